@@ -1,0 +1,3 @@
+from loggardener.cli import main
+
+main()

@@ -1,0 +1,78 @@
+"""Typed data of the clustering stage."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+ClusterKind = Literal["exception", "message", "request", "audit"]
+Trend = Literal["new", "recurring", "regressed"]
+
+
+class AffectedFile(BaseModel):
+    """An in-app place where the problem shows, with how many events passed through it."""
+
+    model_config = ConfigDict(frozen=True)
+
+    file: str
+    line: int | None = None
+    function: str | None = None
+    count: int
+
+    @property
+    def location(self) -> str:
+        return f"{self.file}:{self.line}" if self.line is not None else self.file
+
+
+class Sample(BaseModel):
+    """A redacted example occurrence."""
+
+    model_config = ConfigDict(frozen=True)
+
+    insert_id: str
+    timestamp: datetime
+    severity: str
+    service: str | None = None
+    revision: str | None = None
+    instance: str | None = None
+    log_name: str = ""
+    message: str
+    entries: int = Field(default=1, description="How many log entries the event was made of.")
+
+
+class Cluster(BaseModel):
+    """One problem: every event that shares a signature, with what the scan learned about it."""
+
+    fingerprint: str = Field(description="Short stable hash of the signature.")
+    kind: ClusterKind
+    signature: str = Field(description="The text the fingerprint hashes.")
+    title: str
+    template: str = Field(description="The message with its variable parts masked.")
+    exception_type: str | None = None
+    message: str = Field(description="A representative message (redacted).")
+    count: int = Field(description="Log entries in the cluster.")
+    events: int = Field(description="Events (a reassembled traceback is one event).")
+    share: float = Field(description="count / all entries scanned.")
+    severities: dict[str, int]
+    max_severity: str
+    severity_inferred: bool = False
+    services: dict[str, int]
+    revisions: dict[str, int]
+    instances: int = Field(description="Distinct instances seen.")
+    first_seen: datetime
+    last_seen: datetime
+    error_group_ids: list[str]
+    affected_files: list[AffectedFile]
+    stack_pattern: str | None = Field(default=None, description="The representative stack trace (redacted).")
+    language: str | None = None
+    http_statuses: dict[str, int] = Field(default_factory=dict)
+    routes: list[str] = Field(default_factory=list)
+    samples: list[Sample]
+    buckets: dict[str, int] = Field(description="Entries per time bucket (bucket start, RFC 3339).")
+    priority: str = Field(default="P3", description="P0 (most urgent) to P3.")
+    reasons: list[str] = Field(default_factory=list, description="Why the priority was given, in words.")
+    actions: list[str] = Field(default_factory=list, description="Immediate actions the evidence supports.")
+    related: list[str] = Field(default_factory=list, description="Fingerprints of clusters that fire together.")
+    trend: Trend | None = Field(default=None, description="Across runs (needs --state): new, recurring, regressed.")

@@ -1,0 +1,132 @@
+"""Typed data of the entries stage."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import IntEnum
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class Severity(IntEnum):
+    """Cloud Logging's LogSeverity, with its numeric values."""
+
+    DEFAULT = 0
+    DEBUG = 100
+    INFO = 200
+    NOTICE = 300
+    WARNING = 400
+    ERROR = 500
+    CRITICAL = 600
+    ALERT = 700
+    EMERGENCY = 800
+
+    @classmethod
+    def parse(cls, value: object) -> Severity:
+        """Read a severity as the API writes it (name or number); unknown or absent is DEFAULT."""
+        if isinstance(value, int) and not isinstance(value, bool):
+            candidates = [s for s in cls if s.value <= value]
+            return max(candidates) if candidates else cls.DEFAULT
+        if isinstance(value, str):
+            name = value.strip().upper()
+            if name in cls.__members__:
+                return cls[name]
+            if name.isdigit():
+                return cls.parse(int(name))
+        return cls.DEFAULT
+
+
+Language = Literal["python", "java", "node", "go"]
+PayloadKind = Literal["text", "json", "proto", "none"]
+
+
+class Frame(BaseModel):
+    """One stack frame."""
+
+    model_config = ConfigDict(frozen=True)
+
+    file: str
+    line: int | None = None
+    function: str | None = None
+    in_app: bool = True
+
+    @property
+    def location(self) -> str:
+        return f"{self.file}:{self.line}" if self.line is not None else self.file
+
+
+class StackTrace(BaseModel):
+    """A parsed stack trace. Frames run from outermost to innermost call."""
+
+    model_config = ConfigDict(frozen=True)
+
+    language: Language
+    exception_type: str
+    message: str
+    frames: tuple[Frame, ...] = ()
+    text: str = Field(description="The trace as logged (redacted).")
+
+    @property
+    def innermost_in_app(self) -> Frame | None:
+        for frame in reversed(self.frames):
+            if frame.in_app:
+                return frame
+        return None
+
+
+class HttpInfo(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    method: str | None = None
+    url: str | None = None
+    status: int | None = None
+    latency: str | None = None
+
+
+class LogEntry(BaseModel):
+    """One Cloud Logging LogEntry, normalized. All text fields are already redacted."""
+
+    model_config = ConfigDict(frozen=True)
+
+    position: int = Field(description="1-based position of the entry in its source.")
+    insert_id: str
+    timestamp: datetime
+    severity: Severity
+    log_name: str = ""
+    resource_type: str = ""
+    service: str | None = None
+    revision: str | None = None
+    instance: str | None = None
+    payload_kind: PayloadKind = "none"
+    message: str = ""
+    stack: StackTrace | None = None
+    http: HttpInfo | None = None
+    audit_method: str | None = None
+    error_group_ids: tuple[str, ...] = ()
+    source_location: str | None = None
+    trace: str | None = None
+
+    @property
+    def log_id(self) -> str:
+        """The log's id: the part of logName after `/logs/`, URL-decoded."""
+        from urllib.parse import unquote
+
+        _, _, log_id = self.log_name.partition("/logs/")
+        return unquote(log_id or self.log_name)
+
+
+class Event(BaseModel):
+    """One occurrence of a problem: a single entry, or a traceback reassembled from several."""
+
+    model_config = ConfigDict(frozen=True)
+
+    primary: LogEntry = Field(description="The entry that stands for the event (message and stack merged).")
+    members: tuple[LogEntry, ...] = Field(description="Every original entry of the event, in time order.")
+    severity_inferred: bool = Field(
+        default=False, description="True when the severity was raised because the event is an uncaught traceback."
+    )
+
+    @property
+    def severity(self) -> Severity:
+        return self.primary.severity

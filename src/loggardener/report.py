@@ -1,0 +1,81 @@
+"""The typed result of a scan: what rendering and publishing consume, and what `--report-json` dumps."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+from loggardener.clustering.models import Cluster
+
+
+class Window(BaseModel):
+    start: datetime | None
+    end: datetime | None
+    label: str = Field(description="Human label, e.g. 'last 12 hours'.")
+
+
+class SkippedLine(BaseModel):
+    """A malformed input item: where it was and what was wrong."""
+
+    position: int
+    error: str
+
+
+class Totals(BaseModel):
+    """Counts of the scan. read == clustered + sum(skipped.values())."""
+
+    read: int = 0
+    clustered: int = 0
+    events: int = 0
+    skipped: dict[str, int] = Field(default_factory=dict, description="Entries not clustered, by reason.")
+    by_severity: dict[str, int] = Field(default_factory=dict, description="Clustered entries by severity.")
+    reassembled_tracebacks: int = 0
+    malformed: list[SkippedLine] = Field(default_factory=list, description="The first malformed items.")
+
+    @property
+    def skipped_total(self) -> int:
+        return sum(self.skipped.values())
+
+
+class IssueAction(BaseModel):
+    """What publishing or drafting did for one cluster."""
+
+    fingerprint: str
+    action: Literal["created", "updated", "reopened", "skipped", "drafted", "failed"]
+    title: str
+    number: int | None = None
+    url: str | None = None
+    detail: str = ""
+
+
+class ResolvedCluster(BaseModel):
+    """A cluster seen in earlier runs and quiet for the configured number of runs."""
+
+    fingerprint: str
+    title: str
+    last_seen: datetime
+    quiet_runs: int
+    issue_number: int | None = None
+
+
+class ScanReport(BaseModel):
+    """Everything a scan found."""
+
+    schema_version: int = 1
+    tool_version: str
+    generated_at: datetime
+    project: str | None
+    source: str
+    query_filter: str | None = None
+    console_url: str | None = None
+    notes: list[str] = Field(default_factory=list)
+    window: Window
+    services: list[str]
+    min_severity: str
+    status: str = Field(description="Overall status, e.g. 'CRITICAL: 2 P0 problems'.")
+    totals: Totals
+    clusters: list[Cluster] = Field(description="Problems, most urgent first.")
+    resolved: list[ResolvedCluster] = Field(default_factory=list)
+    issue_actions: list[IssueAction] = Field(default_factory=list)

@@ -1,0 +1,44 @@
+"""The interface every source implements."""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class RawRecord:
+    """One item read from a source: a LogEntry as a dict, or the reason it could not be read.
+
+    `position` is the 1-based line number (NDJSON) or array index (JSON array) of the item.
+    """
+
+    position: int
+    entry: dict[str, Any] | None
+    error: str | None = None
+
+
+@dataclass
+class SourceStats:
+    """What a source reports about its own reading (shown in the terminal and the worklog)."""
+
+    description: str = ""
+    requests: int = 0
+    pages: int = 0
+    truncated: bool = False
+    notes: list[str] = field(default_factory=list)
+    query_filter: str | None = None
+    console_url: str | None = None
+    project: str | None = None
+
+
+class EntrySource(ABC):
+    """Yields raw LogEntry dicts, in the order the source gives them."""
+
+    stats: SourceStats
+
+    @abstractmethod
+    def records(self) -> Iterator[RawRecord]:
+        """Stream the records. A malformed item is a RawRecord with `error` set, never an exception."""
