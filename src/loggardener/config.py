@@ -202,6 +202,24 @@ class IssuesConfig(_Section):
         default_factory=dict, description="Business-justification text by service name ('*' for any)."
     )
     reopen_regressions: bool = True
+    active_dev_services: list[str] = Field(
+        default_factory=list, description="Services under active development: their issues get category active-dev."
+    )
+    comment_window_hours: int = Field(
+        default=24, ge=1, description="Runs within one window (UTC) update one comment instead of adding more."
+    )
+    related_window_seconds: float = Field(
+        default=10.0, gt=0, description="Problems on one instance within this many seconds fire together."
+    )
+
+    @field_validator("title_template")
+    @classmethod
+    def _check_title(cls, template: str) -> str:
+        try:
+            template.format(category="new", priority="P0", name="name")
+        except (KeyError, IndexError, ValueError) as exc:
+            raise ValueError(f"use only {{category}}, {{priority}} and {{name}}: {exc!r}") from exc
+        return template
 
 
 class StateConfig(_Section):
