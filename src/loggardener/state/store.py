@@ -1,0 +1,176 @@
+"""The state file kept across runs: what each fingerprint did in earlier scans.
+
+The file is JSON with a format marker and a version. Reading a file that is not JSON, lacks the
+marker, or carries another version raises `GardenerError` with `ExitCode.BAD_INPUT` (exit code 2):
+a state file is an input of the scan like the log file, and resetting it silently would report
+every known problem as new. Writing is atomic: a temporary file in the same directory, flushed
+and fsynced, then `os.replace`d over the old one, so a crashed run leaves the previous state.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from datetime import datetime
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, Field, ValidationError
+
+from loggardener.errors import ExitCode, GardenerError
+from loggardener.report import ScanReport
+
+STATE_FORMAT: Literal["log-gardener-state"] = "log-gardener-state"
+STATE_VERSION = 1
+DEFAULT_STATE_PATH = Path("worklogs/.gardener-state.json")
+HISTORY_LIMIT = 48
+"""Per-run counts kept for each fingerprint (two days of an hourly job)."""
+
+
+class RunCount(BaseModel):
+    """How many entries a fingerprint had in one run."""
+
+    run: int
+    at: datetime
+    count: int
+
+
+class FingerprintHistory(BaseModel):
+    """Everything the state remembers about one fingerprint."""
+
+    title: str
+    first_seen: datetime = Field(description="Earliest log entry of the cluster, over all runs.")
+    last_seen: datetime = Field(description="Latest log entry of the cluster, over all runs.")
+    first_run: int
+    last_run: int = Field(description="The last run the fingerprint was seen in.")
+    runs_seen: int = 1
+    counts: list[RunCount] = Field(default_factory=list, description=f"The last {HISTORY_LIMIT} runs seen.")
+    issue_number: int | None = None
+    issue_closed: bool = Field(default=False, description="The linked issue was last known closed.")
+    resolved_run: int | None = Field(default=None, description="The run that listed it as resolved.")
+
+    def quiet_runs(self, run: int) -> int:
+        """Runs before `run` in which the fingerprint was absent, since it was last seen."""
+        return run - self.last_run - 1
+
+
+class State(BaseModel):
+    """The whole state file."""
+
+    format: Literal["log-gardener-state"] = STATE_FORMAT
+    version: int = STATE_VERSION
+    runs: int = Field(default=0, description="Runs recorded so far; the next run is runs + 1.")
+    last_run_at: datetime | None = None
+    fingerprints: dict[str, FingerprintHistory] = Field(default_factory=dict)
+
+    @property
+    def next_run(self) -> int:
+        return self.runs + 1
+
+    def record_run(self, report: ScanReport) -> None:
+        """Add `report` as the next run: its clusters, the resolved list and the issue numbers published."""
+        run = self.next_run
+        for cluster in report.clusters:
+            known = self.fingerprints.get(cluster.fingerprint)
+            entry = RunCount(run=run, at=report.generated_at, count=cluster.count)
+            if known is None:
+                self.fingerprints[cluster.fingerprint] = FingerprintHistory(
+                    title=cluster.title,
+                    first_seen=cluster.first_seen,
+                    last_seen=cluster.last_seen,
+                    first_run=run,
+                    last_run=run,
+                    counts=[entry],
+                )
+                continue
+            known.title = cluster.title
+            known.first_seen = min(known.first_seen, cluster.first_seen)
+            known.last_seen = max(known.last_seen, cluster.last_seen)
+            known.last_run = run
+            known.runs_seen += 1
+            known.counts = [*known.counts, entry][-HISTORY_LIMIT:]
+            known.resolved_run = None
+        for resolved in report.resolved:
+            history = self.fingerprints.get(resolved.fingerprint)
+            if history is not None:
+                history.resolved_run = run
+        for action in report.issue_actions:
+            history = self.fingerprints.get(action.fingerprint)
+            if history is None or action.number is None or action.action == "failed":
+                continue
+            history.issue_number = action.number
+            history.issue_closed = False
+        self.runs = run
+        self.last_run_at = report.generated_at
+
+
+def load_state(path: Path) -> State:
+    """Read the state at `path`; a missing file is an empty state (the first run)."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return State()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise GardenerError(f"cannot read state file {path}: {exc}", ExitCode.BAD_INPUT) from None
+    fix = "move it aside to start a fresh state, or pass another --state path"
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise GardenerError(f"state file {path} is corrupt ({exc}); {fix}", ExitCode.BAD_INPUT) from None
+    if not isinstance(data, dict) or data.get("format") != STATE_FORMAT:
+        raise GardenerError(
+            f'{path} is not a log gardener state file (no "format": "{STATE_FORMAT}" marker); {fix}',
+            ExitCode.BAD_INPUT,
+        )
+    if data.get("version") != STATE_VERSION:
+        raise GardenerError(
+            f"state file {path} has format version {data.get('version')!r}; this log gardener reads "
+            f"version {STATE_VERSION}; {fix}",
+            ExitCode.BAD_INPUT,
+        )
+    try:
+        return State.model_validate(data)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(part) for part in first["loc"])
+        raise GardenerError(
+            f"state file {path} is corrupt (at {where}: {first['msg']}); {fix}", ExitCode.BAD_INPUT
+        ) from None
+
+
+def save_state(path: Path, state: State) -> None:
+    """Write `state` to `path` atomically: temporary file in the same directory, fsync, os.replace."""
+    text = state.model_dump_json(indent=2) + "\n"
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        descriptor, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    except OSError as exc:
+        raise GardenerError(f"cannot write state file {path}: {exc}", ExitCode.BAD_INPUT) from None
+    temporary = Path(name)
+    try:
+        with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temporary, path)
+    except BaseException as exc:
+        temporary.unlink(missing_ok=True)
+        if isinstance(exc, OSError):
+            raise GardenerError(f"cannot write state file {path}: {exc}", ExitCode.BAD_INPUT) from None
+        raise
+    _fsync_directory(path.parent)
+
+
+def _fsync_directory(directory: Path) -> None:
+    """Make the rename durable where the platform allows opening a directory."""
+    try:
+        descriptor = os.open(directory, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(descriptor)
+    except OSError:
+        pass
+    finally:
+        os.close(descriptor)

@@ -1,0 +1,165 @@
+"""The state file: contents, validation of foreign or corrupt files, and crash-safe writing."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+import loggardener
+from loggardener.errors import ExitCode, GardenerError
+from loggardener.report import IssueAction
+from loggardener.state import State, load_state, save_state
+from loggardener.state.store import HISTORY_LIMIT
+from state_factories import T0, cluster, report
+
+
+def test_a_missing_file_is_an_empty_state(tmp_path: Path) -> None:
+    state = load_state(tmp_path / "nowhere" / "state.json")
+    assert state.runs == 0
+    assert state.next_run == 1
+    assert state.fingerprints == {}
+
+
+def test_record_run_keeps_first_and_last_seen_counts_and_issue(tmp_path: Path) -> None:
+    state = State()
+    state.record_run(report(cluster("aaa", count=4, hour=0), hour=0))
+    created = IssueAction(fingerprint="aaa", action="created", title="t", number=17)
+    state.record_run(
+        report(cluster("aaa", count=9, hour=2), cluster("bbb", hour=2), hour=2, actions=[created])
+    )
+
+    path = tmp_path / "worklogs" / ".gardener-state.json"
+    save_state(path, state)
+    again = load_state(path)
+
+    assert again == state
+    assert again.runs == 2
+    aaa = again.fingerprints["aaa"]
+    assert (aaa.first_run, aaa.last_run, aaa.runs_seen) == (1, 2, 2)
+    assert aaa.first_seen == T0
+    assert aaa.last_seen == cluster("aaa", hour=2).last_seen
+    assert [(c.run, c.count) for c in aaa.counts] == [(1, 4), (2, 9)]
+    assert aaa.issue_number == 17
+    assert again.fingerprints["bbb"].issue_number is None
+    assert again.fingerprints["bbb"].first_run == 2
+
+
+def test_a_failed_issue_action_links_nothing() -> None:
+    state = State()
+    failed = IssueAction(fingerprint="aaa", action="failed", title="t", number=5, detail="HTTP 500")
+    state.record_run(report(cluster("aaa"), actions=[failed]))
+    assert state.fingerprints["aaa"].issue_number is None
+
+
+def test_count_history_is_bounded() -> None:
+    state = State()
+    for hour in range(HISTORY_LIMIT + 7):
+        state.record_run(report(cluster("aaa", count=hour + 1, hour=hour), hour=hour))
+    history = state.fingerprints["aaa"]
+    assert len(history.counts) == HISTORY_LIMIT
+    assert history.counts[-1].count == HISTORY_LIMIT + 7
+    assert history.counts[0].run == 8
+    assert history.runs_seen == HISTORY_LIMIT + 7
+
+
+@pytest.mark.parametrize(
+    ("content", "expected"),
+    [
+        ("{not json", "is corrupt"),
+        ("", "is corrupt"),
+        ('["a", "list"]', "is not a log gardener state file"),
+        ('{"name": "some other tool", "version": 1}', "is not a log gardener state file"),
+        ('{"format": "log-gardener-state", "version": 2, "runs": 1}', "has format version 2"),
+        ('{"format": "log-gardener-state", "version": 1, "runs": "many"}', "is corrupt (at runs"),
+        (
+            '{"format": "log-gardener-state", "version": 1, "fingerprints": {"a": {"title": "x"}}}',
+            "is corrupt (at fingerprints.a.first_seen",
+        ),
+    ],
+)
+def test_a_corrupt_or_foreign_file_is_a_clear_error(tmp_path: Path, content: str, expected: str) -> None:
+    path = tmp_path / "state.json"
+    path.write_text(content, encoding="utf-8")
+    with pytest.raises(GardenerError) as caught:
+        load_state(path)
+    assert caught.value.exit_code == ExitCode.BAD_INPUT
+    assert str(path) in caught.value.message
+    assert expected in caught.value.message
+    assert "move it aside" in caught.value.message
+    assert path.read_text(encoding="utf-8") == content, "a bad state file is never reset"
+
+
+def _saved_state(path: Path) -> bytes:
+    state = State()
+    state.record_run(report(cluster("aaa"), cluster("bbb")))
+    save_state(path, state)
+    return path.read_bytes()
+
+
+def test_a_crash_in_the_middle_of_writing_leaves_the_old_file(tmp_path: Path) -> None:
+    """A process that dies after writing the new content but before the rename keeps the old state."""
+    path = tmp_path / "state.json"
+    before = _saved_state(path)
+    crashing_writer = textwrap.dedent(
+        f"""
+        import os
+        from pathlib import Path
+        from loggardener.state import load_state, save_state
+        from loggardener.state.store import State
+
+        path = Path({str(path)!r})
+        state = load_state(path)
+        state.runs = 99
+        state.fingerprints.clear()
+        os.fsync = lambda fd: os._exit(9)  # the machine dies once the new bytes are written
+        save_state(path, state)
+        """
+    )
+    source_root = str(Path(loggardener.__file__).parent.parent)
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([source_root, os.environ.get("PYTHONPATH", "")])}
+    finished = subprocess.run([sys.executable, "-c", crashing_writer], env=env, timeout=60, check=False)
+
+    assert finished.returncode == 9
+    assert path.read_bytes() == before
+    assert load_state(path).runs == 1
+    leftovers = [p.name for p in tmp_path.iterdir() if p.name != "state.json"]
+    assert len(leftovers) == 1 and leftovers[0].startswith(".state.json.") and leftovers[0].endswith(".tmp")
+
+
+def test_a_failed_rename_is_an_error_and_leaves_no_temporary_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "state.json"
+    before = _saved_state(path)
+
+    def refuse(source: object, target: object) -> None:
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(os, "replace", refuse)
+    with pytest.raises(GardenerError, match="cannot write state file") as caught:
+        save_state(path, State(runs=5))
+    assert caught.value.exit_code == ExitCode.BAD_INPUT
+    assert path.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["state.json"]
+
+
+def test_an_unwritable_location_is_an_error(tmp_path: Path) -> None:
+    blocker = tmp_path / "worklogs"
+    blocker.write_text("a file where the directory should be", encoding="utf-8")
+    with pytest.raises(GardenerError, match="cannot write state file"):
+        save_state(blocker / "state.json", State())
+
+
+def test_the_file_is_readable_json_with_a_marker(tmp_path: Path) -> None:
+    path = tmp_path / "state.json"
+    _saved_state(path)
+    data = json.loads(path.read_text(encoding="utf-8"))
+    assert data["format"] == "log-gardener-state"
+    assert data["version"] == 1
+    assert set(data["fingerprints"]) == {"aaa", "bbb"}
