@@ -1,0 +1,370 @@
+"""Live source: read raw LogEntry dicts from Cloud Logging's entries.list, paced under the quota."""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from collections import Counter
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import IO, Any
+
+import google.auth
+import requests
+from google.api_core import exceptions as api_exceptions
+from google.api_core import page_iterator
+from google.auth.credentials import AnonymousCredentials
+from google.auth.exceptions import DefaultCredentialsError, GoogleAuthError, RefreshError
+from google.cloud.logging_v2 import Client
+from tenacity import RetryCallState, Retrying, retry_if_exception, stop_after_attempt, wait_exponential_jitter
+
+from loggardener.errors import ExitCode, GardenerError
+from loggardener.sources.interface import EntrySource, RawRecord, SourceStats
+from loggardener.sources.query import LogQuery, build_filter, console_url, rfc3339
+
+PAGE_SIZE = 1000
+"""The API's largest page."""
+DEFAULT_MAX_ENTRIES = 100_000
+QUOTA_PER_MINUTE = 60
+"""entries.list quota: requests per minute per project."""
+PACE_PER_MINUTE = 50.0
+PACE_BURST = 8
+"""With these, no 60-second span holds more than 8 + 50 = 58 requests: under the quota, with room for the
+console or another reader on the same project."""
+RETRY_ATTEMPTS = 7
+"""Attempts per request on 429, 5xx and connection errors; the waits (1, 2, 4 ... 32 s, plus up to 1 s
+jitter) add up to a little over a minute, long enough for a per-minute quota to refill."""
+ORDER_BY = "timestamp asc"
+CREDENTIALS_HINT = (
+    "run `gcloud auth application-default login`, or set GOOGLE_APPLICATION_CREDENTIALS to a "
+    "service-account key file"
+)
+ROLE_HINT = "the account needs roles/logging.viewer (Logs Viewer) on the project"
+
+
+class RequestPacer:
+    """Token bucket: up to `burst` requests at once, then `per_minute` requests a minute.
+
+    `clock` and `sleep` are injectable so tests run on a fake clock.
+    """
+
+    def __init__(
+        self,
+        per_minute: float = PACE_PER_MINUTE,
+        burst: int = PACE_BURST,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        if per_minute <= 0 or burst < 1:
+            raise ValueError("per_minute must be positive and burst at least 1")
+        self.rate = per_minute / 60.0
+        self.burst = burst
+        self._clock = clock
+        self._sleep = sleep
+        self._tokens = float(burst)
+        self._last = clock()
+        self.waited = 0.0
+        """Total seconds spent waiting."""
+
+    def acquire(self) -> None:
+        """Wait, if needed, until one more request fits under the pace; then take it."""
+        now = self._clock()
+        self._tokens = min(float(self.burst), self._tokens + max(0.0, now - self._last) * self.rate)
+        self._last = max(self._last, now)
+        if self._tokens < 1.0:
+            wait = (1.0 - self._tokens) / self.rate
+            self._sleep(wait)
+            self.waited += wait
+            self._tokens = 1.0
+            self._last += wait
+        self._tokens -= 1.0
+
+
+def _keep_raw(_iterator: page_iterator.Iterator, item: Any) -> Any:
+    """The page iterator's item converter: keep the entry exactly as the API sent it."""
+    return item
+
+
+def _is_transient(exc: BaseException) -> bool:
+    return isinstance(
+        exc,
+        api_exceptions.TooManyRequests
+        | api_exceptions.ServerError
+        | requests.ConnectionError
+        | requests.Timeout,
+    )
+
+
+def _status_of(exc: BaseException) -> str:
+    if isinstance(exc, api_exceptions.GoogleAPICallError) and exc.code is not None:
+        return str(exc.code)
+    return type(exc).__name__
+
+
+def _google_error(exc: api_exceptions.GoogleAPICallError) -> dict[str, Any]:
+    """The `error` object of Google's JSON error body; empty when the answer is not in that format."""
+    try:
+        error = exc.response.json()["error"]
+    except (ValueError, KeyError, TypeError, AttributeError):
+        return {}
+    return error if isinstance(error, dict) else {}
+
+
+def _server_message(exc: api_exceptions.GoogleAPICallError) -> str:
+    """The server's message, without the library's 'POST url:' prefix."""
+    message = _google_error(exc).get("message")
+    if not isinstance(message, str) or not message:
+        message = str(exc.message)
+    return " ".join(message.split())
+
+
+def resolve_project(explicit: str | None) -> str | None:
+    """The project from --project, else GOOGLE_CLOUD_PROJECT; None: ask Application Default Credentials."""
+    return explicit or os.environ.get("GOOGLE_CLOUD_PROJECT") or None
+
+
+class CloudLoggingSource(EntrySource):
+    """Reads a project's entries through google-cloud-logging's REST connection, page by page.
+
+    The library's entry classes drop fields such as `errorGroups`, so the pages are read with the library's
+    own HTTPIterator and an item converter that keeps each entry's JSON object as it came. Every request
+    goes through the pacer, and 429, 5xx and connection errors are retried with exponential backoff and
+    jitter (the library's HTTP transport does not retry).
+    """
+
+    def __init__(
+        self,
+        query: LogQuery,
+        *,
+        project: str | None = None,
+        endpoint: str | None = None,
+        max_entries: int = DEFAULT_MAX_ENTRIES,
+        save_export: Path | None = None,
+        pacer: RequestPacer | None = None,
+        sleep: Callable[[float], None] = time.sleep,
+        on_page: Callable[[int, int], None] | None = None,
+    ) -> None:
+        if max_entries < 1:
+            raise GardenerError("--max-entries must be at least 1", ExitCode.BAD_INPUT)
+        if endpoint is not None and not endpoint.startswith(("http://", "https://")):
+            raise GardenerError(
+                f"logging endpoint {endpoint!r} must start with http:// or https://", ExitCode.BAD_INPUT
+            )
+        self.query = query
+        self.endpoint = endpoint.rstrip("/") if endpoint else None
+        self.max_entries = max_entries
+        self.save_export = save_export
+        self.pacer = pacer or RequestPacer(sleep=sleep)
+        self._sleep = sleep
+        self._on_page = on_page
+        self.filter = build_filter(query)
+        self.stats = SourceStats(query_filter=self.filter)
+        self._set_project(resolve_project(project))
+
+    def _set_project(self, project: str | None) -> None:
+        self.project = project
+        self.stats.project = project
+        where = f" at {self.endpoint}" if self.endpoint else ""
+        self.stats.description = f"Cloud Logging, project {project or '(from credentials)'}{where}"
+        if project:
+            self.stats.console_url = console_url(self.filter, project, self.query.start, self.query.end)
+
+    def _client(self) -> Client:
+        """A REST client: anonymous against an http:// endpoint (emulators, tests), else ADC."""
+        options = {"api_endpoint": self.endpoint} if self.endpoint else None
+        if self.endpoint and self.endpoint.startswith("http://"):
+            if not self.project:
+                raise GardenerError(
+                    "no project: pass --project or set GOOGLE_CLOUD_PROJECT", ExitCode.BAD_INPUT
+                )
+            anonymous = AnonymousCredentials()  # type: ignore[no-untyped-call]
+            return Client(  # type: ignore[no-untyped-call]
+                project=self.project, credentials=anonymous, _use_grpc=False, client_options=options
+            )
+        try:
+            credentials, adc_project = google.auth.default(scopes=list(Client.SCOPE))
+        except DefaultCredentialsError as exc:
+            detail = " ".join(str(exc).split())
+            raise GardenerError(
+                f"no Google Cloud credentials ({detail}); {CREDENTIALS_HINT}", ExitCode.CREDENTIALS
+            ) from None
+        if not self.project:
+            if not adc_project:
+                raise GardenerError(
+                    "no project: pass --project, set GOOGLE_CLOUD_PROJECT, or set a project for your "
+                    "credentials (`gcloud config set project P`)",
+                    ExitCode.BAD_INPUT,
+                )
+            self._set_project(adc_project)
+        return Client(  # type: ignore[no-untyped-call]
+            project=self.project, credentials=credentials, _use_grpc=False, client_options=options
+        )
+
+    def _paced_request(self, api_request: Callable[..., Any], retried: Counter[str]) -> Callable[..., Any]:
+        """Wrap the connection's api_request: every attempt is paced and counted; transient errors retried."""
+
+        def note_retry(state: RetryCallState) -> None:
+            if state.outcome is not None and (exc := state.outcome.exception()) is not None:
+                retried[_status_of(exc)] += 1
+
+        def attempt(**kwargs: Any) -> Any:
+            self.pacer.acquire()
+            self.stats.requests += 1
+            return api_request(**kwargs)
+
+        def request(**kwargs: Any) -> Any:
+            retrying = Retrying(
+                retry=retry_if_exception(_is_transient),
+                stop=stop_after_attempt(RETRY_ATTEMPTS),
+                wait=wait_exponential_jitter(initial=1, max=32, jitter=1),
+                sleep=self._sleep,
+                before_sleep=note_retry,
+                reraise=True,
+            )
+            return retrying(attempt, **kwargs)
+
+        return request
+
+    def records(self) -> Iterator[RawRecord]:
+        """Stream the window's entries, oldest first, at most `max_entries` of them."""
+        export = self._open_export()
+        completed = False
+        retried: Counter[str] = Counter()
+        try:
+            client = self._client()
+            iterator = page_iterator.HTTPIterator(  # type: ignore[no-untyped-call]
+                client=client,
+                api_request=self._paced_request(client._connection.api_request, retried),
+                path="/entries:list",
+                item_to_value=_keep_raw,
+                items_key="entries",
+                extra_params={
+                    "resourceNames": [f"projects/{client.project}"],
+                    "filter": self.filter,
+                    "orderBy": ORDER_BY,
+                    "pageSize": PAGE_SIZE,
+                },
+            )
+            # entries.list is a read-only POST, as the library's own _LoggingAPI.list_entries sends it.
+            iterator._HTTP_METHOD = "POST"
+            yield from self._read(iterator, export)
+            completed = True
+        except (api_exceptions.GoogleAPICallError, requests.RequestException, GoogleAuthError) as exc:
+            raise self._explain(exc, retried) from None
+        finally:
+            if retried:
+                counts = ", ".join(f"{status} x{n}" for status, n in sorted(retried.items()))
+                total = sum(retried.values())
+                self.stats.notes.append(f"retried {total} requests after transient errors ({counts})")
+            if self.pacer.waited >= 1:
+                self.stats.notes.append(
+                    f"paced under the entries.list quota ({QUOTA_PER_MINUTE}/min): "
+                    f"waited {self.pacer.waited:.0f} s"
+                )
+            self._close_export(export, completed)
+
+    def _read(self, iterator: page_iterator.HTTPIterator, export: IO[str] | None) -> Iterator[RawRecord]:
+        position = 0
+        last_timestamp: str | None = None
+        for page in iterator.pages:
+            self.stats.pages += 1
+            if iterator.next_page_token == "":
+                iterator.next_page_token = None
+            items = list(page)
+            for index, item in enumerate(items):
+                if position >= self.max_entries:
+                    self._note_truncation(last_timestamp)
+                    return
+                position += 1
+                if not isinstance(item, dict):
+                    yield RawRecord(position, None, f"entry is a JSON {type(item).__name__}, not an object")
+                    continue
+                if export is not None:
+                    export.write(json.dumps(item, ensure_ascii=False, separators=(",", ":")) + "\n")
+                if isinstance(item.get("timestamp"), str):
+                    last_timestamp = item["timestamp"]
+                yield RawRecord(position, item)
+                if position >= self.max_entries and (index + 1 < len(items) or iterator.next_page_token):
+                    self._note_truncation(last_timestamp)
+                    return
+            if self._on_page is not None:
+                self._on_page(self.stats.pages, position)
+
+    def _note_truncation(self, last_timestamp: str | None) -> None:
+        self.stats.truncated = True
+        reached = f" (entries up to {last_timestamp})" if last_timestamp else ""
+        self.stats.notes.append(
+            f"TRUNCATED: stopped at --max-entries {self.max_entries}{reached}; the window "
+            f"{rfc3339(self.query.start)} to {rfc3339(self.query.end)} holds more entries. Counts are "
+            "partial: narrow the window or the filter, or raise --max-entries."
+        )
+
+    def _open_export(self) -> IO[str] | None:
+        if self.save_export is None:
+            return None
+        partial = self.save_export.with_name(self.save_export.name + ".partial")
+        try:
+            return partial.open("w", encoding="utf-8")
+        except OSError as exc:
+            message = f"cannot write export {self.save_export}: {exc.strerror}"
+            raise GardenerError(message, ExitCode.BAD_INPUT) from None
+
+    def _close_export(self, export: IO[str] | None, completed: bool) -> None:
+        if export is None or self.save_export is None:
+            return
+        export.close()
+        partial = Path(export.name)
+        if completed:
+            os.replace(partial, self.save_export)
+            self.stats.notes.append(f"saved the fetched entries to {self.save_export} (replay with --from)")
+        else:
+            partial.unlink(missing_ok=True)
+
+    def _explain(self, exc: BaseException, retried: Counter[str]) -> GardenerError:
+        """One line saying what went wrong and what to do."""
+        project = self.project or "(unknown)"
+        if isinstance(exc, RefreshError | api_exceptions.Unauthorized):
+            detail = " ".join(str(exc).split())
+            return GardenerError(f"credentials rejected ({detail}); {CREDENTIALS_HINT}", ExitCode.CREDENTIALS)
+        if isinstance(exc, api_exceptions.Forbidden):
+            return GardenerError(
+                f"permission denied reading the logs of project {project}: {_server_message(exc)}; "
+                f"{ROLE_HINT} (and the Cloud Logging API enabled)",
+                ExitCode.CREDENTIALS,
+            )
+        if isinstance(exc, api_exceptions.NotFound) and not _google_error(exc).get("status"):
+            return GardenerError(
+                f"{self.endpoint or 'logging.googleapis.com'} does not serve the Logging API's entries.list "
+                "(HTTP 404); check --logging-endpoint or GARDENER_LOGGING_ENDPOINT",
+                ExitCode.BAD_INPUT,
+            )
+        if isinstance(exc, api_exceptions.NotFound):
+            return GardenerError(
+                f"unknown project {project}: {_server_message(exc)}; check --project or GOOGLE_CLOUD_PROJECT "
+                "(`gcloud projects list` shows the ids you can use)",
+                ExitCode.BAD_INPUT,
+            )
+        if isinstance(exc, api_exceptions.BadRequest):
+            return GardenerError(
+                f"Cloud Logging rejected the query: {_server_message(exc)} (see it with --print-filter; "
+                "check --filter)",
+                ExitCode.BAD_INPUT,
+            )
+        attempts = f" after {RETRY_ATTEMPTS} attempts" if _is_transient(exc) else ""
+        if isinstance(exc, api_exceptions.TooManyRequests):
+            return GardenerError(
+                f"Cloud Logging quota exceeded{attempts}: {_server_message(exc)}; entries.list allows "
+                f"{QUOTA_PER_MINUTE} requests a minute per project, shared by everyone reading it: wait a "
+                "minute, or narrow the window",
+                ExitCode.SOURCE_FAILED,
+            )
+        if isinstance(exc, api_exceptions.GoogleAPICallError):
+            return GardenerError(
+                f"Cloud Logging failed{attempts} (HTTP {exc.code}): {_server_message(exc)}",
+                ExitCode.SOURCE_FAILED,
+            )
+        where = self.endpoint or "logging.googleapis.com"
+        detail = " ".join(str(exc).split())
+        message = f"cannot reach Cloud Logging at {where}{attempts}: {detail}"
+        return GardenerError(message, ExitCode.SOURCE_FAILED)

@@ -1,0 +1,98 @@
+"""The Cloud Logging query a live scan runs, and the Logs Explorer link that opens the same query."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from urllib.parse import quote
+
+from loggardener.errors import ExitCode, GardenerError
+
+SEVERITIES = ("DEFAULT", "DEBUG", "INFO", "NOTICE", "WARNING", "ERROR", "CRITICAL", "ALERT", "EMERGENCY")
+
+# Cloud Run writes these below WARNING although they matter: the lines of a traceback printed to stderr
+# without structured logging (one entry per line, no severity), and the platform's own messages such as
+# "Container called exit(3)." in the varlog/system log.
+CLOUD_RUN_STDERR_UNLEVELED = 'log_id("run.googleapis.com/stderr") AND severity=DEFAULT'
+CLOUD_RUN_SYSTEM = 'log_id("run.googleapis.com/varlog/system")'
+
+CONSOLE_BASE = "https://console.cloud.google.com/logs/query"
+
+
+@dataclass(frozen=True)
+class LogQuery:
+    """What to read: a time window and the clauses that narrow it."""
+
+    start: datetime
+    end: datetime
+    min_severity: str = "WARNING"
+    services: tuple[str, ...] = ()
+    resource_type: str | None = None
+    extra_filter: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.start.tzinfo is None or self.end.tzinfo is None:
+            raise GardenerError("the scan window needs timezone-aware times", ExitCode.BAD_INPUT)
+        if self.start >= self.end:
+            raise GardenerError(
+                f"empty scan window: start {rfc3339(self.start)} is not before end {rfc3339(self.end)}",
+                ExitCode.BAD_INPUT,
+            )
+        if self.min_severity.upper() not in SEVERITIES:
+            raise GardenerError(
+                f"unknown severity {self.min_severity!r}; use one of {', '.join(SEVERITIES)}",
+                ExitCode.BAD_INPUT,
+            )
+
+
+def rfc3339(moment: datetime) -> str:
+    """A timestamp as the Logging API writes it: UTC, 'Z', fractional seconds only when present."""
+    utc = moment.astimezone(timezone.utc)
+    text = utc.strftime("%Y-%m-%dT%H:%M:%S")
+    if utc.microsecond:
+        text += f".{utc.microsecond:06d}".rstrip("0")
+    return text + "Z"
+
+
+def quote_string(value: str) -> str:
+    """A Logging-query-language string literal: double quotes, with backslash and quote escaped."""
+    return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def _any_of(field: str, values: Sequence[str]) -> str:
+    if len(values) == 1:
+        return f"{field}={quote_string(values[0])}"
+    return f"{field}=(" + " OR ".join(quote_string(v) for v in values) + ")"
+
+
+def build_filter(query: LogQuery) -> str:
+    """The filter, one clause a line, every clause AND-ed.
+
+    The window is always explicit: google-cloud-logging adds a 24-hour window to a filter that does not
+    mention "timestamp". In the Logging query language OR binds tighter than AND, so every clause that
+    holds an OR is parenthesized.
+    """
+    clauses = [f'timestamp>="{rfc3339(query.start)}"', f'timestamp<"{rfc3339(query.end)}"']
+    if query.resource_type:
+        clauses.append(f"resource.type={quote_string(query.resource_type)}")
+    services = tuple(dict.fromkeys(s for s in query.services if s))
+    if services:
+        clauses.append(_any_of("resource.labels.service_name", services))
+    severity = query.min_severity.upper()
+    clauses.append(f"(severity>={severity} OR ({CLOUD_RUN_STDERR_UNLEVELED}) OR {CLOUD_RUN_SYSTEM})")
+    if query.extra_filter and query.extra_filter.strip():
+        clauses.append(f"({query.extra_filter.strip()})")
+    return "\nAND ".join(clauses)
+
+
+def console_url(filter_: str, project: str, start: datetime, end: datetime) -> str:
+    """A Logs Explorer link that opens `filter_` over [start, end) in `project`.
+
+    Format: https://console.cloud.google.com/logs/query;query=Q;timeRange=START%2FEND?project=P, with Q
+    percent-encoded. Parentheses are encoded twice (%2528, %2529), as the console itself writes them:
+    the console's router reads a bare or once-encoded parenthesis as route syntax.
+    """
+    encoded = quote(filter_, safe="").replace("%28", "%2528").replace("%29", "%2529")
+    time_range = quote(f"{rfc3339(start)}/{rfc3339(end)}", safe="")
+    return f"{CONSOLE_BASE};query={encoded};timeRange={time_range}?project={quote(project, safe='')}"

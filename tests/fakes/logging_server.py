@@ -1,0 +1,284 @@
+"""A local Cloud Logging API: `POST /v2/entries:list` on 127.0.0.1, speaking the service's JSON wire format.
+
+It checks requests as the service does (method, path, JSON body fields, pageSize, orderBy, page tokens,
+resource names), keeps entries inside the filter's `timestamp>=` / `timestamp<` window, pages them, and
+answers errors in Google's JSON error format. Faults are scripted per request number; every request is
+recorded.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import threading
+from dataclasses import dataclass, field
+from datetime import datetime
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+STATUS_NAMES = {
+    400: "INVALID_ARGUMENT",
+    401: "UNAUTHENTICATED",
+    403: "PERMISSION_DENIED",
+    404: "NOT_FOUND",
+    429: "RESOURCE_EXHAUSTED",
+    500: "INTERNAL",
+    503: "UNAVAILABLE",
+}
+DEFAULT_MESSAGES = {
+    403: "The caller does not have permission",
+    429: "Quota exceeded for quota metric 'Read requests' and limit 'Read requests per minute' of service "
+    "'logging.googleapis.com'.",
+    500: "Internal error encountered.",
+    503: "The service is currently unavailable.",
+}
+BODY_FIELDS = {"resourceNames", "projectIds", "filter", "orderBy", "pageSize", "pageToken"}
+_WINDOW = re.compile(r'\btimestamp\s*(>=|>|<=|<)\s*"([^"]+)"')
+
+
+@dataclass
+class Fault:
+    """An error answer: HTTP status and message, in Google's JSON error format."""
+
+    status: int
+    message: str = ""
+
+    def body(self) -> dict[str, Any]:
+        message = self.message or DEFAULT_MESSAGES.get(self.status, "error")
+        return {
+            "error": {"code": self.status, "message": message, "status": STATUS_NAMES.get(self.status, "")}
+        }
+
+
+@dataclass
+class RecordedRequest:
+    method: str
+    path: str
+    query: dict[str, list[str]]
+    headers: dict[str, str]
+    body: Any
+
+
+@dataclass
+class FakeLoggingState:
+    """What the server serves and what it saw. Tests set `faults`, `empty_pages_at` and `page_limit`."""
+
+    entries: list[Any]
+    projects: set[str] = field(default_factory=lambda: {"P"})
+    page_limit: int = 1000
+    """Largest page the server returns, whatever pageSize asks (the real service may return fewer)."""
+    faults: dict[int, Fault] = field(default_factory=dict)
+    """Request number (1-based, every request counts) -> the error answered instead."""
+    empty_pages_at: set[int] = field(default_factory=set)
+    """Offsets (in the window's entries) where an empty page with a nextPageToken comes first."""
+    requests: list[RecordedRequest] = field(default_factory=list)
+    tokens: dict[str, tuple[int, bool, str]] = field(default_factory=dict)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+
+def _parse_time(text: str) -> datetime:
+    return datetime.fromisoformat(text.replace("Z", "+00:00"))
+
+
+def _in_window(entry: Any, filter_: str) -> bool:
+    if not isinstance(entry, dict) or not isinstance(entry.get("timestamp"), str):
+        return True
+    moment = _parse_time(entry["timestamp"])
+    for operator, bound_text in _WINDOW.findall(filter_):
+        bound = _parse_time(bound_text)
+        holds = {
+            ">=": moment >= bound,
+            ">": moment > bound,
+            "<=": moment <= bound,
+            "<": moment < bound,
+        }[operator]
+        if not holds:
+            return False
+    return True
+
+
+def _filter_error(filter_: str) -> str | None:
+    """A syntax check as the service makes it: balanced parentheses and quotes outside string literals."""
+    depth = 0
+    in_string = False
+    escaped = False
+    for column, char in enumerate(filter_, start=1):
+        if in_string:
+            if escaped:
+                escaped = False
+            elif char == "\\":
+                escaped = True
+            elif char == '"':
+                in_string = False
+        elif char == '"':
+            in_string = True
+        elif char == "(":
+            depth += 1
+        elif char == ")":
+            depth -= 1
+            if depth < 0:
+                return f"Unparseable filter: syntax error at line 1, column {column}, token ')'"
+    if in_string:
+        return "Unparseable filter: unterminated string"
+    if depth:
+        return "Unparseable filter: unbalanced parentheses"
+    return None
+
+
+class _Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    disable_nagle_algorithm = True  # headers and body go out in two writes; do not wait on delayed ACKs
+    server: _Server
+
+    def log_message(self, format: str, *args: Any) -> None:
+        """Quiet: tests read `state.requests` instead."""
+
+    def _send(self, status: int, payload: dict[str, Any]) -> None:
+        data = json.dumps(payload).encode()
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json; charset=UTF-8")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    def do_GET(self) -> None:
+        self._record(None)
+        self._send_html_404()
+
+    def _send_html_404(self) -> None:
+        """What Google's front end answers for a URL it does not serve: HTML, not the JSON error format."""
+        data = (
+            f"<html><body>The requested URL {self.path} was not found on this server.</body></html>".encode()
+        )
+        self.send_response(404)
+        self.send_header("Content-Type", "text/html; charset=UTF-8")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    def do_POST(self) -> None:
+        length = int(self.headers.get("Content-Length") or 0)
+        raw = self.rfile.read(length)
+        try:
+            body = json.loads(raw) if raw else None
+        except ValueError:
+            body = raw.decode("utf-8", "replace")
+        number = self._record(body)
+        state = self.server.state
+        fault = state.faults.get(number)
+        if fault is not None:
+            self._send(fault.status, fault.body())
+            return
+        if urlsplit(self.path).path != "/v2/entries:list":
+            self._send_html_404()
+            return
+        status, payload = self._list(body)
+        self._send(status, payload)
+
+    def _record(self, body: Any) -> int:
+        state = self.server.state
+        with state.lock:
+            url = urlsplit(self.path)
+            state.requests.append(
+                RecordedRequest(self.command, url.path, parse_qs(url.query), dict(self.headers.items()), body)
+            )
+            return len(state.requests)
+
+    def _list(self, body: Any) -> tuple[int, dict[str, Any]]:
+        state = self.server.state
+        if not isinstance(body, dict):
+            return 400, Fault(400, "Invalid JSON payload received.").body()
+        unknown = set(body) - BODY_FIELDS
+        if unknown:
+            name = sorted(unknown)[0]
+            return 400, Fault(
+                400, f'Invalid JSON payload received. Unknown name "{name}": Cannot find field.'
+            ).body()
+        names = body.get("resourceNames")
+        if not isinstance(names, list) or not names:
+            return 400, Fault(400, "resourceNames must be non-empty").body()
+        for name in names:
+            match = re.fullmatch(r"projects/([^/]+)", str(name))
+            if match is None:
+                return 400, Fault(400, f"Invalid resource name: {name}").body()
+            if match.group(1) not in state.projects:
+                return 404, Fault(404, f"Project '{match.group(1)}' not found.").body()
+        filter_ = body.get("filter", "")
+        if not isinstance(filter_, str):
+            return 400, Fault(400, "filter must be a string").body()
+        problem = _filter_error(filter_)
+        if problem:
+            return 400, Fault(400, problem).body()
+        if body.get("orderBy", "timestamp asc") not in ("timestamp asc", "timestamp desc"):
+            return 400, Fault(400, f"Invalid orderBy: {body.get('orderBy')}").body()
+        page_size = body.get("pageSize", 50)
+        if not isinstance(page_size, int) or not 0 < page_size <= 1000:
+            return 400, Fault(400, f"pageSize must be between 1 and 1000, got {page_size}").body()
+        offset, empty_served = 0, False
+        token = body.get("pageToken")
+        if token is not None:
+            issued = state.tokens.get(token)
+            if issued is None:
+                return 400, Fault(400, "Invalid page token.").body()
+            offset, empty_served, issued_for = issued
+            if issued_for != filter_:
+                return 400, Fault(400, "Page token does not match the request's filter.").body()
+        window = [e for e in state.entries if _in_window(e, filter_)]
+        if body.get("orderBy") == "timestamp desc":
+            window.reverse()
+        if offset in state.empty_pages_at and not empty_served and offset < len(window):
+            return 200, {"entries": [], "nextPageToken": self._issue(offset, True, filter_)}
+        page = window[offset : offset + min(page_size, state.page_limit)]
+        payload: dict[str, Any] = {"entries": page} if page else {}
+        end = offset + len(page)
+        if end < len(window):
+            payload["nextPageToken"] = self._issue(end, False, filter_)
+        return 200, payload
+
+    def _issue(self, offset: int, empty_served: bool, filter_: str) -> str:
+        state = self.server.state
+        with state.lock:
+            token = f"tok-{len(state.tokens) + 1}-{offset}"
+            state.tokens[token] = (offset, empty_served, filter_)
+        return token
+
+
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def __init__(self, state: FakeLoggingState) -> None:
+        super().__init__(("127.0.0.1", 0), _Handler)
+        self.state = state
+
+
+class FakeLoggingServer:
+    """Context manager: a running fake on an ephemeral port. `endpoint` is its base URL."""
+
+    def __init__(self, entries: list[Any], **settings: Any) -> None:
+        self.state = FakeLoggingState(entries=entries, **settings)
+        self._server = _Server(self.state)
+        self._thread = threading.Thread(
+            target=self._server.serve_forever,
+            kwargs={"poll_interval": 0.05},
+            name="fake-logging",
+            daemon=True,
+        )
+
+    @property
+    def endpoint(self) -> str:
+        host, port = self._server.server_address[:2]
+        return f"http://{host!s}:{port}"
+
+    @property
+    def requests(self) -> list[RecordedRequest]:
+        return self.state.requests
+
+    def __enter__(self) -> FakeLoggingServer:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+        self._thread.join(timeout=5)

@@ -1,0 +1,357 @@
+"""The live Cloud Logging source: the real google-cloud-logging client against a local fake of the API."""
+
+from __future__ import annotations
+
+import json
+import socket
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from fakes import FakeLoggingServer, Fault
+from loggardener.errors import ExitCode, GardenerError
+from loggardener.sources.cloud_logging import (
+    PACE_BURST,
+    PACE_PER_MINUTE,
+    QUOTA_PER_MINUTE,
+    RETRY_ATTEMPTS,
+    CloudLoggingSource,
+    RequestPacer,
+)
+from loggardener.sources.query import LogQuery
+
+END = datetime(2024, 5, 1, 12, 0, tzinfo=timezone.utc)
+START = END - timedelta(hours=12)
+
+
+class FakeClock:
+    """Time that passes only when someone sleeps."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+        self.sleeps: list[float] = []
+
+    def time(self) -> float:
+        return self.now
+
+    def sleep(self, seconds: float) -> None:
+        self.sleeps.append(seconds)
+        self.now += seconds
+
+
+def make_entries(count: int, start: datetime = START) -> list[dict[str, Any]]:
+    """Cloud Run entries, one a minute, each with fields the library's entry classes drop."""
+    entries = []
+    for i in range(count):
+        entries.append(
+            {
+                "insertId": f"id-{i:05d}",
+                "logName": "projects/P/logs/run.googleapis.com%2Fstderr",
+                "resource": {"type": "cloud_run_revision", "labels": {"service_name": "api"}},
+                "timestamp": (start + timedelta(minutes=1 + i)).strftime("%Y-%m-%dT%H:%M:%S.%fZ"),
+                "receiveTimestamp": (start + timedelta(minutes=1 + i, seconds=1)).strftime(
+                    "%Y-%m-%dT%H:%M:%SZ"
+                ),
+                "severity": "ERROR",
+                "textPayload": f"boom {i}",
+                "errorGroups": [{"id": f"CJ{i % 3}"}],
+                "split": {"uid": "u", "index": 0, "totalSplits": 1},
+            }
+        )
+    return entries
+
+
+def source_for(server: FakeLoggingServer, clock: FakeClock, **options: Any) -> CloudLoggingSource:
+    query = options.pop("query", LogQuery(start=START, end=END))
+    return CloudLoggingSource(
+        query,
+        project=options.pop("project", "P"),
+        endpoint=server.endpoint,
+        pacer=RequestPacer(clock=clock.time, sleep=clock.sleep),
+        sleep=clock.sleep,
+        **options,
+    )
+
+
+def read_all(source: CloudLoggingSource) -> list[dict[str, Any]]:
+    out = []
+    for record in source.records():
+        assert record.error is None, record.error
+        assert record.entry is not None
+        out.append(record.entry)
+    return out
+
+
+def test_reads_every_page_exactly_once_despite_empty_page_429_and_503() -> None:
+    entries = make_entries(25)
+    outside = make_entries(2, start=END + timedelta(hours=1))
+    clock = FakeClock()
+    faults = {2: Fault(429), 4: Fault(503)}
+    with FakeLoggingServer(entries + outside, page_limit=10, faults=faults, empty_pages_at={10}) as server:
+        source = source_for(server, clock)
+        got = read_all(source)
+
+    assert got == entries  # all of them, once, in order, every field kept (errorGroups, split)
+    # pages served: 10, empty (with a token), 10, 5; plus the 429 and the 503 answered instead of a page
+    assert source.stats.pages == 4
+    assert source.stats.requests == len(server.requests) == 6
+    assert any(
+        "retried 2 requests" in note and "429 x1" in note and "503 x1" in note for note in source.stats.notes
+    )
+    assert len(clock.sleeps) == 2 and all(1 <= s <= 3 for s in clock.sleeps)  # backoff waits, not real ones
+
+
+def test_requests_are_what_entries_list_expects() -> None:
+    clock = FakeClock()
+    with FakeLoggingServer(make_entries(15), page_limit=10) as server:
+        source = source_for(server, clock, query=LogQuery(start=START, end=END, services=("api",)))
+        read_all(source)
+
+    first, second = server.requests
+    for request in (first, second):
+        assert request.method == "POST"
+        assert request.path == "/v2/entries:list"
+        assert request.headers["Content-Type"] == "application/json"
+        assert request.body["resourceNames"] == ["projects/P"]
+        assert request.body["pageSize"] == 1000
+        assert request.body["orderBy"] == "timestamp asc"
+        assert request.body["filter"] == source.filter
+    assert "pageToken" not in first.body
+    assert second.body["pageToken"].startswith("tok-")
+    filter_ = first.body["filter"]
+    assert 'timestamp>="2024-05-01T00:00:00Z"' in filter_
+    assert 'timestamp<"2024-05-01T12:00:00Z"' in filter_
+    assert "severity>=WARNING" in filter_
+    assert 'resource.labels.service_name="api"' in filter_
+    assert source.stats.query_filter == filter_
+    assert source.stats.project == "P"
+    assert source.stats.console_url is not None
+    assert source.stats.console_url.endswith("?project=P")
+
+
+def test_permission_denied_names_the_role_and_is_not_retried() -> None:
+    clock = FakeClock()
+    message = "Permission 'logging.logEntries.list' denied on resource (or it may not exist)."
+    with FakeLoggingServer(make_entries(3), faults={1: Fault(403, message)}) as server:
+        source = source_for(server, clock)
+        with pytest.raises(GardenerError) as caught:
+            read_all(source)
+        assert len(server.requests) == 1
+    assert caught.value.exit_code == ExitCode.CREDENTIALS
+    assert "roles/logging.viewer" in caught.value.message
+    assert message in caught.value.message
+    assert "\n" not in caught.value.message
+
+
+def test_unknown_project() -> None:
+    with FakeLoggingServer(make_entries(3), projects={"P"}) as server:
+        source = source_for(server, FakeClock(), project="no-such-project")
+        with pytest.raises(GardenerError) as caught:
+            read_all(source)
+    assert caught.value.exit_code == ExitCode.BAD_INPUT
+    assert "unknown project no-such-project" in caught.value.message
+    assert "Project 'no-such-project' not found." in caught.value.message
+
+
+def test_an_endpoint_without_the_api_is_named() -> None:
+    with FakeLoggingServer(make_entries(3)) as server:
+        source = CloudLoggingSource(
+            LogQuery(start=START, end=END),
+            project="P",
+            endpoint=server.endpoint + "/elsewhere",
+            sleep=FakeClock().sleep,
+        )
+        with pytest.raises(GardenerError) as caught:
+            read_all(source)
+    assert caught.value.exit_code == ExitCode.BAD_INPUT
+    assert (
+        f"{server.endpoint}/elsewhere does not serve the Logging API's entries.list" in caught.value.message
+    )
+
+
+def test_invalid_filter_shows_the_servers_message() -> None:
+    query = LogQuery(start=START, end=END, extra_filter='jsonPayload.x="a" AND (b')
+    with FakeLoggingServer(make_entries(3)) as server:
+        source = source_for(server, FakeClock(), query=query)
+        with pytest.raises(GardenerError) as caught:
+            read_all(source)
+        assert len(server.requests) == 1
+    assert caught.value.exit_code == ExitCode.BAD_INPUT
+    assert (
+        "Cloud Logging rejected the query: Unparseable filter: unbalanced parentheses" in caught.value.message
+    )
+
+
+def test_persistent_429_gives_up_with_backoff_after_the_attempts() -> None:
+    clock = FakeClock()
+    faults = {n: Fault(429) for n in range(1, 20)}
+    with FakeLoggingServer(make_entries(3), faults=faults) as server:
+        source = source_for(server, clock)
+        with pytest.raises(GardenerError) as caught:
+            read_all(source)
+        assert len(server.requests) == RETRY_ATTEMPTS
+    assert caught.value.exit_code == ExitCode.SOURCE_FAILED
+    assert "quota exceeded" in caught.value.message
+    assert f"{QUOTA_PER_MINUTE} requests a minute" in caught.value.message
+    backoff = clock.sleeps
+    assert len(backoff) == RETRY_ATTEMPTS - 1
+    # exponential: 1, 2, 4, 8, 16, 32 seconds, each plus up to 1 second of jitter
+    for n, wait in enumerate(backoff):
+        assert 2**n <= wait <= 2**n + 1
+
+
+def test_unreachable_endpoint_is_a_source_failure() -> None:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    clock = FakeClock()
+    source = CloudLoggingSource(
+        LogQuery(start=START, end=END),
+        project="P",
+        endpoint=f"http://127.0.0.1:{port}",
+        pacer=RequestPacer(clock=clock.time, sleep=clock.sleep),
+        sleep=clock.sleep,
+    )
+    with pytest.raises(GardenerError) as caught:
+        read_all(source)
+    assert caught.value.exit_code == ExitCode.SOURCE_FAILED
+    assert f"cannot reach Cloud Logging at http://127.0.0.1:{port} after {RETRY_ATTEMPTS} attempts" in (
+        caught.value.message
+    )
+
+
+def test_no_credentials_says_how_to_get_them(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setenv("GOOGLE_APPLICATION_CREDENTIALS", str(tmp_path / "missing-key.json"))
+    source = CloudLoggingSource(LogQuery(start=START, end=END), project="P")
+    with pytest.raises(GardenerError) as caught:
+        list(source.records())
+    assert caught.value.exit_code == ExitCode.CREDENTIALS
+    assert "gcloud auth application-default login" in caught.value.message
+    assert "GOOGLE_APPLICATION_CREDENTIALS" in caught.value.message
+
+
+def test_project_comes_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("GOOGLE_CLOUD_PROJECT", "env-project")
+    with FakeLoggingServer(make_entries(2), projects={"env-project"}) as server:
+        source = source_for(server, FakeClock(), project=None)
+        assert len(read_all(source)) == 2
+    assert server.requests[0].body["resourceNames"] == ["projects/env-project"]
+
+
+def test_max_entries_cuts_loudly() -> None:
+    with FakeLoggingServer(make_entries(25), page_limit=10) as server:
+        source = source_for(server, FakeClock(), max_entries=12)
+        got = read_all(source)
+        assert len(server.requests) == 2  # stops reading once the cap is reached
+    assert [e["insertId"] for e in got] == [f"id-{i:05d}" for i in range(12)]
+    assert source.stats.truncated
+    (note,) = [n for n in source.stats.notes if n.startswith("TRUNCATED")]
+    assert "--max-entries 12" in note and got[-1]["timestamp"] in note
+
+
+def test_max_entries_equal_to_the_window_is_not_a_cut() -> None:
+    with FakeLoggingServer(make_entries(10), page_limit=10) as server:
+        source = source_for(server, FakeClock(), max_entries=10)
+        assert len(read_all(source)) == 10
+    assert not source.stats.truncated
+
+
+def test_an_item_that_is_not_an_object_is_counted_not_fatal() -> None:
+    entries: list[Any] = [
+        *make_entries(2),
+        "not an entry",
+        *make_entries(1, start=START + timedelta(hours=1)),
+    ]
+    with FakeLoggingServer(entries) as server:
+        records = list(source_for(server, FakeClock()).records())
+    assert [r.position for r in records] == [1, 2, 3, 4]
+    assert records[2].entry is None and records[2].error == "entry is a JSON str, not an object"
+
+
+def test_save_export_writes_the_raw_entries_as_ndjson(tmp_path: Path) -> None:
+    entries = make_entries(15)
+    export = tmp_path / "scan.ndjson"
+    with FakeLoggingServer(entries, page_limit=10, empty_pages_at={10}) as server:
+        source = source_for(server, FakeClock(), save_export=export)
+        read_all(source)
+    lines = export.read_text(encoding="utf-8").splitlines()
+    assert [json.loads(line) for line in lines] == entries
+    assert not (tmp_path / "scan.ndjson.partial").exists()
+    assert any(str(export) in note for note in source.stats.notes)
+
+
+def test_save_export_leaves_nothing_when_the_scan_fails(tmp_path: Path) -> None:
+    export = tmp_path / "scan.ndjson"
+    with FakeLoggingServer(make_entries(15), page_limit=10, faults={2: Fault(403)}) as server:
+        source = source_for(server, FakeClock(), save_export=export)
+        with pytest.raises(GardenerError):
+            read_all(source)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_progress_callback_sees_pages_and_entries() -> None:
+    seen: list[tuple[int, int]] = []
+    with FakeLoggingServer(make_entries(25), page_limit=10) as server:
+        read_all(source_for(server, FakeClock(), on_page=lambda pages, n: seen.append((pages, n))))
+    assert seen == [(1, 10), (2, 20), (3, 25)]
+
+
+def test_bad_options_are_bad_input() -> None:
+    with pytest.raises(GardenerError) as caught:
+        CloudLoggingSource(LogQuery(start=START, end=END), project="P", endpoint="localhost:8080")
+    assert caught.value.exit_code == ExitCode.BAD_INPUT
+    with pytest.raises(GardenerError):
+        CloudLoggingSource(LogQuery(start=START, end=END), project="P", max_entries=0)
+
+
+# --- pacing ---------------------------------------------------------------------------------------------
+
+
+def pace(requests: int, clock: FakeClock, pacer: RequestPacer) -> list[float]:
+    starts = []
+    for _ in range(requests):
+        pacer.acquire()
+        starts.append(clock.now)
+    return starts
+
+
+def test_pacer_lets_a_burst_through_then_holds_the_rate() -> None:
+    clock = FakeClock()
+    starts = pace(100, clock, RequestPacer(clock=clock.time, sleep=clock.sleep))
+    t0 = starts[0]
+    assert starts[:PACE_BURST] == [t0] * PACE_BURST
+    interval = 60 / PACE_PER_MINUTE
+    assert starts[PACE_BURST:] == pytest.approx([t0 + interval * (i + 1) for i in range(100 - PACE_BURST)])
+    # 100 pages of 1000 entries: the time pacing alone adds to a 100000-entry read
+    assert starts[-1] - t0 == pytest.approx((100 - PACE_BURST) * interval)  # 110.4 s
+
+
+def test_pacer_stays_under_the_quota_in_every_minute() -> None:
+    clock = FakeClock()
+    starts = pace(300, clock, RequestPacer(clock=clock.time, sleep=clock.sleep))
+    busiest = max(sum(1 for s in starts if t <= s < t + 60) for t in starts)
+    assert busiest <= PACE_BURST + PACE_PER_MINUTE < QUOTA_PER_MINUTE
+
+
+def test_pacer_refills_while_the_caller_is_busy() -> None:
+    clock = FakeClock()
+    pacer = RequestPacer(per_minute=60, burst=2, clock=clock.time, sleep=clock.sleep)
+    pace(2, clock, pacer)
+    clock.now += 5  # time spent processing pages refills the bucket
+    pace(2, clock, pacer)
+    assert clock.sleeps == []
+    pace(1, clock, pacer)
+    assert clock.sleeps == [pytest.approx(1.0)]
+
+
+def test_a_long_read_is_paced_on_the_fake_clock() -> None:
+    clock = FakeClock()
+    with FakeLoggingServer(make_entries(30), page_limit=2) as server:
+        source = source_for(server, clock)
+        assert len(read_all(source)) == 30
+        assert len(server.requests) == 15
+    # 15 requests: 8 at once, then 7 more at 1.2 s each
+    assert sum(clock.sleeps) == pytest.approx(7 * 60 / PACE_PER_MINUTE)
+    assert any(note.startswith("paced under the entries.list quota") for note in source.stats.notes)

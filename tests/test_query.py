@@ -1,0 +1,126 @@
+"""The Logging filter a live scan sends, and the Logs Explorer link that opens it."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, timedelta, timezone
+from urllib.parse import unquote
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from loggardener.errors import ExitCode, GardenerError
+from loggardener.sources.query import (
+    CONSOLE_BASE,
+    LogQuery,
+    build_filter,
+    console_url,
+    quote_string,
+    rfc3339,
+)
+
+END = datetime(2024, 5, 1, 12, 0, tzinfo=timezone.utc)
+START = END - timedelta(hours=12)
+
+
+def unquote_literal(literal: str) -> str:
+    """Read a Logging-query-language string literal back (the inverse the service applies)."""
+    assert literal.startswith('"') and literal.endswith('"')
+    body = literal[1:-1]
+    assert re.search(r'(?<!\\)(\\\\)*"', body) is None, "an unescaped quote ends the literal early"
+    return re.sub(r"\\(.)", r"\1", body, flags=re.DOTALL)
+
+
+def test_default_filter() -> None:
+    assert build_filter(LogQuery(start=START, end=END)) == (
+        'timestamp>="2024-05-01T00:00:00Z"\n'
+        'AND timestamp<"2024-05-01T12:00:00Z"\n'
+        'AND (severity>=WARNING OR (log_id("run.googleapis.com/stderr") AND severity=DEFAULT)'
+        ' OR log_id("run.googleapis.com/varlog/system"))'
+    )
+
+
+def test_every_option_becomes_a_clause() -> None:
+    query = LogQuery(
+        start=START,
+        end=END,
+        min_severity="error",
+        services=("api", "worker", "api"),
+        resource_type="cloud_run_revision",
+        extra_filter='textPayload:"timeout" OR jsonPayload.code=504',
+    )
+    lines = build_filter(query).split("\n")
+    assert lines[2] == 'AND resource.type="cloud_run_revision"'
+    assert lines[3] == 'AND resource.labels.service_name=("api" OR "worker")'
+    assert lines[4].startswith("AND (severity>=ERROR OR ")
+    # OR binds tighter than AND in the Logging query language: the extra clause is parenthesized
+    assert lines[5] == 'AND (textPayload:"timeout" OR jsonPayload.code=504)'
+
+
+def test_one_service_is_a_plain_comparison() -> None:
+    assert 'AND resource.labels.service_name="api"\n' in build_filter(LogQuery(START, END, services=("api",)))
+
+
+def test_window_is_utc_with_fractions_only_when_present() -> None:
+    berlin = timezone(timedelta(hours=2))
+    assert rfc3339(datetime(2024, 5, 1, 14, 0, 0, 250000, tzinfo=berlin)) == "2024-05-01T12:00:00.25Z"
+    assert rfc3339(datetime(2024, 5, 1, 14, 0, tzinfo=berlin)) == "2024-05-01T12:00:00Z"
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "severity", "expected"),
+    [
+        (START.replace(tzinfo=None), END, "WARNING", "timezone-aware"),
+        (END, START, "WARNING", "empty scan window"),
+        (START, START, "WARNING", "empty scan window"),
+        (START, END, "LOUD", "unknown severity 'LOUD'"),
+    ],
+)
+def test_bad_queries_are_bad_input(start: datetime, end: datetime, severity: str, expected: str) -> None:
+    with pytest.raises(GardenerError) as caught:
+        LogQuery(start=start, end=end, min_severity=severity)
+    assert caught.value.exit_code == ExitCode.BAD_INPUT
+    assert expected in caught.value.message
+
+
+@given(st.text())
+def test_string_literals_read_back_as_written(value: str) -> None:
+    assert unquote_literal(quote_string(value)) == value
+
+
+@given(st.lists(st.text(min_size=1), min_size=1, max_size=4))
+def test_service_names_survive_quoting(services: list[str]) -> None:
+    plain = build_filter(LogQuery(START, END)).split("\n")
+    with_services = build_filter(LogQuery(START, END, services=tuple(services)))
+    prefix, suffix = "\n".join(plain[:2]) + "\nAND ", "\n" + plain[2]
+    assert with_services.startswith(prefix) and with_services.endswith(suffix)
+    clause = with_services[len(prefix) : -len(suffix)]
+    assert clause.startswith("resource.labels.service_name=")
+    literals = re.findall(r'"(?:[^"\\]|\\.)*"', clause, flags=re.DOTALL)
+    assert [unquote_literal(lit) for lit in literals] == list(dict.fromkeys(services))
+
+
+def decode_console_query(url: str) -> str:
+    """Read the query back as the console does: percent-decoding, with parentheses decoded twice."""
+    encoded = re.search(r";query=([^;?]*)", url)
+    assert encoded is not None
+    return unquote(encoded.group(1).replace("%2528", "%28").replace("%2529", "%29"))
+
+
+def test_console_url_format() -> None:
+    filter_ = build_filter(LogQuery(start=START, end=END, services=("api",)))
+    url = console_url(filter_, "my-project", START, END)
+    assert url.startswith(CONSOLE_BASE + ";query=")
+    assert url.endswith(";timeRange=2024-05-01T00%3A00%3A00Z%2F2024-05-01T12%3A00%3A00Z?project=my-project")
+    # no character the console's router reads as syntax is left bare in the query part
+    query_part = url[len(CONSOLE_BASE) + len(";query=") : url.index(";timeRange=")]
+    assert re.fullmatch(r"[A-Za-z0-9_.~%-]*", query_part)
+    assert "%2528" in query_part and "%2529" in query_part and "%28" not in query_part.replace("%2528", "")
+    assert decode_console_query(url) == filter_
+
+
+@given(st.text(alphabet=st.characters(blacklist_characters="%", blacklist_categories=("Cs",))))
+def test_console_url_opens_the_same_query(extra: str) -> None:
+    filter_ = build_filter(LogQuery(start=START, end=END)) + "\n" + extra
+    assert decode_console_query(console_url(filter_, "p", START, END)) == filter_
