@@ -202,6 +202,15 @@ def test_persistent_429_gives_up_with_backoff_after_the_attempts() -> None:
         assert 2**n <= wait <= 2**n + 1
 
 
+def test_retry_after_from_the_server_is_honoured() -> None:
+    clock = FakeClock()
+    faults = {1: Fault(503, retry_after=0), 2: Fault(429, retry_after=7.5), 3: Fault(429, retry_after=3600)}
+    with FakeLoggingServer(make_entries(3), faults=faults) as server:
+        assert len(read_all(source_for(server, clock))) == 3
+        assert len(server.requests) == 4
+    assert clock.sleeps == [0, 7.5, 60]  # a Retry-After beyond a minute is capped
+
+
 def test_unreachable_endpoint_is_a_source_failure() -> None:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))

@@ -43,6 +43,8 @@ class Fault:
 
     status: int
     message: str = ""
+    retry_after: float | None = None
+    """Sent as a Retry-After header when set."""
 
     def body(self) -> dict[str, Any]:
         message = self.message or DEFAULT_MESSAGES.get(self.status, "error")
@@ -134,9 +136,11 @@ class _Handler(BaseHTTPRequestHandler):
     def log_message(self, format: str, *args: Any) -> None:
         """Quiet: tests read `state.requests` instead."""
 
-    def _send(self, status: int, payload: dict[str, Any]) -> None:
+    def _send(self, status: int, payload: dict[str, Any], headers: dict[str, str] | None = None) -> None:
         data = json.dumps(payload).encode()
         self.send_response(status)
+        for name, value in (headers or {}).items():
+            self.send_header(name, value)
         self.send_header("Content-Type", "application/json; charset=UTF-8")
         self.send_header("Content-Length", str(len(data)))
         self.end_headers()
@@ -168,7 +172,8 @@ class _Handler(BaseHTTPRequestHandler):
         state = self.server.state
         fault = state.faults.get(number)
         if fault is not None:
-            self._send(fault.status, fault.body())
+            headers = {} if fault.retry_after is None else {"Retry-After": f"{fault.retry_after:g}"}
+            self._send(fault.status, fault.body(), headers)
             return
         if urlsplit(self.path).path != "/v2/entries:list":
             self._send_html_404()

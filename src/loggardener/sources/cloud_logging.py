@@ -33,8 +33,9 @@ PACE_BURST = 8
 """With these, no 60-second span holds more than 8 + 50 = 58 requests: under the quota, with room for the
 console or another reader on the same project."""
 RETRY_ATTEMPTS = 7
-"""Attempts per request on 429, 5xx and connection errors; the waits (1, 2, 4 ... 32 s, plus up to 1 s
-jitter) add up to a little over a minute, long enough for a per-minute quota to refill."""
+"""Attempts per request on 429, 5xx and connection errors. Between attempts: the server's Retry-After if
+it sent one, else 1, 2, 4 ... 32 s plus up to 1 s of jitter, a little over a minute in all: long enough
+for a per-minute quota to refill."""
 ORDER_BY = "timestamp asc"
 CREDENTIALS_HINT = (
     "run `gcloud auth application-default login`, or set GOOGLE_APPLICATION_CREDENTIALS to a "
@@ -94,6 +95,29 @@ def _is_transient(exc: BaseException) -> bool:
         | requests.ConnectionError
         | requests.Timeout,
     )
+
+
+def _retry_after(exc: BaseException) -> float | None:
+    """The server's Retry-After, in seconds, when it sent one (capped at a minute)."""
+    response = getattr(exc, "response", None)
+    value = response.headers.get("Retry-After") if response is not None else None
+    try:
+        seconds = float(value) if value is not None else None
+    except ValueError:
+        return None
+    return None if seconds is None or seconds < 0 else min(seconds, 60.0)
+
+
+class _BackoffWait:
+    """Wait the server's Retry-After when given, else exponential backoff with jitter."""
+
+    def __init__(self) -> None:
+        self._backoff = wait_exponential_jitter(initial=1, max=32, jitter=1)
+
+    def __call__(self, state: RetryCallState) -> float:
+        exc = state.outcome.exception() if state.outcome is not None else None
+        told = _retry_after(exc) if exc is not None else None
+        return told if told is not None else self._backoff(state)
 
 
 def _status_of(exc: BaseException) -> str:
@@ -217,7 +241,7 @@ class CloudLoggingSource(EntrySource):
             retrying = Retrying(
                 retry=retry_if_exception(_is_transient),
                 stop=stop_after_attempt(RETRY_ATTEMPTS),
-                wait=wait_exponential_jitter(initial=1, max=32, jitter=1),
+                wait=_BackoffWait(),
                 sleep=self._sleep,
                 before_sleep=note_retry,
                 reraise=True,
