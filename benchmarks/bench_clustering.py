@@ -1,0 +1,227 @@
+"""Benchmark: gardener's template miner against Drain3 (default configuration), side by side.
+
+Measures Grouping Accuracy (GA, as logpai/logparser computes it) on the Loghub-2k systems, original and
+corrected ground truth, then throughput and peak RSS of each tool on a large stream of messages drawn
+from the same lines with every digit run re-rolled. Each tool runs in its own subprocess for the stream,
+so the figures are whole-process. Writes a markdown table (see --out).
+
+Reproduce (from the repository root, with the `bench` extra installed):
+
+    python benchmarks/bench_clustering.py
+
+The Loghub data is licensed for research use only: it is read from ../shared/loghub2k (or --data) and
+never copied into the project.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import os
+import platform
+import random
+import re
+import subprocess
+import sys
+import tempfile
+import time
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable, Sequence
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+DEFAULT_DATA = REPO.parent / "shared" / "loghub2k"
+SYSTEMS = ("Apache", "BGL", "HDFS", "HPC", "Hadoop", "Linux", "OpenSSH", "Spark", "Windows", "Zookeeper")
+TOOLS = ("gardener", "drain3")
+
+Parser = Callable[[Sequence[str]], list[str]]
+
+
+def load_system(data: Path, system: str, corrected: bool) -> tuple[list[str], list[str]]:
+    """Contents and true event ids of one system, rows without an event id dropped (as logparser does)."""
+    suffix = "_corrected" if corrected else ""
+    path = data / system / f"{system}_2k.log_structured{suffix}.csv"
+    contents: list[str] = []
+    events: list[str] = []
+    with path.open(encoding="utf-8", newline="") as handle:
+        for row in csv.DictReader(handle):
+            if row["EventId"]:
+                contents.append(row["Content"])
+                events.append(row["EventId"])
+    return contents, events
+
+
+def grouping_accuracy(truth: Sequence[str], predicted: Sequence[str]) -> float:
+    """logparser's GA: messages in predicted groups that hold exactly all messages of one true event."""
+    truth_sizes = Counter(truth)
+    groups: dict[str, list[str]] = defaultdict(list)
+    for true_event, group in zip(truth, predicted):
+        groups[group].append(true_event)
+    correct = 0
+    for members in groups.values():
+        first = members[0]
+        if all(member == first for member in members) and len(members) == truth_sizes[first]:
+            correct += len(members)
+    return correct / len(truth)
+
+
+def parse_gardener(contents: Sequence[str]) -> list[str]:
+    from loggardener.clustering.miner import TemplateMiner
+
+    miner = TemplateMiner()
+    ids = [miner.add(content) for content in contents]
+    return [miner.resolve(template_id) for template_id in ids]
+
+
+def parse_drain3(contents: Sequence[str]) -> list[str]:
+    from drain3 import TemplateMiner
+
+    miner = TemplateMiner()
+    return [str(miner.add_log_message(content)["cluster_id"]) for content in contents]
+
+
+PARSERS: dict[str, Parser] = {"gardener": parse_gardener, "drain3": parse_drain3}
+
+
+def accuracy_table(data: Path) -> tuple[list[str], dict[tuple[str, str, bool], float]]:
+    """GA of every tool on every system, original and corrected ground truth."""
+    results: dict[tuple[str, str, bool], float] = {}
+    for system in SYSTEMS:
+        for corrected in (False, True):
+            contents, events = load_system(data, system, corrected)
+            for tool in TOOLS:
+                results[tool, system, corrected] = grouping_accuracy(events, PARSERS[tool](contents))
+    lines = [
+        "| System | gardener GA | Drain3 GA | gardener GA (corrected) | Drain3 GA (corrected) |",
+        "|---|---:|---:|---:|---:|",
+    ]
+    for system in SYSTEMS:
+        cells = [f"{results[tool, system, corrected]:.3f}" for corrected in (False, True) for tool in TOOLS]
+        lines.append(f"| {system} | " + " | ".join(cells) + " |")
+    averages = [
+        sum(results[tool, system, corrected] for system in SYSTEMS) / len(SYSTEMS)
+        for corrected in (False, True)
+        for tool in TOOLS
+    ]
+    minimums = [
+        min(results[tool, system, corrected] for system in SYSTEMS) for corrected in (False, True) for tool in TOOLS
+    ]
+    lines.append("| **average** | " + " | ".join(f"**{value:.3f}**" for value in averages) + " |")
+    lines.append("| lowest | " + " | ".join(f"{value:.3f}" for value in minimums) + " |")
+    return lines, results
+
+
+_DIGITS = re.compile(r"\d+")
+
+
+def write_stream(data: Path, count: int, seed: int, path: Path) -> None:
+    """`count` messages drawn from all systems' lines, every digit run re-rolled (same length)."""
+    rng = random.Random(seed)
+    pool: list[str] = []
+    for system in SYSTEMS:
+        pool.extend(load_system(data, system, corrected=False)[0])
+
+    def reroll(match: re.Match[str]) -> str:
+        return "".join(rng.choice("0123456789") for _ in match.group())
+
+    with path.open("w", encoding="utf-8") as out:
+        for _ in range(count):
+            out.write(_DIGITS.sub(reroll, rng.choice(pool)).replace("\n", " ") + "\n")
+
+
+def worker(tool: str, path: Path) -> None:
+    """Cluster every line of `path` with one tool; print how many clusters it ended with."""
+    with path.open(encoding="utf-8") as handle:
+        lines: Iterable[str] = (line.rstrip("\n") for line in handle)
+        if tool == "gardener":
+            from loggardener.clustering.miner import TemplateMiner
+
+            miner = TemplateMiner()
+            add = miner.add
+            for line in lines:
+                add(line)
+            print(len(miner.templates()))
+        else:
+            from drain3 import TemplateMiner as Drain3Miner
+
+            drain = Drain3Miner()
+            add_log_message = drain.add_log_message
+            for line in lines:
+                add_log_message(line)
+            print(len(drain.drain.clusters))
+
+
+def run_worker(tool: str, path: Path) -> tuple[float, float, int]:
+    """Wall seconds, peak RSS (MB) and cluster count of one tool's whole process."""
+    started = time.perf_counter()
+    process = subprocess.Popen(
+        [sys.executable, __file__, "--worker", tool, str(path)], stdout=subprocess.PIPE, text=True
+    )
+    assert process.stdout is not None
+    output = process.stdout.read()
+    _, status, usage = os.wait4(process.pid, 0)
+    elapsed = time.perf_counter() - started
+    process.returncode = os.waitstatus_to_exitcode(status)
+    if process.returncode != 0:
+        raise SystemExit(f"{tool} worker failed with exit code {process.returncode}")
+    return elapsed, usage.ru_maxrss / 1024, int(output.strip() or 0)
+
+
+def stream_table(data: Path, count: int, seed: int) -> list[str]:
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "stream.log"
+        write_stream(data, count, seed, path)
+        figures = {tool: run_worker(tool, path) for tool in TOOLS}
+    lines = [
+        f"Stream: {count:,} messages, seed {seed}.",
+        "",
+        "| Tool | wall time (s) | lines/s | peak RSS (MB) | clusters |",
+        "|---|---:|---:|---:|---:|",
+    ]
+    for tool in TOOLS:
+        elapsed, rss, clusters = figures[tool]
+        lines.append(f"| {tool} | {elapsed:.1f} | {count / elapsed:,.0f} | {rss:.0f} | {clusters:,} |")
+    (g_time, g_rss, _), (d_time, d_rss, _) = figures["gardener"], figures["drain3"]
+    lines += ["", f"Throughput ratio gardener / Drain3: **{d_time / g_time:.1f}x**; "
+              f"peak RSS ratio gardener / Drain3: **{g_rss / d_rss:.2f}**."]
+    return lines
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data", type=Path, default=DEFAULT_DATA, help="Loghub-2k directory")
+    parser.add_argument("--lines", type=int, default=1_000_000, help="messages in the throughput stream")
+    parser.add_argument("--seed", type=int, default=2024)
+    parser.add_argument("--out", type=Path, default=REPO / "benchmarks" / "RESULTS.md")
+    parser.add_argument("--skip-stream", action="store_true", help="only measure grouping accuracy")
+    parser.add_argument("--worker", nargs=2, metavar=("TOOL", "FILE"), help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.worker:
+        worker(args.worker[0], Path(args.worker[1]))
+        return
+    if not (args.data / "HDFS").is_dir():
+        raise SystemExit(f"{args.data} does not hold the Loghub-2k systems; pass --data")
+    ga_lines, _ = accuracy_table(args.data)
+    print("\n".join(ga_lines), flush=True)
+    stream_lines = [] if args.skip_stream else stream_table(args.data, args.lines, args.seed)
+    print("\n".join(stream_lines))
+    command = "python benchmarks/bench_clustering.py" + ("" if args.lines == 1_000_000 else f" --lines {args.lines}")
+    report = [
+        "# Clustering benchmark: gardener vs Drain3",
+        "",
+        f"Reproduce: `{command}` (from the repository root; Drain3 comes with `pip install -e '.[bench]'`).",
+        f"Machine: {platform.machine()}, Python {platform.python_version()}, {os.cpu_count()} CPUs.",
+        "Drain3: `drain3.TemplateMiner()` with its default configuration.",
+        "",
+        "## Grouping Accuracy on Loghub-2k (Content column)",
+        "",
+        *ga_lines,
+        "",
+    ]
+    if stream_lines:
+        report += ["## Throughput and peak memory (whole process)", "", *stream_lines, ""]
+    args.out.write_text("\n".join(report), encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()
