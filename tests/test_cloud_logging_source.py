@@ -364,3 +364,28 @@ def test_a_long_read_is_paced_on_the_fake_clock() -> None:
     # 15 requests: 8 at once, then 7 more at 1.2 s each
     assert sum(clock.sleeps) == pytest.approx(7 * 60 / PACE_PER_MINUTE)
     assert any(note.startswith("paced under the entries.list quota") for note in source.stats.notes)
+
+
+def test_same_request_as_the_librarys_own_list_entries_which_drops_error_groups() -> None:
+    """Our pages are the library's entries.list calls; only the item conversion differs."""
+    from google.auth.credentials import AnonymousCredentials
+    from google.cloud.logging_v2 import ASCENDING, Client
+
+    entries = make_entries(3)
+    with FakeLoggingServer(entries) as server:
+        source = source_for(server, FakeClock())
+        ours = read_all(source)
+        client = Client(
+            project="P",
+            credentials=AnonymousCredentials(),
+            _use_grpc=False,
+            client_options={"api_endpoint": server.endpoint},
+        )
+        theirs = list(client.list_entries(filter_=source.filter, order_by=ASCENDING, page_size=1000))
+        ours_request, library_request = server.requests
+    assert ours_request.body == library_request.body
+    assert ours_request.path == library_request.path
+    assert ours_request.query == library_request.query == {"prettyPrint": ["false"]}
+    assert ours == entries
+    assert all("errorGroups" in entry for entry in ours)
+    assert all("errorGroups" not in entry.to_api_repr() for entry in theirs)
