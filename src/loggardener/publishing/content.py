@@ -1,0 +1,468 @@
+"""What an issue about a cluster says: title, labels, body and comments, computed from the scan only.
+
+Every value that reaches a template is either made inert by the environment's `finalize` (plain strings)
+or was built here from inert parts and marked safe (`Markup`). Bodies are rendered with shrinking evidence
+budgets until they fit GitHub's limit; the sections themselves are never dropped.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+from urllib.parse import quote
+
+import jinja2
+from markupsafe import Markup
+
+from loggardener import __version__
+from loggardener.clustering.models import Cluster
+from loggardener.config import IssuesConfig
+from loggardener.publishing import safety
+from loggardener.publishing.markers import COMMENT_MARKER, Summary, fingerprint_marker, state_marker
+from loggardener.report import ScanReport
+
+PRIORITIES = ("P0", "P1", "P2", "P3")
+STARTUP_TYPES = frozenset({"ModuleNotFoundError", "ImportError", "SyntaxError", "IndentationError"})
+MAX_BODY_CHARS = safety.GITHUB_BODY_LIMIT - 536
+"""Rendered bodies stay under this, leaving room below GitHub's limit."""
+
+_NO_MODULE = re.compile(r"No module named '([^']+)'")
+_CANNOT_IMPORT = re.compile(r"cannot import name '([^']+)' from '([^']+)'")
+_EXIT = re.compile(r"Container called exit\((\d+)\)")
+
+
+@dataclass(frozen=True)
+class Budget:
+    """How much evidence a body may carry: characters per text block, items per list."""
+
+    text: int
+    items: int
+
+
+BUDGETS = (Budget(6000, 25), Budget(2000, 10), Budget(600, 5), Budget(160, 3))
+
+
+@dataclass(frozen=True)
+class IssueContent:
+    """A complete issue for one cluster."""
+
+    fingerprint: str
+    title: str
+    labels: list[str]
+    body: str
+    summary: Summary
+
+
+@dataclass(frozen=True)
+class Related:
+    """A cluster that fires together with another, and its issue number when it has one."""
+
+    fingerprint: str
+    title: str
+    number: int | None
+
+
+def template_dir() -> Path:
+    """The templates shipped in the wheel, or the repository's `templates/` in a source checkout."""
+    packaged = Path(__file__).resolve().parent.parent / "templates"
+    if (packaged / "issues").is_dir():
+        return packaged
+    return Path(__file__).resolve().parents[3] / "templates"
+
+
+def _finalize(value: object) -> object:
+    if value is None:
+        return ""
+    if isinstance(value, Markup | int | float):
+        return value
+    return safety.inert(str(value))
+
+
+def _environment() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(template_dir())),
+        autoescape=False,
+        finalize=_finalize,
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["code"] = lambda text, limit=300: Markup(safety.code(safety.clip(str(text), limit)))
+    env.filters["fence"] = lambda text, limit, info="": Markup(safety.fence(safety.clip_middle(str(text), limit), info))
+    env.filters["clip"] = lambda text, limit: safety.clip(str(text), limit)
+    return env
+
+
+def utc(moment: datetime | None) -> str:
+    """A timestamp as `2025-09-16T17:43:57Z` (UTC, seconds)."""
+    if moment is None:
+        return "unknown"
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(timezone.utc)
+    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def window_key(generated_at: datetime, hours: int) -> str:
+    """The comment window a run falls in: its UTC time floored to a multiple of `hours` since the epoch."""
+    moment = generated_at if generated_at.tzinfo else generated_at.replace(tzinfo=timezone.utc)
+    epoch = datetime(1970, 1, 1, tzinfo=timezone.utc)
+    size = timedelta(hours=hours)
+    start = epoch + ((moment - epoch) // size) * size
+    return f"{start:%Y-%m-%dT%H}Z/{hours}h"
+
+
+def at_or_above(priority: str, threshold: str) -> bool:
+    """Whether `priority` is as urgent as `threshold` or more (P0 is the most urgent)."""
+    rank = {name: index for index, name in enumerate(PRIORITIES)}
+    return rank.get(priority, len(PRIORITIES)) <= rank.get(threshold, len(PRIORITIES))
+
+
+def category(cluster: Cluster, config: IssuesConfig, regression: bool = False) -> str:
+    """`regression`, `new`, `active-dev` or `other` (see docs/issue-style-guide.md)."""
+    if regression or cluster.trend == "regressed":
+        return "regression"
+    if cluster.trend == "new":
+        return "new"
+    if cluster.services and config.active_dev_services and set(cluster.services) <= set(config.active_dev_services):
+        return "active-dev"
+    return "other"
+
+
+def labels(cluster: Cluster, config: IssuesConfig) -> list[str]:
+    """At most four labels: priority (always), type, area (first configured match), generated-by."""
+    area = None
+    for key, label in config.areas.items():
+        if key in cluster.services or any(f.file.startswith(key) for f in cluster.affected_files):
+            area = label
+            break
+    chosen = [cluster.priority, config.type_label, area, config.generated_by_label]
+    result: list[str] = []
+    for label in chosen:
+        if label and label not in result:
+            result.append(label)
+    return result
+
+
+def title(cluster: Cluster, config: IssuesConfig, regression: bool = False) -> str:
+    """The issue title from the configured template."""
+    name = cluster.title
+    text = config.title_template.format(
+        category=category(cluster, config, regression), priority=cluster.priority, name=name
+    )
+    return safety.title(text)
+
+
+def summary(
+    cluster: Cluster, config: IssuesConfig, report: ScanReport, regression: bool = False
+) -> Summary:
+    """The material facts of `cluster` in this run."""
+    return Summary(
+        fingerprint=cluster.fingerprint,
+        priority=cluster.priority,
+        category=category(cluster, config, regression),
+        title=title(cluster, config, regression),
+        count=cluster.count,
+        events=cluster.events,
+        first_seen=cluster.first_seen,
+        last_seen=cluster.last_seen,
+        services=sorted(cluster.services),
+        revisions=sorted(cluster.revisions),
+        files=sorted({f.location for f in cluster.affected_files}),
+        error_groups=sorted(set(cluster.error_group_ids)),
+        window=window_key(report.generated_at, config.comment_window_hours),
+    )
+
+
+def _ranked(counts: Mapping[str, int]) -> list[tuple[str, int]]:
+    return sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+
+
+def _names(values: Sequence[str], limit: int = 3) -> Markup:
+    shown = [safety.code(v) for v in values[:limit]]
+    more = f" and {len(values) - limit} more" if len(values) > limit else ""
+    return Markup(", ".join(shown) + more) if shown else Markup("an unnamed service")
+
+
+class Composer:
+    """Renders titles, bodies and comments for the clusters of one report."""
+
+    def __init__(self, report: ScanReport, config: IssuesConfig) -> None:
+        self.report = report
+        self.config = config
+        self.env = _environment()
+        self.by_fingerprint = {c.fingerprint: c for c in report.clusters}
+
+    def selected(self) -> list[Cluster]:
+        """Clusters at or above the threshold, in report order (most urgent first)."""
+        return [c for c in self.report.clusters if at_or_above(c.priority, self.config.threshold)]
+
+    def related(self, cluster: Cluster, numbers: Mapping[str, int]) -> list[Related]:
+        """The clusters that fire together with `cluster`, with their issue numbers where known."""
+        result = []
+        for fingerprint in cluster.related:
+            other = self.by_fingerprint.get(fingerprint)
+            if other is not None:
+                result.append(Related(fingerprint, other.title, numbers.get(fingerprint)))
+        return result
+
+    def issue(self, cluster: Cluster, numbers: Mapping[str, int], regression: bool = False) -> IssueContent:
+        """The issue for `cluster`; `numbers` maps fingerprints to existing issue numbers."""
+        state = summary(cluster, self.config, self.report, regression)
+        related = self.related(cluster, numbers)
+        state = state.model_copy(update={"related_issues": sorted(r.number for r in related if r.number)})
+        body = ""
+        for budget in BUDGETS:
+            body = self.env.get_template("issues/body.md.j2").render(
+                c=cluster,
+                facts=self._facts(cluster, budget),
+                related=related,
+                report=self.report,
+                config=self.config,
+                budget=budget,
+                fingerprint_marker=Markup(fingerprint_marker(cluster.fingerprint)),
+                state_marker=Markup(state_marker(state)),
+                version=__version__,
+                generated_at=utc(self.report.generated_at),
+                window=window_seconds_text(self.config),
+            )
+            if len(body) <= MAX_BODY_CHARS:
+                break
+        return IssueContent(
+            fingerprint=cluster.fingerprint,
+            title=state.title,
+            labels=labels(cluster, self.config),
+            body=body[:MAX_BODY_CHARS],
+            summary=state,
+        )
+
+    def comment(
+        self,
+        cluster: Cluster,
+        previous: Summary | None,
+        regression: bool = False,
+        closed_at: datetime | None = None,
+        reopened: bool = False,
+    ) -> tuple[str, Summary]:
+        """A status comment: what changed since `previous`, or why the issue is a regression."""
+        current = summary(cluster, self.config, self.report, regression)
+        text = self.env.get_template("issues/comment.md.j2").render(
+            c=cluster,
+            changes=changes(previous, current),
+            previous=previous,
+            regression=regression,
+            reopened=reopened,
+            closed_at=utc(closed_at) if closed_at else None,
+            first_seen=utc(cluster.first_seen),
+            last_seen=utc(cluster.last_seen),
+            services=_names(sorted(cluster.services)),
+            next_action=next_action(cluster),
+            comment_marker=Markup(COMMENT_MARKER),
+            fingerprint_marker=Markup(fingerprint_marker(cluster.fingerprint)),
+            state_marker=Markup(state_marker(current)),
+            version=__version__,
+            generated_at=utc(self.report.generated_at),
+            window_hours=self.config.comment_window_hours,
+        )
+        return safety.clip(text, MAX_BODY_CHARS), current
+
+    def _facts(self, cluster: Cluster, budget: Budget) -> dict[str, object]:
+        services = [name for name, _ in _ranked(cluster.services)]
+        return {
+            "headline": headline(cluster, self.report),
+            "services": _names(services),
+            "service_counts": _ranked(cluster.services)[: budget.items],
+            "revision_counts": _ranked(cluster.revisions)[: budget.items],
+            "files": cluster.affected_files[: budget.items],
+            "error": error_text(cluster),
+            "first_seen": utc(cluster.first_seen),
+            "last_seen": utc(cluster.last_seen),
+            "share": f"{cluster.share:.1%}",
+            "scanned": self.report.totals.read,
+            "expected": expected_behavior(cluster),
+            "reproduction": reproduction_steps(cluster),
+            "groups": [
+                (group, error_reporting_url(group, self.report.project))
+                for group in cluster.error_group_ids[: budget.items]
+            ],
+            "more_groups": max(0, len(cluster.error_group_ids) - budget.items),
+            "sample": cluster.samples[0] if cluster.samples else None,
+            "sample_query": sample_query(cluster),
+            "sample_query_url": logs_explorer_url(sample_query(cluster), self.report.project),
+            "justification": justification(cluster, self.config),
+            "statuses": _ranked(cluster.http_statuses)[: budget.items],
+            "routes": cluster.routes[: budget.items],
+        }
+
+
+def window_seconds_text(config: IssuesConfig) -> str:
+    seconds = config.related_window_seconds
+    return f"{seconds:g} seconds"
+
+
+def headline(cluster: Cluster, report: ScanReport) -> Markup:
+    """The first sentence of the body: what fails, where, how much, since when."""
+    services = _names([name for name, _ in _ranked(cluster.services)])
+    return Markup(
+        f"{services} logged {cluster.count} {safety.inert(cluster.max_severity)} "
+        f"entr{'y' if cluster.count == 1 else 'ies'} of {safety.code(error_text(cluster))} "
+        f"between {utc(cluster.first_seen)} and {utc(cluster.last_seen)} "
+        f"({cluster.share:.1%} of the {report.totals.read} entries scanned)."
+    )
+
+
+def error_text(cluster: Cluster) -> str:
+    """The exact error: `Type: message` for exceptions, else the message."""
+    if cluster.exception_type and not cluster.message.startswith(cluster.exception_type):
+        return f"{cluster.exception_type}: {cluster.message}"
+    return cluster.message
+
+
+def _module(cluster: Cluster) -> str | None:
+    found = _NO_MODULE.search(cluster.message)
+    if found:
+        return found.group(1)
+    found = _CANNOT_IMPORT.search(cluster.message)
+    return f"{found.group(2)}.{found.group(1)}" if found else None
+
+
+def expected_behavior(cluster: Cluster) -> list[Markup]:
+    """What should happen instead, as far as the evidence supports it (never the design or the fix)."""
+    services = _names(sorted(cluster.services))
+    module = _module(cluster)
+    top = cluster.affected_files[0] if cluster.affected_files else None
+    statements: list[Markup] = []
+    if module is not None:
+        statements.append(
+            Markup(
+                f"{services} starts without importing {safety.code(module)}, "
+                f"or its image includes {safety.code(module.split('.')[0])}."
+            )
+        )
+    elif cluster.exception_type in STARTUP_TYPES:
+        statements.append(Markup(f"{services} starts without {safety.code(cluster.exception_type or '')}."))
+    exit_code = _EXIT.search(cluster.message)
+    if exit_code:
+        statements.append(
+            Markup(
+                f"Instances of {services} keep serving instead of exiting with code {exit_code.group(1)}; "
+                "the exit is a symptom, so look at what the instance logged just before it."
+            )
+        )
+    server_errors = sum(n for status, n in cluster.http_statuses.items() if status.startswith("5"))
+    if cluster.kind == "request" and server_errors:
+        routes = _names(cluster.routes) if cluster.routes else Markup("these requests")
+        statements.append(Markup(f"{routes} answer without a 5xx status ({server_errors} did not)."))
+    if not statements and cluster.exception_type and top is not None:
+        where = safety.code(top.location)
+        function = f" in {safety.code(top.function)}" if top.function else ""
+        statements.append(
+            Markup(f"The code at {where}{function} completes without raising {safety.code(cluster.exception_type)}.")
+        )
+    if not statements:
+        statements.append(
+            Markup(f"{services} runs without logging this {safety.inert(cluster.max_severity)} message.")
+        )
+    return statements
+
+
+def reproduction_steps(cluster: Cluster) -> list[Markup]:
+    """Steps the logs support; says so when they do not show the trigger."""
+    steps: list[Markup] = []
+    service = _ranked(cluster.services)[0][0] if cluster.services else None
+    revision = _ranked(cluster.revisions)[0][0] if cluster.revisions else None
+    if service and revision:
+        steps.append(Markup(f"Run revision {safety.code(revision)} of {safety.code(service)}."))
+    elif service:
+        steps.append(Markup(f"Run {safety.code(service)}."))
+    if cluster.exception_type in STARTUP_TYPES:
+        steps.append(Markup(f"Start it: {safety.code(cluster.exception_type or '')} is raised while importing."))
+    elif cluster.kind == "request" and cluster.routes:
+        steps.append(Markup(f"Send a request to {_names(cluster.routes)}."))
+    else:
+        steps.append(Markup("The logs do not record what triggers it; start from the sample below."))
+    steps.append(
+        Markup(
+            f"Expect {safety.code(error_text(cluster))} in the logs "
+            f"({cluster.events} events from {cluster.instances} instance{'s' if cluster.instances != 1 else ''})."
+        )
+    )
+    return steps
+
+
+def next_action(cluster: Cluster) -> Markup:
+    """The next action for a comment: the prioritizer's first action, else the top affected file."""
+    if cluster.actions:
+        return Markup(safety.inert(cluster.actions[0]))
+    if cluster.affected_files:
+        return Markup(f"Check {safety.code(cluster.affected_files[0].location)}.")
+    return Markup("Read the sample and the Logs Explorer query in the issue body.")
+
+
+def justification(cluster: Cluster, config: IssuesConfig) -> list[tuple[str, str]]:
+    """Business justification text per service from the config ('*' for any other service)."""
+    texts = config.business_justification
+    result = [(service, texts[service]) for service in sorted(cluster.services) if service in texts]
+    if not result and "*" in texts:
+        result.append(("*", texts["*"]))
+    return result
+
+
+def error_reporting_url(group: str, project: str | None) -> str | None:
+    """The Error Reporting console page of a group, when the project is known."""
+    if not project:
+        return None
+    return f"https://console.cloud.google.com/errors/detail/{quote(group, safe='')}?project={quote(project, safe='')}"
+
+
+def sample_query(cluster: Cluster) -> str | None:
+    """A Logs Explorer query matching the samples by insertId."""
+    ids = [s.insert_id for s in cluster.samples if s.insert_id]
+    if not ids:
+        return None
+    return " OR ".join(f'insertId="{i}"' for i in ids[:5])
+
+
+def logs_explorer_url(query: str | None, project: str | None) -> str | None:
+    """The Logs Explorer page running `query`, when the project is known."""
+    if not query or not project:
+        return None
+    return (
+        "https://console.cloud.google.com/logs/query;query="
+        f"{quote(query, safe='')}?project={quote(project, safe='')}"
+    )
+
+
+def changes(previous: Summary | None, current: Summary) -> list[Markup]:
+    """What differs between two summaries, one line each (counts, window, priority, new places)."""
+    if previous is None:
+        return []
+    lines: list[Markup] = []
+    if previous.priority != current.priority:
+        lines.append(Markup(f"Priority {previous.priority} → {current.priority}."))
+    if previous.count != current.count or previous.events != current.events:
+        lines.append(
+            Markup(
+                f"Entries {previous.count} → {current.count}; events {previous.events} → {current.events}."
+            )
+        )
+    if previous.last_seen != current.last_seen or previous.first_seen != current.first_seen:
+        lines.append(
+            Markup(
+                f"Seen {utc(previous.first_seen)} – {utc(previous.last_seen)} before; "
+                f"now {utc(current.first_seen)} – {utc(current.last_seen)}."
+            )
+        )
+    for label, before, after in (
+        ("services", previous.services, current.services),
+        ("revisions", previous.revisions, current.revisions),
+        ("files", previous.files, current.files),
+        ("Error Reporting groups", previous.error_groups, current.error_groups),
+    ):
+        added = [value for value in after if value not in before]
+        if added:
+            lines.append(Markup(f"New {label}: {_names(added, 5)}."))
+    return lines

@@ -1,0 +1,309 @@
+"""Publishing to GitHub with PyGithub: create, update, reopen, never duplicate.
+
+De-duplication is keyed on the cluster fingerprint. The candidates are every issue carrying the
+generated-by label (open and closed), and the match is the hidden fingerprint marker in the body,
+checked here in code: GitHub search lags and does not reliably index HTML comments, so it never decides.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from types import TracebackType
+from typing import Any
+
+from github import Auth, Github, GithubException, GithubRetry, RateLimitExceededException
+from github.GithubException import RateLimitExceededExceedsMaxWait
+from github.Issue import Issue
+from github.IssueComment import IssueComment
+from github.Repository import Repository
+from requests import RequestException
+from requests.exceptions import RetryError
+from urllib3.connectionpool import ConnectionPool
+from urllib3.response import BaseHTTPResponse
+from urllib3.util.retry import Retry
+
+from loggardener.clustering.models import Cluster
+from loggardener.errors import ExitCode, GardenerError
+from loggardener.publishing.content import PRIORITIES, Composer, summary, utc
+from loggardener.publishing.interface import IssuePublisher
+from loggardener.publishing.markers import Summary, has_fingerprint, is_our_comment, read_state
+from loggardener.report import IssueAction
+
+DEFAULT_API_URL = "https://api.github.com"
+_REPO = re.compile(r"[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+")
+_MARKER = re.compile(r"<!-- log-gardener:fingerprint=([A-Za-z0-9_.:-]{1,128}) -->")
+
+
+class IssueRetry(GithubRetry):
+    """PyGithub's retry (rate limits, 5xx), except that a POST which may have reached GitHub is not repeated.
+
+    Repeating a create that GitHub performed but answered with a 5xx or a dropped connection would make
+    a duplicate issue; the next run finds such an issue by its marker instead.
+    """
+
+    def is_retry(self, method: str, status_code: int, has_retry_after: bool = False) -> bool:
+        if method.upper() == "POST" and status_code != 403:
+            return False
+        return bool(super().is_retry(method, status_code, has_retry_after))
+
+    def increment(
+        self,
+        method: str | None = None,
+        url: str | None = None,
+        response: BaseHTTPResponse | None = None,
+        error: Exception | None = None,
+        _pool: ConnectionPool | None = None,
+        _stacktrace: TracebackType | None = None,
+    ) -> Retry:
+        if (method or "").upper() == "POST" and error is not None and not self._is_connection_error(error):
+            raise error
+        return super().increment(method, url, response, error, _pool, _stacktrace)  # type: ignore[arg-type]
+
+
+@dataclass
+class _Touched:
+    """An issue this run created or matched, for refreshing its related-issues list afterwards."""
+
+    issue: Issue
+    cluster: Cluster
+    listed: list[int]
+    regression: bool = False
+
+
+@dataclass
+class _Run:
+    numbers: dict[str, int] = field(default_factory=dict)
+    touched: list[_Touched] = field(default_factory=list)
+
+
+def describe(exc: Exception) -> str:
+    """One line about an API failure (never the token: PyGithub exceptions hold no request headers)."""
+    if isinstance(exc, RateLimitExceededException):
+        reset = (exc.headers or {}).get("X-RateLimit-Reset") or (exc.headers or {}).get("x-ratelimit-reset")
+        when = f"; it resets at {utc(datetime.fromtimestamp(int(reset), timezone.utc))}" if reset else ""
+        return f"GitHub rate limit exhausted{when}"
+    if isinstance(exc, GithubException):
+        message = exc.data.get("message") if isinstance(exc.data, dict) else None
+        return f"GitHub answered {exc.status}" + (f": {message}" if message else "")
+    if isinstance(exc, RetryError):
+        reason = re.search(r"Caused by \w+\('([^']*)'", str(exc))
+        return "GitHub kept failing after retries" + (f": {reason.group(1)}" if reason else "")
+    if isinstance(exc, RequestException):
+        return f"cannot reach GitHub: {type(exc).__name__}: {str(exc)[:200]}"
+    return f"{type(exc).__name__}: {str(exc)[:200]}"
+
+
+def check_repo(name: str) -> str:
+    """`owner/name`, or a GardenerError saying what is wrong."""
+    if not _REPO.fullmatch(name or ""):
+        raise GardenerError(f"--repo must look like owner/name, got {name!r}", ExitCode.BAD_INPUT)
+    return name
+
+
+class GitHubPublisher(IssuePublisher):
+    """Creates, updates and reopens issues in one repository."""
+
+    def __init__(
+        self,
+        repo: str,
+        token: str,
+        base_url: str = DEFAULT_API_URL,
+        *,
+        retries: int = 5,
+        backoff: float = 1.0,
+        max_rate_limit_wait: float = 300.0,
+        seconds_between_requests: float | None = 0.25,
+        seconds_between_writes: float | None = 1.0,
+        timeout: int = 30,
+    ) -> None:
+        if not token:
+            raise GardenerError(
+                "--issues publish needs a token in GITHUB_TOKEN (or use --issues draft)", ExitCode.CREDENTIALS
+            )
+        self.repo_name = check_repo(repo)
+        self.base_url = base_url.rstrip("/")
+        retry = IssueRetry(
+            total=retries,
+            backoff_factor=backoff,
+            max_rate_limit_wait=max_rate_limit_wait,
+            secondary_rate_wait=min(60.0, max_rate_limit_wait),
+        )
+        self.github = Github(
+            auth=Auth.Token(token),
+            base_url=self.base_url,
+            retry=retry,
+            timeout=timeout,
+            per_page=100,
+            seconds_between_requests=seconds_between_requests,
+            seconds_between_writes=seconds_between_writes,
+        )
+
+    def publish(self, composer: Composer, clusters: Sequence[Cluster]) -> list[IssueAction]:
+        label = composer.config.generated_by_label
+        try:
+            repo = self.github.get_repo(self.repo_name, lazy=True)
+            candidates = self._candidates(repo, label)
+        except (GithubException, RequestException) as exc:
+            line = (
+                f"cannot list the issues labelled {label!r} in {self.repo_name}: {describe(exc)}; "
+                "nothing published, so that no duplicate is made"
+            )
+            return [IssueAction(fingerprint=c.fingerprint, action="failed", title=c.title, detail=line) for c in clusters]
+        run = _Run(numbers={fp: issue.number for fp, issue in candidates.items()})
+        actions: list[IssueAction] = []
+        stopped: str | None = None
+        for cluster in clusters:
+            if stopped is not None:
+                actions.append(self._failed(cluster, f"not attempted: {stopped}"))
+                continue
+            try:
+                actions.append(self._one(repo, composer, cluster, candidates.get(cluster.fingerprint), run))
+            except RateLimitExceededExceedsMaxWait as exc:
+                stopped = describe(exc)
+                actions.append(self._failed(cluster, stopped))
+            except (GithubException, RequestException) as exc:
+                actions.append(self._failed(cluster, describe(exc)))
+        if stopped is None:
+            self._refresh_related(composer, run, actions)
+        return actions
+
+    # -- steps -----------------------------------------------------------------------------------------
+    def _candidates(self, repo: Repository, label: str) -> dict[str, Issue]:
+        """Issues with the generated-by label, by the fingerprint in their marker: open first, then oldest."""
+        found: dict[str, Issue] = {}
+        for issue in repo.get_issues(state="all", labels=[label], sort="created", direction="asc"):
+            if "/pull/" in (issue.html_url or ""):
+                continue
+            match = _MARKER.search(issue.body or "")
+            if match is None:
+                continue
+            fingerprint = match.group(1)
+            held = found.get(fingerprint)
+            if held is None or (held.state != "open" and issue.state == "open"):
+                found[fingerprint] = issue
+        return found
+
+    def _one(
+        self, repo: Repository, composer: Composer, cluster: Cluster, issue: Issue | None, run: _Run
+    ) -> IssueAction:
+        if issue is None:
+            content = composer.issue(cluster, run.numbers)
+            created = repo.create_issue(title=content.title, body=content.body, labels=content.labels)
+            run.numbers[cluster.fingerprint] = created.number
+            run.touched.append(_Touched(created, cluster, content.summary.related_issues))
+            return self._action(cluster, "created", created, content.title, f"labels {', '.join(content.labels)}")
+        body_state = read_state(issue.body)
+        listed = body_state.related_issues if body_state else []
+        if issue.state == "closed":
+            return self._closed(composer, cluster, issue, body_state, listed, run)
+        run.touched.append(_Touched(issue, cluster, listed))
+        return self._open(composer, cluster, issue, body_state)
+
+    def _open(self, composer: Composer, cluster: Cluster, issue: Issue, body_state: Summary | None) -> IssueAction:
+        ours = [c for c in issue.get_comments() if is_our_comment(c.body) and has_fingerprint(c.body, cluster.fingerprint)]
+        states = [read_state(c.body) for c in ours]
+        last_state = states[-1] if states else None
+        previous = last_state or body_state
+        current_title = issue.title
+        current = summary(cluster, composer.config, composer.report)
+        if previous is not None and previous.material() == current.material():
+            since = f"the update of {previous.window}" if last_state else "the issue was created"
+            return self._action(cluster, "skipped", issue, current_title, f"nothing material changed since {since}")
+        in_place = last_state is not None and last_state.window == current.window
+        baseline = (states[-2] if len(states) > 1 else body_state) if in_place else previous
+        text, _ = composer.comment(cluster, baseline)
+        self._swap_priority(issue, cluster.priority)
+        if in_place:
+            comment: IssueComment = ours[-1]
+            comment.edit(text)
+            detail = "status comment of this window edited"
+        else:
+            comment = issue.create_comment(text)
+            detail = "status comment added"
+        return self._action(cluster, "updated", issue, current_title, detail, url=comment.html_url)
+
+    def _closed(
+        self,
+        composer: Composer,
+        cluster: Cluster,
+        issue: Issue,
+        body_state: Summary | None,
+        listed: list[int],
+        run: _Run,
+    ) -> IssueAction:
+        closed_at = issue.closed_at
+        if closed_at is not None and cluster.last_seen <= closed_at:
+            return self._action(
+                cluster,
+                "skipped",
+                issue,
+                issue.title,
+                f"closed {utc(closed_at)}, after the last occurrence ({utc(cluster.last_seen)})",
+            )
+        reopen = composer.config.reopen_regressions
+        text, current = composer.comment(cluster, body_state, regression=True, closed_at=closed_at, reopened=reopen)
+        if not reopen:
+            issue.create_comment(text)
+            return self._action(cluster, "updated", issue, issue.title, "regression noted; left closed (reopen_regressions off)")
+        changes: dict[str, Any] = {"state": "open"}
+        if body_state is not None and issue.title == body_state.title:
+            changes["title"] = current.title
+        labels = self._priority_labels(issue, cluster.priority)
+        if labels is not None:
+            changes["labels"] = labels
+        issue.edit(**changes)
+        issue.create_comment(text)
+        run.touched.append(_Touched(issue, cluster, listed, regression=True))
+        title = changes.get("title", issue.title)
+        return self._action(cluster, "reopened", issue, title, f"regression: fired again after it was closed {utc(closed_at)}")
+
+    def _refresh_related(self, composer: Composer, run: _Run, actions: list[IssueAction]) -> None:
+        """Rewrite bodies whose related-issues list is missing issues known now (e.g. created later this run)."""
+        for touched in run.touched:
+            wanted = sorted(run.numbers[fp] for fp in touched.cluster.related if fp in run.numbers)
+            if not wanted or wanted == sorted(touched.listed):
+                continue
+            content = composer.issue(touched.cluster, run.numbers, regression=touched.regression)
+            try:
+                touched.issue.edit(body=content.body)
+            except (GithubException, RequestException) as exc:
+                for index, action in enumerate(actions):
+                    if action.fingerprint == touched.cluster.fingerprint:
+                        note = f"; related issues not linked: {describe(exc)}"
+                        actions[index] = action.model_copy(update={"detail": action.detail + note})
+
+    # -- helpers ---------------------------------------------------------------------------------------
+    @staticmethod
+    def _priority_labels(issue: Issue, priority: str) -> list[str] | None:
+        names = [label.name for label in issue.labels]
+        if priority in names and not any(name in PRIORITIES and name != priority for name in names):
+            return None
+        return [priority] + [name for name in names if name not in PRIORITIES]
+
+    def _swap_priority(self, issue: Issue, priority: str) -> None:
+        labels = self._priority_labels(issue, priority)
+        if labels is not None:
+            issue.edit(labels=labels)
+
+    @staticmethod
+    def _action(
+        cluster: Cluster, action: str, issue: Issue, title: str, detail: str, url: str | None = None
+    ) -> IssueAction:
+        return IssueAction.model_validate(
+            {
+                "fingerprint": cluster.fingerprint,
+                "action": action,
+                "title": title,
+                "number": issue.number,
+                "url": url or issue.html_url,
+                "detail": detail,
+            }
+        )
+
+    @staticmethod
+    def _failed(cluster: Cluster, line: str) -> IssueAction:
+        return IssueAction(fingerprint=cluster.fingerprint, action="failed", title=cluster.title, detail=line)
+

@@ -1,0 +1,88 @@
+"""Hidden markers in issue bodies and comments: which problem an issue is about, and what it last said.
+
+The fingerprint marker is what de-duplication matches on. The state marker holds a machine-readable
+`Summary` of the facts last published, so a later run can say what changed, or skip when nothing did.
+Both are HTML comments: invisible on GitHub, kept verbatim in the body the API returns.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import datetime
+
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+_FINGERPRINT = re.compile(r"[A-Za-z0-9_.:-]{1,128}")
+_STATE = re.compile(r"<!-- log-gardener:state=(\{.*?\}) -->")
+COMMENT_MARKER = "<!-- log-gardener:comment -->"
+
+
+class Summary(BaseModel):
+    """The material facts of one published problem, as of one run."""
+
+    model_config = ConfigDict(frozen=True)
+
+    fingerprint: str
+    priority: str
+    category: str
+    title: str
+    count: int
+    events: int
+    first_seen: datetime
+    last_seen: datetime
+    services: list[str]
+    revisions: list[str]
+    files: list[str]
+    error_groups: list[str]
+    window: str
+    """The comment window the summary was published in (see `IssuesConfig.comment_window_hours`)."""
+    related_issues: list[int] = []
+    """Issue numbers of the related clusters the body lists."""
+
+    def material(self) -> tuple[object, ...]:
+        """What must differ for a new comment to be worth writing (times alone are not material)."""
+        return (
+            self.priority,
+            self.count,
+            self.events,
+            tuple(self.services),
+            tuple(self.revisions),
+            tuple(self.files),
+            tuple(self.error_groups),
+        )
+
+
+def fingerprint_marker(fingerprint: str) -> str:
+    """The hidden line that ties an issue to a cluster fingerprint."""
+    if not _FINGERPRINT.fullmatch(fingerprint):
+        raise ValueError(f"unsafe fingerprint {fingerprint!r}")
+    return f"<!-- log-gardener:fingerprint={fingerprint} -->"
+
+
+def has_fingerprint(body: str | None, fingerprint: str) -> bool:
+    """Whether an issue body carries the marker of `fingerprint` (exact, whole marker)."""
+    return bool(body) and fingerprint_marker(fingerprint) in (body or "")
+
+
+def state_marker(summary: Summary) -> str:
+    """The hidden line holding `summary` as JSON; `--` and `>` are escaped so the comment cannot end early."""
+    payload = summary.model_dump_json()
+    payload = payload.replace("-", "\\u002d").replace(">", "\\u003e")
+    return f"<!-- log-gardener:state={payload} -->"
+
+
+def read_state(body: str | None) -> Summary | None:
+    """The last state marker in `body`, or None when there is none or it does not parse."""
+    matches = _STATE.findall(body or "")
+    if not matches:
+        return None
+    try:
+        return Summary.model_validate(json.loads(matches[-1]))
+    except (ValueError, ValidationError):
+        return None
+
+
+def is_our_comment(body: str | None) -> bool:
+    """Whether a comment was written by log gardener (carries the comment marker)."""
+    return COMMENT_MARKER in (body or "")

@@ -1,0 +1,90 @@
+"""Make log-derived text inert in GitHub markdown, and bound its length.
+
+Log text is attacker-controlled: it must not @mention people, create #references, close a code fence,
+inject HTML or markdown links and images, or push an issue body over GitHub's 65536-character limit.
+"""
+
+from __future__ import annotations
+
+import re
+
+GITHUB_BODY_LIMIT = 65536
+"""GitHub rejects issue and comment bodies longer than this many characters."""
+GITHUB_TITLE_LIMIT = 256
+
+_ZWSP = "\u200b"
+# C0/C1 control characters (except tab and newline) and bidirectional overrides ("trojan source").
+_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+_MENTION = re.compile(r"@(?=[A-Za-z0-9_-])")
+_REFERENCE = re.compile(r"#(?=[0-9])")
+_GH_REFERENCE = re.compile(r"\b(GH)-(?=[0-9])", re.IGNORECASE)
+_MARKDOWN_PUNCTUATION = re.compile(r"([\\`*_\[\]()!|~{}])")
+_HTML = {"&": "&amp;", "<": "&lt;", ">": "&gt;"}
+_BACKTICKS = re.compile(r"`+")
+
+
+def clean(text: str) -> str:
+    """Normalize line ends and drop control and bidirectional-override characters."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return _CONTROLS.sub("", text)
+
+
+def break_references(text: str) -> str:
+    """Stop @mentions, #123 and GH-123 references from being linked, with a zero-width space."""
+    text = _MENTION.sub("@" + _ZWSP, text)
+    text = _REFERENCE.sub("#" + _ZWSP, text)
+    return _GH_REFERENCE.sub(lambda m: m.group(1) + "-" + _ZWSP, text)
+
+
+def inert(text: str) -> str:
+    """Running markdown text: one line, no HTML, no markdown markup, no mentions or references."""
+    text = " ".join(clean(text).split())
+    text = "".join(_HTML.get(char, char) for char in text)
+    text = _MARKDOWN_PUNCTUATION.sub(r"\\\1", text)
+    if text.startswith(("#", "+", "-", "=", ">")):
+        text = "\\" + text
+    return break_references(text)
+
+
+def code(text: str) -> str:
+    """An inline code span holding `text` on one line; nothing inside a code span is rendered."""
+    text = " ".join(clean(text).split())
+    if not text:
+        return ""
+    longest = max((len(run) for run in _BACKTICKS.findall(text)), default=0)
+    ticks = "`" * (longest + 1)
+    pad = " " if text.startswith("`") or text.endswith("`") else ""
+    return f"{ticks}{pad}{text}{pad}{ticks}"
+
+
+def fence(text: str, info: str = "") -> str:
+    """A fenced code block holding `text`; the fence is longer than any backtick run inside it."""
+    text = clean(text).strip("\n")
+    longest = max((len(run) for run in _BACKTICKS.findall(text)), default=0)
+    ticks = "`" * max(3, longest + 1)
+    return f"{ticks}{info}\n{text}\n{ticks}"
+
+
+def title(text: str) -> str:
+    """An issue title: one line, no mentions or references, at most 256 characters."""
+    text = break_references(" ".join(clean(text).split()))
+    return clip(text, GITHUB_TITLE_LIMIT, marker="…")
+
+
+def clip(text: str, limit: int, marker: str | None = None) -> str:
+    """`text` cut to at most `limit` characters, saying how much was cut."""
+    if len(text) <= limit:
+        return text
+    note = marker if marker is not None else f" … [{len(text) - limit} more characters cut]"
+    return text[: max(0, limit - len(note))] + note
+
+
+def clip_middle(text: str, limit: int) -> str:
+    """`text` cut to at most about `limit` characters, keeping its head and tail (where tracebacks say most)."""
+    if len(text) <= limit:
+        return text
+    cut = len(text) - limit
+    note = f"\n… [{cut} characters cut] …\n"
+    head = max(0, limit * 2 // 5)
+    tail = max(0, limit - head)
+    return text[:head] + note + (text[-tail:] if tail else "")
