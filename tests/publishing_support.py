@@ -44,7 +44,9 @@ def crash_cluster(**changes: object) -> Cluster:
                 function="<module>",
                 count=28,
             ),
-            AffectedFile(file="/app/netra_backend/app/auth/models.py", line=22, function="<module>", count=12),
+            AffectedFile(
+                file="/app/netra_backend/app/auth/models.py", line=22, function="<module>", count=12
+            ),
         ],
         stack_pattern=STACK,
         language="python",

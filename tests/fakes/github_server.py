@@ -188,7 +188,8 @@ class FakeGitHub:
             "user": self._user(),
             "url": f"{self.url}{self._repo_path}/issues/comments/{comment.id}",
             "issue_url": f"{self.url}{self._repo_path}/issues/{comment.issue}",
-            "html_url": f"{HTML_HOST}/{self.owner}/{self.repo}/issues/{comment.issue}#issuecomment-{comment.id}",
+            "html_url": f"{HTML_HOST}/{self.owner}/{self.repo}/issues/{comment.issue}"
+            f"#issuecomment-{comment.id}",
             "created_at": _iso(comment.created_at),
             "updated_at": _iso(comment.updated_at),
         }
@@ -244,7 +245,9 @@ class FakeGitHub:
             if method == "POST":
                 if not data or not data.get("title"):
                     return 422, {"message": "Validation Failed"}, {}
-                issue = Issue(len(self.issues) + 1, data["title"], data.get("body") or "", list(data.get("labels", [])))
+                issue = Issue(
+                    len(self.issues) + 1, data["title"], data.get("body") or "", list(data.get("labels", []))
+                )
                 self.issues[issue.number] = issue
                 return 201, self._issue_json(issue), {}
         match = re.fullmatch(rf"{re.escape(repo)}/issues/(\d+)", path)
@@ -304,7 +307,9 @@ class FakeGitHub:
             return 200, {"resources": {"core": core}, "rate": core}, {}
         return 404, {"message": "Not Found", "documentation_url": "https://docs.github.com/rest"}, {}
 
-    def handle(self, method: str, raw_path: str, headers: dict[str, str], body: str) -> tuple[int, Any, dict[str, str]]:
+    def handle(
+        self, method: str, raw_path: str, headers: dict[str, str], body: str
+    ) -> tuple[int, Any, dict[str, str]]:
         """Answer one request (called from the handler threads)."""
         parts = urlsplit(raw_path)
         query = {key: values[-1] for key, values in parse_qs(parts.query).items()}
@@ -328,9 +333,17 @@ class FakeGitHub:
                 rule.times -= 1
                 if rule.rate_limit_reset is not None:
                     reset = str(int(time.time() + rule.rate_limit_reset))
-                    limited = {"X-RateLimit-Limit": "5000", "X-RateLimit-Remaining": "0", "X-RateLimit-Reset": reset}
+                    limited = {
+                        "X-RateLimit-Limit": "5000",
+                        "X-RateLimit-Remaining": "0",
+                        "X-RateLimit-Reset": reset,
+                    }
                     message = "API rate limit exceeded for user ID 7."
-                    return 403, {"message": message, "documentation_url": "https://docs.github.com/rest"}, limited
+                    return (
+                        403,
+                        {"message": message, "documentation_url": "https://docs.github.com/rest"},
+                        limited,
+                    )
                 if rule.apply:
                     self._route(method, path, query, data)
                     if method != "GET":

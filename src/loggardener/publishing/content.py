@@ -92,7 +92,9 @@ def _environment() -> jinja2.Environment:
         lstrip_blocks=True,
     )
     env.filters["code"] = lambda text, limit=300: Markup(safety.code(safety.clip(str(text), limit)))
-    env.filters["fence"] = lambda text, limit, info="": Markup(safety.fence(safety.clip_middle(str(text), limit), info))
+    env.filters["fence"] = lambda text, limit, info="": Markup(
+        safety.fence(safety.clip_middle(str(text), limit), info)
+    )
     env.filters["clip"] = lambda text, limit: safety.clip(str(text), limit)
     return env
 
@@ -127,23 +129,27 @@ def category(cluster: Cluster, config: IssuesConfig, regression: bool = False) -
         return "regression"
     if cluster.trend == "new":
         return "new"
-    if cluster.services and config.active_dev_services and set(cluster.services) <= set(config.active_dev_services):
+    if (
+        cluster.services
+        and config.active_dev_services
+        and set(cluster.services) <= set(config.active_dev_services)
+    ):
         return "active-dev"
     return "other"
 
 
 def labels(cluster: Cluster, config: IssuesConfig) -> list[str]:
     """At most four labels: priority (always), type, area (first configured match), generated-by."""
-    area = None
+    area: str | None = None
     for key, label in config.areas.items():
         if key in cluster.services or any(f.file.startswith(key) for f in cluster.affected_files):
             area = label
             break
     chosen = [cluster.priority, config.type_label, area, config.generated_by_label]
     result: list[str] = []
-    for label in chosen:
-        if label and label not in result:
-            result.append(label)
+    for name in chosen:
+        if name and name not in result:
+            result.append(name)
     return result
 
 
@@ -156,9 +162,7 @@ def title(cluster: Cluster, config: IssuesConfig, regression: bool = False) -> s
     return safety.title(text)
 
 
-def summary(
-    cluster: Cluster, config: IssuesConfig, report: ScanReport, regression: bool = False
-) -> Summary:
+def summary(cluster: Cluster, config: IssuesConfig, report: ScanReport, regression: bool = False) -> Summary:
     """The material facts of `cluster` in this run."""
     return Summary(
         fingerprint=cluster.fingerprint,
@@ -360,7 +364,9 @@ def expected_behavior(cluster: Cluster) -> list[Markup]:
         where = safety.code(top.location)
         function = f" in {safety.code(top.function)}" if top.function else ""
         statements.append(
-            Markup(f"The code at {where}{function} completes without raising {safety.code(cluster.exception_type)}.")
+            Markup(
+                f"The code at {where}{function} completes without raising {safety.code(cluster.exception_type)}."
+            )
         )
     if not statements:
         statements.append(
@@ -379,7 +385,8 @@ def reproduction_steps(cluster: Cluster) -> list[Markup]:
     elif service:
         steps.append(Markup(f"Run {safety.code(service)}."))
     if cluster.exception_type in STARTUP_TYPES:
-        steps.append(Markup(f"Start it: {safety.code(cluster.exception_type or '')} is raised while importing."))
+        raised = safety.code(cluster.exception_type or "")
+        steps.append(Markup(f"Start it: {raised} is raised while importing."))
     elif cluster.kind == "request" and cluster.routes:
         steps.append(Markup(f"Send a request to {_names(cluster.routes)}."))
     else:
@@ -387,7 +394,8 @@ def reproduction_steps(cluster: Cluster) -> list[Markup]:
     steps.append(
         Markup(
             f"Expect {safety.code(error_text(cluster))} in the logs "
-            f"({cluster.events} events from {cluster.instances} instance{'s' if cluster.instances != 1 else ''})."
+            f"({cluster.events} events from {cluster.instances} "
+            f"instance{'s' if cluster.instances != 1 else ''})."
         )
     )
     return steps
@@ -415,7 +423,10 @@ def error_reporting_url(group: str, project: str | None) -> str | None:
     """The Error Reporting console page of a group, when the project is known."""
     if not project:
         return None
-    return f"https://console.cloud.google.com/errors/detail/{quote(group, safe='')}?project={quote(project, safe='')}"
+    return (
+        "https://console.cloud.google.com/errors/detail/"
+        f"{quote(group, safe='')}?project={quote(project, safe='')}"
+    )
 
 
 def sample_query(cluster: Cluster) -> str | None:
@@ -452,8 +463,8 @@ def changes(previous: Summary | None, current: Summary) -> list[Markup]:
     if previous.last_seen != current.last_seen or previous.first_seen != current.first_seen:
         lines.append(
             Markup(
-                f"Seen {utc(previous.first_seen)} – {utc(previous.last_seen)} before; "
-                f"now {utc(current.first_seen)} – {utc(current.last_seen)}."
+                f"Seen {utc(previous.first_seen)} to {utc(previous.last_seen)} before; "
+                f"now {utc(current.first_seen)} to {utc(current.last_seen)}."
             )
         )
     for label, before, after in (

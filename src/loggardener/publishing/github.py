@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from types import TracebackType
-from typing import Any
+from typing import Any, cast
 
 from github import Auth, Github, GithubException, GithubRetry, RateLimitExceededException
 from github.GithubException import RateLimitExceededExceedsMaxWait
@@ -22,8 +22,7 @@ from github.Repository import Repository
 from requests import RequestException
 from requests.exceptions import RetryError
 from urllib3.connectionpool import ConnectionPool
-from urllib3.response import BaseHTTPResponse
-from urllib3.util.retry import Retry
+from urllib3.response import HTTPResponse
 
 from loggardener.clustering.models import Cluster
 from loggardener.errors import ExitCode, GardenerError
@@ -53,14 +52,14 @@ class IssueRetry(GithubRetry):
         self,
         method: str | None = None,
         url: str | None = None,
-        response: BaseHTTPResponse | None = None,
+        response: HTTPResponse | None = None,  # type: ignore[override]
         error: Exception | None = None,
         _pool: ConnectionPool | None = None,
         _stacktrace: TracebackType | None = None,
-    ) -> Retry:
+    ) -> IssueRetry:
         if (method or "").upper() == "POST" and error is not None and not self._is_connection_error(error):
             raise error
-        return super().increment(method, url, response, error, _pool, _stacktrace)  # type: ignore[arg-type]
+        return cast(IssueRetry, super().increment(method, url, response, error, _pool, _stacktrace))
 
 
 @dataclass
@@ -151,7 +150,10 @@ class GitHubPublisher(IssuePublisher):
                 f"cannot list the issues labelled {label!r} in {self.repo_name}: {describe(exc)}; "
                 "nothing published, so that no duplicate is made"
             )
-            return [IssueAction(fingerprint=c.fingerprint, action="failed", title=c.title, detail=line) for c in clusters]
+            return [
+                IssueAction(fingerprint=c.fingerprint, action="failed", title=c.title, detail=line)
+                for c in clusters
+            ]
         run = _Run(numbers={fp: issue.number for fp, issue in candidates.items()})
         actions: list[IssueAction] = []
         stopped: str | None = None
@@ -194,7 +196,9 @@ class GitHubPublisher(IssuePublisher):
             created = repo.create_issue(title=content.title, body=content.body, labels=content.labels)
             run.numbers[cluster.fingerprint] = created.number
             run.touched.append(_Touched(created, cluster, content.summary.related_issues))
-            return self._action(cluster, "created", created, content.title, f"labels {', '.join(content.labels)}")
+            return self._action(
+                cluster, "created", created, content.title, f"labels {', '.join(content.labels)}"
+            )
         body_state = read_state(issue.body)
         listed = body_state.related_issues if body_state else []
         if issue.state == "closed":
@@ -202,8 +206,14 @@ class GitHubPublisher(IssuePublisher):
         run.touched.append(_Touched(issue, cluster, listed))
         return self._open(composer, cluster, issue, body_state)
 
-    def _open(self, composer: Composer, cluster: Cluster, issue: Issue, body_state: Summary | None) -> IssueAction:
-        ours = [c for c in issue.get_comments() if is_our_comment(c.body) and has_fingerprint(c.body, cluster.fingerprint)]
+    def _open(
+        self, composer: Composer, cluster: Cluster, issue: Issue, body_state: Summary | None
+    ) -> IssueAction:
+        ours = [
+            c
+            for c in issue.get_comments()
+            if is_our_comment(c.body) and has_fingerprint(c.body, cluster.fingerprint)
+        ]
         states = [read_state(c.body) for c in ours]
         last_state = states[-1] if states else None
         previous = last_state or body_state
@@ -211,7 +221,9 @@ class GitHubPublisher(IssuePublisher):
         current = summary(cluster, composer.config, composer.report)
         if previous is not None and previous.material() == current.material():
             since = f"the update of {previous.window}" if last_state else "the issue was created"
-            return self._action(cluster, "skipped", issue, current_title, f"nothing material changed since {since}")
+            return self._action(
+                cluster, "skipped", issue, current_title, f"nothing material changed since {since}"
+            )
         in_place = last_state is not None and last_state.window == current.window
         baseline = (states[-2] if len(states) > 1 else body_state) if in_place else previous
         text, _ = composer.comment(cluster, baseline)
@@ -244,10 +256,18 @@ class GitHubPublisher(IssuePublisher):
                 f"closed {utc(closed_at)}, after the last occurrence ({utc(cluster.last_seen)})",
             )
         reopen = composer.config.reopen_regressions
-        text, current = composer.comment(cluster, body_state, regression=True, closed_at=closed_at, reopened=reopen)
+        text, current = composer.comment(
+            cluster, body_state, regression=True, closed_at=closed_at, reopened=reopen
+        )
         if not reopen:
             issue.create_comment(text)
-            return self._action(cluster, "updated", issue, issue.title, "regression noted; left closed (reopen_regressions off)")
+            return self._action(
+                cluster,
+                "updated",
+                issue,
+                issue.title,
+                "regression noted; left closed (reopen_regressions off)",
+            )
         changes: dict[str, Any] = {"state": "open"}
         if body_state is not None and issue.title == body_state.title:
             changes["title"] = current.title
@@ -258,10 +278,12 @@ class GitHubPublisher(IssuePublisher):
         issue.create_comment(text)
         run.touched.append(_Touched(issue, cluster, listed, regression=True))
         title = changes.get("title", issue.title)
-        return self._action(cluster, "reopened", issue, title, f"regression: fired again after it was closed {utc(closed_at)}")
+        return self._action(
+            cluster, "reopened", issue, title, f"regression: fired again after it was closed {utc(closed_at)}"
+        )
 
     def _refresh_related(self, composer: Composer, run: _Run, actions: list[IssueAction]) -> None:
-        """Rewrite bodies whose related-issues list is missing issues known now (e.g. created later this run)."""
+        """Rewrite bodies whose related-issues list lacks issues known now (e.g. created later this run)."""
         for touched in run.touched:
             wanted = sorted(run.numbers[fp] for fp in touched.cluster.related if fp in run.numbers)
             if not wanted or wanted == sorted(touched.listed):
@@ -306,4 +328,3 @@ class GitHubPublisher(IssuePublisher):
     @staticmethod
     def _failed(cluster: Cluster, line: str) -> IssueAction:
         return IssueAction(fingerprint=cluster.fingerprint, action="failed", title=cluster.title, detail=line)
-

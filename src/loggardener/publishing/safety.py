@@ -80,7 +80,7 @@ def clip(text: str, limit: int, marker: str | None = None) -> str:
 
 
 def clip_middle(text: str, limit: int) -> str:
-    """`text` cut to at most about `limit` characters, keeping its head and tail (where tracebacks say most)."""
+    """`text` cut to about `limit` characters, keeping its head and tail (where tracebacks say most)."""
     if len(text) <= limit:
         return text
     cut = len(text) - limit
