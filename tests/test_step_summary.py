@@ -84,10 +84,10 @@ def test_the_fitted_summary_never_exceeds_the_limit(lines: list[str], limit: int
 
 
 def test_the_pointer_names_the_worklog_and_the_run() -> None:
+    worklog = Path("/runner/_temp/worklog/GCP-LOG-GARDENER-WORKLOG-last-1-hour-2026-03-01-12-00.md")
     env = {"GITHUB_SERVER_URL": "https://github.com", "GITHUB_REPOSITORY": "acme/shop", "GITHUB_RUN_ID": "42"}
-    pointer = full_worklog_pointer(Path("worklogs/2026-03-01T1200Z.md"), env)
-    assert pointer == (
-        "The full worklog is `worklogs/2026-03-01T1200Z.md` committed by "
-        "[this run](https://github.com/acme/shop/actions/runs/42) (see its artifacts)."
+    assert full_worklog_pointer(worklog, env) == (
+        "The full worklog, `GCP-LOG-GARDENER-WORKLOG-last-1-hour-2026-03-01-12-00.md`, is in the artifacts of "
+        "[this run](https://github.com/acme/shop/actions/runs/42)."
     )
-    assert "attached to [this run]" in full_worklog_pointer(None, env)
+    assert full_worklog_pointer(Path("worklogs/x.md"), {}) == "The full worklog is `worklogs/x.md`."

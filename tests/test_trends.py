@@ -7,7 +7,7 @@ from hypothesis import strategies as st
 
 from loggardener.config import StateConfig
 from loggardener.report import IssueAction, ScanReport
-from loggardener.state import State, apply_trends
+from loggardener.state import State, apply_trends, note_reopened
 from state_factories import cluster, report
 
 
@@ -71,23 +71,19 @@ def test_the_quiet_periods_come_from_the_config() -> None:
     assert _trends(_run(state, ["aaa"], hour=5, config=patient)) == {"aaa": "regressed"}
 
 
-def test_a_closed_linked_issue_makes_a_return_a_regression() -> None:
+def test_a_reopened_issue_makes_the_cluster_a_regression() -> None:
     state = State()
-    scan = report(cluster("aaa"), cluster("bbb"), hour=0)
-    apply_trends(scan, state, StateConfig())
-    scan.issue_actions = [
-        IssueAction(fingerprint="aaa", action="created", title="a", number=11),
-        IssueAction(fingerprint="bbb", action="created", title="b", number=12),
-    ]
-    state.record_run(scan)
-
+    _run(state, ["aaa", "bbb"], hour=0)
     again = report(cluster("aaa", hour=1), cluster("bbb", hour=1), hour=1)
-    apply_trends(again, state, StateConfig(), closed_issues={12})
-    assert _trends(again) == {"aaa": "recurring", "bbb": "regressed"}
-
-    state.fingerprints["aaa"].issue_closed = True
     apply_trends(again, state, StateConfig())
-    assert _trends(again) == {"aaa": "regressed", "bbb": "recurring"}
+    again.issue_actions = [
+        IssueAction(fingerprint="aaa", action="updated", title="a", number=11),
+        IssueAction(fingerprint="bbb", action="reopened", title="b", number=12),
+    ]
+    note_reopened(again)
+    assert _trends(again) == {"aaa": "recurring", "bbb": "regressed"}
+    state.record_run(again)
+    assert (state.fingerprints["aaa"].issue_number, state.fingerprints["bbb"].issue_number) == (11, 12)
 
 
 @settings(max_examples=60, deadline=None)

@@ -26,7 +26,7 @@ LINTER_MODULE = ROOT / "tools" / "actionlint" / "node_modules" / "@tktco" / "nod
 
 PLANTED = [
     ("issues: write", "issues: writ", '"writ" is invalid for permission of scope "issues"'),
-    ("steps.names.outputs.worklog }}", "steps.name.outputs.worklog }}", 'property "name" is not defined'),
+    ("${{ github.run_id }}", "${{ github.runid }}", 'property "runid" is not defined'),
     ('cron: "23 * * * *"', 'cron: "61 * * * *"', "invalid CRON format"),
     ("persist-credentials: false", "persist-credential: false", 'input "persist-credential" is not defined'),
     ("needs: scan", "needs: scann", 'job "commit" needs job "scann" which does not exist'),
@@ -156,7 +156,11 @@ def test_the_worklog_is_uploaded_with_the_hidden_state_and_committed_by_the_bot(
     jobs = _load(GARDENER)["jobs"]
     (upload,) = [s for s in jobs["scan"]["steps"] if s.get("uses", "").startswith("actions/upload-artifact@")]
     assert upload["with"]["include-hidden-files"] is True
-    assert "worklogs/.gardener-state.json" in upload["with"]["path"]
+    assert upload["with"]["path"] == "${{ runner.temp }}/worklog/"
+    (scan,) = [s for s in jobs["scan"]["steps"] if "gardener " in s.get("run", "")]
+    assert scan["env"]["OUT"] == "${{ runner.temp }}/worklog"
+    assert '--out "$OUT"' in scan["run"]
+    assert scan["run"].rstrip().endswith('cp "$STATE_FILE" "$OUT/"'), "the state travels with the worklog"
     (commit,) = [s for s in jobs["commit"]["steps"] if "git commit" in s.get("run", "")]
     assert 'git config user.name "github-actions[bot]"' in commit["run"]
     assert "41898282+github-actions[bot]@users.noreply.github.com" in commit["run"]

@@ -15,21 +15,16 @@ STEP_SUMMARY_LIMIT = 1024 * 1024
 _FENCE = re.compile(r"^ {0,3}(```|~~~)")
 
 
-def full_worklog_pointer(worklog: Path | None, env: Mapping[str, str] | None = None) -> str:
-    """Where to find the full worklog: its path and, inside Actions, the run page with its artifacts."""
+def full_worklog_pointer(worklog: Path, env: Mapping[str, str] | None = None) -> str:
+    """Where to find the full worklog: inside Actions, the run's artifacts; elsewhere, its path."""
     env = os.environ if env is None else env
-    parts = []
-    if worklog is not None:
-        parts.append(f"The full worklog is `{worklog.as_posix()}`")
     server, repository, run_id = (
         env.get(key) for key in ("GITHUB_SERVER_URL", "GITHUB_REPOSITORY", "GITHUB_RUN_ID")
     )
     if server and repository and run_id:
         url = f"{server}/{repository}/actions/runs/{run_id}"
-        parts.append(f"{'committed by' if worklog else 'attached to'} [this run]({url}) (see its artifacts)")
-    if not parts:
-        return "Run `gardener scan` with `--out` to keep the full worklog."
-    return " ".join(parts) + "."
+        return f"The full worklog, `{worklog.name}`, is in the artifacts of [this run]({url})."
+    return f"The full worklog is `{worklog.as_posix()}`."
 
 
 def fit_summary(markdown: str, pointer: str, limit: int = STEP_SUMMARY_LIMIT) -> str:

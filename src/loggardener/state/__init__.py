@@ -1,6 +1,14 @@
 """State across runs: the state file and the trends computed from it."""
 
 from loggardener.state.store import DEFAULT_STATE_PATH, FingerprintHistory, State, load_state, save_state
-from loggardener.state.trends import apply_trends
+from loggardener.state.trends import apply_trends, note_reopened
 
-__all__ = ["DEFAULT_STATE_PATH", "FingerprintHistory", "State", "apply_trends", "load_state", "save_state"]
+__all__ = [
+    "DEFAULT_STATE_PATH",
+    "FingerprintHistory",
+    "State",
+    "apply_trends",
+    "load_state",
+    "note_reopened",
+    "save_state",
+]

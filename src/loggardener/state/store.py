@@ -47,7 +47,6 @@ class FingerprintHistory(BaseModel):
     runs_seen: int = 1
     counts: list[RunCount] = Field(default_factory=list, description=f"The last {HISTORY_LIMIT} runs seen.")
     issue_number: int | None = None
-    issue_closed: bool = Field(default=False, description="The linked issue was last known closed.")
     resolved_run: int | None = Field(default=None, description="The run that listed it as resolved.")
 
     def quiet_runs(self, run: int) -> int:
@@ -100,7 +99,6 @@ class State(BaseModel):
             if history is None or action.number is None or action.action == "failed":
                 continue
             history.issue_number = action.number
-            history.issue_closed = False
         self.runs = run
         self.last_run_at = report.generated_at
 

@@ -2,51 +2,36 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection
-
 from loggardener.clustering.models import Trend
 from loggardener.config import StateConfig
 from loggardener.report import ResolvedCluster, ScanReport
 from loggardener.state.store import FingerprintHistory, State
 
 
-def classify(
-    history: FingerprintHistory | None, run: int, config: StateConfig, closed_issues: Collection[int] = ()
-) -> Trend:
+def classify(history: FingerprintHistory | None, run: int, config: StateConfig) -> Trend:
     """The trend of a fingerprint seen in `run`, given what the state knew before that run.
 
-    `new`: never seen. `regressed`: seen before and its linked issue is closed, or it was listed as
-    resolved, or it had been absent for at least `config.regressed_after_quiet_runs` runs. `recurring`:
-    any other fingerprint seen in earlier runs.
+    `new`: never seen. `regressed`: seen before, and listed as resolved since, or absent for at least
+    `config.regressed_after_quiet_runs` runs. `recurring`: any other fingerprint seen in earlier runs.
     """
     if history is None:
         return "new"
-    issue_closed = history.issue_closed or (
-        history.issue_number is not None and history.issue_number in closed_issues
-    )
-    if (
-        issue_closed
-        or history.resolved_run is not None
-        or history.quiet_runs(run) >= config.regressed_after_quiet_runs
-    ):
+    if history.resolved_run is not None or history.quiet_runs(run) >= config.regressed_after_quiet_runs:
         return "regressed"
     return "recurring"
 
 
-def apply_trends(
-    report: ScanReport, state: State, config: StateConfig, closed_issues: Collection[int] = ()
-) -> None:
+def apply_trends(report: ScanReport, state: State, config: StateConfig) -> None:
     """Fill `Cluster.trend` for every cluster of `report` and `report.resolved`, from `state`.
 
     `state` is what earlier runs recorded; `report` is the run about to be recorded as
     `state.next_run`. A fingerprint absent from this run is resolved once it has been absent for
     `config.resolved_after_runs` runs (this one included); it is listed in that run only.
-    `closed_issues` are issue numbers known to be closed now (from GitHub), if the caller looked.
     """
     run = state.next_run
     present = {cluster.fingerprint for cluster in report.clusters}
     for cluster in report.clusters:
-        cluster.trend = classify(state.fingerprints.get(cluster.fingerprint), run, config, closed_issues)
+        cluster.trend = classify(state.fingerprints.get(cluster.fingerprint), run, config)
     resolved = [
         ResolvedCluster(
             fingerprint=fingerprint,
@@ -61,3 +46,11 @@ def apply_trends(
         and run - history.last_run >= config.resolved_after_runs
     ]
     report.resolved = sorted(resolved, key=lambda item: (item.last_seen, item.fingerprint), reverse=True)
+
+
+def note_reopened(report: ScanReport) -> None:
+    """Mark as `regressed` the clusters whose closed issue publishing reopened (it fired again after closing)."""
+    reopened = {action.fingerprint for action in report.issue_actions if action.action == "reopened"}
+    for cluster in report.clusters:
+        if cluster.fingerprint in reopened:
+            cluster.trend = "regressed"
