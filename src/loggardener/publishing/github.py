@@ -138,12 +138,13 @@ class GitHubPublisher(IssuePublisher):
             per_page=100,
             seconds_between_requests=seconds_between_requests,
             seconds_between_writes=seconds_between_writes,
+            lazy=True,
         )
 
     def publish(self, composer: Composer, clusters: Sequence[Cluster]) -> list[IssueAction]:
         label = composer.config.generated_by_label
         try:
-            repo = self.github.get_repo(self.repo_name, lazy=True)
+            repo = self.github.get_repo(self.repo_name)
             candidates = self._candidates(repo, label)
         except (GithubException, RequestException) as exc:
             line = (

@@ -1,0 +1,328 @@
+"""PyGithub against a local server speaking GitHub's REST wire format: create, update, skip, reopen, fail."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import timedelta
+
+import pytest
+from fakes.github_server import FakeGitHub
+from publishing_support import T0, crash_cluster, exit_cluster, make_report
+
+from loggardener.config import IssuesConfig
+from loggardener.errors import ExitCode, GardenerError
+from loggardener.publishing.content import Composer
+from loggardener.publishing.github import GitHubPublisher
+from loggardener.publishing.markers import fingerprint_marker, read_state
+from loggardener.report import IssueAction, ScanReport
+
+TOKEN = "ghp_testtoken0123456789abcdefghijklmnopqr"
+
+
+@pytest.fixture
+def server() -> Iterator[FakeGitHub]:
+    with FakeGitHub(token=TOKEN) as fake:
+        yield fake
+
+
+def publisher(server: FakeGitHub, **options: float) -> GitHubPublisher:
+    settings: dict[str, float] = {"retries": 3, "backoff": 0, "max_rate_limit_wait": 5.0}
+    settings.update(options)
+    return GitHubPublisher(
+        "o/r",
+        TOKEN,
+        server.url,
+        seconds_between_requests=None,
+        seconds_between_writes=None,
+        timeout=5,
+        **settings,  # type: ignore[arg-type]
+    )
+
+
+def publish(server: FakeGitHub, report: ScanReport, config: IssuesConfig | None = None) -> list[IssueAction]:
+    composer = Composer(report, config or IssuesConfig())
+    return publisher(server).publish(composer, composer.selected())
+
+
+def kinds(actions: list[IssueAction]) -> list[str]:
+    return [a.action for a in actions]
+
+
+def test_creates_one_issue_per_cluster_above_threshold_with_marker_and_labels(server: FakeGitHub) -> None:
+    actions = publish(server, make_report())
+
+    assert kinds(actions) == ["created", "created"]  # the P3 warning is below the P2 threshold
+    assert [a.number for a in actions] == [1, 2]
+    crash = server.issues[1]
+    assert crash.title.startswith("GCP-new | P0 | ModuleNotFoundError")
+    assert crash.labels == ["P0", "bug", "log-gardener"]
+    assert fingerprint_marker("a1b2c3d4e5f6") in crash.body
+    assert actions[0].url == "https://github.test/o/r/issues/1"
+    posts = server.requests_matching("POST", r"/repos/o/r/issues")
+    assert len(posts) == 2
+    assert all(r.headers["authorization"] == f"token {TOKEN}" for r in server.requests)
+
+
+def test_related_clusters_link_each_other_after_both_exist(server: FakeGitHub) -> None:
+    publish(server, make_report())
+
+    assert "- #2: Container called exit" in server.issues[1].body  # patched once #2 existed
+    assert "- #1: ModuleNotFoundError" in server.issues[2].body
+    assert len(server.requests_matching("PATCH", r"/repos/o/r/issues/1")) == 1
+
+
+def test_rerun_creates_nothing_and_skips_unchanged(server: FakeGitHub) -> None:
+    publish(server, make_report())
+    before = len(server.requests)
+
+    actions = publish(server, make_report())
+
+    assert kinds(actions) == ["skipped", "skipped"]
+    assert "nothing material changed" in actions[0].detail
+    second = server.requests[before:]
+    assert [r.method for r in second] == ["GET", "GET", "GET"]  # the listing and two comment listings
+    assert len(server.issues) == 2
+    assert not server.comments
+
+
+def test_open_match_gets_one_comment_per_window_saying_what_changed(server: FakeGitHub) -> None:
+    publish(server, make_report())
+    grown = crash_cluster(
+        count=120,
+        events=40,
+        revisions={"netra-backend-staging-00765-abc": 120},
+        last_seen=T0 + timedelta(hours=2),
+    )
+    actions = publish(server, make_report(grown, exit_cluster()))
+
+    assert kinds(actions) == ["updated", "skipped"]
+    [comment] = server.comments_on(1)
+    assert comment.body.startswith("<!-- log-gardener:comment -->")
+    assert "**Still firing (P0):** 120 entries" in comment.body
+    assert "Entries 84 → 120; events 28 → 40." in comment.body
+    assert "New revisions: `netra-backend-staging-00765-abc`." in comment.body
+    assert actions[0].url and actions[0].url.endswith(f"#issuecomment-{comment.id}")
+
+    # same window, more growth: the same comment is edited, still measured from the issue body
+    grown_more = grown.model_copy(update={"count": 150, "events": 50})
+    actions = publish(server, make_report(grown_more, exit_cluster()))
+    assert kinds(actions) == ["updated", "skipped"]
+    assert "edited" in actions[0].detail
+    [comment] = server.comments_on(1)
+    assert "Entries 84 → 150; events 28 → 50." in comment.body
+    assert len(server.requests_matching("PATCH", r"/repos/o/r/issues/comments/\d+")) == 1
+
+    # the next window: a new comment, measured from the last one
+    grown_later = grown_more.model_copy(update={"count": 160})
+    later = make_report(grown_later, exit_cluster(), generated_at=T0 + timedelta(days=1, hours=1))
+    actions = publish(server, later)
+    assert "added" in actions[0].detail
+    comments = server.comments_on(1)
+    assert len(comments) == 2
+    assert "Entries 150 → 160" in comments[1].body
+
+
+def test_priority_change_swaps_the_priority_label_and_keeps_human_labels(server: FakeGitHub) -> None:
+    publish(server, make_report())
+    server.issues[1].labels.append("team-auth")
+    demoted = crash_cluster(priority="P1", reasons=["sustained errors: 84 ERROR entries over 55 minutes"])
+
+    actions = publish(server, make_report(demoted, exit_cluster()))
+
+    assert actions[0].action == "updated"
+    assert server.issues[1].labels == ["P1", "bug", "log-gardener", "team-auth"]
+    assert "Priority P0 → P1." in server.comments_on(1)[0].body
+
+
+def test_closed_match_that_fires_again_is_reopened_as_regression(server: FakeGitHub) -> None:
+    publish(server, make_report())
+    server.close(1, closed_at=T0 + timedelta(minutes=30))  # closed before the last occurrence
+
+    actions = publish(server, make_report())
+
+    assert kinds(actions) == ["reopened", "skipped"]
+    issue = server.issues[1]
+    assert issue.state == "open"
+    assert issue.title.startswith("GCP-regression | P0 | ")
+    [comment] = server.comments_on(1)
+    assert comment.body.splitlines()[2].startswith("**Regression, reopened:**")
+    assert "closed 2025-09-16T18:13:50Z" in comment.body
+    # and the run after that does not comment again
+    assert kinds(publish(server, make_report())) == ["skipped", "skipped"]
+
+
+def test_closed_after_the_last_occurrence_is_left_alone(server: FakeGitHub) -> None:
+    publish(server, make_report())
+    server.close(1, closed_at=T0 + timedelta(hours=3))
+
+    actions = publish(server, make_report())
+
+    assert actions[0].action == "skipped"
+    assert "after the last occurrence" in actions[0].detail
+    assert server.issues[1].state == "closed"
+    assert not server.comments
+
+
+def test_reopen_can_be_turned_off(server: FakeGitHub) -> None:
+    publish(server, make_report())
+    server.close(1, closed_at=T0)
+
+    actions = publish(server, make_report(), IssuesConfig(reopen_regressions=False))
+
+    assert actions[0].action == "updated"
+    assert server.issues[1].state == "closed"
+    assert "Left closed" in server.comments_on(1)[0].body
+
+
+def test_human_issues_and_other_fingerprints_are_not_matched(server: FakeGitHub) -> None:
+    server.add_issue("look at a1b2c3d4e5f6", "a1b2c3d4e5f6 mentioned in text", ["log-gardener"])
+    server.add_issue("copy without label", fingerprint_marker("a1b2c3d4e5f6"), ["bug"])
+    server.add_issue("prefix", fingerprint_marker("a1b2c3d4e5f6ff"), ["log-gardener"])
+
+    actions = publish(server, make_report())
+
+    assert kinds(actions) == ["created", "created"]
+    assert actions[0].number == 4
+
+
+def test_listing_is_paginated(server: FakeGitHub) -> None:
+    for index in range(150):
+        server.add_issue(f"old {index}", fingerprint_marker(f"old{index}"), ["log-gardener"])
+    server.add_issue("ours", fingerprint_marker("a1b2c3d4e5f6"), ["log-gardener"])
+
+    actions = publish(server, make_report())
+
+    assert actions[0].action == "updated" and actions[0].number == 151
+    listings = server.requests_matching("GET", r"/repos/o/r/issues")
+    assert [r.query.get("page", "1") for r in listings] == ["1", "2"]
+
+
+def test_crash_mid_run_then_rerun_makes_no_duplicates(server: FakeGitHub) -> None:
+    server.die_after_writes = 1  # the first create succeeds, then the server is gone
+    first = publish(server, make_report())
+    assert kinds(first) == ["created", "failed"]
+    assert "GitHub" in first[1].detail
+
+    server.die_after_writes = None
+    second = publish(server, make_report())
+
+    assert kinds(second) == ["skipped", "created"]
+    assert len(server.issues) == 2
+    assert sorted(i.title.split(" | ")[2][:9] for i in server.issues.values()) == ["Container", "ModuleNot"]
+
+
+def test_create_that_succeeds_but_answers_500_is_not_repeated(server: FakeGitHub) -> None:
+    server.fail("POST", r"/repos/o/r/issues", status=500, apply=True)
+
+    first = publish(server, make_report())
+
+    assert kinds(first) == ["failed", "created"]
+    assert first[0].detail == "GitHub answered 500: Server Error"
+    assert len(server.requests_matching("POST", r"/repos/o/r/issues")) == 2  # not retried
+    assert kinds(publish(server, make_report())) == ["skipped", "skipped"]
+    assert len(server.issues) == 2
+
+
+def test_a_500_on_a_read_is_retried(server: FakeGitHub) -> None:
+    server.fail("GET", r"/repos/o/r/issues", status=502, times=2)
+
+    actions = publish(server, make_report())
+
+    assert kinds(actions) == ["created", "created"]
+    assert [r.status for r in server.requests_matching("GET", r"/repos/o/r/issues")] == [502, 502, 200]
+
+
+def test_listing_that_keeps_failing_publishes_nothing(server: FakeGitHub) -> None:
+    server.fail("GET", r"/repos/o/r/issues", status=500, times=10)
+
+    actions = publish(server, make_report())
+
+    assert kinds(actions) == ["failed", "failed"]
+    assert actions[0].detail.startswith("cannot list the issues labelled 'log-gardener' in o/r: ")
+    assert "nothing published" in actions[0].detail
+    assert not server.requests_matching("POST")
+
+
+def test_rate_limit_403_waits_for_the_reset_and_retries(server: FakeGitHub) -> None:
+    server.rate_limit("POST", r"/repos/o/r/issues", times=1, reset_in=-2)
+
+    actions = publish(server, make_report())
+
+    assert kinds(actions) == ["created", "created"]
+    statuses = [r.status for r in server.requests_matching("POST", r"/repos/o/r/issues")]
+    assert statuses == [403, 201, 201]
+    assert len(server.issues) == 2
+
+
+def test_rate_limit_beyond_the_wait_cap_stops_with_one_line_each(server: FakeGitHub) -> None:
+    server.rate_limit("POST", r"/repos/o/r/issues", times=5, reset_in=3600)
+
+    actions = publish(server, make_report())
+
+    assert kinds(actions) == ["failed", "failed"]
+    assert actions[0].detail.startswith("GitHub rate limit exhausted; it resets at ")
+    assert actions[1].detail.startswith("not attempted: GitHub rate limit exhausted")
+    assert len(server.requests_matching("POST")) == 1
+    assert not server.issues
+
+
+def test_bad_token_is_one_line_and_never_shown(server: FakeGitHub) -> None:
+    composer = Composer(make_report(), IssuesConfig())
+    wrong = GitHubPublisher(
+        "o/r", "ghp_wrong", server.url, seconds_between_requests=None, seconds_between_writes=None
+    )
+
+    actions = wrong.publish(composer, composer.selected())
+
+    assert kinds(actions) == ["failed", "failed"]
+    assert "GitHub answered 401: Bad credentials" in actions[0].detail
+    assert all("ghp_wrong" not in a.model_dump_json() for a in actions)
+
+
+def test_missing_token_and_bad_repo_are_user_errors(server: FakeGitHub) -> None:
+    with pytest.raises(GardenerError) as missing:
+        GitHubPublisher("o/r", "", server.url)
+    assert missing.value.exit_code == ExitCode.CREDENTIALS
+    with pytest.raises(GardenerError) as bad:
+        GitHubPublisher("o/r; rm -rf /", TOKEN, server.url)
+    assert bad.value.exit_code == ExitCode.BAD_INPUT
+
+
+HOSTILE = (
+    "Login failed for @octocat (see #12 and GH-7) </details><img src=https://evil.test/p.gif> "
+    "```\n## injected heading\n[click](https://evil.test)"
+)
+
+
+def test_log_text_cannot_mention_reference_inject_html_or_close_fences(server: FakeGitHub) -> None:
+    hostile = crash_cluster(
+        title="@octocat #12 <b>bold</b>",
+        message=HOSTILE,
+        stack_pattern="```\nclosing fence attempt\n````",
+        reasons=["isolated error: @octocat wrote #3"],
+        actions=["Ping @admin-team about <script>"],
+        samples=[],
+        related=[],
+    )
+    publish(server, make_report(hostile))
+    [issue] = server.issues.values()
+    body, title = issue.body, issue.title
+
+    import re
+
+    assert not re.search(r"(?<![\w`])@[A-Za-z0-9]", _outside_code(body))
+    assert not re.search(r"#\d", _outside_code(body))
+    assert "<img" not in _outside_code(body) and "<b>" not in _outside_code(body)
+    assert "@octocat" not in title and "#12" not in title
+    # the stack pattern's fence is longer than any backtick run inside it
+    assert "`````\n```\nclosing fence attempt\n````\n`````" in body
+    assert "\n## injected heading" not in body
+
+
+def _outside_code(markdown: str) -> str:
+    """The markdown with fenced blocks, inline code spans and our own hidden markers removed."""
+    import re
+
+    text = re.sub(r"(?ms)^(`{3,})[^\n]*\n.*?^\1$", "", markdown)
+    text = re.sub(r"(`+).*?\1", "", text)
+    return re.sub(r"<!-- log-gardener:[^\n]*-->", "", text)
