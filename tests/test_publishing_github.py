@@ -6,15 +6,15 @@ from collections.abc import Iterator
 from datetime import timedelta
 
 import pytest
-from fakes.github_server import FakeGitHub
-from publishing_support import T0, crash_cluster, exit_cluster, make_report
 
+from fakes.github_server import FakeGitHub
 from loggardener.config import IssuesConfig
 from loggardener.errors import ExitCode, GardenerError
 from loggardener.publishing.content import Composer
 from loggardener.publishing.github import GitHubPublisher
-from loggardener.publishing.markers import fingerprint_marker, read_state
+from loggardener.publishing.markers import fingerprint_marker
 from loggardener.report import IssueAction, ScanReport
+from publishing_support import T0, crash_cluster, exit_cluster, make_report
 
 TOKEN = "ghp_testtoken0123456789abcdefghijklmnopqr"
 
