@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import logging
 import os
 import platform
 import random
@@ -55,7 +56,7 @@ def grouping_accuracy(truth: Sequence[str], predicted: Sequence[str]) -> float:
     """logparser's GA: messages in predicted groups that hold exactly all messages of one true event."""
     truth_sizes = Counter(truth)
     groups: dict[str, list[str]] = defaultdict(list)
-    for true_event, group in zip(truth, predicted):
+    for true_event, group in zip(truth, predicted, strict=True):
         groups[group].append(true_event)
     correct = 0
     for members in groups.values():
@@ -75,6 +76,8 @@ def parse_gardener(contents: Sequence[str]) -> list[str]:
 
 def parse_drain3(contents: Sequence[str]) -> list[str]:
     from drain3 import TemplateMiner
+
+    logging.getLogger("drain3").setLevel(logging.ERROR)  # "config file not found": the defaults are wanted
 
     miner = TemplateMiner()
     return [str(miner.add_log_message(content)["cluster_id"]) for content in contents]
@@ -104,7 +107,9 @@ def accuracy_table(data: Path) -> tuple[list[str], dict[tuple[str, str, bool], f
         for tool in TOOLS
     ]
     minimums = [
-        min(results[tool, system, corrected] for system in SYSTEMS) for corrected in (False, True) for tool in TOOLS
+        min(results[tool, system, corrected] for system in SYSTEMS)
+        for corrected in (False, True)
+        for tool in TOOLS
     ]
     lines.append("| **average** | " + " | ".join(f"**{value:.3f}**" for value in averages) + " |")
     lines.append("| lowest | " + " | ".join(f"{value:.3f}" for value in minimums) + " |")
@@ -140,7 +145,7 @@ def worker(tool: str, path: Path) -> None:
             add = miner.add
             for line in lines:
                 add(line)
-            print(len(miner.templates()))
+            print(len(miner.clusters()))
         else:
             from drain3 import TemplateMiner as Drain3Miner
 
@@ -182,8 +187,11 @@ def stream_table(data: Path, count: int, seed: int) -> list[str]:
         elapsed, rss, clusters = figures[tool]
         lines.append(f"| {tool} | {elapsed:.1f} | {count / elapsed:,.0f} | {rss:.0f} | {clusters:,} |")
     (g_time, g_rss, _), (d_time, d_rss, _) = figures["gardener"], figures["drain3"]
-    lines += ["", f"Throughput ratio gardener / Drain3: **{d_time / g_time:.1f}x**; "
-              f"peak RSS ratio gardener / Drain3: **{g_rss / d_rss:.2f}**."]
+    lines += [
+        "",
+        f"Throughput ratio gardener / Drain3: **{d_time / g_time:.1f}x**; "
+        f"peak RSS ratio gardener / Drain3: **{g_rss / d_rss:.2f}**.",
+    ]
     return lines
 
 
@@ -205,7 +213,9 @@ def main() -> None:
     print("\n".join(ga_lines), flush=True)
     stream_lines = [] if args.skip_stream else stream_table(args.data, args.lines, args.seed)
     print("\n".join(stream_lines))
-    command = "python benchmarks/bench_clustering.py" + ("" if args.lines == 1_000_000 else f" --lines {args.lines}")
+    command = "python benchmarks/bench_clustering.py" + (
+        "" if args.lines == 1_000_000 else f" --lines {args.lines}"
+    )
     report = [
         "# Clustering benchmark: gardener vs Drain3",
         "",

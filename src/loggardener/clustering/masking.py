@@ -23,19 +23,21 @@ _PATTERN = re.compile(
             rf"\b(?:[a-z0-9][a-z0-9-]*\.)+{_TLD}(?![\w-]|\.\w)",  # host names
             r"\b\d{1,3}(?:\.\d{1,3}){3}(?::\d+)?\b",  # IPv4 with optional port
             r"\b(?:[0-9a-fA-F]{1,4}:){3,}[0-9a-fA-F]{1,4}\b",  # IPv6, MAC addresses
-            r"\b0[xX][0-9a-fA-F]+\b",  # hex literals
+            r"\b\d[xX][0-9a-fA-F]+\b",  # hex literals
             r"\b(?=[0-9a-fA-F]*\d)(?=[0-9a-fA-F]*[a-fA-F])[0-9a-fA-F]{8,}\b",  # hex ids (digits and letters)
             r"'[^'\n]{0,200}'",  # single-quoted strings
             r'"[^"\n]{0,200}"',  # double-quoted strings
             r"(?<![\w<])(?:/[\w.@%+-]*){2,}",  # absolute paths
             rf"(?<![\w<])[-+]?\d+(?:\.\d+)?\s{_UNIT}\b",  # quantities with a unit after a space
-            r"\b(?!\d+[a-zA-Z]{1,3}\b)(?=[\w-]*\d)[\w-]+",  # ids mixing letters and digits, not 30s or 5KB
-            r"(?<![A-Za-z<])[-+]?\d+(?:[.,:]\d+)*",  # numbers, durations' numbers, dates and times
+            r"\b(?!\d+[a-zA-Z]{1,3}\b|[A-Za-z]+\d(?![\w-]))(?=[\w-]*\d)[\w-]+",  # ids, not 30s, 5KB, eth0
+            r"[-+]?\d+(?:[.,:]\d+)*",  # numbers (also inside words: eth0), dates and times
         )
     )
 )
 _RUNS = re.compile(r"(?:<\*>)+")
-_LISTS = re.compile(r"\[[^][A-Za-z]*<\*>[^][A-Za-z]*\]|\([^()A-Za-z]*<\*>[^()A-Za-z]*\)|\{[^{}A-Za-z]*<\*>[^{}A-Za-z]*\}")
+_LISTS = re.compile(
+    r"\[[^][A-Za-z]*<\*>[^][A-Za-z]*\]|\([^()A-Za-z]*<\*>[^()A-Za-z]*\)|\{[^{}A-Za-z]*<\*>[^{}A-Za-z]*\}"
+)
 
 
 def mask(text: str) -> str:
