@@ -16,7 +16,9 @@ else:  # pragma: no cover - exercised on Python 3.10 only
     import tomli as tomllib
 
 PriorityName = Literal["P0", "P1", "P2", "P3"]
-SeverityName = Literal["DEFAULT", "DEBUG", "INFO", "NOTICE", "WARNING", "ERROR", "CRITICAL", "ALERT", "EMERGENCY"]
+SeverityName = Literal[
+    "DEFAULT", "DEBUG", "INFO", "NOTICE", "WARNING", "ERROR", "CRITICAL", "ALERT", "EMERGENCY"
+]
 ClusterKindName = Literal["exception", "message", "request", "audit"]
 
 
@@ -183,7 +185,9 @@ def default_rules() -> list[PriorityRule]:
 
 
 class PrioritiesConfig(_Section):
-    rules: list[PriorityRule] = Field(default_factory=list, description="Your rules, checked before the defaults.")
+    rules: list[PriorityRule] = Field(
+        default_factory=list, description="Your rules, checked before the defaults."
+    )
     use_default_rules: bool = True
 
     def effective_rules(self) -> list[PriorityRule]:
@@ -203,10 +207,13 @@ class IssuesConfig(_Section):
     )
     reopen_regressions: bool = True
     active_dev_services: list[str] = Field(
-        default_factory=list, description="Services under active development: their issues get category active-dev."
+        default_factory=list,
+        description="Services under active development: their issues get category active-dev.",
     )
     comment_window_hours: int = Field(
-        default=24, ge=1, description="Runs within one window (UTC) update one comment instead of adding more."
+        default=24,
+        ge=1,
+        description="Runs within one window (UTC) update one comment instead of adding more.",
     )
     related_window_seconds: float = Field(
         default=10.0, gt=0, description="Problems on one instance within this many seconds fire together."
@@ -223,7 +230,9 @@ class IssuesConfig(_Section):
 
 
 class StateConfig(_Section):
-    resolved_after_runs: int = Field(default=3, ge=1, description="Runs without a cluster before it is resolved.")
+    resolved_after_runs: int = Field(
+        default=3, ge=1, description="Runs without a cluster before it is resolved."
+    )
     regressed_after_quiet_runs: int = Field(
         default=3, ge=1, description="Runs of silence after which a returning cluster counts as regressed."
     )

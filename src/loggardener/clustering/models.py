@@ -74,5 +74,9 @@ class Cluster(BaseModel):
     priority: str = Field(default="P3", description="P0 (most urgent) to P3.")
     reasons: list[str] = Field(default_factory=list, description="Why the priority was given, in words.")
     actions: list[str] = Field(default_factory=list, description="Immediate actions the evidence supports.")
-    related: list[str] = Field(default_factory=list, description="Fingerprints of clusters that fire together.")
-    trend: Trend | None = Field(default=None, description="Across runs (needs --state): new, recurring, regressed.")
+    related: list[str] = Field(
+        default_factory=list, description="Fingerprints of clusters that fire together."
+    )
+    trend: Trend | None = Field(
+        default=None, description="Across runs (needs --state): new, recurring, regressed."
+    )

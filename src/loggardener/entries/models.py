@@ -124,7 +124,8 @@ class Event(BaseModel):
     primary: LogEntry = Field(description="The entry that stands for the event (message and stack merged).")
     members: tuple[LogEntry, ...] = Field(description="Every original entry of the event, in time order.")
     severity_inferred: bool = Field(
-        default=False, description="True when the severity was raised because the event is an uncaught traceback."
+        default=False,
+        description="True when the severity was raised because the event is an uncaught traceback.",
     )
 
     @property

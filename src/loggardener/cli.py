@@ -1,0 +1,255 @@
+"""The `gardener` command line: a thin layer that builds the pipeline's parts and wires them."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import IO, Annotated
+
+import typer
+from rich.markup import escape
+from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.table import Table
+from rich.text import Text
+
+from loggardener import __version__
+from loggardener.config import GardenerConfig, load_config
+from loggardener.console import err, out, user_errors
+from loggardener.entries.models import Severity
+from loggardener.entries.parse import MalformedEntry, parse_timestamp
+from loggardener.errors import ExitCode, GardenerError
+from loggardener.pipeline import Scan, ScanOptions
+from loggardener.rendering.json_report import JsonReport
+from loggardener.rendering.markdown import PRIORITY_MARKS, MarkdownWorklog, percent, worklog_filename
+from loggardener.report import ScanReport
+from loggardener.sources.demo import DemoSource
+from loggardener.sources.file import FileSource
+from loggardener.sources.interface import EntrySource
+
+app = typer.Typer(
+    name="gardener",
+    help="Turn a Google Cloud project's logs into triaged, de-duplicated worklogs and GitHub issues.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        out.print(f"gardener {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version and exit.")
+    ] = False,
+) -> None:
+    """log gardener."""
+
+
+def _timestamp(value: str | None, option: str) -> datetime | None:
+    if value is None:
+        return None
+    try:
+        return parse_timestamp(value)
+    except MalformedEntry:
+        raise GardenerError(
+            f"{option} {value!r} is not an RFC 3339 timestamp (e.g. 2025-09-16T17:44:00Z)", ExitCode.BAD_INPUT
+        ) from None
+
+
+def _severity(value: str) -> Severity:
+    name = value.strip().upper()
+    if name not in Severity.__members__:
+        choices = ", ".join(Severity.__members__)
+        raise GardenerError(
+            f"--min-severity {value!r} is not a severity; use one of {choices}", ExitCode.BAD_INPUT
+        )
+    return Severity[name]
+
+
+@contextmanager
+def _reading(enabled: bool) -> Iterator[Progress | None]:
+    if not enabled:
+        yield None
+        return
+    progress = Progress(
+        SpinnerColumn(),
+        TextColumn("[progress.description]{task.description}"),
+        TextColumn("{task.completed} entries"),
+        TimeElapsedColumn(),
+        console=err,
+        transient=True,
+    )
+    with progress:
+        yield progress
+
+
+class _AssignmentWriter:
+    """`--assignments`: NDJSON, one line per input entry."""
+
+    def __init__(self, handle: IO[str]) -> None:
+        self._handle = handle
+
+    def __call__(
+        self, position: int, insert_id: str | None, fingerprint: str | None, skipped: str | None
+    ) -> None:
+        line: dict[str, object] = {"insertId": insert_id, "fingerprint": fingerprint, "position": position}
+        if skipped is not None:
+            line["skipped"] = skipped
+        self._handle.write(json.dumps(line) + "\n")
+
+
+def _open_output(path: Path, what: str) -> IO[str]:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        return path.open("w", encoding="utf-8")
+    except OSError as exc:
+        raise GardenerError(f"cannot write {what} {path}: {exc.strerror}", ExitCode.BAD_INPUT) from None
+
+
+def _write(path: Path, text: str, what: str) -> None:
+    with _open_output(path, what) as handle:
+        handle.write(text)
+
+
+def _summary_table(report: ScanReport) -> Table:
+    table = Table(title=Text(f"{len(report.clusters)} problems — {report.status}"), title_justify="left")
+    table.add_column("Priority", no_wrap=True)
+    table.add_column("Count", justify="right", no_wrap=True)
+    table.add_column("Share", justify="right", no_wrap=True)
+    table.add_column("First seen", no_wrap=True)
+    table.add_column("Last seen", no_wrap=True)
+    table.add_column("Problem", no_wrap=True, overflow="ellipsis", max_width=max(20, out.width - 58))
+    for cluster in report.clusters:
+        table.add_row(
+            f"{PRIORITY_MARKS[cluster.priority]} {cluster.priority}",
+            str(cluster.count),
+            percent(cluster.share),
+            cluster.first_seen.strftime("%H:%M:%S"),
+            cluster.last_seen.strftime("%H:%M:%S"),
+            Text(cluster.title),
+        )
+    return table
+
+
+def _choose_source(from_path: str | None, demo: bool) -> EntrySource:
+    if demo and from_path:
+        raise GardenerError("use either --demo or --from, not both", ExitCode.BAD_INPUT)
+    if demo:
+        return DemoSource()
+    if from_path:
+        return FileSource(from_path)
+    raise GardenerError("nothing to scan: give --from PATH (an export) or --demo", ExitCode.BAD_INPUT)
+
+
+@app.command()
+@user_errors
+def scan(
+    from_path: Annotated[
+        str | None,
+        typer.Option("--from", help="Export to read: JSON array or NDJSON, optionally .gz; '-' for stdin."),
+    ] = None,
+    demo: Annotated[
+        bool, typer.Option("--demo", help="Scan the bundled demo export (no credentials needed).")
+    ] = False,
+    hours: Annotated[
+        float | None, typer.Option("--hours", min=0.0, help="Scan the N hours up to --until (default now).")
+    ] = None,
+    since: Annotated[str | None, typer.Option("--since", help="Window start, RFC 3339.")] = None,
+    until: Annotated[str | None, typer.Option("--until", help="Window end, RFC 3339.")] = None,
+    service: Annotated[
+        list[str] | None, typer.Option("--service", help="Only this service (repeatable).")
+    ] = None,
+    min_severity: Annotated[
+        str | None, typer.Option("--min-severity", help="Lowest severity to triage [default: WARNING].")
+    ] = None,
+    out_dir: Annotated[Path, typer.Option("--out", help="Directory for the worklog.")] = Path("worklogs"),
+    templates: Annotated[
+        Path | None, typer.Option("--templates", help="Directory of templates overriding the bundled ones.")
+    ] = None,
+    report_json: Annotated[
+        Path | None, typer.Option("--report-json", help="Write the whole result as JSON.")
+    ] = None,
+    assignments: Annotated[
+        Path | None,
+        typer.Option("--assignments", help="Write NDJSON: one line per input entry with its cluster."),
+    ] = None,
+    config_path: Annotated[
+        Path | None,
+        typer.Option("--config", help="Configuration file [default: ./gardener.toml or pyproject.toml]."),
+    ] = None,
+    now: Annotated[
+        str | None,
+        typer.Option("--now", hidden=True, help="Pretend the time is this (reproducible reports)."),
+    ] = None,
+) -> None:
+    """Scan logs, cluster them into problems, rank them P0–P3 and write a worklog."""
+    config = load_config(config_path)
+    options = ScanOptions(
+        since=_timestamp(since, "--since"),
+        until=_timestamp(until, "--until"),
+        hours=hours,
+        services=tuple(service or ()),
+        min_severity=_severity(min_severity or config.min_severity),
+        now=_timestamp(now, "--now") or datetime.now(timezone.utc).replace(microsecond=0),
+    )
+    source = _choose_source(from_path, demo)
+    report = _run(config, options, source, assignments, progress=err.is_terminal)
+    worklog = out_dir / worklog_filename(report)
+    _write(worklog, MarkdownWorklog(templates).render(report), "worklog")
+    if report_json is not None:
+        _write(report_json, JsonReport().render(report), "report")
+    _print_summary(report, worklog)
+
+
+def _run(
+    config: GardenerConfig,
+    options: ScanOptions,
+    source: EntrySource,
+    assignments: Path | None,
+    progress: bool,
+) -> ScanReport:
+    with _reading(progress) as bar:
+        task = bar.add_task(f"Reading {source.stats.description}", total=None) if bar else None
+
+        def advance(count: int) -> None:
+            if bar is not None and task is not None:
+                bar.update(task, completed=count)
+
+        if assignments is None:
+            return Scan(config, options, on_progress=advance).run(source)
+        with _open_output(assignments, "assignments") as handle:
+            return Scan(config, options, on_assign=_AssignmentWriter(handle), on_progress=advance).run(source)
+
+
+def _print_summary(report: ScanReport, worklog: Path) -> None:
+    totals = report.totals
+    out.print(_summary_table(report))
+    out.print(
+        f"{totals.read} entries read: {totals.clustered} clustered, {totals.skipped_total} skipped"
+        + (
+            f" ({', '.join(f'{n} {reason}' for reason, n in totals.skipped.items())})"
+            if totals.skipped
+            else ""
+        )
+    )
+    for line in totals.malformed:
+        err.print(f"[yellow]skipped line {line.position}:[/] {escape(line.error)}", highlight=False)
+    hidden = totals.skipped.get("malformed", 0) - len(totals.malformed)
+    if hidden > 0:
+        err.print(f"[yellow]… and {hidden} more malformed lines[/]")
+    for note in report.notes:
+        err.print(f"[bold yellow]note:[/] {escape(note)}")
+    out.print(f"Worklog: {escape(str(worklog))}", soft_wrap=True)
+
+
+def main() -> None:
+    """Console-script entry point."""
+    app()

@@ -1,0 +1,89 @@
+"""Signatures: what makes two events the same problem, and the fingerprint that names it."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from loggardener.clustering.masking import mask
+from loggardener.clustering.models import ClusterKind
+from loggardener.entries.models import Event, Frame
+from loggardener.entries.parse import url_path
+
+FINGERPRINT_LENGTH = 12
+TemplateFn = Callable[[str], str]
+_IMPORT_ERRORS = frozenset({"ModuleNotFoundError", "ImportError"})
+_ROUTE_SEGMENT_ID = re.compile(
+    r"^(?:\d+|[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"
+    r"|(?=[0-9a-fA-F]*\d)[0-9a-fA-F]{8,}|(?=[\w-]*\d)[\w-]{16,}|[\w.%+-]+@[\w.-]+)$"
+)
+
+
+@dataclass(frozen=True)
+class Signature:
+    """The identity of a problem."""
+
+    kind: ClusterKind
+    parts: tuple[str, ...]
+    title: str
+    template: str
+    origin: Frame | None = None
+
+    @property
+    def text(self) -> str:
+        return " | ".join((self.kind, *self.parts))
+
+    @property
+    def fingerprint(self) -> str:
+        return fingerprint_of(self.text)
+
+
+def fingerprint_of(signature_text: str) -> str:
+    """A short stable hash: identical across runs, machines and input order."""
+    return hashlib.sha256(signature_text.encode("utf-8")).hexdigest()[:FINGERPRINT_LENGTH]
+
+
+def normalize_route(url: str) -> str:
+    """`/api/orders/123?x=1` → `/api/orders/{id}`."""
+    segments = url_path(url).split("/")
+    return "/".join("{id}" if _ROUTE_SEGMENT_ID.match(s) else s for s in segments) or "/"
+
+
+def _shorten(text: str, limit: int = 120) -> str:
+    first_line = text.strip().splitlines()[0] if text.strip() else ""
+    return first_line if len(first_line) <= limit else first_line[: limit - 1] + "…"
+
+
+def signature_of(event: Event, template_of: TemplateFn = mask) -> Signature:
+    """Derive the signature of an event."""
+    entry = event.primary
+    stack = entry.stack
+    if stack is not None:
+        origin = stack.innermost_in_app
+        exception = stack.exception_type
+        message = _shorten(stack.message, 300)
+        if exception.rsplit(".", 1)[-1] in _IMPORT_ERRORS:
+            # The missing module is the problem, wherever the import sits: every importer is an affected file.
+            return Signature(
+                "exception", (exception, message), _shorten(f"{exception}: {message}"), message, origin
+            )
+        template = template_of(message) if message else ""
+        where = f"{origin.file}:{origin.function or '?'}" if origin else ""
+        title = f"{exception}: {template}" if template else exception
+        if origin is not None:
+            title = f"{title} in {origin.function or origin.file}"
+        return Signature("exception", (exception, template, where), _shorten(title), template, origin)
+    if entry.http is not None and entry.http.status is not None:
+        route = normalize_route(entry.http.url or "/")
+        method = entry.http.method or "GET"
+        status = str(entry.http.status)
+        title = f"HTTP {status} on {method} {route}"
+        return Signature("request", (status, method, route), title, title)
+    if entry.payload_kind == "proto":
+        template = template_of(entry.message)
+        method = entry.audit_method or ""
+        return Signature("audit", (method, template), _shorten(template), template)
+    template = template_of(_shorten(entry.message, 2000))
+    return Signature("message", (template,), _shorten(template), template)

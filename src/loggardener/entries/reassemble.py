@@ -1,0 +1,177 @@
+"""Reassembly of Python tracebacks that Cloud Run split into one entry per stderr line.
+
+Consecutive entries of the same log, instance and revision, close in time, that together form a traceback
+(header, `File` lines, source and caret lines, chained-exception separators, final `Type: message`) become one
+`Event`. Works on exports in either time order (gcloud prints newest first) and keeps memory bounded: only the
+lines of tracebacks still open are held.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from loggardener.entries.models import Event, LogEntry, Severity, StackTrace
+from loggardener.entries.stacks import PY_CHAIN_SEPARATORS, PY_HEADER
+
+_FILE_LINE = re.compile(r'^\s*File "[^"]+", line \d+')
+_EXCEPTION_LINE = re.compile(r"^[A-Za-z_][\w.]*(?::\s.*|:)?$")
+_MAX_GROUP_LINES = 2000
+
+GroupKey = tuple[str, str | None, str | None]
+
+
+def _line_kind(message: str) -> str | None:
+    """Classify a single stderr line as a piece of a traceback, or None."""
+    if "\n" in message.rstrip("\n"):
+        return None
+    line = message.rstrip("\n")
+    stripped = line.strip()
+    if not stripped:
+        return "blank"
+    if stripped == PY_HEADER:
+        return "header"
+    if stripped in PY_CHAIN_SEPARATORS:
+        return "separator"
+    if _FILE_LINE.match(line):
+        return "file"
+    if line.startswith((" ", "\t")) and stripped:
+        return "source"
+    if _EXCEPTION_LINE.match(stripped):
+        return "exception"
+    return None
+
+
+@dataclass
+class _Group:
+    members: list[LogEntry] = field(default_factory=list)
+    last_seen: datetime | None = None
+
+
+class Reassembler:
+    """Turns a stream of entries into a stream of events."""
+
+    def __init__(self, max_gap_seconds: float, parse_stack: Callable[[str], StackTrace | None]) -> None:
+        self._gap = max_gap_seconds
+        self._parse_stack = parse_stack
+        self._groups: dict[GroupKey, _Group] = {}
+        self._previous: datetime | None = None
+        self._steps_down = 0
+        self._steps_up = 0
+        self.reassembled = 0
+
+    def events(self, entries: Iterable[LogEntry]) -> Iterator[Event]:
+        for entry in entries:
+            self._note_direction(entry.timestamp)
+            yield from self._flush_stale(entry.timestamp)
+            kind = _line_kind(entry.message) if entry.payload_kind == "text" and entry.stack is None else None
+            key = (entry.log_name, entry.instance, entry.revision)
+            if kind is None:
+                if key in self._groups:
+                    yield from self._flush(key)
+                yield Event(primary=entry, members=(entry,))
+                continue
+            group = self._groups.get(key)
+            if (
+                group is not None
+                and group.last_seen is not None
+                and (
+                    abs((entry.timestamp - group.last_seen).total_seconds()) > self._gap
+                    or len(group.members) >= _MAX_GROUP_LINES
+                )
+            ):
+                yield from self._flush(key)
+                group = None
+            if group is None:
+                group = self._groups[key] = _Group()
+            group.members.append(entry)
+            group.last_seen = entry.timestamp
+        for key in list(self._groups):
+            yield from self._flush(key)
+
+    def _note_direction(self, timestamp: datetime) -> None:
+        if self._previous is not None:
+            if timestamp < self._previous:
+                self._steps_down += 1
+            elif timestamp > self._previous:
+                self._steps_up += 1
+        self._previous = timestamp
+
+    def _flush_stale(self, now: datetime) -> Iterator[Event]:
+        stale = [
+            key
+            for key, group in self._groups.items()
+            if group.last_seen is not None and abs((now - group.last_seen).total_seconds()) > self._gap
+        ]
+        for key in stale:
+            yield from self._flush(key)
+
+    def _flush(self, key: GroupKey) -> Iterator[Event]:
+        group = self._groups.pop(key)
+        members = group.members
+        if self._steps_down > self._steps_up:
+            members = list(reversed(members))
+        members.sort(key=lambda e: e.timestamp)
+        yield from self._split(members)
+
+    def _split(self, lines: list[LogEntry]) -> Iterator[Event]:
+        kinds = [_line_kind(entry.message) for entry in lines]
+        index = 0
+        while index < len(lines):
+            if kinds[index] != "header":
+                yield Event(primary=lines[index], members=(lines[index],))
+                index += 1
+                continue
+            end = _traceback_end(kinds, index)
+            span = lines[index : end + 1]
+            event = self._merge(span) if end > index else None
+            if event is None:
+                yield from (Event(primary=entry, members=(entry,)) for entry in span)
+            else:
+                yield event
+            index = end + 1
+
+    def _merge(self, span: list[LogEntry]) -> Event | None:
+        text = "\n".join(entry.message.rstrip("\n") for entry in span)
+        stack = self._parse_stack(text)
+        if stack is None or not stack.frames:
+            return None
+        severity = max(entry.severity for entry in span)
+        inferred = severity < Severity.WARNING
+        first = span[0]
+        groups = tuple(dict.fromkeys(g for entry in span for g in entry.error_group_ids))
+        primary = first.model_copy(
+            update={
+                "severity": Severity.ERROR if inferred else severity,
+                "message": text,
+                "stack": stack,
+                "error_group_ids": groups,
+            }
+        )
+        self.reassembled += 1
+        return Event(primary=primary, members=tuple(span), severity_inferred=inferred)
+
+
+def _traceback_end(kinds: list[str | None], start: int) -> int:
+    """Index of the last line of the traceback that starts at `start` (a header line)."""
+    end = start
+    saw_frame = False
+    index = start + 1
+    while index < len(kinds):
+        kind = kinds[index]
+        if kind in ("file", "source"):
+            saw_frame = saw_frame or kind == "file"
+        elif kind in ("header", "separator", "blank"):
+            pass
+        elif kind == "exception" and saw_frame:
+            end = index
+            following = kinds[index + 1] if index + 1 < len(kinds) else None
+            if following not in ("separator", "header", "blank"):
+                return end
+            saw_frame = False
+        else:
+            break
+        index += 1
+    return end

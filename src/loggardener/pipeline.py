@@ -1,0 +1,194 @@
+"""The scan pipeline: sources → entries → clustering → prioritizing, producing a `ScanReport`.
+
+The CLI only builds the parts and calls `run_scan`; rendering and publishing consume the report.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
+
+from loggardener import __version__
+from loggardener.clustering.clusterer import Clusterer
+from loggardener.clustering.masking import mask
+from loggardener.clustering.signature import TemplateFn
+from loggardener.config import GardenerConfig
+from loggardener.entries.models import Event, LogEntry, Severity
+from loggardener.entries.parse import EntryParser, MalformedEntry
+from loggardener.entries.reassemble import Reassembler
+from loggardener.entries.redact import Redactor
+from loggardener.entries.stacks import StackParser
+from loggardener.prioritizing.rules import Prioritizer
+from loggardener.report import ScanReport, SkippedLine, Totals, Window
+from loggardener.sources.interface import EntrySource
+
+MAX_MALFORMED_LISTED = 50
+
+#: Called for every input item: position, insertId (None if unreadable), fingerprint, reason it was skipped.
+AssignmentSink = Callable[[int, str | None, str | None, str | None], None]
+ProgressFn = Callable[[int], None]
+
+
+@dataclass(frozen=True)
+class ScanOptions:
+    """What to scan: the window, services and severity threshold."""
+
+    since: datetime | None = None
+    until: datetime | None = None
+    hours: float | None = None
+    services: tuple[str, ...] = ()
+    min_severity: Severity = Severity.WARNING
+    now: datetime = field(default_factory=lambda: datetime.now(timezone.utc))
+
+    def window_bounds(self) -> tuple[datetime | None, datetime | None]:
+        if self.hours is not None:
+            end = self.until or self.now
+            return (self.since or end - timedelta(hours=self.hours)), end
+        return self.since, self.until
+
+
+def window_label(options: ScanOptions, start: datetime | None, end: datetime | None) -> str:
+    if options.hours is not None and options.since is None:
+        hours = options.hours
+        return f"last {hours:g} hour{'s' if hours != 1 else ''}"
+    if start is None or end is None:
+        return "no entries"
+    minutes = max(1, math.ceil((end - start).total_seconds() / 60))
+    if minutes < 90:
+        return f"last {minutes} minute{'s' if minutes != 1 else ''}"
+    hours = round(minutes / 60)
+    return f"last {hours} hours"
+
+
+def _status(clusters: list[str]) -> str:
+    counts = Counter(clusters)
+    if counts["P0"]:
+        return f"CRITICAL: {counts['P0']} P0 problem{'s' if counts['P0'] != 1 else ''}"
+    if counts["P1"]:
+        return f"DEGRADED: {counts['P1']} P1 problem{'s' if counts['P1'] != 1 else ''}"
+    if clusters:
+        return "WARNINGS: no P0 or P1 problems"
+    return "HEALTHY: nothing at or above the threshold"
+
+
+class Scan:
+    """One run of the pipeline over one source."""
+
+    def __init__(
+        self,
+        config: GardenerConfig,
+        options: ScanOptions,
+        template_of: TemplateFn = mask,
+        on_assign: AssignmentSink | None = None,
+        on_progress: ProgressFn | None = None,
+    ) -> None:
+        self.config = config
+        self.options = options
+        self._sink = on_assign
+        self._progress = on_progress
+        stacks = StackParser(config.entries.in_app_prefixes)
+        redactor = Redactor(config.redaction.emails, config.redaction.extra_patterns)
+        self._parser = EntryParser(redactor, stacks)
+        self._reassembler = Reassembler(config.entries.reassembly_gap_seconds, stacks.parse)
+        self._clusterer = Clusterer(
+            samples_per_cluster=config.clustering.samples_per_cluster,
+            bucket_minutes=config.clustering.bucket_minutes,
+            template_of=template_of,
+            on_assign=self._assign_event,
+        )
+        self._prioritizer = Prioritizer(config.priorities.effective_rules())
+        self.totals = Totals()
+        self._skipped: Counter[str] = Counter()
+        self._severities: Counter[str] = Counter()
+        self._span: tuple[datetime, datetime] | None = None
+
+    def _skip(self, position: int, insert_id: str | None, reason: str, count: int = 1) -> None:
+        self._skipped[reason] += count
+        if self._sink is not None:
+            self._sink(position, insert_id, None, reason)
+
+    def _assign_event(self, event: Event, fingerprint: str) -> None:
+        for member in event.members:
+            self._severities[member.severity.name] += 1
+            if self._sink is not None:
+                self._sink(member.position, member.insert_id, fingerprint, None)
+
+    def _entries(self, source: EntrySource) -> Iterator[LogEntry]:
+        start, end = self.options.window_bounds()
+        services = set(self.options.services)
+        for record in source.records():
+            self.totals.read += 1
+            if self._progress is not None and self.totals.read % 500 == 0:
+                self._progress(self.totals.read)
+            if record.entry is None:
+                self._malformed(record.position, None, record.error or "unreadable")
+                continue
+            try:
+                entry = self._parser.parse(record.position, record.entry)
+            except (MalformedEntry, ValueError, TypeError) as exc:
+                insert_id = record.entry.get("insertId")
+                self._malformed(record.position, insert_id if isinstance(insert_id, str) else None, str(exc))
+                continue
+            if (start is not None and entry.timestamp < start) or (end is not None and entry.timestamp > end):
+                self._skip(entry.position, entry.insert_id, "outside the window")
+                continue
+            if services and entry.service not in services:
+                self._skip(entry.position, entry.insert_id, "other service")
+                continue
+            yield entry
+
+    def _malformed(self, position: int, insert_id: str | None, error: str) -> None:
+        if len(self.totals.malformed) < MAX_MALFORMED_LISTED:
+            self.totals.malformed.append(SkippedLine(position=position, error=error))
+        self._skip(position, insert_id, "malformed")
+
+    def run(self, source: EntrySource) -> ScanReport:
+        threshold = self.options.min_severity
+        below = f"below {threshold.name}"
+        for event in self._reassembler.events(self._entries(source)):
+            if event.severity < threshold:
+                for member in event.members:
+                    self._skip(member.position, member.insert_id, below)
+                continue
+            self.totals.events += 1
+            self.totals.clustered += len(event.members)
+            first, last = event.members[0].timestamp, event.members[-1].timestamp
+            self._span = (
+                (first, last) if self._span is None else (min(self._span[0], first), max(self._span[1], last))
+            )
+            self._clusterer.add(event)
+        if self._progress is not None:
+            self._progress(self.totals.read)
+        return self._report(source)
+
+    def _report(self, source: EntrySource) -> ScanReport:
+        totals = self.totals
+        totals.skipped = dict(sorted(self._skipped.items()))
+        totals.by_severity = {
+            name: n for name, n in sorted(self._severities.items(), key=lambda kv: -Severity[kv[0]])
+        }
+        totals.reassembled_tracebacks = self._reassembler.reassembled
+        clusters = self._prioritizer.prioritize(self._clusterer.clusters(totals.clustered))
+        start, end = self.options.window_bounds()
+        if self._span is not None:
+            start = start or self._span[0]
+            end = end or self._span[1]
+        stats = source.stats
+        return ScanReport(
+            tool_version=__version__,
+            generated_at=self.options.now,
+            project=stats.project or self.config.project,
+            source=stats.description,
+            query_filter=stats.query_filter,
+            console_url=stats.console_url,
+            notes=list(stats.notes),
+            window=Window(start=start, end=end, label=window_label(self.options, start, end)),
+            services=sorted({s for c in clusters for s in c.services}),
+            min_severity=self.options.min_severity.name,
+            status=_status([c.priority for c in clusters if c.priority in ("P0", "P1", "P2", "P3")]),
+            totals=totals,
+            clusters=clusters,
+        )

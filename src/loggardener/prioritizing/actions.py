@@ -1,0 +1,70 @@
+"""Immediate actions that the evidence of a cluster supports — built from its facts, never invented."""
+
+from __future__ import annotations
+
+import re
+
+from loggardener.clustering.models import Cluster
+
+_MISSING_MODULE = re.compile(r"No module named '([^']+)'")
+_CANNOT_IMPORT = re.compile(r"cannot import name '([^']+)' from '([^']+)'")
+
+
+def _where(cluster: Cluster) -> str:
+    services = ", ".join(f"`{s}`" for s in cluster.services) or "the affected service"
+    if cluster.revisions:
+        revisions = ", ".join(f"`{r}`" for r in list(cluster.revisions)[:3])
+        return f"{services} (revision {revisions})"
+    return services
+
+
+def _files(cluster: Cluster, limit: int = 4) -> str:
+    return ", ".join(f"`{f.location}`" for f in cluster.affected_files[:limit])
+
+
+def actions_for(cluster: Cluster) -> list[str]:
+    """Actions in the order to take them."""
+    message = cluster.message
+    where = _where(cluster)
+    actions: list[str] = []
+    missing = _MISSING_MODULE.search(message)
+    cannot = _CANNOT_IMPORT.search(message)
+    if missing:
+        actions.append(
+            f"Make module `{missing[1]}` importable in the image of {where}: add it to the dependencies or the "
+            f"container build, or make the service start without it."
+        )
+        if cluster.affected_files:
+            actions.append(f"Check the imports at {_files(cluster)}.")
+    elif cannot:
+        actions.append(
+            f"`{cannot[2]}` no longer provides `{cannot[1]}` in {where}: align the importer with the module's "
+            f"current API or pin the version that has it."
+        )
+    elif re.search(r"Container called exit\(\d+\)|Application exec likely failed", message):
+        actions.append(
+            f"Find why the container exits in {where}: read the entries just before each exit on the same instance "
+            f"({cluster.instances} instance{'s' if cluster.instances != 1 else ''} affected)."
+        )
+    elif re.search(r"Ready condition status changed to False|is not ready", message):
+        actions.append(
+            f"Send traffic to the last ready revision of {where} or fix the startup failure, then redeploy."
+        )
+    elif cluster.kind == "request":
+        routes = ", ".join(f"`{r}`" for r in cluster.routes[:3])
+        statuses = "/".join(sorted(cluster.http_statuses))
+        actions.append(
+            f"Find the cause of HTTP {statuses} on {routes} in {where}; {cluster.count} requests failed."
+        )
+    elif cluster.exception_type and cluster.affected_files:
+        top = cluster.affected_files[0]
+        actions.append(
+            f"Fix `{cluster.exception_type}` raised in `{top.function or top.file}` at `{top.location}` ({where})."
+        )
+    elif cluster.exception_type:
+        actions.append(f"Fix `{cluster.exception_type}` in {where}; the stack has no frame of your code.")
+    else:
+        actions.append(f"Investigate `{cluster.template}` in {where}.")
+    if cluster.error_group_ids:
+        actions.append("Follow the Error Reporting groups linked above for full occurrences.")
+    return actions

@@ -1,0 +1,108 @@
+"""Rule-based priorities. Rules come from the configuration (defaults in `config.default_rules`)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from loggardener.clustering.models import Cluster
+from loggardener.config import PriorityRule
+from loggardener.entries.models import Severity
+from loggardener.prioritizing.actions import actions_for
+
+_FALLBACK_REASON = "no rule matched: review manually"
+
+
+def human_duration(seconds: float) -> str:
+    """`75` → `1 minute 15 seconds`, coarse enough to read at a glance."""
+    seconds = round(seconds)
+    if seconds < 60:
+        return f"{seconds} second{'s' if seconds != 1 else ''}"
+    minutes, seconds = divmod(seconds, 60)
+    if minutes < 60:
+        return f"{minutes} minute{'s' if minutes != 1 else ''}" + (f" {seconds} s" if seconds else "")
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours} hour{'s' if hours != 1 else ''}" + (f" {minutes} min" if minutes else "")
+
+
+def _percent(share: float) -> str:
+    if 0 < share < 0.01:
+        return "<1%"
+    return f"{share:.0%}"
+
+
+class _CompiledRule:
+    def __init__(self, rule: PriorityRule) -> None:
+        self.rule = rule
+        self.patterns = [re.compile(p) for p in rule.message_patterns]
+        self.min_severity = Severity[rule.min_severity] if rule.min_severity else None
+
+    def matches(self, cluster: Cluster) -> bool:
+        rule = self.rule
+        if rule.kinds and cluster.kind not in rule.kinds:
+            return False
+        if rule.exception_types:
+            short = (cluster.exception_type or "").rsplit(".", 1)[-1]
+            if cluster.exception_type not in rule.exception_types and short not in rule.exception_types:
+                return False
+        if self.patterns:
+            haystack = f"{cluster.title}\n{cluster.message}"
+            if not any(p.search(haystack) for p in self.patterns):
+                return False
+        if self.min_severity is not None and Severity[cluster.max_severity] < self.min_severity:
+            return False
+        if rule.min_count is not None and cluster.count < rule.min_count:
+            return False
+        if rule.min_share is not None and cluster.share < rule.min_share:
+            return False
+        if rule.min_http_status is not None and not any(
+            int(status) >= rule.min_http_status for status in cluster.http_statuses
+        ):
+            return False
+        return rule.min_buckets is None or len(cluster.buckets) >= rule.min_buckets
+
+    def reason(self, cluster: Cluster) -> str:
+        values = {
+            "count": cluster.count,
+            "events": cluster.events,
+            "share": _percent(cluster.share),
+            "exception_type": cluster.exception_type or "",
+            "max_severity": cluster.max_severity,
+            "services": ", ".join(cluster.services) or "unknown service",
+            "first_seen": cluster.first_seen.strftime("%H:%M:%SZ"),
+            "last_seen": cluster.last_seen.strftime("%H:%M:%SZ"),
+            "span": human_duration((cluster.last_seen - cluster.first_seen).total_seconds()),
+            "title": cluster.title,
+            "status": "/".join(sorted(cluster.http_statuses)) or "error",
+        }
+        try:
+            return self.rule.reason.format(**values)
+        except (KeyError, IndexError, ValueError):
+            return self.rule.reason
+
+
+class Prioritizer:
+    """Gives clusters their priority and reasons, then orders them most urgent first."""
+
+    def __init__(self, rules: Sequence[PriorityRule]) -> None:
+        self._rules = [_CompiledRule(rule) for rule in rules]
+
+    def rank(self, cluster: Cluster) -> Cluster:
+        matched = [rule for rule in self._rules if rule.matches(cluster)]
+        if not matched:
+            return cluster.model_copy(
+                update={"priority": "P3", "reasons": [_FALLBACK_REASON], "actions": actions_for(cluster)}
+            )
+        priority = min(rule.rule.priority for rule in matched)
+        reasons = list(
+            dict.fromkeys(rule.reason(cluster) for rule in matched if rule.rule.priority == priority)
+        )
+        if cluster.severity_inferred:
+            reasons.append("severity inferred: an uncaught traceback written to stderr without a severity")
+        return cluster.model_copy(
+            update={"priority": priority, "reasons": reasons, "actions": actions_for(cluster)}
+        )
+
+    def prioritize(self, clusters: Sequence[Cluster]) -> list[Cluster]:
+        ranked = [self.rank(cluster) for cluster in clusters]
+        return sorted(ranked, key=lambda c: (c.priority, -Severity[c.max_severity], -c.count, c.fingerprint))

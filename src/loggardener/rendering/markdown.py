@@ -1,0 +1,114 @@
+"""The markdown worklog, rendered from jinja2 templates (`templates/`, overridable with `--templates`)."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from pathlib import Path
+
+import jinja2
+
+from loggardener.errors import ExitCode, GardenerError
+from loggardener.rendering.interface import Renderer
+from loggardener.rendering.markdown_safety import code_block, inline_code, table_cell
+from loggardener.report import ScanReport
+
+PRIORITY_MARKS = {"P0": "🔴", "P1": "🟠", "P2": "🟡", "P3": "🔵"}
+_SPARKS = "▁▂▃▄▅▆▇█"
+
+
+def bundled_templates() -> Path:
+    """The templates shipped with the package (or, in a source checkout, the repository's `templates/`)."""
+    packaged = Path(__file__).resolve().parent.parent / "templates"
+    if packaged.is_dir():
+        return packaged
+    return Path(__file__).resolve().parents[3] / "templates"
+
+
+def iso(value: datetime | None) -> str:
+    if value is None:
+        return "—"
+    return (
+        value.strftime("%Y-%m-%dT%H:%M:%S")
+        + (f".{value.microsecond:06d}"[:4] if value.microsecond else "")
+        + "Z"
+    )
+
+
+def percent(share: float) -> str:
+    if 0 < share < 0.001:
+        return "<0.1%"
+    return f"{share:.1%}"
+
+
+def sparkline(buckets: dict[str, int]) -> str:
+    if not buckets:
+        return ""
+    peak = max(buckets.values())
+    return "".join(_SPARKS[min(len(_SPARKS) - 1, (n * len(_SPARKS) - 1) // peak)] for n in buckets.values())
+
+
+def sentence(text: str) -> str:
+    """First letter up, a full stop at the end; the rest untouched (unlike jinja's `capitalize`)."""
+    text = text.strip()
+    if not text:
+        return text
+    return text[0].upper() + text[1:] + ("" if text.endswith((".", "!", "?")) else ".")
+
+
+def error_group_url(group_id: str, project: str | None) -> str:
+    suffix = f"?project={project}" if project else ""
+    return f"https://console.cloud.google.com/errors/detail/{group_id}{suffix}"
+
+
+def environment(templates_dir: Path | None = None) -> jinja2.Environment:
+    """A jinja2 environment with the worklog filters; `templates_dir` takes precedence over the bundled ones."""
+    search = [str(templates_dir)] if templates_dir else []
+    search.append(str(bundled_templates()))
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(search),
+        autoescape=False,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters.update(
+        code=inline_code,
+        cell=table_cell,
+        block=code_block,
+        iso=iso,
+        percent=percent,
+        sparkline=sparkline,
+        mark=lambda p: PRIORITY_MARKS.get(p, ""),
+        sentence=sentence,
+    )
+    env.globals["error_group_url"] = error_group_url
+    return env
+
+
+class MarkdownWorklog(Renderer):
+    """The worklog an engineer reads."""
+
+    suffix = ".md"
+
+    def __init__(self, templates_dir: Path | None = None, template_name: str = "worklog.md.j2") -> None:
+        if templates_dir is not None and not templates_dir.is_dir():
+            raise GardenerError(f"--templates {templates_dir}: not a directory", ExitCode.BAD_INPUT)
+        self._env = environment(templates_dir)
+        self._name = template_name
+
+    def render(self, report: ScanReport) -> str:
+        try:
+            template = self._env.get_template(self._name)
+            return template.render(report=report, clusters=report.clusters, totals=report.totals)
+        except jinja2.TemplateError as exc:
+            where = f" (line {exc.lineno})" if isinstance(exc, jinja2.TemplateSyntaxError) else ""
+            raise GardenerError(f"template {self._name}{where}: {exc.message}", ExitCode.BAD_INPUT) from None
+
+
+def worklog_filename(report: ScanReport) -> str:
+    """e.g. `GCP-LOG-GARDENER-WORKLOG-last-12-hours-2025-09-16-17-44.md` (never a ':' in it)."""
+    label = re.sub(r"[^a-z0-9]+", "-", report.window.label.lower()).strip("-") or "scan"
+    moment = report.window.end or report.generated_at
+    return f"GCP-LOG-GARDENER-WORKLOG-{label}-{moment.strftime('%Y-%m-%d-%H-%M')}.md"

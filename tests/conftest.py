@@ -1,0 +1,43 @@
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from loggardener.config import GardenerConfig
+from loggardener.pipeline import Scan, ScanOptions
+from loggardener.report import ScanReport
+from loggardener.sources.interface import EntrySource, RawRecord, SourceStats
+
+
+class ListSource(EntrySource):
+    """A source over a list of entry dicts (the in-memory twin of an export file)."""
+
+    def __init__(self, entries: list[dict[str, Any]], project: str | None = "p") -> None:
+        self._entries = entries
+        self.stats = SourceStats(description="test entries", project=project)
+
+    def records(self):  # type: ignore[no-untyped-def]
+        for position, entry in enumerate(self._entries, start=1):
+            yield RawRecord(position, entry)
+
+
+def scan_entries(entries: list[dict[str, Any]], config: GardenerConfig | None = None, **options: Any) -> ScanReport:
+    return Scan(config or GardenerConfig(), ScanOptions(**options)).run(ListSource(entries))
+
+
+@pytest.fixture
+def write_export(tmp_path: Path):  # type: ignore[no-untyped-def]
+    """Write entries as NDJSON (default) or as a JSON array; returns the path."""
+
+    def write(entries: list[Any], name: str = "export.ndjson", array: bool = False) -> Path:
+        path = tmp_path / name
+        if array:
+            path.write_text(json.dumps(entries), encoding="utf-8")
+        else:
+            path.write_text("".join(json.dumps(e) + "\n" for e in entries), encoding="utf-8")
+        return path
+
+    return write

@@ -1,0 +1,62 @@
+"""Builders of Cloud Logging LogEntry dicts (REST shape) for tests."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+from itertools import count
+from typing import Any
+
+BASE = datetime(2026, 11, 21, 12, 0, 0, tzinfo=timezone.utc)
+_ids = count(1)
+
+
+def stamp(seconds: float) -> str:
+    return (BASE + timedelta(seconds=seconds)).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def run_entry(
+    seconds: float,
+    *,
+    text: str | None = None,
+    json_payload: dict[str, Any] | None = None,
+    severity: str | None = None,
+    service: str = "api",
+    revision: str = "api-00001-abc",
+    instance: str = "inst-1",
+    log: str = "run.googleapis.com%2Fstderr",
+    **extra: Any,
+) -> dict[str, Any]:
+    """A Cloud Run entry `seconds` after BASE."""
+    entry: dict[str, Any] = {
+        "insertId": f"id{next(_ids):06d}",
+        "timestamp": stamp(seconds),
+        "logName": f"projects/p/logs/{log}",
+        "resource": {
+            "type": "cloud_run_revision",
+            "labels": {"service_name": service, "revision_name": revision, "project_id": "p"},
+        },
+        "labels": {"instanceId": instance},
+    }
+    if text is not None:
+        entry["textPayload"] = text
+    if json_payload is not None:
+        entry["jsonPayload"] = json_payload
+    if severity is not None:
+        entry["severity"] = severity
+    entry.update(extra)
+    return entry
+
+
+def split_traceback(
+    start: float,
+    frames: list[tuple[str, int, str, str]],
+    error: str,
+    step: float = 0.0005,
+    **kwargs: Any,
+) -> list[dict[str, Any]]:
+    """One entry per stderr line of a Python traceback, as Cloud Run writes them (no severity)."""
+    lines = ["Traceback (most recent call last):"]
+    for file, line, function, source in frames:
+        lines += [f'  File "{file}", line {line}, in {function}', f"    {source}"]
+    lines.append(error)
+    return [run_entry(start + i * step, text=line, **kwargs) for i, line in enumerate(lines)]

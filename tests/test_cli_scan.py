@@ -1,0 +1,182 @@
+from __future__ import annotations
+
+import gzip
+import json
+import os
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from loggardener.cli import app
+from loggardener.sources.demo import demo_export_path
+
+GOLDEN = Path(__file__).parent / "golden" / "demo-worklog.md"
+NOW = "2026-11-21T17:45:00Z"
+runner = CliRunner()
+
+DEMO_STAGED_PROBLEMS = 15
+
+
+def scan(*args: str) -> tuple[int, str, str]:
+    result = runner.invoke(app, ["scan", *args])
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_demo_scan_writes_the_worklog_report_and_assignments(tmp_path: Path) -> None:
+    code, stdout, _ = scan(
+        "--demo", "--out", str(tmp_path), "--now", NOW,
+        "--report-json", str(tmp_path / "r.json"), "--assignments", str(tmp_path / "a.ndjson"),
+    )
+    assert code == 0, stdout
+    worklogs = list(tmp_path.glob("GCP-LOG-GARDENER-WORKLOG-*.md"))
+    assert [w.name for w in worklogs] == ["GCP-LOG-GARDENER-WORKLOG-last-59-minutes-2026-11-21-17-39.md"]
+    assert f"Worklog: {worklogs[0]}" in " ".join(stdout.split())
+
+    report = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))
+    assert len(report["clusters"]) == DEMO_STAGED_PROBLEMS
+    first = report["clusters"][0]
+    assert first["priority"] == "P0"
+    assert first["exception_type"] == "ModuleNotFoundError"
+    assert first["reasons"][0].startswith("startup crash")
+    for key in ("fingerprint", "title", "priority", "reasons", "count", "share", "first_seen", "last_seen",
+                "exception_type", "affected_files", "error_group_ids"):
+        assert key in first
+    assert set(report) >= {"window", "totals", "clusters"}
+    totals = report["totals"]
+    assert totals["read"] == totals["clustered"] + sum(totals["skipped"].values())
+
+    demo_entries = json.loads(gzip.decompress(demo_export_path().read_bytes()))
+    lines = [json.loads(line) for line in (tmp_path / "a.ndjson").read_text(encoding="utf-8").splitlines()]
+    assert len(lines) == len(demo_entries)
+    assert {line["insertId"] for line in lines} == {entry["insertId"] for entry in demo_entries}
+    by_fingerprint = {c["fingerprint"]: c["count"] for c in report["clusters"]}
+    for fingerprint, count in by_fingerprint.items():
+        assert sum(1 for line in lines if line["fingerprint"] == fingerprint) == count
+
+
+def test_demo_worklog_matches_the_golden_file(tmp_path: Path) -> None:
+    code, stdout, _ = scan("--demo", "--out", str(tmp_path), "--now", NOW)
+    assert code == 0, stdout
+    rendered = next(tmp_path.glob("*.md")).read_text(encoding="utf-8")
+    if os.environ.get("UPDATE_GOLDEN"):
+        GOLDEN.parent.mkdir(exist_ok=True)
+        GOLDEN.write_text(rendered, encoding="utf-8")
+    assert rendered == GOLDEN.read_text(encoding="utf-8"), "run with UPDATE_GOLDEN=1 and review the diff"
+
+
+def test_split_traceback_is_reassembled_in_the_first_cluster(tmp_path: Path) -> None:
+    scan("--demo", "--out", str(tmp_path), "--now", NOW, "--report-json", str(tmp_path / "r.json"))
+    first = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))["clusters"][0]
+    assert first["count"] > first["events"]  # several entries per event: split lines were joined
+    assert {f["file"] for f in first["affected_files"]} == {
+        "/app/orders/routes/checkout.py", "/app/orders/workers/reconcile.py", "/app/orders/billing/invoice.py"
+    }
+    assert "Traceback (most recent call last):" in first["stack_pattern"]
+
+
+def test_no_planted_secret_reaches_any_output(tmp_path: Path) -> None:
+    scan("--demo", "--out", str(tmp_path), "--now", NOW, "--report-json", str(tmp_path / "r.json"),
+         "--assignments", str(tmp_path / "a.ndjson"))
+    planted = ("Pg-S3cret-2026", "eyJhbGciOiJSUzI1NiIsImtpZCI6IjRmOGQifQ", "c2lnbmF0dXJlLW5vdC1yZWFs")
+    for path in tmp_path.iterdir():
+        text = path.read_text(encoding="utf-8")
+        for secret in planted:
+            assert secret not in text, f"{secret} leaked into {path.name}"
+
+
+def test_gzip_ndjson_stdin_and_window_filters(tmp_path: Path, write_export) -> None:  # type: ignore[no-untyped-def]
+    entries = json.loads(gzip.decompress(demo_export_path().read_bytes()))
+    ndjson = "".join(json.dumps(e) + "\n" for e in entries)
+    result = runner.invoke(app, ["scan", "--from", "-", "--out", str(tmp_path), "--report-json",
+                                 str(tmp_path / "stdin.json")], input=ndjson)
+    assert result.exit_code == 0, result.stdout
+    stdin_report = json.loads((tmp_path / "stdin.json").read_text(encoding="utf-8"))
+    assert len(stdin_report["clusters"]) == DEMO_STAGED_PROBLEMS
+
+    code, stdout, _ = scan("--from", str(demo_export_path()), "--out", str(tmp_path), "--since",
+                           "2026-11-21T17:00:00Z", "--until", "2026-11-21T17:10:00Z", "--service", "inventory-svc",
+                           "--report-json", str(tmp_path / "w.json"))
+    assert code == 0, stdout
+    windowed = json.loads((tmp_path / "w.json").read_text(encoding="utf-8"))
+    assert windowed["services"] == ["inventory-svc"]
+    assert all("2026-11-21T17:00" <= c["first_seen"] <= "2026-11-21T17:10" for c in windowed["clusters"])
+    assert windowed["totals"]["skipped"]["outside the window"] > 0
+    assert windowed["totals"]["skipped"]["other service"] > 0
+
+
+def test_malformed_lines_are_counted_reported_and_skipped(tmp_path: Path) -> None:
+    path = tmp_path / "bad.ndjson"
+    good = {"insertId": "a", "timestamp": "2026-11-21T12:00:00Z", "severity": "ERROR", "textPayload": "boom 1"}
+    path.write_text(
+        json.dumps(good) + "\n{not json\n[1, 2]\n"
+        + json.dumps({"insertId": "b", "timestamp": "never", "textPayload": "x"}) + "\n"
+        + json.dumps(good | {"insertId": "c", "textPayload": "boom 2"}) + "\n",
+        encoding="utf-8",
+    )
+    code, stdout, stderr = scan("--from", str(path), "--out", str(tmp_path), "--report-json", str(tmp_path / "r.json"))
+    assert code == 0
+    assert "skipped line 2" in stderr and "skipped line 3" in stderr and "skipped line 4" in stderr
+    report = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))
+    assert report["totals"]["read"] == 5
+    assert report["totals"]["skipped"] == {"malformed": 3}
+    assert report["clusters"][0]["count"] == 2
+    worklog = next(tmp_path.glob("*.md")).read_text(encoding="utf-8")
+    assert "line 3:" in worklog
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--from", "/nonexistent/export.json"], "no such file"),
+        (["--since", "yesterday", "--demo"], "not an RFC 3339 timestamp"),
+        (["--min-severity", "LOUD", "--demo"], "is not a severity"),
+        ([], "nothing to scan"),
+        (["--demo", "--from", "x"], "either --demo or --from"),
+    ],
+)
+def test_user_mistakes_are_one_line_and_exit_2(tmp_path: Path, args: list[str], message: str) -> None:
+    code, _, stderr = scan(*args, "--out", str(tmp_path))
+    assert code == 2
+    assert message in stderr
+    assert "Traceback" not in stderr
+    assert len(stderr.strip().splitlines()) == 1
+
+
+def test_a_file_that_is_not_json_is_exit_2(tmp_path: Path) -> None:
+    path = tmp_path / "notes.txt"
+    path.write_text("hello, these are not logs\n", encoding="utf-8")
+    code, _, stderr = scan("--from", str(path), "--out", str(tmp_path))
+    assert code == 2 and "is not a Cloud Logging export" in stderr
+
+
+def test_bad_config_names_the_key_and_exits_3(tmp_path: Path) -> None:
+    config = tmp_path / "gardener.toml"
+    config.write_text("[priorities]\nuse_default_rule = false\n", encoding="utf-8")
+    code, _, stderr = scan("--demo", "--config", str(config), "--out", str(tmp_path))
+    assert code == 3
+    assert "priorities.use_default_rule" in stderr
+
+
+def test_config_rules_override_priorities(tmp_path: Path) -> None:
+    config = tmp_path / "gardener.toml"
+    config.write_text(
+        '[[priorities.rules]]\nname = "sentry"\npriority = "P1"\nreason = "we rely on Sentry: {count} warnings"\n'
+        'message_patterns = ["Sentry SDK"]\n',
+        encoding="utf-8",
+    )
+    code, _, _ = scan("--demo", "--config", str(config), "--out", str(tmp_path), "--report-json",
+                      str(tmp_path / "r.json"))
+    assert code == 0
+    clusters = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))["clusters"]
+    sentry = next(c for c in clusters if "Sentry" in c["title"])
+    assert sentry["priority"] == "P1" and sentry["reasons"] == ["we rely on Sentry: 8 warnings"]
+
+
+def test_templates_can_be_overridden(tmp_path: Path) -> None:
+    templates = tmp_path / "tpl"
+    templates.mkdir()
+    (templates / "worklog.md.j2").write_text("{{ clusters | length }} problems\n", encoding="utf-8")
+    code, _, _ = scan("--demo", "--templates", str(templates), "--out", str(tmp_path / "out"))
+    assert code == 0
+    assert next((tmp_path / "out").glob("*.md")).read_text(encoding="utf-8") == "15 problems\n"

@@ -1,0 +1,57 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from loggardener.config import GardenerConfig, load_config
+from loggardener.errors import ExitCode, GardenerError
+
+EXAMPLE = Path(__file__).parents[1] / "docs" / "gardener.example.toml"
+
+
+def test_the_documented_example_config_is_valid() -> None:
+    config = load_config(EXAMPLE)
+    assert config.priorities.rules[0].name == "payments"
+    assert config.entries.in_app_prefixes == ["/app/"]
+
+
+def test_defaults_without_any_file(tmp_path: Path) -> None:
+    assert load_config(search_dir=tmp_path) == GardenerConfig()
+
+
+def test_pyproject_tool_gardener_section(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text('[tool.gardener]\nmin_severity = "ERROR"\n', encoding="utf-8")
+    assert load_config(search_dir=tmp_path).min_severity == "ERROR"
+
+
+def test_gardener_toml_wins_over_pyproject(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text('[tool.gardener]\nmin_severity = "ERROR"\n', encoding="utf-8")
+    (tmp_path / "gardener.toml").write_text('min_severity = "CRITICAL"\n', encoding="utf-8")
+    assert load_config(search_dir=tmp_path).min_severity == "CRITICAL"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("min_severity = 3 = 4\n", "is not valid TOML"),
+        ('min_severity = "LOUD"\n', "key 'min_severity'"),
+        ("[clustering]\nsamples_per_cluster = 0\n", "key 'clustering.samples_per_cluster'"),
+        ("[redaction]\nextra_patterns = ['(']\n", "invalid regular expression"),
+        ('[[priorities.rules]]\nname = "x"\npriority = "P9"\nreason = "r"\n', "priorities.rules.0.priority"),
+        ("typo = 1\n", "unknown key 'typo'"),
+    ],
+)
+def test_bad_config_is_a_clear_error_naming_the_key(tmp_path: Path, text: str, expected: str) -> None:
+    path = tmp_path / "gardener.toml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(GardenerError) as caught:
+        load_config(path)
+    assert caught.value.exit_code == ExitCode.BAD_CONFIG
+    assert expected in caught.value.message
+
+
+def test_missing_config_file_is_exit_3(tmp_path: Path) -> None:
+    with pytest.raises(GardenerError) as caught:
+        load_config(tmp_path / "absent.toml")
+    assert caught.value.exit_code == ExitCode.BAD_CONFIG

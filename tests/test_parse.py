@@ -1,0 +1,139 @@
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from loggardener.entries.models import Severity
+from loggardener.entries.parse import EntryParser, MalformedEntry, parse_timestamp
+from loggardener.entries.redact import Redactor
+from loggardener.entries.stacks import StackParser
+
+parser = EntryParser(Redactor(), StackParser())
+
+
+def parse(raw: dict[str, object]):  # type: ignore[no-untyped-def]
+    return parser.parse(1, {"timestamp": "2026-11-21T12:00:00Z", **raw})
+
+
+def test_timestamp_with_nanoseconds_and_offsets() -> None:
+    assert parse_timestamp("2026-11-21T12:00:00.123456789Z") == datetime(
+        2026, 11, 21, 12, 0, 0, 123456, tzinfo=timezone.utc
+    )
+    assert parse_timestamp("2026-11-21T14:00:00+02:00") == datetime(2026, 11, 21, 12, tzinfo=timezone.utc)
+    with pytest.raises(MalformedEntry):
+        parse_timestamp("yesterday")
+
+
+@given(st.datetimes(min_value=datetime(1971, 1, 1), max_value=datetime(2200, 1, 1)), st.integers(0, 999))
+def test_timestamp_roundtrip(moment: datetime, nanos: int) -> None:
+    text = moment.strftime("%Y-%m-%dT%H:%M:%S.%f") + f"{nanos:03d}Z"
+    assert parse_timestamp(text) == moment.replace(tzinfo=timezone.utc)
+
+
+def test_severity_names_numbers_and_absence() -> None:
+    assert Severity.parse("ERROR") is Severity.ERROR
+    assert Severity.parse(450) is Severity.WARNING
+    assert Severity.parse(None) is Severity.DEFAULT
+    assert Severity.parse("bogus") is Severity.DEFAULT
+
+
+def test_text_payload_cloud_run() -> None:
+    entry = parse(
+        {
+            "textPayload": "Container called exit(3).",
+            "severity": "WARNING",
+            "insertId": "abc",
+            "logName": "projects/p/logs/run.googleapis.com%2Fvarlog%2Fsystem",
+            "resource": {"type": "cloud_run_revision", "labels": {"service_name": "api", "revision_name": "api-1"}},
+            "labels": {"instanceId": "i-1"},
+            "errorGroups": [{"id": "G1"}],
+        }
+    )
+    assert (entry.service, entry.revision, entry.instance) == ("api", "api-1", "i-1")
+    assert entry.payload_kind == "text" and entry.message == "Container called exit(3)."
+    assert entry.log_id == "run.googleapis.com/varlog/system"
+    assert entry.error_group_ids == ("G1",)
+
+
+@pytest.mark.parametrize(
+    ("payload", "message"),
+    [
+        ({"message": "m1", "msg": "m2"}, "m1"),
+        ({"msg": "m2"}, "m2"),
+        ({"stack_trace": "s"}, "s"),
+        ({"exception": "e", "other": 1}, "e"),
+        ({"other": 1}, '{"other": 1}'),
+    ],
+)
+def test_json_payload_message_fields_in_error_reporting_order(payload: dict[str, object], message: str) -> None:
+    assert parse({"jsonPayload": payload}).message == message
+
+
+def test_json_payload_stack_in_stack_trace_field() -> None:
+    entry = parse(
+        {
+            "jsonPayload": {
+                "message": "Reservation failed",
+                "exception": 'Traceback (most recent call last):\n  File "/app/a.py", line 3, in f\n'
+                "    x()\nKeyError: 'sku'",
+            }
+        }
+    )
+    assert entry.message == "Reservation failed"
+    assert entry.stack is not None and entry.stack.exception_type == "KeyError"
+
+
+def test_proto_payload_audit_status_message() -> None:
+    entry = parse(
+        {
+            "protoPayload": {
+                "@type": "type.googleapis.com/google.cloud.audit.AuditLog",
+                "methodName": "/Services.ReplaceService",
+                "status": {"code": 9, "message": "Ready condition status changed to False"},
+            }
+        }
+    )
+    assert entry.payload_kind == "proto"
+    assert entry.message == "Ready condition status changed to False"
+    assert entry.audit_method == "/Services.ReplaceService"
+
+
+def test_request_log_without_payload() -> None:
+    entry = parse({"httpRequest": {"requestMethod": "GET", "requestUrl": "https://h/api/x?token=1", "status": 503}})
+    assert entry.http is not None and entry.http.status == 503
+    assert entry.message.startswith("GET https://h/api/x")
+
+
+@pytest.mark.parametrize(
+    ("resource", "labels", "service", "revision"),
+    [
+        ({"type": "cloud_run_job", "labels": {"job_name": "j"}}, {"run.googleapis.com/execution_name": "j-x"}, "j", "j-x"),
+        ({"type": "cloud_function", "labels": {"function_name": "f"}}, {}, "f", None),
+        ({"type": "k8s_container", "labels": {"container_name": "c", "pod_name": "pod-1"}}, {}, "c", "pod-1"),
+        ({"type": "gae_app", "labels": {"module_id": "default", "version_id": "v1"}}, {}, "default", "v1"),
+        ({"type": "global", "labels": {}}, {}, None, None),
+    ],
+)
+def test_service_derivation(
+    resource: dict[str, object], labels: dict[str, str], service: str | None, revision: str | None
+) -> None:
+    entry = parse({"resource": resource, "labels": labels, "textPayload": "x"})
+    assert (entry.service, entry.revision) == (service, revision)
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [{"timestamp": None}, {"timestamp": "nope"}, {"resource": "x"}, {"jsonPayload": [1]}, {"errorGroups": "G"}],
+)
+def test_malformed_entries_raise(raw: dict[str, object]) -> None:
+    with pytest.raises(MalformedEntry):
+        parser.parse(1, {"timestamp": "2026-11-21T12:00:00Z", **raw})
+
+
+def test_secrets_are_redacted_at_parse_time() -> None:
+    entry = parse({"textPayload": "connect postgresql://app:hunter2secret@db:5432/x failed"})
+    assert "hunter2secret" not in entry.message
+    assert "[REDACTED:password]" in entry.message

@@ -1,0 +1,102 @@
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from conftest import scan_entries
+from entry_factories import run_entry, split_traceback
+
+from loggardener.clustering.masking import mask
+from loggardener.clustering.signature import fingerprint_of, normalize_route
+
+ERROR = "ModuleNotFoundError: No module named 'payments_sdk'"
+
+
+def test_same_missing_module_through_different_paths_is_one_problem_listing_every_file() -> None:
+    raw = [
+        *split_traceback(1, [("/app/main.py", 14, "<module>", "import a"), ("/app/a.py", 9, "<module>", "x")], ERROR),
+        *split_traceback(9, [("/app/worker.py", 5, "<module>", "import payments_sdk")], ERROR, instance="i2"),
+    ]
+    report = scan_entries(raw)
+    assert len(report.clusters) == 1
+    cluster = report.clusters[0]
+    assert {f.location for f in cluster.affected_files} == {"/app/a.py:9", "/app/worker.py:5"}
+    assert cluster.priority == "P0"
+    assert cluster.reasons[0].startswith("startup crash: ModuleNotFoundError at import time")
+
+
+def _key_error(seconds: float, file: str, function: str, line: int) -> dict[str, object]:
+    trace = f'Traceback (most recent call last):\n  File "{file}", line {line}, in {function}\n    x\nKeyError: \'sku\''
+    return run_entry(seconds, json_payload={"message": "failed", "stack_trace": trace}, severity="ERROR")
+
+
+def test_same_exception_type_in_different_functions_is_two_problems() -> None:
+    report = scan_entries(
+        [
+            _key_error(1, "/app/pricing.py", "price_for", 41),
+            _key_error(2, "/app/pricing.py", "price_for", 44),  # another line of the same function: same problem
+            _key_error(3, "/app/stock.py", "reserve", 88),
+        ]
+    )
+    assert sorted(c.count for c in report.clusters) == [1, 2]
+
+
+def test_request_logs_cluster_by_status_and_route() -> None:
+    def request(seconds: float, url: str, status: int) -> dict[str, object]:
+        return run_entry(
+            seconds,
+            log="run.googleapis.com%2Frequests",
+            severity="ERROR",
+            httpRequest={"requestMethod": "GET", "requestUrl": url, "status": status},
+        )
+
+    report = scan_entries(
+        [request(1, "https://h/api/orders/123", 503), request(2, "https://h/api/orders/456?x=1", 503),
+         request(3, "https://h/api/orders/456", 500)]
+    )
+    assert sorted((c.title, c.count) for c in report.clusters) == [
+        ("HTTP 500 on GET /api/orders/{id}", 1),
+        ("HTTP 503 on GET /api/orders/{id}", 2),
+    ]
+
+
+def test_route_normalization() -> None:
+    assert normalize_route("https://h/u/3f2a9c1d-1111-2222-3333-444455556666/cart/42?x=1") == "/u/{id}/cart/{id}"
+    assert normalize_route("/static/app.js") == "/static/app.js"
+
+
+def test_masking_covers_the_variable_kinds() -> None:
+    masked = mask(
+        "user bob@x.io from 10.0.0.1:8080 took 250ms id 3f2a9c1d-1111-2222-3333-444455556666 "
+        "hash deadbeef12 url https://x.y/z path /var/lib/app/data.db quoted 'abc' \"def\" n=42"
+    )
+    for leaked in ("bob", "10.0.0.1", "250", "3f2a9c1d", "deadbeef12", "https", "/var/lib", "abc", "def", "42"):
+        assert leaked not in masked
+
+
+_word = st.text(alphabet=st.characters(min_codepoint=97, max_codepoint=122), min_size=3, max_size=8)
+
+
+@given(st.lists(_word, min_size=1, max_size=6), st.integers(0, 10**9), st.integers(0, 10**9))
+def test_messages_differing_only_in_numbers_mask_alike(words: list[str], a: int, b: int) -> None:
+    template = " ".join(words)
+    assert mask(f"{template} {a} done") == mask(f"{template} {b} done")
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.permutations(list(range(6))))
+def test_fingerprints_do_not_depend_on_input_order(order: list[int]) -> None:
+    raw = [
+        run_entry(1, text="Container called exit(3).", severity="WARNING"),
+        run_entry(2, text="Container called exit(1).", severity="WARNING", instance="b"),
+        _key_error(3, "/app/pricing.py", "price_for", 41),
+        _key_error(4, "/app/stock.py", "reserve", 88),
+        run_entry(5, json_payload={"message": "Timeout after 15s for pool a"}, severity="WARNING"),
+        run_entry(6, json_payload={"message": "Timeout after 30s for pool a"}, severity="WARNING"),
+    ]
+    baseline = {(c.fingerprint, c.count) for c in scan_entries(raw).clusters}
+    assert {(c.fingerprint, c.count) for c in scan_entries([raw[i] for i in order]).clusters} == baseline
+
+
+def test_fingerprint_is_a_short_hash_pinned_across_versions_and_machines() -> None:
+    # Issues and trend state key on fingerprints: changing this value orphans every issue users have.
+    assert fingerprint_of("message | x") == "694d91d32854"
