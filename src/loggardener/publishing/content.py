@@ -7,6 +7,8 @@ budgets until they fit GitHub's limit; the sections themselves are never dropped
 
 from __future__ import annotations
 
+import hashlib
+import json
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -21,7 +23,14 @@ from loggardener import __version__
 from loggardener.clustering.models import Cluster
 from loggardener.config import IssuesConfig
 from loggardener.publishing import safety
-from loggardener.publishing.markers import COMMENT_MARKER, Summary, fingerprint_marker, state_marker
+from loggardener.publishing.markers import (
+    COMMENT_MARKER,
+    MAX_ITEM_CHARS,
+    MAX_LISTED,
+    Summary,
+    fingerprint_marker,
+    state_marker,
+)
 from loggardener.report import ScanReport
 
 PRIORITIES = ("P0", "P1", "P2", "P3")
@@ -91,7 +100,7 @@ def _environment() -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.filters["code"] = lambda text, limit=300: Markup(safety.code(safety.clip(str(text), limit)))
+    env.filters["code"] = lambda text, limit=300: Markup(_code(str(text), limit))
     env.filters["fence"] = lambda text, limit, info="": Markup(
         safety.fence(safety.clip_middle(str(text), limit), info)
     )
@@ -163,7 +172,17 @@ def title(cluster: Cluster, config: IssuesConfig, regression: bool = False) -> s
 
 
 def summary(cluster: Cluster, config: IssuesConfig, report: ScanReport, regression: bool = False) -> Summary:
-    """The material facts of `cluster` in this run."""
+    """The material facts of `cluster` in this run (long lists cut, with a digest of the full ones)."""
+    lists = {
+        "services": sorted(cluster.services),
+        "revisions": sorted(cluster.revisions),
+        "files": sorted({f.location for f in cluster.affected_files}),
+        "error_groups": sorted(set(cluster.error_group_ids)),
+    }
+    digest = hashlib.sha256(json.dumps(lists, sort_keys=True).encode("utf-8")).hexdigest()[:16]
+    kept = {
+        key: [safety.clip(v, MAX_ITEM_CHARS) for v in values[:MAX_LISTED]] for key, values in lists.items()
+    }
     return Summary(
         fingerprint=cluster.fingerprint,
         priority=cluster.priority,
@@ -173,12 +192,15 @@ def summary(cluster: Cluster, config: IssuesConfig, report: ScanReport, regressi
         events=cluster.events,
         first_seen=cluster.first_seen,
         last_seen=cluster.last_seen,
-        services=sorted(cluster.services),
-        revisions=sorted(cluster.revisions),
-        files=sorted({f.location for f in cluster.affected_files}),
-        error_groups=sorted(set(cluster.error_group_ids)),
         window=window_key(report.generated_at, config.comment_window_hours),
+        digest=digest,
+        **kept,
     )
+
+
+def _code(text: str, limit: int = 300) -> str:
+    """An inline code span of `text`, cut to `limit` characters."""
+    return safety.code(safety.clip(text, limit))
 
 
 def _ranked(counts: Mapping[str, int]) -> list[tuple[str, int]]:
@@ -186,7 +208,7 @@ def _ranked(counts: Mapping[str, int]) -> list[tuple[str, int]]:
 
 
 def _names(values: Sequence[str], limit: int = 3) -> Markup:
-    shown = [safety.code(v) for v in values[:limit]]
+    shown = [_code(v) for v in values[:limit]]
     more = f" and {len(values) - limit} more" if len(values) > limit else ""
     return Markup(", ".join(shown) + more) if shown else Markup("an unnamed service")
 
@@ -312,7 +334,7 @@ def headline(cluster: Cluster, report: ScanReport) -> Markup:
     services = _names([name for name, _ in _ranked(cluster.services)])
     return Markup(
         f"{services} logged {cluster.count} {safety.inert(cluster.max_severity)} "
-        f"entr{'y' if cluster.count == 1 else 'ies'} of {safety.code(error_text(cluster))} "
+        f"entr{'y' if cluster.count == 1 else 'ies'} of {_code(error_text(cluster))} "
         f"between {utc(cluster.first_seen)} and {utc(cluster.last_seen)} "
         f"({cluster.share:.1%} of the {report.totals.read} entries scanned)."
     )
@@ -342,12 +364,12 @@ def expected_behavior(cluster: Cluster) -> list[Markup]:
     if module is not None:
         statements.append(
             Markup(
-                f"{services} starts without importing {safety.code(module)}, "
-                f"or its image includes {safety.code(module.split('.')[0])}."
+                f"{services} starts without importing {_code(module)}, "
+                f"or its image includes {_code(module.split('.')[0])}."
             )
         )
     elif cluster.exception_type in STARTUP_TYPES:
-        statements.append(Markup(f"{services} starts without {safety.code(cluster.exception_type or '')}."))
+        statements.append(Markup(f"{services} starts without {_code(cluster.exception_type or '')}."))
     exit_code = _EXIT.search(cluster.message)
     if exit_code:
         statements.append(
@@ -361,11 +383,11 @@ def expected_behavior(cluster: Cluster) -> list[Markup]:
         routes = _names(cluster.routes) if cluster.routes else Markup("these requests")
         statements.append(Markup(f"{routes} answer without a 5xx status ({server_errors} did not)."))
     if not statements and cluster.exception_type and top is not None:
-        where = safety.code(top.location)
-        function = f" in {safety.code(top.function)}" if top.function else ""
+        where = _code(top.location)
+        function = f" in {_code(top.function)}" if top.function else ""
         statements.append(
             Markup(
-                f"The code at {where}{function} completes without raising {safety.code(cluster.exception_type)}."
+                f"The code at {where}{function} completes without raising {_code(cluster.exception_type)}."
             )
         )
     if not statements:
@@ -381,11 +403,11 @@ def reproduction_steps(cluster: Cluster) -> list[Markup]:
     service = _ranked(cluster.services)[0][0] if cluster.services else None
     revision = _ranked(cluster.revisions)[0][0] if cluster.revisions else None
     if service and revision:
-        steps.append(Markup(f"Run revision {safety.code(revision)} of {safety.code(service)}."))
+        steps.append(Markup(f"Run revision {_code(revision)} of {_code(service)}."))
     elif service:
-        steps.append(Markup(f"Run {safety.code(service)}."))
+        steps.append(Markup(f"Run {_code(service)}."))
     if cluster.exception_type in STARTUP_TYPES:
-        raised = safety.code(cluster.exception_type or "")
+        raised = _code(cluster.exception_type or "")
         steps.append(Markup(f"Start it: {raised} is raised while importing."))
     elif cluster.kind == "request" and cluster.routes:
         steps.append(Markup(f"Send a request to {_names(cluster.routes)}."))
@@ -393,7 +415,7 @@ def reproduction_steps(cluster: Cluster) -> list[Markup]:
         steps.append(Markup("The logs do not record what triggers it; start from the sample below."))
     steps.append(
         Markup(
-            f"Expect {safety.code(error_text(cluster))} in the logs "
+            f"Expect {_code(error_text(cluster))} in the logs "
             f"({cluster.events} events from {cluster.instances} "
             f"instance{'s' if cluster.instances != 1 else ''})."
         )
@@ -406,7 +428,7 @@ def next_action(cluster: Cluster) -> Markup:
     if cluster.actions:
         return Markup(safety.inert(cluster.actions[0]))
     if cluster.affected_files:
-        return Markup(f"Check {safety.code(cluster.affected_files[0].location)}.")
+        return Markup(f"Check {_code(cluster.affected_files[0].location)}.")
     return Markup("Read the sample and the Logs Explorer query in the issue body.")
 
 

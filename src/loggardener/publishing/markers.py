@@ -16,6 +16,9 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 _FINGERPRINT = re.compile(r"[A-Za-z0-9_.:-]{1,128}")
 _STATE = re.compile(r"<!-- log-gardener:state=(\{.*?\}) -->")
 COMMENT_MARKER = "<!-- log-gardener:comment -->"
+MAX_LISTED = 25
+"""Items kept per list in a summary (each cut to `MAX_ITEM_CHARS`), so markers stay small."""
+MAX_ITEM_CHARS = 120
 
 
 class Summary(BaseModel):
@@ -39,6 +42,8 @@ class Summary(BaseModel):
     """The comment window the summary was published in (see `IssuesConfig.comment_window_hours`)."""
     related_issues: list[int] = []
     """Issue numbers of the related clusters the body lists."""
+    digest: str = ""
+    """Hash of the full lists (the lists above keep only their first `MAX_LISTED` items)."""
 
     def material(self) -> tuple[object, ...]:
         """What must differ for a new comment to be worth writing (times alone are not material)."""
@@ -50,6 +55,7 @@ class Summary(BaseModel):
             tuple(self.revisions),
             tuple(self.files),
             tuple(self.error_groups),
+            self.digest,
         )
 
 
