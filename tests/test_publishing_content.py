@@ -8,13 +8,13 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from publishing_support import T0, crash_cluster, exit_cluster, make_report, warning_cluster
 
 from loggardener.clustering.models import AffectedFile
 from loggardener.config import IssuesConfig
 from loggardener.publishing.content import Composer, category, labels, summary, title, window_key
 from loggardener.publishing.markers import read_state
 from loggardener.publishing.safety import GITHUB_BODY_LIMIT
+from publishing_support import T0, crash_cluster, exit_cluster, make_report, warning_cluster
 
 GOLDEN = Path(__file__).parent / "golden" / "issues"
 SECTIONS = [
