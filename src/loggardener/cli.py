@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
@@ -16,6 +16,7 @@ from rich.table import Table
 from rich.text import Text
 
 from loggardener import __version__
+from loggardener.commands.cluster import cluster
 from loggardener.config import GardenerConfig, load_config
 from loggardener.console import err, out, user_errors
 from loggardener.entries.models import Severity
@@ -25,9 +26,11 @@ from loggardener.pipeline import Scan, ScanOptions
 from loggardener.rendering.json_report import JsonReport
 from loggardener.rendering.markdown import PRIORITY_MARKS, MarkdownWorklog, percent, worklog_filename
 from loggardener.report import ScanReport
+from loggardener.sources.cloud_logging import DEFAULT_MAX_ENTRIES, CloudLoggingSource
 from loggardener.sources.demo import DemoSource
 from loggardener.sources.file import FileSource
 from loggardener.sources.interface import EntrySource
+from loggardener.sources.query import LogQuery
 
 app = typer.Typer(
     name="gardener",
@@ -36,6 +39,7 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
+app.command("cluster")(cluster)
 
 
 def _version(value: bool) -> None:
@@ -139,14 +143,42 @@ def _summary_table(report: ScanReport) -> Table:
     return table
 
 
-def _choose_source(from_path: str | None, demo: bool) -> EntrySource:
+def _choose_source(from_path: str | None, demo: bool, live: Callable[[], EntrySource]) -> EntrySource:
     if demo and from_path:
         raise GardenerError("use either --demo or --from, not both", ExitCode.BAD_INPUT)
     if demo:
         return DemoSource()
     if from_path:
         return FileSource(from_path)
-    raise GardenerError("nothing to scan: give --from PATH (an export) or --demo", ExitCode.BAD_INPUT)
+    return live()
+
+
+def _live_source(
+    options: ScanOptions,
+    project: str | None,
+    endpoint: str | None,
+    resource_type: str | None,
+    extra_filter: str | None,
+    max_entries: int,
+    save_export: Path | None,
+) -> CloudLoggingSource:
+    start, end = options.window_bounds()
+    if start is None:
+        raise GardenerError(
+            "a live scan needs a window: give --hours N or --since (or read an export with --from)",
+            ExitCode.BAD_INPUT,
+        )
+    query = LogQuery(
+        start=start,
+        end=end or options.now,
+        min_severity=options.min_severity.name,
+        services=options.services,
+        resource_type=resource_type,
+        extra_filter=extra_filter,
+    )
+    return CloudLoggingSource(
+        query, project=project, endpoint=endpoint, max_entries=max_entries, save_export=save_export
+    )
 
 
 @app.command()
@@ -189,6 +221,37 @@ def scan(
         str | None,
         typer.Option("--now", hidden=True, help="Pretend the time is this (reproducible reports)."),
     ] = None,
+    project: Annotated[
+        str | None,
+        typer.Option(
+            "--project",
+            help="Live scan: the Google Cloud project [default: config, GOOGLE_CLOUD_PROJECT, or ADC's].",
+        ),
+    ] = None,
+    resource_type: Annotated[
+        str | None, typer.Option("--resource-type", help="Live scan: only this resource.type.")
+    ] = None,
+    extra_filter: Annotated[
+        str | None, typer.Option("--filter", help="Live scan: a Logging query clause AND-ed to the query.")
+    ] = None,
+    max_entries: Annotated[
+        int, typer.Option("--max-entries", min=1, help="Live scan: stop after this many entries.")
+    ] = DEFAULT_MAX_ENTRIES,
+    save_export: Annotated[
+        Path | None,
+        typer.Option("--save-export", help="Live scan: also save the fetched entries as NDJSON."),
+    ] = None,
+    print_filter: Annotated[
+        bool, typer.Option("--print-filter", help="Live scan: print the Logging query and exit.")
+    ] = False,
+    logging_endpoint: Annotated[
+        str | None,
+        typer.Option(
+            "--logging-endpoint",
+            envvar="GARDENER_LOGGING_ENDPOINT",
+            help="Logging API endpoint (emulators, tests); http:// endpoints get anonymous credentials.",
+        ),
+    ] = None,
 ) -> None:
     """Scan logs, cluster them into problems, rank them P0–P3 and write a worklog."""
     config = load_config(config_path)
@@ -200,7 +263,24 @@ def scan(
         min_severity=_severity(min_severity or config.min_severity),
         now=_timestamp(now, "--now") or datetime.now(timezone.utc).replace(microsecond=0),
     )
-    source = _choose_source(from_path, demo)
+    source = _choose_source(
+        from_path,
+        demo,
+        lambda: _live_source(
+            options,
+            project or config.project,
+            logging_endpoint,
+            resource_type,
+            extra_filter,
+            max_entries,
+            save_export,
+        ),
+    )
+    if print_filter:
+        if not isinstance(source, CloudLoggingSource):
+            raise GardenerError("--print-filter shows the live query; drop --from/--demo", ExitCode.BAD_INPUT)
+        typer.echo(source.filter)
+        raise typer.Exit()
     report = _run(config, options, source, assignments, progress=err.is_terminal)
     worklog = out_dir / worklog_filename(report)
     _write(worklog, MarkdownWorklog(templates).render(report), "worklog")
@@ -221,7 +301,9 @@ def _run(
 
         def advance(count: int) -> None:
             if bar is not None and task is not None:
-                bar.update(task, completed=count)
+                pages = source.stats.pages
+                label = f"Reading {source.stats.description}" + (f", {pages} pages" if pages else "")
+                bar.update(task, completed=count, description=label)
 
         if assignments is None:
             return Scan(config, options, on_progress=advance).run(source)

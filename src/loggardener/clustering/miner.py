@@ -43,6 +43,13 @@ _DIGITS_TO_ZERO = bytes.maketrans(b"0123456789", b"0000000000")
 
 _LETTER = re.compile(r"[A-Za-z]")
 _WORD_OR_BRACKET = re.compile(r"[A-Za-z()\[\]{}<>]")
+# Participles and common state words are what tells events apart ("VM Started" / "VM Paused"), so they
+# never count as evidence that a slot is variable; they still join a slot that other values proved variable.
+_STATE_WORD = re.compile(
+    r"(?i)(?:[a-z]+(?:ed|ing)|ready|active|inactive|idle|up|down|true|false|ok|on|off|success|failure"
+    r"|healthy|unhealthy|online|offline|open|pending|enabled|disabled|yes|no|none|null)"
+)
+_PUNCTUATION = "()[]{}<>.,;:!?'\"`"
 _UNIT_AFTER_WILDCARD = re.compile(r"<\*>[a-zA-Zµ]{0,3}")
 
 
@@ -118,13 +125,13 @@ class _Node:
 class _Hole:
     """Signatures equal but for one slot (same prefix and suffix), and whether the slot is a variable yet."""
 
-    __slots__ = ("context", "long_values", "merged", "values", "values_merged", "wildcard", "words")
+    __slots__ = ("context", "followers", "merged", "values", "values_merged", "wildcard", "words")
 
     def __init__(self, context: int) -> None:
         self.context = context
         self.words: list[_Node] = []
         self.values: list[_Node] = []
-        self.long_values: list[_Node] = []
+        self.followers: list[_Node] = []
         self.merged = False
         self.values_merged = False
         self.wildcard = False
@@ -240,17 +247,17 @@ class TemplateMiner:
         if hole.merged:
             self._union(hole.words[0], node)
             return
-        if len(value) > 1:
-            hole.long_values.append(node)
+        if len(value) > 1 or _STATE_WORD.fullmatch(value[0].strip(_PUNCTUATION)):
+            hole.followers.append(node)
         else:
             hole.words.append(node)
             if hole.context >= MIN_CONTEXT_FOR_WORDS and len(hole.words) >= MIN_DISTINCT_WORDS:
                 hole.merged = True
-                for other in (*hole.words[1:], *hole.long_values):
+                for other in (*hole.words[1:], *hole.followers):
                     self._union(hole.words[0], other)
                 del hole.words[1:]
                 hole.values.clear()
-                hole.long_values.clear()
+                hole.followers.clear()
                 return
         if hole.context < MIN_CONTEXT_FOR_VALUES or not _valuelike(value):
             return

@@ -1,0 +1,1 @@
+"""Commands beyond `scan`, each a typer function that cli.py registers."""

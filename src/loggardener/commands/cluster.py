@@ -1,0 +1,177 @@
+"""`gardener cluster PATH`: the templates of any log file (one message per line) or Cloud Logging export."""
+
+from __future__ import annotations
+
+import io
+import json
+import sys
+from array import array
+from collections.abc import Iterator
+from enum import Enum
+from pathlib import Path
+from typing import IO, Annotated
+
+import typer
+from rich.markup import escape
+from rich.table import Table
+
+from loggardener.clustering.miner import TemplateMiner
+from loggardener.console import err, out, user_errors
+from loggardener.entries.parse import EntryParser, MalformedEntry
+from loggardener.entries.redact import Redactor
+from loggardener.entries.stacks import StackParser
+from loggardener.errors import ExitCode, GardenerError
+from loggardener.sources.file import FileSource
+
+# (1-based line or entry number, the message, or why there is none)
+Item = tuple[int, str | None, str | None]
+
+
+class InputFormat(str, Enum):
+    """How the input is laid out."""
+
+    text = "text"
+    gcloud = "gcloud"
+
+
+def _open_text(path: str) -> IO[str]:
+    if path == "-":
+        return io.TextIOWrapper(sys.stdin.buffer, encoding="utf-8", errors="replace", newline=None)
+    try:
+        return open(path, encoding="utf-8", errors="replace")  # noqa: SIM115 - closed by the caller
+    except FileNotFoundError:
+        raise GardenerError(f"{path}: no such file", ExitCode.BAD_INPUT) from None
+    except IsADirectoryError:
+        raise GardenerError(f"{path} is a directory, not a log file", ExitCode.BAD_INPUT) from None
+    except OSError as exc:
+        raise GardenerError(f"cannot read {path}: {exc.strerror}", ExitCode.BAD_INPUT) from None
+
+
+def text_items(path: str) -> Iterator[Item]:
+    """One message per line; blank lines are counted, not clustered."""
+    handle = _open_text(path)
+    try:
+        for number, line in enumerate(handle, start=1):
+            message = line.rstrip("\r\n")
+            yield (number, message, None) if message.strip() else (number, None, "blank line")
+    finally:
+        if path != "-":
+            handle.close()
+
+
+def gcloud_items(path: str) -> Iterator[Item]:
+    """The message of every entry of an export (JSON array or NDJSON, optionally gzip), redacted."""
+    parser = EntryParser(Redactor(), StackParser())
+    for record in FileSource(path).records():
+        if record.entry is None:
+            yield record.position, None, record.error or "malformed entry"
+            continue
+        try:
+            entry = parser.parse(record.position, record.entry)
+        except MalformedEntry as exc:
+            yield record.position, None, f"malformed entry: {exc}"
+            continue
+        stack = entry.stack
+        message = f"{stack.exception_type}: {stack.message}" if stack is not None else entry.message
+        yield (record.position, message, None) if message.strip() else (record.position, None, "no message")
+
+
+def _open_assignments(path: Path) -> IO[str]:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        return path.open("w", encoding="utf-8")
+    except OSError as exc:
+        raise GardenerError(f"cannot write assignments {path}: {exc.strerror}", ExitCode.BAD_INPUT) from None
+
+
+@user_errors
+def cluster(
+    path: Annotated[str, typer.Argument(help="Log file, one message per line; '-' reads standard input.")],
+    input_format: Annotated[
+        InputFormat,
+        typer.Option(
+            "--format",
+            help="text: one message per line; gcloud: a Cloud Logging export (JSON array or NDJSON, .gz too).",
+        ),
+    ] = InputFormat.text,
+    assignments: Annotated[
+        Path | None,
+        typer.Option(
+            "--assignments",
+            help='Write NDJSON, one line per input line in input order: {"line", "cluster", "template"}.',
+        ),
+    ] = None,
+    limit: Annotated[int, typer.Option("--limit", min=0, help="Show only the N most frequent (0: all).")] = 0,
+) -> None:
+    """Cluster a log into templates and print them, most frequent first."""
+    handle = _open_assignments(assignments) if assignments is not None else None
+    try:
+        miner = TemplateMiner()
+        positions = array("q")
+        ids: list[str | None] = []
+        skipped: dict[int, str] = {}
+        items = gcloud_items(path) if input_format is InputFormat.gcloud else text_items(path)
+        for position, message, reason in items:
+            if handle is not None:
+                positions.append(position)
+                ids.append(None if message is None else miner.add(message))
+            elif message is not None:
+                miner.add(message)
+            if reason is not None:
+                skipped[position] = reason
+        if handle is not None:
+            _write_assignments(handle, miner, positions, ids, skipped)
+    finally:
+        if handle is not None:
+            handle.close()
+    _print_table(miner, limit, path)
+    if skipped:
+        first = min(skipped)
+        err.print(
+            f"[yellow]skipped {len(skipped)} line{'s' if len(skipped) != 1 else ''}[/] "
+            f"(first: line {first}, {escape(skipped[first])})",
+            highlight=False,
+        )
+
+
+def _write_assignments(
+    handle: IO[str],
+    miner: TemplateMiner,
+    positions: array[int],
+    ids: list[str | None],
+    skipped: dict[int, str],
+) -> None:
+    """Every line's cluster, with the cluster's final template (resolved once per signature)."""
+    redact = Redactor().redact
+    resolved: dict[str, tuple[str, str]] = {}
+    for position, template_id in zip(positions, ids, strict=True):
+        record: dict[str, object] = {"line": position, "cluster": None, "template": None}
+        if template_id is None:
+            record["skipped"] = skipped.get(position, "no message")
+        else:
+            if template_id not in resolved:
+                resolved[template_id] = (miner.resolve(template_id), redact(miner.template(template_id)))
+            record["cluster"], record["template"] = resolved[template_id]
+        handle.write(json.dumps(record, ensure_ascii=False) + "\n")
+
+
+def _print_table(miner: TemplateMiner, limit: int, path: str) -> None:
+    clusters = miner.clusters()
+    total = sum(found.count for found in clusters)
+    source = "standard input" if path == "-" else path
+    if not total:
+        out.print(f"No messages in {escape(source)}.")
+        return
+    redact = Redactor().redact
+    table = Table(title=f"{len(clusters):,} templates in {total:,} messages from {escape(source)}")
+    table.add_column("Count", justify="right")
+    table.add_column("Share", justify="right")
+    table.add_column("Cluster")
+    table.add_column("Template", overflow="fold")
+    shown = clusters[:limit] if limit else clusters
+    for found in shown:
+        share = f"{found.count / total:.1%}"
+        table.add_row(f"{found.count:,}", share, found.id, escape(redact(found.template)))
+    out.print(table)
+    if len(shown) < len(clusters):
+        out.print(f"… and {len(clusters) - len(shown):,} more templates (--limit 0 shows all)")
