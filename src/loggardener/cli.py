@@ -16,7 +16,7 @@ from rich.table import Table
 from rich.text import Text
 
 from loggardener import __version__
-from loggardener.commands.cluster import cluster
+from loggardener.commands.cluster import cluster as cluster_command
 from loggardener.config import GardenerConfig, load_config
 from loggardener.console import err, out, user_errors
 from loggardener.entries.models import Severity
@@ -39,7 +39,7 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-app.command("cluster")(cluster)
+app.command("cluster")(cluster_command)
 
 
 def _version(value: bool) -> None:

@@ -38,7 +38,7 @@ def _open_text(path: str) -> IO[str]:
     if path == "-":
         return io.TextIOWrapper(sys.stdin.buffer, encoding="utf-8", errors="replace", newline=None)
     try:
-        return open(path, encoding="utf-8", errors="replace")  # noqa: SIM115 - closed by the caller
+        return open(path, encoding="utf-8", errors="replace")
     except FileNotFoundError:
         raise GardenerError(f"{path}: no such file", ExitCode.BAD_INPUT) from None
     except IsADirectoryError:
