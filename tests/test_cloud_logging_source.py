@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import json
 import socket
 from datetime import datetime, timedelta, timezone
@@ -9,8 +10,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from typer.testing import CliRunner
 
 from fakes import FakeLoggingServer, Fault
+from loggardener.cli import app
 from loggardener.errors import ExitCode, GardenerError
 from loggardener.sources.cloud_logging import (
     PACE_BURST,
@@ -389,3 +392,123 @@ def test_same_request_as_the_librarys_own_list_entries_which_drops_error_groups(
     assert ours == entries
     assert all("errorGroups" in entry for entry in ours)
     assert all("errorGroups" not in entry.to_api_repr() for entry in theirs)
+
+
+# --- gardener scan, live ----------------------------------------------------------------------------------
+
+NOW = "2026-11-21T17:45:00Z"
+
+
+def demo_entries() -> list[dict[str, Any]]:
+    from loggardener.sources.demo import demo_export_path
+
+    entries: list[dict[str, Any]] = json.loads(gzip.decompress(demo_export_path().read_bytes()))
+    return entries
+
+
+def scan_report(tmp_path: Path, name: str, *args: str, env: dict[str, str] | None = None) -> dict[str, Any]:
+    report = tmp_path / f"{name}.json"
+    result = CliRunner().invoke(
+        app,
+        [
+            "scan",
+            *args,
+            "--hours",
+            "12",
+            "--now",
+            NOW,
+            "--out",
+            str(tmp_path / name),
+            "--report-json",
+            str(report),
+        ],
+        env=env,
+    )
+    assert result.exit_code == 0, result.stderr
+    parsed: dict[str, Any] = json.loads(report.read_text(encoding="utf-8"))
+    return parsed
+
+
+def clusters_of(report: dict[str, Any]) -> dict[str, int]:
+    return {c["fingerprint"]: c["count"] for c in report["clusters"]}
+
+
+def test_live_scan_finds_the_same_clusters_as_the_export_despite_faults(tmp_path: Path) -> None:
+    entries = demo_entries()
+    export = tmp_path / "fetched.ndjson"
+    faults = {2: Fault(429, retry_after=0), 4: Fault(503, retry_after=0)}
+    with FakeLoggingServer(entries, page_limit=300, faults=faults, empty_pages_at={600}) as server:
+        live = scan_report(
+            tmp_path,
+            "live",
+            "--project",
+            "P",
+            "--save-export",
+            str(export),
+            env={"GARDENER_LOGGING_ENDPOINT": server.endpoint},
+        )
+        requests = len(server.requests)
+    source_file = tmp_path / "demo.json"
+    source_file.write_text(json.dumps(entries), encoding="utf-8")
+    from_file = scan_report(tmp_path, "file", "--from", str(source_file))
+    replayed = scan_report(tmp_path, "replay", "--from", str(export))
+
+    # 1343 entries in pages of at most 300: 5 pages, 1 empty page with a token, 1 429 and 1 503 retried
+    assert requests == 8
+    assert live["totals"]["read"] == from_file["totals"]["read"] == len(entries)
+    assert clusters_of(live) == clusters_of(from_file) == clusters_of(replayed)
+    assert len(live["clusters"]) > 5
+    assert live["project"] == "P"
+    assert 'timestamp>="2026-11-21T05:45:00Z"' in live["query_filter"]
+    assert "severity>=WARNING" in live["query_filter"]
+    assert live["console_url"].startswith("https://console.cloud.google.com/logs/query;query=")
+    assert any("retried 2 requests" in note for note in live["notes"])
+    assert [json.loads(line) for line in export.read_text(encoding="utf-8").splitlines()] == entries
+
+
+def test_print_filter_prints_the_query_and_exits() -> None:
+    result = CliRunner().invoke(
+        app,
+        ["scan", "--project", "P", "--hours", "12", "--now", NOW, "--service", "api", "--print-filter"],
+    )
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout == (
+        'timestamp>="2026-11-21T05:45:00Z"\n'
+        'AND timestamp<"2026-11-21T17:45:00Z"\n'
+        'AND resource.labels.service_name="api"\n'
+        'AND (severity>=WARNING OR (log_id("run.googleapis.com/stderr") AND severity=DEFAULT)'
+        ' OR log_id("run.googleapis.com/varlog/system"))\n'
+    )
+
+
+@pytest.mark.parametrize(
+    ("fault", "code", "expected"),
+    [
+        (Fault(403), ExitCode.CREDENTIALS, "roles/logging.viewer"),
+        (
+            Fault(400, "Unparseable filter: unknown field 'jsonPayload..x'"),
+            ExitCode.BAD_INPUT,
+            "jsonPayload..x",
+        ),
+    ],
+)
+def test_live_scan_errors_are_one_line_and_an_exit_code(
+    tmp_path: Path, fault: Fault, code: ExitCode, expected: str
+) -> None:
+    with FakeLoggingServer(demo_entries(), faults={1: fault}) as server:
+        result = CliRunner().invoke(
+            app,
+            ["scan", "--project", "P", "--hours", "12", "--now", NOW, "--out", str(tmp_path)],
+            env={"GARDENER_LOGGING_ENDPOINT": server.endpoint},
+        )
+    assert result.exit_code == code
+    assert expected in result.stderr
+    assert "Traceback" not in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_live_scan_needs_a_window() -> None:
+    result = CliRunner().invoke(app, ["scan", "--project", "P", "--logging-endpoint", "http://127.0.0.1:9"])
+    assert result.exit_code == ExitCode.BAD_INPUT
+    assert "a live scan needs a window" in result.stderr
