@@ -511,4 +511,4 @@ def test_live_scan_errors_are_one_line_and_an_exit_code(
 def test_live_scan_needs_a_window() -> None:
     result = CliRunner().invoke(app, ["scan", "--project", "P", "--logging-endpoint", "http://127.0.0.1:9"])
     assert result.exit_code == ExitCode.BAD_INPUT
-    assert "a live scan needs a window" in result.stderr
+    assert "nothing to scan: give --hours N or --since for a live scan" in result.stderr

@@ -165,7 +165,8 @@ def _live_source(
     start, end = options.window_bounds()
     if start is None:
         raise GardenerError(
-            "a live scan needs a window: give --hours N or --since (or read an export with --from)",
+            "nothing to scan: give --hours N or --since for a live scan of Cloud Logging, "
+            "--from PATH for an export, or --demo",
             ExitCode.BAD_INPUT,
         )
     query = LogQuery(
