@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import json
+from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import IO, Annotated
+from typing import IO, Annotated, cast
 
 import typer
 from rich.markup import escape
@@ -16,13 +17,14 @@ from rich.table import Table
 from rich.text import Text
 
 from loggardener import __version__
-from loggardener.commands.cluster import cluster as cluster_command
+from loggardener.commands.cluster import cluster
 from loggardener.config import GardenerConfig, load_config
 from loggardener.console import err, out, user_errors
 from loggardener.entries.models import Severity
 from loggardener.entries.parse import MalformedEntry, parse_timestamp
 from loggardener.errors import ExitCode, GardenerError
 from loggardener.pipeline import Scan, ScanOptions
+from loggardener.publishing.run import IssuesMode, choose_publisher, drafts_directory, process_issues
 from loggardener.rendering.json_report import JsonReport
 from loggardener.rendering.markdown import PRIORITY_MARKS, MarkdownWorklog, percent, worklog_filename
 from loggardener.report import ScanReport
@@ -39,7 +41,7 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-app.command("cluster")(cluster_command)
+app.command("cluster")(cluster)
 
 
 def _version(value: bool) -> None:
@@ -165,8 +167,7 @@ def _live_source(
     start, end = options.window_bounds()
     if start is None:
         raise GardenerError(
-            "nothing to scan: give --hours N or --since for a live scan of Cloud Logging, "
-            "--from PATH for an export, or --demo",
+            "a live scan needs a window: give --hours N or --since (or read an export with --from)",
             ExitCode.BAD_INPUT,
         )
     query = LogQuery(
@@ -221,6 +222,18 @@ def scan(
     now: Annotated[
         str | None,
         typer.Option("--now", hidden=True, help="Pretend the time is this (reproducible reports)."),
+    ] = None,
+    issues: Annotated[
+        str,
+        typer.Option(
+            "--issues",
+            help="GitHub issues for problems at or above issues.threshold: none; draft (markdown drafts and "
+            "a gh script next to the worklog, no token); publish (needs --repo and GITHUB_TOKEN).",
+        ),
+    ] = "none",
+    repo: Annotated[
+        str | None,
+        typer.Option("--repo", help="owner/name for --issues publish/draft [default: $GITHUB_REPOSITORY]."),
     ] = None,
     project: Annotated[
         str | None,
@@ -282,12 +295,43 @@ def scan(
             raise GardenerError("--print-filter shows the live query; drop --from/--demo", ExitCode.BAD_INPUT)
         typer.echo(source.filter)
         raise typer.Exit()
+    mode = _issues_mode(issues)
+    choose_publisher(mode, config.issues, repo, out_dir / "check.md")  # no token or repo: fail early
     report = _run(config, options, source, assignments, progress=err.is_terminal)
     worklog = out_dir / worklog_filename(report)
+    report = process_issues(report, config.issues, choose_publisher(mode, config.issues, repo, worklog))
     _write(worklog, MarkdownWorklog(templates).render(report), "worklog")
     if report_json is not None:
         _write(report_json, JsonReport().render(report), "report")
     _print_summary(report, worklog)
+    _print_issue_actions(report, mode, worklog)
+
+
+def _issues_mode(value: str) -> IssuesMode:
+    if value in ("none", "draft", "publish"):
+        return cast(IssuesMode, value)
+    raise GardenerError(f"--issues {value!r}: use none, draft or publish", ExitCode.BAD_INPUT)
+
+
+def _print_issue_actions(report: ScanReport, mode: IssuesMode, worklog: Path) -> None:
+    if mode == "none":
+        return
+    actions = report.issue_actions
+    tally = Counter(a.action for a in actions)
+    counts = ", ".join(f"{n} {name}" for name, n in tally.items())
+    out.print(f"Issues: {counts or 'none at or above the threshold'}")
+    if mode == "draft" and actions:
+        drafts = escape(str(drafts_directory(worklog)))
+        out.print(f"Drafts: {drafts} (publish with gh-issues.sh)", soft_wrap=True)
+    failed = [a for a in actions if a.action == "failed"]
+    for action in failed:
+        line = f"{escape(action.title)}: {escape(action.detail)}"
+        err.print(f"[bold red]issue failed:[/] {line}", highlight=False, soft_wrap=True)
+    if failed:
+        raise GardenerError(
+            f"{len(failed)} of {len(actions)} issues could not be published; the worklog lists them",
+            ExitCode.PUBLISH_FAILED,
+        )
 
 
 def _run(

@@ -218,6 +218,16 @@ class IssuesConfig(_Section):
     related_window_seconds: float = Field(
         default=10.0, gt=0, description="Problems on one instance within this many seconds fire together."
     )
+    seconds_between_writes: float = Field(
+        default=1.0,
+        ge=0,
+        description="Pause between GitHub writes (GitHub asks for 1s against secondary limits).",
+    )
+    max_rate_limit_wait: float = Field(
+        default=300.0,
+        ge=0,
+        description="Longest wait for a GitHub rate-limit reset before giving up the run.",
+    )
 
     @field_validator("title_template")
     @classmethod

@@ -22,6 +22,7 @@ from loggardener.entries.reassemble import Reassembler
 from loggardener.entries.redact import Redactor
 from loggardener.entries.stacks import StackParser
 from loggardener.prioritizing.rules import Prioritizer
+from loggardener.publishing.related import Occurrence, fire_together, link_related
 from loggardener.report import ScanReport, SkippedLine, Totals, Window
 from loggardener.sources.interface import EntrySource
 
@@ -104,6 +105,7 @@ class Scan:
         self._skipped: Counter[str] = Counter()
         self._severities: Counter[str] = Counter()
         self._span: tuple[datetime, datetime] | None = None
+        self._occurrences: list[Occurrence] = []
 
     def _skip(self, position: int, insert_id: str | None, reason: str, count: int = 1) -> None:
         self._skipped[reason] += count
@@ -111,6 +113,7 @@ class Scan:
             self._sink(position, insert_id, None, reason)
 
     def _assign_event(self, event: Event, fingerprint: str) -> None:
+        self._occurrences.append((fingerprint, event.primary.instance, event.primary.timestamp))
         for member in event.members:
             self._severities[member.severity.name] += 1
             if self._sink is not None:
@@ -172,6 +175,8 @@ class Scan:
         }
         totals.reassembled_tracebacks = self._reassembler.reassembled
         clusters = self._prioritizer.prioritize(self._clusterer.clusters(totals.clustered))
+        together = fire_together(self._occurrences, self.config.issues.related_window_seconds)
+        clusters = link_related(clusters, together)
         start, end = self.options.window_bounds()
         if self._span is not None:
             start = start or self._span[0]

@@ -1,0 +1,59 @@
+"""`--issues none|draft|publish`: pick the publisher, run it, record what it did in the report."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Literal
+
+from loggardener.config import IssuesConfig
+from loggardener.errors import ExitCode, GardenerError
+from loggardener.publishing.content import Composer
+from loggardener.publishing.drafts import DraftWriter
+from loggardener.publishing.github import DEFAULT_API_URL, GitHubPublisher
+from loggardener.publishing.interface import IssuePublisher
+from loggardener.report import ScanReport
+
+IssuesMode = Literal["none", "draft", "publish"]
+
+
+def drafts_directory(worklog: Path) -> Path:
+    """Where drafts go: next to the worklog, named after it."""
+    return worklog.with_name(worklog.stem + ".issues")
+
+
+def choose_publisher(
+    mode: IssuesMode,
+    config: IssuesConfig,
+    repo: str | None,
+    worklog: Path,
+    environ: Mapping[str, str] = os.environ,
+) -> IssuePublisher | None:
+    """The publisher for `mode`; `publish` reads GITHUB_TOKEN, GITHUB_API_URL and GITHUB_REPOSITORY."""
+    if mode == "none":
+        return None
+    repo = repo or environ.get("GITHUB_REPOSITORY") or None
+    if mode == "draft":
+        return DraftWriter(drafts_directory(worklog), repo)
+    if not repo:
+        raise GardenerError(
+            "--issues publish needs --repo owner/name (or GITHUB_REPOSITORY)", ExitCode.BAD_INPUT
+        )
+    return GitHubPublisher(
+        repo,
+        environ.get("GITHUB_TOKEN", ""),
+        environ.get("GITHUB_API_URL") or DEFAULT_API_URL,
+        seconds_between_requests=None,
+        seconds_between_writes=config.seconds_between_writes or None,
+        max_rate_limit_wait=config.max_rate_limit_wait,
+    )
+
+
+def process_issues(report: ScanReport, config: IssuesConfig, publisher: IssuePublisher | None) -> ScanReport:
+    """The report with `issue_actions` filled for the clusters at or above the threshold."""
+    if publisher is None:
+        return report
+    composer = Composer(report, config)
+    actions = publisher.publish(composer, composer.selected())
+    return report.model_copy(update={"issue_actions": actions})
