@@ -17,7 +17,7 @@ from rich.table import Table
 from rich.text import Text
 
 from loggardener import __version__
-from loggardener.commands.cluster import cluster
+from loggardener.commands.cluster import cluster as cluster_command
 from loggardener.config import GardenerConfig, load_config
 from loggardener.console import err, out, user_errors
 from loggardener.entries.models import Severity
@@ -41,7 +41,7 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-app.command("cluster")(cluster)
+app.command("cluster")(cluster_command)
 
 
 def _version(value: bool) -> None:
@@ -167,7 +167,8 @@ def _live_source(
     start, end = options.window_bounds()
     if start is None:
         raise GardenerError(
-            "a live scan needs a window: give --hours N or --since (or read an export with --from)",
+            "nothing to scan: give --hours N or --since for a live scan of Cloud Logging, "
+            "--from PATH for an export, or --demo",
             ExitCode.BAD_INPUT,
         )
     query = LogQuery(
