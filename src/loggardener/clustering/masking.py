@@ -22,7 +22,7 @@ _PATTERN = re.compile(
             rf"(?:\s+[A-Z]{{3,4}})?(?:\s+\d{{4}})?",  # dates written with month names
             rf"\b(?:[a-z0-9][a-z0-9-]*\.)+{_TLD}(?![\w-]|\.\w)",  # host names
             r"\b\d{1,3}(?:\.\d{1,3}){3}(?::\d+)?\b",  # IPv4 with optional port
-            r"\b(?:[0-9a-fA-F]{1,4}:){3,}[0-9a-fA-F]{1,4}\b",  # IPv6, MAC addresses
+            r"(?<![\w:])(?:[0-9a-fA-F]{0,4}:){2,}[0-9a-fA-F]{1,4}\b",  # IPv6, MAC addresses
             r"\b\d[xX][0-9a-fA-F]+\b",  # hex literals
             r"\b(?=[0-9a-fA-F]*\d)(?=[0-9a-fA-F]*[a-fA-F])[0-9a-fA-F]{8,}\b",  # hex ids (digits and letters)
             r"'[^'\n]{0,200}'",  # single-quoted strings

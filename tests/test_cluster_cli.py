@@ -1,0 +1,107 @@
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from loggardener.cli import app
+
+runner = CliRunner()
+USERS = ["admin", "oracle", "test", "webmaster", "guest"]
+LINES = [
+    "Invalid user admin from 10.0.0.1",  # its cluster only proves variable later in the stream
+    "VM Started",
+    *(f"Invalid user {user} from 10.0.0.{i}" for i, user in enumerate(USERS[1:])),
+    "",
+    "VM Paused",
+    "VM Started",
+    "Invalid user admin from 10.0.0.200",
+]
+
+
+def write(tmp_path: Path, lines: list[str]) -> Path:
+    path = tmp_path / "app.log"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def test_table_lists_templates_most_frequent_first(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["cluster", str(write(tmp_path, LINES))])
+    assert result.exit_code == 0, result.output
+    rows = [line for line in result.stdout.splitlines() if "│" in line]
+    assert [row.split("│")[4].strip() for row in rows] == [
+        "Invalid user <*> from <*>",
+        "VM Started",
+        "VM Paused",
+    ]
+    assert [row.split("│")[1].strip() for row in rows] == ["6", "2", "1"]
+    assert "3 templates in 9 messages" in result.stdout
+    assert "skipped 1 line (first: line 7, blank line)" in result.stderr
+
+
+def test_assignments_are_in_input_order_with_final_templates(tmp_path: Path) -> None:
+    out = tmp_path / "out" / "assignments.ndjson"
+    result = runner.invoke(app, ["cluster", str(write(tmp_path, LINES)), "--assignments", str(out)])
+    assert result.exit_code == 0, result.output
+    records = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert [r["line"] for r in records] == list(range(1, len(LINES) + 1))
+    assert records[0]["template"] == "Invalid user <*> from <*>"
+    assert records[0]["cluster"] == records[-1]["cluster"] != records[1]["cluster"]
+    assert records[6] == {"line": 7, "cluster": None, "template": None, "skipped": "blank line"}
+    assert {r["template"] for r in records} == {"Invalid user <*> from <*>", "VM Started", "VM Paused", None}
+
+
+def test_dash_reads_standard_input() -> None:
+    result = runner.invoke(app, ["cluster", "-", "--limit", "1"], input="\n".join(LINES))
+    assert result.exit_code == 0, result.output
+    assert "Invalid user <*> from <*>" in result.stdout
+    assert "VM Paused" not in result.stdout
+    assert "and 2 more templates" in result.stdout
+
+
+def test_gcloud_export_clusters_entry_messages(tmp_path: Path) -> None:
+    entries = [
+        {"insertId": f"e{i}", "timestamp": "2026-01-01T00:00:00Z", "severity": "ERROR", "textPayload": text}
+        for i, text in enumerate(
+            [f"Invalid user {user} from 10.0.0.{n} with token=ghp_{'a' * 36}" for n, user in enumerate(USERS)]
+        )
+    ]
+    entries.append(
+        {"insertId": "j", "timestamp": "2026-01-01T00:00:01Z", "jsonPayload": {"message": "VM Paused"}}
+    )
+    path = tmp_path / "export.ndjson"
+    path.write_text("\n".join(json.dumps(e) for e in entries) + "\n{not json\n", encoding="utf-8")
+    out = tmp_path / "a.ndjson"
+    result = runner.invoke(app, ["cluster", str(path), "--format", "gcloud", "--assignments", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "ghp_" not in result.stdout and "ghp_" not in out.read_text(encoding="utf-8")
+    records = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert [r["line"] for r in records] == [1, 2, 3, 4, 5, 6, 7]
+    assert len({r["cluster"] for r in records[:5]}) == 1
+    assert records[5]["template"] == "VM Paused"
+    assert records[6]["cluster"] is None and records[6]["skipped"]
+    assert "skipped 1 line" in result.stderr
+
+
+def test_missing_file_is_one_line_and_exit_code_2(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["cluster", str(tmp_path / "nope.log")])
+    assert result.exit_code == 2
+    assert result.stderr.strip() == f"error: {tmp_path / 'nope.log'}: no such file"
+
+
+def test_unwritable_assignments_is_exit_code_2(tmp_path: Path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("", encoding="utf-8")
+    result = runner.invoke(
+        app, ["cluster", str(write(tmp_path, LINES)), "--assignments", str(blocker / "a.ndjson")]
+    )
+    assert result.exit_code == 2
+    assert result.stderr.startswith("error: cannot write assignments")
+
+
+def test_not_an_export_is_bad_input(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["cluster", str(write(tmp_path, LINES)), "--format", "gcloud"])
+    assert result.exit_code == 2
+    assert result.stderr.startswith("error:")
+    assert len(result.stderr.strip().splitlines()) == 1

@@ -1,0 +1,162 @@
+from __future__ import annotations
+
+import re
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from loggardener.clustering.miner import OTHER_ID, TemplateMiner
+
+USERS = ["admin", "oracle", "test", "webmaster", "guest", "zabbix"]
+
+
+def clusters_of(messages: list[str], **options: int) -> dict[str, str]:
+    """message -> final template."""
+    miner = TemplateMiner(**options)
+    ids = [miner.add(message) for message in messages]
+    return {message: miner.template(template_id) for message, template_id in zip(messages, ids, strict=True)}
+
+
+def test_template_reads_with_wildcards() -> None:
+    messages = [f"Database connection validation timeout exceeded ({n}s) for pool db-{n}" for n in (5, 30)]
+    assert set(clusters_of(messages).values()) == {
+        "Database connection validation timeout exceeded (<*>s) for pool <*>"
+    }
+
+
+def test_variable_word_merges_once_it_shows_enough_values() -> None:
+    messages = [f"Invalid user {user} from 10.0.0.{i}" for i, user in enumerate(USERS)]
+    assert set(clusters_of(messages).values()) == {"Invalid user <*> from <*>"}
+
+
+def test_one_differing_word_never_merges() -> None:
+    # Drain3 #109: lifecycle events differ in one meaningful word, and are different events.
+    messages = [
+        f"[instance: 5e7a{i}c2d-aaaa-bbbb-cccc-dddddddddddd] VM {state} (Lifecycle Event)"
+        for i in range(5)
+        for state in ("Started", "Paused", "Resumed", "Stopped")
+    ]
+    assert set(clusters_of(messages).values()) == {
+        f"[instance: <*>] VM {state} (Lifecycle Event)"
+        for state in ("Started", "Paused", "Resumed", "Stopped")
+    }
+
+
+def test_two_differing_words_with_little_context_stay_apart() -> None:
+    assert len(set(clusters_of(["cupsd startup succeeded", "syslogd startup succeeded"]).values())) == 2
+
+
+def test_same_event_with_different_token_counts_is_one_cluster() -> None:
+    # Drain3 #66: `test9` and a two-word user name must not split "Invalid user <*> from <*>".
+    messages = [f"Invalid user {user} from 10.0.0.1" for user in [*USERS, "test9", "boris zhang"]]
+    assert set(clusters_of(messages).values()) == {"Invalid user <*> from <*>"}
+
+
+def test_masked_values_of_different_shapes_do_not_fragment() -> None:
+    messages = [
+        "Query finished in 30ms on shard 4",
+        "Query finished in 2s on shard 7",
+        "Upstream 10.1.2.3 answered",
+        "Upstream 10.1.2.3:8443 answered",
+        "nodes [1, 2, 3] rebalanced by the scheduler",
+        "nodes [17] rebalanced by the scheduler",
+    ]
+    assert len(set(clusters_of(messages).values())) == 3
+
+
+def test_variable_first_token() -> None:
+    messages = [f"{user} logged in from the console" for user in USERS]
+    assert set(clusters_of(messages).values()) == {"<*> logged in from the console"}
+
+
+def test_ids_do_not_drift_after_assignment() -> None:
+    miner = TemplateMiner()
+    first = miner.add("Invalid user admin from 10.0.0.1")
+    assert miner.template(first) == "Invalid user admin from <*>"
+    cluster_then = miner.resolve(first)
+    for user in USERS[1:]:
+        miner.add(f"Invalid user {user} from 10.0.0.2")
+    # The id given out still names the message's cluster; the template is the cluster's final one.
+    assert miner.add("Invalid user admin from 10.9.9.9") == first
+    assert miner.template(first) == "Invalid user <*> from <*>"
+    assert miner.resolve(first) != cluster_then
+    assert [c.template for c in miner.clusters()] == ["Invalid user <*> from <*>"]
+
+
+def test_cap_sends_new_shapes_to_an_honest_other_bucket() -> None:
+    miner = TemplateMiner(max_templates=4)
+    for user in USERS[:4]:
+        miner.add(f"Invalid user {user} from 10.0.0.1")
+    assert miner.add("Invalid user mallory from 10.0.0.9") != OTHER_ID  # fills a proven variable slot
+    assert miner.add("disk full on /dev/sda1") == OTHER_ID
+    assert miner.add("kernel panic") == OTHER_ID
+    clusters = miner.clusters()
+    assert [(c.template, c.count) for c in clusters] == [
+        ("Invalid user <*> from <*>", 5),
+        ("(other messages: more than 4 templates)", 2),
+    ]
+    assert clusters[-1].id == OTHER_ID
+
+
+# A small grammar of events with variable slots, to generate streams.
+EVENTS = [
+    "Invalid user {word} from {ip}",
+    "Accepted password for {word} from {ip} port {num} ssh2",
+    "session opened for user {word} by (uid={num})",
+    "VM {state} (Lifecycle Event)",
+    "{word} logged in from the console",
+    "worker {num} finished job {hex} in {num}ms",
+    "disk usage at {num}% on {word}",
+]
+WORDS = st.sampled_from([*USERS, "root", "alice", "bob", "carol", "dave", "eve", "boris zhang"])
+message = st.builds(
+    lambda event, word, number, state, hex_id: event.format(
+        word=word, ip=f"10.0.{number % 256}.{number % 7}", num=number, state=state, hex=hex_id
+    ),
+    st.sampled_from(EVENTS),
+    WORDS,
+    st.integers(min_value=0, max_value=99_999),
+    st.sampled_from(["Started", "Paused", "Resumed", "Stopped"]),
+    st.from_regex(r"[0-9a-f]{12}", fullmatch=True),
+)
+
+
+def matches(template: str, text: str) -> bool:
+    pattern = r"\s+".join(re.escape(token).replace(re.escape("<*>"), ".*") for token in template.split())
+    return re.fullmatch(pattern, " ".join(text.split())) is not None
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(message, min_size=1, max_size=60), st.randoms(use_true_random=False))
+def test_clusters_and_ids_do_not_depend_on_order(messages: list[str], rng: object) -> None:
+    shuffled = list(messages)
+    rng.shuffle(shuffled)  # type: ignore[attr-defined]
+    runs = []
+    for stream in (messages, shuffled):
+        miner = TemplateMiner()
+        ids = {m: miner.add(m) for m in stream}
+        runs.append(({m: (i, miner.resolve(i), miner.template(i)) for m, i in ids.items()}, miner.clusters()))
+    assert runs[0] == runs[1]
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(message, min_size=1, max_size=40), message)
+def test_an_id_does_not_depend_on_what_else_is_in_the_stream(others: list[str], probe: str) -> None:
+    alone = TemplateMiner().add(probe)
+    miner = TemplateMiner()
+    for other in others:
+        miner.add(other)
+    assert miner.add(probe) == alone
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(message, min_size=1, max_size=60))
+def test_every_message_matches_its_cluster_template(messages: list[str]) -> None:
+    for text, template in clusters_of(messages).items():
+        assert matches(template, text), (text, template)
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(message, min_size=1, max_size=60))
+def test_the_lookup_cache_changes_nothing(messages: list[str]) -> None:
+    assert clusters_of(messages) == clusters_of(messages, cache_size=0) == clusters_of(messages, cache_size=2)
