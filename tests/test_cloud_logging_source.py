@@ -303,13 +303,6 @@ def test_save_export_leaves_nothing_when_the_scan_fails(tmp_path: Path) -> None:
     assert list(tmp_path.iterdir()) == []
 
 
-def test_progress_callback_sees_pages_and_entries() -> None:
-    seen: list[tuple[int, int]] = []
-    with FakeLoggingServer(make_entries(25), page_limit=10) as server:
-        read_all(source_for(server, FakeClock(), on_page=lambda pages, n: seen.append((pages, n))))
-    assert seen == [(1, 10), (2, 20), (3, 25)]
-
-
 def test_bad_options_are_bad_input() -> None:
     with pytest.raises(GardenerError) as caught:
         CloudLoggingSource(LogQuery(start=START, end=END), project="P", endpoint="localhost:8080")

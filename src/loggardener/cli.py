@@ -347,9 +347,11 @@ def _run(
 
         def advance(count: int) -> None:
             if bar is not None and task is not None:
+                bar.update(task, completed=count)
                 pages = source.stats.pages
+                speed = next((t.speed for t in bar.tasks if t.id == task), None)
                 label = f"Reading {source.stats.description}" + (f", {pages} pages" if pages else "")
-                bar.update(task, completed=count, description=label)
+                bar.update(task, description=label + (f", {speed:,.0f} entries/s" if speed else ""))
 
         if assignments is None:
             return Scan(config, options, on_progress=advance).run(source)

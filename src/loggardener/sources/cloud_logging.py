@@ -167,7 +167,6 @@ class CloudLoggingSource(EntrySource):
         save_export: Path | None = None,
         pacer: RequestPacer | None = None,
         sleep: Callable[[float], None] = time.sleep,
-        on_page: Callable[[int, int], None] | None = None,
     ) -> None:
         if max_entries < 1:
             raise GardenerError("--max-entries must be at least 1", ExitCode.BAD_INPUT)
@@ -181,7 +180,6 @@ class CloudLoggingSource(EntrySource):
         self.save_export = save_export
         self.pacer = pacer or RequestPacer(sleep=sleep)
         self._sleep = sleep
-        self._on_page = on_page
         self.filter = build_filter(query)
         self.stats = SourceStats(query_filter=self.filter)
         self._set_project(resolve_project(project))
@@ -312,8 +310,6 @@ class CloudLoggingSource(EntrySource):
                 if position >= self.max_entries and (index + 1 < len(items) or iterator.next_page_token):
                     self._note_truncation(last_timestamp)
                     return
-            if self._on_page is not None:
-                self._on_page(self.stats.pages, position)
 
     def _note_truncation(self, last_timestamp: str | None) -> None:
         self.stats.truncated = True
