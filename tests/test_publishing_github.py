@@ -80,9 +80,24 @@ def test_rerun_creates_nothing_and_skips_unchanged(server: FakeGitHub) -> None:
     assert kinds(actions) == ["skipped", "skipped"]
     assert "nothing material changed" in actions[0].detail
     second = server.requests[before:]
-    assert [r.method for r in second] == ["GET", "GET", "GET"]  # the listing and two comment listings
+    assert [(r.method, r.path) for r in second] == [("GET", "/repos/o/r/issues")]  # no comments to read
     assert len(server.issues) == 2
     assert not server.comments
+
+
+def test_human_comments_are_read_but_never_edited(server: FakeGitHub) -> None:
+    publish(server, make_report())
+    server.add_comment(1, "I think @someone should look. <!-- log-gardener:comment -->")
+    before = len(server.requests)
+
+    actions = publish(server, make_report())
+
+    assert kinds(actions) == ["skipped", "skipped"]
+    assert [r.path for r in server.requests[before:]] == ["/repos/o/r/issues", "/repos/o/r/issues/1/comments"]
+    grown = crash_cluster(count=90)
+    publish(server, make_report(grown, exit_cluster()))
+    assert server.comments[1].body.startswith("I think")  # a marker without our fingerprint is not ours
+    assert len(server.comments_on(1)) == 2
 
 
 def test_open_match_gets_one_comment_per_window_saying_what_changed(server: FakeGitHub) -> None:

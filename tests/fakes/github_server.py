@@ -129,6 +129,13 @@ class FakeGitHub:
             self.issues[issue.number] = issue
             return issue
 
+    def add_comment(self, number: int, body: str) -> Comment:
+        """Comment on an issue, as a person would."""
+        with self._lock:
+            comment = Comment(len(self.comments) + 1, number, body)
+            self.comments[comment.id] = comment
+            return comment
+
     def close(self, number: int, closed_at: datetime | None = None) -> None:
         """Close an issue, as a person would, at `closed_at` (default now)."""
         with self._lock:

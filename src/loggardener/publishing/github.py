@@ -210,9 +210,10 @@ class GitHubPublisher(IssuePublisher):
     def _open(
         self, composer: Composer, cluster: Cluster, issue: Issue, body_state: Summary | None
     ) -> IssueAction:
+        # the listing says how many comments an issue has: none means no request for them
         ours = [
             c
-            for c in issue.get_comments()
+            for c in (issue.get_comments() if issue.comments else [])
             if is_our_comment(c.body) and has_fingerprint(c.body, cluster.fingerprint)
         ]
         states = [read_state(c.body) for c in ours]
