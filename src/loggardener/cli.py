@@ -27,12 +27,21 @@ from loggardener.pipeline import Scan, ScanOptions
 from loggardener.publishing.run import IssuesMode, choose_publisher, drafts_directory, process_issues
 from loggardener.rendering.json_report import JsonReport
 from loggardener.rendering.markdown import PRIORITY_MARKS, MarkdownWorklog, percent, worklog_filename
+from loggardener.rendering.step_summary import append_step_summary, full_worklog_pointer
 from loggardener.report import ScanReport
 from loggardener.sources.cloud_logging import DEFAULT_MAX_ENTRIES, CloudLoggingSource
 from loggardener.sources.demo import DemoSource
 from loggardener.sources.file import FileSource
 from loggardener.sources.interface import EntrySource
 from loggardener.sources.query import LogQuery
+from loggardener.state import (
+    DEFAULT_STATE_PATH,
+    apply_trends,
+    load_state,
+    note_reopened,
+    save_state,
+    trend_line,
+)
 
 app = typer.Typer(
     name="gardener",
@@ -267,6 +276,22 @@ def scan(
             help="Logging API endpoint (emulators, tests); http:// endpoints get anonymous credentials.",
         ),
     ] = None,
+    state_path: Annotated[
+        Path | None,
+        typer.Option(
+            "--state",
+            help=f"State kept across runs (the scheduled job uses {DEFAULT_STATE_PATH}): marks problems new, "
+            "recurring or regressed and lists resolved ones. Off unless given.",
+        ),
+    ] = None,
+    step_summary: Annotated[
+        Path | None,
+        typer.Option(
+            "--step-summary",
+            envvar="GITHUB_STEP_SUMMARY",
+            help="Append the worklog, trimmed to 1 MiB, to this GitHub Actions job summary file.",
+        ),
+    ] = None,
 ) -> None:
     """Scan logs, cluster them into problems, rank them P0–P3 and write a worklog."""
     config = load_config(config_path)
@@ -298,13 +323,28 @@ def scan(
         raise typer.Exit()
     mode = _issues_mode(issues)
     choose_publisher(mode, config.issues, repo, out_dir / "check.md")  # no token or repo: fail early
+    state = load_state(state_path) if state_path is not None else None
     report = _run(config, options, source, assignments, progress=err.is_terminal)
+    if state is not None:
+        apply_trends(report, state, config.state)
     worklog = out_dir / worklog_filename(report)
     report = process_issues(report, config.issues, choose_publisher(mode, config.issues, repo, worklog))
-    _write(worklog, MarkdownWorklog(templates).render(report), "worklog")
+    if state is not None:
+        note_reopened(report)
+    markdown = MarkdownWorklog(templates).render(report)
+    _write(worklog, markdown, "worklog")
     if report_json is not None:
         _write(report_json, JsonReport().render(report), "report")
+    if step_summary is not None:
+        append_step_summary(step_summary, markdown, full_worklog_pointer(worklog))
+    if state is not None and state_path is not None:
+        state.record_run(report)
+        save_state(state_path, state)
     _print_summary(report, worklog)
+    if state is not None:
+        out.print(
+            f"{trend_line(report)} (state: {escape(str(state_path))}, run {state.runs})", soft_wrap=True
+        )
     _print_issue_actions(report, mode, worklog)
 
 

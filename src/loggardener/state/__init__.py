@@ -1,7 +1,7 @@
 """State across runs: the state file and the trends computed from it."""
 
 from loggardener.state.store import DEFAULT_STATE_PATH, FingerprintHistory, State, load_state, save_state
-from loggardener.state.trends import apply_trends, note_reopened
+from loggardener.state.trends import apply_trends, note_reopened, trend_line
 
 __all__ = [
     "DEFAULT_STATE_PATH",
@@ -11,4 +11,5 @@ __all__ = [
     "load_state",
     "note_reopened",
     "save_state",
+    "trend_line",
 ]

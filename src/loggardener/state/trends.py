@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections import Counter
+
 from loggardener.clustering.models import Trend
 from loggardener.config import StateConfig
 from loggardener.report import ResolvedCluster, ScanReport
@@ -54,3 +56,12 @@ def note_reopened(report: ScanReport) -> None:
     for cluster in report.clusters:
         if cluster.fingerprint in reopened:
             cluster.trend = "regressed"
+
+
+def trend_line(report: ScanReport) -> str:
+    """One line for the terminal: how many problems are new, recurring, regressed, and how many resolved."""
+    counts = Counter(cluster.trend for cluster in report.clusters)
+    return (
+        f"Trends: {counts['new']} new, {counts['recurring']} recurring, {counts['regressed']} regressed; "
+        f"{len(report.resolved)} resolved"
+    )
