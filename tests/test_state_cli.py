@@ -38,7 +38,9 @@ def _trends(data: dict[str, Any]) -> dict[str, str]:
 
 def test_two_scans_with_one_state_mark_new_and_recurring(tmp_path: Path) -> None:
     state = tmp_path / "worklogs" / ".gardener-state.json"
-    first = _scan(tmp_path, "first", "--service", "orders-api", "--service", "inventory-svc", "--state", str(state))
+    first = _scan(
+        tmp_path, "first", "--service", "orders-api", "--service", "inventory-svc", "--state", str(state)
+    )
     assert set(_trends(first).values()) == {"new"}
     assert state.is_file()
 
@@ -61,7 +63,9 @@ def test_two_scans_with_one_state_mark_new_and_recurring(tmp_path: Path) -> None
     assert {fp for fp, h in stored.fingerprints.items() if h.runs_seen == 2} == seen_before
 
 
-def test_without_state_there_are_no_trends_and_no_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_without_state_there_are_no_trends_and_no_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.chdir(tmp_path)
     data = _scan(tmp_path, "plain")
     assert set(_trends(data).values()) == {None}
@@ -100,7 +104,9 @@ def test_the_step_summary_is_appended_from_the_environment(tmp_path: Path) -> No
 def test_the_resolved_section_lists_quiet_problems() -> None:
     scan = report(hour=5)
     scan.resolved = [
-        ResolvedCluster(fingerprint="abc123", title="KeyError: | sku", last_seen=T0, quiet_runs=3, issue_number=7),
+        ResolvedCluster(
+            fingerprint="abc123", title="KeyError: | sku", last_seen=T0, quiet_runs=3, issue_number=7
+        ),
         ResolvedCluster(fingerprint="def456", title="Timeout", last_seen=T0, quiet_runs=4),
     ]
     text = environment().get_template("partials/resolved.md.j2").render(report=scan)
