@@ -163,3 +163,13 @@ def test_the_file_is_readable_json_with_a_marker(tmp_path: Path) -> None:
     assert data["format"] == "log-gardener-state"
     assert data["version"] == 1
     assert set(data["fingerprints"]) == {"aaa", "bbb"}
+
+
+def test_a_new_file_is_world_readable_and_an_existing_mode_is_kept(tmp_path: Path) -> None:
+    path = tmp_path / "state.json"
+    save_state(path, State())
+    assert path.stat().st_mode & 0o777 == 0o644
+    path.chmod(0o600)
+    save_state(path, State(runs=3))
+    assert path.stat().st_mode & 0o777 == 0o600
+    assert load_state(path).runs == 3

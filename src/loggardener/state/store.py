@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+import stat
 import tempfile
 from datetime import datetime
 from pathlib import Path
@@ -148,6 +149,7 @@ def save_state(path: Path, state: State) -> None:
     temporary = Path(name)
     try:
         with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
+            os.fchmod(handle.fileno(), _mode(path))
             handle.write(text)
             handle.flush()
             os.fsync(handle.fileno())
@@ -158,6 +160,14 @@ def save_state(path: Path, state: State) -> None:
             raise GardenerError(f"cannot write state file {path}: {exc}", ExitCode.BAD_INPUT) from None
         raise
     _fsync_directory(path.parent)
+
+
+def _mode(path: Path) -> int:
+    """The permissions of the file being replaced, or rw-r--r-- for a new one (not mkstemp's rw-------)."""
+    try:
+        return stat.S_IMODE(path.stat().st_mode)
+    except OSError:
+        return 0o644
 
 
 def _fsync_directory(directory: Path) -> None:
