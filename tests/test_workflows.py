@@ -8,6 +8,7 @@ developer's machine and fail under CI (CI=true), so a missing install step canno
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -177,3 +178,17 @@ def test_ci_lints_type_checks_and_tests_on_python_310_to_313() -> None:
     assert "ruff check" in lint_runs
     assert "mypy" in lint_runs
     assert workflow["permissions"] == {"contents": "read"}
+
+
+def test_every_flag_the_job_passes_is_an_option_of_gardener_scan() -> None:
+    import typer
+
+    from loggardener.cli import app
+
+    group = typer.main.get_command(app)
+    assert isinstance(group, typer.core.TyperGroup)
+    options = {opt for param in group.commands["scan"].params for opt in param.opts}
+    (scan,) = [s for s in _load(GARDENER)["jobs"]["scan"]["steps"] if "gardener " in s.get("run", "")]
+    flags = set(re.findall(r"(?<![\w-])--[a-z][a-z-]+", scan["run"]))
+    assert flags >= {"--project", "--hours", "--issues", "--repo", "--state", "--out", "--service"}
+    assert flags <= options, f"unknown to gardener scan: {sorted(flags - options)}"
