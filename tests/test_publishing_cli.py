@@ -121,9 +121,10 @@ def test_api_failure_is_one_line_per_issue_exit_6_and_the_worklog_is_kept(
 ) -> None:
     server.fail("POST", r"/repos/o/r/issues", status=500, times=2)
 
-    code, _, stderr = publish(server, tmp_path / "out", config)
+    code, stdout, stderr = publish(server, tmp_path / "out", config)
 
     assert code == 6
+    assert TOKEN not in stdout + stderr
     failures = [line for line in stderr.splitlines() if line.startswith("issue failed:")]
     assert len(failures) == 2
     assert all(line.endswith("GitHub answered 500: Server Error") for line in failures)
