@@ -13,8 +13,6 @@ from datetime import datetime, timedelta, timezone
 
 from loggardener import __version__
 from loggardener.clustering.clusterer import Clusterer
-from loggardener.clustering.masking import mask
-from loggardener.clustering.signature import TemplateFn
 from loggardener.config import GardenerConfig
 from loggardener.entries.models import Event, LogEntry, Severity
 from loggardener.entries.parse import EntryParser, MalformedEntry
@@ -82,7 +80,6 @@ class Scan:
         self,
         config: GardenerConfig,
         options: ScanOptions,
-        template_of: TemplateFn = mask,
         on_assign: AssignmentSink | None = None,
         on_progress: ProgressFn | None = None,
     ) -> None:
@@ -97,7 +94,6 @@ class Scan:
         self._clusterer = Clusterer(
             samples_per_cluster=config.clustering.samples_per_cluster,
             bucket_minutes=config.clustering.bucket_minutes,
-            template_of=template_of,
             on_assign=self._assign_event,
         )
         self._prioritizer = Prioritizer(config.priorities.effective_rules())

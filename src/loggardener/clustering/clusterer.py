@@ -8,9 +8,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 
-from loggardener.clustering.masking import mask
 from loggardener.clustering.models import AffectedFile, Cluster, Sample
-from loggardener.clustering.signature import Signature, TemplateFn, signature_of
+from loggardener.clustering.signature import Signature, signature_of
 from loggardener.entries.models import Event, Severity
 
 _MAX_INSTANCES = 10_000
@@ -50,18 +49,16 @@ class Clusterer:
         self,
         samples_per_cluster: int = 3,
         bucket_minutes: int = 10,
-        template_of: TemplateFn = mask,
         on_assign: Assign | None = None,
     ) -> None:
         self._samples = samples_per_cluster
         self._bucket_seconds = bucket_minutes * 60
-        self._template_of = template_of
         self._on_assign = on_assign
         self._clusters: dict[str, _Accumulator] = {}
 
     def add(self, event: Event) -> str:
         """Add one event; returns its cluster's fingerprint."""
-        signature = signature_of(event, self._template_of)
+        signature = signature_of(event)
         fingerprint = signature.fingerprint
         acc = self._clusters.get(fingerprint)
         if acc is None:

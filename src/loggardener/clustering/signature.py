@@ -4,16 +4,14 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Callable
 from dataclasses import dataclass
 
-from loggardener.clustering.masking import mask
+from loggardener.clustering.miner import signature as token_signature
 from loggardener.clustering.models import ClusterKind
 from loggardener.entries.models import Event, Frame
 from loggardener.entries.parse import url_path
 
 FINGERPRINT_LENGTH = 12
-TemplateFn = Callable[[str], str]
 _IMPORT_ERRORS = frozenset({"ModuleNotFoundError", "ImportError"})
 _ROUTE_SEGMENT_ID = re.compile(
     r"^(?:\d+|[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"
@@ -56,7 +54,13 @@ def _shorten(text: str, limit: int = 120) -> str:
     return first_line if len(first_line) <= limit else first_line[: limit - 1] + "…"
 
 
-def signature_of(event: Event, template_of: TemplateFn = mask) -> Signature:
+def message_template(message: str) -> str:
+    """The miner's canonical form of one message: a pure function of the message, so fingerprints never
+    depend on input order or on what else is in the stream (issues and trends key on them)."""
+    return " ".join(token_signature(message))
+
+
+def signature_of(event: Event) -> Signature:
     """Derive the signature of an event."""
     entry = event.primary
     stack = entry.stack
@@ -69,7 +73,7 @@ def signature_of(event: Event, template_of: TemplateFn = mask) -> Signature:
             return Signature(
                 "exception", (exception, message), _shorten(f"{exception}: {message}"), message, origin
             )
-        template = template_of(message) if message else ""
+        template = message_template(message) if message else ""
         where = f"{origin.file}:{origin.function or '?'}" if origin else ""
         title = f"{exception}: {template}" if template else exception
         if origin is not None:
@@ -82,8 +86,8 @@ def signature_of(event: Event, template_of: TemplateFn = mask) -> Signature:
         title = f"HTTP {status} on {method} {route}"
         return Signature("request", (status, method, route), title, title)
     if entry.payload_kind == "proto":
-        template = template_of(entry.message)
+        template = message_template(entry.message)
         method = entry.audit_method or ""
         return Signature("audit", (method, template), _shorten(template), template)
-    template = template_of(_shorten(entry.message, 2000))
+    template = message_template(_shorten(entry.message, 2000))
     return Signature("message", (template,), _shorten(template), template)
