@@ -97,7 +97,9 @@ def test_the_step_summary_is_appended_from_the_environment(tmp_path: Path) -> No
         app, ["scan", "--demo", "--out", str(tmp_path / "out2"), "--step-summary", str(explicit)], env=env
     )
     assert result.exit_code == 0, result.output
-    assert explicit.read_text(encoding="utf-8") == worklog
+    assert explicit.read_text(encoding="utf-8") == next((tmp_path / "out2").glob("*.md")).read_text(
+        encoding="utf-8"
+    )
     assert summary.read_text(encoding="utf-8") == text, "--step-summary wins over the environment"
 
 
