@@ -61,6 +61,19 @@ def test_clipping_bounds_length(text: str, limit: int) -> None:
     assert len(safety.title(text)) <= safety.GITHUB_TITLE_LIMIT
 
 
+@given(HOSTILE)
+def test_prose_outside_code_spans_is_inert(text: str) -> None:
+    result = safety.prose(text)
+    outside = re.sub(r"(`+)[^`\n](?:.*?[^`\n])?\1(?!`)", "", result)
+    assert not re.search(r"@[A-Za-z0-9_-]", outside)
+    assert not re.search(r"#[0-9]", outside)
+    assert "<" not in outside and "\n" not in result
+
+
+def test_prose_keeps_code_spans() -> None:
+    assert safety.prose("Add `payments_sdk` to @team <b>") == "Add `payments_sdk` to @\u200bteam &lt;b&gt;"
+
+
 def test_title_keeps_the_words_but_not_the_links() -> None:
     assert safety.title("@team fix #12\nnow") == "@\u200bteam fix #\u200b12 now"
 

@@ -105,6 +105,7 @@ def _environment() -> jinja2.Environment:
         safety.fence(safety.clip_middle(str(text), limit), info)
     )
     env.filters["clip"] = lambda text, limit: safety.clip(str(text), limit)
+    env.filters["prose"] = lambda text: Markup(safety.prose(str(text)))
     return env
 
 
@@ -426,7 +427,7 @@ def reproduction_steps(cluster: Cluster) -> list[Markup]:
 def next_action(cluster: Cluster) -> Markup:
     """The next action for a comment: the prioritizer's first action, else the top affected file."""
     if cluster.actions:
-        return Markup(safety.inert(cluster.actions[0]))
+        return Markup(safety.prose(safety.clip(cluster.actions[0], 600)))
     if cluster.affected_files:
         return Markup(f"Check {_code(cluster.affected_files[0].location)}.")
     return Markup("Read the sample and the Logs Explorer query in the issue body.")

@@ -38,12 +38,33 @@ def break_references(text: str) -> str:
 
 def inert(text: str) -> str:
     """Running markdown text: one line, no HTML, no markdown markup, no mentions or references."""
-    text = " ".join(clean(text).split())
+    return _block_start(_neutralize(" ".join(clean(text).split())))
+
+
+def _neutralize(text: str) -> str:
     text = "".join(_HTML.get(char, char) for char in text)
-    text = _MARKDOWN_PUNCTUATION.sub(r"\\\1", text)
-    if text.startswith(("#", "+", "-", "=", ">")):
-        text = "\\" + text
-    return break_references(text)
+    return break_references(_MARKDOWN_PUNCTUATION.sub(r"\\\1", text))
+
+
+def _block_start(text: str) -> str:
+    """Escape a first character that would start a heading, list, quote or setext underline."""
+    return "\\" + text if text.startswith(("#", "+", "-", "=", ">")) else text
+
+
+_CODE_SPAN = re.compile(r"(`+)([^`\n](?:.*?[^`\n])?)\1(?!`)")
+
+
+def prose(text: str) -> str:
+    """Like `inert`, but complete inline code spans are kept as they are (nothing inside them renders)."""
+    text = " ".join(clean(text).split())
+    parts: list[str] = []
+    position = 0
+    for match in _CODE_SPAN.finditer(text):
+        parts.append(_neutralize(text[position : match.start()]))
+        parts.append(match.group(0))
+        position = match.end()
+    parts.append(_neutralize(text[position:]))
+    return _block_start("".join(parts))
 
 
 def code(text: str) -> str:
