@@ -24,7 +24,9 @@ class ListSource(EntrySource):
             yield RawRecord(position, entry)
 
 
-def scan_entries(entries: list[dict[str, Any]], config: GardenerConfig | None = None, **options: Any) -> ScanReport:
+def scan_entries(
+    entries: list[dict[str, Any]], config: GardenerConfig | None = None, **options: Any
+) -> ScanReport:
     return Scan(config or GardenerConfig(), ScanOptions(**options)).run(ListSource(entries))
 
 

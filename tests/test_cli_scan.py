@@ -25,8 +25,15 @@ def scan(*args: str) -> tuple[int, str, str]:
 
 def test_demo_scan_writes_the_worklog_report_and_assignments(tmp_path: Path) -> None:
     code, stdout, _ = scan(
-        "--demo", "--out", str(tmp_path), "--now", NOW,
-        "--report-json", str(tmp_path / "r.json"), "--assignments", str(tmp_path / "a.ndjson"),
+        "--demo",
+        "--out",
+        str(tmp_path),
+        "--now",
+        NOW,
+        "--report-json",
+        str(tmp_path / "r.json"),
+        "--assignments",
+        str(tmp_path / "a.ndjson"),
     )
     assert code == 0, stdout
     worklogs = list(tmp_path.glob("GCP-LOG-GARDENER-WORKLOG-*.md"))
@@ -39,8 +46,19 @@ def test_demo_scan_writes_the_worklog_report_and_assignments(tmp_path: Path) -> 
     assert first["priority"] == "P0"
     assert first["exception_type"] == "ModuleNotFoundError"
     assert first["reasons"][0].startswith("startup crash")
-    for key in ("fingerprint", "title", "priority", "reasons", "count", "share", "first_seen", "last_seen",
-                "exception_type", "affected_files", "error_group_ids"):
+    for key in (
+        "fingerprint",
+        "title",
+        "priority",
+        "reasons",
+        "count",
+        "share",
+        "first_seen",
+        "last_seen",
+        "exception_type",
+        "affected_files",
+        "error_group_ids",
+    ):
         assert key in first
     assert set(report) >= {"window", "totals", "clusters"}
     totals = report["totals"]
@@ -70,14 +88,25 @@ def test_split_traceback_is_reassembled_in_the_first_cluster(tmp_path: Path) -> 
     first = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))["clusters"][0]
     assert first["count"] > first["events"]  # several entries per event: split lines were joined
     assert {f["file"] for f in first["affected_files"]} == {
-        "/app/orders/routes/checkout.py", "/app/orders/workers/reconcile.py", "/app/orders/billing/invoice.py"
+        "/app/orders/routes/checkout.py",
+        "/app/orders/workers/reconcile.py",
+        "/app/orders/billing/invoice.py",
     }
     assert "Traceback (most recent call last):" in first["stack_pattern"]
 
 
 def test_no_planted_secret_reaches_any_output(tmp_path: Path) -> None:
-    scan("--demo", "--out", str(tmp_path), "--now", NOW, "--report-json", str(tmp_path / "r.json"),
-         "--assignments", str(tmp_path / "a.ndjson"))
+    scan(
+        "--demo",
+        "--out",
+        str(tmp_path),
+        "--now",
+        NOW,
+        "--report-json",
+        str(tmp_path / "r.json"),
+        "--assignments",
+        str(tmp_path / "a.ndjson"),
+    )
     planted = ("Pg-S3cret-2026", "eyJhbGciOiJSUzI1NiIsImtpZCI6IjRmOGQifQ", "c2lnbmF0dXJlLW5vdC1yZWFs")
     for path in tmp_path.iterdir():
         text = path.read_text(encoding="utf-8")
@@ -88,16 +117,30 @@ def test_no_planted_secret_reaches_any_output(tmp_path: Path) -> None:
 def test_gzip_ndjson_stdin_and_window_filters(tmp_path: Path, write_export) -> None:  # type: ignore[no-untyped-def]
     entries = json.loads(gzip.decompress(demo_export_path().read_bytes()))
     ndjson = "".join(json.dumps(e) + "\n" for e in entries)
-    result = runner.invoke(app, ["scan", "--from", "-", "--out", str(tmp_path), "--report-json",
-                                 str(tmp_path / "stdin.json")], input=ndjson)
+    result = runner.invoke(
+        app,
+        ["scan", "--from", "-", "--out", str(tmp_path), "--report-json", str(tmp_path / "stdin.json")],
+        input=ndjson,
+    )
     assert result.exit_code == 0, result.stdout
     stdin_report = json.loads((tmp_path / "stdin.json").read_text(encoding="utf-8"))
     assert len(stdin_report["clusters"]) == DEMO_STAGED_PROBLEMS
 
-    code, stdout, _ = scan("--from", str(demo_export_path()), "--out", str(tmp_path), "--since",
-                           "2026-11-21T17:00:00Z", "--until", "2026-11-21T17:10:00Z", "--service", "inventory-svc",
-                           "--report-json", str(tmp_path / "w.json"))
-    assert code == 0, stdout
+    code, output, _ = scan(
+        "--from",
+        str(demo_export_path()),
+        "--out",
+        str(tmp_path),
+        "--since",
+        "2026-11-21T17:00:00Z",
+        "--until",
+        "2026-11-21T17:10:00Z",
+        "--service",
+        "inventory-svc",
+        "--report-json",
+        str(tmp_path / "w.json"),
+    )
+    assert code == 0, output
     windowed = json.loads((tmp_path / "w.json").read_text(encoding="utf-8"))
     assert windowed["services"] == ["inventory-svc"]
     assert all("2026-11-21T17:00" <= c["first_seen"] <= "2026-11-21T17:10" for c in windowed["clusters"])
@@ -107,15 +150,25 @@ def test_gzip_ndjson_stdin_and_window_filters(tmp_path: Path, write_export) -> N
 
 def test_malformed_lines_are_counted_reported_and_skipped(tmp_path: Path) -> None:
     path = tmp_path / "bad.ndjson"
-    good = {"insertId": "a", "timestamp": "2026-11-21T12:00:00Z", "severity": "ERROR", "textPayload": "boom 1"}
+    good = {
+        "insertId": "a",
+        "timestamp": "2026-11-21T12:00:00Z",
+        "severity": "ERROR",
+        "textPayload": "boom 1",
+    }
     path.write_text(
-        json.dumps(good) + "\n{not json\n[1, 2]\n"
-        + json.dumps({"insertId": "b", "timestamp": "never", "textPayload": "x"}) + "\n"
-        + json.dumps(good | {"insertId": "c", "textPayload": "boom 2"}) + "\n",
+        json.dumps(good)
+        + "\n{not json\n[1, 2]\n"
+        + json.dumps({"insertId": "b", "timestamp": "never", "textPayload": "x"})
+        + "\n"
+        + json.dumps(good | {"insertId": "c", "textPayload": "boom 2"})
+        + "\n",
         encoding="utf-8",
     )
-    code, stdout, stderr = scan("--from", str(path), "--out", str(tmp_path), "--report-json", str(tmp_path / "r.json"))
-    assert code == 0
+    code, stdout, stderr = scan(
+        "--from", str(path), "--out", str(tmp_path), "--report-json", str(tmp_path / "r.json")
+    )
+    assert code == 0, stdout
     assert "skipped line 2" in stderr and "skipped line 3" in stderr and "skipped line 4" in stderr
     report = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))
     assert report["totals"]["read"] == 5
@@ -165,8 +218,9 @@ def test_config_rules_override_priorities(tmp_path: Path) -> None:
         'message_patterns = ["Sentry SDK"]\n',
         encoding="utf-8",
     )
-    code, _, _ = scan("--demo", "--config", str(config), "--out", str(tmp_path), "--report-json",
-                      str(tmp_path / "r.json"))
+    code, _, _ = scan(
+        "--demo", "--config", str(config), "--out", str(tmp_path), "--report-json", str(tmp_path / "r.json")
+    )
     assert code == 0
     clusters = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))["clusters"]
     sentry = next(c for c in clusters if "Sentry" in c["title"])

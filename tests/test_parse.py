@@ -47,7 +47,10 @@ def test_text_payload_cloud_run() -> None:
             "severity": "WARNING",
             "insertId": "abc",
             "logName": "projects/p/logs/run.googleapis.com%2Fvarlog%2Fsystem",
-            "resource": {"type": "cloud_run_revision", "labels": {"service_name": "api", "revision_name": "api-1"}},
+            "resource": {
+                "type": "cloud_run_revision",
+                "labels": {"service_name": "api", "revision_name": "api-1"},
+            },
             "labels": {"instanceId": "i-1"},
             "errorGroups": [{"id": "G1"}],
         }
@@ -68,7 +71,9 @@ def test_text_payload_cloud_run() -> None:
         ({"other": 1}, '{"other": 1}'),
     ],
 )
-def test_json_payload_message_fields_in_error_reporting_order(payload: dict[str, object], message: str) -> None:
+def test_json_payload_message_fields_in_error_reporting_order(
+    payload: dict[str, object], message: str
+) -> None:
     assert parse({"jsonPayload": payload}).message == message
 
 
@@ -102,7 +107,9 @@ def test_proto_payload_audit_status_message() -> None:
 
 
 def test_request_log_without_payload() -> None:
-    entry = parse({"httpRequest": {"requestMethod": "GET", "requestUrl": "https://h/api/x?token=1", "status": 503}})
+    entry = parse(
+        {"httpRequest": {"requestMethod": "GET", "requestUrl": "https://h/api/x?token=1", "status": 503}}
+    )
     assert entry.http is not None and entry.http.status == 503
     assert entry.message.startswith("GET https://h/api/x")
 
@@ -110,7 +117,12 @@ def test_request_log_without_payload() -> None:
 @pytest.mark.parametrize(
     ("resource", "labels", "service", "revision"),
     [
-        ({"type": "cloud_run_job", "labels": {"job_name": "j"}}, {"run.googleapis.com/execution_name": "j-x"}, "j", "j-x"),
+        (
+            {"type": "cloud_run_job", "labels": {"job_name": "j"}},
+            {"run.googleapis.com/execution_name": "j-x"},
+            "j",
+            "j-x",
+        ),
         ({"type": "cloud_function", "labels": {"function_name": "f"}}, {}, "f", None),
         ({"type": "k8s_container", "labels": {"container_name": "c", "pod_name": "pod-1"}}, {}, "c", "pod-1"),
         ({"type": "gae_app", "labels": {"module_id": "default", "version_id": "v1"}}, {}, "default", "v1"),
@@ -126,7 +138,13 @@ def test_service_derivation(
 
 @pytest.mark.parametrize(
     "raw",
-    [{"timestamp": None}, {"timestamp": "nope"}, {"resource": "x"}, {"jsonPayload": [1]}, {"errorGroups": "G"}],
+    [
+        {"timestamp": None},
+        {"timestamp": "nope"},
+        {"resource": "x"},
+        {"jsonPayload": [1]},
+        {"errorGroups": "G"},
+    ],
 )
 def test_malformed_entries_raise(raw: dict[str, object]) -> None:
     with pytest.raises(MalformedEntry):

@@ -190,7 +190,7 @@ def test_draft_mode_writes_drafts_and_a_gh_script_that_deduplicates(tmp_path: Pa
     files = sorted(p.name for p in drafts.glob("*.md"))
     assert files[0].startswith("01-") and len(files) >= 10
     first = (drafts / files[0]).read_text(encoding="utf-8")
-    assert first.startswith("# GCP-other | P0 | ModuleNotFoundError: No module named 'payments_sdk'")
+    assert first.startswith("# GCP-new | P0 | ModuleNotFoundError: No module named 'payments_sdk'")
     script = drafts / "gh-issues.sh"
     assert os.access(script, os.X_OK)
 

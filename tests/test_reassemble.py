@@ -4,7 +4,6 @@ import random
 
 from conftest import scan_entries
 from entry_factories import run_entry, split_traceback
-
 from loggardener.entries.models import LogEntry
 from loggardener.entries.parse import EntryParser
 from loggardener.entries.reassemble import Reassembler
@@ -12,7 +11,12 @@ from loggardener.entries.redact import Redactor
 from loggardener.entries.stacks import StackParser
 
 FRAMES = [
-    ("/usr/local/lib/python3.11/site-packages/gunicorn/arbiter.py", 609, "spawn_worker", "worker.init_process()"),
+    (
+        "/usr/local/lib/python3.11/site-packages/gunicorn/arbiter.py",
+        609,
+        "spawn_worker",
+        "worker.init_process()",
+    ),
     ("/app/main.py", 14, "<module>", "from app.routes import checkout"),
     ("/app/routes/checkout.py", 9, "<module>", "import payments_sdk"),
 ]
@@ -51,7 +55,7 @@ def test_reverse_order_export_is_reassembled_in_time_order() -> None:
 def test_interleaved_instances_are_kept_apart() -> None:
     one = split_traceback(1, FRAMES, ERROR, instance="a")
     two = split_traceback(1.0001, FRAMES, ERROR, instance="b")
-    mixed = [entry for pair in zip(one, two) for entry in pair]
+    mixed = [entry for pair in zip(one, two, strict=True) for entry in pair]
     result = events(mixed)
     assert len(result) == 2
     assert {e.primary.instance for e in result} == {"a", "b"}

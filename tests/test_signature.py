@@ -2,9 +2,9 @@ from __future__ import annotations
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
+
 from conftest import scan_entries
 from entry_factories import run_entry, split_traceback
-
 from loggardener.clustering.masking import mask
 from loggardener.clustering.signature import fingerprint_of, normalize_route
 
@@ -13,7 +13,9 @@ ERROR = "ModuleNotFoundError: No module named 'payments_sdk'"
 
 def test_same_missing_module_through_different_paths_is_one_problem_listing_every_file() -> None:
     raw = [
-        *split_traceback(1, [("/app/main.py", 14, "<module>", "import a"), ("/app/a.py", 9, "<module>", "x")], ERROR),
+        *split_traceback(
+            1, [("/app/main.py", 14, "<module>", "import a"), ("/app/a.py", 9, "<module>", "x")], ERROR
+        ),
         *split_traceback(9, [("/app/worker.py", 5, "<module>", "import payments_sdk")], ERROR, instance="i2"),
     ]
     report = scan_entries(raw)
@@ -25,7 +27,7 @@ def test_same_missing_module_through_different_paths_is_one_problem_listing_ever
 
 
 def _key_error(seconds: float, file: str, function: str, line: int) -> dict[str, object]:
-    trace = f'Traceback (most recent call last):\n  File "{file}", line {line}, in {function}\n    x\nKeyError: \'sku\''
+    trace = f"Traceback (most recent call last):\n  File \"{file}\", line {line}, in {function}\n    x\nKeyError: 'sku'"
     return run_entry(seconds, json_payload={"message": "failed", "stack_trace": trace}, severity="ERROR")
 
 
@@ -33,7 +35,9 @@ def test_same_exception_type_in_different_functions_is_two_problems() -> None:
     report = scan_entries(
         [
             _key_error(1, "/app/pricing.py", "price_for", 41),
-            _key_error(2, "/app/pricing.py", "price_for", 44),  # another line of the same function: same problem
+            _key_error(
+                2, "/app/pricing.py", "price_for", 44
+            ),  # another line of the same function: same problem
             _key_error(3, "/app/stock.py", "reserve", 88),
         ]
     )
@@ -50,8 +54,11 @@ def test_request_logs_cluster_by_status_and_route() -> None:
         )
 
     report = scan_entries(
-        [request(1, "https://h/api/orders/123", 503), request(2, "https://h/api/orders/456?x=1", 503),
-         request(3, "https://h/api/orders/456", 500)]
+        [
+            request(1, "https://h/api/orders/123", 503),
+            request(2, "https://h/api/orders/456?x=1", 503),
+            request(3, "https://h/api/orders/456", 500),
+        ]
     )
     assert sorted((c.title, c.count) for c in report.clusters) == [
         ("HTTP 500 on GET /api/orders/{id}", 1),
@@ -60,7 +67,9 @@ def test_request_logs_cluster_by_status_and_route() -> None:
 
 
 def test_route_normalization() -> None:
-    assert normalize_route("https://h/u/3f2a9c1d-1111-2222-3333-444455556666/cart/42?x=1") == "/u/{id}/cart/{id}"
+    assert (
+        normalize_route("https://h/u/3f2a9c1d-1111-2222-3333-444455556666/cart/42?x=1") == "/u/{id}/cart/{id}"
+    )
     assert normalize_route("/static/app.js") == "/static/app.js"
 
 
@@ -69,7 +78,18 @@ def test_masking_covers_the_variable_kinds() -> None:
         "user bob@x.io from 10.0.0.1:8080 took 250ms id 3f2a9c1d-1111-2222-3333-444455556666 "
         "hash deadbeef12 url https://x.y/z path /var/lib/app/data.db quoted 'abc' \"def\" n=42"
     )
-    for leaked in ("bob", "10.0.0.1", "250", "3f2a9c1d", "deadbeef12", "https", "/var/lib", "abc", "def", "42"):
+    for leaked in (
+        "bob",
+        "10.0.0.1",
+        "250",
+        "3f2a9c1d",
+        "deadbeef12",
+        "https",
+        "/var/lib",
+        "abc",
+        "def",
+        "42",
+    ):
         assert leaked not in masked
 
 

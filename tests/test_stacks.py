@@ -45,8 +45,15 @@ exit status 2"""
 def test_python_chained_exception_takes_the_last_raised() -> None:
     stack = StackParser().parse(PYTHON_CHAINED)
     assert stack is not None
-    assert (stack.language, stack.exception_type, stack.message) == ("python", "RuntimeError", "db unavailable")
-    assert [f.file for f in stack.frames] == ["/usr/local/lib/python3.11/site-packages/flask/app.py", "/app/api.py"]
+    assert (stack.language, stack.exception_type, stack.message) == (
+        "python",
+        "RuntimeError",
+        "db unavailable",
+    )
+    assert [f.file for f in stack.frames] == [
+        "/usr/local/lib/python3.11/site-packages/flask/app.py",
+        "/app/api.py",
+    ]
     assert [f.in_app for f in stack.frames] == [False, True]
     assert stack.innermost_in_app is not None and stack.innermost_in_app.location == "/app/api.py:42"
 
@@ -90,7 +97,10 @@ def test_node_stack() -> None:
     stack = StackParser().parse(NODE)
     assert stack is not None
     assert (stack.language, stack.exception_type) == ("node", "TypeError")
-    assert stack.innermost_in_app is not None and stack.innermost_in_app.location == "/workspace/src/orders.js:42"
+    assert (
+        stack.innermost_in_app is not None
+        and stack.innermost_in_app.location == "/workspace/src/orders.js:42"
+    )
     assert [f.in_app for f in stack.frames] == [False, False, True]
 
 

@@ -6,7 +6,6 @@ import json
 from pathlib import Path
 from typing import Any
 
-import pytest
 from typer.testing import CliRunner
 
 from loggardener.cli import app
@@ -63,13 +62,18 @@ def test_two_scans_with_one_state_mark_new_and_recurring(tmp_path: Path) -> None
     assert {fp for fp, h in stored.fingerprints.items() if h.runs_seen == 2} == seen_before
 
 
-def test_without_state_there_are_no_trends_and_no_file(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.chdir(tmp_path)
-    data = _scan(tmp_path, "plain")
+def test_the_default_state_lives_beside_the_worklog(tmp_path: Path) -> None:
+    first = _scan(tmp_path, "default")
+    second = _scan(tmp_path, "default")
+    assert (tmp_path / "default" / ".gardener-state.json").is_file()
+    assert set(_trends(first).values()) == {"new"}
+    assert set(_trends(second).values()) == {"recurring"}
+
+
+def test_no_state_means_no_trends_and_no_file(tmp_path: Path) -> None:
+    data = _scan(tmp_path, "plain", "--no-state")
     assert set(_trends(data).values()) == {None}
-    assert not (tmp_path / "worklogs" / ".gardener-state.json").exists()
+    assert not (tmp_path / "plain" / ".gardener-state.json").exists()
 
 
 def test_a_corrupt_state_file_stops_the_scan_with_exit_code_2(tmp_path: Path) -> None:

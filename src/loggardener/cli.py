@@ -36,6 +36,7 @@ from loggardener.sources.interface import EntrySource
 from loggardener.sources.query import LogQuery
 from loggardener.state import (
     DEFAULT_STATE_PATH,
+    STATE_FILE_NAME,
     apply_trends,
     load_state,
     note_reopened,
@@ -280,10 +281,13 @@ def scan(
         Path | None,
         typer.Option(
             "--state",
-            help=f"State kept across runs (the scheduled job uses {DEFAULT_STATE_PATH}): marks problems new, "
-            "recurring or regressed and lists resolved ones. Off unless given.",
+            help="State kept across runs: marks problems new, recurring or regressed and lists resolved ones "
+            f"[default: {STATE_FILE_NAME} in the --out directory, i.e. {DEFAULT_STATE_PATH}].",
         ),
     ] = None,
+    no_state: Annotated[
+        bool, typer.Option("--no-state", help="Neither read nor write a state file (no trends).")
+    ] = False,
     step_summary: Annotated[
         Path | None,
         typer.Option(
@@ -323,7 +327,9 @@ def scan(
         raise typer.Exit()
     mode = _issues_mode(issues)
     choose_publisher(mode, config.issues, repo, out_dir / "check.md")  # no token or repo: fail early
-    state = load_state(state_path) if state_path is not None else None
+    if not no_state and state_path is None:
+        state_path = out_dir / STATE_FILE_NAME
+    state = None if no_state or state_path is None else load_state(state_path)
     report = _run(config, options, source, assignments, progress=err.is_terminal)
     if state is not None:
         apply_trends(report, state, config.state)

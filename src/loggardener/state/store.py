@@ -24,7 +24,8 @@ from loggardener.report import ScanReport
 
 STATE_FORMAT: Literal["log-gardener-state"] = "log-gardener-state"
 STATE_VERSION = 1
-DEFAULT_STATE_PATH = Path("worklogs/.gardener-state.json")
+STATE_FILE_NAME = ".gardener-state.json"
+DEFAULT_STATE_PATH = Path("worklogs") / STATE_FILE_NAME
 HISTORY_LIMIT = 48
 """Per-run counts kept for each fingerprint (two days of an hourly job)."""
 
