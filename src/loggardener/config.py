@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import re
 import sys
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from loggardener.errors import ExitCode, GardenerError
 
@@ -20,6 +21,18 @@ SeverityName = Literal[
     "DEFAULT", "DEBUG", "INFO", "NOTICE", "WARNING", "ERROR", "CRITICAL", "ALERT", "EMERGENCY"
 ]
 ClusterKindName = Literal["exception", "message", "request", "audit"]
+
+
+def _valid_patterns(patterns: list[str]) -> list[str]:
+    for pattern in patterns:
+        try:
+            re.compile(pattern)
+        except re.error as exc:
+            raise ValueError(f"invalid regular expression {pattern!r}: {exc}") from exc
+    return patterns
+
+
+Patterns = Annotated[list[str], AfterValidator(_valid_patterns)]
 
 
 class _Section(BaseModel):
@@ -39,19 +52,7 @@ class EntriesConfig(_Section):
 
 class RedactionConfig(_Section):
     emails: bool = Field(default=True, description="Replace e-mail addresses in log text.")
-    extra_patterns: list[str] = Field(default_factory=list, description="More regular expressions to redact.")
-
-    @field_validator("extra_patterns")
-    @classmethod
-    def _compile(cls, patterns: list[str]) -> list[str]:
-        import re
-
-        for pattern in patterns:
-            try:
-                re.compile(pattern)
-            except re.error as exc:
-                raise ValueError(f"invalid regular expression {pattern!r}: {exc}") from exc
-        return patterns
+    extra_patterns: Patterns = Field(default_factory=list, description="More regular expressions to redact.")
 
 
 class ClusteringConfig(_Section):
@@ -72,24 +73,12 @@ class PriorityRule(_Section):
     reason: str
     kinds: list[ClusterKindName] = Field(default_factory=list)
     exception_types: list[str] = Field(default_factory=list)
-    message_patterns: list[str] = Field(default_factory=list, description="Regexes searched in the message.")
+    message_patterns: Patterns = Field(default_factory=list, description="Regexes searched in the message.")
     min_severity: SeverityName | None = None
     min_count: int | None = None
     min_share: float | None = Field(default=None, ge=0, le=1)
     min_http_status: int | None = None
     min_buckets: int | None = Field(default=None, description="Seen in at least this many time buckets.")
-
-    @field_validator("message_patterns")
-    @classmethod
-    def _compile(cls, patterns: list[str]) -> list[str]:
-        import re
-
-        for pattern in patterns:
-            try:
-                re.compile(pattern)
-            except re.error as exc:
-                raise ValueError(f"invalid regular expression {pattern!r}: {exc}") from exc
-        return patterns
 
 
 def default_rules() -> list[PriorityRule]:

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
-from loggardener.entries.models import Frame, StackTrace
+from loggardener.entries.models import Frame, Language, StackTrace
 
 PY_HEADER = "Traceback (most recent call last):"
 PY_CHAIN_SEPARATORS = (
@@ -111,68 +111,29 @@ class StackParser:
         )
 
     def _java(self, lines: list[str], text: str) -> StackTrace | None:
-        first_frame = next(i for i, line in enumerate(lines) if _JAVA_FRAME.match(line))
-        header = next(
-            (match for line in reversed(lines[:first_frame]) if (match := _JAVA_HEADER.match(line.strip()))),
-            None,
-        )
-        if header is None:
-            return None
-        frames: list[Frame] = []
-        for line in lines[first_frame:]:
-            frame = _JAVA_FRAME.match(line)
-            if frame is None:
-                if line.startswith("Caused by:"):
-                    break
-                continue
-            function = frame["func"]
-            frames.append(
-                Frame(
-                    file=frame["file"],
-                    line=int(frame["line"]) if frame["line"] else None,
-                    function=function,
-                    in_app=self._in_app(function.startswith(_JAVA_LIBRARY), function, frame["file"]),
-                )
+        def frame(match: re.Match[str]) -> Frame:
+            function = match["func"]
+            return Frame(
+                file=match["file"],
+                line=int(match["line"]) if match["line"] else None,
+                function=function,
+                in_app=self._in_app(function.startswith(_JAVA_LIBRARY), function, match["file"]),
             )
-        frames.reverse()
-        return StackTrace(
-            language="java",
-            exception_type=header["type"],
-            message=(header["message"] or "").strip(),
-            frames=tuple(frames),
-            text=text.strip(),
-        )
+
+        # The thrown exception's frames end where its cause ("Caused by:") begins.
+        return _framed("java", lines, text, _JAVA_HEADER, _JAVA_FRAME, frame, stop_prefix="Caused by:")
 
     def _node(self, lines: list[str], text: str) -> StackTrace | None:
-        first_frame = next(i for i, line in enumerate(lines) if _NODE_FRAME.match(line))
-        header = next(
-            (match for line in reversed(lines[:first_frame]) if (match := _NODE_HEADER.match(line.strip()))),
-            None,
-        )
-        if header is None:
-            return None
-        frames: list[Frame] = []
-        for line in lines[first_frame:]:
-            frame = _NODE_FRAME.match(line)
-            if frame is None:
-                continue
-            file = frame["file"]
-            frames.append(
-                Frame(
-                    file=file,
-                    line=int(frame["line"]),
-                    function=frame["func"],
-                    in_app=self._in_app(bool(_NODE_LIBRARY.search(file)), file),
-                )
+        def frame(match: re.Match[str]) -> Frame:
+            file = match["file"]
+            return Frame(
+                file=file,
+                line=int(match["line"]),
+                function=match["func"],
+                in_app=self._in_app(bool(_NODE_LIBRARY.search(file)), file),
             )
-        frames.reverse()
-        return StackTrace(
-            language="node",
-            exception_type=header["type"],
-            message=(header["message"] or "").strip(),
-            frames=tuple(frames),
-            text=text.strip(),
-        )
+
+        return _framed("node", lines, text, _NODE_HEADER, _NODE_FRAME, frame)
 
     def _go(self, text: str) -> StackTrace | None:
         lines = text.splitlines()
@@ -215,3 +176,37 @@ class StackParser:
             frames=tuple(frames),
             text=text[text.index(lines[panic_index]) :].strip(),
         )
+
+
+def _framed(
+    language: Language,
+    lines: list[str],
+    text: str,
+    header_pattern: re.Pattern[str],
+    frame_pattern: re.Pattern[str],
+    make_frame: Callable[[re.Match[str]], Frame],
+    stop_prefix: str | None = None,
+) -> StackTrace | None:
+    """A `Type: message` header followed by `at …` frame lines, innermost first (Java, Node.js)."""
+    first_frame = next(i for i, line in enumerate(lines) if frame_pattern.match(line))
+    header = next(
+        (match for line in reversed(lines[:first_frame]) if (match := header_pattern.match(line.strip()))),
+        None,
+    )
+    if header is None:
+        return None
+    frames: list[Frame] = []
+    for line in lines[first_frame:]:
+        if stop_prefix is not None and line.startswith(stop_prefix):
+            break
+        match = frame_pattern.match(line)
+        if match is not None:
+            frames.append(make_frame(match))
+    frames.reverse()
+    return StackTrace(
+        language=language,
+        exception_type=header["type"],
+        message=(header["message"] or "").strip(),
+        frames=tuple(frames),
+        text=text.strip(),
+    )
