@@ -82,10 +82,11 @@ class EntryParser:
         http = _http(raw.get("httpRequest"))
         if not message and http is not None:
             message = f"{http.method or 'GET'} {http.url or '/'} {http.status or ''}".strip()
-        message = self._redact(message)
+        redacted = {message: self._redact(message)}  # the message is often a stack source too: redact once
+        message = redacted[message]
         stack = None
         for candidate in stack_sources:
-            stack = self._stacks.parse(self._redact(candidate))
+            stack = self._stacks.parse(redacted.get(candidate) or self._redact(candidate))
             if stack is not None:
                 break
         if http is not None and http.url:
