@@ -64,7 +64,7 @@ class ClusteringConfig(_Section):
 class PriorityRule(_Section):
     """A rule: when every condition given holds, the cluster gets `priority`, and `reason` says why.
 
-    `reason` may use {count}, {share}, {events}, {exception_type}, {max_severity}, {services},
+    `reason` may use {count}, {entries} ("1 entry", "5 entries"), {share}, {events}, {exception_type}, {max_severity}, {services},
     {first_seen}, {last_seen}, {span}, {title}, {status}.
     """
 
@@ -88,7 +88,7 @@ def default_rules() -> list[PriorityRule]:
         PriorityRule(
             name="startup-crash",
             priority="P0",
-            reason="startup crash: {exception_type} at import time; {count} entries, {share} of all",
+            reason="startup crash: {exception_type} at import time; {entries}, {share} of all",
             exception_types=startup_types,
         ),
         PriorityRule(
@@ -106,13 +106,13 @@ def default_rules() -> list[PriorityRule]:
         PriorityRule(
             name="revision-not-ready",
             priority="P0",
-            reason="revision not ready: the service cannot serve ({count} events)",
+            reason="revision not ready: the service cannot serve ({entries})",
             message_patterns=[r"Ready condition status changed to False", r"[Rr]evision .* is not ready"],
         ),
         PriorityRule(
             name="critical-severity",
             priority="P0",
-            reason="severity {max_severity}: {count} entries",
+            reason="severity {max_severity}: {entries}",
             min_severity="CRITICAL",
         ),
         PriorityRule(
@@ -139,13 +139,13 @@ def default_rules() -> list[PriorityRule]:
         PriorityRule(
             name="isolated-error",
             priority="P2",
-            reason="isolated error: {count} {max_severity} entries",
+            reason="isolated error: {entries} at {max_severity}",
             min_severity="ERROR",
         ),
         PriorityRule(
             name="user-impact-warning",
             priority="P2",
-            reason="warning with user impact (timeouts, failed connections or configuration drift): {count} entries",
+            reason="warning with user impact (timeouts, failed connections or configuration drift): {entries}",
             message_patterns=[
                 r"(?i)time(d)?[ -]?out",
                 r"(?i)deadline exceeded",
@@ -168,7 +168,7 @@ def default_rules() -> list[PriorityRule]:
         PriorityRule(
             name="low-impact-warning",
             priority="P3",
-            reason="low-impact warning: {count} entries, no error severity and no user-facing failure",
+            reason="low-impact warning: {entries}, no error severity and no user-facing failure",
         ),
     ]
 

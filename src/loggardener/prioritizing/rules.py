@@ -64,6 +64,7 @@ class _CompiledRule:
     def reason(self, cluster: Cluster) -> str:
         values = {
             "count": cluster.count,
+            "entries": f"{cluster.count} entr{'y' if cluster.count == 1 else 'ies'}",
             "events": cluster.events,
             "share": _percent(cluster.share),
             "exception_type": cluster.exception_type or "",

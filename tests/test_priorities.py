@@ -1,0 +1,155 @@
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+from typing import Any
+
+import pytest
+
+from loggardener.clustering.models import AffectedFile, Cluster, Sample
+from loggardener.config import GardenerConfig, PriorityRule
+from loggardener.prioritizing import Prioritizer
+
+START = datetime(2026, 11, 21, 16, 0, tzinfo=timezone.utc)
+prioritizer = Prioritizer(GardenerConfig().priorities.effective_rules())
+
+
+def cluster(**changes: Any) -> Cluster:
+    fields: dict[str, Any] = {
+        "fingerprint": "f" * 12,
+        "kind": "message",
+        "signature": "message | x",
+        "title": "Something happened",
+        "template": "Something happened",
+        "message": "Something happened",
+        "count": 1,
+        "events": 1,
+        "share": 0.01,
+        "severities": {"WARNING": 1},
+        "max_severity": "WARNING",
+        "services": {"api": 1},
+        "revisions": {},
+        "instances": 1,
+        "first_seen": START,
+        "last_seen": START + timedelta(minutes=14),
+        "error_group_ids": [],
+        "affected_files": [],
+        "samples": [Sample(insert_id="a", timestamp=START, severity="WARNING", message="Something happened")],
+        "buckets": {"2026-11-21T16:00:00Z": 1},
+    }
+    fields.update(changes)
+    return Cluster(**fields)
+
+
+@pytest.mark.parametrize(
+    ("changes", "priority", "reason"),
+    [
+        (
+            {
+                "kind": "exception",
+                "exception_type": "ModuleNotFoundError",
+                "max_severity": "ERROR",
+                "count": 284,
+                "share": 0.56,
+                "message": "No module named 'x'",
+            },
+            "P0",
+            "startup crash: ModuleNotFoundError at import time; 284 entries, 56% of all",
+        ),
+        (
+            {"message": "Container called exit(3).", "count": 5},
+            "P0",
+            "container exit loop: 5 container exits between 16:00:00Z and 16:14:00Z",
+        ),
+        (
+            {
+                "kind": "audit",
+                "message": "Ready condition status changed to False for Revision api-1",
+                "max_severity": "ERROR",
+            },
+            "P0",
+            "revision not ready: the service cannot serve (1 entry)",
+        ),
+        ({"max_severity": "CRITICAL", "count": 2}, "P0", "severity CRITICAL: 2 entries"),
+        (
+            {"max_severity": "ERROR", "share": 0.6, "count": 60},
+            "P0",
+            "dominant error: 60% of all entries scanned are this problem",
+        ),
+        (
+            {"kind": "request", "http_statuses": {"503": 40}, "max_severity": "ERROR", "count": 40},
+            "P1",
+            "HTTP 503 responses: 40 requests failed between 16:00:00Z and 16:14:00Z",
+        ),
+        ({"max_severity": "ERROR", "count": 7}, "P1", "sustained errors: 7 ERROR entries over 14 minutes"),
+        ({"max_severity": "ERROR", "count": 1}, "P2", "isolated error: 1 entry at ERROR"),
+        (
+            {"message": "Database connection validation timeout exceeded (15s) for pool primary", "count": 9},
+            "P2",
+            "warning with user impact (timeouts, failed connections or configuration drift): 9 entries",
+        ),
+        (
+            {"message": "SERVICE_ID contained whitespace - sanitized from 'a\\n' to 'a'"},
+            "P2",
+            "warning with user impact (timeouts, failed connections or configuration drift): 1 entry",
+        ),
+        (
+            {"message": "Sentry SDK not available - install sentry-sdk[fastapi] to enable error tracking"},
+            "P3",
+            "low-impact warning: 1 entry, no error severity and no user-facing failure",
+        ),
+    ],
+)
+def test_default_rules(changes: dict[str, Any], priority: str, reason: str) -> None:
+    ranked = prioritizer.rank(cluster(**changes))
+    assert ranked.priority == priority
+    assert ranked.reasons[0] == reason
+
+
+def test_a_single_container_exit_is_not_a_loop() -> None:
+    assert prioritizer.rank(cluster(message="Container called exit(3).")).priority == "P3"
+
+
+def test_all_matching_reasons_of_the_winning_priority_are_given() -> None:
+    ranked = prioritizer.rank(
+        cluster(kind="exception", exception_type="ImportError", max_severity="CRITICAL", count=3, share=0.7)
+    )
+    assert ranked.priority == "P0"
+    assert [r.split(":")[0] for r in ranked.reasons] == [
+        "startup crash",
+        "severity CRITICAL",
+        "dominant error",
+    ]
+
+
+def test_user_rules_come_first_and_defaults_can_be_switched_off() -> None:
+    mine = PriorityRule(name="sdk", priority="P1", reason="we need Sentry", message_patterns=["Sentry"])
+    only_mine = Prioritizer([mine])
+    assert only_mine.rank(cluster(message="Sentry SDK not available")).reasons == ["we need Sentry"]
+    assert only_mine.rank(cluster()).reasons == ["no rule matched: review manually"]
+
+
+def test_clusters_are_ordered_by_priority_then_severity_then_count() -> None:
+    ranked = prioritizer.prioritize(
+        [
+            cluster(fingerprint="a" * 12, count=50),
+            cluster(fingerprint="b" * 12, max_severity="ERROR", count=4),
+            cluster(fingerprint="c" * 12, max_severity="CRITICAL", count=1),
+            cluster(fingerprint="d" * 12, max_severity="ERROR", count=9),
+        ]
+    )
+    assert [c.fingerprint[0] for c in ranked] == ["c", "d", "b", "a"]
+
+
+def test_actions_come_from_the_evidence() -> None:
+    ranked = prioritizer.rank(
+        cluster(
+            kind="exception",
+            exception_type="ModuleNotFoundError",
+            message="No module named 'payments_sdk'",
+            max_severity="ERROR",
+            revisions={"api-00042": 3},
+            affected_files=[AffectedFile(file="/app/a.py", line=9, function="<module>", count=3)],
+        )
+    )
+    assert "`payments_sdk`" in ranked.actions[0] and "`api-00042`" in ranked.actions[0]
+    assert "`/app/a.py:9`" in ranked.actions[1]
