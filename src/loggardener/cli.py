@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import json
 from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import IO, Annotated, cast
+from typing import Annotated, cast
 
 import typer
 from rich.markup import escape
@@ -18,16 +17,15 @@ from rich.text import Text
 
 from loggardener import __version__
 from loggardener.commands.cluster import cluster as cluster_command
-from loggardener.config import GardenerConfig, load_config
+from loggardener.config import load_config
 from loggardener.console import err, out, user_errors
 from loggardener.entries.models import Severity
 from loggardener.entries.parse import MalformedEntry, parse_timestamp
 from loggardener.errors import ExitCode, GardenerError
-from loggardener.pipeline import Scan, ScanOptions
-from loggardener.publishing.run import IssuesMode, choose_publisher, drafts_directory, process_issues
-from loggardener.rendering.json_report import JsonReport
-from loggardener.rendering.markdown import PRIORITY_MARKS, MarkdownWorklog, percent, worklog_filename
-from loggardener.rendering.step_summary import append_step_summary, full_worklog_pointer
+from loggardener.job import Outputs, run_scan_job
+from loggardener.pipeline import ProgressFn, ScanOptions
+from loggardener.publishing.run import IssuesMode, choose_publisher, drafts_directory
+from loggardener.rendering.markdown import PRIORITY_MARKS, percent
 from loggardener.report import ScanReport
 from loggardener.sources.cloud_logging import DEFAULT_MAX_ENTRIES, CloudLoggingSource
 from loggardener.sources.demo import DemoSource
@@ -37,10 +35,6 @@ from loggardener.sources.query import LogQuery
 from loggardener.state import (
     DEFAULT_STATE_PATH,
     STATE_FILE_NAME,
-    apply_trends,
-    load_state,
-    note_reopened,
-    save_state,
     trend_line,
 )
 
@@ -91,7 +85,8 @@ def _severity(value: str) -> Severity:
 
 
 @contextmanager
-def _reading(enabled: bool) -> Iterator[Progress | None]:
+def _reading(enabled: bool, source: EntrySource) -> Iterator[ProgressFn | None]:
+    """A transient progress display on stderr (entries, pages, rate) while the source is read."""
     if not enabled:
         yield None
         return
@@ -104,35 +99,16 @@ def _reading(enabled: bool) -> Iterator[Progress | None]:
         transient=True,
     )
     with progress:
-        yield progress
+        task = progress.add_task(f"Reading {source.stats.description}", total=None)
 
+        def advance(count: int) -> None:
+            progress.update(task, completed=count)
+            pages = source.stats.pages
+            speed = next((t.speed for t in progress.tasks if t.id == task), None)
+            label = f"Reading {source.stats.description}" + (f", {pages} pages" if pages else "")
+            progress.update(task, description=label + (f", {speed:,.0f} entries/s" if speed else ""))
 
-class _AssignmentWriter:
-    """`--assignments`: NDJSON, one line per input entry."""
-
-    def __init__(self, handle: IO[str]) -> None:
-        self._handle = handle
-
-    def __call__(
-        self, position: int, insert_id: str | None, fingerprint: str | None, skipped: str | None
-    ) -> None:
-        line: dict[str, object] = {"insertId": insert_id, "fingerprint": fingerprint, "position": position}
-        if skipped is not None:
-            line["skipped"] = skipped
-        self._handle.write(json.dumps(line) + "\n")
-
-
-def _open_output(path: Path, what: str) -> IO[str]:
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        return path.open("w", encoding="utf-8")
-    except OSError as exc:
-        raise GardenerError(f"cannot write {what} {path}: {exc.strerror}", ExitCode.BAD_INPUT) from None
-
-
-def _write(path: Path, text: str, what: str) -> None:
-    with _open_output(path, what) as handle:
-        handle.write(text)
+        yield advance
 
 
 def _summary_table(report: ScanReport) -> Table:
@@ -329,27 +305,29 @@ def scan(
     choose_publisher(mode, config.issues, repo, out_dir / "check.md")  # no token or repo: fail early
     if not no_state and state_path is None:
         state_path = out_dir / STATE_FILE_NAME
-    state = None if no_state or state_path is None else load_state(state_path)
-    report = _run(config, options, source, assignments, progress=err.is_terminal)
-    if state is not None:
-        apply_trends(report, state, config.state)
-    worklog = out_dir / worklog_filename(report)
-    report = process_issues(report, config.issues, choose_publisher(mode, config.issues, repo, worklog))
-    if state is not None:
-        note_reopened(report)
-    markdown = MarkdownWorklog(templates).render(report)
-    _write(worklog, markdown, "worklog")
-    if report_json is not None:
-        _write(report_json, JsonReport().render(report), "report")
-    if step_summary is not None:
-        append_step_summary(step_summary, markdown, full_worklog_pointer(worklog))
-    if state is not None and state_path is not None:
-        state.record_run(report)
-        save_state(state_path, state)
+    outputs = Outputs(
+        out_dir=out_dir,
+        templates=templates,
+        report_json=report_json,
+        assignments=assignments,
+        step_summary=step_summary,
+        state=None if no_state else state_path,
+    )
+    with _reading(err.is_terminal, source) as advance:
+        result = run_scan_job(
+            config,
+            options,
+            source,
+            outputs,
+            lambda worklog: choose_publisher(mode, config.issues, repo, worklog),
+            on_progress=advance,
+        )
+    report, worklog = result.report, result.worklog
     _print_summary(report, worklog)
-    if state is not None:
+    if result.state is not None:
         out.print(
-            f"{trend_line(report)} (state: {escape(str(state_path))}, run {state.runs})", soft_wrap=True
+            f"{trend_line(report)} (state: {escape(str(state_path))}, run {result.state.runs})",
+            soft_wrap=True,
         )
     _print_issue_actions(report, mode, worklog)
 
@@ -379,30 +357,6 @@ def _print_issue_actions(report: ScanReport, mode: IssuesMode, worklog: Path) ->
             f"{len(failed)} of {len(actions)} issues could not be published; the worklog lists them",
             ExitCode.PUBLISH_FAILED,
         )
-
-
-def _run(
-    config: GardenerConfig,
-    options: ScanOptions,
-    source: EntrySource,
-    assignments: Path | None,
-    progress: bool,
-) -> ScanReport:
-    with _reading(progress) as bar:
-        task = bar.add_task(f"Reading {source.stats.description}", total=None) if bar else None
-
-        def advance(count: int) -> None:
-            if bar is not None and task is not None:
-                bar.update(task, completed=count)
-                pages = source.stats.pages
-                speed = next((t.speed for t in bar.tasks if t.id == task), None)
-                label = f"Reading {source.stats.description}" + (f", {pages} pages" if pages else "")
-                bar.update(task, description=label + (f", {speed:,.0f} entries/s" if speed else ""))
-
-        if assignments is None:
-            return Scan(config, options, on_progress=advance).run(source)
-        with _open_output(assignments, "assignments") as handle:
-            return Scan(config, options, on_assign=_AssignmentWriter(handle), on_progress=advance).run(source)
 
 
 def _print_summary(report: ScanReport, worklog: Path) -> None:

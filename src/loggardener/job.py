@@ -1,0 +1,114 @@
+"""One `gardener scan` run, end to end: the pipeline, then trends, issues, documents and state, in that order.
+
+The CLI parses options into these parts and prints the result; everything that happens in between is here.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO
+
+from loggardener.config import GardenerConfig
+from loggardener.errors import ExitCode, GardenerError
+from loggardener.pipeline import ProgressFn, Scan, ScanOptions
+from loggardener.publishing.interface import IssuePublisher
+from loggardener.publishing.run import process_issues
+from loggardener.rendering.json_report import JsonReport
+from loggardener.rendering.markdown import MarkdownWorklog, worklog_filename
+from loggardener.rendering.step_summary import append_step_summary, full_worklog_pointer
+from loggardener.report import ScanReport
+from loggardener.sources.interface import EntrySource
+from loggardener.state import State, apply_trends, load_state, note_reopened, save_state
+
+#: Builds the issue publisher once the worklog's path is known (drafts go next to it); None: no issues.
+PublisherFactory = Callable[[Path], IssuePublisher | None]
+
+
+@dataclass(frozen=True)
+class Outputs:
+    """Where the run writes."""
+
+    out_dir: Path
+    templates: Path | None = None
+    report_json: Path | None = None
+    assignments: Path | None = None
+    step_summary: Path | None = None
+    state: Path | None = None
+
+
+@dataclass(frozen=True)
+class JobResult:
+    report: ScanReport
+    worklog: Path
+    state: State | None
+
+
+class _AssignmentWriter:
+    """`--assignments`: NDJSON, one line per input entry."""
+
+    def __init__(self, handle: IO[str]) -> None:
+        self._handle = handle
+
+    def __call__(
+        self, position: int, insert_id: str | None, fingerprint: str | None, skipped: str | None
+    ) -> None:
+        line: dict[str, object] = {"insertId": insert_id, "fingerprint": fingerprint, "position": position}
+        if skipped is not None:
+            line["skipped"] = skipped
+        self._handle.write(json.dumps(line) + "\n")
+
+
+def _open_output(path: Path, what: str) -> IO[str]:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        return path.open("w", encoding="utf-8")
+    except OSError as exc:
+        raise GardenerError(f"cannot write {what} {path}: {exc.strerror}", ExitCode.BAD_INPUT) from None
+
+
+def _write(path: Path, text: str, what: str) -> None:
+    with _open_output(path, what) as handle:
+        handle.write(text)
+
+
+@contextmanager
+def _assignment_sink(path: Path | None) -> Iterator[_AssignmentWriter | None]:
+    if path is None:
+        yield None
+        return
+    with _open_output(path, "assignments") as handle:
+        yield _AssignmentWriter(handle)
+
+
+def run_scan_job(
+    config: GardenerConfig,
+    options: ScanOptions,
+    source: EntrySource,
+    outputs: Outputs,
+    publisher_for: PublisherFactory,
+    on_progress: ProgressFn | None = None,
+) -> JobResult:
+    """Scan, then mark trends, publish issues, write the documents and, last, save the state."""
+    state = load_state(outputs.state) if outputs.state is not None else None
+    with _assignment_sink(outputs.assignments) as sink:
+        report = Scan(config, options, on_assign=sink, on_progress=on_progress).run(source)
+    if state is not None:
+        apply_trends(report, state, config.state)  # before publishing: issue titles carry the trend
+    worklog = outputs.out_dir / worklog_filename(report)
+    report = process_issues(report, config.issues, publisher_for(worklog))
+    if state is not None:
+        note_reopened(report)
+    markdown = MarkdownWorklog(outputs.templates).render(report)
+    _write(worklog, markdown, "worklog")
+    if outputs.report_json is not None:
+        _write(outputs.report_json, JsonReport().render(report), "report")
+    if outputs.step_summary is not None:
+        append_step_summary(outputs.step_summary, markdown, full_worklog_pointer(worklog))
+    if state is not None and outputs.state is not None:
+        state.record_run(report)
+        save_state(outputs.state, state)
+    return JobResult(report=report, worklog=worklog, state=state)
