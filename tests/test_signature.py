@@ -6,7 +6,7 @@ from hypothesis import strategies as st
 from conftest import scan_entries
 from entry_factories import run_entry, split_traceback
 from loggardener.clustering.masking import mask
-from loggardener.clustering.signature import fingerprint_of, normalize_route
+from loggardener.clustering.signature import fingerprint_of, message_template, normalize_route
 
 ERROR = "ModuleNotFoundError: No module named 'payments_sdk'"
 
@@ -120,3 +120,11 @@ def test_fingerprints_do_not_depend_on_input_order(order: list[int]) -> None:
 def test_fingerprint_is_a_short_hash_pinned_across_versions_and_machines() -> None:
     # Issues and trend state key on fingerprints: changing this value orphans every issue users have.
     assert fingerprint_of("message | x") == "694d91d32854"
+
+
+@given(st.text(max_size=80))
+def test_templates_do_not_depend_on_digit_values(text: str) -> None:
+    # message_template caches by the message with its digits zeroed: that must not change any template.
+    from loggardener.clustering.miner import signature
+
+    assert message_template(text) == " ".join(signature(text))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 from dataclasses import dataclass
@@ -54,9 +55,18 @@ def _shorten(text: str, limit: int = 120) -> str:
     return first_line if len(first_line) <= limit else first_line[: limit - 1] + "…"
 
 
+_ZERO_DIGITS = str.maketrans("123456789", "000000000")
+
+
 def message_template(message: str) -> str:
     """The miner's canonical form of one message: a pure function of the message, so fingerprints never
     depend on input order or on what else is in the stream (issues and trends key on them)."""
+    return _template_of_zeroed(message.translate(_ZERO_DIGITS))
+
+
+@functools.lru_cache(maxsize=65_536)
+def _template_of_zeroed(message: str) -> str:
+    # Masking treats every digit alike, so messages that differ only in digits share one template.
     return " ".join(token_signature(message))
 
 
