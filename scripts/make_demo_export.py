@@ -175,46 +175,26 @@ def api_crash(moment: datetime, instance: str) -> datetime:
     """A gunicorn worker fails to boot on the bad revision: split traceback, then the container exits."""
     resource = run_resource("orders-api", BAD_REVISION)
     labels = {"instanceId": instance}
-    add(
-        moment,
-        resource=resource,
-        labels=labels,
-        logName=log_name("run.googleapis.com/stderr"),
-        textPayload=f"[{moment:%Y-%m-%d %H:%M:%S} +0000] [1] [INFO] Booting worker with pid: 7",
-    )
-    moment += timedelta(milliseconds=850)
-    add(
-        moment,
-        resource=resource,
-        labels=labels,
-        logName=log_name("run.googleapis.com/stderr"),
-        textPayload=f"[{moment:%Y-%m-%d %H:%M:%S} +0000] [7] [ERROR] Exception in worker process",
-    )
-    for line in API_TRACEBACK:
-        moment += timedelta(microseconds=rng.randrange(40, 400))
+
+    def stderr(at: datetime, text: str) -> None:
         add(
-            moment,
+            at,
             resource=resource,
             labels=labels,
             logName=log_name("run.googleapis.com/stderr"),
-            textPayload=line,
+            textPayload=text,
         )
+
+    stderr(moment, f"[{moment:%Y-%m-%d %H:%M:%S} +0000] [1] [INFO] Booting worker with pid: 7")
+    moment += timedelta(milliseconds=850)
+    stderr(moment, f"[{moment:%Y-%m-%d %H:%M:%S} +0000] [7] [ERROR] Exception in worker process")
+    for line in API_TRACEBACK:
+        moment += timedelta(microseconds=rng.randrange(40, 400))
+        stderr(moment, line)
     moment += timedelta(milliseconds=30)
-    add(
-        moment,
-        resource=resource,
-        labels=labels,
-        logName=log_name("run.googleapis.com/stderr"),
-        textPayload=f"[{moment:%Y-%m-%d %H:%M:%S} +0000] [7] [INFO] Worker exiting (pid: 7)",
-    )
+    stderr(moment, f"[{moment:%Y-%m-%d %H:%M:%S} +0000] [7] [INFO] Worker exiting (pid: 7)")
     moment += timedelta(milliseconds=200)
-    add(
-        moment,
-        resource=resource,
-        labels=labels,
-        logName=log_name("run.googleapis.com/stderr"),
-        textPayload=f"[{moment:%Y-%m-%d %H:%M:%S} +0000] [1] [ERROR] Reason: Worker failed to boot.",
-    )
+    stderr(moment, f"[{moment:%Y-%m-%d %H:%M:%S} +0000] [1] [ERROR] Reason: Worker failed to boot.")
     moment += timedelta(milliseconds=600)
     add(
         moment,

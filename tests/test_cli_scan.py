@@ -23,19 +23,27 @@ def scan(*args: str) -> tuple[int, str, str]:
     return result.exit_code, result.stdout, result.stderr
 
 
-def test_demo_scan_writes_the_worklog_report_and_assignments(tmp_path: Path) -> None:
+@pytest.fixture(scope="module")
+def demo_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
+    """One demo scan with every output, shared by the tests that only read its files."""
+    directory = tmp_path_factory.mktemp("demo")
     code, stdout, _ = scan(
         "--demo",
         "--out",
-        str(tmp_path),
+        str(directory),
         "--now",
         NOW,
         "--report-json",
-        str(tmp_path / "r.json"),
+        str(directory / "r.json"),
         "--assignments",
-        str(tmp_path / "a.ndjson"),
+        str(directory / "a.ndjson"),
     )
     assert code == 0, stdout
+    return directory, stdout
+
+
+def test_demo_scan_writes_the_worklog_report_and_assignments(demo_run: tuple[Path, str]) -> None:
+    tmp_path, stdout = demo_run
     worklogs = list(tmp_path.glob("GCP-LOG-GARDENER-WORKLOG-*.md"))
     assert [w.name for w in worklogs] == ["GCP-LOG-GARDENER-WORKLOG-last-59-minutes-2026-11-21-17-39.md"]
     assert f"Worklog: {worklogs[0]}" in " ".join(stdout.split())
@@ -83,8 +91,8 @@ def test_demo_worklog_matches_the_golden_file(tmp_path: Path) -> None:
     assert rendered == GOLDEN.read_text(encoding="utf-8"), "run with UPDATE_GOLDEN=1 and review the diff"
 
 
-def test_split_traceback_is_reassembled_in_the_first_cluster(tmp_path: Path) -> None:
-    scan("--demo", "--out", str(tmp_path), "--now", NOW, "--report-json", str(tmp_path / "r.json"))
+def test_split_traceback_is_reassembled_in_the_first_cluster(demo_run: tuple[Path, str]) -> None:
+    tmp_path, _ = demo_run
     first = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))["clusters"][0]
     assert first["count"] > first["events"]  # several entries per event: split lines were joined
     assert {f["file"] for f in first["affected_files"]} == {
@@ -95,20 +103,11 @@ def test_split_traceback_is_reassembled_in_the_first_cluster(tmp_path: Path) -> 
     assert "Traceback (most recent call last):" in first["stack_pattern"]
 
 
-def test_no_planted_secret_reaches_any_output(tmp_path: Path) -> None:
-    scan(
-        "--demo",
-        "--out",
-        str(tmp_path),
-        "--now",
-        NOW,
-        "--report-json",
-        str(tmp_path / "r.json"),
-        "--assignments",
-        str(tmp_path / "a.ndjson"),
-    )
+def test_no_planted_secret_reaches_any_output(demo_run: tuple[Path, str]) -> None:
+    tmp_path, _ = demo_run
     planted = ("Pg-S3cret-2026", "eyJhbGciOiJSUzI1NiIsImtpZCI6IjRmOGQifQ", "c2lnbmF0dXJlLW5vdC1yZWFs")
     for path in tmp_path.iterdir():
+        assert path.is_file()
         text = path.read_text(encoding="utf-8")
         for secret in planted:
             assert secret not in text, f"{secret} leaked into {path.name}"
