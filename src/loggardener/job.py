@@ -1,4 +1,4 @@
-"""One `gardener scan` run, end to end: the pipeline, then trends, issues, documents and state, in that order.
+"""One `gardener scan` run, end to end: the pipeline, then trends, issues, state and documents, in that order.
 
 The CLI parses options into these parts and prints the result; everything that happens in between is here.
 """
@@ -92,7 +92,7 @@ def run_scan_job(
     publisher_for: PublisherFactory,
     on_progress: ProgressFn | None = None,
 ) -> JobResult:
-    """Scan, then mark trends, publish issues, write the documents and, last, save the state."""
+    """Scan, then mark trends, publish issues, save the state, and write the documents."""
     state = load_state(outputs.state) if outputs.state is not None else None
     with _assignment_sink(outputs.assignments) as sink:
         report = Scan(config, options, on_assign=sink, on_progress=on_progress).run(source)
@@ -100,15 +100,15 @@ def run_scan_job(
         apply_trends(report, state, config.state)  # before publishing: issue titles carry the trend
     worklog = outputs.out_dir / worklog_filename(report)
     report = process_issues(report, config.issues, publisher_for(worklog))
-    if state is not None:
+    if state is not None and outputs.state is not None:
+        # Saved as soon as issues are published: linked issue numbers must survive a failed write below.
         note_reopened(report)
+        state.record_run(report)
+        save_state(outputs.state, state)
     markdown = MarkdownWorklog(outputs.templates).render(report)
     _write(worklog, markdown, "worklog")
     if outputs.report_json is not None:
         _write(outputs.report_json, JsonReport().render(report), "report")
     if outputs.step_summary is not None:
         append_step_summary(outputs.step_summary, markdown, full_worklog_pointer(worklog))
-    if state is not None and outputs.state is not None:
-        state.record_run(report)
-        save_state(outputs.state, state)
     return JobResult(report=report, worklog=worklog, state=state)
