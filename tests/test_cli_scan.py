@@ -185,6 +185,13 @@ def test_malformed_lines_are_counted_reported_and_skipped(tmp_path: Path) -> Non
         (["--min-severity", "LOUD", "--demo"], "is not a severity"),
         ([], "nothing to scan"),
         (["--demo", "--from", "x"], "either --demo or --from"),
+        (
+            ["--demo", "--since", "2026-11-21T18:00:00Z", "--until", "2026-11-21T17:00:00Z"],
+            "the window is empty",
+        ),
+        (["--demo", "--hours", "0"], "give a positive number of hours"),
+        (["--demo", "--hours", "2", "--since", "2026-11-21T17:00:00Z"], "either --hours or --since"),
+        (["--demo", "--no-state", "--state", "s.json"], "either --state PATH or --no-state"),
     ],
 )
 def test_user_mistakes_are_one_line_and_exit_2(tmp_path: Path, args: list[str], message: str) -> None:
@@ -233,3 +240,26 @@ def test_templates_can_be_overridden(tmp_path: Path) -> None:
     code, _, _ = scan("--demo", "--templates", str(templates), "--out", str(tmp_path / "out"))
     assert code == 0
     assert next((tmp_path / "out").glob("*.md")).read_text(encoding="utf-8") == "15 problems\n"
+
+
+def test_empty_input_is_an_error_not_an_all_clear(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["scan", "--from", "-", "--out", str(tmp_path)], input="")
+    assert result.exit_code == 2
+    assert "standard input is empty" in result.stderr
+
+
+def test_an_export_of_nothing_is_healthy(tmp_path: Path) -> None:
+    path = tmp_path / "quiet.json"
+    path.write_text("[]\n", encoding="utf-8")
+    code, stdout, _ = scan("--from", str(path), "--out", str(tmp_path))
+    assert code == 0
+    assert "HEALTHY" in stdout
+
+
+def test_a_service_missing_from_the_input_is_said_loudly(tmp_path: Path) -> None:
+    code, _, stderr = scan("--demo", "--service", "orders-apii", "--out", str(tmp_path), "--no-state")
+    assert code == 0
+    assert "no entry of --service orders-apii in the input; services it has: inventory-svc" in " ".join(
+        stderr.split()
+    )
+    assert "no entry of --service orders-apii" in next(tmp_path.glob("*.md")).read_text(encoding="utf-8")

@@ -71,6 +71,11 @@ def cluster(**changes: Any) -> Cluster:
         ),
         ({"max_severity": "CRITICAL", "count": 2}, "P0", "severity CRITICAL: 2 entries"),
         (
+            {"max_severity": "CRITICAL", "count": 647, "severities": {"CRITICAL": 3, "ERROR": 644}},
+            "P0",
+            "severity CRITICAL: 3 of 647 entries",
+        ),
+        (
             {"max_severity": "ERROR", "share": 0.6, "count": 60},
             "P0",
             "dominant error: 60% of all entries scanned are this problem",

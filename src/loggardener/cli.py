@@ -74,6 +74,16 @@ def _timestamp(value: str | None, option: str) -> datetime | None:
         ) from None
 
 
+def _hours(hours: float | None, since: str | None) -> float | None:
+    if hours is None:
+        return None
+    if since is not None:
+        raise GardenerError("use either --hours or --since, not both (--until may go with either)")
+    if hours <= 0:
+        raise GardenerError(f"--hours {hours:g}: give a positive number of hours")
+    return hours
+
+
 def _severity(value: str) -> Severity:
     name = value.strip().upper()
     if name not in Severity.__members__:
@@ -113,12 +123,12 @@ def _reading(enabled: bool, source: EntrySource) -> Iterator[ProgressFn | None]:
 
 def _summary_table(report: ScanReport) -> Table:
     table = Table(title=Text(f"{len(report.clusters)} problems — {report.status}"), title_justify="left")
-    table.add_column("Priority", no_wrap=True)
+    table.add_column("Prio", no_wrap=True)
     table.add_column("Count", justify="right", no_wrap=True)
     table.add_column("Share", justify="right", no_wrap=True)
-    table.add_column("First seen", no_wrap=True)
-    table.add_column("Last seen", no_wrap=True)
-    table.add_column("Problem", no_wrap=True, overflow="ellipsis", max_width=max(20, out.width - 58))
+    table.add_column("First", no_wrap=True)
+    table.add_column("Last", no_wrap=True)
+    table.add_column("Problem", ratio=1, min_width=24)
     for cluster in report.clusters:
         table.add_row(
             f"{PRIORITY_MARKS[cluster.priority]} {cluster.priority}",
@@ -181,7 +191,7 @@ def scan(
         bool, typer.Option("--demo", help="Scan the bundled demo export (no credentials needed).")
     ] = False,
     hours: Annotated[
-        float | None, typer.Option("--hours", min=0.0, help="Scan the N hours up to --until (default now).")
+        float | None, typer.Option("--hours", help="Scan the N hours up to --until (default now).")
     ] = None,
     since: Annotated[str | None, typer.Option("--since", help="Window start, RFC 3339.")] = None,
     until: Annotated[str | None, typer.Option("--until", help="Window end, RFC 3339.")] = None,
@@ -278,11 +288,14 @@ def scan(
     options = ScanOptions(
         since=_timestamp(since, "--since"),
         until=_timestamp(until, "--until"),
-        hours=hours,
+        hours=_hours(hours, since),
         services=tuple(service or ()),
         min_severity=_severity(min_severity or config.min_severity),
         now=_timestamp(now, "--now") or datetime.now(timezone.utc).replace(microsecond=0),
     )
+    start, end = options.window_bounds()
+    if start is not None and end is not None and start >= end:
+        raise GardenerError(f"the window is empty: it starts at {since or start} and ends at {until or end}")
     source = _choose_source(
         from_path,
         demo,
@@ -303,6 +316,8 @@ def scan(
         raise typer.Exit()
     mode = _issues_mode(issues)
     choose_publisher(mode, config.issues, repo, out_dir / "check.md")  # no token or repo: fail early
+    if no_state and state_path is not None:
+        raise GardenerError("use either --state PATH or --no-state, not both")
     if not no_state and state_path is None:
         state_path = out_dir / STATE_FILE_NAME
     outputs = Outputs(

@@ -64,7 +64,8 @@ class ClusteringConfig(_Section):
 class PriorityRule(_Section):
     """A rule: when every condition given holds, the cluster gets `priority`, and `reason` says why.
 
-    `reason` may use {count}, {entries} ("1 entry", "5 entries"), {share}, {events}, {exception_type}, {max_severity}, {services},
+    `reason` may use {count}, {entries} ("1 entry", "5 entries"), {at_max_severity} ("3 of 647 entries"),
+    {share}, {events}, {exception_type}, {max_severity}, {services},
     {first_seen}, {last_seen}, {span}, {title}, {status}.
     """
 
@@ -112,7 +113,7 @@ def default_rules() -> list[PriorityRule]:
         PriorityRule(
             name="critical-severity",
             priority="P0",
-            reason="severity {max_severity}: {entries}",
+            reason="severity {max_severity}: {at_max_severity}",
             min_severity="CRITICAL",
         ),
         PriorityRule(

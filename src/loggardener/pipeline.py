@@ -25,6 +25,7 @@ from loggardener.report import ScanReport, SkippedLine, Totals, Window
 from loggardener.sources.interface import EntrySource
 
 MAX_MALFORMED_LISTED = 50
+MAX_SERVICES_LISTED = 20
 
 #: Called for every input item: position, insertId (None if unreadable), fingerprint, reason it was skipped.
 AssignmentSink = Callable[[int, str | None, str | None, str | None], None]
@@ -101,6 +102,8 @@ class Scan:
         self._skipped: Counter[str] = Counter()
         self._severities: Counter[str] = Counter()
         self._span: tuple[datetime, datetime] | None = None
+        self._matched_services: set[str | None] = set()
+        self._other_services: set[str] = set()
         self._occurrences: list[Occurrence] = []
 
     def _skip(self, position: int, insert_id: str | None, reason: str, count: int = 1) -> None:
@@ -135,8 +138,11 @@ class Scan:
                 self._skip(entry.position, entry.insert_id, "outside the window")
                 continue
             if services and entry.service not in services:
+                if entry.service and len(self._other_services) < MAX_SERVICES_LISTED:
+                    self._other_services.add(entry.service)
                 self._skip(entry.position, entry.insert_id, "other service")
                 continue
+            self._matched_services.add(entry.service)
             yield entry
 
     def _malformed(self, position: int, insert_id: str | None, error: str) -> None:
@@ -178,6 +184,13 @@ class Scan:
             start = start or self._span[0]
             end = end or self._span[1]
         stats = source.stats
+        notes = list(stats.notes)
+        unmatched = sorted(set(self.options.services) - {s for s in self._matched_services if s})
+        if unmatched and self._other_services:
+            notes.append(
+                f"no entry of --service {', '.join(unmatched)} in the input; services it has: "
+                + ", ".join(sorted(self._other_services))
+            )
         return ScanReport(
             tool_version=__version__,
             generated_at=self.options.now,
@@ -185,7 +198,7 @@ class Scan:
             source=stats.description,
             query_filter=stats.query_filter,
             console_url=stats.console_url,
-            notes=list(stats.notes),
+            notes=notes,
             window=Window(start=start, end=end, label=window_label(self.options, start, end)),
             services=sorted({s for c in clusters for s in c.services}),
             min_severity=self.options.min_severity.name,

@@ -181,6 +181,8 @@ def _sample(event: Event) -> Sample:
         revision=entry.revision,
         instance=entry.instance,
         log_name=entry.log_id,
-        message=entry.message,
+        message=entry.message
+        if entry.stack is None or entry.stack.text in entry.message
+        else f"{entry.message}\n{entry.stack.text}",
         entries=len(event.members),
     )

@@ -25,6 +25,14 @@ def human_duration(seconds: float) -> str:
     return f"{hours} hour{'s' if hours != 1 else ''}" + (f" {minutes} min" if minutes else "")
 
 
+def _at_max_severity(cluster: Cluster) -> str:
+    """How many entries carry the cluster's highest severity: `3 of 647 entries`, or `5 entries` if all."""
+    top = cluster.severities.get(cluster.max_severity, cluster.count)
+    if top == cluster.count:
+        return f"{top} entr{'y' if top == 1 else 'ies'}"
+    return f"{top} of {cluster.count} entries"
+
+
 def _percent(share: float) -> str:
     if 0 < share < 0.01:
         return "<1%"
@@ -65,6 +73,7 @@ class _CompiledRule:
         values = {
             "count": cluster.count,
             "entries": f"{cluster.count} entr{'y' if cluster.count == 1 else 'ies'}",
+            "at_max_severity": _at_max_severity(cluster),
             "events": cluster.events,
             "share": _percent(cluster.share),
             "exception_type": cluster.exception_type or "",

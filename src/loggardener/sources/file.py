@@ -53,7 +53,11 @@ class FileSource(EntrySource):
         try:
             first = _first_significant_byte(stream, self.path)
             if first is None:
-                return
+                raise GardenerError(
+                    f"{self.stats.description} is empty: expected a JSON array (an export of nothing is [])"
+                    " or NDJSON; did the command feeding it fail?",
+                    ExitCode.BAD_INPUT,
+                )
             if first == b"[":
                 yield from _array_records(stream, self.path)
             elif first == b"{":
