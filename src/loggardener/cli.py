@@ -170,7 +170,7 @@ def _live_source(
     query = LogQuery(
         start=start,
         end=end or options.now,
-        min_severity=options.min_severity.name,
+        min_severity=options.min_severity,
         services=options.services,
         resource_type=resource_type,
         extra_filter=extra_filter,

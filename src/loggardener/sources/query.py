@@ -7,9 +7,8 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from urllib.parse import quote
 
+from loggardener.entries.models import Severity
 from loggardener.errors import ExitCode, GardenerError
-
-SEVERITIES = ("DEFAULT", "DEBUG", "INFO", "NOTICE", "WARNING", "ERROR", "CRITICAL", "ALERT", "EMERGENCY")
 
 # Cloud Run writes these below WARNING although they matter: the lines of a traceback printed to stderr
 # without structured logging (one entry per line, no severity), and the platform's own messages such as
@@ -26,7 +25,7 @@ class LogQuery:
 
     start: datetime
     end: datetime
-    min_severity: str = "WARNING"
+    min_severity: Severity = Severity.WARNING
     services: tuple[str, ...] = ()
     resource_type: str | None = None
     extra_filter: str | None = None
@@ -37,11 +36,6 @@ class LogQuery:
         if self.start >= self.end:
             raise GardenerError(
                 f"empty scan window: start {rfc3339(self.start)} is not before end {rfc3339(self.end)}",
-                ExitCode.BAD_INPUT,
-            )
-        if self.min_severity.upper() not in SEVERITIES:
-            raise GardenerError(
-                f"unknown severity {self.min_severity!r}; use one of {', '.join(SEVERITIES)}",
                 ExitCode.BAD_INPUT,
             )
 
@@ -79,7 +73,7 @@ def build_filter(query: LogQuery) -> str:
     services = tuple(dict.fromkeys(s for s in query.services if s))
     if services:
         clauses.append(_any_of("resource.labels.service_name", services))
-    severity = query.min_severity.upper()
+    severity = query.min_severity.name
     clauses.append(f"(severity>={severity} OR ({CLOUD_RUN_STDERR_UNLEVELED}) OR {CLOUD_RUN_SYSTEM})")
     if query.extra_filter and query.extra_filter.strip():
         clauses.append(f"({query.extra_filter.strip()})")
