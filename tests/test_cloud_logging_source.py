@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import random
 import socket
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -23,7 +24,7 @@ from loggardener.sources.cloud_logging import (
     CloudLoggingSource,
     RequestPacer,
 )
-from loggardener.sources.query import LogQuery
+from loggardener.sources.query import LogQuery, build_filter
 
 END = datetime(2024, 5, 1, 12, 0, tzinfo=timezone.utc)
 START = END - timedelta(hours=12)
@@ -75,6 +76,19 @@ def source_for(server: FakeLoggingServer, clock: FakeClock, **options: Any) -> C
         pacer=RequestPacer(clock=clock.time, sleep=clock.sleep),
         sleep=clock.sleep,
         **options,
+    )
+
+
+def library_client(server: FakeLoggingServer) -> Any:
+    """google-cloud-logging's own client on the fake, as an emulator user would make it."""
+    from google.auth.credentials import AnonymousCredentials
+    from google.cloud.logging_v2 import Client
+
+    return Client(
+        project="P",
+        credentials=AnonymousCredentials(),
+        _use_grpc=False,
+        client_options={"api_endpoint": server.endpoint},
     )
 
 
@@ -252,15 +266,43 @@ def test_project_comes_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> 
     assert server.requests[0].body["resourceNames"] == ["projects/env-project"]
 
 
-def test_max_entries_cuts_loudly() -> None:
-    with FakeLoggingServer(make_entries(25), page_limit=10) as server:
+def test_max_entries_keeps_the_earliest_entries_and_says_up_to_when() -> None:
+    entries = make_entries(25)
+    stored = entries[:]
+    random.Random(4).shuffle(stored)  # the service sorts; the order it stores entries in does not matter
+    assert stored[:12] != entries[:12]
+    with FakeLoggingServer(stored, page_limit=10) as server:
         source = source_for(server, FakeClock(), max_entries=12)
         got = read_all(source)
         assert len(server.requests) == 2  # stops reading once the cap is reached
-    assert [e["insertId"] for e in got] == [f"id-{i:05d}" for i in range(12)]
+    assert got == entries[:12]
     assert source.stats.truncated
     (note,) = [n for n in source.stats.notes if n.startswith("TRUNCATED")]
-    assert "--max-entries 12" in note and got[-1]["timestamp"] in note
+    assert note.startswith(
+        "TRUNCATED: stopped at --max-entries 12 (entries up to 2024-05-01T00:12:00.000000Z); the window "
+        "2024-05-01T00:00:00Z to 2024-05-01T12:00:00Z holds more entries."
+    )
+    assert entries[11]["timestamp"] == "2024-05-01T00:12:00.000000Z" < entries[12]["timestamp"]
+
+
+def test_the_fake_sorts_by_timestamp_in_the_order_asked() -> None:
+    """The fake serves what the service would, so the truncation test above means something."""
+    from google.cloud.logging_v2 import ASCENDING, DESCENDING
+
+    entries = make_entries(5)
+    # within one microsecond: Python's datetime cannot tell these apart, the service orders by nanosecond
+    entries[1]["timestamp"] = "2024-05-01T00:02:00.000000002Z"
+    entries[2]["timestamp"] = "2024-05-01T00:02:00.000000010Z"
+    stored = [entries[i] for i in (3, 2, 0, 4, 1)]
+    with FakeLoggingServer(stored, page_limit=2) as server:
+        client = library_client(server)
+        window = build_filter(LogQuery(start=START, end=END))
+        ascending = [e.insert_id for e in client.list_entries(filter_=window, order_by=ASCENDING)]
+        descending = [e.insert_id for e in client.list_entries(filter_=window, order_by=DESCENDING)]
+        assert {r.body["orderBy"] for r in server.requests} == {"timestamp asc", "timestamp desc"}
+    ids = [e["insertId"] for e in entries]
+    assert ascending == ids
+    assert descending == ids[::-1]
 
 
 def test_max_entries_equal_to_the_window_is_not_a_cut() -> None:
@@ -364,20 +406,15 @@ def test_a_long_read_is_paced_on_the_fake_clock() -> None:
 
 def test_same_request_as_the_librarys_own_list_entries_which_drops_error_groups() -> None:
     """Our pages are the library's entries.list calls; only the item conversion differs."""
-    from google.auth.credentials import AnonymousCredentials
-    from google.cloud.logging_v2 import ASCENDING, Client
+    from google.cloud.logging_v2 import ASCENDING
 
     entries = make_entries(3)
     with FakeLoggingServer(entries) as server:
         source = source_for(server, FakeClock())
         ours = read_all(source)
-        client = Client(
-            project="P",
-            credentials=AnonymousCredentials(),
-            _use_grpc=False,
-            client_options={"api_endpoint": server.endpoint},
+        theirs = list(
+            library_client(server).list_entries(filter_=source.filter, order_by=ASCENDING, page_size=1000)
         )
-        theirs = list(client.list_entries(filter_=source.filter, order_by=ASCENDING, page_size=1000))
         ours_request, library_request = server.requests
     assert ours_request.body == library_request.body
     assert ours_request.path == library_request.path
@@ -456,7 +493,9 @@ def test_live_scan_finds_the_same_clusters_as_the_export_despite_faults(tmp_path
     assert "severity>=WARNING" in live["query_filter"]
     assert live["console_url"].startswith("https://console.cloud.google.com/logs/query;query=")
     assert any("retried 2 requests" in note for note in live["notes"])
-    assert [json.loads(line) for line in export.read_text(encoding="utf-8").splitlines()] == entries
+    # the export holds every entry once, in the order the service serves them: by timestamp
+    served = sorted(entries, key=lambda entry: str(entry["timestamp"]))  # one format, 9 digits: text order
+    assert [json.loads(line) for line in export.read_text(encoding="utf-8").splitlines()] == served
 
 
 def test_print_filter_prints_the_query_and_exits() -> None:

@@ -1,9 +1,9 @@
 """A local Cloud Logging API: `POST /v2/entries:list` on 127.0.0.1, speaking the service's JSON wire format.
 
 It checks requests as the service does (method, path, JSON body fields, pageSize, orderBy, page tokens,
-resource names), keeps entries inside the filter's `timestamp>=` / `timestamp<` window, pages them, and
-answers errors in Google's JSON error format. Faults are scripted per request number; every request is
-recorded.
+resource names), keeps entries inside the filter's `timestamp>=` / `timestamp<` window, sorts them by
+timestamp as `orderBy` asks (whatever order the list holds them in), pages them, and answers errors in
+Google's JSON error format. Faults are scripted per request number; every request is recorded.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ import json
 import re
 import threading
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timezone
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
@@ -35,6 +35,7 @@ DEFAULT_MESSAGES = {
 }
 BODY_FIELDS = {"resourceNames", "projectIds", "filter", "orderBy", "pageSize", "pageToken"}
 _WINDOW = re.compile(r'\btimestamp\s*(>=|>|<=|<)\s*"([^"]+)"')
+_RFC3339 = re.compile(r"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d)(?:\.(\d+))?([Zz]|[+-]\d\d:\d\d)")
 
 
 @dataclass
@@ -79,16 +80,22 @@ class FakeLoggingState:
     lock: threading.Lock = field(default_factory=threading.Lock)
 
 
-def _parse_time(text: str) -> datetime:
-    return datetime.fromisoformat(text.replace("Z", "+00:00"))
+def _instant(text: str) -> tuple[datetime, int]:
+    """An RFC 3339 time as (whole seconds, nanoseconds): the service orders by nanosecond, Python by µs."""
+    match = _RFC3339.fullmatch(text)
+    if match is None:
+        raise ValueError(f"not an RFC 3339 timestamp: {text!r}")
+    seconds, fraction, offset = match.groups()
+    moment = datetime.fromisoformat(seconds + ("+00:00" if offset in "Zz" else offset))
+    return moment, int((fraction or "").ljust(9, "0")[:9])
 
 
 def _in_window(entry: Any, filter_: str) -> bool:
     if not isinstance(entry, dict) or not isinstance(entry.get("timestamp"), str):
         return True
-    moment = _parse_time(entry["timestamp"])
+    moment = _instant(entry["timestamp"])
     for operator, bound_text in _WINDOW.findall(filter_):
-        bound = _parse_time(bound_text)
+        bound = _instant(bound_text)
         holds = {
             ">=": moment >= bound,
             ">": moment > bound,
@@ -98,6 +105,22 @@ def _in_window(entry: Any, filter_: str) -> bool:
         if not holds:
             return False
     return True
+
+
+def _ordered(window: list[Any], order_by: str) -> list[Any]:
+    """The window sorted by timestamp, oldest first for "timestamp asc", newest first for "timestamp desc".
+
+    The sort is stable, and an item without a timestamp (malformed on purpose) keeps its place right
+    after the entry before it.
+    """
+    keyed: list[tuple[tuple[datetime, int], Any]] = []
+    moment = (datetime.min.replace(tzinfo=timezone.utc), 0)
+    for entry in window:
+        if isinstance(entry, dict) and isinstance(entry.get("timestamp"), str):
+            moment = _instant(entry["timestamp"])
+        keyed.append((moment, entry))
+    keyed.sort(key=lambda pair: pair[0], reverse=order_by == "timestamp desc")
+    return [entry for _, entry in keyed]
 
 
 def _filter_error(filter_: str) -> str | None:
@@ -215,8 +238,9 @@ class _Handler(BaseHTTPRequestHandler):
         problem = _filter_error(filter_)
         if problem:
             return 400, Fault(400, problem).body()
-        if body.get("orderBy", "timestamp asc") not in ("timestamp asc", "timestamp desc"):
-            return 400, Fault(400, f"Invalid orderBy: {body.get('orderBy')}").body()
+        order_by = body.get("orderBy", "timestamp asc")
+        if order_by not in ("timestamp asc", "timestamp desc"):
+            return 400, Fault(400, f"Invalid orderBy: {order_by}").body()
         page_size = body.get("pageSize", 50)
         if not isinstance(page_size, int) or not 0 < page_size <= 1000:
             return 400, Fault(400, f"pageSize must be between 1 and 1000, got {page_size}").body()
@@ -229,9 +253,7 @@ class _Handler(BaseHTTPRequestHandler):
             offset, empty_served, issued_for = issued
             if issued_for != filter_:
                 return 400, Fault(400, "Page token does not match the request's filter.").body()
-        window = [e for e in state.entries if _in_window(e, filter_)]
-        if body.get("orderBy") == "timestamp desc":
-            window.reverse()
+        window = _ordered([e for e in state.entries if _in_window(e, filter_)], order_by)
         if offset in state.empty_pages_at and not empty_served and offset < len(window):
             return 200, {"entries": [], "nextPageToken": self._issue(offset, True, filter_)}
         page = window[offset : offset + min(page_size, state.page_limit)]
