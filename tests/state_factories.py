@@ -37,13 +37,16 @@ def cluster(fingerprint: str, count: int = 3, hour: int = 0) -> Cluster:
     )
 
 
-def report(*clusters: Cluster, hour: int = 0, actions: list[IssueAction] | None = None) -> ScanReport:
-    """A scan report of the hour `hour` after T0 holding `clusters`."""
+def report(
+    *clusters: Cluster, hour: int = 0, actions: list[IssueAction] | None = None, truncated: bool = False
+) -> ScanReport:
+    """A scan report of the hour `hour` after T0 holding `clusters` (`truncated`: cut by --max-entries)."""
     return ScanReport(
         tool_version="0.1.0",
         generated_at=T0 + timedelta(hours=hour + 1),
         project="demo-project",
         source="test",
+        truncated=truncated,
         window=Window(
             start=T0 + timedelta(hours=hour), end=T0 + timedelta(hours=hour + 1), label="last hour"
         ),

@@ -2,18 +2,28 @@
 
 from __future__ import annotations
 
+import json
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+from typing import Any
+
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from typer.testing import CliRunner
 
+from fakes import FakeLoggingServer
+from loggardener.cli import app
 from loggardener.config import StateConfig
 from loggardener.report import IssueAction, ScanReport
 from loggardener.state import State, apply_trends, note_reopened
 from state_factories import cluster, report
 
 
-def _run(state: State, present: list[str], hour: int, config: StateConfig | None = None) -> ScanReport:
+def _run(
+    state: State, present: list[str], hour: int, config: StateConfig | None = None, truncated: bool = False
+) -> ScanReport:
     """One scheduled run: trends from the state, then the run recorded into it."""
-    scan = report(*(cluster(fp, hour=hour) for fp in present), hour=hour)
+    scan = report(*(cluster(fp, hour=hour) for fp in present), hour=hour, truncated=truncated)
     apply_trends(scan, state, config or StateConfig())
     state.record_run(scan)
     return scan
@@ -86,21 +96,101 @@ def test_a_reopened_issue_makes_the_cluster_a_regression() -> None:
     assert (state.fingerprints["aaa"].issue_number, state.fingerprints["bbb"].issue_number) == (11, 12)
 
 
-@settings(max_examples=60, deadline=None)
-@given(st.lists(st.sets(st.sampled_from(["aaa", "bbb", "ccc"])), min_size=1, max_size=12))
-def test_trends_follow_the_presence_history(runs: list[set[str]]) -> None:
-    """Against a direct model with the default periods (3 and 3): gaps of 3+ runs resolve, then regress."""
+def test_a_truncated_run_is_not_a_quiet_run() -> None:
+    """A run cut by --max-entries read part of its window: what it missed did not go quiet."""
     state = State()
-    last_seen: dict[str, int] = {}
-    for index, present in enumerate(runs):
-        scan = _run(state, sorted(present), hour=index)
+    _run(state, ["aaa", "bbb"], hour=0)
+    _run(state, ["aaa"], hour=1)
+    _run(state, ["aaa"], hour=2)
+    cut = _run(state, ["aaa"], hour=3, truncated=True)
+    assert cut.resolved == [], "bbb is absent for a 3rd run, but that run was partial"
+    assert state.fingerprints["bbb"].quiet_runs(state.next_run) == 2
+    full = _run(state, ["aaa"], hour=4)
+    assert [(r.fingerprint, r.quiet_runs) for r in full.resolved] == [("bbb", 3)]
+
+    state = State()
+    _run(state, ["aaa", "bbb"], hour=0)
+    for hour in (1, 2, 3, 4):
+        assert _run(state, ["aaa"], hour=hour, truncated=True).resolved == []
+    assert _trends(_run(state, ["aaa", "bbb"], hour=5)) == {"aaa": "recurring", "bbb": "recurring"}
+    assert state.fingerprints["bbb"].missed_in_truncated_runs == 0, "seen again: the count starts over"
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    st.lists(
+        st.tuples(st.sets(st.sampled_from(["aaa", "bbb", "ccc"])), st.booleans()), min_size=1, max_size=12
+    )
+)
+def test_trends_follow_the_presence_history(runs: list[tuple[set[str], bool]]) -> None:
+    """Against a direct model with the default periods (3 and 3): 3 complete runs without a
+    fingerprint resolve it and its return is a regression; truncated runs neither count nor resolve."""
+    state = State()
+    quiet: dict[str, int] = {}
+    for index, (present, truncated) in enumerate(runs):
+        scan = _run(state, sorted(present), hour=index, truncated=truncated)
         for fingerprint, trend in _trends(scan).items():
-            if fingerprint not in last_seen:
+            if fingerprint not in quiet:
                 assert trend == "new"
-            elif index - last_seen[fingerprint] - 1 >= 3:
+            elif quiet[fingerprint] >= 3:
                 assert trend == "regressed"
             else:
                 assert trend == "recurring"
-        expected_resolved = {fp for fp, seen in last_seen.items() if fp not in present and index - seen == 3}
+        expected_resolved = set()
+        for fingerprint in set(quiet) - present:
+            if not truncated:
+                quiet[fingerprint] += 1
+                if quiet[fingerprint] == 3:
+                    expected_resolved.add(fingerprint)
         assert {r.fingerprint for r in scan.resolved} == expected_resolved
-        last_seen.update(dict.fromkeys(present, index))
+        quiet.update(dict.fromkeys(present, 0))
+
+
+def _entry(index: int, message: str, at: datetime) -> dict[str, Any]:
+    return {
+        "insertId": f"id-{index}",
+        "logName": "projects/P/logs/run.googleapis.com%2Fstderr",
+        "resource": {"type": "cloud_run_revision", "labels": {"service_name": "api"}},
+        "timestamp": at.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "severity": "ERROR",
+        "textPayload": message,
+    }
+
+
+def test_a_live_scan_cut_by_max_entries_resolves_nothing(tmp_path: Path) -> None:
+    """Through the CLI and the real Logging client: the source's truncation reaches the report and the trends."""
+    now = datetime(2026, 3, 1, 13, 0, tzinfo=timezone.utc)
+    early = [
+        _entry(i, "disk quota exceeded on volume data", now - timedelta(minutes=50 - i)) for i in range(2)
+    ]
+    late = [
+        _entry(10 + i, "payment gateway refused the charge", now - timedelta(minutes=10 - i))
+        for i in range(2)
+    ]
+    config = tmp_path / "gardener.toml"
+    config.write_text("[state]\nresolved_after_runs = 1\nregressed_after_quiet_runs = 1\n", encoding="utf-8")
+    state = tmp_path / "state.json"
+
+    def scan(name: str, *args: str) -> dict[str, Any]:
+        path = tmp_path / f"{name}.json"
+        result = CliRunner().invoke(
+            app,
+            [
+                *("scan", "--project", "P", "--hours", "1", "--now", now.strftime("%Y-%m-%dT%H:%M:%SZ")),
+                *("--config", str(config), "--state", str(state), "--out", str(tmp_path / name)),
+                *("--report-json", str(path), *args),
+            ],
+            env={"GARDENER_LOGGING_ENDPOINT": server.endpoint, "GITHUB_STEP_SUMMARY": ""},
+        )
+        assert result.exit_code == 0, result.output
+        data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+        return data
+
+    with FakeLoggingServer([*early, *late]) as server:
+        first = scan("first")
+        cut = scan("cut", "--max-entries", "2")
+        full = scan("full")
+    assert (first["truncated"], cut["truncated"], full["truncated"]) == (False, True, False)
+    assert len(first["clusters"]) == 2 and len(cut["clusters"]) == 1
+    assert cut["resolved"] == [], "the cut run did not read the late problem: it is not resolved"
+    assert sorted(c["trend"] for c in full["clusters"]) == ["recurring", "recurring"]

@@ -199,6 +199,7 @@ class Scan:
             query_filter=stats.query_filter,
             console_url=stats.console_url,
             notes=notes,
+            truncated=stats.truncated,
             window=Window(start=start, end=end, label=window_label(self.options, start, end)),
             services=sorted({s for c in clusters for s in c.services}),
             min_severity=self.options.min_severity.name,

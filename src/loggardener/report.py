@@ -71,6 +71,10 @@ class ScanReport(BaseModel):
     query_filter: str | None = None
     console_url: str | None = None
     notes: list[str] = Field(default_factory=list)
+    truncated: bool = Field(
+        default=False,
+        description="The source stopped early (--max-entries): clusters and counts are partial.",
+    )
     window: Window
     services: list[str]
     min_severity: str

@@ -50,10 +50,17 @@ class FingerprintHistory(BaseModel):
     counts: list[RunCount] = Field(default_factory=list, description=f"The last {HISTORY_LIMIT} runs seen.")
     issue_number: int | None = None
     resolved_run: int | None = Field(default=None, description="The run that listed it as resolved.")
+    missed_in_truncated_runs: int = Field(
+        default=0,
+        description="Truncated runs (--max-entries) since it was last seen that did not see it: not quiet runs.",
+    )
 
     def quiet_runs(self, run: int) -> int:
-        """Runs before `run` in which the fingerprint was absent, since it was last seen."""
-        return run - self.last_run - 1
+        """Complete runs before `run` in which the fingerprint was absent, since it was last seen.
+
+        A truncated run read only part of its window, so not seeing a fingerprint there says nothing.
+        """
+        return run - self.last_run - 1 - self.missed_in_truncated_runs
 
 
 class State(BaseModel):
@@ -70,8 +77,15 @@ class State(BaseModel):
         return self.runs + 1
 
     def record_run(self, report: ScanReport) -> None:
-        """Add `report` as the next run: its clusters, the resolved list and the issue numbers published."""
+        """Add `report` as the next run: its clusters, the resolved list and the issue numbers published.
+
+        A truncated run does not make the fingerprints it did not see any quieter.
+        """
         run = self.next_run
+        if report.truncated:
+            seen = {cluster.fingerprint for cluster in report.clusters}
+            for fingerprint in self.fingerprints.keys() - seen:
+                self.fingerprints[fingerprint].missed_in_truncated_runs += 1
         for cluster in report.clusters:
             known = self.fingerprints.get(cluster.fingerprint)
             entry = RunCount(run=run, at=report.generated_at, count=cluster.count)
@@ -92,6 +106,7 @@ class State(BaseModel):
             known.runs_seen += 1
             known.counts = [*known.counts, entry][-HISTORY_LIMIT:]
             known.resolved_run = None
+            known.missed_in_truncated_runs = 0
         for resolved in report.resolved:
             history = self.fingerprints.get(resolved.fingerprint)
             if history is not None:

@@ -28,7 +28,8 @@ def apply_trends(report: ScanReport, state: State, config: StateConfig) -> None:
 
     `state` is what earlier runs recorded; `report` is the run about to be recorded as
     `state.next_run`. A fingerprint absent from this run is resolved once it has been absent for
-    `config.resolved_after_runs` runs (this one included); it is listed in that run only.
+    `config.resolved_after_runs` complete runs (this one included); it is listed in that run only.
+    A truncated run (`report.truncated`) resolves nothing: what it did not read may still be firing.
     """
     run = state.next_run
     present = {cluster.fingerprint for cluster in report.clusters}
@@ -39,13 +40,14 @@ def apply_trends(report: ScanReport, state: State, config: StateConfig) -> None:
             fingerprint=fingerprint,
             title=history.title,
             last_seen=history.last_seen,
-            quiet_runs=run - history.last_run,
+            quiet_runs=history.quiet_runs(run) + 1,
             issue_number=history.issue_number,
         )
         for fingerprint, history in state.fingerprints.items()
-        if fingerprint not in present
+        if not report.truncated
+        and fingerprint not in present
         and history.resolved_run is None
-        and run - history.last_run >= config.resolved_after_runs
+        and history.quiet_runs(run) + 1 >= config.resolved_after_runs
     ]
     report.resolved = sorted(resolved, key=lambda item: (item.last_seen, item.fingerprint), reverse=True)
 
