@@ -11,17 +11,23 @@ import os
 import re
 import shutil
 import subprocess
+import sys
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
 
+from fakes import FakeLoggingServer, Fault
+from fakes.github_server import FakeGitHub
+
 ROOT = Path(__file__).resolve().parent.parent
 WORKFLOWS = ROOT / ".github" / "workflows"
 GARDENER = WORKFLOWS / "gardener.yml"
 CI = WORKFLOWS / "ci.yml"
 LINTER = ROOT / "tools" / "actionlint" / "lint.cjs"
+SCAN_COMMAND = 'gardener "${args[@]}"'
 LINTER_MODULE = ROOT / "tools" / "actionlint" / "node_modules" / "@tktco" / "node-actionlint"
 
 
@@ -63,6 +69,14 @@ def linted(tmp_path_factory: pytest.TempPathFactory) -> tuple[subprocess.Complet
 
 def _problems(finished: subprocess.CompletedProcess[str], path: Path) -> list[str]:
     return [line for line in finished.stdout.splitlines() if line.startswith(f"{path}:")]
+
+
+def _step(job: str, text: str) -> dict[str, Any]:
+    """The one step of `job` of the scheduled workflow whose `uses` or `run` contains `text`."""
+    (step,) = [
+        s for s in _load(GARDENER)["jobs"][job]["steps"] if text in s.get("uses", "") + s.get("run", "")
+    ]
+    return step
 
 
 def _load(path: Path) -> dict[str, Any]:
@@ -138,7 +152,7 @@ def test_authentication_is_workload_identity_federation_without_keys() -> None:
 def test_the_scan_publishes_issues_and_keeps_the_state_in_worklogs() -> None:
     workflow = _load(GARDENER)
     assert workflow["env"]["STATE_FILE"] == "worklogs/.gardener-state.json"
-    (scan,) = [step for step in workflow["jobs"]["scan"]["steps"] if "gardener " in step.get("run", "")]
+    scan = _step("scan", SCAN_COMMAND)
     script = scan["run"]
     for part in (
         "scan",
@@ -158,10 +172,10 @@ def test_the_worklog_is_uploaded_with_the_hidden_state_and_committed_by_the_bot(
     (upload,) = [s for s in jobs["scan"]["steps"] if s.get("uses", "").startswith("actions/upload-artifact@")]
     assert upload["with"]["include-hidden-files"] is True
     assert upload["with"]["path"] == "${{ runner.temp }}/worklog/"
-    (scan,) = [s for s in jobs["scan"]["steps"] if "gardener " in s.get("run", "")]
+    scan = _step("scan", SCAN_COMMAND)
     assert scan["env"]["OUT"] == "${{ runner.temp }}/worklog"
     assert '--out "$OUT"' in scan["run"]
-    assert scan["run"].rstrip().endswith('cp "$STATE_FILE" "$OUT/"'), "the state travels with the worklog"
+    assert 'cp "$STATE_FILE" "$OUT/"' in scan["run"], "the state travels with the worklog"
     (commit,) = [s for s in jobs["commit"]["steps"] if "git commit" in s.get("run", "")]
     assert 'git config user.name "github-actions[bot]"' in commit["run"]
     assert "41898282+github-actions[bot]@users.noreply.github.com" in commit["run"]
@@ -188,7 +202,130 @@ def test_every_flag_the_job_passes_is_an_option_of_gardener_scan() -> None:
     group = typer.main.get_command(app)
     assert isinstance(group, typer.core.TyperGroup)
     options = {opt for param in group.commands["scan"].params for opt in param.opts}
-    (scan,) = [s for s in _load(GARDENER)["jobs"]["scan"]["steps"] if "gardener " in s.get("run", "")]
+    scan = _step("scan", SCAN_COMMAND)
     flags = set(re.findall(r"(?<![\w-])--[a-z][a-z-]+", scan["run"]))
     assert flags >= {"--project", "--hours", "--issues", "--repo", "--state", "--out", "--service"}
     assert flags <= options, f"unknown to gardener scan: {sorted(flags - options)}"
+
+
+def _bash(script: str, cwd: Path, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    """Run a step's script the way the runner does: `bash --noprofile --norc -eo pipefail {0}`."""
+    path = cwd.parent / f"{cwd.name}-step.sh"
+    path.write_text(script, encoding="utf-8")
+    bash = shutil.which("bash")
+    assert bash is not None
+    return subprocess.run(
+        [bash, "--noprofile", "--norc", "-eo", "pipefail", str(path)],
+        cwd=cwd,
+        env={"PATH": os.environ.get("PATH", ""), "HOME": str(cwd), **env},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+
+def test_the_package_to_install_has_no_default_and_fails_clearly_when_unset(tmp_path: Path) -> None:
+    install = _step("scan", "pip install")
+    assert install["env"] == {"GARDENER_PACKAGE": "${{ vars.GARDENER_PACKAGE }}"}, "no default package name"
+    assert 'pip install --disable-pip-version-check "$GARDENER_PACKAGE"' in install["run"]
+    steps = _load(GARDENER)["jobs"]["scan"]["steps"]
+    auth = next(i for i, s in enumerate(steps) if s.get("uses", "").startswith("google-github-actions/auth@"))
+    assert steps.index(install) < auth, "checked before anything is authenticated"
+
+    finished = _bash(install["run"], tmp_path, {"GARDENER_PACKAGE": ""})
+    assert finished.returncode == 1
+    assert finished.stdout.startswith("::error title=GARDENER_PACKAGE is not set::")
+    assert (
+        "set the GARDENER_PACKAGE repository variable (e.g. a pinned git URL: "
+        "git+https://github.com/OWNER/REPO@TAG)" in finished.stdout
+    )
+
+
+def test_both_jobs_check_out_the_branch_tip_not_the_triggering_commit() -> None:
+    for job in ("scan", "commit"):
+        checkout = _step(job, "actions/checkout@")
+        assert checkout["with"]["ref"] == "${{ github.ref_name }}", job
+
+
+def test_outputs_are_kept_when_the_scan_fails_after_writing_them() -> None:
+    """Exit code 6 (issues failed) comes after the worklog and the state were written: commit and cache them."""
+    workflow = _load(GARDENER)
+    scan_job, commit_job = workflow["jobs"]["scan"], workflow["jobs"]["commit"]
+    assert scan_job["outputs"]["produced"] == "${{ steps.scan.outputs.produced }}"
+    scan = _step("scan", SCAN_COMMAND)
+    assert scan["id"] == "scan"
+    assert 'gardener "${args[@]}" || rc=$?' in scan["run"]
+
+    for condition in (commit_job["if"], _step("scan", "actions/cache/save@")["if"]):
+        assert condition.startswith("${{ !cancelled() && "), "runs after a failed step or job"
+        assert "outputs.produced == 'true'" in condition
+    assert "needs.scan.outputs.produced == 'true'" in commit_job["if"]
+    assert "steps.scan.outputs.produced == 'true'" in _step("scan", "actions/cache/save@")["if"]
+
+    fail = scan_job["steps"][-1]
+    assert fail["if"] == "${{ steps.scan.outputs.rc != '0' }}", "the run is still red"
+    assert fail["env"] == {"RC": "${{ steps.scan.outputs.rc }}"}
+    assert fail["run"].rstrip().endswith('exit "$RC"')
+
+
+def _recent_errors(count: int) -> list[dict[str, Any]]:
+    now = datetime.now(timezone.utc)
+    return [
+        {
+            "insertId": f"id-{i}",
+            "logName": "projects/P/logs/run.googleapis.com%2Fstderr",
+            "resource": {"type": "cloud_run_revision", "labels": {"service_name": "api"}},
+            "timestamp": (now - timedelta(minutes=30 - i)).strftime("%Y-%m-%dT%H:%M:%SZ"),
+            "severity": "ERROR",
+            "textPayload": "database connection refused",
+        }
+        for i in range(count)
+    ]
+
+
+@pytest.mark.parametrize("outcome", ["issues fail", "logging fails"])
+def test_the_scan_step_records_the_exit_code_and_whether_it_wrote_outputs(
+    tmp_path: Path, outcome: str
+) -> None:
+    """The step's own script, with the real gardener against the fake Logging API and the fake GitHub."""
+    gardener = shutil.which("gardener", path=str(Path(sys.executable).parent))
+    assert gardener is not None, "pip install -e . puts gardener next to the interpreter"
+    scan = _step("scan", SCAN_COMMAND)
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    (repo / "gardener.toml").write_text("[issues]\nseconds_between_writes = 0\n", encoding="utf-8")
+    out, outputs, summary = tmp_path / "worklog", tmp_path / "github_output", tmp_path / "summary.md"
+    faults = {1: Fault(403)} if outcome == "logging fails" else {}
+    with FakeLoggingServer(_recent_errors(3), faults=faults) as logging, FakeGitHub() as github:
+        github.fail("POST", r"/repos/o/r/issues", status=500, times=5)
+        finished = _bash(
+            scan["run"],
+            repo,
+            {
+                "PATH": f"{Path(gardener).parent}{os.pathsep}{os.environ.get('PATH', '')}",
+                "STATE_FILE": "worklogs/.gardener-state.json",
+                "GCP_PROJECT": "P",
+                "HOURS": "1",
+                "SERVICES": " api, ",
+                "REPOSITORY": "o/r",
+                "OUT": str(out),
+                "GITHUB_TOKEN": github.token,
+                "GITHUB_API_URL": github.url,
+                "GITHUB_OUTPUT": str(outputs),
+                "GITHUB_STEP_SUMMARY": str(summary),
+                "GARDENER_LOGGING_ENDPOINT": logging.endpoint,
+            },
+        )
+    assert finished.returncode == 0, finished.stderr
+    recorded = dict(line.split("=", 1) for line in outputs.read_text(encoding="utf-8").splitlines())
+    if outcome == "issues fail":
+        assert recorded == {"rc": "6", "produced": "true"}, finished.stderr
+        assert "could not be published" in finished.stderr
+        assert len(list(out.glob("GCP-LOG-GARDENER-WORKLOG-*.md"))) == 1
+        state = (repo / "worklogs" / ".gardener-state.json").read_text(encoding="utf-8")
+        assert (out / ".gardener-state.json").read_text(encoding="utf-8") == state
+    else:
+        assert recorded["produced"] == "false"
+        assert recorded["rc"] not in ("0", "6")
+        assert list(out.iterdir()) == []
