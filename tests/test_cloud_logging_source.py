@@ -5,15 +5,18 @@ from __future__ import annotations
 import gzip
 import json
 import random
+import re
 import socket
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
 import pytest
+from google.oauth2.credentials import Credentials
 from typer.testing import CliRunner
 
 from fakes import FakeLoggingServer, Fault
+from fakes.logging_server import ACCESS_TOKEN
 from loggardener.cli import app
 from loggardener.errors import ExitCode, GardenerError
 from loggardener.sources.cloud_logging import (
@@ -157,9 +160,31 @@ def test_permission_denied_names_the_role_and_is_not_retried() -> None:
             read_all(source)
         assert len(server.requests) == 1
     assert caught.value.exit_code == ExitCode.CREDENTIALS
-    assert "roles/logging.viewer" in caught.value.message
-    assert message in caught.value.message
-    assert "\n" not in caught.value.message
+    assert caught.value.message == (
+        "permission denied reading the logs of project P: Permission 'logging.logEntries.list' denied on "
+        "resource (or it may not exist); the account needs roles/logging.viewer (Logs Viewer) on the "
+        "project, and the project needs the Cloud Logging API enabled"
+    )
+
+
+@pytest.mark.parametrize(
+    "faults",
+    [
+        {1: Fault(403)},
+        {1: Fault(404, "Project 'P' not found.")},
+        {1: Fault(400, "Unparseable filter: syntax error.")},
+        {n: Fault(429) for n in range(1, 20)},
+        {n: Fault(503) for n in range(1, 20)},
+    ],
+    ids=["403", "404", "400", "429", "503"],
+)
+def test_error_messages_are_one_clean_line(faults: dict[int, Fault]) -> None:
+    """The server's sentence sits inside ours: no '.;' or '.:' where the two meet."""
+    with FakeLoggingServer(make_entries(3), faults=faults) as server, pytest.raises(GardenerError) as caught:
+        read_all(source_for(server, FakeClock()))
+    message = caught.value.message
+    assert "\n" not in message
+    assert re.search(r"[.;:,] ?[.;:,]", message) is None, message
 
 
 def test_unknown_project() -> None:
@@ -168,8 +193,10 @@ def test_unknown_project() -> None:
         with pytest.raises(GardenerError) as caught:
             read_all(source)
     assert caught.value.exit_code == ExitCode.BAD_INPUT
-    assert "unknown project no-such-project" in caught.value.message
-    assert "Project 'no-such-project' not found." in caught.value.message
+    assert caught.value.message.startswith(
+        "unknown project no-such-project: Project 'no-such-project' not found; check --project, "
+        "GOOGLE_CLOUD_PROJECT and the config's `project`"
+    )
 
 
 def test_an_endpoint_without_the_api_is_named() -> None:
@@ -258,6 +285,109 @@ def test_no_credentials_says_how_to_get_them(monkeypatch: pytest.MonkeyPatch, tm
     assert "GOOGLE_APPLICATION_CREDENTIALS" in caught.value.message
 
 
+# --- credentials --------------------------------------------------------------------------------------------
+
+
+def user_credentials(server: FakeLoggingServer) -> Credentials:
+    """google-auth's own user credentials (what `gcloud auth application-default login` leaves), refreshing
+    against the fake's token endpoint."""
+    return Credentials(  # type: ignore[no-untyped-call]
+        token=None,
+        refresh_token="1//refresh-token",
+        client_id="client-id",
+        client_secret="client-secret",
+        token_uri=f"{server.endpoint}/token",
+    )
+
+
+def paths(server: FakeLoggingServer) -> list[str]:
+    return [request.path for request in server.requests]
+
+
+def test_a_401_to_anonymous_credentials_is_credentials_rejected() -> None:
+    with FakeLoggingServer(make_entries(3), faults={1: Fault(401)}) as server:
+        with pytest.raises(GardenerError) as caught:
+            read_all(source_for(server, FakeClock()))
+        assert len(server.requests) == 1  # not retried
+    assert caught.value.exit_code == ExitCode.CREDENTIALS
+    assert caught.value.message == (
+        f"credentials rejected: {server.endpoint} answered HTTP 401 (unauthenticated) to the anonymous "
+        "credentials every http:// endpoint gets; use an endpoint that accepts them, or an https:// one to "
+        "send Application Default Credentials"
+    )
+
+
+def test_credentials_are_refreshed_at_the_token_endpoint_and_sent() -> None:
+    with FakeLoggingServer(make_entries(15), page_limit=10) as server:
+        source = source_for(server, FakeClock(), credentials=user_credentials(server))
+        assert read_all(source) == make_entries(15)
+    assert paths(server) == ["/token", "/v2/entries:list", "/v2/entries:list"]
+    assert "grant_type=refresh_token" in server.requests[0].body
+    assert all(r.headers.get("authorization") == f"Bearer {ACCESS_TOKEN}" for r in server.requests[1:])
+
+
+def test_an_expired_access_token_is_refreshed_and_the_read_goes_on() -> None:
+    with FakeLoggingServer(make_entries(3), faults={2: Fault(401)}) as server:
+        source = source_for(server, FakeClock(), credentials=user_credentials(server))
+        assert len(read_all(source)) == 3
+    assert paths(server) == ["/token", "/v2/entries:list", "/token", "/v2/entries:list"]
+
+
+def test_a_blip_at_the_token_service_is_retried_with_backoff() -> None:
+    clock = FakeClock()
+    with FakeLoggingServer(make_entries(3), faults={1: Fault(0), 2: Fault(0)}) as server:
+        source = source_for(server, clock, credentials=user_credentials(server))
+        assert len(read_all(source)) == 3
+    assert paths(server) == ["/token", "/token", "/token", "/v2/entries:list"]
+    assert len(clock.sleeps) == 2 and 1 <= clock.sleeps[0] <= 2 and 2 <= clock.sleeps[1] <= 3
+    assert any("retried 2 requests" in note and "TransportError x2" in note for note in source.stats.notes)
+
+
+def test_a_token_service_that_stays_unreachable_is_a_source_failure() -> None:
+    clock = FakeClock()
+    with FakeLoggingServer(make_entries(3), faults={n: Fault(0) for n in range(1, 20)}) as server:
+        source = source_for(server, clock, credentials=user_credentials(server))
+        with pytest.raises(GardenerError) as caught:
+            read_all(source)
+        assert paths(server) == ["/token"] * RETRY_ATTEMPTS
+    assert caught.value.exit_code == ExitCode.SOURCE_FAILED
+    assert caught.value.message.startswith(
+        f"cannot reach the token service to refresh the credentials after {RETRY_ATTEMPTS} attempts: "
+    )
+    assert len(clock.sleeps) == RETRY_ATTEMPTS - 1
+
+
+def test_revoked_credentials_are_rejected_at_once_with_the_way_out() -> None:
+    faults = {1: Fault(400, "Token has been expired or revoked.")}
+    with FakeLoggingServer(make_entries(3), faults=faults) as server:
+        source = source_for(server, FakeClock(), credentials=user_credentials(server))
+        with pytest.raises(GardenerError) as caught:
+            read_all(source)
+        assert paths(server) == ["/token"]  # a RefreshError is not transient
+    assert caught.value.exit_code == ExitCode.CREDENTIALS
+    assert caught.value.message == (
+        "credentials rejected (invalid_grant: Token has been expired or revoked); run `gcloud auth "
+        "application-default login`, or set GOOGLE_APPLICATION_CREDENTIALS to a service-account key file"
+    )
+
+
+def test_a_token_the_api_keeps_refusing_is_rejected_with_the_servers_message() -> None:
+    faults = {n: Fault(401) for n in (2, 4, 6)}  # google-auth refreshes twice, then gives the 401 up
+    with FakeLoggingServer(make_entries(3), faults=faults) as server:
+        source = source_for(server, FakeClock(), credentials=user_credentials(server))
+        with pytest.raises(GardenerError) as caught:
+            read_all(source)
+        assert len(server.requests) == 6
+    assert caught.value.exit_code == ExitCode.CREDENTIALS
+    assert caught.value.message.startswith(
+        "credentials rejected (Request had invalid authentication credentials. Expected OAuth 2 access token, "
+        "login cookie or other valid authentication credential); run `gcloud auth application-default login`"
+    )
+
+
+# --- project ----------------------------------------------------------------------------------------------
+
+
 def test_project_comes_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("GOOGLE_CLOUD_PROJECT", "env-project")
     with FakeLoggingServer(make_entries(2), projects={"env-project"}) as server:
@@ -334,6 +464,24 @@ def test_save_export_writes_the_raw_entries_as_ndjson(tmp_path: Path) -> None:
     assert [json.loads(line) for line in lines] == entries
     assert not (tmp_path / "scan.ndjson.partial").exists()
     assert any(str(export) in note for note in source.stats.notes)
+
+
+def test_save_export_creates_its_directory(tmp_path: Path) -> None:
+    export = tmp_path / "exports" / "2024-05-01" / "scan.ndjson"
+    with FakeLoggingServer(make_entries(3)) as server:
+        read_all(source_for(server, FakeClock(), save_export=export))
+    assert len(export.read_text(encoding="utf-8").splitlines()) == 3
+
+
+def test_save_export_that_cannot_be_written_is_one_line(tmp_path: Path) -> None:
+    (tmp_path / "taken").write_text("a file, not a directory", encoding="utf-8")
+    export = tmp_path / "taken" / "scan.ndjson"
+    with FakeLoggingServer(make_entries(3)) as server:
+        with pytest.raises(GardenerError) as caught:
+            read_all(source_for(server, FakeClock(), save_export=export))
+        assert server.requests == []  # checked before anything is read
+    assert caught.value.exit_code == ExitCode.BAD_INPUT
+    assert caught.value.message == f"cannot write export {export}: File exists ({tmp_path / 'taken'})"
 
 
 def test_save_export_leaves_nothing_when_the_scan_fails(tmp_path: Path) -> None:
@@ -465,7 +613,7 @@ def clusters_of(report: dict[str, Any]) -> dict[str, int]:
 
 def test_live_scan_finds_the_same_clusters_as_the_export_despite_faults(tmp_path: Path) -> None:
     entries = demo_entries()
-    export = tmp_path / "fetched.ndjson"
+    export = tmp_path / "exports" / "2026-11-21" / "fetched.ndjson"  # directories made as needed
     faults = {2: Fault(429, retry_after=0), 4: Fault(503, retry_after=0)}
     with FakeLoggingServer(entries, page_limit=300, faults=faults, empty_pages_at={600}) as server:
         live = scan_report(
@@ -538,6 +686,7 @@ def test_live_scan_rejects_an_unknown_severity_before_reading() -> None:
     ("fault", "code", "expected"),
     [
         (Fault(403), ExitCode.CREDENTIALS, "roles/logging.viewer"),
+        (Fault(401), ExitCode.CREDENTIALS, "credentials rejected"),
         (
             Fault(400, "Unparseable filter: unknown field 'jsonPayload..x'"),
             ExitCode.BAD_INPUT,

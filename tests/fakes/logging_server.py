@@ -4,6 +4,9 @@ It checks requests as the service does (method, path, JSON body fields, pageSize
 resource names), keeps entries inside the filter's `timestamp>=` / `timestamp<` window, sorts them by
 timestamp as `orderBy` asks (whatever order the list holds them in), pages them, and answers errors in
 Google's JSON error format. Faults are scripted per request number; every request is recorded.
+
+`POST /token` is an OAuth 2.0 token endpoint, as oauth2.googleapis.com/token answers a refresh-token grant,
+so google-auth's own credentials can refresh against it (`token_uri`).
 """
 
 from __future__ import annotations
@@ -27,6 +30,8 @@ STATUS_NAMES = {
     503: "UNAVAILABLE",
 }
 DEFAULT_MESSAGES = {
+    401: "Request had invalid authentication credentials. Expected OAuth 2 access token, login cookie or "
+    "other valid authentication credential.",
     403: "The caller does not have permission",
     429: "Quota exceeded for quota metric 'Read requests' and limit 'Read requests per minute' of service "
     "'logging.googleapis.com'.",
@@ -34,13 +39,19 @@ DEFAULT_MESSAGES = {
     503: "The service is currently unavailable.",
 }
 BODY_FIELDS = {"resourceNames", "projectIds", "filter", "orderBy", "pageSize", "pageToken"}
+ACCESS_TOKEN = "fake-access-token"
+"""What the token endpoint issues."""
+OAUTH_ERRORS = {400: "invalid_grant", 401: "invalid_client"}
 _WINDOW = re.compile(r'\btimestamp\s*(>=|>|<=|<)\s*"([^"]+)"')
 _RFC3339 = re.compile(r"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d)(?:\.(\d+))?([Zz]|[+-]\d\d:\d\d)")
 
 
 @dataclass
 class Fault:
-    """An error answer: HTTP status and message, in Google's JSON error format."""
+    """An error answer: HTTP status and message, in Google's JSON error format (OAuth's at /token).
+
+    Status 0 answers nothing: the connection is closed, as a network blip would.
+    """
 
     status: int
     message: str = ""
@@ -52,6 +63,10 @@ class Fault:
         return {
             "error": {"code": self.status, "message": message, "status": STATUS_NAMES.get(self.status, "")}
         }
+
+    def oauth_body(self) -> dict[str, Any]:
+        error = OAUTH_ERRORS.get(self.status, "server_error")
+        return {"error": error, "error_description": self.message or DEFAULT_MESSAGES.get(self.status, error)}
 
 
 @dataclass
@@ -194,11 +209,18 @@ class _Handler(BaseHTTPRequestHandler):
         number = self._record(body)
         state = self.server.state
         fault = state.faults.get(number)
+        path = urlsplit(self.path).path
+        if fault is not None and fault.status == 0:
+            self.close_connection = True
+            return
         if fault is not None:
             headers = {} if fault.retry_after is None else {"Retry-After": f"{fault.retry_after:g}"}
-            self._send(fault.status, fault.body(), headers)
+            self._send(fault.status, fault.oauth_body() if path == "/token" else fault.body(), headers)
             return
-        if urlsplit(self.path).path != "/v2/entries:list":
+        if path == "/token":
+            self._send(200, {"access_token": ACCESS_TOKEN, "expires_in": 3600, "token_type": "Bearer"})
+            return
+        if path != "/v2/entries:list":
             self._send_html_404()
             return
         status, payload = self._list(body)

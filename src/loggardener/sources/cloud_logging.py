@@ -14,8 +14,8 @@ import google.auth
 import requests
 from google.api_core import exceptions as api_exceptions
 from google.api_core import page_iterator
-from google.auth.credentials import AnonymousCredentials
-from google.auth.exceptions import DefaultCredentialsError, GoogleAuthError, RefreshError
+from google.auth.credentials import AnonymousCredentials, Credentials
+from google.auth.exceptions import DefaultCredentialsError, GoogleAuthError, TransportError
 from google.cloud.logging_v2 import Client
 from tenacity import RetryCallState, Retrying, retry_if_exception, stop_after_attempt, wait_exponential_jitter
 
@@ -33,7 +33,8 @@ PACE_BURST = 8
 """With these, no 60-second span holds more than 8 + 50 = 58 requests: under the quota, with room for the
 console or another reader on the same project."""
 RETRY_ATTEMPTS = 7
-"""Attempts per request on 429, 5xx and connection errors. Between attempts: the server's Retry-After if
+"""Attempts per request on 429, 5xx, connection errors, and transport errors while refreshing an access
+token (a blip at the token service, e.g. STS under Workload Identity Federation). Between attempts: the server's Retry-After if
 it sent one, else 1, 2, 4 ... 32 s plus up to 1 s of jitter, a little over a minute in all: long enough
 for a per-minute quota to refill."""
 ORDER_BY = "timestamp asc"
@@ -93,7 +94,8 @@ def _is_transient(exc: BaseException) -> bool:
         api_exceptions.TooManyRequests
         | api_exceptions.ServerError
         | requests.ConnectionError
-        | requests.Timeout,
+        | requests.Timeout
+        | TransportError,
     )
 
 
@@ -135,12 +137,24 @@ def _google_error(exc: api_exceptions.GoogleAPICallError) -> dict[str, Any]:
     return error if isinstance(error, dict) else {}
 
 
+def _one_clause(message: str) -> str:
+    """A message on one line, without its closing period, to sit inside a sentence of ours."""
+    text = " ".join(message.split())
+    return text[:-1] if text.endswith(".") and not text.endswith("..") else text
+
+
 def _server_message(exc: api_exceptions.GoogleAPICallError) -> str:
     """The server's message, without the library's 'POST url:' prefix."""
     message = _google_error(exc).get("message")
     if not isinstance(message, str) or not message:
         message = str(exc.message)
-    return " ".join(message.split())
+    return _one_clause(message)
+
+
+def _auth_message(exc: GoogleAuthError) -> str:
+    """google-auth's message, without the raw token-service response it passes along."""
+    first = exc.args[0] if exc.args else None
+    return _one_clause(first if isinstance(first, str) else str(exc))
 
 
 def resolve_project(explicit: str | None) -> str | None:
@@ -153,8 +167,11 @@ class CloudLoggingSource(EntrySource):
 
     The library's entry classes drop fields such as `errorGroups`, so the pages are read with the library's
     own HTTPIterator and an item converter that keeps each entry's JSON object as it came. Every request
-    goes through the pacer, and 429, 5xx and connection errors are retried with exponential backoff and
-    jitter (the library's HTTP transport does not retry).
+    goes through the pacer, and 429, 5xx, connection errors and token-service transport errors are retried
+    with exponential backoff and jitter (the library's HTTP transport does not retry).
+
+    `credentials` replaces the default choice: anonymous credentials for an http:// endpoint (emulators,
+    tests), else Application Default Credentials.
     """
 
     def __init__(
@@ -167,6 +184,7 @@ class CloudLoggingSource(EntrySource):
         save_export: Path | None = None,
         pacer: RequestPacer | None = None,
         sleep: Callable[[float], None] = time.sleep,
+        credentials: Credentials | None = None,
     ) -> None:
         if max_entries < 1:
             raise GardenerError("--max-entries must be at least 1", ExitCode.BAD_INPUT)
@@ -180,6 +198,8 @@ class CloudLoggingSource(EntrySource):
         self.save_export = save_export
         self.pacer = pacer or RequestPacer(sleep=sleep)
         self._sleep = sleep
+        self.credentials = credentials
+        self._anonymous = False
         self.filter = build_filter(query)
         self.stats = SourceStats(query_filter=self.filter)
         self._set_project(resolve_project(project))
@@ -192,18 +212,13 @@ class CloudLoggingSource(EntrySource):
         if project:
             self.stats.console_url = console_url(self.filter, project, self.query.start, self.query.end)
 
-    def _client(self) -> Client:
-        """A REST client: anonymous against an http:// endpoint (emulators, tests), else ADC."""
-        options = {"api_endpoint": self.endpoint} if self.endpoint else None
+    def _credentials(self) -> tuple[Credentials, str | None]:
+        """The credentials to send, and the project Application Default Credentials name, if any."""
+        if self.credentials is not None:
+            return self.credentials, None
         if self.endpoint and self.endpoint.startswith("http://"):
-            if not self.project:
-                raise GardenerError(
-                    "no project: pass --project or set GOOGLE_CLOUD_PROJECT", ExitCode.BAD_INPUT
-                )
-            anonymous = AnonymousCredentials()  # type: ignore[no-untyped-call]
-            return Client(  # type: ignore[no-untyped-call]
-                project=self.project, credentials=anonymous, _use_grpc=False, client_options=options
-            )
+            self._anonymous = True
+            return AnonymousCredentials(), None  # type: ignore[no-untyped-call]
         try:
             credentials, adc_project = google.auth.default(scopes=list(Client.SCOPE))
         except DefaultCredentialsError as exc:
@@ -211,14 +226,25 @@ class CloudLoggingSource(EntrySource):
             raise GardenerError(
                 f"no Google Cloud credentials ({detail}); {CREDENTIALS_HINT}", ExitCode.CREDENTIALS
             ) from None
+        return credentials, adc_project
+
+    def _client(self) -> Client:
+        """A REST client on the endpoint, for the project given, else the one the credentials name."""
+        credentials, own_project = self._credentials()
         if not self.project:
-            if not adc_project:
+            if not own_project:
+                from_adc = self.credentials is None and not self._anonymous
                 raise GardenerError(
-                    "no project: pass --project, set GOOGLE_CLOUD_PROJECT, or set a project for your "
-                    "credentials (`gcloud config set project P`)",
+                    "no project: pass --project, set GOOGLE_CLOUD_PROJECT, or set `project` in the config"
+                    + (
+                        ", or a project for your credentials (`gcloud config set project P`)"
+                        if from_adc
+                        else ""
+                    ),
                     ExitCode.BAD_INPUT,
                 )
-            self._set_project(adc_project)
+            self._set_project(own_project)
+        options = {"api_endpoint": self.endpoint} if self.endpoint else None
         return Client(  # type: ignore[no-untyped-call]
             project=self.project, credentials=credentials, _use_grpc=False, client_options=options
         )
@@ -325,9 +351,11 @@ class CloudLoggingSource(EntrySource):
             return None
         partial = self.save_export.with_name(self.save_export.name + ".partial")
         try:
+            partial.parent.mkdir(parents=True, exist_ok=True)
             return partial.open("w", encoding="utf-8")
         except OSError as exc:
-            message = f"cannot write export {self.save_export}: {exc.strerror}"
+            where = f" ({exc.filename})" if exc.filename and exc.filename != str(partial) else ""
+            message = f"cannot write export {self.save_export}: {exc.strerror}{where}"
             raise GardenerError(message, ExitCode.BAD_INPUT) from None
 
     def _close_export(self, export: IO[str] | None, completed: bool) -> None:
@@ -344,13 +372,29 @@ class CloudLoggingSource(EntrySource):
     def _explain(self, exc: BaseException, retried: Counter[str]) -> GardenerError:
         """One line saying what went wrong and what to do."""
         project = self.project or "(unknown)"
-        if isinstance(exc, RefreshError | api_exceptions.Unauthorized):
-            detail = " ".join(str(exc).split())
+        attempts = f" after {RETRY_ATTEMPTS} attempts" if _is_transient(exc) else ""
+        if isinstance(exc, TransportError):
+            return GardenerError(
+                f"cannot reach the token service to refresh the credentials{attempts}: {_auth_message(exc)}",
+                ExitCode.SOURCE_FAILED,
+            )
+        if isinstance(exc, api_exceptions.Unauthorized | GoogleAuthError) and self._anonymous:
+            # google-auth answers a 401 by refreshing the credentials, which anonymous ones cannot do
+            return GardenerError(
+                f"credentials rejected: {self.endpoint} answered HTTP 401 (unauthenticated) to the anonymous "
+                "credentials every http:// endpoint gets; use an endpoint that accepts them, or an https:// "
+                "one to send Application Default Credentials",
+                ExitCode.CREDENTIALS,
+            )
+        if isinstance(exc, api_exceptions.Unauthorized | GoogleAuthError):
+            detail = (
+                _server_message(exc) if isinstance(exc, api_exceptions.Unauthorized) else _auth_message(exc)
+            )
             return GardenerError(f"credentials rejected ({detail}); {CREDENTIALS_HINT}", ExitCode.CREDENTIALS)
         if isinstance(exc, api_exceptions.Forbidden):
             return GardenerError(
                 f"permission denied reading the logs of project {project}: {_server_message(exc)}; "
-                f"{ROLE_HINT} (and the Cloud Logging API enabled)",
+                f"{ROLE_HINT}, and the project needs the Cloud Logging API enabled",
                 ExitCode.CREDENTIALS,
             )
         if isinstance(exc, api_exceptions.NotFound) and not _google_error(exc).get("status"):
@@ -361,8 +405,8 @@ class CloudLoggingSource(EntrySource):
             )
         if isinstance(exc, api_exceptions.NotFound):
             return GardenerError(
-                f"unknown project {project}: {_server_message(exc)}; check --project or GOOGLE_CLOUD_PROJECT "
-                "(`gcloud projects list` shows the ids you can use)",
+                f"unknown project {project}: {_server_message(exc)}; check --project, GOOGLE_CLOUD_PROJECT "
+                "and the config's `project` (`gcloud projects list` shows the ids you can use)",
                 ExitCode.BAD_INPUT,
             )
         if isinstance(exc, api_exceptions.BadRequest):
@@ -371,7 +415,6 @@ class CloudLoggingSource(EntrySource):
                 "check --filter)",
                 ExitCode.BAD_INPUT,
             )
-        attempts = f" after {RETRY_ATTEMPTS} attempts" if _is_transient(exc) else ""
         if isinstance(exc, api_exceptions.TooManyRequests):
             return GardenerError(
                 f"Cloud Logging quota exceeded{attempts}: {_server_message(exc)}; entries.list allows "
