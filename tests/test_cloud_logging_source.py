@@ -26,6 +26,7 @@ from loggardener.sources.cloud_logging import (
     RETRY_ATTEMPTS,
     CloudLoggingSource,
     RequestPacer,
+    resolve_project,
 )
 from loggardener.sources.query import LogQuery, build_filter
 
@@ -388,6 +389,29 @@ def test_a_token_the_api_keeps_refusing_is_rejected_with_the_servers_message() -
 # --- project ----------------------------------------------------------------------------------------------
 
 
+@pytest.mark.parametrize(
+    ("explicit", "environment", "configured", "expected"),
+    [
+        ("flag", "env", "config", "flag"),
+        (None, "env", "config", "env"),
+        (None, None, "config", "config"),
+        (None, None, None, None),
+    ],
+)
+def test_project_precedence_is_flag_environment_config(
+    monkeypatch: pytest.MonkeyPatch,
+    explicit: str | None,
+    environment: str | None,
+    configured: str | None,
+    expected: str | None,
+) -> None:
+    if environment is None:
+        monkeypatch.delenv("GOOGLE_CLOUD_PROJECT", raising=False)
+    else:
+        monkeypatch.setenv("GOOGLE_CLOUD_PROJECT", environment)
+    assert resolve_project(explicit, configured) == expected
+
+
 def test_project_comes_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("GOOGLE_CLOUD_PROJECT", "env-project")
     with FakeLoggingServer(make_entries(2), projects={"env-project"}) as server:
@@ -644,6 +668,31 @@ def test_live_scan_finds_the_same_clusters_as_the_export_despite_faults(tmp_path
     # the export holds every entry once, in the order the service serves them: by timestamp
     served = sorted(entries, key=lambda entry: str(entry["timestamp"]))  # one format, 9 digits: text order
     assert [json.loads(line) for line in export.read_text(encoding="utf-8").splitlines()] == served
+
+
+@pytest.mark.parametrize(
+    ("flag", "environment", "expected"),
+    [
+        (None, None, "config-project"),
+        (None, "env-project", "env-project"),  # CI's environment beats a committed config file
+        ("flag-project", "env-project", "flag-project"),
+    ],
+)
+def test_live_scan_project_is_flag_then_environment_then_config(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, flag: str | None, environment: str | None, expected: str
+) -> None:
+    monkeypatch.delenv("GOOGLE_CLOUD_PROJECT", raising=False)
+    if environment is not None:
+        monkeypatch.setenv("GOOGLE_CLOUD_PROJECT", environment)
+    config = tmp_path / "gardener.toml"
+    config.write_text('project = "config-project"\n', encoding="utf-8")
+    entries = make_entries(3, start=datetime(2026, 11, 21, 17, 0, tzinfo=timezone.utc))
+    projects = {"config-project", "env-project", "flag-project"}
+    with FakeLoggingServer(entries, projects=projects) as server:
+        args = ["--config", str(config), "--no-state", *(["--project", flag] if flag else [])]
+        report = scan_report(tmp_path, "live", *args, env={"GARDENER_LOGGING_ENDPOINT": server.endpoint})
+    assert [r.body["resourceNames"] for r in server.requests] == [[f"projects/{expected}"]]
+    assert report["project"] == expected
 
 
 def test_print_filter_prints_the_query_and_exits() -> None:

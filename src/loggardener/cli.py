@@ -27,7 +27,7 @@ from loggardener.pipeline import ProgressFn, ScanOptions
 from loggardener.publishing.run import IssuesMode, choose_publisher, drafts_directory
 from loggardener.rendering.markdown import PRIORITY_MARKS, percent
 from loggardener.report import ScanReport
-from loggardener.sources.cloud_logging import DEFAULT_MAX_ENTRIES, CloudLoggingSource
+from loggardener.sources.cloud_logging import DEFAULT_MAX_ENTRIES, CloudLoggingSource, resolve_project
 from loggardener.sources.demo import DemoSource
 from loggardener.sources.file import FileSource
 from loggardener.sources.interface import EntrySource
@@ -236,7 +236,7 @@ def scan(
         str | None,
         typer.Option(
             "--project",
-            help="Live scan: the Google Cloud project [default: config, GOOGLE_CLOUD_PROJECT, or ADC's].",
+            help="Live scan: the Google Cloud project [default: GOOGLE_CLOUD_PROJECT, config, or ADC's].",
         ),
     ] = None,
     resource_type: Annotated[
@@ -301,7 +301,7 @@ def scan(
         demo,
         lambda: _live_source(
             options,
-            project or config.project,
+            resolve_project(project, config.project),
             logging_endpoint,
             resource_type,
             extra_filter,

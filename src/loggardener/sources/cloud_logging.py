@@ -157,9 +157,12 @@ def _auth_message(exc: GoogleAuthError) -> str:
     return _one_clause(first if isinstance(first, str) else str(exc))
 
 
-def resolve_project(explicit: str | None) -> str | None:
-    """The project from --project, else GOOGLE_CLOUD_PROJECT; None: ask Application Default Credentials."""
-    return explicit or os.environ.get("GOOGLE_CLOUD_PROJECT") or None
+def resolve_project(explicit: str | None, configured: str | None = None) -> str | None:
+    """--project, else GOOGLE_CLOUD_PROJECT, else the config's `project`; None: ask the credentials.
+
+    The environment beats the config file, so CI can point a committed config at another project.
+    """
+    return explicit or os.environ.get("GOOGLE_CLOUD_PROJECT") or configured or None
 
 
 class CloudLoggingSource(EntrySource):
