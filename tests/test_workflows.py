@@ -304,6 +304,7 @@ def test_the_scan_step_records_the_exit_code_and_whether_it_wrote_outputs(
             repo,
             {
                 "PATH": f"{Path(gardener).parent}{os.pathsep}{os.environ.get('PATH', '')}",
+                "PYTHONPATH": str(ROOT / "src"),  # this tree's gardener, wherever the package is installed
                 "STATE_FILE": "worklogs/.gardener-state.json",
                 "GCP_PROJECT": "P",
                 "HOURS": "1",
