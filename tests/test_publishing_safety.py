@@ -70,6 +70,65 @@ def test_prose_outside_code_spans_is_inert(text: str) -> None:
     assert "<" not in outside and "\n" not in result
 
 
+WITH_URLS = st.lists(
+    st.sampled_from(
+        [
+            "https://github.com/o/r/issues/1",
+            "http://x.test/a_b",
+            "www.evil.test",
+            " ",
+            "see ",
+            "(",
+            ")",
+            ".",
+            "`",
+            "@",
+            "#1",
+        ]
+    ),
+    max_size=20,
+).map("".join)
+
+
+def outside_code_spans(text: str) -> str:
+    """`text` without its code spans, found as CommonMark does (a backslash-escaped backtick opens none)."""
+    kept: list[str] = []
+    index = 0
+    while index < len(text):
+        if text[index] == "\\":
+            kept.append(text[index : index + 2])
+            index += 2
+            continue
+        if text[index] != "`":
+            kept.append(text[index])
+            index += 1
+            continue
+        run = re.match(r"`+", text[index:])
+        assert run is not None
+        opener = run.group()
+        closer = re.compile(rf"(?<!`){opener}(?!`)")
+        end = closer.search(text, index + len(opener))
+        if end is None:
+            kept.append(opener)
+            index += len(opener)
+        else:
+            index = end.end()
+    return "".join(kept)
+
+
+@given(WITH_URLS)
+def test_urls_in_log_text_end_up_in_code_spans(text: str) -> None:
+    for result in (safety.inert(text), safety.prose(text)):
+        outside = outside_code_spans(result)
+        assert not re.search(r"https?://|www\.", outside)
+        assert not re.search(r"#[0-9]", outside)
+
+
+def test_bare_issue_urls_are_not_cross_references() -> None:
+    text = "retry failed, see https://github.com/o/r/issues/1."
+    assert safety.inert(text) == "retry failed, see `https://github.com/o/r/issues/1`."
+
+
 def test_prose_keeps_code_spans() -> None:
     assert safety.prose("Add `payments_sdk` to @team <b>") == "Add `payments_sdk` to @\u200bteam &lt;b&gt;"
 

@@ -1,7 +1,8 @@
 """Make log-derived text inert in GitHub markdown, and bound its length.
 
-Log text is attacker-controlled: it must not @mention people, create #references, close a code fence,
-inject HTML or markdown links and images, or push an issue body over GitHub's 65536-character limit.
+Log text is attacker-controlled: it must not @mention people, create #references (bare issue URLs
+included), close a code fence, inject HTML or markdown links and images, or push an issue body over
+GitHub's 65536-character limit.
 """
 
 from __future__ import annotations
@@ -21,6 +22,8 @@ _GH_REFERENCE = re.compile(r"\b(GH)-(?=[0-9])", re.IGNORECASE)
 _MARKDOWN_PUNCTUATION = re.compile(r"([\\`*_\[\]()!|~{}])")
 _HTML = {"&": "&amp;", "<": "&lt;", ">": "&gt;"}
 _BACKTICKS = re.compile(r"`+")
+# What GitHub autolinks in running text; a link to an issue there becomes a cross-reference.
+_URL = re.compile(r"(?:[A-Za-z][A-Za-z0-9+.-]*://|www\.)[^\s<>`]*[^\s<>`.,:;!?'\")\]]", re.IGNORECASE)
 
 
 def clean(text: str) -> str:
@@ -37,11 +40,25 @@ def break_references(text: str) -> str:
 
 
 def inert(text: str) -> str:
-    """Running markdown text: one line, no HTML, no markdown markup, no mentions or references."""
+    """Running markdown text: one line, no HTML, no markdown markup, no mentions or references.
+
+    URLs are put in code spans, where GitHub neither links them nor turns issue URLs into cross-references.
+    """
     return _block_start(_neutralize(" ".join(clean(text).split())))
 
 
 def _neutralize(text: str) -> str:
+    parts: list[str] = []
+    position = 0
+    for match in _URL.finditer(text):
+        parts.append(_escape(text[position : match.start()]))
+        parts.append(code(match.group(0)))
+        position = match.end()
+    parts.append(_escape(text[position:]))
+    return "".join(parts)
+
+
+def _escape(text: str) -> str:
     text = "".join(_HTML.get(char, char) for char in text)
     return break_references(_MARKDOWN_PUNCTUATION.sub(r"\\\1", text))
 
