@@ -1,8 +1,19 @@
-"""A hand-built ScanReport for the publishing tests: a startup crash and the container exits it causes."""
+"""Publishing test support: a hand-built ScanReport (a startup crash and the container exits it causes),
+and a fake `gh` for running the drafts' script."""
 
 from __future__ import annotations
 
+import json
+import os
+import shutil
+import subprocess
+import sys
+from collections.abc import Sequence
 from datetime import datetime, timedelta, timezone
+from pathlib import Path
+from typing import Any
+
+import pytest
 
 from loggardener.clustering.models import AffectedFile, Cluster, Sample
 from loggardener.report import ScanReport, Totals, Window
@@ -23,7 +34,7 @@ def crash_cluster(**changes: object) -> Cluster:
         kind="exception",
         signature="ModuleNotFoundError|websocket_manager.py:<module>",
         title="ModuleNotFoundError: No module named 'auth_service' in websocket_manager.py",
-        template="No module named <*>",
+        template="No module named 'auth_service'",  # import errors keep the module: it is the problem
         exception_type="ModuleNotFoundError",
         message="No module named 'auth_service'",
         count=84,
@@ -78,7 +89,7 @@ def exit_cluster(**changes: object) -> Cluster:
         fingerprint="0e1f2a3b4c5d",
         kind="message",
         signature="Container called exit(<*>).",
-        title="Container called exit(3).",
+        title="Container called exit(<*>).",
         template="Container called exit(<*>).",
         message="Container called exit(3).",
         count=28,
@@ -157,3 +168,157 @@ def make_report(*clusters: Cluster, generated_at: datetime | None = None) -> Sca
         totals=Totals(read=1000, clustered=1000, events=900),
         clusters=chosen,
     )
+
+
+FAKE_GH = r'''
+"""A fake `gh` for the drafts' script: keeps issues in a JSON file, filters --jq output with the real jq."""
+import json
+import os
+import subprocess
+import sys
+
+args = sys.argv[1:]
+with open(os.environ["GH_LOG"], "a", encoding="utf-8") as log:
+    log.write(json.dumps(args) + "\n")
+command = " ".join(args[:2])
+if command in json.loads(os.environ.get("GH_FAIL", "[]")):
+    sys.exit(f"gh: {command} failed (HTTP 502)")
+VALUED = {"--repo", "--label", "--state", "--limit", "--json", "--jq", "--title", "--body-file"}
+options, positional, index = {}, [], 2
+while index < len(args):
+    if args[index] in VALUED:
+        options.setdefault(args[index], []).append(args[index + 1])
+        index += 2
+    else:
+        positional.append(args[index])
+        index += 1
+one = {key: values[-1] for key, values in options.items()}
+with open(os.environ["GH_STATE"], encoding="utf-8") as handle:
+    state = json.load(handle)
+issues = state["issues"]
+
+
+def answer(value):
+    if "--jq" in one:
+        done = subprocess.run(["jq", "-r", one["--jq"]], input=json.dumps(value), text=True, check=False)
+        sys.exit(done.returncode)
+    print(json.dumps(value))
+
+
+def issue(number):
+    return next(i for i in issues if i["number"] == int(number))
+
+
+if command == "issue list":
+    wanted = [
+        i
+        for i in sorted(issues, key=lambda i: -i["number"])  # gh lists the newest first
+        if one["--label"] in i["labels"] and one["--state"] in ("all", i["state"].lower())
+    ][: int(one["--limit"])]
+    answer([{key: i[key] for key in one["--json"].split(",")} for i in wanted])
+elif command == "issue view":
+    found = issue(positional[0])
+    view = {**found, "comments": [{"body": body} for body in found["comments"]]}
+    answer({key: view[key] for key in one["--json"].split(",")})
+else:
+    if command == "issue create":
+        with open(one["--body-file"], encoding="utf-8") as handle:
+            body = handle.read()
+        labels = [name for value in options["--label"] for name in value.split(",")]
+        number = len(issues) + 1
+        issues.append(
+            {"number": number, "title": one["--title"], "body": body, "labels": labels,
+             "state": "OPEN", "closedAt": None, "comments": []}
+        )
+    elif command == "issue comment":
+        number = int(positional[0])
+        with open(one["--body-file"], encoding="utf-8") as handle:
+            issue(number)["comments"].append(handle.read())
+    elif command == "issue reopen":
+        number = int(positional[0])
+        issue(number).update(state="OPEN", closedAt=None)
+    elif command == "label create":
+        if positional[0] in state["labels"]:
+            sys.exit(f"label {positional[0]!r} already exists")
+        state["labels"].append(positional[0])
+        number = 0
+    else:
+        sys.exit(f"fake gh: unknown command {args}")
+    with open(os.environ["GH_STATE"], "w", encoding="utf-8") as handle:
+        json.dump(state, handle)
+    if number:
+        print(f"https://github.test/o/r/issues/{number}")
+'''
+
+
+def require(tool: str) -> None:
+    """Skip the test when `tool` is not installed; under CI (CI set), fail instead."""
+    if shutil.which(tool) is None:
+        message = f"needs {tool} on PATH"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+
+
+class FakeGh:
+    """A `gh` on PATH that keeps issues in a JSON file, for running the drafts' `gh-issues.sh` for real."""
+
+    def __init__(self, root: Path) -> None:
+        require("bash")
+        require("jq")
+        self.root = root
+        bin_dir = root / "bin"
+        bin_dir.mkdir(parents=True, exist_ok=True)
+        script = bin_dir / "gh"
+        script.write_text(f"#!{sys.executable}\n{FAKE_GH}", encoding="utf-8")
+        script.chmod(0o755)
+        self.state = root / "gh-state.json"
+        self.state.write_text(json.dumps({"issues": [], "labels": []}), encoding="utf-8")
+        self.log = root / "gh-calls.jsonl"
+        self.env = {
+            **os.environ,
+            "PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}",
+            "GH_STATE": str(self.state),
+            "GH_LOG": str(self.log),
+        }
+
+    @property
+    def issues(self) -> list[dict[str, Any]]:
+        issues: list[dict[str, Any]] = json.loads(self.state.read_text(encoding="utf-8"))["issues"]
+        return issues
+
+    def add_issue(self, body: str, state: str = "OPEN", closed_at: str | None = None) -> int:
+        """An issue labelled `log-gardener`; returns its number."""
+        data = json.loads(self.state.read_text(encoding="utf-8"))
+        number = len(data["issues"]) + 1
+        data["issues"].append(
+            {
+                "number": number,
+                "title": f"issue {number}",
+                "body": body,
+                "labels": ["log-gardener"],
+                "state": state,
+                "closedAt": closed_at,
+                "comments": [],
+            }
+        )
+        self.state.write_text(json.dumps(data), encoding="utf-8")
+        return number
+
+    def run(self, script: Path, *, fail: Sequence[str] = (), **env: str) -> subprocess.CompletedProcess[str]:
+        """Run `script` (a fresh call log each time); `fail` names gh commands that exit 1, e.g. `issue list`."""
+        self.log.unlink(missing_ok=True)
+        self.log.touch()
+        environ = {**self.env, "GH_FAIL": json.dumps(list(fail)), **env}
+        return subprocess.run(
+            ["bash", str(script)], env=environ, capture_output=True, text=True, timeout=60, check=False
+        )
+
+    @property
+    def calls(self) -> list[list[str]]:
+        """The argument lists of the last run's gh calls."""
+        return [json.loads(line) for line in self.log.read_text(encoding="utf-8").splitlines()]
+
+    def count(self, command: str) -> int:
+        """How many of the last run's calls were `command` (e.g. `issue create`)."""
+        return sum(" ".join(call[:2]) == command for call in self.calls)

@@ -66,8 +66,8 @@ def test_creates_one_issue_per_cluster_above_threshold_with_marker_and_labels(se
 def test_related_clusters_link_each_other_after_both_exist(server: FakeGitHub) -> None:
     publish(server, make_report())
 
-    assert "- #2: Container called exit" in server.issues[1].body  # patched once #2 existed
-    assert "- #1: ModuleNotFoundError" in server.issues[2].body
+    assert "- #2: `Container called exit" in server.issues[1].body  # patched once #2 existed
+    assert "- #1: `ModuleNotFoundError" in server.issues[2].body
     assert len(server.requests_matching("PATCH", r"/repos/o/r/issues/1")) == 1
 
 
@@ -187,6 +187,10 @@ def test_reopen_can_be_turned_off(server: FakeGitHub) -> None:
     assert actions[0].action == "updated"
     assert server.issues[1].state == "closed"
     assert "Left closed" in server.comments_on(1)[0].body
+    # the next run with the same facts does not say it again
+    again = publish(server, make_report(), IssuesConfig(reopen_regressions=False))
+    assert again[0].action == "skipped" and again[0].detail == "regression already noted; left closed"
+    assert len(server.comments_on(1)) == 1
 
 
 def test_human_issues_and_other_fingerprints_are_not_matched(server: FakeGitHub) -> None:
@@ -224,6 +228,17 @@ def test_crash_mid_run_then_rerun_makes_no_duplicates(server: FakeGitHub) -> Non
     assert kinds(second) == ["skipped", "created"]
     assert len(server.issues) == 2
     assert sorted(i.title.split(" | ")[2][:9] for i in server.issues.values()) == ["Container", "ModuleNot"]
+
+
+def test_issue_first_created_on_a_rerun_is_new_like_its_siblings(server: FakeGitHub) -> None:
+    server.die_after_writes = 1
+    publish(server, make_report(crash_cluster(trend="new"), exit_cluster(trend="new")))
+    server.die_after_writes = None
+
+    # the crashed run was recorded in the state, so the rerun sees both problems as recurring
+    publish(server, make_report(crash_cluster(trend="recurring"), exit_cluster(trend="recurring")))
+
+    assert [i.title.split(" | ")[0] for i in server.issues.values()] == ["GCP-new", "GCP-new"]
 
 
 def test_create_that_succeeds_but_answers_500_is_not_repeated(server: FakeGitHub) -> None:
@@ -305,7 +320,7 @@ def test_missing_token_and_bad_repo_are_user_errors(server: FakeGitHub) -> None:
 
 HOSTILE = (
     "Login failed for @octocat (see #12 and GH-7) </details><img src=https://evil.test/p.gif> "
-    "```\n## injected heading\n[click](https://evil.test)"
+    "```\n## injected heading\n[click](https://evil.test) https://github.com/o/r/issues/1"
 )
 
 
@@ -313,8 +328,9 @@ def test_log_text_cannot_mention_reference_inject_html_or_close_fences(server: F
     hostile = crash_cluster(
         title="@octocat #12 <b>bold</b>",
         message=HOSTILE,
+        template=HOSTILE,
         stack_pattern="```\nclosing fence attempt\n````",
-        reasons=["isolated error: @octocat wrote #3"],
+        reasons=["isolated error: @octocat wrote #3, see https://github.com/o/r/issues/2"],
         actions=["Ping @admin-team about <script>"],
         samples=[],
         related=[],
@@ -328,6 +344,7 @@ def test_log_text_cannot_mention_reference_inject_html_or_close_fences(server: F
     assert not re.search(r"(?<![\w`])@[A-Za-z0-9]", _outside_code(body))
     assert not re.search(r"#\d", _outside_code(body))
     assert "<img" not in _outside_code(body) and "<b>" not in _outside_code(body)
+    assert "github.com/o/r/issues" not in _outside_code(body)  # no cross-reference to another issue
     assert "@octocat" not in title and "#12" not in title
     # the stack pattern's fence is longer than any backtick run inside it
     assert "`````\n```\nclosing fence attempt\n````\n`````" in body

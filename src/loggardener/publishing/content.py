@@ -22,15 +22,18 @@ from markupsafe import Markup
 from loggardener import __version__
 from loggardener.clustering.models import Cluster
 from loggardener.config import IssuesConfig
+from loggardener.entries.models import Severity
 from loggardener.publishing import safety
 from loggardener.publishing.markers import (
     COMMENT_MARKER,
     MAX_ITEM_CHARS,
     MAX_LISTED,
     Summary,
+    facts_marker,
     fingerprint_marker,
     state_marker,
 )
+from loggardener.rendering.markdown import iso
 from loggardener.report import ScanReport
 
 PRIORITIES = ("P0", "P1", "P2", "P3")
@@ -40,7 +43,9 @@ MAX_BODY_CHARS = safety.GITHUB_BODY_LIMIT - 536
 
 _NO_MODULE = re.compile(r"No module named '([^']+)'")
 _CANNOT_IMPORT = re.compile(r"cannot import name '([^']+)' from '([^']+)'")
-_EXIT = re.compile(r"Container called exit\((\d+)\)")
+_EXIT = "Container called exit("
+WILDCARD = "<*>"
+_LINK_SAFE = ":/?#[]@!$&'*+,;=%-._~"
 
 
 @dataclass(frozen=True)
@@ -67,11 +72,13 @@ class IssueContent:
 
 @dataclass(frozen=True)
 class Related:
-    """A cluster that fires together with another, and its issue number when it has one."""
+    """A cluster that fires together with another: its issue number, or why there is none."""
 
     fingerprint: str
     title: str
     number: int | None
+    status: str
+    """Said instead of the number when there is none (e.g. `below the issue threshold (P3)`)."""
 
 
 def template_dir() -> Path:
@@ -134,10 +141,15 @@ def at_or_above(priority: str, threshold: str) -> bool:
 
 
 def category(cluster: Cluster, config: IssuesConfig, regression: bool = False) -> str:
-    """`regression`, `new`, `active-dev` or `other` (see docs/issue-style-guide.md)."""
+    """`regression`, `new`, `active-dev` or `other` (see docs/issue-style-guide.md).
+
+    The category is fixed when an issue is created (and when it is reopened as a regression). With state,
+    a problem that gets its first issue is `new` even if an earlier run saw it (`recurring`): a run that
+    died before creating it, or a problem that only now reached the threshold, is new to the tracker.
+    """
     if regression or cluster.trend == "regressed":
         return "regression"
-    if cluster.trend == "new":
+    if cluster.trend in ("new", "recurring"):
         return "new"
     if (
         cluster.services
@@ -214,6 +226,18 @@ def _names(values: Sequence[str], limit: int = 3) -> Markup:
     return Markup(", ".join(shown) + more) if shown else Markup("an unnamed service")
 
 
+def _verb(cluster: Cluster, singular: str, plural: str) -> str:
+    """`singular` for one service (or none named), `plural` for several."""
+    return plural if len(cluster.services) > 1 else singular
+
+
+def link_target(url: str | None) -> Markup | None:
+    """`url` as the target of a markdown link: characters that could end the link are percent-encoded."""
+    if not url:
+        return None
+    return Markup(quote(safety.clean(url).strip(), safe=_LINK_SAFE))
+
+
 class Composer:
     """Renders titles, bodies and comments for the clusters of one report."""
 
@@ -227,19 +251,32 @@ class Composer:
         """Clusters at or above the threshold, in report order (most urgent first)."""
         return [c for c in self.report.clusters if at_or_above(c.priority, self.config.threshold)]
 
-    def related(self, cluster: Cluster, numbers: Mapping[str, int]) -> list[Related]:
+    def related(self, cluster: Cluster, numbers: Mapping[str, int], draft: bool = False) -> list[Related]:
         """The clusters that fire together with `cluster`, with their issue numbers where known."""
         result = []
         for fingerprint in cluster.related:
             other = self.by_fingerprint.get(fingerprint)
-            if other is not None:
-                result.append(Related(fingerprint, other.title, numbers.get(fingerprint)))
+            if other is None:
+                continue
+            status: str
+            if not at_or_above(other.priority, self.config.threshold):
+                status = Markup(f"below the issue threshold ({safety.inert(other.priority)})")
+            elif draft:
+                status = "drafted in this run"
+            else:
+                status = "no issue yet"
+            result.append(Related(fingerprint, other.title, numbers.get(fingerprint), status))
         return result
 
-    def issue(self, cluster: Cluster, numbers: Mapping[str, int], regression: bool = False) -> IssueContent:
-        """The issue for `cluster`; `numbers` maps fingerprints to existing issue numbers."""
+    def issue(
+        self, cluster: Cluster, numbers: Mapping[str, int], regression: bool = False, draft: bool = False
+    ) -> IssueContent:
+        """The issue for `cluster`; `numbers` maps fingerprints to existing issue numbers.
+
+        `draft`: the body is for a draft, so related problems at or above the threshold have no number yet.
+        """
         state = summary(cluster, self.config, self.report, regression)
-        related = self.related(cluster, numbers)
+        related = self.related(cluster, numbers, draft)
         state = state.model_copy(update={"related_issues": sorted(r.number for r in related if r.number)})
         body = ""
         for budget in BUDGETS:
@@ -252,6 +289,7 @@ class Composer:
                 budget=budget,
                 fingerprint_marker=Markup(fingerprint_marker(cluster.fingerprint)),
                 state_marker=Markup(state_marker(state)),
+                facts_marker=Markup(facts_marker(state)),
                 version=__version__,
                 generated_at=utc(self.report.generated_at),
                 window=window_seconds_text(self.config),
@@ -273,8 +311,12 @@ class Composer:
         regression: bool = False,
         closed_at: datetime | None = None,
         reopened: bool = False,
+        draft: bool = False,
     ) -> tuple[str, Summary]:
-        """A status comment: what changed since `previous`, or why the issue is a regression."""
+        """A status comment: what changed since `previous`, or why the issue is a regression.
+
+        `draft`: the comment is posted by the `gh` script, which never edits comments.
+        """
         current = summary(cluster, self.config, self.report, regression)
         text = self.env.get_template("issues/comment.md.j2").render(
             c=cluster,
@@ -290,21 +332,23 @@ class Composer:
             comment_marker=Markup(COMMENT_MARKER),
             fingerprint_marker=Markup(fingerprint_marker(cluster.fingerprint)),
             state_marker=Markup(state_marker(current)),
+            facts_marker=Markup(facts_marker(current)),
             version=__version__,
             generated_at=utc(self.report.generated_at),
-            window_hours=self.config.comment_window_hours,
+            window_hours=None if draft else self.config.comment_window_hours,
         )
         return safety.clip(text, MAX_BODY_CHARS), current
 
     def _facts(self, cluster: Cluster, budget: Budget) -> dict[str, object]:
         services = [name for name, _ in _ranked(cluster.services)]
+        sample = cluster.samples[0] if cluster.samples else None
         return {
             "headline": headline(cluster, self.report),
             "services": _names(services),
             "service_counts": _ranked(cluster.services)[: budget.items],
             "revision_counts": _ranked(cluster.revisions)[: budget.items],
             "files": cluster.affected_files[: budget.items],
-            "error": error_text(cluster),
+            "error": error_line(cluster, budget.text),
             "first_seen": utc(cluster.first_seen),
             "last_seen": utc(cluster.last_seen),
             "share": f"{cluster.share:.1%}",
@@ -312,13 +356,15 @@ class Composer:
             "expected": expected_behavior(cluster),
             "reproduction": reproduction_steps(cluster),
             "groups": [
-                (group, error_reporting_url(group, self.report.project))
+                (group, link_target(error_reporting_url(group, self.report.project)))
                 for group in cluster.error_group_ids[: budget.items]
             ],
             "more_groups": max(0, len(cluster.error_group_ids) - budget.items),
-            "sample": cluster.samples[0] if cluster.samples else None,
+            "sample": sample,
+            "sample_time": iso(sample.timestamp.astimezone(timezone.utc)) if sample else None,
+            "console_url": link_target(self.report.console_url),
             "sample_query": sample_query(cluster),
-            "sample_query_url": logs_explorer_url(sample_query(cluster), self.report.project),
+            "sample_query_url": link_target(logs_explorer_url(sample_query(cluster), self.report.project)),
             "justification": justification(cluster, self.config),
             "statuses": _ranked(cluster.http_statuses)[: budget.items],
             "routes": cluster.routes[: budget.items],
@@ -334,25 +380,69 @@ def headline(cluster: Cluster, report: ScanReport) -> Markup:
     """The first sentence of the body: what fails, where, how much, since when."""
     services = _names([name for name, _ in _ranked(cluster.services)])
     return Markup(
-        f"{services} logged {cluster.count} {safety.inert(cluster.max_severity)} "
-        f"entr{'y' if cluster.count == 1 else 'ies'} of {_code(error_text(cluster))} "
+        f"{services} logged {severity_counts(cluster)} matching {_code(error_text(cluster))} "
         f"between {utc(cluster.first_seen)} and {utc(cluster.last_seen)} "
         f"({cluster.share:.1%} of the {report.totals.read} entries scanned)."
     )
 
 
+def _severity_rank(name: str) -> int:
+    member = Severity.__members__.get(name)
+    return int(member) if member is not None else -1
+
+
+def severity_counts(cluster: Cluster) -> str:
+    """`84 ERROR entries` when all share one severity, else `647 entries (CRITICAL 3, ERROR 644)`."""
+    noun = "entry" if cluster.count == 1 else "entries"
+    ranked = sorted(cluster.severities.items(), key=lambda item: (-_severity_rank(item[0]), item[0]))
+    if len(ranked) == 1 and ranked[0][1] == cluster.count:
+        return f"{cluster.count} {safety.inert(ranked[0][0])} {noun}"
+    if not ranked:
+        return f"{cluster.count} {noun}"
+    parts = ", ".join(f"{safety.inert(name)} {n}" for name, n in ranked)
+    return f"{cluster.count} {noun} ({parts})"
+
+
+def _with_type(cluster: Cluster, text: str) -> str:
+    if cluster.exception_type and not text.startswith(cluster.exception_type):
+        return f"{cluster.exception_type}: {text}" if text else cluster.exception_type
+    return text
+
+
 def error_text(cluster: Cluster) -> str:
-    """The exact error: `Type: message` for exceptions, else the message."""
-    if cluster.exception_type and not cluster.message.startswith(cluster.exception_type):
-        return f"{cluster.exception_type}: {cluster.message}"
-    return cluster.message
+    """What every entry of the cluster says: its template (`<*>` where entries differ), with the exception type.
+
+    Never one sample's message: a sample is quoted only as an example (see `example_text`).
+    """
+    return _with_type(cluster, cluster.template) or cluster.title
+
+
+def example_text(cluster: Cluster) -> str | None:
+    """The representative sample's error, when it says more than `error_text` (else None)."""
+    if not cluster.samples:
+        return None
+    text = _with_type(cluster, cluster.message)
+    return text if text and text != error_text(cluster) else None
+
+
+def error_line(cluster: Cluster, limit: int = 300) -> Markup:
+    """The error every entry shows, then one sample's as an example with its own timestamp."""
+    error = error_text(cluster)
+    line = _code(error, limit)
+    if WILDCARD in error:
+        line += f" (`{WILDCARD}` varies)"
+    example = example_text(cluster)
+    if example is not None:
+        moment = iso(cluster.samples[0].timestamp.astimezone(timezone.utc))
+        line += f", e.g. {_code(example.strip().splitlines()[0], limit)} at {moment}"
+    return Markup(line)
 
 
 def _module(cluster: Cluster) -> str | None:
-    found = _NO_MODULE.search(cluster.message)
+    found = _NO_MODULE.search(cluster.template)
     if found:
         return found.group(1)
-    found = _CANNOT_IMPORT.search(cluster.message)
+    found = _CANNOT_IMPORT.search(cluster.template)
     return f"{found.group(2)}.{found.group(1)}" if found else None
 
 
@@ -362,20 +452,21 @@ def expected_behavior(cluster: Cluster) -> list[Markup]:
     module = _module(cluster)
     top = cluster.affected_files[0] if cluster.affected_files else None
     statements: list[Markup] = []
+    start = _verb(cluster, "starts", "start")
     if module is not None:
+        includes = _verb(cluster, "its image includes", "their images include")
         statements.append(
             Markup(
-                f"{services} starts without importing {_code(module)}, "
-                f"or its image includes {_code(module.split('.')[0])}."
+                f"{services} {start} without importing {_code(module)}, "
+                f"or {includes} {_code(module.split('.')[0])}."
             )
         )
     elif cluster.exception_type in STARTUP_TYPES:
-        statements.append(Markup(f"{services} starts without {_code(cluster.exception_type or '')}."))
-    exit_code = _EXIT.search(cluster.message)
-    if exit_code:
+        statements.append(Markup(f"{services} {start} without {_code(cluster.exception_type or '')}."))
+    if _EXIT in cluster.template:
         statements.append(
             Markup(
-                f"Instances of {services} keep serving instead of exiting with code {exit_code.group(1)}; "
+                f"Instances of {services} keep serving instead of exiting; "
                 "the exit is a symptom, so look at what the instance logged just before it."
             )
         )
@@ -393,7 +484,10 @@ def expected_behavior(cluster: Cluster) -> list[Markup]:
         )
     if not statements:
         statements.append(
-            Markup(f"{services} runs without logging this {safety.inert(cluster.max_severity)} message.")
+            Markup(
+                f"{services} {_verb(cluster, 'runs', 'run')} without logging this "
+                f"{safety.inert(cluster.max_severity)} message."
+            )
         )
     return statements
 

@@ -207,15 +207,19 @@ class GitHubPublisher(IssuePublisher):
         run.touched.append(_Touched(issue, cluster, listed))
         return self._open(composer, cluster, issue, body_state)
 
+    @staticmethod
+    def _our_comments(issue: Issue, fingerprint: str) -> list[IssueComment]:
+        # the listing says how many comments an issue has: none means no request for them
+        return [
+            c
+            for c in (issue.get_comments() if issue.comments else [])
+            if is_our_comment(c.body) and has_fingerprint(c.body, fingerprint)
+        ]
+
     def _open(
         self, composer: Composer, cluster: Cluster, issue: Issue, body_state: Summary | None
     ) -> IssueAction:
-        # the listing says how many comments an issue has: none means no request for them
-        ours = [
-            c
-            for c in (issue.get_comments() if issue.comments else [])
-            if is_our_comment(c.body) and has_fingerprint(c.body, cluster.fingerprint)
-        ]
+        ours = self._our_comments(issue, cluster.fingerprint)
         states = [read_state(c.body) for c in ours]
         last_state = states[-1] if states else None
         previous = last_state or body_state
@@ -262,6 +266,12 @@ class GitHubPublisher(IssuePublisher):
             cluster, body_state, regression=True, closed_at=closed_at, reopened=reopen
         )
         if not reopen:
+            ours = self._our_comments(issue, cluster.fingerprint)
+            noted = read_state(ours[-1].body) if ours else None
+            if noted is not None and noted.material() == current.material():
+                return self._action(
+                    cluster, "skipped", issue, issue.title, "regression already noted; left closed"
+                )
             issue.create_comment(text)
             return self._action(
                 cluster,

@@ -1,12 +1,14 @@
 """Hidden markers in issue bodies and comments: which problem an issue is about, and what it last said.
 
 The fingerprint marker is what de-duplication matches on. The state marker holds a machine-readable
-`Summary` of the facts last published, so a later run can say what changed, or skip when nothing did.
-Both are HTML comments: invisible on GitHub, kept verbatim in the body the API returns.
+`Summary` of the facts last published, so a later run can say what changed, or skip when nothing did;
+the facts marker is a hash of the material ones, a fixed string the `gh` script can look for.
+All are HTML comments: invisible on GitHub, kept verbatim in the body the API returns.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 from datetime import datetime
@@ -69,6 +71,15 @@ def fingerprint_marker(fingerprint: str) -> str:
 def has_fingerprint(body: str | None, fingerprint: str) -> bool:
     """Whether an issue body carries the marker of `fingerprint` (exact, whole marker)."""
     return bool(body) and fingerprint_marker(fingerprint) in (body or "")
+
+
+def facts_marker(summary: Summary) -> str:
+    """The hidden line naming the material facts of `summary` by a hash: equal facts, equal line.
+
+    The `gh` script compares it with the issue's last one to skip comments that would repeat it.
+    """
+    facts = json.dumps([summary.fingerprint, *summary.material()])
+    return f"<!-- log-gardener:facts={hashlib.sha256(facts.encode('utf-8')).hexdigest()[:16]} -->"
 
 
 def state_marker(summary: Summary) -> str:
