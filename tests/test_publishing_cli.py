@@ -6,7 +6,6 @@ import gzip
 import os
 import re
 import shutil
-import subprocess
 from collections.abc import Iterator
 from datetime import datetime, timezone
 from pathlib import Path
@@ -16,7 +15,9 @@ from typer.testing import CliRunner
 
 from fakes.github_server import FakeGitHub
 from loggardener.cli import app
+from loggardener.publishing.markers import fingerprint_marker
 from loggardener.sources.demo import demo_export_path
+from publishing_support import FakeGh
 
 TOKEN = "ghp_e2etoken0123456789abcdefghijklmn"
 
@@ -158,65 +159,125 @@ def test_issue_option_mistakes_fail_before_scanning(
     assert not (tmp_path / "out").exists()
 
 
-FAKE_GH = """#!/usr/bin/env bash
-# records its arguments: unit separator between arguments, record separator after each call
-printf '%s\\x1f' "$@" >> "$GH_LOG"; printf '\\x1e' >> "$GH_LOG"
-if [ "$1 $2" = "issue list" ]; then printf '%s\\n' "$GH_EXISTING"; fi
-"""
-
-
-def run_script(script: Path, tmp_path: Path, existing: str) -> list[list[str]]:
-    bin_dir = tmp_path / "bin"
-    bin_dir.mkdir(exist_ok=True)
-    gh = bin_dir / "gh"
-    gh.write_text(FAKE_GH, encoding="utf-8")
-    gh.chmod(0o755)
-    log = tmp_path / "gh.log"
-    log.unlink(missing_ok=True)
-    env = {**os.environ, "PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}", "GH_LOG": str(log)}
-    env["GH_EXISTING"] = existing
-    subprocess.run(["bash", str(script)], env=env, check=True, capture_output=True, timeout=60)
-    calls = log.read_text(encoding="utf-8").split("\x1e")[:-1]
-    return [call.split("\x1f")[:-1] for call in calls]
-
-
-@pytest.mark.skipif(shutil.which("bash") is None, reason="needs bash")
-def test_draft_mode_writes_drafts_and_a_gh_script_that_deduplicates(tmp_path: Path, config: Path) -> None:
-    code, stdout, _ = scan(tmp_path / "out", config, "--issues", "draft", "--repo", "o/r")
-
+@pytest.fixture(scope="module")
+def drafted(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The drafts directory of one `--issues draft --repo o/r` demo scan (the tests copy it, never edit it)."""
+    root = tmp_path_factory.mktemp("drafted")
+    config = root / "gardener.toml"
+    config.write_text("", encoding="utf-8")
+    code, stdout, _ = scan(root / "out", config, "--issues", "draft", "--repo", "o/r")
     assert code == 0
-    [drafts] = (tmp_path / "out").glob("*.issues")
+    [drafts] = (root / "out").glob("*.issues")
     assert f"Drafts: {drafts}" in stdout.replace("\n", "")
-    files = sorted(p.name for p in drafts.glob("*.md"))
+    return drafts
+
+
+def copy_of(drafts: Path, tmp_path: Path) -> Path:
+    """A private copy of the drafts; returns its `gh-issues.sh`."""
+    target = tmp_path / "drafts"
+    shutil.copytree(drafts, target)
+    return target / "gh-issues.sh"
+
+
+def fingerprints(drafts: Path) -> list[str]:
+    return [p.stem.split("-", 1)[1] for p in sorted(drafts.glob("[0-9]*.md"))]
+
+
+def test_draft_mode_writes_drafts_and_a_gh_script(drafted: Path) -> None:
+    files = sorted(p.name for p in drafted.glob("*.md"))
     assert files[0].startswith("01-") and len(files) >= 10
-    first = (drafts / files[0]).read_text(encoding="utf-8")
+    first = (drafted / files[0]).read_text(encoding="utf-8")
     assert first.startswith("# GCP-new | P0 | ModuleNotFoundError: No module named 'payments_sdk'")
-    script = drafts / "gh-issues.sh"
-    assert os.access(script, os.X_OK)
+    assert os.access(drafted / "gh-issues.sh", os.X_OK)
+    # the worklog names the drafts relative to itself: no path of the machine that ran the scan
+    worklog = drafted.with_suffix(".md").read_text(encoding="utf-8")
+    assert f"| `{drafted.name}/{files[0]}` |" in worklog
+    assert str(drafted.parent) not in worklog
 
-    calls = run_script(script, tmp_path, existing="")
-    creates = [c for c in calls if c[:2] == ["issue", "create"]]
-    assert len(creates) == len(files)
-    title = creates[0][creates[0].index("--title") + 1]
-    assert title == first.splitlines()[0][2:]  # quoting kept the title intact
-    assert creates[0][creates[0].index("--repo") + 1] == "o/r"
-    body_file = creates[0][creates[0].index("--body-file") + 1]
-    assert (drafts / body_file).read_text(encoding="utf-8") in first
 
-    # an open issue exists for every fingerprint: comment only
-    calls = run_script(script, tmp_path, existing="7 OPEN -")
-    assert not [c for c in calls if c[:2] == ["issue", "create"]]
-    assert sum(c[:2] == ["issue", "comment"] for c in calls) == len(files)
+def test_gh_script_creates_each_issue_once(drafted: Path, tmp_path: Path) -> None:
+    gh = FakeGh(tmp_path)
+    script = copy_of(drafted, tmp_path)
+    first = (drafted / f"01-{fingerprints(drafted)[0]}.md").read_text(encoding="utf-8")
 
-    # closed before the problems fired: reopen and comment with the regression text
-    calls = run_script(script, tmp_path, existing="7 CLOSED 2020-01-01T00:00:00Z")
-    assert sum(c[:2] == ["issue", "reopen"] for c in calls) == len(files)
-    regressions = [c for c in calls if c[:2] == ["issue", "comment"]]
-    assert all("gh/regression-" in c[c.index("--body-file") + 1] for c in regressions)
+    done = gh.run(script)
 
-    # closed after the last occurrence: left alone
-    calls = run_script(script, tmp_path, existing="7 CLOSED 2099-01-01T00:00:00Z")
-    assert [c[:2] for c in calls] == [["issue", "list"]] * len(files)
+    assert done.returncode == 0, done.stderr
+    assert gh.count("issue list") == 1  # listed once, up front
+    assert gh.count("issue create") == len(fingerprints(drafted)) == len(gh.issues)
+    created = gh.issues[0]
+    assert created["title"] == first.splitlines()[0][2:]  # quoting kept the title intact
+    assert created["labels"] == ["P0", "bug", "log-gardener"]
+    assert created["body"] in first
+    assert all(call[call.index("--repo") + 1] == "o/r" for call in gh.calls if "--repo" in call)
+
+    again = gh.run(script)
+
+    assert again.returncode == 0, again.stderr
+    assert gh.count("issue create") == gh.count("issue comment") == 0  # the bodies already say it all
+    assert again.stdout.count("nothing changed since log gardener last wrote on it") == len(gh.issues)
+
+
+def test_gh_script_creates_nothing_when_the_listing_fails(drafted: Path, tmp_path: Path) -> None:
+    gh = FakeGh(tmp_path)
+
+    done = gh.run(copy_of(drafted, tmp_path), fail=["issue list"])
+
+    assert done.returncode == 1
+    assert "cannot list the issues of o/r: nothing created" in done.stderr
+    assert [" ".join(call[:2]) for call in gh.calls] == ["issue list"]
+    assert gh.issues == []
+
+
+def test_gh_script_comments_once_on_an_open_issue(drafted: Path, tmp_path: Path) -> None:
+    gh = FakeGh(tmp_path)
+    prints = fingerprints(drafted)
+    closed = gh.add_issue(fingerprint_marker(prints[0]), state="CLOSED", closed_at="2099-01-01T00:00:00Z")
+    numbers = [gh.add_issue(f"filed by an older version\n{fingerprint_marker(fp)}") for fp in prints]
+    script = copy_of(drafted, tmp_path)
+
+    first = gh.run(script)
+    second = gh.run(script)
+
+    assert first.returncode == second.returncode == 0, first.stderr + second.stderr
+    assert [len(gh.issues[n - 1]["comments"]) for n in numbers] == [1] * len(prints)
+    assert gh.issues[closed - 1]["comments"] == []  # the open issue wins over the closed one
+    assert len(gh.issues) == len(prints) + 1
+    comment = gh.issues[numbers[0] - 1]["comments"][0]
+    assert comment.startswith("<!-- log-gardener:comment -->")
+    assert "Later runs comment again only when these facts change." in comment
+    assert "update this comment" not in comment
+
+
+def test_gh_script_reopens_a_regression_once(drafted: Path, tmp_path: Path) -> None:
+    gh = FakeGh(tmp_path)
+    prints = fingerprints(drafted)
+    before = gh.add_issue(fingerprint_marker(prints[0]), state="CLOSED", closed_at="2020-01-01T00:00:00Z")
+    after = gh.add_issue(fingerprint_marker(prints[1]), state="CLOSED", closed_at="2099-01-01T00:00:00Z")
+    script = copy_of(drafted, tmp_path)
+
+    done = gh.run(script)
+    gh.run(script)
+
+    assert done.returncode == 0, done.stderr
+    reopened = gh.issues[before - 1]
+    assert reopened["state"] == "OPEN"
+    [comment] = reopened["comments"]
+    assert "**Regression, reopened:**" in comment
+    assert gh.issues[after - 1]["state"] == "CLOSED" and not gh.issues[after - 1]["comments"]
+    assert f"skipped #{after}: closed 2099-01-01T00:00:00Z, after the last occurrence" in done.stdout
+    assert len(gh.issues) == len(prints)  # the two matched, the rest created, nothing twice
+
+
+def test_gh_script_warns_when_the_listing_hits_its_limit(drafted: Path, tmp_path: Path) -> None:
+    gh = FakeGh(tmp_path)
+    for index in range(3):
+        gh.add_issue(f"issue {index} without a marker")
+
+    done = gh.run(copy_of(drafted, tmp_path), LIMIT="3")
+
+    assert done.returncode == 0, done.stderr
+    assert "warning: 3 issues labelled log-gardener listed, the limit" in done.stderr
 
 
 def test_draft_mode_needs_no_token_and_never_calls_github(tmp_path: Path, config: Path) -> None:

@@ -5,7 +5,10 @@ Layout, in the drafts directory (next to the worklog):
   gh/body-<fingerprint>.md    the exact body `gh issue create` posts
   gh/comment-<fingerprint>.md the status comment for an issue that already exists
   gh/regression-<fingerprint>.md  the comment for a closed issue that fires again
-  gh-issues.sh                looks each fingerprint up, then creates, comments or reopens
+  gh-issues.sh                lists the issues once, looks each fingerprint up, then creates, comments
+                              (unless the issue already carries the same facts) or reopens
+
+The worklog names the drafts relative to its own directory (the drafts directory sits next to it).
 """
 
 from __future__ import annotations
@@ -20,7 +23,7 @@ from loggardener.errors import ExitCode, GardenerError
 from loggardener.publishing.content import Composer, utc
 from loggardener.publishing.github import check_repo
 from loggardener.publishing.interface import IssuePublisher
-from loggardener.publishing.markers import fingerprint_marker
+from loggardener.publishing.markers import facts_marker, fingerprint_marker
 from loggardener.report import IssueAction
 
 SCRIPT_NAME = "gh-issues.sh"
@@ -28,9 +31,10 @@ SCRIPT_NAME = "gh-issues.sh"
 _HEADER = """#!/usr/bin/env bash
 # Publish log gardener's issue drafts with the GitHub CLI (gh), without duplicates.
 # Usage: REPO=owner/name ./{script}    (needs `gh auth login`, or GH_TOKEN, and jq-capable gh >= 2.0)
-# For each problem, the issue carrying its hidden fingerprint marker is looked up (open or closed):
+# The issues labelled $LABEL (open and closed, at most $LIMIT) are listed once; a failed listing stops the
+# script before anything is created. For each problem, the issue carrying its hidden fingerprint marker:
 #   none    -> gh issue create
-#   open    -> gh issue comment (status)
+#   open    -> gh issue comment (status), unless its last facts marker already says the same
 #   closed  -> gh issue reopen + comment, if the problem fired after the issue was closed
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -38,29 +42,52 @@ REPO="${{REPO:-{repo}}}"
 if [ -z "$REPO" ]; then echo "set REPO=owner/name" >&2; exit 2; fi
 LABEL={label}
 REOPEN={reopen}
+LIMIT="${{LIMIT:-1000}}"
 
-existing() {{  # prints "NUMBER STATE CLOSED_AT" of the issue carrying fingerprint $1, if any
-  gh issue list --repo "$REPO" --label "$LABEL" --state all --limit 1000 \\
-    --json number,state,closedAt,body \\
-    --jq ".[] | select(.body | contains(\\"<!-- log-gardener:fingerprint=$1 -->\\"))
-           | \\"\\(.number) \\(.state) \\(.closedAt // \\"-\\")\\"" \\
-    | head -n 1
+ISSUES="$(mktemp)"
+trap 'rm -f "$ISSUES"' EXIT
+# one line per issue: FINGERPRINT (or -) NUMBER STATE CLOSED_AT (or -), tab-separated
+gh issue list --repo "$REPO" --label "$LABEL" --state all --limit "$LIMIT" \\
+  --json number,state,closedAt,body \\
+  --jq '.[] | [((.body // "") | capture("<!-- log-gardener:fingerprint=(?<fp>[A-Za-z0-9_.:-]+) -->") // {{fp: "-"}}
+               | .fp), .number, .state, (.closedAt // "-")] | @tsv' >"$ISSUES" \\
+  || {{ echo "cannot list the issues of $REPO: nothing created" >&2; exit 1; }}
+if [ "$(wc -l <"$ISSUES")" -ge "$LIMIT" ]; then
+  echo "warning: $LIMIT issues labelled $LABEL listed, the limit: older ones were not checked" \\
+    "(a duplicate is possible); rerun with LIMIT=$((LIMIT * 10))" >&2
+fi
+
+lookup() {{  # prints "NUMBER STATE CLOSED_AT" of the issue carrying fingerprint $1 (an open one first)
+  awk -F '\\t' -v fp="$1" '$1 == fp && $3 == "OPEN" {{ print $2, $3, $4; found = 1; exit }}
+    $1 == fp && first == "" {{ first = $2 " " $3 " " $4 }}
+    END {{ if (!found && first != "") print first }}' "$ISSUES"
 }}
 
-publish() {{  # fingerprint, title, comma-separated labels, last seen (UTC, RFC 3339)
-  local fp="$1" title="$2" labels="$3" last_seen="$4" number state closed_at
-  read -r number state closed_at <<<"$(existing "$fp")" || true
+already_said() {{  # whether the last facts marker on issue $1 (body or comments) is $2
+  local last
+  last="$(gh issue view "$1" --repo "$REPO" --json body,comments \\
+    --jq '[.body, .comments[].body] | map(select(contains("<!-- log-gardener:facts="))) | last // ""')" \\
+    || {{ echo "cannot read issue #$1 of $REPO: stopped" >&2; exit 1; }}
+  [[ "$last" == *"$2"* ]]
+}}
+
+publish() {{  # fingerprint, title, comma-separated labels, last seen (UTC, RFC 3339), facts marker
+  local fp="$1" title="$2" labels="$3" last_seen="$4" facts="$5" found number state closed_at
+  found="$(lookup "$fp")"
+  read -r number state closed_at <<<"$found"
   if [ -z "${{number:-}}" ]; then
     IFS=, read -ra names <<<"$labels"
     for name in "${{names[@]}}"; do gh label create "$name" --repo "$REPO" >/dev/null 2>&1 || true; done
     gh issue create --repo "$REPO" --title "$title" --body-file "gh/body-$fp.md" --label "$labels"
+  elif [ "$state" = "CLOSED" ] && [[ ! "$closed_at" < "$last_seen" ]]; then
+    echo "skipped #$number: closed $closed_at, after the last occurrence ($last_seen)"
+  elif already_said "$number" "$facts"; then
+    echo "skipped #$number: nothing changed since log gardener last wrote on it"
   elif [ "$state" = "OPEN" ]; then
     gh issue comment "$number" --repo "$REPO" --body-file "gh/comment-$fp.md"
-  elif [[ "$closed_at" < "$last_seen" ]]; then
+  else
     if [ "$REOPEN" = "yes" ]; then gh issue reopen "$number" --repo "$REPO"; fi
     gh issue comment "$number" --repo "$REPO" --body-file "gh/regression-$fp.md"
-  else
-    echo "skipped #$number: closed $closed_at, after the last occurrence ($last_seen)"
   fi
 }}
 
@@ -94,10 +121,10 @@ class DraftWriter(IssuePublisher):
         actions = []
         for index, cluster in enumerate(clusters, start=1):
             fingerprint_marker(cluster.fingerprint)  # refuses a fingerprint unsafe in a file name
-            content = composer.issue(cluster, {})
-            comment, _ = composer.comment(cluster, None)
+            content = composer.issue(cluster, {}, draft=True)
+            comment, _ = composer.comment(cluster, None, draft=True)
             regression, _ = composer.comment(
-                cluster, None, regression=True, reopened=config.reopen_regressions
+                cluster, None, regression=True, reopened=config.reopen_regressions, draft=True
             )
             draft = self.directory / f"{index:02d}-{cluster.fingerprint}.md"
             files = {
@@ -117,6 +144,7 @@ class DraftWriter(IssuePublisher):
                         content.title,
                         ",".join(content.labels),
                         utc(cluster.last_seen),
+                        facts_marker(content.summary),
                     )
                 )
                 + "\n"
@@ -126,7 +154,7 @@ class DraftWriter(IssuePublisher):
                     fingerprint=cluster.fingerprint,
                     action="drafted",
                     title=content.title,
-                    detail=str(draft),
+                    detail=str(draft.relative_to(self.directory.parent)),
                 )
             )
         script = self.directory / SCRIPT_NAME
