@@ -125,3 +125,15 @@ def test_the_resolved_section_lists_quiet_problems() -> None:
         "| `Timeout` | `def456` | 2026-03-01T12:00:00Z | 4 | — |\n\n"
     )
     assert environment().get_template("partials/resolved.md.j2").render(report=report()) == ""
+
+
+def test_a_scan_of_some_services_keeps_its_own_state(tmp_path: Path) -> None:
+    full = _scan(tmp_path, "shared")
+    limited = _scan(tmp_path, "shared", "--service", "inventory-svc", "--service", "ledger")
+    again = _scan(tmp_path, "shared")
+    assert set(_trends(full).values()) == {"new"}
+    assert set(_trends(limited).values()) == {"new"}, "the limited scan did not read the full scan's state"
+    assert set(_trends(again).values()) == {"recurring"}
+    assert again["resolved"] == [], "the limited scan did not count the other services' problems as quiet"
+    names = sorted(p.name for p in (tmp_path / "shared").glob(".gardener-state*.json"))
+    assert names == [".gardener-state-inventory-svc-ledger.json", ".gardener-state.json"]

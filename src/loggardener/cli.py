@@ -35,6 +35,7 @@ from loggardener.sources.query import LogQuery
 from loggardener.state import (
     DEFAULT_STATE_PATH,
     STATE_FILE_NAME,
+    state_file_name,
     trend_line,
 )
 
@@ -44,6 +45,7 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    rich_markup_mode=None,
 )
 app.command("cluster")(cluster_command)
 
@@ -268,7 +270,8 @@ def scan(
         typer.Option(
             "--state",
             help="State kept across runs: marks problems new, recurring or regressed and lists resolved ones "
-            f"[default: {STATE_FILE_NAME} in the --out directory, i.e. {DEFAULT_STATE_PATH}].",
+            f"[default: {STATE_FILE_NAME} in the --out directory, i.e. {DEFAULT_STATE_PATH}; scans limited "
+            "with --service keep their own, .gardener-state-SERVICES.json].",
         ),
     ] = None,
     no_state: Annotated[
@@ -319,7 +322,7 @@ def scan(
     if no_state and state_path is not None:
         raise GardenerError("use either --state PATH or --no-state, not both")
     if not no_state and state_path is None:
-        state_path = out_dir / STATE_FILE_NAME
+        state_path = out_dir / state_file_name(options.services)
     outputs = Outputs(
         out_dir=out_dir,
         templates=templates,

@@ -7,6 +7,7 @@ from loggardener.state.store import (
     State,
     load_state,
     save_state,
+    state_file_name,
 )
 from loggardener.state.trends import apply_trends, note_reopened, trend_line
 
@@ -19,5 +20,6 @@ __all__ = [
     "load_state",
     "note_reopened",
     "save_state",
+    "state_file_name",
     "trend_line",
 ]

@@ -9,8 +9,10 @@ and fsynced, then `os.replace`d over the old one, so a crashed run leaves the pr
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
+import re
 import stat
 import tempfile
 from datetime import datetime
@@ -26,6 +28,19 @@ STATE_FORMAT: Literal["log-gardener-state"] = "log-gardener-state"
 STATE_VERSION = 1
 STATE_FILE_NAME = ".gardener-state.json"
 DEFAULT_STATE_PATH = Path("worklogs") / STATE_FILE_NAME
+
+
+def state_file_name(services: tuple[str, ...] = ()) -> str:
+    """The default state file of a scan's scope: scans of some services keep their own state, so that the
+    other services' problems do not look quiet (and resolved) to them."""
+    if not services:
+        return STATE_FILE_NAME
+    scope = "-".join(re.sub(r"[^A-Za-z0-9_.-]+", "_", name) for name in sorted(set(services)))
+    if len(scope) > 80:
+        scope = hashlib.sha256(scope.encode()).hexdigest()[:12]
+    return f".gardener-state-{scope}.json"
+
+
 HISTORY_LIMIT = 48
 """Per-run counts kept for each fingerprint (two days of an hourly job)."""
 
