@@ -23,7 +23,7 @@ _MARKDOWN_PUNCTUATION = re.compile(r"([\\`*_\[\]()!|~{}])")
 _HTML = {"&": "&amp;", "<": "&lt;", ">": "&gt;"}
 _BACKTICKS = re.compile(r"`+")
 # What GitHub autolinks in running text; a link to an issue there becomes a cross-reference.
-_URL = re.compile(r"(?:[A-Za-z][A-Za-z0-9+.-]*://|www\.)[^\s<>`]*[^\s<>`.,:;!?'\")\]]", re.IGNORECASE)
+_URL = re.compile(r"(?:[A-Za-z][A-Za-z0-9+.-]{0,31}://|www\.)[^\s<>`]*[^\s<>`.,:;!?'\")\]]", re.IGNORECASE)
 
 
 def clean(text: str) -> str:
