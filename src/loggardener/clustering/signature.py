@@ -41,7 +41,7 @@ class Signature:
 
 def fingerprint_of(signature_text: str) -> str:
     """A short stable hash: identical across runs, machines and input order."""
-    return hashlib.sha256(signature_text.encode("utf-8")).hexdigest()[:FINGERPRINT_LENGTH]
+    return hashlib.sha256(signature_text.encode("utf-8", "surrogatepass")).hexdigest()[:FINGERPRINT_LENGTH]
 
 
 def normalize_route(url: str) -> str:
