@@ -10,7 +10,7 @@ from loggardener.config import GardenerConfig, PriorityRule
 from loggardener.prioritizing import Prioritizer
 
 START = datetime(2026, 11, 21, 16, 0, tzinfo=timezone.utc)
-prioritizer = Prioritizer(GardenerConfig().priorities.effective_rules())
+prioritizer = Prioritizer(GardenerConfig().priorities.rule_tiers())
 
 
 def cluster(**changes: Any) -> Cluster:
@@ -51,6 +51,7 @@ def cluster(**changes: Any) -> Cluster:
                 "count": 284,
                 "share": 0.56,
                 "message": "No module named 'x'",
+                "affected_files": [AffectedFile(file="/app/main.py", line=3, function="<module>", count=284)],
             },
             "P0",
             "startup crash: ModuleNotFoundError at import time; 284 entries, 56% of all",
@@ -116,7 +117,14 @@ def test_a_single_container_exit_is_not_a_loop() -> None:
 
 def test_all_matching_reasons_of_the_winning_priority_are_given() -> None:
     ranked = prioritizer.rank(
-        cluster(kind="exception", exception_type="ImportError", max_severity="CRITICAL", count=3, share=0.7)
+        cluster(
+            kind="exception",
+            exception_type="ImportError",
+            max_severity="CRITICAL",
+            count=3,
+            share=0.7,
+            affected_files=[AffectedFile(file="/app/a.py", line=1, function="<module>", count=3)],
+        )
     )
     assert ranked.priority == "P0"
     assert [r.split(":")[0] for r in ranked.reasons] == [
@@ -128,7 +136,7 @@ def test_all_matching_reasons_of_the_winning_priority_are_given() -> None:
 
 def test_user_rules_come_first_and_defaults_can_be_switched_off() -> None:
     mine = PriorityRule(name="sdk", priority="P1", reason="we need Sentry", message_patterns=["Sentry"])
-    only_mine = Prioritizer([mine])
+    only_mine = Prioritizer([[mine]])
     assert only_mine.rank(cluster(message="Sentry SDK not available")).reasons == ["we need Sentry"]
     assert only_mine.rank(cluster()).reasons == ["no rule matched: review manually"]
 
@@ -158,3 +166,65 @@ def test_actions_come_from_the_evidence() -> None:
     )
     assert "`payments_sdk`" in ranked.actions[0] and "`api-00042`" in ranked.actions[0]
     assert "`/app/a.py:9`" in ranked.actions[1]
+
+
+def test_a_user_rule_can_lower_a_priority() -> None:
+    config = GardenerConfig.model_validate(
+        {
+            "priorities": {
+                "rules": [
+                    {
+                        "name": "exits",
+                        "priority": "P3",
+                        "reason": "exits are expected here",
+                        "message_patterns": ["Container called exit"],
+                    }
+                ]
+            }
+        }
+    )
+    ranked = Prioritizer(config.priorities.rule_tiers()).rank(
+        cluster(message="Container called exit(3).", count=9)
+    )
+    assert (ranked.priority, ranked.reasons) == ("P3", ["exits are expected here"])
+
+
+def test_a_user_rule_named_like_a_default_replaces_it() -> None:
+    config = GardenerConfig.model_validate(
+        {
+            "priorities": {
+                "rules": [
+                    {
+                        "name": "dominant-error",
+                        "priority": "P0",
+                        "reason": "{share} of all",
+                        "min_severity": "ERROR",
+                        "min_share": 0.2,
+                    }
+                ]
+            }
+        }
+    )
+    tiers = config.priorities.rule_tiers()
+    assert "dominant-error" not in [rule.name for rule in tiers[1]]
+    ranked = Prioritizer(tiers).rank(cluster(max_severity="ERROR", count=30, share=0.3))
+    assert (ranked.priority, ranked.reasons) == ("P0", ["30% of all"])
+
+
+@pytest.mark.parametrize(
+    ("function", "severity", "priority"),
+    [("<module>", "ERROR", "P0"), ("handle_request", "ERROR", "P2"), ("init_tracing", "WARNING", "P3")],
+)
+def test_only_an_error_raised_while_importing_is_a_startup_crash(
+    function: str, severity: str, priority: str
+) -> None:
+    ranked = prioritizer.rank(
+        cluster(
+            kind="exception",
+            exception_type="ModuleNotFoundError",
+            message="No module named 'sentry_sdk'",
+            max_severity=severity,
+            affected_files=[AffectedFile(file="/app/tracing.py", line=5, function=function, count=1)],
+        )
+    )
+    assert ranked.priority == priority

@@ -80,6 +80,9 @@ class PriorityRule(_Section):
     min_share: float | None = Field(default=None, ge=0, le=1)
     min_http_status: int | None = None
     min_buckets: int | None = Field(default=None, description="Seen in at least this many time buckets.")
+    at_import_time: bool | None = Field(
+        default=None, description="True: raised while a module was imported (a `<module>` frame of your code)."
+    )
 
 
 def default_rules() -> list[PriorityRule]:
@@ -91,6 +94,8 @@ def default_rules() -> list[PriorityRule]:
             priority="P0",
             reason="startup crash: {exception_type} at import time; {entries}, {share} of all",
             exception_types=startup_types,
+            at_import_time=True,
+            min_severity="ERROR",
         ),
         PriorityRule(
             name="container-exit-loop",
@@ -176,12 +181,19 @@ def default_rules() -> list[PriorityRule]:
 
 class PrioritiesConfig(_Section):
     rules: list[PriorityRule] = Field(
-        default_factory=list, description="Your rules, checked before the defaults."
+        default_factory=list,
+        description="Your rules. When one matches, it decides (it can lower a priority, too); a rule named like "
+        "a default rule replaces that default (e.g. to change a threshold).",
     )
     use_default_rules: bool = True
 
-    def effective_rules(self) -> list[PriorityRule]:
-        return [*self.rules, *(default_rules() if self.use_default_rules else [])]
+    def rule_tiers(self) -> list[list[PriorityRule]]:
+        """Rules in tiers: the first tier with a matching rule decides. Yours first, then the defaults."""
+        mine = {rule.name for rule in self.rules}
+        defaults = (
+            [rule for rule in default_rules() if rule.name not in mine] if self.use_default_rules else []
+        )
+        return [list(self.rules), defaults]
 
 
 class IssuesConfig(_Section):

@@ -9,6 +9,7 @@ from typing import ParamSpec, TypeVar
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from loggardener.errors import ExitCode, GardenerError
 
@@ -30,7 +31,7 @@ def user_errors(command: Callable[P, R]) -> Callable[P, R]:
         try:
             return command(*args, **kwargs)
         except GardenerError as exc:
-            err.print(f"[bold red]error:[/] {exc.message}", highlight=False, soft_wrap=True)
+            err.print(f"[bold red]error:[/] {escape(exc.message)}", highlight=False, soft_wrap=True)
             raise typer.Exit(int(exc.exit_code)) from None
         except (typer.Exit, typer.Abort, KeyboardInterrupt):
             raise
@@ -38,7 +39,7 @@ def user_errors(command: Callable[P, R]) -> Callable[P, R]:
             if os.environ.get("GARDENER_DEBUG"):
                 raise
             err.print(
-                f"[bold red]internal error:[/] {type(exc).__name__}: {exc} "
+                f"[bold red]internal error:[/] {type(exc).__name__}: {escape(str(exc))} "
                 "(set GARDENER_DEBUG=1 for the details and report it)",
                 highlight=False,
                 soft_wrap=True,

@@ -97,7 +97,7 @@ class Scan:
             bucket_minutes=config.clustering.bucket_minutes,
             on_assign=self._assign_event,
         )
-        self._prioritizer = Prioritizer(config.priorities.effective_rules())
+        self._prioritizer = Prioritizer(config.priorities.rule_tiers())
         self.totals = Totals()
         self._skipped: Counter[str] = Counter()
         self._severities: Counter[str] = Counter()

@@ -67,6 +67,10 @@ class _CompiledRule:
             int(status) >= rule.min_http_status for status in cluster.http_statuses
         ):
             return False
+        if rule.at_import_time is not None:
+            at_import = any(f.function == "<module>" for f in cluster.affected_files)
+            if at_import != rule.at_import_time:
+                return False
         return rule.min_buckets is None or len(cluster.buckets) >= rule.min_buckets
 
     def reason(self, cluster: Cluster) -> str:
@@ -94,11 +98,16 @@ class _CompiledRule:
 class Prioritizer:
     """Gives clusters their priority and reasons, then orders them most urgent first."""
 
-    def __init__(self, rules: Sequence[PriorityRule]) -> None:
-        self._rules = [_CompiledRule(rule) for rule in rules]
+    def __init__(self, tiers: Sequence[Sequence[PriorityRule]]) -> None:
+        """`tiers`: lists of rules; the first list with a matching rule decides (see `rule_tiers`)."""
+        self._tiers = [[_CompiledRule(rule) for rule in tier] for tier in tiers]
 
     def rank(self, cluster: Cluster) -> Cluster:
-        matched = [rule for rule in self._rules if rule.matches(cluster)]
+        matched: list[_CompiledRule] = []
+        for tier in self._tiers:
+            matched = [rule for rule in tier if rule.matches(cluster)]
+            if matched:
+                break
         if not matched:
             return cluster.model_copy(
                 update={"priority": "P3", "reasons": [_FALLBACK_REASON], "actions": actions_for(cluster)}
