@@ -228,3 +228,11 @@ def test_only_an_error_raised_while_importing_is_a_startup_crash(
         )
     )
     assert ranked.priority == priority
+
+
+def test_log_text_in_actions_cannot_leave_its_code_span() -> None:
+    hostile = "pipe | `tick` and ``double`` @octocat <b>x</b>"
+    ranked = prioritizer.rank(cluster(message=hostile, template=hostile, services={hostile: 1}))
+    action = ranked.actions[0]
+    assert "```" in action  # fences longer than any backtick run inside
+    assert action.count(hostile) == 2 and " @octocat" not in action.replace(hostile, "")

@@ -5,21 +5,22 @@ from __future__ import annotations
 import re
 
 from loggardener.clustering.models import Cluster
+from loggardener.rendering.markdown_safety import inline_code as code
 
 _MISSING_MODULE = re.compile(r"No module named '([^']+)'")
 _CANNOT_IMPORT = re.compile(r"cannot import name '([^']+)' from '([^']+)'")
 
 
 def _where(cluster: Cluster) -> str:
-    services = ", ".join(f"`{s}`" for s in cluster.services) or "the affected service"
+    services = ", ".join(f"{code(s)}" for s in cluster.services) or "the affected service"
     if cluster.revisions:
-        revisions = ", ".join(f"`{r}`" for r in list(cluster.revisions)[:3])
+        revisions = ", ".join(f"{code(r)}" for r in list(cluster.revisions)[:3])
         return f"{services} (revision {revisions})"
     return services
 
 
 def _files(cluster: Cluster, limit: int = 4) -> str:
-    return ", ".join(f"`{f.location}`" for f in cluster.affected_files[:limit])
+    return ", ".join(f"{code(f.location)}" for f in cluster.affected_files[:limit])
 
 
 def actions_for(cluster: Cluster) -> list[str]:
@@ -31,14 +32,14 @@ def actions_for(cluster: Cluster) -> list[str]:
     cannot = _CANNOT_IMPORT.search(message)
     if missing:
         actions.append(
-            f"Make module `{missing[1]}` importable in the image of {where}: add it to the dependencies or the "
+            f"Make module {code(missing[1])} importable in the image of {where}: add it to the dependencies or the "
             f"container build, or make the service start without it."
         )
         if cluster.affected_files:
             actions.append(f"Check the imports at {_files(cluster)}.")
     elif cannot:
         actions.append(
-            f"`{cannot[2]}` no longer provides `{cannot[1]}` in {where}: align the importer with the module's "
+            f"{code(cannot[2])} no longer provides {code(cannot[1])} in {where}: align the importer with the module's "
             f"current API or pin the version that has it."
         )
     elif re.search(r"Container called exit\(\d+\)|Application exec likely failed", message):
@@ -51,7 +52,7 @@ def actions_for(cluster: Cluster) -> list[str]:
             f"Send traffic to the last ready revision of {where} or fix the startup failure, then redeploy."
         )
     elif cluster.kind == "request":
-        routes = ", ".join(f"`{r}`" for r in cluster.routes[:3])
+        routes = ", ".join(f"{code(r)}" for r in cluster.routes[:3])
         statuses = "/".join(sorted(cluster.http_statuses))
         actions.append(
             f"Find the cause of HTTP {statuses} on {routes} in {where}; {cluster.count} requests failed."
@@ -59,12 +60,12 @@ def actions_for(cluster: Cluster) -> list[str]:
     elif cluster.exception_type and cluster.affected_files:
         top = cluster.affected_files[0]
         actions.append(
-            f"Fix `{cluster.exception_type}` raised in `{top.function or top.file}` at `{top.location}` ({where})."
+            f"Fix {code(cluster.exception_type)} raised in {code(top.function or top.file)} at {code(top.location)} ({where})."
         )
     elif cluster.exception_type:
-        actions.append(f"Fix `{cluster.exception_type}` in {where}; the stack has no frame of your code.")
+        actions.append(f"Fix {code(cluster.exception_type)} in {where}; the stack has no frame of your code.")
     else:
-        actions.append(f"Investigate `{cluster.template}` in {where}.")
+        actions.append(f"Investigate {code(cluster.template)} in {where}.")
     if cluster.error_group_ids:
         actions.append("Follow the Error Reporting groups linked above for full occurrences.")
     return actions
