@@ -116,3 +116,28 @@ def test_go_panic() -> None:
 def test_plain_messages_have_no_stack() -> None:
     assert StackParser().parse("Container called exit(3).") is None
     assert StackParser().parse("at least one thing: happened") is None
+
+
+def test_java_frames_with_logback_jar_suffix() -> None:
+    text = (
+        "java.lang.IllegalStateException: closed\n"
+        "\tat com.acme.Book.post(Book.java:88) ~[ledger.jar:1.4.2]\n"
+        "\tat org.springframework.web.servlet.FrameworkServlet.service(FrameworkServlet.java:883) [spring.jar:6.1]"
+    )
+    stack = StackParser().parse(text)
+    assert stack is not None and stack.innermost_in_app is not None
+    assert stack.innermost_in_app.location == "Book.java:88"
+
+
+def test_go_method_frames_keep_their_receiver() -> None:
+    text = (
+        "panic: boom\n\ngoroutine 7 [running]:\n"
+        "github.com/acme/srv.(*Server).Handle(0xc0001, {0x7f, 0xc0002})\n\t/workspace/server.go:42 +0x1d\n"
+        "github.com/acme/srv.(*Server).Serve(0xc0001)\n\t/workspace/server.go:20 +0x25\n"
+    )
+    stack = StackParser().parse(text)
+    assert stack is not None
+    assert [f.function for f in stack.frames] == [
+        "github.com/acme/srv.(*Server).Serve",
+        "github.com/acme/srv.(*Server).Handle",
+    ]

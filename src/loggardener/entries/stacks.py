@@ -14,7 +14,10 @@ PY_CHAIN_SEPARATORS = (
 )
 _PY_FRAME = re.compile(r'^\s*File "(?P<file>[^"]+)", line (?P<line>\d+)(?:, in (?P<func>.+))?\s*$')
 _PY_EXCEPTION = re.compile(r"^(?P<type>[A-Za-z_][\w.]*)(?::\s?(?P<message>.*))?$")
-_JAVA_FRAME = re.compile(r"^\s+at (?P<func>[\w$.<>/]+)\((?P<file>[^:()]+)(?::(?P<line>\d+))?\)\s*$")
+# Logback and Spring Boot append the jar: `at a.B.c(B.java:12) ~[app.jar:1.0]`.
+_JAVA_FRAME = re.compile(
+    r"^\s+at (?P<func>[\w$.<>/]+)\((?P<file>[^:()]+)(?::(?P<line>\d+))?\)(?:\s+~?\[[^\]]*\])?\s*$"
+)
 _JAVA_HEADER = re.compile(
     r"^(?:Exception in thread \"[^\"]*\" )?(?P<type>[a-zA-Z_$][\w$]*(?:\.[\w$]+)+)(?::\s?(?P<message>.*))?$"
 )
@@ -167,7 +170,7 @@ class StackParser:
                 )
                 function = None
             elif line and not line.startswith("\t"):
-                function = re.sub(r"\(.*\)$", "", line.strip())
+                function = re.sub(r"\([^()]*\)$", "", line.strip())  # drop the arguments, keep `pkg.(*T).M`
         frames.reverse()
         return StackTrace(
             language="go",
