@@ -103,3 +103,10 @@ def test_shuffled_input_gives_the_same_clusters() -> None:
     random.Random(7).shuffle(shuffled)
     by_time = sorted(shuffled, key=lambda e: str(e["timestamp"]), reverse=True)
     assert {(c.fingerprint, c.count) for c in scan_entries(by_time).clusters} == expected
+
+
+def test_a_structured_entry_between_the_lines_does_not_cut_the_traceback() -> None:
+    lines = split_traceback(1, FRAMES, ERROR)
+    between = run_entry(1.001, json_payload={"message": "GET /healthz 200"}, severity="INFO")
+    result = events([*lines[:3], between, *lines[3:]])
+    assert sorted(len(e.members) for e in result) == [1, 8]

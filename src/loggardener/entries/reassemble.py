@@ -69,7 +69,9 @@ class Reassembler:
             kind = _line_kind(entry.message) if entry.payload_kind == "text" and entry.stack is None else None
             key = (entry.log_name, entry.instance, entry.revision)
             if kind is None:
-                if key in self._groups:
+                # Only a plain stderr line ends a traceback: a structured or request entry of the same
+                # instance can land between its lines and must not cut it in two.
+                if entry.payload_kind == "text" and key in self._groups:
                     yield from self._flush(key)
                 yield Event(primary=entry, members=(entry,))
                 continue
