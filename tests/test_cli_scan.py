@@ -263,3 +263,13 @@ def test_a_service_missing_from_the_input_is_said_loudly(tmp_path: Path) -> None
         stderr.split()
     )
     assert "no entry of --service orders-apii" in next(tmp_path.glob("*.md")).read_text(encoding="utf-8")
+
+
+def test_a_broken_template_stops_the_scan_before_anything_is_written(tmp_path: Path) -> None:
+    templates = tmp_path / "tpl"
+    templates.mkdir()
+    (templates / "worklog.md.j2").write_text("{% for x in %}\n", encoding="utf-8")
+    code, _, stderr = scan("--demo", "--templates", str(templates), "--out", str(tmp_path / "out"))
+    assert code == 2
+    assert "template worklog.md.j2 (line 1)" in stderr
+    assert not (tmp_path / "out").exists()

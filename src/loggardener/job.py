@@ -93,6 +93,7 @@ def run_scan_job(
     on_progress: ProgressFn | None = None,
 ) -> JobResult:
     """Scan, then mark trends, publish issues, save the state, and write the documents."""
+    renderer = MarkdownWorklog(outputs.templates)
     state = load_state(outputs.state) if outputs.state is not None else None
     with _assignment_sink(outputs.assignments) as sink:
         report = Scan(config, options, on_assign=sink, on_progress=on_progress).run(source)
@@ -105,7 +106,7 @@ def run_scan_job(
         note_reopened(report)
         state.record_run(report)
         save_state(outputs.state, state)
-    markdown = MarkdownWorklog(outputs.templates).render(report)
+    markdown = renderer.render(report)
     _write(worklog, markdown, "worklog")
     if outputs.report_json is not None:
         _write(outputs.report_json, JsonReport().render(report), "report")

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 
@@ -95,16 +97,21 @@ class MarkdownWorklog(Renderer):
     def __init__(self, templates_dir: Path | None = None, template_name: str = "worklog.md.j2") -> None:
         if templates_dir is not None and not templates_dir.is_dir():
             raise GardenerError(f"--templates {templates_dir}: not a directory", ExitCode.BAD_INPUT)
-        self._env = environment(templates_dir)
         self._name = template_name
+        with self._template_errors():  # a broken template is found before any scanning or publishing
+            self._template = environment(templates_dir).get_template(template_name)
 
-    def render(self, report: ScanReport) -> str:
+    @contextmanager
+    def _template_errors(self) -> Iterator[None]:
         try:
-            template = self._env.get_template(self._name)
-            return template.render(report=report, clusters=report.clusters, totals=report.totals)
+            yield
         except jinja2.TemplateError as exc:
             where = f" (line {exc.lineno})" if isinstance(exc, jinja2.TemplateSyntaxError) else ""
             raise GardenerError(f"template {self._name}{where}: {exc.message}", ExitCode.BAD_INPUT) from None
+
+    def render(self, report: ScanReport) -> str:
+        with self._template_errors():
+            return self._template.render(report=report, clusters=report.clusters, totals=report.totals)
 
 
 def worklog_filename(report: ScanReport) -> str:
