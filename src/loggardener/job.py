@@ -6,6 +6,7 @@ The CLI parses options into these parts and prints the result; everything that h
 from __future__ import annotations
 
 import json
+import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -48,18 +49,31 @@ class JobResult:
 
 
 class _AssignmentWriter:
-    """`--assignments`: NDJSON, one line per input entry."""
+    """`--assignments`: NDJSON, one line per input entry.
 
-    def __init__(self, handle: IO[str]) -> None:
-        self._handle = handle
+    During the scan, lines carry cluster keys, some provisional (the template miner merges clusters as it
+    learns), so they are spooled to a temporary file; `finish` writes them with their final fingerprints.
+    """
 
-    def __call__(
-        self, position: int, insert_id: str | None, fingerprint: str | None, skipped: str | None
-    ) -> None:
-        line: dict[str, object] = {"insertId": insert_id, "fingerprint": fingerprint, "position": position}
-        if skipped is not None:
-            line["skipped"] = skipped
-        self._handle.write(json.dumps(line) + "\n")
+    def __init__(self, spool: IO[str]) -> None:
+        self._spool = spool
+
+    def __call__(self, position: int, insert_id: str | None, key: str | None, skipped: str | None) -> None:
+        self._spool.write(json.dumps([position, insert_id, key, skipped]) + "\n")
+
+    def finish(self, handle: IO[str], final: Callable[[str], str]) -> None:
+        """Write the spooled lines to `handle`, each key replaced by its final fingerprint."""
+        self._spool.seek(0)
+        for row in self._spool:
+            position, insert_id, key, skipped = json.loads(row)
+            line: dict[str, object] = {
+                "insertId": insert_id,
+                "fingerprint": None if key is None else final(key),
+                "position": position,
+            }
+            if skipped is not None:
+                line["skipped"] = skipped
+            handle.write(json.dumps(line) + "\n")
 
 
 def _open_output(path: Path, what: str) -> IO[str]:
@@ -80,8 +94,9 @@ def _assignment_sink(path: Path | None) -> Iterator[_AssignmentWriter | None]:
     if path is None:
         yield None
         return
-    with _open_output(path, "assignments") as handle:
-        yield _AssignmentWriter(handle)
+    _open_output(path, "assignments").close()  # fail before scanning when the path cannot be written
+    with tempfile.TemporaryFile("w+", encoding="utf-8") as spool:
+        yield _AssignmentWriter(spool)
 
 
 def run_scan_job(
@@ -96,7 +111,11 @@ def run_scan_job(
     renderer = MarkdownWorklog(outputs.templates)
     state = load_state(outputs.state) if outputs.state is not None else None
     with _assignment_sink(outputs.assignments) as sink:
-        report = Scan(config, options, on_assign=sink, on_progress=on_progress).run(source)
+        scan = Scan(config, options, on_assign=sink, on_progress=on_progress)
+        report = scan.run(source)
+        if sink is not None and outputs.assignments is not None:
+            with _open_output(outputs.assignments, "assignments") as handle:
+                sink.finish(handle, scan.final_fingerprint)
     if state is not None:
         apply_trends(report, state, config.state)  # before publishing: issue titles carry the trend
     worklog = outputs.out_dir / worklog_filename(report)

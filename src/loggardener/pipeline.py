@@ -20,14 +20,15 @@ from loggardener.entries.reassemble import Reassembler
 from loggardener.entries.redact import Redactor
 from loggardener.entries.stacks import StackParser
 from loggardener.prioritizing.rules import Prioritizer
-from loggardener.publishing.related import Occurrence, fire_together, link_related
+from loggardener.publishing.related import CoOccurrence, link_related
 from loggardener.report import ScanReport, SkippedLine, Totals, Window
 from loggardener.sources.interface import EntrySource
 
 MAX_MALFORMED_LISTED = 50
 MAX_SERVICES_LISTED = 20
 
-#: Called for every input item: position, insertId (None if unreadable), fingerprint, reason it was skipped.
+#: Called for every input item: position, insertId (None if unreadable), cluster key, reason it was skipped.
+#: The key is provisional for messages the template miner groups: `Scan.final_fingerprint` maps it after `run`.
 AssignmentSink = Callable[[int, str | None, str | None, str | None], None]
 ProgressFn = Callable[[int], None]
 
@@ -96,6 +97,7 @@ class Scan:
             samples_per_cluster=config.clustering.samples_per_cluster,
             bucket_minutes=config.clustering.bucket_minutes,
             on_assign=self._assign_event,
+            max_templates=config.clustering.max_templates,
         )
         self._prioritizer = Prioritizer(config.priorities.rule_tiers())
         self.totals = Totals()
@@ -104,19 +106,27 @@ class Scan:
         self._span: tuple[datetime, datetime] | None = None
         self._matched_services: set[str | None] = set()
         self._other_services: set[str] = set()
-        self._occurrences: list[Occurrence] = []
+        self.co_occurrence = CoOccurrence(config.issues.related_window_seconds)
 
     def _skip(self, position: int, insert_id: str | None, reason: str, count: int = 1) -> None:
         self._skipped[reason] += count
         if self._sink is not None:
             self._sink(position, insert_id, None, reason)
 
-    def _assign_event(self, event: Event, fingerprint: str) -> None:
-        self._occurrences.append((fingerprint, event.primary.instance, event.primary.timestamp))
+    def _assign_event(self, event: Event, key: str) -> None:
+        self.co_occurrence.add(key, event.primary.instance, event.primary.timestamp)
         for member in event.members:
             self._severities[member.severity.name] += 1
             if self._sink is not None:
-                self._sink(member.position, member.insert_id, fingerprint, None)
+                self._sink(member.position, member.insert_id, key, None)
+
+    @property
+    def clusterer(self) -> Clusterer:
+        return self._clusterer
+
+    def final_fingerprint(self, key: str) -> str:
+        """The final fingerprint for a cluster key passed to the assignment sink (after `run`)."""
+        return self._clusterer.final_fingerprint(key)
 
     def _entries(self, source: EntrySource) -> Iterator[LogEntry]:
         start, end = self.options.window_bounds()
@@ -177,7 +187,7 @@ class Scan:
         }
         totals.reassembled_tracebacks = self._reassembler.reassembled
         clusters = self._prioritizer.prioritize(self._clusterer.clusters(totals.clustered))
-        together = fire_together(self._occurrences, self.config.issues.related_window_seconds)
+        together = self.co_occurrence.related(self._clusterer.final_fingerprint)
         clusters = link_related(clusters, together)
         start, end = self.options.window_bounds()
         if self._span is not None:

@@ -1,27 +1,47 @@
-"""Groups events into clusters, keeping only counts and bounded samples in memory."""
+"""Groups events into clusters, keeping only counts and bounded samples in memory.
+
+Events with a stack or an HTTP status are keyed by their signature's fingerprint as they arrive. Messages
+and audit entries go through the template miner: they are keyed provisionally by the miner's signature id
+(`provisional key`), and accumulators whose ids end in the same miner cluster are merged, from time to time
+while reading (so memory follows the number of clusters) and at the end, when the fingerprint is computed
+from the cluster's final template. `final_fingerprint` maps a provisional key to it.
+"""
 
 from __future__ import annotations
 
 import heapq
+import itertools
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 
-from loggardener.clustering.models import AffectedFile, Cluster, Sample
-from loggardener.clustering.signature import Signature, signature_of
+from loggardener.clustering.miner import OTHER_ID, TemplateMiner
+from loggardener.clustering.models import AffectedFile, Cluster, ClusterKind, Sample
+from loggardener.clustering.signature import Signature, mined_message, mined_signature, signature_of
 from loggardener.entries.models import Event, Severity
 
 _MAX_INSTANCES = 10_000
 _MAX_ERROR_GROUPS = 25
 _MAX_FILES = 50
+_COMPACT_AT = 1_024
 
 Assign = Callable[[Event, str], None]
 
 
+@dataclass(frozen=True)
+class _Mined:
+    """Where a miner-grouped accumulator came from: kind, audit method, one of its miner signature ids."""
+
+    kind: ClusterKind
+    method: str
+    template_id: str
+
+
 @dataclass
 class _Accumulator:
-    signature: Signature
+    signature: Signature | None
+    mined: _Mined | None = None
     count: int = 0
     events: int = 0
     severities: Counter[str] = field(default_factory=Counter)
@@ -41,6 +61,38 @@ class _Accumulator:
     # A max-heap (by negated order key) of the earliest events, so samples do not depend on input order.
     earliest: list[tuple[tuple[float, str], int, Event]] = field(default_factory=list)
 
+    def merge(self, other: _Accumulator, samples: int) -> None:
+        """Fold `other` (the same problem) into this one."""
+        self.count += other.count
+        self.events += other.events
+        self.severities.update(other.severities)
+        self.max_severity = max(self.max_severity, other.max_severity)
+        self.severity_inferred = self.severity_inferred or other.severity_inferred
+        self.services.update(other.services)
+        self.revisions.update(other.revisions)
+        self.instances.update(itertools.islice(other.instances, max(0, _MAX_INSTANCES - len(self.instances))))
+        if other.first_seen is not None:
+            first = other.first_seen
+            self.first_seen = first if self.first_seen is None else min(self.first_seen, first)
+        if other.last_seen is not None:
+            last = other.last_seen
+            self.last_seen = last if self.last_seen is None else max(self.last_seen, last)
+        for group in other.error_groups:
+            if len(self.error_groups) < _MAX_ERROR_GROUPS:
+                self.error_groups[group] = None
+        for key, count in other.files.items():
+            if key in self.files or len(self.files) < _MAX_FILES:
+                self.files[key] += count
+                known = self.stack_by_file.get(key)
+                text = other.stack_by_file[key]
+                if known is None or text < known:
+                    self.stack_by_file[key] = text
+        self.statuses.update(other.statuses)
+        self.routes.update(other.routes)
+        self.buckets.update(other.buckets)
+        self.earliest = heapq.nlargest(samples, self.earliest + other.earliest, key=lambda item: item[:2])
+        heapq.heapify(self.earliest)
+
 
 class Clusterer:
     """Streaming clusterer: `add` events, then `clusters()`."""
@@ -50,19 +102,43 @@ class Clusterer:
         samples_per_cluster: int = 3,
         bucket_minutes: int = 10,
         on_assign: Assign | None = None,
+        max_templates: int = 50_000,
     ) -> None:
         self._samples = samples_per_cluster
         self._bucket_seconds = bucket_minutes * 60
         self._on_assign = on_assign
+        self._miner = TemplateMiner(max_templates)
+        # Every key seen (fingerprint or provisional key) → its accumulator; merged keys share one.
         self._clusters: dict[str, _Accumulator] = {}
+        self._distinct = 0
+        self._compact_at = _COMPACT_AT
+        self._sequence = itertools.count()
+        self._final: dict[int, str] = {}
+
+    @property
+    def accumulators(self) -> int:
+        """Distinct accumulators held now (bounded by the clusters, not by the entries)."""
+        return self._distinct
 
     def add(self, event: Event) -> str:
-        """Add one event; returns its cluster's fingerprint."""
-        signature = signature_of(event)
-        fingerprint = signature.fingerprint
-        acc = self._clusters.get(fingerprint)
+        """Add one event; returns its key: the fingerprint, or a provisional key (see `final_fingerprint`)."""
+        mined = mined_message(event)
+        signature: Signature | None = None
+        if mined is None:
+            signature = signature_of(event)
+            key = signature.fingerprint
+        else:
+            kind, method, message = mined
+            template_id = self._miner.add(message)
+            if template_id == OTHER_ID:
+                method = ""
+            key = f"{kind}:{method}:{template_id}"
+        acc = self._clusters.get(key)
         if acc is None:
-            acc = self._clusters[fingerprint] = _Accumulator(signature)
+            acc = self._clusters[key] = _Accumulator(
+                signature, None if mined is None else _Mined(kind, method, template_id)
+            )
+            self._distinct += 1
         primary = event.primary
         acc.events += 1
         acc.count += len(event.members)
@@ -85,27 +161,63 @@ class Clusterer:
         for group in primary.error_group_ids:
             if len(acc.error_groups) < _MAX_ERROR_GROUPS:
                 acc.error_groups[group] = None
-        if primary.stack is not None:
+        if primary.stack is not None and signature is not None:
             origin = signature.origin or primary.stack.innermost_in_app
-            key = (origin.file, origin.line, origin.function) if origin else None
-            if key is not None and (key in acc.files or len(acc.files) < _MAX_FILES):
-                acc.files[key] += 1
-                known = acc.stack_by_file.get(key)
+            file_key = (origin.file, origin.line, origin.function) if origin else None
+            if file_key is not None and (file_key in acc.files or len(acc.files) < _MAX_FILES):
+                acc.files[file_key] += 1
+                known = acc.stack_by_file.get(file_key)
                 if known is None or primary.stack.text < known:
-                    acc.stack_by_file[key] = primary.stack.text
+                    acc.stack_by_file[file_key] = primary.stack.text
         if primary.http is not None and primary.http.status is not None:
             acc.statuses[str(primary.http.status)] += 1
-            route = signature.parts[2] if signature.kind == "request" else None
+            route = signature.parts[2] if signature is not None and signature.kind == "request" else None
             if route:
                 acc.routes[route] = None
         self._keep_sample(acc, event)
         if self._on_assign is not None:
-            self._on_assign(event, fingerprint)
-        return fingerprint
+            self._on_assign(event, key)
+        if self._distinct >= self._compact_at:
+            self._compact()
+            self._compact_at = max(_COMPACT_AT, 2 * self._distinct)
+        return key
+
+    def _signature(self, acc: _Accumulator) -> Signature:
+        """The final signature of an accumulator (for miner groups: from the cluster's current template)."""
+        if acc.mined is None:
+            assert acc.signature is not None
+            return acc.signature
+        mined = acc.mined
+        template = self._miner.template(mined.template_id)
+        return mined_signature(mined.kind, mined.method, mined.template_id, template, acc.events)
+
+    def _compact(self) -> None:
+        """Merge the accumulators whose signatures now name the same problem."""
+        survivors: dict[str, _Accumulator] = {}
+        replaced: dict[int, _Accumulator] = {}
+        for acc in {id(acc): acc for acc in self._clusters.values()}.values():
+            fingerprint = self._signature(acc).fingerprint
+            kept = survivors.get(fingerprint)
+            if kept is None:
+                survivors[fingerprint] = acc
+            else:
+                kept.merge(acc, self._samples)
+                replaced[id(acc)] = kept
+        if replaced:
+            for key, acc in self._clusters.items():
+                if id(acc) in replaced:
+                    self._clusters[key] = replaced[id(acc)]
+        self._distinct = len(survivors)
+        self._final = {id(acc): fingerprint for fingerprint, acc in survivors.items()}
+
+    def final_fingerprint(self, key: str) -> str:
+        """The fingerprint of the cluster a key returned by `add` ended in (call after `clusters`)."""
+        acc = self._clusters.get(key)
+        return key if acc is None else self._final.get(id(acc), key)
 
     def _keep_sample(self, acc: _Accumulator, event: Event) -> None:
         order = (-event.primary.timestamp.timestamp(), _negate(event.primary.insert_id))
-        item = (order, acc.events, event)
+        item = (order, next(self._sequence), event)
         if len(acc.earliest) < self._samples:
             heapq.heappush(acc.earliest, item)
         elif order > acc.earliest[0][0]:
@@ -113,9 +225,14 @@ class Clusterer:
 
     def clusters(self, total_entries: int) -> list[Cluster]:
         """The clusters so far, unranked (the prioritizing stage orders them)."""
-        return [self._build(fp, acc, total_entries) for fp, acc in sorted(self._clusters.items())]
+        self._compact()
+        built = [
+            self._build(self._signature(acc), acc, total_entries)
+            for acc in {id(acc): acc for acc in self._clusters.values()}.values()
+        ]
+        return sorted(built, key=lambda cluster: cluster.fingerprint)
 
-    def _build(self, fingerprint: str, acc: _Accumulator, total: int) -> Cluster:
+    def _build(self, signature: Signature, acc: _Accumulator, total: int) -> Cluster:
         samples = [event for _, _, event in sorted(acc.earliest, key=lambda item: item[0], reverse=True)]
         representative = samples[0].primary
         stack = representative.stack
@@ -123,11 +240,11 @@ class Clusterer:
         files = sorted(acc.files.items(), key=lambda kv: (-kv[1], kv[0][0], kv[0][1] or 0))
         stack_pattern = acc.stack_by_file[files[0][0]] if files else (stack.text if stack else None)
         return Cluster(
-            fingerprint=fingerprint,
-            kind=acc.signature.kind,
-            signature=acc.signature.text,
-            title=acc.signature.title,
-            template=acc.signature.template,
+            fingerprint=signature.fingerprint,
+            kind=signature.kind,
+            signature=signature.text,
+            title=signature.title,
+            template=signature.template,
             exception_type=stack.exception_type if stack else None,
             message=stack.message if stack else representative.message,
             count=acc.count,

@@ -7,6 +7,7 @@ import hashlib
 import re
 from dataclasses import dataclass
 
+from loggardener.clustering.miner import OTHER_ID
 from loggardener.clustering.miner import signature as token_signature
 from loggardener.clustering.models import ClusterKind
 from loggardener.entries.models import Event, Frame
@@ -101,3 +102,25 @@ def signature_of(event: Event) -> Signature:
         return Signature("audit", (method, template), _shorten(template), template)
     template = message_template(_shorten(entry.message, 2000))
     return Signature("message", (template,), _shorten(template), template)
+
+
+def mined_message(event: Event) -> tuple[ClusterKind, str, str] | None:
+    """(kind, audit method, message) of an event the template miner groups; None for stacks and requests."""
+    entry = event.primary
+    if entry.stack is not None or (entry.http is not None and entry.http.status is not None):
+        return None
+    if entry.payload_kind == "proto":
+        return "audit", entry.audit_method or "", entry.message
+    return "message", "", _shorten(entry.message, 2000)
+
+
+def mined_signature(
+    kind: ClusterKind, method: str, template_id: str, template: str, events: int
+) -> Signature:
+    """The signature of a template miner's cluster, from its final template (or of its "other" bucket)."""
+    if template_id == OTHER_ID:
+        title = f"other: {events:,} message{'s' if events != 1 else ''} beyond the template cap"
+        return Signature(kind, (method, template) if kind == "audit" else (template,), title, template)
+    if kind == "audit":
+        return Signature("audit", (method, template), _shorten(template), template)
+    return Signature(kind, (template,), _shorten(template), template)

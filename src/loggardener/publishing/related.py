@@ -3,56 +3,137 @@
 A container exit right after a startup crash is the typical pair. Two clusters are related when most
 occurrences of each (at least `min_share`, both ways) have one of the other on the same instance within
 `window_seconds`: a chatty warning next to a rare error is related one way only, so it is not linked.
+
+`CoOccurrence` computes this in one pass with bounded memory: per instance it keeps only the occurrences
+of the last `window_seconds` (at most `MAX_NEIGHBOURS`), and it counts, per pair of clusters, how many
+occurrences of the first had one of the second nearby (at most `MAX_PAIRS` pairs).
 """
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections import Counter, defaultdict, deque
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from loggardener.clustering.models import Cluster
 
 Occurrence = tuple[str, str | None, datetime]
-"""(cluster fingerprint, instance id or None, timestamp) of one event."""
+"""(cluster key, instance id or None, timestamp) of one event."""
 
 MAX_NEIGHBOURS = 500
-"""Occurrences looked at around each one, so a burst on one instance stays linear."""
+"""Occurrences kept per instance, so a burst on one instance stays linear."""
+MAX_PAIRS = 100_000
+"""Pairs of clusters counted; a pair first seen past this is not counted."""
+_SWEEP_EVERY = 10_000
+
+
+@dataclass
+class _Recent:
+    seconds: float
+    key: str
+    counted: set[str]
+
+
+@dataclass
+class _Instance:
+    latest: float
+    recent: deque[_Recent] = field(default_factory=deque)
+
+
+class CoOccurrence:
+    """Streaming count of which clusters fire near which on the same instance."""
+
+    def __init__(
+        self, window_seconds: float, max_neighbours: int = MAX_NEIGHBOURS, max_pairs: int = MAX_PAIRS
+    ) -> None:
+        self.window = window_seconds
+        self._max_neighbours = max_neighbours
+        self._max_pairs = max_pairs
+        self._instances: dict[str, _Instance] = {}
+        self._totals: Counter[str] = Counter()
+        self._pairs: Counter[tuple[str, str]] = Counter()
+        self._latest = float("-inf")
+        self._added = 0
+
+    @property
+    def retained(self) -> int:
+        """Occurrences held in memory now (bounded by the window, not by the stream's length)."""
+        return sum(len(instance.recent) for instance in self._instances.values())
+
+    def add(self, key: str, instance: str | None, timestamp: datetime) -> None:
+        """Count one occurrence of cluster `key` (events without an instance relate to nothing)."""
+        if not instance:
+            return
+        self._totals[key] += 1
+        now = timestamp.timestamp()
+        self._latest = max(self._latest, now)
+        state = self._instances.get(instance)
+        if state is None:
+            state = self._instances[instance] = _Instance(now)
+        state.latest = max(state.latest, now)
+        recent = state.recent
+        while recent and recent[0].seconds < state.latest - self.window:
+            recent.popleft()
+        near: set[str] = set()
+        for other in recent:
+            if other.key == key or abs(other.seconds - now) > self.window:
+                continue
+            near.add(other.key)
+            if key not in other.counted:
+                other.counted.add(key)
+                self._count(other.key, key)
+        for neighbour in near:
+            self._count(key, neighbour)
+        recent.append(_Recent(now, key, near))
+        if len(recent) > self._max_neighbours:
+            recent.popleft()
+        self._added += 1
+        if self._added % _SWEEP_EVERY == 0:
+            self._sweep()
+
+    def _count(self, first: str, second: str) -> None:
+        pair = (first, second)
+        if pair in self._pairs or len(self._pairs) < self._max_pairs:
+            self._pairs[pair] += 1
+
+    def _sweep(self) -> None:
+        """Forget instances silent for longer than the window."""
+        horizon = self._latest - self.window
+        for name in [name for name, state in self._instances.items() if state.latest < horizon]:
+            del self._instances[name]
+
+    def related(self, final: Callable[[str], str] = str, min_share: float = 0.5) -> dict[str, list[str]]:
+        """Related fingerprints by fingerprint (sorted); `final` maps each key to its cluster's fingerprint."""
+        totals: Counter[str] = Counter()
+        for key, count in self._totals.items():
+            totals[final(key)] += count
+        with_neighbour: Counter[tuple[str, str]] = Counter()
+        for (first, second), count in self._pairs.items():
+            pair = (final(first), final(second))
+            if pair[0] != pair[1]:
+                with_neighbour[pair] += count
+        related: dict[str, set[str]] = defaultdict(set)
+        for (first, second), count in with_neighbour.items():
+            # Keys merged into one cluster may each have counted the same occurrence: cap at the total.
+            back = with_neighbour.get((second, first), 0)
+            if (
+                min(count, totals[first]) / totals[first] >= min_share
+                and min(back, totals[second]) / totals[second] >= min_share
+            ):
+                related[first].add(second)
+                related[second].add(first)
+        return {fingerprint: sorted(others) for fingerprint, others in related.items()}
 
 
 def fire_together(
     occurrences: Iterable[Occurrence], window_seconds: float, min_share: float = 0.5
 ) -> dict[str, list[str]]:
-    """Related fingerprints by fingerprint (sorted), from event occurrences."""
-    by_instance: dict[str, list[tuple[datetime, str]]] = defaultdict(list)
-    totals: Counter[str] = Counter()
-    for fingerprint, instance, timestamp in occurrences:
-        if instance:
-            by_instance[instance].append((timestamp, fingerprint))
-            totals[fingerprint] += 1
-    with_neighbour: Counter[tuple[str, str]] = Counter()
-    for events in by_instance.values():
-        events.sort()
-        for index, (moment, fingerprint) in enumerate(events):
-            near: set[str] = set()
-            for step in (-1, 1):
-                other = index + step
-                while 0 <= other < len(events) and abs(other - index) <= MAX_NEIGHBOURS:
-                    when, neighbour = events[other]
-                    if abs((when - moment).total_seconds()) > window_seconds:
-                        break
-                    if neighbour != fingerprint:
-                        near.add(neighbour)
-                    other += step
-            for neighbour in near:
-                with_neighbour[(fingerprint, neighbour)] += 1
-    related: dict[str, set[str]] = defaultdict(set)
-    for (first, second), count in with_neighbour.items():
-        back = with_neighbour.get((second, first), 0)
-        if count / totals[first] >= min_share and back / totals[second] >= min_share:
-            related[first].add(second)
-            related[second].add(first)
-    return {fingerprint: sorted(others) for fingerprint, others in related.items()}
+    """Related fingerprints by fingerprint (sorted), from a list of event occurrences."""
+    counter = CoOccurrence(window_seconds)
+    for key, instance, timestamp in sorted(occurrences, key=lambda occurrence: occurrence[2]):
+        counter.add(key, instance, timestamp)
+    return counter.related(min_share=min_share)
 
 
 def link_related(clusters: Sequence[Cluster], related: dict[str, list[str]]) -> list[Cluster]:
