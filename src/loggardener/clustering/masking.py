@@ -1,8 +1,15 @@
-"""Masking of the variable parts of a message, so that occurrences of one event read the same."""
+"""Masking of the variable parts of a message, so that occurrences of one event read the same.
+
+Every pattern is bounded so that masking stays linear in the length of the text, even on adversarial
+input (a 200 kB line of `a.a.a.…`): no unbounded scan is repeated from every start position. The
+alternation is assembled per message from only the patterns whose required characters occur in it;
+a pattern that cannot match anywhere never changes a leftmost-first match, so results are the same.
+"""
 
 from __future__ import annotations
 
 import re
+from functools import cache
 
 WILDCARD = "<*>"
 
@@ -11,38 +18,62 @@ _MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*"
 _TLD = r"(?:com|net|org|edu|gov|mil|info|biz|io|local|internal|lan|arpa|[a-z]{2})"
 _UNIT = r"(?:[KMGTP]i?B|B|bytes?|[mun]s|µs|ms|secs?|seconds?|mins?|minutes?|hours?)"
 
-_PATTERN = re.compile(
-    "|".join(
-        f"(?:{pattern})"
-        for pattern in (
-            r"\b[a-zA-Z][a-zA-Z0-9+.-]*://[^\s'\"<>]+",  # URLs
-            r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b",  # e-mail addresses
-            r"\b[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\b",  # UUIDs
-            rf"\b(?:{_DAY},?\s+)?{_MONTH}\s+\d{{1,2}},?\s+(?:\d{{4}}\s+)?\d\d?:\d\d(?::\d\d)?(?:[.,]\d+)?"
-            rf"(?:\s+[A-Z]{{3,4}})?(?:\s+\d{{4}})?",  # dates written with month names
-            rf"\b(?:[a-z0-9][a-z0-9-]*\.)+{_TLD}(?![\w-]|\.\w)",  # host names
-            r"\b\d{1,3}(?:\.\d{1,3}){3}(?::\d+)?\b",  # IPv4 with optional port
-            r"(?<![\w:])(?:[0-9a-fA-F]{0,4}:){2,}[0-9a-fA-F]{1,4}\b",  # IPv6, MAC addresses
-            r"\b\d[xX][0-9a-fA-F]+\b",  # hex literals
-            r"\b(?=[0-9a-fA-F]*\d)(?=[0-9a-fA-F]*[a-fA-F])[0-9a-fA-F]{8,}\b",  # hex ids (digits and letters)
-            r"'[^'\n]{0,200}'",  # single-quoted strings
-            r'"[^"\n]{0,200}"',  # double-quoted strings
-            r"(?<![\w<])(?:/[\w.@%+-]*){2,}",  # absolute paths
-            rf"(?<![\w<])[-+]?\d+(?:\.\d+)?\s{_UNIT}\b",  # quantities with a unit after a space
-            r"\b(?!\d+[a-zA-Z]{1,3}\b|[A-Za-z]+\d(?![\w-]))(?=[\w-]*\d)[\w-]+",  # ids, not 30s, 5KB, eth0
-            r"[-+]?\d+(?:[.,:]\d+)*",  # numbers (also inside words: eth0), dates and times
-        )
-    )
+# (pattern, what the text must contain for it to match anywhere), in priority order: at one position
+# the first pattern that matches wins. "digit" stands for any character `\d` matches.
+_PATTERNS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    (r"\b[a-zA-Z][a-zA-Z0-9+.-]{0,31}://[^\s'\"<>]+", ("://",)),  # URLs (schemes up to 32 characters)
+    (r"\b[\w.+-]{1,64}@[\w-]+(?:\.[\w-]+)+\b", ("@",)),  # e-mail addresses (local part up to 64)
+    (r"\b[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\b", ("-",)),  # UUIDs
+    (
+        rf"\b(?:{_DAY},?\s+)?{_MONTH}\s+\d{{1,2}},?\s+(?:\d{{4}}\s+)?\d\d?:\d\d(?::\d\d)?(?:[.,]\d+)?"
+        rf"(?:\s+[A-Z]{{3,4}})?(?:\s+\d{{4}})?",
+        ("digit", ":"),
+    ),  # dates written with month names
+    # host names: labels up to 63 characters, at most 16 of them before the top-level domain
+    (rf"\b(?:[a-z0-9][a-z0-9-]{{0,62}}\.){{1,16}}{_TLD}(?![\w-]|\.\w)", (".",)),
+    (r"\b\d{1,3}(?:\.\d{1,3}){3}(?::\d+)?\b", ("digit", ".")),  # IPv4 with optional port
+    (r"(?<![\w:])(?:[0-9a-fA-F]{0,4}:){2,}[0-9a-fA-F]{1,4}\b", (":",)),  # IPv6, MAC addresses
+    (r"\b\d[xX][0-9a-fA-F]+\b", ("digit",)),  # hex literals
+    (r"\b(?=[0-9a-fA-F]*\d)(?=[0-9a-fA-F]*[a-fA-F])[0-9a-fA-F]{8,}\b", ("digit",)),  # hex ids
+    (r"'[^'\n]{0,200}'", ("'",)),  # single-quoted strings
+    (r'"[^"\n]{0,200}"', ('"',)),  # double-quoted strings
+    (r"(?<![\w<])(?:/[\w.@%+-]*){2,}", ("/",)),  # absolute paths
+    (rf"(?<![\w<])[-+]?\d+(?:\.\d+)?\s{_UNIT}\b", ("digit",)),  # quantities with a unit after a space
+    # ids with a digit within their first 64 characters, not 30s, 5KB, eth0
+    (r"\b(?!\d+[a-zA-Z]{1,3}\b|[A-Za-z]+\d(?![\w-]))(?=[\w-]{0,63}\d)[\w-]+", ("digit",)),
+    (r"[-+]?\d+(?:[.,:]\d+)*", ("digit",)),  # numbers (also inside words: eth0), dates and times
 )
+_DIGIT = re.compile(r"\d")
 _RUNS = re.compile(r"(?:<\*>)+")
+# A bracketed run without letters or brackets holding a value; the lookahead finds the closing bracket
+# first, so a run without one costs one scan, not one scan per value in it.
 _LISTS = re.compile(
-    r"\[[^][A-Za-z]*<\*>[^][A-Za-z]*\]|\([^()A-Za-z]*<\*>[^()A-Za-z]*\)|\{[^{}A-Za-z]*<\*>[^{}A-Za-z]*\}"
+    r"\[(?=[^][A-Za-z]*\])[^][A-Za-z]*?<\*>[^][A-Za-z]*\]"
+    r"|\((?=[^()A-Za-z]*\))[^()A-Za-z]*?<\*>[^()A-Za-z]*\)"
+    r"|\{(?=[^{}A-Za-z]*\})[^{}A-Za-z]*?<\*>[^{}A-Za-z]*\}"
 )
+
+
+@cache  # at most one pattern per subset of the nine needs
+def _alternation(present: frozenset[str]) -> re.Pattern[str] | None:
+    """The patterns that can match a text containing `present` (their required characters), in order."""
+    chosen = [pattern for pattern, needs in _PATTERNS if all(need in present for need in needs)]
+    return re.compile("|".join(f"(?:{pattern})" for pattern in chosen)) if chosen else None
+
+
+_NEEDS = frozenset(need for _, needs in _PATTERNS for need in needs if need != "digit")
 
 
 def mask(text: str) -> str:
     """Replace numbers, ids, dates, UUIDs, hex, IPs, e-mails, URLs, quoted strings and paths with `<*>`."""
-    return _LISTS.sub(_list, _RUNS.sub(WILDCARD, _PATTERN.sub(WILDCARD, text)))
+    present = frozenset(need for need in _NEEDS if need in text)
+    if _DIGIT.search(text):
+        present |= {"digit"}
+    pattern = _alternation(present)
+    masked = text if pattern is None else pattern.sub(WILDCARD, text)
+    if WILDCARD not in masked:
+        return masked
+    return _LISTS.sub(_list, _RUNS.sub(WILDCARD, masked))
 
 
 def _list(match: re.Match[str]) -> str:
