@@ -7,7 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from loggardener.entries.models import Severity
-from loggardener.entries.parse import EntryParser, MalformedEntry, parse_timestamp
+from loggardener.entries.parse import EntryParser, MalformedEntry, parse_timestamp, url_path
 from loggardener.entries.redact import Redactor
 from loggardener.entries.stacks import StackParser
 
@@ -155,3 +155,37 @@ def test_secrets_are_redacted_at_parse_time() -> None:
     entry = parse({"textPayload": "connect postgresql://app:hunter2secret@db:5432/x failed"})
     assert "hunter2secret" not in entry.message
     assert "[REDACTED:password]" in entry.message
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "0001-01-01T00:00:00+01:00",  # overflowed datetime arithmetic (OverflowError, not a skipped entry)
+        "0001-01-01T00:00:00Z",
+        "1969-12-31T23:59:59Z",
+        "9999-12-31T23:59:59Z",  # overflowed the clusterer's time buckets later on
+        "9999-12-31T23:59:59-01:00",
+    ],
+)
+def test_timestamps_outside_a_sane_span_are_malformed(text: str) -> None:
+    with pytest.raises(MalformedEntry):
+        parse_timestamp(text)
+
+
+@pytest.mark.parametrize(
+    ("url", "path"),
+    [
+        ("https://api.example.com/v1/items/42?q=1", "/v1/items/42"),
+        ("http://[::1", "/"),
+        ("http://[::1/v1/items?q=1", "/v1/items"),
+        ("/healthz?probe=1", "/healthz"),
+        ("http://[::1]x/a", "/a"),
+    ],
+)
+def test_url_path_falls_back_on_malformed_urls(url: str, path: str) -> None:
+    assert url_path(url) == path
+
+
+@given(st.text(max_size=60))
+def test_url_path_never_raises(url: str) -> None:
+    assert isinstance(url_path(url), str)

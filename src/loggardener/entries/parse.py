@@ -16,6 +16,9 @@ _RFC3339 = re.compile(
     r"^(?P<date>\d{4}-\d{2}-\d{2})[Tt ](?P<time>\d{2}:\d{2}:\d{2})(?:\.(?P<frac>\d{1,9}))?"
     r"(?P<tz>[Zz]|[+-]\d{2}:?\d{2})$"
 )
+# Timestamps outside this span are corrupt (year 1 or 9999 overflow the clusterer's time arithmetic).
+_EARLIEST = datetime(1970, 1, 1, tzinfo=timezone.utc)
+_LATEST = datetime(9000, 1, 1, tzinfo=timezone.utc)
 _MESSAGE_FIELDS = ("message", "msg")
 _STACK_FIELDS = ("stack_trace", "exception", "message", "msg")
 
@@ -38,9 +41,12 @@ def parse_timestamp(value: str) -> datetime:
         offset = sign * timedelta(hours=int(digits[:2]), minutes=int(digits[2:]))
     try:
         naive = datetime.fromisoformat(f"{match['date']}T{match['time']}.{fraction}")
-    except ValueError as exc:
+        moment = (naive - offset).replace(tzinfo=timezone.utc)
+    except (ValueError, OverflowError) as exc:
         raise MalformedEntry(f"invalid timestamp {value!r}: {exc}") from None
-    return (naive - offset).replace(tzinfo=timezone.utc)
+    if not _EARLIEST <= moment < _LATEST:
+        raise MalformedEntry(f"timestamp {value!r} is outside the years 1970 to 8999")
+    return moment
 
 
 def _service_and_revision(
@@ -175,5 +181,13 @@ def _http(value: Any) -> HttpInfo | None:
 
 
 def url_path(url: str) -> str:
-    """The path of a request URL (no scheme, host or query)."""
-    return urlsplit(url).path or "/"
+    """The path of a request URL (no scheme, host or query); never raises, even on a malformed URL."""
+    try:
+        return urlsplit(url).path or "/"
+    except ValueError:  # e.g. an unclosed IPv6 host, `http://[::1`: the text before the query, minus the host
+        before_query = url.split("?", 1)[0].split("#", 1)[0]
+        scheme, separator, rest = before_query.partition("://")
+        if not separator:
+            return scheme or "/"
+        slash = rest.find("/")
+        return rest[slash:] if slash >= 0 else "/"
