@@ -1,13 +1,15 @@
 """Benchmark: gardener's template miner against Drain3 (default configuration), side by side.
 
 Measures Grouping Accuracy (GA, as logpai/logparser computes it) on the Loghub-2k systems, original and
-corrected ground truth, then throughput and peak RSS of each tool on a large stream of messages drawn
-from the same lines with every digit run re-rolled. Each tool runs in its own subprocess for the stream,
-so the figures are whole-process. Writes a markdown table (see --out).
+corrected ground truth, then throughput and peak RSS of each tool on two large streams of messages drawn
+from the same lines: one with every digit run re-rolled at its length, one with every digit run re-rolled
+at a random length (so gardener's digit-insensitive lookup cache misses far more often). Each tool runs in
+its own subprocess per stream, so the figures are whole-process. Writes a markdown table (see --out).
 
 Reproduce (from the repository root, with the `bench` extra installed):
 
-    python benchmarks/bench_clustering.py
+    python benchmarks/bench_clustering.py                # everything, a few minutes
+    python benchmarks/bench_clustering.py --skip-stream  # grouping accuracy only
 
 The Loghub data is licensed for research use only: it is read from ../shared/loghub2k (or --data) and
 never copied into the project.
@@ -122,15 +124,23 @@ def accuracy_table(data: Path) -> tuple[list[str], dict[tuple[str, str, bool], f
 _DIGITS = re.compile(r"\d+")
 
 
-def write_stream(data: Path, count: int, seed: int, path: Path) -> None:
-    """`count` messages drawn from all systems' lines, every digit run re-rolled (same length)."""
+# (name, whether digit runs get a random length) of the streams, as the table labels them
+STREAMS = (("same-length digits", False), ("varying-length digits", True))
+
+
+def write_stream(data: Path, count: int, seed: int, path: Path, *, vary_length: bool) -> None:
+    """`count` messages drawn from all systems' lines, every digit run re-rolled.
+
+    The re-rolled run keeps its length, or with `vary_length` gets a length from 1 to its own plus 2.
+    """
     rng = random.Random(seed)
     pool: list[str] = []
     for system in SYSTEMS:
         pool.extend(load_system(data, system, corrected=False)[0])
 
     def reroll(match: re.Match[str]) -> str:
-        return "".join(rng.choice("0123456789") for _ in match.group())
+        length = rng.randint(1, len(match.group()) + 2) if vary_length else len(match.group())
+        return "".join(rng.choice("0123456789") for _ in range(length))
 
     with path.open("w", encoding="utf-8") as out:
         for _ in range(count):
@@ -177,26 +187,34 @@ def run_worker(tool: str, path: Path) -> tuple[float, float, int]:
 
 
 def stream_table(data: Path, count: int, seed: int) -> list[str]:
+    """Every stream tool on both streams, one table, then the ratios per stream."""
+    figures: dict[tuple[str, str], tuple[float, float, int]] = {}
     with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / "stream.log"
-        write_stream(data, count, seed, path)
-        figures = {tool: run_worker(tool, path) for tool in STREAM_TOOLS}
+        for stream, vary_length in STREAMS:
+            path = Path(tmp) / "stream.log"
+            write_stream(data, count, seed, path, vary_length=vary_length)
+            for tool in STREAM_TOOLS:
+                figures[stream, tool] = run_worker(tool, path)
     lines = [
-        f"Stream: {count:,} messages, seed {seed}.",
+        f"Streams: {count:,} messages each, seed {seed}, every digit run re-rolled at its own length "
+        "or at a random length (1 to its own + 2).",
         "",
-        "| Tool | wall time (s) | lines/s | peak RSS (MB) | clusters |",
-        "|---|---:|---:|---:|---:|",
+        "| Stream | Tool | wall time (s) | lines/s | peak RSS (MB) | clusters |",
+        "|---|---|---:|---:|---:|---:|",
     ]
-    for tool in STREAM_TOOLS:
-        elapsed, rss, clusters = figures[tool]
-        lines.append(f"| {tool} | {elapsed:.1f} | {count / elapsed:,.0f} | {rss:.0f} | {clusters:,} |")
-    (g_time, g_rss, _), (d_time, d_rss, _) = figures["gardener"], figures["drain3"]
-    lines += [
-        "",
-        f"Throughput ratio gardener / Drain3: **{d_time / g_time:.1f}x**; "
-        f"peak RSS ratio gardener / Drain3: **{g_rss / d_rss:.2f}**. "
-        f"Without its lookup cache gardener runs at {d_time / figures['gardener-nocache'][0]:.2f}x Drain3.",
-    ]
+    for (stream, tool), (elapsed, rss, clusters) in figures.items():
+        lines.append(
+            f"| {stream} | {tool} | {elapsed:.1f} | {count / elapsed:,.0f} | {rss:.0f} | {clusters:,} |"
+        )
+    lines.append("")
+    for stream, _ in STREAMS:
+        (g_time, g_rss, _), (d_time, d_rss, _) = figures[stream, "gardener"], figures[stream, "drain3"]
+        nocache = d_time / figures[stream, "gardener-nocache"][0]
+        lines.append(
+            f"- {stream}: throughput ratio gardener / Drain3 **{d_time / g_time:.1f}x**, "
+            f"peak RSS ratio gardener / Drain3 **{g_rss / d_rss:.2f}**; "
+            f"without its lookup cache gardener runs at {nocache:.2f}x Drain3."
+        )
     return lines
 
 
@@ -221,10 +239,14 @@ def main() -> None:
     command = "python benchmarks/bench_clustering.py" + (
         "" if args.lines == 1_000_000 else f" --lines {args.lines}"
     )
+    scope = "grouping accuracy only" if args.skip_stream else "everything; add `--skip-stream` for GA only"
+    if args.skip_stream:
+        command += " --skip-stream"
     report = [
         "# Clustering benchmark: gardener vs Drain3",
         "",
-        f"Reproduce: `{command}` (from the repository root; Drain3 comes with `pip install -e '.[bench]'`).",
+        f"Reproduce: `{command}` ({scope}; from the repository root; Drain3 comes with "
+        "`pip install -e '.[bench]'`).",
         f"Machine: {platform.machine()}, Python {platform.python_version()}, {os.cpu_count()} CPUs.",
         "Drain3: `drain3.TemplateMiner()` with its default configuration.",
         "",
