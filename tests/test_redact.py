@@ -111,9 +111,11 @@ def test_private_key_bodies_never_survive(text: str) -> None:
     assert "[REDACTED:private-key]" in redacted
 
 
-@pytest.mark.parametrize("key", ["token", "access_token", "refresh_token", "id_token", "authorization", "idToken"])
+@pytest.mark.parametrize(
+    "key", ["token", "access_token", "refresh_token", "id_token", "authorization", "idToken"]
+)
 def test_quoted_json_token_fields_are_redacted(key: str) -> None:
-    text = json.dumps({key: "opaque Value with \"quotes\" and spaces", "status": 401}, sort_keys=True)
+    text = json.dumps({key: 'opaque Value with "quotes" and spaces', "status": 401}, sort_keys=True)
     redacted = Redactor().redact(text)
     assert "opaque" not in redacted and "quotes" not in redacted
     assert f'"{key}": "[REDACTED:token]"' in redacted and '"status": 401' in redacted

@@ -9,6 +9,7 @@ import gzip
 import io
 import json
 import sys
+import zlib
 from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, Any
@@ -19,6 +20,8 @@ from loggardener.errors import ExitCode, GardenerError
 from loggardener.sources.interface import EntrySource, RawRecord, SourceStats
 
 _GZIP_MAGIC = b"\x1f\x8b"
+# A compressed stream that stops early or holds garbage: what was read before it still counts.
+_BROKEN_STREAM = (EOFError, gzip.BadGzipFile, zlib.error)
 
 
 class FileSource(EntrySource):
@@ -61,7 +64,7 @@ class FileSource(EntrySource):
             if first == b"[":
                 yield from _array_records(stream, self.path)
             elif first == b"{":
-                yield from _ndjson_records(stream)
+                yield from _ndjson_records(stream, self.path)
             else:
                 raise GardenerError(
                     f"{self.path} is not a Cloud Logging export: expected a JSON array "
@@ -86,31 +89,56 @@ def _first_significant_byte(stream: io.BufferedReader, path: str) -> bytes | Non
 
 
 def _array_records(stream: IO[bytes], path: str) -> Iterator[RawRecord]:
+    """Items of a JSON array; a record's position is its 1-based index, and its error text says "entry N"."""
     position = 0
     try:
         for item in ijson.items(stream, "item", use_float=True):
             position += 1
-            yield _record(position, item)
+            yield _record(position, item, "entry")
     except (ijson.JSONError, ijson.IncompleteJSONError) as exc:
         reason = " ".join(str(exc).split())
-        yield RawRecord(position + 1, None, f"invalid JSON after entry {position}, rest unreadable: {reason}")
-    except (OSError, EOFError, gzip.BadGzipFile) as exc:
+        yield RawRecord(
+            position + 1,
+            None,
+            f"entry {position + 1}: invalid JSON after entry {position}, rest unreadable: {reason}",
+        )
+    except _BROKEN_STREAM as exc:
+        yield RawRecord(position + 1, None, f"entry {position + 1}: input ends early: {_reason(exc)}")
+    except OSError as exc:
         raise GardenerError(f"cannot read {path}: {exc}", ExitCode.BAD_INPUT) from None
 
 
-def _ndjson_records(stream: IO[bytes]) -> Iterator[RawRecord]:
-    for line_number, line in enumerate(stream, start=1):
-        if not line.strip():
-            continue
-        try:
-            item = json.loads(line)
-        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-            yield RawRecord(line_number, None, f"invalid JSON: {exc}")
-            continue
-        yield _record(line_number, item)
+def _ndjson_records(stream: IO[bytes], path: str) -> Iterator[RawRecord]:
+    """One LogEntry per line; a record's position is its line number, and its error text says "line N".
+
+    A byte that is not UTF-8 becomes U+FFFD rather than costing the whole entry.
+    """
+    line_number = 0
+    try:
+        for line_number, line in enumerate(stream, start=1):
+            if not line.strip():
+                continue
+            try:
+                item = json.loads(line.decode("utf-8", errors="replace"))
+            except json.JSONDecodeError as exc:
+                yield RawRecord(line_number, None, f"line {line_number}: invalid JSON: {exc}")
+                continue
+            yield _record(line_number, item, "line")
+    except _BROKEN_STREAM as exc:
+        yield RawRecord(line_number + 1, None, f"line {line_number + 1}: input ends early: {_reason(exc)}")
+    except OSError as exc:
+        raise GardenerError(f"cannot read {path}: {exc}", ExitCode.BAD_INPUT) from None
 
 
-def _record(position: int, item: Any) -> RawRecord:
+def _reason(exc: BaseException) -> str:
+    """Why a compressed stream broke off, in one line."""
+    detail = " ".join(str(exc).split()) or type(exc).__name__
+    return detail if isinstance(exc, EOFError) else f"corrupt compressed data: {detail}"
+
+
+def _record(position: int, item: Any, unit: str) -> RawRecord:
     if not isinstance(item, dict):
-        return RawRecord(position, None, f"expected a LogEntry object, found {type(item).__name__}")
+        return RawRecord(
+            position, None, f"{unit} {position}: expected a LogEntry object, found {type(item).__name__}"
+        )
     return RawRecord(position, item)
