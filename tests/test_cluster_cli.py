@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import gzip
 import json
 from pathlib import Path
 
@@ -104,4 +105,35 @@ def test_not_an_export_is_bad_input(tmp_path: Path) -> None:
     result = runner.invoke(app, ["cluster", str(write(tmp_path, LINES)), "--format", "gcloud"])
     assert result.exit_code == 2
     assert result.stderr.startswith("error:")
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_gzip_text_log_is_decompressed(tmp_path: Path) -> None:
+    path = tmp_path / "app.log.gz"
+    path.write_bytes(gzip.compress(("\n".join(LINES) + "\n").encode("utf-8")))
+    result = runner.invoke(app, ["cluster", str(path)])
+    assert result.exit_code == 0, result.output
+    assert "3 templates in 9 messages" in result.stdout
+    piped = runner.invoke(app, ["cluster", "-"], input=path.read_bytes())
+    assert piped.exit_code == 0, piped.output
+    assert "3 templates in 9 messages" in piped.stdout
+
+
+def test_truncated_gzip_is_one_line_and_exit_code_2(tmp_path: Path) -> None:
+    path = tmp_path / "app.log.gz"
+    path.write_bytes(gzip.compress(("\n".join(LINES * 50) + "\n").encode("utf-8"))[:-30])
+    result = runner.invoke(app, ["cluster", str(path)])
+    assert result.exit_code == 2
+    assert result.stderr.startswith(f"error: {path} is a broken gzip file after line")
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_export_of_only_malformed_entries_is_exit_code_2(tmp_path: Path) -> None:
+    path = tmp_path / "export.ndjson"
+    path.write_text('{"insertId": "a"\n{not json\n{"insertId": [1]\n', encoding="utf-8")
+    result = runner.invoke(app, ["cluster", str(path), "--format", "gcloud"])
+    assert result.exit_code == 2, result.output
+    assert result.stderr.startswith(
+        f"error: nothing to cluster: all 3 entries of {path} were skipped (first: entry 1"
+    )
     assert len(result.stderr.strip().splitlines()) == 1

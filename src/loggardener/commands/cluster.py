@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import gzip
 import io
 import json
 import sys
+import zlib
 from array import array
 from collections.abc import Iterator
 from enum import Enum
 from pathlib import Path
-from typing import IO, Annotated
+from typing import IO, Annotated, cast
 
 import typer
 from rich.markup import escape
@@ -34,11 +36,24 @@ class InputFormat(str, Enum):
     gcloud = "gcloud"
 
 
+_GZIP_MAGIC = b"\x1f\x8b"
+# what a truncated or corrupt gzip stream raises while it is read
+_BROKEN_GZIP = (EOFError, gzip.BadGzipFile, zlib.error)
+
+
 def _open_text(path: str) -> IO[str]:
-    if path == "-":
-        return io.TextIOWrapper(sys.stdin.buffer, encoding="utf-8", errors="replace", newline=None)
+    """The file (or standard input) as text, gunzipped when it starts with the gzip magic bytes."""
+    raw = sys.stdin.buffer if path == "-" else _open_binary(path)
+    buffered = raw if isinstance(raw, io.BufferedReader) else io.BufferedReader(cast(io.RawIOBase, raw))
+    if buffered.peek(2)[:2] == _GZIP_MAGIC:
+        unzipped = gzip.GzipFile(fileobj=buffered, mode="rb")
+        return io.TextIOWrapper(unzipped, encoding="utf-8", errors="replace", newline=None)
+    return io.TextIOWrapper(buffered, encoding="utf-8", errors="replace", newline=None)
+
+
+def _open_binary(path: str) -> io.BufferedReader:
     try:
-        return open(path, encoding="utf-8", errors="replace")
+        return open(path, "rb")
     except FileNotFoundError:
         raise GardenerError(f"{path}: no such file", ExitCode.BAD_INPUT) from None
     except IsADirectoryError:
@@ -48,12 +63,19 @@ def _open_text(path: str) -> IO[str]:
 
 
 def text_items(path: str) -> Iterator[Item]:
-    """One message per line; blank lines are counted, not clustered."""
+    """One message per line (a gzip file is decompressed); blank lines are counted, not clustered."""
     handle = _open_text(path)
+    number = 0
     try:
         for number, line in enumerate(handle, start=1):
             message = line.rstrip("\r\n")
             yield (number, message, None) if message.strip() else (number, None, "blank line")
+    except _BROKEN_GZIP as exc:
+        source = "standard input" if path == "-" else path
+        raise GardenerError(
+            f"{source} is a broken gzip file after line {number} ({exc}); decompress it to see what is left",
+            ExitCode.BAD_INPUT,
+        ) from None
     finally:
         if path != "-":
             handle.close()
@@ -124,6 +146,13 @@ def cluster(
     finally:
         if handle is not None:
             handle.close()
+    if input_format is InputFormat.gcloud and skipped and not miner.clusters():
+        first = min(skipped)
+        raise GardenerError(
+            f"nothing to cluster: all {len(skipped):,} entries of {'standard input' if path == '-' else path} "
+            f"were skipped (first: entry {first}, {skipped[first]})",
+            ExitCode.BAD_INPUT,
+        )
     _print_table(miner, limit, path)
     if skipped:
         first = min(skipped)
