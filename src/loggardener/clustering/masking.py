@@ -40,7 +40,7 @@ _PATTERNS: tuple[tuple[str, tuple[str, ...]], ...] = (
     (r"(?<![\w<])(?:/[\w.@%+-]*){2,}", ("/",)),  # absolute paths
     (rf"(?<![\w<])[-+]?\d+(?:\.\d+)?\s{_UNIT}\b", ("digit",)),  # quantities with a unit after a space
     # ids with a digit within their first 64 characters, not 30s, 5KB, eth0
-    (r"\b(?!\d+[a-zA-Z]{1,3}\b|[A-Za-z]+\d(?![\w-]))(?=[\w-]{0,63}\d)[\w-]+", ("digit",)),
+    (r"\b(?=[\w-]{0,63}\d)(?!\d+[a-zA-Z]{1,3}\b|[A-Za-z]+\d(?![\w-]))[\w-]+", ("digit",)),
     (r"[-+]?\d+(?:[.,:]\d+)*", ("digit",)),  # numbers (also inside words: eth0), dates and times
 )
 _DIGIT = re.compile(r"\d")
@@ -71,9 +71,11 @@ def mask(text: str) -> str:
         present |= {"digit"}
     pattern = _alternation(present)
     masked = text if pattern is None else pattern.sub(WILDCARD, text)
-    if WILDCARD not in masked:
-        return masked
-    return _LISTS.sub(_list, _RUNS.sub(WILDCARD, masked))
+    if "<*><*>" in masked:
+        masked = _RUNS.sub(WILDCARD, masked)
+    if WILDCARD in masked and ("[" in masked or "(" in masked or "{" in masked):
+        masked = _LISTS.sub(_list, masked)
+    return masked
 
 
 def _list(match: re.Match[str]) -> str:
