@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import json
 import random
+from collections import Counter
 from pathlib import Path
 
 from typer.testing import CliRunner
 
-from conftest import scan_entries
+from conftest import ListSource, scan_entries
 from entry_factories import run_entry
 from loggardener.cli import app
 from loggardener.config import GardenerConfig
+from loggardener.pipeline import Scan, ScanOptions
 
 runner = CliRunner()
 NAMES = [
@@ -77,10 +79,14 @@ def test_messages_past_the_template_cap_are_one_honest_other_cluster() -> None:
     entries = [run_entry(i, text=f"{word()} {word()} {word()}", severity="WARNING") for i in range(300)]
     config = GardenerConfig.model_validate({"clustering": {"max_templates": 100}})
 
-    report = scan_entries(entries, config)
+    keys: list[str | None] = []
+    scan = Scan(config, ScanOptions(), on_assign=lambda _position, _id, key, _skipped: keys.append(key))
+    report = scan.run(ListSource(entries))
 
     assert len(report.clusters) == 101
     assert sum(c.count for c in report.clusters) == 300 == report.totals.clustered
     (other,) = [c for c in report.clusters if c.title.startswith("other")]
     assert other.title == "other: 200 messages beyond the template cap"
     assert other.count == 200
+    assigned = Counter(scan.final_fingerprint(key) for key in keys if key is not None)
+    assert assigned == {c.fingerprint: c.count for c in report.clusters}
