@@ -63,19 +63,15 @@ def _open_binary(path: str) -> io.BufferedReader:
 
 
 def text_items(path: str) -> Iterator[Item]:
-    """One message per line (a gzip file is decompressed); blank lines are counted, not clustered."""
+    """One message per line (a gzip file is decompressed); blank lines and a broken gzip end are counted."""
     handle = _open_text(path)
     number = 0
     try:
         for number, line in enumerate(handle, start=1):
             message = line.rstrip("\r\n")
             yield (number, message, None) if message.strip() else (number, None, "blank line")
-    except _BROKEN_GZIP as exc:
-        source = "standard input" if path == "-" else path
-        raise GardenerError(
-            f"{source} is a broken gzip file after line {number} ({exc}); decompress it to see what is left",
-            ExitCode.BAD_INPUT,
-        ) from None
+    except _BROKEN_GZIP as exc:  # counted like any bad line: the lines before it are still clustered
+        yield number + 1, None, f"truncated or corrupt gzip after line {number} ({exc})"
     finally:
         if path != "-":
             handle.close()
