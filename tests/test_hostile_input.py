@@ -1,0 +1,125 @@
+"""The whole scan over hostile input: no exception, damage counted as malformed, totals add up, no secret kept."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from conftest import scan_entries
+from loggardener.config import GardenerConfig
+from loggardener.pipeline import Scan, ScanOptions
+from loggardener.report import ScanReport
+from loggardener.sources.file import FileSource
+
+GOOD: dict[str, Any] = {
+    "insertId": "good",
+    "timestamp": "2026-11-21T12:00:00Z",
+    "severity": "ERROR",
+    "resource": {"type": "cloud_run_revision", "labels": {"service_name": "api"}},
+    "textPayload": "database unavailable",
+}
+KEY_BODY = "MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC7"
+
+
+def _assert_totals_add_up(report: ScanReport) -> None:
+    assert report.totals.read == report.totals.clustered + report.totals.skipped_total
+
+
+def _hostile(insert_id: str, **fields: Any) -> dict[str, Any]:
+    return GOOD | {"insertId": insert_id} | fields
+
+
+@pytest.mark.parametrize(
+    ("entry", "malformed"),
+    [
+        (
+            _hostile(
+                "ipv6", httpRequest={"requestMethod": "GET", "requestUrl": "http://[::1", "status": 502}
+            ),
+            False,
+        ),
+        (_hostile("ipv6-path", httpRequest={"requestUrl": "http://[::1/v1/x?y=1", "status": 500}), False),
+        (_hostile("year-1", timestamp="0001-01-01T00:00:00+01:00"), True),
+        (_hostile("year-9999", timestamp="9999-12-31T23:59:59Z"), True),
+        (_hostile("not-a-date", timestamp="2026-02-30T00:00:00Z"), True),
+    ],
+    ids=lambda value: value["insertId"] if isinstance(value, dict) else str(value),
+)
+def test_one_bad_entry_never_aborts_the_scan(entry: dict[str, Any], malformed: bool) -> None:
+    report = scan_entries([GOOD, entry, GOOD | {"insertId": "good-2"}])
+    _assert_totals_add_up(report)
+    assert report.totals.read == 3
+    assert report.totals.skipped.get("malformed", 0) == (1 if malformed else 0)
+    assert report.totals.clustered == (2 if malformed else 3)
+
+
+ADVERSARIAL = {
+    "token= repeated": "token=" * 33_000,
+    "a. then secret": "a." * 100_000 + " secret",
+    "a. then @": "a." * 100_000 + "@",
+    "jwt headers without dots": "-eyJaaaa" * 25_000,
+}
+
+
+@pytest.mark.parametrize("name", sorted(ADVERSARIAL))
+def test_a_crafted_200kb_line_does_not_stall_the_scan(name: str) -> None:
+    # A guard against catastrophic backtracking (these took from seconds to minutes each), not a benchmark.
+    started = time.perf_counter()
+    report = scan_entries([_hostile("crafted", textPayload=ADVERSARIAL[name]), GOOD])
+    assert time.perf_counter() - started < 2.0
+    _assert_totals_add_up(report)
+    assert report.totals.clustered == 2
+
+
+def test_a_service_account_key_in_a_json_payload_is_not_kept() -> None:
+    key = f"-----BEGIN PRIVATE KEY-----\n{KEY_BODY}\nc2VjcmV0\n-----END PRIVATE KEY-----\n"
+    payload = {"type": "service_account", "private_key": key, "token": "opaque session value"}
+    entry = {k: v for k, v in _hostile("sa-key", jsonPayload=payload).items() if k != "textPayload"}
+    report = scan_entries([entry])
+    kept = report.model_dump_json()
+    assert report.totals.clustered == 1 and "service_account" in kept  # the JSON fallback message is kept
+    assert KEY_BODY not in kept and "c2VjcmV0" not in kept and "opaque session value" not in kept
+
+
+def _scan_file(path: Path) -> ScanReport:
+    return Scan(GardenerConfig(), ScanOptions()).run(FileSource(path))
+
+
+def _ndjson(count: int) -> bytes:
+    return b"".join(
+        json.dumps(_hostile(f"id-{i}", textPayload=f"database unavailable {i * 7919 % 10007}")).encode()
+        + b"\n"
+        for i in range(count)
+    )
+
+
+def test_a_truncated_gzip_export_is_the_good_lines_plus_one_malformed(tmp_path: Path) -> None:
+    data = gzip.compress(_ndjson(3000))
+    path = tmp_path / "cut.ndjson.gz"
+    path.write_bytes(data[: len(data) // 2])
+    report = _scan_file(path)
+    _assert_totals_add_up(report)
+    assert report.totals.skipped == {"malformed": 1}
+    assert report.totals.clustered == report.totals.read - 1 > 0
+    assert "input ends early" in report.totals.malformed[0].error
+
+
+def test_a_non_utf8_byte_does_not_cost_the_entry(tmp_path: Path) -> None:
+    path = tmp_path / "bytes.ndjson"
+    path.write_bytes(_ndjson(2).replace(b"database", b"datab\xe4se", 1))
+    report = _scan_file(path)
+    _assert_totals_add_up(report)
+    assert report.totals.read == report.totals.clustered == 2
+
+
+def test_array_damage_is_reported_by_entry_number(write_export) -> None:  # type: ignore[no-untyped-def]
+    path = write_export([GOOD, [1], _hostile("late", timestamp="9999-12-31T23:59:59Z")], "e.json", array=True)
+    report = _scan_file(path)
+    _assert_totals_add_up(report)
+    assert report.totals.skipped == {"malformed": 2}
+    assert report.totals.malformed[0].error.startswith("entry 2: ")
