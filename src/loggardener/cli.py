@@ -389,7 +389,7 @@ def _print_summary(report: ScanReport, worklog: Path) -> None:
         )
     )
     for line in totals.malformed:
-        err.print(f"[yellow]skipped line {line.position}:[/] {escape(line.error)}", highlight=False)
+        err.print(f"[yellow]skipped[/] {escape(line.error)}", highlight=False)
     hidden = totals.skipped.get("malformed", 0) - len(totals.malformed)
     if hidden > 0:
         err.print(f"[yellow]… and {hidden} more malformed lines[/]")

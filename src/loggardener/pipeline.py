@@ -142,7 +142,10 @@ class Scan:
                 entry = self._parser.parse(record.position, record.entry)
             except (MalformedEntry, ValueError, TypeError) as exc:
                 insert_id = record.entry.get("insertId")
-                self._malformed(record.position, insert_id if isinstance(insert_id, str) else None, str(exc))
+                where = f"{record.unit} {record.position}"
+                self._malformed(
+                    record.position, insert_id if isinstance(insert_id, str) else None, f"{where}: {exc}"
+                )
                 continue
             if (start is not None and entry.timestamp < start) or (end is not None and entry.timestamp > end):
                 self._skip(entry.position, entry.insert_id, "outside the window")

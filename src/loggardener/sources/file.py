@@ -141,4 +141,4 @@ def _record(position: int, item: Any, unit: str) -> RawRecord:
         return RawRecord(
             position, None, f"{unit} {position}: expected a LogEntry object, found {type(item).__name__}"
         )
-    return RawRecord(position, item)
+    return RawRecord(position, item, unit=unit)

@@ -18,6 +18,8 @@ class RawRecord:
     position: int
     entry: dict[str, Any] | None
     error: str | None = None
+    unit: str = "line"
+    """What `position` counts, for messages: "line" (NDJSON) or "entry" (JSON array, API pages)."""
 
 
 @dataclass
