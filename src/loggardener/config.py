@@ -81,7 +81,8 @@ class PriorityRule(_Section):
     min_http_status: int | None = None
     min_buckets: int | None = Field(default=None, description="Seen in at least this many time buckets.")
     at_import_time: bool | None = Field(
-        default=None, description="True: raised while a module was imported (a `<module>` frame of your code)."
+        default=None,
+        description="True: raised while a module was imported (a `<module>` frame of your code).",
     )
 
 
