@@ -1,6 +1,6 @@
 """The scan pipeline: sources → entries → clustering → prioritizing, producing a `ScanReport`.
 
-The CLI only builds the parts and calls `run_scan`; rendering and publishing consume the report.
+`job.run_scan_job` runs a `Scan`; trends, rendering and publishing consume the report it returns.
 """
 
 from __future__ import annotations
@@ -108,8 +108,8 @@ class Scan:
         self._other_services: set[str] = set()
         self.co_occurrence = CoOccurrence(config.issues.related_window_seconds)
 
-    def _skip(self, position: int, insert_id: str | None, reason: str, count: int = 1) -> None:
-        self._skipped[reason] += count
+    def _skip(self, position: int, insert_id: str | None, reason: str) -> None:
+        self._skipped[reason] += 1
         if self._sink is not None:
             self._sink(position, insert_id, None, reason)
 
@@ -216,7 +216,7 @@ class Scan:
             window=Window(start=start, end=end, label=window_label(self.options, start, end)),
             services=sorted({s for c in clusters for s in c.services}),
             min_severity=self.options.min_severity.name,
-            status=_status([c.priority for c in clusters if c.priority in ("P0", "P1", "P2", "P3")]),
+            status=_status([c.priority for c in clusters]),
             totals=totals,
             clusters=clusters,
         )

@@ -72,7 +72,7 @@ def _template_of_zeroed(message: str) -> str:
 
 
 def signature_of(event: Event) -> Signature:
-    """Derive the signature of an event."""
+    """The signature of an event with a stack or an HTTP status (the events `mined_message` leaves out)."""
     entry = event.primary
     stack = entry.stack
     if stack is not None:
@@ -96,12 +96,10 @@ def signature_of(event: Event) -> Signature:
         status = str(entry.http.status)
         title = f"HTTP {status} on {method} {route}"
         return Signature("request", (status, method, route), title, title)
-    if entry.payload_kind == "proto":
-        template = message_template(entry.message)
-        method = entry.audit_method or ""
-        return Signature("audit", (method, template), _shorten(template), template)
-    template = message_template(_shorten(entry.message, 2000))
-    return Signature("message", (template,), _shorten(template), template)
+    raise ValueError(
+        "only events with a stack or an HTTP status have a signature of their own; "
+        "the template miner groups the others (mined_message)"
+    )
 
 
 def mined_message(event: Event) -> tuple[ClusterKind, str, str] | None:
