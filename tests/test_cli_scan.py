@@ -15,7 +15,7 @@ GOLDEN = Path(__file__).parent / "golden" / "demo-worklog.md"
 NOW = "2026-11-21T17:45:00Z"
 runner = CliRunner()
 
-DEMO_STAGED_PROBLEMS = 15
+DEMO_STAGED_PROBLEMS = 17
 
 
 def scan(*args: str) -> tuple[int, str, str]:
@@ -239,7 +239,7 @@ def test_templates_can_be_overridden(tmp_path: Path) -> None:
     (templates / "worklog.md.j2").write_text("{{ clusters | length }} problems\n", encoding="utf-8")
     code, _, _ = scan("--demo", "--templates", str(templates), "--out", str(tmp_path / "out"))
     assert code == 0
-    assert next((tmp_path / "out").glob("*.md")).read_text(encoding="utf-8") == "15 problems\n"
+    assert next((tmp_path / "out").glob("*.md")).read_text(encoding="utf-8") == "17 problems\n"
 
 
 def test_empty_input_is_an_error_not_an_all_clear(tmp_path: Path) -> None:
@@ -259,8 +259,9 @@ def test_an_export_of_nothing_is_healthy(tmp_path: Path) -> None:
 def test_a_service_missing_from_the_input_is_said_loudly(tmp_path: Path) -> None:
     code, _, stderr = scan("--demo", "--service", "orders-apii", "--out", str(tmp_path), "--no-state")
     assert code == 0
-    assert "no entry of --service orders-apii in the input; services it has: inventory-svc" in " ".join(
-        stderr.split()
+    assert (
+        "no entry of --service orders-apii in the input; services it has: finance/ledger, inventory-svc"
+        in " ".join(stderr.split())
     )
     assert "no entry of --service orders-apii" in next(tmp_path.glob("*.md")).read_text(encoding="utf-8")
 

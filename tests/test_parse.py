@@ -102,8 +102,11 @@ def test_proto_payload_audit_status_message() -> None:
         }
     )
     assert entry.payload_kind == "proto"
-    assert entry.message == "Ready condition status changed to False"
-    assert entry.audit_method == "/Services.ReplaceService"
+    assert (
+        entry.message
+        == "FAILED_PRECONDITION on /Services.ReplaceService: Ready condition status changed to False"
+    )
+    assert (entry.audit_method, entry.audit_status) == ("/Services.ReplaceService", "FAILED_PRECONDITION")
 
 
 def test_request_log_without_payload() -> None:
@@ -111,29 +114,86 @@ def test_request_log_without_payload() -> None:
         {"httpRequest": {"requestMethod": "GET", "requestUrl": "https://h/api/x?token=1", "status": 503}}
     )
     assert entry.http is not None and entry.http.status == 503
-    assert entry.message.startswith("GET https://h/api/x")
+    assert entry.message == ""  # nothing is invented: the request facts stay in `http`
+
+
+def test_a_status_alone_invents_no_method_or_route() -> None:
+    entry = parse({"httpRequest": {"status": 500}, "textPayload": "boom"})
+    assert entry.http is not None and (entry.http.method, entry.http.url, entry.http.status) == (
+        None,
+        None,
+        500,
+    )
 
 
 @pytest.mark.parametrize(
-    ("resource", "labels", "service", "revision"),
+    ("resource", "labels", "service", "revision", "instance"),
     [
         (
             {"type": "cloud_run_job", "labels": {"job_name": "j"}},
             {"run.googleapis.com/execution_name": "j-x"},
             "j",
             "j-x",
+            None,
         ),
-        ({"type": "cloud_function", "labels": {"function_name": "f"}}, {}, "f", None),
-        ({"type": "k8s_container", "labels": {"container_name": "c", "pod_name": "pod-1"}}, {}, "c", "pod-1"),
-        ({"type": "gae_app", "labels": {"module_id": "default", "version_id": "v1"}}, {}, "default", "v1"),
-        ({"type": "global", "labels": {}}, {}, None, None),
+        ({"type": "cloud_function", "labels": {"function_name": "f"}}, {}, "f", None, None),
+        (
+            {
+                "type": "k8s_container",
+                "labels": {"namespace_name": "ns", "container_name": "c", "pod_name": "p-1"},
+            },
+            {},
+            "ns/c",
+            None,
+            "p-1",
+        ),
+        (
+            {"type": "gae_app", "labels": {"module_id": "default", "version_id": "v1"}},
+            {},
+            "default",
+            "v1",
+            None,
+        ),
+        (
+            {"type": "gce_instance", "labels": {"instance_id": "123456789"}},
+            {"compute.googleapis.com/resource_name": "vm-a"},
+            "vm-a",
+            None,
+            "123456789",
+        ),
+        ({"type": "gce_instance", "labels": {"instance_id": "123456789"}}, {}, None, None, "123456789"),
+        ({"type": "cloud_scheduler_job", "labels": {"job_id": "nightly"}}, {}, "nightly", None, None),
+        ({"type": "build", "labels": {"build_trigger_id": "t-1", "build_id": "b-1"}}, {}, "t-1", None, "b-1"),
+        ({"type": "global", "labels": {}}, {}, None, None, None),
     ],
 )
 def test_service_derivation(
-    resource: dict[str, object], labels: dict[str, str], service: str | None, revision: str | None
+    resource: dict[str, object],
+    labels: dict[str, str],
+    service: str | None,
+    revision: str | None,
+    instance: str | None,
 ) -> None:
     entry = parse({"resource": resource, "labels": labels, "textPayload": "x"})
-    assert (entry.service, entry.revision) == (service, revision)
+    assert (entry.service, entry.revision, entry.instance) == (service, revision, instance)
+
+
+def test_an_audit_entry_belongs_to_its_api_and_says_what_failed() -> None:
+    entry = parse(
+        {
+            "resource": {"type": "gcs_bucket", "labels": {"bucket_name": "b"}},
+            "protoPayload": {
+                "@type": "type.googleapis.com/google.cloud.audit.AuditLog",
+                "serviceName": "storage.googleapis.com",
+                "methodName": "storage.objects.list",
+                "status": {"code": 7},
+                "authenticationInfo": {"principalEmail": "reader@proj.iam.gserviceaccount.com"},
+            },
+        }
+    )
+    assert entry.service == "storage.googleapis.com"
+    assert entry.message == "PERMISSION_DENIED on storage.objects.list (storage.googleapis.com)"
+    assert entry.principal == "[REDACTED:email]" and entry.principal_kind == "service-account"
 
 
 @pytest.mark.parametrize(

@@ -49,15 +49,15 @@ def cluster(**changes: Any) -> Cluster:
                 "exception_type": "ModuleNotFoundError",
                 "max_severity": "ERROR",
                 "count": 284,
-                "share": 0.56,
+                "events": 12,
                 "message": "No module named 'x'",
                 "affected_files": [AffectedFile(file="/app/main.py", line=3, function="<module>", count=284)],
             },
             "P0",
-            "startup crash: ModuleNotFoundError at import time; 284 entries, 56% of all",
+            "startup crash: ModuleNotFoundError at import time; 12 events, 284 entries",
         ),
         (
-            {"message": "Container called exit(3).", "count": 5},
+            {"message": "Container called exit(3).", "count": 5, "events": 5},
             "P0",
             "container exit loop: 5 container exits between 16:00:00Z and 16:14:00Z",
         ),
@@ -70,6 +70,78 @@ def cluster(**changes: Any) -> Cluster:
             "P0",
             "revision not ready: the service cannot serve (1 entry)",
         ),
+        (
+            {"max_severity": "INFO", "severities": {"INFO": 1}},
+            "P3",
+            "mislabelled: the text declares INFO; Cloud Logging's higher severity is only the stream's default "
+            "(1 entry)",
+        ),
+        (
+            {"max_severity": "ERROR", "logs": {"gce_instance GCEGuestAgent": 1}},
+            "P3",
+            "VM agent or system event log (gce_instance GCEGuestAgent): the agent retries or the service "
+            "restarts itself, no workload failure shown (1 event)",
+        ),
+        (
+            {
+                "kind": "audit",
+                "signature": "audit | NOT_FOUND iam.GetRole iam.googleapis.com | x",
+                "max_severity": "ERROR",
+            },
+            "P3",
+            "NOT_FOUND: a lookup of something that does not exist, or a rejected argument; nothing changed (1 event)",
+        ),
+        (
+            {
+                "kind": "audit",
+                "signature": "audit | PERMISSION_DENIED storage.objects.list storage.googleapis.com | x",
+                "max_severity": "ERROR",
+                "principal_kinds": {"anonymous": 1},
+            },
+            "P3",
+            "PERMISSION_DENIED for an outside caller, a person or a Google service agent: access control working "
+            "as designed (1 event)",
+        ),
+        (
+            {
+                "kind": "audit",
+                "signature": "audit | PERMISSION_DENIED storage.objects.list storage.googleapis.com | x",
+                "max_severity": "ERROR",
+                "principal_kinds": {"service-account": 1},
+            },
+            "P2",
+            "PERMISSION_DENIED: one of your service accounts was denied (1 event); fix the binding",
+        ),
+        (
+            {
+                "kind": "request",
+                "http_statuses": {"500": 1},
+                "routes": ["/_ah/stop"],
+                "max_severity": "ERROR",
+            },
+            "P3",
+            "HTTP 500 on the platform's shutdown hook (/_ah/stop): no user request failed",
+        ),
+        (
+            {
+                "kind": "exception",
+                "max_severity": "ERROR",
+                "stack_pattern": 'Traceback (most recent call last):\n  File "/lib/f.py", line 7, in __del__\n'
+                "ValueError: closed",
+            },
+            "P3",
+            "exception in a destructor, ignored by the interpreter (1 event)",
+        ),
+        (
+            {"message": "Example error message", "max_severity": "ERROR"},
+            "P3",
+            "a deliberate example or test error, by its text (1 event)",
+        ),
+        (
+            {"message": "Socket exception: Connection reset by peer (104)", "max_severity": "ERROR"},
+            "P3",
+            "one transient network error (1 event), retried by the client; watch for recurrence",
+        ),
         ({"max_severity": "CRITICAL", "count": 2}, "P0", "severity CRITICAL: 2 entries"),
         (
             {"max_severity": "CRITICAL", "count": 647, "severities": {"CRITICAL": 3, "ERROR": 644}},
@@ -77,17 +149,48 @@ def cluster(**changes: Any) -> Cluster:
             "severity CRITICAL: 3 of 647 entries",
         ),
         (
-            {"max_severity": "ERROR", "share": 0.6, "count": 60},
+            {"max_severity": "ERROR", "event_share": 0.6, "count": 60, "events": 60},
             "P0",
-            "dominant error: 60% of all entries scanned are this problem",
+            "dominant error: 60% of all events scanned are this problem",
+        ),
+        (
+            {
+                "kind": "request",
+                "http_statuses": {"500": 1},
+                "routes": ["/_ah/push-handlers/pubsub/projects/{id}/topics/{id}"],
+                "max_severity": "ERROR",
+            },
+            "P2",
+            "HTTP 500 on a push handler (1 event): Pub/Sub or Cloud Tasks retries the delivery",
         ),
         (
             {"kind": "request", "http_statuses": {"503": 40}, "max_severity": "ERROR", "count": 40},
             "P1",
             "HTTP 503 responses: 40 requests failed between 16:00:00Z and 16:14:00Z",
         ),
-        ({"max_severity": "ERROR", "count": 7}, "P1", "sustained errors: 7 ERROR entries over 14 minutes"),
-        ({"max_severity": "ERROR", "count": 1}, "P2", "isolated error: 1 entry at ERROR"),
+        (
+            {
+                "message": "Cloud Scheduler job nightly attempt finished: INTERNAL calling https://x/run",
+                "max_severity": "ERROR",
+            },
+            "P1",
+            "a scheduled job fails: 1 event between 16:00:00Z and 16:14:00Z",
+        ),
+        (
+            {"max_severity": "ERROR", "count": 7, "events": 7},
+            "P1",
+            "sustained errors: 7 events at ERROR over 14 minutes",
+        ),
+        (
+            {"max_severity": "ERROR", "count": 8, "events": 1},
+            "P2",
+            "isolated error: 1 event at ERROR",
+        ),
+        (
+            {"message": "pkg_resources is deprecated as an API", "count": 2},
+            "P2",
+            "deprecation warning: a dependency or API is slated for removal (1 event)",
+        ),
         (
             {"message": "Database connection validation timeout exceeded (15s) for pool primary", "count": 9},
             "P2",
@@ -115,22 +218,22 @@ def test_a_single_container_exit_is_not_a_loop() -> None:
     assert prioritizer.rank(cluster(message="Container called exit(3).")).priority == "P3"
 
 
-def test_all_matching_reasons_of_the_winning_priority_are_given() -> None:
+def test_the_first_matching_rule_decides_and_inferred_severity_is_said() -> None:
     ranked = prioritizer.rank(
         cluster(
             kind="exception",
             exception_type="ImportError",
             max_severity="CRITICAL",
             count=3,
-            share=0.7,
+            event_share=0.7,
+            inferred_severity={"split-traceback": 3},
             affected_files=[AffectedFile(file="/app/a.py", line=1, function="<module>", count=3)],
         )
     )
     assert ranked.priority == "P0"
     assert [r.split(":")[0] for r in ranked.reasons] == [
         "startup crash",
-        "severity CRITICAL",
-        "dominant error",
+        "severity inferred from the entries' text by rule split-traceback (3)",
     ]
 
 
@@ -207,7 +310,7 @@ def test_a_user_rule_named_like_a_default_replaces_it() -> None:
     )
     tiers = config.priorities.rule_tiers()
     assert "dominant-error" not in [rule.name for rule in tiers[1]]
-    ranked = Prioritizer(tiers).rank(cluster(max_severity="ERROR", count=30, share=0.3))
+    ranked = Prioritizer(tiers).rank(cluster(max_severity="ERROR", count=30, events=30, event_share=0.3))
     assert (ranked.priority, ranked.reasons) == ("P0", ["30% of all"])
 
 
@@ -236,3 +339,8 @@ def test_log_text_in_actions_cannot_leave_its_code_span() -> None:
     action = ranked.actions[0]
     assert "```" in action  # fences longer than any backtick run inside
     assert action.count(hostile) == 2 and " @octocat" not in action.replace(hostile, "")
+
+
+def test_a_reason_with_an_unknown_placeholder_is_refused_when_the_config_loads() -> None:
+    with pytest.raises(ValueError, match="unknown placeholder"):
+        PriorityRule(name="x", priority="P1", reason="{nosuch} happened")

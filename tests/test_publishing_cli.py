@@ -288,10 +288,15 @@ def test_draft_mode_needs_no_token_and_never_calls_github(tmp_path: Path, config
 
 
 def test_related_window_is_configurable(tmp_path: Path) -> None:
-    # with a window far below the gap between the crash and the exit, nothing is related
-    path = tmp_path / "tight.toml"
-    path.write_text("[issues]\nrelated_window_seconds = 0.0001\n", encoding="utf-8")
-    code, _, _ = scan(tmp_path / "out", path, "--issues", "draft")
-    assert code == 0
-    draft = next((tmp_path / "out").glob("*.issues/01-*.md")).read_text(encoding="utf-8")
-    assert "- None: no other problem fired on the same instance within 0.0001 seconds." in draft
+    # with a window far below the gap between the crash and the exit, the exits are not related to the
+    # crash; the 503s of the crashing revision still are (cause and effect of one revision)
+    related = {}
+    for name, window in (("tight", "0.0001"), ("default", "10")):
+        path = tmp_path / f"{name}.toml"
+        path.write_text(f"[issues]\nrelated_window_seconds = {window}\n", encoding="utf-8")
+        code, _, _ = scan(tmp_path / name, path, "--issues", "draft")
+        assert code == 0
+        draft = next((tmp_path / name).glob("*.issues/01-*.md")).read_text(encoding="utf-8")
+        related[name] = draft.split("## Related Issues", 1)[1].split("---", 1)[0]
+    assert "Container called exit" in related["default"] and "Container called exit" not in related["tight"]
+    assert "HTTP 503 on GET" in related["tight"]

@@ -61,8 +61,8 @@ def test_request_logs_cluster_by_status_and_route() -> None:
         ]
     )
     assert sorted((c.title, c.count) for c in report.clusters) == [
-        ("HTTP 500 on GET /api/orders/{id}", 1),
-        ("HTTP 503 on GET /api/orders/{id}", 2),
+        ("HTTP 500 on GET /api/orders/{id} (api)", 1),
+        ("HTTP 503 on GET /api/orders/{id} (api)", 2),
     ]
 
 

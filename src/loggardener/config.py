@@ -46,7 +46,9 @@ class EntriesConfig(_Section):
         "dist-packages, the standard library, <frozen ...> and <string> is in-app.",
     )
     reassembly_gap_seconds: float = Field(
-        default=2.0, gt=0, description="Largest gap between two lines of one split traceback."
+        default=5.0,
+        gt=0,
+        description="Largest gap between two lines of one split traceback (its last line can lag seconds).",
     )
 
 
@@ -65,8 +67,8 @@ class PriorityRule(_Section):
     """A rule: when every condition given holds, the cluster gets `priority`, and `reason` says why.
 
     `reason` may use {count}, {entries} ("1 entry", "5 entries"), {at_max_severity} ("3 of 647 entries"),
-    {share}, {events}, {exception_type}, {max_severity}, {services},
-    {first_seen}, {last_seen}, {span}, {title}, {status}.
+    {share}, {events}, {event_word} ("1 event", "3 events"), {exception_type}, {max_severity}, {services},
+    {first_seen}, {last_seen}, {span}, {title}, {status}, {routes}, {audit_status}, {logs}.
     """
 
     name: str
@@ -75,25 +77,97 @@ class PriorityRule(_Section):
     kinds: list[ClusterKindName] = Field(default_factory=list)
     exception_types: list[str] = Field(default_factory=list)
     message_patterns: Patterns = Field(default_factory=list, description="Regexes searched in the message.")
+    stack_patterns: Patterns = Field(default_factory=list, description="Regexes searched in the stack trace.")
+    route_patterns: Patterns = Field(default_factory=list, description="Regexes matched against routes.")
     min_severity: SeverityName | None = None
+    below_severity: SeverityName | None = Field(
+        default=None, description="The cluster's highest (inferred) severity is below this one."
+    )
     min_count: int | None = None
-    min_share: float | None = Field(default=None, ge=0, le=1)
+    min_events: int | None = Field(default=None, description="At least this many events.")
+    max_events: int | None = Field(default=None, description="At most this many events.")
+    min_share: float | None = Field(default=None, ge=0, le=1, description="Share of all events scanned.")
     min_http_status: int | None = None
+    max_http_status: int | None = Field(default=None, description="Every HTTP status is at most this.")
     min_buckets: int | None = Field(default=None, description="Seen in at least this many time buckets.")
     at_import_time: bool | None = Field(
         default=None,
         description="True: raised while a module was imported (a `<module>` frame of your code).",
     )
+    audit_statuses: list[str] = Field(
+        default_factory=list, description="Audit status code names, e.g. NOT_FOUND (any of them)."
+    )
+    principal_kinds: list[str] = Field(
+        default_factory=list,
+        description="Every audited call was made by one of: anonymous, google-agent, service-account, user.",
+    )
+    logs: list[str] = Field(
+        default_factory=list,
+        description="Every entry comes from one of these logs, written `RESOURCE_TYPE LOG_ID` "
+        "(`gce_instance OSConfigAgent`); `RESOURCE_TYPE *` matches any log of that resource type.",
+    )
+
+    @field_validator("reason")
+    @classmethod
+    def _check_reason(cls, reason: str) -> str:
+        try:
+            reason.format(**dict.fromkeys(REASON_PLACEHOLDERS, ""))
+        except (KeyError, IndexError, ValueError) as exc:
+            raise ValueError(
+                f"unknown placeholder {exc} in reason; use {', '.join('{' + p + '}' for p in REASON_PLACEHOLDERS)}"
+            ) from None
+        return reason
+
+
+REASON_PLACEHOLDERS = (
+    "count",
+    "entries",
+    "at_max_severity",
+    "share",
+    "events",
+    "event_word",
+    "exception_type",
+    "max_severity",
+    "services",
+    "first_seen",
+    "last_seen",
+    "span",
+    "title",
+    "status",
+    "routes",
+    "audit_status",
+    "logs",
+)
+_VM_AGENT_LOGS = [
+    "gce_instance GCEGuestAgent",
+    "gce_instance OSConfigAgent",
+    "gce_instance google_guest_agent",
+    "gce_instance google_osconfig_agent",
+    "gce_instance ops-agent-fluent-bit",
+    "gce_instance ops-agent-collector",
+    "gce_instance ops-agent-health",
+    "gce_instance winevt.raw",
+    "gce_instance windows_event_log",
+    "gce_instance",
+]
+_TRANSIENT_NETWORK = [
+    r"(?i)connection reset",
+    r"(?i)broken pipe",
+    r"(?i)connection (?:refused|closed|aborted)",
+    r"(?i)timed out",
+    r"(?i)deadline exceeded",
+    r"(?i)temporarily unavailable",
+]
 
 
 def default_rules() -> list[PriorityRule]:
-    """The built-in rules, most urgent first."""
+    """The built-in policy (docs/priorities.md), in order: the first rule that matches decides."""
     startup_types = ["ModuleNotFoundError", "ImportError", "SyntaxError", "IndentationError"]
     return [
         PriorityRule(
             name="startup-crash",
             priority="P0",
-            reason="startup crash: {exception_type} at import time; {entries}, {share} of all",
+            reason="startup crash: {exception_type} at import time; {event_word}, {entries}",
             exception_types=startup_types,
             at_import_time=True,
             min_severity="ERROR",
@@ -103,18 +177,95 @@ def default_rules() -> list[PriorityRule]:
             priority="P0",
             reason="container exit loop: {count} container exits between {first_seen} and {last_seen}",
             message_patterns=[
-                r"Container called exit\(\d+\)",
+                r"Container called exit\([1-9]\d*\)",
                 r"Application exec likely failed",
                 r"Container terminated on signal",
                 r"CrashLoopBackOff",
+                r"Back-off restarting failed container",
             ],
-            min_count=2,
+            min_events=2,
         ),
         PriorityRule(
             name="revision-not-ready",
             priority="P0",
             reason="revision not ready: the service cannot serve ({entries})",
             message_patterns=[r"Ready condition status changed to False", r"[Rr]evision .* is not ready"],
+        ),
+        PriorityRule(
+            name="mislabelled-severity",
+            priority="P3",
+            reason="mislabelled: the text declares {max_severity}; Cloud Logging's higher severity is only "
+            "the stream's default ({entries})",
+            below_severity="WARNING",
+        ),
+        PriorityRule(
+            name="vm-agent-log",
+            priority="P3",
+            reason="VM agent or system event log ({logs}): the agent retries or the service restarts itself, "
+            "no workload failure shown ({event_word})",
+            logs=_VM_AGENT_LOGS,
+            max_events=20,
+        ),
+        PriorityRule(
+            name="benign-audit-lookup",
+            priority="P3",
+            reason="{audit_status}: a lookup of something that does not exist, or a rejected argument; "
+            "nothing changed ({event_word})",
+            kinds=["audit"],
+            audit_statuses=[
+                "NOT_FOUND",
+                "ALREADY_EXISTS",
+                "INVALID_ARGUMENT",
+                "FAILED_PRECONDITION",
+                "OUT_OF_RANGE",
+            ],
+        ),
+        PriorityRule(
+            name="denied-as-designed",
+            priority="P3",
+            reason="{audit_status} for an outside caller, a person or a Google service agent: access control "
+            "working as designed ({event_word})",
+            kinds=["audit"],
+            audit_statuses=["PERMISSION_DENIED", "UNAUTHENTICATED", "UNKNOWN"],
+            principal_kinds=["anonymous", "user", "google-agent"],
+        ),
+        PriorityRule(
+            name="workload-denied",
+            priority="P2",
+            reason="{audit_status}: one of your service accounts was denied ({event_word}); fix the binding",
+            kinds=["audit"],
+            audit_statuses=["PERMISSION_DENIED", "UNAUTHENTICATED"],
+        ),
+        PriorityRule(
+            name="lifecycle-hook",
+            priority="P3",
+            reason="HTTP {status} on the platform's shutdown hook ({routes}): no user request failed",
+            kinds=["request"],
+            route_patterns=[r"^/_ah/stop$"],
+        ),
+        PriorityRule(
+            name="ignored-destructor-exception",
+            priority="P3",
+            reason="exception in a destructor, ignored by the interpreter ({event_word})",
+            stack_patterns=[r"(?m), in __del__\s*$", r"(?m)^Exception ignored in"],
+            message_patterns=[r"^Exception ignored in"],
+        ),
+        PriorityRule(
+            name="example-error",
+            priority="P3",
+            reason="a deliberate example or test error, by its text ({event_word})",
+            message_patterns=[
+                r"(?i)\b(?:example|sample|dummy)\b.{0,40}\b(?:error|exception|message|event)\b"
+            ],
+            max_events=5,
+        ),
+        PriorityRule(
+            name="transient-network-error",
+            priority="P3",
+            reason="one transient network error ({event_word}), retried by the client; watch for recurrence",
+            kinds=["message"],
+            message_patterns=_TRANSIENT_NETWORK,
+            max_events=2,
         ),
         PriorityRule(
             name="critical-severity",
@@ -125,9 +276,19 @@ def default_rules() -> list[PriorityRule]:
         PriorityRule(
             name="dominant-error",
             priority="P0",
-            reason="dominant error: {share} of all entries scanned are this problem",
+            reason="dominant error: {share} of all events scanned are this problem",
             min_severity="ERROR",
             min_share=0.5,
+            min_events=3,
+        ),
+        PriorityRule(
+            name="background-delivery-5xx",
+            priority="P2",
+            reason="HTTP {status} on a push handler ({event_word}): Pub/Sub or Cloud Tasks retries the delivery",
+            kinds=["request"],
+            min_http_status=500,
+            route_patterns=[r"^/_ah/push-handlers/"],
+            max_events=2,
         ),
         PriorityRule(
             name="server-errors",
@@ -137,17 +298,30 @@ def default_rules() -> list[PriorityRule]:
             min_http_status=500,
         ),
         PriorityRule(
+            name="scheduled-job-failing",
+            priority="P1",
+            reason="a scheduled job fails: {event_word} between {first_seen} and {last_seen}",
+            message_patterns=[r"(?m)^Cloud Scheduler job \S+ attempt finished: (?!OK\b)"],
+            min_severity="ERROR",
+        ),
+        PriorityRule(
             name="sustained-errors",
             priority="P1",
-            reason="sustained errors: {count} {max_severity} entries over {span}",
+            reason="sustained errors: {event_word} at {max_severity} over {span}",
             min_severity="ERROR",
-            min_count=3,
+            min_events=3,
         ),
         PriorityRule(
             name="isolated-error",
             priority="P2",
-            reason="isolated error: {entries} at {max_severity}",
+            reason="isolated error: {event_word} at {max_severity}",
             min_severity="ERROR",
+        ),
+        PriorityRule(
+            name="deprecation",
+            priority="P2",
+            reason="deprecation warning: a dependency or API is slated for removal ({event_word})",
+            message_patterns=[r"(?i)deprecat", r"(?i)slated for removal", r"(?i)will be removed"],
         ),
         PriorityRule(
             name="user-impact-warning",
@@ -162,7 +336,6 @@ def default_rules() -> list[PriorityRule]:
                 r"(?i)saniti[sz]ed",
                 r"(?i)mismatch",
                 r"(?i)drift",
-                r"(?i)deprecated config",
             ],
         ),
         PriorityRule(

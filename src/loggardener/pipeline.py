@@ -19,6 +19,7 @@ from loggardener.entries.parse import EntryParser, MalformedEntry
 from loggardener.entries.reassemble import Reassembler
 from loggardener.entries.redact import Redactor
 from loggardener.entries.stacks import StackParser
+from loggardener.prioritizing.impact import ScanContext
 from loggardener.prioritizing.rules import Prioritizer
 from loggardener.publishing.related import CoOccurrence, link_related
 from loggardener.report import ScanReport, SkippedLine, Totals, Window
@@ -106,6 +107,7 @@ class Scan:
         self._span: tuple[datetime, datetime] | None = None
         self._matched_services: set[str | None] = set()
         self._other_services: set[str] = set()
+        self._healthy_revisions: set[str] = set()
         self.co_occurrence = CoOccurrence(config.issues.related_window_seconds)
 
     def _skip(self, position: int, insert_id: str | None, reason: str) -> None:
@@ -156,6 +158,13 @@ class Scan:
                 self._skip(entry.position, entry.insert_id, "other service")
                 continue
             self._matched_services.add(entry.service)
+            if (
+                entry.revision
+                and entry.http is not None
+                and entry.http.status is not None
+                and entry.http.status < 500
+            ):
+                self._healthy_revisions.add(entry.revision)
             yield entry
 
     def _malformed(self, position: int, insert_id: str | None, error: str) -> None:
@@ -167,7 +176,9 @@ class Scan:
         threshold = self.options.min_severity
         below = f"below {threshold.name}"
         for event in self._reassembler.events(self._entries(source)):
-            if event.severity < threshold:
+            # An entry Cloud Logging recorded at or above the threshold stays in scope even when its text
+            # declares less (an INFO line on GKE's stderr): it is ranked as mislabelled, not dropped.
+            if event.severity < threshold and event.primary.logged_severity < threshold:
                 for member in event.members:
                     self._skip(member.position, member.insert_id, below)
                 continue
@@ -189,7 +200,10 @@ class Scan:
             name: n for name, n in sorted(self._severities.items(), key=lambda kv: -Severity[kv[0]])
         }
         totals.reassembled_tracebacks = self._reassembler.reassembled
-        clusters = self._prioritizer.prioritize(self._clusterer.clusters(totals.clustered))
+        clusters = self._prioritizer.prioritize(
+            self._clusterer.clusters(totals.clustered, totals.events),
+            ScanContext(healthy_revisions=frozenset(self._healthy_revisions)),
+        )
         together = self.co_occurrence.related(self._clusterer.final_fingerprint)
         clusters = link_related(clusters, together)
         start, end = self.options.window_bounds()

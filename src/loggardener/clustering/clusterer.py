@@ -14,17 +14,33 @@ import itertools
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 
 from loggardener.clustering.miner import OTHER_ID, TemplateMiner
 from loggardener.clustering.models import AffectedFile, Cluster, ClusterKind, Sample
 from loggardener.clustering.signature import Signature, mined_message, mined_signature, signature_of
-from loggardener.entries.models import Event, Severity
+from loggardener.entries.models import Event, LogEntry, Severity
 
 _MAX_INSTANCES = 10_000
 _MAX_ERROR_GROUPS = 25
 _MAX_FILES = 50
 _COMPACT_AT = 1_024
+MAX_BUCKETS = 48
+_MAX_LOGS = 10
+MAX_SAMPLE_CHARS = 8_000
+# Bucket widths for long windows, in seconds: a problem's activity never has more than MAX_BUCKETS buckets.
+_NICE_STEPS = (
+    600,
+    1_800,
+    3_600,
+    3 * 3_600,
+    6 * 3_600,
+    12 * 3_600,
+    86_400,
+    7 * 86_400,
+    30 * 86_400,
+    365 * 86_400,
+)
 
 Assign = Callable[[Event, str], None]
 
@@ -46,8 +62,10 @@ class _Accumulator:
     events: int = 0
     severities: Counter[str] = field(default_factory=Counter)
     max_severity: Severity = Severity.DEFAULT
-    severity_inferred: bool = False
+    inferred: Counter[str] = field(default_factory=Counter)
     services: Counter[str] = field(default_factory=Counter)
+    logs: Counter[str] = field(default_factory=Counter)
+    principals: Counter[str] = field(default_factory=Counter)
     revisions: Counter[str] = field(default_factory=Counter)
     instances: set[str] = field(default_factory=set)
     first_seen: datetime | None = None
@@ -67,8 +85,10 @@ class _Accumulator:
         self.events += other.events
         self.severities.update(other.severities)
         self.max_severity = max(self.max_severity, other.max_severity)
-        self.severity_inferred = self.severity_inferred or other.severity_inferred
+        self.inferred.update(other.inferred)
         self.services.update(other.services)
+        self.logs.update(other.logs)
+        self.principals.update(other.principals)
         self.revisions.update(other.revisions)
         self.instances.update(itertools.islice(other.instances, max(0, _MAX_INSTANCES - len(self.instances))))
         if other.first_seen is not None:
@@ -142,14 +162,18 @@ class Clusterer:
         primary = event.primary
         acc.events += 1
         acc.count += len(event.members)
-        acc.severity_inferred = acc.severity_inferred or event.severity_inferred
         acc.max_severity = max(acc.max_severity, primary.severity)
+        if event.severity_rule is not None:
+            acc.inferred[event.severity_rule] += len(event.members)
         for member in event.members:
             acc.severities[primary.severity.name if event.severity_inferred else member.severity.name] += 1
             bucket = int(member.timestamp.timestamp()) // self._bucket_seconds * self._bucket_seconds
             acc.buckets[datetime.fromtimestamp(bucket, tz=timezone.utc)] += 1
         if primary.service:
             acc.services[primary.service] += len(event.members)
+        acc.logs[f"{primary.resource_type} {primary.log_id}".strip()] += len(event.members)
+        if primary.principal_kind:
+            acc.principals[primary.principal_kind] += 1
         if primary.revision:
             acc.revisions[primary.revision] += len(event.members)
         if primary.instance and len(acc.instances) < _MAX_INSTANCES:
@@ -170,7 +194,7 @@ class Clusterer:
                 if known is None or primary.stack.text < known:
                     acc.stack_by_file[file_key] = primary.stack.text
         if primary.http is not None and primary.http.status is not None:
-            acc.statuses[str(primary.http.status)] += 1
+            acc.statuses[str(primary.http.status)] += len(event.members)
             route = signature.parts[2] if signature is not None and signature.kind == "request" else None
             if route:
                 acc.routes[route] = None
@@ -223,37 +247,43 @@ class Clusterer:
         elif order > acc.earliest[0][0]:
             heapq.heapreplace(acc.earliest, item)
 
-    def clusters(self, total_entries: int) -> list[Cluster]:
+    def clusters(self, total_entries: int, total_events: int | None = None) -> list[Cluster]:
         """The clusters so far, unranked (the prioritizing stage orders them)."""
         self._compact()
+        events = total_events if total_events is not None else total_entries
         built = [
-            self._build(self._signature(acc), acc, total_entries)
+            self._build(self._signature(acc), acc, total_entries, events)
             for acc in {id(acc): acc for acc in self._clusters.values()}.values()
         ]
         return sorted(built, key=lambda cluster: cluster.fingerprint)
 
-    def _build(self, signature: Signature, acc: _Accumulator, total: int) -> Cluster:
+    def _build(self, signature: Signature, acc: _Accumulator, total: int, total_events: int) -> Cluster:
         samples = [event for _, _, event in sorted(acc.earliest, key=lambda item: item[0], reverse=True)]
         representative = samples[0].primary
         stack = representative.stack
         assert acc.first_seen is not None and acc.last_seen is not None
         files = sorted(acc.files.items(), key=lambda kv: (-kv[1], kv[0][0], kv[0][1] or 0))
         stack_pattern = acc.stack_by_file[files[0][0]] if files else (stack.text if stack else None)
+        title = signature.title
         return Cluster(
             fingerprint=signature.fingerprint,
             kind=signature.kind,
             signature=signature.text,
-            title=signature.title,
+            title=title,
             template=signature.template,
             exception_type=stack.exception_type if stack else None,
             message=stack.message if stack else representative.message,
             count=acc.count,
             events=acc.events,
             share=acc.count / total if total else 0.0,
+            event_share=acc.events / total_events if total_events else 0.0,
             severities=dict(sorted(acc.severities.items(), key=lambda kv: -Severity[kv[0]])),
             max_severity=acc.max_severity.name,
-            severity_inferred=acc.severity_inferred,
+            severity_inferred=bool(acc.inferred),
+            inferred_severity=dict(sorted(acc.inferred.items(), key=lambda kv: (-kv[1], kv[0]))),
             services=dict(acc.services.most_common()),
+            logs=dict(acc.logs.most_common(_MAX_LOGS)),
+            principal_kinds=dict(acc.principals.most_common()),
             revisions=dict(acc.revisions.most_common()),
             instances=len(acc.instances),
             first_seen=acc.first_seen,
@@ -272,20 +302,46 @@ class Clusterer:
         )
 
     def _bucket_series(self, buckets: Counter[datetime]) -> dict[str, int]:
-        """Entries per bucket from the first to the last, empty buckets included."""
+        """Entries per bucket from the first to the last, empty buckets included, at most MAX_BUCKETS:
+        over a long span the buckets widen (10 minutes, 30 minutes, 1 hour, … a year)."""
         first, last = min(buckets), max(buckets)
-        step = timedelta(seconds=self._bucket_seconds)
-        series: dict[str, int] = {}
-        moment = first
-        while moment <= last:
-            series[moment.isoformat().replace("+00:00", "Z")] = buckets.get(moment, 0)
-            moment += step
-        return series
+        span = (last - first).total_seconds()
+        width = self._bucket_seconds
+        for nice in (width, *(s for s in _NICE_STEPS if s > width)):
+            width = nice
+            if span / nice < MAX_BUCKETS:
+                break
+        start = int(first.timestamp()) // width * width
+        counts: Counter[int] = Counter()
+        for moment, count in buckets.items():
+            counts[(int(moment.timestamp()) - start) // width] += count
+        return {
+            datetime.fromtimestamp(start + index * width, tz=timezone.utc)
+            .isoformat()
+            .replace("+00:00", "Z"): counts.get(index, 0)
+            for index in range(max(counts) + 1)
+        }
 
 
 def _negate(text: str) -> str:
     """An order key that sorts strings in reverse (for the max-heap of earliest samples)."""
     return "".join(chr(0x10FFFF - ord(c)) for c in text)
+
+
+def _capped(text: str) -> str:
+    if len(text) <= MAX_SAMPLE_CHARS:
+        return text
+    return f"{text[:MAX_SAMPLE_CHARS]}\n… ({len(text) - MAX_SAMPLE_CHARS:,} more characters)"
+
+
+def _request_line(entry: LogEntry) -> str:
+    """What a request entry says of its request, when it has no message: `GET https://h/x → 503`."""
+    http = entry.http
+    if http is None:
+        return ""
+    request = " ".join(part for part in (http.method, http.url) if part)
+    status = f"→ {http.status}" if http.status is not None else ""
+    return " ".join(part for part in (request, status) if part)
 
 
 def _sample(event: Event) -> Sample:
@@ -298,8 +354,10 @@ def _sample(event: Event) -> Sample:
         revision=entry.revision,
         instance=entry.instance,
         log_name=entry.log_id,
-        message=entry.message
-        if entry.stack is None or entry.stack.text in entry.message
-        else f"{entry.message}\n{entry.stack.text}",
+        message=_capped(
+            (entry.message or _request_line(entry))
+            if entry.stack is None or entry.stack.text in entry.message
+            else f"{entry.message}\n{entry.stack.text}"
+        ),
         entries=len(event.members),
     )

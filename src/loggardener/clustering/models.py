@@ -55,11 +55,23 @@ class Cluster(BaseModel):
     count: int = Field(description="Log entries in the cluster.")
     events: int = Field(description="Events (a reassembled traceback is one event).")
     share: float = Field(description="count / all entries scanned.")
+    event_share: float = Field(default=0.0, description="events / all events scanned.")
     severities: dict[str, int]
     max_severity: str
     severity_inferred: bool = False
+    inferred_severity: dict[str, int] = Field(
+        default_factory=dict,
+        description="Entries whose severity was inferred, by the rule that decided it (see docs/severity.md).",
+    )
     services: dict[str, int]
     revisions: dict[str, int]
+    principal_kinds: dict[str, int] = Field(
+        default_factory=dict, description="Audited calls by who made them (anonymous, google-agent, …)."
+    )
+    logs: dict[str, int] = Field(
+        default_factory=dict,
+        description="Entries by resource type and log id (`gce_instance OSConfigAgent`).",
+    )
     instances: int = Field(description="Distinct instances seen.")
     first_seen: datetime
     last_seen: datetime

@@ -7,6 +7,7 @@ import hashlib
 import re
 from dataclasses import dataclass
 
+from loggardener.clustering.masking import WILDCARD
 from loggardener.clustering.miner import OTHER_ID
 from loggardener.clustering.miner import signature as token_signature
 from loggardener.clustering.models import ClusterKind
@@ -15,10 +16,14 @@ from loggardener.entries.parse import url_path
 
 FINGERPRINT_LENGTH = 12
 _IMPORT_ERRORS = frozenset({"ModuleNotFoundError", "ImportError"})
+# A path segment that names one thing rather than a route: numbers, dates (`2024-05`), UUIDs, hex hashes,
+# codes with four or more digits (`B1234`, `ORD-2024-0001`), long tokens with a digit, e-mail addresses.
 _ROUTE_SEGMENT_ID = re.compile(
-    r"^(?:\d+|[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"
-    r"|(?=[0-9a-fA-F]*\d)[0-9a-fA-F]{8,}|(?=[\w-]*\d)[\w-]{16,}|[\w.%+-]+@[\w.-]+)$"
+    r"^(?:\d+|\d{4}-\d{2}(?:-\d{2})?|[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"
+    r"|(?=[0-9a-fA-F]*\d)[0-9a-fA-F]{8,}|(?=(?:[^\d/]*\d){4})[\w.~%+-]+|(?=[\w-]*\d)[\w-]{16,}"
+    r"|[\w.%+-]+@[\w.-]+|[A-Za-z0-9_-]{22,}={0,2})$"
 )
+_WEAK_WORDS = frozenset({"null", "none", "nil", "undefined", "error", "exception"})
 
 
 @dataclass(frozen=True)
@@ -71,8 +76,33 @@ def _template_of_zeroed(message: str) -> str:
     return " ".join(token_signature(message))
 
 
+def status_class(status: int) -> str:
+    """`503` → `5xx`."""
+    return f"{status // 100}xx" if 100 <= status <= 599 else str(status)
+
+
+def _weak_message(template: str) -> bool:
+    """A message that says too little to tell two exception types apart (`null`, `<*>`, empty)."""
+    words = [
+        t for t in template.split() if WILDCARD not in t and t.strip(".,:;'\"()").lower() not in _WEAK_WORDS
+    ]
+    return sum(1 for word in words if any(c.isalpha() for c in word)) < 2
+
+
+def is_request(event: Event) -> bool:
+    """A request problem needs what the entry says of the request: a status and the URL or path."""
+    http = event.primary.http
+    return http is not None and http.status is not None and bool(http.url)
+
+
 def signature_of(event: Event) -> Signature:
-    """The signature of an event with a stack or an HTTP status (the events `mined_message` leaves out)."""
+    """The signature of an event with a stack or a request (the events `mined_message` leaves out).
+
+    An exception is the same problem wherever its text comes from (a traceback on stderr, a structured
+    `stack_trace`, an inspected Error object) when its message and in-app origin agree: the type only
+    counts when the message is too weak to tell problems apart (`null`), as a generic `Error` and its
+    subclass name one failure in two formats.
+    """
     entry = event.primary
     stack = entry.stack
     if stack is not None:
@@ -89,13 +119,18 @@ def signature_of(event: Event) -> Signature:
         title = f"{exception}: {template}" if template else exception
         if origin is not None:
             title = f"{title} in {origin.function or origin.file}"
-        return Signature("exception", (exception, template, where), _shorten(title), template, origin)
-    if entry.http is not None and entry.http.status is not None:
-        route = normalize_route(entry.http.url or "/")
-        method = entry.http.method or "GET"
-        status = str(entry.http.status)
-        title = f"HTTP {status} on {method} {route}"
-        return Signature("request", (status, method, route), title, title)
+        kind_of = exception if (origin is None or _weak_message(template)) else ""
+        return Signature("exception", (kind_of, template, where), _shorten(title), template, origin)
+    http = entry.http
+    if http is not None and http.status is not None and http.url:
+        route = normalize_route(http.url)
+        method = http.method or ""
+        status = str(http.status)
+        service = entry.service or ""
+        title = f"HTTP {status} on {f'{method} ' if method else ''}{route}" + (
+            f" ({service})" if service else ""
+        )
+        return Signature("request", (service, method, route, status), title, title)
     raise ValueError(
         "only events with a stack or an HTTP status have a signature of their own; "
         "the template miner groups the others (mined_message)"
@@ -105,11 +140,15 @@ def signature_of(event: Event) -> Signature:
 def mined_message(event: Event) -> tuple[ClusterKind, str, str] | None:
     """(kind, audit method, message) of an event the template miner groups; None for stacks and requests."""
     entry = event.primary
-    if entry.stack is not None or (entry.http is not None and entry.http.status is not None):
+    if entry.stack is not None or is_request(event):
         return None
-    if entry.payload_kind == "proto":
-        return "audit", entry.audit_method or "", entry.message
-    return "message", "", _shorten(entry.message, 2000)
+    if entry.audit_method or entry.audit_status:
+        where = " ".join(p for p in (entry.audit_status, entry.audit_method, entry.audit_service) if p)
+        return "audit", where, entry.message
+    message = entry.message
+    if not message.strip() and entry.http is not None and entry.http.status is not None:
+        message = f"HTTP {entry.http.status} response"
+    return "message", "", _shorten(message, 2000)
 
 
 def mined_signature(

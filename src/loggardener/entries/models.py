@@ -9,6 +9,10 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 
+class MalformedEntry(ValueError):
+    """A LogEntry that cannot be used; the message says why."""
+
+
 class Severity(IntEnum):
     """Cloud Logging's LogSeverity, with its numeric values."""
 
@@ -37,7 +41,7 @@ class Severity(IntEnum):
         return cls.DEFAULT
 
 
-Language = Literal["python", "java", "node", "go"]
+Language = Literal["python", "java", "node", "go", "dotnet", "php", "ruby"]
 PayloadKind = Literal["text", "json", "proto", "none"]
 
 
@@ -92,7 +96,13 @@ class LogEntry(BaseModel):
     position: int = Field(description="1-based position of the entry in its source.")
     insert_id: str
     timestamp: datetime
-    severity: Severity
+    severity: Severity = Field(description="The severity after inference (see `severity_rule`).")
+    logged_severity: Severity = Field(
+        default=Severity.DEFAULT, description="The severity as Cloud Logging recorded it (DEFAULT: none)."
+    )
+    severity_rule: str | None = Field(
+        default=None, description="The inference rule that changed the logged severity, if any."
+    )
     log_name: str = ""
     resource_type: str = ""
     service: str | None = None
@@ -103,6 +113,14 @@ class LogEntry(BaseModel):
     stack: StackTrace | None = None
     http: HttpInfo | None = None
     audit_method: str | None = None
+    audit_service: str | None = None
+    audit_status: str | None = Field(
+        default=None, description="The audit status code's name, e.g. NOT_FOUND."
+    )
+    principal: str | None = None
+    principal_kind: str | None = Field(
+        default=None, description="anonymous, google-agent, service-account or user (audit entries)."
+    )
     error_group_ids: tuple[str, ...] = ()
     source_location: str | None = None
     trace: str | None = None
@@ -123,11 +141,16 @@ class Event(BaseModel):
 
     primary: LogEntry = Field(description="The entry that stands for the event (message and stack merged).")
     members: tuple[LogEntry, ...] = Field(description="Every original entry of the event, in time order.")
-    severity_inferred: bool = Field(
-        default=False,
-        description="True when the severity was raised because the event is an uncaught traceback.",
-    )
 
     @property
     def severity(self) -> Severity:
         return self.primary.severity
+
+    @property
+    def severity_rule(self) -> str | None:
+        """The rule that inferred the event's severity (None: as logged)."""
+        return self.primary.severity_rule
+
+    @property
+    def severity_inferred(self) -> bool:
+        return self.primary.severity_rule is not None

@@ -1,4 +1,7 @@
-"""Cloud Logging LogEntry (REST shape, camelCase) → `LogEntry`."""
+"""Cloud Logging LogEntry (REST shape, camelCase) → `LogEntry`.
+
+Which fields are read for which payload and resource type is tabled in the README ("What is read").
+"""
 
 from __future__ import annotations
 
@@ -8,8 +11,11 @@ from datetime import datetime, timedelta, timezone
 from typing import Any
 from urllib.parse import urlsplit
 
-from loggardener.entries.models import HttpInfo, LogEntry, PayloadKind, Severity
+from loggardener.entries.levels import infer_severity, json_level, stream_default, strip_ansi, strip_prefix
+from loggardener.entries.models import HttpInfo, LogEntry, MalformedEntry, PayloadKind, Severity
+from loggardener.entries.payloads import Payload, read_payload
 from loggardener.entries.redact import Redactor
+from loggardener.entries.resources import resource_identity
 from loggardener.entries.stacks import StackParser
 
 _RFC3339 = re.compile(
@@ -19,12 +25,7 @@ _RFC3339 = re.compile(
 # Timestamps outside this span are corrupt (year 1 or 9999 overflow the clusterer's time arithmetic).
 _EARLIEST = datetime(1970, 1, 1, tzinfo=timezone.utc)
 _LATEST = datetime(9000, 1, 1, tzinfo=timezone.utc)
-_MESSAGE_FIELDS = ("message", "msg")
-_STACK_FIELDS = ("stack_trace", "exception", "message", "msg")
-
-
-class MalformedEntry(ValueError):
-    """A LogEntry that cannot be used; the message says why."""
+_STREAM_LABEL = "container.googleapis.com/stream"
 
 
 def parse_timestamp(value: str) -> datetime:
@@ -49,22 +50,16 @@ def parse_timestamp(value: str) -> datetime:
     return moment
 
 
-def _service_and_revision(
-    resource_type: str, labels: dict[str, Any], entry_labels: dict[str, Any]
-) -> tuple[str | None, str | None]:
-    if resource_type == "cloud_run_revision":
-        return labels.get("service_name"), labels.get("revision_name")
-    if resource_type == "cloud_run_job":
-        return labels.get("job_name"), entry_labels.get("run.googleapis.com/execution_name")
-    if resource_type == "cloud_function":
-        return labels.get("function_name"), None
-    if resource_type == "k8s_container":
-        return labels.get("container_name"), labels.get("pod_name")
-    if resource_type == "gae_app":
-        return labels.get("module_id"), labels.get("version_id")
-    if resource_type == "gce_instance":
-        return labels.get("instance_id"), None
-    return None, None
+def _stream(raw: dict[str, Any], labels: dict[str, Any]) -> str | None:
+    """`stderr` or `stdout` when the entry is a container's output line (GKE, Cloud Run, App Engine)."""
+    label = labels.get(_STREAM_LABEL)
+    if label in ("stderr", "stdout"):
+        return str(label)
+    log_name = str(raw.get("logName") or "")
+    for stream in ("stderr", "stdout"):
+        if log_name.endswith((f"/{stream}", f"%2F{stream}")):
+            return stream
+    return None
 
 
 class EntryParser:
@@ -82,69 +77,77 @@ class EntryParser:
         resource_type = str(resource.get("type") or "")
         resource_labels = _as_dict(resource.get("labels"), "resource.labels")
         entry_labels = _as_dict(raw.get("labels"), "labels")
-        service, revision = _service_and_revision(resource_type, resource_labels, entry_labels)
+        payload = read_payload(raw)
+        identity = resource_identity(resource_type, resource_labels, entry_labels, payload)
 
-        payload_kind, message, stack_sources, audit_method = self._payload(raw)
-        http = _http(raw.get("httpRequest"))
-        if not message and http is not None:
-            message = f"{http.method or 'GET'} {http.url or '/'} {http.status or ''}".strip()
+        http = _http(raw.get("httpRequest"), payload)
+        message = strip_ansi(payload.message)
         redacted = {message: self._redact(message)}  # the message is often a stack source too: redact once
-        message = redacted[message]
         stack = None
-        for candidate in stack_sources:
-            stack = self._stacks.parse(redacted.get(candidate) or self._redact(candidate))
+        for candidate in payload.stack_sources:
+            stack = self._stacks.parse(redacted.get(candidate) or self._redact(strip_ansi(candidate)))
             if stack is not None:
                 break
+        message = redacted[message]
         if http is not None and http.url:
             http = http.model_copy(update={"url": self._redact(http.url)})
 
         error_groups = raw.get("errorGroups") or []
         if not isinstance(error_groups, list):
             raise MalformedEntry("errorGroups is not a list")
-        location = raw.get("sourceLocation")
-        source_location = None
-        if isinstance(location, dict) and location.get("file"):
-            source_location = f"{location['file']}:{location.get('line', '?')}"
+        group_ids = tuple(str(g["id"]) for g in error_groups if isinstance(g, dict) and g.get("id"))
+        logged = Severity.parse(raw.get("severity"))
+        weak = logged == Severity.DEFAULT or stream_default(logged, _stream(raw, entry_labels))
+        inferred = infer_severity(
+            logged,
+            weak=weak,
+            text=message,
+            has_stack=stack is not None,
+            has_error_group=bool(group_ids),
+            json_declared=payload.declared,
+        )
+        if payload.kind != "proto" and stack is None:
+            message = strip_prefix(message)
         return LogEntry(
             position=position,
             insert_id=str(raw.get("insertId") or f"#{position}"),
             timestamp=parse_timestamp(timestamp_text),
-            severity=Severity.parse(raw.get("severity")),
+            severity=inferred.severity,
+            logged_severity=logged,
+            severity_rule=inferred.rule,
             log_name=str(raw.get("logName") or ""),
             resource_type=resource_type,
-            service=_text(service) or None,
-            revision=_text(revision) or None,
-            instance=_text(entry_labels.get("instanceId")) or None,
-            payload_kind=payload_kind,
+            service=_clean(identity.service),
+            revision=_clean(identity.revision),
+            instance=_clean(identity.instance),
+            payload_kind=payload.kind,
             message=message,
             stack=stack,
             http=http,
-            audit_method=audit_method,
-            error_group_ids=tuple(str(g["id"]) for g in error_groups if isinstance(g, dict) and g.get("id")),
-            source_location=source_location,
+            audit_method=_clean(payload.audit_method),
+            audit_service=_clean(payload.audit_service),
+            audit_status=_clean(payload.audit_status),
+            principal=_clean(self._redact(payload.principal)) if payload.principal else None,
+            principal_kind=payload.principal_kind,
+            error_group_ids=group_ids,
+            source_location=_source_location(raw.get("sourceLocation")),
             trace=_text(raw.get("trace")) or None,
         )
 
-    def _payload(self, raw: dict[str, Any]) -> tuple[PayloadKind, str, list[str], str | None]:
-        if "textPayload" in raw:
-            text = _text(raw["textPayload"])
-            return "text", text, [text], None
-        if "jsonPayload" in raw:
-            payload = _as_dict(raw["jsonPayload"], "jsonPayload")
-            message = next((_text(payload[k]) for k in _MESSAGE_FIELDS if payload.get(k)), "")
-            stacks = [_text(payload[k]) for k in _STACK_FIELDS if payload.get(k)]
-            if not message:
-                message = next(iter(stacks), "") or json.dumps(payload, sort_keys=True, default=str)
-            return "json", message, stacks, None
-        if "protoPayload" in raw:
-            payload = _as_dict(raw["protoPayload"], "protoPayload")
-            status = payload.get("status")
-            message = _text(status.get("message")) if isinstance(status, dict) else ""
-            method = _text(payload.get("methodName")) or None
-            if not message and method:
-                message = f"{method} on {_text(payload.get('resourceName'))}".strip()
-            return "proto", message, [], method
-        return "none", "", [], None
+
+def _clean(value: str | None) -> str | None:
+    return value.strip() or None if isinstance(value, str) else None
+
+
+def _source_location(location: Any) -> str | None:
+    if isinstance(location, dict) and location.get("file"):
+        line = location.get("line")
+        return (
+            f"{_text(location['file'])}:{_text(line)}"
+            if line not in (None, "", "0", 0)
+            else _text(location["file"])
+        )
+    return None
 
 
 def _text(value: Any) -> str:
@@ -163,20 +166,23 @@ def _as_dict(value: Any, name: str) -> dict[str, Any]:
     return value
 
 
-def _http(value: Any) -> HttpInfo | None:
-    if not isinstance(value, dict):
-        return None
-    status = value.get("status")
+def _http(value: Any, payload: Payload) -> HttpInfo | None:
+    """The request facts the entry holds (httpRequest, or a RequestLog payload): never more than it says."""
+    fields = value if isinstance(value, dict) else {}
+    status = fields.get("status", payload.http_status)
     try:
-        status_code = int(status) if status is not None else None
+        status_code = int(status) if status is not None and status != "" else None
     except (TypeError, ValueError):
         status_code = None
-    url = value.get("requestUrl")
+    method = _text(fields.get("requestMethod")) or payload.http_method
+    url = _text(fields.get("requestUrl")) or payload.http_url
+    if status_code is None and not method and not url:
+        return None
     return HttpInfo(
-        method=_text(value.get("requestMethod")) or None,
-        url=_text(url) or None,
+        method=method or None,
+        url=url or None,
         status=status_code,
-        latency=_text(value.get("latency")) or None,
+        latency=_text(fields.get("latency")) or None,
     )
 
 
@@ -191,3 +197,6 @@ def url_path(url: str) -> str:
             return scheme or "/"
         slash = rest.find("/")
         return rest[slash:] if slash >= 0 else "/"
+
+
+__all__ = ["EntryParser", "MalformedEntry", "PayloadKind", "json_level", "parse_timestamp", "url_path"]

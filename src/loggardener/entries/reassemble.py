@@ -9,10 +9,12 @@ lines of tracebacks still open are held.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from loggardener.entries.levels import PY_WARNING
 from loggardener.entries.models import Event, LogEntry, Severity, StackTrace
 from loggardener.entries.stacks import PY_CHAIN_SEPARATORS, PY_HEADER
 
@@ -33,6 +35,8 @@ def _line_kind(message: str) -> str | None:
         return "blank"
     if stripped == PY_HEADER:
         return "header"
+    if PY_WARNING.match(line):
+        return "warning"
     if stripped in PY_CHAIN_SEPARATORS:
         return "separator"
     if _FILE_LINE.match(line):
@@ -116,12 +120,17 @@ class Reassembler:
         if self._steps_down > self._steps_up:
             members = list(reversed(members))
         members.sort(key=lambda e: e.timestamp)
-        yield from self._split(members)
+        for copy in _copies(members):
+            yield from self._split(copy)
 
     def _split(self, lines: list[LogEntry]) -> Iterator[Event]:
         kinds = [_line_kind(entry.message) for entry in lines]
         index = 0
         while index < len(lines):
+            if kinds[index] == "warning" and index + 1 < len(kinds) and kinds[index + 1] == "source":
+                yield self._merge_warning(lines[index : index + 2])
+                index += 2
+                continue
             if kinds[index] != "header":
                 yield Event(primary=lines[index], members=(lines[index],))
                 index += 1
@@ -135,25 +144,52 @@ class Reassembler:
                 yield event
             index = end + 1
 
+    def _merge_warning(self, span: list[LogEntry]) -> Event:
+        """A Python warning and the source line the warnings module prints after it: one event."""
+        first = span[0]
+        text = "\n".join(entry.message.rstrip("\n") for entry in span)
+        return Event(primary=first.model_copy(update={"message": text}), members=tuple(span))
+
     def _merge(self, span: list[LogEntry]) -> Event | None:
         text = "\n".join(entry.message.rstrip("\n") for entry in span)
         stack = self._parse_stack(text)
         if stack is None or not stack.frames:
             return None
-        severity = max(entry.severity for entry in span)
-        inferred = severity < Severity.WARNING
+        loudest = max(span, key=lambda entry: entry.severity)
+        severity, rule = loudest.severity, loudest.severity_rule
+        if severity < Severity.WARNING:
+            severity, rule = Severity.ERROR, "split-traceback"
         first = span[0]
         groups = tuple(dict.fromkeys(g for entry in span for g in entry.error_group_ids))
         primary = first.model_copy(
             update={
-                "severity": Severity.ERROR if inferred else severity,
+                "severity": severity,
+                "severity_rule": rule,
                 "message": text,
                 "stack": stack,
                 "error_group_ids": groups,
             }
         )
         self.reassembled += 1
-        return Event(primary=primary, members=tuple(span), severity_inferred=inferred)
+        return Event(primary=primary, members=tuple(span))
+
+
+def _copies(lines: list[LogEntry]) -> list[list[LogEntry]]:
+    """Tracebacks printed k times at one instant (several workers, or a handler that logs twice) arrive
+    interleaved: the n-th occurrence of a line at a timestamp belongs to copy n mod k."""
+    headers = Counter(entry.timestamp for entry in lines if _line_kind(entry.message) == "header")
+    copies = max(headers.values(), default=1)
+    if copies < 2:
+        return [lines]
+    seen: Counter[tuple[datetime, str]] = Counter()
+    split: list[list[LogEntry]] = [[] for _ in range(copies)]
+    for entry in lines:
+        key = (entry.timestamp, entry.message)
+        split[seen[key] % copies].append(entry) if headers.get(entry.timestamp, 0) > 1 else split[0].append(
+            entry
+        )
+        seen[key] += 1
+    return [copy for copy in split if copy]
 
 
 def _traceback_end(kinds: list[str | None], start: int) -> int:

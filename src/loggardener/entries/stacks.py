@@ -1,4 +1,5 @@
-"""Stack-trace parsing for the formats Error Reporting understands: Python, Java, Node.js and Go panics."""
+"""Stack-trace parsing for the formats Error Reporting understands: Python, Java, Node.js, Go panics,
+C#/.NET, PHP and Ruby."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ PY_CHAIN_SEPARATORS = (
     "During handling of the above exception, another exception occurred:",
     "The above exception was the direct cause of the following exception:",
 )
-_PY_FRAME = re.compile(r'^\s*File "(?P<file>[^"]+)", line (?P<line>\d+)(?:, in (?P<func>.+))?\s*$')
+_PY_FRAME = re.compile(r'^\s*File "(?P<file>[^"]+)",\s?line (?P<line>\d+)(?:, in (?P<func>.+))?\s*$')
 _PY_EXCEPTION = re.compile(r"^(?P<type>[A-Za-z_][\w.]*)(?::\s?(?P<message>.*))?$")
 # Logback and Spring Boot append the jar: `at a.B.c(B.java:12) ~[app.jar:1.0]`.
 _JAVA_FRAME = re.compile(
@@ -21,8 +22,35 @@ _JAVA_FRAME = re.compile(
 _JAVA_HEADER = re.compile(
     r"^(?:Exception in thread \"[^\"]*\" )?(?P<type>[a-zA-Z_$][\w$]*(?:\.[\w$]+)+)(?::\s?(?P<message>.*))?$"
 )
-_NODE_FRAME = re.compile(r"^\s+at (?:(?P<func>.+?) \()?(?P<file>[^()\s]+?):(?P<line>\d+):\d+\)?\s*$")
+_NODE_FRAME = re.compile(
+    r"^\s+at (?:async )?(?:(?P<func>[^()]{1,500}?) \()?(?P<file>[^()\s]+?):(?P<line>\d+):\d+\)?(?:\s*\{)?\s*$"
+)
 _NODE_HEADER = re.compile(r"^(?:Uncaught )?(?P<type>[A-Za-z_$][\w$.]*)(?::\s?(?P<message>.*))?$")
+# A header after a prefix: `[req-1] Error checking user: FirebaseAuthError: There is no configuration`.
+_EMBEDDED_HEADER = re.compile(
+    r"(?:^|[\s:])(?P<type>[A-Za-z_$][\w$.]{0,200}(?:Error|Exception|Rejection))(?::\s?(?P<message>.*))?$"
+)
+# util.inspect of an Error object quotes each line of its stack: `    '    at f (/app/x.js:1:2)\\n' +`.
+_QUOTED_LINE = re.compile(r"^\s*(?:stack:\s*)?'(?P<inner>.*?)(?:\\n)?'\s*\+?\s*,?\s*$")
+_DOTNET_FRAME = re.compile(
+    r"^\s+at (?P<func>[^\s(][^(]{0,500}\([^)]{0,500}\))(?: in (?P<file>.+?):line (?P<line>\d+))?\s*$"
+)
+_DOTNET_HEADER = re.compile(
+    r"^(?:Unhandled [Ee]xception\.\s*|\s*---> )?(?P<type>[A-Za-z_][\w.`]*(?:Exception|Error))(?::\s?(?P<message>.*))?$"
+)
+_PHP_HEADER = re.compile(
+    r"(?:PHP )?(?:Fatal error|Warning|Notice|Error)?:?\s*(?:Uncaught )?(?P<type>[A-Za-z_\\][\w\\]*(?:Exception|Error))"
+    r"(?::\s?(?P<message>.*?))?(?: in (?P<file>\S+?)(?::(?P<line>\d+)| on line (?P<line2>\d+)))?\s*$"
+)
+_PHP_FRAME = re.compile(r"^#\d+ (?P<file>[^(\s][^(]*?)\((?P<line>\d+)\): (?P<func>.+?)\s*$")
+_RUBY_HEADER = re.compile(
+    r"^(?P<file>\S+?):(?P<line>\d+):in [`'](?P<func>[^'`]+)'?: (?P<message>.*) \((?P<type>[A-Z][\w:]*)\)\s*$"
+)
+_RUBY_FRAME = re.compile(r"^\s+from (?P<file>\S+?):(?P<line>\d+):in [`'](?P<func>[^'`]+)'")
+_RAILS_HEADER = re.compile(
+    r"^(?P<type>[A-Z][\w:]*(?:Error|Exception|NotFound|Invalid)\w*) \((?P<message>.*)\):\s*$"
+)
+_RAILS_FRAME = re.compile(r"^\s+(?P<file>[^\s:]+\.rb):(?P<line>\d+):in [`'](?P<func>[^'`]+)'")
 _GO_PANIC = re.compile(r"^panic: (?P<message>.*)$")
 _GO_GOROUTINE = re.compile(r"^goroutine \d+ \[[^\]]*\]:\s*$")
 _GO_FILE = re.compile(r"^\t(?P<file>\S+?):(?P<line>\d+)(?: \+0x[0-9a-f]+)?\s*$")
@@ -49,6 +77,9 @@ _JAVA_LIBRARY = (
 )
 _NODE_LIBRARY = re.compile(r"node_modules/|^node:|^internal/|^<anonymous>$")
 _GO_LIBRARY = re.compile(r"^/usr/local/go/|/go/pkg/mod/|^runtime/|/src/runtime/")
+_DOTNET_LIBRARY = ("System.", "Microsoft.", "Npgsql.", "Grpc.", "Google.")
+_PHP_LIBRARY = re.compile(r"/vendor/|^\[internal function\]")
+_RUBY_LIBRARY = re.compile(r"/gems/|/ruby/\d|/rubygems/|^<internal:")
 
 
 class StackParser:
@@ -70,12 +101,103 @@ class StackParser:
             return self._python(text)
         if "panic: " in text and "goroutine " in text:
             return self._go(text)
+        if "\\n'" in text:
+            text = "\n".join(
+                match["inner"] if (match := _QUOTED_LINE.match(line)) else line for line in text.splitlines()
+            )
         lines = text.splitlines()
+        if any(":line " in line and _DOTNET_FRAME.match(line) for line in lines):
+            return self._dotnet(lines, text)
         if any(_JAVA_FRAME.match(line) for line in lines):
             return self._java(lines, text)
         if any(_NODE_FRAME.match(line) for line in lines):
             return self._node(lines, text)
+        if any(_PHP_FRAME.match(line) for line in lines):
+            return self._php(lines, text)
+        if any(_RUBY_FRAME.match(line) or _RAILS_FRAME.match(line) for line in lines):
+            return self._ruby(lines, text)
         return None
+
+    def _dotnet(self, lines: list[str], text: str) -> StackTrace | None:
+        def frame(match: re.Match[str]) -> Frame:
+            function = match["func"]
+            return Frame(
+                file=match["file"] or function.split("(", 1)[0].rsplit(".", 1)[0],
+                line=int(match["line"]) if match["line"] else None,
+                function=re.sub(r"\(.*\)$", "", function),
+                in_app=self._in_app(function.startswith(_DOTNET_LIBRARY), function, match["file"]),
+            )
+
+        # Frames of the outer exception end at an inner exception's marker.
+        return _framed(
+            "dotnet", lines, text, _DOTNET_HEADER, _DOTNET_FRAME, frame, stop_prefix="--- End of inner"
+        )
+
+    def _php(self, lines: list[str], text: str) -> StackTrace | None:
+        header = next((m for line in lines if (m := _PHP_HEADER.search(line.strip()))), None)
+        if header is None:
+            return None
+        frames = [
+            Frame(
+                file=m["file"],
+                line=int(m["line"]),
+                function=m["func"],
+                in_app=self._in_app(bool(_PHP_LIBRARY.search(m["file"])), m["file"]),
+            )
+            for line in lines
+            if (m := _PHP_FRAME.match(line.strip()))
+        ]
+        if header["file"]:
+            line_number = header["line"] or header["line2"]
+            thrown = Frame(
+                file=header["file"],
+                line=int(line_number) if line_number else None,
+                function=None,
+                in_app=self._in_app(bool(_PHP_LIBRARY.search(header["file"])), header["file"]),
+            )
+            frames.insert(0, thrown)
+        frames.reverse()
+        return StackTrace(
+            language="php",
+            exception_type=header["type"].lstrip("\\"),
+            message=(header["message"] or "").strip(),
+            frames=tuple(frames),
+            text=text.strip(),
+        )
+
+    def _ruby(self, lines: list[str], text: str) -> StackTrace | None:
+        def frame(match: re.Match[str]) -> Frame:
+            file = match["file"]
+            return Frame(
+                file=file,
+                line=int(match["line"]),
+                function=match["func"].removeprefix("block in "),
+                in_app=self._in_app(bool(_RUBY_LIBRARY.search(file)), file),
+            )
+
+        header_line = next((line for line in lines if _RUBY_HEADER.match(line.strip())), None)
+        frames: list[Frame] = []
+        if header_line is not None:
+            header = _RUBY_HEADER.match(header_line.strip())
+            assert header is not None
+            frames.append(frame(header))
+            exception_type, message = header["type"], header["message"]
+        else:
+            rails = next((m for line in lines if (m := _RAILS_HEADER.match(line.strip()))), None)
+            if rails is None:
+                return None
+            exception_type, message = rails["type"], rails["message"]
+        frames.extend(
+            frame(m) for line in lines if (m := _RUBY_FRAME.match(line) or _RAILS_FRAME.match(line))
+        )
+        frames.reverse()
+        return StackTrace(
+            language="ruby",
+            exception_type=exception_type,
+            message=message.strip(),
+            frames=tuple(frames),
+            text=text.strip(),
+        )
 
     def _python(self, text: str) -> StackTrace | None:
         start = text.index(PY_HEADER)
@@ -194,6 +316,9 @@ def _framed(
     first_frame = next(i for i, line in enumerate(lines) if frame_pattern.match(line))
     header = next(
         (match for line in reversed(lines[:first_frame]) if (match := header_pattern.match(line.strip()))),
+        None,
+    ) or next(
+        (match for line in reversed(lines[:first_frame]) if (match := _EMBEDDED_HEADER.search(line.strip()))),
         None,
     )
     if header is None:

@@ -9,6 +9,7 @@ from loggardener.clustering.models import Cluster
 from loggardener.config import PriorityRule
 from loggardener.entries.models import Severity
 from loggardener.prioritizing.actions import actions_for
+from loggardener.prioritizing.impact import ScanContext, escalate
 
 _FALLBACK_REASON = "no rule matched: review manually"
 
@@ -39,11 +40,23 @@ def _percent(share: float) -> str:
     return f"{share:.0%}"
 
 
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
+def _log_matches(log: str, patterns: Sequence[str]) -> bool:
+    resource_type = log.split(" ", 1)[0]
+    return any(log == p or (p.endswith(" *") and p[:-2] == resource_type) for p in patterns)
+
+
 class _CompiledRule:
     def __init__(self, rule: PriorityRule) -> None:
         self.rule = rule
         self.patterns = [re.compile(p) for p in rule.message_patterns]
+        self.stack_patterns = [re.compile(p) for p in rule.stack_patterns]
+        self.route_patterns = [re.compile(p) for p in rule.route_patterns]
         self.min_severity = Severity[rule.min_severity] if rule.min_severity else None
+        self.below_severity = Severity[rule.below_severity] if rule.below_severity else None
 
     def matches(self, cluster: Cluster) -> bool:
         rule = self.rule
@@ -53,33 +66,59 @@ class _CompiledRule:
             short = (cluster.exception_type or "").rsplit(".", 1)[-1]
             if cluster.exception_type not in rule.exception_types and short not in rule.exception_types:
                 return False
-        if self.patterns:
+        if self.patterns or self.stack_patterns:
             haystack = f"{cluster.title}\n{cluster.message}"
-            if not any(p.search(haystack) for p in self.patterns):
+            in_text = any(p.search(haystack) for p in self.patterns)
+            in_stack = cluster.stack_pattern is not None and any(
+                p.search(cluster.stack_pattern) for p in self.stack_patterns
+            )
+            if not (in_text or in_stack):
                 return False
-        if self.min_severity is not None and Severity[cluster.max_severity] < self.min_severity:
+        if self.route_patterns and not any(p.search(r) for p in self.route_patterns for r in cluster.routes):
+            return False
+        severity = Severity[cluster.max_severity]
+        if self.min_severity is not None and severity < self.min_severity:
+            return False
+        if self.below_severity is not None and severity >= self.below_severity:
             return False
         if rule.min_count is not None and cluster.count < rule.min_count:
             return False
-        if rule.min_share is not None and cluster.share < rule.min_share:
+        if rule.min_events is not None and cluster.events < rule.min_events:
+            return False
+        if rule.max_events is not None and cluster.events > rule.max_events:
+            return False
+        if rule.min_share is not None and cluster.event_share < rule.min_share:
             return False
         if rule.min_http_status is not None and not any(
             int(status) >= rule.min_http_status for status in cluster.http_statuses
+        ):
+            return False
+        if rule.max_http_status is not None and any(
+            int(status) > rule.max_http_status for status in cluster.http_statuses
         ):
             return False
         if rule.at_import_time is not None:
             at_import = any(f.function == "<module>" for f in cluster.affected_files)
             if at_import != rule.at_import_time:
                 return False
+        if rule.audit_statuses and not any(_audit_status(cluster) == s for s in rule.audit_statuses):
+            return False
+        if rule.principal_kinds and (
+            not cluster.principal_kinds or any(k not in rule.principal_kinds for k in cluster.principal_kinds)
+        ):
+            return False
+        if rule.logs and (not cluster.logs or not all(_log_matches(log, rule.logs) for log in cluster.logs)):
+            return False
         return rule.min_buckets is None or len(cluster.buckets) >= rule.min_buckets
 
     def reason(self, cluster: Cluster) -> str:
         values = {
             "count": cluster.count,
-            "entries": f"{cluster.count} entr{'y' if cluster.count == 1 else 'ies'}",
+            "entries": _plural(cluster.count, "entry").replace("entrys", "entries"),
             "at_max_severity": _at_max_severity(cluster),
             "events": cluster.events,
-            "share": _percent(cluster.share),
+            "event_word": _plural(cluster.events, "event"),
+            "share": _percent(cluster.event_share),
             "exception_type": cluster.exception_type or "",
             "max_severity": cluster.max_severity,
             "services": ", ".join(cluster.services) or "unknown service",
@@ -88,6 +127,9 @@ class _CompiledRule:
             "span": human_duration((cluster.last_seen - cluster.first_seen).total_seconds()),
             "title": cluster.title,
             "status": "/".join(sorted(cluster.http_statuses)) or "error",
+            "routes": ", ".join(cluster.routes) or "no route",
+            "audit_status": _audit_status(cluster) or "error",
+            "logs": ", ".join(cluster.logs) or "no log",
         }
         try:
             return self.rule.reason.format(**values)
@@ -95,33 +137,39 @@ class _CompiledRule:
             return self.rule.reason
 
 
+def _audit_status(cluster: Cluster) -> str:
+    """The status code name an audit cluster's signature starts with (`PERMISSION_DENIED …`)."""
+    if cluster.kind != "audit":
+        return ""
+    parts = cluster.signature.split(" | ")
+    code = parts[1].split(" ", 1)[0] if len(parts) > 1 else ""
+    if code == "UNKNOWN" and re.search(r"(?i)permission denied|not authori[sz]ed", cluster.message):
+        return "PERMISSION_DENIED"
+    return code
+
+
 class Prioritizer:
     """Gives clusters their priority and reasons, then orders them most urgent first."""
 
     def __init__(self, tiers: Sequence[Sequence[PriorityRule]]) -> None:
-        """`tiers`: lists of rules; the first list with a matching rule decides (see `rule_tiers`)."""
+        """`tiers`: lists of rules; in the first tier with a matching rule, the first matching rule decides."""
         self._tiers = [[_CompiledRule(rule) for rule in tier] for tier in tiers]
 
     def rank(self, cluster: Cluster) -> Cluster:
-        matched: list[_CompiledRule] = []
-        for tier in self._tiers:
-            matched = [rule for rule in tier if rule.matches(cluster)]
-            if matched:
-                break
-        if not matched:
+        rule = next((r for tier in self._tiers for r in tier if r.matches(cluster)), None)
+        if rule is None:
             return cluster.model_copy(
                 update={"priority": "P3", "reasons": [_FALLBACK_REASON], "actions": actions_for(cluster)}
             )
-        priority = min(rule.rule.priority for rule in matched)
-        reasons = list(
-            dict.fromkeys(rule.reason(cluster) for rule in matched if rule.rule.priority == priority)
-        )
-        if cluster.severity_inferred:
-            reasons.append("severity inferred: an uncaught traceback written to stderr without a severity")
+        reasons = [rule.reason(cluster)]
+        if cluster.inferred_severity:
+            rules = ", ".join(f"{name} ({n})" for name, n in cluster.inferred_severity.items())
+            reasons.append(f"severity inferred from the entries' text by rule {rules}")
         return cluster.model_copy(
-            update={"priority": priority, "reasons": reasons, "actions": actions_for(cluster)}
+            update={"priority": rule.rule.priority, "reasons": reasons, "actions": actions_for(cluster)}
         )
 
-    def prioritize(self, clusters: Sequence[Cluster]) -> list[Cluster]:
+    def prioritize(self, clusters: Sequence[Cluster], context: ScanContext | None = None) -> list[Cluster]:
         ranked = [self.rank(cluster) for cluster in clusters]
+        ranked = escalate(ranked, context or ScanContext())
         return sorted(ranked, key=lambda c: (c.priority, -Severity[c.max_severity], -c.count, c.fingerprint))

@@ -140,6 +140,12 @@ def link_related(clusters: Sequence[Cluster], related: dict[str, list[str]]) -> 
     """The clusters with `related` filled in (only fingerprints of clusters in the list)."""
     known = {c.fingerprint for c in clusters}
     return [
-        c.model_copy(update={"related": [fp for fp in related.get(c.fingerprint, []) if fp in known]})
+        c.model_copy(
+            update={
+                "related": sorted(
+                    set(c.related) | {fp for fp in related.get(c.fingerprint, []) if fp in known}
+                )
+            }
+        )
         for c in clusters
     ]

@@ -1,0 +1,102 @@
+"""Which service, revision and instance an entry belongs to, by resource type.
+
+| resource type | service | revision | instance |
+|---|---|---|---|
+| `cloud_run_revision` | `service_name` | `revision_name` | `labels.instanceId` |
+| `cloud_run_job` | `job_name` | `labels["run.googleapis.com/execution_name"]` | `labels.instanceId` |
+| `cloud_function` | `function_name` | — | `labels.instanceId` / `execution_id` |
+| `gae_app` | `module_id` | `version_id` | `labels.clone_id` |
+| `k8s_container`, `container` | `namespace/container` | — | pod |
+| `k8s_pod` | `namespace` | — | pod |
+| `gce_instance` | the instance *name* (`labels["compute.googleapis.com/resource_name"]`, the payload's host name) | — | `instance_id` |
+| `cloud_scheduler_job` | `job_id` | — | — |
+| `build` | `build_trigger_id` | — | `build_id` |
+| `k8s_cluster`, `gke_cluster` | `cluster_name` | — | — |
+| audit entries (`protoPayload` AuditLog) of any other resource | `serviceName` | — | — |
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from loggardener.entries.payloads import Payload
+
+#: How each resource type's service is written in a Logging filter (for `--service`).
+SERVICE_FILTERS: dict[str, str] = {
+    "cloud_run_revision": "resource.labels.service_name",
+    "cloud_run_job": "resource.labels.job_name",
+    "cloud_function": "resource.labels.function_name",
+    "gae_app": "resource.labels.module_id",
+    "k8s_container": "resource.labels.container_name",
+    "gce_instance": 'labels."compute.googleapis.com/resource_name"',
+    "cloud_scheduler_job": "resource.labels.job_id",
+    "build": "resource.labels.build_trigger_id",
+}
+
+
+@dataclass(frozen=True)
+class Identity:
+    service: str | None = None
+    revision: str | None = None
+    instance: str | None = None
+
+
+def _get(labels: dict[str, Any], key: str) -> str | None:
+    value = labels.get(key)
+    if value is None or value == "":
+        return None
+    return value if isinstance(value, str) else str(value)
+
+
+def _joined(*parts: str | None) -> str | None:
+    present = [part for part in parts if part]
+    return "/".join(present) if present else None
+
+
+def resource_identity(
+    resource_type: str, labels: dict[str, Any], entry_labels: dict[str, Any], payload: Payload
+) -> Identity:
+    """The service, revision and instance of an entry (see the module's table)."""
+    identity = _of_resource(resource_type, labels, entry_labels, payload)
+    if identity.service is None and payload.audit_service:
+        return Identity(payload.audit_service, None, None)
+    return identity
+
+
+def _of_resource(
+    resource_type: str, labels: dict[str, Any], entry_labels: dict[str, Any], payload: Payload
+) -> Identity:
+    instance_label = _get(entry_labels, "instanceId")
+    if resource_type == "cloud_run_revision":
+        return Identity(_get(labels, "service_name"), _get(labels, "revision_name"), instance_label)
+    if resource_type == "cloud_run_job":
+        return Identity(
+            _get(labels, "job_name"), _get(entry_labels, "run.googleapis.com/execution_name"), instance_label
+        )
+    if resource_type == "cloud_function":
+        return Identity(
+            _get(labels, "function_name"), None, instance_label or _get(entry_labels, "execution_id")
+        )
+    if resource_type == "gae_app":
+        return Identity(
+            _get(labels, "module_id"),
+            _get(labels, "version_id"),
+            _get(entry_labels, "clone_id") or instance_label,
+        )
+    if resource_type in ("k8s_container", "container"):
+        namespace = _get(labels, "namespace_name") or _get(labels, "namespace_id")
+        pod = _get(labels, "pod_name") or _get(labels, "pod_id")
+        return Identity(_joined(namespace, _get(labels, "container_name")), None, pod)
+    if resource_type == "k8s_pod":
+        return Identity(_get(labels, "namespace_name"), None, _get(labels, "pod_name"))
+    if resource_type == "gce_instance":
+        name = _get(entry_labels, "compute.googleapis.com/resource_name") or payload.host_name
+        return Identity(name, None, _get(labels, "instance_id"))
+    if resource_type == "cloud_scheduler_job":
+        return Identity(_get(labels, "job_id") or payload.scheduler_job, None, None)
+    if resource_type == "build":
+        return Identity(_get(labels, "build_trigger_id"), None, _get(labels, "build_id"))
+    if resource_type in ("k8s_cluster", "gke_cluster"):
+        return Identity(_get(labels, "cluster_name"), None, None)
+    return Identity(None, None, instance_label)
