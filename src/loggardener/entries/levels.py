@@ -214,7 +214,7 @@ def _header_end(line: str) -> int:
             consumed += 1
             continue
         kind = match.lastgroup or ""
-        if kind in ("component", "cword") and consumed == 0:
+        if kind in ("component", "cword", "location") and consumed == 0:
             return start
         if kind == "cword":
             # `… GCEGuestAgent: Error watching metadata`: the word starts the message; `Agent Error main.go:9:`
@@ -232,7 +232,7 @@ def _header_end(line: str) -> int:
 # (Cloud Functions writes its timeout line at DEBUG).
 _PLATFORM_FAILURE = re.compile(
     r"(?i)finished with status(?: code)?:? ?'?(?:timeout|crash|error|connection error|5\d\d)\b"
-    r"|Memory limit of \S{1,32} exceeded"
+    r"|Memory limit of [\w. ]{1,32} exceeded"
     r"|terminated: Application failed to start"
     r"|(?:STARTUP|LIVENESS|READINESS) (?:HTTP|TCP|GRPC) probe failed"
     r"|\bWORKER TIMEOUT\b"

@@ -126,10 +126,8 @@ def read_payload(raw: dict[str, Any]) -> Payload:
         payload = raw["protoPayload"]
         if not isinstance(payload, dict):
             raise MalformedEntry("protoPayload is not an object")
-        if (
-            str(payload.get("@type", "")).endswith("RequestLog")
-            or ("line" in payload
-            and "resource" in payload)
+        if str(payload.get("@type", "")).endswith("RequestLog") or (
+            "line" in payload and "resource" in payload
         ):
             return _request_log(payload)
         return _audit(payload)
