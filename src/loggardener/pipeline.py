@@ -62,6 +62,8 @@ def window_label(options: ScanOptions, start: datetime | None, end: datetime | N
     if minutes < 90:
         return f"last {minutes} minute{'s' if minutes != 1 else ''}"
     hours = round(minutes / 60)
+    if hours > 48:
+        return f"{start:%Y-%m-%d} to {end:%Y-%m-%d}"
     return f"last {hours} hours"
 
 
