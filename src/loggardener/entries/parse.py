@@ -72,6 +72,7 @@ class EntryParser:
 
     def __init__(self, redactor: Redactor, stack_parser: StackParser) -> None:
         self._redact = redactor.redact
+        self._redact_json = redactor.redact_json
         self._stacks = stack_parser
 
     def parse(self, position: int, raw: dict[str, Any]) -> LogEntry:
@@ -107,22 +108,22 @@ class EntryParser:
             source_location = f"{location['file']}:{location.get('line', '?')}"
         return LogEntry(
             position=position,
-            insert_id=str(raw.get("insertId") or f"#{position}"),
+            insert_id=self._redact(str(raw.get("insertId") or f"#{position}")),
             timestamp=parse_timestamp(timestamp_text),
             severity=Severity.parse(raw.get("severity")),
             log_name=str(raw.get("logName") or ""),
             resource_type=resource_type,
-            service=_text(service) or None,
-            revision=_text(revision) or None,
-            instance=_text(entry_labels.get("instanceId")) or None,
+            service=self._redact(_text(service)) or None,
+            revision=self._redact(_text(revision)) or None,
+            instance=self._redact(_text(entry_labels.get("instanceId"))) or None,
             payload_kind=payload_kind,
             message=message,
             stack=stack,
             http=http,
             audit_method=audit_method,
             error_group_ids=tuple(str(g["id"]) for g in error_groups if isinstance(g, dict) and g.get("id")),
-            source_location=source_location,
-            trace=_text(raw.get("trace")) or None,
+            source_location=self._redact(source_location) if source_location else None,
+            trace=self._redact(_text(raw.get("trace"))) or None,
         )
 
     def _payload(self, raw: dict[str, Any]) -> tuple[PayloadKind, str, list[str], str | None]:
@@ -130,14 +131,15 @@ class EntryParser:
             text = _text(raw["textPayload"])
             return "text", text, [text], None
         if "jsonPayload" in raw:
-            payload = _as_dict(raw["jsonPayload"], "jsonPayload")
+            # by key name before anything is serialized: `{"password": 1234}`, `{"token": "a b"}`
+            payload = self._redact_json(_as_dict(raw["jsonPayload"], "jsonPayload"))
             message = next((_text(payload[k]) for k in _MESSAGE_FIELDS if payload.get(k)), "")
             stacks = [_text(payload[k]) for k in _STACK_FIELDS if payload.get(k)]
             if not message:
                 message = next(iter(stacks), "") or json.dumps(payload, sort_keys=True, default=str)
             return "json", message, stacks, None
         if "protoPayload" in raw:
-            payload = _as_dict(raw["protoPayload"], "protoPayload")
+            payload = self._redact_json(_as_dict(raw["protoPayload"], "protoPayload"))
             status = payload.get("status")
             message = _text(status.get("message")) if isinstance(status, dict) else ""
             method = _text(payload.get("methodName")) or None
