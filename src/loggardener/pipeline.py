@@ -95,6 +95,7 @@ class Scan:
         stacks = StackParser(config.entries.in_app_prefixes)
         redactor = Redactor(config.redaction.emails, config.redaction.extra_patterns)
         self._parser = EntryParser(redactor, stacks)
+        self._redact = redactor.redact
         self._reassembler = Reassembler(config.entries.reassembly_gap_seconds, stacks.parse)
         self._clusterer = Clusterer(
             samples_per_cluster=config.clustering.samples_per_cluster,
@@ -170,6 +171,9 @@ class Scan:
             yield entry
 
     def _malformed(self, position: int, insert_id: str | None, error: str) -> None:
+        # the reason may quote the entry (`invalid timestamp '…'`), and nothing unredacted is kept
+        error = self._redact(error)
+        insert_id = self._redact(insert_id) if insert_id else None
         if len(self.totals.malformed) < MAX_MALFORMED_LISTED:
             self.totals.malformed.append(SkippedLine(position=position, error=error))
         self._skip(position, insert_id, "malformed")

@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 
 from loggardener.entries.levels import infer_severity, json_level, stream_default, strip_ansi, strip_prefix
 from loggardener.entries.models import HttpInfo, LogEntry, MalformedEntry, PayloadKind, Severity
-from loggardener.entries.payloads import Payload, read_payload
+from loggardener.entries.payloads import Payload, caller_kind, read_payload
 from loggardener.entries.redact import Redactor
 from loggardener.entries.resources import resource_identity
 from loggardener.entries.stacks import StackParser
@@ -67,7 +67,20 @@ class EntryParser:
 
     def __init__(self, redactor: Redactor, stack_parser: StackParser) -> None:
         self._redact = redactor.redact
+        self._redact_json = redactor.redact_json
         self._stacks = stack_parser
+
+    def _redacted_payloads(self, raw: dict[str, Any]) -> dict[str, Any]:
+        """`raw` with its JSON and proto payloads redacted by key name before anything is serialized
+        (`{"password": 1234}`, `{"token": "a b"}`)."""
+        redacted = raw
+        for key in ("jsonPayload", "protoPayload"):
+            value = raw.get(key)
+            if isinstance(value, dict):
+                if redacted is raw:
+                    redacted = dict(raw)
+                redacted[key] = self._redact_json(value)
+        return redacted
 
     def parse(self, position: int, raw: dict[str, Any]) -> LogEntry:
         timestamp_text = raw.get("timestamp") or raw.get("receiveTimestamp")
@@ -77,7 +90,7 @@ class EntryParser:
         resource_type = str(resource.get("type") or "")
         resource_labels = _as_dict(resource.get("labels"), "resource.labels")
         entry_labels = _as_dict(raw.get("labels"), "labels")
-        payload = read_payload(raw)
+        payload = read_payload(self._redacted_payloads(raw))
         identity = resource_identity(resource_type, resource_labels, entry_labels, payload)
 
         http = _http(raw.get("httpRequest"), payload)
@@ -110,16 +123,16 @@ class EntryParser:
             message = strip_prefix(message)
         return LogEntry(
             position=position,
-            insert_id=str(raw.get("insertId") or f"#{position}"),
+            insert_id=self._redact(str(raw.get("insertId") or f"#{position}")),
             timestamp=parse_timestamp(timestamp_text),
             severity=inferred.severity,
             logged_severity=logged,
             severity_rule=inferred.rule,
             log_name=str(raw.get("logName") or ""),
             resource_type=resource_type,
-            service=_clean(identity.service),
-            revision=_clean(identity.revision),
-            instance=_clean(identity.instance),
+            service=_clean(self._redact(identity.service or "")),
+            revision=_clean(self._redact(identity.revision or "")),
+            instance=_clean(self._redact(identity.instance or "")),
             payload_kind=payload.kind,
             message=message,
             stack=stack,
@@ -128,10 +141,10 @@ class EntryParser:
             audit_service=_clean(payload.audit_service),
             audit_status=_clean(payload.audit_status),
             principal=_clean(self._redact(payload.principal)) if payload.principal else None,
-            principal_kind=payload.principal_kind,
+            principal_kind=caller_kind(raw),
             error_group_ids=group_ids,
-            source_location=_source_location(raw.get("sourceLocation")),
-            trace=_text(raw.get("trace")) or None,
+            source_location=_clean(self._redact(_source_location(raw.get("sourceLocation")) or "")),
+            trace=self._redact(_text(raw.get("trace"))) or None,
         )
 
 

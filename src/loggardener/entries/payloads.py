@@ -259,3 +259,17 @@ def _request_log(payload: dict[str, Any]) -> Payload:
         http_url=resource,
         http_status=status if isinstance(status, int) and not isinstance(status, bool) else None,
     )
+
+
+def caller_kind(raw: dict[str, Any]) -> str | None:
+    """`principal_kind` of an audit entry's caller, read before redaction hides the address."""
+    payload = raw.get("protoPayload")
+    if not isinstance(payload, dict) or not (payload.get("methodName") or payload.get("serviceName")):
+        return None
+    authentication = payload.get("authenticationInfo")
+    principal = None
+    if isinstance(authentication, dict):
+        principal = (
+            _text(authentication.get("principalEmail") or authentication.get("principalSubject")) or None
+        )
+    return principal_kind(principal)
