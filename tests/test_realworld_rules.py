@@ -5,11 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from conftest import scan_entries
-from entry_factories import run_entry, split_traceback
 from hypothesis import given
 from hypothesis import strategies as st
 
+from conftest import scan_entries
+from entry_factories import run_entry, split_traceback
 from loggardener.clustering.signature import normalize_route
 from loggardener.entries.levels import declared_level, infer_severity, strip_prefix
 from loggardener.entries.models import Severity
@@ -243,7 +243,7 @@ def test_a_split_traceback_whose_last_line_lags_and_one_printed_twice() -> None:
     newest_first = scan_entries(list(reversed(lagging)))
     assert newest_first.totals.events == 1
     printed = [split_traceback(10.0, frames, "KeyError: 'a'", step=0.0) for _ in range(2)]
-    twice = [entry for pair in zip(*printed) for entry in pair]
+    twice = [entry for pair in zip(*printed, strict=True) for entry in pair]
     report = scan_entries(twice)
     assert report.totals.events == 2 and report.clusters[0].events == 2
 

@@ -68,7 +68,8 @@ def _block_start(text: str) -> str:
     return "\\" + text if text.startswith(("#", "+", "-", "=", ">")) else text
 
 
-_CODE_SPAN = re.compile(r"(`+)([^`\n](?:.*?[^`\n])?)\1(?!`)")
+# A code span closes at the first backtick run as long as its opener (CommonMark), never across one.
+_CODE_SPAN = re.compile(r"(?<!`)(`+)(?!`)([^\n]+?)(?<!`)\1(?!`)")
 
 
 def prose(text: str) -> str:
