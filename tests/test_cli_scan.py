@@ -15,7 +15,7 @@ GOLDEN = Path(__file__).parent / "golden" / "demo-worklog.md"
 NOW = "2026-11-21T17:45:00Z"
 runner = CliRunner()
 
-DEMO_STAGED_PROBLEMS = 17
+DEMO_STAGED_PROBLEMS = 16
 
 
 def scan(*args: str) -> tuple[int, str, str]:
@@ -239,7 +239,7 @@ def test_templates_can_be_overridden(tmp_path: Path) -> None:
     (templates / "worklog.md.j2").write_text("{{ clusters | length }} problems\n", encoding="utf-8")
     code, _, _ = scan("--demo", "--templates", str(templates), "--out", str(tmp_path / "out"))
     assert code == 0
-    assert next((tmp_path / "out").glob("*.md")).read_text(encoding="utf-8") == "17 problems\n"
+    assert next((tmp_path / "out").glob("*.md")).read_text(encoding="utf-8") == "16 problems\n"
 
 
 def test_empty_input_is_an_error_not_an_all_clear(tmp_path: Path) -> None:

@@ -287,3 +287,17 @@ def test_a_request_problem_is_per_service_and_route_and_invents_no_method() -> N
     ]
     titles = sorted(c.title for c in scan_entries(entries).clusters)
     assert titles == ["HTTP 502 on /x (a)", "HTTP 502 on /x (b)"]
+
+
+@pytest.mark.parametrize("newest_first", [False, True])
+def test_the_line_a_traceback_was_logged_with_joins_it(newest_first: bool) -> None:
+    frames = [("/app/a.py", 3, "handler", "return pay()")]
+    entries = [
+        run_entry(0.0, text="ERROR:app:Exception on /pay [POST]"),
+        *split_traceback(0.0001, frames, "KeyError: 'card'"),
+        run_entry(0.5, text="[INFO] request done"),
+    ]
+    report = scan_entries(list(reversed(entries)) if newest_first else entries)
+    (cluster,) = [c for c in report.clusters if c.kind == "exception"]
+    assert (cluster.count, cluster.events) == (len(entries) - 1, 1)
+    assert cluster.inferred_severity == {"split-traceback": len(entries) - 2, "level-header": 1}

@@ -163,9 +163,12 @@ class Clusterer:
         acc.events += 1
         acc.count += len(event.members)
         acc.max_severity = max(acc.max_severity, primary.severity)
-        if event.severity_rule is not None:
-            acc.inferred[event.severity_rule] += len(event.members)
         for member in event.members:
+            rule = member.severity_rule or (
+                event.severity_rule if member.severity != primary.severity else None
+            )
+            if rule is not None:
+                acc.inferred[rule] += 1
             acc.severities[primary.severity.name if event.severity_inferred else member.severity.name] += 1
             bucket = int(member.timestamp.timestamp()) // self._bucket_seconds * self._bucket_seconds
             acc.buckets[datetime.fromtimestamp(bucket, tz=timezone.utc)] += 1

@@ -61,6 +61,8 @@ class Reassembler:
         self._gap = max_gap_seconds
         self._parse_stack = parse_stack
         self._groups: dict[GroupKey, _Group] = {}
+        # A logged line that may introduce the traceback after it (`ERROR:app:Exception on /x [POST]`).
+        self._intros: dict[GroupKey, LogEntry] = {}
         self._previous: datetime | None = None
         self._steps_down = 0
         self._steps_up = 0
@@ -75,11 +77,29 @@ class Reassembler:
             if kind is None:
                 # Only a plain stderr line ends a traceback: a structured or request entry of the same
                 # instance can land between its lines and must not cut it in two.
-                if entry.payload_kind == "text" and key in self._groups:
+                if entry.payload_kind != "text":
+                    yield Event(primary=entry, members=(entry,))
+                    continue
+                group = self._groups.get(key)
+                if group is not None and self._introduces(entry, group.members[-1]):
+                    group.members.append(entry)  # newest first: the intro comes after its traceback
                     yield from self._flush(key)
-                yield Event(primary=entry, members=(entry,))
+                    continue
+                if group is not None:
+                    yield from self._flush(key)
+                yield from self._release(key)
+                if _may_introduce(entry):
+                    self._intros[key] = entry
+                else:
+                    yield Event(primary=entry, members=(entry,))
                 continue
             group = self._groups.get(key)
+            intro = self._intros.pop(key, None)
+            if intro is not None:
+                if group is None and kind == "header" and self._introduces(intro, entry):
+                    group = self._groups[key] = _Group(members=[intro])
+                else:
+                    yield Event(primary=intro, members=(intro,))
             if (
                 group is not None
                 and group.last_seen is not None
@@ -96,6 +116,20 @@ class Reassembler:
             group.last_seen = entry.timestamp
         for key in list(self._groups):
             yield from self._flush(key)
+        for key in list(self._intros):
+            yield from self._release(key)
+
+    def _introduces(self, line: LogEntry, header: LogEntry) -> bool:
+        return (
+            _may_introduce(line)
+            and _line_kind(header.message) == "header"
+            and abs((line.timestamp - header.timestamp).total_seconds()) <= self._gap
+        )
+
+    def _release(self, key: GroupKey) -> Iterator[Event]:
+        intro = self._intros.pop(key, None)
+        if intro is not None:
+            yield Event(primary=intro, members=(intro,))
 
     def _note_direction(self, timestamp: datetime) -> None:
         if self._previous is not None:
@@ -113,6 +147,8 @@ class Reassembler:
         ]
         for key in stale:
             yield from self._flush(key)
+        for key in [k for k, e in self._intros.items() if abs((now - e.timestamp).total_seconds()) > self._gap]:
+            yield from self._release(key)
 
     def _flush(self, key: GroupKey) -> Iterator[Event]:
         group = self._groups.pop(key)
@@ -131,12 +167,15 @@ class Reassembler:
                 yield self._merge_warning(lines[index : index + 2])
                 index += 2
                 continue
+            start = index
+            if kinds[index] is None and index + 1 < len(kinds) and kinds[index + 1] == "header":
+                index += 1  # a logged line introducing the traceback is part of its event
             if kinds[index] != "header":
                 yield Event(primary=lines[index], members=(lines[index],))
                 index += 1
                 continue
             end = _traceback_end(kinds, index)
-            span = lines[index : end + 1]
+            span = lines[start : end + 1]
             event = self._merge(span) if end > index else None
             if event is None:
                 yield from (Event(primary=entry, members=(entry,)) for entry in span)
@@ -158,7 +197,9 @@ class Reassembler:
         loudest = max(span, key=lambda entry: entry.severity)
         severity, rule = loudest.severity, loudest.severity_rule
         if severity < Severity.WARNING:
-            severity, rule = Severity.ERROR, "split-traceback"
+            severity = Severity.ERROR
+        if any(entry.severity < Severity.WARNING for entry in span):
+            rule = "split-traceback"
         first = span[0]
         groups = tuple(dict.fromkeys(g for entry in span for g in entry.error_group_ids))
         primary = first.model_copy(
@@ -172,6 +213,16 @@ class Reassembler:
         )
         self.reassembled += 1
         return Event(primary=primary, members=tuple(span))
+
+
+def _may_introduce(entry: LogEntry) -> bool:
+    """A one-line text entry at WARNING or above may be the message a traceback was logged with."""
+    return (
+        entry.payload_kind == "text"
+        and entry.stack is None
+        and entry.severity >= Severity.WARNING
+        and "\n" not in entry.message.rstrip("\n")
+    )
 
 
 def _copies(lines: list[LogEntry]) -> list[list[LogEntry]]:
