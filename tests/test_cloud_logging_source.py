@@ -28,7 +28,7 @@ from loggardener.sources.cloud_logging import (
     RequestPacer,
     resolve_project,
 )
-from loggardener.sources.query import LogQuery, build_filter
+from loggardener.sources.query import DECLARED_ABOVE, LogQuery, build_filter, service_clause
 
 END = datetime(2024, 5, 1, 12, 0, tzinfo=timezone.utc)
 START = END - timedelta(hours=12)
@@ -704,9 +704,9 @@ def test_print_filter_prints_the_query_and_exits() -> None:
     assert result.stdout == (
         'timestamp>="2026-11-21T05:45:00Z"\n'
         'AND timestamp<"2026-11-21T17:45:00Z"\n'
-        'AND resource.labels.service_name="api"\n'
+        f"AND {service_clause(['api'])}\n"
         'AND (severity>=WARNING OR (log_id("run.googleapis.com/stderr") AND severity=DEFAULT)'
-        ' OR log_id("run.googleapis.com/varlog/system"))\n'
+        f' OR log_id("run.googleapis.com/varlog/system") OR ({DECLARED_ABOVE}))\n'
     )
 
 

@@ -142,6 +142,12 @@ def cluster(**changes: Any) -> Cluster:
             "P3",
             "one transient network error (1 event), retried by the client; watch for recurrence",
         ),
+        (
+            {"message": "WORKER TIMEOUT (pid:9)", "max_severity": "CRITICAL", "count": 3, "events": 3},
+            "P1",
+            "workers killed by the platform or their server (timeouts, memory limit): 3 events; the requests "
+            "they served failed",
+        ),
         ({"max_severity": "CRITICAL", "count": 2}, "P0", "severity CRITICAL: 2 entries"),
         (
             {"max_severity": "CRITICAL", "count": 647, "severities": {"CRITICAL": 3, "ERROR": 644}},

@@ -14,6 +14,7 @@ from loggardener.entries.models import Severity
 from loggardener.errors import ExitCode, GardenerError
 from loggardener.sources.query import (
     CONSOLE_BASE,
+    DECLARED_ABOVE,
     LogQuery,
     build_filter,
     console_url,
@@ -38,7 +39,7 @@ def test_default_filter() -> None:
         'timestamp>="2024-05-01T00:00:00Z"\n'
         'AND timestamp<"2024-05-01T12:00:00Z"\n'
         'AND (severity>=WARNING OR (log_id("run.googleapis.com/stderr") AND severity=DEFAULT)'
-        ' OR log_id("run.googleapis.com/varlog/system"))'
+        f' OR log_id("run.googleapis.com/varlog/system") OR ({DECLARED_ABOVE}))'
     )
 
 
@@ -53,14 +54,25 @@ def test_every_option_becomes_a_clause() -> None:
     )
     lines = build_filter(query).split("\n")
     assert lines[2] == 'AND resource.type="cloud_run_revision"'
-    assert lines[3] == 'AND resource.labels.service_name=("api" OR "worker")'
+    assert lines[3].startswith('AND (resource.labels.service_name=("api" OR "worker") OR ')
     assert lines[4].startswith("AND (severity>=ERROR OR ")
     # OR binds tighter than AND in the Logging query language: the extra clause is parenthesized
     assert lines[5] == 'AND (textPayload:"timeout" OR jsonPayload.code=504)'
 
 
-def test_one_service_is_a_plain_comparison() -> None:
-    assert 'AND resource.labels.service_name="api"\n' in build_filter(LogQuery(START, END, services=("api",)))
+def test_a_service_matches_every_resource_type_that_names_one() -> None:
+    clause = build_filter(LogQuery(START, END, services=("api", "ns/web"))).split("\n")[2]
+    for field in (
+        "resource.labels.service_name",
+        "resource.labels.function_name",
+        "resource.labels.module_id",
+        "resource.labels.job_name",
+        'labels."compute.googleapis.com/resource_name"',
+        "resource.labels.job_id",
+        "protoPayload.serviceName",
+    ):
+        assert f'{field}=("api" OR "ns/web")' in clause
+    assert '(resource.labels.namespace_name="ns" AND resource.labels.container_name="web")' in clause
 
 
 def test_window_is_utc_with_fractions_only_when_present() -> None:
@@ -102,8 +114,9 @@ def test_service_names_survive_quoting(services: list[str]) -> None:
     prefix, suffix = "\n".join(plain[:2]) + "\nAND ", "\n" + plain[2]
     assert with_services.startswith(prefix) and with_services.endswith(suffix)
     clause = with_services[len(prefix) : -len(suffix)]
-    assert clause.startswith("resource.labels.service_name=")
-    literals = re.findall(r'"(?:[^"\\]|\\.)*"', clause, flags=re.DOTALL)
+    assert clause.startswith("(resource.labels.service_name=")
+    first = clause.split(" OR resource.labels.job_name=", 1)[0]
+    literals = re.findall(r'"(?:[^"\\]|\\.)*"', first, flags=re.DOTALL)
     assert [unquote_literal(lit) for lit in literals] == list(dict.fromkeys(services))
 
 

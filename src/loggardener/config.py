@@ -268,6 +268,20 @@ def default_rules() -> list[PriorityRule]:
             max_events=2,
         ),
         PriorityRule(
+            name="worker-killed",
+            priority="P1",
+            reason="workers killed by the platform or their server (timeouts, memory limit): {event_word}; "
+            "the requests they served failed",
+            message_patterns=[
+                r"WORKER TIMEOUT",
+                r"Memory limit of [\w. ]+ exceeded",
+                r"\bOOMKilled\b",
+                r"Out of memory: Kill",
+                r"(?i)finished with status:? '?(?:timeout|crash)",
+            ],
+            min_events=2,
+        ),
+        PriorityRule(
             name="critical-severity",
             priority="P0",
             reason="severity {max_severity}: {at_max_severity}",

@@ -147,7 +147,9 @@ class Reassembler:
         ]
         for key in stale:
             yield from self._flush(key)
-        for key in [k for k, e in self._intros.items() if abs((now - e.timestamp).total_seconds()) > self._gap]:
+        for key in [
+            k for k, e in self._intros.items() if abs((now - e.timestamp).total_seconds()) > self._gap
+        ]:
             yield from self._release(key)
 
     def _flush(self, key: GroupKey) -> Iterator[Event]:

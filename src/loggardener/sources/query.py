@@ -8,6 +8,7 @@ from datetime import datetime, timezone
 from urllib.parse import quote
 
 from loggardener.entries.models import Severity
+from loggardener.entries.resources import SERVICE_FILTERS
 from loggardener.errors import ExitCode, GardenerError
 
 # Cloud Run writes these below WARNING although they matter: the lines of a traceback printed to stderr
@@ -15,6 +16,13 @@ from loggardener.errors import ExitCode, GardenerError
 # "Container called exit(3)." in the varlog/system log.
 CLOUD_RUN_STDERR_UNLEVELED = 'log_id("run.googleapis.com/stderr") AND severity=DEFAULT'
 CLOUD_RUN_SYSTEM = 'log_id("run.googleapis.com/varlog/system")'
+# Entries recorded below WARNING whose text declares a level or holds a platform failure line (GKE's stdout
+# is INFO, Cloud Functions writes its timeout line at DEBUG): the scan infers their severity (docs/severity.md).
+DECLARED_ABOVE = (
+    'severity<WARNING AND (textPayload=~"(?i)(^|[\\[\\s:<])(error|err|warn|warning|critical|crit|fatal|severe|'
+    'panic)([\\]\\s:>]|$)|finished with status|memory limit of|probe failed|worker timeout|traceback" OR '
+    'jsonPayload.level=~"(?i)^(error|warn|warning|fatal|critical)$" OR jsonPayload.level>=40)'
+)
 
 CONSOLE_BASE = "https://console.cloud.google.com/logs/query"
 
@@ -60,6 +68,21 @@ def _any_of(field: str, values: Sequence[str]) -> str:
     return f"{field}=(" + " OR ".join(quote_string(v) for v in values) + ")"
 
 
+def service_clause(services: Sequence[str]) -> str:
+    """Entries of any of `services`, whatever their resource type (the label each type names it by, see
+    `entries.resources`); `NAMESPACE/CONTAINER` names a GKE container."""
+    alternatives = [_any_of(field, services) for field in SERVICE_FILTERS.values()]
+    alternatives.append(_any_of("protoPayload.serviceName", services))
+    for service in services:
+        namespace, slash, container = service.partition("/")
+        if slash and namespace and container:
+            alternatives.append(
+                f"(resource.labels.namespace_name={quote_string(namespace)}"
+                f" AND resource.labels.container_name={quote_string(container)})"
+            )
+    return "(" + " OR ".join(alternatives) + ")"
+
+
 def build_filter(query: LogQuery) -> str:
     """The filter, one clause a line, every clause AND-ed.
 
@@ -72,9 +95,11 @@ def build_filter(query: LogQuery) -> str:
         clauses.append(f"resource.type={quote_string(query.resource_type)}")
     services = tuple(dict.fromkeys(s for s in query.services if s))
     if services:
-        clauses.append(_any_of("resource.labels.service_name", services))
+        clauses.append(service_clause(services))
     severity = query.min_severity.name
-    clauses.append(f"(severity>={severity} OR ({CLOUD_RUN_STDERR_UNLEVELED}) OR {CLOUD_RUN_SYSTEM})")
+    clauses.append(
+        f"(severity>={severity} OR ({CLOUD_RUN_STDERR_UNLEVELED}) OR {CLOUD_RUN_SYSTEM} OR ({DECLARED_ABOVE}))"
+    )
     if query.extra_filter and query.extra_filter.strip():
         clauses.append(f"({query.extra_filter.strip()})")
     return "\nAND ".join(clauses)
