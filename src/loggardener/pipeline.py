@@ -1,4 +1,4 @@
-"""The scan pipeline: sources → entries → clustering → prioritizing, producing a `ScanReport`.
+"""The scan pipeline: sources → entries → clustering → linking → prioritizing, producing a `ScanReport`.
 
 `job.run_scan_job` runs a `Scan`; trends, rendering and publishing consume the report it returns.
 """
@@ -19,8 +19,8 @@ from loggardener.entries.parse import EntryParser, MalformedEntry
 from loggardener.entries.reassemble import Reassembler
 from loggardener.entries.redact import Redactor
 from loggardener.entries.stacks import StackParser
+from loggardener.linking import Linker, build_incidents
 from loggardener.prioritizing.rules import Prioritizer
-from loggardener.publishing.related import CoOccurrence, link_related
 from loggardener.report import ScanReport, SkippedLine, Totals, Window
 from loggardener.sources.interface import EntrySource
 
@@ -106,7 +106,7 @@ class Scan:
         self._span: tuple[datetime, datetime] | None = None
         self._matched_services: set[str | None] = set()
         self._other_services: set[str] = set()
-        self.co_occurrence = CoOccurrence(config.issues.related_window_seconds)
+        self.linker = Linker(config.issues.related_window_seconds)
 
     def _skip(self, position: int, insert_id: str | None, reason: str) -> None:
         self._skipped[reason] += 1
@@ -114,7 +114,7 @@ class Scan:
             self._sink(position, insert_id, None, reason)
 
     def _assign_event(self, event: Event, key: str) -> None:
-        self.co_occurrence.add(key, event.primary.instance, event.primary.timestamp)
+        self.linker.facts.add(event, key)
         for member in event.members:
             self._severities[member.severity.name] += 1
             if self._sink is not None:
@@ -167,6 +167,7 @@ class Scan:
         threshold = self.options.min_severity
         below = f"below {threshold.name}"
         for event in self._reassembler.events(self._entries(source)):
+            self.linker.facts.observe(event)
             if event.severity < threshold:
                 for member in event.members:
                     self._skip(member.position, member.insert_id, below)
@@ -189,9 +190,9 @@ class Scan:
             name: n for name, n in sorted(self._severities.items(), key=lambda kv: -Severity[kv[0]])
         }
         totals.reassembled_tracebacks = self._reassembler.reassembled
-        clusters = self._prioritizer.prioritize(self._clusterer.clusters(totals.clustered))
-        together = self.co_occurrence.related(self._clusterer.final_fingerprint)
-        clusters = link_related(clusters, together)
+        linked = self.linker.link(self._clusterer.clusters(totals.clustered), self._clusterer.final_fingerprint)
+        clusters = self._prioritizer.prioritize(linked.clusters, linked.links)
+        clusters, incidents = build_incidents(clusters, linked.links, linked.deploys)
         start, end = self.options.window_bounds()
         if self._span is not None:
             start = start or self._span[0]
@@ -219,4 +220,6 @@ class Scan:
             status=_status([c.priority for c in clusters]),
             totals=totals,
             clusters=clusters,
+            incidents=incidents,
+            deploys=linked.deploys,
         )

@@ -103,6 +103,7 @@ class LogEntry(BaseModel):
     stack: StackTrace | None = None
     http: HttpInfo | None = None
     audit_method: str | None = None
+    principal: str | None = Field(default=None, description="Who made an audited call (redacted).")
     error_group_ids: tuple[str, ...] = ()
     source_location: str | None = None
     trace: str | None = None

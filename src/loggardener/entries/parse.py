@@ -123,7 +123,15 @@ class EntryParser:
             error_group_ids=tuple(str(g["id"]) for g in error_groups if isinstance(g, dict) and g.get("id")),
             source_location=source_location,
             trace=_text(raw.get("trace")) or None,
+            principal=self._principal(raw),
         )
+
+    def _principal(self, raw: dict[str, Any]) -> str | None:
+        """The principal of an audit entry (`protoPayload.authenticationInfo.principalEmail`), redacted."""
+        payload = raw.get("protoPayload")
+        info = payload.get("authenticationInfo") if isinstance(payload, dict) else None
+        principal = _text(info.get("principalEmail")) if isinstance(info, dict) else ""
+        return self._redact(principal) if principal else None
 
     def _payload(self, raw: dict[str, Any]) -> tuple[PayloadKind, str, list[str], str | None]:
         if "textPayload" in raw:

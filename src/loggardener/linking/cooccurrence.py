@@ -1,8 +1,9 @@
 """Problems that fire together: occurrences of two clusters on the same instance within seconds.
 
-A container exit right after a startup crash is the typical pair. Two clusters are related when most
-occurrences of each (at least `min_share`, both ways) have one of the other on the same instance within
-`window_seconds`: a chatty warning next to a rare error is related one way only, so it is not linked.
+A container exit right after a startup crash is the typical pair. `shares` says, per ordered pair of
+clusters, which part of the first's occurrences had one of the second on the same instance within
+`window_seconds`; `related` keeps the pairs where that holds for most occurrences both ways (a chatty warning
+next to a rare error is related one way only, so it is not linked). The linking rules read `shares`.
 
 `CoOccurrence` computes this in one pass with bounded memory: per instance it keeps only the occurrences
 of the last `window_seconds` (at most `MAX_NEIGHBOURS`), and it counts, per pair of clusters, how many
@@ -12,11 +13,9 @@ occurrences of the first had one of the second nearby (at most `MAX_PAIRS` pairs
 from __future__ import annotations
 
 from collections import Counter, defaultdict, deque
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
-
-from loggardener.clustering.models import Cluster
 
 Occurrence = tuple[str, str | None, datetime]
 """(cluster key, instance id or None, timestamp) of one event."""
@@ -103,8 +102,11 @@ class CoOccurrence:
         for name in [name for name, state in self._instances.items() if state.latest < horizon]:
             del self._instances[name]
 
-    def related(self, final: Callable[[str], str] = str, min_share: float = 0.5) -> dict[str, list[str]]:
-        """Related fingerprints by fingerprint (sorted); `final` maps each key to its cluster's fingerprint."""
+    def shares(self, final: Callable[[str], str] = str) -> dict[tuple[str, str], float]:
+        """Per ordered pair of fingerprints: the share of the first's occurrences with the second nearby.
+
+        `final` maps each key to its cluster's fingerprint.
+        """
         totals: Counter[str] = Counter()
         for key, count in self._totals.items():
             totals[final(key)] += count
@@ -113,14 +115,17 @@ class CoOccurrence:
             pair = (final(first), final(second))
             if pair[0] != pair[1]:
                 with_neighbour[pair] += count
+        # Keys merged into one cluster may each have counted the same occurrence: cap at the total.
+        return {
+            pair: min(count, totals[pair[0]]) / totals[pair[0]] for pair, count in with_neighbour.items()
+        }
+
+    def related(self, final: Callable[[str], str] = str, min_share: float = 0.5) -> dict[str, list[str]]:
+        """Related fingerprints by fingerprint (sorted): most occurrences of each have the other nearby."""
+        shares = self.shares(final)
         related: dict[str, set[str]] = defaultdict(set)
-        for (first, second), count in with_neighbour.items():
-            # Keys merged into one cluster may each have counted the same occurrence: cap at the total.
-            back = with_neighbour.get((second, first), 0)
-            if (
-                min(count, totals[first]) / totals[first] >= min_share
-                and min(back, totals[second]) / totals[second] >= min_share
-            ):
+        for (first, second), share in shares.items():
+            if share >= min_share and shares.get((second, first), 0.0) >= min_share:
                 related[first].add(second)
                 related[second].add(first)
         return {fingerprint: sorted(others) for fingerprint, others in related.items()}
@@ -134,12 +139,3 @@ def fire_together(
     for key, instance, timestamp in sorted(occurrences, key=lambda occurrence: occurrence[2]):
         counter.add(key, instance, timestamp)
     return counter.related(min_share=min_share)
-
-
-def link_related(clusters: Sequence[Cluster], related: dict[str, list[str]]) -> list[Cluster]:
-    """The clusters with `related` filled in (only fingerprints of clusters in the list)."""
-    known = {c.fingerprint for c in clusters}
-    return [
-        c.model_copy(update={"related": [fp for fp in related.get(c.fingerprint, []) if fp in known]})
-        for c in clusters
-    ]
