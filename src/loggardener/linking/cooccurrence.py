@@ -116,9 +116,7 @@ class CoOccurrence:
             if pair[0] != pair[1]:
                 with_neighbour[pair] += count
         # Keys merged into one cluster may each have counted the same occurrence: cap at the total.
-        return {
-            pair: min(count, totals[pair[0]]) / totals[pair[0]] for pair, count in with_neighbour.items()
-        }
+        return {pair: min(count, totals[pair[0]]) / totals[pair[0]] for pair, count in with_neighbour.items()}
 
     def related(self, final: Callable[[str], str] = str, min_share: float = 0.5) -> dict[str, list[str]]:
         """Related fingerprints by fingerprint (sorted): most occurrences of each have the other nearby."""

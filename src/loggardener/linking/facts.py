@@ -15,6 +15,7 @@ from collections import Counter, OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timezone
+from typing import TypeVar
 
 from loggardener.entries.models import Event, LogEntry, Severity
 from loggardener.linking.cooccurrence import CoOccurrence
@@ -29,6 +30,11 @@ MAX_REVISIONS = 10_000
 MAX_REVISIONS_PER_KEY = 64
 MAX_DEPLOYS = 200
 """Deploy markers kept (the earliest)."""
+MAX_MENTIONS_PER_KEY = 8
+"""Distinct texts naming a 5xx status kept per cluster key (the first seen), each clipped."""
+MENTION_CHARS = 2_000
+SERVER_ERROR_WORD = re.compile(r"(?<![\w.])5\d\d(?![\w.])")
+"""A 5xx status as a word in text: `returned 503`, `code number = 500`."""
 
 DEPLOY_METHODS = frozenset(
     {
@@ -77,6 +83,7 @@ class Span:
 
 RevisionKey = tuple[str, str]
 """(service, revision)."""
+_K = TypeVar("_K", str, RevisionKey)
 
 
 @dataclass
@@ -92,6 +99,8 @@ class ResolvedFacts:
     cluster_revisions: dict[str, dict[RevisionKey, Span]]
     """Per fingerprint, the deployed revisions its events came from."""
     deploys: list[DeployMarker]
+    mentions: dict[str, dict[str, Span]]
+    """Per fingerprint, texts of its events that name a 5xx status (candidates for naming an upstream)."""
 
 
 def is_deploy(entry: LogEntry) -> bool:
@@ -130,6 +139,7 @@ class LinkFacts:
         self._key_revisions: dict[str, dict[RevisionKey, Span]] = {}
         self._deploys: list[tuple[float, int, DeployMarker]] = []
         self._deploy_count = 0
+        self._mentions: dict[str, dict[str, Span]] = {}
 
     @property
     def traces_held(self) -> int:
@@ -160,15 +170,13 @@ class LinkFacts:
         self.co_occurrence.add(key, entry.instance, entry.timestamp)
         if entry.trace:
             self._add_trace(entry.trace, key)
+        seconds = entry.timestamp.timestamp()
+        text = entry.message[:MENTION_CHARS]
+        if SERVER_ERROR_WORD.search(text):
+            _see(self._mentions.setdefault(key, {}), text, seconds, MAX_MENTIONS_PER_KEY)
         revision = _revision_key(entry)
         if revision is not None:
-            seconds = entry.timestamp.timestamp()
-            spans = self._key_revisions.setdefault(key, {})
-            span = spans.get(revision)
-            if span is not None:
-                span.see(seconds)
-            elif len(spans) < MAX_REVISIONS_PER_KEY:
-                spans[revision] = Span(seconds, seconds)
+            _see(self._key_revisions.setdefault(key, {}), revision, seconds, MAX_REVISIONS_PER_KEY)
 
     def _add_trace(self, trace: str, key: str) -> None:
         keys = self._traces.get(trace)
@@ -197,22 +205,38 @@ class LinkFacts:
             pair = (final(first), final(second))
             if pair[0] != pair[1]:
                 shared[pair] += count
-        cluster_revisions: dict[str, dict[RevisionKey, Span]] = {}
-        for key, spans in self._key_revisions.items():
-            merged = cluster_revisions.setdefault(final(key), {})
-            for revision, span in spans.items():
-                known = merged.get(revision)
-                if known is None:
-                    merged[revision] = Span(span.first, span.last, span.count)
-                else:
-                    known.merge(span)
         return ResolvedFacts(
             instance_shares=self.co_occurrence.shares(final),
             trace_shares={pair: min(1.0, n / traced[pair[0]]) for pair, n in shared.items()},
             revisions=dict(self._revisions),
-            cluster_revisions=cluster_revisions,
+            cluster_revisions=_by_fingerprint(self._key_revisions, final),
             deploys=[marker for _, _, marker in sorted(self._deploys, reverse=True)],
+            mentions=_by_fingerprint(self._mentions, final),
         )
+
+
+def _see(spans: dict[_K, Span], item: _K, seconds: float, limit: int) -> None:
+    span = spans.get(item)
+    if span is not None:
+        span.see(seconds)
+    elif len(spans) < limit:
+        spans[item] = Span(seconds, seconds)
+
+
+def _by_fingerprint(
+    by_key: dict[str, dict[_K, Span]], final: Callable[[str], str]
+) -> dict[str, dict[_K, Span]]:
+    """Spans per cluster key merged into spans per final fingerprint."""
+    merged: dict[str, dict[_K, Span]] = {}
+    for key, spans in by_key.items():
+        into = merged.setdefault(final(key), {})
+        for item, span in spans.items():
+            known = into.get(item)
+            if known is None:
+                into[item] = Span(span.first, span.last, span.count)
+            else:
+                known.merge(span)
+    return merged
 
 
 def _revision_key(entry: LogEntry) -> RevisionKey | None:

@@ -10,35 +10,41 @@ from datetime import datetime
 from loggardener.clustering.models import Cluster, SuspectRevision
 from loggardener.linking.facts import ResolvedFacts, RevisionKey
 from loggardener.linking.models import DeployMarker, Incident, Link
+from loggardener.rendering.markdown_safety import inline_code
 
 _PRIORITY_RANK = {"P0": 0, "P1": 1, "P2": 2, "P3": 3}
 _REVISION_NUMBER = re.compile(r"-(\d{3,6})-[a-z0-9]{3}$")
+_GAE_VERSION = re.compile(r"\d{8}t\d{6}")
+
+
+def _q(text: str) -> str:
+    """Log text quoted in a story: an inline code span nothing inside can close."""
+    return inline_code(text, 160)
 
 
 def _time(moment: datetime) -> str:
     return moment.strftime("%H:%M:%S")
 
 
-def _revision_number(revision: str) -> int | None:
+def _revision_order(revision: str) -> tuple[int, int, str] | None:
+    """How revision names sort: (1, number) for Cloud Run's `svc-00042-xiv`, (0, 0, name) for App Engine's
+    timestamp versions; None for names that carry no order. Only the same first part compares."""
     match = _REVISION_NUMBER.search(revision)
-    return int(match.group(1)) if match else None
+    if match:
+        return 1, int(match.group(1)), revision
+    return (0, 0, revision) if _GAE_VERSION.fullmatch(revision) else None
 
 
 def _previous(revision: RevisionKey, facts: ResolvedFacts) -> RevisionKey | None:
-    """The service's revision before `revision` seen in the window: lower revision number, else seen earlier."""
-    service, name = revision
-    own = facts.revisions.get(revision)
-    number = _revision_number(name)
-    candidates = [key for key in facts.revisions if key[0] == service and key != revision]
-    numbered = [
-        (n, key) for key in candidates if (n := _revision_number(key[1])) is not None and number is not None
-    ]
-    if number is not None and numbered:
-        lower = [(n, key) for n, key in numbered if n < number]
-        return max(lower)[1] if lower else None
-    if own is None:
+    """The service's revision before `revision` seen in the window, by the names' order."""
+    order = _revision_order(revision[1])
+    if order is None:
         return None
-    earlier = [(facts.revisions[key].first, key) for key in candidates if facts.revisions[key].first < own.first]
+    earlier = []
+    for key in facts.revisions:
+        other = _revision_order(key[1])
+        if key[0] == revision[0] and other is not None and other[0] == order[0] and other[1:] < order[1:]:
+            earlier.append((other, key))
     return max(earlier)[1] if earlier else None
 
 
@@ -61,8 +67,8 @@ def suspect_revision(cluster: Cluster, facts: ResolvedFacts) -> SuspectRevision 
         previous_first_seen=seen.start,
         previous_last_seen=seen.end,
         first_seen=span.start,
-        evidence=f"new in {revision[1]}: absent from {previous[1]}, which ran {_time(seen.start)}–"
-        f"{_time(seen.end)}; first seen in {revision[1]} at {_time(span.start)}",
+        evidence=f"new in {_q(revision[1])}: absent from {_q(previous[1])}, which ran {_time(seen.start)}–"
+        f"{_time(seen.end)}; first seen in {_q(revision[1])} at {_time(span.start)}",
     )
 
 
@@ -148,17 +154,16 @@ def _story(
 ) -> str:
     places = ", ".join(root.services) or "an unknown service"
     parts = [
-        f"From {_time(root.first_seen)} to {_time(root.last_seen)}, {root.title!r} ({root.priority}, "
-        f"{root.count} entr{'y' if root.count == 1 else 'ies'} in {places})"
-        + (" is the root" if links else "; no other problem is linked to it")
-        + "."
+        f"At {_time(root.first_seen)} {_q(root.title)} starts ({root.priority}, {root.count} "
+        f"entr{'y' if root.count == 1 else 'ies'} in {places} until {_time(root.last_seen)})"
+        + (", the root cause." if links else "; no other problem is linked to it.")
     ]
     if root.suspect_revision is not None:
         parts.append(_sentence(root.suspect_revision.evidence))
     for deploy in deploys:
         by = f" by {deploy.principal}" if deploy.principal else ""
         method = deploy.method.rsplit(".", 1)[-1]
-        parts.append(f"{deploy.service} was deployed at {_time(deploy.timestamp)}{by} ({method}).")
+        parts.append(f"{_q(deploy.service or '')} was deployed at {_time(deploy.timestamp)}{by} ({method}).")
     for link in links:
         parts.extend(_sentence(text) for text in link.evidence)
     if len(members) > 1:

@@ -17,7 +17,9 @@ class Link(BaseModel):
 
     cause: str = Field(description="Fingerprint of the cause.")
     effect: str = Field(description="Fingerprint of the effect.")
-    kinds: list[LinkKind] = Field(description="What the evidence is: same trace, instance, revision, or upstream.")
+    kinds: list[LinkKind] = Field(
+        description="What the evidence is: same trace, instance, revision, or upstream."
+    )
     evidence: list[str] = Field(description="The evidence, one sentence per kind.")
 
 

@@ -25,8 +25,9 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from loggardener.clustering.models import Cluster
-from loggardener.linking.facts import ResolvedFacts, RevisionKey, Span
+from loggardener.linking.facts import SERVER_ERROR_WORD, ResolvedFacts, RevisionKey, Span
 from loggardener.linking.models import Link, LinkKind
+from loggardener.rendering.markdown_safety import inline_code
 
 TRACE_MIN_SHARE = 0.25
 INSTANCE_MIN_SHARE = 0.5
@@ -36,8 +37,8 @@ UPSTREAM_SLACK = timedelta(minutes=5)
 """A downstream problem counts while its upstream fails, or up to this long before or after."""
 STARTUP_TYPES = frozenset({"ModuleNotFoundError", "ImportError", "SyntaxError", "IndentationError"})
 
-# Roles, in causal order: a role's problems may cause those of higher roles.
-ERROR, EXIT, PROBE, NOT_READY, SERVER_ERROR = range(5)
+# Roles, in causal order: a role's problems may cause those of higher roles. NONE: never linked.
+NONE, ERROR, EXIT, PROBE, NOT_READY, SERVER_ERROR = range(-1, 5)
 ROLE_NAMES = ("error", "process exit", "failed probe", "revision not ready", "HTTP 5xx")
 _EXIT = re.compile(
     r"Container called exit\(|Worker failed to boot|Worker exiting|Memory limit of .* exceeded|"
@@ -49,14 +50,21 @@ _NOT_READY = re.compile(
     r"Ready condition status changed to False|failed to start and listen on the port|revision is not ready",
     re.IGNORECASE,
 )
-_STATUS_WORD = re.compile(r"(?<![\w.])([45]\d\d)(?![\w.])")
 _PARAMETER = re.compile(r"\{[^/{}]*\}")
 
 
+def _q(text: str) -> str:
+    """Log text quoted in a story: an inline code span nothing inside can close."""
+    return inline_code(text, 160)
+
+
 def role(cluster: Cluster) -> int:
-    """The problem's place in a failure: error, process exit, failed probe, not ready, or 5xx response."""
+    """The problem's place in a failure: error, process exit, failed probe, not ready, or 5xx response.
+
+    A request answered without a 5xx has none: it is the effect of nothing and causes nothing.
+    """
     if cluster.kind == "request":
-        return SERVER_ERROR if any(s.startswith("5") for s in cluster.http_statuses) else ERROR
+        return SERVER_ERROR if any(s.startswith("5") for s in cluster.http_statuses) else NONE
     text = f"{cluster.title}\n{cluster.message}"
     if _NOT_READY.search(text):
         return NOT_READY
@@ -132,7 +140,7 @@ def _share_links(
             continue
         seen.add((first, second))
         ordered = _ordered(clusters[first], clusters[second])
-        if ordered is None:
+        if ordered is None or role(ordered[0]) == NONE:
             continue
         cause, effect = ordered
         effect_share = shares.get((effect.fingerprint, cause.fingerprint), 0.0)
@@ -151,8 +159,8 @@ def _trace_links(clusters: dict[str, Cluster], facts: ResolvedFacts, links: _Lin
             cause.fingerprint,
             effect.fingerprint,
             "trace",
-            f"{share:.0%} of the traced occurrences of {effect.title!r} share their request trace with "
-            f"{cause.title!r}",
+            f"{share:.0%} of the traced occurrences of {_q(effect.title)} share their request trace with "
+            f"{_q(cause.title)}",
         )
 
 
@@ -166,8 +174,8 @@ def _instance_links(
             cause.fingerprint,
             effect.fingerprint,
             "instance",
-            f"{share:.0%} of the occurrences of {effect.title!r} come within {window_seconds:g} s of "
-            f"{cause.title!r} on the same instance",
+            f"{share:.0%} of the occurrences of {_q(effect.title)} come within {window_seconds:g} s of "
+            f"{_q(cause.title)} on the same instance",
         )
 
 
@@ -176,7 +184,7 @@ def _rung(cluster: Cluster) -> int | None:
     if is_startup_crash(cluster):
         return ERROR
     rung = role(cluster)
-    return None if rung == ERROR else rung
+    return None if rung in (NONE, ERROR) else rung
 
 
 def _revision_links(clusters: dict[str, Cluster], facts: ResolvedFacts, links: _Links) -> None:
@@ -205,58 +213,65 @@ def _revision_links(clusters: dict[str, Cluster], facts: ResolvedFacts, links: _
                         cause.fingerprint,
                         effect.fingerprint,
                         "revision",
-                        f"in revision {revision!r} of {service!r}, {ROLE_NAMES[rung]} {effect.title!r} "
-                        f"(from {_hhmm(effect_span.start)}) follows {cause.title!r} "
+                        f"in revision {_q(revision)} of {_q(service)}, {ROLE_NAMES[rung]} {_q(effect.title)} "
+                        f"(from {_hhmm(effect_span.start)}) follows {_q(cause.title)} "
                         f"(from {_hhmm(cause_span.start)})",
                     )
 
 
 def _route_pattern(route: str) -> re.Pattern[str] | None:
-    """A route as it appears in text (`{id}` any segment); None when too generic to name a route."""
-    literal = [part for part in _PARAMETER.split(route.strip("/")) if len(part.strip("/")) >= 3]
-    if not literal:
+    """A route as it appears in text, in a URL or alone (`{id}`: any segment); None when too generic.
+
+    A route names something when it has a literal part of three characters or more (`/` alone does not).
+    """
+    if not any(len(part.strip("/")) >= 3 for part in _PARAMETER.split(route)):
         return None
     path = "[^/\\s?#\"']+".join(re.escape(part) for part in _PARAMETER.split(route))
-    return re.compile(rf"(?<![\w/]){path}(?![\w/])" if route.startswith("/") else rf"\b{path}\b")
+    return re.compile(rf"{path}(?![\w/-])")
 
 
-def _texts(cluster: Cluster) -> str:
-    return "\n".join(dict.fromkeys([cluster.message, cluster.template, *(s.message for s in cluster.samples)]))
-
-
-def _overlaps(downstream: Cluster, upstream: Cluster) -> bool:
+def _overlaps(span: Span, upstream: Cluster) -> bool:
     return (
-        upstream.first_seen - UPSTREAM_SLACK <= downstream.last_seen
-        and downstream.first_seen <= upstream.last_seen + UPSTREAM_SLACK
+        upstream.first_seen - UPSTREAM_SLACK <= span.end and span.start <= upstream.last_seen + UPSTREAM_SLACK
     )
 
 
-def _upstream_links(clusters: Sequence[Cluster], links: _Links) -> None:
+def _upstream_links(clusters: Sequence[Cluster], facts: ResolvedFacts, links: _Links) -> None:
     upstreams = [c for c in clusters if role(c) == SERVER_ERROR and c.services]
     for downstream in clusters:
-        text = _texts(downstream)
-        statuses = set(_STATUS_WORD.findall(text))
-        found: list[tuple[Cluster, list[str], list[str], list[str]]] = []
+        mentions = facts.mentions.get(downstream.fingerprint, {})
+        found: dict[str, tuple[Cluster, set[str], set[str], set[str]]] = {}
         for upstream in upstreams:
             if upstream is downstream or set(upstream.services) & set(downstream.services):
                 continue
-            if set(upstream.routes) & set(downstream.routes) or not _overlaps(downstream, upstream):
+            if set(upstream.routes) & set(downstream.routes):
                 continue
-            named_statuses = sorted(statuses & {s for s in upstream.http_statuses if s.startswith("5")})
-            routes = [r for r in upstream.routes if (p := _route_pattern(r)) is not None and p.search(text)]
-            services = [s for s in upstream.services if len(s) >= 3 and _names_service(s, text)]
-            if named_statuses and (routes or services):
-                found.append((upstream, named_statuses, routes, services))
-        if any(routes for _, _, routes, _ in found):  # a named route picks its cluster out of the service's
-            found = [item for item in found if item[2]]
-        for upstream, named_statuses, routes, services in found:
-            names = [f"service {s!r}" for s in services] + [f"route {r!r}" for r in routes]
+            failing = {s for s in upstream.http_statuses if s.startswith("5")}
+            patterns = [(r, p) for r in upstream.routes if (p := _route_pattern(r)) is not None]
+            for text, span in mentions.items():
+                statuses = failing & set(SERVER_ERROR_WORD.findall(text))
+                if not statuses or not _overlaps(span, upstream):
+                    continue
+                routes = {r for r, pattern in patterns if pattern.search(text)}
+                services = {s for s in upstream.services if len(s) >= 3 and _names_service(s, text)}
+                if routes or services:
+                    item = found.setdefault(upstream.fingerprint, (upstream, set(), set(), set()))
+                    item[1].update(statuses)
+                    item[2].update(routes)
+                    item[3].update(services)
+        named = list(found.values())
+        if any(routes for _, _, routes, _ in named):  # a named route picks its cluster out of the service's
+            named = [item for item in named if item[2]]
+        for upstream, statuses, routes, services in named:
+            names = [f"service {_q(s)}" for s in sorted(services)] + [
+                f"route {_q(r)}" for r in sorted(routes)
+            ]
             links.add(
                 upstream.fingerprint,
                 downstream.fingerprint,
                 "upstream",
-                f"{downstream.title!r} ({', '.join(downstream.services) or 'another service'}) names "
-                f"{' and '.join(names)} and status {'/'.join(named_statuses)} while {upstream.title!r} "
+                f"{_q(downstream.title)} ({', '.join(downstream.services) or 'another service'}) names "
+                f"{' and '.join(names)} and status {'/'.join(sorted(statuses))} while {_q(upstream.title)} "
                 f"fails ({_hhmm(upstream.first_seen)}–{_hhmm(upstream.last_seen)})",
             )
 
@@ -265,12 +280,14 @@ def _names_service(service: str, text: str) -> bool:
     return re.search(rf"(?<![\w-]){re.escape(service)}(?![\w-])", text, re.IGNORECASE) is not None
 
 
-def find_links(clusters: Sequence[Cluster], facts: ResolvedFacts, instance_window_seconds: float) -> list[Link]:
+def find_links(
+    clusters: Sequence[Cluster], facts: ResolvedFacts, instance_window_seconds: float
+) -> list[Link]:
     """Every link the evidence supports between `clusters`, cause first."""
     by_fingerprint = {c.fingerprint: c for c in clusters}
     links = _Links()
     _trace_links(by_fingerprint, facts, links)
     _revision_links(by_fingerprint, facts, links)
     _instance_links(by_fingerprint, facts, instance_window_seconds, links)
-    _upstream_links(clusters, links)
+    _upstream_links(clusters, facts, links)
     return links.links()
