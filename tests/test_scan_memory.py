@@ -7,8 +7,8 @@ from datetime import datetime, timedelta, timezone
 from conftest import ListSource
 from entry_factories import run_entry
 from loggardener.config import GardenerConfig
-from loggardener.pipeline import Scan, ScanOptions
 from loggardener.linking.cooccurrence import CoOccurrence
+from loggardener.pipeline import Scan, ScanOptions
 
 T = datetime(2026, 11, 21, tzinfo=timezone.utc)
 

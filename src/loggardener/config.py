@@ -221,6 +221,10 @@ class IssuesConfig(_Section):
     related_window_seconds: float = Field(
         default=10.0, gt=0, description="Problems on one instance within this many seconds fire together."
     )
+    per_incident: bool = Field(
+        default=True,
+        description="One issue per incident root, listing its effects; false: one issue per problem.",
+    )
     seconds_between_writes: float = Field(
         default=1.0,
         ge=0,

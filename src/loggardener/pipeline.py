@@ -19,7 +19,8 @@ from loggardener.entries.parse import EntryParser, MalformedEntry
 from loggardener.entries.reassemble import Reassembler
 from loggardener.entries.redact import Redactor
 from loggardener.entries.stacks import StackParser
-from loggardener.linking import Linker, build_incidents
+from loggardener.linking.incidents import build_incidents
+from loggardener.linking.stage import Linker
 from loggardener.prioritizing.rules import Prioritizer
 from loggardener.report import ScanReport, SkippedLine, Totals, Window
 from loggardener.sources.interface import EntrySource
@@ -190,7 +191,9 @@ class Scan:
             name: n for name, n in sorted(self._severities.items(), key=lambda kv: -Severity[kv[0]])
         }
         totals.reassembled_tracebacks = self._reassembler.reassembled
-        linked = self.linker.link(self._clusterer.clusters(totals.clustered), self._clusterer.final_fingerprint)
+        linked = self.linker.link(
+            self._clusterer.clusters(totals.clustered), self._clusterer.final_fingerprint
+        )
         clusters = self._prioritizer.prioritize(linked.clusters, linked.links)
         clusters, incidents = build_incidents(clusters, linked.links, linked.deploys)
         start, end = self.options.window_bounds()

@@ -92,8 +92,12 @@ class Cluster(BaseModel):
         default_factory=list,
         description="Fingerprints of linked clusters (causes and effects; see the report's incidents).",
     )
-    causes: list[str] = Field(default_factory=list, description="Fingerprints of the clusters causing this one.")
-    effects: list[str] = Field(default_factory=list, description="Fingerprints of the clusters this one causes.")
+    causes: list[str] = Field(
+        default_factory=list, description="Fingerprints of the clusters causing this one."
+    )
+    effects: list[str] = Field(
+        default_factory=list, description="Fingerprints of the clusters this one causes."
+    )
     incident: str | None = Field(default=None, description="Id of the incident the cluster belongs to.")
     suspect_revision: SuspectRevision | None = None
     trend: Trend | None = Field(

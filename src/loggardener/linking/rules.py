@@ -195,10 +195,10 @@ def _revision_links(clusters: dict[str, Cluster], facts: ResolvedFacts, links: _
         if cluster is None or rung is None:
             continue
         total = sum(span.count for span in spans.values())
-        for revision, span in spans.items():
+        for key, span in spans.items():
             if rung != ERROR and span.count * 2 < total:
                 continue  # a symptom belongs to the revisions holding most of it
-            by_revision.setdefault(revision, {}).setdefault(rung, []).append((cluster, span))
+            by_revision.setdefault(key, {}).setdefault(rung, []).append((cluster, span))
     for (service, revision), rungs in sorted(by_revision.items()):
         for rung in sorted(rungs):
             lower = [r for r in rungs if r < rung]
