@@ -219,7 +219,7 @@ def _revision_links(clusters: dict[str, Cluster], facts: ResolvedFacts, links: _
                     )
 
 
-def _route_pattern(route: str) -> re.Pattern[str] | None:
+def route_pattern(route: str) -> re.Pattern[str] | None:
     """A route as it appears in text, in a URL or alone (`{id}`: any segment); None when too generic.
 
     A route names something when it has a literal part of three characters or more (`/` alone does not).
@@ -247,7 +247,7 @@ def _upstream_links(clusters: Sequence[Cluster], facts: ResolvedFacts, links: _L
             if set(upstream.routes) & set(downstream.routes):
                 continue
             failing = {s for s in upstream.http_statuses if s.startswith("5")}
-            patterns = [(r, p) for r in upstream.routes if (p := _route_pattern(r)) is not None]
+            patterns = [(r, p) for r in upstream.routes if (p := route_pattern(r)) is not None]
             for text, span in mentions.items():
                 statuses = failing & set(SERVER_ERROR_WORD.findall(text))
                 if not statuses or not _overlaps(span, upstream):
