@@ -706,7 +706,8 @@ def test_print_filter_prints_the_query_and_exits() -> None:
         'AND timestamp<"2026-11-21T17:45:00Z"\n'
         'AND resource.labels.service_name="api"\n'
         'AND (severity>=WARNING OR (log_id("run.googleapis.com/stderr") AND severity=DEFAULT)'
-        ' OR log_id("run.googleapis.com/varlog/system"))\n'
+        ' OR log_id("run.googleapis.com/varlog/system")'
+        ' OR (log_id("cloudaudit.googleapis.com/activity") AND protoPayload.methodName:("CreateFunction" OR "CreateRevision" OR "CreateService" OR "CreateVersion" OR "ReplaceInternalService" OR "ReplaceService" OR "UpdateFunction" OR "UpdateService")))\n'
     )
 
 

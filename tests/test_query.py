@@ -38,7 +38,8 @@ def test_default_filter() -> None:
         'timestamp>="2024-05-01T00:00:00Z"\n'
         'AND timestamp<"2024-05-01T12:00:00Z"\n'
         'AND (severity>=WARNING OR (log_id("run.googleapis.com/stderr") AND severity=DEFAULT)'
-        ' OR log_id("run.googleapis.com/varlog/system"))'
+        ' OR log_id("run.googleapis.com/varlog/system")'
+        ' OR (log_id("cloudaudit.googleapis.com/activity") AND protoPayload.methodName:("CreateFunction" OR "CreateRevision" OR "CreateService" OR "CreateVersion" OR "ReplaceInternalService" OR "ReplaceService" OR "UpdateFunction" OR "UpdateService")))'
     )
 
 

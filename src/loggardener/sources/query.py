@@ -9,12 +9,19 @@ from urllib.parse import quote
 
 from loggardener.entries.models import Severity
 from loggardener.errors import ExitCode, GardenerError
+from loggardener.linking.facts import DEPLOY_METHODS
 
 # Cloud Run writes these below WARNING although they matter: the lines of a traceback printed to stderr
 # without structured logging (one entry per line, no severity), and the platform's own messages such as
 # "Container called exit(3)." in the varlog/system log.
 CLOUD_RUN_STDERR_UNLEVELED = 'log_id("run.googleapis.com/stderr") AND severity=DEFAULT'
 CLOUD_RUN_SYSTEM = 'log_id("run.googleapis.com/varlog/system")'
+# Deployments (NOTICE in the admin activity audit log): the linking stage's deploy markers.
+DEPLOY_AUDIT = (
+    'log_id("cloudaudit.googleapis.com/activity") AND protoPayload.methodName:('
+    + " OR ".join(f'"{method}"' for method in sorted(DEPLOY_METHODS))
+    + ")"
+)
 
 CONSOLE_BASE = "https://console.cloud.google.com/logs/query"
 
@@ -74,7 +81,9 @@ def build_filter(query: LogQuery) -> str:
     if services:
         clauses.append(_any_of("resource.labels.service_name", services))
     severity = query.min_severity.name
-    clauses.append(f"(severity>={severity} OR ({CLOUD_RUN_STDERR_UNLEVELED}) OR {CLOUD_RUN_SYSTEM})")
+    clauses.append(
+        f"(severity>={severity} OR ({CLOUD_RUN_STDERR_UNLEVELED}) OR {CLOUD_RUN_SYSTEM} OR ({DEPLOY_AUDIT}))"
+    )
     if query.extra_filter and query.extra_filter.strip():
         clauses.append(f"({query.extra_filter.strip()})")
     return "\nAND ".join(clauses)
