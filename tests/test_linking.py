@@ -18,6 +18,7 @@ from conftest import scan_entries
 from entry_factories import run_entry, split_traceback
 from loggardener.clustering.models import Cluster
 from loggardener.entries.models import Event, LogEntry, Severity
+from loggardener.linking.cooccurrence import CoOccurrence
 from loggardener.linking.facts import MAX_TRACES, LinkFacts
 from loggardener.linking.rules import route_pattern
 from loggardener.report import ScanReport
@@ -315,3 +316,26 @@ def test_realworld_links_join_only_problems_of_the_same_origin(tmp_path: Path) -
     )  # fmt: skip
     linked, both = json.loads(scored.stdout)["links"].split("/")
     assert linked == both
+
+
+def test_a_background_error_logged_all_the_time_is_not_the_cause_of_the_5xx_near_it() -> None:
+    entries = [
+        run_entry(i, json_payload={"message": "Metrics exporter failed"}, severity="ERROR", instance="i")
+        for i in range(1200)
+    ]
+    entries += [request(300, "/a/1", 500, instance="i"), request(900, "/a/2", 500, instance="i")]
+    entries.sort(key=lambda entry: entry["timestamp"])  # the windows are per key and follow the time order
+    assert links_of(scan_entries(entries)) == set()
+
+
+def test_instance_windows_work_newest_first_as_gcloud_prints_them() -> None:
+    counter = CoOccurrence(window_seconds=10)
+    start = datetime(2026, 1, 1, tzinfo=timezone.utc)
+    for i in reversed(
+        range(12_000)
+    ):  # past a sweep; each instance crashes then exits 2 s later, every 3 minutes
+        moment = start + timedelta(seconds=i * 60)
+        counter.add("exit", f"i{i % 3}", moment + timedelta(seconds=2))
+        counter.add("crash", f"i{i % 3}", moment)
+    assert counter.related() == {"crash": ["exit"], "exit": ["crash"]}
+    assert counter.retained <= 3 * 2

@@ -36,7 +36,8 @@ class _Recent:
 
 @dataclass
 class _Instance:
-    latest: float
+    touched: int
+    """How many occurrences had been added when this instance last had one."""
     recent: deque[_Recent] = field(default_factory=deque)
 
 
@@ -52,7 +53,6 @@ class CoOccurrence:
         self._instances: dict[str, _Instance] = {}
         self._totals: Counter[str] = Counter()
         self._pairs: Counter[tuple[str, str]] = Counter()
-        self._latest = float("-inf")
         self._added = 0
 
     @property
@@ -66,13 +66,14 @@ class CoOccurrence:
             return
         self._totals[key] += 1
         now = timestamp.timestamp()
-        self._latest = max(self._latest, now)
         state = self._instances.get(instance)
         if state is None:
-            state = self._instances[instance] = _Instance(now)
-        state.latest = max(state.latest, now)
+            state = self._instances[instance] = _Instance(self._added)
+        state.touched = self._added
         recent = state.recent
-        while recent and recent[0].seconds < state.latest - self.window:
+        # Exports come oldest or newest first: the occurrences added longest ago are the farthest in time
+        # either way, so they leave from the left once out of the window around this one.
+        while recent and abs(recent[0].seconds - now) > self.window:
             recent.popleft()
         near: set[str] = set()
         for other in recent:
@@ -97,9 +98,9 @@ class CoOccurrence:
             self._pairs[pair] += 1
 
     def _sweep(self) -> None:
-        """Forget instances silent for longer than the window."""
-        horizon = self._latest - self.window
-        for name in [name for name, state in self._instances.items() if state.latest < horizon]:
+        """Forget instances that had no occurrence since the previous sweep."""
+        horizon = self._added - _SWEEP_EVERY
+        for name in [name for name, state in self._instances.items() if state.touched < horizon]:
             del self._instances[name]
 
     def shares(self, final: Callable[[str], str] = str) -> dict[tuple[str, str], float]:

@@ -136,7 +136,8 @@ def _walk(root: str, links: Sequence[Link]) -> list[Link]:
             if link.effect not in visited:
                 visited.add(link.effect)
                 queue.append(link.effect)
-    return ordered + [link for link in links if link not in ordered]
+    walked = {(link.cause, link.effect) for link in ordered}
+    return ordered + [link for link in links if (link.cause, link.effect) not in walked]
 
 
 def _sentence(text: str) -> str:

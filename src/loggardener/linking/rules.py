@@ -31,6 +31,9 @@ from loggardener.rendering.markdown_safety import inline_code
 
 TRACE_MIN_SHARE = 0.25
 INSTANCE_MIN_SHARE = 0.5
+INSTANCE_MIN_CAUSE_SHARE = 0.1
+"""A cause must come with the effect at least this often: a background error logged all the time on every
+instance is near every 5xx, but it is not their cause."""
 REVISION_SLACK = timedelta(minutes=2)
 """An effect in a revision may be logged this long before its cause (a request is logged at its start)."""
 UPSTREAM_SLACK = timedelta(minutes=5)
@@ -167,9 +170,10 @@ def _trace_links(clusters: dict[str, Cluster], facts: ResolvedFacts, links: _Lin
 def _instance_links(
     clusters: dict[str, Cluster], facts: ResolvedFacts, window_seconds: float, links: _Links
 ) -> None:
-    for cause, effect, share in _share_links(
-        clusters, facts.instance_shares, INSTANCE_MIN_SHARE, same_role=False
-    ):
+    shares = facts.instance_shares
+    for cause, effect, share in _share_links(clusters, shares, INSTANCE_MIN_SHARE, same_role=False):
+        if shares.get((cause.fingerprint, effect.fingerprint), 0.0) < INSTANCE_MIN_CAUSE_SHARE:
+            continue
         links.add(
             cause.fingerprint,
             effect.fingerprint,
@@ -237,17 +241,25 @@ def _overlaps(span: Span, upstream: Cluster) -> bool:
 
 
 def _upstream_links(clusters: Sequence[Cluster], facts: ResolvedFacts, links: _Links) -> None:
-    upstreams = [c for c in clusters if role(c) == SERVER_ERROR and c.services]
+    upstreams = [
+        (
+            c,
+            {s for s in c.http_statuses if s.startswith("5")},
+            [(r, p) for r in c.routes if (p := route_pattern(r))],
+        )
+        for c in clusters
+        if role(c) == SERVER_ERROR and c.services
+    ]
     for downstream in clusters:
-        mentions = facts.mentions.get(downstream.fingerprint, {})
+        mentions = facts.mentions.get(downstream.fingerprint)
+        if not mentions:
+            continue
         found: dict[str, tuple[Cluster, set[str], set[str], set[str]]] = {}
-        for upstream in upstreams:
+        for upstream, failing, patterns in upstreams:
             if upstream is downstream or set(upstream.services) & set(downstream.services):
                 continue
             if set(upstream.routes) & set(downstream.routes):
                 continue
-            failing = {s for s in upstream.http_statuses if s.startswith("5")}
-            patterns = [(r, p) for r in upstream.routes if (p := route_pattern(r)) is not None]
             for text, span in mentions.items():
                 statuses = failing & set(SERVER_ERROR_WORD.findall(text))
                 if not statuses or not _overlaps(span, upstream):
