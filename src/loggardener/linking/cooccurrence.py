@@ -27,7 +27,7 @@ MAX_PAIRS = 100_000
 _SWEEP_EVERY = 10_000
 
 
-@dataclass
+@dataclass(slots=True)
 class _Recent:
     seconds: float
     key: str
