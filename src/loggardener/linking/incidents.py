@@ -147,7 +147,10 @@ def _sentence(text: str) -> str:
 def _deploys_before(
     deploys: Sequence[DeployMarker], services: set[str], start: datetime
 ) -> list[DeployMarker]:
-    return [d for d in deploys if d.service in services and d.timestamp <= start][-3:]
+    names = {
+        service.lower() for service in services
+    }  # Cloud Functions gen2 names its Cloud Run service lower case
+    return [d for d in deploys if (d.service or "").lower() in names and d.timestamp <= start][-3:]
 
 
 def _story(
