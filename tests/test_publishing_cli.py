@@ -93,7 +93,7 @@ def test_per_incident_off_files_every_problem_and_links_causes_and_effects(
     server: FakeGitHub, tmp_path: Path
 ) -> None:
     config = tmp_path / "every.toml"
-    config.write_text("[issues]\nper_incident = false\n", encoding="utf-8")
+    config.write_text("[issues]\nseconds_between_writes = 0\nper_incident = false\n", encoding="utf-8")
     code, _, _ = publish(server, tmp_path / "out", config)
     assert code == 0
     assert len(server.issues) == 14  # every problem at or above P2

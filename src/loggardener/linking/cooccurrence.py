@@ -20,8 +20,8 @@ from datetime import datetime
 Occurrence = tuple[str, str | None, datetime]
 """(cluster key, instance id or None, timestamp) of one event."""
 
-MAX_NEIGHBOURS = 500
-"""Occurrences kept per instance, so a burst on one instance stays linear."""
+MAX_NEIGHBOURS = 100
+"""Occurrences kept per instance (the latest), so a burst on one instance stays linear and cheap."""
 MAX_PAIRS = 100_000
 """Pairs of clusters counted; a pair first seen past this is not counted."""
 _SWEEP_EVERY = 10_000
