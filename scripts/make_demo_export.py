@@ -14,7 +14,7 @@ Staged problems (the demo must cluster into exactly these 15):
 10. thumbnailer panic (Go, Cloud Functions)  11. Database connection validation timeout
 12. Database connection retry (a password in the DSN)   13. Upstream 503 warning (a bearer JWT in the text)
 14. SERVICE_ID whitespace sanitized          15. Sentry SDK not available
-plus INFO noise: successful requests, startup and business logs.
+plus INFO noise: successful requests, startup and business logs, and the NOTICE audit entry deploying 00042.
 """
 
 from __future__ import annotations
@@ -285,6 +285,32 @@ def revision_not_ready(moment: datetime) -> None:
     )
 
 
+def deploy(moment: datetime) -> None:
+    """The deployment of the bad revision: a Cloud Run admin activity audit entry (NOTICE)."""
+    add(
+        moment,
+        resource={
+            "type": "cloud_run_revision",
+            "labels": {
+                "configuration_name": "",
+                "location": REGION,
+                "project_id": PROJECT,
+                "revision_name": "",
+                "service_name": "orders-api",
+            },
+        },
+        logName=log_name("cloudaudit.googleapis.com/activity"),
+        severity="NOTICE",
+        protoPayload={
+            "@type": "type.googleapis.com/google.cloud.audit.AuditLog",
+            "serviceName": "run.googleapis.com",
+            "methodName": "google.cloud.run.v1.Services.ReplaceService",
+            "resourceName": f"namespaces/{PROJECT}/services/orders-api",
+            "authenticationInfo": {"principalEmail": f"deployer@{PROJECT}.iam.gserviceaccount.com"},
+        },
+    )
+
+
 def request(moment: datetime, method: str, path: str, status: int, revision: str) -> None:
     severity = "ERROR" if status >= 500 else "WARNING" if status >= 400 else "INFO"
     add(
@@ -522,6 +548,8 @@ def main(out: Path) -> None:
             "net/http.HandlerFunc.ServeHTTP(0xc0000a4000?, {0x7f1c2a0, 0xc0001c2000}, 0xc0000b6100)\n"
             "\t/usr/local/go/src/net/http/server.go:2136 +0x29",
         )
+
+    deploy(DEPLOYED - timedelta(seconds=45))  # last, so the entries above keep their random values
 
     entries.sort(key=lambda e: e["timestamp"], reverse=True)  # gcloud logging read prints newest first
     data = json.dumps(entries, indent=2, ensure_ascii=False).encode("utf-8") + b"\n"

@@ -78,6 +78,7 @@ def crash_cluster(**changes: object) -> Cluster:
         reasons=["startup crash: ModuleNotFoundError at import time; 84 entries, 8.4% of all"],
         actions=["Make the image of netra-backend-staging include auth_service, or remove the import."],
         related=["0e1f2a3b4c5d"],
+        effects=["0e1f2a3b4c5d"],
         trend="new",
     )
     return cluster.model_copy(update=changes)
@@ -118,6 +119,7 @@ def exit_cluster(**changes: object) -> Cluster:
         priority="P0",
         reasons=["container exit loop: 28 container exits between 17:43:51 and 18:38:51"],
         related=["a1b2c3d4e5f6"],
+        causes=["a1b2c3d4e5f6"],
     )
     return cluster.model_copy(update=changes)
 

@@ -11,6 +11,8 @@ import pytest
 
 from loggardener.clustering.models import AffectedFile
 from loggardener.config import IssuesConfig
+from loggardener.linking.incidents import build_incidents
+from loggardener.linking.models import Link
 from loggardener.publishing.content import Composer, category, labels, summary, title, window_key
 from loggardener.publishing.markers import read_state
 from loggardener.publishing.safety import GITHUB_BODY_LIMIT
@@ -220,11 +222,14 @@ def test_related_problems_say_why_they_have_no_issue() -> None:
     published = composer.issue(crash, {}).body
     drafted = composer.issue(crash, {}, draft=True).body
 
-    assert "- no issue yet: `Container called exit(<*>).`" in published
-    assert "- drafted in this run: `Container called exit(<*>).`" in drafted
+    assert "- Causes `Container called exit(<*>).` (`0e1f2a3b4c5d`): no issue yet." in published
+    assert "- Causes `Container called exit(<*>).` (`0e1f2a3b4c5d`): drafted in this run." in drafted
     for body in (published, drafted):
-        assert "- below the issue threshold (P3): `Sentry SDK not available`" in body
-    assert "- #7: `Container called exit(<*>).`" in composer.issue(crash, {"0e1f2a3b4c5d": 7}).body
+        assert (
+            "- Linked with `Sentry SDK not available` (`9999aaaa0000`): below the issue threshold (P3)."
+            in body
+        )
+    assert "(`0e1f2a3b4c5d`): #7." in composer.issue(crash, {"0e1f2a3b4c5d": 7}).body
 
 
 def test_without_a_scan_query_there_is_no_empty_logs_explorer_heading() -> None:
@@ -255,3 +260,37 @@ def test_facts_marker_is_shared_by_body_and_comments_and_ignores_times() -> None
     assert marker in composer.comment(later, None)[0]
     assert marker in composer.comment(later, None, regression=True)[0]
     assert marker not in composer.comment(crash_cluster(count=85), None)[0]
+
+
+def incident_report(per_incident: bool = True) -> tuple[Composer, IssuesConfig]:
+    """The crash causing the exits, linked as the linking stage links them, in one incident."""
+    link = Link(
+        cause="a1b2c3d4e5f6",
+        effect="0e1f2a3b4c5d",
+        kinds=["instance"],
+        evidence=["100% of the occurrences of `Container called exit(<*>).` come within 10 s of the crash"],
+    )
+    clusters, incidents = build_incidents([crash_cluster(), exit_cluster(), warning_cluster()], [link], [])
+    config = IssuesConfig(per_incident=per_incident)
+    report = make_report(*clusters).model_copy(update={"incidents": incidents})
+    return Composer(report, config), config
+
+
+def test_per_incident_files_the_root_with_its_story_and_its_effects() -> None:
+    composer, _ = incident_report()
+    assert [c.fingerprint for c in composer.selected()] == ["a1b2c3d4e5f6"]  # the exits are filed in it
+    root = composer.selected()[0]
+    body = composer.issue(root, {}).body
+    golden("incident-root.md", body)
+    assert "Incident: At 17:43:50 `ModuleNotFoundError: No module named 'auth_service'" in body
+    assert (
+        "- Causes `Container called exit(<*>).` (`0e1f2a3b4c5d`): no issue of its own: filed with this issue."
+        " Evidence: 100% of the occurrences" in body
+    )
+
+
+def test_per_incident_off_files_each_problem_at_the_threshold() -> None:
+    composer, _ = incident_report(per_incident=False)
+    assert [c.fingerprint for c in composer.selected()] == ["a1b2c3d4e5f6", "0e1f2a3b4c5d"]
+    exits = composer.by_fingerprint["0e1f2a3b4c5d"]
+    assert "- Caused by `ModuleNotFoundError" in composer.issue(exits, {"a1b2c3d4e5f6": 4}).body

@@ -66,8 +66,11 @@ def test_creates_one_issue_per_cluster_above_threshold_with_marker_and_labels(se
 def test_related_clusters_link_each_other_after_both_exist(server: FakeGitHub) -> None:
     publish(server, make_report())
 
-    assert "- #2: `Container called exit" in server.issues[1].body  # patched once #2 existed
-    assert "- #1: `ModuleNotFoundError" in server.issues[2].body
+    assert (
+        "- Causes `Container called exit(<*>).` (`0e1f2a3b4c5d`): #2." in server.issues[1].body
+    )  # patched later
+    assert "- Caused by `ModuleNotFoundError" in server.issues[2].body
+    assert "(`a1b2c3d4e5f6`): #1." in server.issues[2].body
     assert len(server.requests_matching("PATCH", r"/repos/o/r/issues/1")) == 1
 
 

@@ -8,9 +8,9 @@ from datetime import datetime, timedelta, timezone
 from hypothesis import given
 from hypothesis import strategies as st
 
+from loggardener.linking.cooccurrence import fire_together
 from loggardener.publishing import safety
 from loggardener.publishing.markers import fingerprint_marker, has_fingerprint
-from loggardener.publishing.related import fire_together
 
 HOSTILE = st.lists(
     st.sampled_from([*"ab1 @#`<>&[]()!*_|~\\\n\r-", "\u202e", "GH-", "gh-", "\x00", "```", "@x", "#1"]),

@@ -15,6 +15,7 @@ from loggardener.errors import ExitCode, GardenerError
 from loggardener.sources.query import (
     CONSOLE_BASE,
     DECLARED_ABOVE,
+    DEPLOY_AUDIT,
     LogQuery,
     build_filter,
     console_url,
@@ -39,7 +40,7 @@ def test_default_filter() -> None:
         'timestamp>="2024-05-01T00:00:00Z"\n'
         'AND timestamp<"2024-05-01T12:00:00Z"\n'
         'AND (severity>=WARNING OR (log_id("run.googleapis.com/stderr") AND severity=DEFAULT)'
-        f' OR log_id("run.googleapis.com/varlog/system") OR ({DECLARED_ABOVE}))'
+        f' OR log_id("run.googleapis.com/varlog/system") OR ({DECLARED_ABOVE}) OR ({DEPLOY_AUDIT}))'
     )
 
 

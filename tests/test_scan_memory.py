@@ -7,8 +7,8 @@ from datetime import datetime, timedelta, timezone
 from conftest import ListSource
 from entry_factories import run_entry
 from loggardener.config import GardenerConfig
+from loggardener.linking.cooccurrence import MAX_NEIGHBOURS, CoOccurrence
 from loggardener.pipeline import Scan, ScanOptions
-from loggardener.publishing.related import CoOccurrence
 
 T = datetime(2026, 11, 21, tzinfo=timezone.utc)
 
@@ -46,7 +46,7 @@ def test_twenty_thousand_distinct_names_stay_one_cluster_and_few_accumulators() 
     assert report.clusters[0].template == "Login failed for user <*> from tenant orchard"
     assert len(held) == 41 and max(held) <= 1_024  # merged as it goes, not one per name
     assert scans[0].clusterer.accumulators == 1
-    assert scans[0].co_occurrence.retained <= 7 * 500
+    assert scans[0].linker.facts.co_occurrence.retained <= 7 * MAX_NEIGHBOURS
 
 
 def test_co_occurrences_held_do_not_grow_with_events() -> None:

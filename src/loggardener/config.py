@@ -406,7 +406,13 @@ class IssuesConfig(_Section):
         description="Runs within one window (UTC) update one comment instead of adding more.",
     )
     related_window_seconds: float = Field(
-        default=10.0, gt=0, description="Problems on one instance within this many seconds fire together."
+        default=10.0,
+        gt=0,
+        description="Occurrences on one instance within this many seconds are evidence of cause and effect.",
+    )
+    per_incident: bool = Field(
+        default=True,
+        description="One issue per incident root, listing its effects; false: one issue per problem.",
     )
     seconds_between_writes: float = Field(
         default=1.0,

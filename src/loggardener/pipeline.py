@@ -1,4 +1,4 @@
-"""The scan pipeline: sources → entries → clustering → prioritizing, producing a `ScanReport`.
+"""The scan pipeline: sources → entries → clustering → linking → prioritizing, producing a `ScanReport`.
 
 `job.run_scan_job` runs a `Scan`; trends, rendering and publishing consume the report it returns.
 """
@@ -19,9 +19,10 @@ from loggardener.entries.parse import EntryParser, MalformedEntry
 from loggardener.entries.reassemble import Reassembler
 from loggardener.entries.redact import Redactor
 from loggardener.entries.stacks import StackParser
+from loggardener.linking.incidents import build_incidents
+from loggardener.linking.stage import Linker
 from loggardener.prioritizing.impact import ScanContext
 from loggardener.prioritizing.rules import Prioritizer
-from loggardener.publishing.related import CoOccurrence, link_related
 from loggardener.report import ScanReport, SkippedLine, Totals, Window
 from loggardener.sources.interface import EntrySource
 
@@ -111,7 +112,7 @@ class Scan:
         self._matched_services: set[str | None] = set()
         self._other_services: set[str] = set()
         self._healthy_revisions: set[str] = set()
-        self.co_occurrence = CoOccurrence(config.issues.related_window_seconds)
+        self.linker = Linker(config.issues.related_window_seconds)
 
     def _skip(self, position: int, insert_id: str | None, reason: str) -> None:
         self._skipped[reason] += 1
@@ -119,7 +120,7 @@ class Scan:
             self._sink(position, insert_id, None, reason)
 
     def _assign_event(self, event: Event, key: str) -> None:
-        self.co_occurrence.add(key, event.primary.instance, event.primary.timestamp)
+        self.linker.facts.add(event, key)
         for member in event.members:
             self._severities[member.severity.name] += 1
             if self._sink is not None:
@@ -182,6 +183,7 @@ class Scan:
         threshold = self.options.min_severity
         below = f"below {threshold.name}"
         for event in self._reassembler.events(self._entries(source)):
+            self.linker.facts.observe(event)
             # An entry Cloud Logging recorded at or above the threshold stays in scope even when its text
             # declares less (an INFO line on GKE's stderr): it is ranked as mislabelled, not dropped.
             if event.severity < threshold and event.primary.logged_severity < threshold:
@@ -206,12 +208,13 @@ class Scan:
             name: n for name, n in sorted(self._severities.items(), key=lambda kv: -Severity[kv[0]])
         }
         totals.reassembled_tracebacks = self._reassembler.reassembled
-        clusters = self._prioritizer.prioritize(
-            self._clusterer.clusters(totals.clustered, totals.events),
-            ScanContext(healthy_revisions=frozenset(self._healthy_revisions)),
+        linked = self.linker.link(
+            self._clusterer.clusters(totals.clustered, totals.events), self._clusterer.final_fingerprint
         )
-        together = self.co_occurrence.related(self._clusterer.final_fingerprint)
-        clusters = link_related(clusters, together)
+        clusters = self._prioritizer.prioritize(
+            linked.clusters, linked.links, ScanContext(healthy_revisions=frozenset(self._healthy_revisions))
+        )
+        clusters, incidents = build_incidents(clusters, linked.links, linked.deploys)
         start, end = self.options.window_bounds()
         if self._span is not None:
             start = start or self._span[0]
@@ -239,4 +242,6 @@ class Scan:
             status=_status([c.priority for c in clusters]),
             totals=totals,
             clusters=clusters,
+            incidents=incidents,
+            deploys=linked.deploys,
         )

@@ -8,6 +8,7 @@ from typing import Literal
 from pydantic import BaseModel, Field
 
 from loggardener.clustering.models import Cluster
+from loggardener.linking.models import DeployMarker, Incident
 
 
 class Window(BaseModel):
@@ -81,5 +82,10 @@ class ScanReport(BaseModel):
     status: str = Field(description="Overall status, e.g. 'CRITICAL: 2 P0 problems'.")
     totals: Totals
     clusters: list[Cluster] = Field(description="Problems, most urgent first.")
+    incidents: list[Incident] = Field(
+        default_factory=list,
+        description="Linked problems, most urgent first: each problem is in exactly one (alone if unlinked).",
+    )
+    deploys: list[DeployMarker] = Field(default_factory=list, description="Deployments seen in the window.")
     resolved: list[ResolvedCluster] = Field(default_factory=list)
     issue_actions: list[IssueAction] = Field(default_factory=list)

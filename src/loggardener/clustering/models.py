@@ -42,6 +42,20 @@ class Sample(BaseModel):
     entries: int = Field(default=1, description="How many log entries the event was made of.")
 
 
+class SuspectRevision(BaseModel):
+    """The revision in which a problem first appears, while the service's previous revision ran without it."""
+
+    model_config = ConfigDict(frozen=True)
+
+    service: str
+    revision: str = Field(description="The revision the problem first appears in.")
+    previous: str = Field(description="The service's previous revision, seen in the window without it.")
+    previous_first_seen: datetime
+    previous_last_seen: datetime
+    first_seen: datetime = Field(description="The problem's first occurrence in `revision`.")
+    evidence: str = Field(description="The same, in words.")
+
+
 class Cluster(BaseModel):
     """One problem: every event that shares a signature, with what the scan learned about it."""
 
@@ -87,8 +101,17 @@ class Cluster(BaseModel):
     reasons: list[str] = Field(default_factory=list, description="Why the priority was given, in words.")
     actions: list[str] = Field(default_factory=list, description="Immediate actions the evidence supports.")
     related: list[str] = Field(
-        default_factory=list, description="Fingerprints of clusters that fire together."
+        default_factory=list,
+        description="Fingerprints of linked clusters (causes and effects; see the report's incidents).",
     )
+    causes: list[str] = Field(
+        default_factory=list, description="Fingerprints of the clusters causing this one."
+    )
+    effects: list[str] = Field(
+        default_factory=list, description="Fingerprints of the clusters this one causes."
+    )
+    incident: str | None = Field(default=None, description="Id of the incident the cluster belongs to.")
+    suspect_revision: SuspectRevision | None = None
     trend: Trend | None = Field(
         default=None, description="Across runs (needs --state): new, recurring, regressed."
     )

@@ -217,9 +217,11 @@ def _audit(payload: dict[str, Any]) -> Payload:
         principal = (
             _text(authentication.get("principalEmail") or authentication.get("principalSubject")) or None
         )
-    if code or status_message:
-        head = f"{code or 'error'} on {method or 'a call'}" + (f" ({service})" if service else "")
+    if code:
+        head = f"{code} on {method or 'a call'}" + (f" ({service})" if service else "")
         message = f"{head}: {status_message}" if status_message else head
+    elif status_message:
+        message = status_message
     elif method:
         message = f"{method} on {resource_name}".strip()
     else:

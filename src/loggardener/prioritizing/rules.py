@@ -8,10 +8,12 @@ from collections.abc import Sequence
 from loggardener.clustering.models import Cluster
 from loggardener.config import PriorityRule
 from loggardener.entries.models import Severity
+from loggardener.linking.models import Link
 from loggardener.prioritizing.actions import actions_for
 from loggardener.prioritizing.impact import ScanContext, escalate
 
 _FALLBACK_REASON = "no rule matched: review manually"
+_CAUSE_SUFFIX = ": a cause is at least as urgent as its effects"
 
 
 def human_duration(seconds: float) -> str:
@@ -169,7 +171,31 @@ class Prioritizer:
             update={"priority": rule.rule.priority, "reasons": reasons, "actions": actions_for(cluster)}
         )
 
-    def prioritize(self, clusters: Sequence[Cluster], context: ScanContext | None = None) -> list[Cluster]:
-        ranked = [self.rank(cluster) for cluster in clusters]
-        ranked = escalate(ranked, context or ScanContext())
+    def prioritize(
+        self, clusters: Sequence[Cluster], links: Sequence[Link] = (), context: ScanContext | None = None
+    ) -> list[Cluster]:
+        """Rank every cluster, apply the rules across problems (`impact`), raise each cause to its most
+        urgent effect, order most urgent first."""
+        ranked = escalate([self.rank(cluster) for cluster in clusters], context or ScanContext(), links)
+        ranked = raise_causes(ranked, links)
         return sorted(ranked, key=lambda c: (c.priority, -Severity[c.max_severity], -c.count, c.fingerprint))
+
+
+def raise_causes(clusters: Sequence[Cluster], links: Sequence[Link]) -> list[Cluster]:
+    """The clusters with every cause at least as urgent as its effects (along chains of links), saying why."""
+    by_fingerprint = {c.fingerprint: c for c in clusters}
+    for _ in range(len(clusters)):  # a chain of n links settles in n rounds
+        changed = False
+        for link in links:
+            cause, effect = by_fingerprint.get(link.cause), by_fingerprint.get(link.effect)
+            if cause is None or effect is None or cause.priority <= effect.priority:
+                continue
+            reason = f"causes {effect.title!r} ({effect.priority}){_CAUSE_SUFFIX}"
+            kept = [r for r in cause.reasons if not r.endswith(_CAUSE_SUFFIX)]
+            by_fingerprint[cause.fingerprint] = cause.model_copy(
+                update={"priority": effect.priority, "reasons": [reason, *kept]}
+            )
+            changed = True
+        if not changed:
+            break
+    return [by_fingerprint[c.fingerprint] for c in clusters]

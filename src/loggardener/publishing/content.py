@@ -72,12 +72,14 @@ class IssueContent:
 
 @dataclass(frozen=True)
 class Related:
-    """A cluster that fires together with another: its issue number, or why there is none."""
+    """A cluster linked to another: cause or effect, the evidence, its issue number, or why there is none."""
 
     fingerprint: str
     title: str
     number: int | None
     status: str
+    relation: str = "linked"
+    evidence: str = ""
     """Said instead of the number when there is none (e.g. `below the issue threshold (P3)`)."""
 
 
@@ -246,27 +248,67 @@ class Composer:
         self.config = config
         self.env = _environment()
         self.by_fingerprint = {c.fingerprint: c for c in report.clusters}
+        self.incidents = {i.id: i for i in report.incidents}
+        self.links = {(link.cause, link.effect): link for i in report.incidents for link in i.links}
+
+    def _filed_with_root(self, cluster: Cluster) -> bool:
+        """With `per_incident`, a problem of an incident other than its root is filed in the root's issue."""
+        incident = self.incidents.get(cluster.incident or "")
+        return self.config.per_incident and incident is not None and incident.root != cluster.fingerprint
 
     def selected(self) -> list[Cluster]:
-        """Clusters at or above the threshold, in report order (most urgent first)."""
-        return [c for c in self.report.clusters if at_or_above(c.priority, self.config.threshold)]
+        """Clusters at or above the threshold, in report order (most urgent first); with `per_incident`,
+        only incident roots (a cause is at least as urgent as its effects, so no effect is left out)."""
+        return [
+            c
+            for c in self.report.clusters
+            if at_or_above(c.priority, self.config.threshold) and not self._filed_with_root(c)
+        ]
 
     def related(self, cluster: Cluster, numbers: Mapping[str, int], draft: bool = False) -> list[Related]:
-        """The clusters that fire together with `cluster`, with their issue numbers where known."""
+        """The clusters linked to `cluster` (causes and effects), with their issue numbers where known."""
         result = []
         for fingerprint in cluster.related:
             other = self.by_fingerprint.get(fingerprint)
             if other is None:
                 continue
+            relation, link = "linked with", None
+            if fingerprint in cluster.causes:
+                relation, link = "caused by", self.links.get((fingerprint, cluster.fingerprint))
+            elif fingerprint in cluster.effects:
+                relation, link = "causes", self.links.get((cluster.fingerprint, fingerprint))
             status: str
-            if not at_or_above(other.priority, self.config.threshold):
+            if self._filed_with_root(other):
+                root = self.incidents[other.incident or ""].root
+                status = (
+                    "no issue of its own: filed with this issue"
+                    if root == cluster.fingerprint
+                    else ("no issue of its own: filed with its incident's root")
+                )
+            elif not at_or_above(other.priority, self.config.threshold):
                 status = Markup(f"below the issue threshold ({safety.inert(other.priority)})")
             elif draft:
                 status = "drafted in this run"
             else:
                 status = "no issue yet"
-            result.append(Related(fingerprint, other.title, numbers.get(fingerprint), status))
+            result.append(
+                Related(
+                    fingerprint,
+                    other.title,
+                    numbers.get(fingerprint),
+                    status,
+                    relation,
+                    "; ".join(link.evidence) if link else "",
+                )
+            )
         return result
+
+    def story(self, cluster: Cluster) -> str | None:
+        """The incident's story, for the issue of an incident root with links."""
+        incident = self.incidents.get(cluster.incident or "")
+        if incident is None or incident.root != cluster.fingerprint or not incident.links:
+            return None
+        return incident.story
 
     def issue(
         self, cluster: Cluster, numbers: Mapping[str, int], regression: bool = False, draft: bool = False
@@ -284,6 +326,7 @@ class Composer:
                 c=cluster,
                 facts=self._facts(cluster, budget),
                 related=related,
+                story=self.story(cluster),
                 report=self.report,
                 config=self.config,
                 budget=budget,

@@ -82,7 +82,11 @@ def prose(text: str) -> str:
         parts.append(match.group(0))
         position = match.end()
     parts.append(_neutralize(text[position:]))
-    return _block_start("".join(parts))
+    joined = ""
+    for part in parts:
+        # two code spans side by side would read as one backtick run: keep them apart
+        joined += " " + part if joined.endswith("`") and part.startswith("`") else part
+    return _block_start(joined)
 
 
 def code(text: str) -> str:

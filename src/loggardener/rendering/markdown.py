@@ -11,6 +11,7 @@ from pathlib import Path
 import jinja2
 
 from loggardener.errors import ExitCode, GardenerError
+from loggardener.publishing.safety import prose
 from loggardener.rendering.interface import Renderer
 from loggardener.rendering.markdown_safety import code_block, inline_code, table_cell
 from loggardener.report import ScanReport
@@ -84,6 +85,7 @@ def environment(templates_dir: Path | None = None) -> jinja2.Environment:
         sparkline=sparkline,
         mark=lambda p: PRIORITY_MARKS.get(p, ""),
         sentence=sentence,
+        prose=prose,
     )
     env.globals["error_group_url"] = error_group_url
     return env

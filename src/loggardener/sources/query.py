@@ -10,6 +10,7 @@ from urllib.parse import quote
 from loggardener.entries.models import Severity
 from loggardener.entries.resources import SERVICE_FILTERS
 from loggardener.errors import ExitCode, GardenerError
+from loggardener.linking.facts import DEPLOY_METHODS
 
 # Cloud Run writes these below WARNING although they matter: the lines of a traceback printed to stderr
 # without structured logging (one entry per line, no severity), and the platform's own messages such as
@@ -22,6 +23,12 @@ DECLARED_ABOVE = (
     'severity<WARNING AND (textPayload=~"(?i)(^|[\\[\\s:<])(error|err|warn|warning|critical|crit|fatal|severe|'
     'panic)([\\]\\s:>]|$)|finished with status|memory limit of|probe failed|worker timeout|traceback" OR '
     'jsonPayload.level=~"(?i)^(error|warn|warning|fatal|critical)$" OR jsonPayload.level>=40)'
+)
+# Deployments (NOTICE in the admin activity audit log): the linking stage's deploy markers.
+DEPLOY_AUDIT = (
+    'log_id("cloudaudit.googleapis.com/activity") AND protoPayload.methodName:('
+    + " OR ".join(f'"{method}"' for method in sorted(DEPLOY_METHODS))
+    + ")"
 )
 
 CONSOLE_BASE = "https://console.cloud.google.com/logs/query"
@@ -98,7 +105,8 @@ def build_filter(query: LogQuery) -> str:
         clauses.append(service_clause(services))
     severity = query.min_severity.name
     clauses.append(
-        f"(severity>={severity} OR ({CLOUD_RUN_STDERR_UNLEVELED}) OR {CLOUD_RUN_SYSTEM} OR ({DECLARED_ABOVE}))"
+        f"(severity>={severity} OR ({CLOUD_RUN_STDERR_UNLEVELED}) OR {CLOUD_RUN_SYSTEM}"
+        f" OR ({DECLARED_ABOVE}) OR ({DEPLOY_AUDIT}))"
     )
     if query.extra_filter and query.extra_filter.strip():
         clauses.append(f"({query.extra_filter.strip()})")

@@ -1,8 +1,9 @@
 """Problems that fire together: occurrences of two clusters on the same instance within seconds.
 
-A container exit right after a startup crash is the typical pair. Two clusters are related when most
-occurrences of each (at least `min_share`, both ways) have one of the other on the same instance within
-`window_seconds`: a chatty warning next to a rare error is related one way only, so it is not linked.
+A container exit right after a startup crash is the typical pair. `shares` says, per ordered pair of
+clusters, which part of the first's occurrences had one of the second on the same instance within
+`window_seconds`; `related` keeps the pairs where that holds for most occurrences both ways (a chatty warning
+next to a rare error is related one way only, so it is not linked). The linking rules read `shares`.
 
 `CoOccurrence` computes this in one pass with bounded memory: per instance it keeps only the occurrences
 of the last `window_seconds` (at most `MAX_NEIGHBOURS`), and it counts, per pair of clusters, how many
@@ -12,23 +13,21 @@ occurrences of the first had one of the second nearby (at most `MAX_PAIRS` pairs
 from __future__ import annotations
 
 from collections import Counter, defaultdict, deque
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
-
-from loggardener.clustering.models import Cluster
 
 Occurrence = tuple[str, str | None, datetime]
 """(cluster key, instance id or None, timestamp) of one event."""
 
-MAX_NEIGHBOURS = 500
-"""Occurrences kept per instance, so a burst on one instance stays linear."""
+MAX_NEIGHBOURS = 100
+"""Occurrences kept per instance (the latest), so a burst on one instance stays linear and cheap."""
 MAX_PAIRS = 100_000
 """Pairs of clusters counted; a pair first seen past this is not counted."""
 _SWEEP_EVERY = 10_000
 
 
-@dataclass
+@dataclass(slots=True)
 class _Recent:
     seconds: float
     key: str
@@ -37,7 +36,8 @@ class _Recent:
 
 @dataclass
 class _Instance:
-    latest: float
+    touched: int
+    """How many occurrences had been added when this instance last had one."""
     recent: deque[_Recent] = field(default_factory=deque)
 
 
@@ -53,7 +53,6 @@ class CoOccurrence:
         self._instances: dict[str, _Instance] = {}
         self._totals: Counter[str] = Counter()
         self._pairs: Counter[tuple[str, str]] = Counter()
-        self._latest = float("-inf")
         self._added = 0
 
     @property
@@ -67,13 +66,14 @@ class CoOccurrence:
             return
         self._totals[key] += 1
         now = timestamp.timestamp()
-        self._latest = max(self._latest, now)
         state = self._instances.get(instance)
         if state is None:
-            state = self._instances[instance] = _Instance(now)
-        state.latest = max(state.latest, now)
+            state = self._instances[instance] = _Instance(self._added)
+        state.touched = self._added
         recent = state.recent
-        while recent and recent[0].seconds < state.latest - self.window:
+        # Exports come oldest or newest first: the occurrences added longest ago are the farthest in time
+        # either way, so they leave from the left once out of the window around this one.
+        while recent and abs(recent[0].seconds - now) > self.window:
             recent.popleft()
         near: set[str] = set()
         for other in recent:
@@ -98,13 +98,16 @@ class CoOccurrence:
             self._pairs[pair] += 1
 
     def _sweep(self) -> None:
-        """Forget instances silent for longer than the window."""
-        horizon = self._latest - self.window
-        for name in [name for name, state in self._instances.items() if state.latest < horizon]:
+        """Forget instances that had no occurrence since the previous sweep."""
+        horizon = self._added - _SWEEP_EVERY
+        for name in [name for name, state in self._instances.items() if state.touched < horizon]:
             del self._instances[name]
 
-    def related(self, final: Callable[[str], str] = str, min_share: float = 0.5) -> dict[str, list[str]]:
-        """Related fingerprints by fingerprint (sorted); `final` maps each key to its cluster's fingerprint."""
+    def shares(self, final: Callable[[str], str] = str) -> dict[tuple[str, str], float]:
+        """Per ordered pair of fingerprints: the share of the first's occurrences with the second nearby.
+
+        `final` maps each key to its cluster's fingerprint.
+        """
         totals: Counter[str] = Counter()
         for key, count in self._totals.items():
             totals[final(key)] += count
@@ -113,14 +116,15 @@ class CoOccurrence:
             pair = (final(first), final(second))
             if pair[0] != pair[1]:
                 with_neighbour[pair] += count
+        # Keys merged into one cluster may each have counted the same occurrence: cap at the total.
+        return {pair: min(count, totals[pair[0]]) / totals[pair[0]] for pair, count in with_neighbour.items()}
+
+    def related(self, final: Callable[[str], str] = str, min_share: float = 0.5) -> dict[str, list[str]]:
+        """Related fingerprints by fingerprint (sorted): most occurrences of each have the other nearby."""
+        shares = self.shares(final)
         related: dict[str, set[str]] = defaultdict(set)
-        for (first, second), count in with_neighbour.items():
-            # Keys merged into one cluster may each have counted the same occurrence: cap at the total.
-            back = with_neighbour.get((second, first), 0)
-            if (
-                min(count, totals[first]) / totals[first] >= min_share
-                and min(back, totals[second]) / totals[second] >= min_share
-            ):
+        for (first, second), share in shares.items():
+            if share >= min_share and shares.get((second, first), 0.0) >= min_share:
                 related[first].add(second)
                 related[second].add(first)
         return {fingerprint: sorted(others) for fingerprint, others in related.items()}
@@ -134,18 +138,3 @@ def fire_together(
     for key, instance, timestamp in sorted(occurrences, key=lambda occurrence: occurrence[2]):
         counter.add(key, instance, timestamp)
     return counter.related(min_share=min_share)
-
-
-def link_related(clusters: Sequence[Cluster], related: dict[str, list[str]]) -> list[Cluster]:
-    """The clusters with `related` filled in (only fingerprints of clusters in the list)."""
-    known = {c.fingerprint for c in clusters}
-    return [
-        c.model_copy(
-            update={
-                "related": sorted(
-                    set(c.related) | {fp for fp in related.get(c.fingerprint, []) if fp in known}
-                )
-            }
-        )
-        for c in clusters
-    ]

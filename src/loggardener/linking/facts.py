@@ -1,0 +1,245 @@
+"""Per-event facts the linking rules need, collected while events are clustered, in bounded memory.
+
+`LinkFacts.observe` sees every event of the window (below the severity threshold too): which revisions of
+each service ran when, and the deployment audit entries. `LinkFacts.add` sees every clustered event with its
+cluster key: its trace (kept in a bounded LRU of recent traces), its instance (a bounded per-instance window,
+`CoOccurrence`) and the revisions each cluster appears in with its first and last time there. No event is
+kept: memory follows the number of clusters, revisions and recent traces, never the number of events.
+"""
+
+from __future__ import annotations
+
+import heapq
+import re
+from collections import Counter, OrderedDict
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import TypeVar
+
+from loggardener.entries.models import Event, LogEntry, Severity
+from loggardener.linking.cooccurrence import CoOccurrence
+from loggardener.linking.models import DeployMarker
+
+MAX_TRACES = 20_000
+"""Recent traces remembered (least recently seen forgotten first)."""
+MAX_KEYS_PER_TRACE = 16
+MAX_TRACE_PAIRS = 100_000
+MAX_REVISIONS = 10_000
+"""(service, revision) pairs whose span is kept."""
+MAX_REVISIONS_PER_KEY = 64
+MAX_DEPLOYS = 200
+"""Deploy markers kept (the earliest)."""
+MAX_MENTIONS_PER_KEY = 8
+"""Distinct texts naming a 5xx status kept per cluster key (the first seen), each clipped."""
+MENTION_CHARS = 2_000
+SERVER_ERROR_WORD = re.compile(r"(?<![\w.])5\d\d(?![\w.])")
+"""A 5xx status as a word in text: `returned 503`, `code number = 500`."""
+
+DEPLOY_METHODS = frozenset(
+    {
+        "CreateService",
+        "ReplaceService",
+        "UpdateService",
+        "CreateRevision",
+        "ReplaceInternalService",
+        "CreateFunction",
+        "UpdateFunction",
+        "CreateVersion",
+    }
+)
+"""Last part of the audit method names that deploy code (Cloud Run, Cloud Functions, App Engine)."""
+DEPLOYING_RESOURCES = frozenset({"cloud_run_revision", "gae_app"})
+"""Resource types whose `revision` is a deployed revision (not a job execution or a pod)."""
+_RESOURCE_SERVICE = re.compile(r"/(?:services|functions)/([^/\s]+)")
+
+
+@dataclass
+class Span:
+    """When something was seen: first and last time (seconds since the epoch) and how many times."""
+
+    first: float
+    last: float
+    count: int = 1
+
+    def see(self, seconds: float) -> None:
+        self.first = min(self.first, seconds)
+        self.last = max(self.last, seconds)
+        self.count += 1
+
+    def merge(self, other: Span) -> None:
+        self.first = min(self.first, other.first)
+        self.last = max(self.last, other.last)
+        self.count += other.count
+
+    @property
+    def start(self) -> datetime:
+        return datetime.fromtimestamp(self.first, tz=timezone.utc)
+
+    @property
+    def end(self) -> datetime:
+        return datetime.fromtimestamp(self.last, tz=timezone.utc)
+
+
+RevisionKey = tuple[str, str]
+"""(service, revision)."""
+_K = TypeVar("_K", str, RevisionKey)
+
+
+@dataclass
+class ResolvedFacts:
+    """The facts per final fingerprint, read by the linking rules."""
+
+    instance_shares: dict[tuple[str, str], float]
+    """(a, b) → share of a's occurrences with one of b on the same instance within the window."""
+    trace_shares: dict[tuple[str, str], float]
+    """(a, b) → share of a's traced occurrences whose trace also holds b."""
+    revisions: dict[RevisionKey, Span]
+    """Every deployed revision seen in the window, at any severity."""
+    cluster_revisions: dict[str, dict[RevisionKey, Span]]
+    """Per fingerprint, the deployed revisions its events came from."""
+    deploys: list[DeployMarker]
+    mentions: dict[str, dict[str, Span]]
+    """Per fingerprint, texts of its events that name a 5xx status (candidates for naming an upstream)."""
+
+
+def is_deploy(entry: LogEntry) -> bool:
+    """A successful deployment audit entry (activity log, a deploy method, no error)."""
+    method = entry.audit_method or ""
+    return (
+        entry.log_id.endswith("/activity")
+        and method.rsplit(".", 1)[-1] in DEPLOY_METHODS
+        and entry.severity < Severity.ERROR
+    )
+
+
+def _deploy(entry: LogEntry) -> DeployMarker:
+    service = entry.service
+    if not service:
+        named = _RESOURCE_SERVICE.search(entry.message)
+        service = named.group(1) if named else None
+    return DeployMarker(
+        timestamp=entry.timestamp,
+        method=entry.audit_method or "",
+        service=service or None,
+        revision=entry.revision,
+        principal=entry.principal,
+    )
+
+
+class LinkFacts:
+    """Streaming collector of the facts the linking rules need."""
+
+    def __init__(self, instance_window_seconds: float) -> None:
+        self.co_occurrence = CoOccurrence(instance_window_seconds)
+        self._traces: OrderedDict[str, dict[str, None]] = OrderedDict()
+        self._traced: Counter[str] = Counter()
+        self._trace_pairs: Counter[tuple[str, str]] = Counter()
+        self._revisions: dict[RevisionKey, Span] = {}
+        self._key_revisions: dict[str, dict[RevisionKey, Span]] = {}
+        self._deploys: list[tuple[float, int, DeployMarker]] = []
+        self._deploy_count = 0
+        self._mentions: dict[str, dict[str, Span]] = {}
+
+    @property
+    def traces_held(self) -> int:
+        return len(self._traces)
+
+    def observe(self, event: Event) -> None:
+        """Every event of the window, whatever its severity: revisions seen and deploy markers."""
+        entry = event.primary
+        seconds = entry.timestamp.timestamp()
+        revision = _revision_key(entry)
+        if revision is not None:
+            span = self._revisions.get(revision)
+            if span is not None:
+                span.see(seconds)
+            elif len(self._revisions) < MAX_REVISIONS:
+                self._revisions[revision] = Span(seconds, seconds)
+        if entry.audit_method and is_deploy(entry):
+            item = (-seconds, self._deploy_count, _deploy(entry))
+            self._deploy_count += 1
+            if len(self._deploys) < MAX_DEPLOYS:
+                heapq.heappush(self._deploys, item)
+            elif item[:2] > self._deploys[0][:2]:
+                heapq.heapreplace(self._deploys, item)
+
+    def add(self, event: Event, key: str) -> None:
+        """A clustered event with its cluster key."""
+        entry = event.primary
+        self.co_occurrence.add(key, entry.instance, entry.timestamp)
+        if entry.trace:
+            self._add_trace(entry.trace, key)
+        seconds = entry.timestamp.timestamp()
+        text = entry.message[:MENTION_CHARS]
+        if SERVER_ERROR_WORD.search(text):
+            _see(self._mentions.setdefault(key, {}), text, seconds, MAX_MENTIONS_PER_KEY)
+        revision = _revision_key(entry)
+        if revision is not None:
+            _see(self._key_revisions.setdefault(key, {}), revision, seconds, MAX_REVISIONS_PER_KEY)
+
+    def _add_trace(self, trace: str, key: str) -> None:
+        keys = self._traces.get(trace)
+        if keys is None:
+            keys = self._traces[trace] = {}
+            if len(self._traces) > MAX_TRACES:
+                self._traces.popitem(last=False)
+        else:
+            self._traces.move_to_end(trace)
+        if key in keys or len(keys) >= MAX_KEYS_PER_TRACE:
+            return
+        self._traced[key] += 1
+        for other in keys:
+            for pair in ((key, other), (other, key)):
+                if pair in self._trace_pairs or len(self._trace_pairs) < MAX_TRACE_PAIRS:
+                    self._trace_pairs[pair] += 1
+        keys[key] = None
+
+    def resolve(self, final: Callable[[str], str]) -> ResolvedFacts:
+        """The facts by final fingerprint (`final` maps a cluster key to it)."""
+        traced: Counter[str] = Counter()
+        for key, count in self._traced.items():
+            traced[final(key)] += count
+        shared: Counter[tuple[str, str]] = Counter()
+        for (first, second), count in self._trace_pairs.items():
+            pair = (final(first), final(second))
+            if pair[0] != pair[1]:
+                shared[pair] += count
+        return ResolvedFacts(
+            instance_shares=self.co_occurrence.shares(final),
+            trace_shares={pair: min(1.0, n / traced[pair[0]]) for pair, n in shared.items()},
+            revisions=dict(self._revisions),
+            cluster_revisions=_by_fingerprint(self._key_revisions, final),
+            deploys=[marker for _, _, marker in sorted(self._deploys, reverse=True)],
+            mentions=_by_fingerprint(self._mentions, final),
+        )
+
+
+def _see(spans: dict[_K, Span], item: _K, seconds: float, limit: int) -> None:
+    span = spans.get(item)
+    if span is not None:
+        span.see(seconds)
+    elif len(spans) < limit:
+        spans[item] = Span(seconds, seconds)
+
+
+def _by_fingerprint(
+    by_key: dict[str, dict[_K, Span]], final: Callable[[str], str]
+) -> dict[str, dict[_K, Span]]:
+    """Spans per cluster key merged into spans per final fingerprint."""
+    merged: dict[str, dict[_K, Span]] = {}
+    for key, spans in by_key.items():
+        into = merged.setdefault(final(key), {})
+        for item, span in spans.items():
+            known = into.get(item)
+            if known is None:
+                into[item] = Span(span.first, span.last, span.count)
+            else:
+                known.merge(span)
+    return merged
+
+
+def _revision_key(entry: LogEntry) -> RevisionKey | None:
+    if entry.resource_type in DEPLOYING_RESOURCES and entry.service and entry.revision:
+        return entry.service, entry.revision
+    return None

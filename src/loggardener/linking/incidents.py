@@ -1,0 +1,218 @@
+"""Incidents: problems connected by links, each with a root, a start, and a story told from the evidence."""
+
+from __future__ import annotations
+
+import re
+from collections import deque
+from collections.abc import Sequence
+from datetime import datetime
+
+from loggardener.clustering.models import Cluster, SuspectRevision
+from loggardener.linking.facts import ResolvedFacts, RevisionKey
+from loggardener.linking.models import DeployMarker, Incident, Link
+from loggardener.rendering.markdown_safety import inline_code
+
+_PRIORITY_RANK = {"P0": 0, "P1": 1, "P2": 2, "P3": 3}
+_REVISION_NUMBER = re.compile(r"-(\d{3,6})-[a-z0-9]{3}$")
+_GAE_VERSION = re.compile(r"\d{8}t\d{6}")
+
+
+def _q(text: str) -> str:
+    """Log text quoted in a story: an inline code span nothing inside can close."""
+    return inline_code(text, 160)
+
+
+def _time(moment: datetime) -> str:
+    return moment.strftime("%H:%M:%S")
+
+
+def _revision_order(revision: str) -> tuple[int, int, str] | None:
+    """How revision names sort: (1, number) for Cloud Run's `svc-00042-xiv`, (0, 0, name) for App Engine's
+    timestamp versions; None for names that carry no order. Only the same first part compares."""
+    match = _REVISION_NUMBER.search(revision)
+    if match:
+        return 1, int(match.group(1)), revision
+    return (0, 0, revision) if _GAE_VERSION.fullmatch(revision) else None
+
+
+def _previous(revision: RevisionKey, facts: ResolvedFacts) -> RevisionKey | None:
+    """The service's revision before `revision` seen in the window, by the names' order."""
+    order = _revision_order(revision[1])
+    if order is None:
+        return None
+    earlier = []
+    for key in facts.revisions:
+        other = _revision_order(key[1])
+        if key[0] == revision[0] and other is not None and other[0] == order[0] and other[1:] < order[1:]:
+            earlier.append((other, key))
+    return max(earlier)[1] if earlier else None
+
+
+def suspect_revision(cluster: Cluster, facts: ResolvedFacts) -> SuspectRevision | None:
+    """The revision the problem first appears in, when the service's previous revision ran without it."""
+    spans = facts.cluster_revisions.get(cluster.fingerprint)
+    if not spans:
+        return None
+    revision, span = min(spans.items(), key=lambda item: (item[1].first, item[0]))
+    previous = _previous(revision, facts)
+    if previous is None or previous in spans:
+        return None
+    seen = facts.revisions[previous]
+    if seen.first >= span.first:
+        return None
+    return SuspectRevision(
+        service=revision[0],
+        revision=revision[1],
+        previous=previous[1],
+        previous_first_seen=seen.start,
+        previous_last_seen=seen.end,
+        first_seen=span.start,
+        evidence=f"new in {_q(revision[1])}: absent from {_q(previous[1])}, which ran {_time(seen.start)}–"
+        f"{_time(seen.end)}; first seen in {_q(revision[1])} at {_time(span.start)}",
+    )
+
+
+def with_links(
+    clusters: Sequence[Cluster], links: Sequence[Link], suspects: dict[str, SuspectRevision]
+) -> list[Cluster]:
+    """The clusters with `related`, `causes`, `effects` and `suspect_revision` filled in."""
+    causes: dict[str, list[str]] = {}
+    effects: dict[str, list[str]] = {}
+    for link in links:
+        causes.setdefault(link.effect, []).append(link.cause)
+        effects.setdefault(link.cause, []).append(link.effect)
+    return [
+        c.model_copy(
+            update={
+                "causes": sorted(causes.get(c.fingerprint, [])),
+                "effects": sorted(effects.get(c.fingerprint, [])),
+                "related": sorted({*causes.get(c.fingerprint, []), *effects.get(c.fingerprint, [])}),
+                "suspect_revision": suspects.get(c.fingerprint),
+            }
+        )
+        for c in clusters
+    ]
+
+
+def _urgency(cluster: Cluster) -> tuple[int, datetime, str]:
+    return _PRIORITY_RANK.get(cluster.priority, 4), cluster.first_seen, cluster.fingerprint
+
+
+def _components(clusters: Sequence[Cluster], links: Sequence[Link]) -> list[list[Cluster]]:
+    by_fingerprint = {c.fingerprint: c for c in clusters}
+    neighbours: dict[str, set[str]] = {fp: set() for fp in by_fingerprint}
+    for link in links:
+        if link.cause in neighbours and link.effect in neighbours:
+            neighbours[link.cause].add(link.effect)
+            neighbours[link.effect].add(link.cause)
+    seen: set[str] = set()
+    components = []
+    for fingerprint in by_fingerprint:
+        if fingerprint in seen:
+            continue
+        seen.add(fingerprint)
+        queue, members = deque([fingerprint]), []
+        while queue:
+            current = queue.popleft()
+            members.append(by_fingerprint[current])
+            for other in sorted(neighbours[current] - seen):
+                seen.add(other)
+                queue.append(other)
+        components.append(members)
+    return components
+
+
+def _walk(root: str, links: Sequence[Link]) -> list[Link]:
+    """The component's links in story order: breadth first from the root along causes, then the rest."""
+    by_cause: dict[str, list[Link]] = {}
+    for link in links:
+        by_cause.setdefault(link.cause, []).append(link)
+    ordered: list[Link] = []
+    queue, visited = deque([root]), {root}
+    while queue:
+        current = queue.popleft()
+        for link in by_cause.get(current, []):
+            ordered.append(link)
+            if link.effect not in visited:
+                visited.add(link.effect)
+                queue.append(link.effect)
+    walked = {(link.cause, link.effect) for link in ordered}
+    return ordered + [link for link in links if (link.cause, link.effect) not in walked]
+
+
+def _sentence(text: str) -> str:
+    return text[:1].upper() + text[1:] + ("" if text.endswith(".") else ".")
+
+
+def _deploys_before(
+    deploys: Sequence[DeployMarker], services: set[str], start: datetime
+) -> list[DeployMarker]:
+    names = {
+        service.lower() for service in services
+    }  # Cloud Functions gen2 names its Cloud Run service lower case
+    return [d for d in deploys if (d.service or "").lower() in names and d.timestamp <= start][-3:]
+
+
+def _story(
+    root: Cluster, members: list[Cluster], links: list[Link], deploys: list[DeployMarker], services: list[str]
+) -> str:
+    places = ", ".join(root.services) or "an unknown service"
+    parts = [
+        f"At {_time(root.first_seen)} {_q(root.title)} starts ({root.priority}, {root.count} "
+        f"entr{'y' if root.count == 1 else 'ies'} in {places} until {_time(root.last_seen)})"
+        + (", the root cause." if links else "; no other problem is linked to it.")
+    ]
+    if root.suspect_revision is not None:
+        parts.append(_sentence(root.suspect_revision.evidence))
+    for deploy in deploys:
+        by = f" by {deploy.principal}" if deploy.principal else ""
+        method = deploy.method.rsplit(".", 1)[-1]
+        parts.append(f"{_q(deploy.service or '')} was deployed at {_time(deploy.timestamp)}{by} ({method}).")
+    for link in links:
+        parts.extend(_sentence(text) for text in link.evidence)
+    if len(members) > 1:
+        parts.append(f"{len(members)} problems in {', '.join(services) or 'unknown services'}.")
+    return " ".join(parts)
+
+
+def build_incidents(
+    clusters: Sequence[Cluster], links: Sequence[Link], deploys: Sequence[DeployMarker]
+) -> tuple[list[Cluster], list[Incident]]:
+    """Incidents (most urgent first) and the clusters with their incident id."""
+    incidents: list[Incident] = []
+    membership: dict[str, str] = {}
+    for members in _components(clusters, links):
+        fingerprints = {c.fingerprint for c in members}
+        inner = [link for link in links if link.cause in fingerprints and link.effect in fingerprints]
+        caused = {link.effect for link in inner}
+        roots = [c for c in members if c.fingerprint not in caused] or members
+        root = min(roots, key=_urgency)
+        ordered_links = _walk(root.fingerprint, inner)
+        order = [root.fingerprint] + [link.effect for link in ordered_links]
+        order += [c.fingerprint for c in sorted(members, key=_urgency)]
+        problems = list(dict.fromkeys(order))
+        services = sorted({s for c in members for s in c.services})
+        start = min(c.first_seen for c in members)
+        relevant = _deploys_before(deploys, set(services), start)
+        incident_id = f"incident-{root.fingerprint}"
+        for fingerprint in problems:
+            membership[fingerprint] = incident_id
+        incidents.append(
+            Incident(
+                id=incident_id,
+                root=root.fingerprint,
+                title=root.title,
+                priority=root.priority,
+                start=start,
+                end=max(c.last_seen for c in members),
+                problems=problems,
+                services=services,
+                revisions=sorted({r for c in members for r in c.revisions}),
+                suspect_revision=root.suspect_revision.revision if root.suspect_revision else None,
+                deploys=relevant,
+                links=ordered_links,
+                story=_story(root, members, ordered_links, relevant, services),
+            )
+        )
+    incidents.sort(key=lambda i: (_PRIORITY_RANK.get(i.priority, 4), i.start, i.root))
+    return [c.model_copy(update={"incident": membership.get(c.fingerprint)}) for c in clusters], incidents

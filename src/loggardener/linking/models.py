@@ -1,0 +1,55 @@
+"""Typed data of the linking stage: links between problems, deploy markers and incidents."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+LinkKind = Literal["trace", "instance", "revision", "upstream"]
+
+
+class Link(BaseModel):
+    """One problem causing another, with the evidence in words."""
+
+    model_config = ConfigDict(frozen=True)
+
+    cause: str = Field(description="Fingerprint of the cause.")
+    effect: str = Field(description="Fingerprint of the effect.")
+    kinds: list[LinkKind] = Field(
+        description="What the evidence is: same trace, instance, revision, or upstream."
+    )
+    evidence: list[str] = Field(description="The evidence, one sentence per kind.")
+
+
+class DeployMarker(BaseModel):
+    """A Cloud Run, Cloud Functions or App Engine deployment audit entry in the window."""
+
+    model_config = ConfigDict(frozen=True)
+
+    timestamp: datetime
+    method: str = Field(description="The audit method, e.g. `google.cloud.run.v1.Services.ReplaceService`.")
+    service: str | None = None
+    revision: str | None = None
+    principal: str | None = Field(default=None, description="Who deployed (redacted as configured).")
+
+
+class Incident(BaseModel):
+    """Problems connected by links: one root cause and its effects, told as a story built from the evidence."""
+
+    id: str = Field(description="`incident-` + the root's fingerprint.")
+    root: str = Field(description="Fingerprint of the root problem.")
+    title: str = Field(description="The root problem's title.")
+    priority: str = Field(description="The root's priority (a cause is at least as urgent as its effects).")
+    start: datetime = Field(description="The first occurrence of any of its problems.")
+    end: datetime = Field(description="The last occurrence of any of its problems.")
+    problems: list[str] = Field(description="Fingerprints, root first, then effects in order of the links.")
+    services: list[str]
+    revisions: list[str]
+    suspect_revision: str | None = Field(default=None, description="The root's suspect revision, if any.")
+    deploys: list[DeployMarker] = Field(
+        default_factory=list, description="Deployments of the incident's services before its start."
+    )
+    links: list[Link] = Field(default_factory=list)
+    story: str = Field(description="One paragraph: what happened, from the evidence only.")

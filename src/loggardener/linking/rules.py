@@ -1,0 +1,305 @@
+"""Evidence-based links between problems: which one causes which, and why, in words.
+
+Four kinds of evidence, each read from facts collected while clustering (`facts.py`):
+
+- **trace**: the problems' events share request traces (a 5xx request log and the exception logged inside
+  that request); at least `TRACE_MIN_SHARE` of the effect's traced events (both ways for the same role).
+- **instance**: most of the effect's events (`INSTANCE_MIN_SHARE`) have one of the cause's on the same
+  instance within seconds (a crash, then the container exit; an exception, then the 5xx response). Only
+  problems of different roles: two warnings that fire together on an instance are not cause and effect.
+- **revision**: in one deployed revision, the revision's failure ladder: startup crash → container exit →
+  startup probe failed → `Ready` condition false → 5xx responses. Each rung found in the revision (holding
+  most of its events) is caused by the nearest lower rung found there.
+- **upstream**: a problem of another service whose text names a failing route (`/api/orders/{id}`), or names
+  the service and the status it returned (`Upstream orders-api returned 503`), in the same minutes.
+
+Which side is the cause follows the problem's role (`role`): an exception or error message, then a process
+exit, a failed probe, a revision not ready, an HTTP 5xx response, each the effect of the ones before it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from loggardener.clustering.models import Cluster
+from loggardener.linking.facts import SERVER_ERROR_WORD, ResolvedFacts, RevisionKey, Span
+from loggardener.linking.models import Link, LinkKind
+from loggardener.rendering.markdown_safety import inline_code
+
+TRACE_MIN_SHARE = 0.25
+INSTANCE_MIN_SHARE = 0.5
+INSTANCE_MIN_CAUSE_SHARE = 0.1
+"""A cause must come with the effect at least this often: a background error logged all the time on every
+instance is near every 5xx, but it is not their cause."""
+REVISION_SLACK = timedelta(minutes=2)
+"""An effect in a revision may be logged this long before its cause (a request is logged at its start)."""
+UPSTREAM_SLACK = timedelta(minutes=5)
+"""A downstream problem counts while its upstream fails, or up to this long before or after."""
+STARTUP_TYPES = frozenset({"ModuleNotFoundError", "ImportError", "SyntaxError", "IndentationError"})
+
+# Roles, in causal order: a role's problems may cause those of higher roles. NONE: never linked.
+NONE, ERROR, EXIT, PROBE, NOT_READY, SERVER_ERROR = range(-1, 5)
+ROLE_NAMES = ("error", "process exit", "failed probe", "revision not ready", "HTTP 5xx")
+_EXIT = re.compile(
+    r"Container called exit\(|Worker failed to boot|Worker exiting|Memory limit of .* exceeded|"
+    r"container (?:exited|terminated)|instance was terminated",
+    re.IGNORECASE,
+)
+_PROBE = re.compile(r"\bprobe failed\b", re.IGNORECASE)
+_NOT_READY = re.compile(
+    r"Ready condition status changed to False|failed to start and listen on the port|revision is not ready",
+    re.IGNORECASE,
+)
+_PARAMETER = re.compile(r"\{[^/{}]*\}")
+
+
+def _q(text: str) -> str:
+    """Log text quoted in a story: an inline code span nothing inside can close."""
+    return inline_code(text, 160)
+
+
+def role(cluster: Cluster) -> int:
+    """The problem's place in a failure: error, process exit, failed probe, not ready, or 5xx response.
+
+    A request answered without a 5xx has none: it is the effect of nothing and causes nothing.
+    """
+    if cluster.kind == "request":
+        return SERVER_ERROR if any(s.startswith("5") for s in cluster.http_statuses) else NONE
+    text = f"{cluster.title}\n{cluster.message}"
+    if _NOT_READY.search(text):
+        return NOT_READY
+    if _PROBE.search(text):
+        return PROBE
+    if cluster.kind != "exception" and _EXIT.search(text):
+        return EXIT
+    return ERROR
+
+
+def is_startup_crash(cluster: Cluster) -> bool:
+    """An exception raised while the code was imported: the revision cannot start."""
+    short = (cluster.exception_type or "").rsplit(".", 1)[-1]
+    return cluster.kind == "exception" and (
+        short in STARTUP_TYPES or any(f.function == "<module>" for f in cluster.affected_files)
+    )
+
+
+def _hhmm(moment: datetime) -> str:
+    return moment.strftime("%H:%M:%S")
+
+
+@dataclass
+class _Pending:
+    kinds: list[LinkKind] = field(default_factory=list)
+    evidence: list[str] = field(default_factory=list)
+
+
+class _Links:
+    """Links found so far, one per ordered pair; a pair already linked the other way keeps that direction."""
+
+    def __init__(self) -> None:
+        self.pending: dict[tuple[str, str], _Pending] = {}
+
+    def add(self, cause: str, effect: str, kind: LinkKind, evidence: str) -> None:
+        if cause == effect or (effect, cause) in self.pending:
+            return
+        pending = self.pending.setdefault((cause, effect), _Pending())
+        if kind not in pending.kinds:
+            pending.kinds.append(kind)
+            pending.evidence.append(evidence)
+
+    def links(self) -> list[Link]:
+        return [
+            Link(cause=cause, effect=effect, kinds=p.kinds, evidence=p.evidence)
+            for (cause, effect), p in sorted(self.pending.items())
+        ]
+
+
+def _ordered(first: Cluster, second: Cluster) -> tuple[Cluster, Cluster] | None:
+    """(cause, effect) by role; for equal roles, the earlier is the cause (None if they started together)."""
+    if role(first) != role(second):
+        return (first, second) if role(first) < role(second) else (second, first)
+    if first.first_seen == second.first_seen:
+        return None
+    return (first, second) if first.first_seen < second.first_seen else (second, first)
+
+
+def _share_links(
+    clusters: dict[str, Cluster],
+    shares: dict[tuple[str, str], float],
+    min_share: float,
+    same_role: bool,
+) -> Iterable[tuple[Cluster, Cluster, float]]:
+    """(cause, effect, effect's share with the cause) for the pairs that qualify.
+
+    Most of the effect's occurrences must come with the cause. Two problems of the same role (`same_role`
+    allows them at all) qualify only when that holds both ways; the earlier one is the cause.
+    """
+    seen: set[tuple[str, str]] = set()
+    for first, second in sorted(shares):
+        if (second, first) in seen or first not in clusters or second not in clusters:
+            continue
+        seen.add((first, second))
+        ordered = _ordered(clusters[first], clusters[second])
+        if ordered is None or role(ordered[0]) == NONE:
+            continue
+        cause, effect = ordered
+        effect_share = shares.get((effect.fingerprint, cause.fingerprint), 0.0)
+        if effect_share < min_share:
+            continue
+        if role(cause) == role(effect) and (
+            not same_role or shares.get((cause.fingerprint, effect.fingerprint), 0.0) < min_share
+        ):
+            continue
+        yield cause, effect, effect_share
+
+
+def _trace_links(clusters: dict[str, Cluster], facts: ResolvedFacts, links: _Links) -> None:
+    for cause, effect, share in _share_links(clusters, facts.trace_shares, TRACE_MIN_SHARE, same_role=True):
+        links.add(
+            cause.fingerprint,
+            effect.fingerprint,
+            "trace",
+            f"{share:.0%} of the traced occurrences of {_q(effect.title)} share their request trace with "
+            f"{_q(cause.title)}",
+        )
+
+
+def _instance_links(
+    clusters: dict[str, Cluster], facts: ResolvedFacts, window_seconds: float, links: _Links
+) -> None:
+    shares = facts.instance_shares
+    for cause, effect, share in _share_links(clusters, shares, INSTANCE_MIN_SHARE, same_role=False):
+        if shares.get((cause.fingerprint, effect.fingerprint), 0.0) < INSTANCE_MIN_CAUSE_SHARE:
+            continue
+        links.add(
+            cause.fingerprint,
+            effect.fingerprint,
+            "instance",
+            f"{share:.0%} of the occurrences of {_q(effect.title)} come within {window_seconds:g} s of "
+            f"{_q(cause.title)} on the same instance",
+        )
+
+
+def _rung(cluster: Cluster) -> int | None:
+    """The cluster's rung on a revision's failure ladder, if it has one."""
+    if is_startup_crash(cluster):
+        return ERROR
+    rung = role(cluster)
+    return None if rung in (NONE, ERROR) else rung
+
+
+def _revision_links(clusters: dict[str, Cluster], facts: ResolvedFacts, links: _Links) -> None:
+    by_revision: dict[RevisionKey, dict[int, list[tuple[Cluster, Span]]]] = {}
+    for fingerprint, spans in sorted(facts.cluster_revisions.items()):
+        cluster = clusters.get(fingerprint)
+        rung = None if cluster is None else _rung(cluster)
+        if cluster is None or rung is None:
+            continue
+        total = sum(span.count for span in spans.values())
+        for key, span in spans.items():
+            if rung != ERROR and span.count * 2 < total:
+                continue  # a symptom belongs to the revisions holding most of it
+            by_revision.setdefault(key, {}).setdefault(rung, []).append((cluster, span))
+    for (service, revision), rungs in sorted(by_revision.items()):
+        for rung in sorted(rungs):
+            lower = [r for r in rungs if r < rung]
+            if not lower:
+                continue
+            causes = rungs[max(lower)]
+            for effect, effect_span in rungs[rung]:
+                for cause, cause_span in causes:
+                    if effect_span.start < cause_span.start - REVISION_SLACK:
+                        continue
+                    links.add(
+                        cause.fingerprint,
+                        effect.fingerprint,
+                        "revision",
+                        f"in revision {_q(revision)} of {_q(service)}, {ROLE_NAMES[rung]} {_q(effect.title)} "
+                        f"(from {_hhmm(effect_span.start)}) follows {_q(cause.title)} "
+                        f"(from {_hhmm(cause_span.start)})",
+                    )
+
+
+def route_pattern(route: str) -> re.Pattern[str] | None:
+    """A route as it appears in text, in a URL or alone (`{id}`: any segment); None when too generic.
+
+    A route names something when it has a literal part of three characters or more (`/` alone does not).
+    """
+    if not any(len(part.strip("/")) >= 3 for part in _PARAMETER.split(route)):
+        return None
+    path = "[^/\\s?#\"']+".join(re.escape(part) for part in _PARAMETER.split(route))
+    return re.compile(rf"{path}(?![\w/-])")
+
+
+def _overlaps(span: Span, upstream: Cluster) -> bool:
+    return (
+        upstream.first_seen - UPSTREAM_SLACK <= span.end and span.start <= upstream.last_seen + UPSTREAM_SLACK
+    )
+
+
+def _upstream_links(clusters: Sequence[Cluster], facts: ResolvedFacts, links: _Links) -> None:
+    upstreams = [
+        (
+            c,
+            {s for s in c.http_statuses if s.startswith("5")},
+            [(r, p) for r in c.routes if (p := route_pattern(r))],
+        )
+        for c in clusters
+        if role(c) == SERVER_ERROR and c.services
+    ]
+    for downstream in clusters:
+        mentions = facts.mentions.get(downstream.fingerprint)
+        if not mentions:
+            continue
+        found: dict[str, tuple[Cluster, set[str], set[str], set[str]]] = {}
+        for upstream, failing, patterns in upstreams:
+            if upstream is downstream or set(upstream.services) & set(downstream.services):
+                continue
+            if set(upstream.routes) & set(downstream.routes):
+                continue
+            for text, span in mentions.items():
+                statuses = failing & set(SERVER_ERROR_WORD.findall(text))
+                if not statuses or not _overlaps(span, upstream):
+                    continue
+                routes = {r for r, pattern in patterns if pattern.search(text)}
+                services = {s for s in upstream.services if len(s) >= 3 and _names_service(s, text)}
+                if routes or services:
+                    item = found.setdefault(upstream.fingerprint, (upstream, set(), set(), set()))
+                    item[1].update(statuses)
+                    item[2].update(routes)
+                    item[3].update(services)
+        named = list(found.values())
+        if any(routes for _, _, routes, _ in named):  # a named route picks its cluster out of the service's
+            named = [item for item in named if item[2]]
+        for upstream, statuses, routes, services in named:
+            names = [f"service {_q(s)}" for s in sorted(services)] + [
+                f"route {_q(r)}" for r in sorted(routes)
+            ]
+            links.add(
+                upstream.fingerprint,
+                downstream.fingerprint,
+                "upstream",
+                f"{_q(downstream.title)} ({', '.join(downstream.services) or 'another service'}) names "
+                f"{' and '.join(names)} and status {'/'.join(sorted(statuses))} while {_q(upstream.title)} "
+                f"fails ({_hhmm(upstream.first_seen)}–{_hhmm(upstream.last_seen)})",
+            )
+
+
+def _names_service(service: str, text: str) -> bool:
+    return re.search(rf"(?<![\w-]){re.escape(service)}(?![\w-])", text, re.IGNORECASE) is not None
+
+
+def find_links(
+    clusters: Sequence[Cluster], facts: ResolvedFacts, instance_window_seconds: float
+) -> list[Link]:
+    """Every link the evidence supports between `clusters`, cause first."""
+    by_fingerprint = {c.fingerprint: c for c in clusters}
+    links = _Links()
+    _trace_links(by_fingerprint, facts, links)
+    _revision_links(by_fingerprint, facts, links)
+    _instance_links(by_fingerprint, facts, instance_window_seconds, links)
+    _upstream_links(clusters, facts, links)
+    return links.links()

@@ -1,0 +1,341 @@
+"""Links between problems (trace, instance, revision, upstream), suspect revisions, deploy markers, incidents."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from conftest import scan_entries
+from entry_factories import run_entry, split_traceback
+from loggardener.clustering.models import Cluster
+from loggardener.entries.models import Event, LogEntry, Severity
+from loggardener.linking.cooccurrence import CoOccurrence
+from loggardener.linking.facts import MAX_TRACES, LinkFacts
+from loggardener.linking.rules import route_pattern
+from loggardener.report import ScanReport
+
+REALWORLD = Path(__file__).parents[1] / ".." / "shared" / "realworld"
+CRASH_FRAMES = [("/app/main.py", 3, "<module>", "import payments_sdk")]
+CRASH = "ModuleNotFoundError: No module named 'payments_sdk'"
+
+
+def by_title(report: ScanReport, prefix: str) -> Cluster:
+    return next(c for c in report.clusters if c.title.startswith(prefix))
+
+
+def links_of(report: ScanReport) -> set[tuple[str, str, str]]:
+    """(cause title, effect title, kinds) of every link."""
+    titles = {c.fingerprint: c.title for c in report.clusters}
+    return {
+        (titles[link.cause], titles[link.effect], ",".join(link.kinds))
+        for incident in report.incidents
+        for link in incident.links
+    }
+
+
+def request(seconds: float, path: str, status: int, **kwargs: Any) -> dict[str, Any]:
+    return run_entry(
+        seconds,
+        severity="ERROR" if status >= 500 else "INFO",
+        log="run.googleapis.com%2Frequests",
+        httpRequest={
+            "requestMethod": "GET",
+            "requestUrl": f"https://api.example.run.app{path}",
+            "status": status,
+        },
+        **kwargs,
+    )
+
+
+def test_an_exception_logged_inside_a_5xx_request_causes_it_by_trace() -> None:
+    entries = []
+    for i in range(3):
+        trace = f"projects/p/traces/t{i}"
+        entries.append(request(i * 60, f"/orders/{i}", 500, trace=trace, instance=f"i{i}"))
+        entries.append(
+            run_entry(
+                i * 60 + 30,  # far from the request in time: only the trace ties them
+                json_payload={"message": "ValueError: bad total\nTraceback..."},
+                severity="ERROR",
+                trace=trace,
+                instance=f"other{i}",
+            )
+        )
+    report = scan_entries(entries)
+    request_cluster = by_title(report, "HTTP 500")
+    error = by_title(report, "ValueError")
+    assert request_cluster.causes == [error.fingerprint] and error.effects == [request_cluster.fingerprint]
+    assert request_cluster.related == [error.fingerprint]
+    (incident,) = [i for i in report.incidents if i.links]
+    assert incident.root == error.fingerprint and incident.links[0].kinds == ["trace"]
+    assert "100% of the traced occurrences of `HTTP 500 on GET /orders/{id} (api)` share" in incident.story
+
+
+def test_a_crash_then_the_container_exit_on_the_same_instance_within_seconds() -> None:
+    entries = []
+    for i in range(3):
+        start = i * 300
+        entries += split_traceback(start, CRASH_FRAMES, CRASH, instance=f"i{i}", revision="api-00002-new")
+        entries.append(
+            run_entry(start + 2, text="Container called exit(3).", severity="WARNING",
+                      log="run.googleapis.com%2Fvarlog%2Fsystem", instance=f"i{i}", revision="api-00002-new")
+        )  # fmt: skip
+    report = scan_entries(entries)
+    assert (CRASH, "Container called exit(<*>).", "revision,instance") in links_of(report)
+    # the crash (P0) stays at least as urgent as the exits (P0)
+    assert by_title(report, "ModuleNotFoundError").priority == "P0"
+
+
+def test_two_warnings_that_fire_together_are_not_cause_and_effect() -> None:
+    entries = []
+    for i in range(4):
+        entries.append(run_entry(i * 600, json_payload={"message": "Cache warm-up slow"}, severity="WARNING"))
+        entries.append(
+            run_entry(i * 600 + 1, json_payload={"message": "Feature flags stale"}, severity="WARNING")
+        )
+    report = scan_entries(entries)
+    assert links_of(report) == set()
+    assert len(report.incidents) == 2 and all(not c.related for c in report.clusters)
+
+
+def test_the_revision_failure_ladder_links_crash_exit_probe_not_ready_and_its_503s_only() -> None:
+    bad, good = "orders-00042-xiv", "orders-00041-kap"
+    entries = [request(0, "/api/orders/1", 200, revision=good, service="orders")]
+    for i in range(3):
+        at = 60 + i * 120
+        entries += split_traceback(at, CRASH_FRAMES, CRASH, instance=f"b{i}", revision=bad, service="orders")
+        entries.append(
+            run_entry(
+                at + 40,
+                text='STARTUP TCP probe failed 1 time consecutively for container "app"',
+                severity="ERROR",
+                instance=f"late{i}",
+                revision=bad,
+                service="orders",
+            )
+        )
+    entries.append(
+        run_entry(
+            200,
+            severity="ERROR",
+            revision=bad,
+            service="orders",
+            log="cloudaudit.googleapis.com%2Fsystem_event",
+            protoPayload={
+                "methodName": "/Services.ReplaceService",
+                "status": {
+                    "message": f"Ready condition status changed to False for Revision {bad} with message: x"
+                },
+            },
+        )
+    )
+    for i in range(4):
+        entries.append(
+            request(300 + i * 30, f"/api/orders/{i}", 503, revision=bad, service="orders", instance="r")
+        )
+        entries.append(
+            request(300 + i * 30, "/api/other", 502, revision=good, service="orders", instance="g")
+        )
+    report = scan_entries(entries)
+    links = {(cause[:20], effect[:20], kinds) for cause, effect, kinds in links_of(report)}
+    assert links == {
+        ("ModuleNotFoundError:", "STARTUP TCP probe fa", "revision"),
+        ("STARTUP TCP probe fa", "Ready condition stat", "revision"),
+        ("Ready condition stat", "HTTP 503 on GET /api", "revision"),
+    }  # the 502s of the healthy revision are not part of it
+    crash = by_title(report, "ModuleNotFoundError")
+    assert crash.suspect_revision is not None
+    assert crash.suspect_revision.revision == bad and crash.suspect_revision.previous == good
+    assert by_title(report, "HTTP 502").suspect_revision is None  # it shows in the older revision
+
+
+def upstream_scenario(delay_minutes: float, text: str) -> ScanReport:
+    entries = []
+    for i in range(5):
+        entries.append(
+            request(i * 20, f"/api/orders/{i}", 503, service="orders-api", revision="orders-api-00001-abc")
+        )
+        entries.append(
+            run_entry(delay_minutes * 60 + i * 20, json_payload={"message": text.format(i=i)}, severity="WARNING",
+                      service="web", revision="web-00001-abc", instance="w")
+        )  # fmt: skip
+    return scan_entries(entries)
+
+
+def test_a_downstream_error_naming_the_upstream_route_and_status_in_the_same_minutes() -> None:
+    report = upstream_scenario(0, "Upstream orders-api returned 503 for GET /api/orders/{i}")
+    ((cause, effect, kinds),) = links_of(report)
+    assert (cause, kinds) == ("HTTP 503 on GET /api/orders/{id} (orders-api)", "upstream")
+    assert effect.startswith("Upstream orders-api returned")
+
+
+@pytest.mark.parametrize(
+    ("delay_minutes", "text"),
+    [
+        (90, "Upstream orders-api returned 503 for GET /api/orders/{i}"),  # hours apart: not the same minutes
+        (0, "Upstream orders-api is slow for GET /api/orders/{i}"),  # names no failing status
+        (0, "Upstream billing returned 503 for order {i}"),  # names neither the service nor the route
+    ],
+)
+def test_no_upstream_link_without_the_name_the_status_and_the_time(delay_minutes: float, text: str) -> None:
+    assert links_of(upstream_scenario(delay_minutes, text)) == set()
+
+
+def deploy_entry(seconds: float, **changes: Any) -> dict[str, Any]:
+    entry = run_entry(
+        seconds,
+        severity="NOTICE",
+        revision="",
+        log="cloudaudit.googleapis.com%2Factivity",
+        protoPayload={
+            "methodName": "google.cloud.run.v1.Services.ReplaceService",
+            "resourceName": "namespaces/p/services/api",
+            "authenticationInfo": {"principalEmail": "deployer@p.iam.gserviceaccount.com"},
+        },
+    )
+    entry.update(changes)
+    return entry
+
+
+def test_deploy_audit_entries_are_markers_with_a_redacted_principal_and_open_the_story() -> None:
+    entries = [
+        deploy_entry(0),
+        deploy_entry(5, severity="ERROR"),  # a failed deployment deployed nothing
+        deploy_entry(6, logName="projects/p/logs/cloudaudit.googleapis.com%2Fsystem_event"),
+        request(1, "/", 200, revision="api-00001-old"),
+    ]
+    entries += split_traceback(60, CRASH_FRAMES, CRASH, revision="api-00002-new")
+    entries.append(
+        run_entry(61, text="Container called exit(3).", severity="WARNING", revision="api-00002-new")
+    )
+    report = scan_entries(entries)
+    (marker,) = report.deploys
+    assert (marker.service, marker.principal) == ("api", "[REDACTED:email]")
+    assert marker.method.endswith("ReplaceService")
+    (incident,) = [i for i in report.incidents if i.links]
+    assert incident.deploys == [marker] and incident.suspect_revision == "api-00002-new"
+    assert "`api` was deployed at 12:00:00 by [REDACTED:email] (ReplaceService)." in incident.story
+    assert (
+        "New in `api-00002-new`: absent from `api-00001-old`, which ran 12:00:01–12:00:01" in incident.story
+    )
+
+
+def test_a_cause_is_at_least_as_urgent_as_its_effects() -> None:
+    entries = []
+    for i in range(
+        2
+    ):  # one isolated-looking warning-level error... that each 5xx request carries in its trace
+        trace = f"projects/p/traces/x{i}"
+        entries.append(request(i * 900, f"/pay/{i}", 503, trace=trace))
+        entries.append(run_entry(i * 900 + 1, json_payload={"message": "Payment gateway refused"},
+                                 severity="WARNING", trace=trace))  # fmt: skip
+    entries += [run_entry(i, json_payload={"message": f"Slow query {i} ms"}, severity="WARNING", instance="db")
+                for i in range(8)]  # fmt: skip
+    report = scan_entries(entries)
+    cause = by_title(report, "Payment gateway refused")
+    assert cause.priority == by_title(report, "HTTP 503").priority == "P1"
+    assert cause.reasons[0] == (
+        "causes 'HTTP 503 on GET /pay/{id} (api)' (P1): a cause is at least as urgent as its effects"
+    )
+
+
+def test_every_problem_is_in_exactly_one_incident() -> None:
+    report = upstream_scenario(0, "Upstream orders-api returned 503 for GET /api/orders/{i}")
+    members = [fp for incident in report.incidents for fp in incident.problems]
+    assert sorted(members) == sorted(c.fingerprint for c in report.clusters)
+    assert all(c.incident for c in report.clusters)
+
+
+def entry(seconds: float, trace: str) -> Event:
+    moment = datetime(2026, 1, 1, tzinfo=timezone.utc) + timedelta(seconds=seconds)
+    primary = LogEntry(position=1, insert_id="x", timestamp=moment, severity=Severity.ERROR, trace=trace)
+    return Event(primary=primary, members=(primary,))
+
+
+def test_traces_held_are_bounded_however_many_requests() -> None:
+    facts = LinkFacts(10)
+    for i in range(MAX_TRACES + 5_000):
+        facts.add(entry(i * 0.01, f"t{i}"), "key")
+    assert facts.traces_held == MAX_TRACES
+
+
+@given(
+    st.lists(
+        st.one_of(st.sampled_from(["{id}", "{uuid}"]), st.from_regex(r"[a-z][a-z_-]{2,8}", fullmatch=True)),
+        min_size=1,
+        max_size=5,
+    ),
+    st.lists(st.from_regex(r"[A-Za-z0-9]{1,12}", fullmatch=True), min_size=5, max_size=5),
+)
+def test_a_route_pattern_finds_every_concrete_path_of_the_route(parts: list[str], values: list[str]) -> None:
+    route = "/" + "/".join(parts)
+    pattern = route_pattern(route)
+    literal = [p for p in parts if not p.startswith("{")]
+    if not literal:
+        assert pattern is None  # only parameters: names nothing
+        return
+    assert pattern is not None
+    concrete = "/" + "/".join(values[i] if p.startswith("{") else p for i, p in enumerate(parts))
+    assert pattern.search(f"GET https://host.example{concrete} returned 503")
+    assert pattern.search(f'"url": "{concrete}"')
+    assert not pattern.search(f"GET {concrete}x/more")
+
+
+@pytest.mark.skipif(not (REALWORLD / "entries.ndjson").exists(), reason="../shared/realworld is absent")
+def test_realworld_links_join_only_problems_of_the_same_origin(tmp_path: Path) -> None:
+    assignments, report_path = tmp_path / "a.ndjson", tmp_path / "r.json"
+    done = subprocess.run(
+        [sys.executable, "-m", "loggardener", "scan", "--from", str(REALWORLD / "entries.ndjson"), "--no-state",
+         "--out", str(tmp_path), "--assignments", str(assignments), "--report-json", str(report_path)],
+        capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    truth: dict[str, str] = json.loads((REALWORLD / "truth.json").read_text(encoding="utf-8"))
+    origins: dict[str, set[str]] = {}
+    for line in assignments.read_text(encoding="utf-8").splitlines():
+        item = json.loads(line)
+        if item.get("fingerprint") and item.get("insertId") in truth:
+            origins.setdefault(item["fingerprint"], set()).add(re.split(r"[: ]", truth[item["insertId"]])[0])
+    report = json.loads(report_path.read_text(encoding="utf-8"))
+    links = [link for incident in report["incidents"] for link in incident["links"]]
+    assert links, "the corpus has cause→effect pairs"
+    for link in links:  # a link never joins two products nobody would connect
+        assert origins[link["cause"]] & origins[link["effect"]], link
+    scored = subprocess.run(
+        [sys.executable, str(REALWORLD / "score.py"), str(REALWORLD), str(assignments), str(report_path), "--json"],
+        capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    linked, both = json.loads(scored.stdout)["links"].split("/")
+    assert linked == both
+
+
+def test_a_background_error_logged_all_the_time_is_not_the_cause_of_the_5xx_near_it() -> None:
+    entries = [
+        run_entry(i, json_payload={"message": "Metrics exporter failed"}, severity="ERROR", instance="i")
+        for i in range(1200)
+    ]
+    entries += [request(300, "/a/1", 500, instance="i"), request(900, "/a/2", 500, instance="i")]
+    entries.sort(key=lambda entry: entry["timestamp"])  # the windows are per key and follow the time order
+    assert links_of(scan_entries(entries)) == set()
+
+
+def test_instance_windows_work_newest_first_as_gcloud_prints_them() -> None:
+    counter = CoOccurrence(window_seconds=10)
+    start = datetime(2026, 1, 1, tzinfo=timezone.utc)
+    for i in reversed(
+        range(12_000)
+    ):  # past a sweep; each instance crashes then exits 2 s later, every 3 minutes
+        moment = start + timedelta(seconds=i * 60)
+        counter.add("exit", f"i{i % 3}", moment + timedelta(seconds=2))
+        counter.add("crash", f"i{i % 3}", moment)
+    assert counter.related() == {"crash": ["exit"], "exit": ["crash"]}
+    assert counter.retained <= 3 * 2
