@@ -301,3 +301,40 @@ def test_the_line_a_traceback_was_logged_with_joins_it(newest_first: bool) -> No
     (cluster,) = [c for c in report.clusters if c.kind == "exception"]
     assert (cluster.count, cluster.events) == (len(entries) - 1, 1)
     assert cluster.inferred_severity == {"split-traceback": len(entries) - 2, "level-header": 1}
+
+
+@pytest.mark.parametrize(
+    "lines",
+    [
+        [
+            'Exception in thread "main" java.lang.IllegalStateException: ledger closed',
+            "\tat com.acme.Ledger.post(Ledger.java:42)",
+            "\tat com.acme.Main.main(Main.java:7)",
+            "Caused by: java.io.IOException: disk",
+            "\t... 2 more",
+        ],
+        [
+            "TypeError: Cannot read properties of undefined (reading 'id')",
+            "    at render (/app/src/view.js:12:9)",
+            "    at process.processTicksAndRejections (node:internal/process/task_queues:95:5)",
+        ],
+        [
+            "Unhandled exception. System.InvalidOperationException: Sequence contains no elements",
+            "   at Shop.Orders.Get(Int32 id) in /src/Orders.cs:line 42",
+            "   at Shop.Program.Main() in /src/Program.cs:line 9",
+        ],
+    ],
+)
+@pytest.mark.parametrize("newest_first", [False, True])
+def test_stacks_split_one_line_per_entry_reassemble_in_every_language(
+    lines: list[str], newest_first: bool
+) -> None:
+    entries = [run_entry(i * 0.0002, text=line) for i, line in enumerate(lines)]
+    report = scan_entries(list(reversed(entries)) if newest_first else entries)
+    (cluster,) = report.clusters
+    assert (cluster.kind, cluster.count, cluster.events, cluster.max_severity) == (
+        "exception",
+        len(lines),
+        1,
+        "ERROR",
+    )

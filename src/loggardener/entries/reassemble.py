@@ -19,7 +19,15 @@ from loggardener.entries.models import Event, LogEntry, Severity, StackTrace
 from loggardener.entries.stacks import PY_CHAIN_SEPARATORS, PY_HEADER
 
 _FILE_LINE = re.compile(r'^\s*File "[^"]+", line \d+')
-_EXCEPTION_LINE = re.compile(r"^[A-Za-z_][\w.]*(?::\s.*|:)?$")
+_EXCEPTION_LINE = re.compile(
+    r"^(?:Exception in thread \"[^\"]{0,200}\" |Unhandled [Ee]xception\. ?|Uncaught )?[A-Za-z_][\w.$`]*(?::\s.*|:)?$"
+)
+# A stack frame of Java (`\tat a.B.c(B.java:3)`), Node.js (`    at f (/app/x.js:1:2)`) or .NET (`   at A.B() in x.cs:line 3`)
+_AT_FRAME = re.compile(r"^\s+at \S.{0,1000}(?:\)|:\d+:\d+|:line \d+)\s*\{?$")
+_CAUSE_LINE = re.compile(
+    r"^(?:Caused by: |Suppressed: |\s*---> |\s+\.\.\. \d+ (?:more|common frames omitted)\s*$"
+    r"|\s*--- End of (?:inner exception )?stack trace)"
+)
 _MAX_GROUP_LINES = 2000
 
 GroupKey = tuple[str, str | None, str | None]
@@ -41,6 +49,10 @@ def _line_kind(message: str) -> str | None:
         return "separator"
     if _FILE_LINE.match(line):
         return "file"
+    if _CAUSE_LINE.match(line):
+        return "caused"
+    if _AT_FRAME.match(line):
+        return "frame"
     if line.startswith((" ", "\t")) and stripped:
         return "source"
     if _EXCEPTION_LINE.match(stripped):
@@ -170,8 +182,23 @@ class Reassembler:
                 index += 2
                 continue
             start = index
-            if kinds[index] is None and index + 1 < len(kinds) and kinds[index + 1] == "header":
+            if (
+                kinds[index] is None
+                and index + 1 < len(kinds)
+                and kinds[index + 1] in ("header", "exception")
+            ):
                 index += 1  # a logged line introducing the traceback is part of its event
+            if kinds[index] == "exception" and index + 1 < len(kinds) and kinds[index + 1] == "frame":
+                end = _frames_end(kinds, index)  # Java, Node.js, .NET: the exception line, then its frames
+                event = self._merge(lines[start : end + 1])
+                if event is None:
+                    yield from (Event(primary=entry, members=(entry,)) for entry in lines[start : end + 1])
+                else:
+                    yield event
+                index = end + 1
+                continue
+            if start < index and kinds[index] != "header":
+                index = start
             if kinds[index] != "header":
                 yield Event(primary=lines[index], members=(lines[index],))
                 index += 1
@@ -245,6 +272,17 @@ def _copies(lines: list[LogEntry]) -> list[list[LogEntry]]:
     return [copy for copy in split if copy]
 
 
+def _frames_end(kinds: list[str | None], start: int) -> int:
+    """Index of the last line of a stack that starts with its exception line at `start`."""
+    end = start
+    index = start + 1
+    while index < len(kinds) and kinds[index] in ("frame", "caused", "blank"):
+        if kinds[index] != "blank":
+            end = index
+        index += 1
+    return end
+
+
 def _traceback_end(kinds: list[str | None], start: int) -> int:
     """Index of the last line of the traceback that starts at `start` (a header line)."""
     end = start
@@ -252,7 +290,7 @@ def _traceback_end(kinds: list[str | None], start: int) -> int:
     index = start + 1
     while index < len(kinds):
         kind = kinds[index]
-        if kind in ("file", "source"):
+        if kind in ("file", "source", "frame"):
             saw_frame = saw_frame or kind == "file"
         elif kind in ("header", "separator", "blank"):
             pass
