@@ -112,6 +112,7 @@ def outside_code_spans(text: str) -> str:
             kept.append(opener)
             index += len(opener)
         else:
+            kept.append(" ")  # a code span ends a word: `@` before one mentions nobody
             index = end.end()
     return "".join(kept)
 
