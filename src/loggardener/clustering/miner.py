@@ -67,6 +67,19 @@ def _is_value(token: str) -> bool:
     return _LETTER.search(_UNIT_AFTER_WILDCARD.sub("", token)) is None
 
 
+def _balanced(token: str) -> bool:
+    """Every bracket the token opens it closes (`(<*>)`, not `<*>]`), quotes in pairs."""
+    text = token.replace(WILDCARD, "")
+    return (
+        text.count("(") == text.count(")")
+        and text.count("[") == text.count("]")
+        and text.count("{") == text.count("}")
+        and text.count("<") == text.count(">")
+        and text.count("'") % 2 == 0
+        and text.count('"') % 2 == 0
+    )
+
+
 def signature(message: str) -> tuple[str, ...]:
     """The canonical token sequence of a message: masked, values, wildcard runs and repeats folded."""
     masked = mask(message)
@@ -74,8 +87,8 @@ def signature(message: str) -> tuple[str, ...]:
     if WILDCARD in masked or _EMPTY.search(masked):
         folded: list[str] = []
         for token in tokens:
-            if token != WILDCARD and _is_value(token):
-                token = WILDCARD  # `<*>:<*>`, `(<*>ms)`, `'<*>'`: one value
+            if token != WILDCARD and _LETTER.search(token) is None and _balanced(token):
+                token = WILDCARD  # `<*>:<*>`, `(<*>)`, `'<*>'`, `()`: one value (`(<*>ms)` keeps its unit)
             if token == WILDCARD and folded and folded[-1] == WILDCARD:
                 continue
             folded.append(token)
@@ -282,7 +295,7 @@ class TemplateMiner:
         places: dict[str, set[tuple[int, int]]] = defaultdict(set)
         for position, filling in slots:
             for index in filling:
-                places[keys[index][position]].add((len(keys[index]), position))
+                places[_value_part(keys[index][position])].add((len(keys[index]), position))
         filled = {word: len(where) for word, where in places.items()}
         del places
         for position, filling in slots:
@@ -319,11 +332,11 @@ class TemplateMiner:
             found.union(values[0], index)
         value_count = sum(counts[i] for i in values)
         word_count = sum(counts[i] for i in words)
-        shared = sum(filled[keys[i][position]] > 1 for i in words)
+        shared = sum(filled[_value_part(keys[i][position])] > 1 for i in words)
         # Besides the most frequent word, are the others many for the messages they cover?
         rest = len(words) - 1
         rest_count = word_count - max(counts[i] for i in words) if words else 0
-        variable = shared >= 2 or (
+        variable = shared >= MIN_DISTINCT or (
             len(words) >= MIN_DISTINCT and rest >= self.variable_ratio * math.sqrt(rest_count)
         )
         if variable:
@@ -335,6 +348,11 @@ class TemplateMiner:
             for index in words:
                 if counts[index] < value_count:
                     found.union(values[0], index)
+
+
+def _value_part(token: str) -> str:
+    """`user=root` → `root`: the value of a key=value token (the token itself otherwise)."""
+    return token.rpartition("=")[2] or token
 
 
 def _slots(keys: list[tuple[str, ...]], members: list[int]) -> list[tuple[int, list[int]]]:
@@ -377,7 +395,9 @@ class _Absorbers:
         # (length, wildcard positions) -> tokens elsewhere -> (total, a member signature)
         self._same: dict[tuple[int, tuple[int, ...]], dict[tuple[str, ...], tuple[int, tuple[str, ...]]]] = {}
         # (length, position, prefix, suffix) of one wildcard -> (total, a member signature)
-        self._longer: dict[tuple[int, int, tuple[str, ...], tuple[str, ...]], tuple[int, tuple[str, ...]]] = {}
+        self._longer: dict[
+            tuple[int, int, tuple[str, ...], tuple[str, ...]], tuple[int, tuple[str, ...]]
+        ] = {}
         weight: dict[tuple[int, tuple[int, ...]], int] = defaultdict(int)
         for root, template in templates.items():
             holes = tuple(i for i, token in enumerate(template) if token == WILDCARD)

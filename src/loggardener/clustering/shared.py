@@ -53,9 +53,7 @@ class SharedTokens:
                 del self._by_length[longest]
             self._by_length[length] = tokens
         elif known != tokens:
-            self._by_length[length] = tuple(
-                a if a == b else None for a, b in zip(known, tokens, strict=True)
-            )
+            self._by_length[length] = tuple(a if a == b else None for a, b in zip(known, tokens, strict=True))
 
     def text(self) -> str:
         """The shared tokens, `<*>` where members differ (one `<*>` per differing stretch)."""
