@@ -18,7 +18,15 @@ from datetime import datetime, timedelta, timezone
 
 from loggardener.clustering.miner import OTHER_ID, TemplateMiner
 from loggardener.clustering.models import AffectedFile, Cluster, ClusterKind, Sample
-from loggardener.clustering.signature import Signature, mined_message, mined_signature, signature_of
+from loggardener.clustering.shared import SharedTokens
+from loggardener.clustering.signature import (
+    Signature,
+    display_message,
+    display_title,
+    mined_message,
+    mined_signature,
+    signature_of,
+)
 from loggardener.entries.models import Event, Severity
 
 _MAX_INSTANCES = 10_000
@@ -60,6 +68,7 @@ class _Accumulator:
     buckets: Counter[datetime] = field(default_factory=Counter)
     # A max-heap (by negated order key) of the earliest events, so samples do not depend on input order.
     earliest: list[tuple[tuple[float, str], int, Event]] = field(default_factory=list)
+    shared: SharedTokens = field(default_factory=SharedTokens)  # what the title shows literally
 
     def merge(self, other: _Accumulator, samples: int) -> None:
         """Fold `other` (the same problem) into this one."""
@@ -92,6 +101,7 @@ class _Accumulator:
         self.buckets.update(other.buckets)
         self.earliest = heapq.nlargest(samples, self.earliest + other.earliest, key=lambda item: item[:2])
         heapq.heapify(self.earliest)
+        self.shared.merge(other.shared)
 
 
 class Clusterer:
@@ -175,6 +185,9 @@ class Clusterer:
             if route:
                 acc.routes[route] = None
         self._keep_sample(acc, event)
+        shown = display_message(event)
+        if shown is not None:
+            acc.shared.add(shown)
         if self._on_assign is not None:
             self._on_assign(event, key)
         if self._distinct >= self._compact_at:
@@ -243,7 +256,9 @@ class Clusterer:
             fingerprint=signature.fingerprint,
             kind=signature.kind,
             signature=signature.text,
-            title=signature.title,
+            title=signature.title
+            if acc.mined is not None and acc.mined.template_id == OTHER_ID
+            else display_title(signature, acc.shared.text()),
             template=signature.template,
             exception_type=stack.exception_type if stack else None,
             message=stack.message if stack else representative.message,

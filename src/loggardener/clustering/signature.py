@@ -102,6 +102,26 @@ def signature_of(event: Event) -> Signature:
     )
 
 
+def display_message(event: Event) -> str | None:
+    """The text whose shared tokens a cluster's title shows (`display_title`); None for requests."""
+    stack = event.primary.stack
+    if stack is not None:
+        return _shorten(stack.message, 300)
+    mined = mined_message(event)
+    return None if mined is None else mined[2]
+
+
+def display_title(signature: Signature, display: str) -> str:
+    """The title with the tokens all members share (`SharedTokens.text()`) in place of the masked template."""
+    if signature.kind == "exception" and len(signature.parts) == 3 and display:
+        title = f"{signature.parts[0]}: {display}"
+        origin = signature.origin
+        return _shorten(title if origin is None else f"{title} in {origin.function or origin.file}")
+    if signature.kind in ("message", "audit") and display:
+        return _shorten(display)
+    return signature.title
+
+
 def mined_message(event: Event) -> tuple[ClusterKind, str, str] | None:
     """(kind, audit method, message) of an event the template miner groups; None for stacks and requests."""
     entry = event.primary
