@@ -195,21 +195,23 @@ class Clusterer:
             self._compact_at = max(_COMPACT_AT, 2 * self._distinct)
         return key
 
-    def _signature(self, acc: _Accumulator) -> Signature:
-        """The final signature of an accumulator (for miner groups: from the cluster's current template)."""
+    def _signature(self, acc: _Accumulator, final: bool = True) -> Signature:
+        """The signature of an accumulator (for miner groups: from the cluster's template, provisional
+        while reading, exact at the end)."""
         if acc.mined is None:
             assert acc.signature is not None
             return acc.signature
         mined = acc.mined
-        template = self._miner.template(mined.template_id)
+        miner = self._miner
+        template = (miner.template if final else miner.provisional_template)(mined.template_id)
         return mined_signature(mined.kind, mined.method, mined.template_id, template, acc.events)
 
-    def _compact(self) -> None:
+    def _compact(self, final: bool = False) -> None:
         """Merge the accumulators whose signatures now name the same problem."""
         survivors: dict[str, _Accumulator] = {}
         replaced: dict[int, _Accumulator] = {}
         for acc in {id(acc): acc for acc in self._clusters.values()}.values():
-            fingerprint = self._signature(acc).fingerprint
+            fingerprint = self._signature(acc, final).fingerprint
             kept = survivors.get(fingerprint)
             if kept is None:
                 survivors[fingerprint] = acc
@@ -238,7 +240,7 @@ class Clusterer:
 
     def clusters(self, total_entries: int) -> list[Cluster]:
         """The clusters so far, unranked (the prioritizing stage orders them)."""
-        self._compact()
+        self._compact(final=True)
         built = [
             self._build(self._signature(acc), acc, total_entries)
             for acc in {id(acc): acc for acc in self._clusters.values()}.values()

@@ -193,6 +193,7 @@ class TemplateMiner:
         self._by_id: dict[str, _Node] = {}
         self._recent: dict[bytes, _Node] = {}
         self._dirty = False
+        self._solved_size = 0  # signatures at the last solve
         # Results of the last solve: node id -> cluster template; the absorption index for the overflow.
         self._template_of: dict[str, str] = {}
         self._absorbers: _Absorbers | None = None
@@ -243,6 +244,24 @@ class TemplateMiner:
         if self._dirty:
             self._solve()
         return self._template_of[template_id]
+
+    def provisional_template(self, template_id: str) -> str:
+        """Like `template`, cheaply, for use while messages still arrive.
+
+        Clusters are solved again only once the signatures have doubled since the last solve; meanwhile a
+        signature takes the template of the cluster it fits by absorption, or its own. `template`,
+        `resolve` and `clusters` are always exact.
+        """
+        node = self._by_id.get(template_id)
+        if node is None:
+            return self.template(OTHER_ID)
+        if self._absorbers is None or len(self._nodes) >= 2 * self._solved_size:
+            return self.template(template_id)
+        known = self._template_of.get(template_id)
+        if known is not None:
+            return known
+        fits = self._absorbers.find(node.tokens, 0)
+        return " ".join(node.tokens) if fits is None else self._template_of[self._nodes[fits].id]
 
     def clusters(self) -> list[MinedCluster]:
         """Every cluster with its message count, most frequent first (the "other" bucket last)."""
@@ -315,6 +334,7 @@ class TemplateMiner:
             for i in group:
                 self._template_of[self._nodes[keys[i]].id] = text
         self._dirty = False
+        self._solved_size = len(keys)
 
     def _merge_slot(
         self,
