@@ -177,8 +177,75 @@ def write_stream(data: Path, count: int, seed: int, path: Path, *, vary_length: 
             out.write(_DIGITS.sub(reroll, rng.choice(pool)).replace("\n", " ") + "\n")
 
 
+def write_cap_stream(data: Path, count: int, seed: int, path: Path) -> None:
+    """`count` lines that fill the template cap: Loghub lines with one or two words replaced by fresh words.
+
+    Fresh letter-only words are not masked, so nearly every line is a new signature, and signatures of one
+    line share all but a slot or two with each other: the shape that makes slot statistics costly.
+    """
+    rng = random.Random(seed)
+    pool: list[list[str]] = []
+    for system in SYSTEMS:
+        pool.extend(line.split() for line in load_system(data, system, corrected=False)[0] if line.split())
+
+    def fresh() -> str:
+        return "".join(rng.choice("ghijklmnopqrstuvwxyz") for _ in range(rng.randint(4, 10)))
+
+    with path.open("w", encoding="utf-8") as out:
+        for _ in range(count):
+            tokens = list(rng.choice(pool))
+            for _ in range(rng.randint(1, 2)):
+                tokens[rng.randrange(len(tokens))] = fresh()
+            out.write(" ".join(tokens) + "\n")
+
+
+def cap_worker(path: Path) -> None:
+    """Fill the miner to its cap; print peak RSS (MB) after the stream and after `clusters()`, and counts."""
+    import resource
+
+    from loggardener.clustering.miner import TemplateMiner
+
+    miner = TemplateMiner()
+    with path.open(encoding="utf-8") as handle:
+        for line in handle:
+            miner.add(line.rstrip("\n"))
+    after_stream = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    clusters = miner.clusters()
+    after_clusters = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(after_stream, after_clusters, len(miner._nodes), len(clusters), miner.other_count)
+
+
+def cap_table(data: Path, count: int, seed: int) -> list[str]:
+    """Peak memory of the miner filled to its 50,000-template cap, then asked for its clusters."""
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "cap.log"
+        write_cap_stream(data, count, seed, path)
+        started = time.perf_counter()
+        output = subprocess.run(
+            [sys.executable, __file__, "--worker", "gardener-cap", str(path)],
+            check=True,
+            stdout=subprocess.PIPE,
+            text=True,
+        ).stdout.split()
+        elapsed = time.perf_counter() - started
+    stream_rss, peak_rss, signatures, clusters, other = output
+    return [
+        f"{count:,} lines, seed {seed}, each a Loghub-2k line with one or two words replaced by fresh "
+        "letter-only words, into one `TemplateMiner()` (cap 50,000 templates), then `clusters()`:",
+        "",
+        "| lines | signatures kept | clusters | messages in other | peak RSS after the stream (MB) "
+        "| peak RSS with clusters() (MB) | wall time (s) |",
+        "|---:|---:|---:|---:|---:|---:|---:|",
+        f"| {count:,} | {int(signatures):,} | {int(clusters):,} | {int(other):,} | {float(stream_rss):.0f} "
+        f"| {float(peak_rss):.0f} | {elapsed:.1f} |",
+    ]
+
+
 def worker(tool: str, path: Path) -> None:
     """Cluster every line of `path` with one tool; print how many clusters it ended with."""
+    if tool == "gardener-cap":
+        cap_worker(path)
+        return
     with path.open(encoding="utf-8") as handle:
         lines: Iterable[str] = (line.rstrip("\n") for line in handle)
         if tool.startswith("gardener"):
@@ -255,6 +322,7 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=2024)
     parser.add_argument("--out", type=Path, default=REPO / "benchmarks" / "RESULTS.md")
     parser.add_argument("--skip-stream", action="store_true", help="only measure grouping accuracy")
+    parser.add_argument("--cap-lines", type=int, default=200_000, help="lines in the template-cap stream")
     parser.add_argument("--worker", nargs=2, metavar=("TOOL", "FILE"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.worker:
@@ -265,7 +333,9 @@ def main() -> None:
     ga_lines, _ = accuracy_table(args.data)
     print("\n".join(ga_lines), flush=True)
     stream_lines = [] if args.skip_stream else stream_table(args.data, args.lines, args.seed)
-    print("\n".join(stream_lines))
+    print("\n".join(stream_lines), flush=True)
+    cap_lines = [] if args.skip_stream else cap_table(args.data, args.cap_lines, args.seed)
+    print("\n".join(cap_lines))
     command = "python benchmarks/bench_clustering.py" + (
         "" if args.lines == 1_000_000 else f" --lines {args.lines}"
     )
@@ -287,6 +357,7 @@ def main() -> None:
     ]
     if stream_lines:
         report += ["## Throughput and peak memory (whole process)", "", *stream_lines, ""]
+        report += ["## Memory at the template cap (whole process)", "", *cap_lines, ""]
     args.out.write_text("\n".join(report), encoding="utf-8")
 
 

@@ -28,14 +28,17 @@ signature still joins a cluster it fits by absorption; anything else is counted 
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import math
+import operator
 import re
 from bisect import bisect_left
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from difflib import SequenceMatcher
+from typing import cast
 
 from loggardener.clustering.masking import WILDCARD, mask
 from loggardener.clustering.shared import SharedTokens
@@ -432,7 +435,7 @@ class _Absorbers:
             holes = tuple(i for i, token in enumerate(template) if token == WILDCARD)
             entry = (totals[root], keys[root])
             if (len(template), holes) in kept:
-                rest = tuple(token for i, token in enumerate(template) if i not in holes)
+                rest = _rest(len(template), holes)(template)
                 table = self._same.setdefault((len(template), holes), {})
                 if rest not in table or _better(entry, table[rest]):
                     table[rest] = entry
@@ -447,8 +450,7 @@ class _Absorbers:
         best: tuple[int, tuple[str, ...]] | None = None
         size = len(tokens)
         for holes in self._masks.get(size, ()):
-            rest = tuple(token for i, token in enumerate(tokens) if i not in holes)
-            entry = self._same[size, holes].get(rest)
+            entry = self._same[size, holes].get(_rest(size, holes)(tokens))
             if entry is not None and entry[0] > total and (best is None or _better(entry, best)):
                 best = entry
         for extra in range(1, MAX_VALUE_TOKENS):
@@ -460,6 +462,16 @@ class _Absorbers:
                 if entry is not None and entry[0] > total and (best is None or _better(entry, best)):
                     best = entry
         return None if best is None else best[1]
+
+
+@functools.lru_cache(maxsize=4096)  # per (length, wildcard positions) of the masks kept
+def _rest(size: int, holes: tuple[int, ...]) -> Callable[[tuple[str, ...]], tuple[str, ...]]:
+    """A fast function from a token sequence to its tokens outside `holes`."""
+    kept = [i for i in range(size) if i not in holes]
+    if len(kept) == 1:
+        only = kept[0]
+        return lambda tokens: (tokens[only],)
+    return cast(Callable[[tuple[str, ...]], tuple[str, ...]], operator.itemgetter(*kept))
 
 
 def _better(a: tuple[int, tuple[str, ...]], b: tuple[int, tuple[str, ...]]) -> bool:
