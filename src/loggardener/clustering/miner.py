@@ -41,7 +41,6 @@ from difflib import SequenceMatcher
 from typing import cast
 
 from loggardener.clustering.masking import WILDCARD, mask
-from loggardener.clustering.shared import SharedTokens
 
 OTHER_ID = "other"
 MAX_TOKENS = 100
@@ -133,19 +132,17 @@ class MinedCluster:
     id: str
     template: str
     count: int
-    display: str = ""
 
 
 class _Node:
-    """One signature: its tokens, id, how many messages had it, and what their raw tokens share."""
+    """One signature: its tokens, id and how many messages had it."""
 
-    __slots__ = ("count", "id", "shared", "tokens")
+    __slots__ = ("count", "id", "tokens")
 
-    def __init__(self, tokens: tuple[str, ...], shared: SharedTokens | None) -> None:
+    def __init__(self, tokens: tuple[str, ...]) -> None:
         self.tokens = tokens
         self.id = digest(" ".join(tokens))
         self.count = 0
-        self.shared = shared
 
 
 class _UnionFind:
@@ -179,18 +176,15 @@ class TemplateMiner:
         *,
         cache_size: int = RECENT_CACHE,
         variable_ratio: float = VARIABLE_RATIO,
-        display: bool = False,
     ) -> None:
         """`max_templates` caps the signatures kept; `cache_size` bounds the lookup cache (0: no cache).
 
         The cache only saves work: results are the same with or without it. `variable_ratio` is the one
-        threshold of the method (see the module docstring); `display` keeps, per signature, the raw tokens
-        its messages share, for `display_text` and `MinedCluster.display`.
+        threshold of the method (see the module docstring).
         """
         self.max_templates = max_templates
         self.cache_size = cache_size
         self.variable_ratio = variable_ratio
-        self.display = display
         self.other_count = 0
         self._nodes: dict[tuple[str, ...], _Node] = {}
         self._by_id: dict[str, _Node] = {}
@@ -216,18 +210,14 @@ class TemplateMiner:
                     self._recent[key] = node
             else:
                 node.count += 1
-        if node is None:
-            return OTHER_ID
-        if node.shared is not None:
-            node.shared.add(message)
-        return node.id
+        return OTHER_ID if node is None else node.id
 
     def _add_signature(self, tokens: tuple[str, ...]) -> _Node | None:
         node = self._nodes.get(tokens)
         if node is None:
             if len(self._nodes) >= self.max_templates:
                 return self._overflow(tokens)
-            node = _Node(tokens, SharedTokens() if self.display else None)
+            node = _Node(tokens)
             self._nodes[tokens] = node
             self._by_id[node.id] = node
         self._dirty = True
@@ -271,22 +261,14 @@ class TemplateMiner:
         if self._dirty:
             self._solve()
         counts: dict[str, int] = defaultdict(int)
-        shared: dict[str, SharedTokens] = {}
         for node in self._nodes.values():
-            text = self._template_of[node.id]
-            counts[text] += node.count
-            if node.shared is not None:
-                shared.setdefault(text, SharedTokens()).merge(node.shared)
+            counts[self._template_of[node.id]] += node.count
         result = sorted(
-            (
-                MinedCluster(digest(text), text, count, shared[text].text() if text in shared else text)
-                for text, count in counts.items()
-            ),
+            (MinedCluster(digest(text), text, count) for text, count in counts.items()),
             key=lambda cluster: (-cluster.count, cluster.template),
         )
         if self.other_count:
-            other = self.template(OTHER_ID)
-            result.append(MinedCluster(OTHER_ID, other, self.other_count, other))
+            result.append(MinedCluster(OTHER_ID, self.template(OTHER_ID), self.other_count))
         return result
 
     def _overflow(self, tokens: tuple[str, ...]) -> _Node | None:
