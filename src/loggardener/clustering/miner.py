@@ -82,6 +82,13 @@ def _balanced(token: str) -> bool:
     )
 
 
+def _is_folded_value(token: str) -> bool:
+    """A token that reads as one value: masked values with punctuation only, or empty brackets."""
+    if WILDCARD not in token:
+        return _EMPTY.fullmatch(token) is not None
+    return _LETTER.search(token) is None and _balanced(token)
+
+
 def signature(message: str) -> tuple[str, ...]:
     """The canonical token sequence of a message: masked, values, wildcard runs and repeats folded."""
     masked = mask(message)
@@ -89,7 +96,7 @@ def signature(message: str) -> tuple[str, ...]:
     if WILDCARD in masked or _EMPTY.search(masked):
         folded: list[str] = []
         for token in tokens:
-            if token != WILDCARD and _LETTER.search(token) is None and _balanced(token):
+            if token != WILDCARD and _is_folded_value(token):
                 token = WILDCARD  # `<*>:<*>`, `(<*>)`, `'<*>'`, `()`: one value (`(<*>ms)` keeps its unit)
             if token == WILDCARD and folded and folded[-1] == WILDCARD:
                 continue
