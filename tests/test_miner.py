@@ -228,3 +228,14 @@ def test_optional_and_variable_length_parts() -> None:
 
 def test_two_values_are_not_enough_evidence() -> None:
     assert len(set(clusters_of(["Connection opened", "Connection closed"] * 3).values())) == 2
+
+
+def test_templates_follow_counts_that_arrive_after_a_query() -> None:
+    states = ["Started", "Paused", "Resumed", "Stopped"]
+    miner = TemplateMiner()
+    first = [miner.add(f"VM {state} on host") for state in states]
+    assert {miner.template(i) for i in first} == {"VM <*> on host"}  # four rare values: a variable
+    for _ in range(20):
+        for state in states:
+            miner.add(f"VM {state} on host")  # the same messages again: answered by the lookup cache
+    assert {miner.template(i) for i in first} == {f"VM {state} on host" for state in states}

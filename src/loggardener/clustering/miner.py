@@ -4,16 +4,17 @@ How it works (docs/clustering.md states it in one page):
 
 1. Every message is reduced to its *signature*, a pure function of the message: the masked text (numbers,
    ids, dates, addresses, host names, paths become `<*>`) split on whitespace, a token that is only a value
-   (`(<*>)`, `'<*>'`, `<*>ms`, `[<*>]`) read as `<*>`, runs of wildcards and repeated value groups folded into
-   one. `add` counts the message under its signature and returns the signature's digest, so a message gets
+   (`(<*>)`, `'<*>'`, `[<*>]`, `<*>:<*>`, `()`) read as `<*>`, runs of wildcards and repeated value groups
+   folded into one. `add` counts the message under its signature and returns the signature's digest, so a message gets
    the same id whatever else is in the stream and in whatever order it comes.
 2. Clusters are computed from the signatures and their counts alone (when asked, after messages arrived):
    - *slots*: signatures of one length that are equal but for one position form a slot. Its values merge
-     when the slot is variable: letter-free values always do; a word joins masked values that occur more
-     often than it (wildcard absorption); words merge with each other when there are at least
-     `MIN_DISTINCT` of them and their number is at least `variable_ratio` times the square root of the
-     messages they cover (many rare values: a variable; few frequent ones, `VM Started` / `VM Paused`
-     twenty times each: different events).
+     when the slot is variable: values without words (`<*>`, `<*>ms`) always do; a word joins masked
+     values that occur more often than it (wildcard absorption); words merge with each other when at
+     least `MIN_DISTINCT` of them fill slots elsewhere too (user names), or when, besides the most
+     frequent one, there are at least `MIN_DISTINCT` - 1 of them and their number is at least
+     `variable_ratio` times the square root of the messages they cover (many rare values: a variable; a
+     few frequent ones, `VM Started` / `VM Paused` twenty times each: different events).
    - *absorption*: a cluster whose template equals a bigger cluster's template except where that one has a
      wildcard joins it, whatever its tokens there; so does one whose extra tokens (up to
      `MAX_VALUE_TOKENS` for one wildcard) fill such a wildcard (`Invalid user boris zhang from <*>`).
@@ -217,6 +218,7 @@ class TemplateMiner:
                     self._recent[key] = node
             else:
                 node.count += 1
+                self._dirty = True
         return OTHER_ID if node is None else node.id
 
     def _add_signature(self, tokens: tuple[str, ...]) -> _Node | None:
@@ -289,6 +291,7 @@ class TemplateMiner:
             return None
         node = self._nodes[found]
         node.count += 1
+        self._dirty = True
         return node
 
     def _solve(self) -> None:
