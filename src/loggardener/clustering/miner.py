@@ -63,10 +63,14 @@ _UNIT_AFTER_WILDCARD = re.compile(r"<\*>[A-Za-zµ]{0,3}")
 _EMPTY = re.compile(r"[(\[{'\"]+[)\]}'\"]+[,;:.]?")
 
 
+# One quoted word: a name (`'Security'`, `"orders"`) that a slot treats as a value; the signature keeps it.
+_QUOTED_WORD = re.compile(r"""(['"])[^\s'"]+\1[,;:.)\]]?""")
+
+
 def _is_value(token: str) -> bool:
-    """A masked value, optionally with a glued unit and punctuation around it, and no other letters."""
+    """A masked value (optionally with a glued unit and punctuation, no other letters), or one quoted word."""
     if WILDCARD not in token:
-        return _EMPTY.fullmatch(token) is not None
+        return _EMPTY.fullmatch(token) is not None or _QUOTED_WORD.fullmatch(token) is not None
     return _LETTER.search(_UNIT_AFTER_WILDCARD.sub("", token)) is None
 
 
