@@ -239,3 +239,8 @@ def test_templates_follow_counts_that_arrive_after_a_query() -> None:
         for state in states:
             miner.add(f"VM {state} on host")  # the same messages again: answered by the lookup cache
     assert {miner.template(i) for i in first} == {f"VM {state} on host" for state in states}
+
+
+def test_single_quoted_words_in_one_slot_are_values() -> None:
+    messages = ["failed to read 'Security' channel", "failed to read 'System' channel"]
+    assert set(clusters_of(messages).values()) == {"failed to read <*> channel"}
