@@ -61,8 +61,6 @@ _LETTER = re.compile(r"[A-Za-z]")
 _UNIT_AFTER_WILDCARD = re.compile(r"<\*>[A-Za-zµ]{0,3}")
 # Brackets or quotes around nothing: an empty value, `()`, `[]`, `''`.
 _EMPTY = re.compile(r"[(\[{'\"]+[)\]}'\"]+[,;:.]?")
-
-
 # One quoted word: a name (`'Security'`, `"orders"`) that a slot treats as a value; the signature keeps it.
 _QUOTED_WORD = re.compile(r"""(['"])[^\s'"]+\1[,;:.)\]]?""")
 
