@@ -21,7 +21,10 @@ from loggardener.clustering.masking import WILDCARD, mask
         ("mail alice@example.com at https://example.com/a?b=1", "mail <*> at <*>"),
         ("connection from ns1.dyn-77.example.net closed", "connection from <*> closed"),
         ("at Fri Jun 17 07:07:00 2005 user left", "at <*> user left"),
-        ("open '/etc/app/conf.yaml' failed", "open <*> failed"),
+        ("open '/etc/app/conf.yaml' failed", "open '<*>' failed"),  # quoted text: word by word
+        ('"GET /v2/servers HTTP/1.1" status: 200', '"GET <*> HTTP/<*>.<*>" status: <*>'),
+        ("host files.example.museum:443 and Build.VERSION", "host <*>:<*> and Build.VERSION"),
+        ("lifetime <1 sec", "lifetime <<*>"),
         ("loading /var/lib/app/data.db", "loading <*>"),
         ("nodes [27, 191, 224] down", "nodes [<*>] down"),
         ("link eth0 up", "link eth<*> up"),

@@ -5,7 +5,7 @@ import re
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from loggardener.clustering.miner import OTHER_ID, TemplateMiner
+from loggardener.clustering.miner import OTHER_ID, TemplateMiner, signature
 
 USERS = ["admin", "oracle", "test", "webmaster", "guest", "zabbix"]
 
@@ -107,6 +107,9 @@ EVENTS = [
     "{word} logged in from the console",
     "worker {num} finished job {hex} in {num}ms",
     "disk usage at {num}% on {word}",
+    "failed to read '{word}' channel",
+    "{word}.example.{state} open through proxy {ip}:{num} HTTPS",
+    "removing {word}",
 ]
 WORDS = st.sampled_from([*USERS, "root", "alice", "bob", "carol", "dave", "eve", "boris zhang"])
 message = st.builds(
@@ -119,6 +122,14 @@ message = st.builds(
     st.sampled_from(["Started", "Paused", "Resumed", "Stopped"]),
     st.from_regex(r"[0-9a-f]{12}", fullmatch=True),
 )
+
+
+@settings(max_examples=60, deadline=None)
+@given(message, st.randoms(use_true_random=False))
+def test_a_signature_ignores_digit_values(text: str, rng: object) -> None:
+    # The lookup cache keys messages by their text with digits zeroed: that must not change a signature.
+    rerolled = re.sub(r"[0-9]", lambda _: str(rng.randrange(10)), text)  # type: ignore[attr-defined]
+    assert signature(rerolled) == signature(text)
 
 
 def matches(template: str, text: str) -> bool:
@@ -160,3 +171,87 @@ def test_every_message_matches_its_cluster_template(messages: list[str]) -> None
 @given(st.lists(message, min_size=1, max_size=60))
 def test_the_lookup_cache_changes_nothing(messages: list[str]) -> None:
     assert clusters_of(messages) == clusters_of(messages, cache_size=0) == clusters_of(messages, cache_size=2)
+
+
+# The failure classes of issue 10, each with invented messages of the same shape.
+
+
+def test_a_rare_token_where_the_template_has_a_wildcard_joins_it() -> None:
+    hosts = [f"api{i}.example.com:443" for i in range(40)]
+    messages = [f"{host} open through proxy gateway.corp.net:5070 HTTPS" for host in hosts]
+    messages.append("localfileserver:443 open through proxy gateway.corp.net:5070 HTTPS")  # no mask fits
+    assert set(clusters_of(messages).values()) == {"<*> open through proxy <*> HTTPS"}
+
+
+def test_a_rare_word_does_not_absorb_a_bigger_event() -> None:
+    messages = ["Login failed"] * 5 + ["7 failed"]
+    assert len(set(clusters_of(messages).values())) == 2
+
+
+def test_quoted_requests_keep_their_constant_words() -> None:
+    messages = [
+        f'10.0.0.{i} "{verb} /v2/{i:08x}/servers HTTP/1.1" status: {status} len: {i * 7} time: 0.{i}'
+        for i in range(1, 30)
+        for verb, status in (("GET", 200), ("POST", 202), ("DELETE", 204))
+    ]
+    templates = set(clusters_of(messages).values())
+    assert len(templates) == 3
+    assert all(any(f'"{verb} ' in template for template in templates) for verb in ("GET", "POST", "DELETE"))
+
+
+def test_a_small_event_differing_in_one_word_merges_by_its_statistics() -> None:
+    messages = [f"removing {service}" for service in ("chargen", "echo", "daytime", "time") for _ in range(2)]
+    assert set(clusters_of(messages).values()) == {"removing <*>"}
+
+
+def test_state_words_of_big_events_stay_apart() -> None:
+    messages = [
+        f"[instance: {i:08x}-aaaa-bbbb-cccc-dddddddddddd] VM {state} (Lifecycle Event)"
+        for i in range(20)
+        for state in ("Started", "Paused", "Resumed", "Stopped")
+    ]
+    assert len(set(clusters_of(messages).values())) == 4
+
+
+def test_words_that_fill_slots_of_other_events_are_values() -> None:
+    users = ["root", "cyrus", "news", "test"]
+    messages = [f"session opened for user {user} by (uid={i})" for i in range(30) for user in users]
+    messages += [f"session closed for user {user}" for _ in range(30) for user in users]
+    assert set(clusters_of(messages).values()) == {
+        "session opened for user <*> by (uid=<*>)",
+        "session closed for user <*>",
+    }
+
+
+def test_optional_and_variable_length_parts() -> None:
+    lifetimes = ["<1 sec", "00:01", "00:12", "01:02"]
+    closes = [
+        f"close, {n} bytes sent, {n * 3} bytes received, lifetime {life}" for n, life in enumerate(lifetimes)
+    ]
+    sizes = [f"close, {n} bytes ({n}.2 KB) sent, 4 bytes received, lifetime 00:0{n}" for n in range(1, 5)]
+    units = [f"flushed in {n}{unit}" for n, unit in ((5, "ms"), (2, "s"), (40, "us"), (7, "ms"))]
+    lists = [f"assigned partitions [{', '.join(str(p) for p in range(n))}] to consumer" for n in range(1, 6)]
+    result = clusters_of(closes + sizes + units + lists)
+    assert len({result[message] for message in closes + sizes}) == 1
+    assert {result[message] for message in units} == {"flushed in <*>"}
+    assert {result[message] for message in lists} == {"assigned partitions <*> to consumer"}
+
+
+def test_two_values_are_not_enough_evidence() -> None:
+    assert len(set(clusters_of(["Connection opened", "Connection closed"] * 3).values())) == 2
+
+
+def test_templates_follow_counts_that_arrive_after_a_query() -> None:
+    states = ["Started", "Paused", "Resumed", "Stopped"]
+    miner = TemplateMiner()
+    first = [miner.add(f"VM {state} on host") for state in states]
+    assert {miner.template(i) for i in first} == {"VM <*> on host"}  # four rare values: a variable
+    for _ in range(20):
+        for state in states:
+            miner.add(f"VM {state} on host")  # the same messages again: answered by the lookup cache
+    assert {miner.template(i) for i in first} == {f"VM {state} on host" for state in states}
+
+
+def test_single_quoted_words_in_one_slot_are_values() -> None:
+    messages = ["failed to read 'Security' channel", "failed to read 'System' channel"]
+    assert set(clusters_of(messages).values()) == {"failed to read <*> channel"}

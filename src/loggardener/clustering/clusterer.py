@@ -18,7 +18,15 @@ from datetime import datetime, timezone
 
 from loggardener.clustering.miner import OTHER_ID, TemplateMiner
 from loggardener.clustering.models import AffectedFile, Cluster, ClusterKind, Sample
-from loggardener.clustering.signature import Signature, mined_message, mined_signature, signature_of
+from loggardener.clustering.shared import SharedTokens
+from loggardener.clustering.signature import (
+    Signature,
+    display_message,
+    display_title,
+    mined_message,
+    mined_signature,
+    signature_of,
+)
 from loggardener.entries.models import Event, LogEntry, Severity
 
 _MAX_INSTANCES = 10_000
@@ -78,6 +86,7 @@ class _Accumulator:
     buckets: Counter[datetime] = field(default_factory=Counter)
     # A max-heap (by negated order key) of the earliest events, so samples do not depend on input order.
     earliest: list[tuple[tuple[float, str], int, Event]] = field(default_factory=list)
+    shared: SharedTokens = field(default_factory=SharedTokens)  # what the title shows literally
 
     def merge(self, other: _Accumulator, samples: int) -> None:
         """Fold `other` (the same problem) into this one."""
@@ -112,6 +121,7 @@ class _Accumulator:
         self.buckets.update(other.buckets)
         self.earliest = heapq.nlargest(samples, self.earliest + other.earliest, key=lambda item: item[:2])
         heapq.heapify(self.earliest)
+        self.shared.merge(other.shared)
 
 
 class Clusterer:
@@ -202,6 +212,9 @@ class Clusterer:
             if route:
                 acc.routes[route] = None
         self._keep_sample(acc, event)
+        shown = display_message(event)
+        if shown is not None:
+            acc.shared.add(shown)
         if self._on_assign is not None:
             self._on_assign(event, key)
         if self._distinct >= self._compact_at:
@@ -209,21 +222,23 @@ class Clusterer:
             self._compact_at = max(_COMPACT_AT, 2 * self._distinct)
         return key
 
-    def _signature(self, acc: _Accumulator) -> Signature:
-        """The final signature of an accumulator (for miner groups: from the cluster's current template)."""
+    def _signature(self, acc: _Accumulator, final: bool = True) -> Signature:
+        """The signature of an accumulator (for miner groups: from the cluster's template, provisional
+        while reading, exact at the end)."""
         if acc.mined is None:
             assert acc.signature is not None
             return acc.signature
         mined = acc.mined
-        template = self._miner.template(mined.template_id)
+        miner = self._miner
+        template = (miner.template if final else miner.provisional_template)(mined.template_id)
         return mined_signature(mined.kind, mined.method, mined.template_id, template, acc.events)
 
-    def _compact(self) -> None:
+    def _compact(self, final: bool = False) -> None:
         """Merge the accumulators whose signatures now name the same problem."""
         survivors: dict[str, _Accumulator] = {}
         replaced: dict[int, _Accumulator] = {}
         for acc in {id(acc): acc for acc in self._clusters.values()}.values():
-            fingerprint = self._signature(acc).fingerprint
+            fingerprint = self._signature(acc, final).fingerprint
             kept = survivors.get(fingerprint)
             if kept is None:
                 survivors[fingerprint] = acc
@@ -252,7 +267,7 @@ class Clusterer:
 
     def clusters(self, total_entries: int, total_events: int | None = None) -> list[Cluster]:
         """The clusters so far, unranked (the prioritizing stage orders them)."""
-        self._compact()
+        self._compact(final=True)
         events = total_events if total_events is not None else total_entries
         built = [
             self._build(self._signature(acc), acc, total_entries, events)
@@ -267,7 +282,11 @@ class Clusterer:
         assert acc.first_seen is not None and acc.last_seen is not None
         files = sorted(acc.files.items(), key=lambda kv: (-kv[1], kv[0][0], kv[0][1] or 0))
         stack_pattern = acc.stack_by_file[files[0][0]] if files else (stack.text if stack else None)
-        title = signature.title
+        title = (
+            signature.title
+            if acc.mined is not None and acc.mined.template_id == OTHER_ID
+            else display_title(signature, acc.shared.text())
+        )
         return Cluster(
             fingerprint=signature.fingerprint,
             kind=signature.kind,

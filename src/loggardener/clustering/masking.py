@@ -15,7 +15,6 @@ WILDCARD = "<*>"
 
 _DAY = r"(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)[a-z]*"
 _MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*"
-_TLD = r"(?:com|net|org|edu|gov|mil|info|biz|io|local|internal|lan|arpa|[a-z]{2})"
 _UNIT = r"(?:[KMGTP]i?B|B|bytes?|[mun]s|µs|ms|secs?|seconds?|mins?|minutes?|hours?)"
 
 # (pattern, what the text must contain for it to match anywhere), in priority order: at one position
@@ -29,16 +28,15 @@ _PATTERNS: tuple[tuple[str, tuple[str, ...]], ...] = (
         rf"(?:\s+[A-Z]{{3,4}})?(?:\s+\d{{4}})?",
         ("digit", ":"),
     ),  # dates written with month names
-    # host names: labels up to 63 characters, at most 16 of them before the top-level domain
-    (rf"\b(?:[a-z0-9][a-z0-9-]{{0,62}}\.){{1,16}}{_TLD}(?![\w-]|\.\w)", (".",)),
+    # host names, by their structure alone: one to 16 labels of up to 63 characters, then a final label of
+    # two or more lowercase letters (`files.example.museum`; not `java.lang.Error`, not `v1.2`)
+    (r"\b(?:[A-Za-z0-9][A-Za-z0-9-]{0,62}\.){1,16}[a-z]{2,63}(?![\w-]|\.\w)", (".",)),
     (r"\b\d{1,3}(?:\.\d{1,3}){3}(?::\d+)?\b", ("digit", ".")),  # IPv4 with optional port
     (r"(?<![\w:])(?:[0-9a-fA-F]{0,4}:){2,}[0-9a-fA-F]{1,4}\b", (":",)),  # IPv6, MAC addresses
     (r"\b\d[xX][0-9a-fA-F]+\b", ("digit",)),  # hex literals
     (r"\b(?=[0-9a-fA-F]*\d)(?=[0-9a-fA-F]*[a-fA-F])[0-9a-fA-F]{8,}\b", ("digit",)),  # hex ids
-    (r"'[^'\n]{0,200}'", ("'",)),  # single-quoted strings
-    (r'"[^"\n]{0,200}"', ('"',)),  # double-quoted strings
     (r"(?<![\w<])(?:/[\w.@%+-]*){2,}", ("/",)),  # absolute paths
-    (rf"(?<![\w<])[-+]?\d+(?:\.\d+)?\s{_UNIT}\b", ("digit",)),  # quantities with a unit after a space
+    (rf"(?<![\w*])[-+]?\d+(?:\.\d+)?\s{_UNIT}\b", ("digit",)),  # quantities with a unit after a space
     # ids with a digit within their first 64 characters, not 30s, 5KB, eth0
     (r"\b(?=[\w-]{0,63}\d)(?!\d+[a-zA-Z]{1,3}\b|[A-Za-z]+\d(?![\w-]))[\w-]+", ("digit",)),
     (r"[-+]?\d+(?:[.,:]\d+)*", ("digit",)),  # numbers (also inside words: eth0), dates and times
@@ -65,7 +63,10 @@ _NEEDS = frozenset(need for _, needs in _PATTERNS for need in needs if need != "
 
 
 def mask(text: str) -> str:
-    """Replace numbers, ids, dates, UUIDs, hex, IPs, e-mails, URLs, quoted strings and paths with `<*>`."""
+    """Replace numbers, ids, dates, UUIDs, hex, IPs, e-mails, URLs, host names and paths with `<*>`.
+
+    Quoted text is masked word by word like the rest: its constant words stay.
+    """
     present = frozenset(need for need in _NEEDS if need in text)
     if _DIGIT.search(text):
         present |= {"digit"}

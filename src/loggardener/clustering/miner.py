@@ -1,40 +1,55 @@
-"""Streaming template miner: one pass, one configuration for every input, ids that do not depend on order.
+"""Streaming template miner: one pass, one configuration for every input, clusters that do not depend on order.
 
-How it works:
+How it works (docs/clustering.md states it in one page):
 
 1. Every message is reduced to its *signature*, a pure function of the message: the masked text (numbers,
-   ids, dates, addresses, paths, quoted strings become `<*>`) split on whitespace, with runs of wildcards,
-   bracketed value lists and repeated value groups folded into one wildcard. `add` returns the signature's
-   digest, so a message gets the same id whatever else is in the stream and in whatever order it comes.
-2. Signatures that are equal but for one slot are merged into one cluster once the slot has proven to be a
-   variable: four distinct words with at least three constant words around them (one differing word, as in
-   `VM Started` / `VM Paused`, never merges), or two distinct word-free values such as `(<*>ms)` / `(<*>s)`
-   with at least two constant words around. Values of two tokens join a slot that is proven
-   variable, so `Invalid user boris zhang` joins `Invalid user <*>`. These conditions only ever become true
-   as messages arrive, so the final clusters depend on the set of messages seen, not on their order.
+   ids, dates, addresses, host names, paths become `<*>`) split on whitespace, a token that is only a value
+   (`(<*>)`, `'<*>'`, `[<*>]`, `<*>:<*>`, `()`) read as `<*>`, runs of wildcards and repeated value groups
+   folded into one. `add` counts the message under its signature and returns the signature's digest, so a message gets
+   the same id whatever else is in the stream and in whatever order it comes.
+2. Clusters are computed from the signatures and their counts alone (when asked, after messages arrived):
+   - *slots*: signatures of one length that are equal but for one position form a slot. Its values merge
+     when the slot is variable: values without words (`<*>`, `<*>ms`) always do; a word joins masked
+     values that occur more often than it (wildcard absorption); words merge with each other when at
+     least `MIN_DISTINCT` of them fill slots elsewhere too (user names), or when, besides the most
+     frequent one, there are at least `MIN_DISTINCT` - 1 of them and their number is at least
+     `variable_ratio` times the square root of the messages they cover (many rare values: a variable; a
+     few frequent ones, `VM Started` / `VM Paused` twenty times each: different events).
+   - *absorption*: a cluster whose template equals a bigger cluster's template except where that one has a
+     wildcard joins it, whatever its tokens there; so does one whose extra tokens (up to
+     `MAX_VALUE_TOKENS` for one wildcard) fill such a wildcard (`Invalid user boris zhang from <*>`).
 3. A cluster's template aligns its signatures: tokens they share stay, the rest read `<*>`. A cluster's id
    is the digest of its template, so clusters whose templates coincide are one cluster.
 
-Memory is bounded by `max_templates` signatures, each with at most `MAX_TOKENS` tokens. Past the cap a
-new signature still joins a cluster whose variable slot it fills; anything else is counted in the
-"other" bucket (`OTHER_ID`), which says how many messages it holds.
+Every step is a function of the multiset of signatures, so the final clusters do not depend on order.
+Memory is bounded by `max_templates` signatures, each with at most `MAX_TOKENS` tokens. Past the cap a new
+signature still joins a cluster it fits by absorption; anything else is counted in the "other" bucket
+(`OTHER_ID`), which says how many messages it holds.
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
+import math
+import operator
 import re
+from bisect import bisect_left
+from collections import defaultdict
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from difflib import SequenceMatcher
+from typing import cast
 
 from loggardener.clustering.masking import WILDCARD, mask
 
 OTHER_ID = "other"
 MAX_TOKENS = 100
 MAX_VALUE_TOKENS = 2
-MIN_DISTINCT_WORDS = 4
-MIN_CONTEXT_FOR_WORDS = 3
-MIN_CONTEXT_FOR_VALUES = 2
+MIN_DISTINCT = 3
+VARIABLE_RATIO = 1.0
+# Template masks tried per token count when looking for an absorbing cluster (the most frequent ones).
+MAX_MASKS = 64
 
 RECENT_CACHE = 65_536
 # Masking turns every digit into a wildcard and treats all digits alike, so messages that differ only in
@@ -42,26 +57,50 @@ RECENT_CACHE = 65_536
 _DIGITS_TO_ZERO = bytes.maketrans(b"0123456789", b"0000000000")
 
 _LETTER = re.compile(r"[A-Za-z]")
-_WORD_OR_BRACKET = re.compile(r"[A-Za-z()\[\]{}<>]")
-# Participles and common state words are what tells events apart ("VM Started" / "VM Paused"), so they
-# never count as evidence that a slot is variable; they still join a slot that other values proved variable.
-_STATE_WORD = re.compile(
-    r"(?i)(?:[a-z]+(?:ed|ing)|ready|active|inactive|idle|up|down|true|false|ok|on|off|success|failure"
-    r"|healthy|unhealthy|online|offline|open|pending|enabled|disabled|yes|no|none|null)"
-)
-_PUNCTUATION = "()[]{}<>.,;:!?'\"`"
-_UNIT_AFTER_WILDCARD = re.compile(r"<\*>[a-zA-Zµ]{0,3}")
+# A value with a short unit glued to it: `<*>ms`, `(<*>s)`, `<*>KB`.
+_UNIT_AFTER_WILDCARD = re.compile(r"<\*>[A-Za-zµ]{0,3}")
+# Brackets or quotes around nothing: an empty value, `()`, `[]`, `''`.
+_EMPTY = re.compile(r"[(\[{'\"]+[)\]}'\"]+[,;:.]?")
+# One quoted word: a name (`'Security'`, `"orders"`) that a slot treats as a value; the signature keeps it.
+_QUOTED_WORD = re.compile(r"""(['"])[^\s'"]+\1[,;:.)\]]?""")
+
+
+def _is_value(token: str) -> bool:
+    """A masked value (optionally with a glued unit and punctuation, no other letters), or one quoted word."""
+    if WILDCARD not in token:
+        return _EMPTY.fullmatch(token) is not None or _QUOTED_WORD.fullmatch(token) is not None
+    return _LETTER.search(_UNIT_AFTER_WILDCARD.sub("", token)) is None
+
+
+def _balanced(token: str) -> bool:
+    """Every bracket the token opens it closes (`(<*>)`, not `<*>]`), quotes in pairs."""
+    text = token.replace(WILDCARD, "")
+    return (
+        text.count("(") == text.count(")")
+        and text.count("[") == text.count("]")
+        and text.count("{") == text.count("}")
+        and text.count("<") == text.count(">")
+        and text.count("'") % 2 == 0
+        and text.count('"') % 2 == 0
+    )
+
+
+def _is_folded_value(token: str) -> bool:
+    """A token that reads as one value: masked values with punctuation only, or empty brackets."""
+    if WILDCARD not in token:
+        return _EMPTY.fullmatch(token) is not None
+    return _LETTER.search(token) is None and _balanced(token)
 
 
 def signature(message: str) -> tuple[str, ...]:
-    """The canonical token sequence of a message: masked, wildcard runs, value lists and repeats folded."""
+    """The canonical token sequence of a message: masked, values, wildcard runs and repeats folded."""
     masked = mask(message)
     tokens = masked.split()
-    if WILDCARD in masked:
+    if WILDCARD in masked or _EMPTY.search(masked):
         folded: list[str] = []
         for token in tokens:
-            if WILDCARD in token and not _WORD_OR_BRACKET.search(token.replace(WILDCARD, "")):
-                token = WILDCARD  # `<*>:<*>`, `<*>/<*>`: one value
+            if token != WILDCARD and _is_folded_value(token):
+                token = WILDCARD  # `<*>:<*>`, `(<*>)`, `'<*>'`, `()`: one value (`(<*>ms)` keeps its unit)
             if token == WILDCARD and folded and folded[-1] == WILDCARD:
                 continue
             folded.append(token)
@@ -96,11 +135,6 @@ def _is_word(token: str) -> bool:
     return WILDCARD not in token and _LETTER.search(token) is not None
 
 
-def _valuelike(tokens: tuple[str, ...]) -> bool:
-    """A slot value without words: masked values, optionally with a unit (`(<*>ms)`), or punctuation."""
-    return all(_LETTER.search(_UNIT_AFTER_WILDCARD.sub("", token)) is None for token in tokens)
-
-
 @dataclass(frozen=True)
 class MinedCluster:
     """A cluster as the miner sees it at the end of a stream."""
@@ -111,75 +145,95 @@ class MinedCluster:
 
 
 class _Node:
-    """One signature: its tokens, id, how many messages had it, and its union-find parent."""
+    """One signature: its tokens, id and how many messages had it."""
 
-    __slots__ = ("count", "id", "parent", "tokens")
+    __slots__ = ("count", "id", "tokens")
 
     def __init__(self, tokens: tuple[str, ...]) -> None:
         self.tokens = tokens
         self.id = digest(" ".join(tokens))
         self.count = 0
-        self.parent: _Node = self
 
 
-class _Hole:
-    """Signatures equal but for one slot (same prefix and suffix), and whether the slot is a variable yet."""
+class _UnionFind:
+    __slots__ = ("parent",)
 
-    __slots__ = ("context", "followers", "merged", "values", "values_merged", "wildcard", "words")
+    def __init__(self, size: int) -> None:
+        self.parent = list(range(size))
 
-    def __init__(self, context: int) -> None:
-        self.context = context
-        self.words: list[_Node] = []
-        self.values: list[_Node] = []
-        self.followers: list[_Node] = []
-        self.merged = False
-        self.values_merged = False
-        self.wildcard = False
+    def find(self, item: int) -> int:
+        parent = self.parent
+        root = item
+        while parent[root] != root:
+            root = parent[root]
+        while parent[item] != root:
+            parent[item], item = root, parent[item]
+        return root
+
+    def union(self, a: int, b: int) -> None:
+        root_a, root_b = self.find(a), self.find(b)
+        if root_a != root_b:
+            # the smaller index stays the root: deterministic for a given set of signatures
+            self.parent[max(root_a, root_b)] = min(root_a, root_b)
 
 
 class TemplateMiner:
     """One-pass template miner; see the module docstring for the method."""
 
-    def __init__(self, max_templates: int = 50_000, *, cache_size: int = RECENT_CACHE) -> None:
+    def __init__(
+        self,
+        max_templates: int = 50_000,
+        *,
+        cache_size: int = RECENT_CACHE,
+        variable_ratio: float = VARIABLE_RATIO,
+    ) -> None:
         """`max_templates` caps the signatures kept; `cache_size` bounds the lookup cache (0: no cache).
 
-        The cache only saves work: results are the same with or without it.
+        The cache only saves work: results are the same with or without it. `variable_ratio` is the one
+        threshold of the method (see the module docstring).
         """
         self.max_templates = max_templates
         self.cache_size = cache_size
+        self.variable_ratio = variable_ratio
         self.other_count = 0
         self._nodes: dict[tuple[str, ...], _Node] = {}
         self._by_id: dict[str, _Node] = {}
-        self._holes: dict[int, _Hole] = {}
-        self._members: dict[int, list[_Node]] = {}
-        self._templates: dict[int, str] = {}
         self._recent: dict[bytes, _Node] = {}
+        self._dirty = False
+        self._solved_size = 0  # signatures at the last solve
+        # Results of the last solve: node id -> cluster template; the absorption index for the overflow.
+        self._template_of: dict[str, str] = {}
+        self._absorbers: _Absorbers | None = None
 
     def add(self, message: str) -> str:
         """Count one message; return its signature's id (pass it to `template` and `resolve`)."""
         if not self.cache_size:
-            return self._add_signature(signature(message))
-        key = message.encode("utf-8", "surrogatepass").translate(_DIGITS_TO_ZERO)
-        node = self._recent.get(key)
-        if node is None:
-            template_id = self._add_signature(signature(message))
-            node = self._by_id.get(template_id)
-            if node is not None:
-                if len(self._recent) >= self.cache_size:
-                    self._recent.clear()
-                self._recent[key] = node
-            return template_id
-        node.count += 1
-        return node.id
+            node = self._add_signature(signature(message))
+        else:
+            key = message.encode("utf-8", "surrogatepass").translate(_DIGITS_TO_ZERO)
+            node = self._recent.get(key)
+            if node is None:
+                node = self._add_signature(signature(message))
+                if node is not None:
+                    if len(self._recent) >= self.cache_size:
+                        self._recent.clear()
+                    self._recent[key] = node
+            else:
+                node.count += 1
+                self._dirty = True
+        return OTHER_ID if node is None else node.id
 
-    def _add_signature(self, tokens: tuple[str, ...]) -> str:
+    def _add_signature(self, tokens: tuple[str, ...]) -> _Node | None:
         node = self._nodes.get(tokens)
         if node is None:
             if len(self._nodes) >= self.max_templates:
                 return self._overflow(tokens)
-            node = self._insert(tokens)
+            node = _Node(tokens)
+            self._nodes[tokens] = node
+            self._by_id[node.id] = node
+        self._dirty = True
         node.count += 1
-        return node.id
+        return node
 
     def resolve(self, template_id: str) -> str:
         """The id of the cluster a signature id belongs to now: the digest of the cluster's template."""
@@ -189,25 +243,37 @@ class TemplateMiner:
 
     def template(self, template_id: str) -> str:
         """The current template of the cluster holding `template_id`, with `<*>` for variable parts."""
+        if template_id not in self._by_id:
+            return f"(other messages: more than {self.max_templates:,} templates)"
+        if self._dirty:
+            self._solve()
+        return self._template_of[template_id]
+
+    def provisional_template(self, template_id: str) -> str:
+        """Like `template`, cheaply, for use while messages still arrive.
+
+        Clusters are solved again only once the signatures have doubled since the last solve; meanwhile a
+        signature takes the template of the cluster it fits by absorption, or its own. `template`,
+        `resolve` and `clusters` are always exact.
+        """
         node = self._by_id.get(template_id)
         if node is None:
-            return f"(other messages: more than {self.max_templates:,} templates)"
-        root = self._find(node)
-        text = self._templates.get(id(root))
-        if text is None:
-            members = sorted(member.tokens for member in self._members[id(root)])
-            aligned = list(members[0])
-            for tokens in members[1:]:
-                aligned = _align(aligned, tokens)
-            text = self._templates[id(root)] = " ".join(aligned)
-        return text
+            return self.template(OTHER_ID)
+        if self._absorbers is None or len(self._nodes) >= 2 * self._solved_size:
+            return self.template(template_id)
+        known = self._template_of.get(template_id)
+        if known is not None:
+            return known
+        fits = self._absorbers.find(node.tokens, 0)
+        return " ".join(node.tokens) if fits is None else self._template_of[self._nodes[fits].id]
 
     def clusters(self) -> list[MinedCluster]:
         """Every cluster with its message count, most frequent first (the "other" bucket last)."""
-        counts: dict[str, int] = {}
+        if self._dirty:
+            self._solve()
+        counts: dict[str, int] = defaultdict(int)
         for node in self._nodes.values():
-            text = self.template(node.id)
-            counts[text] = counts.get(text, 0) + node.count
+            counts[self._template_of[node.id]] += node.count
         result = sorted(
             (MinedCluster(digest(text), text, count) for text, count in counts.items()),
             key=lambda cluster: (-cluster.count, cluster.template),
@@ -216,88 +282,214 @@ class TemplateMiner:
             result.append(MinedCluster(OTHER_ID, self.template(OTHER_ID), self.other_count))
         return result
 
-    def _overflow(self, tokens: tuple[str, ...]) -> str:
-        """Past the cap: join a cluster whose proven variable slot this signature fills, or count as other."""
-        for start, end in _slots(len(tokens)):
-            hole = self._holes.get(hash((tokens[:start], tokens[end:])))
-            if hole is not None and hole.merged and hole.words:
-                hole.words[0].count += 1
-                return hole.words[0].id
-        self.other_count += 1
-        return OTHER_ID
-
-    def _insert(self, tokens: tuple[str, ...]) -> _Node:
-        node = _Node(tokens)
-        self._nodes[tokens] = node
-        self._by_id[node.id] = node
-        self._members[id(node)] = [node]
-        words = [0]
-        for token in tokens:
-            words.append(words[-1] + _is_word(token))
-        for start, end in _slots(len(tokens)):
-            key = hash((tokens[:start], tokens[end:]))
-            hole = self._holes.get(key)
-            if hole is None:
-                hole = self._holes[key] = _Hole(words[start] + words[-1] - words[end])
-            self._fill(hole, node, tokens[start:end])
+    def _overflow(self, tokens: tuple[str, ...]) -> _Node | None:
+        """Past the cap: join a cluster this signature fits by absorption, or count as other."""
+        if self._absorbers is None:
+            self._solve()
+        assert self._absorbers is not None
+        found = self._absorbers.find(tokens, 0)
+        if found is None:
+            self.other_count += 1
+            return None
+        node = self._nodes[found]
+        node.count += 1
+        self._dirty = True
         return node
 
-    def _fill(self, hole: _Hole, node: _Node, value: tuple[str, ...]) -> None:
-        """Record `node`'s value for the slot of `hole`; merge when the slot has proven variable."""
-        if hole.merged:
-            self._union(hole.words[0], node)
-            return
-        if len(value) > 1 or _STATE_WORD.fullmatch(value[0].strip(_PUNCTUATION)):
-            hole.followers.append(node)
-        else:
-            hole.words.append(node)
-            if hole.context >= MIN_CONTEXT_FOR_WORDS and len(hole.words) >= MIN_DISTINCT_WORDS:
-                hole.merged = True
-                for other in (*hole.words[1:], *hole.followers):
-                    self._union(hole.words[0], other)
-                del hole.words[1:]
-                hole.values.clear()
-                hole.followers.clear()
-                return
-        if hole.context < MIN_CONTEXT_FOR_VALUES or not _valuelike(value):
-            return
-        hole.values.append(node)
-        hole.wildcard = hole.wildcard or any(WILDCARD in token for token in value)
-        if hole.values_merged:
-            self._union(hole.values[0], node)
-        elif hole.wildcard and len(hole.values) >= 2:
-            hole.values_merged = True
-            for other in hole.values[1:]:
-                self._union(hole.values[0], other)
-            del hole.values[1:]
+    def _solve(self) -> None:
+        """Cluster the signatures seen so far (a function of the signatures and their counts alone)."""
+        keys = sorted(self._nodes)
+        counts = [self._nodes[key].count for key in keys]
+        found = _UnionFind(len(keys))
+        by_length: dict[int, list[int]] = defaultdict(list)
+        for index, key in enumerate(keys):
+            by_length[len(key)].append(index)
+        slots = [slot for members in by_length.values() for slot in _slots(keys, members)]
+        # Where each word fills a slot (length, position): a word that fills slots in several places is a
+        # value (a user name in `session opened for user X …` and `session closed for user X`), not a word
+        # that names an event. The same event with another value elsewhere is the same place.
+        places: dict[str, set[tuple[int, int]]] = defaultdict(set)
+        for position, filling in slots:
+            for index in filling:
+                places[_value_part(keys[index][position])].add((len(keys[index]), position))
+        filled = {word: len(where) for word, where in places.items()}
+        del places
+        for position, filling in slots:
+            self._merge_slot(keys, counts, position, filling, filled, found)
+        groups = _groups(found, range(len(keys)))
+        templates = {root: _same_length_template([keys[i] for i in group]) for root, group in groups.items()}
+        totals = {root: sum(counts[i] for i in group) for root, group in groups.items()}
+        absorbers = _Absorbers(templates, totals, keys)
+        for root, template in templates.items():
+            target = absorbers.find(template, totals[root])
+            if target is not None:
+                found.union(root, bisect_left(keys, target))
+        self._absorbers = absorbers
+        self._template_of = {}
+        for group in _groups(found, range(len(keys))).values():
+            text = _template([keys[i] for i in group])
+            for i in group:
+                self._template_of[self._nodes[keys[i]].id] = text
+        self._dirty = False
+        self._solved_size = len(keys)
 
-    def _find(self, node: _Node) -> _Node:
-        root = node
-        while root.parent is not root:
-            root = root.parent
-        while node.parent is not root:
-            node.parent, node = root, node.parent
-        return root
+    def _merge_slot(
+        self,
+        keys: list[tuple[str, ...]],
+        counts: list[int],
+        position: int,
+        filling: list[int],
+        filled: dict[str, int],
+        found: _UnionFind,
+    ) -> None:
+        """One slot: signatures equal but at `position`. Merge the values that show it is variable."""
+        values = [i for i in filling if _is_value(keys[i][position])]
+        words = [i for i in filling if not _is_value(keys[i][position])]
+        for index in values[1:]:
+            found.union(values[0], index)
+        value_count = sum(counts[i] for i in values)
+        word_count = sum(counts[i] for i in words)
+        shared = sum(filled[_value_part(keys[i][position])] > 1 for i in words)
+        # Besides the most frequent word, are the others many for the messages they cover?
+        rest = len(words) - 1
+        rest_count = word_count - max(counts[i] for i in words) if words else 0
+        variable = shared >= MIN_DISTINCT or (
+            len(words) >= MIN_DISTINCT and rest >= self.variable_ratio * math.sqrt(rest_count)
+        )
+        if variable:
+            for index in words[1:]:
+                found.union(words[0], index)
+            if values:
+                found.union(values[0], words[0])
+        elif values:
+            for index in words:
+                if counts[index] < value_count:
+                    found.union(values[0], index)
 
-    def _union(self, a: _Node, b: _Node) -> None:
-        root_a, root_b = self._find(a), self._find(b)
-        if root_a is root_b:
-            return
-        if len(self._members[id(root_a)]) < len(self._members[id(root_b)]):
-            root_a, root_b = root_b, root_a
-        root_b.parent = root_a
-        self._members[id(root_a)].extend(self._members.pop(id(root_b)))
-        self._templates.pop(id(root_a), None)
-        self._templates.pop(id(root_b), None)
+
+def _value_part(token: str) -> str:
+    """`user=root` → `root`: the value of a key=value token (the token itself otherwise)."""
+    return token.rpartition("=")[2] or token
 
 
-def _slots(size: int) -> list[tuple[int, int]]:
-    """Every slot of a signature: one token, or a run of up to `MAX_VALUE_TOKENS` tokens."""
-    return [
-        (start, end)
-        for start in range(size)
-        for end in range(start + 1, min(start + MAX_VALUE_TOKENS, size) + 1)
-    ]
+def _slots(keys: list[tuple[str, ...]], members: list[int]) -> list[tuple[int, list[int]]]:
+    """Every slot among signatures of one length: (position, signatures equal but at that position).
+
+    Only slots whose context has a word count: values around nothing but other values prove nothing.
+    """
+    found: list[tuple[int, list[int]]] = []
+    if len(members) < 2:
+        return found
+    for position in range(len(keys[members[0]])):
+        slots: dict[tuple[str, ...], list[int]] = defaultdict(list)
+        for index in members:
+            tokens = keys[index]
+            slots[tokens[:position] + tokens[position + 1 :]].append(index)
+        found.extend(
+            (position, filling)
+            for context, filling in slots.items()
+            if len(filling) > 1 and any(_is_word(token) for token in context)
+        )
+    return found
+
+
+def _groups(found: _UnionFind, indices: Iterable[int]) -> dict[int, list[int]]:
+    groups: dict[int, list[int]] = defaultdict(list)
+    for index in indices:
+        groups[found.find(index)].append(index)
+    return groups
+
+
+class _Absorbers:
+    """Cluster templates with wildcards, indexed so a template or signature finds the cluster it fits."""
+
+    def __init__(
+        self,
+        templates: dict[int, tuple[str, ...]],
+        totals: dict[int, int],
+        keys: list[tuple[str, ...]],
+    ) -> None:
+        # (length, wildcard positions) -> tokens elsewhere -> (total, a member signature)
+        self._same: dict[tuple[int, tuple[int, ...]], dict[tuple[str, ...], tuple[int, tuple[str, ...]]]] = {}
+        # (length, position, prefix, suffix) of one wildcard -> (total, a member signature)
+        self._longer: dict[
+            tuple[int, int, tuple[str, ...], tuple[str, ...]], tuple[int, tuple[str, ...]]
+        ] = {}
+        weight: dict[tuple[int, tuple[int, ...]], int] = defaultdict(int)
+        for root, template in templates.items():
+            holes = tuple(i for i, token in enumerate(template) if token == WILDCARD)
+            if holes and any(_is_word(token) for token in template):
+                weight[len(template), holes] += totals[root]
+        kept = set(sorted(weight, key=lambda mask: (-weight[mask], mask))[: MAX_MASKS * 4])
+        self._masks: dict[int, list[tuple[int, ...]]] = defaultdict(list)
+        for length, holes in sorted(kept, key=lambda mask: (-weight[mask], mask)):
+            if len(self._masks[length]) < MAX_MASKS:
+                self._masks[length].append(holes)
+        for root, template in templates.items():
+            holes = tuple(i for i, token in enumerate(template) if token == WILDCARD)
+            entry = (totals[root], keys[root])
+            if (len(template), holes) in kept:
+                rest = _rest(len(template), holes)(template)
+                table = self._same.setdefault((len(template), holes), {})
+                if rest not in table or _better(entry, table[rest]):
+                    table[rest] = entry
+            if holes and any(_is_word(token) for token in template):
+                for hole in holes:
+                    key = (len(template), hole, template[:hole], template[hole + 1 :])
+                    if key not in self._longer or _better(entry, self._longer[key]):
+                        self._longer[key] = entry
+
+    def find(self, tokens: tuple[str, ...], total: int) -> tuple[str, ...] | None:
+        """A member signature of the biggest cluster (bigger than `total`) that `tokens` fits, if any."""
+        best: tuple[int, tuple[str, ...]] | None = None
+        size = len(tokens)
+        for holes in self._masks.get(size, ()):
+            entry = self._same[size, holes].get(_rest(size, holes)(tokens))
+            if entry is not None and entry[0] > total and (best is None or _better(entry, best)):
+                best = entry
+        for extra in range(1, MAX_VALUE_TOKENS):
+            length = size - extra
+            if length < 2:
+                break
+            for hole in range(length):
+                entry = self._longer.get((length, hole, tokens[:hole], tokens[hole + extra + 1 :]))
+                if entry is not None and entry[0] > total and (best is None or _better(entry, best)):
+                    best = entry
+        return None if best is None else best[1]
+
+
+@functools.lru_cache(maxsize=4096)  # per (length, wildcard positions) of the masks kept
+def _rest(size: int, holes: tuple[int, ...]) -> Callable[[tuple[str, ...]], tuple[str, ...]]:
+    """A fast function from a token sequence to its tokens outside `holes`."""
+    kept = [i for i in range(size) if i not in holes]
+    if len(kept) == 1:
+        only = kept[0]
+        return lambda tokens: (tokens[only],)
+    return cast(Callable[[tuple[str, ...]], tuple[str, ...]], operator.itemgetter(*kept))
+
+
+def _better(a: tuple[int, tuple[str, ...]], b: tuple[int, tuple[str, ...]]) -> bool:
+    return a[0] > b[0] or (a[0] == b[0] and a[1] < b[1])
+
+
+def _same_length_template(members: list[tuple[str, ...]]) -> tuple[str, ...]:
+    first = members[0]
+    return tuple(
+        token if all(member[i] == token for member in members[1:]) else WILDCARD
+        for i, token in enumerate(first)
+    )
+
+
+def _template(members: list[tuple[str, ...]]) -> str:
+    """Tokens all members share stay; each differing stretch becomes one wildcard."""
+    size = len(members[0])
+    if all(len(member) == size for member in members):
+        return " ".join(_same_length_template(members))
+    ordered = sorted(members, key=lambda member: (len(member), member))
+    aligned = list(ordered[0])
+    for tokens in ordered[1:]:
+        aligned = _align(aligned, tokens)
+    return " ".join(aligned)
 
 
 def _align(template: list[str], tokens: tuple[str, ...]) -> list[str]:

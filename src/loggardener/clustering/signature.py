@@ -35,6 +35,7 @@ class Signature:
     title: str
     template: str
     origin: Frame | None = None
+    exception: str | None = None
 
     @property
     def text(self) -> str:
@@ -120,7 +121,9 @@ def signature_of(event: Event) -> Signature:
         if origin is not None:
             title = f"{title} in {origin.function or origin.file}"
         kind_of = exception if (origin is None or _weak_message(template)) else ""
-        return Signature("exception", (kind_of, template, where), _shorten(title), template, origin)
+        return Signature(
+            "exception", (kind_of, template, where), _shorten(title), template, origin, exception
+        )
     http = entry.http
     if http is not None and http.status is not None and http.url:
         route = normalize_route(http.url)
@@ -135,6 +138,26 @@ def signature_of(event: Event) -> Signature:
         "only events with a stack or an HTTP status have a signature of their own; "
         "the template miner groups the others (mined_message)"
     )
+
+
+def display_message(event: Event) -> str | None:
+    """The text whose shared tokens a cluster's title shows (`display_title`); None for requests."""
+    stack = event.primary.stack
+    if stack is not None:
+        return _shorten(stack.message, 300)
+    mined = mined_message(event)
+    return None if mined is None else mined[2]
+
+
+def display_title(signature: Signature, display: str) -> str:
+    """The title with the tokens all members share (`SharedTokens.text()`) in place of the masked template."""
+    if signature.kind == "exception" and len(signature.parts) == 3 and display:
+        title = f"{signature.exception or signature.parts[0]}: {display}"
+        origin = signature.origin
+        return _shorten(title if origin is None else f"{title} in {origin.function or origin.file}")
+    if signature.kind in ("message", "audit") and display:
+        return _shorten(display)
+    return signature.title
 
 
 def mined_message(event: Event) -> tuple[ClusterKind, str, str] | None:

@@ -1,0 +1,111 @@
+"""The tokens every member of a cluster has in common: what a cluster's title shows literally.
+
+A cluster's fingerprint hashes its masked template, which must not change when a run sees other values;
+its *display* shows every token that is the same in all members, the masked form of a token whose members
+differ only in their values (`exit(<*>).`), and `<*>` where they differ otherwise. A cluster whose members
+all say `missing 1 required positional argument: 'send'` reads exactly that.
+"""
+
+from __future__ import annotations
+
+from difflib import SequenceMatcher
+
+from loggardener.clustering.masking import WILDCARD, mask
+
+# Token counts kept per accumulator (the smallest ones) and tokens kept per count: memory stays bounded.
+MAX_LENGTHS = 4
+MAX_SHARED_TOKENS = 100
+
+# Per position: the raw token all members share, or (when `masked` has the position's bit) the masked
+# token they share, or None where they differ.
+_Tokens = tuple[str | None, ...]
+_State = tuple[_Tokens, int]
+
+
+class SharedTokens:
+    """Accumulates, per whitespace token count, the tokens all messages of that count share by position.
+
+    Each position keeps the raw token if every message has it, else its masked form if every message
+    masks to it, else nothing: a meet in a three-level order, so it is commutative and associative; the
+    counts kept are the smallest ones seen. The result depends on the set of messages fed, not on their
+    order. Memory: at most `MAX_LENGTHS` lists of at most `MAX_SHARED_TOKENS` tokens (a longer message
+    keeps its first tokens and a final `<*>`).
+    """
+
+    __slots__ = ("_by_length",)
+
+    def __init__(self) -> None:
+        self._by_length: dict[int, _State] = {}
+
+    def add(self, message: str) -> None:
+        """Feed one raw message."""
+        tokens: list[str | None] = list(message.split())
+        if len(tokens) > MAX_SHARED_TOKENS:
+            tokens = [*tokens[:MAX_SHARED_TOKENS], None]
+        self._fold(len(tokens), (tuple(tokens), 0))
+
+    def merge(self, other: SharedTokens) -> None:
+        """Fold in another accumulator (the same cluster, counted elsewhere)."""
+        for length, state in other._by_length.items():
+            self._fold(length, state)
+
+    def _fold(self, length: int, state: _State) -> None:
+        known = self._by_length.get(length)
+        if known is None:
+            if len(self._by_length) >= MAX_LENGTHS:
+                longest = max(self._by_length)
+                if length > longest:
+                    return
+                del self._by_length[longest]
+            self._by_length[length] = state
+        elif known != state:
+            self._by_length[length] = _meet(known, state)
+
+    def text(self) -> str:
+        """The shared tokens, `<*>` where members differ (one `<*>` per differing stretch)."""
+        aligned: list[str | None] | None = None
+        for length in sorted(self._by_length):
+            tokens = list(self._by_length[length][0])
+            aligned = tokens if aligned is None else _align(aligned, tokens)
+        out: list[str] = []
+        for token in aligned or ():
+            if token is None or token == WILDCARD:
+                if not out or out[-1] != WILDCARD:
+                    out.append(WILDCARD)
+            else:
+                out.append(token)
+        return " ".join(out)
+
+
+def _meet(a: _State, b: _State) -> _State:
+    tokens: list[str | None] = []
+    masked = 0
+    for position, (x, y) in enumerate(zip(a[0], b[0], strict=True)):
+        x_masked, y_masked = a[1] >> position & 1, b[1] >> position & 1
+        if x is None or y is None:
+            tokens.append(None)
+        elif x == y and x_masked == y_masked:
+            tokens.append(x)
+            masked |= x_masked << position
+        else:
+            x = x if x_masked else mask(x)
+            y = y if y_masked else mask(y)
+            if x == y and WILDCARD in x:
+                tokens.append(x)
+                masked |= 1 << position
+            else:
+                tokens.append(None)
+    return tuple(tokens), masked
+
+
+def _align(a: list[str | None], b: list[str | None]) -> list[str | None]:
+    """Tokens that `a` and `b` share in order stay; every stretch where they differ becomes one None."""
+    out: list[str | None] = []
+    matcher = SequenceMatcher(a=a, b=b, autojunk=False)
+    position_a = position_b = 0
+    for block in matcher.get_matching_blocks():
+        if block.a > position_a or block.b > position_b:
+            out.append(None)
+        out.extend(a[block.a : block.a + block.size])
+        position_a, position_b = block.a + block.size, block.b + block.size
+    return out
