@@ -68,7 +68,11 @@ def entropy(value: str) -> float:
 def _mixed(value: str) -> bool:
     """Upper and lower case letters and digits, as generated keys have; and not a path (`/apps/SWL/x2`)."""
     return (
-        _mixed_case(value) and any(c.isdigit() for c in value) and value.count("/") <= 2 and "//" not in value
+        _mixed_case(value)
+        and any(c.isdigit() for c in value)
+        and value.count("/") <= 4
+        and "//" not in value
+        and not value.startswith("/")
     )
 
 
@@ -231,7 +235,7 @@ def key_class(key: str) -> str | None:
         or ("secret" in words and "key" in words)
     ):
         return "token"
-    if words[-1] == "id":
+    if words[-1] == "id" and "private" not in words:
         return None  # a client, key or account id names something, it opens nothing
     if any(w in words for w in _WEAK_WORDS) or "auth" in flat or flat.endswith("key"):
         return "weak"
