@@ -142,7 +142,7 @@ class EntryParser:
             payload = self._redact_json(_as_dict(raw["protoPayload"], "protoPayload"))
             status = payload.get("status")
             message = _text(status.get("message")) if isinstance(status, dict) else ""
-            method = _text(payload.get("methodName")) or None
+            method = self._redact(_text(payload.get("methodName"))) or None
             if not message and method:
                 message = f"{method} on {_text(payload.get('resourceName'))}".strip()
             return "proto", message, [], method
