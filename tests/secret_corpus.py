@@ -180,8 +180,8 @@ def cases(seed: int = 20261121) -> list[Case]:
     add("slack-refresh-token", f"xoxe-1-{g(ALNUM, 146)}", "slack refresh {s} rejected")
     add(
         "slack-webhook",
-        f"T{g(UPPER + DIGITS, 10)}/B{g(UPPER + DIGITS, 10)}/{g(ALNUM, 24)}",
-        "POST https://hooks.slack.com/services/{s} returned 404",
+        f"https://hooks.slack.com/services/T{g(UPPER + DIGITS, 10)}/B{g(UPPER + DIGITS, 10)}/{g(ALNUM, 24)}",
+        "POST {s} returned 404",
     )
     add("stripe-live-secret", "sk_live_" + g(ALNUM, 99), "stripe charge failed with {s}")
     add("stripe-restricted", "rk_live_" + g(ALNUM, 99), "stripe refund failed with {s}")
@@ -271,8 +271,8 @@ def cases(seed: int = 20261121) -> list[Case]:
     )
     add(
         "discord-webhook",
-        f"{g(DIGITS, 18)}/{g(URLSAFE, 68)}",
-        "POST https://discord.com/api/webhooks/{s} 401",
+        f"https://discord.com/api/webhooks/{g(DIGITS, 18)}/{g(URLSAFE, 68)}",
+        "POST {s} 401",
     )
     add("telegram-bot-token", f"{g(DIGITS, 10)}:AA{g(URLSAFE, 33)}", "telegram sendMessage with bot {s} 401")
     add("age-secret-key", "AGE-SECRET-KEY-1" + g(BECH32, 58), "sops decrypt with {s}")
