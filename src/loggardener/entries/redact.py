@@ -14,9 +14,10 @@ Three kinds of rule find secrets, each reporting the byte span to replace with `
   `*auth*`, `sid`) need a value of high entropy, so `cache key=users` stays;
 - private key blocks (PEM, PGP, SSH2, PuTTY), from their BEGIN line to their END line.
 
-Every pattern is compiled with RE2 (google-re2), whose matching time is linear in the text whatever the
-pattern, and runs only when one of its keywords is in the text. Spans that overlap are merged before the
-text is rebuilt, so a redacted text redacts to itself.
+Every built-in pattern is compiled with RE2 (google-re2), whose matching time is linear in the text whatever
+the pattern, and runs only when a cheap gate says it can match (`_GatedRules`). Spans that overlap are merged
+before the text is rebuilt, so a redacted text redacts to itself. Custom `extra_patterns` (Python `re`) run
+after, on the redacted text.
 """
 
 from __future__ import annotations
