@@ -6,7 +6,7 @@ the same texts in one process, in alternating rounds (best of `--rounds`), and t
 second for each and their ratio:
 
 - ordinary log lines: the Loghub-2k messages, the real-world corpus and the demo export (no secret in most);
-- lines with secrets: the generated corpus of the tests (137 credential formats), repeated;
+- lines with secrets: the generated corpus of the tests (over 130 credential formats), repeated;
 - JSON payloads: the demo export's jsonPayload objects, redacted by key name (new) or serialized then
   redacted as text (old, which had no structured pass).
 

@@ -275,6 +275,11 @@ def cases(seed: int = 20261121) -> list[Case]:
         "POST {s} 401",
     )
     add("telegram-bot-token", f"{g(DIGITS, 10)}:AA{g(URLSAFE, 33)}", "telegram sendMessage with bot {s} 401")
+    add(
+        "telegram-bot-url",
+        f"{g(DIGITS, 9)}:AA{g(URLSAFE, 33)}",
+        "GET https://api.telegram.org/bot{s}/getUpdates 409",
+    )
     add("age-secret-key", "AGE-SECRET-KEY-1" + g(BECH32, 58), "sops decrypt with {s}")
     add("atlassian-token", "ATATT3" + g(URLSAFE + "=", 186), "jira api {s} 401")
     add("facebook-token", "EAAB" + g(ALNUM, 150), "graph api with {s} expired")
