@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from loggardener.entries.redact import Redactor
+from loggardener.entries.redact import Redactor, detect_secrets_formats, is_secret_value, key_class
 
 SECRETS = {
     "jwt": "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0In0.c2lnbmF0dXJl",
@@ -119,3 +119,131 @@ def test_quoted_json_token_fields_are_redacted(key: str) -> None:
     redacted = Redactor().redact(text)
     assert "opaque" not in redacted and "quotes" not in redacted
     assert f'"{key}": "[REDACTED:token]"' in redacted and '"status": 401' in redacted
+
+
+def _more_adversarial_inputs() -> dict[str, str]:
+    """Crafted ~200 kB lines against the key-name, header, DSN, flag and format rules."""
+    size = 200_000
+    return {
+        "password= repeated": "password=a " * (size // 11),
+        "scheme and user, no @": "a://b:" + "x" * size,
+        "many DSN prefixes": "a://b:c " * (size // 8),
+        "cookie headers": "Cookie: " * (size // 8),
+        "authorization headers": "Authorization: Bearer " * (size // 22),
+        "base64 without end": "A1b/" * (size // 4),
+        "password flags": "--password " * (size // 11),
+        "mysql -p": "mysql" + " -p" * (size // 3),
+        "escaped JSON keys": '\\"token\\": \\"' * (size // 13),
+        "non-ASCII keys": "päss=ü€ " * (size // 8),
+        "key= repeated": "key=" * (size // 4),
+        "PuTTY lines": "Private-Lines: 9\\n" * (size // 18),
+        "dotted tokens": "M" + "a" * 25 + "." * (size // 2),
+    }
+
+
+@pytest.mark.parametrize("name", sorted(_more_adversarial_inputs()))
+def test_hostile_line_against_the_new_rules_is_redacted_in_linear_time(name: str) -> None:
+    # a guard against catastrophic backtracking (every built-in pattern is RE2), not a benchmark
+    text = _more_adversarial_inputs()[name]
+    started = time.perf_counter()
+    Redactor().redact(text)
+    assert time.perf_counter() - started < 2.0
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "commit 3f2a9c1e8b7d6a5f4e3d2c1b0a9f8e7d6c5b4a39 deployed",  # a git hash
+        "request 550e8400-e29b-41d4-a716-446655440000 took 12 ms",  # a UUID
+        "trace projects/p/traces/4bf92f3577b34da6a3ce929d0e0e4736",
+        "at validateToken (/app/src/auth/token.js:42:17)",  # a stack frame
+        'File "/app/auth/session_manager.py", line 88, in refresh',
+        "cache key=users limit=5",  # a weak name with an ordinary value
+        "verifications: auth: MISSING",
+        "Session: 30546173_4261722401 init",  # an id, not a token
+        "sessionid: 0x14ede63a5a70002 closed",
+        "Basic authentication failed for user bob",
+        "token: expired",
+        "GET /api/orders/95815?page=2&sort=desc 503",
+        "sha256:9b2c1c1e7d0c4b7f8e6a5d4c3b2a1f0e9d8c7b6a5f4e3d2c1b0a9f8e7d6c5b4a",
+    ],
+)
+def test_ordinary_content_is_kept(text: str) -> None:
+    assert Redactor().redact(text) == text
+
+
+@pytest.mark.parametrize(
+    ("key", "kind"),
+    [
+        ("DB_PASSWORD", "password"),
+        ("passphrase", "password"),
+        ("clientSecret", "password"),
+        ("aws_session_token", "token"),
+        ("X-Amz-Signature", "token"),
+        ("sig", "token"),
+        ("JSESSIONID", "token"),
+        ("x-api-key", "token"),
+        ("AccountKey", "weak"),
+        ("key", "weak"),
+        ("private_key_id", "weak"),
+        ("token_count", None),
+        ("max_tokens", None),
+        ("password_length", None),
+        ("oauthClientId", None),
+        ("token.js", None),
+        ("status", None),
+    ],
+)
+def test_key_names_are_classed(key: str, kind: str | None) -> None:
+    assert key_class(key) == kind
+
+
+def test_json_payload_values_go_by_key_name_before_serialization() -> None:
+    payload = {
+        "user": "bob",
+        "db": {"password": 123456, "host": "db"},
+        "headers": {"Authorization": "Token two words", "Cookie": "sid=abc; x=y"},
+        "tokens": [{"refresh_token": "opaque refresh value"}],
+        "count": 3,
+    }
+    redacted = Redactor().redact_json(payload)
+    assert redacted["db"] == {"password": "[REDACTED:password]", "host": "db"}
+    assert redacted["headers"] == {"Authorization": "[REDACTED:token]", "Cookie": "[REDACTED:token]"}
+    assert redacted["tokens"] == [{"refresh_token": "[REDACTED:token]"}]
+    assert redacted["user"] == "bob" and redacted["count"] == 3
+    assert payload["db"]["password"] == 123456  # a copy: the input is left alone
+
+
+# Any value that is not a placeholder (`***`, `null`, `${VAR}`, `<password>`...).
+_VALUE = st.text(alphabet=st.characters(blacklist_categories=("Cs", "Cc")), min_size=1, max_size=40).filter(
+    lambda v: is_secret_value("password", v)
+)
+
+
+@given(_VALUE)
+def test_any_value_of_a_json_password_field_is_redacted(value: str) -> None:
+    text = json.dumps({"password": value})
+    assert json.loads(Redactor().redact(text)) == {"password": "[REDACTED:password]"}
+    assert Redactor().redact_json({"password": value}) == {"password": "[REDACTED:password]"}
+
+
+@given(
+    st.from_regex(r"[A-Za-z0-9!#%*+,./:?@^_~-]{1,40}", fullmatch=True).filter(
+        lambda v: is_secret_value("password", v)
+    )
+)
+def test_any_bare_password_assignment_is_redacted_whole(value: str) -> None:
+    assert (
+        Redactor().redact(f"login password={value} refused") == "login password=[REDACTED:password] refused"
+    )
+
+
+def test_detect_secrets_plugins_run_on_re2() -> None:
+    formats, unsupported = detect_secrets_formats()
+    assert len(formats) >= 25  # AWS, Azure, Discord, GitHub, GitLab, JWT, npm, OpenAI, PyPI, Slack, Stripe...
+    # the look-behind keyword patterns RE2 cannot run; the key-name rules cover what they look for
+    assert all(
+        name.split(":")[0]
+        in {"CloudantDetector", "IbmCosHmacDetector", "IbmCloudIamDetector", "SoftlayerDetector"}
+        for name in unsupported
+    )

@@ -14,9 +14,10 @@ Three kinds of rule find secrets, each reporting the byte span to replace with `
   `*auth*`, `sid`) need a value of high entropy, so `cache key=users` stays;
 - private key blocks (PEM, PGP, SSH2, PuTTY), from their BEGIN line to their END line.
 
-Every pattern is compiled with RE2 (google-re2), whose matching time is linear in the text whatever the
-pattern, and runs only when one of its keywords is in the text. Spans that overlap are merged before the
-text is rebuilt, so a redacted text redacts to itself.
+Every built-in pattern is compiled with RE2 (google-re2), whose matching time is linear in the text whatever
+the pattern, and runs only when a cheap gate says it can match (`_GatedRules`). Spans that overlap are merged
+before the text is rebuilt, so a redacted text redacts to itself. Custom `extra_patterns` (Python `re`) run
+after, on the redacted text.
 """
 
 from __future__ import annotations
@@ -56,6 +57,14 @@ def _compile(pattern: bytes) -> Any:
     return re2.compile(pattern, _OPTIONS)
 
 
+def _search_set(patterns: Iterable[bytes]) -> Any:
+    search = re2.Set.SearchSet(_OPTIONS)
+    for pattern in patterns:
+        search.Add(pattern)
+    search.Compile()
+    return search
+
+
 def entropy(value: str) -> float:
     """Shannon entropy of `value` in bits per character."""
     if not value:
@@ -68,7 +77,11 @@ def entropy(value: str) -> float:
 def _mixed(value: str) -> bool:
     """Upper and lower case letters and digits, as generated keys have; and not a path (`/apps/SWL/x2`)."""
     return (
-        _mixed_case(value) and any(c.isdigit() for c in value) and value.count("/") <= 2 and "//" not in value
+        _mixed_case(value)
+        and any(c.isdigit() for c in value)
+        and value.count("/") <= 4
+        and "//" not in value
+        and not value.startswith("/")
     )
 
 
@@ -231,7 +244,7 @@ def key_class(key: str) -> str | None:
         or ("secret" in words and "key" in words)
     ):
         return "token"
-    if words[-1] == "id":
+    if words[-1] == "id" and "private" not in words:
         return None  # a client, key or account id names something, it opens nothing
     if any(w in words for w in _WEAK_WORDS) or "auth" in flat or flat.endswith("key"):
         return "weak"
@@ -279,6 +292,8 @@ _KEY_HINTS = (
     b"salt",
     b"nonce",
 )
+# Literals that gate the context rules below (private key blocks, cookies, DSNs, flags, emails).
+_CONTEXT_GATES = (b"begin", b"cookie", b"://", b"-u", b"-p", b"mysql", b"mariadb", b"sshpass", b"@")
 _KEY_NAME = rb"[A-Za-z0-9_.\-]{0,64}(?:pass|pwd|pw|secret|token|credential|cred|sig|auth|cookie|sess|key|sid|jwt|bearer|otp|hmac|salt|nonce)[A-Za-z0-9_.\-]{0,64}"
 # A key, its closing quote (JSON, or JSON inside a JSON string: `\"`), a separator, then the value: double
 # quoted (escapes allowed), escaped-quoted, single quoted, or bare up to a space, quote, `&`, `;` or `\`.
@@ -444,59 +459,87 @@ def _merge(spans: list[Span]) -> list[Span]:
     return merged
 
 
+class _GatedRules:
+    """The format rules, and what tells cheaply which of them can match a text (most texts hold no secret).
+
+    RE2's filter knows, from the literals each pattern requires, which rules without keywords (detect-secrets'
+    plugins among them) may match. RE2's multi-pattern matcher finds every keyword (in any case) and runs the
+    patterns that require no literal (`[A-Za-z0-9/+]{40}`), all in one pass.
+    """
+
+    def __init__(self) -> None:
+        plugins, _ = detect_secrets_formats()
+        keyed = [f for f in _table_formats() if f.keywords]
+        self.by_keyword: dict[bytes, list[_Format]] = {}
+        for rule in keyed:
+            for keyword in rule.keywords:
+                self.by_keyword.setdefault(keyword, []).append(rule)
+        self.unkeyed = [f for f in _table_formats() if not f.keywords] + plugins
+        self.filter = re2.Filter()
+        for rule in self.unkeyed:
+            self.filter.Add(bytes(rule.pattern.pattern), _OPTIONS)
+        self.filter.Compile()
+        unfiltered = sorted(self.filter.Match(b"", potential=True) or ())
+        self.filtered = frozenset(range(len(self.unkeyed))) - set(unfiltered)
+        literals = sorted({k for f in keyed for k in f.keywords} | set(_KEY_HINTS) | set(_CONTEXT_GATES))
+        self.gates: list[bytes | _Format] = [*literals, *(self.unkeyed[i] for i in unfiltered)]
+        self.gate_set = _search_set(
+            [b"(?i:" + re2.escape(k) + b")" for k in literals]
+            + [bytes(self.unkeyed[i].pattern.pattern) for i in unfiltered]
+        )
+
+
+@functools.cache
+def _gated_rules() -> _GatedRules:
+    return _GatedRules()
+
+
 class Redactor:
     """Replaces credentials in text with `[REDACTED:<kind>]`, and redacts structured payloads by key name."""
 
     def __init__(self, emails: bool = True, extra_patterns: Iterable[str] = ()) -> None:
-        self._formats = _table_formats()
-        self._always = [f for f in self._formats if not f.keywords]
-        self._by_keyword: dict[bytes, list[_Format]] = {}
-        for rule in self._formats:
-            for keyword in rule.keywords:
-                self._by_keyword.setdefault(keyword, []).append(rule)
-        plugins, _ = detect_secrets_formats()
-        self._plugins = plugins
-        # One pass tells whether any plugin pattern matches at all: most texts hold no secret.
-        self._plugins_any = _compile(b"|".join(bytes(p.pattern.pattern) for p in plugins))
+        self._rules = _gated_rules()
         self._emails = emails
         self._custom = [re.compile(pattern) for pattern in extra_patterns]
 
     def spans(self, data: bytes) -> list[Span]:
         """The merged spans of `data` (UTF-8) that hold a secret, with their kinds."""
-        lowered = data.lower()
+        present: set[bytes] = set()
+        rules: list[_Format] = []
+        gated = self._rules
+        for index in gated.gate_set.Match(data) or ():
+            gate = gated.gates[index]
+            if isinstance(gate, bytes):
+                present.add(gate)
+                rules.extend(gated.by_keyword.get(gate, ()))
+            else:
+                rules.append(gate)
+        rules.extend(
+            gated.unkeyed[i] for i in gated.filter.Match(data, potential=True) or () if i in gated.filtered
+        )
+        if not present and not rules:
+            return []
         spans: list[Span] = []
-        if b"begin" in lowered:
-            spans.extend(_private_key_spans(data))
-        rules = list(self._always)
-        seen = {id(rule) for rule in rules}
-        for keyword, keyed in self._by_keyword.items():
-            if keyword in lowered:
-                for rule in keyed:
-                    if id(rule) not in seen:
-                        seen.add(id(rule))
-                        rules.append(rule)
-        for rule in rules:
+        for rule in dict.fromkeys(rules):  # once each, in a stable order
             spans.extend(rule.spans(data))
-        if self._plugins_any.search(data) is not None:
-            for plugin in self._plugins:
-                spans.extend(plugin.spans(data))
-        if any(hint in lowered for hint in _KEY_HINTS):
+        if b"begin" in present:
+            spans.extend(_private_key_spans(data))
+        if not present.isdisjoint(_KEY_HINTS):
             spans.extend(_key_value_spans(_KEY_VALUE, data))
-            if b"-" in data:
-                spans.extend(_key_value_spans(_FLAG, data))
+            spans.extend(_key_value_spans(_FLAG, data))
             spans.extend(_authorization_spans(data))
-            if b"cookie" in lowered:
+            if b"cookie" in present:
                 spans.extend(_simple_spans(_COOKIE, data, "cookie"))
-        if b"://" in data:
+        if b"://" in present:
             spans.extend(_dsn_spans(data))
-        if b"-u" in data or b"--user" in data:
+        if b"-u" in present:
             spans.extend(_simple_spans(_USER_FLAG, data, "password"))
-        if b"-p" in data:
-            if b"mysql" in lowered or b"mariadb" in lowered:
+        if b"-p" in present:
+            if b"mysql" in present or b"mariadb" in present:
                 spans.extend(_simple_spans(_MYSQL_P, data, "password"))
-            if b"sshpass" in data:
+            if b"sshpass" in present:
                 spans.extend(_simple_spans(_SSHPASS, data, "password"))
-        if self._emails and b"@" in data:
+        if self._emails and b"@" in present:
             spans.extend((m.start(), m.end(), "email", _CONTEXT) for m in _EMAIL.finditer(data))
         return _merge([s for s in spans if not _marked(data, s[0], s[1])])
 
@@ -519,11 +562,11 @@ class Redactor:
         return text
 
     def redact_json(self, value: Any, key: str | None = None, depth: int = 0) -> Any:
-        """A copy of a structured payload (a JSON value) with secrets redacted, by key name and by text.
+        """A copy of a structured payload (a JSON value) with the values stored under a secret's name redacted.
 
-        A value stored under a secret's name goes whole (a password that is a number, a token with spaces);
-        other strings are redacted as text. Past 64 levels a value is kept as it is: its serialized text is
-        redacted where it is used.
+        Such a value goes whole (a password that is a number, a token with spaces), before anything is
+        serialized. Every other string is redacted as text where it is used (the message, a stack, the
+        serialized payload), as is anything past 64 levels.
         """
         if depth > 64:
             return value
@@ -536,7 +579,7 @@ class Redactor:
             if kind is not None and is_secret_value(kind, value):
                 private_key = key is not None and {"private", "key"} <= set(_words(key))
                 return f"{MARKER_PREFIX}{'private-key' if private_key else _KIND_OF_CLASS[kind]}]"
-            return self.redact(value)
+            return value
         if kind == "password" and isinstance(value, (int, float)) and not isinstance(value, bool):
             return f"{MARKER_PREFIX}password]"
         return value
