@@ -159,10 +159,10 @@ def _without_lone_surrogates(data: str, final: bool) -> tuple[str, str]:
     """
     limit = len(data) if final else len(data) - _LONGEST_ESCAPE
     if not _MAYBE_SURROGATE.search(data):
-        cut = max(limit, 0)
-        while 0 < cut < len(data) and data[cut - 1] == "\\":
-            cut -= 1
-        return data[:cut], data[cut:]
+        safe = max(limit, 0)
+        while 0 < safe < len(data) and data[safe - 1] == "\\":
+            safe -= 1
+        return data[:safe], data[safe:]
     pieces: list[str] = []
     done = 0
     cut: int | None = None
@@ -182,7 +182,7 @@ def _without_lone_surrogates(data: str, final: bool) -> tuple[str, str]:
     return "".join(pieces), data[cut:]
 
 
-def _array_records(stream: IO[bytes], path: str) -> Iterator[RawRecord]:
+def _array_records(stream: io.RawIOBase, path: str) -> Iterator[RawRecord]:
     """Items of a JSON array; a record's position is its 1-based index, and its error text says "entry N"."""
     position = 0
     try:
