@@ -138,7 +138,12 @@ def test_api_failure_is_one_line_per_issue_exit_6_and_the_worklog_is_kept(
 @pytest.mark.parametrize(
     ("args", "env", "code", "message"),
     [
-        (["--issues", "publish", "--repo", "o/r"], {"GITHUB_TOKEN": ""}, 4, "needs a token in GITHUB_TOKEN"),
+        (
+            ["--issues", "publish", "--repo", "o/r"],
+            {"GITHUB_TOKEN": ""},
+            4,
+            "needs a token in GH_TOKEN or GITHUB_TOKEN",
+        ),
         (["--issues", "publish"], {"GITHUB_TOKEN": "x"}, 2, "needs --repo owner/name"),
         (
             ["--issues", "publish", "--repo", "not a repo"],

@@ -249,6 +249,19 @@ class StateConfig(_Section):
     regressed_after_quiet_runs: int = Field(
         default=3, ge=1, description="Runs of silence after which a returning cluster counts as regressed."
     )
+    forget_after_days: float = Field(
+        default=30,
+        gt=0,
+        description="Forget a fingerprint not seen for this many days (keeps the state file small).",
+    )
+    max_resolved_listed: int = Field(
+        default=50, ge=1, description="Most resolved problems listed in one run (the rest in later runs)."
+    )
+    lock_timeout_seconds: float = Field(
+        default=60,
+        ge=0,
+        description="How long a run waits for another run holding the same state file before giving up.",
+    )
 
 
 class GardenerConfig(_Section):

@@ -22,6 +22,7 @@ from loggardener.entries.parse import MalformedEntry, parse_timestamp
 from loggardener.errors import ExitCode, GardenerError
 from loggardener.job import Outputs, run_scan_job
 from loggardener.pipeline import ProgressFn, ScanOptions
+from loggardener.publishing.github import NOT_ATTEMPTED
 from loggardener.publishing.run import IssuesMode, choose_publisher, drafts_directory
 from loggardener.rendering.markdown import PRIORITY_MARKS, percent
 from loggardener.report import ScanReport
@@ -313,13 +314,19 @@ def scan(
             on_progress=advance,
         )
     report, worklog = result.report, result.worklog
-    _print_summary(report, worklog)
+    _print_summary(report, worklog if result.worklog_written else None)
     if result.state is not None:
         out.print(
             f"{trend_line(report)} (state: {escape(str(state_path))}, run {result.state.runs})",
             soft_wrap=True,
         )
-    _print_issue_actions(report, mode, worklog)
+    unpublished = _print_issue_actions(report, mode, worklog)
+    for failure in result.failures[:-1]:
+        err.print(f"[bold red]error:[/] {escape(failure.message)}", highlight=False, soft_wrap=True)
+    if result.failures:
+        raise result.failures[-1]
+    if unpublished is not None:
+        raise unpublished
 
 
 def _issues_mode(value: str) -> IssuesMode:
@@ -328,9 +335,10 @@ def _issues_mode(value: str) -> IssuesMode:
     raise GardenerError(f"--issues {value!r}: use none, draft or publish", ExitCode.BAD_INPUT)
 
 
-def _print_issue_actions(report: ScanReport, mode: IssuesMode, worklog: Path) -> None:
+def _print_issue_actions(report: ScanReport, mode: IssuesMode, worklog: Path) -> GardenerError | None:
+    """Print what publishing did; the error to exit with when some issues were not published."""
     if mode == "none":
-        return
+        return None
     actions = report.issue_actions
     tally = Counter(a.action for a in actions)
     counts = ", ".join(f"{n} {name}" for name, n in tally.items())
@@ -342,14 +350,18 @@ def _print_issue_actions(report: ScanReport, mode: IssuesMode, worklog: Path) ->
     for action in failed:
         line = f"{escape(action.title)}: {escape(action.detail)}"
         err.print(f"[bold red]issue failed:[/] {line}", highlight=False, soft_wrap=True)
-    if failed:
-        raise GardenerError(
-            f"{len(failed)} of {len(actions)} issues could not be published; the worklog lists them",
-            ExitCode.PUBLISH_FAILED,
-        )
+    if not failed:
+        return None
+    undone = sum(1 for a in failed if a.detail.startswith(NOT_ATTEMPTED))
+    return GardenerError(
+        f"{len(failed)} of {len(actions)} issues could not be published"
+        + (f" ({undone} not attempted)" if undone else "")
+        + "; the worklog lists them",
+        ExitCode.PUBLISH_FAILED,
+    )
 
 
-def _print_summary(report: ScanReport, worklog: Path) -> None:
+def _print_summary(report: ScanReport, worklog: Path | None) -> None:
     totals = report.totals
     out.print(_summary_table(report))
     out.print(
@@ -367,4 +379,5 @@ def _print_summary(report: ScanReport, worklog: Path) -> None:
         err.print(f"[yellow]… and {hidden} more malformed lines[/]")
     for note in report.notes:
         err.print(f"[bold yellow]note:[/] {escape(note)}")
-    out.print(f"Worklog: {escape(str(worklog))}", soft_wrap=True)
+    if worklog is not None:
+        out.print(f"Worklog: {escape(str(worklog))}", soft_wrap=True)

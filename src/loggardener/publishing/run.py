@@ -30,7 +30,8 @@ def choose_publisher(
     worklog: Path,
     environ: Mapping[str, str] = os.environ,
 ) -> IssuePublisher | None:
-    """The publisher for `mode`; `publish` reads GITHUB_TOKEN, GITHUB_API_URL and GITHUB_REPOSITORY."""
+    """The publisher for `mode`; `publish` reads GH_TOKEN or GITHUB_TOKEN (as gh does, GH_TOKEN first),
+    GITHUB_API_URL and GITHUB_REPOSITORY."""
     if mode == "none":
         return None
     repo = repo or environ.get("GITHUB_REPOSITORY") or None
@@ -42,7 +43,7 @@ def choose_publisher(
         )
     return GitHubPublisher(
         repo,
-        environ.get("GITHUB_TOKEN", ""),
+        environ.get("GH_TOKEN") or environ.get("GITHUB_TOKEN", ""),  # gh's order: GH_TOKEN wins
         environ.get("GITHUB_API_URL") or DEFAULT_API_URL,
         seconds_between_requests=None,
         seconds_between_writes=config.seconds_between_writes or None,

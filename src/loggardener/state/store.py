@@ -11,17 +11,15 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import re
-import stat
-import tempfile
-from datetime import datetime
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, Field, ValidationError
+from pydantic import AfterValidator, BaseModel, Field, ValidationError
 
 from loggardener.errors import ExitCode, GardenerError
+from loggardener.files import atomic_write
 from loggardener.report import ScanReport
 
 STATE_FORMAT: Literal["log-gardener-state"] = "log-gardener-state"
@@ -41,6 +39,14 @@ def state_file_name(services: tuple[str, ...] = ()) -> str:
     return f".gardener-state-{scope}.json"
 
 
+def _utc(value: datetime) -> datetime:
+    """A datetime written without an offset (by hand, or by another tool) is taken as UTC, so comparing it
+    with the scan's aware datetimes cannot fail after issues were published."""
+    return value if value.tzinfo is not None else value.replace(tzinfo=timezone.utc)
+
+
+UtcDatetime = Annotated[datetime, AfterValidator(_utc)]
+
 HISTORY_LIMIT = 48
 """Per-run counts kept for each fingerprint (two days of an hourly job)."""
 
@@ -49,7 +55,7 @@ class RunCount(BaseModel):
     """How many entries a fingerprint had in one run."""
 
     run: int
-    at: datetime
+    at: UtcDatetime
     count: int
 
 
@@ -57,8 +63,8 @@ class FingerprintHistory(BaseModel):
     """Everything the state remembers about one fingerprint."""
 
     title: str
-    first_seen: datetime = Field(description="Earliest log entry of the cluster, over all runs.")
-    last_seen: datetime = Field(description="Latest log entry of the cluster, over all runs.")
+    first_seen: UtcDatetime = Field(description="Earliest log entry of the cluster, over all runs.")
+    last_seen: UtcDatetime = Field(description="Latest log entry of the cluster, over all runs.")
     first_run: int
     last_run: int = Field(description="The last run the fingerprint was seen in.")
     runs_seen: int = 1
@@ -84,7 +90,7 @@ class State(BaseModel):
     format: Literal["log-gardener-state"] = STATE_FORMAT
     version: int = STATE_VERSION
     runs: int = Field(default=0, description="Runs recorded so far; the next run is runs + 1.")
-    last_run_at: datetime | None = None
+    last_run_at: UtcDatetime | None = None
     fingerprints: dict[str, FingerprintHistory] = Field(default_factory=dict)
 
     @property
@@ -134,6 +140,17 @@ class State(BaseModel):
         self.runs = run
         self.last_run_at = report.generated_at
 
+    def prune(self, now: datetime, forget_after_days: float) -> int:
+        """Forget fingerprints whose last entry is more than `forget_after_days` before `now`; how many.
+
+        Without this the state grows with every problem ever seen, and so does every run's memory.
+        """
+        horizon = now - timedelta(days=forget_after_days)
+        stale = [fp for fp, history in self.fingerprints.items() if history.last_seen < horizon]
+        for fingerprint in stale:
+            del self.fingerprints[fingerprint]
+        return len(stale)
+
 
 def load_state(path: Path) -> State:
     """Read the state at `path`; a missing file is an empty state (the first run)."""
@@ -170,46 +187,5 @@ def load_state(path: Path) -> State:
 
 
 def save_state(path: Path, state: State) -> None:
-    """Write `state` to `path` atomically: temporary file in the same directory, fsync, os.replace."""
-    text = state.model_dump_json(indent=2) + "\n"
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        descriptor, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    except OSError as exc:
-        raise GardenerError(f"cannot write state file {path}: {exc}", ExitCode.BAD_INPUT) from None
-    temporary = Path(name)
-    try:
-        with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
-            os.fchmod(handle.fileno(), _mode(path))
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temporary, path)
-    except BaseException as exc:
-        temporary.unlink(missing_ok=True)
-        if isinstance(exc, OSError):
-            raise GardenerError(f"cannot write state file {path}: {exc}", ExitCode.BAD_INPUT) from None
-        raise
-    _fsync_directory(path.parent)
-
-
-def _mode(path: Path) -> int:
-    """The permissions of the file being replaced, or rw-r--r-- for a new one (not mkstemp's rw-------)."""
-    try:
-        return stat.S_IMODE(path.stat().st_mode)
-    except OSError:
-        return 0o644
-
-
-def _fsync_directory(directory: Path) -> None:
-    """Make the rename durable where the platform allows opening a directory."""
-    try:
-        descriptor = os.open(directory, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(descriptor)
-    except OSError:
-        pass
-    finally:
-        os.close(descriptor)
+    """Write `state` to `path` atomically (see `loggardener.files`)."""
+    atomic_write(path, state.model_dump_json(indent=2) + "\n", "state file")
