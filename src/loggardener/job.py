@@ -199,7 +199,7 @@ def run_scan_job(
             writes.append(("report", lambda: atomic_write(target, JsonReport().render(report), "report")))
         if state is not None and outputs.state is not None:
             state.record_run(report)
-            state.prune(report.generated_at, config.state.forget_after_days)
+            state.prune(report.window.end or report.generated_at, config.state.forget_after_days)
             state_path = outputs.state
             writes.append(("state", lambda: save_state(state_path, state)))
         written = []

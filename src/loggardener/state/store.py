@@ -141,7 +141,8 @@ class State(BaseModel):
         self.last_run_at = report.generated_at
 
     def prune(self, now: datetime, forget_after_days: float) -> int:
-        """Forget fingerprints whose last entry is more than `forget_after_days` before `now`; how many.
+        """Forget fingerprints whose last entry is more than `forget_after_days` before `now` (the end of the
+        window scanned, so that replaying an old export forgets nothing it holds); how many.
 
         Without this the state grows with every problem ever seen, and so does every run's memory.
         """
