@@ -3,6 +3,7 @@ from __future__ import annotations
 import gzip
 import json
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -239,7 +240,8 @@ def test_templates_can_be_overridden(tmp_path: Path) -> None:
     (templates / "worklog.md.j2").write_text("{{ clusters | length }} problems\n", encoding="utf-8")
     code, _, _ = scan("--demo", "--templates", str(templates), "--out", str(tmp_path / "out"))
     assert code == 0
-    assert next((tmp_path / "out").glob("*.md")).read_text(encoding="utf-8") == "15 problems\n"
+    written = next((tmp_path / "out").glob("*.md")).read_text(encoding="utf-8")
+    assert re.fullmatch(r"15 problems\n\n<!-- log-gardener:run=[0-9a-f]{16} -->\n", written)
 
 
 def test_empty_input_is_an_error_not_an_all_clear(tmp_path: Path) -> None:

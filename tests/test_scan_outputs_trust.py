@@ -15,6 +15,7 @@ from typer.testing import CliRunner
 
 from fakes.github_server import FakeGitHub
 from loggardener.cli import app
+from loggardener.sources.demo import demo_export_path
 
 TOKEN = "ghp_trusttoken0123456789abcdefghijklmn"
 
@@ -231,3 +232,35 @@ def test_a_planted_symlink_is_never_written_through(tmp_path: Path) -> None:
     assert code == 2
     assert "symbolic link" in stderr
     assert victim.read_text(encoding="utf-8") == "precious"
+
+
+def test_worklogs_of_service_scans_and_of_other_runs_never_replace_each_other(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    for service in ("orders-api", "orders-reconcile"):
+        args = (
+            "--demo",
+            "--out",
+            str(out),
+            "--no-state",
+            "--service",
+            service,
+            "--since",
+            "2026-11-21T16:00:00Z",
+        )
+        assert _run(*args, "--until", "2026-11-21T18:00:00Z")[0] == 0
+    names = sorted(p.name for p in out.glob("*.md"))
+    assert names == [
+        "GCP-LOG-GARDENER-WORKLOG-orders-api-last-2-hours-2026-11-21-18-00.md",
+        "GCP-LOG-GARDENER-WORKLOG-orders-reconcile-last-2-hours-2026-11-21-18-00.md",
+    ]
+    # the same scan again replaces its own worklog; another input with the same window gets its own name
+    export = tmp_path / "copy.json.gz"
+    export.write_bytes(demo_export_path().read_bytes())
+    for source in (("--demo",), ("--demo",), ("--from", str(export))):
+        assert _run(*source, "--out", str(out), "--no-state", "--issues", "draft")[0] == 0
+    plain = sorted(p.name for p in out.glob("GCP-LOG-GARDENER-WORKLOG-last-*.md"))
+    assert plain == [
+        "GCP-LOG-GARDENER-WORKLOG-last-59-minutes-2026-11-21-17-39-2.md",
+        "GCP-LOG-GARDENER-WORKLOG-last-59-minutes-2026-11-21-17-39.md",
+    ]
+    assert len(list(out.glob("*.issues"))) == 2

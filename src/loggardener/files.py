@@ -10,7 +10,9 @@ make gardener overwrite a file it was never asked to touch.
 from __future__ import annotations
 
 import errno
+import hashlib
 import os
+import re
 import stat
 import tempfile
 from collections.abc import Iterator
@@ -19,6 +21,29 @@ from pathlib import Path
 from typing import IO
 
 from loggardener.errors import ExitCode, GardenerError
+
+
+def scope_slug(names: tuple[str, ...]) -> str:
+    """Names (e.g. services) as one file-name part: sorted, unsafe characters replaced, hashed when long."""
+    slug = "-".join(re.sub(r"[^A-Za-z0-9_.-]+", "_", name) for name in sorted(set(names)))
+    return hashlib.sha256(slug.encode()).hexdigest()[:12] if len(slug) > 80 else slug
+
+
+def unused_path(path: Path, marker: str, limit: int = 1000) -> Path:
+    """`path`, unless a file there lacks `marker` (it is another run's): then `NAME-2.md`, `NAME-3.md`…"""
+    for attempt in range(1, limit + 1):
+        candidate = path if attempt == 1 else path.with_name(f"{path.stem}-{attempt}{path.suffix}")
+        try:
+            with candidate.open(encoding="utf-8", errors="replace") as handle:
+                if marker in handle.read():
+                    return candidate
+        except FileNotFoundError:
+            return candidate
+        except OSError as exc:
+            raise write_error("the worklog", candidate, exc) from None
+    raise GardenerError(
+        f"cannot write the worklog: {limit} files named like {path} exist", ExitCode.BAD_INPUT
+    )
 
 
 def write_error(what: str, path: Path, exc: OSError) -> GardenerError:

@@ -17,12 +17,19 @@ from filelock import FileLock, Timeout
 
 from loggardener.config import GardenerConfig
 from loggardener.errors import ExitCode, GardenerError
-from loggardener.files import atomic_open, atomic_write, check_writable, prepare_directory, write_error
+from loggardener.files import (
+    atomic_open,
+    atomic_write,
+    check_writable,
+    prepare_directory,
+    unused_path,
+    write_error,
+)
 from loggardener.pipeline import ProgressFn, Scan, ScanOptions
 from loggardener.publishing.interface import IssuePublisher
 from loggardener.publishing.run import process_issues
 from loggardener.rendering.json_report import JsonReport
-from loggardener.rendering.markdown import MarkdownWorklog, worklog_filename
+from loggardener.rendering.markdown import MarkdownWorklog, run_marker, worklog_filename
 from loggardener.rendering.step_summary import append_step_summary, check_appendable, full_worklog_pointer
 from loggardener.report import ScanReport
 from loggardener.sources.interface import EntrySource
@@ -176,7 +183,8 @@ def run_scan_job(
         state = load_state(outputs.state) if outputs.state is not None else None
         if state is not None:
             apply_trends(report, state, config.state)  # before publishing: issue titles carry the trend
-        worklog = outputs.out_dir / worklog_filename(report)
+        marker = run_marker(report, options.services)
+        worklog = unused_path(outputs.out_dir / worklog_filename(report, options.services), marker)
         failures: list[GardenerError] = []
         try:
             report = process_issues(report, config.issues, publisher_for(worklog))
@@ -189,11 +197,12 @@ def run_scan_job(
         except GardenerError as exc:  # a template failing on this report: the other outputs still count
             failures.append(exc)
         else:
-            writes.append(("worklog", lambda: atomic_write(worklog, markdown, "worklog")))
+            marked = f"{markdown.rstrip()}\n\n{marker}\n"
+            writes.append(("worklog", lambda: atomic_write(worklog, marked, "worklog")))
             if outputs.step_summary is not None:
                 summary = outputs.step_summary
                 pointer = full_worklog_pointer(worklog)
-                writes.append(("step summary", lambda: append_step_summary(summary, markdown, pointer)))
+                writes.append(("step summary", lambda: append_step_summary(summary, marked, pointer)))
         if outputs.report_json is not None:
             target = outputs.report_json
             writes.append(("report", lambda: atomic_write(target, JsonReport().render(report), "report")))

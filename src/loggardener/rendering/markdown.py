@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -11,6 +13,7 @@ from pathlib import Path
 import jinja2
 
 from loggardener.errors import ExitCode, GardenerError
+from loggardener.files import scope_slug
 from loggardener.rendering.interface import Renderer
 from loggardener.rendering.markdown_safety import code_block, inline_code, table_cell
 from loggardener.report import ScanReport
@@ -114,8 +117,27 @@ class MarkdownWorklog(Renderer):
             return self._template.render(report=report, clusters=report.clusters, totals=report.totals)
 
 
-def worklog_filename(report: ScanReport) -> str:
-    """e.g. `GCP-LOG-GARDENER-WORKLOG-last-12-hours-2025-09-16-17-44.md` (never a ':' in it)."""
+def worklog_filename(report: ScanReport, services: tuple[str, ...] = ()) -> str:
+    """e.g. `GCP-LOG-GARDENER-WORKLOG-last-12-hours-2025-09-16-17-44.md` (never a ':' in it); a scan of some
+    services names them (`GCP-LOG-GARDENER-WORKLOG-orders-api-last-12-hours-…`), so that scans of other
+    services over the same window do not collide."""
     label = re.sub(r"[^a-z0-9]+", "-", report.window.label.lower()).strip("-") or "scan"
     moment = report.window.end or report.generated_at
-    return f"GCP-LOG-GARDENER-WORKLOG-{label}-{moment.strftime('%Y-%m-%d-%H-%M')}.md"
+    scope = f"{scope_slug(services)}-" if services else ""
+    return f"GCP-LOG-GARDENER-WORKLOG-{scope}{label}-{moment.strftime('%Y-%m-%d-%H-%M')}.md"
+
+
+def run_marker(report: ScanReport, services: tuple[str, ...]) -> str:
+    """A hidden last line naming what the worklog is a scan of: a rerun of the same scan may replace the
+    file, a different scan that happens to get the same name may not."""
+    scope = json.dumps(
+        [
+            report.source,
+            report.project,
+            iso(report.window.start),
+            iso(report.window.end),
+            sorted(services),
+            report.min_severity,
+        ]
+    )
+    return f"<!-- log-gardener:run={hashlib.sha256(scope.encode()).hexdigest()[:16]} -->"

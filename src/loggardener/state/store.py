@@ -9,9 +9,7 @@ and fsynced, then `os.replace`d over the old one, so a crashed run leaves the pr
 
 from __future__ import annotations
 
-import hashlib
 import json
-import re
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Annotated, Literal
@@ -19,7 +17,7 @@ from typing import Annotated, Literal
 from pydantic import AfterValidator, BaseModel, Field, ValidationError
 
 from loggardener.errors import ExitCode, GardenerError
-from loggardener.files import atomic_write
+from loggardener.files import atomic_write, scope_slug
 from loggardener.report import ScanReport
 
 STATE_FORMAT: Literal["log-gardener-state"] = "log-gardener-state"
@@ -33,10 +31,7 @@ def state_file_name(services: tuple[str, ...] = ()) -> str:
     other services' problems do not look quiet (and resolved) to them."""
     if not services:
         return STATE_FILE_NAME
-    scope = "-".join(re.sub(r"[^A-Za-z0-9_.-]+", "_", name) for name in sorted(set(services)))
-    if len(scope) > 80:
-        scope = hashlib.sha256(scope.encode()).hexdigest()[:12]
-    return f".gardener-state-{scope}.json"
+    return f".gardener-state-{scope_slug(services)}.json"
 
 
 def _utc(value: datetime) -> datetime:
