@@ -25,6 +25,7 @@ from loggardener.pipeline import ProgressFn, ScanOptions
 from loggardener.publishing.github import NOT_ATTEMPTED
 from loggardener.publishing.run import IssuesMode, choose_publisher, drafts_directory
 from loggardener.rendering.markdown import PRIORITY_MARKS, percent
+from loggardener.rendering.markdown_safety import strip_controls
 from loggardener.report import ScanReport
 from loggardener.sources.cloud_logging import DEFAULT_MAX_ENTRIES, CloudLoggingSource, resolve_project
 from loggardener.sources.demo import DemoSource
@@ -112,7 +113,7 @@ def _summary_table(report: ScanReport) -> Table:
             percent(cluster.share),
             cluster.first_seen.strftime("%H:%M:%S"),
             cluster.last_seen.strftime("%H:%M:%S"),
-            Text(cluster.title),
+            Text(strip_controls(cluster.title)),
         )
     return table
 
@@ -322,7 +323,9 @@ def scan(
         )
     unpublished = _print_issue_actions(report, mode, worklog)
     for failure in result.failures[:-1]:
-        err.print(f"[bold red]error:[/] {escape(failure.message)}", highlight=False, soft_wrap=True)
+        err.print(
+            f"[bold red]error:[/] {escape(strip_controls(failure.message))}", highlight=False, soft_wrap=True
+        )
     if result.failures:
         raise result.failures[-1]
     if unpublished is not None:
@@ -348,7 +351,7 @@ def _print_issue_actions(report: ScanReport, mode: IssuesMode, worklog: Path) ->
         out.print(f"Drafts: {drafts} (publish with gh-issues.sh)", soft_wrap=True)
     failed = [a for a in actions if a.action == "failed"]
     for action in failed:
-        line = f"{escape(action.title)}: {escape(action.detail)}"
+        line = escape(strip_controls(f"{action.title}: {action.detail}"))
         err.print(f"[bold red]issue failed:[/] {line}", highlight=False, soft_wrap=True)
     if not failed:
         return None
@@ -373,11 +376,11 @@ def _print_summary(report: ScanReport, worklog: Path | None) -> None:
         )
     )
     for line in totals.malformed:
-        err.print(f"[yellow]skipped[/] {escape(line.error)}", highlight=False)
+        err.print(f"[yellow]skipped[/] {escape(strip_controls(line.error))}", highlight=False)
     hidden = totals.skipped.get("malformed", 0) - len(totals.malformed)
     if hidden > 0:
         err.print(f"[yellow]… and {hidden} more malformed lines[/]")
     for note in report.notes:
-        err.print(f"[bold yellow]note:[/] {escape(note)}")
+        err.print(f"[bold yellow]note:[/] {escape(strip_controls(note))}")
     if worklog is not None:
         out.print(f"Worklog: {escape(str(worklog))}", soft_wrap=True)

@@ -9,13 +9,20 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
+from urllib.parse import quote
 
 import jinja2
 
 from loggardener.errors import ExitCode, GardenerError
 from loggardener.files import scope_slug
 from loggardener.rendering.interface import Renderer
-from loggardener.rendering.markdown_safety import code_block, inline_code, table_cell
+from loggardener.rendering.markdown_safety import (
+    code_block,
+    inline_code,
+    markdown_text,
+    strip_controls,
+    table_cell,
+)
 from loggardener.report import ScanReport
 
 PRIORITY_MARKS = {"P0": "🔴", "P1": "🟠", "P2": "🟡", "P3": "🔵"}
@@ -62,8 +69,14 @@ def sentence(text: str) -> str:
 
 
 def error_group_url(group_id: str, project: str | None) -> str:
-    suffix = f"?project={project}" if project else ""
-    return f"https://console.cloud.google.com/errors/detail/{group_id}{suffix}"
+    """The Error Reporting page of a group; both parts percent-encoded, so neither can end the link."""
+    suffix = f"?project={quote(project, safe='')}" if project else ""
+    return f"https://console.cloud.google.com/errors/detail/{quote(group_id, safe='')}{suffix}"
+
+
+def _finalize(value: object) -> object:
+    """Every `{{ … }}` of a template: control characters (ESC, NUL, BEL, bidi) never reach a document."""
+    return strip_controls(value) if isinstance(value, str) else value
 
 
 def environment(templates_dir: Path | None = None) -> jinja2.Environment:
@@ -77,6 +90,7 @@ def environment(templates_dir: Path | None = None) -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        finalize=_finalize,
     )
     env.filters.update(
         code=inline_code,
@@ -87,6 +101,7 @@ def environment(templates_dir: Path | None = None) -> jinja2.Environment:
         sparkline=sparkline,
         mark=lambda p: PRIORITY_MARKS.get(p, ""),
         sentence=sentence,
+        text=markdown_text,
     )
     env.globals["error_group_url"] = error_group_url
     return env
