@@ -712,7 +712,7 @@ def test_print_filter_prints_the_query_and_exits() -> None:
 
 @pytest.mark.parametrize(
     ("given", "clause"),
-    [("error", "AND (severity>=ERROR OR "), (" Critical ", "AND (severity>=CRITICAL OR ")],
+    [("error", "AND (severity>=ERROR OR "), ("Critical", "AND (severity>=CRITICAL OR ")],
 )
 def test_print_filter_takes_the_severity_in_any_case(given: str, clause: str) -> None:
     args = ["scan", "--project", "P", "--hours", "12", "--now", NOW, "--print-filter"]
@@ -725,10 +725,8 @@ def test_live_scan_rejects_an_unknown_severity_before_reading() -> None:
     args = ["scan", "--project", "P", "--hours", "12", "--logging-endpoint", "http://127.0.0.1:9"]
     result = CliRunner().invoke(app, [*args, "--min-severity", "LOUD"])
     assert result.exit_code == ExitCode.BAD_INPUT
-    assert result.stderr.strip() == (
-        "error: --min-severity 'LOUD' is not a severity; use one of DEFAULT, DEBUG, INFO, NOTICE, WARNING, "
-        "ERROR, CRITICAL, ALERT, EMERGENCY"
-    )
+    assert "Invalid value for '--min-severity'" in result.stderr
+    assert "'LOUD' is not one of" in result.stderr
 
 
 @pytest.mark.parametrize(

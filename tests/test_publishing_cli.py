@@ -151,7 +151,7 @@ def test_api_failure_is_one_line_per_issue_exit_6_and_the_worklog_is_kept(
             2,
             "must look like owner/name",
         ),
-        (["--issues", "maybe"], {}, 2, "use none, draft or publish"),
+        (["--issues", "maybe"], {}, 2, "'maybe' is not one of"),
     ],
 )
 def test_issue_option_mistakes_fail_before_scanning(

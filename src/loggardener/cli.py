@@ -15,9 +15,10 @@ app = typer.Typer(
     name="gardener",
     help="Turn a Google Cloud project's logs into triaged, de-duplicated worklogs and GitHub issues.",
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,
+    context_settings={"help_option_names": ["-h", "--help"]},
     pretty_exceptions_enable=False,
-    rich_markup_mode=None,
+    rich_markup_mode="markdown",
 )
 app.command("cluster")(cluster_command)
 app.command("scan")(scan_command)

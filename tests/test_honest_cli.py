@@ -1,0 +1,88 @@
+"""The command line says what it does: bad values are usage errors (exit 2), options that would be ignored
+are refused, `-` means standard output, `--fail-on` gates CI, help is grouped, `-h` and completion work."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from loggardener.cli import app
+
+runner = CliRunner()
+
+
+def _scan(tmp_path: Path, *args: str) -> tuple[int, str, str]:
+    result = runner.invoke(app, ["scan", "--demo", "--out", str(tmp_path / "out"), "--no-state", *args])
+    return result.exit_code, result.stdout, result.stderr
+
+
+@pytest.mark.parametrize("hours", ["nan", "inf", "-inf", "1e9", "0", "-1"])
+def test_hours_that_are_not_a_sensible_number_are_exit_2(tmp_path: Path, hours: str) -> None:
+    code, _, stderr = _scan(tmp_path, "--hours", hours)
+    assert code == 2
+    assert "--hours" in stderr and "Traceback" not in stderr and "internal error" not in stderr
+
+
+def test_a_timestamp_before_1970_says_why(tmp_path: Path) -> None:
+    code, _, stderr = _scan(tmp_path, "--since", "1969-12-31T00:00:00Z")
+    assert code == 2
+    assert "outside the years 1970 to 8999" in stderr
+    assert "not an RFC 3339" not in stderr
+
+
+def test_report_json_dash_writes_the_report_to_stdout_and_the_summary_to_stderr(tmp_path: Path) -> None:
+    code, stdout, stderr = _scan(tmp_path, "--report-json", "-")
+    assert code == 0
+    assert json.loads(stdout)["totals"]["read"] == 1343
+    assert "Worklog:" in stderr
+    assert not (Path.cwd() / "-").exists()
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["--filter", 'severity="ERROR"'],
+        ["--max-entries", "10"],
+        ["--project", "p"],
+        ["--resource-type", "cloud_run_revision"],
+        ["--save-export", "x.ndjson"],
+    ],
+)
+def test_live_only_options_with_an_export_are_refused(tmp_path: Path, args: list[str]) -> None:
+    code, _, stderr = _scan(tmp_path, *args)
+    assert code == 2
+    assert f"{args[0]} is only for a live scan" in stderr
+    assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize(("threshold", "code"), [("P0", 1), ("P1", 1), ("P2", 1)])
+def test_fail_on_exits_1_when_a_problem_at_or_above_is_found(
+    tmp_path: Path, threshold: str, code: int
+) -> None:
+    exit_code, stdout, stderr = _scan(tmp_path, "--fail-on", threshold)
+    assert exit_code == code
+    assert f"at or above {threshold} (--fail-on {threshold})" in stderr
+    assert "Worklog:" in stdout  # everything is written first
+
+
+def test_fail_on_passes_when_nothing_reaches_the_threshold(tmp_path: Path) -> None:
+    exit_code, _, stderr = _scan(tmp_path, "--fail-on", "P0", "--hours", "1", "--now", "2026-01-01T00:00:00Z")
+    assert exit_code == 0, stderr
+
+
+def test_choices_are_click_choices_shown_in_help() -> None:
+    result = runner.invoke(app, ["scan", "-h"], env={"COLUMNS": "300", "TERMINAL_WIDTH": "300"})
+    assert result.exit_code == 0
+    for shown in ("<none|draft|publish>", "<P0|P1|P2|P3>", "[0<=x<=87600]", "|warning|error|"):
+        assert shown in result.stdout, shown
+    for panel in ("Input", "Window", "Outputs", "GitHub issues", "Live source (Cloud Logging)", "State"):
+        assert f"─ {panel} ─" in result.stdout, panel
+
+
+def test_short_help_and_shell_completion_are_available() -> None:
+    assert runner.invoke(app, ["-h"]).exit_code == 0
+    result = runner.invoke(app, ["--help"])
+    assert "--install-completion" in result.stdout and "--show-completion" in result.stdout
