@@ -180,8 +180,56 @@ def default_rules() -> list[PriorityRule]:
     ]
 
 
+REASON_PLACEHOLDERS = (
+    "count",
+    "entries",
+    "at_max_severity",
+    "share",
+    "events",
+    "exception_type",
+    "max_severity",
+    "services",
+    "first_seen",
+    "last_seen",
+    "span",
+    "title",
+    "status",
+)
+_CONDITIONS = (
+    "kinds",
+    "exception_types",
+    "message_patterns",
+    "min_severity",
+    "min_count",
+    "min_share",
+    "min_http_status",
+    "min_buckets",
+    "at_import_time",
+)
+
+
+def _check_rule(rule: PriorityRule) -> PriorityRule:
+    """A rule of yours needs a condition (one without would match, and decide, every problem) and a reason
+    that uses only the placeholders the prioritizer fills."""
+    if not any(getattr(rule, name) not in (None, []) for name in _CONDITIONS):
+        raise ValueError(
+            f"rule {rule.name!r} has no condition, so it would decide every problem; give one of "
+            f'{", ".join(_CONDITIONS)} (min_severity = "DEFAULT" matches every problem on purpose)'
+        )
+    try:
+        rule.reason.format(**dict.fromkeys(REASON_PLACEHOLDERS, ""))
+    except KeyError as exc:
+        raise ValueError(
+            f"rule {rule.name!r}: unknown placeholder {{{exc.args[0]}}} in reason; use "
+            + ", ".join(f"{{{name}}}" for name in REASON_PLACEHOLDERS)
+        ) from None
+    except (IndexError, ValueError) as exc:
+        raise ValueError(f"rule {rule.name!r}: reason is not a valid template: {exc}") from None
+    return rule
+
+
 class PrioritiesConfig(_Section):
-    rules: list[PriorityRule] = Field(
+    rules: list[Annotated[PriorityRule, AfterValidator(_check_rule)]] = Field(
         default_factory=list,
         description="Your rules. When one matches, it decides (it can lower a priority, too); a rule named like "
         "a default rule replaces that default (e.g. to change a threshold).",
