@@ -3,6 +3,7 @@ are refused, `-` means standard output, `--fail-on` gates CI, help is grouped, `
 
 from __future__ import annotations
 
+import gzip
 import json
 from pathlib import Path
 
@@ -10,6 +11,7 @@ import pytest
 from typer.testing import CliRunner
 
 from loggardener.cli import app
+from loggardener.sources.demo import demo_export_path
 
 runner = CliRunner()
 
@@ -86,3 +88,25 @@ def test_short_help_and_shell_completion_are_available() -> None:
     assert runner.invoke(app, ["-h"]).exit_code == 0
     result = runner.invoke(app, ["--help"])
     assert "--install-completion" in result.stdout and "--show-completion" in result.stdout
+
+
+def test_an_export_filtered_to_warning_and_above_is_called_out(tmp_path: Path) -> None:
+    entries = json.loads(gzip.decompress(demo_export_path().read_bytes()))
+    kept = [e for e in entries if e.get("severity") in ("WARNING", "ERROR", "CRITICAL", "ALERT", "EMERGENCY")]
+    export = tmp_path / "filtered.json"
+    export.write_text(json.dumps(kept), encoding="utf-8")
+    out = tmp_path / "out"
+
+    filtered = runner.invoke(app, ["scan", "--from", str(export), "--out", str(out), "--no-state"])
+    unfiltered = runner.invoke(app, ["scan", "--demo", "--out", str(tmp_path / "demo"), "--no-state"])
+
+    assert filtered.exit_code == 0 and unfiltered.exit_code == 0
+    assert "looks exported with a severity filter" in " ".join(filtered.stderr.split())
+    assert "--print-filter" in next(out.glob("*.md")).read_text(encoding="utf-8")
+    assert "severity filter" not in unfiltered.stderr
+
+
+def test_the_readme_recommends_print_filter_not_a_severity_filter() -> None:
+    readme = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
+    assert "gcloud logging read 'severity>=WARNING'" not in readme
+    assert '"$(gardener scan --hours 12 --print-filter)" --format=json | gardener scan --from -' in readme

@@ -16,6 +16,7 @@ from typing import IO
 from filelock import FileLock, Timeout
 
 from loggardener.config import GardenerConfig
+from loggardener.entries.models import Severity
 from loggardener.errors import ExitCode, GardenerError
 from loggardener.files import (
     atomic_open,
@@ -153,6 +154,25 @@ def _refuse_unreadable(report: ScanReport) -> None:
     )
 
 
+FILTERED_NOTE = (
+    "the input holds no entry below WARNING: it looks exported with a severity filter, which drops the "
+    "traceback lines Cloud Run logs without a severity, so crashes are under-counted; export with "
+    '`gcloud logging read "$(gardener scan --hours N --print-filter)" --format=json` instead'
+)
+
+
+def _looks_filtered(report: ScanReport) -> bool:
+    """An export without a single entry below WARNING was almost certainly read with `severity>=WARNING`
+    (a live scan asks for the traceback lines itself, so only files are suspected)."""
+    if report.query_filter is not None or report.totals.read == 0:
+        return False
+    if Severity[report.min_severity] < Severity.WARNING:
+        return False
+    below = report.totals.skipped.get(f"below {report.min_severity}", 0)
+    lower = [name for name in report.totals.by_severity if Severity[name] < Severity.WARNING]
+    return below == 0 and not lower and report.totals.clustered > 0
+
+
 def run_scan_job(
     config: GardenerConfig,
     options: ScanOptions,
@@ -175,6 +195,8 @@ def run_scan_job(
         scan = Scan(config, options, on_assign=sink, on_progress=on_progress)
         report = scan.run(source)
         _refuse_unreadable(report)
+        if _looks_filtered(report):
+            report.notes.append(FILTERED_NOTE)
         if sink is not None and outputs.assignments is not None:
             with atomic_open(outputs.assignments, "assignments") as handle:
                 sink.finish(handle, scan.final_fingerprint)
