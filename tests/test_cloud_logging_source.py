@@ -505,7 +505,22 @@ def test_save_export_that_cannot_be_written_is_one_line(tmp_path: Path) -> None:
             read_all(source_for(server, FakeClock(), save_export=export))
         assert server.requests == []  # checked before anything is read
     assert caught.value.exit_code == ExitCode.BAD_INPUT
-    assert caught.value.message == f"cannot write export {export}: File exists ({tmp_path / 'taken'})"
+    assert (
+        caught.value.message
+        == f"cannot write export into {tmp_path / 'taken'}: it is a file, not a directory"
+    )
+
+
+def test_save_export_never_writes_through_a_planted_symlink(tmp_path: Path) -> None:
+    victim = tmp_path / "victim"
+    victim.write_text("precious", encoding="utf-8")
+    (tmp_path / "scan.ndjson.partial").symlink_to(victim)
+    with FakeLoggingServer(make_entries(3)) as server:
+        with pytest.raises(GardenerError) as caught:
+            read_all(source_for(server, FakeClock(), save_export=tmp_path / "scan.ndjson"))
+        assert server.requests == []
+    assert "symbolic link" in caught.value.message
+    assert victim.read_text(encoding="utf-8") == "precious"
 
 
 def test_save_export_leaves_nothing_when_the_scan_fails(tmp_path: Path) -> None:

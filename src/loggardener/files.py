@@ -60,7 +60,7 @@ def write_error(what: str, path: Path, exc: OSError) -> GardenerError:
 def _refuse_link(path: Path, what: str) -> None:
     try:
         mode = path.lstat().st_mode
-    except FileNotFoundError:
+    except (FileNotFoundError, NotADirectoryError):  # nothing there yet; the directory is checked apart
         return
     except OSError as exc:
         raise write_error(what, path, exc) from None

@@ -68,7 +68,7 @@ def _block_start(text: str) -> str:
     return "\\" + text if text.startswith(("#", "+", "-", "=", ">")) else text
 
 
-_CODE_SPAN = re.compile(r"(`+)([^`\n](?:.*?[^`\n])?)\1(?!`)")
+_CODE_SPAN = re.compile(r"(`+)([^`\n](?:.*?[^`\n])??)\1(?!`)")  # the first closing run, as CommonMark
 
 
 def prose(text: str) -> str:

@@ -20,6 +20,7 @@ from google.cloud.logging_v2 import Client
 from tenacity import RetryCallState, Retrying, retry_if_exception, stop_after_attempt, wait_exponential_jitter
 
 from loggardener.errors import ExitCode, GardenerError
+from loggardener.files import check_writable
 from loggardener.sources.interface import EntrySource, RawRecord, SourceStats
 from loggardener.sources.query import LogQuery, build_filter, console_url, rfc3339
 
@@ -353,6 +354,8 @@ class CloudLoggingSource(EntrySource):
         if self.save_export is None:
             return None
         partial = self.save_export.with_name(self.save_export.name + ".partial")
+        check_writable(self.save_export, "export")  # never through a planted symbolic link
+        check_writable(partial, "export")
         try:
             partial.parent.mkdir(parents=True, exist_ok=True)
             return partial.open("w", encoding="utf-8")
