@@ -25,17 +25,16 @@ from loggardener.entries.parse import MalformedEntry, parse_timestamp
 from loggardener.errors import ExitCode, GardenerError
 from loggardener.job import Outputs, run_scan_job
 from loggardener.pipeline import ProgressFn, ScanOptions
-from loggardener.publishing.github import NOT_ATTEMPTED
+from loggardener.publishing.interface import NOT_ATTEMPTED
 from loggardener.publishing.run import IssuesMode, choose_publisher, drafts_directory
 from loggardener.rendering.json_report import JsonReport
 from loggardener.rendering.markdown import PRIORITY_MARKS, percent
 from loggardener.rendering.markdown_safety import strip_controls
 from loggardener.report import ScanReport
-from loggardener.sources.cloud_logging import DEFAULT_MAX_ENTRIES, CloudLoggingSource, resolve_project
 from loggardener.sources.demo import DemoSource
 from loggardener.sources.file import FileSource
 from loggardener.sources.interface import EntrySource
-from loggardener.sources.query import LogQuery
+from loggardener.sources.query import DEFAULT_MAX_ENTRIES, LogQuery
 from loggardener.state import (
     DEFAULT_STATE_PATH,
     STATE_FILE_NAME,
@@ -140,12 +139,18 @@ def _choose_source(from_path: str | None, demo: bool, live: Callable[[], EntrySo
 def _live_source(
     options: ScanOptions,
     project: str | None,
+    config_project: str | None,
     endpoint: str | None,
     resource_type: str | None,
     extra_filter: str | None,
     max_entries: int,
     save_export: Path | None,
-) -> CloudLoggingSource:
+) -> EntrySource:
+    from loggardener.sources.cloud_logging import (  # google-cloud-logging only for a live scan
+        CloudLoggingSource,
+        resolve_project,
+    )
+
     start, end = options.window_bounds()
     if start is None:
         raise GardenerError(
@@ -162,7 +167,11 @@ def _live_source(
         extra_filter=extra_filter,
     )
     return CloudLoggingSource(
-        query, project=project, endpoint=endpoint, max_entries=max_entries, save_export=save_export
+        query,
+        project=resolve_project(project, config_project),
+        endpoint=endpoint,
+        max_entries=max_entries,
+        save_export=save_export,
     )
 
 
@@ -382,7 +391,8 @@ def scan(
         demo,
         lambda: _live_source(
             options,
-            resolve_project(project, config.project),
+            project,
+            config.project,
             logging_endpoint,
             resource_type,
             extra_filter,
@@ -390,7 +400,8 @@ def scan(
             save_export,
         ),
     )
-    if not isinstance(source, CloudLoggingSource):
+    live = not (demo or from_path)
+    if not live:
         _refuse_live_only(
             {
                 "--project": project is not None,
@@ -401,9 +412,9 @@ def scan(
             }
         )
     if print_filter:
-        if not isinstance(source, CloudLoggingSource):
+        if not live:
             raise GardenerError("--print-filter shows the live query; drop --from/--demo", ExitCode.BAD_INPUT)
-        typer.echo(source.filter)
+        typer.echo(source.stats.query_filter)
         raise typer.Exit()
     mode: IssuesMode = issues.value
     choose_publisher(mode, config.issues, repo, out_dir / "check.md")  # no token or repo: fail early

@@ -21,8 +21,7 @@ from loggardener.clustering.models import Cluster
 from loggardener.errors import ExitCode, GardenerError
 from loggardener.files import atomic_write
 from loggardener.publishing.content import Composer, utc
-from loggardener.publishing.github import check_repo
-from loggardener.publishing.interface import IssuePublisher
+from loggardener.publishing.interface import IssuePublisher, check_repo
 from loggardener.publishing.markers import facts_marker, fingerprint_marker
 from loggardener.report import IssueAction
 

@@ -35,13 +35,10 @@ from urllib3.response import HTTPResponse
 from loggardener.clustering.models import Cluster
 from loggardener.errors import ExitCode, GardenerError
 from loggardener.publishing.content import PRIORITIES, Composer, summary, utc
-from loggardener.publishing.interface import IssuePublisher
+from loggardener.publishing.interface import DEFAULT_API_URL, NOT_ATTEMPTED, IssuePublisher, check_repo
 from loggardener.publishing.markers import Summary, has_fingerprint, is_our_comment, read_state
 from loggardener.report import IssueAction
 
-DEFAULT_API_URL = "https://api.github.com"
-NOT_ATTEMPTED = "not attempted: "
-_REPO = re.compile(r"[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+")
 _MARKER = re.compile(r"<!-- log-gardener:fingerprint=([A-Za-z0-9_.:-]{1,128}) -->")
 
 
@@ -127,13 +124,6 @@ def _rejected() -> GardenerError:
         "GitHub rejected the token (401 Bad credentials): check GH_TOKEN or GITHUB_TOKEN; nothing published",
         ExitCode.CREDENTIALS,
     )
-
-
-def check_repo(name: str) -> str:
-    """`owner/name`, or a GardenerError saying what is wrong."""
-    if not _REPO.fullmatch(name or ""):
-        raise GardenerError(f"--repo must look like owner/name, got {name!r}", ExitCode.BAD_INPUT)
-    return name
 
 
 class GitHubPublisher(IssuePublisher):

@@ -11,8 +11,7 @@ from loggardener.config import IssuesConfig
 from loggardener.errors import ExitCode, GardenerError
 from loggardener.publishing.content import Composer
 from loggardener.publishing.drafts import DraftWriter
-from loggardener.publishing.github import DEFAULT_API_URL, GitHubPublisher
-from loggardener.publishing.interface import IssuePublisher
+from loggardener.publishing.interface import DEFAULT_API_URL, IssuePublisher
 from loggardener.report import ScanReport
 
 IssuesMode = Literal["none", "draft", "publish"]
@@ -41,6 +40,8 @@ def choose_publisher(
         raise GardenerError(
             "--issues publish needs --repo owner/name (or GITHUB_REPOSITORY)", ExitCode.BAD_INPUT
         )
+    from loggardener.publishing.github import GitHubPublisher  # PyGithub only when publishing
+
     return GitHubPublisher(
         repo,
         environ.get("GH_TOKEN") or environ.get("GITHUB_TOKEN", ""),  # gh's order: GH_TOKEN wins

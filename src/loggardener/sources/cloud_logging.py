@@ -22,11 +22,10 @@ from tenacity import RetryCallState, Retrying, retry_if_exception, stop_after_at
 from loggardener.errors import ExitCode, GardenerError
 from loggardener.files import check_writable
 from loggardener.sources.interface import EntrySource, RawRecord, SourceStats
-from loggardener.sources.query import LogQuery, build_filter, console_url, rfc3339
+from loggardener.sources.query import DEFAULT_MAX_ENTRIES, LogQuery, build_filter, console_url, rfc3339
 
 PAGE_SIZE = 1000
 """The API's largest page."""
-DEFAULT_MAX_ENTRIES = 100_000
 QUOTA_PER_MINUTE = 60
 """entries.list quota: requests per minute per project."""
 PACE_PER_MINUTE = 50.0
