@@ -110,3 +110,30 @@ def test_the_readme_recommends_print_filter_not_a_severity_filter() -> None:
     readme = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
     assert "gcloud logging read 'severity>=WARNING'" not in readme
     assert '"$(gardener scan --hours 12 --print-filter)" --format=json | gardener scan --from -' in readme
+
+
+def test_the_terminal_table_shows_the_top_30_and_says_how_many_more(tmp_path: Path) -> None:
+    entries = [
+        {
+            "insertId": f"id-{i}",
+            "timestamp": f"2026-11-21T12:{i:02d}:00Z",
+            "severity": "ERROR",
+            "textPayload": f'Traceback (most recent call last):\n  File "/app/m{i}.py", line 1, in f{i}\n'
+            f"    x()\nError{i}Kind: failure number {i}",
+        }
+        for i in range(42)
+    ]
+    export = tmp_path / "e.ndjson"
+    export.write_text("".join(json.dumps(e) + "\n" for e in entries), encoding="utf-8")
+
+    result = runner.invoke(
+        app,
+        ["scan", "--from", str(export), "--out", str(tmp_path / "out"), "--no-state"],
+        env={"COLUMNS": "200"},
+    )
+
+    assert result.exit_code == 0, result.stderr
+    assert "42 problems" in result.stdout
+    rows = [line for line in result.stdout.splitlines() if "Error" in line and "Kind" in line]
+    assert len(rows) == 30
+    assert "… 12 more problems in the worklog" in result.stdout

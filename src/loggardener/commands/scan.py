@@ -65,6 +65,9 @@ class IssuesChoice(str, Enum):
 SeverityChoice = Enum("SeverityChoice", {name: name for name in Severity.__members__}, type=str)  # type: ignore[misc]
 PriorityChoice = Enum("PriorityChoice", {name: name for name in ("P0", "P1", "P2", "P3")}, type=str)  # type: ignore[misc]
 
+TABLE_ROWS = 30
+"""Problems shown in the terminal table, most urgent first; the worklog has them all."""
+
 MAX_HOURS = 24 * 3650
 """Ten years: Cloud Logging keeps logs at most 3650 days."""
 
@@ -114,7 +117,7 @@ def _summary_table(report: ScanReport) -> Table:
     table.add_column("First", no_wrap=True)
     table.add_column("Last", no_wrap=True)
     table.add_column("Problem", ratio=1, min_width=24)
-    for cluster in report.clusters:
+    for cluster in report.clusters[:TABLE_ROWS]:
         table.add_row(
             f"{PRIORITY_MARKS[cluster.priority]} {cluster.priority}",
             str(cluster.count),
@@ -517,6 +520,9 @@ def _print_issue_actions(
 def _print_summary(console: Console, report: ScanReport, worklog: Path | None) -> None:
     totals = report.totals
     console.print(_summary_table(report))
+    hidden = len(report.clusters) - TABLE_ROWS
+    if hidden > 0:
+        console.print(f"… {hidden} more problem{'s' if hidden != 1 else ''} in the worklog")
     console.print(
         f"{totals.read} entries read: {totals.clustered} clustered, {totals.skipped_total} skipped"
         + (
