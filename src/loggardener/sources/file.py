@@ -220,7 +220,9 @@ def _ndjson_records(stream: IO[str], path: str) -> Iterator[RawRecord]:
             except RecursionError:
                 yield RawRecord(line_number, None, f"line {line_number}: {_TOO_DEEP}")
                 continue
-            yield _record(line_number, item, "line")
+            # a line with few brackets and no surrogate escape cannot need cleaning: skip the walk
+            simple = line.count("{") + line.count("[") <= MAX_DEPTH and "\\u" not in line
+            yield _record(line_number, item, "line", clean=not simple)
     except _BROKEN_STREAM as exc:
         yield RawRecord(line_number + 1, None, f"line {line_number + 1}: input ends early: {_reason(exc)}")
     except OSError as exc:
@@ -233,11 +235,13 @@ def _reason(exc: BaseException) -> str:
     return detail if isinstance(exc, EOFError) else f"corrupt compressed data: {detail}"
 
 
-def _record(position: int, item: Any, unit: str) -> RawRecord:
+def _record(position: int, item: Any, unit: str, clean: bool = True) -> RawRecord:
     if not isinstance(item, dict):
         return RawRecord(
             position, None, f"{unit} {position}: expected a LogEntry object, found {type(item).__name__}"
         )
+    if not clean:
+        return RawRecord(position, item, unit=unit)
     try:
         clean = _clean(item, MAX_DEPTH)
     except _TooDeep:
