@@ -139,3 +139,15 @@ def test_export_of_only_malformed_entries_is_exit_code_2(tmp_path: Path) -> None
         f"error: nothing to cluster: all 3 entries of {path} were skipped (first: entry 1"
     )
     assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_assignments_never_write_through_a_planted_symlink(tmp_path: Path) -> None:
+    log = tmp_path / "app.log"
+    log.write_text("user 1 logged in\nuser 2 logged in\n", encoding="utf-8")
+    victim = tmp_path / "victim"
+    victim.write_text("precious", encoding="utf-8")
+    (tmp_path / "a.ndjson").symlink_to(victim)
+    result = CliRunner().invoke(app, ["cluster", str(log), "--assignments", str(tmp_path / "a.ndjson")])
+    assert result.exit_code == 2
+    assert "symbolic link" in result.stderr
+    assert victim.read_text(encoding="utf-8") == "precious"

@@ -345,8 +345,3 @@ def test_log_text_in_actions_cannot_leave_its_code_span() -> None:
     action = ranked.actions[0]
     assert "```" in action  # fences longer than any backtick run inside
     assert action.count(hostile) == 2 and " @octocat" not in action.replace(hostile, "")
-
-
-def test_a_reason_with_an_unknown_placeholder_is_refused_when_the_config_loads() -> None:
-    with pytest.raises(ValueError, match="unknown placeholder"):
-        PriorityRule(name="x", priority="P1", reason="{nosuch} happened")

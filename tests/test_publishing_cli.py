@@ -161,7 +161,12 @@ def test_api_failure_is_one_line_per_issue_exit_6_and_the_worklog_is_kept(
 @pytest.mark.parametrize(
     ("args", "env", "code", "message"),
     [
-        (["--issues", "publish", "--repo", "o/r"], {"GITHUB_TOKEN": ""}, 4, "needs a token in GITHUB_TOKEN"),
+        (
+            ["--issues", "publish", "--repo", "o/r"],
+            {"GITHUB_TOKEN": ""},
+            4,
+            "needs a token in GH_TOKEN or GITHUB_TOKEN",
+        ),
         (["--issues", "publish"], {"GITHUB_TOKEN": "x"}, 2, "needs --repo owner/name"),
         (
             ["--issues", "publish", "--repo", "not a repo"],
@@ -169,7 +174,7 @@ def test_api_failure_is_one_line_per_issue_exit_6_and_the_worklog_is_kept(
             2,
             "must look like owner/name",
         ),
-        (["--issues", "maybe"], {}, 2, "use none, draft or publish"),
+        (["--issues", "maybe"], {}, 2, "'maybe' is not one of"),
     ],
 )
 def test_issue_option_mistakes_fail_before_scanning(

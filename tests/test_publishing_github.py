@@ -305,11 +305,13 @@ def test_bad_token_is_one_line_and_never_shown(server: FakeGitHub) -> None:
         "o/r", "ghp_wrong", server.url, seconds_between_requests=None, seconds_between_writes=None
     )
 
-    actions = wrong.publish(composer, composer.selected())
+    with pytest.raises(GardenerError) as rejected:
+        wrong.publish(composer, composer.selected())
 
-    assert kinds(actions) == ["failed", "failed"]
-    assert "GitHub answered 401: Bad credentials" in actions[0].detail
-    assert all("ghp_wrong" not in a.model_dump_json() for a in actions)
+    assert rejected.value.exit_code == ExitCode.CREDENTIALS
+    assert "rejected the token (401 Bad credentials)" in rejected.value.message
+    assert "ghp_wrong" not in rejected.value.message
+    assert server.requests_matching("POST") == []
 
 
 def test_missing_token_and_bad_repo_are_user_errors(server: FakeGitHub) -> None:

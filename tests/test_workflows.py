@@ -330,3 +330,11 @@ def test_the_scan_step_records_the_exit_code_and_whether_it_wrote_outputs(
         assert recorded["produced"] == "false"
         assert recorded["rc"] not in ("0", "6")
         assert list(out.iterdir()) == []
+
+
+def test_scheduled_runs_do_nothing_while_the_variables_are_unset() -> None:
+    condition = _load(GARDENER)["jobs"]["scan"]["if"]
+    assert condition.startswith("${{ github.event_name == 'workflow_dispatch' || (")
+    for variable in ("GARDENER_PACKAGE", "GCP_PROJECT", "GCP_WORKLOAD_IDENTITY_PROVIDER"):
+        assert f"vars.{variable} != ''" in condition
+    assert "needs" in _load(GARDENER)["jobs"]["commit"], "the commit job is skipped with it"

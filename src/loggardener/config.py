@@ -107,17 +107,6 @@ class PriorityRule(_Section):
         "(`gce_instance OSConfigAgent`); `RESOURCE_TYPE *` matches any log of that resource type.",
     )
 
-    @field_validator("reason")
-    @classmethod
-    def _check_reason(cls, reason: str) -> str:
-        try:
-            reason.format(**dict.fromkeys(REASON_PLACEHOLDERS, ""))
-        except (KeyError, IndexError, ValueError) as exc:
-            raise ValueError(
-                f"unknown placeholder {exc} in reason; use {', '.join('{' + p + '}' for p in REASON_PLACEHOLDERS)}"
-            ) from None
-        return reason
-
 
 REASON_PLACEHOLDERS = (
     "count",
@@ -367,8 +356,50 @@ def default_rules() -> list[PriorityRule]:
     ]
 
 
+_CONDITIONS = (
+    "kinds",
+    "exception_types",
+    "message_patterns",
+    "stack_patterns",
+    "route_patterns",
+    "min_severity",
+    "below_severity",
+    "min_count",
+    "min_events",
+    "max_events",
+    "min_share",
+    "min_http_status",
+    "max_http_status",
+    "min_buckets",
+    "at_import_time",
+    "audit_statuses",
+    "principal_kinds",
+    "logs",
+)
+
+
+def _check_rule(rule: PriorityRule) -> PriorityRule:
+    """A rule of yours needs a condition (one without would match, and decide, every problem) and a reason
+    that uses only the placeholders the prioritizer fills."""
+    if not any(getattr(rule, name) not in (None, []) for name in _CONDITIONS):
+        raise ValueError(
+            f"rule {rule.name!r} has no condition, so it would decide every problem; give one of "
+            f'{", ".join(_CONDITIONS)} (min_severity = "DEFAULT" matches every problem on purpose)'
+        )
+    try:
+        rule.reason.format(**dict.fromkeys(REASON_PLACEHOLDERS, ""))
+    except KeyError as exc:
+        raise ValueError(
+            f"rule {rule.name!r}: unknown placeholder {{{exc.args[0]}}} in reason; use "
+            + ", ".join(f"{{{name}}}" for name in REASON_PLACEHOLDERS)
+        ) from None
+    except (IndexError, ValueError) as exc:
+        raise ValueError(f"rule {rule.name!r}: reason is not a valid template: {exc}") from None
+    return rule
+
+
 class PrioritiesConfig(_Section):
-    rules: list[PriorityRule] = Field(
+    rules: list[Annotated[PriorityRule, AfterValidator(_check_rule)]] = Field(
         default_factory=list,
         description="Your rules. When one matches, it decides (it can lower a priority, too); a rule named like "
         "a default rule replaces that default (e.g. to change a threshold).",
@@ -441,6 +472,19 @@ class StateConfig(_Section):
     )
     regressed_after_quiet_runs: int = Field(
         default=3, ge=1, description="Runs of silence after which a returning cluster counts as regressed."
+    )
+    forget_after_days: float = Field(
+        default=30,
+        gt=0,
+        description="Forget a fingerprint not seen for this many days (keeps the state file small).",
+    )
+    max_resolved_listed: int = Field(
+        default=50, ge=1, description="Most resolved problems listed in one run (the rest in later runs)."
+    )
+    lock_timeout_seconds: float = Field(
+        default=60,
+        ge=0,
+        description="How long a run waits for another run holding the same state file before giving up.",
     )
 
 

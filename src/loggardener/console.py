@@ -12,6 +12,7 @@ from rich.console import Console
 from rich.markup import escape
 
 from loggardener.errors import ExitCode, GardenerError
+from loggardener.rendering.markdown_safety import strip_controls
 
 err = Console(stderr=True)
 out = Console()
@@ -31,7 +32,9 @@ def user_errors(command: Callable[P, R]) -> Callable[P, R]:
         try:
             return command(*args, **kwargs)
         except GardenerError as exc:
-            err.print(f"[bold red]error:[/] {escape(exc.message)}", highlight=False, soft_wrap=True)
+            err.print(
+                f"[bold red]error:[/] {escape(strip_controls(exc.message))}", highlight=False, soft_wrap=True
+            )
             raise typer.Exit(int(exc.exit_code)) from None
         except (typer.Exit, typer.Abort, KeyboardInterrupt):
             raise

@@ -1,4 +1,4 @@
-"""One `gardener scan` run, end to end: the pipeline, then trends, issues, state and documents, in that order.
+"""One `gardener scan` run, end to end: the pipeline, then trends, issues, documents and state, in that order.
 
 The CLI parses options into these parts and prints the result; everything that happens in between is here.
 """
@@ -9,18 +9,29 @@ import json
 import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
 
+from filelock import FileLock, Timeout
+
 from loggardener.config import GardenerConfig
+from loggardener.entries.models import Severity
 from loggardener.errors import ExitCode, GardenerError
+from loggardener.files import (
+    atomic_open,
+    atomic_write,
+    check_writable,
+    prepare_directory,
+    unused_path,
+    write_error,
+)
 from loggardener.pipeline import ProgressFn, Scan, ScanOptions
 from loggardener.publishing.interface import IssuePublisher
 from loggardener.publishing.run import process_issues
 from loggardener.rendering.json_report import JsonReport
-from loggardener.rendering.markdown import MarkdownWorklog, worklog_filename
-from loggardener.rendering.step_summary import append_step_summary, full_worklog_pointer
+from loggardener.rendering.markdown import MarkdownWorklog, run_marker, worklog_filename
+from loggardener.rendering.step_summary import append_step_summary, check_appendable, full_worklog_pointer
 from loggardener.report import ScanReport
 from loggardener.sources.interface import EntrySource
 from loggardener.state import State, apply_trends, load_state, note_reopened, save_state
@@ -46,6 +57,9 @@ class JobResult:
     report: ScanReport
     worklog: Path
     state: State | None
+    failures: list[GardenerError] = field(default_factory=list)
+    """Outputs that could not be written (or a publisher that refused to start), in the order tried."""
+    worklog_written: bool = True
 
 
 class _AssignmentWriter:
@@ -76,27 +90,87 @@ class _AssignmentWriter:
             handle.write(json.dumps(line) + "\n")
 
 
-def _open_output(path: Path, what: str) -> IO[str]:
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        return path.open("w", encoding="utf-8")
-    except OSError as exc:
-        raise GardenerError(f"cannot write {what} {path}: {exc.strerror}", ExitCode.BAD_INPUT) from None
-
-
-def _write(path: Path, text: str, what: str) -> None:
-    with _open_output(path, what) as handle:
-        handle.write(text)
-
-
 @contextmanager
 def _assignment_sink(path: Path | None) -> Iterator[_AssignmentWriter | None]:
     if path is None:
         yield None
         return
-    _open_output(path, "assignments").close()  # fail before scanning when the path cannot be written
     with tempfile.TemporaryFile("w+", encoding="utf-8") as spool:
         yield _AssignmentWriter(spool)
+
+
+def _preflight(outputs: Outputs) -> None:
+    """Prove every output can be written before anything is read or published: a bad `--out` found after
+    issues were created would lose the record of what was published."""
+    prepare_directory(outputs.out_dir, "the worklog")
+    for path, what in (
+        (outputs.report_json, "report"),
+        (outputs.assignments, "assignments"),
+        (outputs.state, "state file"),
+    ):
+        if path is not None:
+            check_writable(path, what)
+    if outputs.step_summary is not None:
+        check_appendable(outputs.step_summary)
+
+
+@contextmanager
+def _state_lock(path: Path | None, timeout: float) -> Iterator[None]:
+    """Hold an exclusive lock on the state file from reading it to writing it, publishing in between: two
+    runs sharing one state would both create the same issues and one would lose the other's fingerprints.
+    The lock is `STATE.lock`, beside the state file (left there, empty, as lock files are)."""
+    if path is None:
+        yield
+        return
+    lock_path = path.with_name(path.name + ".lock")
+    lock = FileLock(lock_path, timeout=timeout)
+    try:
+        lock.acquire()
+    except Timeout:
+        raise GardenerError(
+            f"another gardener run holds the state file {path} (lock {lock_path}); waited {timeout:g} s "
+            "(state.lock_timeout_seconds): rerun when it has finished",
+            ExitCode.BAD_INPUT,
+        ) from None
+    except OSError as exc:
+        raise write_error("the lock of state file", lock_path, exc) from None
+    try:
+        yield
+    finally:
+        lock.release()
+
+
+def _refuse_unreadable(report: ScanReport) -> None:
+    """Input of which nothing was readable is a failed run, not a quiet one: it must not advance the state
+    (three such runs would mark every problem resolved) nor leave an empty worklog."""
+    totals = report.totals
+    if totals.read == 0 or totals.skipped.get("malformed", 0) < totals.read:
+        return
+    first = totals.malformed[0].error if totals.malformed else "unreadable"
+    raise GardenerError(
+        f"nothing readable in {report.source}: all {totals.read} items are malformed (first: {first}); "
+        "no worklog written, state unchanged",
+        ExitCode.BAD_INPUT,
+    )
+
+
+FILTERED_NOTE = (
+    "the input holds no entry below WARNING: it looks exported with a severity filter, which drops the "
+    "traceback lines Cloud Run logs without a severity, so crashes are under-counted; export with "
+    '`gcloud logging read "$(gardener scan --hours N --print-filter)" --format=json` instead'
+)
+
+
+def _looks_filtered(report: ScanReport) -> bool:
+    """An export without a single entry below WARNING was almost certainly read with `severity>=WARNING`
+    (a live scan asks for the traceback lines itself, so only files are suspected)."""
+    if report.query_filter is not None or report.totals.read == 0:
+        return False
+    if Severity[report.min_severity] < Severity.WARNING:
+        return False
+    below = report.totals.skipped.get(f"below {report.min_severity}", 0)
+    lower = [name for name in report.totals.by_severity if Severity[name] < Severity.WARNING]
+    return below == 0 and not lower and report.totals.clustered > 0
 
 
 def run_scan_job(
@@ -107,28 +181,66 @@ def run_scan_job(
     publisher_for: PublisherFactory,
     on_progress: ProgressFn | None = None,
 ) -> JobResult:
-    """Scan, then mark trends, publish issues, save the state, and write the documents."""
+    """Scan, then mark trends, publish issues, and write the documents and the state.
+
+    Every output is checked before the scan, and once issues are published every output is attempted even
+    if one fails: the failures are returned (`JobResult.failures`) for the caller to report after it has
+    printed what was published.
+    """
     renderer = MarkdownWorklog(outputs.templates)
-    state = load_state(outputs.state) if outputs.state is not None else None
+    _preflight(outputs)
+    if outputs.state is not None:
+        load_state(outputs.state)  # a corrupt state stops the run before the scan, not after it
     with _assignment_sink(outputs.assignments) as sink:
         scan = Scan(config, options, on_assign=sink, on_progress=on_progress)
         report = scan.run(source)
+        _refuse_unreadable(report)
+        if _looks_filtered(report):
+            report.notes.append(FILTERED_NOTE)
         if sink is not None and outputs.assignments is not None:
-            with _open_output(outputs.assignments, "assignments") as handle:
+            with atomic_open(outputs.assignments, "assignments") as handle:
                 sink.finish(handle, scan.final_fingerprint)
-    if state is not None:
-        apply_trends(report, state, config.state)  # before publishing: issue titles carry the trend
-    worklog = outputs.out_dir / worklog_filename(report)
-    report = process_issues(report, config.issues, publisher_for(worklog))
-    if state is not None and outputs.state is not None:
-        # Saved as soon as issues are published: linked issue numbers must survive a failed write below.
+    with _state_lock(outputs.state, config.state.lock_timeout_seconds):
+        # read again under the lock: a run that finished while this one scanned has changed it
+        state = load_state(outputs.state) if outputs.state is not None else None
+        if state is not None:
+            apply_trends(report, state, config.state)  # before publishing: issue titles carry the trend
+        marker = run_marker(report, options.services)
+        worklog = unused_path(outputs.out_dir / worklog_filename(report, options.services), marker)
+        failures: list[GardenerError] = []
+        try:
+            report = process_issues(report, config.issues, publisher_for(worklog))
+        except GardenerError as exc:  # e.g. GitHub rejected the token: still write the worklog and report
+            failures.append(exc)
         note_reopened(report)
-        state.record_run(report)
-        save_state(outputs.state, state)
-    markdown = renderer.render(report)
-    _write(worklog, markdown, "worklog")
-    if outputs.report_json is not None:
-        _write(outputs.report_json, JsonReport().render(report), "report")
-    if outputs.step_summary is not None:
-        append_step_summary(outputs.step_summary, markdown, full_worklog_pointer(worklog))
-    return JobResult(report=report, worklog=worklog, state=state)
+        writes: list[tuple[str, Callable[[], object]]] = []
+        try:
+            markdown = renderer.render(report)
+        except GardenerError as exc:  # a template failing on this report: the other outputs still count
+            failures.append(exc)
+        else:
+            marked = f"{markdown.rstrip()}\n\n{marker}\n"
+            writes.append(("worklog", lambda: atomic_write(worklog, marked, "worklog")))
+            if outputs.step_summary is not None:
+                summary = outputs.step_summary
+                pointer = full_worklog_pointer(worklog)
+                writes.append(("step summary", lambda: append_step_summary(summary, marked, pointer)))
+        if outputs.report_json is not None:
+            target = outputs.report_json
+            writes.append(("report", lambda: atomic_write(target, JsonReport().render(report), "report")))
+        if state is not None and outputs.state is not None:
+            state.record_run(report)
+            state.prune(report.window.end or report.generated_at, config.state.forget_after_days)
+            state_path = outputs.state
+            writes.append(("state", lambda: save_state(state_path, state)))
+        written = []
+        for what, write in writes:
+            try:
+                write()
+            except GardenerError as exc:
+                failures.append(exc)
+            else:
+                written.append(what)
+    return JobResult(
+        report=report, worklog=worklog, state=state, failures=failures, worklog_written="worklog" in written
+    )

@@ -55,6 +55,8 @@ class Rule:
     """Perform the request before failing it (the write happened, the client sees an error)."""
     rate_limit_reset: float | None = None
     """For a 403 rate limit: seconds from now until `X-RateLimit-Reset`."""
+    retry_after: int | None = None
+    """For a 403 secondary rate limit: the `Retry-After` header."""
 
 
 @dataclass
@@ -119,6 +121,10 @@ class FakeGitHub:
     def rate_limit(self, method: str, path: str, times: int = 1, reset_in: float = -1.0) -> None:
         """Answer the next `times` matching requests with a primary rate-limit 403."""
         self.rules.append(Rule(method, path, 403, times, rate_limit_reset=reset_in))
+
+    def secondary_rate_limit(self, method: str, path: str, retry_after: int, times: int = 1_000_000) -> None:
+        """Answer the next `times` matching requests with a secondary rate-limit 403 and `Retry-After`."""
+        self.rules.append(Rule(method, path, 403, times, retry_after=retry_after))
 
     def add_issue(self, title: str, body: str, labels: list[str], state: str = "open") -> Issue:
         """Put an issue in the repository, as if someone created it earlier."""
@@ -338,6 +344,9 @@ class FakeGitHub:
         for rule in self.rules:
             if rule.times > 0 and rule.method == method and re.fullmatch(rule.path, path):
                 rule.times -= 1
+                if rule.retry_after is not None:
+                    message = "You have exceeded a secondary rate limit. Please wait a few minutes."
+                    return 403, {"message": message}, {"Retry-After": str(rule.retry_after)}
                 if rule.rate_limit_reset is not None:
                     reset = str(int(time.time() + rule.rate_limit_reset))
                     limited = {

@@ -23,6 +23,7 @@ from loggardener.entries.parse import EntryParser, MalformedEntry
 from loggardener.entries.redact import Redactor
 from loggardener.entries.stacks import StackParser
 from loggardener.errors import ExitCode, GardenerError
+from loggardener.files import atomic_open, check_writable
 from loggardener.sources.file import FileSource
 
 # (1-based line or entry number, the message, or why there is none)
@@ -94,14 +95,6 @@ def gcloud_items(path: str) -> Iterator[Item]:
         yield (record.position, message, None) if message.strip() else (record.position, None, "no message")
 
 
-def _open_assignments(path: Path) -> IO[str]:
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        return path.open("w", encoding="utf-8")
-    except OSError as exc:
-        raise GardenerError(f"cannot write assignments {path}: {exc.strerror}", ExitCode.BAD_INPUT) from None
-
-
 @user_errors
 def cluster(
     path: Annotated[str, typer.Argument(help="Log file, one message per line; '-' reads standard input.")],
@@ -122,26 +115,24 @@ def cluster(
     limit: Annotated[int, typer.Option("--limit", min=0, help="Show only the N most frequent (0: all).")] = 0,
 ) -> None:
     """Cluster a log into templates and print them, most frequent first."""
-    handle = _open_assignments(assignments) if assignments is not None else None
-    try:
-        miner = TemplateMiner()
-        positions = array("q")
-        ids: list[str | None] = []
-        skipped: dict[int, str] = {}
-        items = gcloud_items(path) if input_format is InputFormat.gcloud else text_items(path)
-        for position, message, reason in items:
-            if handle is not None:
-                positions.append(position)
-                ids.append(None if message is None else miner.add(message))
-            elif message is not None:
-                miner.add(message)
-            if reason is not None:
-                skipped[position] = reason
-        if handle is not None:
+    if assignments is not None:
+        check_writable(assignments, "assignments")  # before reading a large input
+    miner = TemplateMiner()
+    positions = array("q")
+    ids: list[str | None] = []
+    skipped: dict[int, str] = {}
+    items = gcloud_items(path) if input_format is InputFormat.gcloud else text_items(path)
+    for position, message, reason in items:
+        if assignments is not None:
+            positions.append(position)
+            ids.append(None if message is None else miner.add(message))
+        elif message is not None:
+            miner.add(message)
+        if reason is not None:
+            skipped[position] = reason
+    if assignments is not None:
+        with atomic_open(assignments, "assignments") as handle:
             _write_assignments(handle, miner, positions, ids, skipped)
-    finally:
-        if handle is not None:
-            handle.close()
     if input_format is InputFormat.gcloud and skipped and not miner.clusters():
         first = min(skipped)
         raise GardenerError(

@@ -11,12 +11,17 @@ _MISSING_MODULE = re.compile(r"No module named '([^']+)'")
 _CANNOT_IMPORT = re.compile(r"cannot import name '([^']+)' from '([^']+)'")
 
 
+def _services(cluster: Cluster) -> str:
+    return ", ".join(f"{code(s)}" for s in cluster.services) or "the affected service"
+
+
+def _revisions(cluster: Cluster) -> str:
+    return ", ".join(f"{code(r)}" for r in list(cluster.revisions)[:3])
+
+
 def _where(cluster: Cluster) -> str:
-    services = ", ".join(f"{code(s)}" for s in cluster.services) or "the affected service"
-    if cluster.revisions:
-        revisions = ", ".join(f"{code(r)}" for r in list(cluster.revisions)[:3])
-        return f"{services} (revision {revisions})"
-    return services
+    services = _services(cluster)
+    return f"{services} (revision {_revisions(cluster)})" if cluster.revisions else services
 
 
 def _files(cluster: Cluster, limit: int = 4) -> str:
@@ -44,12 +49,18 @@ def actions_for(cluster: Cluster) -> list[str]:
         )
     elif re.search(r"Container called exit\(\d+\)|Application exec likely failed", message):
         actions.append(
-            f"Find why the container exits in {where}: read the entries just before each exit on the same instance "
-            f"({cluster.instances} instance{'s' if cluster.instances != 1 else ''} affected)."
+            f"Find why the container exits in {where}: read the entries just before each exit on the same instance"
+            + (
+                f" ({cluster.instances} instance{'s' if cluster.instances != 1 else ''} affected)."
+                if cluster.instances
+                else "."
+            )
         )
     elif re.search(r"Ready condition status changed to False|is not ready", message):
+        broken = f" (not ready: revision {_revisions(cluster)})" if cluster.revisions else ""
         actions.append(
-            f"Send traffic to the last ready revision of {where} or fix the startup failure, then redeploy."
+            f"Send the traffic of {_services(cluster)} back to its last ready revision{broken}, or fix the "
+            "startup failure, then redeploy."
         )
     elif cluster.kind == "request":
         routes = ", ".join(f"{code(r)}" for r in cluster.routes[:3])
@@ -67,5 +78,5 @@ def actions_for(cluster: Cluster) -> list[str]:
     else:
         actions.append(f"Investigate {code(cluster.template)} in {where}.")
     if cluster.error_group_ids:
-        actions.append("Follow the Error Reporting groups linked above for full occurrences.")
+        actions.append("Follow the Error Reporting groups listed with this problem for full occurrences.")
     return actions

@@ -553,9 +553,13 @@ def reproduction_steps(cluster: Cluster) -> list[Markup]:
         steps.append(Markup("The logs do not record what triggers it; start from the sample below."))
     steps.append(
         Markup(
-            f"Expect {_code(error_text(cluster))} in the logs "
-            f"({cluster.events} events from {cluster.instances} "
-            f"instance{'s' if cluster.instances != 1 else ''})."
+            f"Expect {_code(error_text(cluster))} in the logs ({cluster.events} events"
+            + (
+                f" from {cluster.instances} instance{'s' if cluster.instances != 1 else ''}"
+                if cluster.instances
+                else ""
+            )
+            + ")."
         )
     )
     return steps

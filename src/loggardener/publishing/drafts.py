@@ -13,16 +13,15 @@ The worklog names the drafts relative to its own directory (the drafts directory
 
 from __future__ import annotations
 
-import os
 import shlex
 from collections.abc import Sequence
 from pathlib import Path
 
 from loggardener.clustering.models import Cluster
 from loggardener.errors import ExitCode, GardenerError
+from loggardener.files import atomic_write
 from loggardener.publishing.content import Composer, utc
-from loggardener.publishing.github import check_repo
-from loggardener.publishing.interface import IssuePublisher
+from loggardener.publishing.interface import IssuePublisher, check_repo
 from loggardener.publishing.markers import facts_marker, fingerprint_marker
 from loggardener.report import IssueAction
 
@@ -134,7 +133,7 @@ class DraftWriter(IssuePublisher):
                 gh_dir / f"regression-{cluster.fingerprint}.md": regression,
             }
             for path, text in files.items():
-                path.write_text(text, encoding="utf-8")
+                atomic_write(path, text, "draft")
             lines.append(
                 "publish "
                 + " ".join(
@@ -157,7 +156,5 @@ class DraftWriter(IssuePublisher):
                     detail=str(draft.relative_to(self.directory.parent)),
                 )
             )
-        script = self.directory / SCRIPT_NAME
-        script.write_text("".join(lines), encoding="utf-8")
-        os.chmod(script, 0o755)
+        atomic_write(self.directory / SCRIPT_NAME, "".join(lines), "script", mode=0o755)
         return actions

@@ -8,13 +8,21 @@ checked here in code: GitHub search lags and does not reliably index HTML commen
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from types import TracebackType
 from typing import Any, cast
 
-from github import Auth, Github, GithubException, GithubRetry, RateLimitExceededException
+from github import (
+    Auth,
+    BadCredentialsException,
+    Github,
+    GithubException,
+    GithubRetry,
+    RateLimitExceededException,
+)
 from github.GithubException import RateLimitExceededExceedsMaxWait
 from github.Issue import Issue
 from github.IssueComment import IssueComment
@@ -27,12 +35,10 @@ from urllib3.response import HTTPResponse
 from loggardener.clustering.models import Cluster
 from loggardener.errors import ExitCode, GardenerError
 from loggardener.publishing.content import PRIORITIES, Composer, summary, utc
-from loggardener.publishing.interface import IssuePublisher
+from loggardener.publishing.interface import DEFAULT_API_URL, NOT_ATTEMPTED, IssuePublisher, check_repo
 from loggardener.publishing.markers import Summary, has_fingerprint, is_our_comment, read_state
 from loggardener.report import IssueAction
 
-DEFAULT_API_URL = "https://api.github.com"
-_REPO = re.compile(r"[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+")
 _MARKER = re.compile(r"<!-- log-gardener:fingerprint=([A-Za-z0-9_.:-]{1,128}) -->")
 
 
@@ -42,6 +48,14 @@ class IssueRetry(GithubRetry):
     Repeating a create that GitHub performed but answered with a 5xx or a dropped connection would make
     a duplicate issue; the next run finds such an issue by its marker instead.
     """
+
+    deadline: float | None = None
+    """`time.monotonic()` past which no wait is started: the publish phase as a whole is bounded."""
+
+    def new(self, **kw: Any) -> IssueRetry:
+        retry = super().new(**kw)
+        retry.deadline = self.deadline
+        return retry
 
     def is_retry(self, method: str, status_code: int, has_retry_after: bool = False) -> bool:
         if method.upper() == "POST" and status_code != 403:
@@ -59,7 +73,17 @@ class IssueRetry(GithubRetry):
     ) -> IssueRetry:
         if (method or "").upper() == "POST" and error is not None and not self._is_connection_error(error):
             raise error
-        return cast(IssueRetry, super().increment(method, url, response, error, _pool, _stacktrace))
+        retry = cast(IssueRetry, super().increment(method, url, response, error, _pool, _stacktrace))
+        if self.deadline is not None and response is not None:
+            wait = max(retry.get_retry_after(response) or 0.0, retry.get_backoff_time())
+            if time.monotonic() + wait > self.deadline:
+                raise RateLimitExceededExceedsMaxWait(
+                    response.status,
+                    {"message": f"waiting {wait:g} s more would pass issues.max_rate_limit_wait"},
+                    dict(response.headers),
+                    wait=wait,
+                )
+        return retry
 
 
 @dataclass
@@ -95,11 +119,11 @@ def describe(exc: Exception) -> str:
     return f"{type(exc).__name__}: {str(exc)[:200]}"
 
 
-def check_repo(name: str) -> str:
-    """`owner/name`, or a GardenerError saying what is wrong."""
-    if not _REPO.fullmatch(name or ""):
-        raise GardenerError(f"--repo must look like owner/name, got {name!r}", ExitCode.BAD_INPUT)
-    return name
+def _rejected() -> GardenerError:
+    return GardenerError(
+        "GitHub rejected the token (401 Bad credentials): check GH_TOKEN or GITHUB_TOKEN; nothing published",
+        ExitCode.CREDENTIALS,
+    )
 
 
 class GitHubPublisher(IssuePublisher):
@@ -120,11 +144,13 @@ class GitHubPublisher(IssuePublisher):
     ) -> None:
         if not token:
             raise GardenerError(
-                "--issues publish needs a token in GITHUB_TOKEN (or use --issues draft)", ExitCode.CREDENTIALS
+                "--issues publish needs a token in GH_TOKEN or GITHUB_TOKEN (or use --issues draft)",
+                ExitCode.CREDENTIALS,
             )
         self.repo_name = check_repo(repo)
         self.base_url = base_url.rstrip("/")
-        retry = IssueRetry(
+        self.max_rate_limit_wait = max_rate_limit_wait
+        self._retry = retry = IssueRetry(
             total=retries,
             backoff_factor=backoff,
             max_rate_limit_wait=max_rate_limit_wait,
@@ -142,10 +168,16 @@ class GitHubPublisher(IssuePublisher):
         )
 
     def publish(self, composer: Composer, clusters: Sequence[Cluster]) -> list[IssueAction]:
+        """Publish `clusters`, within `max_rate_limit_wait` seconds for the whole phase: past that, the rest
+        are returned as failed "not attempted", so the run ends and writes everything."""
         label = composer.config.generated_by_label
+        deadline = time.monotonic() + self.max_rate_limit_wait
+        self._retry.deadline = deadline
         try:
             repo = self.github.get_repo(self.repo_name)
             candidates = self._candidates(repo, label)
+        except BadCredentialsException:
+            raise _rejected() from None
         except (GithubException, RequestException) as exc:
             line = (
                 f"cannot list the issues labelled {label!r} in {self.repo_name}: {describe(exc)}; "
@@ -159,13 +191,20 @@ class GitHubPublisher(IssuePublisher):
         actions: list[IssueAction] = []
         stopped: str | None = None
         for cluster in clusters:
+            if stopped is None and time.monotonic() > deadline:
+                stopped = (
+                    f"publishing took longer than issues.max_rate_limit_wait ({self.max_rate_limit_wait:g} s)"
+                )
             if stopped is not None:
-                actions.append(self._failed(cluster, f"not attempted: {stopped}"))
+                actions.append(self._failed(cluster, NOT_ATTEMPTED + stopped))
                 continue
             try:
                 actions.append(self._one(repo, composer, cluster, candidates.get(cluster.fingerprint), run))
             except RateLimitExceededExceedsMaxWait as exc:
                 stopped = describe(exc)
+                actions.append(self._failed(cluster, stopped))
+            except BadCredentialsException:
+                stopped = "GitHub rejected the token (401)"
                 actions.append(self._failed(cluster, stopped))
             except (GithubException, RequestException) as exc:
                 actions.append(self._failed(cluster, describe(exc)))

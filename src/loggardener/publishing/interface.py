@@ -2,12 +2,26 @@
 
 from __future__ import annotations
 
+import re
 from abc import ABC, abstractmethod
 from collections.abc import Sequence
 
 from loggardener.clustering.models import Cluster
+from loggardener.errors import ExitCode, GardenerError
 from loggardener.publishing.content import Composer
 from loggardener.report import IssueAction
+
+DEFAULT_API_URL = "https://api.github.com"
+NOT_ATTEMPTED = "not attempted: "
+"""How the detail of an action that was never tried begins (the publish phase ran out of time)."""
+_REPO = re.compile(r"[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+")
+
+
+def check_repo(name: str) -> str:
+    """`owner/name`, or a GardenerError saying what is wrong."""
+    if not _REPO.fullmatch(name or ""):
+        raise GardenerError(f"--repo must look like owner/name, got {name!r}", ExitCode.BAD_INPUT)
+    return name
 
 
 class IssuePublisher(ABC):

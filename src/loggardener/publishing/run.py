@@ -11,8 +11,7 @@ from loggardener.config import IssuesConfig
 from loggardener.errors import ExitCode, GardenerError
 from loggardener.publishing.content import Composer
 from loggardener.publishing.drafts import DraftWriter
-from loggardener.publishing.github import DEFAULT_API_URL, GitHubPublisher
-from loggardener.publishing.interface import IssuePublisher
+from loggardener.publishing.interface import DEFAULT_API_URL, IssuePublisher
 from loggardener.report import ScanReport
 
 IssuesMode = Literal["none", "draft", "publish"]
@@ -30,7 +29,8 @@ def choose_publisher(
     worklog: Path,
     environ: Mapping[str, str] = os.environ,
 ) -> IssuePublisher | None:
-    """The publisher for `mode`; `publish` reads GITHUB_TOKEN, GITHUB_API_URL and GITHUB_REPOSITORY."""
+    """The publisher for `mode`; `publish` reads GH_TOKEN or GITHUB_TOKEN (as gh does, GH_TOKEN first),
+    GITHUB_API_URL and GITHUB_REPOSITORY."""
     if mode == "none":
         return None
     repo = repo or environ.get("GITHUB_REPOSITORY") or None
@@ -40,9 +40,11 @@ def choose_publisher(
         raise GardenerError(
             "--issues publish needs --repo owner/name (or GITHUB_REPOSITORY)", ExitCode.BAD_INPUT
         )
+    from loggardener.publishing.github import GitHubPublisher  # PyGithub only when publishing
+
     return GitHubPublisher(
         repo,
-        environ.get("GITHUB_TOKEN", ""),
+        environ.get("GH_TOKEN") or environ.get("GITHUB_TOKEN", ""),  # gh's order: GH_TOKEN wins
         environ.get("GITHUB_API_URL") or DEFAULT_API_URL,
         seconds_between_requests=None,
         seconds_between_writes=config.seconds_between_writes or None,

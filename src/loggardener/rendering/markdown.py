@@ -2,18 +2,28 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
+from urllib.parse import quote
 
 import jinja2
 
 from loggardener.errors import ExitCode, GardenerError
+from loggardener.files import scope_slug
 from loggardener.publishing.safety import prose
 from loggardener.rendering.interface import Renderer
-from loggardener.rendering.markdown_safety import code_block, inline_code, table_cell
+from loggardener.rendering.markdown_safety import (
+    code_block,
+    inline_code,
+    markdown_text,
+    strip_controls,
+    table_cell,
+)
 from loggardener.report import ScanReport
 
 PRIORITY_MARKS = {"P0": "🔴", "P1": "🟠", "P2": "🟡", "P3": "🔵"}
@@ -60,8 +70,14 @@ def sentence(text: str) -> str:
 
 
 def error_group_url(group_id: str, project: str | None) -> str:
-    suffix = f"?project={project}" if project else ""
-    return f"https://console.cloud.google.com/errors/detail/{group_id}{suffix}"
+    """The Error Reporting page of a group; both parts percent-encoded, so neither can end the link."""
+    suffix = f"?project={quote(project, safe='')}" if project else ""
+    return f"https://console.cloud.google.com/errors/detail/{quote(group_id, safe='')}{suffix}"
+
+
+def _finalize(value: object) -> object:
+    """Every `{{ … }}` of a template: control characters (ESC, NUL, BEL, bidi) never reach a document."""
+    return strip_controls(value) if isinstance(value, str) else value
 
 
 def environment(templates_dir: Path | None = None) -> jinja2.Environment:
@@ -75,6 +91,7 @@ def environment(templates_dir: Path | None = None) -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        finalize=_finalize,
     )
     env.filters.update(
         code=inline_code,
@@ -86,6 +103,7 @@ def environment(templates_dir: Path | None = None) -> jinja2.Environment:
         mark=lambda p: PRIORITY_MARKS.get(p, ""),
         sentence=sentence,
         prose=prose,
+        text=markdown_text,
     )
     env.globals["error_group_url"] = error_group_url
     return env
@@ -116,8 +134,27 @@ class MarkdownWorklog(Renderer):
             return self._template.render(report=report, clusters=report.clusters, totals=report.totals)
 
 
-def worklog_filename(report: ScanReport) -> str:
-    """e.g. `GCP-LOG-GARDENER-WORKLOG-last-12-hours-2025-09-16-17-44.md` (never a ':' in it)."""
+def worklog_filename(report: ScanReport, services: tuple[str, ...] = ()) -> str:
+    """e.g. `GCP-LOG-GARDENER-WORKLOG-last-12-hours-2025-09-16-17-44.md` (never a ':' in it); a scan of some
+    services names them (`GCP-LOG-GARDENER-WORKLOG-orders-api-last-12-hours-…`), so that scans of other
+    services over the same window do not collide."""
     label = re.sub(r"[^a-z0-9]+", "-", report.window.label.lower()).strip("-") or "scan"
     moment = report.window.end or report.generated_at
-    return f"GCP-LOG-GARDENER-WORKLOG-{label}-{moment.strftime('%Y-%m-%d-%H-%M')}.md"
+    scope = f"{scope_slug(services)}-" if services else ""
+    return f"GCP-LOG-GARDENER-WORKLOG-{scope}{label}-{moment.strftime('%Y-%m-%d-%H-%M')}.md"
+
+
+def run_marker(report: ScanReport, services: tuple[str, ...]) -> str:
+    """A hidden last line naming what the worklog is a scan of: a rerun of the same scan may replace the
+    file, a different scan that happens to get the same name may not."""
+    scope = json.dumps(
+        [
+            report.source,
+            report.project,
+            iso(report.window.start),
+            iso(report.window.end),
+            sorted(services),
+            report.min_severity,
+        ]
+    )
+    return f"<!-- log-gardener:run={hashlib.sha256(scope.encode()).hexdigest()[:16]} -->"

@@ -5,6 +5,25 @@ from __future__ import annotations
 import re
 
 _BACKTICK_RUNS = re.compile(r"`+")
+# C0 controls but tab and newline, DEL, C1 controls, and the bidirectional controls that make text display
+# in another order than it is read (U+202E "right-to-left override" and friends).
+_CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+_MARKDOWN_ACTIVE = re.compile(r"([\\`*_{}\[\]<>#|~&])")
+
+
+def strip_controls(text: str) -> str:
+    """`text` without the control characters a terminal or a renderer would act on: ESC, NUL, BEL, CR (it
+    overwrites the line on a terminal), the C1 range and the bidirectional controls."""
+    return _CONTROLS.sub("", text)
+
+
+def markdown_text(value: object) -> str:
+    """A structured field (service, revision, project, note) as plain markdown text: every character
+    markdown or HTML would act on is backslash-escaped, so a service named `<img src=…>` or `a|b` is text."""
+    if value is None:
+        return ""
+    flat = " ".join(strip_controls(str(value)).split())
+    return _MARKDOWN_ACTIVE.sub(r"\\\1", flat)
 
 
 def _longest_run(text: str, char: str = "`") -> int:
@@ -14,7 +33,7 @@ def _longest_run(text: str, char: str = "`") -> int:
 
 def inline_code(text: str, limit: int = 300) -> str:
     """One line of text as an inline code span that nothing inside can close."""
-    flat = " ".join(text.split())
+    flat = " ".join(strip_controls(text).split())
     if len(flat) > limit:
         flat = flat[: limit - 1] + "…"
     if not flat:
@@ -31,7 +50,7 @@ def table_cell(text: str, limit: int = 120) -> str:
 
 def code_block(text: str, language: str = "text", max_lines: int = 60) -> str:
     """A fenced block whose fence is longer than any backtick run inside, so the text cannot close it."""
-    lines = text.rstrip().splitlines()
+    lines = strip_controls(text).rstrip().splitlines()
     if len(lines) > max_lines:
         omitted = len(lines) - max_lines
         lines = [*lines[: max_lines // 2], f"… {omitted} lines omitted …", *lines[-max_lines // 2 :]]

@@ -7,7 +7,7 @@ import re
 from collections.abc import Mapping
 from pathlib import Path
 
-from loggardener.errors import ExitCode, GardenerError
+from loggardener.files import write_error
 
 STEP_SUMMARY_LIMIT = 1024 * 1024
 """GitHub refuses a step's summary larger than 1 MiB (the whole file of the step, in bytes)."""
@@ -68,6 +68,15 @@ def _closers(lines: list[str]) -> str:
     return closing + "</details>\n" * max(open_details, 0)
 
 
+def check_appendable(path: Path) -> None:
+    """Fail before the scan if the summary file cannot be appended to."""
+    try:
+        with path.open("a", encoding="utf-8"):
+            pass
+    except OSError as exc:
+        raise write_error("the step summary", path, exc) from None
+
+
 def append_step_summary(path: Path, markdown: str, pointer: str, limit: int = STEP_SUMMARY_LIMIT) -> bool:
     """Append `markdown` to the summary file at `path`, trimmed to what is left of `limit`; True if trimmed.
 
@@ -81,5 +90,5 @@ def append_step_summary(path: Path, markdown: str, pointer: str, limit: int = ST
         with path.open("a", encoding="utf-8") as handle:
             handle.write(fitted)
     except OSError as exc:
-        raise GardenerError(f"cannot write the step summary {path}: {exc}", ExitCode.BAD_INPUT) from None
+        raise write_error("the step summary", path, exc) from None
     return fitted != text

@@ -20,12 +20,12 @@ from google.cloud.logging_v2 import Client
 from tenacity import RetryCallState, Retrying, retry_if_exception, stop_after_attempt, wait_exponential_jitter
 
 from loggardener.errors import ExitCode, GardenerError
+from loggardener.files import check_writable
 from loggardener.sources.interface import EntrySource, RawRecord, SourceStats
-from loggardener.sources.query import LogQuery, build_filter, console_url, rfc3339
+from loggardener.sources.query import DEFAULT_MAX_ENTRIES, LogQuery, build_filter, console_url, rfc3339
 
 PAGE_SIZE = 1000
 """The API's largest page."""
-DEFAULT_MAX_ENTRIES = 100_000
 QUOTA_PER_MINUTE = 60
 """entries.list quota: requests per minute per project."""
 PACE_PER_MINUTE = 50.0
@@ -353,6 +353,8 @@ class CloudLoggingSource(EntrySource):
         if self.save_export is None:
             return None
         partial = self.save_export.with_name(self.save_export.name + ".partial")
+        check_writable(self.save_export, "export")  # never through a planted symbolic link
+        check_writable(partial, "export")
         try:
             partial.parent.mkdir(parents=True, exist_ok=True)
             return partial.open("w", encoding="utf-8")

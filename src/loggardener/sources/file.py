@@ -5,14 +5,16 @@ Either may be gzip-compressed; `-` reads standard input. Both are streamed, neve
 
 from __future__ import annotations
 
+import codecs
 import gzip
 import io
 import json
+import re
 import sys
 import zlib
 from collections.abc import Iterator
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, cast
 
 import ijson
 
@@ -54,41 +56,133 @@ class FileSource(EntrySource):
     def records(self) -> Iterator[RawRecord]:
         stream = self._open()
         try:
-            first = _first_significant_byte(stream, self.path)
+            window = _peek(stream, self.path)
+            encoding = _encoding(window)
+            first = _first_significant_char(window, encoding)
             if first is None:
                 raise GardenerError(
                     f"{self.stats.description} is empty: expected a JSON array (an export of nothing is [])"
                     " or NDJSON; did the command feeding it fail?",
                     ExitCode.BAD_INPUT,
                 )
-            if first == b"[":
-                yield from _array_records(stream, self.path)
-            elif first == b"{":
-                yield from _ndjson_records(stream, self.path)
-            else:
+            if first not in ("[", "{"):
                 raise GardenerError(
-                    f"{self.path} is not a Cloud Logging export: expected a JSON array "
+                    f"{self.stats.description} is not a Cloud Logging export: expected a JSON array "
                     "(gcloud logging read --format=json) or NDJSON, one LogEntry per line",
                     ExitCode.BAD_INPUT,
                 )
+            text = io.TextIOWrapper(stream, encoding=encoding, errors="replace", newline=None)
+            try:
+                if first == "[":
+                    yield from _array_records(_Utf8(text), self.path)
+                else:
+                    yield from _ndjson_records(text, self.path)
+            finally:
+                text.detach()  # the stream is closed below (standard input never)
         finally:
             if self.path != "-":
                 stream.close()
 
 
-def _first_significant_byte(stream: io.BufferedReader, path: str) -> bytes | None:
-    """Peek (without consuming) at the first non-blank byte; None for an empty input."""
+def _peek(stream: io.BufferedReader, path: str) -> bytes:
+    """The first bytes of the input, without consuming them."""
     try:
-        window = stream.peek(65536)
+        return stream.peek(65536)
     except (OSError, EOFError, gzip.BadGzipFile) as exc:
         raise GardenerError(f"cannot read {path}: {exc}", ExitCode.BAD_INPUT) from None
-    stripped = window.lstrip(b" \t\r\n\xef\xbb\xbf")
-    if not stripped:
-        return None
-    return stripped[:1]
 
 
-def _array_records(stream: IO[bytes], path: str) -> Iterator[RawRecord]:
+def _encoding(window: bytes) -> str:
+    """UTF-16 (with its byte-order mark, or recognised by the zero bytes of ASCII JSON) or UTF-8 (BOM or not).
+
+    PowerShell's `>` writes UTF-16 with a BOM; Windows tools write UTF-8 with one.
+    """
+    if window[:2] in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):
+        return "utf-16"
+    if len(window) >= 4 and window[1] == 0 and window[3] == 0 and window[0] != 0:
+        return "utf-16-le"
+    if len(window) >= 4 and window[0] == 0 and window[2] == 0 and window[1] != 0:
+        return "utf-16-be"
+    return "utf-8-sig"
+
+
+def _first_significant_char(window: bytes, encoding: str) -> str | None:
+    """The first non-blank character of the input (decoded from its first bytes); None for an empty input."""
+    decoder = codecs.getincrementaldecoder(encoding)(errors="replace")
+    stripped = decoder.decode(window).lstrip(" \t\r\n\ufeff")
+    return stripped[:1] or None
+
+
+class _Utf8(io.RawIOBase):
+    """A text stream as UTF-8 bytes again, for ijson.
+
+    Decoding first (U+FFFD for a byte that is not UTF-8, and any encoding `_encoding` recognised) means one
+    bad byte costs one character, not the rest of the array. A lone surrogate escape (backslash, u, D800),
+    which ijson cannot decode and which would end the array, is rewritten to the U+FFFD escape on the way.
+    """
+
+    def __init__(self, text: IO[str]) -> None:
+        self._text = text
+        self._carry = ""
+        self._pending = b""
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        view = memoryview(buffer).cast("B")
+        while not self._pending:
+            chunk = self._text.read(16384)
+            if not chunk and not self._carry:
+                return 0
+            ready, self._carry = _without_lone_surrogates(self._carry + chunk, final=not chunk)
+            self._pending = ready.encode("utf-8")
+        size = min(len(view), len(self._pending))
+        view[:size] = self._pending[:size]
+        self._pending = self._pending[size:]
+        return size
+
+
+# A JSON escape: a surrogate pair, a lone high or low surrogate, or any other escaped character.
+_ESCAPE = re.compile(
+    r"\\(?:(u[dD][89abAB][0-9a-fA-F]{2})(\\u[dD][c-fC-F][0-9a-fA-F]{2})?|(u[dD][c-fC-F][0-9a-fA-F]{2})|.)",
+    re.DOTALL,
+)
+_MAYBE_SURROGATE = re.compile(r"\\u[dD]")
+_LONGEST_ESCAPE = 12  # a surrogate pair, \ud83d\ude00
+
+
+def _without_lone_surrogates(data: str, final: bool) -> tuple[str, str]:
+    """(`data` up to a safe cut with lone surrogate escapes replaced, the rest to prepend to the next chunk).
+
+    The rest never starts inside an escape, so the next call scans from an escape boundary.
+    """
+    limit = len(data) if final else len(data) - _LONGEST_ESCAPE
+    if not _MAYBE_SURROGATE.search(data):
+        safe = max(limit, 0)
+        while 0 < safe < len(data) and data[safe - 1] == "\\":
+            safe -= 1
+        return data[:safe], data[safe:]
+    pieces: list[str] = []
+    done = 0
+    cut: int | None = None
+    for match in _ESCAPE.finditer(data):
+        if match.start() >= limit:
+            cut = match.start()
+            break
+        lone = (match.group(1) is not None and match.group(2) is None) or match.group(3) is not None
+        if lone:
+            pieces.append(data[done : match.start()])
+            pieces.append("\\ufffd")
+            done = match.end()
+        limit = max(limit, match.end())
+    if cut is None:
+        cut = max(limit, done, 0)
+    pieces.append(data[done:cut])
+    return "".join(pieces), data[cut:]
+
+
+def _array_records(stream: io.RawIOBase, path: str) -> Iterator[RawRecord]:
     """Items of a JSON array; a record's position is its 1-based index, and its error text says "entry N"."""
     position = 0
     try:
@@ -108,7 +202,7 @@ def _array_records(stream: IO[bytes], path: str) -> Iterator[RawRecord]:
         raise GardenerError(f"cannot read {path}: {exc}", ExitCode.BAD_INPUT) from None
 
 
-def _ndjson_records(stream: IO[bytes], path: str) -> Iterator[RawRecord]:
+def _ndjson_records(stream: IO[str], path: str) -> Iterator[RawRecord]:
     """One LogEntry per line; a record's position is its line number, and its error text says "line N".
 
     A byte that is not UTF-8 becomes U+FFFD rather than costing the whole entry.
@@ -119,11 +213,16 @@ def _ndjson_records(stream: IO[bytes], path: str) -> Iterator[RawRecord]:
             if not line.strip():
                 continue
             try:
-                item = json.loads(line.decode("utf-8", errors="replace"))
+                item = json.loads(line)
             except json.JSONDecodeError as exc:
                 yield RawRecord(line_number, None, f"line {line_number}: invalid JSON: {exc}")
                 continue
-            yield _record(line_number, item, "line")
+            except RecursionError:
+                yield RawRecord(line_number, None, f"line {line_number}: {_TOO_DEEP}")
+                continue
+            # a line with few brackets and no surrogate escape cannot need cleaning: skip the walk
+            simple = line.count("{") + line.count("[") <= MAX_DEPTH and "\\u" not in line
+            yield _record(line_number, item, "line", clean=not simple)
     except _BROKEN_STREAM as exc:
         yield RawRecord(line_number + 1, None, f"line {line_number + 1}: input ends early: {_reason(exc)}")
     except OSError as exc:
@@ -136,9 +235,41 @@ def _reason(exc: BaseException) -> str:
     return detail if isinstance(exc, EOFError) else f"corrupt compressed data: {detail}"
 
 
-def _record(position: int, item: Any, unit: str) -> RawRecord:
+def _record(position: int, item: Any, unit: str, clean: bool = True) -> RawRecord:
     if not isinstance(item, dict):
         return RawRecord(
             position, None, f"{unit} {position}: expected a LogEntry object, found {type(item).__name__}"
         )
-    return RawRecord(position, item, unit=unit)
+    if not clean:
+        return RawRecord(position, item, unit=unit)
+    try:
+        clean = _clean(item, MAX_DEPTH)
+    except _TooDeep:
+        return RawRecord(position, None, f"{unit} {position}: {_TOO_DEEP}")
+    return RawRecord(position, cast("dict[str, Any]", clean), unit=unit)
+
+
+MAX_DEPTH = 64
+"""Deepest nesting of objects and arrays kept in an entry (real LogEntries nest a handful of levels)."""
+_TOO_DEEP = f"JSON nested deeper than {MAX_DEPTH} levels"
+# A lone UTF-16 surrogate (JSON's "\\ud800" escape) is text no output can encode.
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+class _TooDeep(Exception):
+    pass
+
+
+def _clean(value: Any, depth: int) -> Any:
+    """`value` with lone surrogates replaced by U+FFFD; `_TooDeep` past `depth` levels of nesting."""
+    if isinstance(value, str):
+        return _SURROGATE.sub("\ufffd", value) if not value.isascii() else value
+    if isinstance(value, dict):
+        if depth == 0:
+            raise _TooDeep
+        return {_clean(key, depth): _clean(item, depth - 1) for key, item in value.items()}
+    if isinstance(value, list):
+        if depth == 0:
+            raise _TooDeep
+        return [_clean(item, depth - 1) for item in value]
+    return value

@@ -9,19 +9,15 @@ and fsynced, then `os.replace`d over the old one, so a crashed run leaves the pr
 
 from __future__ import annotations
 
-import hashlib
 import json
-import os
-import re
-import stat
-import tempfile
-from datetime import datetime
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, Field, ValidationError
+from pydantic import AfterValidator, BaseModel, Field, ValidationError
 
 from loggardener.errors import ExitCode, GardenerError
+from loggardener.files import atomic_write, scope_slug
 from loggardener.report import ScanReport
 
 STATE_FORMAT: Literal["log-gardener-state"] = "log-gardener-state"
@@ -35,11 +31,16 @@ def state_file_name(services: tuple[str, ...] = ()) -> str:
     other services' problems do not look quiet (and resolved) to them."""
     if not services:
         return STATE_FILE_NAME
-    scope = "-".join(re.sub(r"[^A-Za-z0-9_.-]+", "_", name) for name in sorted(set(services)))
-    if len(scope) > 80:
-        scope = hashlib.sha256(scope.encode()).hexdigest()[:12]
-    return f".gardener-state-{scope}.json"
+    return f".gardener-state-{scope_slug(services)}.json"
 
+
+def _utc(value: datetime) -> datetime:
+    """A datetime written without an offset (by hand, or by another tool) is taken as UTC, so comparing it
+    with the scan's aware datetimes cannot fail after issues were published."""
+    return value if value.tzinfo is not None else value.replace(tzinfo=timezone.utc)
+
+
+UtcDatetime = Annotated[datetime, AfterValidator(_utc)]
 
 HISTORY_LIMIT = 48
 """Per-run counts kept for each fingerprint (two days of an hourly job)."""
@@ -49,7 +50,7 @@ class RunCount(BaseModel):
     """How many entries a fingerprint had in one run."""
 
     run: int
-    at: datetime
+    at: UtcDatetime
     count: int
 
 
@@ -57,8 +58,8 @@ class FingerprintHistory(BaseModel):
     """Everything the state remembers about one fingerprint."""
 
     title: str
-    first_seen: datetime = Field(description="Earliest log entry of the cluster, over all runs.")
-    last_seen: datetime = Field(description="Latest log entry of the cluster, over all runs.")
+    first_seen: UtcDatetime = Field(description="Earliest log entry of the cluster, over all runs.")
+    last_seen: UtcDatetime = Field(description="Latest log entry of the cluster, over all runs.")
     first_run: int
     last_run: int = Field(description="The last run the fingerprint was seen in.")
     runs_seen: int = 1
@@ -84,7 +85,7 @@ class State(BaseModel):
     format: Literal["log-gardener-state"] = STATE_FORMAT
     version: int = STATE_VERSION
     runs: int = Field(default=0, description="Runs recorded so far; the next run is runs + 1.")
-    last_run_at: datetime | None = None
+    last_run_at: UtcDatetime | None = None
     fingerprints: dict[str, FingerprintHistory] = Field(default_factory=dict)
 
     @property
@@ -134,6 +135,18 @@ class State(BaseModel):
         self.runs = run
         self.last_run_at = report.generated_at
 
+    def prune(self, now: datetime, forget_after_days: float) -> int:
+        """Forget fingerprints whose last entry is more than `forget_after_days` before `now` (the end of the
+        window scanned, so that replaying an old export forgets nothing it holds); how many.
+
+        Without this the state grows with every problem ever seen, and so does every run's memory.
+        """
+        horizon = now - timedelta(days=forget_after_days)
+        stale = [fp for fp, history in self.fingerprints.items() if history.last_seen < horizon]
+        for fingerprint in stale:
+            del self.fingerprints[fingerprint]
+        return len(stale)
+
 
 def load_state(path: Path) -> State:
     """Read the state at `path`; a missing file is an empty state (the first run)."""
@@ -170,46 +183,5 @@ def load_state(path: Path) -> State:
 
 
 def save_state(path: Path, state: State) -> None:
-    """Write `state` to `path` atomically: temporary file in the same directory, fsync, os.replace."""
-    text = state.model_dump_json(indent=2) + "\n"
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        descriptor, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    except OSError as exc:
-        raise GardenerError(f"cannot write state file {path}: {exc}", ExitCode.BAD_INPUT) from None
-    temporary = Path(name)
-    try:
-        with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
-            os.fchmod(handle.fileno(), _mode(path))
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temporary, path)
-    except BaseException as exc:
-        temporary.unlink(missing_ok=True)
-        if isinstance(exc, OSError):
-            raise GardenerError(f"cannot write state file {path}: {exc}", ExitCode.BAD_INPUT) from None
-        raise
-    _fsync_directory(path.parent)
-
-
-def _mode(path: Path) -> int:
-    """The permissions of the file being replaced, or rw-r--r-- for a new one (not mkstemp's rw-------)."""
-    try:
-        return stat.S_IMODE(path.stat().st_mode)
-    except OSError:
-        return 0o644
-
-
-def _fsync_directory(directory: Path) -> None:
-    """Make the rename durable where the platform allows opening a directory."""
-    try:
-        descriptor = os.open(directory, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(descriptor)
-    except OSError:
-        pass
-    finally:
-        os.close(descriptor)
+    """Write `state` to `path` atomically (see `loggardener.files`)."""
+    atomic_write(path, state.model_dump_json(indent=2) + "\n", "state file")

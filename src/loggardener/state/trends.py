@@ -28,7 +28,8 @@ def apply_trends(report: ScanReport, state: State, config: StateConfig) -> None:
 
     `state` is what earlier runs recorded; `report` is the run about to be recorded as
     `state.next_run`. A fingerprint absent from this run is resolved once it has been absent for
-    `config.resolved_after_runs` complete runs (this one included); it is listed in that run only.
+    `config.resolved_after_runs` complete runs (this one included); it is listed in that run only, at most
+    `config.max_resolved_listed` of them per run (most recently seen first).
     A truncated run (`report.truncated`) resolves nothing: what it did not read may still be firing.
     """
     run = state.next_run
@@ -49,7 +50,9 @@ def apply_trends(report: ScanReport, state: State, config: StateConfig) -> None:
         and history.resolved_run is None
         and history.quiet_runs(run) + 1 >= config.resolved_after_runs
     ]
-    report.resolved = sorted(resolved, key=lambda item: (item.last_seen, item.fingerprint), reverse=True)
+    ranked = sorted(resolved, key=lambda item: (item.last_seen, item.fingerprint), reverse=True)
+    # the rest stay unlisted (not marked resolved) and are listed by later runs
+    report.resolved = ranked[: config.max_resolved_listed]
 
 
 def note_reopened(report: ScanReport) -> None:

@@ -1,0 +1,542 @@
+"""`gardener scan`: read logs, cluster them into problems, rank them, write a worklog (and issues)."""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import datetime, timezone
+from enum import Enum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.table import Table
+from rich.text import Text
+
+from loggardener.config import load_config
+from loggardener.console import err, out, user_errors
+from loggardener.entries.models import Severity
+from loggardener.entries.parse import MalformedEntry, parse_timestamp
+from loggardener.errors import ExitCode, GardenerError
+from loggardener.job import Outputs, run_scan_job
+from loggardener.pipeline import ProgressFn, ScanOptions
+from loggardener.publishing.interface import NOT_ATTEMPTED
+from loggardener.publishing.run import IssuesMode, choose_publisher, drafts_directory
+from loggardener.rendering.json_report import JsonReport
+from loggardener.rendering.markdown import PRIORITY_MARKS, percent
+from loggardener.rendering.markdown_safety import strip_controls
+from loggardener.report import ScanReport
+from loggardener.sources.demo import DemoSource
+from loggardener.sources.file import FileSource
+from loggardener.sources.interface import EntrySource
+from loggardener.sources.query import DEFAULT_MAX_ENTRIES, LogQuery
+from loggardener.state import (
+    DEFAULT_STATE_PATH,
+    STATE_FILE_NAME,
+    state_file_name,
+    trend_line,
+)
+
+
+def _timestamp(value: str | None, option: str) -> datetime | None:
+    if value is None:
+        return None
+    try:
+        return parse_timestamp(value)
+    except MalformedEntry as exc:
+        raise GardenerError(
+            f"{option}: {exc} (give an RFC 3339 time such as 2025-09-16T17:44:00Z)", ExitCode.BAD_INPUT
+        ) from None
+
+
+class IssuesChoice(str, Enum):
+    """`--issues`: what to do with problems at or above issues.threshold."""
+
+    none = "none"
+    draft = "draft"
+    publish = "publish"
+
+
+SeverityChoice = Enum("SeverityChoice", {name: name for name in Severity.__members__}, type=str)  # type: ignore[misc]
+PriorityChoice = Enum("PriorityChoice", {name: name for name in ("P0", "P1", "P2", "P3")}, type=str)  # type: ignore[misc]
+
+TABLE_ROWS = 30
+"""Problems shown in the terminal table, most urgent first; the worklog has them all."""
+
+MAX_HOURS = 24 * 3650
+"""Ten years: Cloud Logging keeps logs at most 3650 days."""
+
+
+def _hours(hours: float | None, since: str | None) -> float | None:
+    if hours is None:
+        return None
+    if since is not None:
+        raise GardenerError("use either --hours or --since, not both (--until may go with either)")
+    if not math.isfinite(hours) or not 0 < hours <= MAX_HOURS:
+        raise GardenerError(f"--hours {hours:g}: give a number of hours above 0 and at most {MAX_HOURS}")
+    return hours
+
+
+@contextmanager
+def _reading(enabled: bool, source: EntrySource) -> Iterator[ProgressFn | None]:
+    """A transient progress display on stderr (entries, pages, rate) while the source is read."""
+    if not enabled:
+        yield None
+        return
+    progress = Progress(
+        SpinnerColumn(),
+        TextColumn("[progress.description]{task.description}"),
+        TextColumn("{task.completed} entries"),
+        TimeElapsedColumn(),
+        console=err,
+        transient=True,
+    )
+    with progress:
+        task = progress.add_task(f"Reading {source.stats.description}", total=None)
+
+        def advance(count: int) -> None:
+            progress.update(task, completed=count)
+            pages = source.stats.pages
+            speed = next((t.speed for t in progress.tasks if t.id == task), None)
+            label = f"Reading {source.stats.description}" + (f", {pages} pages" if pages else "")
+            progress.update(task, description=label + (f", {speed:,.0f} entries/s" if speed else ""))
+
+        yield advance
+
+
+def _summary_table(report: ScanReport) -> Table:
+    table = Table(title=Text(f"{len(report.clusters)} problems — {report.status}"), title_justify="left")
+    table.add_column("Prio", no_wrap=True)
+    table.add_column("Count", justify="right", no_wrap=True)
+    table.add_column("Share", justify="right", no_wrap=True)
+    table.add_column("First", no_wrap=True)
+    table.add_column("Last", no_wrap=True)
+    table.add_column("Problem", ratio=1, min_width=24)
+    for cluster in report.clusters[:TABLE_ROWS]:
+        table.add_row(
+            f"{PRIORITY_MARKS[cluster.priority]} {cluster.priority}",
+            str(cluster.count),
+            percent(cluster.share),
+            cluster.first_seen.strftime("%H:%M:%S"),
+            cluster.last_seen.strftime("%H:%M:%S"),
+            Text(strip_controls(cluster.title)),
+        )
+    return table
+
+
+def _choose_source(from_path: str | None, demo: bool, live: Callable[[], EntrySource]) -> EntrySource:
+    if demo and from_path:
+        raise GardenerError("use either --demo or --from, not both", ExitCode.BAD_INPUT)
+    if demo:
+        return DemoSource()
+    if from_path:
+        return FileSource(from_path)
+    return live()
+
+
+def _live_source(
+    options: ScanOptions,
+    project: str | None,
+    config_project: str | None,
+    endpoint: str | None,
+    resource_type: str | None,
+    extra_filter: str | None,
+    max_entries: int,
+    save_export: Path | None,
+) -> EntrySource:
+    from loggardener.sources.cloud_logging import (  # google-cloud-logging only for a live scan
+        CloudLoggingSource,
+        resolve_project,
+    )
+
+    start, end = options.window_bounds()
+    if start is None:
+        raise GardenerError(
+            "nothing to scan: give --hours N or --since for a live scan of Cloud Logging, "
+            "--from PATH for an export, or --demo",
+            ExitCode.BAD_INPUT,
+        )
+    query = LogQuery(
+        start=start,
+        end=end or options.now,
+        min_severity=options.min_severity,
+        services=options.services,
+        resource_type=resource_type,
+        extra_filter=extra_filter,
+    )
+    return CloudLoggingSource(
+        query,
+        project=resolve_project(project, config_project),
+        endpoint=endpoint,
+        max_entries=max_entries,
+        save_export=save_export,
+    )
+
+
+@user_errors
+def scan(
+    from_path: Annotated[
+        str | None,
+        typer.Option(
+            "--from",
+            rich_help_panel="Input",
+            help="Export to read: JSON array or NDJSON, optionally .gz; '-' for stdin.",
+        ),
+    ] = None,
+    demo: Annotated[
+        bool,
+        typer.Option(
+            "--demo", rich_help_panel="Input", help="Scan the bundled demo export (no credentials needed)."
+        ),
+    ] = False,
+    hours: Annotated[
+        float | None,
+        typer.Option(
+            "--hours",
+            rich_help_panel="Window",
+            min=0,
+            max=MAX_HOURS,
+            help="Scan the N hours up to --until (default now).",
+        ),
+    ] = None,
+    since: Annotated[
+        str | None, typer.Option("--since", rich_help_panel="Window", help="Window start, RFC 3339.")
+    ] = None,
+    until: Annotated[
+        str | None, typer.Option("--until", rich_help_panel="Window", help="Window end, RFC 3339.")
+    ] = None,
+    service: Annotated[
+        list[str] | None,
+        typer.Option("--service", rich_help_panel="Input", help="Only this service (repeatable)."),
+    ] = None,
+    min_severity: Annotated[
+        SeverityChoice | None,
+        typer.Option(
+            "--min-severity",
+            rich_help_panel="Input",
+            case_sensitive=False,
+            help="Lowest severity to triage [default: min_severity of the config, else WARNING].",
+        ),
+    ] = None,
+    out_dir: Annotated[
+        Path, typer.Option("--out", rich_help_panel="Outputs", help="Directory for the worklog.")
+    ] = Path("worklogs"),
+    templates: Annotated[
+        Path | None,
+        typer.Option(
+            "--templates",
+            rich_help_panel="Outputs",
+            help="Directory of templates overriding the bundled ones.",
+        ),
+    ] = None,
+    report_json: Annotated[
+        Path | None,
+        typer.Option(
+            "--report-json",
+            rich_help_panel="Outputs",
+            help="Write the whole result as JSON; '-' for standard output (the summary then goes to stderr).",
+        ),
+    ] = None,
+    assignments: Annotated[
+        Path | None,
+        typer.Option(
+            "--assignments",
+            rich_help_panel="Outputs",
+            help="Write NDJSON: one line per input entry with its cluster.",
+        ),
+    ] = None,
+    config_path: Annotated[
+        Path | None,
+        typer.Option(
+            "--config",
+            rich_help_panel="Configuration",
+            help="Configuration file [default: ./gardener.toml or pyproject.toml].",
+        ),
+    ] = None,
+    now: Annotated[
+        str | None,
+        typer.Option(
+            "--now",
+            rich_help_panel="Window",
+            hidden=True,
+            help="Pretend the time is this (reproducible reports).",
+        ),
+    ] = None,
+    issues: Annotated[
+        IssuesChoice,
+        typer.Option(
+            "--issues",
+            rich_help_panel="GitHub issues",
+            help="GitHub issues for problems at or above issues.threshold: none; draft (markdown drafts and "
+            "a gh script next to the worklog, no token); publish (needs --repo and GH_TOKEN or GITHUB_TOKEN).",
+        ),
+    ] = IssuesChoice.none,
+    repo: Annotated[
+        str | None,
+        typer.Option(
+            "--repo",
+            rich_help_panel="GitHub issues",
+            help="owner/name for --issues publish/draft [default: $GITHUB_REPOSITORY].",
+        ),
+    ] = None,
+    project: Annotated[
+        str | None,
+        typer.Option(
+            "--project",
+            rich_help_panel="Live source (Cloud Logging)",
+            help="Live scan: the Google Cloud project [default: GOOGLE_CLOUD_PROJECT, config, or ADC's].",
+        ),
+    ] = None,
+    resource_type: Annotated[
+        str | None,
+        typer.Option(
+            "--resource-type",
+            rich_help_panel="Live source (Cloud Logging)",
+            help="Live scan: only this resource.type.",
+        ),
+    ] = None,
+    extra_filter: Annotated[
+        str | None,
+        typer.Option(
+            "--filter",
+            rich_help_panel="Live source (Cloud Logging)",
+            help="Live scan: a Logging query clause AND-ed to the query.",
+        ),
+    ] = None,
+    max_entries: Annotated[
+        int,
+        typer.Option(
+            "--max-entries",
+            rich_help_panel="Live source (Cloud Logging)",
+            min=1,
+            help="Live scan: stop after this many entries.",
+        ),
+    ] = DEFAULT_MAX_ENTRIES,
+    save_export: Annotated[
+        Path | None,
+        typer.Option(
+            "--save-export",
+            rich_help_panel="Live source (Cloud Logging)",
+            help="Live scan: also save the fetched entries as NDJSON.",
+        ),
+    ] = None,
+    print_filter: Annotated[
+        bool,
+        typer.Option(
+            "--print-filter",
+            rich_help_panel="Live source (Cloud Logging)",
+            help="Live scan: print the Logging query and exit.",
+        ),
+    ] = False,
+    logging_endpoint: Annotated[
+        str | None,
+        typer.Option(
+            "--logging-endpoint",
+            rich_help_panel="Live source (Cloud Logging)",
+            envvar="GARDENER_LOGGING_ENDPOINT",
+            help="Logging API endpoint (emulators, tests); http:// endpoints get anonymous credentials.",
+        ),
+    ] = None,
+    state_path: Annotated[
+        Path | None,
+        typer.Option(
+            "--state",
+            rich_help_panel="State",
+            help="State kept across runs: marks problems new, recurring or regressed and lists resolved ones "
+            f"[default: {STATE_FILE_NAME} in the --out directory, i.e. {DEFAULT_STATE_PATH}; scans limited "
+            "with --service keep their own, .gardener-state-SERVICES.json].",
+        ),
+    ] = None,
+    no_state: Annotated[
+        bool,
+        typer.Option(
+            "--no-state", rich_help_panel="State", help="Neither read nor write a state file (no trends)."
+        ),
+    ] = False,
+    fail_on: Annotated[
+        PriorityChoice | None,
+        typer.Option(
+            "--fail-on",
+            rich_help_panel="Outputs",
+            help="Exit with code 1 when a problem at or above this priority is found (CI gating).",
+        ),
+    ] = None,
+    step_summary: Annotated[
+        Path | None,
+        typer.Option(
+            "--step-summary",
+            rich_help_panel="Outputs",
+            envvar="GITHUB_STEP_SUMMARY",
+            help="Append the worklog, trimmed to 1 MiB, to this GitHub Actions job summary file.",
+        ),
+    ] = None,
+) -> None:
+    """Scan logs, cluster them into problems, rank them P0–P3 and write a worklog."""
+    config = load_config(config_path)
+    options = ScanOptions(
+        since=_timestamp(since, "--since"),
+        until=_timestamp(until, "--until"),
+        hours=_hours(hours, since),
+        services=tuple(service or ()),
+        min_severity=Severity[min_severity.value if min_severity else config.min_severity],
+        now=_timestamp(now, "--now") or datetime.now(timezone.utc).replace(microsecond=0),
+    )
+    start, end = options.window_bounds()
+    if start is not None and end is not None and start >= end:
+        raise GardenerError(f"the window is empty: it starts at {since or start} and ends at {until or end}")
+    source = _choose_source(
+        from_path,
+        demo,
+        lambda: _live_source(
+            options,
+            project,
+            config.project,
+            logging_endpoint,
+            resource_type,
+            extra_filter,
+            max_entries,
+            save_export,
+        ),
+    )
+    live = not (demo or from_path)
+    if not live:
+        _refuse_live_only(
+            {
+                "--project": project is not None,
+                "--resource-type": resource_type is not None,
+                "--filter": extra_filter is not None,
+                "--max-entries": max_entries != DEFAULT_MAX_ENTRIES,
+                "--save-export": save_export is not None,
+            }
+        )
+    if print_filter:
+        if not live:
+            raise GardenerError("--print-filter shows the live query; drop --from/--demo", ExitCode.BAD_INPUT)
+        typer.echo(source.stats.query_filter)
+        raise typer.Exit()
+    mode: IssuesMode = issues.value
+    choose_publisher(mode, config.issues, repo, out_dir / "check.md")  # no token or repo: fail early
+    if no_state and state_path is not None:
+        raise GardenerError("use either --state PATH or --no-state, not both")
+    if not no_state and state_path is None:
+        state_path = out_dir / state_file_name(options.services)
+    to_stdout = report_json == Path("-")
+    console = err if to_stdout else out
+    outputs = Outputs(
+        out_dir=out_dir,
+        templates=templates,
+        report_json=None if to_stdout else report_json,
+        assignments=assignments,
+        step_summary=step_summary,
+        state=None if no_state else state_path,
+    )
+    with _reading(err.is_terminal, source) as advance:
+        result = run_scan_job(
+            config,
+            options,
+            source,
+            outputs,
+            lambda worklog: choose_publisher(mode, config.issues, repo, worklog),
+            on_progress=advance,
+        )
+    report, worklog = result.report, result.worklog
+    if to_stdout:
+        typer.echo(JsonReport().render(report), nl=False)
+    _print_summary(console, report, worklog if result.worklog_written else None)
+    if result.state is not None:
+        console.print(
+            f"{trend_line(report)} (state: {escape(str(state_path))}, run {result.state.runs})",
+            soft_wrap=True,
+        )
+    unpublished = _print_issue_actions(console, report, mode, worklog)
+    for failure in result.failures[:-1]:
+        err.print(
+            f"[bold red]error:[/] {escape(strip_controls(failure.message))}", highlight=False, soft_wrap=True
+        )
+    if result.failures:
+        raise result.failures[-1]
+    if unpublished is not None:
+        raise unpublished
+    if fail_on is not None:
+        _fail_on(report, fail_on.value)
+
+
+def _fail_on(report: ScanReport, threshold: str) -> None:
+    """`--fail-on P1`: exit code 1 when a problem at or above P1 was found (everything is written first)."""
+    found = [c for c in report.clusters if c.priority <= threshold]
+    if found:
+        err.print(
+            f"failing: {len(found)} problem{'s' if len(found) != 1 else ''} at or above {threshold} "
+            f"(--fail-on {threshold})",
+            highlight=False,
+        )
+        raise typer.Exit(1)
+
+
+def _refuse_live_only(given: dict[str, bool]) -> None:
+    """Options that only shape a live scan are an error with --from/--demo, never silently ignored."""
+    named = [name for name, present in given.items() if present]
+    if named:
+        raise GardenerError(
+            f"{', '.join(named)} {'is' if len(named) == 1 else 'are'} only for a live scan of Cloud Logging; "
+            "drop with --from/--demo",
+            ExitCode.BAD_INPUT,
+        )
+
+
+def _print_issue_actions(
+    console: Console, report: ScanReport, mode: IssuesMode, worklog: Path
+) -> GardenerError | None:
+    """Print what publishing did; the error to exit with when some issues were not published."""
+    if mode == "none":
+        return None
+    actions = report.issue_actions
+    tally = Counter(a.action for a in actions)
+    counts = ", ".join(f"{n} {name}" for name, n in tally.items())
+    console.print(f"Issues: {counts or 'none at or above the threshold'}")
+    if mode == "draft" and actions:
+        drafts = escape(str(drafts_directory(worklog)))
+        console.print(f"Drafts: {drafts} (publish with gh-issues.sh)", soft_wrap=True)
+    failed = [a for a in actions if a.action == "failed"]
+    for action in failed:
+        line = escape(strip_controls(f"{action.title}: {action.detail}"))
+        err.print(f"[bold red]issue failed:[/] {line}", highlight=False, soft_wrap=True)
+    if not failed:
+        return None
+    undone = sum(1 for a in failed if a.detail.startswith(NOT_ATTEMPTED))
+    return GardenerError(
+        f"{len(failed)} of {len(actions)} issues could not be published"
+        + (f" ({undone} not attempted)" if undone else "")
+        + "; the worklog lists them",
+        ExitCode.PUBLISH_FAILED,
+    )
+
+
+def _print_summary(console: Console, report: ScanReport, worklog: Path | None) -> None:
+    totals = report.totals
+    console.print(_summary_table(report))
+    hidden = len(report.clusters) - TABLE_ROWS
+    if hidden > 0:
+        console.print(f"… {hidden} more problem{'s' if hidden != 1 else ''} in the worklog")
+    console.print(
+        f"{totals.read} entries read: {totals.clustered} clustered, {totals.skipped_total} skipped"
+        + (
+            f" ({', '.join(f'{n} {reason}' for reason, n in totals.skipped.items())})"
+            if totals.skipped
+            else ""
+        )
+    )
+    for line in totals.malformed:
+        err.print(f"[yellow]skipped[/] {escape(strip_controls(line.error))}", highlight=False)
+    hidden = totals.skipped.get("malformed", 0) - len(totals.malformed)
+    if hidden > 0:
+        err.print(f"[yellow]… and {hidden} more malformed lines[/]")
+    for note in report.notes:
+        err.print(f"[bold yellow]note:[/] {escape(strip_controls(note))}")
+    if worklog is not None:
+        console.print(f"Worklog: {escape(str(worklog))}", soft_wrap=True)

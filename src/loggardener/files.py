@@ -1,0 +1,148 @@
+"""Every file gardener writes goes through here: atomically, never through a symbolic link, with one clear
+line (exit code 2) when the disk is full or the path cannot be written.
+
+A write goes to a temporary file in the target's directory, is flushed and fsynced, then `os.replace`d over
+the target, so a reader (or a crash) sees the old file or the new one, never half of one. A target that is
+a symbolic link is refused rather than followed: in a shared or CI checkout a planted link would otherwise
+make gardener overwrite a file it was never asked to touch.
+"""
+
+from __future__ import annotations
+
+import errno
+import hashlib
+import os
+import re
+import stat
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import IO
+
+from loggardener.errors import ExitCode, GardenerError
+
+
+def scope_slug(names: tuple[str, ...]) -> str:
+    """Names (e.g. services) as one file-name part: sorted, unsafe characters replaced, hashed when long."""
+    slug = "-".join(re.sub(r"[^A-Za-z0-9_.-]+", "_", name) for name in sorted(set(names)))
+    return hashlib.sha256(slug.encode()).hexdigest()[:12] if len(slug) > 80 else slug
+
+
+def unused_path(path: Path, marker: str, limit: int = 1000) -> Path:
+    """`path`, unless a file there lacks `marker` (it is another run's): then `NAME-2.md`, `NAME-3.md`…"""
+    for attempt in range(1, limit + 1):
+        candidate = path if attempt == 1 else path.with_name(f"{path.stem}-{attempt}{path.suffix}")
+        try:
+            with candidate.open(encoding="utf-8", errors="replace") as handle:
+                if marker in handle.read():
+                    return candidate
+        except FileNotFoundError:
+            return candidate
+        except OSError as exc:
+            raise write_error("the worklog", candidate, exc) from None
+    raise GardenerError(
+        f"cannot write the worklog: {limit} files named like {path} exist", ExitCode.BAD_INPUT
+    )
+
+
+def write_error(what: str, path: Path, exc: OSError) -> GardenerError:
+    """One line for a failed write; a full disk says so plainly."""
+    if exc.errno == errno.ENOSPC:
+        reason = "no space left on the device: free some space and rerun"
+    elif exc.errno == errno.EDQUOT:
+        reason = "disk quota exceeded: free some space and rerun"
+    else:
+        reason = exc.strerror or str(exc)
+    return GardenerError(f"cannot write {what} {path}: {reason}", ExitCode.BAD_INPUT)
+
+
+def _refuse_link(path: Path, what: str) -> None:
+    try:
+        mode = path.lstat().st_mode
+    except (FileNotFoundError, NotADirectoryError):  # nothing there yet; the directory is checked apart
+        return
+    except OSError as exc:
+        raise write_error(what, path, exc) from None
+    if stat.S_ISLNK(mode):
+        raise GardenerError(
+            f"cannot write {what} {path}: it is a symbolic link; gardener does not write through links "
+            "(remove it or choose another path)",
+            ExitCode.BAD_INPUT,
+        )
+    if stat.S_ISDIR(mode):
+        raise GardenerError(f"cannot write {what} {path}: it is a directory", ExitCode.BAD_INPUT)
+
+
+def prepare_directory(directory: Path, what: str) -> None:
+    """Create `directory` if needed and prove a file can be created in it (before anything is published)."""
+    if directory.exists() and not directory.is_dir():
+        raise GardenerError(
+            f"cannot write {what} into {directory}: it is a file, not a directory", ExitCode.BAD_INPUT
+        )
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryFile(dir=directory):
+            pass
+    except OSError as exc:
+        raise write_error(what, directory, exc) from None
+
+
+def check_writable(path: Path, what: str) -> None:
+    """Fail now, before any side effect, if `path` cannot be written atomically later."""
+    _refuse_link(path, what)
+    prepare_directory(path.parent, what)
+
+
+def _mode(path: Path) -> int:
+    """The permissions of the file being replaced, or rw-r--r-- for a new one (not mkstemp's rw-------)."""
+    try:
+        return stat.S_IMODE(path.stat().st_mode)
+    except OSError:
+        return 0o644
+
+
+@contextmanager
+def atomic_open(path: Path, what: str, mode: int | None = None) -> Iterator[IO[str]]:
+    """A text handle whose content replaces `path` when the block ends without an error."""
+    _refuse_link(path, what)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        descriptor, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    except OSError as exc:
+        raise write_error(what, path, exc) from None
+    temporary = Path(name)
+    try:
+        with os.fdopen(descriptor, "w", encoding="utf-8", errors="surrogatepass") as handle:
+            os.fchmod(handle.fileno(), _mode(path) if mode is None else mode)
+            yield handle
+            handle.flush()
+            os.fsync(handle.fileno())
+        _refuse_link(path, what)  # planted while we wrote: still never replaced through
+        os.replace(temporary, path)
+    except BaseException as exc:
+        temporary.unlink(missing_ok=True)
+        if isinstance(exc, OSError):
+            raise write_error(what, path, exc) from None
+        raise
+    _fsync_directory(path.parent)
+
+
+def atomic_write(path: Path, text: str, what: str, mode: int | None = None) -> None:
+    """Replace `path` with `text`, atomically."""
+    with atomic_open(path, what, mode) as handle:
+        handle.write(text)
+
+
+def _fsync_directory(directory: Path) -> None:
+    """Make the rename durable where the platform allows opening a directory."""
+    try:
+        descriptor = os.open(directory, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(descriptor)
+    except OSError:
+        pass
+    finally:
+        os.close(descriptor)

@@ -1,0 +1,139 @@
+"""The command line says what it does: bad values are usage errors (exit 2), options that would be ignored
+are refused, `-` means standard output, `--fail-on` gates CI, help is grouped, `-h` and completion work."""
+
+from __future__ import annotations
+
+import gzip
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from loggardener.cli import app
+from loggardener.sources.demo import demo_export_path
+
+runner = CliRunner()
+
+
+def _scan(tmp_path: Path, *args: str) -> tuple[int, str, str]:
+    result = runner.invoke(app, ["scan", "--demo", "--out", str(tmp_path / "out"), "--no-state", *args])
+    return result.exit_code, result.stdout, result.stderr
+
+
+@pytest.mark.parametrize("hours", ["nan", "inf", "-inf", "1e9", "0", "-1"])
+def test_hours_that_are_not_a_sensible_number_are_exit_2(tmp_path: Path, hours: str) -> None:
+    code, _, stderr = _scan(tmp_path, "--hours", hours)
+    assert code == 2
+    assert "--hours" in stderr and "Traceback" not in stderr and "internal error" not in stderr
+
+
+def test_a_timestamp_before_1970_says_why(tmp_path: Path) -> None:
+    code, _, stderr = _scan(tmp_path, "--since", "1969-12-31T00:00:00Z")
+    assert code == 2
+    assert "outside the years 1970 to 8999" in stderr
+    assert "not an RFC 3339" not in stderr
+
+
+def test_report_json_dash_writes_the_report_to_stdout_and_the_summary_to_stderr(tmp_path: Path) -> None:
+    code, stdout, stderr = _scan(tmp_path, "--report-json", "-")
+    assert code == 0
+    assert json.loads(stdout)["totals"]["read"] == 1344
+    assert "Worklog:" in stderr
+    assert not (Path.cwd() / "-").exists()
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["--filter", 'severity="ERROR"'],
+        ["--max-entries", "10"],
+        ["--project", "p"],
+        ["--resource-type", "cloud_run_revision"],
+        ["--save-export", "x.ndjson"],
+    ],
+)
+def test_live_only_options_with_an_export_are_refused(tmp_path: Path, args: list[str]) -> None:
+    code, _, stderr = _scan(tmp_path, *args)
+    assert code == 2
+    assert f"{args[0]} is only for a live scan" in stderr
+    assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize(("threshold", "code"), [("P0", 1), ("P1", 1), ("P2", 1)])
+def test_fail_on_exits_1_when_a_problem_at_or_above_is_found(
+    tmp_path: Path, threshold: str, code: int
+) -> None:
+    exit_code, stdout, stderr = _scan(tmp_path, "--fail-on", threshold)
+    assert exit_code == code
+    assert f"at or above {threshold} (--fail-on {threshold})" in stderr
+    assert "Worklog:" in stdout  # everything is written first
+
+
+def test_fail_on_passes_when_nothing_reaches_the_threshold(tmp_path: Path) -> None:
+    exit_code, _, stderr = _scan(tmp_path, "--fail-on", "P0", "--hours", "1", "--now", "2026-01-01T00:00:00Z")
+    assert exit_code == 0, stderr
+
+
+def test_choices_are_click_choices_shown_in_help() -> None:
+    result = runner.invoke(app, ["scan", "-h"], env={"COLUMNS": "300", "TERMINAL_WIDTH": "300"})
+    assert result.exit_code == 0
+    for shown in ("<none|draft|publish>", "<P0|P1|P2|P3>", "[0<=x<=87600]", "|warning|error|"):
+        assert shown in result.stdout, shown
+    for panel in ("Input", "Window", "Outputs", "GitHub issues", "Live source (Cloud Logging)", "State"):
+        assert f"─ {panel} ─" in result.stdout, panel
+
+
+def test_short_help_and_shell_completion_are_available() -> None:
+    assert runner.invoke(app, ["-h"]).exit_code == 0
+    result = runner.invoke(app, ["--help"])
+    assert "--install-completion" in result.stdout and "--show-completion" in result.stdout
+
+
+def test_an_export_filtered_to_warning_and_above_is_called_out(tmp_path: Path) -> None:
+    entries = json.loads(gzip.decompress(demo_export_path().read_bytes()))
+    kept = [e for e in entries if e.get("severity") in ("WARNING", "ERROR", "CRITICAL", "ALERT", "EMERGENCY")]
+    export = tmp_path / "filtered.json"
+    export.write_text(json.dumps(kept), encoding="utf-8")
+    out = tmp_path / "out"
+
+    filtered = runner.invoke(app, ["scan", "--from", str(export), "--out", str(out), "--no-state"])
+    unfiltered = runner.invoke(app, ["scan", "--demo", "--out", str(tmp_path / "demo"), "--no-state"])
+
+    assert filtered.exit_code == 0 and unfiltered.exit_code == 0
+    assert "looks exported with a severity filter" in " ".join(filtered.stderr.split())
+    assert "--print-filter" in next(out.glob("*.md")).read_text(encoding="utf-8")
+    assert "severity filter" not in unfiltered.stderr
+
+
+def test_the_readme_recommends_print_filter_not_a_severity_filter() -> None:
+    readme = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
+    assert "gcloud logging read 'severity>=WARNING'" not in readme
+    assert '"$(gardener scan --hours 12 --print-filter)" --format=json | gardener scan --from -' in readme
+
+
+def test_the_terminal_table_shows_the_top_30_and_says_how_many_more(tmp_path: Path) -> None:
+    entries = [
+        {
+            "insertId": f"id-{i}",
+            "timestamp": f"2026-11-21T12:{i:02d}:00Z",
+            "severity": "ERROR",
+            "textPayload": f'Traceback (most recent call last):\n  File "/app/m{i}.py", line 1, in f{i}\n'
+            f"    x()\nError{i}Kind: failure number {i}",
+        }
+        for i in range(42)
+    ]
+    export = tmp_path / "e.ndjson"
+    export.write_text("".join(json.dumps(e) + "\n" for e in entries), encoding="utf-8")
+
+    result = runner.invoke(
+        app,
+        ["scan", "--from", str(export), "--out", str(tmp_path / "out"), "--no-state"],
+        env={"COLUMNS": "200"},
+    )
+
+    assert result.exit_code == 0, result.stderr
+    assert "42 problems" in result.stdout
+    rows = [line for line in result.stdout.splitlines() if "Error" in line and "Kind" in line]
+    assert len(rows) == 30
+    assert "… 12 more problems in the worklog" in result.stdout

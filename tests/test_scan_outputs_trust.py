@@ -1,0 +1,266 @@
+"""Nothing lost, nothing duplicated: outputs checked before publishing, written after it whatever fails,
+one run at a time per state file, a bounded publish phase, and unreadable input that changes nothing."""
+
+from __future__ import annotations
+
+import json
+import re
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from filelock import FileLock
+from typer.testing import CliRunner
+
+from fakes.github_server import FakeGitHub
+from loggardener.cli import app
+from loggardener.sources.demo import demo_export_path
+
+TOKEN = "ghp_trusttoken0123456789abcdefghijklmn"
+
+
+@pytest.fixture
+def server() -> Iterator[FakeGitHub]:
+    with FakeGitHub(token=TOKEN) as fake:
+        yield fake
+
+
+def _config(tmp_path: Path, extra: str = "") -> Path:
+    path = tmp_path / "gardener.toml"
+    path.write_text("[issues]\nseconds_between_writes = 0\n" + extra, encoding="utf-8")
+    return path
+
+
+def _run(*args: str, env: dict[str, str] | None = None, stdin: bytes | None = None) -> tuple[int, str, str]:
+    result = CliRunner().invoke(
+        app,
+        ["scan", *args],
+        env={"GITHUB_REPOSITORY": "", "GH_TOKEN": "", "GITHUB_TOKEN": "", **(env or {})},
+        input=stdin,
+    )
+    return result.exit_code, result.stdout, result.stderr
+
+
+def _publish(server: FakeGitHub, tmp_path: Path, *args: str, config: str = "") -> tuple[int, str, str]:
+    env = {"GITHUB_API_URL": server.url, "GITHUB_TOKEN": TOKEN}
+    return _run(
+        "--demo",
+        "--config",
+        str(_config(tmp_path, config)),
+        "--issues",
+        "publish",
+        "--repo",
+        "o/r",
+        *args,
+        env=env,
+    )
+
+
+def test_out_pointing_at_a_file_fails_before_anything_is_published(
+    server: FakeGitHub, tmp_path: Path
+) -> None:
+    blocker = tmp_path / "a-file"
+    blocker.write_text("x", encoding="utf-8")
+
+    code, _, stderr = _publish(server, tmp_path, "--out", str(blocker))
+
+    assert code == 2
+    assert "it is a file, not a directory" in stderr
+    assert server.requests_matching("POST") == []
+
+
+def test_an_unwritable_state_path_fails_before_anything_is_published(
+    server: FakeGitHub, tmp_path: Path
+) -> None:
+    blocker = tmp_path / "a-file"
+    blocker.write_text("x", encoding="utf-8")
+
+    code, _, stderr = _publish(
+        server, tmp_path, "--out", str(tmp_path / "out"), "--state", str(blocker / "s.json")
+    )
+
+    assert code == 2
+    assert "state file" in stderr
+    assert server.requests_matching("POST") == []
+
+
+def test_a_state_with_naive_datetimes_is_read_as_utc(server: FakeGitHub, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    _run("--demo", "--out", str(out))
+    state = out / ".gardener-state.json"
+    naive = re.sub(r'"(\d{4}-\d\d-\d\dT[\d:.]+)(Z|[+-]00:00)"', r'"\1"', state.read_text(encoding="utf-8"))
+    assert naive != state.read_text(encoding="utf-8")
+    state.write_text(naive, encoding="utf-8")
+
+    code, stdout, stderr = _publish(server, tmp_path, "--out", str(out))
+
+    assert code == 0, stderr
+    assert json.loads(state.read_text(encoding="utf-8"))["runs"] == 2
+    assert "Worklog:" in stdout
+
+
+def test_a_failure_after_publishing_still_prints_and_writes_what_was_published(
+    server: FakeGitHub, tmp_path: Path
+) -> None:
+    templates = tmp_path / "templates"
+    templates.mkdir()
+    (templates / "worklog.md.j2").write_text("{{ report.no_such_field }}\n", encoding="utf-8")
+    out, report = tmp_path / "out", tmp_path / "report.json"
+
+    code, stdout, stderr = _publish(
+        server, tmp_path, "--out", str(out), "--templates", str(templates), "--report-json", str(report)
+    )
+
+    created = len(server.issues)
+    assert created >= 5
+    assert code == 2
+    assert "no_such_field" in stderr and "Traceback" not in stderr
+    assert f"Issues: {created} created" in stdout
+    published = json.loads(report.read_text(encoding="utf-8"))["issue_actions"]
+    assert sorted(a["number"] for a in published) == sorted(server.issues)
+    state = json.loads((out / ".gardener-state.json").read_text(encoding="utf-8"))
+    assert sorted(h["issue_number"] for h in state["fingerprints"].values() if h["issue_number"]) == sorted(
+        server.issues
+    )
+    assert not list(out.glob("*.md"))
+    assert "Worklog:" not in stdout
+
+
+def test_a_second_run_on_a_locked_state_waits_then_says_so(server: FakeGitHub, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    out.mkdir()
+    with FileLock(out / ".gardener-state.json.lock"):
+        started = time.monotonic()
+        code, _, stderr = _publish(
+            server, tmp_path, "--out", str(out), config="[state]\nlock_timeout_seconds = 0.5\n"
+        )
+        waited = time.monotonic() - started
+
+    assert code == 2
+    assert "another gardener run holds the state file" in stderr
+    assert waited >= 0.5
+    assert server.requests_matching("POST") == []
+    assert not (out / ".gardener-state.json").exists()
+
+
+def test_a_persistent_secondary_rate_limit_ends_the_publish_phase_in_time(
+    server: FakeGitHub, tmp_path: Path
+) -> None:
+    server.secondary_rate_limit("POST", r"/repos/o/r/issues", retry_after=120)
+    out = tmp_path / "out"
+    started = time.monotonic()
+
+    code, _, stderr = _publish(server, tmp_path, "--out", str(out), config="max_rate_limit_wait = 2\n")
+
+    assert time.monotonic() - started < 30
+    assert code == 6
+    assert "not attempted" in stderr
+    assert list(out.glob("*.md"))
+    assert (out / ".gardener-state.json").exists()
+
+
+def test_a_rejected_token_is_exit_4_said_once_and_the_worklog_is_kept(
+    server: FakeGitHub, tmp_path: Path
+) -> None:
+    out = tmp_path / "out"
+    env = {"GITHUB_API_URL": server.url, "GITHUB_TOKEN": "ghp_wrong"}
+    code, _, stderr = _run(
+        "--demo",
+        "--out",
+        str(out),
+        "--config",
+        str(_config(tmp_path)),
+        "--issues",
+        "publish",
+        "--repo",
+        "o/r",
+        env=env,
+    )
+
+    assert code == 4
+    assert stderr.count("401") == 1
+    assert "ghp_wrong" not in stderr
+    assert list(out.glob("*.md"))
+
+
+def test_gh_token_is_honoured_before_github_token(server: FakeGitHub, tmp_path: Path) -> None:
+    env = {"GITHUB_API_URL": server.url, "GH_TOKEN": TOKEN, "GITHUB_TOKEN": "ghp_wrong"}
+    code, stdout, stderr = _run(
+        "--demo", "--out", str(tmp_path / "out"), "--config", str(_config(tmp_path)), "--issues", "publish",
+        "--repo", "o/r", env=env,
+    )  # fmt: skip
+
+    assert code == 0, stderr
+    assert f"Issues: {len(server.issues)} created" in stdout
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        b"{" + bytes(range(128, 256)) * 3 + b"\n" + bytes(range(7, 256)),
+        b'{"foo": 1}\n',
+        b"[1, 2, 3]",
+        b"[",
+        b'{"not json',
+    ],
+    ids=["random-bytes", "foreign-object", "array-of-numbers", "truncated-array", "broken-ndjson"],
+)
+def test_unreadable_input_is_exit_2_and_changes_no_state(tmp_path: Path, data: bytes) -> None:
+    out = tmp_path / "out"
+    _run("--demo", "--out", str(out))
+    state = out / ".gardener-state.json"
+    before = state.read_bytes()
+    worklogs = sorted(out.glob("*.md"))
+
+    code, _, stderr = _run("--from", "-", "--out", str(out), stdin=data)
+
+    assert code == 2
+    assert stderr.startswith("error: ") and "Traceback" not in stderr
+    assert state.read_bytes() == before
+    assert sorted(out.glob("*.md")) == worklogs
+
+
+def test_a_planted_symlink_is_never_written_through(tmp_path: Path) -> None:
+    victim = tmp_path / "victim.txt"
+    victim.write_text("precious", encoding="utf-8")
+    link = tmp_path / "report.json"
+    link.symlink_to(victim)
+
+    code, _, stderr = _run("--demo", "--out", str(tmp_path / "out"), "--report-json", str(link))
+
+    assert code == 2
+    assert "symbolic link" in stderr
+    assert victim.read_text(encoding="utf-8") == "precious"
+
+
+def test_worklogs_of_service_scans_and_of_other_runs_never_replace_each_other(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    for service in ("orders-api", "orders-reconcile"):
+        args = (
+            "--demo",
+            "--out",
+            str(out),
+            "--no-state",
+            "--service",
+            service,
+            "--since",
+            "2026-11-21T16:00:00Z",
+        )
+        assert _run(*args, "--until", "2026-11-21T18:00:00Z")[0] == 0
+    names = sorted(p.name for p in out.glob("*.md"))
+    assert names == [
+        "GCP-LOG-GARDENER-WORKLOG-orders-api-last-2-hours-2026-11-21-18-00.md",
+        "GCP-LOG-GARDENER-WORKLOG-orders-reconcile-last-2-hours-2026-11-21-18-00.md",
+    ]
+    # the same scan again replaces its own worklog; another input with the same window gets its own name
+    export = tmp_path / "copy.json.gz"
+    export.write_bytes(demo_export_path().read_bytes())
+    for source in (("--demo",), ("--demo",), ("--from", str(export))):
+        assert _run(*source, "--out", str(out), "--no-state", "--issues", "draft")[0] == 0
+    plain = sorted(p.name for p in out.glob("GCP-LOG-GARDENER-WORKLOG-last-*.md"))
+    assert plain == [
+        "GCP-LOG-GARDENER-WORKLOG-last-59-minutes-2026-11-21-17-39-2.md",
+        "GCP-LOG-GARDENER-WORKLOG-last-59-minutes-2026-11-21-17-39.md",
+    ]
+    assert len(list(out.glob("*.issues"))) == 2
