@@ -140,41 +140,48 @@ class Clusterer:
             )
             self._distinct += 1
         primary = event.primary
-        acc.events += 1
-        acc.count += len(event.members)
+        # An event a source counted for us (`Event.occurrences`) stands for `weight` single-entry events.
+        weight, occurrences = event.weight, event.occurrences
+        acc.events += weight
+        acc.count += event.entries
         acc.severity_inferred = acc.severity_inferred or event.severity_inferred
         acc.max_severity = max(acc.max_severity, primary.severity)
         for member in event.members:
-            acc.severities[primary.severity.name if event.severity_inferred else member.severity.name] += 1
-            bucket = int(member.timestamp.timestamp()) // self._bucket_seconds * self._bucket_seconds
-            acc.buckets[datetime.fromtimestamp(bucket, tz=timezone.utc)] += 1
+            acc.severities[primary.severity.name if event.severity_inferred else member.severity.name] += weight
+            moment = member.timestamp if occurrences is None else occurrences.first
+            bucket = int(moment.timestamp()) // self._bucket_seconds * self._bucket_seconds
+            acc.buckets[datetime.fromtimestamp(bucket, tz=timezone.utc)] += weight
         if primary.service:
-            acc.services[primary.service] += len(event.members)
+            acc.services[primary.service] += event.entries
         if primary.revision:
-            acc.revisions[primary.revision] += len(event.members)
-        if primary.instance and len(acc.instances) < _MAX_INSTANCES:
-            acc.instances.add(primary.instance)
-        first = event.members[0].timestamp
-        last = event.members[-1].timestamp
+            acc.revisions[primary.revision] += event.entries
+        instances = (primary.instance,) if occurrences is None else occurrences.instances
+        for instance in instances:
+            if instance and len(acc.instances) < _MAX_INSTANCES:
+                acc.instances.add(instance)
+        first = event.members[0].timestamp if occurrences is None else occurrences.first
+        last = event.members[-1].timestamp if occurrences is None else occurrences.last
         acc.first_seen = first if acc.first_seen is None else min(acc.first_seen, first)
         acc.last_seen = last if acc.last_seen is None else max(acc.last_seen, last)
         for group in primary.error_group_ids:
             if len(acc.error_groups) < _MAX_ERROR_GROUPS:
                 acc.error_groups[group] = None
+        representative_only = occurrences is not None and occurrences.representative_only
         if primary.stack is not None and signature is not None:
             origin = signature.origin or primary.stack.innermost_in_app
             file_key = (origin.file, origin.line, origin.function) if origin else None
             if file_key is not None and (file_key in acc.files or len(acc.files) < _MAX_FILES):
-                acc.files[file_key] += 1
+                acc.files[file_key] += weight
                 known = acc.stack_by_file.get(file_key)
-                if known is None or primary.stack.text < known:
+                if known is None or (not representative_only and primary.stack.text < known):
                     acc.stack_by_file[file_key] = primary.stack.text
         if primary.http is not None and primary.http.status is not None:
-            acc.statuses[str(primary.http.status)] += 1
+            acc.statuses[str(primary.http.status)] += weight
             route = signature.parts[2] if signature is not None and signature.kind == "request" else None
             if route:
                 acc.routes[route] = None
-        self._keep_sample(acc, event)
+        if not representative_only:
+            self._keep_sample(acc, event)
         if self._on_assign is not None:
             self._on_assign(event, key)
         if self._distinct >= self._compact_at:
