@@ -31,6 +31,7 @@ from loggardener.sources.cloud_logging import DEFAULT_MAX_ENTRIES, CloudLoggingS
 from loggardener.sources.demo import DemoSource
 from loggardener.sources.file import FileSource
 from loggardener.sources.interface import EntrySource
+from loggardener.sources.log_analytics import LogAnalyticsSource, log_analytics_source
 from loggardener.sources.query import LogQuery
 from loggardener.state import (
     DEFAULT_STATE_PATH,
@@ -285,6 +286,31 @@ def scan(
             help="Append the worklog, trimmed to 1 MiB, to this GitHub Actions job summary file.",
         ),
     ] = None,
+    log_analytics: Annotated[
+        str | None,
+        typer.Option(
+            "--log-analytics",
+            help="Scan through Log Analytics: the linked BigQuery dataset, PROJECT.DATASET "
+            "[default: config log_analytics.dataset]. --project: who runs (pays for) the query.",
+        ),
+    ] = None,
+    view: Annotated[
+        str | None, typer.Option("--view", help="Log Analytics: the log view [default: _AllLogs].")
+    ] = None,
+    bigquery_endpoint: Annotated[
+        str | None,
+        typer.Option(
+            "--bigquery-endpoint",
+            envvar="GARDENER_BIGQUERY_ENDPOINT",
+            help="BigQuery API endpoint (emulators, tests); http:// endpoints get anonymous credentials.",
+        ),
+    ] = None,
+    dry_run: Annotated[
+        bool,
+        typer.Option(
+            "--dry-run", help="Log Analytics: print the query and BigQuery's bytes estimate, and exit."
+        ),
+    ] = False,
 ) -> None:
     """Scan logs, cluster them into problems, rank them P0–P3 and write a worklog."""
     config = load_config(config_path)
@@ -299,19 +325,52 @@ def scan(
     start, end = options.window_bounds()
     if start is not None and end is not None and start >= end:
         raise GardenerError(f"the window is empty: it starts at {since or start} and ends at {until or end}")
+    dataset = log_analytics or config.log_analytics.dataset
+    if log_analytics and (from_path or demo):
+        raise GardenerError("use either --log-analytics or --from/--demo, not both", ExitCode.BAD_INPUT)
     source = _choose_source(
         from_path,
         demo,
-        lambda: _live_source(
-            options,
-            resolve_project(project, config.project),
-            logging_endpoint,
-            resource_type,
-            extra_filter,
-            max_entries,
-            save_export,
+        lambda: (
+            log_analytics_source(
+                dataset,
+                view=view,
+                start=start,
+                end=end or options.now,
+                min_severity=options.min_severity,
+                billing_project=resolve_project(project, config.project),
+                endpoint=bigquery_endpoint,
+                config=config,
+                live_only=[
+                    name
+                    for name, given in (
+                        ("--resource-type", resource_type),
+                        ("--filter", extra_filter),
+                        ("--save-export", save_export),
+                        ("--print-filter", print_filter),
+                    )
+                    if given
+                ],
+            )
+            if dataset
+            else _live_source(
+                options,
+                resolve_project(project, config.project),
+                logging_endpoint,
+                resource_type,
+                extra_filter,
+                max_entries,
+                save_export,
+            )
         ),
     )
+    if dry_run:
+        if not isinstance(source, LogAnalyticsSource):
+            raise GardenerError(
+                "--dry-run estimates a Log Analytics query: add --log-analytics PROJECT.DATASET"
+            )
+        typer.echo(source.dry_run())
+        raise typer.Exit()
     if print_filter:
         if not isinstance(source, CloudLoggingSource):
             raise GardenerError("--print-filter shows the live query; drop --from/--demo", ExitCode.BAD_INPUT)

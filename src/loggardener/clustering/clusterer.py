@@ -147,7 +147,9 @@ class Clusterer:
         acc.severity_inferred = acc.severity_inferred or event.severity_inferred
         acc.max_severity = max(acc.max_severity, primary.severity)
         for member in event.members:
-            acc.severities[primary.severity.name if event.severity_inferred else member.severity.name] += weight
+            acc.severities[primary.severity.name if event.severity_inferred else member.severity.name] += (
+                weight
+            )
             moment = member.timestamp if occurrences is None else occurrences.first
             bucket = int(moment.timestamp()) // self._bucket_seconds * self._bucket_seconds
             acc.buckets[datetime.fromtimestamp(bucket, tz=timezone.utc)] += weight

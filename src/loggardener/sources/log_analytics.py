@@ -38,6 +38,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from typing import Any, Protocol
 
+from loggardener.config import GardenerConfig
 from loggardener.entries.models import Occurrences, Severity
 from loggardener.entries.stacks import PY_CHAIN_SEPARATORS, PY_HEADER
 from loggardener.errors import ExitCode, GardenerError
@@ -200,8 +201,7 @@ def build_sql(query: LogAnalyticsQuery, columns: Iterable[str]) -> str:
     gap = round(query.reassembly_gap_seconds * 1_000_000)
     bucket = query.bucket_seconds * 1_000_000
     entry = (
-        "STRUCT(timestamp, receive_timestamp, severity, log_name, insert_id, resource, labels, text_payload, "
-        "json_payload, proto_payload, http_request, source_location, trace, span_id, error_groups)"
+        "STRUCT(" + ", ".join(f"{name} AS {name}" for name in (*REQUIRED_COLUMNS, *OPTIONAL_COLUMNS)) + ")"
     )
     return f"""-- log gardener: pre-groups of {rfc3339(query.start)} to {rfc3339(query.end)}
 WITH entries AS (
@@ -241,10 +241,10 @@ steps AS (
 runs AS (
   SELECT
     *,
-    COUNTIF(
+    SUM(IF(
       NOT maybe_traceback OR after_traceback_line IS NOT TRUE
-      OR TIMESTAMP_DIFF(timestamp, previous_timestamp, MICROSECOND) > {gap}
-    ) OVER ({line_order} ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS run
+      OR TIMESTAMP_DIFF(timestamp, previous_timestamp, MICROSECOND) > {gap}, 1, 0
+    )) OVER ({line_order} ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS run
   FROM steps
 ),
 tracebacks AS (
@@ -274,7 +274,7 @@ SELECT
   COUNT(*) AS entries,
   MIN(timestamp) AS first_seen,
   MAX(timestamp) AS last_seen,
-  ARRAY_AGG(DISTINCT instance IGNORE NULLS) AS instances,
+  ARRAY_AGG(DISTINCT IFNULL(instance, '')) AS instances,
   ARRAY_AGG({entry} ORDER BY timestamp, insert_id LIMIT {query.samples}) AS samples
 FROM marked
 WHERE reassemble OR {_severity_clause(query.min_severity)}
@@ -320,7 +320,7 @@ class QueryStats:
 
 @dataclass
 class QueryResult:
-    rows: list[Mapping[str, Any]]
+    rows: Sequence[Mapping[str, Any]]
     stats: QueryStats = field(default_factory=QueryStats)
 
 
@@ -422,54 +422,41 @@ def _aware(value: Any) -> datetime:
     return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
 
 
-def _sort_key(row: Mapping[str, Any]) -> tuple[datetime, str]:
-    sample = row["samples"][0]
-    return _aware(sample["timestamp"]), str(sample.get("insert_id") or "")
+def _pieces(row: Mapping[str, Any]) -> Iterator[tuple[datetime, str, dict[str, Any], Occurrences | None]]:
+    """(time, insert id, entry, occurrences) of each record a row makes."""
+    samples = list(row["samples"])
+    if row["reassemble"]:
+        sample = samples[0]
+        yield _aware(sample["timestamp"]), str(sample.get("insert_id") or ""), to_log_entry(sample), None
+        return
+    for sample in samples:
+        moment = _aware(sample["timestamp"])
+        entry = to_log_entry(sample)
+        instance = (entry.get("labels") or {}).get("instanceId")
+        occurrences = Occurrences(
+            count=1, first=moment, last=moment, instances=(str(instance),) if instance else ()
+        )
+        yield moment, str(sample.get("insert_id") or ""), entry, occurrences
+    rest = int(row["entries"]) - len(samples)
+    if rest > 0:
+        first = _aware(row["first_seen"])
+        occurrences = Occurrences(
+            count=rest,
+            first=first,
+            last=_aware(row["last_seen"]),
+            instances=tuple(sorted(str(i) for i in row["instances"] or () if i)),
+            representative_only=True,
+        )
+        yield first, str(samples[-1].get("insert_id") or ""), to_log_entry(samples[-1]), occurrences
 
 
 def records_of(rows: Sequence[Mapping[str, Any]]) -> Iterator[RawRecord]:
-    """Query rows → records: a pre-group's earliest entries one by one, then one standing for the rest;
-    the ungrouped lines of split tracebacks last, in time order, as plain entries for the reassembler."""
-    position = 0
-    lines = []
-    for row in rows:
-        if row["reassemble"]:
-            lines.append(row)
-            continue
-        samples = list(row["samples"])
-        count = int(row["entries"])
-        instances = tuple(sorted(str(i) for i in row["instances"] or ()))
-        for sample in samples:
-            position += 1
-            moment = _aware(sample["timestamp"])
-            entry = to_log_entry(sample)
-            instance = (entry.get("labels") or {}).get("instanceId")
-            yield RawRecord(
-                position,
-                entry,
-                unit="row",
-                occurrences=Occurrences(
-                    count=1, first=moment, last=moment, instances=(str(instance),) if instance else ()
-                ),
-            )
-        rest = count - len(samples)
-        if rest > 0:
-            position += 1
-            yield RawRecord(
-                position,
-                to_log_entry(samples[-1]),
-                unit="row",
-                occurrences=Occurrences(
-                    count=rest,
-                    first=_aware(row["first_seen"]),
-                    last=_aware(row["last_seen"]),
-                    instances=instances,
-                    representative_only=True,
-                ),
-            )
-    for row in sorted(lines, key=_sort_key):
-        position += 1
-        yield RawRecord(position, to_log_entry(row["samples"][0]), unit="row")
+    """Query rows → records, in time order: a pre-group's earliest entries one by one (as many as the
+    clustering keeps samples), then one standing for the rest; the ungrouped lines of split tracebacks as
+    plain entries, for the reassembler."""
+    pieces = sorted((piece for row in rows for piece in _pieces(row)), key=lambda piece: piece[:2])
+    for position, (_, _, entry, occurrences) in enumerate(pieces, start=1):
+        yield RawRecord(position, entry, unit="row", occurrences=occurrences)
 
 
 def _size(count: int | None) -> str:
@@ -597,7 +584,9 @@ class BigQueryEngine:
                 if "bytes billed" in text.lower()
                 else ""
             )
-            raise GardenerError(f"BigQuery rejected the query {what}: {text}{hint}", ExitCode.BAD_INPUT) from None
+            raise GardenerError(
+                f"BigQuery rejected the query {what}: {text}{hint}", ExitCode.BAD_INPUT
+            ) from None
         except api.GoogleAPICallError as exc:
             raise GardenerError(
                 f"BigQuery failed {what} (HTTP {exc.code}): {_message(exc)}", ExitCode.SOURCE_FAILED
@@ -605,7 +594,8 @@ class BigQueryEngine:
         except OSError as exc:
             where = self.endpoint or "bigquery.googleapis.com"
             raise GardenerError(
-                f"cannot reach BigQuery at {where} {what}: {' '.join(str(exc).split())}", ExitCode.SOURCE_FAILED
+                f"cannot reach BigQuery at {where} {what}: {' '.join(str(exc).split())}",
+                ExitCode.SOURCE_FAILED,
             ) from None
 
     def columns(self, project: str, dataset: str, view: str) -> set[str]:
@@ -615,7 +605,9 @@ class BigQueryEngine:
             f"SELECT column_name FROM `{project}.{dataset}`.INFORMATION_SCHEMA.COLUMNS "
             "WHERE table_name = @view"
         )
-        config = bigquery.QueryJobConfig(query_parameters=[bigquery.ScalarQueryParameter("view", "STRING", view)])
+        config = bigquery.QueryJobConfig(
+            query_parameters=[bigquery.ScalarQueryParameter("view", "STRING", view)]
+        )
         rows = self._call(
             f"reading the columns of {project}.{dataset}.{view}",
             lambda: list(self.client().query(sql, job_config=config).result()),
@@ -661,3 +653,46 @@ def _message(exc: BaseException) -> str:
     message = getattr(exc, "message", None)
     text = message if isinstance(message, str) and message else str(exc)
     return " ".join(text.split()).rstrip(".")
+
+
+def log_analytics_source(
+    dataset: str,
+    *,
+    view: str | None,
+    start: datetime | None,
+    end: datetime,
+    min_severity: Severity,
+    billing_project: str | None,
+    endpoint: str | None,
+    config: GardenerConfig,
+    live_only: Sequence[str] = (),
+) -> LogAnalyticsSource:
+    """The source `gardener scan --log-analytics PROJECT.DATASET` reads (`live_only`: entries.list options
+    given, which do not apply)."""
+    if live_only:
+        raise GardenerError(
+            f"{', '.join(live_only)} appl{'ies' if len(live_only) == 1 else 'y'} to a scan of entries.list, "
+            "not to --log-analytics; narrow a Log Analytics scan with --service and --min-severity",
+            ExitCode.BAD_INPUT,
+        )
+    if start is None:
+        raise GardenerError(
+            "nothing to scan: give --hours N or --since for a Log Analytics scan", ExitCode.BAD_INPUT
+        )
+    project, name = parse_dataset(dataset)
+    settings = config.log_analytics
+    query = LogAnalyticsQuery(
+        project=project,
+        dataset=name,
+        view=view or settings.view,
+        start=start,
+        end=end,
+        min_severity=min_severity,
+        bucket_seconds=config.clustering.bucket_minutes * 60,
+        samples=config.clustering.samples_per_cluster,
+        reassembly_gap_seconds=config.entries.reassembly_gap_seconds,
+        max_rows=settings.max_rows,
+    )
+    billing = billing_project or project
+    engine = BigQueryEngine(billing, endpoint, settings.maximum_bytes_billed)
+    return LogAnalyticsSource(query, engine, billing)

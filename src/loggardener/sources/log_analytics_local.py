@@ -87,7 +87,8 @@ def view_row(entry: dict[str, Any]) -> dict[str, Any] | None:
         received_at = parse_timestamp(received) if isinstance(received, str) else None
     except MalformedEntry:
         return None
-    resource = entry.get("resource") if isinstance(entry.get("resource"), dict) else {}
+    raw_resource = entry.get("resource")
+    resource: dict[str, Any] = raw_resource if isinstance(raw_resource, dict) else {}
     labels = entry.get("labels")
     severity = entry.get("severity")
     row: dict[str, Any] = {
@@ -117,7 +118,9 @@ def view_row(entry: dict[str, Any]) -> dict[str, Any] | None:
         fields = {column: http.get(key) for key, column in _HTTP_FIELDS.items()}
         for column in _INTEGER_HTTP:
             fields[column] = _integer(fields[column])
-        row["http_request"] = {k: (v if v is None or k in _INTEGER_HTTP else _text(v)) for k, v in fields.items()}
+        row["http_request"] = {
+            k: (v if v is None or k in _INTEGER_HTTP else _text(v)) for k, v in fields.items()
+        }
     location = entry.get("sourceLocation")
     if isinstance(location, dict) and location.get("file"):
         row["source_location"] = {
@@ -138,7 +141,9 @@ def _array_agg_limit(expression: Any) -> Any:
     if isinstance(expression, exp.ArrayAgg) and isinstance(expression.this, exp.Limit):
         limit = expression.this
         aggregate = exp.ArrayAgg(this=limit.this)
-        return exp.Anonymous(this="list_slice", expressions=[aggregate, exp.Literal.number(1), limit.expression])
+        return exp.Anonymous(
+            this="list_slice", expressions=[aggregate, exp.Literal.number(1), limit.expression]
+        )
     return expression
 
 
@@ -147,7 +152,7 @@ def to_duckdb(sql: str) -> str:
     import sqlglot
 
     tree = sqlglot.parse_one(sql, read="bigquery")
-    return tree.transform(_array_agg_limit).sql(dialect="duckdb")
+    return str(tree.transform(_array_agg_limit).sql(dialect="duckdb"))
 
 
 class LocalEngine:
@@ -159,7 +164,7 @@ class LocalEngine:
         self.connection = duckdb.connect(":memory:")
         self.connection.execute("SET TimeZone = 'UTC'")
         self.project, self.dataset, self.view = project, dataset, view
-        self.connection.execute(f'ATTACH \':memory:\' AS "{project}"')
+        self.connection.execute(f"ATTACH ':memory:' AS \"{project}\"")
         self.connection.execute(f'CREATE SCHEMA "{project}"."{dataset}"')
         self.table = f'"{project}"."{dataset}"."{view}"'
         self.last_sql: str | None = None
