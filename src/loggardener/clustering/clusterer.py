@@ -262,8 +262,8 @@ class Clusterer:
             severities=dict(sorted(acc.severities.items(), key=lambda kv: -Severity[kv[0]])),
             max_severity=acc.max_severity.name,
             severity_inferred=acc.severity_inferred,
-            services=dict(acc.services.most_common()),
-            revisions=dict(acc.revisions.most_common()),
+            services=_by_count(acc.services),
+            revisions=_by_count(acc.revisions),
             instances=len(acc.instances),
             first_seen=acc.first_seen,
             last_seen=acc.last_seen,
@@ -274,7 +274,7 @@ class Clusterer:
             ],
             stack_pattern=stack_pattern,
             language=stack.language if stack else None,
-            http_statuses=dict(acc.statuses.most_common()),
+            http_statuses=_by_count(acc.statuses),
             routes=list(acc.routes),
             samples=[_sample(event) for event in samples],
             buckets=self._bucket_series(acc.buckets),
@@ -290,6 +290,11 @@ class Clusterer:
             series[moment.isoformat().replace("+00:00", "Z")] = buckets.get(moment, 0)
             moment += step
         return series
+
+
+def _by_count(counts: Counter[str]) -> dict[str, int]:
+    """Most frequent first, ties by name: the same whatever order the input came in."""
+    return dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
 
 
 def _negate(text: str) -> str:
