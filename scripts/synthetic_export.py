@@ -196,7 +196,10 @@ def generate(count: int, seed: int = 7, start: datetime = START) -> Iterator[dic
             job = f"nightly-export-{rng.randrange(3)}x7k"
             entry = {
                 "resource": {"type": "cloud_run_job", "labels": {"job_name": "nightly-export"}},
-                "labels": {"run.googleapis.com/execution_name": job, "instanceId": base["labels"]["instanceId"]},
+                "labels": {
+                    "run.googleapis.com/execution_name": job,
+                    "instanceId": base["labels"]["instanceId"],
+                },
                 "severity": "WARNING",
                 "logName": PROJECT + "run.googleapis.com%2Fstderr",
                 "textPayload": f"export shard {_number(rng)} slow: {_number(rng)} rows/s",

@@ -125,7 +125,7 @@ _MESSAGES = st.sampled_from(
         "timeout after {n}ms",
         "Error: code {n}",
         "KeyError: 'k{n}'",
-        "  File \"/app/x{d}.py\", line {n}, in f",
+        '  File "/app/x{d}.py", line {n}, in f',
         "    raise KeyError(k)",
         "Traceback (most recent call last):",
         "",
