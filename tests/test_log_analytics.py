@@ -222,7 +222,7 @@ def test_the_sql_is_re2_safe_and_transpiles() -> None:
 
 @pytest.mark.parametrize("text", ["nodot", "my-project.", "My_Project.logs", "p.d.e"])
 def test_a_bad_dataset_name_says_how_to_write_it(text: str) -> None:
-    with pytest.raises(GardenerError, match="PROJECT.DATASET"):
+    with pytest.raises(GardenerError, match=r"PROJECT\.DATASET"):
         parse_dataset(text)
 
 
