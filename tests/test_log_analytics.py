@@ -54,7 +54,7 @@ def test_realworld_scans_alike() -> None:
 
 @pytest.fixture(scope="module")
 def generated() -> list[dict[str, Any]]:
-    return list(synthetic().generate(3000, seed=3))
+    return list(synthetic().generate(2000, seed=3))
 
 
 @pytest.fixture(scope="module")
@@ -65,7 +65,7 @@ def generated_engine(generated: list[dict[str, Any]]) -> LocalEngine:
 def test_generated_export_scans_alike(generated: list[dict[str, Any]], generated_engine: LocalEngine) -> None:
     local = local_report(ListSource(generated))
     analytics = log_analytics_report(generated_engine)
-    assert local.totals.reassembled_tracebacks > 50  # the split tracebacks are in it
+    assert local.totals.reassembled_tracebacks > 20  # the split tracebacks are in it
     assert {"request", "exception", "message", "audit"} <= {c.kind for c in local.clusters}
     assert_equivalent(local, analytics)
 
@@ -107,7 +107,7 @@ def test_duplicated_entries_count_once() -> None:
 
 def test_the_query_returns_pre_groups_not_entries() -> None:
     """Rows are bounded by problems × time buckets × resources, not by entries."""
-    engine = engine_with(synthetic().generate(8000, seed=5))
+    engine = engine_with(synthetic().generate(5000, seed=5))
     query = LogAnalyticsQuery(
         "synthetic-project", "logs", "_AllLogs", START, START + timedelta(hours=7), bucket_seconds=7 * 3600
     )
@@ -170,7 +170,7 @@ def _entry(draw: st.DrawFn) -> dict[str, Any]:
     return entry
 
 
-@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(_entry(), min_size=1, max_size=40))
 def test_any_entries_scan_alike(entries: list[dict[str, Any]]) -> None:
     for position, entry in enumerate(entries):
@@ -217,7 +217,7 @@ def test_the_sql_is_re2_safe_and_transpiles() -> None:
     for literal in re.findall(r"r?'((?:[^'\\]|\\.)*)'", sql):
         assert not re.search(r"\(\?[=!<]|\\[1-9]", literal), literal
     assert "LIMIT" in sql and "maximum" not in sql
-    assert "list_slice" in to_duckdb(sql).lower()
+    assert "min_by" in to_duckdb(sql).lower()
 
 
 @pytest.mark.parametrize("text", ["nodot", "my-project.", "My_Project.logs", "p.d.e"])

@@ -3,7 +3,7 @@
 For tests and benchmarks, offline: `view_row` turns a REST LogEntry into a row of Log Analytics' schema
 (snake_case columns, JSON columns, `http_request` and `source_location` structs), `LocalEngine` loads such
 rows into a `PROJECT.DATASET._AllLogs` table and runs queries through sqlglot's BigQuery→DuckDB
-transpiler, with the one rewrite it lacks (`ARRAY_AGG(… LIMIT k)` becomes a list slice). Needs the
+transpiler, with the one rewrite it lacks (`ARRAY_AGG(… ORDER BY … LIMIT k)` becomes `min_by(…, k)`). Needs the
 `local-engine` extra (duckdb, sqlglot).
 """
 
@@ -135,15 +135,16 @@ def view_row(entry: dict[str, Any]) -> dict[str, Any] | None:
 
 
 def _array_agg_limit(expression: Any) -> Any:
-    """`ARRAY_AGG(x ORDER BY … LIMIT k)` (BigQuery) → `list_slice(ARRAY_AGG(x ORDER BY …), 1, k)` (DuckDB)."""
+    """`ARRAY_AGG(x ORDER BY a, b LIMIT k)` (BigQuery) → `min_by(x, (a, b), k)` (DuckDB): the k first values
+    in that order, without holding the whole group (ascending orders only, all the query uses)."""
     from sqlglot import exp
 
     if isinstance(expression, exp.ArrayAgg) and isinstance(expression.this, exp.Limit):
         limit = expression.this
-        aggregate = exp.ArrayAgg(this=limit.this)
-        return exp.Anonymous(
-            this="list_slice", expressions=[aggregate, exp.Literal.number(1), limit.expression]
-        )
+        order = limit.this
+        assert isinstance(order, exp.Order) and not any(o.args.get("desc") for o in order.expressions)
+        key = exp.Tuple(expressions=[ordered.this for ordered in order.expressions])
+        return exp.Anonymous(this="min_by", expressions=[order.this, key, limit.expression])
     return expression
 
 
