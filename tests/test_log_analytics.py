@@ -206,7 +206,7 @@ def test_optional_columns_may_be_missing() -> None:
         {'type': 'global', 'labels': '{}'}, NULL, 'boom 1', NULL)"""
     )
     query = LogAnalyticsQuery("p-roject", "d", "_AllLogs", START, START + timedelta(hours=1))
-    rows = engine.run(build_sql(query, engine.columns("p-roject", "d", "_AllLogs"))).rows
+    rows = list(engine.run(build_sql(query, engine.columns("p-roject", "d", "_AllLogs"))).rows)
     assert [row["entries"] for row in rows] == [1]
     assert to_log_entry(rows[0]["samples"][0])["textPayload"] == "boom 1"
 

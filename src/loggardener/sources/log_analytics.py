@@ -304,6 +304,7 @@ GROUP BY
   ),
   TO_JSON_STRING(error_groups),
   TO_JSON_STRING(source_location)
+ORDER BY first_seen, MIN(insert_id)
 LIMIT {query.max_rows + 1}
 """
 
@@ -320,7 +321,8 @@ class QueryStats:
 
 @dataclass
 class QueryResult:
-    rows: Sequence[Mapping[str, Any]]
+    rows: Iterable[Mapping[str, Any]]
+    """Streamed, in the query's order."""
     stats: QueryStats = field(default_factory=QueryStats)
 
 
@@ -450,13 +452,15 @@ def _pieces(row: Mapping[str, Any]) -> Iterator[tuple[datetime, str, dict[str, A
         yield first, str(samples[-1].get("insert_id") or ""), to_log_entry(samples[-1]), occurrences
 
 
-def records_of(rows: Sequence[Mapping[str, Any]]) -> Iterator[RawRecord]:
-    """Query rows → records, in time order: a pre-group's earliest entries one by one (as many as the
-    clustering keeps samples), then one standing for the rest; the ungrouped lines of split tracebacks as
-    plain entries, for the reassembler."""
-    pieces = sorted((piece for row in rows for piece in _pieces(row)), key=lambda piece: piece[:2])
-    for position, (_, _, entry, occurrences) in enumerate(pieces, start=1):
-        yield RawRecord(position, entry, unit="row", occurrences=occurrences)
+def records_of(rows: Iterable[Mapping[str, Any]]) -> Iterator[RawRecord]:
+    """Query rows (ordered by their first timestamp) → records, streamed: a pre-group's earliest entries
+    one by one (as many as the clustering keeps samples), then one standing for the rest; the ungrouped
+    lines of split tracebacks as plain entries, in time order, for the reassembler."""
+    position = 0
+    for row in rows:
+        for _, _, entry, occurrences in _pieces(row):
+            position += 1
+            yield RawRecord(position, entry, unit="row", occurrences=occurrences)
 
 
 def _size(count: int | None) -> str:
@@ -497,24 +501,32 @@ class LogAnalyticsSource(EntrySource):
 
     def records(self) -> Iterator[RawRecord]:
         result = self._engine.run(self.sql)
-        stats = result.stats
         self.stats.query_filter = self.sql
         self.stats.requests = 1
+        read = 0
+
+        def within_limit() -> Iterator[Mapping[str, Any]]:
+            nonlocal read
+            for row in result.rows:
+                if read == self.query.max_rows:
+                    self.stats.truncated = True
+                    self.stats.notes.append(
+                        f"the query returned more than log_analytics.max_rows ({self.query.max_rows:,}) rows: "
+                        "the later ones were not read; narrow the window or raise the limit"
+                    )
+                    return
+                read += 1
+                yield row
+
+        yield from records_of(within_limit())
+        stats = result.stats
         slot = "unknown" if stats.slot_millis is None else f"{stats.slot_millis / 1000:,.1f} s"
-        self.stats.notes.append(
+        self.stats.notes.insert(
+            0,
             f"Log Analytics query (project {self._billing_project}"
             + (f", job {stats.job_id}" if stats.job_id else "")
-            + f"): {_size(stats.bytes_processed)} processed, slot time {slot}, {stats.rows:,} rows returned"
+            + f"): {_size(stats.bytes_processed)} processed, slot time {slot}, {read:,} rows returned",
         )
-        rows = result.rows
-        if len(rows) > self.query.max_rows:
-            rows = rows[: self.query.max_rows]
-            self.stats.truncated = True
-            self.stats.notes.append(
-                f"the query returned more than log_analytics.max_rows ({self.query.max_rows:,}) rows: "
-                "the rest was not read; narrow the window or raise the limit"
-            )
-        yield from records_of(rows)
 
 
 class BigQueryEngine:
@@ -634,19 +646,24 @@ class BigQueryEngine:
 
         config = bigquery.QueryJobConfig(maximum_bytes_billed=self.maximum_bytes_billed)
 
-        def execute() -> QueryResult:
-            job = self.client().query(sql, job_config=config)
-            rows = [dict(row.items()) for row in job.result()]
-            stats = QueryStats(
-                bytes_processed=job.total_bytes_processed,
-                slot_millis=job.slot_millis,
-                rows=len(rows),
-                job_id=job.job_id,
-            )
-            return QueryResult(rows, stats)
+        job = self._call("running the query", lambda: self.client().query(sql, job_config=config))
+        pages = self._call("running the query", lambda: job.result(page_size=10_000))
+        stats = QueryStats(
+            bytes_processed=job.total_bytes_processed,
+            slot_millis=job.slot_millis,
+            rows=int(pages.total_rows or 0),
+            job_id=job.job_id,
+        )
+        return QueryResult(self._stream(pages), stats)
 
-        result: QueryResult = self._call("running the query", execute)
-        return result
+    def _stream(self, pages: Any) -> Iterator[Mapping[str, Any]]:
+        """The rows, page by page; an error while fetching a page says what went wrong as the others do."""
+        iterator = iter(pages)
+        while True:
+            row = self._call("reading the query's rows", lambda: next(iterator, None))
+            if row is None:
+                return
+            yield dict(row.items())
 
 
 def _message(exc: BaseException) -> str:

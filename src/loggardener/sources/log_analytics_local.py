@@ -13,7 +13,7 @@ import json
 import re
 import tempfile
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -207,7 +207,11 @@ class LocalEngine:
         self.last_sql = to_duckdb(sql)
         started = time.perf_counter()
         cursor = self.connection.execute(self.last_sql)
-        names = [column[0] for column in cursor.description or ()]
-        rows = [dict(zip(names, values, strict=True)) for values in cursor.fetchall()]
         elapsed = time.perf_counter() - started
-        return QueryResult(rows, QueryStats(slot_millis=round(elapsed * 1000), rows=len(rows)))
+        names = [column[0] for column in cursor.description or ()]
+
+        def rows() -> Iterator[dict[str, Any]]:
+            while batch := cursor.fetchmany(10_000):
+                yield from (dict(zip(names, values, strict=True)) for values in batch)
+
+        return QueryResult(rows(), QueryStats(slot_millis=round(elapsed * 1000)))
