@@ -89,7 +89,7 @@ def _java(rng: random.Random, line: int) -> str:
 
 
 def generate(count: int, seed: int = 7, start: datetime = START) -> Iterator[dict[str, Any]]:
-    """`count` entries (split tracebacks count line by line), in time order."""
+    """`count` entries (split tracebacks count line by line), in time order, as exports are."""
     rng = random.Random(seed)
     step = SPAN_SECONDS / max(count, 1)
     made = 0
@@ -115,7 +115,7 @@ def generate(count: int, seed: int = 7, start: datetime = START) -> Iterator[dic
                 yield {
                     **base,
                     "insertId": f"{insert}-end",
-                    "timestamp": _stamp(moment + timedelta(milliseconds=500)),
+                    "timestamp": _stamp(moment + timedelta(microseconds=(offset + 1) * 150)),
                     "logName": PROJECT + "run.googleapis.com%2Fstderr",
                     "textPayload": f"Worker {_number(rng)} restarting",
                 }
