@@ -113,7 +113,7 @@ def child_query(rows_path: Path, size: int, out: Path) -> dict[str, Any]:
     return {
         "load_s": loaded,
         "query_s": elapsed,
-        "rows": len(result.rows),
+        "rows": count,
         "entries": entries[0] if entries else 0,
     }
 
