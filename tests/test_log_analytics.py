@@ -170,7 +170,7 @@ def _entry(draw: st.DrawFn) -> dict[str, Any]:
     return entry
 
 
-@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(_entry(), min_size=1, max_size=40))
 def test_any_entries_scan_alike(entries: list[dict[str, Any]]) -> None:
     for position, entry in enumerate(entries):
@@ -229,3 +229,30 @@ def test_a_bad_dataset_name_says_how_to_write_it(text: str) -> None:
 def test_a_dataset_name_splits_into_project_and_dataset() -> None:
     assert parse_dataset("my-project.app_logs") == ("my-project", "app_logs")
     assert parse_dataset("example.com:my-project.logs") == ("example.com:my-project", "logs")
+
+
+def _raise(error: Exception) -> None:
+    raise error
+
+
+@pytest.mark.parametrize(
+    ("error", "code", "says"),
+    [
+        ("Forbidden", 4, "roles/bigquery.jobUser on the project that runs the query"),
+        ("NotFound", 2, "gcloud logging links create"),
+        ("BadRequest", 2, "raise log_analytics.maximum_bytes_billed"),
+        ("ServiceUnavailable", 5, "BigQuery failed running the query (HTTP 503)"),
+    ],
+)
+def test_bigquery_errors_say_what_to_do(error: str, code: int, says: str) -> None:
+    from google.api_core import exceptions
+
+    from loggardener.sources.log_analytics import BigQueryEngine
+
+    message = "POST https://bigquery.googleapis.com/x: Query exceeded limit for bytes billed: 10."
+    engine = BigQueryEngine("p-roject", "http://127.0.0.1:9", 10)
+    with pytest.raises(GardenerError) as caught:
+        engine._call("running the query", lambda: _raise(getattr(exceptions, error)(message)))
+    assert caught.value.exit_code == code
+    assert says in caught.value.message
+    assert "POST https" not in caught.value.message

@@ -666,10 +666,14 @@ class BigQueryEngine:
             yield dict(row.items())
 
 
+_REQUEST_PREFIX = re.compile(r"^(?:GET|POST|PUT|PATCH|DELETE) \S+: ")
+
+
 def _message(exc: BaseException) -> str:
+    """The server's message on one line, without the client library's 'POST url:' prefix."""
     message = getattr(exc, "message", None)
     text = message if isinstance(message, str) and message else str(exc)
-    return " ".join(text.split()).rstrip(".")
+    return _REQUEST_PREFIX.sub("", " ".join(text.split())).rstrip(".")
 
 
 def log_analytics_source(
