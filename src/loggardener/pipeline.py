@@ -136,7 +136,7 @@ class Scan:
         for record in source.records():
             weight = 1 if record.occurrences is None else record.occurrences.count
             self.totals.read += weight
-            if self._progress is not None and self.totals.read % 500 == 0:
+            if self._progress is not None and self.totals.read // 500 != (self.totals.read - weight) // 500:
                 self._progress(self.totals.read)
             if record.entry is None:
                 self._malformed(record.position, None, record.error or "unreadable")
