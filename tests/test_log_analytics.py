@@ -43,7 +43,9 @@ START = datetime(2026, 11, 21, 6, 0, tzinfo=timezone.utc)
 
 def test_demo_scans_alike() -> None:
     entries = list(entries_of(DemoSource()))
-    assert_equivalent(local_report(ListSource(entries)), log_analytics_report(engine_with(entries)))
+    local, analytics = local_report(ListSource(entries)), log_analytics_report(engine_with(entries))
+    assert_equivalent(local, analytics)
+    assert [c.related for c in analytics.clusters] == [c.related for c in local.clusters]
 
 
 @pytest.mark.skipif(not REALWORLD.exists(), reason="../shared/realworld is not checked out")
