@@ -167,6 +167,12 @@ def test_the_scan_publishes_issues_and_keeps_the_state_in_worklogs() -> None:
     assert "${{" not in script, "inputs reach the script through env, never by interpolation"
 
 
+def test_a_log_analytics_dataset_variable_switches_the_scan_to_bigquery() -> None:
+    scan = _step("scan", SCAN_COMMAND)
+    assert scan["env"]["LOG_ANALYTICS"] == "${{ vars.GARDENER_LOG_ANALYTICS }}"
+    assert 'if [ -n "$LOG_ANALYTICS" ]; then args+=(--log-analytics "$LOG_ANALYTICS"); fi' in scan["run"]
+
+
 def test_the_worklog_is_uploaded_with_the_hidden_state_and_committed_by_the_bot() -> None:
     jobs = _load(GARDENER)["jobs"]
     (upload,) = [s for s in jobs["scan"]["steps"] if s.get("uses", "").startswith("actions/upload-artifact@")]

@@ -488,6 +488,19 @@ class StateConfig(_Section):
     )
 
 
+class LogAnalyticsConfig(_Section):
+    """`gardener scan` through Log Analytics (BigQuery) instead of entries.list."""
+
+    dataset: str | None = Field(
+        default=None, description="The linked dataset, PROJECT.DATASET: scans without --from read it."
+    )
+    view: str = Field(default="_AllLogs", description="The log view to query.")
+    maximum_bytes_billed: int = Field(
+        default=10 * 1000**3, ge=1, description="Cost guard: a query that would bill more fails."
+    )
+    max_rows: int = Field(default=1_000_000, ge=1, description="Rows of pre-groups read at most.")
+
+
 class GardenerConfig(_Section):
     """All of log gardener's settings. Every key is optional."""
 
@@ -499,6 +512,7 @@ class GardenerConfig(_Section):
     priorities: PrioritiesConfig = PrioritiesConfig()
     issues: IssuesConfig = IssuesConfig()
     state: StateConfig = StateConfig()
+    log_analytics: LogAnalyticsConfig = LogAnalyticsConfig()
 
 
 def _describe(error: ValidationError, origin: str) -> str:

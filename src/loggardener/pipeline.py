@@ -14,7 +14,7 @@ from datetime import datetime, timedelta, timezone
 from loggardener import __version__
 from loggardener.clustering.clusterer import Clusterer
 from loggardener.config import GardenerConfig
-from loggardener.entries.models import Event, LogEntry, Severity
+from loggardener.entries.models import Event, LogEntry, Occurrences, Severity
 from loggardener.entries.parse import EntryParser, MalformedEntry
 from loggardener.entries.reassemble import Reassembler
 from loggardener.entries.redact import Redactor
@@ -114,15 +114,17 @@ class Scan:
         self._healthy_revisions: set[str] = set()
         self.linker = Linker(config.issues.related_window_seconds)
 
-    def _skip(self, position: int, insert_id: str | None, reason: str) -> None:
-        self._skipped[reason] += 1
+    def _skip(self, position: int, insert_id: str | None, reason: str, count: int = 1) -> None:
+        self._skipped[reason] += count
         if self._sink is not None:
             self._sink(position, insert_id, None, reason)
 
     def _assign_event(self, event: Event, key: str) -> None:
-        self.linker.facts.add(event, key)
+        if event.occurrences is None or not event.occurrences.representative_only:
+            # Counted occurrences relate through the entries a source sent with them (an approximation).
+            self.linker.facts.add(event, key)
         for member in event.members:
-            self._severities[member.severity.name] += 1
+            self._severities[member.severity.name] += event.weight
             if self._sink is not None:
                 self._sink(member.position, member.insert_id, key, None)
 
@@ -134,12 +136,13 @@ class Scan:
         """The final fingerprint for a cluster key passed to the assignment sink (after `run`)."""
         return self._clusterer.final_fingerprint(key)
 
-    def _entries(self, source: EntrySource) -> Iterator[LogEntry]:
+    def _entries(self, source: EntrySource) -> Iterator[tuple[LogEntry, Occurrences | None]]:
         start, end = self.options.window_bounds()
         services = set(self.options.services)
         for record in source.records():
-            self.totals.read += 1
-            if self._progress is not None and self.totals.read % 500 == 0:
+            weight = 1 if record.occurrences is None else record.occurrences.count
+            self.totals.read += weight
+            if self._progress is not None and self.totals.read // 500 != (self.totals.read - weight) // 500:
                 self._progress(self.totals.read)
             if record.entry is None:
                 self._malformed(record.position, None, record.error or "unreadable")
@@ -154,12 +157,12 @@ class Scan:
                 )
                 continue
             if (start is not None and entry.timestamp < start) or (end is not None and entry.timestamp > end):
-                self._skip(entry.position, entry.insert_id, "outside the window")
+                self._skip(entry.position, entry.insert_id, "outside the window", weight)
                 continue
             if services and entry.service not in services:
                 if entry.service and len(self._other_services) < MAX_SERVICES_LISTED:
                     self._other_services.add(entry.service)
-                self._skip(entry.position, entry.insert_id, "other service")
+                self._skip(entry.position, entry.insert_id, "other service", weight)
                 continue
             self._matched_services.add(entry.service)
             if (
@@ -169,7 +172,7 @@ class Scan:
                 and entry.http.status < 500
             ):
                 self._healthy_revisions.add(entry.revision)
-            yield entry
+            yield entry, record.occurrences
 
     def _malformed(self, position: int, insert_id: str | None, error: str) -> None:
         # the reason may quote the entry (`invalid timestamp '…'`), and nothing unredacted is kept
@@ -179,20 +182,39 @@ class Scan:
             self.totals.malformed.append(SkippedLine(position=position, error=error))
         self._skip(position, insert_id, "malformed")
 
+    def _events(self, source: EntrySource) -> Iterator[Event]:
+        """Entries reassembled into events; an entry a source counted for us is an event of its own."""
+        counted: list[Event] = []
+
+        def single_entries() -> Iterator[LogEntry]:
+            for entry, occurrences in self._entries(source):
+                if occurrences is None:
+                    yield entry
+                else:
+                    counted.append(Event(primary=entry, members=(entry,), occurrences=occurrences))
+
+        for event in self._reassembler.events(single_entries()):
+            yield from counted
+            counted.clear()
+            yield event
+        yield from counted
+
     def run(self, source: EntrySource) -> ScanReport:
         threshold = self.options.min_severity
         below = f"below {threshold.name}"
-        for event in self._reassembler.events(self._entries(source)):
+        for event in self._events(source):
             self.linker.facts.observe(event)
             # An entry Cloud Logging recorded at or above the threshold stays in scope even when its text
             # declares less (an INFO line on GKE's stderr): it is ranked as mislabelled, not dropped.
             if event.severity < threshold and event.primary.logged_severity < threshold:
                 for member in event.members:
-                    self._skip(member.position, member.insert_id, below)
+                    self._skip(member.position, member.insert_id, below, event.weight)
                 continue
-            self.totals.events += 1
-            self.totals.clustered += len(event.members)
+            self.totals.events += event.weight
+            self.totals.clustered += event.entries
             first, last = event.members[0].timestamp, event.members[-1].timestamp
+            if event.occurrences is not None:
+                first, last = event.occurrences.first, event.occurrences.last
             self._span = (
                 (first, last) if self._span is None else (min(self._span[0], first), max(self._span[1], last))
             )

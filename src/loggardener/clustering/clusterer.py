@@ -9,6 +9,7 @@ from the cluster's final template. `final_fingerprint` maps a provisional key to
 
 from __future__ import annotations
 
+import dataclasses
 import heapq
 import itertools
 from collections import Counter
@@ -170,48 +171,57 @@ class Clusterer:
             )
             self._distinct += 1
         primary = event.primary
-        acc.events += 1
-        acc.count += len(event.members)
+        # An event a source counted for us (`Event.occurrences`) stands for `weight` single-entry events.
+        weight, occurrences = event.weight, event.occurrences
+        acc.events += weight
+        acc.count += event.entries
         acc.max_severity = max(acc.max_severity, primary.severity)
         for member in event.members:
             rule = member.severity_rule or (
                 event.severity_rule if member.severity != primary.severity else None
             )
             if rule is not None:
-                acc.inferred[rule] += 1
-            acc.severities[primary.severity.name if event.severity_inferred else member.severity.name] += 1
-            bucket = int(member.timestamp.timestamp()) // self._bucket_seconds * self._bucket_seconds
-            acc.buckets[datetime.fromtimestamp(bucket, tz=timezone.utc)] += 1
+                acc.inferred[rule] += weight
+            acc.severities[primary.severity.name if event.severity_inferred else member.severity.name] += (
+                weight
+            )
+            moment = member.timestamp if occurrences is None else occurrences.first
+            bucket = int(moment.timestamp()) // self._bucket_seconds * self._bucket_seconds
+            acc.buckets[datetime.fromtimestamp(bucket, tz=timezone.utc)] += weight
         if primary.service:
-            acc.services[primary.service] += len(event.members)
-        acc.logs[f"{primary.resource_type} {primary.log_id}".strip()] += len(event.members)
+            acc.services[primary.service] += event.entries
+        acc.logs[f"{primary.resource_type} {primary.log_id}".strip()] += event.entries
         if primary.principal_kind:
-            acc.principals[primary.principal_kind] += 1
+            acc.principals[primary.principal_kind] += weight
         if primary.revision:
-            acc.revisions[primary.revision] += len(event.members)
-        if primary.instance and len(acc.instances) < _MAX_INSTANCES:
-            acc.instances.add(primary.instance)
-        first = event.members[0].timestamp
-        last = event.members[-1].timestamp
+            acc.revisions[primary.revision] += event.entries
+        instances = (primary.instance,) if occurrences is None else occurrences.instances
+        for instance in instances:
+            if instance and len(acc.instances) < _MAX_INSTANCES:
+                acc.instances.add(instance)
+        first = event.members[0].timestamp if occurrences is None else occurrences.first
+        last = event.members[-1].timestamp if occurrences is None else occurrences.last
         acc.first_seen = first if acc.first_seen is None else min(acc.first_seen, first)
         acc.last_seen = last if acc.last_seen is None else max(acc.last_seen, last)
         for group in primary.error_group_ids:
             if len(acc.error_groups) < _MAX_ERROR_GROUPS:
                 acc.error_groups[group] = None
+        representative_only = occurrences is not None and occurrences.representative_only
         if primary.stack is not None and signature is not None:
             origin = signature.origin or primary.stack.innermost_in_app
             file_key = (origin.file, origin.line, origin.function) if origin else None
             if file_key is not None and (file_key in acc.files or len(acc.files) < _MAX_FILES):
-                acc.files[file_key] += 1
+                acc.files[file_key] += weight
                 known = acc.stack_by_file.get(file_key)
-                if known is None or primary.stack.text < known:
+                if known is None or (not representative_only and primary.stack.text < known):
                     acc.stack_by_file[file_key] = primary.stack.text
         if primary.http is not None and primary.http.status is not None:
-            acc.statuses[str(primary.http.status)] += len(event.members)
+            acc.statuses[str(primary.http.status)] += weight * len(event.members)
             route = signature.parts[2] if signature is not None and signature.kind == "request" else None
             if route:
                 acc.routes[route] = None
-        self._keep_sample(acc, event)
+        if not representative_only:
+            self._keep_sample(acc, event)
         shown = display_message(event)
         if shown is not None:
             acc.shared.add(shown)
@@ -282,6 +292,9 @@ class Clusterer:
         assert acc.first_seen is not None and acc.last_seen is not None
         files = sorted(acc.files.items(), key=lambda kv: (-kv[1], kv[0][0], kv[0][1] or 0))
         stack_pattern = acc.stack_by_file[files[0][0]] if files else (stack.text if stack else None)
+        if stack is not None and signature.kind == "exception":
+            # the type of the earliest sample, not of whichever event came first: the same in any order
+            signature = dataclasses.replace(signature, exception=stack.exception_type)
         title = (
             signature.title
             if acc.mined is not None and acc.mined.template_id == OTHER_ID
@@ -303,10 +316,10 @@ class Clusterer:
             max_severity=acc.max_severity.name,
             severity_inferred=bool(acc.inferred),
             inferred_severity=dict(sorted(acc.inferred.items(), key=lambda kv: (-kv[1], kv[0]))),
-            services=dict(acc.services.most_common()),
-            logs=dict(acc.logs.most_common(_MAX_LOGS)),
-            principal_kinds=dict(acc.principals.most_common()),
-            revisions=dict(acc.revisions.most_common()),
+            services=_by_count(acc.services),
+            logs=dict(sorted(acc.logs.items(), key=lambda kv: (-kv[1], kv[0]))[:_MAX_LOGS]),
+            principal_kinds=_by_count(acc.principals),
+            revisions=_by_count(acc.revisions),
             instances=len(acc.instances),
             first_seen=acc.first_seen,
             last_seen=acc.last_seen,
@@ -317,7 +330,7 @@ class Clusterer:
             ],
             stack_pattern=stack_pattern,
             language=stack.language if stack else None,
-            http_statuses=dict(acc.statuses.most_common()),
+            http_statuses=_by_count(acc.statuses),
             routes=list(acc.routes),
             samples=[_sample(event) for event in samples],
             buckets=self._bucket_series(acc.buckets),
@@ -343,6 +356,11 @@ class Clusterer:
             .replace("+00:00", "Z"): counts.get(index, 0)
             for index in range(max(counts) + 1)
         }
+
+
+def _by_count(counts: Counter[str]) -> dict[str, int]:
+    """Most frequent first, ties by name: the same whatever order the input came in."""
+    return dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
 
 
 def _negate(text: str) -> str:

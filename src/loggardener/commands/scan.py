@@ -18,7 +18,7 @@ from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 from rich.text import Text
 
-from loggardener.config import load_config
+from loggardener.config import GardenerConfig, load_config
 from loggardener.console import err, out, user_errors
 from loggardener.entries.models import Severity
 from loggardener.entries.parse import MalformedEntry, parse_timestamp
@@ -175,6 +175,41 @@ def _live_source(
         endpoint=endpoint,
         max_entries=max_entries,
         save_export=save_export,
+    )
+
+
+def _log_analytics_source(
+    dataset: str,
+    view: str | None,
+    options: ScanOptions,
+    project: str | None,
+    config: GardenerConfig,
+    endpoint: str | None,
+    resource_type: str | None,
+    extra_filter: str | None,
+    save_export: Path | None,
+    print_filter: bool,
+) -> EntrySource:
+    from loggardener.sources.cloud_logging import resolve_project  # only for a scan that needs a project
+    from loggardener.sources.log_analytics import log_analytics_source  # google-cloud-bigquery only here
+
+    start, end = options.window_bounds()
+    given = (
+        ("--resource-type", resource_type),
+        ("--filter", extra_filter),
+        ("--save-export", save_export),
+        ("--print-filter", print_filter),
+    )
+    return log_analytics_source(
+        dataset,
+        view=view,
+        start=start,
+        end=end or options.now,
+        min_severity=options.min_severity,
+        billing_project=resolve_project(project, config.project),
+        endpoint=endpoint,
+        config=config,
+        live_only=[name for name, value in given if value],
     )
 
 
@@ -375,6 +410,38 @@ def scan(
             help="Append the worklog, trimmed to 1 MiB, to this GitHub Actions job summary file.",
         ),
     ] = None,
+    log_analytics: Annotated[
+        str | None,
+        typer.Option(
+            "--log-analytics",
+            rich_help_panel="Log Analytics (BigQuery)",
+            help="Scan through Log Analytics: the linked BigQuery dataset, PROJECT.DATASET "
+            "[default: config log_analytics.dataset]. --project: who runs (pays for) the query.",
+        ),
+    ] = None,
+    view: Annotated[
+        str | None,
+        typer.Option(
+            "--view", rich_help_panel="Log Analytics (BigQuery)", help="The log view [default: _AllLogs]."
+        ),
+    ] = None,
+    bigquery_endpoint: Annotated[
+        str | None,
+        typer.Option(
+            "--bigquery-endpoint",
+            rich_help_panel="Log Analytics (BigQuery)",
+            envvar="GARDENER_BIGQUERY_ENDPOINT",
+            help="BigQuery API endpoint (emulators, tests); http:// endpoints get anonymous credentials.",
+        ),
+    ] = None,
+    dry_run: Annotated[
+        bool,
+        typer.Option(
+            "--dry-run",
+            rich_help_panel="Log Analytics (BigQuery)",
+            help="Print the Log Analytics query and BigQuery's bytes estimate, and exit.",
+        ),
+    ] = False,
 ) -> None:
     """Scan logs, cluster them into problems, rank them P0–P3 and write a worklog."""
     config = load_config(config_path)
@@ -389,21 +456,41 @@ def scan(
     start, end = options.window_bounds()
     if start is not None and end is not None and start >= end:
         raise GardenerError(f"the window is empty: it starts at {since or start} and ends at {until or end}")
+    dataset = log_analytics or config.log_analytics.dataset
+    if log_analytics and (from_path or demo):
+        raise GardenerError("use either --log-analytics or --from/--demo, not both", ExitCode.BAD_INPUT)
     source = _choose_source(
         from_path,
         demo,
-        lambda: _live_source(
-            options,
-            project,
-            config.project,
-            logging_endpoint,
-            resource_type,
-            extra_filter,
-            max_entries,
-            save_export,
+        lambda: (
+            _log_analytics_source(
+                dataset, view, options, project, config, bigquery_endpoint, resource_type, extra_filter,
+                save_export, print_filter,
+            )
+            if dataset
+            else _live_source(
+                options,
+                project,
+                config.project,
+                logging_endpoint,
+                resource_type,
+                extra_filter,
+                max_entries,
+                save_export,
+            )
         ),
-    )
-    live = not (demo or from_path)
+    )  # fmt: skip
+    if dry_run:
+        from loggardener.sources.log_analytics import LogAnalyticsSource
+
+        if not isinstance(source, LogAnalyticsSource):
+            raise GardenerError(
+                "--dry-run estimates a Log Analytics query: add --log-analytics PROJECT.DATASET",
+                ExitCode.BAD_INPUT,
+            )
+        typer.echo(source.dry_run())
+        raise typer.Exit()
+    live = not (demo or from_path or dataset)
     if not live:
         _refuse_live_only(
             {

@@ -134,6 +134,27 @@ class LogEntry(BaseModel):
         return unquote(log_id or self.log_name)
 
 
+class Occurrences(BaseModel):
+    """What a source counted for one record before sending it: the entries it stands for.
+
+    A source that aggregates server-side (Log Analytics) sends one representative entry for `count` entries
+    that the pipeline would treat alike but for their timestamps (all in one time bucket of the clustering
+    stage, from `first` to `last`) and instances. Such a record is an event of its own: it is never
+    reassembled with others, and each entry it stands for counts as one event.
+    """
+
+    model_config = ConfigDict(frozen=True)
+
+    count: int = Field(ge=1)
+    first: datetime
+    last: datetime
+    instances: tuple[str, ...] = ()
+    representative_only: bool = Field(
+        default=False,
+        description="The entry only stands for the others (it is counted elsewhere): never a sample.",
+    )
+
+
 class Event(BaseModel):
     """One occurrence of a problem: a single entry, or a traceback reassembled from several."""
 
@@ -141,6 +162,19 @@ class Event(BaseModel):
 
     primary: LogEntry = Field(description="The entry that stands for the event (message and stack merged).")
     members: tuple[LogEntry, ...] = Field(description="Every original entry of the event, in time order.")
+    occurrences: Occurrences | None = Field(
+        default=None, description="Set when the event stands for several entries a source counted."
+    )
+
+    @property
+    def weight(self) -> int:
+        """How many events this one stands for."""
+        return 1 if self.occurrences is None else self.occurrences.count
+
+    @property
+    def entries(self) -> int:
+        """How many log entries this event stands for."""
+        return len(self.members) * self.weight
 
     @property
     def severity(self) -> Severity:

@@ -60,7 +60,7 @@ def resource_identity(
     """The service, revision and instance of an entry (see the module's table)."""
     identity = _of_resource(resource_type, labels, entry_labels, payload)
     if identity.service is None and payload.audit_service:
-        return Identity(payload.audit_service, None, None)
+        return Identity(payload.audit_service, identity.revision, identity.instance)
     return identity
 
 

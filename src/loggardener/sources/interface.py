@@ -7,6 +7,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from loggardener.entries.models import Occurrences
+
 
 @dataclass(frozen=True)
 class RawRecord:
@@ -20,6 +22,8 @@ class RawRecord:
     error: str | None = None
     unit: str = "line"
     """What `position` counts, for messages: "line" (NDJSON) or "entry" (JSON array, API pages)."""
+    occurrences: Occurrences | None = None
+    """Set by a source that aggregates: the entry stands for `occurrences.count` entries (see `Occurrences`)."""
 
 
 @dataclass

@@ -1,0 +1,768 @@
+"""Read pre-groups from Log Analytics: one BigQuery SQL query over a linked dataset's log view.
+
+Cloud Logging's entries.list reads at most 60,000 entries a minute; a log bucket upgraded to Log Analytics
+can instead be queried with BigQuery SQL through a linked dataset. The query does the first stage of the
+pipeline server-side: it groups the window's entries on a key that is an exact refinement of everything
+the local pipeline derives from an entry, so every entry of a group would be parsed, reassembled,
+clustered and prioritized alike but for its timestamp and instance. Per group it returns the count, the
+first and last timestamp, the distinct instances and the earliest entries in full (as many as the
+clustering keeps samples). The local pipeline parses those entries with the same parser as `--from` and
+weighs them by the group's count (`Occurrences`), so no later stage knows which source an event came from.
+
+The key, per column of the view (digits zeroed where the local pipeline ignores them):
+
+- severity, log name, resource type and labels, the execution-name label (a Cloud Run job's revision);
+- the text payload with digits zeroed, plus its indented (or `#`-prefixed) lines verbatim: stack frames,
+  whose line numbers, files and functions name a problem's place;
+- the JSON payload the same way (frames after an escaped newline), plus its one- to three-digit numbers
+  (levels such as pino's 50);
+- the audit payload with digits zeroed, plus its method name verbatim;
+- the HTTP method and status verbatim, and the request path with only id-like segments masked (`v1` and
+  `v2` stay apart) — or, without a status, the whole URL with digits zeroed (it is then part of a message);
+- the Error Reporting group ids and the source location verbatim;
+- the time bucket of the clustering stage (`clustering.bucket_minutes`).
+
+Split tracebacks: Cloud Run writes each stderr line of a Python traceback as its own entry, which the local
+pipeline reassembles. Window functions over each (log, instance, revision) find the runs of lines that can
+belong to a traceback (a superset of the local rule); runs with a `Traceback` header, and the plain lines
+that end them, are returned ungrouped, one row each, and go through the local reassembler as in `--from`.
+
+Log Analytics does not deduplicate: entries are deduplicated on `insert_id` and `timestamp` first.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
+from typing import Any, Protocol
+
+from loggardener.config import GardenerConfig
+from loggardener.entries.models import Occurrences, Severity
+from loggardener.entries.stacks import PY_CHAIN_SEPARATORS, PY_HEADER
+from loggardener.errors import ExitCode, GardenerError
+from loggardener.sources.interface import EntrySource, RawRecord, SourceStats
+from loggardener.sources.query import rfc3339
+
+DEFAULT_VIEW = "_AllLogs"
+DEFAULT_MAXIMUM_BYTES_BILLED = 10 * 1000**3
+DEFAULT_MAX_ROWS = 1_000_000
+
+REQUIRED_COLUMNS = (
+    "timestamp",
+    "severity",
+    "log_name",
+    "insert_id",
+    "resource",
+    "labels",
+    "text_payload",
+    "json_payload",
+)
+OPTIONAL_COLUMNS = (
+    "receive_timestamp",
+    "proto_payload",
+    "http_request",
+    "source_location",
+    "trace",
+    "span_id",
+    "error_groups",
+)
+_SETUP = (
+    "upgrade the bucket with `gcloud logging buckets update BUCKET --location=LOCATION --enable-analytics` "
+    "and link a dataset with `gcloud logging links create DATASET --bucket=BUCKET --location=LOCATION`"
+)
+_ROLES = (
+    "the account needs roles/bigquery.jobUser on the project that runs the query, and "
+    "roles/bigquery.dataViewer on the linked dataset (or roles/logging.viewAccessor on the log view)"
+)
+_NAME = re.compile(r"^[A-Za-z0-9_.:-]+$")
+_DATASET = re.compile(r"^(?P<project>[a-z][a-z0-9.:-]{4,61}[a-z0-9])\.(?P<dataset>[A-Za-z0-9_]{1,1024})$")
+
+# RE2-safe patterns (no lookaround, no backreferences) shared by BigQuery and DuckDB.
+_DIGIT = r"\d"
+_TEXT_FRAMES = r"(?:^|\n)[ \t#][^\n]*"
+_JSON_FRAMES = r"\\n[ \t#](?:[^\\]|\\[^n])*"
+_SHORT_NUMBERS = r'":\s*(-?\d{1,3})\s*[,}\]]'
+_METHOD = r'"method_?[Nn]ame":\s*"([^"]*)"'
+_URL_PATH = r"^(?:[A-Za-z][A-Za-z0-9+.-]*://[^/?#]*)?([^?#]*)"
+# Path segments every version of the local route normalization treats as ids (a subset is enough: the key
+# only has to be finer than the route).
+_ID_SEGMENT = (
+    r"/(?:\d+|[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"
+    r"|[0-9a-fA-F]*\d[0-9a-fA-F]{7,}|[0-9a-fA-F]{7,}\d[0-9a-fA-F]*"
+    r"|[A-Za-z0-9_-]*\d[A-Za-z0-9_-]{15,}|[A-Za-z0-9_-]{15,}\d[A-Za-z0-9_-]*"
+    r"|[A-Za-z0-9_.%+-]+@[A-Za-z0-9_.-]+)/"
+)
+_SYSTEM_LOG = "%/logs/run.googleapis.com%2Fvarlog%2Fsystem"
+
+
+def _string(value: str) -> str:
+    """A BigQuery string literal (raw strings are not needed: backslashes are escaped)."""
+    return "'" + value.replace("\\", "\\\\").replace("'", "\\'").replace("\n", "\\n") + "'"
+
+
+def parse_dataset(text: str) -> tuple[str, str]:
+    """`PROJECT.DATASET` → (project, dataset); a bad name is a usage error."""
+    match = _DATASET.match(text.strip())
+    if match is None:
+        raise GardenerError(
+            f"--log-analytics {text!r}: give the linked dataset as PROJECT.DATASET (e.g. my-project.logs)",
+            ExitCode.BAD_INPUT,
+        )
+    return match["project"], match["dataset"]
+
+
+@dataclass(frozen=True)
+class LogAnalyticsQuery:
+    """What to read from a linked dataset's view, and how the local pipeline will group it."""
+
+    project: str
+    dataset: str
+    view: str
+    start: datetime
+    end: datetime
+    min_severity: Severity = Severity.WARNING
+    bucket_seconds: int = 600
+    samples: int = 3
+    reassembly_gap_seconds: float = 2.0
+    max_rows: int = DEFAULT_MAX_ROWS
+
+    def __post_init__(self) -> None:
+        if not _NAME.match(self.view):
+            raise GardenerError(f"--view {self.view!r} is not a view name", ExitCode.BAD_INPUT)
+        if self.start >= self.end:
+            raise GardenerError(
+                f"empty scan window: start {rfc3339(self.start)} is not before end {rfc3339(self.end)}",
+                ExitCode.BAD_INPUT,
+            )
+
+    @property
+    def table(self) -> str:
+        return f"`{self.project}.{self.dataset}.{self.view}`"
+
+
+def _timestamp_literal(moment: datetime) -> str:
+    return "TIMESTAMP " + _string(moment.astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M:%S.%f+00"))
+
+
+# Entries recorded below the threshold whose text may raise them (docs/severity.md): a superset, the local
+# parser decides. RE2: no lookaround, no backreference.
+_MAY_DECLARE_MORE = (
+    r"(?i)error|warn|crit|fatal|panic|severe|exception|traceback|finished with status|memory limit"
+    r"|probe failed|timeout|oomkilled|back-off restarting"
+)
+
+
+def _severity_clause(threshold: Severity) -> str:
+    names = ", ".join(_string(s.name) for s in Severity if s >= threshold)
+    return (
+        f"severity IN ({names}) OR severity IS NULL OR severity = 'DEFAULT' "
+        f"OR log_name LIKE {_string(_SYSTEM_LOG)} "
+        f"OR REGEXP_CONTAINS(IFNULL(text_payload, ''), {_string(_MAY_DECLARE_MORE)})"
+    )
+
+
+def _traceback_line(text: str) -> str:
+    """SQL: the text entry may be a line of a split Python traceback (a superset of the local rule)."""
+    separators = " OR ".join(f"STARTS_WITH({text}, {_string(s[:20])})" for s in PY_CHAIN_SEPARATORS)
+    return (
+        f"NOT REGEXP_CONTAINS({text}, r'\\n[^\\n]') AND ("
+        f"NOT REGEXP_CONTAINS({text}, r'^[A-Za-z0-9]') "
+        f"OR REGEXP_CONTAINS({text}, r'^[A-Za-z_][^\\s:]*(?::|\\s*$)') "
+        f"OR REGEXP_CONTAINS({text}, {_string(_STACK_OPENERS)}) "
+        f"OR STARTS_WITH({text}, 'File \"') OR STARTS_WITH({text}, {_string(PY_HEADER[:9])}) OR {separators})"
+    )
+
+
+# Lines that open or continue a stack of another language (Java `Caused by:`, .NET `Unhandled exception.`)
+# or a Python warning, whose next line is its source line.
+_STACK_OPENERS = (
+    r"^(?:Caused by: |Suppressed: |Exception in thread |Unhandled [Ee]xception\.|Uncaught )"
+    r"|^\S+\.py:\d+: \w*Warning: "
+)
+# A line that makes its run a stack to reassemble locally: Python's header, an `at` frame, a Python warning.
+_STACK_HEADER = r"^\s+at \S|^\S+\.py:\d+: \w*Warning: "
+
+
+def _stack_header(text: str) -> str:
+    return f"(STRPOS({text}, {_string(PY_HEADER)}) > 0 OR REGEXP_CONTAINS({text}, {_string(_STACK_HEADER)}))"
+
+
+def build_sql(query: LogAnalyticsQuery, columns: Iterable[str]) -> str:
+    """The one query: deduplicate, find split tracebacks, group the rest into pre-groups."""
+    present = set(columns)
+    missing = [c for c in REQUIRED_COLUMNS if c not in present]
+    if missing:
+        raise GardenerError(
+            f"{query.table} lacks the column{'s' if len(missing) > 1 else ''} {', '.join(missing)}: "
+            "is it a Log Analytics log view (e.g. _AllLogs) of a linked dataset?",
+            ExitCode.BAD_INPUT,
+        )
+
+    def column(name: str, null: str) -> str:
+        return name if name in present else f"CAST(NULL AS {null}) AS {name}"
+
+    has_http = "http_request" in present
+    selected = ",\n    ".join(
+        [
+            *REQUIRED_COLUMNS,
+            column("receive_timestamp", "TIMESTAMP"),
+            column("proto_payload", "JSON"),
+            "http_request" if has_http else "CAST(NULL AS STRING) AS http_request",
+            column("source_location", "JSON"),
+            column("trace", "STRING"),
+            column("span_id", "STRING"),
+            column("error_groups", "JSON"),
+        ]
+    )
+    order = "receive_timestamp" if "receive_timestamp" in present else "timestamp"
+    method = "http_request.request_method" if has_http else "CAST(NULL AS STRING)"
+    status = "CAST(http_request.status AS STRING)" if has_http else "CAST(NULL AS STRING)"
+    url = "http_request.request_url" if has_http else "CAST(NULL AS STRING)"
+    part = "log_name, instance, resource_labels, execution"
+    line_order = f"PARTITION BY {part} ORDER BY timestamp, insert_id"
+    gap = round(query.reassembly_gap_seconds * 1_000_000)
+    bucket = query.bucket_seconds * 1_000_000
+    entry = (
+        "STRUCT(" + ", ".join(f"{name} AS {name}" for name in (*REQUIRED_COLUMNS, *OPTIONAL_COLUMNS)) + ")"
+    )
+    return f"""-- log gardener: pre-groups of {rfc3339(query.start)} to {rfc3339(query.end)}
+WITH entries AS (
+  SELECT
+    {selected}
+  FROM {query.table}
+  WHERE timestamp >= {_timestamp_literal(query.start)} AND timestamp <= {_timestamp_literal(query.end)}
+  QUALIFY ROW_NUMBER() OVER (PARTITION BY insert_id, timestamp ORDER BY {order}) = 1
+),
+keyed AS (
+  SELECT
+    *,
+    COALESCE(
+      JSON_VALUE(labels, '$.instanceId'), JSON_VALUE(labels, '$.clone_id'),
+      JSON_VALUE(labels, '$.execution_id'), JSON_VALUE(resource.labels, '$.pod_name'),
+      JSON_VALUE(resource.labels, '$.pod_id'), JSON_VALUE(resource.labels, '$.instance_id'),
+      JSON_VALUE(resource.labels, '$.build_id')
+    ) AS instance,
+    JSON_VALUE(labels, '$."run.googleapis.com/execution_name"') AS execution,
+    TO_JSON_STRING(resource.labels) AS resource_labels,
+    TO_JSON_STRING(json_payload) AS json_text,
+    TO_JSON_STRING(proto_payload) AS proto_text,
+    {url} AS url,
+    {status} AS status
+  FROM entries
+),
+lines AS (
+  SELECT
+    insert_id, timestamp, log_name, instance, resource_labels, execution,
+    {_traceback_line("text_payload")} AS maybe_traceback,
+    {_stack_header("text_payload")} AS header
+  FROM keyed
+  WHERE text_payload IS NOT NULL
+),
+steps AS (
+  SELECT
+    *,
+    LAG(maybe_traceback) OVER ({line_order}) AS after_traceback_line,
+    LAG(timestamp) OVER ({line_order}) AS previous_timestamp
+  FROM lines
+),
+runs AS (
+  SELECT
+    *,
+    SUM(IF(
+      NOT maybe_traceback OR after_traceback_line IS NOT TRUE
+      OR TIMESTAMP_DIFF(timestamp, previous_timestamp, MICROSECOND) > {gap}, 1, 0
+    )) OVER ({line_order} ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS run
+  FROM steps
+),
+tracebacks AS (
+  SELECT
+    *,
+    maybe_traceback AND LOGICAL_OR(header) OVER (PARTITION BY {part}, run) AS in_traceback
+  FROM runs
+),
+ungrouped AS (
+  SELECT insert_id, timestamp
+  FROM (
+    SELECT
+      insert_id, timestamp, in_traceback,
+      LAG(in_traceback) OVER ({line_order}) AS after_traceback,
+      LEAD(in_traceback) OVER ({line_order}) AS before_traceback
+    FROM tracebacks
+  )
+  WHERE in_traceback OR after_traceback IS TRUE OR before_traceback IS TRUE
+),
+marked AS (
+  SELECT keyed.*, ungrouped.insert_id IS NOT NULL AS reassemble
+  FROM keyed LEFT JOIN ungrouped
+    ON keyed.insert_id = ungrouped.insert_id AND keyed.timestamp = ungrouped.timestamp
+)
+SELECT
+  LOGICAL_OR(reassemble) AS reassemble,
+  COUNT(*) AS entries,
+  MIN(timestamp) AS first_seen,
+  MAX(timestamp) AS last_seen,
+  ARRAY_AGG(DISTINCT IFNULL(instance, '')) AS instances,
+  ARRAY_AGG({entry} ORDER BY timestamp, insert_id LIMIT {query.samples}) AS samples
+FROM marked
+WHERE reassemble OR {_severity_clause(query.min_severity)}
+  -- answered requests below 500 tell a revision that serves from one that is down (prioritizing.impact)
+  OR REGEXP_CONTAINS(IFNULL(status, ''), r'^[1-4][0-9][0-9]$')
+GROUP BY
+  IF(reassemble, insert_id, NULL),
+  IF(reassemble, UNIX_MICROS(timestamp), NULL),
+  DIV(UNIX_MICROS(timestamp), {bucket}),
+  severity,
+  log_name,
+  resource.type,
+  resource_labels,
+  execution,
+  REGEXP_REPLACE(text_payload, r'{_DIGIT}', '0'),
+  ARRAY_TO_STRING(REGEXP_EXTRACT_ALL(text_payload, {_string(_TEXT_FRAMES)}), '|'),
+  REGEXP_REPLACE(json_text, r'{_DIGIT}', '0'),
+  ARRAY_TO_STRING(REGEXP_EXTRACT_ALL(json_text, {_string(_JSON_FRAMES)}), '|'),
+  ARRAY_TO_STRING(REGEXP_EXTRACT_ALL(json_text, {_string(_SHORT_NUMBERS)}), ','),
+  REGEXP_REPLACE(proto_text, r'{_DIGIT}', '0'),
+  REGEXP_EXTRACT(proto_text, {_string(_METHOD)}),
+  {method},
+  status,
+  IF(
+    status IS NULL,
+    REGEXP_REPLACE(url, r'{_DIGIT}', '0'),
+    REGEXP_REPLACE(CONCAT('/', REPLACE(REGEXP_EXTRACT(url, {_string(_URL_PATH)}), '/', '//'), '/'),
+      {_string(_ID_SEGMENT)}, '/{{id}}/')
+  ),
+  TO_JSON_STRING(error_groups),
+  TO_JSON_STRING(source_location)
+ORDER BY first_seen, MIN(insert_id)
+LIMIT {query.max_rows + 1}
+"""
+
+
+@dataclass
+class QueryStats:
+    """What a query cost."""
+
+    bytes_processed: int | None = None
+    slot_millis: int | None = None
+    rows: int = 0
+    job_id: str | None = None
+
+
+@dataclass
+class QueryResult:
+    rows: Iterable[Mapping[str, Any]]
+    """Streamed, in the query's order."""
+    stats: QueryStats = field(default_factory=QueryStats)
+
+
+class QueryEngine(Protocol):
+    """Runs the generated BigQuery SQL: BigQuery itself, or a local engine for tests and benchmarks."""
+
+    def columns(self, project: str, dataset: str, view: str) -> set[str]:
+        """The view's column names; raises GardenerError when the dataset or view does not exist."""
+
+    def estimate(self, sql: str) -> int | None:
+        """Bytes the query would process (a dry run)."""
+
+    def run(self, sql: str) -> QueryResult:
+        """Run the query under the cost guard."""
+
+
+def _camel(name: str) -> str:
+    head, *rest = name.split("_")
+    return head + "".join(part[:1].upper() + part[1:] for part in rest)
+
+
+def _camel_keys(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {(_camel(k) if k[:1].isalpha() else k): _camel_keys(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_camel_keys(v) for v in value]
+    return value
+
+
+def _json(value: Any) -> Any:
+    """A JSON column as Python: BigQuery's client parses it, DuckDB returns its text."""
+    if isinstance(value, str):
+        import json
+
+        try:
+            return json.loads(value)
+        except ValueError:
+            return value
+    return value
+
+
+def _time(value: Any) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, datetime):
+        return rfc3339(value if value.tzinfo else value.replace(tzinfo=timezone.utc))
+    return str(value)
+
+
+def _duration(value: Any) -> Any:
+    if isinstance(value, timedelta):
+        return f"{value.total_seconds():g}s"
+    return value
+
+
+def _instance_of(entry: dict[str, Any]) -> str | None:
+    """The instance the parser gives an entry (`entries.resources`), from the labels that can name it."""
+    labels = entry.get("labels") or {}
+    resource_labels = (entry.get("resource") or {}).get("labels") or {}
+    for value in (
+        labels.get("instanceId"),
+        labels.get("clone_id"),
+        labels.get("execution_id"),
+        resource_labels.get("pod_name"),
+        resource_labels.get("pod_id"),
+        resource_labels.get("instance_id"),
+        resource_labels.get("build_id"),
+    ):
+        if value:
+            return str(value)
+    return None
+
+
+def to_log_entry(row: Mapping[str, Any]) -> dict[str, Any]:
+    """A row of the view (snake_case columns) → the REST LogEntry dict (camelCase) the parser reads."""
+    entry: dict[str, Any] = {"insertId": row.get("insert_id"), "timestamp": _time(row.get("timestamp"))}
+    received = _time(row.get("receive_timestamp"))
+    if received:
+        entry["receiveTimestamp"] = received
+    if row.get("severity"):
+        entry["severity"] = row["severity"]
+    entry["logName"] = row.get("log_name") or ""
+    resource = row.get("resource") or {}
+    entry["resource"] = {"type": resource.get("type") or "", "labels": _json(resource.get("labels")) or {}}
+    labels = _json(row.get("labels"))
+    if labels:
+        entry["labels"] = labels
+    if row.get("text_payload") is not None:
+        entry["textPayload"] = row["text_payload"]
+    elif row.get("json_payload") is not None:
+        entry["jsonPayload"] = _json(row["json_payload"])
+    elif row.get("proto_payload") is not None:
+        proto = _json(row["proto_payload"])
+        if isinstance(proto, dict):
+            audit = _json(proto.get("audit_log")) if "audit_log" in proto else proto
+            proto = {"@type": "type.googleapis.com/google.cloud.audit.AuditLog", **_camel_keys(audit or {})}
+        entry["protoPayload"] = proto
+    http = _json(row.get("http_request"))
+    if isinstance(http, dict) and any(v is not None for v in http.values()):
+        entry["httpRequest"] = {_camel(k): _duration(v) for k, v in http.items() if v is not None}
+    location = _json(row.get("source_location"))
+    if isinstance(location, dict) and any(v is not None for v in location.values()):
+        entry["sourceLocation"] = {k: v for k, v in location.items() if v is not None}
+    for column, key in (("trace", "trace"), ("span_id", "spanId")):
+        if row.get(column):
+            entry[key] = row[column]
+    groups = _json(row.get("error_groups"))
+    if groups:
+        entry["errorGroups"] = [_json(g) for g in groups]
+    return entry
+
+
+def _aware(value: Any) -> datetime:
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    assert isinstance(value, datetime)
+    return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
+
+
+def _pieces(row: Mapping[str, Any]) -> Iterator[tuple[datetime, str, dict[str, Any], Occurrences | None]]:
+    """(time, insert id, entry, occurrences) of each record a row makes."""
+    samples = list(row["samples"])
+    if row["reassemble"]:
+        sample = samples[0]
+        yield _aware(sample["timestamp"]), str(sample.get("insert_id") or ""), to_log_entry(sample), None
+        return
+    for sample in samples:
+        moment = _aware(sample["timestamp"])
+        entry = to_log_entry(sample)
+        instance = _instance_of(entry)
+        occurrences = Occurrences(
+            count=1, first=moment, last=moment, instances=(str(instance),) if instance else ()
+        )
+        yield moment, str(sample.get("insert_id") or ""), entry, occurrences
+    rest = int(row["entries"]) - len(samples)
+    if rest > 0:
+        first = _aware(row["first_seen"])
+        occurrences = Occurrences(
+            count=rest,
+            first=first,
+            last=_aware(row["last_seen"]),
+            instances=tuple(sorted(str(i) for i in row["instances"] or () if i)),
+            representative_only=True,
+        )
+        yield first, str(samples[-1].get("insert_id") or ""), to_log_entry(samples[-1]), occurrences
+
+
+def records_of(rows: Iterable[Mapping[str, Any]]) -> Iterator[RawRecord]:
+    """Query rows (ordered by their first timestamp) → records, streamed: a pre-group's earliest entries
+    one by one (as many as the clustering keeps samples), then one standing for the rest; the ungrouped
+    lines of split tracebacks as plain entries, in time order, for the reassembler."""
+    position = 0
+    for row in rows:
+        for _, _, entry, occurrences in _pieces(row):
+            position += 1
+            yield RawRecord(position, entry, unit="row", occurrences=occurrences)
+
+
+def _size(count: int | None) -> str:
+    if count is None:
+        return "unknown"
+    value = float(count)
+    for unit in ("B", "KB", "MB", "GB", "TB"):
+        if value < 1000 or unit == "TB":
+            return f"{value:,.0f} {unit}" if unit == "B" else f"{value:,.1f} {unit}"
+        value /= 1000
+    return f"{count} B"
+
+
+class LogAnalyticsSource(EntrySource):
+    """Pre-groups from one query over a linked dataset's log view."""
+
+    def __init__(self, query: LogAnalyticsQuery, engine: QueryEngine, billing_project: str) -> None:
+        self.query = query
+        self._engine = engine
+        self._sql: str | None = None
+        self.stats = SourceStats(
+            description=f"Log Analytics {query.project}.{query.dataset}.{query.view}",
+            project=query.project,
+        )
+        self._billing_project = billing_project
+
+    @property
+    def sql(self) -> str:
+        if self._sql is None:
+            q = self.query
+            self._sql = build_sql(q, self._engine.columns(q.project, q.dataset, q.view))
+        return self._sql
+
+    def dry_run(self) -> str:
+        """The query and BigQuery's estimate of the bytes it would process."""
+        estimate = self._engine.estimate(self.sql)
+        return f"{self.sql}\n-- estimated bytes processed: {_size(estimate)} ({estimate} bytes)"
+
+    def records(self) -> Iterator[RawRecord]:
+        result = self._engine.run(self.sql)
+        self.stats.query_filter = self.sql
+        self.stats.requests = 1
+        read = 0
+
+        def within_limit() -> Iterator[Mapping[str, Any]]:
+            nonlocal read
+            for row in result.rows:
+                if read == self.query.max_rows:
+                    self.stats.truncated = True
+                    self.stats.notes.append(
+                        f"the query returned more than log_analytics.max_rows ({self.query.max_rows:,}) rows: "
+                        "the later ones were not read; narrow the window or raise the limit"
+                    )
+                    return
+                read += 1
+                yield row
+
+        yield from records_of(within_limit())
+        stats = result.stats
+        slot = "unknown" if stats.slot_millis is None else f"{stats.slot_millis / 1000:,.1f} s"
+        self.stats.notes.insert(
+            0,
+            f"Log Analytics query (project {self._billing_project}"
+            + (f", job {stats.job_id}" if stats.job_id else "")
+            + f"): {_size(stats.bytes_processed)} processed, slot time {slot}, {read:,} rows returned",
+        )
+
+
+class BigQueryEngine:
+    """The real google-cloud-bigquery client. An http:// endpoint (an emulator) gets anonymous credentials."""
+
+    def __init__(self, billing_project: str | None, endpoint: str | None, maximum_bytes_billed: int) -> None:
+        if endpoint is not None and not endpoint.startswith(("http://", "https://")):
+            raise GardenerError(
+                f"BigQuery endpoint {endpoint!r} must start with http:// or https://", ExitCode.BAD_INPUT
+            )
+        self.billing_project = billing_project
+        self.endpoint = endpoint.rstrip("/") if endpoint else None
+        self.maximum_bytes_billed = maximum_bytes_billed
+        self._client: Any = None
+
+    def client(self) -> Any:
+        if self._client is not None:
+            return self._client
+        import google.auth
+        from google.api_core.client_options import ClientOptions
+        from google.auth.credentials import AnonymousCredentials
+        from google.auth.exceptions import DefaultCredentialsError
+        from google.cloud import bigquery
+
+        options = ClientOptions(api_endpoint=self.endpoint) if self.endpoint else None
+        if self.endpoint and self.endpoint.startswith("http://"):
+            credentials: Any = AnonymousCredentials()  # type: ignore[no-untyped-call]
+        else:
+            try:
+                credentials, _ = google.auth.default(scopes=["https://www.googleapis.com/auth/bigquery"])
+            except DefaultCredentialsError as exc:
+                raise GardenerError(
+                    f"no Google Cloud credentials ({' '.join(str(exc).split())}); run `gcloud auth "
+                    "application-default login`, or set GOOGLE_APPLICATION_CREDENTIALS",
+                    ExitCode.CREDENTIALS,
+                ) from None
+        self._client = bigquery.Client(
+            project=self.billing_project, credentials=credentials, client_options=options
+        )
+        return self._client
+
+    def _call(self, what: str, action: Any) -> Any:
+        from google.api_core import exceptions as api
+        from google.auth.exceptions import GoogleAuthError
+
+        try:
+            return action()
+        except api.Forbidden as exc:
+            raise GardenerError(
+                f"permission denied {what}: {_message(exc)}; {_ROLES}", ExitCode.CREDENTIALS
+            ) from None
+        except (api.Unauthorized, GoogleAuthError) as exc:
+            raise GardenerError(
+                f"credentials rejected {what}: {_message(exc)}; run `gcloud auth application-default login`",
+                ExitCode.CREDENTIALS,
+            ) from None
+        except api.NotFound as exc:
+            raise GardenerError(
+                f"not found {what}: {_message(exc)}; is the bucket upgraded to Log Analytics with a linked "
+                f"dataset? {_SETUP}",
+                ExitCode.BAD_INPUT,
+            ) from None
+        except api.BadRequest as exc:
+            text = _message(exc)
+            hint = (
+                "; raise log_analytics.maximum_bytes_billed or narrow the window (--dry-run shows the estimate)"
+                if "bytes billed" in text.lower()
+                else ""
+            )
+            raise GardenerError(
+                f"BigQuery rejected the query {what}: {text}{hint}", ExitCode.BAD_INPUT
+            ) from None
+        except api.GoogleAPICallError as exc:
+            raise GardenerError(
+                f"BigQuery failed {what} (HTTP {exc.code}): {_message(exc)}", ExitCode.SOURCE_FAILED
+            ) from None
+        except OSError as exc:
+            where = self.endpoint or "bigquery.googleapis.com"
+            raise GardenerError(
+                f"cannot reach BigQuery at {where} {what}: {' '.join(str(exc).split())}",
+                ExitCode.SOURCE_FAILED,
+            ) from None
+
+    def columns(self, project: str, dataset: str, view: str) -> set[str]:
+        from google.cloud import bigquery
+
+        sql = (
+            f"SELECT column_name FROM `{project}.{dataset}`.INFORMATION_SCHEMA.COLUMNS "
+            "WHERE table_name = @view"
+        )
+        config = bigquery.QueryJobConfig(
+            query_parameters=[bigquery.ScalarQueryParameter("view", "STRING", view)]
+        )
+        rows = self._call(
+            f"reading the columns of {project}.{dataset}.{view}",
+            lambda: list(self.client().query(sql, job_config=config).result()),
+        )
+        names = {str(row[0]) for row in rows}
+        if not names:
+            raise GardenerError(
+                f"no view {view} in the dataset {project}.{dataset}: Log Analytics links name the views "
+                f"_AllLogs or your own log views (--view); {_SETUP}",
+                ExitCode.BAD_INPUT,
+            )
+        return names
+
+    def estimate(self, sql: str) -> int | None:
+        from google.cloud import bigquery
+
+        config = bigquery.QueryJobConfig(dry_run=True, use_query_cache=False)
+        job = self._call("estimating the query", lambda: self.client().query(sql, job_config=config))
+        value = job.total_bytes_processed
+        return None if value is None else int(value)
+
+    def run(self, sql: str) -> QueryResult:
+        from google.cloud import bigquery
+
+        config = bigquery.QueryJobConfig(maximum_bytes_billed=self.maximum_bytes_billed)
+
+        job = self._call("running the query", lambda: self.client().query(sql, job_config=config))
+        pages = self._call("running the query", lambda: job.result(page_size=10_000))
+        stats = QueryStats(
+            bytes_processed=job.total_bytes_processed,
+            slot_millis=job.slot_millis,
+            rows=int(pages.total_rows or 0),
+            job_id=job.job_id,
+        )
+        return QueryResult(self._stream(pages), stats)
+
+    def _stream(self, pages: Any) -> Iterator[Mapping[str, Any]]:
+        """The rows, page by page; an error while fetching a page says what went wrong as the others do."""
+        iterator = iter(pages)
+        while True:
+            row = self._call("reading the query's rows", lambda: next(iterator, None))
+            if row is None:
+                return
+            yield dict(row.items())
+
+
+_REQUEST_PREFIX = re.compile(r"^(?:GET|POST|PUT|PATCH|DELETE) \S+: ")
+
+
+def _message(exc: BaseException) -> str:
+    """The server's message on one line, without the client library's 'POST url:' prefix."""
+    message = getattr(exc, "message", None)
+    text = message if isinstance(message, str) and message else str(exc)
+    return _REQUEST_PREFIX.sub("", " ".join(text.split())).rstrip(".")
+
+
+def log_analytics_source(
+    dataset: str,
+    *,
+    view: str | None,
+    start: datetime | None,
+    end: datetime,
+    min_severity: Severity,
+    billing_project: str | None,
+    endpoint: str | None,
+    config: GardenerConfig,
+    live_only: Sequence[str] = (),
+) -> LogAnalyticsSource:
+    """The source `gardener scan --log-analytics PROJECT.DATASET` reads (`live_only`: entries.list options
+    given, which do not apply)."""
+    if live_only:
+        raise GardenerError(
+            f"{', '.join(live_only)} appl{'ies' if len(live_only) == 1 else 'y'} to a scan of entries.list, "
+            "not to --log-analytics; narrow a Log Analytics scan with --service and --min-severity",
+            ExitCode.BAD_INPUT,
+        )
+    if start is None:
+        raise GardenerError(
+            "nothing to scan: give --hours N or --since for a Log Analytics scan", ExitCode.BAD_INPUT
+        )
+    project, name = parse_dataset(dataset)
+    settings = config.log_analytics
+    query = LogAnalyticsQuery(
+        project=project,
+        dataset=name,
+        view=view or settings.view,
+        start=start,
+        end=end,
+        min_severity=min_severity,
+        bucket_seconds=config.clustering.bucket_minutes * 60,
+        samples=config.clustering.samples_per_cluster,
+        reassembly_gap_seconds=config.entries.reassembly_gap_seconds,
+        max_rows=settings.max_rows,
+    )
+    billing = billing_project or project
+    engine = BigQueryEngine(billing, endpoint, settings.maximum_bytes_billed)
+    return LogAnalyticsSource(query, engine, billing)

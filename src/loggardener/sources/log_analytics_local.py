@@ -1,0 +1,217 @@
+"""A local Log Analytics: DuckDB runs the BigQuery SQL the Log Analytics source generates.
+
+For tests and benchmarks, offline: `view_row` turns a REST LogEntry into a row of Log Analytics' schema
+(snake_case columns, JSON columns, `http_request` and `source_location` structs), `LocalEngine` loads such
+rows into a `PROJECT.DATASET._AllLogs` table and runs queries through sqlglot's BigQuery→DuckDB
+transpiler, with the one rewrite it lacks (`ARRAY_AGG(… ORDER BY … LIMIT k)` becomes `min_by(…, k)`). Needs the
+`local-engine` extra (duckdb, sqlglot).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import tempfile
+import time
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any
+
+from loggardener.entries.models import Severity
+from loggardener.entries.parse import MalformedEntry, parse_timestamp
+from loggardener.errors import ExitCode, GardenerError
+from loggardener.sources.log_analytics import QueryResult, QueryStats
+from loggardener.sources.query import rfc3339
+
+COLUMNS = {
+    "timestamp": "TIMESTAMPTZ",
+    "receive_timestamp": "TIMESTAMPTZ",
+    "severity": "VARCHAR",
+    "log_name": "VARCHAR",
+    "insert_id": "VARCHAR",
+    "resource": "STRUCT(type VARCHAR, labels JSON)",
+    "labels": "JSON",
+    "text_payload": "VARCHAR",
+    "json_payload": "JSON",
+    "proto_payload": "STRUCT(audit_log JSON)",
+    "http_request": "STRUCT(request_method VARCHAR, request_url VARCHAR, status BIGINT, latency VARCHAR, "
+    "user_agent VARCHAR, remote_ip VARCHAR, protocol VARCHAR, request_size BIGINT, response_size BIGINT)",
+    "source_location": "STRUCT(file VARCHAR, line BIGINT, function VARCHAR)",
+    "trace": "VARCHAR",
+    "span_id": "VARCHAR",
+    "error_groups": "STRUCT(id VARCHAR)[]",
+}
+_HTTP_FIELDS = {
+    "requestMethod": "request_method",
+    "requestUrl": "request_url",
+    "status": "status",
+    "latency": "latency",
+    "userAgent": "user_agent",
+    "remoteIp": "remote_ip",
+    "protocol": "protocol",
+    "requestSize": "request_size",
+    "responseSize": "response_size",
+}
+_INTEGER_HTTP = ("status", "request_size", "response_size")
+_UPPER = re.compile(r"(?<=[a-z0-9])([A-Z])")
+
+
+def _snake(name: str) -> str:
+    return _UPPER.sub(r"_\1", name).lower()
+
+
+def _snake_keys(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {(_snake(k) if k[:1].isalpha() else k): _snake_keys(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_snake_keys(v) for v in value]
+    return value
+
+
+def _text(value: Any) -> str:
+    return value if isinstance(value, str) else json.dumps(value, sort_keys=True, default=str)
+
+
+def _integer(value: Any) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def view_row(entry: dict[str, Any]) -> dict[str, Any] | None:
+    """A REST LogEntry → a row of the Log Analytics view; None for an entry Logging would not have stored."""
+    try:
+        moment = parse_timestamp(str(entry.get("timestamp") or entry.get("receiveTimestamp")))
+        received = entry.get("receiveTimestamp")
+        received_at = parse_timestamp(received) if isinstance(received, str) else None
+    except MalformedEntry:
+        return None
+    raw_resource = entry.get("resource")
+    resource: dict[str, Any] = raw_resource if isinstance(raw_resource, dict) else {}
+    labels = entry.get("labels")
+    severity = entry.get("severity")
+    row: dict[str, Any] = {
+        "timestamp": rfc3339(moment),
+        "receive_timestamp": rfc3339(received_at) if received_at else None,
+        "severity": None if severity is None else Severity.parse(severity).name,
+        "log_name": _text(entry.get("logName") or ""),
+        "insert_id": _text(entry.get("insertId")) if entry.get("insertId") is not None else None,
+        "resource": {"type": _text(resource.get("type") or ""), "labels": resource.get("labels") or {}},
+        "labels": labels if isinstance(labels, dict) and labels else None,
+        "text_payload": _text(entry["textPayload"]) if "textPayload" in entry else None,
+        "json_payload": None,
+        "proto_payload": None,
+        "http_request": None,
+        "source_location": None,
+        "trace": _text(entry["trace"]) if entry.get("trace") else None,
+        "span_id": _text(entry["spanId"]) if entry.get("spanId") else None,
+        "error_groups": None,
+    }
+    if row["text_payload"] is None and isinstance(entry.get("jsonPayload"), dict):
+        row["json_payload"] = entry["jsonPayload"]
+    elif row["text_payload"] is None and isinstance(entry.get("protoPayload"), dict):
+        audit = {k: v for k, v in entry["protoPayload"].items() if k != "@type"}
+        row["proto_payload"] = {"audit_log": _snake_keys(audit)}
+    http = entry.get("httpRequest")
+    if isinstance(http, dict):
+        fields = {column: http.get(key) for key, column in _HTTP_FIELDS.items()}
+        for column in _INTEGER_HTTP:
+            fields[column] = _integer(fields[column])
+        row["http_request"] = {
+            k: (v if v is None or k in _INTEGER_HTTP else _text(v)) for k, v in fields.items()
+        }
+    location = entry.get("sourceLocation")
+    if isinstance(location, dict) and location.get("file"):
+        row["source_location"] = {
+            "file": _text(location["file"]),
+            "line": _integer(location.get("line")),
+            "function": _text(location["function"]) if location.get("function") else None,
+        }
+    groups = entry.get("errorGroups")
+    if isinstance(groups, list):
+        row["error_groups"] = [{"id": str(g["id"])} for g in groups if isinstance(g, dict) and g.get("id")]
+    return row
+
+
+def _array_agg_limit(expression: Any) -> Any:
+    """`ARRAY_AGG(x ORDER BY a, b LIMIT k)` (BigQuery) → `min_by(x, (a, b), k)` (DuckDB): the k first values
+    in that order, without holding the whole group (ascending orders only, all the query uses)."""
+    from sqlglot import exp
+
+    if isinstance(expression, exp.ArrayAgg) and isinstance(expression.this, exp.Limit):
+        limit = expression.this
+        order = limit.this
+        assert isinstance(order, exp.Order) and not any(o.args.get("desc") for o in order.expressions)
+        key = exp.Tuple(expressions=[ordered.this for ordered in order.expressions])
+        return exp.Anonymous(this="min_by", expressions=[order.this, key, limit.expression])
+    return expression
+
+
+def to_duckdb(sql: str) -> str:
+    """BigQuery SQL → DuckDB SQL."""
+    import sqlglot
+
+    tree = sqlglot.parse_one(sql, read="bigquery")
+    return str(tree.transform(_array_agg_limit).sql(dialect="duckdb"))
+
+
+class LocalEngine:
+    """An in-memory DuckDB holding one Log Analytics view."""
+
+    def __init__(self, project: str, dataset: str, view: str = "_AllLogs") -> None:
+        import duckdb
+
+        self.connection = duckdb.connect(":memory:")
+        self.connection.execute("SET TimeZone = 'UTC'")
+        self.project, self.dataset, self.view = project, dataset, view
+        self.connection.execute(f"ATTACH ':memory:' AS \"{project}\"")
+        self.connection.execute(f'CREATE SCHEMA "{project}"."{dataset}"')
+        self.table = f'"{project}"."{dataset}"."{view}"'
+        self.last_sql: str | None = None
+
+    def load_rows(self, rows: Iterable[dict[str, Any]]) -> int:
+        """Create the view's table from rows (see `view_row`); returns how many were loaded."""
+        count = 0
+        with tempfile.NamedTemporaryFile("w", suffix=".ndjson", encoding="utf-8") as handle:
+            for row in rows:
+                handle.write(json.dumps(row, separators=(",", ":"), sort_keys=True) + "\n")
+                count += 1
+            handle.flush()
+            self.load_ndjson(Path(handle.name))
+        return count
+
+    def load_ndjson(self, path: Path) -> None:
+        """Create the view's table from an NDJSON file of rows."""
+        columns = "{" + ", ".join(f"'{name}': '{kind}'" for name, kind in COLUMNS.items()) + "}"
+        self.connection.execute(
+            f"CREATE OR REPLACE TABLE {self.table} AS SELECT * FROM read_json('{path}', "
+            f"format = 'newline_delimited', columns = {columns})"
+        )
+
+    def columns(self, project: str, dataset: str, view: str) -> set[str]:
+        rows = self.connection.execute(
+            "SELECT column_name FROM information_schema.columns "
+            "WHERE table_catalog = ? AND table_schema = ? AND table_name = ?",
+            [project, dataset, view],
+        ).fetchall()
+        if not rows:
+            raise GardenerError(f"no view {view} in the dataset {project}.{dataset}", ExitCode.BAD_INPUT)
+        return {str(name) for (name,) in rows}
+
+    def estimate(self, sql: str) -> int | None:
+        to_duckdb(sql)  # the query must transpile
+        return None
+
+    def run(self, sql: str) -> QueryResult:
+        self.last_sql = to_duckdb(sql)
+        started = time.perf_counter()
+        cursor = self.connection.execute(self.last_sql)
+        elapsed = time.perf_counter() - started
+        names = [column[0] for column in cursor.description or ()]
+
+        def rows() -> Iterator[dict[str, Any]]:
+            while batch := cursor.fetchmany(10_000):
+                yield from (dict(zip(names, values, strict=True)) for values in batch)
+
+        return QueryResult(rows(), QueryStats(slot_millis=round(elapsed * 1000)))

@@ -1,0 +1,260 @@
+"""Log Analytics: the generated SQL, run by DuckDB, gives the scan `--from` gives on the same entries."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, timedelta, timezone
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from conftest import ListSource
+from la_support import (
+    SHARED,
+    assert_equivalent,
+    engine_with,
+    entries_of,
+    local_report,
+    log_analytics_report,
+    synthetic,
+)
+from loggardener.config import GardenerConfig
+from loggardener.entries.models import Severity
+from loggardener.entries.parse import EntryParser
+from loggardener.entries.redact import Redactor
+from loggardener.entries.stacks import StackParser
+from loggardener.errors import GardenerError
+from loggardener.sources.demo import DemoSource
+from loggardener.sources.file import FileSource
+from loggardener.sources.log_analytics import (
+    REQUIRED_COLUMNS,
+    LogAnalyticsQuery,
+    build_sql,
+    parse_dataset,
+    to_log_entry,
+)
+from loggardener.sources.log_analytics_local import LocalEngine, to_duckdb, view_row
+
+REALWORLD = SHARED / "realworld" / "entries.ndjson"
+START = datetime(2026, 11, 21, 6, 0, tzinfo=timezone.utc)
+
+
+def test_demo_scans_alike() -> None:
+    entries = list(entries_of(DemoSource()))
+    local, analytics = local_report(ListSource(entries)), log_analytics_report(engine_with(entries))
+    assert_equivalent(local, analytics)
+    assert [c.related for c in analytics.clusters] == [c.related for c in local.clusters]
+
+
+@pytest.mark.skipif(not REALWORLD.exists(), reason="../shared/realworld is not checked out")
+def test_realworld_scans_alike() -> None:
+    entries = list(entries_of(FileSource(REALWORLD)))
+    assert_equivalent(local_report(ListSource(entries)), log_analytics_report(engine_with(entries)))
+
+
+@pytest.fixture(scope="module")
+def generated() -> list[dict[str, Any]]:
+    return list(synthetic().generate(2000, seed=3))
+
+
+@pytest.fixture(scope="module")
+def generated_engine(generated: list[dict[str, Any]]) -> LocalEngine:
+    return engine_with(generated)
+
+
+def test_generated_export_scans_alike(generated: list[dict[str, Any]], generated_engine: LocalEngine) -> None:
+    local = local_report(ListSource(generated))
+    analytics = log_analytics_report(generated_engine)
+    assert local.totals.reassembled_tracebacks > 20  # the split tracebacks are in it
+    assert {"request", "exception", "message", "audit"} <= {c.kind for c in local.clusters}
+    assert_equivalent(local, analytics)
+
+
+@pytest.mark.parametrize(
+    "options",
+    [
+        {"services": ("orders-api",), "min_severity": Severity.ERROR},
+        {"min_severity": Severity.DEFAULT},
+        {"since": START + timedelta(hours=1), "until": START + timedelta(hours=2, minutes=7)},
+    ],
+    ids=["service-and-error", "default", "window"],
+)
+def test_options_mean_the_same(
+    generated: list[dict[str, Any]], generated_engine: LocalEngine, options: dict[str, Any]
+) -> None:
+    local = local_report(ListSource(generated), **options)
+    assert_equivalent(local, log_analytics_report(generated_engine, **options))
+
+
+def test_other_configuration_means_the_same(
+    generated: list[dict[str, Any]], generated_engine: LocalEngine
+) -> None:
+    config = GardenerConfig.model_validate(
+        {
+            "clustering": {"bucket_minutes": 7, "samples_per_cluster": 5},
+            "entries": {"reassembly_gap_seconds": 0.0005},
+        }
+    )
+    local = local_report(ListSource(generated), config)
+    assert_equivalent(local, log_analytics_report(generated_engine, config))
+
+
+def test_duplicated_entries_count_once() -> None:
+    """Log Analytics does not deduplicate: the query does, on insert_id and timestamp."""
+    entries = list(entries_of(DemoSource()))
+    assert_equivalent(local_report(ListSource(entries)), log_analytics_report(engine_with(entries, copies=3)))
+
+
+def test_the_query_returns_pre_groups_not_entries() -> None:
+    """Rows are bounded by problems × time buckets × resources, not by entries."""
+    engine = engine_with(synthetic().generate(5000, seed=5))
+    query = LogAnalyticsQuery(
+        "synthetic-project", "logs", "_AllLogs", START, START + timedelta(hours=7), bucket_seconds=7 * 3600
+    )
+    rows = engine.run(build_sql(query, engine.columns("synthetic-project", "logs", "_AllLogs"))).rows
+    grouped = [row for row in rows if not row["reassemble"]]
+    assert sum(row["entries"] for row in grouped) > 2 * len(grouped)
+
+
+# Entries that differ only where the local pipeline may or may not look: digits in messages, versions in
+# routes and methods, frames' line numbers, pino levels, instances, severities, split traceback lines.
+_MESSAGES = st.sampled_from(
+    [
+        "Payment {n} declined",
+        "Payment {n} declined for v{d}",
+        "timeout after {n}ms",
+        "Error: code {n}",
+        "KeyError: 'k{n}'",
+        '  File "/app/x{d}.py", line {n}, in f',
+        "    raise KeyError(k)",
+        "Traceback (most recent call last):",
+        "",
+        "worker {n} restarting",
+        'Traceback (most recent call last):\n  File "/app/a.py", line {n}, in g\nValueError: bad {n}',
+    ]
+)
+
+
+@st.composite
+def _entry(draw: st.DrawFn) -> dict[str, Any]:
+    number = draw(st.integers(0, 120))
+    digit = draw(st.integers(1, 2))
+    text = draw(_MESSAGES).format(n=number, d=digit)
+    entry: dict[str, Any] = {
+        "timestamp": (START + timedelta(milliseconds=draw(st.integers(0, 1_300_000)))).isoformat(),
+        "logName": "projects/p/logs/" + draw(st.sampled_from(["run.googleapis.com%2Fstderr", "app"])),
+        "resource": {
+            "type": "cloud_run_revision",
+            "labels": {"service_name": "svc", "revision_name": draw(st.sampled_from(["svc-1", "svc-2"]))},
+        },
+        "labels": {"instanceId": draw(st.sampled_from(["i1", "i2"]))},
+    }
+    severity = draw(st.sampled_from([None, "WARNING", "ERROR", "INFO", "CRITICAL"]))
+    if severity:
+        entry["severity"] = severity
+    shape = draw(st.sampled_from(["text", "json", "http", "audit"]))
+    if shape == "text":
+        entry["textPayload"] = text
+    elif shape == "json":
+        entry["jsonPayload"] = {"message": text, "level": draw(st.sampled_from([30, 40, 50]))}
+    elif shape == "http":
+        entry["httpRequest"] = {
+            "requestMethod": "GET",
+            "requestUrl": draw(st.sampled_from(["/api/v{d}/o/{n}", "https://h/x/{n}?q={n}", "/v{d}"])).format(
+                n=number, d=digit
+            ),
+            "status": draw(st.sampled_from([None, 500, 404])),
+        }
+    else:
+        entry["protoPayload"] = {"methodName": f"svc.v{digit}.Update", "status": {"message": text}}
+    return entry
+
+
+@settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(_entry(), min_size=1, max_size=40))
+def test_any_entries_scan_alike(entries: list[dict[str, Any]]) -> None:
+    for position, entry in enumerate(entries):
+        entry["insertId"] = f"id{position}"
+    entries.sort(key=lambda entry: entry["timestamp"])
+    assert_equivalent(local_report(ListSource(entries)), log_analytics_report(engine_with(entries)))
+
+
+def test_a_view_row_reads_back_as_the_same_entry(generated: list[dict[str, Any]]) -> None:
+    parser = EntryParser(Redactor(), StackParser())
+    for entry in [*entries_of(DemoSource()), *generated[:2000]]:
+        row = view_row(entry)
+        assert row is not None
+        assert parser.parse(1, to_log_entry(row)) == parser.parse(1, entry)
+
+
+def test_a_missing_column_is_named() -> None:
+    query = LogAnalyticsQuery("p-roject", "d", "_AllLogs", START, START + timedelta(hours=1))
+    columns = set(REQUIRED_COLUMNS) - {"severity", "insert_id"}
+    with pytest.raises(GardenerError, match="lacks the columns severity, insert_id"):
+        build_sql(query, columns)
+
+
+def test_optional_columns_may_be_missing() -> None:
+    engine = LocalEngine("p-roject", "d")
+    engine.connection.execute(
+        'CREATE TABLE "p-roject"."d"."_AllLogs" (timestamp TIMESTAMPTZ, severity VARCHAR, log_name VARCHAR, '
+        "insert_id VARCHAR, resource STRUCT(type VARCHAR, labels JSON), labels JSON, text_payload VARCHAR, "
+        "json_payload JSON)"
+    )
+    engine.connection.execute(
+        """INSERT INTO "p-roject"."d"."_AllLogs" VALUES ('2026-11-21 06:30:00+00', 'ERROR', 'l', 'a',
+        {'type': 'global', 'labels': '{}'}, NULL, 'boom 1', NULL)"""
+    )
+    query = LogAnalyticsQuery("p-roject", "d", "_AllLogs", START, START + timedelta(hours=1))
+    rows = list(engine.run(build_sql(query, engine.columns("p-roject", "d", "_AllLogs"))).rows)
+    assert [row["entries"] for row in rows] == [1]
+    assert to_log_entry(rows[0]["samples"][0])["textPayload"] == "boom 1"
+
+
+def test_the_sql_is_re2_safe_and_transpiles() -> None:
+    query = LogAnalyticsQuery("p-roject", "d", "_AllLogs", START, START + timedelta(hours=1))
+    sql = build_sql(query, REQUIRED_COLUMNS)
+    for literal in re.findall(r"r?'((?:[^'\\]|\\.)*)'", sql):
+        assert not re.search(r"\(\?[=!<]|\\[1-9]", literal), literal
+    assert "LIMIT" in sql and "maximum" not in sql
+    assert "min_by" in to_duckdb(sql).lower()
+
+
+@pytest.mark.parametrize("text", ["nodot", "my-project.", "My_Project.logs", "p.d.e"])
+def test_a_bad_dataset_name_says_how_to_write_it(text: str) -> None:
+    with pytest.raises(GardenerError, match=r"PROJECT\.DATASET"):
+        parse_dataset(text)
+
+
+def test_a_dataset_name_splits_into_project_and_dataset() -> None:
+    assert parse_dataset("my-project.app_logs") == ("my-project", "app_logs")
+    assert parse_dataset("example.com:my-project.logs") == ("example.com:my-project", "logs")
+
+
+def _raise(error: Exception) -> None:
+    raise error
+
+
+@pytest.mark.parametrize(
+    ("error", "code", "says"),
+    [
+        ("Forbidden", 4, "roles/bigquery.jobUser on the project that runs the query"),
+        ("NotFound", 2, "gcloud logging links create"),
+        ("BadRequest", 2, "raise log_analytics.maximum_bytes_billed"),
+        ("ServiceUnavailable", 5, "BigQuery failed running the query (HTTP 503)"),
+    ],
+)
+def test_bigquery_errors_say_what_to_do(error: str, code: int, says: str) -> None:
+    from google.api_core import exceptions
+
+    from loggardener.sources.log_analytics import BigQueryEngine
+
+    message = "POST https://bigquery.googleapis.com/x: Query exceeded limit for bytes billed: 10."
+    engine = BigQueryEngine("p-roject", "http://127.0.0.1:9", 10)
+    with pytest.raises(GardenerError) as caught:
+        engine._call("running the query", lambda: _raise(getattr(exceptions, error)(message)))
+    assert caught.value.exit_code == code
+    assert says in caught.value.message
+    assert "POST https" not in caught.value.message

@@ -1,0 +1,268 @@
+"""`gardener scan --log-analytics` end to end: the real google-cloud-bigquery client against bqemulator, a local
+server speaking BigQuery's REST jobs API (DuckDB and sqlglot inside), offline."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner
+
+from la_support import entries_of
+from loggardener.cli import app
+from loggardener.sources.demo import DemoSource
+from loggardener.sources.log_analytics_local import view_row
+
+bigquery = pytest.importorskip("google.cloud.bigquery")
+spatial = pytest.importorskip("duckdb_extension_spatial")
+pytest.importorskip("bqemulator")
+
+PROJECT = "demo-project"
+WINDOW = ("--since", "2026-11-21T16:00:00Z", "--until", "2026-11-21T18:00:00Z")
+runner = CliRunner()
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def _table_schema() -> list[Any]:
+    field = bigquery.SchemaField
+    return [
+        field("timestamp", "TIMESTAMP"),
+        field("receive_timestamp", "TIMESTAMP"),
+        field("severity", "STRING"),
+        field("log_name", "STRING"),
+        field("insert_id", "STRING"),
+        field("resource", "RECORD", fields=[field("type", "STRING"), field("labels", "JSON")]),
+        field("labels", "JSON"),
+        field("text_payload", "STRING"),
+        field("json_payload", "JSON"),
+        field("proto_payload", "RECORD", fields=[field("audit_log", "JSON")]),
+        field(
+            "http_request",
+            "RECORD",
+            fields=[
+                field("request_method", "STRING"),
+                field("request_url", "STRING"),
+                field("status", "INT64"),
+                field("latency", "STRING"),
+                field("user_agent", "STRING"),
+                field("remote_ip", "STRING"),
+                field("protocol", "STRING"),
+                field("request_size", "INT64"),
+                field("response_size", "INT64"),
+            ],
+        ),
+        field(
+            "source_location",
+            "RECORD",
+            fields=[field("file", "STRING"), field("line", "INT64"), field("function", "STRING")],
+        ),
+        field("trace", "STRING"),
+        field("span_id", "STRING"),
+        field("error_groups", "RECORD", mode="REPEATED", fields=[field("id", "STRING")]),
+    ]
+
+
+def _insertable(row: dict[str, Any]) -> dict[str, Any]:
+    """A view row as insertAll takes it: JSON columns as JSON text, no null repeated field."""
+    row = dict(row, resource=dict(row["resource"], labels=json.dumps(row["resource"]["labels"])))
+    for column in ("labels", "json_payload"):
+        if row[column] is not None:
+            row[column] = json.dumps(row[column])
+    if row["proto_payload"] is not None:
+        row["proto_payload"] = {"audit_log": json.dumps(row["proto_payload"]["audit_log"])}
+    row["error_groups"] = row["error_groups"] or []
+    return row
+
+
+@pytest.fixture(scope="module")
+def emulator(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """bqemulator on a free port, holding the demo entries in demo-project.logs._AllLogs."""
+    home = tmp_path_factory.mktemp("bqemulator-home")
+    # DuckDB's spatial extension, which bqemulator loads at start, from PyPI: never downloaded.
+    version = next((Path(spatial.__file__).parent / "extensions").iterdir()).name
+    target = home / ".duckdb" / "extensions" / version / "linux_amd64"
+    target.mkdir(parents=True)
+    shutil.copy(Path(spatial.__file__).parent / "extensions" / version / "spatial.duckdb_extension", target)
+    port = _free_port()
+    command = [sys.executable, "-m", "bqemulator", "start", "--rest-port", str(port), "--grpc-port"]
+    command += [str(_free_port()), "--project", PROJECT, "--log-level", "error"]
+    log = (home / "emulator.log").open("w")
+    process = subprocess.Popen(command, env={**os.environ, "HOME": str(home)}, stdout=log, stderr=log)
+    endpoint = f"http://127.0.0.1:{port}"
+    try:
+        client = _client(endpoint)
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                client.create_dataset(f"{PROJECT}.logs", exists_ok=True)
+                break
+            except Exception:
+                if process.poll() is not None or time.monotonic() > deadline:
+                    pytest.fail(f"bqemulator did not start: {(home / 'emulator.log').read_text()[-2000:]}")
+                time.sleep(0.5)
+        table = client.create_table(bigquery.Table(f"{PROJECT}.logs._AllLogs", schema=_table_schema()))
+        rows = [_insertable(row) for entry in entries_of(DemoSource()) if (row := view_row(entry))]
+        assert client.insert_rows_json(table, rows) == []
+        yield endpoint
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+        log.close()
+
+
+def _client(endpoint: str) -> Any:
+    from google.api_core.client_options import ClientOptions
+    from google.auth.credentials import AnonymousCredentials
+
+    return bigquery.Client(
+        project=PROJECT,
+        credentials=AnonymousCredentials(),
+        client_options=ClientOptions(api_endpoint=endpoint),
+    )
+
+
+def _scan(*args: str) -> tuple[int, str, str]:
+    result = runner.invoke(app, ["scan", "--no-state", *args])
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_a_log_analytics_scan_reports_what_a_scan_of_the_export_reports(
+    emulator: str, tmp_path: Path
+) -> None:
+    code, stdout, stderr = _scan(
+        "--log-analytics", f"{PROJECT}.logs", "--bigquery-endpoint", emulator, *WINDOW,
+        "--out", str(tmp_path / "la"), "--report-json", str(tmp_path / "la.json"),
+    )  # fmt: skip
+    assert code == 0, stdout + stderr
+    code, stdout, stderr = _scan(
+        "--demo", *WINDOW, "--out", str(tmp_path / "file"), "--report-json", str(tmp_path / "file.json")
+    )
+    assert code == 0, stdout + stderr
+    analytics = json.loads((tmp_path / "la.json").read_text(encoding="utf-8"))
+    local = json.loads((tmp_path / "file.json").read_text(encoding="utf-8"))
+    derived = ("related", "causes", "effects", "incident", "suspect_revision", "reasons")  # linking's facts
+    assert [{k: v for k, v in c.items() if k not in derived} for c in analytics["clusters"]] == [
+        {k: v for k, v in c.items() if k not in derived} for c in local["clusters"]
+    ]
+    for key in ("clustered", "events", "by_severity", "reassembled_tracebacks"):
+        assert analytics["totals"][key] == local["totals"][key]
+    assert analytics["source"] == f"Log Analytics {PROJECT}.logs._AllLogs"
+    notes = " ".join(analytics["notes"])
+    assert "processed, slot time" in notes and "rows returned" in notes
+    assert analytics["query_filter"].startswith("-- log gardener: pre-groups")
+    worklog = next((tmp_path / "la").glob("*.md")).read_text(encoding="utf-8")
+    assert "rows returned" in worklog
+
+
+@pytest.fixture
+def recording_proxy(emulator: str) -> Iterator[tuple[str, list[dict[str, Any]]]]:
+    """A pass-through to the emulator that keeps every JSON request body (what the client really sent)."""
+    import requests
+
+    bodies: list[dict[str, Any]] = []
+
+    class Forward(BaseHTTPRequestHandler):
+        def _forward(self) -> None:
+            body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+            if body:
+                bodies.append(json.loads(body))
+            headers = {k: v for k, v in self.headers.items() if k.lower() not in ("host", "content-length")}
+            answer = requests.request(
+                self.command, emulator + self.path, data=body, headers=headers, timeout=60
+            )
+            self.send_response(answer.status_code)
+            for key, value in answer.headers.items():
+                if key.lower() not in (
+                    "content-length",
+                    "transfer-encoding",
+                    "content-encoding",
+                    "connection",
+                ):
+                    self.send_header(key, value)
+            self.send_header("Content-Length", str(len(answer.content)))
+            self.end_headers()
+            self.wfile.write(answer.content)
+
+        do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = _forward
+
+        def log_message(self, *args: Any) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Forward)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}", bodies
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_every_query_runs_under_the_cost_guard(
+    recording_proxy: tuple[str, list[dict[str, Any]]], tmp_path: Path
+) -> None:
+    endpoint, bodies = recording_proxy
+    config = tmp_path / "gardener.toml"
+    config.write_text(
+        f'[log_analytics]\ndataset = "{PROJECT}.logs"\nmaximum_bytes_billed = 123456789\n', encoding="utf-8"
+    )
+    code, stdout, stderr = _scan(
+        "--config", str(config), "--bigquery-endpoint", endpoint, *WINDOW, "--out", str(tmp_path)
+    )
+    assert code == 0, stdout + stderr
+    queries = [body["configuration"]["query"] for body in bodies if "configuration" in body]
+    scans = [query for query in queries if "pre-groups" in query["query"]]
+    assert len(scans) == 1
+    assert scans[0]["maximumBytesBilled"] == "123456789"
+
+
+def test_dry_run_prints_the_query_and_the_estimate(emulator: str) -> None:
+    code, stdout, stderr = _scan(
+        "--log-analytics", f"{PROJECT}.logs", "--bigquery-endpoint", emulator, "--hours", "3", "--dry-run"
+    )
+    assert code == 0, stdout + stderr
+    assert "FROM `demo-project.logs._AllLogs`" in stdout
+    assert "-- estimated bytes processed:" in stdout
+
+
+def test_an_unknown_view_is_one_line_naming_the_setup(emulator: str) -> None:
+    code, stdout, stderr = _scan(
+        "--log-analytics", f"{PROJECT}.logs", "--view", "NoSuchView", "--bigquery-endpoint", emulator,
+        "--hours", "3", "--dry-run",
+    )  # fmt: skip
+    assert code == 2
+    assert "no view NoSuchView" in stderr and "gcloud logging links create" in stderr
+    assert "Traceback" not in stdout + stderr
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--log-analytics", "nodataset", "--hours", "1"], "PROJECT.DATASET"),
+        (["--log-analytics", "p-roject.d"], "--hours N or --since"),
+        (["--log-analytics", "p-roject.d", "--hours", "1", "--filter", "x"], "--filter applies"),
+        (["--log-analytics", "p-roject.d", "--demo"], "not both"),
+        (["--demo", "--dry-run"], "--dry-run estimates a Log Analytics query"),
+    ],
+)
+def test_usage_mistakes_are_one_line(args: list[str], message: str) -> None:
+    code, stdout, stderr = _scan(*args)
+    assert code == 2
+    assert message in stderr
+    assert "Traceback" not in stdout + stderr
