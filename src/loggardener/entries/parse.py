@@ -5,7 +5,6 @@ Which fields are read for which payload and resource type is tabled in the READM
 
 from __future__ import annotations
 
-import json
 import re
 from datetime import datetime, timedelta, timezone
 from typing import Any
@@ -13,7 +12,7 @@ from urllib.parse import urlsplit
 
 from loggardener.entries.levels import infer_severity, json_level, stream_default, strip_ansi, strip_prefix
 from loggardener.entries.models import HttpInfo, LogEntry, MalformedEntry, PayloadKind, Severity
-from loggardener.entries.payloads import Payload, caller_kind, read_payload
+from loggardener.entries.payloads import Payload, as_text, caller_kind, read_payload
 from loggardener.entries.redact import Redactor
 from loggardener.entries.resources import resource_identity
 from loggardener.entries.stacks import StackParser
@@ -144,7 +143,7 @@ class EntryParser:
             principal_kind=caller_kind(raw),
             error_group_ids=group_ids,
             source_location=_clean(self._redact(_source_location(raw.get("sourceLocation")) or "")),
-            trace=self._redact(_text(raw.get("trace"))) or None,
+            trace=self._redact(as_text(raw.get("trace"))) or None,
         )
 
 
@@ -156,19 +155,11 @@ def _source_location(location: Any) -> str | None:
     if isinstance(location, dict) and location.get("file"):
         line = location.get("line")
         return (
-            f"{_text(location['file'])}:{_text(line)}"
+            f"{as_text(location['file'])}:{as_text(line)}"
             if line not in (None, "", "0", 0)
-            else _text(location["file"])
+            else as_text(location["file"])
         )
     return None
-
-
-def _text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, str):
-        return value
-    return json.dumps(value, sort_keys=True, default=str)
 
 
 def _as_dict(value: Any, name: str) -> dict[str, Any]:
@@ -187,15 +178,15 @@ def _http(value: Any, payload: Payload) -> HttpInfo | None:
         status_code = int(status) if status is not None and status != "" else None
     except (TypeError, ValueError):
         status_code = None
-    method = _text(fields.get("requestMethod")) or payload.http_method
-    url = _text(fields.get("requestUrl")) or payload.http_url
+    method = as_text(fields.get("requestMethod")) or payload.http_method
+    url = as_text(fields.get("requestUrl")) or payload.http_url
     if status_code is None and not method and not url:
         return None
     return HttpInfo(
         method=method or None,
         url=url or None,
         status=status_code,
-        latency=_text(fields.get("latency")) or None,
+        latency=as_text(fields.get("latency")) or None,
     )
 
 

@@ -67,7 +67,8 @@ class Payload:
     object_name: str | None = None
 
 
-def _text(value: Any) -> str:
+def as_text(value: Any) -> str:
+    """A field as text: strings as they are, anything else as sorted JSON, None as ''."""
     if value is None:
         return ""
     if isinstance(value, str):
@@ -115,7 +116,7 @@ def principal_kind(principal: str | None) -> str:
 
 def read_payload(raw: dict[str, Any]) -> Payload:
     if "textPayload" in raw:
-        text = _short(_text(raw["textPayload"]))
+        text = _short(as_text(raw["textPayload"]))
         return Payload(kind="text", message=text, stack_sources=[text])
     if "jsonPayload" in raw:
         payload = raw["jsonPayload"]
@@ -156,7 +157,7 @@ def _json(payload: dict[str, Any]) -> Payload:
             stacks.append(value)
         elif isinstance(value, dict):
             stacks.extend(
-                _text(value[k]) for k in _NESTED_STACK_FIELDS if isinstance(value.get(k), str) and value[k]
+                as_text(value[k]) for k in _NESTED_STACK_FIELDS if isinstance(value.get(k), str) and value[k]
             )
     if message and message not in stacks:
         stacks.append(message)
@@ -173,13 +174,13 @@ def _json(payload: dict[str, Any]) -> Payload:
 
 
 def _scheduler_attempt(payload: dict[str, Any]) -> Payload:
-    job = _text(payload.get("jobName")).rsplit("/", 1)[-1]
-    status = _text(payload.get("status")) or "unknown status"
+    job = as_text(payload.get("jobName")).rsplit("/", 1)[-1]
+    status = as_text(payload.get("status")) or "unknown status"
     parts = [f"Cloud Scheduler job {job or '(unnamed)'} attempt finished: {status}"]
     if payload.get("debugInfo"):
-        parts.append(f"({_text(payload['debugInfo'])})")
+        parts.append(f"({as_text(payload['debugInfo'])})")
     if payload.get("url"):
-        parts.append(f"calling {_text(payload['url'])}")
+        parts.append(f"calling {as_text(payload['url'])}")
     failed = status not in ("OK", "SUCCESS", "unknown status")
     return Payload(
         kind="json",
@@ -191,31 +192,31 @@ def _scheduler_attempt(payload: dict[str, Any]) -> Payload:
 
 def _kubernetes_event(payload: dict[str, Any]) -> Payload:
     involved = payload["involvedObject"]
-    reason = _text(payload.get("reason"))
-    text = _text(payload.get("message"))
-    kind = _text(involved.get("kind"))
+    reason = as_text(payload.get("reason"))
+    text = as_text(payload.get("message"))
+    kind = as_text(involved.get("kind"))
     message = f"{reason}: {text}" if reason else text
-    declared = level_word(_text(payload.get("type"))) if payload.get("type") else None
+    declared = level_word(as_text(payload.get("type"))) if payload.get("type") else None
     return Payload(
         kind="json",
         message=_short(message or json.dumps(payload, sort_keys=True, default=str)),
         declared=declared,
-        object_name=f"{kind}/{_text(involved.get('name'))}" if kind else None,
+        object_name=f"{kind}/{as_text(involved.get('name'))}" if kind else None,
     )
 
 
 def _audit(payload: dict[str, Any]) -> Payload:
     status = payload.get("status")
     code = rpc_code_name(status.get("code")) if isinstance(status, dict) else None
-    status_message = _text(status.get("message")) if isinstance(status, dict) else ""
-    service = _text(payload.get("serviceName")) or None
-    method = _text(payload.get("methodName")) or None
-    resource_name = _text(payload.get("resourceName"))
+    status_message = as_text(status.get("message")) if isinstance(status, dict) else ""
+    service = as_text(payload.get("serviceName")) or None
+    method = as_text(payload.get("methodName")) or None
+    resource_name = as_text(payload.get("resourceName"))
     authentication = payload.get("authenticationInfo")
     principal = None
     if isinstance(authentication, dict):
         principal = (
-            _text(authentication.get("principalEmail") or authentication.get("principalSubject")) or None
+            as_text(authentication.get("principalEmail") or authentication.get("principalSubject")) or None
         )
     if code:
         head = f"{code} on {method or 'a call'}" + (f" ({service})" if service else "")
@@ -241,7 +242,7 @@ def _request_log(payload: dict[str, Any]) -> Payload:
     raw_lines = payload.get("line")
     lines: list[Any] = raw_lines if isinstance(raw_lines, list) else []
     messages = [
-        _text(line.get("logMessage")) for line in lines if isinstance(line, dict) and line.get("logMessage")
+        as_text(line.get("logMessage")) for line in lines if isinstance(line, dict) and line.get("logMessage")
     ]
     severities = [
         Severity.parse(line.get("severity"))
@@ -249,8 +250,8 @@ def _request_log(payload: dict[str, Any]) -> Payload:
         if isinstance(line, dict) and line.get("severity")
     ]
     status = payload.get("status")
-    method = _text(payload.get("method")) or None
-    resource = _text(payload.get("resource")) or None
+    method = as_text(payload.get("method")) or None
+    resource = as_text(payload.get("resource")) or None
     message = "\n".join(messages)
     return Payload(
         kind="json",
@@ -272,6 +273,6 @@ def caller_kind(raw: dict[str, Any]) -> str | None:
     principal = None
     if isinstance(authentication, dict):
         principal = (
-            _text(authentication.get("principalEmail") or authentication.get("principalSubject")) or None
+            as_text(authentication.get("principalEmail") or authentication.get("principalSubject")) or None
         )
     return principal_kind(principal)
