@@ -338,3 +338,19 @@ def test_stacks_split_one_line_per_entry_reassemble_in_every_language(
         1,
         "ERROR",
     )
+
+
+def test_a_json_line_left_in_text_payload_is_read_as_structured() -> None:
+    entry = parse(
+        {"textPayload": '{"level":"ERROR","message":"payment declined for order 12","logger":"billing"}'}
+    )
+    assert (entry.severity, entry.severity_rule, entry.message) == (
+        Severity.ERROR,
+        "json-level",
+        "payment declined for order 12",
+    )
+
+
+def test_a_declared_critical_platform_failure_keeps_its_level() -> None:
+    entry = parse({"textPayload": "[2026-01-01 10:00:02 +0000] [1] [CRITICAL] WORKER TIMEOUT (pid:17)"})
+    assert (entry.severity, entry.severity_rule) == (Severity.CRITICAL, "bracketed-level")

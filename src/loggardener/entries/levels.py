@@ -281,6 +281,9 @@ def infer_severity(
     4. `stack`: a weak severity with a stack trace is ERROR.
     """
     if logged < Severity.ERROR and platform_failure(text):
+        declared = declared_level(text) if weak else None
+        if declared is not None and declared.severity > Severity.ERROR:
+            return Inferred(declared.severity, declared.rule)  # `[CRITICAL] WORKER TIMEOUT`
         return Inferred(Severity.ERROR, "platform-failure")
     if logged < Severity.ERROR and has_error_group:
         return Inferred(Severity.ERROR, "error-group")

@@ -117,6 +117,9 @@ def principal_kind(principal: str | None) -> str:
 def read_payload(raw: dict[str, Any]) -> Payload:
     if "textPayload" in raw:
         text = _short(as_text(raw["textPayload"]))
+        structured = _json_line(text)
+        if structured is not None:  # an app's JSON log line the agent left in textPayload
+            return _json(structured)
         return Payload(kind="text", message=text, stack_sources=[text])
     if "jsonPayload" in raw:
         payload = raw["jsonPayload"]
@@ -133,6 +136,20 @@ def read_payload(raw: dict[str, Any]) -> Payload:
             return _request_log(payload)
         return _audit(payload)
     return Payload()
+
+
+def _json_line(text: str) -> dict[str, Any] | None:
+    """The object a text line holds when it is one JSON object with a message (`{"level":"error","msg":…}`)."""
+    stripped = text.strip()
+    if not (stripped.startswith("{") and stripped.endswith("}")) or len(stripped) > _MAX_MESSAGE:
+        return None
+    try:
+        value = json.loads(stripped)
+    except (ValueError, RecursionError):
+        return None
+    if not isinstance(value, dict) or not any(isinstance(value.get(k), str) for k in _MESSAGE_FIELDS):
+        return None
+    return value
 
 
 def _json(payload: dict[str, Any]) -> Payload:
