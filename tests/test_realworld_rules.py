@@ -354,3 +354,11 @@ def test_a_json_line_left_in_text_payload_is_read_as_structured() -> None:
 def test_a_declared_critical_platform_failure_keeps_its_level() -> None:
     entry = parse({"textPayload": "[2026-01-01 10:00:02 +0000] [1] [CRITICAL] WORKER TIMEOUT (pid:17)"})
     assert (entry.severity, entry.severity_rule) == (Severity.CRITICAL, "bracketed-level")
+
+
+def test_traceback_headers_without_their_frames_say_the_input_looks_filtered() -> None:
+    header = run_entry(0.0, text="Traceback (most recent call last):", severity="ERROR")
+    report = scan_entries([header, run_entry(9.0, text="KeyError: 'x'", severity="ERROR")])
+    assert any("1 traceback header came without their frames" in note for note in report.notes)
+    whole = scan_entries(split_traceback(0.0, [("/app/a.py", 1, "f", "x()")], "KeyError: 'x'"))
+    assert not any("without their frames" in note for note in whole.notes)

@@ -243,6 +243,13 @@ class Scan:
             end = end or self._span[1]
         stats = source.stats
         notes = list(stats.notes)
+        lone = self._reassembler.lone_headers
+        if lone:
+            notes.append(
+                f"{lone} traceback header{'s' if lone != 1 else ''} came without their frames: the input looks "
+                "filtered (a severity filter drops the lines Cloud Run logs without one), so crashes are "
+                "under-counted; export with `gardener scan --print-filter`'s query instead"
+            )
         unmatched = sorted(set(self.options.services) - {s for s in self._matched_services if s})
         if unmatched and self._other_services:
             notes.append(

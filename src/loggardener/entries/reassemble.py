@@ -79,6 +79,7 @@ class Reassembler:
         self._steps_down = 0
         self._steps_up = 0
         self.reassembled = 0
+        self.lone_headers = 0
 
     def events(self, entries: Iterable[LogEntry]) -> Iterator[Event]:
         for entry in entries:
@@ -206,6 +207,8 @@ class Reassembler:
             end = _traceback_end(kinds, index)
             span = lines[start : end + 1]
             event = self._merge(span) if end > index else None
+            if end == index:
+                self.lone_headers += 1  # a header whose frames never came: a filtered export drops them
             if event is None:
                 yield from (Event(primary=entry, members=(entry,)) for entry in span)
             else:
