@@ -362,3 +362,8 @@ def test_traceback_headers_without_their_frames_say_the_input_looks_filtered() -
     assert any("1 traceback header came without their frames" in note for note in report.notes)
     whole = scan_entries(split_traceback(0.0, [("/app/a.py", 1, "f", "x()")], "KeyError: 'x'"))
     assert not any("without their frames" in note for note in whole.notes)
+
+
+def test_a_go_panic_line_alone_is_an_error() -> None:
+    entry = parse({"textPayload": "panic: runtime error: invalid memory address or nil pointer dereference"})
+    assert (entry.severity, entry.severity_rule) == (Severity.ERROR, "platform-failure")

@@ -240,6 +240,7 @@ _PLATFORM_FAILURE = re.compile(
     r"|Out of memory: Kill"
     r"|fatal error: runtime: out of memory"
     r"|Back-off restarting failed container"
+    r"|^panic: |^fatal error: "  # a Go program crashing (its goroutine dump may come in later entries)
 )
 _STREAM_DEFAULTS = {"stderr": Severity.ERROR, "stdout": Severity.INFO}
 
