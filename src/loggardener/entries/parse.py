@@ -22,6 +22,7 @@ _RFC3339 = re.compile(
     r"^(?P<date>\d{4}-\d{2}-\d{2})[Tt ](?P<time>\d{2}:\d{2}:\d{2})(?:\.(?P<frac>\d{1,9}))?"
     r"(?P<tz>[Zz]|[+-]\d{2}:?\d{2})$"
 )
+_UTC = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]{1,9})?Z")
 # Timestamps outside this span are corrupt (year 1 or 9999 overflow the clusterer's time arithmetic).
 _EARLIEST = datetime(1970, 1, 1, tzinfo=timezone.utc)
 _LATEST = datetime(9000, 1, 1, tzinfo=timezone.utc)
@@ -30,6 +31,24 @@ _STREAM_LABEL = "container.googleapis.com/stream"
 
 def parse_timestamp(value: str) -> datetime:
     """Parse RFC 3339 with up to nine fractional digits (kept to the microsecond) into an aware UTC datetime."""
+    moment = _parse_utc(value)
+    return moment if moment is not None else _parse_rfc3339(value)
+
+
+def _parse_utc(value: str) -> datetime | None:
+    """The common shape, `2026-11-21T12:00:00[.fraction]Z`, by `datetime.fromisoformat` (which keeps the
+    first six fractional digits, as `_parse_rfc3339` does); None for any other text, which `_parse_rfc3339`
+    then reads or says why it is not a timestamp."""
+    if _UTC.fullmatch(value) is None:
+        return None
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:  # February 30th: `_parse_rfc3339` words the reason
+        return None
+    return moment if _EARLIEST <= moment < _LATEST else None
+
+
+def _parse_rfc3339(value: str) -> datetime:
     match = _RFC3339.match(value.strip())
     if match is None:
         raise MalformedEntry(f"invalid timestamp {value!r}")

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import IO, Any, cast
 
 import ijson
+import orjson
 
 from loggardener.errors import ExitCode, GardenerError
 from loggardener.sources.interface import EntrySource, RawRecord, SourceStats
@@ -213,7 +214,7 @@ def _ndjson_records(stream: IO[str], path: str) -> Iterator[RawRecord]:
             if not line.strip():
                 continue
             try:
-                item = json.loads(line)
+                item = _loads(line)
             except json.JSONDecodeError as exc:
                 yield RawRecord(line_number, None, f"line {line_number}: invalid JSON: {exc}")
                 continue
@@ -227,6 +228,25 @@ def _ndjson_records(stream: IO[str], path: str) -> Iterator[RawRecord]:
         yield RawRecord(line_number + 1, None, f"line {line_number + 1}: input ends early: {_reason(exc)}")
     except OSError as exc:
         raise GardenerError(f"cannot read {path}: {exc}", ExitCode.BAD_INPUT) from None
+
+
+# An integer orjson would turn into a float (beyond 64 bits), or a mantissa longer than a double holds.
+_LONG_NUMBER = re.compile(r"\d{19}")
+
+
+def _loads(line: str) -> Any:
+    """`json.loads(line)`, through orjson where that gives the same value.
+
+    orjson rejects what the standard library accepts (a lone surrogate escape, NaN, a number beyond a
+    double) and reads integers past 64 bits as floats: those lines, and any line it rejects, are read by
+    the standard library, which also gives the error text (and `RecursionError` on very deep nesting).
+    """
+    if _LONG_NUMBER.search(line) is None:
+        try:
+            return orjson.loads(line)
+        except orjson.JSONDecodeError:
+            pass
+    return json.loads(line)
 
 
 def _reason(exc: BaseException) -> str:
