@@ -275,6 +275,23 @@ def test_secrets_are_redacted_at_parse_time() -> None:
     assert "[REDACTED:password]" in entry.message
 
 
+def test_secrets_in_names_are_redacted_in_every_entry_that_repeats_them() -> None:
+    raw = {
+        "textPayload": "x",
+        "resource": {
+            "type": "cloud_run_revision",
+            "labels": {"service_name": "svc", "revision_name": "api_key=AKIAIOSFODNN7EXAMPLE"},
+        },
+        "sourceLocation": {"file": "password=hunter2secret", "line": "3"},
+    }
+    first, second = parse(raw), parse(raw)
+    for entry in (first, second):
+        assert "AKIAIOSFODNN7EXAMPLE" not in (entry.revision or "")
+        assert "hunter2secret" not in (entry.source_location or "")
+    assert (second.revision, second.source_location) == (first.revision, first.source_location)
+    assert "[REDACTED:" in (first.revision or "")
+
+
 @pytest.mark.parametrize(
     "text",
     [

@@ -5,6 +5,7 @@ Which fields are read for which payload and resource type is tabled in the READM
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from datetime import datetime, timedelta, timezone
@@ -86,6 +87,9 @@ class EntryParser:
 
     def __init__(self, redactor: Redactor, stack_parser: StackParser) -> None:
         self._redact = redactor.redact
+        # Names (services, revisions, instances, methods) repeat from entry to entry, and redacting is
+        # pure: each is redacted once.
+        self._redact_name = functools.lru_cache(maxsize=4096)(redactor.redact)
         self._redact_json = redactor.redact_json
         self._stacks = stack_parser
 
@@ -149,20 +153,20 @@ class EntryParser:
             severity_rule=inferred.rule,
             log_name=str(raw.get("logName") or ""),
             resource_type=resource_type,
-            service=_clean(self._redact(identity.service or "")),
-            revision=_clean(self._redact(identity.revision or "")),
-            instance=_clean(self._redact(identity.instance or "")),
+            service=_clean(self._redact_name(identity.service or "")),
+            revision=_clean(self._redact_name(identity.revision or "")),
+            instance=_clean(self._redact_name(identity.instance or "")),
             payload_kind=payload.kind,
             message=message,
             stack=stack,
             http=http,
-            audit_method=_clean(self._redact(payload.audit_method or "")),
-            audit_service=_clean(self._redact(payload.audit_service or "")),
+            audit_method=_clean(self._redact_name(payload.audit_method or "")),
+            audit_service=_clean(self._redact_name(payload.audit_service or "")),
             audit_status=_clean(payload.audit_status),
-            principal=_clean(self._redact(payload.principal)) if payload.principal else None,
+            principal=_clean(self._redact_name(payload.principal)) if payload.principal else None,
             principal_kind=caller_kind(raw),
             error_group_ids=group_ids,
-            source_location=_clean(self._redact(_source_location(raw.get("sourceLocation")) or "")),
+            source_location=_clean(self._redact_name(_source_location(raw.get("sourceLocation")) or "")),
             trace=self._redact(_text(raw.get("trace"))) or None,
         )
 
