@@ -230,22 +230,26 @@ def _ndjson_records(stream: IO[str], path: str) -> Iterator[RawRecord]:
         raise GardenerError(f"cannot read {path}: {exc}", ExitCode.BAD_INPUT) from None
 
 
-# An integer orjson would turn into a float (beyond 64 bits), or a mantissa longer than a double holds.
-_LONG_NUMBER = re.compile(r"\d{19}")
+# Each byte of a line mapped to "0" if it is a digit, "." if not: a run of 19 "0" is a number orjson may read
+# differently (an integer past 64 bits becomes a float), or digits inside a string (read by json, same value).
+_DIGIT_CLASSES = bytes(48 if 48 <= byte <= 57 else 46 for byte in range(256))
+_LONG_DIGIT_RUN = b"0" * 19
 
 
 def _loads(line: str) -> Any:
     """`json.loads(line)`, through orjson where that gives the same value.
 
     orjson rejects what the standard library accepts (a lone surrogate escape, NaN, a number beyond a
-    double) and reads integers past 64 bits as floats: those lines, and any line it rejects, are read by
-    the standard library, which also gives the error text (and `RecursionError` on very deep nesting).
+    double) and reads integers past 64 bits as floats: lines with a run of 19 digits, and any line orjson
+    rejects, are read by the standard library, which also gives the error text (and `RecursionError` on
+    very deep nesting).
     """
-    if _LONG_NUMBER.search(line) is None:
-        try:
-            return orjson.loads(line)
-        except orjson.JSONDecodeError:
-            pass
+    try:
+        data = line.encode("utf-8")
+        if _LONG_DIGIT_RUN not in data.translate(_DIGIT_CLASSES):
+            return orjson.loads(data)
+    except (UnicodeEncodeError, orjson.JSONDecodeError):
+        pass
     return json.loads(line)
 
 
