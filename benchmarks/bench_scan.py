@@ -11,6 +11,7 @@ is what streaming promises.
     python benchmarks/bench_scan.py                            # 100,000 entries
     python benchmarks/bench_scan.py --entries 100000 1000000   # the table of issue 13
     python benchmarks/bench_scan.py --repeat 3                 # medians of 3 runs
+    python benchmarks/bench_scan.py --baseline DIR/src         # and the scan of another commit's tree
     python benchmarks/bench_scan.py --entries 20000 --profile  # and the scan's top 10 functions (cProfile)
 """
 
@@ -59,10 +60,10 @@ with open(sys.argv[1], encoding="utf-8") as handle:
 """
 
 
-def run(command: list[str]) -> tuple[float, int, str]:
+def run(command: list[str], env: dict[str, str] | None = None) -> tuple[float, int, str]:
     """CPU seconds (user and system: steadier than wall time on a shared machine), peak RSS in MB and
     standard output of a whole process."""
-    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
     _, status, usage = os.wait4(process.pid, 0)
     elapsed = usage.ru_utime + usage.ru_stime
     stdout = process.stdout.read() if process.stdout else ""
@@ -73,9 +74,9 @@ def run(command: list[str]) -> tuple[float, int, str]:
     return elapsed, usage.ru_maxrss // 1024, stdout
 
 
-def median(repeat: int, command: list[str]) -> tuple[float, int, str]:
+def median(repeat: int, command: list[str], env: dict[str, str] | None = None) -> tuple[float, int, str]:
     """`run` `repeat` times: the median CPU seconds and peak RSS, the last standard output."""
-    runs = [run(command) for _ in range(repeat)]
+    runs = [run(command, env) for _ in range(repeat)]
     return statistics.median(r[0] for r in runs), int(statistics.median(r[1] for r in runs)), runs[-1][2]
 
 
@@ -90,38 +91,56 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--entries", type=int, nargs="+", default=[100_000])
     parser.add_argument("--repeat", type=int, default=1, help="runs of each process; the median is shown")
+    parser.add_argument(
+        "--baseline",
+        type=Path,
+        help="also scan with the loggardener of this directory (e.g. `git archive COMMIT src templates | "
+        "tar -x -C DIR`, then DIR/src), for a before/after row against the same floors",
+    )
     parser.add_argument("--profile", action="store_true", help="also profile the scan; print its top 10")
     args = parser.parse_args()
-    rows: list[tuple[int, str, tuple[float, int], tuple[float, int], tuple[float, int]]] = []
+    variants: list[tuple[str, dict[str, str] | None]] = [("this tree", None)]
+    if args.baseline is not None:
+        variants.insert(0, ("baseline", dict(os.environ, PYTHONPATH=str(args.baseline.resolve()))))
+    rows: list[tuple[str, int, str, tuple[float, int], tuple[float, int], tuple[float, int]]] = []
     profiles: list[tuple[int, Path]] = []
     with tempfile.TemporaryDirectory() as scratch:
         for asked in args.entries:
             export = Path(scratch) / f"export-{asked}.ndjson"
             entries = build_export(asked, export)
-            scan_s, scan_rss, stdout = median(args.repeat, scan_command(export, Path(scratch) / "out", None))
-            problems = next(
-                (line.split()[0] for line in stdout.splitlines() if line.split()[1:2] == ["problems"]), "?"
-            )
+            scans = []
+            for label, env in variants:
+                scan_s, scan_rss, stdout = median(
+                    args.repeat, scan_command(export, Path(scratch) / "out", None), env
+                )
+                problems = next(
+                    (line.split()[0] for line in stdout.splitlines() if line.split()[1:2] == ["problems"]),
+                    "?",
+                )
+                scans.append((label, problems, (scan_s, scan_rss)))
             json_s, json_rss, _ = median(
                 args.repeat, [sys.executable, "-c", _FLOOR.format(module="json"), str(export)]
             )
             orjson_s, orjson_rss, _ = median(
                 args.repeat, [sys.executable, "-c", _FLOOR.format(module="orjson"), str(export)]
             )
-            rows.append((entries, problems, (scan_s, scan_rss), (json_s, json_rss), (orjson_s, orjson_rss)))
+            rows.extend(
+                (label, entries, problems, scan, (json_s, json_rss), (orjson_s, orjson_rss))
+                for label, problems, scan in scans
+            )
             if args.profile:
                 profile = Path(scratch) / f"scan-{asked}.prof"
                 run(scan_command(export, Path(scratch) / "out", profile))
                 profiles.append((entries, profile))
             export.unlink()
         print(
-            "| entries | problems | `gardener scan` CPU s, RSS | floor: read + stdlib json | floor: read + orjson "
+            "| scan | entries | problems | `gardener scan` CPU s, RSS | floor: read + stdlib json | floor: read + orjson "
             "| scan entries per CPU s | gardener / orjson floor |"
         )
-        print("|---:|---:|---:|---:|---:|---:|---:|")
-        for entries, problems, (scan_s, scan_rss), (json_s, json_rss), (orjson_s, orjson_rss) in rows:
+        print("|---|---:|---:|---:|---:|---:|---:|---:|")
+        for label, entries, problems, (scan_s, scan_rss), (json_s, json_rss), (orjson_s, orjson_rss) in rows:
             print(
-                f"| {entries:,} | {problems} | {scan_s:.2f} s, {scan_rss} MB | {json_s:.2f} s, {json_rss} MB "
+                f"| {label} | {entries:,} | {problems} | {scan_s:.2f} s, {scan_rss} MB | {json_s:.2f} s, {json_rss} MB "
                 f"| {orjson_s:.2f} s, {orjson_rss} MB | {entries / scan_s:,.0f} | {scan_s / orjson_s:.1f}x |"
             )
         for entries, profile in profiles:
