@@ -1,11 +1,18 @@
-"""Scan throughput and memory: `gardener scan --from` on exports of growing size, whole process.
+"""Scan throughput and memory: `gardener scan --from` against the JSON-decoding floors, whole processes.
 
 Builds NDJSON exports by repeating the bundled demo incident (timestamps shifted one hour per copy, fresh
-insertIds), runs `gardener scan` on each in a subprocess, and reports wall time, entries/s and peak RSS side
-by side in one run. Memory that stays flat while the export grows is what streaming promises.
+insertIds) up to the asked number of entries, then runs, each in its own process, side by side in one run:
+`gardener scan --from` on the export, and two floors that only read the export and decode every line (the
+standard library's `json`, and orjson, which the scan uses). It prints CPU time (user and system, steadier
+than wall time on a shared machine), entries per CPU second and peak RSS of each, and the scan's time as a
+multiple of the orjson floor. Memory that stays flat while the export grows
+is what streaming promises.
 
-    python benchmarks/bench_scan.py                  # 1, 10 and 50 copies of the demo (1.3k to 67k entries)
-    python benchmarks/bench_scan.py --copies 1 20 100
+    python benchmarks/bench_scan.py                            # 100,000 entries
+    python benchmarks/bench_scan.py --entries 100000 1000000   # the table of issue 13
+    python benchmarks/bench_scan.py --repeat 3                 # medians of 3 runs
+    python benchmarks/bench_scan.py --baseline DIR/src         # and the scan of another commit's tree
+    python benchmarks/bench_scan.py --entries 20000 --profile  # and the scan's top 10 functions (cProfile)
 """
 
 from __future__ import annotations
@@ -14,10 +21,11 @@ import argparse
 import gzip
 import json
 import os
+import pstats
+import statistics
 import subprocess
 import sys
 import tempfile
-import time
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -29,65 +37,115 @@ def _shift(timestamp: str, hours: int) -> str:
     return (moment + timedelta(hours=hours)).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
-def build_export(copies: int, path: Path) -> int:
-    entries = json.loads(gzip.decompress(demo_export_path().read_bytes()))
+def build_export(entries: int, path: Path) -> int:
+    """Write at least `entries` entries (whole copies of the demo); returns how many were written."""
+    demo = json.loads(gzip.decompress(demo_export_path().read_bytes()))
+    copies = -(-entries // len(demo))
     with path.open("w", encoding="utf-8") as handle:
         for copy in range(copies):
-            for entry in entries:
+            for entry in demo:
                 shifted = dict(
                     entry, insertId=f"{entry['insertId']}-{copy}", timestamp=_shift(entry["timestamp"], copy)
                 )
                 handle.write(json.dumps(shifted) + "\n")
-    return copies * len(entries)
+    return copies * len(demo)
 
 
-def run_scan(export: Path, out: Path) -> tuple[float, int, str]:
-    command = [
-        sys.executable,
-        "-m",
-        "loggardener",
-        "scan",
-        "--from",
-        str(export),
-        "--out",
-        str(out),
-        "--no-state",
-    ]
-    started = time.perf_counter()
-    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+_FLOOR = """
+import sys
+from {module} import loads
+with open(sys.argv[1], encoding="utf-8") as handle:
+    for line in handle:
+        loads(line)
+"""
+
+
+def run(command: list[str], env: dict[str, str] | None = None) -> tuple[float, int, str]:
+    """CPU seconds (user and system: steadier than wall time on a shared machine), peak RSS in MB and
+    standard output of a whole process."""
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
     _, status, usage = os.wait4(process.pid, 0)
-    elapsed = time.perf_counter() - started
+    elapsed = usage.ru_utime + usage.ru_stime
     stdout = process.stdout.read() if process.stdout else ""
     if status != 0:
-        raise SystemExit(f"scan failed ({status}): {process.stderr.read() if process.stderr else ''}")
-    problems = next(
-        (line.split()[0] for line in stdout.splitlines() if line.split()[1:2] == ["problems"]), "?"
-    )
-    return elapsed, usage.ru_maxrss // 1024, problems
+        raise SystemExit(
+            f"{command[:4]} failed ({status}): {process.stderr.read() if process.stderr else ''}"
+        )
+    return elapsed, usage.ru_maxrss // 1024, stdout
+
+
+def median(repeat: int, command: list[str], env: dict[str, str] | None = None) -> tuple[float, int, str]:
+    """`run` `repeat` times: the median CPU seconds and peak RSS, the last standard output."""
+    runs = [run(command, env) for _ in range(repeat)]
+    return statistics.median(r[0] for r in runs), int(statistics.median(r[1] for r in runs)), runs[-1][2]
+
+
+def scan_command(export: Path, out: Path, profile: Path | None) -> list[str]:
+    command = [sys.executable]
+    if profile is not None:
+        command += ["-m", "cProfile", "-o", str(profile)]
+    return [*command, "-m", "loggardener", "scan", "--from", str(export), "--out", str(out), "--no-state"]
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--copies", type=int, nargs="+", default=[1, 10, 50])
-    args = parser.parse_args()
-    rows = []
-    with tempfile.TemporaryDirectory() as scratch:
-        for copies in args.copies:
-            export = Path(scratch) / f"export-{copies}.ndjson"
-            entries = build_export(copies, export)
-            elapsed, rss_mb, problems = run_scan(export, Path(scratch) / "out")
-            rows.append((copies, entries, elapsed, entries / elapsed, rss_mb, problems))
-            export.unlink()
-    base_rate, base_rss = rows[0][3], rows[0][4]
-    print(
-        "| demo copies | entries | wall s | entries/s | peak RSS MB | problems | rate vs first | RSS vs first |"
+    parser.add_argument("--entries", type=int, nargs="+", default=[100_000])
+    parser.add_argument("--repeat", type=int, default=1, help="runs of each process; the median is shown")
+    parser.add_argument(
+        "--baseline",
+        type=Path,
+        help="also scan with the loggardener of this directory (e.g. `git archive COMMIT src templates | "
+        "tar -x -C DIR`, then DIR/src), for a before/after row against the same floors",
     )
-    print("|---:|---:|---:|---:|---:|---:|---:|---:|")
-    for copies, entries, elapsed, rate, rss_mb, problems in rows:
+    parser.add_argument("--profile", action="store_true", help="also profile the scan; print its top 10")
+    args = parser.parse_args()
+    variants: list[tuple[str, dict[str, str] | None]] = [("this tree", None)]
+    if args.baseline is not None:
+        variants.insert(0, ("baseline", dict(os.environ, PYTHONPATH=str(args.baseline.resolve()))))
+    rows: list[tuple[str, int, str, tuple[float, int], tuple[float, int], tuple[float, int]]] = []
+    profiles: list[tuple[int, Path]] = []
+    with tempfile.TemporaryDirectory() as scratch:
+        for asked in args.entries:
+            export = Path(scratch) / f"export-{asked}.ndjson"
+            entries = build_export(asked, export)
+            scans = []
+            for label, env in variants:
+                scan_s, scan_rss, stdout = median(
+                    args.repeat, scan_command(export, Path(scratch) / "out", None), env
+                )
+                problems = next(
+                    (line.split()[0] for line in stdout.splitlines() if line.split()[1:2] == ["problems"]),
+                    "?",
+                )
+                scans.append((label, problems, (scan_s, scan_rss)))
+            json_s, json_rss, _ = median(
+                args.repeat, [sys.executable, "-c", _FLOOR.format(module="json"), str(export)]
+            )
+            orjson_s, orjson_rss, _ = median(
+                args.repeat, [sys.executable, "-c", _FLOOR.format(module="orjson"), str(export)]
+            )
+            rows.extend(
+                (label, entries, problems, scan, (json_s, json_rss), (orjson_s, orjson_rss))
+                for label, problems, scan in scans
+            )
+            if args.profile:
+                profile = Path(scratch) / f"scan-{asked}.prof"
+                run(scan_command(export, Path(scratch) / "out", profile))
+                profiles.append((entries, profile))
+            export.unlink()
         print(
-            f"| {copies} | {entries:,} | {elapsed:.1f} | {rate:,.0f} | {rss_mb} | {problems} "
-            f"| {rate / base_rate:.2f}x | {rss_mb / base_rss:.2f}x |"
+            "| scan | entries | problems | `gardener scan` CPU s, RSS | floor: read + stdlib json | floor: read + orjson "
+            "| scan entries per CPU s | gardener / orjson floor |"
         )
+        print("|---|---:|---:|---:|---:|---:|---:|---:|")
+        for label, entries, problems, (scan_s, scan_rss), (json_s, json_rss), (orjson_s, orjson_rss) in rows:
+            print(
+                f"| {label} | {entries:,} | {problems} | {scan_s:.2f} s, {scan_rss} MB | {json_s:.2f} s, {json_rss} MB "
+                f"| {orjson_s:.2f} s, {orjson_rss} MB | {entries / scan_s:,.0f} | {scan_s / orjson_s:.1f}x |"
+            )
+        for entries, profile in profiles:
+            print(f"\nTop 10 functions by own time, `gardener scan` of {entries:,} entries (under cProfile):")
+            pstats.Stats(str(profile), stream=sys.stdout).sort_stats("tottime").print_stats(10)
 
 
 if __name__ == "__main__":

@@ -9,9 +9,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from loggardener.errors import GardenerError
-from loggardener.sources.file import FileSource
+from loggardener.sources.file import FileSource, _loads
 from loggardener.sources.interface import RawRecord
 
 
@@ -99,3 +101,64 @@ def test_errors_name_lines_for_ndjson_and_entries_for_arrays(write_export) -> No
 def test_an_unreadable_path_is_still_a_user_error(tmp_path: Path) -> None:
     with pytest.raises(GardenerError, match="is a directory"):
         _read(tmp_path)
+
+
+def _decoded(text: str) -> tuple[str, str]:
+    """What a JSON decoder makes of a line: the value with every type spelled out, or the error it gives."""
+    try:
+        return "value", ascii(_typed(_loads(text)))
+    except json.JSONDecodeError as exc:
+        return "error", str(exc)
+    except RecursionError:
+        return "error", "too deep"
+
+
+def _stdlib_decoded(text: str) -> tuple[str, str]:
+    try:
+        return "value", ascii(_typed(json.loads(text)))
+    except json.JSONDecodeError as exc:
+        return "error", str(exc)
+    except RecursionError:
+        return "error", "too deep"
+
+
+def _typed(value: Any) -> Any:
+    if isinstance(value, dict):
+        return [(key, _typed(item)) for key, item in value.items()]
+    if isinstance(value, list):
+        return [_typed(item) for item in value]
+    return (type(value).__name__, repr(value))
+
+
+_JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers(min_value=-(2**70), max_value=2**70) | st.floats() | st.text(),
+    lambda children: (
+        st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=5), children, max_size=4)
+    ),
+    max_leaves=12,
+)
+_NUMBER_TEXTS = st.from_regex(r"-?(0|[1-9][0-9]{0,25})(\.[0-9]{1,25})?([eE][+-]?[0-9]{1,4})?", fullmatch=True)
+_LINES = st.one_of(
+    _JSON_VALUES.map(json.dumps),
+    _JSON_VALUES.map(lambda value: json.dumps(value, ensure_ascii=False)),
+    _NUMBER_TEXTS,
+    _NUMBER_TEXTS.map(lambda number: f'{{"status": {number}, "a": [{number}]}}'),
+    # lone surrogate escapes, duplicate keys, damage
+    st.builds(
+        "{}{}{}".format,
+        st.sampled_from(['{"a": "', '{"a": 1, "a": "', '["', '{"a": 1, "b": 2, "a": "']),
+        st.lists(
+            st.sampled_from(["\\ud800", "\\udc00", "\\ud83d\\ude00", "x", "\\n", '\\"', "\u00e9", "\\u0000"])
+        ).map("".join),
+        st.sampled_from(['"}', '"]', '"', '"}}', '"} ', '"}\n', '",}', '"}x']),
+    ),
+    st.sampled_from(
+        ["NaN", "[Infinity, -Infinity]", "1e400", "\ufeff{}", "{} ", "[1,]", "[" * 2000 + "]" * 2000]
+    ),
+    st.text(alphabet='{}[]":,0123456789.eE-+ tfnrulase\\', max_size=30),
+)
+
+
+@given(_LINES)
+def test_ndjson_lines_decode_as_the_standard_library_decodes_them(line: str) -> None:
+    assert _decoded(line) == _stdlib_decoded(line)

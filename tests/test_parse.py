@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, timezone
 
 import pytest
@@ -7,7 +8,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from loggardener.entries.models import Severity
-from loggardener.entries.parse import EntryParser, MalformedEntry, parse_timestamp, url_path
+from loggardener.entries.parse import EntryParser, MalformedEntry, _parse_rfc3339, parse_timestamp, url_path
 from loggardener.entries.redact import Redactor
 from loggardener.entries.stacks import StackParser
 
@@ -31,6 +32,63 @@ def test_timestamp_with_nanoseconds_and_offsets() -> None:
 def test_timestamp_roundtrip(moment: datetime, nanos: int) -> None:
     text = moment.strftime("%Y-%m-%dT%H:%M:%S.%f") + f"{nanos:03d}Z"
     assert parse_timestamp(text) == moment.replace(tzinfo=timezone.utc)
+
+
+def _outcome(parse_text: Callable[[str], datetime], text: str) -> tuple[str, str | None]:
+    """What a timestamp parser makes of `text`: the exact instant and zone, or the error it gives."""
+    try:
+        moment = parse_text(text)
+    except MalformedEntry as exc:
+        return "error", str(exc)
+    return moment.isoformat(), repr(moment.tzinfo)
+
+
+_DIGITS = st.text(alphabet="0123456789", min_size=1, max_size=4)
+_TIMESTAMP_TEXTS = st.one_of(
+    # the common shape, valid or not (month 13, day 31 of February, year 0001 or 9999, hour 24, second 60)
+    st.builds(
+        "{}-{}-{}T{}:{}:{}{}{}".format,
+        st.integers(0, 9999).map("{:04d}".format),
+        st.integers(0, 13).map("{:02d}".format),
+        st.integers(0, 32).map("{:02d}".format),
+        st.integers(0, 25).map("{:02d}".format),
+        st.integers(0, 60).map("{:02d}".format),
+        st.integers(0, 61).map("{:02d}".format),
+        st.one_of(st.just(""), st.text(alphabet="0123456789", min_size=0, max_size=11).map(".{}".format)),
+        st.sampled_from(["Z", "z", "+00:00", "-05:30", "+0200", " ", "Z ", "", "+01", "ZZ"]),
+    ),
+    # other separators and digits (Unicode digits, a comma, a space, week dates, basic format)
+    st.builds(
+        "".join,
+        st.lists(st.one_of(_DIGITS, st.sampled_from(list("-:T tW.,Z+٣"))), max_size=14),
+    ),
+    st.text(max_size=32),
+)
+
+
+@given(_TIMESTAMP_TEXTS)
+def test_timestamp_fast_path_agrees_with_the_full_parser(text: str) -> None:
+    assert _outcome(parse_timestamp, text) == _outcome(_parse_rfc3339, text)
+
+
+def test_timestamp_fast_path_edges_agree_with_the_full_parser() -> None:
+    for text in [
+        "2026-02-30T12:00:00Z",
+        "2026-11-21T24:00:00Z",
+        "2026-11-21T23:59:60Z",
+        "0001-01-01T00:00:00Z",
+        "1969-12-31T23:59:59.999999999Z",
+        "8999-12-31T23:59:59.9999999Z",
+        "9000-01-01T00:00:00Z",
+        "2026-11-21T12:00:00.Z",
+        "2026-11-21T12:00:00.1234567890Z",
+        "2026-11-21T12:00:00,5Z",
+        "2026-W47-6T12:00:00Z",
+        " 2026-11-21T12:00:00Z",
+        "2026-11-21T12:00:00Z\n",
+        "٢٠٢٦-11-21T12:00:00Z",
+    ]:
+        assert _outcome(parse_timestamp, text) == _outcome(_parse_rfc3339, text), text
 
 
 def test_severity_names_numbers_and_absence() -> None:
@@ -215,6 +273,23 @@ def test_secrets_are_redacted_at_parse_time() -> None:
     entry = parse({"textPayload": "connect postgresql://app:hunter2secret@db:5432/x failed"})
     assert "hunter2secret" not in entry.message
     assert "[REDACTED:password]" in entry.message
+
+
+def test_secrets_in_names_are_redacted_in_every_entry_that_repeats_them() -> None:
+    raw = {
+        "textPayload": "x",
+        "resource": {
+            "type": "cloud_run_revision",
+            "labels": {"service_name": "svc", "revision_name": "api_key=AKIAIOSFODNN7EXAMPLE"},
+        },
+        "sourceLocation": {"file": "password=hunter2secret", "line": "3"},
+    }
+    first, second = parse(raw), parse(raw)
+    for entry in (first, second):
+        assert "AKIAIOSFODNN7EXAMPLE" not in (entry.revision or "")
+        assert "hunter2secret" not in (entry.source_location or "")
+    assert (second.revision, second.source_location) == (first.revision, first.source_location)
+    assert "[REDACTED:" in (first.revision or "")
 
 
 @pytest.mark.parametrize(

@@ -5,6 +5,7 @@ Which fields are read for which payload and resource type is tabled in the READM
 
 from __future__ import annotations
 
+import functools
 import re
 from datetime import datetime, timedelta, timezone
 from typing import Any
@@ -21,6 +22,7 @@ _RFC3339 = re.compile(
     r"^(?P<date>\d{4}-\d{2}-\d{2})[Tt ](?P<time>\d{2}:\d{2}:\d{2})(?:\.(?P<frac>\d{1,9}))?"
     r"(?P<tz>[Zz]|[+-]\d{2}:?\d{2})$"
 )
+_UTC = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]{1,9})?Z")
 # Timestamps outside this span are corrupt (year 1 or 9999 overflow the clusterer's time arithmetic).
 _EARLIEST = datetime(1970, 1, 1, tzinfo=timezone.utc)
 _LATEST = datetime(9000, 1, 1, tzinfo=timezone.utc)
@@ -29,6 +31,24 @@ _STREAM_LABEL = "container.googleapis.com/stream"
 
 def parse_timestamp(value: str) -> datetime:
     """Parse RFC 3339 with up to nine fractional digits (kept to the microsecond) into an aware UTC datetime."""
+    moment = _parse_utc(value)
+    return moment if moment is not None else _parse_rfc3339(value)
+
+
+def _parse_utc(value: str) -> datetime | None:
+    """The common shape, `2026-11-21T12:00:00[.fraction]Z`, by `datetime.fromisoformat` (which keeps the
+    first six fractional digits, as `_parse_rfc3339` does); None for any other text, which `_parse_rfc3339`
+    then reads or says why it is not a timestamp."""
+    if _UTC.fullmatch(value) is None:
+        return None
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:  # February 30th: `_parse_rfc3339` words the reason
+        return None
+    return moment if _EARLIEST <= moment < _LATEST else None
+
+
+def _parse_rfc3339(value: str) -> datetime:
     match = _RFC3339.match(value.strip())
     if match is None:
         raise MalformedEntry(f"invalid timestamp {value!r}")
@@ -66,6 +86,9 @@ class EntryParser:
 
     def __init__(self, redactor: Redactor, stack_parser: StackParser) -> None:
         self._redact = redactor.redact
+        # Names (services, revisions, instances, methods) repeat from entry to entry, and redacting is
+        # pure: each is redacted once.
+        self._redact_name = functools.lru_cache(maxsize=4096)(redactor.redact)
         self._redact_json = redactor.redact_json
         self._stacks = stack_parser
 
@@ -129,20 +152,20 @@ class EntryParser:
             severity_rule=inferred.rule,
             log_name=str(raw.get("logName") or ""),
             resource_type=resource_type,
-            service=_clean(self._redact(identity.service or "")),
-            revision=_clean(self._redact(identity.revision or "")),
-            instance=_clean(self._redact(identity.instance or "")),
+            service=_clean(self._redact_name(identity.service or "")),
+            revision=_clean(self._redact_name(identity.revision or "")),
+            instance=_clean(self._redact_name(identity.instance or "")),
             payload_kind=payload.kind,
             message=message,
             stack=stack,
             http=http,
-            audit_method=_clean(self._redact(payload.audit_method or "")),
-            audit_service=_clean(self._redact(payload.audit_service or "")),
+            audit_method=_clean(self._redact_name(payload.audit_method or "")),
+            audit_service=_clean(self._redact_name(payload.audit_service or "")),
             audit_status=_clean(payload.audit_status),
-            principal=_clean(self._redact(payload.principal)) if payload.principal else None,
+            principal=_clean(self._redact_name(payload.principal)) if payload.principal else None,
             principal_kind=caller_kind(raw),
             error_group_ids=group_ids,
-            source_location=_clean(self._redact(_source_location(raw.get("sourceLocation")) or "")),
+            source_location=_clean(self._redact_name(_source_location(raw.get("sourceLocation")) or "")),
             trace=self._redact(as_text(raw.get("trace"))) or None,
         )
 

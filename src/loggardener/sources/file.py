@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import IO, Any, cast
 
 import ijson
+import orjson
 
 from loggardener.errors import ExitCode, GardenerError
 from loggardener.sources.interface import EntrySource, RawRecord, SourceStats
@@ -213,7 +214,7 @@ def _ndjson_records(stream: IO[str], path: str) -> Iterator[RawRecord]:
             if not line.strip():
                 continue
             try:
-                item = json.loads(line)
+                item = _loads(line)
             except json.JSONDecodeError as exc:
                 yield RawRecord(line_number, None, f"line {line_number}: invalid JSON: {exc}")
                 continue
@@ -227,6 +228,29 @@ def _ndjson_records(stream: IO[str], path: str) -> Iterator[RawRecord]:
         yield RawRecord(line_number + 1, None, f"line {line_number + 1}: input ends early: {_reason(exc)}")
     except OSError as exc:
         raise GardenerError(f"cannot read {path}: {exc}", ExitCode.BAD_INPUT) from None
+
+
+# Each byte of a line mapped to "0" if it is a digit, "." if not: a run of 19 "0" is a number orjson may read
+# differently (an integer past 64 bits becomes a float), or digits inside a string (read by json, same value).
+_DIGIT_CLASSES = bytes(48 if 48 <= byte <= 57 else 46 for byte in range(256))
+_LONG_DIGIT_RUN = b"0" * 19
+
+
+def _loads(line: str) -> Any:
+    """`json.loads(line)`, through orjson where that gives the same value.
+
+    orjson rejects what the standard library accepts (a lone surrogate escape, NaN, a number beyond a
+    double) and reads integers past 64 bits as floats: lines with a run of 19 digits, and any line orjson
+    rejects, are read by the standard library, which also gives the error text (and `RecursionError` on
+    very deep nesting).
+    """
+    try:
+        data = line.encode("utf-8")
+        if _LONG_DIGIT_RUN not in data.translate(_DIGIT_CLASSES):
+            return orjson.loads(data)
+    except (UnicodeEncodeError, orjson.JSONDecodeError):
+        pass
+    return json.loads(line)
 
 
 def _reason(exc: BaseException) -> str:
