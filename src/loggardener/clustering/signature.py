@@ -77,11 +77,6 @@ def _template_of_zeroed(message: str) -> str:
     return " ".join(token_signature(message))
 
 
-def status_class(status: int) -> str:
-    """`503` → `5xx`."""
-    return f"{status // 100}xx" if 100 <= status <= 599 else str(status)
-
-
 def _weak_message(template: str) -> bool:
     """A message that says too little to tell two exception types apart (`null`, `<*>`, empty)."""
     words = [

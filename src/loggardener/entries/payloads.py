@@ -58,7 +58,6 @@ class Payload:
     audit_method: str | None = None
     audit_status: str | None = None
     principal: str | None = None
-    principal_kind: str | None = None
     http_method: str | None = None
     http_url: str | None = None
     http_status: int | None = None
@@ -229,12 +228,7 @@ def _audit(payload: dict[str, Any]) -> Payload:
     service = as_text(payload.get("serviceName")) or None
     method = as_text(payload.get("methodName")) or None
     resource_name = as_text(payload.get("resourceName"))
-    authentication = payload.get("authenticationInfo")
-    principal = None
-    if isinstance(authentication, dict):
-        principal = (
-            as_text(authentication.get("principalEmail") or authentication.get("principalSubject")) or None
-        )
+    principal = _principal(payload)
     if code:
         head = f"{code} on {method or 'a call'}" + (f" ({service})" if service else "")
         message = f"{head}: {status_message}" if status_message else head
@@ -251,7 +245,6 @@ def _audit(payload: dict[str, Any]) -> Payload:
         audit_method=method,
         audit_status=code,
         principal=principal,
-        principal_kind=principal_kind(principal),
     )
 
 
@@ -286,10 +279,12 @@ def caller_kind(raw: dict[str, Any]) -> str | None:
     payload = raw.get("protoPayload")
     if not isinstance(payload, dict) or not (payload.get("methodName") or payload.get("serviceName")):
         return None
+    return principal_kind(_principal(payload))
+
+
+def _principal(payload: dict[str, Any]) -> str | None:
+    """Who made an audited call (`authenticationInfo.principalEmail`, else `principalSubject`)."""
     authentication = payload.get("authenticationInfo")
-    principal = None
-    if isinstance(authentication, dict):
-        principal = (
-            as_text(authentication.get("principalEmail") or authentication.get("principalSubject")) or None
-        )
-    return principal_kind(principal)
+    if not isinstance(authentication, dict):
+        return None
+    return as_text(authentication.get("principalEmail") or authentication.get("principalSubject")) or None

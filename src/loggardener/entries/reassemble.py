@@ -268,9 +268,8 @@ def _copies(lines: list[LogEntry]) -> list[list[LogEntry]]:
     split: list[list[LogEntry]] = [[] for _ in range(copies)]
     for entry in lines:
         key = (entry.timestamp, entry.message)
-        split[seen[key] % copies].append(entry) if headers.get(entry.timestamp, 0) > 1 else split[0].append(
-            entry
-        )
+        copy = seen[key] % copies if headers.get(entry.timestamp, 0) > 1 else 0
+        split[copy].append(entry)
         seen[key] += 1
     return [copy for copy in split if copy]
 

@@ -28,11 +28,15 @@ def human_duration(seconds: float) -> str:
     return f"{hours} hour{'s' if hours != 1 else ''}" + (f" {minutes} min" if minutes else "")
 
 
+def _entries(n: int) -> str:
+    return f"{n} entr{'y' if n == 1 else 'ies'}"
+
+
 def _at_max_severity(cluster: Cluster) -> str:
     """How many entries carry the cluster's highest severity: `3 of 647 entries`, or `5 entries` if all."""
     top = cluster.severities.get(cluster.max_severity, cluster.count)
     if top == cluster.count:
-        return f"{top} entr{'y' if top == 1 else 'ies'}"
+        return _entries(top)
     return f"{top} of {cluster.count} entries"
 
 
@@ -40,10 +44,6 @@ def _percent(share: float) -> str:
     if 0 < share < 0.01:
         return "<1%"
     return f"{share:.0%}"
-
-
-def _plural(n: int, word: str) -> str:
-    return f"{n} {word}{'' if n == 1 else 's'}"
 
 
 def _log_matches(log: str, patterns: Sequence[str]) -> bool:
@@ -116,10 +116,10 @@ class _CompiledRule:
     def reason(self, cluster: Cluster) -> str:
         values = {
             "count": cluster.count,
-            "entries": _plural(cluster.count, "entry").replace("entrys", "entries"),
+            "entries": _entries(cluster.count),
             "at_max_severity": _at_max_severity(cluster),
             "events": cluster.events,
-            "event_word": _plural(cluster.events, "event"),
+            "event_word": f"{cluster.events} event{'' if cluster.events == 1 else 's'}",
             "share": _percent(cluster.event_share),
             "exception_type": cluster.exception_type or "",
             "max_severity": cluster.max_severity,
