@@ -367,3 +367,29 @@ def test_traceback_headers_without_their_frames_say_the_input_looks_filtered() -
 def test_a_go_panic_line_alone_is_an_error() -> None:
     entry = parse({"textPayload": "panic: runtime error: invalid memory address or nil pointer dereference"})
     assert (entry.severity, entry.severity_rule) == (Severity.ERROR, "platform-failure")
+
+
+@pytest.mark.parametrize(
+    ("text", "logged"),
+    [
+        ("Back-off restarting failed container", "DEBUG"),
+        ("OOMKilled", "INFO"),
+        ("Function execution took 540141 ms. Finished with status: timeout", "DEBUG"),
+        ("[2026-01-01 10:00:00 +0000] [1] [ERROR] Exception in worker process", "INFO"),
+        ('{"level":50,"msg":"boom"}', "INFO"),
+        ("E1124 12:00:00.123456    1 main.go:42] cannot dial", "INFO"),
+        ("TypeError: x is undefined\n    at f (/app/a.js:1:2)", "INFO"),
+    ],
+)
+def test_queries_fetch_every_text_inference_raises(text: str, logged: str) -> None:
+    """The live query and Log Analytics fetch below-WARNING entries by these patterns (as RE2 reads them)."""
+    import re
+
+    from loggardener.entries.levels import MAY_DECLARE_LEVEL, PLATFORM_FAILURE_PATTERN
+
+    raised = parse(
+        {"textPayload": text, "severity": logged, "labels": {"container.googleapis.com/stream": "stdout"}}
+    )
+    assert raised.severity >= Severity.WARNING
+    platform = re.search("(?i)" + PLATFORM_FAILURE_PATTERN, text)
+    assert platform or (logged == "INFO" and re.search(MAY_DECLARE_LEVEL, text))

@@ -230,8 +230,8 @@ def _header_end(line: str) -> int:
 
 # Lines the platform writes when a function, container or worker fails, whatever severity it gives them
 # (Cloud Functions writes its timeout line at DEBUG).
-_PLATFORM_FAILURE = re.compile(
-    r"(?i)finished with status(?: code)?:? ?'?(?:timeout|crash|error|connection error|5\d\d)\b"
+PLATFORM_FAILURE_PATTERN = (
+    r"finished with status(?: code)?:? ?'?(?:timeout|crash|error|connection error|5\d\d)\b"
     r"|Memory limit of [\w. ]{1,32} exceeded"
     r"|terminated: Application failed to start"
     r"|(?:STARTUP|LIVENESS|READINESS) (?:HTTP|TCP|GRPC) probe failed"
@@ -241,6 +241,13 @@ _PLATFORM_FAILURE = re.compile(
     r"|fatal error: runtime: out of memory"
     r"|Back-off restarting failed container"
     r"|^panic: |^fatal error: "  # a Go program crashing (its goroutine dump may come in later entries)
+)
+_PLATFORM_FAILURE = re.compile("(?i)" + PLATFORM_FAILURE_PATTERN)
+# A superset of the texts that may declare a level above INFO or carry a stack, for queries that must fetch
+# the entries inference may raise (live scans, Log Analytics). RE2-safe: no lookaround, no backreference.
+MAY_DECLARE_LEVEL = (
+    r"(?i)err|warn|crit|fatal|panic|severe|emerg|alert|exception|traceback|^[EFW]\d{4} "
+    r"|\"level\":\s*[4-6]\d|\n\s+at "
 )
 _STREAM_DEFAULTS = {"stderr": Severity.ERROR, "stdout": Severity.INFO}
 

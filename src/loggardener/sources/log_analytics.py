@@ -39,6 +39,7 @@ from datetime import datetime, timedelta, timezone
 from typing import Any, Protocol
 
 from loggardener.config import GardenerConfig
+from loggardener.entries.levels import MAY_DECLARE_LEVEL, PLATFORM_FAILURE_PATTERN
 from loggardener.entries.models import Occurrences, Severity
 from loggardener.entries.stacks import PY_CHAIN_SEPARATORS, PY_HEADER
 from loggardener.errors import ExitCode, GardenerError
@@ -146,20 +147,15 @@ def _timestamp_literal(moment: datetime) -> str:
     return "TIMESTAMP " + _string(moment.astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M:%S.%f+00"))
 
 
-# Entries recorded below the threshold whose text may raise them (docs/severity.md): a superset, the local
-# parser decides. RE2: no lookaround, no backreference.
-_MAY_DECLARE_MORE = (
-    r"(?i)error|warn|crit|fatal|panic|severe|exception|traceback|finished with status|memory limit"
-    r"|probe failed|timeout|oomkilled|back-off restarting"
-)
-
-
 def _severity_clause(threshold: Severity) -> str:
     names = ", ".join(_string(s.name) for s in Severity if s >= threshold)
     return (
         f"severity IN ({names}) OR severity IS NULL OR severity = 'DEFAULT' "
         f"OR log_name LIKE {_string(_SYSTEM_LOG)} "
-        f"OR REGEXP_CONTAINS(IFNULL(text_payload, ''), {_string(_MAY_DECLARE_MORE)})"
+        # below it, what inference may raise (docs/severity.md): a superset, the local parser decides
+        f"OR REGEXP_CONTAINS(IFNULL(text_payload, ''), {_string('(?i)' + PLATFORM_FAILURE_PATTERN)}) "
+        f"OR (severity = 'INFO' AND REGEXP_CONTAINS(IFNULL(text_payload, '') || IFNULL(json_text, ''), "
+        f"{_string(MAY_DECLARE_LEVEL)}))"
     )
 
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from urllib.parse import quote
 
+from loggardener.entries.levels import MAY_DECLARE_LEVEL, PLATFORM_FAILURE_PATTERN
 from loggardener.entries.models import Severity
 from loggardener.entries.resources import SERVICE_FILTERS
 from loggardener.errors import ExitCode, GardenerError
@@ -17,13 +18,6 @@ from loggardener.linking.facts import DEPLOY_METHODS
 # "Container called exit(3)." in the varlog/system log.
 CLOUD_RUN_STDERR_UNLEVELED = 'log_id("run.googleapis.com/stderr") AND severity=DEFAULT'
 CLOUD_RUN_SYSTEM = 'log_id("run.googleapis.com/varlog/system")'
-# Entries recorded below WARNING whose text declares a level or holds a platform failure line (GKE's stdout
-# is INFO, Cloud Functions writes its timeout line at DEBUG): the scan infers their severity (docs/severity.md).
-DECLARED_ABOVE = (
-    'severity<WARNING AND (textPayload=~"(?i)(^|[\\[\\s:<])(error|err|warn|warning|critical|crit|fatal|severe|'
-    'panic)([\\]\\s:>]|$)|finished with status|memory limit of|probe failed|worker timeout|traceback" OR '
-    'jsonPayload.level=~"(?i)^(error|warn|warning|fatal|critical)$" OR jsonPayload.level>=40)'
-)
 # Deployments (NOTICE in the admin activity audit log): the linking stage's deploy markers.
 DEPLOY_AUDIT = (
     'log_id("cloudaudit.googleapis.com/activity") AND protoPayload.methodName:('
@@ -71,6 +65,15 @@ def rfc3339(moment: datetime) -> str:
 def quote_string(value: str) -> str:
     """A Logging-query-language string literal: double quotes, with backslash and quote escaped."""
     return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+# Entries recorded below WARNING whose text declares a level or holds a platform failure line (GKE's stdout
+# is INFO, Cloud Functions writes its timeout line at DEBUG): the scan infers their severity (docs/severity.md).
+DECLARED_ABOVE = (
+    f"severity<WARNING AND (textPayload=~{quote_string('(?i)' + PLATFORM_FAILURE_PATTERN)}"
+    f" OR ((severity=DEFAULT OR severity=INFO) AND (textPayload=~{quote_string(MAY_DECLARE_LEVEL)}"
+    ' OR jsonPayload.level=~"(?i)^(error|warn|warning|fatal|critical)$" OR jsonPayload.level>=40)))'
+)
 
 
 def _any_of(field: str, values: Sequence[str]) -> str:
