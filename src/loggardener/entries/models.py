@@ -3,42 +3,15 @@
 from __future__ import annotations
 
 from datetime import datetime
-from enum import IntEnum
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from loggardener.entries.severity import Severity as Severity
+
 
 class MalformedEntry(ValueError):
     """A LogEntry that cannot be used; the message says why."""
-
-
-class Severity(IntEnum):
-    """Cloud Logging's LogSeverity, with its numeric values."""
-
-    DEFAULT = 0
-    DEBUG = 100
-    INFO = 200
-    NOTICE = 300
-    WARNING = 400
-    ERROR = 500
-    CRITICAL = 600
-    ALERT = 700
-    EMERGENCY = 800
-
-    @classmethod
-    def parse(cls, value: object) -> Severity:
-        """Read a severity as the API writes it (name or number); unknown or absent is DEFAULT."""
-        if isinstance(value, int) and not isinstance(value, bool):
-            candidates = [s for s in cls if s.value <= value]
-            return max(candidates) if candidates else cls.DEFAULT
-        if isinstance(value, str):
-            name = value.strip().upper()
-            if name in cls.__members__:
-                return cls[name]
-            if name.isdigit():
-                return cls.parse(int(name))
-        return cls.DEFAULT
 
 
 Language = Literal["python", "java", "node", "go", "dotnet", "php", "ruby"]

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
+from typing import TYPE_CHECKING
 
-from loggardener.report import ScanReport
+if TYPE_CHECKING:
+    from loggardener.report import ScanReport
 
 
 class Renderer(ABC):

@@ -19,10 +19,11 @@ from google.auth.exceptions import DefaultCredentialsError, GoogleAuthError, Tra
 from google.cloud.logging_v2 import Client
 from tenacity import RetryCallState, Retrying, retry_if_exception, stop_after_attempt, wait_exponential_jitter
 
+from loggardener.defaults import DEFAULT_MAX_ENTRIES
 from loggardener.errors import ExitCode, GardenerError
 from loggardener.files import check_writable
 from loggardener.sources.interface import EntrySource, RawRecord, SourceStats
-from loggardener.sources.query import DEFAULT_MAX_ENTRIES, LogQuery, build_filter, console_url, rfc3339
+from loggardener.sources.query import LogQuery, build_filter, console_url, rfc3339
 
 PAGE_SIZE = 1000
 """The API's largest page."""

@@ -28,10 +28,6 @@ DEPLOY_AUDIT = (
 CONSOLE_BASE = "https://console.cloud.google.com/logs/query"
 
 
-DEFAULT_MAX_ENTRIES = 100_000
-"""`--max-entries` when not given: where a live scan stops reading."""
-
-
 @dataclass(frozen=True)
 class LogQuery:
     """What to read: a time window and the clauses that narrow it."""

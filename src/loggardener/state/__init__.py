@@ -1,8 +1,6 @@
 """State across runs: the state file and the trends computed from it."""
 
 from loggardener.state.store import (
-    DEFAULT_STATE_PATH,
-    STATE_FILE_NAME,
     FingerprintHistory,
     State,
     load_state,
@@ -12,8 +10,6 @@ from loggardener.state.store import (
 from loggardener.state.trends import apply_trends, note_reopened, trend_line
 
 __all__ = [
-    "DEFAULT_STATE_PATH",
-    "STATE_FILE_NAME",
     "FingerprintHistory",
     "State",
     "apply_trends",

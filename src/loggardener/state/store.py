@@ -16,14 +16,13 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, Field, ValidationError
 
+from loggardener.defaults import STATE_FILE_NAME
 from loggardener.errors import ExitCode, GardenerError
 from loggardener.files import atomic_write, scope_slug
 from loggardener.report import ScanReport
 
 STATE_FORMAT: Literal["log-gardener-state"] = "log-gardener-state"
 STATE_VERSION = 1
-STATE_FILE_NAME = ".gardener-state.json"
-DEFAULT_STATE_PATH = Path("worklogs") / STATE_FILE_NAME
 
 
 def state_file_name(services: tuple[str, ...] = ()) -> str:
