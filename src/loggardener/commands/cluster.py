@@ -11,20 +11,17 @@ from array import array
 from collections.abc import Iterator
 from enum import Enum
 from pathlib import Path
-from typing import IO, Annotated, cast
+from typing import IO, TYPE_CHECKING, Annotated, cast
 
 import typer
 from rich.markup import escape
-from rich.table import Table
 
-from loggardener.clustering.miner import TemplateMiner
 from loggardener.console import err, out, user_errors
-from loggardener.entries.parse import EntryParser, MalformedEntry
-from loggardener.entries.redact import Redactor
-from loggardener.entries.stacks import StackParser
 from loggardener.errors import ExitCode, GardenerError
 from loggardener.files import atomic_open, check_writable
-from loggardener.sources.file import FileSource
+
+if TYPE_CHECKING:
+    from loggardener.clustering.miner import TemplateMiner
 
 # (1-based line or entry number, the message, or why there is none)
 Item = tuple[int, str | None, str | None]
@@ -80,6 +77,11 @@ def text_items(path: str) -> Iterator[Item]:
 
 def gcloud_items(path: str) -> Iterator[Item]:
     """The message of every entry of an export (JSON array or NDJSON, optionally gzip), redacted."""
+    from loggardener.entries.parse import EntryParser, MalformedEntry
+    from loggardener.entries.redact import Redactor
+    from loggardener.entries.stacks import StackParser
+    from loggardener.sources.file import FileSource
+
     parser = EntryParser(Redactor(), StackParser())
     for record in FileSource(path).records():
         if record.entry is None:
@@ -115,6 +117,8 @@ def cluster(
     limit: Annotated[int, typer.Option("--limit", min=0, help="Show only the N most frequent (0: all).")] = 0,
 ) -> None:
     """Cluster a log into templates and print them, most frequent first."""
+    from loggardener.clustering.miner import TemplateMiner  # loads when a command runs, not for --help
+
     if assignments is not None:
         check_writable(assignments, "assignments")  # before reading a large input
     miner = TemplateMiner()
@@ -158,6 +162,8 @@ def _write_assignments(
     skipped: dict[int, str],
 ) -> None:
     """Every line's cluster, with the cluster's final template (resolved once per signature)."""
+    from loggardener.entries.redact import Redactor
+
     redact = Redactor().redact
     resolved: dict[str, tuple[str, str]] = {}
     for position, template_id in zip(positions, ids, strict=True):
@@ -172,6 +178,10 @@ def _write_assignments(
 
 
 def _print_table(miner: TemplateMiner, limit: int, path: str) -> None:
+    from rich.table import Table
+
+    from loggardener.entries.redact import Redactor
+
     clusters = miner.clusters()
     total = sum(found.count for found in clusters)
     source = "standard input" if path == "-" else path

@@ -9,43 +9,36 @@ from contextlib import contextmanager
 from datetime import datetime, timezone
 from enum import Enum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.console import Console
 from rich.markup import escape
-from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
-from rich.table import Table
-from rich.text import Text
 
-from loggardener.config import GardenerConfig, load_config
 from loggardener.console import err, out, user_errors
-from loggardener.entries.models import Severity
-from loggardener.entries.parse import MalformedEntry, parse_timestamp
+from loggardener.defaults import DEFAULT_MAX_ENTRIES, DEFAULT_STATE_PATH, STATE_FILE_NAME
+from loggardener.entries.severity import Severity
 from loggardener.errors import ExitCode, GardenerError
-from loggardener.job import Outputs, run_scan_job
-from loggardener.pipeline import ProgressFn, ScanOptions
-from loggardener.publishing.interface import NOT_ATTEMPTED
-from loggardener.publishing.run import IssuesMode, choose_publisher, drafts_directory
-from loggardener.rendering.json_report import JsonReport
-from loggardener.rendering.markdown import PRIORITY_MARKS, percent
 from loggardener.rendering.markdown_safety import strip_controls
-from loggardener.report import ScanReport
-from loggardener.sources.demo import DemoSource
-from loggardener.sources.file import FileSource
-from loggardener.sources.interface import EntrySource
-from loggardener.sources.query import DEFAULT_MAX_ENTRIES, LogQuery
-from loggardener.state import (
-    DEFAULT_STATE_PATH,
-    STATE_FILE_NAME,
-    state_file_name,
-    trend_line,
-)
+
+if TYPE_CHECKING:
+    from rich.console import Console
+    from rich.table import Table
+
+    from loggardener.config import GardenerConfig
+    from loggardener.pipeline import ProgressFn, ScanOptions
+    from loggardener.publishing.run import IssuesMode
+    from loggardener.report import ScanReport
+    from loggardener.sources.interface import EntrySource
+
+# Only light modules load with the options: the pipeline's load inside the functions, when a scan runs, so
+# that `gardener --help` and `gardener cluster` do not pay for them.
 
 
 def _timestamp(value: str | None, option: str) -> datetime | None:
     if value is None:
         return None
+    from loggardener.entries.parse import MalformedEntry, parse_timestamp
+
     try:
         return parse_timestamp(value)
     except MalformedEntry as exc:
@@ -88,6 +81,8 @@ def _reading(enabled: bool, source: EntrySource) -> Iterator[ProgressFn | None]:
     if not enabled:
         yield None
         return
+    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
     progress = Progress(
         SpinnerColumn(),
         TextColumn("[progress.description]{task.description}"),
@@ -110,6 +105,11 @@ def _reading(enabled: bool, source: EntrySource) -> Iterator[ProgressFn | None]:
 
 
 def _summary_table(report: ScanReport) -> Table:
+    from rich.table import Table
+    from rich.text import Text
+
+    from loggardener.rendering.markdown import PRIORITY_MARKS, percent
+
     table = Table(title=Text(f"{len(report.clusters)} problems — {report.status}"), title_justify="left")
     table.add_column("Prio", no_wrap=True)
     table.add_column("Count", justify="right", no_wrap=True)
@@ -133,8 +133,12 @@ def _choose_source(from_path: str | None, demo: bool, live: Callable[[], EntrySo
     if demo and from_path:
         raise GardenerError("use either --demo or --from, not both", ExitCode.BAD_INPUT)
     if demo:
+        from loggardener.sources.demo import DemoSource
+
         return DemoSource()
     if from_path:
+        from loggardener.sources.file import FileSource
+
         return FileSource(from_path)
     return live()
 
@@ -153,6 +157,7 @@ def _live_source(
         CloudLoggingSource,
         resolve_project,
     )
+    from loggardener.sources.query import LogQuery
 
     start, end = options.window_bounds()
     if start is None:
@@ -444,6 +449,13 @@ def scan(
     ] = False,
 ) -> None:
     """Scan logs, cluster them into problems, rank them P0–P3 and write a worklog."""
+    from loggardener.config import load_config
+    from loggardener.job import Outputs, run_scan_job
+    from loggardener.pipeline import ScanOptions
+    from loggardener.publishing.run import choose_publisher
+    from loggardener.rendering.json_report import JsonReport
+    from loggardener.state import state_file_name, trend_line
+
     config = load_config(config_path)
     options = ScanOptions(
         since=_timestamp(since, "--since"),
@@ -582,6 +594,9 @@ def _print_issue_actions(
     """Print what publishing did; the error to exit with when some issues were not published."""
     if mode == "none":
         return None
+    from loggardener.publishing.interface import NOT_ATTEMPTED
+    from loggardener.publishing.run import drafts_directory
+
     actions = report.issue_actions
     tally = Counter(a.action for a in actions)
     counts = ", ".join(f"{n} {name}" for name, n in tally.items())
