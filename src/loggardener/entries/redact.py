@@ -23,6 +23,7 @@ after, on the redacted text.
 from __future__ import annotations
 
 import functools
+import importlib.util
 import math
 import re
 import sys
@@ -30,9 +31,12 @@ from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from importlib.resources import files
+from pathlib import Path
 from typing import Any
 
 import re2
+
+from loggardener.cache import cached_json, files_key
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -145,12 +149,31 @@ def detect_secrets_formats() -> tuple[list[_Format], list[str]]:
     """The regex plugins of detect-secrets as RE2 formats, and the names of the patterns RE2 cannot run.
 
     Those are the keyword-context patterns with look-behinds (Cloudant, IBM, SoftLayer): the key-name rules
-    cover them.
+    cover them. Importing detect-secrets and its plugins takes about 0.2 s, so what is derived from them is
+    cached (`loggardener.cache`), keyed by the plugin files, RE2 and this module.
     """
+    rules, unsupported = cached_json("detect-secrets-rules", _plugin_rules_key(), _plugin_rules)
+    formats = [
+        _Format(kind=kind, pattern=_compile(pattern.encode()), keywords=(), group=group)
+        for kind, pattern, group in rules
+    ]
+    return formats, unsupported
+
+
+def _plugin_rules_key() -> list[list[object]]:
+    spec = importlib.util.find_spec("detect_secrets")
+    locations = spec.submodule_search_locations if spec is not None else None
+    plugins = Path(locations[0], "plugins") if locations else None
+    sources = sorted(plugins.glob("*.py")) if plugins is not None and plugins.is_dir() else []
+    return files_key([*sources, Path(re2.__file__), Path(__file__)])
+
+
+def _plugin_rules() -> tuple[list[tuple[str, str, int]], list[str]]:
+    """The (kind, RE2 pattern, group) of each regex of detect-secrets' plugins, and what RE2 cannot run."""
     from detect_secrets.core.plugins.util import get_mapping_from_secret_type_to_class
     from detect_secrets.plugins.base import RegexBasedDetector
 
-    formats: list[_Format] = []
+    rules: list[tuple[str, str, int]] = []
     unsupported: list[str] = []
     plugins: dict[str, type[Any]] = get_mapping_from_secret_type_to_class()
     for secret_type, plugin in sorted(plugins.items()):
@@ -161,18 +184,19 @@ def detect_secrets_formats() -> tuple[list[_Format], list[str]]:
         for regex in plugin().denylist:
             source = _HUGE_REPEAT.sub(r"{\1,1000}", _TRAILING_LOOKAHEAD.sub("", regex.pattern))
             flags = "i" if regex.flags & re.IGNORECASE else ""
+            wrapped = f"(?{flags}:{source})" if flags else f"(?:{source})"
             try:
                 if regex.flags & re.VERBOSE and re.search(r"\s|#", source):
                     raise re2.error("verbose pattern")
-                pattern = _compile(f"(?{flags}:{source})".encode() if flags else f"(?:{source})".encode())
+                pattern = _compile(wrapped.encode())
             except re2.error:
                 unsupported.append(f"{plugin.__name__}: {regex.pattern[:60]}")
                 continue
             # A pattern whose first group is its leading alternation (`(glpat|gldt)-...`) is redacted whole;
             # one that captures the secret after some context (`://user:(pass)@`) keeps the context.
             group = 1 if pattern.groups >= 1 and not source.startswith("(") else 0
-            formats.append(_Format(kind=kind, pattern=pattern, keywords=(), group=group))
-    return formats, unsupported
+            rules.append((kind, wrapped, group))
+    return rules, unsupported
 
 
 # ---------------------------------------------------------------------------------------------------------

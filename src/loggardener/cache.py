@@ -1,0 +1,45 @@
+"""A per-user cache of work that depends only on installed files, so that each run need not redo it.
+
+Nothing in it is required: a missing, stale, corrupt or unwritable cache only costs the time it saves.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Any
+
+from loggardener.errors import GardenerError
+from loggardener.files import atomic_write
+
+
+def cache_dir() -> Path:
+    """`$XDG_CACHE_HOME/log-gardener`, else `~/.cache/log-gardener`."""
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "log-gardener"
+
+
+def files_key(paths: Iterable[Path]) -> list[list[object]]:
+    """Each file's path, size and modification time: what changes when a package is upgraded or edited."""
+    key: list[list[object]] = []
+    for path in sorted(paths):
+        stat = path.stat()
+        key.append([str(path), stat.st_size, stat.st_mtime_ns])
+    return key
+
+
+def cached_json(name: str, key: object, compute: Callable[[], Any]) -> Any:
+    """The JSON value cached as `name` when it was stored with this `key`; else `compute()`, stored."""
+    path = cache_dir() / f"{name}.json"
+    try:
+        stored = json.loads(path.read_text(encoding="utf-8"))
+        if isinstance(stored, dict) and stored.get("key") == key and "value" in stored:
+            return stored["value"]
+    except (OSError, ValueError):
+        pass
+    value = compute()
+    with contextlib.suppress(GardenerError, OSError):  # a read-only home: compute again next time
+        atomic_write(path, json.dumps({"key": key, "value": value}), "cache")
+    return value

@@ -1,0 +1,68 @@
+"""The per-user cache: a value is computed once per key, and a cache that is corrupt, stale or unwritable
+only costs time (issue 13)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from loggardener.cache import cache_dir, cached_json
+from loggardener.entries import redact
+
+
+@pytest.fixture
+def cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    return tmp_path / "log-gardener"
+
+
+def test_a_value_is_computed_once_per_key(cache: Path) -> None:
+    calls: list[int] = []
+
+    def compute() -> list[int]:
+        calls.append(1)
+        return [1, 2]
+
+    assert cached_json("numbers", ["k", 1], compute) == [1, 2]
+    assert cached_json("numbers", ["k", 1], compute) == [1, 2]
+    assert len(calls) == 1
+    assert cached_json("numbers", ["k", 2], compute) == [1, 2]  # another key: computed again
+    assert len(calls) == 2
+    assert cache_dir() == cache
+
+
+def test_a_corrupt_or_unwritable_cache_is_only_slower(cache: Path) -> None:
+    cache.mkdir()
+    (cache / "numbers.json").write_text("{not json", encoding="utf-8")
+    assert cached_json("numbers", "k", lambda: 7) == 7
+    assert json.loads((cache / "numbers.json").read_text(encoding="utf-8")) == {"key": "k", "value": 7}
+    (cache / "other.json").mkdir()  # cannot be read nor replaced
+    assert cached_json("other", "k", lambda: 8) == 8
+
+
+def test_cached_plugin_rules_are_the_derived_ones(cache: Path) -> None:
+    derived = [list(rule) for rule in redact._plugin_rules()[0]]
+    key = redact._plugin_rules_key()
+    assert cached_json("detect-secrets-rules", key, redact._plugin_rules)[0] == [tuple(r) for r in derived]
+    stored = cached_json("detect-secrets-rules", key, lambda: pytest.fail("not read from the cache"))
+    assert stored[0] == derived
+    assert stored[1] == redact._plugin_rules()[1]
+
+
+def test_a_warm_scan_does_not_import_detect_secrets(tmp_path: Path) -> None:
+    """detect-secrets (and the requests it imports) load only to derive the rules, once per install."""
+    probe = (
+        "import sys; from loggardener.entries.redact import Redactor; "
+        "Redactor().redact('AKIAABCDEFGHIJKLMNOP'); print('detect_secrets' in sys.modules)"
+    )
+    runs = [
+        subprocess.run(
+            [sys.executable, "-c", probe], capture_output=True, text=True, check=True
+        ).stdout.strip()
+        for _ in range(2)
+    ]
+    assert runs[1] == "False"
