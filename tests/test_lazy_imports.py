@@ -14,3 +14,11 @@ def test_the_cli_loads_without_pygithub_or_google_cloud_logging() -> None:
     )
     loaded = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
     assert loaded.stdout.strip() == "[]"
+
+
+def test_the_cli_loads_no_pipeline_for_help() -> None:
+    """`gardener --help` declares every option from light modules: no pydantic, jinja2, RE2 or detect-secrets."""
+    heavy = ("pydantic", "jinja2", "re2", "detect_secrets", "loggardener.pipeline", "loggardener.config")
+    probe = f"import sys, loggardener.cli; print(sorted(m for m in {heavy!r} if m in sys.modules))"
+    loaded = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert loaded.stdout.strip() == "[]"
