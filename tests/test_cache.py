@@ -6,12 +6,17 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
 
 from loggardener.cache import cache_dir, cached_json
+from loggardener.config import GardenerConfig
 from loggardener.entries import redact
+from loggardener.pipeline import Scan, ScanOptions
+from loggardener.rendering.markdown import MarkdownWorklog
+from loggardener.sources.demo import DemoSource
 
 
 @pytest.fixture
@@ -66,3 +71,17 @@ def test_a_warm_scan_does_not_import_detect_secrets(tmp_path: Path) -> None:
         for _ in range(2)
     ]
     assert runs[1] == "False"
+
+
+def test_worklogs_are_the_same_from_compiled_templates(cache: Path) -> None:
+    """Cold, warm and corrupt template caches render the same worklog."""
+    report = Scan(GardenerConfig(), ScanOptions(now=datetime(2026, 1, 1, tzinfo=timezone.utc))).run(
+        DemoSource()
+    )
+    cold = MarkdownWorklog().render(report)
+    compiled = sorted((cache / "templates").iterdir())
+    assert compiled
+    assert MarkdownWorklog().render(report) == cold
+    for path in compiled:
+        path.write_bytes(b"garbage")
+    assert MarkdownWorklog().render(report) == cold

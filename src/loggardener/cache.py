@@ -16,9 +16,15 @@ from loggardener.errors import GardenerError
 from loggardener.files import atomic_write
 
 
-def cache_dir() -> Path:
-    """`$XDG_CACHE_HOME/log-gardener`, else `~/.cache/log-gardener`."""
-    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "log-gardener"
+def cache_dir() -> Path | None:
+    """`$XDG_CACHE_HOME/log-gardener`, else `~/.cache/log-gardener`; None without a home directory."""
+    base = os.environ.get("XDG_CACHE_HOME")
+    if not base:
+        try:
+            base = str(Path.home() / ".cache")
+        except RuntimeError:
+            return None
+    return Path(base) / "log-gardener"
 
 
 def files_key(paths: Iterable[Path]) -> list[list[object]]:
@@ -32,7 +38,10 @@ def files_key(paths: Iterable[Path]) -> list[list[object]]:
 
 def cached_json(name: str, key: object, compute: Callable[[], Any]) -> Any:
     """The JSON value cached as `name` when it was stored with this `key`; else `compute()`, stored."""
-    path = cache_dir() / f"{name}.json"
+    directory = cache_dir()
+    if directory is None:
+        return compute()
+    path = directory / f"{name}.json"
     try:
         stored = json.loads(path.read_text(encoding="utf-8"))
         if isinstance(stored, dict) and stored.get("key") == key and "value" in stored:

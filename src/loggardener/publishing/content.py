@@ -33,7 +33,7 @@ from loggardener.publishing.markers import (
     fingerprint_marker,
     state_marker,
 )
-from loggardener.rendering.bytecode import TemplateCache
+from loggardener.rendering.bytecode import template_cache
 from loggardener.rendering.markdown import iso
 from loggardener.report import ScanReport
 
@@ -109,7 +109,7 @@ def _environment() -> jinja2.Environment:
         keep_trailing_newline=True,
         trim_blocks=True,
         lstrip_blocks=True,
-        bytecode_cache=TemplateCache("issues", __file__),
+        bytecode_cache=template_cache("issues", __file__),
     )
     env.filters["code"] = lambda text, limit=300: Markup(_code(str(text), limit))
     env.filters["fence"] = lambda text, limit, info="": Markup(

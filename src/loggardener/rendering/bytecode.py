@@ -19,9 +19,9 @@ class TemplateCache(jinja2.FileSystemBytecodeCache):
     A cache that cannot be read or written is skipped.
     """
 
-    def __init__(self, name: str, configured_in: str) -> None:
+    def __init__(self, directory: Path, name: str, configured_in: str) -> None:
         options = hashlib.sha256(json.dumps(files_key([Path(configured_in)])).encode()).hexdigest()[:16]
-        super().__init__(str(cache_dir() / "templates"), f"{name}-{options}-%s.cache")
+        super().__init__(str(directory / "templates"), f"{name}-{options}-%s.cache")
 
     def load_bytecode(self, bucket: Bucket) -> None:
         try:
@@ -35,3 +35,10 @@ class TemplateCache(jinja2.FileSystemBytecodeCache):
             super().dump_bytecode(bucket)
         except OSError:
             pass  # a read-only home: compile again next time
+
+
+def template_cache(name: str, configured_in: str) -> TemplateCache | None:
+    """The cache of environment `name`, whose options `configured_in` (a module's file) sets; None without
+    a cache directory."""
+    directory = cache_dir()
+    return None if directory is None else TemplateCache(directory, name, configured_in)

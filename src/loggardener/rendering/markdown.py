@@ -16,7 +16,7 @@ import jinja2
 from loggardener.errors import ExitCode, GardenerError
 from loggardener.files import scope_slug
 from loggardener.publishing.safety import prose
-from loggardener.rendering.bytecode import TemplateCache
+from loggardener.rendering.bytecode import template_cache
 from loggardener.rendering.interface import Renderer
 from loggardener.rendering.markdown_safety import (
     code_block,
@@ -93,7 +93,7 @@ def environment(templates_dir: Path | None = None) -> jinja2.Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
         finalize=_finalize,
-        bytecode_cache=TemplateCache("worklog", __file__),
+        bytecode_cache=template_cache("worklog", __file__),
     )
     env.filters.update(
         code=inline_code,
