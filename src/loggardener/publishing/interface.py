@@ -5,11 +5,14 @@ from __future__ import annotations
 import re
 from abc import ABC, abstractmethod
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
-from loggardener.clustering.models import Cluster
 from loggardener.errors import ExitCode, GardenerError
-from loggardener.publishing.content import Composer
-from loggardener.report import IssueAction
+
+if TYPE_CHECKING:
+    from loggardener.clustering.models import Cluster
+    from loggardener.publishing.content import Composer
+    from loggardener.report import IssueAction
 
 DEFAULT_API_URL = "https://api.github.com"
 NOT_ATTEMPTED = "not attempted: "

@@ -5,14 +5,14 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
-from loggardener.config import IssuesConfig
 from loggardener.errors import ExitCode, GardenerError
-from loggardener.publishing.content import Composer
-from loggardener.publishing.drafts import DraftWriter
 from loggardener.publishing.interface import DEFAULT_API_URL, IssuePublisher
-from loggardener.report import ScanReport
+
+if TYPE_CHECKING:
+    from loggardener.config import IssuesConfig
+    from loggardener.report import ScanReport
 
 IssuesMode = Literal["none", "draft", "publish"]
 
@@ -35,6 +35,8 @@ def choose_publisher(
         return None
     repo = repo or environ.get("GITHUB_REPOSITORY") or None
     if mode == "draft":
+        from loggardener.publishing.drafts import DraftWriter  # issue content loads only for issues
+
         return DraftWriter(drafts_directory(worklog), repo)
     if not repo:
         raise GardenerError(
@@ -56,6 +58,8 @@ def process_issues(report: ScanReport, config: IssuesConfig, publisher: IssuePub
     """The report with `issue_actions` filled for the clusters at or above the threshold."""
     if publisher is None:
         return report
+    from loggardener.publishing.content import Composer
+
     composer = Composer(report, config)
     actions = publisher.publish(composer, composer.selected())
     return report.model_copy(update={"issue_actions": actions})
