@@ -61,6 +61,24 @@ def _compile(pattern: bytes) -> Any:
     return re2.compile(pattern, _OPTIONS)
 
 
+class _Deferred:
+    """A context rule's pattern, compiled when a text first needs it: RE2 takes milliseconds to compile some
+    (`mysql … -p` with its bounded repetitions), and most runs never meet them."""
+
+    def __init__(self, pattern: bytes) -> None:
+        self._source = pattern
+
+    @functools.cached_property
+    def _compiled(self) -> Any:
+        return _compile(self._source)
+
+    def finditer(self, data: bytes) -> Any:
+        return self._compiled.finditer(data)
+
+    def search(self, data: bytes, position: int = 0) -> Any:
+        return self._compiled.search(data, position)
+
+
 def _search_set(patterns: Iterable[bytes]) -> Any:
     search = re2.Set.SearchSet(_OPTIONS)
     for pattern in patterns:
@@ -321,14 +339,14 @@ _CONTEXT_GATES = (b"begin", b"cookie", b"://", b"-u", b"-p", b"mysql", b"mariadb
 _KEY_NAME = rb"[A-Za-z0-9_.\-]{0,64}(?:pass|pwd|pw|secret|token|credential|cred|sig|auth|cookie|sess|key|sid|jwt|bearer|otp|hmac|salt|nonce)[A-Za-z0-9_.\-]{0,64}"
 # A key, its closing quote (JSON, or JSON inside a JSON string: `\"`), a separator, then the value: double
 # quoted (escapes allowed), escaped-quoted, single quoted, or bare up to a space, quote, `&`, `;` or `\`.
-_KEY_VALUE = _compile(
+_KEY_VALUE = _Deferred(
     rb"(?i)(?P<key>" + _KEY_NAME + rb")(?:\\{0,2}[\"'])?\s{0,8}(?:=>|:=|=|:)\s{0,8}(?:"
     rb"\\\"(?P<esc>(?:[^\"\\]|\\[^\"])+)\\\""
     rb"|\"(?P<dq>(?:[^\"\\]|\\.)+)\""
     rb"|'(?P<sq>[^'\r\n]+)'"
     rb"|(?P<bare>[^\s\"'&;\\<>]+))"
 )
-_FLAG = _compile(
+_FLAG = _Deferred(
     rb"(?i)(?:^|[\s\"'(\[])(?P<key>--?" + _KEY_NAME + rb")\s{1,8}(?:"
     rb"\"(?P<dq>[^\"\r\n]+)\"|'(?P<sq>[^'\r\n]+)'|(?P<bare>[^\s\"'\\-][^\s\"'\\]*))"
 )
@@ -361,29 +379,33 @@ _AUTH_SCHEMES = {
     "geniekey",
 }
 # `Authorization: <scheme> <credentials>`: the scheme is kept when it is a known one.
-_AUTHORIZATION = _compile(
+_AUTHORIZATION = _Deferred(
     rb"(?i)\b(?:proxy-)?(?:authorization|x-auth-token|x-api-key|api-key|x-goog-api-key)\\{0,2}[\"']?\s{0,8}[:=]\s{0,8}"
     rb"(?:\\{0,2}[\"'])?(?:(?P<scheme>[A-Za-z][A-Za-z0-9-]{0,30})[ \t]{1,8})?(?P<cred>[^\s\"'\\,()\[\]{}<>]+)"
 )
 # A credential after a scheme word anywhere (`Bearer abc…`, `SSWS 00x…`): not a plain dictionary word.
-_SCHEME_CREDENTIAL = _compile(rb"(?i)\b(?:bearer|basic|ssws|token)[ \t]{1,8}(?P<cred>[A-Za-z0-9._~+/=-]{8,})")
+_SCHEME_CREDENTIAL = _Deferred(
+    rb"(?i)\b(?:bearer|basic|ssws|token)[ \t]{1,8}(?P<cred>[A-Za-z0-9._~+/=-]{8,})"
+)
 # Cookie headers: everything up to the end of the header (all cookie values are session material).
-_COOKIE = _compile(
+_COOKIE = _Deferred(
     rb"(?i)\b(?:set-)?cookie\\{0,2}[\"']?\s{0,8}[:=]\s{0,8}(?:\\{0,2}[\"'])?(?P<cred>[^\r\n\"\\]+)"
 )
 # A DSN or URL with a password: the password runs to the first `@` (it may hold a space, quote or slash).
-_DSN = _compile(rb"(?i)\b[a-z][a-z0-9+.-]{0,31}://(?P<user>[^\s:/@\"'<>]{0,256}):(?P<cred>[^@\r\n]{1,256}?)@")
+_DSN = _Deferred(
+    rb"(?i)\b[a-z][a-z0-9+.-]{0,31}://(?P<user>[^\s:/@\"'<>]{0,256}):(?P<cred>[^@\r\n]{1,256}?)@"
+)
 _PORT_OR_PATH = re.compile(r"^\d{1,5}(?:[/?#\s]|$)|://")
 # `curl -u user:pass`, `mysql -pSECRET`, `sshpass -p SECRET`.
-_USER_FLAG = _compile(rb"(?:^|\s)(?:-u|--user)(?:=|[ \t]{1,8})[^\s:\"']{1,256}:(?P<cred>[^\s\"']{1,256})")
-_MYSQL_P = _compile(
+_USER_FLAG = _Deferred(rb"(?:^|\s)(?:-u|--user)(?:=|[ \t]{1,8})[^\s:\"']{1,256}:(?P<cred>[^\s\"']{1,256})")
+_MYSQL_P = _Deferred(
     rb"(?i)\b(?:mysql|mysqldump|mysqladmin|mariadb|mariadb-dump|mysqlsh)\b[^\r\n]{0,256}?\s-p(?P<cred>[^\s\"']{1,256})"
 )
-_SSHPASS = _compile(rb"\bsshpass\s{1,8}-p\s{0,8}(?P<cred>[^\s\"']{1,256})")
+_SSHPASS = _Deferred(rb"\bsshpass\s{1,8}-p\s{0,8}(?P<cred>[^\s\"']{1,256})")
 
-_KEY_BEGIN = _compile(rb"-{4,5} ?BEGIN [A-Z0-9 ]{0,64}PRIVATE KEY(?: BLOCK)? ?-{4,5}")
-_KEY_END = _compile(rb"-{4,5} ?END [A-Z0-9 ]{0,64}PRIVATE KEY(?: BLOCK)? ?-{4,5}")
-_EMAIL = _compile(
+_KEY_BEGIN = _Deferred(rb"-{4,5} ?BEGIN [A-Z0-9 ]{0,64}PRIVATE KEY(?: BLOCK)? ?-{4,5}")
+_KEY_END = _Deferred(rb"-{4,5} ?END [A-Z0-9 ]{0,64}PRIVATE KEY(?: BLOCK)? ?-{4,5}")
+_EMAIL = _Deferred(
     rb"\b[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63}){0,8}\.[A-Za-z]{2,24}\b"
 )
 
