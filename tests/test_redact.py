@@ -7,6 +7,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from loggardener.entries import redact
 from loggardener.entries.redact import Redactor, detect_secrets_formats, is_secret_value, key_class
 
 SECRETS = {
@@ -247,3 +248,11 @@ def test_detect_secrets_plugins_run_on_re2() -> None:
         in {"CloudantDetector", "IbmCosHmacDetector", "IbmCloudIamDetector", "SoftlayerDetector"}
         for name in unsupported
     )
+
+
+def test_every_format_compiles() -> None:
+    """Formats compile when a text first needs them: a broken pattern in secret_formats.toml fails here."""
+    formats = [*redact._table_formats(), *detect_secrets_formats()[0]]
+    assert len(formats) > 100
+    for rule in formats:
+        rule.pattern.search(b"")  # raises re2.error for a pattern RE2 cannot compile

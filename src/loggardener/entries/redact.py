@@ -62,15 +62,15 @@ def _compile(pattern: bytes) -> Any:
 
 
 class _Deferred:
-    """A context rule's pattern, compiled when a text first needs it: RE2 takes milliseconds to compile some
-    (`mysql … -p` with its bounded repetitions), and most runs never meet them."""
+    """A pattern compiled when a text first needs it: RE2 takes milliseconds to compile some (`mysql … -p`
+    with its bounded repetitions), and a run meets few of the formats and context rules."""
 
-    def __init__(self, pattern: bytes) -> None:
-        self._source = pattern
+    def __init__(self, source: bytes) -> None:
+        self.source = source
 
     @functools.cached_property
     def _compiled(self) -> Any:
-        return _compile(self._source)
+        return _compile(self.source)
 
     def finditer(self, data: bytes) -> Any:
         return self._compiled.finditer(data)
@@ -116,7 +116,7 @@ class _Format:
     """A credential format recognised by its shape (`secret_formats.toml` or a detect-secrets plugin)."""
 
     kind: str
-    pattern: Any
+    pattern: _Deferred
     keywords: tuple[bytes, ...]
     group: int = 0
     min_entropy: float = 0.0
@@ -140,7 +140,7 @@ def _table_formats() -> list[_Format]:
     return [
         _Format(
             kind=rule["id"],
-            pattern=_compile(rule["regex"].encode()),
+            pattern=_Deferred(rule["regex"].encode()),
             keywords=tuple(k.encode() for k in rule.get("keywords", ())),
             group=rule.get("group", 0),
             min_entropy=rule.get("entropy", 0.0),
@@ -172,7 +172,7 @@ def detect_secrets_formats() -> tuple[list[_Format], list[str]]:
     """
     rules, unsupported = cached_json("detect-secrets-rules", _plugin_rules_key(), _plugin_rules)
     formats = [
-        _Format(kind=kind, pattern=_compile(pattern.encode()), keywords=(), group=group)
+        _Format(kind=kind, pattern=_Deferred(pattern.encode()), keywords=(), group=group)
         for kind, pattern, group in rules
     ]
     return formats, unsupported
@@ -523,7 +523,7 @@ class _GatedRules:
         self.unkeyed = [f for f in _table_formats() if not f.keywords] + plugins
         self.filter = re2.Filter()
         for rule in self.unkeyed:
-            self.filter.Add(bytes(rule.pattern.pattern), _OPTIONS)
+            self.filter.Add(rule.pattern.source, _OPTIONS)
         self.filter.Compile()
         unfiltered = sorted(self.filter.Match(b"", potential=True) or ())
         self.filtered = frozenset(range(len(self.unkeyed))) - set(unfiltered)
@@ -531,7 +531,7 @@ class _GatedRules:
         self.gates: list[bytes | _Format] = [*literals, *(self.unkeyed[i] for i in unfiltered)]
         self.gate_set = _search_set(
             [b"(?i:" + re2.escape(k) + b")" for k in literals]
-            + [bytes(self.unkeyed[i].pattern.pattern) for i in unfiltered]
+            + [self.unkeyed[i].pattern.source for i in unfiltered]
         )
 
 
