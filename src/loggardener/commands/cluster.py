@@ -1,4 +1,8 @@
-"""`gardener cluster PATH`: the templates of any log file (one message per line) or Cloud Logging export."""
+"""`gardener cluster PATH`: the templates of any log file (one message per line) or Cloud Logging export.
+
+Only light modules load with the options (`gardener --help` builds them); the miner and the parsers load
+inside the functions, when the command runs.
+"""
 
 from __future__ import annotations
 
@@ -117,7 +121,7 @@ def cluster(
     limit: Annotated[int, typer.Option("--limit", min=0, help="Show only the N most frequent (0: all).")] = 0,
 ) -> None:
     """Cluster a log into templates and print them, most frequent first."""
-    from loggardener.clustering.miner import TemplateMiner  # loads when a command runs, not for --help
+    from loggardener.clustering.miner import TemplateMiner
 
     if assignments is not None:
         check_writable(assignments, "assignments")  # before reading a large input

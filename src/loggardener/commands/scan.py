@@ -1,4 +1,8 @@
-"""`gardener scan`: read logs, cluster them into problems, rank them, write a worklog (and issues)."""
+"""`gardener scan`: read logs, cluster them into problems, rank them, write a worklog (and issues).
+
+Only light modules load with the options (`gardener --help` builds them); the pipeline's load inside the
+functions, when a scan runs.
+"""
 
 from __future__ import annotations
 
@@ -29,9 +33,6 @@ if TYPE_CHECKING:
     from loggardener.publishing.run import IssuesMode
     from loggardener.report import ScanReport
     from loggardener.sources.interface import EntrySource
-
-# Only light modules load with the options: the pipeline's load inside the functions, when a scan runs, so
-# that `gardener --help` and `gardener cluster` do not pay for them.
 
 
 def _timestamp(value: str | None, option: str) -> datetime | None:
