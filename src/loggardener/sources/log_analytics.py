@@ -256,7 +256,9 @@ def build_sql(query: LogAnalyticsQuery, columns: Iterable[str]) -> str:
         "TO_JSON_STRING(source_location)",
     ]
     group_keys = ",\n  ".join(keys)
-    line_key = ", ".join(_field(key) for key in keys)
+    # a chunk's lines share the partition's log, resource labels and execution: its key names them once
+    partition = ("log_name", "resource_labels", "execution")
+    line_key = ", ".join(_field(key) for key in keys if key not in partition)
     entry = (
         "STRUCT(" + ", ".join(f"{name} AS {name}" for name in (*REQUIRED_COLUMNS, *OPTIONAL_COLUMNS)) + ")"
     )
@@ -327,17 +329,21 @@ flagged AS (
 chunk_starts AS (
   SELECT
     *,
-    -- where the reassembler starts afresh: after a line it does not hold, after a gap, or after a plain line
-    -- (which ends a traceback) unless this line is a header that plain line may introduce
+    -- where the reassembler starts afresh: after a line it does not hold, after a gap, after a plain line
+    -- (which ends a traceback) unless this line is a header that plain line may introduce, and at a plain
+    -- line after anything but a header (which the plain line may join)
     LAG(reassemble) OVER ({line_order}) IS NOT TRUE
       OR TIMESTAMP_DIFF(timestamp, previous_timestamp, MICROSECOND) > {gap}
-      OR (LAG(maybe_traceback) OVER ({line_order}) IS FALSE AND NOT header) AS starts_chunk
+      OR (LAG(maybe_traceback) OVER ({line_order}) IS FALSE AND NOT header)
+      OR (NOT maybe_traceback AND LAG(header) OVER ({line_order}) IS FALSE) AS starts_chunk
   FROM flagged
 ),
 chunked AS (
   SELECT
     insert_id, timestamp, reassemble,
-    CASE WHEN starts_chunk THEN 's' WHEN timestamp = previous_timestamp THEN '0' ELSE '1' END AS step,
+    -- a line's step from the one before (a letter: fields start with a digit or `n`): first of its
+    -- chunk, at the same instant, later
+    CASE WHEN starts_chunk THEN 'F' WHEN timestamp = previous_timestamp THEN 'S' ELSE 'L' END AS step,
     CONCAT(
       {_field("log_name")}, {_field("instance")}, {_field("resource_labels")}, {_field("execution")},
       CAST(SUM(IF(starts_chunk, 1, 0)) OVER ({line_order} ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)
@@ -352,7 +358,7 @@ marked AS (
 ),
 chunk_lines AS (
   SELECT
-    insert_id, timestamp, chunk,
+    insert_id, timestamp, chunk, log_name, resource_labels, execution,
     ROW_NUMBER() OVER (PARTITION BY chunk ORDER BY timestamp, insert_id) AS line,
     CONCAT(step, {line_key}) AS line_key
   FROM marked
@@ -361,6 +367,9 @@ chunk_lines AS (
 chunks AS (
   SELECT
     chunk,
+    ANY_VALUE(log_name) AS log_name,
+    ANY_VALUE(resource_labels) AS resource_labels,
+    ANY_VALUE(execution) AS execution,
     STRING_AGG(line_key, '' ORDER BY timestamp, insert_id) AS chunk_key,
     MIN(timestamp) AS chunk_first,
     MAX(timestamp) AS chunk_last
@@ -371,7 +380,8 @@ chunk_groups AS (
   SELECT
     *,
     CONCAT(
-      chunk_key, CAST(DIV(UNIX_MICROS(chunk_first), {bucket}) AS STRING),
+      chunk_key, {_field("log_name")}, {_field("resource_labels")}, {_field("execution")},
+      CAST(DIV(UNIX_MICROS(chunk_first), {bucket}) AS STRING),
       IF(DIV(UNIX_MICROS(chunk_first), {bucket}) = DIV(UNIX_MICROS(chunk_last), {bucket}), '', CONCAT('|', chunk))
     ) AS chunk_group
   FROM chunks
