@@ -48,6 +48,7 @@ from loggardener.sources.log_analytics_local import LocalEngine, view_row  # noq
 PROJECT, DATASET = "synthetic-project", "logs"
 COPY_HOURS = 6
 QUOTA_PER_MINUTE, GARDENER_PACE, PAGE = 60, 50, 1000
+MEMORY_LIMIT = "6GB"
 
 
 class ReplayEngine:
@@ -86,7 +87,10 @@ def _query(size: int) -> LogAnalyticsQuery:
 
 
 def child_query(rows_path: Path, size: int, out: Path) -> dict[str, Any]:
-    engine = LocalEngine(PROJECT, DATASET)
+    # On disk with a memory limit: 10M entries do not fit in this machine's memory as DuckDB holds them.
+    storage = out.with_suffix(".duckdb")
+    storage.unlink(missing_ok=True)
+    engine = LocalEngine(PROJECT, DATASET, storage=storage, memory_limit=MEMORY_LIMIT)
     started = time.perf_counter()
     engine.load_ndjson(rows_path)
     copies = max(1, size // 1_000_000)

@@ -258,3 +258,122 @@ def test_bigquery_errors_say_what_to_do(error: str, code: int, says: str) -> Non
     assert caught.value.exit_code == code
     assert says in caught.value.message
     assert "POST https" not in caught.value.message
+
+
+# Runs of stderr lines that the local pipeline reassembles, each shape with what makes reassembly subtle:
+# chained tracebacks, the line a traceback was logged with, Java frames one per entry, a Python warning and
+# its source line, a traceback printed twice at one instant, a header whose frames never came, a final line
+# that lags (within the reassembly gap), and a plain line that ends the run.
+_SPLIT_SHAPES: list[list[tuple[float, str]]] = [
+    [
+        (0, "Traceback (most recent call last):"),
+        (0, '  File "/app/orders/pricing.py", line 74, in price_order'),
+        (0, '    raise KeyError(f"sku {sku}")'),
+        (0, "KeyError: 'sku-{n}'"),
+        (0, ""),
+        (0, "During handling of the above exception, another exception occurred:"),
+        (0, ""),
+        (0, "Traceback (most recent call last):"),
+        (0, '  File "/app/orders/handlers.py", line 44, in create_order'),
+        (0.5, "ValueError: order {n} has no price"),
+    ],
+    [
+        (0, "ERROR:app:Exception on /api/orders/{n} [POST]"),
+        (0, "Traceback (most recent call last):"),
+        (0, '  File "/app/main.py", line 12, in handler'),
+        (3.9, "ZeroDivisionError: division by zero"),
+        (0.1, "request {n} finished"),
+    ],
+    [
+        (0, "java.lang.IllegalStateException: inventory {n} is locked"),
+        (0, "\tat com.example.inventory.Reserve.apply(Reserve.java:91)"),
+        (0, "\tat com.example.Main.main(Main.java:7)"),
+        (0, "Caused by: java.io.IOException: stream {n} closed"),
+        (0, "\t... 2 more"),
+    ],
+    [
+        (0, "/app/legacy.py:33: DeprecationWarning: pool size {n} is deprecated"),
+        (0, "  warnings.warn(msg)"),
+    ],
+    [
+        (0, "Traceback (most recent call last):"),
+        (0, "Traceback (most recent call last):"),
+        (0, '  File "/app/worker.py", line 8, in run'),
+        (0, '  File "/app/worker.py", line 8, in run'),
+        (0, "RuntimeError: job {n} failed"),
+        (0, "RuntimeError: job {n} failed"),
+    ],
+    [(0, "Traceback (most recent call last):"), (0.2, "shutting down worker {n}")],
+]
+_TWICE = 4
+
+
+def _split_tracebacks(
+    copies: int, seed: int, hours: float = 3, instances: int = 40, across_edges: bool = True
+) -> list[dict[str, Any]]:
+    """`copies` runs of every shape on random instances and revisions, some across a time bucket's edge."""
+    import random
+
+    rng = random.Random(seed)
+    entries: list[dict[str, Any]] = []
+    for copy in range(copies):
+        for shape_number, shape in enumerate(_SPLIT_SHAPES):
+            moment = START + timedelta(seconds=rng.uniform(0, hours * 3600))
+            # some runs start before a 10-minute boundary and end after it
+            if across_edges and copy % 7 == 0:
+                moment = START + timedelta(minutes=10 * rng.randrange(1, 18), seconds=-rng.uniform(0.05, 0.4))
+            revision = rng.choice(["svc-00001-abc", "svc-00002-def"])
+            instance = f"instance-{rng.randrange(instances):02d}"
+            severity = rng.choice([None, "ERROR"])
+            number = str(rng.randrange(1000, 10000))
+            for line, (delay, text) in enumerate(shape):
+                # the twice-printed traceback's lines share their instant; other lines are a microsecond apart
+                moment += timedelta(seconds=delay, microseconds=0 if shape_number == _TWICE else 1)
+                entry: dict[str, Any] = {
+                    "insertId": f"c{copy}s{shape_number}l{line}",
+                    "timestamp": moment.isoformat().replace("+00:00", "Z"),
+                    "logName": "projects/p/logs/run.googleapis.com%2Fstderr",
+                    "resource": {
+                        "type": "cloud_run_revision",
+                        "labels": {"service_name": "svc", "revision_name": revision},
+                    },
+                    "labels": {"instanceId": instance},
+                    "textPayload": text.replace("{n}", number),
+                }
+                if severity:
+                    entry["severity"] = severity
+                entries.append(entry)
+    entries.sort(key=lambda entry: entry["timestamp"])
+    return entries
+
+
+def _rows(engine: LocalEngine) -> list[dict[str, Any]]:
+    query = LogAnalyticsQuery("synthetic-project", "logs", "_AllLogs", START, START + timedelta(hours=7))
+    return list(engine.run(build_sql(query, engine.columns("synthetic-project", "logs", "_AllLogs"))).rows)
+
+
+@pytest.mark.parametrize(
+    ("copies", "hours", "instances"),
+    [(5, 3, 40), (60, 3, 40), (300, 0.15, 2000), (300, 0.15, 30)],
+    ids=["few", "spread", "bulk", "crowded"],
+)
+def test_split_tracebacks_scan_alike(copies: int, hours: float, instances: int) -> None:
+    """Also in bulk, where the query returns most runs as batches (see the next test)."""
+    entries = _split_tracebacks(copies, seed=copies, hours=hours, instances=instances)
+    local = local_report(ListSource(entries))
+    assert local.totals.reassembled_tracebacks >= 4 * copies
+    assert_equivalent(local, log_analytics_report(engine_with(entries)))
+
+
+def test_split_tracebacks_come_back_bounded_by_their_shapes_not_their_number() -> None:
+    """Runs that reassemble alike are one batch of rows, however many there are: only the earliest runs
+    of each come back line by line (as many as the clustering keeps samples)."""
+    few, many = (
+        _rows(engine_with(_split_tracebacks(copies, seed=1, hours=0.15, instances=20000, across_edges=False)))
+        for copies in (40, 400)
+    )
+    entries = sum(row["entries"] for row in many)
+    assert entries == 10 * sum(row["entries"] for row in few)
+    # ten times the runs, a few more rows: runs that met on one instance make runs of their own
+    assert len(many) < 1.25 * len(few) and len(many) < entries / 20
+    assert any(row["batch"] is not None and row["entries"] > 1 for row in many)

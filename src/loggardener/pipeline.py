@@ -97,7 +97,10 @@ class Scan:
         redactor = Redactor(config.redaction.emails, config.redaction.extra_patterns)
         self._parser = EntryParser(redactor, stacks)
         self._redact = redactor.redact
+        self._stacks = stacks
         self._reassembler = Reassembler(config.entries.reassembly_gap_seconds, stacks.parse)
+        self._batch_reassembled = 0
+        self._batch_lone_headers = 0
         self._clusterer = Clusterer(
             samples_per_cluster=config.clustering.samples_per_cluster,
             bucket_minutes=config.clustering.bucket_minutes,
@@ -183,21 +186,51 @@ class Scan:
         self._skip(position, insert_id, "malformed")
 
     def _events(self, source: EntrySource) -> Iterator[Event]:
-        """Entries reassembled into events; an entry a source counted for us is an event of its own."""
+        """Entries reassembled into events; an entry a source counted for us is an event of its own, and a
+        batch of counted entries (`Occurrences.batch`) is reassembled on its own."""
         counted: list[Event] = []
+        batch: list[tuple[LogEntry, Occurrences]] = []
 
         def single_entries() -> Iterator[LogEntry]:
             for entry, occurrences in self._entries(source):
+                if batch and (occurrences is None or occurrences.batch != batch[0][1].batch):
+                    counted.extend(self._batch_events(batch))
+                    batch.clear()
                 if occurrences is None:
                     yield entry
+                elif occurrences.batch is not None:
+                    batch.append((entry, occurrences))
                 else:
                     counted.append(Event(primary=entry, members=(entry,), occurrences=occurrences))
+            if batch:
+                counted.extend(self._batch_events(batch))
+                batch.clear()
 
         for event in self._reassembler.events(single_entries()):
             yield from counted
             counted.clear()
             yield event
         yield from counted
+
+    def _batch_events(self, batch: list[tuple[LogEntry, Occurrences]]) -> Iterator[Event]:
+        """The events of a batch: one copy of a run of lines that stands for `count` copies, each line
+        counted from its copies' first to last occurrence."""
+        reassembler = Reassembler(self.config.entries.reassembly_gap_seconds, self._stacks.parse)
+        lines = {entry.position: occurrences for entry, occurrences in batch}
+        weight = batch[0][1].count
+        instances = tuple(sorted({instance for _, o in batch for instance in o.instances}))
+        for event in reassembler.events(entry for entry, _ in batch):
+            spans = [lines[member.position] for member in event.members]
+            occurrences = Occurrences(
+                count=weight,
+                first=min(span.first for span in spans),
+                last=max(span.last for span in spans),
+                instances=instances,
+                representative_only=True,
+            )
+            yield Event(primary=event.primary, members=event.members, occurrences=occurrences)
+        self._batch_reassembled += reassembler.reassembled * weight
+        self._batch_lone_headers += reassembler.lone_headers * weight
 
     def run(self, source: EntrySource) -> ScanReport:
         threshold = self.options.min_severity
@@ -229,7 +262,7 @@ class Scan:
         totals.by_severity = {
             name: n for name, n in sorted(self._severities.items(), key=lambda kv: -Severity[kv[0]])
         }
-        totals.reassembled_tracebacks = self._reassembler.reassembled
+        totals.reassembled_tracebacks = self._reassembler.reassembled + self._batch_reassembled
         linked = self.linker.link(
             self._clusterer.clusters(totals.clustered, totals.events), self._clusterer.final_fingerprint
         )
@@ -243,7 +276,7 @@ class Scan:
             end = end or self._span[1]
         stats = source.stats
         notes = list(stats.notes)
-        lone = self._reassembler.lone_headers
+        lone = self._reassembler.lone_headers + self._batch_lone_headers
         if lone:
             notes.append(
                 f"{lone} traceback header{'s' if lone != 1 else ''} came without their frames: the input looks "

@@ -81,7 +81,11 @@ class _Accumulator:
     last_seen: datetime | None = None
     error_groups: dict[str, None] = field(default_factory=dict)
     files: Counter[tuple[str, int | None, str | None]] = field(default_factory=Counter)
-    stack_by_file: dict[tuple[str, int | None, str | None], str] = field(default_factory=dict)
+    # Per origin, the stack of its earliest event (ties: the smaller text), as (time, insert id, text): a
+    # source that counts events for us sends the earliest ones in full.
+    stack_by_file: dict[tuple[str, int | None, str | None], tuple[datetime, str, str]] = field(
+        default_factory=dict
+    )
     statuses: Counter[str] = field(default_factory=Counter)
     routes: dict[str, None] = field(default_factory=dict)
     buckets: Counter[datetime] = field(default_factory=Counter)
@@ -114,9 +118,9 @@ class _Accumulator:
             if key in self.files or len(self.files) < _MAX_FILES:
                 self.files[key] += count
                 known = self.stack_by_file.get(key)
-                text = other.stack_by_file[key]
-                if known is None or text < known:
-                    self.stack_by_file[key] = text
+                stack = other.stack_by_file[key]
+                if known is None or stack < known:
+                    self.stack_by_file[key] = stack
         self.statuses.update(other.statuses)
         self.routes.update(other.routes)
         self.buckets.update(other.buckets)
@@ -213,8 +217,9 @@ class Clusterer:
             if file_key is not None and (file_key in acc.files or len(acc.files) < _MAX_FILES):
                 acc.files[file_key] += weight
                 known = acc.stack_by_file.get(file_key)
-                if known is None or (not representative_only and primary.stack.text < known):
-                    acc.stack_by_file[file_key] = primary.stack.text
+                stack = (primary.timestamp, primary.insert_id, primary.stack.text)
+                if known is None or (not representative_only and stack < known):
+                    acc.stack_by_file[file_key] = stack
         if primary.http is not None and primary.http.status is not None:
             acc.statuses[str(primary.http.status)] += weight * len(event.members)
             route = signature.parts[2] if signature is not None and signature.kind == "request" else None
@@ -291,7 +296,7 @@ class Clusterer:
         stack = representative.stack
         assert acc.first_seen is not None and acc.last_seen is not None
         files = sorted(acc.files.items(), key=lambda kv: (-kv[1], kv[0][0], kv[0][1] or 0))
-        stack_pattern = acc.stack_by_file[files[0][0]] if files else (stack.text if stack else None)
+        stack_pattern = acc.stack_by_file[files[0][0]][2] if files else (stack.text if stack else None)
         if stack is not None and signature.kind == "exception":
             # the type of the earliest sample, not of whichever event came first: the same in any order
             signature = dataclasses.replace(signature, exception=stack.exception_type)

@@ -113,7 +113,10 @@ class Occurrences(BaseModel):
     A source that aggregates server-side (Log Analytics) sends one representative entry for `count` entries
     that the pipeline would treat alike but for their timestamps (all in one time bucket of the clustering
     stage, from `first` to `last`) and instances. Such a record is an event of its own: it is never
-    reassembled with others, and each entry it stands for counts as one event.
+    reassembled with others, and each entry it stands for counts as one event — unless it is part of a
+    `batch`: the consecutive records of one batch are one copy of a run of lines (a split traceback) that
+    stands for `count` copies; they are reassembled among themselves, and each event they make stands for
+    `count` events.
     """
 
     model_config = ConfigDict(frozen=True)
@@ -125,6 +128,9 @@ class Occurrences(BaseModel):
     representative_only: bool = Field(
         default=False,
         description="The entry only stands for the others (it is counted elsewhere): never a sample.",
+    )
+    batch: str | None = Field(
+        default=None, description="The run of lines the record is one line of, in time order (see above)."
     )
 
 

@@ -24,8 +24,13 @@ The key, per column of the view (digits zeroed where the local pipeline ignores 
 
 Split tracebacks: Cloud Run writes each stderr line of a Python traceback as its own entry, which the local
 pipeline reassembles. Window functions over each (log, instance, revision) find the runs of lines that can
-belong to a traceback (a superset of the local rule); runs with a `Traceback` header, and the plain lines
-that end them, are returned ungrouped, one row each, and go through the local reassembler as in `--from`.
+belong to a traceback (a superset of the local rule); those with a header, and the plain lines next to
+them, are cut into chunks at the points where the local reassembler starts afresh (a line it does not
+hold, a gap over `reassembly_gap_seconds`, a plain line not followed by a header it may introduce). Chunks
+that read alike line by line (the key above, and whether each line shares its predecessor's instant) in
+one time bucket form a group: its earliest chunks (as many as the clustering keeps samples) come back one
+row per line, as in `--from`; the others as one row per line position (a `batch`), with their count and
+first and last timestamp, which the pipeline reassembles once and weighs (`Occurrences.batch`).
 
 Log Analytics does not deduplicate: entries are deduplicated on `insert_id` and `timestamp` first.
 """
@@ -126,7 +131,7 @@ class LogAnalyticsQuery:
     min_severity: Severity = Severity.WARNING
     bucket_seconds: int = 600
     samples: int = 3
-    reassembly_gap_seconds: float = 2.0
+    reassembly_gap_seconds: float = 5.0
     max_rows: int = DEFAULT_MAX_ROWS
 
     def __post_init__(self) -> None:
@@ -185,6 +190,11 @@ def _stack_header(text: str) -> str:
     return f"(STRPOS({text}, {_string(PY_HEADER)}) > 0 OR REGEXP_CONTAINS({text}, {_string(_STACK_HEADER)}))"
 
 
+def _field(expression: str) -> str:
+    """SQL: a value in a concatenated key, length-prefixed so that no two keys read alike (NULL is `n`)."""
+    return f"IFNULL(CONCAT(CAST(LENGTH({expression}) AS STRING), ':', {expression}), 'n')"
+
+
 def build_sql(query: LogAnalyticsQuery, columns: Iterable[str]) -> str:
     """The one query: deduplicate, find split tracebacks, group the rest into pre-groups."""
     present = set(columns)
@@ -220,6 +230,35 @@ def build_sql(query: LogAnalyticsQuery, columns: Iterable[str]) -> str:
     line_order = f"PARTITION BY {part} ORDER BY timestamp, insert_id"
     gap = round(query.reassembly_gap_seconds * 1_000_000)
     bucket = query.bucket_seconds * 1_000_000
+    # What the local pipeline reads of an entry, digits zeroed where it ignores them (see the module's doc).
+    keys = [
+        "severity",
+        "log_name",
+        "resource.type",
+        "resource_labels",
+        "execution",
+        f"REGEXP_REPLACE(text_payload, r'{_DIGIT}', '0')",
+        f"ARRAY_TO_STRING(REGEXP_EXTRACT_ALL(text_payload, {_string(_TEXT_FRAMES)}), '|')",
+        f"REGEXP_REPLACE(json_text, r'{_DIGIT}', '0')",
+        f"ARRAY_TO_STRING(REGEXP_EXTRACT_ALL(json_text, {_string(_JSON_FRAMES)}), '|')",
+        f"ARRAY_TO_STRING(REGEXP_EXTRACT_ALL(json_text, {_string(_SHORT_NUMBERS)}), ',')",
+        f"REGEXP_REPLACE(proto_text, r'{_DIGIT}', '0')",
+        f"REGEXP_EXTRACT(proto_text, {_string(_METHOD)})",
+        method,
+        "status",
+        f"""IF(
+    status IS NULL,
+    REGEXP_REPLACE(url, r'{_DIGIT}', '0'),
+    REGEXP_REPLACE(CONCAT('/', REPLACE(REGEXP_EXTRACT(url, {_string(_URL_PATH)}), '/', '//'), '/'),
+      {_string(_ID_SEGMENT)}, '/{{id}}/')
+  )""",
+        "TO_JSON_STRING(error_groups)",
+        "TO_JSON_STRING(source_location)",
+    ]
+    group_keys = ",\n  ".join(keys)
+    # a chunk's lines share the partition's log, resource labels and execution: its key names them once
+    partition = ("log_name", "resource_labels", "execution")
+    line_key = ", ".join(_field(key) for key in keys if key not in partition)
     entry = (
         "STRUCT(" + ", ".join(f"{name} AS {name}" for name in (*REQUIRED_COLUMNS, *OPTIONAL_COLUMNS)) + ")"
     )
@@ -278,60 +317,115 @@ tracebacks AS (
     maybe_traceback AND LOGICAL_OR(header) OVER (PARTITION BY {part}, run) AS in_traceback
   FROM runs
 ),
-ungrouped AS (
-  SELECT insert_id, timestamp
-  FROM (
-    SELECT
-      insert_id, timestamp, in_traceback,
-      LAG(in_traceback) OVER ({line_order}) AS after_traceback,
-      LEAD(in_traceback) OVER ({line_order}) AS before_traceback
-    FROM tracebacks
-  )
-  WHERE in_traceback OR after_traceback IS TRUE OR before_traceback IS TRUE
+flagged AS (
+  SELECT
+    insert_id, timestamp, log_name, instance, resource_labels, execution, previous_timestamp,
+    maybe_traceback, header,
+    in_traceback
+      OR LAG(in_traceback) OVER ({line_order}) IS TRUE
+      OR LEAD(in_traceback) OVER ({line_order}) IS TRUE AS reassemble
+  FROM tracebacks
+),
+chunk_starts AS (
+  SELECT
+    *,
+    -- where the reassembler starts afresh: after a line it does not hold, after a gap, after a plain line
+    -- (which ends a traceback) unless this line is a header that plain line may introduce, and at a plain
+    -- line after anything but a header (which the plain line may join)
+    LAG(reassemble) OVER ({line_order}) IS NOT TRUE
+      OR TIMESTAMP_DIFF(timestamp, previous_timestamp, MICROSECOND) > {gap}
+      OR (LAG(maybe_traceback) OVER ({line_order}) IS FALSE AND NOT header)
+      OR (NOT maybe_traceback AND LAG(header) OVER ({line_order}) IS FALSE) AS starts_chunk
+  FROM flagged
+),
+chunked AS (
+  SELECT
+    insert_id, timestamp, reassemble,
+    -- a line's step from the one before (a letter: fields start with a digit or `n`): first of its
+    -- chunk, at the same instant, later
+    CASE WHEN starts_chunk THEN 'F' WHEN timestamp = previous_timestamp THEN 'S' ELSE 'L' END AS step,
+    CONCAT(
+      {_field("log_name")}, {_field("instance")}, {_field("resource_labels")}, {_field("execution")},
+      CAST(SUM(IF(starts_chunk, 1, 0)) OVER ({line_order} ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)
+        AS STRING)
+    ) AS chunk
+  FROM chunk_starts
 ),
 marked AS (
-  SELECT keyed.*, ungrouped.insert_id IS NOT NULL AS reassemble
-  FROM keyed LEFT JOIN ungrouped
-    ON keyed.insert_id = ungrouped.insert_id AND keyed.timestamp = ungrouped.timestamp
+  SELECT keyed.*, chunked.insert_id IS NOT NULL AS reassemble, chunked.chunk, chunked.step
+  FROM keyed LEFT JOIN (SELECT * FROM chunked WHERE reassemble) AS chunked
+    ON keyed.insert_id = chunked.insert_id AND keyed.timestamp = chunked.timestamp
+),
+chunk_lines AS (
+  SELECT
+    insert_id, timestamp, chunk, log_name, resource_labels, execution,
+    ROW_NUMBER() OVER (PARTITION BY chunk ORDER BY timestamp, insert_id) AS line,
+    CONCAT(step, {line_key}) AS line_key
+  FROM marked
+  WHERE reassemble
+),
+chunks AS (
+  SELECT
+    chunk,
+    ANY_VALUE(log_name) AS log_name,
+    ANY_VALUE(resource_labels) AS resource_labels,
+    ANY_VALUE(execution) AS execution,
+    STRING_AGG(line_key, '' ORDER BY timestamp, insert_id) AS chunk_key,
+    MIN(timestamp) AS chunk_first,
+    MAX(timestamp) AS chunk_last
+  FROM chunk_lines
+  GROUP BY chunk
+),
+chunk_groups AS (
+  SELECT
+    *,
+    CONCAT(
+      chunk_key, {_field("log_name")}, {_field("resource_labels")}, {_field("execution")},
+      CAST(DIV(UNIX_MICROS(chunk_first), {bucket}) AS STRING),
+      IF(DIV(UNIX_MICROS(chunk_first), {bucket}) = DIV(UNIX_MICROS(chunk_last), {bucket}), '', CONCAT('|', chunk))
+    ) AS chunk_group
+  FROM chunks
+),
+ranked AS (
+  SELECT
+    chunk,
+    ROW_NUMBER() OVER (PARTITION BY chunk_group ORDER BY chunk_first, chunk) AS chunk_rank,
+    FIRST_VALUE(chunk) OVER (PARTITION BY chunk_group ORDER BY chunk_first, chunk) AS first_chunk,
+    MIN(chunk_first) OVER (PARTITION BY chunk_group) AS group_first
+  FROM chunk_groups
+),
+assembled AS (
+  SELECT
+    marked.*,
+    IFNULL(ranked.chunk_rank, 0) AS chunk_rank,
+    IF(ranked.chunk_rank > {query.samples}, ranked.first_chunk, NULL) AS batch,
+    IF(ranked.chunk_rank > {query.samples}, chunk_lines.line, NULL) AS line,
+    IF(ranked.chunk_rank > {query.samples}, ranked.group_first, marked.timestamp) AS order_time
+  FROM marked
+    LEFT JOIN chunk_lines ON marked.insert_id = chunk_lines.insert_id AND marked.timestamp = chunk_lines.timestamp
+    LEFT JOIN ranked ON marked.chunk = ranked.chunk
 )
 SELECT
   LOGICAL_OR(reassemble) AS reassemble,
+  batch,
+  line,
   COUNT(*) AS entries,
   MIN(timestamp) AS first_seen,
   MAX(timestamp) AS last_seen,
   ARRAY_AGG(DISTINCT IFNULL(instance, '')) AS instances,
-  ARRAY_AGG({entry} ORDER BY timestamp, insert_id LIMIT {query.samples}) AS samples
-FROM marked
+  ARRAY_AGG({entry} ORDER BY chunk_rank, timestamp, insert_id LIMIT {query.samples}) AS samples
+FROM assembled
 WHERE reassemble OR {_severity_clause(query.min_severity)}
   -- answered requests below 500 tell a revision that serves from one that is down (prioritizing.impact)
   OR REGEXP_CONTAINS(IFNULL(status, ''), r'^[1-4][0-9][0-9]$')
 GROUP BY
-  IF(reassemble, insert_id, NULL),
-  IF(reassemble, UNIX_MICROS(timestamp), NULL),
+  IF(reassemble AND batch IS NULL, insert_id, NULL),
+  IF(reassemble AND batch IS NULL, UNIX_MICROS(timestamp), NULL),
+  batch,
+  line,
   DIV(UNIX_MICROS(timestamp), {bucket}),
-  severity,
-  log_name,
-  resource.type,
-  resource_labels,
-  execution,
-  REGEXP_REPLACE(text_payload, r'{_DIGIT}', '0'),
-  ARRAY_TO_STRING(REGEXP_EXTRACT_ALL(text_payload, {_string(_TEXT_FRAMES)}), '|'),
-  REGEXP_REPLACE(json_text, r'{_DIGIT}', '0'),
-  ARRAY_TO_STRING(REGEXP_EXTRACT_ALL(json_text, {_string(_JSON_FRAMES)}), '|'),
-  ARRAY_TO_STRING(REGEXP_EXTRACT_ALL(json_text, {_string(_SHORT_NUMBERS)}), ','),
-  REGEXP_REPLACE(proto_text, r'{_DIGIT}', '0'),
-  REGEXP_EXTRACT(proto_text, {_string(_METHOD)}),
-  {method},
-  status,
-  IF(
-    status IS NULL,
-    REGEXP_REPLACE(url, r'{_DIGIT}', '0'),
-    REGEXP_REPLACE(CONCAT('/', REPLACE(REGEXP_EXTRACT(url, {_string(_URL_PATH)}), '/', '//'), '/'),
-      {_string(_ID_SEGMENT)}, '/{{id}}/')
-  ),
-  TO_JSON_STRING(error_groups),
-  TO_JSON_STRING(source_location)
-ORDER BY first_seen, MIN(insert_id)
+  {group_keys}
+ORDER BY MIN(order_time), batch, line, MIN(insert_id)
 LIMIT {query.max_rows + 1}
 """
 
@@ -472,6 +566,19 @@ def _aware(value: Any) -> datetime:
 def _pieces(row: Mapping[str, Any]) -> Iterator[tuple[datetime, str, dict[str, Any], Occurrences | None]]:
     """(time, insert id, entry, occurrences) of each record a row makes."""
     samples = list(row["samples"])
+    if row.get("batch") is not None:
+        sample = samples[0]
+        moment = _aware(sample["timestamp"])
+        occurrences = Occurrences(
+            count=int(row["entries"]),
+            first=_aware(row["first_seen"]),
+            last=_aware(row["last_seen"]),
+            instances=tuple(sorted(str(i) for i in row["instances"] or () if i)),
+            representative_only=True,
+            batch=str(row["batch"]),
+        )
+        yield moment, str(sample.get("insert_id") or ""), to_log_entry(sample), occurrences
+        return
     if row["reassemble"]:
         sample = samples[0]
         yield _aware(sample["timestamp"]), str(sample.get("insert_id") or ""), to_log_entry(sample), None
@@ -499,8 +606,9 @@ def _pieces(row: Mapping[str, Any]) -> Iterator[tuple[datetime, str, dict[str, A
 
 def records_of(rows: Iterable[Mapping[str, Any]]) -> Iterator[RawRecord]:
     """Query rows (ordered by their first timestamp) → records, streamed: a pre-group's earliest entries
-    one by one (as many as the clustering keeps samples), then one standing for the rest; the ungrouped
-    lines of split tracebacks as plain entries, in time order, for the reassembler."""
+    one by one (as many as the clustering keeps samples), then one standing for the rest; the lines of the
+    earliest runs of split tracebacks as plain entries, in time order, for the reassembler; the other runs
+    as a batch, one record per line position."""
     position = 0
     for row in rows:
         for _, _, entry, occurrences in _pieces(row):

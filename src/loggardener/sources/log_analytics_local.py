@@ -157,15 +157,27 @@ def to_duckdb(sql: str) -> str:
 
 
 class LocalEngine:
-    """An in-memory DuckDB holding one Log Analytics view."""
+    """A DuckDB holding one Log Analytics view: in memory, or in a database file (`storage`) with a memory
+    limit, so that tens of millions of entries spill to disk instead of exhausting memory."""
 
-    def __init__(self, project: str, dataset: str, view: str = "_AllLogs") -> None:
+    def __init__(
+        self,
+        project: str,
+        dataset: str,
+        view: str = "_AllLogs",
+        storage: Path | None = None,
+        memory_limit: str | None = None,
+    ) -> None:
         import duckdb
 
         self.connection = duckdb.connect(":memory:")
         self.connection.execute("SET TimeZone = 'UTC'")
+        if memory_limit is not None:
+            self.connection.execute(f"SET memory_limit = '{memory_limit}'")
+        if storage is not None:
+            self.connection.execute(f"SET temp_directory = '{storage.parent / (storage.name + '.tmp')}'")
         self.project, self.dataset, self.view = project, dataset, view
-        self.connection.execute(f"ATTACH ':memory:' AS \"{project}\"")
+        self.connection.execute(f"ATTACH '{storage or ':memory:'}' AS \"{project}\"")
         self.connection.execute(f'CREATE SCHEMA "{project}"."{dataset}"')
         self.table = f'"{project}"."{dataset}"."{view}"'
         self.last_sql: str | None = None
