@@ -48,7 +48,7 @@ from loggardener.sources.log_analytics_local import LocalEngine, view_row  # noq
 PROJECT, DATASET = "synthetic-project", "logs"
 COPY_HOURS = 6
 QUOTA_PER_MINUTE, GARDENER_PACE, PAGE = 60, 50, 1000
-MEMORY_LIMIT = "6GB"
+MEMORY_LIMIT = "16GB"
 
 
 class ReplayEngine:
@@ -97,8 +97,9 @@ def child_query(rows_path: Path, size: int, out: Path) -> dict[str, Any]:
     if copies > 1:
         table = engine.table
         engine.connection.execute(
-            f"INSERT INTO {table} SELECT * REPLACE (timestamp + to_hours({COPY_HOURS} * k) AS timestamp, "
-            f"insert_id || '-' || k AS insert_id) FROM {table}, range(1, {copies}) AS copies(k)"
+            f"INSERT INTO {table} SELECT original.* REPLACE (timestamp + to_hours({COPY_HOURS} * k) AS "
+            f"timestamp, insert_id || '-' || k AS insert_id) FROM {table} AS original, "
+            f"range(1, {copies}) AS copies(k)"
         )
     loaded = time.perf_counter() - started
     columns = engine.columns(PROJECT, DATASET, "_AllLogs")
@@ -260,6 +261,7 @@ def main() -> None:
                 f"| {local['local_s']:.1f} | {local_rss} (query process: {query_rss}) | "
                 f"{minutes_quota:.1f} / {minutes_paced:.1f} | {equivalent} |"
             )
+            print("\n".join(lines[-2 if size == generated else -1 :]), file=sys.stderr)  # as it goes
     print(
         "| entries | path | query wall s | rows returned | local stage wall s | peak RSS MB "
         "| entries.list min (quota / gardener pace) | problems vs --from |"

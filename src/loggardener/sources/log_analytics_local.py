@@ -175,6 +175,7 @@ class LocalEngine:
         if memory_limit is not None:
             self.connection.execute(f"SET memory_limit = '{memory_limit}'")
         if storage is not None:
+            self.connection.execute("SET preserve_insertion_order = false")
             self.connection.execute(f"SET temp_directory = '{storage.parent / (storage.name + '.tmp')}'")
         self.project, self.dataset, self.view = project, dataset, view
         self.connection.execute(f"ATTACH '{storage or ':memory:'}' AS \"{project}\"")
