@@ -1,0 +1,24 @@
+"""A guard against super-linear work (catastrophic backtracking), robust to a loaded machine: it compares
+the time of one input with that of an input four times larger, best of three each, instead of a deadline."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+
+def _best_time(run: Callable[[], object]) -> float:
+    best = float("inf")
+    for _ in range(3):
+        started = time.perf_counter()
+        run()
+        best = min(best, time.perf_counter() - started)
+    return best
+
+
+def assert_linear(run: Callable[[int], object], scale: int) -> None:
+    """`run(n)` works on an input of size proportional to `n`. Linear work takes about 4× the time for 4× the
+    input, quadratic about 16×: anything above 8× (plus 50 ms for timer noise) fails."""
+    small = _best_time(lambda: run(scale // 4))
+    large = _best_time(lambda: run(scale))
+    assert large < 8 * small + 0.05, f"{large:.3f} s for {scale}, {small:.3f} s for {scale // 4}"
