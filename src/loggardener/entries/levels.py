@@ -249,6 +249,13 @@ MAY_DECLARE_LEVEL = (
     r"(?i)err|warn|crit|fatal|panic|severe|emerg|alert|exception|traceback|^[EFW]\d{4} "
     r"|\"level\":\s*[4-6]\d|\n\s+at "
 )
+# A superset, for the parser's fast path, of the texts inference may raise to WARNING or above: every level
+# word from WARNING up (`_LEVEL_WORDS`), in any case and anywhere (so in a bracket, a header, logfmt or
+# JSON), glog's and Python's warning headers, the platform failure lines, stack and panic words.
+MAY_RAISE = re.compile(
+    r"(?i)err|warn|wrn|crit|fatal|panic|severe|emerg|alert|exception|traceback|goroutine|[efw]\d{4}"
+    r"|finished with status|memory|terminated|probe failed|worker timeout|oomkilled|back-off"
+)
 _STREAM_DEFAULTS = {"stderr": Severity.ERROR, "stdout": Severity.INFO}
 
 

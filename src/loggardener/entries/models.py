@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from enum import IntEnum
 from typing import Literal
@@ -188,3 +189,26 @@ class Event(BaseModel):
     @property
     def severity_inferred(self) -> bool:
         return self.primary.severity_rule is not None
+
+
+@dataclass(frozen=True, slots=True)
+class Quiet:
+    """An entry the parser's fast path found below WARNING without building it (`EntryParser.skim`).
+
+    It holds only what the stages read from such an entry: its place and time (the window, reassembly's
+    clock), its identity (the service filter, the traceback group it ends, the revisions seen by linking) and
+    its request status (the revisions that answered requests). Names are redacted; the insertId is redacted
+    only if someone asks for it (`--assignments`).
+    """
+
+    position: int
+    raw_insert_id: str
+    timestamp: datetime
+    log_name: str
+    resource_type: str
+    service: str | None
+    revision: str | None
+    instance: str | None
+    text: bool
+    """A plain text line (it ends an open traceback group of its log, instance and revision)."""
+    status: int | None

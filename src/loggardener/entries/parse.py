@@ -11,9 +11,17 @@ from datetime import datetime, timedelta, timezone
 from typing import Any
 from urllib.parse import urlsplit
 
-from loggardener.entries.levels import infer_severity, json_level, stream_default, strip_ansi, strip_prefix
-from loggardener.entries.models import HttpInfo, LogEntry, MalformedEntry, PayloadKind, Severity
+from loggardener.entries.levels import (
+    MAY_RAISE,
+    infer_severity,
+    json_level,
+    stream_default,
+    strip_ansi,
+    strip_prefix,
+)
+from loggardener.entries.models import HttpInfo, LogEntry, MalformedEntry, PayloadKind, Quiet, Severity
 from loggardener.entries.payloads import Payload, as_text, caller_kind, read_payload
+from loggardener.entries.reassemble import line_kind
 from loggardener.entries.redact import Redactor
 from loggardener.entries.resources import resource_identity
 from loggardener.entries.stacks import StackParser
@@ -27,6 +35,16 @@ _UTC = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(?:\.[0
 _EARLIEST = datetime(1970, 1, 1, tzinfo=timezone.utc)
 _LATEST = datetime(9000, 1, 1, tzinfo=timezone.utc)
 _STREAM_LABEL = "container.googleapis.com/stream"
+# The severities the fast path reads as written (anything else, numbers included, goes to `parse`).
+_QUIET_SEVERITIES = {
+    None: Severity.DEFAULT,
+    "DEFAULT": Severity.DEFAULT,
+    "DEBUG": Severity.DEBUG,
+    "INFO": Severity.INFO,
+    "NOTICE": Severity.NOTICE,
+}
+# Every character `str.splitlines` breaks a line at.
+_LINE_BREAK = re.compile("[\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
 
 
 def parse_timestamp(value: str) -> datetime:
@@ -103,6 +121,80 @@ class EntryParser:
                     redacted = dict(raw)
                 redacted[key] = self._redact_json(value)
         return redacted
+
+    def skim(self, position: int, raw: dict[str, Any]) -> Quiet | None:
+        """The fast path: a `Quiet` record when `parse` would certainly make of `raw` a well-formed entry whose
+        logged and inferred severities are below WARNING, and (a text line) that cannot be part of a
+        traceback; None when the entry must be parsed (it may matter, or be malformed: `parse` says why).
+
+        Below WARNING for sure means: no audit payload, no Error Reporting group, a severity written as a name
+        below WARNING (or none), a JSON level below WARNING (or none), and a one-line message with no stack
+        field, not starting a JSON text, a stack frame or an ANSI code, in which `levels.MAY_RAISE` (a
+        superset of every level word, glog header and platform failure line inference reads) finds nothing.
+        Redaction cannot change that: it only replaces spans with `[REDACTED:kind]` markers, which hold none
+        of those words. A text line's traceback kind is read as `parse` and reassembly read it: from the
+        redacted message without its prefix.
+        """
+        try:
+            return self._skim(position, raw)
+        except (ValueError, TypeError, KeyError, AttributeError, RecursionError, OverflowError):
+            return None  # `parse` raises it again, or words it as malformed
+
+    def _skim(self, position: int, raw: dict[str, Any]) -> Quiet | None:
+        if "protoPayload" in raw or raw.get("errorGroups"):
+            return None
+        severity = raw.get("severity")
+        if not (severity is None or isinstance(severity, str)) or severity not in _QUIET_SEVERITIES:
+            return None
+        timestamp_text = raw.get("timestamp") or raw.get("receiveTimestamp")
+        if not isinstance(timestamp_text, str):
+            return None
+        moment = _parse_utc(timestamp_text)
+        resource = raw.get("resource")
+        resource = {} if resource is None else resource
+        entry_labels = raw.get("labels")
+        entry_labels = {} if entry_labels is None else entry_labels
+        if moment is None or not isinstance(resource, dict) or not isinstance(entry_labels, dict):
+            return None
+        resource_labels = resource.get("labels")
+        resource_labels = {} if resource_labels is None else resource_labels
+        if not isinstance(resource_labels, dict):
+            return None
+        if "textPayload" in raw:
+            text = raw["textPayload"]
+            if not isinstance(text, str) or text.lstrip().startswith("{"):
+                return None
+        elif "jsonPayload" in raw and not isinstance(raw["jsonPayload"], dict):
+            return None
+        payload = read_payload(raw)  # unredacted: key-name redaction touches no field read below
+        message = payload.message
+        if (
+            (payload.stack_sources and payload.stack_sources != [message])
+            or (payload.declared is not None and payload.declared >= Severity.WARNING)
+            or message[:1].isspace()
+            or message.lstrip()[:1] in ("#", "{")
+            or "\x1b" in message
+            or "\\n'" in message
+            or _LINE_BREAK.search(message) is not None
+            or MAY_RAISE.search(message) is not None
+        ):
+            return None
+        if payload.kind == "text" and line_kind(strip_prefix(self._redact(message))) is not None:
+            return None
+        fields = raw.get("httpRequest")
+        identity = resource_identity(str(resource.get("type") or ""), resource_labels, entry_labels, payload)
+        return Quiet(
+            position=position,
+            raw_insert_id=str(raw.get("insertId") or f"#{position}"),
+            timestamp=moment,
+            log_name=str(raw.get("logName") or ""),
+            resource_type=str(resource.get("type") or ""),
+            service=_clean(self._redact_name(identity.service or "")),
+            revision=_clean(self._redact_name(identity.revision or "")),
+            instance=_clean(self._redact_name(identity.instance or "")),
+            text=payload.kind == "text",
+            status=_status_code(fields if isinstance(fields, dict) else {}, payload),
+        )
 
     def parse(self, position: int, raw: dict[str, Any]) -> LogEntry:
         timestamp_text = raw.get("timestamp") or raw.get("receiveTimestamp")
@@ -196,11 +288,7 @@ def _as_dict(value: Any, name: str) -> dict[str, Any]:
 def _http(value: Any, payload: Payload) -> HttpInfo | None:
     """The request facts the entry holds (httpRequest, or a RequestLog payload): never more than it says."""
     fields = value if isinstance(value, dict) else {}
-    status = fields.get("status", payload.http_status)
-    try:
-        status_code = int(status) if status is not None and status != "" else None
-    except (TypeError, ValueError):
-        status_code = None
+    status_code = _status_code(fields, payload)
     method = as_text(fields.get("requestMethod")) or payload.http_method
     url = as_text(fields.get("requestUrl")) or payload.http_url
     if status_code is None and not method and not url:
@@ -211,6 +299,14 @@ def _http(value: Any, payload: Payload) -> HttpInfo | None:
         status=status_code,
         latency=as_text(fields.get("latency")) or None,
     )
+
+
+def _status_code(fields: dict[str, Any], payload: Payload) -> int | None:
+    status = fields.get("status", payload.http_status)
+    try:
+        return int(status) if status is not None and status != "" else None
+    except (TypeError, ValueError):
+        return None
 
 
 def url_path(url: str) -> str:
