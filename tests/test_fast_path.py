@@ -21,7 +21,14 @@ from hypothesis import strategies as st
 from conftest import ListSource
 from la_support import SHARED, synthetic
 from loggardener.config import GardenerConfig
-from loggardener.entries.levels import _LEVEL_WORDS, MAY_RAISE, infer_severity, platform_failure
+from loggardener.entries.levels import (
+    _LEVEL_WORDS,
+    _PLATFORM_FAILURE,
+    MAY_RAISE,
+    infer_severity,
+    may_raise,
+    platform_failure,
+)
 from loggardener.entries.models import Quiet, Severity
 from loggardener.entries.parse import EntryParser
 from loggardener.entries.payloads import _MESSAGE_FIELDS
@@ -356,3 +363,41 @@ def test_skim_makes_a_quiet_record_of_an_ordinary_line_and_leaves_the_rest() -> 
         {**base, "jsonPayload": {"message": "ok", "level": 50}},
     ):
         assert parser.skim(2, entry) is None, entry
+
+
+_FRAGMENTS = st.sampled_from(
+    [
+        "err",
+        "ERR",
+        "Warn",
+        "wrn",
+        "finished with status",
+        "Memory limit of 2 GiB exceeded",
+        "OOMKilled",
+        "worker timeout",
+        "WORKER TIMEOUT",
+        "panic: ",
+        "fatal error: ",
+        "Out of memory: Kill",
+        "Back-off restarting failed container",
+        "STARTUP TCP probe failed",
+        "terminated: Application failed to start",
+        "E1234",
+        "w0000",
+        "E١٢٣٤",
+        "\u212a",  # Kelvin sign: `k` under Unicode case rules
+        "\u017f",  # long s
+        "\u0130",  # dotted capital I
+        "served",
+        " ",
+        "\n",
+    ]
+)
+_TEXT = st.lists(st.one_of(_FRAGMENTS, st.text(max_size=6)), max_size=8).map("".join)
+
+
+@settings(max_examples=400, deadline=None)
+@given(_TEXT)
+def test_the_quick_searches_answer_as_the_regular_expressions(text: str) -> None:
+    assert may_raise(text) == (MAY_RAISE.search(text) is not None)
+    assert platform_failure(text) == (_PLATFORM_FAILURE.search(text[:4096]) is not None)

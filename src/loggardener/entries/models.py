@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import IntEnum
 from typing import Literal
+from urllib.parse import unquote
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -129,8 +130,6 @@ class LogEntry(BaseModel):
     @property
     def log_id(self) -> str:
         """The log's id: the part of logName after `/logs/`, URL-decoded."""
-        from urllib.parse import unquote
-
         _, _, log_id = self.log_name.partition("/logs/")
         return unquote(log_id or self.log_name)
 

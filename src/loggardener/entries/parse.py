@@ -7,14 +7,15 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Callable
 from datetime import datetime, timedelta, timezone
 from typing import Any
 from urllib.parse import urlsplit
 
 from loggardener.entries.levels import (
-    MAY_RAISE,
     infer_severity,
     json_level,
+    may_raise,
     stream_default,
     strip_ansi,
     strip_prefix,
@@ -176,7 +177,7 @@ class EntryParser:
             or "\x1b" in message
             or "\\n'" in message
             or _LINE_BREAK.search(message) is not None
-            or MAY_RAISE.search(message) is not None
+            or may_raise(message)
         ):
             return None
         if payload.kind == "text" and line_kind(strip_prefix(self._redact(message))) is not None:
@@ -207,7 +208,7 @@ class EntryParser:
         payload = read_payload(self._redacted_payloads(raw))
         identity = resource_identity(resource_type, resource_labels, entry_labels, payload)
 
-        http = _http(raw.get("httpRequest"), payload)
+        http = _http(raw.get("httpRequest"), payload, self._redact)
         message = strip_ansi(payload.message)
         redacted = {message: self._redact(message)}  # the message is often a stack source too: redact once
         stack = None
@@ -216,8 +217,6 @@ class EntryParser:
             if stack is not None:
                 break
         message = redacted[message]
-        if http is not None and http.url:
-            http = http.model_copy(update={"url": self._redact(http.url)})
 
         error_groups = raw.get("errorGroups") or []
         if not isinstance(error_groups, list):
@@ -285,8 +284,9 @@ def _as_dict(value: Any, name: str) -> dict[str, Any]:
     return value
 
 
-def _http(value: Any, payload: Payload) -> HttpInfo | None:
-    """The request facts the entry holds (httpRequest, or a RequestLog payload): never more than it says."""
+def _http(value: Any, payload: Payload, redact: Callable[[str], str]) -> HttpInfo | None:
+    """The request facts the entry holds (httpRequest, or a RequestLog payload): never more than it says.
+    The URL is redacted."""
     fields = value if isinstance(value, dict) else {}
     status_code = _status_code(fields, payload)
     method = as_text(fields.get("requestMethod")) or payload.http_method
@@ -295,7 +295,7 @@ def _http(value: Any, payload: Payload) -> HttpInfo | None:
         return None
     return HttpInfo(
         method=method or None,
-        url=url or None,
+        url=redact(url) if url else None,
         status=status_code,
         latency=as_text(fields.get("latency")) or None,
     )
