@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import gc
 import math
 from collections import Counter
 from collections.abc import Callable, Iterator
@@ -213,6 +214,16 @@ class Scan:
         yield from counted
 
     def run(self, source: EntrySource) -> ScanReport:
+        # Every entry is a fresh dict of dicts, nearly all dropped at once and none in a cycle: collecting the
+        # youngest generation every 20,000 allocations rather than 700 saves a few percent of the scan.
+        thresholds = gc.get_threshold()
+        gc.set_threshold(max(thresholds[0], 20_000), *thresholds[1:])
+        try:
+            return self._run(source)
+        finally:
+            gc.set_threshold(*thresholds)
+
+    def _run(self, source: EntrySource) -> ScanReport:
         threshold = self.options.min_severity
         below = f"below {threshold.name}"
         for event in self._events(source):

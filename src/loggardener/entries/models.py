@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from datetime import datetime
 from enum import IntEnum
@@ -130,8 +131,13 @@ class LogEntry(BaseModel):
     @property
     def log_id(self) -> str:
         """The log's id: the part of logName after `/logs/`, URL-decoded."""
-        _, _, log_id = self.log_name.partition("/logs/")
-        return unquote(log_id or self.log_name)
+        return _log_id(self.log_name)
+
+
+@functools.lru_cache(maxsize=1024)
+def _log_id(log_name: str) -> str:
+    _, _, log_id = log_name.partition("/logs/")
+    return unquote(log_id or log_name)
 
 
 class Occurrences(BaseModel):
@@ -190,7 +196,7 @@ class Event(BaseModel):
         return self.primary.severity_rule is not None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Quiet:
     """An entry the parser's fast path found below WARNING without building it (`EntryParser.skim`).
 

@@ -13,6 +13,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from loggardener.entries.levels import (
+    Inferred,
     infer_severity,
     json_level,
     may_raise,
@@ -20,7 +21,15 @@ from loggardener.entries.levels import (
     strip_ansi,
     strip_prefix,
 )
-from loggardener.entries.models import HttpInfo, LogEntry, MalformedEntry, PayloadKind, Quiet, Severity
+from loggardener.entries.models import (
+    HttpInfo,
+    LogEntry,
+    MalformedEntry,
+    PayloadKind,
+    Quiet,
+    Severity,
+    StackTrace,
+)
 from loggardener.entries.payloads import Payload, as_text, caller_kind, read_payload
 from loggardener.entries.reassemble import line_kind
 from loggardener.entries.redact import Redactor
@@ -44,6 +53,8 @@ _QUIET_SEVERITIES = {
     "INFO": Severity.INFO,
     "NOTICE": Severity.NOTICE,
 }
+# Texts up to this length are redacted through a cache (8,192 of them: at most 4 MB of text).
+_SHORT_TEXT = 512
 # Every character `str.splitlines` breaks a line at.
 _LINE_BREAK = re.compile("[\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
 
@@ -109,6 +120,13 @@ class EntryParser:
         # pure: each is redacted once.
         self._redact_name = functools.lru_cache(maxsize=4096)(redactor.redact)
         self._redact_json = redactor.redact_json
+        # Messages repeat too (a traceback's `File` and source lines, a worker's banner): short ones are
+        # redacted once each, up to a bound.
+        self._redact_short = functools.lru_cache(maxsize=8192)(redactor.redact)
+        # and what is read from a short text is pure too: its stack, its severity, its message sans prefix
+        self._stack_short = functools.lru_cache(maxsize=8192)(stack_parser.parse)
+        self._infer_short = functools.lru_cache(maxsize=8192)(_infer)
+        self._strip_short = functools.lru_cache(maxsize=8192)(strip_prefix)
         self._stacks = stack_parser
 
     def _redacted_payloads(self, raw: dict[str, Any]) -> dict[str, Any]:
@@ -122,6 +140,15 @@ class EntryParser:
                     redacted = dict(raw)
                 redacted[key] = self._redact_json(value)
         return redacted
+
+    def _redact_text(self, text: str) -> str:
+        return self._redact_short(text) if len(text) <= _SHORT_TEXT else self._redact(text)
+
+    def _stack_of(self, text: str) -> StackTrace | None:
+        return self._stack_short(text) if len(text) <= _SHORT_TEXT else self._stacks.parse(text)
+
+    def _strip_prefix(self, text: str) -> str:
+        return self._strip_short(text) if len(text) <= _SHORT_TEXT else strip_prefix(text)
 
     def skim(self, position: int, raw: dict[str, Any]) -> Quiet | None:
         """The fast path: a `Quiet` record when `parse` would certainly make of `raw` a well-formed entry whose
@@ -180,7 +207,7 @@ class EntryParser:
             or may_raise(message)
         ):
             return None
-        if payload.kind == "text" and line_kind(strip_prefix(self._redact(message))) is not None:
+        if payload.kind == "text" and line_kind(self._strip_prefix(self._redact_text(message))) is not None:
             return None
         fields = raw.get("httpRequest")
         identity = resource_identity(str(resource.get("type") or ""), resource_labels, entry_labels, payload)
@@ -210,10 +237,12 @@ class EntryParser:
 
         http = _http(raw.get("httpRequest"), payload, self._redact)
         message = strip_ansi(payload.message)
-        redacted = {message: self._redact(message)}  # the message is often a stack source too: redact once
+        redacted = {
+            message: self._redact_text(message)
+        }  # the message is often a stack source too: redact once
         stack = None
         for candidate in payload.stack_sources:
-            stack = self._stacks.parse(redacted.get(candidate) or self._redact(strip_ansi(candidate)))
+            stack = self._stack_of(redacted.get(candidate) or self._redact_text(strip_ansi(candidate)))
             if stack is not None:
                 break
         message = redacted[message]
@@ -224,16 +253,10 @@ class EntryParser:
         group_ids = tuple(str(g["id"]) for g in error_groups if isinstance(g, dict) and g.get("id"))
         logged = Severity.parse(raw.get("severity"))
         weak = logged == Severity.DEFAULT or stream_default(logged, _stream(raw, entry_labels))
-        inferred = infer_severity(
-            logged,
-            weak=weak,
-            text=message,
-            has_stack=stack is not None,
-            has_error_group=bool(group_ids),
-            json_declared=payload.declared,
-        )
+        infer = self._infer_short if len(message) <= _SHORT_TEXT else _infer
+        inferred = infer(logged, weak, message, stack is not None, bool(group_ids), payload.declared)
         if payload.kind != "proto" and stack is None:
-            message = strip_prefix(message)
+            message = self._strip_prefix(message)
         return LogEntry(
             position=position,
             insert_id=self._redact(str(raw.get("insertId") or f"#{position}")),
@@ -259,6 +282,19 @@ class EntryParser:
             source_location=_clean(self._redact_name(_source_location(raw.get("sourceLocation")) or "")),
             trace=self._redact(as_text(raw.get("trace"))) or None,
         )
+
+
+def _infer(
+    logged: Severity, weak: bool, text: str, has_stack: bool, has_error_group: bool, declared: Severity | None
+) -> Inferred:
+    return infer_severity(
+        logged,
+        weak=weak,
+        text=text,
+        has_stack=has_stack,
+        has_error_group=has_error_group,
+        json_declared=declared,
+    )
 
 
 def _clean(value: str | None) -> str | None:
