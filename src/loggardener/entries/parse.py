@@ -117,8 +117,8 @@ class EntryParser:
     def __init__(self, redactor: Redactor, stack_parser: StackParser) -> None:
         self._redact = redactor.redact
         # Names (services, revisions, instances, methods) repeat from entry to entry, and redacting is
-        # pure: each is redacted once.
-        self._redact_name = functools.lru_cache(maxsize=4096)(redactor.redact)
+        # pure: each is redacted and trimmed once.
+        self._name = functools.lru_cache(maxsize=4096)(lambda name: _clean(redactor.redact(name)))
         self._redact_json = redactor.redact_json
         # Messages repeat too (a traceback's `File` and source lines, a worker's banner): short ones are
         # redacted once each, up to a bound.
@@ -217,9 +217,9 @@ class EntryParser:
             timestamp=moment,
             log_name=str(raw.get("logName") or ""),
             resource_type=str(resource.get("type") or ""),
-            service=_clean(self._redact_name(identity.service or "")),
-            revision=_clean(self._redact_name(identity.revision or "")),
-            instance=_clean(self._redact_name(identity.instance or "")),
+            service=self._name(identity.service or ""),
+            revision=self._name(identity.revision or ""),
+            instance=self._name(identity.instance or ""),
             text=payload.kind == "text",
             status=_status_code(fields if isinstance(fields, dict) else {}, payload),
         )
@@ -266,20 +266,20 @@ class EntryParser:
             severity_rule=inferred.rule,
             log_name=str(raw.get("logName") or ""),
             resource_type=resource_type,
-            service=_clean(self._redact_name(identity.service or "")),
-            revision=_clean(self._redact_name(identity.revision or "")),
-            instance=_clean(self._redact_name(identity.instance or "")),
+            service=self._name(identity.service or ""),
+            revision=self._name(identity.revision or ""),
+            instance=self._name(identity.instance or ""),
             payload_kind=payload.kind,
             message=message,
             stack=stack,
             http=http,
-            audit_method=_clean(self._redact_name(payload.audit_method or "")),
-            audit_service=_clean(self._redact_name(payload.audit_service or "")),
+            audit_method=self._name(payload.audit_method or ""),
+            audit_service=self._name(payload.audit_service or ""),
             audit_status=_clean(payload.audit_status),
-            principal=_clean(self._redact_name(payload.principal)) if payload.principal else None,
+            principal=self._name(payload.principal) if payload.principal else None,
             principal_kind=caller_kind(raw),
             error_group_ids=group_ids,
-            source_location=_clean(self._redact_name(_source_location(raw.get("sourceLocation")) or "")),
+            source_location=self._name(_source_location(raw.get("sourceLocation")) or ""),
             trace=self._redact(as_text(raw.get("trace"))) or None,
         )
 

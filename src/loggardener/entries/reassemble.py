@@ -168,6 +168,8 @@ class Reassembler:
         self._previous = timestamp
 
     def _flush_stale(self, now: datetime) -> Iterator[Event]:
+        if not self._groups and not self._intros:
+            return
         stale = [
             key
             for key, group in self._groups.items()
