@@ -53,7 +53,7 @@ _QUIET_SEVERITIES = {
     "INFO": Severity.INFO,
     "NOTICE": Severity.NOTICE,
 }
-# Texts up to this length are redacted through a cache (8,192 of them: at most 4 MB of text).
+# Texts up to this length go through the parser's caches (8,192 texts each, most of them shared).
 _SHORT_TEXT = 512
 # Every character `str.splitlines` breaks a line at.
 _LINE_BREAK = re.compile("[\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
@@ -157,11 +157,11 @@ class EntryParser:
 
         Below WARNING for sure means: no audit payload, no Error Reporting group, a severity written as a name
         below WARNING (or none), a JSON level below WARNING (or none), and a one-line message with no stack
-        field, not starting a JSON text, a stack frame or an ANSI code, in which `levels.MAY_RAISE` (a
+        field, not starting a JSON text, a stack frame or an ANSI code, in which `levels.may_raise` (a
         superset of every level word, glog header and platform failure line inference reads) finds nothing.
-        Redaction cannot change that: it only replaces spans with `[REDACTED:kind]` markers, which hold none
-        of those words. A text line's traceback kind is read as `parse` and reassembly read it: from the
-        redacted message without its prefix.
+        Redaction cannot change that: it only replaces spans with `[REDACTED:kind]` markers, and no marker
+        declares a level (tests/test_fast_path.py). A text line's traceback kind is read as `parse` and
+        reassembly read it: from the redacted message without its prefix.
         """
         try:
             return self._skim(position, raw)
