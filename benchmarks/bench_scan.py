@@ -1,24 +1,29 @@
 """Scan throughput and memory: `gardener scan --from` against the JSON-decoding floors, whole processes.
 
-Builds NDJSON exports by repeating the bundled demo incident (timestamps shifted one hour per copy, fresh
-insertIds) up to the asked number of entries, then runs, each in its own process, side by side in one run:
-`gardener scan --from` on the export, and two floors that only read the export and decode every line (the
-standard library's `json`, and orjson, which the scan uses). It prints CPU time (user and system, steadier
-than wall time on a shared machine), entries per CPU second and peak RSS of each, and the scan's time as a
-multiple of the orjson floor. Memory that stays flat while the export grows
-is what streaming promises.
+Builds an NDJSON export of the asked number of entries, then runs, each in its own process, side by side in
+one run: `gardener scan --from` on the export, and two floors that only read the export and decode every line
+(the standard library's `json`, and orjson, which the scan uses). It prints CPU time (user and system,
+steadier than wall time on a shared machine), entries per CPU second and peak RSS of each, and the scan's time
+as a multiple of the orjson floor. Memory that stays flat while the export grows is what streaming promises.
+
+The export (`--mix`): `realistic` (the default) is issue 13's mix, `scripts/synthetic_export.py`'s
+`realistic` generator: request logs, structured and plain logs, split Python tracebacks, audit entries,
+Java, Go and Node.js stacks, most entries below WARNING; `demo` repeats the bundled demo incident
+(timestamps shifted one hour per copy, fresh insertIds), the export of the first measurements.
 
     python benchmarks/bench_scan.py                            # 100,000 entries
     python benchmarks/bench_scan.py --entries 100000 1000000   # the table of issue 13
     python benchmarks/bench_scan.py --repeat 3                 # medians of 3 runs
     python benchmarks/bench_scan.py --baseline DIR/src         # and the scan of another commit's tree
     python benchmarks/bench_scan.py --entries 20000 --profile  # and the scan's top 10 functions (cProfile)
+    python benchmarks/bench_scan.py --mix demo                 # copies of the demo incident
 """
 
 from __future__ import annotations
 
 import argparse
 import gzip
+import importlib.util
 import json
 import os
 import pstats
@@ -35,6 +40,28 @@ from loggardener.sources.demo import demo_export_path
 def _shift(timestamp: str, hours: int) -> str:
     moment = datetime.fromisoformat(timestamp[:26])  # keep microseconds, drop nanos and Z
     return (moment + timedelta(hours=hours)).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def build_realistic_export(entries: int, path: Path) -> int:
+    """Write `entries` entries of `scripts/synthetic_export.py`'s realistic mix (seed 7)."""
+    script = Path(__file__).parents[1] / "scripts" / "synthetic_export.py"
+    spec = importlib.util.spec_from_file_location("synthetic_export", script)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    below = 0
+    with path.open("w", encoding="utf-8") as handle:
+        for entry in module.realistic(entries, 7):
+            below += entry.get("severity") in _BELOW_WARNING
+            handle.write(json.dumps(entry) + "\n")
+    print(
+        f"realistic export: {entries:,} entries, {below / entries:.0%} of them logged below WARNING",
+        flush=True,
+    )
+    return entries
+
+
+_BELOW_WARNING = (None, "DEFAULT", "DEBUG", "INFO", "NOTICE")
 
 
 def build_export(entries: int, path: Path) -> int:
@@ -98,6 +125,12 @@ def main() -> None:
         "tar -x -C DIR`, then DIR/src), for a before/after row against the same floors",
     )
     parser.add_argument("--profile", action="store_true", help="also profile the scan; print its top 10")
+    parser.add_argument(
+        "--mix",
+        choices=("realistic", "demo"),
+        default="realistic",
+        help="the export: issue 13's realistic mix (default), or copies of the demo incident",
+    )
     args = parser.parse_args()
     variants: list[tuple[str, dict[str, str] | None]] = [("this tree", None)]
     if args.baseline is not None:
@@ -107,7 +140,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as scratch:
         for asked in args.entries:
             export = Path(scratch) / f"export-{asked}.ndjson"
-            entries = build_export(asked, export)
+            entries = (build_realistic_export if args.mix == "realistic" else build_export)(asked, export)
             scans = []
             for label, env in variants:
                 scan_s, scan_rss, stdout = median(

@@ -1,6 +1,7 @@
 """A synthetic Cloud Logging export of any size, deterministic for a seed: NDJSON on standard output.
 
     python scripts/synthetic_export.py 1000000 > export.ndjson
+    python scripts/synthetic_export.py 1000000 7 realistic > export.ndjson   # ~73% below WARNING
 
 Made to exercise what a scan derives from entries: Cloud Run services, revisions and instances, a Cloud Run
 job, GKE and GCE resources; messages whose numbers vary (in value and length); JSON logs with pino levels;
@@ -163,7 +164,7 @@ def generate(count: int, seed: int = 7, start: datetime = START) -> Iterator[dic
                 },
                 "trace": f"projects/synthetic-project/traces/{rng.getrandbits(64):016x}",
             }
-        elif kind < 0.60:
+        elif kind < 0.68:
             entry = {
                 **base,
                 "severity": "ERROR",
@@ -226,11 +227,153 @@ def generate(count: int, seed: int = 7, start: datetime = START) -> Iterator[dic
         yield entry
 
 
+def _go_panic(rng: random.Random) -> str:
+    return (
+        f"panic: runtime error: index out of range [{rng.randrange(9)}] with length 0\n\n"
+        "goroutine 41 [running]:\n"
+        "main.(*Ledger).apply(0xc0001a2000)\n"
+        "\t/app/ledger/apply.go:88 +0x1d4\n"
+        "main.main()\n"
+        "\t/app/main.go:31 +0x65"
+    )
+
+
+def _node_error(rng: random.Random) -> str:
+    return (
+        f"TypeError: Cannot read properties of undefined (reading 'sku{rng.randrange(3)}')\n"
+        "    at priceItem (/app/src/pricing.js:42:17)\n"
+        "    at Array.map (<anonymous>)\n"
+        "    at handler (/app/src/routes/orders.js:88:23)"
+    )
+
+
+def realistic(count: int, seed: int = 7, start: datetime = START) -> Iterator[dict[str, Any]]:
+    """`count` entries mixed as a production export is, about 73% of them skipped below WARNING (79% are
+    logged below it: the lines of split tracebacks carry no severity, and become errors): the entries of
+    `generate` (problems, split tracebacks, audit failures) for 40% of the draws, and request logs
+    that succeeded, structured and plain INFO/DEBUG lines, GKE output, data-access audit entries and a deploy,
+    with Go panics and Node.js errors among the problems. In time order; deterministic for a seed."""
+    rng = random.Random(seed + 1)
+    problems = generate(count, seed, start)
+    step = SPAN_SECONDS / max(count, 1)
+    made = 0
+    while made < count:
+        moment = start + timedelta(seconds=made * step + rng.random() * step)
+        insert = f"q{seed:x}{made:09x}"
+        kind = rng.random()
+        base = _run(rng)
+        entry: dict[str, Any]
+        if kind < 0.40:
+            problem = next(problems, None)
+            if problem is not None:
+                problem["timestamp"] = _stamp(moment)
+                yield problem
+                made += 1
+                continue
+            kind = 0.6
+        if kind < 0.42:
+            entry = {
+                **base,
+                "severity": "ERROR",
+                "logName": PROJECT + "run.googleapis.com%2Fstderr",
+                "textPayload": _go_panic(rng) if rng.random() < 0.5 else _node_error(rng),
+            }
+        elif kind < 0.68:
+            status = rng.choice((200, 200, 200, 201, 204, 304, 302))
+            path = rng.choice(("/api/v1/orders", "/api/v1/cart", "/", "/static/app.js", "/healthz"))
+            entry = {
+                **base,
+                "severity": "INFO",
+                "logName": PROJECT + "run.googleapis.com%2Frequests",
+                "httpRequest": {
+                    "requestMethod": rng.choice(("GET", "GET", "POST")),
+                    "requestUrl": f"https://orders.example.com{path}?page={_number(rng)}",
+                    "status": status,
+                    "responseSize": _number(rng),
+                    "userAgent": "Mozilla/5.0 (X11; Linux x86_64)",
+                    "remoteIp": f"203.0.113.{rng.randrange(256)}",
+                    "latency": f"{rng.random() / 10:.6f}s",
+                },
+                "trace": f"projects/synthetic-project/traces/{rng.getrandbits(64):016x}",
+            }
+        elif kind < 0.80:
+            entry = {
+                **base,
+                "severity": rng.choice(("INFO", "INFO", "DEBUG")),
+                "logName": PROJECT + "run.googleapis.com%2Fstdout",
+                "jsonPayload": rng.choice(
+                    (
+                        {"message": f"order {_number(rng)} created", "level": "info", "user": _number(rng)},
+                        {"msg": f"cache hit for sku {_number(rng)}", "level": 30, "pid": 1},
+                        {"message": "request completed", "durationMs": rng.randrange(900), "route": "/cart"},
+                    )
+                ),
+            }
+        elif kind < 0.90:
+            entry = {
+                **base,
+                "logName": PROJECT + "run.googleapis.com%2Fstdout",
+                "textPayload": rng.choice(
+                    (
+                        f"Booting worker with pid: {_number(rng)}",
+                        f"INFO:app:processed batch {_number(rng)} in {_number(rng)} ms",
+                        f"GET /api/v1/orders/{_number(rng)} 200 {_number(rng)}ms",
+                        f"Listening on port {rng.choice((8080, 3000))}",
+                    )
+                ),
+            }
+            if rng.random() < 0.5:
+                entry["severity"] = "INFO"
+        elif kind < 0.97:
+            entry = {
+                "resource": {
+                    "type": "k8s_container",
+                    "labels": {
+                        "namespace_name": "ledger",
+                        "container_name": "ledger",
+                        "pod_name": f"ledger-{rng.randrange(4)}",
+                    },
+                },
+                "severity": "INFO",
+                "logName": PROJECT + "stdout",
+                "textPayload": f"I{moment:%m%d %H:%M:%S}.{rng.randrange(10**6):06d}       1 sync.go:{_number(rng)}] "
+                f"synced {_number(rng)} rows",
+            }
+        else:
+            deploy = rng.random() < 0.01
+            entry = {
+                "resource": {"type": "cloud_run_revision", "labels": base["resource"]["labels"]},
+                "severity": "NOTICE" if deploy else "INFO",
+                "logName": PROJECT
+                + (
+                    "cloudaudit.googleapis.com%2Factivity"
+                    if deploy
+                    else "cloudaudit.googleapis.com%2Fdata_access"
+                ),
+                "protoPayload": {
+                    "@type": "type.googleapis.com/google.cloud.audit.AuditLog",
+                    "serviceName": "run.googleapis.com",
+                    "methodName": "google.cloud.run.v1.Services.ReplaceService"
+                    if deploy
+                    else "Services.GetService",
+                    "resourceName": f"namespaces/synthetic-project/services/{base['resource']['labels']['service_name']}",
+                    "authenticationInfo": {
+                        "principalEmail": "deployer@synthetic-project.iam.gserviceaccount.com"
+                    },
+                },
+            }
+        entry["insertId"] = insert
+        entry["timestamp"] = _stamp(moment)
+        made += 1
+        yield entry
+
+
 def main() -> None:
     count = int(sys.argv[1]) if len(sys.argv) > 1 else 1000
     seed = int(sys.argv[2]) if len(sys.argv) > 2 else 7
+    mix = realistic if sys.argv[3:4] == ["realistic"] else generate
     write = sys.stdout.write
-    for entry in generate(count, seed):
+    for entry in mix(count, seed):
         write(json.dumps(entry) + "\n")
 
 

@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import gc
 import math
 from collections import Counter
 from collections.abc import Callable, Iterator
@@ -14,7 +15,7 @@ from datetime import datetime, timedelta, timezone
 from loggardener import __version__
 from loggardener.clustering.clusterer import Clusterer
 from loggardener.config import GardenerConfig
-from loggardener.entries.models import Event, LogEntry, Occurrences, Severity
+from loggardener.entries.models import Event, LogEntry, Occurrences, Quiet, Severity
 from loggardener.entries.parse import EntryParser, MalformedEntry
 from loggardener.entries.reassemble import Reassembler
 from loggardener.entries.redact import Redactor
@@ -88,7 +89,10 @@ class Scan:
         options: ScanOptions,
         on_assign: AssignmentSink | None = None,
         on_progress: ProgressFn | None = None,
+        fast_path: bool = True,
     ) -> None:
+        """`fast_path=False` builds every entry (`EntryParser.parse`), even those the parser could tell cheaply
+        are below WARNING and ordinary (`EntryParser.skim`): the reports are the same, only slower."""
         self.config = config
         self.options = options
         self._sink = on_assign
@@ -116,6 +120,7 @@ class Scan:
         self._other_services: set[str] = set()
         self._healthy_revisions: set[str] = set()
         self.linker = Linker(config.issues.related_window_seconds)
+        self._fast = fast_path and options.min_severity >= Severity.WARNING
 
     def _skip(self, position: int, insert_id: str | None, reason: str, count: int = 1) -> None:
         self._skipped[reason] += count
@@ -139,7 +144,13 @@ class Scan:
         """The final fingerprint for a cluster key passed to the assignment sink (after `run`)."""
         return self._clusterer.final_fingerprint(key)
 
-    def _entries(self, source: EntrySource) -> Iterator[tuple[LogEntry, Occurrences | None]]:
+    def _insert_id(self, entry: LogEntry | Quiet) -> str | None:
+        """The entry's redacted insertId for the assignment sink (a `Quiet` one is redacted only if asked)."""
+        if isinstance(entry, LogEntry):
+            return entry.insert_id
+        return self._redact(entry.raw_insert_id) if self._sink is not None else None
+
+    def _entries(self, source: EntrySource) -> Iterator[tuple[LogEntry | Quiet, Occurrences | None]]:
         start, end = self.options.window_bounds()
         services = set(self.options.services)
         for record in source.records():
@@ -150,30 +161,33 @@ class Scan:
             if record.entry is None:
                 self._malformed(record.position, None, record.error or "unreadable")
                 continue
-            try:
-                entry = self._parser.parse(record.position, record.entry)
-            except (MalformedEntry, ValueError, TypeError) as exc:
-                insert_id = record.entry.get("insertId")
-                where = f"{record.unit} {record.position}"
-                self._malformed(
-                    record.position, insert_id if isinstance(insert_id, str) else None, f"{where}: {exc}"
-                )
-                continue
+            entry: LogEntry | Quiet | None = None
+            if self._fast and record.occurrences is None:
+                entry = self._parser.skim(record.position, record.entry)
+            if entry is None:
+                try:
+                    entry = self._parser.parse(record.position, record.entry)
+                except (MalformedEntry, ValueError, TypeError) as exc:
+                    insert_id = record.entry.get("insertId")
+                    where = f"{record.unit} {record.position}"
+                    self._malformed(
+                        record.position, insert_id if isinstance(insert_id, str) else None, f"{where}: {exc}"
+                    )
+                    continue
             if (start is not None and entry.timestamp < start) or (end is not None and entry.timestamp > end):
-                self._skip(entry.position, entry.insert_id, "outside the window", weight)
+                self._skip(entry.position, self._insert_id(entry), "outside the window", weight)
                 continue
             if services and entry.service not in services:
                 if entry.service and len(self._other_services) < MAX_SERVICES_LISTED:
                     self._other_services.add(entry.service)
-                self._skip(entry.position, entry.insert_id, "other service", weight)
+                self._skip(entry.position, self._insert_id(entry), "other service", weight)
                 continue
             self._matched_services.add(entry.service)
-            if (
-                entry.revision
-                and entry.http is not None
-                and entry.http.status is not None
-                and entry.http.status < 500
-            ):
+            if isinstance(entry, Quiet):
+                status = entry.status
+            else:
+                status = entry.http.status if entry.http is not None else None
+            if entry.revision and status is not None and status < 500:
                 self._healthy_revisions.add(entry.revision)
             yield entry, record.occurrences
 
@@ -185,18 +199,18 @@ class Scan:
             self.totals.malformed.append(SkippedLine(position=position, error=error))
         self._skip(position, insert_id, "malformed")
 
-    def _events(self, source: EntrySource) -> Iterator[Event]:
+    def _events(self, source: EntrySource) -> Iterator[Event | Quiet]:
         """Entries reassembled into events; an entry a source counted for us is an event of its own, and a
         batch of counted entries (`Occurrences.batch`) is reassembled on its own."""
         counted: list[Event] = []
         batch: list[tuple[LogEntry, Occurrences]] = []
 
-        def single_entries() -> Iterator[LogEntry]:
+        def single_entries() -> Iterator[LogEntry | Quiet]:
             for entry, occurrences in self._entries(source):
                 if batch and (occurrences is None or occurrences.batch != batch[0][1].batch):
                     counted.extend(self._batch_events(batch))
                     batch.clear()
-                if occurrences is None:
+                if occurrences is None or isinstance(entry, Quiet):  # only single entries are skimmed
                     yield entry
                 elif occurrences.batch is not None:
                     batch.append((entry, occurrences))
@@ -206,7 +220,7 @@ class Scan:
                 counted.extend(self._batch_events(batch))
                 batch.clear()
 
-        for event in self._reassembler.events(single_entries()):
+        for event in self._reassembler.events_and_quiet(single_entries()):
             yield from counted
             counted.clear()
             yield event
@@ -233,9 +247,23 @@ class Scan:
         self._batch_lone_headers += reassembler.lone_headers * weight
 
     def run(self, source: EntrySource) -> ScanReport:
+        # Every entry is a fresh dict of dicts, nearly all dropped at once and none in a cycle: collecting the
+        # youngest generation every 20,000 allocations rather than 700 saves a few percent of the scan.
+        thresholds = gc.get_threshold()
+        gc.set_threshold(max(thresholds[0], 20_000), *thresholds[1:])
+        try:
+            return self._run(source)
+        finally:
+            gc.set_threshold(*thresholds)
+
+    def _run(self, source: EntrySource) -> ScanReport:
         threshold = self.options.min_severity
         below = f"below {threshold.name}"
         for event in self._events(source):
+            if isinstance(event, Quiet):  # below WARNING, as its one-entry event would be
+                self.linker.facts.observe_quiet(event)
+                self._skip(event.position, self._insert_id(event), below)
+                continue
             self.linker.facts.observe(event)
             # An entry Cloud Logging recorded at or above the threshold stays in scope even when its text
             # declares less (an INFO line on GKE's stderr): it is ranked as mislabelled, not dropped.

@@ -249,12 +249,77 @@ MAY_DECLARE_LEVEL = (
     r"(?i)err|warn|crit|fatal|panic|severe|emerg|alert|exception|traceback|^[EFW]\d{4} "
     r"|\"level\":\s*[4-6]\d|\n\s+at "
 )
+# A superset, for the parser's fast path, of the texts inference may raise to WARNING or above: every level
+# word from WARNING up (`_LEVEL_WORDS`), in any case and anywhere (so in a bracket, a header, logfmt or
+# JSON), glog's and Python's warning headers, the platform failure lines, stack and panic words.
+_MAY_RAISE_WORDS = (
+    "err",
+    "warn",
+    "wrn",
+    "crit",
+    "fatal",
+    "panic",
+    "severe",
+    "emerg",
+    "alert",
+    "exception",
+    "traceback",
+    "goroutine",
+    "finished with status",
+    "memory",
+    "terminated",
+    "probe failed",
+    "worker timeout",
+    "oomkilled",
+    "back-off",
+)
+_GLOG_LIKE = r"[efw]\d{4}"
+MAY_RAISE = re.compile("(?i)" + "|".join(re.escape(word) for word in _MAY_RAISE_WORDS) + "|" + _GLOG_LIKE)
+_ASCII_GLOG_LIKE = re.compile(r"[EFWefw]\d{4}")
+
+
+def may_raise(text: str) -> bool:
+    """`MAY_RAISE.search(text)`, quicker: an ASCII text is lowered and searched for each word (what `(?i)`
+    means for ASCII text); any other text goes to the regular expression (Unicode case rules)."""
+    if not text.isascii():
+        return MAY_RAISE.search(text) is not None
+    lower = text.lower()
+    for word in _MAY_RAISE_WORDS:
+        if word in lower:
+            return True
+    return _ASCII_GLOG_LIKE.search(text) is not None
+
+
 _STREAM_DEFAULTS = {"stderr": Severity.ERROR, "stdout": Severity.INFO}
+
+
+# Lower-case words one of which every platform failure line holds: an ASCII text without any cannot match
+# (`(?i)` on ASCII text is `str.lower`), and the regular expression, slow on long texts, is not run.
+_PLATFORM_FAILURE_WORDS = (
+    "finished with status",
+    "memory limit of ",
+    "terminated: application failed to start",
+    "probe failed",
+    "worker timeout",
+    "oomkilled",
+    "out of memory: kill",
+    "back-off restarting failed container",
+    "panic: ",
+    "fatal error: ",
+)
 
 
 def platform_failure(text: str) -> bool:
     """True when the text holds a platform failure line (timeout, crash, memory limit, probe failure…)."""
-    return _PLATFORM_FAILURE.search(text[:4096]) is not None
+    head = text[:4096]
+    if head.isascii():
+        lower = head.lower()
+        for word in _PLATFORM_FAILURE_WORDS:
+            if word in lower:
+                break
+        else:
+            return False
+    return _PLATFORM_FAILURE.search(head) is not None
 
 
 def stream_default(severity: Severity, stream: str | None) -> bool:

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import functools
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal
+from urllib.parse import unquote
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -101,10 +104,13 @@ class LogEntry(BaseModel):
     @property
     def log_id(self) -> str:
         """The log's id: the part of logName after `/logs/`, URL-decoded."""
-        from urllib.parse import unquote
+        return _log_id(self.log_name)
 
-        _, _, log_id = self.log_name.partition("/logs/")
-        return unquote(log_id or self.log_name)
+
+@functools.lru_cache(maxsize=1024)
+def _log_id(log_name: str) -> str:
+    _, _, log_id = log_name.partition("/logs/")
+    return unquote(log_id or log_name)
 
 
 class Occurrences(BaseModel):
@@ -167,3 +173,26 @@ class Event(BaseModel):
     @property
     def severity_inferred(self) -> bool:
         return self.primary.severity_rule is not None
+
+
+@dataclass(slots=True)
+class Quiet:
+    """An entry the parser's fast path found below WARNING without building it (`EntryParser.skim`).
+
+    It holds only what the stages read from such an entry: its place and time (the window, reassembly's
+    clock), its identity (the service filter, the traceback group it ends, the revisions seen by linking) and
+    its request status (the revisions that answered requests). Names are redacted; the insertId is redacted
+    only if someone asks for it (`--assignments`).
+    """
+
+    position: int
+    raw_insert_id: str
+    timestamp: datetime
+    log_name: str
+    resource_type: str
+    service: str | None
+    revision: str | None
+    instance: str | None
+    text: bool
+    """A plain text line (it ends an open traceback group of its log, instance and revision)."""
+    status: int | None

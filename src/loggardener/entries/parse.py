@@ -7,13 +7,31 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Callable
 from datetime import datetime, timedelta, timezone
 from typing import Any
 from urllib.parse import urlsplit
 
-from loggardener.entries.levels import infer_severity, json_level, stream_default, strip_ansi, strip_prefix
-from loggardener.entries.models import HttpInfo, LogEntry, MalformedEntry, PayloadKind, Severity
+from loggardener.entries.levels import (
+    Inferred,
+    infer_severity,
+    json_level,
+    may_raise,
+    stream_default,
+    strip_ansi,
+    strip_prefix,
+)
+from loggardener.entries.models import (
+    HttpInfo,
+    LogEntry,
+    MalformedEntry,
+    PayloadKind,
+    Quiet,
+    Severity,
+    StackTrace,
+)
 from loggardener.entries.payloads import Payload, as_text, caller_kind, read_payload
+from loggardener.entries.reassemble import line_kind
 from loggardener.entries.redact import Redactor
 from loggardener.entries.resources import resource_identity
 from loggardener.entries.stacks import StackParser
@@ -27,6 +45,18 @@ _UTC = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(?:\.[0
 _EARLIEST = datetime(1970, 1, 1, tzinfo=timezone.utc)
 _LATEST = datetime(9000, 1, 1, tzinfo=timezone.utc)
 _STREAM_LABEL = "container.googleapis.com/stream"
+# The severities the fast path reads as written (anything else, numbers included, goes to `parse`).
+_QUIET_SEVERITIES = {
+    None: Severity.DEFAULT,
+    "DEFAULT": Severity.DEFAULT,
+    "DEBUG": Severity.DEBUG,
+    "INFO": Severity.INFO,
+    "NOTICE": Severity.NOTICE,
+}
+# Texts up to this length go through the parser's caches (8,192 texts each, most of them shared).
+_SHORT_TEXT = 512
+# Every character `str.splitlines` breaks a line at.
+_LINE_BREAK = re.compile("[\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
 
 
 def parse_timestamp(value: str) -> datetime:
@@ -87,9 +117,16 @@ class EntryParser:
     def __init__(self, redactor: Redactor, stack_parser: StackParser) -> None:
         self._redact = redactor.redact
         # Names (services, revisions, instances, methods) repeat from entry to entry, and redacting is
-        # pure: each is redacted once.
-        self._redact_name = functools.lru_cache(maxsize=4096)(redactor.redact)
+        # pure: each is redacted and trimmed once.
+        self._name = functools.lru_cache(maxsize=4096)(lambda name: _clean(redactor.redact(name)))
         self._redact_json = redactor.redact_json
+        # Messages repeat too (a traceback's `File` and source lines, a worker's banner): short ones are
+        # redacted once each, up to a bound.
+        self._redact_short = functools.lru_cache(maxsize=8192)(redactor.redact)
+        # and what is read from a short text is pure too: its stack, its severity, its message sans prefix
+        self._stack_short = functools.lru_cache(maxsize=8192)(stack_parser.parse)
+        self._infer_short = functools.lru_cache(maxsize=8192)(_infer)
+        self._strip_short = functools.lru_cache(maxsize=8192)(strip_prefix)
         self._stacks = stack_parser
 
     def _redacted_payloads(self, raw: dict[str, Any]) -> dict[str, Any]:
@@ -104,6 +141,89 @@ class EntryParser:
                 redacted[key] = self._redact_json(value)
         return redacted
 
+    def _redact_text(self, text: str) -> str:
+        return self._redact_short(text) if len(text) <= _SHORT_TEXT else self._redact(text)
+
+    def _stack_of(self, text: str) -> StackTrace | None:
+        return self._stack_short(text) if len(text) <= _SHORT_TEXT else self._stacks.parse(text)
+
+    def _strip_prefix(self, text: str) -> str:
+        return self._strip_short(text) if len(text) <= _SHORT_TEXT else strip_prefix(text)
+
+    def skim(self, position: int, raw: dict[str, Any]) -> Quiet | None:
+        """The fast path: a `Quiet` record when `parse` would certainly make of `raw` a well-formed entry whose
+        logged and inferred severities are below WARNING, and (a text line) that cannot be part of a
+        traceback; None when the entry must be parsed (it may matter, or be malformed: `parse` says why).
+
+        Below WARNING for sure means: no audit payload, no Error Reporting group, a severity written as a name
+        below WARNING (or none), a JSON level below WARNING (or none), and a one-line message with no stack
+        field, not starting a JSON text, a stack frame or an ANSI code, in which `levels.may_raise` (a
+        superset of every level word, glog header and platform failure line inference reads) finds nothing.
+        Redaction cannot change that: it only replaces spans with `[REDACTED:kind]` markers, and no marker
+        declares a level (tests/test_fast_path.py). A text line's traceback kind is read as `parse` and
+        reassembly read it: from the redacted message without its prefix.
+        """
+        try:
+            return self._skim(position, raw)
+        except (ValueError, TypeError, KeyError, AttributeError, RecursionError, OverflowError):
+            return None  # `parse` raises it again, or words it as malformed
+
+    def _skim(self, position: int, raw: dict[str, Any]) -> Quiet | None:
+        if "protoPayload" in raw or raw.get("errorGroups"):
+            return None
+        severity = raw.get("severity")
+        if not (severity is None or isinstance(severity, str)) or severity not in _QUIET_SEVERITIES:
+            return None
+        timestamp_text = raw.get("timestamp") or raw.get("receiveTimestamp")
+        if not isinstance(timestamp_text, str):
+            return None
+        moment = _parse_utc(timestamp_text)
+        resource = raw.get("resource")
+        resource = {} if resource is None else resource
+        entry_labels = raw.get("labels")
+        entry_labels = {} if entry_labels is None else entry_labels
+        if moment is None or not isinstance(resource, dict) or not isinstance(entry_labels, dict):
+            return None
+        resource_labels = resource.get("labels")
+        resource_labels = {} if resource_labels is None else resource_labels
+        if not isinstance(resource_labels, dict):
+            return None
+        if "textPayload" in raw:
+            text = raw["textPayload"]
+            if not isinstance(text, str) or text.lstrip().startswith("{"):
+                return None
+        elif "jsonPayload" in raw and not isinstance(raw["jsonPayload"], dict):
+            return None
+        payload = read_payload(raw)  # unredacted: key-name redaction touches no field read below
+        message = payload.message
+        if (
+            (payload.stack_sources and payload.stack_sources != [message])
+            or (payload.declared is not None and payload.declared >= Severity.WARNING)
+            or message[:1].isspace()
+            or message.lstrip()[:1] in ("#", "{")
+            or "\x1b" in message
+            or "\\n'" in message
+            or _LINE_BREAK.search(message) is not None
+            or may_raise(message)
+        ):
+            return None
+        if payload.kind == "text" and line_kind(self._strip_prefix(self._redact_text(message))) is not None:
+            return None
+        fields = raw.get("httpRequest")
+        identity = resource_identity(str(resource.get("type") or ""), resource_labels, entry_labels, payload)
+        return Quiet(
+            position=position,
+            raw_insert_id=str(raw.get("insertId") or f"#{position}"),
+            timestamp=moment,
+            log_name=str(raw.get("logName") or ""),
+            resource_type=str(resource.get("type") or ""),
+            service=self._name(identity.service or ""),
+            revision=self._name(identity.revision or ""),
+            instance=self._name(identity.instance or ""),
+            text=payload.kind == "text",
+            status=_status_code(fields if isinstance(fields, dict) else {}, payload),
+        )
+
     def parse(self, position: int, raw: dict[str, Any]) -> LogEntry:
         timestamp_text = raw.get("timestamp") or raw.get("receiveTimestamp")
         if not isinstance(timestamp_text, str):
@@ -115,17 +235,17 @@ class EntryParser:
         payload = read_payload(self._redacted_payloads(raw))
         identity = resource_identity(resource_type, resource_labels, entry_labels, payload)
 
-        http = _http(raw.get("httpRequest"), payload)
+        http = _http(raw.get("httpRequest"), payload, self._redact)
         message = strip_ansi(payload.message)
-        redacted = {message: self._redact(message)}  # the message is often a stack source too: redact once
+        redacted = {
+            message: self._redact_text(message)
+        }  # the message is often a stack source too: redact once
         stack = None
         for candidate in payload.stack_sources:
-            stack = self._stacks.parse(redacted.get(candidate) or self._redact(strip_ansi(candidate)))
+            stack = self._stack_of(redacted.get(candidate) or self._redact_text(strip_ansi(candidate)))
             if stack is not None:
                 break
         message = redacted[message]
-        if http is not None and http.url:
-            http = http.model_copy(update={"url": self._redact(http.url)})
 
         error_groups = raw.get("errorGroups") or []
         if not isinstance(error_groups, list):
@@ -133,16 +253,10 @@ class EntryParser:
         group_ids = tuple(str(g["id"]) for g in error_groups if isinstance(g, dict) and g.get("id"))
         logged = Severity.parse(raw.get("severity"))
         weak = logged == Severity.DEFAULT or stream_default(logged, _stream(raw, entry_labels))
-        inferred = infer_severity(
-            logged,
-            weak=weak,
-            text=message,
-            has_stack=stack is not None,
-            has_error_group=bool(group_ids),
-            json_declared=payload.declared,
-        )
+        infer = self._infer_short if len(message) <= _SHORT_TEXT else _infer
+        inferred = infer(logged, weak, message, stack is not None, bool(group_ids), payload.declared)
         if payload.kind != "proto" and stack is None:
-            message = strip_prefix(message)
+            message = self._strip_prefix(message)
         return LogEntry(
             position=position,
             insert_id=self._redact(str(raw.get("insertId") or f"#{position}")),
@@ -152,22 +266,35 @@ class EntryParser:
             severity_rule=inferred.rule,
             log_name=str(raw.get("logName") or ""),
             resource_type=resource_type,
-            service=_clean(self._redact_name(identity.service or "")),
-            revision=_clean(self._redact_name(identity.revision or "")),
-            instance=_clean(self._redact_name(identity.instance or "")),
+            service=self._name(identity.service or ""),
+            revision=self._name(identity.revision or ""),
+            instance=self._name(identity.instance or ""),
             payload_kind=payload.kind,
             message=message,
             stack=stack,
             http=http,
-            audit_method=_clean(self._redact_name(payload.audit_method or "")),
-            audit_service=_clean(self._redact_name(payload.audit_service or "")),
+            audit_method=self._name(payload.audit_method or ""),
+            audit_service=self._name(payload.audit_service or ""),
             audit_status=_clean(payload.audit_status),
-            principal=_clean(self._redact_name(payload.principal)) if payload.principal else None,
+            principal=self._name(payload.principal) if payload.principal else None,
             principal_kind=caller_kind(raw),
             error_group_ids=group_ids,
-            source_location=_clean(self._redact_name(_source_location(raw.get("sourceLocation")) or "")),
+            source_location=self._name(_source_location(raw.get("sourceLocation")) or ""),
             trace=self._redact(as_text(raw.get("trace"))) or None,
         )
+
+
+def _infer(
+    logged: Severity, weak: bool, text: str, has_stack: bool, has_error_group: bool, declared: Severity | None
+) -> Inferred:
+    return infer_severity(
+        logged,
+        weak=weak,
+        text=text,
+        has_stack=has_stack,
+        has_error_group=has_error_group,
+        json_declared=declared,
+    )
 
 
 def _clean(value: str | None) -> str | None:
@@ -193,24 +320,29 @@ def _as_dict(value: Any, name: str) -> dict[str, Any]:
     return value
 
 
-def _http(value: Any, payload: Payload) -> HttpInfo | None:
-    """The request facts the entry holds (httpRequest, or a RequestLog payload): never more than it says."""
+def _http(value: Any, payload: Payload, redact: Callable[[str], str]) -> HttpInfo | None:
+    """The request facts the entry holds (httpRequest, or a RequestLog payload): never more than it says.
+    The URL is redacted."""
     fields = value if isinstance(value, dict) else {}
-    status = fields.get("status", payload.http_status)
-    try:
-        status_code = int(status) if status is not None and status != "" else None
-    except (TypeError, ValueError):
-        status_code = None
+    status_code = _status_code(fields, payload)
     method = as_text(fields.get("requestMethod")) or payload.http_method
     url = as_text(fields.get("requestUrl")) or payload.http_url
     if status_code is None and not method and not url:
         return None
     return HttpInfo(
         method=method or None,
-        url=url or None,
+        url=redact(url) if url else None,
         status=status_code,
         latency=as_text(fields.get("latency")) or None,
     )
+
+
+def _status_code(fields: dict[str, Any], payload: Payload) -> int | None:
+    status = fields.get("status", payload.http_status)
+    try:
+        return int(status) if status is not None and status != "" else None
+    except (TypeError, ValueError):
+        return None
 
 
 def url_path(url: str) -> str:

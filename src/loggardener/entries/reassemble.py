@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from loggardener.entries.levels import PY_WARNING
-from loggardener.entries.models import Event, LogEntry, Severity, StackTrace
+from loggardener.entries.models import Event, LogEntry, Quiet, Severity, StackTrace
 from loggardener.entries.stacks import PY_CHAIN_SEPARATORS, PY_HEADER
 
 _FILE_LINE = re.compile(r'^\s*File "[^"]+", line \d+')
@@ -33,7 +33,7 @@ _MAX_GROUP_LINES = 2000
 GroupKey = tuple[str, str | None, str | None]
 
 
-def _line_kind(message: str) -> str | None:
+def line_kind(message: str) -> str | None:
     """Classify a single stderr line as a piece of a traceback, or None."""
     if "\n" in message.rstrip("\n"):
         return None
@@ -82,10 +82,25 @@ class Reassembler:
         self.lone_headers = 0
 
     def events(self, entries: Iterable[LogEntry]) -> Iterator[Event]:
+        for item in self.events_and_quiet(entries):
+            assert isinstance(item, Event)  # no `Quiet` record came in
+            yield item
+
+    def events_and_quiet(self, entries: Iterable[LogEntry | Quiet]) -> Iterator[Event | Quiet]:
+        """`events`, where a `Quiet` record (a plain line below WARNING the parser skimmed) comes out in the
+        place its one-entry event would, after ending the open traceback group of its key as such a line does."""
         for entry in entries:
             self._note_direction(entry.timestamp)
             yield from self._flush_stale(entry.timestamp)
-            kind = _line_kind(entry.message) if entry.payload_kind == "text" and entry.stack is None else None
+            if isinstance(entry, Quiet):
+                if entry.text:  # what a plain text line below WARNING does below
+                    quiet_key = (entry.log_name, entry.instance, entry.revision)
+                    if quiet_key in self._groups:
+                        yield from self._flush(quiet_key)
+                    yield from self._release(quiet_key)
+                yield entry
+                continue
+            kind = line_kind(entry.message) if entry.payload_kind == "text" and entry.stack is None else None
             key = (entry.log_name, entry.instance, entry.revision)
             if kind is None:
                 # Only a plain stderr line ends a traceback: a structured or request entry of the same
@@ -135,7 +150,7 @@ class Reassembler:
     def _introduces(self, line: LogEntry, header: LogEntry) -> bool:
         return (
             _may_introduce(line)
-            and _line_kind(header.message) == "header"
+            and line_kind(header.message) == "header"
             and abs((line.timestamp - header.timestamp).total_seconds()) <= self._gap
         )
 
@@ -153,6 +168,8 @@ class Reassembler:
         self._previous = timestamp
 
     def _flush_stale(self, now: datetime) -> Iterator[Event]:
+        if not self._groups and not self._intros:
+            return
         stale = [
             key
             for key, group in self._groups.items()
@@ -175,7 +192,7 @@ class Reassembler:
             yield from self._split(copy)
 
     def _split(self, lines: list[LogEntry]) -> Iterator[Event]:
-        kinds = [_line_kind(entry.message) for entry in lines]
+        kinds = [line_kind(entry.message) for entry in lines]
         index = 0
         while index < len(lines):
             if kinds[index] == "warning" and index + 1 < len(kinds) and kinds[index + 1] == "source":
@@ -260,7 +277,7 @@ def _may_introduce(entry: LogEntry) -> bool:
 def _copies(lines: list[LogEntry]) -> list[list[LogEntry]]:
     """Tracebacks printed k times at one instant (several workers, or a handler that logs twice) arrive
     interleaved: the n-th occurrence of a line at a timestamp belongs to copy n mod k."""
-    headers = Counter(entry.timestamp for entry in lines if _line_kind(entry.message) == "header")
+    headers = Counter(entry.timestamp for entry in lines if line_kind(entry.message) == "header")
     copies = max(headers.values(), default=1)
     if copies < 2:
         return [lines]

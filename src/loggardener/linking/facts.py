@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import TypeVar
 
-from loggardener.entries.models import Event, LogEntry, Severity
+from loggardener.entries.models import Event, LogEntry, Quiet, Severity
 from loggardener.linking.cooccurrence import CoOccurrence
 from loggardener.linking.models import DeployMarker
 
@@ -151,11 +151,7 @@ class LinkFacts:
         seconds = entry.timestamp.timestamp()
         revision = _revision_key(entry)
         if revision is not None:
-            span = self._revisions.get(revision)
-            if span is not None:
-                span.see(seconds)
-            elif len(self._revisions) < MAX_REVISIONS:
-                self._revisions[revision] = Span(seconds, seconds)
+            self._see_revision(revision, seconds)
         if entry.audit_method and is_deploy(entry):
             item = (-seconds, self._deploy_count, _deploy(entry))
             self._deploy_count += 1
@@ -163,6 +159,19 @@ class LinkFacts:
                 heapq.heappush(self._deploys, item)
             elif item[:2] > self._deploys[0][:2]:
                 heapq.heapreplace(self._deploys, item)
+
+    def observe_quiet(self, quiet: Quiet) -> None:
+        """What `observe` reads of an entry the parser skimmed (below WARNING, no audit payload, so never a
+        deploy marker): the revision it ran."""
+        if quiet.resource_type in DEPLOYING_RESOURCES and quiet.service and quiet.revision:
+            self._see_revision((quiet.service, quiet.revision), quiet.timestamp.timestamp())
+
+    def _see_revision(self, revision: RevisionKey, seconds: float) -> None:
+        span = self._revisions.get(revision)
+        if span is not None:
+            span.see(seconds)
+        elif len(self._revisions) < MAX_REVISIONS:
+            self._revisions[revision] = Span(seconds, seconds)
 
     def add(self, event: Event, key: str) -> None:
         """A clustered event with its cluster key."""

@@ -1,0 +1,403 @@
+"""The parser's fast path (`EntryParser.skim`): the same reports as building every entry.
+
+Each comparison scans the same input twice, `fast_path=True` and `fast_path=False`, and compares everything
+a run writes: the JSON report, the worklog, and the assignment of every input entry (position, redacted
+insertId, final fingerprint, reason skipped), in order.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import re
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from conftest import ListSource
+from la_support import SHARED, synthetic
+from loggardener.config import GardenerConfig
+from loggardener.entries.levels import (
+    _LEVEL_WORDS,
+    _PLATFORM_FAILURE,
+    MAY_RAISE,
+    infer_severity,
+    may_raise,
+    platform_failure,
+)
+from loggardener.entries.models import Quiet, Severity
+from loggardener.entries.parse import EntryParser
+from loggardener.entries.payloads import _MESSAGE_FIELDS
+from loggardener.entries.redact import Redactor, _table_formats, detect_secrets_formats, key_class
+from loggardener.entries.stacks import StackParser
+from loggardener.pipeline import Scan, ScanOptions
+from loggardener.rendering.json_report import JsonReport
+from loggardener.rendering.markdown import MarkdownWorklog
+from loggardener.sources.demo import demo_export_path
+from loggardener.sources.file import FileSource
+from loggardener.sources.interface import EntrySource
+
+NOW = datetime(2026, 11, 29, tzinfo=timezone.utc)
+REALWORLD = SHARED / "realworld" / "entries.ndjson"
+
+_WORKLOG = MarkdownWorklog(None)
+Outputs = tuple[str, str, list[tuple[int, str | None, str | None, str | None]]]
+
+
+def outputs(source: EntrySource, fast: bool, config: GardenerConfig | None = None, **options: Any) -> Outputs:
+    """The JSON report, the worklog and the assignments of one scan."""
+    rows: list[tuple[int, str | None, str | None, str | None]] = []
+    scan = Scan(
+        config or GardenerConfig(),
+        ScanOptions(now=NOW, **options),
+        on_assign=lambda *row: rows.append(row),
+        fast_path=fast,
+    )
+    report = scan.run(source)
+    final = [(p, i, None if k is None else scan.final_fingerprint(k), s) for p, i, k, s in rows]
+    return JsonReport().render(report), _WORKLOG.render(report), final
+
+
+def assert_same(fast: Outputs, full: Outputs) -> None:
+    assert fast[0] == full[0]
+    assert fast[1] == full[1]
+    assert fast[2] == full[2]
+
+
+def _skimmed(entries: list[dict[str, Any]]) -> int:
+    parser = EntryParser(Redactor(), StackParser())
+    return sum(parser.skim(n, entry) is not None for n, entry in enumerate(entries, start=1))
+
+
+def test_demo_reports_are_the_same(tmp_path: Path) -> None:
+    demo = tmp_path / "demo.json"
+    demo.write_bytes(gzip.decompress(demo_export_path().read_bytes()))
+    assert_same(outputs(FileSource(demo), True), outputs(FileSource(demo), False))
+
+
+@pytest.mark.skipif(not REALWORLD.exists(), reason="../shared/realworld is not checked out")
+@pytest.mark.parametrize("options", [{}, {"min_severity": Severity.ERROR}])
+def test_realworld_reports_are_the_same(options: dict[str, Any]) -> None:
+    entries = [
+        json.loads(line) for line in REALWORLD.read_text(encoding="utf-8").splitlines() if line.strip()
+    ]
+    assert _skimmed(entries) > 0
+    assert_same(
+        outputs(FileSource(REALWORLD), True, **options), outputs(FileSource(REALWORLD), False, **options)
+    )
+
+
+@pytest.mark.parametrize("mix", ["generate", "realistic"])
+@pytest.mark.parametrize(
+    "options",
+    [
+        {},
+        {"services": ("orders-api",)},
+        {"since": datetime(2026, 11, 21, 7, tzinfo=timezone.utc), "hours": 1.5},
+        {"min_severity": Severity.CRITICAL},
+    ],
+)
+def test_generated_reports_are_the_same(mix: str, options: dict[str, Any]) -> None:
+    entries = list(getattr(synthetic(), mix)(3000, seed=5))
+    if mix == "realistic":
+        assert _skimmed(entries) > len(entries) / 2
+    assert_same(outputs(ListSource(entries), True, **options), outputs(ListSource(entries), False, **options))
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Generated entries: every kind of text the fast path must hand over to `parse`, and malformed entries.
+
+_START = datetime(2026, 11, 21, 6, tzinfo=timezone.utc)
+_TEXTS = [
+    "served 12 requests",
+    "Booting worker with pid: 9",
+    "Listening on port 8080",
+    "restarting",
+    "Worker 7 restarting",
+    "INFO:app:processed batch 3",
+    "2026-11-21 06:00:00,123 INFO main: ready",
+    "[Nest] 42 - 11/21/2026, 6:00:00 AM LOG [RoutesResolver] ok",
+    "level=info msg=ok",
+    "level=warn msg=slow",
+    "[WRN] disk almost full",
+    "W1121 06:00:00.123456       1 sync.go:9] lagging",
+    "E1121 06:00:00.123456       1 sync.go:9] failed",
+    "Traceback (most recent call last):",
+    '  File "/app/main.py", line 3, in handler',
+    "    return compute(x)",
+    "KeyError: 'x'",
+    "ValueError",
+    "During handling of the above exception, another exception occurred:",
+    "",
+    "   ",
+    "\tat com.example.A.b(A.java:3)",
+    "    at handler (/app/x.js:1:2)",
+    "java.lang.IllegalStateException: locked",
+    "panic: boom",
+    "goroutine 1 [running]:",
+    "#0 /app/x.php(12): f()",
+    "Memory limit of 512 MiB exceeded with 530 MiB used.",
+    "Function execution took 60000 ms, finished with status: 'timeout'",
+    "\x1b[31mERROR\x1b[0m colourful",
+    "\x1b[32mINFO\x1b[0m colourful",
+    '{"level": 50, "msg": "json text"}',
+    '{"level": "info", "msg": "json text"}',
+    ' {"lvl": 40, "message": "spaced json"}',
+    "token=ghp_16C7e42F292c6912E7710c838347Ae178B4a done",
+    "ghp_16C7e42F292c6912E7710c838347Ae178B4a hello",
+    "password: hunter2",
+    "Authorization: Bearer abcdefghijklmnop1234567890",
+    "two\nlines",
+    "ok\u2028separated",
+    "Container called exit(1).",
+    "/app/x.py:3: DeprecationWarning: old",
+    "Uncaught TypeError: x is undefined",
+    "Caused by: java.io.IOException",
+    "... 3 more",
+]
+_SEVERITIES = [
+    None,
+    "DEFAULT",
+    "DEBUG",
+    "INFO",
+    "NOTICE",
+    "WARNING",
+    "ERROR",
+    "info",
+    200,
+    500,
+    "²",
+    "LOUD",
+    [],
+]
+_LOGS = [
+    "projects/p/logs/run.googleapis.com%2Fstderr",
+    "projects/p/logs/run.googleapis.com%2Fstdout",
+    "projects/p/logs/run.googleapis.com%2Frequests",
+    "projects/p/logs/cloudaudit.googleapis.com%2Factivity",
+]
+_RESOURCES: list[Any] = [
+    {"type": "cloud_run_revision", "labels": {"service_name": "api", "revision_name": "api-00001-abc"}},
+    {"type": "cloud_run_revision", "labels": {"service_name": "api", "revision_name": "api-00002-def"}},
+    {"type": "cloud_run_revision", "labels": {"service_name": "web", "revision_name": "web-00001-xyz"}},
+    {"type": "k8s_container", "labels": {"namespace_name": "ns", "container_name": "c", "pod_name": "p-1"}},
+    {"type": "gce_instance", "labels": {"instance_id": "1"}},
+    None,
+    "not an object",
+    {"type": "cloud_run_revision", "labels": ["not", "an", "object"]},
+]
+
+
+@st.composite
+def _entry(draw: st.DrawFn, index: int) -> dict[str, Any]:
+    entry: dict[str, Any] = {"insertId": f"id-{index}", "logName": draw(st.sampled_from(_LOGS))}
+    moment = _START + timedelta(milliseconds=index * draw(st.sampled_from([1, 300, 90_000])))
+    entry["timestamp"] = draw(
+        st.sampled_from(
+            [
+                moment.strftime("%Y-%m-%dT%H:%M:%S.%fZ"),
+                moment.strftime("%Y-%m-%dT%H:%M:%S+00:00"),
+                "not a time",
+                "2026-02-30T00:00:00Z",
+            ]
+        )
+        if draw(st.integers(0, 9)) == 0
+        else st.just(moment.strftime("%Y-%m-%dT%H:%M:%S.%fZ"))
+    )
+    severity = draw(st.sampled_from(_SEVERITIES))
+    if severity is not None:
+        entry["severity"] = severity
+    resource = draw(st.sampled_from(_RESOURCES))
+    if resource is not None:
+        entry["resource"] = resource
+    entry["labels"] = draw(
+        st.sampled_from(
+            [{"instanceId": "i-1"}, {"instanceId": "i-2"}, {}, {"container.googleapis.com/stream": "stdout"}]
+        )
+    )
+    payload = draw(st.integers(0, 9))
+    if payload < 6:
+        entry["textPayload"] = draw(st.sampled_from(_TEXTS))
+    elif payload < 8:
+        message = draw(st.sampled_from(_TEXTS))
+        json_payload: dict[str, Any] = {draw(st.sampled_from(_MESSAGE_FIELDS)): message}
+        level = draw(st.sampled_from([None, "info", "debug", "warning", "error", 30, 50, "50", "²"]))
+        if level is not None:
+            json_payload[draw(st.sampled_from(["level", "severity", "lvl"]))] = level
+        if draw(st.booleans()):
+            json_payload["stack_trace"] = draw(st.sampled_from(_TEXTS))
+        entry["jsonPayload"] = draw(st.sampled_from([json_payload, json_payload, "not an object"]))
+    elif payload < 9:
+        entry["protoPayload"] = {
+            "@type": "type.googleapis.com/google.cloud.audit.AuditLog",
+            "serviceName": "run.googleapis.com",
+            "methodName": draw(
+                st.sampled_from(["google.cloud.run.v1.Services.ReplaceService", "GetService"])
+            ),
+            "resourceName": "namespaces/p/services/api",
+        }
+    if draw(st.integers(0, 3)) == 0:
+        entry["httpRequest"] = {
+            "requestMethod": "GET",
+            "requestUrl": "https://x.example/api",
+            "status": draw(st.sampled_from([200, 304, 404, 503, "200", "x", None])),
+        }
+    if draw(st.integers(0, 19)) == 0:
+        entry["errorGroups"] = draw(st.sampled_from([[{"id": "g1"}], "not a list", []]))
+    return entry
+
+
+@st.composite
+def _entries(draw: st.DrawFn) -> list[dict[str, Any]]:
+    size = draw(st.integers(1, 40))
+    return [draw(_entry(index)) for index in range(size)]
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(_entries(), st.sampled_from([Severity.WARNING, Severity.ERROR]))
+def test_generated_entries_report_the_same(entries: list[dict[str, Any]], threshold: Severity) -> None:
+    assert_same(
+        outputs(ListSource(entries), True, min_severity=threshold),
+        outputs(ListSource(entries), False, min_severity=threshold),
+    )
+
+
+# ---------------------------------------------------------------------------------------------------------
+# What the fast path's reasoning rests on.
+
+
+def test_may_raise_finds_every_level_word_from_warning_up() -> None:
+    for word, severity in _LEVEL_WORDS.items():
+        if severity >= Severity.WARNING:
+            for spelling in (word, word.lower(), word.title()):
+                assert MAY_RAISE.search(f"x {spelling} y"), spelling
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "finished with status code: 504",
+        "Memory limit of 512 MiB exceeded",
+        "terminated: Application failed to start",
+        "STARTUP TCP probe failed 1 time",
+        "[CRITICAL] WORKER TIMEOUT (pid:7)",
+        "reason: OOMKilled",
+        "Out of memory: Kill process 7",
+        "Back-off restarting failed container",
+        "panic: boom",
+        "E1121 06:00:00.1 1 f.go:9] x",
+        "/app/x.py:3: UserWarning: y",
+    ],
+)
+def test_may_raise_finds_platform_failures_and_headers(text: str) -> None:
+    assert MAY_RAISE.search(text)
+
+
+def test_redaction_markers_declare_no_level() -> None:
+    """`skim` reads a JSON message unredacted: redaction only puts `[REDACTED:kind]` markers in, and no marker,
+    wherever it stands, makes inference raise a text (`terraform-token` holds `err`, but not as a level)."""
+    kinds = {f.kind for f in _table_formats()} | {f.kind for f in detect_secrets_formats()[0]}
+    kinds |= {"password", "token", "secret", "email", "cookie", "private-key", "custom"}
+    for kind in kinds:
+        assert re.fullmatch(r"[a-z0-9-]+", kind)
+        marker = f"[REDACTED:{kind}]"
+        for text in (
+            marker,
+            f"{marker} ok",
+            f"ok {marker}",
+            f"{marker}: ok",
+            f"level={marker}",
+            f"{marker}{marker}",
+        ):
+            inferred = infer_severity(
+                Severity.DEFAULT, weak=True, text=text, has_stack=False, has_error_group=False
+            )
+            assert inferred.severity < Severity.WARNING, text
+            assert not platform_failure(text)
+
+
+def test_the_fields_skim_reads_unredacted_are_never_redacted_by_key_name() -> None:
+    """`skim` reads the JSON payload before key-name redaction: none of the fields it reads is a secret's name."""
+    from loggardener.entries.levels import _JSON_LEVEL_KEYS
+    from loggardener.entries.payloads import _NESTED_STACK_FIELDS, _STACK_FIELDS
+
+    names = {*_JSON_LEVEL_KEYS, *_MESSAGE_FIELDS, *_STACK_FIELDS, *_NESTED_STACK_FIELDS}
+    names |= {"computer_name", "hostname", "host", "jobName", "status", "debugInfo", "url", "@type", "kind"}
+    names |= {"involvedObject", "reason", "type", "name"}
+    assert {name: key_class(name) for name in names} == dict.fromkeys(names)
+
+
+def test_skim_makes_a_quiet_record_of_an_ordinary_line_and_leaves_the_rest() -> None:
+    parser = EntryParser(Redactor(), StackParser())
+    base = {
+        "timestamp": "2026-11-21T06:00:00.5Z",
+        "insertId": "a",
+        "resource": _RESOURCES[0],
+        "labels": {"instanceId": "i-1"},
+        "logName": _LOGS[1],
+    }
+    quiet = parser.skim(1, {**base, "severity": "INFO", "textPayload": "served 12 requests"})
+    assert quiet == Quiet(
+        position=1,
+        raw_insert_id="a",
+        timestamp=datetime(2026, 11, 21, 6, 0, 0, 500000, tzinfo=timezone.utc),
+        log_name=_LOGS[1],
+        resource_type="cloud_run_revision",
+        service="api",
+        revision="api-00001-abc",
+        instance="i-1",
+        text=True,
+        status=None,
+    )
+    for entry in (
+        {**base, "severity": "INFO", "textPayload": "KeyError: 'x'"},  # may end a traceback
+        {**base, "textPayload": "[WRN] disk almost full"},  # declares a level
+        {**base, "severity": "WARNING", "textPayload": "served"},
+        {**base, "timestamp": "yesterday", "textPayload": "served"},  # malformed: `parse` says why
+        {**base, "resource": "x", "textPayload": "served"},
+        {**base, "errorGroups": [{"id": "g"}], "textPayload": "served"},
+        {**base, "jsonPayload": {"message": "ok", "level": 50}},
+    ):
+        assert parser.skim(2, entry) is None, entry
+
+
+_FRAGMENTS = st.sampled_from(
+    [
+        "err",
+        "ERR",
+        "Warn",
+        "wrn",
+        "finished with status",
+        "Memory limit of 2 GiB exceeded",
+        "OOMKilled",
+        "worker timeout",
+        "WORKER TIMEOUT",
+        "panic: ",
+        "fatal error: ",
+        "Out of memory: Kill",
+        "Back-off restarting failed container",
+        "STARTUP TCP probe failed",
+        "terminated: Application failed to start",
+        "E1234",
+        "w0000",
+        "E١٢٣٤",
+        "\u212a",  # Kelvin sign: `k` under Unicode case rules
+        "\u017f",  # long s
+        "\u0130",  # dotted capital I
+        "served",
+        " ",
+        "\n",
+    ]
+)
+_TEXT = st.lists(st.one_of(_FRAGMENTS, st.text(max_size=6)), max_size=8).map("".join)
+
+
+@settings(max_examples=400, deadline=None)
+@given(_TEXT)
+def test_the_quick_searches_answer_as_the_regular_expressions(text: str) -> None:
+    assert may_raise(text) == (MAY_RAISE.search(text) is not None)
+    assert platform_failure(text) == (_PLATFORM_FAILURE.search(text[:4096]) is not None)
