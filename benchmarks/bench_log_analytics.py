@@ -83,7 +83,10 @@ class ReplayEngine:
 def _query(size: int) -> LogAnalyticsQuery:
     start = synthetic().START
     hours = COPY_HOURS * max(1, size // 1_000_000)
-    return LogAnalyticsQuery(PROJECT, DATASET, "_AllLogs", start, start + timedelta(hours=hours))
+    # rows never outnumber entries: no limit short of them (the default stops at 1M rows)
+    return LogAnalyticsQuery(
+        PROJECT, DATASET, "_AllLogs", start, start + timedelta(hours=hours), max_rows=size
+    )
 
 
 def child_query(rows_path: Path, size: int, out: Path) -> dict[str, Any]:

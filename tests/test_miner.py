@@ -255,3 +255,19 @@ def test_templates_follow_counts_that_arrive_after_a_query() -> None:
 def test_single_quoted_words_in_one_slot_are_values() -> None:
     messages = ["failed to read 'Security' channel", "failed to read 'System' channel"]
     assert set(clusters_of(messages).values()) == {"failed to read <*> channel"}
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    st.lists(st.tuples(message, st.integers(1, 5)), min_size=1, max_size=40), st.sampled_from([0, 2, 4096])
+)
+def test_a_counted_message_weighs_as_its_copies(counted: list[tuple[str, int]], cache_size: int) -> None:
+    """A source that aggregates (Log Analytics) sends a message once with its count: the clusters must be
+    those of the copies one by one (a template's slots are decided by how many messages they cover)."""
+    weighted, one_by_one = TemplateMiner(cache_size=cache_size), TemplateMiner(cache_size=cache_size)
+    weighted_ids = {text: weighted.add(text, count) for text, count in counted}
+    copied_ids = {text: one_by_one.add(text) for text, count in counted for _ in range(count)}
+    assert weighted.clusters() == one_by_one.clusters()
+    assert {text: weighted.resolve(i) for text, i in weighted_ids.items()} == {
+        text: one_by_one.resolve(i) for text, i in copied_ids.items()
+    }

@@ -164,7 +164,7 @@ class Clusterer:
             key = signature.fingerprint
         else:
             kind, method, message = mined
-            template_id = self._miner.add(message)
+            template_id = self._miner.add(message, event.weight)
             if template_id == OTHER_ID:
                 method = ""
             key = f"{kind}:{method}:{template_id}"

@@ -205,34 +205,35 @@ class TemplateMiner:
         self._template_of: dict[str, str] = {}
         self._absorbers: _Absorbers | None = None
 
-    def add(self, message: str) -> str:
-        """Count one message; return its signature's id (pass it to `template` and `resolve`)."""
+    def add(self, message: str, count: int = 1) -> str:
+        """Count a message (`count` times: a source that aggregates counted it); return its signature's id
+        (pass it to `template` and `resolve`)."""
         if not self.cache_size:
-            node = self._add_signature(signature(message))
+            node = self._add_signature(signature(message), count)
         else:
             key = message.encode("utf-8", "surrogatepass").translate(_DIGITS_TO_ZERO)
             node = self._recent.get(key)
             if node is None:
-                node = self._add_signature(signature(message))
+                node = self._add_signature(signature(message), count)
                 if node is not None:
                     if len(self._recent) >= self.cache_size:
                         self._recent.clear()
                     self._recent[key] = node
             else:
-                node.count += 1
+                node.count += count
                 self._dirty = True
         return OTHER_ID if node is None else node.id
 
-    def _add_signature(self, tokens: tuple[str, ...]) -> _Node | None:
+    def _add_signature(self, tokens: tuple[str, ...], count: int) -> _Node | None:
         node = self._nodes.get(tokens)
         if node is None:
             if len(self._nodes) >= self.max_templates:
-                return self._overflow(tokens)
+                return self._overflow(tokens, count)
             node = _Node(tokens)
             self._nodes[tokens] = node
             self._by_id[node.id] = node
         self._dirty = True
-        node.count += 1
+        node.count += count
         return node
 
     def resolve(self, template_id: str) -> str:
@@ -282,17 +283,17 @@ class TemplateMiner:
             result.append(MinedCluster(OTHER_ID, self.template(OTHER_ID), self.other_count))
         return result
 
-    def _overflow(self, tokens: tuple[str, ...]) -> _Node | None:
+    def _overflow(self, tokens: tuple[str, ...], count: int) -> _Node | None:
         """Past the cap: join a cluster this signature fits by absorption, or count as other."""
         if self._absorbers is None:
             self._solve()
         assert self._absorbers is not None
         found = self._absorbers.find(tokens, 0)
         if found is None:
-            self.other_count += 1
+            self.other_count += count
             return None
         node = self._nodes[found]
-        node.count += 1
+        node.count += count
         self._dirty = True
         return node
 
