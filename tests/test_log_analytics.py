@@ -178,7 +178,9 @@ def test_any_entries_scan_alike(entries: list[dict[str, Any]]) -> None:
     for position, entry in enumerate(entries):
         entry["insertId"] = f"id{position}"
     entries.sort(key=lambda entry: entry["timestamp"])
-    assert_equivalent(local_report(ListSource(entries)), log_analytics_report(engine_with(entries)))
+    assert_equivalent(
+        local_report(ListSource(entries)), log_analytics_report(engine_with(entries)), literal_titles=False
+    )
 
 
 def test_a_view_row_reads_back_as_the_same_entry(generated: list[dict[str, Any]]) -> None:
@@ -377,3 +379,63 @@ def test_split_tracebacks_come_back_bounded_by_their_shapes_not_their_number() -
     # ten times the runs, a few more rows: runs that met on one instance make runs of their own
     assert len(many) < 1.25 * len(few) and len(many) < entries / 20
     assert any(row["batch"] is not None and row["entries"] > 1 for row in many)
+
+
+_RUN_LINES = st.sampled_from(
+    [
+        "Traceback (most recent call last):",
+        '  File "/app/x.py", line 3, in f',
+        "    g()",
+        "KeyError: 'k{n}'",
+        "ValueError: bad {n}",
+        "",
+        "During handling of the above exception, another exception occurred:",
+        "ERROR:app:Exception on /x/{n} [GET]",
+        "request {n} done",
+        "java.lang.IllegalStateException: locked {n}",
+        "\tat a.B.c(B.java:3)",
+        "/app/y.py:9: UserWarning: slow {n}",
+        "  warnings.warn(m)",
+    ]
+)
+
+
+@st.composite
+def _alike_runs(draw: st.DrawFn) -> list[dict[str, Any]]:
+    """A few runs of split lines, each copied on several instances at other times (so that alike runs form
+    groups beyond the samples kept, which come back as batches), with gaps around the reassembly gap."""
+    entries: list[dict[str, Any]] = []
+    for run in range(draw(st.integers(1, 3))):
+        lines = draw(
+            st.lists(st.tuples(_RUN_LINES, st.sampled_from([0.0, 0.000001, 0.5, 4.9, 5.1])), max_size=7)
+        )
+        severity = draw(st.sampled_from([None, "ERROR", "INFO"]))
+        for copy in range(draw(st.integers(2, 6))):
+            moment = START + timedelta(seconds=draw(st.integers(0, 1_200)), microseconds=copy)
+            instance = f"i{draw(st.integers(0, 3))}"
+            for line, (text, gap) in enumerate(lines):
+                moment += timedelta(seconds=gap)
+                entry: dict[str, Any] = {
+                    "insertId": f"r{run}c{copy}l{line}",
+                    "timestamp": moment.isoformat(),
+                    "logName": "projects/p/logs/run.googleapis.com%2Fstderr",
+                    "resource": {
+                        "type": "cloud_run_revision",
+                        "labels": {"service_name": "s", "revision_name": "s-1"},
+                    },
+                    "labels": {"instanceId": instance},
+                    "textPayload": text.replace("{n}", str(draw(st.integers(10, 99)))),
+                }
+                if severity:
+                    entry["severity"] = severity
+                entries.append(entry)
+    entries.sort(key=lambda entry: (entry["timestamp"], entry["insertId"]))
+    return entries
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(_alike_runs())
+def test_alike_runs_scan_alike_when_most_come_back_as_batches(entries: list[dict[str, Any]]) -> None:
+    config = GardenerConfig.model_validate({"clustering": {"samples_per_cluster": 1}})
+    local = local_report(ListSource(entries), config)
+    assert_equivalent(local, log_analytics_report(engine_with(entries), config), literal_titles=False)
