@@ -10,18 +10,18 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import IO, Any
 
-import google.auth
 import requests
 from google.api_core import exceptions as api_exceptions
 from google.api_core import page_iterator
-from google.auth.credentials import AnonymousCredentials, Credentials
-from google.auth.exceptions import DefaultCredentialsError, GoogleAuthError, TransportError
+from google.auth.credentials import Credentials
+from google.auth.exceptions import GoogleAuthError, TransportError
 from google.cloud.logging_v2 import Client
 from tenacity import RetryCallState, Retrying, retry_if_exception, stop_after_attempt, wait_exponential_jitter
 
 from loggardener.defaults import DEFAULT_MAX_ENTRIES
 from loggardener.errors import ExitCode, GardenerError
 from loggardener.files import check_writable
+from loggardener.sources.google_auth import CREDENTIALS_HINT, credentials_for, endpoint_url, is_emulator
 from loggardener.sources.interface import EntrySource, RawRecord, SourceStats
 from loggardener.sources.query import LogQuery, build_filter, console_url, rfc3339
 
@@ -39,10 +39,6 @@ token (a blip at the token service, e.g. STS under Workload Identity Federation)
 it sent one, else 1, 2, 4 ... 32 s plus up to 1 s of jitter, a little over a minute in all: long enough
 for a per-minute quota to refill."""
 ORDER_BY = "timestamp asc"
-CREDENTIALS_HINT = (
-    "run `gcloud auth application-default login`, or set GOOGLE_APPLICATION_CREDENTIALS to a "
-    "service-account key file"
-)
 ROLE_HINT = "the account needs roles/logging.viewer (Logs Viewer) on the project"
 
 
@@ -192,12 +188,8 @@ class CloudLoggingSource(EntrySource):
     ) -> None:
         if max_entries < 1:
             raise GardenerError("--max-entries must be at least 1", ExitCode.BAD_INPUT)
-        if endpoint is not None and not endpoint.startswith(("http://", "https://")):
-            raise GardenerError(
-                f"logging endpoint {endpoint!r} must start with http:// or https://", ExitCode.BAD_INPUT
-            )
+        self.endpoint = endpoint_url(endpoint, "logging")
         self.query = query
-        self.endpoint = endpoint.rstrip("/") if endpoint else None
         self.max_entries = max_entries
         self.save_export = save_export
         self.pacer = pacer or RequestPacer(sleep=sleep)
@@ -220,17 +212,8 @@ class CloudLoggingSource(EntrySource):
         """The credentials to send, and the project Application Default Credentials name, if any."""
         if self.credentials is not None:
             return self.credentials, None
-        if self.endpoint and self.endpoint.startswith("http://"):
-            self._anonymous = True
-            return AnonymousCredentials(), None  # type: ignore[no-untyped-call]
-        try:
-            credentials, adc_project = google.auth.default(scopes=list(Client.SCOPE))
-        except DefaultCredentialsError as exc:
-            detail = " ".join(str(exc).split())
-            raise GardenerError(
-                f"no Google Cloud credentials ({detail}); {CREDENTIALS_HINT}", ExitCode.CREDENTIALS
-            ) from None
-        return credentials, adc_project
+        self._anonymous = is_emulator(self.endpoint)
+        return credentials_for(self.endpoint, Client.SCOPE)
 
     def _client(self) -> Client:
         """A REST client on the endpoint, for the project given, else the one the credentials name."""

@@ -48,6 +48,7 @@ from loggardener.entries.levels import MAY_DECLARE_LEVEL, PLATFORM_FAILURE_PATTE
 from loggardener.entries.models import Occurrences, Severity
 from loggardener.entries.stacks import PY_CHAIN_SEPARATORS, PY_HEADER
 from loggardener.errors import ExitCode, GardenerError
+from loggardener.sources.google_auth import credentials_for, endpoint_url
 from loggardener.sources.interface import EntrySource, RawRecord, SourceStats
 from loggardener.sources.query import rfc3339
 
@@ -686,36 +687,19 @@ class BigQueryEngine:
     """The real google-cloud-bigquery client. An http:// endpoint (an emulator) gets anonymous credentials."""
 
     def __init__(self, billing_project: str | None, endpoint: str | None, maximum_bytes_billed: int) -> None:
-        if endpoint is not None and not endpoint.startswith(("http://", "https://")):
-            raise GardenerError(
-                f"BigQuery endpoint {endpoint!r} must start with http:// or https://", ExitCode.BAD_INPUT
-            )
         self.billing_project = billing_project
-        self.endpoint = endpoint.rstrip("/") if endpoint else None
+        self.endpoint = endpoint_url(endpoint, "BigQuery")
         self.maximum_bytes_billed = maximum_bytes_billed
         self._client: Any = None
 
     def client(self) -> Any:
         if self._client is not None:
             return self._client
-        import google.auth
         from google.api_core.client_options import ClientOptions
-        from google.auth.credentials import AnonymousCredentials
-        from google.auth.exceptions import DefaultCredentialsError
         from google.cloud import bigquery
 
         options = ClientOptions(api_endpoint=self.endpoint) if self.endpoint else None
-        if self.endpoint and self.endpoint.startswith("http://"):
-            credentials: Any = AnonymousCredentials()  # type: ignore[no-untyped-call]
-        else:
-            try:
-                credentials, _ = google.auth.default(scopes=["https://www.googleapis.com/auth/bigquery"])
-            except DefaultCredentialsError as exc:
-                raise GardenerError(
-                    f"no Google Cloud credentials ({' '.join(str(exc).split())}); run `gcloud auth "
-                    "application-default login`, or set GOOGLE_APPLICATION_CREDENTIALS",
-                    ExitCode.CREDENTIALS,
-                ) from None
+        credentials, _ = credentials_for(self.endpoint, ["https://www.googleapis.com/auth/bigquery"])
         self._client = bigquery.Client(
             project=self.billing_project, credentials=credentials, client_options=options
         )
