@@ -38,7 +38,7 @@ Log Analytics does not deduplicate: entries are deduplicated on `insert_id` and 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from typing import Any, Protocol
@@ -466,11 +466,12 @@ def _camel(name: str) -> str:
     return head + "".join(part[:1].upper() + part[1:] for part in rest)
 
 
-def _camel_keys(value: Any) -> Any:
+def rename_keys(value: Any, rename: Callable[[str], str]) -> Any:
+    """`value` with every object key that starts with a letter renamed (`@type` stays), at any depth."""
     if isinstance(value, dict):
-        return {(_camel(k) if k[:1].isalpha() else k): _camel_keys(v) for k, v in value.items()}
+        return {(rename(k) if k[:1].isalpha() else k): rename_keys(v, rename) for k, v in value.items()}
     if isinstance(value, list):
-        return [_camel_keys(v) for v in value]
+        return [rename_keys(v, rename) for v in value]
     return value
 
 
@@ -540,7 +541,10 @@ def to_log_entry(row: Mapping[str, Any]) -> dict[str, Any]:
         proto = _json(row["proto_payload"])
         if isinstance(proto, dict):
             audit = _json(proto.get("audit_log")) if "audit_log" in proto else proto
-            proto = {"@type": "type.googleapis.com/google.cloud.audit.AuditLog", **_camel_keys(audit or {})}
+            proto = {
+                "@type": "type.googleapis.com/google.cloud.audit.AuditLog",
+                **rename_keys(audit or {}, _camel),
+            }
         entry["protoPayload"] = proto
     http = _json(row.get("http_request"))
     if isinstance(http, dict) and any(v is not None for v in http.values()):

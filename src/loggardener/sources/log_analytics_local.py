@@ -20,7 +20,7 @@ from typing import Any
 from loggardener.entries.models import Severity
 from loggardener.entries.parse import MalformedEntry, parse_timestamp
 from loggardener.errors import ExitCode, GardenerError
-from loggardener.sources.log_analytics import QueryResult, QueryStats
+from loggardener.sources.log_analytics import QueryResult, QueryStats, rename_keys
 from loggardener.sources.query import rfc3339
 
 COLUMNS = {
@@ -58,14 +58,6 @@ _UPPER = re.compile(r"(?<=[a-z0-9])([A-Z])")
 
 def _snake(name: str) -> str:
     return _UPPER.sub(r"_\1", name).lower()
-
-
-def _snake_keys(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {(_snake(k) if k[:1].isalpha() else k): _snake_keys(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_snake_keys(v) for v in value]
-    return value
 
 
 def _text(value: Any) -> str:
@@ -112,7 +104,7 @@ def view_row(entry: dict[str, Any]) -> dict[str, Any] | None:
         row["json_payload"] = entry["jsonPayload"]
     elif row["text_payload"] is None and isinstance(entry.get("protoPayload"), dict):
         audit = {k: v for k, v in entry["protoPayload"].items() if k != "@type"}
-        row["proto_payload"] = {"audit_log": _snake_keys(audit)}
+        row["proto_payload"] = {"audit_log": rename_keys(audit, _snake)}
     http = entry.get("httpRequest")
     if isinstance(http, dict):
         fields = {column: http.get(key) for key, column in _HTTP_FIELDS.items()}
