@@ -43,7 +43,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from typing import Any, Protocol
 
-from loggardener.config import GardenerConfig
+from loggardener.config import EntriesConfig, GardenerConfig
 from loggardener.entries.levels import MAY_DECLARE_LEVEL, PLATFORM_FAILURE_PATTERN
 from loggardener.entries.models import Occurrences, Severity
 from loggardener.entries.stacks import PY_CHAIN_SEPARATORS, PY_HEADER
@@ -132,7 +132,7 @@ class LogAnalyticsQuery:
     min_severity: Severity = Severity.WARNING
     bucket_seconds: int = 600
     samples: int = 3
-    reassembly_gap_seconds: float = 5.0
+    reassembly_gap_seconds: float = EntriesConfig.model_fields["reassembly_gap_seconds"].default
     max_rows: int = DEFAULT_MAX_ROWS
 
     def __post_init__(self) -> None:
