@@ -29,30 +29,42 @@ class SharedTokens:
     masks to it, else nothing: a meet in a three-level order, so it is commutative and associative; the
     counts kept are the smallest ones seen. The result depends on the set of messages fed, not on their
     order. Memory: at most `MAX_LENGTHS` lists of at most `MAX_SHARED_TOKENS` tokens (a longer message
-    keeps its first tokens and a final `<*>`).
+    keeps its first tokens and a final `<*>`), and the set of tokens every message has (among its first
+    `MAX_SHARED_TOKENS`): messages of a count no longer kept still rule out the tokens they lack, and
+    masked tokens, which that set cannot vouch for, read `<*>` once a count was dropped.
     """
 
-    __slots__ = ("_by_length",)
+    __slots__ = ("_by_length", "_common", "_dropped")
 
     def __init__(self) -> None:
         self._by_length: dict[int, _State] = {}
+        self._common: frozenset[str] | None = None
+        self._dropped = False
 
     def add(self, message: str) -> None:
         """Feed one raw message."""
         tokens: list[str | None] = list(message.split())
         if len(tokens) > MAX_SHARED_TOKENS:
             tokens = [*tokens[:MAX_SHARED_TOKENS], None]
+        self._intersect(frozenset(token for token in tokens if token is not None))
         self._fold(len(tokens), (tuple(tokens), 0))
 
     def merge(self, other: SharedTokens) -> None:
         """Fold in another accumulator (the same cluster, counted elsewhere)."""
+        if other._common is not None:
+            self._intersect(other._common)
+        self._dropped = self._dropped or other._dropped
         for length, state in other._by_length.items():
             self._fold(length, state)
+
+    def _intersect(self, tokens: frozenset[str]) -> None:
+        self._common = tokens if self._common is None else self._common & tokens
 
     def _fold(self, length: int, state: _State) -> None:
         known = self._by_length.get(length)
         if known is None:
             if len(self._by_length) >= MAX_LENGTHS:
+                self._dropped = True
                 longest = max(self._by_length)
                 if length > longest:
                     return
@@ -69,6 +81,12 @@ class SharedTokens:
             aligned = tokens if aligned is None else _align(aligned, tokens)
         out: list[str] = []
         for token in aligned or ():
+            if (
+                token is not None
+                and self._dropped
+                and (WILDCARD in token or token not in (self._common or ()))
+            ):
+                token = None  # a message of a count no longer kept may lack it
             if token is None or token == WILDCARD:
                 if not out or out[-1] != WILDCARD:
                     out.append(WILDCARD)
