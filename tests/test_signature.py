@@ -5,6 +5,7 @@ from hypothesis import strategies as st
 
 from conftest import scan_entries
 from entry_factories import run_entry, split_traceback
+from loggardener.clustering.clusterer import _negate
 from loggardener.clustering.masking import mask
 from loggardener.clustering.signature import fingerprint_of, message_template, normalize_route
 
@@ -127,3 +128,12 @@ def test_templates_do_not_depend_on_digit_values(text: str) -> None:
     from loggardener.clustering.miner import signature
 
     assert message_template(text) == " ".join(signature(text))
+
+
+@given(st.text(max_size=12), st.text(max_size=12))
+def test_negated_insert_ids_sort_in_reverse(first: str, second: str) -> None:
+    """The sample heap's order key (ASCII ids take a table, others a per-character map) reverses the order
+    of ids where neither is a prefix of the other."""
+    if not (first.startswith(second) or second.startswith(first)):
+        assert (_negate(first) < _negate(second)) == (first > second)
+    assert _negate(first) == "".join(chr(0x10FFFF - ord(c)) for c in first)

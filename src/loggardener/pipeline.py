@@ -113,6 +113,11 @@ class Scan:
         )
         self._prioritizer = Prioritizer(config.priorities.rule_tiers())
         self.totals = Totals()
+        # Counted in plain integers while reading (a pydantic field assignment per entry costs), then stored
+        # in `totals` by `_report`.
+        self._read = 0
+        self._clustered = 0
+        self._events_counted = 0
         self._skipped: Counter[str] = Counter()
         self._severities: Counter[str] = Counter()
         self._span: tuple[datetime, datetime] | None = None
@@ -155,9 +160,9 @@ class Scan:
         services = set(self.options.services)
         for record in source.records():
             weight = 1 if record.occurrences is None else record.occurrences.count
-            self.totals.read += weight
-            if self._progress is not None and self.totals.read // 500 != (self.totals.read - weight) // 500:
-                self._progress(self.totals.read)
+            self._read += weight
+            if self._progress is not None and self._read // 500 != (self._read - weight) // 500:
+                self._progress(self._read)
             if record.entry is None:
                 self._malformed(record.position, None, record.error or "unreadable")
                 continue
@@ -271,8 +276,8 @@ class Scan:
                 for member in event.members:
                     self._skip(member.position, member.insert_id, below, event.weight)
                 continue
-            self.totals.events += event.weight
-            self.totals.clustered += event.entries
+            self._events_counted += event.weight
+            self._clustered += event.entries
             first, last = event.members[0].timestamp, event.members[-1].timestamp
             if event.occurrences is not None:
                 first, last = event.occurrences.first, event.occurrences.last
@@ -281,11 +286,12 @@ class Scan:
             )
             self._clusterer.add(event)
         if self._progress is not None:
-            self._progress(self.totals.read)
+            self._progress(self._read)
         return self._report(source)
 
     def _report(self, source: EntrySource) -> ScanReport:
         totals = self.totals
+        totals.read, totals.clustered, totals.events = self._read, self._clustered, self._events_counted
         totals.skipped = dict(sorted(self._skipped.items()))
         totals.by_severity = {
             name: n for name, n in sorted(self._severities.items(), key=lambda kv: -Severity[kv[0]])

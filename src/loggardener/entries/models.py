@@ -55,8 +55,9 @@ class StackTrace(BaseModel):
         return None
 
 
-class HttpInfo(BaseModel):
-    model_config = ConfigDict(frozen=True)
+@dataclass(frozen=True, slots=True)
+class HttpInfo:
+    """The request facts an entry holds (never more than it says)."""
 
     method: str | None = None
     url: str | None = None
@@ -64,21 +65,24 @@ class HttpInfo(BaseModel):
     latency: str | None = None
 
 
-class LogEntry(BaseModel):
-    """One Cloud Logging LogEntry, normalized. All text fields are already redacted."""
+@dataclass(frozen=True, slots=True, kw_only=True)
+class LogEntry:
+    """One Cloud Logging LogEntry, normalized. All text fields are already redacted.
 
-    model_config = ConfigDict(frozen=True)
+    A plain record, not a pydantic model: the parser builds one per entry that may matter, and it only
+    travels between the stages (the report holds `Sample`s and `Cluster`s, which are validated).
+    """
 
-    position: int = Field(description="1-based position of the entry in its source.")
+    position: int
+    """1-based position of the entry in its source."""
     insert_id: str
     timestamp: datetime
-    severity: Severity = Field(description="The severity after inference (see `severity_rule`).")
-    logged_severity: Severity = Field(
-        default=Severity.DEFAULT, description="The severity as Cloud Logging recorded it (DEFAULT: none)."
-    )
-    severity_rule: str | None = Field(
-        default=None, description="The inference rule that changed the logged severity, if any."
-    )
+    severity: Severity
+    """The severity after inference (see `severity_rule`)."""
+    logged_severity: Severity = Severity.DEFAULT
+    """The severity as Cloud Logging recorded it (DEFAULT: none)."""
+    severity_rule: str | None = None
+    """The inference rule that changed the logged severity, if any."""
     log_name: str = ""
     resource_type: str = ""
     service: str | None = None
@@ -90,13 +94,11 @@ class LogEntry(BaseModel):
     http: HttpInfo | None = None
     audit_method: str | None = None
     audit_service: str | None = None
-    audit_status: str | None = Field(
-        default=None, description="The audit status code's name, e.g. NOT_FOUND."
-    )
+    audit_status: str | None = None
+    """The audit status code's name, e.g. NOT_FOUND."""
     principal: str | None = None
-    principal_kind: str | None = Field(
-        default=None, description="anonymous, google-agent, service-account or user (audit entries)."
-    )
+    principal_kind: str | None = None
+    """anonymous, google-agent, service-account or user (audit entries)."""
     error_group_ids: tuple[str, ...] = ()
     source_location: str | None = None
     trace: str | None = None
@@ -140,16 +142,16 @@ class Occurrences(BaseModel):
     )
 
 
-class Event(BaseModel):
+@dataclass(frozen=True, slots=True)
+class Event:
     """One occurrence of a problem: a single entry, or a traceback reassembled from several."""
 
-    model_config = ConfigDict(frozen=True)
-
-    primary: LogEntry = Field(description="The entry that stands for the event (message and stack merged).")
-    members: tuple[LogEntry, ...] = Field(description="Every original entry of the event, in time order.")
-    occurrences: Occurrences | None = Field(
-        default=None, description="Set when the event stands for several entries a source counted."
-    )
+    primary: LogEntry
+    """The entry that stands for the event (message and stack merged)."""
+    members: tuple[LogEntry, ...]
+    """Every original entry of the event, in time order."""
+    occurrences: Occurrences | None = None
+    """Set when the event stands for several entries a source counted."""
 
     @property
     def weight(self) -> int:
