@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gzip
+import io
 import json
 import random
 from pathlib import Path
@@ -13,7 +14,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from loggardener.errors import GardenerError
-from loggardener.sources.file import FileSource, _loads
+from loggardener.sources.file import WHOLE_ARRAY_BYTES, FileSource, _array_records, _loads, _Utf8
 from loggardener.sources.interface import RawRecord
 
 
@@ -162,3 +163,55 @@ _LINES = st.one_of(
 @given(_LINES)
 def test_ndjson_lines_decode_as_the_standard_library_decodes_them(line: str) -> None:
     assert _decoded(line) == _stdlib_decoded(line)
+
+
+_ARRAY_ITEMS = st.lists(
+    _JSON_VALUES
+    | st.dictionaries(st.sampled_from(["insertId", "textPayload", "a"]), _JSON_VALUES, max_size=3)
+    | st.recursive(
+        st.dictionaries(st.just("k"), st.none(), max_size=1),
+        lambda inner: st.dictionaries(st.just("k"), inner, min_size=1, max_size=1),
+        max_leaves=70,
+    ),
+    max_size=5,
+)
+
+
+@given(
+    _ARRAY_ITEMS,
+    st.sampled_from(["", "]", "x", '{"a": "\\ud800"}]', "[1,]]", ',{"b": 12345678901234567890}]']),
+    st.booleans(),
+)
+def test_a_small_array_decoded_at_once_gives_the_records_streaming_gives(
+    items: list[Any], damage: str, pretty: bool
+) -> None:
+    """orjson's whole-array decoding and ijson's streaming agree on every record: the items (deep ones
+    refused, lone surrogates replaced), and for damaged or cut arrays the entries before the damage and the
+    error after them."""
+    text = json.dumps(items, indent=1 if pretty else None)
+    if damage:
+        text = text[:-1] + ("," if items else "") + damage if damage != "]" else text[:-1]
+
+    def records(limit: int) -> list[tuple[int, Any, str | None]]:
+        """The records, errors without yajl's quote of the text around the damage (read in other chunks)."""
+        stream = _Utf8(io.StringIO(text))
+        return [
+            (r.position, r.entry, r.error and r.error.split(":")[0])
+            for r in _array_records(stream, "x.json", whole_limit=limit)
+        ]
+
+    assert records(WHOLE_ARRAY_BYTES) == records(0)
+
+
+def test_an_item_nested_too_deep_is_refused_however_the_array_is_decoded() -> None:
+    deep: Any = "x"
+    for _ in range(70):
+        deep = {"k": deep}
+    text = json.dumps([{"insertId": "a"}, deep, [[["fine"]]]])
+    for limit in (WHOLE_ARRAY_BYTES, 0):
+        records = list(_array_records(_Utf8(io.StringIO(text)), "x.json", whole_limit=limit))
+        assert [(r.position, r.error) for r in records] == [
+            (1, None),
+            (2, "entry 2: JSON nested deeper than 64 levels"),
+            (3, "entry 3: expected a LogEntry object, found list"),
+        ]
