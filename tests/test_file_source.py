@@ -14,7 +14,13 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from loggardener.errors import GardenerError
-from loggardener.sources.file import WHOLE_ARRAY_BYTES, FileSource, _array_records, _loads, _Utf8
+from loggardener.sources.file import (
+    WHOLE_ARRAY_BYTES,
+    FileSource,
+    _array_records,
+    _loads,
+    _Utf8,
+)
 from loggardener.sources.interface import RawRecord
 
 

@@ -88,7 +88,7 @@ class _Accumulator:
     )
     statuses: Counter[str] = field(default_factory=Counter)
     routes: dict[str, None] = field(default_factory=dict)
-    buckets: Counter[datetime] = field(default_factory=Counter)
+    buckets: Counter[int] = field(default_factory=Counter)  # by the bucket's start, in epoch seconds
     # A max-heap (by negated order key) of the earliest events, so samples do not depend on input order.
     earliest: list[tuple[tuple[float, str], int, Event]] = field(default_factory=list)
     shared: SharedTokens = field(default_factory=SharedTokens)  # what the title shows literally
@@ -191,7 +191,7 @@ class Clusterer:
             )
             moment = member.timestamp if occurrences is None else occurrences.first
             bucket = int(moment.timestamp()) // self._bucket_seconds * self._bucket_seconds
-            acc.buckets[datetime.fromtimestamp(bucket, tz=timezone.utc)] += weight
+            acc.buckets[bucket] += weight
         if primary.service:
             acc.services[primary.service] += event.entries
         acc.logs[f"{primary.resource_type} {primary.log_id}".strip()] += event.entries
@@ -341,20 +341,20 @@ class Clusterer:
             buckets=self._bucket_series(acc.buckets),
         )
 
-    def _bucket_series(self, buckets: Counter[datetime]) -> dict[str, int]:
+    def _bucket_series(self, buckets: Counter[int]) -> dict[str, int]:
         """Entries per bucket from the first to the last, empty buckets included, at most MAX_BUCKETS:
         over a long span the buckets widen (10 minutes, 30 minutes, 1 hour, … a year)."""
         first, last = min(buckets), max(buckets)
-        span = (last - first).total_seconds()
+        span = last - first
         width = self._bucket_seconds
         for nice in (width, *(s for s in _NICE_STEPS if s > width)):
             width = nice
             if span / nice < MAX_BUCKETS:
                 break
-        start = int(first.timestamp()) // width * width
+        start = first // width * width
         counts: Counter[int] = Counter()
         for moment, count in buckets.items():
-            counts[(int(moment.timestamp()) - start) // width] += count
+            counts[(moment - start) // width] += count
         return {
             datetime.fromtimestamp(start + index * width, tz=timezone.utc)
             .isoformat()

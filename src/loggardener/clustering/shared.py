@@ -15,6 +15,8 @@ from loggardener.clustering.masking import WILDCARD, mask
 # Token counts kept per accumulator (the smallest ones) and tokens kept per count: memory stays bounded.
 MAX_LENGTHS = 4
 MAX_SHARED_TOKENS = 100
+# Messages remembered per accumulator as already fed: feeding one again changes nothing, and is skipped.
+MAX_SEEN = 16
 
 # Per position: the raw token all members share, or (when `masked` has the position's bit) the masked
 # token they share, or None where they differ.
@@ -34,15 +36,20 @@ class SharedTokens:
     masked tokens, which that set cannot vouch for, read `<*>` once a count was dropped.
     """
 
-    __slots__ = ("_by_length", "_common", "_dropped")
+    __slots__ = ("_by_length", "_common", "_dropped", "_seen")
 
     def __init__(self) -> None:
         self._by_length: dict[int, _State] = {}
         self._common: frozenset[str] | None = None
         self._dropped = False
+        self._seen: set[str] = set()
 
     def add(self, message: str) -> None:
-        """Feed one raw message."""
+        """Feed one raw message (the meet is idempotent: a message fed before changes nothing)."""
+        if message in self._seen:
+            return
+        if len(self._seen) < MAX_SEEN:
+            self._seen.add(message)
         tokens: list[str | None] = list(message.split())
         if len(tokens) > MAX_SHARED_TOKENS:
             tokens = [*tokens[:MAX_SHARED_TOKENS], None]
