@@ -17,8 +17,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from loggardener.entries.payloads import Payload
 
@@ -35,8 +34,9 @@ SERVICE_FILTERS: dict[str, str] = {
 }
 
 
-@dataclass(frozen=True)
-class Identity:
+class Identity(NamedTuple):
+    """Who logged an entry (a tuple: one is made per entry read)."""
+
     service: str | None = None
     revision: str | None = None
     instance: str | None = None
