@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Literal
+from typing import Literal, NamedTuple
 from urllib.parse import unquote
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -55,8 +55,7 @@ class StackTrace(BaseModel):
         return None
 
 
-@dataclass(frozen=True, slots=True)
-class HttpInfo:
+class HttpInfo(NamedTuple):
     """The request facts an entry holds (never more than it says)."""
 
     method: str | None = None
@@ -65,12 +64,12 @@ class HttpInfo:
     latency: str | None = None
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class LogEntry:
+class LogEntry(NamedTuple):
     """One Cloud Logging LogEntry, normalized. All text fields are already redacted.
 
-    A plain record, not a pydantic model: the parser builds one per entry that may matter, and it only
-    travels between the stages (the report holds `Sample`s and `Cluster`s, which are validated).
+    An immutable tuple, not a pydantic model nor a frozen dataclass (each costs several times as much to
+    build): the parser builds one per entry that may matter, and it only travels between the stages (the
+    report holds `Sample`s and `Cluster`s, which are validated). Build it by keyword.
     """
 
     position: int
@@ -142,8 +141,7 @@ class Occurrences(BaseModel):
     )
 
 
-@dataclass(frozen=True, slots=True)
-class Event:
+class Event(NamedTuple):
     """One occurrence of a problem: a single entry, or a traceback reassembled from several."""
 
     primary: LogEntry

@@ -8,7 +8,6 @@ lines of tracebacks still open are held.
 
 from __future__ import annotations
 
-import dataclasses
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
@@ -237,7 +236,7 @@ class Reassembler:
         """A Python warning and the source line the warnings module prints after it: one event."""
         first = span[0]
         text = "\n".join(entry.message.rstrip("\n") for entry in span)
-        return Event(primary=dataclasses.replace(first, message=text), members=tuple(span))
+        return Event(primary=first._replace(message=text), members=tuple(span))
 
     def _merge(self, span: list[LogEntry]) -> Event | None:
         text = "\n".join(entry.message.rstrip("\n") for entry in span)
@@ -252,8 +251,8 @@ class Reassembler:
             rule = "split-traceback"
         first = span[0]
         groups = tuple(dict.fromkeys(g for entry in span for g in entry.error_group_ids))
-        primary = dataclasses.replace(
-            first, severity=severity, severity_rule=rule, message=text, stack=stack, error_group_ids=groups
+        primary = first._replace(
+            severity=severity, severity_rule=rule, message=text, stack=stack, error_group_ids=groups
         )
         self.reassembled += 1
         return Event(primary=primary, members=tuple(span))

@@ -5,14 +5,14 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from loggardener.entries.models import Occurrences
 
 
-@dataclass(frozen=True)
-class RawRecord:
-    """One item read from a source: a LogEntry as a dict, or the reason it could not be read.
+class RawRecord(NamedTuple):
+    """One item read from a source: a LogEntry as a dict, or the reason it could not be read (a tuple: one is
+    made per item read).
 
     `position` is the 1-based line number (NDJSON) or array index (JSON array) of the item.
     """
