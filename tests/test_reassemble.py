@@ -2,6 +2,9 @@ from __future__ import annotations
 
 import random
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from conftest import scan_entries
 from entry_factories import run_entry, split_traceback
 from loggardener.entries.models import LogEntry
@@ -110,3 +113,48 @@ def test_a_structured_entry_between_the_lines_does_not_cut_the_traceback() -> No
     between = run_entry(1.001, json_payload={"message": "GET /healthz 200"}, severity="INFO")
     result = events([*lines[:3], between, *lines[3:]])
     assert sorted(len(e.members) for e in result) == [1, 8]
+
+
+class _LooksEveryTime(Reassembler):
+    """The reassembler without the bounds that let it skip looking for stale groups."""
+
+    def _flush_stale(self, now):  # type: ignore[no-untyped-def]
+        self._held = None
+        return super()._flush_stale(now)
+
+
+_PIECES = [
+    "[INFO] request done",
+    "ERROR:app:Exception on /checkout [POST]",
+    "Traceback (most recent call last):",
+    '  File "/app/main.py", line 14, in <module>',
+    "    import payments_sdk",
+    ERROR,
+    "During handling of the above exception, another exception occurred:",
+]
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(_PIECES),
+            st.sampled_from(["i1", "i2", "i3"]),
+            st.sampled_from([0.0, 0.0004, 0.5, 1.9, 2.1, 7.0, -0.3, -2.5]),
+        ),
+        max_size=40,
+    )
+)
+def test_skipping_the_stale_check_never_changes_the_events(lines: list[tuple[str, str, float]]) -> None:
+    """The reassembler skips the look for stale groups while every held time is within the gap of the new
+    entry's: the events are those of looking every time, in any order and spacing of lines."""
+    parser = EntryParser(Redactor(), StackParser())
+    moment, raw = 100.0, []
+    for text, instance, step in lines:
+        moment += step
+        raw.append(run_entry(moment, text=text, instance=instance))
+    entries = [parser.parse(i, e) for i, e in enumerate(raw, start=1)]
+    stacks = StackParser()
+    assert list(Reassembler(2.0, stacks.parse).events(entries)) == list(
+        _LooksEveryTime(2.0, stacks.parse).events(entries)
+    )

@@ -267,7 +267,10 @@ class Scan:
         for event in self._events(source):
             if isinstance(event, Quiet):  # below WARNING, as its one-entry event would be
                 self.linker.facts.observe_quiet(event)
-                self._skip(event.position, self._insert_id(event), below)
+                if self._sink is None:
+                    self._skipped[below] += 1
+                else:
+                    self._skip(event.position, self._insert_id(event), below)
                 continue
             self.linker.facts.observe(event)
             # An entry Cloud Logging recorded at or above the threshold stays in scope even when its text

@@ -8,6 +8,7 @@ lines of tracebacks still open are held.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
@@ -35,6 +36,14 @@ GroupKey = tuple[str, str | None, str | None]
 
 def line_kind(message: str) -> str | None:
     """Classify a single stderr line as a piece of a traceback, or None."""
+    # a traceback's lines repeat from one copy to the next: short ones are classified once each
+    return _short_line_kind(message) if len(message) <= _SHORT_LINE else _line_kind(message)
+
+
+_SHORT_LINE = 512
+
+
+def _line_kind(message: str) -> str | None:
     if "\n" in message.rstrip("\n"):
         return None
     line = message.rstrip("\n")
@@ -60,6 +69,9 @@ def line_kind(message: str) -> str | None:
     return None
 
 
+_short_line_kind = functools.lru_cache(maxsize=8192)(_line_kind)
+
+
 @dataclass
 class _Group:
     members: list[LogEntry] = field(default_factory=list)
@@ -76,6 +88,9 @@ class Reassembler:
         # A logged line that may introduce the traceback after it (`ERROR:app:Exception on /x [POST]`).
         self._intros: dict[GroupKey, LogEntry] = {}
         self._previous: datetime | None = None
+        # Bounds of every time held (groups' last lines, intros): while `now` is within the gap of both, nothing
+        # held is stale and `_flush_stale` need not look (they widen as lines come, and narrow when it looks).
+        self._held: tuple[datetime, datetime] | None = None
         self._steps_down = 0
         self._steps_up = 0
         self.reassembled = 0
@@ -118,6 +133,7 @@ class Reassembler:
                 yield from self._release(key)
                 if _may_introduce(entry):
                     self._intros[key] = entry
+                    self._hold(entry.timestamp)
                 else:
                     yield Event(primary=entry, members=(entry,))
                 continue
@@ -142,6 +158,7 @@ class Reassembler:
                 group = self._groups[key] = _Group()
             group.members.append(entry)
             group.last_seen = entry.timestamp
+            self._hold(entry.timestamp)
         for key in list(self._groups):
             yield from self._flush(key)
         for key in list(self._intros):
@@ -167,8 +184,19 @@ class Reassembler:
                 self._steps_up += 1
         self._previous = timestamp
 
+    def _hold(self, moment: datetime) -> None:
+        held = self._held
+        self._held = (moment, moment) if held is None else (min(held[0], moment), max(held[1], moment))
+
     def _flush_stale(self, now: datetime) -> Iterator[Event]:
         if not self._groups and not self._intros:
+            return
+        held = self._held
+        if (
+            held is not None
+            and (now - held[0]).total_seconds() <= self._gap
+            and (held[1] - now).total_seconds() <= self._gap
+        ):
             return
         stale = [
             key
@@ -181,6 +209,9 @@ class Reassembler:
             k for k, e in self._intros.items() if abs((now - e.timestamp).total_seconds()) > self._gap
         ]:
             yield from self._release(key)
+        moments = [g.last_seen for g in self._groups.values() if g.last_seen is not None]
+        moments.extend(e.timestamp for e in self._intros.values())
+        self._held = (min(moments), max(moments)) if moments else None
 
     def _flush(self, key: GroupKey) -> Iterator[Event]:
         group = self._groups.pop(key)
