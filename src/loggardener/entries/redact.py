@@ -550,19 +550,21 @@ class Redactor:
 
     def spans(self, data: bytes) -> list[Span]:
         """The merged spans of `data` (UTF-8) that hold a secret, with their kinds."""
+        gated = self._rules
+        gates = gated.gate_set.Match(data)
+        potential = gated.filter.Match(data, potential=True)
+        if not gates and (not potential or gated.filtered.isdisjoint(potential)):
+            return []  # most texts: no keyword, and no rule that needs none can match
         present: set[bytes] = set()
         rules: list[_Format] = []
-        gated = self._rules
-        for index in gated.gate_set.Match(data) or ():
+        for index in gates or ():
             gate = gated.gates[index]
             if isinstance(gate, bytes):
                 present.add(gate)
                 rules.extend(gated.by_keyword.get(gate, ()))
             else:
                 rules.append(gate)
-        rules.extend(
-            gated.unkeyed[i] for i in gated.filter.Match(data, potential=True) or () if i in gated.filtered
-        )
+        rules.extend(gated.unkeyed[i] for i in potential or () if i in gated.filtered)
         if not present and not rules:
             return []
         spans: list[Span] = []

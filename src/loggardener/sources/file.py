@@ -225,7 +225,7 @@ def _read_head(stream: io.RawIOBase, size: int) -> tuple[bytes, BaseException | 
 def _whole_array(data: bytes) -> list[Any] | None:
     """The items of a JSON array document, decoded by orjson; None when ijson must read it (it is not one
     well-formed array, or it holds a run of 19 digits: an integer orjson reads as ijson does not)."""
-    if _LONG_DIGIT_RUN in data.translate(_DIGIT_CLASSES):
+    if _LONG_DIGIT_RUN in data.translate(_BYTE_CLASSES):
         return None
     try:
         value = orjson.loads(data)
@@ -297,7 +297,7 @@ def _ndjson_records(stream: IO[str], path: str) -> Iterator[RawRecord]:
             if not line.strip():
                 continue
             try:
-                item = _loads(line)
+                item, brackets = _decode(line)
             except json.JSONDecodeError as exc:
                 yield RawRecord(line_number, None, f"line {line_number}: invalid JSON: {exc}")
                 continue
@@ -305,17 +305,20 @@ def _ndjson_records(stream: IO[str], path: str) -> Iterator[RawRecord]:
                 yield RawRecord(line_number, None, f"line {line_number}: {_TOO_DEEP}")
                 continue
             # a line with few brackets and no surrogate escape cannot need cleaning: skip the walk
-            simple = line.count("{") + line.count("[") <= MAX_DEPTH and "\\u" not in line
-            yield _record(line_number, item, "line", clean=not simple)
+            if brackets <= MAX_DEPTH and "\\u" not in line:
+                yield RawRecord(line_number, item) if type(item) is dict else _record(line_number, item, "line")
+            else:
+                yield _record(line_number, item, "line")
     except _BROKEN_STREAM as exc:
         yield RawRecord(line_number + 1, None, f"line {line_number + 1}: input ends early: {_reason(exc)}")
     except OSError as exc:
         raise GardenerError(f"cannot read {path}: {exc}", ExitCode.BAD_INPUT) from None
 
 
-# Each byte of a line mapped to "0" if it is a digit, "." if not: a run of 19 "0" is a number orjson may read
-# differently (an integer past 64 bits becomes a float), or digits inside a string (read by json, same value).
-_DIGIT_CLASSES = bytes(48 if 48 <= byte <= 57 else 46 for byte in range(256))
+# Each byte of a line mapped to "0" if it is a digit, "{" if it opens an object or array, "." otherwise: a run of
+# 19 "0" is a number orjson may read differently (an integer past 64 bits becomes a float), or digits inside
+# a string (read by json, same value); the "{" count bounds the nesting.
+_BYTE_CLASSES = bytes(48 if 48 <= byte <= 57 else 123 if byte in b"{[" else 46 for byte in range(256))
 _LONG_DIGIT_RUN = b"0" * 19
 
 
@@ -327,13 +330,22 @@ def _loads(line: str) -> Any:
     rejects, are read by the standard library, which also gives the error text (and `RecursionError` on
     very deep nesting).
     """
+    return _decode(line)[0]
+
+
+def _decode(line: str) -> tuple[Any, int]:
+    """`_loads(line)`, and how many `{` and `[` the line holds (one pass over its bytes finds both)."""
     try:
         data = line.encode("utf-8")
-        if _LONG_DIGIT_RUN not in data.translate(_DIGIT_CLASSES):
-            return orjson.loads(data)
-    except (UnicodeEncodeError, orjson.JSONDecodeError):
-        pass
-    return json.loads(line)
+    except UnicodeEncodeError:
+        return json.loads(line), line.count("{") + line.count("[")
+    classes = data.translate(_BYTE_CLASSES)
+    if _LONG_DIGIT_RUN not in classes:
+        try:
+            return orjson.loads(data), classes.count(b"{")
+        except orjson.JSONDecodeError:
+            pass
+    return json.loads(line), classes.count(b"{")
 
 
 def _reason(exc: BaseException) -> str:
