@@ -83,7 +83,8 @@ class Reassembler:
 
     def __init__(self, max_gap_seconds: float, parse_stack: Callable[[str], StackTrace | None]) -> None:
         self._gap = max_gap_seconds
-        self._parse_stack = parse_stack
+        # the same traceback recurs (a crash loop, a failing route): each text is parsed once, up to a bound
+        self._parse_stack = functools.lru_cache(maxsize=1024)(parse_stack)
         self._groups: dict[GroupKey, _Group] = {}
         # A logged line that may introduce the traceback after it (`ERROR:app:Exception on /x [POST]`).
         self._intros: dict[GroupKey, LogEntry] = {}
