@@ -13,7 +13,7 @@ Java, Go and Node.js stacks, most entries below WARNING; `demo` repeats the bund
 
     python benchmarks/bench_scan.py                            # 100,000 entries
     python benchmarks/bench_scan.py --entries 100000 1000000   # the table of issue 13
-    python benchmarks/bench_scan.py --repeat 3                 # medians of 3 runs
+    python benchmarks/bench_scan.py --repeat 3                 # medians of 3 interleaved rounds
     python benchmarks/bench_scan.py --baseline DIR/src         # and the scan of another commit's tree
     python benchmarks/bench_scan.py --entries 20000 --profile  # and the scan's top 10 functions (cProfile)
     python benchmarks/bench_scan.py --mix demo                 # copies of the demo incident
@@ -101,10 +101,24 @@ def run(command: list[str], env: dict[str, str] | None = None) -> tuple[float, i
     return elapsed, usage.ru_maxrss // 1024, stdout
 
 
-def median(repeat: int, command: list[str], env: dict[str, str] | None = None) -> tuple[float, int, str]:
-    """`run` `repeat` times: the median CPU seconds and peak RSS, the last standard output."""
-    runs = [run(command, env) for _ in range(repeat)]
-    return statistics.median(r[0] for r in runs), int(statistics.median(r[1] for r in runs)), runs[-1][2]
+def interleaved(
+    repeat: int, commands: dict[str, tuple[list[str], dict[str, str] | None]]
+) -> dict[str, tuple[float, int, str]]:
+    """`run` each command `repeat` times, one round of all commands after another (the machine's noise then
+    falls on all of them alike): per command, the median CPU seconds and peak RSS, and the last standard
+    output."""
+    runs: dict[str, list[tuple[float, int, str]]] = {name: [] for name in commands}
+    for _ in range(repeat):
+        for name, (command, env) in commands.items():
+            runs[name].append(run(command, env))
+    return {
+        name: (
+            statistics.median(r[0] for r in results),
+            int(statistics.median(r[1] for r in results)),
+            results[-1][2],
+        )
+        for name, results in runs.items()
+    }
 
 
 def scan_command(export: Path, out: Path, profile: Path | None) -> list[str]:
@@ -117,7 +131,12 @@ def scan_command(export: Path, out: Path, profile: Path | None) -> list[str]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--entries", type=int, nargs="+", default=[100_000])
-    parser.add_argument("--repeat", type=int, default=1, help="runs of each process; the median is shown")
+    parser.add_argument(
+        "--repeat",
+        type=int,
+        default=1,
+        help="rounds of runs of every process, interleaved; medians are shown",
+    )
     parser.add_argument(
         "--baseline",
         type=Path,
@@ -141,26 +160,23 @@ def main() -> None:
         for asked in args.entries:
             export = Path(scratch) / f"export-{asked}.ndjson"
             entries = (build_realistic_export if args.mix == "realistic" else build_export)(asked, export)
-            scans = []
-            for label, env in variants:
-                scan_s, scan_rss, stdout = median(
-                    args.repeat, scan_command(export, Path(scratch) / "out", None), env
-                )
+            commands: dict[str, tuple[list[str], dict[str, str] | None]] = {
+                label: (scan_command(export, Path(scratch) / "out", None), env) for label, env in variants
+            }
+            for module in ("json", "orjson"):
+                commands[module] = ([sys.executable, "-c", _FLOOR.format(module=module), str(export)], None)
+            measured = interleaved(args.repeat, commands)
+            json_s, json_rss, _ = measured["json"]
+            orjson_s, orjson_rss, _ = measured["orjson"]
+            for label, _ in variants:
+                scan_s, scan_rss, stdout = measured[label]
                 problems = next(
                     (line.split()[0] for line in stdout.splitlines() if line.split()[1:2] == ["problems"]),
                     "?",
                 )
-                scans.append((label, problems, (scan_s, scan_rss)))
-            json_s, json_rss, _ = median(
-                args.repeat, [sys.executable, "-c", _FLOOR.format(module="json"), str(export)]
-            )
-            orjson_s, orjson_rss, _ = median(
-                args.repeat, [sys.executable, "-c", _FLOOR.format(module="orjson"), str(export)]
-            )
-            rows.extend(
-                (label, entries, problems, scan, (json_s, json_rss), (orjson_s, orjson_rss))
-                for label, problems, scan in scans
-            )
+                rows.append(
+                    (label, entries, problems, (scan_s, scan_rss), (json_s, json_rss), (orjson_s, orjson_rss))
+                )
             if args.profile:
                 profile = Path(scratch) / f"scan-{asked}.prof"
                 run(scan_command(export, Path(scratch) / "out", profile))
