@@ -21,10 +21,8 @@ Language = Literal["python", "java", "node", "go", "dotnet", "php", "ruby"]
 PayloadKind = Literal["text", "json", "proto", "none"]
 
 
-class Frame(BaseModel):
+class Frame(NamedTuple):
     """One stack frame."""
-
-    model_config = ConfigDict(frozen=True)
 
     file: str
     line: int | None = None
@@ -36,16 +34,15 @@ class Frame(BaseModel):
         return f"{self.file}:{self.line}" if self.line is not None else self.file
 
 
-class StackTrace(BaseModel):
-    """A parsed stack trace. Frames run from outermost to innermost call."""
-
-    model_config = ConfigDict(frozen=True)
+class StackTrace(NamedTuple):
+    """A parsed stack trace. Frames run from outermost to innermost call. Build it by keyword."""
 
     language: Language
     exception_type: str
     message: str
+    text: str
+    """The trace as logged (redacted)."""
     frames: tuple[Frame, ...] = ()
-    text: str = Field(description="The trace as logged (redacted).")
 
     @property
     def innermost_in_app(self) -> Frame | None:

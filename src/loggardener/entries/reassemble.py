@@ -107,7 +107,8 @@ class Reassembler:
         place its one-entry event would, after ending the open traceback group of its key as such a line does."""
         for entry in entries:
             self._note_direction(entry.timestamp)
-            yield from self._flush_stale(entry.timestamp)
+            if self._groups or self._intros:
+                yield from self._flush_stale(entry.timestamp)
             if isinstance(entry, Quiet):
                 if entry.text:  # what a plain text line below WARNING does below
                     quiet_key = (entry.log_name, entry.instance, entry.revision)

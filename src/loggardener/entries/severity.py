@@ -25,9 +25,15 @@ class Severity(IntEnum):
             candidates = [s for s in cls if s.value <= value]
             return max(candidates) if candidates else cls.DEFAULT
         if isinstance(value, str):
+            member = _BY_NAME.get(value)  # as the API writes it, nearly always
+            if member is not None:
+                return member
             name = value.strip().upper()
-            if name in cls.__members__:
-                return cls[name]
+            if name in _BY_NAME:
+                return _BY_NAME[name]
             if name.isdigit():
                 return cls.parse(int(name))
         return cls.DEFAULT
+
+
+_BY_NAME: dict[str, Severity] = dict(Severity.__members__)
