@@ -19,7 +19,7 @@ from entry_factories import run_entry, split_traceback
 from loggardener.clustering.models import Cluster
 from loggardener.entries.models import Event, LogEntry, Severity
 from loggardener.linking.cooccurrence import CoOccurrence
-from loggardener.linking.facts import MAX_TRACES, LinkFacts
+from loggardener.linking.facts import MAX_TRACES, SERVER_ERROR_WORD, LinkFacts
 from loggardener.linking.rules import route_pattern
 from loggardener.report import ScanReport
 
@@ -339,3 +339,15 @@ def test_instance_windows_work_newest_first_as_gcloud_prints_them() -> None:
         counter.add("crash", f"i{i % 3}", moment)
     assert counter.related() == {"crash": ["exit"], "exit": ["crash"]}
     assert counter.retained <= 3 * 2
+
+
+@given(
+    st.lists(
+        st.sampled_from(["5", "503", "0", "9", ".", " ", "a", "_", "-", "=", "\n", "x5"]), max_size=12
+    ).map("".join)
+)
+def test_a_5xx_word_is_found_where_the_plain_lookbehind_finds_it(text: str) -> None:
+    """SERVER_ERROR_WORD starts with its literal `5` (fast to search for) and looks behind it: the same words
+    as the plain lookbehind before the digits."""
+    reference = re.compile(r"(?<![\w.])5\d\d(?![\w.])")
+    assert SERVER_ERROR_WORD.findall(text) == reference.findall(text)
