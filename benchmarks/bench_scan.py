@@ -151,12 +151,16 @@ def main() -> None:
         help="the export: issue 13's realistic mix (default), or copies of the demo incident",
     )
     args = parser.parse_args()
-    variants: list[tuple[str, dict[str, str] | None]] = [("this tree", None)]
-    if args.baseline is not None:
-        variants.insert(0, ("baseline", dict(os.environ, PYTHONPATH=str(args.baseline.resolve()))))
     rows: list[tuple[str, int, str, tuple[float, int], tuple[float, int], tuple[float, int]]] = []
     profiles: list[tuple[int, Path]] = []
     with tempfile.TemporaryDirectory() as scratch:
+        variants: list[tuple[str, dict[str, str] | None]] = [("this tree", None)]
+        if args.baseline is not None:
+            # a cache of its own (`loggardener.cache` keeps one entry per name, keyed by the tree's files)
+            baseline = dict(
+                os.environ, PYTHONPATH=str(args.baseline.resolve()), XDG_CACHE_HOME=f"{scratch}/cache"
+            )
+            variants.insert(0, ("baseline", baseline))
         for asked in args.entries:
             export = Path(scratch) / f"export-{asked}.ndjson"
             entries = (build_realistic_export if args.mix == "realistic" else build_export)(asked, export)

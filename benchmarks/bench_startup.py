@@ -65,14 +65,17 @@ def main() -> None:
     ]
     times: dict[tuple[str, str], list[tuple[float, float]]] = {}
     with tempfile.TemporaryDirectory() as scratch:
-        for _, tree in trees:  # a first scan fills gardener's cache (`loggardener.cache`): not timed
-            timed(
-                [*gardener(), "scan", "--demo", "--out", f"{scratch}/first"],
-                dict(os.environ, PYTHONPATH=str(tree)),
-            )
+        # Each tree has a cache of its own (`loggardener.cache` keeps one entry per name, keyed by the tree's
+        # files: trees sharing one would evict each other's every round), filled by a first scan, not timed.
+        environments = {
+            label: dict(os.environ, PYTHONPATH=str(tree), XDG_CACHE_HOME=f"{scratch}/cache-{index}")
+            for index, (label, tree) in enumerate(trees)
+        }
+        for label, _ in trees:
+            timed([*gardener(), "scan", "--demo", "--out", f"{scratch}/first"], environments[label])
         for round_ in range(args.runs):
-            for label, tree in trees:
-                env = dict(os.environ, PYTHONPATH=str(tree))
+            for label, _ in trees:
+                env = environments[label]
                 out = Path(scratch) / f"{round_}-{label.replace(' ', '-')}"
                 scan = [*gardener(), "scan", "--demo", "--out", str(out)]
                 for name, command in [*commands, ("`gardener scan --demo`", scan)]:

@@ -306,7 +306,9 @@ def _ndjson_records(stream: IO[str], path: str) -> Iterator[RawRecord]:
                 continue
             # a line with few brackets and no surrogate escape cannot need cleaning: skip the walk
             if brackets <= MAX_DEPTH and "\\u" not in line:
-                yield RawRecord(line_number, item) if type(item) is dict else _record(line_number, item, "line")
+                yield (
+                    RawRecord(line_number, item) if type(item) is dict else _record(line_number, item, "line")
+                )
             else:
                 yield _record(line_number, item, "line")
     except _BROKEN_STREAM as exc:
