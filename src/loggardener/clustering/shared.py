@@ -15,8 +15,10 @@ from loggardener.clustering.masking import WILDCARD, mask
 # Token counts kept per accumulator (the smallest ones) and tokens kept per count: memory stays bounded.
 MAX_LENGTHS = 4
 MAX_SHARED_TOKENS = 100
-# Messages remembered per accumulator as already fed: feeding one again changes nothing, and is skipped.
-MAX_SEEN = 16
+# Messages remembered per accumulator as already fed (feeding one again changes nothing, and is skipped): a
+# few short ones, so that what an accumulator holds stays about the size of its tokens.
+MAX_SEEN = 4
+MAX_SEEN_CHARS = 256
 
 # Per position: the raw token all members share, or (when `masked` has the position's bit) the masked
 # token they share, or None where they differ.
@@ -48,7 +50,7 @@ class SharedTokens:
         """Feed one raw message (the meet is idempotent: a message fed before changes nothing)."""
         if message in self._seen:
             return
-        if len(self._seen) < MAX_SEEN:
+        if len(self._seen) < MAX_SEEN and len(message) <= MAX_SEEN_CHARS:
             self._seen.add(message)
         tokens: list[str | None] = list(message.split())
         if len(tokens) > MAX_SHARED_TOKENS:

@@ -46,7 +46,7 @@ class Signature:
         return fingerprint_of(self.text)
 
 
-@functools.lru_cache(maxsize=16_384)
+@functools.lru_cache(maxsize=4_096)
 def fingerprint_of(signature_text: str) -> str:
     """A short stable hash: identical across runs, machines and input order."""
     return hashlib.sha256(signature_text.encode("utf-8", "surrogatepass")).hexdigest()[:FINGERPRINT_LENGTH]
