@@ -35,6 +35,13 @@ def _hostile(insert_id: str, **fields: Any) -> dict[str, Any]:
     return GOOD | {"insertId": insert_id} | fields
 
 
+def _hostile_payload(insert_id: str, **fields: Any) -> dict[str, Any]:
+    """A hostile entry whose payload is not the good entry's text."""
+    return (
+        {key: value for key, value in GOOD.items() if key != "textPayload"} | {"insertId": insert_id} | fields
+    )
+
+
 @pytest.mark.parametrize(
     ("entry", "malformed"),
     [
@@ -48,6 +55,26 @@ def _hostile(insert_id: str, **fields: Any) -> dict[str, Any]:
         (_hostile("year-1", timestamp="0001-01-01T00:00:00+01:00"), True),
         (_hostile("year-9999", timestamp="9999-12-31T23:59:59Z"), True),
         (_hostile("not-a-date", timestamp="2026-02-30T00:00:00Z"), True),
+        # numbers no status can be: `1e999` and `-1e999` read as infinities, `NaN` as NaN
+        (_hostile("status-inf", httpRequest={"requestUrl": "https://x/y", "status": float("inf")}), False),
+        (
+            _hostile(
+                "status-nan", httpRequest={"status": float("nan")}, jsonPayload={"status": float("-inf")}
+            ),
+            False,
+        ),
+        (
+            _hostile_payload(
+                "audit-code-inf",
+                protoPayload={
+                    "@type": "type.googleapis.com/google.cloud.audit.AuditLog",
+                    "methodName": "x",
+                    "status": {"code": float("inf")},
+                },
+            ),
+            False,
+        ),
+        (_hostile_payload("level-inf", jsonPayload={"message": "x", "level": float("inf")}), False),
     ],
     ids=lambda value: value["insertId"] if isinstance(value, dict) else str(value),
 )
@@ -126,3 +153,18 @@ def test_array_damage_is_reported_by_entry_number(write_export) -> None:  # type
     _assert_totals_add_up(report)
     assert report.totals.skipped == {"malformed": 2}
     assert report.totals.malformed[0].error.startswith("entry 2: ")
+
+
+def test_an_integer_past_pythons_digit_limit_is_one_malformed_line(tmp_path: Path) -> None:
+    """json reads integers of more than 4,300 digits as a ValueError, not a JSONDecodeError: still one
+    malformed line, and the next line is read."""
+    export = tmp_path / "export.ndjson"
+    long_status = json.dumps(GOOD).replace(
+        '"severity"', '"httpRequest": {"status": ' + "9" * 5000 + '}, "severity"'
+    )
+    export.write_text(long_status + "\n" + json.dumps(GOOD) + "\n", encoding="utf-8")
+    records = list(FileSource(export).records())
+    assert [r.entry is None for r in records] == [True, False]
+    assert records[0].error is not None and records[0].error.startswith(
+        "line 1: invalid JSON: Exceeds the limit"
+    )

@@ -341,7 +341,7 @@ def _status_code(fields: dict[str, Any], payload: Payload) -> int | None:
     status = fields.get("status", payload.http_status)
     try:
         return int(status) if status is not None and status != "" else None
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):  # not a number, NaN, or an infinity (`1e999`)
         return None
 
 

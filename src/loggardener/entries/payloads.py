@@ -87,7 +87,7 @@ def rpc_code_name(code: Any) -> str | None:
         return code.strip().upper() or None
     try:
         number = int(code)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):  # not a number, NaN, or an infinity (`1e999`)
         return None
     if number == 0:
         return None

@@ -298,7 +298,7 @@ def _ndjson_records(stream: IO[str], path: str) -> Iterator[RawRecord]:
                 continue
             try:
                 item, brackets = _decode(line)
-            except json.JSONDecodeError as exc:
+            except ValueError as exc:  # JSONDecodeError, or an integer past Python's 4,300-digit limit
                 yield RawRecord(line_number, None, f"line {line_number}: invalid JSON: {exc}")
                 continue
             except RecursionError:
