@@ -28,7 +28,6 @@ from loggardener.entries.models import (
     PayloadKind,
     Quiet,
     Severity,
-    StackTrace,
 )
 from loggardener.entries.payloads import Payload, as_text, caller_kind, read_payload
 from loggardener.entries.reassemble import line_kind
@@ -123,8 +122,8 @@ class EntryParser:
         # Messages repeat too (a traceback's `File` and source lines, a worker's banner): short ones are
         # redacted once each, up to a bound.
         self._redact_short = functools.lru_cache(maxsize=8192)(redactor.redact)
-        # and what is read from a short text is pure too: its stack, its severity, its message sans prefix
-        self._stack_short = functools.lru_cache(maxsize=8192)(stack_parser.parse)
+        # and what is read from a short text is pure too: its severity, its message sans prefix (and its stack,
+        # which the stack parser caches)
         self._infer_short = functools.lru_cache(maxsize=8192)(_infer)
         self._strip_short = functools.lru_cache(maxsize=8192)(strip_prefix)
         self._stacks = stack_parser
@@ -143,9 +142,6 @@ class EntryParser:
 
     def _redact_text(self, text: str) -> str:
         return self._redact_short(text) if len(text) <= _SHORT_TEXT else self._redact(text)
-
-    def _stack_of(self, text: str) -> StackTrace | None:
-        return self._stack_short(text) if len(text) <= _SHORT_TEXT else self._stacks.parse(text)
 
     def _strip_prefix(self, text: str) -> str:
         return self._strip_short(text) if len(text) <= _SHORT_TEXT else strip_prefix(text)
@@ -242,7 +238,7 @@ class EntryParser:
         }  # the message is often a stack source too: redact once
         stack = None
         for candidate in payload.stack_sources:
-            stack = self._stack_of(redacted.get(candidate) or self._redact_text(strip_ansi(candidate)))
+            stack = self._stacks.parse(redacted.get(candidate) or self._redact_text(strip_ansi(candidate)))
             if stack is not None:
                 break
         message = redacted[message]

@@ -41,7 +41,6 @@ def line_kind(message: str) -> str | None:
 
 
 _SHORT_LINE = 512
-_CACHED_TRACE = 8192
 
 
 def _line_kind(message: str) -> str | None:
@@ -84,10 +83,7 @@ class Reassembler:
 
     def __init__(self, max_gap_seconds: float, parse_stack: Callable[[str], StackTrace | None]) -> None:
         self._gap = max_gap_seconds
-        self._parse_any_stack = parse_stack
-        # the same traceback recurs (a crash loop, a failing route): each text of up to 8 KiB is parsed once,
-        # 256 texts at most (2 MiB of text held, whatever the stream)
-        self._parse_short_stack = functools.lru_cache(maxsize=256)(parse_stack)
+        self._parse_stack = parse_stack
         self._groups: dict[GroupKey, _Group] = {}
         # A logged line that may introduce the traceback after it (`ERROR:app:Exception on /x [POST]`).
         self._intros: dict[GroupKey, LogEntry] = {}
@@ -194,8 +190,6 @@ class Reassembler:
         self._held = (moment, moment) if held is None else (min(held[0], moment), max(held[1], moment))
 
     def _flush_stale(self, now: datetime) -> Iterator[Event]:
-        if not self._groups and not self._intros:
-            return
         held = self._held
         if (
             held is not None
@@ -276,7 +270,7 @@ class Reassembler:
 
     def _merge(self, span: list[LogEntry]) -> Event | None:
         text = "\n".join(entry.message.rstrip("\n") for entry in span)
-        stack = (self._parse_short_stack if len(text) <= _CACHED_TRACE else self._parse_any_stack)(text)
+        stack = self._parse_stack(text)
         if stack is None or not stack.frames:
             return None
         loudest = max(span, key=lambda entry: entry.severity)

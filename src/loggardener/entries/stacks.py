@@ -3,6 +3,7 @@ C#/.NET, PHP and Ruby."""
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Sequence
 
@@ -82,11 +83,19 @@ _PHP_LIBRARY = re.compile(r"/vendor/|^\[internal function\]")
 _RUBY_LIBRARY = re.compile(r"/gems/|/ruby/\d|/rubygems/|^<internal:")
 
 
+# A trace recurs (a traceback's `File` lines, a crash loop's joined traceback): each text is parsed once, within
+# bounds on the text held: 8,192 texts of up to 512 characters, 256 of up to 8 KiB (about 6 MiB in all).
+_SHORT_TEXT = 512
+_LONG_TEXT = 8192
+
+
 class StackParser:
     """Finds and parses a stack trace inside a message."""
 
     def __init__(self, in_app_prefixes: Sequence[str] = ()) -> None:
         self._prefixes = tuple(in_app_prefixes)
+        self._parse_short = functools.lru_cache(maxsize=8192)(self._parse)
+        self._parse_long = functools.lru_cache(maxsize=256)(self._parse)
 
     def _in_app(self, is_library: bool, *names: str | None) -> bool:
         if is_library:
@@ -97,6 +106,13 @@ class StackParser:
 
     def parse(self, text: str) -> StackTrace | None:
         """Return the stack trace found in `text`, or None."""
+        if len(text) <= _SHORT_TEXT:
+            return self._parse_short(text)
+        if len(text) <= _LONG_TEXT:
+            return self._parse_long(text)
+        return self._parse(text)
+
+    def _parse(self, text: str) -> StackTrace | None:
         if PY_HEADER in text:
             return self._python(text)
         if "panic: " in text and "goroutine " in text:
