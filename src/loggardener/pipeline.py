@@ -132,6 +132,13 @@ class Scan:
         if self._sink is not None:
             self._sink(position, insert_id, None, reason)
 
+    def _skip_entry(self, entry: LogEntry | Quiet, reason: str, count: int = 1) -> None:
+        """`_skip` of a parsed or skimmed entry, whose insertId is looked up only for the assignment sink."""
+        if self._sink is None:
+            self._skipped[reason] += count
+        else:
+            self._skip(entry.position, self._insert_id(entry), reason, count)
+
     def _assign_event(self, event: Event, key: str) -> None:
         if event.occurrences is None or not event.occurrences.representative_only:
             # Counted occurrences relate through the entries a source sent with them (an approximation).
@@ -149,11 +156,9 @@ class Scan:
         """The final fingerprint for a cluster key passed to the assignment sink (after `run`)."""
         return self._clusterer.final_fingerprint(key)
 
-    def _insert_id(self, entry: LogEntry | Quiet) -> str | None:
-        """The entry's redacted insertId for the assignment sink (a `Quiet` one is redacted only if asked)."""
-        if isinstance(entry, LogEntry):
-            return entry.insert_id
-        return self._redact(entry.raw_insert_id) if self._sink is not None else None
+    def _insert_id(self, entry: LogEntry | Quiet) -> str:
+        """The entry's redacted insertId for the assignment sink (a `Quiet` one is redacted only then)."""
+        return entry.insert_id if isinstance(entry, LogEntry) else self._redact(entry.raw_insert_id)
 
     def _entries(self, source: EntrySource) -> Iterator[tuple[LogEntry | Quiet, Occurrences | None]]:
         start, end = self.options.window_bounds()
@@ -180,12 +185,12 @@ class Scan:
                     )
                     continue
             if (start is not None and entry.timestamp < start) or (end is not None and entry.timestamp > end):
-                self._skip(entry.position, self._insert_id(entry), "outside the window", weight)
+                self._skip_entry(entry, "outside the window", weight)
                 continue
             if services and entry.service not in services:
                 if entry.service and len(self._other_services) < MAX_SERVICES_LISTED:
                     self._other_services.add(entry.service)
-                self._skip(entry.position, self._insert_id(entry), "other service", weight)
+                self._skip_entry(entry, "other service", weight)
                 continue
             self._matched_services.add(entry.service)
             if isinstance(entry, Quiet):
@@ -267,17 +272,14 @@ class Scan:
         for event in self._events(source):
             if isinstance(event, Quiet):  # below WARNING, as its one-entry event would be
                 self.linker.facts.observe_quiet(event)
-                if self._sink is None:
-                    self._skipped[below] += 1
-                else:
-                    self._skip(event.position, self._insert_id(event), below)
+                self._skip_entry(event, below)
                 continue
             self.linker.facts.observe(event)
             # An entry Cloud Logging recorded at or above the threshold stays in scope even when its text
             # declares less (an INFO line on GKE's stderr): it is ranked as mislabelled, not dropped.
             if event.severity < threshold and event.primary.logged_severity < threshold:
                 for member in event.members:
-                    self._skip(member.position, member.insert_id, below, event.weight)
+                    self._skip_entry(member, below, event.weight)
                 continue
             self._events_counted += event.weight
             self._clustered += event.entries
