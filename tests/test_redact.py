@@ -162,6 +162,10 @@ def test_hostile_line_against_the_new_rules_is_redacted_in_linear_time(name: str
         "token: expired",
         "GET /api/orders/95815?page=2&sort=desc 503",
         "sha256:9b2c1c1e7d0c4b7f8e6a5d4c3b2a1f0e9d8c7b6a5f4e3d2c1b0a9f8e7d6c5b4a",
+        # Kubernetes names the missing object after its kind: the name is what on-call needs
+        'MountVolume.SetUp failed for volume "secrets" : secret "db-credentials" not found',
+        'Error: secretKeyRef: key "password" not found in secret "app"',
+        'volume "api-tokens" : Tokens "gateway" not found',
     ],
 )
 def test_ordinary_content_is_kept(text: str) -> None:
@@ -221,6 +225,11 @@ def test_any_value_of_a_json_password_field_is_redacted(value: str) -> None:
     text = json.dumps({"password": value})
     assert json.loads(Redactor().redact(text)) == {"password": "[REDACTED:password]"}
     assert Redactor().redact_json({"password": value}) == {"password": "[REDACTED:password]"}
+
+
+@pytest.mark.parametrize("value", ["hunter2", "letmein", "secret", "Key-9"])
+def test_a_password_value_before_other_words_is_still_redacted(value: str) -> None:
+    assert Redactor().redact(f"password: {value} refused") == "password: [REDACTED:password] refused"
 
 
 @given(

@@ -431,6 +431,12 @@ def _value_group(match: Any) -> tuple[int, int]:
     return -1, -1  # pragma: no cover - one alternative always matched
 
 
+# A bare value that names a kind of secret and is followed by a quoted name introduces that name, as in
+# Kubernetes' `volume "secrets" : secret "db-credentials" not found` or `key "password" not found`.
+_KIND_NOUN = re.compile(rb"(?i)(?:secret|key|token|password|credential|certificate|cert)s?")
+_QUOTED_NAME_NEXT = re.compile(rb"[ \t]{1,8}\\?[\"']")
+
+
 def _key_value_spans(pattern: Any, data: bytes) -> Iterator[Span]:
     for match in pattern.finditer(data):
         key = match.group(b"key").decode("utf-8", "replace").lstrip("-")
@@ -438,6 +444,12 @@ def _key_value_spans(pattern: Any, data: bytes) -> Iterator[Span]:
         if kind is None:
             continue
         start, end = _value_group(match)
+        if (
+            _span(match, b"bare")[0] >= 0
+            and _KIND_NOUN.fullmatch(data, start, end)
+            and _QUOTED_NAME_NEXT.match(data, end)
+        ):
+            continue
         value = data[start:end].decode("utf-8", "replace")
         if is_secret_value(kind, value):
             yield start, end, _KIND_OF_CLASS[kind], _CONTEXT
