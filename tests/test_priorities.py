@@ -183,6 +183,24 @@ def cluster(**changes: Any) -> Cluster:
             "a scheduled job fails: 1 event between 16:00:00Z and 16:14:00Z",
         ),
         (
+            {"message": "0/3 nodes are available: 3 Insufficient cpu.", "count": 5, "events": 5},
+            "P1",
+            "pods cannot start (scheduling, image pull, volumes or configuration): 5 events between 16:00:00Z "
+            "and 16:14:00Z; the workload runs short of replicas",
+        ),
+        (
+            {"message": 'Failed to pull image "gcr.io/p/api:v2": rpc error: code = NotFound', "count": 1},
+            "P2",
+            "a pod could not start (scheduling, image pull, volumes or configuration): 1 event; check the "
+            "image, its volumes and the nodes' capacity",
+        ),
+        (
+            {"message": 'MountVolume.SetUp failed for volume "creds" : secret "db" not found', "count": 1},
+            "P2",
+            "a pod could not start (scheduling, image pull, volumes or configuration): 1 event; check the "
+            "image, its volumes and the nodes' capacity",
+        ),
+        (
             {"max_severity": "ERROR", "count": 7, "events": 7},
             "P1",
             "sustained errors: 7 events at ERROR over 14 minutes",

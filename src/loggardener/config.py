@@ -149,6 +149,25 @@ _TRANSIENT_NETWORK = [
 ]
 
 
+# Kubernetes cannot start a pod: no node fits it, its image cannot be pulled, a volume cannot be mounted,
+# or a Secret or ConfigMap it needs is missing (the kubelet's and scheduler's event texts).
+_POD_START_FAILURES = [
+    r"\bFailedScheduling\b",
+    r"\b\d+/\d+ nodes are available\b",
+    r"\bInsufficient (?:cpu|memory|ephemeral-storage|pods|nvidia\.com/gpu)\b",
+    r"\b(?:ErrImagePull|ImagePullBackOff|InvalidImageName|ErrImageNeverPull)\b",
+    r"\bFailed to pull image\b",
+    r"\bBack-off pulling image\b",
+    r"\bMountVolume\.\w+ failed\b",
+    r"\bUnable to (?:attach or mount|mount) volumes\b",
+    r"\bAttachVolume\.Attach failed\b",
+    r"\bCreateContainerConfigError\b",
+    r"\bcouldn't find key \S+ in (?:Secret|ConfigMap)\b",
+    r"\b(?:secret|configmap) \"[^\"]+\" not found\b",
+    r"\bFailed to create pod sandbox\b",
+]
+
+
 def default_rules() -> list[PriorityRule]:
     """The built-in policy (docs/priorities.md), in order: the first rule that matches decides."""
     startup_types = ["ModuleNotFoundError", "ImportError", "SyntaxError", "IndentationError"]
@@ -306,6 +325,21 @@ def default_rules() -> list[PriorityRule]:
             reason="a scheduled job fails: {event_word} between {first_seen} and {last_seen}",
             message_patterns=[r"(?m)^Cloud Scheduler job \S+ attempt finished: (?!OK\b)"],
             min_severity="ERROR",
+        ),
+        PriorityRule(
+            name="pods-cannot-start",
+            priority="P1",
+            reason="pods cannot start (scheduling, image pull, volumes or configuration): {event_word} between "
+            "{first_seen} and {last_seen}; the workload runs short of replicas",
+            message_patterns=_POD_START_FAILURES,
+            min_events=3,
+        ),
+        PriorityRule(
+            name="pod-start-failure",
+            priority="P2",
+            reason="a pod could not start (scheduling, image pull, volumes or configuration): {event_word}; "
+            "check the image, its volumes and the nodes' capacity",
+            message_patterns=_POD_START_FAILURES,
         ),
         PriorityRule(
             name="sustained-errors",
