@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from loggardener.cache import cache_dir, cached_json
+from loggardener.cache import KEPT_PER_NAME, cache_dir, cached_json
 from loggardener.config import GardenerConfig
 from loggardener.entries import redact
 from loggardener.pipeline import Scan, ScanOptions
@@ -41,12 +41,26 @@ def test_a_value_is_computed_once_per_key(cache: Path) -> None:
 
 
 def test_a_corrupt_or_unwritable_cache_is_only_slower(cache: Path) -> None:
-    cache.mkdir()
-    (cache / "numbers.json").write_text("{not json", encoding="utf-8")
     assert cached_json("numbers", "k", lambda: 7) == 7
-    assert json.loads((cache / "numbers.json").read_text(encoding="utf-8")) == {"key": "k", "value": 7}
-    (cache / "other.json").mkdir()  # cannot be read nor replaced
+    (stored,) = cache.glob("numbers-*.json")
+    stored.write_text("{not json", encoding="utf-8")
+    assert cached_json("numbers", "k", lambda: 7) == 7
+    assert json.loads(stored.read_text(encoding="utf-8")) == {"key": "k", "value": 7}
     assert cached_json("other", "k", lambda: 8) == 8
+    (other,) = cache.glob("other-*.json")
+    other.unlink()
+    other.mkdir()  # cannot be read nor replaced
+    assert cached_json("other", "k", lambda: 9) == 9
+
+
+def test_installs_with_different_keys_keep_their_values_side_by_side(cache: Path) -> None:
+    """Two installs alternating (two venvs, two checkouts) each find theirs; only the newest few are kept."""
+    assert cached_json("rules", "install-a", lambda: "a") == "a"
+    assert cached_json("rules", "install-b", lambda: "b") == "b"
+    assert cached_json("rules", "install-a", lambda: pytest.fail("evicted by install-b")) == "a"
+    for n in range(KEPT_PER_NAME + 3):
+        cached_json("rules", f"install-{n}", lambda n=n: n)
+    assert len(list(cache.glob("rules-*.json"))) == KEPT_PER_NAME
 
 
 def test_cached_plugin_rules_are_the_derived_ones(cache: Path) -> None:

@@ -6,6 +6,7 @@ Nothing in it is required: a missing, stale, corrupt or unwritable cache only co
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import json
 import os
 from collections.abc import Callable, Iterable
@@ -36,12 +37,18 @@ def files_key(paths: Iterable[Path]) -> list[list[object]]:
     return key
 
 
+KEPT_PER_NAME = 8
+"""Values kept per name: one per install (key) that ran lately, so that two installs (a project's venv and
+pipx, or CI's checkouts) do not evict each other's on every run."""
+
+
 def cached_json(name: str, key: object, compute: Callable[[], Any]) -> Any:
     """The JSON value cached as `name` when it was stored with this `key`; else `compute()`, stored."""
     directory = cache_dir()
     if directory is None:
         return compute()
-    path = directory / f"{name}.json"
+    key_text = json.dumps(key, sort_keys=True)
+    path = directory / f"{name}-{hashlib.sha256(key_text.encode()).hexdigest()[:16]}.json"
     try:
         stored = json.loads(path.read_text(encoding="utf-8"))
         if isinstance(stored, dict) and stored.get("key") == key and "value" in stored:
@@ -51,4 +58,16 @@ def cached_json(name: str, key: object, compute: Callable[[], Any]) -> Any:
     value = compute()
     with contextlib.suppress(GardenerError, OSError):  # a read-only home: compute again next time
         atomic_write(path, json.dumps({"key": key, "value": value}), "cache")
+        _evict_oldest(directory, name)
     return value
+
+
+def _evict_oldest(directory: Path, name: str) -> None:
+    """Remove all but the `KEPT_PER_NAME` newest values of `name`."""
+    stored = []
+    for path in directory.glob(f"{name}-*.json"):
+        with contextlib.suppress(OSError):
+            stored.append((path.stat().st_mtime_ns, path))
+    for _, path in sorted(stored, reverse=True)[KEPT_PER_NAME:]:
+        with contextlib.suppress(OSError):
+            path.unlink()
