@@ -6,9 +6,9 @@ Nothing in it is required: a missing, stale, corrupt or unwritable cache only co
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import json
 import os
+import zlib
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
@@ -48,7 +48,8 @@ def cached_json(name: str, key: object, compute: Callable[[], Any]) -> Any:
     if directory is None:
         return compute()
     key_text = json.dumps(key, sort_keys=True)
-    path = directory / f"{name}-{hashlib.sha256(key_text.encode()).hexdigest()[:16]}.json"
+    # CRC-32 names the file (hashlib would load OpenSSL, 3% of a short run); the key inside decides
+    path = directory / f"{name}-{zlib.crc32(key_text.encode()):08x}.json"
     try:
         stored = json.loads(path.read_text(encoding="utf-8"))
         if isinstance(stored, dict) and stored.get("key") == key and "value" in stored:
