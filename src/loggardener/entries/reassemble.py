@@ -1,8 +1,9 @@
-"""Reassembly of Python tracebacks that Cloud Run split into one entry per stderr line.
+"""Reassembly of stack traces that Cloud Run and GKE split into one entry per stderr line.
 
 Consecutive entries of the same log, instance and revision, close in time, that together form a traceback
-(header, `File` lines, source and caret lines, chained-exception separators, final `Type: message`) become one
-`Event`. Works on exports in either time order (gcloud prints newest first) and keeps memory bounded: only the
+become one `Event`: Python's (header, `File` lines, source and caret lines, chained-exception separators,
+final `Type: message`), an exception line and its `at` frames (Java, Node.js, .NET), and a Go panic or fatal
+error (header, signal line, goroutine headers, function and file lines, `exit status`). Works on exports in either time order (gcloud prints newest first) and keeps memory bounded: only the
 lines of tracebacks still open are held.
 """
 
@@ -29,6 +30,37 @@ _CAUSE_LINE = re.compile(
     r"^(?:Caused by: |Suppressed: |\s*---> |\s+\.\.\. \d+ (?:more|common frames omitted)\s*$"
     r"|\s*--- End of (?:inner exception )?stack trace)"
 )
+# Go: a panic or fatal error (`net/http` logs a handler's as `http: panic serving ADDR: …`, a signal dump
+# starts `SIGQUIT: quit`); the signal it came from; a goroutine's header; a frame's function line (arguments
+# printed as hex words, `...` when elided) or `created by` line; `exit status 2`; the runtime's own
+# `runtime: …` lines before a fatal error. A frame's file line (`\t/src/x.go:57 +0x2c`) starts with a tab.
+_GO_ARGUMENT = r"(?:0x[0-9a-f]+\??|\.\.\.|\{[0-9a-fx?{}, .]*\})"
+_GO_NAME_PART = r"(?:[\w~%-]+|\(\*?[\w~%-]+(?:\[\.\.\.\])?\))(?:\[\.\.\.\])?"
+_GO_LINE = re.compile(
+    r"(?P<go_header>(?:panic|fatal error): |(?:http: )?panic serving \S+: |SIG[A-Z0-9]{2,8}: \w)"
+    r"|(?P<go_signal>\[signal |PC=0x[0-9a-f]+ m=\d+ |signal arrived during cgo execution$)"
+    r"|(?P<go_goroutine>(?:goroutine \d+ [^\[\]]{0,200}\[[^\]]{0,200}\]|runtime stack):$)"
+    r"|(?P<go_frame>(?:created by \S+(?: in goroutine \d+)?$|(?:[\w.~%-]+/)*"
+    + _GO_NAME_PART
+    + r"(?:\.+"
+    + _GO_NAME_PART
+    + r")+"
+    r"\((?:" + _GO_ARGUMENT + r"(?:, " + _GO_ARGUMENT + r")*)?\)$|panic\(\{[0-9a-fx?, ]*\}\)$"
+    r"|\.\.\.(?:additional|\d+) frames elided\.\.\.$))"
+    r"|(?P<go_exit>exit status \d+$)"
+    r"|(?P<go_runtime>runtime: \S)"
+)
+_GO_KINDS = {
+    "go_header": "go-header",
+    "go_signal": "go-signal",
+    "go_goroutine": "go-goroutine",
+    "go_frame": "go-frame",
+    "go_exit": "go-exit",
+    "go_runtime": "go-runtime",
+}
+# What may follow a Go header within its trace (`source`: a tab-indented file line, or `\tpanic: …` of a
+# panic raised while another one ran).
+_GO_CONTINUATIONS = ("go-signal", "go-goroutine", "go-frame", "go-runtime", "source", "blank")
 _MAX_GROUP_LINES = 2000
 
 GroupKey = tuple[str, str | None, str | None]
@@ -64,6 +96,9 @@ def _line_kind(message: str) -> str | None:
         return "frame"
     if line.startswith((" ", "\t")) and stripped:
         return "source"
+    go = _GO_LINE.match(line)
+    if go is not None:
+        return _GO_KINDS[go.lastgroup or ""]
     if _EXCEPTION_LINE.match(stripped):
         return "exception"
     return None
@@ -229,6 +264,17 @@ class Reassembler:
                 yield self._merge_warning(lines[index : index + 2])
                 index += 2
                 continue
+            if kinds[index] in ("go-header", "go-runtime"):
+                end = _go_trace_end(kinds, index)
+                if end > index:
+                    event = self._merge(lines[index : end + 1])
+                    if event is not None:
+                        yield event
+                        index = end + 1
+                        continue
+                yield Event(primary=lines[index], members=(lines[index],))
+                index += 1
+                continue
             start = index
             if (
                 kinds[index] is None
@@ -321,6 +367,28 @@ def _frames_end(kinds: list[str | None], start: int) -> int:
     index = start + 1
     while index < len(kinds) and kinds[index] in ("frame", "caused", "blank"):
         if kinds[index] != "blank":
+            end = index
+        index += 1
+    return end
+
+
+def _go_trace_end(kinds: list[str | None], start: int) -> int:
+    """Index of the last line of the Go panic or fatal error at `start` (its header, or the `runtime:` lines
+    before it); `start` when no header follows them."""
+    header = start
+    while header < len(kinds) and kinds[header] == "go-runtime":
+        header += 1
+    if header == len(kinds) or kinds[header] != "go-header":
+        return start
+    end = header
+    index = header + 1
+    while index < len(kinds):
+        kind = kinds[index]
+        if kind == "go-exit":
+            return index
+        if kind not in _GO_CONTINUATIONS:
+            break
+        if kind != "blank":
             end = index
         index += 1
     return end
