@@ -254,6 +254,146 @@ def test_go_lines_without_their_header_stay_single() -> None:
     assert all(len(e.members) == 1 for e in result)
 
 
+@pytest.mark.parametrize("gke", [True, False], ids=["gke-stderr-error", "cloud-run-no-severity"])
+@pytest.mark.parametrize(
+    ("lines", "title", "place"),
+    [
+        (
+            [
+                "NoMethodError: undefined method `name' for nil:NilClass",
+                "/app/lib/mailer.rb:14:in `deliver'",
+                "/usr/local/bundle/gems/sidekiq-7.1.2/lib/sidekiq/processor.rb:202:in `execute_job'",
+                "\tfrom /app/bin/worker.rb:3:in `<main>'",
+            ],
+            "NoMethodError: undefined method `name' for nil:NilClass",
+            "deliver /app/lib/mailer.rb:14",
+        ),
+        (
+            [
+                "/app/lib/mailer.rb:14:in 'Mailer#deliver': undefined method 'name' for nil (NoMethodError)",
+                "\tfrom /app/lib/jobs.rb:22:in 'Jobs#perform'",
+                "\tfrom /app/bin/worker.rb:3:in '<main>'",
+            ],
+            "NoMethodError: undefined method 'name' for nil",
+            "Mailer#deliver /app/lib/mailer.rb:14",
+        ),
+        (
+            [
+                "ActiveRecord::RecordNotFound (Couldn't find User with 'id'=42):",
+                "  ",
+                "app/controllers/users_controller.rb:9:in `show'",
+            ],
+            "ActiveRecord::RecordNotFound: Couldn't find User with 'id'=42",
+            "show app/controllers/users_controller.rb:9",
+        ),
+        (
+            [
+                "/app/server.js:42",
+                "    const id = req.user.id;",
+                "                        ^",
+                "",
+                "TypeError: Cannot read properties of undefined (reading 'id')",
+                "    at handler (/app/server.js:42:25)",
+                "    at Layer.handle [as handle_request] (/app/node_modules/express/lib/router/layer.js:95:5)",
+                "    at process.processTicksAndRejections (node:internal/process/task_queues:95:5) {",
+                "  code: 'ERR_INVALID_ARG_TYPE'",
+                "}",
+                "",
+                "Node.js v20.11.1",
+            ],
+            "TypeError: Cannot read properties of undefined (reading 'id')",
+            "handler /app/server.js:42",
+        ),
+        (
+            [
+                "node:internal/process/promises:289",
+                "            triggerUncaughtException(err, true /* fromPromise */);",
+                "            ^",
+                "",
+                "[UnhandledPromiseRejection: This error originated either by throwing inside of an async function "
+                "without a catch block, or by rejecting a promise which was not handled with .catch(). The promise "
+                'rejected with the reason "ECONNRESET".] {',
+                "  code: 'ERR_UNHANDLED_REJECTION'",
+                "}",
+                "",
+                "Node.js v18.17.0",
+            ],
+            "UnhandledPromiseRejection: This error originated",
+            "",
+        ),
+        (
+            [
+                "Unhandled exception. System.AggregateException: One or more errors occurred. (boom)",
+                " ---> System.InvalidOperationException: boom",
+                "   at Acme.Orders.Cart.Total() in /src/Orders/Cart.cs:line 42",
+                "   --- End of inner exception stack trace ---",
+                "   at System.Threading.Tasks.Task.Wait()",
+                "   at Program.Main(String[] args) in /src/Orders/Program.cs:line 9",
+            ],
+            "System.InvalidOperationException: boom",
+            "Acme.Orders.Cart.Total /src/Orders/Cart.cs:42",
+        ),
+        (
+            [
+                'Exception in thread "main" java.lang.IllegalStateException: Ledger closed',
+                "\tat com.acme.ledger.Book.post(Book.java:88)",
+                "Caused by: java.io.IOException: disk full",
+                "\tat com.acme.Disk.write(Disk.java:1)",
+                "\t... 12 more",
+            ],
+            "java.lang.IllegalStateException: Ledger closed",
+            "com.acme.ledger.Book.post Book.java:88",
+        ),
+    ],
+    ids=[
+        "ruby-logged",
+        "ruby-uncaught",
+        "rails",
+        "node-uncaught",
+        "node-rejection",
+        "dotnet-inner",
+        "java-cause",
+    ],
+)
+def test_a_stack_of_another_language_split_per_line_is_one_problem(
+    lines: list[str], title: str, place: str, gke: bool
+) -> None:
+    raw = [
+        *split_lines(0, ["served 12 requests"], gke=gke, severity="INFO"),
+        *split_lines(1, lines, gke=gke),
+        *split_lines(3, ["listening on :8080"], gke=gke, severity="INFO"),
+    ]
+    report = scan_entries(raw)
+    assert [(c.count, c.max_severity) for c in report.clusters] == [(len(lines), "ERROR")]
+    cluster = report.clusters[0]
+    assert cluster.title.startswith(title)
+    if place:
+        function, location = place.split()
+        top = cluster.affected_files[0]
+        assert (top.function, top.location) == (function, location)
+    else:
+        assert not cluster.affected_files
+
+
+def test_another_instance_interleaved_and_a_gap_end_a_node_crash_report() -> None:
+    report = [
+        "/app/server.js:42",
+        "    const id = req.user.id;",
+        "                        ^",
+        "",
+        "TypeError: Cannot read properties of undefined (reading 'id')",
+        "    at handler (/app/server.js:42:25)",
+        "",
+        "Node.js v20.11.1",
+    ]
+    one = split_lines(1, report, instance="a")
+    two = split_lines(1.00001, ["GET /orders 200"] * len(report), instance="b")
+    mixed = [entry for pair in zip(one, two, strict=True) for entry in pair]
+    assert sorted(len(e.members) for e in events(mixed)) == [1] * len(report) + [len(report)]
+    late = [*one[:4], *split_lines(20, report[4:], instance="a")]
+    assert sorted(len(e.members) for e in events(late)) == [1, 1, 1, 1, 4]
+
+
 class _LooksEveryTime(Reassembler):
     """The reassembler without the bounds that let it skip looking for stale groups."""
 
@@ -271,6 +411,10 @@ _PIECES = [
     ERROR,
     "During handling of the above exception, another exception occurred:",
     *GO_PANIC[:6],
+    "/app/server.js:42",
+    "TypeError: x is undefined",
+    "    at f (/app/server.js:42:7) {",
+    "}",
 ]
 
 

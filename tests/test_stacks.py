@@ -213,3 +213,48 @@ def test_go_signal_dump_without_a_panic() -> None:
     assert stack is not None
     assert (stack.exception_type, stack.message) == ("SIGQUIT", "quit")
     assert stack.innermost_in_app is not None and stack.innermost_in_app.function == "main.main"
+
+
+def test_ruby_backtrace_a_logger_wrote_line_by_line() -> None:
+    text = (
+        "E, [2025-06-10T12:00:40.123456 #1] ERROR -- : NoMethodError (undefined method `email' for nil):\n\n"
+        "app/services/notifier.rb:14:in `deliver'\n"
+        "/usr/local/bundle/gems/activejob-7.1.3/lib/active_job/execution.rb:68:in `perform_now'\n"
+    )
+    stack = StackParser().parse(text)
+    assert stack is not None
+    assert (stack.exception_type, stack.message) == ("NoMethodError", "undefined method `email' for nil")
+    assert stack.innermost_in_app is not None
+    assert stack.innermost_in_app.location == "app/services/notifier.rb:14"
+    typed = StackParser().parse("Redis::CannotConnectError: refused\n/app/lib/cache.rb:3:in 'Cache.get'")
+    assert typed is not None and (typed.exception_type, typed.frames[0].function) == (
+        "Redis::CannotConnectError",
+        "Cache.get",
+    )
+
+
+def test_node_rejection_of_a_value_that_is_not_an_error_has_no_frame() -> None:
+    text = (
+        "node:internal/process/promises:289\n"
+        "            triggerUncaughtException(err, true /* fromPromise */);\n            ^\n\n"
+        '[UnhandledPromiseRejection: This error originated either by throwing. The promise rejected with the reason "boom".] {\n'
+        "  code: 'ERR_UNHANDLED_REJECTION'\n}\n\nNode.js v18.17.0"
+    )
+    stack = StackParser().parse(text)
+    assert stack is not None
+    assert (stack.language, stack.exception_type, stack.frames) == ("node", "UnhandledPromiseRejection", ())
+    assert stack.message.endswith('the reason "boom".')
+
+
+def test_dotnet_inner_exception_frames_end_at_its_marker() -> None:
+    text = (
+        "Unhandled exception. System.AggregateException: One or more errors occurred. (boom)\n"
+        " ---> System.InvalidOperationException: boom\n"
+        "   at Acme.Orders.Cart.Total() in /src/Orders/Cart.cs:line 42\n"
+        "   --- End of inner exception stack trace ---\n"
+        "   at Program.Main(String[] args) in /src/Orders/Program.cs:line 9\n"
+    )
+    stack = StackParser().parse(text)
+    assert stack is not None
+    assert stack.exception_type == "System.InvalidOperationException"
+    assert [f.function for f in stack.frames] == ["Acme.Orders.Cart.Total"]

@@ -26,6 +26,10 @@ _JAVA_HEADER = re.compile(
 _NODE_FRAME = re.compile(
     r"^\s+at (?:async )?(?:(?P<func>[^()]{1,500}?) \()?(?P<file>[^()\s]+?):(?P<line>\d+):\d+\)?(?:\s*\{)?\s*$"
 )
+# Node.js inspects a rejection whose reason is not an Error (so has no stack) as `[UnhandledPromiseRejection: …]`.
+_NODE_REJECTION = re.compile(
+    r"^\[(?P<type>UnhandledPromiseRejection): (?P<message>.*)\](?: \{)?$", re.MULTILINE
+)
 _NODE_HEADER = re.compile(r"^(?:Uncaught )?(?P<type>[A-Za-z_$][\w$.]*)(?::\s?(?P<message>.*))?$")
 # A header after a prefix: `[req-1] Error checking user: FirebaseAuthError: There is no configuration`.
 _EMBEDDED_HEADER = re.compile(
@@ -48,10 +52,17 @@ _RUBY_HEADER = re.compile(
     r"^(?P<file>\S+?):(?P<line>\d+):in [`'](?P<func>[^'`]+)'?: (?P<message>.*) \((?P<type>[A-Z][\w:]*)\)\s*$"
 )
 _RUBY_FRAME = re.compile(r"^\s+from (?P<file>\S+?):(?P<line>\d+):in [`'](?P<func>[^'`]+)'")
+# Rails logs `NoMethodError (undefined method …):` after its logger's prefix
 _RAILS_HEADER = re.compile(
-    r"^(?P<type>[A-Z][\w:]*(?:Error|Exception|NotFound|Invalid)\w*) \((?P<message>.*)\):\s*$"
+    r"(?:^|\s)(?P<type>[A-Z][\w:]*(?:Error|Exception|NotFound|Invalid)\w*) \((?P<message>.*)\):\s*$"
 )
 _RAILS_FRAME = re.compile(r"^\s+(?P<file>[^\s:]+\.rb):(?P<line>\d+):in [`'](?P<func>[^'`]+)'")
+# A backtrace a logger wrote line by line (`e.backtrace.join("\n")`): `/app/x.rb:14:in 'deliver'`, unindented
+_RUBY_BARE_FRAME = re.compile(
+    r"^(?P<file>(?:\S+?\.rb|<internal:[^>]+>)):(?P<line>\d+):in [`'](?P<func>[^'`]+)'\s*$"
+)
+# and the `Type: message` line before it (`ActiveRecord::RecordNotFound: Couldn't find User`)
+_RUBY_TYPED_HEADER = re.compile(r"^(?P<type>[A-Z]\w*(?:::[A-Z]\w*)*): (?P<message>.*)$")
 # A Go crash's first line: a panic (`net/http` logs a handler's as `http: panic serving ADDR: …`), a fatal
 # error of the runtime (`concurrent map writes`, `all goroutines are asleep - deadlock!`), a signal's dump.
 _GO_HEADER = re.compile(
@@ -143,6 +154,15 @@ class StackParser:
                 match["inner"] if (match := _QUOTED_LINE.match(line)) else line for line in text.splitlines()
             )
         lines = text.splitlines()
+        if "[UnhandledPromiseRejection: " in text:
+            rejection = _NODE_REJECTION.search(text)
+            if rejection is not None:
+                return StackTrace(
+                    language="node",
+                    exception_type=rejection["type"],
+                    message=rejection["message"].strip(),
+                    text=text.strip(),
+                )
         if any(":line " in line and _DOTNET_FRAME.match(line) for line in lines):
             return self._dotnet(lines, text)
         if any(_JAVA_FRAME.match(line) for line in lines):
@@ -151,7 +171,10 @@ class StackParser:
             return self._node(lines, text)
         if any(_PHP_FRAME.match(line) for line in lines):
             return self._php(lines, text)
-        if any(_RUBY_FRAME.match(line) or _RAILS_FRAME.match(line) for line in lines):
+        if any(
+            _RUBY_FRAME.match(line) or _RAILS_FRAME.match(line) or _RUBY_BARE_FRAME.match(line)
+            for line in lines
+        ):
             return self._ruby(lines, text)
         return None
 
@@ -167,7 +190,7 @@ class StackParser:
 
         # Frames of the outer exception end at an inner exception's marker.
         return _framed(
-            "dotnet", lines, text, _DOTNET_HEADER, _DOTNET_FRAME, frame, stop_prefix="--- End of inner"
+            "dotnet", lines, text, _DOTNET_HEADER, _DOTNET_FRAME, frame, stop_prefix="End of inner"
         )
 
     def _php(self, lines: list[str], text: str) -> StackTrace | None:
@@ -220,12 +243,21 @@ class StackParser:
             frames.append(frame(header))
             exception_type, message = header["type"], header["message"]
         else:
-            rails = next((m for line in lines if (m := _RAILS_HEADER.match(line.strip()))), None)
-            if rails is None:
+            header = next(
+                (
+                    m
+                    for line in lines
+                    if (m := _RAILS_HEADER.search(line.strip()) or _RUBY_TYPED_HEADER.match(line))
+                ),
+                None,
+            )
+            if header is None:
                 return None
-            exception_type, message = rails["type"], rails["message"]
+            exception_type, message = header["type"], header["message"]
         frames.extend(
-            frame(m) for line in lines if (m := _RUBY_FRAME.match(line) or _RAILS_FRAME.match(line))
+            frame(m)
+            for line in lines
+            if (m := _RUBY_FRAME.match(line) or _RAILS_FRAME.match(line) or _RUBY_BARE_FRAME.match(line))
         )
         frames.reverse()
         return StackTrace(
@@ -370,7 +402,8 @@ def _framed(
     make_frame: Callable[[re.Match[str]], Frame],
     stop_prefix: str | None = None,
 ) -> StackTrace | None:
-    """A `Type: message` header followed by `at …` frame lines, innermost first (Java, Node.js)."""
+    """A `Type: message` header followed by `at …` frame lines, innermost first (Java, Node.js), up to a line
+    starting `stop_prefix` (after its indentation and dashes)."""
     first_frame = next(i for i, line in enumerate(lines) if frame_pattern.match(line))
     header = next(
         (match for line in reversed(lines[:first_frame]) if (match := header_pattern.match(line.strip()))),
@@ -383,7 +416,7 @@ def _framed(
         return None
     frames: list[Frame] = []
     for line in lines[first_frame:]:
-        if stop_prefix is not None and line.startswith(stop_prefix):
+        if stop_prefix is not None and line.lstrip(" -").startswith(stop_prefix):
             break
         match = frame_pattern.match(line)
         if match is not None:
