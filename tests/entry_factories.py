@@ -60,3 +60,40 @@ def split_traceback(
         lines += [f'  File "{file}", line {line}, in {function}', f"    {source}"]
     lines.append(error)
     return [run_entry(start + i * step, text=line, **kwargs) for i, line in enumerate(lines)]
+
+
+def gke_entry(
+    seconds: float,
+    *,
+    text: str,
+    pod: str = "orders-5f-abcde",
+    stream: str = "stderr",
+    severity: str = "ERROR",
+) -> dict[str, Any]:
+    """A GKE container's output line `seconds` after BASE, with the severity its stream gets (stderr: ERROR)."""
+    return {
+        "insertId": f"id{next(_ids):06d}",
+        "timestamp": stamp(seconds),
+        "logName": f"projects/p/logs/{stream}",
+        "resource": {
+            "type": "k8s_container",
+            "labels": {
+                "project_id": "p",
+                "cluster_name": "prod",
+                "namespace_name": "shop",
+                "pod_name": pod,
+                "container_name": "orders",
+            },
+        },
+        "severity": severity,
+        "textPayload": text,
+    }
+
+
+def split_lines(
+    start: float, lines: list[str], step: float = 0.00005, *, gke: bool = False, **kwargs: Any
+) -> list[dict[str, Any]]:
+    """One entry per line of a multi-line text, as Cloud Run (no severity) or GKE (stderr: ERROR) write them."""
+    if gke:
+        return [gke_entry(start + i * step, text=line, **kwargs) for i, line in enumerate(lines)]
+    return [run_entry(start + i * step, text=line, **kwargs) for i, line in enumerate(lines)]

@@ -139,6 +139,16 @@ _TEXTS = [
     "java.lang.IllegalStateException: locked",
     "panic: boom",
     "goroutine 1 [running]:",
+    "main.(*Server).handle(0xc0001, {0x7f, 0xc0002})",
+    "\t/app/server.go:42 +0x1d",
+    "created by main.main in goroutine 1",
+    "[signal SIGSEGV: segmentation violation code=0x1 addr=0x0 pc=0x49a0f3]",
+    "fatal error: concurrent map writes",
+    "exit status 2",
+    "/app/lib/mailer.rb:14:in `deliver'",
+    "/app/server.js:42",
+    "}",
+    "Node.js v20.11.1",
     "#0 /app/x.php(12): f()",
     "Memory limit of 512 MiB exceeded with 530 MiB used.",
     "Function execution took 60000 ms, finished with status: 'timeout'",
@@ -355,6 +365,8 @@ def test_skim_makes_a_quiet_record_of_an_ordinary_line_and_leaves_the_rest() -> 
     )
     for entry in (
         {**base, "severity": "INFO", "textPayload": "KeyError: 'x'"},  # may end a traceback
+        {**base, "textPayload": "main.loadConfig(...)"},  # a frame of a Go panic
+        {**base, "textPayload": "exit status 2"},  # a Go panic's last line
         {**base, "textPayload": "[WRN] disk almost full"},  # declares a level
         {**base, "severity": "WARNING", "textPayload": "served"},
         {**base, "timestamp": "yesterday", "textPayload": "served"},  # malformed: `parse` says why

@@ -307,11 +307,34 @@ _SPLIT_SHAPES: list[list[tuple[float, str]]] = [
     ],
     [(0, "Traceback (most recent call last):"), (0.2, "shutting down worker {n}")],
 ]
+# Stacks of other languages written one line per entry: a Go panic, a Ruby exception a logger wrote.
+_OTHER_SPLIT_SHAPES: list[list[tuple[float, str]]] = [
+    [
+        (0, "panic: runtime error: index out of range [{n}] with length 3"),
+        (0, ""),
+        (0, "goroutine 1 [running]:"),
+        (0, "main.loadConfig(...)"),
+        (0, "\t/src/main.go:41"),
+        (0, "created by main.main in goroutine 1"),
+        (0, "\t/src/main.go:17 +0x1d"),
+        (0, "exit status 2"),
+    ],
+    [
+        (0, "NoMethodError: undefined method `name' for nil ({n})"),
+        (0, "/app/lib/mailer.rb:14:in `deliver'"),
+        (0, "\tfrom /app/bin/worker.rb:3:in `<main>'"),
+    ],
+]
 _TWICE = 4
 
 
 def _split_tracebacks(
-    copies: int, seed: int, hours: float = 3, instances: int = 40, across_edges: bool = True
+    copies: int,
+    seed: int,
+    hours: float = 3,
+    instances: int = 40,
+    across_edges: bool = True,
+    shapes: list[list[tuple[float, str]]] = _SPLIT_SHAPES,
 ) -> list[dict[str, Any]]:
     """`copies` runs of every shape on random instances and revisions, some across a time bucket's edge."""
     import random
@@ -319,7 +342,7 @@ def _split_tracebacks(
     rng = random.Random(seed)
     entries: list[dict[str, Any]] = []
     for copy in range(copies):
-        for shape_number, shape in enumerate(_SPLIT_SHAPES):
+        for shape_number, shape in enumerate(shapes):
             moment = START + timedelta(seconds=rng.uniform(0, hours * 3600))
             # some runs start before a 10-minute boundary and end after it
             if across_edges and copy % 7 == 0:
@@ -364,6 +387,16 @@ def test_split_tracebacks_scan_alike(copies: int, hours: float, instances: int) 
     entries = _split_tracebacks(copies, seed=copies, hours=hours, instances=instances)
     local = local_report(ListSource(entries))
     assert local.totals.reassembled_tracebacks >= 4 * copies
+    assert_equivalent(local, log_analytics_report(engine_with(entries)))
+
+
+@pytest.mark.parametrize(("copies", "instances"), [(5, 40), (300, 30)], ids=["few", "crowded"])
+def test_split_stacks_of_other_languages_scan_alike(copies: int, instances: int) -> None:
+    entries = _split_tracebacks(
+        copies, seed=copies, hours=0.15, instances=instances, shapes=_OTHER_SPLIT_SHAPES
+    )
+    local = local_report(ListSource(entries))
+    assert local.totals.reassembled_tracebacks >= copies
     assert_equivalent(local, log_analytics_report(engine_with(entries)))
 
 

@@ -2,11 +2,12 @@ from __future__ import annotations
 
 import random
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conftest import scan_entries
-from entry_factories import run_entry, split_traceback
+from entry_factories import run_entry, split_lines, split_traceback
 from loggardener.entries.models import LogEntry
 from loggardener.entries.parse import EntryParser
 from loggardener.entries.reassemble import Reassembler
@@ -115,6 +116,284 @@ def test_a_structured_entry_between_the_lines_does_not_cut_the_traceback() -> No
     assert sorted(len(e.members) for e in result) == [1, 8]
 
 
+GO_PANIC = [
+    "panic: runtime error: invalid memory address or nil pointer dereference",
+    "[signal SIGSEGV: segmentation violation code=0x1 addr=0x18 pc=0x6a1b2c]",
+    "",
+    "goroutine 42 [running]:",
+    "github.com/acme/orders/internal/cart.(*Service).Total(0x0, {0xc000123456, 0x24})",
+    "\t/src/internal/cart/service.go:57 +0x2c",
+    "github.com/acme/orders/internal/http.(*Handler).GetCart(0xc0000a8000, {0x7f8c40, 0xc0001c2000}, 0xc000210100)",
+    "\t/src/internal/http/cart.go:33 +0x11a",
+    "net/http.HandlerFunc.ServeHTTP(0x0?, {0x7f8c40?, 0xc0001c2000?}, 0x0?)",
+    "\t/usr/local/go/src/net/http/server.go:2136 +0x29",
+    "created by net/http.(*Server).Serve in goroutine 1",
+    "\t/usr/local/go/src/net/http/server.go:3086 +0x4cc",
+    "exit status 2",
+]
+GO_FATAL = [
+    "fatal error: concurrent map writes",
+    "",
+    "goroutine 18 [running]:",
+    "runtime.throw({0x10a7d4d?, 0x0?})",
+    "\t/usr/local/go/src/runtime/panic.go:992 +0x71 fp=0xc000049f48 sp=0xc000049f18 pc=0x1031d91",
+    "runtime.mapassign_faststr(0x0?, 0x0?, {0x10a5b6e, 0x3})",
+    "\t/usr/local/go/src/runtime/map_faststr.go:212 +0x39e fp=0xc000049fb0 sp=0xc000049f48 pc=0x1010abe",
+    "main.worker(...)",
+    "\t/app/worker.go:12",
+    "created by main.main in goroutine 1",
+    "\t/app/main.go:20 +0x3b",
+    "",
+    "goroutine 1 [sleep]:",
+    "time.Sleep(0x3b9aca00)",
+    "\t/usr/local/go/src/runtime/time.go:195 +0x135",
+    "main.main()",
+    "\t/app/main.go:22 +0x65",
+]
+
+
+@pytest.mark.parametrize("gke", [True, False], ids=["gke-stderr-error", "cloud-run-no-severity"])
+@pytest.mark.parametrize(
+    ("lines", "title", "place"),
+    [
+        (
+            GO_PANIC,
+            "panic: runtime error: invalid memory address or nil pointer dereference",
+            "github.com/acme/orders/internal/cart.(*Service).Total /src/internal/cart/service.go:57",
+        ),
+        (GO_FATAL, "fatal error: concurrent map writes", "main.worker /app/worker.go:12"),
+        (
+            [
+                "runtime: goroutine stack exceeds 1000000000-byte limit",
+                "runtime: sp=0xc0200e1390 stack=[0xc0200e0000, 0xc0400e0000]",
+                "fatal error: stack overflow",
+                "",
+                "runtime stack:",
+                "runtime.throw({0x4a1b2c?, 0x0?})",
+                "\t/usr/local/go/src/runtime/panic.go:1023 +0x5c fp=0x7ffd5c sp=0x7ffd30 pc=0x43a1bc",
+                "",
+                "goroutine 1 gp=0xc000002380 m=0 mp=0x55a000 [running]:",
+                "main.recurse(0x1?)",
+                "\t/app/main.go:6 +0x45 fp=0xc0200e13a0 sp=0xc0200e1398 pc=0x4a1b45",
+                "...additional frames elided...",
+                "created by main.main in goroutine 1",
+                "\t/app/main.go:12 +0x25",
+            ],
+            "fatal error: stack overflow",
+            "main.recurse /app/main.go:6",
+        ),
+        (
+            [
+                "2025/06/10 12:00:00 http: panic serving 10.0.0.7:51234: assignment to entry in nil map",
+                "goroutine 7 [running]:",
+                "net/http.(*conn).serve.func1()",
+                "\t/usr/local/go/src/net/http/server.go:1898 +0xbe",
+                "panic({0x6c8e40?, 0xc0000162e8?})",
+                "\t/usr/local/go/src/runtime/panic.go:770 +0x132",
+                "main.handler({0x7f0c18, 0xc0001b6000}, 0xc0001a4000)",
+                "\t/app/main.go:14 +0x3c",
+            ],
+            "panic: assignment to entry in nil map",
+            "main.handler /app/main.go:14",
+        ),
+    ],
+    ids=["panic", "fatal-error-goroutine-dump", "stack-overflow", "http-panic-serving"],
+)
+def test_a_go_crash_split_per_line_is_one_problem(
+    lines: list[str], title: str, place: str, gke: bool
+) -> None:
+    """GKE stamps every stderr line ERROR, Cloud Run writes them without severity: either way the crash is
+    one event at ERROR, titled with its message and placed at its innermost in-app frame."""
+    raw = [
+        *split_lines(0, ["served 12 requests"], gke=gke, severity="INFO"),
+        *split_lines(1, lines, gke=gke),
+        *split_lines(3, ["starting orders on :8080"], gke=gke, severity="INFO"),
+    ]
+    report = scan_entries(raw)
+    assert [(c.count, c.max_severity) for c in report.clusters] == [(len(lines), "ERROR")]
+    cluster = report.clusters[0]
+    function, location = place.split()
+    assert cluster.title.startswith(f"{title} in {function[:20]}")
+    top = cluster.affected_files[0]
+    assert (top.function, top.location) == (function, location)
+    assert report.totals.reassembled_tracebacks == 1
+
+
+def test_a_go_panic_printed_newest_first_is_reassembled() -> None:
+    result = events(list(reversed(split_lines(1, GO_PANIC, gke=True))))
+    assert len(result) == 1
+    assert result[0].primary.message.splitlines()[0] == GO_PANIC[0]
+    assert result[0].primary.message.splitlines()[-1] == "exit status 2"
+
+
+def test_go_panics_of_two_pods_interleaved_are_kept_apart() -> None:
+    one = split_lines(1, GO_PANIC, gke=True, pod="orders-5f-aaaaa")
+    two = split_lines(1.00001, GO_FATAL[: len(GO_PANIC)], gke=True, pod="orders-5f-bbbbb")
+    mixed = [entry for pair in zip(one, two, strict=True) for entry in pair]
+    result = events(mixed)
+    assert sorted((e.primary.instance or "", len(e.members)) for e in result) == [
+        ("orders-5f-aaaaa", len(GO_PANIC)),
+        ("orders-5f-bbbbb", len(GO_PANIC)),
+    ]
+    assert {e.primary.stack.exception_type for e in result if e.primary.stack} == {"panic", "fatal error"}
+
+
+def test_a_go_panic_ends_at_a_gap_and_at_a_plain_line() -> None:
+    lines = split_lines(1, GO_PANIC[:8], gke=True)
+    late = split_lines(30, GO_PANIC[8:], gke=True)  # the rest, 30 s on: another crash's lines
+    result = events([*lines, *late])
+    assert [len(e.members) for e in result] == [8, *[1] * len(late)]
+    plain = split_lines(1.0002, ["listening on :8080"], gke=True)
+    result = events([*lines[:6], *plain, *split_lines(1.0003, GO_PANIC[6:], gke=True)])
+    assert [len(e.members) for e in result][:2] == [6, 1]
+
+
+def test_go_lines_without_their_header_stay_single() -> None:
+    """A filtered export that lost the `panic:` line: its frames are not made into an event."""
+    result = events(split_lines(1, GO_PANIC[1:], gke=True))
+    assert all(len(e.members) == 1 for e in result)
+
+
+@pytest.mark.parametrize("gke", [True, False], ids=["gke-stderr-error", "cloud-run-no-severity"])
+@pytest.mark.parametrize(
+    ("lines", "title", "place"),
+    [
+        (
+            [
+                "NoMethodError: undefined method `name' for nil:NilClass",
+                "/app/lib/mailer.rb:14:in `deliver'",
+                "/usr/local/bundle/gems/sidekiq-7.1.2/lib/sidekiq/processor.rb:202:in `execute_job'",
+                "\tfrom /app/bin/worker.rb:3:in `<main>'",
+            ],
+            "NoMethodError: undefined method `name' for nil:NilClass",
+            "deliver /app/lib/mailer.rb:14",
+        ),
+        (
+            [
+                "/app/lib/mailer.rb:14:in 'Mailer#deliver': undefined method 'name' for nil (NoMethodError)",
+                "\tfrom /app/lib/jobs.rb:22:in 'Jobs#perform'",
+                "\tfrom /app/bin/worker.rb:3:in '<main>'",
+            ],
+            "NoMethodError: undefined method 'name' for nil",
+            "Mailer#deliver /app/lib/mailer.rb:14",
+        ),
+        (
+            [
+                "ActiveRecord::RecordNotFound (Couldn't find User with 'id'=42):",
+                "  ",
+                "app/controllers/users_controller.rb:9:in `show'",
+            ],
+            "ActiveRecord::RecordNotFound: Couldn't find User with 'id'=42",
+            "show app/controllers/users_controller.rb:9",
+        ),
+        (
+            [
+                "/app/server.js:42",
+                "    const id = req.user.id;",
+                "                        ^",
+                "",
+                "TypeError: Cannot read properties of undefined (reading 'id')",
+                "    at handler (/app/server.js:42:25)",
+                "    at Layer.handle [as handle_request] (/app/node_modules/express/lib/router/layer.js:95:5)",
+                "    at process.processTicksAndRejections (node:internal/process/task_queues:95:5) {",
+                "  code: 'ERR_INVALID_ARG_TYPE'",
+                "}",
+                "",
+                "Node.js v20.11.1",
+            ],
+            "TypeError: Cannot read properties of undefined (reading 'id')",
+            "handler /app/server.js:42",
+        ),
+        (
+            [
+                "node:internal/process/promises:289",
+                "            triggerUncaughtException(err, true /* fromPromise */);",
+                "            ^",
+                "",
+                "[UnhandledPromiseRejection: This error originated either by throwing inside of an async function "
+                "without a catch block, or by rejecting a promise which was not handled with .catch(). The promise "
+                'rejected with the reason "ECONNRESET".] {',
+                "  code: 'ERR_UNHANDLED_REJECTION'",
+                "}",
+                "",
+                "Node.js v18.17.0",
+            ],
+            "UnhandledPromiseRejection: This error originated",
+            "",
+        ),
+        (
+            [
+                "Unhandled exception. System.AggregateException: One or more errors occurred. (boom)",
+                " ---> System.InvalidOperationException: boom",
+                "   at Acme.Orders.Cart.Total() in /src/Orders/Cart.cs:line 42",
+                "   --- End of inner exception stack trace ---",
+                "   at System.Threading.Tasks.Task.Wait()",
+                "   at Program.Main(String[] args) in /src/Orders/Program.cs:line 9",
+            ],
+            "System.InvalidOperationException: boom",
+            "Acme.Orders.Cart.Total /src/Orders/Cart.cs:42",
+        ),
+        (
+            [
+                'Exception in thread "main" java.lang.IllegalStateException: Ledger closed',
+                "\tat com.acme.ledger.Book.post(Book.java:88)",
+                "Caused by: java.io.IOException: disk full",
+                "\tat com.acme.Disk.write(Disk.java:1)",
+                "\t... 12 more",
+            ],
+            "java.lang.IllegalStateException: Ledger closed",
+            "com.acme.ledger.Book.post Book.java:88",
+        ),
+    ],
+    ids=[
+        "ruby-logged",
+        "ruby-uncaught",
+        "rails",
+        "node-uncaught",
+        "node-rejection",
+        "dotnet-inner",
+        "java-cause",
+    ],
+)
+def test_a_stack_of_another_language_split_per_line_is_one_problem(
+    lines: list[str], title: str, place: str, gke: bool
+) -> None:
+    raw = [
+        *split_lines(0, ["served 12 requests"], gke=gke, severity="INFO"),
+        *split_lines(1, lines, gke=gke),
+        *split_lines(3, ["listening on :8080"], gke=gke, severity="INFO"),
+    ]
+    report = scan_entries(raw)
+    assert [(c.count, c.max_severity) for c in report.clusters] == [(len(lines), "ERROR")]
+    cluster = report.clusters[0]
+    assert cluster.title.startswith(title)
+    if place:
+        function, location = place.split()
+        top = cluster.affected_files[0]
+        assert (top.function, top.location) == (function, location)
+    else:
+        assert not cluster.affected_files
+
+
+def test_another_instance_interleaved_and_a_gap_end_a_node_crash_report() -> None:
+    report = [
+        "/app/server.js:42",
+        "    const id = req.user.id;",
+        "                        ^",
+        "",
+        "TypeError: Cannot read properties of undefined (reading 'id')",
+        "    at handler (/app/server.js:42:25)",
+        "",
+        "Node.js v20.11.1",
+    ]
+    one = split_lines(1, report, instance="a")
+    two = split_lines(1.00001, ["GET /orders 200"] * len(report), instance="b")
+    mixed = [entry for pair in zip(one, two, strict=True) for entry in pair]
+    assert sorted(len(e.members) for e in events(mixed)) == [1] * len(report) + [len(report)]
+    late = [*one[:4], *split_lines(20, report[4:], instance="a")]
+    assert sorted(len(e.members) for e in events(late)) == [1, 1, 1, 1, 4]
+
+
 class _LooksEveryTime(Reassembler):
     """The reassembler without the bounds that let it skip looking for stale groups."""
 
@@ -131,6 +410,11 @@ _PIECES = [
     "    import payments_sdk",
     ERROR,
     "During handling of the above exception, another exception occurred:",
+    *GO_PANIC[:6],
+    "/app/server.js:42",
+    "TypeError: x is undefined",
+    "    at f (/app/server.js:42:7) {",
+    "}",
 ]
 
 

@@ -141,3 +141,120 @@ def test_go_method_frames_keep_their_receiver() -> None:
         "github.com/acme/srv.(*Server).Serve",
         "github.com/acme/srv.(*Server).Handle",
     ]
+
+
+def test_go_recovered_panic_is_placed_below_the_deferred_handler() -> None:
+    """A deferred function that recovered and panicked again sits above the `panic(…)` frame: the failure is
+    where the first panic happened, and the message is the first panic's."""
+    text = (
+        "panic: runtime error: invalid memory address or nil pointer dereference [recovered]\n"
+        "\tpanic: runtime error: invalid memory address or nil pointer dereference\n"
+        "[signal SIGSEGV: segmentation violation code=0x1 addr=0x0 pc=0x49a0f3]\n\n"
+        "goroutine 1 [running]:\n"
+        "github.com/acme/app/middleware.Recover.func1()\n\t/app/middleware/recover.go:12 +0x9c\n"
+        "panic({0x4b5e40?, 0x5bba60?})\n\t/usr/local/go/src/runtime/panic.go:770 +0x132\n"
+        "github.com/acme/app/cart.(*Svc).Do(...)\n\t/app/cart/svc.go:20\n"
+        "main.main()\n\t/app/main.go:15 +0x1d\n"
+        "exit status 2"
+    )
+    stack = StackParser().parse(text)
+    assert stack is not None
+    assert stack.message == "runtime error: invalid memory address or nil pointer dereference"
+    assert stack.innermost_in_app is not None
+    assert stack.innermost_in_app.location == "/app/cart/svc.go:20"
+    assert [f.function for f in stack.frames][-1] == "github.com/acme/app/middleware.Recover.func1"
+
+
+def test_go_fatal_error_takes_the_failing_goroutine_not_the_runtime_stack() -> None:
+    text = (
+        "fatal error: stack overflow\n\nruntime stack:\n"
+        "runtime.throw({0x4a1b2c?, 0x0?})\n"
+        "\t/usr/local/go/src/runtime/panic.go:1023 +0x5c fp=0x7ffd5c sp=0x7ffd30 pc=0x43a1bc\n\n"
+        "goroutine 1 gp=0xc000002380 m=0 mp=0x55a000 [running]:\n"
+        "main.recurse(0x1?)\n\t/app/main.go:6 +0x45 fp=0xc0200e13a0 sp=0xc0200e1398 pc=0x4a1b45\n"
+        "...additional frames elided...\n"
+        "created by main.main in goroutine 1\n\t/app/main.go:12 +0x25\n\n"
+        "goroutine 5 [chan receive]:\n"
+        "main.consume()\n\t/app/main.go:30 +0x25\n"
+    )
+    stack = StackParser().parse(text)
+    assert stack is not None
+    assert (stack.exception_type, stack.message) == ("fatal error", "stack overflow")
+    assert [(f.function, f.location) for f in stack.frames] == [
+        ("main.main", "/app/main.go:12"),
+        ("main.recurse", "/app/main.go:6"),
+    ]
+
+
+def test_go_library_frames_under_any_go_root_the_module_cache_or_trimpath() -> None:
+    text = (
+        "2025/06/10 12:00:00 http: panic serving 10.0.0.7:51234: boom\n"
+        "goroutine 7 [running]:\n"
+        "main.handler(...)\n\t/go/src/app/main.go:14\n"  # GOPATH layout: the app's own code
+        "github.com/go-chi/chi/v5.(*Mux).ServeHTTP(0xc0001, {0x7f0c18, 0xc0002}, 0xc0003)\n"
+        "\t/go/pkg/mod/github.com/go-chi/chi/v5@v5.0.12/mux.go:90 +0x2fd\n"
+        "github.com/lib/pq.(*conn).query(0xc0001)\n\tgithub.com/lib/pq@v1.10.9/conn.go:900 +0x1d\n"
+        "net/http.serverHandler.ServeHTTP(...)\n\tnet/http/server.go:3137 +0x8e\n"
+        "net/http.(*conn).serve(0xc0001)\n\t/root/sdk/go1.22.3/src/net/http/server.go:2039 +0x5d0\n"
+        "orders/internal/cart.Load()\n\torders/internal/cart/load.go:7 +0x11\n"  # -trimpath, module `orders`
+    )
+    stack = StackParser().parse(text)
+    assert stack is not None
+    assert (stack.exception_type, stack.message) == ("panic", "boom")
+    assert [f.in_app for f in reversed(stack.frames)] == [True, False, False, False, False, True]
+
+
+def test_go_signal_dump_without_a_panic() -> None:
+    text = (
+        "SIGQUIT: quit\nPC=0x46d0c1 m=0 sigcode=0\n\n"
+        "goroutine 1 [select]:\nmain.main()\n\t/app/main.go:9 +0x25\n"
+    )
+    stack = StackParser().parse(text)
+    assert stack is not None
+    assert (stack.exception_type, stack.message) == ("SIGQUIT", "quit")
+    assert stack.innermost_in_app is not None and stack.innermost_in_app.function == "main.main"
+
+
+def test_ruby_backtrace_a_logger_wrote_line_by_line() -> None:
+    text = (
+        "E, [2025-06-10T12:00:40.123456 #1] ERROR -- : NoMethodError (undefined method `email' for nil):\n\n"
+        "app/services/notifier.rb:14:in `deliver'\n"
+        "/usr/local/bundle/gems/activejob-7.1.3/lib/active_job/execution.rb:68:in `perform_now'\n"
+    )
+    stack = StackParser().parse(text)
+    assert stack is not None
+    assert (stack.exception_type, stack.message) == ("NoMethodError", "undefined method `email' for nil")
+    assert stack.innermost_in_app is not None
+    assert stack.innermost_in_app.location == "app/services/notifier.rb:14"
+    typed = StackParser().parse("Redis::CannotConnectError: refused\n/app/lib/cache.rb:3:in 'Cache.get'")
+    assert typed is not None and (typed.exception_type, typed.frames[0].function) == (
+        "Redis::CannotConnectError",
+        "Cache.get",
+    )
+
+
+def test_node_rejection_of_a_value_that_is_not_an_error_has_no_frame() -> None:
+    text = (
+        "node:internal/process/promises:289\n"
+        "            triggerUncaughtException(err, true /* fromPromise */);\n            ^\n\n"
+        '[UnhandledPromiseRejection: This error originated either by throwing. The promise rejected with the reason "boom".] {\n'
+        "  code: 'ERR_UNHANDLED_REJECTION'\n}\n\nNode.js v18.17.0"
+    )
+    stack = StackParser().parse(text)
+    assert stack is not None
+    assert (stack.language, stack.exception_type, stack.frames) == ("node", "UnhandledPromiseRejection", ())
+    assert stack.message.endswith('the reason "boom".')
+
+
+def test_dotnet_inner_exception_frames_end_at_its_marker() -> None:
+    text = (
+        "Unhandled exception. System.AggregateException: One or more errors occurred. (boom)\n"
+        " ---> System.InvalidOperationException: boom\n"
+        "   at Acme.Orders.Cart.Total() in /src/Orders/Cart.cs:line 42\n"
+        "   --- End of inner exception stack trace ---\n"
+        "   at Program.Main(String[] args) in /src/Orders/Program.cs:line 9\n"
+    )
+    stack = StackParser().parse(text)
+    assert stack is not None
+    assert stack.exception_type == "System.InvalidOperationException"
+    assert [f.function for f in stack.frames] == ["Acme.Orders.Cart.Total"]

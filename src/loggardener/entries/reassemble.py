@@ -1,8 +1,9 @@
-"""Reassembly of Python tracebacks that Cloud Run split into one entry per stderr line.
+"""Reassembly of stack traces that Cloud Run and GKE split into one entry per stderr line.
 
 Consecutive entries of the same log, instance and revision, close in time, that together form a traceback
-(header, `File` lines, source and caret lines, chained-exception separators, final `Type: message`) become one
-`Event`. Works on exports in either time order (gcloud prints newest first) and keeps memory bounded: only the
+become one `Event`: Python's (header, `File` lines, source and caret lines, chained-exception separators,
+final `Type: message`), an exception line and its `at` frames (Java, Node.js, .NET), and a Go panic or fatal
+error (header, signal line, goroutine headers, function and file lines, `exit status`). Works on exports in either time order (gcloud prints newest first) and keeps memory bounded: only the
 lines of tracebacks still open are held.
 """
 
@@ -21,14 +22,62 @@ from loggardener.entries.stacks import PY_CHAIN_SEPARATORS, PY_HEADER
 
 _FILE_LINE = re.compile(r'^\s*File "[^"]+", line \d+')
 _EXCEPTION_LINE = re.compile(
-    r"^(?:Exception in thread \"[^\"]{0,200}\" |Unhandled [Ee]xception\. ?|Uncaught )?[A-Za-z_][\w.$`]*(?::\s.*|:)?$"
+    r"^(?:Exception in thread \"[^\"]{0,200}\" |Unhandled [Ee]xception\. ?|Uncaught )?"
+    r"[A-Za-z_][\w.$`]*(?:::[A-Za-z_]\w*)*(?::\s.*|:)?$"
+    # Ruby's uncaught exception (`/app/x.rb:14:in 'deliver': msg (NoMethodError)`) and Rails' (`NoMethodError
+    # (msg):`)
+    r"|^\S{1,500}?\.rb:\d+:in [`'][^`']{1,500}'?: .* \([A-Z][\w:]*\)$"
+    r"|^[A-Z][\w:]*(?:Error|Exception|NotFound|Invalid)\w* \(.*\):$"
+    # Node.js's inspection of an error without a stack: `[UnhandledPromiseRejection: … reason "x".] {`
+    r"|^\[[A-Za-z_$][\w$.]*: .*\](?: \{)?$"
 )
+# Node.js's report of an uncaught exception starts with where it was thrown (`/app/server.js:42`,
+# `node:internal/process/promises:289`), the source line and a caret, and ends with `Node.js v20.11.1`.
+_NODE_LOCATION = re.compile(r"^(?:file://)?(?:/|[A-Za-z]:[\\/]|node:)\S*:\d+$")
+_NODE_VERSION = re.compile(r"^Node\.js v\d+\.\d+\.\d+$")
 # A stack frame of Java (`\tat a.B.c(B.java:3)`), Node.js (`    at f (/app/x.js:1:2)`) or .NET (`   at A.B() in x.cs:line 3`)
 _AT_FRAME = re.compile(r"^\s+at \S.{0,1000}(?:\)|:\d+:\d+|:line \d+)\s*\{?$")
+# A Ruby backtrace line, as the interpreter prints it (`\tfrom /app/x.rb:3:in '<main>'`) or a logger does
+# (`/app/x.rb:14:in `deliver'`, `  app/models/user.rb:9:in `name'`).
+_RUBY_FRAME = re.compile(
+    r"^\s*(?:from )?(?:\S{1,500}?\.rb|<internal:[^>]{1,200}>):\d+:in [`'][^`']{1,500}'\s*$"
+)
+# (.NET's `   --- End of inner exception stack trace ---` reads `End of inner …` once its prefix is stripped)
 _CAUSE_LINE = re.compile(
     r"^(?:Caused by: |Suppressed: |\s*---> |\s+\.\.\. \d+ (?:more|common frames omitted)\s*$"
-    r"|\s*--- End of (?:inner exception )?stack trace)"
+    r"|\s*(?:--- )?End of (?:inner exception )?stack trace)"
 )
+# Go: a panic or fatal error (`net/http` logs a handler's as `http: panic serving ADDR: …`, a signal dump
+# starts `SIGQUIT: quit`); the signal it came from; a goroutine's header; a frame's function line (arguments
+# printed as hex words, `...` when elided) or `created by` line; `exit status 2`; the runtime's own
+# `runtime: …` lines before a fatal error. A frame's file line (`\t/src/x.go:57 +0x2c`) starts with a tab.
+_GO_ARGUMENT = r"(?:0x[0-9a-f]+\??|\.\.\.|\{[0-9a-fx?{}, .]*\})"
+_GO_NAME_PART = r"(?:[\w~%-]+|\(\*?[\w~%-]+(?:\[\.\.\.\])?\))(?:\[\.\.\.\])?"
+_GO_LINE = re.compile(
+    r"(?P<go_header>(?:panic|fatal error): |(?:http: )?panic serving \S+: |SIG[A-Z0-9]{2,8}: \w)"
+    r"|(?P<go_signal>\[signal |PC=0x[0-9a-f]+ m=\d+ |signal arrived during cgo execution$)"
+    r"|(?P<go_goroutine>(?:goroutine \d+ [^\[\]]{0,200}\[[^\]]{0,200}\]|runtime stack):$)"
+    r"|(?P<go_frame>(?:created by \S+(?: in goroutine \d+)?$|(?:[\w.~%-]+/)*"
+    + _GO_NAME_PART
+    + r"(?:\.+"
+    + _GO_NAME_PART
+    + r")+"
+    r"\((?:" + _GO_ARGUMENT + r"(?:, " + _GO_ARGUMENT + r")*)?\)$|panic\(\{[0-9a-fx?, ]*\}\)$"
+    r"|\.\.\.(?:additional|\d+) frames elided\.\.\.$))"
+    r"|(?P<go_exit>exit status \d+$)"
+    r"|(?P<go_runtime>runtime: \S)"
+)
+_GO_KINDS = {
+    "go_header": "go-header",
+    "go_signal": "go-signal",
+    "go_goroutine": "go-goroutine",
+    "go_frame": "go-frame",
+    "go_exit": "go-exit",
+    "go_runtime": "go-runtime",
+}
+# What may follow a Go header within its trace (`source`: a tab-indented file line, or `\tpanic: …` of a
+# panic raised while another one ran).
+_GO_CONTINUATIONS = ("go-signal", "go-goroutine", "go-frame", "go-runtime", "source", "blank")
 _MAX_GROUP_LINES = 2000
 
 GroupKey = tuple[str, str | None, str | None]
@@ -60,10 +109,19 @@ def _line_kind(message: str) -> str | None:
         return "file"
     if _CAUSE_LINE.match(line):
         return "caused"
-    if _AT_FRAME.match(line):
+    if _AT_FRAME.match(line) or _RUBY_FRAME.match(line):
         return "frame"
-    if line.startswith((" ", "\t")) and stripped:
-        return "source"
+    if line.startswith((" ", "\t")) or not stripped.strip("^~"):
+        return "source"  # indented, or a caret line under a source line
+    if stripped == "}":
+        return "close"  # of an error's own properties (Node.js prints them after its stack)
+    if _NODE_LOCATION.match(line):
+        return "node-location"
+    if _NODE_VERSION.match(line):
+        return "node-version"
+    go = _GO_LINE.match(line)
+    if go is not None:
+        return _GO_KINDS[go.lastgroup or ""]
     if _EXCEPTION_LINE.match(stripped):
         return "exception"
     return None
@@ -116,7 +174,10 @@ class Reassembler:
                     yield from self._release(quiet_key)
                 yield entry
                 continue
-            kind = line_kind(entry.message) if entry.payload_kind == "text" and entry.stack is None else None
+            # a line with a stack of its own is whole, unless the stack has no frame (a Node.js rejection's
+            # `[UnhandledPromiseRejection: …]`, whose report goes on in the next lines)
+            whole = entry.stack is not None and bool(entry.stack.frames)
+            kind = line_kind(entry.message) if entry.payload_kind == "text" and not whole else None
             key = (entry.log_name, entry.instance, entry.revision)
             if kind is None:
                 # Only a plain stderr line ends a traceback: a structured or request entry of the same
@@ -229,6 +290,27 @@ class Reassembler:
                 yield self._merge_warning(lines[index : index + 2])
                 index += 2
                 continue
+            if kinds[index] in ("go-header", "go-runtime"):
+                end = _go_trace_end(kinds, index)
+                if end > index:
+                    event = self._merge(lines[index : end + 1])
+                    if event is not None:
+                        yield event
+                        index = end + 1
+                        continue
+                yield Event(primary=lines[index], members=(lines[index],))
+                index += 1
+                continue
+            if kinds[index] == "node-location":
+                end = _node_crash_end(kinds, lines, index)
+                event = self._merge(lines[index : end + 1], frameless=True) if end > index else None
+                if event is not None:
+                    yield event
+                    index = end + 1
+                    continue
+                yield Event(primary=lines[index], members=(lines[index],))
+                index += 1
+                continue
             start = index
             if (
                 kinds[index] is None
@@ -236,8 +318,10 @@ class Reassembler:
                 and kinds[index + 1] in ("header", "exception")
             ):
                 index += 1  # a logged line introducing the traceback is part of its event
-            if kinds[index] == "exception" and index + 1 < len(kinds) and kinds[index + 1] == "frame":
-                end = _frames_end(kinds, index)  # Java, Node.js, .NET: the exception line, then its frames
+            if kinds[index] == "exception" and _next_kind(kinds, index) in ("frame", "caused"):
+                # Java, Node.js, .NET, Ruby: the exception line, then its frames (.NET's and Java's may start
+                # with an inner exception's or a cause's line, Rails' after a blank line)
+                end = _frames_end(kinds, lines, index)
                 event = self._merge(lines[start : end + 1])
                 if event is None:
                     yield from (Event(primary=entry, members=(entry,)) for entry in lines[start : end + 1])
@@ -268,10 +352,12 @@ class Reassembler:
         text = "\n".join(entry.message.rstrip("\n") for entry in span)
         return Event(primary=first._replace(message=text), members=tuple(span))
 
-    def _merge(self, span: list[LogEntry]) -> Event | None:
+    def _merge(self, span: list[LogEntry], frameless: bool = False) -> Event | None:
+        """The span as one event, if its text parses as a stack with frames (or, `frameless`, with none: a
+        crash report says where it was thrown in its own lines)."""
         text = "\n".join(entry.message.rstrip("\n") for entry in span)
         stack = self._parse_stack(text)
-        if stack is None or not stack.frames:
+        if stack is None or not (stack.frames or frameless):
             return None
         loudest = max(span, key=lambda entry: entry.severity)
         severity, rule = loudest.severity, loudest.severity_rule
@@ -315,12 +401,70 @@ def _copies(lines: list[LogEntry]) -> list[list[LogEntry]]:
     return [copy for copy in split if copy]
 
 
-def _frames_end(kinds: list[str | None], start: int) -> int:
-    """Index of the last line of a stack that starts with its exception line at `start`."""
+def _next_kind(kinds: list[str | None], index: int) -> str | None:
+    """The kind of the first line after `index` that is not blank."""
+    index += 1
+    while index < len(kinds) and kinds[index] == "blank":
+        index += 1
+    return kinds[index] if index < len(kinds) else None
+
+
+def _frames_end(kinds: list[str | None], lines: list[LogEntry], start: int) -> int:
+    """Index of the last line of a stack that starts with its exception line at `start`: its frames, causes
+    and inner exceptions, the properties Node.js prints after a line ending `{` up to a `}`, and Node.js's
+    closing `Node.js v20.11.1`."""
     end = start
+    properties = lines[start].message.rstrip().endswith("{")
     index = start + 1
-    while index < len(kinds) and kinds[index] in ("frame", "caused", "blank"):
-        if kinds[index] != "blank":
+    while index < len(kinds):
+        kind = kinds[index]
+        if properties:
+            if kind == "close":
+                properties = False
+                end = index
+            elif kind not in ("source", "frame", "caused", "blank"):
+                break
+        elif kind in ("frame", "caused"):
+            end = index
+            properties = lines[index].message.rstrip().endswith("{")
+        elif kind == "node-version":
+            return index
+        elif kind != "blank":
+            break
+        index += 1
+    return end
+
+
+def _node_crash_end(kinds: list[str | None], lines: list[LogEntry], start: int) -> int:
+    """Index of the last line of a Node.js crash report starting at `start` (where it was thrown): the source
+    and caret lines, the exception with its stack; `start` when no exception follows."""
+    index = start + 1
+    while index < len(kinds) and index <= start + 2 and kinds[index] == "source":
+        index += 1
+    while index < len(kinds) and kinds[index] == "blank":
+        index += 1
+    if index == len(kinds) or kinds[index] != "exception":
+        return start
+    return _frames_end(kinds, lines, index)
+
+
+def _go_trace_end(kinds: list[str | None], start: int) -> int:
+    """Index of the last line of the Go panic or fatal error at `start` (its header, or the `runtime:` lines
+    before it); `start` when no header follows them."""
+    header = start
+    while header < len(kinds) and kinds[header] == "go-runtime":
+        header += 1
+    if header == len(kinds) or kinds[header] != "go-header":
+        return start
+    end = header
+    index = header + 1
+    while index < len(kinds):
+        kind = kinds[index]
+        if kind == "go-exit":
+            return index
+        if kind not in _GO_CONTINUATIONS:
+            break
+        if kind != "blank":
             end = index
         index += 1
     return end

@@ -26,6 +26,10 @@ _JAVA_HEADER = re.compile(
 _NODE_FRAME = re.compile(
     r"^\s+at (?:async )?(?:(?P<func>[^()]{1,500}?) \()?(?P<file>[^()\s]+?):(?P<line>\d+):\d+\)?(?:\s*\{)?\s*$"
 )
+# Node.js inspects a rejection whose reason is not an Error (so has no stack) as `[UnhandledPromiseRejection: …]`.
+_NODE_REJECTION = re.compile(
+    r"^\[(?P<type>UnhandledPromiseRejection): (?P<message>.*)\](?: \{)?$", re.MULTILINE
+)
 _NODE_HEADER = re.compile(r"^(?:Uncaught )?(?P<type>[A-Za-z_$][\w$.]*)(?::\s?(?P<message>.*))?$")
 # A header after a prefix: `[req-1] Error checking user: FirebaseAuthError: There is no configuration`.
 _EMBEDDED_HEADER = re.compile(
@@ -48,13 +52,30 @@ _RUBY_HEADER = re.compile(
     r"^(?P<file>\S+?):(?P<line>\d+):in [`'](?P<func>[^'`]+)'?: (?P<message>.*) \((?P<type>[A-Z][\w:]*)\)\s*$"
 )
 _RUBY_FRAME = re.compile(r"^\s+from (?P<file>\S+?):(?P<line>\d+):in [`'](?P<func>[^'`]+)'")
+# Rails logs `NoMethodError (undefined method …):` after its logger's prefix
 _RAILS_HEADER = re.compile(
-    r"^(?P<type>[A-Z][\w:]*(?:Error|Exception|NotFound|Invalid)\w*) \((?P<message>.*)\):\s*$"
+    r"(?:^|\s)(?P<type>[A-Z][\w:]*(?:Error|Exception|NotFound|Invalid)\w*) \((?P<message>.*)\):\s*$"
 )
 _RAILS_FRAME = re.compile(r"^\s+(?P<file>[^\s:]+\.rb):(?P<line>\d+):in [`'](?P<func>[^'`]+)'")
-_GO_PANIC = re.compile(r"^panic: (?P<message>.*)$")
-_GO_GOROUTINE = re.compile(r"^goroutine \d+ \[[^\]]*\]:\s*$")
-_GO_FILE = re.compile(r"^\t(?P<file>\S+?):(?P<line>\d+)(?: \+0x[0-9a-f]+)?\s*$")
+# A backtrace a logger wrote line by line (`e.backtrace.join("\n")`): `/app/x.rb:14:in 'deliver'`, unindented
+_RUBY_BARE_FRAME = re.compile(
+    r"^(?P<file>(?:\S+?\.rb|<internal:[^>]+>)):(?P<line>\d+):in [`'](?P<func>[^'`]+)'\s*$"
+)
+# and the `Type: message` line before it (`ActiveRecord::RecordNotFound: Couldn't find User`)
+_RUBY_TYPED_HEADER = re.compile(r"^(?P<type>[A-Z]\w*(?:::[A-Z]\w*)*): (?P<message>.*)$")
+# A Go crash's first line: a panic (`net/http` logs a handler's as `http: panic serving ADDR: …`), a fatal
+# error of the runtime (`concurrent map writes`, `all goroutines are asleep - deadlock!`), a signal's dump.
+_GO_HEADER = re.compile(
+    r"^(?:(?P<kind>panic|fatal error): (?P<message>.*)"
+    r"|.{0,300}?\bpanic serving \S+: (?P<served>.*)"
+    r"|(?P<signal>SIG[A-Z0-9]{2,8}): (?P<signal_message>\w.*))$"
+)
+_GO_RECOVERED = re.compile(r"\s\[recovered(?:, repanicked)?\]$")
+# `goroutine 7 [running]:`, with GOTRACEBACK=system `goroutine 7 gp=0xc0… m=0 mp=0x… [running]:`
+_GO_GOROUTINE = re.compile(r"^goroutine \d+ [^\[\]]{0,200}\[[^\]]*\]:\s*$")
+# `\t/src/x.go:57 +0x2c`, with GOTRACEBACK=system `… +0x2c fp=0xc0… sp=0xc0… pc=0x…`
+_GO_FILE = re.compile(r"^\t(?P<file>\S+?):(?P<line>\d+)(?:\s.*)?$")
+_GO_CREATED_BY = re.compile(r"^created by (?P<func>\S+)(?: in goroutine \d+)?$")
 
 _PY_LIBRARY = re.compile(
     r"(site-packages|dist-packages)/|^<(frozen [^>]*|string)>$|(^|/)lib(64)?/python\d+(\.\d+)?/|^<frozen "
@@ -77,7 +98,16 @@ _JAVA_LIBRARY = (
     "io.grpc.",
 )
 _NODE_LIBRARY = re.compile(r"node_modules/|^node:|^internal/|^<anonymous>$")
-_GO_LIBRARY = re.compile(r"^/usr/local/go/|/go/pkg/mod/|^runtime/|/src/runtime/")
+# The standard library's packages (the first element of their import paths), whose files sit under a Go root
+# (`/usr/local/go/src/`, `/usr/lib/go-1.22/src/`, `~/sdk/go1.22.0/src/`) or, built with -trimpath, start at
+# the package (`net/http/server.go`); modules' files sit in the module cache (`/go/pkg/mod/`, `…@v1.2.3/`).
+_GO_STANDARD = (
+    "archive|bufio|bytes|cmp|compress|container|context|crypto|database|debug|embed|encoding|errors|expvar"
+    "|flag|fmt|go|hash|html|image|index|internal|io|iter|log|maps|math|mime|net|os|path|plugin|reflect"
+    "|regexp|runtime|slices|sort|strconv|strings|sync|syscall|testing|text|time|unicode|unique|unsafe"
+    "|vendor|weak"
+)
+_GO_LIBRARY = re.compile(r"^/usr/local/go/|/pkg/mod/|@v\d|(?:^|/go[\w.-]*/src/)(?:" + _GO_STANDARD + r")/")
 _DOTNET_LIBRARY = ("System.", "Microsoft.", "Npgsql.", "Grpc.", "Google.")
 _PHP_LIBRARY = re.compile(r"/vendor/|^\[internal function\]")
 _RUBY_LIBRARY = re.compile(r"/gems/|/ruby/\d|/rubygems/|^<internal:")
@@ -115,13 +145,24 @@ class StackParser:
     def _parse(self, text: str) -> StackTrace | None:
         if PY_HEADER in text:
             return self._python(text)
-        if "panic: " in text and "goroutine " in text:
-            return self._go(text)
+        if "goroutine " in text and ("panic" in text or "fatal error: " in text or "SIG" in text):
+            go = self._go(text)
+            if go is not None:
+                return go
         if "\\n'" in text:
             text = "\n".join(
                 match["inner"] if (match := _QUOTED_LINE.match(line)) else line for line in text.splitlines()
             )
         lines = text.splitlines()
+        if "[UnhandledPromiseRejection: " in text:
+            rejection = _NODE_REJECTION.search(text)
+            if rejection is not None:
+                return StackTrace(
+                    language="node",
+                    exception_type=rejection["type"],
+                    message=rejection["message"].strip(),
+                    text=text.strip(),
+                )
         if any(":line " in line and _DOTNET_FRAME.match(line) for line in lines):
             return self._dotnet(lines, text)
         if any(_JAVA_FRAME.match(line) for line in lines):
@@ -130,7 +171,10 @@ class StackParser:
             return self._node(lines, text)
         if any(_PHP_FRAME.match(line) for line in lines):
             return self._php(lines, text)
-        if any(_RUBY_FRAME.match(line) or _RAILS_FRAME.match(line) for line in lines):
+        if any(
+            _RUBY_FRAME.match(line) or _RAILS_FRAME.match(line) or _RUBY_BARE_FRAME.match(line)
+            for line in lines
+        ):
             return self._ruby(lines, text)
         return None
 
@@ -146,7 +190,7 @@ class StackParser:
 
         # Frames of the outer exception end at an inner exception's marker.
         return _framed(
-            "dotnet", lines, text, _DOTNET_HEADER, _DOTNET_FRAME, frame, stop_prefix="--- End of inner"
+            "dotnet", lines, text, _DOTNET_HEADER, _DOTNET_FRAME, frame, stop_prefix="End of inner"
         )
 
     def _php(self, lines: list[str], text: str) -> StackTrace | None:
@@ -199,12 +243,21 @@ class StackParser:
             frames.append(frame(header))
             exception_type, message = header["type"], header["message"]
         else:
-            rails = next((m for line in lines if (m := _RAILS_HEADER.match(line.strip()))), None)
-            if rails is None:
+            header = next(
+                (
+                    m
+                    for line in lines
+                    if (m := _RAILS_HEADER.search(line.strip()) or _RUBY_TYPED_HEADER.match(line))
+                ),
+                None,
+            )
+            if header is None:
                 return None
-            exception_type, message = rails["type"], rails["message"]
+            exception_type, message = header["type"], header["message"]
         frames.extend(
-            frame(m) for line in lines if (m := _RUBY_FRAME.match(line) or _RAILS_FRAME.match(line))
+            frame(m)
+            for line in lines
+            if (m := _RUBY_FRAME.match(line) or _RAILS_FRAME.match(line) or _RUBY_BARE_FRAME.match(line))
         )
         frames.reverse()
         return StackTrace(
@@ -277,27 +330,43 @@ class StackParser:
         return _framed("node", lines, text, _NODE_HEADER, _NODE_FRAME, frame)
 
     def _go(self, text: str) -> StackTrace | None:
+        """A Go panic or fatal error and the frames of the first goroutine dumped (the one that failed).
+
+        Frames above a `panic(…)` frame ran while the panic unwound (a deferred function that recovered and
+        panicked again: `panic: … [recovered]`): the failure is below it, so they are not where it happened.
+        """
         lines = text.splitlines()
-        panic_index = next((i for i, line in enumerate(lines) if _GO_PANIC.match(line)), None)
-        if panic_index is None:
+        header_index, header = next(
+            ((i, match) for i, line in enumerate(lines) if (match := _GO_HEADER.match(line))), (0, None)
+        )
+        if header is None:
             return None
-        panic = _GO_PANIC.match(lines[panic_index])
-        assert panic is not None
+        if header["kind"] is not None:
+            exception_type, message = header["kind"], header["message"]
+        elif header["signal"] is not None:
+            exception_type, message = header["signal"], header["signal_message"]
+        else:
+            exception_type, message = "panic", header["served"]
         frames: list[Frame] = []
         in_goroutine = False
         function: str | None = None
-        for line in lines[panic_index + 1 :]:
+        for line in lines[header_index + 1 :]:
             if _GO_GOROUTINE.match(line):
                 if frames:
                     break
                 in_goroutine = True
+                continue
+            if line.startswith("runtime stack:"):  # the runtime's own stack, before the goroutines'
+                in_goroutine = False
                 continue
             if not in_goroutine:
                 continue
             location = _GO_FILE.match(line)
             if location and function is not None:
                 file = location["file"]
-                library = bool(_GO_LIBRARY.search(file)) or function.startswith("runtime.")
+                library = (
+                    bool(_GO_LIBRARY.search(file)) or function.startswith("runtime.") or function == "panic"
+                )
                 frames.append(
                     Frame(
                         file=file,
@@ -308,14 +377,19 @@ class StackParser:
                 )
                 function = None
             elif line and not line.startswith("\t"):
-                function = re.sub(r"\([^()]*\)$", "", line.strip())  # drop the arguments, keep `pkg.(*T).M`
+                created = _GO_CREATED_BY.match(line)
+                # drop the arguments, keep `pkg.(*T).M`
+                function = created["func"] if created else re.sub(r"\([^()]*\)$", "", line.strip())
+        unwinding = max((i for i, frame in enumerate(frames) if frame.function == "panic"), default=None)
+        if unwinding is not None and any(frame.in_app for frame in frames[unwinding:]):
+            frames[:unwinding] = [frame._replace(in_app=False) for frame in frames[:unwinding]]
         frames.reverse()
         return StackTrace(
             language="go",
-            exception_type="panic",
-            message=panic["message"].strip(),
+            exception_type=exception_type,
+            message=_GO_RECOVERED.sub("", message.strip()),
             frames=tuple(frames),
-            text=text[text.index(lines[panic_index]) :].strip(),
+            text="\n".join(lines[header_index:]).strip(),
         )
 
 
@@ -328,7 +402,8 @@ def _framed(
     make_frame: Callable[[re.Match[str]], Frame],
     stop_prefix: str | None = None,
 ) -> StackTrace | None:
-    """A `Type: message` header followed by `at …` frame lines, innermost first (Java, Node.js)."""
+    """A `Type: message` header followed by `at …` frame lines, innermost first (Java, Node.js), up to a line
+    starting `stop_prefix` (after its indentation and dashes)."""
     first_frame = next(i for i, line in enumerate(lines) if frame_pattern.match(line))
     header = next(
         (match for line in reversed(lines[:first_frame]) if (match := header_pattern.match(line.strip()))),
@@ -341,7 +416,7 @@ def _framed(
         return None
     frames: list[Frame] = []
     for line in lines[first_frame:]:
-        if stop_prefix is not None and line.startswith(stop_prefix):
+        if stop_prefix is not None and line.lstrip(" -").startswith(stop_prefix):
             break
         match = frame_pattern.match(line)
         if match is not None:

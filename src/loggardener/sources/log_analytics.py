@@ -177,14 +177,22 @@ def _traceback_line(text: str) -> str:
     )
 
 
-# Lines that open or continue a stack of another language (Java `Caused by:`, .NET `Unhandled exception.`)
-# or a Python warning, whose next line is its source line.
+# Lines that open or continue a stack of another language (Java `Caused by:`, .NET `Unhandled exception.`,
+# a Go panic's lines, Ruby's backtrace and Rails' header, Node.js's closing line) or a Python warning, whose
+# next line is its source line.
 _STACK_OPENERS = (
     r"^(?:Caused by: |Suppressed: |Exception in thread |Unhandled [Ee]xception\.|Uncaught )"
     r"|^\S+\.py:\d+: \w*Warning: "
+    r"|^(?:goroutine \d+ |runtime stack:|created by |exit status \d|fatal error: |PC=0x|signal arrived "
+    r"|(?:http: )?panic serving |\.\.\.(?:additional|\d+) frames |Node\.js v\d)"
+    r"|^[\w./*()\[\]~%-]+\([0-9a-fx?{}, .]*\)$"
+    r"|\.rb:\d+:in |^[A-Z][\w:]* \(.*\):$"
 )
-# A line that makes its run a stack to reassemble locally: Python's header, an `at` frame, a Python warning.
-_STACK_HEADER = r"^\s+at \S|^\S+\.py:\d+: \w*Warning: "
+# A line that makes its run a stack to reassemble locally: Python's header, an `at` frame, a Python warning,
+# a Go goroutine's header, a Ruby backtrace line, a Node.js rejection.
+_STACK_HEADER = (
+    r"^\s+at \S|^\S+\.py:\d+: \w*Warning: |^goroutine \d+ |\.rb:\d+:in [`']|^\[UnhandledPromiseRejection: "
+)
 
 
 def _stack_header(text: str) -> str:
