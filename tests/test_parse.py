@@ -432,9 +432,10 @@ def test_a_cloud_scheduler_attempt_reads_as_its_job_status_and_target() -> None:
             {"result": {"code": 7, "reason": "denied\nmore"}, "createTime": "2025-06-10T11:00:00Z", "n": 1},
             "result.reason=denied, result.code=7",
         ),
-        ({"b": 2, "a": "x", "updatedAt": "2025", "l": [1]}, "a=x, b=2"),
+        ({"b": 2, "a": "x", "updatedAt": "2025", "l": [1]}, "a=x, b=2, l=[1]"),
+        ({"level": "error", "msg": ["a", "b"]}, 'msg=["a", "b"]'),
         ({"@type": "type.googleapis.com/Ping"}, "Ping"),
-        ({"l": [1, 2]}, '{"l": [1, 2]}'),
+        ({"o": {}}, '{"o": {}}'),
     ],
 )
 def test_a_payload_without_message_reads_as_its_most_telling_fields(

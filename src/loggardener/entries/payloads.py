@@ -423,7 +423,8 @@ def _summary(payload: dict[str, Any]) -> str:
 
 
 def _leaves(payload: dict[str, Any]) -> list[tuple[str, str]]:
-    """The scalar fields of a payload and of the objects in it (three levels deep), as (`a.b`, text)."""
+    """The fields of a payload and of the objects in it (three levels deep) that are not objects, as (`a.b`,
+    text): a string's first line, anything else as JSON, each up to 160 characters."""
     leaves: list[tuple[str, str]] = []
     pending: list[tuple[str, dict[str, Any], int]] = [("", payload, 0)]
     while pending:
@@ -440,8 +441,8 @@ def _leaves(payload: dict[str, Any]) -> list[tuple[str, str]]:
             elif isinstance(value, str):
                 line = value.strip().split("\n", 1)[0]
                 leaves.append((path, line[:_SUMMARY_VALUE]))
-            elif isinstance(value, (int, float, bool)):
-                leaves.append((path, json.dumps(value)))
+            elif isinstance(value, (int, float, bool, list)):
+                leaves.append((path, json.dumps(value, default=str)[:_SUMMARY_VALUE]))
     return leaves
 
 
