@@ -237,9 +237,15 @@ def _entry(draw: st.DrawFn, index: int) -> dict[str, Any]:
         json_payload: dict[str, Any] = {draw(st.sampled_from(_MESSAGE_FIELDS)): message}
         level = draw(st.sampled_from([None, "info", "debug", "warning", "error", 30, 50, "50", "²"]))
         if level is not None:
-            json_payload[draw(st.sampled_from(["level", "severity", "lvl"]))] = level
+            json_payload[draw(st.sampled_from(["level", "severity", "lvl", "@l", "status", "PRIORITY"]))] = (
+                level
+            )
         if draw(st.booleans()):
             json_payload["stack_trace"] = draw(st.sampled_from(_TEXTS))
+        if draw(st.integers(0, 3)) == 0:  # journald, and the error beside a message (zap, pino)
+            json_payload[draw(st.sampled_from(["PRIORITY", "error", "err"]))] = draw(
+                st.sampled_from(["3", "4", "6", 7, {"message": "boom"}, *_TEXTS[:12]])
+            )
         entry["jsonPayload"] = draw(st.sampled_from([json_payload, json_payload, "not an object"]))
     elif payload < 9:
         entry["protoPayload"] = {
@@ -333,11 +339,50 @@ def test_redaction_markers_declare_no_level() -> None:
 def test_the_fields_skim_reads_unredacted_are_never_redacted_by_key_name() -> None:
     """`skim` reads the JSON payload before key-name redaction: none of the fields it reads is a secret's name."""
     from loggardener.entries.levels import _JSON_LEVEL_KEYS
-    from loggardener.entries.payloads import _NESTED_STACK_FIELDS, _STACK_FIELDS
+    from loggardener.entries.payloads import (
+        _ERROR_FIELDS,
+        _ERROR_MESSAGE_FIELDS,
+        _ERROR_TYPE_FIELDS,
+        _LEVEL_WORD_FIELDS,
+        _NESTED_STACK_FIELDS,
+        _STACK_FIELDS,
+    )
 
-    names = {*_JSON_LEVEL_KEYS, *_MESSAGE_FIELDS, *_STACK_FIELDS, *_NESTED_STACK_FIELDS}
-    names |= {"computer_name", "hostname", "host", "jobName", "status", "debugInfo", "url", "@type", "kind"}
-    names |= {"involvedObject", "reason", "type", "name"}
+    names = {*_JSON_LEVEL_KEYS, *_MESSAGE_FIELDS, *_STACK_FIELDS, *_NESTED_STACK_FIELDS, *_LEVEL_WORD_FIELDS}
+    names |= {
+        *_ERROR_FIELDS,
+        *_ERROR_MESSAGE_FIELDS,
+        *_ERROR_TYPE_FIELDS,
+        "log",
+        "level",
+        "PRIORITY",
+    }
+    names |= {
+        "computer_name",
+        "hostname",
+        "host",
+        "_HOSTNAME",
+        "jobName",
+        "status",
+        "debugInfo",
+        "url",
+        "@type",
+        "kind",
+        "fields",
+        "cause",
+        "file",
+        "line",
+    }
+    names |= {
+        "involvedObject",
+        "reason",
+        "type",
+        "name",
+        "task",
+        "attemptResponseLog",
+        "targetAddress",
+        "method",
+    }
     assert {name: key_class(name) for name in names} == dict.fromkeys(names)
 
 

@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 
 from loggardener.entries.models import Severity
 from loggardener.entries.parse import EntryParser, MalformedEntry, _parse_rfc3339, parse_timestamp, url_path
+from loggardener.entries.payloads import read_payload
 from loggardener.entries.redact import Redactor
 from loggardener.entries.stacks import StackParser
 
@@ -126,7 +127,12 @@ def test_text_payload_cloud_run() -> None:
         ({"msg": "m2"}, "m2"),
         ({"stack_trace": "s"}, "s"),
         ({"exception": "e", "other": 1}, "e"),
-        ({"other": 1}, '{"other": 1}'),
+        ({"other": 1}, "other=1"),
+        ({"@mt": "Failed to post {Id}", "@m": "Failed to post 7"}, "Failed to post {Id}"),
+        ({"@m": "Failed to post 7"}, "Failed to post 7"),
+        ({"MESSAGE": "Started Daily apt.", "PRIORITY": "6"}, "Started Daily apt."),
+        ({"Message": "Request failed", "LogLevel": "Error"}, "Request failed"),
+        ({"fields": {"message": "query failed"}, "level": "ERROR", "target": "db"}, "query failed"),
     ],
 )
 def test_json_payload_message_fields_in_error_reporting_order(
@@ -147,6 +153,307 @@ def test_json_payload_stack_in_stack_trace_field() -> None:
     )
     assert entry.message == "Reservation failed"
     assert entry.stack is not None and entry.stack.exception_type == "KeyError"
+
+
+@pytest.mark.parametrize(
+    ("payload", "message"),
+    [
+        # zap, logrus (WithError), zerolog, slog: the error is a string beside a generic message
+        (
+            {"level": "error", "msg": "request failed", "error": "dial tcp 10.0.0.5:5432: connect: refused"},
+            "request failed: dial tcp 10.0.0.5:5432: connect: refused",
+        ),
+        (
+            {"level": "error", "message": "query failed", "error": "sql: no rows"},
+            "query failed: sql: no rows",
+        ),
+        ({"level": "ERROR", "msg": "sync failed:", "err": "EOF"}, "sync failed: EOF"),
+        # pino and bunyan `err` objects; log4j2 `thrown`; ECS dotted; Workflows `failure`
+        (
+            {
+                "level": 50,
+                "msg": "request failed",
+                "err": {"type": "Error", "message": "ECONNRESET", "stack": "x"},
+            },
+            "request failed: ECONNRESET",
+        ),
+        ({"msg": "upload failed", "err": {"name": "AbortError"}}, "upload failed: AbortError"),
+        (
+            {"message": "Payment failed", "thrown": {"name": "java.lang.X", "message": "card is null"}},
+            "Payment failed: card is null",
+        ),
+        (
+            {"message": "Index refresh failed", "error.message": "disk quota exceeded"},
+            "Index refresh failed: disk quota exceeded",
+        ),
+        (
+            {"message": "Execution failed or cancelled.", "failure": {"exception": "division by zero"}},
+            "Execution failed or cancelled.: division by zero",
+        ),
+        # the error already in the message, or no message at all, or an error field without an error
+        ({"msg": "failed: EOF", "error": "EOF"}, "failed: EOF"),
+        ({"level": 50, "msg": "ECONNRESET", "err": {"message": "ECONNRESET"}}, "ECONNRESET"),
+        ({"error": "boom\nmore"}, "boom\nmore"),
+        ({"err": {"message": "boom"}}, "boom"),
+        ({"msg": "done", "error": None, "err": {}}, "done"),
+        ({"msg": "done", "error": False}, "done"),
+        # a traceback in the error field is a stack, not an error line
+        (
+            {
+                "msg": "job failed",
+                "error": 'Traceback (most recent call last):\n  File "a.py", line 1\nKeyError: 1',
+            },
+            "job failed",
+        ),
+    ],
+)
+def test_the_error_beside_a_message_is_part_of_it(payload: dict[str, object], message: str) -> None:
+    assert parse({"jsonPayload": payload}).message == message
+
+
+@given(st.text(min_size=1), st.text(min_size=1))
+def test_two_errors_logged_with_one_message_read_differently(first: str, second: str) -> None:
+    def message(error: str) -> str:
+        return read_payload({"jsonPayload": {"msg": "request failed", "error": error}}).message
+
+    lines = {error: error.strip().split("\n", 1)[0].strip() for error in (first, second)}
+    if len(set(lines.values())) == 2 and not any(
+        line in "request failed" or line.startswith("Traceback") for line in lines.values()
+    ):
+        assert message(first) != message(second)
+        assert all(line in message(error) for error, line in lines.items())
+
+
+@pytest.mark.parametrize(
+    ("payload", "exception_type", "function"),
+    [
+        (
+            {
+                "msg": "request failed",
+                "err": {
+                    "type": "TypeError",
+                    "message": "x is undefined",
+                    "stack": "TypeError: x is undefined\n    at handler (/app/src/api.js:10:5)",
+                },
+            },
+            "TypeError",
+            "handler",
+        ),
+        (
+            {
+                "message": "Payment authorization failed",
+                "thrown": {
+                    "name": "java.lang.NullPointerException",
+                    "message": "card is null",
+                    "extendedStackTrace": [
+                        {
+                            "class": "com.acme.PaymentService",
+                            "method": "authorize",
+                            "file": "PaymentService.java",
+                            "line": 57,
+                        },
+                        {
+                            "class": "com.acme.PaymentController",
+                            "method": "pay",
+                            "file": "PaymentController.java",
+                            "line": 31,
+                        },
+                    ],
+                    "cause": {"name": "java.lang.IllegalStateException", "extendedStackTrace": []},
+                },
+            },
+            "java.lang.NullPointerException",
+            "com.acme.PaymentService.authorize",
+        ),
+        (
+            {
+                "message": "Index refresh failed",
+                "error.type": "java.io.UncheckedIOException",
+                "error.stack_trace": "java.io.UncheckedIOException: quota\n\tat com.acme.Indexer.refresh(Indexer.java:120)\n",
+            },
+            "java.io.UncheckedIOException",
+            "com.acme.Indexer.refresh",
+        ),
+        (
+            {
+                "message": "refresh failed",
+                "error": {
+                    "type": "java.io.IOException",
+                    "stack_trace": "java.io.IOException: quota\n\tat com.acme.Indexer.refresh(Indexer.java:120)\n",
+                },
+            },
+            "java.io.IOException",
+            "com.acme.Indexer.refresh",
+        ),
+        (
+            {
+                "levelname": "ERROR",
+                "message": "sync failed",
+                "exc_info": 'Traceback (most recent call last):\n  File "/app/sync.py", line 55, in sync\n'
+                "    raise ValueError(1)\nValueError: 1",
+            },
+            "ValueError",
+            "sync",
+        ),
+        (
+            {
+                "@mt": "Failed to post {Id}",
+                "@l": "Error",
+                "@x": "System.InvalidOperationException: Sequence contains no elements\n"
+                "   at Acme.Journal.PostAsync(Guid id) in /src/Journal.cs:line 88",
+            },
+            "System.InvalidOperationException",
+            "Acme.Journal.PostAsync",
+        ),
+        (
+            {
+                "Message": "Request failed",
+                "LogLevel": "Error",
+                "Exception": "System.TimeoutException: slow\n   at Acme.Api.Get() in /src/Api.cs:line 9",
+            },
+            "System.TimeoutException",
+            "Acme.Api.Get",
+        ),
+    ],
+)
+def test_stacks_in_error_objects_and_exception_fields(
+    payload: dict[str, object], exception_type: str, function: str
+) -> None:
+    entry = parse({"jsonPayload": payload})
+    assert entry.stack is not None and entry.stack.exception_type == exception_type
+    frame = entry.stack.innermost_in_app
+    assert frame is not None and frame.function == function
+
+
+@pytest.mark.parametrize(
+    ("payload", "severity"),
+    [
+        ({"@mt": "x {A}", "@l": "Warning"}, Severity.WARNING),
+        ({"@mt": "x {A}", "@l": "Fatal"}, Severity.CRITICAL),
+        ({"@mt": "x {A}"}, Severity.INFO),  # CLEF: no `@l` is Information
+        ({"@m": "x 1"}, Severity.INFO),
+        ({"Message": "x", "LogLevel": "Critical"}, Severity.CRITICAL),
+        ({"message": "x", "status": "error"}, Severity.ERROR),  # Datadog
+        ({"message": "x", "status": "warn"}, Severity.WARNING),
+        ({"message": "x", "status": 500}, Severity.DEFAULT),  # an HTTP status is no level
+        ({"message": "x", "status": "500"}, Severity.DEFAULT),
+        ({"message": "x", "status": "ok"}, Severity.DEFAULT),
+        ({"message": "x", "log.level": "error"}, Severity.ERROR),  # ECS, dotted
+        ({"message": "x", "log": {"level": "warn", "logger": "a"}}, Severity.WARNING),  # ECS, nested
+        ({"message": "x", "level": "info", "status": "error"}, Severity.INFO),  # the level key first
+        # journald: PRIORITY when the message declares no level of its own
+        ({"MESSAGE": "Failed to start ETL runner.", "PRIORITY": "3"}, Severity.ERROR),
+        ({"MESSAGE": "etl.service: Main process exited", "PRIORITY": 4}, Severity.WARNING),
+        ({"MESSAGE": "kernel: BUG", "PRIORITY": "2"}, Severity.CRITICAL),
+        ({"MESSAGE": "x", "PRIORITY": "0"}, Severity.EMERGENCY),
+        ({"MESSAGE": "x", "PRIORITY": "6"}, Severity.DEFAULT),  # journald's default for a service's output
+        (
+            {"MESSAGE": "E0610 11:00:14.123456    1853 pod_workers.go:1301] sync failed", "PRIORITY": "6"},
+            Severity.ERROR,
+        ),
+        ({"MESSAGE": 'time="t" level=error msg="ContainerStatus failed"', "PRIORITY": "6"}, Severity.ERROR),
+        ({"MESSAGE": "I0610 11:00:14.123456    1853 kubelet.go:9] synced", "PRIORITY": "3"}, Severity.INFO),
+        ({"MESSAGE": "x", "PRIORITY": "9"}, Severity.DEFAULT),
+        ({"MESSAGE": "x", "PRIORITY": True}, Severity.DEFAULT),
+    ],
+)
+def test_levels_declared_in_json_payloads(payload: dict[str, object], severity: Severity) -> None:
+    assert parse({"jsonPayload": payload}).severity is severity
+
+
+def test_a_journald_entry_is_its_message_and_its_host() -> None:
+    entry = parse(
+        {
+            "resource": {"type": "gce_instance", "labels": {"instance_id": "111"}},
+            "jsonPayload": {
+                "MESSAGE": "etl-runner.service: Main process exited, code=exited, status=1/FAILURE",
+                "PRIORITY": "4",
+                "SYSLOG_IDENTIFIER": "systemd",
+                "_HOSTNAME": "batch-worker-1",
+            },
+        }
+    )
+    assert entry.message == "etl-runner.service: Main process exited, code=exited, status=1/FAILURE"
+    assert (entry.service, entry.severity) == ("batch-worker-1", Severity.WARNING)
+
+
+def test_a_cloud_tasks_attempt_reads_as_its_queue_status_and_target() -> None:
+    entry = parse(
+        {
+            "jsonPayload": {
+                "@type": "type.googleapis.com/google.cloud.tasks.logging.v1.TaskActivityLog",
+                "task": "projects/p/locations/us-central1/queues/email-queue/tasks/0912384712384",
+                "attemptResponseLog": {
+                    "dispatchCount": "4",
+                    "status": "UNAVAILABLE",
+                    "targetAddress": "POST https://worker.example.com/send",
+                    "scheduleTime": "2025-06-10T11:00:50.000000Z",
+                },
+            }
+        }
+    )
+    assert entry.message == (
+        "Cloud Tasks queue email-queue task attempt finished: UNAVAILABLE calling POST https://worker.example.com/send"
+    )
+    assert entry.severity is Severity.ERROR
+
+
+def test_a_cloud_scheduler_attempt_reads_as_its_job_status_and_target() -> None:
+    entry = parse(
+        {
+            "jsonPayload": {
+                "@type": "type.googleapis.com/google.cloud.scheduler.logging.AttemptFinished",
+                "jobName": "projects/p/locations/us-central1/jobs/nightly",
+                "status": "INTERNAL",
+                "debugInfo": "URL_UNREACHABLE-UNREACHABLE_5xx",
+                "url": "https://x.example.com/run",
+            }
+        }
+    )
+    assert entry.message == (
+        "Cloud Scheduler job nightly attempt finished: INTERNAL (URL_UNREACHABLE-UNREACHABLE_5xx)"
+        " calling https://x.example.com/run"
+    )
+    assert entry.severity is Severity.ERROR
+
+
+@pytest.mark.parametrize(
+    ("payload", "message"),
+    [
+        (
+            {
+                "@type": "type.googleapis.com/google.cloud.x.v1.PushLog",
+                "subscription": "projects/p/s/a",
+                "delivery": {"status": "DEADLINE_EXCEEDED", "latency": "10s", "errorDetail": "timeout"},
+            },
+            "PushLog: delivery.errorDetail=timeout, delivery.status=DEADLINE_EXCEEDED",
+        ),
+        (
+            {"result": {"code": 7, "reason": "denied\nmore"}, "createTime": "2025-06-10T11:00:00Z", "n": 1},
+            "result.reason=denied, result.code=7",
+        ),
+        ({"b": 2, "a": "x", "updatedAt": "2025", "l": [1]}, "a=x, b=2, l=[1]"),
+        ({"level": "error", "msg": ["a", "b"]}, 'msg=["a", "b"]'),
+        ({"@type": "type.googleapis.com/Ping"}, "Ping"),
+        ({"o": {}}, '{"o": {}}'),
+    ],
+)
+def test_a_payload_without_message_reads_as_its_most_telling_fields(
+    payload: dict[str, object], message: str
+) -> None:
+    assert parse({"jsonPayload": payload}).message == message
+
+
+@given(st.permutations(["status", "failureReason", "detail", "id", "count"]))
+def test_a_summary_does_not_depend_on_the_order_of_keys(keys: list[str]) -> None:
+    values = {"status": "FAILED", "failureReason": "quota", "detail": "d", "id": "7", "count": 3}
+    payload = {key: values[key] for key in keys}
+    assert parse({"jsonPayload": payload}).message == "failureReason=quota, detail=d, status=FAILED"
+
+
+def test_a_summary_reads_a_bounded_number_of_fields() -> None:
+    payload = {f"k{n}": n for n in range(100_000)}
+    assert parse({"jsonPayload": payload}).message == "k0=0, k1=1, k10=10, k100=100"
 
 
 def test_proto_payload_audit_status_message() -> None:

@@ -144,3 +144,17 @@ def test_console_url_format() -> None:
 def test_console_url_opens_the_same_query(extra: str) -> None:
     filter_ = build_filter(LogQuery(start=START, end=END)) + "\n" + extra
     assert decode_console_query(console_url(filter_, "p", START, END)) == filter_
+
+
+def test_the_query_fetches_every_json_level_field_the_parser_reads() -> None:
+    """An entry below WARNING whose JSON payload declares a level from WARNING up is fetched, whichever of
+    the fields the parser reads holds it (a live scan must find what a scan of the same export finds)."""
+    from loggardener.entries.levels import _JSON_LEVEL_KEYS
+    from loggardener.entries.payloads import _LEVEL_WORD_FIELDS
+
+    for key in (*_JSON_LEVEL_KEYS, *_LEVEL_WORD_FIELDS):
+        field = key if key.isidentifier() else f'"{key}"'
+        assert f"jsonPayload.{field}=~" in DECLARED_ABOVE, key
+    assert "jsonPayload.log.level=~" in DECLARED_ABOVE  # ECS, nested
+    assert 'jsonPayload.PRIORITY=("0" OR "1" OR "2" OR "3" OR "4")' in DECLARED_ABOVE  # journald
+    assert "jsonPayload.MESSAGE=~" in DECLARED_ABOVE

@@ -2,9 +2,14 @@
 
 | payload | read |
 |---|---|
-| `textPayload` | the text (message and stack) |
-| `jsonPayload` | `message` / `msg` / `event` / `error`; stacks in `stack_trace`, `stacktrace`, `stackTrace`, `stack`, `exception`, `error.stack`, `err.stack`, `error`/`exception` objects; the level in `severity` / `level` / `levelname` (pino numbers too) |
+| `textPayload` | the text (message and stack); a JSON object in it is read as a `jsonPayload` |
+| `jsonPayload` message | `message` / `msg` / `@mt` (Serilog's template, before its rendered `@m`) / `MESSAGE` (journald) / `Message` / `event` / `description`, else Rust tracing's `fields.message` |
+| `jsonPayload` error | beside the message, `msg: error`: `error` / `err` (a string, or an object's `message`, else its `type` / `name`), `error.message`, log4j2 `thrown`, Workflows `failure`; without a message, the error is the message |
+| `jsonPayload` stack | `stack_trace`, `stacktrace`, `stackTrace`, `stack`, `exception`, `Exception`, `@x`, `exc_info`, `exc_text`, `errorVerbose`, `error.stack_trace`, `error.stack`, and in `error` / `err` / `thrown` / `exception` objects their `stack`, `stack_trace`, `message` or log4j2 frames (`extendedStackTrace`, `cause`) |
+| `jsonPayload` level | `severity` / `level` / `levelname` / `log.level` / `loglevel` / `lvl` (names, pino numbers), then a level word in `@l` / `LogLevel` / `log.level` (nested) / `status` (never a number); Serilog without `@l`: INFO; journald `PRIORITY` 0-5, 7 when the message declares no level (6 declares nothing) |
+| `jsonPayload` without message | its type's short name and up to four fields as `path=value`: errors first, then messages and reasons, then statuses and codes (else the first fields that are not times) |
 | Cloud Scheduler `AttemptFinished` | `jobName`, `status`, `url`, `debugInfo` |
+| Cloud Tasks `TaskActivityLog` | the queue (from `task`), `attemptResponseLog.status`, `attemptResponseLog.targetAddress` |
 | GKE `Event` | `reason`, `message`, `involvedObject` |
 | `protoPayload` AuditLog | `serviceName`, `methodName`, `resourceName`, `status.code` / `status.message`, principal |
 | `protoPayload` App Engine RequestLog | `method`, `resource`, `status`, `line[].logMessage` / `line[].severity` |
@@ -17,12 +22,54 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from loggardener.entries.levels import json_level, level_word
+from loggardener.entries.levels import declared_level, json_level, level_word
 from loggardener.entries.models import MalformedEntry, PayloadKind, Severity
+from loggardener.entries.stacks import PY_HEADER
 
-_MESSAGE_FIELDS = ("message", "msg", "event", "textPayload", "description", "error", "err")
-_STACK_FIELDS = ("stack_trace", "stacktrace", "stackTrace", "stack", "exception", "error", "err", "trace")
-_NESTED_STACK_FIELDS = ("stack", "stack_trace", "stacktrace", "stackTrace", "message")
+# The message: most loggers, Serilog CLEF's template and rendered text, journald, .NET's JSON console, structlog.
+_MESSAGE_FIELDS = ("message", "msg", "@mt", "@m", "MESSAGE", "Message", "event", "textPayload", "description")
+# The error an entry reports beside its message: a string (zap, logrus, zerolog, slog), an object (pino and
+# bunyan `err`, log4j2 `thrown`, Workflows `failure`), ECS's and Datadog's dotted `error.message`.
+_ERROR_FIELDS = ("error", "err", "error.message", "thrown", "failure")
+_ERROR_MESSAGE_FIELDS = ("message", "exception_message", "localizedMessage", "exception", "msg")
+_ERROR_TYPE_FIELDS = ("type", "name", "class", "exception_class", "kind")
+_STACK_FIELDS = (
+    "stack_trace",
+    "stacktrace",
+    "stackTrace",
+    "stack",
+    "exception",
+    "Exception",  # Microsoft.Extensions.Logging's JSON console
+    "@x",  # Serilog CLEF
+    "exc_info",  # python-json-logger
+    "exc_text",
+    "errorVerbose",  # zap: the error with its pkg/errors stack
+    "error.stack_trace",  # ECS, dotted
+    "error.stack",  # Datadog, dotted
+    "error",
+    "err",
+    "thrown",
+    "trace",
+)
+_NESTED_STACK_FIELDS = ("stack", "stack_trace", "stacktrace", "stackTrace", "extendedStackTrace", "message")
+# A level word in these keys when the usual ones (`levels.json_level`) hold none: Serilog CLEF, .NET's JSON
+# console, Datadog's `status` (a word only: an HTTP status is no level).
+_LEVEL_WORD_FIELDS = ("@l", "LogLevel", "status")
+# journald's PRIORITY (syslog levels). 6 (info) is missing: journald gives it to every line a service writes to
+# its output, whatever the line says, so (like a container stream's default) it declares nothing.
+_SYSLOG_LEVELS = {
+    "0": Severity.EMERGENCY,
+    "1": Severity.ALERT,
+    "2": Severity.CRITICAL,
+    "3": Severity.ERROR,
+    "4": Severity.WARNING,
+    "5": Severity.NOTICE,
+    "7": Severity.DEBUG,
+}
+# To find, in one set operation, which of these fields a payload has (most have none, or one).
+_STACK_KEYS = frozenset(_STACK_FIELDS)
+_ERROR_KEYS = frozenset(_ERROR_FIELDS)
+_OTHER_LEVEL_KEYS = frozenset((*_LEVEL_WORD_FIELDS, "log", "@mt", "@m", "PRIORITY"))
 _MAX_MESSAGE = 65_536
 # google.rpc.Code
 RPC_CODES = (
@@ -146,64 +193,257 @@ def _json_line(text: str) -> dict[str, Any] | None:
         value = json.loads(stripped)
     except (ValueError, RecursionError):
         return None
-    if not isinstance(value, dict) or not any(isinstance(value.get(k), str) for k in _MESSAGE_FIELDS):
-        return None
-    return value
+    return value if isinstance(value, dict) and _has_message(value) else None
 
 
 def _json(payload: dict[str, Any]) -> Payload:
-    kind = str(payload.get("@type", ""))
-    if kind.endswith("AttemptFinished"):
-        return _scheduler_attempt(payload)
+    kind = payload.get("@type")
+    if isinstance(kind, str) and kind:
+        if kind.endswith("AttemptFinished"):
+            return _scheduler_attempt(payload)
+        if kind.endswith("TaskActivityLog") and isinstance(payload.get("attemptResponseLog"), dict):
+            return _task_attempt(payload)
     if payload.get("kind") == "Event" and isinstance(payload.get("involvedObject"), dict):
         return _kubernetes_event(payload)
-    message = ""
-    for key in _MESSAGE_FIELDS:
-        value = payload.get(key)
-        if isinstance(value, str) and value.strip():
-            message = value
-            break
-        if isinstance(value, dict) and isinstance(value.get("message"), str) and value["message"].strip():
-            message = value["message"]
-            break
+    fields = payload.get("fields")
+    source = fields if isinstance(fields, dict) and not _has_message(payload) else payload  # Rust tracing
+    message = _with_error(_message_field(source), source)
     stacks: list[str] = []
-    for key in _STACK_FIELDS:
-        value = payload.get(key)
+    present = _STACK_KEYS.intersection(payload)
+    for key in present if len(present) < 2 else [key for key in _STACK_FIELDS if key in present]:
+        value = payload[key]
         if isinstance(value, str) and value.strip():
             stacks.append(value)
         elif isinstance(value, dict):
-            stacks.extend(
-                as_text(value[k]) for k in _NESTED_STACK_FIELDS if isinstance(value.get(k), str) and value[k]
-            )
+            stacks.extend(_object_stacks(value))
     if message and message not in stacks:
         stacks.append(message)
     if not message:
-        message = next(iter(stacks), "") or json.dumps(payload, sort_keys=True, default=str)
-    host = payload.get("computer_name") or payload.get("hostname") or payload.get("host")
+        message = next(iter(stacks), "") or _summary(payload)
+    host = (
+        payload.get("computer_name")
+        or payload.get("hostname")
+        or payload.get("host")
+        or payload.get("_HOSTNAME")
+    )
     return Payload(
         kind="json",
         message=_short(message),
         stack_sources=[_short(s) for s in stacks],
-        declared=json_level(payload),
+        declared=_declared(payload, message),
         host_name=host if isinstance(host, str) else None,
     )
 
 
+def _has_message(payload: dict[str, Any]) -> bool:
+    return any(isinstance(payload.get(key), str) for key in _MESSAGE_FIELDS + _ERROR_FIELDS)
+
+
+def _message_field(payload: dict[str, Any]) -> str:
+    """The first non-blank message (a string, or an object's `message`)."""
+    for key in _MESSAGE_FIELDS:
+        value = payload.get(key)
+        if isinstance(value, dict):
+            value = value.get("message")
+        if isinstance(value, str) and value.strip():
+            return value
+    return ""
+
+
+def _text_field(payload: dict[str, Any], keys: tuple[str, ...]) -> str:
+    """The first non-blank string among `keys`."""
+    for key in keys:
+        value = payload.get(key)
+        if isinstance(value, str) and value.strip():
+            return value
+    return ""
+
+
+def _with_error(message: str, payload: dict[str, Any]) -> str:
+    """The message with the error the payload reports beside it: `request failed` and `error: "dial tcp …"`
+    read `request failed: dial tcp …`, so different failures logged with one message are different problems.
+    Without a message, the error is the message (a string whole, an object's message)."""
+    if _ERROR_KEYS.isdisjoint(payload):
+        return message
+    for key in _ERROR_FIELDS:
+        value = payload.get(key)
+        error = _error_line(value)
+        if not error:
+            continue
+        if not message:
+            return value if isinstance(value, str) else error
+        if error in message or "\n" in message:
+            return message
+        return f"{message.rstrip().rstrip(':')}: {error}"
+    return message
+
+
+def _error_line(value: Any) -> str:
+    """What an error field says in one line: a string's first line, an error object's message (else its type);
+    '' for no error or a Python traceback (whose last line, read with the stack, says more)."""
+    if isinstance(value, dict):
+        text = _text_field(value, _ERROR_MESSAGE_FIELDS) or _text_field(value, _ERROR_TYPE_FIELDS)
+    elif isinstance(value, str):
+        text = value
+    else:
+        return ""
+    line = text.strip().split("\n", 1)[0].strip()
+    return "" if line.startswith(PY_HEADER) else line
+
+
+def _object_stacks(error: dict[str, Any]) -> list[str]:
+    """The stacks an error object may hold: its stack fields and message as text, log4j2's frame list
+    (`thrown.extendedStackTrace`) written out as a Java trace."""
+    stacks = [error[k] for k in _NESTED_STACK_FIELDS if isinstance(error.get(k), str) and error[k].strip()]
+    if isinstance(error.get("extendedStackTrace"), list):
+        stacks.insert(0, _java_trace(error))
+    return stacks
+
+
+def _java_trace(thrown: dict[str, Any], depth: int = 0) -> str:
+    """log4j2 JsonLayout's `thrown` (`name`, `message`, `extendedStackTrace` frames, `cause`) as Java prints it."""
+    name = as_text(thrown.get("name")) or "java.lang.Throwable"
+    message = as_text(thrown.get("message"))
+    lines = [f"{name}: {message}" if message else name]
+    frames = thrown.get("extendedStackTrace")
+    for frame in frames if isinstance(frames, list) else []:
+        if isinstance(frame, dict):
+            line = frame.get("line")
+            where = as_text(frame.get("file")) or "Unknown Source"
+            if isinstance(line, int) and not isinstance(line, bool) and line >= 0:
+                where = f"{where}:{line}"
+            lines.append(f"\tat {as_text(frame.get('class'))}.{as_text(frame.get('method'))}({where})")
+    cause = thrown.get("cause")
+    if isinstance(cause, dict) and depth < 8:
+        lines.append("Caused by: " + _java_trace(cause, depth + 1))
+    return "\n".join(lines)
+
+
+def _declared(payload: dict[str, Any], message: str) -> Severity | None:
+    """The level a JSON payload declares: `levels.json_level`'s keys, then a level word in `@l`, `LogLevel`,
+    `log.level` (nested) or `status`; a Serilog CLEF event without `@l` is Information; then journald's
+    PRIORITY, unless the message declares a level of its own (kubelet's `E0610 …` is written at PRIORITY 6)."""
+    level = json_level(payload)
+    if level is not None or _OTHER_LEVEL_KEYS.isdisjoint(payload):
+        return level
+    log = payload.get("log")
+    for value in (
+        *(payload.get(key) for key in _LEVEL_WORD_FIELDS),
+        log.get("level") if isinstance(log, dict) else None,
+    ):
+        if isinstance(value, str):
+            word = level_word(value)
+            if word is not None:
+                return word
+    if "@mt" in payload or "@m" in payload:
+        return Severity.INFO
+    priority = payload.get("PRIORITY")
+    if priority is None or isinstance(priority, bool):
+        return None
+    level = _SYSLOG_LEVELS.get(str(priority).strip())
+    return level if level is not None and declared_level(message) is None else None
+
+
 def _scheduler_attempt(payload: dict[str, Any]) -> Payload:
     job = as_text(payload.get("jobName")).rsplit("/", 1)[-1]
-    status = as_text(payload.get("status")) or "unknown status"
-    parts = [f"Cloud Scheduler job {job or '(unnamed)'} attempt finished: {status}"]
-    if payload.get("debugInfo"):
-        parts.append(f"({as_text(payload['debugInfo'])})")
-    if payload.get("url"):
-        parts.append(f"calling {as_text(payload['url'])}")
+    return _attempt(
+        f"Cloud Scheduler job {job or '(unnamed)'}",
+        as_text(payload.get("status")),
+        detail=as_text(payload.get("debugInfo")),
+        target=as_text(payload.get("url")),
+        scheduler_job=job or None,
+    )
+
+
+def _task_attempt(payload: dict[str, Any]) -> Payload:
+    """Cloud Tasks' `TaskActivityLog`: the queue (from the task's name), the attempt's status and target."""
+    attempt = payload["attemptResponseLog"]
+    task = as_text(payload.get("task"))
+    queue = task.split("/queues/", 1)[1].split("/", 1)[0] if "/queues/" in task else ""
+    return _attempt(
+        f"Cloud Tasks queue {queue or '(unnamed)'} task",
+        as_text(attempt.get("status")),
+        detail="",
+        target=as_text(attempt.get("targetAddress")),
+    )
+
+
+def _attempt(
+    subject: str, status: str, *, detail: str, target: str, scheduler_job: str | None = None
+) -> Payload:
+    """A GCP service's record of one attempt to call a target (written without a message): `SUBJECT attempt
+    finished: STATUS (DETAIL) calling TARGET`, an error unless the status says it succeeded."""
+    status = status or "unknown status"
+    parts = [f"{subject} attempt finished: {status}"]
+    if detail:
+        parts.append(f"({detail})")
+    if target:
+        parts.append(f"calling {target}")
     failed = status not in ("OK", "SUCCESS", "unknown status")
     return Payload(
         kind="json",
-        message=" ".join(parts),
+        message=_short(" ".join(parts)),
         declared=Severity.ERROR if failed else None,
-        scheduler_job=job or None,
+        scheduler_job=scheduler_job,
     )
+
+
+# Words of a key that make its value worth a title, most telling first: what failed, what was said, the outcome.
+_TELLING_WORDS = {
+    **dict.fromkeys(("error", "errors", "err", "exception", "failure", "fault", "cause"), 0),
+    **dict.fromkeys(("message", "msg", "reason", "detail", "details", "description", "summary"), 1),
+    **dict.fromkeys(("status", "state", "code", "result", "outcome"), 2),
+}
+_KEY_WORD = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])")
+_TIME_WORDS = frozenset(("time", "timestamp", "date", "at"))
+_SUMMARY_FIELDS = 4
+_SUMMARY_LEAVES = 200
+_SUMMARY_VALUE = 160
+
+
+def _summary(payload: dict[str, Any]) -> str:
+    """A payload with no message in a line: its type's short name, then up to four of its fields as
+    `path=value` (the most telling ones: errors, then messages and reasons, then statuses; without any, the
+    first fields that are not times), instead of a dump of its JSON."""
+    telling: list[tuple[int, int, str, str]] = []
+    other: list[tuple[str, str]] = []
+    for path, value in _leaves(payload):
+        words = [w.lower() for w in _KEY_WORD.findall(path)]
+        rank = min((_TELLING_WORDS[w] for w in words if w in _TELLING_WORDS), default=None)
+        if rank is not None:
+            telling.append((rank, path.count("."), path, value))
+        elif not _TIME_WORDS.intersection(words):
+            other.append((path, value))
+    chosen = [(path, value) for _, _, path, value in sorted(telling)] or sorted(other)
+    kind = as_text(payload.get("@type")).rsplit("/", 1)[-1].rsplit(".", 1)[-1]
+    fields = ", ".join(f"{path}={value}" for path, value in chosen[:_SUMMARY_FIELDS])
+    if kind and fields:
+        return f"{kind}: {fields}"
+    return kind or fields or json.dumps(payload, sort_keys=True, default=str)[:_SUMMARY_VALUE]
+
+
+def _leaves(payload: dict[str, Any]) -> list[tuple[str, str]]:
+    """The fields of a payload and of the objects in it (three levels deep) that are not objects, as (`a.b`,
+    text): a string's first line, anything else as JSON, each up to 160 characters."""
+    leaves: list[tuple[str, str]] = []
+    pending: list[tuple[str, dict[str, Any], int]] = [("", payload, 0)]
+    while pending:
+        prefix, mapping, depth = pending.pop(0)
+        for key, value in mapping.items():
+            if len(leaves) >= _SUMMARY_LEAVES:
+                break
+            if key == "@type" or value is None or value == "":
+                continue
+            path = f"{prefix}{key}"
+            if isinstance(value, dict):
+                if depth < 2:
+                    pending.append((f"{path}.", value, depth + 1))
+            elif isinstance(value, str):
+                line = value.strip().split("\n", 1)[0]
+                leaves.append((path, line[:_SUMMARY_VALUE]))
+            elif isinstance(value, (int, float, bool, list)):
+                leaves.append((path, json.dumps(value, default=str)[:_SUMMARY_VALUE]))
+    return leaves
 
 
 def _kubernetes_event(payload: dict[str, Any]) -> Payload:

@@ -63,12 +63,33 @@ def quote_string(value: str) -> str:
     return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
+# A level word from WARNING up, the whole value of a JSON level field.
+_LEVEL_WORD_ABOVE = quote_string(
+    "(?i)^(warn|warning|wrn|err|error|severe|crit|critical|fatal|panic|alert|emerg|emergency)$"
+)
+# The JSON payload fields that may hold such a word (entries.payloads reads them): the usual level keys,
+# ECS's dotted and nested `log.level`, Serilog's `@l`, .NET's `LogLevel`, Datadog's `status`.
+_JSON_LEVEL_FIELDS = (
+    "severity",
+    "level",
+    "levelname",
+    '"log.level"',
+    "loglevel",
+    "lvl",
+    '"@l"',
+    "LogLevel",
+    "status",
+    "log.level",
+)
 # Entries recorded below WARNING whose text declares a level or holds a platform failure line (GKE's stdout
 # is INFO, Cloud Functions writes its timeout line at DEBUG): the scan infers their severity (docs/severity.md).
+# journald entries (GKE node logs, the Ops Agent) hold their text in `MESSAGE` and their level in `PRIORITY`.
 DECLARED_ABOVE = (
     f"severity<WARNING AND (textPayload=~{quote_string('(?i)' + PLATFORM_FAILURE_PATTERN)}"
     f" OR ((severity=DEFAULT OR severity=INFO) AND (textPayload=~{quote_string(MAY_DECLARE_LEVEL)}"
-    ' OR jsonPayload.level=~"(?i)^(error|warn|warning|fatal|critical)$" OR jsonPayload.level>=40)))'
+    f" OR jsonPayload.MESSAGE=~{quote_string(MAY_DECLARE_LEVEL)}"
+    + "".join(f" OR jsonPayload.{field}=~{_LEVEL_WORD_ABOVE}" for field in _JSON_LEVEL_FIELDS)
+    + ' OR jsonPayload.level>=40 OR jsonPayload.PRIORITY=("0" OR "1" OR "2" OR "3" OR "4"))))'
 )
 
 
