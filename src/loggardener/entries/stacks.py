@@ -51,7 +51,10 @@ _RUBY_FRAME = re.compile(r"^\s+from (?P<file>\S+?):(?P<line>\d+):in [`'](?P<func
 _RAILS_HEADER = re.compile(
     r"^(?P<type>[A-Z][\w:]*(?:Error|Exception|NotFound|Invalid)\w*) \((?P<message>.*)\):\s*$"
 )
-_RAILS_FRAME = re.compile(r"^\s+(?P<file>[^\s:]+\.rb):(?P<line>\d+):in [`'](?P<func>[^'`]+)'")
+# Rails indents its backtrace; `exception.backtrace.join("\n")` does not
+_RAILS_FRAME = re.compile(r"^\s*(?P<file>[^\s:]+\.rb):(?P<line>\d+):in [`'](?P<func>[^'`]+)'")
+# `NoMethodError: undefined method …` (`"#{e.class}: #{e.message}"`) above such a backtrace
+_RUBY_CLASS_HEADER = re.compile(r"^(?P<type>[A-Z]\w*(?:::[A-Z]\w*)*): (?P<message>.*)$")
 _GO_PANIC = re.compile(r"^panic: (?P<message>.*)$")
 _GO_GOROUTINE = re.compile(r"^goroutine \d+ \[[^\]]*\]:\s*$")
 _GO_FILE = re.compile(r"^\t(?P<file>\S+?):(?P<line>\d+)(?: \+0x[0-9a-f]+)?\s*$")
@@ -200,11 +203,15 @@ class StackParser:
             exception_type, message = header["type"], header["message"]
         else:
             rails = next((m for line in lines if (m := _RAILS_HEADER.match(line.strip()))), None)
+            if rails is None and lines:
+                rails = _RUBY_CLASS_HEADER.match(lines[0].strip())
             if rails is None:
                 return None
             exception_type, message = rails["type"], rails["message"]
         frames.extend(
-            frame(m) for line in lines if (m := _RUBY_FRAME.match(line) or _RAILS_FRAME.match(line))
+            frame(m)
+            for line in lines
+            if line is not header_line and (m := _RUBY_FRAME.match(line) or _RAILS_FRAME.match(line))
         )
         frames.reverse()
         return StackTrace(
