@@ -366,14 +366,14 @@ def test_a_journald_entry_is_its_message_and_its_host() -> None:
         {
             "resource": {"type": "gce_instance", "labels": {"instance_id": "111"}},
             "jsonPayload": {
-                "MESSAGE": "etl-runner.service: Main process exited, code=exited, status=1/FAILURE",
+                "MESSAGE": "etl-runner.service: Scheduled restart job, restart counter is at 3.",
                 "PRIORITY": "4",
                 "SYSLOG_IDENTIFIER": "systemd",
                 "_HOSTNAME": "batch-worker-1",
             },
         }
     )
-    assert entry.message == "etl-runner.service: Main process exited, code=exited, status=1/FAILURE"
+    assert entry.message == "etl-runner.service: Scheduled restart job, restart counter is at 3."
     assert (entry.service, entry.severity) == ("batch-worker-1", Severity.WARNING)
 
 

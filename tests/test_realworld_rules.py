@@ -43,6 +43,41 @@ def parse(raw: dict[str, Any]) -> Any:
         ("dpkg: error processing archive /var/cache/x.deb (--unpack):", "ERROR", "level-word"),
         ("/app/x.py:3: DeprecationWarning: old api", "WARNING", "python-warning"),
         ("2026-11-21T12:00:00Z [1] INFO {sup} all good", "INFO", "level-header"),
+        ("E, [2025-06-10T13:00:00.123456 #1] ERROR -- : NoMethodError (x):", "ERROR", "ruby-logger-header"),
+        ("W, [2025-06-10T13:00:00.123456 #12]  WARN -- sidekiq: slow job", "WARNING", "ruby-logger-header"),
+        ("F, [2025-06-10T13:00:00.123456 #1] FATAL -- : boot failed", "CRITICAL", "ruby-logger-header"),
+        ("fail: Acme.Ledger.Worker[0]\n      Settlement batch failed", "ERROR", "dotnet-logger-header"),
+        ("crit: Microsoft.AspNetCore.Hosting.Diagnostics[6]\n      x", "CRITICAL", "dotnet-logger-header"),
+        ("warn: Microsoft.AspNetCore.DataProtection[35] No XML encryptor", "WARNING", "dotnet-logger-header"),
+        ("info: Microsoft.Hosting.Lifetime[14]\n      Now listening", "INFO", "dotnet-logger-header"),
+        ("2025/06/10 13:00:00 [crit] 29#29: *1 SSL_do_handshake() failed", "CRITICAL", "bracketed-level"),
+        ("2025/06/10 13:00:00 [emerg] 1#1: bind() to 0.0.0.0:80 failed", "EMERGENCY", "bracketed-level"),
+        (
+            "[Tue Jun 10 13:00:00.000000 2025] [php:warn] [pid 18] [client 10.0.0.1:1] PHP Warning:  x",
+            "WARNING",
+            "bracketed-level",
+        ),
+        (
+            "[Tue Jun 10 13:00:00.123456 2025] [:error] [pid 18:tid 140] AH01071: Got error",
+            "ERROR",
+            "bracketed-level",
+        ),
+        (
+            "2025-06-10T13:00:00.123456Z 12 [ERROR] [MY-010584] [Repl] Slave SQL: x",
+            "ERROR",
+            "bracketed-level",
+        ),
+        (
+            "2025-06-10T13:00:00.123456Z 0 [Note] [MY-010914] [Server] Aborted connection",
+            "NOTICE",
+            "bracketed-level",
+        ),
+        (
+            "2025-06-10 13:00:00.101 UTC [92001]: [7-1] db=orders,user=app ERROR:  duplicate key",
+            "ERROR",
+            "level-header",
+        ),
+        ("2025-06-10 13:00:00.101 UTC [92001] LOG:  checkpoint starting: time", "INFO", "level-header"),
     ],
 )
 def test_a_text_declares_its_level(text: str, severity: str, rule: str) -> None:
@@ -69,6 +104,53 @@ def test_plain_text_declares_nothing() -> None:
         ),
         ("    indented source line", "    indented source line"),
         ("Error: boom", "Error: boom"),
+        ("E1124 12:00:00.123456    1 main.go:42] cannot dial", "cannot dial"),
+        ("E, [2025-06-10T13:00:00.123456 #1] ERROR -- : boom", "boom"),
+        (
+            "I, [2025-06-10T13:00:00.1 #1]  INFO -- : [7f1c2d3e-aaaa] Completed 500 in 3ms",
+            "Completed 500 in 3ms",
+        ),
+        ("fail: Acme.Worker[0]\n      Settlement failed\n      more", "Settlement failed\n      more"),
+        ("warn: Acme.Worker[35] No XML encryptor", "No XML encryptor"),
+        (
+            "2025-06-10 13:01:06.101 UTC [92001]: [7-1] db=orders,user=orders_app ERROR:  duplicate key value",
+            "duplicate key value",
+        ),
+        (
+            "2025-06-10 13:01:07.5 UTC [92002]: [12-1] db=orders,user=orders_worker ERROR:  duplicate key value",
+            "duplicate key value",
+        ),
+        (
+            "2025-06-10 11:00:41.101 UTC [91234]: [4-1] db=x,user=y DETAIL:  Key (a)=(b) exists.",
+            "Key (a)=(b) exists.",
+        ),
+        (
+            "2025-06-10 11:00:41.101 UTC [91234] STATEMENT:  INSERT INTO t VALUES (1)",
+            "INSERT INTO t VALUES (1)",
+        ),
+        ("2025-06-10T13:00:00.123456Z 12 [ERROR] [MY-010584] [Repl] Slave SQL failed", "Slave SQL failed"),
+        (
+            "2025/06/10 13:00:00 [error] 29#29: *1234 connect() failed (111: Connection refused) while connecting "
+            'to upstream, client: 10.0.0.1, server: _, request: "GET / HTTP/1.1", upstream: "http://10.0.0.2/"',
+            "connect() failed (111: Connection refused) while connecting to upstream",
+        ),
+        ("2025/06/10 13:00:00 [warn] 7#7: conflicting server name", "conflicting server name"),
+        (
+            "[Tue Jun 10 13:00:00.000000 2025] [php:warn] [pid 18] [client 10.0.0.1:1234] PHP Warning:  Undefined",
+            "Undefined",
+        ),
+        (
+            "Jun 10 11:00:18 worker-1 systemd[1]: etl.service: Main process exited, code=exited, status=1/FAILURE",
+            "etl.service: Main process exited, code=exited, status=1/FAILURE",
+        ),
+        ("[   12.345678] Kernel panic - not syncing: VFS", "Kernel panic - not syncing: VFS"),
+        (
+            '10.0.0.1 - - [10/Jun/2025:12:01:03 +0000] "GET /x HTTP/1.1" 502 157 "-" "ua"',
+            '"GET /x HTTP/1.1" 502 157 "-" "ua"',
+        ),
+        ('10.0.0.1 - - [10/Jun/2025 12:01:07] "GET /x HTTP/1.1" 500 -', '"GET /x HTTP/1.1" 500 -'),
+        ("Processing order: 12", "Processing order: 12"),
+        ("2025-06-10T12:00:00Z Processing order: 12", "Processing order: 12"),
     ],
 )
 def test_headers_are_stripped_before_templating(text: str, body: str) -> None:
@@ -98,6 +180,183 @@ def test_platform_failure_lines_are_errors_whatever_their_severity() -> None:
         assert infer_severity(
             Severity.DEFAULT, weak=True, text=line, has_stack=False, has_error_group=False
         ).rule == ("platform-failure")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "thread 'main' panicked at 'called `Option::unwrap()` on a `None` value', src/main.rs:14:38",
+        "thread 'tokio-runtime-worker' panicked at src/handlers/resize.rs:88:41:\ncalled `Option::unwrap()`",
+        "node:internal/process/promises:288\n    triggerUncaughtException(err, true);\n\n[UnhandledPromiseRejection: "
+        'This error originated either by throwing inside of an async function. The promise rejected with the reason "x".]',
+        "(node:1) UnhandledPromiseRejectionWarning: Error: boom",
+        "node:events:491\n      throw er;\n\nError [ERR_STREAM_WRITE_AFTER_END]: write after end",
+        "Jun 10 11:00:18 vm-1 systemd[1]: etl-runner.service: Main process exited, code=exited, status=1/FAILURE",
+        "etl-runner.service: Main process exited, code=killed, status=9/KILL",
+        "etl-runner.service: Failed with result 'exit-code'.",
+        "Jun 10 11:00:18 vm-1 systemd[1]: Failed to start ETL runner.",
+        "Failed to start ETL runner.",
+        "[  12.345678] Kernel panic - not syncing: VFS: Unable to mount root fs on unknown-block(0,0)",
+        "[ 123.456789] Out of memory: Killed process 4242 (python3) total-vm:4123456kB",
+        "[ 123.456789] BUG: unable to handle page fault for address: 0000000000000008",
+        "[ 123.456789] BUG: kernel NULL pointer dereference, address: 0000000000000008",
+        "[ 123.456789] Oops: 0002 [#1] SMP PTI",
+    ],
+)
+def test_crash_lines_of_runtimes_init_and_kernel_are_errors(text: str) -> None:
+    inferred = infer_severity(Severity.DEFAULT, weak=True, text=text, has_stack=False, has_error_group=False)
+    assert (inferred.severity, inferred.rule) == (Severity.ERROR, "platform-failure")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "etl-runner.service: Main process exited, code=exited, status=0/SUCCESS",
+        "etl-runner.service: Main process exited, code=killed, status=15/TERM",
+        "etl-runner.service: Deactivated successfully.",
+        "Started ETL runner.",
+    ],
+)
+def test_a_unit_that_ends_well_is_no_failure(text: str) -> None:
+    inferred = infer_severity(Severity.DEFAULT, weak=True, text=text, has_stack=False, has_error_group=False)
+    assert inferred.severity == Severity.DEFAULT
+
+
+@pytest.mark.parametrize(
+    ("text", "logged", "severity"),
+    [
+        (
+            'INFO:     169.254.169.126:41236 - "POST /api/reports HTTP/1.1" 500 Internal Server Error',
+            "DEFAULT",
+            "ERROR",
+        ),
+        (
+            '169.254.169.126 - - [10/Jun/2025 12:01:07] "GET /api/export?fmt=csv HTTP/1.1" 500 -',
+            "DEFAULT",
+            "ERROR",
+        ),
+        (
+            '10.8.0.14 - - [10/Jun/2025:12:01:03 +0000] "GET /api/orders/88 HTTP/1.1" 502 157 "-" "Mozilla/5.0"',
+            "INFO",
+            "ERROR",
+        ),
+        (
+            "I, [2025-06-10T12:00:42.000001 #1]  INFO -- : Completed 500 Internal Server Error in 35ms",
+            "DEFAULT",
+            "ERROR",
+        ),
+        ("2025/06/10 13:00:00 GET /api/orders/1001 503 1.0ms", "DEFAULT", "ERROR"),
+        ('[GIN] 2025/06/10 - 13:00:00 | 504 |  5.0s |  10.0.0.1 | GET      "/api"', "DEFAULT", "ERROR"),
+        ('"GET http://x/api HTTP/1.1" from 10.0.0.1:1234 - 500 12B in 45.1ms', "DEFAULT", "ERROR"),
+        # a client error is at most WARNING (as a request log's status makes no severity, it raises none)
+        (
+            '10.8.0.14 - - [10/Jun/2025:12:01:03 +0000] "GET /x HTTP/1.1" 404 157 "-" "ua"',
+            "DEFAULT",
+            "DEFAULT",
+        ),
+        ('10.8.0.14 - - [10/Jun/2025:12:01:03 +0000] "GET /x HTTP/1.1" 404 157 "-" "ua"', "ERROR", "WARNING"),
+        # on stderr, a success is no error, whatever its URL says
+        ("2025/06/10 13:00:00 GET /api/errors/1001 200 1.0ms", "ERROR", "INFO"),
+        ('INFO:     10.0.0.1:1 - "GET /healthz HTTP/1.1" 200 OK', "ERROR", "INFO"),
+        # a declared error stays one
+        (
+            '2025/06/10 13:00:00 [error] 7#7: *3 upstream timed out, request: "GET /x HTTP/1.1" 200',
+            "ERROR",
+            "ERROR",
+        ),
+    ],
+)
+def test_the_status_of_an_access_line_decides_a_weak_severity(text: str, logged: str, severity: str) -> None:
+    parsed = parse(
+        {
+            "textPayload": text,
+            "severity": logged,
+            "labels": {"container.googleapis.com/stream": "stderr" if logged == "ERROR" else "stdout"},
+        }
+    )
+    assert parsed.severity.name == severity
+
+
+@pytest.mark.parametrize(
+    ("text", "severity"),
+    [
+        ("Starting server on :8080 (version 1.4.2, commit 9f8e7d6)", "INFO"),
+        ("2025/06/10 13:00:00 listening on :8080", "INFO"),
+        ("2025/06/10 13:00:00 dial tcp 10.0.0.3:5432: connect: connection refused", "ERROR"),
+        ("2025/06/10 13:00:00 http: TLS handshake error from 10.0.0.1:5: EOF", "ERROR"),
+        ("Socket exception: Connection reset by peer (104)", "ERROR"),
+        ("could not reach the metadata server", "ERROR"),
+        ("Traceback (most recent call last):", "ERROR"),
+        ('  File "/app/main.py", line 3, in handler', "ERROR"),  # a piece of a split traceback
+        ("main.run(0xc000010000, {0x7f8c40?, 0xc0001c2000?})", "ERROR"),  # a piece of a goroutine dump
+    ],
+)
+def test_a_gke_stderr_line_without_any_sign_of_failure_is_not_an_error(text: str, severity: str) -> None:
+    entry = {
+        "severity": "ERROR",
+        "textPayload": text,
+        "labels": {"container.googleapis.com/stream": "stderr"},
+        "resource": {
+            "type": "k8s_container",
+            "labels": {"namespace_name": "prod", "container_name": "orders"},
+        },
+    }
+    parsed = parse(entry)
+    assert parsed.severity.name == severity
+    if severity == "INFO":
+        assert parsed.severity_rule == "no-error-evidence"
+        (cluster,) = scan_entries([{**entry, "insertId": "a", "timestamp": "2026-11-21T12:00:00Z"}]).clusters
+        assert cluster.priority == "P3"
+
+
+def test_a_stack_on_a_stream_default_keeps_its_error() -> None:
+    inferred = infer_severity(
+        Severity.ERROR, weak=True, text="GET / 200", has_stack=True, has_error_group=False, plain_line=False
+    )
+    assert inferred.severity == Severity.ERROR
+
+
+def test_one_postgres_error_at_any_session_line_or_user_is_one_problem() -> None:
+    def cloud_sql(seconds: int, text: str) -> dict[str, Any]:
+        return {
+            "insertId": f"pg{seconds}",
+            "timestamp": f"2026-11-21T12:00:{seconds:02d}Z",
+            "severity": "ERROR",
+            "logName": "projects/p/logs/cloudsql.googleapis.com%2Fpostgres.log",
+            "resource": {"type": "cloudsql_database", "labels": {"database_id": "p:orders-db"}},
+            "textPayload": text,
+        }
+
+    report = scan_entries(
+        [
+            cloud_sql(
+                1,
+                "2026-11-21 12:00:01.101 UTC [92001]: [7-1] db=orders,user=orders_app ERROR:  duplicate key "
+                'value violates unique constraint "orders_external_ref_key"',
+            ),
+            cloud_sql(
+                2,
+                "2026-11-21 12:00:02.101 UTC [92002]: [12-1] db=orders,user=orders_worker ERROR:  duplicate "
+                'key value violates unique constraint "orders_external_ref_key"',
+            ),
+        ]
+    )
+    (cluster,) = report.clusters
+    assert cluster.title == 'duplicate key value violates unique constraint "orders_external_ref_key"'
+
+
+def test_an_nginx_error_for_two_requests_is_one_problem() -> None:
+    def nginx(seconds: int, worker: int, request: str) -> dict[str, Any]:
+        return run_entry(
+            seconds,
+            text=f"2026/11/21 12:00:0{seconds} [error] {worker}#{worker}: *{seconds * 97} connect() failed (111: "
+            f"Connection refused) while connecting to upstream, client: 10.8.0.{seconds}, server: _, request: "
+            f'"{request} HTTP/1.1", upstream: "http://10.8.1.{seconds}:8080/api", host: "shop.example"',
+        )
+
+    (cluster,) = scan_entries([nginx(1, 29, "GET /api/orders/88"), nginx(2, 31, "POST /api/cart")]).clusters
+    assert cluster.title == "connect() failed (111: Connection refused) while connecting to upstream"
+    assert cluster.max_severity == "ERROR"
 
 
 def test_an_error_group_or_a_stack_makes_an_unleveled_entry_an_error() -> None:
@@ -217,6 +476,15 @@ def test_dotnet_php_and_ruby_stacks() -> None:
     assert dotnet is not None and (dotnet.language, dotnet.frames[-1].line) == ("dotnet", 42)
     assert php is not None and (php.language, php.exception_type) == ("php", "RuntimeException")
     assert ruby is not None and (ruby.language, ruby.frames[-1].file) == ("ruby", "app/a.rb")
+    assert [frame.file for frame in ruby.frames] == ["app/b.rb", "app/a.rb"]
+    joined = stacks.parse(  # `"#{e.class}: #{e.message}\n#{e.backtrace.join("\n")}"`
+        "NoMethodError: undefined method `email' for nil:NilClass\n/app/notifier.rb:14:in `deliver'\n"
+        "/app/jobs/notify_job.rb:6:in `perform'"
+    )
+    assert joined is not None and (joined.exception_type, joined.frames[-1].function) == (
+        "NoMethodError",
+        "deliver",
+    )
 
 
 def test_one_error_in_two_formats_is_one_problem() -> None:
@@ -379,6 +647,13 @@ def test_a_go_panic_line_alone_is_an_error() -> None:
         ('{"level":50,"msg":"boom"}', "INFO"),
         ("E1124 12:00:00.123456    1 main.go:42] cannot dial", "INFO"),
         ("TypeError: x is undefined\n    at f (/app/a.js:1:2)", "INFO"),
+        ("fail: Acme.Worker[0]\n      batch failed", "INFO"),
+        ("E, [2025-06-10T13:00:00.123456 #1] ERROR -- : boom", "INFO"),
+        ('10.0.0.1 - - [10/Jun/2025:12:01:03 +0000] "GET /x HTTP/1.1" 502 157 "-" "ua"', "INFO"),
+        ("I, [2025-06-10T12:00:42.000001 #1]  INFO -- : Completed 500 Internal Server Error in 35ms", "INFO"),
+        ("thread 'main' panicked at src/main.rs:14:38:", "DEBUG"),
+        ("etl.service: Failed with result 'exit-code'.", "INFO"),
+        ("[  12.345678] Kernel panic - not syncing: VFS", "INFO"),
     ],
 )
 def test_queries_fetch_every_text_inference_raises(text: str, logged: str) -> None:

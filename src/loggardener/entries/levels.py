@@ -28,6 +28,8 @@ _LEVEL_WORDS: dict[str, Severity] = {
     "INFO": Severity.INFO,
     "INF": Severity.INFO,
     "INFORMATION": Severity.INFO,
+    "LOG": Severity.INFO,  # PostgreSQL, NestJS
+    "NOTE": Severity.NOTICE,  # MySQL's `[Note]`
     "NOTICE": Severity.NOTICE,
     "WARN": Severity.WARNING,
     "WARNING": Severity.WARNING,
@@ -52,24 +54,66 @@ _LEVEL_ALTERNATION = "|".join(sorted(_LEVEL_WORDS, key=len, reverse=True))
 _TIMESTAMP = (
     r"\d{4}[-/]\d\d[-/]\d\d(?:[T ]\d\d:\d\d(?::\d\d)?(?:[.,]\d{1,9})?)?(?:\s?(?:Z|[+-]\d\d:?\d\d|UTC))?"
     r"|\d\d/\d\d/\d{4},?\s\d\d?:\d\d(?::\d\d)?(?:\s?[AP]M)?"
-    r"|(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun),?\s[A-Z][a-z]{2}\s{1,2}\d\d?\s\d\d:\d\d:\d\d(?:\s\d{4})?"
+    r"|(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun),?\s[A-Z][a-z]{2}\s{1,2}\d\d?\s\d\d:\d\d:\d\d(?:\.\d{1,9})?(?:\s\d{4})?"
     r"|[A-Z][a-z]{2}\s{1,2}\d\d?\s\d\d:\d\d:\d\d(?:\.\d+)?"
     r"|\d\d:\d\d:\d\d(?:[.,]\d{1,9})?"
 )
-_GLOG = re.compile(
-    r"(?P<level>[IWEF])\d{4} \d\d:\d\d:\d\d\.\d{1,9}\s{1,8}\d{1,10} [\w./-]{1,200}:\d{1,9}\]\s?"
+_DOTNET_LEVELS = {
+    "trce": Severity.DEBUG,
+    "dbug": Severity.DEBUG,
+    "info": Severity.INFO,
+    "warn": Severity.WARNING,
+    "fail": Severity.ERROR,
+    "crit": Severity.CRITICAL,
+}
+# Headers of a logging library's fixed format, each read by its own table: glog/klog
+# (`E1124 12:00:00.123456 1 main.go:42] `), Ruby's Logger (`E, [2025-06-10T13:00:00.123456 #1] ERROR -- app: `,
+# the word gives the level) and .NET's console logger (`fail: Acme.Worker[0]` and the message on the next,
+# indented line, or on the same line).
+_KNOWN_HEADER = re.compile(
+    r"\s*(?:(?P<glog>[IWEF])\d{4} \d\d:\d\d:\d\d\.\d{1,9}\s{1,8}\d{1,10} [\w./-]{1,200}:\d{1,9}\]\s?"
+    r"|[DIWEFA], \[\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d{1,9})? #\d{1,10}\]\s{1,8}"
+    r"(?P<ruby>[A-Z]{3,7}) -- [^\n:]{0,200}: ?"
+    r"|(?P<dotnet>trce|dbug|info|warn|fail|crit): [\w.`+<>-]{1,256}\[\d{1,10}\](?:\r?\n[ \t]{1,16}| |$))"
 )
+_KNOWN_HEADER_RULES: dict[str, tuple[str, dict[str, Severity]]] = {
+    "glog": ("glog-header", _GLOG_LEVELS),
+    "ruby": ("ruby-logger-header", _LEVEL_WORDS),
+    "dotnet": ("dotnet-logger-header", _DOTNET_LEVELS),
+}
+# PostgreSQL's lines that continue a message (their level is the message's)
+_PG_CONTINUATIONS = "DETAIL|HINT|STATEMENT|CONTEXT|QUERY|LOCATION"
 _PREFIX_TOKENS = re.compile(
-    r"(?P<ts>\[?(?:" + _TIMESTAMP + r")\]?:?)"
-    r"|\[(?P<blevel>(?i:" + _LEVEL_ALTERNATION + r"))\]:?"
+    r"(?P<ts>\[?(?:"
+    + _TIMESTAMP
+    + r")\]?:?|\[\s{0,12}\d{1,10}\.\d{6}\])"  # and the kernel's `[   12.345678]`
+    # an access line's client address, identity, user and time (common and combined log formats, werkzeug)
+    r"|(?P<access>(?:\d{1,3}(?:\.\d{1,3}){3}|[0-9a-fA-F]{0,4}:[0-9a-fA-F:.]{1,45}) \S{1,64} \S{1,256}"
+    r" \[\d\d/[A-Z][a-z]{2}/\d{4}[: ]\d\d:\d\d:\d\d(?: [+-]\d{4})?\])"
+    # Apache's `[php:warn]`, `[:error]`
+    r"|\[(?:[\w-]{0,32}:)?(?P<blevel>(?i:" + _LEVEL_ALTERNATION + r"))\]:?"
     r"|<(?P<alevel>(?i:" + _LEVEL_ALTERNATION + r"))>:?"
     r"|(?P<plevel>(?:" + _LEVEL_ALTERNATION + r"))(?::(?=[\w.-]{0,64}:)[\w.-]{0,64}:|:|(?=\s))"
     r"|(?P<cword>(?i:error|warning|info|debug)):?(?=\s)"
-    r"|(?P<pid>\[\d{1,10}\]|\(\d{1,10}\)|\d{1,10}(?=\s+-{1,3}\s)|-{1,3}(?=\s))"
-    r"|(?P<tag>\[[^\]\s]{1,64}\]|\{[^}\s]{1,64}\}|\[Nest\])"
+    r"|(?P<continuation>(?:" + _PG_CONTINUATIONS + r")):(?=\s)"
+    # `[1]`, `(1)`, `1 ---`; PostgreSQL's `[92001]:` and session line `[7-1]`; nginx's `29#29:` and
+    # connection `*1234`; Apache's `[pid 18:tid 140]`; MySQL's thread id before its `[ERROR]`
+    r"|(?P<pid>\[\d{1,10}\]:?|\(\d{1,10}\)|\d{1,10}(?=\s+-{1,3}\s)|-{1,3}(?=\s)"
+    r"|\[\d{1,10}-\d{1,10}\]|\d{1,10}#\d{1,10}:|\*\d{1,20}(?=\s)|\[pid \d{1,10}(?::tid \d{1,20})?\]"
+    r"|\d{1,10}(?=\s\[))"
+    r"|(?P<tag>\[[^\]\s]{1,64}\]|\{[^}\s]{1,64}\}|\[Nest\]|\[(?:client|remote) [^\]\s]{1,64}\])"
+    # PostgreSQL's `db=orders,user=app` (after a timestamp or process id only)
+    r"|(?P<session>(?:db|user|app|client|host|remote)=[^\s,]{0,128}(?:,[a-z_]{1,16}=[^\s,]{0,128}){0,8}(?=\s))"
     r"|(?P<component>[A-Za-z][\w.-]{0,63}:(?=\s))"
     r"|(?P<location>[\w./-]{1,200}\.\w{1,8}:\d{1,9}:?(?=\s))"
 )
+# nginx's error log: `2025/06/10 13:00:00 [error] 29#29: *1234 connect() failed …, client: 10.0.0.1, server: _,
+# request: "GET / HTTP/1.1", upstream: "http://…", host: "…"`; the request's context follows the message
+_NGINX_PROCESS = re.compile(r"\d{1,10}#\d{1,10}:")
+_NGINX_CONTEXT = ", client: "
+# After a header's first token (syslog's timestamp), where no token above matches: syslog's host and program
+# (`worker-1 systemd[1]:`, `worker-1 kernel:`), or a component before a level word (`OSConfigAgent Error`)
+_SYSLOG_PROGRAM = re.compile(r"[\w.-]{1,253} (?:[\w./-]{1,64}\[\d{1,10}\]|kernel):(?=\s)")
 _BARE_COMPONENT = re.compile(
     r"(?P<component>[A-Za-z][\w.-]{0,63})\s+(?:[-|:]\s+)?(?=(?:"
     + _LEVEL_ALTERNATION
@@ -124,9 +168,12 @@ def declared_level(text: str) -> Declared | None:
         level = _json_text_level(text)
         if level is not None:
             return Declared(level, "json-level-in-text")
-    glog = _GLOG.match(head)
-    if glog is not None:
-        return Declared(_GLOG_LEVELS[glog["level"]], "glog-header")
+    known = _KNOWN_HEADER.match(head)
+    if known is not None:
+        kind = known.lastgroup or ""
+        rule, levels = _KNOWN_HEADER_RULES[kind]
+        level = levels.get(known[kind])
+        return Declared(level, rule) if level is not None else None
     if PY_WARNING.match(head):
         return Declared(Severity.WARNING, "python-warning")
     first_line = head.split("\n", 1)[0]
@@ -164,35 +211,50 @@ def _header_tokens(line: str) -> list[tuple[str, str]]:
             position += 1
         match = _PREFIX_TOKENS.match(line, position)
         if match is None:
-            bare = _BARE_COMPONENT.match(line, position)
-            if bare is None or not tokens:
+            late = _late_token(line, position) if tokens else None
+            if late is None:
                 break
-            tokens.append(("bare", bare["component"]))
-            position = bare.end()
+            kind, value, position = late
+            tokens.append((kind, value.rstrip(":")))
             continue
         kind = match.lastgroup or ""
         tokens.append((kind, match[kind].rstrip(":")))
         position = match.end()
-        if kind in ("cword", "location"):
+        if kind in ("cword", "continuation", "location"):
             break
     return tokens
+
+
+def _late_token(line: str, position: int) -> tuple[str, str, int] | None:
+    """After a header's first token, where no `_PREFIX_TOKENS` matches: syslog's host and program, or a bare
+    component before a level word, as (kind, text, end)."""
+    syslog = _SYSLOG_PROGRAM.match(line, position)
+    if syslog is not None:
+        return "syslog", syslog[0], syslog.end()
+    bare = _BARE_COMPONENT.match(line, position)
+    if bare is not None:
+        return "bare", bare["component"], bare.end()
+    return None
 
 
 def strip_prefix(text: str) -> str:
     """The message without its header: leading timestamp, process id, level, component tag, `file:line:`.
 
     `2023-02-25T03:46:49Z OSConfigAgent Error main.go:231: unexpected end of JSON input` and
-    `unexpected end of JSON input` read the same. Only the first line is touched.
+    `unexpected end of JSON input` read the same. Only the first line is touched (after a .NET header, the
+    line it introduces); in nginx's error log, the request's context after the message goes too.
     """
     clean = strip_ansi(text)
-    first, newline, rest = clean.partition("\n")
-    glog = _GLOG.match(first.lstrip())
-    if glog is not None:
-        first = first.lstrip()[glog.end() :]
+    known = _KNOWN_HEADER.match(clean)
+    # after a known header (a .NET header's message is on its next line) the rest is read as any other line
+    message = clean[known.end() :] if known is not None else clean
+    first, newline, rest = message.partition("\n")
     position = _header_end(first)
-    if position == 0:
+    if position == 0 and known is None:
         return clean.rstrip("\r\n")
     body = first[position:].lstrip(" \t-:|")
+    if first.find("#", 0, position) >= 0 and _NGINX_PROCESS.search(first, 0, position) is not None:
+        body = body.split(_NGINX_CONTEXT, 1)[0]  # the request it failed (or succeeded) for
     if not body.strip():
         return clean.strip("\r\n")
     return (body + newline + rest).rstrip("\r\n")
@@ -201,21 +263,24 @@ def strip_prefix(text: str) -> str:
 def _header_end(line: str) -> int:
     position = 0
     consumed = 0
+    previous = ""
     while consumed < 8:
         start = position
         while position < len(line) and line[position] in " \t":
             position += 1
         match = _PREFIX_TOKENS.match(line, position)
         if match is None:
-            bare = _BARE_COMPONENT.match(line, position) if consumed else None
-            if bare is None:
+            late = _late_token(line, position) if consumed else None
+            if late is None:
                 return start
-            position = bare.end()
+            previous, _, position = late
             consumed += 1
             continue
         kind = match.lastgroup or ""
-        if kind in ("component", "cword", "location") and consumed == 0:
+        if kind in ("component", "cword", "location", "session") and consumed == 0:
             return start
+        if kind == "component" and previous == "syslog":
+            return start  # `systemd[1]: etl.service: Failed …`: the unit names what failed
         if kind == "cword":
             # `… GCEGuestAgent: Error watching metadata`: the word starts the message; `Agent Error main.go:9:`
             following = line[match.end() :].lstrip()
@@ -223,7 +288,8 @@ def _header_end(line: str) -> int:
                 return start
         position = match.end()
         consumed += 1
-        if kind == "location":
+        previous = kind
+        if kind in ("continuation", "location"):
             return position
     return position
 
@@ -241,13 +307,25 @@ PLATFORM_FAILURE_PATTERN = (
     r"|fatal error: runtime: out of memory"
     r"|Back-off restarting failed container"
     r"|^panic: |^fatal error: "  # a Go program crashing (its goroutine dump may come in later entries)
+    # a Rust panic (`thread 'main' panicked at 'msg', src/main.rs:14:38`; since 1.73 `… panicked at src/x.rs:1:2:`)
+    r"|thread '[^'\n]{0,200}' panicked at "
+    # Node.js ending on an unhandled rejection or exception
+    r"|\[UnhandledPromiseRejection: |UnhandledPromiseRejectionWarning: |triggerUncaughtException\("
+    r"|(?:^|\n)\w{0,64}Error \[ERR_[A-Z0-9_]{1,64}\]: "
+    # systemd: a unit's process failed, or the unit did (`etl.service: Failed with result 'exit-code'.`)
+    r"|\.(?:service|socket|mount|timer|scope): Main process exited, code=(?:exited, status=[1-9]|dumped|killed, status=(?:[0-9]|1[0-46-9]|[2-9][0-9])/)"
+    r"|\.(?:service|socket|mount|timer|scope): Failed with result '"
+    r"|systemd\[[0-9]{1,10}\]: Failed to start |^Failed to start [^\n]{1,200}\.\s*$"
+    # the kernel: a panic, an oops, a bug (the OOM killer's `Out of memory: Killed process` is above)
+    r"|Kernel panic - not syncing|\bBUG: (?:unable to handle|kernel NULL pointer dereference|soft lockup)"
+    r"|\bOops: [0-9a-f]{4} \[#[0-9]{1,4}\]"
 )
 _PLATFORM_FAILURE = re.compile("(?i)" + PLATFORM_FAILURE_PATTERN)
 # A superset of the texts that may declare a level above INFO or carry a stack, for queries that must fetch
 # the entries inference may raise (live scans, Log Analytics). RE2-safe: no lookaround, no backreference.
 MAY_DECLARE_LEVEL = (
-    r"(?i)err|warn|crit|fatal|panic|severe|emerg|alert|exception|traceback|^[EFW]\d{4} "
-    r"|\"level\":\s*[4-6]\d|\n\s+at "
+    r"(?i)err|warn|crit|fatal|panic|severe|emerg|alert|exception|traceback|^[EFW]\d{4} |^fail: "
+    r"|\"level\":\s*[4-6]\d|\n\s+at | 5\d\d\b"
 )
 # A superset, for the parser's fast path, of the texts inference may raise to WARNING or above: every level
 # word from WARNING up (`_LEVEL_WORDS`), in any case and anywhere (so in a bracket, a header, logfmt or
@@ -272,10 +350,29 @@ _MAY_RAISE_WORDS = (
     "worker timeout",
     "oomkilled",
     "back-off",
+    "failed to start",
 )
+# Words that all hold ": ", searched for only in a text that holds it: .NET's `fail: `, Node.js's unhandled
+# rejections, systemd's and the kernel's failure lines
+_MAY_RAISE_COLON_WORDS = (
+    "fail: ",
+    "rejection: ",
+    "rejectionwarning: ",
+    ": main process exited",
+    ": failed with result",
+    "bug: ",
+    "oops: ",
+)
+# glog's header; a server error's status in an access line (`"GET / HTTP/1.1" 502`, `Completed 500 …`)
 _GLOG_LIKE = r"[efw]\d{4}"
-MAY_RAISE = re.compile("(?i)" + "|".join(re.escape(word) for word in _MAY_RAISE_WORDS) + "|" + _GLOG_LIKE)
+_SERVER_ERROR = r" 5\d\d\b"
+MAY_RAISE = re.compile(
+    "(?i)"
+    + "|".join(re.escape(word) for word in (*_MAY_RAISE_WORDS, *_MAY_RAISE_COLON_WORDS))
+    + f"|{_GLOG_LIKE}|{_SERVER_ERROR}"
+)
 _ASCII_GLOG_LIKE = re.compile(r"[EFWefw]\d{4}")
+_ASCII_SERVER_ERROR = re.compile(_SERVER_ERROR)
 
 
 def may_raise(text: str) -> bool:
@@ -287,6 +384,12 @@ def may_raise(text: str) -> bool:
     for word in _MAY_RAISE_WORDS:
         if word in lower:
             return True
+    if ": " in lower:
+        for word in _MAY_RAISE_COLON_WORDS:
+            if word in lower:
+                return True
+    if " 5" in text and _ASCII_SERVER_ERROR.search(text) is not None:
+        return True
     return _ASCII_GLOG_LIKE.search(text) is not None
 
 
@@ -298,14 +401,24 @@ _STREAM_DEFAULTS = {"stderr": Severity.ERROR, "stdout": Severity.INFO}
 _PLATFORM_FAILURE_WORDS = (
     "finished with status",
     "memory limit of ",
-    "terminated: application failed to start",
+    "failed to start",
     "probe failed",
     "worker timeout",
     "oomkilled",
-    "out of memory: kill",
     "back-off restarting failed container",
-    "panic: ",
+    "panic",
+    "rejection",
+    "uncaughtexception(",
+    "[err_",
+)
+# and those that hold ": ", looked for only in a text that holds it
+_PLATFORM_FAILURE_COLON_WORDS = (
     "fatal error: ",
+    "out of memory: kill",
+    ": main process exited, code=",
+    ": failed with result '",
+    "bug: ",
+    "oops: ",
 )
 
 
@@ -318,13 +431,95 @@ def platform_failure(text: str) -> bool:
             if word in lower:
                 break
         else:
-            return False
+            if ": " not in lower:
+                return False
+            for word in _PLATFORM_FAILURE_COLON_WORDS:
+                if word in lower:
+                    break
+            else:
+                return False
     return _PLATFORM_FAILURE.search(head) is not None
 
 
 def stream_default(severity: Severity, stream: str | None) -> bool:
     """True when `severity` is only what the platform gives every line of the stream (GKE: stderr → ERROR)."""
     return stream is not None and _STREAM_DEFAULTS.get(stream) == severity
+
+
+_HTTP_METHODS = "GET|HEAD|POST|PUT|DELETE|PATCH|OPTIONS|CONNECT|TRACE"
+# The status of a request in a text access line, always after a space: the request line quoted (uvicorn,
+# werkzeug, gunicorn, the nginx/Apache common and combined formats, Envoy; chi's `"GET …" from ADDR - 200`),
+# unquoted (Go's `log`, morgan's `dev`: `GET /api/x 500 12ms`), Rails' `Completed 500 Internal Server Error`,
+# Gin's `[GIN] … | 500 |`.
+_ACCESS_STATUS = re.compile(
+    r"\"(?:" + _HTTP_METHODS + r") [^\"\s]{1,4096}(?: HTTP/[0-9](?:\.[0-9])?)?\"(?: from \S{1,256} -)?"
+    r" (?P<quoted>[1-5][0-9][0-9])\b"
+    r"|\b(?:" + _HTTP_METHODS + r") /[^\s\"]{0,4096} (?P<unquoted>[1-5][0-9][0-9])\b"
+    r"|\bCompleted (?P<rails>[1-5][0-9][0-9]) [A-Z]"
+    r"|\[GIN\] [^|]{0,64}\| (?P<gin>[1-5][0-9][0-9]) \|"
+)
+_ACCESS_HEAD = 8192
+# Signs of a failure: a line on GKE's stderr holding one (or a level word, or anything else `may_raise`
+# finds) is not demoted as only the stream's default.
+_FAILURE_SIGNS = (
+    "fail",
+    "unable",
+    "cannot",
+    "can't",
+    "could not",
+    "couldn't",
+    "refused",
+    "denied",
+    "timeout",
+    "timed out",
+    "deadline",
+    "abort",
+    "kill",
+    "invalid",
+    "unexpected",
+    "crash",
+    "unavailable",
+    "exceeded",
+    "not found",
+    "no such",
+    "missing",
+    "reject",
+    "forbidden",
+    "unauthorized",
+    "exit",
+    "died",
+    "lost",
+    "corrupt",
+    "violat",
+    "deadlock",
+    "segfault",
+    "stack",
+    "broken",
+    "reset",
+    "disconnect",
+    "retry",
+    "retrying",
+    "unhandled",
+    "uncaught",
+    "(0x",  # and the pieces of a Go goroutine dump (`main.run(0xc000010000)`, `\t/app/main.go:9 +0x1d`)
+    "+0x",
+    "created by ",
+)
+
+
+def access_status(text: str) -> int | None:
+    """The HTTP status of the request the first line of `text` logs as an access line, or None."""
+    first_line = text[:_ACCESS_HEAD].partition("\n")[0]
+    match = _ACCESS_STATUS.search(first_line)
+    return int(match[match.lastgroup or ""]) if match is not None else None
+
+
+def error_evidence(text: str) -> bool:
+    """True when the text shows any sign of a failure: a level word, a failure line or word, a stack word."""
+    if may_raise(text):
+        return True
+    lower = text.lower()
+    return any(word in lower for word in _FAILURE_SIGNS)
 
 
 @dataclass(frozen=True)
@@ -343,15 +538,23 @@ def infer_severity(
     has_stack: bool,
     has_error_group: bool,
     json_declared: Severity | None = None,
+    plain_line: bool = False,
 ) -> Inferred:
     """The severity an entry really has. Rules, first match wins:
 
     1. `platform-failure`: a platform failure line is at least ERROR, whatever the platform wrote.
     2. `error-group`: an entry Error Reporting grouped (`errorGroups`) is at least ERROR.
-    3. A weak severity (none, DEFAULT, or only the stream's default) takes the level the entry declares:
-       `json-level` (a field of the JSON payload), `json-level-in-text`, `glog-header`, `bracketed-level`,
-       `level-header`, `level-word`, `logfmt-level`.
-    4. `stack`: a weak severity with a stack trace is ERROR.
+    3. `access-log-status`: a weak severity with an access line of a server error (5xx) is ERROR, whatever
+       level the line's header declares (uvicorn and Rails log their 500s at INFO).
+    4. A weak severity (none, DEFAULT, or only the stream's default) takes the level the entry declares:
+       `json-level` (a field of the JSON payload), `json-level-in-text`, `glog-header`, `ruby-logger-header`,
+       `dotnet-logger-header`, `python-warning`, `bracketed-level`, `level-header`, `level-word`,
+       `logfmt-level`.
+    5. `stack`: a weak severity with a stack trace is ERROR.
+    6. A severity that is only the stream's default ERROR (GKE's stderr), where nothing above applied:
+       `access-log-status`, an access line of a client error is WARNING and of any other status INFO;
+       `no-error-evidence`, a `plain_line` (a text line that is no piece of a traceback) without any sign of
+       a failure (`error_evidence`) is INFO.
     """
     if logged < Severity.ERROR and platform_failure(text):
         declared = declared_level(text) if weak else None
@@ -362,11 +565,18 @@ def infer_severity(
         return Inferred(Severity.ERROR, "error-group")
     if not weak:
         return Inferred(logged)
-    if json_declared is not None:
-        return Inferred(json_declared, "json-level" if json_declared != logged else None)
-    declared = declared_level(text)
+    stream_error = logged >= Severity.WARNING  # a weak severity this high is only stderr's default
+    status = access_status(text) if stream_error or text.find(" 5", 0, _ACCESS_HEAD) >= 0 else None
+    declared = Declared(json_declared, "json-level") if json_declared is not None else declared_level(text)
+    if status is not None and status >= 500 and (declared is None or declared.severity < Severity.ERROR):
+        return Inferred(Severity.ERROR, "access-log-status" if logged != Severity.ERROR else None)
     if declared is not None:
         return Inferred(declared.severity, declared.rule if declared.severity != logged else None)
     if has_stack and logged < Severity.ERROR:
         return Inferred(Severity.ERROR, "stack")
+    if stream_error and not has_stack:
+        if status is not None:
+            return Inferred(Severity.WARNING if status >= 400 else Severity.INFO, "access-log-status")
+        if plain_line and not error_evidence(text):
+            return Inferred(Severity.INFO, "no-error-evidence")
     return Inferred(logged)

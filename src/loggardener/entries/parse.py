@@ -249,8 +249,18 @@ class EntryParser:
         group_ids = tuple(str(g["id"]) for g in error_groups if isinstance(g, dict) and g.get("id"))
         logged = Severity.parse(raw.get("severity"))
         weak = logged == Severity.DEFAULT or stream_default(logged, _stream(raw, entry_labels))
+        # a line on stderr that no traceback holds may be demoted when it shows no failure at all
+        plain_line = (
+            weak
+            and logged >= Severity.WARNING
+            and payload.kind == "text"
+            and stack is None
+            and line_kind(self._strip_prefix(message)) is None
+        )
         infer = self._infer_short if len(message) <= _SHORT_TEXT else _infer
-        inferred = infer(logged, weak, message, stack is not None, bool(group_ids), payload.declared)
+        inferred = infer(
+            logged, weak, message, stack is not None, bool(group_ids), payload.declared, plain_line
+        )
         if payload.kind != "proto" and stack is None:
             message = self._strip_prefix(message)
         return LogEntry(
@@ -281,7 +291,13 @@ class EntryParser:
 
 
 def _infer(
-    logged: Severity, weak: bool, text: str, has_stack: bool, has_error_group: bool, declared: Severity | None
+    logged: Severity,
+    weak: bool,
+    text: str,
+    has_stack: bool,
+    has_error_group: bool,
+    declared: Severity | None,
+    plain_line: bool,
 ) -> Inferred:
     return infer_severity(
         logged,
@@ -290,6 +306,7 @@ def _infer(
         has_stack=has_stack,
         has_error_group=has_error_group,
         json_declared=declared,
+        plain_line=plain_line,
     )
 
 
