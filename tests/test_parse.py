@@ -599,6 +599,85 @@ def test_secrets_in_names_are_redacted_in_every_entry_that_repeats_them() -> Non
     assert "[REDACTED:" in (first.revision or "")
 
 
+# A credential the redactor knows only whole: 19 of its 20 characters are no AWS key any more.
+_AWS_KEY = "AKIAQWERTYUIOPASDFGH"
+_STRIPE_KEY = "sk_live_4eC39HqLyjWDarjtT1zdp7dc"
+
+
+def _windows(secret: str, size: int = 8) -> list[str]:
+    return [secret[i : i + size] for i in range(len(secret) - size + 1)]
+
+
+def _kept(text: str, secret: str) -> list[str]:
+    return [window for window in _windows(secret) if window in text]
+
+
+@given(st.integers(-len(_AWS_KEY) - 2, 2))
+def test_a_long_text_is_redacted_whole_before_it_is_cut(shift: int) -> None:
+    """The message is cut at 65,536 characters; a key straddling the cut must not leave its head behind."""
+    padding = "x" * (65_536 - len(_AWS_KEY) - 1 + shift)
+    entry = parse({"severity": "ERROR", "textPayload": f"boom {padding}{_AWS_KEY} tail"})
+    assert len(entry.message) <= 65_536
+    assert _kept(entry.message, _AWS_KEY) == []
+
+
+@given(st.integers(0, 60), st.sampled_from([" ", ", ", "/", ""]))
+def test_a_payload_dump_is_never_cut_inside_a_credential(shift: int, separator: str) -> None:
+    """The audit dump (2,000 characters) and the fields of a summary (160 each) are cut before the parser
+    redacts them: never inside a word, so no part of a credential is left that the redactor would not know."""
+    dumped = {
+        "@type": "type.googleapis.com/google.cloud.audit.AuditLog",
+        "request": {"a": "y" * (1_960 + shift)},
+    }
+    dumped["request"]["b"] = f"key{separator}{_STRIPE_KEY}"  # type: ignore[index]
+    summarized = {"detail": f"{'z' * (120 + shift)}{separator}{_STRIPE_KEY} more"}
+    for payload in ({"protoPayload": dumped}, {"jsonPayload": summarized}):
+        message = parse({"severity": "ERROR", **payload}).message
+        assert _kept(message, _STRIPE_KEY) == [], message[-120:]
+
+
+def test_an_audit_status_code_in_words_is_redacted_as_written() -> None:
+    """`status.code` is a number; given as text it is a code's name, upper-cased, or else kept as written and
+    redacted (upper-cased, `sk_live_…` would be no Stripe key any more)."""
+    named = parse({"protoPayload": {"methodName": "m", "status": {"code": "permission_denied"}}})
+    assert named.audit_status == "PERMISSION_DENIED"
+    other = parse({"protoPayload": {"methodName": "m", "status": {"code": f"key {_STRIPE_KEY}"}}})
+    for text in (other.audit_status or "", other.message):
+        assert _kept(text, _STRIPE_KEY) == [] and _kept(text, _STRIPE_KEY.upper()) == []
+        assert "[REDACTED:" in text
+
+
+def test_names_the_log_gives_are_redacted() -> None:
+    """The log name, resource type, request method, latency and error group ids are texts of the log too."""
+    token = "ghp_0123456789abcdefghijABCDEFGHIJ012345"
+    entry = parse(
+        {
+            "severity": "ERROR",
+            "logName": f"projects/p/logs/{token}",
+            "resource": {"type": token},
+            "httpRequest": {"requestMethod": token, "requestUrl": "/x", "status": 500, "latency": token},
+            "errorGroups": [{"id": token}],
+            "textPayload": "boom",
+        }
+    )
+    assert entry.http is not None
+    names = [entry.log_name, entry.log_id, entry.resource_type, entry.http.method, entry.http.latency]
+    for text in [*names, *entry.error_group_ids]:
+        assert text is not None and token not in text and "[REDACTED:github-token]" in text
+    request_log = parse(
+        {
+            "protoPayload": {
+                "@type": "type.googleapis.com/google.appengine.logging.v1.RequestLog",
+                "method": token,
+                "resource": "/x",
+                "status": 500,
+                "line": [{"logMessage": "failed", "severity": "ERROR"}],
+            }
+        }
+    )
+    assert request_log.http is not None and request_log.http.method == "[REDACTED:github-token]"
+
+
 @pytest.mark.parametrize(
     "text",
     [

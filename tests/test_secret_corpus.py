@@ -9,6 +9,7 @@ each secret, for any fragment of it of 17 characters or more, in raw, URL-decode
 from __future__ import annotations
 
 import functools
+import hashlib
 import html
 import json
 import re
@@ -155,3 +156,180 @@ def test_every_planted_entry_reached_the_outputs(scanned: tuple[str, Path, str])
     report = (root / "report.json").read_text(encoding="utf-8")
     missing = [n for n in range(len(CORPUS)) if f"probe{n:03d}" not in report]
     assert missing == []
+
+
+# Every shape of LogEntry the parser reads a text from: each string in it (but the few below) gets a credential.
+_SHAPES: list[dict[str, Any]] = [
+    {
+        "textPayload": "probe-text worker crashed: connection refused",
+        "logName": "projects/p/logs/run.googleapis.com%2Fstderr",
+        "resource": {
+            "type": "cloud_run_revision",
+            "labels": {"service_name": "api", "revision_name": "api-00042-xyz", "location": "us-central1"},
+        },
+        "labels": {"instanceId": "0069c7a9", "run.googleapis.com/execution_name": "exec-1"},
+        "httpRequest": {
+            "requestMethod": "POST",
+            "requestUrl": "https://api.example.com/v1/orders?id=7",
+            "status": 500,
+            "latency": "1.5s",
+            "userAgent": "curl/8.0",
+            "remoteIp": "10.0.0.1",
+            "referer": "https://example.com/",
+            "protocol": "HTTP/1.1",
+        },
+        "errorGroups": [{"id": "CNa8hr7y3fbJzQE"}],
+        "sourceLocation": {"file": "app/orders.py", "line": "42", "function": "create"},
+        "trace": "projects/p/traces/4bf92f3577b34da6a3ce929d0e0e4736",
+        "spanId": "00f067aa0ba902b7",
+        "operation": {"id": "op-1", "producer": "github.com/acme/api"},
+        "insertId": "abc123",
+    },
+    {
+        "jsonPayload": {
+            "message": "probe-json payment failed",
+            "error": {
+                "type": "CardError",
+                "message": "declined",
+                "stack": "Error: declined\n    at pay (/app/pay.js:3:9)",
+            },
+            "stack_trace": 'Traceback (most recent call last):\n  File "/app/a.py", line 1, in f\nValueError: bad',
+            "hostname": "vm-1",
+            "context": {"user": "alice", "route": "/pay"},
+        },
+        "resource": {"type": "gce_instance", "labels": {"instance_id": "123", "zone": "us-east1-b"}},
+        "labels": {"compute.googleapis.com/resource_name": "vm-1"},
+    },
+    {
+        "jsonPayload": {"state": "probe-summary", "detail": {"reason": "quota exceeded", "code": "RESOURCE"}},
+        "resource": {
+            "type": "k8s_container",
+            "labels": {"namespace_name": "ns", "container_name": "c", "pod_name": "p"},
+        },
+    },
+    {
+        "jsonPayload": {
+            "@type": "type.googleapis.com/google.cloud.scheduler.logging.AttemptFinished",
+            "jobName": "projects/p/locations/l/jobs/probe-scheduler",
+            "status": "INTERNAL",
+            "url": "https://x.example.com/run",
+            "debugInfo": "URL_ERROR-ERROR_OTHER",
+        },
+        "resource": {"type": "cloud_scheduler_job", "labels": {"job_id": "nightly"}},
+    },
+    {
+        "jsonPayload": {
+            "@type": "type.googleapis.com/google.cloud.tasks.logging.v1.TaskActivityLog",
+            "task": "projects/p/locations/l/queues/probe-tasks/tasks/1",
+            "attemptResponseLog": {"status": "UNAVAILABLE", "targetAddress": "POST https://x.example.com/t"},
+        },
+    },
+    {
+        "jsonPayload": {
+            "kind": "Event",
+            "reason": "BackOff",
+            "message": "probe-event Back-off restarting failed container",
+            "type": "Warning",
+            "involvedObject": {"kind": "Pod", "name": "web-1", "namespace": "default"},
+        },
+        "resource": {"type": "k8s_pod", "labels": {"namespace_name": "default", "pod_name": "web-1"}},
+    },
+    {
+        "protoPayload": {
+            "@type": "type.googleapis.com/google.cloud.audit.AuditLog",
+            "serviceName": "storage.googleapis.com",
+            "methodName": "storage.objects.get",
+            "resourceName": "projects/_/buckets/b/objects/probe-audit",
+            "status": {"code": "PERMISSION_DENIED", "message": "probe-audit caller lacks access"},
+            "authenticationInfo": {"principalEmail": "robot@p.iam.gserviceaccount.com"},
+            "requestMetadata": {"callerIp": "10.1.1.1", "callerSuppliedUserAgent": "gcloud"},
+        },
+        "resource": {"type": "gcs_bucket", "labels": {"bucket_name": "b"}},
+        "logName": "projects/p/logs/cloudaudit.googleapis.com%2Fdata_access",
+    },
+    {
+        "protoPayload": {
+            "@type": "type.googleapis.com/google.cloud.audit.AuditLog",
+            "request": {"name": "probe-dump", "filter": "all"},
+            "response": {"error": "x"},
+        },
+    },
+    {
+        "protoPayload": {
+            "@type": "type.googleapis.com/google.appengine.logging.v1.RequestLog",
+            "method": "GET",
+            "resource": "/probe-requestlog?x=1",
+            "status": 500,
+            "host": "app.example.com",
+            "userAgent": "Mozilla/5.0",
+            "versionId": "v1",
+            "line": [{"logMessage": "probe-requestlog handler failed", "severity": "ERROR"}],
+        },
+        "resource": {"type": "gae_app", "labels": {"module_id": "default", "version_id": "v1"}},
+        "labels": {"clone_id": "00c61b117c"},
+    },
+]
+# Read as a time, a severity name or a payload's type (never as text); a credential there changes what is read.
+_STRUCTURAL = frozenset(("timestamp", "receiveTimestamp", "severity", "@type"))
+
+
+def _credential(path: str) -> str:
+    """A GitHub token of its own for each field, so that a leak names the field."""
+    digest = hashlib.sha256(path.encode()).hexdigest()
+    return "ghp_" + "".join(c.upper() if int(c, 16) % 2 else c for c in digest[:36])
+
+
+def _planted(value: Any, path: str, planted: dict[str, str]) -> Any:
+    """`value` with a credential after every string in it, and one more key holding one in every object."""
+    if isinstance(value, str):
+        planted[path] = _credential(path)
+        return f"{value} {planted[path]}"
+    if isinstance(value, list):
+        return [_planted(item, f"{path}[{n}]", planted) for n, item in enumerate(value)]
+    if not isinstance(value, dict):
+        return value
+    result = {
+        key: item if key in _STRUCTURAL else _planted(item, f"{path}.{key}", planted)
+        for key, item in value.items()
+    }
+    planted[f"{path}{{key}}"] = key = _credential(f"{path}{{key}}")
+    result[key] = "extra"
+    return result
+
+
+def test_a_credential_in_any_field_of_any_entry_reaches_no_output(tmp_path: Path) -> None:
+    """Each string field of each shape of entry (and a key of each object) holds a credential of its own; the
+    full scan writes drafts, a report, assignments and a state, and none of them, nor the terminal, holds any
+    part of any credential. A field the parser reads later is covered without changing this test."""
+    planted: dict[str, str] = {}
+    entries = []
+    for n, shape in enumerate(_SHAPES):
+        entry = _planted(shape, f"shape{n}", planted)
+        entry.update(timestamp=f"2026-11-21T12:{n:02d}:00Z", severity="ERROR")
+        entries.append(entry)
+    export = tmp_path / "planted.ndjson"
+    export.write_text("".join(json.dumps(e) + "\n" for e in entries), encoding="utf-8")
+    config = tmp_path / "gardener.toml"
+    config.write_text('[issues]\nthreshold = "P3"\n', encoding="utf-8")
+    out = tmp_path / "out"
+    args = [
+        "scan", "--from", str(export), "--config", str(config), "--out", str(out), "--issues", "draft", "--repo",
+        "o/r", "--report-json", str(out / "report.json"), "--assignments", str(out / "a.ndjson"), "--state",
+        str(out / "state.json"), "--since", "2026-11-21T00:00:00Z", "--until", "2026-11-22T00:00:00Z",
+    ]  # fmt: skip
+    result = CliRunner().invoke(app, args, env={"GITHUB_REPOSITORY": ""})
+    assert result.exit_code == 0, result.stdout + result.stderr
+    written = {p.name for p in out.rglob("*") if p.is_file()}
+    assert {"report.json", "a.ndjson", "state.json", "gh-issues.sh"} <= written
+    outputs = readable_forms(
+        "\n".join(p.read_text(encoding="utf-8") for p in out.rglob("*") if p.is_file())
+        + result.stdout
+        + result.stderr
+    )
+    leaked = {
+        path: secret for path, secret in planted.items() if any(f in outputs for f in fragments(secret))
+    }
+    assert leaked == {}, f"{len(leaked)} of {len(planted)} fields leaked: {sorted(leaked)}"
+    report = (out / "report.json").read_text(encoding="utf-8")
+    probes = {w for shape in _SHAPES for w in re.findall(r"probe-[a-z]+", json.dumps(shape))}
+    assert {probe for probe in probes if probe not in report} == set(), "every shape reached the report"

@@ -345,4 +345,4 @@ class Scan:
             clusters=clusters,
             incidents=incidents,
             deploys=linked.deploys,
-        )
+        ).redacted(self._redact)

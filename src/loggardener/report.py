@@ -2,13 +2,24 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
 from loggardener.clustering.models import Cluster
 from loggardener.linking.models import DeployMarker, Incident
+
+# Fields the scan writes itself, never log text: identifiers (fingerprints, incident ids) other outputs and
+# later runs look things up by, and the names of its own vocabulary (kinds, priorities, severities).
+_OWN_FIELDS = frozenset(
+    (
+        "fingerprint", "related", "causes", "effects", "incident", "id", "root", "problems", "cause", "effect",
+        "kind", "kinds", "priority", "max_severity", "min_severity", "severities", "by_severity", "trend",
+        "action", "tool_version", "buckets",
+    )
+)  # fmt: skip
 
 
 class Window(BaseModel):
@@ -89,3 +100,34 @@ class ScanReport(BaseModel):
     deploys: list[DeployMarker] = Field(default_factory=list, description="Deployments seen in the window.")
     resolved: list[ResolvedCluster] = Field(default_factory=list)
     issue_actions: list[IssueAction] = Field(default_factory=list)
+
+    def redacted(self, redact: Callable[[str], str]) -> ScanReport:
+        """The report with every text in it (dictionary keys included) passed through `redact` once more.
+
+        The last line of defence: every text is redacted where it is read from the log (`EntryParser`), and this
+        catches any that a stage builds from log text in a way the redactor would see differently (a log id
+        URL-decoded, lines joined) or that a field added later takes from the log unredacted. Redacting is
+        idempotent (a `[REDACTED:kind]` marker is never redacted again), and this runs once per scan.
+        """
+        return ScanReport.model_validate(_redacted(self.model_dump(), redact))
+
+
+def _redacted(value: Any, redact: Callable[[str], str]) -> Any:
+    if isinstance(value, str):
+        return redact(value)
+    if isinstance(value, list):
+        return [_redacted(item, redact) for item in value]
+    if not isinstance(value, dict):
+        return value
+    result: dict[Any, Any] = {}
+    for key, item in value.items():
+        if key in _OWN_FIELDS:
+            result[key] = item
+            continue
+        item = _redacted(item, redact)
+        if isinstance(key, str):
+            key = redact(key)
+            if isinstance(item, int) and isinstance(result.get(key), int):  # two counts now under one name
+                item += result[key]
+        result[key] = item
+    return result

@@ -29,7 +29,7 @@ from loggardener.entries.models import (
     Quiet,
     Severity,
 )
-from loggardener.entries.payloads import Payload, as_text, caller_kind, read_payload
+from loggardener.entries.payloads import MAX_MESSAGE, Payload, as_text, caller_kind, read_payload
 from loggardener.entries.reassemble import line_kind
 from loggardener.entries.redact import Redactor
 from loggardener.entries.resources import resource_identity
@@ -141,7 +141,14 @@ class EntryParser:
         return redacted
 
     def _redact_text(self, text: str) -> str:
-        return self._redact_short(text) if len(text) <= _SHORT_TEXT else self._redact(text)
+        """`text` redacted whole, then cut to `MAX_MESSAGE` (cut first, a credential cut in two would pass)."""
+        if len(text) <= _SHORT_TEXT:
+            return self._redact_short(text)
+        return self._redact(text)[:MAX_MESSAGE]
+
+    def _label(self, value: Any) -> str:
+        """A name the log gives as it is (a log name, a resource type, an error group's id), redacted."""
+        return self._name(as_text(value)) or ""
 
     def _strip_prefix(self, text: str) -> str:
         return self._strip_short(text) if len(text) <= _SHORT_TEXT else strip_prefix(text)
@@ -211,8 +218,8 @@ class EntryParser:
             position=position,
             raw_insert_id=str(raw.get("insertId") or f"#{position}"),
             timestamp=moment,
-            log_name=str(raw.get("logName") or ""),
-            resource_type=str(resource.get("type") or ""),
+            log_name=self._label(raw.get("logName")),
+            resource_type=self._label(resource.get("type")),
             service=self._name(identity.service or ""),
             revision=self._name(identity.revision or ""),
             instance=self._name(identity.instance or ""),
@@ -231,7 +238,7 @@ class EntryParser:
         payload = read_payload(self._redacted_payloads(raw))
         identity = resource_identity(resource_type, resource_labels, entry_labels, payload)
 
-        http = _http(raw.get("httpRequest"), payload, self._redact)
+        http = _http(raw.get("httpRequest"), payload, self._redact, self._name)
         message = strip_ansi(payload.message)
         redacted = {
             message: self._redact_text(message)
@@ -246,7 +253,8 @@ class EntryParser:
         error_groups = raw.get("errorGroups") or []
         if not isinstance(error_groups, list):
             raise MalformedEntry("errorGroups is not a list")
-        group_ids = tuple(str(g["id"]) for g in error_groups if isinstance(g, dict) and g.get("id"))
+        named = (self._label(g["id"]) for g in error_groups if isinstance(g, dict) and g.get("id"))
+        group_ids = tuple(group for group in named if group)
         logged = Severity.parse(raw.get("severity"))
         weak = logged == Severity.DEFAULT or stream_default(logged, _stream(raw, entry_labels))
         # a line on stderr that no traceback holds may be demoted when it shows no failure at all
@@ -270,8 +278,8 @@ class EntryParser:
             severity=inferred.severity,
             logged_severity=logged,
             severity_rule=inferred.rule,
-            log_name=str(raw.get("logName") or ""),
-            resource_type=resource_type,
+            log_name=self._label(raw.get("logName")),
+            resource_type=self._label(resource_type),
             service=self._name(identity.service or ""),
             revision=self._name(identity.revision or ""),
             instance=self._name(identity.instance or ""),
@@ -281,7 +289,7 @@ class EntryParser:
             http=http,
             audit_method=self._name(payload.audit_method or ""),
             audit_service=self._name(payload.audit_service or ""),
-            audit_status=_clean(payload.audit_status),
+            audit_status=self._name(payload.audit_status or ""),
             principal=self._name(payload.principal) if payload.principal else None,
             principal_kind=caller_kind(raw),
             error_group_ids=group_ids,
@@ -333,9 +341,11 @@ def _as_dict(value: Any, name: str) -> dict[str, Any]:
     return value
 
 
-def _http(value: Any, payload: Payload, redact: Callable[[str], str]) -> HttpInfo | None:
-    """The request facts the entry holds (httpRequest, or a RequestLog payload): never more than it says.
-    The URL is redacted."""
+def _http(
+    value: Any, payload: Payload, redact: Callable[[str], str], redact_name: Callable[[str], str | None]
+) -> HttpInfo | None:
+    """The request facts the entry holds (httpRequest, or a RequestLog payload): never more than it says,
+    redacted (the URL; the method and latency as names, which repeat)."""
     fields = value if isinstance(value, dict) else {}
     status_code = _status_code(fields, payload)
     method = as_text(fields.get("requestMethod")) or payload.http_method
@@ -343,10 +353,10 @@ def _http(value: Any, payload: Payload, redact: Callable[[str], str]) -> HttpInf
     if status_code is None and not method and not url:
         return None
     return HttpInfo(
-        method=method or None,
+        method=redact_name(method) if method else None,
         url=redact(url) if url else None,
         status=status_code,
-        latency=as_text(fields.get("latency")) or None,
+        latency=redact_name(as_text(fields.get("latency"))),
     )
 
 

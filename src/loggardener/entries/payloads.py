@@ -70,7 +70,8 @@ _SYSLOG_LEVELS = {
 _STACK_KEYS = frozenset(_STACK_FIELDS)
 _ERROR_KEYS = frozenset(_ERROR_FIELDS)
 _OTHER_LEVEL_KEYS = frozenset((*_LEVEL_WORD_FIELDS, "log", "@mt", "@m", "PRIORITY"))
-_MAX_MESSAGE = 65_536
+MAX_MESSAGE = 65_536
+"""The longest message or stack text kept (the parser cuts it there, after redacting the whole text)."""
 # google.rpc.Code
 RPC_CODES = (
     "OK",
@@ -91,6 +92,7 @@ RPC_CODES = (
     "DATA_LOSS",
     "UNAUTHENTICATED",
 )
+_RPC_NAMES = frozenset(RPC_CODES)
 
 
 @dataclass
@@ -122,16 +124,29 @@ def as_text(value: Any) -> str:
     return json.dumps(value, sort_keys=True, default=str)
 
 
-def _short(text: str) -> str:
-    return text if len(text) <= _MAX_MESSAGE else text[:_MAX_MESSAGE]
+_WORD = re.compile(r"\S*")
+
+
+def _cut(text: str, limit: int) -> str:
+    """`text` cut to at most `limit` characters (and `…`), never inside a word: the parser redacts what a payload
+    says, and a credential cut in two leaves a part that no rule knows any more."""
+    if len(text) <= limit:
+        return text
+    head = text[:limit]
+    if not text[limit].isspace():
+        partial = _WORD.match(head[::-1])  # the word the cut fell in, read from its end
+        head = head[: limit - (partial.end() if partial else 0)]
+    return head.rstrip() + "…"
 
 
 def rpc_code_name(code: Any) -> str | None:
-    """`7`, `"7"` or `"PERMISSION_DENIED"` → `PERMISSION_DENIED`; None for no code or OK."""
+    """`7`, `"7"`, `"PERMISSION_DENIED"` or `"permission_denied"` → `PERMISSION_DENIED`; None for no code or OK.
+    Any other text is kept as written (the parser redacts it: upper-cased, a credential would pass unseen)."""
     if isinstance(code, bool) or code is None or code == "":
         return None
     if isinstance(code, str) and not code.strip().isdigit():
-        return code.strip().upper() or None
+        name = code.strip()
+        return name.upper() if name.upper() in _RPC_NAMES else name or None
     try:
         number = int(code)
     except (TypeError, ValueError, OverflowError):  # not a number, NaN, or an infinity (`1e999`)
@@ -162,7 +177,7 @@ def principal_kind(principal: str | None) -> str:
 
 def read_payload(raw: dict[str, Any]) -> Payload:
     if "textPayload" in raw:
-        text = _short(as_text(raw["textPayload"]))
+        text = as_text(raw["textPayload"])
         structured = _json_line(text)
         if structured is not None:  # an app's JSON log line the agent left in textPayload
             return _json(structured)
@@ -187,7 +202,7 @@ def read_payload(raw: dict[str, Any]) -> Payload:
 def _json_line(text: str) -> dict[str, Any] | None:
     """The object a text line holds when it is one JSON object with a message (`{"level":"error","msg":…}`)."""
     stripped = text.strip()
-    if not (stripped.startswith("{") and stripped.endswith("}")) or len(stripped) > _MAX_MESSAGE:
+    if not (stripped.startswith("{") and stripped.endswith("}")) or len(stripped) > MAX_MESSAGE:
         return None
     try:
         value = json.loads(stripped)
@@ -228,8 +243,8 @@ def _json(payload: dict[str, Any]) -> Payload:
     )
     return Payload(
         kind="json",
-        message=_short(message),
-        stack_sources=[_short(s) for s in stacks],
+        message=message,
+        stack_sources=stacks,
         declared=_declared(payload, message),
         host_name=host if isinstance(host, str) else None,
     )
@@ -382,7 +397,7 @@ def _attempt(
     failed = status not in ("OK", "SUCCESS", "unknown status")
     return Payload(
         kind="json",
-        message=_short(" ".join(parts)),
+        message=" ".join(parts),
         declared=Severity.ERROR if failed else None,
         scheduler_job=scheduler_job,
     )
@@ -399,6 +414,7 @@ _TIME_WORDS = frozenset(("time", "timestamp", "date", "at"))
 _SUMMARY_FIELDS = 4
 _SUMMARY_LEAVES = 200
 _SUMMARY_VALUE = 160
+_AUDIT_DUMP = 2000
 
 
 def _summary(payload: dict[str, Any]) -> str:
@@ -419,12 +435,12 @@ def _summary(payload: dict[str, Any]) -> str:
     fields = ", ".join(f"{path}={value}" for path, value in chosen[:_SUMMARY_FIELDS])
     if kind and fields:
         return f"{kind}: {fields}"
-    return kind or fields or json.dumps(payload, sort_keys=True, default=str)[:_SUMMARY_VALUE]
+    return kind or fields or _cut(json.dumps(payload, sort_keys=True, default=str), _SUMMARY_VALUE)
 
 
 def _leaves(payload: dict[str, Any]) -> list[tuple[str, str]]:
     """The fields of a payload and of the objects in it (three levels deep) that are not objects, as (`a.b`,
-    text): a string's first line, anything else as JSON, each up to 160 characters."""
+    text): a string's first line, anything else as JSON, each up to 160 characters (cut between words)."""
     leaves: list[tuple[str, str]] = []
     pending: list[tuple[str, dict[str, Any], int]] = [("", payload, 0)]
     while pending:
@@ -440,9 +456,9 @@ def _leaves(payload: dict[str, Any]) -> list[tuple[str, str]]:
                     pending.append((f"{path}.", value, depth + 1))
             elif isinstance(value, str):
                 line = value.strip().split("\n", 1)[0]
-                leaves.append((path, line[:_SUMMARY_VALUE]))
+                leaves.append((path, _cut(line, _SUMMARY_VALUE)))
             elif isinstance(value, (int, float, bool, list)):
-                leaves.append((path, json.dumps(value, default=str)[:_SUMMARY_VALUE]))
+                leaves.append((path, _cut(json.dumps(value, default=str), _SUMMARY_VALUE)))
     return leaves
 
 
@@ -455,7 +471,7 @@ def _kubernetes_event(payload: dict[str, Any]) -> Payload:
     declared = level_word(as_text(payload.get("type"))) if payload.get("type") else None
     return Payload(
         kind="json",
-        message=_short(message or json.dumps(payload, sort_keys=True, default=str)),
+        message=message or json.dumps(payload, sort_keys=True, default=str),
         declared=declared,
         object_name=f"{kind}/{as_text(involved.get('name'))}" if kind else None,
     )
@@ -477,10 +493,10 @@ def _audit(payload: dict[str, Any]) -> Payload:
     elif method:
         message = f"{method} on {resource_name}".strip()
     else:
-        message = json.dumps(payload, sort_keys=True, default=str)[:2000]
+        message = _cut(json.dumps(payload, sort_keys=True, default=str), _AUDIT_DUMP)
     return Payload(
         kind="proto",
-        message=_short(message),
+        message=message,
         audit_service=service,
         audit_method=method,
         audit_status=code,
@@ -505,8 +521,8 @@ def _request_log(payload: dict[str, Any]) -> Payload:
     message = "\n".join(messages)
     return Payload(
         kind="json",
-        message=_short(message),
-        stack_sources=[_short(m) for m in messages],
+        message=message,
+        stack_sources=messages,
         declared=max(severities) if severities else None,
         http_method=method,
         http_url=resource,
