@@ -109,7 +109,15 @@ class ScanReport(BaseModel):
         URL-decoded, lines joined) or that a field added later takes from the log unredacted. Redacting is
         idempotent (a `[REDACTED:kind]` marker is never redacted again), and this runs once per scan.
         """
-        return ScanReport.model_validate(_redacted(self.model_dump(), redact))
+        done: dict[str, str] = {}  # names, keys and sample lines repeat across problems: each redacted once
+
+        def redact_once(text: str) -> str:
+            result = done.get(text)
+            if result is None:
+                result = done[text] = redact(text)
+            return result
+
+        return ScanReport.model_validate(_redacted(self.model_dump(), redact_once))
 
 
 def _redacted(value: Any, redact: Callable[[str], str]) -> Any:
