@@ -148,7 +148,7 @@ class EntryParser:
 
     def _label(self, value: Any) -> str:
         """A name the log gives as it is (a log name, a resource type, an error group's id), redacted."""
-        return self._name(as_text(value)) or ""
+        return self._name(value if type(value) is str else as_text(value)) or ""
 
     def _strip_prefix(self, text: str) -> str:
         return self._strip_short(text) if len(text) <= _SHORT_TEXT else strip_prefix(text)
