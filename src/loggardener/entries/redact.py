@@ -703,8 +703,9 @@ _UUID = re.compile(r"^[0-9a-fA-F]{8}-(?:[0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}$")
 # part, a long random base64 run, a PEM body line), so ids, hashes, names and paths stay.
 # A run starts at a boundary and not with `/` (so no path, `/app/src/handlers.py`, yields one).
 _RUN = _Deferred(rb"(?:^|[^A-Za-z0-9+/_.%~=-])(?P<run>[A-Za-z0-9+_.%~-][A-Za-z0-9+/_.%~-]{19,}={0,3})")
-_RUN_SEPARATORS = re.compile(r"%[0-9A-Fa-f]{2}|[._\-~]+")
+_RUN_SEPARATORS = re.compile(r"%[0-9A-Fa-f]{2}|[._\-~/]+")
 _HEX = re.compile(r"^[0-9a-fA-F]+$")
+_NON_BASE64 = re.compile(r"[._~%-]")
 # a part with a letter and a digit, or with both cases past its first letter: what a random part needs
 _CANDIDATE_PART = re.compile(
     r"[A-Za-z].*[0-9]|[0-9].*[A-Za-z]|[a-z].*[A-Z]|[A-Z].*[A-Z].*[a-z]|[A-Z].*[a-z].*[A-Z]"
@@ -764,8 +765,8 @@ def looks_generated(run: str) -> bool:
     if len(slashed) > 1 and 2 * sum(is_plain_words(s) or s.isdigit() for s in slashed if s) > len(slashed):
         return False  # a path of words
     parts = [p for p in _RUN_SEPARATORS.split(run) if p]
-    if len(slashed) > 1 and not any(len(p) >= 20 for p in parts):
-        parts = ["".join(parts).replace("/", "")]  # base64 with slashes: one body
+    if len(slashed) > 1 and not any(len(p) >= 20 for p in parts) and not _NON_BASE64.search(run):
+        parts = ["".join(parts)]  # base64 with slashes: one body
     candidates = [p for p in parts if len(p) >= 6 and _CANDIDATE_PART.search(p) and not _HEX.match(p)]
     if sum(map(len, candidates)) >= 20:
         random_chars = "".join(p for p in candidates if _random_part(p))
@@ -804,12 +805,17 @@ def _run_spans(data: bytes) -> Iterator[Span]:
             yield start, start + len(stripped), "secret", _RANDOM
 
 
+_JOINERS = {b"-", b".", b"/", b"_", b"@"}
+
+
 def _phrase_spans(data: bytes) -> Iterator[Span]:
     """A value written a few words after a credential word (`client secret is X`, `bad password X`)."""
     for match in _CREDENTIAL_WORD.finditer(data):
         word = match.group(0).decode("utf-8", "replace")
         password = _PASSWORD_PHRASE.search(word) is not None
         end = match.end()
+        if data[end : end + 1] in _JOINERS or data[match.start() - 1 : match.start()] in _JOINERS:
+            continue  # part of a name (`projects/secret-project/logs`, `token.js`)
         if match.group(b"ascii") is not None and re.match(
             rb"\\{0,2}[\"']?\s{0,8}(?:=|:(?!\s))", data[end : end + 12]
         ):
@@ -944,8 +950,8 @@ _QUERY_CREDENTIALS = {"code", "ticket"}
 
 
 def _password_end(data: bytes, start: int, tail: re.Pattern[bytes] = _PASSWORD_TAIL) -> int:
-    """Where a bare password that starts at `start` ends (a URL query's `&` ends it)."""
-    match = tail.match(data, start)
+    """Where a bare password that starts at `start` ends (a URL query's `&` ends it), at most 256 bytes on."""
+    match = tail.match(data, start, start + 256)
     return match.end() if match is not None else start
 
 
