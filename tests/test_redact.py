@@ -1,14 +1,22 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
-from hypothesis import given
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from linear import assert_linear
 from loggardener.entries import redact
-from loggardener.entries.redact import Redactor, detect_secrets_formats, is_secret_value, key_class
+from loggardener.entries.redact import (
+    Redactor,
+    _mixed,
+    detect_secrets_formats,
+    entropy,
+    is_secret_value,
+    key_class,
+)
 
 SECRETS = {
     "jwt": "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0In0.c2lnbmF0dXJl",
@@ -166,6 +174,38 @@ def test_hostile_line_against_the_new_rules_is_redacted_in_linear_time(name: str
         'MountVolume.SetUp failed for volume "secrets" : secret "db-credentials" not found',
         'Error: secretKeyRef: key "password" not found in secret "app"',
         'volume "api-tokens" : Tokens "gateway" not found',
+        # names held by weak `key` names: paths and colon-separated words are records, not secrets
+        "Key: reports/2026-11-29/daily_summary_v3.csv",
+        "s3 key=uploads/user-42/avatar_v2.png",
+        "cache key=users:profile:12345 miss",
+        "partition key=tenant-123/region-eu",
+        "redis key=session:550e8400-e29b-41d4-a716-446655440000",
+        # an id under a credential-sounding name: the `_id` suffix wins
+        "auth_user_id=usr_8f3kQ9zLm2Xp7Rt4Wv6Yb1",
+        "apikey_id=key_8f3kQ9zLm2Xp7Rt4Wv6Yb1Nc5",
+        "idempotency_key=8f3kQ9zLm2Xp7Rt4Wv6Yb1",
+        "Idempotency-Key: 9b2f4e1a-7c3d-4a5b-8e6f-0d1c2b3a4f5e",
+        "Unexpected token validation_failed_for_user_account",
+        "clone git@github.com:acme/api.git failed",
+        # ids, names and paths of Google Cloud, Kubernetes and Java that look a little random
+        "operation-1701234567890-60b1c2d3e4f5a-1a2b3c4d-5e6f7a8b failed",
+        "revision api-00042-xyz is not ready",
+        "Back-off restarting failed container in pod api-7d9f8b6c5d-x2x9z",
+        "node gke-prod-cluster-default-pool-3f2b8c1e-x2x9 NotReady",
+        "at com.ex.OrderPaymentReconciliationServiceImplTest.run(OrderPaymentReconciliationServiceImplTest.java:10)",
+        "java.lang.NullPointerException at getUser2FAStatusForAccount",
+        "route /v1/objects/Ab3dEf6hIj9kLm2nOp5qRs8tUv1wXy4zAb7dEf0h not found",
+        "image us-central1-docker.pkg.dev/proj/repo/app@sha256:c1d0c4ab3e96a63084bc512f2924b057dda75e09881c01a98b045aa5c22e0301",
+        "traceparent 00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01",
+        "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.0.0 Safari/537.36",
+        "file node_modules/@babel/core/lib/transformation/index.js:42",
+        "status code=500 for /v1/items",
+        "GET /api/items?page=2&code=500 failed",
+        "token expired at 2026-11-29T10:00:00Z",
+        "password must be at least 12 characters",
+        "password for user admin expired",
+        "docker run -p 8080:80 app exited",
+        "50% done &amp; ok",
     ],
 )
 def test_ordinary_content_is_kept(text: str) -> None:
@@ -260,3 +300,227 @@ def test_every_format_compiles() -> None:
     assert len(formats) > 100
     for rule in formats:
         rule.pattern.search(b"")  # raises re2.error for a pattern RE2 cannot compile
+
+
+@pytest.mark.parametrize(
+    ("text", "secret"),
+    [
+        # a bare password runs to a space or a quote, whatever punctuation it holds
+        ("env dump: DB_PASSWORD=LxWJN&Pde0WHc9;x HOME=/root", "Pde0WHc9;x"),
+        ("exec: app --password=ojdE5;0F4zNWIQ --verbose", "0F4zNWIQ"),
+        ("config: admin_password=QXtlj<EPH65wjm retry", "EPH65wjm"),
+        ("config: password=K013t\\I1Dc84Wa retry", "I1Dc84Wa"),
+        # vendor-prefixed tokens and long random runs written bare in prose
+        (
+            "pinecone upsert failed: pcsk_1ksrTM_eErG8mvmuncBNGqL3NOJgCVLzgXkjeroazN2ahIJQrd2G",
+            "eErG8mvmuncBNGqL3NOJ",
+        ),
+        ("docker login failed with dckr_pat_PtYgjmUhBel31iEl2hpChYgCfrL", "PtYgjmUhBel31iEl2hpC"),
+        ("langsmith upload failed 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", "0077eceda213f8f5"),
+        ("sonar scan failed with squ_ff3177e7e8c92637e64b6ba0865ef5aa370e2e30", "ff3177e7e8c92637"),
+        (
+            "az devops login failed with lhsp7ksowtgqmyh7abvnwai34bftmpl75t3q4luq7wa2kjnaexwr",
+            "lhsp7ksowtgqmyh7",
+        ),
+        ("vault read failed with s.PlAF4pBpBamAl6f3Yc6vB2U3", "PlAF4pBpBamAl6f3Yc6v"),
+        ("okta users list failed with 00S_6ilI8ihN5KXSc7Tvo_hBKqFYY_kv5ZJr3J1TWD", "6ilI8ihN5KXSc7Tvo"),
+        ("bitbucket clone failed with ATBBAjIhKtJ0RlgLKOmxgJTeKdNnFDAEEB97", "AjIhKtJ0RlgLKOmx"),
+        ("totp enroll failed seed EL7OGR5ZILVKVPH7N7CTBDHNUCD6XZOL", "EL7OGR5ZILVKVPH7"),
+        ("wg setconf failed for peer key rn0ZkSfU9rAK7Kgwd37+5dCgjw3y3tL34ycTjtUaC2c=", "rn0ZkSfU9rAK7Kgw"),
+        (
+            "kafka auth failed with 79+o36JkKV+0gHtNRu/d4j1/PMhDnz1inu9Z4MGyAKE/bsdV2IfEUs0hoKj9c1HN",
+            "PMhDnz1inu9Z4MGy",
+        ),
+        ("byGmsehwFlkUiZrYjwgY7nqxkEltUR//wA6AiNjDxDJQBSsibB8iaYeTqI2Z6ljl", "byGmsehwFlkUiZrY"),
+        ("KeO5Pit853uJwahP+LtDWM==", "KeO5Pit853uJwahP"),
+        ("GET /auth/reset-password/W28DEwZUPdrs5XVx8JTv5EGDknaKddfK68qytRax raised 500", "W28DEwZUPdrs5XVx"),
+        # password hashes
+        (
+            "duplicate key (email, password_hash)=(a@b.c, $2b$12$KanBdQ0nTXGww1F0tpfATHp7MNqo..fEEIfGmZH4)",
+            "KanBdQ0nTXGww1F0",
+        ),
+        (
+            "bad line root:$6$jzGIWcDmNXHtba3D$rrCUqdDkTQ/5mYSxKcHZ08fXK.j9bgx:19000:0:99999:7:::",
+            "rrCUqdDkTQ/5mYSx",
+        ),
+        # a credential word and a random value a few words later
+        ("Invalid API key provided: Jh5dpJPKK9a4Oe1kO5WIkTuOORXHEC", "Jh5dpJPKK9a4Oe1k"),
+        ("client secret is Q9PLON676RRMTmAiApQJr7Dapir5JakQ (rotate me)", "Q9PLON676RRMTmAi"),
+        ("access token of user 42 (ai0YK6yKELPvLt3WTUNlSTKIspiee1u4) expired", "ai0YK6yKELPvLt3W"),
+        ("login failed: bad password tpgFW6!76Oe0B", "tpgFW6!76Oe0B"),
+        ("Pass Phrase: xtaROms7NbLGxN767YiRHxitywpYzv", "xtaROms7NbLGxN76"),
+        # other languages' names for passwords, keys and tokens
+        ("Error de autenticación: contraseña=FLogY2IGPT!TP3MBKxmFl incorrecta", "FLogY2IGPT"),
+        ("Anmeldung fehlgeschlagen, Kennwort=V9A6c8IdMm#ySnSMozg90", "V9A6c8IdMm"),
+        ("Échec de connexion : mot de passe : CMQuRRMfa4#ipksu8KaGe", "CMQuRRMfa4"),
+        ("Accesso negato: parola d'ordine: Oms7NbLGxN#drO44SJ8X8", "Oms7NbLGxN"),
+        ("Ошибка входа: пароль=YGh33YDUGc!vdJbnZf9dy", "YGh33YDUGc"),
+        ("登录失败：密码=EkG2GRBKDG%t7bWe5H3TI", "EkG2GRBKDG"),
+        ("ログイン失敗: パスワード=9tGJ4hg9HB%Zk98vcXRXR", "9tGJ4hg9HB"),
+        ("로그인 실패: 비밀번호=Emrvmv141e#0Lj1si2doC", "Emrvmv141e"),
+        ("Clé API invalide : wp4vX1gZsX!ICjcgAWOO3", "wp4vX1gZsX"),
+        ("API密钥无效: C9bHRf1KKq!dCodSV2JlD", "C9bHRf1KKq"),
+        # no key=value shape
+        ("<auth><username>svc</username><password>KCUcPR#I9Jltl</password></auth>", "KCUcPR#I9Jltl"),
+        ('<wsse:Password Type="PasswordText">EdEffV!qjXrj4</wsse:Password>', "EdEffV!qjXrj4"),
+        ('<add key="StripeApiKey" value="qn339lVEBuQvUb0WYah8wXz8xmHIDS5T" />', "qn339lVEBuQvUb0W"),
+        ('<input type="password" name="pwd_field" value="44yECm2D1kKxHg53Ht5f">', "44yECm2D1kKxHg53"),
+        ("CREATE USER app WITH PASSWORD 'FjquQ3!X7KVPq' VALID UNTIL", "FjquQ3!X7KVPq"),
+        ('ORA-01935: ALTER USER app IDENTIFIED BY "tVcVOK#MEmJ1v"', "tVcVOK#MEmJ1v"),
+        ("sqlplus app/E5eVXo#roVpSH@//db.internal:1521/ORCLPDB1 failed", "E5eVXo#roVpSH"),
+        (
+            "Cannot create PoolableConnectionFactory (jdbc:oracle:thin:scott/LxWJNF%uoswNb@db:1521:ORCL)",
+            "LxWJNF%uoswNb",
+        ),
+        ("netrc parse: machine api.example.com login deploy password uoZLq2#Det44l", "uoZLq2#Det44l"),
+        ("could not parse ~/.pgpass line db.internal:5432:app:appuser:CQ4sM5%6m1WwO", "CQ4sM5%6m1WwO"),
+        ("requests.get(url, auth=HTTPBasicAuth('svc', 'CbDOE2%a5ouNG')) failed", "CbDOE2%a5ouNG"),
+        ("auth failed for ('admin', 'OotXyl*J1HanD')", "OotXyl*J1HanD"),
+        ("bad config:\ndatabase:\n  password: |\n    PMvNhN*5y6nQw\n  host: db", "PMvNhN*5y6nQw"),
+        ('invalid pod spec: {"env":[{"name":"DB_PASSWORD","value":"wWPIwM#U9pmUM"}]}', "wWPIwM#U9pmUM"),
+        ("invalid pod spec:\n  env:\n  - name: DB_PASSWORD\n    value: Fu7exp%JW0uBA\n", "Fu7exp%JW0uBA"),
+        # the password flags of command-line tools
+        ("exec: docker login -u deploy -p qyTy4x*MVjLoj registry.example.com exit 1", "qyTy4x*MVjLoj"),
+        ("command failed: mongosh --host db -u root -p wnWhVD!r2vj1N admin", "wnWhVD!r2vj1N"),
+        ("command failed: redis-cli -h cache -a MEXPWN*SP0DKH PING", "MEXPWN*SP0DKH"),
+        ("command failed: ldapsearch -x -D cn=admin,dc=ex -w QBg0Po*7JEohI -b dc=ex", "QBg0Po*7JEohI"),
+        ("command failed: sqlcmd -S db -U sa -P fkUudG!dTpAOH -Q select", "fkUudG!dTpAOH"),
+        ("command failed: keytool -importcert -keystore ks.jks -storepass ebtnYq!8HLS4U", "ebtnYq!8HLS4U"),
+        ("login: passcode=4kZJbQ#Q5gTk2 invalid", "4kZJbQ#Q5gTk2"),
+        # escaped forms
+        (
+            "redirect failed: /login?next=%2Fcb%3Fapi_key%3DUuwpbkT5YgS8PNPIt8AXcHyZ%26x%3D1",
+            "UuwpbkT5YgS8PNPI",
+        ),
+        ("redirect failed: /login?next=%252Fcb%253Faccess_token%253D7BY7msujkMz7O8fr4IX", "7BY7msujkMz7O8fr"),
+        ("bad body: %7B%22password%22%3A%22YsRsFsr6WYROMyN6g0jf%22%7D", "YsRsFsr6WYROMyN6"),
+        (
+            "bad redirect to /connect?dsn=postgres%3A%2F%2Fapp%3AB8iaYe%qI2Z6l%40db%3A5432%2Fapp",
+            "B8iaYe%qI2Z6l",
+        ),
+        (
+            'upstream: {"url":"https://api.x.com/v1?api_key\\u003dtxoIiIhVKVa1OrKY3lK3\\u0026q\\u003d1"}',
+            "txoIiIhVKVa1OrKY",
+        ),
+        ("config: {\\u0022password\\u0022:\\u0022LBOZA2YKguOS3vY6\\u0022}", "LBOZA2YKguOS3vY6"),
+        ("form: name=&quot;password&quot; value=&quot;tvsW9pEjLwiGORhX&quot;", "tvsW9pEjLwiGORhX"),
+        ("secret bytes: \\x74\\x6f\\x6b\\x65\\x6e\\x3d56ccd5f4aefab124b8c5dff82a72", "56ccd5f4aefab124"),
+        # credentials in URLs without a credential's name, and numbers under token names
+        (
+            "oauth callback https://app.example.com/cb?state=xyz&code=4/0AO9bS-vO2K4ZfA-9UP28TBE4&scope=email",
+            "0AO9bS-vO2K4",
+        ),
+        ("GET /app?ticket=ST-912044-TUC94zdYOTLea1zcmJVoubKGf4099i-cas01 500", "TUC94zdYOTLea1zc"),
+        ("POST /verify?mfa_code=961978&user=42 500", "961978"),
+        ("POST /email/verify?verification_code=SB55m627aUg6G4Y2cT246B0v 500", "SB55m627aUg6G4Y2"),
+        ("login failed session_token=9283746519283741", "9283746519283741"),
+        ("card verify failed pin=734519", "734519"),
+        ("decrypt failed encryption_key=ewhobhhzfmymycnbyzeomtkq", "ewhobhhzfmymycnbyzeomtkq"),
+    ],
+)
+def test_credentials_of_every_shape_are_redacted(text: str, secret: str) -> None:
+    redacted = Redactor().redact(text)
+    assert secret not in redacted and secret not in redacted.replace("\\", "")
+    assert "[REDACTED:" in redacted
+
+
+_BASE62 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
+
+
+@settings(max_examples=200)
+@given(
+    st.sampled_from(["pcsk", "dckr_pat", "napi", "hcaik", "CFPAT", "lsv2_pt", "xyz", "acme_live"]),
+    st.sampled_from(["_", "-", "."]),
+    st.text(_BASE62, min_size=32, max_size=64),
+)
+def test_a_random_token_after_any_vendor_prefix_is_redacted(prefix: str, separator: str, body: str) -> None:
+    assume(sum(c.isdigit() for c in body) >= 3 and _mixed(body) and entropy(body) >= 4.0)
+    token = f"{prefix}{separator}{body}"
+    assert body[-16:] not in Redactor().redact(f"upstream call failed with {token} (rejected)")
+
+
+@settings(max_examples=200)
+@given(
+    st.text(_BASE62 + "!#%*&;<\\", min_size=1, max_size=24),
+    st.sampled_from(["DB_PASSWORD", "--password", "admin_pwd"]),
+)
+def test_a_bare_password_goes_whole_whatever_it_holds(value: str, key: str) -> None:
+    value = "7" + value  # a value starting with punctuation is no bare value
+    assume(re.search(r"\\[nrtu\\/]", value) is None)  # an escape (`\\n`, `\\u0022`) ends a value
+    redacted = Redactor().redact(f"env: {key}={value} HOME=/root")
+    assert redacted == f"env: {key}=[REDACTED:password] HOME=/root"
+
+
+@settings(max_examples=200)
+@given(
+    st.lists(
+        st.sampled_from(["users", "profile", "tenant", "eu", "v2", "2026", "42", "daily_summary"]),
+        min_size=2,
+        max_size=5,
+    ),
+    st.sampled_from(["/", ":"]),
+)
+def test_a_key_holding_a_path_of_words_is_kept(words: list[str], separator: str) -> None:
+    text = f"cache key={separator.join(words)} miss"
+    assert Redactor().redact(text) == text
+
+
+@pytest.mark.parametrize(
+    ("key", "kind"),
+    [
+        ("contraseña", "password"),
+        ("Kennwort", "password"),
+        ("пароль", "password"),
+        ("密码", "password"),
+        ("storepass", "password"),
+        ("bypass", None),
+        ("otp", "pin"),
+        ("mfa_code", "pin"),
+        ("status_code", None),
+        ("encryption_key", "token"),
+        ("cache_key", None),
+        ("Idempotency-Key", None),
+        ("apikey_id", None),
+        ("auth_user_id", None),
+        ("session_id", "token"),
+        ("wordpress_logged_in_7448ea77", "token"),
+        ("API-Schlüssel", "token"),
+    ],
+)
+def test_more_key_names_are_classed(key: str, kind: str | None) -> None:
+    assert key_class(key) == kind
+
+
+def test_name_value_pairs_of_json_payloads_are_redacted() -> None:
+    payload = {"env": [{"name": "DB_PASSWORD", "value": "jZ5PMe#5A9W9a"}, {"name": "HOME", "value": "/root"}]}
+    assert Redactor().redact_json(payload) == {
+        "env": [{"name": "DB_PASSWORD", "value": "[REDACTED:password]"}, {"name": "HOME", "value": "/root"}]
+    }
+    assert Redactor().redact_json({"session_token": 9283746519283749, "count": 5}) == {
+        "session_token": "[REDACTED:token]",
+        "count": 5,
+    }
+
+
+def _escape_and_prose_adversarial_inputs(size: int = 200_000) -> dict[str, str]:
+    """Crafted lines against the prose, random-run, escape, XML, CLI and SQL rules."""
+    return {
+        "credential words": "api key is " * (size // 11),
+        "long run without vowels": "x" * size,
+        "long random run": ("aB3dE5gH7jK9mN1pQ2" * (size // 18 + 1))[:size],
+        "url escapes": "%3D" * (size // 3),
+        "unicode escapes": "\\u0022password\\u0022:" * (size // 20),
+        "html entities": "&quot;password&quot;=" * (size // 21),
+        "xml elements": "<password>" * (size // 10),
+        "name value pairs": '"name":"DB_PASSWORD",' * (size // 21),
+        "cli flags": "docker login -p " * (size // 16),
+        "sql": "IDENTIFIED BY " * (size // 14),
+        "slashes": "a1B/" * (size // 4),
+        "passwords with ampersands": "password=a&" * (size // 11),
+    }
+
+
+@pytest.mark.parametrize("name", sorted(_escape_and_prose_adversarial_inputs()))
+def test_hostile_line_against_the_prose_and_escape_rules_is_redacted_in_linear_time(name: str) -> None:
+    redactor = Redactor()
+    assert_linear(lambda size: redactor.redact(_escape_and_prose_adversarial_inputs(size)[name]), 200_000)

@@ -52,9 +52,9 @@ _OPTIONS.log_errors = False
 
 # (start, end, kind, rank): where spans overlap, the kind of the lowest rank names the merged span: a private
 # key block, then the scheme credential of a header (its kind decides problem fingerprints: keep it stable),
-# then a named format, then the name of the key a value was stored under.
+# then a named format, then the name of the key a value was stored under, then a random-looking run.
 Span = tuple[int, int, str, int]
-_PRIVATE_KEY, _HEADER, _FORMAT, _CONTEXT = range(4)
+_PRIVATE_KEY, _HEADER, _FORMAT, _CONTEXT, _RANDOM = range(5)
 
 
 def _compile(pattern: bytes) -> Any:
@@ -221,9 +221,65 @@ def _plugin_rules() -> tuple[list[tuple[str, str, int]], list[str]]:
 # Key-name rules.
 
 # A name is split into words (snake, kebab, dot and camel case); a word names a secret when it is or holds:
-_PASSWORD_WORDS = ("password", "passwd", "passphrase", "secret")
-_PASSWORD_EXACT = {"pwd", "pass", "pw", "passw", "pword", "pswd"}
-_TOKEN_WORDS = ("token", "credential", "signature", "authorization", "cookie", "session", "sessid", "apikey")
+_PASSWORD_WORDS = (
+    "password",
+    "passwd",
+    "passphrase",
+    "passcode",
+    "secret",
+    # other languages' words for a password or a secret
+    "contraseña",
+    "contrasena",
+    "passwort",
+    "kennwort",
+    "motdepasse",
+    "senha",
+    "wachtwoord",
+    "parola",
+    "пароль",
+    "密码",
+    "口令",
+    "パスワード",
+    "hasło",
+    "haslo",
+    "şifre",
+    "sifre",
+    "lösenord",
+    "losenord",
+    "passord",
+    "adgangskode",
+    "salasana",
+    "heslo",
+    "jelszó",
+    "비밀번호",
+    "geheimnis",
+    "секрет",
+    "segredo",
+)
+_PASSWORD_EXACT = {"pwd", "pass", "pw", "passw", "pword", "pswd", "passin", "passout"}
+# `storepass`, `keypass`, `dbpass`: a word ending in `pass` names a password, unless it is one of these.
+_NOT_PASSWORDS = {"bypass", "compass", "overpass", "underpass", "surpass", "trespass", "multipass", "onepass"}
+_TOKEN_WORDS = (
+    "token",
+    "credential",
+    "signature",
+    "authorization",
+    "cookie",
+    "session",
+    "sessid",
+    "apikey",
+    "samlresponse",
+    "samlrequest",
+    "samlart",
+    "dockerconfigjson",
+    "dockercfg",
+    "jeton",
+    "токен",
+    "令牌",
+    "密钥",
+    "トークン",
+    "토큰",
+)
 _TOKEN_EXACT = {
     "sig",
     "auth",
@@ -235,6 +291,40 @@ _TOKEN_EXACT = {
     "privatekey",
     "accesskey",
     "secretkey",
+    "assertion",
+}
+# Names of one-time codes and PINs: a number of four digits or more is the secret (`otp=123456`).
+_PIN_EXACT = {"otp", "totp", "hotp", "pin", "cvv", "cvc", "cvv2", "passcode", "2fa", "mfa"}
+_CODE_QUALIFIERS = {
+    "mfa", "otp", "totp", "2fa", "verification", "verify", "auth", "authorization", "authorisation", "reset",
+    "recovery", "backup", "sms", "security", "confirmation", "confirm", "activation", "access", "login",
+    "magic", "invite", "invitation", "one", "device", "user", "pairing", "pin",
+}  # fmt: skip
+# A key named after what it keys (`cache_key`, `s3 key`, `Idempotency-Key`) names a record, not a secret.
+_RECORD_KEY_WORDS = {
+    "cache", "partition", "sort", "primary", "foreign", "object", "s3", "gcs", "blob", "routing", "dedup",
+    "dedupe", "deduplication", "lock", "row", "shard", "hash", "range", "idempotency", "message", "bucket",
+    "lookup", "map", "group", "index", "unique", "composite", "natural", "surrogate", "i18n", "translation",
+    "locale", "redis", "memcache", "memcached", "kafka", "storage_path", "file", "hot", "keyboard", "press",
+    "ordering", "sharding", "join", "config", "setting", "settings", "feature", "flag", "metric", "label",
+}  # fmt: skip
+# A key qualified by what it opens (`encryption_key`, `signing-key`, `license key`) is a secret.
+_SECRET_KEY_WORDS = {
+    "encryption", "decryption", "signing", "master", "client", "license", "licence", "shared", "webhook",
+    "subscription", "admin", "ingest", "deploy", "crypto", "aes", "hmac", "consumer", "ssh", "app", "service",
+}  # fmt: skip
+# other languages' words for a key
+_FOREIGN_KEY_WORDS = {
+    "schlüssel",
+    "clave",
+    "clé",
+    "chave",
+    "ключ",
+    "sleutel",
+    "nyckel",
+    "nøkkel",
+    "klucz",
+    "anahtar",
 }
 # Weak names: only a value of high entropy is redacted (`key=users` stays, `key=8f3kQ...` goes).
 _WEAK_WORDS = ("key", "auth", "sid", "hmac", "salt", "nonce")
@@ -258,11 +348,28 @@ _PLACEHOLDERS = re.compile(
 )
 _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
 # A word (`expired`, `MISSING`, `Not_Set`), which no generated credential is.
-_PLAIN_WORD = re.compile(r"^(?=.{1,24}$)(?:[A-Z]?[a-z]+|[A-Z]+)(?:[_-](?:[A-Z]?[a-z]+|[A-Z]+))*$")
+_PLAIN_WORD = re.compile(
+    r"^(?=.{1,64}$)(?:[A-Z]?[a-z]{1,20}|[A-Z]{1,20})(?:[_-](?:[A-Z]?[a-z]{1,20}|[A-Z]{1,20}))*$"
+)
+
+
+# A name built of words, numbers and ids joined by `/` or `:` (`reports/2026-11-29/daily_v3.csv`,
+# `session:550e8400-e29b-41d4-a716-446655440000`): what a weak name such as `key` often holds.
+_NAME_PATH = re.compile(
+    r"^(?=[^/:]*[/:])(?:[A-Za-z]{1,24}|\d{1,12}|[0-9a-fA-F]{4,64}|[A-Za-z]{1,16}\d{1,4}|[A-Za-z]{1,3}-?\d{1,12})"
+    r"(?:[/:._-]{1,2}(?:[A-Za-z]{1,24}|\d{1,12}|[0-9a-fA-F]{4,64}|[A-Za-z]{1,16}\d{1,4}|[A-Za-z]{1,3}-?\d{1,12}))*/?$"
+)
+_CONSONANTS = re.compile(r"[bcdfghjklmnpqrstvwxz]{6,}", re.IGNORECASE)
+
+
+def is_plain_words(value: str) -> bool:
+    """A word or words joined by `_`/`-` (`expired`, `Not_Set`, `validation_failed_for_user_account`), which no
+    generated credential is; a long run of letters without vowels (`ewhobhhzfmym…`) is no word."""
+    return bool(_PLAIN_WORD.match(value)) and not _CONSONANTS.search(value)
 
 
 def _words(key: str) -> list[str]:
-    return [w for w in re.split(r"[^a-z0-9]+", _CAMEL.sub("_", key).lower()) if w]
+    return [w for w in re.split(r"[\W_]+", _CAMEL.sub("_", key).lower()) if w]
 
 
 @functools.lru_cache(maxsize=4096)
@@ -275,8 +382,18 @@ def key_class(key: str) -> str | None:
     if _DESCRIPTIVE.search(joined):
         return None
     flat = "".join(words)
-    if any(w in flat for w in _PASSWORD_WORDS) or any(w in _PASSWORD_EXACT for w in words):
+    if words[-1] == "id" and not {"private", "session", "sess"} & set(words):
+        return None  # a client, key or account id names something, it opens nothing (`apikey_id=key_…`)
+    if "idempotency" in words:
+        return None
+    if (
+        any(w in flat for w in _PASSWORD_WORDS)
+        or any(w in _PASSWORD_EXACT for w in words)
+        or any(w.endswith("pass") and w not in _NOT_PASSWORDS for w in words)
+    ):
         return "password"
+    if any(w in _PIN_EXACT for w in words) or (words[-1] == "code" and _CODE_QUALIFIERS & set(words[:-1])):
+        return "pin"
     if (
         any(w in flat for w in _TOKEN_WORDS)
         or any(w in _TOKEN_EXACT for w in words)
@@ -284,16 +401,24 @@ def key_class(key: str) -> str | None:
         or ("private" in words and "key" in words and "id" not in words)
         or ("access" in words and "key" in words and "id" not in words)
         or ("secret" in words and "key" in words)
+        or ({"logged", "in"} <= set(words) and "wordpress" in flat)  # WordPress' session cookie
+        or ({"key", *_FOREIGN_KEY_WORDS} & set(words) and bool(_SECRET_KEY_WORDS & set(words)))
+        or (_FOREIGN_KEY_WORDS & set(words) and "api" in words)
     ):
         return "token"
-    if words[-1] == "id" and "private" not in words:
-        return None  # a client, key or account id names something, it opens nothing
-    if any(w in words for w in _WEAK_WORDS) or "auth" in flat or flat.endswith("key"):
+    if _RECORD_KEY_WORDS & set(words):
+        return None
+    if (
+        any(w in words for w in _WEAK_WORDS)
+        or _FOREIGN_KEY_WORDS & set(words)
+        or "auth" in flat
+        or flat.endswith("key")
+    ):
         return "weak"
     return None
 
 
-_KIND_OF_CLASS = {"password": "password", "token": "token", "weak": "secret"}
+_KIND_OF_CLASS = {"password": "password", "token": "token", "pin": "token", "weak": "secret"}
 
 
 def is_secret_value(key_kind: str, value: str) -> bool:
@@ -304,10 +429,19 @@ def is_secret_value(key_kind: str, value: str) -> bool:
     if key_kind == "password":
         return True
     word = value.rstrip(")]},.;:")
+    if key_kind == "pin" and word.isdigit():
+        return len(word) >= 4  # a one-time code or a PIN
+    if key_kind != "weak" and word.isdigit() and len(word) >= 8:
+        return True  # a numeric token (`session_token: 9283746519283749`)
     if _NUMBER.match(word):
         return False
-    if key_kind == "token":  # generated: long enough, with letters (`Session: 30546173_4261722401` is an id)
-        return len(value) >= 6 and not _PLAIN_WORD.match(word) and any(c.isalpha() for c in value)
+    if key_kind in (
+        "token",
+        "pin",
+    ):  # generated: long enough, with letters (`Session: 30546173_4261722401` is an id)
+        return len(value) >= 6 and not is_plain_words(word) and any(c.isalpha() for c in value)
+    if _NAME_PATH.match(value):
+        return False  # a path or a colon-separated name of words and numbers (`users:profile:12345`)
     sample = value[:256]
     random_looking = any(c.isdigit() for c in sample) or (len(sample) >= 16 and _mixed_case(sample))
     return len(value) >= 12 and entropy(sample) >= 3.0 and random_looking
@@ -333,10 +467,72 @@ _KEY_HINTS = (
     b"hmac",
     b"salt",
     b"nonce",
+    b"code",
+    b"ticket",
+    b"pin",
+    b"saml",
+    b"assertion",
+    b"dockerc",
+    b"logged_in",
+    b"kennwort",
+    b"senha",
+    b"wachtwoord",
+    b"contrase",
+    b"haslo",
+    b"sifre",
+    b"losenord",
+    b"geheimnis",
+    b"jeton",
+    b"clave",
+    b"parola",
+    b"salasana",
+    b"adgangskode",
+    b"heslo",
+    "hasło".encode(),
+    "şifre".encode(),
+    "lösenord".encode(),
+    "clé".encode(),
+    "schlüssel".encode(),
+    "пароль".encode(),
+    "токен".encode(),
+    "密码".encode(),
+    "密钥".encode(),
+    "令牌".encode(),
+    "口令".encode(),
+    "パスワード".encode(),
+    "トークン".encode(),
+    "비밀번호".encode(),
+    "토큰".encode(),
 )
 # Literals that gate the context rules below (private key blocks, cookies, DSNs, flags, emails).
-_CONTEXT_GATES = (b"begin", b"cookie", b"://", b"-u", b"-p", b"mysql", b"mariadb", b"sshpass", b"@")
-_KEY_NAME = rb"[A-Za-z0-9_.\-]{0,64}(?:pass|pwd|pw|secret|token|credential|cred|sig|auth|cookie|sess|key|sid|jwt|bearer|otp|hmac|salt|nonce)[A-Za-z0-9_.\-]{0,64}"
+_CONTEXT_GATES = (
+    b"begin",
+    b"cookie",
+    b"://",
+    b"-u",
+    b"-p",
+    b"mysql",
+    b"mariadb",
+    b"sshpass",
+    b"@",
+    b"identified",
+    b" -a",
+    b" -w",
+    b" -P",
+    b"%",
+    b"\\u",
+    b"\\x",
+    b"&",
+)
+_RUN_GATE = b"<random run>"  # the gate of `_RUN`, which needs no literal
+_KEY_NAME = (
+    rb"[\pL\pN_.\-]{0,64}(?:pass|pwd|pw|secret|token|credential|cred|sig|auth|cookie|sess|key|sid|jwt|bearer|otp"
+    rb"|hmac|salt|nonce|code|ticket|pin|saml|assertion|dockerc|logged_in|kennwort|senha|wachtwoord|contrase|haslo"
+    rb"|sifre|losenord|geheimnis|jeton|clave|parola|salasana|adgangskode|heslo|has\x{142}o|\x{15f}ifre|l\x{f6}senord"
+    rb"|cl\x{e9}|schl\x{fc}ssel|\x{43f}\x{430}\x{440}\x{43e}\x{43b}\x{44c}|\x{442}\x{43e}\x{43a}\x{435}\x{43d}"
+    rb"|\x{5bc6}\x{7801}|\x{5bc6}\x{94a5}|\x{4ee4}\x{724c}|\x{53e3}\x{4ee4}|\x{30d1}\x{30b9}\x{30ef}\x{30fc}\x{30c9}"
+    rb"|\x{30c8}\x{30fc}\x{30af}\x{30f3}|\x{be44}\x{bc00}\x{bc88}\x{d638}|\x{d1a0}\x{d070})[\pL\pN_.\-]{0,64}"
+)
 # A key, its closing quote (JSON, or JSON inside a JSON string: `\"`), a separator, then the value: double
 # quoted (escapes allowed), escaped-quoted, single quoted, or bare up to a space, quote, `&`, `;` or `\`.
 _KEY_VALUE = _Deferred(
@@ -403,11 +599,322 @@ _MYSQL_P = _Deferred(
 )
 _SSHPASS = _Deferred(rb"\bsshpass\s{1,8}-p\s{0,8}(?P<cred>[^\s\"']{1,256})")
 
-_KEY_BEGIN = _Deferred(rb"-{4,5} ?BEGIN [A-Z0-9 ]{0,64}PRIVATE KEY(?: BLOCK)? ?-{4,5}")
-_KEY_END = _Deferred(rb"-{4,5} ?END [A-Z0-9 ]{0,64}PRIVATE KEY(?: BLOCK)? ?-{4,5}")
+_KEY_BEGIN = _Deferred(
+    rb"-{4,5} ?BEGIN [A-Z0-9 ]{0,64}(?:PRIVATE KEY(?: BLOCK)?|OpenVPN Static key V\d) ?-{4,5}"
+)
+_KEY_END = _Deferred(rb"-{4,5} ?END [A-Z0-9 ]{0,64}(?:PRIVATE KEY(?: BLOCK)?|OpenVPN Static key V\d) ?-{4,5}")
 _EMAIL = _Deferred(
     rb"\b[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63}){0,8}\.[A-Za-z]{2,24}\b"
 )
+
+
+# A password written bare runs to a space or quote: `DB_PASSWORD=LxWJN&Pde0;x` is one value. A backslash stays
+# in it unless it starts an escape of JSON or a shell (`\n`, `\"`); a `&` ends it only in a URL query.
+_PASSWORD_TAIL = re.compile(rb"(?:[^\s\"'\\&]|&(?![A-Za-z0-9_.\-]{1,64}=)|\\(?![nrtu\"'\\/]))*")
+_QUERY_TAIL = re.compile(rb"(?:[^\s\"'\\&]|\\(?![nrtu\"'\\/]))*")
+
+# A name, then its value, without `key=value`: XML elements (`<wsse:Password Type="…">X</`), name/value pairs
+# (`<add key="DbPassword" value="X"/>`, `{"name": "DB_PASSWORD", "value": "X"}`, Kubernetes' `- name: X`
+# then `value: Y`), and `<input type="password" value="X">`.
+_XML_ELEMENT = _Deferred(
+    rb"(?i)<(?:[A-Za-z0-9_.-]{1,32}:)?(?P<key>"
+    + _KEY_NAME
+    + rb")(?:\s[^<>]{0,256})?>(?P<bare>[^<]{1,1000})</"
+)
+_NAME_VALUE = _Deferred(
+    rb"(?i)\b(?:name|key|type|id|param|parameter|variable|setting)\\{0,2}[\"']?\s{0,8}[:=]\s{0,8}\\{0,2}[\"']?"
+    rb"(?P<key>" + _KEY_NAME + rb")\\{0,2}[\"']?[^{}<>\[\]]{0,96}?\bvalue\\{0,2}[\"']?\s{0,8}[:=]\s{0,8}(?:"
+    rb"\\\"(?P<esc>(?:[^\"\\]|\\[^\"])+)\\\""
+    rb"|\"(?P<dq>(?:[^\"\\]|\\.)+)\""
+    rb"|'(?P<sq>[^'\r\n]+)'"
+    rb"|(?P<bare>[^\s\"'<>,}]+))"
+)
+# SQL: `IDENTIFIED BY 'X'`, `WITH [ENCRYPTED] PASSWORD 'X'`, `PASSWORD = 'X'`, `SET PASSWORD … = 'X'`.
+_SQL_PASSWORD = _Deferred(
+    rb"(?i)\b(?:identified\s{1,8}(?:with\s{1,8}\S{1,64}\s{1,8})?by(?:\s{1,8}password)?"
+    rb"|(?:with|encrypted|unencrypted)\s{1,8}password|set\s{1,8}password[^=\r\n]{0,128}=(?:\s{0,8}password\s{0,8}\()?)"
+    rb"\s{1,8}(?:\"(?P<dq>[^\"\r\n]{1,256})\"|'(?P<sq>[^'\r\n]{1,256})'|(?P<bare>[^\s\"';,)]{1,256}))"
+)
+# A password given to a command-line tool by the flag it reads one from (`docker login -p X`, `mongosh -p X`,
+# `redis-cli -a X`, `ldapsearch -w X`, `sqlcmd -P X`, `ipmitool -P X`).
+_CLI_PASSWORD = _Deferred(
+    rb"(?:^|[\s\"'`(;|&])(?:"
+    rb"(?:docker|podman|buildah|skopeo|nerdctl|helm|oras|crane|regctl|cf|oc)[ \t][^\r\n]{0,64}?\blogin\b[^\r\n]{0,256}?[ \t]-p"
+    rb"|mongo(?:sh|dump|restore|export|import|stat|top|files)?[ \t][^\r\n]{0,256}?[ \t]-p"
+    rb"|redis-cli[ \t][^\r\n]{0,256}?[ \t]-a"
+    rb"|ldap[a-z]{0,16}[ \t][^\r\n]{0,256}?[ \t]-w"
+    rb"|(?:sqlcmd|bcp|osql|isql|ipmitool|smbclient)[ \t][^\r\n]{0,256}?[ \t]-P"
+    rb")(?:[ \t]{1,8}|=)(?P<cred>[^\s\"'\-][^\s\"']{0,255})"
+)
+# Two strings after an authentication word: `HTTPBasicAuth('svc', 'X')`, `auth=('admin', 'X')`.
+_CREDENTIAL_PAIR = _Deferred(
+    rb"(?i)(?:auth|login|credentials?|password|passwd|basic)[A-Za-z_]{0,32}[^()\r\n]{0,32}\(\s{0,4}"
+    rb"(?:'[^'\r\n]{1,128}'|\"[^\"\r\n]{1,128}\")\s{0,4},\s{0,4}(?:'(?P<sq>[^'\r\n]{1,256})'|\"(?P<dq>[^\"\r\n]{1,256})\")"
+)
+# A YAML block scalar under a password's name (`password: |` then indented lines).
+_YAML_BLOCK = re.compile(rb"\s{0,8}[|>][+-]?[ \t]*\r?\n((?:[ \t]+\S[^\r\n]*(?:\r?\n|$))+)")
+# Words that name a credential in prose: the value may follow a few words later, without a separator
+# (`Invalid API key provided: X`, `client secret is X`, `bad password X`, `jeton d'accès expiré : X`).
+_CREDENTIAL_WORD = _Deferred(
+    (
+        r"(?i)(?:\b(?P<ascii>(?:api|access|secret|private|client|signing|encryption|master|app|license|auth|refresh"
+        r"|session|bearer|id|personal[ _-]access)[ _-]?(?:keys?|secrets?|tokens?)|pass(?:words?|wd|phrase|code)"
+        r"|pass[ -]phrase|secrets?|tokens?|credentials?|apikey|jeton|mot[ \t]de[ \t]passe|motdepasse"
+        r"|parola[ \t]d'ordine|clave(?:[ \t]de[ \t]api)?|clé[ \t]{1,4}api|api-schlüssel|geheimnis|contraseña"
+        r"|contrasena|passwort|kennwort|senha|wachtwoord|hasło|haslo|şifre|lösenord|passord|salasana"
+        r"|adgangskode|heslo)\b"
+        r"|(?P<other>пароль|токен|密码|密钥|令牌|口令|パスワード|トークン|비밀번호|토큰))"
+    ).encode()
+)
+_PASSWORD_PHRASE = re.compile(
+    r"(?i)pass|secret|contrase|kennwort|senha|wachtwoord|has[lł]o|[sş]ifre|l[oö]senord|salasana|adgangskode|heslo"
+    r"|mot de|parola|geheimnis|пароль|密码|口令|パスワード|비밀번호"
+)
+# Separators and words between a credential word and its value.
+_FILLER = {
+    "is",
+    "was",
+    "of",
+    "for",
+    "provided",
+    "given",
+    "value",
+    "used",
+    "set",
+    "to",
+    "=",
+    ":",
+    "-",
+    ":=",
+    "->",
+}
+_TOKEN_STRIP = b"()[]{}<>\"'`,;"
+_PROSE_TOKEN = re.compile(rb"(?:[^\s:=\xef]|\xef(?!\xbc\x9a))+")  # words between spaces, `:`, `=` and `：`
+# What a credential in prose is not: a date, a version, an IP address, a URL, an email, a path.
+_NOT_A_SECRET = re.compile(
+    r"^(?:\d{4}-\d\d-\d\d|v?\d+(?:\.\d+)+\w*$|\d{1,3}(?:\.\d{1,3}){3}|[a-z][a-z0-9+.-]*://|[^@\s]+@[^@\s]+\.[a-z]{2,}$"
+    r"|[/~.])",
+    re.IGNORECASE,
+)
+_UUID = re.compile(r"^[0-9a-fA-F]{8}-(?:[0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}$")
+
+# One run of the characters of keys and tokens (base64, base64url, URL-escapes, `.`/`_`/`-` separators) of
+# 20 characters or more: whether it is a secret is decided by `looks_generated` (a vendor prefix then a random
+# part, a long random base64 run, a PEM body line), so ids, hashes, names and paths stay.
+# A run starts at a boundary and not with `/` (so no path, `/app/src/handlers.py`, yields one).
+_RUN = _Deferred(rb"(?:^|[^A-Za-z0-9+/_.%~=-])(?P<run>[A-Za-z0-9+_.%~-][A-Za-z0-9+/_.%~-]{19,}={0,3})")
+_RUN_SEPARATORS = re.compile(r"%[0-9A-Fa-f]{2}|[._\-~/]+")
+_HEX = re.compile(r"^[0-9a-fA-F]+$")
+_NON_BASE64 = re.compile(r"[._~%-]")
+# a part with a letter and a digit, or with both cases past its first letter: what a random part needs
+_CANDIDATE_PART = re.compile(
+    r"[A-Za-z].*[0-9]|[0-9].*[A-Za-z]|[a-z].*[A-Z]|[A-Z].*[A-Z].*[a-z]|[A-Z].*[a-z].*[A-Z]"
+)
+_DIGIT_OR_MIXED = re.compile(r"[0-9]|[A-Z][a-z]{0,3}[A-Z]|[a-z][A-Z]")
+_WORDY = re.compile(r"[A-Z]?[a-z]*[aeiou][a-z]*")
+# Prefixes of ids (`req_…`, `sha256-…`): a hex part after them names a record.
+_ID_PREFIXES = re.compile(
+    r"^(?:req|request|trace|span|msg|run|job|op|operation|evt|event|txn|tx|commit|sha\d*|md5|build|chatcmpl|resp"
+    r"|file|batch|asst|thread|org|proj|user|usr|acct|cus|sub|inv|id|obj|doc|img|ch|pi|pm|seti|in|ii|price|prod)$",
+    re.IGNORECASE,
+)
+
+
+def _class_runs(value: str) -> int:
+    """How many runs of upper case, lower case, digits and other characters `value` is made of."""
+    runs = 1
+    previous = ""
+    for char in value:
+        kind = "u" if char.isupper() else "l" if char.islower() else "d" if char.isdigit() else "o"
+        if previous and kind != previous:
+            runs += 1
+        previous = kind
+    return runs
+
+
+def _random_part(segment: str) -> bool:
+    """Whether a segment (no separators) looks random: case and digits mixed as in generated keys, not in words."""
+    core = segment.strip("+=/")[:256]
+    if len(core) < 6 or core.isdigit() or _HEX.match(core):
+        return False
+    letters = sum(c.isalpha() for c in core)
+    digits = sum(c.isdigit() for c in core)
+    if not letters or not core.isascii():
+        return False
+    switches = _class_runs(core) / len(core)
+    wordy = sum(len(m) for m in _WORDY.findall(core) if len(m) >= 3) / len(core)
+    if _mixed_case(core):
+        return wordy < 0.5 and switches >= 0.35 and (digits > 0 or switches >= 0.45)
+    return digits >= 2 and switches >= 0.25
+
+
+@functools.lru_cache(maxsize=8192)  # logs repeat their ids and names
+def looks_generated(run: str) -> bool:
+    """Whether a run of key characters (no spaces) is a generated credential rather than a name, id or path.
+
+    A vendor prefix and a random part (`pcsk_1ks…`, `dckr_pat_…`, `squ_<hex>`), or 20 characters or more of
+    random parts (base64, base62, base32 with digits, a PEM body line). Hex alone (trace ids, git and image
+    digests), UUIDs, dotted names, words and paths stay.
+    """
+    run = run.strip(".,;:")[:256]  # the start of a long run tells enough (and keeps the checks linear)
+    if len(run) < 20 or run.startswith(("/", "~", "%2F", "%2f")):
+        return False
+    if not _DIGIT_OR_MIXED.search(run):
+        return False  # no digit and one case only: words, names
+    slashed = run.split("/")
+    if len(slashed) > 1 and 2 * sum(is_plain_words(s) or s.isdigit() for s in slashed if s) > len(slashed):
+        return False  # a path of words
+    parts = [p for p in _RUN_SEPARATORS.split(run) if p]
+    if len(slashed) > 1 and not any(len(p) >= 20 for p in parts) and not _NON_BASE64.search(run):
+        parts = ["".join(parts)]  # base64 with slashes: one body
+    candidates = [p for p in parts if len(p) >= 6 and _CANDIDATE_PART.search(p) and not _HEX.match(p)]
+    if sum(map(len, candidates)) >= 20:
+        random_chars = "".join(p for p in candidates if _random_part(p))
+        if len(random_chars) >= 20 and entropy(random_chars) >= 3.5:
+            return True
+    # a vendor prefix then a long hex or lower-case part: `squ_<40 hex>`, `lsv2_pt_<hex>`, `live_<hex>`
+    prefix = re.match(r"^([A-Za-z][A-Za-z0-9]{1,7})[_.]", run)
+    if prefix is None or _ID_PREFIXES.match(prefix.group(1)):
+        return False
+    tail = run[prefix.end() :]
+    longest = max((p for p in _RUN_SEPARATORS.split(tail) if p), key=len, default="")
+    return len(longest) >= 24 and entropy(longest) >= 3.3 and any(c.isdigit() for c in longest)
+
+
+# The name a value is stored under, just before it (`auth_user_id=`, `"Idempotency-Key": "`).
+_NAME_BEFORE = re.compile(rb"([A-Za-z0-9_.-]{1,64})\\{0,2}[\"']?\s{0,4}[:=]\s{0,4}\\{0,2}[\"']?$")
+
+
+def _named_id(data: bytes, start: int) -> bool:
+    """Whether the value at `start` is stored under the name of an id (`user_id=`, `Idempotency-Key:`)."""
+    name = _NAME_BEFORE.search(data[max(0, start - 80) : start])
+    if name is None:
+        return False
+    words = _words(name.group(1).decode("ascii", "replace"))
+    return bool(words) and (
+        (words[-1] == "id" and not {"private", "session", "sess"} & set(words)) or "idempotency" in words
+    )
+
+
+def _run_spans(data: bytes) -> Iterator[Span]:
+    for match in _RUN.finditer(data):
+        start, end = _span(match, b"run")
+        run = data[start:end].decode("ascii", "replace")
+        if looks_generated(run) and not _named_id(data, start):
+            stripped = run.rstrip(".,;:")
+            yield start, start + len(stripped), "secret", _RANDOM
+
+
+_JOINERS = {b"-", b".", b"/", b"_", b"@"}
+
+
+def _phrase_spans(data: bytes) -> Iterator[Span]:
+    """A value written a few words after a credential word (`client secret is X`, `bad password X`)."""
+    for match in _CREDENTIAL_WORD.finditer(data):
+        word = match.group(0).decode("utf-8", "replace")
+        password = _PASSWORD_PHRASE.search(word) is not None
+        end = match.end()
+        if data[end : end + 1] in _JOINERS or data[match.start() - 1 : match.start()] in _JOINERS:
+            continue  # part of a name (`projects/secret-project/logs`, `token.js`)
+        if match.group(b"ascii") is not None and re.match(
+            rb"\\{0,2}[\"']?\s{0,8}(?:=|:(?!\s))", data[end : end + 12]
+        ):
+            continue  # `password=X`: the key-name rules read it
+        line_end = data.find(b"\n", end, end + 160)
+        tail = data[end : line_end if line_end >= 0 else end + 160]
+        first = True
+        for raw in _PROSE_TOKEN.finditer(tail):
+            token = raw.group(0)
+            core = token.strip(_TOKEN_STRIP)
+            core = core.rstrip(b".") or core
+            stripped = core.decode("utf-8", "replace")
+            if not core or stripped.lower() in _FILLER:
+                continue
+            if stripped.startswith(MARKER_PREFIX):
+                break
+            start = end + raw.start() + token.index(core)
+            value_end = start + len(core)
+            if (password and first and _password_like(stripped)) or _prose_secret(stripped):
+                if password and first:  # a password runs to a space or quote
+                    value_end = max(value_end, _password_end(data, start))
+                yield start, value_end, "password" if password else "token", _CONTEXT
+            first = False
+            if raw.start() > 96:
+                break
+
+
+def _password_like(value: str) -> bool:
+    """A value right after a password word: not a word, a bare small number, a date or a path."""
+    if len(value) < 4 or is_plain_words(value) or _NUMBER.match(value) or _NOT_A_SECRET.match(value):
+        return False
+    return not (value.isalpha() and value.islower())
+
+
+def _prose_secret(value: str) -> bool:
+    """A value in prose near a credential word that looks generated (letters and digits, no word, no id)."""
+    if len(value) < 8 or _NOT_A_SECRET.match(value) or _UUID.match(value) or "=" in value.rstrip("="):
+        return False
+    if _HEX.match(value):
+        return len(value) >= 16 and not value.isdigit()
+    has_digit = any(c.isdigit() for c in value)
+    has_alpha = any(c.isalpha() for c in value)
+    if not (has_digit and has_alpha) and not (len(value) >= 16 and _mixed_case(value)):
+        return False
+    if is_plain_words(value) or re.fullmatch(r"[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)+", value):
+        return False
+    return entropy(value) >= 3.0 and (
+        looks_generated(value) or _random_part(re.sub(r"[^A-Za-z0-9]", "", value))
+    )
+
+
+_ESCAPE = re.compile(
+    rb"%[0-9A-Fa-f]{2}|\\u[0-9A-Fa-f]{4}|\\x[0-9A-Fa-f]{2}|&(?:quot|amp|lt|gt|apos|#\d{1,7}|#[xX][0-9A-Fa-f]{1,6});"
+)
+# Escapes that can hide a credential's shape (`=`, `:`, `"`, `'`, `@`, `&`, `?`, a double escape `%25`, `\\u…`,
+# `&quot;`); a text escaping only `/` or spaces (`logs/run.googleapis.com%2Fstderr`) is not decoded.
+_SHAPE_ESCAPE = re.compile(
+    rb"%(?:3[dDaAfF]|2[2567]|40|5[cC])|\\u[0-9A-Fa-f]{4}|\\x[0-9A-Fa-f]{2}|&(?:quot|apos|lt|gt|#\d{1,7}|#[xX][0-9A-Fa-f]{1,6});"
+)
+_ENTITIES = {b"quot": '"', b"amp": "&", b"lt": "<", b"gt": ">", b"apos": "'"}
+
+
+def _unescape(data: bytes) -> tuple[bytes, list[int], list[int]] | None:
+    """`data` with URL, JSON/Python and HTML escapes decoded, and for each decoded byte where it came from."""
+    parts: list[bytes] = []
+    starts: list[int] = []
+    ends: list[int] = []
+    position = 0
+    for match in _ESCAPE.finditer(data):
+        start, end = match.span()
+        plain = data[position:start]
+        parts.append(plain)
+        starts.extend(range(position, start))
+        ends.extend(range(position + 1, start + 1))
+        escape = match.group(0)
+        if escape[:1] == b"%" or escape[:2] == b"\\x":
+            decoded = bytes([int(escape[-2:], 16)])
+        elif escape[:2] == b"\\u":
+            decoded = chr(int(escape[2:], 16)).encode("utf-8", "surrogatepass")
+        elif escape[1:2] == b"#":
+            number = escape[2:-1]
+            code = int(number[1:], 16) if number[:1] in (b"x", b"X") else int(number)
+            decoded = chr(min(code, 0x10FFFF)).encode("utf-8", "surrogatepass")
+        else:
+            decoded = _ENTITIES[escape[1:-1]].encode()
+        parts.append(decoded)
+        starts.extend([start] * len(decoded))
+        ends.extend([end] * len(decoded))
+        position = end
+    if not parts:
+        return None
+    parts.append(data[position:])
+    starts.extend(range(position, len(data)))
+    ends.extend(range(position + 1, len(data) + 1))
+    return b"".join(parts), starts, ends
+
+
+# `git@github.com:acme/api.git`: an SSH remote in scp syntax, not an address.
+_SCP_REMOTE = re.compile(rb":[A-Za-z0-9_~.-]")
 
 
 @functools.cache
@@ -437,19 +944,35 @@ _KIND_NOUN = re.compile(rb"(?i)(?:secret|key|token|password|credential|certifica
 _QUOTED_NAME_NEXT = re.compile(rb"[ \t]{1,8}\\?[\"']")
 
 
+# Names that carry a credential only as a URL query parameter (`?code=…` of OAuth and Azure Functions,
+# `?ticket=ST-…` of CAS); `status code=500` in prose stays.
+_QUERY_CREDENTIALS = {"code", "ticket"}
+
+
+def _password_end(data: bytes, start: int, tail: re.Pattern[bytes] = _PASSWORD_TAIL) -> int:
+    """Where a bare password that starts at `start` ends (a URL query's `&` ends it), at most 256 bytes on."""
+    match = tail.match(data, start, start + 256)
+    return match.end() if match is not None else start
+
+
 def _key_value_spans(pattern: Any, data: bytes) -> Iterator[Span]:
     for match in pattern.finditer(data):
+        key_start, _ = _span(match, b"key")
         key = match.group(b"key").decode("utf-8", "replace").lstrip("-")
-        kind = key_class(key)
+        in_query = key_start > 0 and data[key_start - 1 : key_start] in (b"?", b"&")
+        kind = "pin" if in_query and key.lower() in _QUERY_CREDENTIALS else key_class(key)
         if kind is None:
             continue
         start, end = _value_group(match)
-        if (
-            _span(match, b"bare")[0] >= 0
-            and _KIND_NOUN.fullmatch(data, start, end)
-            and _QUOTED_NAME_NEXT.match(data, end)
-        ):
+        bare = _span(match, b"bare")[0] >= 0
+        if bare and _KIND_NOUN.fullmatch(data, start, end) and _QUOTED_NAME_NEXT.match(data, end):
             continue
+        if bare and kind == "password":
+            block = _YAML_BLOCK.match(data, start) if data[start : start + 1] in (b"|", b">") else None
+            if block is not None:
+                yield block.start(1), block.end(1), "password", _CONTEXT
+                continue
+            end = max(end, _password_end(data, start, _QUERY_TAIL if in_query else _PASSWORD_TAIL))
         value = data[start:end].decode("utf-8", "replace")
         if is_secret_value(kind, value):
             yield start, end, _KIND_OF_CLASS[kind], _CONTEXT
@@ -467,7 +990,7 @@ def _authorization_spans(data: bytes) -> Iterator[Span]:
             yield start, end, "token", _HEADER
     for match in _SCHEME_CREDENTIAL.finditer(data):
         value = match.group(b"cred").decode()
-        if not _PLAIN_WORD.match(value) and not value.startswith(MARKER_PREFIX):
+        if not is_plain_words(value) and not value.startswith(MARKER_PREFIX):
             start, end = _span(match, b"cred")
             yield start, end, "token", _HEADER
 
@@ -480,6 +1003,13 @@ def _simple_spans(pattern: Any, data: bytes, kind: str) -> Iterator[Span]:
     for match in pattern.finditer(data):
         start, end = _span(match, b"cred")
         if not _marked(data, start, end):
+            yield start, end, kind, _CONTEXT
+
+
+def _quoted_spans(pattern: Any, data: bytes, kind: str) -> Iterator[Span]:
+    for match in pattern.finditer(data):
+        start, end = _value_group(match)
+        if start >= 0 and not _marked(data, start, end):
             yield start, end, kind, _CONTEXT
 
 
@@ -517,6 +1047,11 @@ def _merge(spans: list[Span]) -> list[Span]:
     return merged
 
 
+def _literal(text: bytes) -> bytes:
+    """`text` as an RE2 pattern that matches it literally (non-ASCII characters as themselves)."""
+    return re.sub(rb"[^A-Za-z0-9\x80-\xff]", lambda m: b"\\" + m.group(0), text)
+
+
 class _GatedRules:
     """The format rules, and what tells cheaply which of them can match a text (most texts hold no secret).
 
@@ -540,16 +1075,21 @@ class _GatedRules:
         unfiltered = sorted(self.filter.Match(b"", potential=True) or ())
         self.filtered = frozenset(range(len(self.unkeyed))) - set(unfiltered)
         literals = sorted({k for f in keyed for k in f.keywords} | set(_KEY_HINTS) | set(_CONTEXT_GATES))
-        self.gates: list[bytes | _Format] = [*literals, *(self.unkeyed[i] for i in unfiltered)]
+        self.gates: list[bytes | _Format] = [*literals, *(self.unkeyed[i] for i in unfiltered), _RUN_GATE]
         self.gate_set = _search_set(
-            [b"(?i:" + re2.escape(k) + b")" for k in literals]
+            [b"(?i:" + _literal(k) + b")" for k in literals]
             + [self.unkeyed[i].pattern.source for i in unfiltered]
+            + [_RUN.source]
         )
 
 
 @functools.cache
 def _gated_rules() -> _GatedRules:
     return _GatedRules()
+
+
+_PAIR_NAMES = ("name", "Name", "key", "Key", "ParameterKey", "OptionName")
+_PAIR_VALUES = ("value", "Value", "ParameterValue")
 
 
 class Redactor:
@@ -560,7 +1100,7 @@ class Redactor:
         self._emails = emails
         self._custom = [re.compile(pattern) for pattern in extra_patterns]
 
-    def spans(self, data: bytes) -> list[Span]:
+    def spans(self, data: bytes, depth: int = 0) -> list[Span]:
         """The merged spans of `data` (UTF-8) that hold a secret, with their kinds."""
         gated = self._rules
         gates = gated.gate_set.Match(data)
@@ -584,24 +1124,51 @@ class Redactor:
             spans.extend(rule.spans(data))
         if b"begin" in present:
             spans.extend(_private_key_spans(data))
+        if _RUN_GATE in present:
+            spans.extend(_run_spans(data))
         if not present.isdisjoint(_KEY_HINTS):
             spans.extend(_key_value_spans(_KEY_VALUE, data))
             spans.extend(_key_value_spans(_FLAG, data))
+            spans.extend(_key_value_spans(_NAME_VALUE, data))
+            if b"<" in data:
+                spans.extend(_key_value_spans(_XML_ELEMENT, data))
             spans.extend(_authorization_spans(data))
+            spans.extend(_phrase_spans(data))
+            spans.extend(_quoted_spans(_CREDENTIAL_PAIR, data, "password"))
             if b"cookie" in present:
                 spans.extend(_simple_spans(_COOKIE, data, "cookie"))
+        if b"identified" in present or b"pass" in present:
+            spans.extend(_quoted_spans(_SQL_PASSWORD, data, "password"))
         if b"://" in present:
             spans.extend(_dsn_spans(data))
         if b"-u" in present:
             spans.extend(_simple_spans(_USER_FLAG, data, "password"))
+        if not present.isdisjoint((b"-p", b" -a", b" -w", b" -P")):
+            spans.extend(_simple_spans(_CLI_PASSWORD, data, "password"))
         if b"-p" in present:
             if b"mysql" in present or b"mariadb" in present:
                 spans.extend(_simple_spans(_MYSQL_P, data, "password"))
             if b"sshpass" in present:
                 spans.extend(_simple_spans(_SSHPASS, data, "password"))
         if self._emails and b"@" in present:
-            spans.extend((m.start(), m.end(), "email", _CONTEXT) for m in _EMAIL.finditer(data))
+            spans.extend(
+                (m.start(), m.end(), "email", _CONTEXT)
+                for m in _EMAIL.finditer(data)
+                if not _SCP_REMOTE.match(data, m.end())
+            )
+        if depth < 3 and not present.isdisjoint((b"%", b"\\u", b"\\x", b"&")):
+            spans.extend(self._escaped_spans(data, depth))
         return _merge([s for s in spans if not _marked(data, s[0], s[1])])
+
+    def _escaped_spans(self, data: bytes, depth: int) -> Iterator[Span]:
+        """Secrets written with URL, JSON or HTML escapes (`api_key%3DX`, `\\u0022password\\u0022`, `&quot;`):
+        found in the decoded text and mapped back onto the escaped one."""
+        decoded = _unescape(data) if _SHAPE_ESCAPE.search(data) else None
+        if decoded is None:
+            return
+        text, starts, ends = decoded
+        for start, end, kind, rank in self.spans(text, depth + 1):
+            yield starts[start], ends[end - 1], kind, rank
 
     def redact(self, text: str) -> str:
         if not text:
@@ -632,7 +1199,8 @@ class Redactor:
             return value
         kind = key_class(key) if key is not None else None
         if isinstance(value, dict):
-            return {k: self.redact_json(v, str(k), depth + 1) for k, v in value.items()}
+            redacted = {k: self.redact_json(v, str(k), depth + 1) for k, v in value.items()}
+            return self._name_value_pair(redacted)
         if isinstance(value, list):
             return [self.redact_json(v, key, depth + 1) for v in value]
         if isinstance(value, str):
@@ -640,6 +1208,21 @@ class Redactor:
                 private_key = key is not None and {"private", "key"} <= set(_words(key))
                 return f"{MARKER_PREFIX}{'private-key' if private_key else _KIND_OF_CLASS[kind]}]"
             return value
-        if kind == "password" and isinstance(value, (int, float)) and not isinstance(value, bool):
-            return f"{MARKER_PREFIX}password]"
+        number = isinstance(value, (int, float)) and not isinstance(value, bool)
+        if number and (
+            kind == "password" or (kind in ("token", "pin") and is_secret_value(kind, str(value)))
+        ):
+            return f"{MARKER_PREFIX}{_KIND_OF_CLASS[kind]}]"  # `"session_token": 9283746519283749`
         return value
+
+    def _name_value_pair(self, pair: dict[Any, Any]) -> dict[Any, Any]:
+        """A `{"name": "DB_PASSWORD", "value": "X"}` pair (Kubernetes env, AWS parameters) with its value redacted."""
+        names = [pair[k] for k in _PAIR_NAMES if isinstance(pair.get(k), str)]
+        kind = key_class(names[0]) if names else None
+        if kind is None:
+            return pair
+        for field in _PAIR_VALUES:
+            value = pair.get(field)
+            if isinstance(value, str) and is_secret_value(kind, value):
+                pair[field] = f"{MARKER_PREFIX}{_KIND_OF_CLASS[kind]}]"
+        return pair
