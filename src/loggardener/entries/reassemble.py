@@ -291,25 +291,12 @@ class Reassembler:
                 index += 2
                 continue
             if kinds[index] in ("go-header", "go-runtime"):
-                end = _go_trace_end(kinds, index)
-                if end > index:
-                    event = self._merge(lines[index : end + 1])
-                    if event is not None:
-                        yield event
-                        index = end + 1
-                        continue
-                yield Event(primary=lines[index], members=(lines[index],))
-                index += 1
+                crash, index = self._crash(lines, index, _go_trace_end(kinds, index))
+                yield crash
                 continue
             if kinds[index] == "node-location":
-                end = _node_crash_end(kinds, lines, index)
-                event = self._merge(lines[index : end + 1], frameless=True) if end > index else None
-                if event is not None:
-                    yield event
-                    index = end + 1
-                    continue
-                yield Event(primary=lines[index], members=(lines[index],))
-                index += 1
+                crash, index = self._crash(lines, index, _node_crash_end(kinds, lines, index), frameless=True)
+                yield crash
                 continue
             start = index
             if (
@@ -345,6 +332,16 @@ class Reassembler:
             else:
                 yield event
             index = end + 1
+
+    def _crash(
+        self, lines: list[LogEntry], start: int, end: int, frameless: bool = False
+    ) -> tuple[Event, int]:
+        """The crash report from `start` to `end` as one event, or the line at `start` alone when it does not
+        parse as one; and the index after what was taken."""
+        event = self._merge(lines[start : end + 1], frameless=frameless) if end > start else None
+        if event is None:
+            return Event(primary=lines[start], members=(lines[start],)), start + 1
+        return event, end + 1
 
     def _merge_warning(self, span: list[LogEntry]) -> Event:
         """A Python warning and the source line the warnings module prints after it: one event."""
