@@ -779,8 +779,8 @@ def looks_generated(run: str) -> bool:
         random_chars = "".join(p for p in candidates if _random_part(p))
         if len(random_chars) >= 20 and entropy(random_chars) >= 3.5:
             return True
-    # a vendor prefix then a long hex or lower-case part: `squ_<40 hex>`, `lsv2_pt_<hex>`, `live_<hex>`
-    prefix = re.match(r"^([A-Za-z][A-Za-z0-9]{1,7})[_.]", run)
+    # a vendor prefix then a long hex or lower-case part: `squ_<40 hex>`, `lsv2_pt_<hex>`, `CFPAT-<hex>`
+    prefix = re.match(r"^([A-Za-z][A-Za-z0-9]{1,7})[_.-]", run)
     if prefix is None or _ID_PREFIXES.match(prefix.group(1)):
         return False
     tail = run[prefix.end() :]
