@@ -1,7 +1,9 @@
 from __future__ import annotations
 
 import json
+import random
 import re
+import string
 
 import pytest
 from hypothesis import assume, example, given, settings
@@ -422,6 +424,30 @@ def test_credentials_of_every_shape_are_redacted(text: str, secret: str) -> None
     redacted = Redactor().redact(text)
     assert secret not in redacted and secret not in redacted.replace("\\", "")
     assert "[REDACTED:" in redacted
+
+
+# 360 random characters: longer than any bound a rule could put on its value
+_LONG = "".join(random.Random(7).choices(string.ascii_letters + string.digits, k=360))
+
+
+@pytest.mark.parametrize(
+    "template",
+    [
+        "backup: mysqldump -u root -p{} orders",
+        "sshpass -p {} ssh deploy@10.0.0.4",
+        "curl -u admin:{} https://api.example.com",
+        "docker login -u ci -p {} registry.example.com",
+        "ALTER USER app IDENTIFIED BY '{}'",
+        "<Password>{}</Password>",
+        "requests.get(url, auth=('svc', '{}'))",
+        "machine api.example.com login deploy password {}",
+        "GET /reset-password/{} 404",
+    ],
+)
+def test_a_long_value_is_redacted_to_its_end(template: str) -> None:
+    """A rule's value has no length bound: a 360-character password goes whole, its tail with it."""
+    redacted = Redactor().redact(template.format(_LONG))
+    assert _LONG[-16:] not in redacted and "[REDACTED:" in redacted
 
 
 _BASE62 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"

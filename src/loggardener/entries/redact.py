@@ -504,25 +504,37 @@ _KEY_HINTS = (
     "비밀번호".encode(),
     "토큰".encode(),
 )
+# The tools `_CLI_PASSWORD` knows (`docker … login` by its `login`): with one of its flags, they gate it.
+_CLI_TOOLS = (
+    b"login",
+    b"mongo",
+    b"redis-cli",
+    b"ldap",
+    b"sqlcmd",
+    b"bcp",
+    b"osql",
+    b"isql",
+    b"ipmitool",
+    b"smbclient",
+)
+_CLI_FLAGS = (b"-p", b" -a", b" -w", b" -P")
 # Literals that gate the context rules below (private key blocks, cookies, DSNs, flags, emails).
 _CONTEXT_GATES = (
     b"begin",
     b"cookie",
     b"://",
     b"-u",
-    b"-p",
+    *_CLI_FLAGS,
     b"mysql",
     b"mariadb",
     b"sshpass",
     b"@",
     b"identified",
-    b" -a",
-    b" -w",
-    b" -P",
     b"%",
     b"\\u",
     b"\\x",
     b"&",
+    *_CLI_TOOLS,
 )
 _RUN_GATE = b"<random run>"  # the gate of `_RUN`, which needs no literal
 # A character of a key name: ASCII word characters, or any non-ASCII one but CJK and full-width punctuation
@@ -595,16 +607,14 @@ _COOKIE = _Deferred(
     rb"(?i)\b(?:set-)?cookie\\{0,2}[\"']?\s{0,8}[:=]\s{0,8}(?:\\{0,2}[\"'])?(?P<cred>[^\r\n\"\\]+)"
 )
 # A DSN or URL with a password: the password runs to the first `@` (it may hold a space, quote or slash).
-_DSN = _Deferred(
-    rb"(?i)\b[a-z][a-z0-9+.-]{0,31}://(?P<user>[^\s:/@\"'<>]{0,256}):(?P<cred>[^@\r\n]{1,256}?)@"
-)
+_DSN = _Deferred(rb"(?i)\b[a-z][a-z0-9+.-]{0,31}://(?P<user>[^\s:/@\"'<>]*):(?P<cred>[^@\r\n]{1,256}?)@")
 _PORT_OR_PATH = re.compile(r"^\d{1,5}(?:[/?#\s]|$)|://")
 # `curl -u user:pass`, `mysql -pSECRET`, `sshpass -p SECRET`.
-_USER_FLAG = _Deferred(rb"(?:^|\s)(?:-u|--user)(?:=|[ \t]{1,8})[^\s:\"']{1,256}:(?P<cred>[^\s\"']{1,256})")
+_USER_FLAG = _Deferred(rb"(?:^|\s)(?:-u|--user)(?:=|[ \t]{1,8})[^\s:\"']+:(?P<cred>[^\s\"']+)")
 _MYSQL_P = _Deferred(
-    rb"(?i)\b(?:mysql|mysqldump|mysqladmin|mariadb|mariadb-dump|mysqlsh)\b[^\r\n]{0,256}?\s-p(?P<cred>[^\s\"']{1,256})"
+    rb"(?i)\b(?:mysql|mysqldump|mysqladmin|mariadb|mariadb-dump|mysqlsh)\b[^\r\n]{0,256}?\s-p(?P<cred>[^\s\"']+)"
 )
-_SSHPASS = _Deferred(rb"\bsshpass\s{1,8}-p\s{0,8}(?P<cred>[^\s\"']{1,256})")
+_SSHPASS = _Deferred(rb"\bsshpass\s{1,8}-p\s{0,8}(?P<cred>[^\s\"']+)")
 
 _KEY_BEGIN = _Deferred(
     rb"-{4,5} ?BEGIN [A-Z0-9 ]{0,64}(?:PRIVATE KEY(?: BLOCK)?|OpenVPN Static key V\d) ?-{4,5}"
@@ -624,9 +634,7 @@ _QUERY_TAIL = re.compile(rb"(?:[^\s\"'\\&]|\\(?![nrtu\"'\\/]))*")
 # (`<add key="DbPassword" value="X"/>`, `{"name": "DB_PASSWORD", "value": "X"}`, Kubernetes' `- name: X`
 # then `value: Y`), and `<input type="password" value="X">`.
 _XML_ELEMENT = _Deferred(
-    rb"(?i)<(?:[A-Za-z0-9_.-]{1,32}:)?(?P<key>"
-    + _KEY_NAME
-    + rb")(?:\s[^<>]{0,256})?>(?P<bare>[^<]{1,1000})</"
+    rb"(?i)<(?:[A-Za-z0-9_.-]{1,32}:)?(?P<key>" + _KEY_NAME + rb")(?:\s[^<>]*)?>(?P<bare>[^<]+)</"
 )
 _NAME_VALUE = _Deferred(
     rb"(?i)\b(?:name|key|type|id|param|parameter|variable|setting)\\{0,2}[\"']?\s{0,8}[:=]\s{0,8}\\{0,2}[\"']?"
@@ -639,8 +647,8 @@ _NAME_VALUE = _Deferred(
 # SQL: `IDENTIFIED BY 'X'`, `WITH [ENCRYPTED] PASSWORD 'X'`, `PASSWORD = 'X'`, `SET PASSWORD … = 'X'`.
 _SQL_PASSWORD = _Deferred(
     rb"(?i)\b(?:identified\s{1,8}(?:with\s{1,8}\S{1,64}\s{1,8})?by(?:\s{1,8}password)?"
-    rb"|(?:with|encrypted|unencrypted)\s{1,8}password|set\s{1,8}password[^=\r\n]{0,128}=(?:\s{0,8}password\s{0,8}\()?)"
-    rb"\s{1,8}(?:\"(?P<dq>[^\"\r\n]{1,256})\"|'(?P<sq>[^'\r\n]{1,256})'|(?P<bare>[^\s\"';,)]{1,256}))"
+    rb"|(?:with|encrypted|unencrypted)\s{1,8}password|set\s{1,8}password[^=\r\n]*=(?:\s{0,8}password\s{0,8}\()?)"
+    rb"\s{1,8}(?:\"(?P<dq>[^\"\r\n]+)\"|'(?P<sq>[^'\r\n]+)'|(?P<bare>[^\s\"';,)]+))"
 )
 # A password given to a command-line tool by the flag it reads one from (`docker login -p X`, `mongosh -p X`,
 # `redis-cli -a X`, `ldapsearch -w X`, `sqlcmd -P X`, `ipmitool -P X`).
@@ -651,12 +659,12 @@ _CLI_PASSWORD = _Deferred(
     rb"|redis-cli[ \t][^\r\n]{0,256}?[ \t]-a"
     rb"|ldap[a-z]{0,16}[ \t][^\r\n]{0,256}?[ \t]-w"
     rb"|(?:sqlcmd|bcp|osql|isql|ipmitool|smbclient)[ \t][^\r\n]{0,256}?[ \t]-P"
-    rb")(?:[ \t]{1,8}|=)(?P<cred>[^\s\"'\-][^\s\"']{0,255})"
+    rb")(?:[ \t]{1,8}|=)(?P<cred>[^\s\"'\-][^\s\"']*)"
 )
 # Two strings after an authentication word: `HTTPBasicAuth('svc', 'X')`, `auth=('admin', 'X')`.
 _CREDENTIAL_PAIR = _Deferred(
     rb"(?i)(?:auth|login|credentials?|password|passwd|basic)[A-Za-z_]{0,32}[^()\r\n]{0,32}\(\s{0,4}"
-    rb"(?:'[^'\r\n]{1,128}'|\"[^\"\r\n]{1,128}\")\s{0,4},\s{0,4}(?:'(?P<sq>[^'\r\n]{1,256})'|\"(?P<dq>[^\"\r\n]{1,256})\")"
+    rb"(?:'[^'\r\n]+'|\"[^\"\r\n]+\")\s{0,4},\s{0,4}(?:'(?P<sq>[^'\r\n]+)'|\"(?P<dq>[^\"\r\n]+)\")"
 )
 # A YAML block scalar under a password's name (`password: |` then indented lines).
 _YAML_BLOCK = re.compile(rb"\s{0,8}[|>][+-]?[ \t]*\r?\n((?:[ \t]+\S[^\r\n]*(?:\r?\n|$))+)")
@@ -1153,7 +1161,7 @@ class Redactor:
             spans.extend(_dsn_spans(data))
         if b"-u" in present:
             spans.extend(_simple_spans(_USER_FLAG, data, "password"))
-        if not present.isdisjoint((b"-p", b" -a", b" -w", b" -P")):
+        if not present.isdisjoint(_CLI_FLAGS) and not present.isdisjoint(_CLI_TOOLS):
             spans.extend(_simple_spans(_CLI_PASSWORD, data, "password"))
         if b"-p" in present:
             if b"mysql" in present or b"mariadb" in present:
