@@ -21,10 +21,12 @@ from hypothesis import strategies as st
 from conftest import ListSource
 from la_support import SHARED, synthetic
 from loggardener.config import GardenerConfig
+from loggardener.entries import reassemble
 from loggardener.entries.levels import (
     _LEVEL_WORDS,
     _PLATFORM_FAILURE,
     MAY_RAISE,
+    PY_WARNING,
     infer_severity,
     may_raise,
     platform_failure,
@@ -33,7 +35,7 @@ from loggardener.entries.models import Quiet, Severity
 from loggardener.entries.parse import EntryParser
 from loggardener.entries.payloads import _MESSAGE_FIELDS
 from loggardener.entries.redact import Redactor, _table_formats, detect_secrets_formats, key_class
-from loggardener.entries.stacks import StackParser
+from loggardener.entries.stacks import PY_CHAIN_SEPARATORS, PY_HEADER, StackParser
 from loggardener.pipeline import Scan, ScanOptions
 from loggardener.rendering.json_report import JsonReport
 from loggardener.rendering.markdown import MarkdownWorklog
@@ -497,3 +499,74 @@ _TEXT = st.lists(st.one_of(_FRAGMENTS, st.text(max_size=6)), max_size=8).map("".
 def test_the_quick_searches_answer_as_the_regular_expressions(text: str) -> None:
     assert may_raise(text) == (MAY_RAISE.search(text) is not None)
     assert platform_failure(text) == (_PLATFORM_FAILURE.search(text[:4096]) is not None)
+
+
+# `reassemble._line_kind` classifies only the lines `_MAY_BE_KIND` (or a closing `)`) lets through: every line
+# a kind's pattern matches, with any whitespace around it, must get through.
+_KIND_PATTERNS = [
+    PY_WARNING,
+    reassemble._FILE_LINE,
+    reassemble._CAUSE_LINE,
+    reassemble._AT_FRAME,
+    reassemble._RUBY_FRAME,
+    reassemble._NODE_LOCATION,
+    reassemble._NODE_VERSION,
+    reassemble._GO_LINE,
+    reassemble._EXCEPTION_LINE,
+]
+
+
+def _alternatives(source: str) -> list[str]:
+    """The alternatives of a pattern, down through groups that are a whole alternative (`^(?:A|B)`,
+    `(?P<go_signal>…|…)`), so that each (`PC=0x…` among Go's lines) gets its own examples."""
+    parts: list[str] = []
+    alternatives: list[str] = []
+    depth, start, escaped, in_class = 0, 0, False, False
+    for index, char in enumerate(source):
+        if escaped:
+            escaped = False
+        elif char == "\\":
+            escaped = True
+        elif in_class:
+            in_class = char != "]"
+        elif char == "[":
+            in_class = True
+        elif char == "(":
+            depth += 1
+        elif char == ")":
+            depth -= 1
+        elif char == "|" and depth == 0:
+            parts.append(source[start:index])
+            start = index + 1
+    parts.append(source[start:])
+    for part in parts:
+        group = re.fullmatch(r"(\^?)\((?:\?:|\?P<\w+>)(.*)\)", part, re.DOTALL)
+        if group is None:
+            alternatives.append(part)
+        else:
+            alternatives.extend(group[1] + alternative for alternative in _alternatives(group[2]))
+    return alternatives
+
+
+_KIND_LINES = st.sampled_from(
+    [alternative for pattern in _KIND_PATTERNS for alternative in _alternatives(pattern.pattern)]
+).flatmap(lambda alternative: st.from_regex(alternative, fullmatch=True))
+_SPACE = st.text(st.sampled_from(" \t\u00a0\u2003\x1c\r"), max_size=3)
+_LINES = st.one_of(
+    st.tuples(_SPACE, _KIND_LINES, st.one_of(_SPACE, st.text(max_size=4))).map("".join),
+    st.tuples(
+        _SPACE,
+        st.sampled_from([*_TEXTS, PY_HEADER, *PY_CHAIN_SEPARATORS, "^^^", "~~^", "}", "runtime stack:"]),
+        _SPACE,
+    ).map("".join),
+    _TEXT,
+)
+
+
+@settings(max_examples=1500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(_LINES)
+def test_a_line_the_pre_check_turns_away_has_no_kind(text: str) -> None:
+    line = text.rstrip("\n")
+    stripped = line.strip()
+    if reassemble._MAY_BE_KIND.match(line) is None and not stripped.endswith((")", "):")):
+        assert reassemble._classify(line, stripped) is None

@@ -92,11 +92,31 @@ def line_kind(message: str) -> str | None:
 _SHORT_LINE = 512
 
 
+# What every line `_classify` gives a kind starts or ends with: whitespace (indented, blank), a character or
+# word that opens a kind (`^`, `}`, `[`, `<internal:`, `...`, `---> `, `Traceback `, `panic`...), a first word
+# that holds `.py:` or `.rb:` (a warning, a Ruby frame) or ends with a colon before a space (an exception, a
+# Go header, `SIGQUIT: quit`), no space at all (a bare exception name, a Node.js location), and (checked apart,
+# from the end) `)` or `):` (a Go frame, Rails' `Error (…):`). Most lines have none: one call says so.
+_MAY_BE_KIND = re.compile(
+    r"\s|[\^~}\[<.-]"
+    r"|(?:Traceback |During |The above |File \"|Caused by|End of |from |Node\.js |panic|fatal error|PC=0x"
+    r"|signal arrived|goroutine |runtime stack:|created by |exit status |Exception in thread|Unhandled |Uncaught )"
+    r"|\S*(?::\s|\.(?:py|rb):)|\S*\s*$"
+)
+
+
 def _line_kind(message: str) -> str | None:
     if "\n" in message.rstrip("\n"):
         return None
     line = message.rstrip("\n")
     stripped = line.strip()
+    if _MAY_BE_KIND.match(line) is None and not stripped.endswith((")", "):")):
+        return None
+    return _classify(line, stripped)
+
+
+def _classify(line: str, stripped: str) -> str | None:
+    """The kind of a line (`stripped` is `line.strip()`)."""
     if not stripped:
         return "blank"
     if stripped == PY_HEADER:
