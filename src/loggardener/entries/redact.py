@@ -365,6 +365,12 @@ _CONSONANTS = re.compile(r"[bcdfghjklmnpqrstvwxz]{6,}", re.IGNORECASE)
 def is_plain_words(value: str) -> bool:
     """A word or words joined by `_`/`-` (`expired`, `Not_Set`, `validation_failed_for_user_account`), which no
     generated credential is; a long run of letters without vowels (`ewhobhhzfmym…`) is no word."""
+    return len(value) <= 65 and _plain_words(value)  # 64 characters, and a final newline `$` lets through
+
+
+# The segments of paths and ids (`projects`, `traces`, a project's name) repeat from one text to the next.
+@functools.lru_cache(maxsize=4096)
+def _plain_words(value: str) -> bool:
     return bool(_PLAIN_WORD.match(value)) and not _CONSONANTS.search(value)
 
 
