@@ -7,7 +7,7 @@ import hashlib
 import re
 from dataclasses import dataclass
 
-from loggardener.clustering.masking import WILDCARD
+from loggardener.clustering.masking import WILDCARD, ZERO_DIGITS
 from loggardener.clustering.miner import OTHER_ID
 from loggardener.clustering.miner import signature as token_signature
 from loggardener.clustering.models import ClusterKind
@@ -63,13 +63,10 @@ def _shorten(text: str, limit: int = 120) -> str:
     return first_line if len(first_line) <= limit else first_line[: limit - 1] + "…"
 
 
-_ZERO_DIGITS = str.maketrans("123456789", "000000000")
-
-
 def message_template(message: str) -> str:
     """The miner's canonical form of one message: a pure function of the message, so fingerprints never
     depend on input order or on what else is in the stream (issues and trends key on them)."""
-    return _template_of_zeroed(message.translate(_ZERO_DIGITS))
+    return _template_of_zeroed(message.translate(ZERO_DIGITS))
 
 
 @functools.lru_cache(maxsize=65_536)
