@@ -108,15 +108,7 @@ def signature_of(event: Event) -> Signature:
             return Signature(
                 "exception", (exception, message), _shorten(f"{exception}: {message}"), message, origin
             )
-        template = message_template(message) if message else ""
-        where = f"{origin.file}:{origin.function or '?'}" if origin else ""
-        title = f"{exception}: {template}" if template else exception
-        if origin is not None:
-            title = f"{title} in {origin.function or origin.file}"
-        kind_of = exception if (origin is None or _weak_message(template)) else ""
-        return Signature(
-            "exception", (kind_of, template, where), _shorten(title), template, origin, exception
-        )
+        return _exception_signature(exception, message_template(message) if message else "", origin)
     http = entry.http
     if http is not None and http.status is not None and http.url:
         route = normalize_route(http.url)
@@ -131,6 +123,17 @@ def signature_of(event: Event) -> Signature:
         "only events with a stack or an HTTP status have a signature of their own; "
         "the template miner groups the others (mined_message)"
     )
+
+
+@functools.lru_cache(maxsize=4_096)
+def _exception_signature(exception: str, template: str, origin: Frame | None) -> Signature:
+    """The signature of an exception with this message template and origin (a problem recurs: cached)."""
+    where = f"{origin.file}:{origin.function or '?'}" if origin else ""
+    title = f"{exception}: {template}" if template else exception
+    if origin is not None:
+        title = f"{title} in {origin.function or origin.file}"
+    kind_of = exception if (origin is None or _weak_message(template)) else ""
+    return Signature("exception", (kind_of, template, where), _shorten(title), template, origin, exception)
 
 
 def display_message(event: Event) -> str | None:
