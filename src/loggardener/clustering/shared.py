@@ -58,7 +58,10 @@ class SharedTokens:
         tokens: list[str | None] = list(message.split())
         if len(tokens) > MAX_SHARED_TOKENS:
             tokens = [*tokens[:MAX_SHARED_TOKENS], None]
-        self._intersect(frozenset(token for token in tokens if token is not None))
+        if self._common is None:
+            self._common = frozenset(token for token in tokens if token is not None)
+        elif self._common:  # (None is never a common token: no need to filter it out)
+            self._common = self._common.intersection(tokens)
         self._fold(len(tokens), (tuple(tokens), 0))
 
     def merge(self, other: SharedTokens) -> None:
@@ -110,21 +113,24 @@ class SharedTokens:
 def _meet(a: _State, b: _State) -> _State:
     tokens: list[str | None] = []
     masked = 0
-    for position, (x, y) in enumerate(zip(a[0], b[0], strict=True)):
-        x_masked, y_masked = a[1] >> position & 1, b[1] >> position & 1
+    a_masked, b_masked = a[1], b[1]
+    bit = 1  # the position's bit in the masks
+    for x, y in zip(a[0], b[0], strict=True):
+        x_masked, y_masked = a_masked & bit, b_masked & bit
         if x is None or y is None:
             tokens.append(None)
         elif x == y and x_masked == y_masked:
             tokens.append(x)
-            masked |= x_masked << position
+            masked |= x_masked
         else:
             x = x if x_masked else _mask_token(x)
             y = y if y_masked else _mask_token(y)
             if x == y and WILDCARD in x:
                 tokens.append(x)
-                masked |= 1 << position
+                masked |= bit
             else:
                 tokens.append(None)
+        bit <<= 1
     return tuple(tokens), masked
 
 
