@@ -239,8 +239,9 @@ class Scan:
                 batch.clear()
 
         for event in self._reassembler.events_and_quiet(single_entries()):
-            yield from counted
-            counted.clear()
+            if counted:
+                yield from counted
+                counted.clear()
             yield event
         yield from counted
 

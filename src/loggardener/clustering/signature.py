@@ -59,7 +59,8 @@ def normalize_route(url: str) -> str:
 
 
 def _shorten(text: str, limit: int = 120) -> str:
-    first_line = text.strip().splitlines()[0] if text.strip() else ""
+    stripped = text.strip()
+    first_line = stripped.splitlines()[0] if stripped else ""
     return first_line if len(first_line) <= limit else first_line[: limit - 1] + "…"
 
 
