@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from loggardener.clustering.masking import WILDCARD, ZERO_DIGITS
 from loggardener.clustering.miner import OTHER_ID
@@ -36,14 +36,15 @@ class Signature:
     template: str
     origin: Frame | None = None
     exception: str | None = None
+    fingerprint: str = field(init=False, repr=False, compare=False)
+    """`fingerprint_of(text)`, computed once: a recurring problem's signature is shared by its events."""
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "fingerprint", fingerprint_of(self.text))
 
     @property
     def text(self) -> str:
         return " | ".join((self.kind, *self.parts))
-
-    @property
-    def fingerprint(self) -> str:
-        return fingerprint_of(self.text)
 
 
 @functools.lru_cache(maxsize=4_096)
@@ -113,13 +114,7 @@ def signature_of(event: Event) -> Signature:
     http = entry.http
     if http is not None and http.status is not None and http.url:
         route = normalize_route(http.url)
-        method = http.method or ""
-        status = str(http.status)
-        service = entry.service or ""
-        title = f"HTTP {status} on {f'{method} ' if method else ''}{route}" + (
-            f" ({service})" if service else ""
-        )
-        return Signature("request", (service, method, route, status), title, title)
+        return _request_signature(entry.service or "", http.method or "", route, str(http.status))
     raise ValueError(
         "only events with a stack or an HTTP status have a signature of their own; "
         "the template miner groups the others (mined_message)"
@@ -135,6 +130,13 @@ def _exception_signature(exception: str, template: str, origin: Frame | None) ->
         title = f"{title} in {origin.function or origin.file}"
     kind_of = exception if (origin is None or _weak_message(template)) else ""
     return Signature("exception", (kind_of, template, where), _shorten(title), template, origin, exception)
+
+
+@functools.lru_cache(maxsize=4_096)
+def _request_signature(service: str, method: str, route: str, status: str) -> Signature:
+    """The signature of a request problem (a route's failures recur: cached)."""
+    title = f"HTTP {status} on {f'{method} ' if method else ''}{route}" + (f" ({service})" if service else "")
+    return Signature("request", (service, method, route, status), title, title)
 
 
 def display_message(event: Event) -> str | None:
