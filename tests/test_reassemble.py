@@ -1,6 +1,8 @@
 from __future__ import annotations
 
+import math
 import random
+from datetime import timedelta
 
 import pytest
 from hypothesis import given, settings
@@ -10,7 +12,7 @@ from conftest import scan_entries
 from entry_factories import run_entry, split_lines, split_traceback
 from loggardener.entries.models import LogEntry
 from loggardener.entries.parse import EntryParser
-from loggardener.entries.reassemble import Reassembler
+from loggardener.entries.reassemble import Reassembler, _within
 from loggardener.entries.redact import Redactor
 from loggardener.entries.stacks import StackParser
 
@@ -442,3 +444,16 @@ def test_skipping_the_stale_check_never_changes_the_events(lines: list[tuple[str
     assert list(Reassembler(2.0, stacks.parse).events(entries)) == list(
         _LooksEveryTime(2.0, stacks.parse).events(entries)
     )
+
+
+@given(
+    st.floats(min_value=1e-6, max_value=1e7, allow_nan=False),
+    st.integers(-(10**13), 10**13),
+    st.integers(-3, 3),
+)
+def test_gap_as_a_duration_compares_as_its_seconds_did(seconds: float, micro: int, near: int) -> None:
+    # the reassembler compares durations with `_within(gap)`, no longer `total_seconds()` with the gap
+    for us in (micro, math.floor(seconds * 1e6) + near):
+        duration = timedelta(microseconds=us)
+        assert (duration <= _within(seconds)) == (duration.total_seconds() <= seconds)
+        assert (abs(duration) > _within(seconds)) == (abs(duration.total_seconds()) > seconds)

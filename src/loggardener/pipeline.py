@@ -140,11 +140,13 @@ class Scan:
             self._skip(entry.position, self._insert_id(entry), reason, count)
 
     def _assign_event(self, event: Event, key: str) -> None:
-        if event.occurrences is None or not event.occurrences.representative_only:
+        occurrences = event.occurrences
+        if occurrences is None or not occurrences.representative_only:
             # Counted occurrences relate through the entries a source sent with them (an approximation).
             self.linker.facts.add(event, key)
+        weight = 1 if occurrences is None else occurrences.count
         for member in event.members:
-            self._severities[member.severity.name] += event.weight
+            self._severities[member.severity._name_] += weight  # `name` is a property, `_name_` an attribute
             if self._sink is not None:
                 self._sink(member.position, member.insert_id, key, None)
 
@@ -163,8 +165,10 @@ class Scan:
     def _entries(self, source: EntrySource) -> Iterator[tuple[LogEntry | Quiet, Occurrences | None]]:
         start, end = self.options.window_bounds()
         services = set(self.options.services)
+        skim = self._parser.skim if self._fast else None
         for record in source.records():
-            weight = 1 if record.occurrences is None else record.occurrences.count
+            occurrences = record.occurrences
+            weight = 1 if occurrences is None else occurrences.count
             self._read += weight
             if self._progress is not None and self._read // 500 != (self._read - weight) // 500:
                 self._progress(self._read)
@@ -172,8 +176,8 @@ class Scan:
                 self._malformed(record.position, None, record.error or "unreadable")
                 continue
             entry: LogEntry | Quiet | None = None
-            if self._fast and record.occurrences is None:
-                entry = self._parser.skim(record.position, record.entry)
+            if skim is not None and occurrences is None:
+                entry = skim(record.position, record.entry)
             if entry is None:
                 try:
                     entry = self._parser.parse(record.position, record.entry)
@@ -184,22 +188,26 @@ class Scan:
                         record.position, insert_id if isinstance(insert_id, str) else None, f"{where}: {exc}"
                     )
                     continue
-            if (start is not None and entry.timestamp < start) or (end is not None and entry.timestamp > end):
+            timestamp = entry.timestamp
+            if (start is not None and timestamp < start) or (end is not None and timestamp > end):
                 self._skip_entry(entry, "outside the window", weight)
                 continue
-            if services and entry.service not in services:
-                if entry.service and len(self._other_services) < MAX_SERVICES_LISTED:
-                    self._other_services.add(entry.service)
+            service = entry.service
+            if services and service not in services:
+                if service and len(self._other_services) < MAX_SERVICES_LISTED:
+                    self._other_services.add(service)
                 self._skip_entry(entry, "other service", weight)
                 continue
-            self._matched_services.add(entry.service)
-            if isinstance(entry, Quiet):
-                status = entry.status
-            else:
-                status = entry.http.status if entry.http is not None else None
-            if entry.revision and status is not None and status < 500:
-                self._healthy_revisions.add(entry.revision)
-            yield entry, record.occurrences
+            self._matched_services.add(service)
+            revision = entry.revision
+            if revision:
+                if isinstance(entry, Quiet):
+                    status = entry.status
+                else:
+                    status = entry.http.status if entry.http is not None else None
+                if status is not None and status < 500:
+                    self._healthy_revisions.add(revision)
+            yield entry, occurrences
 
     def _malformed(self, position: int, insert_id: str | None, error: str) -> None:
         # the reason may quote the entry (`invalid timestamp '…'`), and nothing unredacted is kept
@@ -231,8 +239,9 @@ class Scan:
                 batch.clear()
 
         for event in self._reassembler.events_and_quiet(single_entries()):
-            yield from counted
-            counted.clear()
+            if counted:
+                yield from counted
+                counted.clear()
             yield event
         yield from counted
 
@@ -269,27 +278,46 @@ class Scan:
     def _run(self, source: EntrySource) -> ScanReport:
         threshold = self.options.min_severity
         below = f"below {threshold.name}"
+        facts = self.linker.facts
+        add = self._clusterer.add
+        skipped = self._skipped
+        sink = self._sink
+        # counted here and stored once: a per-event attribute update costs
+        events = entries = 0
+        first_seen: datetime | None = None
+        last_seen: datetime | None = None
         for event in self._events(source):
             if isinstance(event, Quiet):  # below WARNING, as its one-entry event would be
-                self.linker.facts.observe_quiet(event)
-                self._skip_entry(event, below)
+                facts.observe_quiet(event)
+                if sink is None:  # `_skip_entry` without its call
+                    skipped[below] += 1
+                else:
+                    self._skip_entry(event, below)
                 continue
-            self.linker.facts.observe(event)
+            facts.observe(event)
+            primary, members, occurrences = event
+            weight = 1 if occurrences is None else occurrences.count
             # An entry Cloud Logging recorded at or above the threshold stays in scope even when its text
             # declares less (an INFO line on GKE's stderr): it is ranked as mislabelled, not dropped.
-            if event.severity < threshold and event.primary.logged_severity < threshold:
-                for member in event.members:
-                    self._skip_entry(member, below, event.weight)
+            if primary.severity < threshold and primary.logged_severity < threshold:
+                for member in members:
+                    self._skip_entry(member, below, weight)
                 continue
-            self._events_counted += event.weight
-            self._clustered += event.entries
-            first, last = event.members[0].timestamp, event.members[-1].timestamp
-            if event.occurrences is not None:
-                first, last = event.occurrences.first, event.occurrences.last
-            self._span = (
-                (first, last) if self._span is None else (min(self._span[0], first), max(self._span[1], last))
-            )
-            self._clusterer.add(event)
+            events += weight
+            entries += len(members) * weight
+            if occurrences is None:
+                first, last = members[0].timestamp, members[-1].timestamp
+            else:
+                first, last = occurrences.first, occurrences.last
+            # as min() and max() keep the held value on a tie
+            if first_seen is None or first < first_seen:
+                first_seen = first
+            if last_seen is None or last > last_seen:
+                last_seen = last
+            add(event)
+        self._events_counted, self._clustered = events, entries
+        if first_seen is not None and last_seen is not None:
+            self._span = (first_seen, last_seen)
         if self._progress is not None:
             self._progress(self._read)
         return self._report(source)

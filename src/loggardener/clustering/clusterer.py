@@ -157,14 +157,21 @@ class Clusterer:
 
     def add(self, event: Event) -> str:
         """Add one event; returns its key: the fingerprint, or a provisional key (see `final_fingerprint`)."""
+        primary = event.primary
+        # An event a source counted for us (`Event.occurrences`) stands for `weight` single-entry events.
+        occurrences = event.occurrences
+        weight = 1 if occurrences is None else occurrences.count
+        members = event.members
+        entries = len(members) * weight
         mined = mined_message(event)
         signature: Signature | None = None
         if mined is None:
             signature = signature_of(event)
             key = signature.fingerprint
+            shown = display_message(event)
         else:
-            kind, method, message = mined
-            template_id = self._miner.add(message, event.weight)
+            kind, method, shown = mined
+            template_id = self._miner.add(shown, weight)
             if template_id == OTHER_ID:
                 method = ""
             key = f"{kind}:{method}:{template_id}"
@@ -174,60 +181,65 @@ class Clusterer:
                 signature, None if mined is None else _Mined(kind, method, template_id)
             )
             self._distinct += 1
-        primary = event.primary
-        # An event a source counted for us (`Event.occurrences`) stands for `weight` single-entry events.
-        weight, occurrences = event.weight, event.occurrences
         acc.events += weight
-        acc.count += event.entries
-        acc.max_severity = max(acc.max_severity, primary.severity)
-        for member in event.members:
-            rule = member.severity_rule or (
-                event.severity_rule if member.severity != primary.severity else None
-            )
+        acc.count += entries
+        severity = primary.severity
+        if severity > acc.max_severity:
+            acc.max_severity = severity
+        # `_name_` is the member's name as an attribute (`name` is a property, looked up per call).
+        inferred = primary.severity_rule
+        severity_name = severity._name_ if inferred is not None else None
+        bucket_seconds = self._bucket_seconds
+        for member in members:
+            rule = member.severity_rule or (inferred if member.severity != severity else None)
             if rule is not None:
                 acc.inferred[rule] += weight
-            acc.severities[primary.severity.name if event.severity_inferred else member.severity.name] += (
-                weight
-            )
+            acc.severities[severity_name or member.severity._name_] += weight
             moment = member.timestamp if occurrences is None else occurrences.first
-            bucket = int(moment.timestamp()) // self._bucket_seconds * self._bucket_seconds
-            acc.buckets[bucket] += weight
+            acc.buckets[int(moment.timestamp()) // bucket_seconds * bucket_seconds] += weight
         if primary.service:
-            acc.services[primary.service] += event.entries
-        acc.logs[f"{primary.resource_type} {primary.log_id}".strip()] += event.entries
+            acc.services[primary.service] += entries
+        acc.logs[f"{primary.resource_type} {primary.log_id}".strip()] += entries
         if primary.principal_kind:
             acc.principals[primary.principal_kind] += weight
         if primary.revision:
-            acc.revisions[primary.revision] += event.entries
-        instances = (primary.instance,) if occurrences is None else occurrences.instances
-        for instance in instances:
-            if instance and len(acc.instances) < _MAX_INSTANCES:
-                acc.instances.add(instance)
-        first = event.members[0].timestamp if occurrences is None else occurrences.first
-        last = event.members[-1].timestamp if occurrences is None else occurrences.last
-        acc.first_seen = first if acc.first_seen is None else min(acc.first_seen, first)
-        acc.last_seen = last if acc.last_seen is None else max(acc.last_seen, last)
+            acc.revisions[primary.revision] += entries
+        if occurrences is None:
+            first, last = members[0].timestamp, members[-1].timestamp
+            if primary.instance and len(acc.instances) < _MAX_INSTANCES:
+                acc.instances.add(primary.instance)
+        else:
+            first, last = occurrences.first, occurrences.last
+            for instance in occurrences.instances:
+                if instance and len(acc.instances) < _MAX_INSTANCES:
+                    acc.instances.add(instance)
+        # as min() and max() keep the held value on a tie
+        if acc.first_seen is None or first < acc.first_seen:
+            acc.first_seen = first
+        if acc.last_seen is None or last > acc.last_seen:
+            acc.last_seen = last
         for group in primary.error_group_ids:
             if len(acc.error_groups) < _MAX_ERROR_GROUPS:
                 acc.error_groups[group] = None
         representative_only = occurrences is not None and occurrences.representative_only
-        if primary.stack is not None and signature is not None:
-            origin = signature.origin or primary.stack.innermost_in_app
+        stack = primary.stack
+        if stack is not None and signature is not None:
+            origin = signature.origin or stack.innermost_in_app
             file_key = (origin.file, origin.line, origin.function) if origin else None
             if file_key is not None and (file_key in acc.files or len(acc.files) < _MAX_FILES):
                 acc.files[file_key] += weight
                 known = acc.stack_by_file.get(file_key)
-                stack = (primary.timestamp, primary.insert_id, primary.stack.text)
-                if known is None or (not representative_only and stack < known):
-                    acc.stack_by_file[file_key] = stack
-        if primary.http is not None and primary.http.status is not None:
-            acc.statuses[str(primary.http.status)] += weight * len(event.members)
+                candidate = (primary.timestamp, primary.insert_id, stack.text)
+                if known is None or (not representative_only and candidate < known):
+                    acc.stack_by_file[file_key] = candidate
+        http = primary.http
+        if http is not None and http.status is not None:
+            acc.statuses[str(http.status)] += weight * len(members)
             route = signature.parts[2] if signature is not None and signature.kind == "request" else None
             if route:
                 acc.routes[route] = None
         if not representative_only:
             self._keep_sample(acc, event)
-        shown = display_message(event)
         if shown is not None:
             acc.shared.add(shown)
         if self._on_assign is not None:
@@ -273,12 +285,18 @@ class Clusterer:
         return key if acc is None else self._final.get(id(acc), key)
 
     def _keep_sample(self, acc: _Accumulator, event: Event) -> None:
-        order = (-event.primary.timestamp.timestamp(), _negate(event.primary.insert_id))
-        item = (order, next(self._sequence), event)
-        if len(acc.earliest) < self._samples:
-            heapq.heappush(acc.earliest, item)
-        elif order > acc.earliest[0][0]:
-            heapq.heapreplace(acc.earliest, item)
+        primary = event.primary
+        moment = -primary.timestamp.timestamp()
+        earliest = acc.earliest
+        if len(earliest) < self._samples:
+            order = (moment, _negate(primary.insert_id))
+            heapq.heappush(earliest, (order, next(self._sequence), event))
+            return
+        # `(moment, negated id) > earliest[0][0]`, negating the id only on a tie of times
+        top = earliest[0][0]
+        if moment > top[0] or (moment == top[0] and _negate(primary.insert_id) > top[1]):
+            order = (moment, _negate(primary.insert_id))
+            heapq.heapreplace(earliest, (order, next(self._sequence), event))
 
     def clusters(self, total_entries: int, total_events: int | None = None) -> list[Cluster]:
         """The clusters so far, unranked (the prioritizing stage orders them)."""

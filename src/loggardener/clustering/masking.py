@@ -12,6 +12,9 @@ import re
 from functools import cache
 
 WILDCARD = "<*>"
+ZERO_DIGITS = str.maketrans("123456789", "000000000")
+"""Masking treats every ASCII digit alike: a text with its digits zeroed masks as the text does, so it keys a
+cache of texts that differ only in their values."""
 
 _DAY = r"(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)[a-z]*"
 _MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*"

@@ -8,9 +8,10 @@ all say `missing 1 required positional argument: 'send'` reads exactly that.
 
 from __future__ import annotations
 
+import functools
 from difflib import SequenceMatcher
 
-from loggardener.clustering.masking import WILDCARD, mask
+from loggardener.clustering.masking import WILDCARD, ZERO_DIGITS, mask
 
 # Token counts kept per accumulator (the smallest ones) and tokens kept per count: memory stays bounded.
 MAX_LENGTHS = 4
@@ -19,6 +20,8 @@ MAX_SHARED_TOKENS = 100
 # few short ones, so that what an accumulator holds stays about the size of its tokens.
 MAX_SEEN = 4
 MAX_SEEN_CHARS = 256
+# Tokens up to this long are masked through a cache (`_mask_token`).
+MAX_CACHED_TOKEN = 100
 
 # Per position: the raw token all members share, or (when `masked` has the position's bit) the masked
 # token they share, or None where they differ.
@@ -55,7 +58,10 @@ class SharedTokens:
         tokens: list[str | None] = list(message.split())
         if len(tokens) > MAX_SHARED_TOKENS:
             tokens = [*tokens[:MAX_SHARED_TOKENS], None]
-        self._intersect(frozenset(token for token in tokens if token is not None))
+        if self._common is None:
+            self._common = frozenset(token for token in tokens if token is not None)
+        elif self._common:  # (None is never a common token: no need to filter it out)
+            self._common = self._common.intersection(tokens)
         self._fold(len(tokens), (tuple(tokens), 0))
 
     def merge(self, other: SharedTokens) -> None:
@@ -107,22 +113,33 @@ class SharedTokens:
 def _meet(a: _State, b: _State) -> _State:
     tokens: list[str | None] = []
     masked = 0
-    for position, (x, y) in enumerate(zip(a[0], b[0], strict=True)):
-        x_masked, y_masked = a[1] >> position & 1, b[1] >> position & 1
+    a_masked, b_masked = a[1], b[1]
+    bit = 1  # the position's bit in the masks
+    for x, y in zip(a[0], b[0], strict=True):
+        x_masked, y_masked = a_masked & bit, b_masked & bit
         if x is None or y is None:
             tokens.append(None)
         elif x == y and x_masked == y_masked:
             tokens.append(x)
-            masked |= x_masked << position
+            masked |= x_masked
         else:
-            x = x if x_masked else mask(x)
-            y = y if y_masked else mask(y)
+            x = x if x_masked else _mask_token(x)
+            y = y if y_masked else _mask_token(y)
             if x == y and WILDCARD in x:
                 tokens.append(x)
-                masked |= 1 << position
+                masked |= bit
             else:
                 tokens.append(None)
+        bit <<= 1
     return tuple(tokens), masked
+
+
+# A differing token is mostly a value (`'sku-41'`, `'sku-7'`): keyed by its digits zeroed, few are distinct.
+_mask_zeroed = functools.lru_cache(maxsize=4_096)(mask)
+
+
+def _mask_token(token: str) -> str:
+    return _mask_zeroed(token.translate(ZERO_DIGITS)) if len(token) <= MAX_CACHED_TOKEN else mask(token)
 
 
 def _align(a: list[str | None], b: list[str | None]) -> list[str | None]:

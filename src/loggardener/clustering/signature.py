@@ -5,9 +5,9 @@ from __future__ import annotations
 import functools
 import hashlib
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from loggardener.clustering.masking import WILDCARD
+from loggardener.clustering.masking import WILDCARD, ZERO_DIGITS
 from loggardener.clustering.miner import OTHER_ID
 from loggardener.clustering.miner import signature as token_signature
 from loggardener.clustering.models import ClusterKind
@@ -36,14 +36,15 @@ class Signature:
     template: str
     origin: Frame | None = None
     exception: str | None = None
+    fingerprint: str = field(init=False, repr=False, compare=False)
+    """`fingerprint_of(text)`, computed once: a recurring problem's signature is shared by its events."""
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "fingerprint", fingerprint_of(self.text))
 
     @property
     def text(self) -> str:
         return " | ".join((self.kind, *self.parts))
-
-    @property
-    def fingerprint(self) -> str:
-        return fingerprint_of(self.text)
 
 
 @functools.lru_cache(maxsize=4_096)
@@ -59,17 +60,15 @@ def normalize_route(url: str) -> str:
 
 
 def _shorten(text: str, limit: int = 120) -> str:
-    first_line = text.strip().splitlines()[0] if text.strip() else ""
+    stripped = text.strip()
+    first_line = stripped.splitlines()[0] if stripped else ""
     return first_line if len(first_line) <= limit else first_line[: limit - 1] + "…"
-
-
-_ZERO_DIGITS = str.maketrans("123456789", "000000000")
 
 
 def message_template(message: str) -> str:
     """The miner's canonical form of one message: a pure function of the message, so fingerprints never
     depend on input order or on what else is in the stream (issues and trends key on them)."""
-    return _template_of_zeroed(message.translate(_ZERO_DIGITS))
+    return _template_of_zeroed(message.translate(ZERO_DIGITS))
 
 
 @functools.lru_cache(maxsize=65_536)
@@ -111,29 +110,33 @@ def signature_of(event: Event) -> Signature:
             return Signature(
                 "exception", (exception, message), _shorten(f"{exception}: {message}"), message, origin
             )
-        template = message_template(message) if message else ""
-        where = f"{origin.file}:{origin.function or '?'}" if origin else ""
-        title = f"{exception}: {template}" if template else exception
-        if origin is not None:
-            title = f"{title} in {origin.function or origin.file}"
-        kind_of = exception if (origin is None or _weak_message(template)) else ""
-        return Signature(
-            "exception", (kind_of, template, where), _shorten(title), template, origin, exception
-        )
+        return _exception_signature(exception, message_template(message) if message else "", origin)
     http = entry.http
     if http is not None and http.status is not None and http.url:
         route = normalize_route(http.url)
-        method = http.method or ""
-        status = str(http.status)
-        service = entry.service or ""
-        title = f"HTTP {status} on {f'{method} ' if method else ''}{route}" + (
-            f" ({service})" if service else ""
-        )
-        return Signature("request", (service, method, route, status), title, title)
+        return _request_signature(entry.service or "", http.method or "", route, str(http.status))
     raise ValueError(
         "only events with a stack or an HTTP status have a signature of their own; "
         "the template miner groups the others (mined_message)"
     )
+
+
+@functools.lru_cache(maxsize=4_096)
+def _exception_signature(exception: str, template: str, origin: Frame | None) -> Signature:
+    """The signature of an exception with this message template and origin (a problem recurs: cached)."""
+    where = f"{origin.file}:{origin.function or '?'}" if origin else ""
+    title = f"{exception}: {template}" if template else exception
+    if origin is not None:
+        title = f"{title} in {origin.function or origin.file}"
+    kind_of = exception if (origin is None or _weak_message(template)) else ""
+    return Signature("exception", (kind_of, template, where), _shorten(title), template, origin, exception)
+
+
+@functools.lru_cache(maxsize=4_096)
+def _request_signature(service: str, method: str, route: str, status: str) -> Signature:
+    """The signature of a request problem (a route's failures recur: cached)."""
+    title = f"HTTP {status} on {f'{method} ' if method else ''}{route}" + (f" ({service})" if service else "")
+    return Signature("request", (service, method, route, status), title, title)
 
 
 def display_message(event: Event) -> str | None:

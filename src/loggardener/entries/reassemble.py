@@ -10,11 +10,12 @@ lines of tracebacks still open are held.
 from __future__ import annotations
 
 import functools
+import math
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from loggardener.entries.levels import PY_WARNING
 from loggardener.entries.models import Event, LogEntry, Quiet, Severity, StackTrace
@@ -160,7 +161,9 @@ class Reassembler:
     """Turns a stream of entries into a stream of events."""
 
     def __init__(self, max_gap_seconds: float, parse_stack: Callable[[str], StackTrace | None]) -> None:
-        self._gap = max_gap_seconds
+        # Two times are within the gap when `abs(a - b) <= self._gap`: exactly when their distance in
+        # seconds (`total_seconds()`) is at most `max_gap_seconds`, without a float per comparison.
+        self._gap = _within(max_gap_seconds)
         self._parse_stack = parse_stack
         self._groups: dict[GroupKey, _Group] = {}
         # A logged line that may introduce the traceback after it (`ERROR:app:Exception on /x [POST]`).
@@ -182,16 +185,28 @@ class Reassembler:
     def events_and_quiet(self, entries: Iterable[LogEntry | Quiet]) -> Iterator[Event | Quiet]:
         """`events`, where a `Quiet` record (a plain line below WARNING the parser skimmed) comes out in the
         place its one-entry event would, after ending the open traceback group of its key as such a line does."""
+        gap = self._gap
         for entry in entries:
-            self._note_direction(entry.timestamp)
+            timestamp = entry.timestamp
+            previous = self._previous
+            if previous is not None:  # the direction of time in the input (see `_flush`)
+                if timestamp < previous:
+                    self._steps_down += 1
+                elif timestamp > previous:
+                    self._steps_up += 1
+            self._previous = timestamp
             if self._groups or self._intros:
-                yield from self._flush_stale(entry.timestamp)
+                # while `timestamp` is within the gap of every time held, nothing held is stale
+                held = self._held
+                if held is None or timestamp - held[0] > gap or held[1] - timestamp > gap:
+                    yield from self._flush_stale(timestamp)
             if isinstance(entry, Quiet):
                 if entry.text:  # what a plain text line below WARNING does below
                     quiet_key = (entry.log_name, entry.instance, entry.revision)
                     if quiet_key in self._groups:
                         yield from self._flush(quiet_key)
-                    yield from self._release(quiet_key)
+                    if quiet_key in self._intros:
+                        yield from self._release(quiet_key)
                 yield entry
                 continue
             # a line with a stack of its own is whole, unless the stack has no frame (a Node.js rejection's
@@ -229,10 +244,7 @@ class Reassembler:
             if (
                 group is not None
                 and group.last_seen is not None
-                and (
-                    abs((entry.timestamp - group.last_seen).total_seconds()) > self._gap
-                    or len(group.members) >= _MAX_GROUP_LINES
-                )
+                and (abs(timestamp - group.last_seen) > gap or len(group.members) >= _MAX_GROUP_LINES)
             ):
                 yield from self._flush(key)
                 group = None
@@ -250,7 +262,7 @@ class Reassembler:
         return (
             _may_introduce(line)
             and line_kind(header.message) == "header"
-            and abs((line.timestamp - header.timestamp).total_seconds()) <= self._gap
+            and abs(line.timestamp - header.timestamp) <= self._gap
         )
 
     def _release(self, key: GroupKey) -> Iterator[Event]:
@@ -258,36 +270,20 @@ class Reassembler:
         if intro is not None:
             yield Event(primary=intro, members=(intro,))
 
-    def _note_direction(self, timestamp: datetime) -> None:
-        if self._previous is not None:
-            if timestamp < self._previous:
-                self._steps_down += 1
-            elif timestamp > self._previous:
-                self._steps_up += 1
-        self._previous = timestamp
-
     def _hold(self, moment: datetime) -> None:
         held = self._held
         self._held = (moment, moment) if held is None else (min(held[0], moment), max(held[1], moment))
 
     def _flush_stale(self, now: datetime) -> Iterator[Event]:
-        held = self._held
-        if (
-            held is not None
-            and (now - held[0]).total_seconds() <= self._gap
-            and (held[1] - now).total_seconds() <= self._gap
-        ):
-            return
+        gap = self._gap
         stale = [
             key
             for key, group in self._groups.items()
-            if group.last_seen is not None and abs((now - group.last_seen).total_seconds()) > self._gap
+            if group.last_seen is not None and abs(now - group.last_seen) > gap
         ]
         for key in stale:
             yield from self._flush(key)
-        for key in [
-            k for k, e in self._intros.items() if abs((now - e.timestamp).total_seconds()) > self._gap
-        ]:
+        for key in [k for k, e in self._intros.items() if abs(now - e.timestamp) > gap]:
             yield from self._release(key)
         moments = [g.last_seen for g in self._groups.values() if g.last_seen is not None]
         moments.extend(e.timestamp for e in self._intros.values())
@@ -389,6 +385,19 @@ class Reassembler:
         )
         self.reassembled += 1
         return Event(primary=primary, members=tuple(span))
+
+
+def _within(seconds: float) -> timedelta:
+    """The longest duration `d` with `d.total_seconds() <= seconds`: as `total_seconds()` rounds a whole number
+    of microseconds, which only grows with the duration, `d <= _within(s)` exactly when that holds."""
+    if seconds >= timedelta.max.total_seconds():
+        return timedelta.max
+    micro = math.floor(seconds * 1e6)
+    while (micro + 1) / 10**6 <= seconds:
+        micro += 1
+    while micro / 10**6 > seconds:
+        micro -= 1
+    return timedelta(microseconds=micro)
 
 
 def _may_introduce(entry: LogEntry) -> bool:

@@ -62,22 +62,26 @@ class CoOccurrence:
 
     def add(self, key: str, instance: str | None, timestamp: datetime) -> None:
         """Count one occurrence of cluster `key` (events without an instance relate to nothing)."""
+        self.add_at(key, instance, timestamp.timestamp())
+
+    def add_at(self, key: str, instance: str | None, now: float) -> None:
+        """`add`, at `now` seconds since the epoch."""
         if not instance:
             return
         self._totals[key] += 1
-        now = timestamp.timestamp()
         state = self._instances.get(instance)
         if state is None:
             state = self._instances[instance] = _Instance(self._added)
         state.touched = self._added
         recent = state.recent
+        window = self.window
         # Exports come oldest or newest first: the occurrences added longest ago are the farthest in time
         # either way, so they leave from the left once out of the window around this one.
-        while recent and abs(recent[0].seconds - now) > self.window:
+        while recent and abs(recent[0].seconds - now) > window:
             recent.popleft()
         near: set[str] = set()
         for other in recent:
-            if other.key == key or abs(other.seconds - now) > self.window:
+            if other.key == key or abs(other.seconds - now) > window:
                 continue
             near.add(other.key)
             if key not in other.counted:

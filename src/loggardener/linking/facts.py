@@ -55,7 +55,7 @@ DEPLOYING_RESOURCES = frozenset({"cloud_run_revision", "gae_app"})
 _RESOURCE_SERVICE = re.compile(r"/(?:services|functions)/([^/\s]+)")
 
 
-@dataclass
+@dataclass(slots=True)
 class Span:
     """When something was seen: first and last time (seconds since the epoch) and how many times."""
 
@@ -64,8 +64,11 @@ class Span:
     count: int = 1
 
     def see(self, seconds: float) -> None:
-        self.first = min(self.first, seconds)
-        self.last = max(self.last, seconds)
+        # as min() and max(), without their calls (one per revision line and clustered event)
+        if seconds < self.first:
+            self.first = seconds
+        if seconds > self.last:
+            self.last = seconds
         self.count += 1
 
     def merge(self, other: Span) -> None:
@@ -177,12 +180,12 @@ class LinkFacts:
     def add(self, event: Event, key: str) -> None:
         """A clustered event with its cluster key."""
         entry = event.primary
-        self.co_occurrence.add(key, entry.instance, entry.timestamp)
+        seconds = entry.timestamp.timestamp()
+        self.co_occurrence.add_at(key, entry.instance, seconds)
         if entry.trace:
             self._add_trace(entry.trace, key)
-        seconds = entry.timestamp.timestamp()
-        text = entry.message[:MENTION_CHARS]
-        if SERVER_ERROR_WORD.search(text):
+        if SERVER_ERROR_WORD.search(entry.message, 0, MENTION_CHARS):
+            text = entry.message[:MENTION_CHARS]
             _see(self._mentions.setdefault(key, {}), text, seconds, MAX_MENTIONS_PER_KEY)
         revision = _revision_key(entry)
         if revision is not None:
