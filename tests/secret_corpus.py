@@ -406,6 +406,10 @@ def cases(seed: int = 20261121) -> list[Case]:
     add("supabase-token", "sbp_" + g(HEX, 40), "supabase link {s}")
     add("onepassword-token", "ops_eyJ" + g(ALNUM, 250), "op read with {s}")
     add("age-in-json", "AGE-SECRET-KEY-1" + g(BECH32, 58), '{"identity": "{s}"}')
+    add("mailgun-key-new", f"{g(HEX, 32)}-{g(HEX, 8)}-{g(HEX, 8)}", "mailgun send failed using {s}")
+    uuid = f"{g(HEX, 8)}-{g(HEX, 4)}-{g(HEX, 4)}-{g(HEX, 4)}-{g(HEX, 12)}"
+    add("launchdarkly-sdk-key", "sdk-" + uuid, "launchdarkly client init failed: {s}")
+    add("asana-token", f"2/{g(DIGITS, 16)}/{g(DIGITS, 16)}:{g(HEX, 32)}", "asana task create failed with {s}")
     return out
 
 

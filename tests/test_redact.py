@@ -208,6 +208,7 @@ def test_hostile_line_against_the_new_rules_is_redacted_in_linear_time(name: str
         "password for user admin expired",
         "docker run -p 8080:80 app exited",
         "50% done &amp; ok",
+        "aws-sdk-go-v2/1.30.3 retry 1/3 for 550e8400-e29b-41d4-a716-446655440000",
     ],
 )
 def test_ordinary_content_is_kept(text: str) -> None:
@@ -418,6 +419,10 @@ def test_every_format_compiles() -> None:
         ("login failed session_token=9283746519283741", "9283746519283741"),
         ("card verify failed pin=734519", "734519"),
         ("decrypt failed encryption_key=ewhobhhzfmymycnbyzeomtkq", "ewhobhhzfmymycnbyzeomtkq"),
+        # vendor keys with no credential word near them
+        ("mailgun: 401 for 3c6e0b8a9c15224a8228b9a98ca1531d-4c9b1e2f-9a7d3e51", "3c6e0b8a9c15224a"),
+        ("ld init failed mob-9f2c4a1e-7b3d-4e5f-8a6b-1c2d3e4f5a6b offline", "9f2c4a1e-7b3d"),
+        ("asana 401 with 1/1203456789012345:0f1e2d3c4b5a69788796a5b4c3d2e1f0", "0f1e2d3c4b5a6978"),
     ],
 )
 def test_credentials_of_every_shape_are_redacted(text: str, secret: str) -> None:
