@@ -144,7 +144,7 @@ class Scan:
         if occurrences is None or not occurrences.representative_only:
             # Counted occurrences relate through the entries a source sent with them (an approximation).
             self.linker.facts.add(event, key)
-        weight = 1 if occurrences is None else occurrences.count
+        weight = event.weight
         for member in event.members:
             self._severities[member.severity._name_] += weight  # `name` is a property, `_name_` an attribute
             if self._sink is not None:
@@ -296,7 +296,7 @@ class Scan:
                 continue
             facts.observe(event)
             primary, members, occurrences = event
-            weight = 1 if occurrences is None else occurrences.count
+            weight = event.weight
             # An entry Cloud Logging recorded at or above the threshold stays in scope even when its text
             # declares less (an INFO line on GKE's stderr): it is ranked as mislabelled, not dropped.
             if primary.severity < threshold and primary.logged_severity < threshold:
@@ -304,7 +304,7 @@ class Scan:
                     self._skip_entry(member, below, weight)
                 continue
             events += weight
-            entries += len(members) * weight
+            entries += event.entries
             if occurrences is None:
                 first, last = members[0].timestamp, members[-1].timestamp
             else:

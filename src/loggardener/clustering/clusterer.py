@@ -160,9 +160,9 @@ class Clusterer:
         primary = event.primary
         # An event a source counted for us (`Event.occurrences`) stands for `weight` single-entry events.
         occurrences = event.occurrences
-        weight = 1 if occurrences is None else occurrences.count
+        weight = event.weight
         members = event.members
-        entries = len(members) * weight
+        entries = event.entries
         mined = mined_message(event)
         signature: Signature | None = None
         if mined is None:
@@ -187,8 +187,8 @@ class Clusterer:
         if severity > acc.max_severity:
             acc.max_severity = severity
         # `_name_` is the member's name as an attribute (`name` is a property, looked up per call).
-        inferred = primary.severity_rule
-        severity_name = severity._name_ if inferred is not None else None
+        inferred = event.severity_rule
+        severity_name = severity._name_ if event.severity_inferred else None
         bucket_seconds = self._bucket_seconds
         for member in members:
             rule = member.severity_rule or (inferred if member.severity != severity else None)
