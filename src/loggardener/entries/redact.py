@@ -441,10 +441,8 @@ def is_secret_value(key_kind: str, value: str) -> bool:
         return True  # a numeric token (`session_token: 9283746519283749`)
     if _NUMBER.match(word):
         return False
-    if key_kind in (
-        "token",
-        "pin",
-    ):  # generated: long enough, with letters (`Session: 30546173_4261722401` is an id)
+    # generated: long enough, with letters (`Session: 30546173_4261722401` is an id)
+    if key_kind in ("token", "pin"):
         return len(value) >= 6 and not is_plain_words(word) and any(c.isalpha() for c in value)
     if _NAME_PATH.match(value):
         return False  # a path or a colon-separated name of words and numbers (`users:profile:12345`)
