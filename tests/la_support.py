@@ -10,8 +10,11 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
+from loggardener.clustering.models import Cluster
 from loggardener.config import GardenerConfig
 from loggardener.pipeline import Scan, ScanOptions
+from loggardener.prioritizing.impact import EFFECT_PREFIX
+from loggardener.prioritizing.rules import CAUSE_SUFFIX
 from loggardener.report import ScanReport
 from loggardener.sources.interface import EntrySource
 from loggardener.sources.log_analytics import LogAnalyticsQuery, LogAnalyticsSource
@@ -71,9 +74,28 @@ def local_report(source: EntrySource, config: GardenerConfig | None = None, **op
     return Scan(config or GardenerConfig(), ScanOptions(now=NOW, **options)).run(source)
 
 
+def _raised_by_a_link(cluster: Cluster) -> bool:
+    return any(
+        reason.endswith(CAUSE_SUFFIX) or reason.startswith(EFFECT_PREFIX) for reason in cluster.reasons
+    )
+
+
+def _assert_same_priority_but_for_links(mine: Cluster, theirs: Cluster) -> None:
+    """The same priority, unless linking raised one (to a cause's or an effect's): then the raised one is at
+    least as urgent as the other."""
+    raised = (_raised_by_a_link(mine), _raised_by_a_link(theirs))
+    if raised == (False, False):
+        assert mine.priority == theirs.priority, mine.fingerprint
+    elif raised == (True, False):
+        assert mine.priority <= theirs.priority, mine.fingerprint
+    elif raised == (False, True):
+        assert theirs.priority <= mine.priority, mine.fingerprint
+
+
 def assert_equivalent(local: ScanReport, analytics: ScanReport, literal_titles: bool = True) -> None:
     """Same problems with the same facts, same totals of what was triaged. Left out: what the linking stage
-    derives (links, incidents, suspect revisions, and the reasons they add), which Log Analytics approximates
+    derives (links, incidents, suspect revisions, and the reasons and
+    raised priorities they add), which Log Analytics approximates
     from the entries it returns in full and from the WARNING-and-above groups it reads.
 
     `literal_titles=False`: a title may show a literal number where `--from` shows `<*>` (a title shows what
@@ -83,9 +105,11 @@ def assert_equivalent(local: ScanReport, analytics: ScanReport, literal_titles: 
     assert analytics.totals.events == local.totals.events
     assert analytics.totals.by_severity == local.totals.by_severity
     assert analytics.totals.reassembled_tracebacks == local.totals.reassembled_tracebacks
-    assert [c.fingerprint for c in analytics.clusters] == [c.fingerprint for c in local.clusters]
-    for mine, theirs in zip(analytics.clusters, local.clusters, strict=True):
-        derived = {"related", "causes", "effects", "incident", "suspect_revision", "reasons"}
+    assert sorted(c.fingerprint for c in analytics.clusters) == sorted(c.fingerprint for c in local.clusters)
+    local_clusters = {c.fingerprint: c for c in local.clusters}
+    for mine in analytics.clusters:
+        theirs = local_clusters[mine.fingerprint]
+        derived = {"related", "causes", "effects", "incident", "suspect_revision", "reasons", "priority"}
         if not literal_titles:
             derived.add("title")
             wildcards = [re.escape(part) for part in theirs.title.split("<*>")]
@@ -94,4 +118,12 @@ def assert_equivalent(local: ScanReport, analytics: ScanReport, literal_titles: 
                 theirs.title,
             )
         assert mine.model_dump(exclude=derived) == theirs.model_dump(exclude=derived), mine.fingerprint
-    assert analytics.status == local.status
+        _assert_same_priority_but_for_links(mine, theirs)
+    if [c.priority for c in analytics.clusters] == [
+        local_clusters[c.fingerprint].priority for c in analytics.clusters
+    ]:
+        # the report orders problems by priority first, then by their facts
+        assert [c.fingerprint for c in analytics.clusters] == [c.fingerprint for c in local.clusters]
+        assert analytics.status == local.status
+    # linking raises a problem only to another's priority, so the most urgent one stays the same
+    assert analytics.status.split(":")[0] == local.status.split(":")[0]

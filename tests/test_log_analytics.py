@@ -7,7 +7,7 @@ from datetime import datetime, timedelta, timezone
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from conftest import ListSource
@@ -172,8 +172,38 @@ def _entry(draw: st.DrawFn) -> dict[str, Any]:
     return entry
 
 
+def _on_instance(instance: str, at: str, **fields: Any) -> dict[str, Any]:
+    return {
+        "timestamp": at,
+        "logName": "projects/p/logs/run.googleapis.com%2Fstderr",
+        "resource": {
+            "type": "cloud_run_revision",
+            "labels": {"service_name": "svc", "revision_name": "svc-1"},
+        },
+        "labels": {"instanceId": instance},
+        **fields,
+    }
+
+
+_DECLINED = {"textPayload": "Payment 0 declined"}
+_FAILED = {
+    "severity": "CRITICAL",
+    "httpRequest": {"requestMethod": "GET", "requestUrl": "/x/0", "status": 500},
+}
+
+
 @settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(_entry(), min_size=1, max_size=40))
+# Log Analytics returns a group's entries together, so its linking sees the warning after both failures and
+# does not link them; `--from` links them and raises the warning to P0.
+@example(
+    [
+        *[_on_instance("i1", "2026-11-21T06:00:00+00:00", **_DECLINED) for _ in range(3)],
+        _on_instance("i2", "2026-11-21T06:00:00+00:00", **_FAILED),
+        _on_instance("i2", "2026-11-21T06:00:19.587000+00:00", **_FAILED),
+        _on_instance("i2", "2026-11-21T06:00:01.939000+00:00", **_DECLINED, severity="WARNING"),
+    ]
+)
 def test_any_entries_scan_alike(entries: list[dict[str, Any]]) -> None:
     for position, entry in enumerate(entries):
         entry["insertId"] = f"id{position}"

@@ -23,6 +23,10 @@ class ScanContext:
     healthy_revisions: frozenset[str] = field(default_factory=frozenset)
 
 
+EFFECT_PREFIX = "effect of "
+"""Starts the reason of a priority that linking raised to a cause's."""
+
+
 def _server_errors(cluster: Cluster) -> bool:
     return cluster.kind == "request" and any(int(s) >= 500 for s in cluster.http_statuses)
 
@@ -53,7 +57,7 @@ def escalate(clusters: Sequence[Cluster], context: ScanContext, links: Sequence[
             cause, effect = link.cause, link.effect
             if cause in priority and effect in priority and priority[cause] < priority[effect]:
                 priority[effect] = priority[cause]
-                reasons[effect].append(f"effect of {by_fingerprint[cause].title} ({priority[cause]})")
+                reasons[effect].append(f"{EFFECT_PREFIX}{by_fingerprint[cause].title} ({priority[cause]})")
                 changed = True
         if not changed:
             break

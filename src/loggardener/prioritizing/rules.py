@@ -13,7 +13,8 @@ from loggardener.prioritizing.actions import actions_for
 from loggardener.prioritizing.impact import ScanContext, escalate
 
 _FALLBACK_REASON = "no rule matched: review manually"
-_CAUSE_SUFFIX = ": a cause is at least as urgent as its effects"
+CAUSE_SUFFIX = ": a cause is at least as urgent as its effects"
+"""Ends the reason of a priority that linking raised to an effect's."""
 
 
 def human_duration(seconds: float) -> str:
@@ -190,8 +191,8 @@ def raise_causes(clusters: Sequence[Cluster], links: Sequence[Link]) -> list[Clu
             cause, effect = by_fingerprint.get(link.cause), by_fingerprint.get(link.effect)
             if cause is None or effect is None or cause.priority <= effect.priority:
                 continue
-            reason = f"causes {effect.title!r} ({effect.priority}){_CAUSE_SUFFIX}"
-            kept = [r for r in cause.reasons if not r.endswith(_CAUSE_SUFFIX)]
+            reason = f"causes {effect.title!r} ({effect.priority}){CAUSE_SUFFIX}"
+            kept = [r for r in cause.reasons if not r.endswith(CAUSE_SUFFIX)]
             by_fingerprint[cause.fingerprint] = cause.model_copy(
                 update={"priority": effect.priority, "reasons": [reason, *kept]}
             )
