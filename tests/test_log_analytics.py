@@ -107,6 +107,32 @@ def test_duplicated_entries_count_once() -> None:
     assert_equivalent(local_report(ListSource(entries)), log_analytics_report(engine_with(entries, copies=3)))
 
 
+def test_errors_written_below_warning_come_back() -> None:
+    """A 5xx request log and a failed call's audit entry at INFO or without severity are errors
+    (`http-status`, `audit-status`): the query reads them although their severity is below the threshold."""
+    audit = "type.googleapis.com/google.cloud.audit.AuditLog"
+    entries = [
+        _on_instance("i1", "2026-11-21T06:00:00+00:00", severity="INFO", httpRequest={"status": 503}),
+        _on_instance("i1", "2026-11-21T06:00:01+00:00", httpRequest={"requestUrl": "/x/1", "status": 500}),
+        _on_instance("i1", "2026-11-21T06:00:02+00:00", severity="INFO", httpRequest={"status": 200}),
+        _on_instance(
+            "i2",
+            "2026-11-21T06:00:03+00:00",
+            severity="INFO",
+            protoPayload={"@type": audit, "methodName": "m.Get", "status": {"code": 7, "message": "denied"}},
+        ),
+        _on_instance(
+            "i2", "2026-11-21T06:00:04+00:00", protoPayload={"@type": audit, "status": {"code": 13}}
+        ),
+        _on_instance("i2", "2026-11-21T06:00:05+00:00", severity="NOTICE", protoPayload={"@type": audit}),
+    ]
+    for position, entry in enumerate(entries):
+        entry["insertId"] = f"id{position}"
+    local = local_report(ListSource(entries))
+    assert local.totals.clustered == 4
+    assert_equivalent(local, log_analytics_report(engine_with(entries)))
+
+
 def test_the_query_returns_pre_groups_not_entries() -> None:
     """Rows are bounded by problems × time buckets × resources, not by entries."""
     engine = engine_with(synthetic().generate(5000, seed=5))

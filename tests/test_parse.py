@@ -14,6 +14,7 @@ from loggardener.entries.redact import Redactor
 from loggardener.entries.stacks import StackParser
 
 parser = EntryParser(Redactor(), StackParser())
+_AUDIT = "type.googleapis.com/google.cloud.audit.AuditLog"
 
 
 def parse(raw: dict[str, object]):  # type: ignore[no-untyped-def]
@@ -480,6 +481,67 @@ def test_request_log_without_payload() -> None:
     )
     assert entry.http is not None and entry.http.status == 503
     assert entry.message == ""  # nothing is invented: the request facts stay in `http`
+
+
+@pytest.mark.parametrize(
+    ("raw", "severity", "rule"),
+    [
+        # a 5xx is a server error whatever severity its request log carries, or none
+        ({"httpRequest": {"status": 502}}, Severity.ERROR, "http-status"),
+        ({"severity": "INFO", "httpRequest": {"status": 503}}, Severity.ERROR, "http-status"),
+        ({"severity": "WARNING", "httpRequest": {"status": "500"}}, Severity.ERROR, "http-status"),
+        ({"severity": "CRITICAL", "httpRequest": {"status": 500}}, Severity.CRITICAL, None),
+        (
+            {"httpRequest": {"status": 500}, "jsonPayload": {"level": "fatal"}},
+            Severity.CRITICAL,
+            "json-level",
+        ),
+        ({"httpRequest": {"status": 404}}, Severity.DEFAULT, None),
+        ({"severity": "INFO", "httpRequest": {"status": 200}}, Severity.INFO, None),
+        # App Engine's RequestLog holds its status in the payload
+        (
+            {
+                "protoPayload": {
+                    "@type": "type.googleapis.com/google.appengine.logging.v1.RequestLog",
+                    "status": 500,
+                }
+            },
+            Severity.ERROR,
+            "http-status",
+        ),
+        # an audit entry of a failed call, written without a severity or below WARNING
+        (
+            {
+                "protoPayload": {
+                    "@type": _AUDIT,
+                    "methodName": "v1.compute.instances.insert",
+                    "status": {"code": 13},
+                }
+            },
+            Severity.ERROR,
+            "audit-status",
+        ),
+        (
+            {"severity": "INFO", "protoPayload": {"@type": _AUDIT, "status": {"code": "PERMISSION_DENIED"}}},
+            Severity.ERROR,
+            "audit-status",
+        ),
+        ({"severity": "NOTICE", "protoPayload": {"@type": _AUDIT, "status": {}}}, Severity.NOTICE, None),
+        (
+            {"severity": "NOTICE", "protoPayload": {"@type": _AUDIT, "status": {"code": 0}}},
+            Severity.NOTICE,
+            None,
+        ),
+    ],
+)
+def test_a_server_error_or_a_failed_call_is_an_error_whatever_its_severity(
+    raw: dict[str, object], severity: Severity, rule: str | None
+) -> None:
+    entry = parse(raw)
+    assert (entry.severity, entry.severity_rule) == (severity, rule)
+    assert (
+        parser.skim(1, {"timestamp": "2026-11-21T12:00:00Z", **raw}) is None
+    ) or severity < Severity.WARNING
 
 
 def test_a_status_alone_invents_no_method_or_route() -> None:

@@ -539,19 +539,24 @@ def infer_severity(
     has_error_group: bool,
     json_declared: Severity | None = None,
     plain_line: bool = False,
+    server_error: bool = False,
+    failed_call: bool = False,
 ) -> Inferred:
     """The severity an entry really has. Rules, first match wins:
 
     1. `platform-failure`: a platform failure line is at least ERROR, whatever the platform wrote.
     2. `error-group`: an entry Error Reporting grouped (`errorGroups`) is at least ERROR.
-    3. `access-log-status`: a weak severity with an access line of a server error (5xx) is ERROR, whatever
+    3. `http-status`: a request log of a server error (`server_error`: a structured status 5xx) is at least
+       ERROR; `audit-status`: so is an audit entry of a failed call (`failed_call`: a status code other than
+       OK), as Cloud Audit Logs itself records one.
+    4. `access-log-status`: a weak severity with an access line of a server error (5xx) is ERROR, whatever
        level the line's header declares (uvicorn and Rails log their 500s at INFO).
-    4. A weak severity (none, DEFAULT, or only the stream's default) takes the level the entry declares:
+    5. A weak severity (none, DEFAULT, or only the stream's default) takes the level the entry declares:
        `json-level` (a field of the JSON payload), `json-level-in-text`, `glog-header`, `ruby-logger-header`,
        `dotnet-logger-header`, `python-warning`, `bracketed-level`, `level-header`, `level-word`,
        `logfmt-level`.
-    5. `stack`: a weak severity with a stack trace is ERROR.
-    6. A severity that is only the stream's default ERROR (GKE's stderr), where nothing above applied:
+    6. `stack`: a weak severity with a stack trace is ERROR.
+    7. A severity that is only the stream's default ERROR (GKE's stderr), where nothing above applied:
        `access-log-status`, an access line of a client error is WARNING and of any other status INFO;
        `no-error-evidence`, a `plain_line` (a text line that is no piece of a traceback) without any sign of
        a failure (`error_evidence`) is INFO.
@@ -563,6 +568,15 @@ def infer_severity(
         return Inferred(Severity.ERROR, "platform-failure")
     if logged < Severity.ERROR and has_error_group:
         return Inferred(Severity.ERROR, "error-group")
+    if logged < Severity.ERROR and (server_error or failed_call):
+        declared = (
+            (Declared(json_declared, "json-level") if json_declared is not None else declared_level(text))
+            if weak
+            else None
+        )
+        if declared is not None and declared.severity > Severity.ERROR:
+            return Inferred(declared.severity, declared.rule)
+        return Inferred(Severity.ERROR, "http-status" if server_error else "audit-status")
     if not weak:
         return Inferred(logged)
     stream_error = logged >= Severity.WARNING  # a weak severity this high is only stderr's default

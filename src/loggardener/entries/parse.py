@@ -213,6 +213,9 @@ class EntryParser:
         if payload.kind == "text" and line_kind(self._strip_prefix(self._redact_text(message))) is not None:
             return None
         fields = raw.get("httpRequest")
+        status = _status_code(fields if isinstance(fields, dict) else {}, payload)
+        if status is not None and 500 <= status <= 599:
+            return None  # a server error: at least ERROR (`http-status`)
         identity = resource_identity(str(resource.get("type") or ""), resource_labels, entry_labels, payload)
         return Quiet(
             position=position,
@@ -224,7 +227,7 @@ class EntryParser:
             revision=self._name(identity.revision or ""),
             instance=self._name(identity.instance or ""),
             text=payload.kind == "text",
-            status=_status_code(fields if isinstance(fields, dict) else {}, payload),
+            status=status,
         )
 
     def parse(self, position: int, raw: dict[str, Any]) -> LogEntry:
@@ -266,8 +269,17 @@ class EntryParser:
             and line_kind(self._strip_prefix(message)) is None
         )
         infer = self._infer_short if len(message) <= _SHORT_TEXT else _infer
+        server_error = http is not None and http.status is not None and 500 <= http.status <= 599
         inferred = infer(
-            logged, weak, message, stack is not None, bool(group_ids), payload.declared, plain_line
+            logged,
+            weak,
+            message,
+            stack is not None,
+            bool(group_ids),
+            payload.declared,
+            plain_line,
+            server_error,
+            payload.audit_status is not None,
         )
         if payload.kind != "proto" and stack is None:
             message = self._strip_prefix(message)
@@ -306,6 +318,8 @@ def _infer(
     has_error_group: bool,
     declared: Severity | None,
     plain_line: bool,
+    server_error: bool,
+    failed_call: bool,
 ) -> Inferred:
     return infer_severity(
         logged,
@@ -315,6 +329,8 @@ def _infer(
         has_error_group=has_error_group,
         json_declared=declared,
         plain_line=plain_line,
+        server_error=server_error,
+        failed_call=failed_call,
     )
 
 

@@ -160,6 +160,8 @@ def _severity_clause(threshold: Severity) -> str:
         f"OR log_name LIKE {_string(_SYSTEM_LOG)} "
         # below it, what inference may raise (docs/severity.md): a superset, the local parser decides
         f"OR REGEXP_CONTAINS(IFNULL(text_payload, ''), {_string('(?i)' + PLATFORM_FAILURE_PATTERN)}) "
+        # a failed call's audit entry, or a RequestLog of a 5xx (`audit-status`, `http-status`)
+        "OR STRPOS(IFNULL(proto_text, ''), '\"status\"') > 0 "
         f"OR (severity = 'INFO' AND REGEXP_CONTAINS(IFNULL(text_payload, '') || IFNULL(json_text, ''), "
         f"{_string(MAY_DECLARE_LEVEL)}))"
     )
@@ -425,8 +427,9 @@ SELECT
   ARRAY_AGG({entry} ORDER BY chunk_rank, timestamp, insert_id LIMIT {query.samples}) AS samples
 FROM assembled
 WHERE reassemble OR {_severity_clause(query.min_severity)}
-  -- answered requests below 500 tell a revision that serves from one that is down (prioritizing.impact)
-  OR REGEXP_CONTAINS(IFNULL(status, ''), r'^[1-4][0-9][0-9]$')
+  -- answered requests below 500 tell a revision that serves from one that is down (prioritizing.impact);
+  -- a 5xx is at least ERROR whatever its severity (`http-status`)
+  OR REGEXP_CONTAINS(IFNULL(status, ''), r'^[1-5][0-9][0-9]$')
 GROUP BY
   IF(reassemble AND batch IS NULL, insert_id, NULL),
   IF(reassemble AND batch IS NULL, UNIX_MICROS(timestamp), NULL),
