@@ -357,6 +357,37 @@ def test_only_an_error_raised_while_importing_is_a_startup_crash(
     assert ranked.priority == priority
 
 
+@pytest.mark.parametrize(
+    "message",
+    [
+        "Error: Cannot find module '/app/server.js'",
+        "Error [ERR_MODULE_NOT_FOUND]: Cannot find package 'express' imported from /app/index.mjs",
+        "Error: Could not find or load main class com.acme.Main",
+        "Error: Unable to access jarfile /app/app.jar",
+        "<internal:/usr/local/lib/ruby/3.3.0/rubygems/core_ext/kernel_require.rb>:136:in `require': cannot load "
+        "such file -- sidekiq/web (LoadError)",
+        "Unhandled exception. System.IO.FileNotFoundException: Could not load file or assembly 'Acme.Core, "
+        "Version=1.0.0.0'",
+        "exec /usr/local/bin/docker-entrypoint.sh: exec format error",
+        'exec: "gunicorn": executable file not found in $PATH',
+    ],
+)
+def test_a_program_that_cannot_load_its_code_cannot_start(message: str) -> None:
+    ranked = prioritizer.rank(cluster(message=message, title=message, max_severity="ERROR"))
+    assert (ranked.priority, ranked.reasons[0].split(":")[0]) == ("P0", "startup failure")
+    assert prioritizer.rank(cluster(message=message, title=message)).priority != "P0"  # a warning
+
+
+def test_a_missing_file_at_run_time_is_no_startup_failure() -> None:
+    for message in (
+        "Error: ENOENT: no such file or directory, open '/tmp/x.json'",
+        "module 'x' has no attribute 'y'",
+    ):
+        assert (
+            prioritizer.rank(cluster(message=message, title=message, max_severity="ERROR")).priority == "P2"
+        )
+
+
 def test_log_text_in_actions_cannot_leave_its_code_span() -> None:
     hostile = "pipe | `tick` and ``double`` @octocat <b>x</b>"
     ranked = prioritizer.rank(cluster(message=hostile, template=hostile, services={hostile: 1}))
