@@ -28,6 +28,10 @@ from loggardener.clustering.masking import WILDCARD, mask
         ("lifetime <1 sec", "lifetime <<*>"),
         ("loading /var/lib/app/data.db", "loading <*>"),
         ("nodes [27, 191, 224] down", "nodes [<*>] down"),
+        # a list of quoted values is data (columns, keys, names), however many: one value
+        ("not present in the DataFrame: ['employee_name']", "not present in the DataFrame: <*>"),
+        ("not present in the DataFrame: ['Name', 'DRP ID']", "not present in the DataFrame: <*>"),
+        ('unknown fields ["a", "b",] in [\'x\', 3]', "unknown fields <*> in ['x', <*>]"),
         ("link eth0 up", "link eth<*> up"),
         ("VM Started", "VM Started"),
     ],
@@ -70,6 +74,8 @@ ADVERSARIAL: dict[str, Callable[[int], str]] = {
     "open list": lambda n: "(" + "1 " * n + "x",
     "open brackets": lambda n: "[1," * (2 * n // 3),
     "quotes": lambda n: "'a" * n,
+    "open list of quoted values": lambda n: "['a', " * (n // 6) + "1",
+    "lists in lists": lambda n: "['a', [" * (n // 7) + "1",
     "month names": lambda n: "Jan 1 " * (n // 3),
 }
 

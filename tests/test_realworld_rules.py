@@ -668,3 +668,27 @@ def test_queries_fetch_every_text_inference_raises(text: str, logged: str) -> No
     assert raised.severity >= Severity.WARNING
     platform = re.search("(?i)" + PLATFORM_FAILURE_PATTERN, text)
     assert platform or (logged == "INFO" and re.search(MAY_DECLARE_LEVEL, text))
+
+
+def test_one_exception_whose_message_lists_other_values_is_one_problem() -> None:
+    def traceback(columns: str) -> dict[str, Any]:
+        return {
+            "severity": "ERROR",
+            "timestamp": "2026-03-04T07:17:34Z",
+            "resource": {
+                "type": "cloud_run_revision",
+                "labels": {"service_name": "drp", "revision_name": "drp-1"},
+            },
+            "textPayload": "Traceback (most recent call last):\n"
+            '  File "/app/main.py", line 52, in score\n'
+            "    frame = frame.melt(id_vars=columns)\n"
+            '  File "/usr/lib/python3.11/site-packages/pandas/core/reshape/melt.py", line 74, in melt\n'
+            "    raise KeyError(\n"
+            f'KeyError: "The following id_vars or value_vars are not present in the DataFrame: {columns}"',
+        }
+
+    (cluster,) = scan_entries([traceback("['employee_name']"), traceback("['Name', 'DRP ID']")]).clusters
+    assert cluster.count == 2
+    assert cluster.title.startswith(
+        'KeyError: "The following id_vars or value_vars are not present in the DataFrame: '
+    )

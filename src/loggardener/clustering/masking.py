@@ -18,11 +18,15 @@ cache of texts that differ only in their values."""
 
 _DAY = r"(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)[a-z]*"
 _MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*"
+# one quoted value without brackets or line breaks (so a list is scanned once from its one opening bracket)
+_QUOTED = r"(?:'[^'\[\]\n]{0,256}'|\"[^\"\[\]\n]{0,256}\")"
 _UNIT = r"(?:[KMGTP]i?B|B|bytes?|[mun]s|µs|ms|secs?|seconds?|mins?|minutes?|hours?)"
 
 # (pattern, what the text must contain for it to match anywhere), in priority order: at one position
 # the first pattern that matches wins. "digit" stands for any character `\d` matches.
 _PATTERNS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    # a list of quoted values, however many (`['id', 'name']`: the data's columns, keys or names)
+    (rf"\[\s*{_QUOTED}(?:\s*,\s*{_QUOTED})*\s*,?\s*\]", ("[",)),
     (r"\b[a-zA-Z][a-zA-Z0-9+.-]{0,31}://[^\s'\"<>]+", ("://",)),  # URLs (schemes up to 32 characters)
     (r"\b[\w.+-]{1,64}@[\w-]+(?:\.[\w-]+)+\b", ("@",)),  # e-mail addresses (local part up to 64)
     (r"\b[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\b", ("-",)),  # UUIDs
