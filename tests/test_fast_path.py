@@ -123,6 +123,8 @@ _TEXTS = [
     "INFO:app:processed batch 3",
     "2026-11-21 06:00:00,123 INFO main: ready",
     "[Nest] 42 - 11/21/2026, 6:00:00 AM LOG [RoutesResolver] ok",
+    "[2026-11-21 06:00:00,477] INFO in app: ready",
+    "[2026-11-21 06:00:00,477] ERROR in app: Exception on / [POST]",
     "level=info msg=ok",
     "level=warn msg=slow",
     "[WRN] disk almost full",

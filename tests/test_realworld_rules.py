@@ -151,6 +151,11 @@ def test_plain_text_declares_nothing() -> None:
         ('10.0.0.1 - - [10/Jun/2025 12:01:07] "GET /x HTTP/1.1" 500 -', '"GET /x HTTP/1.1" 500 -'),
         ("Processing order: 12", "Processing order: 12"),
         ("2025-06-10T12:00:00Z Processing order: 12", "Processing order: 12"),
+        # Flask's default format names the module after the level
+        ("[2026-03-04 07:23:36,477] ERROR in app: Exception on / [POST]", "Exception on / [POST]"),
+        ("[2026-03-04 07:23:36,477] WARNING in routes.api: slow query", "slow query"),
+        ("2026-03-04 07:23:36 in app: ready", "in app: ready"),  # no level: the words are the message
+        ("Error in main: bad thing", "Error in main: bad thing"),
     ],
 )
 def test_headers_are_stripped_before_templating(text: str, body: str) -> None:

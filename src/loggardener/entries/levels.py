@@ -104,6 +104,8 @@ _PREFIX_TOKENS = re.compile(
     r"|(?P<tag>\[[^\]\s]{1,64}\]|\{[^}\s]{1,64}\}|\[Nest\]|\[(?:client|remote) [^\]\s]{1,64}\])"
     # PostgreSQL's `db=orders,user=app` (after a timestamp or process id only)
     r"|(?P<session>(?:db|user|app|client|host|remote)=[^\s,]{0,128}(?:,[a-z_]{1,16}=[^\s,]{0,128}){0,8}(?=\s))"
+    # Flask's default `[time] LEVEL in module: message` (after a level only)
+    r"|(?P<module>in [A-Za-z_][\w.]{0,63}:(?=\s))"
     r"|(?P<component>[A-Za-z][\w.-]{0,63}:(?=\s))"
     r"|(?P<location>[\w./-]{1,200}\.\w{1,8}:\d{1,9}:?(?=\s))"
 )
@@ -278,6 +280,8 @@ def _header_end(line: str) -> int:
             continue
         kind = match.lastgroup or ""
         if kind in ("component", "cword", "location", "session") and consumed == 0:
+            return start
+        if kind == "module" and previous not in ("plevel", "blevel", "alevel", "cword"):
             return start
         if kind == "component" and previous == "syslog":
             return start  # `systemd[1]: etl.service: Failed …`: the unit names what failed
