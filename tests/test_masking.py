@@ -33,6 +33,11 @@ from loggardener.clustering.masking import WILDCARD, mask
         ("not present in the DataFrame: ['Name', 'DRP ID']", "not present in the DataFrame: <*>"),
         ('unknown fields ["a", "b",] in [\'x\', 3]', "unknown fields <*> in ['x', <*>]"),
         ("link eth0 up", "link eth<*> up"),
+        # a boolean that is a key's value is a value; a signed number reads as its unsigned twin
+        ("updateDimmedActivated overlap:false", "updateDimmedActivated overlap:<*>"),
+        ("interactive=True keyguardActive: FALSE", "interactive=<*> keyguardActive: <*>"),
+        ("Ready condition status changed to False", "Ready condition status changed to False"),
+        ("Translation=-24.0 Padding=333.0 offset +5", "Translation=<*>.<*> Padding=<*>.<*> offset <*>"),
         ("VM Started", "VM Started"),
     ],
 )

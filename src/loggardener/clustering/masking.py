@@ -27,6 +27,7 @@ _UNIT = r"(?:[KMGTP]i?B|B|bytes?|[mun]s|µs|ms|secs?|seconds?|mins?|minutes?|hou
 _PATTERNS: tuple[tuple[str, tuple[str, ...]], ...] = (
     # a list of quoted values, however many (`['id', 'name']`: the data's columns, keys or names)
     (rf"\[\s*{_QUOTED}(?:\s*,\s*{_QUOTED})*\s*,?\s*\]", ("[",)),
+    (r"(?:(?<=[=:])|(?<=[=:]\s))(?:true|false|True|False|TRUE|FALSE)\b", ("e",)),  # a key's boolean value
     (r"\b[a-zA-Z][a-zA-Z0-9+.-]{0,31}://[^\s'\"<>]+", ("://",)),  # URLs (schemes up to 32 characters)
     (r"\b[\w.+-]{1,64}@[\w-]+(?:\.[\w-]+)+\b", ("@",)),  # e-mail addresses (local part up to 64)
     (r"\b[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\b", ("-",)),  # UUIDs
@@ -46,7 +47,9 @@ _PATTERNS: tuple[tuple[str, tuple[str, ...]], ...] = (
     (rf"(?<![\w*])[-+]?\d+(?:\.\d+)?\s{_UNIT}\b", ("digit",)),  # quantities with a unit after a space
     # ids with a digit within their first 64 characters, not 30s, 5KB, eth0
     (r"\b(?=[\w-]{0,63}\d)(?!\d+[a-zA-Z]{1,3}\b|[A-Za-z]+\d(?![\w-]))[\w-]+", ("digit",)),
-    (r"[-+]?\d+(?:[.,:]\d+)*", ("digit",)),  # numbers (also inside words: eth0), dates and times
+    # numbers (also inside words: eth0), dates and times; a signed one as its unsigned twin reads (`-24.0` as
+    # `0.0`: the sign with the integer part, as `ids` above takes an unsigned one's)
+    (r"[-+]\d+|\d+(?:[.,:]\d+)*", ("digit",)),
 )
 _DIGIT = re.compile(r"\d")
 _RUNS = re.compile(r"(?:<\*>)+")
