@@ -697,3 +697,34 @@ def test_one_exception_whose_message_lists_other_values_is_one_problem() -> None
     assert cluster.title.startswith(
         'KeyError: "The following id_vars or value_vars are not present in the DataFrame: '
     )
+
+
+def test_a_cloud_build_log_is_read_for_its_levels_not_its_info() -> None:
+    """Cloud Build records every line of a build at INFO: a line that declares an error is one."""
+
+    def build_line(text: str) -> dict[str, Any]:
+        return {
+            "severity": "INFO",
+            "timestamp": "2026-11-30T07:00:00Z",
+            "logName": "projects/p/logs/cloudbuild",
+            "resource": {"type": "build", "labels": {"build_id": "b1", "project_id": "p"}},
+            "textPayload": text,
+        }
+
+    report = scan_entries(
+        [
+            build_line(
+                'ERROR: build step 1 "gcr.io/cloud-builders/docker" failed: step exited with non-zero status: 1'
+            ),
+            build_line(
+                'Step #2 - "deploy": ERROR: (gcloud.run.deploy) PERMISSION_DENIED: caller lacks run.services.get'
+            ),
+            build_line('Step #0 - "build": Successfully built 1a2b3c4d'),
+            build_line("Step #1: Pushing gcr.io/p/api:latest"),
+        ]
+    )
+    assert sorted(c.title for c in report.clusters) == [
+        "(gcloud.run.deploy) PERMISSION_DENIED: caller lacks run.services.get",
+        'build step 1 "gcr.io/cloud-builders/docker" failed: step exited with non-zero status: 1',
+    ]
+    assert report.totals.skipped == {"below WARNING": 2}

@@ -101,7 +101,8 @@ _PREFIX_TOKENS = re.compile(
     r"|(?P<pid>\[\d{1,10}\]:?|\(\d{1,10}\)|\d{1,10}(?=\s+-{1,3}\s)|-{1,3}(?=\s)"
     r"|\[\d{1,10}-\d{1,10}\]|\d{1,10}#\d{1,10}:|\*\d{1,20}(?=\s)|\[pid \d{1,10}(?::tid \d{1,20})?\]"
     r"|\d{1,10}(?=\s\[))"
-    r"|(?P<tag>\[[^\]\s]{1,64}\]|\{[^}\s]{1,64}\}|\[Nest\]|\[(?:client|remote) [^\]\s]{1,64}\])"
+    r"|(?P<tag>\[[^\]\s]{1,64}\]|\{[^}\s]{1,64}\}|\[Nest\]|\[(?:client|remote) [^\]\s]{1,64}\]"
+    r'|Step #\d{1,4}(?: - "[^"\n]{0,128}")?:)'  # Cloud Build's step, and its id
     # PostgreSQL's `db=orders,user=app` (after a timestamp or process id only)
     r"|(?P<session>(?:db|user|app|client|host|remote)=[^\s,]{0,128}(?:,[a-z_]{1,16}=[^\s,]{0,128}){0,8}(?=\s))"
     # Flask's default `[time] LEVEL in module: message` (after a level only)
@@ -397,7 +398,7 @@ def may_raise(text: str) -> bool:
     return _ASCII_GLOG_LIKE.search(text) is not None
 
 
-_STREAM_DEFAULTS = {"stderr": Severity.ERROR, "stdout": Severity.INFO}
+_STREAM_DEFAULTS = {"stderr": Severity.ERROR, "stdout": Severity.INFO, "build": Severity.INFO}
 
 
 # Lower-case words one of which every platform failure line holds: an ASCII text without any cannot match

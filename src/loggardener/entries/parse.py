@@ -99,11 +99,14 @@ def _parse_rfc3339(value: str) -> datetime:
 
 
 def _stream(raw: dict[str, Any], labels: dict[str, Any]) -> str | None:
-    """`stderr` or `stdout` when the entry is a container's output line (GKE, Cloud Run, App Engine)."""
+    """`stderr` or `stdout` when the entry is a container's output line (GKE, Cloud Run, App Engine);
+    `build` when it is a line of a Cloud Build log (which records every line at INFO)."""
     label = labels.get(_STREAM_LABEL)
     if label in ("stderr", "stdout"):
         return str(label)
     log_name = str(raw.get("logName") or "")
+    if log_name.endswith("/logs/cloudbuild"):
+        return "build"
     for stream in ("stderr", "stdout"):
         if log_name.endswith((f"/{stream}", f"%2F{stream}")):
             return stream
