@@ -544,6 +544,36 @@ def test_a_server_error_or_a_failed_call_is_an_error_whatever_its_severity(
     ) or severity < Severity.WARNING
 
 
+@pytest.mark.parametrize(
+    ("payload", "severity", "rule"),
+    [
+        ({"msg": "request failed", "error": "context deadline exceeded"}, Severity.ERROR, "json-error"),
+        (
+            {"msg": "charge failed", "err": {"type": "Error", "message": "card declined"}},
+            Severity.ERROR,
+            "json-error",
+        ),
+        ({"error": {"message": "quota exceeded", "code": 429}}, Severity.ERROR, "json-error"),
+        ({"msg": "retrying", "error": "timeout", "level": "warn"}, Severity.WARNING, "json-level"),
+        ({"msg": "done", "error": None}, Severity.DEFAULT, None),
+        ({"msg": "done", "error": ""}, Severity.DEFAULT, None),
+        ({"msg": "done", "error": {"code": 0}}, Severity.DEFAULT, None),
+        ({"msg": "done", "errors": 0}, Severity.DEFAULT, None),
+    ],
+)
+def test_a_json_payload_reporting_an_error_without_a_level_is_an_error(
+    payload: dict[str, object], severity: Severity, rule: str | None
+) -> None:
+    entry = parse({"jsonPayload": payload})
+    assert (entry.severity, entry.severity_rule) == (severity, rule)
+
+
+def test_a_cloud_function_terminated_is_an_error_whatever_its_severity() -> None:
+    text = "Error: function terminated. Recommended action: inspect logs for termination reason."
+    entry = parse({"severity": "INFO", "textPayload": text})
+    assert (entry.severity, entry.severity_rule) == (Severity.ERROR, "platform-failure")
+
+
 def test_a_status_alone_invents_no_method_or_route() -> None:
     entry = parse({"httpRequest": {"status": 500}, "textPayload": "boom"})
     assert entry.http is not None and (entry.http.method, entry.http.url, entry.http.status) == (

@@ -306,6 +306,7 @@ PLATFORM_FAILURE_PATTERN = (
     r"|Memory limit of [\w. ]{1,32} exceeded"
     r"|terminated: Application failed to start"
     r"|(?:STARTUP|LIVENESS|READINESS) (?:HTTP|TCP|GRPC) probe failed"
+    r"|\bError: function (?:terminated|crashed)\b"  # Cloud Functions
     r"|\bWORKER TIMEOUT\b"
     r"|\bOOMKilled\b"
     r"|Out of memory: Kill"
@@ -419,6 +420,7 @@ _PLATFORM_FAILURE_WORDS = (
 # and those that hold ": ", looked for only in a text that holds it
 _PLATFORM_FAILURE_COLON_WORDS = (
     "fatal error: ",
+    "error: function ",
     "out of memory: kill",
     ": main process exited, code=",
     ": failed with result '",
@@ -546,6 +548,7 @@ def infer_severity(
     plain_line: bool = False,
     server_error: bool = False,
     failed_call: bool = False,
+    reports_error: bool = False,
 ) -> Inferred:
     """The severity an entry really has. Rules, first match wins:
 
@@ -560,7 +563,8 @@ def infer_severity(
        `json-level` (a field of the JSON payload), `json-level-in-text`, `glog-header`, `ruby-logger-header`,
        `dotnet-logger-header`, `python-warning`, `bracketed-level`, `level-header`, `level-word`,
        `logfmt-level`.
-    6. `stack`: a weak severity with a stack trace is ERROR.
+    6. `stack`: a weak severity with a stack trace is ERROR; `json-error`: so is a JSON payload that reports
+       an error beside its message (`reports_error`) and declares no level.
     7. A severity that is only the stream's default ERROR (GKE's stderr), where nothing above applied:
        `access-log-status`, an access line of a client error is WARNING and of any other status INFO;
        `no-error-evidence`, a `plain_line` (a text line that is no piece of a traceback) without any sign of
@@ -591,8 +595,8 @@ def infer_severity(
         return Inferred(Severity.ERROR, "access-log-status" if logged != Severity.ERROR else None)
     if declared is not None:
         return Inferred(declared.severity, declared.rule if declared.severity != logged else None)
-    if has_stack and logged < Severity.ERROR:
-        return Inferred(Severity.ERROR, "stack")
+    if (has_stack or reports_error) and logged < Severity.ERROR:
+        return Inferred(Severity.ERROR, "stack" if has_stack else "json-error")
     if stream_error and not has_stack:
         if status is not None:
             return Inferred(Severity.WARNING if status >= 400 else Severity.INFO, "access-log-status")

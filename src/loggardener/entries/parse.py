@@ -283,6 +283,7 @@ class EntryParser:
             plain_line,
             server_error,
             payload.audit_status is not None,
+            payload.reports_error,
         )
         if payload.kind != "proto" and stack is None:
             message = self._strip_prefix(message)
@@ -323,6 +324,7 @@ def _infer(
     plain_line: bool,
     server_error: bool,
     failed_call: bool,
+    reports_error: bool,
 ) -> Inferred:
     return infer_severity(
         logged,
@@ -334,6 +336,7 @@ def _infer(
         plain_line=plain_line,
         server_error=server_error,
         failed_call=failed_call,
+        reports_error=reports_error,
     )
 
 

@@ -110,6 +110,8 @@ class Payload:
     http_method: str | None = None
     http_url: str | None = None
     http_status: int | None = None
+    reports_error: bool = False
+    """A JSON payload with an error beside (or as) its message: a non-empty `error`, `err`, `thrown`…"""
     scheduler_job: str | None = None
     host_name: str | None = None
     object_name: str | None = None
@@ -247,7 +249,16 @@ def _json(payload: dict[str, Any]) -> Payload:
         stack_sources=stacks,
         declared=_declared(payload, message),
         host_name=host if isinstance(host, str) else None,
+        reports_error=not _ERROR_KEYS.isdisjoint(source)
+        and any(_reported(source.get(k)) for k in _ERROR_FIELDS),
     )
+
+
+def _reported(value: Any) -> bool:
+    """An error field that holds an error: a non-blank string (a traceback too), or an object saying one."""
+    if isinstance(value, str):
+        return bool(value.strip())
+    return isinstance(value, dict) and bool(_error_line(value) or _object_stacks(value))
 
 
 def _has_message(payload: dict[str, Any]) -> bool:
