@@ -78,6 +78,28 @@ def parse(raw: dict[str, Any]) -> Any:
             "level-header",
         ),
         ("2025-06-10 13:00:00.101 UTC [92001] LOG:  checkpoint starting: time", "INFO", "level-header"),
+        # a line that is a failure by itself: an exception's line, a runtime's crash line
+        ("TypeError: Cannot read properties of undefined (reading 'total')", "ERROR", "failure-line"),
+        ("java.lang.OutOfMemoryError: Java heap space", "ERROR", "failure-line"),
+        ('Exception in thread "main" java.lang.IllegalStateException: closed', "ERROR", "failure-line"),
+        (
+            "Unhandled exception. System.InvalidOperationException: Sequence contains no elements",
+            "ERROR",
+            "failure-line",
+        ),
+        ("PHP Fatal error:  Uncaught Error: Call to undefined function foo()", "ERROR", "failure-line"),
+        (
+            "PHP Warning:  Undefined variable $total in /var/www/cart.php on line 12",
+            "WARNING",
+            "failure-line",
+        ),
+        ("Segmentation fault (core dumped)", "ERROR", "failure-line"),
+        ("Fatal Python error: Aborted", "ERROR", "failure-line"),
+        ("terminate called after throwing an instance of 'std::bad_alloc'", "ERROR", "failure-line"),
+        ("npm ERR! code ELIFECYCLE", "ERROR", "failure-line"),
+        ("fatal: could not read Username for 'https://github.com'", "ERROR", "failure-line"),
+        ("ERRO[0003] error waiting for container: context canceled", "ERROR", "failure-line"),
+        ("FATA[0000] failed to load config", "CRITICAL", "failure-line"),
     ],
 )
 def test_a_text_declares_its_level(text: str, severity: str, rule: str) -> None:
@@ -88,6 +110,8 @@ def test_a_text_declares_its_level(text: str, severity: str, rule: str) -> None:
 def test_plain_text_declares_nothing() -> None:
     assert declared_level("Socket exception: Connection reset by peer (104)") is None
     assert declared_level("The request was aborted") is None
+    assert declared_level("ErrorHandler registered for /api") is None
+    assert declared_level("NoSuchKeyError handled, retrying") is None
 
 
 @pytest.mark.parametrize(
@@ -573,7 +597,12 @@ def test_the_line_a_traceback_was_logged_with_joins_it(newest_first: bool) -> No
     report = scan_entries(list(reversed(entries)) if newest_first else entries)
     (cluster,) = [c for c in report.clusters if c.kind == "exception"]
     assert (cluster.count, cluster.events) == (len(entries) - 1, 1)
-    assert cluster.inferred_severity == {"split-traceback": len(entries) - 2, "level-header": 1}
+    # the exception's own line declares its error (`failure-line`); the traceback's other lines take it
+    assert cluster.inferred_severity == {
+        "split-traceback": len(entries) - 3,
+        "level-header": 1,
+        "failure-line": 1,
+    }
 
 
 @pytest.mark.parametrize(

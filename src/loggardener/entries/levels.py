@@ -192,7 +192,26 @@ def declared_level(text: str) -> Declared | None:
         level = level_word(logfmt["level"])
         if level is not None:
             return Declared(level, "logfmt-level")
+    failure = _FAILURE_LINE.match(first_line, _header_end(first_line))
+    if failure is not None:
+        return Declared(_FAILURE_LEVELS[failure.lastgroup or ""], "failure-line")
     return None
+
+
+# A line that is itself a failure, whatever logged it: an exception's header line alone (Python, Java, Node.js,
+# .NET, Ruby: `TypeError: …`, `java.lang.OutOfMemoryError: …`), a runtime's crash line (PHP, the JVM, .NET,
+# CPython, C++, a signal), npm's and git's errors, logrus' text format (`ERRO[0001] …`).
+_FAILURE_LINE = re.compile(
+    r"\s{0,8}(?:"
+    r"(?P<error>(?:[A-Za-z_$][\w$]{0,100}\.){0,16}[A-Z][\w$]{0,100}(?:Error|Exception|Fault)(?::\s|:?\s*$)"
+    r'|Exception in thread "|Unhandled [Ee]xception[.:]|Uncaught (?:[Ee]xception|\w{0,64}Error)\b'
+    r"|PHP (?:Fatal|Parse|Recoverable fatal) error: |Fatal Python error: |terminate called after throwing "
+    r"|Segmentation fault\b|Bus error\b|[^\n]{0,200}\(core dumped\)|npm ERR! |fatal: |ERRO\[)"
+    r"|(?P<critical>FATA\[|PANI\[)"
+    r"|(?P<warning>PHP Warning: |WARN\[)"
+    r")"
+)
+_FAILURE_LEVELS = {"error": Severity.ERROR, "critical": Severity.CRITICAL, "warning": Severity.WARNING}
 
 
 def _json_text_level(text: str) -> Severity | None:
@@ -331,6 +350,7 @@ _PLATFORM_FAILURE = re.compile("(?i)" + PLATFORM_FAILURE_PATTERN)
 # the entries inference may raise (live scans, Log Analytics). RE2-safe: no lookaround, no backreference.
 MAY_DECLARE_LEVEL = (
     r"(?i)err|warn|crit|fatal|panic|severe|emerg|alert|exception|traceback|^[EFW]\d{4} |^fail: "
+    r"|fault|core dumped|terminate called|fata\[|pani\[|bus error"
     r"|\"level\":\s*[4-6]\d|\n\s+at | 5\d\d\b"
 )
 # A superset, for the parser's fast path, of the texts inference may raise to WARNING or above: every level
@@ -357,6 +377,13 @@ _MAY_RAISE_WORDS = (
     "oomkilled",
     "back-off",
     "failed to start",
+    # `failure-line`s that hold none of the words above
+    "fault",
+    "core dumped",
+    "terminate called",
+    "fata[",
+    "pani[",
+    "bus error",
 )
 # Words that all hold ": ", searched for only in a text that holds it: .NET's `fail: `, Node.js's unhandled
 # rejections, systemd's and the kernel's failure lines
