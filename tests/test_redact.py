@@ -568,3 +568,47 @@ def test_a_redacted_text_redacts_to_itself(text: str) -> None:
     once = Redactor().redact(text)
     assert once != text
     assert Redactor().redact(once) == once
+
+
+@pytest.mark.parametrize(
+    ("text", "secret"),
+    [
+        ("登录失败 密码：Winter2024! 请重试", "Winter2024!"),
+        ("password：Xk29ab!q rejected", "Xk29ab!q"),
+        ("api_key：k7Qm2Zp9Lx4Vb8Nc1Rt5Yw3 invalid", "k7Qm2Zp9Lx4Vb8Nc1Rt5Yw3"),
+        ("token：abcdef123456", "abcdef123456"),
+        ("secret：Zk3P9qLm2Xv8", "Zk3P9qLm2Xv8"),
+        ("認証エラー パスワード＝Sakura2024 です", "Sakura2024"),
+        ("credentials：Qw7Rt2Yx9Pz4 expired", "Qw7Rt2Yx9Pz4"),
+    ],
+)
+def test_a_full_width_colon_separates_a_key_from_its_value(text: str, secret: str) -> None:
+    # `：` used to split inside the character: a span started mid-character and decoding the text raised.
+    redacted = Redactor().redact(text)
+    assert secret not in redacted
+    assert "[REDACTED:" in redacted
+
+
+_CREDENTIAL_WORDS = ["password", "密码", "api_key", "secret", "token", "パスワード", "credentials", "пароль"]
+_SEPARATORS = [":", "：", "=", "＝", " ", "： ", "\u3000", ": ", "=>"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.text(max_size=24),
+    st.sampled_from(_CREDENTIAL_WORDS),
+    st.sampled_from(_SEPARATORS),
+    st.text(min_size=0, max_size=300),
+)
+@example("", "password", "=", "a" * 255 + "密码")  # a bare password's tail is cut at 256 bytes
+@example("", "secret", "：", "\ud800x")  # a lone surrogate, as `surrogatepass` carries it
+def test_redaction_never_raises_nor_splits_a_character(
+    before: str, word: str, separator: str, after: str
+) -> None:
+    """Any Unicode around a credential word: a span always falls on character boundaries."""
+    text = before + word + separator + after
+    redacted = Redactor().redact(text)
+    assert isinstance(redacted, str)
+    redacted.encode("utf-8", "surrogatepass")
+    assert "\ufffd" not in redacted or "\ufffd" in text
+    assert Redactor().redact(redacted) == redacted

@@ -559,7 +559,7 @@ _KEY_NAME = (
 # A key, its closing quote (JSON, or JSON inside a JSON string: `\"`), a separator, then the value: double
 # quoted (escapes allowed), escaped-quoted, single quoted, or bare up to a space, quote, `&`, `;` or `\`.
 _KEY_VALUE = _Deferred(
-    rb"(?i)(?P<key>" + _KEY_NAME + rb")(?:\\{0,2}[\"'])?\s{0,8}(?:=>|:=|=|:)\s{0,8}(?:"
+    rb"(?i)(?P<key>" + _KEY_NAME + rb")(?:\\{0,2}[\"'])?\s{0,8}(?:=>|:=|=|:|\x{ff1a}|\x{ff1d})\s{0,8}(?:"
     rb"\\\"(?P<esc>(?:[^\"\\]|\\[^\"])+)\\\""
     rb"|\"(?P<dq>(?:[^\"\\]|\\.)+)\""
     rb"|'(?P<sq>[^'\r\n]+)'"
@@ -708,7 +708,9 @@ _FILLER = {
     "->",
 }
 _TOKEN_STRIP = b"()[]{}<>\"'`,;"
-_PROSE_TOKEN = re.compile(rb"(?:[^\s:=\xef]|\xef(?!\xbc\x9a))+")  # words between spaces, `:`, `=` and `：`
+# Words between spaces, `:`, `=` and their full-width forms `：` `＝`; a multi-byte character is one unit, so
+# a token never starts or ends inside one.
+_PROSE_TOKEN = re.compile(rb"(?:[^\s:=\x80-\xff]|(?!\xef\xbc[\x9a\x9d])[\xc0-\xff][\x80-\xbf]*)+")
 # What a credential in prose is not: a date, a version, an IP address, a URL, an email, a path.
 _NOT_A_SECRET = re.compile(
     r"^(?:\d{4}-\d\d-\d\d|v?\d+(?:\.\d+)+\w*$|\d{1,3}(?:\.\d{1,3}){3}|[a-z][a-z0-9+.-]*://|[^@\s]+@[^@\s]+\.[a-z]{2,}$"
@@ -839,7 +841,7 @@ def _phrase_spans(data: bytes) -> Iterator[Span]:
         if data[end : end + 1] == b"]" and data.endswith(_MARKER_OPENING, 0, match.start()):
             continue  # the kind of a marker (`[REDACTED:password]`): redacting is idempotent
         if match.group(b"ascii") is not None and re.match(
-            rb"\\{0,2}[\"']?\s{0,8}(?:=|:(?!\s))", data[end : end + 12]
+            rb"\\{0,2}[\"']?\s{0,8}(?:=|:(?!\s)|\xef\xbc[\x9a\x9d])", data[end : end + 12]
         ):
             continue  # `password=X`: the key-name rules read it
         line_end = data.find(b"\n", end, end + 160)
@@ -1057,6 +1059,17 @@ def _private_key_spans(data: bytes) -> Iterator[Span]:
         yield begin.start(), position, "private-key", _PRIVATE_KEY
 
 
+def _on_characters(data: bytes, span: Span) -> Span:
+    """`span` widened to whole UTF-8 characters: a rule on bytes (a byte-bounded tail, a cut window) may stop
+    inside a multi-byte character, and the rebuilt text must decode."""
+    start, end, kind, rank = span
+    while start > 0 and 0x80 <= data[start] < 0xC0:
+        start -= 1
+    while end < len(data) and 0x80 <= data[end] < 0xC0:
+        end += 1
+    return start, end, kind, rank
+
+
 def _merge(spans: list[Span]) -> list[Span]:
     merged: list[Span] = []
     for start, end, kind, rank in sorted(spans, key=lambda s: (s[0], -s[1], s[3])):
@@ -1180,7 +1193,7 @@ class Redactor:
             )
         if depth < 3 and not present.isdisjoint((b"%", b"\\u", b"\\x", b"&")):
             spans.extend(self._escaped_spans(data, depth))
-        return _merge([s for s in spans if not _marked(data, s[0], s[1])])
+        return _merge([_on_characters(data, s) for s in spans if not _marked(data, s[0], s[1])])
 
     def _escaped_spans(self, data: bytes, depth: int) -> Iterator[Span]:
         """Secrets written with URL, JSON or HTML escapes (`api_key%3DX`, `\\u0022password\\u0022`, `&quot;`):
