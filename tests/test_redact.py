@@ -539,7 +539,24 @@ def _escape_and_prose_adversarial_inputs(size: int = 200_000) -> dict[str, str]:
     }
 
 
-_HOSTILE_FAMILIES = (_adversarial_inputs, _more_adversarial_inputs, _escape_and_prose_adversarial_inputs)
+def _shape_adversarial_inputs(size: int = 200_000) -> dict[str, str]:
+    """Crafted lines against the policy-password shape, the full-width separators and the later rules."""
+    return {
+        "one long strong token": ("Ab1!" * (size // 4 + 1))[:size],
+        "many strong tokens": "Falcon235?Jdw " * (size // 14),
+        "masked symbols": "%2F%5.2f&amp;?.$$1" * (size // 18),
+        "strong parts": "Ab1!cdEF:" * (size // 9),
+        "full-width colons": "密码：" * (size // 9),
+        "password then full-width": "password：" * (size // 11),
+    }
+
+
+_HOSTILE_FAMILIES = (
+    _adversarial_inputs,
+    _more_adversarial_inputs,
+    _escape_and_prose_adversarial_inputs,
+    _shape_adversarial_inputs,
+)
 
 
 @pytest.mark.parametrize(
@@ -612,3 +629,66 @@ def test_redaction_never_raises_nor_splits_a_character(
     redacted.encode("utf-8", "surrogatepass")
     assert "\ufffd" not in redacted or "\ufffd" in text
     assert Redactor().redact(redacted) == redacted
+
+
+@pytest.mark.parametrize(
+    ("text", "secret"),
+    [
+        ('1763740801.204212 [0 10.8.0.14:51234] "AUTH" "Rocket2807$8mD"', "Rocket2807$8mD"),
+        ("redis: AUTH default Orange2955$Gjb -> WRONGPASS", "Orange2955$Gjb"),
+        ("backup job: zip -r -P Falcon7192$tuZ /backups/db.zip /var/lib/pgdata", "Falcon7192$tuZ"),
+        ("archiver: 7z a -pSummer8362*FZe -mhe=on /out/reports.7z", "Summer8362*FZe"),
+        ("ssh-keygen -t ed25519 -N 'Monkey7198#hpj' -f /home/deploy/.ssh/id", "Monkey7198#hpj"),
+        ("PsExec.exe \\\\win-build-02 -u CORP\\builder -p Sunset8048#kur cmd /c build.bat", "Sunset8048#kur"),
+        ("hook failed: echo 'Falcon7080*GGM' | sudo -S systemctl restart app", "Falcon7080*GGM"),
+        ("config loaded: &{app Monkey7653#Q26 db.internal:5432 orders disable}", "Monkey7653#Q26"),
+        (
+            "ssh.connect('10.0.3.7', 22, 'deploy', 'Winter7436?whi') raised AuthenticationException",
+            "Winter7436?whi",
+        ),
+        ("curl --proxy-user svc-web:Winter5921#gbH https://api.example.com", "Winter5921#gbH"),
+        ("stats auth admin:Monkey7686%85J : unknown keyword", "Monkey7686%85J"),
+        ("lftp -u deploy,Rocket8699%oUR sftp://files.example.net", "Rocket8699%oUR"),
+        ('echo -n "Rocket4060%5TS" | gcloud secrets versions add db-pass --data-file=-', "Rocket4060%5TS"),
+        ("az login -u app -p Orange9579!EM9 --tenant contoso", "Orange9579!EM9"),
+        ("<value>Tiger8464?3oA</value>", "Tiger8464?3oA"),
+        ('new NetworkCredential("svc", "Pa55^word~Xy")', "Pa55^word~Xy"),
+        ("env dump: SIGNER_PRIVATE=vLCemWvWhA7hFbZMnl! LANG=C.UTF-8", "vLCemWvWhA7hFbZMnl!"),
+        ("bad redirect to /connect?dsn=postgres%3A%2F%2Fapp%3AB8iaYe%qI2Z6l%40db%3A5432", "B8iaYe%qI2Z6l"),
+        ("login as admin with Summer2024! failed", "Summer2024!"),
+    ],
+)
+def test_a_policy_shaped_password_is_redacted_wherever_it_stands(text: str, secret: str) -> None:
+    """Upper and lower case, a digit and a symbol, 8 to 64 characters: the shape password policies force,
+    which ordinary log tokens almost never have, in any tool's arguments, a call, a pair or a struct."""
+    assert secret not in Redactor().redact(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "at com.example.Outer$Inner1.run(Outer.java:42)",
+        "Foo$$EnhancerBySpringCGLIB$$1a2b3c4d.save(<generated>)",
+        "at Main.lambda$main$0(Main.java:12)",
+        "see https://example.com/Page1#Section2 now",
+        "GET /search?Query=Abc1&Page=2 200",
+        "GET /api/Users1?Id=5 200",
+        "upload 100%Done ok",
+        "Hello%20World2%21 and q=Caf%C3%A9Menu1",
+        "fmt=%5.2fAbc1 x",
+        "val name = user2?.Name1x ?: value1!!.Length",
+        "echo $HOME1x/bin and #Channel2024 joined",
+        "**Warning1** disk at 90%",
+        "C:\\Docume~1\\x and PROGRA~1",
+        "C# 10, F#, version v1.2.3-Beta4+Build5",
+        "a &lt;Name12&gt; b &#x27;Name12&#x27;",
+        "root@Host1:~# ls",
+        "route /#!/Users1?tab=x and file.py#L42abcD",
+        "Base64#encode failed, Sha256#hexDigest too",
+        "IS_ENABLED=True&&Count1>0 || Flag2",
+        "node --max-old-space-size=4096 App1.js?x",
+        'ETag W/"5e8f-Ab3kL9" and cursor=Ab12Cd34Ef56',
+    ],
+)
+def test_tokens_near_the_password_shape_are_kept(text: str) -> None:
+    assert Redactor().redact(text) == text

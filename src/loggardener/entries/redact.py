@@ -802,6 +802,70 @@ def looks_generated(run: str) -> bool:
     return len(longest) >= 24 and entropy(longest) >= 3.3 and any(c.isdigit() for c in longest)
 
 
+# A password of the shape password policies force, wherever it stands (`-p Falcon235?Jdw`, `AUTH X`,
+# `'user:X'`, `&{app X db:5432}`): upper and lower case letters, a digit and a symbol of `!#$%*?^~&`, 8 to 64
+# characters. Log tokens almost never have that shape; what does is masked out first: URL escapes of
+# punctuation and of UTF-8 (`%2F`, `%C3%A9`; not `%85`), printf formats after a non-alphanumeric (`=%5.2f`), HTML entities and query separators (`&amp;`, `&b=`), null-safe operators
+# (`?.`, `!!`), `&&`, Java's inner classes (`Outer$1`, `$$Enhancer`, `com.acme.Outer$Inner1`), a leading
+# sigil (`$HOME1`, `#L42`, `~user`), emphasis (`**Note1**`), a method reference (`Base64#encode`), a query
+# after a file name (`app1.js?x`). A part with a `/` (a path, a URL) or an `@` then a domain (an e-mail) is no password.
+_STRONG_CHARS = rb"A-Za-z0-9!#$%*?^~&@+._/:=-"
+_STRONG_SYMBOL = rb"!#$%*?^~&"
+_STRONG = _Deferred(
+    rb"(?:^|[^%s])(?P<run>[%s]*[%s][%s]*)" % (_STRONG_CHARS, _STRONG_CHARS, _STRONG_SYMBOL, _STRONG_CHARS)
+)
+# its gate: a symbol and a digit in one token
+_STRONG_GATE_PATTERN = rb"[0-9][%s]*[%s]|[%s][%s]*[0-9]" % (
+    _STRONG_CHARS,
+    _STRONG_SYMBOL,
+    _STRONG_SYMBOL,
+    _STRONG_CHARS,
+)
+_STRONG_GATE = b"<strong password>"
+_NOT_SYMBOLS = re.compile(
+    r"%(?:2[0-9A-Fa-f]|3[A-Fa-f]|40|5[B-Fb-f]|60|7[B-Eb-e]|0[9ADad])|%[C-Fc-f][0-9A-Fa-f](?:%[89ABab][0-9A-Fa-f]){1,3}"
+    r"|(?<![A-Za-z0-9])%[-+ 0#]{0,3}\d{0,3}(?:\.\d{1,3})?(?:l{0,2}|h{0,2}|[zjt])[diouxXeEfFgGcrsaqvTtpwbn%]"
+    r"|&(?:amp|lt|gt|quot|apos|nbsp|#\d{1,7}|#[xX][0-9A-Fa-f]{1,6});?|[&?](?=[A-Za-z0-9_.\[\]-]{1,64}=)"
+    r"|[?!](?=[.?!=])|(?<=[?!])[.?!=]|\$+\d+(?=[$.]|$)|\${2,}|(?<=lambda)\$|^[$#~^!*?&]+|[*]+$|#L\d+"
+    r"|(?<=\d)%(?=[A-Z]?[a-z]+(?:[^A-Za-z0-9]|$))|~\d(?=[.\\]|$)|&{2,}|\|{2,}"
+    r"|#(?=(?:[a-z][a-z_]{3,}|[a-z]+(?:[A-Z][a-z]+)+)[!?]?(?:[^A-Za-z0-9_]|$))"
+    r"|(?:(?<=\.[a-z]{2})|(?<=\.[a-z]{3})|(?<=\.[a-z]{4}))\?"
+)
+_STRONG_PART = re.compile(r"[^:=]+")  # `user:X`, `key=X`: each part on its own
+_DOMAIN_AFTER_AT = re.compile(r"@[A-Za-z0-9-]+\.[A-Za-z]")
+_QUALIFIED = re.compile(r"[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)+")  # `com.acme.Outer$Inner1.run`
+
+
+def _strong_password(part: str) -> bool:
+    """Whether `part` (what is no symbol masked as NULs) has the shape of a policy password."""
+    if not 8 <= len(part) <= 64 or "/" in part or _DOMAIN_AFTER_AT.search(part) or _QUALIFIED.fullmatch(part):
+        return False
+    return any(c in "!#$%*?^~&" for c in part) and any(c.isdigit() for c in part) and _mixed_case(part)
+
+
+_ESCAPED_SEPARATORS = {"%2f": "/", "%3a": ":", "%3d": "=", "%40": "@"}
+
+
+def _mask_symbols(match: re.Match[str]) -> str:
+    """A NUL for each character of what is no symbol; an escaped `/`, `:`, `=` or `@` stays one (`%2F`)."""
+    text = match.group(0)
+    return _ESCAPED_SEPARATORS.get(text.lower(), "\0").ljust(len(text), "\0")
+
+
+def _strong_spans(data: bytes) -> Iterator[Span]:
+    for match in _STRONG.finditer(data):
+        start, end = _span(match, b"run")
+        if end - start > 512:
+            continue
+        run = data[start:end].decode("ascii")
+        masked = _NOT_SYMBOLS.sub(_mask_symbols, run)
+        for part in _STRONG_PART.finditer(masked):
+            core = part.group(0).rstrip(".,\0")
+            lead = len(core) - len(core.lstrip(".,-\0"))
+            if _strong_password(core[lead:]):
+                yield start + part.start() + lead, start + part.start() + len(core), "password", _RANDOM
+
+
 # The name a value is stored under, just before it (`auth_user_id=`, `"Idempotency-Key": "`).
 _NAME_BEFORE = re.compile(rb"([A-Za-z0-9_.-]{1,64})\\{0,2}[\"']?\s{0,4}[:=]\s{0,4}\\{0,2}[\"']?$")
 
@@ -1110,11 +1174,16 @@ class _GatedRules:
         unfiltered = sorted(self.filter.Match(b"", potential=True) or ())
         self.filtered = frozenset(range(len(self.unkeyed))) - set(unfiltered)
         literals = sorted({k for f in keyed for k in f.keywords} | set(_KEY_HINTS) | set(_CONTEXT_GATES))
-        self.gates: list[bytes | _Format] = [*literals, *(self.unkeyed[i] for i in unfiltered), _RUN_GATE]
+        self.gates: list[bytes | _Format] = [
+            *literals,
+            *(self.unkeyed[i] for i in unfiltered),
+            _RUN_GATE,
+            _STRONG_GATE,
+        ]
         self.gate_set = _search_set(
             [b"(?i:" + _literal(k) + b")" for k in literals]
             + [self.unkeyed[i].pattern.source for i in unfiltered]
-            + [_RUN.source]
+            + [_RUN.source, _STRONG_GATE_PATTERN]
         )
 
 
@@ -1161,6 +1230,8 @@ class Redactor:
             spans.extend(_private_key_spans(data))
         if _RUN_GATE in present:
             spans.extend(_run_spans(data))
+        if _STRONG_GATE in present:
+            spans.extend(_strong_spans(data))
         if not present.isdisjoint(_KEY_HINTS):
             spans.extend(_key_value_spans(_KEY_VALUE, data))
             spans.extend(_key_value_spans(_FLAG, data))
