@@ -548,6 +548,8 @@ def _shape_adversarial_inputs(size: int = 200_000) -> dict[str, str]:
         "strong parts": "Ab1!cdEF:" * (size // 9),
         "full-width colons": "密码：" * (size // 9),
         "password then full-width": "password：" * (size // 11),
+        "runs after equals signs": "a=Qm9sT2xYk3Zp8Rw1Lc7N" * (size // 22),
+        "equals signs": "=" * size,
     }
 
 
@@ -691,4 +693,42 @@ def test_a_policy_shaped_password_is_redacted_wherever_it_stands(text: str, secr
     ],
 )
 def test_tokens_near_the_password_shape_are_kept(text: str) -> None:
+    assert Redactor().redact(text) == text
+
+
+@pytest.mark.parametrize(
+    ("text", "secret"),
+    [
+        (
+            "partner sync failed: PARTNER_X=hIgI9cHzhCnWUV4QoJhwR58W8fnnYqkG region=eu",
+            "hIgI9cHzhCnWUV4QoJhwR58W8fnnYqkG",
+        ),
+        (
+            "partner call failed ref=hdswQXcS2MpRPvHMccPg1s1M8xNceVfFWBmqYZQDp8XYi84hHlMO8qij91TiDavj&b=1",
+            "hdswQXcS2MpRPvHMccPg1s1M8xNceVfFWBmqYZQDp8XYi84hHlMO8qij91TiDavj",
+        ),
+        (
+            "grant_type=authorization_code&code=abc&code_verifier=dTJwy2HNMmDK_6bo1-AziX9tvkwTZazUZJ7PR7ARTrB&x=1",
+            "dTJwy2HNMmDK_6bo1-AziX9tvkwTZazUZJ7PR7ARTrB",
+        ),
+        ("GET /v1/export?state=Qm9sT2xYk3Zp8Rw1Lc7Nv2Bd HTTP/1.1", "Qm9sT2xYk3Zp8Rw1Lc7Nv2Bd"),
+        ("detail.blob=pdLNPIsGjs5U5Oi9NKP7MTvIx4Qa, outcome=denied", "pdLNPIsGjs5U5Oi9NKP7MTvIx4Qa"),
+    ],
+)
+def test_a_random_run_right_after_an_equals_sign_is_redacted(text: str, secret: str) -> None:
+    # A run needed a boundary before it and `=` was none: `NAME=<random>` was never looked at by shape.
+    assert secret not in Redactor().redact(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "user_id=hIgI9cHzhCnWUV4QoJhwR58W8fnnYqkG",
+        "trace=105445aa7843bc8bf206b12000100000 commit=4f2a9c1e8b7d6a5f4e3d2c1b0a9f8e7d6c5b4a39",
+        "ver=1.2.3-build.20240101 path=/usr/local/lib/python3.11/site-packages",
+        "handler=ordersServiceHandlerV2Impl uuid=550e8400-e29b-41d4-a716-446655440000",
+        "blob=AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA==",
+    ],
+)
+def test_ids_names_and_paths_after_an_equals_sign_are_kept(text: str) -> None:
     assert Redactor().redact(text) == text

@@ -723,7 +723,11 @@ _UUID = re.compile(r"^[0-9a-fA-F]{8}-(?:[0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}$")
 # 20 characters or more: whether it is a secret is decided by `looks_generated` (a vendor prefix then a random
 # part, a long random base64 run, a PEM body line), so ids, hashes, names and paths stay.
 # A run starts at a boundary and not with `/` (so no path, `/app/src/handlers.py`, yields one).
-_RUN = _Deferred(rb"(?:^|[^A-Za-z0-9+/_.%~=-])(?P<run>[A-Za-z0-9+_.%~-][A-Za-z0-9+/_.%~-]{19,}={0,3})")
+# A run also starts after the `=` of a name (`PARTNER_X=<run>`, `?ref=<run>`, `code_verifier=<run>`), which is
+# no base64 padding: `_named_id` keeps an id's value (`user_id=`).
+_RUN = _Deferred(
+    rb"(?:^|[^A-Za-z0-9+/_.%~=-]|[A-Za-z0-9_.\]-]=)(?P<run>[A-Za-z0-9+_.%~-][A-Za-z0-9+/_.%~-]{19,}={0,3})"
+)
 _RUN_SEPARATORS = re.compile(r"%[0-9A-Fa-f]{2}|[._\-~/]+")
 _HEX = re.compile(r"^[0-9a-fA-F]+$")
 _NON_BASE64 = re.compile(r"[._~%-]")
