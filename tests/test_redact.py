@@ -550,6 +550,9 @@ def _shape_adversarial_inputs(size: int = 200_000) -> dict[str, str]:
         "password then full-width": "password：" * (size // 11),
         "runs after equals signs": "a=Qm9sT2xYk3Zp8Rw1Lc7N" * (size // 22),
         "equals signs": "=" * size,
+        "spaced config names": "requirepass " * (size // 12),
+        "npmrc auth tokens": "//r/:_authToken" * (size // 15),
+        "secret ids": "Secret ID = " * (size // 12),
     }
 
 
@@ -731,4 +734,97 @@ def test_a_random_run_right_after_an_equals_sign_is_redacted(text: str, secret: 
     ],
 )
 def test_ids_names_and_paths_after_an_equals_sign_are_kept(text: str) -> None:
+    assert Redactor().redact(text) == text
+
+
+@pytest.mark.parametrize(
+    ("key", "kind"),
+    [
+        ("SecretID", "password"),
+        ("secret_id", "password"),
+        ("Secret ID", "password"),
+        ("clientSecretId", "password"),
+        ("AccessorID", None),
+        ("client_id", None),
+        ("key_id", None),
+        ("role_id", None),
+        ("psk", "password"),
+        ("wpa_psk", "password"),
+        ("MNEMONIC", "password"),
+        ("seed_phrase", "password"),
+        ("seed", None),
+        ("random_seed", None),
+        ("masterauth", "password"),
+        ("sonar.login", "weak"),
+        ("login", None),
+        ("X-Honeycomb-Team", "weak"),
+        ("X-Team", None),
+        ("X-Acme-Key", "weak"),
+        ("X-Acme-Token", "token"),
+    ],
+)
+def test_secret_ids_and_more_credential_names_are_classed(key: str, kind: str | None) -> None:
+    assert key_class(key) == kind
+
+
+@pytest.mark.parametrize(
+    ("text", "secret"),
+    [
+        (
+            "consul: AccessorID: e48d7a88-b09a-4eba-9912-00ff8cee6cba SecretID: 59374fbf-9917-48cd-b535-d38f55bcaf7a",
+            "59374fbf-9917-48cd-b535-d38f55bcaf7a",
+        ),
+        (
+            "vault write auth/approle/login role_id=7edf4051 secret_id=5ab86525-e476-45cb-804a-d581573fbef2",
+            "5ab86525-e476-45cb-804a-d581573fbef2",
+        ),
+        (
+            "Accessor ID = c3dabcee-0a52-4af6\nSecret ID = 0a6c8e1e-7f1e-4f6e-9d8a-2b1c3d4e5f60\nName = x",
+            "0a6c8e1e-7f1e-4f6e-9d8a-2b1c3d4e5f60",
+        ),
+        (
+            """wpa_supplicant: Line 7: invalid PSK 'psk="correct horse ncowqx staple"'.""",
+            "correct horse ncowqx staple",
+        ),
+        (
+            'restore failed: MNEMONIC="gravity satoshi abandon zebra lonely vivid" has invalid checksum',
+            "gravity satoshi abandon",
+        ),
+        ("seed_phrase: 'abandon ability able about above absent'", "abandon ability able"),
+        (
+            "sonar-scanner -Dsonar.login=6f96672f329614fd9a780f67558c3b9c448c5029: ERROR",
+            "6f96672f329614fd9a780f67558c3b9c448c5029",
+        ),
+        (
+            "libhoney: headers X-Honeycomb-Team: 8b6fb0141deb863495433d662ca8bf56 -> 401",
+            "8b6fb0141deb863495433d662ca8bf56",
+        ),
+        ("proxy: X-Partner-Key: 4c1d9a7e2b8f3065a1c4d7e9 rejected", "4c1d9a7e2b8f3065a1c4d7e9"),
+        ("bad redis.conf at line 812 >>> 'requirepass s3cretpass'", "s3cretpass"),
+        (
+            "Reading the configuration file, at line 1033 >>> 'masterauth \"summer pass\" extra'",
+            "summer pass",
+        ),
+        ("redis> CONFIG SET requirepass hunter22", "hunter22"),
+        (
+            "npm config set //registry.npmjs.org/:_authToken 68bae1e4-ce43-4bac-9e87-8ee0c1b679a0 && npm publish",
+            "68bae1e4-ce43-4bac-9e87-8ee0c1b679a0",
+        ),
+    ],
+)
+def test_secret_ids_and_space_separated_config_values_are_redacted(text: str, secret: str) -> None:
+    assert secret not in Redactor().redact(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "training run seed=42 epochs=10 random_seed: 1234",
+        "consul: AccessorID: e48d7a88-b09a-4eba-9912-00ff8cee6cba Description: Bootstrap Token",
+        "vault: role_id=7edf4051-4643-4e1b-a77a-05d1ff28cb52 client_id=svc-orders key_id=k-42",
+        "Code: 400. invalid secret id",
+        "user.login=alice X-Team: platform",
+    ],
+)
+def test_ids_and_names_near_secret_ids_are_kept(text: str) -> None:
     assert Redactor().redact(text) == text

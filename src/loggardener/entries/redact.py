@@ -256,7 +256,15 @@ _PASSWORD_WORDS = (
     "секрет",
     "segredo",
 )
-_PASSWORD_EXACT = {"pwd", "pass", "pw", "passw", "pword", "pswd", "passin", "passout"}
+_PASSWORD_EXACT = {
+    "pwd", "pass", "pw", "passw", "pword", "pswd", "passin", "passout",
+    "psk",  # a Wi-Fi or IPsec pre-shared key (`psk="…"`)
+    "masterauth",  # redis.conf: the password of the primary
+    "mnemonic", "seedphrase",  # a wallet's recovery words
+}  # fmt: skip
+# An id that opens something: a session's, a private key's, a secret's (Consul's `SecretID`, Vault AppRole's
+# `secret_id`, Nomad's `Secret ID`); any other id names something (`AccessorID`, `client_id`, `key_id`).
+_SECRET_IDS = {"private", "session", "sess", "secret"}
 # `storepass`, `keypass`, `dbpass`: a word ending in `pass` names a password, unless it is one of these.
 _NOT_PASSWORDS = {"bypass", "compass", "overpass", "underpass", "surpass", "trespass", "multipass", "onepass"}
 _TOKEN_WORDS = (
@@ -388,10 +396,12 @@ def key_class(key: str) -> str | None:
     if _DESCRIPTIVE.search(joined):
         return None
     flat = "".join(words)
-    if words[-1] == "id" and not {"private", "session", "sess"} & set(words):
+    if words[-1] == "id" and not _SECRET_IDS & set(words):
         return None  # a client, key or account id names something, it opens nothing (`apikey_id=key_…`)
     if "idempotency" in words:
         return None
+    if {"seed", "recovery"} & set(words) and "phrase" in words:
+        return "password"  # `seed_phrase`, `recovery phrase`: a wallet's words
     if (
         any(w in flat for w in _PASSWORD_WORDS)
         or any(w in _PASSWORD_EXACT for w in words)
@@ -414,6 +424,8 @@ def key_class(key: str) -> str | None:
         return "token"
     if _RECORD_KEY_WORDS & set(words):
         return None
+    if key.lower().endswith(".login") or (words[0] == "x" and len(words) >= 3 and words[-1] == "team"):
+        return "weak"  # a tool's token property (`sonar.login`), an API key header (`X-Honeycomb-Team`)
     if (
         any(w in words for w in _WEAK_WORDS)
         or _FOREIGN_KEY_WORDS & set(words)
@@ -453,6 +465,11 @@ def is_secret_value(key_kind: str, value: str) -> bool:
 
 _KEY_HINTS = (
     b"pass",
+    b"psk",
+    b"mnemonic",
+    b"phrase",
+    b".login",
+    b"-team",
     b"pwd",
     b"pw",
     b"secret",
@@ -547,7 +564,8 @@ _RUN_GATE = b"<random run>"  # the gate of `_RUN`, which needs no literal
 _KEY_CHAR = rb"[A-Za-z0-9_.\-\x{80}-\x{2fff}\x{3040}-\x{fefe}]"
 _KEY_NAME = (
     _KEY_CHAR
-    + rb"{0,64}(?:pass|pwd|pw|secret|token|credential|cred|sig|auth|cookie|sess|key|sid|jwt|bearer|otp"
+    + rb"{0,64}(?:pass|pwd|pw|secret|token|credential|cred|sig|auth|cookie|sess|key|sid|jwt|bearer|otp|psk|mnemonic"
+    rb"|phrase|\.login|-team"
     rb"|hmac|salt|nonce|code|ticket|pin|saml|assertion|dockerc|logged_in|kennwort|senha|wachtwoord|contrase|haslo"
     rb"|sifre|losenord|geheimnis|jeton|clave|parola|salasana|adgangskode|heslo|has\x{142}o|\x{15f}ifre|l\x{f6}senord"
     rb"|cl\x{e9}|schl\x{fc}ssel|\x{43f}\x{430}\x{440}\x{43e}\x{43b}\x{44c}|\x{442}\x{43e}\x{43a}\x{435}\x{43d}"
@@ -648,6 +666,12 @@ _NAME_VALUE = _Deferred(
     rb"|'(?P<sq>[^'\r\n]+)'"
     rb"|(?P<bare>[^\s\"'<>,}]+))"
 )
+# A config line that gives a password after a space, not `=`: redis.conf's `requirepass X` and `masterauth X`,
+# `.npmrc`'s `//registry/:_authToken X` (as `npm config set` takes it), `_auth X`, `_password X`.
+_SPACED_CONFIG = _Deferred(
+    rb"(?i)(?:^|[\s\"'`;])(?P<key>requirepass|masterauth|(?:\S{0,256}:)?_(?:authToken|auth|password))[ \t]{1,8}(?:"
+    rb"\"(?P<dq>[^\"\r\n]+)\"|'(?P<sq>[^'\r\n]+)'|(?P<bare>[^\s\"']+))"
+)
 # SQL: `IDENTIFIED BY 'X'`, `WITH [ENCRYPTED] PASSWORD 'X'`, `PASSWORD = 'X'`, `SET PASSWORD … = 'X'`.
 _SQL_PASSWORD = _Deferred(
     rb"(?i)\b(?:identified\s{1,8}(?:with\s{1,8}\S{1,64}\s{1,8})?by(?:\s{1,8}password)?"
@@ -677,7 +701,7 @@ _YAML_BLOCK = re.compile(rb"\s{0,8}[|>][+-]?[ \t]*\r?\n((?:[ \t]+\S[^\r\n]*(?:\r
 _CREDENTIAL_WORD = _Deferred(
     (
         r"(?i)(?:\b(?P<ascii>(?:api|access|secret|private|client|signing|encryption|master|app|license|auth|refresh"
-        r"|session|bearer|id|personal[ _-]access)[ _-]?(?:keys?|secrets?|tokens?)|pass(?:words?|wd|phrase|code)"
+        r"|session|bearer|id|personal[ _-]access)[ _-]?(?:keys?|secrets?|tokens?)|secret[ \t]id|pass(?:words?|wd|phrase|code)"
         r"|pass[ -]phrase|secrets?|tokens?|credentials?|apikey|jeton|mot[ \t]de[ \t]passe|motdepasse"
         r"|parola[ \t]d'ordine|clave(?:[ \t]de[ \t]api)?|clé[ \t]{1,4}api|api-schlüssel|geheimnis|contraseña"
         r"|contrasena|passwort|kennwort|senha|wachtwoord|hasło|haslo|şifre|lösenord|passord|salasana"
@@ -880,9 +904,7 @@ def _named_id(data: bytes, start: int) -> bool:
     if name is None:
         return False
     words = _words(name.group(1).decode("ascii", "replace"))
-    return bool(words) and (
-        (words[-1] == "id" and not {"private", "session", "sess"} & set(words)) or "idempotency" in words
-    )
+    return bool(words) and ((words[-1] == "id" and not _SECRET_IDS & set(words)) or "idempotency" in words)
 
 
 def _run_spans(data: bytes) -> Iterator[Span]:
@@ -898,6 +920,9 @@ _JOINERS = {b"-", b".", b"/", b"_", b"@"}
 _MARKER_OPENING = MARKER_PREFIX.encode()
 
 
+_SPACED_ID = re.compile(r"(?i)secret[ \t]id")
+
+
 def _phrase_spans(data: bytes) -> Iterator[Span]:
     """A value written a few words after a credential word (`client secret is X`, `bad password X`)."""
     for match in _CREDENTIAL_WORD.finditer(data):
@@ -908,8 +933,11 @@ def _phrase_spans(data: bytes) -> Iterator[Span]:
             continue  # part of a name (`projects/secret-project/logs`, `token.js`)
         if data[end : end + 1] == b"]" and data.endswith(_MARKER_OPENING, 0, match.start()):
             continue  # the kind of a marker (`[REDACTED:password]`): redacting is idempotent
-        if match.group(b"ascii") is not None and re.match(
-            rb"\\{0,2}[\"']?\s{0,8}(?:=|:(?!\s)|\xef\xbc[\x9a\x9d])", data[end : end + 12]
+        spaced_id = _SPACED_ID.fullmatch(word) is not None  # `Secret ID = X`: no key-name rule reads it
+        if (
+            match.group(b"ascii") is not None
+            and not spaced_id
+            and re.match(rb"\\{0,2}[\"']?\s{0,8}(?:=|:(?!\s)|\xef\xbc[\x9a\x9d])", data[end : end + 12])
         ):
             continue  # `password=X`: the key-name rules read it
         line_end = data.find(b"\n", end, end + 160)
@@ -1240,6 +1268,7 @@ class Redactor:
             spans.extend(_key_value_spans(_KEY_VALUE, data))
             spans.extend(_key_value_spans(_FLAG, data))
             spans.extend(_key_value_spans(_NAME_VALUE, data))
+            spans.extend(_key_value_spans(_SPACED_CONFIG, data))
             if b"<" in data:
                 spans.extend(_key_value_spans(_XML_ELEMENT, data))
             spans.extend(_authorization_spans(data))
