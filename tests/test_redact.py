@@ -553,6 +553,10 @@ def _shape_adversarial_inputs(size: int = 200_000) -> dict[str, str]:
         "spaced config names": "requirepass " * (size // 12),
         "npmrc auth tokens": "//r/:_authToken" * (size // 15),
         "secret ids": "Secret ID = " * (size // 12),
+        "user flags without a password": "-U a%" * (size // 5),
+        "lftp without a comma": "lftp -u x " * (size // 10),
+        "chpasswd echoes": "echo 'a:b' " * (size // 11),
+        "dsn with many ats": "mysql://a:b@" + "c@" * (size // 2),
     }
 
 
@@ -827,4 +831,43 @@ def test_secret_ids_and_space_separated_config_values_are_redacted(text: str, se
     ],
 )
 def test_ids_and_names_near_secret_ids_are_kept(text: str) -> None:
+    assert Redactor().redact(text) == text
+
+
+@pytest.mark.parametrize(
+    ("text", "secret"),
+    [
+        (
+            "curl --proxy http://proxy:3128 --proxy-user svc-web:winterpass42 https://api.example.com",
+            "winterpass42",
+        ),
+        ("curl -x proxy.corp:3128 -U svc-web:orangepass https://api.example.com failed (407)", "orangepass"),
+        ("http -a admin:rocketpass GET https://grafana.internal/api/health: 401", "rocketpass"),
+        ("http --auth=admin:rocketpass GET https://grafana.internal", "rocketpass"),
+        (
+            "parsing [/etc/haproxy/haproxy.cfg:41] : 'stats auth admin:monkeypass' : unknown keyword",
+            "monkeypass",
+        ),
+        ("cmd failed: smbclient //fs01/backup -U 'CORP\\\\svc%summerpass' -c 'put db.bak'", "summerpass"),
+        ("rpcclient -U svc%summerpass 10.0.0.5 -c enumdomusers", "summerpass"),
+        ("sync failed: lftp -u deploy,rocketpass sftp://files.example.net -e 'mirror -R dist'", "rocketpass"),
+        ("cloud-init: echo 'root:dragonpass' | chpasswd: pam_chauthtok() failed", "dragonpass"),
+        ("could not connect to mysql://app:Tr0ub@dor0CuYt@db.internal:3306/orders", "dor0CuYt"),
+        ("postgresql://app:lkUiZ@rY@jwgY7n@db.internal:5432/app", "jwgY7n"),
+    ],
+)
+def test_user_password_pairs_of_more_tools_are_redacted(text: str, secret: str) -> None:
+    assert secret not in Redactor().redact(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "docker run -u 1000:1000 img",
+        "rsync -a user@host:/path /x",
+        "ls -a foo,bar and ps -u root,daemon",
+        "mysql://db.internal:3306/orders, remote git@github.com:acme/api.git",
+    ],
+)
+def test_flags_and_addresses_near_user_password_pairs_are_kept(text: str) -> None:
     assert Redactor().redact(text) == text

@@ -632,7 +632,20 @@ _COOKIE = _Deferred(
 _DSN = _Deferred(rb"(?i)\b[a-z][a-z0-9+.-]{0,31}://(?P<user>[^\s:/@\"'<>]*):(?P<cred>[^@\r\n]{1,256}?)@")
 _PORT_OR_PATH = re.compile(r"^\d{1,5}(?:[/?#\s]|$)|://")
 # `curl -u user:pass`, `mysql -pSECRET`, `sshpass -p SECRET`.
-_USER_FLAG = _Deferred(rb"(?:^|\s)(?:-u|--user)(?:=|[ \t]{1,8})[^\s:\"']+:(?P<cred>[^\s\"']+)")
+# `user:pass` after `-u`/`--user`/`-U`/`--proxy-user` (curl), `-a`/`--auth` (httpie), `stats auth` (HAProxy);
+# `user,pass` (lftp -u) and `DOM\\user%pass` (smbclient -U) too, quoted or not.
+_USER_FLAG = _Deferred(
+    rb"(?:^|[\s\"'])(?:"
+    rb"(?:-u|-U|--user|--proxy-user|-a|--auth|stats[ \t]{1,8}auth)(?:=|[ \t]{1,8})[\"']?[^\s:,%\"']+:"
+    rb"|-U(?:=|[ \t]{1,8})[\"']?[^\s%\"']+%"
+    rb"|lftp[ \t](?:[^\r\n]{0,256}?[ \t])?-u[ \t]{1,8}[\"']?[^\s,\"']+,"
+    rb")(?P<cred>[^\s\"'/~][^\s\"']*)"
+)
+# `echo 'user:pass' | chpasswd`
+_CHPASSWD = _Deferred(
+    rb"\becho[ \t]{1,8}(?:-[ne][ \t]{1,8})?[\"']?[^\s:\"']{1,64}:(?P<cred>[^\s\"']{1,256})[\"']?[ \t]{0,8}\|"
+    rb"[ \t]{0,8}(?:sudo[ \t]{1,8})?chpasswd"
+)
 _MYSQL_P = _Deferred(
     rb"(?i)\b(?:mysql|mysqldump|mysqladmin|mariadb|mariadb-dump|mysqlsh)\b[^\r\n]{0,256}?\s-p(?P<cred>[^\s\"']+)"
 )
@@ -1139,7 +1152,13 @@ def _dsn_spans(data: bytes) -> Iterator[Span]:
         if _PORT_OR_PATH.search(value) or value.startswith(MARKER_PREFIX):
             continue
         start, end = _span(match, b"cred")
+        # a password holding `@` runs to the last `@` before the host (`app:Tr0ub@dor@db:3306`)
+        while (more := _AT_IN_PASSWORD.match(data, end + 1, end + 257)) is not None:
+            end = more.end() - 1
         yield start, end, "password", _CONTEXT
+
+
+_AT_IN_PASSWORD = re.compile(rb"[^\s/@:?#\"'<>]{1,128}@")
 
 
 def _private_key_spans(data: bytes) -> Iterator[Span]:
@@ -1280,8 +1299,12 @@ class Redactor:
             spans.extend(_quoted_spans(_SQL_PASSWORD, data, "password"))
         if b"://" in present:
             spans.extend(_dsn_spans(data))
-        if b"-u" in present:
-            spans.extend(_simple_spans(_USER_FLAG, data, "password"))
+        if b"-u" in present or b" -a" in present or b"auth" in present or b"--user" in data:
+            spans.extend(
+                s for s in _simple_spans(_USER_FLAG, data, "password") if not data[s[0] : s[1]].isdigit()
+            )
+        if b"chpasswd" in data:
+            spans.extend(_simple_spans(_CHPASSWD, data, "password"))
         if not present.isdisjoint(_CLI_FLAGS) and not present.isdisjoint(_CLI_TOOLS):
             spans.extend(_simple_spans(_CLI_PASSWORD, data, "password"))
         if b"-p" in present:
