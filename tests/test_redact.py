@@ -539,7 +539,33 @@ def _escape_and_prose_adversarial_inputs(size: int = 200_000) -> dict[str, str]:
     }
 
 
-_HOSTILE_FAMILIES = (_adversarial_inputs, _more_adversarial_inputs, _escape_and_prose_adversarial_inputs)
+def _shape_adversarial_inputs(size: int = 200_000) -> dict[str, str]:
+    """Crafted lines against the policy-password shape, the full-width separators and the later rules."""
+    return {
+        "one long strong token": ("Ab1!" * (size // 4 + 1))[:size],
+        "many strong tokens": "Falcon235?Jdw " * (size // 14),
+        "masked symbols": "%2F%5.2f&amp;?.$$1" * (size // 18),
+        "strong parts": "Ab1!cdEF:" * (size // 9),
+        "full-width colons": "密码：" * (size // 9),
+        "password then full-width": "password：" * (size // 11),
+        "runs after equals signs": "a=Qm9sT2xYk3Zp8Rw1Lc7N" * (size // 22),
+        "equals signs": "=" * size,
+        "spaced config names": "requirepass " * (size // 12),
+        "npmrc auth tokens": "//r/:_authToken" * (size // 15),
+        "secret ids": "Secret ID = " * (size // 12),
+        "user flags without a password": "-U a%" * (size // 5),
+        "lftp without a comma": "lftp -u x " * (size // 10),
+        "chpasswd echoes": "echo 'a:b' " * (size // 11),
+        "dsn with many ats": "mysql://a:b@" + "c@" * (size // 2),
+    }
+
+
+_HOSTILE_FAMILIES = (
+    _adversarial_inputs,
+    _more_adversarial_inputs,
+    _escape_and_prose_adversarial_inputs,
+    _shape_adversarial_inputs,
+)
 
 
 @pytest.mark.parametrize(
@@ -568,3 +594,280 @@ def test_a_redacted_text_redacts_to_itself(text: str) -> None:
     once = Redactor().redact(text)
     assert once != text
     assert Redactor().redact(once) == once
+
+
+@pytest.mark.parametrize(
+    ("text", "secret"),
+    [
+        ("登录失败 密码：Winter2024! 请重试", "Winter2024!"),
+        ("password：Xk29ab!q rejected", "Xk29ab!q"),
+        ("api_key：k7Qm2Zp9Lx4Vb8Nc1Rt5Yw3 invalid", "k7Qm2Zp9Lx4Vb8Nc1Rt5Yw3"),
+        ("token：abcdef123456", "abcdef123456"),
+        ("secret：Zk3P9qLm2Xv8", "Zk3P9qLm2Xv8"),
+        ("認証エラー パスワード＝Sakura2024 です", "Sakura2024"),
+        ("credentials：Qw7Rt2Yx9Pz4 expired", "Qw7Rt2Yx9Pz4"),
+    ],
+)
+def test_a_full_width_colon_separates_a_key_from_its_value(text: str, secret: str) -> None:
+    # `：` used to split inside the character: a span started mid-character and decoding the text raised.
+    redacted = Redactor().redact(text)
+    assert secret not in redacted
+    assert "[REDACTED:" in redacted
+
+
+_CREDENTIAL_WORDS = ["password", "密码", "api_key", "secret", "token", "パスワード", "credentials", "пароль"]
+_SEPARATORS = [":", "：", "=", "＝", " ", "： ", "\u3000", ": ", "=>"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.text(max_size=24),
+    st.sampled_from(_CREDENTIAL_WORDS),
+    st.sampled_from(_SEPARATORS),
+    st.text(min_size=0, max_size=300),
+)
+@example("", "password", "=", "a" * 255 + "密码")  # a bare password's tail is cut at 256 bytes
+@example("", "secret", "：", "\ud800x")  # a lone surrogate, as `surrogatepass` carries it
+def test_redaction_never_raises_nor_splits_a_character(
+    before: str, word: str, separator: str, after: str
+) -> None:
+    """Any Unicode around a credential word: a span always falls on character boundaries."""
+    text = before + word + separator + after
+    redacted = Redactor().redact(text)
+    assert isinstance(redacted, str)
+    redacted.encode("utf-8", "surrogatepass")
+    assert "\ufffd" not in redacted or "\ufffd" in text
+    assert Redactor().redact(redacted) == redacted
+
+
+@pytest.mark.parametrize(
+    ("text", "secret"),
+    [
+        ('1763740801.204212 [0 10.8.0.14:51234] "AUTH" "Rocket2807$8mD"', "Rocket2807$8mD"),
+        ("redis: AUTH default Orange2955$Gjb -> WRONGPASS", "Orange2955$Gjb"),
+        ("backup job: zip -r -P Falcon7192$tuZ /backups/db.zip /var/lib/pgdata", "Falcon7192$tuZ"),
+        ("archiver: 7z a -pSummer8362*FZe -mhe=on /out/reports.7z", "Summer8362*FZe"),
+        ("ssh-keygen -t ed25519 -N 'Monkey7198#hpj' -f /home/deploy/.ssh/id", "Monkey7198#hpj"),
+        ("PsExec.exe \\\\win-build-02 -u CORP\\builder -p Sunset8048#kur cmd /c build.bat", "Sunset8048#kur"),
+        ("hook failed: echo 'Falcon7080*GGM' | sudo -S systemctl restart app", "Falcon7080*GGM"),
+        ("config loaded: &{app Monkey7653#Q26 db.internal:5432 orders disable}", "Monkey7653#Q26"),
+        (
+            "ssh.connect('10.0.3.7', 22, 'deploy', 'Winter7436?whi') raised AuthenticationException",
+            "Winter7436?whi",
+        ),
+        ("curl --proxy-user svc-web:Winter5921#gbH https://api.example.com", "Winter5921#gbH"),
+        ("stats auth admin:Monkey7686%85J : unknown keyword", "Monkey7686%85J"),
+        ("lftp -u deploy,Rocket8699%oUR sftp://files.example.net", "Rocket8699%oUR"),
+        ('echo -n "Rocket4060%5TS" | gcloud secrets versions add db-pass --data-file=-', "Rocket4060%5TS"),
+        ("az login -u app -p Orange9579!EM9 --tenant contoso", "Orange9579!EM9"),
+        ("<value>Tiger8464?3oA</value>", "Tiger8464?3oA"),
+        ('new NetworkCredential("svc", "Pa55^word~Xy")', "Pa55^word~Xy"),
+        ("env dump: SIGNER_PRIVATE=vLCemWvWhA7hFbZMnl! LANG=C.UTF-8", "vLCemWvWhA7hFbZMnl!"),
+        ("bad redirect to /connect?dsn=postgres%3A%2F%2Fapp%3AB8iaYe%qI2Z6l%40db%3A5432", "B8iaYe%qI2Z6l"),
+        ("login as admin with Summer2024! failed", "Summer2024!"),
+    ],
+)
+def test_a_policy_shaped_password_is_redacted_wherever_it_stands(text: str, secret: str) -> None:
+    """Upper and lower case, a digit and a symbol, 8 to 64 characters: the shape password policies force,
+    which ordinary log tokens almost never have, in any tool's arguments, a call, a pair or a struct."""
+    assert secret not in Redactor().redact(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "at com.example.Outer$Inner1.run(Outer.java:42)",
+        "Foo$$EnhancerBySpringCGLIB$$1a2b3c4d.save(<generated>)",
+        "at Main.lambda$main$0(Main.java:12)",
+        "see https://example.com/Page1#Section2 now",
+        "GET /search?Query=Abc1&Page=2 200",
+        "GET /api/Users1?Id=5 200",
+        "upload 100%Done ok",
+        "Hello%20World2%21 and q=Caf%C3%A9Menu1",
+        "fmt=%5.2fAbc1 x",
+        "val name = user2?.Name1x ?: value1!!.Length",
+        "echo $HOME1x/bin and #Channel2024 joined",
+        "**Warning1** disk at 90%",
+        "C:\\Docume~1\\x and PROGRA~1",
+        "C# 10, F#, version v1.2.3-Beta4+Build5",
+        "a &lt;Name12&gt; b &#x27;Name12&#x27;",
+        "root@Host1:~# ls",
+        "route /#!/Users1?tab=x and file.py#L42abcD",
+        "Base64#encode failed, Sha256#hexDigest too",
+        "IS_ENABLED=True&&Count1>0 || Flag2",
+        "node --max-old-space-size=4096 App1.js?x",
+        'ETag W/"5e8f-Ab3kL9" and cursor=Ab12Cd34Ef56',
+    ],
+)
+def test_tokens_near_the_password_shape_are_kept(text: str) -> None:
+    assert Redactor().redact(text) == text
+
+
+@pytest.mark.parametrize(
+    ("text", "secret"),
+    [
+        (
+            "partner sync failed: PARTNER_X=hIgI9cHzhCnWUV4QoJhwR58W8fnnYqkG region=eu",
+            "hIgI9cHzhCnWUV4QoJhwR58W8fnnYqkG",
+        ),
+        (
+            "partner call failed ref=hdswQXcS2MpRPvHMccPg1s1M8xNceVfFWBmqYZQDp8XYi84hHlMO8qij91TiDavj&b=1",
+            "hdswQXcS2MpRPvHMccPg1s1M8xNceVfFWBmqYZQDp8XYi84hHlMO8qij91TiDavj",
+        ),
+        (
+            "grant_type=authorization_code&code=abc&code_verifier=dTJwy2HNMmDK_6bo1-AziX9tvkwTZazUZJ7PR7ARTrB&x=1",
+            "dTJwy2HNMmDK_6bo1-AziX9tvkwTZazUZJ7PR7ARTrB",
+        ),
+        ("GET /v1/export?state=Qm9sT2xYk3Zp8Rw1Lc7Nv2Bd HTTP/1.1", "Qm9sT2xYk3Zp8Rw1Lc7Nv2Bd"),
+        ("detail.blob=pdLNPIsGjs5U5Oi9NKP7MTvIx4Qa, outcome=denied", "pdLNPIsGjs5U5Oi9NKP7MTvIx4Qa"),
+    ],
+)
+def test_a_random_run_right_after_an_equals_sign_is_redacted(text: str, secret: str) -> None:
+    # A run needed a boundary before it and `=` was none: `NAME=<random>` was never looked at by shape.
+    assert secret not in Redactor().redact(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "user_id=hIgI9cHzhCnWUV4QoJhwR58W8fnnYqkG",
+        "trace=105445aa7843bc8bf206b12000100000 commit=4f2a9c1e8b7d6a5f4e3d2c1b0a9f8e7d6c5b4a39",
+        "ver=1.2.3-build.20240101 path=/usr/local/lib/python3.11/site-packages",
+        "handler=ordersServiceHandlerV2Impl uuid=550e8400-e29b-41d4-a716-446655440000",
+        "blob=AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA==",
+    ],
+)
+def test_ids_names_and_paths_after_an_equals_sign_are_kept(text: str) -> None:
+    assert Redactor().redact(text) == text
+
+
+@pytest.mark.parametrize(
+    ("key", "kind"),
+    [
+        ("SecretID", "password"),
+        ("secret_id", "password"),
+        ("Secret ID", "password"),
+        ("clientSecretId", "password"),
+        ("AccessorID", None),
+        ("client_id", None),
+        ("key_id", None),
+        ("role_id", None),
+        ("psk", "password"),
+        ("wpa_psk", "password"),
+        ("MNEMONIC", "password"),
+        ("seed_phrase", "password"),
+        ("seed", None),
+        ("random_seed", None),
+        ("masterauth", "password"),
+        ("sonar.login", "weak"),
+        ("login", None),
+        ("X-Honeycomb-Team", "weak"),
+        ("X-Team", None),
+        ("X-Acme-Key", "weak"),
+        ("X-Acme-Token", "token"),
+    ],
+)
+def test_secret_ids_and_more_credential_names_are_classed(key: str, kind: str | None) -> None:
+    assert key_class(key) == kind
+
+
+@pytest.mark.parametrize(
+    ("text", "secret"),
+    [
+        (
+            "consul: AccessorID: e48d7a88-b09a-4eba-9912-00ff8cee6cba SecretID: 59374fbf-9917-48cd-b535-d38f55bcaf7a",
+            "59374fbf-9917-48cd-b535-d38f55bcaf7a",
+        ),
+        (
+            "vault write auth/approle/login role_id=7edf4051 secret_id=5ab86525-e476-45cb-804a-d581573fbef2",
+            "5ab86525-e476-45cb-804a-d581573fbef2",
+        ),
+        (
+            "Accessor ID = c3dabcee-0a52-4af6\nSecret ID = 0a6c8e1e-7f1e-4f6e-9d8a-2b1c3d4e5f60\nName = x",
+            "0a6c8e1e-7f1e-4f6e-9d8a-2b1c3d4e5f60",
+        ),
+        (
+            """wpa_supplicant: Line 7: invalid PSK 'psk="correct horse ncowqx staple"'.""",
+            "correct horse ncowqx staple",
+        ),
+        (
+            'restore failed: MNEMONIC="gravity satoshi abandon zebra lonely vivid" has invalid checksum',
+            "gravity satoshi abandon",
+        ),
+        ("seed_phrase: 'abandon ability able about above absent'", "abandon ability able"),
+        (
+            "sonar-scanner -Dsonar.login=6f96672f329614fd9a780f67558c3b9c448c5029: ERROR",
+            "6f96672f329614fd9a780f67558c3b9c448c5029",
+        ),
+        (
+            "libhoney: headers X-Honeycomb-Team: 8b6fb0141deb863495433d662ca8bf56 -> 401",
+            "8b6fb0141deb863495433d662ca8bf56",
+        ),
+        ("proxy: X-Partner-Key: 4c1d9a7e2b8f3065a1c4d7e9 rejected", "4c1d9a7e2b8f3065a1c4d7e9"),
+        ("bad redis.conf at line 812 >>> 'requirepass s3cretpass'", "s3cretpass"),
+        (
+            "Reading the configuration file, at line 1033 >>> 'masterauth \"summer pass\" extra'",
+            "summer pass",
+        ),
+        ("redis> CONFIG SET requirepass hunter22", "hunter22"),
+        (
+            "npm config set //registry.npmjs.org/:_authToken 68bae1e4-ce43-4bac-9e87-8ee0c1b679a0 && npm publish",
+            "68bae1e4-ce43-4bac-9e87-8ee0c1b679a0",
+        ),
+    ],
+)
+def test_secret_ids_and_space_separated_config_values_are_redacted(text: str, secret: str) -> None:
+    assert secret not in Redactor().redact(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "training run seed=42 epochs=10 random_seed: 1234",
+        "consul: AccessorID: e48d7a88-b09a-4eba-9912-00ff8cee6cba Description: Bootstrap Token",
+        "vault: role_id=7edf4051-4643-4e1b-a77a-05d1ff28cb52 client_id=svc-orders key_id=k-42",
+        "Code: 400. invalid secret id",
+        "user.login=alice X-Team: platform",
+    ],
+)
+def test_ids_and_names_near_secret_ids_are_kept(text: str) -> None:
+    assert Redactor().redact(text) == text
+
+
+@pytest.mark.parametrize(
+    ("text", "secret"),
+    [
+        (
+            "curl --proxy http://proxy:3128 --proxy-user svc-web:winterpass42 https://api.example.com",
+            "winterpass42",
+        ),
+        ("curl -x proxy.corp:3128 -U svc-web:orangepass https://api.example.com failed (407)", "orangepass"),
+        ("http -a admin:rocketpass GET https://grafana.internal/api/health: 401", "rocketpass"),
+        ("http --auth=admin:rocketpass GET https://grafana.internal", "rocketpass"),
+        (
+            "parsing [/etc/haproxy/haproxy.cfg:41] : 'stats auth admin:monkeypass' : unknown keyword",
+            "monkeypass",
+        ),
+        ("cmd failed: smbclient //fs01/backup -U 'CORP\\\\svc%summerpass' -c 'put db.bak'", "summerpass"),
+        ("rpcclient -U svc%summerpass 10.0.0.5 -c enumdomusers", "summerpass"),
+        ("sync failed: lftp -u deploy,rocketpass sftp://files.example.net -e 'mirror -R dist'", "rocketpass"),
+        ("cloud-init: echo 'root:dragonpass' | chpasswd: pam_chauthtok() failed", "dragonpass"),
+        ("could not connect to mysql://app:Tr0ub@dor0CuYt@db.internal:3306/orders", "dor0CuYt"),
+        ("postgresql://app:lkUiZ@rY@jwgY7n@db.internal:5432/app", "jwgY7n"),
+    ],
+)
+def test_user_password_pairs_of_more_tools_are_redacted(text: str, secret: str) -> None:
+    assert secret not in Redactor().redact(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "docker run -u 1000:1000 img",
+        "rsync -a user@host:/path /x",
+        "ls -a foo,bar and ps -u root,daemon",
+        "mysql://db.internal:3306/orders, remote git@github.com:acme/api.git",
+    ],
+)
+def test_flags_and_addresses_near_user_password_pairs_are_kept(text: str) -> None:
+    assert Redactor().redact(text) == text

@@ -256,7 +256,15 @@ _PASSWORD_WORDS = (
     "секрет",
     "segredo",
 )
-_PASSWORD_EXACT = {"pwd", "pass", "pw", "passw", "pword", "pswd", "passin", "passout"}
+_PASSWORD_EXACT = {
+    "pwd", "pass", "pw", "passw", "pword", "pswd", "passin", "passout",
+    "psk",  # a Wi-Fi or IPsec pre-shared key (`psk="…"`)
+    "masterauth",  # redis.conf: the password of the primary
+    "mnemonic", "seedphrase",  # a wallet's recovery words
+}  # fmt: skip
+# An id that opens something: a session's, a private key's, a secret's (Consul's `SecretID`, Vault AppRole's
+# `secret_id`, Nomad's `Secret ID`); any other id names something (`AccessorID`, `client_id`, `key_id`).
+_SECRET_IDS = {"private", "session", "sess", "secret"}
 # `storepass`, `keypass`, `dbpass`: a word ending in `pass` names a password, unless it is one of these.
 _NOT_PASSWORDS = {"bypass", "compass", "overpass", "underpass", "surpass", "trespass", "multipass", "onepass"}
 _TOKEN_WORDS = (
@@ -388,10 +396,12 @@ def key_class(key: str) -> str | None:
     if _DESCRIPTIVE.search(joined):
         return None
     flat = "".join(words)
-    if words[-1] == "id" and not {"private", "session", "sess"} & set(words):
+    if words[-1] == "id" and not _SECRET_IDS & set(words):
         return None  # a client, key or account id names something, it opens nothing (`apikey_id=key_…`)
     if "idempotency" in words:
         return None
+    if {"seed", "recovery"} & set(words) and "phrase" in words:
+        return "password"  # `seed_phrase`, `recovery phrase`: a wallet's words
     if (
         any(w in flat for w in _PASSWORD_WORDS)
         or any(w in _PASSWORD_EXACT for w in words)
@@ -414,6 +424,8 @@ def key_class(key: str) -> str | None:
         return "token"
     if _RECORD_KEY_WORDS & set(words):
         return None
+    if key.lower().endswith(".login") or (words[0] == "x" and len(words) >= 3 and words[-1] == "team"):
+        return "weak"  # a tool's token property (`sonar.login`), an API key header (`X-Honeycomb-Team`)
     if (
         any(w in words for w in _WEAK_WORDS)
         or _FOREIGN_KEY_WORDS & set(words)
@@ -453,6 +465,11 @@ def is_secret_value(key_kind: str, value: str) -> bool:
 
 _KEY_HINTS = (
     b"pass",
+    b"psk",
+    b"mnemonic",
+    b"phrase",
+    b".login",
+    b"-team",
     b"pwd",
     b"pw",
     b"secret",
@@ -547,7 +564,8 @@ _RUN_GATE = b"<random run>"  # the gate of `_RUN`, which needs no literal
 _KEY_CHAR = rb"[A-Za-z0-9_.\-\x{80}-\x{2fff}\x{3040}-\x{fefe}]"
 _KEY_NAME = (
     _KEY_CHAR
-    + rb"{0,64}(?:pass|pwd|pw|secret|token|credential|cred|sig|auth|cookie|sess|key|sid|jwt|bearer|otp"
+    + rb"{0,64}(?:pass|pwd|pw|secret|token|credential|cred|sig|auth|cookie|sess|key|sid|jwt|bearer|otp|psk|mnemonic"
+    rb"|phrase|\.login|-team"
     rb"|hmac|salt|nonce|code|ticket|pin|saml|assertion|dockerc|logged_in|kennwort|senha|wachtwoord|contrase|haslo"
     rb"|sifre|losenord|geheimnis|jeton|clave|parola|salasana|adgangskode|heslo|has\x{142}o|\x{15f}ifre|l\x{f6}senord"
     rb"|cl\x{e9}|schl\x{fc}ssel|\x{43f}\x{430}\x{440}\x{43e}\x{43b}\x{44c}|\x{442}\x{43e}\x{43a}\x{435}\x{43d}"
@@ -559,7 +577,7 @@ _KEY_NAME = (
 # A key, its closing quote (JSON, or JSON inside a JSON string: `\"`), a separator, then the value: double
 # quoted (escapes allowed), escaped-quoted, single quoted, or bare up to a space, quote, `&`, `;` or `\`.
 _KEY_VALUE = _Deferred(
-    rb"(?i)(?P<key>" + _KEY_NAME + rb")(?:\\{0,2}[\"'])?\s{0,8}(?:=>|:=|=|:)\s{0,8}(?:"
+    rb"(?i)(?P<key>" + _KEY_NAME + rb")(?:\\{0,2}[\"'])?\s{0,8}(?:=>|:=|=|:|\x{ff1a}|\x{ff1d})\s{0,8}(?:"
     rb"\\\"(?P<esc>(?:[^\"\\]|\\[^\"])+)\\\""
     rb"|\"(?P<dq>(?:[^\"\\]|\\.)+)\""
     rb"|'(?P<sq>[^'\r\n]+)'"
@@ -614,7 +632,20 @@ _COOKIE = _Deferred(
 _DSN = _Deferred(rb"(?i)\b[a-z][a-z0-9+.-]{0,31}://(?P<user>[^\s:/@\"'<>]*):(?P<cred>[^@\r\n]{1,256}?)@")
 _PORT_OR_PATH = re.compile(r"^\d{1,5}(?:[/?#\s]|$)|://")
 # `curl -u user:pass`, `mysql -pSECRET`, `sshpass -p SECRET`.
-_USER_FLAG = _Deferred(rb"(?:^|\s)(?:-u|--user)(?:=|[ \t]{1,8})[^\s:\"']+:(?P<cred>[^\s\"']+)")
+# `user:pass` after `-u`/`--user`/`-U`/`--proxy-user` (curl), `-a`/`--auth` (httpie), `stats auth` (HAProxy);
+# `user,pass` (lftp -u) and `DOM\\user%pass` (smbclient -U) too, quoted or not.
+_USER_FLAG = _Deferred(
+    rb"(?:^|[\s\"'])(?:"
+    rb"(?:-u|-U|--user|--proxy-user|-a|--auth|stats[ \t]{1,8}auth)(?:=|[ \t]{1,8})[\"']?[^\s:,%\"']+:"
+    rb"|-U(?:=|[ \t]{1,8})[\"']?[^\s%\"']+%"
+    rb"|lftp[ \t](?:[^\r\n]{0,256}?[ \t])?-u[ \t]{1,8}[\"']?[^\s,\"']+,"
+    rb")(?P<cred>[^\s\"'/~][^\s\"']*)"
+)
+# `echo 'user:pass' | chpasswd`
+_CHPASSWD = _Deferred(
+    rb"\becho[ \t]{1,8}(?:-[ne][ \t]{1,8})?[\"']?[^\s:\"']{1,64}:(?P<cred>[^\s\"']{1,256})[\"']?[ \t]{0,8}\|"
+    rb"[ \t]{0,8}(?:sudo[ \t]{1,8})?chpasswd"
+)
 _MYSQL_P = _Deferred(
     rb"(?i)\b(?:mysql|mysqldump|mysqladmin|mariadb|mariadb-dump|mysqlsh)\b[^\r\n]{0,256}?\s-p(?P<cred>[^\s\"']+)"
 )
@@ -648,6 +679,12 @@ _NAME_VALUE = _Deferred(
     rb"|'(?P<sq>[^'\r\n]+)'"
     rb"|(?P<bare>[^\s\"'<>,}]+))"
 )
+# A config line that gives a password after a space, not `=`: redis.conf's `requirepass X` and `masterauth X`,
+# `.npmrc`'s `//registry/:_authToken X` (as `npm config set` takes it), `_auth X`, `_password X`.
+_SPACED_CONFIG = _Deferred(
+    rb"(?i)(?:^|[\s\"'`;])(?P<key>requirepass|masterauth|(?:\S{0,256}:)?_(?:authToken|auth|password))[ \t]{1,8}(?:"
+    rb"\"(?P<dq>[^\"\r\n]+)\"|'(?P<sq>[^'\r\n]+)'|(?P<bare>[^\s\"']+))"
+)
 # SQL: `IDENTIFIED BY 'X'`, `WITH [ENCRYPTED] PASSWORD 'X'`, `PASSWORD = 'X'`, `SET PASSWORD … = 'X'`.
 _SQL_PASSWORD = _Deferred(
     rb"(?i)\b(?:identified\s{1,8}(?:with\s{1,8}\S{1,64}\s{1,8})?by(?:\s{1,8}password)?"
@@ -677,7 +714,7 @@ _YAML_BLOCK = re.compile(rb"\s{0,8}[|>][+-]?[ \t]*\r?\n((?:[ \t]+\S[^\r\n]*(?:\r
 _CREDENTIAL_WORD = _Deferred(
     (
         r"(?i)(?:\b(?P<ascii>(?:api|access|secret|private|client|signing|encryption|master|app|license|auth|refresh"
-        r"|session|bearer|id|personal[ _-]access)[ _-]?(?:keys?|secrets?|tokens?)|pass(?:words?|wd|phrase|code)"
+        r"|session|bearer|id|personal[ _-]access)[ _-]?(?:keys?|secrets?|tokens?)|secret[ \t]id|pass(?:words?|wd|phrase|code)"
         r"|pass[ -]phrase|secrets?|tokens?|credentials?|apikey|jeton|mot[ \t]de[ \t]passe|motdepasse"
         r"|parola[ \t]d'ordine|clave(?:[ \t]de[ \t]api)?|clé[ \t]{1,4}api|api-schlüssel|geheimnis|contraseña"
         r"|contrasena|passwort|kennwort|senha|wachtwoord|hasło|haslo|şifre|lösenord|passord|salasana"
@@ -708,7 +745,9 @@ _FILLER = {
     "->",
 }
 _TOKEN_STRIP = b"()[]{}<>\"'`,;"
-_PROSE_TOKEN = re.compile(rb"(?:[^\s:=\xef]|\xef(?!\xbc\x9a))+")  # words between spaces, `:`, `=` and `：`
+# Words between spaces, `:`, `=` and their full-width forms `：` `＝`; a multi-byte character is one unit, so
+# a token never starts or ends inside one.
+_PROSE_TOKEN = re.compile(rb"(?:[^\s:=\x80-\xff]|(?!\xef\xbc[\x9a\x9d])[\xc0-\xff][\x80-\xbf]*)+")
 # What a credential in prose is not: a date, a version, an IP address, a URL, an email, a path.
 _NOT_A_SECRET = re.compile(
     r"^(?:\d{4}-\d\d-\d\d|v?\d+(?:\.\d+)+\w*$|\d{1,3}(?:\.\d{1,3}){3}|[a-z][a-z0-9+.-]*://|[^@\s]+@[^@\s]+\.[a-z]{2,}$"
@@ -721,7 +760,11 @@ _UUID = re.compile(r"^[0-9a-fA-F]{8}-(?:[0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}$")
 # 20 characters or more: whether it is a secret is decided by `looks_generated` (a vendor prefix then a random
 # part, a long random base64 run, a PEM body line), so ids, hashes, names and paths stay.
 # A run starts at a boundary and not with `/` (so no path, `/app/src/handlers.py`, yields one).
-_RUN = _Deferred(rb"(?:^|[^A-Za-z0-9+/_.%~=-])(?P<run>[A-Za-z0-9+_.%~-][A-Za-z0-9+/_.%~-]{19,}={0,3})")
+# A run also starts after the `=` of a name (`PARTNER_X=<run>`, `?ref=<run>`, `code_verifier=<run>`), which is
+# no base64 padding: `_named_id` keeps an id's value (`user_id=`).
+_RUN = _Deferred(
+    rb"(?:^|[^A-Za-z0-9+/_.%~=-]|[A-Za-z0-9_.\]-]=)(?P<run>[A-Za-z0-9+_.%~-][A-Za-z0-9+/_.%~-]{19,}={0,3})"
+)
 _RUN_SEPARATORS = re.compile(r"%[0-9A-Fa-f]{2}|[._\-~/]+")
 _HEX = re.compile(r"^[0-9a-fA-F]+$")
 _NON_BASE64 = re.compile(r"[._~%-]")
@@ -800,6 +843,70 @@ def looks_generated(run: str) -> bool:
     return len(longest) >= 24 and entropy(longest) >= 3.3 and any(c.isdigit() for c in longest)
 
 
+# A password of the shape password policies force, wherever it stands (`-p Falcon235?Jdw`, `AUTH X`,
+# `'user:X'`, `&{app X db:5432}`): upper and lower case letters, a digit and a symbol of `!#$%*?^~&`, 8 to 64
+# characters. Log tokens almost never have that shape; what does is masked out first: URL escapes of
+# punctuation and of UTF-8 (`%2F`, `%C3%A9`; not `%85`), printf formats after a non-alphanumeric (`=%5.2f`), HTML entities and query separators (`&amp;`, `&b=`), null-safe operators
+# (`?.`, `!!`), `&&`, Java's inner classes (`Outer$1`, `$$Enhancer`, `com.acme.Outer$Inner1`), a leading
+# sigil (`$HOME1`, `#L42`, `~user`), emphasis (`**Note1**`), a method reference (`Base64#encode`), a query
+# after a file name (`app1.js?x`). A part with a `/` (a path, a URL) or an `@` then a domain (an e-mail) is no password.
+_STRONG_CHARS = rb"A-Za-z0-9!#$%*?^~&@+._/:=-"
+_STRONG_SYMBOL = rb"!#$%*?^~&"
+_STRONG = _Deferred(
+    rb"(?:^|[^%s])(?P<run>[%s]*[%s][%s]*)" % (_STRONG_CHARS, _STRONG_CHARS, _STRONG_SYMBOL, _STRONG_CHARS)
+)
+# its gate: a symbol and a digit in one token
+_STRONG_GATE_PATTERN = rb"[0-9][%s]*[%s]|[%s][%s]*[0-9]" % (
+    _STRONG_CHARS,
+    _STRONG_SYMBOL,
+    _STRONG_SYMBOL,
+    _STRONG_CHARS,
+)
+_STRONG_GATE = b"<strong password>"
+_NOT_SYMBOLS = re.compile(
+    r"%(?:2[0-9A-Fa-f]|3[A-Fa-f]|40|5[B-Fb-f]|60|7[B-Eb-e]|0[9ADad])|%[C-Fc-f][0-9A-Fa-f](?:%[89ABab][0-9A-Fa-f]){1,3}"
+    r"|(?<![A-Za-z0-9])%[-+ 0#]{0,3}\d{0,3}(?:\.\d{1,3})?(?:l{0,2}|h{0,2}|[zjt])[diouxXeEfFgGcrsaqvTtpwbn%]"
+    r"|&(?:amp|lt|gt|quot|apos|nbsp|#\d{1,7}|#[xX][0-9A-Fa-f]{1,6});?|[&?](?=[A-Za-z0-9_.\[\]-]{1,64}=)"
+    r"|[?!](?=[.?!=])|(?<=[?!])[.?!=]|\$+\d+(?=[$.]|$)|\${2,}|(?<=lambda)\$|^[$#~^!*?&]+|[*]+$|#L\d+"
+    r"|(?<=\d)%(?=[A-Z]?[a-z]+(?:[^A-Za-z0-9]|$))|~\d(?=[.\\]|$)|&{2,}|\|{2,}"
+    r"|#(?=(?:[a-z][a-z_]{3,}|[a-z]+(?:[A-Z][a-z]+)+)[!?]?(?:[^A-Za-z0-9_]|$))"
+    r"|(?:(?<=\.[a-z]{2})|(?<=\.[a-z]{3})|(?<=\.[a-z]{4}))\?"
+)
+_STRONG_PART = re.compile(r"[^:=]+")  # `user:X`, `key=X`: each part on its own
+_DOMAIN_AFTER_AT = re.compile(r"@[A-Za-z0-9-]+\.[A-Za-z]")
+_QUALIFIED = re.compile(r"[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)+")  # `com.acme.Outer$Inner1.run`
+
+
+def _strong_password(part: str) -> bool:
+    """Whether `part` (what is no symbol masked as NULs) has the shape of a policy password."""
+    if not 8 <= len(part) <= 64 or "/" in part or _DOMAIN_AFTER_AT.search(part) or _QUALIFIED.fullmatch(part):
+        return False
+    return any(c in "!#$%*?^~&" for c in part) and any(c.isdigit() for c in part) and _mixed_case(part)
+
+
+_ESCAPED_SEPARATORS = {"%2f": "/", "%3a": ":", "%3d": "=", "%40": "@"}
+
+
+def _mask_symbols(match: re.Match[str]) -> str:
+    """A NUL for each character of what is no symbol; an escaped `/`, `:`, `=` or `@` stays one (`%2F`)."""
+    text = match.group(0)
+    return _ESCAPED_SEPARATORS.get(text.lower(), "\0").ljust(len(text), "\0")
+
+
+def _strong_spans(data: bytes) -> Iterator[Span]:
+    for match in _STRONG.finditer(data):
+        start, end = _span(match, b"run")
+        if end - start > 512:
+            continue
+        run = data[start:end].decode("ascii")
+        masked = _NOT_SYMBOLS.sub(_mask_symbols, run)
+        for part in _STRONG_PART.finditer(masked):
+            core = part.group(0).rstrip(".,\0")
+            lead = len(core) - len(core.lstrip(".,-\0"))
+            if _strong_password(core[lead:]):
+                yield start + part.start() + lead, start + part.start() + len(core), "password", _RANDOM
+
+
 # The name a value is stored under, just before it (`auth_user_id=`, `"Idempotency-Key": "`).
 _NAME_BEFORE = re.compile(rb"([A-Za-z0-9_.-]{1,64})\\{0,2}[\"']?\s{0,4}[:=]\s{0,4}\\{0,2}[\"']?$")
 
@@ -810,9 +917,7 @@ def _named_id(data: bytes, start: int) -> bool:
     if name is None:
         return False
     words = _words(name.group(1).decode("ascii", "replace"))
-    return bool(words) and (
-        (words[-1] == "id" and not {"private", "session", "sess"} & set(words)) or "idempotency" in words
-    )
+    return bool(words) and ((words[-1] == "id" and not _SECRET_IDS & set(words)) or "idempotency" in words)
 
 
 def _run_spans(data: bytes) -> Iterator[Span]:
@@ -828,6 +933,9 @@ _JOINERS = {b"-", b".", b"/", b"_", b"@"}
 _MARKER_OPENING = MARKER_PREFIX.encode()
 
 
+_SPACED_ID = re.compile(r"(?i)secret[ \t]id")
+
+
 def _phrase_spans(data: bytes) -> Iterator[Span]:
     """A value written a few words after a credential word (`client secret is X`, `bad password X`)."""
     for match in _CREDENTIAL_WORD.finditer(data):
@@ -838,8 +946,11 @@ def _phrase_spans(data: bytes) -> Iterator[Span]:
             continue  # part of a name (`projects/secret-project/logs`, `token.js`)
         if data[end : end + 1] == b"]" and data.endswith(_MARKER_OPENING, 0, match.start()):
             continue  # the kind of a marker (`[REDACTED:password]`): redacting is idempotent
-        if match.group(b"ascii") is not None and re.match(
-            rb"\\{0,2}[\"']?\s{0,8}(?:=|:(?!\s))", data[end : end + 12]
+        spaced_id = _SPACED_ID.fullmatch(word) is not None  # `Secret ID = X`: no key-name rule reads it
+        if (
+            match.group(b"ascii") is not None
+            and not spaced_id
+            and re.match(rb"\\{0,2}[\"']?\s{0,8}(?:=|:(?!\s)|\xef\xbc[\x9a\x9d])", data[end : end + 12])
         ):
             continue  # `password=X`: the key-name rules read it
         line_end = data.find(b"\n", end, end + 160)
@@ -1041,7 +1152,13 @@ def _dsn_spans(data: bytes) -> Iterator[Span]:
         if _PORT_OR_PATH.search(value) or value.startswith(MARKER_PREFIX):
             continue
         start, end = _span(match, b"cred")
+        # a password holding `@` runs to the last `@` before the host (`app:Tr0ub@dor@db:3306`)
+        while (more := _AT_IN_PASSWORD.match(data, end + 1, end + 257)) is not None:
+            end = more.end() - 1
         yield start, end, "password", _CONTEXT
+
+
+_AT_IN_PASSWORD = re.compile(rb"[^\s/@:?#\"'<>]{1,128}@")
 
 
 def _private_key_spans(data: bytes) -> Iterator[Span]:
@@ -1055,6 +1172,17 @@ def _private_key_spans(data: bytes) -> Iterator[Span]:
         end = _KEY_END.search(data, begin.end())
         position = len(data) if end is None else end.end()
         yield begin.start(), position, "private-key", _PRIVATE_KEY
+
+
+def _on_characters(data: bytes, span: Span) -> Span:
+    """`span` widened to whole UTF-8 characters: a rule on bytes (a byte-bounded tail, a cut window) may stop
+    inside a multi-byte character, and the rebuilt text must decode."""
+    start, end, kind, rank = span
+    while start > 0 and 0x80 <= data[start] < 0xC0:
+        start -= 1
+    while end < len(data) and 0x80 <= data[end] < 0xC0:
+        end += 1
+    return start, end, kind, rank
 
 
 def _merge(spans: list[Span]) -> list[Span]:
@@ -1097,11 +1225,16 @@ class _GatedRules:
         unfiltered = sorted(self.filter.Match(b"", potential=True) or ())
         self.filtered = frozenset(range(len(self.unkeyed))) - set(unfiltered)
         literals = sorted({k for f in keyed for k in f.keywords} | set(_KEY_HINTS) | set(_CONTEXT_GATES))
-        self.gates: list[bytes | _Format] = [*literals, *(self.unkeyed[i] for i in unfiltered), _RUN_GATE]
+        self.gates: list[bytes | _Format] = [
+            *literals,
+            *(self.unkeyed[i] for i in unfiltered),
+            _RUN_GATE,
+            _STRONG_GATE,
+        ]
         self.gate_set = _search_set(
             [b"(?i:" + _literal(k) + b")" for k in literals]
             + [self.unkeyed[i].pattern.source for i in unfiltered]
-            + [_RUN.source]
+            + [_RUN.source, _STRONG_GATE_PATTERN]
         )
 
 
@@ -1148,10 +1281,13 @@ class Redactor:
             spans.extend(_private_key_spans(data))
         if _RUN_GATE in present:
             spans.extend(_run_spans(data))
+        if _STRONG_GATE in present:
+            spans.extend(_strong_spans(data))
         if not present.isdisjoint(_KEY_HINTS):
             spans.extend(_key_value_spans(_KEY_VALUE, data))
             spans.extend(_key_value_spans(_FLAG, data))
             spans.extend(_key_value_spans(_NAME_VALUE, data))
+            spans.extend(_key_value_spans(_SPACED_CONFIG, data))
             if b"<" in data:
                 spans.extend(_key_value_spans(_XML_ELEMENT, data))
             spans.extend(_authorization_spans(data))
@@ -1163,8 +1299,12 @@ class Redactor:
             spans.extend(_quoted_spans(_SQL_PASSWORD, data, "password"))
         if b"://" in present:
             spans.extend(_dsn_spans(data))
-        if b"-u" in present:
-            spans.extend(_simple_spans(_USER_FLAG, data, "password"))
+        if b"-u" in present or b" -a" in present or b"auth" in present or b"--user" in data:
+            spans.extend(
+                s for s in _simple_spans(_USER_FLAG, data, "password") if not data[s[0] : s[1]].isdigit()
+            )
+        if b"chpasswd" in data:
+            spans.extend(_simple_spans(_CHPASSWD, data, "password"))
         if not present.isdisjoint(_CLI_FLAGS) and not present.isdisjoint(_CLI_TOOLS):
             spans.extend(_simple_spans(_CLI_PASSWORD, data, "password"))
         if b"-p" in present:
@@ -1180,7 +1320,7 @@ class Redactor:
             )
         if depth < 3 and not present.isdisjoint((b"%", b"\\u", b"\\x", b"&")):
             spans.extend(self._escaped_spans(data, depth))
-        return _merge([s for s in spans if not _marked(data, s[0], s[1])])
+        return _merge([_on_characters(data, s) for s in spans if not _marked(data, s[0], s[1])])
 
     def _escaped_spans(self, data: bytes, depth: int) -> Iterator[Span]:
         """Secrets written with URL, JSON or HTML escapes (`api_key%3DX`, `\\u0022password\\u0022`, `&quot;`):
