@@ -378,6 +378,21 @@ def test_a_program_that_cannot_load_its_code_cannot_start(message: str) -> None:
     assert prioritizer.rank(cluster(message=message, title=message)).priority != "P0"  # a warning
 
 
+@pytest.mark.parametrize(
+    "message",
+    [
+        "Invalid HTTP_HOST header: '35.235.79.222'. You may need to add '35.235.79.222' to ALLOWED_HOSTS.",
+        "django.core.exceptions.DisallowedHost: Invalid HTTP_HOST header: 'x.example'",
+        "[ActionDispatch::HostAuthorization::DefaultResponseApp] Blocked hosts: 10.0.0.7",
+    ],
+)
+def test_a_request_for_a_host_the_service_does_not_serve_is_noise(message: str) -> None:
+    ranked = prioritizer.rank(
+        cluster(message=message, title=message, max_severity="ERROR", events=40, count=40)
+    )
+    assert ranked.priority == "P3" and ranked.reasons[0].startswith("requests for a host name")
+
+
 def test_a_missing_file_at_run_time_is_no_startup_failure() -> None:
     for message in (
         "Error: ENOENT: no such file or directory, open '/tmp/x.json'",

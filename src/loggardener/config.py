@@ -295,6 +295,17 @@ def default_rules() -> list[PriorityRule]:
             max_events=5,
         ),
         PriorityRule(
+            name="foreign-host-header",
+            priority="P3",
+            reason="requests for a host name this service does not serve, refused by the framework (scanners "
+            "probing by IP address or another name): {event_word}",
+            message_patterns=[
+                r"Invalid HTTP_HOST header: ",  # Django's DisallowedHost
+                r"\bDisallowedHost\b",
+                r"\bBlocked hosts?: ",  # Rails' HostAuthorization
+            ],
+        ),
+        PriorityRule(
             name="transient-network-error",
             priority="P3",
             reason="one transient network error ({event_word}), retried by the client; watch for recurrence",
