@@ -568,6 +568,13 @@ def test_a_json_payload_reporting_an_error_without_a_level_is_an_error(
     assert (entry.severity, entry.severity_rule) == (severity, rule)
 
 
+def test_a_docker_json_file_line_forwarded_as_it_was_reads_as_its_log() -> None:
+    line = "2026/11/30 07:00:00 [error] 7#7: *1 connect() failed (111: Connection refused)\n"
+    entry = parse({"jsonPayload": {"log": line, "stream": "stderr", "time": "2026-11-30T07:00:00Z"}})
+    assert (entry.message, entry.severity) == ("connect() failed (111: Connection refused)", Severity.ERROR)
+    assert parse({"jsonPayload": {"msg": "ready", "log": "app.main"}}).message == "ready"  # a logger's name
+
+
 def test_a_cloud_function_terminated_is_an_error_whatever_its_severity() -> None:
     text = "Error: function terminated. Recommended action: inspect logs for termination reason."
     entry = parse({"severity": "INFO", "textPayload": text})

@@ -3,7 +3,7 @@
 | payload | read |
 |---|---|
 | `textPayload` | the text (message and stack); a JSON object in it is read as a `jsonPayload` |
-| `jsonPayload` message | `message` / `msg` / `@mt` (Serilog's template, before its rendered `@m`) / `MESSAGE` (journald) / `Message` / `event` / `description`, else Rust tracing's `fields.message` |
+| `jsonPayload` message | `message` / `msg` / `@mt` (Serilog's template, before its rendered `@m`) / `MESSAGE` (journald) / `Message` / `event` / `description` / `log` (a Docker json-file line a shipper forwarded), else Rust tracing's `fields.message` |
 | `jsonPayload` error | beside the message, `msg: error`: `error` / `err` (a string, or an object's `message`, else its `type` / `name`), `error.message`, log4j2 `thrown`, Workflows `failure`; without a message, the error is the message |
 | `jsonPayload` stack | `stack_trace`, `stacktrace`, `stackTrace`, `stack`, `exception`, `Exception`, `@x`, `exc_info`, `exc_text`, `errorVerbose`, `error.stack_trace`, `error.stack`, and in `error` / `err` / `thrown` / `exception` objects their `stack`, `stack_trace`, `message` or log4j2 frames (`extendedStackTrace`, `cause`) |
 | `jsonPayload` level | `severity` / `level` / `levelname` / `log.level` / `loglevel` / `lvl` (names, pino numbers), then a level word in `@l` / `LogLevel` / `log.level` (nested) / `status` (never a number); Serilog without `@l`: INFO; journald `PRIORITY` 0-5, 7 when the message declares no level (6 declares nothing) |
@@ -26,8 +26,20 @@ from loggardener.entries.levels import declared_level, json_level, level_word
 from loggardener.entries.models import MalformedEntry, PayloadKind, Severity
 from loggardener.entries.stacks import PY_HEADER
 
-# The message: most loggers, Serilog CLEF's template and rendered text, journald, .NET's JSON console, structlog.
-_MESSAGE_FIELDS = ("message", "msg", "@mt", "@m", "MESSAGE", "Message", "event", "textPayload", "description")
+# The message: most loggers, Serilog CLEF's template and rendered text, journald, .NET's JSON console, structlog;
+# last, Docker's json-file line (`{"log": "…\n", "stream": "stderr"}`) that a log shipper forwarded as it was.
+_MESSAGE_FIELDS = (
+    "message",
+    "msg",
+    "@mt",
+    "@m",
+    "MESSAGE",
+    "Message",
+    "event",
+    "textPayload",
+    "description",
+    "log",
+)
 # The error an entry reports beside its message: a string (zap, logrus, zerolog, slog), an object (pino and
 # bunyan `err`, log4j2 `thrown`, Workflows `failure`), ECS's and Datadog's dotted `error.message`.
 _ERROR_FIELDS = ("error", "err", "error.message", "thrown", "failure")
