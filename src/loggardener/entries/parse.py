@@ -161,8 +161,9 @@ class EntryParser:
         logged and inferred severities are below WARNING, and (a text line) that cannot be part of a
         traceback; None when the entry must be parsed (it may matter, or be malformed: `parse` says why).
 
-        Below WARNING for sure means: no audit payload, no Error Reporting group, a severity written as a name
-        below WARNING (or none), a JSON level below WARNING (or none), and a one-line message with no stack
+        Below WARNING for sure means: no audit payload, no Error Reporting group, no server error's status, a
+        severity written as a name below WARNING (or none), a JSON level below WARNING (or none), no error
+        reported beside the message (`json-error`), and a one-line message with no stack
         field, not starting a JSON text, a stack frame or an ANSI code, in which `levels.may_raise` (a
         superset of every level word, glog header and platform failure line inference reads) finds nothing.
         Redaction cannot change that: it only replaces spans with `[REDACTED:kind]` markers, and no marker
@@ -204,6 +205,7 @@ class EntryParser:
         message = payload.message
         if (
             (payload.stack_sources and payload.stack_sources != [message])
+            or payload.reports_error  # `json-error`
             or (payload.declared is not None and payload.declared >= Severity.WARNING)
             or message[:1].isspace()
             or message.lstrip()[:1] in ("#", "{")
