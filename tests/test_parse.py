@@ -575,6 +575,68 @@ def test_a_docker_json_file_line_forwarded_as_it_was_reads_as_its_log() -> None:
     assert parse({"jsonPayload": {"msg": "ready", "log": "app.main"}}).message == "ready"  # a logger's name
 
 
+@pytest.mark.parametrize(
+    ("error", "exception", "frames"),
+    [
+        (  # semantic_logger: a Ruby backtrace as a list
+            {
+                "name": "RuntimeError",
+                "message": "boom",
+                "stack_trace": ["/app/orders.rb:12:in `charge'", "/app/app.rb:3:in `<main>'"],
+            },
+            "RuntimeError",
+            [("/app/app.rb", "<main>"), ("/app/orders.rb", "charge")],
+        ),
+        (  # a Java Throwable serialized by Jackson
+            {
+                "@class": "com.acme.NotFoundException",
+                "message": "no such row",
+                "stackTrace": [
+                    {
+                        "className": "com.acme.Dao",
+                        "methodName": "find",
+                        "fileName": "Dao.java",
+                        "lineNumber": 77,
+                    },
+                    {
+                        "className": "com.acme.Api",
+                        "methodName": "get",
+                        "fileName": "Api.java",
+                        "lineNumber": 10,
+                    },
+                ],
+            },
+            "com.acme.NotFoundException",
+            [("Api.java", "com.acme.Api.get"), ("Dao.java", "com.acme.Dao.find")],
+        ),
+        (  # a Node.js stack as a list of lines
+            {
+                "type": "TypeError",
+                "message": "x is undefined",
+                "stack": ["TypeError: x is undefined", "at render (/app/view.js:3:9)"],
+            },
+            "TypeError",
+            [("/app/view.js", "render")],
+        ),
+        (  # Sentry-like frames of a Python exception
+            {
+                "type": "ValueError",
+                "message": "bad",
+                "frames": [{"filename": "/app/task.py", "lineno": 9, "function": "run"}],
+            },
+            "ValueError",
+            [("/app/task.py", "run")],
+        ),
+    ],
+)
+def test_a_stack_listed_frame_by_frame_is_read_as_its_language_prints_it(
+    error: dict[str, object], exception: str, frames: list[tuple[str, str]]
+) -> None:
+    entry = parse({"jsonPayload": {"level": "error", "message": "failed", "exception": error}})
+    assert entry.stack is not None and entry.stack.exception_type == exception
+    assert sorted((f.file, f.function) for f in entry.stack.frames) == frames
+
+
 def test_a_cloud_function_terminated_is_an_error_whatever_its_severity() -> None:
     text = "Error: function terminated. Recommended action: inspect logs for termination reason."
     entry = parse({"severity": "INFO", "textPayload": text})

@@ -5,7 +5,7 @@
 | `textPayload` | the text (message and stack); a JSON object in it is read as a `jsonPayload` |
 | `jsonPayload` message | `message` / `msg` / `@mt` (Serilog's template, before its rendered `@m`) / `MESSAGE` (journald) / `Message` / `event` / `description` / `log` (a Docker json-file line a shipper forwarded), else Rust tracing's `fields.message` |
 | `jsonPayload` error | beside the message, `msg: error`: `error` / `err` (a string, or an object's `message`, else its `type` / `name`), `error.message`, log4j2 `thrown`, Workflows `failure`; without a message, the error is the message |
-| `jsonPayload` stack | `stack_trace`, `stacktrace`, `stackTrace`, `stack`, `exception`, `Exception`, `@x`, `exc_info`, `exc_text`, `errorVerbose`, `error.stack_trace`, `error.stack`, and in `error` / `err` / `thrown` / `exception` objects their `stack`, `stack_trace`, `message` or log4j2 frames (`extendedStackTrace`, `cause`) |
+| `jsonPayload` stack | `stack_trace`, `stacktrace`, `stackTrace`, `stack`, `exception`, `Exception`, `@x`, `exc_info`, `exc_text`, `errorVerbose`, `error.stack_trace`, `error.stack`, and in `error` / `err` / `thrown` / `exception` objects their `stack`, `stack_trace`, `message` or a list of frames written out as the language prints them (log4j2's `extendedStackTrace`, a Jackson-serialized Throwable's `stackTrace`, a Ruby `backtrace`, Sentry-like `frames`, a list of `at` lines; `cause`) |
 | `jsonPayload` level | `severity` / `level` / `levelname` / `log.level` / `loglevel` / `lvl` (names, pino numbers), then a level word in `@l` / `LogLevel` / `log.level` (nested) / `status` (never a number); Serilog without `@l`: INFO; journald `PRIORITY` 0-5, 7 when the message declares no level (6 declares nothing) |
 | `jsonPayload` without message | its type's short name and up to four fields as `path=value`: errors first, then messages and reasons, then statuses and codes (else the first fields that are not times) |
 | Cloud Scheduler `AttemptFinished` | `jobName`, `status`, `url`, `debugInfo` |
@@ -330,31 +330,89 @@ def _error_line(value: Any) -> str:
 
 
 def _object_stacks(error: dict[str, Any]) -> list[str]:
-    """The stacks an error object may hold: its stack fields and message as text, log4j2's frame list
-    (`thrown.extendedStackTrace`) written out as a Java trace."""
+    """The stacks an error object may hold: its stack fields and message as text, and a list of frames
+    (log4j2's `extendedStackTrace`, a serialized Java Throwable's `stackTrace`, a Ruby `backtrace`, a list of
+    lines) written out as its language prints it."""
     stacks = [error[k] for k in _NESTED_STACK_FIELDS if isinstance(error.get(k), str) and error[k].strip()]
-    if isinstance(error.get("extendedStackTrace"), list):
-        stacks.insert(0, _java_trace(error))
+    if any(isinstance(error.get(key), list) and error[key] for key in _FRAME_LISTS):
+        stacks.insert(0, _listed_trace(error))
     return stacks
 
 
-def _java_trace(thrown: dict[str, Any], depth: int = 0) -> str:
-    """log4j2 JsonLayout's `thrown` (`name`, `message`, `extendedStackTrace` frames, `cause`) as Java prints it."""
-    name = as_text(thrown.get("name")) or "java.lang.Throwable"
-    message = as_text(thrown.get("message"))
-    lines = [f"{name}: {message}" if message else name]
-    frames = thrown.get("extendedStackTrace")
-    for frame in frames if isinstance(frames, list) else []:
-        if isinstance(frame, dict):
-            line = frame.get("line")
-            where = as_text(frame.get("file")) or "Unknown Source"
-            if isinstance(line, int) and not isinstance(line, bool) and line >= 0:
-                where = f"{where}:{line}"
-            lines.append(f"\tat {as_text(frame.get('class'))}.{as_text(frame.get('method'))}({where})")
-    cause = thrown.get("cause")
+# Where an error object keeps its frames as a list, and the names of a frame's parts in each serializer
+# (log4j2 `class`/`method`/`file`/`line`; Jackson's Throwable `className`/`methodName`/`fileName`/`lineNumber`;
+# Sentry-like `filename`/`lineno`/`function`).
+_FRAME_LISTS = (
+    "extendedStackTrace",
+    "stackTrace",
+    "stack_trace",
+    "stacktrace",
+    "backtrace",
+    "stack",
+    "frames",
+)
+_ERROR_NAMES = ("name", "class", "className", "exception_class", "@class", "type")
+_MAX_LISTED_FRAMES = 200
+_RUBY_FRAME = re.compile(r"^\S.*:\d+:in ")
+_LOCATED_FRAME = re.compile(r"\S:\d+(?::\d+)?\)?$")  # `fn (/app/x.js:3:9)`, `/app/x.js:3:9`
+_JAVA_FRAME = re.compile(
+    r"^(?:at\s+)?[\w$.<>/]+\((?:[\w$.-]+\.(?:java|kt|scala|groovy):\d+|Native Method|Unknown Source)\)$"
+)
+
+
+def _listed_trace(error: dict[str, Any], depth: int = 0) -> str:
+    """An error object with a list of frames, as its language prints its stack (`Caused by:` for causes)."""
+    name = _text_field(error, _ERROR_NAMES)
+    message = _text_field(error, ("message", "localizedMessage", "msg"))
+    listed = (error[key] for key in _FRAME_LISTS if isinstance(error.get(key), list) and error[key])
+    frames: list[Any] = next(listed, [])
+    written = [line for line in map(_frame_line, frames[:_MAX_LISTED_FRAMES]) if line is not None]
+    kinds = {kind for kind, _ in written}
+    if kinds == {"python"}:
+        head = f"{name or 'Exception'}: {message}" if message else name or "Exception"
+        text = "\n".join(["Traceback (most recent call last):", *(line for _, line in written), head])
+    elif kinds == {"ruby"}:
+        rest = [f"\tfrom {line}" for _, line in written[1:]]
+        text = "\n".join([f"{written[0][1]}: {message or name} ({name or 'RuntimeError'})", *rest])
+    else:
+        java = "java" in kinds
+        name = name or ("java.lang.Throwable" if java else "Error")
+        at = "\tat " if java else "    at "
+        text = "\n".join([f"{name}: {message}" if message else name, *(f"{at}{line}" for _, line in written)])
+    cause = error.get("cause")
     if isinstance(cause, dict) and depth < 8:
-        lines.append("Caused by: " + _java_trace(cause, depth + 1))
-    return "\n".join(lines)
+        text += "\nCaused by: " + _listed_trace(cause, depth + 1)
+    return text
+
+
+def _frame_line(frame: Any) -> tuple[str, str] | None:
+    """(language, line) of one listed frame: a Java frame object or line, a Python frame object, a Ruby or
+    another `at` line; None for what is no frame."""
+    if isinstance(frame, str):
+        line = frame.strip()
+        if not line:
+            return None
+        if _RUBY_FRAME.match(line):
+            return "ruby", line
+        if _JAVA_FRAME.match(line):
+            return "java", line.removeprefix("at").strip()
+        if line.startswith("at ") or _LOCATED_FRAME.search(line):
+            return "other", line.removeprefix("at ").strip()
+        return None  # the error's own line, or a note between frames
+    if not isinstance(frame, dict):
+        return None
+    klass = as_text(frame.get("class") or frame.get("className") or frame.get("declaringClass"))
+    method = as_text(frame.get("method") or frame.get("methodName"))
+    file = as_text(frame.get("file") or frame.get("fileName") or frame.get("filename"))
+    numbers = (frame.get("line"), frame.get("lineNumber"), frame.get("lineno"))
+    number = next((v for v in numbers if isinstance(v, int) and not isinstance(v, bool)), None)
+    if klass and method:
+        where = (file or "Unknown Source") + (f":{number}" if number is not None and number >= 0 else "")
+        return "java", f"{klass}.{method}({where})"
+    function = as_text(frame.get("function") or frame.get("name"))
+    if file and number is not None:
+        return "python", f'  File "{file}", line {number}, in {function or "<module>"}'
+    return None
 
 
 def _declared(payload: dict[str, Any], message: str) -> Severity | None:
