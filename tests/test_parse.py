@@ -704,6 +704,50 @@ def test_service_derivation(
     assert (entry.service, entry.revision, entry.instance) == (service, revision, instance)
 
 
+@pytest.mark.parametrize(
+    ("resource", "service", "instance"),
+    [
+        (
+            {
+                "type": "http_load_balancer",
+                "labels": {"backend_service_name": "web-be", "url_map_name": "um"},
+            },
+            "web-be",
+            None,
+        ),
+        (
+            {"type": "http_load_balancer", "labels": {"backend_service_name": "", "url_map_name": "um"}},
+            "um",
+            None,
+        ),
+        (
+            {"type": "dataflow_step", "labels": {"job_id": "2026-07-17_22_25_11-123", "job_name": "ingest"}},
+            "ingest",
+            None,
+        ),
+        (
+            {"type": "dataflow_step", "labels": {"job_id": "2026-07-17_22_25_11-123"}},
+            "2026-07-17_22_25_11-123",
+            None,
+        ),
+        (
+            {"type": "k8s_node", "labels": {"cluster_name": "prod", "node_name": "gke-prod-pool-1"}},
+            "prod",
+            "gke-prod-pool-1",
+        ),
+        ({"type": "cloudsql_database", "labels": {"database_id": "p:orders-db"}}, "p:orders-db", None),
+        ({"type": "cloud_tasks_queue", "labels": {"queue_id": "emails"}}, "emails", None),
+        ({"type": "some_new_type", "labels": {"job_name": "nightly"}}, "nightly", None),
+        ({"type": "some_new_type", "labels": {"zone": "us-central1-a"}}, None, None),
+    ],
+)
+def test_each_resource_type_names_its_service(
+    resource: dict[str, object], service: str | None, instance: str | None
+) -> None:
+    entry = parse({"resource": resource, "textPayload": "x", "severity": "ERROR"})
+    assert (entry.service or None, entry.instance or None) == (service, instance)
+
+
 def test_an_audit_entry_belongs_to_its_api_and_says_what_failed() -> None:
     entry = parse(
         {

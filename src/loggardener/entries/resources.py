@@ -12,7 +12,21 @@
 | `cloud_scheduler_job` | `job_id` | — | — |
 | `build` | `build_trigger_id` | — | `build_id` |
 | `k8s_cluster`, `gke_cluster` | `cluster_name` | — | — |
-| audit entries (`protoPayload` AuditLog) of any other resource | `serviceName` | — | — |
+| `k8s_node` | `cluster_name` | — | `node_name` |
+| `http_load_balancer`, `l7_lb_rule`, `internal_http_lb_rule`, `tcp_ssl_proxy_rule` | `backend_service_name`, else `url_map_name`, else `forwarding_rule_name` | — | — |
+| `dataflow_step` | `job_name`, else `job_id` | — | — |
+| `cloudsql_database` | `database_id` | — | — |
+| `cloud_composer_environment` | `environment_name` | — | — |
+| `workflows.googleapis.com/Workflow` | `workflow_id` | — | — |
+| `batch.googleapis.com/Job` | `job_id`, else `job_uid` | — | — |
+| `aiplatform.googleapis.com/CustomJob`, `ml_job` | `job_id` | — | — |
+| `pubsub_subscription` / `pubsub_topic` | `subscription_id` / `topic_id` | — | — |
+| `cloud_tasks_queue` | `queue_id` | — | — |
+| `api`, `apigateway.googleapis.com/Gateway` | `service`, else `gateway_id` | — | — |
+| `gcs_bucket` | `bucket_name` | — | — |
+| `cloud_dataproc_cluster` | `cluster_name` | — | — |
+| any other type (not an audit entry) | the first of `service_name`, `job_name`, `function_name`, `module_id`, `backend_service_name`, `database_id`, `queue_id`, `subscription_id`, `topic_id`, `bucket_name`, `cluster_name` it has | — | — |
+| audit entries (`protoPayload` AuditLog) of `k8s_node` and the types below it | `serviceName` | — | — |
 """
 
 from __future__ import annotations
@@ -31,7 +45,52 @@ SERVICE_FILTERS: dict[str, str] = {
     "gce_instance": 'labels."compute.googleapis.com/resource_name"',
     "cloud_scheduler_job": "resource.labels.job_id",
     "build": "resource.labels.build_trigger_id",
+    "k8s_node": "resource.labels.cluster_name",
+    "http_load_balancer": "resource.labels.backend_service_name",
+    "dataflow_step": "resource.labels.job_name",
+    "cloudsql_database": "resource.labels.database_id",
+    "cloud_composer_environment": "resource.labels.environment_name",
+    "workflows.googleapis.com/Workflow": "resource.labels.workflow_id",
+    "cloud_tasks_queue": "resource.labels.queue_id",
+    "pubsub_subscription": "resource.labels.subscription_id",
 }
+
+# Resource types whose service is one of their labels (the first present), and the label naming an instance.
+_LABELLED: dict[str, tuple[tuple[str, ...], str | None]] = {
+    "k8s_node": (("cluster_name",), "node_name"),
+    "http_load_balancer": (("backend_service_name", "url_map_name", "forwarding_rule_name"), None),
+    "l7_lb_rule": (("backend_service_name", "url_map_name", "forwarding_rule_name"), None),
+    "internal_http_lb_rule": (("backend_service_name", "url_map_name", "forwarding_rule_name"), None),
+    "tcp_ssl_proxy_rule": (("backend_service_name", "forwarding_rule_name"), None),
+    "dataflow_step": (("job_name", "job_id"), None),
+    "cloudsql_database": (("database_id",), None),
+    "cloud_composer_environment": (("environment_name",), None),
+    "workflows.googleapis.com/Workflow": (("workflow_id",), None),
+    "batch.googleapis.com/Job": (("job_id", "job_uid"), None),
+    "aiplatform.googleapis.com/CustomJob": (("job_id",), None),
+    "ml_job": (("job_id",), None),
+    "pubsub_subscription": (("subscription_id",), None),
+    "pubsub_topic": (("topic_id",), None),
+    "cloud_tasks_queue": (("queue_id",), None),
+    "api": (("service",), None),
+    "apigateway.googleapis.com/Gateway": (("gateway_id",), None),
+    "gcs_bucket": (("bucket_name",), None),
+    "cloud_dataproc_cluster": (("cluster_name",), None),
+}
+# For any other resource type: the first of these labels it has names its service.
+_SERVICE_LIKE = (
+    "service_name",
+    "job_name",
+    "function_name",
+    "module_id",
+    "backend_service_name",
+    "database_id",
+    "queue_id",
+    "subscription_id",
+    "topic_id",
+    "bucket_name",
+    "cluster_name",
+)
 
 
 class Identity(NamedTuple):
@@ -99,4 +158,15 @@ def _of_resource(
         return Identity(_get(labels, "build_trigger_id"), None, _get(labels, "build_id"))
     if resource_type in ("k8s_cluster", "gke_cluster"):
         return Identity(_get(labels, "cluster_name"), None, None)
-    return Identity(None, None, instance_label)
+    if payload.audit_service:
+        return Identity(None, None, instance_label)  # an audit entry belongs to its API (`serviceName`)
+    labelled = _LABELLED.get(resource_type)
+    if labelled is not None:
+        keys, instance_key = labelled
+        instance = _get(labels, instance_key) if instance_key else None
+        return Identity(_first(labels, keys), None, instance or instance_label)
+    return Identity(_first(labels, _SERVICE_LIKE), None, instance_label)
+
+
+def _first(labels: dict[str, Any], keys: tuple[str, ...]) -> str | None:
+    return next((value for value in (_get(labels, key) for key in keys) if value), None)
