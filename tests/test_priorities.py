@@ -393,6 +393,29 @@ def test_a_request_for_a_host_the_service_does_not_serve_is_noise(message: str) 
     assert ranked.priority == "P3" and ranked.reasons[0].startswith("requests for a host name")
 
 
+@pytest.mark.parametrize(
+    "details",
+    [
+        "LoadBalancerLogEntry: statusDetails=denied_by_security_policy, enforcedSecurityPolicy.outcome=DENY",
+        "LoadBalancerLogEntry: statusDetails=throttled_by_security_policy",
+        "LoadBalancerLogEntry: statusDetails=body_denied_by_security_policy",
+    ],
+)
+def test_requests_a_security_policy_denied_are_noise(details: str) -> None:
+    request = cluster(
+        kind="request",
+        title="HTTP 403 on GET /url (web-be)",
+        message=details,
+        http_statuses={"403": 1},
+        max_severity="WARNING",
+    )
+    assert prioritizer.rank(request).priority == "P3"
+    other = request.model_copy(
+        update={"message": "LoadBalancerLogEntry: statusDetails=response_sent_by_backend"}
+    )
+    assert prioritizer.rank(other).priority == "P2"
+
+
 def test_a_missing_file_at_run_time_is_no_startup_failure() -> None:
     for message in (
         "Error: ENOENT: no such file or directory, open '/tmp/x.json'",

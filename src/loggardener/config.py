@@ -295,6 +295,17 @@ def default_rules() -> list[PriorityRule]:
             max_events=5,
         ),
         PriorityRule(
+            name="security-policy-block",
+            priority="P3",
+            reason="HTTP {status}: the load balancer's security policy (Cloud Armor) denied or throttled these "
+            "requests as configured ({event_word}); a problem only if your own clients are among them",
+            kinds=["request"],
+            message_patterns=[
+                r"\b\w*(?:denied|throttled|banned)_by_security_policy\b",
+                r"\benforcedSecurityPolicy\.outcome=(?:DENY|deny)\b",
+            ],
+        ),
+        PriorityRule(
             name="foreign-host-header",
             priority="P3",
             reason="requests for a host name this service does not serve, refused by the framework (scanners "
