@@ -748,6 +748,43 @@ def test_each_resource_type_names_its_service(
     assert (entry.service or None, entry.instance or None) == (service, instance)
 
 
+@pytest.mark.parametrize(
+    ("resource", "involved", "service", "instance"),
+    [
+        (
+            {"type": "k8s_pod", "labels": {"cluster_name": "prod", "pod_name": "api-7d9f8b6c4-x2x9z"}},
+            {"kind": "Pod", "namespace": "shop", "name": "api-7d9f8b6c4-x2x9z"},
+            "shop/api",
+            "api-7d9f8b6c4-x2x9z",
+        ),
+        (
+            {"type": "k8s_cluster", "labels": {"cluster_name": "prod"}},
+            {"kind": "Endpoints", "namespace": "kube-system", "name": "kube-dns"},
+            "kube-system/kube-dns",
+            None,
+        ),
+        (
+            {"type": "k8s_node", "labels": {"cluster_name": "prod", "node_name": "n1"}},
+            {"kind": "Node", "name": "n1"},
+            "prod",
+            "n1",
+        ),
+    ],
+)
+def test_a_kubernetes_event_belongs_to_the_workload_it_is_about(
+    resource: dict[str, object], involved: dict[str, object], service: str, instance: str | None
+) -> None:
+    payload = {
+        "kind": "Event",
+        "involvedObject": involved,
+        "reason": "BackOff",
+        "message": "Back-off",
+        "type": "Warning",
+    }
+    entry = parse({"resource": resource, "jsonPayload": payload})
+    assert (entry.service, entry.instance or None) == (service, instance)
+
+
 def test_an_audit_entry_belongs_to_its_api_and_says_what_failed() -> None:
     entry = parse(
         {

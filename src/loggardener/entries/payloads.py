@@ -127,6 +127,7 @@ class Payload:
     scheduler_job: str | None = None
     host_name: str | None = None
     object_name: str | None = None
+    """`namespace/name` of the workload a Kubernetes event is about."""
 
 
 def as_text(value: Any) -> str:
@@ -547,15 +548,30 @@ def _kubernetes_event(payload: dict[str, Any]) -> Payload:
     involved = payload["involvedObject"]
     reason = as_text(payload.get("reason"))
     text = as_text(payload.get("message"))
-    kind = as_text(involved.get("kind"))
     message = f"{reason}: {text}" if reason else text
     declared = level_word(as_text(payload.get("type"))) if payload.get("type") else None
     return Payload(
         kind="json",
         message=message or json.dumps(payload, sort_keys=True, default=str),
         declared=declared,
-        object_name=f"{kind}/{as_text(involved.get('name'))}" if kind else None,
+        object_name=_workload(involved),
     )
+
+
+# A pod's name after its workload's: `api-7d9f8b6c4-x2x9z` (Deployment), `agent-x2x9z` (DaemonSet, Job)
+_POD_SUFFIX = re.compile(r"-(?:[a-z0-9]{6,10}-)?[a-z0-9]{5}$")
+
+
+def _workload(involved: dict[str, Any]) -> str | None:
+    """`namespace/name` of the namespaced object a Kubernetes event is about (a pod by its workload's name);
+    None for a cluster-wide one (a Node)."""
+    namespace = as_text(involved.get("namespace"))
+    name = as_text(involved.get("name"))
+    if not namespace or not name:
+        return None
+    if as_text(involved.get("kind")) == "Pod":
+        name = _POD_SUFFIX.sub("", name) or name
+    return f"{namespace}/{name}"
 
 
 def _audit(payload: dict[str, Any]) -> Payload:

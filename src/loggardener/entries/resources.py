@@ -12,6 +12,7 @@
 | `cloud_scheduler_job` | `job_id` | — | — |
 | `build` | `build_trigger_id` | — | `build_id` |
 | `k8s_cluster`, `gke_cluster` | `cluster_name` | — | — |
+| a Kubernetes event (`involvedObject`) of a cluster, pod or node | `namespace/name` of the object (a pod's workload) | — | the pod or node |
 | `k8s_node` | `cluster_name` | — | `node_name` |
 | `http_load_balancer`, `l7_lb_rule`, `internal_http_lb_rule`, `tcp_ssl_proxy_rule` | `backend_service_name`, else `url_map_name`, else `forwarding_rule_name` | — | — |
 | `dataflow_step` | `job_name`, else `job_id` | — | — |
@@ -55,6 +56,7 @@ SERVICE_FILTERS: dict[str, str] = {
     "pubsub_subscription": "resource.labels.subscription_id",
 }
 
+_KUBERNETES = frozenset({"k8s_cluster", "gke_cluster", "k8s_pod", "k8s_node"})
 # Resource types whose service is one of their labels (the first present), and the label naming an instance.
 _LABELLED: dict[str, tuple[tuple[str, ...], str | None]] = {
     "k8s_node": (("cluster_name",), "node_name"),
@@ -127,6 +129,9 @@ def _of_resource(
     resource_type: str, labels: dict[str, Any], entry_labels: dict[str, Any], payload: Payload
 ) -> Identity:
     instance_label = _get(entry_labels, "instanceId")
+    if payload.object_name and resource_type in _KUBERNETES:
+        # a Kubernetes event belongs to the workload it is about, not to the cluster that reports it
+        return Identity(payload.object_name, None, _get(labels, "pod_name") or _get(labels, "node_name"))
     if resource_type == "cloud_run_revision":
         return Identity(_get(labels, "service_name"), _get(labels, "revision_name"), instance_label)
     if resource_type == "cloud_run_job":
