@@ -589,7 +589,8 @@ def infer_severity(
     5. A weak severity (none, DEFAULT, or only the stream's default) takes the level the entry declares:
        `json-level` (a field of the JSON payload), `json-level-in-text`, `glog-header`, `ruby-logger-header`,
        `dotnet-logger-header`, `python-warning`, `bracketed-level`, `level-header`, `level-word`,
-       `logfmt-level`.
+       `logfmt-level`, `failure-line` (a line that is a failure by itself: `TypeError: …`, `Segmentation
+       fault`).
     6. `stack`: a weak severity with a stack trace is ERROR; `json-error`: so is a JSON payload that reports
        an error beside its message (`reports_error`) and declares no level.
     7. A severity that is only the stream's default ERROR (GKE's stderr), where nothing above applied:
