@@ -560,11 +560,22 @@ def _shape_adversarial_inputs(size: int = 200_000) -> dict[str, str]:
     }
 
 
+def _context_adversarial_inputs(size: int = 200_000) -> dict[str, str]:
+    """Crafted lines against the rules of round 5: XML names in attributes and sibling elements."""
+    return {
+        "xml attribute names": '<entry key="db.password">' * (size // 25),
+        "xml attribute names without text": '<entry key="db.password" ' * (size // 25),
+        "xml sibling names": "<name>password</name><value>" * (size // 28),
+        "xml sibling names without value": "<name>password</name>" * (size // 21),
+    }
+
+
 _HOSTILE_FAMILIES = (
     _adversarial_inputs,
     _more_adversarial_inputs,
     _escape_and_prose_adversarial_inputs,
     _shape_adversarial_inputs,
+    _context_adversarial_inputs,
 )
 
 
@@ -870,4 +881,47 @@ def test_user_password_pairs_of_more_tools_are_redacted(text: str, secret: str) 
     ],
 )
 def test_flags_and_addresses_near_user_password_pairs_are_kept(text: str) -> None:
+    assert Redactor().redact(text) == text
+
+
+@pytest.mark.parametrize(
+    ("text", "secret"),
+    [
+        ('invalid config: <properties><entry key="db.password">bluebird</entry></properties>', "bluebird"),
+        ("<entry key='smtp.secret'>Kq8sLm2Np4xY</entry>", "Kq8sLm2Np4xY"),
+        ('<param name="token">Kq8sLm2Np4xY</param>', "Kq8sLm2Np4xY"),
+        ('<property name="jdbc.password">correct horse</property>', "correct horse"),
+        (
+            "<property><name>javax.jdo.option.ConnectionPassword</name><value>tigerlily</value></property>",
+            "tigerlily",
+        ),
+        (
+            "<property>\n  <name>fs.s3a.secret.key</name>\n  <value>wJalrXUtnFEMIK7MDENG</value>",
+            "wJalrXUtnFEMIK7MDENG",
+        ),
+        ("<dict><key>api_token</key><string>Kq8sLm2Np4xY</string></dict>", "Kq8sLm2Np4xY"),
+        ('<setting name="SmtpPassword" serializeAs="String"><value>hunter22</value></setting>', "hunter22"),
+        ('<appSettings><add key="ApiKey" value="xK3fP9qL2mN8vR4t"/></appSettings>', "xK3fP9qL2mN8vR4t"),
+        ('<add key="ConnectionPassword" value="sunflower"/>', "sunflower"),
+    ],
+)
+def test_xml_names_in_attributes_and_sibling_elements_are_redacted(text: str, secret: str) -> None:
+    """C7: the name is an attribute of the element (`key=`, `name=`) or the text of a sibling element."""
+    redacted = Redactor().redact(text)
+    assert secret not in redacted
+    assert "</" not in text or redacted.count("</") == text.count("</")  # the closing tags stay
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '<entry key="db.user">app</entry><entry key="db.url">jdbc:postgresql://db/app</entry>',
+        "<property><name>dfs.replication</name><value>3</value></property>",
+        "<property><name>hive.metastore.uris</name><value>thrift://meta:9083</value></property>",
+        '<add key="ApiUrl" value="https://api.example.com"/>',
+        '<entry key="cache.key">users</entry>',
+        '<add key="ConnectionPassword" value=""/>',
+    ],
+)
+def test_xml_names_that_name_no_credential_are_kept(text: str) -> None:
     assert Redactor().redact(text) == text

@@ -367,6 +367,7 @@ _NAME_PATH = re.compile(
     r"^(?=[^/:]*[/:])(?:[A-Za-z]{1,24}|\d{1,12}|[0-9a-fA-F]{4,64}|[A-Za-z]{1,16}\d{1,4}|[A-Za-z]{1,3}-?\d{1,12})"
     r"(?:[/:._-]{1,2}(?:[A-Za-z]{1,24}|\d{1,12}|[0-9a-fA-F]{4,64}|[A-Za-z]{1,16}\d{1,4}|[A-Za-z]{1,3}-?\d{1,12}))*/?$"
 )
+_CAMEL_WORDS = re.compile(r"(?:[A-Z]?[a-z]{2,}){2,8}")
 _CONSONANTS = re.compile(r"[bcdfghjklmnpqrstvwxz]{6,}", re.IGNORECASE)
 
 
@@ -458,6 +459,8 @@ def is_secret_value(key_kind: str, value: str) -> bool:
         return len(value) >= 6 and not is_plain_words(word) and any(c.isalpha() for c in value)
     if _NAME_PATH.match(value):
         return False  # a path or a colon-separated name of words and numbers (`users:profile:12345`)
+    if _CAMEL_WORDS.fullmatch(value):
+        return False  # a name (`<add key="ConnectionPassword" …>`)
     sample = value[:256]
     random_looking = any(c.isdigit() for c in sample) or (len(sample) >= 16 and _mixed_case(sample))
     return len(value) >= 12 and entropy(sample) >= 3.0 and random_looking
@@ -678,6 +681,23 @@ _NAME_VALUE = _Deferred(
     rb"|\"(?P<dq>(?:[^\"\\]|\\.)+)\""
     rb"|'(?P<sq>[^'\r\n]+)'"
     rb"|(?P<bare>[^\s\"'<>,}]+))"
+)
+# The name in an attribute or a sibling element, the value in the element's text (C7): Java's XML properties
+# `<entry key="db.password">X</entry>`, `<param name="token">X</param>`; Hadoop's and Hive's
+# `<property><name>…ConnectionPassword</name><value>X</value></property>`; a plist's `<key>…</key><string>X`;
+# .NET's `<setting name="Password" serializeAs="String"><value>X</value>`.
+_XML_ATTRIBUTE_NAME = _Deferred(
+    rb"(?i)<[A-Za-z0-9_.:-]{1,64}[ \t][^<>]{0,256}?\b(?:key|name|id|param|property|setting|variable)[ \t]{0,4}=[ \t]{0,4}"
+    rb"[\"'](?P<key>"
+    + _KEY_NAME
+    + rb")[\"'][^<>]{0,256}>\s{0,64}(?:<(?:[A-Za-z0-9_.-]{1,32}:)?value(?:[ \t][^<>]{0,256})?>)?"
+    rb"(?P<bare>[^<]+)</"
+)
+_XML_SIBLING_NAME = _Deferred(
+    rb"(?i)<(?:[A-Za-z0-9_.-]{1,32}:)?(?:name|key)>\s{0,8}(?P<key>"
+    + _KEY_NAME
+    + rb")\s{0,8}</(?:[A-Za-z0-9_.-]{1,32}:)?"
+    rb"(?:name|key)>\s{0,64}<(?:[A-Za-z0-9_.-]{1,32}:)?(?:value|string|data)(?:[ \t][^<>]{0,256})?>(?P<bare>[^<]+)</"
 )
 # A config line that gives a password after a space, not `=`: redis.conf's `requirepass X` and `masterauth X`,
 # `.npmrc`'s `//registry/:_authToken X` (as `npm config set` takes it), `_auth X`, `_password X`.
@@ -934,6 +954,7 @@ _MARKER_OPENING = MARKER_PREFIX.encode()
 
 
 _SPACED_ID = re.compile(r"(?i)secret[ \t]id")
+_TAG_OPENING = re.compile(rb"</?(?:[A-Za-z0-9_.-]{1,32}:)?$")
 
 
 def _phrase_spans(data: bytes) -> Iterator[Span]:
@@ -946,6 +967,15 @@ def _phrase_spans(data: bytes) -> Iterator[Span]:
             continue  # part of a name (`projects/secret-project/logs`, `token.js`)
         if data[end : end + 1] == b"]" and data.endswith(_MARKER_OPENING, 0, match.start()):
             continue  # the kind of a marker (`[REDACTED:password]`): redacting is idempotent
+        if _TAG_OPENING.search(data, max(0, match.start() - 34), match.start()):
+            continue  # an element's name (`<Password>X</`, `<wsse:Password>`): `_XML_ELEMENT` reads it
+        quote = data[match.start() - 1 : match.start()]
+        if (
+            quote in (b'"', b"'")
+            and data[match.start() - 2 : match.start() - 1] == b"="
+            and data[end : end + 1] == quote
+        ):
+            continue  # a name in an attribute (`<param name="token">X`, `key="ApiKey" value="X"`): the XML rules
         spaced_id = _SPACED_ID.fullmatch(word) is not None  # `Secret ID = X`: no key-name rule reads it
         if (
             match.group(b"ascii") is not None
@@ -1088,7 +1118,8 @@ def _password_end(data: bytes, start: int, tail: re.Pattern[bytes] = _PASSWORD_T
     return match.end() if match is not None else start
 
 
-def _key_value_spans(pattern: Any, data: bytes) -> Iterator[Span]:
+def _key_value_spans(pattern: Any, data: bytes, element: bool = False) -> Iterator[Span]:
+    """The values the key-name rule `pattern` finds; an `element`'s text (XML) ends at its closing tag."""
     for match in pattern.finditer(data):
         key_start, _ = _span(match, b"key")
         key = match.group(b"key").decode("utf-8", "replace").lstrip("-")
@@ -1100,7 +1131,7 @@ def _key_value_spans(pattern: Any, data: bytes) -> Iterator[Span]:
         bare = _span(match, b"bare")[0] >= 0
         if bare and _KIND_NOUN.fullmatch(data, start, end) and _QUOTED_NAME_NEXT.match(data, end):
             continue
-        if bare and kind == "password":
+        if bare and kind == "password" and not element:
             block = _YAML_BLOCK.match(data, start) if data[start : start + 1] in (b"|", b">") else None
             if block is not None:
                 yield block.start(1), block.end(1), "password", _CONTEXT
@@ -1289,7 +1320,9 @@ class Redactor:
             spans.extend(_key_value_spans(_NAME_VALUE, data))
             spans.extend(_key_value_spans(_SPACED_CONFIG, data))
             if b"<" in data:
-                spans.extend(_key_value_spans(_XML_ELEMENT, data))
+                spans.extend(_key_value_spans(_XML_ELEMENT, data, element=True))
+                spans.extend(_key_value_spans(_XML_ATTRIBUTE_NAME, data, element=True))
+                spans.extend(_key_value_spans(_XML_SIBLING_NAME, data, element=True))
             spans.extend(_authorization_spans(data))
             spans.extend(_phrase_spans(data))
             spans.extend(_quoted_spans(_CREDENTIAL_PAIR, data, "password"))
