@@ -567,6 +567,9 @@ def _context_adversarial_inputs(size: int = 200_000) -> dict[str, str]:
         "xml attribute names without text": '<entry key="db.password" ' * (size // 25),
         "xml sibling names": "<name>password</name><value>" * (size // 28),
         "xml sibling names without value": "<name>password</name>" * (size // 21),
+        "quoted pairs": "('x-api-key', " * (size // 14),
+        "quoted pairs without a closing quote": '("token", "a' * (size // 12),
+        "quoted names of a list": "'password', " * (size // 12),
     }
 
 
@@ -925,3 +928,50 @@ def test_xml_names_in_attributes_and_sibling_elements_are_redacted(text: str, se
 )
 def test_xml_names_that_name_no_credential_are_kept(text: str) -> None:
     assert Redactor().redact(text) == text
+
+
+@pytest.mark.parametrize(
+    ("text", "secret"),
+    [
+        (
+            "grpc call failed: metadata=[('x-api-key', 'AJAuvbEHw7a9QnAF'), ('x-request-id', 'r-1')]",
+            "AJAuvbEHw7a9QnAF",
+        ),
+        ('client.call(metadata=(("authorization", "Bearer Kq8sLm2Np4xYz"),))', "Kq8sLm2Np4xYz"),
+        (
+            "werkzeug: response.set_cookie('session', 'fX0lbBWgm88fYSLkvU', secure=False)",
+            "fX0lbBWgm88fYSLkvU",
+        ),
+        ('req.headers.set("X-Api-Key", "qwe9RTY8uio7")', "qwe9RTY8uio7"),
+        ('os.setenv("DB_PASSWORD", "bluebird")', "bluebird"),
+        ('t.Setenv("STRIPE_SECRET", "notarealvalue1")', "notarealvalue1"),
+        ('os.environ["API_TOKEN"] = "Kq8sLm2Np4"', "Kq8sLm2Np4"),
+        ("ENV['SMTP_PASSWORD'] = 'sunflower'", "sunflower"),
+        ("headers.add('Proxy-Authorization', 'Basic c3ZjOnMzY3JldA==')", "c3ZjOnMzY3JldA=="),
+    ],
+)
+def test_a_quoted_name_then_its_quoted_value_is_redacted(text: str, secret: str) -> None:
+    """C5: a credential's name as a quoted string, then `,` or `] =` and its value as the next quoted string."""
+    assert secret not in Redactor().redact(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "ValidationError: missing fields ['password', 'username']",
+        'required: ["password", "email", "token"]',
+        "fields ('token', 'expired') and ('api_key', 'missing')",
+        'headers.get("Authorization", "") and os.environ["DB_PASSWORD"] = ""',
+        "('x-request-id', 'r-1'), ('session', 'abc')",
+        '{"env":[{"name":"DB_HOST","value":"db.internal"}]}',
+    ],
+)
+def test_quoted_names_without_a_credential_after_them_are_kept(text: str) -> None:
+    assert Redactor().redact(text) == text
+
+
+def test_a_scheme_before_a_quoted_credential_stays() -> None:
+    assert (
+        Redactor().redact('[("Authorization", "Bearer Kq8sLm2Np4xYz")]')
+        == '[("Authorization", "Bearer [REDACTED:token]")]'
+    )

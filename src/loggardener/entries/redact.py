@@ -699,6 +699,19 @@ _XML_SIBLING_NAME = _Deferred(
     + rb")\s{0,8}</(?:[A-Za-z0-9_.-]{1,32}:)?"
     rb"(?:name|key)>\s{0,64}<(?:[A-Za-z0-9_.-]{1,32}:)?(?:value|string|data)(?:[ \t][^<>]{0,256})?>(?P<bare>[^<]+)</"
 )
+# A name as a quoted string, then its value as the next quoted string of a tuple, list or call (C5):
+# `('x-api-key', 'X')`, `set_cookie('session', 'X')`, `setenv("DB_PASSWORD", "X")`, `os.environ["TOKEN"] = "X"`.
+_QUOTED_PAIR = _Deferred(
+    rb"(?i)(?P<open>[\"'])(?P<key>" + _KEY_NAME + rb")[\"']\s{0,8}(?P<sep>,|\]\s{0,8}=)\s{0,8}(?:"
+    rb"\"(?P<dq>(?:[^\"\\\r\n]|\\.){1,256})\"|'(?P<sq>[^'\r\n]{1,256})')"
+)
+# What a list of field names holds after a password's name: `['password', 'username']` names fields.
+_FIELD_NAMES = {
+    "user", "username", "user_name", "login", "email", "mail", "name", "id", "uid", "account", "phone", "host",
+    "port", "database", "db", "url", "realm", "domain", "tenant", "scope", "grant_type", "code",
+}  # fmt: skip
+_JSON_KEY_NEXT = re.compile(rb"\\{0,2}\s{0,8}:")
+_SCHEME_PREFIX = re.compile(r"(?i)([a-z][a-z0-9-]{0,30})[ \t]+(?=\S)")
 # A config line that gives a password after a space, not `=`: redis.conf's `requirepass X` and `masterauth X`,
 # `.npmrc`'s `//registry/:_authToken X` (as `npm config set` takes it), `_auth X`, `_password X`.
 _SPACED_CONFIG = _Deferred(
@@ -1142,6 +1155,26 @@ def _key_value_spans(pattern: Any, data: bytes, element: bool = False) -> Iterat
             yield start, end, _KIND_OF_CLASS[kind], _CONTEXT
 
 
+def _quoted_pair_spans(data: bytes) -> Iterator[Span]:
+    for match in _QUOTED_PAIR.finditer(data):
+        kind = key_class(match.group(b"key").decode("utf-8", "replace"))
+        if kind is None:
+            continue
+        start, end = _value_group(match)
+        if _JSON_KEY_NEXT.match(data, end + 1):
+            continue  # `{"name":"DB_PASSWORD","value":"X"}`: the next string is a key (`_NAME_VALUE` reads it)
+        value = data[start:end].decode("utf-8", "replace")
+        listed = kind == "password" and match.group(b"sep") == b"," and is_plain_words(value)
+        if listed and (key_class(value) is not None or value.lower() in _FIELD_NAMES):
+            continue  # a list of field names (`['password', 'email']`)
+        scheme = _SCHEME_PREFIX.match(value)
+        if scheme is not None and scheme.group(1).lower() in _AUTH_SCHEMES:
+            start += len(scheme.group(0).encode())  # `("Authorization", "Bearer X")`: the scheme stays
+            value = value[len(scheme.group(0)) :]
+        if is_secret_value(kind, value):
+            yield start, end, _KIND_OF_CLASS[kind], _CONTEXT
+
+
 def _authorization_spans(data: bytes) -> Iterator[Span]:
     for match in _AUTHORIZATION.finditer(data):
         start, end = _span(match, b"cred")
@@ -1319,6 +1352,7 @@ class Redactor:
             spans.extend(_key_value_spans(_FLAG, data))
             spans.extend(_key_value_spans(_NAME_VALUE, data))
             spans.extend(_key_value_spans(_SPACED_CONFIG, data))
+            spans.extend(_quoted_pair_spans(data))
             if b"<" in data:
                 spans.extend(_key_value_spans(_XML_ELEMENT, data, element=True))
                 spans.extend(_key_value_spans(_XML_ATTRIBUTE_NAME, data, element=True))
