@@ -570,6 +570,17 @@ def _context_adversarial_inputs(size: int = 200_000) -> dict[str, str]:
         "quoted pairs": "('x-api-key', " * (size // 14),
         "quoted pairs without a closing quote": '("token", "a' * (size // 12),
         "quoted names of a list": "'password', " * (size // 12),
+        "t-sql unicode literals": "PASSWORD=N'" * (size // 11),
+        "sql roles without a password": "ALTER ROLE x " * (size // 13),
+        "sql roles with unquoted passwords": "CREATE USER x PASSWORD " * (size // 23),
+        "digest headers without a response": "Digest username=a, " * (size // 19),
+        "graphql values without a closing quote": 'setToken(value: "a' * (size // 18),
+        "graphql calls without a value": "mutation setToken(id: 1, " * (size // 25),
+        "yaml block headers": "token: |\n" * (size // 9),
+        "indented yaml block headers": "  password: |\n" * (size // 15),
+        "nested yaml blocks": "".join(" " * i + "token: |\n" for i in range(size // 2000)),
+        "connection strings with spaces": "Pwd=a b c " * (size // 10),
+        "connection strings with semicolons": ";Pwd=a b;" * (size // 9),
     }
 
 
@@ -975,3 +986,79 @@ def test_a_scheme_before_a_quoted_credential_stays() -> None:
         Redactor().redact('[("Authorization", "Bearer Kq8sLm2Np4xYz")]')
         == '[("Authorization", "Bearer [REDACTED:token]")]'
     )
+
+
+@pytest.mark.parametrize(
+    ("text", "secret"),
+    [
+        ("Msg 15118: ALTER LOGIN [app] WITH PASSWORD=N'Purple8032xLMR' CHECK_POLICY=ON", "Purple8032xLMR"),
+        ("CREATE LOGIN svc WITH PASSWORD = N'meadowlark', CHECK_POLICY = OFF", "meadowlark"),
+        (
+            "syntax error at or near \"PASSWORD\" LINE 1: ALTER ROLE reporting LOGIN PASSWORD 'bluebird' VALID",
+            "bluebird",
+        ),
+        ("statement: CREATE USER etl WITH PASSWORD 'sunshine'", "sunshine"),
+        ('CREATE ROLE app LOGIN PASSWORD "apple";', "apple"),
+        (
+            'Authorization: Digest username="svc", realm="api", nonce="c29c2d015c", uri="/v1/x", '
+            'response="b2a339eb2c1a7d6774ff940d1787be3b", qop=auth -> 401',
+            "b2a339eb2c1a7d6774ff940d1787be3b",
+        ),
+        (
+            "Login failed. Connection string: Driver={ODBC Driver 18};Server=db;Uid=app;Pwd=blue Monkey Orange74;Encrypt=yes",
+            "Orange74",
+        ),
+        ("jdbc:sqlserver://db;user=app;password=correct horse battery;encrypt=true", "battery"),
+        ("Password=my long phrase;Server=db;User Id=app", "long phrase"),
+        (
+            'mutation { rotateIntegration(id: 42, value: "EDZx1ycbdHIC6b8Gej") } failed: FORBIDDEN',
+            "EDZx1ycbdHIC6b8Gej",
+        ),
+        ('mutation { setToken(input: {name: "ci", value: "Kq8sLm2Np4xY"}) }', "Kq8sLm2Np4xY"),
+        ('{ updateSecret(value: "bluebird") }', "bluebird"),
+        (
+            "invalid config.yaml:\nupstream:\n  api_token: |\n    e1eed239c23b70711bf04369151bcf836c32f55e\n  url: x",
+            "e1eed239c23b70711bf04369151bcf836c32f55e",
+        ),
+        ("auth:\n  client_secret: >-\n    Kq8sLm2Np4xY\n    ZpQ8sLm2\n  scope: all", "ZpQ8sLm2"),
+        ("credentials:\n  password:\n    hunter2\n  user: app", "hunter2"),
+        (
+            "- name: ci\n  access_token: |-\n    gho_notreal0Kq8sLm2Np4xY\n- name: cd",
+            "gho_notreal0Kq8sLm2Np4xY",
+        ),
+    ],
+)
+def test_sql_digest_connection_string_graphql_and_yaml_block_credentials_are_redacted(
+    text: str, secret: str
+) -> None:
+    """C8: T-SQL `N'X'`, a role's password of any shape, Digest's `response=`, a connection string's password
+    with spaces, GraphQL's `value:` and a YAML block scalar under any credential's name."""
+    assert secret not in Redactor().redact(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "ALTER ROLE reporting VALID UNTIL 'infinity'",
+        "ALTER ROLE x PASSWORD NULL",
+        'WWW-Authenticate: Digest realm="api", nonce="c29c2d015c20c5cf", qop="auth"',
+        "Driver={ODBC Driver 18};Server=db one;Database=orders;Encrypt=yes",
+        'mutation { setLabel(value: "production") } and query { setting(name: "x", value: "12") }',
+        "cache:\n  key: |\n    users by id\n  ttl: 5",
+        "config:\n  token_url: |\n    https://auth.example.com/token\n  next: 1",
+    ],
+)
+def test_sql_digest_connection_string_graphql_and_yaml_lookalikes_are_kept(text: str) -> None:
+    assert Redactor().redact(text) == text
+
+
+def test_a_yaml_block_ends_at_the_next_key_of_its_level() -> None:
+    text = "upstream:\n  api_token: |\n    e1eed239c23b70711bf04369151bcf836c32f55e\n  url: https://api.example.com"
+    assert Redactor().redact(text).endswith("\n  url: https://api.example.com")
+
+
+def test_a_digest_username_is_no_credential() -> None:
+    redacted = Redactor().redact(
+        'Authorization: Digest username="svc", realm="api", response="b2a339eb2c1a7d67"'
+    )
+    assert redacted == 'Authorization: Digest username="svc", realm="api", response="[REDACTED:token]"'

@@ -554,6 +554,7 @@ _CONTEXT_GATES = (
     b"sshpass",
     b"@",
     b"identified",
+    b"mutation",
     b"%",
     b"\\u",
     b"\\x",
@@ -577,14 +578,17 @@ _KEY_NAME = (
     + _KEY_CHAR
     + rb"{0,64}"
 )
-# A key, its closing quote (JSON, or JSON inside a JSON string: `\"`), a separator, then the value: double
-# quoted (escapes allowed), escaped-quoted, single quoted, or bare up to a space, quote, `&`, `;` or `\`.
+# A key, its closing quote (JSON, or JSON inside a JSON string: `\"`), a separator, then the value on the same
+# line: double quoted (escapes allowed), escaped-quoted, single quoted, or bare up to a space, quote, `&`, `;`
+# or `\`; or a lone value on the next line.
 _KEY_VALUE = _Deferred(
-    rb"(?i)(?P<key>" + _KEY_NAME + rb")(?:\\{0,2}[\"'])?\s{0,8}(?:=>|:=|=|:|\x{ff1a}|\x{ff1d})\s{0,8}(?:"
+    rb"(?i)(?P<key>" + _KEY_NAME + rb")(?:\\{0,2}[\"'])?\s{0,8}(?:=>|:=|=|:|\x{ff1a}|\x{ff1d})(?:\s{0,8}(?:"
     rb"\\\"(?P<esc>(?:[^\"\\]|\\[^\"])+)\\\""
     rb"|\"(?P<dq>(?:[^\"\\]|\\.)+)\""
-    rb"|'(?P<sq>[^'\r\n]+)'"
-    rb"|(?P<bare>[^\s\"'&;\\<>]+))"
+    rb"|N?'(?P<sq>[^'\r\n]+)')"  # T-SQL's Unicode literal `N'X'`
+    rb"|[ \t]{0,8}(?P<bare>>[+-]?[ \t]{0,8}\r?\n|[^\s\"'&;\\<>]+)"  # `>` only as a YAML folded block's header
+    # a value alone on the next line; not a key there (`auth:` then `  client_secret: X` is a parent key)
+    rb"|[ \t]{0,8}\r?\n[ \t]{1,16}(?P<nl>[^\s\"'&;\\<>:]{1,256})[ \t]{0,8}(?:\r?\n|$))"
 )
 _FLAG = _Deferred(
     rb"(?i)(?:^|[\s\"'(\[])(?P<key>--?" + _KEY_NAME + rb")\s{1,8}(?:"
@@ -722,7 +726,24 @@ _SPACED_CONFIG = _Deferred(
 _SQL_PASSWORD = _Deferred(
     rb"(?i)\b(?:identified\s{1,8}(?:with\s{1,8}\S{1,64}\s{1,8})?by(?:\s{1,8}password)?"
     rb"|(?:with|encrypted|unencrypted)\s{1,8}password|set\s{1,8}password[^=\r\n]*=(?:\s{0,8}password\s{0,8}\()?)"
-    rb"\s{1,8}(?:\"(?P<dq>[^\"\r\n]+)\"|'(?P<sq>[^'\r\n]+)'|(?P<bare>[^\s\"';,)]+))"
+    rb"\s{1,8}(?:\"(?P<dq>[^\"\r\n]+)\"|'(?P<sq>[^'\r\n]+)'|(?P<bare>[^\s\"';,)=][^\s\"';,)]*))"
+)
+# `CREATE|ALTER ROLE|USER|LOGIN … PASSWORD 'X'`: after that keyword a quoted value is a password whatever its
+# shape (`'bluebird'`).
+_SQL_ROLE_PASSWORD = _Deferred(
+    rb"(?i)\b(?:create|alter)\s{1,8}(?:role|user|login|group)\b[^;\r\n]{0,256}?\bpassword\s{0,8}=?\s{0,8}N?"
+    rb"(?:\"(?P<dq>[^\"\r\n]+)\"|'(?P<sq>[^'\r\n]+)')"
+)
+# HTTP Digest authentication: the `response=` hash proves the password (and `username=` is no credential).
+_DIGEST_RESPONSE = _Deferred(
+    rb"(?i)\bdigest[ \t]{1,8}[^\r\n]{0,512}?\bresponse[ \t]{0,4}=[ \t]{0,4}"
+    rb"(?:\\?\"(?P<dq>[^\"\\\r\n]{1,256})\\?\"|(?P<bare>[^\s\",\\]{1,256}))"
+)
+# GraphQL: the `value:` argument of a field named like a secret (`setToken(value: "X")`,
+# `updateSecret(input: {name: "x", value: "X"})`), or of any field of a mutation if it looks random.
+_GRAPHQL_VALUE = _Deferred(
+    rb"(?P<key>[A-Za-z_][A-Za-z0-9_]{0,64})[ \t]{0,8}\([^()\r\n]{0,256}?\bvalue[ \t]{0,4}:[ \t]{0,4}"
+    rb"\\?\"(?P<dq>[^\"\\\r\n]{1,256})\\?\""
 )
 # A password given to a command-line tool by the flag it reads one from (`docker login -p X`, `mongosh -p X`,
 # `redis-cli -a X`, `ldapsearch -w X`, `sqlcmd -P X`, `ipmitool -P X`).
@@ -741,7 +762,7 @@ _CREDENTIAL_PAIR = _Deferred(
     rb"(?:'[^'\r\n]+'|\"[^\"\r\n]+\")\s{0,4},\s{0,4}(?:'(?P<sq>[^'\r\n]+)'|\"(?P<dq>[^\"\r\n]+)\")"
 )
 # A YAML block scalar under a password's name (`password: |` then indented lines).
-_YAML_BLOCK = re.compile(rb"\s{0,8}[|>][+-]?[ \t]*\r?\n((?:[ \t]+\S[^\r\n]*(?:\r?\n|$))+)")
+_YAML_BLOCK_HEADER = re.compile(rb"[|>][+-]?[1-9]?[ \t]*\r?\n")
 # Words that name a credential in prose: the value may follow a few words later, without a separator
 # (`Invalid API key provided: X`, `client secret is X`, `bad password X`, `jeton d'accès expiré : X`).
 _CREDENTIAL_WORD = _Deferred(
@@ -1105,7 +1126,7 @@ def _span(match: Any, name: bytes) -> tuple[int, int]:
 
 def _value_group(match: Any) -> tuple[int, int]:
     index = _group_index(match.re)
-    for name in (b"esc", b"dq", b"sq", b"bare"):
+    for name in (b"esc", b"dq", b"sq", b"bare", b"nl"):
         if name not in index:
             continue
         start, end = match.span(index[name])
@@ -1131,6 +1152,49 @@ def _password_end(data: bytes, start: int, tail: re.Pattern[bytes] = _PASSWORD_T
     return match.end() if match is not None else start
 
 
+_YAML_BLOCK_LINE = re.compile(rb"([ \t]*)([^\r\n]*)(?:\r?\n|$)")
+
+
+def _yaml_block(data: bytes, key_start: int, start: int) -> tuple[int, int] | None:
+    """The lines of a YAML block scalar (`token: |` at `start`): those indented past the key's column. Blocks
+    nest only by indenting further, so scanning each block's lines stays linear in the text."""
+    header = _YAML_BLOCK_HEADER.match(data, start)
+    if header is None:
+        return None
+    column = key_start - (data.rfind(b"\n", 0, key_start) + 1)
+    position = header.end()
+    first = end = -1
+    while position < len(data) and (line := _YAML_BLOCK_LINE.match(data, position)) is not None:
+        indent, text = line.group(1), line.group(2)
+        if text.strip():
+            if len(indent) <= column:
+                break
+            first = line.start(2) if first < 0 else first
+            end = line.end(2)
+        if line.end() == position:
+            break
+        position = line.end()
+    return (first, end) if first >= 0 else None
+
+
+# A connection string (ODBC, ADO.NET, JDBC) delimits its values with `;`: a password there may hold spaces
+# (`Pwd=my pass word;Encrypt=yes`).
+_TO_SEMICOLON = re.compile(rb"[^;\r\n\"'=<>]{1,256};")
+_CONNECTION_KEY_NEXT = re.compile(rb"[ \t]{0,4}[A-Za-z][A-Za-z0-9 _.]{0,40}=")
+
+
+def _connection_string_end(data: bytes, key_start: int, end: int) -> int:
+    """Where a password that `end` cut at a space ends in a connection string: at the next `;`, if the key
+    follows a `;` or another `Key=` follows that `;`."""
+    semicolon = _TO_SEMICOLON.match(data, end)
+    if semicolon is None:
+        return end
+    after_semicolon = data[max(0, key_start - 1) : key_start] == b";"
+    if after_semicolon or _CONNECTION_KEY_NEXT.match(data, semicolon.end()):
+        return semicolon.end() - 1
+    return end
+
+
 def _key_value_spans(pattern: Any, data: bytes, element: bool = False) -> Iterator[Span]:
     """The values the key-name rule `pattern` finds; an `element`'s text (XML) ends at its closing tag."""
     for match in pattern.finditer(data):
@@ -1144,12 +1208,19 @@ def _key_value_spans(pattern: Any, data: bytes, element: bool = False) -> Iterat
         bare = _span(match, b"bare")[0] >= 0
         if bare and _KIND_NOUN.fullmatch(data, start, end) and _QUOTED_NAME_NEXT.match(data, end):
             continue
-        if bare and kind == "password" and not element:
-            block = _YAML_BLOCK.match(data, start) if data[start : start + 1] in (b"|", b">") else None
+        if bare and not element and data[start : start + 1] in (b"|", b">"):
+            block = _yaml_block(data, key_start, start)
             if block is not None:
-                yield block.start(1), block.end(1), "password", _CONTEXT
+                text = data[block[0] : block[1]].decode("utf-8", "replace")
+                one_token = len(text.split()) == 1 or kind in ("password", "token")
+                if one_token and is_secret_value(kind, "".join(text.split())):
+                    yield block[0], block[1], _KIND_OF_CLASS[kind], _CONTEXT
+            if block is not None or data[start : start + 1] == b">":
                 continue
+        if bare and kind == "password" and not element:
             end = max(end, _password_end(data, start, _QUERY_TAIL if in_query else _PASSWORD_TAIL))
+            if data[end : end + 1] in (b" ", b"\t"):
+                end = _connection_string_end(data, key_start, end)
         value = data[start:end].decode("utf-8", "replace")
         if is_secret_value(kind, value):
             yield start, end, _KIND_OF_CLASS[kind], _CONTEXT
@@ -1175,10 +1246,21 @@ def _quoted_pair_spans(data: bytes) -> Iterator[Span]:
             yield start, end, _KIND_OF_CLASS[kind], _CONTEXT
 
 
+def _graphql_spans(data: bytes) -> Iterator[Span]:
+    mutation = b"mutation" in data.lower()
+    for match in _GRAPHQL_VALUE.finditer(data):
+        kind = key_class(match.group(b"key").decode("utf-8", "replace")) or ("weak" if mutation else None)
+        start, end = _span(match, b"dq")
+        if kind is not None and is_secret_value(kind, data[start:end].decode("utf-8", "replace")):
+            yield start, end, _KIND_OF_CLASS[kind], _CONTEXT
+
+
 def _authorization_spans(data: bytes) -> Iterator[Span]:
     for match in _AUTHORIZATION.finditer(data):
         start, end = _span(match, b"cred")
         scheme_start, _ = _span(match, b"scheme")
+        if scheme_start >= 0 and match.group(b"scheme").lower() == b"digest" and b"=" in match.group(b"cred"):
+            continue  # `Digest username="svc", …`: its `response=` is the credential (`_DIGEST_RESPONSE`)
         if scheme_start < 0 and match.group(b"cred").decode().lower() in _AUTH_SCHEMES:
             continue  # a scheme alone, its credential already redacted
         if scheme_start >= 0 and match.group(b"scheme").decode().lower() not in _AUTH_SCHEMES:
@@ -1353,6 +1435,10 @@ class Redactor:
             spans.extend(_key_value_spans(_NAME_VALUE, data))
             spans.extend(_key_value_spans(_SPACED_CONFIG, data))
             spans.extend(_quoted_pair_spans(data))
+            if b"value" in data:
+                spans.extend(_graphql_spans(data))
+            if b"igest" in data:
+                spans.extend(_quoted_spans(_DIGEST_RESPONSE, data, "token"))
             if b"<" in data:
                 spans.extend(_key_value_spans(_XML_ELEMENT, data, element=True))
                 spans.extend(_key_value_spans(_XML_ATTRIBUTE_NAME, data, element=True))
@@ -1364,6 +1450,9 @@ class Redactor:
                 spans.extend(_simple_spans(_COOKIE, data, "cookie"))
         if b"identified" in present or b"pass" in present:
             spans.extend(_quoted_spans(_SQL_PASSWORD, data, "password"))
+            spans.extend(_quoted_spans(_SQL_ROLE_PASSWORD, data, "password"))
+        elif b"mutation" in present and b"value" in data:
+            spans.extend(_graphql_spans(data))
         if b"://" in present:
             spans.extend(_dsn_spans(data))
         if b"-u" in present or b" -a" in present or b"auth" in present or b"--user" in data:
