@@ -579,6 +579,11 @@ def _context_adversarial_inputs(size: int = 200_000) -> dict[str, str]:
         "yaml block headers": "token: |\n" * (size // 9),
         "indented yaml block headers": "  password: |\n" * (size // 15),
         "nested yaml blocks": "".join(" " * i + "token: |\n" for i in range(size // 2000)),
+        "tools without their flags": "openssl ssh-keygen zip 7z codecov " * (size // 34),
+        "one tool with many flags": "ssh-keygen" + " -N a -P b" * (size // 10),
+        "tool flags without a value": "zip -P " * (size // 7),
+        "token flags": "-t=" + "-t " * (size // 3),
+        "aws put-parameter": "aws ssm put-parameter --value x " * (size // 32),
         "connection strings with spaces": "Pwd=a b c " * (size // 10),
         "connection strings with semicolons": ";Pwd=a b;" * (size // 9),
     }
@@ -1062,3 +1067,60 @@ def test_a_digest_username_is_no_credential() -> None:
         'Authorization: Digest username="svc", realm="api", response="b2a339eb2c1a7d67"'
     )
     assert redacted == 'Authorization: Digest username="svc", realm="api", response="[REDACTED:token]"'
+
+
+@pytest.mark.parametrize(
+    ("text", "secret"),
+    [
+        (
+            "codecov -t 9c3e93c6-14c2-4daa-82b3-c906730dcf1c -f coverage.xml: Error: 401",
+            "9c3e93c6-14c2-4daa-82b3",
+        ),
+        ("./codecov -t=2d1f4b7e-8a63-4c0e-9b5a-1f2e3d4c5b6a -F unit", "2d1f4b7e-8a63-4c0e-9b5a"),
+        ("exec: terraform-provider login -t=OiSDVkbRabW4YrboDA failed", "OiSDVkbRabW4YrboDA"),
+        ("sentry-cli releases new -t Zq8sLm2Np4xYw7Rt v1", "Zq8sLm2Np4xYw7Rt"),
+        (
+            "aws ssm put-parameter --name /prod/db/master --value tigerlily --type SecureString: ParameterAlreadyExists",
+            "tigerlily",
+        ),
+        ("aws ssm put-parameter --type SecureString --name /p --value 'two words' --overwrite", "two words"),
+        (
+            "provision: ssh-keygen -t ed25519 -N 'meadowlark' -f /home/deploy/.ssh/id_ed25519 failed",
+            "meadowlark",
+        ),
+        ("ssh-keygen -p -P oldphrase -N newphrase -f key", "oldphrase"),
+        ("ssh-keygen -p -P oldphrase -N newphrase -f key", "newphrase"),
+        (
+            "sh: openssl enc -aes-256-cbc -salt -in dump.sql -out dump.enc -k bluebird: No such file",
+            "bluebird",
+        ),
+        (
+            "openssl enc -d -aes-256-cbc -K 710186517a85d1b233886d19e1e934d8ab2518d1 -iv cfd0",
+            "710186517a85d1b2",
+        ),
+        ("openssl pkcs12 -export -in c.pem -passin pass:hunter22 -passout pass:sunflower", "sunflower"),
+        ("backup job: zip -r -P orchard /backups/db.zip /var/lib/pgdata failed with status 18", "orchard"),
+        ("unzip -o -P 'tiger lily' reports.zip", "tiger lily"),
+        ("archiver: 7z a -porchard42 -mhe=on /out/reports.7z /data/reports: ERROR", "orchard42"),
+        ('7za x -p"tiger lily" a.7z', "tiger lily"),
+    ],
+)
+def test_secrets_after_the_flags_of_more_tools_are_redacted(text: str, secret: str) -> None:
+    """C2: the flag a tool reads a secret from, whatever the secret's shape."""
+    assert secret not in Redactor().redact(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "docker build -t gcr.io/acme/app:v1.2.3 . && docker build -t myapp-image-name-long .",
+        "docker build -t app-v2-build-20240101 .",
+        "ssh -t deploy@host; timeout -t 30 cmd; tar -tvf archive.tar; gzip -P x",
+        "ssh-keygen -t ed25519 -N '' -f /root/.ssh/id_ed25519",
+        "aws ssm put-parameter --name /prod/flag --value enabled --type String",
+        "openssl s_client -connect api.example.com:443 -servername api.example.com",
+        "zip -r out.zip dist/ && 7z a -mx=9 out.7z dist/",
+    ],
+)
+def test_tool_flags_without_a_secret_are_kept(text: str) -> None:
+    assert Redactor().redact(text) == text

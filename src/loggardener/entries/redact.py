@@ -542,6 +542,8 @@ _CLI_TOOLS = (
     b"smbclient",
 )
 _CLI_FLAGS = (b"-p", b" -a", b" -w", b" -P")
+# The tools `_TOOL` knows, and the `-t` of `_TOKEN_FLAG`.
+_TOOL_GATES = (b"ssh-keygen", b"openssl", b"zip", b"7z", b"put-parameter", b"codecov", b"-t")
 # Literals that gate the context rules below (private key blocks, cookies, DSNs, flags, emails).
 _CONTEXT_GATES = (
     b"begin",
@@ -560,6 +562,7 @@ _CONTEXT_GATES = (
     b"\\x",
     b"&",
     *_CLI_TOOLS,
+    *_TOOL_GATES,
 )
 _RUN_GATE = b"<random run>"  # the gate of `_RUN`, which needs no literal
 # A character of a key name: ASCII word characters, or any non-ASCII one but CJK and full-width punctuation
@@ -756,6 +759,27 @@ _CLI_PASSWORD = _Deferred(
     rb"|(?:sqlcmd|bcp|osql|isql|ipmitool|smbclient)[ \t][^\r\n]{0,256}?[ \t]-P"
     rb")(?:[ \t]{1,8}|=)(?P<cred>[^\s\"'\-][^\s\"']*)"
 )
+# A secret given to a tool by a flag whatever its shape (C2): `ssh-keygen -N X` (new passphrase) and `-P X`
+# (old), `openssl … -k X` (passphrase) and `-K <hex>` (raw key), `zip -P X`, `7z -pX`, the `--value X` of an
+# `aws ssm put-parameter … --type SecureString`, `codecov -t X`. The tool is found by RE2, then its flags on
+# the rest of its line (each flag of the line, at most 1024 bytes).
+_TOOL = _Deferred(
+    rb"(?:^|[\s\"'`(;|&/])(?P<tool>ssh-keygen|openssl|zip|unzip|funzip|zipcloak|7z|7za|7zz|7zr"
+    rb"|aws[ \t]{1,8}ssm[ \t]{1,8}put-parameter|codecov|codecovcli|codecov-cli)(?:\.exe)?[ \t]"
+)
+_FLAG_VALUE = rb"(?:'(?P<sq>[^'\r\n]+)'|\"(?P<dq>[^\"\r\n]+)\"|(?P<bare>[^\s\"'\-][^\s\"']*))"
+_SEPARATED = rb"(?:=|[ \t]{1,8})"
+_TOOL_FLAGS = {
+    b"ssh-keygen": re.compile(rb"[ \t]-[NP]" + _SEPARATED + _FLAG_VALUE),
+    b"openssl": re.compile(rb"[ \t]-[kK]" + _SEPARATED + _FLAG_VALUE),
+    b"zip": re.compile(rb"[ \t]-P" + _SEPARATED + _FLAG_VALUE),
+    b"7z": re.compile(rb"[ \t]-p" + _FLAG_VALUE),  # attached: `-pX`
+    b"aws": re.compile(rb"[ \t]--value" + _SEPARATED + _FLAG_VALUE),
+    b"codecov": re.compile(rb"[ \t]-t" + _SEPARATED + _FLAG_VALUE),
+}
+# `-t X` / `-t=X` of any tool, when X is a UUID or a random run (`login -t=OiSDVkbRabW4Yr…`): `-t` takes a
+# token in many CLIs, and a tag, a type or a time otherwise (`docker build -t app:v1`, `ssh-keygen -t rsa`).
+_TOKEN_FLAG = _Deferred(rb"(?:^|[\s\"'(])-t(?:=|[ \t]{1,8})(?P<cred>[A-Za-z0-9][A-Za-z0-9_.~+/=-]{11,255})")
 # Two strings after an authentication word: `HTTPBasicAuth('svc', 'X')`, `auth=('admin', 'X')`.
 _CREDENTIAL_PAIR = _Deferred(
     rb"(?i)(?:auth|login|credentials?|password|passwd|basic)[A-Za-z_]{0,32}[^()\r\n]{0,32}\(\s{0,4}"
@@ -1292,6 +1316,35 @@ def _quoted_spans(pattern: Any, data: bytes, kind: str) -> Iterator[Span]:
             yield start, end, kind, _CONTEXT
 
 
+def _tool_secret_spans(data: bytes, present: set[bytes]) -> Iterator[Span]:
+    scanned = 0
+    for match in _TOOL.finditer(data) if not present.isdisjoint(_TOOL_GATES[:-1]) else ():
+        tool = match.group(b"tool").lower()
+        key = (
+            b"zip"
+            if tool.endswith(b"zip") or tool == b"zipcloak"
+            else tool[:2]
+            if tool.startswith(b"7z")
+            else tool
+        )
+        flags = _TOOL_FLAGS[next(k for k in _TOOL_FLAGS if key.startswith(k))]
+        line_end = data.find(b"\n", match.end(), match.end() + 1024)
+        line_end = min(len(data), match.end() + 1024) if line_end < 0 else line_end
+        if tool.startswith(b"aws") and b"securestring" not in data[match.end() : line_end].lower():
+            continue  # a parameter's value, not a secret's
+        for flag in flags.finditer(data, max(match.end() - 1, scanned), line_end):
+            start, end = next(flag.span(g) for g in ("sq", "dq", "bare") if flag.start(g) >= 0)
+            if not _marked(data, start, end):
+                yield start, end, "token" if key == b"codecov" else "password", _CONTEXT
+        scanned = max(scanned, line_end)
+    if b"-t" in present:
+        for match in _TOKEN_FLAG.finditer(data):
+            value = match.group(b"cred").decode("ascii", "replace")
+            if _UUID.match(value) or (_prose_secret(value) and "/" not in value and ":" not in value):
+                start, end = _span(match, b"cred")
+                yield start, end, "token", _CONTEXT
+
+
 def _dsn_spans(data: bytes) -> Iterator[Span]:
     for match in _DSN.finditer(data):
         value = match.group(b"cred").decode("utf-8", "replace")
@@ -1463,6 +1516,8 @@ class Redactor:
             spans.extend(_simple_spans(_CHPASSWD, data, "password"))
         if not present.isdisjoint(_CLI_FLAGS) and not present.isdisjoint(_CLI_TOOLS):
             spans.extend(_simple_spans(_CLI_PASSWORD, data, "password"))
+        if not present.isdisjoint(_TOOL_GATES):
+            spans.extend(_tool_secret_spans(data, present))
         if b"-p" in present:
             if b"mysql" in present or b"mariadb" in present:
                 spans.extend(_simple_spans(_MYSQL_P, data, "password"))
