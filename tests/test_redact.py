@@ -584,6 +584,10 @@ def _context_adversarial_inputs(size: int = 200_000) -> dict[str, str]:
         "tool flags without a value": "zip -P " * (size // 7),
         "token flags": "-t=" + "-t " * (size // 3),
         "aws put-parameter": "aws ssm put-parameter --value x " * (size // 32),
+        "public blocks": "-----BEGIN CERTIFICATE-----\nMIIDdzCCAl+gAwIBAgIEB9CW4446iAyLx5tdsZkh6du\n"
+        * (size // 72),
+        "names before runs": "ackId " * (size // 6) + "Cg0IamLe6a4ps3lGxpcTcrkECasSCfGvuPEAE",
+        "data uris": "data:image/png;base64," * (size // 22),
         "connection strings with spaces": "Pwd=a b c " * (size // 10),
         "connection strings with semicolons": ";Pwd=a b;" * (size // 9),
     }
@@ -1124,3 +1128,53 @@ def test_secrets_after_the_flags_of_more_tools_are_redacted(text: str, secret: s
 )
 def test_tool_flags_without_a_secret_are_kept(text: str) -> None:
     assert Redactor().redact(text) == text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "computed SHA-384 integrity 'sha384-zJ7U2ajBF2zsgRLScoe69OFDoAebbSoPQ6QI4BINMbPHz6dNMliYQ'",
+        "npm ERR! sha512 integrity checksum failed: wanted sha512-5csVE6KPeT0riJ7uzf8AsirMGVDoqVbq8cQhdQaJmAvPd4wY",
+        "verifying github.com/acme/lib@v1.4.2: checksum mismatch downloaded: h1:exZdHKeF5Y6Jw0/QTtjwuB8B+dic3QriLHqwA0eEm54=",
+        "avatar render failed for src data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAABAAAAAQCAYAAAAf8/9hAAAAu7Q1ehy8",
+        "gpg: failed on:\n-----BEGIN PGP PUBLIC KEY BLOCK-----\n\nmQINBGN7uJ4BEADD\n"
+        "sE/mCf/JLSZS7nzZaEMp4/u8/SdR8g3vqG7ax52UGca6/6Zg7FMU22fMFjYjeNHN\n-----END PGP PUBLIC KEY BLOCK-----",
+        "x509: unknown authority:\n-----BEGIN CERTIFICATE-----\nMIIDdzCCAl+gAwIBAgIEB9CW4446iAyLx5tdsZkh6duDP5ma52pN8eyrcC9y+jY5\n"
+        "-----END CERTIFICATE-----",
+        "Permission denied (publickey): offered ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAINluaXBsuj3+ngbjRw55Ss/OJgPm deploy@ci",
+        "Host key verification failed. ED25519 key fingerprint is SHA256:SyvWkQ4qQvhkEkKEX+wlrUdKYCC2sMMSHzGT4rk9sqs.",
+        "list call failed with nextPageToken CgwIcW-EXgiO5ceLYugBzJJ7oyChegHKQUXEylI5YwiW: deadline exceeded",
+        '{"nextPageToken": "CgwIcW-EXgiO5ceLYugBzJJ7oyChegHKQUXEylI5YwiW"}',
+        "pubsub pull: ack deadline exceeded for ackId Cg0IamLe6a4ps3lGxpcTcrkECasSCfGvuPEAE",
+        "S3 InternalError x-amz-id-2: hsPCtWRADjzHtLYPTWsUeEb3LWgR+7tlEAUk0lga44QefHP6sXbW8cOI9JaWVtDS3dHznYrRufrP",
+        "payout to bc1qx7tmtcc2usj6e0wax4tft6llk6wu2sfjkpvvut failed; tx to 0xf0114012d00e42467776c15f541c78bd2e41c636",
+        "order 01J8H685NCXJMWQ9SGWPXP5WMV not found",
+        "refund for charge ch_3RfgJUYBPcAhvempVdHGHsT1 failed; payment intent pi_3t49LrhuiFbMr3gOd4cZAFpW",
+    ],
+)
+def test_public_material_ids_and_cursors_are_kept(text: str) -> None:
+    """Look-alikes: integrity hashes, go.sum and SSH fingerprints, data: URIs, public key and certificate
+    bodies, SSH public keys, page cursors, ack ids, addresses, ULIDs and Stripe object ids."""
+    assert Redactor().redact(text) == text
+
+
+@pytest.mark.parametrize(
+    ("text", "secret"),
+    [
+        (
+            "key=-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC7\n-----END PRIVATE KEY-----",
+            "MIIEvQIBADANBgkq",
+        ),
+        (
+            "-----BEGIN CERTIFICATE-----\nMIIDdzCCAl+gAwIBAg\n-----END CERTIFICATE-----\n-----BEGIN RSA PRIVATE KEY-----\n"
+            "MIIEowIBAAKCAQEAu7Q1ehy8ODsjZnjmKqbGwgKoqfV5tLeVTWKY7DTnz5OzhKloQbAYp6A0Pu9v\n",
+            "MIIEowIBAAKCAQEAu7Q1",
+        ),
+        ("stripe: pi_3t49LrhuiFbMr3gOd4cZAFpW_secret_Zq8sLm2Np4xYw7RtKq8s", "Zq8sLm2Np4xYw7RtKq8s"),
+        ("page_token_secret=Zq8sLm2Np4xYw7RtKq8sLm2N", "Zq8sLm2Np4xYw7RtKq8sLm2N"),
+        ("with sessionToken Zq8sLm2Np4xYw7RtKq8sLm2N", "Zq8sLm2Np4xYw7RtKq8sLm2N"),
+        ("h2:Zq8sLm2Np4xYw7RtKq8sLm2NaB3dE5gH7jK9", "Zq8sLm2Np4xYw7RtKq8sLm2N"),
+    ],
+)
+def test_secrets_near_public_material_are_still_redacted(text: str, secret: str) -> None:
+    assert secret not in Redactor().redact(text)

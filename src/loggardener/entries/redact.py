@@ -308,6 +308,8 @@ _CODE_QUALIFIERS = {
     "recovery", "backup", "sms", "security", "confirmation", "confirm", "activation", "access", "login",
     "magic", "invite", "invitation", "one", "device", "user", "pairing", "pin",
 }  # fmt: skip
+# A page cursor (`nextPageToken`, `continuation_token`) opens nothing.
+_CURSOR_WORDS = {"page", "continuation", "pagination", "cursor"}
 # A key named after what it keys (`cache_key`, `s3 key`, `Idempotency-Key`) names a record, not a secret.
 _RECORD_KEY_WORDS = {
     "cache", "partition", "sort", "primary", "foreign", "object", "s3", "gcs", "blob", "routing", "dedup",
@@ -399,7 +401,7 @@ def key_class(key: str) -> str | None:
     flat = "".join(words)
     if words[-1] == "id" and not _SECRET_IDS & set(words):
         return None  # a client, key or account id names something, it opens nothing (`apikey_id=key_…`)
-    if "idempotency" in words:
+    if "idempotency" in words or (words[-1] == "token" and _CURSOR_WORDS & set(words)):
         return None
     if {"seed", "recovery"} & set(words) and "phrase" in words:
         return "password"  # `seed_phrase`, `recovery phrase`: a wallet's words
@@ -987,22 +989,78 @@ def _strong_spans(data: bytes) -> Iterator[Span]:
 
 # The name a value is stored under, just before it (`auth_user_id=`, `"Idempotency-Key": "`).
 _NAME_BEFORE = re.compile(rb"([A-Za-z0-9_.-]{1,64})\\{0,2}[\"']?\s{0,4}[:=]\s{0,4}\\{0,2}[\"']?$")
+# a name of two words or more, then a space (`ackId Cg0I…`, `nextPageToken CgwI…`)
+_NAME_BEFORE_SPACE = re.compile(rb"(?:^|[\s(\[{,;])([A-Za-z][A-Za-z0-9_.-]{1,63})[ \t]{1,4}$")
 
 
 def _named_id(data: bytes, start: int) -> bool:
-    """Whether the value at `start` is stored under the name of an id (`user_id=`, `Idempotency-Key:`)."""
-    name = _NAME_BEFORE.search(data[max(0, start - 80) : start])
+    """Whether the value at `start` is stored under the name of an id (`user_id=`, `Idempotency-Key:`,
+    `x-amz-id-2:`, `ackId X`) or of a page cursor (`nextPageToken X`)."""
+    window = data[max(0, start - 80) : start]
+    name = _NAME_BEFORE.search(window)
+    spaced = name is None
+    name = name or _NAME_BEFORE_SPACE.search(window)
     if name is None:
         return False
     words = _words(name.group(1).decode("ascii", "replace"))
-    return bool(words) and ((words[-1] == "id" and not _SECRET_IDS & set(words)) or "idempotency" in words)
+    while len(words) > 1 and words[-1].isdigit():
+        words.pop()  # `x-amz-id-2`
+    if not words or (spaced and len(words) < 2):
+        return False
+    if words[-1] == "token" and _CURSOR_WORDS & set(words):
+        return True
+    return (words[-1] == "id" and not _SECRET_IDS & set(words)) or "idempotency" in words
+
+
+# Public material and ids that have the shape of a key: an SRI or npm integrity hash, an SSH public key, an
+# Ethereum or bech32 Bitcoin address, a ULID, Stripe's object ids (its secrets are formats: `sk_live_…`).
+_PUBLIC_RUN = re.compile(
+    r"^(?:sha(?:1|256|384|512)-[A-Za-z0-9+/]{20,}={0,2}|AAAA(?:C3NzaC1|B3NzaC1|E2VjZHNh)[A-Za-z0-9+/]*={0,3}"
+    r"|0x[0-9a-fA-F]{40}|(?:bc|tb)1[02-9ac-hj-np-z]{25,87}|[0-7][0-9A-HJKMNP-TV-Z]{25}"
+    r"|(?:ch|pi|py|pm|cus|in|ii|sub|evt|txn|re|po|prod|price|seti|src|card|ba|acct|cs|il|si)_[A-Za-z0-9]{14,32})$"
+)
+# … or what stands right before it says so: go.sum's `h1:`, a fingerprint's `SHA256:`, a `data:` URI, a
+# public key's type.
+_PUBLIC_BEFORE = re.compile(
+    rb"(?:\bh1:|\bSHA(?:1|256|384|512):|\bMD5:|\bdata:[\w.+-]{1,64}/[\w.+-]{1,64}(?:;[\w.=-]{1,64}){0,4};base64,"
+    rb"|\b(?:ssh-(?:ed25519|rsa|dss)|ecdsa-sha2-nistp\d{3}|sk-ssh-ed25519@openssh\.com)[ \t])$"
+)
+# Blocks of public material: certificates, public keys, PGP public keys and signatures.
+_PUBLIC_BLOCK = re.compile(
+    rb"-----BEGIN (?:CERTIFICATE|TRUSTED CERTIFICATE|PUBLIC KEY|RSA PUBLIC KEY|PGP PUBLIC KEY BLOCK|PGP SIGNATURE"
+    rb"|(?:NEW )?CERTIFICATE REQUEST|X509 CRL)-----"
+)
+
+
+def _public_blocks(data: bytes) -> list[tuple[int, int]]:
+    blocks: list[tuple[int, int]] = []
+    position = 0
+    while (begin := _PUBLIC_BLOCK.search(data, position)) is not None:
+        end = data.find(b"-----", begin.end())  # its END, or whatever block starts next
+        position = len(data) if end < 0 else end + 5
+        blocks.append((begin.end(), position))
+    return blocks
+
+
+def _public_run(data: bytes, start: int, run: str) -> bool:
+    """Whether the run at `start` is public material or an id rather than a secret."""
+    return bool(
+        _PUBLIC_RUN.match(run.rstrip(".,;:")) or _PUBLIC_BEFORE.search(data, max(0, start - 96), start)
+    )
+
+
+def _in_public_block(span: Span, blocks: list[tuple[int, int]]) -> bool:
+    """Whether `span` is a random run or a lone base64 line (`private-key` format) of a public block's body."""
+    start, end, kind, rank = span
+    shape = rank == _RANDOM or (rank == _FORMAT and kind == "private-key")
+    return shape and any(begin <= start and end <= block_end for begin, block_end in blocks)
 
 
 def _run_spans(data: bytes) -> Iterator[Span]:
     for match in _RUN.finditer(data):
         start, end = _span(match, b"run")
         run = data[start:end].decode("ascii", "replace")
-        if looks_generated(run) and not _named_id(data, start):
+        if looks_generated(run) and not _named_id(data, start) and not _public_run(data, start, run):
             stripped = run.rstrip(".,;:")
             yield start, start + len(stripped), "secret", _RANDOM
 
@@ -1531,6 +1589,8 @@ class Redactor:
             )
         if depth < 3 and not present.isdisjoint((b"%", b"\\u", b"\\x", b"&")):
             spans.extend(self._escaped_spans(data, depth))
+        if b"begin" in present and b"-----BEGIN " in data and (blocks := _public_blocks(data)):
+            spans = [s for s in spans if not _in_public_block(s, blocks)]  # certificates, public keys
         return _merge([_on_characters(data, s) for s in spans if not _marked(data, s[0], s[1])])
 
     def _escaped_spans(self, data: bytes, depth: int) -> Iterator[Span]:
