@@ -588,6 +588,8 @@ def _context_adversarial_inputs(size: int = 200_000) -> dict[str, str]:
         * (size // 72),
         "names before runs": "ackId " * (size // 6) + "Cg0IamLe6a4ps3lGxpcTcrkECasSCfGvuPEAE",
         "data uris": "data:image/png;base64," * (size // 22),
+        "short runs after equals signs": "a=Qm9sT2xYk3Zp8Rw1 " * (size // 19),
+        "short runs without an end": "a=" + "Qm9sT2xYk3Zp8Rw1" * (size // 16),
         "connection strings with spaces": "Pwd=a b c " * (size // 10),
         "connection strings with semicolons": ";Pwd=a b;" * (size // 9),
     }
@@ -1178,3 +1180,29 @@ def test_public_material_ids_and_cursors_are_kept(text: str) -> None:
 )
 def test_secrets_near_public_material_are_still_redacted(text: str, secret: str) -> None:
     assert secret not in Redactor().redact(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "secret"),
+    [
+        ("env dump: WEBHOOK_SEED=9dEBKq7fgBixHXQrQO LANG=C.UTF-8", "9dEBKq7fgBixHXQrQO"),
+        ("env dump: NEXUS_ACCESS=Urq0KbsLGl3OeqLpql LANG=C.UTF-8", "Urq0KbsLGl3OeqLpql"),
+        ("partner call failed: PARTNER_REF=Zk3P9qLm2Xv8Tn4Rw&b=1", "Zk3P9qLm2Xv8Tn4Rw"),
+    ],
+)
+def test_a_shorter_random_value_right_after_an_equals_sign_is_redacted(text: str, secret: str) -> None:
+    """16 to 19 characters under a name that names no credential, mixing cases and digits as keys do."""
+    assert secret not in Redactor().redact(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "build=20240101-abcdEFG ok commit=4f3a9b2c1d0e9f8a7b6c",
+        "version=v1.2.3-rc.4+build5 trace=SomeCamelCaseName12",
+        "revision=app-00042-xYz12abc request_id=Zk3P9qLm2Xv8Tn4Rw",
+        "LANG=C.UTF-8 TZ=America/New_York HOSTNAME=web-7d9f8c6b5-x2kqz",
+    ],
+)
+def test_shorter_names_ids_and_versions_after_an_equals_sign_are_kept(text: str) -> None:
+    assert Redactor().redact(text) == text

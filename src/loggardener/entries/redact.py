@@ -845,6 +845,12 @@ _UUID = re.compile(r"^[0-9a-fA-F]{8}-(?:[0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}$")
 _RUN = _Deferred(
     rb"(?:^|[^A-Za-z0-9+/_.%~=-]|[A-Za-z0-9_.\]-]=)(?P<run>[A-Za-z0-9+_.%~-][A-Za-z0-9+/_.%~-]{19,}={0,3})"
 )
+# A shorter random value right after the `=` of a name (`WEBHOOK_SEED=9dEBKq7fgBixHXQrQO`, 16 to 19
+# characters): redacted only when it mixes upper and lower case and digits as generated keys do.
+_SHORT_RUN = _Deferred(
+    rb"[A-Za-z0-9_.\]-]=(?P<run>[A-Za-z0-9][A-Za-z0-9_~-]{15,18})(?:[^A-Za-z0-9+/_.%~=-]|$)"
+)
+_SHORT_RUN_GATE = b"<short random run>"
 _RUN_SEPARATORS = re.compile(r"%[0-9A-Fa-f]{2}|[._\-~/]+")
 _HEX = re.compile(r"^[0-9a-fA-F]+$")
 _NON_BASE64 = re.compile(r"[._~%-]")
@@ -1063,6 +1069,23 @@ def _run_spans(data: bytes) -> Iterator[Span]:
         if looks_generated(run) and not _named_id(data, start) and not _public_run(data, start, run):
             stripped = run.rstrip(".,;:")
             yield start, start + len(stripped), "secret", _RANDOM
+
+
+def _short_run_spans(data: bytes) -> Iterator[Span]:
+    for match in _SHORT_RUN.finditer(data):
+        start, end = _span(match, b"run")
+        run = data[start:end].decode("ascii", "replace")
+        core = run.replace("-", "").replace("_", "").replace("~", "")
+        if (
+            len(core) >= 16
+            and any(c.isdigit() for c in core)
+            and _mixed_case(core)
+            and _random_part(core)
+            and entropy(core) >= 3.6
+            and not _named_id(data, start)
+            and not _public_run(data, start, run)
+        ):
+            yield start, end, "secret", _RANDOM
 
 
 _JOINERS = {b"-", b".", b"/", b"_", b"@"}
@@ -1487,11 +1510,12 @@ class _GatedRules:
             *(self.unkeyed[i] for i in unfiltered),
             _RUN_GATE,
             _STRONG_GATE,
+            _SHORT_RUN_GATE,
         ]
         self.gate_set = _search_set(
             [b"(?i:" + _literal(k) + b")" for k in literals]
             + [self.unkeyed[i].pattern.source for i in unfiltered]
-            + [_RUN.source, _STRONG_GATE_PATTERN]
+            + [_RUN.source, _STRONG_GATE_PATTERN, _SHORT_RUN.source]
         )
 
 
@@ -1538,6 +1562,8 @@ class Redactor:
             spans.extend(_private_key_spans(data))
         if _RUN_GATE in present:
             spans.extend(_run_spans(data))
+        if _SHORT_RUN_GATE in present:
+            spans.extend(_short_run_spans(data))
         if _STRONG_GATE in present:
             spans.extend(_strong_spans(data))
         if not present.isdisjoint(_KEY_HINTS):
