@@ -719,6 +719,7 @@ _FIELD_NAMES = {
     "user", "username", "user_name", "login", "email", "mail", "name", "id", "uid", "account", "phone", "host",
     "port", "database", "db", "url", "realm", "domain", "tenant", "scope", "grant_type", "code",
 }  # fmt: skip
+_QUOTED_PAIR_GATE = re.compile(rb"[\"']\s{0,8}(?:,|\]\s{0,8}=)\s{0,8}[\"']")  # what `_QUOTED_PAIR` needs
 _JSON_KEY_NEXT = re.compile(rb"\\{0,2}\s{0,8}:")
 _SCHEME_PREFIX = re.compile(r"(?i)([a-z][a-z0-9-]{0,30})[ \t]+(?=\S)")
 # A config line that gives a password after a space, not `=`: redis.conf's `requirepass X` and `masterauth X`,
@@ -1571,7 +1572,8 @@ class Redactor:
             spans.extend(_key_value_spans(_FLAG, data))
             spans.extend(_key_value_spans(_NAME_VALUE, data))
             spans.extend(_key_value_spans(_SPACED_CONFIG, data))
-            spans.extend(_quoted_pair_spans(data))
+            if _QUOTED_PAIR_GATE.search(data):
+                spans.extend(_quoted_pair_spans(data))
             if b"value" in data:
                 spans.extend(_graphql_spans(data))
             if b"igest" in data:
