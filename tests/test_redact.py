@@ -560,11 +560,47 @@ def _shape_adversarial_inputs(size: int = 200_000) -> dict[str, str]:
     }
 
 
+def _context_adversarial_inputs(size: int = 200_000) -> dict[str, str]:
+    """Crafted lines against the rules of round 5: XML names in attributes and sibling elements."""
+    return {
+        "xml attribute names": '<entry key="db.password">' * (size // 25),
+        "xml attribute names without text": '<entry key="db.password" ' * (size // 25),
+        "xml sibling names": "<name>password</name><value>" * (size // 28),
+        "xml sibling names without value": "<name>password</name>" * (size // 21),
+        "quoted pairs": "('x-api-key', " * (size // 14),
+        "quoted pairs without a closing quote": '("token", "a' * (size // 12),
+        "quoted names of a list": "'password', " * (size // 12),
+        "t-sql unicode literals": "PASSWORD=N'" * (size // 11),
+        "sql roles without a password": "ALTER ROLE x " * (size // 13),
+        "sql roles with unquoted passwords": "CREATE USER x PASSWORD " * (size // 23),
+        "digest headers without a response": "Digest username=a, " * (size // 19),
+        "graphql values without a closing quote": 'setToken(value: "a' * (size // 18),
+        "graphql calls without a value": "mutation setToken(id: 1, " * (size // 25),
+        "yaml block headers": "token: |\n" * (size // 9),
+        "indented yaml block headers": "  password: |\n" * (size // 15),
+        "nested yaml blocks": "".join(" " * i + "token: |\n" for i in range(size // 2000)),
+        "tools without their flags": "openssl ssh-keygen zip 7z codecov " * (size // 34),
+        "one tool with many flags": "ssh-keygen" + " -N a -P b" * (size // 10),
+        "tool flags without a value": "zip -P " * (size // 7),
+        "token flags": "-t=" + "-t " * (size // 3),
+        "aws put-parameter": "aws ssm put-parameter --value x " * (size // 32),
+        "public blocks": "-----BEGIN CERTIFICATE-----\nMIIDdzCCAl+gAwIBAgIEB9CW4446iAyLx5tdsZkh6du\n"
+        * (size // 72),
+        "names before runs": "ackId " * (size // 6) + "Cg0IamLe6a4ps3lGxpcTcrkECasSCfGvuPEAE",
+        "data uris": "data:image/png;base64," * (size // 22),
+        "short runs after equals signs": "a=Qm9sT2xYk3Zp8Rw1 " * (size // 19),
+        "short runs without an end": "a=" + "Qm9sT2xYk3Zp8Rw1" * (size // 16),
+        "connection strings with spaces": "Pwd=a b c " * (size // 10),
+        "connection strings with semicolons": ";Pwd=a b;" * (size // 9),
+    }
+
+
 _HOSTILE_FAMILIES = (
     _adversarial_inputs,
     _more_adversarial_inputs,
     _escape_and_prose_adversarial_inputs,
     _shape_adversarial_inputs,
+    _context_adversarial_inputs,
 )
 
 
@@ -870,4 +906,303 @@ def test_user_password_pairs_of_more_tools_are_redacted(text: str, secret: str) 
     ],
 )
 def test_flags_and_addresses_near_user_password_pairs_are_kept(text: str) -> None:
+    assert Redactor().redact(text) == text
+
+
+@pytest.mark.parametrize(
+    ("text", "secret"),
+    [
+        ('invalid config: <properties><entry key="db.password">bluebird</entry></properties>', "bluebird"),
+        ("<entry key='smtp.secret'>Kq8sLm2Np4xY</entry>", "Kq8sLm2Np4xY"),
+        ('<param name="token">Kq8sLm2Np4xY</param>', "Kq8sLm2Np4xY"),
+        ('<property name="jdbc.password">correct horse</property>', "correct horse"),
+        (
+            "<property><name>javax.jdo.option.ConnectionPassword</name><value>tigerlily</value></property>",
+            "tigerlily",
+        ),
+        (
+            "<property>\n  <name>fs.s3a.secret.key</name>\n  <value>wJalrXUtnFEMIK7MDENG</value>",
+            "wJalrXUtnFEMIK7MDENG",
+        ),
+        ("<dict><key>api_token</key><string>Kq8sLm2Np4xY</string></dict>", "Kq8sLm2Np4xY"),
+        ('<setting name="SmtpPassword" serializeAs="String"><value>hunter22</value></setting>', "hunter22"),
+        ('<appSettings><add key="ApiKey" value="xK3fP9qL2mN8vR4t"/></appSettings>', "xK3fP9qL2mN8vR4t"),
+        ('<add key="ConnectionPassword" value="sunflower"/>', "sunflower"),
+    ],
+)
+def test_xml_names_in_attributes_and_sibling_elements_are_redacted(text: str, secret: str) -> None:
+    """C7: the name is an attribute of the element (`key=`, `name=`) or the text of a sibling element."""
+    redacted = Redactor().redact(text)
+    assert secret not in redacted
+    assert "</" not in text or redacted.count("</") == text.count("</")  # the closing tags stay
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '<entry key="db.user">app</entry><entry key="db.url">jdbc:postgresql://db/app</entry>',
+        "<property><name>dfs.replication</name><value>3</value></property>",
+        "<property><name>hive.metastore.uris</name><value>thrift://meta:9083</value></property>",
+        '<add key="ApiUrl" value="https://api.example.com"/>',
+        '<entry key="cache.key">users</entry>',
+        '<add key="ConnectionPassword" value=""/>',
+    ],
+)
+def test_xml_names_that_name_no_credential_are_kept(text: str) -> None:
+    assert Redactor().redact(text) == text
+
+
+@pytest.mark.parametrize(
+    ("text", "secret"),
+    [
+        (
+            "grpc call failed: metadata=[('x-api-key', 'AJAuvbEHw7a9QnAF'), ('x-request-id', 'r-1')]",
+            "AJAuvbEHw7a9QnAF",
+        ),
+        ('client.call(metadata=(("authorization", "Bearer Kq8sLm2Np4xYz"),))', "Kq8sLm2Np4xYz"),
+        (
+            "werkzeug: response.set_cookie('session', 'fX0lbBWgm88fYSLkvU', secure=False)",
+            "fX0lbBWgm88fYSLkvU",
+        ),
+        ('req.headers.set("X-Api-Key", "qwe9RTY8uio7")', "qwe9RTY8uio7"),
+        ('os.setenv("DB_PASSWORD", "bluebird")', "bluebird"),
+        ('t.Setenv("STRIPE_SECRET", "notarealvalue1")', "notarealvalue1"),
+        ('os.environ["API_TOKEN"] = "Kq8sLm2Np4"', "Kq8sLm2Np4"),
+        ("ENV['SMTP_PASSWORD'] = 'sunflower'", "sunflower"),
+        ("headers.add('Proxy-Authorization', 'Basic c3ZjOnMzY3JldA==')", "c3ZjOnMzY3JldA=="),
+    ],
+)
+def test_a_quoted_name_then_its_quoted_value_is_redacted(text: str, secret: str) -> None:
+    """C5: a credential's name as a quoted string, then `,` or `] =` and its value as the next quoted string."""
+    assert secret not in Redactor().redact(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "ValidationError: missing fields ['password', 'username']",
+        'required: ["password", "email", "token"]',
+        "fields ('token', 'expired') and ('api_key', 'missing')",
+        'headers.get("Authorization", "") and os.environ["DB_PASSWORD"] = ""',
+        "('x-request-id', 'r-1'), ('session', 'abc')",
+        '{"env":[{"name":"DB_HOST","value":"db.internal"}]}',
+    ],
+)
+def test_quoted_names_without_a_credential_after_them_are_kept(text: str) -> None:
+    assert Redactor().redact(text) == text
+
+
+def test_a_scheme_before_a_quoted_credential_stays() -> None:
+    assert (
+        Redactor().redact('[("Authorization", "Bearer Kq8sLm2Np4xYz")]')
+        == '[("Authorization", "Bearer [REDACTED:token]")]'
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "secret"),
+    [
+        ("Msg 15118: ALTER LOGIN [app] WITH PASSWORD=N'Purple8032xLMR' CHECK_POLICY=ON", "Purple8032xLMR"),
+        ("CREATE LOGIN svc WITH PASSWORD = N'meadowlark', CHECK_POLICY = OFF", "meadowlark"),
+        (
+            "syntax error at or near \"PASSWORD\" LINE 1: ALTER ROLE reporting LOGIN PASSWORD 'bluebird' VALID",
+            "bluebird",
+        ),
+        ("statement: CREATE USER etl WITH PASSWORD 'sunshine'", "sunshine"),
+        ('CREATE ROLE app LOGIN PASSWORD "apple";', "apple"),
+        (
+            'Authorization: Digest username="svc", realm="api", nonce="c29c2d015c", uri="/v1/x", '
+            'response="b2a339eb2c1a7d6774ff940d1787be3b", qop=auth -> 401',
+            "b2a339eb2c1a7d6774ff940d1787be3b",
+        ),
+        (
+            "Login failed. Connection string: Driver={ODBC Driver 18};Server=db;Uid=app;Pwd=blue Monkey Orange74;Encrypt=yes",
+            "Orange74",
+        ),
+        ("jdbc:sqlserver://db;user=app;password=correct horse battery;encrypt=true", "battery"),
+        ("Password=my long phrase;Server=db;User Id=app", "long phrase"),
+        (
+            'mutation { rotateIntegration(id: 42, value: "EDZx1ycbdHIC6b8Gej") } failed: FORBIDDEN',
+            "EDZx1ycbdHIC6b8Gej",
+        ),
+        ('mutation { setToken(input: {name: "ci", value: "Kq8sLm2Np4xY"}) }', "Kq8sLm2Np4xY"),
+        ('{ updateSecret(value: "bluebird") }', "bluebird"),
+        (
+            "invalid config.yaml:\nupstream:\n  api_token: |\n    e1eed239c23b70711bf04369151bcf836c32f55e\n  url: x",
+            "e1eed239c23b70711bf04369151bcf836c32f55e",
+        ),
+        ("auth:\n  client_secret: >-\n    Kq8sLm2Np4xY\n    ZpQ8sLm2\n  scope: all", "ZpQ8sLm2"),
+        ("credentials:\n  password:\n    hunter2\n  user: app", "hunter2"),
+        (
+            "- name: ci\n  access_token: |-\n    gho_notreal0Kq8sLm2Np4xY\n- name: cd",
+            "gho_notreal0Kq8sLm2Np4xY",
+        ),
+    ],
+)
+def test_sql_digest_connection_string_graphql_and_yaml_block_credentials_are_redacted(
+    text: str, secret: str
+) -> None:
+    """C8: T-SQL `N'X'`, a role's password of any shape, Digest's `response=`, a connection string's password
+    with spaces, GraphQL's `value:` and a YAML block scalar under any credential's name."""
+    assert secret not in Redactor().redact(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "ALTER ROLE reporting VALID UNTIL 'infinity'",
+        "ALTER ROLE x PASSWORD NULL",
+        'WWW-Authenticate: Digest realm="api", nonce="c29c2d015c20c5cf", qop="auth"',
+        "Driver={ODBC Driver 18};Server=db one;Database=orders;Encrypt=yes",
+        'mutation { setLabel(value: "production") } and query { setting(name: "x", value: "12") }',
+        "cache:\n  key: |\n    users by id\n  ttl: 5",
+        "config:\n  token_url: |\n    https://auth.example.com/token\n  next: 1",
+    ],
+)
+def test_sql_digest_connection_string_graphql_and_yaml_lookalikes_are_kept(text: str) -> None:
+    assert Redactor().redact(text) == text
+
+
+def test_a_yaml_block_ends_at_the_next_key_of_its_level() -> None:
+    text = "upstream:\n  api_token: |\n    e1eed239c23b70711bf04369151bcf836c32f55e\n  url: https://api.example.com"
+    assert Redactor().redact(text).endswith("\n  url: https://api.example.com")
+
+
+def test_a_digest_username_is_no_credential() -> None:
+    redacted = Redactor().redact(
+        'Authorization: Digest username="svc", realm="api", response="b2a339eb2c1a7d67"'
+    )
+    assert redacted == 'Authorization: Digest username="svc", realm="api", response="[REDACTED:token]"'
+
+
+@pytest.mark.parametrize(
+    ("text", "secret"),
+    [
+        (
+            "codecov -t 9c3e93c6-14c2-4daa-82b3-c906730dcf1c -f coverage.xml: Error: 401",
+            "9c3e93c6-14c2-4daa-82b3",
+        ),
+        ("./codecov -t=2d1f4b7e-8a63-4c0e-9b5a-1f2e3d4c5b6a -F unit", "2d1f4b7e-8a63-4c0e-9b5a"),
+        ("exec: terraform-provider login -t=OiSDVkbRabW4YrboDA failed", "OiSDVkbRabW4YrboDA"),
+        ("sentry-cli releases new -t Zq8sLm2Np4xYw7Rt v1", "Zq8sLm2Np4xYw7Rt"),
+        (
+            "aws ssm put-parameter --name /prod/db/master --value tigerlily --type SecureString: ParameterAlreadyExists",
+            "tigerlily",
+        ),
+        ("aws ssm put-parameter --type SecureString --name /p --value 'two words' --overwrite", "two words"),
+        (
+            "provision: ssh-keygen -t ed25519 -N 'meadowlark' -f /home/deploy/.ssh/id_ed25519 failed",
+            "meadowlark",
+        ),
+        ("ssh-keygen -p -P oldphrase -N newphrase -f key", "oldphrase"),
+        ("ssh-keygen -p -P oldphrase -N newphrase -f key", "newphrase"),
+        (
+            "sh: openssl enc -aes-256-cbc -salt -in dump.sql -out dump.enc -k bluebird: No such file",
+            "bluebird",
+        ),
+        (
+            "openssl enc -d -aes-256-cbc -K 710186517a85d1b233886d19e1e934d8ab2518d1 -iv cfd0",
+            "710186517a85d1b2",
+        ),
+        ("openssl pkcs12 -export -in c.pem -passin pass:hunter22 -passout pass:sunflower", "sunflower"),
+        ("backup job: zip -r -P orchard /backups/db.zip /var/lib/pgdata failed with status 18", "orchard"),
+        ("unzip -o -P 'tiger lily' reports.zip", "tiger lily"),
+        ("archiver: 7z a -porchard42 -mhe=on /out/reports.7z /data/reports: ERROR", "orchard42"),
+        ('7za x -p"tiger lily" a.7z', "tiger lily"),
+    ],
+)
+def test_secrets_after_the_flags_of_more_tools_are_redacted(text: str, secret: str) -> None:
+    """C2: the flag a tool reads a secret from, whatever the secret's shape."""
+    assert secret not in Redactor().redact(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "docker build -t gcr.io/acme/app:v1.2.3 . && docker build -t myapp-image-name-long .",
+        "docker build -t app-v2-build-20240101 .",
+        "ssh -t deploy@host; timeout -t 30 cmd; tar -tvf archive.tar; gzip -P x",
+        "ssh-keygen -t ed25519 -N '' -f /root/.ssh/id_ed25519",
+        "aws ssm put-parameter --name /prod/flag --value enabled --type String",
+        "openssl s_client -connect api.example.com:443 -servername api.example.com",
+        "zip -r out.zip dist/ && 7z a -mx=9 out.7z dist/",
+    ],
+)
+def test_tool_flags_without_a_secret_are_kept(text: str) -> None:
+    assert Redactor().redact(text) == text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "computed SHA-384 integrity 'sha384-zJ7U2ajBF2zsgRLScoe69OFDoAebbSoPQ6QI4BINMbPHz6dNMliYQ'",
+        "npm ERR! sha512 integrity checksum failed: wanted sha512-5csVE6KPeT0riJ7uzf8AsirMGVDoqVbq8cQhdQaJmAvPd4wY",
+        "verifying github.com/acme/lib@v1.4.2: checksum mismatch downloaded: h1:exZdHKeF5Y6Jw0/QTtjwuB8B+dic3QriLHqwA0eEm54=",
+        "avatar render failed for src data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAABAAAAAQCAYAAAAf8/9hAAAAu7Q1ehy8",
+        "gpg: failed on:\n-----BEGIN PGP PUBLIC KEY BLOCK-----\n\nmQINBGN7uJ4BEADD\n"
+        "sE/mCf/JLSZS7nzZaEMp4/u8/SdR8g3vqG7ax52UGca6/6Zg7FMU22fMFjYjeNHN\n-----END PGP PUBLIC KEY BLOCK-----",
+        "x509: unknown authority:\n-----BEGIN CERTIFICATE-----\nMIIDdzCCAl+gAwIBAgIEB9CW4446iAyLx5tdsZkh6duDP5ma52pN8eyrcC9y+jY5\n"
+        "-----END CERTIFICATE-----",
+        "Permission denied (publickey): offered ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAINluaXBsuj3+ngbjRw55Ss/OJgPm deploy@ci",
+        "Host key verification failed. ED25519 key fingerprint is SHA256:SyvWkQ4qQvhkEkKEX+wlrUdKYCC2sMMSHzGT4rk9sqs.",
+        "list call failed with nextPageToken CgwIcW-EXgiO5ceLYugBzJJ7oyChegHKQUXEylI5YwiW: deadline exceeded",
+        '{"nextPageToken": "CgwIcW-EXgiO5ceLYugBzJJ7oyChegHKQUXEylI5YwiW"}',
+        "pubsub pull: ack deadline exceeded for ackId Cg0IamLe6a4ps3lGxpcTcrkECasSCfGvuPEAE",
+        "S3 InternalError x-amz-id-2: hsPCtWRADjzHtLYPTWsUeEb3LWgR+7tlEAUk0lga44QefHP6sXbW8cOI9JaWVtDS3dHznYrRufrP",
+        "payout to bc1qx7tmtcc2usj6e0wax4tft6llk6wu2sfjkpvvut failed; tx to 0xf0114012d00e42467776c15f541c78bd2e41c636",
+        "order 01J8H685NCXJMWQ9SGWPXP5WMV not found",
+        "refund for charge ch_3RfgJUYBPcAhvempVdHGHsT1 failed; payment intent pi_3t49LrhuiFbMr3gOd4cZAFpW",
+    ],
+)
+def test_public_material_ids_and_cursors_are_kept(text: str) -> None:
+    """Look-alikes: integrity hashes, go.sum and SSH fingerprints, data: URIs, public key and certificate
+    bodies, SSH public keys, page cursors, ack ids, addresses, ULIDs and Stripe object ids."""
+    assert Redactor().redact(text) == text
+
+
+@pytest.mark.parametrize(
+    ("text", "secret"),
+    [
+        (
+            "key=-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC7\n-----END PRIVATE KEY-----",
+            "MIIEvQIBADANBgkq",
+        ),
+        (
+            "-----BEGIN CERTIFICATE-----\nMIIDdzCCAl+gAwIBAg\n-----END CERTIFICATE-----\n-----BEGIN RSA PRIVATE KEY-----\n"
+            "MIIEowIBAAKCAQEAu7Q1ehy8ODsjZnjmKqbGwgKoqfV5tLeVTWKY7DTnz5OzhKloQbAYp6A0Pu9v\n",
+            "MIIEowIBAAKCAQEAu7Q1",
+        ),
+        ("stripe: pi_3t49LrhuiFbMr3gOd4cZAFpW_secret_Zq8sLm2Np4xYw7RtKq8s", "Zq8sLm2Np4xYw7RtKq8s"),
+        ("page_token_secret=Zq8sLm2Np4xYw7RtKq8sLm2N", "Zq8sLm2Np4xYw7RtKq8sLm2N"),
+        ("with sessionToken Zq8sLm2Np4xYw7RtKq8sLm2N", "Zq8sLm2Np4xYw7RtKq8sLm2N"),
+        ("h2:Zq8sLm2Np4xYw7RtKq8sLm2NaB3dE5gH7jK9", "Zq8sLm2Np4xYw7RtKq8sLm2N"),
+    ],
+)
+def test_secrets_near_public_material_are_still_redacted(text: str, secret: str) -> None:
+    assert secret not in Redactor().redact(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "secret"),
+    [
+        ("env dump: WEBHOOK_SEED=9dEBKq7fgBixHXQrQO LANG=C.UTF-8", "9dEBKq7fgBixHXQrQO"),
+        ("env dump: NEXUS_ACCESS=Urq0KbsLGl3OeqLpql LANG=C.UTF-8", "Urq0KbsLGl3OeqLpql"),
+        ("partner call failed: PARTNER_REF=Zk3P9qLm2Xv8Tn4Rw&b=1", "Zk3P9qLm2Xv8Tn4Rw"),
+    ],
+)
+def test_a_shorter_random_value_right_after_an_equals_sign_is_redacted(text: str, secret: str) -> None:
+    """16 to 19 characters under a name that names no credential, mixing cases and digits as keys do."""
+    assert secret not in Redactor().redact(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "build=20240101-abcdEFG ok commit=4f3a9b2c1d0e9f8a7b6c",
+        "version=v1.2.3-rc.4+build5 trace=SomeCamelCaseName12",
+        "revision=app-00042-xYz12abc request_id=Zk3P9qLm2Xv8Tn4Rw",
+        "LANG=C.UTF-8 TZ=America/New_York HOSTNAME=web-7d9f8c6b5-x2kqz",
+    ],
+)
+def test_shorter_names_ids_and_versions_after_an_equals_sign_are_kept(text: str) -> None:
     assert Redactor().redact(text) == text

@@ -308,6 +308,8 @@ _CODE_QUALIFIERS = {
     "recovery", "backup", "sms", "security", "confirmation", "confirm", "activation", "access", "login",
     "magic", "invite", "invitation", "one", "device", "user", "pairing", "pin",
 }  # fmt: skip
+# A page cursor (`nextPageToken`, `continuation_token`) opens nothing.
+_CURSOR_WORDS = {"page", "continuation", "pagination", "cursor"}
 # A key named after what it keys (`cache_key`, `s3 key`, `Idempotency-Key`) names a record, not a secret.
 _RECORD_KEY_WORDS = {
     "cache", "partition", "sort", "primary", "foreign", "object", "s3", "gcs", "blob", "routing", "dedup",
@@ -367,6 +369,7 @@ _NAME_PATH = re.compile(
     r"^(?=[^/:]*[/:])(?:[A-Za-z]{1,24}|\d{1,12}|[0-9a-fA-F]{4,64}|[A-Za-z]{1,16}\d{1,4}|[A-Za-z]{1,3}-?\d{1,12})"
     r"(?:[/:._-]{1,2}(?:[A-Za-z]{1,24}|\d{1,12}|[0-9a-fA-F]{4,64}|[A-Za-z]{1,16}\d{1,4}|[A-Za-z]{1,3}-?\d{1,12}))*/?$"
 )
+_CAMEL_WORDS = re.compile(r"(?:[A-Z]?[a-z]{2,}){2,8}")
 _CONSONANTS = re.compile(r"[bcdfghjklmnpqrstvwxz]{6,}", re.IGNORECASE)
 
 
@@ -398,7 +401,7 @@ def key_class(key: str) -> str | None:
     flat = "".join(words)
     if words[-1] == "id" and not _SECRET_IDS & set(words):
         return None  # a client, key or account id names something, it opens nothing (`apikey_id=key_…`)
-    if "idempotency" in words:
+    if "idempotency" in words or (words[-1] == "token" and _CURSOR_WORDS & set(words)):
         return None
     if {"seed", "recovery"} & set(words) and "phrase" in words:
         return "password"  # `seed_phrase`, `recovery phrase`: a wallet's words
@@ -458,6 +461,8 @@ def is_secret_value(key_kind: str, value: str) -> bool:
         return len(value) >= 6 and not is_plain_words(word) and any(c.isalpha() for c in value)
     if _NAME_PATH.match(value):
         return False  # a path or a colon-separated name of words and numbers (`users:profile:12345`)
+    if _CAMEL_WORDS.fullmatch(value):
+        return False  # a name (`<add key="ConnectionPassword" …>`)
     sample = value[:256]
     random_looking = any(c.isdigit() for c in sample) or (len(sample) >= 16 and _mixed_case(sample))
     return len(value) >= 12 and entropy(sample) >= 3.0 and random_looking
@@ -539,6 +544,8 @@ _CLI_TOOLS = (
     b"smbclient",
 )
 _CLI_FLAGS = (b"-p", b" -a", b" -w", b" -P")
+# The tools `_TOOL` knows, and the `-t` of `_TOKEN_FLAG`.
+_TOOL_GATES = (b"ssh-keygen", b"openssl", b"zip", b"7z", b"put-parameter", b"codecov", b"-t")
 # Literals that gate the context rules below (private key blocks, cookies, DSNs, flags, emails).
 _CONTEXT_GATES = (
     b"begin",
@@ -551,11 +558,13 @@ _CONTEXT_GATES = (
     b"sshpass",
     b"@",
     b"identified",
+    b"mutation",
     b"%",
     b"\\u",
     b"\\x",
     b"&",
     *_CLI_TOOLS,
+    *_TOOL_GATES,
 )
 _RUN_GATE = b"<random run>"  # the gate of `_RUN`, which needs no literal
 # A character of a key name: ASCII word characters, or any non-ASCII one but CJK and full-width punctuation
@@ -574,14 +583,17 @@ _KEY_NAME = (
     + _KEY_CHAR
     + rb"{0,64}"
 )
-# A key, its closing quote (JSON, or JSON inside a JSON string: `\"`), a separator, then the value: double
-# quoted (escapes allowed), escaped-quoted, single quoted, or bare up to a space, quote, `&`, `;` or `\`.
+# A key, its closing quote (JSON, or JSON inside a JSON string: `\"`), a separator, then the value on the same
+# line: double quoted (escapes allowed), escaped-quoted, single quoted, or bare up to a space, quote, `&`, `;`
+# or `\`; or a lone value on the next line.
 _KEY_VALUE = _Deferred(
-    rb"(?i)(?P<key>" + _KEY_NAME + rb")(?:\\{0,2}[\"'])?\s{0,8}(?:=>|:=|=|:|\x{ff1a}|\x{ff1d})\s{0,8}(?:"
+    rb"(?i)(?P<key>" + _KEY_NAME + rb")(?:\\{0,2}[\"'])?\s{0,8}(?:=>|:=|=|:|\x{ff1a}|\x{ff1d})(?:\s{0,8}(?:"
     rb"\\\"(?P<esc>(?:[^\"\\]|\\[^\"])+)\\\""
     rb"|\"(?P<dq>(?:[^\"\\]|\\.)+)\""
-    rb"|'(?P<sq>[^'\r\n]+)'"
-    rb"|(?P<bare>[^\s\"'&;\\<>]+))"
+    rb"|N?'(?P<sq>[^'\r\n]+)')"  # T-SQL's Unicode literal `N'X'`
+    rb"|[ \t]{0,8}(?P<bare>>[+-]?[ \t]{0,8}\r?\n|[^\s\"'&;\\<>]+)"  # `>` only as a YAML folded block's header
+    # a value alone on the next line; not a key there (`auth:` then `  client_secret: X` is a parent key)
+    rb"|[ \t]{0,8}\r?\n[ \t]{1,16}(?P<nl>[^\s\"'&;\\<>:]{1,256})[ \t]{0,8}(?:\r?\n|$))"
 )
 _FLAG = _Deferred(
     rb"(?i)(?:^|[\s\"'(\[])(?P<key>--?" + _KEY_NAME + rb")\s{1,8}(?:"
@@ -679,6 +691,37 @@ _NAME_VALUE = _Deferred(
     rb"|'(?P<sq>[^'\r\n]+)'"
     rb"|(?P<bare>[^\s\"'<>,}]+))"
 )
+# The name in an attribute or a sibling element, the value in the element's text (C7): Java's XML properties
+# `<entry key="db.password">X</entry>`, `<param name="token">X</param>`; Hadoop's and Hive's
+# `<property><name>…ConnectionPassword</name><value>X</value></property>`; a plist's `<key>…</key><string>X`;
+# .NET's `<setting name="Password" serializeAs="String"><value>X</value>`.
+_XML_ATTRIBUTE_NAME = _Deferred(
+    rb"(?i)<[A-Za-z0-9_.:-]{1,64}[ \t][^<>]{0,256}?\b(?:key|name|id|param|property|setting|variable)[ \t]{0,4}=[ \t]{0,4}"
+    rb"[\"'](?P<key>"
+    + _KEY_NAME
+    + rb")[\"'][^<>]{0,256}>\s{0,64}(?:<(?:[A-Za-z0-9_.-]{1,32}:)?value(?:[ \t][^<>]{0,256})?>)?"
+    rb"(?P<bare>[^<]+)</"
+)
+_XML_SIBLING_NAME = _Deferred(
+    rb"(?i)<(?:[A-Za-z0-9_.-]{1,32}:)?(?:name|key)>\s{0,8}(?P<key>"
+    + _KEY_NAME
+    + rb")\s{0,8}</(?:[A-Za-z0-9_.-]{1,32}:)?"
+    rb"(?:name|key)>\s{0,64}<(?:[A-Za-z0-9_.-]{1,32}:)?(?:value|string|data)(?:[ \t][^<>]{0,256})?>(?P<bare>[^<]+)</"
+)
+# A name as a quoted string, then its value as the next quoted string of a tuple, list or call (C5):
+# `('x-api-key', 'X')`, `set_cookie('session', 'X')`, `setenv("DB_PASSWORD", "X")`, `os.environ["TOKEN"] = "X"`.
+_QUOTED_PAIR = _Deferred(
+    rb"(?i)(?P<open>[\"'])(?P<key>" + _KEY_NAME + rb")[\"']\s{0,8}(?P<sep>,|\]\s{0,8}=)\s{0,8}(?:"
+    rb"\"(?P<dq>(?:[^\"\\\r\n]|\\.){1,256})\"|'(?P<sq>[^'\r\n]{1,256})')"
+)
+# What a list of field names holds after a password's name: `['password', 'username']` names fields.
+_FIELD_NAMES = {
+    "user", "username", "user_name", "login", "email", "mail", "name", "id", "uid", "account", "phone", "host",
+    "port", "database", "db", "url", "realm", "domain", "tenant", "scope", "grant_type", "code",
+}  # fmt: skip
+_QUOTED_PAIR_GATE = re.compile(rb"[\"']\s{0,8}(?:,|\]\s{0,8}=)\s{0,8}[\"']")  # what `_QUOTED_PAIR` needs
+_JSON_KEY_NEXT = re.compile(rb"\\{0,2}\s{0,8}:")
+_SCHEME_PREFIX = re.compile(r"(?i)([a-z][a-z0-9-]{0,30})[ \t]+(?=\S)")
 # A config line that gives a password after a space, not `=`: redis.conf's `requirepass X` and `masterauth X`,
 # `.npmrc`'s `//registry/:_authToken X` (as `npm config set` takes it), `_auth X`, `_password X`.
 _SPACED_CONFIG = _Deferred(
@@ -689,7 +732,24 @@ _SPACED_CONFIG = _Deferred(
 _SQL_PASSWORD = _Deferred(
     rb"(?i)\b(?:identified\s{1,8}(?:with\s{1,8}\S{1,64}\s{1,8})?by(?:\s{1,8}password)?"
     rb"|(?:with|encrypted|unencrypted)\s{1,8}password|set\s{1,8}password[^=\r\n]*=(?:\s{0,8}password\s{0,8}\()?)"
-    rb"\s{1,8}(?:\"(?P<dq>[^\"\r\n]+)\"|'(?P<sq>[^'\r\n]+)'|(?P<bare>[^\s\"';,)]+))"
+    rb"\s{1,8}(?:\"(?P<dq>[^\"\r\n]+)\"|'(?P<sq>[^'\r\n]+)'|(?P<bare>[^\s\"';,)=][^\s\"';,)]*))"
+)
+# `CREATE|ALTER ROLE|USER|LOGIN … PASSWORD 'X'`: after that keyword a quoted value is a password whatever its
+# shape (`'bluebird'`).
+_SQL_ROLE_PASSWORD = _Deferred(
+    rb"(?i)\b(?:create|alter)\s{1,8}(?:role|user|login|group)\b[^;\r\n]{0,256}?\bpassword\s{0,8}=?\s{0,8}N?"
+    rb"(?:\"(?P<dq>[^\"\r\n]+)\"|'(?P<sq>[^'\r\n]+)')"
+)
+# HTTP Digest authentication: the `response=` hash proves the password (and `username=` is no credential).
+_DIGEST_RESPONSE = _Deferred(
+    rb"(?i)\bdigest[ \t]{1,8}[^\r\n]{0,512}?\bresponse[ \t]{0,4}=[ \t]{0,4}"
+    rb"(?:\\?\"(?P<dq>[^\"\\\r\n]{1,256})\\?\"|(?P<bare>[^\s\",\\]{1,256}))"
+)
+# GraphQL: the `value:` argument of a field named like a secret (`setToken(value: "X")`,
+# `updateSecret(input: {name: "x", value: "X"})`), or of any field of a mutation if it looks random.
+_GRAPHQL_VALUE = _Deferred(
+    rb"(?P<key>[A-Za-z_][A-Za-z0-9_]{0,64})[ \t]{0,8}\([^()\r\n]{0,256}?\bvalue[ \t]{0,4}:[ \t]{0,4}"
+    rb"\\?\"(?P<dq>[^\"\\\r\n]{1,256})\\?\""
 )
 # A password given to a command-line tool by the flag it reads one from (`docker login -p X`, `mongosh -p X`,
 # `redis-cli -a X`, `ldapsearch -w X`, `sqlcmd -P X`, `ipmitool -P X`).
@@ -702,13 +762,34 @@ _CLI_PASSWORD = _Deferred(
     rb"|(?:sqlcmd|bcp|osql|isql|ipmitool|smbclient)[ \t][^\r\n]{0,256}?[ \t]-P"
     rb")(?:[ \t]{1,8}|=)(?P<cred>[^\s\"'\-][^\s\"']*)"
 )
+# A secret given to a tool by a flag whatever its shape (C2): `ssh-keygen -N X` (new passphrase) and `-P X`
+# (old), `openssl … -k X` (passphrase) and `-K <hex>` (raw key), `zip -P X`, `7z -pX`, the `--value X` of an
+# `aws ssm put-parameter … --type SecureString`, `codecov -t X`. The tool is found by RE2, then its flags on
+# the rest of its line (each flag of the line, at most 1024 bytes).
+_TOOL = _Deferred(
+    rb"(?:^|[\s\"'`(;|&/])(?P<tool>ssh-keygen|openssl|zip|unzip|funzip|zipcloak|7z|7za|7zz|7zr"
+    rb"|aws[ \t]{1,8}ssm[ \t]{1,8}put-parameter|codecov|codecovcli|codecov-cli)(?:\.exe)?[ \t]"
+)
+_FLAG_VALUE = rb"(?:'(?P<sq>[^'\r\n]+)'|\"(?P<dq>[^\"\r\n]+)\"|(?P<bare>[^\s\"'\-][^\s\"']*))"
+_SEPARATED = rb"(?:=|[ \t]{1,8})"
+_TOOL_FLAGS = {
+    b"ssh-keygen": re.compile(rb"[ \t]-[NP]" + _SEPARATED + _FLAG_VALUE),
+    b"openssl": re.compile(rb"[ \t]-[kK]" + _SEPARATED + _FLAG_VALUE),
+    b"zip": re.compile(rb"[ \t]-P" + _SEPARATED + _FLAG_VALUE),
+    b"7z": re.compile(rb"[ \t]-p" + _FLAG_VALUE),  # attached: `-pX`
+    b"aws": re.compile(rb"[ \t]--value" + _SEPARATED + _FLAG_VALUE),
+    b"codecov": re.compile(rb"[ \t]-t" + _SEPARATED + _FLAG_VALUE),
+}
+# `-t X` / `-t=X` of any tool, when X is a UUID or a random run (`login -t=OiSDVkbRabW4Yr…`): `-t` takes a
+# token in many CLIs, and a tag, a type or a time otherwise (`docker build -t app:v1`, `ssh-keygen -t rsa`).
+_TOKEN_FLAG = _Deferred(rb"(?:^|[\s\"'(])-t(?:=|[ \t]{1,8})(?P<cred>[A-Za-z0-9][A-Za-z0-9_.~+/=-]{11,255})")
 # Two strings after an authentication word: `HTTPBasicAuth('svc', 'X')`, `auth=('admin', 'X')`.
 _CREDENTIAL_PAIR = _Deferred(
     rb"(?i)(?:auth|login|credentials?|password|passwd|basic)[A-Za-z_]{0,32}[^()\r\n]{0,32}\(\s{0,4}"
     rb"(?:'[^'\r\n]+'|\"[^\"\r\n]+\")\s{0,4},\s{0,4}(?:'(?P<sq>[^'\r\n]+)'|\"(?P<dq>[^\"\r\n]+)\")"
 )
 # A YAML block scalar under a password's name (`password: |` then indented lines).
-_YAML_BLOCK = re.compile(rb"\s{0,8}[|>][+-]?[ \t]*\r?\n((?:[ \t]+\S[^\r\n]*(?:\r?\n|$))+)")
+_YAML_BLOCK_HEADER = re.compile(rb"[|>][+-]?[1-9]?[ \t]*\r?\n")
 # Words that name a credential in prose: the value may follow a few words later, without a separator
 # (`Invalid API key provided: X`, `client secret is X`, `bad password X`, `jeton d'accès expiré : X`).
 _CREDENTIAL_WORD = _Deferred(
@@ -765,6 +846,12 @@ _UUID = re.compile(r"^[0-9a-fA-F]{8}-(?:[0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}$")
 _RUN = _Deferred(
     rb"(?:^|[^A-Za-z0-9+/_.%~=-]|[A-Za-z0-9_.\]-]=)(?P<run>[A-Za-z0-9+_.%~-][A-Za-z0-9+/_.%~-]{19,}={0,3})"
 )
+# A shorter random value right after the `=` of a name (`WEBHOOK_SEED=9dEBKq7fgBixHXQrQO`, 16 to 19
+# characters): redacted only when it mixes upper and lower case and digits as generated keys do.
+_SHORT_RUN = _Deferred(
+    rb"[A-Za-z0-9_.\]-]=(?P<run>[A-Za-z0-9][A-Za-z0-9_~-]{15,18})(?:[^A-Za-z0-9+/_.%~=-]|$)"
+)
+_SHORT_RUN_GATE = b"<short random run>"
 _RUN_SEPARATORS = re.compile(r"%[0-9A-Fa-f]{2}|[._\-~/]+")
 _HEX = re.compile(r"^[0-9a-fA-F]+$")
 _NON_BASE64 = re.compile(r"[._~%-]")
@@ -909,24 +996,97 @@ def _strong_spans(data: bytes) -> Iterator[Span]:
 
 # The name a value is stored under, just before it (`auth_user_id=`, `"Idempotency-Key": "`).
 _NAME_BEFORE = re.compile(rb"([A-Za-z0-9_.-]{1,64})\\{0,2}[\"']?\s{0,4}[:=]\s{0,4}\\{0,2}[\"']?$")
+# a name of two words or more, then a space (`ackId Cg0I…`, `nextPageToken CgwI…`)
+_NAME_BEFORE_SPACE = re.compile(rb"(?:^|[\s(\[{,;])([A-Za-z][A-Za-z0-9_.-]{1,63})[ \t]{1,4}$")
 
 
 def _named_id(data: bytes, start: int) -> bool:
-    """Whether the value at `start` is stored under the name of an id (`user_id=`, `Idempotency-Key:`)."""
-    name = _NAME_BEFORE.search(data[max(0, start - 80) : start])
+    """Whether the value at `start` is stored under the name of an id (`user_id=`, `Idempotency-Key:`,
+    `x-amz-id-2:`, `ackId X`) or of a page cursor (`nextPageToken X`)."""
+    window = data[max(0, start - 80) : start]
+    name = _NAME_BEFORE.search(window)
+    spaced = name is None
+    name = name or _NAME_BEFORE_SPACE.search(window)
     if name is None:
         return False
     words = _words(name.group(1).decode("ascii", "replace"))
-    return bool(words) and ((words[-1] == "id" and not _SECRET_IDS & set(words)) or "idempotency" in words)
+    while len(words) > 1 and words[-1].isdigit():
+        words.pop()  # `x-amz-id-2`
+    if not words or (spaced and len(words) < 2):
+        return False
+    if words[-1] == "token" and _CURSOR_WORDS & set(words):
+        return True
+    return (words[-1] == "id" and not _SECRET_IDS & set(words)) or "idempotency" in words
+
+
+# Public material and ids that have the shape of a key: an SRI or npm integrity hash, an SSH public key, an
+# Ethereum or bech32 Bitcoin address, a ULID, Stripe's object ids (its secrets are formats: `sk_live_…`).
+_PUBLIC_RUN = re.compile(
+    r"^(?:sha(?:1|256|384|512)-[A-Za-z0-9+/]{20,}={0,2}|AAAA(?:C3NzaC1|B3NzaC1|E2VjZHNh)[A-Za-z0-9+/]*={0,3}"
+    r"|0x[0-9a-fA-F]{40}|(?:bc|tb)1[02-9ac-hj-np-z]{25,87}|[0-7][0-9A-HJKMNP-TV-Z]{25}"
+    r"|(?:ch|pi|py|pm|cus|in|ii|sub|evt|txn|re|po|prod|price|seti|src|card|ba|acct|cs|il|si)_[A-Za-z0-9]{14,32})$"
+)
+# … or what stands right before it says so: go.sum's `h1:`, a fingerprint's `SHA256:`, a `data:` URI, a
+# public key's type.
+_PUBLIC_BEFORE = re.compile(
+    rb"(?:\bh1:|\bSHA(?:1|256|384|512):|\bMD5:|\bdata:[\w.+-]{1,64}/[\w.+-]{1,64}(?:;[\w.=-]{1,64}){0,4};base64,"
+    rb"|\b(?:ssh-(?:ed25519|rsa|dss)|ecdsa-sha2-nistp\d{3}|sk-ssh-ed25519@openssh\.com)[ \t])$"
+)
+# Blocks of public material: certificates, public keys, PGP public keys and signatures.
+_PUBLIC_BLOCK = re.compile(
+    rb"-----BEGIN (?:CERTIFICATE|TRUSTED CERTIFICATE|PUBLIC KEY|RSA PUBLIC KEY|PGP PUBLIC KEY BLOCK|PGP SIGNATURE"
+    rb"|(?:NEW )?CERTIFICATE REQUEST|X509 CRL)-----"
+)
+
+
+def _public_blocks(data: bytes) -> list[tuple[int, int]]:
+    blocks: list[tuple[int, int]] = []
+    position = 0
+    while (begin := _PUBLIC_BLOCK.search(data, position)) is not None:
+        end = data.find(b"-----", begin.end())  # its END, or whatever block starts next
+        position = len(data) if end < 0 else end + 5
+        blocks.append((begin.end(), position))
+    return blocks
+
+
+def _public_run(data: bytes, start: int, run: str) -> bool:
+    """Whether the run at `start` is public material or an id rather than a secret."""
+    return bool(
+        _PUBLIC_RUN.match(run.rstrip(".,;:")) or _PUBLIC_BEFORE.search(data, max(0, start - 96), start)
+    )
+
+
+def _in_public_block(span: Span, blocks: list[tuple[int, int]]) -> bool:
+    """Whether `span` is a random run or a lone base64 line (`private-key` format) of a public block's body."""
+    start, end, kind, rank = span
+    shape = rank == _RANDOM or (rank == _FORMAT and kind == "private-key")
+    return shape and any(begin <= start and end <= block_end for begin, block_end in blocks)
 
 
 def _run_spans(data: bytes) -> Iterator[Span]:
     for match in _RUN.finditer(data):
         start, end = _span(match, b"run")
         run = data[start:end].decode("ascii", "replace")
-        if looks_generated(run) and not _named_id(data, start):
+        if looks_generated(run) and not _named_id(data, start) and not _public_run(data, start, run):
             stripped = run.rstrip(".,;:")
             yield start, start + len(stripped), "secret", _RANDOM
+
+
+def _short_run_spans(data: bytes) -> Iterator[Span]:
+    for match in _SHORT_RUN.finditer(data):
+        start, end = _span(match, b"run")
+        run = data[start:end].decode("ascii", "replace")
+        core = run.replace("-", "").replace("_", "").replace("~", "")
+        if (
+            len(core) >= 16
+            and any(c.isdigit() for c in core)
+            and _mixed_case(core)
+            and _random_part(core)
+            and entropy(core) >= 3.6
+            and not _named_id(data, start)
+            and not _public_run(data, start, run)
+        ):
+            yield start, end, "secret", _RANDOM
 
 
 _JOINERS = {b"-", b".", b"/", b"_", b"@"}
@@ -934,6 +1094,7 @@ _MARKER_OPENING = MARKER_PREFIX.encode()
 
 
 _SPACED_ID = re.compile(r"(?i)secret[ \t]id")
+_TAG_OPENING = re.compile(rb"</?(?:[A-Za-z0-9_.-]{1,32}:)?$")
 
 
 def _phrase_spans(data: bytes) -> Iterator[Span]:
@@ -946,6 +1107,15 @@ def _phrase_spans(data: bytes) -> Iterator[Span]:
             continue  # part of a name (`projects/secret-project/logs`, `token.js`)
         if data[end : end + 1] == b"]" and data.endswith(_MARKER_OPENING, 0, match.start()):
             continue  # the kind of a marker (`[REDACTED:password]`): redacting is idempotent
+        if _TAG_OPENING.search(data, max(0, match.start() - 34), match.start()):
+            continue  # an element's name (`<Password>X</`, `<wsse:Password>`): `_XML_ELEMENT` reads it
+        quote = data[match.start() - 1 : match.start()]
+        if (
+            quote in (b'"', b"'")
+            and data[match.start() - 2 : match.start() - 1] == b"="
+            and data[end : end + 1] == quote
+        ):
+            continue  # a name in an attribute (`<param name="token">X`, `key="ApiKey" value="X"`): the XML rules
         spaced_id = _SPACED_ID.fullmatch(word) is not None  # `Secret ID = X`: no key-name rule reads it
         if (
             match.group(b"ascii") is not None
@@ -1062,7 +1232,7 @@ def _span(match: Any, name: bytes) -> tuple[int, int]:
 
 def _value_group(match: Any) -> tuple[int, int]:
     index = _group_index(match.re)
-    for name in (b"esc", b"dq", b"sq", b"bare"):
+    for name in (b"esc", b"dq", b"sq", b"bare", b"nl"):
         if name not in index:
             continue
         start, end = match.span(index[name])
@@ -1088,7 +1258,51 @@ def _password_end(data: bytes, start: int, tail: re.Pattern[bytes] = _PASSWORD_T
     return match.end() if match is not None else start
 
 
-def _key_value_spans(pattern: Any, data: bytes) -> Iterator[Span]:
+_YAML_BLOCK_LINE = re.compile(rb"([ \t]*)([^\r\n]*)(?:\r?\n|$)")
+
+
+def _yaml_block(data: bytes, key_start: int, start: int) -> tuple[int, int] | None:
+    """The lines of a YAML block scalar (`token: |` at `start`): those indented past the key's column. Blocks
+    nest only by indenting further, so scanning each block's lines stays linear in the text."""
+    header = _YAML_BLOCK_HEADER.match(data, start)
+    if header is None:
+        return None
+    column = key_start - (data.rfind(b"\n", 0, key_start) + 1)
+    position = header.end()
+    first = end = -1
+    while position < len(data) and (line := _YAML_BLOCK_LINE.match(data, position)) is not None:
+        indent, text = line.group(1), line.group(2)
+        if text.strip():
+            if len(indent) <= column:
+                break
+            first = line.start(2) if first < 0 else first
+            end = line.end(2)
+        if line.end() == position:
+            break
+        position = line.end()
+    return (first, end) if first >= 0 else None
+
+
+# A connection string (ODBC, ADO.NET, JDBC) delimits its values with `;`: a password there may hold spaces
+# (`Pwd=my pass word;Encrypt=yes`).
+_TO_SEMICOLON = re.compile(rb"[^;\r\n\"'=<>]{1,256};")
+_CONNECTION_KEY_NEXT = re.compile(rb"[ \t]{0,4}[A-Za-z][A-Za-z0-9 _.]{0,40}=")
+
+
+def _connection_string_end(data: bytes, key_start: int, end: int) -> int:
+    """Where a password that `end` cut at a space ends in a connection string: at the next `;`, if the key
+    follows a `;` or another `Key=` follows that `;`."""
+    semicolon = _TO_SEMICOLON.match(data, end)
+    if semicolon is None:
+        return end
+    after_semicolon = data[max(0, key_start - 1) : key_start] == b";"
+    if after_semicolon or _CONNECTION_KEY_NEXT.match(data, semicolon.end()):
+        return semicolon.end() - 1
+    return end
+
+
+def _key_value_spans(pattern: Any, data: bytes, element: bool = False) -> Iterator[Span]:
+    """The values the key-name rule `pattern` finds; an `element`'s text (XML) ends at its closing tag."""
     for match in pattern.finditer(data):
         key_start, _ = _span(match, b"key")
         key = match.group(b"key").decode("utf-8", "replace").lstrip("-")
@@ -1100,14 +1314,50 @@ def _key_value_spans(pattern: Any, data: bytes) -> Iterator[Span]:
         bare = _span(match, b"bare")[0] >= 0
         if bare and _KIND_NOUN.fullmatch(data, start, end) and _QUOTED_NAME_NEXT.match(data, end):
             continue
-        if bare and kind == "password":
-            block = _YAML_BLOCK.match(data, start) if data[start : start + 1] in (b"|", b">") else None
+        if bare and not element and data[start : start + 1] in (b"|", b">"):
+            block = _yaml_block(data, key_start, start)
             if block is not None:
-                yield block.start(1), block.end(1), "password", _CONTEXT
+                text = data[block[0] : block[1]].decode("utf-8", "replace")
+                one_token = len(text.split()) == 1 or kind in ("password", "token")
+                if one_token and is_secret_value(kind, "".join(text.split())):
+                    yield block[0], block[1], _KIND_OF_CLASS[kind], _CONTEXT
+            if block is not None or data[start : start + 1] == b">":
                 continue
+        if bare and kind == "password" and not element:
             end = max(end, _password_end(data, start, _QUERY_TAIL if in_query else _PASSWORD_TAIL))
+            if data[end : end + 1] in (b" ", b"\t"):
+                end = _connection_string_end(data, key_start, end)
         value = data[start:end].decode("utf-8", "replace")
         if is_secret_value(kind, value):
+            yield start, end, _KIND_OF_CLASS[kind], _CONTEXT
+
+
+def _quoted_pair_spans(data: bytes) -> Iterator[Span]:
+    for match in _QUOTED_PAIR.finditer(data):
+        kind = key_class(match.group(b"key").decode("utf-8", "replace"))
+        if kind is None:
+            continue
+        start, end = _value_group(match)
+        if _JSON_KEY_NEXT.match(data, end + 1):
+            continue  # `{"name":"DB_PASSWORD","value":"X"}`: the next string is a key (`_NAME_VALUE` reads it)
+        value = data[start:end].decode("utf-8", "replace")
+        listed = kind == "password" and match.group(b"sep") == b"," and is_plain_words(value)
+        if listed and (key_class(value) is not None or value.lower() in _FIELD_NAMES):
+            continue  # a list of field names (`['password', 'email']`)
+        scheme = _SCHEME_PREFIX.match(value)
+        if scheme is not None and scheme.group(1).lower() in _AUTH_SCHEMES:
+            start += len(scheme.group(0).encode())  # `("Authorization", "Bearer X")`: the scheme stays
+            value = value[len(scheme.group(0)) :]
+        if is_secret_value(kind, value):
+            yield start, end, _KIND_OF_CLASS[kind], _CONTEXT
+
+
+def _graphql_spans(data: bytes) -> Iterator[Span]:
+    mutation = b"mutation" in data.lower()
+    for match in _GRAPHQL_VALUE.finditer(data):
+        kind = key_class(match.group(b"key").decode("utf-8", "replace")) or ("weak" if mutation else None)
+        start, end = _span(match, b"dq")
+        if kind is not None and is_secret_value(kind, data[start:end].decode("utf-8", "replace")):
             yield start, end, _KIND_OF_CLASS[kind], _CONTEXT
 
 
@@ -1115,6 +1365,8 @@ def _authorization_spans(data: bytes) -> Iterator[Span]:
     for match in _AUTHORIZATION.finditer(data):
         start, end = _span(match, b"cred")
         scheme_start, _ = _span(match, b"scheme")
+        if scheme_start >= 0 and match.group(b"scheme").lower() == b"digest" and b"=" in match.group(b"cred"):
+            continue  # `Digest username="svc", …`: its `response=` is the credential (`_DIGEST_RESPONSE`)
         if scheme_start < 0 and match.group(b"cred").decode().lower() in _AUTH_SCHEMES:
             continue  # a scheme alone, its credential already redacted
         if scheme_start >= 0 and match.group(b"scheme").decode().lower() not in _AUTH_SCHEMES:
@@ -1144,6 +1396,35 @@ def _quoted_spans(pattern: Any, data: bytes, kind: str) -> Iterator[Span]:
         start, end = _value_group(match)
         if start >= 0 and not _marked(data, start, end):
             yield start, end, kind, _CONTEXT
+
+
+def _tool_secret_spans(data: bytes, present: set[bytes]) -> Iterator[Span]:
+    scanned = 0
+    for match in _TOOL.finditer(data) if not present.isdisjoint(_TOOL_GATES[:-1]) else ():
+        tool = match.group(b"tool").lower()
+        key = (
+            b"zip"
+            if tool.endswith(b"zip") or tool == b"zipcloak"
+            else tool[:2]
+            if tool.startswith(b"7z")
+            else tool
+        )
+        flags = _TOOL_FLAGS[next(k for k in _TOOL_FLAGS if key.startswith(k))]
+        line_end = data.find(b"\n", match.end(), match.end() + 1024)
+        line_end = min(len(data), match.end() + 1024) if line_end < 0 else line_end
+        if tool.startswith(b"aws") and b"securestring" not in data[match.end() : line_end].lower():
+            continue  # a parameter's value, not a secret's
+        for flag in flags.finditer(data, max(match.end() - 1, scanned), line_end):
+            start, end = next(flag.span(g) for g in ("sq", "dq", "bare") if flag.start(g) >= 0)
+            if not _marked(data, start, end):
+                yield start, end, "token" if key == b"codecov" else "password", _CONTEXT
+        scanned = max(scanned, line_end)
+    if b"-t" in present:
+        for match in _TOKEN_FLAG.finditer(data):
+            value = match.group(b"cred").decode("ascii", "replace")
+            if _UUID.match(value) or (_prose_secret(value) and "/" not in value and ":" not in value):
+                start, end = _span(match, b"cred")
+                yield start, end, "token", _CONTEXT
 
 
 def _dsn_spans(data: bytes) -> Iterator[Span]:
@@ -1230,11 +1511,12 @@ class _GatedRules:
             *(self.unkeyed[i] for i in unfiltered),
             _RUN_GATE,
             _STRONG_GATE,
+            _SHORT_RUN_GATE,
         ]
         self.gate_set = _search_set(
             [b"(?i:" + _literal(k) + b")" for k in literals]
             + [self.unkeyed[i].pattern.source for i in unfiltered]
-            + [_RUN.source, _STRONG_GATE_PATTERN]
+            + [_RUN.source, _STRONG_GATE_PATTERN, _SHORT_RUN.source]
         )
 
 
@@ -1281,6 +1563,8 @@ class Redactor:
             spans.extend(_private_key_spans(data))
         if _RUN_GATE in present:
             spans.extend(_run_spans(data))
+        if _SHORT_RUN_GATE in present:
+            spans.extend(_short_run_spans(data))
         if _STRONG_GATE in present:
             spans.extend(_strong_spans(data))
         if not present.isdisjoint(_KEY_HINTS):
@@ -1288,8 +1572,16 @@ class Redactor:
             spans.extend(_key_value_spans(_FLAG, data))
             spans.extend(_key_value_spans(_NAME_VALUE, data))
             spans.extend(_key_value_spans(_SPACED_CONFIG, data))
+            if _QUOTED_PAIR_GATE.search(data):
+                spans.extend(_quoted_pair_spans(data))
+            if b"value" in data:
+                spans.extend(_graphql_spans(data))
+            if b"igest" in data:
+                spans.extend(_quoted_spans(_DIGEST_RESPONSE, data, "token"))
             if b"<" in data:
-                spans.extend(_key_value_spans(_XML_ELEMENT, data))
+                spans.extend(_key_value_spans(_XML_ELEMENT, data, element=True))
+                spans.extend(_key_value_spans(_XML_ATTRIBUTE_NAME, data, element=True))
+                spans.extend(_key_value_spans(_XML_SIBLING_NAME, data, element=True))
             spans.extend(_authorization_spans(data))
             spans.extend(_phrase_spans(data))
             spans.extend(_quoted_spans(_CREDENTIAL_PAIR, data, "password"))
@@ -1297,6 +1589,9 @@ class Redactor:
                 spans.extend(_simple_spans(_COOKIE, data, "cookie"))
         if b"identified" in present or b"pass" in present:
             spans.extend(_quoted_spans(_SQL_PASSWORD, data, "password"))
+            spans.extend(_quoted_spans(_SQL_ROLE_PASSWORD, data, "password"))
+        elif b"mutation" in present and b"value" in data:
+            spans.extend(_graphql_spans(data))
         if b"://" in present:
             spans.extend(_dsn_spans(data))
         if b"-u" in present or b" -a" in present or b"auth" in present or b"--user" in data:
@@ -1307,6 +1602,8 @@ class Redactor:
             spans.extend(_simple_spans(_CHPASSWD, data, "password"))
         if not present.isdisjoint(_CLI_FLAGS) and not present.isdisjoint(_CLI_TOOLS):
             spans.extend(_simple_spans(_CLI_PASSWORD, data, "password"))
+        if not present.isdisjoint(_TOOL_GATES):
+            spans.extend(_tool_secret_spans(data, present))
         if b"-p" in present:
             if b"mysql" in present or b"mariadb" in present:
                 spans.extend(_simple_spans(_MYSQL_P, data, "password"))
@@ -1320,6 +1617,8 @@ class Redactor:
             )
         if depth < 3 and not present.isdisjoint((b"%", b"\\u", b"\\x", b"&")):
             spans.extend(self._escaped_spans(data, depth))
+        if b"begin" in present and b"-----BEGIN " in data and (blocks := _public_blocks(data)):
+            spans = [s for s in spans if not _in_public_block(s, blocks)]  # certificates, public keys
         return _merge([_on_characters(data, s) for s in spans if not _marked(data, s[0], s[1])])
 
     def _escaped_spans(self, data: bytes, depth: int) -> Iterator[Span]:
