@@ -567,6 +567,8 @@ def _context_adversarial_inputs(size: int = 200_000) -> dict[str, str]:
         "xml attribute names without text": '<entry key="db.password" ' * (size // 25),
         "xml sibling names": "<name>password</name><value>" * (size // 28),
         "xml sibling names without value": "<name>password</name>" * (size // 21),
+        "userinfo without a scheme": " user:Pa55word@" * (size // 15),
+        "userinfo without a host": " a:bbbbbbb@" * (size // 11),
         "quoted pairs": "('x-api-key', " * (size // 14),
         "quoted pairs without a closing quote": '("token", "a' * (size // 12),
         "quoted names of a list": "'password', " * (size // 12),
@@ -1206,3 +1208,25 @@ def test_a_shorter_random_value_right_after_an_equals_sign_is_redacted(text: str
 )
 def test_shorter_names_ids_and_versions_after_an_equals_sign_are_kept(text: str) -> None:
     assert Redactor().redact(text) == text
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "proxy auth failed: using proxy app:OH3XCP%Jc7GvF@proxy.corp.internal:3128",
+            "proxy auth failed: using proxy app:[REDACTED:password]@proxy.corp.internal:3128",
+        ),
+        (
+            "connect admin:Zx9uw2B4fFreq7@db.internal:3306 failed",
+            "connect admin:[REDACTED:password]@db.internal:3306 failed",
+        ),
+        ("dsn=svc:Pa55-word@10.0.0.7:5432", "dsn=svc:[REDACTED:password]@10.0.0.7:5432"),
+        # a scheme, a word or a number before `@` is no password
+        ("remote origin:git@github.com:org/repo", "remote origin:git@github.com:org/repo"),
+        ("at 12:30@node1 restarted", "at 12:30@node1 restarted"),
+    ],
+)
+def test_a_password_in_userinfo_without_a_scheme_is_redacted(text: str, expected: str) -> None:
+    assert Redactor(emails=False).redact(text) == expected
+    assert Redactor(emails=False).redact("mailto:bob123@example.com") == "mailto:bob123@example.com"

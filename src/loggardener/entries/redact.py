@@ -667,6 +667,13 @@ _KEY_BEGIN = _Deferred(
     rb"-{4,5} ?BEGIN [A-Z0-9 ]{0,64}(?:PRIVATE KEY(?: BLOCK)?|OpenVPN Static key V\d) ?-{4,5}"
 )
 _KEY_END = _Deferred(rb"-{4,5} ?END [A-Z0-9 ]{0,64}(?:PRIVATE KEY(?: BLOCK)?|OpenVPN Static key V\d) ?-{4,5}")
+# `user:password@host` without a scheme (a proxy setting, a DSN written by hand): the password, when it looks
+# like one (`_userinfo_spans` decides; `mailto:bob@x.org`, `Error:bob@x.org` keep theirs).
+_USERINFO = _Deferred(
+    rb"(?:^|[\s\"'(=,;<>])(?P<user>[A-Za-z][A-Za-z0-9._+-]{0,63}):(?P<cred>[^\s:/@\"'<>\[\]]{6,128})@"
+    rb"(?P<host>[A-Za-z0-9][A-Za-z0-9.-]{0,252})"
+)
+_NOT_USERS = (b"mailto", b"sip", b"sips", b"xmpp", b"tel", b"im", b"pres", b"acct", b"urn", b"news")
 _EMAIL = _Deferred(
     rb"\b[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63}){0,8}\.[A-Za-z]{2,24}\b"
 )
@@ -1442,6 +1449,19 @@ def _dsn_spans(data: bytes) -> Iterator[Span]:
 _AT_IN_PASSWORD = re.compile(rb"[^\s/@:?#\"'<>]{1,128}@")
 
 
+def _userinfo_spans(data: bytes) -> Iterator[Span]:
+    for match in _USERINFO.finditer(data):
+        user = match.group(b"user").lower()
+        host = match.group(b"host")
+        if user in _NOT_USERS or not (b"." in host or host == b"localhost"):
+            continue
+        value = match.group(b"cred").decode("utf-8", "replace")
+        lower_only = value.isalpha() and value.islower()
+        if lower_only or value.isdigit() or value.startswith(MARKER_PREFIX):
+            continue  # a word or a number (`origin:git@github.com`) is no password
+        yield (*_span(match, b"cred"), "password", _CONTEXT)
+
+
 def _private_key_spans(data: bytes) -> Iterator[Span]:
     """Each private key block, from its BEGIN line to its END line (or to the end of a truncated text).
 
@@ -1609,6 +1629,8 @@ class Redactor:
                 spans.extend(_simple_spans(_MYSQL_P, data, "password"))
             if b"sshpass" in present:
                 spans.extend(_simple_spans(_SSHPASS, data, "password"))
+        if b"@" in present and b":" in data:
+            spans.extend(_userinfo_spans(data))
         if self._emails and b"@" in present:
             spans.extend(
                 (m.start(), m.end(), "email", _CONTEXT)
