@@ -80,6 +80,7 @@ def parse(raw: dict[str, Any]) -> Any:
         ("2025-06-10 13:00:00.101 UTC [92001] LOG:  checkpoint starting: time", "INFO", "level-header"),
         # a line that is a failure by itself: an exception's line, a runtime's crash line
         ("TypeError: Cannot read properties of undefined (reading 'total')", "ERROR", "failure-line"),
+        ("2026-01-01 12:00:00 KeyError: 'sku'", "ERROR", "failure-line"),
         ("java.lang.OutOfMemoryError: Java heap space", "ERROR", "failure-line"),
         ('Exception in thread "main" java.lang.IllegalStateException: closed', "ERROR", "failure-line"),
         (
@@ -180,6 +181,9 @@ def test_plain_text_declares_nothing() -> None:
         ("[2026-03-04 07:23:36,477] WARNING in routes.api: slow query", "slow query"),
         ("2026-03-04 07:23:36 in app: ready", "in app: ready"),  # no level: the words are the message
         ("Error in main: bad thing", "Error in main: bad thing"),
+        # an exception's name after a timestamp starts the message: it is no component
+        ("2026-01-01 12:00:00 KeyError: 'sku'", "KeyError: 'sku'"),
+        ("[1] ValueError: bad price", "ValueError: bad price"),
     ],
 )
 def test_headers_are_stripped_before_templating(text: str, body: str) -> None:

@@ -211,6 +211,7 @@ _FAILURE_LINE = re.compile(
     r"|(?P<warning>PHP Warning: |WARN\[)"
     r")"
 )
+_EXCEPTION_NAME = re.compile(r"[A-Z][\w$]{0,100}(?:Error|Exception):")
 _FAILURE_LEVELS = {"error": Severity.ERROR, "critical": Severity.CRITICAL, "warning": Severity.WARNING}
 
 
@@ -303,6 +304,8 @@ def _header_end(line: str) -> int:
             return start
         if kind == "module" and previous not in ("plevel", "blevel", "alevel", "cword"):
             return start
+        if kind == "component" and _EXCEPTION_NAME.match(line, match.start()):
+            return start  # `… KeyError: 'x'`: the exception's name starts the message
         if kind == "component" and previous == "syslog":
             return start  # `systemd[1]: etl.service: Failed …`: the unit names what failed
         if kind == "cword":
