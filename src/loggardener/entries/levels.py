@@ -567,6 +567,11 @@ class Inferred:
     rule: str | None = None
 
 
+def _entry_declares(json_declared: Severity | None, text: str) -> Declared | None:
+    """The level an entry declares: its JSON payload's, else its text's."""
+    return Declared(json_declared, "json-level") if json_declared is not None else declared_level(text)
+
+
 def infer_severity(
     logged: Severity,
     *,
@@ -609,11 +614,7 @@ def infer_severity(
     if logged < Severity.ERROR and has_error_group:
         return Inferred(Severity.ERROR, "error-group")
     if logged < Severity.ERROR and (server_error or failed_call):
-        declared = (
-            (Declared(json_declared, "json-level") if json_declared is not None else declared_level(text))
-            if weak
-            else None
-        )
+        declared = _entry_declares(json_declared, text) if weak else None
         if declared is not None and declared.severity > Severity.ERROR:
             return Inferred(declared.severity, declared.rule)
         return Inferred(Severity.ERROR, "http-status" if server_error else "audit-status")
@@ -621,7 +622,7 @@ def infer_severity(
         return Inferred(logged)
     stream_error = logged >= Severity.WARNING  # a weak severity this high is only stderr's default
     status = access_status(text) if stream_error or text.find(" 5", 0, _ACCESS_HEAD) >= 0 else None
-    declared = Declared(json_declared, "json-level") if json_declared is not None else declared_level(text)
+    declared = _entry_declares(json_declared, text)
     if status is not None and status >= 500 and (declared is None or declared.severity < Severity.ERROR):
         return Inferred(Severity.ERROR, "access-log-status" if logged != Severity.ERROR else None)
     if declared is not None:
