@@ -271,7 +271,10 @@ def _reported(value: Any) -> bool:
     """An error field that holds an error: a non-blank string (a traceback too), or an object saying one."""
     if isinstance(value, str):
         return bool(value.strip())
-    return isinstance(value, dict) and bool(_error_line(value) or _object_stacks(value))
+    if not isinstance(value, dict):
+        return False
+    nested = any(isinstance(value.get(k), str) and value[k].strip() for k in _NESTED_STACK_FIELDS)
+    return bool(_error_line(value)) or nested or _frame_list(value) is not None
 
 
 def _has_message(payload: dict[str, Any]) -> bool:
@@ -335,9 +338,15 @@ def _object_stacks(error: dict[str, Any]) -> list[str]:
     (log4j2's `extendedStackTrace`, a serialized Java Throwable's `stackTrace`, a Ruby `backtrace`, a list of
     lines) written out as its language prints it."""
     stacks = [error[k] for k in _NESTED_STACK_FIELDS if isinstance(error.get(k), str) and error[k].strip()]
-    if any(isinstance(error.get(key), list) and error[key] for key in _FRAME_LISTS):
-        stacks.insert(0, _listed_trace(error))
+    frames = _frame_list(error)
+    if frames is not None:
+        stacks.insert(0, _listed_trace(error, frames))
     return stacks
+
+
+def _frame_list(error: dict[str, Any]) -> list[Any] | None:
+    """The first non-empty list of frames an error object holds (`_FRAME_LISTS`), or None."""
+    return next((error[key] for key in _FRAME_LISTS if isinstance(error.get(key), list) and error[key]), None)
 
 
 # Where an error object keeps its frames as a list, and the names of a frame's parts in each serializer
@@ -361,12 +370,10 @@ _JAVA_FRAME = re.compile(
 )
 
 
-def _listed_trace(error: dict[str, Any], depth: int = 0) -> str:
-    """An error object with a list of frames, as its language prints its stack (`Caused by:` for causes)."""
+def _listed_trace(error: dict[str, Any], frames: list[Any], depth: int = 0) -> str:
+    """An error object with its list of frames, as its language prints its stack (`Caused by:` for causes)."""
     name = _text_field(error, _ERROR_NAMES)
     message = _text_field(error, ("message", "localizedMessage", "msg"))
-    listed = (error[key] for key in _FRAME_LISTS if isinstance(error.get(key), list) and error[key])
-    frames: list[Any] = next(listed, [])
     written = [line for line in map(_frame_line, frames[:_MAX_LISTED_FRAMES]) if line is not None]
     kinds = {kind for kind, _ in written}
     if kinds == {"python"}:
@@ -382,7 +389,7 @@ def _listed_trace(error: dict[str, Any], depth: int = 0) -> str:
         text = "\n".join([f"{name}: {message}" if message else name, *(f"{at}{line}" for _, line in written)])
     cause = error.get("cause")
     if isinstance(cause, dict) and depth < 8:
-        text += "\nCaused by: " + _listed_trace(cause, depth + 1)
+        text += "\nCaused by: " + _listed_trace(cause, _frame_list(cause) or [], depth + 1)
     return text
 
 
