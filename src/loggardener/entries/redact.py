@@ -946,6 +946,7 @@ def looks_generated(run: str) -> bool:
 # after a file name (`app1.js?x`). A part with a `/` (a path, a URL) or an `@` then a domain (an e-mail) is no password.
 _STRONG_CHARS = rb"A-Za-z0-9!#$%*?^~&@+._/:=-"
 _STRONG_SYMBOL = rb"!#$%*?^~&"
+_STRONG_SYMBOLS = _STRONG_SYMBOL.decode()
 _STRONG = _Deferred(
     rb"(?:^|[^%s])(?P<run>[%s]*[%s][%s]*)" % (_STRONG_CHARS, _STRONG_CHARS, _STRONG_SYMBOL, _STRONG_CHARS)
 )
@@ -975,7 +976,7 @@ def _strong_password(part: str) -> bool:
     """Whether `part` (what is no symbol masked as NULs) has the shape of a policy password."""
     if not 8 <= len(part) <= 64 or "/" in part or _DOMAIN_AFTER_AT.search(part) or _QUALIFIED.fullmatch(part):
         return False
-    return any(c in "!#$%*?^~&" for c in part) and any(c.isdigit() for c in part) and _mixed_case(part)
+    return any(c in _STRONG_SYMBOLS for c in part) and any(c.isdigit() for c in part) and _mixed_case(part)
 
 
 _ESCAPED_SEPARATORS = {"%2f": "/", "%3a": ":", "%3d": "=", "%40": "@"}

@@ -57,12 +57,13 @@ SERVICE_FILTERS: dict[str, str] = {
 }
 
 _KUBERNETES = frozenset({"k8s_cluster", "gke_cluster", "k8s_pod", "k8s_node"})
+_LOAD_BALANCER = ("backend_service_name", "url_map_name", "forwarding_rule_name")
 # Resource types whose service is one of their labels (the first present), and the label naming an instance.
 _LABELLED: dict[str, tuple[tuple[str, ...], str | None]] = {
     "k8s_node": (("cluster_name",), "node_name"),
-    "http_load_balancer": (("backend_service_name", "url_map_name", "forwarding_rule_name"), None),
-    "l7_lb_rule": (("backend_service_name", "url_map_name", "forwarding_rule_name"), None),
-    "internal_http_lb_rule": (("backend_service_name", "url_map_name", "forwarding_rule_name"), None),
+    "http_load_balancer": (_LOAD_BALANCER, None),
+    "l7_lb_rule": (_LOAD_BALANCER, None),
+    "internal_http_lb_rule": (_LOAD_BALANCER, None),
     "tcp_ssl_proxy_rule": (("backend_service_name", "forwarding_rule_name"), None),
     "dataflow_step": (("job_name", "job_id"), None),
     "cloudsql_database": (("database_id",), None),
