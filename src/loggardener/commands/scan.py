@@ -242,7 +242,7 @@ def scan(
             rich_help_panel="Window",
             min=0,
             max=MAX_HOURS,
-            help="Scan the N hours up to --until (default now).",
+            help="Scan the N hours up to --until (default now); N above 0.",
         ),
     ] = None,
     since: Annotated[
