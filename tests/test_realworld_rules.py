@@ -692,6 +692,7 @@ def test_a_go_panic_line_alone_is_an_error() -> None:
         ("thread 'main' panicked at src/main.rs:14:38:", "DEBUG"),
         ("etl.service: Failed with result 'exit-code'.", "INFO"),
         ("[  12.345678] Kernel panic - not syncing: VFS", "INFO"),
+        ("Container called exit(2).", "DEFAULT"),
     ],
 )
 def test_queries_fetch_every_text_inference_raises(text: str, logged: str) -> None:
@@ -761,3 +762,43 @@ def test_a_cloud_build_log_is_read_for_its_levels_not_its_info() -> None:
         'build step 1 "gcr.io/cloud-builders/docker" failed: step exited with non-zero status: 1',
     ]
     assert report.totals.skipped == {"below WARNING": 2}
+
+
+@pytest.mark.parametrize(
+    ("code", "severity"), [(2, Severity.ERROR), (137, Severity.ERROR), (0, Severity.DEFAULT)]
+)
+def test_a_container_exit_with_a_failure_code_is_an_error(code: int, severity: Severity) -> None:
+    """Cloud Run writes `Container called exit(N).` to its system log without a severity."""
+    entry = parse(
+        {
+            "textPayload": f"Container called exit({code}).",
+            "logName": "projects/p/logs/run.googleapis.com%2Fvarlog%2Fsystem",
+            "resource": {"type": "cloud_run_revision", "labels": {"service_name": "ledger"}},
+        }
+    )
+    assert entry.severity == severity
+    assert entry.severity_rule == ("platform-failure" if code else None)
+
+
+@pytest.mark.parametrize(
+    ("payload", "severity"),
+    [
+        (
+            {"message": "Cache warmup failure details: ImportError: cannot import name 'Ring' from 'tiers'"},
+            "ERROR",
+        ),
+        ({"message": "sync aborted: billing.client.QuotaExceededException: 429 from upstream"}, "ERROR"),
+        ({"message": "2026-11-21 12:00:00 INFO retry 2: ConnectionError: reset by peer"}, "INFO"),
+        ({"message": "Loaded handlers: ErrorPage, ExceptionMapper"}, "DEFAULT"),
+    ],
+)
+def test_a_message_reporting_an_exception_by_name_is_an_error(payload: dict[str, Any], severity: str) -> None:
+    """A structured log on stderr without a level whose message names the exception that failed."""
+    entry = parse(
+        {
+            "jsonPayload": {**payload, "context": {"name": "tiers.setup"}},
+            "logName": "projects/p/logs/run.googleapis.com%2Fstderr",
+            "resource": {"type": "cloud_run_revision", "labels": {"service_name": "tiers"}},
+        }
+    )
+    assert entry.severity == Severity[severity]

@@ -192,9 +192,12 @@ def declared_level(text: str) -> Declared | None:
         level = level_word(logfmt["level"])
         if level is not None:
             return Declared(level, "logfmt-level")
-    failure = _FAILURE_LINE.match(first_line, _header_end(first_line))
+    start = _header_end(first_line)
+    failure = _FAILURE_LINE.match(first_line, start)
     if failure is not None:
         return Declared(_FAILURE_LEVELS[failure.lastgroup or ""], "failure-line")
+    if _REPORTED_EXCEPTION.search(first_line, start) is not None:
+        return Declared(Severity.ERROR, "failure-line")
     return None
 
 
@@ -212,6 +215,10 @@ _FAILURE_LINE = re.compile(
     r")"
 )
 _EXCEPTION_NAME = re.compile(r"[A-Z][\w$]{0,100}(?:Error|Exception):")
+# A message that reports an exception by name after a colon (`Setup failed: ModuleNotFoundError: No module …`)
+_REPORTED_EXCEPTION = re.compile(
+    r": (?:[A-Za-z_$][\w$]{0,100}\.){0,16}[A-Z][\w$]{0,100}(?:Error|Exception): \S"
+)
 _FAILURE_LEVELS = {"error": Severity.ERROR, "critical": Severity.CRITICAL, "warning": Severity.WARNING}
 
 
@@ -326,6 +333,7 @@ def _header_end(line: str) -> int:
 PLATFORM_FAILURE_PATTERN = (
     r"finished with status(?: code)?:? ?'?(?:timeout|crash|error|connection error|5\d\d)\b"
     r"|Memory limit of [\w. ]{1,32} exceeded"
+    r"|Container called exit\([1-9][0-9]{0,2}\)"  # Cloud Run: the container ended with a non-zero code
     r"|terminated: Application failed to start"
     r"|(?:STARTUP|LIVENESS|READINESS) (?:HTTP|TCP|GRPC) probe failed"
     r"|\bError: function (?:terminated|crashed)\b"  # Cloud Functions
@@ -353,7 +361,7 @@ _PLATFORM_FAILURE = re.compile("(?i)" + PLATFORM_FAILURE_PATTERN)
 # the entries inference may raise (live scans, Log Analytics). RE2-safe: no lookaround, no backreference.
 MAY_DECLARE_LEVEL = (
     r"(?i)err|warn|crit|fatal|panic|severe|emerg|alert|exception|traceback|^[EFW]\d{4} |^fail: "
-    r"|fault|core dumped|terminate called|fata\[|pani\[|bus error"
+    r"|fault|core dumped|terminate called|fata\[|pani\[|bus error|container called exit\("
     r"|\"level\":\s*[4-6]\d|\n\s+at | 5\d\d\b"
 )
 # A superset, for the parser's fast path, of the texts inference may raise to WARNING or above: every level
@@ -379,6 +387,7 @@ _MAY_RAISE_WORDS = (
     "worker timeout",
     "oomkilled",
     "back-off",
+    "container called exit(",
     "failed to start",
     # `failure-line`s that hold none of the words above
     "fault",
@@ -437,6 +446,7 @@ _STREAM_DEFAULTS = {"stderr": Severity.ERROR, "stdout": Severity.INFO, "build": 
 _PLATFORM_FAILURE_WORDS = (
     "finished with status",
     "memory limit of ",
+    "container called exit(",
     "failed to start",
     "probe failed",
     "worker timeout",
