@@ -92,6 +92,19 @@ def test_demo_worklog_matches_the_golden_file(tmp_path: Path) -> None:
     assert rendered == GOLDEN.read_text(encoding="utf-8"), "run with UPDATE_GOLDEN=1 and review the diff"
 
 
+def test_the_committed_example_worklog_is_the_demo_worklog() -> None:
+    """README: the Quickstart writes the same worklog as the example in `worklogs/` (but for when)."""
+    examples = list((Path(__file__).parent.parent / "worklogs").glob("GCP-LOG-GARDENER-WORKLOG-*.md"))
+    assert len(examples) == 1, examples
+
+    def undated(text: str) -> list[str]:
+        return [line for line in text.splitlines() if "Generated" not in line]
+
+    assert undated(examples[0].read_text(encoding="utf-8")) == undated(GOLDEN.read_text(encoding="utf-8")), (
+        "regenerate it with a new state: gardener scan --demo --out worklogs --state /tmp/new-state.json"
+    )
+
+
 def test_split_traceback_is_reassembled_in_the_first_cluster(demo_run: tuple[Path, str]) -> None:
     tmp_path, _ = demo_run
     first = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))["clusters"][0]
