@@ -351,3 +351,49 @@ def test_a_5xx_word_is_found_where_the_plain_lookbehind_finds_it(text: str) -> N
     as the plain lookbehind before the digits."""
     reference = re.compile(r"(?<![\w.])5\d\d(?![\w.])")
     assert SERVER_ERROR_WORD.findall(text) == reference.findall(text)
+
+
+STUCK = 'Default STARTUP TCP probe failed 1 time consecutively for container "srv" on port 9000.'
+
+
+def parked_request(ends_at: float, latency: float, instance: str, **kwargs: Any) -> dict[str, Any]:
+    """A 503 logged at its start, `latency` seconds before it ended (when the container it waited on died)."""
+    entry = request(ends_at - latency, "/v2/carts", 503, instance=instance, **kwargs)
+    entry["httpRequest"]["latency"] = f"{latency}s"
+    return entry
+
+
+def test_a_request_that_waited_minutes_on_a_container_is_near_its_failure_at_its_end() -> None:
+    entries = []
+    for i in range(3):
+        dies = 1_000 + i * 900
+        entries.append(run_entry(dies, text=STUCK, severity="ERROR", instance=f"c{i}", revision="cart-00007-qwe",
+                                 service="cart", log="run.googleapis.com%2Fvarlog%2Fsystem"))  # fmt: skip
+        entries.append(parked_request(dies + 0.2, 241.5, f"c{i}", revision="cart-00007-qwe", service="cart"))
+    report = scan_entries(entries)
+    assert (STUCK, "HTTP 503 on GET /v2/carts (cart)", "revision,instance") in links_of(report)
+
+
+def test_a_co_occurrence_counts_a_request_from_its_start_to_its_end() -> None:
+    counter = CoOccurrence(10)
+    counter.add_at("request", "i", 0.0, 240.0)
+    counter.add_at("probe", "i", 239.0)
+    counter.add_at("later", "i", 400.0)
+    shares = counter.shares()
+    assert shares[("request", "probe")] == 1.0 and shares[("probe", "request")] == 1.0
+    assert ("request", "later") not in shares
+
+
+def test_a_platform_line_logged_by_several_services_is_on_each_services_revision_ladder() -> None:
+    entries = []
+    for i in range(3):  # the same probe failure, more often in another service
+        entries.append(run_entry(i * 50, text=STUCK, severity="ERROR", instance=f"o{i}", service="billing",
+                                 revision="billing-00003-zzz", log="run.googleapis.com%2Fvarlog%2Fsystem"))  # fmt: skip
+    entries.append(run_entry(4_000, text=STUCK, severity="ERROR", instance="m", service="cart",
+                             revision="cart-00007-qwe", log="run.googleapis.com%2Fvarlog%2Fsystem"))  # fmt: skip
+    for i in range(2):  # no instance: Cloud Run refused them while no container could start
+        entries.append(
+            request(4_010 + i * 5, "/v2/carts", 500, revision="cart-00007-qwe", service="cart", instance="")
+        )
+    report = scan_entries(entries)
+    assert (STUCK, "HTTP 500 on GET /v2/carts (cart)", "revision") in links_of(report)
