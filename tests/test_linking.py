@@ -15,12 +15,12 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from conftest import scan_entries
-from entry_factories import run_entry, split_traceback
+from entry_factories import run_entry, split_traceback, stamp
 from loggardener.clustering.models import Cluster
 from loggardener.entries.models import Event, LogEntry, Severity
 from loggardener.linking.cooccurrence import CoOccurrence
 from loggardener.linking.facts import MAX_TRACES, SERVER_ERROR_WORD, LinkFacts
-from loggardener.linking.rules import route_pattern
+from loggardener.linking.rules import names_service, route_pattern
 from loggardener.report import ScanReport
 
 REALWORLD = Path(__file__).parents[1] / ".." / "shared" / "realworld"
@@ -397,3 +397,45 @@ def test_a_platform_line_logged_by_several_services_is_on_each_services_revision
         )
     report = scan_entries(entries)
     assert (STUCK, "HTTP 500 on GET /v2/carts (cart)", "revision") in links_of(report)
+
+
+def test_a_scheduler_attempt_naming_the_cloud_run_url_of_a_failing_service_is_its_effect() -> None:
+    entries = [
+        request(i * 30, "/", 503, service="nightly-sweep", revision="nightly-sweep-00002-abc")
+        for i in range(2)
+    ]
+    for i in range(2):
+        entries.append(
+            {
+                "insertId": f"sch{i}",
+                "timestamp": stamp(i * 30 + 1),
+                "severity": "ERROR",
+                "logName": "projects/p/logs/cloudscheduler.googleapis.com%2Fexecutions",
+                "resource": {
+                    "type": "cloud_scheduler_job",
+                    "labels": {"job_id": "sweep-job", "project_id": "p"},
+                },
+                "httpRequest": {"status": 503},
+                "jsonPayload": {
+                    "@type": "type.googleapis.com/google.cloud.scheduler.logging.AttemptFinished",
+                    "status": "UNAVAILABLE",
+                    "url": "https://nightly-sweep-q7w8e9r0t1-ew.a.run.app/",
+                    "debugInfo": "URL_UNREACHABLE-UNREACHABLE_5xx. Original HTTP response code number = 503",
+                },
+            }
+        )
+    report = scan_entries(entries)
+    (link,) = [link for incident in report.incidents for link in incident.links]
+    titles = {c.fingerprint: c.title for c in report.clusters}
+    assert titles[link.cause] == "HTTP 503 on GET / (nightly-sweep)" and link.kinds == ["upstream"]
+    assert titles[link.effect].startswith("Cloud Scheduler job")
+
+
+@pytest.mark.parametrize(
+    "host", ["nightly-sweep-extra-q7w8e9r0t1-ew.a.run.app", "my-nightly-sweep-q7w8e9r0t1-ew.a.run.app"]
+)
+def test_another_services_run_app_host_does_not_name_the_service(host: str) -> None:
+    assert not names_service("nightly-sweep", f"POST https://{host}/ returned 503")
+    assert names_service(
+        "nightly-sweep", "POST https://nightly-sweep-123456789012.europe-west1.run.app/ returned 503"
+    )

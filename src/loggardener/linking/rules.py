@@ -14,7 +14,8 @@ Four kinds of evidence, each read from facts collected while clustering (`facts.
   most of its events in that service: a platform line logged alike by several services is on each one's
   ladder) is caused by the nearest lower rung found there; requests count at their end.
 - **upstream**: a problem of another service whose text names a failing route (`/api/orders/{id}`), or names
-  the service and the status it returned (`Upstream orders-api returned 503`), in the same minutes.
+  the service (as a word, or as the host of its Cloud Run URL, `orders-api-5otr7xq3za-uc.a.run.app`) and the
+  status it returned (`Upstream orders-api returned 503`), in the same minutes.
 
 Which side is the cause follows the problem's role (`role`): an exception or error message, then a process
 exit, a failed probe, a revision not ready, an HTTP 5xx response, each the effect of the ones before it.
@@ -294,8 +295,15 @@ def _upstream_links(clusters: Sequence[Cluster], facts: ResolvedFacts, links: _L
             )
 
 
+_RUN_APP_HOST = r"-(?:[a-z0-9]{10}-[a-z]{2}\.a|\d{6,}\.[a-z]+-[a-z]+\d)\.run\.app(?![\w.-])"
+"""What follows a Cloud Run service's name in its URL's host: `-hash-region.a.run.app` (`orders-5otr7xq3za-uc.a.run.app`)
+or `-project_number.region.run.app` (`orders-123456789012.us-central1.run.app`)."""
+
+
 def names_service(service: str, text: str) -> bool:
-    return re.search(rf"(?<![\w-]){re.escape(service)}(?![\w-])", text, re.IGNORECASE) is not None
+    """The text names the service: as a word, or as the host of its Cloud Run URL."""
+    name = re.escape(service)
+    return re.search(rf"(?<![\w-]){name}(?:(?![\w-])|{_RUN_APP_HOST})", text, re.IGNORECASE) is not None
 
 
 def find_links(
