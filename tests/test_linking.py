@@ -15,12 +15,12 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from conftest import scan_entries
-from entry_factories import run_entry, split_traceback
+from entry_factories import run_entry, split_traceback, stamp
 from loggardener.clustering.models import Cluster
 from loggardener.entries.models import Event, LogEntry, Severity
 from loggardener.linking.cooccurrence import CoOccurrence
 from loggardener.linking.facts import MAX_TRACES, SERVER_ERROR_WORD, LinkFacts
-from loggardener.linking.rules import route_pattern
+from loggardener.linking.rules import names_service, route_pattern
 from loggardener.report import ScanReport
 
 REALWORLD = Path(__file__).parents[1] / ".." / "shared" / "realworld"
@@ -351,3 +351,91 @@ def test_a_5xx_word_is_found_where_the_plain_lookbehind_finds_it(text: str) -> N
     as the plain lookbehind before the digits."""
     reference = re.compile(r"(?<![\w.])5\d\d(?![\w.])")
     assert SERVER_ERROR_WORD.findall(text) == reference.findall(text)
+
+
+STUCK = 'Default STARTUP TCP probe failed 1 time consecutively for container "srv" on port 9000.'
+
+
+def parked_request(ends_at: float, latency: float, instance: str, **kwargs: Any) -> dict[str, Any]:
+    """A 503 logged at its start, `latency` seconds before it ended (when the container it waited on died)."""
+    entry = request(ends_at - latency, "/v2/carts", 503, instance=instance, **kwargs)
+    entry["httpRequest"]["latency"] = f"{latency}s"
+    return entry
+
+
+def test_a_request_that_waited_minutes_on_a_container_is_near_its_failure_at_its_end() -> None:
+    entries = []
+    for i in range(3):
+        dies = 1_000 + i * 900
+        entries.append(run_entry(dies, text=STUCK, severity="ERROR", instance=f"c{i}", revision="cart-00007-qwe",
+                                 service="cart", log="run.googleapis.com%2Fvarlog%2Fsystem"))  # fmt: skip
+        entries.append(parked_request(dies + 0.2, 241.5, f"c{i}", revision="cart-00007-qwe", service="cart"))
+    report = scan_entries(entries)
+    assert (STUCK, "HTTP 503 on GET /v2/carts (cart)", "revision,instance") in links_of(report)
+
+
+def test_a_co_occurrence_counts_a_request_from_its_start_to_its_end() -> None:
+    counter = CoOccurrence(10)
+    counter.add_at("request", "i", 0.0, 240.0)
+    counter.add_at("probe", "i", 239.0)
+    counter.add_at("later", "i", 400.0)
+    shares = counter.shares()
+    assert shares[("request", "probe")] == 1.0 and shares[("probe", "request")] == 1.0
+    assert ("request", "later") not in shares
+
+
+def test_a_platform_line_logged_by_several_services_is_on_each_services_revision_ladder() -> None:
+    entries = []
+    for i in range(3):  # the same probe failure, more often in another service
+        entries.append(run_entry(i * 50, text=STUCK, severity="ERROR", instance=f"o{i}", service="billing",
+                                 revision="billing-00003-zzz", log="run.googleapis.com%2Fvarlog%2Fsystem"))  # fmt: skip
+    entries.append(run_entry(4_000, text=STUCK, severity="ERROR", instance="m", service="cart",
+                             revision="cart-00007-qwe", log="run.googleapis.com%2Fvarlog%2Fsystem"))  # fmt: skip
+    for i in range(2):  # no instance: Cloud Run refused them while no container could start
+        entries.append(
+            request(4_010 + i * 5, "/v2/carts", 500, revision="cart-00007-qwe", service="cart", instance="")
+        )
+    report = scan_entries(entries)
+    assert (STUCK, "HTTP 500 on GET /v2/carts (cart)", "revision") in links_of(report)
+
+
+def test_a_scheduler_attempt_naming_the_cloud_run_url_of_a_failing_service_is_its_effect() -> None:
+    entries = [
+        request(i * 30, "/", 503, service="nightly-sweep", revision="nightly-sweep-00002-abc")
+        for i in range(2)
+    ]
+    for i in range(2):
+        entries.append(
+            {
+                "insertId": f"sch{i}",
+                "timestamp": stamp(i * 30 + 1),
+                "severity": "ERROR",
+                "logName": "projects/p/logs/cloudscheduler.googleapis.com%2Fexecutions",
+                "resource": {
+                    "type": "cloud_scheduler_job",
+                    "labels": {"job_id": "sweep-job", "project_id": "p"},
+                },
+                "httpRequest": {"status": 503},
+                "jsonPayload": {
+                    "@type": "type.googleapis.com/google.cloud.scheduler.logging.AttemptFinished",
+                    "status": "UNAVAILABLE",
+                    "url": "https://nightly-sweep-q7w8e9r0t1-ew.a.run.app/",
+                    "debugInfo": "URL_UNREACHABLE-UNREACHABLE_5xx. Original HTTP response code number = 503",
+                },
+            }
+        )
+    report = scan_entries(entries)
+    (link,) = [link for incident in report.incidents for link in incident.links]
+    titles = {c.fingerprint: c.title for c in report.clusters}
+    assert titles[link.cause] == "HTTP 503 on GET / (nightly-sweep)" and link.kinds == ["upstream"]
+    assert titles[link.effect].startswith("Cloud Scheduler job")
+
+
+@pytest.mark.parametrize(
+    "host", ["nightly-sweep-extra-q7w8e9r0t1-ew.a.run.app", "my-nightly-sweep-q7w8e9r0t1-ew.a.run.app"]
+)
+def test_another_services_run_app_host_does_not_name_the_service(host: str) -> None:
+    assert not names_service("nightly-sweep", f"POST https://{host}/ returned 503")
+    assert names_service(
+        "nightly-sweep", "POST https://nightly-sweep-123456789012.europe-west1.run.app/ returned 503"
+    )

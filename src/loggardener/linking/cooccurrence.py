@@ -1,6 +1,8 @@
 """Problems that fire together: occurrences of two clusters on the same instance within seconds.
 
-A container exit right after a startup crash is the typical pair. `shares` says, per ordered pair of
+A container exit right after a startup crash is the typical pair. A request lasts from its timestamp (its
+start) to its end (plus its latency): a request that waited minutes on a container that never started is
+near the container's failure at its end. `shares` says, per ordered pair of
 clusters, which part of the first's occurrences had one of the second on the same instance within
 `window_seconds`; `related` keeps the pairs where that holds for most occurrences both ways (a chatty warning
 next to a rare error is related one way only, so it is not linked). The linking rules read `shares`.
@@ -30,8 +32,15 @@ _SWEEP_EVERY = 10_000
 @dataclass(slots=True)
 class _Recent:
     seconds: float
+    until: float
+    """When the occurrence ended (a request: its start plus its latency; else `seconds`)."""
     key: str
     counted: set[str]
+
+
+def _gap(recent: _Recent, start: float, until: float) -> float:
+    """Seconds between an occurrence and the span `start`..`until` (0 when they overlap)."""
+    return max(recent.seconds - until, start - recent.until, 0.0)
 
 
 @dataclass
@@ -64,8 +73,8 @@ class CoOccurrence:
         """Count one occurrence of cluster `key` (events without an instance relate to nothing)."""
         self.add_at(key, instance, timestamp.timestamp())
 
-    def add_at(self, key: str, instance: str | None, now: float) -> None:
-        """`add`, at `now` seconds since the epoch."""
+    def add_at(self, key: str, instance: str | None, now: float, until: float | None = None) -> None:
+        """`add`, at `now` seconds since the epoch, lasting `until` (a request logged at its start)."""
         if not instance:
             return
         self._totals[key] += 1
@@ -75,13 +84,14 @@ class CoOccurrence:
         state.touched = self._added
         recent = state.recent
         window = self.window
+        end = now if until is None or until < now else until
         # Exports come oldest or newest first: the occurrences added longest ago are the farthest in time
         # either way, so they leave from the left once out of the window around this one.
-        while recent and abs(recent[0].seconds - now) > window:
+        while recent and _gap(recent[0], now, end) > window:
             recent.popleft()
         near: set[str] = set()
         for other in recent:
-            if other.key == key or abs(other.seconds - now) > window:
+            if other.key == key or _gap(other, now, end) > window:
                 continue
             near.add(other.key)
             if key not in other.counted:
@@ -89,7 +99,7 @@ class CoOccurrence:
                 self._count(other.key, key)
         for neighbour in near:
             self._count(key, neighbour)
-        recent.append(_Recent(now, key, near))
+        recent.append(_Recent(now, end, key, near))
         if len(recent) > self._max_neighbours:
             recent.popleft()
         self._added += 1

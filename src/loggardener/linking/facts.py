@@ -3,7 +3,8 @@
 `LinkFacts.observe` sees every event of the window (below the severity threshold too): which revisions of
 each service ran when, and the deployment audit entries. `LinkFacts.add` sees every clustered event with its
 cluster key: its trace (kept in a bounded LRU of recent traces), its instance (a bounded per-instance window,
-`CoOccurrence`) and the revisions each cluster appears in with its first and last time there. No event is
+`CoOccurrence`) and the revisions each cluster appears in with its first and last time there. A request
+counts until it ended (its timestamp, its start, plus its latency). No event is
 kept: memory follows the number of clusters, revisions and recent traces, never the number of events.
 """
 
@@ -33,6 +34,9 @@ MAX_DEPLOYS = 200
 MAX_MENTIONS_PER_KEY = 8
 """Distinct texts naming a 5xx status kept per cluster key (the first seen), each clipped."""
 MENTION_CHARS = 2_000
+MAX_LATENCY_SECONDS = 3_600.0
+"""A request's latency counts up to this (Cloud Run's longest request timeout)."""
+_LATENCY = re.compile(r"(\d{1,7}(?:\.\d{1,9})?)s")
 SERVER_ERROR_WORD = re.compile(r"5(?<![\w.]5)\d\d(?![\w.])")
 """A 5xx status as a word in text: `returned 503`, `code number = 500` (not after a word character or a dot;
 written to start with its literal `5`, which the regular expression engine finds fast, then look behind)."""
@@ -178,10 +182,11 @@ class LinkFacts:
             self._revisions[revision] = Span(seconds, seconds)
 
     def add(self, event: Event, key: str) -> None:
-        """A clustered event with its cluster key."""
+        """A clustered event with its cluster key; a request counts from its start to its end (`ended`)."""
         entry = event.primary
         seconds = entry.timestamp.timestamp()
-        self.co_occurrence.add_at(key, entry.instance, seconds)
+        end = ended(entry, seconds)
+        self.co_occurrence.add_at(key, entry.instance, seconds, end)
         if entry.trace:
             self._add_trace(entry.trace, key)
         if SERVER_ERROR_WORD.search(entry.message, 0, MENTION_CHARS):
@@ -189,7 +194,7 @@ class LinkFacts:
             _see(self._mentions.setdefault(key, {}), text, seconds, MAX_MENTIONS_PER_KEY)
         revision = _revision_key(entry)
         if revision is not None:
-            _see(self._key_revisions.setdefault(key, {}), revision, seconds, MAX_REVISIONS_PER_KEY)
+            _see(self._key_revisions.setdefault(key, {}), revision, end, MAX_REVISIONS_PER_KEY)
 
     def _add_trace(self, trace: str, key: str) -> None:
         keys = self._traces.get(trace)
@@ -226,6 +231,17 @@ class LinkFacts:
             deploys=[marker for _, _, marker in sorted(self._deploys, reverse=True)],
             mentions=_by_fingerprint(self._mentions, final),
         )
+
+
+def ended(entry: LogEntry, seconds: float) -> float:
+    """When the entry's request ended (`seconds`, its start, plus its latency), else `seconds`.
+
+    Cloud Run, App Engine and load balancers log a request at its start: one that waited four minutes on a
+    container that never started shows its failure four minutes after its timestamp.
+    """
+    latency = entry.http.latency if entry.http is not None else None
+    match = _LATENCY.fullmatch(latency) if latency else None
+    return seconds + min(float(match.group(1)), MAX_LATENCY_SECONDS) if match else seconds
 
 
 def _see(spans: dict[_K, Span], item: _K, seconds: float, limit: int) -> None:

@@ -7,11 +7,15 @@ Four kinds of evidence, each read from facts collected while clustering (`facts.
 - **instance**: most of the effect's events (`INSTANCE_MIN_SHARE`) have one of the cause's on the same
   instance within seconds (a crash, then the container exit; an exception, then the 5xx response). Only
   problems of different roles: two warnings that fire together on an instance are not cause and effect.
+  A request counts from its timestamp (its start) to its end (plus its latency): a 503 that waited four
+  minutes on a container that never started is near the startup probe failure at its end.
 - **revision**: in one deployed revision, the revision's failure ladder: startup crash → container exit →
   startup probe failed → `Ready` condition false → 5xx responses. Each rung found in the revision (holding
-  most of its events) is caused by the nearest lower rung found there.
+  most of its events in that service: a platform line logged alike by several services is on each one's
+  ladder) is caused by the nearest lower rung found there; requests count at their end.
 - **upstream**: a problem of another service whose text names a failing route (`/api/orders/{id}`), or names
-  the service and the status it returned (`Upstream orders-api returned 503`), in the same minutes.
+  the service (as a word, or as the host of its Cloud Run URL, `orders-api-5otr7xq3za-uc.a.run.app`) and the
+  status it returned (`Upstream orders-api returned 503`), in the same minutes.
 
 Which side is the cause follows the problem's role (`role`): an exception or error message, then a process
 exit, a failed probe, a revision not ready, an HTTP 5xx response, each the effect of the ones before it.
@@ -20,6 +24,7 @@ exit, a failed probe, a revision not ready, an HTTP 5xx response, each the effec
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -35,7 +40,7 @@ INSTANCE_MIN_CAUSE_SHARE = 0.1
 """A cause must come with the effect at least this often: a background error logged all the time on every
 instance is near every 5xx, but it is not their cause."""
 REVISION_SLACK = timedelta(minutes=2)
-"""An effect in a revision may be logged this long before its cause (a request is logged at its start)."""
+"""An effect in a revision may be logged this long before its cause."""
 UPSTREAM_SLACK = timedelta(minutes=5)
 """A downstream problem counts while its upstream fails, or up to this long before or after."""
 STARTUP_TYPES = frozenset({"ModuleNotFoundError", "ImportError", "SyntaxError", "IndentationError"})
@@ -198,10 +203,12 @@ def _revision_links(clusters: dict[str, Cluster], facts: ResolvedFacts, links: _
         rung = None if cluster is None else _rung(cluster)
         if cluster is None or rung is None:
             continue
-        total = sum(span.count for span in spans.values())
+        totals: Counter[str] = Counter()
+        for (service, _), span in spans.items():
+            totals[service] += span.count
         for key, span in spans.items():
-            if rung != ERROR and span.count * 2 < total:
-                continue  # a symptom belongs to the revisions holding most of it
+            if rung != ERROR and span.count * 2 < totals[key[0]]:
+                continue  # a symptom belongs to the revisions holding most of it in its service
             by_revision.setdefault(key, {}).setdefault(rung, []).append((cluster, span))
     for (service, revision), rungs in sorted(by_revision.items()):
         for rung in sorted(rungs):
@@ -265,7 +272,7 @@ def _upstream_links(clusters: Sequence[Cluster], facts: ResolvedFacts, links: _L
                 if not statuses or not _overlaps(span, upstream):
                     continue
                 routes = {r for r, pattern in patterns if pattern.search(text)}
-                services = {s for s in upstream.services if len(s) >= 3 and _names_service(s, text)}
+                services = {s for s in upstream.services if len(s) >= 3 and names_service(s, text)}
                 if routes or services:
                     item = found.setdefault(upstream.fingerprint, (upstream, set(), set(), set()))
                     item[1].update(statuses)
@@ -288,8 +295,15 @@ def _upstream_links(clusters: Sequence[Cluster], facts: ResolvedFacts, links: _L
             )
 
 
-def _names_service(service: str, text: str) -> bool:
-    return re.search(rf"(?<![\w-]){re.escape(service)}(?![\w-])", text, re.IGNORECASE) is not None
+_RUN_APP_HOST = r"-(?:[a-z0-9]{10}-[a-z]{2}\.a|\d{6,}\.[a-z]+-[a-z]+\d)\.run\.app(?![\w.-])"
+"""What follows a Cloud Run service's name in its URL's host: `-hash-region.a.run.app` (`orders-5otr7xq3za-uc.a.run.app`)
+or `-project_number.region.run.app` (`orders-123456789012.us-central1.run.app`)."""
+
+
+def names_service(service: str, text: str) -> bool:
+    """The text names the service: as a word, or as the host of its Cloud Run URL."""
+    name = re.escape(service)
+    return re.search(rf"(?<![\w-]){name}(?:(?![\w-])|{_RUN_APP_HOST})", text, re.IGNORECASE) is not None
 
 
 def find_links(
