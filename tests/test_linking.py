@@ -90,7 +90,7 @@ def test_a_crash_then_the_container_exit_on_the_same_instance_within_seconds() -
                       log="run.googleapis.com%2Fvarlog%2Fsystem", instance=f"i{i}", revision="api-00002-new")
         )  # fmt: skip
     report = scan_entries(entries)
-    assert (CRASH, "Container called exit(3).", "revision,instance") in links_of(report)
+    assert (CRASH, "Container called exit(3). (api)", "revision,instance") in links_of(report)
     # the crash (P0) stays at least as urgent as the exits (P0)
     assert by_title(report, "ModuleNotFoundError").priority == "P0"
 
@@ -371,7 +371,7 @@ def test_a_request_that_waited_minutes_on_a_container_is_near_its_failure_at_its
                                  service="cart", log="run.googleapis.com%2Fvarlog%2Fsystem"))  # fmt: skip
         entries.append(parked_request(dies + 0.2, 241.5, f"c{i}", revision="cart-00007-qwe", service="cart"))
     report = scan_entries(entries)
-    assert (STUCK, "HTTP 503 on GET /v2/carts (cart)", "revision,instance") in links_of(report)
+    assert (f"{STUCK} (cart)", "HTTP 503 on GET /v2/carts (cart)", "revision,instance") in links_of(report)
 
 
 def test_a_co_occurrence_counts_a_request_from_its_start_to_its_end() -> None:
@@ -396,7 +396,7 @@ def test_a_platform_line_logged_by_several_services_is_on_each_services_revision
             request(4_010 + i * 5, "/v2/carts", 500, revision="cart-00007-qwe", service="cart", instance="")
         )
     report = scan_entries(entries)
-    assert (STUCK, "HTTP 500 on GET /v2/carts (cart)", "revision") in links_of(report)
+    assert (f"{STUCK} (cart)", "HTTP 500 on GET /v2/carts (cart)", "revision") in links_of(report)
 
 
 def test_a_scheduler_attempt_naming_the_cloud_run_url_of_a_failing_service_is_its_effect() -> None:
@@ -439,3 +439,64 @@ def test_another_services_run_app_host_does_not_name_the_service(host: str) -> N
     assert names_service(
         "nightly-sweep", "POST https://nightly-sweep-123456789012.europe-west1.run.app/ returned 503"
     )
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Container called exit(1).",
+        "Memory limit of 512 MiB exceeded with 530 MiB used. Consider increasing the memory limit.",
+        'Default STARTUP TCP probe failed 1 time consecutively for container "app" on port 8080.',
+        "Function execution took 60002 ms, finished with status: 'timeout'",
+        "[2026-11-21 10:00:00 +0000] [7] [CRITICAL] WORKER TIMEOUT (pid:12)",
+    ],
+)
+def test_a_lifecycle_line_of_two_services_is_two_problems_each_named_by_its_service(line: str) -> None:
+    entries = [
+        run_entry(i * 30, text=line, severity="ERROR", service=service, revision=f"{service}-00001-a", instance=service)
+        for i in range(2)
+        for service in ("ledger", "mailer")
+    ]  # fmt: skip
+    report = scan_entries(entries)
+    assert sorted(c.title.rsplit(" (", 1)[1] for c in report.clusters) == ["ledger)", "mailer)"]
+    assert all(c.count == 2 and len(c.services) == 1 for c in report.clusters)
+    assert not [link for incident in report.incidents for link in incident.links]
+
+
+def test_an_application_message_of_two_services_stays_one_problem() -> None:
+    text = "Database connection validation timeout exceeded (5s) for pool primary"
+    entries = [
+        run_entry(i * 30, text=text, severity="WARNING", service=service, instance=service)
+        for i in range(2)
+        for service in ("ledger", "mailer")
+    ]
+    (problem,) = scan_entries(entries).clusters
+    assert problem.title == text and set(problem.services) == {"ledger", "mailer"}
+
+
+def test_a_warning_every_start_logs_is_not_the_cause_of_the_crash_that_follows_it() -> None:
+    entries = []
+    for i in range(
+        3
+    ):  # each container: a startup warning, the crash, the exit, on one instance within seconds
+        start, instance = i * 300, f"c{i}"
+        warning = "Telemetry SDK missing - tracing disabled"
+        entries.append(run_entry(start, text=warning, severity="WARNING", instance=instance))
+        entries.extend(split_traceback(start + 7, CRASH_FRAMES, CRASH, instance=instance))
+        system = "run.googleapis.com%2Fvarlog%2Fsystem"
+        entries.append(run_entry(start + 9, text="Container called exit(1).", instance=instance, log=system))
+    links = links_of(scan_entries(entries))
+    assert [
+        kinds for cause, effect, kinds in links if cause == CRASH and effect.startswith("Container called")
+    ]
+    assert not [link for link in links if link[0].startswith("Telemetry")]
+
+
+def test_a_warning_alone_near_a_failure_may_still_be_its_cause() -> None:
+    entries = []
+    for i in range(3):
+        warning = "Connection pool exhausted, waiting"
+        entries.append(run_entry(i * 300, text=warning, severity="WARNING", instance=f"c{i}"))
+        entries.append(request(i * 300 + 2, "/v2/carts", 503, instance=f"c{i}"))
+    links = links_of(scan_entries(entries))
+    assert ("Connection pool exhausted, waiting", "HTTP 503 on GET /v2/carts (api)", "instance") in links

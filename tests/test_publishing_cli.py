@@ -84,7 +84,7 @@ def test_publishing_the_demo_twice_creates_once_then_only_updates(
     )
     assert "Incident: At 16:52:06 `ModuleNotFoundError: No module named 'payments_sdk'` starts" in crash.body
     assert (
-        "- Causes `Container called exit(<*>).` (`c9f78dc295d3`): no issue of its own: filed with"
+        "- Causes `Container called exit(3). (orders-api)` (`617c8278c84c`): no issue of its own: filed with"
         in crash.body
     )
 
@@ -96,10 +96,12 @@ def test_per_incident_off_files_every_problem_and_links_causes_and_effects(
     config.write_text("[issues]\nseconds_between_writes = 0\nper_incident = false\n", encoding="utf-8")
     code, _, _ = publish(server, tmp_path / "out", config)
     assert code == 0
-    assert len(server.issues) == 15  # every problem at or above P2
+    assert len(server.issues) == 16  # every problem at or above P2
     crash = next(i for i in server.issues.values() if "payments_sdk" in i.title)
-    exits = next(i for i in server.issues.values() if "Container called exit" in i.title)
-    assert f"- Causes `Container called exit(<*>).` (`c9f78dc295d3`): #{exits.number}." in crash.body
+    exits = next(i for i in server.issues.values() if "Container called exit(3). (orders-api)" in i.title)
+    assert (
+        f"- Causes `Container called exit(3). (orders-api)` (`617c8278c84c`): #{exits.number}." in crash.body
+    )
     assert f"(`397c7f887844`): #{crash.number}. Evidence: in revision" in exits.body
 
 

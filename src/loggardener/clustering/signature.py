@@ -11,6 +11,7 @@ from loggardener.clustering.masking import WILDCARD, ZERO_DIGITS
 from loggardener.clustering.miner import OTHER_ID
 from loggardener.clustering.miner import signature as token_signature
 from loggardener.clustering.models import ClusterKind
+from loggardener.entries.levels import lifecycle_line
 from loggardener.entries.models import Event, Frame
 from loggardener.entries.parse import url_path
 
@@ -154,6 +155,8 @@ def display_title(signature: Signature, display: str) -> str:
         title = f"{signature.exception or signature.parts[0]}: {display}"
         origin = signature.origin
         return _shorten(title if origin is None else f"{title} in {origin.function or origin.file}")
+    if signature.kind == "message" and len(signature.parts) == 2 and display:
+        return _with_service(display, signature.parts[0])
     if signature.kind in ("message", "audit") and display:
         return _shorten(display)
     return signature.title
@@ -170,7 +173,9 @@ def mined_message(event: Event) -> tuple[ClusterKind, str, str] | None:
     message = entry.message
     if not message.strip() and entry.http is not None and entry.http.status is not None:
         message = f"HTTP {entry.http.status} response"
-    return "message", "", _shorten(message, 2000)
+    # A line about a service's own containers is that service's problem: the same line elsewhere is another
+    service = entry.service if entry.service and lifecycle_line(message) else ""
+    return "message", service, _shorten(message, 2000)
 
 
 def mined_signature(
@@ -182,4 +187,11 @@ def mined_signature(
         return Signature(kind, (method, template) if kind == "audit" else (template,), title, template)
     if kind == "audit":
         return Signature("audit", (method, template), _shorten(template), template)
+    if method:  # a service's lifecycle line (`mined_message`)
+        return Signature(kind, (method, template), _with_service(template, method), template)
     return Signature(kind, (template,), _shorten(template), template)
+
+
+def _with_service(text: str, service: str) -> str:
+    """A title naming the service it is about, as a request problem's does."""
+    return f"{_shorten(text, max(40, 117 - len(service)))} ({service})"

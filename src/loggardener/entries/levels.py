@@ -357,6 +357,24 @@ PLATFORM_FAILURE_PATTERN = (
     r"|\bOops: [0-9a-f]{4} \[#[0-9]{1,4}\]"
 )
 _PLATFORM_FAILURE = re.compile("(?i)" + PLATFORM_FAILURE_PATTERN)
+# What a platform or an application server writes about one service's own containers, workers or function
+# runs. The text names nothing of the service (`Container called exit(1).` reads alike in every one of them), so
+# the same line in two services is two problems.
+_LIFECYCLE_LINE = re.compile(
+    r"(?i)Container called exit\(|Memory limit of [\w. ]{1,32} exceeded|terminated: Application failed to start"
+    r"|(?:STARTUP|LIVENESS|READINESS) (?:HTTP|TCP|GRPC) probe failed|Ready condition status changed to False"
+    r"|finished with status(?: code)?:? ?'?(?:timeout|crash|error|connection error|5\d\d)\b"
+    r"|\bError: function (?:terminated|crashed)\b|\bWORKER TIMEOUT\b|Worker failed to boot|\bOOMKilled\b"
+    r"|Back-off restarting failed container|failed to start and listen on the port"
+    r"|The request failed because either the HTTP response was malformed or connection to the instance"
+)
+
+
+def lifecycle_line(text: str) -> bool:
+    """True when the text is a line about a service's own container, worker or function run (see above)."""
+    return _LIFECYCLE_LINE.search(text, 0, 2_000) is not None
+
+
 # A superset of the texts that may declare a level above INFO or carry a stack, for queries that must fetch
 # the entries inference may raise (live scans, Log Analytics). RE2-safe: no lookaround, no backreference.
 MAY_DECLARE_LEVEL = (

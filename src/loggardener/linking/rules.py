@@ -6,7 +6,9 @@ Four kinds of evidence, each read from facts collected while clustering (`facts.
   that request); at least `TRACE_MIN_SHARE` of the effect's traced events (both ways for the same role).
 - **instance**: most of the effect's events (`INSTANCE_MIN_SHARE`) have one of the cause's on the same
   instance within seconds (a crash, then the container exit; an exception, then the 5xx response). Only
-  problems of different roles: two warnings that fire together on an instance are not cause and effect.
+  problems of different roles: two warnings that fire together on an instance are not cause and effect. A
+  warning is a cause only when no failure (an error at ERROR or above) comes as near: a warning every start
+  logs is the crash's companion, not its cause.
   A request counts from its timestamp (its start) to its end (plus its latency): a 503 that waited four
   minutes on a container that never started is near the startup probe failure at its end.
 - **revision**: in one deployed revision, the revision's failure ladder: startup crash → container exit →
@@ -30,6 +32,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from loggardener.clustering.models import Cluster
+from loggardener.entries.models import Severity
 from loggardener.linking.facts import SERVER_ERROR_WORD, ResolvedFacts, RevisionKey, Span
 from loggardener.linking.models import Link, LinkKind
 from loggardener.rendering.markdown_safety import inline_code
@@ -176,8 +179,15 @@ def _instance_links(
     clusters: dict[str, Cluster], facts: ResolvedFacts, window_seconds: float, links: _Links
 ) -> None:
     shares = facts.instance_shares
-    for cause, effect, share in _share_links(clusters, shares, INSTANCE_MIN_SHARE, same_role=False):
-        if shares.get((cause.fingerprint, effect.fingerprint), 0.0) < INSTANCE_MIN_CAUSE_SHARE:
+    candidates = [
+        (cause, effect, share)
+        for cause, effect, share in _share_links(clusters, shares, INSTANCE_MIN_SHARE, same_role=False)
+        if shares.get((cause.fingerprint, effect.fingerprint), 0.0) >= INSTANCE_MIN_CAUSE_SHARE
+    ]
+    # A warning logged near a failure is its companion, not its cause, when a failure explains it as well
+    explained = {effect.fingerprint for cause, effect, _ in candidates if _is_failure(cause)}
+    for cause, effect, share in candidates:
+        if effect.fingerprint in explained and not _is_failure(cause):
             continue
         links.add(
             cause.fingerprint,
@@ -186,6 +196,11 @@ def _instance_links(
             f"{share:.0%} of the occurrences of {_q(effect.title)} come within {window_seconds:g} s of "
             f"{_q(cause.title)} on the same instance",
         )
+
+
+def _is_failure(cluster: Cluster) -> bool:
+    """A problem that failed rather than warned: an error at ERROR or above, or a rung of a failure."""
+    return role(cluster) != ERROR or Severity[cluster.max_severity] >= Severity.ERROR
 
 
 def _rung(cluster: Cluster) -> int | None:
