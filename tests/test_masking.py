@@ -27,6 +27,10 @@ from loggardener.clustering.masking import WILDCARD, mask
         ("host files.example.museum:443 and Build.VERSION", "host <*>:<*> and Build.VERSION"),
         ("lifetime <1 sec", "lifetime <<*>"),
         ("loading /var/lib/app/data.db", "loading <*>"),
+        # a host name with a path after it is one location (an image, a package's component)
+        ("pull registry.example.org/team/api:14 done", "pull <*>:<*> done"),
+        ("start org.sample.mail/.ui.InboxScreen t17", "start <*> <*>"),
+        ("Surface(name=org.sample.mail/org.sample.mail.ui.Inbox) gone", "Surface(name=<*>) gone"),
         ("nodes [27, 191, 224] down", "nodes [<*>] down"),
         # a list of quoted values is data (columns, keys, names), however many: one value
         ("not present in the DataFrame: ['employee_name']", "not present in the DataFrame: <*>"),
@@ -76,6 +80,8 @@ ADVERSARIAL: dict[str, Callable[[int], str]] = {
     "local part without domain": lambda n: "a." * n + "@",
     "colons": lambda n: "a:" * n + "g",
     "path segments": lambda n: "/a" * n,
+    "host name, then path segments": lambda n: "a.bc" + "/a" * (n // 2),
+    "host names between slashes": lambda n: "a.bc/" * (n // 5),
     "open list": lambda n: "(" + "1 " * n + "x",
     "open brackets": lambda n: "[1," * (2 * n // 3),
     "quotes": lambda n: "'a" * n,
