@@ -37,6 +37,8 @@ from loggardener.clustering.masking import WILDCARD, mask
         ("not present in the DataFrame: ['Name', 'DRP ID']", "not present in the DataFrame: <*>"),
         ('unknown fields ["a", "b",] in [\'x\', 3]', "unknown fields <*> in ['x', <*>]"),
         ("link eth0 up", "link eth<*> up"),
+        # a file name with a digit takes its extensions along, as a host-like one (`part-2.csv`) does
+        ("rotated audit-0007.log.gz and report_v12.csv", "rotated <*> and <*>"),
         # a boolean that is a key's value is a value; a signed number reads as its unsigned twin
         ("updateDimmedActivated overlap:false", "updateDimmedActivated overlap:<*>"),
         ("interactive=True keyguardActive: FALSE", "interactive=<*> keyguardActive: <*>"),
@@ -82,6 +84,7 @@ ADVERSARIAL: dict[str, Callable[[int], str]] = {
     "path segments": lambda n: "/a" * n,
     "host name, then path segments": lambda n: "a.bc" + "/a" * (n // 2),
     "host names between slashes": lambda n: "a.bc/" * (n // 5),
+    "dotted name with a digit": lambda n: "a1" + ".b" * (n // 2),
     "open list": lambda n: "(" + "1 " * n + "x",
     "open brackets": lambda n: "[1," * (2 * n // 3),
     "quotes": lambda n: "'a" * n,

@@ -46,8 +46,12 @@ _PATTERNS: tuple[tuple[str, tuple[str, ...]], ...] = (
     (r"\b(?=[0-9a-fA-F]*\d)(?=[0-9a-fA-F]*[a-fA-F])[0-9a-fA-F]{8,}\b", ("digit",)),  # hex ids
     (r"(?<![\w<])(?:/[\w.@%+-]*){2,}", ("/",)),  # absolute paths
     (rf"(?<![\w*])[-+]?\d+(?:\.\d+)?\s{_UNIT}\b", ("digit",)),  # quantities with a unit after a space
-    # ids with a digit within their first 64 characters, not 30s, 5KB, eth0
-    (r"\b(?=[\w-]{0,63}\d)(?!\d+[a-zA-Z]{1,3}\b|[A-Za-z]+\d(?![\w-]))[\w-]+", ("digit",)),
+    # ids with a digit within their first 64 characters, not 30s, 5KB, eth0; a file name's extensions go with
+    # it (`part-00017.csv.gz`), as they do when the name reads as a host name
+    (
+        r"\b(?=[\w-]{0,63}\d)(?!\d+[a-zA-Z]{1,3}\b|[A-Za-z]+\d(?![\w-]))[\w-]+(?:(?:\.[A-Za-z][A-Za-z0-9]{0,7}){1,2}\b(?!\.))?",
+        ("digit",),
+    ),
     # numbers (also inside words: eth0), dates and times; a signed one as its unsigned twin reads (`-24.0` as
     # `0.0`: the sign with the integer part, as `ids` above takes an unsigned one's)
     (r"[-+]\d+|\d+(?:[.,:]\d+)*", ("digit",)),
