@@ -27,12 +27,18 @@ from loggardener.clustering.masking import WILDCARD, mask
         ("host files.example.museum:443 and Build.VERSION", "host <*>:<*> and Build.VERSION"),
         ("lifetime <1 sec", "lifetime <<*>"),
         ("loading /var/lib/app/data.db", "loading <*>"),
+        # a host name with a path after it is one location (an image, a package's component)
+        ("pull registry.example.org/team/api:14 done", "pull <*>:<*> done"),
+        ("start org.sample.mail/.ui.InboxScreen t17", "start <*> <*>"),
+        ("Surface(name=org.sample.mail/org.sample.mail.ui.Inbox) gone", "Surface(name=<*>) gone"),
         ("nodes [27, 191, 224] down", "nodes [<*>] down"),
         # a list of quoted values is data (columns, keys, names), however many: one value
         ("not present in the DataFrame: ['employee_name']", "not present in the DataFrame: <*>"),
         ("not present in the DataFrame: ['Name', 'DRP ID']", "not present in the DataFrame: <*>"),
         ('unknown fields ["a", "b",] in [\'x\', 3]', "unknown fields <*> in ['x', <*>]"),
         ("link eth0 up", "link eth<*> up"),
+        # a file name with a digit takes its extensions along, as a host-like one (`part-2.csv`) does
+        ("rotated audit-0007.log.gz and report_v12.csv", "rotated <*> and <*>"),
         # a boolean that is a key's value is a value; a signed number reads as its unsigned twin
         ("updateDimmedActivated overlap:false", "updateDimmedActivated overlap:<*>"),
         ("interactive=True keyguardActive: FALSE", "interactive=<*> keyguardActive: <*>"),
@@ -76,6 +82,9 @@ ADVERSARIAL: dict[str, Callable[[int], str]] = {
     "local part without domain": lambda n: "a." * n + "@",
     "colons": lambda n: "a:" * n + "g",
     "path segments": lambda n: "/a" * n,
+    "host name, then path segments": lambda n: "a.bc" + "/a" * (n // 2),
+    "host names between slashes": lambda n: "a.bc/" * (n // 5),
+    "dotted name with a digit": lambda n: "a1" + ".b" * (n // 2),
     "open list": lambda n: "(" + "1 " * n + "x",
     "open brackets": lambda n: "[1," * (2 * n // 3),
     "quotes": lambda n: "'a" * n,

@@ -257,6 +257,24 @@ def test_single_quoted_words_in_one_slot_are_values() -> None:
     assert set(clusters_of(messages).values()) == {"failed to read <*> channel"}
 
 
+def test_a_key_whose_value_is_masked_is_a_value_in_its_slot() -> None:
+    # `level=<*>` holds a value as a bare `<*>` does: a rarer word value of the same key joins it.
+    messages = [f"cache flush level={n} region west" for n in range(12)] + [
+        "cache flush level=full region west"
+    ] * 3
+    assert set(clusters_of(messages).values()) == {"cache flush <*> region west"}
+
+
+def test_keys_that_differ_stay_words() -> None:
+    messages = [f"cache flush level={n} region west" for n in range(12)] + [
+        "cache flush scope=9 region west"
+    ] * 3
+    assert set(clusters_of(messages).values()) == {
+        "cache flush level=<*> region west",
+        "cache flush scope=<*> region west",
+    }
+
+
 @settings(max_examples=40, deadline=None)
 @given(
     st.lists(st.tuples(message, st.integers(1, 5)), min_size=1, max_size=40), st.sampled_from([0, 2, 4096])

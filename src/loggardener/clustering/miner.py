@@ -344,8 +344,10 @@ class TemplateMiner:
         found: _UnionFind,
     ) -> None:
         """One slot: signatures equal but at `position`. Merge the values that show it is variable."""
-        values = [i for i in filling if _is_value(keys[i][position])]
-        words = [i for i in filling if not _is_value(keys[i][position])]
+        tokens = [keys[i][position] for i in filling]
+        keyed = _same_key(tokens)
+        values = [i for i, token in zip(filling, tokens, strict=True) if _is_value(keyed(token))]
+        words = [i for i, token in zip(filling, tokens, strict=True) if not _is_value(keyed(token))]
         for index in values[1:]:
             found.union(values[0], index)
         value_count = sum(counts[i] for i in values)
@@ -366,6 +368,22 @@ class TemplateMiner:
             for index in words:
                 if counts[index] < value_count:
                     found.union(values[0], index)
+
+
+def _same_key(tokens: list[str]) -> Callable[[str], str]:
+    """Where every token of a slot is `key=value` with one key, the value decides (`mask=<*>` is a value)."""
+    key = tokens[0].partition("=")[0]
+    if (
+        key
+        and _LETTER.search(key)
+        and all(token.partition("=")[0] == key and "=" in token for token in tokens)
+    ):
+        return _value_part
+    return _itself
+
+
+def _itself(token: str) -> str:
+    return token
 
 
 def _value_part(token: str) -> str:
