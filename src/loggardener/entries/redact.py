@@ -343,7 +343,7 @@ _DESCRIPTIVE = re.compile(
     r"(?:^|[_.-])(?:count|len|length|size|type|types|limit|ttl|expires?|expiry|expiration|expires_in|url|uri"
     r"|endpoint|file|path|name|format|version|algorithm|alg|policy|hint|prefix|present|set|required|enabled"
     r"|provided|missing|valid|validation|rotation|id_field|usage|reset|strength|changed|updated|at|start|end"
-    r"|time|timestamp|date|duration|timeout|status|state|mode|level|scope|manager|service|handler|provider"
+    r"|time|timestamp|date|duration|timeout|status|state|mode|level|scope|manager|service|handler|provider|stdin|fd"
     r"|error|errors|method|scheme|strategy|flow|mechanism|backend|pool|header|headers|field|fields|store)$"
     r"|^(?:max|min|num|total|prompt|completion|input|output|cached|reasoning)[_.-]|tokens$"
     # a source file with its line (`token.js:42:17` in a stack frame)
@@ -351,10 +351,19 @@ _DESCRIPTIVE = re.compile(
 )
 # A number (`0x14ede63a5a70002`, a line number `42:17)`) names no credential.
 _NUMBER = re.compile(r"^(?:0x[0-9a-fA-F]+|\d+(?::\d+)*)$")
+# What stands in for a value: a word such as `null`, a mask (`****`, `***REMOVED***`), a note in brackets
+# (`<redacted>`, `[FILTERED]`, `(sensitive value)`), a variable or a template (`${DB_PASSWORD}`, `$(API_KEY)`,
+# `{{ .Values.db.password }}`, `%PASSWORD%`).
 _PLACEHOLDERS = re.compile(
-    r"^(?:|null|none|nil|true|false|yes|no|undefined|empty|n/a|\*+|x+|\.+|-+|<[^<>]*>|\$\{?[A-Za-z_][\w.]*\}?"
+    r"^(?:|null|none|nil|true|false|yes|no|undefined|empty|n/a|\*+|\*+[A-Za-z _-]{1,32}\*+|x+|\.+|-+|<[^<>]*>"
+    r"|\[[A-Za-z _-]{1,32}\]|\([A-Za-z _-]{1,32}\)|\$\{?[A-Za-z_][\w.]*\}?|\$\([A-Za-z_][\w.]*\)"
     r"|\{\{[^{}]*\}\}|%[A-Za-z_]+%)$",
     re.IGNORECASE,
+)
+# A bare value that opens a bracket or a template runs to its closing one (`(sensitive value)`, `{{ .Values.x }}`):
+# what the rules cut at a space is read whole to tell a placeholder.
+_BRACKETED = re.compile(
+    rb"\{\{[^{}\r\n]{0,128}\}\}|\([A-Za-z _-]{1,32}\)|\[[A-Za-z _-]{1,32}\]|<[^<>\r\n]{1,64}>"
 )
 _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
 # A word (`expired`, `MISSING`, `Not_Set`), which no generated credential is.
@@ -442,10 +451,21 @@ def key_class(key: str) -> str | None:
 _KIND_OF_CLASS = {"password": "password", "token": "token", "pin": "token", "weak": "secret"}
 
 
+def _placeholder(value: str) -> bool:
+    """Whether `value` stands in for a secret (`null`, `****`, `${X}`), also with the closing bracket of the
+    text around it (`(using password: YES)`)."""
+    return bool(_PLACEHOLDERS.match(value) or _PLACEHOLDERS.match(value.rstrip(")]};,.")))
+
+
+def _working_directory(key: str, value: str) -> bool:
+    """The shell's `PWD` variable (an environment dump) holds a directory, not a password."""
+    return key == "PWD" and value.startswith(("/", "~"))
+
+
 def is_secret_value(key_kind: str, value: str) -> bool:
     """Whether `value`, stored under a name of class `key_kind`, is to be redacted."""
     value = value.strip()
-    if _PLACEHOLDERS.match(value) or value.startswith(MARKER_PREFIX):
+    if _placeholder(value) or value.startswith(MARKER_PREFIX):
         return False
     if key_kind == "password":
         return True
@@ -1155,8 +1175,10 @@ def _phrase_spans(data: bytes) -> Iterator[Span]:
 
 
 def _password_like(value: str) -> bool:
-    """A value right after a password word: not a word, a bare small number, a date or a path."""
+    """A value right after a password word: not a word, a bare small number, a date, a path or a placeholder."""
     if len(value) < 4 or is_plain_words(value) or _NUMBER.match(value) or _NOT_A_SECRET.match(value):
+        return False
+    if _placeholder(value):
         return False
     return not (value.isalpha() and value.islower())
 
@@ -1164,6 +1186,8 @@ def _password_like(value: str) -> bool:
 def _prose_secret(value: str) -> bool:
     """A value in prose near a credential word that looks generated (letters and digits, no word, no id)."""
     if len(value) < 8 or _NOT_A_SECRET.match(value) or _UUID.match(value) or "=" in value.rstrip("="):
+        return False
+    if _placeholder(value):
         return False
     if _HEX.match(value):
         return len(value) >= 16 and not value.isdigit()
@@ -1322,6 +1346,9 @@ def _key_value_spans(pattern: Any, data: bytes, element: bool = False) -> Iterat
         bare = _span(match, b"bare")[0] >= 0
         if bare and _KIND_NOUN.fullmatch(data, start, end) and _QUOTED_NAME_NEXT.match(data, end):
             continue
+        bracketed = _BRACKETED.match(data, start) if bare else None
+        if bracketed is not None and _placeholder(bracketed.group(0).decode("utf-8", "replace")):
+            continue  # `password = (sensitive value)`, `password: {{ .Values.db.password }}`
         if bare and not element and data[start : start + 1] in (b"|", b">"):
             block = _yaml_block(data, key_start, start)
             if block is not None:
@@ -1336,7 +1363,7 @@ def _key_value_spans(pattern: Any, data: bytes, element: bool = False) -> Iterat
             if data[end : end + 1] in (b" ", b"\t"):
                 end = _connection_string_end(data, key_start, end)
         value = data[start:end].decode("utf-8", "replace")
-        if is_secret_value(kind, value):
+        if is_secret_value(kind, value) and not _working_directory(key, value):
             yield start, end, _KIND_OF_CLASS[kind], _CONTEXT
 
 
@@ -1369,6 +1396,9 @@ def _graphql_spans(data: bytes) -> Iterator[Span]:
             yield start, end, _KIND_OF_CLASS[kind], _CONTEXT
 
 
+_WRITTEN_VALUE = re.compile(rb"[^\s\"']+")
+
+
 def _authorization_spans(data: bytes) -> Iterator[Span]:
     for match in _AUTHORIZATION.finditer(data):
         start, end = _span(match, b"cred")
@@ -1379,10 +1409,15 @@ def _authorization_spans(data: bytes) -> Iterator[Span]:
             continue  # a scheme alone, its credential already redacted
         if scheme_start >= 0 and match.group(b"scheme").decode().lower() not in _AUTH_SCHEMES:
             start = scheme_start  # not a scheme: part of the credential
+        written = _WRITTEN_VALUE.match(data, start, start + 160)
+        if written is not None and _placeholder(written.group(0).decode("utf-8", "replace").rstrip(",")):
+            continue  # `x-api-key: $(API_KEY)`, `authorization: <redacted>`
         if not data[start:end].startswith(MARKER_PREFIX.encode()):
             yield start, end, "token", _HEADER
     for match in _SCHEME_CREDENTIAL.finditer(data):
         value = match.group(b"cred").decode()
+        if data[match.start() - 1 : match.start()] in _JOINERS or "=" in value.rstrip("="):
+            continue  # a path's segment (`POST /token grant_type=password`), a `key=value` pair
         if not is_plain_words(value) and not value.startswith(MARKER_PREFIX):
             start, end = _span(match, b"cred")
             yield start, end, "token", _HEADER
@@ -1688,7 +1723,7 @@ class Redactor:
         if isinstance(value, list):
             return [self.redact_json(v, key, depth + 1) for v in value]
         if isinstance(value, str):
-            if kind is not None and is_secret_value(kind, value):
+            if kind is not None and is_secret_value(kind, value) and not _working_directory(str(key), value):
                 private_key = key is not None and {"private", "key"} <= set(_words(key))
                 return f"{MARKER_PREFIX}{'private-key' if private_key else _KIND_OF_CLASS[kind]}]"
             return value
