@@ -99,6 +99,7 @@ _CONTEXT = {
     "jdbc-password",
     "ado-password",
     "libpq-password-quoted",
+    "pem-tail-without-begin",
 }
 
 
@@ -410,6 +411,12 @@ def cases(seed: int = 20261121) -> list[Case]:
     uuid = f"{g(HEX, 8)}-{g(HEX, 4)}-{g(HEX, 4)}-{g(HEX, 4)}-{g(HEX, 12)}"
     add("launchdarkly-sdk-key", "sdk-" + uuid, "launchdarkly client init failed: {s}")
     add("asana-token", f"2/{g(DIGITS, 16)}/{g(DIGITS, 16)}:{g(HEX, 32)}", "asana task create failed with {s}")
+    # the last lines of a key whose BEGIN went to another entry, its newlines escaped
+    add(
+        "pem-tail-without-begin",
+        g.b64line(64),
+        "key material: {s}\\n" + g.b64line(20) + "==\\n-----END PRIVATE KEY-----\\n",
+    )
     return out
 
 

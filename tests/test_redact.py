@@ -597,12 +597,25 @@ def _context_adversarial_inputs(size: int = 200_000) -> dict[str, str]:
     }
 
 
+def _layout_adversarial_inputs(size: int = 200_000) -> dict[str, str]:
+    """Crafted lines against the rules that read a text's layout: key tails, tables."""
+    return {
+        "key ends without a begin": "-----END RSA PRIVATE KEY-----\n" * (size // 30),
+        "a long body before an end": "QUJD\n" * (size // 5) + "-----END PRIVATE KEY-----",
+        "escaped body lines before ends": ("QUJD\\n" * 50 + "-----END PRIVATE KEY-----") * (size // 331),
+        "table headers": "user,password\n" * (size // 14),
+        "markdown table headers": "| password |\n" * (size // 13),
+        "credential labels on lines": "token:\n" * (size // 7),
+    }
+
+
 _HOSTILE_FAMILIES = (
     _adversarial_inputs,
     _more_adversarial_inputs,
     _escape_and_prose_adversarial_inputs,
     _shape_adversarial_inputs,
     _context_adversarial_inputs,
+    _layout_adversarial_inputs,
 )
 
 
@@ -1247,6 +1260,10 @@ def _fake(size: int = 14) -> str:
     return "".join(_FAKE.choices(string.ascii_lowercase + string.digits, k=size - 2)) + "42"
 
 
+def _b64_line(size: int) -> str:
+    return "".join(_FAKE.choices(string.ascii_letters + string.digits + "+/", k=size))
+
+
 @pytest.mark.parametrize(
     "text",
     [
@@ -1283,3 +1300,36 @@ def test_pwd_is_a_password_unless_it_holds_a_directory() -> None:
         "PWD": "/app",
         "pwd": "[REDACTED:password]",
     }
+
+
+@pytest.mark.parametrize(
+    "template",
+    [
+        "{tail}\n-----END OPENSSH PRIVATE KEY-----",  # the key's last line, its first ones in another entry
+        "{body}\n{tail}\n-----END RSA PRIVATE KEY-----\nrestarting",
+        "key material: {body}\\n{tail}\\n-----END PRIVATE KEY-----\\n",  # escaped newlines, no BEGIN
+    ],
+)
+def test_a_key_body_before_an_end_without_its_begin_is_redacted(template: str) -> None:
+    body, tail = _b64_line(64), _b64_line(10) + "=="
+    redacted = Redactor().redact(template.format(body=body, tail=tail))
+    assert body not in redacted and tail not in redacted and "[REDACTED:private-key]" in redacted
+
+
+def test_a_value_alone_on_the_line_after_a_credential_label_is_redacted() -> None:
+    value = _fake()
+    assert Redactor().redact(f"Your temporary token:\n{value}") == "Your temporary token:\n[REDACTED:token]"
+
+
+@pytest.mark.parametrize(
+    "template",
+    [
+        "| user | password |\n|---|---|\n| bob | {v} |\n| eve | {w} |",
+        "import failed at row 2: username,password,email\nbob,{v},bob@example.com\neve,{w},eve@example.com",
+        "user\tapi_token\nbob\t{v}\neve\t{w}",
+    ],
+)
+def test_the_credential_column_of_a_table_is_redacted(template: str) -> None:
+    v, w = _fake(), _fake()
+    redacted = Redactor().redact(template.format(v=v, w=w))
+    assert v not in redacted and w not in redacted and "bob" in redacted

@@ -569,6 +569,8 @@ _TOOL_GATES = (b"ssh-keygen", b"openssl", b"zip", b"7z", b"put-parameter", b"cod
 # Literals that gate the context rules below (private key blocks, cookies, DSNs, flags, emails).
 _CONTEXT_GATES = (
     b"begin",
+    b"--end",  # a key's END marker
+    b"- end",
     b"cookie",
     b"://",
     b"-u",
@@ -1125,6 +1127,9 @@ _SPACED_ID = re.compile(r"(?i)secret[ \t]id")
 _TAG_OPENING = re.compile(rb"</?(?:[A-Za-z0-9_.-]{1,32}:)?$")
 
 
+_ALONE_ON_LINE = re.compile(rb"[ \t]{0,16}[^\s]{1,256}[ \t]{0,16}(?:\r?\n|$)")
+
+
 def _phrase_spans(data: bytes) -> Iterator[Span]:
     """A value written a few words after a credential word (`client secret is X`, `bad password X`)."""
     for match in _CREDENTIAL_WORD.finditer(data):
@@ -1151,8 +1156,13 @@ def _phrase_spans(data: bytes) -> Iterator[Span]:
             and re.match(rb"\\{0,2}[\"']?\s{0,8}(?:=|:(?!\s)|\xef\xbc[\x9a\x9d])", data[end : end + 12])
         ):
             continue  # `password=X`: the key-name rules read it
-        line_end = data.find(b"\n", end, end + 160)
-        tail = data[end : line_end if line_end >= 0 else end + 160]
+        base = end
+        line_end = data.find(b"\n", base, base + 160)
+        rest = data[base:line_end].strip(b" \t\r") if line_end >= 0 else b""
+        if rest in (b":", b"=", "：".encode()) and _ALONE_ON_LINE.match(data, line_end + 1):
+            base = line_end + 1  # `Your temporary token:` then the value alone on the next line
+            line_end = data.find(b"\n", base, base + 160)
+        tail = data[base : line_end if line_end >= 0 else base + 160]
         first = True
         for raw in _PROSE_TOKEN.finditer(tail):
             token = raw.group(0)
@@ -1163,7 +1173,7 @@ def _phrase_spans(data: bytes) -> Iterator[Span]:
                 continue
             if stripped.startswith(MARKER_PREFIX):
                 break
-            start = end + raw.start() + token.index(core)
+            start = base + raw.start() + token.index(core)
             value_end = start + len(core)
             if (password and first and _password_like(stripped)) or _prose_secret(stripped):
                 if password and first:  # a password runs to a space or quote
@@ -1367,6 +1377,56 @@ def _key_value_spans(pattern: Any, data: bytes, element: bool = False) -> Iterat
             yield start, end, _KIND_OF_CLASS[kind], _CONTEXT
 
 
+# A table whose header names a credential column (a markdown table, CSV, TSV): each row's cell in it.
+_TABLE_GATE = _Deferred(rb"[|,\t][^\n]*\n[^\n]*[|,\t]")
+_TABLE_LINE = re.compile(rb"[^\n]*")
+_TABLE_RULE = re.compile(rb"[\s|:+-]*")  # a markdown table's `|---|:--|` line
+_COLUMN_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_.-]{0,40}")
+
+
+def _table_spans(data: bytes) -> Iterator[Span]:
+    """The values of a credential column in the rows after a header line (`username,password,email`,
+    `| user | password |`); the rows are the lines with as many cells. Each line is read once."""
+    lines = [m.span() for m in _TABLE_LINE.finditer(data) if m.end() > m.start()]
+    index = 0
+    while index < len(lines):
+        start, end = lines[index]
+        index += 1
+        line = data[start:end]
+        for separator in (b"|", b"\t", b","):
+            if separator not in line:
+                continue
+            cells = line.split(separator)
+            columns = [
+                (n, kind)
+                for n, cell in enumerate(cells)
+                if _COLUMN_NAME.fullmatch(name := cell.strip().decode("utf-8", "replace"))
+                and (kind := key_class(name)) in ("password", "token")
+            ]
+            if not columns:
+                continue
+            while index < len(lines):
+                row_start, row_end = lines[index]
+                if _TABLE_RULE.fullmatch(data, row_start, row_end):
+                    index += 1
+                    continue
+                row = data[row_start:row_end].split(separator)
+                if len(row) != len(cells):
+                    break
+                index += 1
+                offsets = [row_start]
+                for cell in row:
+                    offsets.append(offsets[-1] + len(cell) + len(separator))
+                for n, kind in columns:
+                    value = row[n].strip()
+                    text = value.decode("utf-8", "replace").strip("\"'")
+                    secret = _password_like(text) if kind == "password" else is_secret_value(kind, text)
+                    if secret and not text.startswith(MARKER_PREFIX):
+                        cell_start = offsets[n] + row[n].index(value)
+                        yield cell_start, cell_start + len(value), _KIND_OF_CLASS[kind], _CONTEXT
+            break
+
+
 def _quoted_pair_spans(data: bytes) -> Iterator[Span]:
     for match in _QUOTED_PAIR.finditer(data):
         kind = key_class(match.group(b"key").decode("utf-8", "replace"))
@@ -1505,10 +1565,40 @@ def _private_key_spans(data: bytes) -> Iterator[Span]:
     service-account key file logged through `json.dumps`) goes whole too.
     """
     position = 0
+    block_ends: set[int] = set()
     while (begin := _KEY_BEGIN.search(data, position)) is not None:
         end = _KEY_END.search(data, begin.end())
         position = len(data) if end is None else end.end()
+        block_ends.add(position)
         yield begin.start(), position, "private-key", _PRIVATE_KEY
+    # An END with no BEGIN: the last lines of a key whose first ones went to another entry (Cloud Run splits
+    # stderr by line), or its escaped body after some words. Each walk stops at the END before it: linear.
+    floor = 0
+    for end in _KEY_END.finditer(data):
+        if end.end() not in block_ends:
+            start = _body_start(data, max(floor, end.start() - 16384), end.start())
+            if data[start : end.start()].strip():
+                yield start, end.end(), "private-key", _PRIVATE_KEY
+        floor = end.end()
+
+
+# A key body's line (base64, or empty) between newlines, raw or escaped.
+_LINE_BREAK = re.compile(rb"(?:\\r)?\\n|\r?\n")
+_BODY_LINE = re.compile(rb"[ \t]{0,8}[A-Za-z0-9+/=]{0,100}[ \t]{0,8}")
+_BODY_TAIL = re.compile(rb"[A-Za-z0-9+/=]{16,100}[ \t]{0,8}$")
+
+
+def _body_start(data: bytes, low: int, high: int) -> int:
+    """Where the key body that ends at `high` (an END marker) starts: the lines before it that are a body's,
+    and the base64 end of the line before them (`key material: MIIEv…`)."""
+    breaks = [(low, low), *(m.span() for m in _LINE_BREAK.finditer(data, low, high))]
+    line_end = high
+    for break_start, line_start in reversed(breaks):
+        if not _BODY_LINE.fullmatch(data, line_start, line_end):
+            tail = _BODY_TAIL.search(data, max(line_start, line_end - 128), line_end)
+            return tail.start() if tail is not None else line_end
+        line_end = break_start
+    return low
 
 
 def _on_characters(data: bytes, span: Span) -> Span:
@@ -1615,7 +1705,7 @@ class Redactor:
         spans: list[Span] = []
         for rule in dict.fromkeys(rules):  # once each, in a stable order
             spans.extend(rule.spans(data))
-        if b"begin" in present:
+        if not present.isdisjoint((b"begin", b"--end", b"- end")):
             spans.extend(_private_key_spans(data))
         if _RUN_GATE in present:
             spans.extend(_run_spans(data))
@@ -1641,6 +1731,8 @@ class Redactor:
             spans.extend(_authorization_spans(data))
             spans.extend(_phrase_spans(data))
             spans.extend(_quoted_spans(_CREDENTIAL_PAIR, data, "password"))
+            if b"\n" in data and _TABLE_GATE.search(data):
+                spans.extend(_table_spans(data))
             if b"cookie" in present:
                 spans.extend(_simple_spans(_COOKIE, data, "cookie"))
         if b"identified" in present or b"pass" in present:
