@@ -598,7 +598,7 @@ def _context_adversarial_inputs(size: int = 200_000) -> dict[str, str]:
 
 
 def _layout_adversarial_inputs(size: int = 200_000) -> dict[str, str]:
-    """Crafted lines against the rules that read a text's layout: key tails, tables."""
+    """Crafted lines against the rules that read a text's layout: key tails, tables, pipes, transcripts."""
     return {
         "key ends without a begin": "-----END RSA PRIVATE KEY-----\n" * (size // 30),
         "a long body before an end": "QUJD\n" * (size // 5) + "-----END PRIVATE KEY-----",
@@ -606,6 +606,16 @@ def _layout_adversarial_inputs(size: int = 200_000) -> dict[str, str]:
         "table headers": "user,password\n" * (size // 14),
         "markdown table headers": "| password |\n" * (size // 13),
         "credential labels on lines": "token:\n" * (size // 7),
+        "pipes": "echo a | " * (size // 9),
+        "pipes to sudo": "echo a | sudo -S " * (size // 17),
+        "htpasswd flags": "htpasswd -b " * (size // 12),
+        "config setters": "config set password " * (size // 20),
+        "ftp users": "USER a\n" * (size // 7) + "PASS",
+        "imap logins": "a1 LOGIN " * (size // 9),
+        "secret data maps": "kind: Secret\n" + "data:\n" * (size // 6),
+        "secret data entries": "kind: Secret\ndata:\n" + "  a: b\n" * (size // 7),
+        "go header maps": '"X-Api-Key":[]string{' * (size // 21),
+        "bracketed placeholders": "password: (" * (size // 11),
     }
 
 
@@ -628,13 +638,12 @@ def test_hostile_line_is_redacted_in_linear_time(family: Callable[[int], dict[st
     # A regression guard against catastrophic backtracking (Cloud Logging allows 256 KB entries), not a benchmark:
     # before the fix these took from 7 s to several minutes each. Every built-in pattern is RE2.
     redactor = Redactor()
-    scale = 60_000
-    lines = {size: family(size)[name] for size in (scale // 4, scale)}  # built before any timing
+    lines: dict[int, str] = {}  # built once per size, outside the best of three timings
 
     def redact(size: int) -> str:
-        return redactor.redact(lines[size])
+        return redactor.redact(lines.setdefault(size, family(size)[name]))
 
-    assert_linear(redact, scale)
+    assert_linear(redact, 60_000)
 
 
 @pytest.mark.parametrize(
@@ -1333,3 +1342,35 @@ def test_the_credential_column_of_a_table_is_redacted(template: str) -> None:
     v, w = _fake(), _fake()
     redacted = Redactor().redact(template.format(v=v, w=w))
     assert v not in redacted and w not in redacted and "bob" in redacted
+
+
+@pytest.mark.parametrize(
+    "template",
+    [
+        "echo {v} | docker login ghcr.io -u bot --password-stdin: unauthorized",
+        "printf '{v}' | gcloud secrets versions add api-key --data-file=-: PERMISSION_DENIED",
+        'echo -n "{v}" | sudo -S systemctl restart app',
+        "printf '%s\\n' '{v}' | passwd --stdin deploy",
+        "htpasswd -nbB admin {v} failed",
+        "htpasswd -b -c /etc/nginx/.htpasswd admin '{v}' exited 1",
+        "aws configure set aws_secret_access_key {v} --profile ci: failed",
+        "yarn config set npmAuthToken {v}",
+        'dotnet user-secrets set "Smtp:Password" "{v}"',
+        "ftp> USER deploy\n331 Password required\nftp> PASS {v}\n530 Login incorrect.",
+        'a1 LOGIN bob "{v}"\na1 NO [AUTHENTICATIONFAILED]',
+        'http.Header{{"Accept":[]string{{"*/*"}}, "X-Api-Key":[]string{{"{v}"}}}}',
+    ],
+)
+def test_a_secret_given_to_a_command_or_a_protocol_is_redacted(template: str) -> None:
+    v = _fake()
+    redacted = Redactor().redact(template.format(v=v))
+    assert v not in redacted and "[REDACTED:" in redacted
+
+
+def test_every_value_of_a_kubernetes_secret_is_redacted() -> None:
+    v, w = _fake(), _fake()
+    manifest = f"apiVersion: v1\nkind: Secret\nmetadata:\n  name: app\nstringData:\n  CONN: {v}\n  cert: |\n    {w}\ntype: Opaque"
+    redacted = Redactor().redact(manifest)
+    assert v not in redacted and w not in redacted and "name: app" in redacted and "type: Opaque" in redacted
+    payload = {"kind": "Secret", "metadata": {"name": "app"}, "data": {"CONN": v}}
+    assert Redactor().redact_json(payload)["data"] == {"CONN": "[REDACTED:secret]"}

@@ -571,6 +571,8 @@ _CONTEXT_GATES = (
     b"begin",
     b"--end",  # a key's END marker
     b"- end",
+    b"echo ",  # a value piped to a command
+    b"printf ",
     b"cookie",
     b"://",
     b"-u",
@@ -609,7 +611,8 @@ _KEY_NAME = (
 # line: double quoted (escapes allowed), escaped-quoted, single quoted, or bare up to a space, quote, `&`, `;`
 # or `\`; or a lone value on the next line.
 _KEY_VALUE = _Deferred(
-    rb"(?i)(?P<key>" + _KEY_NAME + rb")(?:\\{0,2}[\"'])?\s{0,8}(?:=>|:=|=|:|\x{ff1a}|\x{ff1d})(?:\s{0,8}(?:"
+    rb"(?i)(?P<key>" + _KEY_NAME + rb")(?:\\{0,2}[\"'])?\s{0,8}(?:=>|:=|=|:|\x{ff1a}|\x{ff1d})"
+    rb"(?:\s{0,8}(?:\[\][A-Za-z0-9_.*]{1,32}\{)?(?:"  # Go's `%#v` of a header: `"X-Api-Key":[]string{"X"}`
     rb"\\\"(?P<esc>(?:[^\"\\]|\\[^\"])+)\\\""
     rb"|\"(?P<dq>(?:[^\"\\]|\\.)+)\""
     rb"|N?'(?P<sq>[^'\r\n]+)')"  # T-SQL's Unicode literal `N'X'`
@@ -684,6 +687,44 @@ _MYSQL_P = _Deferred(
     rb"(?i)\b(?:mysql|mysqldump|mysqladmin|mariadb|mariadb-dump|mysqlsh)\b[^\r\n]{0,256}?\s-p(?P<cred>[^\s\"']+)"
 )
 _SSHPASS = _Deferred(rb"\bsshpass\s{1,8}-p\s{0,8}(?P<cred>[^\s\"']+)")
+# A value piped to a command that reads a secret from its input: `echo X | docker login --password-stdin`,
+# `printf 'X' | gcloud secrets versions add … --data-file=-`, `echo X | sudo -S …`, `… | passwd --stdin`.
+_PIPED = _Deferred(
+    rb"\b(?:echo|printf(?:[ \t]{1,8}(?:'%s[^'\r\n]{0,8}'|\"%s[^\"\r\n]{0,8}\"))?)[ \t]{1,8}(?:-[neE]{1,3}[ \t]{1,8})?"
+    rb"(?:'(?P<sq>[^'\r\n]{1,256})'|\"(?P<dq>[^\"\r\n]{1,256})\"|(?P<bare>[^\s|'\"][^\s|]{0,255}))"
+    rb"[ \t]{0,8}\|[ \t]{0,8}(?P<command>[^\r\n|;&]{1,256})"
+)
+_READS_SECRET = re.compile(
+    rb"(?i)stdin|--data-file[= ]-(?:\s|$)|\bsudo\b.*\s-S\b|\b(?:ch)?passwd\b|\bcryptsetup\b|passphrase-fd"
+    rb"|\bsecrets?[ \t].*\b(?:set|put|add|create)\b"
+)
+# `htpasswd -b[…] FILE USER PASSWORD`, `htpasswd -nb USER PASSWORD`: `-b` takes the password on the command line.
+_HTPASSWD = _Deferred(
+    rb"\bhtpasswd(?P<flags>(?:[ \t]{1,8}-[A-Za-z]{1,8}){1,4})"
+    rb"(?P<args>(?:[ \t]{1,8}(?:\"[^\"\r\n]{0,256}\"|'[^'\r\n]{0,256}'|[^\s\"']{1,256})){2,3})"
+)
+_ARGUMENT = re.compile(rb"\"[^\"]*\"|'[^']*'|[^\s\"']+")
+# A CLI's setting given after a space: `aws configure set aws_secret_access_key X`, `yarn config set
+# npmAuthToken X`, `dotnet user-secrets set "Smtp:Password" X`.
+_CONFIG_SET = _Deferred(
+    rb"(?i)\b(?:config(?:ure)?|user-secrets|secrets?)[ \t]{1,8}set[ \t]{1,8}"
+    rb"(?:--?[A-Za-z][A-Za-z0-9-]{0,31}(?:=[^\s\"']{1,64})?[ \t]{1,8}){0,4}[\"']?(?P<key>"
+    + _KEY_NAME
+    + rb")[\"']?"
+    rb"[ \t]{1,8}(?:\"(?P<dq>[^\"\r\n]{1,256})\"|'(?P<sq>[^'\r\n]{1,256})'|(?P<bare>[^\s\"']{1,256}))"
+)
+# Protocol transcripts: FTP's and POP3's `USER x` then `PASS X`, IMAP's `a1 LOGIN user X`.
+_FTP_PASS = _Deferred(
+    rb"\bUSER[ \t]{1,8}[^\r\n]{1,256}\n(?:[^\n]{0,256}\n){0,2}?[^\n]{0,16}?\bPASS[ \t]{1,8}(?P<bare>[^\s]{1,256})"
+)
+_IMAP_LOGIN = _Deferred(
+    rb"(?i)(?:^|[\s>:])[a-z]{0,4}[0-9]{1,6}[ \t]{1,8}login[ \t]{1,8}(?:\"[^\"\r\n]{0,256}\"|[^\s\"]{1,256})[ \t]{1,8}"
+    rb"(?:\"(?P<dq>[^\"\r\n]{1,256})\"|(?P<bare>[^\s\"]{1,256}))"
+)
+# A Kubernetes Secret written as YAML: every value of its `data:` and `stringData:` maps is a secret.
+_K8S_SECRET_KIND = _Deferred(rb"(?m)^[ \t]{0,16}kind:[ \t]{0,4}[\"']?Secret[\"']?[ \t]{0,4}\r?$")
+_K8S_DATA = _Deferred(rb"(?m)^(?P<indent>[ \t]{0,16})(?:data|stringData):[ \t]{0,4}\r?$")
+_YAML_ENTRY = re.compile(rb"([ \t]*)(?:[^\s:#][^:\r\n]{0,253}:[ \t]+)?([^\r\n]*)")
 
 _KEY_BEGIN = _Deferred(
     rb"-{4,5} ?BEGIN [A-Z0-9 ]{0,64}(?:PRIVATE KEY(?: BLOCK)?|OpenVPN Static key V\d) ?-{4,5}"
@@ -1558,6 +1599,73 @@ def _userinfo_spans(data: bytes) -> Iterator[Span]:
         yield (*_span(match, b"cred"), "password", _CONTEXT)
 
 
+def _piped_spans(data: bytes) -> Iterator[Span]:
+    for match in _PIPED.finditer(data):
+        if _READS_SECRET.search(match.group(b"command")) is None:
+            continue
+        start, end = _value_group(match)
+        value = data[start:end].decode("utf-8", "replace")
+        if not value.startswith("$") and not _placeholder(value) and not _marked(data, start, end):
+            yield start, end, "password", _CONTEXT
+
+
+def _htpasswd_spans(data: bytes) -> Iterator[Span]:
+    for match in _HTPASSWD.finditer(data):
+        flags = match.group(b"flags")
+        arguments = list(_ARGUMENT.finditer(match.group(b"args")))
+        position = 1 if b"n" in flags else 2  # with `-n` no file comes first
+        if b"b" in flags and len(arguments) > position:
+            argument = arguments[position]
+            quoted = argument.group(0)[:1] in (b'"', b"'")
+            start = _span(match, b"args")[0] + argument.start() + quoted
+            end = _span(match, b"args")[0] + argument.end() - quoted
+            if end > start and not _marked(data, start, end):
+                yield start, end, "password", _CONTEXT
+
+
+_CONFIG_SET_GATE = re.compile(rb"(?i)(?:config(?:ure)?|user-secrets|secrets?)[ \t]{1,8}set[ \t]")
+
+
+def _config_set_spans(data: bytes) -> Iterator[Span]:
+    for start, end, kind, rank in _key_value_spans(_CONFIG_SET, data):
+        if not is_plain_words(data[start:end].decode("utf-8", "replace")):
+            yield start, end, kind, rank
+
+
+def _protocol_login_spans(data: bytes, present: set[bytes]) -> Iterator[Span]:
+    patterns = [_FTP_PASS] if b"pass" in present and b"USER" in data else []
+    patterns += [_IMAP_LOGIN] if b"login" in present else []
+    for pattern in patterns:
+        for match in pattern.finditer(data):
+            start, end = _value_group(match)
+            if _password_like(data[start:end].decode("utf-8", "replace")) and not _marked(data, start, end):
+                yield start, end, "password", _CONTEXT
+
+
+def _k8s_secret_spans(data: bytes) -> Iterator[Span]:
+    """The values of a Kubernetes Secret's `data:` and `stringData:` maps, in YAML: each line indented past
+    the map's key, up to the first that is not (a block scalar's lines go whole)."""
+    if _K8S_SECRET_KIND.search(data) is None:
+        return
+    floor = 0
+    for header in _K8S_DATA.finditer(data):
+        if header.start() < floor:
+            continue
+        column = len(header.group(b"indent"))
+        position = header.end() + 1
+        while position < len(data) and (line := _YAML_ENTRY.match(data, position)) is not None:
+            indent, value = line.group(1), line.group(2).strip()
+            if value and len(indent) <= column:
+                break
+            start = line.start(2)
+            text = value.decode("utf-8", "replace")
+            written = value and not text.endswith(":") and text not in ("|", ">", "|-", ">-")
+            if written and not _placeholder(text) and not _marked(data, start, start + len(value)):
+                yield start, start + len(value), "secret", _CONTEXT
+            position = line.end() + 1
+        floor = position
+
+
 def _private_key_spans(data: bytes) -> Iterator[Span]:
     """Each private key block, from its BEGIN line to its END line (or to the end of a truncated text).
 
@@ -1759,6 +1867,16 @@ class Redactor:
                 spans.extend(_simple_spans(_SSHPASS, data, "password"))
         if b"@" in present and b":" in data:
             spans.extend(_userinfo_spans(data))
+        if b"|" in data and (b"echo " in present or b"printf " in present):
+            spans.extend(_piped_spans(data))
+        if b"pass" in present or b"login" in present:
+            spans.extend(_protocol_login_spans(data, present))
+            if b"htpasswd" in data:
+                spans.extend(_htpasswd_spans(data))
+        if not present.isdisjoint(_KEY_HINTS) and _CONFIG_SET_GATE.search(data):
+            spans.extend(_config_set_spans(data))
+        if b"secret" in present and b"kind" in data:
+            spans.extend(_k8s_secret_spans(data))
         if self._emails and b"@" in present:
             spans.extend(
                 (m.start(), m.end(), "email", _CONTEXT)
@@ -1811,6 +1929,10 @@ class Redactor:
         kind = key_class(key) if key is not None else None
         if isinstance(value, dict):
             redacted = {k: self.redact_json(v, str(k), depth + 1) for k, v in value.items()}
+            if redacted.get("kind") == "Secret":  # a Kubernetes Secret: every value of its maps is one
+                for field in ("data", "stringData"):
+                    if isinstance(redacted.get(field), dict):
+                        redacted[field] = dict.fromkeys(redacted[field], f"{MARKER_PREFIX}secret]")
             return self._name_value_pair(redacted)
         if isinstance(value, list):
             return [self.redact_json(v, key, depth + 1) for v in value]
