@@ -1291,6 +1291,8 @@ def _b64_line(size: int) -> str:
         "echo $CR_PAT | docker login ghcr.io -u bot --password-stdin: unauthorized",
         "echo hello | grep h",
         "config set password policy",
+        'gh secret set DEPLOY_PASSWORD --body "[REDACTED:password]" --repo acme/api',
+        "cloud-init: echo 'root:[REDACTED:password]' | chpasswd",
         "PASS src/components/App.test.js (4.1 s)",
         "attempt 3 login alice failed",
         "invalid password, please retry\nfoo, bar",

@@ -695,7 +695,7 @@ _PIPED = _Deferred(
     rb"[ \t]{0,8}\|[ \t]{0,8}(?P<command>[^\r\n|;&]{1,256})"
 )
 _READS_SECRET = re.compile(
-    rb"(?i)stdin|--data-file[= ]-(?:\s|$)|\bsudo\b.*\s-S\b|\b(?:ch)?passwd\b|\bcryptsetup\b|passphrase-fd"
+    rb"(?i)stdin|--data-file[= ]-(?:\s|$)|\bsudo\b.*\s-S\b|\bpasswd\b|\bcryptsetup\b|passphrase-fd"
     rb"|\bsecrets?[ \t].*\b(?:set|put|add|create)\b"
 )
 # `htpasswd -b[…] FILE USER PASSWORD`, `htpasswd -nb USER PASSWORD`: `-b` takes the password on the command line.
@@ -711,7 +711,7 @@ _CONFIG_SET = _Deferred(
     rb"(?:--?[A-Za-z][A-Za-z0-9-]{0,31}(?:=[^\s\"']{1,64})?[ \t]{1,8}){0,4}[\"']?(?P<key>"
     + _KEY_NAME
     + rb")[\"']?"
-    rb"[ \t]{1,8}(?:\"(?P<dq>[^\"\r\n]{1,256})\"|'(?P<sq>[^'\r\n]{1,256})'|(?P<bare>[^\s\"']{1,256}))"
+    rb"[ \t]{1,8}(?:\"(?P<dq>[^\"\r\n]{1,256})\"|'(?P<sq>[^'\r\n]{1,256})'|(?P<bare>[^\s\"'-][^\s\"']{0,255}))"
 )
 # Protocol transcripts: FTP's and POP3's `USER x` then `PASS X`, IMAP's `a1 LOGIN user X`.
 _FTP_PASS = _Deferred(
