@@ -1304,6 +1304,12 @@ def test_placeholders_and_look_alikes_stay(text: str) -> None:
     assert Redactor().redact(text) == text
 
 
+def test_a_scheme_word_before_a_key_value_pair_takes_no_credential() -> None:
+    assert Redactor().redact("token grant_type=password") == "token grant_type=password"
+    value = "".join(_FAKE.choices(string.ascii_letters + string.digits, k=24))
+    assert Redactor().redact(f"token {value}=F231F2A2") == "token [REDACTED:token]"
+
+
 def test_pwd_is_a_password_unless_it_holds_a_directory() -> None:
     value = _fake()
     assert Redactor().redact(f"PWD={value}") == "PWD=[REDACTED:password]"

@@ -1517,7 +1517,8 @@ def _authorization_spans(data: bytes) -> Iterator[Span]:
             yield start, end, "token", _HEADER
     for match in _SCHEME_CREDENTIAL.finditer(data):
         value = match.group(b"cred").decode()
-        if data[match.start() - 1 : match.start()] in _JOINERS or "=" in value.rstrip("="):
+        name, equals, _ = value.partition("=")
+        if data[match.start() - 1 : match.start()] in _JOINERS or (equals and is_plain_words(name)):
             continue  # a path's segment (`POST /token grant_type=password`), a `key=value` pair
         if not is_plain_words(value) and not value.startswith(MARKER_PREFIX):
             start, end = _span(match, b"cred")
