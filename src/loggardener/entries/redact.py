@@ -454,7 +454,12 @@ _KIND_OF_CLASS = {"password": "password", "token": "token", "pin": "token", "wea
 def _placeholder(value: str) -> bool:
     """Whether `value` stands in for a secret (`null`, `****`, `${X}`), also with the closing bracket of the
     text around it (`(using password: YES)`)."""
-    return bool(_PLACEHOLDERS.match(value) or _PLACEHOLDERS.match(value.rstrip(")]};,.")))
+    if _PLACEHOLDERS.match(value):
+        return True
+    return value[-1:] in _CLOSING and _PLACEHOLDERS.match(value.rstrip(_CLOSING)) is not None
+
+
+_CLOSING = ")]};,."
 
 
 def _working_directory(key: str, value: str) -> bool:
