@@ -99,6 +99,16 @@ _CONTEXT = {
     "jdbc-password",
     "ado-password",
     "libpq-password-quoted",
+    "ci-add-mask",
+    "azure-pipelines-issecret",
+    "sendmail-authinfo",
+    "pem-tail-without-begin",
+    "echo-to-password-stdin",
+    "printf-to-secrets-data-file",
+    "htpasswd-nb",
+    "aws-configure-set",
+    "imap-login",
+    "go-header-map",
 }
 
 
@@ -410,6 +420,39 @@ def cases(seed: int = 20261121) -> list[Case]:
     uuid = f"{g(HEX, 8)}-{g(HEX, 4)}-{g(HEX, 4)}-{g(HEX, 4)}-{g(HEX, 12)}"
     add("launchdarkly-sdk-key", "sdk-" + uuid, "launchdarkly client init failed: {s}")
     add("asana-token", f"2/{g(DIGITS, 16)}/{g(DIGITS, 16)}:{g(HEX, 32)}", "asana task create failed with {s}")
+    # values that only their context tells (lower case and digits: no shape rule sees them)
+    add("ci-add-mask", g(LOWER + DIGITS, 14), "::add-mask::{s}")
+    add(
+        "azure-pipelines-issecret",
+        g(LOWER + DIGITS, 14),
+        "##vso[task.setvariable variable=dbPass;issecret=true]{s}",
+    )
+    add("sendmail-authinfo", g(LOWER + DIGITS, 14), 'AuthInfo:smtp.example.net "U:relay" "P:{s}" "M:PLAIN"')
+    add(
+        "pem-tail-without-begin",
+        g.b64line(64),
+        "key material: {s}\\n" + g.b64line(20) + "==\\n-----END PRIVATE KEY-----\\n",
+    )
+    add(
+        "echo-to-password-stdin",
+        g(LOWER + DIGITS, 14),
+        "echo {s} | docker login ghcr.io -u bot --password-stdin",
+    )
+    add(
+        "printf-to-secrets-data-file",
+        g(LOWER + DIGITS, 14),
+        "printf '{s}' | gcloud secrets versions add api-key --data-file=-: PERMISSION_DENIED",
+    )
+    add("htpasswd-nb", g(LOWER + DIGITS, 14), "htpasswd -nbB admin {s} failed")
+    add(
+        "aws-configure-set", g(LOWER + DIGITS, 14), "aws configure set aws_secret_access_key {s} --profile ci"
+    )
+    add("imap-login", g(LOWER + DIGITS, 14), 'a1 LOGIN bob "{s}" a1 NO [AUTHENTICATIONFAILED]')
+    add(
+        "go-header-map",
+        g(LOWER + DIGITS, 14),
+        'http.Header{"Accept":[]string{"*/*"}, "Dd-Api-Key":[]string{"{s}"}}',
+    )
     return out
 
 

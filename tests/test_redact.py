@@ -597,12 +597,35 @@ def _context_adversarial_inputs(size: int = 200_000) -> dict[str, str]:
     }
 
 
+def _layout_adversarial_inputs(size: int = 200_000) -> dict[str, str]:
+    """Crafted lines against the rules that read a text's layout: key tails, tables, pipes, transcripts."""
+    return {
+        "key ends without a begin": "-----END RSA PRIVATE KEY-----\n" * (size // 30),
+        "a long body before an end": "QUJD\n" * (size // 5) + "-----END PRIVATE KEY-----",
+        "escaped body lines before ends": ("QUJD\\n" * 50 + "-----END PRIVATE KEY-----") * (size // 331),
+        "table headers": "user,password\n" * (size // 14),
+        "markdown table headers": "| password |\n" * (size // 13),
+        "credential labels on lines": "token:\n" * (size // 7),
+        "pipes": "echo a | " * (size // 9),
+        "pipes to sudo": "echo a | sudo -S " * (size // 17),
+        "htpasswd flags": "htpasswd -b " * (size // 12),
+        "config setters": "config set password " * (size // 20),
+        "ftp users": "USER a\n" * (size // 7) + "PASS",
+        "imap logins": "a1 LOGIN " * (size // 9),
+        "secret data maps": "kind: Secret\n" + "data:\n" * (size // 6),
+        "secret data entries": "kind: Secret\ndata:\n" + "  a: b\n" * (size // 7),
+        "go header maps": '"X-Api-Key":[]string{' * (size // 21),
+        "bracketed placeholders": "password: (" * (size // 11),
+    }
+
+
 _HOSTILE_FAMILIES = (
     _adversarial_inputs,
     _more_adversarial_inputs,
     _escape_and_prose_adversarial_inputs,
     _shape_adversarial_inputs,
     _context_adversarial_inputs,
+    _layout_adversarial_inputs,
 )
 
 
@@ -1236,3 +1259,127 @@ def test_shorter_names_ids_and_versions_after_an_equals_sign_are_kept(text: str)
 def test_a_password_in_userinfo_without_a_scheme_is_redacted(text: str, expected: str) -> None:
     assert Redactor(emails=False).redact(text) == expected
     assert Redactor(emails=False).redact("mailto:bob123@example.com") == "mailto:bob123@example.com"
+
+
+# Red-team round 4: credentials told by a text's layout, and placeholders that stand in for one.
+_FAKE = random.Random(20261130)
+
+
+def _fake(size: int = 14) -> str:
+    """A generated value that no shape rule sees (lower case and digits): only its context tells it."""
+    return "".join(_FAKE.choices(string.ascii_lowercase + string.digits, k=size - 2)) + "42"
+
+
+def _b64_line(size: int) -> str:
+    return "".join(_FAKE.choices(string.ascii_letters + string.digits + "+/", k=size))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "password: ${DB_PASSWORD}",
+        'Parameters: {"password"=>"[FILTERED]", "user"=>"bob"}',
+        "args: --api-key=$(API_KEY)",
+        "password: {{ .Values.db.password }}",
+        "      ~ password = (sensitive value)",
+        "token: ***REMOVED***",
+        "Access denied for user 'app'@'10.0.0.2' (using password: YES)",
+        "POST /token grant_type=password 400",
+        "$ env\nPWD=/srv/app/current\nHOME=/root",
+        "x-api-key: <redacted>",
+        "Password:\nEnter it again",
+        "kind: Secret\nstringData:",
+        "echo $CR_PAT | docker login ghcr.io -u bot --password-stdin: unauthorized",
+        "echo hello | grep h",
+        "config set password policy",
+        'gh secret set DEPLOY_PASSWORD --body "[REDACTED:password]" --repo acme/api',
+        "cloud-init: echo 'root:[REDACTED:password]' | chpasswd",
+        "PASS src/components/App.test.js (4.1 s)",
+        "attempt 3 login alice failed",
+        "invalid password, please retry\nfoo, bar",
+        "kind: ConfigMap\ndata:\n  REGION: us-east1x\n",
+        "done.\n-----END CERTIFICATE-----",
+    ],
+)
+def test_placeholders_and_look_alikes_stay(text: str) -> None:
+    assert Redactor().redact(text) == text
+
+
+def test_a_scheme_word_before_a_key_value_pair_takes_no_credential() -> None:
+    assert Redactor().redact("token grant_type=password") == "token grant_type=password"
+    value = "".join(_FAKE.choices(string.ascii_letters + string.digits, k=24))
+    assert Redactor().redact(f"token {value}=F231F2A2") == "token [REDACTED:token]"
+
+
+def test_pwd_is_a_password_unless_it_holds_a_directory() -> None:
+    value = _fake()
+    assert Redactor().redact(f"PWD={value}") == "PWD=[REDACTED:password]"
+    assert Redactor().redact_json({"PWD": "/app", "pwd": value}) == {
+        "PWD": "/app",
+        "pwd": "[REDACTED:password]",
+    }
+
+
+@pytest.mark.parametrize(
+    "template",
+    [
+        "{tail}\n-----END OPENSSH PRIVATE KEY-----",  # the key's last line, its first ones in another entry
+        "{body}\n{tail}\n-----END RSA PRIVATE KEY-----\nrestarting",
+        "key material: {body}\\n{tail}\\n-----END PRIVATE KEY-----\\n",  # escaped newlines, no BEGIN
+    ],
+)
+def test_a_key_body_before_an_end_without_its_begin_is_redacted(template: str) -> None:
+    body, tail = _b64_line(64), _b64_line(10) + "=="
+    redacted = Redactor().redact(template.format(body=body, tail=tail))
+    assert body not in redacted and tail not in redacted and "[REDACTED:private-key]" in redacted
+
+
+def test_a_value_alone_on_the_line_after_a_credential_label_is_redacted() -> None:
+    value = _fake()
+    assert Redactor().redact(f"Your temporary token:\n{value}") == "Your temporary token:\n[REDACTED:token]"
+
+
+@pytest.mark.parametrize(
+    "template",
+    [
+        "| user | password |\n|---|---|\n| bob | {v} |\n| eve | {w} |",
+        "import failed at row 2: username,password,email\nbob,{v},bob@example.com\neve,{w},eve@example.com",
+        "user\tapi_token\nbob\t{v}\neve\t{w}",
+    ],
+)
+def test_the_credential_column_of_a_table_is_redacted(template: str) -> None:
+    v, w = _fake(), _fake()
+    redacted = Redactor().redact(template.format(v=v, w=w))
+    assert v not in redacted and w not in redacted and "bob" in redacted
+
+
+@pytest.mark.parametrize(
+    "template",
+    [
+        "echo {v} | docker login ghcr.io -u bot --password-stdin: unauthorized",
+        "printf '{v}' | gcloud secrets versions add api-key --data-file=-: PERMISSION_DENIED",
+        'echo -n "{v}" | sudo -S systemctl restart app',
+        "printf '%s\\n' '{v}' | passwd --stdin deploy",
+        "htpasswd -nbB admin {v} failed",
+        "htpasswd -b -c /etc/nginx/.htpasswd admin '{v}' exited 1",
+        "aws configure set aws_secret_access_key {v} --profile ci: failed",
+        "yarn config set npmAuthToken {v}",
+        'dotnet user-secrets set "Smtp:Password" "{v}"',
+        "ftp> USER deploy\n331 Password required\nftp> PASS {v}\n530 Login incorrect.",
+        'a1 LOGIN bob "{v}"\na1 NO [AUTHENTICATIONFAILED]',
+        'http.Header{{"Accept":[]string{{"*/*"}}, "X-Api-Key":[]string{{"{v}"}}}}',
+    ],
+)
+def test_a_secret_given_to_a_command_or_a_protocol_is_redacted(template: str) -> None:
+    v = _fake()
+    redacted = Redactor().redact(template.format(v=v))
+    assert v not in redacted and "[REDACTED:" in redacted
+
+
+def test_every_value_of_a_kubernetes_secret_is_redacted() -> None:
+    v, w = _fake(), _fake()
+    manifest = f"apiVersion: v1\nkind: Secret\nmetadata:\n  name: app\nstringData:\n  CONN: {v}\n  cert: |\n    {w}\ntype: Opaque"
+    redacted = Redactor().redact(manifest)
+    assert v not in redacted and w not in redacted and "name: app" in redacted and "type: Opaque" in redacted
+    payload = {"kind": "Secret", "metadata": {"name": "app"}, "data": {"CONN": v}}
+    assert Redactor().redact_json(payload)["data"] == {"CONN": "[REDACTED:secret]"}

@@ -343,7 +343,7 @@ _DESCRIPTIVE = re.compile(
     r"(?:^|[_.-])(?:count|len|length|size|type|types|limit|ttl|expires?|expiry|expiration|expires_in|url|uri"
     r"|endpoint|file|path|name|format|version|algorithm|alg|policy|hint|prefix|present|set|required|enabled"
     r"|provided|missing|valid|validation|rotation|id_field|usage|reset|strength|changed|updated|at|start|end"
-    r"|time|timestamp|date|duration|timeout|status|state|mode|level|scope|manager|service|handler|provider"
+    r"|time|timestamp|date|duration|timeout|status|state|mode|level|scope|manager|service|handler|provider|stdin|fd"
     r"|error|errors|method|scheme|strategy|flow|mechanism|backend|pool|header|headers|field|fields|store)$"
     r"|^(?:max|min|num|total|prompt|completion|input|output|cached|reasoning)[_.-]|tokens$"
     # a source file with its line (`token.js:42:17` in a stack frame)
@@ -351,10 +351,19 @@ _DESCRIPTIVE = re.compile(
 )
 # A number (`0x14ede63a5a70002`, a line number `42:17)`) names no credential.
 _NUMBER = re.compile(r"^(?:0x[0-9a-fA-F]+|\d+(?::\d+)*)$")
+# What stands in for a value: a word such as `null`, a mask (`****`, `***REMOVED***`), a note in brackets
+# (`<redacted>`, `[FILTERED]`, `(sensitive value)`), a variable or a template (`${DB_PASSWORD}`, `$(API_KEY)`,
+# `{{ .Values.db.password }}`, `%PASSWORD%`).
 _PLACEHOLDERS = re.compile(
-    r"^(?:|null|none|nil|true|false|yes|no|undefined|empty|n/a|\*+|x+|\.+|-+|<[^<>]*>|\$\{?[A-Za-z_][\w.]*\}?"
+    r"^(?:|null|none|nil|true|false|yes|no|undefined|empty|n/a|\*+|\*+[A-Za-z _-]{1,32}\*+|x+|\.+|-+|<[^<>]*>"
+    r"|\[[A-Za-z _-]{1,32}\]|\([A-Za-z _-]{1,32}\)|\$\{?[A-Za-z_][\w.]*\}?|\$\([A-Za-z_][\w.]*\)"
     r"|\{\{[^{}]*\}\}|%[A-Za-z_]+%)$",
     re.IGNORECASE,
+)
+# A bare value that opens a bracket or a template runs to its closing one (`(sensitive value)`, `{{ .Values.x }}`):
+# what the rules cut at a space is read whole to tell a placeholder.
+_BRACKETED = re.compile(
+    rb"\{\{[^{}\r\n]{0,128}\}\}|\([A-Za-z _-]{1,32}\)|\[[A-Za-z _-]{1,32}\]|<[^<>\r\n]{1,64}>"
 )
 _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
 # A word (`expired`, `MISSING`, `Not_Set`), which no generated credential is.
@@ -442,10 +451,26 @@ def key_class(key: str) -> str | None:
 _KIND_OF_CLASS = {"password": "password", "token": "token", "pin": "token", "weak": "secret"}
 
 
+def _placeholder(value: str) -> bool:
+    """Whether `value` stands in for a secret (`null`, `****`, `${X}`), also with the closing bracket of the
+    text around it (`(using password: YES)`)."""
+    if _PLACEHOLDERS.match(value):
+        return True
+    return value[-1:] in _CLOSING and _PLACEHOLDERS.match(value.rstrip(_CLOSING)) is not None
+
+
+_CLOSING = ")]};,."
+
+
+def _working_directory(key: str, value: str) -> bool:
+    """The shell's `PWD` variable (an environment dump) holds a directory, not a password."""
+    return key == "PWD" and value.startswith(("/", "~"))
+
+
 def is_secret_value(key_kind: str, value: str) -> bool:
     """Whether `value`, stored under a name of class `key_kind`, is to be redacted."""
     value = value.strip()
-    if _PLACEHOLDERS.match(value) or value.startswith(MARKER_PREFIX):
+    if _placeholder(value) or value.startswith(MARKER_PREFIX):
         return False
     if key_kind == "password":
         return True
@@ -549,6 +574,10 @@ _TOOL_GATES = (b"ssh-keygen", b"openssl", b"zip", b"7z", b"put-parameter", b"cod
 # Literals that gate the context rules below (private key blocks, cookies, DSNs, flags, emails).
 _CONTEXT_GATES = (
     b"begin",
+    b"--end",  # a key's END marker
+    b"- end",
+    b"echo ",  # a value piped to a command
+    b"printf ",
     b"cookie",
     b"://",
     b"-u",
@@ -587,7 +616,8 @@ _KEY_NAME = (
 # line: double quoted (escapes allowed), escaped-quoted, single quoted, or bare up to a space, quote, `&`, `;`
 # or `\`; or a lone value on the next line.
 _KEY_VALUE = _Deferred(
-    rb"(?i)(?P<key>" + _KEY_NAME + rb")(?:\\{0,2}[\"'])?\s{0,8}(?:=>|:=|=|:|\x{ff1a}|\x{ff1d})(?:\s{0,8}(?:"
+    rb"(?i)(?P<key>" + _KEY_NAME + rb")(?:\\{0,2}[\"'])?\s{0,8}(?:=>|:=|=|:|\x{ff1a}|\x{ff1d})"
+    rb"(?:\s{0,8}(?:\[\][A-Za-z0-9_.*]{1,32}\{)?(?:"  # Go's `%#v` of a header: `"X-Api-Key":[]string{"X"}`
     rb"\\\"(?P<esc>(?:[^\"\\]|\\[^\"])+)\\\""
     rb"|\"(?P<dq>(?:[^\"\\]|\\.)+)\""
     rb"|N?'(?P<sq>[^'\r\n]+)')"  # T-SQL's Unicode literal `N'X'`
@@ -662,6 +692,44 @@ _MYSQL_P = _Deferred(
     rb"(?i)\b(?:mysql|mysqldump|mysqladmin|mariadb|mariadb-dump|mysqlsh)\b[^\r\n]{0,256}?\s-p(?P<cred>[^\s\"']+)"
 )
 _SSHPASS = _Deferred(rb"\bsshpass\s{1,8}-p\s{0,8}(?P<cred>[^\s\"']+)")
+# A value piped to a command that reads a secret from its input: `echo X | docker login --password-stdin`,
+# `printf 'X' | gcloud secrets versions add … --data-file=-`, `echo X | sudo -S …`, `… | passwd --stdin`.
+_PIPED = _Deferred(
+    rb"\b(?:echo|printf(?:[ \t]{1,8}(?:'%s[^'\r\n]{0,8}'|\"%s[^\"\r\n]{0,8}\"))?)[ \t]{1,8}(?:-[neE]{1,3}[ \t]{1,8})?"
+    rb"(?:'(?P<sq>[^'\r\n]{1,256})'|\"(?P<dq>[^\"\r\n]{1,256})\"|(?P<bare>[^\s|'\"][^\s|]{0,255}))"
+    rb"[ \t]{0,8}\|[ \t]{0,8}(?P<command>[^\r\n|;&]{1,256})"
+)
+_READS_SECRET = re.compile(
+    rb"(?i)stdin|--data-file[= ]-(?:\s|$)|\bsudo\b.*\s-S\b|\bpasswd\b|\bcryptsetup\b|passphrase-fd"
+    rb"|\bsecrets?[ \t].*\b(?:set|put|add|create)\b"
+)
+# `htpasswd -b[…] FILE USER PASSWORD`, `htpasswd -nb USER PASSWORD`: `-b` takes the password on the command line.
+_HTPASSWD = _Deferred(
+    rb"\bhtpasswd(?P<flags>(?:[ \t]{1,8}-[A-Za-z]{1,8}){1,4})"
+    rb"(?P<args>(?:[ \t]{1,8}(?:\"[^\"\r\n]{0,256}\"|'[^'\r\n]{0,256}'|[^\s\"']{1,256})){2,3})"
+)
+_ARGUMENT = re.compile(rb"\"[^\"]*\"|'[^']*'|[^\s\"']+")
+# A CLI's setting given after a space: `aws configure set aws_secret_access_key X`, `yarn config set
+# npmAuthToken X`, `dotnet user-secrets set "Smtp:Password" X`.
+_CONFIG_SET = _Deferred(
+    rb"(?i)\b(?:config(?:ure)?|user-secrets|secrets?)[ \t]{1,8}set[ \t]{1,8}"
+    rb"(?:--?[A-Za-z][A-Za-z0-9-]{0,31}(?:=[^\s\"']{1,64})?[ \t]{1,8}){0,4}[\"']?(?P<key>"
+    + _KEY_NAME
+    + rb")[\"']?"
+    rb"[ \t]{1,8}(?:\"(?P<dq>[^\"\r\n]{1,256})\"|'(?P<sq>[^'\r\n]{1,256})'|(?P<bare>[^\s\"'-][^\s\"']{0,255}))"
+)
+# Protocol transcripts: FTP's and POP3's `USER x` then `PASS X`, IMAP's `a1 LOGIN user X`.
+_FTP_PASS = _Deferred(
+    rb"\bUSER[ \t]{1,8}[^\r\n]{1,256}\n(?:[^\n]{0,256}\n){0,2}?[^\n]{0,16}?\bPASS[ \t]{1,8}(?P<bare>[^\s]{1,256})"
+)
+_IMAP_LOGIN = _Deferred(
+    rb"(?i)(?:^|[\s>:])[a-z]{0,4}[0-9]{1,6}[ \t]{1,8}login[ \t]{1,8}(?:\"[^\"\r\n]{0,256}\"|[^\s\"]{1,256})[ \t]{1,8}"
+    rb"(?:\"(?P<dq>[^\"\r\n]{1,256})\"|(?P<bare>[^\s\"]{1,256}))"
+)
+# A Kubernetes Secret written as YAML: every value of its `data:` and `stringData:` maps is a secret.
+_K8S_SECRET_KIND = _Deferred(rb"(?m)^[ \t]{0,16}kind:[ \t]{0,4}[\"']?Secret[\"']?[ \t]{0,4}\r?$")
+_K8S_DATA = _Deferred(rb"(?m)^(?P<indent>[ \t]{0,16})(?:data|stringData):[ \t]{0,4}\r?$")
+_YAML_ENTRY = re.compile(rb"([ \t]*)(?:[^\s:#][^:\r\n]{0,253}:[ \t]+)?([^\r\n]*)")
 
 _KEY_BEGIN = _Deferred(
     rb"-{4,5} ?BEGIN [A-Z0-9 ]{0,64}(?:PRIVATE KEY(?: BLOCK)?|OpenVPN Static key V\d) ?-{4,5}"
@@ -1105,6 +1173,9 @@ _SPACED_ID = re.compile(r"(?i)secret[ \t]id")
 _TAG_OPENING = re.compile(rb"</?(?:[A-Za-z0-9_.-]{1,32}:)?$")
 
 
+_ALONE_ON_LINE = re.compile(rb"[ \t]{0,16}[^\s]{1,256}[ \t]{0,16}(?:\r?\n|$)")
+
+
 def _phrase_spans(data: bytes) -> Iterator[Span]:
     """A value written a few words after a credential word (`client secret is X`, `bad password X`)."""
     for match in _CREDENTIAL_WORD.finditer(data):
@@ -1131,8 +1202,13 @@ def _phrase_spans(data: bytes) -> Iterator[Span]:
             and re.match(rb"\\{0,2}[\"']?\s{0,8}(?:=|:(?!\s)|\xef\xbc[\x9a\x9d])", data[end : end + 12])
         ):
             continue  # `password=X`: the key-name rules read it
-        line_end = data.find(b"\n", end, end + 160)
-        tail = data[end : line_end if line_end >= 0 else end + 160]
+        base = end
+        line_end = data.find(b"\n", base, base + 160)
+        rest = data[base:line_end].strip(b" \t\r") if line_end >= 0 else b""
+        if rest in (b":", b"=", "：".encode()) and _ALONE_ON_LINE.match(data, line_end + 1):
+            base = line_end + 1  # `Your temporary token:` then the value alone on the next line
+            line_end = data.find(b"\n", base, base + 160)
+        tail = data[base : line_end if line_end >= 0 else base + 160]
         first = True
         for raw in _PROSE_TOKEN.finditer(tail):
             token = raw.group(0)
@@ -1143,7 +1219,7 @@ def _phrase_spans(data: bytes) -> Iterator[Span]:
                 continue
             if stripped.startswith(MARKER_PREFIX):
                 break
-            start = end + raw.start() + token.index(core)
+            start = base + raw.start() + token.index(core)
             value_end = start + len(core)
             if (password and first and _password_like(stripped)) or _prose_secret(stripped):
                 if password and first:  # a password runs to a space or quote
@@ -1155,8 +1231,10 @@ def _phrase_spans(data: bytes) -> Iterator[Span]:
 
 
 def _password_like(value: str) -> bool:
-    """A value right after a password word: not a word, a bare small number, a date or a path."""
+    """A value right after a password word: not a word, a bare small number, a date, a path or a placeholder."""
     if len(value) < 4 or is_plain_words(value) or _NUMBER.match(value) or _NOT_A_SECRET.match(value):
+        return False
+    if _placeholder(value):
         return False
     return not (value.isalpha() and value.islower())
 
@@ -1164,6 +1242,8 @@ def _password_like(value: str) -> bool:
 def _prose_secret(value: str) -> bool:
     """A value in prose near a credential word that looks generated (letters and digits, no word, no id)."""
     if len(value) < 8 or _NOT_A_SECRET.match(value) or _UUID.match(value) or "=" in value.rstrip("="):
+        return False
+    if _placeholder(value):
         return False
     if _HEX.match(value):
         return len(value) >= 16 and not value.isdigit()
@@ -1322,6 +1402,9 @@ def _key_value_spans(pattern: Any, data: bytes, element: bool = False) -> Iterat
         bare = _span(match, b"bare")[0] >= 0
         if bare and _KIND_NOUN.fullmatch(data, start, end) and _QUOTED_NAME_NEXT.match(data, end):
             continue
+        bracketed = _BRACKETED.match(data, start) if bare else None
+        if bracketed is not None and _placeholder(bracketed.group(0).decode("utf-8", "replace")):
+            continue  # `password = (sensitive value)`, `password: {{ .Values.db.password }}`
         if bare and not element and data[start : start + 1] in (b"|", b">"):
             block = _yaml_block(data, key_start, start)
             if block is not None:
@@ -1336,8 +1419,58 @@ def _key_value_spans(pattern: Any, data: bytes, element: bool = False) -> Iterat
             if data[end : end + 1] in (b" ", b"\t"):
                 end = _connection_string_end(data, key_start, end)
         value = data[start:end].decode("utf-8", "replace")
-        if is_secret_value(kind, value):
+        if is_secret_value(kind, value) and not _working_directory(key, value):
             yield start, end, _KIND_OF_CLASS[kind], _CONTEXT
+
+
+# A table whose header names a credential column (a markdown table, CSV, TSV): each row's cell in it.
+_TABLE_GATE = _Deferred(rb"[|,\t][^\n]*\n[^\n]*[|,\t]")
+_TABLE_LINE = re.compile(rb"[^\n]*")
+_TABLE_RULE = re.compile(rb"[\s|:+-]*")  # a markdown table's `|---|:--|` line
+_COLUMN_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_.-]{0,40}")
+
+
+def _table_spans(data: bytes) -> Iterator[Span]:
+    """The values of a credential column in the rows after a header line (`username,password,email`,
+    `| user | password |`); the rows are the lines with as many cells. Each line is read once."""
+    lines = [m.span() for m in _TABLE_LINE.finditer(data) if m.end() > m.start()]
+    index = 0
+    while index < len(lines):
+        start, end = lines[index]
+        index += 1
+        line = data[start:end]
+        for separator in (b"|", b"\t", b","):
+            if separator not in line:
+                continue
+            cells = line.split(separator)
+            columns = [
+                (n, kind)
+                for n, cell in enumerate(cells)
+                if _COLUMN_NAME.fullmatch(name := cell.strip().decode("utf-8", "replace"))
+                and (kind := key_class(name)) in ("password", "token")
+            ]
+            if not columns:
+                continue
+            while index < len(lines):
+                row_start, row_end = lines[index]
+                if _TABLE_RULE.fullmatch(data, row_start, row_end):
+                    index += 1
+                    continue
+                row = data[row_start:row_end].split(separator)
+                if len(row) != len(cells):
+                    break
+                index += 1
+                offsets = [row_start]
+                for cell in row:
+                    offsets.append(offsets[-1] + len(cell) + len(separator))
+                for n, kind in columns:
+                    value = row[n].strip()
+                    text = value.decode("utf-8", "replace").strip("\"'")
+                    secret = _password_like(text) if kind == "password" else is_secret_value(kind, text)
+                    if secret and not text.startswith(MARKER_PREFIX):
+                        cell_start = offsets[n] + row[n].index(value)
+                        yield cell_start, cell_start + len(value), _KIND_OF_CLASS[kind], _CONTEXT
+            break
 
 
 def _quoted_pair_spans(data: bytes) -> Iterator[Span]:
@@ -1369,6 +1502,9 @@ def _graphql_spans(data: bytes) -> Iterator[Span]:
             yield start, end, _KIND_OF_CLASS[kind], _CONTEXT
 
 
+_WRITTEN_VALUE = re.compile(rb"[^\s\"']+")
+
+
 def _authorization_spans(data: bytes) -> Iterator[Span]:
     for match in _AUTHORIZATION.finditer(data):
         start, end = _span(match, b"cred")
@@ -1379,10 +1515,16 @@ def _authorization_spans(data: bytes) -> Iterator[Span]:
             continue  # a scheme alone, its credential already redacted
         if scheme_start >= 0 and match.group(b"scheme").decode().lower() not in _AUTH_SCHEMES:
             start = scheme_start  # not a scheme: part of the credential
+        written = _WRITTEN_VALUE.match(data, start, start + 160)
+        if written is not None and _placeholder(written.group(0).decode("utf-8", "replace").rstrip(",")):
+            continue  # `x-api-key: $(API_KEY)`, `authorization: <redacted>`
         if not data[start:end].startswith(MARKER_PREFIX.encode()):
             yield start, end, "token", _HEADER
     for match in _SCHEME_CREDENTIAL.finditer(data):
         value = match.group(b"cred").decode()
+        name, equals, _ = value.partition("=")
+        if data[match.start() - 1 : match.start()] in _JOINERS or (equals and is_plain_words(name)):
+            continue  # a path's segment (`POST /token grant_type=password`), a `key=value` pair
         if not is_plain_words(value) and not value.startswith(MARKER_PREFIX):
             start, end = _span(match, b"cred")
             yield start, end, "token", _HEADER
@@ -1463,6 +1605,73 @@ def _userinfo_spans(data: bytes) -> Iterator[Span]:
         yield (*_span(match, b"cred"), "password", _CONTEXT)
 
 
+def _piped_spans(data: bytes) -> Iterator[Span]:
+    for match in _PIPED.finditer(data):
+        if _READS_SECRET.search(match.group(b"command")) is None:
+            continue
+        start, end = _value_group(match)
+        value = data[start:end].decode("utf-8", "replace")
+        if not value.startswith("$") and not _placeholder(value) and not _marked(data, start, end):
+            yield start, end, "password", _CONTEXT
+
+
+def _htpasswd_spans(data: bytes) -> Iterator[Span]:
+    for match in _HTPASSWD.finditer(data):
+        flags = match.group(b"flags")
+        arguments = list(_ARGUMENT.finditer(match.group(b"args")))
+        position = 1 if b"n" in flags else 2  # with `-n` no file comes first
+        if b"b" in flags and len(arguments) > position:
+            argument = arguments[position]
+            quoted = argument.group(0)[:1] in (b'"', b"'")
+            start = _span(match, b"args")[0] + argument.start() + quoted
+            end = _span(match, b"args")[0] + argument.end() - quoted
+            if end > start and not _marked(data, start, end):
+                yield start, end, "password", _CONTEXT
+
+
+_CONFIG_SET_GATE = re.compile(rb"(?i)(?:config(?:ure)?|user-secrets|secrets?)[ \t]{1,8}set[ \t]")
+
+
+def _config_set_spans(data: bytes) -> Iterator[Span]:
+    for start, end, kind, rank in _key_value_spans(_CONFIG_SET, data):
+        if not is_plain_words(data[start:end].decode("utf-8", "replace")):
+            yield start, end, kind, rank
+
+
+def _protocol_login_spans(data: bytes, present: set[bytes]) -> Iterator[Span]:
+    patterns = [_FTP_PASS] if b"pass" in present and b"USER" in data else []
+    patterns += [_IMAP_LOGIN] if b"login" in present else []
+    for pattern in patterns:
+        for match in pattern.finditer(data):
+            start, end = _value_group(match)
+            if _password_like(data[start:end].decode("utf-8", "replace")) and not _marked(data, start, end):
+                yield start, end, "password", _CONTEXT
+
+
+def _k8s_secret_spans(data: bytes) -> Iterator[Span]:
+    """The values of a Kubernetes Secret's `data:` and `stringData:` maps, in YAML: each line indented past
+    the map's key, up to the first that is not (a block scalar's lines go whole)."""
+    if _K8S_SECRET_KIND.search(data) is None:
+        return
+    floor = 0
+    for header in _K8S_DATA.finditer(data):
+        if header.start() < floor:
+            continue
+        column = len(header.group(b"indent"))
+        position = header.end() + 1
+        while position < len(data) and (line := _YAML_ENTRY.match(data, position)) is not None:
+            indent, value = line.group(1), line.group(2).strip()
+            if value and len(indent) <= column:
+                break
+            start = line.start(2)
+            text = value.decode("utf-8", "replace")
+            written = value and not text.endswith(":") and text not in ("|", ">", "|-", ">-")
+            if written and not _placeholder(text) and not _marked(data, start, start + len(value)):
+                yield start, start + len(value), "secret", _CONTEXT
+            position = line.end() + 1
+        floor = position
+
+
 def _private_key_spans(data: bytes) -> Iterator[Span]:
     """Each private key block, from its BEGIN line to its END line (or to the end of a truncated text).
 
@@ -1470,10 +1679,40 @@ def _private_key_spans(data: bytes) -> Iterator[Span]:
     service-account key file logged through `json.dumps`) goes whole too.
     """
     position = 0
+    block_ends: set[int] = set()
     while (begin := _KEY_BEGIN.search(data, position)) is not None:
         end = _KEY_END.search(data, begin.end())
         position = len(data) if end is None else end.end()
+        block_ends.add(position)
         yield begin.start(), position, "private-key", _PRIVATE_KEY
+    # An END with no BEGIN: the last lines of a key whose first ones went to another entry (Cloud Run splits
+    # stderr by line), or its escaped body after some words. Each walk stops at the END before it: linear.
+    floor = 0
+    for end in _KEY_END.finditer(data):
+        if end.end() not in block_ends:
+            start = _body_start(data, max(floor, end.start() - 16384), end.start())
+            if data[start : end.start()].strip():
+                yield start, end.end(), "private-key", _PRIVATE_KEY
+        floor = end.end()
+
+
+# A key body's line (base64, or empty) between newlines, raw or escaped.
+_LINE_BREAK = re.compile(rb"(?:\\r)?\\n|\r?\n")
+_BODY_LINE = re.compile(rb"[ \t]{0,8}[A-Za-z0-9+/=]{0,100}[ \t]{0,8}")
+_BODY_TAIL = re.compile(rb"[A-Za-z0-9+/=]{16,100}[ \t]{0,8}$")
+
+
+def _body_start(data: bytes, low: int, high: int) -> int:
+    """Where the key body that ends at `high` (an END marker) starts: the lines before it that are a body's,
+    and the base64 end of the line before them (`key material: MIIEv…`)."""
+    breaks = [(low, low), *(m.span() for m in _LINE_BREAK.finditer(data, low, high))]
+    line_end = high
+    for break_start, line_start in reversed(breaks):
+        if not _BODY_LINE.fullmatch(data, line_start, line_end):
+            tail = _BODY_TAIL.search(data, max(line_start, line_end - 128), line_end)
+            return tail.start() if tail is not None else line_end
+        line_end = break_start
+    return low
 
 
 def _on_characters(data: bytes, span: Span) -> Span:
@@ -1580,7 +1819,7 @@ class Redactor:
         spans: list[Span] = []
         for rule in dict.fromkeys(rules):  # once each, in a stable order
             spans.extend(rule.spans(data))
-        if b"begin" in present:
+        if not present.isdisjoint((b"begin", b"--end", b"- end")):
             spans.extend(_private_key_spans(data))
         if _RUN_GATE in present:
             spans.extend(_run_spans(data))
@@ -1606,6 +1845,8 @@ class Redactor:
             spans.extend(_authorization_spans(data))
             spans.extend(_phrase_spans(data))
             spans.extend(_quoted_spans(_CREDENTIAL_PAIR, data, "password"))
+            if b"\n" in data and _TABLE_GATE.search(data):
+                spans.extend(_table_spans(data))
             if b"cookie" in present:
                 spans.extend(_simple_spans(_COOKIE, data, "cookie"))
         if b"identified" in present or b"pass" in present:
@@ -1632,6 +1873,16 @@ class Redactor:
                 spans.extend(_simple_spans(_SSHPASS, data, "password"))
         if b"@" in present and b":" in data:
             spans.extend(_userinfo_spans(data))
+        if b"|" in data and (b"echo " in present or b"printf " in present):
+            spans.extend(_piped_spans(data))
+        if b"pass" in present or b"login" in present:
+            spans.extend(_protocol_login_spans(data, present))
+            if b"htpasswd" in data:
+                spans.extend(_htpasswd_spans(data))
+        if not present.isdisjoint(_KEY_HINTS) and _CONFIG_SET_GATE.search(data):
+            spans.extend(_config_set_spans(data))
+        if b"secret" in present and b"kind" in data:
+            spans.extend(_k8s_secret_spans(data))
         if self._emails and b"@" in present:
             spans.extend(
                 (m.start(), m.end(), "email", _CONTEXT)
@@ -1684,11 +1935,15 @@ class Redactor:
         kind = key_class(key) if key is not None else None
         if isinstance(value, dict):
             redacted = {k: self.redact_json(v, str(k), depth + 1) for k, v in value.items()}
+            if redacted.get("kind") == "Secret":  # a Kubernetes Secret: every value of its maps is one
+                for field in ("data", "stringData"):
+                    if isinstance(redacted.get(field), dict):
+                        redacted[field] = dict.fromkeys(redacted[field], f"{MARKER_PREFIX}secret]")
             return self._name_value_pair(redacted)
         if isinstance(value, list):
             return [self.redact_json(v, key, depth + 1) for v in value]
         if isinstance(value, str):
-            if kind is not None and is_secret_value(kind, value):
+            if kind is not None and is_secret_value(kind, value) and not _working_directory(str(key), value):
                 private_key = key is not None and {"private", "key"} <= set(_words(key))
                 return f"{MARKER_PREFIX}{'private-key' if private_key else _KIND_OF_CLASS[kind]}]"
             return value
