@@ -38,11 +38,6 @@ class _Recent:
     counted: set[str]
 
 
-def _gap(recent: _Recent, start: float, until: float) -> float:
-    """Seconds between an occurrence and the span `start`..`until` (0 when they overlap)."""
-    return max(recent.seconds - until, start - recent.until, 0.0)
-
-
 @dataclass
 class _Instance:
     touched: int
@@ -86,19 +81,23 @@ class CoOccurrence:
         window = self.window
         end = now if until is None or until < now else until
         # Exports come oldest or newest first: the occurrences added longest ago are the farthest in time
-        # either way, so they leave from the left once out of the window around this one.
-        while recent and _gap(recent[0], now, end) > window:
+        # either way, so they leave from the left once out of the window around this one. An occurrence is
+        # within the window unless it starts more than `window` after this one ends, or the reverse.
+        while recent and (recent[0].seconds - end > window or now - recent[0].until > window):
             recent.popleft()
         near: set[str] = set()
+        found: list[tuple[str, str]] = []
         for other in recent:
-            if other.key == key or _gap(other, now, end) > window:
+            other_key = other.key
+            if other_key == key or other.seconds - end > window or now - other.until > window:
                 continue
-            near.add(other.key)
-            if key not in other.counted:
-                other.counted.add(key)
-                self._count(other.key, key)
-        for neighbour in near:
-            self._count(key, neighbour)
+            near.add(other_key)
+            counted = other.counted
+            if key not in counted:
+                counted.add(key)
+                found.append((other_key, key))
+        found.extend((key, neighbour) for neighbour in near)
+        self._count(found)
         recent.append(_Recent(now, end, key, near))
         if len(recent) > self._max_neighbours:
             recent.popleft()
@@ -106,10 +105,14 @@ class CoOccurrence:
         if self._added % _SWEEP_EVERY == 0:
             self._sweep()
 
-    def _count(self, first: str, second: str) -> None:
-        pair = (first, second)
-        if pair in self._pairs or len(self._pairs) < self._max_pairs:
-            self._pairs[pair] += 1
+    def _count(self, found: list[tuple[str, str]]) -> None:
+        """Count each pair; a new pair only while fewer than `max_pairs` are held."""
+        pairs = self._pairs
+        for pair in found:
+            if pair in pairs:
+                pairs[pair] += 1
+            elif len(pairs) < self._max_pairs:
+                pairs[pair] = 1
 
     def _sweep(self) -> None:
         """Forget instances that had no occurrence since the previous sweep."""
