@@ -449,6 +449,7 @@ def test_another_services_run_app_host_does_not_name_the_service(host: str) -> N
         'Default STARTUP TCP probe failed 1 time consecutively for container "app" on port 8080.',
         "Function execution took 60002 ms, finished with status: 'timeout'",
         "[2026-11-21 10:00:00 +0000] [7] [CRITICAL] WORKER TIMEOUT (pid:12)",
+        "Could not load the function, shutting down.",
     ],
 )
 def test_a_lifecycle_line_of_two_services_is_two_problems_each_named_by_its_service(line: str) -> None:
@@ -500,3 +501,29 @@ def test_a_warning_alone_near_a_failure_may_still_be_its_cause() -> None:
         entries.append(request(i * 300 + 2, "/v2/carts", 503, instance=f"c{i}"))
     links = links_of(scan_entries(entries))
     assert ("Connection pool exhausted, waiting", "HTTP 503 on GET /v2/carts (api)", "instance") in links
+
+
+@pytest.mark.parametrize(
+    "failure",
+    [
+        "Error: Could not find or load main class com.acme.billing.Main",
+        "Provided module can't be loaded.\nIs there a syntax error in your code?\nDetailed stack trace: Error: EIO",
+        "exec /app/server: exec format error",
+    ],
+)
+def test_a_program_that_cannot_load_its_code_starts_its_revisions_failure_ladder(failure: str) -> None:
+    entries = []
+    for i in range(3):  # each start: the failure, then half a minute later the container's exit
+        entries.append(
+            run_entry(i * 200, text=failure, severity="ERROR", instance=f"c{i}", revision="api-00009-new")
+        )
+        entries.append(
+            run_entry(
+                i * 200 + 30, text="Container called exit(1).", instance=f"c{i}", revision="api-00009-new"
+            )
+        )
+    links = links_of(scan_entries(entries))
+    causes = [(cause, kinds) for cause, effect, kinds in links if effect == "Container called exit(1). (api)"]
+    assert [(cause.removesuffix(" (api)"), kinds) for cause, kinds in causes] == [
+        (failure.split("\n")[0], "revision")
+    ]

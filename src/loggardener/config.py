@@ -9,6 +9,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from loggardener.entries.levels import START_FAILURE_PATTERNS
 from loggardener.errors import ExitCode, GardenerError
 
 if sys.version_info >= (3, 11):
@@ -168,25 +169,6 @@ _POD_START_FAILURES = [
 ]
 
 
-# A program that cannot load its own code or entry point, in any language: the container exits at start, so
-# no instance of the revision serves (Python's import-time errors are `startup-crash`, by their frame).
-_START_FAILURES = [
-    r"\bCannot find (?:module|package) '[^']+'",  # Node.js, CommonJS and ES modules
-    r"\bERR_MODULE_NOT_FOUND\b",
-    r"\bCould not find or load main class\b",  # Java
-    r"\bUnable to access jarfile\b",
-    r"\bno main manifest attribute\b",
-    r"\bUnsupportedClassVersionError\b",
-    r"\bcannot load such file -- ",  # Ruby's LoadError
-    r"\bCould not load file or assembly\b",  # .NET
-    r"\bThe application to execute does not exist\b",
-    r"\bFailed opening required '",  # PHP
-    r"\bexec user process caused\b",  # the container's entrypoint itself
-    r"\bexec format error\b",
-    r"\bexecutable file not found in \$PATH\b",
-]
-
-
 def default_rules() -> list[PriorityRule]:
     """The built-in policy (docs/priorities.md), in order: the first rule that matches decides."""
     startup_types = ["ModuleNotFoundError", "ImportError", "SyntaxError", "IndentationError"]
@@ -204,7 +186,7 @@ def default_rules() -> list[PriorityRule]:
             priority="P0",
             reason="startup failure: the program cannot load its code or entry point ({event_word}, {entries}); "
             "no instance can start",
-            message_patterns=_START_FAILURES,
+            message_patterns=list(START_FAILURE_PATTERNS),
             min_severity="ERROR",
         ),
         PriorityRule(

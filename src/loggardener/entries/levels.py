@@ -357,6 +357,32 @@ PLATFORM_FAILURE_PATTERN = (
     r"|\bOops: [0-9a-f]{4} \[#[0-9]{1,4}\]"
 )
 _PLATFORM_FAILURE = re.compile("(?i)" + PLATFORM_FAILURE_PATTERN)
+# A program that cannot load its own code or entry point, in any language: the container exits at start, so
+# no instance of the revision serves (Python's import-time errors are `startup-crash`, by their frame).
+START_FAILURE_PATTERNS = (
+    r"\bCannot find (?:module|package) '[^']+'",  # Node.js, CommonJS and ES modules
+    r"\bERR_MODULE_NOT_FOUND\b",
+    r"\bCould not find or load main class\b",  # Java
+    r"\bUnable to access jarfile\b",
+    r"\bno main manifest attribute\b",
+    r"\bUnsupportedClassVersionError\b",
+    r"\bcannot load such file -- ",  # Ruby's LoadError
+    r"\bCould not load file or assembly\b",  # .NET
+    r"\bThe application to execute does not exist\b",
+    r"\bFailed opening required '",  # PHP
+    r"\bexec user process caused\b",  # the container's entrypoint itself
+    r"\bexec format error\b",
+    r"\bexecutable file not found in \$PATH\b",
+    r"\bProvided module can't be loaded\b",  # Cloud Functions' framework: the function's code does not load
+)
+_START_FAILURE = re.compile("|".join(START_FAILURE_PATTERNS))
+
+
+def start_failure(text: str) -> bool:
+    """True when the text says the program cannot load its own code or entry point (`START_FAILURE_PATTERNS`)."""
+    return _START_FAILURE.search(text, 0, 4_000) is not None
+
+
 # What a platform or an application server writes about one service's own containers, workers or function
 # runs. The text names nothing of the service (`Container called exit(1).` reads alike in every one of them), so
 # the same line in two services is two problems.
@@ -365,7 +391,8 @@ _LIFECYCLE_LINE = re.compile(
     r"|(?:STARTUP|LIVENESS|READINESS) (?:HTTP|TCP|GRPC) probe failed|Ready condition status changed to False"
     r"|finished with status(?: code)?:? ?'?(?:timeout|crash|error|connection error|5\d\d)\b"
     r"|\bError: function (?:terminated|crashed)\b|\bWORKER TIMEOUT\b|Worker failed to boot|\bOOMKilled\b"
-    r"|Back-off restarting failed container|failed to start and listen on the port"
+    r"|Back-off restarting failed container|failed to start and listen on the port|Could not load the function"
+    r"|Provided module can't be loaded"
     r"|The request failed because either the HTTP response was malformed or connection to the instance"
 )
 

@@ -11,7 +11,7 @@ Four kinds of evidence, each read from facts collected while clustering (`facts.
   logs is the crash's companion, not its cause.
   A request counts from its timestamp (its start) to its end (plus its latency): a 503 that waited four
   minutes on a container that never started is near the startup probe failure at its end.
-- **revision**: in one deployed revision, the revision's failure ladder: startup crash → container exit →
+- **revision**: in one deployed revision, the revision's failure ladder: startup crash (`is_startup_crash`) → container exit →
   startup probe failed → `Ready` condition false → 5xx responses. Each rung found in the revision (holding
   most of its events in that service: a platform line logged alike by several services is on each one's
   ladder) is caused by the nearest lower rung found there; requests count at their end.
@@ -32,6 +32,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from loggardener.clustering.models import Cluster
+from loggardener.entries.levels import start_failure
 from loggardener.entries.models import Severity
 from loggardener.linking.facts import SERVER_ERROR_WORD, ResolvedFacts, RevisionKey, Span
 from loggardener.linking.models import Link, LinkKind
@@ -53,6 +54,7 @@ NONE, ERROR, EXIT, PROBE, NOT_READY, SERVER_ERROR = range(-1, 5)
 ROLE_NAMES = ("error", "process exit", "failed probe", "revision not ready", "HTTP 5xx")
 _EXIT = re.compile(
     r"Container called exit\(|Worker failed to boot|Worker exiting|Memory limit of .* exceeded|"
+    r"Could not load the function|"
     r"container (?:exited|terminated)|instance was terminated",
     re.IGNORECASE,
 )
@@ -87,11 +89,14 @@ def role(cluster: Cluster) -> int:
 
 
 def is_startup_crash(cluster: Cluster) -> bool:
-    """An exception raised while the code was imported: the revision cannot start."""
+    """An exception raised while the code was imported, or a program that cannot load its code or entry point
+    in any language (`start_failure`): the revision cannot start."""
     short = (cluster.exception_type or "").rsplit(".", 1)[-1]
-    return cluster.kind == "exception" and (
+    if cluster.kind == "exception" and (
         short in STARTUP_TYPES or any(f.function == "<module>" for f in cluster.affected_files)
-    )
+    ):
+        return True
+    return role(cluster) == ERROR and start_failure(f"{cluster.title}\n{cluster.message}")
 
 
 def _hhmm(moment: datetime) -> str:
