@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import pytest
+
 from loggardener.entries.stacks import StackParser
 
 PYTHON_CHAINED = """Traceback (most recent call last):
@@ -258,3 +260,40 @@ def test_dotnet_inner_exception_frames_end_at_its_marker() -> None:
     assert stack is not None
     assert stack.exception_type == "System.InvalidOperationException"
     assert [f.function for f in stack.frames] == ["Acme.Orders.Cart.Total"]
+
+
+@pytest.mark.parametrize(
+    ("text", "exception", "innermost"),
+    [
+        (
+            'Traceback (most recent call last):\\n  File "/srv/jobs/sweep.py", line 40, in run\\n'
+            "    plan()\\nTypeError: 'NoneType' object is not callable",
+            "TypeError",
+            "run",
+        ),
+        (
+            "java.lang.IllegalStateException: ledger closed\\n\\tat com.acme.ledger.Book.post(Book.java:88)\\r\\n"
+            "\\tat com.acme.ledger.Main.main(Main.java:12)",
+            "java.lang.IllegalStateException",
+            "com.acme.ledger.Book.post",
+        ),
+        (
+            "TypeError: x is not a function\\n    at render (/srv/app/view.js:9:3)\\n    at main (/srv/app/index.js:2:1)",
+            "TypeError",
+            "render",
+        ),
+    ],
+)
+def test_a_trace_logged_on_one_line_with_escaped_line_breaks_is_read(
+    text: str, exception: str, innermost: str
+) -> None:
+    stack = StackParser().parse(text)
+    assert stack is not None and stack.exception_type == exception
+    assert stack.innermost_in_app is not None and stack.innermost_in_app.function == innermost
+
+
+def test_escaped_line_breaks_are_left_alone_in_a_text_with_real_ones() -> None:
+    stack = StackParser().parse(
+        'Traceback (most recent call last):\n  File "/srv/a.py", line 1, in f\nValueError: a\\nb'
+    )
+    assert stack is not None and stack.message == "a\\nb"

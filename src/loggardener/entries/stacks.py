@@ -143,6 +143,11 @@ class StackParser:
         return self._parse(text)
 
     def _parse(self, text: str) -> StackTrace | None:
+        if "\n" not in text and "\\n" in text:
+            # a trace logged as one line with its line breaks escaped (`repr()`, a JSON string printed as is)
+            unescaped = self._parse(text.replace("\\r\\n", "\n").replace("\\n", "\n").replace("\\t", "\t"))
+            if unescaped is not None:
+                return unescaped
         if PY_HEADER in text:
             return self._python(text)
         if "goroutine " in text and ("panic" in text or "fatal error: " in text or "SIG" in text):
