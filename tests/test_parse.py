@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime, timezone
+from typing import Any
 
 import pytest
 from hypothesis import given
@@ -450,6 +451,45 @@ def test_a_summary_does_not_depend_on_the_order_of_keys(keys: list[str]) -> None
     values = {"status": "FAILED", "failureReason": "quota", "detail": "d", "id": "7", "count": 3}
     payload = {key: values[key] for key in keys}
     assert parse({"jsonPayload": payload}).message == "failureReason=quota, detail=d, status=FAILED"
+
+
+@pytest.mark.parametrize(
+    ("status", "metadata", "says"),
+    [
+        (
+            {
+                "code": 7,
+                "message": "PERMISSION_DENIED",
+                "details": [{"violations": [{"type": "VPC_SERVICE_CONTROLS"}]}],
+            },
+            {"violationReason": "RESOURCES_NOT_IN_SAME_SERVICE_PERIMETER"},
+            ": VPC_SERVICE_CONTROLS, RESOURCES_NOT_IN_SAME_SERVICE_PERIMETER",
+        ),
+        (
+            {"code": 8, "message": "resource exhausted", "details": [{"reason": "RATE_LIMIT_EXCEEDED"}]},
+            None,
+            ": RATE_LIMIT_EXCEEDED",
+        ),
+        ({"code": 5, "details": ["not an object", {"violations": "not a list"}]}, None, ""),
+        (
+            {"code": 7, "message": "Caller lacks storage.objects.get"},
+            {"violationReason": "X"},
+            ": Caller lacks storage.objects.get",
+        ),
+    ],
+)
+def test_an_audit_status_that_says_only_its_code_is_titled_by_its_reasons(
+    status: dict[str, Any], metadata: dict[str, Any] | None, says: str
+) -> None:
+    payload = {
+        "@type": "type.googleapis.com/google.cloud.audit.AuditLog",
+        "methodName": "objects.get",
+        "status": status,
+    }
+    if metadata is not None:
+        payload["metadata"] = metadata
+    code = {5: "NOT_FOUND", 7: "PERMISSION_DENIED", 8: "RESOURCE_EXHAUSTED"}[status["code"]]
+    assert parse({"protoPayload": payload}).message == f"{code} on objects.get{says}"
 
 
 def test_a_summary_reads_a_bounded_number_of_fields() -> None:

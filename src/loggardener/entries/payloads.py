@@ -591,6 +591,8 @@ def _audit(payload: dict[str, Any]) -> Payload:
     principal = _principal(payload)
     if code:
         head = f"{code} on {method or 'a call'}" + (f" ({service})" if service else "")
+        if status_message.replace(" ", "_").upper() in ("", code):  # nothing beyond the code: say why instead
+            status_message = _status_reasons(status, payload.get("metadata"))
         message = f"{head}: {status_message}" if status_message else head
     elif status_message:
         message = status_message
@@ -606,6 +608,24 @@ def _audit(payload: dict[str, Any]) -> Payload:
         audit_status=code,
         principal=principal,
     )
+
+
+def _status_reasons(status: Any, metadata: Any) -> str:
+    """The reasons an audit entry gives for its status beyond the code: a violation's type (VPC Service
+    Controls, quota), an `ErrorInfo` reason, VPC Service Controls' `violationReason` (`""` when none)."""
+    reasons: list[str] = []
+    details = status.get("details") if isinstance(status, dict) else None
+    for detail in details if isinstance(details, list) else []:
+        if not isinstance(detail, dict):
+            continue
+        violations = detail.get("violations")
+        for violation in violations if isinstance(violations, list) else []:
+            if isinstance(violation, dict):
+                reasons.append(as_text(violation.get("type")))
+        reasons.append(as_text(detail.get("reason")))
+    if isinstance(metadata, dict):
+        reasons.append(as_text(metadata.get("violationReason")))
+    return ", ".join(dict.fromkeys(reason for reason in reasons if reason))
 
 
 def _request_log(payload: dict[str, Any]) -> Payload:
