@@ -24,6 +24,9 @@ from loggardener.cli import app
 from loggardener.sources.demo import DemoSource
 from loggardener.sources.log_analytics_local import view_row
 
+# One worker runs the tests of this module: its expensive shared fixture starts once (`--dist loadgroup`)
+pytestmark = pytest.mark.xdist_group("log_analytics_cli")
+
 bigquery = pytest.importorskip("google.cloud.bigquery")
 spatial = pytest.importorskip("duckdb_extension_spatial")
 pytest.importorskip("bqemulator")

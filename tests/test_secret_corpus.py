@@ -26,6 +26,9 @@ from loggardener.cli import app
 from loggardener.entries.redact import Redactor
 from secret_corpus import Case, cases, packed_entries, planted_entries
 
+# One worker runs the tests of this module: its expensive shared fixture starts once (`--dist loadgroup`)
+pytestmark = pytest.mark.xdist_group("secret_corpus")
+
 TOKEN = "ghp_corpusTOKEN0123456789abcdefghijklmn"
 CORPUS = cases()
 FRAGMENT = 16

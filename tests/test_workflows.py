@@ -22,6 +22,9 @@ import yaml
 from fakes import FakeLoggingServer, Fault
 from fakes.github_server import FakeGitHub
 
+# One worker runs the tests of this module: its expensive shared fixture starts once (`--dist loadgroup`)
+pytestmark = pytest.mark.xdist_group("workflows")
+
 ROOT = Path(__file__).resolve().parent.parent
 WORKFLOWS = ROOT / ".github" / "workflows"
 GARDENER = WORKFLOWS / "gardener.yml"
