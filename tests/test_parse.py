@@ -446,6 +446,41 @@ def test_a_payload_without_message_reads_as_its_most_telling_fields(
     assert parse({"jsonPayload": payload}).message == message
 
 
+@pytest.mark.parametrize(
+    ("payload", "message", "severity"),
+    [
+        (
+            {
+                "severity": "WARN",
+                "when": "2020-01-01 10:00:00.100",
+                "svc": "vault",
+                "logMessage": "token expired",
+            },
+            "token expired",
+            Severity.WARNING,
+        ),
+        (
+            {"lvl": "error", "log_message": "cannot reach ledger", "attempt": 3},
+            "cannot reach ledger",
+            Severity.ERROR,
+        ),
+        ({"errorMsg": "quota spent", "code": 429}, "quota spent", None),
+    ],
+)
+def test_a_message_under_a_compound_key_is_the_message(
+    payload: dict[str, object], message: str, severity: Severity | None
+) -> None:
+    entry = parse({"jsonPayload": payload, "severity": "ERROR" if severity is None else "DEFAULT"})
+    assert entry.message == message
+    if severity is not None:
+        assert entry.severity == severity
+
+
+def test_a_json_text_line_with_a_compound_message_key_is_read_as_json() -> None:
+    entry = parse({"textPayload": '{"level": "warning", "userMessage": "disk nearly full"}'})
+    assert (entry.message, entry.severity) == ("disk nearly full", Severity.WARNING)
+
+
 @given(st.permutations(["status", "failureReason", "detail", "id", "count"]))
 def test_a_summary_does_not_depend_on_the_order_of_keys(keys: list[str]) -> None:
     values = {"status": "FAILED", "failureReason": "quota", "detail": "d", "id": "7", "count": 3}

@@ -3,7 +3,7 @@
 | payload | read |
 |---|---|
 | `textPayload` | the text (message and stack); a JSON object in it is read as a `jsonPayload` |
-| `jsonPayload` message | `message` / `msg` / `@mt` (Serilog's template, before its rendered `@m`) / `MESSAGE` (journald) / `Message` / `event` / `description` / `log` (a Docker json-file line a shipper forwarded), else Rust tracing's `fields.message` |
+| `jsonPayload` message | `message` / `msg` / `@mt` (Serilog's template, before its rendered `@m`) / `MESSAGE` (journald) / `Message` / `event` / `description` / `log` (a Docker json-file line a shipper forwarded), else Rust tracing's `fields.message`, else a field whose last word is `message`/`msg` (`logMessage`) |
 | `jsonPayload` error | beside the message, `msg: error`: `error` / `err` (a string, or an object's `message`, else its `type` / `name`), `error.message`, log4j2 `thrown`, Workflows `failure`; without a message, the error is the message |
 | `jsonPayload` stack | `stack_trace`, `stacktrace`, `stackTrace`, `stack`, `exception`, `Exception`, `@x`, `exc_info`, `exc_text`, `errorVerbose`, `error.stack_trace`, `error.stack`, and in `error` / `err` / `thrown` / `exception` objects their `stack`, `stack_trace`, `message` or a list of frames written out as the language prints them (log4j2's `extendedStackTrace`, a Jackson-serialized Throwable's `stackTrace`, a Ruby `backtrace`, Sentry-like `frames`, a list of `at` lines; `cause`) |
 | `jsonPayload` level | `severity` / `level` / `levelname` / `log.level` / `loglevel` / `lvl` (names, pino numbers), then a level word in `@l` / `LogLevel` / `log.level` (nested) / `status` (never a number); Serilog without `@l`: INFO; journald `PRIORITY` 0-5, 7 when the message declares no level (6 declares nothing) |
@@ -278,17 +278,33 @@ def _reported(value: Any) -> bool:
 
 
 def _has_message(payload: dict[str, Any]) -> bool:
-    return any(isinstance(payload.get(key), str) for key in _MESSAGE_FIELDS + _ERROR_FIELDS)
+    return any(isinstance(payload.get(key), str) for key in _MESSAGE_FIELDS + _ERROR_FIELDS) or bool(
+        _compound_message(payload)
+    )
 
 
 def _message_field(payload: dict[str, Any]) -> str:
-    """The first non-blank message (a string, or an object's `message`)."""
+    """The first non-blank message (a string, or an object's `message`); else one under a compound key."""
     for key in _MESSAGE_FIELDS:
         value = payload.get(key)
         if isinstance(value, dict):
             value = value.get("message")
         if isinstance(value, str) and value.strip():
             return value
+    return _compound_message(payload)
+
+
+_MESSAGE_WORDS = frozenset(("message", "msg"))
+
+
+def _compound_message(payload: dict[str, Any]) -> str:
+    """The first non-blank string under a key whose last word is `message` or `msg` (`logMessage`,
+    `log_message`, `errorMsg`), as App Engine's own app log lines and many hand-made loggers name it."""
+    for key, value in payload.items():
+        if isinstance(value, str) and value.strip():
+            words = _KEY_WORD.findall(key)
+            if len(words) > 1 and words[-1].lower() in _MESSAGE_WORDS:
+                return value
     return ""
 
 
