@@ -168,3 +168,21 @@ def test_an_integer_past_pythons_digit_limit_is_one_malformed_line(tmp_path: Pat
     assert records[0].error is not None and records[0].error.startswith(
         "line 1: invalid JSON: Exceeds the limit"
     )
+
+
+def test_numbers_beyond_64_bits_nan_and_infinity_cost_no_entry_of_an_array_export(tmp_path: Path) -> None:
+    """What a Python tool's json.dumps writes (a 128-bit id, NaN, Infinity) reads in an array as in NDJSON."""
+    entries = [
+        _hostile("wide", jsonPayload={"message": "ledger failed", "request_id": 2**100}),
+        _hostile("nan", httpRequest={"status": float("nan"), "latency": float("inf")}),
+        GOOD,
+    ]
+    for name, text in (
+        ("e.json", json.dumps(entries)),
+        ("e.ndjson", "".join(json.dumps(e) + "\n" for e in entries)),
+    ):
+        path = tmp_path / name
+        path.write_text(text, encoding="utf-8")
+        report = _scan_file(path)
+        _assert_totals_add_up(report)
+        assert report.totals.read == report.totals.clustered == 3, name

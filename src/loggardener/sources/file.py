@@ -193,9 +193,10 @@ def _array_records(
 ) -> Iterator[RawRecord]:
     """Items of a JSON array; a record's position is its 1-based index, and its error text says "entry N".
 
-    An array of at most `whole_limit` bytes that orjson reads as ijson would (`_whole_array`) is decoded at
-    once, many times faster; anything else (larger, damaged, cut short, or holding a number orjson reads
-    differently) is streamed by ijson, which keeps the entries before the damage.
+    An array of at most `whole_limit` bytes is decoded at once (`_whole_array`), many times faster, and
+    reads every number as a line of NDJSON does; anything else (larger, damaged or cut short) is streamed
+    by ijson, which keeps the entries before the damage (and counts as damage a number past 64 bits, NaN
+    or Infinity: yajl reads none of them).
     """
     head, broken = _read_head(stream, whole_limit + 1)
     items = _whole_array(head) if broken is None and len(head) <= whole_limit else None
@@ -223,13 +224,12 @@ def _read_head(stream: io.RawIOBase, size: int) -> tuple[bytes, BaseException | 
 
 
 def _whole_array(data: bytes) -> list[Any] | None:
-    """The items of a JSON array document, decoded by orjson; None when ijson must read it (it is not one
-    well-formed array, or it holds a run of 19 digits: an integer orjson reads as ijson does not)."""
-    if _LONG_DIGIT_RUN in data.translate(_BYTE_CLASSES):
-        return None
+    """The items of a JSON array document, decoded as a line of NDJSON is (`_decode`: orjson, else the
+    standard library, which also reads an integer past 64 bits, NaN and Infinity, where ijson would give up
+    the rest of the array); None when ijson must read it (it is not one well-formed array)."""
     try:
-        value = orjson.loads(data)
-    except orjson.JSONDecodeError:
+        value = _decode(data.decode("utf-8"))[0]
+    except (ValueError, RecursionError):
         return None
     return value if isinstance(value, list) else None
 
