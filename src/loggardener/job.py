@@ -60,6 +60,8 @@ class JobResult:
     failures: list[GardenerError] = field(default_factory=list)
     """Outputs that could not be written (or a publisher that refused to start), in the order tried."""
     worklog_written: bool = True
+    publishing_refused: bool = False
+    """Publishing stopped before any issue (a rejected token, a repository GitHub does not show it)."""
 
 
 class _AssignmentWriter:
@@ -208,10 +210,12 @@ def run_scan_job(
         marker = run_marker(report, options.services)
         worklog = unused_path(outputs.out_dir / worklog_filename(report, options.services), marker)
         failures: list[GardenerError] = []
+        refused = False
         try:
             report = process_issues(report, config.issues, publisher_for(worklog))
         except GardenerError as exc:  # e.g. GitHub rejected the token: still write the worklog and report
             failures.append(exc)
+            refused = True
         note_reopened(report)
         writes: list[tuple[str, Callable[[], object]]] = []
         try:
@@ -242,5 +246,10 @@ def run_scan_job(
             else:
                 written.append(what)
     return JobResult(
-        report=report, worklog=worklog, state=state, failures=failures, worklog_written="worklog" in written
+        report=report,
+        worklog=worklog,
+        state=state,
+        failures=failures,
+        worklog_written="worklog" in written,
+        publishing_refused=refused,
     )

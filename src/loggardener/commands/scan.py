@@ -553,7 +553,7 @@ def scan(
             f"{trend_line(report)} (state: {escape(str(state_path))}, run {result.state.runs})",
             soft_wrap=True,
         )
-    unpublished = _print_issue_actions(console, report, mode, worklog)
+    unpublished = None if result.publishing_refused else _print_issue_actions(console, report, mode, worklog)
     for failure in result.failures[:-1]:
         err.print(
             f"[bold red]error:[/] {escape(strip_controls(failure.message))}", highlight=False, soft_wrap=True
