@@ -288,3 +288,54 @@ def test_a_broken_template_stops_the_scan_before_anything_is_written(tmp_path: P
     assert code == 2
     assert "template worklog.md.j2 (line 1)" in stderr
     assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize(
+    ("files", "said"),
+    [
+        ({"worklog.md.j2": '{% include "partials/gone.md.j2" %}\n'}, "'partials/gone.md.j2' not found"),
+        (
+            {"worklog.md.j2": '{% include "partials/p.md.j2" %}\n', "partials/p.md.j2": "{% if %}\n"},
+            "template partials/p.md.j2 (line 1)",
+        ),
+        ({"worklog.md.j2": b"\xff\xfe{{ 1 }}\n"}, "UnicodeDecodeError"),
+    ],
+)
+def test_a_template_that_cannot_load_stops_the_scan_before_anything_is_written(
+    tmp_path: Path, files: dict[str, str | bytes], said: str
+) -> None:
+    templates = tmp_path / "tpl"
+    for name, text in files.items():
+        (templates / name).parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(text, bytes):
+            (templates / name).write_bytes(text)
+        else:
+            (templates / name).write_text(text, encoding="utf-8")
+    code, _, stderr = scan("--demo", "--templates", str(templates), "--out", str(tmp_path / "out"))
+    assert code == 2
+    assert said in stderr and "internal error" not in stderr
+    assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize(
+    ("partial", "said"),
+    [
+        ("{{ 1 // 0 }}", "template partials/p.md.j2 (line 2) (from --templates): ZeroDivisionError"),
+        ("{% macro m() %}{{ m() }}{% endmacro %}{{ m() }}", "(from --templates): RecursionError"),
+        ("{{ (1).nope() }}", "template partials/p.md.j2 (line 2): 'int object' has no attribute 'nope'"),
+    ],
+)
+def test_a_template_failing_on_the_report_is_one_line_naming_its_line(
+    tmp_path: Path, partial: str, said: str
+) -> None:
+    templates = tmp_path / "tpl"
+    (templates / "partials").mkdir(parents=True)
+    (templates / "worklog.md.j2").write_text('{% include "partials/p.md.j2" %}\n', encoding="utf-8")
+    (templates / "partials" / "p.md.j2").write_text(f"line one\n{partial}\n", encoding="utf-8")
+    report = tmp_path / "r.json"
+    code, _, stderr = scan(
+        "--demo", "--templates", str(templates), "--out", str(tmp_path / "out"), "--report-json", str(report)
+    )
+    assert code == 2
+    assert said in " ".join(stderr.split()) and "internal error" not in stderr
+    assert report.exists()
