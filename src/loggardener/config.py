@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import string
 import sys
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -443,6 +444,25 @@ _CONDITIONS = (
 )
 
 
+def check_placeholders(template: str, allowed: tuple[str, ...]) -> None:
+    """`template` fills only `allowed` names, each written plainly as `{name}`.
+
+    KeyError names an unknown placeholder; ValueError says what else is wrong: a positional `{0}`, an
+    attribute or index (`{name.attr}`, `{name[0]}`), a conversion or a format spec (`{name!r}`,
+    `{name:>9999999999}`, which would render as no log text ever does, or exhaust memory), a lone brace.
+    """
+    for _, field, spec, conversion in string.Formatter().parse(template):
+        if field is None:
+            continue
+        name = re.split(r"[.\[]", field, maxsplit=1)[0]
+        if not name.isidentifier():
+            raise ValueError(f"placeholder {{{field}}} is not a name")
+        if name not in allowed:
+            raise KeyError(name)
+        if field != name or spec or conversion:
+            raise ValueError(f"write a placeholder as {{{name}}}, without an attribute, index, ! or :")
+
+
 def _check_rule(rule: PriorityRule) -> PriorityRule:
     """A rule of yours needs a condition (one without would match, and decide, every problem) and a reason
     that uses only the placeholders the prioritizer fills."""
@@ -452,7 +472,7 @@ def _check_rule(rule: PriorityRule) -> PriorityRule:
             f'{", ".join(_CONDITIONS)} (min_severity = "DEFAULT" matches every problem on purpose)'
         )
     try:
-        rule.reason.format(**dict.fromkeys(REASON_PLACEHOLDERS, ""))
+        check_placeholders(rule.reason, REASON_PLACEHOLDERS)
     except KeyError as exc:
         raise ValueError(
             f"rule {rule.name!r}: unknown placeholder {{{exc.args[0]}}} in reason; use "
@@ -525,9 +545,13 @@ class IssuesConfig(_Section):
     @classmethod
     def _check_title(cls, template: str) -> str:
         try:
-            template.format(category="new", priority="P0", name="name")
-        except (KeyError, IndexError, ValueError) as exc:
-            raise ValueError(f"use only {{category}}, {{priority}} and {{name}}: {exc!r}") from exc
+            check_placeholders(template, ("category", "priority", "name"))
+        except KeyError as exc:
+            raise ValueError(
+                f"unknown placeholder {{{exc.args[0]}}}; use only {{category}}, {{priority}} and {{name}}"
+            ) from None
+        except ValueError as exc:
+            raise ValueError(f"{exc}; use only {{category}}, {{priority}} and {{name}}") from None
         return template
 
 
