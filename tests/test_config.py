@@ -40,6 +40,11 @@ def test_gardener_toml_wins_over_pyproject(tmp_path: Path) -> None:
         ("[redaction]\nextra_patterns = ['(']\n", "invalid regular expression"),
         ('[[priorities.rules]]\nname = "x"\npriority = "P9"\nreason = "r"\n', "priorities.rules.0.priority"),
         ("typo = 1\n", "unknown key 'typo'"),
+        (
+            "x = " + "[" * 50_000 + "]" * 50_000 + "\n",
+            "is not valid TOML: arrays or tables nested too deeply",
+        ),
+        ("[clustering]\nbucket_minutes = " + "9" * 5000 + "\n", "is not valid TOML: Exceeds the limit"),
     ],
 )
 def test_bad_config_is_a_clear_error_naming_the_key(tmp_path: Path, text: str, expected: str) -> None:
@@ -49,6 +54,11 @@ def test_bad_config_is_a_clear_error_naming_the_key(tmp_path: Path, text: str, e
         load_config(path)
     assert caught.value.exit_code == ExitCode.BAD_CONFIG
     assert expected in caught.value.message
+
+
+def test_a_pyproject_whose_tool_is_not_a_table_has_no_gardener_section(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text('tool = "poetry"\n', encoding="utf-8")
+    assert load_config(search_dir=tmp_path) == GardenerConfig()
 
 
 def test_missing_config_file_is_exit_3(tmp_path: Path) -> None:

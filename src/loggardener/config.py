@@ -640,10 +640,12 @@ def _load_file(path: Path) -> GardenerConfig:
         raise GardenerError(f"config file {path} does not exist", ExitCode.BAD_CONFIG) from None
     except (OSError, UnicodeDecodeError) as exc:
         raise GardenerError(f"cannot read config file {path}: {exc}", ExitCode.BAD_CONFIG) from None
-    except tomllib.TOMLDecodeError as exc:
-        raise GardenerError(f"{path} is not valid TOML: {exc}", ExitCode.BAD_CONFIG) from None
+    except (ValueError, RecursionError) as exc:  # TOMLDecodeError; an integer past 4,300 digits; deep nesting
+        reason = str(exc) if not isinstance(exc, RecursionError) else "arrays or tables nested too deeply"
+        raise GardenerError(f"{path} is not valid TOML: {reason}", ExitCode.BAD_CONFIG) from None
     if path.name == "pyproject.toml":
-        section = data.get("tool", {}).get("gardener")
+        tool = data.get("tool", {})
+        section = tool.get("gardener") if isinstance(tool, dict) else None
         if section is None:
             return GardenerConfig()
         return parse_config(section, f"{path} [tool.gardener]")
