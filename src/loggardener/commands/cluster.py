@@ -44,13 +44,21 @@ _BROKEN_GZIP = (EOFError, gzip.BadGzipFile, zlib.error)
 
 
 def _open_text(path: str) -> IO[str]:
-    """The file (or standard input) as text, gunzipped when it starts with the gzip magic bytes."""
+    """The file (or standard input) as text, gunzipped when it starts with the gzip magic bytes, in the
+    encoding `scan` recognises (UTF-8 with or without a BOM, UTF-16 as PowerShell's `>` writes it)."""
+    from loggardener.sources.file import detect_encoding
+
     raw = sys.stdin.buffer if path == "-" else _open_binary(path)
     buffered = raw if isinstance(raw, io.BufferedReader) else io.BufferedReader(cast(io.RawIOBase, raw))
-    if buffered.peek(2)[:2] == _GZIP_MAGIC:
-        unzipped = gzip.GzipFile(fileobj=buffered, mode="rb")
-        return io.TextIOWrapper(unzipped, encoding="utf-8", errors="replace", newline=None)
-    return io.TextIOWrapper(buffered, encoding="utf-8", errors="replace", newline=None)
+    window = buffered.peek(65536)
+    stream: IO[bytes] = buffered
+    if window[:2] == _GZIP_MAGIC:
+        stream = cast(IO[bytes], gzip.GzipFile(fileobj=buffered, mode="rb"))
+        try:  # the first bytes decompressed apart, so that a broken stream breaks when `text_items` reads it
+            window = zlib.decompressobj(wbits=31).decompress(window, 65536)
+        except zlib.error:
+            window = b""
+    return io.TextIOWrapper(stream, encoding=detect_encoding(window), errors="replace", newline=None)
 
 
 def _open_binary(path: str) -> io.BufferedReader:
@@ -141,11 +149,16 @@ def cluster(
     if assignments is not None:
         with atomic_open(assignments, "assignments") as handle:
             _write_assignments(handle, miner, positions, ids, skipped)
-    if input_format is InputFormat.gcloud and skipped and not miner.clusters():
+    text = input_format is InputFormat.text
+    if not miner.clusters() and (skipped or text):  # a text log without a line, or nothing readable
+        source = "standard input" if path == "-" else path
+        if not skipped:
+            raise GardenerError(f"nothing to cluster: {source} is empty", ExitCode.BAD_INPUT)
         first = min(skipped)
+        unit = "line" if text else "entry"
         raise GardenerError(
-            f"nothing to cluster: all {len(skipped):,} entries of {'standard input' if path == '-' else path} "
-            f"were skipped (first: entry {first}, {skipped[first]})",
+            f"nothing to cluster: all {len(skipped):,} {'lines' if text else 'entries'} of {source} "
+            f"were skipped (first: {unit} {first}, {skipped[first]})",
             ExitCode.BAD_INPUT,
         )
     _print_table(miner, limit, path)

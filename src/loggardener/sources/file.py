@@ -59,7 +59,7 @@ class FileSource(EntrySource):
         stream = self._open()
         try:
             window = _peek(stream, self.path)
-            encoding = _encoding(window)
+            encoding = detect_encoding(window)
             first = _first_significant_char(window, encoding)
             if first is None:
                 raise GardenerError(
@@ -94,7 +94,7 @@ def _peek(stream: io.BufferedReader, path: str) -> bytes:
         raise GardenerError(f"cannot read {path}: {exc}", ExitCode.BAD_INPUT) from None
 
 
-def _encoding(window: bytes) -> str:
+def detect_encoding(window: bytes) -> str:
     """UTF-16 (with its byte-order mark, or recognised by the zero bytes of ASCII JSON) or UTF-8 (BOM or not).
 
     PowerShell's `>` writes UTF-16 with a BOM; Windows tools write UTF-8 with one.
@@ -118,7 +118,7 @@ def _first_significant_char(window: bytes, encoding: str) -> str | None:
 class _Utf8(io.RawIOBase):
     """A text stream as UTF-8 bytes again, for ijson.
 
-    Decoding first (U+FFFD for a byte that is not UTF-8, and any encoding `_encoding` recognised) means one
+    Decoding first (U+FFFD for a byte that is not UTF-8, and any encoding `detect_encoding` recognised) means one
     bad byte costs one character, not the rest of the array. A lone surrogate escape (backslash, u, D800),
     which ijson cannot decode and which would end the array, is rewritten to the U+FFFD escape on the way.
     """
