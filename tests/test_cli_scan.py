@@ -339,3 +339,16 @@ def test_a_template_failing_on_the_report_is_one_line_naming_its_line(
     assert code == 2
     assert said in " ".join(stderr.split()) and "internal error" not in stderr
     assert report.exists()
+
+
+@pytest.mark.skipif(not Path("/proc/self/mem").exists(), reason="needs Linux's /proc")
+@pytest.mark.parametrize(
+    "command", [["scan", "--no-state", "--from"], ["cluster"], ["cluster", "--format", "gcloud"]]
+)
+def test_an_input_that_fails_to_read_is_one_line(tmp_path: Path, command: list[str]) -> None:
+    """/proc/self/mem opens but answers EIO from offset 0, as a failing disk or a broken mount does."""
+    result = runner.invoke(
+        app, [*command, "/proc/self/mem", *(["--out", str(tmp_path)] if "scan" in command else [])]
+    )
+    assert result.exit_code == 2, result.output
+    assert result.stderr.strip() == "error: cannot read /proc/self/mem: Input/output error"

@@ -50,7 +50,10 @@ def _open_text(path: str) -> IO[str]:
 
     raw = sys.stdin.buffer if path == "-" else _open_binary(path)
     buffered = raw if isinstance(raw, io.BufferedReader) else io.BufferedReader(cast(io.RawIOBase, raw))
-    window = buffered.peek(65536)
+    try:
+        window = buffered.peek(65536)
+    except OSError as exc:
+        raise _unreadable(path, exc) from None
     stream: IO[bytes] = buffered
     if window[:2] == _GZIP_MAGIC:
         stream = cast(IO[bytes], gzip.GzipFile(fileobj=buffered, mode="rb"))
@@ -72,6 +75,10 @@ def _open_binary(path: str) -> io.BufferedReader:
         raise GardenerError(f"cannot read {path}: {exc.strerror}", ExitCode.BAD_INPUT) from None
 
 
+def _unreadable(path: str, exc: OSError) -> GardenerError:
+    return GardenerError(f"cannot read {path}: {exc.strerror or exc}", ExitCode.BAD_INPUT)
+
+
 def text_items(path: str) -> Iterator[Item]:
     """One message per line (a gzip file is decompressed); blank lines and a broken gzip end are counted."""
     handle = _open_text(path)
@@ -82,6 +89,8 @@ def text_items(path: str) -> Iterator[Item]:
             yield (number, message, None) if message.strip() else (number, None, "blank line")
     except _BROKEN_GZIP as exc:  # counted like any bad line: the lines before it are still clustered
         yield number + 1, None, f"truncated or corrupt gzip after line {number} ({exc})"
+    except OSError as exc:
+        raise _unreadable(path, exc) from None
     finally:
         if path != "-":
             handle.close()

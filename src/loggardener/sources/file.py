@@ -51,7 +51,7 @@ class FileSource(EntrySource):
             except OSError as exc:
                 raise GardenerError(f"cannot read {self.path}: {exc.strerror}", ExitCode.BAD_INPUT) from None
         buffered: io.BufferedReader = raw if isinstance(raw, io.BufferedReader) else io.BufferedReader(raw)  # type: ignore[arg-type]
-        if buffered.peek(2)[:2] == _GZIP_MAGIC:
+        if _peek(buffered, self.stats.description)[:2] == _GZIP_MAGIC:
             return io.BufferedReader(gzip.GzipFile(fileobj=buffered, mode="rb"))
         return buffered
 
@@ -87,11 +87,13 @@ class FileSource(EntrySource):
 
 
 def _peek(stream: io.BufferedReader, path: str) -> bytes:
-    """The first bytes of the input, without consuming them."""
+    """The first bytes of the input, without consuming them; a device or stream that cannot be read (EIO)
+    or a gzip header that is not one is one line."""
     try:
         return stream.peek(65536)
     except (OSError, EOFError, gzip.BadGzipFile) as exc:
-        raise GardenerError(f"cannot read {path}: {exc}", ExitCode.BAD_INPUT) from None
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else exc
+        raise GardenerError(f"cannot read {path}: {reason}", ExitCode.BAD_INPUT) from None
 
 
 def detect_encoding(window: bytes) -> str:
