@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from entry_factories import run_entry
 from loggardener.cli import app
 from loggardener.sources.demo import demo_export_path
 
@@ -352,3 +353,32 @@ def test_an_input_that_fails_to_read_is_one_line(tmp_path: Path, command: list[s
     )
     assert result.exit_code == 2, result.output
     assert result.stderr.strip() == "error: cannot read /proc/self/mem: Input/output error"
+
+
+@pytest.mark.parametrize(
+    ("options", "said"),
+    [
+        (
+            ["--report-json", "{dir}/x.json", "--assignments", "{dir}/./x.json"],
+            "--report-json and --assignments",
+        ),
+        (["--report-json", "{export}"], "--from and --report-json"),
+        (["--assignments", "{export}"], "--from and --assignments"),
+        (["--state", "{dir}/s.json", "--report-json", "{dir}/s.json"], "--report-json and the state file"),
+    ],
+)
+def test_two_outputs_or_an_output_and_the_input_on_one_path_are_refused(
+    tmp_path: Path, options: list[str], said: str
+) -> None:
+    """Only the file written last would remain: the export replaced by its report, a report over the state."""
+    export = tmp_path / "export.ndjson"
+    export.write_text(json.dumps(run_entry(0, text="boom", severity="ERROR")) + "\n", encoding="utf-8")
+    original = export.read_bytes()
+    filled = [option.format(dir=tmp_path, export=export) for option in options]
+    if "--state" not in filled:
+        filled.append("--no-state")
+    code, _, stderr = scan("--from", str(export), "--out", str(tmp_path / "out"), *filled)
+    assert code == 2
+    assert stderr.startswith(f"error: {said} are the same file")
+    assert export.read_bytes() == original
+    assert not (tmp_path / "out").exists()
