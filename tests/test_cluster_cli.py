@@ -175,3 +175,12 @@ def test_an_empty_log_is_exit_code_2_not_an_all_clear(tmp_path: Path) -> None:
         assert result.stderr.startswith("error: nothing to cluster:") and said in result.stderr
     piped = runner.invoke(app, ["cluster", "-"], input="")
     assert piped.exit_code == 2 and "standard input is empty" in piped.stderr
+
+
+def test_assignments_on_the_log_itself_are_refused(tmp_path: Path) -> None:
+    log = write(tmp_path, LINES)
+    original = log.read_bytes()
+    result = runner.invoke(app, ["cluster", str(log), "--assignments", str(tmp_path / "." / log.name)])
+    assert result.exit_code == 2
+    assert result.stderr.startswith("error: --assignments") and "is the log being clustered" in result.stderr
+    assert log.read_bytes() == original

@@ -9,6 +9,7 @@ from __future__ import annotations
 import gzip
 import io
 import json
+import os
 import sys
 import zlib
 from array import array
@@ -141,6 +142,11 @@ def cluster(
     from loggardener.clustering.miner import TemplateMiner
 
     if assignments is not None:
+        if path != "-" and os.path.realpath(assignments) == os.path.realpath(path):
+            raise GardenerError(
+                f"--assignments {assignments} is the log being clustered: give it its own path",
+                ExitCode.BAD_INPUT,
+            )
         check_writable(assignments, "assignments")  # before reading a large input
     miner = TemplateMiner()
     positions = array("q")
