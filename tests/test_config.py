@@ -38,6 +38,8 @@ def test_gardener_toml_wins_over_pyproject(tmp_path: Path) -> None:
         ('min_severity = "LOUD"\n', "key 'min_severity'"),
         ("[clustering]\nsamples_per_cluster = 0\n", "key 'clustering.samples_per_cluster'"),
         ("[redaction]\nextra_patterns = ['(']\n", "invalid regular expression"),
+        ("[redaction]\nextra_patterns = ['(?<=token )\\w+']\n", "redaction patterns are RE2 syntax"),
+        ("[redaction]\nextra_patterns = ['(a)\\1']\n", "no lookaround or backreferences"),
         ('[[priorities.rules]]\nname = "x"\npriority = "P9"\nreason = "r"\n', "priorities.rules.0.priority"),
         ("typo = 1\n", "unknown key 'typo'"),
         (
