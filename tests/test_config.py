@@ -37,6 +37,13 @@ def test_gardener_toml_wins_over_pyproject(tmp_path: Path) -> None:
         ("min_severity = 3 = 4\n", "is not valid TOML"),
         ('min_severity = "LOUD"\n', "key 'min_severity'"),
         ("[clustering]\nsamples_per_cluster = 0\n", "key 'clustering.samples_per_cluster'"),
+        (
+            "[entries]\nreassembly_gap_seconds = inf\n",
+            "key 'entries.reassembly_gap_seconds': Input should be a finite",
+        ),
+        ("[state]\nforget_after_days = 1e300\n", "key 'state.forget_after_days'"),
+        ("[issues]\ncomment_window_hours = 1000000000000000000\n", "key 'issues.comment_window_hours'"),
+        ("[issues]\nmax_rate_limit_wait = inf\n", "key 'issues.max_rate_limit_wait'"),
         ("[redaction]\nextra_patterns = ['(']\n", "invalid regular expression"),
         ("[redaction]\nextra_patterns = ['(?<=token )\\w+']\n", "redaction patterns are RE2 syntax"),
         ("[redaction]\nextra_patterns = ['(a)\\1']\n", "no lookaround or backreferences"),

@@ -60,7 +60,8 @@ LinearPatterns = Annotated[list[str], AfterValidator(_linear_patterns)]
 
 
 class _Section(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # inf and nan are TOML numbers too: a duration or a count is finite
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
 
 class EntriesConfig(_Section):
@@ -543,6 +544,7 @@ class IssuesConfig(_Section):
     comment_window_hours: int = Field(
         default=24,
         ge=1,
+        le=24 * 366,
         description="Runs within one window (UTC) update one comment instead of adding more.",
     )
     related_window_seconds: float = Field(
@@ -589,6 +591,7 @@ class StateConfig(_Section):
     forget_after_days: float = Field(
         default=30,
         gt=0,
+        le=36_500,  # a century: further back than any datetime arithmetic of a scan can reach
         description="Forget a fingerprint not seen for this many days (keeps the state file small).",
     )
     max_resolved_listed: int = Field(
