@@ -179,6 +179,13 @@ def test_api_failure_is_one_line_per_issue_exit_6_and_the_worklog_is_kept(
             "must look like owner/name",
         ),
         (["--issues", "maybe"], {}, 2, "'maybe' is not one of"),
+        (
+            ["--issues", "publish", "--repo", "o/r"],
+            {"GITHUB_TOKEN": "x", "GITHUB_API_URL": "api.github.example"},
+            2,
+            "GITHUB_API_URL 'api.github.example' is not a URL",
+        ),
+        (["--service", "", "--issues", "draft"], {}, 2, "--service needs a name"),
     ],
 )
 def test_issue_option_mistakes_fail_before_scanning(

@@ -66,6 +66,13 @@ MAX_HOURS = 24 * 3650
 """Ten years: Cloud Logging keeps logs at most 3650 days."""
 
 
+def _services(names: list[str] | None) -> tuple[str, ...]:
+    """`--service` names; an empty one (an unset variable in `--service "$SERVICE"`) would match nothing."""
+    if any(not name.strip() for name in names or ()):
+        raise GardenerError("--service needs a name: got an empty one (is the variable that gives it set?)")
+    return tuple(name.strip() for name in names or ())
+
+
 def _hours(hours: float | None, since: str | None) -> float | None:
     if hours is None:
         return None
@@ -462,7 +469,7 @@ def scan(
         since=_timestamp(since, "--since"),
         until=_timestamp(until, "--until"),
         hours=_hours(hours, since),
-        services=tuple(service or ()),
+        services=_services(service),
         min_severity=Severity[min_severity.value if min_severity else config.min_severity],
         now=_timestamp(now, "--now") or datetime.now(timezone.utc).replace(microsecond=0),
     )
