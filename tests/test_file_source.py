@@ -245,3 +245,12 @@ def test_an_item_nested_too_deep_is_refused_however_the_array_is_decoded() -> No
             (2, "entry 2: JSON nested deeper than 64 levels"),
             (3, "entry 3: expected a LogEntry object, found list"),
         ]
+
+
+def test_two_arrays_appended_to_one_file_say_what_happened(tmp_path: Path) -> None:
+    path = tmp_path / "export.json"
+    path.write_text(json.dumps(_entries(2)) + "\n" + json.dumps(_entries(2)) + "\n", encoding="utf-8")
+    records = _read(path)
+    assert [r.entry is not None for r in records] == [True, True, False]
+    assert records[2].error is not None
+    assert "more text follows the end of the array (exports appended to one file?" in records[2].error

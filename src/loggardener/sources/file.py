@@ -277,6 +277,11 @@ def _streamed_array_records(stream: io.RawIOBase, path: str) -> Iterator[RawReco
             yield _record(position, item, "entry")
     except (ijson.JSONError, ijson.IncompleteJSONError) as exc:
         reason = " ".join(str(exc).split())
+        if "trailing garbage" in reason:  # e.g. `gcloud logging read … >> export.json`, run twice
+            reason = (
+                "more text follows the end of the array (exports appended to one file? scan each file, or "
+                f"append NDJSON instead, one entry per line): {reason}"
+            )
         yield RawRecord(
             position + 1,
             None,
