@@ -176,7 +176,7 @@ def test_ndjson_lines_decode_as_the_standard_library_decodes_them(line: str) -> 
 _STREAMED_VALUES = st.recursive(
     st.none()
     | st.booleans()
-    | st.integers(min_value=-(2**63), max_value=2**63 - 1)
+    | st.integers(min_value=-(2**63) + 1, max_value=2**63 - 1)
     | st.floats(allow_nan=False, allow_infinity=False)
     | st.text(),
     lambda children: (
@@ -186,7 +186,7 @@ _STREAMED_VALUES = st.recursive(
 )
 _ARRAY_ITEMS = st.lists(
     _STREAMED_VALUES
-    | st.dictionaries(st.sampled_from(["insertId", "textPayload", "a"]), _JSON_VALUES, max_size=3)
+    | st.dictionaries(st.sampled_from(["insertId", "textPayload", "a"]), _STREAMED_VALUES, max_size=3)
     | st.recursive(
         st.dictionaries(st.just("k"), st.none(), max_size=1),
         lambda inner: st.dictionaries(st.just("k"), inner, min_size=1, max_size=1),
