@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from entry_factories import run_entry
 from loggardener.cli import app
 from loggardener.sources.demo import demo_export_path
 
@@ -287,4 +288,97 @@ def test_a_broken_template_stops_the_scan_before_anything_is_written(tmp_path: P
     code, _, stderr = scan("--demo", "--templates", str(templates), "--out", str(tmp_path / "out"))
     assert code == 2
     assert "template worklog.md.j2 (line 1)" in stderr
+    assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize(
+    ("files", "said"),
+    [
+        ({"worklog.md.j2": '{% include "partials/gone.md.j2" %}\n'}, "'partials/gone.md.j2' not found"),
+        (
+            {"worklog.md.j2": '{% include "partials/p.md.j2" %}\n', "partials/p.md.j2": "{% if %}\n"},
+            "template partials/p.md.j2 (line 1)",
+        ),
+        ({"worklog.md.j2": b"\xff\xfe{{ 1 }}\n"}, "UnicodeDecodeError"),
+    ],
+)
+def test_a_template_that_cannot_load_stops_the_scan_before_anything_is_written(
+    tmp_path: Path, files: dict[str, str | bytes], said: str
+) -> None:
+    templates = tmp_path / "tpl"
+    for name, text in files.items():
+        (templates / name).parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(text, bytes):
+            (templates / name).write_bytes(text)
+        else:
+            (templates / name).write_text(text, encoding="utf-8")
+    code, _, stderr = scan("--demo", "--templates", str(templates), "--out", str(tmp_path / "out"))
+    assert code == 2
+    assert said in stderr and "internal error" not in stderr
+    assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize(
+    ("partial", "said"),
+    [
+        ("{{ 1 // 0 }}", "template partials/p.md.j2 (line 2) (from --templates): ZeroDivisionError"),
+        ("{% macro m() %}{{ m() }}{% endmacro %}{{ m() }}", "(from --templates): RecursionError"),
+        ("{{ (1).nope() }}", "template partials/p.md.j2 (line 2): 'int object' has no attribute 'nope'"),
+    ],
+)
+def test_a_template_failing_on_the_report_is_one_line_naming_its_line(
+    tmp_path: Path, partial: str, said: str
+) -> None:
+    templates = tmp_path / "tpl"
+    (templates / "partials").mkdir(parents=True)
+    (templates / "worklog.md.j2").write_text('{% include "partials/p.md.j2" %}\n', encoding="utf-8")
+    (templates / "partials" / "p.md.j2").write_text(f"line one\n{partial}\n", encoding="utf-8")
+    report = tmp_path / "r.json"
+    code, _, stderr = scan(
+        "--demo", "--templates", str(templates), "--out", str(tmp_path / "out"), "--report-json", str(report)
+    )
+    assert code == 2
+    assert said in " ".join(stderr.split()) and "internal error" not in stderr
+    assert report.exists()
+
+
+@pytest.mark.skipif(not Path("/proc/self/mem").exists(), reason="needs Linux's /proc")
+@pytest.mark.parametrize(
+    "command", [["scan", "--no-state", "--from"], ["cluster"], ["cluster", "--format", "gcloud"]]
+)
+def test_an_input_that_fails_to_read_is_one_line(tmp_path: Path, command: list[str]) -> None:
+    """/proc/self/mem opens but answers EIO from offset 0, as a failing disk or a broken mount does."""
+    result = runner.invoke(
+        app, [*command, "/proc/self/mem", *(["--out", str(tmp_path)] if "scan" in command else [])]
+    )
+    assert result.exit_code == 2, result.output
+    assert result.stderr.strip() == "error: cannot read /proc/self/mem: Input/output error"
+
+
+@pytest.mark.parametrize(
+    ("options", "said"),
+    [
+        (
+            ["--report-json", "{dir}/x.json", "--assignments", "{dir}/./x.json"],
+            "--report-json and --assignments",
+        ),
+        (["--report-json", "{export}"], "--from and --report-json"),
+        (["--assignments", "{export}"], "--from and --assignments"),
+        (["--state", "{dir}/s.json", "--report-json", "{dir}/s.json"], "--report-json and the state file"),
+    ],
+)
+def test_two_outputs_or_an_output_and_the_input_on_one_path_are_refused(
+    tmp_path: Path, options: list[str], said: str
+) -> None:
+    """Only the file written last would remain: the export replaced by its report, a report over the state."""
+    export = tmp_path / "export.ndjson"
+    export.write_text(json.dumps(run_entry(0, text="boom", severity="ERROR")) + "\n", encoding="utf-8")
+    original = export.read_bytes()
+    filled = [option.format(dir=tmp_path, export=export) for option in options]
+    if "--state" not in filled:
+        filled.append("--no-state")
+    code, _, stderr = scan("--from", str(export), "--out", str(tmp_path / "out"), *filled)
+    assert code == 2
+    assert stderr.startswith(f"error: {said} are the same file")
+    assert export.read_bytes() == original
     assert not (tmp_path / "out").exists()

@@ -217,15 +217,16 @@ def test_an_endpoint_without_the_api_is_named() -> None:
 
 
 def test_invalid_filter_shows_the_servers_message() -> None:
-    query = LogQuery(start=START, end=END, extra_filter='jsonPayload.x="a" AND (b')
-    with FakeLoggingServer(make_entries(3)) as server:
+    query = LogQuery(start=START, end=END, extra_filter='jsonPayload.x="a" AND')
+    rejected = Fault(400, "Unparseable filter: syntax error at line 5, column 22, token AND")
+    with FakeLoggingServer(make_entries(3), faults={1: rejected}) as server:
         source = source_for(server, FakeClock(), query=query)
         with pytest.raises(GardenerError) as caught:
             read_all(source)
         assert len(server.requests) == 1
     assert caught.value.exit_code == ExitCode.BAD_INPUT
     assert (
-        "Cloud Logging rejected the query: Unparseable filter: unbalanced parentheses" in caught.value.message
+        "Cloud Logging rejected the query: Unparseable filter: syntax error at line 5" in caught.value.message
     )
 
 

@@ -151,3 +151,36 @@ def test_assignments_never_write_through_a_planted_symlink(tmp_path: Path) -> No
     assert result.exit_code == 2
     assert "symbolic link" in result.stderr
     assert victim.read_text(encoding="utf-8") == "precious"
+
+
+def test_a_utf16_log_is_read_as_text(tmp_path: Path) -> None:
+    """PowerShell's `>` writes UTF-16 with a byte-order mark; gzip keeps it."""
+    path = tmp_path / "app.log"
+    path.write_bytes(("\n".join(LINES) + "\n").encode("utf-16"))
+    gzipped = tmp_path / "app.log.gz"
+    gzipped.write_bytes(gzip.compress(path.read_bytes()))
+    for log in (path, gzipped):
+        result = runner.invoke(app, ["cluster", str(log)])
+        assert result.exit_code == 0, result.output
+        assert "3 templates in 9 messages" in result.stdout
+        assert "VM Paused" in result.stdout
+
+
+def test_an_empty_log_is_exit_code_2_not_an_all_clear(tmp_path: Path) -> None:
+    for text, said in (("", "is empty"), ("\n \n", "all 2 lines of")):
+        path = tmp_path / "app.log"
+        path.write_text(text, encoding="utf-8")
+        result = runner.invoke(app, ["cluster", str(path)])
+        assert result.exit_code == 2, result.output
+        assert result.stderr.startswith("error: nothing to cluster:") and said in result.stderr
+    piped = runner.invoke(app, ["cluster", "-"], input="")
+    assert piped.exit_code == 2 and "standard input is empty" in piped.stderr
+
+
+def test_assignments_on_the_log_itself_are_refused(tmp_path: Path) -> None:
+    log = write(tmp_path, LINES)
+    original = log.read_bytes()
+    result = runner.invoke(app, ["cluster", str(log), "--assignments", str(tmp_path / "." / log.name)])
+    assert result.exit_code == 2
+    assert result.stderr.startswith("error: --assignments") and "is the log being clustered" in result.stderr
+    assert log.read_bytes() == original

@@ -37,9 +37,23 @@ def test_gardener_toml_wins_over_pyproject(tmp_path: Path) -> None:
         ("min_severity = 3 = 4\n", "is not valid TOML"),
         ('min_severity = "LOUD"\n', "key 'min_severity'"),
         ("[clustering]\nsamples_per_cluster = 0\n", "key 'clustering.samples_per_cluster'"),
+        (
+            "[entries]\nreassembly_gap_seconds = inf\n",
+            "key 'entries.reassembly_gap_seconds': Input should be a finite",
+        ),
+        ("[state]\nforget_after_days = 1e300\n", "key 'state.forget_after_days'"),
+        ("[issues]\ncomment_window_hours = 1000000000000000000\n", "key 'issues.comment_window_hours'"),
+        ("[issues]\nmax_rate_limit_wait = inf\n", "key 'issues.max_rate_limit_wait'"),
         ("[redaction]\nextra_patterns = ['(']\n", "invalid regular expression"),
+        ("[redaction]\nextra_patterns = ['(?<=token )\\w+']\n", "redaction patterns are RE2 syntax"),
+        ("[redaction]\nextra_patterns = ['(a)\\1']\n", "no lookaround or backreferences"),
         ('[[priorities.rules]]\nname = "x"\npriority = "P9"\nreason = "r"\n', "priorities.rules.0.priority"),
         ("typo = 1\n", "unknown key 'typo'"),
+        (
+            "x = " + "[" * 50_000 + "]" * 50_000 + "\n",
+            "is not valid TOML: arrays or tables nested too deeply",
+        ),
+        ("[clustering]\nbucket_minutes = " + "9" * 5000 + "\n", "is not valid TOML: Exceeds the limit"),
     ],
 )
 def test_bad_config_is_a_clear_error_naming_the_key(tmp_path: Path, text: str, expected: str) -> None:
@@ -49,6 +63,11 @@ def test_bad_config_is_a_clear_error_naming_the_key(tmp_path: Path, text: str, e
         load_config(path)
     assert caught.value.exit_code == ExitCode.BAD_CONFIG
     assert expected in caught.value.message
+
+
+def test_a_pyproject_whose_tool_is_not_a_table_has_no_gardener_section(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text('tool = "poetry"\n', encoding="utf-8")
+    assert load_config(search_dir=tmp_path) == GardenerConfig()
 
 
 def test_missing_config_file_is_exit_3(tmp_path: Path) -> None:

@@ -55,6 +55,9 @@ def _hostile_payload(insert_id: str, **fields: Any) -> dict[str, Any]:
         (_hostile("year-1", timestamp="0001-01-01T00:00:00+01:00"), True),
         (_hostile("year-9999", timestamp="9999-12-31T23:59:59Z"), True),
         (_hostile("not-a-date", timestamp="2026-02-30T00:00:00Z"), True),
+        (_hostile("leap-second", timestamp="2016-12-31T23:59:60Z"), False),
+        (_hostile("leap-second-offset", timestamp="2017-01-01T00:59:60.25+01:00"), False),
+        (_hostile("offset-25h", timestamp="2026-11-21T12:00:00+25:00"), True),
         # numbers no status can be: `1e999` and `-1e999` read as infinities, `NaN` as NaN
         (_hostile("status-inf", httpRequest={"requestUrl": "https://x/y", "status": float("inf")}), False),
         (
@@ -168,3 +171,46 @@ def test_an_integer_past_pythons_digit_limit_is_one_malformed_line(tmp_path: Pat
     assert records[0].error is not None and records[0].error.startswith(
         "line 1: invalid JSON: Exceeds the limit"
     )
+
+
+def test_numbers_beyond_64_bits_nan_and_infinity_cost_no_entry_of_an_array_export(tmp_path: Path) -> None:
+    """What a Python tool's json.dumps writes (a 128-bit id, NaN, Infinity) reads in an array as in NDJSON."""
+    entries = [
+        _hostile("wide", jsonPayload={"message": "ledger failed", "request_id": 2**100}),
+        _hostile("nan", httpRequest={"status": float("nan"), "latency": float("inf")}),
+        GOOD,
+    ]
+    for name, text in (
+        ("e.json", json.dumps(entries)),
+        ("e.ndjson", "".join(json.dumps(e) + "\n" for e in entries)),
+    ):
+        path = tmp_path / name
+        path.write_text(text, encoding="utf-8")
+        report = _scan_file(path)
+        _assert_totals_add_up(report)
+        assert report.totals.read == report.totals.clustered == 3, name
+
+
+@pytest.mark.parametrize(
+    ("timestamp", "reason"),
+    [
+        (1795262400, "timestamp 1795262400 is a JSON number, not RFC 3339 text"),
+        (
+            {"seconds": 1795262400, "nanos": 0},
+            'timestamp {"seconds": 1795262400, "nanos": 0} is a JSON object',
+        ),
+        ("2026-11-21T12:00:00", "(no time zone: end it with Z or an offset)"),
+        (None, "no timestamp"),
+    ],
+)
+def test_a_timestamp_that_cannot_be_read_says_why(timestamp: object, reason: str) -> None:
+    report = scan_entries([GOOD, _hostile("odd", timestamp=timestamp)])
+    _assert_totals_add_up(report)
+    assert report.totals.clustered == 1
+    [skipped] = report.totals.malformed
+    assert reason in skipped.error
+
+
+def test_a_leap_second_is_its_minutes_last_microsecond() -> None:
+    report = scan_entries([_hostile("leap", timestamp="2016-12-31T23:59:60.5Z")])
+    assert report.clusters[0].first_seen.isoformat() == "2016-12-31T23:59:59.999999+00:00"

@@ -318,6 +318,25 @@ def test_bigquery_errors_say_what_to_do(error: str, code: int, says: str) -> Non
     assert "POST https" not in caught.value.message
 
 
+def test_an_unreachable_bigquery_is_given_up_after_the_retry_time() -> None:
+    """The client alone retries a refused connection for ten minutes, in silence (the job insert in a retry
+    of its own): the engine's bound is what a scan waits."""
+    import time
+
+    from loggardener.sources.log_analytics import BigQueryEngine
+
+    engine = BigQueryEngine("p-roject", "http://127.0.0.1:9", 10)
+    engine.retry_seconds = 2
+    started = time.monotonic()
+    with pytest.raises(GardenerError) as caught:
+        engine.estimate("SELECT 1")
+    assert time.monotonic() - started < 30
+    assert caught.value.exit_code == 5
+    assert caught.value.message.startswith(
+        "cannot reach BigQuery at http://127.0.0.1:9 estimating the query after 2 s of retries: "
+    )
+
+
 # Runs of stderr lines that the local pipeline reassembles, each shape with what makes reassembly subtle:
 # chained tracebacks, the line a traceback was logged with, Java frames one per entry, a Python warning and
 # its source line, a traceback printed twice at one instant, a header whose frames never came, a final line

@@ -35,3 +35,28 @@ def test_a_bad_custom_rule_is_a_config_error(tmp_path: Path, rule: str, message:
 
 def test_a_rule_that_matches_everything_on_purpose_is_accepted(tmp_path: Path) -> None:
     _load(tmp_path, 'reason = "{entries} in {services}"\nmin_severity = "DEFAULT"')
+
+
+@pytest.mark.parametrize(
+    "reason",
+    ["{count.__class__.__mro__}", "{title[0]}", "{count!r}", "{title:>99999999999}", "{entries:d}"],
+)
+def test_a_reason_placeholder_is_a_plain_name(tmp_path: Path, reason: str) -> None:
+    """An attribute, index, conversion or format spec would read Python internals, or exhaust memory
+    rendering, where a reason only names facts."""
+    with pytest.raises(GardenerError) as error:
+        _load(tmp_path, f'reason = "{reason}"\nmin_count = 1')
+    assert error.value.exit_code == ExitCode.BAD_CONFIG
+    assert "write a placeholder as {" in error.value.message
+
+
+@pytest.mark.parametrize("template", ["{name.__class__}", "{name:>99999999999}", "{priority!a} {name}"])
+def test_an_issue_title_placeholder_is_a_plain_name(tmp_path: Path, template: str) -> None:
+    path = tmp_path / "gardener.toml"
+    path.write_text(f'[issues]\ntitle_template = "{template}"\n', encoding="utf-8")
+    with pytest.raises(GardenerError) as error:
+        load_config(path)
+    assert error.value.exit_code == ExitCode.BAD_CONFIG
+    assert (
+        "issues.title_template" in error.value.message and "write a placeholder as {" in error.value.message
+    )

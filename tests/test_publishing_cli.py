@@ -7,6 +7,8 @@ import json
 import os
 import re
 import shutil
+import subprocess
+import sys
 from collections.abc import Iterator
 from datetime import datetime, timezone
 from pathlib import Path
@@ -177,6 +179,13 @@ def test_api_failure_is_one_line_per_issue_exit_6_and_the_worklog_is_kept(
             "must look like owner/name",
         ),
         (["--issues", "maybe"], {}, 2, "'maybe' is not one of"),
+        (
+            ["--issues", "publish", "--repo", "o/r"],
+            {"GITHUB_TOKEN": "x", "GITHUB_API_URL": "api.github.example"},
+            2,
+            "GITHUB_API_URL 'api.github.example' is not a URL",
+        ),
+        (["--service", "", "--issues", "draft"], {}, 2, "--service needs a name"),
     ],
 )
 def test_issue_option_mistakes_fail_before_scanning(
@@ -326,3 +335,38 @@ def test_related_window_is_configurable(tmp_path: Path) -> None:
     report = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))
     kinds = {kind for incident in report["incidents"] for link in incident["links"] for kind in link["kinds"]}
     assert kinds == {"revision", "upstream"}
+
+
+def _publish_in_a_process(
+    server: FakeGitHub, tmp_path: Path, config: Path
+) -> subprocess.CompletedProcess[str]:
+    """A real process: PyGithub's log handler writes to the stderr it found at import, which CliRunner
+    does not capture."""
+    env = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join(sys.path),
+        "GITHUB_API_URL": server.url,
+        "GITHUB_TOKEN": TOKEN,
+        "GITHUB_REPOSITORY": "",
+    }
+    env.pop("GARDENER_DEBUG", None)
+    command = [sys.executable, "-m", "loggardener", "scan", "--demo", "--out", str(tmp_path / "out")]
+    command += ["--config", str(config), "--issues", "publish", "--repo", "o/r"]
+    return subprocess.run(command, env=env, capture_output=True, text=True, timeout=300, check=False)
+
+
+def test_a_refused_repository_is_one_line_with_its_exit_code_and_no_library_chatter(
+    server: FakeGitHub, tmp_path: Path, config: Path
+) -> None:
+    server.secondary_rate_limit("GET", r"/repos/o/r/issues", retry_after=0, times=1)
+    server.fail(
+        "GET", r"/repos/o/r/issues", status=403, body={"message": "Resource not accessible by integration"}
+    )
+
+    done = _publish_in_a_process(server, tmp_path, config)
+
+    assert done.returncode == 4
+    errors = [line for line in done.stderr.splitlines() if not line.startswith("note:") and line.strip()]
+    assert len(errors) == 1 and errors[0].startswith("error: the token may not write issues in o/r"), errors
+    assert "Issues:" not in done.stdout
+    assert next((tmp_path / "out").glob("*.md")).exists()

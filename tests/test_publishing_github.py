@@ -323,6 +323,65 @@ def test_missing_token_and_bad_repo_are_user_errors(server: FakeGitHub) -> None:
     assert bad.value.exit_code == ExitCode.BAD_INPUT
 
 
+def test_a_secondary_rate_limit_answered_429_is_waited_out_and_the_create_repeated(
+    server: FakeGitHub,
+) -> None:
+    """A rate-limited create was not performed: repeating it cannot duplicate an issue."""
+    server.secondary_rate_limit("POST", r"/repos/o/r/issues", retry_after=0, times=1, status=429)
+
+    actions = publish(server, make_report())
+
+    assert kinds(actions) == ["created", "created"]
+    assert [r.status for r in server.requests_matching("POST", r"/repos/o/r/issues")] == [429, 201, 201]
+
+
+def test_a_validation_error_says_which_field_github_refused(server: FakeGitHub) -> None:
+    invalid = {
+        "message": "Validation Failed",
+        "errors": [{"resource": "Issue", "code": "custom", "field": "title", "message": "title is too long"}],
+        "documentation_url": "https://docs.github.com/rest/issues/issues#create-an-issue",
+    }
+    server.fail("POST", r"/repos/o/r/issues", status=422, times=1, body=invalid)
+
+    actions = publish(server, make_report())
+
+    assert kinds(actions) == ["failed", "created"]
+    assert actions[0].detail == "GitHub answered 422: Validation Failed (Issue title: title is too long)"
+
+
+@pytest.mark.parametrize(
+    ("status", "message", "code", "said"),
+    [
+        (404, "Not Found", ExitCode.BAD_INPUT, "GitHub has no repository o/r this token can see"),
+        (403, "Resource not accessible by integration", ExitCode.CREDENTIALS, "permissions: issues: write"),
+    ],
+)
+def test_a_repository_the_token_cannot_use_is_said_once(
+    server: FakeGitHub, status: int, message: str, code: ExitCode, said: str
+) -> None:
+    server.fail("GET", r"/repos/o/r/issues", status=status, times=1, body={"message": message})
+    composer = Composer(make_report(), IssuesConfig())
+
+    with pytest.raises(GardenerError) as refused:
+        publisher(server).publish(composer, composer.selected())
+
+    assert refused.value.exit_code == code
+    assert said in refused.value.message and message in refused.value.message
+    assert not server.requests_matching("POST")
+
+
+def test_a_write_the_token_may_not_make_stops_the_others(server: FakeGitHub) -> None:
+    forbidden = {"message": "Resource not accessible by personal access token"}
+    server.fail("POST", r"/repos/o/r/issues", status=403, times=5, body=forbidden)
+
+    actions = publish(server, make_report())
+
+    assert kinds(actions) == ["failed", "failed"]
+    assert "permissions: issues: write" in actions[0].detail
+    assert actions[1].detail.startswith("not attempted: the token may not write issues in o/r")
+    assert len(server.requests_matching("POST")) == 1
+
+
 HOSTILE = (
     "Login failed for @octocat (see #12 and GH-7) </details><img src=https://evil.test/p.gif> "
     "```\n## injected heading\n[click](https://evil.test) https://github.com/o/r/issues/1"

@@ -9,7 +9,9 @@ from urllib.parse import unquote
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from typer.testing import CliRunner
 
+from loggardener.cli import app
 from loggardener.entries.models import Severity
 from loggardener.errors import ExitCode, GardenerError
 from loggardener.sources.query import (
@@ -158,3 +160,19 @@ def test_the_query_fetches_every_json_level_field_the_parser_reads() -> None:
     assert "jsonPayload.log.level=~" in DECLARED_ABOVE  # ECS, nested
     assert 'jsonPayload.PRIORITY=("0" OR "1" OR "2" OR "3" OR "4")' in DECLARED_ABOVE  # journald
     assert "jsonPayload.MESSAGE=~" in DECLARED_ABOVE
+
+
+@pytest.mark.parametrize("clause", ["a) OR (b", "(a", ")(", 'textPayload:"open', 'textPayload:"x\\(" OR (y'])
+def test_a_filter_that_would_escape_its_parentheses_is_refused(clause: str) -> None:
+    """`AND (a) OR (b)` would OR `b` with the whole query, the window included: a scan of all time."""
+    result = CliRunner().invoke(app, ["scan", "--hours", "1", "--print-filter", "--filter", clause])
+    assert result.exit_code == 2
+    assert result.stderr.startswith(f"error: --filter {clause!r} has ")
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize("clause", ['textPayload:"(x"', 'textPayload:"x\\")"', "severity=ERROR AND (a OR b)"])
+def test_parentheses_in_strings_or_balanced_are_a_filter(clause: str) -> None:
+    result = CliRunner().invoke(app, ["scan", "--hours", "1", "--print-filter", "--filter", clause])
+    assert result.exit_code == 0, result.output
+    assert result.stdout.rstrip().endswith(f"AND ({clause})")

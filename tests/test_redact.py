@@ -1383,3 +1383,10 @@ def test_every_value_of_a_kubernetes_secret_is_redacted() -> None:
     assert v not in redacted and w not in redacted and "name: app" in redacted and "type: Opaque" in redacted
     payload = {"kind": "Secret", "metadata": {"name": "app"}, "data": {"CONN": v}}
     assert Redactor().redact_json(payload)["data"] == {"CONN": "[REDACTED:secret]"}
+
+
+def test_an_extra_pattern_runs_in_linear_time_on_hostile_text() -> None:
+    """`(a+)+$` backtracks exponentially in Python's `re` on `aaa…!`: a 40-character log line hung the scan."""
+    redact = Redactor(extra_patterns=[r"(a+)+$"]).redact
+    assert_linear(lambda n: redact("a" * n + "!"), 22)
+    assert redact("id aaa") == "id [REDACTED:custom]"

@@ -90,3 +90,13 @@ def test_messages_past_the_template_cap_are_one_honest_other_cluster() -> None:
     assert other.count == 200
     assigned = Counter(scan.final_fingerprint(key) for key in keys if key is not None)
     assert assigned == {c.fingerprint: c.count for c in report.clusters}
+
+
+def test_entries_without_text_are_one_problem_titled_as_such() -> None:
+    """A blank stderr line or an entry with no payload at ERROR: a title and an action that say so, never an
+    empty heading."""
+    entries = [run_entry(i, text=text, severity="ERROR") for i, text in enumerate(["", "   ", "\t"])]
+    entries.append(run_entry(3, severity="ERROR"))
+    report = scan_entries(entries)
+    [problem] = report.clusters
+    assert problem.title == "(empty message)" and problem.count == 4

@@ -73,6 +73,14 @@ def test_count_history_is_bounded() -> None:
     [
         ("{not json", "is corrupt"),
         ("", "is corrupt"),
+        (
+            '{"format": "log-gardener-state", "version": 1, "x": ' + "[" * 100_000 + "]" * 100_000 + "}",
+            "is corrupt (nested too deeply)",
+        ),
+        (
+            '{"format": "log-gardener-state", "version": 1, "runs": ' + "9" * 5000 + "}",
+            "is corrupt (Exceeds the limit",
+        ),
         ('["a", "list"]', "is not a log gardener state file"),
         ('{"name": "some other tool", "version": 1}', "is not a log gardener state file"),
         ('{"format": "log-gardener-state", "version": 2, "runs": 1}', "has format version 2"),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import string
 import sys
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -36,8 +37,31 @@ def _valid_patterns(patterns: list[str]) -> list[str]:
 Patterns = Annotated[list[str], AfterValidator(_valid_patterns)]
 
 
+def _linear_patterns(patterns: list[str]) -> list[str]:
+    """Patterns RE2 compiles: redaction runs them on every text of every entry, and RE2's time is linear in
+    the text whatever it holds (Python's `(a+)+$` takes minutes on a 40-character line)."""
+    import re2  # google-re2, as the built-in redaction rules use it
+
+    options = re2.Options()
+    options.log_errors = False
+    for pattern in patterns:
+        try:
+            re2.compile(pattern, options)
+        except re2.error as exc:
+            reason = exc.args[0].decode() if exc.args and isinstance(exc.args[0], bytes) else exc
+            raise ValueError(
+                f"invalid regular expression {pattern!r} for RE2 ({reason}); redaction patterns are RE2 "
+                "syntax, which runs in linear time: no lookaround or backreferences"
+            ) from None
+    return patterns
+
+
+LinearPatterns = Annotated[list[str], AfterValidator(_linear_patterns)]
+
+
 class _Section(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # inf and nan are TOML numbers too: a duration or a count is finite
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
 
 class EntriesConfig(_Section):
@@ -55,7 +79,9 @@ class EntriesConfig(_Section):
 
 class RedactionConfig(_Section):
     emails: bool = Field(default=True, description="Replace e-mail addresses in log text.")
-    extra_patterns: Patterns = Field(default_factory=list, description="More regular expressions to redact.")
+    extra_patterns: LinearPatterns = Field(
+        default_factory=list, description="More regular expressions to redact (RE2 syntax)."
+    )
 
 
 class ClusteringConfig(_Section):
@@ -443,6 +469,25 @@ _CONDITIONS = (
 )
 
 
+def check_placeholders(template: str, allowed: tuple[str, ...]) -> None:
+    """`template` fills only `allowed` names, each written plainly as `{name}`.
+
+    KeyError names an unknown placeholder; ValueError says what else is wrong: a positional `{0}`, an
+    attribute or index (`{name.attr}`, `{name[0]}`), a conversion or a format spec (`{name!r}`,
+    `{name:>9999999999}`, which would render as no log text ever does, or exhaust memory), a lone brace.
+    """
+    for _, field, spec, conversion in string.Formatter().parse(template):
+        if field is None:
+            continue
+        name = re.split(r"[.\[]", field, maxsplit=1)[0]
+        if not name.isidentifier():
+            raise ValueError(f"placeholder {{{field}}} is not a name")
+        if name not in allowed:
+            raise KeyError(name)
+        if field != name or spec or conversion:
+            raise ValueError(f"write a placeholder as {{{name}}}, without an attribute, index, ! or :")
+
+
 def _check_rule(rule: PriorityRule) -> PriorityRule:
     """A rule of yours needs a condition (one without would match, and decide, every problem) and a reason
     that uses only the placeholders the prioritizer fills."""
@@ -452,7 +497,7 @@ def _check_rule(rule: PriorityRule) -> PriorityRule:
             f'{", ".join(_CONDITIONS)} (min_severity = "DEFAULT" matches every problem on purpose)'
         )
     try:
-        rule.reason.format(**dict.fromkeys(REASON_PLACEHOLDERS, ""))
+        check_placeholders(rule.reason, REASON_PLACEHOLDERS)
     except KeyError as exc:
         raise ValueError(
             f"rule {rule.name!r}: unknown placeholder {{{exc.args[0]}}} in reason; use "
@@ -499,6 +544,7 @@ class IssuesConfig(_Section):
     comment_window_hours: int = Field(
         default=24,
         ge=1,
+        le=24 * 366,
         description="Runs within one window (UTC) update one comment instead of adding more.",
     )
     related_window_seconds: float = Field(
@@ -525,9 +571,13 @@ class IssuesConfig(_Section):
     @classmethod
     def _check_title(cls, template: str) -> str:
         try:
-            template.format(category="new", priority="P0", name="name")
-        except (KeyError, IndexError, ValueError) as exc:
-            raise ValueError(f"use only {{category}}, {{priority}} and {{name}}: {exc!r}") from exc
+            check_placeholders(template, ("category", "priority", "name"))
+        except KeyError as exc:
+            raise ValueError(
+                f"unknown placeholder {{{exc.args[0]}}}; use only {{category}}, {{priority}} and {{name}}"
+            ) from None
+        except ValueError as exc:
+            raise ValueError(f"{exc}; use only {{category}}, {{priority}} and {{name}}") from None
         return template
 
 
@@ -541,6 +591,7 @@ class StateConfig(_Section):
     forget_after_days: float = Field(
         default=30,
         gt=0,
+        le=36_500,  # a century: further back than any datetime arithmetic of a scan can reach
         description="Forget a fingerprint not seen for this many days (keeps the state file small).",
     )
     max_resolved_listed: int = Field(
@@ -616,10 +667,12 @@ def _load_file(path: Path) -> GardenerConfig:
         raise GardenerError(f"config file {path} does not exist", ExitCode.BAD_CONFIG) from None
     except (OSError, UnicodeDecodeError) as exc:
         raise GardenerError(f"cannot read config file {path}: {exc}", ExitCode.BAD_CONFIG) from None
-    except tomllib.TOMLDecodeError as exc:
-        raise GardenerError(f"{path} is not valid TOML: {exc}", ExitCode.BAD_CONFIG) from None
+    except (ValueError, RecursionError) as exc:  # TOMLDecodeError; an integer past 4,300 digits; deep nesting
+        reason = str(exc) if not isinstance(exc, RecursionError) else "arrays or tables nested too deeply"
+        raise GardenerError(f"{path} is not valid TOML: {reason}", ExitCode.BAD_CONFIG) from None
     if path.name == "pyproject.toml":
-        section = data.get("tool", {}).get("gardener")
+        tool = data.get("tool", {})
+        section = tool.get("gardener") if isinstance(tool, dict) else None
         if section is None:
             return GardenerConfig()
         return parse_config(section, f"{path} [tool.gardener]")

@@ -6,6 +6,7 @@ The CLI parses options into these parts and prints the result; everything that h
 from __future__ import annotations
 
 import json
+import os
 import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -50,6 +51,8 @@ class Outputs:
     assignments: Path | None = None
     step_summary: Path | None = None
     state: Path | None = None
+    input_file: Path | None = None
+    """The export read (`--from`), which no output may replace."""
 
 
 @dataclass(frozen=True)
@@ -60,6 +63,8 @@ class JobResult:
     failures: list[GardenerError] = field(default_factory=list)
     """Outputs that could not be written (or a publisher that refused to start), in the order tried."""
     worklog_written: bool = True
+    publishing_refused: bool = False
+    """Publishing stopped before any issue (a rejected token, a repository GitHub does not show it)."""
 
 
 class _AssignmentWriter:
@@ -99,9 +104,33 @@ def _assignment_sink(path: Path | None) -> Iterator[_AssignmentWriter | None]:
         yield _AssignmentWriter(spool)
 
 
+def _refuse_shared_paths(outputs: Outputs) -> None:
+    """Two outputs on one path would keep only the one written last (a report over the state breaks the next
+    run), and an output on the input would replace the export it was made from."""
+    named = (
+        (outputs.input_file, "--from"),
+        (outputs.report_json, "--report-json"),
+        (outputs.assignments, "--assignments"),
+        (outputs.state, "the state file"),
+        (outputs.step_summary, "the step summary"),
+    )
+    seen: dict[str, str] = {}
+    for path, what in named:
+        if path is None:
+            continue
+        key = os.path.realpath(path)
+        if key in seen:
+            raise GardenerError(
+                f"{seen[key]} and {what} are the same file, {path}: give each its own path",
+                ExitCode.BAD_INPUT,
+            )
+        seen[key] = what
+
+
 def _preflight(outputs: Outputs) -> None:
     """Prove every output can be written before anything is read or published: a bad `--out` found after
     issues were created would lose the record of what was published."""
+    _refuse_shared_paths(outputs)
     prepare_directory(outputs.out_dir, "the worklog")
     for path, what in (
         (outputs.report_json, "report"),
@@ -208,10 +237,12 @@ def run_scan_job(
         marker = run_marker(report, options.services)
         worklog = unused_path(outputs.out_dir / worklog_filename(report, options.services), marker)
         failures: list[GardenerError] = []
+        refused = False
         try:
             report = process_issues(report, config.issues, publisher_for(worklog))
         except GardenerError as exc:  # e.g. GitHub rejected the token: still write the worklog and report
             failures.append(exc)
+            refused = True
         note_reopened(report)
         writes: list[tuple[str, Callable[[], object]]] = []
         try:
@@ -242,5 +273,10 @@ def run_scan_job(
             else:
                 written.append(what)
     return JobResult(
-        report=report, worklog=worklog, state=state, failures=failures, worklog_written="worklog" in written
+        report=report,
+        worklog=worklog,
+        state=state,
+        failures=failures,
+        worklog_written="worklog" in written,
+        publishing_refused=refused,
     )

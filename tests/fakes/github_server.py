@@ -56,7 +56,9 @@ class Rule:
     rate_limit_reset: float | None = None
     """For a 403 rate limit: seconds from now until `X-RateLimit-Reset`."""
     retry_after: int | None = None
-    """For a 403 secondary rate limit: the `Retry-After` header."""
+    """For a secondary rate limit: the `Retry-After` header."""
+    body: dict[str, Any] | None = None
+    """The answer's JSON (default `{"message": "Server Error"}`)."""
 
 
 @dataclass
@@ -114,17 +116,29 @@ class FakeGitHub:
         return f"http://{host!s}:{port}"
 
     # -- scripting -------------------------------------------------------------------------------------
-    def fail(self, method: str, path: str, status: int = 500, times: int = 1, apply: bool = False) -> None:
-        """Make the next `times` matching requests fail with `status` (after doing them, if `apply`)."""
-        self.rules.append(Rule(method, path, status, times, apply))
+    def fail(
+        self,
+        method: str,
+        path: str,
+        status: int = 500,
+        times: int = 1,
+        apply: bool = False,
+        body: dict[str, Any] | None = None,
+    ) -> None:
+        """Make the next `times` matching requests fail with `status` and `body` (after doing them, if
+        `apply`)."""
+        self.rules.append(Rule(method, path, status, times, apply, body=body))
 
     def rate_limit(self, method: str, path: str, times: int = 1, reset_in: float = -1.0) -> None:
         """Answer the next `times` matching requests with a primary rate-limit 403."""
         self.rules.append(Rule(method, path, 403, times, rate_limit_reset=reset_in))
 
-    def secondary_rate_limit(self, method: str, path: str, retry_after: int, times: int = 1_000_000) -> None:
-        """Answer the next `times` matching requests with a secondary rate-limit 403 and `Retry-After`."""
-        self.rules.append(Rule(method, path, 403, times, retry_after=retry_after))
+    def secondary_rate_limit(
+        self, method: str, path: str, retry_after: int, times: int = 1_000_000, status: int = 403
+    ) -> None:
+        """Answer the next `times` matching requests with a secondary rate limit (GitHub answers 403 or 429)
+        and `Retry-After`."""
+        self.rules.append(Rule(method, path, status, times, retry_after=retry_after))
 
     def add_issue(self, title: str, body: str, labels: list[str], state: str = "open") -> Issue:
         """Put an issue in the repository, as if someone created it earlier."""
@@ -346,7 +360,7 @@ class FakeGitHub:
                 rule.times -= 1
                 if rule.retry_after is not None:
                     message = "You have exceeded a secondary rate limit. Please wait a few minutes."
-                    return 403, {"message": message}, {"Retry-After": str(rule.retry_after)}
+                    return rule.status, {"message": message}, {"Retry-After": str(rule.retry_after)}
                 if rule.rate_limit_reset is not None:
                     reset = str(int(time.time() + rule.rate_limit_reset))
                     limited = {
@@ -364,7 +378,7 @@ class FakeGitHub:
                     self._route(method, path, query, data)
                     if method != "GET":
                         self._writes += 1
-                return rule.status, {"message": "Server Error"}, {}
+                return rule.status, rule.body or {"message": "Server Error"}, {}
         status, payload, extra = self._route(method, path, query, data)
         if method != "GET" and status < 400:
             self._writes += 1

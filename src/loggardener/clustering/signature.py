@@ -171,11 +171,16 @@ def mined_message(event: Event) -> tuple[ClusterKind, str, str] | None:
         where = " ".join(p for p in (entry.audit_status, entry.audit_method, entry.audit_service) if p)
         return "audit", where, entry.message
     message = entry.message
-    if not message.strip() and entry.http is not None and entry.http.status is not None:
-        message = f"HTTP {entry.http.status} response"
+    if not message.strip():  # a blank line on stderr, an entry without a payload: a title that says so
+        status = entry.http.status if entry.http is not None else None
+        message = f"HTTP {status} response" if status is not None else EMPTY_MESSAGE
     # A line about a service's own containers is that service's problem: the same line elsewhere is another
     service = entry.service if entry.service and lifecycle_line(message) else ""
     return "message", service, _shorten(message, 2000)
+
+
+EMPTY_MESSAGE = "(empty message)"
+"""What an entry without text is titled and grouped by."""
 
 
 def mined_signature(

@@ -9,6 +9,7 @@ from __future__ import annotations
 import gzip
 import io
 import json
+import os
 import sys
 import zlib
 from array import array
@@ -44,13 +45,24 @@ _BROKEN_GZIP = (EOFError, gzip.BadGzipFile, zlib.error)
 
 
 def _open_text(path: str) -> IO[str]:
-    """The file (or standard input) as text, gunzipped when it starts with the gzip magic bytes."""
+    """The file (or standard input) as text, gunzipped when it starts with the gzip magic bytes, in the
+    encoding `scan` recognises (UTF-8 with or without a BOM, UTF-16 as PowerShell's `>` writes it)."""
+    from loggardener.sources.file import detect_encoding
+
     raw = sys.stdin.buffer if path == "-" else _open_binary(path)
     buffered = raw if isinstance(raw, io.BufferedReader) else io.BufferedReader(cast(io.RawIOBase, raw))
-    if buffered.peek(2)[:2] == _GZIP_MAGIC:
-        unzipped = gzip.GzipFile(fileobj=buffered, mode="rb")
-        return io.TextIOWrapper(unzipped, encoding="utf-8", errors="replace", newline=None)
-    return io.TextIOWrapper(buffered, encoding="utf-8", errors="replace", newline=None)
+    try:
+        window = buffered.peek(65536)
+    except OSError as exc:
+        raise _unreadable(path, exc) from None
+    stream: IO[bytes] = buffered
+    if window[:2] == _GZIP_MAGIC:
+        stream = cast(IO[bytes], gzip.GzipFile(fileobj=buffered, mode="rb"))
+        try:  # the first bytes decompressed apart, so that a broken stream breaks when `text_items` reads it
+            window = zlib.decompressobj(wbits=31).decompress(window, 65536)
+        except zlib.error:
+            window = b""
+    return io.TextIOWrapper(stream, encoding=detect_encoding(window), errors="replace", newline=None)
 
 
 def _open_binary(path: str) -> io.BufferedReader:
@@ -64,6 +76,10 @@ def _open_binary(path: str) -> io.BufferedReader:
         raise GardenerError(f"cannot read {path}: {exc.strerror}", ExitCode.BAD_INPUT) from None
 
 
+def _unreadable(path: str, exc: OSError) -> GardenerError:
+    return GardenerError(f"cannot read {path}: {exc.strerror or exc}", ExitCode.BAD_INPUT)
+
+
 def text_items(path: str) -> Iterator[Item]:
     """One message per line (a gzip file is decompressed); blank lines and a broken gzip end are counted."""
     handle = _open_text(path)
@@ -74,6 +90,8 @@ def text_items(path: str) -> Iterator[Item]:
             yield (number, message, None) if message.strip() else (number, None, "blank line")
     except _BROKEN_GZIP as exc:  # counted like any bad line: the lines before it are still clustered
         yield number + 1, None, f"truncated or corrupt gzip after line {number} ({exc})"
+    except OSError as exc:
+        raise _unreadable(path, exc) from None
     finally:
         if path != "-":
             handle.close()
@@ -124,6 +142,11 @@ def cluster(
     from loggardener.clustering.miner import TemplateMiner
 
     if assignments is not None:
+        if path != "-" and os.path.realpath(assignments) == os.path.realpath(path):
+            raise GardenerError(
+                f"--assignments {assignments} is the log being clustered: give it its own path",
+                ExitCode.BAD_INPUT,
+            )
         check_writable(assignments, "assignments")  # before reading a large input
     miner = TemplateMiner()
     positions = array("q")
@@ -141,11 +164,16 @@ def cluster(
     if assignments is not None:
         with atomic_open(assignments, "assignments") as handle:
             _write_assignments(handle, miner, positions, ids, skipped)
-    if input_format is InputFormat.gcloud and skipped and not miner.clusters():
+    text = input_format is InputFormat.text
+    if not miner.clusters() and (skipped or text):  # a text log without a line, or nothing readable
+        source = "standard input" if path == "-" else path
+        if not skipped:
+            raise GardenerError(f"nothing to cluster: {source} is empty", ExitCode.BAD_INPUT)
         first = min(skipped)
+        unit = "line" if text else "entry"
         raise GardenerError(
-            f"nothing to cluster: all {len(skipped):,} entries of {'standard input' if path == '-' else path} "
-            f"were skipped (first: entry {first}, {skipped[first]})",
+            f"nothing to cluster: all {len(skipped):,} {'lines' if text else 'entries'} of {source} "
+            f"were skipped (first: {unit} {first}, {skipped[first]})",
             ExitCode.BAD_INPUT,
         )
     _print_table(miner, limit, path)

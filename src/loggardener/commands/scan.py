@@ -66,6 +66,13 @@ MAX_HOURS = 24 * 3650
 """Ten years: Cloud Logging keeps logs at most 3650 days."""
 
 
+def _services(names: list[str] | None) -> tuple[str, ...]:
+    """`--service` names; an empty one (an unset variable in `--service "$SERVICE"`) would match nothing."""
+    if any(not name.strip() for name in names or ()):
+        raise GardenerError("--service needs a name: got an empty one (is the variable that gives it set?)")
+    return tuple(name.strip() for name in names or ())
+
+
 def _hours(hours: float | None, since: str | None) -> float | None:
     if hours is None:
         return None
@@ -462,7 +469,7 @@ def scan(
         since=_timestamp(since, "--since"),
         until=_timestamp(until, "--until"),
         hours=_hours(hours, since),
-        services=tuple(service or ()),
+        services=_services(service),
         min_severity=Severity[min_severity.value if min_severity else config.min_severity],
         now=_timestamp(now, "--now") or datetime.now(timezone.utc).replace(microsecond=0),
     )
@@ -534,6 +541,7 @@ def scan(
         assignments=assignments,
         step_summary=step_summary,
         state=None if no_state else state_path,
+        input_file=Path(from_path) if from_path and from_path != "-" else None,
     )
     with _reading(err.is_terminal, source) as advance:
         result = run_scan_job(
@@ -553,7 +561,7 @@ def scan(
             f"{trend_line(report)} (state: {escape(str(state_path))}, run {result.state.runs})",
             soft_wrap=True,
         )
-    unpublished = _print_issue_actions(console, report, mode, worklog)
+    unpublished = None if result.publishing_refused else _print_issue_actions(console, report, mode, worklog)
     for failure in result.failures[:-1]:
         err.print(
             f"[bold red]error:[/] {escape(strip_controls(failure.message))}", highlight=False, soft_wrap=True

@@ -6,6 +6,7 @@ Which fields are read for which payload and resource type is tabled in the READM
 from __future__ import annotations
 
 import functools
+import json
 import re
 from collections.abc import Callable
 from datetime import datetime, timedelta, timezone
@@ -77,19 +78,48 @@ def _parse_utc(value: str) -> datetime | None:
     return moment if _EARLIEST <= moment < _LATEST else None
 
 
+def _not_a_timestamp(value: object) -> str:
+    """Why a timestamp field that is not text cannot be read (an export holds RFC 3339 text)."""
+    if value is None or value == "":
+        return "no timestamp"
+    try:
+        shown = json.dumps(value, default=str)
+    except ValueError:  # an integer past 4,300 digits
+        shown = "(a long number)"
+    shown = shown if len(shown) <= 60 else shown[:57] + "..."
+    return (
+        f"timestamp {shown} is a JSON {_JSON_TYPES.get(type(value), type(value).__name__)}, not RFC 3339 text"
+    )
+
+
+_JSON_TYPES = {int: "number", float: "number", bool: "boolean", dict: "object", list: "array"}
+
+
 def _parse_rfc3339(value: str) -> datetime:
     match = _RFC3339.match(value.strip())
     if match is None:
-        raise MalformedEntry(f"invalid timestamp {value!r}")
+        zone = (
+            ""
+            if re.search(r"[Zz]$|[+-]\d{2}:?\d{2}$", value.strip())
+            else " (no time zone: end it with Z or an offset)"
+        )
+        raise MalformedEntry(f"invalid timestamp {value!r}{zone}")
     fraction = (match["frac"] or "").ljust(6, "0")[:6]
+    time_of_day = match["time"]
+    if time_of_day.endswith(
+        ":60"
+    ):  # a leap second (RFC 3339 allows it; Python does not): its last microsecond
+        time_of_day, fraction = time_of_day[:-2] + "59", "999999"
     tz = match["tz"].upper()
     offset = timedelta(0)
     if tz != "Z":
         sign = 1 if tz[0] == "+" else -1
         digits = tz[1:].replace(":", "")
+        if int(digits[:2]) > 23 or int(digits[2:]) > 59:
+            raise MalformedEntry(f"invalid timestamp {value!r}: offset {tz} is not a time zone")
         offset = sign * timedelta(hours=int(digits[:2]), minutes=int(digits[2:]))
     try:
-        naive = datetime.fromisoformat(f"{match['date']}T{match['time']}.{fraction}")
+        naive = datetime.fromisoformat(f"{match['date']}T{time_of_day}.{fraction}")
         moment = (naive - offset).replace(tzinfo=timezone.utc)
     except (ValueError, OverflowError) as exc:
         raise MalformedEntry(f"invalid timestamp {value!r}: {exc}") from None
@@ -238,7 +268,7 @@ class EntryParser:
     def parse(self, position: int, raw: dict[str, Any]) -> LogEntry:
         timestamp_text = raw.get("timestamp") or raw.get("receiveTimestamp")
         if not isinstance(timestamp_text, str):
-            raise MalformedEntry("no timestamp")
+            raise MalformedEntry(_not_a_timestamp(timestamp_text))
         resource = _as_dict(raw.get("resource"), "resource")
         resource_type = str(resource.get("type") or "")
         resource_labels = _as_dict(resource.get("labels"), "resource.labels")

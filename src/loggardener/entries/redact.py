@@ -16,8 +16,8 @@ Three kinds of rule find secrets, each reporting the byte span to replace with `
 
 Every built-in pattern is compiled with RE2 (google-re2), whose matching time is linear in the text whatever
 the pattern, and runs only when a cheap gate says it can match (`_GatedRules`). Spans that overlap are merged
-before the text is rebuilt, so a redacted text redacts to itself. Custom `extra_patterns` (Python `re`) run
-after, on the redacted text.
+before the text is rebuilt, so a redacted text redacts to itself. Custom `extra_patterns` (RE2 too) run after,
+on the redacted text.
 """
 
 from __future__ import annotations
@@ -1795,7 +1795,7 @@ class Redactor:
     def __init__(self, emails: bool = True, extra_patterns: Iterable[str] = ()) -> None:
         self._rules = _gated_rules()
         self._emails = emails
-        self._custom = [re.compile(pattern) for pattern in extra_patterns]
+        self._custom = [re2.compile(pattern, _OPTIONS) for pattern in extra_patterns]
 
     def spans(self, data: bytes, depth: int = 0) -> list[Span]:
         """The merged spans of `data` (UTF-8) that hold a secret, with their kinds."""

@@ -7,6 +7,8 @@ checked here in code: GitHub search lags and does not reliably index HTML commen
 
 from __future__ import annotations
 
+import logging
+import os
 import re
 import time
 from collections.abc import Sequence
@@ -58,7 +60,8 @@ class IssueRetry(GithubRetry):
         return retry
 
     def is_retry(self, method: str, status_code: int, has_retry_after: bool = False) -> bool:
-        if method.upper() == "POST" and status_code != 403:
+        # a rate-limited request (403 with a rate-limit message, or 429) was not performed: repeat even a POST
+        if method.upper() == "POST" and status_code not in (403, 429):
             return False
         return bool(super().is_retry(method, status_code, has_retry_after))
 
@@ -110,13 +113,49 @@ def describe(exc: Exception) -> str:
         return f"GitHub rate limit exhausted{when}"
     if isinstance(exc, GithubException):
         message = exc.data.get("message") if isinstance(exc.data, dict) else None
-        return f"GitHub answered {exc.status}" + (f": {message}" if message else "")
+        return f"GitHub answered {exc.status}" + (f": {message}" if message else "") + _details(exc.data)
     if isinstance(exc, RetryError):
         reason = re.search(r"Caused by \w+\('([^']*)'", str(exc))
         return "GitHub kept failing after retries" + (f": {reason.group(1)}" if reason else "")
     if isinstance(exc, RequestException):
         return f"cannot reach GitHub: {type(exc).__name__}: {str(exc)[:200]}"
     return f"{type(exc).__name__}: {str(exc)[:200]}"
+
+
+def _details(data: object) -> str:
+    """What a 422's `errors` list says was invalid (`field body: body is too long`), in brackets."""
+    errors = data.get("errors") if isinstance(data, dict) else None
+    if not isinstance(errors, list):
+        return ""
+    said = []
+    for error in errors[:3]:
+        if isinstance(error, dict):
+            where = " ".join(str(error[key]) for key in ("resource", "field") if error.get(key))
+            what = error.get("message") or error.get("code") or ""
+            said.append(f"{where}: {what}" if where and what else str(where or what))
+        elif error:
+            said.append(str(error))
+    return f" ({'; '.join(said)[:300]})" if any(said) else ""
+
+
+def _refused(exc: GithubException, repo: str) -> GardenerError | None:
+    """The repository-wide answers that every issue would get again (no such repository, no permission to
+    its issues), as one line; None for any other failure."""
+    if exc.status == 404:
+        return GardenerError(
+            f"GitHub has no repository {repo} this token can see ({describe(exc)}): check --repo or "
+            "GITHUB_REPOSITORY, and that the token has access to it; nothing published",
+            ExitCode.BAD_INPUT,
+        )
+    if exc.status == 403 and not isinstance(exc, RateLimitExceededException):
+        return GardenerError(_NO_PERMISSION.format(repo=repo, answer=describe(exc)), ExitCode.CREDENTIALS)
+    return None
+
+
+_NO_PERMISSION = (
+    "the token may not write issues in {repo} ({answer}): give it the permission (a workflow: "
+    "`permissions: issues: write`; a fine-grained token: Issues read and write; a classic token: the repo scope)"
+)
 
 
 def _rejected() -> GardenerError:
@@ -142,6 +181,9 @@ class GitHubPublisher(IssuePublisher):
         seconds_between_writes: float | None = 1.0,
         timeout: int = 30,
     ) -> None:
+        if not os.environ.get("GARDENER_DEBUG"):
+            # PyGithub logs each retry on its own stderr handler; gardener says one line per failure itself
+            logging.getLogger("github").setLevel(logging.WARNING)
         if not token:
             raise GardenerError(
                 "--issues publish needs a token in GH_TOKEN or GITHUB_TOKEN (or use --issues draft)",
@@ -179,6 +221,9 @@ class GitHubPublisher(IssuePublisher):
         except BadCredentialsException:
             raise _rejected() from None
         except (GithubException, RequestException) as exc:
+            refused = _refused(exc, self.repo_name) if isinstance(exc, GithubException) else None
+            if refused is not None:
+                raise refused from None
             line = (
                 f"cannot list the issues labelled {label!r} in {self.repo_name}: {describe(exc)}; "
                 "nothing published, so that no duplicate is made"
@@ -207,7 +252,10 @@ class GitHubPublisher(IssuePublisher):
                 stopped = "GitHub rejected the token (401)"
                 actions.append(self._failed(cluster, stopped))
             except (GithubException, RequestException) as exc:
-                actions.append(self._failed(cluster, describe(exc)))
+                refused = _refused(exc, self.repo_name) if isinstance(exc, GithubException) else None
+                if refused is not None and refused.exit_code == ExitCode.CREDENTIALS:
+                    stopped = refused.message  # every other write would be refused the same way
+                actions.append(self._failed(cluster, describe(exc) if stopped is None else stopped))
         if stopped is None:
             self._refresh_related(composer, run, actions)
         return actions

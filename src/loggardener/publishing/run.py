@@ -44,10 +44,17 @@ def choose_publisher(
         )
     from loggardener.publishing.github import GitHubPublisher  # PyGithub only when publishing
 
+    api_url = environ.get("GITHUB_API_URL") or DEFAULT_API_URL
+    if not api_url.startswith(("https://", "http://")):
+        raise GardenerError(
+            f"GITHUB_API_URL {api_url!r} is not a URL: give https://api.github.com, your GitHub Enterprise "
+            "server's https://HOST/api/v3, or unset it",
+            ExitCode.BAD_INPUT,
+        )
     return GitHubPublisher(
         repo,
         environ.get("GH_TOKEN") or environ.get("GITHUB_TOKEN", ""),  # gh's order: GH_TOKEN wins
-        environ.get("GITHUB_API_URL") or DEFAULT_API_URL,
+        api_url,
         seconds_between_requests=None,
         seconds_between_writes=config.seconds_between_writes or None,
         max_rate_limit_wait=config.max_rate_limit_wait,

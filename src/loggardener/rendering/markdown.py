@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+import traceback
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
@@ -12,6 +13,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 import jinja2
+import jinja2.meta
 
 from loggardener.errors import ExitCode, GardenerError
 from loggardener.files import scope_slug
@@ -120,20 +122,58 @@ class MarkdownWorklog(Renderer):
         if templates_dir is not None and not templates_dir.is_dir():
             raise GardenerError(f"--templates {templates_dir}: not a directory", ExitCode.BAD_INPUT)
         self._name = template_name
+        self._overridden = templates_dir is not None
         with self._template_errors():  # a broken template is found before any scanning or publishing
-            self._template = environment(templates_dir).get_template(template_name)
+            env = environment(templates_dir)
+            self._template = env.get_template(template_name)
+            _load_included(env, template_name, set())
 
     @contextmanager
     def _template_errors(self) -> Iterator[None]:
+        """A template's mistake as one line (exit code 2): jinja's own errors, and, with `--templates`, any
+        error a template raises (not UTF-8, endless recursion, a division by zero) where it raised it."""
         try:
             yield
+        except jinja2.TemplateSyntaxError as exc:
+            where = f"{exc.name or self._name} (line {exc.lineno})"
+            raise GardenerError(f"template {where}: {exc.message}", ExitCode.BAD_INPUT) from None
         except jinja2.TemplateError as exc:
-            where = f" (line {exc.lineno})" if isinstance(exc, jinja2.TemplateSyntaxError) else ""
-            raise GardenerError(f"template {self._name}{where}: {exc.message}", ExitCode.BAD_INPUT) from None
+            where = _template_line(exc) or self._name
+            raise GardenerError(f"template {where}: {exc.message}", ExitCode.BAD_INPUT) from None
+        except (ValueError, ArithmeticError, LookupError, TypeError, AttributeError, RecursionError) as exc:
+            if not self._overridden:
+                raise  # the bundled templates failing is a bug, not the user's
+            where = _template_line(exc) or self._name
+            raise GardenerError(
+                f"template {where} (from --templates): {type(exc).__name__}: {exc}", ExitCode.BAD_INPUT
+            ) from None
 
     def render(self, report: ScanReport) -> str:
         with self._template_errors():
             return self._template.render(report=report, clusters=report.clusters, totals=report.totals)
+
+
+def _load_included(env: jinja2.Environment, name: str, seen: set[str]) -> None:
+    """Load every template `name` includes, imports or extends by a literal name, and theirs: a missing or
+    broken partial stops the run before the scan, not when the worklog is rendered after publishing."""
+    seen.add(name)
+    assert env.loader is not None
+    source, _, _ = env.loader.get_source(env, name)
+    for included in jinja2.meta.find_referenced_templates(env.parse(source, name)):
+        if included is not None and included not in seen:
+            env.get_template(included)
+            _load_included(env, included, seen)
+
+
+def _template_line(exc: BaseException) -> str | None:
+    """`worklog.md.j2 (line N)`: the innermost template line in `exc`'s traceback (jinja maps its frames to
+    the templates' files and lines)."""
+    frames = [frame for frame in traceback.extract_tb(exc.__traceback__) if frame.filename.endswith(".j2")]
+    if not frames:
+        return None
+    path = Path(frames[-1].filename)
+    name = f"{path.parent.name}/{path.name}" if path.parent.name == "partials" else path.name
+    return f"{name} (line {frames[-1].lineno})"
 
 
 def worklog_filename(report: ScanReport, services: tuple[str, ...] = ()) -> str:

@@ -51,7 +51,7 @@ class FileSource(EntrySource):
             except OSError as exc:
                 raise GardenerError(f"cannot read {self.path}: {exc.strerror}", ExitCode.BAD_INPUT) from None
         buffered: io.BufferedReader = raw if isinstance(raw, io.BufferedReader) else io.BufferedReader(raw)  # type: ignore[arg-type]
-        if buffered.peek(2)[:2] == _GZIP_MAGIC:
+        if _peek(buffered, self.stats.description)[:2] == _GZIP_MAGIC:
             return io.BufferedReader(gzip.GzipFile(fileobj=buffered, mode="rb"))
         return buffered
 
@@ -59,7 +59,7 @@ class FileSource(EntrySource):
         stream = self._open()
         try:
             window = _peek(stream, self.path)
-            encoding = _encoding(window)
+            encoding = detect_encoding(window)
             first = _first_significant_char(window, encoding)
             if first is None:
                 raise GardenerError(
@@ -87,14 +87,16 @@ class FileSource(EntrySource):
 
 
 def _peek(stream: io.BufferedReader, path: str) -> bytes:
-    """The first bytes of the input, without consuming them."""
+    """The first bytes of the input, without consuming them; a device or stream that cannot be read (EIO)
+    or a gzip header that is not one is one line."""
     try:
         return stream.peek(65536)
     except (OSError, EOFError, gzip.BadGzipFile) as exc:
-        raise GardenerError(f"cannot read {path}: {exc}", ExitCode.BAD_INPUT) from None
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else exc
+        raise GardenerError(f"cannot read {path}: {reason}", ExitCode.BAD_INPUT) from None
 
 
-def _encoding(window: bytes) -> str:
+def detect_encoding(window: bytes) -> str:
     """UTF-16 (with its byte-order mark, or recognised by the zero bytes of ASCII JSON) or UTF-8 (BOM or not).
 
     PowerShell's `>` writes UTF-16 with a BOM; Windows tools write UTF-8 with one.
@@ -118,7 +120,7 @@ def _first_significant_char(window: bytes, encoding: str) -> str | None:
 class _Utf8(io.RawIOBase):
     """A text stream as UTF-8 bytes again, for ijson.
 
-    Decoding first (U+FFFD for a byte that is not UTF-8, and any encoding `_encoding` recognised) means one
+    Decoding first (U+FFFD for a byte that is not UTF-8, and any encoding `detect_encoding` recognised) means one
     bad byte costs one character, not the rest of the array. A lone surrogate escape (backslash, u, D800),
     which ijson cannot decode and which would end the array, is rewritten to the U+FFFD escape on the way.
     """
@@ -193,9 +195,10 @@ def _array_records(
 ) -> Iterator[RawRecord]:
     """Items of a JSON array; a record's position is its 1-based index, and its error text says "entry N".
 
-    An array of at most `whole_limit` bytes that orjson reads as ijson would (`_whole_array`) is decoded at
-    once, many times faster; anything else (larger, damaged, cut short, or holding a number orjson reads
-    differently) is streamed by ijson, which keeps the entries before the damage.
+    An array of at most `whole_limit` bytes is decoded at once (`_whole_array`), many times faster, and
+    reads every number as a line of NDJSON does; anything else (larger, damaged or cut short) is streamed
+    by ijson, which keeps the entries before the damage (and counts as damage a number past 64 bits, NaN
+    or Infinity: yajl reads none of them).
     """
     head, broken = _read_head(stream, whole_limit + 1)
     items = _whole_array(head) if broken is None and len(head) <= whole_limit else None
@@ -223,13 +226,12 @@ def _read_head(stream: io.RawIOBase, size: int) -> tuple[bytes, BaseException | 
 
 
 def _whole_array(data: bytes) -> list[Any] | None:
-    """The items of a JSON array document, decoded by orjson; None when ijson must read it (it is not one
-    well-formed array, or it holds a run of 19 digits: an integer orjson reads as ijson does not)."""
-    if _LONG_DIGIT_RUN in data.translate(_BYTE_CLASSES):
-        return None
+    """The items of a JSON array document, decoded as a line of NDJSON is (`_decode`: orjson, else the
+    standard library, which also reads an integer past 64 bits, NaN and Infinity, where ijson would give up
+    the rest of the array); None when ijson must read it (it is not one well-formed array)."""
     try:
-        value = orjson.loads(data)
-    except orjson.JSONDecodeError:
+        value = _decode(data.decode("utf-8"))[0]
+    except (ValueError, RecursionError):
         return None
     return value if isinstance(value, list) else None
 
@@ -275,6 +277,11 @@ def _streamed_array_records(stream: io.RawIOBase, path: str) -> Iterator[RawReco
             yield _record(position, item, "entry")
     except (ijson.JSONError, ijson.IncompleteJSONError) as exc:
         reason = " ".join(str(exc).split())
+        if "trailing garbage" in reason:  # e.g. `gcloud logging read … >> export.json`, run twice
+            reason = (
+                "more text follows the end of the array (exports appended to one file? scan each file, or "
+                f"append NDJSON instead, one entry per line): {reason}"
+            )
         yield RawRecord(
             position + 1,
             None,

@@ -699,7 +699,13 @@ class LogAnalyticsSource(EntrySource):
 
 
 class BigQueryEngine:
-    """The real google-cloud-bigquery client. An http:// endpoint (an emulator) gets anonymous credentials."""
+    """The real google-cloud-bigquery client. An http:// endpoint (an emulator) gets anonymous credentials.
+
+    Calls are retried for `retry_seconds` (the client's own default is ten minutes, in silence), as a live
+    scan retries Cloud Logging for about a minute.
+    """
+
+    retry_seconds: float = 60.0
 
     def __init__(self, billing_project: str | None, endpoint: str | None, maximum_bytes_billed: int) -> None:
         self.billing_project = billing_project
@@ -720,12 +726,26 @@ class BigQueryEngine:
         )
         return self._client
 
+    def _retry(self) -> dict[str, Any]:
+        """The `retry` and `job_retry` arguments of a query call: requests retried for `retry_seconds`; a failed
+        job not run again (the client would, wrapping even the job's insert in its own ten-minute retry)."""
+        from google.cloud.bigquery.retry import DEFAULT_RETRY
+
+        return {"retry": DEFAULT_RETRY.with_timeout(self.retry_seconds), "job_retry": None}
+
     def _call(self, what: str, action: Any) -> Any:
         from google.api_core import exceptions as api
         from google.auth.exceptions import GoogleAuthError
 
         try:
             return action()
+        except api.RetryError as exc:
+            where = self.endpoint or "bigquery.googleapis.com"
+            cause = " ".join(str(exc.cause or exc).split())[:300]
+            raise GardenerError(
+                f"cannot reach BigQuery at {where} {what} after {self.retry_seconds:g} s of retries: {cause}",
+                ExitCode.SOURCE_FAILED,
+            ) from None
         except api.Forbidden as exc:
             raise GardenerError(
                 f"permission denied {what}: {_message(exc)}; {_ROLES}", ExitCode.CREDENTIALS
@@ -774,7 +794,11 @@ class BigQueryEngine:
         )
         rows = self._call(
             f"reading the columns of {project}.{dataset}.{view}",
-            lambda: list(self.client().query(sql, job_config=config).result()),
+            lambda: list(
+                self.client()
+                .query(sql, job_config=config, **self._retry())
+                .result(retry=self._retry()["retry"])
+            ),
         )
         names = {str(row[0]) for row in rows}
         if not names:
@@ -789,7 +813,9 @@ class BigQueryEngine:
         from google.cloud import bigquery
 
         config = bigquery.QueryJobConfig(dry_run=True, use_query_cache=False)
-        job = self._call("estimating the query", lambda: self.client().query(sql, job_config=config))
+        job = self._call(
+            "estimating the query", lambda: self.client().query(sql, job_config=config, **self._retry())
+        )
         value = job.total_bytes_processed
         return None if value is None else int(value)
 
@@ -798,8 +824,12 @@ class BigQueryEngine:
 
         config = bigquery.QueryJobConfig(maximum_bytes_billed=self.maximum_bytes_billed)
 
-        job = self._call("running the query", lambda: self.client().query(sql, job_config=config))
-        pages = self._call("running the query", lambda: job.result(page_size=10_000))
+        job = self._call(
+            "running the query", lambda: self.client().query(sql, job_config=config, **self._retry())
+        )
+        pages = self._call(
+            "running the query", lambda: job.result(page_size=10_000, retry=self._retry()["retry"])
+        )
         stats = QueryStats(
             bytes_processed=job.total_bytes_processed,
             slot_millis=job.slot_millis,

@@ -47,6 +47,40 @@ class LogQuery:
                 f"empty scan window: start {rfc3339(self.start)} is not before end {rfc3339(self.end)}",
                 ExitCode.BAD_INPUT,
             )
+        if self.extra_filter is not None:
+            _check_clause(self.extra_filter)
+
+
+def _check_clause(clause: str) -> None:
+    """A `--filter` clause is AND-ed in parentheses: one that closes more than it opens (`a) OR (b`) would
+    escape them and OR itself with the whole query, window included; an unclosed quote or parenthesis
+    breaks the query. Both are refused here rather than sent."""
+    depth = 0
+    quoted = False
+    escaped = False
+    for character in clause:
+        if escaped:  # the character after a backslash in a string
+            escaped = False
+            continue
+        if quoted:
+            escaped = character == "\\"
+            quoted = character != '"'
+            continue
+        if character == '"':
+            quoted = True
+        elif character == "(":
+            depth += 1
+        elif character == ")":
+            depth -= 1
+            if depth < 0:
+                break
+    if depth != 0 or quoted:
+        problem = "an unclosed quote" if quoted and depth == 0 else "unbalanced parentheses"
+        raise GardenerError(
+            f"--filter {clause!r} has {problem}: it would break out of its place in the query (or the "
+            "query); balance them",
+            ExitCode.BAD_INPUT,
+        )
 
 
 def rfc3339(moment: datetime) -> str:

@@ -158,8 +158,9 @@ def load_state(path: Path) -> State:
     fix = "move it aside to start a fresh state, or pass another --state path"
     try:
         data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise GardenerError(f"state file {path} is corrupt ({exc}); {fix}", ExitCode.BAD_INPUT) from None
+    except (ValueError, RecursionError) as exc:  # not JSON; an integer past 4,300 digits; nested too deeply
+        reason = str(exc) if not isinstance(exc, RecursionError) else "nested too deeply"
+        raise GardenerError(f"state file {path} is corrupt ({reason}); {fix}", ExitCode.BAD_INPUT) from None
     if not isinstance(data, dict) or data.get("format") != STATE_FORMAT:
         raise GardenerError(
             f'{path} is not a log gardener state file (no "format": "{STATE_FORMAT}" marker); {fix}',
