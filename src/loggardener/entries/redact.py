@@ -1205,8 +1205,9 @@ def _phrase_spans(data: bytes) -> Iterator[Span]:
         base = end
         line_end = data.find(b"\n", base, base + 160)
         rest = data[base:line_end].strip(b" \t\r") if line_end >= 0 else b""
-        if rest in (b":", b"=", "：".encode()) and _ALONE_ON_LINE.match(data, line_end + 1):
-            base = line_end + 1  # `Your temporary token:` then the value alone on the next line
+        labelled = rest in (b":", b"=", "：".encode()) and _ALONE_ON_LINE.match(data, line_end + 1) is not None
+        if labelled:  # `Your temporary token:` then the value alone on the next line: a label and its value
+            base = line_end + 1
             line_end = data.find(b"\n", base, base + 160)
         tail = data[base : line_end if line_end >= 0 else base + 160]
         first = True
@@ -1221,7 +1222,11 @@ def _phrase_spans(data: bytes) -> Iterator[Span]:
                 break
             start = base + raw.start() + token.index(core)
             value_end = start + len(core)
-            if (password and first and _password_like(stripped)) or _prose_secret(stripped):
+            if (
+                (password and first and _password_like(stripped))
+                or (labelled and first and is_secret_value("token", stripped))
+                or _prose_secret(stripped)
+            ):
                 if password and first:  # a password runs to a space or quote
                     value_end = max(value_end, _password_end(data, start))
                 yield start, value_end, "password" if password else "token", _CONTEXT
