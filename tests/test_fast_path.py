@@ -294,7 +294,7 @@ def _entries(draw: st.DrawFn) -> list[dict[str, Any]]:
     return [draw(_entry(index)) for index in range(size)]
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(_entries(), st.sampled_from([Severity.WARNING, Severity.ERROR]))
 def test_generated_entries_report_the_same(entries: list[dict[str, Any]], threshold: Severity) -> None:
     assert_same(
@@ -570,7 +570,7 @@ _LINES = st.one_of(
 )
 
 
-@settings(max_examples=1500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=1000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(_LINES)
 def test_a_line_the_pre_check_turns_away_has_no_kind(text: str) -> None:
     line = text.rstrip("\n")

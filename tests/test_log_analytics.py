@@ -541,7 +541,7 @@ def _alike_runs(draw: st.DrawFn) -> list[dict[str, Any]]:
     return entries
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(_alike_runs())
 def test_alike_runs_scan_alike_when_most_come_back_as_batches(entries: list[dict[str, Any]]) -> None:
     config = GardenerConfig.model_validate({"clustering": {"samples_per_cluster": 1}})
