@@ -214,3 +214,33 @@ def test_a_timestamp_that_cannot_be_read_says_why(timestamp: object, reason: str
 def test_a_leap_second_is_its_minutes_last_microsecond() -> None:
     report = scan_entries([_hostile("leap", timestamp="2016-12-31T23:59:60.5Z")])
     assert report.clusters[0].first_seen.isoformat() == "2016-12-31T23:59:59.999999+00:00"
+
+
+def test_an_entry_repeated_in_an_export_counts_once(tmp_path: Path) -> None:
+    """Two exports of overlapping windows in one file: the entries of the overlap come twice."""
+    first = [
+        {"insertId": f"e{i}", "timestamp": f"2026-11-21T10:00:{i:02d}Z", "severity": "ERROR",
+         "textPayload": f"ValueError: bad price for order {i}"}
+        for i in range(6)
+    ]  # fmt: skip
+    second = [
+        *first[3:],
+        {
+            "insertId": "e1",
+            "timestamp": "2026-11-21T10:00:59Z",
+            "severity": "ERROR",
+            "textPayload": "ValueError: x",
+        },
+    ]  # another entry that reuses an insertId at another time is not a duplicate
+    export = tmp_path / "both.ndjson"
+    export.write_text("".join(json.dumps(entry) + "\n" for entry in first + second), encoding="utf-8")
+    assignments: list[tuple[int, str | None]] = []
+
+    def sink(position: int, insert_id: str | None, key: str | None, reason: str | None) -> None:
+        if reason == "duplicate":
+            assignments.append((position, insert_id))
+
+    report = Scan(GardenerConfig(), ScanOptions(), on_assign=sink).run(FileSource(export))
+    assert report.totals.read == 10 and report.totals.skipped == {"duplicate": 3}
+    assert sum(c.count for c in report.clusters) == 7
+    assert assignments == [(7, "e3"), (8, "e4"), (9, "e5")]

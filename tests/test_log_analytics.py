@@ -105,6 +105,10 @@ def test_duplicated_entries_count_once() -> None:
     """Log Analytics does not deduplicate: the query does, on insert_id and timestamp."""
     entries = list(entries_of(DemoSource()))
     assert_equivalent(local_report(ListSource(entries)), log_analytics_report(engine_with(entries, copies=3)))
+    # an export holding them twice (overlapping windows) counts them once too
+    twice = local_report(ListSource(entries[:700] + entries[600:]))
+    assert twice.totals.skipped["duplicate"] == 100
+    assert_equivalent(twice, log_analytics_report(engine_with(entries)))
 
 
 def test_errors_written_below_warning_come_back() -> None:

@@ -7,10 +7,11 @@ from __future__ import annotations
 
 import gc
 import math
-from collections import Counter
+from collections import Counter, OrderedDict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
+from typing import Any
 
 from loggardener import __version__
 from loggardener.clustering.clusterer import Clusterer
@@ -29,6 +30,9 @@ from loggardener.sources.interface import EntrySource
 
 MAX_MALFORMED_LISTED = 50
 MAX_SERVICES_LISTED = 20
+RECENT_IDS = 32_768
+"""An entry whose insertId and timestamp are among this many latest is a duplicate (an export of overlapping
+windows, a page read twice): read, skipped as "duplicate", never counted twice. Memory stays bounded."""
 
 #: Called for every input item: position, insertId (None if unreadable), cluster key, reason it was skipped.
 #: The key is provisional for messages the template miner groups: `Scan.final_fingerprint` maps it after `run`.
@@ -123,6 +127,7 @@ class Scan:
         self._span: tuple[datetime, datetime] | None = None
         self._matched_services: set[str | None] = set()
         self._other_services: set[str] = set()
+        self._recent_ids: OrderedDict[tuple[str, str], None] = OrderedDict()
         self._healthy_revisions: set[str] = set()
         self.linker = Linker(config.issues.related_window_seconds)
         self._fast = fast_path and options.min_severity >= Severity.WARNING
@@ -175,6 +180,9 @@ class Scan:
             if record.entry is None:
                 self._malformed(record.position, None, record.error or "unreadable")
                 continue
+            if occurrences is None and self._repeated(record.entry):
+                self._skip(record.position, self._redact(str(record.entry["insertId"])), "duplicate")
+                continue
             entry: LogEntry | Quiet | None = None
             if skim is not None and occurrences is None:
                 entry = skim(record.position, record.entry)
@@ -208,6 +216,21 @@ class Scan:
                 if status is not None and status < 500:
                     self._healthy_revisions.add(revision)
             yield entry, occurrences
+
+    def _repeated(self, raw: dict[str, Any]) -> bool:
+        """Whether an entry with this insertId and timestamp was among the `RECENT_IDS` latest."""
+        insert_id = raw.get("insertId")
+        if not isinstance(insert_id, str) or not insert_id:
+            return False
+        timestamp = raw.get("timestamp")
+        key = (insert_id, timestamp if isinstance(timestamp, str) else repr(timestamp))
+        recent = self._recent_ids
+        if key in recent:
+            return True
+        recent[key] = None
+        if len(recent) > RECENT_IDS:
+            recent.popitem(last=False)
+        return False
 
     def _malformed(self, position: int, insert_id: str | None, error: str) -> None:
         # the reason may quote the entry (`invalid timestamp '…'`), and nothing unredacted is kept
