@@ -1265,6 +1265,12 @@ def test_a_password_in_userinfo_without_a_scheme_is_redacted(text: str, expected
 _FAKE = random.Random(20261130)
 
 
+@pytest.fixture(autouse=True)
+def _fake_values_per_test() -> None:
+    """Each test draws the same generated values whichever tests ran before it on its worker."""
+    _FAKE.seed(20261130)
+
+
 def _fake(size: int = 14) -> str:
     """A generated value that no shape rule sees (lower case and digits): only its context tells it."""
     return "".join(_FAKE.choices(string.ascii_lowercase + string.digits, k=size - 2)) + "42"
@@ -1338,6 +1344,10 @@ def test_a_value_alone_on_the_line_after_a_credential_label_is_redacted() -> Non
     redactor = Redactor()
     for value in [_fake() for _ in range(200)]:  # a label's value, however plain it looks to prose rules
         assert redactor.redact(f"Your temporary token:\n{value}") == "Your temporary token:\n[REDACTED:token]"
+    assert (
+        redactor.redact("Your temporary token:\nqzxvkrtplmwnbhgd")
+        == "Your temporary token:\n[REDACTED:token]"
+    )
     for plain in ("expired", "none", "12345"):
         assert redactor.redact(f"Your temporary token:\n{plain}") == f"Your temporary token:\n{plain}"
 
@@ -1393,3 +1403,45 @@ def test_an_extra_pattern_runs_in_linear_time_on_hostile_text() -> None:
     redact = Redactor(extra_patterns=[r"(a+)+$"]).redact
     assert_linear(lambda n: redact("a" * n + "!"), 22)
     assert redact("id aaa") == "id [REDACTED:custom]"
+
+
+@pytest.mark.parametrize(
+    ("text", "kept"),
+    [
+        ("db password=(prod)Xy7k2Lq9Zz", ""),  # a bracket that opens the value is not all of it
+        ("api_key={{env}}9f8e7d6c5b4a3f2e1d0c", ""),
+        ("password=(CorrectHorseBattery)", ""),  # any word in brackets may be the value itself
+        ("password=[CorrectHorseBattery]", ""),
+        ("password: **CorrectHorseBattery**", ""),
+        ("password = (sensitive value)", "(sensitive value)"),
+        ("password=[FILTERED]", "[FILTERED]"),
+        ("password=***REMOVED***", "***REMOVED***"),
+        ("password: {{ .Values.db.password }}", "{{ .Values.db.password }}"),
+    ],
+)
+def test_only_a_whole_placeholder_stands_in_for_a_value(text: str, kept: str) -> None:
+    redacted = Redactor().redact(text)
+    assert (kept in redacted and "[REDACTED" not in redacted) if kept else "[REDACTED:" in redacted
+
+
+@pytest.mark.parametrize(
+    "template",
+    [
+        "htpasswd -bBC 10 /etc/nginx/.htpasswd admin {v}",
+        "htpasswd -b -C 12 /etc/nginx/.htpasswd admin {v} failed",
+        "gh secret set DB_PASSWORD --body {v}",
+        "gh secret set DB_PASSWORD -b {v}",
+    ],
+)
+def test_a_secret_after_an_option_that_takes_a_value_is_redacted(template: str) -> None:
+    v = "hunter2xyz" if template.startswith("gh") else _fake()  # a value no prose rule would take
+    redacted = Redactor().redact(template.format(v=v))
+    assert v not in redacted and "admin" in redacted if "admin" in template else v not in redacted
+
+
+def test_a_csv_credential_column_reads_quoted_cells_and_passes_over_odd_rows() -> None:
+    v, w, x = _fake(), _fake(), _fake()
+    text = f'user,password\nbob,"p,{v}"\nthis row, has, four cells\nann,{w}\neve,sunshine\ndone {x}'
+    redacted = Redactor().redact(text)
+    assert v not in redacted and w not in redacted and "sunshine" not in redacted
+    assert "this row, has, four cells" in redacted and x in redacted  # the table ended at `done`

@@ -354,10 +354,16 @@ _NUMBER = re.compile(r"^(?:0x[0-9a-fA-F]+|\d+(?::\d+)*)$")
 # What stands in for a value: a word such as `null`, a mask (`****`, `***REMOVED***`), a note in brackets
 # (`<redacted>`, `[FILTERED]`, `(sensitive value)`), a variable or a template (`${DB_PASSWORD}`, `$(API_KEY)`,
 # `{{ .Values.db.password }}`, `%PASSWORD%`).
+# The notes that masking tools and people write in a value's place, in `[…]`, `(…)` or `*…*`: any other word in
+# brackets may be the value itself (`password=[CorrectHorseBattery]`).
+_MASK_NOTE = (
+    r"(?:sensitive[ _-]value|not[ _-]set|filtered|redacted|removed|masked|hidden|secret|sensitive|omitted"
+    r"|censored|private|unset|none|null|nil|empty|value|password|token|key|yes|no)"
+)
 _PLACEHOLDERS = re.compile(
-    r"^(?:|null|none|nil|true|false|yes|no|undefined|empty|n/a|\*+|\*+[A-Za-z _-]{1,32}\*+|x+|\.+|-+|<[^<>]*>"
-    r"|\[[A-Za-z _-]{1,32}\]|\([A-Za-z _-]{1,32}\)|\$\{?[A-Za-z_][\w.]*\}?|\$\([A-Za-z_][\w.]*\)"
-    r"|\{\{[^{}]*\}\}|%[A-Za-z_]+%)$",
+    r"^(?:|null|none|nil|true|false|yes|no|undefined|empty|n/a|\*+|\*+" + _MASK_NOTE + r"\*+|x+|\.+|-+"
+    r"|<[A-Za-z _./-]{1,64}>|\[" + _MASK_NOTE + r"\]|\(" + _MASK_NOTE + r"\)"
+    r"|\$\{?[A-Za-z_][\w.]*\}?|\$\([A-Za-z_][\w.]*\)|\{\{[^{}]*\}\}|%[A-Za-z_]+%)$",
     re.IGNORECASE,
 )
 # A bare value that opens a bracket or a template runs to its closing one (`(sensitive value)`, `{{ .Values.x }}`):
@@ -365,6 +371,7 @@ _PLACEHOLDERS = re.compile(
 _BRACKETED = re.compile(
     rb"\{\{[^{}\r\n]{0,128}\}\}|\([A-Za-z _-]{1,32}\)|\[[A-Za-z _-]{1,32}\]|<[^<>\r\n]{1,64}>"
 )
+_VALUE_ENDS = frozenset((b"", b" ", b"\t", b"\r", b"\n", b'"', b"'", b",", b";", b"&", b")", b"]", b"}"))
 _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
 # A word (`expired`, `MISSING`, `Not_Set`), which no generated credential is.
 _PLAIN_WORD = re.compile(
@@ -705,7 +712,7 @@ _READS_SECRET = re.compile(
 )
 # `htpasswd -b[…] FILE USER PASSWORD`, `htpasswd -nb USER PASSWORD`: `-b` takes the password on the command line.
 _HTPASSWD = _Deferred(
-    rb"\bhtpasswd(?P<flags>(?:[ \t]{1,8}-[A-Za-z]{1,8}){1,4})"
+    rb"\bhtpasswd(?P<flags>(?:[ \t]{1,8}-[A-Za-z]{1,8}(?:[ \t]{1,8}[0-9]{1,6})?){1,4})"  # `-C 10`, `-r 5000`
     rb"(?P<args>(?:[ \t]{1,8}(?:\"[^\"\r\n]{0,256}\"|'[^'\r\n]{0,256}'|[^\s\"']{1,256})){2,3})"
 )
 _ARGUMENT = re.compile(rb"\"[^\"]*\"|'[^']*'|[^\s\"']+")
@@ -716,6 +723,7 @@ _CONFIG_SET = _Deferred(
     rb"(?:--?[A-Za-z][A-Za-z0-9-]{0,31}(?:=[^\s\"']{1,64})?[ \t]{1,8}){0,4}[\"']?(?P<key>"
     + _KEY_NAME
     + rb")[\"']?"
+    rb"(?:[ \t]{1,8}(?:-b|--body))?"  # `gh secret set NAME --body X`
     rb"[ \t]{1,8}(?:\"(?P<dq>[^\"\r\n]{1,256})\"|'(?P<sq>[^'\r\n]{1,256})'|(?P<bare>[^\s\"'-][^\s\"']{0,255}))"
 )
 # Protocol transcripts: FTP's and POP3's `USER x` then `PASS X`, IMAP's `a1 LOGIN user X`.
@@ -1205,7 +1213,9 @@ def _phrase_spans(data: bytes) -> Iterator[Span]:
         base = end
         line_end = data.find(b"\n", base, base + 160)
         rest = data[base:line_end].strip(b" \t\r") if line_end >= 0 else b""
-        labelled = rest in (b":", b"=", "：".encode()) and _ALONE_ON_LINE.match(data, line_end + 1) is not None
+        labelled = (
+            rest in (b":", b"=", "：".encode()) and _ALONE_ON_LINE.match(data, line_end + 1) is not None
+        )
         if labelled:  # `Your temporary token:` then the value alone on the next line: a label and its value
             base = line_end + 1
             line_end = data.find(b"\n", base, base + 160)
@@ -1408,7 +1418,11 @@ def _key_value_spans(pattern: Any, data: bytes, element: bool = False) -> Iterat
         if bare and _KIND_NOUN.fullmatch(data, start, end) and _QUOTED_NAME_NEXT.match(data, end):
             continue
         bracketed = _BRACKETED.match(data, start) if bare else None
-        if bracketed is not None and _placeholder(bracketed.group(0).decode("utf-8", "replace")):
+        if (
+            bracketed is not None
+            and data[bracketed.end() : bracketed.end() + 1] in _VALUE_ENDS  # the whole value, not its start
+            and _placeholder(bracketed.group(0).decode("utf-8", "replace"))
+        ):
             continue  # `password = (sensitive value)`, `password: {{ .Values.db.password }}`
         if bare and not element and data[start : start + 1] in (b"|", b">"):
             block = _yaml_block(data, key_start, start)
@@ -1437,45 +1451,65 @@ _COLUMN_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_.-]{0,40}")
 
 def _table_spans(data: bytes) -> Iterator[Span]:
     """The values of a credential column in the rows after a header line (`username,password,email`,
-    `| user | password |`); the rows are the lines with as many cells. Each line is read once."""
+    `| user | password |`); the rows are the lines with as many cells (a row with another count is passed
+    over, a line without the separator ends the table). Each line is read once."""
     lines = [m.span() for m in _TABLE_LINE.finditer(data) if m.end() > m.start()]
     index = 0
     while index < len(lines):
         start, end = lines[index]
         index += 1
-        line = data[start:end]
         for separator in (b"|", b"\t", b","):
-            if separator not in line:
+            if separator not in data[start:end]:
                 continue
-            cells = line.split(separator)
+            cells = _cells(data, start, end, separator)
             columns = [
                 (n, kind)
-                for n, cell in enumerate(cells)
-                if _COLUMN_NAME.fullmatch(name := cell.strip().decode("utf-8", "replace"))
+                for n, (cell_start, cell_end) in enumerate(cells)
+                if _COLUMN_NAME.fullmatch(
+                    name := data[cell_start:cell_end].strip().decode("utf-8", "replace")
+                )
                 and (kind := key_class(name)) in ("password", "token")
             ]
             if not columns:
                 continue
             while index < len(lines):
                 row_start, row_end = lines[index]
-                if _TABLE_RULE.fullmatch(data, row_start, row_end):
-                    index += 1
-                    continue
-                row = data[row_start:row_end].split(separator)
-                if len(row) != len(cells):
+                if separator not in data[row_start:row_end]:
                     break
                 index += 1
-                offsets = [row_start]
-                for cell in row:
-                    offsets.append(offsets[-1] + len(cell) + len(separator))
+                row = _cells(data, row_start, row_end, separator)
+                if len(row) != len(cells) or _TABLE_RULE.fullmatch(data, row_start, row_end):
+                    continue
                 for n, kind in columns:
-                    value = row[n].strip()
+                    cell_start, cell_end = row[n]
+                    raw = data[cell_start:cell_end]
+                    value = raw.strip()
                     text = value.decode("utf-8", "replace").strip("\"'")
-                    secret = _password_like(text) if kind == "password" else is_secret_value(kind, text)
-                    if secret and not text.startswith(MARKER_PREFIX):
-                        cell_start = offsets[n] + row[n].index(value)
-                        yield cell_start, cell_start + len(value), _KIND_OF_CLASS[kind], _CONTEXT
+                    if is_secret_value(kind, text) and not text.startswith(MARKER_PREFIX):
+                        value_start = cell_start + raw.index(value)
+                        yield value_start, value_start + len(value), _KIND_OF_CLASS[kind], _CONTEXT
             break
+
+
+def _cells(data: bytes, start: int, end: int, separator: bytes) -> list[tuple[int, int]]:
+    """The cells of a table line as spans: a separator inside double quotes (CSV's `"p,ss"`) separates none."""
+    cells: list[tuple[int, int]] = []
+    cell_start = start
+    if data.find(b'"', start, end) < 0:  # no quotes: the separators split it (at C speed)
+        for cell in data[start:end].split(separator):
+            cells.append((cell_start, cell_start + len(cell)))
+            cell_start += len(cell) + len(separator)
+        return cells
+    quoted = False
+    for position in range(start, end):
+        byte = data[position : position + 1]
+        if byte == b'"':
+            quoted = not quoted
+        elif byte == separator and not quoted:
+            cells.append((cell_start, position))
+            cell_start = position + 1
+    cells.append((cell_start, end))
+    return cells
 
 
 def _quoted_pair_spans(data: bytes) -> Iterator[Span]:
