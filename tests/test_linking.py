@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import re
 import subprocess
 import sys
@@ -18,7 +19,7 @@ from conftest import scan_entries
 from entry_factories import run_entry, split_traceback, stamp
 from loggardener.clustering.models import Cluster
 from loggardener.entries.models import Event, LogEntry, Severity
-from loggardener.linking.cooccurrence import CoOccurrence
+from loggardener.linking.cooccurrence import MAX_SPAN_SECONDS, CoOccurrence
 from loggardener.linking.facts import MAX_TRACES, SERVER_ERROR_WORD, LinkFacts
 from loggardener.linking.rules import names_service, route_pattern
 from loggardener.report import ScanReport
@@ -338,7 +339,8 @@ def test_instance_windows_work_newest_first_as_gcloud_prints_them() -> None:
         counter.add("exit", f"i{i % 3}", moment + timedelta(seconds=2))
         counter.add("crash", f"i{i % 3}", moment)
     assert counter.related() == {"crash": ["exit"], "exit": ["crash"]}
-    assert counter.retained <= 3 * 2
+    # newest first, an occurrence stays while an older one may still reach it (a request lasting an hour)
+    assert counter.retained <= 3 * 2 * math.ceil((10 + MAX_SPAN_SECONDS) / 180)
 
 
 @given(
@@ -382,6 +384,15 @@ def test_a_co_occurrence_counts_a_request_from_its_start_to_its_end() -> None:
     shares = counter.shares()
     assert shares[("request", "probe")] == 1.0 and shares[("probe", "request")] == 1.0
     assert ("request", "later") not in shares
+
+
+@pytest.mark.parametrize("newest_first", [False, True])
+def test_a_long_request_meets_its_failure_in_either_export_order(newest_first: bool) -> None:
+    occurrences = [("crash", 230.0, None), ("noise", 100.0, None), ("request", 0.0, 240.0)]
+    counter = CoOccurrence(30)
+    for key, start, end in occurrences if newest_first else reversed(occurrences):
+        counter.add_at(key, "i", start, end)
+    assert counter.shares()[("request", "crash")] == 1.0
 
 
 def test_a_platform_line_logged_by_several_services_is_on_each_services_revision_ladder() -> None:

@@ -23,6 +23,8 @@ Occurrence = tuple[str, str | None, datetime]
 """(cluster key, instance id or None, timestamp) of one event."""
 
 MAX_NEIGHBOURS = 100
+MAX_SPAN_SECONDS = 3_600.0
+"""The longest an occurrence lasts (a request: its latency, capped at Cloud Run's longest timeout)."""
 """Occurrences kept per instance (the latest), so a burst on one instance stays linear and cheap."""
 MAX_PAIRS = 100_000
 """Pairs of clusters counted; a pair first seen past this is not counted."""
@@ -81,9 +83,13 @@ class CoOccurrence:
         window = self.window
         end = now if until is None or until < now else until
         # Exports come oldest or newest first: the occurrences added longest ago are the farthest in time
-        # either way, so they leave from the left once out of the window around this one. An occurrence is
-        # within the window unless it starts more than `window` after this one ends, or the reverse.
-        while recent and (recent[0].seconds - end > window or now - recent[0].until > window):
+        # either way, so they leave from the left once no later one can come within the window: oldest
+        # first, once they ended a window before this one starts; newest first, once they start a window
+        # after the longest span any later (older) one can have ends. An occurrence is within the window
+        # unless it starts more than `window` after the other ends.
+        while recent and (
+            now - recent[0].until > window or recent[0].seconds - now > window + MAX_SPAN_SECONDS
+        ):
             recent.popleft()
         near: set[str] = set()
         found: list[tuple[str, str]] = []

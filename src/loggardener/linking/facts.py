@@ -19,7 +19,7 @@ from datetime import datetime, timezone
 from typing import TypeVar
 
 from loggardener.entries.models import Event, LogEntry, Quiet, Severity
-from loggardener.linking.cooccurrence import CoOccurrence
+from loggardener.linking.cooccurrence import MAX_SPAN_SECONDS, CoOccurrence
 from loggardener.linking.models import DeployMarker
 
 MAX_TRACES = 20_000
@@ -34,8 +34,6 @@ MAX_DEPLOYS = 200
 MAX_MENTIONS_PER_KEY = 8
 """Distinct texts naming a 5xx status kept per cluster key (the first seen), each clipped."""
 MENTION_CHARS = 2_000
-MAX_LATENCY_SECONDS = 3_600.0
-"""A request's latency counts up to this (Cloud Run's longest request timeout)."""
 _LATENCY = re.compile(r"(\d{1,7}(?:\.\d{1,9})?)s")
 SERVER_ERROR_WORD = re.compile(r"5(?<![\w.]5)\d\d(?![\w.])")
 """A 5xx status as a word in text: `returned 503`, `code number = 500` (not after a word character or a dot;
@@ -241,7 +239,7 @@ def ended(entry: LogEntry, seconds: float) -> float:
     """
     latency = entry.http.latency if entry.http is not None else None
     match = _LATENCY.fullmatch(latency) if latency else None
-    return seconds + min(float(match.group(1)), MAX_LATENCY_SECONDS) if match else seconds
+    return seconds + min(float(match.group(1)), MAX_SPAN_SECONDS) if match else seconds
 
 
 def _see(spans: dict[_K, Span], item: _K, seconds: float, limit: int) -> None:
