@@ -244,3 +244,16 @@ def test_an_entry_repeated_in_an_export_counts_once(tmp_path: Path) -> None:
     assert report.totals.read == 10 and report.totals.skipped == {"duplicate": 3}
     assert sum(c.count for c in report.clusters) == 7
     assert assignments == [(7, "e3"), (8, "e4"), (9, "e5")]
+
+
+def test_a_repeated_entry_is_found_whichever_way_its_timestamp_is_written() -> None:
+    entry = {"insertId": "a1", "severity": "ERROR", "textPayload": "ValueError: bad total"}
+    report = scan_entries(
+        [
+            {**entry, "timestamp": "2026-11-21T10:00:01Z"},
+            {**entry, "timestamp": "2026-11-21T10:00:01.000000Z"},
+            {**entry, "timestamp": "2026-11-21T11:00:01+01:00"},
+            {**entry, "timestamp": "2026-11-21T10:00:02Z"},  # the same id at another moment: another entry
+        ]
+    )
+    assert report.totals.skipped == {"duplicate": 2} and report.totals.clustered == 2

@@ -17,7 +17,7 @@ from loggardener import __version__
 from loggardener.clustering.clusterer import Clusterer
 from loggardener.config import GardenerConfig
 from loggardener.entries.models import Event, LogEntry, Occurrences, Quiet, Severity
-from loggardener.entries.parse import EntryParser, MalformedEntry
+from loggardener.entries.parse import EntryParser, MalformedEntry, parse_timestamp
 from loggardener.entries.reassemble import Reassembler
 from loggardener.entries.redact import Redactor
 from loggardener.entries.stacks import StackParser
@@ -31,8 +31,9 @@ from loggardener.sources.interface import EntrySource
 MAX_MALFORMED_LISTED = 50
 MAX_SERVICES_LISTED = 20
 RECENT_IDS = 32_768
-"""An entry whose insertId and timestamp are among this many latest is a duplicate (an export of overlapping
-windows, a page read twice): read, skipped as "duplicate", never counted twice. Memory stays bounded."""
+"""An entry whose insertId came among this many latest ones, with the same timestamp, is a duplicate (an export
+of overlapping windows, a page read twice): read, skipped as "duplicate", never counted twice. Memory stays
+bounded."""
 
 #: Called for every input item: position, insertId (None if unreadable), cluster key, reason it was skipped.
 #: The key is provisional for messages the template miner groups: `Scan.final_fingerprint` maps it after `run`.
@@ -127,7 +128,7 @@ class Scan:
         self._span: tuple[datetime, datetime] | None = None
         self._matched_services: set[str | None] = set()
         self._other_services: set[str] = set()
-        self._recent_ids: OrderedDict[tuple[str, str], None] = OrderedDict()
+        self._recent_ids: OrderedDict[str, list[str]] = OrderedDict()
         self._healthy_revisions: set[str] = set()
         self.linker = Linker(config.issues.related_window_seconds)
         self._fast = fast_path and options.min_severity >= Severity.WARNING
@@ -218,18 +219,23 @@ class Scan:
             yield entry, occurrences
 
     def _repeated(self, raw: dict[str, Any]) -> bool:
-        """Whether an entry with this insertId and timestamp was among the `RECENT_IDS` latest."""
+        """Whether an entry with this insertId and timestamp (as a moment: `…:01Z` is `…:01.000Z`) was among
+        the `RECENT_IDS` latest."""
         insert_id = raw.get("insertId")
-        if not isinstance(insert_id, str) or not insert_id:
-            return False
         timestamp = raw.get("timestamp")
-        key = (insert_id, timestamp if isinstance(timestamp, str) else repr(timestamp))
+        if not isinstance(insert_id, str) or not insert_id or not isinstance(timestamp, str):
+            return False
         recent = self._recent_ids
-        if key in recent:
+        seen = recent.get(insert_id)
+        if seen is None:
+            recent[insert_id] = [timestamp]
+            if len(recent) > RECENT_IDS:
+                recent.popitem(last=False)
+            return False
+        if timestamp in seen or any(_same_moment(timestamp, other) for other in seen):
             return True
-        recent[key] = None
-        if len(recent) > RECENT_IDS:
-            recent.popitem(last=False)
+        if len(seen) < 8:  # an insertId is unique per timestamp: a few at most
+            seen.append(timestamp)
         return False
 
     def _malformed(self, position: int, insert_id: str | None, error: str) -> None:
@@ -397,3 +403,11 @@ class Scan:
             incidents=incidents,
             deploys=linked.deploys,
         ).redacted(self._redact)
+
+
+def _same_moment(first: str, second: str) -> bool:
+    """Whether two timestamps' texts name one moment (False when either is not a timestamp)."""
+    try:
+        return parse_timestamp(first) == parse_timestamp(second)
+    except ValueError:
+        return False
