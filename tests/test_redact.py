@@ -1445,3 +1445,9 @@ def test_a_csv_credential_column_reads_quoted_cells_and_passes_over_odd_rows() -
     redacted = Redactor().redact(text)
     assert v not in redacted and w not in redacted and "sunshine" not in redacted
     assert "this row, has, four cells" in redacted and x in redacted  # the table ended at `done`
+
+
+def test_an_extra_pattern_runs_on_text_with_a_lone_surrogate() -> None:
+    redactor = Redactor(extra_patterns=[r"ACME-[0-9]{6}", r"\bcafé\w*"])
+    assert redactor.redact("id ACME-123456 \ud800 x") == "id [REDACTED:custom] \ud800 x"
+    assert redactor.redact("menu cafébar ok") == "menu [REDACTED:custom] ok"

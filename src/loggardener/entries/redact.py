@@ -1834,7 +1834,10 @@ class Redactor:
     def __init__(self, emails: bool = True, extra_patterns: Iterable[str] = ()) -> None:
         self._rules = _gated_rules()
         self._emails = emails
-        self._custom = [re2.compile(pattern, _OPTIONS) for pattern in extra_patterns]
+        # as bytes, on the text's `surrogatepass` bytes, as the built-in rules run: a lone surrogate is no error
+        self._custom = [
+            re2.compile(pattern.encode("utf-8", "surrogatepass"), _OPTIONS) for pattern in extra_patterns
+        ]
 
     def spans(self, data: bytes, depth: int = 0) -> list[Span]:
         """The merged spans of `data` (UTF-8) that hold a secret, with their kinds."""
@@ -1958,8 +1961,11 @@ class Redactor:
                 position = end
             parts.append(data[position:])
             text = b"".join(parts).decode("utf-8", "surrogatepass")
-        for pattern in self._custom:
-            text = pattern.sub("[REDACTED:custom]", text)
+        if self._custom:
+            encoded = text.encode("utf-8", "surrogatepass")
+            for pattern in self._custom:
+                encoded = pattern.sub(b"[REDACTED:custom]", encoded)
+            text = encoded.decode("utf-8", "surrogatepass")
         return text
 
     def redact_json(self, value: Any, key: str | None = None, depth: int = 0) -> Any:
