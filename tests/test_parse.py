@@ -94,6 +94,22 @@ def test_timestamp_fast_path_edges_agree_with_the_full_parser() -> None:
         assert _outcome(parse_timestamp, text) == _outcome(_parse_rfc3339, text), text
 
 
+@pytest.mark.parametrize(
+    ("text", "read"),
+    [
+        ("2016-12-31T23:59:60Z", "2016-12-31T23:59:59.999999+00:00"),
+        ("2016-12-31T15:59:60.5-08:00", "2016-12-31T23:59:59.999999+00:00"),  # 23:59:60 UTC, written in UTC-8
+        ("2026-11-21T12:34:60Z", None),  # no leap second comes at 12:34
+    ],
+)
+def test_a_leap_second_is_read_only_where_one_can_come(text: str, read: str | None) -> None:
+    if read is None:
+        with pytest.raises(MalformedEntry, match="leap second"):
+            parse_timestamp(text)
+    else:
+        assert parse_timestamp(text).isoformat() == read
+
+
 def test_severity_names_numbers_and_absence() -> None:
     assert Severity.parse("ERROR") is Severity.ERROR
     assert Severity.parse(450) is Severity.WARNING

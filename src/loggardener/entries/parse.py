@@ -106,9 +106,8 @@ def _parse_rfc3339(value: str) -> datetime:
         raise MalformedEntry(f"invalid timestamp {value!r}{zone}")
     fraction = (match["frac"] or "").ljust(6, "0")[:6]
     time_of_day = match["time"]
-    if time_of_day.endswith(
-        ":60"
-    ):  # a leap second (RFC 3339 allows it; Python does not): its last microsecond
+    leap = time_of_day.endswith(":60")
+    if leap:  # a leap second (RFC 3339 allows it; Python does not): its minute's last microsecond
         time_of_day, fraction = time_of_day[:-2] + "59", "999999"
     tz = match["tz"].upper()
     offset = timedelta(0)
@@ -123,6 +122,8 @@ def _parse_rfc3339(value: str) -> datetime:
         moment = (naive - offset).replace(tzinfo=timezone.utc)
     except (ValueError, OverflowError) as exc:
         raise MalformedEntry(f"invalid timestamp {value!r}: {exc}") from None
+    if leap and (moment.hour, moment.minute) != (23, 59):
+        raise MalformedEntry(f"invalid timestamp {value!r}: a leap second comes only at 23:59:60 UTC")
     if not _EARLIEST <= moment < _LATEST:
         raise MalformedEntry(f"timestamp {value!r} is outside the years 1970 to 8999")
     return moment
