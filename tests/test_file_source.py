@@ -5,6 +5,7 @@ from __future__ import annotations
 import gzip
 import io
 import json
+import math
 import random
 from pathlib import Path
 from typing import Any
@@ -231,6 +232,13 @@ def test_a_small_array_reads_every_number_as_ndjson_does(value: Any) -> None:
     records = list(_array_records(_Utf8(io.StringIO(text)), "x.json"))
     assert [r.error for r in records] == [None, None]
     assert ascii([_typed(r.entry) for r in records]) == ascii(_typed(json.loads(text)))
+
+
+def test_a_small_array_keeps_big_integers_and_non_finite_numbers() -> None:
+    text = '[{"insertId": "a", "n": 1267650600228229401496703205376, "x": NaN, "y": -Infinity}, {"insertId": "b"}]'
+    first, second = (record.entry for record in _array_records(_Utf8(io.StringIO(text)), "x.json"))
+    assert first is not None and second == {"insertId": "b"}
+    assert first["n"] == 2**100 and math.isnan(first["x"]) and first["y"] == -math.inf
 
 
 def test_an_item_nested_too_deep_is_refused_however_the_array_is_decoded() -> None:
