@@ -328,9 +328,9 @@ def _header_end(line: str) -> int:
     return position
 
 
-# Lines the platform writes when a function, container or worker fails, whatever severity it gives them
-# (Cloud Functions writes its timeout line at DEBUG).
-PLATFORM_FAILURE_PATTERN = (
+# The lines a platform or an application server writes when one service's container, worker or function run
+# fails: they name nothing of the service (below: a failure, and a line of one service).
+_CONTAINER_FAILURES = (
     r"finished with status(?: code)?:? ?'?(?:timeout|crash|error|connection error|5\d\d)\b"
     r"|Memory limit of [\w. ]{1,32} exceeded"
     r"|Container called exit\([1-9][0-9]{0,2}\)"  # Cloud Run: the container ended with a non-zero code
@@ -339,9 +339,13 @@ PLATFORM_FAILURE_PATTERN = (
     r"|\bError: function (?:terminated|crashed)\b"  # Cloud Functions
     r"|\bWORKER TIMEOUT\b"
     r"|\bOOMKilled\b"
-    r"|Out of memory: Kill"
-    r"|fatal error: runtime: out of memory"
     r"|Back-off restarting failed container"
+)
+# Lines the platform writes when a function, container or worker fails, whatever severity it gives them
+# (Cloud Functions writes its timeout line at DEBUG).
+PLATFORM_FAILURE_PATTERN = (
+    _CONTAINER_FAILURES + r"|Out of memory: Kill"
+    r"|fatal error: runtime: out of memory"
     r"|^panic: |^fatal error: "  # a Go program crashing (its goroutine dump may come in later entries)
     # a Rust panic (`thread 'main' panicked at 'msg', src/main.rs:14:38`; since 1.73 `… panicked at src/x.rs:1:2:`)
     r"|thread '[^'\n]{0,200}' panicked at "
@@ -387,11 +391,8 @@ def start_failure(text: str) -> bool:
 # runs. The text names nothing of the service (`Container called exit(1).` reads alike in every one of them), so
 # the same line in two services is two problems.
 _LIFECYCLE_LINE = re.compile(
-    r"(?i)Container called exit\(|Memory limit of [\w. ]{1,32} exceeded|terminated: Application failed to start"
-    r"|(?:STARTUP|LIVENESS|READINESS) (?:HTTP|TCP|GRPC) probe failed|Ready condition status changed to False"
-    r"|finished with status(?: code)?:? ?'?(?:timeout|crash|error|connection error|5\d\d)\b"
-    r"|\bError: function (?:terminated|crashed)\b|\bWORKER TIMEOUT\b|Worker failed to boot|\bOOMKilled\b"
-    r"|Back-off restarting failed container|failed to start and listen on the port|Could not load the function"
+    "(?i)" + _CONTAINER_FAILURES + r"|Container called exit\(|Ready condition status changed to False"
+    r"|Worker failed to boot|failed to start and listen on the port|Could not load the function"
     r"|Provided module can't be loaded"
     r"|The request failed because either the HTTP response was malformed or connection to the instance"
 )
