@@ -128,7 +128,7 @@ class Scan:
         self._span: tuple[datetime, datetime] | None = None
         self._matched_services: set[str | None] = set()
         self._other_services: set[str] = set()
-        self._recent_ids: OrderedDict[str, list[str]] = OrderedDict()
+        self._recent_ids: OrderedDict[str, str] = OrderedDict()
         self._healthy_revisions: set[str] = set()
         self.linker = Linker(config.issues.related_window_seconds)
         self._fast = fast_path and options.min_severity >= Severity.WARNING
@@ -220,22 +220,18 @@ class Scan:
 
     def _repeated(self, raw: dict[str, Any]) -> bool:
         """Whether an entry with this insertId and timestamp (as a moment: `…:01Z` is `…:01.000Z`) was among
-        the `RECENT_IDS` latest."""
+        the `RECENT_IDS` latest insertIds (each with the last timestamp it came with)."""
         insert_id = raw.get("insertId")
         timestamp = raw.get("timestamp")
-        if not isinstance(insert_id, str) or not insert_id or not isinstance(timestamp, str):
+        if not isinstance(insert_id, str) or not isinstance(timestamp, str) or not insert_id:
             return False
         recent = self._recent_ids
         seen = recent.get(insert_id)
-        if seen is None:
-            recent[insert_id] = [timestamp]
-            if len(recent) > RECENT_IDS:
-                recent.popitem(last=False)
-            return False
-        if timestamp in seen or any(_same_moment(timestamp, other) for other in seen):
+        if seen == timestamp or (seen is not None and _same_moment(timestamp, seen)):
             return True
-        if len(seen) < 8:  # an insertId is unique per timestamp: a few at most
-            seen.append(timestamp)
+        recent[insert_id] = timestamp
+        if seen is None and len(recent) > RECENT_IDS:
+            recent.popitem(last=False)
         return False
 
     def _malformed(self, position: int, insert_id: str | None, error: str) -> None:
