@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import gc
 import math
-from collections import Counter, OrderedDict
+from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
@@ -30,10 +30,10 @@ from loggardener.sources.interface import EntrySource
 
 MAX_MALFORMED_LISTED = 50
 MAX_SERVICES_LISTED = 20
-RECENT_IDS = 32_768
-"""An entry whose insertId came among this many latest ones, with the same timestamp, is a duplicate (an export
-of overlapping windows, a page read twice): read, skipped as "duplicate", never counted twice. Memory stays
-bounded."""
+RECENT_IDS = 16_384
+"""An entry whose insertId came among at least this many latest ones (at most twice as many are kept), with the
+same timestamp, is a duplicate (an export of overlapping windows, a page read twice): read, skipped as
+"duplicate", never counted twice. Memory stays bounded."""
 
 #: Called for every input item: position, insertId (None if unreadable), cluster key, reason it was skipped.
 #: The key is provisional for messages the template miner groups: `Scan.final_fingerprint` maps it after `run`.
@@ -128,7 +128,8 @@ class Scan:
         self._span: tuple[datetime, datetime] | None = None
         self._matched_services: set[str | None] = set()
         self._other_services: set[str] = set()
-        self._recent_ids: OrderedDict[str, str] = OrderedDict()
+        self._recent_ids: dict[str, str] = {}
+        self._older_ids: dict[str, str] = {}
         self._healthy_revisions: set[str] = set()
         self.linker = Linker(config.issues.related_window_seconds)
         self._fast = fast_path and options.min_severity >= Severity.WARNING
@@ -219,19 +220,21 @@ class Scan:
             yield entry, occurrences
 
     def _repeated(self, raw: dict[str, Any]) -> bool:
-        """Whether an entry with this insertId and timestamp (as a moment: `…:01Z` is `…:01.000Z`) was among
-        the `RECENT_IDS` latest insertIds (each with the last timestamp it came with)."""
+        """Whether an entry with this insertId and timestamp (as a moment: `…:01Z` is `…:01.000Z`) came among
+        the latest `RECENT_IDS` to twice as many insertIds (each kept with the last timestamp it came with)."""
         insert_id = raw.get("insertId")
         timestamp = raw.get("timestamp")
         if not isinstance(insert_id, str) or not isinstance(timestamp, str) or not insert_id:
             return False
         recent = self._recent_ids
         seen = recent.get(insert_id)
+        if seen is None:
+            seen = self._older_ids.get(insert_id)
         if seen == timestamp or (seen is not None and _same_moment(timestamp, seen)):
             return True
         recent[insert_id] = timestamp
-        if seen is None and len(recent) > RECENT_IDS:
-            recent.popitem(last=False)
+        if len(recent) >= RECENT_IDS:  # two generations: dropping the older one is one step
+            self._older_ids, self._recent_ids = recent, {}
         return False
 
     def _malformed(self, position: int, insert_id: str | None, error: str) -> None:
