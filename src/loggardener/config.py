@@ -10,7 +10,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from loggardener.entries.levels import START_FAILURE_PATTERNS
+from loggardener.entries.levels import START_FAILURE_PATTERNS, STARTUP_EXCEPTION_TYPES
 from loggardener.errors import ExitCode, GardenerError
 
 if sys.version_info >= (3, 11):
@@ -197,13 +197,12 @@ _POD_START_FAILURES = [
 
 def default_rules() -> list[PriorityRule]:
     """The built-in policy (docs/priorities.md), in order: the first rule that matches decides."""
-    startup_types = ["ModuleNotFoundError", "ImportError", "SyntaxError", "IndentationError"]
     return [
         PriorityRule(
             name="startup-crash",
             priority="P0",
             reason="startup crash: {exception_type} at import time; {event_word}, {entries}",
-            exception_types=startup_types,
+            exception_types=list(STARTUP_EXCEPTION_TYPES),
             at_import_time=True,
             min_severity="ERROR",
         ),

@@ -361,6 +361,9 @@ PLATFORM_FAILURE_PATTERN = (
     r"|\bOops: [0-9a-f]{4} \[#[0-9]{1,4}\]"
 )
 _PLATFORM_FAILURE = re.compile("(?i)" + PLATFORM_FAILURE_PATTERN)
+# The exceptions Python raises when it cannot import a program's code: at import time (a `<module>` frame), no
+# instance of the revision can start.
+STARTUP_EXCEPTION_TYPES = ("ModuleNotFoundError", "ImportError", "SyntaxError", "IndentationError")
 # A program that cannot load its own code or entry point, in any language: the container exits at start, so
 # no instance of the revision serves (Python's import-time errors are `startup-crash`, by their frame).
 START_FAILURE_PATTERNS = (

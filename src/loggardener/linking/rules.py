@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from loggardener.clustering.models import Cluster
-from loggardener.entries.levels import start_failure
+from loggardener.entries.levels import STARTUP_EXCEPTION_TYPES, start_failure
 from loggardener.entries.models import Severity
 from loggardener.linking.facts import SERVER_ERROR_WORD, ResolvedFacts, RevisionKey, Span
 from loggardener.linking.models import Link, LinkKind
@@ -47,7 +47,6 @@ REVISION_SLACK = timedelta(minutes=2)
 """An effect in a revision may be logged this long before its cause."""
 UPSTREAM_SLACK = timedelta(minutes=5)
 """A downstream problem counts while its upstream fails, or up to this long before or after."""
-STARTUP_TYPES = frozenset({"ModuleNotFoundError", "ImportError", "SyntaxError", "IndentationError"})
 
 # Roles, in causal order: a role's problems may cause those of higher roles. NONE: never linked.
 NONE, ERROR, EXIT, PROBE, NOT_READY, SERVER_ERROR = range(-1, 5)
@@ -93,7 +92,7 @@ def is_startup_crash(cluster: Cluster) -> bool:
     in any language (`start_failure`): the revision cannot start."""
     short = (cluster.exception_type or "").rsplit(".", 1)[-1]
     if cluster.kind == "exception" and (
-        short in STARTUP_TYPES or any(f.function == "<module>" for f in cluster.affected_files)
+        short in STARTUP_EXCEPTION_TYPES or any(f.function == "<module>" for f in cluster.affected_files)
     ):
         return True
     return role(cluster) == ERROR and start_failure(f"{cluster.title}\n{cluster.message}")

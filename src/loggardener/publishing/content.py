@@ -22,6 +22,7 @@ from markupsafe import Markup
 from loggardener import __version__
 from loggardener.clustering.models import Cluster
 from loggardener.config import IssuesConfig
+from loggardener.entries.levels import STARTUP_EXCEPTION_TYPES
 from loggardener.entries.models import Severity
 from loggardener.publishing import safety
 from loggardener.publishing.markers import (
@@ -38,7 +39,6 @@ from loggardener.rendering.markdown import iso
 from loggardener.report import ScanReport
 
 PRIORITIES = ("P0", "P1", "P2", "P3")
-STARTUP_TYPES = frozenset({"ModuleNotFoundError", "ImportError", "SyntaxError", "IndentationError"})
 MAX_BODY_CHARS = safety.GITHUB_BODY_LIMIT - 536
 """Rendered bodies stay under this, leaving room below GitHub's limit."""
 
@@ -506,7 +506,7 @@ def expected_behavior(cluster: Cluster) -> list[Markup]:
                 f"or {includes} {_code(module.split('.')[0])}."
             )
         )
-    elif cluster.exception_type in STARTUP_TYPES:
+    elif cluster.exception_type in STARTUP_EXCEPTION_TYPES:
         statements.append(Markup(f"{services} {start} without {_code(cluster.exception_type or '')}."))
     if _EXIT in cluster.template:
         statements.append(
@@ -546,7 +546,7 @@ def reproduction_steps(cluster: Cluster) -> list[Markup]:
         steps.append(Markup(f"Run revision {_code(revision)} of {_code(service)}."))
     elif service:
         steps.append(Markup(f"Run {_code(service)}."))
-    if cluster.exception_type in STARTUP_TYPES:
+    if cluster.exception_type in STARTUP_EXCEPTION_TYPES:
         raised = _code(cluster.exception_type or "")
         steps.append(Markup(f"Start it: {raised} is raised while importing."))
     elif cluster.kind == "request" and cluster.routes:
