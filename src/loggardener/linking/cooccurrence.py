@@ -23,9 +23,9 @@ Occurrence = tuple[str, str | None, datetime]
 """(cluster key, instance id or None, timestamp) of one event."""
 
 MAX_NEIGHBOURS = 100
+"""Occurrences kept per instance (the latest), so a burst on one instance stays linear and cheap."""
 MAX_SPAN_SECONDS = 3_600.0
 """The longest an occurrence lasts (a request: its latency, capped at Cloud Run's longest timeout)."""
-"""Occurrences kept per instance (the latest), so a burst on one instance stays linear and cheap."""
 MAX_PAIRS = 100_000
 """Pairs of clusters counted; a pair first seen past this is not counted."""
 _SWEEP_EVERY = 10_000
