@@ -718,8 +718,9 @@ _HTPASSWD = _Deferred(
 _ARGUMENT = re.compile(rb"\"[^\"]*\"|'[^']*'|[^\s\"']+")
 # A CLI's setting given after a space: `aws configure set aws_secret_access_key X`, `yarn config set
 # npmAuthToken X`, `dotnet user-secrets set "Smtp:Password" X`.
+_CONFIG_SET_COMMAND = rb"(?:config(?:ure)?|user-secrets|secrets?)[ \t]{1,8}set[ \t]"
 _CONFIG_SET = _Deferred(
-    rb"(?i)\b(?:config(?:ure)?|user-secrets|secrets?)[ \t]{1,8}set[ \t]{1,8}"
+    rb"(?i)\b" + _CONFIG_SET_COMMAND + rb"[ \t]{0,7}"
     rb"(?:--?[A-Za-z][A-Za-z0-9-]{0,31}(?:=[^\s\"']{1,64})?[ \t]{1,8}){0,4}[\"']?(?P<key>"
     + _KEY_NAME
     + rb")[\"']?"
@@ -1668,7 +1669,7 @@ def _htpasswd_spans(data: bytes) -> Iterator[Span]:
                 yield start, end, "password", _CONTEXT
 
 
-_CONFIG_SET_GATE = re.compile(rb"(?i)(?:config(?:ure)?|user-secrets|secrets?)[ \t]{1,8}set[ \t]")
+_CONFIG_SET_GATE = re.compile(rb"(?i)" + _CONFIG_SET_COMMAND)  # what `_CONFIG_SET` needs
 
 
 def _config_set_spans(data: bytes) -> Iterator[Span]:
