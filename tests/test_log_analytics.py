@@ -24,6 +24,7 @@ from loggardener.config import GardenerConfig
 from loggardener.entries.models import Severity
 from loggardener.entries.parse import EntryParser
 from loggardener.entries.redact import Redactor
+from loggardener.entries.resources import INSTANCE_LABELS, OTHER_INSTANCE_LABELS
 from loggardener.entries.stacks import StackParser
 from loggardener.errors import GardenerError
 from loggardener.sources.demo import DemoSource
@@ -241,6 +242,41 @@ def test_any_entries_scan_alike(entries: list[dict[str, Any]]) -> None:
     assert_equivalent(
         local_report(ListSource(entries)), log_analytics_report(engine_with(entries)), literal_titles=False
     )
+
+
+def _labelled(kind: str, position: int, labels: dict[str, str], own: dict[str, str]) -> dict[str, Any]:
+    return {
+        "insertId": f"{kind}-{position}",
+        "timestamp": (START + timedelta(seconds=position)).isoformat(),
+        "severity": "WARNING",
+        "logName": "projects/p/logs/agent",
+        "resource": {"type": kind, "labels": {"cluster_name": "c", "job_id": "j", **labels}},
+        "labels": own,
+        "textPayload": f"disk {kind} nearly full",
+    }
+
+
+@pytest.mark.parametrize("kind", [*INSTANCE_LABELS, "dataflow_step"])
+def test_every_resource_types_instances_are_counted_alike(kind: str) -> None:
+    # each of the type's instance labels alone, all of them, and the first one empty (as none)
+    places = INSTANCE_LABELS.get(kind, OTHER_INSTANCE_LABELS)
+    label_sets: list[list[tuple[str, str, str]]] = [[(place, key, f"{key}-a")] for place, key in places]
+    label_sets.append([(place, key, f"{key}-b") for place, key in places])
+    label_sets.append([(place, key, "" if i == 0 else f"{key}-c") for i, (place, key) in enumerate(places)])
+    label_sets.append([("resource", "zone", "z1"), ("entry", "pod", "p1")])  # labels naming no instance
+    entries = [
+        _labelled(
+            kind,
+            position,
+            {key: value for place, key, value in labels if place == "resource"},
+            {key: value for place, key, value in labels if place == "entry"},
+        )
+        for position, labels in enumerate(label_sets)
+    ]
+    local = local_report(ListSource(entries))
+    assert_equivalent(local, log_analytics_report(engine_with(entries)))
+    # each label alone, then the first label of all of them, then the second one (when there is one)
+    assert sum(c.instances for c in local.clusters) == (len(places) + min(len(places), 2) if places else 0)
 
 
 def test_a_view_row_reads_back_as_the_same_entry(generated: list[dict[str, Any]]) -> None:

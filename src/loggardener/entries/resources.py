@@ -11,9 +11,9 @@
 | `gce_instance` | the instance *name* (`labels["compute.googleapis.com/resource_name"]`, the payload's host name) | — | `instance_id` |
 | `cloud_scheduler_job` | `job_id` | — | — |
 | `build` | `build_trigger_id` | — | `build_id` |
-| `k8s_cluster`, `gke_cluster` | `cluster_name` | — | — |
-| a Kubernetes event (`involvedObject`) of a cluster, pod or node | `namespace/name` of the object (a pod's workload) | — | the pod or node |
-| `k8s_node` | `cluster_name` | — | `node_name` |
+| `k8s_cluster`, `gke_cluster` | `cluster_name` | — | `pod_name`, `node_name` or `labels.instanceId`, as for every Kubernetes type |
+| a Kubernetes event (`involvedObject`) of a cluster, pod or node | `namespace/name` of the object (a pod's workload) | — | as for its resource type |
+| `k8s_node` | `cluster_name` | — | `node_name` (or `pod_name`, `labels.instanceId`) |
 | `http_load_balancer`, `l7_lb_rule`, `internal_http_lb_rule`, `tcp_ssl_proxy_rule` | `backend_service_name`, else `url_map_name`, else `forwarding_rule_name` | — | — |
 | `dataflow_step` | `job_name`, else `job_id` | — | — |
 | `cloudsql_database` | `database_id` | — | — |
@@ -28,11 +28,14 @@
 | `cloud_dataproc_cluster` | `cluster_name` | — | — |
 | any other type (not an audit entry) | the first of `service_name`, `job_name`, `function_name`, `module_id`, `backend_service_name`, `database_id`, `queue_id`, `subscription_id`, `topic_id`, `bucket_name`, `cluster_name` it has | — | — |
 | audit entries (`protoPayload` AuditLog) of `k8s_node` and the types below it | `serviceName` | — | — |
+
+An instance shown as — is the entry's `labels.instanceId` when it has one (never for `cloud_scheduler_job`):
+`INSTANCE_LABELS` holds the whole rule.
 """
 
 from __future__ import annotations
 
-from typing import Any, NamedTuple
+from typing import Any, Literal, NamedTuple
 
 from loggardener.entries.payloads import Payload
 
@@ -57,28 +60,46 @@ SERVICE_FILTERS: dict[str, str] = {
 }
 
 _KUBERNETES = frozenset({"k8s_cluster", "gke_cluster", "k8s_pod", "k8s_node"})
+
+LabelPlace = Literal["resource", "entry"]
+#: The labels naming an entry's instance, by resource type, the first present counting: a resource label or one
+#: of the entry's own. Shared by the parser and by Log Analytics' query, which must count the same instances.
+INSTANCE_LABELS: dict[str, tuple[tuple[LabelPlace, str], ...]] = {
+    **dict.fromkeys(
+        sorted(_KUBERNETES), (("resource", "pod_name"), ("resource", "node_name"), ("entry", "instanceId"))
+    ),
+    "cloud_function": (("entry", "instanceId"), ("entry", "execution_id")),
+    "gae_app": (("entry", "clone_id"), ("entry", "instanceId")),
+    "k8s_container": (("resource", "pod_name"), ("resource", "pod_id")),
+    "container": (("resource", "pod_name"), ("resource", "pod_id")),
+    "gce_instance": (("resource", "instance_id"),),
+    "cloud_scheduler_job": (),
+    "build": (("resource", "build_id"),),
+}
+OTHER_INSTANCE_LABELS: tuple[tuple[LabelPlace, str], ...] = (("entry", "instanceId"),)
+"""The instance labels of any other resource type."""
 _LOAD_BALANCER = ("backend_service_name", "url_map_name", "forwarding_rule_name")
-# Resource types whose service is one of their labels (the first present), and the label naming an instance.
-_LABELLED: dict[str, tuple[tuple[str, ...], str | None]] = {
-    "k8s_node": (("cluster_name",), "node_name"),
-    "http_load_balancer": (_LOAD_BALANCER, None),
-    "l7_lb_rule": (_LOAD_BALANCER, None),
-    "internal_http_lb_rule": (_LOAD_BALANCER, None),
-    "tcp_ssl_proxy_rule": (("backend_service_name", "forwarding_rule_name"), None),
-    "dataflow_step": (("job_name", "job_id"), None),
-    "cloudsql_database": (("database_id",), None),
-    "cloud_composer_environment": (("environment_name",), None),
-    "workflows.googleapis.com/Workflow": (("workflow_id",), None),
-    "batch.googleapis.com/Job": (("job_id", "job_uid"), None),
-    "aiplatform.googleapis.com/CustomJob": (("job_id",), None),
-    "ml_job": (("job_id",), None),
-    "pubsub_subscription": (("subscription_id",), None),
-    "pubsub_topic": (("topic_id",), None),
-    "cloud_tasks_queue": (("queue_id",), None),
-    "api": (("service",), None),
-    "apigateway.googleapis.com/Gateway": (("gateway_id",), None),
-    "gcs_bucket": (("bucket_name",), None),
-    "cloud_dataproc_cluster": (("cluster_name",), None),
+# Resource types whose service is one of their labels (the first present).
+_LABELLED: dict[str, tuple[str, ...]] = {
+    "k8s_node": ("cluster_name",),
+    "http_load_balancer": _LOAD_BALANCER,
+    "l7_lb_rule": _LOAD_BALANCER,
+    "internal_http_lb_rule": _LOAD_BALANCER,
+    "tcp_ssl_proxy_rule": ("backend_service_name", "forwarding_rule_name"),
+    "dataflow_step": ("job_name", "job_id"),
+    "cloudsql_database": ("database_id",),
+    "cloud_composer_environment": ("environment_name",),
+    "workflows.googleapis.com/Workflow": ("workflow_id",),
+    "batch.googleapis.com/Job": ("job_id", "job_uid"),
+    "aiplatform.googleapis.com/CustomJob": ("job_id",),
+    "ml_job": ("job_id",),
+    "pubsub_subscription": ("subscription_id",),
+    "pubsub_topic": ("topic_id",),
+    "cloud_tasks_queue": ("queue_id",),
+    "api": ("service",),
+    "apigateway.googleapis.com/Gateway": ("gateway_id",),
+    "gcs_bucket": ("bucket_name",),
+    "cloud_dataproc_cluster": ("cluster_name",),
 }
 # For any other resource type: the first of these labels it has names its service.
 _SERVICE_LIKE = (
@@ -120,58 +141,52 @@ def resource_identity(
     resource_type: str, labels: dict[str, Any], entry_labels: dict[str, Any], payload: Payload
 ) -> Identity:
     """The service, revision and instance of an entry (see the module's table)."""
-    identity = _of_resource(resource_type, labels, entry_labels, payload)
-    if identity.service is None and payload.audit_service:
-        return Identity(payload.audit_service, identity.revision, identity.instance)
-    return identity
+    service, revision = _service_of(resource_type, labels, entry_labels, payload)
+    return Identity(
+        service or payload.audit_service, revision, instance_of(resource_type, labels, entry_labels)
+    )
 
 
-def _of_resource(
+def instance_of(resource_type: str, labels: dict[str, Any], entry_labels: dict[str, Any]) -> str | None:
+    """The entry's instance: the first of its resource type's `INSTANCE_LABELS` it has."""
+    for place, key in INSTANCE_LABELS.get(resource_type, OTHER_INSTANCE_LABELS):
+        value = _get(labels if place == "resource" else entry_labels, key)
+        if value is not None:
+            return value
+    return None
+
+
+def _service_of(
     resource_type: str, labels: dict[str, Any], entry_labels: dict[str, Any], payload: Payload
-) -> Identity:
-    instance_label = _get(entry_labels, "instanceId")
+) -> tuple[str | None, str | None]:
     if payload.object_name and resource_type in _KUBERNETES:
         # a Kubernetes event belongs to the workload it is about, not to the cluster that reports it
-        return Identity(payload.object_name, None, _get(labels, "pod_name") or _get(labels, "node_name"))
+        return payload.object_name, None
     if resource_type == "cloud_run_revision":
-        return Identity(_get(labels, "service_name"), _get(labels, "revision_name"), instance_label)
+        return _get(labels, "service_name"), _get(labels, "revision_name")
     if resource_type == "cloud_run_job":
-        return Identity(
-            _get(labels, "job_name"), _get(entry_labels, "run.googleapis.com/execution_name"), instance_label
-        )
+        return _get(labels, "job_name"), _get(entry_labels, "run.googleapis.com/execution_name")
     if resource_type == "cloud_function":
-        return Identity(
-            _get(labels, "function_name"), None, instance_label or _get(entry_labels, "execution_id")
-        )
+        return _get(labels, "function_name"), None
     if resource_type == "gae_app":
-        return Identity(
-            _get(labels, "module_id"),
-            _get(labels, "version_id"),
-            _get(entry_labels, "clone_id") or instance_label,
-        )
+        return _get(labels, "module_id"), _get(labels, "version_id")
     if resource_type in ("k8s_container", "container"):
         namespace = _get(labels, "namespace_name") or _get(labels, "namespace_id")
-        pod = _get(labels, "pod_name") or _get(labels, "pod_id")
-        return Identity(_joined(namespace, _get(labels, "container_name")), None, pod)
+        return _joined(namespace, _get(labels, "container_name")), None
     if resource_type == "k8s_pod":
-        return Identity(_get(labels, "namespace_name"), None, _get(labels, "pod_name"))
+        return _get(labels, "namespace_name"), None
     if resource_type == "gce_instance":
-        name = _get(entry_labels, "compute.googleapis.com/resource_name") or payload.host_name
-        return Identity(name, None, _get(labels, "instance_id"))
+        return _get(entry_labels, "compute.googleapis.com/resource_name") or payload.host_name, None
     if resource_type == "cloud_scheduler_job":
-        return Identity(_get(labels, "job_id") or payload.scheduler_job, None, None)
+        return _get(labels, "job_id") or payload.scheduler_job, None
     if resource_type == "build":
-        return Identity(_get(labels, "build_trigger_id"), None, _get(labels, "build_id"))
+        return _get(labels, "build_trigger_id"), None
     if resource_type in ("k8s_cluster", "gke_cluster"):
-        return Identity(_get(labels, "cluster_name"), None, None)
+        return _get(labels, "cluster_name"), None
     if payload.audit_service:
-        return Identity(None, None, instance_label)  # an audit entry belongs to its API (`serviceName`)
-    labelled = _LABELLED.get(resource_type)
-    if labelled is not None:
-        keys, instance_key = labelled
-        instance = _get(labels, instance_key) if instance_key else None
-        return Identity(_first(labels, keys), None, instance or instance_label)
-    return Identity(_first(labels, _SERVICE_LIKE), None, instance_label)
+        return None, None  # an audit entry belongs to its API (`serviceName`)
+    keys = _LABELLED.get(resource_type)
+    return _first(labels, _SERVICE_LIKE if keys is None else keys), None
 
 
 def _first(labels: dict[str, Any], keys: tuple[str, ...]) -> str | None:

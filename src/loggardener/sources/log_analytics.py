@@ -46,6 +46,7 @@ from typing import Any, Protocol
 from loggardener.config import EntriesConfig, GardenerConfig
 from loggardener.entries.levels import MAY_DECLARE_LEVEL, PLATFORM_FAILURE_PATTERN
 from loggardener.entries.models import Occurrences, Severity
+from loggardener.entries.resources import INSTANCE_LABELS, OTHER_INSTANCE_LABELS, LabelPlace, instance_of
 from loggardener.entries.stacks import PY_CHAIN_SEPARATORS, PY_HEADER
 from loggardener.errors import ExitCode, GardenerError
 from loggardener.sources.google_auth import credentials_for, endpoint_url
@@ -206,6 +207,25 @@ def _field(expression: str) -> str:
     return f"IFNULL(CONCAT(CAST(LENGTH({expression}) AS STRING), ':', {expression}), 'n')"
 
 
+def _instance_column() -> str:
+    """The SQL of an entry's instance: the first of its resource type's labels that names one, as the parser
+    reads it (`entries.resources.INSTANCE_LABELS`; an empty label counts as none)."""
+
+    def first(labels: tuple[tuple[LabelPlace, str], ...]) -> str:
+        values = [
+            f"NULLIF(JSON_VALUE({'resource.labels' if place == 'resource' else 'labels'}, '$.\"{key}\"'), '')"
+            for place, key in labels
+        ]
+        if not values:
+            return "CAST(NULL AS STRING)"
+        return values[0] if len(values) == 1 else f"COALESCE({', '.join(values)})"
+
+    cases = "".join(
+        f"\n      WHEN {_string(kind)} THEN {first(labels)}" for kind, labels in INSTANCE_LABELS.items()
+    )
+    return f"CASE resource.type{cases}\n      ELSE {first(OTHER_INSTANCE_LABELS)}\n    END"
+
+
 def build_sql(query: LogAnalyticsQuery, columns: Iterable[str]) -> str:
     """The one query: deduplicate, find split tracebacks, group the rest into pre-groups."""
     present = set(columns)
@@ -284,12 +304,7 @@ WITH entries AS (
 keyed AS (
   SELECT
     *,
-    COALESCE(
-      JSON_VALUE(labels, '$.instanceId'), JSON_VALUE(labels, '$.clone_id'),
-      JSON_VALUE(labels, '$.execution_id'), JSON_VALUE(resource.labels, '$.pod_name'),
-      JSON_VALUE(resource.labels, '$.pod_id'), JSON_VALUE(resource.labels, '$.instance_id'),
-      JSON_VALUE(resource.labels, '$.build_id')
-    ) AS instance,
+    {_instance_column()} AS instance,
     JSON_VALUE(labels, '$."run.googleapis.com/execution_name"') AS execution,
     TO_JSON_STRING(resource.labels) AS resource_labels,
     TO_JSON_STRING(json_payload) AS json_text,
@@ -513,21 +528,11 @@ def _duration(value: Any) -> Any:
 
 
 def _instance_of(entry: dict[str, Any]) -> str | None:
-    """The instance the parser gives an entry (`entries.resources`), from the labels that can name it."""
-    labels = entry.get("labels") or {}
-    resource_labels = (entry.get("resource") or {}).get("labels") or {}
-    for value in (
-        labels.get("instanceId"),
-        labels.get("clone_id"),
-        labels.get("execution_id"),
-        resource_labels.get("pod_name"),
-        resource_labels.get("pod_id"),
-        resource_labels.get("instance_id"),
-        resource_labels.get("build_id"),
-    ):
-        if value:
-            return str(value)
-    return None
+    """The instance the parser gives an entry (`entries.resources`)."""
+    resource = entry.get("resource") or {}
+    return instance_of(
+        str(resource.get("type") or ""), resource.get("labels") or {}, entry.get("labels") or {}
+    )
 
 
 def to_log_entry(row: Mapping[str, Any]) -> dict[str, Any]:
