@@ -1451,3 +1451,23 @@ def test_an_extra_pattern_runs_on_text_with_a_lone_surrogate() -> None:
     redactor = Redactor(extra_patterns=[r"ACME-[0-9]{6}", r"\bcafé\w*"])
     assert redactor.redact("id ACME-123456 \ud800 x") == "id [REDACTED:custom] \ud800 x"
     assert redactor.redact("menu cafébar ok") == "menu [REDACTED:custom] ok"
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "firebase-schedule-settleOpenInvoicesGen2-europe-west3",
+        "cron-trigger-rebuildSearchIndexV3-us-east4",
+        "gcf-parseHTTPResponseBody2-asia-south1",
+        "sched-onNightlyExportFinished12",
+    ],
+)
+def test_ids_made_of_a_functions_camel_case_name_stay(name: str) -> None:
+    text = f"Cloud Scheduler job {name} attempt finished: UNAVAILABLE"
+    assert Redactor().redact(text) == text
+
+
+def test_a_vendor_prefix_before_a_random_tail_is_still_redacted() -> None:
+    tails = ["".join(_FAKE.choices(string.ascii_letters + string.digits, k=32)) + "7" for _ in range(200)]
+    for tail in tails:
+        assert Redactor().redact(f"using acme-{tail} now") == "using [REDACTED:secret] now", tail

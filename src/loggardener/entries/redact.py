@@ -1011,7 +1011,42 @@ def looks_generated(run: str) -> bool:
         return False
     tail = run[prefix.end() :]
     longest = max((p for p in _RUN_SEPARATORS.split(tail) if p), key=len, default="")
-    return len(longest) >= 24 and entropy(longest) >= 3.3 and any(c.isdigit() for c in longest)
+    return (
+        len(longest) >= 24
+        and entropy(longest) >= 3.3
+        and any(c.isdigit() for c in longest)
+        and not _camel_words(longest)
+    )
+
+
+# An identifier of camel-case words and a version or two (`reconcileOrdersGen2`, `parseHTTPBodyV2`), as in the
+# ids platforms make of a function's name (`firebase-schedule-<name>-<region>`): no generated tail.
+_CAMEL_TOKEN = re.compile(r"[A-Z]{2,5}(?![a-z])|[A-Z][a-z]{2,15}|[a-z]{2,15}|[A-Za-z]?[0-9]{1,3}")
+_VOWEL = re.compile(r"[aeiouyAEIOUY]")
+
+
+def _camel_words(part: str) -> bool:
+    """Whether `part` is camel-case words (each with a vowel, two or more capitalised, a lower-case one only first
+    or after a number), at most two acronyms and at most three short numbers."""
+    position = humps = numbers = acronyms = 0
+    previous_word = False
+    for match in _CAMEL_TOKEN.finditer(part):
+        token = match.group()
+        if match.start() != position:
+            return False
+        position = match.end()
+        if token[-1].isdigit():
+            numbers += 1
+            previous_word = False
+            continue
+        if token.isupper():
+            acronyms += 1
+        elif (previous_word and token[0].islower()) or not _VOWEL.search(token):
+            return False
+        else:
+            humps += token[0].isupper()
+        previous_word = True
+    return position == len(part) and humps >= 2 and numbers <= 3 and acronyms <= 2
 
 
 # A password of the shape password policies force, wherever it stands (`-p Falcon235?Jdw`, `AUTH X`,
