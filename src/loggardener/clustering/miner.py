@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import itertools
 import math
 import operator
 import re
@@ -374,10 +375,13 @@ class TemplateMiner:
         filled = {word: len(where) for word, where in places.items()}
         # How many messages have each word at each place, in whatever slot: a slot among other variables
         # sees a few of the messages of its words only.
+        in_slots: dict[int, set[int]] = defaultdict(set)  # length -> positions
+        for position, filling in slots:
+            in_slots[len(views[filling[0]])].add(position)
         spread: dict[tuple[int, int, str], int] = defaultdict(int)
         for view, weight in zip(views, weights, strict=True):
-            for position, token in enumerate(view):
-                spread[len(view), position, token] += weight
+            for position in in_slots.get(len(view), ()):
+                spread[len(view), position, view[position]] += weight
         for position, filling in slots:
             self._merge_slot(views, weights, position, filling, filled, spread, local)
         before = len(groups)
@@ -481,10 +485,16 @@ def _phrases(keys: list[tuple[str, ...]]) -> dict[int, tuple[int, int]]:
     places: dict[tuple[int, int], dict[tuple[str, ...], list[tuple[int, int]]]] = defaultdict(
         lambda: defaultdict(list)
     )
+    # Only a stretch whose words before and after are those of at least `MIN_DISTINCT` signatures can
+    # fill a place: the stretches looked at stay few, however many signatures of free text there are.
+    before = _shared_reach(keys)
+    after = _shared_reach([key[::-1] for key in keys])
     for index, tokens in enumerate(keys):
         size = len(tokens)
-        if size > MAX_PHRASE_TOKENS:
+        if size > MAX_PHRASE_TOKENS or before[index] == 0 or after[index] + before[index] + MAX_PHRASE < size:
             continue
+        last_start = before[index]
+        first_end = size - after[index]
         prefix = [0] * (size + 1)
         for i, token in enumerate(tokens):
             prefix[i + 1] = hash((prefix[i], token))
@@ -492,13 +502,14 @@ def _phrases(keys: list[tuple[str, ...]]) -> dict[int, tuple[int, int]]:
         for i in range(size - 1, -1, -1):
             suffix[i] = hash((tokens[i], suffix[i + 1]))
         words = [_is_word(token) and "=" not in token for token in tokens]  # (`key=value` is no prose)
-        for start in range(1, size):
+        for start in range(1, min(size, last_start + 1)):
             if not words[start - 1]:
                 continue
             for end in range(start + 2, min(size, start + MAX_PHRASE) + 1):
                 if not words[end - 1] or not words[end - 2]:
                     break
-                places[prefix[start], suffix[end]][tokens[start:end]].append((index, start))
+                if end >= first_end:
+                    places[prefix[start], suffix[end]][tokens[start:end]].append((index, start))
     filled: dict[tuple[str, ...], set[tuple[int, int]]] = defaultdict(set)
     contexts = [phrases for phrases in places.values() if len(phrases) >= MIN_DISTINCT]
     for context, phrases in places.items():
@@ -519,6 +530,24 @@ def _phrases(keys: list[tuple[str, ...]]) -> dict[int, tuple[int, int]]:
                     if known is None or (len(stretch), -start) > (known[1] - known[0], -known[0]):
                         spans[index] = (start, start + len(stretch))
     return spans
+
+
+def _shared_reach(keys: list[tuple[str, ...]]) -> list[int]:
+    """For each key, the most leading tokens it shares with `MIN_DISTINCT` - 1 other keys at least (sorted
+    keys that share a start are neighbours: the common start of a run of `MIN_DISTINCT` of them)."""
+    order = sorted(range(len(keys)), key=keys.__getitem__)
+    common = [_common_start(keys[a], keys[b]) for a, b in itertools.pairwise(order)]
+    reach = [0] * len(keys)
+    for first in range(len(order) - MIN_DISTINCT + 1):
+        shared = min(common[first : first + MIN_DISTINCT - 1])
+        for index in order[first : first + MIN_DISTINCT]:
+            reach[index] = max(reach[index], shared)
+    return reach
+
+
+def _common_start(a: tuple[str, ...], b: tuple[str, ...]) -> int:
+    size = min(len(a), len(b))
+    return next((i for i in range(size) if a[i] != b[i]), size)
 
 
 def _bare(stretch: tuple[str, ...]) -> tuple[str, ...]:
@@ -607,6 +636,8 @@ def _better(a: tuple[int, tuple[str, ...]], b: tuple[int, tuple[str, ...]]) -> b
 
 def _same_length_template(members: list[tuple[str, ...]]) -> tuple[str, ...]:
     first = members[0]
+    if len(members) == 1:
+        return first
     return tuple(
         token if all(member[i] == token for member in members[1:]) else WILDCARD
         for i, token in enumerate(first)
