@@ -1,6 +1,9 @@
 from __future__ import annotations
 
+import random
 import re
+import string
+import tracemalloc
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -289,3 +292,103 @@ def test_a_counted_message_weighs_as_its_copies(counted: list[tuple[str, int]], 
     assert {text: weighted.resolve(i) for text, i in weighted_ids.items()} == {
         text: one_by_one.resolve(i) for text, i in copied_ids.items()
     }
+
+
+# Job descriptions of a scheduler: values of several words, each after several verbs.
+JOBS = [
+    "Nightly archive of mail spool",
+    "Thumbnail cache warmer",
+    "Invoice PDF renderer",
+    "Quarterly ledger reconciliation",
+    "Search index compactor",
+]
+
+
+def test_a_value_of_several_words_is_one_wildcard_and_the_verbs_stay_apart() -> None:
+    messages = [
+        f"{verb} {job}{end}" for job in JOBS for verb, end in (("Launching", "..."), ("Finished", "."))
+    ]
+    messages += [f"Skipped {job} on holiday." for job in JOBS]
+    templates = clusters_of(messages * 3)
+    assert set(templates.values()) == {"Launching <*>", "Finished <*>", "Skipped <*> on holiday."}
+
+
+def test_an_error_text_of_several_words_after_a_colon_is_one_value() -> None:
+    errors = ["Host is down", "Operation timed out", "Permission denied", "Network is unreachable"]
+    messages = [f"{lead}: {error}" for error in errors for lead in ("cannot reach mirror", "upload aborted")]
+    templates = clusters_of(messages * 5)
+    assert set(templates.values()) == {"cannot reach mirror: <*>", "upload aborted: <*>"}
+
+
+def test_a_constant_word_then_a_name_is_not_a_value_of_several_words() -> None:
+    # `guest account X` starts with the same word every time: a constant and a one-word value
+    messages = [f"Denied access for guest account {name} from 10.1.0.{i}" for i, name in enumerate(USERS)]
+    messages += [f"Denied access for {name} from 10.2.0.{i}" for i, name in enumerate(USERS[:3])]
+    messages += [f"Granted access for guest account {name} to vault" for name in USERS]
+    templates = clusters_of(messages)
+    assert templates[messages[0]] == "Denied access for guest account <*> from <*>"
+    assert templates[messages[-1]] == "Granted access for guest account <*> to vault"
+
+
+def test_key_value_fields_are_not_a_value_of_several_words() -> None:
+    """Fields after a status word make stretches that start with the status: they name no value."""
+    messages = [
+        f"Closing ticket as {status} team={team}, agent={agent}, opened={n}"
+        for n, (status, team, agent) in enumerate(
+            (status, team, agent)
+            for status in ("RESOLVED.", "REJECTED.", "DUPLICATE.")
+            for team in ("north", "south", "east", "west", "core", "edge")
+            for agent in ("kim", "lou", "max", "ned", "ola", "pam", "raj")
+        )
+    ]
+    # the teams and agents are names: they fill another message's slots too
+    names = [
+        f"Paging team={team}, agent={agent}, now"
+        for team in ("north", "south", "east", "west", "core", "edge")
+        for agent in ("kim", "lou", "max", "ned", "ola", "pam", "raj")
+    ]
+    templates = clusters_of(messages + names)
+    assert len({templates[message] for message in messages}) == 3
+    assert {templates[message].split()[3] for message in messages} == {"RESOLVED.", "REJECTED.", "DUPLICATE."}
+
+
+def test_two_variables_of_few_values_each_merge_over_rounds() -> None:
+    """Every account meets few realms: a slot of one fills only once the other is a wildcard."""
+    accounts = ["ana", "ben", "cai", "dov", "eli", "fay"]
+    realms = ["staff", "vendors", "lab", "ops"]
+    messages = [
+        f"login accepted: account={account} realm={realm} client=cli"
+        for i, account in enumerate(accounts)
+        for realm in (realms[i % 4], realms[(i + 1) % 4])
+    ]
+    messages += [f"logout: account={account} realm={realm}" for account in accounts for realm in realms]
+    templates = clusters_of(messages)
+    assert len({templates[message] for message in messages if message.startswith("login")}) == 1
+
+
+def test_escaped_quoted_names_are_values() -> None:
+    """`\\"name\\"` inside a quoted field is a name, as `"name"` is."""
+    shares = ["media", "backups", "scans", "homes"]
+    hosts = ["nas", "vault", "tower"]
+    messages = [
+        f'"Mount finished" detail="share \\"{share}\\" on host \\"{host}\\"" took={n}ms'
+        for n, (share, host) in enumerate([(s, h) for s in shares for h in hosts][::2])
+    ]
+    assert len(set(clusters_of(messages).values())) == 1
+
+
+def test_free_text_messages_keep_the_phrase_search_small() -> None:
+    # Thousands of distinct messages of prose share no words around any stretch: the stretches that could
+    # be values are never listed (listing all of them took gigabytes on a scan's 20,000 templates).
+    rng = random.Random(7)
+    words = ["".join(rng.choices(string.ascii_lowercase, k=rng.randint(3, 9))) for _ in range(2000)]
+    miner = TemplateMiner()
+    for _ in range(1000):
+        miner.add(" ".join(rng.choice(words) for _ in range(40)))
+    tracemalloc.start()
+    try:
+        miner.clusters()
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 20_000_000

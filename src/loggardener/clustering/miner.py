@@ -8,13 +8,17 @@ How it works (docs/clustering.md states it in one page):
    folded into one. `add` counts the message under its signature and returns the signature's digest, so a message gets
    the same id whatever else is in the stream and in whatever order it comes.
 2. Clusters are computed from the signatures and their counts alone (when asked, after messages arrived):
+   - *phrases*: a stretch of prose words that is a value (a unit's description, an error text: the same
+     stretches fill several places, `Starting <*>...`, `failed: <*>`) reads as one wildcard (`_phrases`).
    - *slots*: signatures of one length that are equal but for one position form a slot. Its values merge
      when the slot is variable: values without words (`<*>`, `<*>ms`) always do; a word joins masked
      values that occur more often than it (wildcard absorption); words merge with each other when at
      least `MIN_DISTINCT` of them fill slots elsewhere too (user names), or when, besides the most
      frequent one, there are at least `MIN_DISTINCT` - 1 of them and their number is at least
-     `variable_ratio` times the square root of the messages they cover (many rare values: a variable; a
-     few frequent ones, `VM Started` / `VM Paused` twenty times each: different events).
+     `variable_ratio` times the square root of the messages they cover at that place (many rare values:
+     a variable; a few frequent ones, `VM Started` / `VM Paused` twenty times each: different events).
+     Slots are found again over the clusters' templates, up to `MAX_ROUNDS` times: two variables of few
+     values each fill each other's slots only once the other one reads `<*>`.
    - *absorption*: a cluster whose template equals a bigger cluster's template except where that one has a
      wildcard joins it, whatever its tokens there; so does one whose extra tokens (up to
      `MAX_VALUE_TOKENS` for one wildcard) fill such a wildcard (`Invalid user boris zhang from <*>`).
@@ -31,6 +35,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import itertools
 import math
 import operator
 import re
@@ -47,6 +52,11 @@ OTHER_ID = "other"
 MAX_TOKENS = 100
 MAX_VALUE_TOKENS = 2
 MIN_DISTINCT = 3
+# Words a value of many words may have (`_phrases`), and the longest signature it is looked for in.
+MAX_PHRASE = 12
+MAX_PHRASE_TOKENS = 64
+# Rounds of slot merges, each over the cluster templates the one before left.
+MAX_ROUNDS = 4
 VARIABLE_RATIO = 1.0
 # Template masks tried per token count when looking for an absorbing cluster (the most frequent ones).
 MAX_MASKS = 64
@@ -61,8 +71,9 @@ _LETTER = re.compile(r"[A-Za-z]")
 _UNIT_AFTER_WILDCARD = re.compile(r"<\*>[A-Za-zµ]{0,3}")
 # Brackets or quotes around nothing: an empty value, `()`, `[]`, `''`.
 _EMPTY = re.compile(r"[(\[{'\"]+[)\]}'\"]+[,;:.]?")
-# One quoted word: a name (`'Security'`, `"orders"`) that a slot treats as a value; the signature keeps it.
-_QUOTED_WORD = re.compile(r"""(['"])[^\s'"]+\1[,;:.)\]]?""")
+# One quoted word: a name (`'Security'`, `"orders"`, or `\"orders\"` inside a quoted string) that a slot
+# treats as a value; the signature keeps it.
+_QUOTED_WORD = re.compile(r"""(?:(['"])[^\s'"\\]+\1|\\"[^\s'"\\]+\\")[,;:.)\]]?""")
 
 
 def _is_value(token: str) -> bool:
@@ -301,24 +312,20 @@ class TemplateMiner:
         """Cluster the signatures seen so far (a function of the signatures and their counts alone)."""
         keys = sorted(self._nodes)
         counts = [self._nodes[key].count for key in keys]
+        # A stretch of words that is a value reads as one `<*>` from the start (`Starting <*>...`): the words
+        # around it then only fill slots beside other words.
+        views = list(keys)
+        first: dict[tuple[str, ...], int] = {}
         found = _UnionFind(len(keys))
-        by_length: dict[int, list[int]] = defaultdict(list)
-        for index, key in enumerate(keys):
-            by_length[len(key)].append(index)
-        slots = [slot for members in by_length.values() for slot in _slots(keys, members)]
-        # Where each word fills a slot (length, position): a word that fills slots in several places is a
-        # value (a user name in `session opened for user X …` and `session closed for user X`), not a word
-        # that names an event. The same event with another value elsewhere is the same place.
+        for index, (start, end) in _phrases(keys).items():
+            views[index] = (*keys[index][:start], WILDCARD, *keys[index][end:])
+            found.union(first.setdefault(views[index], index), index)
         places: dict[str, set[tuple[int, int]]] = defaultdict(set)
-        for position, filling in slots:
-            for index in filling:
-                places[_value_part(keys[index][position])].add((len(keys[index]), position))
-        filled = {word: len(where) for word, where in places.items()}
-        del places
-        for position, filling in slots:
-            self._merge_slot(keys, counts, position, filling, filled, found)
+        for _ in range(MAX_ROUNDS):
+            if not self._merge_slots(views, counts, found, places):
+                break
         groups = _groups(found, range(len(keys)))
-        templates = {root: _same_length_template([keys[i] for i in group]) for root, group in groups.items()}
+        templates = {root: _same_length_template([views[i] for i in group]) for root, group in groups.items()}
         totals = {root: sum(counts[i] for i in group) for root, group in groups.items()}
         absorbers = _Absorbers(templates, totals, keys)
         for root, template in templates.items():
@@ -334,6 +341,56 @@ class TemplateMiner:
         self._dirty = False
         self._solved_size = len(keys)
 
+    def _merge_slots(
+        self,
+        keys: list[tuple[str, ...]],
+        counts: list[int],
+        found: _UnionFind,
+        places: dict[str, set[tuple[int, int]]],
+    ) -> bool:
+        """One round of slot merges over the clusters' templates so far; whether any clusters merged.
+
+        The first round sees the signatures themselves. A later one sees each cluster's template, with `<*>`
+        where its members differ: a template with two variables of few values each (`user=X database=Y`)
+        fills a slot of the one only once the other is a wildcard.
+        """
+        groups = _groups(found, range(len(keys)))
+        merged: dict[tuple[str, ...], list[int]] = defaultdict(list)
+        for root, group in groups.items():
+            merged[_same_length_template([keys[i] for i in group])].append(root)
+        views = sorted(merged)
+        weights = [sum(counts[i] for root in merged[view] for i in groups[root]) for view in views]
+        local = _UnionFind(len(views))
+        by_length: dict[int, list[int]] = defaultdict(list)
+        for index, view in enumerate(views):
+            by_length[len(view)].append(index)
+        slots = [slot for members in by_length.values() for slot in _slots(views, members)]
+        # Where each word fills a slot (length, position): a word that fills slots in several places is a
+        # value (a user name in `session opened for user X …` and `session closed for user X`), not a word
+        # that names an event. The same event with another value elsewhere is the same place. Places add
+        # up over the rounds.
+        for position, filling in slots:
+            for index in filling:
+                places[_value_part(views[index][position])].add((len(views[index]), position))
+        filled = {word: len(where) for word, where in places.items()}
+        # How many messages have each word at each place, in whatever slot: a slot among other variables
+        # sees a few of the messages of its words only.
+        in_slots: dict[int, set[int]] = defaultdict(set)  # length -> positions
+        for position, filling in slots:
+            in_slots[len(views[filling[0]])].add(position)
+        spread: dict[tuple[int, int, str], int] = defaultdict(int)
+        for view, weight in zip(views, weights, strict=True):
+            for position in in_slots.get(len(view), ()):
+                spread[len(view), position, view[position]] += weight
+        for position, filling in slots:
+            self._merge_slot(views, weights, position, filling, filled, spread, local)
+        before = len(groups)
+        for index, view in enumerate(views):
+            roots = merged[view] + merged[views[local.find(index)]]
+            for root in roots[1:]:
+                found.union(roots[0], root)
+        return len(_groups(found, range(len(keys)))) < before
+
     def _merge_slot(
         self,
         keys: list[tuple[str, ...]],
@@ -341,6 +398,7 @@ class TemplateMiner:
         position: int,
         filling: list[int],
         filled: dict[str, int],
+        spread: dict[tuple[int, int, str], int],
         found: _UnionFind,
     ) -> None:
         """One slot: signatures equal but at `position`. Merge the values that show it is variable."""
@@ -351,11 +409,13 @@ class TemplateMiner:
         for index in values[1:]:
             found.union(values[0], index)
         value_count = sum(counts[i] for i in values)
-        word_count = sum(counts[i] for i in words)
         shared = sum(filled[_value_part(keys[i][position])] > 1 for i in words)
-        # Besides the most frequent word, are the others many for the messages they cover?
+        # Besides the most frequent word, are the others many for the messages they cover (there and in
+        # every other slot of the place)?
+        size = len(keys[filling[0]])
+        word_counts = [spread[size, position, keys[i][position]] for i in words]
         rest = len(words) - 1
-        rest_count = word_count - max(counts[i] for i in words) if words else 0
+        rest_count = sum(word_counts) - max(word_counts) if words else 0
         variable = shared >= MIN_DISTINCT or (
             len(words) >= MIN_DISTINCT and rest >= self.variable_ratio * math.sqrt(rest_count)
         )
@@ -410,6 +470,89 @@ def _slots(keys: list[tuple[str, ...]], members: list[int]) -> list[tuple[int, l
             if len(filling) > 1 and any(_is_word(token) for token in context)
         )
     return found
+
+
+def _phrases(keys: list[tuple[str, ...]]) -> dict[int, tuple[int, int]]:
+    """Stretches of words that are values: signature index -> (start, end) of its longest one.
+
+    A stretch of two to `MAX_PHRASE` words after a word, before the same tokens (`Starting <desc>...`,
+    `failed: <error>`), is a value, like a word in a slot, when at least `MIN_DISTINCT` of the stretches
+    there fill such a place elsewhere too (`Docker Engine` after `Starting` and after `Stopped`;
+    `Connection reset by peer` after two messages' colons) and begin and end with `MIN_DISTINCT` different
+    words (`invalid user X` is a constant and a value, not a value): the description or error text of a
+    variable with many words.
+    """
+    places: dict[tuple[int, int], dict[tuple[str, ...], list[tuple[int, int]]]] = defaultdict(
+        lambda: defaultdict(list)
+    )
+    # Only a stretch whose words before and after are those of at least `MIN_DISTINCT` signatures can
+    # fill a place: the stretches looked at stay few, however many signatures of free text there are.
+    before = _shared_reach(keys)
+    after = _shared_reach([key[::-1] for key in keys])
+    for index, tokens in enumerate(keys):
+        size = len(tokens)
+        if size > MAX_PHRASE_TOKENS or before[index] == 0 or after[index] + before[index] + MAX_PHRASE < size:
+            continue
+        last_start = before[index]
+        first_end = size - after[index]
+        prefix = [0] * (size + 1)
+        for i, token in enumerate(tokens):
+            prefix[i + 1] = hash((prefix[i], token))
+        suffix = [0] * (size + 1)
+        for i in range(size - 1, -1, -1):
+            suffix[i] = hash((tokens[i], suffix[i + 1]))
+        words = [_is_word(token) and "=" not in token for token in tokens]  # (`key=value` is no prose)
+        for start in range(1, min(size, last_start + 1)):
+            if not words[start - 1]:
+                continue
+            for end in range(start + 2, min(size, start + MAX_PHRASE) + 1):
+                if not words[end - 1] or not words[end - 2]:
+                    break
+                if end >= first_end:
+                    places[prefix[start], suffix[end]][tokens[start:end]].append((index, start))
+    filled: dict[tuple[str, ...], set[tuple[int, int]]] = defaultdict(set)
+    contexts = [phrases for phrases in places.values() if len(phrases) >= MIN_DISTINCT]
+    for context, phrases in places.items():
+        if len(phrases) >= MIN_DISTINCT:
+            for stretch in phrases:
+                filled[_bare(stretch)].add(context)
+    spans: dict[int, tuple[int, int]] = {}
+    for phrases in contexts:
+        shared = [stretch for stretch in phrases if len(filled[_bare(stretch)]) > 1]
+        if (
+            len(shared) >= MIN_DISTINCT
+            and len({stretch[0] for stretch in shared}) >= MIN_DISTINCT
+            and len({stretch[-1] for stretch in shared}) >= MIN_DISTINCT
+        ):
+            for stretch, members in phrases.items():
+                for index, start in members:
+                    known = spans.get(index)
+                    if known is None or (len(stretch), -start) > (known[1] - known[0], -known[0]):
+                        spans[index] = (start, start + len(stretch))
+    return spans
+
+
+def _shared_reach(keys: list[tuple[str, ...]]) -> list[int]:
+    """For each key, the most leading tokens it shares with `MIN_DISTINCT` - 1 other keys at least (sorted
+    keys that share a start are neighbours: the common start of a run of `MIN_DISTINCT` of them)."""
+    order = sorted(range(len(keys)), key=keys.__getitem__)
+    common = [_common_start(keys[a], keys[b]) for a, b in itertools.pairwise(order)]
+    reach = [0] * len(keys)
+    for first in range(len(order) - MIN_DISTINCT + 1):
+        shared = min(common[first : first + MIN_DISTINCT - 1])
+        for index in order[first : first + MIN_DISTINCT]:
+            reach[index] = max(reach[index], shared)
+    return reach
+
+
+def _common_start(a: tuple[str, ...], b: tuple[str, ...]) -> int:
+    size = min(len(a), len(b))
+    return next((i for i in range(size) if a[i] != b[i]), size)
+
+
+def _bare(stretch: tuple[str, ...]) -> tuple[str, ...]:
+    """The stretch without the punctuation that ends a sentence on its last word (`Shell server...`)."""
+    return (*stretch[:-1], stretch[-1].rstrip(".,;:!?"))
 
 
 def _groups(found: _UnionFind, indices: Iterable[int]) -> dict[int, list[int]]:
@@ -493,6 +636,8 @@ def _better(a: tuple[int, tuple[str, ...]], b: tuple[int, tuple[str, ...]]) -> b
 
 def _same_length_template(members: list[tuple[str, ...]]) -> tuple[str, ...]:
     first = members[0]
+    if len(members) == 1:
+        return first
     return tuple(
         token if all(member[i] == token for member in members[1:]) else WILDCARD
         for i, token in enumerate(first)
