@@ -1043,3 +1043,39 @@ def test_url_path_falls_back_on_malformed_urls(url: str, path: str) -> None:
 @given(st.text(max_size=60))
 def test_url_path_never_raises(url: str) -> None:
     assert isinstance(url_path(url), str)
+
+
+def _probe(state: str, detailed: str, previous: str, text: str = "") -> dict[str, object]:
+    return {
+        "severity": "INFO",
+        "logName": "projects/shop/logs/compute.googleapis.com%2Fhealthchecks",
+        "resource": {
+            "type": "gce_instance_group",
+            "labels": {"instance_group_name": "web-pool", "instance_group_id": "77", "location": "eu-b"},
+        },
+        "jsonPayload": {
+            "healthCheckProbeResult": {
+                "healthState": state,
+                "previousHealthState": previous,
+                "detailedHealthState": detailed,
+                "ipAddress": "10.9.0.4",
+                "targetPort": 8443,
+                "healthCheckProtocol": "HTTPS",
+                "probeResultText": text,
+            }
+        },
+    }
+
+
+def test_a_health_check_finding_a_backend_unhealthy_is_an_error_titled_by_its_state_not_its_address() -> None:
+    entry = parse(_probe("UNHEALTHY", "UNHEALTHY_STATUS", "HEALTHY", "HTTP response: 500, Error: bad status"))
+    assert (entry.severity, entry.severity_rule) == (Severity.ERROR, "health-check")
+    assert (
+        entry.message
+        == "HTTPS health check UNHEALTHY (UNHEALTHY_STATUS): HTTP response: 500, Error: bad status"
+    )
+    assert entry.service == "web-pool"
+    timeout = parse(_probe("UNHEALTHY", "TIMEOUT", "HEALTHY", "HTTP response: , Error: connect timed out"))
+    assert timeout.message == "HTTPS health check UNHEALTHY (TIMEOUT): Error: connect timed out"
+    recovered = parse(_probe("HEALTHY", "HEALTHY", "UNHEALTHY"))
+    assert (recovered.severity, recovered.message) == (Severity.INFO, "HTTPS health check HEALTHY")

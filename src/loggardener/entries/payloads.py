@@ -128,6 +128,8 @@ class Payload:
     host_name: str | None = None
     object_name: str | None = None
     """`namespace/name` of the workload a Kubernetes event is about."""
+    failed_check: bool = False
+    """A health check's probe result that found its target unhealthy (logged at INFO by the load balancer)."""
 
 
 def as_text(value: Any) -> str:
@@ -235,6 +237,8 @@ def _json(payload: dict[str, Any]) -> Payload:
             return _task_attempt(payload)
     if payload.get("kind") == "Event" and isinstance(payload.get("involvedObject"), dict):
         return _kubernetes_event(payload)
+    if isinstance(payload.get("healthCheckProbeResult"), dict):
+        return _health_check(payload["healthCheckProbeResult"])
     fields = payload.get("fields")
     source = fields if isinstance(fields, dict) and not _has_message(payload) else payload  # Rust tracing
     message = _with_error(_message_field(source), source)
@@ -578,6 +582,29 @@ def _kubernetes_event(payload: dict[str, Any]) -> Payload:
         message=message or json.dumps(payload, sort_keys=True, default=str),
         declared=declared,
         object_name=_workload(involved),
+    )
+
+
+# A field of a probe's result text that says nothing (`HTTP response: , Error: Timeout waiting for connect`)
+_EMPTY_FIELD = re.compile(r"\b[A-Z][\w ]{0,40}: ,\s*")
+
+
+def _health_check(result: dict[str, Any]) -> Payload:
+    """A load balancer's health check log (`compute.googleapis.com/healthchecks`, written at INFO when a
+    backend's health changes): `PROTOCOL health check STATE (DETAILED STATE): PROBE RESULT`, without the
+    backend's address and port (every backend of the group failing the same way is one problem); a failed
+    check unless the backend is healthy."""
+    state = as_text(result.get("healthState")) or "UNKNOWN"
+    detailed = as_text(result.get("detailedHealthState"))
+    protocol = as_text(result.get("healthCheckProtocol"))
+    head = f"{protocol} health check {state}".strip()
+    if detailed and detailed != state:
+        head = f"{head} ({detailed})"
+    text = _EMPTY_FIELD.sub("", as_text(result.get("probeResultText"))).strip()
+    return Payload(
+        kind="json",
+        message=f"{head}: {text}" if text else head,
+        failed_check=state.upper() not in ("HEALTHY", "UNKNOWN"),
     )
 
 

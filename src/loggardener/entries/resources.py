@@ -26,6 +26,7 @@
 | `api`, `apigateway.googleapis.com/Gateway` | `service`, else `gateway_id` | — | — |
 | `gcs_bucket` | `bucket_name` | — | — |
 | `cloud_dataproc_cluster` | `cluster_name` | — | — |
+| `gce_instance_group` (its health checks) | `instance_group_name` | — | — |
 | any other type (not an audit entry) | the first of `service_name`, `job_name`, `function_name`, `module_id`, `backend_service_name`, `database_id`, `queue_id`, `subscription_id`, `topic_id`, `bucket_name`, `cluster_name` it has | — | — |
 | audit entries (`protoPayload` AuditLog) of `k8s_node` and the types below it | `serviceName` | — | — |
 """
@@ -79,6 +80,7 @@ _LABELLED: dict[str, tuple[tuple[str, ...], str | None]] = {
     "apigateway.googleapis.com/Gateway": (("gateway_id",), None),
     "gcs_bucket": (("bucket_name",), None),
     "cloud_dataproc_cluster": (("cluster_name",), None),
+    "gce_instance_group": (("instance_group_name",), None),
 }
 # For any other resource type: the first of these labels it has names its service.
 _SERVICE_LIKE = (
