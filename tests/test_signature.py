@@ -67,6 +67,41 @@ def test_request_logs_cluster_by_status_and_route() -> None:
     ]
 
 
+def test_requests_one_security_policy_refused_are_one_problem_named_by_the_policy_whatever_the_route() -> (
+    None
+):
+    def refused(
+        seconds: float, method: str, url: str, rule: str, policy: str = "edge-waf"
+    ) -> dict[str, object]:
+        entry = run_entry(
+            seconds,
+            log="requests",
+            severity="WARNING",
+            httpRequest={"requestMethod": method, "requestUrl": url, "status": 403},
+            jsonPayload={
+                "@type": "type.googleapis.com/google.cloud.loadbalancing.type.LoadBalancerLogEntry",
+                "statusDetails": "denied_by_security_policy",
+                "enforcedSecurityPolicy": {"name": policy, "outcome": "DENY", "preconfiguredExprIds": [rule]},
+            },
+        )
+        entry["resource"] = {"type": "http_load_balancer", "labels": {"backend_service_name": "shop-be"}}
+        return entry
+
+    report = scan_entries(
+        [
+            refused(1, "GET", "http://h/search?q=%3Cscript%3E", "xss-rule-1"),
+            refused(2, "POST", "http://h/login", "sqli-rule-7"),
+            refused(3, "GET", "http://h/", "scanner-rule-2"),
+            refused(4, "GET", "http://h/", "scanner-rule-2", policy="geo-block"),
+        ]
+    )
+    assert sorted((c.title, c.count) for c in report.clusters) == [
+        ("HTTP 403 denied by security policy edge-waf (shop-be)", 3),
+        ("HTTP 403 denied by security policy geo-block (shop-be)", 1),
+    ]
+    assert {c.priority for c in report.clusters} == {"P3"}
+
+
 def test_route_normalization() -> None:
     assert (
         normalize_route("https://h/u/3f2a9c1d-1111-2222-3333-444455556666/cart/42?x=1") == "/u/{id}/cart/{id}"

@@ -14,6 +14,7 @@ from loggardener.clustering.models import ClusterKind
 from loggardener.entries.levels import lifecycle_line
 from loggardener.entries.models import Event, Frame
 from loggardener.entries.parse import url_path
+from loggardener.entries.payloads import SECURITY_POLICY_SUFFIX
 
 FINGERPRINT_LENGTH = 12
 _IMPORT_ERRORS = frozenset({"ModuleNotFoundError", "ImportError"})
@@ -25,6 +26,8 @@ _ROUTE_SEGMENT_ID = re.compile(
     r"|[\w.%+-]+@[\w.-]+|[A-Za-z0-9_-]{22,}={0,2})$"
 )
 _WEAK_WORDS = frozenset({"null", "none", "nil", "undefined", "error", "exception"})
+# A request a security policy refused, as the parser writes it (`payloads._security_policy_refusal`)
+_POLICY_REFUSAL = re.compile(r"^(\w+)" + SECURITY_POLICY_SUFFIX + r": security policy (\S+)")
 
 
 @dataclass(frozen=True)
@@ -114,6 +117,9 @@ def signature_of(event: Event) -> Signature:
         return _exception_signature(exception, message_template(message) if message else "", origin)
     http = entry.http
     if http is not None and http.status is not None and http.url:
+        refusal = _POLICY_REFUSAL.match(entry.message)
+        if refusal is not None:  # the policy is the problem, not the routes a scanner or a client tried
+            return _policy_signature(entry.service or "", refusal[1], refusal[2], str(http.status))
         route = normalize_route(http.url)
         return _request_signature(entry.service or "", http.method or "", route, str(http.status))
     raise ValueError(
@@ -131,6 +137,15 @@ def _exception_signature(exception: str, template: str, origin: Frame | None) ->
         title = f"{title} in {origin.function or origin.file}"
     kind_of = exception if (origin is None or _weak_message(template)) else ""
     return Signature("exception", (kind_of, template, where), _shorten(title), template, origin, exception)
+
+
+@functools.lru_cache(maxsize=4_096)
+def _policy_signature(service: str, outcome: str, policy: str, status: str) -> Signature:
+    """The signature of the requests one security policy refused (`denied`, `throttled`…) for a backend."""
+    title = f"HTTP {status} {outcome.replace('_', ' ')} by security policy {policy}" + (
+        f" ({service})" if service else ""
+    )
+    return Signature("request", (service, f"{outcome}{SECURITY_POLICY_SUFFIX}", policy, status), title, title)
 
 
 @functools.lru_cache(maxsize=4_096)

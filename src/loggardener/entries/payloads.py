@@ -235,6 +235,10 @@ def _json(payload: dict[str, Any]) -> Payload:
             return _scheduler_attempt(payload)
         if kind.endswith("TaskActivityLog") and isinstance(payload.get("attemptResponseLog"), dict):
             return _task_attempt(payload)
+        if kind.endswith("LoadBalancerLogEntry") and as_text(payload.get("statusDetails")).endswith(
+            SECURITY_POLICY_SUFFIX
+        ):
+            return _security_policy_refusal(payload)
     if payload.get("kind") == "Event" and isinstance(payload.get("involvedObject"), dict):
         return _kubernetes_event(payload)
     if isinstance(payload.get("healthCheckProbeResult"), dict):
@@ -583,6 +587,28 @@ def _kubernetes_event(payload: dict[str, Any]) -> Payload:
         declared=declared,
         object_name=_workload(involved),
     )
+
+
+# How a load balancer's `statusDetails` ends when a security policy (Cloud Armor) refused the request:
+# `denied_by_security_policy`, `throttled_by_security_policy`, `body_denied_by_security_policy`…
+SECURITY_POLICY_SUFFIX = "_by_security_policy"
+_POLICY_KEYS = ("enforcedSecurityPolicy", "enforcedEdgeSecurityPolicy", "enforcedNetworkSecurityPolicy")
+
+
+def _security_policy_refusal(payload: dict[str, Any]) -> Payload:
+    """A load balancer's request log of a request a security policy refused: `DETAILS: security policy NAME
+    (rule IDS)`, the policy that acted (the one whose outcome is not ACCEPT, else the first named)."""
+    details = as_text(payload["statusDetails"])
+    policies = [payload[key] for key in _POLICY_KEYS if isinstance(payload.get(key), dict)]
+    acting = [p for p in policies if as_text(p.get("outcome")).upper() not in ("", "ACCEPT")] or policies
+    named = next((p for p in acting if as_text(p.get("name"))), None)
+    if named is None:
+        return Payload(kind="json", message=details)
+    message = f"{details}: security policy {as_text(named['name'])}"
+    rules = named.get("preconfiguredExprIds")
+    if isinstance(rules, list) and rules:
+        message += f" (rule {', '.join(as_text(rule) for rule in rules)})"
+    return Payload(kind="json", message=message)
 
 
 # A field of a probe's result text that says nothing (`HTTP response: , Error: Timeout waiting for connect`)
