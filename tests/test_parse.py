@@ -1079,3 +1079,35 @@ def test_a_health_check_finding_a_backend_unhealthy_is_an_error_titled_by_its_st
     assert timeout.message == "HTTPS health check UNHEALTHY (TIMEOUT): Error: connect timed out"
     recovered = parse(_probe("HEALTHY", "HEALTHY", "UNHEALTHY"))
     assert (recovered.severity, recovered.message) == (Severity.INFO, "HTTPS health check HEALTHY")
+
+
+@pytest.mark.parametrize(
+    ("status_message", "said"),
+    [
+        (
+            'Deploy failed: {"steps":[{"id":"fetch","ms":12}],"error":{"kind":"NONE","errorMessage":""}}',
+            "Deploy failed",
+        ),
+        (
+            'Deploy failed: {"error":{"kind":"USER","errorMessage":"missing entry point main"}}',
+            "Deploy failed: missing entry point main",
+        ),
+        ("Quota {regional} exceeded for {project}", "Quota {regional} exceeded for {project}"),
+    ],
+)
+def test_an_audit_status_message_ending_in_a_json_dump_keeps_its_words_and_the_error_it_holds(
+    status_message: str, said: str
+) -> None:
+    entry = parse(
+        {
+            "severity": "ERROR",
+            "resource": {"type": "cloud_function", "labels": {"function_name": "resize"}},
+            "protoPayload": {
+                "@type": "type.googleapis.com/google.cloud.audit.AuditLog",
+                "serviceName": "cloudfunctions.googleapis.com",
+                "methodName": "UpdateFunction",
+                "status": {"code": 3, "message": status_message},
+            },
+        }
+    )
+    assert entry.message == f"INVALID_ARGUMENT on UpdateFunction (cloudfunctions.googleapis.com): {said}"

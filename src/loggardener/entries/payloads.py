@@ -658,6 +658,7 @@ def _audit(payload: dict[str, Any]) -> Payload:
     method = as_text(payload.get("methodName")) or None
     resource_name = as_text(payload.get("resourceName"))
     principal = _principal(payload)
+    status_message = _without_json_dump(status_message)
     if code:
         head = f"{code} on {method or 'a call'}" + (f" ({service})" if service else "")
         if status_message.replace(" ", "_").upper() in ("", code):  # nothing beyond the code: say why instead
@@ -677,6 +678,28 @@ def _audit(payload: dict[str, Any]) -> Payload:
         audit_status=code,
         principal=principal,
     )
+
+
+_JSON_DECODER = json.JSONDecoder()
+_MESSAGE_KEY = re.compile(r"(?i)(?:^|\.|_)(?:error_?)?message$")
+
+
+def _without_json_dump(message: str) -> str:
+    """A status message that ends in a JSON object (`Build failed: {"metrics":{},"error":{…},"stats":[…]}`):
+    the words before it, and the non-empty error message the object holds, if any; any other message as it
+    is. The object is a machine's dump of its state, not words for a title."""
+    start = message.find("{")
+    if start < 0:
+        return message
+    try:
+        value, end = _JSON_DECODER.raw_decode(message, start)
+    except ValueError:
+        return message
+    if not isinstance(value, dict) or message[end:].strip():
+        return message
+    head = message[:start].rstrip().rstrip(":").rstrip()
+    said = next((text for path, text in _leaves(value) if _MESSAGE_KEY.search(path) and text.strip()), "")
+    return ": ".join(part for part in (head, said) if part) or message
 
 
 def _status_reasons(status: Any, metadata: Any) -> str:
