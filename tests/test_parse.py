@@ -812,6 +812,31 @@ def test_service_derivation(
             None,
         ),
         (
+            {
+                "type": "http_external_regional_lb_rule",
+                "labels": {
+                    "backend_target_name": "orders-be",
+                    "backend_name": "orders-mig",
+                    "url_map_name": "um",
+                },
+            },
+            "orders-be",
+            None,
+        ),
+        (
+            {
+                "type": "internal_http_lb_rule",
+                "labels": {"backend_target_name": "ilb-be", "url_map_name": "um"},
+            },
+            "ilb-be",
+            None,
+        ),
+        (
+            {"type": "l4_proxy_rule", "labels": {"backend_target_name": "tcp-be", "network_name": "n"}},
+            "tcp-be",
+            None,
+        ),
+        (
             {"type": "dataflow_step", "labels": {"job_id": "2026-07-17_22_25_11-123", "job_name": "ingest"}},
             "ingest",
             None,

@@ -14,7 +14,8 @@
 | `k8s_cluster`, `gke_cluster` | `cluster_name` | — | — |
 | a Kubernetes event (`involvedObject`) of a cluster, pod or node | `namespace/name` of the object (a pod's workload) | — | the pod or node |
 | `k8s_node` | `cluster_name` | — | `node_name` |
-| `http_load_balancer`, `l7_lb_rule`, `internal_http_lb_rule`, `tcp_ssl_proxy_rule` | `backend_service_name`, else `url_map_name`, else `forwarding_rule_name` | — | — |
+| `http_load_balancer`, `l7_lb_rule`, `internal_http_lb_rule`, `http_external_regional_lb_rule`, `l4_proxy_rule` | `backend_service_name`, else `backend_target_name`, else `url_map_name`, else `forwarding_rule_name` | — | — |
+| `tcp_ssl_proxy_rule` | `backend_service_name`, else `forwarding_rule_name` | — | — |
 | `dataflow_step` | `job_name`, else `job_id` | — | — |
 | `cloudsql_database` | `database_id` | — | — |
 | `cloud_composer_environment` | `environment_name` | — | — |
@@ -58,13 +59,17 @@ SERVICE_FILTERS: dict[str, str] = {
 }
 
 _KUBERNETES = frozenset({"k8s_cluster", "gke_cluster", "k8s_pod", "k8s_node"})
-_LOAD_BALANCER = ("backend_service_name", "url_map_name", "forwarding_rule_name")
+# the backend a load balancer sent the request to: `backend_service_name` (global external), or
+# `backend_target_name` (regional and internal Application Load Balancers, proxy Network Load Balancers)
+_LOAD_BALANCER = ("backend_service_name", "backend_target_name", "url_map_name", "forwarding_rule_name")
 # Resource types whose service is one of their labels (the first present), and the label naming an instance.
 _LABELLED: dict[str, tuple[tuple[str, ...], str | None]] = {
     "k8s_node": (("cluster_name",), "node_name"),
     "http_load_balancer": (_LOAD_BALANCER, None),
     "l7_lb_rule": (_LOAD_BALANCER, None),
     "internal_http_lb_rule": (_LOAD_BALANCER, None),
+    "http_external_regional_lb_rule": (_LOAD_BALANCER, None),
+    "l4_proxy_rule": (_LOAD_BALANCER, None),
     "tcp_ssl_proxy_rule": (("backend_service_name", "forwarding_rule_name"), None),
     "dataflow_step": (("job_name", "job_id"), None),
     "cloudsql_database": (("database_id",), None),
