@@ -102,6 +102,36 @@ def test_requests_one_security_policy_refused_are_one_problem_named_by_the_polic
     assert {c.priority for c in report.clusters} == {"P3"}
 
 
+def test_a_load_balancer_s_own_account_of_a_failed_request_ends_the_title_and_tells_causes_apart() -> None:
+    def answered(seconds: float, status: int, details: str) -> dict[str, object]:
+        entry = run_entry(
+            seconds,
+            log="requests",
+            severity="INFO",
+            httpRequest={"requestMethod": "GET", "requestUrl": "http://h/cart/42", "status": status},
+            jsonPayload={
+                "@type": "type.googleapis.com/google.cloud.loadbalancing.type.LoadBalancerLogEntry",
+                "statusDetails": details,
+            },
+        )
+        entry["resource"] = {"type": "http_load_balancer", "labels": {"backend_service_name": "cart-be"}}
+        return entry
+
+    report = scan_entries(
+        [
+            answered(1, 502, "backend_connection_closed_before_data_sent_to_client"),
+            answered(2, 502, "backend_connection_closed_before_data_sent_to_client"),
+            answered(3, 503, "failed_to_pick_backend"),
+            answered(4, 500, "response_sent_by_backend"),
+        ]
+    )
+    assert sorted((c.title, c.count) for c in report.clusters) == [
+        ("HTTP 500 on GET /cart/{id} (cart-be)", 1),
+        ("HTTP 502 on GET /cart/{id} (cart-be): backend_connection_closed_before_data_sent_to_client", 2),
+        ("HTTP 503 on GET /cart/{id} (cart-be): failed_to_pick_backend", 1),
+    ]
+
+
 def test_route_normalization() -> None:
     assert (
         normalize_route("https://h/u/3f2a9c1d-1111-2222-3333-444455556666/cart/42?x=1") == "/u/{id}/cart/{id}"

@@ -14,7 +14,7 @@ from loggardener.clustering.models import ClusterKind
 from loggardener.entries.levels import lifecycle_line
 from loggardener.entries.models import Event, Frame
 from loggardener.entries.parse import url_path
-from loggardener.entries.payloads import SECURITY_POLICY_SUFFIX
+from loggardener.entries.payloads import LOAD_BALANCER_OUTCOME, SECURITY_POLICY_SUFFIX
 
 FINGERPRINT_LENGTH = 12
 _IMPORT_ERRORS = frozenset({"ModuleNotFoundError", "ImportError"})
@@ -121,7 +121,12 @@ def signature_of(event: Event) -> Signature:
         if refusal is not None:  # the policy is the problem, not the routes a scanner or a client tried
             return _policy_signature(entry.service or "", refusal[1], refusal[2], str(http.status))
         route = normalize_route(http.url)
-        return _request_signature(entry.service or "", http.method or "", route, str(http.status))
+        outcome = (
+            entry.message[len(LOAD_BALANCER_OUTCOME) :]
+            if entry.message.startswith(LOAD_BALANCER_OUTCOME)
+            else ""
+        )
+        return _request_signature(entry.service or "", http.method or "", route, str(http.status), outcome)
     raise ValueError(
         "only events with a stack or an HTTP status have a signature of their own; "
         "the template miner groups the others (mined_message)"
@@ -149,10 +154,15 @@ def _policy_signature(service: str, outcome: str, policy: str, status: str) -> S
 
 
 @functools.lru_cache(maxsize=4_096)
-def _request_signature(service: str, method: str, route: str, status: str) -> Signature:
-    """The signature of a request problem (a route's failures recur: cached)."""
+def _request_signature(service: str, method: str, route: str, status: str, outcome: str = "") -> Signature:
+    """The signature of a request problem (a route's failures recur: cached); `outcome`, the load balancer's
+    account of a request it could not pass on (`failed_to_pick_backend`), tells two causes apart and ends the
+    title."""
     title = f"HTTP {status} on {f'{method} ' if method else ''}{route}" + (f" ({service})" if service else "")
-    return Signature("request", (service, method, route, status), title, title)
+    if outcome:
+        title = f"{title}: {outcome}"
+    parts = (service, method, route, status, outcome) if outcome else (service, method, route, status)
+    return Signature("request", parts, title, title)
 
 
 def display_message(event: Event) -> str | None:

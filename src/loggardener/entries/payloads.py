@@ -235,10 +235,12 @@ def _json(payload: dict[str, Any]) -> Payload:
             return _scheduler_attempt(payload)
         if kind.endswith("TaskActivityLog") and isinstance(payload.get("attemptResponseLog"), dict):
             return _task_attempt(payload)
-        if kind.endswith("LoadBalancerLogEntry") and as_text(payload.get("statusDetails")).endswith(
-            SECURITY_POLICY_SUFFIX
-        ):
-            return _security_policy_refusal(payload)
+        if kind.endswith("LoadBalancerLogEntry"):
+            details = as_text(payload.get("statusDetails"))
+            if details.endswith(SECURITY_POLICY_SUFFIX):
+                return _security_policy_refusal(payload)
+            if details and not details.startswith("response_"):
+                return Payload(kind="json", message=f"{LOAD_BALANCER_OUTCOME}{details}")
     if payload.get("kind") == "Event" and isinstance(payload.get("involvedObject"), dict):
         return _kubernetes_event(payload)
     if isinstance(payload.get("healthCheckProbeResult"), dict):
@@ -589,6 +591,10 @@ def _kubernetes_event(payload: dict[str, Any]) -> Payload:
     )
 
 
+# How the parser writes a load balancer's own account of a request it could not pass on or answer
+# (`statusDetails` other than `response_sent_by_backend`, `response_from_cache`…): `load balancer:
+# failed_to_pick_backend`, `load balancer: backend_timeout`.
+LOAD_BALANCER_OUTCOME = "load balancer: "
 # How a load balancer's `statusDetails` ends when a security policy (Cloud Armor) refused the request:
 # `denied_by_security_policy`, `throttled_by_security_policy`, `body_denied_by_security_policy`…
 SECURITY_POLICY_SUFFIX = "_by_security_policy"
