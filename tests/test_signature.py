@@ -132,6 +132,28 @@ def test_a_load_balancer_s_own_account_of_a_failed_request_ends_the_title_and_te
     ]
 
 
+def test_an_audit_problem_s_title_names_the_method_by_its_last_two_names_and_reaches_what_failed() -> None:
+    failed = run_entry(
+        1,
+        severity="ERROR",
+        protoPayload={
+            "@type": "type.googleapis.com/google.cloud.audit.AuditLog",
+            "serviceName": "notebooks.googleapis.com",
+            "methodName": "google.cloud.notebooks.v2.NotebookService.CreateInstance",
+            "status": {
+                "code": 8,
+                "message": "The zone 'asia-east9-z' does not have enough resources available",
+            },
+        },
+    )
+    report = scan_entries([failed])
+    assert [c.title for c in report.clusters] == [
+        "RESOURCE_EXHAUSTED on NotebookService.CreateInstance (notebooks.googleapis.com): The zone 'asia-east9-z' "
+        "does not have …"
+    ]
+    assert "google.cloud.notebooks.v2.NotebookService.CreateInstance" in report.clusters[0].message
+
+
 def test_route_normalization() -> None:
     assert (
         normalize_route("https://h/u/3f2a9c1d-1111-2222-3333-444455556666/cart/42?x=1") == "/u/{id}/cart/{id}"

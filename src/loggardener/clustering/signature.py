@@ -182,7 +182,9 @@ def display_title(signature: Signature, display: str) -> str:
         return _shorten(title if origin is None else f"{title} in {origin.function or origin.file}")
     if signature.kind == "message" and len(signature.parts) == 2 and display:
         return _with_service(display, signature.parts[0])
-    if signature.kind in ("message", "audit") and display:
+    if signature.kind == "audit" and display:
+        return _audit_title(display)
+    if signature.kind == "message" and display:
         return _shorten(display)
     return signature.title
 
@@ -216,10 +218,23 @@ def mined_signature(
         title = f"other: {events:,} message{'s' if events != 1 else ''} beyond the template cap"
         return Signature(kind, (method, template) if kind == "audit" else (template,), title, template)
     if kind == "audit":
-        return Signature("audit", (method, template), _shorten(template), template)
+        return Signature("audit", (method, template), _audit_title(template), template)
     if method:  # a service's lifecycle line (`mined_message`)
         return Signature(kind, (method, template), _with_service(template, method), template)
     return Signature(kind, (template,), _shorten(template), template)
+
+
+# An audit message's head, `CODE on a.b.v1.Service.Method (api): …`: the method's qualifiers before its last
+# two names say again what the API in brackets says
+_AUDIT_METHOD_QUALIFIERS = re.compile(
+    r"^([A-Z][A-Z_]{1,40} on )[\w-]{1,100}(?:\.[\w-]{1,100}){0,20}\.(?=[\w-]{1,100}\.[\w-]{1,100} \()"
+)
+
+
+def _audit_title(text: str) -> str:
+    """An audit problem's title: its message with the method by its last two names (`CODE on
+    ClusterController.CreateCluster (dataproc.googleapis.com): …`), so that the title reaches what failed."""
+    return _shorten(_AUDIT_METHOD_QUALIFIERS.sub(r"\1", text, count=1))
 
 
 def _with_service(text: str, service: str) -> str:
