@@ -100,6 +100,7 @@ def test_requests_one_security_policy_refused_are_one_problem_named_by_the_polic
         ("HTTP 403 denied by security policy geo-block (shop-be)", 1),
     ]
     assert {c.priority for c in report.clusters} == {"P3"}
+    assert sorted(report.clusters, key=lambda c: -c.count)[0].routes == ["/search", "/login", "/"]
 
 
 def test_a_load_balancer_s_own_account_of_a_failed_request_ends_the_title_and_tells_causes_apart() -> None:

@@ -144,6 +144,16 @@ def _exception_signature(exception: str, template: str, origin: Frame | None) ->
     return Signature("exception", (kind_of, template, where), _shorten(title), template, origin, exception)
 
 
+def request_route(signature: Signature, url: str | None) -> str | None:
+    """The route a request problem's event was on: its signature's, or for the requests a security policy
+    refused (whose signature holds the policy instead) the event's own."""
+    if signature.kind != "request":
+        return None
+    if signature.parts[1].endswith(SECURITY_POLICY_SUFFIX):
+        return normalize_route(url) if url else None
+    return signature.parts[2]
+
+
 @functools.lru_cache(maxsize=4_096)
 def _policy_signature(service: str, outcome: str, policy: str, status: str) -> Signature:
     """The signature of the requests one security policy refused (`denied`, `throttled`…) for a backend."""
