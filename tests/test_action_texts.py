@@ -34,3 +34,33 @@ def test_nothing_comes_from_0_instances() -> None:
         composer = Composer(make_report(cluster), IssuesConfig())
         texts.append(composer.issue(cluster, {}).body)
         assert all("0 instance" not in text for text in texts), texts
+
+
+def test_the_actions_of_load_balancer_problems_say_what_the_load_balancer_said() -> None:
+    refused = exit_cluster(
+        kind="request",
+        message="throttled_by_security_policy: security policy api-rate-limit (rule rate-100)",
+        services={"api-be": 9},
+        revisions={},
+        http_statuses={"429": 9},
+        routes=["/v1/search"],
+        count=9,
+    )
+    assert actions_for(refused)[0] == (
+        "Check whether the 9 requests security policy `api-rate-limit` throttled for `api-be` came from your own "
+        "clients: if they did, adjust the policy or the rule that matched; a scanner's requests need nothing."
+    )
+    answered = refused.model_copy(
+        update={"message": "load balancer: backend_timeout", "http_statuses": {"504": 9}}
+    )
+    assert actions_for(answered)[0].startswith(
+        "The load balancer answered HTTP 504 itself (`backend_timeout`) for `api-be`: check that its backends"
+    )
+    unhealthy = exit_cluster(
+        message="TCP health check UNHEALTHY (TIMEOUT): Error: connect timed out",
+        services={"pool-a": 4},
+        revisions={},
+    )
+    assert actions_for(unhealthy)[0].startswith(
+        "Find why the backends of `pool-a` fail their TCP health check (`UNHEALTHY`): check that they listen"
+    )

@@ -812,6 +812,31 @@ def test_service_derivation(
             None,
         ),
         (
+            {
+                "type": "http_external_regional_lb_rule",
+                "labels": {
+                    "backend_target_name": "orders-be",
+                    "backend_name": "orders-mig",
+                    "url_map_name": "um",
+                },
+            },
+            "orders-be",
+            None,
+        ),
+        (
+            {
+                "type": "internal_http_lb_rule",
+                "labels": {"backend_target_name": "ilb-be", "url_map_name": "um"},
+            },
+            "ilb-be",
+            None,
+        ),
+        (
+            {"type": "l4_proxy_rule", "labels": {"backend_target_name": "tcp-be", "network_name": "n"}},
+            "tcp-be",
+            None,
+        ),
+        (
             {"type": "dataflow_step", "labels": {"job_id": "2026-07-17_22_25_11-123", "job_name": "ingest"}},
             "ingest",
             None,
@@ -1043,3 +1068,71 @@ def test_url_path_falls_back_on_malformed_urls(url: str, path: str) -> None:
 @given(st.text(max_size=60))
 def test_url_path_never_raises(url: str) -> None:
     assert isinstance(url_path(url), str)
+
+
+def _probe(state: str, detailed: str, previous: str, text: str = "") -> dict[str, object]:
+    return {
+        "severity": "INFO",
+        "logName": "projects/shop/logs/compute.googleapis.com%2Fhealthchecks",
+        "resource": {
+            "type": "gce_instance_group",
+            "labels": {"instance_group_name": "web-pool", "instance_group_id": "77", "location": "eu-b"},
+        },
+        "jsonPayload": {
+            "healthCheckProbeResult": {
+                "healthState": state,
+                "previousHealthState": previous,
+                "detailedHealthState": detailed,
+                "ipAddress": "10.9.0.4",
+                "targetPort": 8443,
+                "healthCheckProtocol": "HTTPS",
+                "probeResultText": text,
+            }
+        },
+    }
+
+
+def test_a_health_check_finding_a_backend_unhealthy_is_an_error_titled_by_its_state_not_its_address() -> None:
+    entry = parse(_probe("UNHEALTHY", "UNHEALTHY_STATUS", "HEALTHY", "HTTP response: 500, Error: bad status"))
+    assert (entry.severity, entry.severity_rule) == (Severity.ERROR, "health-check")
+    assert (
+        entry.message
+        == "HTTPS health check UNHEALTHY (UNHEALTHY_STATUS): HTTP response: 500, Error: bad status"
+    )
+    assert entry.service == "web-pool"
+    timeout = parse(_probe("UNHEALTHY", "TIMEOUT", "HEALTHY", "HTTP response: , Error: connect timed out"))
+    assert timeout.message == "HTTPS health check UNHEALTHY (TIMEOUT): Error: connect timed out"
+    recovered = parse(_probe("HEALTHY", "HEALTHY", "UNHEALTHY"))
+    assert (recovered.severity, recovered.message) == (Severity.INFO, "HTTPS health check HEALTHY")
+
+
+@pytest.mark.parametrize(
+    ("status_message", "said"),
+    [
+        (
+            'Deploy failed: {"steps":[{"id":"fetch","ms":12}],"error":{"kind":"NONE","errorMessage":""}}',
+            "Deploy failed",
+        ),
+        (
+            'Deploy failed: {"error":{"kind":"USER","errorMessage":"missing entry point main"}}',
+            "Deploy failed: missing entry point main",
+        ),
+        ("Quota {regional} exceeded for {project}", "Quota {regional} exceeded for {project}"),
+    ],
+)
+def test_an_audit_status_message_ending_in_a_json_dump_keeps_its_words_and_the_error_it_holds(
+    status_message: str, said: str
+) -> None:
+    entry = parse(
+        {
+            "severity": "ERROR",
+            "resource": {"type": "cloud_function", "labels": {"function_name": "resize"}},
+            "protoPayload": {
+                "@type": "type.googleapis.com/google.cloud.audit.AuditLog",
+                "serviceName": "cloudfunctions.googleapis.com",
+                "methodName": "UpdateFunction",
+                "status": {"code": 3, "message": status_message},
+            },
+        }
+    )
+    assert entry.message == f"INVALID_ARGUMENT on UpdateFunction (cloudfunctions.googleapis.com): {said}"

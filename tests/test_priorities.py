@@ -94,6 +94,18 @@ def cluster(**changes: Any) -> Cluster:
         (
             {
                 "kind": "audit",
+                "signature": "audit | INVALID_ARGUMENT v1.batch.jobs.create batch.googleapis.com | x",
+                "message": "INVALID_ARGUMENT on v1.batch.jobs.create (batch.googleapis.com): Quota 'C2_CPUS' "
+                "exceeded. Limit: 48.0 in region europe-west3.",
+                "max_severity": "ERROR",
+            },
+            "P2",
+            "INVALID_ARGUMENT for want of quota: the call asked for more than the project may use (1 event); "
+            "nothing was created until the quota is raised or usage freed",
+        ),
+        (
+            {
+                "kind": "audit",
                 "signature": "audit | PERMISSION_DENIED storage.objects.list storage.googleapis.com | x",
                 "max_severity": "ERROR",
                 "principal_kinds": {"anonymous": 1},

@@ -67,6 +67,94 @@ def test_request_logs_cluster_by_status_and_route() -> None:
     ]
 
 
+def test_requests_one_security_policy_refused_are_one_problem_named_by_the_policy_whatever_the_route() -> (
+    None
+):
+    def refused(
+        seconds: float, method: str, url: str, rule: str, policy: str = "edge-waf"
+    ) -> dict[str, object]:
+        entry = run_entry(
+            seconds,
+            log="requests",
+            severity="WARNING",
+            httpRequest={"requestMethod": method, "requestUrl": url, "status": 403},
+            jsonPayload={
+                "@type": "type.googleapis.com/google.cloud.loadbalancing.type.LoadBalancerLogEntry",
+                "statusDetails": "denied_by_security_policy",
+                "enforcedSecurityPolicy": {"name": policy, "outcome": "DENY", "preconfiguredExprIds": [rule]},
+            },
+        )
+        entry["resource"] = {"type": "http_load_balancer", "labels": {"backend_service_name": "shop-be"}}
+        return entry
+
+    report = scan_entries(
+        [
+            refused(1, "GET", "http://h/search?q=%3Cscript%3E", "xss-rule-1"),
+            refused(2, "POST", "http://h/login", "sqli-rule-7"),
+            refused(3, "GET", "http://h/", "scanner-rule-2"),
+            refused(4, "GET", "http://h/", "scanner-rule-2", policy="geo-block"),
+        ]
+    )
+    assert sorted((c.title, c.count) for c in report.clusters) == [
+        ("HTTP 403 denied by security policy edge-waf (shop-be)", 3),
+        ("HTTP 403 denied by security policy geo-block (shop-be)", 1),
+    ]
+    assert {c.priority for c in report.clusters} == {"P3"}
+    assert sorted(report.clusters, key=lambda c: -c.count)[0].routes == ["/search", "/login", "/"]
+
+
+def test_a_load_balancer_s_own_account_of_a_failed_request_ends_the_title_and_tells_causes_apart() -> None:
+    def answered(seconds: float, status: int, details: str) -> dict[str, object]:
+        entry = run_entry(
+            seconds,
+            log="requests",
+            severity="INFO",
+            httpRequest={"requestMethod": "GET", "requestUrl": "http://h/cart/42", "status": status},
+            jsonPayload={
+                "@type": "type.googleapis.com/google.cloud.loadbalancing.type.LoadBalancerLogEntry",
+                "statusDetails": details,
+            },
+        )
+        entry["resource"] = {"type": "http_load_balancer", "labels": {"backend_service_name": "cart-be"}}
+        return entry
+
+    report = scan_entries(
+        [
+            answered(1, 502, "backend_connection_closed_before_data_sent_to_client"),
+            answered(2, 502, "backend_connection_closed_before_data_sent_to_client"),
+            answered(3, 503, "failed_to_pick_backend"),
+            answered(4, 500, "response_sent_by_backend"),
+        ]
+    )
+    assert sorted((c.title, c.count) for c in report.clusters) == [
+        ("HTTP 500 on GET /cart/{id} (cart-be)", 1),
+        ("HTTP 502 on GET /cart/{id} (cart-be): backend_connection_closed_before_data_sent_to_client", 2),
+        ("HTTP 503 on GET /cart/{id} (cart-be): failed_to_pick_backend", 1),
+    ]
+
+
+def test_an_audit_problem_s_title_names_the_method_by_its_last_two_names_and_reaches_what_failed() -> None:
+    failed = run_entry(
+        1,
+        severity="ERROR",
+        protoPayload={
+            "@type": "type.googleapis.com/google.cloud.audit.AuditLog",
+            "serviceName": "notebooks.googleapis.com",
+            "methodName": "google.cloud.notebooks.v2.NotebookService.CreateInstance",
+            "status": {
+                "code": 8,
+                "message": "The zone 'asia-east9-z' does not have enough resources available",
+            },
+        },
+    )
+    report = scan_entries([failed])
+    assert [c.title for c in report.clusters] == [
+        "RESOURCE_EXHAUSTED on NotebookService.CreateInstance (notebooks.googleapis.com): The zone 'asia-east9-z' "
+        "does not have …"
+    ]
+    assert "google.cloud.notebooks.v2.NotebookService.CreateInstance" in report.clusters[0].message
+
+
 def test_route_normalization() -> None:
     assert (
         normalize_route("https://h/u/3f2a9c1d-1111-2222-3333-444455556666/cart/42?x=1") == "/u/{id}/cart/{id}"

@@ -176,6 +176,17 @@ _TRANSIENT_NETWORK = [
 ]
 
 
+# How Google APIs say a request exceeds a quota, whatever status code they give it (Dataproc and Compute Engine
+# reject with INVALID_ARGUMENT: `Insufficient 'CPUS' quota. Requested 24.0, available 8.0.`, `Quota
+# 'SSD_TOTAL_GB' exceeded. Limit: 500.0 in region us-east1.`, GKE's `Insufficient regional quota to satisfy
+# request`).
+_QUOTA_EXHAUSTED = [
+    r"(?i)\binsufficient '?[\w ./-]{1,60}'? quota\b",
+    r"(?i)\bquota '?[\w./-]{1,60}'? exceeded\b",
+    r"(?i)\bexceeds? (?:your|the) (?:available )?quota\b",
+]
+
+
 # Kubernetes cannot start a pod: no node fits it, its image cannot be pulled, a volume cannot be mounted,
 # or a Secret or ConfigMap it needs is missing (the kubelet's and scheduler's event texts).
 _POD_START_FAILURES = [
@@ -247,6 +258,15 @@ def default_rules() -> list[PriorityRule]:
             "no workload failure shown ({event_word})",
             logs=_VM_AGENT_LOGS,
             max_events=20,
+        ),
+        PriorityRule(
+            name="quota-rejection",
+            priority="P2",
+            reason="{audit_status} for want of quota: the call asked for more than the project may use "
+            "({event_word}); nothing was created until the quota is raised or usage freed",
+            kinds=["audit"],
+            audit_statuses=["INVALID_ARGUMENT", "FAILED_PRECONDITION", "OUT_OF_RANGE"],
+            message_patterns=_QUOTA_EXHAUSTED,
         ),
         PriorityRule(
             name="benign-audit-lookup",

@@ -26,6 +26,7 @@ from loggardener.clustering.signature import (
     display_title,
     mined_message,
     mined_signature,
+    request_route,
     signature_of,
 )
 from loggardener.entries.models import Event, LogEntry, Severity
@@ -235,7 +236,7 @@ class Clusterer:
         http = primary.http
         if http is not None and http.status is not None:
             acc.statuses[str(http.status)] += weight * len(members)
-            route = signature.parts[2] if signature is not None and signature.kind == "request" else None
+            route = request_route(signature, http.url) if signature is not None else None
             if route:
                 acc.routes[route] = None
         if not representative_only:

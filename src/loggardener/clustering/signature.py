@@ -14,6 +14,7 @@ from loggardener.clustering.models import ClusterKind
 from loggardener.entries.levels import lifecycle_line
 from loggardener.entries.models import Event, Frame
 from loggardener.entries.parse import url_path
+from loggardener.entries.payloads import LOAD_BALANCER_OUTCOME, SECURITY_POLICY_SUFFIX
 
 FINGERPRINT_LENGTH = 12
 _IMPORT_ERRORS = frozenset({"ModuleNotFoundError", "ImportError"})
@@ -25,6 +26,8 @@ _ROUTE_SEGMENT_ID = re.compile(
     r"|[\w.%+-]+@[\w.-]+|[A-Za-z0-9_-]{22,}={0,2})$"
 )
 _WEAK_WORDS = frozenset({"null", "none", "nil", "undefined", "error", "exception"})
+# A request a security policy refused, as the parser writes it (`payloads._security_policy_refusal`)
+_POLICY_REFUSAL = re.compile(r"^(\w+)" + SECURITY_POLICY_SUFFIX + r": security policy (\S+)")
 
 
 @dataclass(frozen=True)
@@ -114,8 +117,16 @@ def signature_of(event: Event) -> Signature:
         return _exception_signature(exception, message_template(message) if message else "", origin)
     http = entry.http
     if http is not None and http.status is not None and http.url:
+        refusal = _POLICY_REFUSAL.match(entry.message)
+        if refusal is not None:  # the policy is the problem, not the routes a scanner or a client tried
+            return _policy_signature(entry.service or "", refusal[1], refusal[2], str(http.status))
         route = normalize_route(http.url)
-        return _request_signature(entry.service or "", http.method or "", route, str(http.status))
+        outcome = (
+            entry.message[len(LOAD_BALANCER_OUTCOME) :]
+            if entry.message.startswith(LOAD_BALANCER_OUTCOME)
+            else ""
+        )
+        return _request_signature(entry.service or "", http.method or "", route, str(http.status), outcome)
     raise ValueError(
         "only events with a stack or an HTTP status have a signature of their own; "
         "the template miner groups the others (mined_message)"
@@ -133,11 +144,35 @@ def _exception_signature(exception: str, template: str, origin: Frame | None) ->
     return Signature("exception", (kind_of, template, where), _shorten(title), template, origin, exception)
 
 
+def request_route(signature: Signature, url: str | None) -> str | None:
+    """The route a request problem's event was on: its signature's, or for the requests a security policy
+    refused (whose signature holds the policy instead) the event's own."""
+    if signature.kind != "request":
+        return None
+    if signature.parts[1].endswith(SECURITY_POLICY_SUFFIX):
+        return normalize_route(url) if url else None
+    return signature.parts[2]
+
+
 @functools.lru_cache(maxsize=4_096)
-def _request_signature(service: str, method: str, route: str, status: str) -> Signature:
-    """The signature of a request problem (a route's failures recur: cached)."""
+def _policy_signature(service: str, outcome: str, policy: str, status: str) -> Signature:
+    """The signature of the requests one security policy refused (`denied`, `throttled`…) for a backend."""
+    title = f"HTTP {status} {outcome.replace('_', ' ')} by security policy {policy}" + (
+        f" ({service})" if service else ""
+    )
+    return Signature("request", (service, f"{outcome}{SECURITY_POLICY_SUFFIX}", policy, status), title, title)
+
+
+@functools.lru_cache(maxsize=4_096)
+def _request_signature(service: str, method: str, route: str, status: str, outcome: str = "") -> Signature:
+    """The signature of a request problem (a route's failures recur: cached); `outcome`, the load balancer's
+    account of a request it could not pass on (`failed_to_pick_backend`), tells two causes apart and ends the
+    title."""
     title = f"HTTP {status} on {f'{method} ' if method else ''}{route}" + (f" ({service})" if service else "")
-    return Signature("request", (service, method, route, status), title, title)
+    if outcome:
+        title = f"{title}: {outcome}"
+    parts = (service, method, route, status, outcome) if outcome else (service, method, route, status)
+    return Signature("request", parts, title, title)
 
 
 def display_message(event: Event) -> str | None:
@@ -157,7 +192,9 @@ def display_title(signature: Signature, display: str) -> str:
         return _shorten(title if origin is None else f"{title} in {origin.function or origin.file}")
     if signature.kind == "message" and len(signature.parts) == 2 and display:
         return _with_service(display, signature.parts[0])
-    if signature.kind in ("message", "audit") and display:
+    if signature.kind == "audit" and display:
+        return _audit_title(display)
+    if signature.kind == "message" and display:
         return _shorten(display)
     return signature.title
 
@@ -191,10 +228,23 @@ def mined_signature(
         title = f"other: {events:,} message{'s' if events != 1 else ''} beyond the template cap"
         return Signature(kind, (method, template) if kind == "audit" else (template,), title, template)
     if kind == "audit":
-        return Signature("audit", (method, template), _shorten(template), template)
+        return Signature("audit", (method, template), _audit_title(template), template)
     if method:  # a service's lifecycle line (`mined_message`)
         return Signature(kind, (method, template), _with_service(template, method), template)
     return Signature(kind, (template,), _shorten(template), template)
+
+
+# An audit message's head, `CODE on a.b.v1.Service.Method (api): …`: the method's qualifiers before its last
+# two names say again what the API in brackets says
+_AUDIT_METHOD_QUALIFIERS = re.compile(
+    r"^([A-Z][A-Z_]{1,40} on )[\w-]{1,100}(?:\.[\w-]{1,100}){0,20}\.(?=[\w-]{1,100}\.[\w-]{1,100} \()"
+)
+
+
+def _audit_title(text: str) -> str:
+    """An audit problem's title: its message with the method by its last two names (`CODE on
+    ClusterController.CreateCluster (dataproc.googleapis.com): …`), so that the title reaches what failed."""
+    return _shorten(_AUDIT_METHOD_QUALIFIERS.sub(r"\1", text, count=1))
 
 
 def _with_service(text: str, service: str) -> str:

@@ -643,6 +643,7 @@ def infer_severity(
     server_error: bool = False,
     failed_call: bool = False,
     reports_error: bool = False,
+    failed_check: bool = False,
 ) -> Inferred:
     """The severity an entry really has. Rules, first match wins:
 
@@ -650,7 +651,8 @@ def infer_severity(
     2. `error-group`: an entry Error Reporting grouped (`errorGroups`) is at least ERROR.
     3. `http-status`: a request log of a server error (`server_error`: a structured status 5xx) is at least
        ERROR; `audit-status`: so is an audit entry of a failed call (`failed_call`: a status code other than
-       OK), as Cloud Audit Logs itself records one.
+       OK), as Cloud Audit Logs itself records one; `health-check`: so is a health check's probe result that
+       found its backend unhealthy (`failed_check`), which the load balancer logs at INFO.
     4. `access-log-status`: a weak severity with an access line of a server error (5xx) is ERROR, whatever
        level the line's header declares (uvicorn and Rails log their 500s at INFO).
     5. A weak severity (none, DEFAULT, or only the stream's default) takes the level the entry declares:
@@ -677,6 +679,8 @@ def infer_severity(
         if declared is not None and declared.severity > Severity.ERROR:
             return Inferred(declared.severity, declared.rule)
         return Inferred(Severity.ERROR, "http-status" if server_error else "audit-status")
+    if logged < Severity.ERROR and failed_check:
+        return Inferred(Severity.ERROR, "health-check")
     if not weak:
         return Inferred(logged)
     stream_error = logged >= Severity.WARNING  # a weak severity this high is only stderr's default

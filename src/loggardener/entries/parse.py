@@ -237,6 +237,7 @@ class EntryParser:
         if (
             (payload.stack_sources and payload.stack_sources != [message])
             or payload.reports_error  # `json-error`
+            or payload.failed_check  # `health-check`
             or (payload.declared is not None and payload.declared >= Severity.WARNING)
             or message[:1].isspace()
             or message.lstrip()[:1] in ("#", "{")
@@ -317,6 +318,7 @@ class EntryParser:
             server_error,
             payload.audit_status is not None,
             payload.reports_error,
+            payload.failed_check,
         )
         if payload.kind != "proto" and stack is None:
             message = self._strip_prefix(message)
@@ -358,6 +360,7 @@ def _infer(
     server_error: bool,
     failed_call: bool,
     reports_error: bool,
+    failed_check: bool = False,
 ) -> Inferred:
     return infer_severity(
         logged,
@@ -370,6 +373,7 @@ def _infer(
         server_error=server_error,
         failed_call=failed_call,
         reports_error=reports_error,
+        failed_check=failed_check,
     )
 
 

@@ -128,6 +128,8 @@ class Payload:
     host_name: str | None = None
     object_name: str | None = None
     """`namespace/name` of the workload a Kubernetes event is about."""
+    failed_check: bool = False
+    """A health check's probe result that found its target unhealthy (logged at INFO by the load balancer)."""
 
 
 def as_text(value: Any) -> str:
@@ -233,8 +235,16 @@ def _json(payload: dict[str, Any]) -> Payload:
             return _scheduler_attempt(payload)
         if kind.endswith("TaskActivityLog") and isinstance(payload.get("attemptResponseLog"), dict):
             return _task_attempt(payload)
+        if kind.endswith("LoadBalancerLogEntry"):
+            details = as_text(payload.get("statusDetails"))
+            if details.endswith(SECURITY_POLICY_SUFFIX):
+                return _security_policy_refusal(payload)
+            if details and not details.startswith("response_"):
+                return Payload(kind="json", message=f"{LOAD_BALANCER_OUTCOME}{details}")
     if payload.get("kind") == "Event" and isinstance(payload.get("involvedObject"), dict):
         return _kubernetes_event(payload)
+    if isinstance(payload.get("healthCheckProbeResult"), dict):
+        return _health_check(payload["healthCheckProbeResult"])
     fields = payload.get("fields")
     source = fields if isinstance(fields, dict) and not _has_message(payload) else payload  # Rust tracing
     message = _with_error(_message_field(source), source)
@@ -581,6 +591,55 @@ def _kubernetes_event(payload: dict[str, Any]) -> Payload:
     )
 
 
+# How the parser writes a load balancer's own account of a request it could not pass on or answer
+# (`statusDetails` other than `response_sent_by_backend`, `response_from_cache`…): `load balancer:
+# failed_to_pick_backend`, `load balancer: backend_timeout`.
+LOAD_BALANCER_OUTCOME = "load balancer: "
+# How a load balancer's `statusDetails` ends when a security policy (Cloud Armor) refused the request:
+# `denied_by_security_policy`, `throttled_by_security_policy`, `body_denied_by_security_policy`…
+SECURITY_POLICY_SUFFIX = "_by_security_policy"
+_POLICY_KEYS = ("enforcedSecurityPolicy", "enforcedEdgeSecurityPolicy", "enforcedNetworkSecurityPolicy")
+
+
+def _security_policy_refusal(payload: dict[str, Any]) -> Payload:
+    """A load balancer's request log of a request a security policy refused: `DETAILS: security policy NAME
+    (rule IDS)`, the policy that acted (the one whose outcome is not ACCEPT, else the first named)."""
+    details = as_text(payload["statusDetails"])
+    policies = [payload[key] for key in _POLICY_KEYS if isinstance(payload.get(key), dict)]
+    acting = [p for p in policies if as_text(p.get("outcome")).upper() not in ("", "ACCEPT")] or policies
+    named = next((p for p in acting if as_text(p.get("name"))), None)
+    if named is None:
+        return Payload(kind="json", message=details)
+    message = f"{details}: security policy {as_text(named['name'])}"
+    rules = named.get("preconfiguredExprIds")
+    if isinstance(rules, list) and rules:
+        message += f" (rule {', '.join(as_text(rule) for rule in rules)})"
+    return Payload(kind="json", message=message)
+
+
+# A field of a probe's result text that says nothing (`HTTP response: , Error: Timeout waiting for connect`)
+_EMPTY_FIELD = re.compile(r"\b[A-Z][\w ]{0,40}: ,\s*")
+
+
+def _health_check(result: dict[str, Any]) -> Payload:
+    """A load balancer's health check log (`compute.googleapis.com/healthchecks`, written at INFO when a
+    backend's health changes): `PROTOCOL health check STATE (DETAILED STATE): PROBE RESULT`, without the
+    backend's address and port (every backend of the group failing the same way is one problem); a failed
+    check unless the backend is healthy."""
+    state = as_text(result.get("healthState")) or "UNKNOWN"
+    detailed = as_text(result.get("detailedHealthState"))
+    protocol = as_text(result.get("healthCheckProtocol"))
+    head = f"{protocol} health check {state}".strip()
+    if detailed and detailed != state:
+        head = f"{head} ({detailed})"
+    text = _EMPTY_FIELD.sub("", as_text(result.get("probeResultText"))).strip()
+    return Payload(
+        kind="json",
+        message=f"{head}: {text}" if text else head,
+        failed_check=state.upper() not in ("HEALTHY", "UNKNOWN"),
+    )
+
+
 # A pod's name after its workload's: `api-7d9f8b6c4-x2x9z` (Deployment), `agent-x2x9z` (DaemonSet, Job)
 _POD_SUFFIX = re.compile(r"-(?:[a-z0-9]{6,10}-)?[a-z0-9]{5}$")
 
@@ -605,6 +664,7 @@ def _audit(payload: dict[str, Any]) -> Payload:
     method = as_text(payload.get("methodName")) or None
     resource_name = as_text(payload.get("resourceName"))
     principal = _principal(payload)
+    status_message = _without_json_dump(status_message)
     if code:
         head = f"{code} on {method or 'a call'}" + (f" ({service})" if service else "")
         if status_message.replace(" ", "_").upper() in ("", code):  # nothing beyond the code: say why instead
@@ -624,6 +684,28 @@ def _audit(payload: dict[str, Any]) -> Payload:
         audit_status=code,
         principal=principal,
     )
+
+
+_JSON_DECODER = json.JSONDecoder()
+_MESSAGE_KEY = re.compile(r"(?i)(?:^|\.|_)(?:error_?)?message$")
+
+
+def _without_json_dump(message: str) -> str:
+    """A status message that ends in a JSON object (`Build failed: {"metrics":{},"error":{…},"stats":[…]}`):
+    the words before it, and the non-empty error message the object holds, if any; any other message as it
+    is. The object is a machine's dump of its state, not words for a title."""
+    start = message.find("{")
+    if start < 0:
+        return message
+    try:
+        value, end = _JSON_DECODER.raw_decode(message, start)
+    except ValueError:
+        return message
+    if not isinstance(value, dict) or message[end:].strip():
+        return message
+    head = message[:start].rstrip().rstrip(":").rstrip()
+    said = next((text for path, text in _leaves(value) if _MESSAGE_KEY.search(path) and text.strip()), "")
+    return ": ".join(part for part in (head, said) if part) or message
 
 
 def _status_reasons(status: Any, metadata: Any) -> str:

@@ -14,7 +14,8 @@
 | `k8s_cluster`, `gke_cluster` | `cluster_name` | — | `pod_name`, `node_name` or `labels.instanceId`, as for every Kubernetes type |
 | a Kubernetes event (`involvedObject`) of a cluster, pod or node | `namespace/name` of the object (a pod's workload) | — | as for its resource type |
 | `k8s_node` | `cluster_name` | — | `node_name` (or `pod_name`, `labels.instanceId`) |
-| `http_load_balancer`, `l7_lb_rule`, `internal_http_lb_rule`, `tcp_ssl_proxy_rule` | `backend_service_name`, else `url_map_name`, else `forwarding_rule_name` | — | — |
+| `http_load_balancer`, `l7_lb_rule`, `internal_http_lb_rule`, `http_external_regional_lb_rule`, `l4_proxy_rule` | `backend_service_name`, else `backend_target_name`, else `url_map_name`, else `forwarding_rule_name` | — | — |
+| `tcp_ssl_proxy_rule` | `backend_service_name`, else `forwarding_rule_name` | — | — |
 | `dataflow_step` | `job_name`, else `job_id` | — | — |
 | `cloudsql_database` | `database_id` | — | — |
 | `cloud_composer_environment` | `environment_name` | — | — |
@@ -26,6 +27,7 @@
 | `api`, `apigateway.googleapis.com/Gateway` | `service`, else `gateway_id` | — | — |
 | `gcs_bucket` | `bucket_name` | — | — |
 | `cloud_dataproc_cluster` | `cluster_name` | — | — |
+| `gce_instance_group` (its health checks) | `instance_group_name` | — | — |
 | any other type (not an audit entry) | the first of `service_name`, `job_name`, `function_name`, `module_id`, `backend_service_name`, `database_id`, `queue_id`, `subscription_id`, `topic_id`, `bucket_name`, `cluster_name` it has | — | — |
 | audit entries (`protoPayload` AuditLog) of `k8s_node` and the types below it | `serviceName` | — | — |
 
@@ -78,13 +80,17 @@ INSTANCE_LABELS: dict[str, tuple[tuple[LabelPlace, str], ...]] = {
 }
 OTHER_INSTANCE_LABELS: tuple[tuple[LabelPlace, str], ...] = (("entry", "instanceId"),)
 """The instance labels of any other resource type."""
-_LOAD_BALANCER = ("backend_service_name", "url_map_name", "forwarding_rule_name")
+# the backend a load balancer sent the request to: `backend_service_name` (global external), or
+# `backend_target_name` (regional and internal Application Load Balancers, proxy Network Load Balancers)
+_LOAD_BALANCER = ("backend_service_name", "backend_target_name", "url_map_name", "forwarding_rule_name")
 # Resource types whose service is one of their labels (the first present).
 _LABELLED: dict[str, tuple[str, ...]] = {
     "k8s_node": ("cluster_name",),
     "http_load_balancer": _LOAD_BALANCER,
     "l7_lb_rule": _LOAD_BALANCER,
     "internal_http_lb_rule": _LOAD_BALANCER,
+    "http_external_regional_lb_rule": _LOAD_BALANCER,
+    "l4_proxy_rule": _LOAD_BALANCER,
     "tcp_ssl_proxy_rule": ("backend_service_name", "forwarding_rule_name"),
     "dataflow_step": ("job_name", "job_id"),
     "cloudsql_database": ("database_id",),
@@ -100,6 +106,7 @@ _LABELLED: dict[str, tuple[str, ...]] = {
     "apigateway.googleapis.com/Gateway": ("gateway_id",),
     "gcs_bucket": ("bucket_name",),
     "cloud_dataproc_cluster": ("cluster_name",),
+    "gce_instance_group": ("instance_group_name",),
 }
 # For any other resource type: the first of these labels it has names its service.
 _SERVICE_LIKE = (

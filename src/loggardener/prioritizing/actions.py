@@ -5,10 +5,15 @@ from __future__ import annotations
 import re
 
 from loggardener.clustering.models import Cluster
+from loggardener.entries.payloads import LOAD_BALANCER_OUTCOME, SECURITY_POLICY_SUFFIX
 from loggardener.rendering.markdown_safety import inline_code as code
 
 _MISSING_MODULE = re.compile(r"No module named '([^']+)'")
 _CANNOT_IMPORT = re.compile(r"cannot import name '([^']+)' from '([^']+)'")
+# The parser's texts for a request a security policy refused, a load balancer's own answer, a failed health
+# check (`entries.payloads`)
+_POLICY_REFUSAL = re.compile(r"^(\w+)" + SECURITY_POLICY_SUFFIX + r": security policy (\S+)")
+_HEALTH_CHECK = re.compile(r"^(\w+ )?health check (?!HEALTHY\b)(\w+)")
 
 
 def _services(cluster: Cluster) -> str:
@@ -61,6 +66,24 @@ def actions_for(cluster: Cluster) -> list[str]:
         actions.append(
             f"Send the traffic of {_services(cluster)} back to its last ready revision{broken}, or fix the "
             "startup failure, then redeploy."
+        )
+    elif cluster.kind == "request" and (refusal := _POLICY_REFUSAL.match(message)):
+        actions.append(
+            f"Check whether the {cluster.count} requests security policy {code(refusal[2])} "
+            f"{refusal[1].replace('_', ' ')} for {where} came from your own clients: if they did, adjust the "
+            "policy or the rule that matched; a scanner's requests need nothing."
+        )
+    elif cluster.kind == "request" and message.startswith(LOAD_BALANCER_OUTCOME):
+        statuses = "/".join(sorted(cluster.http_statuses))
+        actions.append(
+            f"The load balancer answered HTTP {statuses} itself ({code(message[len(LOAD_BALANCER_OUTCOME) :])}) "
+            f"for {where}: check that its backends are healthy, reachable and within their capacity and timeout."
+        )
+    elif health := _HEALTH_CHECK.match(message):
+        actions.append(
+            f"Find why the backends of {where} fail their {(health[1] or '').strip() or 'load balancer'} health "
+            f"check ({code(health[2])}): check that they listen on the port and path it probes, answer within its "
+            "timeout, and that the firewall admits the probes."
         )
     elif cluster.kind == "request":
         routes = ", ".join(f"{code(r)}" for r in cluster.routes[:3])
