@@ -279,6 +279,31 @@ def test_every_resource_types_instances_are_counted_alike(kind: str) -> None:
     assert sum(c.instances for c in local.clusters) == (len(places) + min(len(places), 2) if places else 0)
 
 
+def test_health_checks_logged_at_info_come_back() -> None:
+    def probe(second: int, state: str, backend: str) -> dict[str, Any]:
+        return {
+            "insertId": f"hc-{second}-{backend}",
+            "timestamp": (START + timedelta(seconds=second)).isoformat(),
+            "severity": "INFO",
+            "logName": "projects/p/logs/compute.googleapis.com%2Fhealthchecks",
+            "resource": {"type": "gce_instance_group", "labels": {"instance_group_name": "web-pool"}},
+            "jsonPayload": {
+                "healthCheckProbeResult": {
+                    "healthState": state,
+                    "previousHealthState": "HEALTHY",
+                    "detailedHealthState": "TIMEOUT" if state == "UNHEALTHY" else state,
+                    "ipAddress": backend,
+                    "healthCheckProtocol": "TCP",
+                }
+            },
+        }
+
+    entries = [probe(i, state, f"10.1.0.{i % 3}") for i, state in enumerate(["UNHEALTHY", "HEALTHY"] * 4)]
+    local = local_report(ListSource(entries))
+    assert [c.max_severity for c in local.clusters] == ["ERROR"]
+    assert_equivalent(local, log_analytics_report(engine_with(entries)))
+
+
 def test_a_view_row_reads_back_as_the_same_entry(generated: list[dict[str, Any]]) -> None:
     parser = EntryParser(Redactor(), StackParser())
     for entry in [*entries_of(DemoSource()), *generated[:2000]]:

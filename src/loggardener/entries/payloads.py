@@ -243,8 +243,8 @@ def _json(payload: dict[str, Any]) -> Payload:
                 return Payload(kind="json", message=f"{LOAD_BALANCER_OUTCOME}{details}")
     if payload.get("kind") == "Event" and isinstance(payload.get("involvedObject"), dict):
         return _kubernetes_event(payload)
-    if isinstance(payload.get("healthCheckProbeResult"), dict):
-        return _health_check(payload["healthCheckProbeResult"])
+    if isinstance(payload.get(HEALTH_CHECK_FIELD), dict):
+        return _health_check(payload[HEALTH_CHECK_FIELD])
     fields = payload.get("fields")
     source = fields if isinstance(fields, dict) and not _has_message(payload) else payload  # Rust tracing
     message = _with_error(_message_field(source), source)
@@ -617,6 +617,8 @@ def _security_policy_refusal(payload: dict[str, Any]) -> Payload:
     return Payload(kind="json", message=message)
 
 
+HEALTH_CHECK_FIELD = "healthCheckProbeResult"
+"""The JSON payload field of a load balancer's health check log (`_health_check`)."""
 # A field of a probe's result text that says nothing (`HTTP response: , Error: Timeout waiting for connect`)
 _EMPTY_FIELD = re.compile(r"\b[A-Z][\w ]{0,40}: ,\s*")
 

@@ -46,6 +46,7 @@ from typing import Any, Protocol
 from loggardener.config import EntriesConfig, GardenerConfig
 from loggardener.entries.levels import MAY_DECLARE_LEVEL, PLATFORM_FAILURE_PATTERN
 from loggardener.entries.models import Occurrences, Severity
+from loggardener.entries.payloads import HEALTH_CHECK_FIELD
 from loggardener.entries.resources import INSTANCE_LABELS, OTHER_INSTANCE_LABELS, LabelPlace, instance_of
 from loggardener.entries.stacks import PY_CHAIN_SEPARATORS, PY_HEADER
 from loggardener.errors import ExitCode, GardenerError
@@ -154,6 +155,9 @@ def _timestamp_literal(moment: datetime) -> str:
     return "TIMESTAMP " + _string(moment.astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M:%S.%f+00"))
 
 
+_HEALTH_CHECK_KEY = _string(f'"{HEALTH_CHECK_FIELD}"')
+
+
 def _severity_clause(threshold: Severity) -> str:
     names = ", ".join(_string(s.name) for s in Severity if s >= threshold)
     return (
@@ -163,6 +167,8 @@ def _severity_clause(threshold: Severity) -> str:
         f"OR REGEXP_CONTAINS(IFNULL(text_payload, ''), {_string('(?i)' + PLATFORM_FAILURE_PATTERN)}) "
         # a failed call's audit entry, or a RequestLog of a 5xx (`audit-status`, `http-status`)
         "OR STRPOS(IFNULL(proto_text, ''), '\"status\"') > 0 "
+        # a load balancer's health check of a backend, at INFO (`health-check`)
+        f"OR STRPOS(IFNULL(json_text, ''), {_HEALTH_CHECK_KEY}) > 0 "
         f"OR (severity = 'INFO' AND REGEXP_CONTAINS(IFNULL(text_payload, '') || IFNULL(json_text, ''), "
         f"{_string(MAY_DECLARE_LEVEL)}))"
     )
