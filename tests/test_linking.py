@@ -538,3 +538,27 @@ def test_a_program_that_cannot_load_its_code_starts_its_revisions_failure_ladder
     assert [(cause.removesuffix(" (api)"), kinds) for cause, kinds in causes] == [
         (failure.split("\n")[0], "revision")
     ]
+
+
+def test_a_ladder_link_whose_effect_is_logged_first_says_so_not_that_it_follows() -> None:
+    bad = "billing-00007-qep"
+    exits = [
+        run_entry(
+            150 + i, text="Container called exit(2).", revision=bad, service="billing", instance=f"x{i}"
+        )
+        for i in range(2)
+    ]
+    probe = run_entry(
+        90,
+        text='STARTUP HTTP probe failed 3 times consecutively for container "app" on port 8080 path "/"',
+        severity="ERROR",
+        revision=bad,
+        service="billing",
+        instance="p",
+    )
+    report = scan_entries(sorted([probe, *exits], key=lambda entry: entry["timestamp"]))
+    evidence = [text for incident in report.incidents for link in incident.links for text in link.evidence]
+    ladder = [text for text in evidence if text.startswith(f"in revision `{bad}`")]
+    assert len(ladder) == 1
+    assert " is first logged 60 s before `Container called exit(2). (billing)`" in ladder[0]
+    assert "follows" not in ladder[0]

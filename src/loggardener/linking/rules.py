@@ -237,14 +237,16 @@ def _revision_links(clusters: dict[str, Cluster], facts: ResolvedFacts, links: _
             causes = rungs[max(lower)]
             for effect, effect_span in rungs[rung]:
                 for cause, cause_span in causes:
-                    if effect_span.start < cause_span.start - REVISION_SLACK:
+                    early = (cause_span.start - effect_span.start).total_seconds()
+                    if early > REVISION_SLACK.total_seconds():
                         continue
+                    order = "follows" if early <= 0 else f"is first logged {early:.0f} s before"
                     links.add(
                         cause.fingerprint,
                         effect.fingerprint,
                         "revision",
                         f"in revision {_q(revision)} of {_q(service)}, {ROLE_NAMES[rung]} {_q(effect.title)} "
-                        f"(from {_hhmm(effect_span.start)}) follows {_q(cause.title)} "
+                        f"(from {_hhmm(effect_span.start)}) {order} {_q(cause.title)} "
                         f"(from {_hhmm(cause_span.start)})",
                     )
 
