@@ -14,7 +14,7 @@
 | `k8s_cluster`, `gke_cluster` | `cluster_name` | — | — |
 | a Kubernetes event (`involvedObject`) of a cluster, pod or node | `namespace/name` of the object (a pod's workload) | — | the pod or node |
 | `k8s_node` | `cluster_name` | — | `node_name` |
-| `http_load_balancer`, `l7_lb_rule`, `internal_http_lb_rule`, `tcp_ssl_proxy_rule` | `backend_service_name`, else `url_map_name`, else `forwarding_rule_name` | — | — |
+| `http_load_balancer`, `l7_lb_rule`, `internal_http_lb_rule`, `tcp_ssl_proxy_rule` | `backend_service_name`, else `url_map_name`, else `forwarding_rule_name` (a GKE-generated name as its Kubernetes service, `gke_backend`) | — | — |
 | `dataflow_step` | `job_name`, else `job_id` | — | — |
 | `cloudsql_database` | `database_id` | — | — |
 | `cloud_composer_environment` | `environment_name` | — | — |
@@ -32,6 +32,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any, NamedTuple
 
 from loggardener.entries.payloads import Payload
@@ -94,6 +95,52 @@ _SERVICE_LIKE = (
     "bucket_name",
     "cluster_name",
 )
+
+
+GCE_NAME_MAX = 63
+"""A Compute Engine resource name's length limit: GKE trims a generated name's descriptive fields to fit it."""
+_GKE_NAME = re.compile(
+    # a NEG or NEG-backed backend service: k8s1-<cluster uid>-<namespace>-<service>-<port>-<hash>
+    r"k8s1-[0-9a-z]{8}-(?P<neg>[a-z0-9][a-z0-9-]*?)-\d{1,5}-[0-9a-z]{8}"
+    # an Ingress's frontend (url map, proxy, forwarding rule) or an L4 service: k8s2-[um-]<uid>-<ns>-<name>-<hash>
+    r"|k8s2-(?:[a-z]{2,3}-)?[0-9a-z]{8}-(?P<v2>[a-z0-9][a-z0-9-]*?)-[0-9a-z]{8}"
+    # an instance-group backend: k8s-be-<node port>--<cluster uid>
+    r"|k8s-be-(?P<node_port>\d{1,5})--[0-9a-z]{16}"
+)
+
+
+def gke_backend(name: str) -> str | None:
+    """What a GKE-generated load-balancer resource name stands for; None for any other name.
+
+    `k8s1-…-shop-cart-8080-…` is `shop/cart` when its `namespace-service` part has one hyphen and nothing was
+    trimmed (both names are whole); otherwise that part as it is (`default-web-dev`: the split is unknown).
+    `k8s-be-31234--…` names no service, only its node port (`node port 31234`).
+    """
+    if not name.startswith("k8s"):
+        return None
+    match = _GKE_NAME.fullmatch(name)
+    if match is None:
+        return None
+    if match["node_port"]:
+        return f"node port {match['node_port']}"
+    both = match["neg"] or match["v2"]
+    namespace, _, service = both.partition("-")
+    if len(name) < GCE_NAME_MAX and namespace and service and "-" not in service:
+        return f"{namespace}/{service}"
+    return both
+
+
+_GKE_SERVICE = re.compile(r"[a-z0-9][a-z0-9-]*(?:/[a-z0-9][a-z0-9-]*)?")
+
+
+def gke_backend_filter(service: str) -> str | None:
+    """A Logging filter regular expression for the GKE-generated backend names `gke_backend` shows as
+    `service` (for `--service`); None when it shows none so."""
+    if service.startswith("node port ") and service[10:].isdigit():
+        return f"^k8s-be-{service[10:]}--"
+    if not _GKE_SERVICE.fullmatch(service):
+        return None
+    return f"^k8s1-[0-9a-z]{{8}}-{service.replace('/', '-')}-[0-9]+-[0-9a-z]{{8}}$"
 
 
 class Identity(NamedTuple):
@@ -175,4 +222,5 @@ def _of_resource(
 
 
 def _first(labels: dict[str, Any], keys: tuple[str, ...]) -> str | None:
-    return next((value for value in (_get(labels, key) for key in keys) if value), None)
+    value = next((value for value in (_get(labels, key) for key in keys) if value), None)
+    return (gke_backend(value) or value) if value else None
