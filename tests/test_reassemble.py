@@ -72,8 +72,9 @@ def test_a_gap_splits_and_leftover_lines_stay_single() -> None:
     lines = split_traceback(1, FRAMES, ERROR)
     late = lines[-1] | {"timestamp": run_entry(30)["timestamp"]}
     result = events([*lines[:-1], late])
-    assert all(len(e.members) == 1 for e in result)
-    assert len(result) == 8
+    # the frames before the gap are one trace cut off before its exception; the late exception line is alone
+    assert [len(e.members) for e in result] == [7, 1]
+    assert result[0].primary.stack is not None and result[0].primary.stack.cut_off
 
 
 def test_chained_split_traceback() -> None:
@@ -457,3 +458,17 @@ def test_gap_as_a_duration_compares_as_its_seconds_did(seconds: float, micro: in
         duration = timedelta(microseconds=us)
         assert (duration <= _within(seconds)) == (duration.total_seconds() <= seconds)
         assert (abs(duration) > _within(seconds)) == (abs(duration.total_seconds()) > seconds)
+
+
+def test_a_split_traceback_whose_exception_line_never_came_is_one_event_titled_by_its_last_frame() -> None:
+    lines = [
+        "Traceback (most recent call last):",
+        '  File "/srv/app/jobs.py", line 11, in run',
+        "    settle(batch)",
+        '  File "/srv/app/ledger.py", line 47, in settle',
+        "    post(entry)",
+    ]
+    report = scan_entries([run_entry(i * 0.001, text=line) for i, line in enumerate(lines)])
+    (cluster,) = report.clusters
+    assert cluster.title == "error in settle (ledger.py:47) — traceback cut off"
+    assert report.totals.reassembled_tracebacks == 1

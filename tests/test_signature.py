@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -137,3 +138,23 @@ def test_negated_insert_ids_sort_in_reverse(first: str, second: str) -> None:
     if not (first.startswith(second) or second.startswith(first)):
         assert (_negate(first) < _negate(second)) == (first > second)
     assert _negate(first) == "".join(chr(0x10FFFF - ord(c)) for c in first)
+
+
+@pytest.mark.parametrize(
+    ("text", "title"),
+    [
+        (
+            'Traceback (most recent call last):\n  File "/srv/app/jobs.py", line 11, in run\n    settle(batch)\n'
+            '  File "/srv/app/ledger.py", line 47, in settle',
+            "error in settle (ledger.py:47) — traceback cut off",
+        ),
+        (
+            "\tat com.acme.billing.Ledger.settle(Ledger.java:47)\n\tat com.acme.billing.Jobs.run(Jobs.java:11)",
+            "error in com.acme.billing.Ledger.settle (Ledger.java:47) — traceback cut off",
+        ),
+    ],
+)
+def test_a_trace_cut_off_before_its_exception_is_titled_by_its_last_frame(text: str, title: str) -> None:
+    report = scan_entries([run_entry(i * 60, text=text, severity="ERROR") for i in range(2)])
+    (cluster,) = report.clusters
+    assert (cluster.title, cluster.count, cluster.exception_type) == (title, 2, None)

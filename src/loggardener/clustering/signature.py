@@ -102,6 +102,8 @@ def signature_of(event: Event) -> Signature:
     """
     entry = event.primary
     stack = entry.stack
+    if stack is not None and stack.cut_off and stack.frames:
+        return _cut_off_signature(stack.frames[-1], stack.innermost_in_app)
     if stack is not None:
         origin = stack.innermost_in_app
         exception = stack.exception_type
@@ -131,6 +133,23 @@ def _exception_signature(exception: str, template: str, origin: Frame | None) ->
         title = f"{title} in {origin.function or origin.file}"
     kind_of = exception if (origin is None or _weak_message(template)) else ""
     return Signature("exception", (kind_of, template, where), _shorten(title), template, origin, exception)
+
+
+CUT_OFF = "traceback cut off"
+
+
+@functools.lru_cache(maxsize=4_096)
+def _cut_off_signature(last: Frame, origin: Frame | None) -> Signature:
+    """A trace without its exception line, by what is known: the last frame it reached.
+
+    `error in init_process (gthread.py:92) — traceback cut off`; the same frame's cut traces are one problem.
+    """
+    name = last.file.replace("\\", "/").rsplit("/", 1)[-1]
+    where = f"{name}:{last.line}" if last.line is not None else name
+    title = f"error in {last.function or name} ({where}) — {CUT_OFF}"
+    return Signature(
+        "exception", (CUT_OFF, f"{last.file}:{last.function or '?'}"), title, title, origin or last
+    )
 
 
 @functools.lru_cache(maxsize=4_096)

@@ -210,8 +210,9 @@ class Reassembler:
                 yield entry
                 continue
             # a line with a stack of its own is whole, unless the stack has no frame (a Node.js rejection's
-            # `[UnhandledPromiseRejection: …]`, whose report goes on in the next lines)
-            whole = entry.stack is not None and bool(entry.stack.frames)
+            # `[UnhandledPromiseRejection: …]`, whose report goes on in the next lines) or no exception (its
+            # exception line may come in the next entries)
+            whole = entry.stack is not None and bool(entry.stack.frames) and not entry.stack.cut_off
             kind = line_kind(entry.message) if entry.payload_kind == "text" and not whole else None
             key = (entry.log_name, entry.instance, entry.revision)
             if kind is None:
@@ -497,14 +498,17 @@ def _go_trace_end(kinds: list[str | None], start: int) -> int:
 
 
 def _traceback_end(kinds: list[str | None], start: int) -> int:
-    """Index of the last line of the traceback that starts at `start` (a header line)."""
+    """Index of the last line of the traceback that starts at `start` (a header line); without an exception
+    line after its frames (cut off, or its last lines lost), its last frame line."""
     end = start
     saw_frame = False
+    last_frame = start
     index = start + 1
     while index < len(kinds):
         kind = kinds[index]
         if kind in ("file", "source", "frame"):
             saw_frame = saw_frame or kind == "file"
+            last_frame = index
         elif kind in ("header", "separator", "blank"):
             pass
         elif kind == "exception" and saw_frame:
@@ -516,4 +520,4 @@ def _traceback_end(kinds: list[str | None], start: int) -> int:
         else:
             break
         index += 1
-    return end
+    return last_frame if end == start and saw_frame else end
