@@ -472,3 +472,44 @@ def test_a_split_traceback_whose_exception_line_never_came_is_one_event_titled_b
     (cluster,) = report.clusters
     assert cluster.title == "error in settle (ledger.py:47) — traceback cut off"
     assert report.totals.reassembled_tracebacks == 1
+
+
+LOADER_LINES = [
+    "Provided module can't be loaded.",
+    "Is there a syntax error in your code?",
+    "Detailed stack trace: Error: Cannot find module 'qrcode-gen'",
+    "    at Function.Module._resolveFilename (module.js:470:15)",
+    "    at Module.require (module.js:497:17)",
+]
+
+
+def test_a_function_loaders_lines_without_severity_are_kept_with_the_failure_they_explain() -> None:
+    report = scan_entries([run_entry(i * 0.001, text=line) for i, line in enumerate(LOADER_LINES)])
+    counts = {c.title: c.count for c in report.clusters}
+    assert counts == {"Provided module can't be loaded. (api)": 2}  # with the hint after it
+
+
+def test_frames_after_an_exception_named_behind_a_prefix_join_it() -> None:
+    lines = [
+        "Handler failed: FirebaseAuthError: token audience mismatch",
+        "    at verify (/workspace/auth.js:41:11)",
+        "    at handle (/workspace/index.js:12:5)",
+    ]
+    report = scan_entries([run_entry(i * 0.001, text=line) for i, line in enumerate(lines)])
+    (cluster,) = report.clusters
+    assert (cluster.exception_type, cluster.count) == ("FirebaseAuthError", 3)
+
+
+@pytest.mark.parametrize(
+    "hint", ["Did you list all required modules in the package.json dependencies?", "Did you mean: 'total'?"]
+)
+def test_a_hint_question_joins_the_failure_before_it_and_is_not_dropped(hint: str) -> None:
+    failure = split_traceback(0, FRAMES, "NameError: name 'totl' is not defined")
+    report = scan_entries([*failure, run_entry(0.5, text=hint)])
+    (cluster,) = report.clusters
+    assert cluster.count == len(failure) + 1 and report.totals.skipped == {}
+
+
+def test_a_question_alone_is_no_failure() -> None:
+    report = scan_entries([run_entry(0, text="Is the cache warm?")])
+    assert report.clusters == [] and report.totals.skipped == {"below WARNING": 1}

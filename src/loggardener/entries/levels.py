@@ -340,6 +340,8 @@ _CONTAINER_FAILURES = (
     r"|\bWORKER TIMEOUT\b"
     r"|\bOOMKilled\b"
     r"|Back-off restarting failed container"
+    # Cloud Functions' framework: the function's code does not load (it writes these without a severity)
+    r"|Provided module can't be loaded|Could not load the function"
 )
 # Lines the platform writes when a function, container or worker fails, whatever severity it gives them
 # (Cloud Functions writes its timeout line at DEBUG).
@@ -395,8 +397,7 @@ def start_failure(text: str) -> bool:
 # the same line in two services is two problems.
 _LIFECYCLE_LINE = re.compile(
     "(?i)" + _CONTAINER_FAILURES + r"|Container called exit\(|Ready condition status changed to False"
-    r"|Worker failed to boot|failed to start and listen on the port|Could not load the function"
-    r"|Provided module can't be loaded"
+    r"|Worker failed to boot|failed to start and listen on the port"
     r"|The request failed because either the HTTP response was malformed or connection to the instance"
 )
 
@@ -411,6 +412,7 @@ def lifecycle_line(text: str) -> bool:
 MAY_DECLARE_LEVEL = (
     r"(?i)err|warn|crit|fatal|panic|severe|emerg|alert|exception|traceback|^[EFW]\d{4} |^fail: "
     r"|fault|core dumped|terminate called|fata\[|pani\[|bus error|container called exit\("
+    r"|provided module can't be loaded|could not load the function"
     r"|\"level\":\s*[4-6]\d|\n\s+at | 5\d\d\b"
 )
 # A superset, for the parser's fast path, of the texts inference may raise to WARNING or above: every level
@@ -438,6 +440,8 @@ _MAY_RAISE_WORDS = (
     "back-off",
     "container called exit(",
     "failed to start",
+    "provided module can't be loaded",
+    "could not load the function",
     # `failure-line`s that hold none of the words above
     "fault",
     "core dumped",
@@ -501,6 +505,8 @@ _PLATFORM_FAILURE_WORDS = (
     "worker timeout",
     "oomkilled",
     "back-off restarting failed container",
+    "provided module can't be loaded",
+    "could not load the function",
     "panic",
     "rejection",
     "uncaughtexception(",

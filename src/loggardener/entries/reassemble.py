@@ -111,9 +111,23 @@ def _line_kind(message: str) -> str | None:
         return None
     line = message.rstrip("\n")
     stripped = line.strip()
-    if _MAY_BE_KIND.match(line) is None and not stripped.endswith((")", "):")):
+    if (
+        _MAY_BE_KIND.match(line) is None
+        and not stripped.endswith((")", "):"))
+        and "Error: " not in line
+        and "Exception: " not in line
+        and not stripped.endswith("?")
+    ):
         return None
     return _classify(line, stripped)
+
+
+# A question a loader or an interpreter asks after a failure (`Did you list all required modules in the
+# package.json dependencies?`, `Is there a syntax error in your code?`): an auxiliary verb, then a question mark
+_HINT = re.compile(r"(?:Did|Do|Does|Is|Are|Was|Were|Have|Has|Should|Could|Can) [^?]{1,300}\?")
+# An exception named after a prefix (`Detailed stack trace: Error: Cannot find module 'x'`, `Handler failed:
+# TypeError: …`): the exception line of the frames after it, if frames follow (else a plain line)
+_EMBEDDED_EXCEPTION = re.compile(r"(?:^|[\s:])[\w$.]{0,200}(?:Error|Exception): \S")
 
 
 def _classify(line: str, stripped: str) -> str | None:
@@ -145,6 +159,10 @@ def _classify(line: str, stripped: str) -> str | None:
         return _GO_KINDS[go.lastgroup or ""]
     if _EXCEPTION_LINE.match(stripped):
         return "exception"
+    if _EMBEDDED_EXCEPTION.search(stripped, 0, 2_000):
+        return "embedded"
+    if _HINT.fullmatch(stripped):
+        return "hint"
     return None
 
 
@@ -240,6 +258,8 @@ class Reassembler:
             if intro is not None:
                 if group is None and kind == "header" and self._introduces(intro, entry):
                     group = self._groups[key] = _Group(members=[intro])
+                elif group is None and kind == "hint" and abs(intro.timestamp - timestamp) <= gap:
+                    group = self._groups[key] = _Group(members=[intro])  # the failure the hint explains
                 else:
                     yield Event(primary=intro, members=(intro,))
             if (
@@ -300,7 +320,28 @@ class Reassembler:
             yield from self._split(copy)
 
     def _split(self, lines: list[LogEntry]) -> Iterator[Event]:
+        """The events of a group's lines; a hint (`Did you list all required modules…?`) joins the event
+        before it, the failure it explains."""
+        previous: Event | None = None
+        for event in self._split_events(lines):
+            if (
+                previous is not None
+                and len(event.members) == 1
+                and line_kind(event.primary.message) == "hint"
+            ):
+                previous = Event(primary=previous.primary, members=(*previous.members, event.primary))
+                continue
+            if previous is not None:
+                yield previous
+            previous = event
+        if previous is not None:
+            yield previous
+
+    def _split_events(self, lines: list[LogEntry]) -> Iterator[Event]:
         kinds = [line_kind(entry.message) for entry in lines]
+        for i, kind in enumerate(kinds):  # an embedded exception is one when frames follow, else a plain line
+            if kind == "embedded":
+                kinds[i] = "exception" if _next_kind(kinds, i) in ("frame", "caused") else None
         index = 0
         while index < len(lines):
             if kinds[index] == "warning" and index + 1 < len(kinds) and kinds[index + 1] == "source":
