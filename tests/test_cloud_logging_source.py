@@ -777,3 +777,20 @@ def test_live_scan_needs_a_window() -> None:
     result = CliRunner().invoke(app, ["scan", "--project", "P", "--logging-endpoint", "http://127.0.0.1:9"])
     assert result.exit_code == ExitCode.BAD_INPUT
     assert "nothing to scan: give --hours N or --since for a live scan" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("service", "backend", "other"),
+    [
+        ("shop/cart", "k8s1-0a1b2c3d-shop-cart-9000-5e6f7a8b", "k8s1-0a1b2c3d-shop-cart-web-9000-5e6f7a8b"),
+        ("prod-web-api", "k8s1-0a1b2c3d-prod-web-api-80-5e6f7a8b", "k8s1-0a1b2c3d-prod-web-80-5e6f7a8b"),
+        ("node port 31877", "k8s-be-31877--0123456789abcdef", "k8s-be-31878--0123456789abcdef"),
+    ],
+)
+def test_a_service_filter_finds_the_gke_backend_shown_as_that_service(
+    service: str, backend: str, other: str
+) -> None:
+    clause = service_clause([service])
+    (pattern,) = re.findall(r'resource\.labels\.backend_service_name=~"([^"]+)"', clause)
+    assert re.search(pattern, backend)
+    assert not re.search(pattern, other)

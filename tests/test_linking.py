@@ -562,3 +562,74 @@ def test_a_ladder_link_whose_effect_is_logged_first_says_so_not_that_it_follows(
     assert len(ladder) == 1
     assert " is first logged 60 s before `Container called exit(2). (billing)`" in ladder[0]
     assert "follows" not in ladder[0]
+
+
+def kubelet_event(seconds: float, pod: str, message: str, namespace: str = "shop") -> dict[str, Any]:
+    return {
+        "insertId": f"ev-{pod}-{seconds}",
+        "timestamp": stamp(seconds),
+        "severity": "WARNING",
+        "logName": "projects/p/logs/events",
+        "resource": {"type": "k8s_pod", "labels": {"namespace_name": namespace, "pod_name": pod}},
+        "jsonPayload": {
+            "kind": "Event",
+            "reason": "Unhealthy",
+            "message": message,
+            "involvedObject": {"kind": "Pod", "namespace": namespace, "name": pod},
+        },
+    }
+
+
+def balancer_request(seconds: float, backend: str, path: str, status: int) -> dict[str, Any]:
+    return {
+        "insertId": f"lb-{seconds}",
+        "timestamp": stamp(seconds),
+        "severity": "WARNING",
+        "logName": "projects/p/logs/requests",
+        "resource": {"type": "http_load_balancer", "labels": {"backend_service_name": backend}},
+        "httpRequest": {
+            "requestMethod": "GET",
+            "requestUrl": f"https://shop.example.com{path}",
+            "status": status,
+        },
+        "jsonPayload": {"statusDetails": "failed_to_connect_to_backend"},
+    }
+
+
+CART_PROBE = 'Readiness probe failed: Get "http://10.4.{i}.7:9000/ready": dial tcp: connection refused'
+
+
+@pytest.mark.parametrize(
+    ("backend", "service"),
+    [
+        ("k8s1-0a1b2c3d-shop-cart-9000-5e6f7a8b", "shop/cart"),  # namespace and service told apart
+        ("k8s1-0a1b2c3d-shop-cart-web-9000-5e6f7a8b", "shop/cart-web"),  # not told apart: matched whole
+    ],
+)
+def test_a_gke_backends_5xx_while_its_pods_fail_their_probes_is_their_effect(
+    backend: str, service: str
+) -> None:
+    workload = service.split("/")[1]
+    entries = [
+        kubelet_event(i * 15, f"{workload}-5f6d7c8b9-x{i}q7z", CART_PROBE.format(i=i)) for i in range(4)
+    ]
+    entries += [balancer_request(10 + i * 12, backend, f"/basket/{i}", 502) for i in range(5)]
+    report = scan_entries(entries)
+    ((cause, effect, kinds),) = links_of(report)
+    assert cause.startswith("Unhealthy: Readiness probe failed") and kinds == "service"
+    assert effect.startswith("HTTP 502 on GET /basket/")
+
+
+@pytest.mark.parametrize(
+    ("backend", "probe_at"),
+    [
+        ("k8s1-0a1b2c3d-shop-cart-9000-5e6f7a8b", 3 * 3600),  # the same service, hours apart
+        ("k8s1-0a1b2c3d-shop-till-9000-5e6f7a8b", 0),  # another service of the namespace, at the same time
+    ],
+)
+def test_no_service_link_for_another_service_or_another_time(backend: str, probe_at: float) -> None:
+    entries = [
+        kubelet_event(probe_at + i * 15, f"cart-5f6d7c8b9-x{i}q7z", CART_PROBE.format(i=i)) for i in range(4)
+    ]
+    entries += [balancer_request(10 + i * 12, backend, f"/basket/{i}", 502) for i in range(5)]
+    assert links_of(scan_entries(entries)) == set()

@@ -853,6 +853,45 @@ def test_service_derivation(
         ),
         ({"type": "cloudsql_database", "labels": {"database_id": "p:orders-db"}}, "p:orders-db", None),
         ({"type": "cloud_tasks_queue", "labels": {"queue_id": "emails"}}, "emails", None),
+        (  # GKE's NEG backend: namespace and service told apart (one hyphen between them, nothing trimmed)
+            {
+                "type": "http_load_balancer",
+                "labels": {"backend_service_name": "k8s1-0a1b2c3d-shop-cart-8443-9f8e7d6c"},
+            },
+            "shop/cart",
+            None,
+        ),
+        (  # the split is unknown: the namespace-service part as it is, without the generated hashes and port
+            {
+                "type": "http_load_balancer",
+                "labels": {"backend_service_name": "k8s1-0a1b2c3d-prod-web-api-80-9f8e7d6c"},
+            },
+            "prod-web-api",
+            None,
+        ),
+        (  # an instance-group backend names only its node port
+            {"type": "l7_lb_rule", "labels": {"backend_service_name": "k8s-be-31877--0123456789abcdef"}},
+            "node port 31877",
+            None,
+        ),
+        (  # an Ingress's url map, when no backend is named
+            {
+                "type": "http_load_balancer",
+                "labels": {"url_map_name": "k8s2-um-0a1b2c3d-shop-front-9f8e7d6c"},
+            },
+            "shop/front",
+            None,
+        ),
+        (  # a name GKE trimmed to 63 characters may have cut both names: not split
+            {
+                "type": "http_load_balancer",
+                "labels": {
+                    "backend_service_name": "k8s1-0a1b2c3d-" + "n" * 18 + "-" + "s" * 18 + "-8080-9f8e7d6c"
+                },
+            },
+            "n" * 18 + "-" + "s" * 18,
+            None,
+        ),
         ({"type": "some_new_type", "labels": {"job_name": "nightly"}}, "nightly", None),
         ({"type": "some_new_type", "labels": {"zone": "us-central1-a"}}, None, None),
     ],

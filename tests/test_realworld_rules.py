@@ -209,6 +209,8 @@ def test_platform_failure_lines_are_errors_whatever_their_severity() -> None:
         "Memory limit of 512 MiB exceeded with 530 MiB used.",
         "STARTUP TCP probe failed 3 times consecutively for container x",
         "Back-off restarting failed container",
+        "Provided module can't be loaded.",  # Cloud Functions' framework, written without a severity
+        "Could not load the function, shutting down.",
     ):
         assert infer_severity(
             Severity.DEFAULT, weak=True, text=line, has_stack=False, has_error_group=False

@@ -72,8 +72,9 @@ def test_a_gap_splits_and_leftover_lines_stay_single() -> None:
     lines = split_traceback(1, FRAMES, ERROR)
     late = lines[-1] | {"timestamp": run_entry(30)["timestamp"]}
     result = events([*lines[:-1], late])
-    assert all(len(e.members) == 1 for e in result)
-    assert len(result) == 8
+    # the frames before the gap are one trace cut off before its exception; the late exception line is alone
+    assert [len(e.members) for e in result] == [7, 1]
+    assert result[0].primary.stack is not None and result[0].primary.stack.cut_off
 
 
 def test_chained_split_traceback() -> None:
@@ -457,3 +458,70 @@ def test_gap_as_a_duration_compares_as_its_seconds_did(seconds: float, micro: in
         duration = timedelta(microseconds=us)
         assert (duration <= _within(seconds)) == (duration.total_seconds() <= seconds)
         assert (abs(duration) > _within(seconds)) == (abs(duration.total_seconds()) > seconds)
+
+
+def test_a_split_traceback_whose_exception_line_never_came_is_one_event_titled_by_its_last_frame() -> None:
+    lines = [
+        "Traceback (most recent call last):",
+        '  File "/srv/app/jobs.py", line 11, in run',
+        "    settle(batch)",
+        '  File "/srv/app/ledger.py", line 47, in settle',
+        "    post(entry)",
+    ]
+    report = scan_entries([run_entry(i * 0.001, text=line) for i, line in enumerate(lines)])
+    (cluster,) = report.clusters
+    assert cluster.title == "error in settle (ledger.py:47) — traceback cut off"
+    assert report.totals.reassembled_tracebacks == 1
+
+
+LOADER_LINES = [
+    "Provided module can't be loaded.",
+    "Is there a syntax error in your code?",
+    "Detailed stack trace: Error: Cannot find module 'qrcode-gen'",
+    "    at Function.Module._resolveFilename (module.js:470:15)",
+    "    at Module.require (module.js:497:17)",
+]
+
+
+def test_a_function_loaders_lines_without_severity_are_kept_with_the_failure_they_explain() -> None:
+    report = scan_entries([run_entry(i * 0.001, text=line) for i, line in enumerate(LOADER_LINES)])
+    counts = {c.title: c.count for c in report.clusters}
+    assert counts == {"Provided module can't be loaded. (api)": 2}  # with the hint after it
+
+
+def test_frames_after_an_exception_named_behind_a_prefix_join_it() -> None:
+    lines = [
+        "Handler failed: FirebaseAuthError: token audience mismatch",
+        "    at verify (/workspace/auth.js:41:11)",
+        "    at handle (/workspace/index.js:12:5)",
+    ]
+    report = scan_entries([run_entry(i * 0.001, text=line) for i, line in enumerate(lines)])
+    (cluster,) = report.clusters
+    assert (cluster.exception_type, cluster.count) == ("FirebaseAuthError", 3)
+
+
+@pytest.mark.parametrize(
+    "hint", ["Did you list all required modules in the package.json dependencies?", "Did you mean: 'total'?"]
+)
+def test_a_hint_question_joins_the_failure_before_it_and_is_not_dropped(hint: str) -> None:
+    failure = split_traceback(0, FRAMES, "NameError: name 'totl' is not defined")
+    report = scan_entries([*failure, run_entry(0.5, text=hint)])
+    (cluster,) = report.clusters
+    assert cluster.count == len(failure) + 1 and report.totals.skipped == {}
+
+
+def test_a_question_alone_is_no_failure() -> None:
+    report = scan_entries([run_entry(0, text="Is the cache warm?")])
+    assert report.clusters == [] and report.totals.skipped == {"below WARNING": 1}
+
+
+def test_a_line_introducing_a_traceback_logged_whole_joins_it() -> None:
+    traceback = "\n".join(line["textPayload"] for line in split_traceback(0, FRAMES, "KeyError: 'sku'"))
+    report = scan_entries(
+        [
+            run_entry(0, text="[2026-11-21 12:00:00,101] ERROR in app: Exception on /basket [PUT]"),
+            run_entry(0.0001, text=traceback, severity="ERROR"),
+        ]
+    )
+    (cluster,) = report.clusters
+    assert (cluster.exception_type, cluster.count) == ("KeyError", 2)

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -225,3 +226,57 @@ def test_negated_insert_ids_sort_in_reverse(first: str, second: str) -> None:
     if not (first.startswith(second) or second.startswith(first)):
         assert (_negate(first) < _negate(second)) == (first > second)
     assert _negate(first) == "".join(chr(0x10FFFF - ord(c)) for c in first)
+
+
+@pytest.mark.parametrize(
+    ("text", "title"),
+    [
+        (
+            'Traceback (most recent call last):\n  File "/srv/app/jobs.py", line 11, in run\n    settle(batch)\n'
+            '  File "/srv/app/ledger.py", line 47, in settle',
+            "error in settle (ledger.py:47) — traceback cut off",
+        ),
+        (
+            "\tat com.acme.billing.Ledger.settle(Ledger.java:47)\n\tat com.acme.billing.Jobs.run(Jobs.java:11)",
+            "error in com.acme.billing.Ledger.settle (Ledger.java:47) — traceback cut off",
+        ),
+    ],
+)
+def test_a_trace_cut_off_before_its_exception_is_titled_by_its_last_frame(text: str, title: str) -> None:
+    report = scan_entries([run_entry(i * 60, text=text, severity="ERROR") for i in range(2)])
+    (cluster,) = report.clusters
+    assert (cluster.title, cluster.count, cluster.exception_type) == (title, 2, None)
+
+
+ACCESS_LINES = {
+    "combined": '10.8.{i}.4 - - [21/Nov/2026:10:0{i}:01 +0000] "GET /v2/carts/{n}?ref=mail{i} HTTP/1.1" {s} 157 '
+    '"https://shop.example/{i}" "Mozilla/5.0 (X11; rv:{i}.0)"',
+    "envoy": '[2026-11-21T10:0{i}:01.000Z] "GET /v2/carts/{n}?ref=mail{i} HTTP/2" {s} UF 0 91 3 - "10.8.{i}.4" '
+    '"okhttp/4.{i}" "5d1c0e2a-{i}" "shop" "10.9.1.{i}:8080"',
+    "gunicorn": '10.8.{i}.4 - - [21/Nov/2026:10:0{i}:01 +0000] "GET /v2/carts/{n}?ref=mail{i} HTTP/1.0" {s} 0 "-" '
+    '"kube-probe/1.{i}"',
+    "haproxy": "haproxy[7{i}]: 10.8.{i}.4:4431{i} [21/Nov/2026:10:0{i}:01.655] fe-shop be-shop/web{i} 0/0/1/{i}/9 {s} "
+    '212 - - ---- 3/3/0/0/0 0/0 "GET /v2/carts/{n}?ref=mail{i} HTTP/1.1"',
+    "uvicorn": 'INFO:     10.8.{i}.4:5{i}312 - "GET /v2/carts/{n}?ref=mail{i} HTTP/1.1" {s} Bad Gateway',
+    "bare": "2026/11/21 10:0{i}:01 GET /v2/carts/{n}?ref=mail{i} {s} 4{i}.2ms",
+}
+
+
+@pytest.mark.parametrize("form", sorted(ACCESS_LINES))
+def test_access_lines_logged_as_text_are_grouped_and_titled_by_route_and_status(form: str) -> None:
+    line = ACCESS_LINES[form]
+    entries = [
+        run_entry(i * 60, text=line.format(i=i, n=40_000 + i * 7, s=status), severity="ERROR")
+        for i, status in enumerate((502, 502, 502, 504))
+    ]
+    titles = sorted((c.title, c.count) for c in scan_entries(entries).clusters)
+    assert titles == [
+        ("HTTP 502 on GET /v2/carts/{id} (api)", 3),
+        ("HTTP 504 on GET /v2/carts/{id} (api)", 1),
+    ]
+
+
+def test_a_message_that_only_names_a_request_is_not_an_access_line() -> None:
+    entries = [run_entry(0, text="Upstream call failed: GET /v2/carts/40000 503", severity="ERROR")]
+    (cluster,) = scan_entries(entries).clusters
+    assert cluster.kind == "message"

@@ -297,3 +297,39 @@ def test_escaped_line_breaks_are_left_alone_in_a_text_with_real_ones() -> None:
         'Traceback (most recent call last):\n  File "/srv/a.py", line 1, in f\nValueError: a\\nb'
     )
     assert stack is not None and stack.message == "a\\nb"
+
+
+CUT_OFF_TRACES = {
+    "python": (
+        'Traceback (most recent call last):\n  File "/srv/app/jobs.py", line 18, in <module>\n    run()\n'
+        '  File "/srv/app/jobs.py", line 11, in run\n    settle(batch)\n'
+        '  File "/srv/app/ledger.py", line 47, in settle',
+        ("/srv/app/ledger.py", 47, "settle"),
+    ),
+    "java": (
+        "\tat com.acme.billing.Ledger.settle(Ledger.java:47)\n\tat com.acme.billing.Jobs.run(Jobs.java:11)",
+        ("Ledger.java", 47, "com.acme.billing.Ledger.settle"),
+    ),
+    "node": (
+        "    at settle (/srv/app/ledger.js:47:13)\n    at run (/srv/app/jobs.js:11:5)",
+        ("/srv/app/ledger.js", 47, "settle"),
+    ),
+    "go": (
+        "goroutine 12 [running]:\nacme/ledger.settle(0xc0001a2000)\n\t/srv/ledger/settle.go:47 +0x1d\n"
+        "main.run()\n\t/srv/main.go:11 +0x25",
+        ("/srv/ledger/settle.go", 47, "acme/ledger.settle"),
+    ),
+}
+
+
+@pytest.mark.parametrize("language", sorted(CUT_OFF_TRACES))
+def test_a_trace_without_its_exception_line_is_read_by_its_frames(language: str) -> None:
+    text, (file, line, function) = CUT_OFF_TRACES[language]
+    stack = StackParser().parse(text)
+    assert stack is not None and stack.language == language and stack.cut_off
+    assert (stack.frames[-1].file, stack.frames[-1].line, stack.frames[-1].function) == (file, line, function)
+
+
+def test_one_frame_line_alone_is_not_a_cut_off_trace() -> None:
+    assert StackParser().parse("\tat com.acme.billing.Ledger.settle(Ledger.java:47)") is None
+    assert StackParser().parse("Traceback (most recent call last):") is None

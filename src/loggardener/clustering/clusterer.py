@@ -330,7 +330,7 @@ class Clusterer:
             signature=signature.text,
             title=title,
             template=signature.template,
-            exception_type=stack.exception_type if stack else None,
+            exception_type=(stack.exception_type or None) if stack else None,
             message=stack.message if stack else representative.message,
             count=acc.count,
             events=acc.events,

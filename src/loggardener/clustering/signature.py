@@ -105,6 +105,8 @@ def signature_of(event: Event) -> Signature:
     """
     entry = event.primary
     stack = entry.stack
+    if stack is not None and stack.cut_off and stack.frames:
+        return _cut_off_signature(stack.frames[-1], stack.innermost_in_app)
     if stack is not None:
         origin = stack.innermost_in_app
         exception = stack.exception_type
@@ -152,6 +154,23 @@ def request_route(signature: Signature, url: str | None) -> str | None:
     if signature.parts[1].endswith(SECURITY_POLICY_SUFFIX):
         return normalize_route(url) if url else None
     return signature.parts[2]
+
+
+CUT_OFF = "traceback cut off"
+
+
+@functools.lru_cache(maxsize=4_096)
+def _cut_off_signature(last: Frame, origin: Frame | None) -> Signature:
+    """A trace without its exception line, by what is known: the last frame it reached.
+
+    `error in init_process (gthread.py:92) — traceback cut off`; the same frame's cut traces are one problem.
+    """
+    name = last.file.replace("\\", "/").rsplit("/", 1)[-1]
+    where = f"{name}:{last.line}" if last.line is not None else name
+    title = f"error in {last.function or name} ({where}) — {CUT_OFF}"
+    return Signature(
+        "exception", (CUT_OFF, f"{last.file}:{last.function or '?'}"), title, title, origin or last
+    )
 
 
 @functools.lru_cache(maxsize=4_096)

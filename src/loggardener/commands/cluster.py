@@ -115,7 +115,11 @@ def gcloud_items(path: str) -> Iterator[Item]:
             yield record.position, None, f"malformed entry: {exc}"
             continue
         stack = entry.stack
-        message = f"{stack.exception_type}: {stack.message}" if stack is not None else entry.message
+        message = (
+            f"{stack.exception_type}: {stack.message}"
+            if stack is not None and not stack.cut_off
+            else entry.message
+        )
         yield (record.position, message, None) if message.strip() else (record.position, None, "no message")
 
 

@@ -340,6 +340,8 @@ _CONTAINER_FAILURES = (
     r"|\bWORKER TIMEOUT\b"
     r"|\bOOMKilled\b"
     r"|Back-off restarting failed container"
+    # Cloud Functions' framework: the function's code does not load (it writes these without a severity)
+    r"|Provided module can't be loaded|Could not load the function"
 )
 # Lines the platform writes when a function, container or worker fails, whatever severity it gives them
 # (Cloud Functions writes its timeout line at DEBUG).
@@ -395,8 +397,7 @@ def start_failure(text: str) -> bool:
 # the same line in two services is two problems.
 _LIFECYCLE_LINE = re.compile(
     "(?i)" + _CONTAINER_FAILURES + r"|Container called exit\(|Ready condition status changed to False"
-    r"|Worker failed to boot|failed to start and listen on the port|Could not load the function"
-    r"|Provided module can't be loaded"
+    r"|Worker failed to boot|failed to start and listen on the port"
     r"|The request failed because either the HTTP response was malformed or connection to the instance"
 )
 
@@ -411,6 +412,7 @@ def lifecycle_line(text: str) -> bool:
 MAY_DECLARE_LEVEL = (
     r"(?i)err|warn|crit|fatal|panic|severe|emerg|alert|exception|traceback|^[EFW]\d{4} |^fail: "
     r"|fault|core dumped|terminate called|fata\[|pani\[|bus error|container called exit\("
+    r"|provided module can't be loaded|could not load the function"
     r"|\"level\":\s*[4-6]\d|\n\s+at | 5\d\d\b"
 )
 # A superset, for the parser's fast path, of the texts inference may raise to WARNING or above: every level
@@ -438,6 +440,8 @@ _MAY_RAISE_WORDS = (
     "back-off",
     "container called exit(",
     "failed to start",
+    "provided module can't be loaded",
+    "could not load the function",
     # `failure-line`s that hold none of the words above
     "fault",
     "core dumped",
@@ -501,6 +505,8 @@ _PLATFORM_FAILURE_WORDS = (
     "worker timeout",
     "oomkilled",
     "back-off restarting failed container",
+    "provided module can't be loaded",
+    "could not load the function",
     "panic",
     "rejection",
     "uncaughtexception(",
@@ -601,6 +607,49 @@ _FAILURE_SIGNS = (
     "+0x",
     "created by ",
 )
+
+
+_STATUS = r"[1-5][0-9][0-9]"
+_ACCESS_REQUEST = re.compile(
+    # the request line quoted, then its status: nginx/Apache common and combined, gunicorn, uvicorn, werkzeug,
+    # Envoy (`"GET /a?b=1 HTTP/1.1" 502`)
+    r"\"(?P<quoted_method>"
+    + _HTTP_METHODS
+    + r") (?P<quoted_path>[^\"\s]{1,4096})(?: HTTP/[0-9](?:\.[0-9])?)?\""
+    r"(?: from \S{1,256} -)? (?P<quoted_status>" + _STATUS + r")\b"
+    # HAProxy: the status after the timers, the request line quoted at the end
+    r"|\] \S{1,256} \S{1,256} (?:-?\d{1,9}/){3,4}\+?-?\d{1,9} (?P<haproxy_status>" + _STATUS + r") "
+    r"[^\"]{0,2048}\"(?P<haproxy_method>" + _HTTP_METHODS + r") (?P<haproxy_path>[^\"\s]{1,4096})"
+    # unquoted, first on the line after a time (Go's `log`, morgan's `dev`: `GET /api/x 500 12ms`)
+    r"|^[\d\s/:.,TZ+\-\[\]]{0,40}(?P<bare_method>" + _HTTP_METHODS + r") (?P<bare_path>/[^\s\"]{0,4096})"
+    r" (?P<bare_status>" + _STATUS + r")\b"
+    # Gin: `[GIN] … | 500 | 1.2ms | 10.0.0.1 | GET "/api/x"`
+    r"|\[GIN\] [^|]{0,64}\| (?P<gin_status>"
+    + _STATUS
+    + r") \|[^\"]{0,512}\| (?P<gin_method>"
+    + _HTTP_METHODS
+    + r")"
+    r"\s{1,32}\"(?P<gin_path>[^\"\s]{1,4096})\""
+)
+
+
+_BARE_REQUEST = re.compile(r"[\d\s/:.,TZ+\-\[\]]{0,40}(?:" + _HTTP_METHODS + r") /")
+
+
+def access_request(text: str) -> tuple[str, str, int] | None:
+    """(method, path, status) of the request the first line of `text` logs as an access line, or None.
+
+    What varies from one request to the next (the client address, time, user agent, referrer, sizes) is left
+    out: such a line is a request problem, titled and grouped by its route and status as `httpRequest` is.
+    """
+    first_line = text[:_ACCESS_HEAD].partition("\n")[0]
+    if " HTTP/" not in first_line and "[GIN]" not in first_line and not _BARE_REQUEST.match(first_line):
+        return None  # (a quick look first: most text lines are no access line)
+    match = _ACCESS_REQUEST.search(first_line)
+    if match is None:
+        return None
+    form = (match.lastgroup or "").partition("_")[0]
+    return match[f"{form}_method"], match[f"{form}_path"], int(match[f"{form}_status"])
 
 
 def access_status(text: str) -> int | None:

@@ -39,10 +39,17 @@ class StackTrace(NamedTuple):
 
     language: Language
     exception_type: str
+    """The exception's type; empty when the trace was cut off before its exception line (`cut_off`)."""
     message: str
     text: str
     """The trace as logged (redacted)."""
     frames: tuple[Frame, ...] = ()
+
+    @property
+    def cut_off(self) -> bool:
+        """Frames without the exception they lead to: the trace lost its exception line (cut off, or logged
+        apart)."""
+        return not self.exception_type
 
     @property
     def innermost_in_app(self) -> Frame | None:

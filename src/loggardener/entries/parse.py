@@ -15,6 +15,7 @@ from urllib.parse import urlsplit
 
 from loggardener.entries.levels import (
     Inferred,
+    access_request,
     infer_severity,
     json_level,
     may_raise,
@@ -289,6 +290,10 @@ class EntryParser:
             if stack is not None:
                 break
         message = redacted[message]
+        if http is None and stack is None and payload.kind == "text":
+            request = access_request(message)
+            if request is not None:  # an access line logged as text is a request, as `httpRequest` is
+                http = HttpInfo(method=request[0], url=request[1], status=request[2])
 
         error_groups = raw.get("errorGroups") or []
         if not isinstance(error_groups, list):

@@ -111,9 +111,23 @@ def _line_kind(message: str) -> str | None:
         return None
     line = message.rstrip("\n")
     stripped = line.strip()
-    if _MAY_BE_KIND.match(line) is None and not stripped.endswith((")", "):")):
+    if (
+        _MAY_BE_KIND.match(line) is None
+        and not stripped.endswith((")", "):"))
+        and "Error: " not in line
+        and "Exception: " not in line
+        and not stripped.endswith("?")
+    ):
         return None
     return _classify(line, stripped)
+
+
+# A question a loader or an interpreter asks after a failure (`Did you list all required modules in the
+# package.json dependencies?`, `Is there a syntax error in your code?`): an auxiliary verb, then a question mark
+_HINT = re.compile(r"(?:Did|Do|Does|Is|Are|Was|Were|Have|Has|Should|Could|Can) [^?]{1,300}\?")
+# An exception named after a prefix (`Detailed stack trace: Error: Cannot find module 'x'`, `Handler failed:
+# TypeError: …`): the exception line of the frames after it, if frames follow (else a plain line)
+_EMBEDDED_EXCEPTION = re.compile(r"(?:^|[\s:])[\w$.]{0,200}(?:Error|Exception): \S")
 
 
 def _classify(line: str, stripped: str) -> str | None:
@@ -145,6 +159,10 @@ def _classify(line: str, stripped: str) -> str | None:
         return _GO_KINDS[go.lastgroup or ""]
     if _EXCEPTION_LINE.match(stripped):
         return "exception"
+    if _EMBEDDED_EXCEPTION.search(stripped, 0, 2_000):
+        return "embedded"
+    if _HINT.fullmatch(stripped):
+        return "hint"
     return None
 
 
@@ -210,8 +228,9 @@ class Reassembler:
                 yield entry
                 continue
             # a line with a stack of its own is whole, unless the stack has no frame (a Node.js rejection's
-            # `[UnhandledPromiseRejection: …]`, whose report goes on in the next lines)
-            whole = entry.stack is not None and bool(entry.stack.frames)
+            # `[UnhandledPromiseRejection: …]`, whose report goes on in the next lines) or no exception (its
+            # exception line may come in the next entries)
+            whole = entry.stack is not None and bool(entry.stack.frames) and not entry.stack.cut_off
             kind = line_kind(entry.message) if entry.payload_kind == "text" and not whole else None
             key = (entry.log_name, entry.instance, entry.revision)
             if kind is None:
@@ -227,6 +246,13 @@ class Reassembler:
                     continue
                 if group is not None:
                     yield from self._flush(key)
+                intro = self._intros.get(key)
+                if whole and intro is not None and abs(intro.timestamp - entry.timestamp) <= gap:
+                    # a line introducing a traceback logged whole (`Exception on / [POST]`, then the traceback)
+                    del self._intros[key]
+                    first, second = sorted((intro, entry), key=lambda e: e.timestamp)
+                    yield Event(primary=entry, members=(first, second))
+                    continue
                 yield from self._release(key)
                 if _may_introduce(entry):
                     self._intros[key] = entry
@@ -239,6 +265,8 @@ class Reassembler:
             if intro is not None:
                 if group is None and kind == "header" and self._introduces(intro, entry):
                     group = self._groups[key] = _Group(members=[intro])
+                elif group is None and kind == "hint" and abs(intro.timestamp - timestamp) <= gap:
+                    group = self._groups[key] = _Group(members=[intro])  # the failure the hint explains
                 else:
                     yield Event(primary=intro, members=(intro,))
             if (
@@ -299,7 +327,28 @@ class Reassembler:
             yield from self._split(copy)
 
     def _split(self, lines: list[LogEntry]) -> Iterator[Event]:
+        """The events of a group's lines; a hint (`Did you list all required modules…?`) joins the event
+        before it, the failure it explains."""
+        previous: Event | None = None
+        for event in self._split_events(lines):
+            if (
+                previous is not None
+                and len(event.members) == 1
+                and line_kind(event.primary.message) == "hint"
+            ):
+                previous = Event(primary=previous.primary, members=(*previous.members, event.primary))
+                continue
+            if previous is not None:
+                yield previous
+            previous = event
+        if previous is not None:
+            yield previous
+
+    def _split_events(self, lines: list[LogEntry]) -> Iterator[Event]:
         kinds = [line_kind(entry.message) for entry in lines]
+        for i, kind in enumerate(kinds):  # an embedded exception is one when frames follow, else a plain line
+            if kind == "embedded":
+                kinds[i] = "exception" if _next_kind(kinds, i) in ("frame", "caused") else None
         index = 0
         while index < len(lines):
             if kinds[index] == "warning" and index + 1 < len(kinds) and kinds[index + 1] == "source":
@@ -497,14 +546,17 @@ def _go_trace_end(kinds: list[str | None], start: int) -> int:
 
 
 def _traceback_end(kinds: list[str | None], start: int) -> int:
-    """Index of the last line of the traceback that starts at `start` (a header line)."""
+    """Index of the last line of the traceback that starts at `start` (a header line); without an exception
+    line after its frames (cut off, or its last lines lost), its last frame line."""
     end = start
     saw_frame = False
+    last_frame = start
     index = start + 1
     while index < len(kinds):
         kind = kinds[index]
         if kind in ("file", "source", "frame"):
             saw_frame = saw_frame or kind == "file"
+            last_frame = index
         elif kind in ("header", "separator", "blank"):
             pass
         elif kind == "exception" and saw_frame:
@@ -516,4 +568,4 @@ def _traceback_end(kinds: list[str | None], start: int) -> int:
         else:
             break
         index += 1
-    return end
+    return last_frame if end == start and saw_frame else end

@@ -14,7 +14,7 @@
 | `k8s_cluster`, `gke_cluster` | `cluster_name` | — | `pod_name`, `node_name` or `labels.instanceId`, as for every Kubernetes type |
 | a Kubernetes event (`involvedObject`) of a cluster, pod or node | `namespace/name` of the object (a pod's workload) | — | as for its resource type |
 | `k8s_node` | `cluster_name` | — | `node_name` (or `pod_name`, `labels.instanceId`) |
-| `http_load_balancer`, `l7_lb_rule`, `internal_http_lb_rule`, `http_external_regional_lb_rule`, `l4_proxy_rule` | `backend_service_name`, else `backend_target_name`, else `url_map_name`, else `forwarding_rule_name` | — | — |
+| `http_load_balancer`, `l7_lb_rule`, `internal_http_lb_rule`, `http_external_regional_lb_rule`, `l4_proxy_rule` | `backend_service_name`, else `backend_target_name`, else `url_map_name`, else `forwarding_rule_name` (a GKE-generated name as its Kubernetes service, `gke_backend`) | — | — |
 | `tcp_ssl_proxy_rule` | `backend_service_name`, else `forwarding_rule_name` | — | — |
 | `dataflow_step` | `job_name`, else `job_id` | — | — |
 | `cloudsql_database` | `database_id` | — | — |
@@ -37,6 +37,7 @@ An instance shown as — is the entry's `labels.instanceId` when it has one (nev
 
 from __future__ import annotations
 
+import re
 from typing import Any, Literal, NamedTuple
 
 from loggardener.entries.payloads import Payload
@@ -124,6 +125,52 @@ _SERVICE_LIKE = (
 )
 
 
+GCE_NAME_MAX = 63
+"""A Compute Engine resource name's length limit: GKE trims a generated name's descriptive fields to fit it."""
+_GKE_NAME = re.compile(
+    # a NEG or NEG-backed backend service: k8s1-<cluster uid>-<namespace>-<service>-<port>-<hash>
+    r"k8s1-[0-9a-z]{8}-(?P<neg>[a-z0-9][a-z0-9-]*?)-\d{1,5}-[0-9a-z]{8}"
+    # an Ingress's frontend (url map, proxy, forwarding rule) or an L4 service: k8s2-[um-]<uid>-<ns>-<name>-<hash>
+    r"|k8s2-(?:[a-z]{2,3}-)?[0-9a-z]{8}-(?P<v2>[a-z0-9][a-z0-9-]*?)-[0-9a-z]{8}"
+    # an instance-group backend: k8s-be-<node port>--<cluster uid>
+    r"|k8s-be-(?P<node_port>\d{1,5})--[0-9a-z]{16}"
+)
+
+
+def gke_backend(name: str) -> str | None:
+    """What a GKE-generated load-balancer resource name stands for; None for any other name.
+
+    `k8s1-…-shop-cart-8080-…` is `shop/cart` when its `namespace-service` part has one hyphen and nothing was
+    trimmed (both names are whole); otherwise that part as it is (`default-web-dev`: the split is unknown).
+    `k8s-be-31234--…` names no service, only its node port (`node port 31234`).
+    """
+    if not name.startswith("k8s"):
+        return None
+    match = _GKE_NAME.fullmatch(name)
+    if match is None:
+        return None
+    if match["node_port"]:
+        return f"node port {match['node_port']}"
+    both = match["neg"] or match["v2"]
+    namespace, _, service = both.partition("-")
+    if len(name) < GCE_NAME_MAX and namespace and service and "-" not in service:
+        return f"{namespace}/{service}"
+    return both
+
+
+_GKE_SERVICE = re.compile(r"[a-z0-9][a-z0-9-]*(?:/[a-z0-9][a-z0-9-]*)?")
+
+
+def gke_backend_filter(service: str) -> str | None:
+    """A Logging filter regular expression for the GKE-generated backend names `gke_backend` shows as
+    `service` (for `--service`); None when it shows none so."""
+    if service.startswith("node port ") and service[10:].isdigit():
+        return f"^k8s-be-{service[10:]}--"
+    if not _GKE_SERVICE.fullmatch(service):
+        return None
+    return f"^k8s1-[0-9a-z]{{8}}-{service.replace('/', '-')}-[0-9]+-[0-9a-z]{{8}}$"
+
+
 class Identity(NamedTuple):
     """Who logged an entry (a tuple: one is made per entry read)."""
 
@@ -197,4 +244,5 @@ def _service_of(
 
 
 def _first(labels: dict[str, Any], keys: tuple[str, ...]) -> str | None:
-    return next((value for value in (_get(labels, key) for key in keys) if value), None)
+    value = next((value for value in (_get(labels, key) for key in keys) if value), None)
+    return (gke_backend(value) or value) if value else None

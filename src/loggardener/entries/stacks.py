@@ -150,7 +150,7 @@ class StackParser:
                 return unescaped
         if PY_HEADER in text:
             return self._python(text)
-        if "goroutine " in text and ("panic" in text or "fatal error: " in text or "SIG" in text):
+        if "goroutine " in text:
             go = self._go(text)
             if go is not None:
                 return go
@@ -300,7 +300,12 @@ class StackParser:
                 tail.append(line)
         exception_line = next((line for line in tail if _PY_EXCEPTION.match(line.strip())), None)
         if exception_line is None:
-            return None
+            # cut off before its exception line: what is known is where it was (`StackTrace.cut_off`)
+            if not frames:
+                return None
+            return StackTrace(
+                language="python", exception_type="", message="", frames=tuple(frames), text=trace
+            )
         match = _PY_EXCEPTION.match(exception_line.strip())
         assert match is not None
         message_lines = [match["message"] or "", *tail[tail.index(exception_line) + 1 :]]
@@ -345,8 +350,11 @@ class StackParser:
             ((i, match) for i, line in enumerate(lines) if (match := _GO_HEADER.match(line))), (0, None)
         )
         if header is None:
-            return None
-        if header["kind"] is not None:
+            # a goroutine dump whose panic line was logged apart or lost: frames only (`StackTrace.cut_off`)
+            if not lines or not _GO_GOROUTINE.match(lines[0]):
+                return None
+            exception_type, message = "", ""
+        elif header["kind"] is not None:
             exception_type, message = header["kind"], header["message"]
         elif header["signal"] is not None:
             exception_type, message = header["signal"], header["signal_message"]
@@ -355,7 +363,7 @@ class StackParser:
         frames: list[Frame] = []
         in_goroutine = False
         function: str | None = None
-        for line in lines[header_index + 1 :]:
+        for line in lines[header_index + (header is not None) :]:
             if _GO_GOROUTINE.match(line):
                 if frames:
                     break
@@ -385,6 +393,8 @@ class StackParser:
                 created = _GO_CREATED_BY.match(line)
                 # drop the arguments, keep `pkg.(*T).M`
                 function = created["func"] if created else re.sub(r"\([^()]*\)$", "", line.strip())
+        if header is None and not frames:
+            return None
         unwinding = max((i for i, frame in enumerate(frames) if frame.function == "panic"), default=None)
         if unwinding is not None and any(frame.in_app for frame in frames[unwinding:]):
             frames[:unwinding] = [frame._replace(in_app=False) for frame in frames[:unwinding]]
@@ -417,7 +427,7 @@ def _framed(
         (match for line in reversed(lines[:first_frame]) if (match := _EMBEDDED_HEADER.search(line.strip()))),
         None,
     )
-    if header is None:
+    if header is None and not _starts_cut_off(lines, first_frame, frame_pattern):
         return None
     frames: list[Frame] = []
     for line in lines[first_frame:]:
@@ -429,8 +439,16 @@ def _framed(
     frames.reverse()
     return StackTrace(
         language=language,
-        exception_type=header["type"],
-        message=(header["message"] or "").strip(),
+        exception_type=header["type"] if header else "",
+        message=(header["message"] or "").strip() if header else "",
         frames=tuple(frames),
         text=text.strip(),
+    )
+
+
+def _starts_cut_off(lines: list[str], first_frame: int, frame_pattern: re.Pattern[str]) -> bool:
+    """Frames logged without the exception line above them: the text starts with two frames or more."""
+    return (
+        not any(line.strip() for line in lines[:first_frame])
+        and sum(1 for line in lines[first_frame:] if frame_pattern.match(line)) >= 2
     )

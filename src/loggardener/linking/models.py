@@ -7,7 +7,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-LinkKind = Literal["trace", "instance", "revision", "upstream"]
+LinkKind = Literal["trace", "instance", "revision", "service", "upstream"]
 
 
 class Link(BaseModel):
@@ -18,7 +18,7 @@ class Link(BaseModel):
     cause: str = Field(description="Fingerprint of the cause.")
     effect: str = Field(description="Fingerprint of the effect.")
     kinds: list[LinkKind] = Field(
-        description="What the evidence is: same trace, instance, revision, or upstream."
+        description="What the evidence is: same trace, instance, revision, service (one without revisions), or upstream."
     )
     evidence: list[str] = Field(description="The evidence, one sentence per kind.")
 

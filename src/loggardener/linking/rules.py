@@ -15,6 +15,11 @@ Four kinds of evidence, each read from facts collected while clustering (`facts.
   startup probe failed → `Ready` condition false → 5xx responses. Each rung found in the revision (holding
   most of its events in that service: a platform line logged alike by several services is on each one's
   ladder) is caused by the nearest lower rung found there; requests count at their end.
+- **service**: a service that deploys no revisions (a Kubernetes workload, the load balancer backend GKE made
+  for it): the same failure ladder, exit → probe failed → 5xx, within the service, each rung caused by the
+  nearest lower one that fails at the same time (within `SERVICE_SLACK`). A GKE backend's generated name is
+  read as its Kubernetes service (`entries.resources.gke_backend`), so the load balancer's 502s meet the
+  liveness failures of the pods behind it.
 - **upstream**: a problem of another service whose text names a failing route (`/api/orders/{id}`), or names
   the service (as a word, or as the host of its Cloud Run URL, `orders-api-5otr7xq3za-uc.a.run.app`) and the
   status it returned (`Upstream orders-api returned 503`), in the same minutes.
@@ -45,6 +50,8 @@ INSTANCE_MIN_CAUSE_SHARE = 0.1
 instance is near every 5xx, but it is not their cause."""
 REVISION_SLACK = timedelta(minutes=2)
 """An effect in a revision may be logged this long before its cause."""
+SERVICE_SLACK = timedelta(minutes=2)
+"""Rungs of a service without revisions are linked when they fail at the same time, give or take this."""
 UPSTREAM_SLACK = timedelta(minutes=5)
 """A downstream problem counts while its upstream fails, or up to this long before or after."""
 
@@ -251,6 +258,51 @@ def _revision_links(clusters: dict[str, Cluster], facts: ResolvedFacts, links: _
                     )
 
 
+def service_key(service: str) -> str:
+    """A service compared across resource types: a Kubernetes `namespace/name` as the `namespace-name` part of
+    the names GKE generates for it (`gke_backend` shows that part when it cannot split it)."""
+    return service.replace("/", "-")
+
+
+def _main_services(cluster: Cluster) -> set[str]:
+    """The services holding most of the problem's events (a platform line logged alike by several is each one's)."""
+    total = sum(cluster.services.values())
+    return {service_key(s) for s, count in cluster.services.items() if count * 2 >= total}
+
+
+def _service_links(clusters: Sequence[Cluster], facts: ResolvedFacts, links: _Links) -> None:
+    by_service: dict[str, dict[int, list[Cluster]]] = {}
+    for cluster in clusters:
+        rung = _rung(cluster)
+        if rung is None or rung == ERROR or cluster.fingerprint in facts.cluster_revisions:
+            continue  # a deployed revision's ladder is the revision rule's
+        for service in sorted(_main_services(cluster)):
+            by_service.setdefault(service, {}).setdefault(rung, []).append(cluster)
+    for _, rungs in sorted(by_service.items()):
+        for rung in sorted(rungs):
+            for effect in rungs[rung]:
+                causes = [
+                    cause
+                    for lower in sorted((r for r in rungs if r < rung), reverse=True)
+                    for cause in rungs[lower]
+                    if cause.first_seen - SERVICE_SLACK <= effect.last_seen
+                    and effect.first_seen <= cause.last_seen + SERVICE_SLACK
+                ]
+                nearest = max((role(cause) for cause in causes), default=None)
+                for cause in causes:
+                    if role(cause) != nearest:
+                        continue
+                    names = sorted(set(cause.services) | set(effect.services))
+                    links.add(
+                        cause.fingerprint,
+                        effect.fingerprint,
+                        "service",
+                        f"in {' and '.join(_q(n) for n in names)}, {ROLE_NAMES[rung]} {_q(effect.title)} "
+                        f"({_hhmm(effect.first_seen)}–{_hhmm(effect.last_seen)}) while {_q(cause.title)} "
+                        f"fails ({_hhmm(cause.first_seen)}–{_hhmm(cause.last_seen)})",
+                    )
+
+
 def route_pattern(route: str) -> re.Pattern[str] | None:
     """A route as it appears in text, in a URL or alone (`{id}`: any segment); None when too generic.
 
@@ -336,5 +388,6 @@ def find_links(
     _trace_links(by_fingerprint, facts, links)
     _revision_links(by_fingerprint, facts, links)
     _instance_links(by_fingerprint, facts, instance_window_seconds, links)
+    _service_links(clusters, facts, links)
     _upstream_links(clusters, facts, links)
     return links.links()

@@ -9,7 +9,7 @@ from urllib.parse import quote
 
 from loggardener.entries.levels import MAY_DECLARE_LEVEL, PLATFORM_FAILURE_PATTERN
 from loggardener.entries.models import Severity
-from loggardener.entries.resources import SERVICE_FILTERS
+from loggardener.entries.resources import SERVICE_FILTERS, gke_backend_filter
 from loggardener.errors import ExitCode, GardenerError
 from loggardener.linking.facts import DEPLOY_METHODS
 
@@ -135,10 +135,14 @@ def _any_of(field: str, values: Sequence[str]) -> str:
 
 def service_clause(services: Sequence[str]) -> str:
     """Entries of any of `services`, whatever their resource type (the label each type names it by, see
-    `entries.resources`); `NAMESPACE/CONTAINER` names a GKE container."""
+    `entries.resources`); `NAMESPACE/CONTAINER` names a GKE container, and `NAMESPACE/SERVICE` the load
+    balancer backend GKE generated for it (`gke_backend`)."""
     alternatives = [_any_of(field, services) for field in SERVICE_FILTERS.values()]
     alternatives.append(_any_of("protoPayload.serviceName", services))
     for service in services:
+        backend = gke_backend_filter(service)
+        if backend is not None:
+            alternatives.append(f"resource.labels.backend_service_name=~{quote_string(backend)}")
         namespace, slash, container = service.partition("/")
         if slash and namespace and container:
             alternatives.append(
