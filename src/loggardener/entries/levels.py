@@ -653,7 +653,8 @@ def infer_severity(
     3. `http-status`: a request log of a server error (`server_error`: a structured status 5xx) is at least
        ERROR; `audit-status`: so is an audit entry of a failed call (`failed_call`: a status code other than
        OK), as Cloud Audit Logs itself records one; `health-check`: so is a health check's probe result that
-       found its backend unhealthy (`failed_check`), which the load balancer logs at INFO.
+       found its backend unhealthy (`failed_check`), which the load balancer logs at INFO, and so is a managed
+       instance group's autohealing of an instance that failed its health check (an OK system event at INFO).
     4. `access-log-status`: a weak severity with an access line of a server error (5xx) is ERROR, whatever
        level the line's header declares (uvicorn and Rails log their 500s at INFO).
     5. A weak severity (none, DEFAULT, or only the stream's default) takes the level the entry declares:

@@ -658,6 +658,27 @@ def _workload(involved: dict[str, Any]) -> str | None:
     return f"{namespace}/{name}"
 
 
+# A managed instance group's autohealer repairing an instance (`compute.instances.repair.recreateInstance`),
+# recorded as a successful system event at INFO: `Instance Group Manager '…/instanceGroupManagers/NAME'
+# initiated ACTION on instance '…'. Reason: WHY`
+_REPAIR_METHOD = re.compile(r"\.instances\.repair\.(?P<action>\w{1,64})$")
+_REPAIR_GROUP = re.compile(r"instanceGroupManagers/(?P<group>[\w-]{1,128})")
+_REPAIR_REASON = re.compile(r"\bReason: (?P<reason>.{1,500})", re.DOTALL)
+
+
+def _repair(method: str, status_message: str) -> str | None:
+    """The title of an autohealer's repair, without the instance's name (every instance of the group failing
+    its health check is one problem): `Instance group NAME autohealing ACTION: WHY`; None for another call."""
+    repair = _REPAIR_METHOD.search(method)
+    if repair is None:
+        return None
+    group = _REPAIR_GROUP.search(status_message)
+    reason = _REPAIR_REASON.search(status_message)
+    head = f"Instance group {group['group']} autohealing" if group else "Autohealing"
+    head = f"{head} {repair['action']}"
+    return f"{head}: {reason['reason'].strip()}" if reason else head
+
+
 def _audit(payload: dict[str, Any]) -> Payload:
     status = payload.get("status")
     code = rpc_code_name(status.get("code")) if isinstance(status, dict) else None
@@ -667,7 +688,10 @@ def _audit(payload: dict[str, Any]) -> Payload:
     resource_name = as_text(payload.get("resourceName"))
     principal = _principal(payload)
     status_message = _without_json_dump(status_message)
-    if code:
+    repair = _repair(method, status_message) if method and not code else None
+    if repair is not None:
+        message = repair
+    elif code:
         head = f"{code} on {method or 'a call'}" + (f" ({service})" if service else "")
         if status_message.replace(" ", "_").upper() in ("", code):  # nothing beyond the code: say why instead
             status_message = _status_reasons(status, payload.get("metadata"))
@@ -685,6 +709,7 @@ def _audit(payload: dict[str, Any]) -> Payload:
         audit_method=method,
         audit_status=code,
         principal=principal,
+        failed_check=repair is not None,  # the instance failed its health check (`health-check`)
     )
 
 
