@@ -1141,6 +1141,15 @@ def test_an_autohealer_recreating_an_instance_is_an_error_titled_by_its_group_an
         "instance's current action is VERIFYING, but health status is UNHEALTHY."
     )
     assert second.message == first.message
+    vanished = _repair(
+        "cart-mig-q1w2", "Instance eligible for repair: instance should be RUNNING, but it doesn't exist."
+    )
+    vanished["protoPayload"]["status"]["message"] = vanished["protoPayload"]["status"]["message"].replace(
+        "projects/9911/zones/europe-west4-b/instanceGroupManagers/", ""
+    )
+    gone = parse(vanished)
+    assert gone.severity == Severity.INFO  # no failed health check: the instance was deleted or preempted
+    assert gone.message.startswith("Instance group cart-mig autohealing recreateInstance: Instance eligible")
     plain = _repair("cart-mig-q1w2", "x")
     plain["protoPayload"]["methodName"] = "v1.compute.instances.insert"
     assert parse(plain).severity == Severity.INFO
