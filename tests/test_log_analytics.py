@@ -279,6 +279,32 @@ def test_every_resource_types_instances_are_counted_alike(kind: str) -> None:
     assert sum(c.instances for c in local.clusters) == (len(places) + min(len(places), 2) if places else 0)
 
 
+def test_autohealing_repairs_logged_at_info_come_back() -> None:
+    entries = [
+        {
+            "insertId": f"repair-{n}",
+            "timestamp": (START + timedelta(seconds=n)).isoformat(),
+            "severity": "INFO",
+            "logName": "projects/p/logs/cloudaudit.googleapis.com%2Fsystem_event",
+            "resource": {"type": "gce_instance", "labels": {"instance_id": str(100 + n)}},
+            "protoPayload": {
+                "@type": "type.googleapis.com/google.cloud.audit.AuditLog",
+                "serviceName": "compute.googleapis.com",
+                "methodName": "compute.instances.repair.recreateInstance",
+                "status": {
+                    "message": "Instance Group Manager 'projects/1/zones/z/instanceGroupManagers/api-mig' initiated "
+                    f"recreateInstance on instance 'projects/1/zones/z/instances/api-mig-{n}'. Reason: health "
+                    "status is TIMEOUT."
+                },
+            },
+        }
+        for n in range(3)
+    ]
+    local = local_report(ListSource(entries))
+    assert [c.count for c in local.clusters] == [3]
+    assert_equivalent(local, log_analytics_report(engine_with(entries)))
+
+
 def test_health_checks_logged_at_info_come_back() -> None:
     def probe(second: int, state: str, backend: str) -> dict[str, Any]:
         return {

@@ -1145,6 +1145,55 @@ def test_a_health_check_finding_a_backend_unhealthy_is_an_error_titled_by_its_st
     assert (recovered.severity, recovered.message) == (Severity.INFO, "HTTPS health check HEALTHY")
 
 
+def _repair(instance: str, reason: str) -> dict[str, Any]:
+    """A managed instance group's autohealer replacing an instance: an OK system event at INFO."""
+    return {
+        "severity": "INFO",
+        "logName": "projects/shop/logs/cloudaudit.googleapis.com%2Fsystem_event",
+        "resource": {"type": "gce_instance", "labels": {"instance_id": "4455", "zone": "europe-west4-b"}},
+        "protoPayload": {
+            "@type": "type.googleapis.com/google.cloud.audit.AuditLog",
+            "serviceName": "compute.googleapis.com",
+            "methodName": "compute.instances.repair.recreateInstance",
+            "resourceName": f"projects/shop/zones/europe-west4-b/instances/{instance}",
+            "status": {
+                "message": "Instance Group Manager 'projects/9911/zones/europe-west4-b/instanceGroupManagers/"
+                f"cart-mig' initiated recreateInstance on instance 'projects/9911/zones/europe-west4-b/instances/"
+                f"{instance}'. Reason: {reason}"
+            },
+        },
+    }
+
+
+def test_an_autohealer_recreating_an_instance_is_an_error_titled_by_its_group_and_reason_not_the_instance() -> (
+    None
+):
+    first = parse(
+        _repair("cart-mig-q1w2", "instance's current action is VERIFYING, but health status is UNHEALTHY.")
+    )
+    second = parse(
+        _repair("cart-mig-z9x8", "instance's current action is VERIFYING, but health status is UNHEALTHY.")
+    )
+    assert (first.severity, first.severity_rule) == (Severity.ERROR, "health-check")
+    assert first.message == (
+        "Instance group cart-mig autohealing recreateInstance: "
+        "instance's current action is VERIFYING, but health status is UNHEALTHY."
+    )
+    assert second.message == first.message
+    vanished = _repair(
+        "cart-mig-q1w2", "Instance eligible for repair: instance should be RUNNING, but it doesn't exist."
+    )
+    vanished["protoPayload"]["status"]["message"] = vanished["protoPayload"]["status"]["message"].replace(
+        "projects/9911/zones/europe-west4-b/instanceGroupManagers/", ""
+    )
+    gone = parse(vanished)
+    assert gone.severity == Severity.INFO  # no failed health check: the instance was deleted or preempted
+    assert gone.message.startswith("Instance group cart-mig autohealing recreateInstance: Instance eligible")
+    plain = _repair("cart-mig-q1w2", "x")
+    plain["protoPayload"]["methodName"] = "v1.compute.instances.insert"
+    assert parse(plain).severity == Severity.INFO
+
+
 @pytest.mark.parametrize(
     ("status_message", "said"),
     [

@@ -31,6 +31,13 @@ def parse(raw: dict[str, Any]) -> Any:
         ("2026-11-21 12:00:00 [WARNING] cache: stale entry", "WARNING", "bracketed-level"),
         ("ERROR:app:payment failed", "ERROR", "level-header"),
         ("E1124 12:00:00.123456    1 main.go:42] cannot dial", "ERROR", "glog-header"),
+        # glog's prefix on lines logged before flag.Parse() says nothing of their level: the letter does
+        (
+            "ERROR: logging before flag.Parse: I0302 08:00:01.500000 77 server.go:12] listening",
+            "INFO",
+            "glog-header",
+        ),
+        ("ERROR: logging before flag.Parse: W0302 08:00:01.5 9 cache.go:88] stale", "WARNING", "glog-header"),
         ('ts=2026-11-21T12:00:00Z level=error msg="boom"', "ERROR", "logfmt-level"),
         ('{"level":"error","msg":"boom"}', "ERROR", "json-level-in-text"),
         ('{"level":50,"msg":"pino says boom"}', "ERROR", "json-level-in-text"),
@@ -184,6 +191,10 @@ def test_plain_text_declares_nothing() -> None:
         # an exception's name after a timestamp starts the message: it is no component
         ("2026-01-01 12:00:00 KeyError: 'sku'", "KeyError: 'sku'"),
         ("[1] ValueError: bad price", "ValueError: bad price"),
+        (
+            "ERROR: logging before flag.Parse: E0302 08:00:01.500000       1 watch.go:61] list *v1.Thing: gone",
+            "list *v1.Thing: gone",
+        ),
     ],
 )
 def test_headers_are_stripped_before_templating(text: str, body: str) -> None:

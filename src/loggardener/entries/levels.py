@@ -69,9 +69,10 @@ _DOTNET_LEVELS = {
 # Headers of a logging library's fixed format, each read by its own table: glog/klog
 # (`E1124 12:00:00.123456 1 main.go:42] `), Ruby's Logger (`E, [2025-06-10T13:00:00.123456 #1] ERROR -- app: `,
 # the word gives the level) and .NET's console logger (`fail: Acme.Worker[0]` and the message on the next,
-# indented line, or on the same line).
+# indented line, or on the same line). glog writes every line logged before `flag.Parse()` behind
+# `ERROR: logging before flag.Parse: `, whatever its level: the `I`/`W`/`E`/`F` after it is the level.
 _KNOWN_HEADER = re.compile(
-    r"\s*(?:(?P<glog>[IWEF])\d{4} \d\d:\d\d:\d\d\.\d{1,9}\s{1,8}\d{1,10} [\w./-]{1,200}:\d{1,9}\]\s?"
+    r"\s*(?:(?:ERROR: logging before flag\.Parse: )?(?P<glog>[IWEF])\d{4} \d\d:\d\d:\d\d\.\d{1,9}\s{1,8}\d{1,10} [\w./-]{1,200}:\d{1,9}\]\s?"
     r"|[DIWEFA], \[\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d{1,9})? #\d{1,10}\]\s{1,8}"
     r"(?P<ruby>[A-Z]{3,7}) -- [^\n:]{0,200}: ?"
     r"|(?P<dotnet>trce|dbug|info|warn|fail|crit): [\w.`+<>-]{1,256}\[\d{1,10}\](?:\r?\n[ \t]{1,16}| |$))"
@@ -701,7 +702,8 @@ def infer_severity(
     3. `http-status`: a request log of a server error (`server_error`: a structured status 5xx) is at least
        ERROR; `audit-status`: so is an audit entry of a failed call (`failed_call`: a status code other than
        OK), as Cloud Audit Logs itself records one; `health-check`: so is a health check's probe result that
-       found its backend unhealthy (`failed_check`), which the load balancer logs at INFO.
+       found its backend unhealthy (`failed_check`), which the load balancer logs at INFO, and so is a managed
+       instance group's autohealing of an instance that failed its health check (an OK system event at INFO).
     4. `access-log-status`: a weak severity with an access line of a server error (5xx) is ERROR, whatever
        level the line's header declares (uvicorn and Rails log their 500s at INFO).
     5. A weak severity (none, DEFAULT, or only the stream's default) takes the level the entry declares:

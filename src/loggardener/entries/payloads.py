@@ -658,6 +658,33 @@ def _workload(involved: dict[str, Any]) -> str | None:
     return f"{namespace}/{name}"
 
 
+# A managed instance group's autohealer repairing an instance (`compute.instances.repair.recreateInstance`),
+# recorded as a successful system event at INFO: `Instance Group Manager '…/instanceGroupManagers/NAME'
+# initiated ACTION on instance '…'. Reason: WHY`
+_REPAIR_METHOD = re.compile(r"\.instances\.repair\.(?P<action>\w{1,64})$")
+_REPAIR_GROUP = re.compile(r"Instance Group Manager '(?:[^'\s]{0,256}/)?(?P<group>[\w-]{1,128})'")
+_REPAIR_REASON = re.compile(r"\bReason: (?P<reason>.{1,500})", re.DOTALL)
+# the autohealer's reason when the instance failed its health check (`… but health status is TIMEOUT.`)
+_FAILED_HEALTH = re.compile(r"\bhealth status is (?!HEALTHY\b)[A-Z_]{2,32}\b")
+
+
+def _repair(method: str, status_message: str, metadata: Any) -> tuple[str, bool] | None:
+    """The title of an autohealer's repair, without the instance's name (every instance of the group is one
+    problem): `Instance group NAME autohealing ACTION: WHY`, and whether the instance failed its health check
+    (an instance repaired because it no longer exists is not one); None for another call."""
+    repair = _REPAIR_METHOD.search(method)
+    if repair is None:
+        return None
+    named = metadata.get("instance_group_manager_name") if isinstance(metadata, dict) else None
+    found = _REPAIR_GROUP.search(status_message)
+    group = as_text(named) or (found["group"] if found else "")
+    reason = _REPAIR_REASON.search(status_message)
+    head = f"Instance group {group} autohealing" if group else "Autohealing"
+    head = f"{head} {repair['action']}"
+    title = f"{head}: {reason['reason'].strip()}" if reason else head
+    return title, _FAILED_HEALTH.search(status_message) is not None
+
+
 def _audit(payload: dict[str, Any]) -> Payload:
     status = payload.get("status")
     code = rpc_code_name(status.get("code")) if isinstance(status, dict) else None
@@ -667,7 +694,10 @@ def _audit(payload: dict[str, Any]) -> Payload:
     resource_name = as_text(payload.get("resourceName"))
     principal = _principal(payload)
     status_message = _without_json_dump(status_message)
-    if code:
+    repair = _repair(method, status_message, payload.get("metadata")) if method and not code else None
+    if repair is not None:
+        message = repair[0]
+    elif code:
         head = f"{code} on {method or 'a call'}" + (f" ({service})" if service else "")
         if status_message.replace(" ", "_").upper() in ("", code):  # nothing beyond the code: say why instead
             status_message = _status_reasons(status, payload.get("metadata"))
@@ -685,6 +715,8 @@ def _audit(payload: dict[str, Any]) -> Payload:
         audit_method=method,
         audit_status=code,
         principal=principal,
+        failed_check=repair is not None
+        and repair[1],  # the instance failed its health check (`health-check`)
     )
 
 
