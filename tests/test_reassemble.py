@@ -513,15 +513,3 @@ def test_a_hint_question_joins_the_failure_before_it_and_is_not_dropped(hint: st
 def test_a_question_alone_is_no_failure() -> None:
     report = scan_entries([run_entry(0, text="Is the cache warm?")])
     assert report.clusters == [] and report.totals.skipped == {"below WARNING": 1}
-
-
-def test_a_line_introducing_a_traceback_logged_whole_joins_it() -> None:
-    traceback = "\n".join(line["textPayload"] for line in split_traceback(0, FRAMES, "KeyError: 'sku'"))
-    report = scan_entries(
-        [
-            run_entry(0, text="[2026-11-21 12:00:00,101] ERROR in app: Exception on /basket [PUT]"),
-            run_entry(0.0001, text=traceback, severity="ERROR"),
-        ]
-    )
-    (cluster,) = report.clusters
-    assert (cluster.exception_type, cluster.count) == ("KeyError", 2)

@@ -246,13 +246,6 @@ class Reassembler:
                     continue
                 if group is not None:
                     yield from self._flush(key)
-                intro = self._intros.get(key)
-                if whole and intro is not None and abs(intro.timestamp - entry.timestamp) <= gap:
-                    # a line introducing a traceback logged whole (`Exception on / [POST]`, then the traceback)
-                    del self._intros[key]
-                    first, second = sorted((intro, entry), key=lambda e: e.timestamp)
-                    yield Event(primary=entry, members=(first, second))
-                    continue
                 yield from self._release(key)
                 if _may_introduce(entry):
                     self._intros[key] = entry
