@@ -473,7 +473,8 @@ _SPLIT_SHAPES: list[list[tuple[float, str]]] = [
     ],
     [(0, "Traceback (most recent call last):"), (0.2, "shutting down worker {n}")],
 ]
-# Stacks of other languages written one line per entry: a Go panic, a Ruby exception a logger wrote.
+# Stacks of other languages written one line per entry: a Go panic, a Ruby exception a logger wrote; a
+# loader's failure and the question it asks after it.
 _OTHER_SPLIT_SHAPES: list[list[tuple[float, str]]] = [
     [
         (0, "panic: runtime error: index out of range [{n}] with length 3"),
@@ -489,6 +490,10 @@ _OTHER_SPLIT_SHAPES: list[list[tuple[float, str]]] = [
         (0, "NoMethodError: undefined method `name' for nil ({n})"),
         (0, "/app/lib/mailer.rb:14:in `deliver'"),
         (0, "\tfrom /app/bin/worker.rb:3:in `<main>'"),
+    ],  # a loader's hint after the failure it explains
+    [
+        (0, "Error: Cannot find module 'left-pad-{n}'"),
+        (0.01, "Did you forget to add it to the dependencies?"),
     ],
 ]
 _TWICE = 4

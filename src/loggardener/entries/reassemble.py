@@ -124,7 +124,8 @@ def _line_kind(message: str) -> str | None:
 
 # A question a loader or an interpreter asks after a failure (`Did you list all required modules in the
 # package.json dependencies?`, `Is there a syntax error in your code?`): an auxiliary verb, then a question mark
-_HINT = re.compile(r"(?:Did|Do|Does|Is|Are|Was|Were|Have|Has|Should|Could|Can) [^?]{1,300}\?")
+HINT_PATTERN = r"(?:Did|Do|Does|Is|Are|Was|Were|Have|Has|Should|Could|Can) [^?]{1,300}\?"
+_HINT = re.compile(HINT_PATTERN)
 # An exception named after a prefix (`Detailed stack trace: Error: Cannot find module 'x'`, `Handler failed:
 # TypeError: …`): the exception line of the frames after it, if frames follow (else a plain line)
 _EMBEDDED_EXCEPTION = re.compile(r"(?:^|[\s:])[\w$.]{0,200}(?:Error|Exception): \S")

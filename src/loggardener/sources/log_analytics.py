@@ -47,6 +47,7 @@ from loggardener.config import EntriesConfig, GardenerConfig
 from loggardener.entries.levels import MAY_DECLARE_LEVEL, PLATFORM_FAILURE_PATTERN
 from loggardener.entries.models import Occurrences, Severity
 from loggardener.entries.payloads import HEALTH_CHECK_FIELD
+from loggardener.entries.reassemble import HINT_PATTERN
 from loggardener.entries.resources import INSTANCE_LABELS, OTHER_INSTANCE_LABELS, LabelPlace, instance_of
 from loggardener.entries.stacks import PY_CHAIN_SEPARATORS, PY_HEADER
 from loggardener.errors import ExitCode, GardenerError
@@ -182,7 +183,8 @@ def _traceback_line(text: str) -> str:
         f"NOT REGEXP_CONTAINS({text}, r'^[A-Za-z0-9]') "
         f"OR REGEXP_CONTAINS({text}, r'^[A-Za-z_][^\\s:]*(?::|\\s*$)') "
         f"OR REGEXP_CONTAINS({text}, {_string(_STACK_OPENERS)}) "
-        f"OR STARTS_WITH({text}, 'File \"') OR STARTS_WITH({text}, {_string(PY_HEADER[:9])}) OR {separators})"
+        f"OR STARTS_WITH({text}, 'File \"') OR STARTS_WITH({text}, {_string(PY_HEADER[:9])}) OR {separators} "
+        f"OR REGEXP_CONTAINS({text}, {_string(HINT_PATTERN)}))"
     )
 
 
@@ -198,9 +200,12 @@ _STACK_OPENERS = (
     r"|\.rb:\d+:in |^[A-Z][\w:]* \(.*\):$"
 )
 # A line that makes its run a stack to reassemble locally: Python's header, an `at` frame, a Python warning,
-# a Go goroutine's header, a Ruby backtrace line, a Node.js rejection.
+# a Go goroutine's header, a Ruby backtrace line, a Node.js rejection; and a loader's hint question, which joins
+# the failure before it as a traceback's lines do.
 _STACK_HEADER = (
     r"^\s+at \S|^\S+\.py:\d+: \w*Warning: |^goroutine \d+ |\.rb:\d+:in [`']|^\[UnhandledPromiseRejection: "
+    + "|"
+    + HINT_PATTERN
 )
 
 
