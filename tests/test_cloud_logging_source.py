@@ -777,3 +777,58 @@ def test_live_scan_needs_a_window() -> None:
     result = CliRunner().invoke(app, ["scan", "--project", "P", "--logging-endpoint", "http://127.0.0.1:9"])
     assert result.exit_code == ExitCode.BAD_INPUT
     assert "nothing to scan: give --hours N or --since for a live scan" in result.stderr
+
+
+PAGE = json.dumps({"entries": make_entries(3)}).encode()
+
+
+@pytest.mark.parametrize(
+    "fault",
+    [
+        Fault(200, raw=PAGE[: len(PAGE) // 2], content_type="application/json"),
+        Fault(200, raw=b"<html>Sign in to the network</html>"),
+        Fault(200, raw=b"[1, 2]", content_type="application/json"),
+        Fault(200, raw=b'{"entries": {"a": 1}}', content_type="application/json"),
+        Fault(200, raw=b'{"entries": [], "nextPageToken": 7}', content_type="application/json"),
+    ],
+    ids=["cut-off", "html", "list", "entries-object", "token-number"],
+)
+def test_an_answer_that_is_no_page_is_retried_then_said_in_one_line(fault: Fault) -> None:
+    clock = FakeClock()
+    with FakeLoggingServer(make_entries(3), faults={1: fault}) as server:
+        assert len(read_all(source_for(server, clock))) == 3  # once: retried, and the retry reads the page
+    with FakeLoggingServer(make_entries(3), faults=dict.fromkeys(range(1, 20), fault)) as server:
+        with pytest.raises(GardenerError) as caught:
+            read_all(source_for(server, clock))
+        assert len(server.requests) == RETRY_ATTEMPTS
+    assert caught.value.exit_code == ExitCode.SOURCE_FAILED
+    assert caught.value.message.startswith(f"cannot read the answers of Cloud Logging at {server.endpoint}")
+    assert "\n" not in caught.value.message
+
+
+def test_null_entries_and_token_are_an_empty_last_page() -> None:
+    """proto3's JSON mapping reads `null` as the field's default."""
+    fault = Fault(200, raw=b'{"entries": null, "nextPageToken": null}', content_type="application/json")
+    with FakeLoggingServer(make_entries(3), faults={1: fault}) as server:
+        assert read_all(source_for(server, FakeClock())) == []
+        assert len(server.requests) == 1
+
+
+def test_a_page_token_sent_back_again_stops_the_read_loudly() -> None:
+    entries = make_entries(5)
+    with FakeLoggingServer(entries, page_limit=2, sticky_token=True) as server:
+        source = source_for(server, FakeClock(), max_entries=50)  # without the check: 50 entries, 49 requests
+        got = read_all(source)
+        assert len(server.requests) == 2  # the second answer names its own token again: no third request
+    assert got == entries[:2] + entries[:1]
+    assert source.stats.truncated
+    assert any("sent a page token it had sent before" in note for note in source.stats.notes)
+
+
+def test_an_error_page_in_html_is_said_without_tags_or_the_request_line() -> None:
+    html = b"<html><body><b>502.</b> <ins>That's an error.</ins></body></html>"
+    faults = dict.fromkeys(range(1, 20), Fault(502, raw=html))
+    with FakeLoggingServer(make_entries(3), faults=faults) as server, pytest.raises(GardenerError) as caught:
+        read_all(source_for(server, FakeClock()))
+    assert caught.value.message.endswith("(HTTP 502): 502. That's an error")
+    assert "POST" not in caught.value.message and "<" not in caught.value.message
