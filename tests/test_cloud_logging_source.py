@@ -287,6 +287,34 @@ def test_no_credentials_says_how_to_get_them(monkeypatch: pytest.MonkeyPatch, tm
     assert "GOOGLE_APPLICATION_CREDENTIALS" in caught.value.message
 
 
+@pytest.mark.parametrize(
+    ("content", "said"),
+    [
+        (None, "is a directory, not a key file"),
+        (b"0\x82\x0a\xd5\x02\x01\x03\xffSECRET-KEY-MATERIAL\x81", "not UTF-8 text: a P12 key?"),
+        (b'["SECRET-KEY-MATERIAL"]', "holds a JSON list, not a credentials object"),
+        (b'{"type": "service_account", "private_key": "SECRET-KEY-MATERIAL"', "is not valid JSON at line 1"),
+        (b"", "is not valid JSON at line 1 column 1"),
+    ],
+    ids=["directory", "p12", "list", "cut-off", "empty"],
+)
+def test_a_credentials_file_that_cannot_be_used_is_one_line_without_its_content(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, content: bytes | None, said: str
+) -> None:
+    key = tmp_path / "key.json"
+    if content is None:
+        key.mkdir()
+    else:
+        key.write_bytes(content)
+    monkeypatch.setenv("GOOGLE_APPLICATION_CREDENTIALS", str(key))
+    with pytest.raises(GardenerError) as caught:
+        list(CloudLoggingSource(LogQuery(start=START, end=END), project="P").records())
+    assert caught.value.exit_code == ExitCode.CREDENTIALS
+    assert caught.value.message.startswith(f"GOOGLE_APPLICATION_CREDENTIALS names {key}, which ")
+    assert said in caught.value.message
+    assert "SECRET-KEY-MATERIAL" not in caught.value.message and "\\x" not in caught.value.message
+
+
 # --- credentials --------------------------------------------------------------------------------------------
 
 
