@@ -5,11 +5,16 @@ from __future__ import annotations
 
 import gzip
 import json
+import os
+import pty
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
+import loggardener
 from loggardener.cli import app
 from loggardener.sources.demo import demo_export_path
 
@@ -137,3 +142,43 @@ def test_the_terminal_table_shows_the_top_30_and_says_how_many_more(tmp_path: Pa
     rows = [line for line in result.stdout.splitlines() if "Error" in line and "Kind" in line]
     assert len(rows) == 30
     assert "… 12 more problems in the worklog" in result.stdout
+
+
+def _gardener(args: list[str], stdin: int | None, tmp_path: Path) -> subprocess.Popen[bytes]:
+    """The command in a process of its own: CliRunner always gives one a standard input."""
+    env = {**os.environ, "PYTHONPATH": str(Path(loggardener.__file__).parent.parent)}
+    return subprocess.Popen(
+        [sys.executable, "-m", "loggardener", *args],
+        stdin=stdin,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        cwd=tmp_path,
+        env=env,
+        preexec_fn=(lambda: os.close(0)) if stdin is None else None,
+    )
+
+
+@pytest.mark.parametrize(
+    "args",
+    [["scan", "--from", "-", "--no-state", "--since", "2026-01-01T00:00:00Z"], ["cluster", "-"]],
+    ids=["scan", "cluster"],
+)
+def test_a_closed_standard_input_is_one_line(tmp_path: Path, args: list[str]) -> None:
+    process = _gardener(args, None, tmp_path)
+    _, stderr = process.communicate(timeout=60)
+    assert process.returncode == 2
+    lines = stderr.decode().strip().splitlines()
+    assert len(lines) == 1 and "reads standard input, which is closed" in lines[0]
+
+
+def test_a_terminal_as_standard_input_is_said_so_it_does_not_look_like_a_hang(tmp_path: Path) -> None:
+    main, terminal = pty.openpty()
+    try:
+        process = _gardener(["cluster", "-"], terminal, tmp_path)
+        os.close(terminal)
+        os.write(main, b"disk full on node 7\n\x04")  # a line, then Ctrl-D
+        _, stderr = process.communicate(timeout=60)
+    finally:
+        os.close(main)
+    assert process.returncode == 0
+    assert "Reading a log from the terminal until Ctrl-D" in stderr.decode()

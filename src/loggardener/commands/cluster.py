@@ -10,7 +10,6 @@ import gzip
 import io
 import json
 import os
-import sys
 import zlib
 from array import array
 from collections.abc import Iterator
@@ -47,9 +46,9 @@ _BROKEN_GZIP = (EOFError, gzip.BadGzipFile, zlib.error)
 def _open_text(path: str) -> IO[str]:
     """The file (or standard input) as text, gunzipped when it starts with the gzip magic bytes, in the
     encoding `scan` recognises (UTF-8 with or without a BOM, UTF-16 as PowerShell's `>` writes it)."""
-    from loggardener.sources.file import detect_encoding
+    from loggardener.sources.file import detect_encoding, standard_input
 
-    raw = sys.stdin.buffer if path == "-" else _open_binary(path)
+    raw = standard_input("a log") if path == "-" else _open_binary(path)
     buffered = raw if isinstance(raw, io.BufferedReader) else io.BufferedReader(cast(io.RawIOBase, raw))
     try:
         window = buffered.peek(65536)
