@@ -200,6 +200,19 @@ def test_unknown_project() -> None:
     )
 
 
+def test_a_project_id_the_api_refuses_is_said_as_the_project_not_the_query() -> None:
+    with FakeLoggingServer(make_entries(3), projects={"P"}) as server:
+        source = source_for(server, FakeClock(), project="My Project")
+        with pytest.raises(GardenerError) as caught:
+            read_all(source)
+    assert caught.value.exit_code == ExitCode.BAD_INPUT
+    assert caught.value.message.startswith(
+        "Cloud Logging rejected the project id My Project: Invalid resource name: projects/My Project; check "
+        "--project"
+    )
+    assert "--filter" not in caught.value.message
+
+
 def test_an_endpoint_without_the_api_is_named() -> None:
     with FakeLoggingServer(make_entries(3)) as server:
         source = CloudLoggingSource(

@@ -263,7 +263,7 @@ class _Handler(BaseHTTPRequestHandler):
         if not isinstance(names, list) or not names:
             return 400, Fault(400, "resourceNames must be non-empty").body()
         for name in names:
-            match = re.fullmatch(r"projects/([^/]+)", str(name))
+            match = re.fullmatch(r"projects/([A-Za-z0-9][A-Za-z0-9.:_-]*)", str(name))  # an id, else 400
             if match is None:
                 return 400, Fault(400, f"Invalid resource name: {name}").body()
             if match.group(1) not in state.projects:

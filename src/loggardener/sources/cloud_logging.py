@@ -473,6 +473,13 @@ class CloudLoggingSource(EntrySource):
                 "and the config's `project` (`gcloud projects list` shows the ids you can use)",
                 ExitCode.BAD_INPUT,
             )
+        if isinstance(exc, api_exceptions.BadRequest) and f"projects/{project}" in _server_message(exc):
+            return GardenerError(
+                f"Cloud Logging rejected the project id {project}: {_server_message(exc)}; check --project, "
+                "GOOGLE_CLOUD_PROJECT and the config's `project` (an id such as my-project-123, not the "
+                "project's name or number with a prefix: `gcloud projects list` shows the ids)",
+                ExitCode.BAD_INPUT,
+            )
         if isinstance(exc, api_exceptions.BadRequest):
             return GardenerError(
                 f"Cloud Logging rejected the query: {_server_message(exc)} (see it with --print-filter; "
