@@ -182,3 +182,29 @@ def test_a_terminal_as_standard_input_is_said_so_it_does_not_look_like_a_hang(tm
         os.close(main)
     assert process.returncode == 0
     assert "Reading a log from the terminal until Ctrl-D" in stderr.decode()
+
+
+def test_assignments_dash_is_standard_output_not_a_file_named_dash(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    code, stdout, stderr = _scan(tmp_path, "--assignments", "-")
+    assert code == 0
+    lines = [json.loads(line) for line in stdout.splitlines()]
+    assert len(lines) == 1344 and all("position" in line for line in lines)
+    assert "entries read" in stderr
+    assert not (tmp_path / "-").exists()
+
+    result = runner.invoke(
+        app, ["cluster", str(demo_export_path()), "--format", "gcloud", "--assignments", "-"]
+    )
+    assert result.exit_code == 0
+    assert all("cluster" in json.loads(line) for line in result.stdout.splitlines())
+    assert "templates in" in result.stderr
+    assert not (tmp_path / "-").exists()
+
+
+def test_two_outputs_on_standard_output_are_refused(tmp_path: Path) -> None:
+    code, stdout, stderr = _scan(tmp_path, "--report-json", "-", "--assignments", "-")
+    assert code == 2
+    assert "would mix in standard output" in stderr and not stdout

@@ -14,6 +14,7 @@ import hashlib
 import os
 import re
 import stat
+import sys
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -126,6 +127,24 @@ def atomic_open(path: Path, what: str, mode: int | None = None) -> Iterator[IO[s
             raise write_error(what, path, exc) from None
         raise
     _fsync_directory(path.parent)
+
+
+STDOUT = Path("-")
+"""An output path meaning standard output, as `-` does for every command-line tool."""
+
+
+@contextmanager
+def output_open(path: Path, what: str) -> Iterator[IO[str]]:
+    """Standard output for `-`, else `atomic_open(path)`."""
+    if path == STDOUT:
+        try:
+            yield sys.stdout
+            sys.stdout.flush()
+        except OSError as exc:
+            raise write_error(what, path, exc) from None
+        return
+    with atomic_open(path, what) as handle:
+        yield handle
 
 
 def atomic_write(path: Path, text: str, what: str, mode: int | None = None) -> None:

@@ -295,7 +295,7 @@ def scan(
         typer.Option(
             "--assignments",
             rich_help_panel="Outputs",
-            help="Write NDJSON: one line per input entry with its cluster.",
+            help="Write NDJSON: one line per input entry with its cluster; '-' for standard output.",
         ),
     ] = None,
     config_path: Annotated[
@@ -533,7 +533,11 @@ def scan(
     if not no_state and state_path is None:
         state_path = out_dir / state_file_name(options.services)
     to_stdout = report_json == Path("-")
-    console = err if to_stdout else out
+    if to_stdout and assignments == Path("-"):
+        raise GardenerError(
+            "--report-json - and --assignments - would mix in standard output: give one a path"
+        )
+    console = err if to_stdout or assignments == Path("-") else out
     outputs = Outputs(
         out_dir=out_dir,
         templates=templates,
