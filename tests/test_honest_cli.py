@@ -208,3 +208,16 @@ def test_two_outputs_on_standard_output_are_refused(tmp_path: Path) -> None:
     code, stdout, stderr = _scan(tmp_path, "--report-json", "-", "--assignments", "-")
     assert code == 2
     assert "would mix in standard output" in stderr and not stdout
+
+
+@pytest.mark.parametrize(
+    "flag", ["--out", "--state", "--save-export", "--step-summary", "--templates", "--config"]
+)
+def test_a_dash_where_no_stream_is_meant_is_refused_not_a_file_named_dash(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, flag: str
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    result = runner.invoke(app, ["scan", "--project", "p", "--hours", "1", "--print-filter", flag, "-"])
+    assert result.exit_code == 2
+    assert f"{flag} - would name a file '-'" in result.stderr
+    assert not list(tmp_path.iterdir())

@@ -464,6 +464,19 @@ def scan(
     from loggardener.rendering.json_report import JsonReport
     from loggardener.state import state_file_name, trend_line
 
+    for flag, value in (
+        ("--out", out_dir),
+        ("--state", state_path),
+        ("--save-export", save_export),
+        ("--step-summary", step_summary),
+        ("--templates", templates),
+        ("--config", config_path),
+    ):
+        if value == Path("-"):
+            raise GardenerError(
+                f"{flag} - would name a file '-': give a path ('-' means standard input or output only for "
+                "--from, --report-json and --assignments)"
+            )
     config = load_config(config_path)
     options = ScanOptions(
         since=_timestamp(since, "--since"),
