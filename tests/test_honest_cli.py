@@ -221,3 +221,10 @@ def test_a_dash_where_no_stream_is_meant_is_refused_not_a_file_named_dash(
     assert result.exit_code == 2
     assert f"{flag} - would name a file '-'" in result.stderr
     assert not list(tmp_path.iterdir())
+
+
+def test_repo_without_issues_is_refused_not_ignored(tmp_path: Path) -> None:
+    code, _, stderr = _scan(tmp_path, "--repo", "o/r")
+    assert code == 2
+    assert "--repo names where issues go" in stderr
+    assert not (tmp_path / "out").exists()

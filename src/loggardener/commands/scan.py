@@ -540,6 +540,11 @@ def scan(
         typer.echo(source.stats.query_filter)
         raise typer.Exit()
     mode: IssuesMode = issues.value
+    if mode == "none" and repo is not None:
+        raise GardenerError(
+            "--repo names where issues go, and no issues are made without --issues draft or --issues publish: "
+            "add one, or drop --repo"
+        )
     choose_publisher(mode, config.issues, repo, out_dir / "check.md")  # no token or repo: fail early
     if no_state and state_path is not None:
         raise GardenerError("use either --state PATH or --no-state, not both")
