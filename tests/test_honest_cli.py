@@ -228,3 +228,18 @@ def test_repo_without_issues_is_refused_not_ignored(tmp_path: Path) -> None:
     assert code == 2
     assert "--repo names where issues go" in stderr
     assert not (tmp_path / "out").exists()
+
+
+def test_a_narrow_terminal_keeps_the_titles_readable(tmp_path: Path) -> None:
+    process = subprocess.run(
+        [sys.executable, "-m", "loggardener", "scan", "--demo", "--no-state", "--out", str(tmp_path)],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "COLUMNS": "20", "PYTHONPATH": str(Path(loggardener.__file__).parent.parent)},
+        timeout=60,
+    )
+    assert process.returncode == 0
+    lines = process.stdout.splitlines()
+    assert max(len(line) for line in lines[:40]) <= 20
+    table = "".join(line.strip() for line in lines[:40])
+    assert "ModuleNotFoundError" in table.replace(" ", "")  # the title, folded, not cut to an ellipsis

@@ -112,27 +112,44 @@ def _reading(enabled: bool, source: EntrySource) -> Iterator[ProgressFn | None]:
         yield advance
 
 
-def _summary_table(report: ScanReport) -> Table:
+NARROW = 72
+"""Below this many columns the table keeps priority, count and title, without borders, so that the titles
+stay readable (at 20 columns the full table showed none of them)."""
+
+
+def _summary_table(report: ScanReport, width: int) -> Table:
+    from rich import box
     from rich.table import Table
     from rich.text import Text
 
     from loggardener.rendering.markdown import PRIORITY_MARKS, percent
 
-    table = Table(title=Text(f"{len(report.clusters)} problems — {report.status}"), title_justify="left")
+    narrow = width < NARROW
+    table = Table(
+        title=Text(f"{len(report.clusters)} problems — {report.status}"),
+        title_justify="left",
+        box=None if narrow else box.HEAVY_HEAD,
+        padding=(0, 1, 0, 0) if narrow else (0, 1),
+    )
     table.add_column("Prio", no_wrap=True)
     table.add_column("Count", justify="right", no_wrap=True)
-    table.add_column("Share", justify="right", no_wrap=True)
-    table.add_column("First", no_wrap=True)
-    table.add_column("Last", no_wrap=True)
-    table.add_column("Problem", ratio=1, min_width=24)
+    if not narrow:
+        table.add_column("Share", justify="right", no_wrap=True)
+        table.add_column("First", no_wrap=True)
+        table.add_column("Last", no_wrap=True)
+    table.add_column("Problem", ratio=1, min_width=8 if narrow else 24, overflow="fold")
     for cluster in report.clusters[:TABLE_ROWS]:
+        title = Text(strip_controls(cluster.title))
+        if narrow:
+            table.add_row(cluster.priority, str(cluster.count), title)
+            continue
         table.add_row(
             f"{PRIORITY_MARKS[cluster.priority]} {cluster.priority}",
             str(cluster.count),
             percent(cluster.share),
             cluster.first_seen.strftime("%H:%M:%S"),
             cluster.last_seen.strftime("%H:%M:%S"),
-            Text(strip_controls(cluster.title)),
+            title,
         )
     return table
 
@@ -652,7 +669,7 @@ def _print_issue_actions(
 
 def _print_summary(console: Console, report: ScanReport, worklog: Path | None) -> None:
     totals = report.totals
-    console.print(_summary_table(report))
+    console.print(_summary_table(report, console.width))
     hidden = len(report.clusters) - TABLE_ROWS
     if hidden > 0:
         console.print(f"… {hidden} more problem{'s' if hidden != 1 else ''} in the worklog")
