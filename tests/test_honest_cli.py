@@ -243,3 +243,15 @@ def test_a_narrow_terminal_keeps_the_titles_readable(tmp_path: Path) -> None:
     assert max(len(line) for line in lines[:40]) <= 20
     table = "".join(line.strip() for line in lines[:40])
     assert "ModuleNotFoundError" in table.replace(" ", "")  # the title, folded, not cut to an ellipsis
+
+
+def test_without_a_terminal_a_long_read_still_says_how_far_it_got(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from loggardener.commands import scan as scan_command
+
+    monkeypatch.setattr(scan_command, "PLAIN_PROGRESS_SECONDS", 0.0)  # every update, not every 30 s
+    code, stdout, stderr = _scan(tmp_path)
+    assert code == 0
+    assert "reading bundled demo export" in stderr and "1,000 entries in " in stderr
+    assert "reading bundled" not in stdout

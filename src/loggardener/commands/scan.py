@@ -7,6 +7,7 @@ functions, when a scan runs.
 from __future__ import annotations
 
 import math
+import time
 from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -83,11 +84,30 @@ def _hours(hours: float | None, since: str | None) -> float | None:
     return hours
 
 
+PLAIN_PROGRESS_SECONDS = 30.0
+"""When standard error is not a terminal (a CI log), a progress line at most this often."""
+
+
 @contextmanager
 def _reading(enabled: bool, source: EntrySource) -> Iterator[ProgressFn | None]:
-    """A transient progress display on stderr (entries, pages, rate) while the source is read."""
+    """A transient progress display on stderr (entries, pages, rate) while the source is read; without a
+    terminal, a plain line every PLAIN_PROGRESS_SECONDS, so a long scan in a CI log is not silent."""
     if not enabled:
-        yield None
+        started = last = time.monotonic()
+
+        def note(count: int) -> None:
+            nonlocal last
+            now = time.monotonic()
+            if now - last >= PLAIN_PROGRESS_SECONDS:
+                last = now
+                pages = f", {source.stats.pages} pages" if source.stats.pages else ""
+                err.print(
+                    f"reading {escape(source.stats.description)}: {count:,} entries{pages} in {now - started:.0f} s",
+                    highlight=False,
+                    soft_wrap=True,
+                )
+
+        yield note
         return
     from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
