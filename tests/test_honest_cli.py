@@ -9,6 +9,7 @@ import os
 import pty
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -255,3 +256,46 @@ def test_without_a_terminal_a_long_read_still_says_how_far_it_got(
     assert code == 0
     assert "reading bundled demo export" in stderr and "1,000 entries in " in stderr
     assert "reading bundled" not in stdout
+
+
+@pytest.mark.parametrize(
+    ("signum", "code", "said"), [(2, 130, "interrupted:"), (15, 143, "terminated (SIGTERM):")]
+)
+def test_a_scan_stopped_by_a_signal_says_so_and_leaves_no_half_written_file(
+    tmp_path: Path, signum: int, code: int, said: str
+) -> None:
+    fifo = tmp_path / "export.ndjson"
+    os.mkfifo(fifo)
+    entry = {"timestamp": "2026-11-21T10:00:00Z", "severity": "ERROR", "textPayload": "disk quota hit"}
+    args = [
+        "scan",
+        "--from",
+        str(fifo),
+        "--out",
+        "out",
+        "--report-json",
+        "r.json",
+        "--assignments",
+        "a.ndjson",
+    ]
+    process = subprocess.Popen(
+        [sys.executable, "-c", "import signal, runpy; signal.signal(2, signal.default_int_handler); "
+         "runpy.run_module('loggardener', run_name='__main__')", *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        cwd=tmp_path,
+        env={**os.environ, "PYTHONPATH": str(Path(loggardener.__file__).parent.parent)},
+    )  # fmt: skip
+    with fifo.open("w") as writer:  # the scan reads the first entry, then waits for more
+        writer.write(json.dumps(entry) + "\n")
+        writer.flush()
+        deadline = time.monotonic() + 30
+        while not (tmp_path / "out").exists() and time.monotonic() < deadline:  # outputs checked: reading
+            time.sleep(0.02)
+        time.sleep(0.1)
+        process.send_signal(signum)
+        _, stderr = process.communicate(timeout=60)
+    assert process.returncode == code
+    lines = stderr.decode().strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith(said) and "each output is written whole" in lines[0]
+    assert sorted(path.name for path in tmp_path.rglob("*")) == ["export.ndjson", "out"]
