@@ -73,6 +73,14 @@ def _refuse_link(path: Path, what: str) -> None:
         )
     if stat.S_ISDIR(mode):
         raise GardenerError(f"cannot write {what} {path}: it is a directory", ExitCode.BAD_INPUT)
+    if not stat.S_ISREG(mode):
+        # replacing it would put a regular file where a device (/dev/null) or a named pipe was
+        kind = "a device" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode) else "a named pipe or socket"
+        raise GardenerError(
+            f"cannot write {what} {path}: it is {kind}, not a file, and gardener replaces its outputs whole; "
+            "give a file path (to discard an output, leave its option out)",
+            ExitCode.BAD_INPUT,
+        )
 
 
 def prepare_directory(directory: Path, what: str) -> None:
