@@ -200,6 +200,19 @@ def test_unknown_project() -> None:
     )
 
 
+def test_a_project_id_the_api_refuses_is_said_as_the_project_not_the_query() -> None:
+    with FakeLoggingServer(make_entries(3), projects={"P"}) as server:
+        source = source_for(server, FakeClock(), project="My Project")
+        with pytest.raises(GardenerError) as caught:
+            read_all(source)
+    assert caught.value.exit_code == ExitCode.BAD_INPUT
+    assert caught.value.message.startswith(
+        "Cloud Logging rejected the project id My Project: Invalid resource name: projects/My Project; check "
+        "--project"
+    )
+    assert "--filter" not in caught.value.message
+
+
 def test_an_endpoint_without_the_api_is_named() -> None:
     with FakeLoggingServer(make_entries(3)) as server:
         source = CloudLoggingSource(
@@ -285,6 +298,34 @@ def test_no_credentials_says_how_to_get_them(monkeypatch: pytest.MonkeyPatch, tm
     assert caught.value.exit_code == ExitCode.CREDENTIALS
     assert "gcloud auth application-default login" in caught.value.message
     assert "GOOGLE_APPLICATION_CREDENTIALS" in caught.value.message
+
+
+@pytest.mark.parametrize(
+    ("content", "said"),
+    [
+        (None, "is a directory, not a key file"),
+        (b"0\x82\x0a\xd5\x02\x01\x03\xffSECRET-KEY-MATERIAL\x81", "not UTF-8 text: a P12 key?"),
+        (b'["SECRET-KEY-MATERIAL"]', "holds a JSON list, not a credentials object"),
+        (b'{"type": "service_account", "private_key": "SECRET-KEY-MATERIAL"', "is not valid JSON at line 1"),
+        (b"", "is not valid JSON at line 1 column 1"),
+    ],
+    ids=["directory", "p12", "list", "cut-off", "empty"],
+)
+def test_a_credentials_file_that_cannot_be_used_is_one_line_without_its_content(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, content: bytes | None, said: str
+) -> None:
+    key = tmp_path / "key.json"
+    if content is None:
+        key.mkdir()
+    else:
+        key.write_bytes(content)
+    monkeypatch.setenv("GOOGLE_APPLICATION_CREDENTIALS", str(key))
+    with pytest.raises(GardenerError) as caught:
+        list(CloudLoggingSource(LogQuery(start=START, end=END), project="P").records())
+    assert caught.value.exit_code == ExitCode.CREDENTIALS
+    assert caught.value.message.startswith(f"GOOGLE_APPLICATION_CREDENTIALS names {key}, which ")
+    assert said in caught.value.message
+    assert "SECRET-KEY-MATERIAL" not in caught.value.message and "\\x" not in caught.value.message
 
 
 # --- credentials --------------------------------------------------------------------------------------------
@@ -794,3 +835,58 @@ def test_a_service_filter_finds_the_gke_backend_shown_as_that_service(
     (pattern,) = re.findall(r'resource\.labels\.backend_service_name=~"([^"]+)"', clause)
     assert re.search(pattern, backend)
     assert not re.search(pattern, other)
+
+
+PAGE = json.dumps({"entries": make_entries(3)}).encode()
+
+
+@pytest.mark.parametrize(
+    "fault",
+    [
+        Fault(200, raw=PAGE[: len(PAGE) // 2], content_type="application/json"),
+        Fault(200, raw=b"<html>Sign in to the network</html>"),
+        Fault(200, raw=b"[1, 2]", content_type="application/json"),
+        Fault(200, raw=b'{"entries": {"a": 1}}', content_type="application/json"),
+        Fault(200, raw=b'{"entries": [], "nextPageToken": 7}', content_type="application/json"),
+    ],
+    ids=["cut-off", "html", "list", "entries-object", "token-number"],
+)
+def test_an_answer_that_is_no_page_is_retried_then_said_in_one_line(fault: Fault) -> None:
+    clock = FakeClock()
+    with FakeLoggingServer(make_entries(3), faults={1: fault}) as server:
+        assert len(read_all(source_for(server, clock))) == 3  # once: retried, and the retry reads the page
+    with FakeLoggingServer(make_entries(3), faults=dict.fromkeys(range(1, 20), fault)) as server:
+        with pytest.raises(GardenerError) as caught:
+            read_all(source_for(server, clock))
+        assert len(server.requests) == RETRY_ATTEMPTS
+    assert caught.value.exit_code == ExitCode.SOURCE_FAILED
+    assert caught.value.message.startswith(f"cannot read the answers of Cloud Logging at {server.endpoint}")
+    assert "\n" not in caught.value.message
+
+
+def test_null_entries_and_token_are_an_empty_last_page() -> None:
+    """proto3's JSON mapping reads `null` as the field's default."""
+    fault = Fault(200, raw=b'{"entries": null, "nextPageToken": null}', content_type="application/json")
+    with FakeLoggingServer(make_entries(3), faults={1: fault}) as server:
+        assert read_all(source_for(server, FakeClock())) == []
+        assert len(server.requests) == 1
+
+
+def test_a_page_token_sent_back_again_stops_the_read_loudly() -> None:
+    entries = make_entries(5)
+    with FakeLoggingServer(entries, page_limit=2, sticky_token=True) as server:
+        source = source_for(server, FakeClock(), max_entries=50)  # without the check: 50 entries, 49 requests
+        got = read_all(source)
+        assert len(server.requests) == 2  # the second answer names its own token again: no third request
+    assert got == entries[:2] + entries[:1]
+    assert source.stats.truncated
+    assert any("sent a page token it had sent before" in note for note in source.stats.notes)
+
+
+def test_an_error_page_in_html_is_said_without_tags_or_the_request_line() -> None:
+    html = b"<html><body><b>502.</b> <ins>That's an error.</ins></body></html>"
+    faults = dict.fromkeys(range(1, 20), Fault(502, raw=html))
+    with FakeLoggingServer(make_entries(3), faults=faults) as server, pytest.raises(GardenerError) as caught:
+        read_all(source_for(server, FakeClock()))
+    assert caught.value.message.endswith("(HTTP 502): 502. That's an error")
+    assert "POST" not in caught.value.message and "<" not in caught.value.message

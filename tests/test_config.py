@@ -74,3 +74,10 @@ def test_missing_config_file_is_exit_3(tmp_path: Path) -> None:
     with pytest.raises(GardenerError) as caught:
         load_config(tmp_path / "absent.toml")
     assert caught.value.exit_code == ExitCode.BAD_CONFIG
+
+
+def test_a_config_saved_with_a_byte_order_mark_is_read(tmp_path: Path) -> None:
+    """Windows editors save UTF-8 with a BOM; TOML itself has none, so it read as 'invalid statement'."""
+    path = tmp_path / "gardener.toml"
+    path.write_bytes(b'\xef\xbb\xbf[issues]\r\nthreshold = "P1"\r\n')
+    assert load_config(path).issues.threshold == "P1"

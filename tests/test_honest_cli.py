@@ -5,11 +5,17 @@ from __future__ import annotations
 
 import gzip
 import json
+import os
+import pty
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
+import loggardener
 from loggardener.cli import app
 from loggardener.sources.demo import demo_export_path
 
@@ -137,3 +143,159 @@ def test_the_terminal_table_shows_the_top_30_and_says_how_many_more(tmp_path: Pa
     rows = [line for line in result.stdout.splitlines() if "Error" in line and "Kind" in line]
     assert len(rows) == 30
     assert "… 12 more problems in the worklog" in result.stdout
+
+
+def _gardener(args: list[str], stdin: int | None, tmp_path: Path) -> subprocess.Popen[bytes]:
+    """The command in a process of its own: CliRunner always gives one a standard input."""
+    env = {**os.environ, "PYTHONPATH": str(Path(loggardener.__file__).parent.parent)}
+    return subprocess.Popen(
+        [sys.executable, "-m", "loggardener", *args],
+        stdin=stdin,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        cwd=tmp_path,
+        env=env,
+        preexec_fn=(lambda: os.close(0)) if stdin is None else None,
+    )
+
+
+@pytest.mark.parametrize(
+    "args",
+    [["scan", "--from", "-", "--no-state", "--since", "2026-01-01T00:00:00Z"], ["cluster", "-"]],
+    ids=["scan", "cluster"],
+)
+def test_a_closed_standard_input_is_one_line(tmp_path: Path, args: list[str]) -> None:
+    process = _gardener(args, None, tmp_path)
+    _, stderr = process.communicate(timeout=60)
+    assert process.returncode == 2
+    lines = stderr.decode().strip().splitlines()
+    assert len(lines) == 1 and "reads standard input, which is closed" in lines[0]
+
+
+def test_a_terminal_as_standard_input_is_said_so_it_does_not_look_like_a_hang(tmp_path: Path) -> None:
+    main, terminal = pty.openpty()
+    try:
+        process = _gardener(["cluster", "-"], terminal, tmp_path)
+        os.close(terminal)
+        os.write(main, b"disk full on node 7\n\x04")  # a line, then Ctrl-D
+        _, stderr = process.communicate(timeout=60)
+    finally:
+        os.close(main)
+    assert process.returncode == 0
+    assert "Reading a log from the terminal until Ctrl-D" in stderr.decode()
+
+
+def test_assignments_dash_is_standard_output_not_a_file_named_dash(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    code, stdout, stderr = _scan(tmp_path, "--assignments", "-")
+    assert code == 0
+    lines = [json.loads(line) for line in stdout.splitlines()]
+    assert len(lines) == 1344 and all("position" in line for line in lines)
+    assert "entries read" in stderr
+    assert not (tmp_path / "-").exists()
+
+    result = runner.invoke(
+        app, ["cluster", str(demo_export_path()), "--format", "gcloud", "--assignments", "-"]
+    )
+    assert result.exit_code == 0
+    assert all("cluster" in json.loads(line) for line in result.stdout.splitlines())
+    assert "templates in" in result.stderr
+    assert not (tmp_path / "-").exists()
+
+
+def test_two_outputs_on_standard_output_are_refused(tmp_path: Path) -> None:
+    code, stdout, stderr = _scan(tmp_path, "--report-json", "-", "--assignments", "-")
+    assert code == 2
+    assert "would mix in standard output" in stderr and not stdout
+
+
+@pytest.mark.parametrize(
+    "flag", ["--out", "--state", "--save-export", "--step-summary", "--templates", "--config"]
+)
+def test_a_dash_where_no_stream_is_meant_is_refused_not_a_file_named_dash(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, flag: str
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    result = runner.invoke(app, ["scan", "--project", "p", "--hours", "1", "--print-filter", flag, "-"])
+    assert result.exit_code == 2
+    assert f"{flag} - would name a file '-'" in result.stderr
+    assert not list(tmp_path.iterdir())
+
+
+def test_repo_without_issues_is_refused_not_ignored(tmp_path: Path) -> None:
+    code, _, stderr = _scan(tmp_path, "--repo", "o/r")
+    assert code == 2
+    assert "--repo names where issues go" in stderr
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_narrow_terminal_keeps_the_titles_readable(tmp_path: Path) -> None:
+    process = subprocess.run(
+        [sys.executable, "-m", "loggardener", "scan", "--demo", "--no-state", "--out", str(tmp_path)],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "COLUMNS": "20", "PYTHONPATH": str(Path(loggardener.__file__).parent.parent)},
+        timeout=60,
+    )
+    assert process.returncode == 0
+    lines = process.stdout.splitlines()
+    assert max(len(line) for line in lines[:40]) <= 20
+    table = "".join(line.strip() for line in lines[:40])
+    assert "ModuleNotFoundError" in table.replace(" ", "")  # the title, folded, not cut to an ellipsis
+
+
+def test_without_a_terminal_a_long_read_still_says_how_far_it_got(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from loggardener.commands import scan as scan_command
+
+    monkeypatch.setattr(scan_command, "PLAIN_PROGRESS_SECONDS", 0.0)  # every update, not every 30 s
+    code, stdout, stderr = _scan(tmp_path)
+    assert code == 0
+    assert "reading bundled demo export" in stderr and "1,000 entries in " in stderr
+    assert "reading bundled" not in stdout
+
+
+@pytest.mark.parametrize(
+    ("signum", "code", "said"), [(2, 130, "interrupted:"), (15, 143, "terminated (SIGTERM):")]
+)
+def test_a_scan_stopped_by_a_signal_says_so_and_leaves_no_half_written_file(
+    tmp_path: Path, signum: int, code: int, said: str
+) -> None:
+    fifo = tmp_path / "export.ndjson"
+    os.mkfifo(fifo)
+    entry = {"timestamp": "2026-11-21T10:00:00Z", "severity": "ERROR", "textPayload": "disk quota hit"}
+    args = [
+        "scan",
+        "--from",
+        str(fifo),
+        "--out",
+        "out",
+        "--report-json",
+        "r.json",
+        "--assignments",
+        "a.ndjson",
+    ]
+    process = subprocess.Popen(
+        [sys.executable, "-c", "import signal, runpy; signal.signal(2, signal.default_int_handler); "
+         "runpy.run_module('loggardener', run_name='__main__')", *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        cwd=tmp_path,
+        env={**os.environ, "PYTHONPATH": str(Path(loggardener.__file__).parent.parent)},
+    )  # fmt: skip
+    with fifo.open("w") as writer:  # the scan reads the first entry, then waits for more
+        writer.write(json.dumps(entry) + "\n")
+        writer.flush()
+        deadline = time.monotonic() + 30
+        while not (tmp_path / "out").exists() and time.monotonic() < deadline:  # outputs checked: reading
+            time.sleep(0.02)
+        time.sleep(0.1)
+        process.send_signal(signum)
+        _, stderr = process.communicate(timeout=60)
+    assert process.returncode == code
+    lines = stderr.decode().strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith(said) and "each output is written whole" in lines[0]
+    assert sorted(path.name for path in tmp_path.rglob("*")) == ["export.ndjson", "out"]

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import re
+import threading
+from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
@@ -407,6 +410,73 @@ def test_bigquery_errors_say_what_to_do(error: str, code: int, says: str) -> Non
     assert caught.value.exit_code == code
     assert says in caught.value.message
     assert "POST https" not in caught.value.message
+
+
+@pytest.fixture
+def bigquery_refusing() -> Iterator[Callable[[str, str], str]]:
+    """A server answering every request with a 403 in BigQuery's JSON error format, with the reason given."""
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    answer: dict[str, str] = {}
+
+    class Handler(BaseHTTPRequestHandler):
+        def log_message(self, format: str, *args: Any) -> None:
+            return
+
+        def do_POST(self) -> None:
+            self.rfile.read(int(self.headers.get("Content-Length") or 0))
+            item = {"message": answer["message"], "domain": "usageLimits", "reason": answer["reason"]}
+            error = {
+                "code": 403,
+                "message": answer["message"],
+                "errors": [item],
+                "status": "PERMISSION_DENIED",
+            }
+            data = json.dumps({"error": error}).encode()
+            self.send_response(403)
+            self.send_header("Content-Type", "application/json; charset=UTF-8")
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
+    thread.start()
+
+    def refusing(reason: str, message: str) -> str:
+        answer.update(reason=reason, message=message)
+        return f"http://127.0.0.1:{server.server_address[1]}"
+
+    try:
+        yield refusing
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.mark.parametrize(
+    ("reason", "message", "code", "starts"),
+    [
+        ("quotaExceeded", "Quota exceeded: Your project exceeded quota for free query bytes scanned.", 5,
+         "BigQuery quota exceeded estimating the query: Quota exceeded"),
+        ("billingNotEnabled", "Billing has not been enabled for this project.", 2,
+         "billing is not enabled on project p-roject, which runs the query"),
+        ("accessDenied", "Access Denied: User does not have bigquery.jobs.create permission.", 4,
+         "permission denied estimating the query: Access Denied"),
+    ],
+)  # fmt: skip
+def test_a_403_is_said_by_its_reason_not_always_as_a_permission(
+    bigquery_refusing: Callable[[str, str], str], reason: str, message: str, code: int, starts: str
+) -> None:
+    from loggardener.sources.log_analytics import BigQueryEngine
+
+    engine = BigQueryEngine("p-roject", bigquery_refusing(reason, message), 10)
+    with pytest.raises(GardenerError) as caught:
+        engine.estimate("SELECT 1")
+    assert caught.value.exit_code == code
+    assert caught.value.message.startswith(starts)
+    assert "Location: None" not in caught.value.message
+    assert ("roles/bigquery.jobUser" in caught.value.message) == (reason == "accessDenied")
 
 
 def test_an_unreachable_bigquery_is_given_up_after_the_retry_time() -> None:

@@ -382,6 +382,43 @@ def test_a_write_the_token_may_not_make_stops_the_others(server: FakeGitHub) -> 
     assert len(server.requests_matching("POST")) == 1
 
 
+def test_issues_turned_off_in_the_repository_are_said_once(server: FakeGitHub) -> None:
+    server.issues_enabled = False
+    composer = Composer(make_report(), IssuesConfig())
+
+    with pytest.raises(GardenerError) as refused:
+        publisher(server).publish(composer, composer.selected())
+
+    assert refused.value.exit_code == ExitCode.BAD_INPUT
+    assert refused.value.message.startswith("issues are turned off in o/r (GitHub answered 410")
+    assert "--issues draft" in refused.value.message
+
+
+def test_an_archived_repository_stops_at_the_first_write_and_says_so(server: FakeGitHub) -> None:
+    server.archived = True
+
+    actions = publish(server, make_report())
+
+    assert kinds(actions) == ["failed", "failed"]
+    assert actions[0].detail.startswith("o/r is archived, so GitHub refuses every write to it")
+    assert actions[1].detail.startswith("not attempted: o/r is archived")
+    assert "permission" not in actions[0].detail
+    assert len(server.requests_matching("POST")) == 1
+
+
+def test_a_locked_issue_fails_alone_and_the_others_are_published(server: FakeGitHub) -> None:
+    publish(server, make_report())
+    for number in (1, 2):
+        server.close(number, closed_at=T0 + timedelta(minutes=30))  # both fire again after this
+    server.issues[1].locked = True
+
+    actions = publish(server, make_report())
+
+    assert kinds(actions) == ["failed", "reopened"]
+    assert actions[0].detail.startswith("issue #1 is locked (GitHub answered 403: Unable to create comment")
+    assert server.comments_on(2) and not server.comments_on(1)
+
+
 HOSTILE = (
     "Login failed for @octocat (see #12 and GH-7) </details><img src=https://evil.test/p.gif> "
     "```\n## injected heading\n[click](https://evil.test) https://github.com/o/r/issues/1"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import signal
 from typing import Annotated
 
 import typer
@@ -10,7 +11,7 @@ import typer
 from loggardener import __version__
 from loggardener.commands.cluster import cluster as cluster_command
 from loggardener.commands.scan import scan as scan_command
-from loggardener.console import out
+from loggardener.console import out, raise_terminated
 
 app = typer.Typer(
     name="gardener",
@@ -46,4 +47,5 @@ def main() -> None:
     # instrumentation) is loaded for them, and searching every installed package's entry points for one
     # costs each run a noticeable part of its start-up. Typer builds its own validators the same way.
     os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
+    signal.signal(signal.SIGTERM, raise_terminated)
     app()

@@ -681,7 +681,7 @@ def load_config(path: Path | None = None, search_dir: Path | None = None) -> Gar
 
 def _load_file(path: Path) -> GardenerConfig:
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        data = tomllib.loads(path.read_text(encoding="utf-8-sig"))  # a BOM, as Windows editors save
     except FileNotFoundError:
         raise GardenerError(f"config file {path} does not exist", ExitCode.BAD_CONFIG) from None
     except (OSError, UnicodeDecodeError) as exc:

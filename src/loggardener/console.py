@@ -17,6 +17,22 @@ from loggardener.rendering.markdown_safety import strip_controls
 err = Console(stderr=True)
 out = Console()
 
+INTERRUPTED = (
+    "stopped before the end; each output is written whole or not at all, so rerun the scan (issues already "
+    "published are found again, not duplicated)"
+)
+
+
+class Terminated(BaseException):
+    """SIGTERM (a CI job cancelled, a container stopped), raised where the program is so that files being
+    written are cleaned up as for Ctrl-C, instead of the process vanishing mid-write."""
+
+
+def raise_terminated(signum: int, frame: object) -> None:
+    """The SIGTERM handler `gardener` installs."""
+    raise Terminated
+
+
 P = ParamSpec("P")
 R = TypeVar("R")
 
@@ -36,7 +52,13 @@ def user_errors(command: Callable[P, R]) -> Callable[P, R]:
                 f"[bold red]error:[/] {escape(strip_controls(exc.message))}", highlight=False, soft_wrap=True
             )
             raise typer.Exit(int(exc.exit_code)) from None
-        except (typer.Exit, typer.Abort, KeyboardInterrupt):
+        except KeyboardInterrupt:
+            err.print(f"[bold red]interrupted:[/] {INTERRUPTED}", highlight=False, soft_wrap=True)
+            raise typer.Exit(130) from None
+        except Terminated:
+            err.print(f"[bold red]terminated (SIGTERM):[/] {INTERRUPTED}", highlight=False, soft_wrap=True)
+            raise typer.Exit(143) from None
+        except (typer.Exit, typer.Abort):
             raise
         except Exception as exc:
             if os.environ.get("GARDENER_DEBUG"):

@@ -14,6 +14,7 @@ import hashlib
 import os
 import re
 import stat
+import sys
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -72,6 +73,14 @@ def _refuse_link(path: Path, what: str) -> None:
         )
     if stat.S_ISDIR(mode):
         raise GardenerError(f"cannot write {what} {path}: it is a directory", ExitCode.BAD_INPUT)
+    if not stat.S_ISREG(mode):
+        # replacing it would put a regular file where a device (/dev/null) or a named pipe was
+        kind = "a device" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode) else "a named pipe or socket"
+        raise GardenerError(
+            f"cannot write {what} {path}: it is {kind}, not a file, and gardener replaces its outputs whole; "
+            "give a file path (to discard an output, leave its option out)",
+            ExitCode.BAD_INPUT,
+        )
 
 
 def prepare_directory(directory: Path, what: str) -> None:
@@ -126,6 +135,24 @@ def atomic_open(path: Path, what: str, mode: int | None = None) -> Iterator[IO[s
             raise write_error(what, path, exc) from None
         raise
     _fsync_directory(path.parent)
+
+
+STDOUT = Path("-")
+"""An output path meaning standard output, as `-` does for every command-line tool."""
+
+
+@contextmanager
+def output_open(path: Path, what: str) -> Iterator[IO[str]]:
+    """Standard output for `-`, else `atomic_open(path)`."""
+    if path == STDOUT:
+        try:
+            yield sys.stdout
+            sys.stdout.flush()
+        except OSError as exc:
+            raise write_error(what, path, exc) from None
+        return
+    with atomic_open(path, what) as handle:
+        yield handle
 
 
 def atomic_write(path: Path, text: str, what: str, mode: int | None = None) -> None:

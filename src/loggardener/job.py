@@ -20,9 +20,10 @@ from loggardener.config import GardenerConfig
 from loggardener.entries.models import Severity
 from loggardener.errors import ExitCode, GardenerError
 from loggardener.files import (
-    atomic_open,
+    STDOUT,
     atomic_write,
     check_writable,
+    output_open,
     prepare_directory,
     unused_path,
     write_error,
@@ -116,7 +117,7 @@ def _refuse_shared_paths(outputs: Outputs) -> None:
     )
     seen: dict[str, str] = {}
     for path, what in named:
-        if path is None:
+        if path is None or path == STDOUT:
             continue
         key = os.path.realpath(path)
         if key in seen:
@@ -137,7 +138,7 @@ def _preflight(outputs: Outputs) -> None:
         (outputs.assignments, "assignments"),
         (outputs.state, "state file"),
     ):
-        if path is not None:
+        if path is not None and path != STDOUT:
             check_writable(path, what)
     if outputs.step_summary is not None:
         check_appendable(outputs.step_summary)
@@ -227,7 +228,7 @@ def run_scan_job(
         if _looks_filtered(report):
             report.notes.append(FILTERED_NOTE)
         if sink is not None and outputs.assignments is not None:
-            with atomic_open(outputs.assignments, "assignments") as handle:
+            with output_open(outputs.assignments, "assignments") as handle:
                 sink.finish(handle, scan.final_fingerprint)
     with _state_lock(outputs.state, config.state.lock_timeout_seconds):
         # read again under the lock: a run that finished while this one scanned has changed it

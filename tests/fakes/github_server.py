@@ -17,6 +17,7 @@ from typing import Any
 from urllib.parse import parse_qs, unquote, urlencode, urlsplit
 
 HTML_HOST = "https://github.test"
+DOCS = "https://docs.github.com/rest"
 
 
 def _now() -> datetime:
@@ -72,6 +73,8 @@ class Issue:
     updated_at: datetime = field(default_factory=_now)
     closed_at: datetime | None = None
     state_reason: str | None = None
+    locked: bool = False
+    """A locked conversation: comments on it are refused with 403 (see `_route`)."""
 
 
 @dataclass
@@ -95,6 +98,10 @@ class FakeGitHub:
         self.requests: list[Request] = []
         self.rules: list[Rule] = []
         self.die_after_writes: int | None = None
+        self.archived = False
+        """An archived repository: GitHub answers every write with 403."""
+        self.issues_enabled = True
+        """With issues turned off in the repository, GitHub answers its issue endpoints with 410."""
         self._writes = 0
         self._lock = threading.Lock()
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
@@ -194,7 +201,7 @@ class FakeGitHub:
             "body": issue.body,
             "state": issue.state,
             "state_reason": issue.state_reason,
-            "locked": False,
+            "locked": issue.locked,
             "labels": [self._label(name) for name in issue.labels],
             "user": self._user(),
             "comments": len(self.comments_on(issue.number)),
@@ -257,6 +264,10 @@ class FakeGitHub:
         repo = self._repo_path
         if method == "GET" and path == repo:
             return 200, self._repo_json(), {}
+        if path.startswith(f"{repo}/issues") and not self.issues_enabled:
+            return 410, {"message": "Issues are disabled for this repo", "documentation_url": DOCS}, {}
+        if method != "GET" and self.archived:
+            return 403, {"message": "Repository was archived so is read-only.", "documentation_url": DOCS}, {}
         if path == f"{repo}/issues":
             if method == "GET":
                 state = query.get("state", "open")
@@ -303,6 +314,9 @@ class FakeGitHub:
             if method == "GET":
                 page, headers = self._page(path, query, self.comments_on(number))
                 return 200, [self._comment_json(c) for c in page], headers
+            if method == "POST" and self.issues[number].locked:
+                message = "Unable to create comment because issue is locked."
+                return 403, {"message": message, "documentation_url": DOCS}, {}
             if method == "POST":
                 comment = Comment(len(self.comments) + 1, number, data["body"])
                 self.comments[comment.id] = comment

@@ -57,6 +57,11 @@ class Fault:
     message: str = ""
     retry_after: float | None = None
     """Sent as a Retry-After header when set."""
+    raw: bytes | None = None
+    """Sent as the body instead of the JSON error (a proxy's HTML page, a body cut off): with status 200
+    too, an answer that is no page."""
+    content_type: str = "text/html; charset=UTF-8"
+    """The raw body's Content-Type."""
 
     def body(self) -> dict[str, Any]:
         message = self.message or DEFAULT_MESSAGES.get(self.status, "error")
@@ -90,6 +95,8 @@ class FakeLoggingState:
     """Request number (1-based, every request counts) -> the error answered instead."""
     empty_pages_at: set[int] = field(default_factory=set)
     """Offsets (in the window's entries) where an empty page with a nextPageToken comes first."""
+    sticky_token: bool = False
+    """A broken pager: a request with a page token gets the first page again and the same token back."""
     requests: list[RecordedRequest] = field(default_factory=list)
     tokens: dict[str, tuple[int, bool, str]] = field(default_factory=dict)
     lock: threading.Lock = field(default_factory=threading.Lock)
@@ -213,6 +220,13 @@ class _Handler(BaseHTTPRequestHandler):
         if fault is not None and fault.status == 0:
             self.close_connection = True
             return
+        if fault is not None and fault.raw is not None:
+            self.send_response(fault.status)
+            self.send_header("Content-Type", fault.content_type)
+            self.send_header("Content-Length", str(len(fault.raw)))
+            self.end_headers()
+            self.wfile.write(fault.raw)
+            return
         if fault is not None:
             headers = {} if fault.retry_after is None else {"Retry-After": f"{fault.retry_after:g}"}
             self._send(fault.status, fault.oauth_body() if path == "/token" else fault.body(), headers)
@@ -249,7 +263,7 @@ class _Handler(BaseHTTPRequestHandler):
         if not isinstance(names, list) or not names:
             return 400, Fault(400, "resourceNames must be non-empty").body()
         for name in names:
-            match = re.fullmatch(r"projects/([^/]+)", str(name))
+            match = re.fullmatch(r"projects/([A-Za-z0-9][A-Za-z0-9.:_-]*)", str(name))  # an id, else 400
             if match is None:
                 return 400, Fault(400, f"Invalid resource name: {name}").body()
             if match.group(1) not in state.projects:
@@ -275,6 +289,8 @@ class _Handler(BaseHTTPRequestHandler):
             offset, empty_served, issued_for = issued
             if issued_for != filter_:
                 return 400, Fault(400, "Page token does not match the request's filter.").body()
+            if state.sticky_token:
+                return 200, {"entries": state.entries[:1], "nextPageToken": token}
         window = _ordered([e for e in state.entries if _in_window(e, filter_)], order_by)
         if offset in state.empty_pages_at and not empty_served and offset < len(window):
             return 200, {"entries": [], "nextPageToken": self._issue(offset, True, filter_)}

@@ -10,7 +10,6 @@ import gzip
 import io
 import json
 import os
-import sys
 import zlib
 from array import array
 from collections.abc import Iterator
@@ -23,9 +22,11 @@ from rich.markup import escape
 
 from loggardener.console import err, out, user_errors
 from loggardener.errors import ExitCode, GardenerError
-from loggardener.files import atomic_open, check_writable
+from loggardener.files import STDOUT, check_writable, output_open
 
 if TYPE_CHECKING:
+    from rich.console import Console
+
     from loggardener.clustering.miner import TemplateMiner
 
 # (1-based line or entry number, the message, or why there is none)
@@ -47,9 +48,9 @@ _BROKEN_GZIP = (EOFError, gzip.BadGzipFile, zlib.error)
 def _open_text(path: str) -> IO[str]:
     """The file (or standard input) as text, gunzipped when it starts with the gzip magic bytes, in the
     encoding `scan` recognises (UTF-8 with or without a BOM, UTF-16 as PowerShell's `>` writes it)."""
-    from loggardener.sources.file import detect_encoding
+    from loggardener.sources.file import detect_encoding, standard_input
 
-    raw = sys.stdin.buffer if path == "-" else _open_binary(path)
+    raw = standard_input("a log") if path == "-" else _open_binary(path)
     buffered = raw if isinstance(raw, io.BufferedReader) else io.BufferedReader(cast(io.RawIOBase, raw))
     try:
         window = buffered.peek(65536)
@@ -137,7 +138,8 @@ def cluster(
         Path | None,
         typer.Option(
             "--assignments",
-            help='Write NDJSON, one line per input line in input order: {"line", "cluster", "template"}.',
+            help='Write NDJSON, one line per input line in input order: {"line", "cluster", "template"}; '
+            "'-' for standard output (the table then goes to stderr).",
         ),
     ] = None,
     limit: Annotated[int, typer.Option("--limit", min=0, help="Show only the N most frequent (0: all).")] = 0,
@@ -145,7 +147,7 @@ def cluster(
     """Cluster a log into templates and print them, most frequent first."""
     from loggardener.clustering.miner import TemplateMiner
 
-    if assignments is not None:
+    if assignments is not None and assignments != STDOUT:
         if path != "-" and os.path.realpath(assignments) == os.path.realpath(path):
             raise GardenerError(
                 f"--assignments {assignments} is the log being clustered: give it its own path",
@@ -166,7 +168,7 @@ def cluster(
         if reason is not None:
             skipped[position] = reason
     if assignments is not None:
-        with atomic_open(assignments, "assignments") as handle:
+        with output_open(assignments, "assignments") as handle:
             _write_assignments(handle, miner, positions, ids, skipped)
     text = input_format is InputFormat.text
     if not miner.clusters() and (skipped or text):  # a text log without a line, or nothing readable
@@ -180,7 +182,7 @@ def cluster(
             f"were skipped (first: {unit} {first}, {skipped[first]})",
             ExitCode.BAD_INPUT,
         )
-    _print_table(miner, limit, path)
+    _print_table(err if assignments == STDOUT else out, miner, limit, path)
     if skipped:
         first = min(skipped)
         err.print(
@@ -213,7 +215,7 @@ def _write_assignments(
         handle.write(json.dumps(record, ensure_ascii=False) + "\n")
 
 
-def _print_table(miner: TemplateMiner, limit: int, path: str) -> None:
+def _print_table(console: Console, miner: TemplateMiner, limit: int, path: str) -> None:
     from rich.table import Table
 
     from loggardener.entries.redact import Redactor
@@ -222,7 +224,7 @@ def _print_table(miner: TemplateMiner, limit: int, path: str) -> None:
     total = sum(found.count for found in clusters)
     source = "standard input" if path == "-" else path
     if not total:
-        out.print(f"No messages in {escape(source)}.")
+        console.print(f"No messages in {escape(source)}.")
         return
     redact = Redactor().redact
     table = Table(title=f"{len(clusters):,} templates in {total:,} messages from {escape(source)}")
@@ -234,6 +236,6 @@ def _print_table(miner: TemplateMiner, limit: int, path: str) -> None:
     for found in shown:
         share = f"{found.count / total:.1%}"
         table.add_row(f"{found.count:,}", share, found.id, escape(redact(found.template)))
-    out.print(table)
+    console.print(table)
     if len(shown) < len(clusters):
-        out.print(f"… and {len(clusters) - len(shown):,} more templates (--limit 0 shows all)")
+        console.print(f"… and {len(clusters) - len(shown):,} more templates (--limit 0 shows all)")

@@ -7,6 +7,7 @@ functions, when a scan runs.
 from __future__ import annotations
 
 import math
+import time
 from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -83,11 +84,30 @@ def _hours(hours: float | None, since: str | None) -> float | None:
     return hours
 
 
+PLAIN_PROGRESS_SECONDS = 30.0
+"""When standard error is not a terminal (a CI log), a progress line at most this often."""
+
+
 @contextmanager
 def _reading(enabled: bool, source: EntrySource) -> Iterator[ProgressFn | None]:
-    """A transient progress display on stderr (entries, pages, rate) while the source is read."""
+    """A transient progress display on stderr (entries, pages, rate) while the source is read; without a
+    terminal, a plain line every PLAIN_PROGRESS_SECONDS, so a long scan in a CI log is not silent."""
     if not enabled:
-        yield None
+        started = last = time.monotonic()
+
+        def note(count: int) -> None:
+            nonlocal last
+            now = time.monotonic()
+            if now - last >= PLAIN_PROGRESS_SECONDS:
+                last = now
+                pages = f", {source.stats.pages} pages" if source.stats.pages else ""
+                err.print(
+                    f"reading {escape(source.stats.description)}: {count:,} entries{pages} in {now - started:.0f} s",
+                    highlight=False,
+                    soft_wrap=True,
+                )
+
+        yield note
         return
     from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
@@ -112,27 +132,44 @@ def _reading(enabled: bool, source: EntrySource) -> Iterator[ProgressFn | None]:
         yield advance
 
 
-def _summary_table(report: ScanReport) -> Table:
+NARROW = 72
+"""Below this many columns the table keeps priority, count and title, without borders, so that the titles
+stay readable (at 20 columns the full table showed none of them)."""
+
+
+def _summary_table(report: ScanReport, width: int) -> Table:
+    from rich import box
     from rich.table import Table
     from rich.text import Text
 
     from loggardener.rendering.markdown import PRIORITY_MARKS, percent
 
-    table = Table(title=Text(f"{len(report.clusters)} problems — {report.status}"), title_justify="left")
+    narrow = width < NARROW
+    table = Table(
+        title=Text(f"{len(report.clusters)} problems — {report.status}"),
+        title_justify="left",
+        box=None if narrow else box.HEAVY_HEAD,
+        padding=(0, 1, 0, 0) if narrow else (0, 1),
+    )
     table.add_column("Prio", no_wrap=True)
     table.add_column("Count", justify="right", no_wrap=True)
-    table.add_column("Share", justify="right", no_wrap=True)
-    table.add_column("First", no_wrap=True)
-    table.add_column("Last", no_wrap=True)
-    table.add_column("Problem", ratio=1, min_width=24)
+    if not narrow:
+        table.add_column("Share", justify="right", no_wrap=True)
+        table.add_column("First", no_wrap=True)
+        table.add_column("Last", no_wrap=True)
+    table.add_column("Problem", ratio=1, min_width=8 if narrow else 24, overflow="fold")
     for cluster in report.clusters[:TABLE_ROWS]:
+        title = Text(strip_controls(cluster.title))
+        if narrow:
+            table.add_row(cluster.priority, str(cluster.count), title)
+            continue
         table.add_row(
             f"{PRIORITY_MARKS[cluster.priority]} {cluster.priority}",
             str(cluster.count),
             percent(cluster.share),
             cluster.first_seen.strftime("%H:%M:%S"),
             cluster.last_seen.strftime("%H:%M:%S"),
-            Text(strip_controls(cluster.title)),
+            title,
         )
     return table
 
@@ -295,7 +332,7 @@ def scan(
         typer.Option(
             "--assignments",
             rich_help_panel="Outputs",
-            help="Write NDJSON: one line per input entry with its cluster.",
+            help="Write NDJSON: one line per input entry with its cluster; '-' for standard output.",
         ),
     ] = None,
     config_path: Annotated[
@@ -464,6 +501,19 @@ def scan(
     from loggardener.rendering.json_report import JsonReport
     from loggardener.state import state_file_name, trend_line
 
+    for flag, value in (
+        ("--out", out_dir),
+        ("--state", state_path),
+        ("--save-export", save_export),
+        ("--step-summary", step_summary),
+        ("--templates", templates),
+        ("--config", config_path),
+    ):
+        if value == Path("-"):
+            raise GardenerError(
+                f"{flag} - would name a file '-': give a path ('-' means standard input or output only for "
+                "--from, --report-json and --assignments)"
+            )
     config = load_config(config_path)
     options = ScanOptions(
         since=_timestamp(since, "--since"),
@@ -527,13 +577,22 @@ def scan(
         typer.echo(source.stats.query_filter)
         raise typer.Exit()
     mode: IssuesMode = issues.value
+    if mode == "none" and repo is not None:
+        raise GardenerError(
+            "--repo names where issues go, and no issues are made without --issues draft or --issues publish: "
+            "add one, or drop --repo"
+        )
     choose_publisher(mode, config.issues, repo, out_dir / "check.md")  # no token or repo: fail early
     if no_state and state_path is not None:
         raise GardenerError("use either --state PATH or --no-state, not both")
     if not no_state and state_path is None:
         state_path = out_dir / state_file_name(options.services)
     to_stdout = report_json == Path("-")
-    console = err if to_stdout else out
+    if to_stdout and assignments == Path("-"):
+        raise GardenerError(
+            "--report-json - and --assignments - would mix in standard output: give one a path"
+        )
+    console = err if to_stdout or assignments == Path("-") else out
     outputs = Outputs(
         out_dir=out_dir,
         templates=templates,
@@ -630,7 +689,7 @@ def _print_issue_actions(
 
 def _print_summary(console: Console, report: ScanReport, worklog: Path | None) -> None:
     totals = report.totals
-    console.print(_summary_table(report))
+    console.print(_summary_table(report, console.width))
     hidden = len(report.clusters) - TABLE_ROWS
     if hidden > 0:
         console.print(f"… {hidden} more problem{'s' if hidden != 1 else ''} in the worklog")

@@ -147,6 +147,18 @@ def _refused(exc: GithubException, repo: str) -> GardenerError | None:
             "GITHUB_REPOSITORY, and that the token has access to it; nothing published",
             ExitCode.BAD_INPUT,
         )
+    if exc.status == 410:
+        return GardenerError(
+            f"issues are turned off in {repo} ({describe(exc)}): turn them on (the repository's Settings, "
+            "Features, Issues), choose another --repo, or use --issues draft; nothing published",
+            ExitCode.BAD_INPUT,
+        )
+    if exc.status == 403 and "archived" in describe(exc).lower():
+        return GardenerError(
+            f"{repo} is archived, so GitHub refuses every write to it ({describe(exc)}): unarchive it or "
+            "choose another --repo; nothing published",
+            ExitCode.BAD_INPUT,
+        )
     if exc.status == 403 and not isinstance(exc, RateLimitExceededException):
         return GardenerError(_NO_PERMISSION.format(repo=repo, answer=describe(exc)), ExitCode.CREDENTIALS)
     return None
@@ -252,8 +264,21 @@ class GitHubPublisher(IssuePublisher):
                 stopped = "GitHub rejected the token (401)"
                 actions.append(self._failed(cluster, stopped))
             except (GithubException, RequestException) as exc:
+                issue = candidates.get(cluster.fingerprint)
+                if (
+                    isinstance(exc, GithubException)
+                    and exc.status == 403
+                    and issue is not None
+                    and issue.locked
+                ):
+                    # a locked conversation refuses this one issue's comments, not the others' writes
+                    line = (
+                        f"issue #{issue.number} is locked ({describe(exc)}): unlock it to get status updates"
+                    )
+                    actions.append(self._failed(cluster, line))
+                    continue
                 refused = _refused(exc, self.repo_name) if isinstance(exc, GithubException) else None
-                if refused is not None and refused.exit_code == ExitCode.CREDENTIALS:
+                if refused is not None and isinstance(exc, GithubException) and exc.status != 404:
                     stopped = refused.message  # every other write would be refused the same way
                 actions.append(self._failed(cluster, describe(exc) if stopped is None else stopped))
         if stopped is None:

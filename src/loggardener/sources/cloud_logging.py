@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import time
 from collections import Counter
 from collections.abc import Callable, Iterator
@@ -80,6 +81,38 @@ class RequestPacer:
         self._tokens -= 1.0
 
 
+class UnreadableAnswer(Exception):
+    """An answer that is not entries.list's page: cut off, not JSON, not an object, `entries` not a list.
+
+    A proxy or a dropped connection makes one now and then, so it is retried like a 5xx.
+    """
+
+
+_CUT_OFF = {
+    requests.exceptions.JSONDecodeError: "the answer is not JSON",
+    requests.exceptions.ChunkedEncodingError: "the answer was cut off",
+    requests.exceptions.ContentDecodingError: "the answer could not be decompressed",
+}
+"""What requests raises for a body that is not JSON, cut off or wrongly compressed, and what that means."""
+
+
+def _checked_page(response: Any) -> dict[str, Any]:
+    """The answer as entries.list sends it, or UnreadableAnswer saying what is wrong with it.
+
+    A `null` field is the field's default, as proto3's JSON mapping reads it (no entries, no next page).
+    """
+    if not isinstance(response, dict):
+        raise UnreadableAnswer(f"the answer is a JSON {type(response).__name__}, not an object")
+    page = {key: value for key, value in response.items() if value is not None}
+    entries = page.get("entries", [])
+    if not isinstance(entries, list):
+        raise UnreadableAnswer(f"its `entries` is a JSON {type(entries).__name__}, not a list")
+    token = page.get("nextPageToken", "")
+    if not isinstance(token, str):
+        raise UnreadableAnswer(f"its `nextPageToken` is a JSON {type(token).__name__}, not text")
+    return page
+
+
 def _keep_raw(_iterator: page_iterator.Iterator, item: Any) -> Any:
     """The page iterator's item converter: keep the entry exactly as the API sent it."""
     return item
@@ -92,7 +125,8 @@ def _is_transient(exc: BaseException) -> bool:
         | api_exceptions.ServerError
         | requests.ConnectionError
         | requests.Timeout
-        | TransportError,
+        | TransportError
+        | UnreadableAnswer,
     )
 
 
@@ -120,6 +154,8 @@ class _BackoffWait:
 
 
 def _status_of(exc: BaseException) -> str:
+    if isinstance(exc, UnreadableAnswer):
+        return "unreadable answer"
     if isinstance(exc, api_exceptions.GoogleAPICallError) and exc.code is not None:
         return str(exc.code)
     return type(exc).__name__
@@ -140,12 +176,17 @@ def _one_clause(message: str) -> str:
     return text[:-1] if text.endswith(".") and not text.endswith("..") else text
 
 
+_REQUEST_PREFIX = re.compile(r"^[A-Z]+ \S+: ")
+_TAG = re.compile(r"<[^>]*>")
+
+
 def _server_message(exc: api_exceptions.GoogleAPICallError) -> str:
-    """The server's message, without the library's 'POST url:' prefix."""
+    """The server's message: from Google's JSON error body, else the body's text without the library's
+    'POST url:' prefix and without the tags of an HTML page (a proxy's or a load balancer's)."""
     message = _google_error(exc).get("message")
     if not isinstance(message, str) or not message:
-        message = str(exc.message)
-    return _one_clause(message)
+        message = _TAG.sub(" ", _REQUEST_PREFIX.sub("", str(exc.message), count=1))
+    return _one_clause(message)[:300] or f"HTTP {exc.code}"
 
 
 def _auth_message(exc: GoogleAuthError) -> str:
@@ -246,7 +287,12 @@ class CloudLoggingSource(EntrySource):
         def attempt(**kwargs: Any) -> Any:
             self.pacer.acquire()
             self.stats.requests += 1
-            return api_request(**kwargs)
+            try:
+                response = api_request(**kwargs)
+            except tuple(_CUT_OFF) as exc:
+                meaning = next(text for kind, text in _CUT_OFF.items() if isinstance(exc, kind))
+                raise UnreadableAnswer(f"{meaning} ({' '.join(str(exc).split())[:200]})") from exc
+            return _checked_page(response)
 
         def request(**kwargs: Any) -> Any:
             retrying = Retrying(
@@ -285,7 +331,12 @@ class CloudLoggingSource(EntrySource):
             iterator._HTTP_METHOD = "POST"
             yield from self._read(iterator, export)
             completed = True
-        except (api_exceptions.GoogleAPICallError, requests.RequestException, GoogleAuthError) as exc:
+        except (
+            api_exceptions.GoogleAPICallError,
+            requests.RequestException,
+            GoogleAuthError,
+            UnreadableAnswer,
+        ) as exc:
             raise self._explain(exc, retried) from None
         finally:
             if retried:
@@ -302,10 +353,18 @@ class CloudLoggingSource(EntrySource):
     def _read(self, iterator: page_iterator.HTTPIterator, export: IO[str] | None) -> Iterator[RawRecord]:
         position = 0
         last_timestamp: str | None = None
+        sent: set[str] = set()
         for page in iterator.pages:
             self.stats.pages += 1
             if iterator.next_page_token == "":
                 iterator.next_page_token = None
+            token = iterator.next_page_token
+            if token is not None and token in sent:
+                # the page it names was read already: following it would read the same pages forever
+                iterator.next_page_token = None
+                self._note_loop(last_timestamp)
+            elif token is not None:
+                sent.add(token)
             items = list(page)
             for index, item in enumerate(items):
                 if position >= self.max_entries:
@@ -331,6 +390,15 @@ class CloudLoggingSource(EntrySource):
             f"TRUNCATED: stopped at --max-entries {self.max_entries}{reached}; the window "
             f"{rfc3339(self.query.start)} to {rfc3339(self.query.end)} holds more entries. Counts are "
             "partial: narrow the window or the filter, or raise --max-entries."
+        )
+
+    def _note_loop(self, last_timestamp: str | None) -> None:
+        self.stats.truncated = True
+        reached = f" (entries up to {last_timestamp})" if last_timestamp else ""
+        self.stats.notes.append(
+            f"TRUNCATED: Cloud Logging sent a page token it had sent before, after {self.stats.pages} pages"
+            f"{reached}: following it would read the same pages forever, so the read stopped there. Counts "
+            "are partial: rerun the scan, or narrow the window"
         )
 
     def _open_export(self) -> IO[str] | None:
@@ -362,6 +430,13 @@ class CloudLoggingSource(EntrySource):
         """One line saying what went wrong and what to do."""
         project = self.project or "(unknown)"
         attempts = f" after {RETRY_ATTEMPTS} attempts" if _is_transient(exc) else ""
+        if isinstance(exc, UnreadableAnswer):
+            where = self.endpoint or "logging.googleapis.com"
+            return GardenerError(
+                f"cannot read the answers of Cloud Logging at {where}{attempts}: {exc}; a proxy or firewall "
+                "in between may be cutting or replacing them (check it, and --logging-endpoint)",
+                ExitCode.SOURCE_FAILED,
+            )
         if isinstance(exc, TransportError):
             return GardenerError(
                 f"cannot reach the token service to refresh the credentials{attempts}: {_auth_message(exc)}",
@@ -396,6 +471,13 @@ class CloudLoggingSource(EntrySource):
             return GardenerError(
                 f"unknown project {project}: {_server_message(exc)}; check --project, GOOGLE_CLOUD_PROJECT "
                 "and the config's `project` (`gcloud projects list` shows the ids you can use)",
+                ExitCode.BAD_INPUT,
+            )
+        if isinstance(exc, api_exceptions.BadRequest) and f"projects/{project}" in _server_message(exc):
+            return GardenerError(
+                f"Cloud Logging rejected the project id {project}: {_server_message(exc)}; check --project, "
+                "GOOGLE_CLOUD_PROJECT and the config's `project` (an id such as my-project-123, not the "
+                "project's name or number with a prefix: `gcloud projects list` shows the ids)",
                 ExitCode.BAD_INPUT,
             )
         if isinstance(exc, api_exceptions.BadRequest):

@@ -38,7 +38,7 @@ class FileSource(EntrySource):
 
     def _open(self) -> io.BufferedReader:
         if self.path == "-":
-            raw: IO[bytes] = self._stdin or sys.stdin.buffer
+            raw: IO[bytes] = self._stdin or standard_input("an export (gcloud logging read … --format=json)")
         else:
             try:
                 raw = open(self.path, "rb")  # noqa: SIM115 - closed by records()
@@ -84,6 +84,21 @@ class FileSource(EntrySource):
         finally:
             if self.path != "-":
                 stream.close()
+
+
+def standard_input(what: str) -> IO[bytes]:
+    """Standard input as bytes. Closed (`<&-`, a service without one) is one line; a terminal gets a hint,
+    on standard error, that it is read until Ctrl-D, so that a forgotten pipe does not look like a hang."""
+    stream = sys.stdin
+    if stream is None:
+        raise GardenerError(
+            f"'-' reads standard input, which is closed: pipe {what} into it, or give a file",
+            ExitCode.BAD_INPUT,
+        )
+    if stream.isatty():
+        sys.stderr.write(f"Reading {what} from the terminal until Ctrl-D (pipe it in, or give a file)\n")
+        sys.stderr.flush()
+    return stream.buffer
 
 
 def _peek(stream: io.BufferedReader, path: str) -> bytes:

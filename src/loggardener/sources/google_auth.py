@@ -3,6 +3,8 @@ at an emulator, and the credentials they send."""
 
 from __future__ import annotations
 
+import json
+import os
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
@@ -42,11 +44,66 @@ def credentials_for(endpoint: str | None, scopes: Sequence[str]) -> tuple[Creden
 
     if is_emulator(endpoint):
         return AnonymousCredentials(), None  # type: ignore[no-untyped-call]
+    key_file = os.environ.get("GOOGLE_APPLICATION_CREDENTIALS")
+    problem = _key_file_problem(key_file) if key_file else None
+    if problem:
+        raise GardenerError(
+            f"GOOGLE_APPLICATION_CREDENTIALS names {key_file}, which {problem}; {CREDENTIALS_HINT}",
+            ExitCode.CREDENTIALS,
+        )
     try:
         credentials, project = google.auth.default(scopes=list(scopes))
     except DefaultCredentialsError as exc:
-        detail = " ".join(str(exc).split())
         raise GardenerError(
-            f"no Google Cloud credentials ({detail}); {CREDENTIALS_HINT}", ExitCode.CREDENTIALS
+            f"no Google Cloud credentials ({_auth_detail(exc)}); {CREDENTIALS_HINT}", ExitCode.CREDENTIALS
+        ) from None
+    except (OSError, ValueError, TypeError, AttributeError, KeyError) as exc:
+        # a credentials file google-auth opens but cannot take apart (gcloud's own, or a field of a wrong type)
+        raise GardenerError(
+            f"cannot use the Google Cloud credentials ({type(exc).__name__}: {_short(exc)}); {CREDENTIALS_HINT}",
+            ExitCode.CREDENTIALS,
         ) from None
     return credentials, project
+
+
+_KEY_FILE_BYTES = 1 << 20
+"""Far more than any credentials file holds: what is read of one to check it."""
+
+
+def _key_file_problem(path: str) -> str | None:
+    """What makes `path` unusable as a JSON credentials file, said without any of its content; None if it
+    may be one (google-auth then checks its fields)."""
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read(_KEY_FILE_BYTES)
+    except FileNotFoundError:
+        return "does not exist"
+    except IsADirectoryError:
+        return "is a directory, not a key file"
+    except OSError as exc:
+        return f"cannot be read ({exc.strerror or type(exc).__name__})"
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return "is not a JSON key file (not UTF-8 text: a P12 key? create a JSON key instead)"
+    try:
+        info = json.loads(text)
+    except ValueError as exc:
+        where = f" at line {exc.lineno} column {exc.colno}" if isinstance(exc, json.JSONDecodeError) else ""
+        return f"is not valid JSON{where}"
+    if not isinstance(info, dict):
+        return f"holds a JSON {type(info).__name__}, not a credentials object"
+    return None
+
+
+def _short(exc: BaseException) -> str:
+    """An exception's message on one line and short; never the bytes a decoding error carries."""
+    if isinstance(exc, UnicodeDecodeError):
+        return "not UTF-8 text"
+    return " ".join(str(exc).split())[:200]
+
+
+def _auth_detail(exc: Exception) -> str:
+    """google-auth's message and the cause it passes along (its args), without the cause's raw content."""
+    parts = [part for part in exc.args if isinstance(part, str | BaseException)]
+    return "; ".join(part if isinstance(part, str) else _short(part) for part in parts) or type(exc).__name__

@@ -758,11 +758,26 @@ class BigQueryEngine:
         except api.RetryError as exc:
             where = self.endpoint or "bigquery.googleapis.com"
             cause = " ".join(str(exc.cause or exc).split())[:300]
-            raise GardenerError(
-                f"cannot reach BigQuery at {where} {what} after {self.retry_seconds:g} s of retries: {cause}",
-                ExitCode.SOURCE_FAILED,
-            ) from None
+            failed = (  # an answer that kept coming (a rate limit, a 5xx), not a connection that never came
+                f"BigQuery kept failing {what} after {self.retry_seconds:g} s of retries"
+                if isinstance(exc.cause, api.GoogleAPICallError)
+                else f"cannot reach BigQuery at {where} {what} after {self.retry_seconds:g} s of retries"
+            )
+            raise GardenerError(f"{failed}: {cause}", ExitCode.SOURCE_FAILED) from None
         except api.Forbidden as exc:
+            reason = _reason(exc)
+            if reason in _QUOTA_REASONS:
+                raise GardenerError(
+                    f"BigQuery quota exceeded {what}: {_message(exc)}; wait and rerun, or narrow the window "
+                    "(--dry-run shows the bytes a query reads)",
+                    ExitCode.SOURCE_FAILED,
+                ) from None
+            if reason == "billingNotEnabled":
+                raise GardenerError(
+                    f"billing is not enabled on project {self.billing_project}, which runs the query "
+                    f"({_message(exc)}): enable it, or run the query in another project with --project",
+                    ExitCode.BAD_INPUT,
+                ) from None
             raise GardenerError(
                 f"permission denied {what}: {_message(exc)}; {_ROLES}", ExitCode.CREDENTIALS
             ) from None
@@ -867,11 +882,24 @@ class BigQueryEngine:
 _REQUEST_PREFIX = re.compile(r"^(?:GET|POST|PUT|PATCH|DELETE) \S+: ")
 
 
+_QUOTA_REASONS = {"quotaExceeded", "rateLimitExceeded"}
+"""BigQuery's reasons for a 403 that is a quota or rate limit, not a missing permission."""
+
+
+def _reason(exc: Any) -> str | None:
+    """The `reason` of the first item of the `errors` list in BigQuery's JSON error body."""
+    errors = getattr(exc, "errors", None) or []
+    first = errors[0] if isinstance(errors, list | tuple) and errors else None
+    reason = first.get("reason") if isinstance(first, dict) else None
+    return reason if isinstance(reason, str) else None
+
+
 def _message(exc: BaseException) -> str:
     """The server's message on one line, without the client library's 'POST url:' prefix."""
     message = getattr(exc, "message", None)
     text = message if isinstance(message, str) and message else str(exc)
-    return _REQUEST_PREFIX.sub("", " ".join(text.split())).rstrip(".")
+    text = _REQUEST_PREFIX.sub("", " ".join(text.split()))
+    return text.replace(" Location: None", "").rstrip(".")  # the client's tail when BigQuery named none
 
 
 def log_analytics_source(
