@@ -85,6 +85,23 @@ def parse(raw: dict[str, Any]) -> Any:
             "level-header",
         ),
         ("2025-06-10 13:00:00.101 UTC [92001] LOG:  checkpoint starting: time", "INFO", "level-header"),
+        # PostgreSQL's FATAL ends a session, its PANIC the server; FATAL elsewhere stays critical
+        (
+            "2025-06-10 13:00:02 UTC [77]: FATAL:  the database system is shutting down",
+            "ERROR",
+            "postgres-fatal",
+        ),
+        (
+            '2025-06-10 13:00:03.5 UTC [81]: [2-1] db=shop,user=api FATAL:  password authentication failed for user "api"',
+            "ERROR",
+            "postgres-fatal",
+        ),
+        (
+            "2025-06-10 13:00:04 UTC [1]: PANIC:  could not write to file: No space left",
+            "CRITICAL",
+            "level-header",
+        ),
+        ("2025-06-10 13:00:05 FATAL: config file /etc/app.yaml missing", "CRITICAL", "level-header"),
         # a line that is a failure by itself: an exception's line, a runtime's crash line
         ("TypeError: Cannot read properties of undefined (reading 'total')", "ERROR", "failure-line"),
         ("2026-01-01 12:00:00 KeyError: 'sku'", "ERROR", "failure-line"),

@@ -82,6 +82,9 @@ _KNOWN_HEADER_RULES: dict[str, tuple[str, dict[str, Severity]]] = {
     "ruby": ("ruby-logger-header", _LEVEL_WORDS),
     "dotnet": ("dotnet-logger-header", _DOTNET_LEVELS),
 }
+# PostgreSQL writes its level then a colon and two spaces (`FATAL:  password authentication failed`). Its
+# FATAL ends one session (a refused or dropped connection), not the server (PANIC does): ERROR
+# (`postgres-fatal`).
 # PostgreSQL's lines that continue a message (their level is the message's)
 _PG_CONTINUATIONS = "DETAIL|HINT|STATEMENT|CONTEXT|QUERY|LOCATION"
 _PREFIX_TOKENS = re.compile(
@@ -185,6 +188,8 @@ def declared_level(text: str) -> Declared | None:
         if kind in ("blevel", "alevel"):
             return Declared(_LEVEL_WORDS[value.upper()], "bracketed-level")
         if kind == "plevel":
+            if value == "FATAL" and "FATAL:  " in first_line:
+                return Declared(Severity.ERROR, "postgres-fatal")
             return Declared(_LEVEL_WORDS[value.upper()], "level-header")
         if kind == "cword":
             return Declared(_LEVEL_WORDS[value.upper()], "level-word")
