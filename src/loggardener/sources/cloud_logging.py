@@ -384,22 +384,26 @@ class CloudLoggingSource(EntrySource):
                     return
 
     def _note_truncation(self, last_timestamp: str | None) -> None:
-        self.stats.truncated = True
-        reached = f" (entries up to {last_timestamp})" if last_timestamp else ""
-        self.stats.notes.append(
-            f"TRUNCATED: stopped at --max-entries {self.max_entries}{reached}; the window "
-            f"{rfc3339(self.query.start)} to {rfc3339(self.query.end)} holds more entries. Counts are "
-            "partial: narrow the window or the filter, or raise --max-entries."
+        self._note_partial(
+            f"stopped at --max-entries {self.max_entries}",
+            last_timestamp,
+            f"the window {rfc3339(self.query.start)} to {rfc3339(self.query.end)} holds more entries. Counts are "
+            "partial: narrow the window or the filter, or raise --max-entries.",
         )
 
     def _note_loop(self, last_timestamp: str | None) -> None:
+        self._note_partial(
+            f"Cloud Logging sent a page token it had sent before, after {self.stats.pages} pages",
+            last_timestamp,
+            "following it would read the same pages forever, so the read stopped there. Counts are partial: "
+            "rerun the scan, or narrow the window",
+        )
+
+    def _note_partial(self, what: str, last_timestamp: str | None, consequence: str) -> None:
+        """Mark the read as truncated, with a note: what stopped it, how far it read, what that means."""
         self.stats.truncated = True
         reached = f" (entries up to {last_timestamp})" if last_timestamp else ""
-        self.stats.notes.append(
-            f"TRUNCATED: Cloud Logging sent a page token it had sent before, after {self.stats.pages} pages"
-            f"{reached}: following it would read the same pages forever, so the read stopped there. Counts "
-            "are partial: rerun the scan, or narrow the window"
-        )
+        self.stats.notes.append(f"TRUNCATED: {what}{reached}; {consequence}")
 
     def _open_export(self) -> IO[str] | None:
         if self.save_export is None:
