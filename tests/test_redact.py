@@ -1471,3 +1471,22 @@ def test_a_vendor_prefix_before_a_random_tail_is_still_redacted() -> None:
     tails = ["".join(_FAKE.choices(string.ascii_letters + string.digits, k=32)) + "7" for _ in range(200)]
     for tail in tails:
         assert Redactor().redact(f"using acme-{tail} now") == "using [REDACTED:secret] now", tail
+
+
+# Red-team round 5: more languages, positional arguments, URL paths, passphrases, wrapped values.
+@pytest.mark.parametrize(
+    "label",
+    ["jelszó", "Lozinka", "mật khẩu", "kata sandi", "Κωδικός", "סיסמה", "كلمة المرور", "पासवर्ड", "parolă", "密碼",
+     "slaptažodis", "geslo", "парола", "contrasenya", "رمز عبور"],
+)  # fmt: skip
+def test_a_password_labelled_in_another_language_is_redacted(label: str) -> None:
+    v = _fake()
+    for text in (f"{label}: {v}", f"{label}={v} (login)", f"la {label} es {v}"):
+        assert v not in Redactor().redact(text), text
+    assert Redactor().redact_json({label.replace(" ", "_"): v}) == {
+        label.replace(" ", "_"): "[REDACTED:password]"
+    }
+
+
+def test_a_code_in_another_language_stays_when_it_is_a_number() -> None:
+    assert Redactor().redact("κωδικός σφάλματος: 500") == "κωδικός σφάλματος: 500"

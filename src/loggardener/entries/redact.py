@@ -220,6 +220,17 @@ def _plugin_rules() -> tuple[list[tuple[str, str, int]], list[str]]:
 # ---------------------------------------------------------------------------------------------------------
 # Key-name rules.
 
+# Words for a password in more languages, read in key names, in `key: value` and in prose alike (a phrase of
+# two words, `mật khẩu`, only in prose and in a key that joins its words, `mat_khau`).
+_OTHER_PASSWORD_WORDS = (
+    "jelszó", "jelszo", "lozinka", "лозинка", "geslo", "contrasenya", "contrasinal", "pasahitza", "slaptažodis",
+    "slaptazodis", "parool", "salasõna", "lykilorð", "wagwoord", "parolă", "парола", "κωδικός", "κωδικος",
+    "סיסמה", "סיסמא", "पासवर्ड", "รหัสผ่าน", "密碼", "암호", "পাসওয়ার্ড", "கடவுச்சொல்", "პაროლი", "գաղտնաբառ",
+    "mật khẩu", "mat khau", "kata sandi", "kata laluan", "كلمة المرور", "كلمة السر", "رمز عبور",
+)  # fmt: skip
+_OTHER_PASSWORD_KEYS = tuple(word for word in _OTHER_PASSWORD_WORDS if " " not in word)
+_OTHER_PASSWORD_PATTERN = "|".join(_OTHER_PASSWORD_WORDS).replace(" ", "[ \\t]")
+
 # A name is split into words (snake, kebab, dot and camel case); a word names a secret when it is or holds:
 _PASSWORD_WORDS = (
     "password",
@@ -255,6 +266,7 @@ _PASSWORD_WORDS = (
     "geheimnis",
     "секрет",
     "segredo",
+    *(word.replace(" ", "") for word in _OTHER_PASSWORD_WORDS),
 )
 _PASSWORD_EXACT = {
     "pwd", "pass", "pw", "passw", "pword", "pswd", "passin", "passout",
@@ -401,8 +413,15 @@ def _plain_words(value: str) -> bool:
     return bool(_PLAIN_WORD.match(value)) and not _CONSONANTS.search(value)
 
 
+# What separates the words of a name: not a letter, a digit or a combining mark (Python's `\w` has no marks, so
+# `पासवर्ड` and `รหัสผ่าน` would fall apart), or an underscore.
+_WORD_SEPARATOR = re.compile(
+    r"(?:[^\w\u0300-\u036f\u0900-\u0dff\u0e00-\u0eff\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]|_)+"
+)
+
+
 def _words(key: str) -> list[str]:
-    return [w for w in re.split(r"[\W_]+", _CAMEL.sub("_", key).lower()) if w]
+    return [w for w in _WORD_SEPARATOR.split(_CAMEL.sub("_", key).lower()) if w]
 
 
 @functools.lru_cache(maxsize=4096)
@@ -561,6 +580,7 @@ _KEY_HINTS = (
     "トークン".encode(),
     "비밀번호".encode(),
     "토큰".encode(),
+    *(word.encode() for word in _OTHER_PASSWORD_WORDS),
 )
 # The tools `_CLI_PASSWORD` knows (`docker … login` by its `login`): with one of its flags, they gate it.
 _CLI_TOOLS = (
@@ -615,7 +635,9 @@ _KEY_NAME = (
     rb"|sifre|losenord|geheimnis|jeton|clave|parola|salasana|adgangskode|heslo|has\x{142}o|\x{15f}ifre|l\x{f6}senord"
     rb"|cl\x{e9}|schl\x{fc}ssel|\x{43f}\x{430}\x{440}\x{43e}\x{43b}\x{44c}|\x{442}\x{43e}\x{43a}\x{435}\x{43d}"
     rb"|\x{5bc6}\x{7801}|\x{5bc6}\x{94a5}|\x{4ee4}\x{724c}|\x{53e3}\x{4ee4}|\x{30d1}\x{30b9}\x{30ef}\x{30fc}\x{30c9}"
-    rb"|\x{30c8}\x{30fc}\x{30af}\x{30f3}|\x{be44}\x{bc00}\x{bc88}\x{d638}|\x{d1a0}\x{d070})"
+    rb"|\x{30c8}\x{30fc}\x{30af}\x{30f3}|\x{be44}\x{bc00}\x{bc88}\x{d638}|\x{d1a0}\x{d070}|"
+    + "|".join(_OTHER_PASSWORD_KEYS).encode()
+    + rb")"
     + _KEY_CHAR
     + rb"{0,64}"
 )
@@ -884,12 +906,14 @@ _CREDENTIAL_WORD = _Deferred(
         r"|parola[ \t]d'ordine|clave(?:[ \t]de[ \t]api)?|clé[ \t]{1,4}api|api-schlüssel|geheimnis|contraseña"
         r"|contrasena|passwort|kennwort|senha|wachtwoord|hasło|haslo|şifre|lösenord|passord|salasana"
         r"|adgangskode|heslo)\b"
-        r"|(?P<other>пароль|токен|密码|密钥|令牌|口令|パスワード|トークン|비밀번호|토큰))"
+        r"|(?P<other>пароль|токен|密码|密钥|令牌|口令|パスワード|トークン|비밀번호|토큰|"
+        + _OTHER_PASSWORD_PATTERN
+        + r"))"
     ).encode()
 )
 _PASSWORD_PHRASE = re.compile(
     r"(?i)pass|secret|contrase|kennwort|senha|wachtwoord|has[lł]o|[sş]ifre|l[oö]senord|salasana|adgangskode|heslo"
-    r"|mot de|parola|geheimnis|пароль|密码|口令|パスワード|비밀번호"
+    r"|mot de|parola|geheimnis|пароль|密码|口令|パスワード|비밀번호|" + _OTHER_PASSWORD_PATTERN
 )
 # Separators and words between a credential word and its value.
 _FILLER = {
