@@ -1490,3 +1490,64 @@ def test_a_password_labelled_in_another_language_is_redacted(label: str) -> None
 
 def test_a_code_in_another_language_stays_when_it_is_a_number() -> None:
     assert Redactor().redact("κωδικός σφάλματος: 500") == "κωδικός σφάλματος: 500"
+
+
+@pytest.mark.parametrize(
+    "template",
+    [
+        "rabbitmqctl add_user deploy {v}\nError: user_already_exists",
+        "rabbitmqctl -n rabbit@mq1 change_password guest '{v}'",
+        "net user svc_backup {v} /add /domain: System error 5",
+        '$cred = ConvertTo-SecureString "{v}" -AsPlainText -Force',
+        "ConvertTo-SecureString -String '{v}' -AsPlainText -Force : Cannot bind",
+        "wpa_passphrase CafeGuest {v}",
+        "mc alias set store http://minio:9000 storeadmin {v}",
+        "redis> AUTH {v}\n(error) WRONGPASS",
+        '1763712000.123456 [0 10.1.2.3:50000] "AUTH" "default" "{v}"',
+        "ERR AUTH worker {v} failed",
+        "p4 -P {v} sync //depot/...",
+        "mosquitto_sub -h mq -u bot -P {v} -t alerts",
+        "az login --service-principal -u app -p {v} --tenant example.org",
+        "redis-cli -a {v} ping",
+        "+ curl -sS -ubot:{v} https://ci.example.org/api",
+    ],
+)
+def test_a_password_given_as_a_positional_argument_is_redacted(template: str) -> None:
+    v = _fake()
+    assert v not in Redactor().redact(template.format(v=v))
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["AUTH failed for user bob", "NOAUTH Authentication required.", "net user temp /delete", "net user bob * /add",
+     "rabbitmqctl list_users", "auth middleware rejected request req_01HZY", "AUTH LOGIN"],
+)  # fmt: skip
+def test_commands_without_a_positional_password_stay(text: str) -> None:
+    assert Redactor().redact(text) == text
+
+
+def test_a_token_given_to_a_cli_auth_command_is_redacted() -> None:
+    token = "5d0c8e2a-91f4-4b7e-a3c6-0f1e2d3c4b5a"
+    assert Redactor().redact(f"snyk auth {token}\nAuthentication failed") == (
+        "snyk auth [REDACTED:token]\nAuthentication failed"
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        (
+            'Client("AC0123456789abcdef0123456789abcdef", "fedcba9876543210fedcba9876543210")',
+            "twilio-auth-token",
+        ),
+        ("item failed for access-production-0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d", "plaid-token"),
+        (
+            "INVALID_SESSION_ID 00D5e000001AbCd!AQ4AQFxYz.kLmN0pQrStUvWxYz12345678aBcDeFgHiJkLmNoPqRsTuV",
+            "salesforce-session",
+        ),
+    ],
+)
+def test_vendor_tokens_of_round_five_are_redacted_by_shape(text: str, kind: str) -> None:
+    redacted = Redactor().redact(text)
+    assert f"[REDACTED:{kind}]" in redacted
+    assert "fedcba98" not in redacted and "0a1b2c3d-4e5f" not in redacted and "AQ4AQFxYz" not in redacted

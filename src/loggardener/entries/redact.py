@@ -594,10 +594,21 @@ _CLI_TOOLS = (
     b"isql",
     b"ipmitool",
     b"smbclient",
+    b"mosquitto_",
+    b"p4 ",
 )
 _CLI_FLAGS = (b"-p", b" -a", b" -w", b" -P")
 # The tools `_TOOL` knows, and the `-t` of `_TOKEN_FLAG`.
 _TOOL_GATES = (b"ssh-keygen", b"openssl", b"zip", b"7z", b"put-parameter", b"codecov", b"-t")
+# The commands `_POSITIONAL` knows.
+_POSITIONAL_GATES = (
+    b"rabbitmqctl",
+    b"net user",
+    b"net.exe",
+    b"wpa_passphrase",
+    b"mc ",
+    b"convertto-securestring",
+)
 # Literals that gate the context rules below (private key blocks, cookies, DSNs, flags, emails).
 _CONTEXT_GATES = (
     b"begin",
@@ -621,6 +632,7 @@ _CONTEXT_GATES = (
     b"&",
     *_CLI_TOOLS,
     *_TOOL_GATES,
+    *_POSITIONAL_GATES,
 )
 _RUN_GATE = b"<random run>"  # the gate of `_RUN`, which needs no literal
 # A character of a key name: ASCII word characters, or any non-ASCII one but CJK and full-width punctuation
@@ -703,14 +715,48 @@ _COOKIE = _Deferred(
 _DSN = _Deferred(rb"(?i)\b[a-z][a-z0-9+.-]{0,31}://(?P<user>[^\s:/@\"'<>]*):(?P<cred>[^@\r\n]{1,256}?)@")
 _PORT_OR_PATH = re.compile(r"^\d{1,5}(?:[/?#\s]|$)|://")
 # `curl -u user:pass`, `mysql -pSECRET`, `sshpass -p SECRET`.
-# `user:pass` after `-u`/`--user`/`-U`/`--proxy-user` (curl), `-a`/`--auth` (httpie), `stats auth` (HAProxy);
+# `user:pass` after `-u`/`--user`/`-U`/`--proxy-user` (curl; `-u` also attached, `-ubot:X`), `-a`/`--auth` (httpie), `stats auth` (HAProxy);
 # `user,pass` (lftp -u) and `DOM\\user%pass` (smbclient -U) too, quoted or not.
 _USER_FLAG = _Deferred(
     rb"(?:^|[\s\"'])(?:"
-    rb"(?:-u|-U|--user|--proxy-user|-a|--auth|stats[ \t]{1,8}auth)(?:=|[ \t]{1,8})[\"']?[^\s:,%\"']+:"
+    rb"(?:(?:-u|-U|--user|--proxy-user|-a|--auth|stats[ \t]{1,8}auth)(?:=|[ \t]{1,8})|-u)[\"']?[^\s:,%\"']+:"
     rb"|-U(?:=|[ \t]{1,8})[\"']?[^\s%\"']+%"
     rb"|lftp[ \t](?:[^\r\n]{0,256}?[ \t])?-u[ \t]{1,8}[\"']?[^\s,\"']+,"
     rb")(?P<cred>[^\s\"'/~][^\s\"']*)"
+)
+# A password or token that a command takes as a positional argument, not after a flag: `rabbitmqctl add_user U P`,
+# `net user U P /add`, `wpa_passphrase SSID P`, `mc alias set NAME URL KEY SECRET`, PowerShell's
+# `ConvertTo-SecureString "P" -AsPlainText`. What is a word, a number or a path (`net user bob /delete`) stays.
+_ARGUMENT_RE2 = rb"(?:\"[^\"\r\n]{1,256}\"|'[^'\r\n]{1,256}'|[^\s\"']{1,256})"
+_POSITIONAL_VALUE = rb"(?:\"(?P<dq>[^\"\r\n]{1,256})\"|'(?P<sq>[^'\r\n]{1,256})'|(?P<bare>[^\s\"']{1,256}))"
+_POSITIONAL = _Deferred(
+    rb"(?:^|[\s\"'`(;|&>$])(?:"
+    rb"(?i:rabbitmqctl(?:\.bat)?(?:[ \t]{1,8}-[nqlt](?:[ \t]{1,8}[^\s-][^\s]{0,255})?)*"
+    rb"[ \t]{1,8}(?:add_user|change_password|authenticate_user))[ \t]{1,8}"
+    + _ARGUMENT_RE2
+    + rb"|(?i:net(?:\.exe)?[ \t]{1,8}user)[ \t]{1,8}"
+    + _ARGUMENT_RE2
+    + rb"|wpa_passphrase[ \t]{1,8}"
+    + _ARGUMENT_RE2
+    + rb"|mc[ \t]{1,8}(?:alias[ \t]{1,8}set|config[ \t]{1,8}host[ \t]{1,8}add)(?:[ \t]{1,8}"
+    + _ARGUMENT_RE2
+    + rb"){3}"
+    + rb"|(?i:ConvertTo-SecureString)(?:[ \t]{1,8}-String)?"
+    + rb")[ \t]{1,8}"
+    + _POSITIONAL_VALUE
+)
+# Redis' `AUTH [user] P`, also quoted as MONITOR writes it (`"AUTH" "default" "P"`), and SMTP's `AUTH PLAIN <b64>`:
+# of the one or two arguments, those that look like a password (a user name is mostly a word).
+_AUTH_COMMAND = _Deferred(
+    rb"(?:^|[\s\"'>])\"?AUTH\"?[ \t]{1,8}"
+    + _POSITIONAL_VALUE
+    + rb"(?:[ \t]{1,8}(?P<second>"
+    + _ARGUMENT_RE2
+    + rb"))?"
+)
+# A CLI's `auth <token>` (`snyk auth <uuid>`, `ngrok authtoken X`): a UUID or a generated value.
+_AUTH_ARGUMENT = _Deferred(
+    rb"(?i)(?:^|[\s\"'`(;|&])(?:auth|authtoken|authenticate)[ \t]{1,8}(?P<cred>[A-Za-z0-9][A-Za-z0-9_.~+/=-]{15,255})"
 )
 # `echo 'user:pass' | chpasswd`
 _CHPASSWD = _Deferred(
@@ -861,11 +907,11 @@ _GRAPHQL_VALUE = _Deferred(
 # `redis-cli -a X`, `ldapsearch -w X`, `sqlcmd -P X`, `ipmitool -P X`).
 _CLI_PASSWORD = _Deferred(
     rb"(?:^|[\s\"'`(;|&])(?:"
-    rb"(?:docker|podman|buildah|skopeo|nerdctl|helm|oras|crane|regctl|cf|oc)[ \t][^\r\n]{0,64}?\blogin\b[^\r\n]{0,256}?[ \t]-p"
-    rb"|mongo(?:sh|dump|restore|export|import|stat|top|files)?[ \t][^\r\n]{0,256}?[ \t]-p"
-    rb"|redis-cli[ \t][^\r\n]{0,256}?[ \t]-a"
-    rb"|ldap[a-z]{0,16}[ \t][^\r\n]{0,256}?[ \t]-w"
-    rb"|(?:sqlcmd|bcp|osql|isql|ipmitool|smbclient)[ \t][^\r\n]{0,256}?[ \t]-P"
+    rb"(?:docker|podman|buildah|skopeo|nerdctl|helm|oras|crane|regctl|cf|oc|az)[ \t][^\r\n]{0,64}?\blogin\b[^\r\n]{0,256}?[ \t]-p"
+    rb"|mongo(?:sh|dump|restore|export|import|stat|top|files)?[ \t](?:[^\r\n]{0,256}?[ \t])?-p"
+    rb"|redis-cli[ \t](?:[^\r\n]{0,256}?[ \t])?-a"
+    rb"|ldap[a-z]{0,16}[ \t](?:[^\r\n]{0,256}?[ \t])?-w"
+    rb"|(?:sqlcmd|bcp|osql|isql|ipmitool|smbclient|mosquitto_(?:pub|sub|rr)|p4)[ \t](?:[^\r\n]{0,256}?[ \t])?-P"
     rb")(?:[ \t]{1,8}|=)(?P<cred>[^\s\"'\-][^\s\"']*)"
 )
 # A secret given to a tool by a flag whatever its shape (C2): `ssh-keygen -N X` (new passphrase) and `-P X`
@@ -1714,6 +1760,30 @@ def _piped_spans(data: bytes) -> Iterator[Span]:
             yield start, end, "password", _CONTEXT
 
 
+def _positional_spans(data: bytes, present: set[bytes]) -> Iterator[Span]:
+    patterns = [_POSITIONAL] if not present.isdisjoint(_POSITIONAL_GATES) else []
+    patterns += [_AUTH_COMMAND] if b"AUTH" in data else []
+    for pattern in patterns:
+        for match in pattern.finditer(data):
+            values = [_value_group(match)]
+            second = _span(match, b"second") if pattern is _AUTH_COMMAND else (-1, -1)
+            if second[0] >= 0:
+                start, end = second
+                quoted = data[start : start + 1] in (b'"', b"'")
+                values.append((start + quoted, end - quoted))
+            for start, end in values:
+                if _password_like(data[start:end].decode("utf-8", "replace")) and not _marked(
+                    data, start, end
+                ):
+                    yield start, end, "password", _CONTEXT
+    for match in _AUTH_ARGUMENT.finditer(data):
+        value = match.group(b"cred").decode("ascii", "replace")
+        if _UUID.match(value) or _prose_secret(value):
+            start, end = _span(match, b"cred")
+            if not _marked(data, start, end):
+                yield start, end, "token", _CONTEXT
+
+
 def _htpasswd_spans(data: bytes) -> Iterator[Span]:
     for match in _HTPASSWD.finditer(data):
         flags = match.group(b"flags")
@@ -1977,6 +2047,8 @@ class Redactor:
             spans.extend(_userinfo_spans(data))
         if b"|" in data and (b"echo " in present or b"printf " in present):
             spans.extend(_piped_spans(data))
+        if not present.isdisjoint(_POSITIONAL_GATES) or b"auth" in present:
+            spans.extend(_positional_spans(data, present))
         if b"pass" in present or b"login" in present:
             spans.extend(_protocol_login_spans(data, present))
             if b"htpasswd" in data:
