@@ -1551,3 +1551,34 @@ def test_vendor_tokens_of_round_five_are_redacted_by_shape(text: str, kind: str)
     redacted = Redactor().redact(text)
     assert f"[REDACTED:{kind}]" in redacted
     assert "fedcba98" not in redacted and "0a1b2c3d-4e5f" not in redacted and "AQ4AQFxYz" not in redacted
+
+
+@pytest.mark.parametrize(
+    "template",
+    [
+        "POST https://hooks.example.org/services/T0AB12CD34/B0EF56GH78/{v} 404",
+        "collector: POST https://endpoint9.collection.example.com/receiver/v1/http/{v}== 401",
+        "GET https://img.example.org/{v}=/300x200/smart/a.jpg 403",
+        "POST /api/v1/webhooks/incoming/{v} HTTP/1.1",
+        "https://hooks.example.com/hooks/catch/1234567/{v}/ failed",
+    ],
+)
+def test_a_token_in_a_url_path_is_redacted(template: str) -> None:
+    v = "".join(_FAKE.choices(string.ascii_letters + string.digits, k=30)) + "7Qz"
+    redacted = Redactor().redact(template.format(v=v))
+    assert v not in redacted and "[REDACTED:token]" in redacted
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "GET https://eu.gcr.io/v2/acme/api/manifests/sha256:e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855",
+        "GET https://api.example.org/v1/projects/acme-prod/locations/europe-west1/services/orders-api-with-a-long-name 503",
+        "https://github.com/acme/app/commit/3f9a1c0b7e6d4a2f9b8c1d0e2f3a4b5c6d7e8f90",
+        "GET https://api.example.org/orders/3f9a1c0b-7e6d-4a2f-9b8c-1d0e2f3a4b5c/items 500",
+        "https://docs.example.org/how-to-configure-the-database-connection-pool",
+        "GET /static/js/ThisIsAVeryLongCamelCaseFileName.chunk.js 404",
+    ],
+)
+def test_ids_digests_and_words_in_a_url_path_stay(text: str) -> None:
+    assert Redactor().redact(text) == text

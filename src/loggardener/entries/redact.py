@@ -600,6 +600,8 @@ _CLI_TOOLS = (
 _CLI_FLAGS = (b"-p", b" -a", b" -w", b" -P")
 # The tools `_TOOL` knows, and the `-t` of `_TOKEN_FLAG`.
 _TOOL_GATES = (b"ssh-keygen", b"openssl", b"zip", b"7z", b"put-parameter", b"codecov", b"-t")
+# An HTTP request line, whose path `_URL_PATH` reads.
+_REQUEST_LINES = (b"get /", b"post /", b"put /", b"patch /", b"delete /", b"head /", b"options /")
 # The commands `_POSITIONAL` knows.
 _POSITIONAL_GATES = (
     b"rabbitmqctl",
@@ -633,6 +635,7 @@ _CONTEXT_GATES = (
     *_CLI_TOOLS,
     *_TOOL_GATES,
     *_POSITIONAL_GATES,
+    *_REQUEST_LINES,
 )
 _RUN_GATE = b"<random run>"  # the gate of `_RUN`, which needs no literal
 # A character of a key name: ASCII word characters, or any non-ASCII one but CJK and full-width punctuation
@@ -1277,6 +1280,25 @@ def _short_run_spans(data: bytes) -> Iterator[Span]:
             and not _public_run(data, start, run)
         ):
             yield start, end, "secret", _RANDOM
+
+
+# A token as a segment of a URL's path, where `_RUN` starts no run (`https://hooks.example.com/services/T0/B0/<token>`,
+# a log collector's `/receiver/v1/http/<token>`, a signed image URL `/<signature>/300x200/a.jpg`): a run of 24
+# characters or more of a segment that looks generated. Hex (digests, commits), UUIDs, words and slugs stay.
+_URL_PATH = _Deferred(
+    rb"(?i)(?:\b[a-z][a-z0-9+.-]{0,31}://[^\s/\"'<>?#\\]{1,256}|\b(?:get|post|put|patch|delete|head|options)[ \t]{1,8})"
+    rb"(?P<path>/[^\s\"'<>?#\\]{1,1000})"
+)
+_PATH_RUN = re.compile(rb"[A-Za-z0-9_~.%+=-]{24,}")
+
+
+def _url_path_spans(data: bytes) -> Iterator[Span]:
+    for match in _URL_PATH.finditer(data):
+        start, end = _span(match, b"path")
+        for run in _PATH_RUN.finditer(data, start, end):
+            value = run.group(0).decode("ascii")
+            if looks_generated(value) and not _public_run(data, run.start(), value):
+                yield run.start(), run.end(), "token", _RANDOM
 
 
 _JOINERS = {b"-", b".", b"/", b"_", b"@"}
@@ -2028,6 +2050,8 @@ class Redactor:
             spans.extend(_graphql_spans(data))
         if b"://" in present:
             spans.extend(_dsn_spans(data))
+        if b"://" in present or not present.isdisjoint(_REQUEST_LINES):
+            spans.extend(_url_path_spans(data))
         if b"-u" in present or b" -a" in present or b"auth" in present or b"--user" in data:
             spans.extend(
                 s for s in _simple_spans(_USER_FLAG, data, "password") if not data[s[0] : s[1]].isdigit()
