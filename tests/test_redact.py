@@ -1582,3 +1582,57 @@ def test_a_token_in_a_url_path_is_redacted(template: str) -> None:
 )
 def test_ids_digests_and_words_in_a_url_path_stay(text: str) -> None:
     assert Redactor().redact(text) == text
+
+
+@pytest.mark.parametrize(
+    "template",
+    [
+        "Settings(db_password=SecretStr('{v}'), host='db')",
+        'Credentials[user=bob, password=Secret("{v}")]',
+        "kwargs={{'token': b'{v}', 'user': 'bob'}}",
+        'array(2) {{\n  ["user"]=>\n  string(3) "bob"\n  ["password"]=>\n  string(14) "{v}"\n}}',
+        'PASSWORD = """{v}"""',
+        "db.password\\:{v}",
+        "<password><![CDATA[{v}]]></password>",
+        'Content-Disposition: form-data; name="password"\r\n\r\n{v}\r\n--boundary7',
+        'Content-Disposition: form-data; name="api_token"\nContent-Type: text/plain\n\n{v}\n--b',
+        "Step 5/9 : ENV DB_PASS {v}",
+        "NEWRELIC_LICENSE={v}",
+        "mfa_seed={v}",
+    ],
+)
+def test_a_value_in_a_wrapper_or_an_odd_layout_is_redacted(template: str) -> None:
+    v = _fake()
+    assert v not in Redactor().redact(template.format(v=v))
+
+
+@pytest.mark.parametrize(
+    "template",
+    [
+        "password: {v}",
+        "DB_PASSWORD={v}",
+        "gpg: passphrase = {v}",
+        "wallet import failed: mnemonic: {v}",
+        'escaped in JSON: {{"msg": "passphrase: {v}\\nnext"}}',
+    ],
+)
+def test_a_passphrase_of_words_is_redacted_whole(template: str) -> None:
+    words = "copper lantern meadow violet"
+    redacted = Redactor().redact(template.format(v=words))
+    assert not any(w in redacted for w in words.split()), redacted
+
+
+def test_more_codes_of_the_same_shape_after_a_code_are_redacted() -> None:
+    redacted = Redactor().redact("recovery codes: 4k2d-9x7a 8m3p-2c6v z5q1-7w2e")
+    assert redacted == "recovery codes: [REDACTED:token]"
+    assert Redactor().redact("backup code: 4k2d-9x7a expired") == "backup code: [REDACTED:token] expired"
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["license: GPL-3.0-or-later", "license=Apache-2.0", "licenseUrl=https://example.org/l", "random_seed=42",
+     "password=\"\"", "password: letmein refused"],
+)  # fmt: skip
+def test_licenses_seeds_and_single_words_after_a_password_stay(text: str) -> None:
+    expected = "password: [REDACTED:password] refused" if "letmein" in text else text
+    assert Redactor().redact(text) == expected

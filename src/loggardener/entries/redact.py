@@ -349,7 +349,7 @@ _FOREIGN_KEY_WORDS = {
     "anahtar",
 }
 # Weak names: only a value of high entropy is redacted (`key=users` stays, `key=8f3kQ...` goes).
-_WEAK_WORDS = ("key", "auth", "sid", "hmac", "salt", "nonce")
+_WEAK_WORDS = ("key", "auth", "sid", "hmac", "salt", "nonce", "license", "licence")  # a license key too
 # Names that hold a secret word but describe it: `token_count`, `password_length`, `key_file`, `max_tokens`.
 _DESCRIPTIVE = re.compile(
     r"(?:^|[_.-])(?:count|len|length|size|type|types|limit|ttl|expires?|expiry|expiration|expires_in|url|uri"
@@ -397,6 +397,7 @@ _NAME_PATH = re.compile(
     r"^(?=[^/:]*[/:])(?:[A-Za-z]{1,24}|\d{1,12}|[0-9a-fA-F]{4,64}|[A-Za-z]{1,16}\d{1,4}|[A-Za-z]{1,3}-?\d{1,12})"
     r"(?:[/:._-]{1,2}(?:[A-Za-z]{1,24}|\d{1,12}|[0-9a-fA-F]{4,64}|[A-Za-z]{1,16}\d{1,4}|[A-Za-z]{1,3}-?\d{1,12}))*/?$"
 )
+_WORDS_AND_NUMBERS = re.compile(r"(?:[A-Za-z]{1,20}|\d{1,4})(?:[-_.](?:[A-Za-z]{1,20}|\d{1,4}))+")
 _CAMEL_WORDS = re.compile(r"(?:[A-Z]?[a-z]{2,}){2,8}")
 _CONSONANTS = re.compile(r"[bcdfghjklmnpqrstvwxz]{6,}", re.IGNORECASE)
 
@@ -446,7 +447,9 @@ def key_class(key: str) -> str | None:
         or any(w.endswith("pass") and w not in _NOT_PASSWORDS for w in words)
     ):
         return "password"
-    if any(w in _PIN_EXACT for w in words) or (words[-1] == "code" and _CODE_QUALIFIERS & set(words[:-1])):
+    if any(w in _PIN_EXACT for w in words) or (
+        words[-1] in ("code", "codes") and _CODE_QUALIFIERS & set(words[:-1])
+    ):
         return "pin"
     if (
         any(w in flat for w in _TOKEN_WORDS)
@@ -514,6 +517,8 @@ def is_secret_value(key_kind: str, value: str) -> bool:
         return False  # a path or a colon-separated name of words and numbers (`users:profile:12345`)
     if _CAMEL_WORDS.fullmatch(value):
         return False  # a name (`<add key="ConnectionPassword" …>`)
+    if _WORDS_AND_NUMBERS.fullmatch(value):
+        return False  # words and small numbers (`license: GPL-3.0-or-later`)
     sample = value[:256]
     random_looking = any(c.isdigit() for c in sample) or (len(sample) >= 16 and _mixed_case(sample))
     return len(value) >= 12 and entropy(sample) >= 3.0 and random_looking
@@ -541,6 +546,9 @@ _KEY_HINTS = (
     b"jwt",
     b"bearer",
     b"otp",
+    b"mfa",
+    b"2fa",
+    b"licen",
     b"hmac",
     b"salt",
     b"nonce",
@@ -644,7 +652,8 @@ _RUN_GATE = b"<random run>"  # the gate of `_RUN`, which needs no literal
 _KEY_CHAR = rb"[A-Za-z0-9_.\-\x{80}-\x{2fff}\x{3040}-\x{fefe}]"
 _KEY_NAME = (
     _KEY_CHAR
-    + rb"{0,64}(?:pass|pwd|pw|secret|token|credential|cred|sig|auth|cookie|sess|key|sid|jwt|bearer|otp|psk|mnemonic"
+    + rb"{0,64}(?:pass|pwd|pw|secret|token|credential|cred|sig|auth|cookie|sess|key|sid|jwt|bearer|otp|mfa|2fa|licen"
+    rb"|psk|mnemonic"
     rb"|phrase|\.login|-team"
     rb"|hmac|salt|nonce|code|ticket|pin|saml|assertion|dockerc|logged_in|kennwort|senha|wachtwoord|contrase|haslo"
     rb"|sifre|losenord|geheimnis|jeton|clave|parola|salasana|adgangskode|heslo|has\x{142}o|\x{15f}ifre|l\x{f6}senord"
@@ -660,14 +669,15 @@ _KEY_NAME = (
 # line: double quoted (escapes allowed), escaped-quoted, single quoted, or bare up to a space, quote, `&`, `;`
 # or `\`; or a lone value on the next line.
 _KEY_VALUE = _Deferred(
-    rb"(?i)(?P<key>" + _KEY_NAME + rb")(?:\\{0,2}[\"'])?\s{0,8}(?:=>|:=|=|:|\x{ff1a}|\x{ff1d})"
+    rb"(?i)(?P<key>" + _KEY_NAME + rb")(?:\\{0,2}[\"']\]?|\\)?\s{0,8}(?:=>|:=|=|:|\x{ff1a}|\x{ff1d})"
     rb"(?:\s{0,8}(?:\[\][A-Za-z0-9_.*]{1,32}\{)?(?:"  # Go's `%#v` of a header: `"X-Api-Key":[]string{"X"}`
     rb"\\\"(?P<esc>(?:[^\"\\]|\\[^\"])+)\\\""
-    rb"|\"(?P<dq>(?:[^\"\\]|\\.)+)\""
-    rb"|N?'(?P<sq>[^'\r\n]+)')"  # T-SQL's Unicode literal `N'X'`
+    rb"|\"(?:\"\")?(?P<dq>(?:[^\"\\]|\\.)+)\""  # also Python's `\"\"\"X\"\"\"`
+    rb"|N?'(?:'')?(?P<sq>[^'\r\n]+)')"  # T-SQL's Unicode literal `N'X'`
     rb"|[ \t]{0,8}(?P<bare>>[+-]?[ \t]{0,8}\r?\n|[^\s\"'&;\\<>]+)"  # `>` only as a YAML folded block's header
     # a value alone on the next line; not a key there (`auth:` then `  client_secret: X` is a parent key)
-    rb"|[ \t]{0,8}\r?\n[ \t]{1,16}(?P<nl>[^\s\"'&;\\<>:]{1,256})[ \t]{0,8}(?:\r?\n|$))"
+    rb"|[ \t]{0,8}\r?\n[ \t]{1,16}(?P<nl>[^\s\"'&;\\<>:]{1,256})"
+    rb"(?:[ \t]{1,4}\"[^\"\r\n]{0,256}\")?[ \t]{0,8}(?:\r?\n|$))"  # PHP's `string(12) "X"` after `=>`
 )
 _FLAG = _Deferred(
     rb"(?i)(?:^|[\s\"'(\[])(?P<key>--?" + _KEY_NAME + rb")\s{1,8}(?:"
@@ -836,7 +846,8 @@ _QUERY_TAIL = re.compile(rb"(?:[^\s\"'\\&]|\\(?![nrtu\"'\\/]))*")
 # (`<add key="DbPassword" value="X"/>`, `{"name": "DB_PASSWORD", "value": "X"}`, Kubernetes' `- name: X`
 # then `value: Y`), and `<input type="password" value="X">`.
 _XML_ELEMENT = _Deferred(
-    rb"(?i)<(?:[A-Za-z0-9_.-]{1,32}:)?(?P<key>" + _KEY_NAME + rb")(?:\s[^<>]*)?>(?P<bare>[^<]+)</"
+    rb"(?i)<(?:[A-Za-z0-9_.-]{1,32}:)?(?P<key>" + _KEY_NAME + rb")(?:\s[^<>]*)?>"
+    rb"(?:<!\[CDATA\[(?P<dq>[^\]]{1,1000})\]\]>|(?P<bare>[^<]+))</"
 )
 _NAME_VALUE = _Deferred(
     rb"(?i)\b(?:name|key|type|id|param|parameter|variable|setting)\\{0,2}[\"']?\s{0,8}[:=]\s{0,8}\\{0,2}[\"']?"
@@ -882,6 +893,25 @@ _SCHEME_PREFIX = re.compile(r"(?i)([a-z][a-z0-9-]{0,30})[ \t]+(?=\S)")
 _SPACED_CONFIG = _Deferred(
     rb"(?i)(?:^|[\s\"'`;])(?P<key>requirepass|masterauth|(?:\S{0,256}:)?_(?:authToken|auth|password))[ \t]{1,8}(?:"
     rb"\"(?P<dq>[^\"\r\n]+)\"|'(?P<sq>[^'\r\n]+)'|(?P<bare>[^\s\"']+))"
+)
+# A Dockerfile's `ENV NAME value` and `ARG`'s build output (`Step 5/9 : ENV DB_PASS X`): a name, a space, its value.
+_DOCKERFILE_ENV = _Deferred(
+    rb"(?:^|[\s:])(?:ENV|ARG)[ \t]{1,8}(?P<key>(?i:" + _KEY_NAME + rb"))[ \t]{1,8}(?:"
+    rb"\"(?P<dq>[^\"\r\n]+)\"|'(?P<sq>[^'\r\n]+)'|(?P<bare>[^\s\"'=][^\s\"']*))"
+)
+# A multipart form's field (`Content-Disposition: form-data; name="password"`, its other headers, a blank line, then
+# the value), with raw or escaped line breaks.
+_BREAK = rb"(?:\r?\n|(?:\\r)?\\n)"
+_MULTIPART_FIELD = _Deferred(
+    rb"(?i)\bname=\\{0,2}\"(?P<key>"
+    + _KEY_NAME
+    + rb")\\{0,2}\"[^\r\n\\]{0,128}"
+    + _BREAK
+    + rb"(?:[^\r\n\\]{1,128}"
+    + _BREAK
+    + rb"){0,2}?"
+    + _BREAK
+    + rb"(?P<bare>[^\r\n\\]{1,256})"
 )
 # SQL: `IDENTIFIED BY 'X'`, `WITH [ENCRYPTED] PASSWORD 'X'`, `PASSWORD = 'X'`, `SET PASSWORD … = 'X'`.
 _SQL_PASSWORD = _Deferred(
@@ -1532,6 +1562,38 @@ def _connection_string_end(data: bytes, key_start: int, end: int) -> int:
     return end
 
 
+# The word before a key of one word, with which it may name a secret (`recovery codes`).
+_PREVIOUS_WORD = re.compile(rb"(?:^|[^A-Za-z])([A-Za-z]{2,24})[ \t]$")
+# A value in a wrapper: a call or a type's tag before a quoted string (`SecretStr('X')`, `Secret("X")`, Rust's
+# `Some("X")`, PHP's `string(12) "X"`), or a string prefix (`b'X'`).
+_WRAPPED = re.compile(
+    rb"(?:[A-Za-z_][\w.:]{0,40}\((?:\d{1,6}\)[ \t]{1,4})?[bruBRU]{0,2}|[bruBRU]{1,2})"
+    rb"(?:\"([^\"\r\n]{1,256})\"|'([^'\r\n]{1,256})')"
+)
+# The rest of a line after a bare password or code: two words or more (a passphrase, `correct horse battery
+# staple`, a wallet's seed words; one word after it is the message's, `password: letmein refused`), or more codes of the same shape (`recovery codes: 4k2d-9x7a 8m3p-2c6v`).
+_MORE_WORDS = re.compile(rb"(?:[ \t][a-z]{2,24}){2,23}[ \t]*(?=\r?\n|\\[nr]|$)")
+_MORE_TOKENS = re.compile(rb"(?:[ \t][A-Za-z0-9-]{4,32}){1,15}[ \t]*(?=\r?\n|\\[nr]|$)")
+_TOKEN_SHAPE = re.compile(rb"[A-Za-z0-9]")
+
+
+def _more_words_end(data: bytes, start: int, end: int, kind: str) -> int:
+    """Where a bare password or code that `end` cut at a space ends: at the end of its line, if the words after it
+    are of its kind (lower-case words after a password's word, codes of the same shape and with digits after a code)."""
+    value = data[start:end]
+    if kind == "password" and value.isalpha() and value.islower():
+        more = _MORE_WORDS.match(data, end)
+        return more.end() if more is not None else end
+    more = _MORE_TOKENS.match(data, end) if kind == "pin" else None
+    shape = _TOKEN_SHAPE.sub(b"x", value)
+    codes = [value, *more.group(0).split()] if more is not None else []
+    if codes and all(
+        _TOKEN_SHAPE.sub(b"x", c) == shape and any(b in b"0123456789" for b in c) for c in codes
+    ):
+        return more.end() if more is not None else end
+    return end
+
+
 def _key_value_spans(pattern: Any, data: bytes, element: bool = False) -> Iterator[Span]:
     """The values the key-name rule `pattern` finds; an `element`'s text (XML) ends at its closing tag."""
     for match in pattern.finditer(data):
@@ -1539,6 +1601,8 @@ def _key_value_spans(pattern: Any, data: bytes, element: bool = False) -> Iterat
         key = match.group(b"key").decode("utf-8", "replace").lstrip("-")
         in_query = key_start > 0 and data[key_start - 1 : key_start] in (b"?", b"&")
         kind = "pin" if in_query and key.lower() in _QUERY_CREDENTIALS else key_class(key)
+        if kind is None and (previous := _PREVIOUS_WORD.search(data, max(0, key_start - 26), key_start)):
+            kind = key_class(f"{previous.group(1).decode()}_{key}")  # `recovery codes: X`, `backup code: X`
         if kind is None:
             continue
         start, end = _value_group(match)
@@ -1561,10 +1625,16 @@ def _key_value_spans(pattern: Any, data: bytes, element: bool = False) -> Iterat
                     yield block[0], block[1], _KIND_OF_CLASS[kind], _CONTEXT
             if block is not None or data[start : start + 1] == b">":
                 continue
-        if bare and kind == "password" and not element:
+        on_next_line = b"nl" in _group_index(match.re) and _span(match, b"nl")[0] >= 0
+        wrapped = _WRAPPED.match(data, start) if (bare or on_next_line) and not element else None
+        if wrapped is not None:  # `SecretStr('X')`, `Some("X")`, PHP's `string(12) "X"`, Python's `b'X'`
+            start, end = next(wrapped.span(g) for g in (1, 2) if wrapped.start(g) >= 0)
+        elif bare and kind == "password" and not element:
             end = max(end, _password_end(data, start, _QUERY_TAIL if in_query else _PASSWORD_TAIL))
             if data[end : end + 1] in (b" ", b"\t"):
                 end = _connection_string_end(data, key_start, end)
+        if bare and kind in ("password", "pin") and not element and wrapped is None:
+            end = _more_words_end(data, start, end, kind)
         value = data[start:end].decode("utf-8", "replace")
         if is_secret_value(kind, value) and not _working_directory(key, value):
             yield start, end, _KIND_OF_CLASS[kind], _CONTEXT
@@ -2026,6 +2096,10 @@ class Redactor:
             spans.extend(_key_value_spans(_FLAG, data))
             spans.extend(_key_value_spans(_NAME_VALUE, data))
             spans.extend(_key_value_spans(_SPACED_CONFIG, data))
+            if b"ENV" in data or b"ARG" in data:
+                spans.extend(_key_value_spans(_DOCKERFILE_ENV, data))
+            if b"form-data" in data:
+                spans.extend(_key_value_spans(_MULTIPART_FIELD, data, element=True))
             if _QUOTED_PAIR_GATE.search(data):
                 spans.extend(_quoted_pair_spans(data))
             if b"value" in data:
