@@ -1614,6 +1614,7 @@ def test_a_value_in_a_wrapper_or_an_odd_layout_is_redacted(template: str) -> Non
         "gpg: passphrase = {v}",
         "wallet import failed: mnemonic: {v}",
         'escaped in JSON: {{"msg": "passphrase: {v}\\nnext"}}',
+        "settings: smtp_password={v} smtp_host=smtp.example.org",
     ],
 )
 def test_a_passphrase_of_words_is_redacted_whole(template: str) -> None:
@@ -1635,4 +1636,50 @@ def test_more_codes_of_the_same_shape_after_a_code_are_redacted() -> None:
 )  # fmt: skip
 def test_licenses_seeds_and_single_words_after_a_password_stay(text: str) -> None:
     expected = "password: [REDACTED:password] refused" if "letmein" in text else text
+    assert Redactor().redact(text) == expected
+
+
+@pytest.mark.parametrize(
+    "template",
+    [
+        "snmpwalk -v2c -c {v} 10.0.0.1 system",
+        "snmpget -v3 -u admin -l authPriv -a SHA -A {v} -x AES -X {w} 10.0.0.1 sysName.0",
+        "upload failed in ftplib.FTP('ftp.example.org', 'uploader', '{v}'): 530 Login incorrect.",
+        "conn = pymysql.connect('db.example.org', 'app', '{v}', 'orders')",
+        'DriverManager.getConnection(url, "app", "{v}")',
+        "new PDO('mysql:host=db;dbname=app', 'root', '{v}')",
+        'sql.Open("mysql", "app:{v}@tcp(db:3306)/orders")',
+        'ipsec.secrets: 10.0.0.1 : PSK "{v}"',
+    ],
+)
+def test_a_password_of_a_tool_a_driver_call_or_a_config_line_is_redacted(template: str) -> None:
+    v, w = _fake(), _fake()
+    redacted = Redactor().redact(template.format(v=v, w=w))
+    assert v not in redacted and w not in redacted and "[REDACTED:" in redacted
+
+
+@pytest.mark.parametrize(
+    ("text", "secret"),
+    [
+        ("qr payload seed 6PTPSNYO7IMIJNTVCAABGPFMRC2AJRQA issuer=ACME", "6PTPSNYO7IMIJNTVCAAB"),
+        ("TOTP seed 3XU6OJVL7MD6H2O5 generated for bob", "3XU6OJVL7MD6H2O5"),
+        ("heroku api: invalid credentials 0f1e2d3c-4b5a-4968-8776-a5b4c3d2e1f0 provided", "0f1e2d3c-4b5a"),
+        (
+            "POST https://outlook.office.com/webhook/0f1e2d3c-4b5a-4968-8776-a5b4c3d2e1f0@1a2b3c4d-4b5a-4968-8776-a5b4c3d2e1f0"
+            "/IncomingWebhook/9f8e7d6c5b4a39281706f5e4d3c2b1a0/2b3c4d5e-4b5a-4968-8776-a5b4c3d2e1f0",
+            "9f8e7d6c5b4a",
+        ),
+    ],
+)
+def test_seeds_uuids_and_legacy_webhooks_told_by_their_words_are_redacted(text: str, secret: str) -> None:
+    assert secret not in Redactor().redact(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["otp verification failed: PERMISSION_DENIED_BY_POLICY", "MFA error AUTHENTICATIONREQUIRED",
+     "seed node CASSANDRASEEDPROVIDER2 down", "password=expired for user=bob", "socket.connect(host, 443)"],
+)  # fmt: skip
+def test_words_after_seed_or_otp_and_calls_without_a_password_stay(text: str) -> None:
+    expected = "password=[REDACTED:password] for user=bob" if text.startswith("password") else text
     assert Redactor().redact(text) == expected

@@ -121,15 +121,18 @@ class _Format:
     group: int = 0
     min_entropy: float = 0.0
     mixed: bool = False
+    digits: int = 0
 
     def spans(self, data: bytes) -> Iterator[Span]:
         for match in self.pattern.finditer(data):
             start, end = match.span(self.group)
             if start < 0 or end <= start:
                 continue
-            if self.min_entropy or self.mixed:
+            if self.min_entropy or self.mixed or self.digits:
                 value = data[start:end].decode("utf-8", "replace")
                 if entropy(value) < self.min_entropy or (self.mixed and not _mixed(value)):
+                    continue
+                if sum(c.isdigit() for c in value) < self.digits:
                     continue
             yield start, end, self.kind, _FORMAT
 
@@ -145,6 +148,7 @@ def _table_formats() -> list[_Format]:
             group=rule.get("group", 0),
             min_entropy=rule.get("entropy", 0.0),
             mixed=rule.get("mixed", False),
+            digits=rule.get("digits", 0),
         )
         for rule in data["rule"]
     ]
@@ -607,7 +611,7 @@ _CLI_TOOLS = (
 )
 _CLI_FLAGS = (b"-p", b" -a", b" -w", b" -P")
 # The tools `_TOOL` knows, and the `-t` of `_TOKEN_FLAG`.
-_TOOL_GATES = (b"ssh-keygen", b"openssl", b"zip", b"7z", b"put-parameter", b"codecov", b"-t")
+_TOOL_GATES = (b"ssh-keygen", b"openssl", b"zip", b"7z", b"put-parameter", b"codecov", b"snmp", b"-t")
 # An HTTP request line, whose path `_URL_PATH` reads.
 _REQUEST_LINES = (b"get /", b"post /", b"put /", b"patch /", b"delete /", b"head /", b"options /")
 # The commands `_POSITIONAL` knows.
@@ -829,7 +833,7 @@ _KEY_END = _Deferred(rb"-{4,5} ?END [A-Z0-9 ]{0,64}(?:PRIVATE KEY(?: BLOCK)?|Ope
 # like one (`_userinfo_spans` decides; `mailto:bob@x.org`, `Error:bob@x.org` keep theirs).
 _USERINFO = _Deferred(
     rb"(?:^|[\s\"'(=,;<>])(?P<user>[A-Za-z][A-Za-z0-9._+-]{0,63}):(?P<cred>[^\s:/@\"'<>\[\]]{6,128})@"
-    rb"(?P<host>[A-Za-z0-9][A-Za-z0-9.-]{0,252})"
+    rb"(?P<host>(?:tcp|udp|unix)\(|[A-Za-z0-9][A-Za-z0-9.-]{0,252})"  # Go's MySQL DSN: `user:pass@tcp(db:3306)/x`
 )
 _NOT_USERS = (b"mailto", b"sip", b"sips", b"xmpp", b"tel", b"im", b"pres", b"acct", b"urn", b"news")
 _EMAIL = _Deferred(
@@ -889,9 +893,10 @@ _QUOTED_PAIR_GATE = re.compile(rb"[\"']\s{0,8}(?:,|\]\s{0,8}=)\s{0,8}[\"']")  # 
 _JSON_KEY_NEXT = re.compile(rb"\\{0,2}\s{0,8}:")
 _SCHEME_PREFIX = re.compile(r"(?i)([a-z][a-z0-9-]{0,30})[ \t]+(?=\S)")
 # A config line that gives a password after a space, not `=`: redis.conf's `requirepass X` and `masterauth X`,
+# ipsec.secrets' `: PSK "X"`,
 # `.npmrc`'s `//registry/:_authToken X` (as `npm config set` takes it), `_auth X`, `_password X`.
 _SPACED_CONFIG = _Deferred(
-    rb"(?i)(?:^|[\s\"'`;])(?P<key>requirepass|masterauth|(?:\S{0,256}:)?_(?:authToken|auth|password))[ \t]{1,8}(?:"
+    rb"(?i)(?:^|[\s\"'`;])(?P<key>requirepass|masterauth|psk|(?:\S{0,256}:)?_(?:authToken|auth|password))[ \t]{1,8}(?:"
     rb"\"(?P<dq>[^\"\r\n]+)\"|'(?P<sq>[^'\r\n]+)'|(?P<bare>[^\s\"']+))"
 )
 # A Dockerfile's `ENV NAME value` and `ARG`'s build output (`Step 5/9 : ENV DB_PASS X`): a name, a space, its value.
@@ -953,7 +958,7 @@ _CLI_PASSWORD = _Deferred(
 # the rest of its line (each flag of the line, at most 1024 bytes).
 _TOOL = _Deferred(
     rb"(?:^|[\s\"'`(;|&/])(?P<tool>ssh-keygen|openssl|zip|unzip|funzip|zipcloak|7z|7za|7zz|7zr"
-    rb"|aws[ \t]{1,8}ssm[ \t]{1,8}put-parameter|codecov|codecovcli|codecov-cli)(?:\.exe)?[ \t]"
+    rb"|aws[ \t]{1,8}ssm[ \t]{1,8}put-parameter|codecov|codecovcli|codecov-cli|snmp[a-z]{0,12})(?:\.exe)?[ \t]"
 )
 _FLAG_VALUE = rb"(?:'(?P<sq>[^'\r\n]+)'|\"(?P<dq>[^\"\r\n]+)\"|(?P<bare>[^\s\"'\-][^\s\"']*))"
 _SEPARATED = rb"(?:=|[ \t]{1,8})"
@@ -964,6 +969,7 @@ _TOOL_FLAGS = {
     b"7z": re.compile(rb"[ \t]-p" + _FLAG_VALUE),  # attached: `-pX`
     b"aws": re.compile(rb"[ \t]--value" + _SEPARATED + _FLAG_VALUE),
     b"codecov": re.compile(rb"[ \t]-t" + _SEPARATED + _FLAG_VALUE),
+    b"snmp": re.compile(rb"[ \t]-[cAX]" + _SEPARATED + _FLAG_VALUE),  # v1/v2c community, v3 auth and privacy
 }
 # `-t X` / `-t=X` of any tool, when X is a UUID or a random run (`login -t=OiSDVkbRabW4Yr…`): `-t` takes a
 # token in many CLIs, and a tag, a type or a time otherwise (`docker build -t app:v1`, `ssh-keygen -t rsa`).
@@ -1393,6 +1399,9 @@ def _phrase_spans(data: bytes) -> Iterator[Span]:
             if (
                 (password and first and _password_like(stripped))
                 or (labelled and first and is_secret_value("token", stripped))
+                or (
+                    first and not password and _UUID.match(stripped) is not None
+                )  # `invalid credentials <uuid>`
                 or _prose_secret(stripped)
             ):
                 if password and first:  # a password runs to a space or quote
@@ -1571,9 +1580,12 @@ _WRAPPED = re.compile(
     rb"(?:\"([^\"\r\n]{1,256})\"|'([^'\r\n]{1,256})')"
 )
 # The rest of a line after a bare password or code: two words or more (a passphrase, `correct horse battery
-# staple`, a wallet's seed words; one word after it is the message's, `password: letmein refused`), or more codes of the same shape (`recovery codes: 4k2d-9x7a 8m3p-2c6v`).
-_MORE_WORDS = re.compile(rb"(?:[ \t][a-z]{2,24}){2,23}[ \t]*(?=\r?\n|\\[nr]|$)")
-_MORE_TOKENS = re.compile(rb"(?:[ \t][A-Za-z0-9-]{4,32}){1,15}[ \t]*(?=\r?\n|\\[nr]|$)")
+# staple`, a wallet's seed words; one word after it is the message's, `password: letmein refused`) up to the line's
+# end or the next `name=`, or more codes of the same shape (`recovery codes: 4k2d-9x7a 8m3p-2c6v`).
+_MORE_WORDS = re.compile(
+    rb"(?:[ \t][a-z]{2,24}(?![\w.-])){2,23}(?=[ \t]*(?:\r?\n|\\[nr]|$)|[ \t]+[A-Za-z_][\w.-]{0,64}=)"
+)
+_MORE_TOKENS = re.compile(rb"(?:[ \t][A-Za-z0-9-]{4,32}){1,15}(?=[ \t]*(?:\r?\n|\\[nr]|$))")
 _TOKEN_SHAPE = re.compile(rb"[A-Za-z0-9]")
 
 
@@ -1833,7 +1845,7 @@ def _userinfo_spans(data: bytes) -> Iterator[Span]:
     for match in _USERINFO.finditer(data):
         user = match.group(b"user").lower()
         host = match.group(b"host")
-        if user in _NOT_USERS or not (b"." in host or host == b"localhost"):
+        if user in _NOT_USERS or not (b"." in host or host == b"localhost" or host.endswith(b"(")):
             continue
         value = match.group(b"cred").decode("utf-8", "replace")
         lower_only = value.isalpha() and value.islower()
