@@ -1683,3 +1683,11 @@ def test_seeds_uuids_and_legacy_webhooks_told_by_their_words_are_redacted(text: 
 def test_words_after_seed_or_otp_and_calls_without_a_password_stay(text: str) -> None:
     expected = "password=[REDACTED:password] for user=bob" if text.startswith("password") else text
     assert Redactor().redact(text) == expected
+
+
+def test_a_collection_and_the_auto_id_of_its_document_stay_but_a_key_long_part_does_not() -> None:
+    assert (
+        Redactor().redact("document users/g70UJhLbMC5MnaML4YR5 missing")
+        == "document users/g70UJhLbMC5MnaML4YR5 missing"
+    )
+    assert "Ab3dE5fG7hJ9kL1m" not in Redactor().redact("doc orders/Ab3dE5fG7hJ9kL1mN3pQ5rS7tU9vW1x gone")

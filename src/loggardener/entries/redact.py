@@ -1104,8 +1104,11 @@ def looks_generated(run: str) -> bool:
     if not _DIGIT_OR_MIXED.search(run):
         return False  # no digit and one case only: words, names
     slashed = run.split("/")
-    if len(slashed) > 1 and 2 * sum(is_plain_words(s) or s.isdigit() for s in slashed if s) > len(slashed):
+    named = sum(is_plain_words(s) or s.isdigit() for s in slashed if s)
+    if len(slashed) > 1 and 2 * named > len(slashed):
         return False  # a path of words
+    if len(slashed) > 1 and 2 * named == len(slashed) and all(len(s) < 24 for s in slashed):
+        return False  # a collection and the ids of its documents (`users/<auto id>`): no part is key-long
     parts = [p for p in _RUN_SEPARATORS.split(run) if p]
     if len(slashed) > 1 and not any(len(p) >= 20 for p in parts) and not _NON_BASE64.search(run):
         parts = ["".join(parts)]  # base64 with slashes: one body
