@@ -1510,6 +1510,8 @@ def test_a_code_in_another_language_stays_when_it_is_a_number() -> None:
         "az login --service-principal -u app -p {v} --tenant example.org",
         "redis-cli -a {v} ping",
         "+ curl -sS -ubot:{v} https://ci.example.org/api",
+        "sentinel auth-pass primary {v}",
+        "ACL SETUSER etl on >{v} ~* +@all",
     ],
 )
 def test_a_password_given_as_a_positional_argument_is_redacted(template: str) -> None:
@@ -1520,7 +1522,8 @@ def test_a_password_given_as_a_positional_argument_is_redacted(template: str) ->
 @pytest.mark.parametrize(
     "text",
     ["AUTH failed for user bob", "NOAUTH Authentication required.", "net user temp /delete", "net user bob * /add",
-     "rabbitmqctl list_users", "auth middleware rejected request req_01HZY", "AUTH LOGIN"],
+     "rabbitmqctl list_users", "auth middleware rejected request req_01HZY", "AUTH LOGIN",
+     "sentinel monitor primary 10.0.0.1 6379 2"],
 )  # fmt: skip
 def test_commands_without_a_positional_password_stay(text: str) -> None:
     assert Redactor().redact(text) == text

@@ -622,6 +622,8 @@ _POSITIONAL_GATES = (
     b"wpa_passphrase",
     b"mc ",
     b"convertto-securestring",
+    b"auth-pass",
+    b"setuser",
 )
 # Literals that gate the context rules below (private key blocks, cookies, DSNs, flags, emails).
 _CONTEXT_GATES = (
@@ -743,25 +745,23 @@ _USER_FLAG = _Deferred(
 )
 # A password or token that a command takes as a positional argument, not after a flag: `rabbitmqctl add_user U P`,
 # `net user U P /add`, `wpa_passphrase SSID P`, `mc alias set NAME URL KEY SECRET`, PowerShell's
-# `ConvertTo-SecureString "P" -AsPlainText`. What is a word, a number or a path (`net user bob /delete`) stays.
+# `ConvertTo-SecureString "P" -AsPlainText`, Redis Sentinel's `sentinel auth-pass MASTER P`. What is a word, a number or a path (`net user bob /delete`) stays.
 _ARGUMENT_RE2 = rb"(?:\"[^\"\r\n]{1,256}\"|'[^'\r\n]{1,256}'|[^\s\"']{1,256})"
 _POSITIONAL_VALUE = rb"(?:\"(?P<dq>[^\"\r\n]{1,256})\"|'(?P<sq>[^'\r\n]{1,256})'|(?P<bare>[^\s\"']{1,256}))"
 _POSITIONAL = _Deferred(
-    rb"(?:^|[\s\"'`(;|&>$])(?:"
+    rb"(?:^|[\s\"'`(;|&>$])(?:(?:"
     rb"(?i:rabbitmqctl(?:\.bat)?(?:[ \t]{1,8}-[nqlt](?:[ \t]{1,8}[^\s-][^\s]{0,255})?)*"
-    rb"[ \t]{1,8}(?:add_user|change_password|authenticate_user))[ \t]{1,8}"
-    + _ARGUMENT_RE2
-    + rb"|(?i:net(?:\.exe)?[ \t]{1,8}user)[ \t]{1,8}"
-    + _ARGUMENT_RE2
-    + rb"|wpa_passphrase[ \t]{1,8}"
-    + _ARGUMENT_RE2
-    + rb"|mc[ \t]{1,8}(?:alias[ \t]{1,8}set|config[ \t]{1,8}host[ \t]{1,8}add)(?:[ \t]{1,8}"
-    + _ARGUMENT_RE2
-    + rb"){3}"
+    rb"[ \t]{1,8}(?:add_user|change_password|authenticate_user))[ \t]{1,8}" + _ARGUMENT_RE2
+    + rb"|(?i:net(?:\.exe)?[ \t]{1,8}user)[ \t]{1,8}" + _ARGUMENT_RE2
+    + rb"|wpa_passphrase[ \t]{1,8}" + _ARGUMENT_RE2
+    + rb"|mc[ \t]{1,8}(?:alias[ \t]{1,8}set|config[ \t]{1,8}host[ \t]{1,8}add)(?:[ \t]{1,8}" + _ARGUMENT_RE2 + rb"){3}"
     + rb"|(?i:ConvertTo-SecureString)(?:[ \t]{1,8}-String)?"
-    + rb")[ \t]{1,8}"
-    + _POSITIONAL_VALUE
-)
+    + rb"|sentinel[ \t]{1,8}auth-pass[ \t]{1,8}" + _ARGUMENT_RE2
+    + rb")[ \t]{1,8}" + _POSITIONAL_VALUE
+    # Redis' ACL rules give a password after `>`: `ACL SETUSER bob on >X ~* +@all`
+    + rb"|(?i:acl[ \t]{1,8}setuser)[ \t]{1,8}" + _ARGUMENT_RE2
+    + rb"(?:[ \t]{1,8}[^\s>]{1,64}){0,8}[ \t]{1,8}>(?P<acl>[^\s\"']{1,256}))"
+)  # fmt: skip
 # Redis' `AUTH [user] P`, also quoted as MONITOR writes it (`"AUTH" "default" "P"`), and SMTP's `AUTH PLAIN <b64>`:
 # of the one or two arguments, those that look like a password (a user name is mostly a word).
 _AUTH_COMMAND = _Deferred(
@@ -1872,7 +1872,8 @@ def _positional_spans(data: bytes, present: set[bytes]) -> Iterator[Span]:
     patterns += [_AUTH_COMMAND] if b"AUTH" in data else []
     for pattern in patterns:
         for match in pattern.finditer(data):
-            values = [_value_group(match)]
+            acl = _span(match, b"acl") if pattern is _POSITIONAL else (-1, -1)
+            values = [acl if acl[0] >= 0 else _value_group(match)]
             second = _span(match, b"second") if pattern is _AUTH_COMMAND else (-1, -1)
             if second[0] >= 0:
                 start, end = second
