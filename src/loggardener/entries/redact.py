@@ -625,6 +625,8 @@ _POSITIONAL_GATES = (
     b"auth-pass",
     b"setuser",
 )
+# What `_AUTH_COMMAND` and `_AUTH_ARGUMENT` need: `auth` before a space or a quote (`AUTH X`, `"AUTH" "X"`).
+_AUTH_GATES = (b"auth ", b"auth\t", b'auth"', b"authtoken", b"authenticate ")
 # Literals that gate the context rules below (private key blocks, cookies, DSNs, flags, emails).
 _CONTEXT_GATES = (
     b"begin",
@@ -649,6 +651,7 @@ _CONTEXT_GATES = (
     *_CLI_TOOLS,
     *_TOOL_GATES,
     *_POSITIONAL_GATES,
+    *_AUTH_GATES,
     *_REQUEST_LINES,
 )
 _RUN_GATE = b"<random run>"  # the gate of `_RUN`, which needs no literal
@@ -1329,6 +1332,8 @@ _URL_PATH = _Deferred(
     rb"(?P<path>/[^\s\"'<>?#\\]{1,1000})"
 )
 _PATH_RUN = re.compile(rb"[A-Za-z0-9_~.%+=-]{24,}")
+_PATH_RUN_GATE = b"<url path run>"  # the gate of `_URL_PATH`: a segment as long as a key
+_PATH_RUN_GATE_PATTERN = rb"/[A-Za-z0-9_~.%+=-]{24}"
 
 
 def _url_path_spans(data: bytes) -> Iterator[Span]:
@@ -1869,7 +1874,8 @@ def _piped_spans(data: bytes) -> Iterator[Span]:
 
 def _positional_spans(data: bytes, present: set[bytes]) -> Iterator[Span]:
     patterns = [_POSITIONAL] if not present.isdisjoint(_POSITIONAL_GATES) else []
-    patterns += [_AUTH_COMMAND] if b"AUTH" in data else []
+    auth = not present.isdisjoint(_AUTH_GATES)
+    patterns += [_AUTH_COMMAND] if auth and b"AUTH" in data else []
     for pattern in patterns:
         for match in pattern.finditer(data):
             acl = _span(match, b"acl") if pattern is _POSITIONAL else (-1, -1)
@@ -1884,7 +1890,7 @@ def _positional_spans(data: bytes, present: set[bytes]) -> Iterator[Span]:
                     data, start, end
                 ):
                     yield start, end, "password", _CONTEXT
-    for match in _AUTH_ARGUMENT.finditer(data):
+    for match in _AUTH_ARGUMENT.finditer(data) if auth else ():
         value = match.group(b"cred").decode("ascii", "replace")
         if _UUID.match(value) or _prose_secret(value):
             start, end = _span(match, b"cred")
@@ -2049,11 +2055,12 @@ class _GatedRules:
             _RUN_GATE,
             _STRONG_GATE,
             _SHORT_RUN_GATE,
+            _PATH_RUN_GATE,
         ]
         self.gate_set = _search_set(
             [b"(?i:" + _literal(k) + b")" for k in literals]
             + [self.unkeyed[i].pattern.source for i in unfiltered]
-            + [_RUN.source, _STRONG_GATE_PATTERN, _SHORT_RUN.source]
+            + [_RUN.source, _STRONG_GATE_PATTERN, _SHORT_RUN.source, _PATH_RUN_GATE_PATTERN]
         )
 
 
@@ -2140,7 +2147,7 @@ class Redactor:
             spans.extend(_graphql_spans(data))
         if b"://" in present:
             spans.extend(_dsn_spans(data))
-        if b"://" in present or not present.isdisjoint(_REQUEST_LINES):
+        if _PATH_RUN_GATE in present and (b"://" in present or not present.isdisjoint(_REQUEST_LINES)):
             spans.extend(_url_path_spans(data))
         if b"-u" in present or b" -a" in present or b"auth" in present or b"--user" in data:
             spans.extend(
@@ -2161,7 +2168,7 @@ class Redactor:
             spans.extend(_userinfo_spans(data))
         if b"|" in data and (b"echo " in present or b"printf " in present):
             spans.extend(_piped_spans(data))
-        if not present.isdisjoint(_POSITIONAL_GATES) or b"auth" in present:
+        if not present.isdisjoint(_POSITIONAL_GATES) or not present.isdisjoint(_AUTH_GATES):
             spans.extend(_positional_spans(data, present))
         if b"pass" in present or b"login" in present:
             spans.extend(_protocol_login_spans(data, present))
