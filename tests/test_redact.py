@@ -619,6 +619,26 @@ def _layout_adversarial_inputs(size: int = 200_000) -> dict[str, str]:
     }
 
 
+def _round_five_adversarial_inputs(size: int = 200_000) -> dict[str, str]:
+    """Crafted lines against round five's rules: positional arguments, URL paths, passphrases, wrappers."""
+    segment = "Ab3dE5fG7hJ9kL1mN3pQ5rS7tU9/"
+    return {
+        "url path segments": "GET https://h.example.org/" + segment * (size // 28),
+        "request lines": "GET /" * (size // 5),
+        "auth commands": "AUTH a " * (size // 7),
+        "auth arguments": "auth Ab3dE5fG7hJ9kL1m " * (size // 22),
+        "rabbitmqctl flags": "rabbitmqctl" + " -n x" * (size // 5),
+        "acl rules": "ACL SETUSER a" + " on" * (size // 3),
+        "passphrase words": "password: " + "word " * (size // 5),
+        "passwords and words": "password: word word word " * (size // 25),
+        "codes": "backup codes: " + "ab12-cd34 " * (size // 10),
+        "wrappers": "password=Secret(" * (size // 16),
+        "connect calls": "connect('a', 'b', " * (size // 18),
+        "multipart fields": 'form-data; name="password"\n' * (size // 27),
+        "seeds": "seed " * (size // 5) + "ABCDEFGH234567ABCDEF",
+    }
+
+
 _HOSTILE_FAMILIES = (
     _adversarial_inputs,
     _more_adversarial_inputs,
@@ -626,6 +646,7 @@ _HOSTILE_FAMILIES = (
     _shape_adversarial_inputs,
     _context_adversarial_inputs,
     _layout_adversarial_inputs,
+    _round_five_adversarial_inputs,
 )
 
 
