@@ -1672,6 +1672,7 @@ def test_licenses_seeds_and_single_words_after_a_password_stay(text: str) -> Non
         "conn = pymysql.connect('db.example.org', 'app', '{v}', 'orders')",
         'DriverManager.getConnection(url, "app", "{v}")',
         "new PDO('mysql:host=db;dbname=app', 'root', '{v}')",
+        "fallback Pusher('1712345', 'a1b2c3', '{v}') 401",
         'sql.Open("mysql", "app:{v}@tcp(db:3306)/orders")',
         'ipsec.secrets: 10.0.0.1 : PSK "{v}"',
     ],
