@@ -1621,6 +1621,8 @@ def test_ids_digests_and_words_in_a_url_path_stay(text: str) -> None:
         'Content-Disposition: form-data; name="password"\r\n\r\n{v}\r\n--boundary7',
         'Content-Disposition: form-data; name="api_token"\nContent-Type: text/plain\n\n{v}\n--b',
         "Step 5/9 : ENV DB_PASS {v}",
+        'requests.get("https://api.example.org/v1?key=" + "{v}")',
+        "url = 'https://x.example.org/login?token=' + '{v}'",
         "NEWRELIC_LICENSE={v}",
         "mfa_seed={v}",
     ],

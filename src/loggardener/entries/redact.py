@@ -902,6 +902,12 @@ _SPACED_CONFIG = _Deferred(
     rb"(?i)(?:^|[\s\"'`;])(?P<key>requirepass|masterauth|psk|(?:\S{0,256}:)?_(?:authToken|auth|password))[ \t]{1,8}(?:"
     rb"\"(?P<dq>[^\"\r\n]+)\"|'(?P<sq>[^'\r\n]+)'|(?P<bare>[^\s\"']+))"
 )
+# A value joined onto its name in source code, as a stack frame shows it: `"https://x/?key=" + "X"`, `'token=' + 'X'`.
+_CONCATENATED = _Deferred(
+    rb"(?i)(?P<key>"
+    + _KEY_NAME
+    + rb")[:=][\"']\s{0,4}\+\s{0,4}(?:\"(?P<dq>[^\"\r\n]{1,256})\"|'(?P<sq>[^'\r\n]{1,256})')"
+)
 # A Dockerfile's `ENV NAME value` and `ARG`'s build output (`Step 5/9 : ENV DB_PASS X`): a name, a space, its value.
 _DOCKERFILE_ENV = _Deferred(
     rb"(?:^|[\s:])(?:ENV|ARG)[ \t]{1,8}(?P<key>(?i:" + _KEY_NAME + rb"))[ \t]{1,8}(?:"
@@ -1626,7 +1632,7 @@ def _key_value_spans(pattern: Any, data: bytes, element: bool = False) -> Iterat
         if kind is None:
             continue
         start, end = _value_group(match)
-        bare = _span(match, b"bare")[0] >= 0
+        bare = b"bare" in _group_index(match.re) and _span(match, b"bare")[0] >= 0
         if bare and _KIND_NOUN.fullmatch(data, start, end) and _QUOTED_NAME_NEXT.match(data, end):
             continue
         bracketed = _BRACKETED.match(data, start) if bare else None
@@ -2121,6 +2127,8 @@ class Redactor:
             spans.extend(_key_value_spans(_SPACED_CONFIG, data))
             if b"ENV" in data or b"ARG" in data:
                 spans.extend(_key_value_spans(_DOCKERFILE_ENV, data))
+            if b"+" in data:
+                spans.extend(_key_value_spans(_CONCATENATED, data))
             if b"form-data" in data:
                 spans.extend(_key_value_spans(_MULTIPART_FIELD, data, element=True))
             if _QUOTED_PAIR_GATE.search(data):
