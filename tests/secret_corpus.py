@@ -109,6 +109,17 @@ _CONTEXT = {
     "aws-configure-set",
     "imap-login",
     "go-header-map",
+    "rabbitmqctl-add-user",
+    "net-user-add",
+    "redis-auth",
+    "snmp-community",
+    "driver-connect-positional",
+    "go-mysql-dsn",
+    "multipart-password-field",
+    "password-label-hungarian",
+    "totp-seed-after-word",
+    "url-path-webhook-token",
+    "twilio-sid-then-token",
 }
 
 
@@ -452,6 +463,40 @@ def cases(seed: int = 20261121) -> list[Case]:
         "go-header-map",
         g(LOWER + DIGITS, 14),
         'http.Header{"Accept":[]string{"*/*"}, "Dd-Api-Key":[]string{"{s}"}}',
+    )
+    # round 5: positional arguments, drivers, layouts, other languages, URL paths, shapes
+    add("rabbitmqctl-add-user", g(LOWER + DIGITS, 14), "rabbitmqctl add_user deploy {s} failed")
+    add("net-user-add", g(LOWER + DIGITS, 14), "net user svc_backup {s} /add: System error 5")
+    add("redis-auth", g(LOWER + DIGITS, 14), "redis> AUTH {s} (error) WRONGPASS")
+    add("snmp-community", g(LOWER + DIGITS, 14), "snmpwalk -v2c -c {s} 10.0.0.1 system: Timeout")
+    add(
+        "driver-connect-positional",
+        g(LOWER + DIGITS, 14),
+        "pymysql.connect('db.example.net', 'app', '{s}', 'orders')",
+    )
+    add("go-mysql-dsn", g(LOWER + DIGITS, 14), 'sql.Open("mysql", "app:{s}@tcp(db:3306)/orders") failed')
+    add(
+        "multipart-password-field",
+        g(LOWER + DIGITS, 14),
+        'Content-Disposition: form-data; name="password"\r\n\r\n{s}\r\n--b0undary',
+    )
+    add("password-label-hungarian", g(LOWER + DIGITS, 14), "bejelentkezés sikertelen, jelszó: {s}")
+    add(
+        "totp-seed-after-word",
+        g("ABCDEFGHIJKLMNOPQRSTUVWXYZ234567", 26) + "27",
+        "otp enrollment: qr seed {s} issued",
+    )
+    add(
+        "url-path-webhook-token",
+        g.mixed(ALNUM, 32),
+        "POST https://hooks.example.net/services/T0AB12/B0CD34/{s} 404",
+    )
+    add("twilio-sid-then-token", g(HEX, 32), 'Client("AC' + g(HEX, 32) + '", "{s}") HTTP 401')
+    add("plaid-access-token", f"access-production-{uuid}", "plaid item sync failed for {s}")
+    add(
+        "salesforce-session",
+        "00D" + g.mixed(ALNUM, 12) + "!" + g.mixed(ALNUM + ".", 96),
+        "INVALID_SESSION_ID {s}",
     )
     return out
 

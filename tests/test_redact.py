@@ -619,6 +619,26 @@ def _layout_adversarial_inputs(size: int = 200_000) -> dict[str, str]:
     }
 
 
+def _round_five_adversarial_inputs(size: int = 200_000) -> dict[str, str]:
+    """Crafted lines against round five's rules: positional arguments, URL paths, passphrases, wrappers."""
+    segment = "Ab3dE5fG7hJ9kL1mN3pQ5rS7tU9/"
+    return {
+        "url path segments": "GET https://h.example.org/" + segment * (size // 28),
+        "request lines": "GET /" * (size // 5),
+        "auth commands": "AUTH a " * (size // 7),
+        "auth arguments": "auth Ab3dE5fG7hJ9kL1m " * (size // 22),
+        "rabbitmqctl flags": "rabbitmqctl" + " -n x" * (size // 5),
+        "acl rules": "ACL SETUSER a" + " on" * (size // 3),
+        "passphrase words": "password: " + "word " * (size // 5),
+        "passwords and words": "password: word word word " * (size // 25),
+        "codes": "backup codes: " + "ab12-cd34 " * (size // 10),
+        "wrappers": "password=Secret(" * (size // 16),
+        "connect calls": "connect('a', 'b', " * (size // 18),
+        "multipart fields": 'form-data; name="password"\n' * (size // 27),
+        "seeds": "seed " * (size // 5) + "ABCDEFGH234567ABCDEF",
+    }
+
+
 _HOSTILE_FAMILIES = (
     _adversarial_inputs,
     _more_adversarial_inputs,
@@ -626,6 +646,7 @@ _HOSTILE_FAMILIES = (
     _shape_adversarial_inputs,
     _context_adversarial_inputs,
     _layout_adversarial_inputs,
+    _round_five_adversarial_inputs,
 )
 
 
@@ -1471,3 +1492,229 @@ def test_a_vendor_prefix_before_a_random_tail_is_still_redacted() -> None:
     tails = ["".join(_FAKE.choices(string.ascii_letters + string.digits, k=32)) + "7" for _ in range(200)]
     for tail in tails:
         assert Redactor().redact(f"using acme-{tail} now") == "using [REDACTED:secret] now", tail
+
+
+# Red-team round 5: more languages, positional arguments, URL paths, passphrases, wrapped values.
+@pytest.mark.parametrize(
+    "label",
+    ["jelszó", "Lozinka", "mật khẩu", "kata sandi", "Κωδικός", "סיסמה", "كلمة المرور", "पासवर्ड", "parolă", "密碼",
+     "slaptažodis", "geslo", "парола", "contrasenya", "رمز عبور"],
+)  # fmt: skip
+def test_a_password_labelled_in_another_language_is_redacted(label: str) -> None:
+    v = _fake()
+    for text in (f"{label}: {v}", f"{label}={v} (login)", f"la {label} es {v}"):
+        assert v not in Redactor().redact(text), text
+    assert Redactor().redact_json({label.replace(" ", "_"): v}) == {
+        label.replace(" ", "_"): "[REDACTED:password]"
+    }
+
+
+def test_a_code_in_another_language_stays_when_it_is_a_number() -> None:
+    assert Redactor().redact("κωδικός σφάλματος: 500") == "κωδικός σφάλματος: 500"
+
+
+@pytest.mark.parametrize(
+    "template",
+    [
+        "rabbitmqctl add_user deploy {v}\nError: user_already_exists",
+        "rabbitmqctl -n rabbit@mq1 change_password guest '{v}'",
+        "net user svc_backup {v} /add /domain: System error 5",
+        '$cred = ConvertTo-SecureString "{v}" -AsPlainText -Force',
+        "ConvertTo-SecureString -String '{v}' -AsPlainText -Force : Cannot bind",
+        "wpa_passphrase CafeGuest {v}",
+        "mc alias set store http://minio:9000 storeadmin {v}",
+        "redis> AUTH {v}\n(error) WRONGPASS",
+        '1763712000.123456 [0 10.1.2.3:50000] "AUTH" "default" "{v}"',
+        "ERR AUTH worker {v} failed",
+        "p4 -P {v} sync //depot/...",
+        "mosquitto_sub -h mq -u bot -P {v} -t alerts",
+        "az login --service-principal -u app -p {v} --tenant example.org",
+        "redis-cli -a {v} ping",
+        "+ curl -sS -ubot:{v} https://ci.example.org/api",
+        "sentinel auth-pass primary {v}",
+        "ACL SETUSER etl on >{v} ~* +@all",
+    ],
+)
+def test_a_password_given_as_a_positional_argument_is_redacted(template: str) -> None:
+    v = _fake()
+    assert v not in Redactor().redact(template.format(v=v))
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["AUTH failed for user bob", "NOAUTH Authentication required.", "net user temp /delete", "net user bob * /add",
+     "rabbitmqctl list_users", "auth middleware rejected request req_01HZY", "AUTH LOGIN",
+     "sentinel monitor primary 10.0.0.1 6379 2"],
+)  # fmt: skip
+def test_commands_without_a_positional_password_stay(text: str) -> None:
+    assert Redactor().redact(text) == text
+
+
+def test_a_token_given_to_a_cli_auth_command_is_redacted() -> None:
+    token = "5d0c8e2a-91f4-4b7e-a3c6-0f1e2d3c4b5a"
+    assert Redactor().redact(f"snyk auth {token}\nAuthentication failed") == (
+        "snyk auth [REDACTED:token]\nAuthentication failed"
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        (
+            'Client("AC0123456789abcdef0123456789abcdef", "fedcba9876543210fedcba9876543210")',
+            "twilio-auth-token",
+        ),
+        ("item failed for access-production-0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d", "plaid-token"),
+        (
+            "INVALID_SESSION_ID 00D5e000001AbCd!AQ4AQFxYz.kLmN0pQrStUvWxYz12345678aBcDeFgHiJkLmNoPqRsTuV",
+            "salesforce-session",
+        ),
+    ],
+)
+def test_vendor_tokens_of_round_five_are_redacted_by_shape(text: str, kind: str) -> None:
+    redacted = Redactor().redact(text)
+    assert f"[REDACTED:{kind}]" in redacted
+    assert "fedcba98" not in redacted and "0a1b2c3d-4e5f" not in redacted and "AQ4AQFxYz" not in redacted
+
+
+@pytest.mark.parametrize(
+    "template",
+    [
+        "POST https://hooks.example.org/services/T0AB12CD34/B0EF56GH78/{v} 404",
+        "collector: POST https://endpoint9.collection.example.com/receiver/v1/http/{v}== 401",
+        "GET https://img.example.org/{v}=/300x200/smart/a.jpg 403",
+        "POST /api/v1/webhooks/incoming/{v} HTTP/1.1",
+        "https://hooks.example.com/hooks/catch/1234567/{v}/ failed",
+    ],
+)
+def test_a_token_in_a_url_path_is_redacted(template: str) -> None:
+    v = "".join(_FAKE.choices(string.ascii_letters + string.digits, k=30)) + "7Qz"
+    redacted = Redactor().redact(template.format(v=v))
+    assert v not in redacted and "[REDACTED:token]" in redacted
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "GET https://eu.gcr.io/v2/acme/api/manifests/sha256:e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855",
+        "GET https://api.example.org/v1/projects/acme-prod/locations/europe-west1/services/orders-api-with-a-long-name 503",
+        "https://github.com/acme/app/commit/3f9a1c0b7e6d4a2f9b8c1d0e2f3a4b5c6d7e8f90",
+        "GET https://api.example.org/orders/3f9a1c0b-7e6d-4a2f-9b8c-1d0e2f3a4b5c/items 500",
+        "https://docs.example.org/how-to-configure-the-database-connection-pool",
+        "GET /static/js/ThisIsAVeryLongCamelCaseFileName.chunk.js 404",
+    ],
+)
+def test_ids_digests_and_words_in_a_url_path_stay(text: str) -> None:
+    assert Redactor().redact(text) == text
+
+
+@pytest.mark.parametrize(
+    "template",
+    [
+        "Settings(db_password=SecretStr('{v}'), host='db')",
+        'Credentials[user=bob, password=Secret("{v}")]',
+        "kwargs={{'token': b'{v}', 'user': 'bob'}}",
+        'array(2) {{\n  ["user"]=>\n  string(3) "bob"\n  ["password"]=>\n  string(14) "{v}"\n}}',
+        'PASSWORD = """{v}"""',
+        "db.password\\:{v}",
+        "<password><![CDATA[{v}]]></password>",
+        'Content-Disposition: form-data; name="password"\r\n\r\n{v}\r\n--boundary7',
+        'Content-Disposition: form-data; name="api_token"\nContent-Type: text/plain\n\n{v}\n--b',
+        "Step 5/9 : ENV DB_PASS {v}",
+        'requests.get("https://api.example.org/v1?key=" + "{v}")',
+        "url = 'https://x.example.org/login?token=' + '{v}'",
+        "NEWRELIC_LICENSE={v}",
+        "mfa_seed={v}",
+    ],
+)
+def test_a_value_in_a_wrapper_or_an_odd_layout_is_redacted(template: str) -> None:
+    v = _fake()
+    assert v not in Redactor().redact(template.format(v=v))
+
+
+@pytest.mark.parametrize(
+    "template",
+    [
+        "password: {v}",
+        "DB_PASSWORD={v}",
+        "gpg: passphrase = {v}",
+        "wallet import failed: mnemonic: {v}",
+        'escaped in JSON: {{"msg": "passphrase: {v}\\nnext"}}',
+        "settings: smtp_password={v} smtp_host=smtp.example.org",
+    ],
+)
+def test_a_passphrase_of_words_is_redacted_whole(template: str) -> None:
+    words = "copper lantern meadow violet"
+    redacted = Redactor().redact(template.format(v=words))
+    assert not any(w in redacted for w in words.split()), redacted
+
+
+def test_more_codes_of_the_same_shape_after_a_code_are_redacted() -> None:
+    redacted = Redactor().redact("recovery codes: 4k2d-9x7a 8m3p-2c6v z5q1-7w2e")
+    assert redacted == "recovery codes: [REDACTED:token]"
+    assert Redactor().redact("backup code: 4k2d-9x7a expired") == "backup code: [REDACTED:token] expired"
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["license: GPL-3.0-or-later", "license=Apache-2.0", "licenseUrl=https://example.org/l", "random_seed=42",
+     "password=\"\"", "password: letmein refused"],
+)  # fmt: skip
+def test_licenses_seeds_and_single_words_after_a_password_stay(text: str) -> None:
+    expected = "password: [REDACTED:password] refused" if "letmein" in text else text
+    assert Redactor().redact(text) == expected
+
+
+@pytest.mark.parametrize(
+    "template",
+    [
+        "snmpwalk -v2c -c {v} 10.0.0.1 system",
+        "snmpget -v3 -u admin -l authPriv -a SHA -A {v} -x AES -X {w} 10.0.0.1 sysName.0",
+        "upload failed in ftplib.FTP('ftp.example.org', 'uploader', '{v}'): 530 Login incorrect.",
+        "conn = pymysql.connect('db.example.org', 'app', '{v}', 'orders')",
+        'DriverManager.getConnection(url, "app", "{v}")',
+        "new PDO('mysql:host=db;dbname=app', 'root', '{v}')",
+        "fallback Pusher('1712345', 'a1b2c3', '{v}') 401",
+        'sql.Open("mysql", "app:{v}@tcp(db:3306)/orders")',
+        'ipsec.secrets: 10.0.0.1 : PSK "{v}"',
+    ],
+)
+def test_a_password_of_a_tool_a_driver_call_or_a_config_line_is_redacted(template: str) -> None:
+    v, w = _fake(), _fake()
+    redacted = Redactor().redact(template.format(v=v, w=w))
+    assert v not in redacted and w not in redacted and "[REDACTED:" in redacted
+
+
+@pytest.mark.parametrize(
+    ("text", "secret"),
+    [
+        ("qr payload seed 6PTPSNYO7IMIJNTVCAABGPFMRC2AJRQA issuer=ACME", "6PTPSNYO7IMIJNTVCAAB"),
+        ("TOTP seed 3XU6OJVL7MD6H2O5 generated for bob", "3XU6OJVL7MD6H2O5"),
+        ("heroku api: invalid credentials 0f1e2d3c-4b5a-4968-8776-a5b4c3d2e1f0 provided", "0f1e2d3c-4b5a"),
+        (
+            "POST https://outlook.office.com/webhook/0f1e2d3c-4b5a-4968-8776-a5b4c3d2e1f0@1a2b3c4d-4b5a-4968-8776-a5b4c3d2e1f0"
+            "/IncomingWebhook/9f8e7d6c5b4a39281706f5e4d3c2b1a0/2b3c4d5e-4b5a-4968-8776-a5b4c3d2e1f0",
+            "9f8e7d6c5b4a",
+        ),
+    ],
+)
+def test_seeds_uuids_and_legacy_webhooks_told_by_their_words_are_redacted(text: str, secret: str) -> None:
+    assert secret not in Redactor().redact(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["otp verification failed: PERMISSION_DENIED_BY_POLICY", "MFA error AUTHENTICATIONREQUIRED",
+     "seed node CASSANDRASEEDPROVIDER2 down", "password=expired for user=bob", "socket.connect(host, 443)"],
+)  # fmt: skip
+def test_words_after_seed_or_otp_and_calls_without_a_password_stay(text: str) -> None:
+    expected = "password=[REDACTED:password] for user=bob" if text.startswith("password") else text
+    assert Redactor().redact(text) == expected
+
+
+def test_a_collection_and_the_auto_id_of_its_document_stay_but_a_key_long_part_does_not() -> None:
+    assert (
+        Redactor().redact("document users/g70UJhLbMC5MnaML4YR5 missing")
+        == "document users/g70UJhLbMC5MnaML4YR5 missing"
+    )
+    assert "Ab3dE5fG7hJ9kL1m" not in Redactor().redact("doc orders/Ab3dE5fG7hJ9kL1mN3pQ5rS7tU9vW1x gone")

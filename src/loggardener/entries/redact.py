@@ -121,15 +121,18 @@ class _Format:
     group: int = 0
     min_entropy: float = 0.0
     mixed: bool = False
+    digits: int = 0
 
     def spans(self, data: bytes) -> Iterator[Span]:
         for match in self.pattern.finditer(data):
             start, end = match.span(self.group)
             if start < 0 or end <= start:
                 continue
-            if self.min_entropy or self.mixed:
+            if self.min_entropy or self.mixed or self.digits:
                 value = data[start:end].decode("utf-8", "replace")
                 if entropy(value) < self.min_entropy or (self.mixed and not _mixed(value)):
+                    continue
+                if sum(c.isdigit() for c in value) < self.digits:
                     continue
             yield start, end, self.kind, _FORMAT
 
@@ -145,6 +148,7 @@ def _table_formats() -> list[_Format]:
             group=rule.get("group", 0),
             min_entropy=rule.get("entropy", 0.0),
             mixed=rule.get("mixed", False),
+            digits=rule.get("digits", 0),
         )
         for rule in data["rule"]
     ]
@@ -220,6 +224,17 @@ def _plugin_rules() -> tuple[list[tuple[str, str, int]], list[str]]:
 # ---------------------------------------------------------------------------------------------------------
 # Key-name rules.
 
+# Words for a password in more languages, read in key names, in `key: value` and in prose alike (a phrase of
+# two words, `mật khẩu`, only in prose and in a key that joins its words, `mat_khau`).
+_OTHER_PASSWORD_WORDS = (
+    "jelszó", "jelszo", "lozinka", "лозинка", "geslo", "contrasenya", "contrasinal", "pasahitza", "slaptažodis",
+    "slaptazodis", "parool", "salasõna", "lykilorð", "wagwoord", "parolă", "парола", "κωδικός", "κωδικος",
+    "סיסמה", "סיסמא", "पासवर्ड", "รหัสผ่าน", "密碼", "암호", "পাসওয়ার্ড", "கடவுச்சொல்", "პაროლი", "գաղտնաբառ",
+    "mật khẩu", "mat khau", "kata sandi", "kata laluan", "كلمة المرور", "كلمة السر", "رمز عبور",
+)  # fmt: skip
+_OTHER_PASSWORD_KEYS = tuple(word for word in _OTHER_PASSWORD_WORDS if " " not in word)
+_OTHER_PASSWORD_PATTERN = "|".join(_OTHER_PASSWORD_WORDS).replace(" ", "[ \\t]")
+
 # A name is split into words (snake, kebab, dot and camel case); a word names a secret when it is or holds:
 _PASSWORD_WORDS = (
     "password",
@@ -255,6 +270,7 @@ _PASSWORD_WORDS = (
     "geheimnis",
     "секрет",
     "segredo",
+    *(word.replace(" ", "") for word in _OTHER_PASSWORD_WORDS),
 )
 _PASSWORD_EXACT = {
     "pwd", "pass", "pw", "passw", "pword", "pswd", "passin", "passout",
@@ -337,7 +353,7 @@ _FOREIGN_KEY_WORDS = {
     "anahtar",
 }
 # Weak names: only a value of high entropy is redacted (`key=users` stays, `key=8f3kQ...` goes).
-_WEAK_WORDS = ("key", "auth", "sid", "hmac", "salt", "nonce")
+_WEAK_WORDS = ("key", "auth", "sid", "hmac", "salt", "nonce", "license", "licence")  # a license key too
 # Names that hold a secret word but describe it: `token_count`, `password_length`, `key_file`, `max_tokens`.
 _DESCRIPTIVE = re.compile(
     r"(?:^|[_.-])(?:count|len|length|size|type|types|limit|ttl|expires?|expiry|expiration|expires_in|url|uri"
@@ -385,6 +401,7 @@ _NAME_PATH = re.compile(
     r"^(?=[^/:]*[/:])(?:[A-Za-z]{1,24}|\d{1,12}|[0-9a-fA-F]{4,64}|[A-Za-z]{1,16}\d{1,4}|[A-Za-z]{1,3}-?\d{1,12})"
     r"(?:[/:._-]{1,2}(?:[A-Za-z]{1,24}|\d{1,12}|[0-9a-fA-F]{4,64}|[A-Za-z]{1,16}\d{1,4}|[A-Za-z]{1,3}-?\d{1,12}))*/?$"
 )
+_WORDS_AND_NUMBERS = re.compile(r"(?:[A-Za-z]{1,20}|\d{1,4})(?:[-_.](?:[A-Za-z]{1,20}|\d{1,4}))+")
 _CAMEL_WORDS = re.compile(r"(?:[A-Z]?[a-z]{2,}){2,8}")
 _CONSONANTS = re.compile(r"[bcdfghjklmnpqrstvwxz]{6,}", re.IGNORECASE)
 
@@ -401,8 +418,15 @@ def _plain_words(value: str) -> bool:
     return bool(_PLAIN_WORD.match(value)) and not _CONSONANTS.search(value)
 
 
+# What separates the words of a name: not a letter, a digit or a combining mark (Python's `\w` has no marks, so
+# `पासवर्ड` and `รหัสผ่าน` would fall apart), or an underscore.
+_WORD_SEPARATOR = re.compile(
+    r"(?:[^\w\u0300-\u036f\u0900-\u0dff\u0e00-\u0eff\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]|_)+"
+)
+
+
 def _words(key: str) -> list[str]:
-    return [w for w in re.split(r"[\W_]+", _CAMEL.sub("_", key).lower()) if w]
+    return [w for w in _WORD_SEPARATOR.split(_CAMEL.sub("_", key).lower()) if w]
 
 
 @functools.lru_cache(maxsize=4096)
@@ -427,7 +451,9 @@ def key_class(key: str) -> str | None:
         or any(w.endswith("pass") and w not in _NOT_PASSWORDS for w in words)
     ):
         return "password"
-    if any(w in _PIN_EXACT for w in words) or (words[-1] == "code" and _CODE_QUALIFIERS & set(words[:-1])):
+    if any(w in _PIN_EXACT for w in words) or (
+        words[-1] in ("code", "codes") and _CODE_QUALIFIERS & set(words[:-1])
+    ):
         return "pin"
     if (
         any(w in flat for w in _TOKEN_WORDS)
@@ -495,6 +521,8 @@ def is_secret_value(key_kind: str, value: str) -> bool:
         return False  # a path or a colon-separated name of words and numbers (`users:profile:12345`)
     if _CAMEL_WORDS.fullmatch(value):
         return False  # a name (`<add key="ConnectionPassword" …>`)
+    if _WORDS_AND_NUMBERS.fullmatch(value):
+        return False  # words and small numbers (`license: GPL-3.0-or-later`)
     sample = value[:256]
     random_looking = any(c.isdigit() for c in sample) or (len(sample) >= 16 and _mixed_case(sample))
     return len(value) >= 12 and entropy(sample) >= 3.0 and random_looking
@@ -522,6 +550,9 @@ _KEY_HINTS = (
     b"jwt",
     b"bearer",
     b"otp",
+    b"mfa",
+    b"2fa",
+    b"licen",
     b"hmac",
     b"salt",
     b"nonce",
@@ -561,6 +592,7 @@ _KEY_HINTS = (
     "トークン".encode(),
     "비밀번호".encode(),
     "토큰".encode(),
+    *(word.encode() for word in _OTHER_PASSWORD_WORDS),
 )
 # The tools `_CLI_PASSWORD` knows (`docker … login` by its `login`): with one of its flags, they gate it.
 _CLI_TOOLS = (
@@ -574,10 +606,27 @@ _CLI_TOOLS = (
     b"isql",
     b"ipmitool",
     b"smbclient",
+    b"mosquitto_",
+    b"p4 ",
 )
 _CLI_FLAGS = (b"-p", b" -a", b" -w", b" -P")
 # The tools `_TOOL` knows, and the `-t` of `_TOKEN_FLAG`.
-_TOOL_GATES = (b"ssh-keygen", b"openssl", b"zip", b"7z", b"put-parameter", b"codecov", b"-t")
+_TOOL_GATES = (b"ssh-keygen", b"openssl", b"zip", b"7z", b"put-parameter", b"codecov", b"snmp", b"-t")
+# An HTTP request line, whose path `_URL_PATH` reads.
+_REQUEST_LINES = (b"get /", b"post /", b"put /", b"patch /", b"delete /", b"head /", b"options /")
+# The commands `_POSITIONAL` knows.
+_POSITIONAL_GATES = (
+    b"rabbitmqctl",
+    b"net user",
+    b"net.exe",
+    b"wpa_passphrase",
+    b"mc ",
+    b"convertto-securestring",
+    b"auth-pass",
+    b"setuser",
+)
+# What `_AUTH_COMMAND` and `_AUTH_ARGUMENT` need: `auth` before a space or a quote (`AUTH X`, `"AUTH" "X"`).
+_AUTH_GATES = (b"auth ", b"auth\t", b'auth"', b"authtoken", b"authenticate ")
 # Literals that gate the context rules below (private key blocks, cookies, DSNs, flags, emails).
 _CONTEXT_GATES = (
     b"begin",
@@ -601,6 +650,9 @@ _CONTEXT_GATES = (
     b"&",
     *_CLI_TOOLS,
     *_TOOL_GATES,
+    *_POSITIONAL_GATES,
+    *_AUTH_GATES,
+    *_REQUEST_LINES,
 )
 _RUN_GATE = b"<random run>"  # the gate of `_RUN`, which needs no literal
 # A character of a key name: ASCII word characters, or any non-ASCII one but CJK and full-width punctuation
@@ -609,13 +661,16 @@ _RUN_GATE = b"<random run>"  # the gate of `_RUN`, which needs no literal
 _KEY_CHAR = rb"[A-Za-z0-9_.\-\x{80}-\x{2fff}\x{3040}-\x{fefe}]"
 _KEY_NAME = (
     _KEY_CHAR
-    + rb"{0,64}(?:pass|pwd|pw|secret|token|credential|cred|sig|auth|cookie|sess|key|sid|jwt|bearer|otp|psk|mnemonic"
+    + rb"{0,64}(?:pass|pwd|pw|secret|token|credential|cred|sig|auth|cookie|sess|key|sid|jwt|bearer|otp|mfa|2fa|licen"
+    rb"|psk|mnemonic"
     rb"|phrase|\.login|-team"
     rb"|hmac|salt|nonce|code|ticket|pin|saml|assertion|dockerc|logged_in|kennwort|senha|wachtwoord|contrase|haslo"
     rb"|sifre|losenord|geheimnis|jeton|clave|parola|salasana|adgangskode|heslo|has\x{142}o|\x{15f}ifre|l\x{f6}senord"
     rb"|cl\x{e9}|schl\x{fc}ssel|\x{43f}\x{430}\x{440}\x{43e}\x{43b}\x{44c}|\x{442}\x{43e}\x{43a}\x{435}\x{43d}"
     rb"|\x{5bc6}\x{7801}|\x{5bc6}\x{94a5}|\x{4ee4}\x{724c}|\x{53e3}\x{4ee4}|\x{30d1}\x{30b9}\x{30ef}\x{30fc}\x{30c9}"
-    rb"|\x{30c8}\x{30fc}\x{30af}\x{30f3}|\x{be44}\x{bc00}\x{bc88}\x{d638}|\x{d1a0}\x{d070})"
+    rb"|\x{30c8}\x{30fc}\x{30af}\x{30f3}|\x{be44}\x{bc00}\x{bc88}\x{d638}|\x{d1a0}\x{d070}|"
+    + "|".join(_OTHER_PASSWORD_KEYS).encode()
+    + rb")"
     + _KEY_CHAR
     + rb"{0,64}"
 )
@@ -623,14 +678,15 @@ _KEY_NAME = (
 # line: double quoted (escapes allowed), escaped-quoted, single quoted, or bare up to a space, quote, `&`, `;`
 # or `\`; or a lone value on the next line.
 _KEY_VALUE = _Deferred(
-    rb"(?i)(?P<key>" + _KEY_NAME + rb")(?:\\{0,2}[\"'])?\s{0,8}(?:=>|:=|=|:|\x{ff1a}|\x{ff1d})"
+    rb"(?i)(?P<key>" + _KEY_NAME + rb")(?:\\{0,2}[\"']\]?|\\)?\s{0,8}(?:=>|:=|=|:|\x{ff1a}|\x{ff1d})"
     rb"(?:\s{0,8}(?:\[\][A-Za-z0-9_.*]{1,32}\{)?(?:"  # Go's `%#v` of a header: `"X-Api-Key":[]string{"X"}`
     rb"\\\"(?P<esc>(?:[^\"\\]|\\[^\"])+)\\\""
-    rb"|\"(?P<dq>(?:[^\"\\]|\\.)+)\""
-    rb"|N?'(?P<sq>[^'\r\n]+)')"  # T-SQL's Unicode literal `N'X'`
+    rb"|\"(?:\"\")?(?P<dq>(?:[^\"\\]|\\.)+)\""  # also Python's `\"\"\"X\"\"\"`
+    rb"|N?'(?:'')?(?P<sq>[^'\r\n]+)')"  # T-SQL's Unicode literal `N'X'`
     rb"|[ \t]{0,8}(?P<bare>>[+-]?[ \t]{0,8}\r?\n|[^\s\"'&;\\<>]+)"  # `>` only as a YAML folded block's header
     # a value alone on the next line; not a key there (`auth:` then `  client_secret: X` is a parent key)
-    rb"|[ \t]{0,8}\r?\n[ \t]{1,16}(?P<nl>[^\s\"'&;\\<>:]{1,256})[ \t]{0,8}(?:\r?\n|$))"
+    rb"|[ \t]{0,8}\r?\n[ \t]{1,16}(?P<nl>[^\s\"'&;\\<>:]{1,256})"
+    rb"(?:[ \t]{1,4}\"[^\"\r\n]{0,256}\")?[ \t]{0,8}(?:\r?\n|$))"  # PHP's `string(12) "X"` after `=>`
 )
 _FLAG = _Deferred(
     rb"(?i)(?:^|[\s\"'(\[])(?P<key>--?" + _KEY_NAME + rb")\s{1,8}(?:"
@@ -681,14 +737,46 @@ _COOKIE = _Deferred(
 _DSN = _Deferred(rb"(?i)\b[a-z][a-z0-9+.-]{0,31}://(?P<user>[^\s:/@\"'<>]*):(?P<cred>[^@\r\n]{1,256}?)@")
 _PORT_OR_PATH = re.compile(r"^\d{1,5}(?:[/?#\s]|$)|://")
 # `curl -u user:pass`, `mysql -pSECRET`, `sshpass -p SECRET`.
-# `user:pass` after `-u`/`--user`/`-U`/`--proxy-user` (curl), `-a`/`--auth` (httpie), `stats auth` (HAProxy);
+# `user:pass` after `-u`/`--user`/`-U`/`--proxy-user` (curl; `-u` also attached, `-ubot:X`), `-a`/`--auth` (httpie), `stats auth` (HAProxy);
 # `user,pass` (lftp -u) and `DOM\\user%pass` (smbclient -U) too, quoted or not.
 _USER_FLAG = _Deferred(
     rb"(?:^|[\s\"'])(?:"
-    rb"(?:-u|-U|--user|--proxy-user|-a|--auth|stats[ \t]{1,8}auth)(?:=|[ \t]{1,8})[\"']?[^\s:,%\"']+:"
+    rb"(?:(?:-u|-U|--user|--proxy-user|-a|--auth|stats[ \t]{1,8}auth)(?:=|[ \t]{1,8})|-u)[\"']?[^\s:,%\"']+:"
     rb"|-U(?:=|[ \t]{1,8})[\"']?[^\s%\"']+%"
     rb"|lftp[ \t](?:[^\r\n]{0,256}?[ \t])?-u[ \t]{1,8}[\"']?[^\s,\"']+,"
     rb")(?P<cred>[^\s\"'/~][^\s\"']*)"
+)
+# A password or token that a command takes as a positional argument, not after a flag: `rabbitmqctl add_user U P`,
+# `net user U P /add`, `wpa_passphrase SSID P`, `mc alias set NAME URL KEY SECRET`, PowerShell's
+# `ConvertTo-SecureString "P" -AsPlainText`, Redis Sentinel's `sentinel auth-pass MASTER P`. What is a word, a number or a path (`net user bob /delete`) stays.
+_ARGUMENT_RE2 = rb"(?:\"[^\"\r\n]{1,256}\"|'[^'\r\n]{1,256}'|[^\s\"']{1,256})"
+_POSITIONAL_VALUE = rb"(?:\"(?P<dq>[^\"\r\n]{1,256})\"|'(?P<sq>[^'\r\n]{1,256})'|(?P<bare>[^\s\"']{1,256}))"
+_POSITIONAL = _Deferred(
+    rb"(?:^|[\s\"'`(;|&>$])(?:(?:"
+    rb"(?i:rabbitmqctl(?:\.bat)?(?:[ \t]{1,8}-[nqlt](?:[ \t]{1,8}[^\s-][^\s]{0,255})?)*"
+    rb"[ \t]{1,8}(?:add_user|change_password|authenticate_user))[ \t]{1,8}" + _ARGUMENT_RE2
+    + rb"|(?i:net(?:\.exe)?[ \t]{1,8}user)[ \t]{1,8}" + _ARGUMENT_RE2
+    + rb"|wpa_passphrase[ \t]{1,8}" + _ARGUMENT_RE2
+    + rb"|mc[ \t]{1,8}(?:alias[ \t]{1,8}set|config[ \t]{1,8}host[ \t]{1,8}add)(?:[ \t]{1,8}" + _ARGUMENT_RE2 + rb"){3}"
+    + rb"|(?i:ConvertTo-SecureString)(?:[ \t]{1,8}-String)?"
+    + rb"|sentinel[ \t]{1,8}auth-pass[ \t]{1,8}" + _ARGUMENT_RE2
+    + rb")[ \t]{1,8}" + _POSITIONAL_VALUE
+    # Redis' ACL rules give a password after `>`: `ACL SETUSER bob on >X ~* +@all`
+    + rb"|(?i:acl[ \t]{1,8}setuser)[ \t]{1,8}" + _ARGUMENT_RE2
+    + rb"(?:[ \t]{1,8}[^\s>]{1,64}){0,8}[ \t]{1,8}>(?P<acl>[^\s\"']{1,256}))"
+)  # fmt: skip
+# Redis' `AUTH [user] P`, also quoted as MONITOR writes it (`"AUTH" "default" "P"`), and SMTP's `AUTH PLAIN <b64>`:
+# of the one or two arguments, those that look like a password (a user name is mostly a word).
+_AUTH_COMMAND = _Deferred(
+    rb"(?:^|[\s\"'>])\"?AUTH\"?[ \t]{1,8}"
+    + _POSITIONAL_VALUE
+    + rb"(?:[ \t]{1,8}(?P<second>"
+    + _ARGUMENT_RE2
+    + rb"))?"
+)
+# A CLI's `auth <token>` (`snyk auth <uuid>`, `ngrok authtoken X`): a UUID or a generated value.
+_AUTH_ARGUMENT = _Deferred(
+    rb"(?i)(?:^|[\s\"'`(;|&])(?:auth|authtoken|authenticate)[ \t]{1,8}(?P<cred>[A-Za-z0-9][A-Za-z0-9_.~+/=-]{15,255})"
 )
 # `echo 'user:pass' | chpasswd`
 _CHPASSWD = _Deferred(
@@ -748,7 +836,7 @@ _KEY_END = _Deferred(rb"-{4,5} ?END [A-Z0-9 ]{0,64}(?:PRIVATE KEY(?: BLOCK)?|Ope
 # like one (`_userinfo_spans` decides; `mailto:bob@x.org`, `Error:bob@x.org` keep theirs).
 _USERINFO = _Deferred(
     rb"(?:^|[\s\"'(=,;<>])(?P<user>[A-Za-z][A-Za-z0-9._+-]{0,63}):(?P<cred>[^\s:/@\"'<>\[\]]{6,128})@"
-    rb"(?P<host>[A-Za-z0-9][A-Za-z0-9.-]{0,252})"
+    rb"(?P<host>(?:tcp|udp|unix)\(|[A-Za-z0-9][A-Za-z0-9.-]{0,252})"  # Go's MySQL DSN: `user:pass@tcp(db:3306)/x`
 )
 _NOT_USERS = (b"mailto", b"sip", b"sips", b"xmpp", b"tel", b"im", b"pres", b"acct", b"urn", b"news")
 _EMAIL = _Deferred(
@@ -765,7 +853,8 @@ _QUERY_TAIL = re.compile(rb"(?:[^\s\"'\\&]|\\(?![nrtu\"'\\/]))*")
 # (`<add key="DbPassword" value="X"/>`, `{"name": "DB_PASSWORD", "value": "X"}`, Kubernetes' `- name: X`
 # then `value: Y`), and `<input type="password" value="X">`.
 _XML_ELEMENT = _Deferred(
-    rb"(?i)<(?:[A-Za-z0-9_.-]{1,32}:)?(?P<key>" + _KEY_NAME + rb")(?:\s[^<>]*)?>(?P<bare>[^<]+)</"
+    rb"(?i)<(?:[A-Za-z0-9_.-]{1,32}:)?(?P<key>" + _KEY_NAME + rb")(?:\s[^<>]*)?>"
+    rb"(?:<!\[CDATA\[(?P<dq>[^\]]{1,1000})\]\]>|(?P<bare>[^<]+))</"
 )
 _NAME_VALUE = _Deferred(
     rb"(?i)\b(?:name|key|type|id|param|parameter|variable|setting)\\{0,2}[\"']?\s{0,8}[:=]\s{0,8}\\{0,2}[\"']?"
@@ -807,10 +896,36 @@ _QUOTED_PAIR_GATE = re.compile(rb"[\"']\s{0,8}(?:,|\]\s{0,8}=)\s{0,8}[\"']")  # 
 _JSON_KEY_NEXT = re.compile(rb"\\{0,2}\s{0,8}:")
 _SCHEME_PREFIX = re.compile(r"(?i)([a-z][a-z0-9-]{0,30})[ \t]+(?=\S)")
 # A config line that gives a password after a space, not `=`: redis.conf's `requirepass X` and `masterauth X`,
+# ipsec.secrets' `: PSK "X"`,
 # `.npmrc`'s `//registry/:_authToken X` (as `npm config set` takes it), `_auth X`, `_password X`.
 _SPACED_CONFIG = _Deferred(
-    rb"(?i)(?:^|[\s\"'`;])(?P<key>requirepass|masterauth|(?:\S{0,256}:)?_(?:authToken|auth|password))[ \t]{1,8}(?:"
+    rb"(?i)(?:^|[\s\"'`;])(?P<key>requirepass|masterauth|psk|(?:\S{0,256}:)?_(?:authToken|auth|password))[ \t]{1,8}(?:"
     rb"\"(?P<dq>[^\"\r\n]+)\"|'(?P<sq>[^'\r\n]+)'|(?P<bare>[^\s\"']+))"
+)
+# A value joined onto its name in source code, as a stack frame shows it: `"https://x/?key=" + "X"`, `'token=' + 'X'`.
+_CONCATENATED = _Deferred(
+    rb"(?i)(?P<key>"
+    + _KEY_NAME
+    + rb")[:=][\"']\s{0,4}\+\s{0,4}(?:\"(?P<dq>[^\"\r\n]{1,256})\"|'(?P<sq>[^'\r\n]{1,256})')"
+)
+# A Dockerfile's `ENV NAME value` and `ARG`'s build output (`Step 5/9 : ENV DB_PASS X`): a name, a space, its value.
+_DOCKERFILE_ENV = _Deferred(
+    rb"(?:^|[\s:])(?:ENV|ARG)[ \t]{1,8}(?P<key>(?i:" + _KEY_NAME + rb"))[ \t]{1,8}(?:"
+    rb"\"(?P<dq>[^\"\r\n]+)\"|'(?P<sq>[^'\r\n]+)'|(?P<bare>[^\s\"'=][^\s\"']*))"
+)
+# A multipart form's field (`Content-Disposition: form-data; name="password"`, its other headers, a blank line, then
+# the value), with raw or escaped line breaks.
+_BREAK = rb"(?:\r?\n|(?:\\r)?\\n)"
+_MULTIPART_FIELD = _Deferred(
+    rb"(?i)\bname=\\{0,2}\"(?P<key>"
+    + _KEY_NAME
+    + rb")\\{0,2}\"[^\r\n\\]{0,128}"
+    + _BREAK
+    + rb"(?:[^\r\n\\]{1,128}"
+    + _BREAK
+    + rb"){0,2}?"
+    + _BREAK
+    + rb"(?P<bare>[^\r\n\\]{1,256})"
 )
 # SQL: `IDENTIFIED BY 'X'`, `WITH [ENCRYPTED] PASSWORD 'X'`, `PASSWORD = 'X'`, `SET PASSWORD … = 'X'`.
 _SQL_PASSWORD = _Deferred(
@@ -839,11 +954,11 @@ _GRAPHQL_VALUE = _Deferred(
 # `redis-cli -a X`, `ldapsearch -w X`, `sqlcmd -P X`, `ipmitool -P X`).
 _CLI_PASSWORD = _Deferred(
     rb"(?:^|[\s\"'`(;|&])(?:"
-    rb"(?:docker|podman|buildah|skopeo|nerdctl|helm|oras|crane|regctl|cf|oc)[ \t][^\r\n]{0,64}?\blogin\b[^\r\n]{0,256}?[ \t]-p"
-    rb"|mongo(?:sh|dump|restore|export|import|stat|top|files)?[ \t][^\r\n]{0,256}?[ \t]-p"
-    rb"|redis-cli[ \t][^\r\n]{0,256}?[ \t]-a"
-    rb"|ldap[a-z]{0,16}[ \t][^\r\n]{0,256}?[ \t]-w"
-    rb"|(?:sqlcmd|bcp|osql|isql|ipmitool|smbclient)[ \t][^\r\n]{0,256}?[ \t]-P"
+    rb"(?:docker|podman|buildah|skopeo|nerdctl|helm|oras|crane|regctl|cf|oc|az)[ \t][^\r\n]{0,64}?\blogin\b[^\r\n]{0,256}?[ \t]-p"
+    rb"|mongo(?:sh|dump|restore|export|import|stat|top|files)?[ \t](?:[^\r\n]{0,256}?[ \t])?-p"
+    rb"|redis-cli[ \t](?:[^\r\n]{0,256}?[ \t])?-a"
+    rb"|ldap[a-z]{0,16}[ \t](?:[^\r\n]{0,256}?[ \t])?-w"
+    rb"|(?:sqlcmd|bcp|osql|isql|ipmitool|smbclient|mosquitto_(?:pub|sub|rr)|p4)[ \t](?:[^\r\n]{0,256}?[ \t])?-P"
     rb")(?:[ \t]{1,8}|=)(?P<cred>[^\s\"'\-][^\s\"']*)"
 )
 # A secret given to a tool by a flag whatever its shape (C2): `ssh-keygen -N X` (new passphrase) and `-P X`
@@ -852,7 +967,7 @@ _CLI_PASSWORD = _Deferred(
 # the rest of its line (each flag of the line, at most 1024 bytes).
 _TOOL = _Deferred(
     rb"(?:^|[\s\"'`(;|&/])(?P<tool>ssh-keygen|openssl|zip|unzip|funzip|zipcloak|7z|7za|7zz|7zr"
-    rb"|aws[ \t]{1,8}ssm[ \t]{1,8}put-parameter|codecov|codecovcli|codecov-cli)(?:\.exe)?[ \t]"
+    rb"|aws[ \t]{1,8}ssm[ \t]{1,8}put-parameter|codecov|codecovcli|codecov-cli|snmp[a-z]{0,12})(?:\.exe)?[ \t]"
 )
 _FLAG_VALUE = rb"(?:'(?P<sq>[^'\r\n]+)'|\"(?P<dq>[^\"\r\n]+)\"|(?P<bare>[^\s\"'\-][^\s\"']*))"
 _SEPARATED = rb"(?:=|[ \t]{1,8})"
@@ -863,6 +978,7 @@ _TOOL_FLAGS = {
     b"7z": re.compile(rb"[ \t]-p" + _FLAG_VALUE),  # attached: `-pX`
     b"aws": re.compile(rb"[ \t]--value" + _SEPARATED + _FLAG_VALUE),
     b"codecov": re.compile(rb"[ \t]-t" + _SEPARATED + _FLAG_VALUE),
+    b"snmp": re.compile(rb"[ \t]-[cAX]" + _SEPARATED + _FLAG_VALUE),  # v1/v2c community, v3 auth and privacy
 }
 # `-t X` / `-t=X` of any tool, when X is a UUID or a random run (`login -t=OiSDVkbRabW4Yr…`): `-t` takes a
 # token in many CLIs, and a tag, a type or a time otherwise (`docker build -t app:v1`, `ssh-keygen -t rsa`).
@@ -884,12 +1000,14 @@ _CREDENTIAL_WORD = _Deferred(
         r"|parola[ \t]d'ordine|clave(?:[ \t]de[ \t]api)?|clé[ \t]{1,4}api|api-schlüssel|geheimnis|contraseña"
         r"|contrasena|passwort|kennwort|senha|wachtwoord|hasło|haslo|şifre|lösenord|passord|salasana"
         r"|adgangskode|heslo)\b"
-        r"|(?P<other>пароль|токен|密码|密钥|令牌|口令|パスワード|トークン|비밀번호|토큰))"
+        r"|(?P<other>пароль|токен|密码|密钥|令牌|口令|パスワード|トークン|비밀번호|토큰|"
+        + _OTHER_PASSWORD_PATTERN
+        + r"))"
     ).encode()
 )
 _PASSWORD_PHRASE = re.compile(
     r"(?i)pass|secret|contrase|kennwort|senha|wachtwoord|has[lł]o|[sş]ifre|l[oö]senord|salasana|adgangskode|heslo"
-    r"|mot de|parola|geheimnis|пароль|密码|口令|パスワード|비밀번호"
+    r"|mot de|parola|geheimnis|пароль|密码|口令|パスワード|비밀번호|" + _OTHER_PASSWORD_PATTERN
 )
 # Separators and words between a credential word and its value.
 _FILLER = {
@@ -995,8 +1113,11 @@ def looks_generated(run: str) -> bool:
     if not _DIGIT_OR_MIXED.search(run):
         return False  # no digit and one case only: words, names
     slashed = run.split("/")
-    if len(slashed) > 1 and 2 * sum(is_plain_words(s) or s.isdigit() for s in slashed if s) > len(slashed):
+    named = sum(is_plain_words(s) or s.isdigit() for s in slashed if s)
+    if len(slashed) > 1 and 2 * named > len(slashed):
         return False  # a path of words
+    if len(slashed) > 1 and 2 * named == len(slashed) and all(len(s) < 24 for s in slashed):
+        return False  # a collection and the ids of its documents (`users/<auto id>`): no part is key-long
     parts = [p for p in _RUN_SEPARATORS.split(run) if p]
     if len(slashed) > 1 and not any(len(p) >= 20 for p in parts) and not _NON_BASE64.search(run):
         parts = ["".join(parts)]  # base64 with slashes: one body
@@ -1209,6 +1330,27 @@ def _short_run_spans(data: bytes) -> Iterator[Span]:
             yield start, end, "secret", _RANDOM
 
 
+# A token as a segment of a URL's path, where `_RUN` starts no run (`https://hooks.example.com/services/T0/B0/<token>`,
+# a log collector's `/receiver/v1/http/<token>`, a signed image URL `/<signature>/300x200/a.jpg`): a run of 24
+# characters or more of a segment that looks generated. Hex (digests, commits), UUIDs, words and slugs stay.
+_URL_PATH = _Deferred(
+    rb"(?i)(?:\b[a-z][a-z0-9+.-]{0,31}://[^\s/\"'<>?#\\]{1,256}|\b(?:get|post|put|patch|delete|head|options)[ \t]{1,8})"
+    rb"(?P<path>/[^\s\"'<>?#\\]{1,1000})"
+)
+_PATH_RUN = re.compile(rb"[A-Za-z0-9_~.%+=-]{24,}")
+_PATH_RUN_GATE = b"<url path run>"  # the gate of `_URL_PATH`: a segment as long as a key
+_PATH_RUN_GATE_PATTERN = rb"/[A-Za-z0-9_~.%+=-]{24}"
+
+
+def _url_path_spans(data: bytes) -> Iterator[Span]:
+    for match in _URL_PATH.finditer(data):
+        start, end = _span(match, b"path")
+        for run in _PATH_RUN.finditer(data, start, end):
+            value = run.group(0).decode("ascii")
+            if looks_generated(value) and not _public_run(data, run.start(), value):
+                yield run.start(), run.end(), "token", _RANDOM
+
+
 _JOINERS = {b"-", b".", b"/", b"_", b"@"}
 _MARKER_OPENING = MARKER_PREFIX.encode()
 
@@ -1271,6 +1413,9 @@ def _phrase_spans(data: bytes) -> Iterator[Span]:
             if (
                 (password and first and _password_like(stripped))
                 or (labelled and first and is_secret_value("token", stripped))
+                or (
+                    first and not password and _UUID.match(stripped) is not None
+                )  # `invalid credentials <uuid>`
                 or _prose_secret(stripped)
             ):
                 if password and first:  # a password runs to a space or quote
@@ -1440,6 +1585,41 @@ def _connection_string_end(data: bytes, key_start: int, end: int) -> int:
     return end
 
 
+# The word before a key of one word, with which it may name a secret (`recovery codes`).
+_PREVIOUS_WORD = re.compile(rb"(?:^|[^A-Za-z])([A-Za-z]{2,24})[ \t]$")
+# A value in a wrapper: a call or a type's tag before a quoted string (`SecretStr('X')`, `Secret("X")`, Rust's
+# `Some("X")`, PHP's `string(12) "X"`), or a string prefix (`b'X'`).
+_WRAPPED = re.compile(
+    rb"(?:[A-Za-z_][\w.:]{0,40}\((?:\d{1,6}\)[ \t]{1,4})?[bruBRU]{0,2}|[bruBRU]{1,2})"
+    rb"(?:\"([^\"\r\n]{1,256})\"|'([^'\r\n]{1,256})')"
+)
+# The rest of a line after a bare password or code: two words or more (a passphrase, `correct horse battery
+# staple`, a wallet's seed words; one word after it is the message's, `password: letmein refused`) up to the line's
+# end or the next `name=`, or more codes of the same shape (`recovery codes: 4k2d-9x7a 8m3p-2c6v`).
+_MORE_WORDS = re.compile(
+    rb"(?:[ \t][a-z]{2,24}(?![\w.-])){2,23}(?=[ \t]*(?:\r?\n|\\[nr]|$)|[ \t]+[A-Za-z_][\w.-]{0,64}=)"
+)
+_MORE_TOKENS = re.compile(rb"(?:[ \t][A-Za-z0-9-]{4,32}){1,15}(?=[ \t]*(?:\r?\n|\\[nr]|$))")
+_TOKEN_SHAPE = re.compile(rb"[A-Za-z0-9]")
+
+
+def _more_words_end(data: bytes, start: int, end: int, kind: str) -> int:
+    """Where a bare password or code that `end` cut at a space ends: at the end of its line, if the words after it
+    are of its kind (lower-case words after a password's word, codes of the same shape and with digits after a code)."""
+    value = data[start:end]
+    if kind == "password" and value.isalpha() and value.islower():
+        more = _MORE_WORDS.match(data, end)
+        return more.end() if more is not None else end
+    more = _MORE_TOKENS.match(data, end) if kind == "pin" else None
+    shape = _TOKEN_SHAPE.sub(b"x", value)
+    codes = [value, *more.group(0).split()] if more is not None else []
+    if codes and all(
+        _TOKEN_SHAPE.sub(b"x", c) == shape and any(b in b"0123456789" for b in c) for c in codes
+    ):
+        return more.end() if more is not None else end
+    return end
+
+
 def _key_value_spans(pattern: Any, data: bytes, element: bool = False) -> Iterator[Span]:
     """The values the key-name rule `pattern` finds; an `element`'s text (XML) ends at its closing tag."""
     for match in pattern.finditer(data):
@@ -1447,10 +1627,12 @@ def _key_value_spans(pattern: Any, data: bytes, element: bool = False) -> Iterat
         key = match.group(b"key").decode("utf-8", "replace").lstrip("-")
         in_query = key_start > 0 and data[key_start - 1 : key_start] in (b"?", b"&")
         kind = "pin" if in_query and key.lower() in _QUERY_CREDENTIALS else key_class(key)
+        if kind is None and (previous := _PREVIOUS_WORD.search(data, max(0, key_start - 26), key_start)):
+            kind = key_class(f"{previous.group(1).decode()}_{key}")  # `recovery codes: X`, `backup code: X`
         if kind is None:
             continue
         start, end = _value_group(match)
-        bare = _span(match, b"bare")[0] >= 0
+        bare = b"bare" in _group_index(match.re) and _span(match, b"bare")[0] >= 0
         if bare and _KIND_NOUN.fullmatch(data, start, end) and _QUOTED_NAME_NEXT.match(data, end):
             continue
         bracketed = _BRACKETED.match(data, start) if bare else None
@@ -1469,10 +1651,16 @@ def _key_value_spans(pattern: Any, data: bytes, element: bool = False) -> Iterat
                     yield block[0], block[1], _KIND_OF_CLASS[kind], _CONTEXT
             if block is not None or data[start : start + 1] == b">":
                 continue
-        if bare and kind == "password" and not element:
+        on_next_line = b"nl" in _group_index(match.re) and _span(match, b"nl")[0] >= 0
+        wrapped = _WRAPPED.match(data, start) if (bare or on_next_line) and not element else None
+        if wrapped is not None:  # `SecretStr('X')`, `Some("X")`, PHP's `string(12) "X"`, Python's `b'X'`
+            start, end = next(wrapped.span(g) for g in (1, 2) if wrapped.start(g) >= 0)
+        elif bare and kind == "password" and not element:
             end = max(end, _password_end(data, start, _QUERY_TAIL if in_query else _PASSWORD_TAIL))
             if data[end : end + 1] in (b" ", b"\t"):
                 end = _connection_string_end(data, key_start, end)
+        if bare and kind in ("password", "pin") and not element and wrapped is None:
+            end = _more_words_end(data, start, end, kind)
         value = data[start:end].decode("utf-8", "replace")
         if is_secret_value(kind, value) and not _working_directory(key, value):
             yield start, end, _KIND_OF_CLASS[kind], _CONTEXT
@@ -1671,7 +1859,7 @@ def _userinfo_spans(data: bytes) -> Iterator[Span]:
     for match in _USERINFO.finditer(data):
         user = match.group(b"user").lower()
         host = match.group(b"host")
-        if user in _NOT_USERS or not (b"." in host or host == b"localhost"):
+        if user in _NOT_USERS or not (b"." in host or host == b"localhost" or host.endswith(b"(")):
             continue
         value = match.group(b"cred").decode("utf-8", "replace")
         lower_only = value.isalpha() and value.islower()
@@ -1688,6 +1876,32 @@ def _piped_spans(data: bytes) -> Iterator[Span]:
         value = data[start:end].decode("utf-8", "replace")
         if not value.startswith("$") and not _placeholder(value) and not _marked(data, start, end):
             yield start, end, "password", _CONTEXT
+
+
+def _positional_spans(data: bytes, present: set[bytes]) -> Iterator[Span]:
+    patterns = [_POSITIONAL] if not present.isdisjoint(_POSITIONAL_GATES) else []
+    auth = not present.isdisjoint(_AUTH_GATES)
+    patterns += [_AUTH_COMMAND] if auth and b"AUTH" in data else []
+    for pattern in patterns:
+        for match in pattern.finditer(data):
+            acl = _span(match, b"acl") if pattern is _POSITIONAL else (-1, -1)
+            values = [acl if acl[0] >= 0 else _value_group(match)]
+            second = _span(match, b"second") if pattern is _AUTH_COMMAND else (-1, -1)
+            if second[0] >= 0:
+                start, end = second
+                quoted = data[start : start + 1] in (b'"', b"'")
+                values.append((start + quoted, end - quoted))
+            for start, end in values:
+                if _password_like(data[start:end].decode("utf-8", "replace")) and not _marked(
+                    data, start, end
+                ):
+                    yield start, end, "password", _CONTEXT
+    for match in _AUTH_ARGUMENT.finditer(data) if auth else ():
+        value = match.group(b"cred").decode("ascii", "replace")
+        if _UUID.match(value) or _prose_secret(value):
+            start, end = _span(match, b"cred")
+            if not _marked(data, start, end):
+                yield start, end, "token", _CONTEXT
 
 
 def _htpasswd_spans(data: bytes) -> Iterator[Span]:
@@ -1847,11 +2061,12 @@ class _GatedRules:
             _RUN_GATE,
             _STRONG_GATE,
             _SHORT_RUN_GATE,
+            _PATH_RUN_GATE,
         ]
         self.gate_set = _search_set(
             [b"(?i:" + _literal(k) + b")" for k in literals]
             + [self.unkeyed[i].pattern.source for i in unfiltered]
-            + [_RUN.source, _STRONG_GATE_PATTERN, _SHORT_RUN.source]
+            + [_RUN.source, _STRONG_GATE_PATTERN, _SHORT_RUN.source, _PATH_RUN_GATE_PATTERN]
         )
 
 
@@ -1910,6 +2125,12 @@ class Redactor:
             spans.extend(_key_value_spans(_FLAG, data))
             spans.extend(_key_value_spans(_NAME_VALUE, data))
             spans.extend(_key_value_spans(_SPACED_CONFIG, data))
+            if b"ENV" in data or b"ARG" in data:
+                spans.extend(_key_value_spans(_DOCKERFILE_ENV, data))
+            if b"+" in data:
+                spans.extend(_key_value_spans(_CONCATENATED, data))
+            if b"form-data" in data:
+                spans.extend(_key_value_spans(_MULTIPART_FIELD, data, element=True))
             if _QUOTED_PAIR_GATE.search(data):
                 spans.extend(_quoted_pair_spans(data))
             if b"value" in data:
@@ -1934,6 +2155,8 @@ class Redactor:
             spans.extend(_graphql_spans(data))
         if b"://" in present:
             spans.extend(_dsn_spans(data))
+        if _PATH_RUN_GATE in present and (b"://" in present or not present.isdisjoint(_REQUEST_LINES)):
+            spans.extend(_url_path_spans(data))
         if b"-u" in present or b" -a" in present or b"auth" in present or b"--user" in data:
             spans.extend(
                 s for s in _simple_spans(_USER_FLAG, data, "password") if not data[s[0] : s[1]].isdigit()
@@ -1953,6 +2176,8 @@ class Redactor:
             spans.extend(_userinfo_spans(data))
         if b"|" in data and (b"echo " in present or b"printf " in present):
             spans.extend(_piped_spans(data))
+        if not present.isdisjoint(_POSITIONAL_GATES) or not present.isdisjoint(_AUTH_GATES):
+            spans.extend(_positional_spans(data, present))
         if b"pass" in present or b"login" in present:
             spans.extend(_protocol_login_spans(data, present))
             if b"htpasswd" in data:
