@@ -633,3 +633,27 @@ def test_no_service_link_for_another_service_or_another_time(backend: str, probe
     ]
     entries += [balancer_request(10 + i * 12, backend, f"/basket/{i}", 502) for i in range(5)]
     assert links_of(scan_entries(entries)) == set()
+
+
+def test_a_warning_logged_in_the_traces_of_a_failure_is_not_named_the_cause_of_its_5xx() -> None:
+    entries = []
+    for attempt in range(1, 6):  # a push redelivered after each 500: the warning says which attempt it is
+        trace, at = f"projects/p/traces/push{attempt}", attempt * 40
+        entries.append(request(at, "/hooks/ingest", 500, trace=trace, instance=f"c{attempt % 2}"))
+        entries.append(
+            run_entry(
+                at + 0.01,
+                text="KeyError: 'tenant'",
+                severity="ERROR",
+                trace=trace,
+                instance=f"c{attempt % 2}",
+            )
+        )
+        if attempt > 1:
+            text = f"push 88120 redelivered (attempt {attempt})"
+            entries.append(
+                run_entry(at, text=text, severity="WARNING", trace=trace, instance=f"c{attempt % 2}")
+            )
+    links = links_of(scan_entries(entries))
+    assert ("KeyError: 'tenant'", "HTTP 500 on GET /hooks/ingest (api)", "trace,instance") in links
+    assert not [link for link in links if link[0].startswith("push") and link[1].startswith("HTTP 500")]

@@ -4,6 +4,7 @@ Four kinds of evidence, each read from facts collected while clustering (`facts.
 
 - **trace**: the problems' events share request traces (a 5xx request log and the exception logged inside
   that request); at least `TRACE_MIN_SHARE` of the effect's traced events (both ways for the same role).
+  As for instances, a warning is not the cause of what a failure in the same traces explains.
 - **instance**: most of the effect's events (`INSTANCE_MIN_SHARE`) have one of the cause's on the same
   instance within seconds (a crash, then the container exit; an exception, then the 5xx response). Only
   problems of different roles: two warnings that fire together on an instance are not cause and effect. A
@@ -176,7 +177,12 @@ def _share_links(
 
 
 def _trace_links(clusters: dict[str, Cluster], facts: ResolvedFacts, links: _Links) -> None:
-    for cause, effect, share in _share_links(clusters, facts.trace_shares, TRACE_MIN_SHARE, same_role=True):
+    candidates = list(_share_links(clusters, facts.trace_shares, TRACE_MIN_SHARE, same_role=True))
+    # A warning logged in the traces of a failure is its companion, not its cause (`_instance_links`)
+    explained = {effect.fingerprint for cause, effect, _ in candidates if _is_failure(cause)}
+    for cause, effect, share in candidates:
+        if effect.fingerprint in explained and not _is_failure(cause):
+            continue
         links.add(
             cause.fingerprint,
             effect.fingerprint,
