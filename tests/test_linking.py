@@ -564,7 +564,9 @@ def test_a_ladder_link_whose_effect_is_logged_first_says_so_not_that_it_follows(
     assert "follows" not in ladder[0]
 
 
-def kubelet_event(seconds: float, pod: str, message: str, namespace: str = "shop") -> dict[str, Any]:
+def kubelet_event(
+    seconds: float, pod: str, message: str, namespace: str = "shop", reason: str = "Unhealthy"
+) -> dict[str, Any]:
     return {
         "insertId": f"ev-{pod}-{seconds}",
         "timestamp": stamp(seconds),
@@ -573,7 +575,7 @@ def kubelet_event(seconds: float, pod: str, message: str, namespace: str = "shop
         "resource": {"type": "k8s_pod", "labels": {"namespace_name": namespace, "pod_name": pod}},
         "jsonPayload": {
             "kind": "Event",
-            "reason": "Unhealthy",
+            "reason": reason,
             "message": message,
             "involvedObject": {"kind": "Pod", "namespace": namespace, "name": pod},
         },
@@ -657,3 +659,23 @@ def test_a_warning_logged_in_the_traces_of_a_failure_is_not_named_the_cause_of_i
     links = links_of(scan_entries(entries))
     assert ("KeyError: 'tenant'", "HTTP 500 on GET /hooks/ingest (api)", "trace,instance") in links
     assert not [link for link in links if link[0].startswith("push") and link[1].startswith("HTTP 500")]
+
+
+def test_pods_evicted_by_node_pressure_cause_the_probe_failures_of_their_service() -> None:
+    evicted = (
+        "The node was low on resource: memory. Threshold quantity: 100Mi, available: {k}Ki. "
+        "Container cart was using 991{k}Ki, request is 128Mi, has larger consumption of memory."
+    )
+    entries = [
+        kubelet_event(i * 2, f"cart-5f6d7c8b9-e{i}v4k", evicted.format(k=70100 + i), reason="Evicted")
+        for i in range(2)
+    ]
+    entries += [
+        kubelet_event(20 + i * 10, f"cart-5f6d7c8b9-n{i}w2p", CART_PROBE.format(i=i)) for i in range(4)
+    ]
+    links = links_of(scan_entries(entries))
+    assert [
+        kinds
+        for cause, effect, kinds in links
+        if cause.startswith("Evicted: The node was low") and effect.startswith("Unhealthy: Readiness")
+    ] == ["service"]
