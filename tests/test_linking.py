@@ -679,3 +679,56 @@ def test_pods_evicted_by_node_pressure_cause_the_probe_failures_of_their_service
         for cause, effect, kinds in links
         if cause.startswith("Evicted: The node was low") and effect.startswith("Unhealthy: Readiness")
     ] == ["service"]
+
+
+def cloudsql_line(seconds: float, text: str) -> dict[str, Any]:
+    return {
+        "insertId": f"sql-{seconds}",
+        "timestamp": stamp(seconds),
+        "severity": "ERROR",
+        "logName": "projects/p/logs/cloudsql.googleapis.com%2Fpostgres.log",
+        "resource": {
+            "type": "cloudsql_database",
+            "labels": {"database_id": "p:orders-db", "project_id": "p"},
+        },
+        "textPayload": text,
+    }
+
+
+ADMIN_FATAL = "[{pid}]: [2-1] db=orders,user=api FATAL:  terminating connection due to administrator command"
+CLIENT_ERROR = "psycopg2.OperationalError: {quote}\nSSL connection has been closed unexpectedly"
+
+
+@pytest.mark.parametrize(
+    ("quote", "app_at", "service", "linked"),
+    [
+        ("terminating connection due to administrator command", 30, "api", True),
+        ("terminating connection due to administrator command", 3 * 3600, "api", False),  # hours later
+        ("terminating connection", 30, "api", False),  # too few words to quote the database
+    ],
+)
+def test_an_application_error_quoting_a_databases_failure_in_the_same_minutes_is_its_effect(
+    quote: str, app_at: float, service: str, linked: bool
+) -> None:
+    entries = [cloudsql_line(i * 3, ADMIN_FATAL.format(pid=700 + i)) for i in range(3)]
+    entries += [
+        run_entry(app_at + i * 5, text=CLIENT_ERROR.format(quote=quote), severity="ERROR", service=service)
+        for i in range(3)
+    ]
+    links = links_of(scan_entries(entries))
+    found = [
+        kinds
+        for cause, effect, kinds in links
+        if cause.startswith("terminating connection") and effect.startswith("psycopg2.OperationalError")
+    ]
+    assert found == (["upstream"] if linked else [])
+
+
+def test_two_applications_logging_the_same_words_do_not_quote_each_other() -> None:
+    text = "Upstream ledger refused the batch: daily settlement window already closed"
+    entries = [run_entry(i * 5, text=text, severity="ERROR", service="payouts") for i in range(3)]
+    entries += [
+        run_entry(2 + i * 5, text=f"{text} (retry {i})", severity="ERROR", service="refunds")
+        for i in range(3)
+    ]
+    assert links_of(scan_entries(entries)) == set()

@@ -23,7 +23,9 @@ Four kinds of evidence, each read from facts collected while clustering (`facts.
   liveness failures of the pods behind it. A pod the kubelet evicted for node pressure counts as an exit.
 - **upstream**: a problem of another service whose text names a failing route (`/api/orders/{id}`), or names
   the service (as a word, or as the host of its Cloud Run URL, `orders-api-5otr7xq3za-uc.a.run.app`) and the
-  status it returned (`Upstream orders-api returned 503`), in the same minutes.
+  status it returned (`Upstream orders-api returned 503`), in the same minutes. Or an application's error
+  that quotes `QUOTE_MIN_WORDS` consecutive words a managed service's failure always logs (a database's
+  `the database system is starting up`, an API's audit `Quota exceeded: …`), in the same minutes.
 
 Which side is the cause follows the problem's role (`role`): an exception or error message, then a process
 exit, a failed probe, a revision not ready, an HTTP 5xx response, each the effect of the ones before it.
@@ -71,6 +73,13 @@ _NOT_READY = re.compile(
     re.IGNORECASE,
 )
 _PARAMETER = re.compile(r"\{[^/{}]*\}")
+_WORD = re.compile(r"\w+")
+QUOTE_MIN_WORDS = 5
+"""Consecutive words of a managed service's failure an application's error must hold to quote it."""
+WORKLOAD_RESOURCES = frozenset(
+    {"cloud_run_revision", "cloud_run_job", "cloud_function", "gae_app", "k8s_container", "gce_instance"}
+)
+"""Resource types whose logs come from the user's code (the rest: managed services, their audit entries)."""
 
 
 def _q(text: str) -> str:
@@ -374,6 +383,83 @@ def _upstream_links(clusters: Sequence[Cluster], facts: ResolvedFacts, links: _L
             )
 
 
+def _words(text: str) -> list[str]:
+    return [word.lower() for word in _WORD.findall(text)]
+
+
+def _word_runs(words: Sequence[str]) -> set[tuple[str, ...]]:
+    return {tuple(words[i : i + QUOTE_MIN_WORDS]) for i in range(len(words) - QUOTE_MIN_WORDS + 1)}
+
+
+def _literal_parts(cluster: Cluster) -> list[list[str]]:
+    """The words its template always holds, part by part between wildcards (a word touching a wildcard is
+    only part of a word, so it is left out)."""
+    parts = (cluster.template or cluster.title).split("<*>")
+    literal = []
+    for index, part in enumerate(parts):
+        words = _words(part)
+        if index > 0 and part[:1].isalnum():
+            words = words[1:]
+        if index < len(parts) - 1 and part[-1:].isalnum():
+            words = words[:-1]
+        if len(words) >= QUOTE_MIN_WORDS:
+            literal.append(words)
+    return literal
+
+
+def _longest_quote(parts: list[list[str]], quoted: set[tuple[str, ...]]) -> str | None:
+    """The longest run of a part's words whose every `QUOTE_MIN_WORDS` words are in `quoted`, if any."""
+    best: tuple[int, str] | None = None
+    for words in parts:
+        start = None
+        for i in range(len(words) - QUOTE_MIN_WORDS + 2):
+            inside = i <= len(words) - QUOTE_MIN_WORDS and tuple(words[i : i + QUOTE_MIN_WORDS]) in quoted
+            if inside and start is None:
+                start = i
+            elif not inside and start is not None:
+                end = i - 1 + QUOTE_MIN_WORDS
+                if best is None or end - start > best[0]:
+                    best = (end - start, " ".join(words[start:end]))
+                start = None
+    return None if best is None else best[1]
+
+
+def _runs_code(cluster: Cluster) -> bool:
+    return any(log.split(" ", 1)[0] in WORKLOAD_RESOURCES for log in cluster.logs)
+
+
+def _quote_links(clusters: Sequence[Cluster], links: _Links) -> None:
+    """A managed service's failure (a database, an API's audit entry) that an application's error quotes in
+    the same minutes: the call failed because the service did."""
+    services = [
+        (c, parts)
+        for c in clusters
+        if c.kind != "request" and role(c) != NONE and _is_failure(c) and c.logs and not _runs_code(c)
+        if (parts := _literal_parts(c))
+    ]
+    for effect in clusters:
+        if effect.kind == "request" or role(effect) == NONE or not _runs_code(effect):
+            continue
+        quoted = _word_runs(_words(f"{effect.template}\n{effect.message}"))
+        for cause, parts in services:
+            if set(cause.services) & set(effect.services) or not (
+                cause.first_seen - UPSTREAM_SLACK <= effect.last_seen
+                and effect.first_seen <= cause.last_seen + UPSTREAM_SLACK
+            ):
+                continue
+            text = _longest_quote(parts, quoted)
+            if text is None:
+                continue
+            links.add(
+                cause.fingerprint,
+                effect.fingerprint,
+                "upstream",
+                f"{_q(effect.title)} ({', '.join(effect.services) or 'an application'}) quotes {_q(text)} "
+                f"of {_q(cause.title)} ({', '.join(cause.services) or 'a managed service'}, "
+                f"{_hhmm(cause.first_seen)}–{_hhmm(cause.last_seen)})",
+            )
+
+
 _RUN_APP_HOST = r"-(?:[a-z0-9]{10}-[a-z]{2}\.a|\d{6,}\.[a-z]+-[a-z]+\d)\.run\.app(?![\w.-])"
 """What follows a Cloud Run service's name in its URL's host: `-hash-region.a.run.app` (`orders-5otr7xq3za-uc.a.run.app`)
 or `-project_number.region.run.app` (`orders-123456789012.us-central1.run.app`)."""
@@ -396,4 +482,5 @@ def find_links(
     _instance_links(by_fingerprint, facts, instance_window_seconds, links)
     _service_links(clusters, facts, links)
     _upstream_links(clusters, facts, links)
+    _quote_links(clusters, links)
     return links.links()
