@@ -732,3 +732,96 @@ def test_two_applications_logging_the_same_words_do_not_quote_each_other() -> No
         for i in range(3)
     ]
     assert links_of(scan_entries(entries)) == set()
+
+
+def bigquery_quota_audit(seconds: float) -> dict[str, Any]:
+    return {
+        "insertId": f"bq-{seconds}",
+        "timestamp": stamp(seconds),
+        "severity": "ERROR",
+        "logName": "projects/p/logs/cloudaudit.googleapis.com%2Fdata_access",
+        "resource": {"type": "bigquery_project", "labels": {"project_id": "p"}},
+        "protoPayload": {
+            "@type": "type.googleapis.com/google.cloud.audit.AuditLog",
+            "serviceName": "bigquery.googleapis.com",
+            "methodName": "google.cloud.bigquery.v2.JobService.InsertJob",
+            "status": {"code": 8, "message": f"Quota exceeded: {QUOTA}"},
+        },
+    }
+
+
+QUOTA = "Your project exceeded quota for concurrent load jobs per table."
+
+
+def dataflow_line(seconds: float, text: str) -> dict[str, Any]:
+    return {
+        "insertId": f"df-{seconds}",
+        "timestamp": stamp(seconds),
+        "severity": "ERROR",
+        "logName": "projects/p/logs/dataflow.googleapis.com%2Fworker",
+        "resource": {"type": "dataflow_step", "labels": {"job_name": "nightly-load", "project_id": "p"}},
+        "textPayload": text,
+    }
+
+
+def test_a_job_quoting_the_quota_error_an_api_audited_is_its_effect_not_another_client_quoting_it() -> None:
+    client = f"google.api_core.exceptions.Forbidden: 403 Quota exceeded: {QUOTA}"
+    entries = [bigquery_quota_audit(i * 4) for i in range(2)]
+    entries += [run_entry(1 + i * 4, text=client, severity="ERROR", service="loader") for i in range(2)]
+    entries += [dataflow_line(2 + i * 4, f"Load failed: 403 Quota exceeded: {QUOTA}") for i in range(2)]
+    links = links_of(scan_entries(entries))
+    assert {(cause[:17], effect[:18], kinds) for cause, effect, kinds in links} == {
+        ("RESOURCE_EXHAUSTE", "google.api_core.ex", "upstream"),
+        ("RESOURCE_EXHAUSTE", "Load failed: 403 Q", "upstream"),
+    }
+
+
+def deploy_audit(
+    seconds: float, resource: dict[str, Any], method: str, code: int, message: str
+) -> dict[str, Any]:
+    return {
+        "insertId": f"audit-{seconds}",
+        "timestamp": stamp(seconds),
+        "severity": "ERROR",
+        "logName": "projects/p/logs/cloudaudit.googleapis.com%2Factivity",
+        "resource": resource,
+        "protoPayload": {
+            "@type": "type.googleapis.com/google.cloud.audit.AuditLog",
+            "methodName": method,
+            "status": {"code": code, "message": message},
+        },
+    }
+
+
+def test_a_function_deploy_failing_with_the_words_of_its_cloud_run_revision_not_ready_is_its_effect() -> None:
+    why = "The user-provided container failed to start and listen on the port defined by the PORT=8080 variable."
+    revision = "invoicemailergen2-00012-kav"
+    run_resource = {
+        "type": "cloud_run_revision",
+        "labels": {"service_name": "invoicemailergen2", "revision_name": ""},
+    }
+    function = {
+        "type": "cloud_function",
+        "labels": {"function_name": "invoiceMailerGen2", "region": "europe-west1"},
+    }
+    entries = [
+        deploy_audit(
+            0,
+            run_resource,
+            "/Services.CreateService",
+            9,
+            f"Ready condition status changed to False for Revision {revision} with message: {why}",
+        ),
+        deploy_audit(
+            40,
+            function,
+            "google.cloud.functions.v2.FunctionService.UpdateFunction",
+            3,
+            f"Could not create or update Cloud Run service invoicemailergen2, Container Healthcheck failed. "
+            f"Revision '{revision}' is not ready and cannot serve traffic. {why}",
+        ),
+    ]
+    links = links_of(scan_entries(entries))
+    assert [
+        kinds for cause, effect, kinds in links if "Ready condition" in cause and "UpdateFunction" in effect
+    ] == ["upstream"]

@@ -24,8 +24,8 @@ Four kinds of evidence, each read from facts collected while clustering (`facts.
 - **upstream**: a problem of another service whose text names a failing route (`/api/orders/{id}`), or names
   the service (as a word, or as the host of its Cloud Run URL, `orders-api-5otr7xq3za-uc.a.run.app`) and the
   status it returned (`Upstream orders-api returned 503`), in the same minutes. Or an application's error
-  that quotes `QUOTE_MIN_WORDS` consecutive words a managed service's failure always logs (a database's
-  `the database system is starting up`, an API's audit `Quota exceeded: …`), in the same minutes.
+  that quotes `QUOTE_MIN_WORDS` consecutive words a managed service's failure always logs (a database's own
+  log, `the database system is starting up`; an API's audit entry, `Quota exceeded: …`), in the same minutes.
 
 Which side is the cause follows the problem's role (`role`): an exception or error message, then a process
 exit, a failed probe, a revision not ready, an HTTP 5xx response, each the effect of the ones before it.
@@ -76,10 +76,30 @@ _PARAMETER = re.compile(r"\{[^/{}]*\}")
 _WORD = re.compile(r"\w+")
 QUOTE_MIN_WORDS = 5
 """Consecutive words of a managed service's failure an application's error must hold to quote it."""
-WORKLOAD_RESOURCES = frozenset(
-    {"cloud_run_revision", "cloud_run_job", "cloud_function", "gae_app", "k8s_container", "gce_instance"}
+CODE_RESOURCES = frozenset(
+    {
+        "cloud_run_revision",
+        "cloud_run_job",
+        "cloud_function",
+        "gae_app",
+        "k8s_container",
+        "container",
+        "gce_instance",
+        "cloud_composer_environment",
+        "dataflow_step",
+        "cloud_dataproc_cluster",
+        "batch.googleapis.com/Job",
+        "ml_job",
+        "aiplatform.googleapis.com/CustomJob",
+        "workflows.googleapis.com/Workflow",
+    }
 )
-"""Resource types whose logs come from the user's code (the rest: managed services, their audit entries)."""
+"""Resource types whose logs come from the user's code: the side that calls a managed service and quotes it."""
+DATABASE_RESOURCES = frozenset(
+    {"cloudsql_database", "alloydb.googleapis.com/Instance", "spanner_instance", "redis_instance"}
+)
+"""Managed databases whose own logs tell why they refused a client."""
+_AUDIT_LOG = "cloudaudit.googleapis.com/"
 
 
 def _q(text: str) -> str:
@@ -425,28 +445,40 @@ def _longest_quote(parts: list[list[str]], quoted: set[tuple[str, ...]]) -> str 
 
 
 def _runs_code(cluster: Cluster) -> bool:
-    return any(log.split(" ", 1)[0] in WORKLOAD_RESOURCES for log in cluster.logs)
+    return any(log.split(" ", 1)[0] in CODE_RESOURCES for log in cluster.logs)
+
+
+def _managed_service_record(cluster: Cluster) -> bool:
+    """Every entry is a managed database's own log or an API's audit entry: the service's side of a call."""
+    return bool(cluster.logs) and all(
+        log.split(" ", 1)[0] in DATABASE_RESOURCES or _AUDIT_LOG in log for log in cluster.logs
+    )
 
 
 def _quote_links(clusters: Sequence[Cluster], links: _Links) -> None:
-    """A managed service's failure (a database, an API's audit entry) that an application's error quotes in
-    the same minutes: the call failed because the service did."""
+    """A managed service's failure (a database's own log, an API's audit entry) that the error of code calling
+    it quotes in the same minutes: the call failed because the service did. Two programs quoting the same
+    words (two clients of one API) are not linked: neither is the service. Of two audited operations on code
+    (a function's deploy failing with its Cloud Run revision's words), the later one quotes the earlier."""
     services = [
         (c, parts)
         for c in clusters
-        if c.kind != "request" and role(c) != NONE and _is_failure(c) and c.logs and not _runs_code(c)
+        if c.kind != "request" and role(c) != NONE and _is_failure(c) and _managed_service_record(c)
         if (parts := _literal_parts(c))
     ]
     for effect in clusters:
         if effect.kind == "request" or role(effect) == NONE or not _runs_code(effect):
             continue
         quoted = _word_runs(_words(f"{effect.template}\n{effect.message}"))
+        audited = _managed_service_record(effect)
         for cause, parts in services:
             if set(cause.services) & set(effect.services) or not (
                 cause.first_seen - UPSTREAM_SLACK <= effect.last_seen
                 and effect.first_seen <= cause.last_seen + UPSTREAM_SLACK
             ):
                 continue
+            if audited and cause.first_seen >= effect.first_seen:
+                continue  # two audited operations: the one that failed later quotes the other
             text = _longest_quote(parts, quoted)
             if text is None:
                 continue
