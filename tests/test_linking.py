@@ -825,3 +825,38 @@ def test_a_function_deploy_failing_with_the_words_of_its_cloud_run_revision_not_
     assert [
         kinds for cause, effect, kinds in links if "Ready condition" in cause and "UpdateFunction" in effect
     ] == ["upstream"]
+
+
+def gen1_line(seconds: float, execution: str, text: str, severity: str) -> dict[str, Any]:
+    return {
+        "insertId": f"gcf-{execution}-{seconds}",
+        "timestamp": stamp(seconds),
+        "severity": severity,
+        "logName": "projects/p/logs/cloudfunctions.googleapis.com%2Fcloud-functions",
+        "resource": {
+            "type": "cloud_function",
+            "labels": {"function_name": "resizeUpload", "region": "us-central1"},
+        },
+        "labels": {"execution_id": execution},
+        "textPayload": text,
+    }
+
+
+@pytest.mark.parametrize(
+    ("failure", "outcome"),
+    [
+        ("Memory limit of 1024 MiB exceeded with 1031 MiB used.", "finished with status: 'crash'"),
+        ("Error: connect ECONNREFUSED 10.2.0.4:5432", "finished with status code: 500"),
+    ],
+)
+def test_a_functions_failed_invocation_line_is_the_effect_of_what_failed_in_it(
+    failure: str, outcome: str
+) -> None:
+    entries = []
+    for i, execution in enumerate(("k2j9x0", "p7q1m4", "z5t8c3")):
+        entries.append(gen1_line(i * 600, execution, failure, "ERROR"))
+        entries.append(
+            gen1_line(i * 600 + 0.01, execution, f"Function execution took {900 + i} ms, {outcome}", "DEBUG")
+        )
+    links = links_of(scan_entries(entries))
+    assert [(cause[:12], effect[:18]) for cause, effect, _ in links] == [(failure[:12], "Function execution")]

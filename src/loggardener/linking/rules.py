@@ -28,7 +28,8 @@ Four kinds of evidence, each read from facts collected while clustering (`facts.
   log, `the database system is starting up`; an API's audit entry, `Quota exceeded: …`), in the same minutes.
 
 Which side is the cause follows the problem's role (`role`): an exception or error message, then a process
-exit, a failed probe, a revision not ready, an HTTP 5xx response, each the effect of the ones before it.
+exit, a failed probe, a revision not ready, an HTTP 5xx response (or a function's failed invocation, `finished
+with status: 'crash'`), each the effect of the ones before it.
 """
 
 from __future__ import annotations
@@ -68,6 +69,11 @@ _EXIT = re.compile(
     re.IGNORECASE,
 )
 _PROBE = re.compile(r"\bprobe failed\b", re.IGNORECASE)
+_INVOCATION_FAILED = re.compile(
+    r"finished with status(?: code)?:? ?'?(?:timeout|crash|error|connection error|5\d\d)\b", re.IGNORECASE
+)
+"""Cloud Functions' last line of a failed invocation (`Function execution took 14811 ms, finished with status:
+'crash'`): the call's outcome, after whatever failed in it, as a 5xx response is."""
 _NOT_READY = re.compile(
     r"Ready condition status changed to False|failed to start and listen on the port|revision is not ready",
     re.IGNORECASE,
@@ -115,6 +121,8 @@ def role(cluster: Cluster) -> int:
     if cluster.kind == "request":
         return SERVER_ERROR if any(s.startswith("5") for s in cluster.http_statuses) else NONE
     text = f"{cluster.title}\n{cluster.message}"
+    if cluster.kind != "exception" and _INVOCATION_FAILED.search(text):
+        return SERVER_ERROR
     if _NOT_READY.search(text):
         return NOT_READY
     if _PROBE.search(text):
@@ -133,6 +141,10 @@ def is_startup_crash(cluster: Cluster) -> bool:
     ):
         return True
     return role(cluster) == ERROR and start_failure(f"{cluster.title}\n{cluster.message}")
+
+
+def _role_name(cluster: Cluster, rung: int) -> str:
+    return "failed invocation" if rung == SERVER_ERROR and cluster.kind != "request" else ROLE_NAMES[rung]
 
 
 def _hhmm(moment: datetime) -> str:
@@ -287,7 +299,7 @@ def _revision_links(clusters: dict[str, Cluster], facts: ResolvedFacts, links: _
                         cause.fingerprint,
                         effect.fingerprint,
                         "revision",
-                        f"in revision {_q(revision)} of {_q(service)}, {ROLE_NAMES[rung]} {_q(effect.title)} "
+                        f"in revision {_q(revision)} of {_q(service)}, {_role_name(effect, rung)} {_q(effect.title)} "
                         f"(from {_hhmm(effect_span.start)}) {order} {_q(cause.title)} "
                         f"(from {_hhmm(cause_span.start)})",
                     )
@@ -332,7 +344,7 @@ def _service_links(clusters: Sequence[Cluster], facts: ResolvedFacts, links: _Li
                         cause.fingerprint,
                         effect.fingerprint,
                         "service",
-                        f"in {' and '.join(_q(n) for n in names)}, {ROLE_NAMES[rung]} {_q(effect.title)} "
+                        f"in {' and '.join(_q(n) for n in names)}, {_role_name(effect, rung)} {_q(effect.title)} "
                         f"({_hhmm(effect.first_seen)}–{_hhmm(effect.last_seen)}) while {_q(cause.title)} "
                         f"fails ({_hhmm(cause.first_seen)}–{_hhmm(cause.last_seen)})",
                     )
