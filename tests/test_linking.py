@@ -860,3 +860,30 @@ def test_a_functions_failed_invocation_line_is_the_effect_of_what_failed_in_it(
         )
     links = links_of(scan_entries(entries))
     assert [(cause[:12], effect[:18]) for cause, effect, _ in links] == [(failure[:12], "Function execution")]
+
+
+def test_a_callers_error_new_in_its_new_revision_is_not_that_revisions_fault_when_its_upstream_fails() -> (
+    None
+):
+    entries = [
+        request(i * 30, "/pay", 200, service="web", revision="web-00011-old", instance="w1") for i in range(4)
+    ]
+    web = {
+        "type": "cloud_run_revision",
+        "labels": {"service_name": "web", "revision_name": "", "project_id": "p"},
+    }
+    entries.append(deploy_entry(130, resource=web))
+    for i in range(4):
+        entries.append(
+            request(300 + i * 20, f"/api/quotes/{i}", 503, service="quotes", revision="quotes-00003-abc")
+        )
+        entries.append(
+            run_entry(301 + i * 20, json_payload={"message": f"Upstream quotes returned 503 for GET /api/quotes/{i}"},
+                      severity="ERROR", service="web", revision="web-00012-new", instance="w2")
+        )  # fmt: skip
+    report = scan_entries(entries)
+    caller = by_title(report, "Upstream quotes returned 503")
+    assert caller.causes == [by_title(report, "HTTP 503 on GET /api/quotes").fingerprint]
+    assert caller.suspect_revision is None
+    (incident,) = [i for i in report.incidents if i.links]
+    assert "`web` was deployed at" in incident.story  # the deploy stays a marker of the story
