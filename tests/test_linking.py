@@ -769,7 +769,10 @@ def test_a_job_quoting_the_quota_error_an_api_audited_is_its_effect_not_another_
     entries = [bigquery_quota_audit(i * 4) for i in range(2)]
     entries += [run_entry(1 + i * 4, text=client, severity="ERROR", service="loader") for i in range(2)]
     entries += [dataflow_line(2 + i * 4, f"Load failed: 403 Quota exceeded: {QUOTA}") for i in range(2)]
-    links = links_of(scan_entries(entries))
+    report = scan_entries(entries)
+    (incident,) = [i for i in report.incidents if i.links]
+    assert f"quotes `Quota exceeded: {QUOTA[:-1]}` of `RESOURCE_EXHAUSTED" in incident.story  # as logged
+    links = links_of(report)
     assert {(cause[:17], effect[:18], kinds) for cause, effect, kinds in links} == {
         ("RESOURCE_EXHAUSTE", "google.api_core.ex", "upstream"),
         ("RESOURCE_EXHAUSTE", "Load failed: 403 Q", "upstream"),

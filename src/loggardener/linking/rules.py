@@ -491,9 +491,11 @@ def _quote_links(clusters: Sequence[Cluster], links: _Links) -> None:
                 continue
             if audited and cause.first_seen >= effect.first_seen:
                 continue  # two audited operations: the one that failed later quotes the other
-            text = _longest_quote(parts, quoted)
-            if text is None:
+            words = _longest_quote(parts, quoted)
+            if words is None:
                 continue
+            span = re.search(r"\W+".join(map(re.escape, words.split())), cause.template or "", re.IGNORECASE)
+            text = span.group(0) if span else words
             links.add(
                 cause.fingerprint,
                 effect.fingerprint,
