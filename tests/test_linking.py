@@ -564,7 +564,9 @@ def test_a_ladder_link_whose_effect_is_logged_first_says_so_not_that_it_follows(
     assert "follows" not in ladder[0]
 
 
-def kubelet_event(seconds: float, pod: str, message: str, namespace: str = "shop") -> dict[str, Any]:
+def kubelet_event(
+    seconds: float, pod: str, message: str, namespace: str = "shop", reason: str = "Unhealthy"
+) -> dict[str, Any]:
     return {
         "insertId": f"ev-{pod}-{seconds}",
         "timestamp": stamp(seconds),
@@ -573,7 +575,7 @@ def kubelet_event(seconds: float, pod: str, message: str, namespace: str = "shop
         "resource": {"type": "k8s_pod", "labels": {"namespace_name": namespace, "pod_name": pod}},
         "jsonPayload": {
             "kind": "Event",
-            "reason": "Unhealthy",
+            "reason": reason,
             "message": message,
             "involvedObject": {"kind": "Pod", "namespace": namespace, "name": pod},
         },
@@ -633,3 +635,258 @@ def test_no_service_link_for_another_service_or_another_time(backend: str, probe
     ]
     entries += [balancer_request(10 + i * 12, backend, f"/basket/{i}", 502) for i in range(5)]
     assert links_of(scan_entries(entries)) == set()
+
+
+def test_a_warning_logged_in_the_traces_of_a_failure_is_not_named_the_cause_of_its_5xx() -> None:
+    entries = []
+    for attempt in range(1, 6):  # a push redelivered after each 500: the warning says which attempt it is
+        trace, at = f"projects/p/traces/push{attempt}", attempt * 40
+        entries.append(request(at, "/hooks/ingest", 500, trace=trace, instance=f"c{attempt % 2}"))
+        entries.append(
+            run_entry(
+                at + 0.01,
+                text="KeyError: 'tenant'",
+                severity="ERROR",
+                trace=trace,
+                instance=f"c{attempt % 2}",
+            )
+        )
+        if attempt > 1:
+            text = f"push 88120 redelivered (attempt {attempt})"
+            entries.append(
+                run_entry(at, text=text, severity="WARNING", trace=trace, instance=f"c{attempt % 2}")
+            )
+    links = links_of(scan_entries(entries))
+    assert ("KeyError: 'tenant'", "HTTP 500 on GET /hooks/ingest (api)", "trace,instance") in links
+    assert not [link for link in links if link[0].startswith("push") and link[1].startswith("HTTP 500")]
+
+
+def test_pods_evicted_by_node_pressure_cause_the_probe_failures_of_their_service() -> None:
+    evicted = (
+        "The node was low on resource: memory. Threshold quantity: 100Mi, available: {k}Ki. "
+        "Container cart was using 991{k}Ki, request is 128Mi, has larger consumption of memory."
+    )
+    entries = [
+        kubelet_event(i * 2, f"cart-5f6d7c8b9-e{i}v4k", evicted.format(k=70100 + i), reason="Evicted")
+        for i in range(2)
+    ]
+    entries += [
+        kubelet_event(20 + i * 10, f"cart-5f6d7c8b9-n{i}w2p", CART_PROBE.format(i=i)) for i in range(4)
+    ]
+    links = links_of(scan_entries(entries))
+    assert [
+        kinds
+        for cause, effect, kinds in links
+        if cause.startswith("Evicted: The node was low") and effect.startswith("Unhealthy: Readiness")
+    ] == ["service"]
+
+
+def cloudsql_line(seconds: float, text: str) -> dict[str, Any]:
+    return {
+        "insertId": f"sql-{seconds}",
+        "timestamp": stamp(seconds),
+        "severity": "ERROR",
+        "logName": "projects/p/logs/cloudsql.googleapis.com%2Fpostgres.log",
+        "resource": {
+            "type": "cloudsql_database",
+            "labels": {"database_id": "p:orders-db", "project_id": "p"},
+        },
+        "textPayload": text,
+    }
+
+
+ADMIN_FATAL = "[{pid}]: [2-1] db=orders,user=api FATAL:  terminating connection due to administrator command"
+CLIENT_ERROR = "psycopg2.OperationalError: {quote}\nSSL connection has been closed unexpectedly"
+
+
+@pytest.mark.parametrize(
+    ("quote", "app_at", "service", "linked"),
+    [
+        ("terminating connection due to administrator command", 30, "api", True),
+        ("terminating connection due to administrator command", 3 * 3600, "api", False),  # hours later
+        ("terminating connection", 30, "api", False),  # too few words to quote the database
+    ],
+)
+def test_an_application_error_quoting_a_databases_failure_in_the_same_minutes_is_its_effect(
+    quote: str, app_at: float, service: str, linked: bool
+) -> None:
+    entries = [cloudsql_line(i * 3, ADMIN_FATAL.format(pid=700 + i)) for i in range(3)]
+    entries += [
+        run_entry(app_at + i * 5, text=CLIENT_ERROR.format(quote=quote), severity="ERROR", service=service)
+        for i in range(3)
+    ]
+    links = links_of(scan_entries(entries))
+    found = [
+        kinds
+        for cause, effect, kinds in links
+        if cause.startswith("terminating connection") and effect.startswith("psycopg2.OperationalError")
+    ]
+    assert found == (["upstream"] if linked else [])
+
+
+def test_two_applications_logging_the_same_words_do_not_quote_each_other() -> None:
+    text = "Upstream ledger refused the batch: daily settlement window already closed"
+    entries = [run_entry(i * 5, text=text, severity="ERROR", service="payouts") for i in range(3)]
+    entries += [
+        run_entry(2 + i * 5, text=f"{text} (retry {i})", severity="ERROR", service="refunds")
+        for i in range(3)
+    ]
+    assert links_of(scan_entries(entries)) == set()
+
+
+def bigquery_quota_audit(seconds: float) -> dict[str, Any]:
+    return {
+        "insertId": f"bq-{seconds}",
+        "timestamp": stamp(seconds),
+        "severity": "ERROR",
+        "logName": "projects/p/logs/cloudaudit.googleapis.com%2Fdata_access",
+        "resource": {"type": "bigquery_project", "labels": {"project_id": "p"}},
+        "protoPayload": {
+            "@type": "type.googleapis.com/google.cloud.audit.AuditLog",
+            "serviceName": "bigquery.googleapis.com",
+            "methodName": "google.cloud.bigquery.v2.JobService.InsertJob",
+            "status": {"code": 8, "message": f"Quota exceeded: {QUOTA}"},
+        },
+    }
+
+
+QUOTA = "Your project exceeded quota for concurrent load jobs per table."
+
+
+def dataflow_line(seconds: float, text: str) -> dict[str, Any]:
+    return {
+        "insertId": f"df-{seconds}",
+        "timestamp": stamp(seconds),
+        "severity": "ERROR",
+        "logName": "projects/p/logs/dataflow.googleapis.com%2Fworker",
+        "resource": {"type": "dataflow_step", "labels": {"job_name": "nightly-load", "project_id": "p"}},
+        "textPayload": text,
+    }
+
+
+def test_a_job_quoting_the_quota_error_an_api_audited_is_its_effect_not_another_client_quoting_it() -> None:
+    client = f"google.api_core.exceptions.Forbidden: 403 Quota exceeded: {QUOTA}"
+    entries = [bigquery_quota_audit(i * 4) for i in range(2)]
+    entries += [run_entry(1 + i * 4, text=client, severity="ERROR", service="loader") for i in range(2)]
+    entries += [dataflow_line(2 + i * 4, f"Load failed: 403 Quota exceeded: {QUOTA}") for i in range(2)]
+    report = scan_entries(entries)
+    (incident,) = [i for i in report.incidents if i.links]
+    assert f"quotes `Quota exceeded: {QUOTA[:-1]}` of `RESOURCE_EXHAUSTED" in incident.story  # as logged
+    links = links_of(report)
+    assert {(cause[:17], effect[:18], kinds) for cause, effect, kinds in links} == {
+        ("RESOURCE_EXHAUSTE", "google.api_core.ex", "upstream"),
+        ("RESOURCE_EXHAUSTE", "Load failed: 403 Q", "upstream"),
+    }
+
+
+def deploy_audit(
+    seconds: float, resource: dict[str, Any], method: str, code: int, message: str
+) -> dict[str, Any]:
+    return {
+        "insertId": f"audit-{seconds}",
+        "timestamp": stamp(seconds),
+        "severity": "ERROR",
+        "logName": "projects/p/logs/cloudaudit.googleapis.com%2Factivity",
+        "resource": resource,
+        "protoPayload": {
+            "@type": "type.googleapis.com/google.cloud.audit.AuditLog",
+            "methodName": method,
+            "status": {"code": code, "message": message},
+        },
+    }
+
+
+def test_a_function_deploy_failing_with_the_words_of_its_cloud_run_revision_not_ready_is_its_effect() -> None:
+    why = "The user-provided container failed to start and listen on the port defined by the PORT=8080 variable."
+    revision = "invoicemailergen2-00012-kav"
+    run_resource = {
+        "type": "cloud_run_revision",
+        "labels": {"service_name": "invoicemailergen2", "revision_name": ""},
+    }
+    function = {
+        "type": "cloud_function",
+        "labels": {"function_name": "invoiceMailerGen2", "region": "europe-west1"},
+    }
+    entries = [
+        deploy_audit(
+            0,
+            run_resource,
+            "/Services.CreateService",
+            9,
+            f"Ready condition status changed to False for Revision {revision} with message: {why}",
+        ),
+        deploy_audit(
+            40,
+            function,
+            "google.cloud.functions.v2.FunctionService.UpdateFunction",
+            3,
+            f"Could not create or update Cloud Run service invoicemailergen2, Container Healthcheck failed. "
+            f"Revision '{revision}' is not ready and cannot serve traffic. {why}",
+        ),
+    ]
+    links = links_of(scan_entries(entries))
+    assert [
+        kinds for cause, effect, kinds in links if "Ready condition" in cause and "UpdateFunction" in effect
+    ] == ["upstream"]
+
+
+def gen1_line(seconds: float, execution: str, text: str, severity: str) -> dict[str, Any]:
+    return {
+        "insertId": f"gcf-{execution}-{seconds}",
+        "timestamp": stamp(seconds),
+        "severity": severity,
+        "logName": "projects/p/logs/cloudfunctions.googleapis.com%2Fcloud-functions",
+        "resource": {
+            "type": "cloud_function",
+            "labels": {"function_name": "resizeUpload", "region": "us-central1"},
+        },
+        "labels": {"execution_id": execution},
+        "textPayload": text,
+    }
+
+
+@pytest.mark.parametrize(
+    ("failure", "outcome"),
+    [
+        ("Memory limit of 1024 MiB exceeded with 1031 MiB used.", "finished with status: 'crash'"),
+        ("Error: connect ECONNREFUSED 10.2.0.4:5432", "finished with status code: 500"),
+    ],
+)
+def test_a_functions_failed_invocation_line_is_the_effect_of_what_failed_in_it(
+    failure: str, outcome: str
+) -> None:
+    entries = []
+    for i, execution in enumerate(("k2j9x0", "p7q1m4", "z5t8c3")):
+        entries.append(gen1_line(i * 600, execution, failure, "ERROR"))
+        entries.append(
+            gen1_line(i * 600 + 0.01, execution, f"Function execution took {900 + i} ms, {outcome}", "DEBUG")
+        )
+    links = links_of(scan_entries(entries))
+    assert [(cause[:12], effect[:18]) for cause, effect, _ in links] == [(failure[:12], "Function execution")]
+
+
+def test_a_callers_error_new_in_its_new_revision_is_not_that_revisions_fault_when_its_upstream_fails() -> (
+    None
+):
+    entries = [
+        request(i * 30, "/pay", 200, service="web", revision="web-00011-old", instance="w1") for i in range(4)
+    ]
+    web = {
+        "type": "cloud_run_revision",
+        "labels": {"service_name": "web", "revision_name": "", "project_id": "p"},
+    }
+    entries.append(deploy_entry(130, resource=web))
+    for i in range(4):
+        entries.append(
+            request(300 + i * 20, f"/api/quotes/{i}", 503, service="quotes", revision="quotes-00003-abc")
+        )
+        entries.append(
+            run_entry(301 + i * 20, json_payload={"message": f"Upstream quotes returned 503 for GET /api/quotes/{i}"},
+                      severity="ERROR", service="web", revision="web-00012-new", instance="w2")
+        )  # fmt: skip
+    report = scan_entries(entries)
+    caller = by_title(report, "Upstream quotes returned 503")
+    assert caller.causes == [by_title(report, "HTTP 503 on GET /api/quotes").fingerprint]
+    assert caller.suspect_revision is None
+    (incident,) = [i for i in report.incidents if i.links]
+    assert "`web` was deployed at" in incident.story  # the deploy stays a marker of the story

@@ -4,6 +4,7 @@ Four kinds of evidence, each read from facts collected while clustering (`facts.
 
 - **trace**: the problems' events share request traces (a 5xx request log and the exception logged inside
   that request); at least `TRACE_MIN_SHARE` of the effect's traced events (both ways for the same role).
+  As for instances, a warning is not the cause of what a failure in the same traces explains.
 - **instance**: most of the effect's events (`INSTANCE_MIN_SHARE`) have one of the cause's on the same
   instance within seconds (a crash, then the container exit; an exception, then the 5xx response). Only
   problems of different roles: two warnings that fire together on an instance are not cause and effect. A
@@ -19,13 +20,16 @@ Four kinds of evidence, each read from facts collected while clustering (`facts.
   for it): the same failure ladder, exit → probe failed → 5xx, within the service, each rung caused by the
   nearest lower one that fails at the same time (within `SERVICE_SLACK`). A GKE backend's generated name is
   read as its Kubernetes service (`entries.resources.gke_backend`), so the load balancer's 502s meet the
-  liveness failures of the pods behind it.
+  liveness failures of the pods behind it. A pod the kubelet evicted for node pressure counts as an exit.
 - **upstream**: a problem of another service whose text names a failing route (`/api/orders/{id}`), or names
   the service (as a word, or as the host of its Cloud Run URL, `orders-api-5otr7xq3za-uc.a.run.app`) and the
-  status it returned (`Upstream orders-api returned 503`), in the same minutes.
+  status it returned (`Upstream orders-api returned 503`), in the same minutes. Or an application's error
+  that quotes `QUOTE_MIN_WORDS` consecutive words a managed service's failure always logs (a database's own
+  log, `the database system is starting up`; an API's audit entry, `Quota exceeded: …`), in the same minutes.
 
 Which side is the cause follows the problem's role (`role`): an exception or error message, then a process
-exit, a failed probe, a revision not ready, an HTTP 5xx response, each the effect of the ones before it.
+exit, a failed probe, a revision not ready, an HTTP 5xx response (or a function's failed invocation, `finished
+with status: 'crash'`), each the effect of the ones before it.
 """
 
 from __future__ import annotations
@@ -61,15 +65,47 @@ ROLE_NAMES = ("error", "process exit", "failed probe", "revision not ready", "HT
 _EXIT = re.compile(
     r"Container called exit\(|Worker failed to boot|Worker exiting|Memory limit of .* exceeded|"
     r"Could not load the function|"
-    r"container (?:exited|terminated)|instance was terminated",
+    r"container (?:exited|terminated)|instance was terminated|The node was low on resource: ",
     re.IGNORECASE,
 )
 _PROBE = re.compile(r"\bprobe failed\b", re.IGNORECASE)
+_INVOCATION_FAILED = re.compile(
+    r"finished with status(?: code)?:? ?'?(?:timeout|crash|error|connection error|5\d\d)\b", re.IGNORECASE
+)
+"""Cloud Functions' last line of a failed invocation (`Function execution took 14811 ms, finished with status:
+'crash'`): the call's outcome, after whatever failed in it, as a 5xx response is."""
 _NOT_READY = re.compile(
     r"Ready condition status changed to False|failed to start and listen on the port|revision is not ready",
     re.IGNORECASE,
 )
 _PARAMETER = re.compile(r"\{[^/{}]*\}")
+_WORD = re.compile(r"\w+")
+QUOTE_MIN_WORDS = 5
+"""Consecutive words of a managed service's failure an application's error must hold to quote it."""
+CODE_RESOURCES = frozenset(
+    {
+        "cloud_run_revision",
+        "cloud_run_job",
+        "cloud_function",
+        "gae_app",
+        "k8s_container",
+        "container",
+        "gce_instance",
+        "cloud_composer_environment",
+        "dataflow_step",
+        "cloud_dataproc_cluster",
+        "batch.googleapis.com/Job",
+        "ml_job",
+        "aiplatform.googleapis.com/CustomJob",
+        "workflows.googleapis.com/Workflow",
+    }
+)
+"""Resource types whose logs come from the user's code: the side that calls a managed service and quotes it."""
+DATABASE_RESOURCES = frozenset(
+    {"cloudsql_database", "alloydb.googleapis.com/Instance", "spanner_instance", "redis_instance"}
+)
+"""Managed databases whose own logs tell why they refused a client."""
+_AUDIT_LOG = "cloudaudit.googleapis.com/"
 
 
 def _q(text: str) -> str:
@@ -85,6 +121,8 @@ def role(cluster: Cluster) -> int:
     if cluster.kind == "request":
         return SERVER_ERROR if any(s.startswith("5") for s in cluster.http_statuses) else NONE
     text = f"{cluster.title}\n{cluster.message}"
+    if cluster.kind != "exception" and _INVOCATION_FAILED.search(text):
+        return SERVER_ERROR
     if _NOT_READY.search(text):
         return NOT_READY
     if _PROBE.search(text):
@@ -103,6 +141,10 @@ def is_startup_crash(cluster: Cluster) -> bool:
     ):
         return True
     return role(cluster) == ERROR and start_failure(f"{cluster.title}\n{cluster.message}")
+
+
+def _role_name(cluster: Cluster, rung: int) -> str:
+    return "failed invocation" if rung == SERVER_ERROR and cluster.kind != "request" else ROLE_NAMES[rung]
 
 
 def _hhmm(moment: datetime) -> str:
@@ -176,7 +218,12 @@ def _share_links(
 
 
 def _trace_links(clusters: dict[str, Cluster], facts: ResolvedFacts, links: _Links) -> None:
-    for cause, effect, share in _share_links(clusters, facts.trace_shares, TRACE_MIN_SHARE, same_role=True):
+    candidates = list(_share_links(clusters, facts.trace_shares, TRACE_MIN_SHARE, same_role=True))
+    # A warning logged in the traces of a failure is its companion, not its cause (`_instance_links`)
+    explained = {effect.fingerprint for cause, effect, _ in candidates if _is_failure(cause)}
+    for cause, effect, share in candidates:
+        if effect.fingerprint in explained and not _is_failure(cause):
+            continue
         links.add(
             cause.fingerprint,
             effect.fingerprint,
@@ -252,7 +299,7 @@ def _revision_links(clusters: dict[str, Cluster], facts: ResolvedFacts, links: _
                         cause.fingerprint,
                         effect.fingerprint,
                         "revision",
-                        f"in revision {_q(revision)} of {_q(service)}, {ROLE_NAMES[rung]} {_q(effect.title)} "
+                        f"in revision {_q(revision)} of {_q(service)}, {_role_name(effect, rung)} {_q(effect.title)} "
                         f"(from {_hhmm(effect_span.start)}) {order} {_q(cause.title)} "
                         f"(from {_hhmm(cause_span.start)})",
                     )
@@ -297,7 +344,7 @@ def _service_links(clusters: Sequence[Cluster], facts: ResolvedFacts, links: _Li
                         cause.fingerprint,
                         effect.fingerprint,
                         "service",
-                        f"in {' and '.join(_q(n) for n in names)}, {ROLE_NAMES[rung]} {_q(effect.title)} "
+                        f"in {' and '.join(_q(n) for n in names)}, {_role_name(effect, rung)} {_q(effect.title)} "
                         f"({_hhmm(effect.first_seen)}–{_hhmm(effect.last_seen)}) while {_q(cause.title)} "
                         f"fails ({_hhmm(cause.first_seen)}–{_hhmm(cause.last_seen)})",
                     )
@@ -368,6 +415,97 @@ def _upstream_links(clusters: Sequence[Cluster], facts: ResolvedFacts, links: _L
             )
 
 
+def _words(text: str) -> list[str]:
+    return [word.lower() for word in _WORD.findall(text)]
+
+
+def _word_runs(words: Sequence[str]) -> set[tuple[str, ...]]:
+    return {tuple(words[i : i + QUOTE_MIN_WORDS]) for i in range(len(words) - QUOTE_MIN_WORDS + 1)}
+
+
+def _literal_parts(cluster: Cluster) -> list[list[str]]:
+    """The words its template always holds, part by part between wildcards (a word touching a wildcard is
+    only part of a word, so it is left out)."""
+    parts = (cluster.template or cluster.title).split("<*>")
+    literal = []
+    for index, part in enumerate(parts):
+        words = _words(part)
+        if index > 0 and part[:1].isalnum():
+            words = words[1:]
+        if index < len(parts) - 1 and part[-1:].isalnum():
+            words = words[:-1]
+        if len(words) >= QUOTE_MIN_WORDS:
+            literal.append(words)
+    return literal
+
+
+def _longest_quote(parts: list[list[str]], quoted: set[tuple[str, ...]]) -> str | None:
+    """The longest run of a part's words whose every `QUOTE_MIN_WORDS` words are in `quoted`, if any."""
+    best: tuple[int, str] | None = None
+    for words in parts:
+        start = None
+        for i in range(len(words) - QUOTE_MIN_WORDS + 2):
+            inside = i <= len(words) - QUOTE_MIN_WORDS and tuple(words[i : i + QUOTE_MIN_WORDS]) in quoted
+            if inside and start is None:
+                start = i
+            elif not inside and start is not None:
+                end = i - 1 + QUOTE_MIN_WORDS
+                if best is None or end - start > best[0]:
+                    best = (end - start, " ".join(words[start:end]))
+                start = None
+    return None if best is None else best[1]
+
+
+def _runs_code(cluster: Cluster) -> bool:
+    return any(log.split(" ", 1)[0] in CODE_RESOURCES for log in cluster.logs)
+
+
+def _managed_service_record(cluster: Cluster) -> bool:
+    """Every entry is a managed database's own log or an API's audit entry: the service's side of a call."""
+    return bool(cluster.logs) and all(
+        log.split(" ", 1)[0] in DATABASE_RESOURCES or _AUDIT_LOG in log for log in cluster.logs
+    )
+
+
+def _quote_links(clusters: Sequence[Cluster], links: _Links) -> None:
+    """A managed service's failure (a database's own log, an API's audit entry) that the error of code calling
+    it quotes in the same minutes: the call failed because the service did. Two programs quoting the same
+    words (two clients of one API) are not linked: neither is the service. Of two audited operations on code
+    (a function's deploy failing with its Cloud Run revision's words), the later one quotes the earlier."""
+    services = [
+        (c, parts)
+        for c in clusters
+        if c.kind != "request" and role(c) != NONE and _is_failure(c) and _managed_service_record(c)
+        if (parts := _literal_parts(c))
+    ]
+    for effect in clusters:
+        if effect.kind == "request" or role(effect) == NONE or not _runs_code(effect):
+            continue
+        quoted = _word_runs(_words(f"{effect.template}\n{effect.message}"))
+        audited = _managed_service_record(effect)
+        for cause, parts in services:
+            if set(cause.services) & set(effect.services) or not (
+                cause.first_seen - UPSTREAM_SLACK <= effect.last_seen
+                and effect.first_seen <= cause.last_seen + UPSTREAM_SLACK
+            ):
+                continue
+            if audited and cause.first_seen >= effect.first_seen:
+                continue  # two audited operations: the one that failed later quotes the other
+            words = _longest_quote(parts, quoted)
+            if words is None:
+                continue
+            span = re.search(r"\W+".join(map(re.escape, words.split())), cause.template or "", re.IGNORECASE)
+            text = span.group(0) if span else words
+            links.add(
+                cause.fingerprint,
+                effect.fingerprint,
+                "upstream",
+                f"{_q(effect.title)} ({', '.join(effect.services) or 'an application'}) quotes {_q(text)} "
+                f"of {_q(cause.title)} ({', '.join(cause.services) or 'a managed service'}, "
+                f"{_hhmm(cause.first_seen)}–{_hhmm(cause.last_seen)})",
+            )
+
+
 _RUN_APP_HOST = r"-(?:[a-z0-9]{10}-[a-z]{2}\.a|\d{6,}\.[a-z]+-[a-z]+\d)\.run\.app(?![\w.-])"
 """What follows a Cloud Run service's name in its URL's host: `-hash-region.a.run.app` (`orders-5otr7xq3za-uc.a.run.app`)
 or `-project_number.region.run.app` (`orders-123456789012.us-central1.run.app`)."""
@@ -390,4 +528,5 @@ def find_links(
     _instance_links(by_fingerprint, facts, instance_window_seconds, links)
     _service_links(clusters, facts, links)
     _upstream_links(clusters, facts, links)
+    _quote_links(clusters, links)
     return links.links()

@@ -32,5 +32,23 @@ class Linker:
         """`final` maps a cluster key given to `facts.add` to its cluster's fingerprint."""
         facts = self.facts.resolve(final)
         links = find_links(clusters, facts, self.window)
-        suspects = {c.fingerprint: s for c in clusters if (s := suspect_revision(c, facts)) is not None}
+        outside = _caused_from_outside(clusters, links)
+        suspects = {
+            c.fingerprint: s
+            for c in clusters
+            if c.fingerprint not in outside and (s := suspect_revision(c, facts)) is not None
+        }
         return Linked(with_links(clusters, links, suspects), links, facts.deploys)
+
+
+def _caused_from_outside(clusters: Sequence[Cluster], links: Sequence[Link]) -> set[str]:
+    """Problems caused by a failure of another service (an upstream, a database): new in a revision deployed
+    just before, they are still not that revision's fault."""
+    services = {c.fingerprint: set(c.services) for c in clusters}
+    return {
+        link.effect
+        for link in links
+        if services.get(link.cause)
+        and services.get(link.effect)
+        and not services[link.cause] & services[link.effect]
+    }
