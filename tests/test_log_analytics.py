@@ -612,3 +612,80 @@ def test_alike_runs_scan_alike_when_most_come_back_as_batches(entries: list[dict
     config = GardenerConfig.model_validate({"clustering": {"samples_per_cluster": 1}})
     local = local_report(ListSource(entries), config)
     assert_equivalent(local, log_analytics_report(engine_with(entries), config), literal_titles=False)
+
+
+_STDOUT = {"logName": "projects/p/logs/stdout"}  # GKE's stdout: INFO is only the stream's default (weak)
+_APP = {"logName": "projects/p/logs/app"}
+
+
+def _raised(severity: str, log: dict[str, str], payload: dict[str, Any], **fields: Any) -> dict[str, Any]:
+    return {
+        "severity": severity,
+        **log,
+        "resource": {"type": "k8s_container", "labels": _POD},
+        **payload,
+        **fields,
+    }
+
+
+_POD = {"cluster_name": "c", "namespace_name": "shop", "container_name": "cart", "pod_name": "cart-1"}
+
+
+@pytest.mark.parametrize(
+    ("entry", "threshold"),
+    [
+        # a platform failure line in a JSON message, whatever the severity (`platform-failure`)
+        (_raised("DEBUG", _APP, {"jsonPayload": {"message": "Memory limit of 256 MiB exceeded"}}), "WARNING"),
+        (_raised("NOTICE", _APP, {"jsonPayload": {"msg": "STARTUP HTTP probe failed 3 times"}}), "WARNING"),
+        (_raised("WARNING", _APP, {"jsonPayload": {"message": "Container called exit(2)."}}), "ERROR"),
+        (_raised("DEBUG", _APP, {"textPayload": '{"message": "panic: nil map write"}'}), "WARNING"),
+        # an entry Error Reporting grouped (`error-group`)
+        (_raised("INFO", _APP, {"textPayload": "cart total off"}, errorGroups=[{"id": "CKq1"}]), "WARNING"),
+        (_raised("WARNING", _APP, {"textPayload": "cart total off"}, errorGroups=[{"id": "CKq1"}]), "ERROR"),
+        # a weak INFO that declares a level, a stack or an error only its payload's structure shows
+        (_raised("INFO", _STDOUT, {"textPayload": "06:00:01 WRN cart cache cold"}), "WARNING"),
+        (_raised("INFO", _STDOUT, {"textPayload": "  W1121 06:00:01.5 7 cart.go:9] cache cold"}), "WARNING"),
+        (_raised("INFO", _STDOUT, {"jsonPayload": {"lvl": 50, "msg": "cart lost"}}), "WARNING"),
+        (_raised("INFO", _STDOUT, {"jsonPayload": {"level": "60", "msg": "cart lost"}}), "WARNING"),
+        (_raised("INFO", _STDOUT, {"jsonPayload": {"severity": 100, "msg": "cart lost"}}), "ERROR"),
+        (_raised("INFO", _STDOUT, {"jsonPayload": {"PRIORITY": "3", "MESSAGE": "cart lost"}}), "WARNING"),
+        (
+            _raised("INFO", _STDOUT, {"jsonPayload": {"msg": "cart saved", "thrown": {"message": "io"}}}),
+            "WARNING",
+        ),
+        (_raised("INFO", _STDOUT, {"jsonPayload": {"msg": "cart saved", "failure": "quota"}}), "WARNING"),
+        (
+            _raised(
+                "INFO", _STDOUT, {"jsonPayload": {"msg": "cart saved", "stack": "Oops\n    at f (/c.js:1:2)"}}
+            ),
+            "WARNING",
+        ),
+        (
+            _raised(
+                "INFO",
+                _STDOUT,
+                {
+                    "jsonPayload": {
+                        "@type": "type.googleapis.com/google.cloud.scheduler.logging.AttemptFinished",
+                        "jobName": "projects/p/locations/l/jobs/sweep",
+                        "status": "UNAVAILABLE",
+                    }
+                },
+            ),
+            "WARNING",
+        ),
+    ],
+)
+def test_entries_inference_raises_from_below_the_threshold_come_back(
+    entry: dict[str, Any], threshold: str
+) -> None:
+    """Every rule that raises an entry written below the threshold (`levels.infer_severity`) is in the
+    query's severity clause: the entry comes back and is triaged as `--from` triages it."""
+    entries = [
+        {**entry, "insertId": f"r{i}", "timestamp": (START + timedelta(seconds=i)).isoformat()}
+        for i in range(3)
+    ]
+    options = {"min_severity": Severity[threshold]}
+    local = local_report(ListSource(entries), **options)
+    assert local.totals.clustered == 3
+    assert_equivalent(local, log_analytics_report(engine_with(entries), **options))

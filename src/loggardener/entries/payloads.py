@@ -42,10 +42,10 @@ _MESSAGE_FIELDS = (
 )
 # The error an entry reports beside its message: a string (zap, logrus, zerolog, slog), an object (pino and
 # bunyan `err`, log4j2 `thrown`, Workflows `failure`), ECS's and Datadog's dotted `error.message`.
-_ERROR_FIELDS = ("error", "err", "error.message", "thrown", "failure")
+ERROR_FIELDS = ("error", "err", "error.message", "thrown", "failure")
 _ERROR_MESSAGE_FIELDS = ("message", "exception_message", "localizedMessage", "exception", "msg")
 _ERROR_TYPE_FIELDS = ("type", "name", "class", "exception_class", "kind")
-_STACK_FIELDS = (
+STACK_FIELDS = (
     "stack_trace",
     "stacktrace",
     "stackTrace",
@@ -69,7 +69,8 @@ _NESTED_STACK_FIELDS = ("stack", "stack_trace", "stacktrace", "stackTrace", "ext
 _LEVEL_WORD_FIELDS = ("@l", "LogLevel", "status")
 # journald's PRIORITY (syslog levels). 6 (info) is missing: journald gives it to every line a service writes to
 # its output, whatever the line says, so (like a container stream's default) it declares nothing.
-_SYSLOG_LEVELS = {
+SYSLOG_PRIORITY_FIELD = "PRIORITY"
+SYSLOG_LEVELS = {
     "0": Severity.EMERGENCY,
     "1": Severity.ALERT,
     "2": Severity.CRITICAL,
@@ -79,9 +80,9 @@ _SYSLOG_LEVELS = {
     "7": Severity.DEBUG,
 }
 # To find, in one set operation, which of these fields a payload has (most have none, or one).
-_STACK_KEYS = frozenset(_STACK_FIELDS)
-_ERROR_KEYS = frozenset(_ERROR_FIELDS)
-_OTHER_LEVEL_KEYS = frozenset((*_LEVEL_WORD_FIELDS, "log", "@mt", "@m", "PRIORITY"))
+_STACK_KEYS = frozenset(STACK_FIELDS)
+_ERROR_KEYS = frozenset(ERROR_FIELDS)
+_OTHER_LEVEL_KEYS = frozenset((*_LEVEL_WORD_FIELDS, "log", "@mt", "@m", SYSLOG_PRIORITY_FIELD))
 MAX_MESSAGE = 65_536
 """The longest message or stack text kept (the parser cuts it there, after redacting the whole text)."""
 # google.rpc.Code
@@ -250,7 +251,7 @@ def _json(payload: dict[str, Any]) -> Payload:
     message = _with_error(_message_field(source), source)
     stacks: list[str] = []
     present = _STACK_KEYS.intersection(payload)
-    for key in present if len(present) < 2 else [key for key in _STACK_FIELDS if key in present]:
+    for key in present if len(present) < 2 else [key for key in STACK_FIELDS if key in present]:
         value = payload[key]
         if isinstance(value, str) and value.strip():
             stacks.append(value)
@@ -273,7 +274,7 @@ def _json(payload: dict[str, Any]) -> Payload:
         declared=_declared(payload, message),
         host_name=host if isinstance(host, str) else None,
         reports_error=not _ERROR_KEYS.isdisjoint(source)
-        and any(_reported(source.get(k)) for k in _ERROR_FIELDS),
+        and any(_reported(source.get(k)) for k in ERROR_FIELDS),
     )
 
 
@@ -288,7 +289,7 @@ def _reported(value: Any) -> bool:
 
 
 def _has_message(payload: dict[str, Any]) -> bool:
-    return any(isinstance(payload.get(key), str) for key in _MESSAGE_FIELDS + _ERROR_FIELDS) or bool(
+    return any(isinstance(payload.get(key), str) for key in _MESSAGE_FIELDS + ERROR_FIELDS) or bool(
         _compound_message(payload)
     )
 
@@ -333,7 +334,7 @@ def _with_error(message: str, payload: dict[str, Any]) -> str:
     Without a message, the error is the message (a string whole, an object's message)."""
     if _ERROR_KEYS.isdisjoint(payload):
         return message
-    for key in _ERROR_FIELDS:
+    for key in ERROR_FIELDS:
         value = payload.get(key)
         error = _error_line(value)
         if not error:
@@ -467,10 +468,10 @@ def _declared(payload: dict[str, Any], message: str) -> Severity | None:
                 return word
     if "@mt" in payload or "@m" in payload:
         return Severity.INFO
-    priority = payload.get("PRIORITY")
+    priority = payload.get(SYSLOG_PRIORITY_FIELD)
     if priority is None or isinstance(priority, bool):
         return None
-    level = _SYSLOG_LEVELS.get(str(priority).strip())
+    level = SYSLOG_LEVELS.get(str(priority).strip())
     return level if level is not None and declared_level(message) is None else None
 
 

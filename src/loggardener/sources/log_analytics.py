@@ -44,9 +44,22 @@ from datetime import datetime, timedelta, timezone
 from typing import Any, Protocol
 
 from loggardener.config import EntriesConfig, GardenerConfig
-from loggardener.entries.levels import MAY_DECLARE_LEVEL, PLATFORM_FAILURE_PATTERN
+from loggardener.entries.levels import (
+    JSON_LEVEL_KEYS,
+    MAY_RAISE_PATTERNS,
+    MAY_RAISE_WORDS,
+    NUMERIC_LEVELS,
+    PLATFORM_FAILURE_WORDS,
+    literal,
+)
 from loggardener.entries.models import Occurrences, Severity
-from loggardener.entries.payloads import HEALTH_CHECK_FIELD
+from loggardener.entries.payloads import (
+    ERROR_FIELDS,
+    HEALTH_CHECK_FIELD,
+    STACK_FIELDS,
+    SYSLOG_LEVELS,
+    SYSLOG_PRIORITY_FIELD,
+)
 from loggardener.entries.resources import INSTANCE_LABELS, OTHER_INSTANCE_LABELS, LabelPlace, instance_of
 from loggardener.entries.stacks import PY_CHAIN_SEPARATORS, PY_HEADER
 from loggardener.errors import ExitCode, GardenerError
@@ -158,19 +171,66 @@ def _timestamp_literal(moment: datetime) -> str:
 _HEALTH_CHECK_KEY = _string(f'"{HEALTH_CHECK_FIELD}"')
 
 
+def _any_word(words: Iterable[str]) -> str:
+    """RE2: any of `words` (in a text, or in a JSON payload's text)."""
+    return "|".join(literal(word) for word in words)
+
+
+def _json_keys(keys: Iterable[str]) -> str:
+    """RE2: one of `keys` as a JSON object's key, before its value."""
+    return '"(?:' + "|".join(literal(key) for key in keys) + ')"\\s*:\\s*'
+
+
+def _at_least(floor: int) -> str:
+    """RE2: a JSON number or digit string (`json_level` reads both) of at least `floor`, a two-digit number."""
+    tens, ones = divmod(floor, 10)
+    higher = f"|[{tens + 1}-9][0-9]" if tens < 9 else ""
+    return f'"?\\s*0*(?:{tens}[{ones}-9]{higher}|[1-9][0-9]{{2,}})'
+
+
+def _may_declare_pattern() -> str:
+    """RE2: a superset of the text and JSON payloads from which the parser may read a level of WARNING or above
+    (or a stack, or an error beside the message) on an entry whose severity it reads as weak: what its fast
+    path (`EntryParser.skim`) does not skim, from the same words and fields."""
+    floor = min(number for number, severity in NUMERIC_LEVELS if severity >= Severity.WARNING)
+    priorities = [value for value, severity in SYSLOG_LEVELS.items() if severity >= Severity.WARNING]
+    return "(?i)" + "|".join(
+        [
+            _any_word(MAY_RAISE_WORDS),
+            *MAY_RAISE_PATTERNS,
+            _json_keys(JSON_LEVEL_KEYS) + _at_least(floor),
+            _json_keys([SYSLOG_PRIORITY_FIELD]) + f'"?\\s*(?:{"|".join(priorities)})(?:[^0-9]|$)',
+            _json_keys(ERROR_FIELDS),  # `json-error`
+            _json_keys(STACK_FIELDS),
+            _json_keys(["@type"]),  # a GCP service's record of an attempt (`payloads._attempt`)
+            "\\n|\\\\n",  # several lines (in JSON, escaped): a stack, or a level on a later line
+        ]
+    )
+
+
 def _severity_clause(threshold: Severity) -> str:
+    """SQL: the entries whose severity may be at or above `threshold` once the parser infers it (docs/severity.md):
+    a superset, the local parser decides."""
     names = ", ".join(_string(s.name) for s in Severity if s >= threshold)
+    text = "IFNULL(text_payload, IFNULL(json_text, ''))"
+    # an INFO that is only a stream's default is weak: it takes the level the entry declares
+    weak_info = (
+        "severity = 'INFO'"
+        if threshold <= Severity.NOTICE
+        else f"(severity = 'INFO' AND REGEXP_CONTAINS({text}, {_string(_may_declare_pattern())}))"
+    )
     return (
         f"severity IN ({names}) OR severity IS NULL OR severity = 'DEFAULT' "
         f"OR log_name LIKE {_string(_SYSTEM_LOG)} "
-        # below it, what inference may raise (docs/severity.md): a superset, the local parser decides
-        f"OR REGEXP_CONTAINS(IFNULL(text_payload, ''), {_string('(?i)' + PLATFORM_FAILURE_PATTERN)}) "
+        # whatever the severity: a platform failure line (`platform-failure`), in a text or a JSON message
+        f"OR REGEXP_CONTAINS({text}, {_string('(?i)' + _any_word(PLATFORM_FAILURE_WORDS))}) "
+        # an entry Error Reporting grouped (`error-group`)
+        "OR STRPOS(IFNULL(TO_JSON_STRING(error_groups), ''), '\"id\"') > 0 "
         # a failed call's audit entry, or a RequestLog of a 5xx (`audit-status`, `http-status`)
         "OR STRPOS(IFNULL(proto_text, ''), '\"status\"') > 0 "
         # a load balancer's health check of a backend, at INFO (`health-check`)
         f"OR STRPOS(IFNULL(json_text, ''), {_HEALTH_CHECK_KEY}) > 0 "
-        f"OR (severity = 'INFO' AND REGEXP_CONTAINS(IFNULL(text_payload, '') || IFNULL(json_text, ''), "
-        f"{_string(MAY_DECLARE_LEVEL)}))"
+        f"OR {weak_info}"
     )
 
 
