@@ -689,3 +689,58 @@ def test_entries_inference_raises_from_below_the_threshold_come_back(
     local = local_report(ListSource(entries), **options)
     assert local.totals.clustered == 3
     assert_equivalent(local, log_analytics_report(engine_with(entries), **options))
+
+
+def _app_engine_request(at: datetime, path: str, status: int, lines: list[str]) -> dict[str, Any]:
+    payload: dict[str, Any] = {
+        "@type": "type.googleapis.com/google.appengine.logging.v1.RequestLog",
+        "method": "GET",
+        "resource": path,
+        "status": status,
+        "latency": "0.4s",
+    }
+    if lines:
+        payload["line"] = [{"severity": "ERROR", "logMessage": line} for line in lines]
+    return {
+        "timestamp": at.isoformat(),
+        "severity": "ERROR" if status >= 500 else "WARNING",
+        "logName": "projects/p/logs/appengine.googleapis.com%2Frequest_log",
+        "resource": {"type": "gae_app", "labels": {"module_id": "shop", "version_id": "v7"}},
+        "protoPayload": payload,
+    }
+
+
+def _failed_call(at: datetime, code: int) -> dict[str, Any]:
+    return {
+        "timestamp": at.isoformat(),
+        "severity": "ERROR",
+        "logName": "projects/p/logs/cloudaudit.googleapis.com%2Fdata_access",
+        "resource": {"type": "gcs_bucket", "labels": {"bucket_name": "carts"}},
+        "protoPayload": {
+            "@type": "type.googleapis.com/google.cloud.audit.AuditLog",
+            "serviceName": "storage.googleapis.com",
+            "methodName": "storage.objects.get",
+            "status": {"code": code},
+        },
+    }
+
+
+def test_what_proto_payloads_say_verbatim_keeps_them_apart() -> None:
+    """An App Engine request log comes back as a request log (Log Analytics holds it apart from audit logs), and
+    what the parser reads verbatim from a proto payload (a request's status and path, an audit log's status code)
+    keeps its entries in groups of their own, although the query zeroes the payload's digits."""
+    entries = []
+    for second in range(4):  # more of each than the samples a group returns
+        at = START + timedelta(minutes=second)
+        entries += [
+            _app_engine_request(at, "/api/v1/carts", 500, []),
+            _app_engine_request(at + timedelta(seconds=1), "/api/v2/carts", 503, []),
+            _app_engine_request(at + timedelta(seconds=2), "/api/v1/carts", 404, ["cart 12 not found"]),
+            _failed_call(at + timedelta(seconds=3), 7),
+            _failed_call(at + timedelta(seconds=4), 5),
+        ]
+    for position, entry in enumerate(entries):
+        entry["insertId"] = f"p{position}"
+    local = local_report(ListSource(entries))
+    assert len(local.clusters) == 5 and {c.count for c in local.clusters} == {4}
+    assert_equivalent(local, log_analytics_report(engine_with(entries)))

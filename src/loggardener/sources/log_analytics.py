@@ -16,7 +16,8 @@ The key, per column of the view (digits zeroed where the local pipeline ignores 
   whose line numbers, files and functions name a problem's place;
 - the JSON payload the same way (frames after an escaped newline), plus its one- to three-digit numbers
   (levels such as pino's 50);
-- the audit payload with digits zeroed, plus its method name verbatim;
+- the proto payload with digits zeroed, plus its method name and one- to three-digit numbers (an audit log's
+  status code, a request log's HTTP status) verbatim, and a request log's path as a request's (below);
 - the HTTP method and status verbatim, and the request path with only id-like segments masked (`v1` and
   `v2` stay apart) — or, without a status, the whole URL with digits zeroed (it is then part of a message);
 - the Error Reporting group ids and the source location verbatim;
@@ -107,6 +108,7 @@ _TEXT_FRAMES = r"(?:^|\n)[ \t#][^\n]*"
 _JSON_FRAMES = r"\\n[ \t#](?:[^\\]|\\[^n])*"
 _SHORT_NUMBERS = r'":\s*(-?\d{1,3})\s*[,}\]]'
 _METHOD = r'"method_?[Nn]ame":\s*"([^"]*)"'
+_REQUEST_RESOURCE = r'"resource":\s*"((?:[^"\\]|\\.)*)"'
 _URL_PATH = r"^(?:[A-Za-z][A-Za-z0-9+.-]*://[^/?#]*)?([^?#]*)"
 # Path segments every version of the local route normalization treats as ids (a subset is enough: the key
 # only has to be finer than the route).
@@ -268,6 +270,14 @@ def _stack_header(text: str) -> str:
     return f"(STRPOS({text}, {_string(PY_HEADER)}) > 0 OR REGEXP_CONTAINS({text}, {_string(_STACK_HEADER)}))"
 
 
+def _route(url: str) -> str:
+    """SQL: the path of a request URL with only its id-like segments masked (finer than the local route)."""
+    return (
+        f"REGEXP_REPLACE(CONCAT('/', REPLACE(REGEXP_EXTRACT({url}, {_string(_URL_PATH)}), '/', '//'), '/'), "
+        f"{_string(_ID_SEGMENT)}, '/{{id}}/')"
+    )
+
+
 def _field(expression: str) -> str:
     """SQL: a value in a concatenated key, length-prefixed so that no two keys read alike (NULL is `n`)."""
     return f"IFNULL(CONCAT(CAST(LENGTH({expression}) AS STRING), ':', {expression}), 'n')"
@@ -343,12 +353,10 @@ def build_sql(query: LogAnalyticsQuery, columns: Iterable[str]) -> str:
         f"REGEXP_EXTRACT(proto_text, {_string(_METHOD)})",
         method,
         "status",
-        f"""IF(
-    status IS NULL,
-    REGEXP_REPLACE(url, r'{_DIGIT}', '0'),
-    REGEXP_REPLACE(CONCAT('/', REPLACE(REGEXP_EXTRACT(url, {_string(_URL_PATH)}), '/', '//'), '/'),
-      {_string(_ID_SEGMENT)}, '/{{id}}/')
-  )""",
+        f"IF(status IS NULL, REGEXP_REPLACE(url, r'{_DIGIT}', '0'), {_route('url')})",
+        # an App Engine request log's status and path (`payloads._request_log`), and an audit log's code
+        f"ARRAY_TO_STRING(REGEXP_EXTRACT_ALL(proto_text, {_string(_SHORT_NUMBERS)}), ',')",
+        _route(f"REGEXP_EXTRACT(proto_text, {_string(_REQUEST_RESOURCE)})"),
         "TO_JSON_STRING(error_groups)",
         "TO_JSON_STRING(source_location)",
     ]
@@ -601,6 +609,24 @@ def _instance_of(entry: dict[str, Any]) -> str | None:
     )
 
 
+AUDIT_LOG_TYPE = "type.googleapis.com/google.cloud.audit.AuditLog"
+REQUEST_LOG_TYPE = "type.googleapis.com/google.appengine.logging.v1.RequestLog"
+
+
+def _proto_payload(proto: Any) -> Any:
+    """The view's `proto_payload` (its `type`, and an `audit_log` or an App Engine `request_log`) → the REST
+    protoPayload, `@type` first."""
+    if not isinstance(proto, dict):
+        return proto
+    request = _json(proto.get("request_log"))
+    if isinstance(request, dict):
+        fields = request
+    else:
+        fields = _json(proto.get("audit_log")) if "audit_log" in proto else proto
+    kind = proto.get("type") or (REQUEST_LOG_TYPE if isinstance(request, dict) else AUDIT_LOG_TYPE)
+    return {"@type": kind, **rename_keys(fields if isinstance(fields, dict) else {}, _camel)}
+
+
 def to_log_entry(row: Mapping[str, Any]) -> dict[str, Any]:
     """A row of the view (snake_case columns) → the REST LogEntry dict (camelCase) the parser reads."""
     entry: dict[str, Any] = {"insertId": row.get("insert_id"), "timestamp": _time(row.get("timestamp"))}
@@ -620,14 +646,7 @@ def to_log_entry(row: Mapping[str, Any]) -> dict[str, Any]:
     elif row.get("json_payload") is not None:
         entry["jsonPayload"] = _json(row["json_payload"])
     elif row.get("proto_payload") is not None:
-        proto = _json(row["proto_payload"])
-        if isinstance(proto, dict):
-            audit = _json(proto.get("audit_log")) if "audit_log" in proto else proto
-            proto = {
-                "@type": "type.googleapis.com/google.cloud.audit.AuditLog",
-                **rename_keys(audit or {}, _camel),
-            }
-        entry["protoPayload"] = proto
+        entry["protoPayload"] = _proto_payload(_json(row["proto_payload"]))
     http = _json(row.get("http_request"))
     if isinstance(http, dict) and any(v is not None for v in http.values()):
         entry["httpRequest"] = {_camel(k): _duration(v) for k, v in http.items() if v is not None}
