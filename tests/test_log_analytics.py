@@ -744,3 +744,53 @@ def test_what_proto_payloads_say_verbatim_keeps_them_apart() -> None:
     local = local_report(ListSource(entries))
     assert len(local.clusters) == 5 and {c.count for c in local.clusters} == {4}
     assert_equivalent(local, log_analytics_report(engine_with(entries)))
+
+
+def _pod_line(minute: int, second: int, log: str, severity: str | None, **payload: Any) -> dict[str, Any]:
+    entry = {
+        "insertId": f"d{minute}-{second}-{log}",
+        "timestamp": (START + timedelta(minutes=minute, seconds=second)).isoformat(),
+        "logName": f"projects/p/logs/{log}",
+        "resource": {"type": "k8s_container", "labels": _POD},
+        **payload,
+    }
+    if severity:
+        entry["severity"] = severity
+    return entry
+
+
+def test_digits_inference_reads_keep_entries_apart() -> None:
+    """The query zeroes a text's digits, but not those the parser infers a severity from: an exit code (`exit(0)`
+    is no failure), a function's status, an access line's status on stderr, a JSON line's numeric level, a
+    level or journald PRIORITY written as text."""
+    lines: list[tuple[str, str | None, dict[str, Any]]] = [
+        ("run.googleapis.com%2Fvarlog%2Fsystem", "INFO", {"textPayload": "Container called exit(0)."}),
+        ("run.googleapis.com%2Fvarlog%2Fsystem", "INFO", {"textPayload": "Container called exit(3)."}),
+        ("fn", "DEBUG", {"textPayload": "Function execution took 8 ms, finished with status code: 200"}),
+        ("fn", "DEBUG", {"textPayload": "Function execution took 9 ms, finished with status code: 503"}),
+        (
+            "stderr",
+            "ERROR",
+            {"textPayload": '10.1.0.7 - - [21/Nov/2026:06:00:00 +0000] "GET /cart HTTP/1.1" 404 9'},
+        ),
+        (
+            "stderr",
+            "ERROR",
+            {"textPayload": '10.1.0.7 - - [21/Nov/2026:06:00:00 +0000] "GET /cart HTTP/1.1" 502 9'},
+        ),
+        ("stdout", None, {"textPayload": '{"level": 30, "msg": "cart synced"}'}),
+        ("stdout", None, {"textPayload": '{"level": 50, "msg": "cart synced"}'}),
+        ("app", None, {"jsonPayload": {"level": "40", "msg": "cart kept"}}),
+        ("app", None, {"jsonPayload": {"level": "20", "msg": "cart kept"}}),
+        ("syslog", None, {"jsonPayload": {"PRIORITY": "3", "MESSAGE": "cart disk"}}),
+        ("syslog", None, {"jsonPayload": {"PRIORITY": "6", "MESSAGE": "cart disk"}}),
+    ]
+    # more of each than the samples a group returns
+    entries = [
+        _pod_line(minute, second, log, severity, **payload)
+        for minute in range(5)
+        for second, (log, severity, payload) in enumerate(lines)
+    ]
+    options = {"min_severity": Severity.DEBUG}
+    local = local_report(ListSource(entries), **options)
+    assert_equivalent(local, log_analytics_report(engine_with(entries), **options), literal_titles=False)

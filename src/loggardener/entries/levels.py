@@ -556,13 +556,14 @@ _HTTP_METHODS = "GET|HEAD|POST|PUT|DELETE|PATCH|OPTIONS|CONNECT|TRACE"
 # werkzeug, gunicorn, the nginx/Apache common and combined formats, Envoy; chi's `"GET …" from ADDR - 200`),
 # unquoted (Go's `log`, morgan's `dev`: `GET /api/x 500 12ms`), Rails' `Completed 500 Internal Server Error`,
 # Gin's `[GIN] … | 500 |`.
-_ACCESS_STATUS = re.compile(
+ACCESS_STATUS_PATTERN = (
     r"\"(?:" + _HTTP_METHODS + r") [^\"\s]{1,4096}(?: HTTP/[0-9](?:\.[0-9])?)?\"(?: from \S{1,256} -)?"
     r" (?P<quoted>[1-5][0-9][0-9])\b"
     r"|\b(?:" + _HTTP_METHODS + r") /[^\s\"]{0,4096} (?P<unquoted>[1-5][0-9][0-9])\b"
     r"|\bCompleted (?P<rails>[1-5][0-9][0-9]) [A-Z]"
     r"|\[GIN\] [^|]{0,64}\| (?P<gin>[1-5][0-9][0-9]) \|"
 )
+_ACCESS_STATUS = re.compile(ACCESS_STATUS_PATTERN)
 _ACCESS_HEAD = 8192
 # Signs of a failure: a line on GKE's stderr holding one (or a level word, or anything else `may_raise`
 # finds) is not demoted as only the stream's default.

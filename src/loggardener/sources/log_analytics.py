@@ -15,7 +15,9 @@ The key, per column of the view (digits zeroed where the local pipeline ignores 
 - the text payload with digits zeroed, plus its indented (or `#`-prefixed) lines verbatim: stack frames,
   whose line numbers, files and functions name a problem's place;
 - the JSON payload the same way (frames after an escaped newline), plus its one- to three-digit numbers
-  (levels such as pino's 50);
+  (levels such as pino's 50, as numbers or text; in a text payload too);
+- the digits severity inference reads: whether the text holds a platform failure line (`exit(0)` is none,
+  `exit(1)` is one), an access line's status;
 - the proto payload with digits zeroed, plus its method name and one- to three-digit numbers (an audit log's
   status code, a request log's HTTP status) verbatim, and a request log's path as a request's (below);
 - the HTTP method and status verbatim, and the request path with only id-like segments masked (`v1` and
@@ -46,10 +48,12 @@ from typing import Any, Protocol
 
 from loggardener.config import EntriesConfig, GardenerConfig
 from loggardener.entries.levels import (
+    ACCESS_STATUS_PATTERN,
     JSON_LEVEL_KEYS,
     MAY_RAISE_PATTERNS,
     MAY_RAISE_WORDS,
     NUMERIC_LEVELS,
+    PLATFORM_FAILURE_PATTERN,
     PLATFORM_FAILURE_WORDS,
     literal,
 )
@@ -106,7 +110,7 @@ _DATASET = re.compile(r"^(?P<project>[a-z][a-z0-9.:-]{4,61}[a-z0-9])\.(?P<datase
 _DIGIT = r"\d"
 _TEXT_FRAMES = r"(?:^|\n)[ \t#][^\n]*"
 _JSON_FRAMES = r"\\n[ \t#](?:[^\\]|\\[^n])*"
-_SHORT_NUMBERS = r'":\s*(-?\d{1,3})\s*[,}\]]'
+_SHORT_NUMBERS = r'":\s*"?(-?\d{1,3})"?\s*[,}\]]'
 _METHOD = r'"method_?[Nn]ame":\s*"([^"]*)"'
 _REQUEST_RESOURCE = r'"resource":\s*"((?:[^"\\]|\\.)*)"'
 _URL_PATH = r"^(?:[A-Za-z][A-Za-z0-9+.-]*://[^/?#]*)?([^?#]*)"
@@ -119,6 +123,9 @@ _ID_SEGMENT = (
     r"|[A-Za-z0-9_.%+-]+@[A-Za-z0-9_.-]+)/"
 )
 _SYSTEM_LOG = "%/logs/run.googleapis.com%2Fvarlog%2Fsystem"
+# An access line's request and status (`levels.ACCESS_STATUS_PATTERN`) as one RE2 group (RE2 allows no more,
+# and repeats up to 1000)
+_ACCESS_STATUS = "(" + re.sub(r"\(\?P<\w+>", "(?:", ACCESS_STATUS_PATTERN).replace(",4096}", ",1000}") + ")"
 
 
 def _string(value: str) -> str:
@@ -349,6 +356,12 @@ def build_sql(query: LogAnalyticsQuery, columns: Iterable[str]) -> str:
         f"REGEXP_REPLACE(json_text, r'{_DIGIT}', '0')",
         f"ARRAY_TO_STRING(REGEXP_EXTRACT_ALL(json_text, {_string(_JSON_FRAMES)}), '|')",
         f"ARRAY_TO_STRING(REGEXP_EXTRACT_ALL(json_text, {_string(_SHORT_NUMBERS)}), ',')",
+        # digits inference reads (`levels.infer_severity`): a JSON line's level, a platform failure's exit code
+        # or status, an access line's status
+        f"ARRAY_TO_STRING(REGEXP_EXTRACT_ALL(text_payload, {_string(_SHORT_NUMBERS)}), ',')",
+        f"REGEXP_CONTAINS(IFNULL(text_payload, json_text), {_string('(?i)' + PLATFORM_FAILURE_PATTERN)})",
+        f"REGEXP_EXTRACT(REGEXP_EXTRACT(IFNULL(text_payload, json_text), {_string(_ACCESS_STATUS)}), "
+        "r'([0-9]+)[^0-9]*$')",
         f"REGEXP_REPLACE(proto_text, r'{_DIGIT}', '0')",
         f"REGEXP_EXTRACT(proto_text, {_string(_METHOD)})",
         method,
