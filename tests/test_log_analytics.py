@@ -794,3 +794,31 @@ def test_digits_inference_reads_keep_entries_apart() -> None:
     options = {"min_severity": Severity.DEBUG}
     local = local_report(ListSource(entries), **options)
     assert_equivalent(local, log_analytics_report(engine_with(entries), **options), literal_titles=False)
+
+
+def test_a_sidecars_lines_do_not_cut_a_containers_split_traceback() -> None:
+    """Two containers of one pod write to one log from one instance: `--from` reassembles each container's
+    lines apart, as the query does (its runs are per resource), so a sidecar's line amid a traceback's lines does
+    not cut it in two."""
+
+    def line(position: int, container: str, text: str) -> dict[str, Any]:
+        labels = {**_POD, "pod_name": "cart-7d9f8b6c4-x2x9z", "container_name": container}
+        return {
+            "insertId": f"{container}-{position}",
+            "timestamp": (START + timedelta(milliseconds=10 * position)).isoformat(),
+            "logName": "projects/p/logs/stderr",
+            "resource": {"type": "k8s_container", "labels": labels},
+            "textPayload": text,
+        }
+
+    traceback = [
+        "Traceback (most recent call last):",
+        '  File "/app/cart.py", line 12, in add',
+        "    total += price",
+        "TypeError: unsupported operand",
+    ]
+    entries = [line(position, "cart", text) for position, text in enumerate(traceback)]
+    entries.insert(2, line(1, "mesh-proxy", "listener 8080 warming up"))
+    local = local_report(ListSource(entries))
+    assert local.totals.reassembled_tracebacks == 1
+    assert_equivalent(local, log_analytics_report(engine_with(entries)))
