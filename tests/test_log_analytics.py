@@ -164,6 +164,12 @@ _MESSAGES = st.sampled_from(
         "",
         "worker {n} restarting",
         'Traceback (most recent call last):\n  File "/app/a.py", line {n}, in g\nValueError: bad {n}',
+        # what inference raises from below WARNING, or reads digits of
+        "Container called exit({d}).",
+        "Memory limit of {n} MiB exceeded",
+        "06:00:0{d} WRN cache {n} cold",
+        '"GET /cart/{n} HTTP/1.1" 50{d} 12',
+        '{{"level": {d}0, "msg": "sync {n}"}}',
     ]
 )
 
@@ -175,21 +181,40 @@ def _entry(draw: st.DrawFn) -> dict[str, Any]:
     text = draw(_MESSAGES).format(n=number, d=digit)
     entry: dict[str, Any] = {
         "timestamp": (START + timedelta(milliseconds=draw(st.integers(0, 1_300_000)))).isoformat(),
-        "logName": "projects/p/logs/" + draw(st.sampled_from(["run.googleapis.com%2Fstderr", "app"])),
+        "logName": "projects/p/logs/"
+        + draw(st.sampled_from(["run.googleapis.com%2Fstderr", "app", "stdout"])),
         "resource": {
             "type": "cloud_run_revision",
             "labels": {"service_name": "svc", "revision_name": draw(st.sampled_from(["svc-1", "svc-2"]))},
         },
         "labels": {"instanceId": draw(st.sampled_from(["i1", "i2"]))},
     }
-    severity = draw(st.sampled_from([None, "WARNING", "ERROR", "INFO", "CRITICAL"]))
+    severity = draw(
+        st.sampled_from([None, "WARNING", "ERROR", "INFO", "CRITICAL", "DEBUG", "NOTICE", "DEFAULT"])
+    )
     if severity:
         entry["severity"] = severity
-    shape = draw(st.sampled_from(["text", "json", "http", "audit"]))
+    if draw(st.integers(0, 9)) == 0:
+        entry["errorGroups"] = [{"id": f"group-{digit}"}]
+    shape = draw(st.sampled_from(["text", "json", "http", "audit", "request"]))
     if shape == "text":
         entry["textPayload"] = text
     elif shape == "json":
-        entry["jsonPayload"] = {"message": text, "level": draw(st.sampled_from([30, 40, 50]))}
+        level = draw(st.sampled_from([30, 40, 50, "50", "warn", None]))
+        key = draw(st.sampled_from(["level", "lvl", "severity"]))
+        entry["jsonPayload"] = {
+            "message": text,
+            key: level,
+            "thrown": draw(st.sampled_from([None, {"message": "io"}])),
+        }
+    elif shape == "request":
+        entry["protoPayload"] = {
+            "@type": "type.googleapis.com/google.appengine.logging.v1.RequestLog",
+            "method": "GET",
+            "resource": f"/api/v{digit}/o/{number}",
+            "status": draw(st.sampled_from([200, 404, 500, 503])),
+            "line": [{"severity": "INFO", "logMessage": text}],
+        }
     elif shape == "http":
         entry["httpRequest"] = {
             "requestMethod": "GET",
@@ -199,7 +224,11 @@ def _entry(draw: st.DrawFn) -> dict[str, Any]:
             "status": draw(st.sampled_from([None, 500, 404])),
         }
     else:
-        entry["protoPayload"] = {"methodName": f"svc.v{digit}.Update", "status": {"message": text}}
+        code = draw(st.sampled_from([None, 5, 7]))
+        entry["protoPayload"] = {
+            "methodName": f"svc.v{digit}.Update",
+            "status": {"message": text, "code": code},
+        }
     return entry
 
 
