@@ -851,3 +851,44 @@ def test_a_sidecars_lines_do_not_cut_a_containers_split_traceback() -> None:
     local = local_report(ListSource(entries))
     assert local.totals.reassembled_tracebacks == 1
     assert_equivalent(local, log_analytics_report(engine_with(entries)))
+
+
+def test_the_entry_labels_the_parser_reads_keep_entries_apart() -> None:
+    """Entries alike but for an entry label the parser reads: a container's stream (on stdout an INFO is weak and
+    takes the level its text declares), a Compute Engine instance's name (its service)."""
+
+    def labelled(
+        minute: int, second: int, kind: str, labels: dict[str, str], own: dict[str, str]
+    ) -> dict[str, Any]:
+        return {
+            "insertId": f"l{minute}-{second}",
+            "timestamp": (START + timedelta(minutes=minute, seconds=second)).isoformat(),
+            "severity": "INFO",
+            "logName": "projects/p/logs/app",
+            "resource": {"type": kind, "labels": labels},
+            "labels": own,
+            "textPayload": "[WARNING] cart cache cold",
+        }
+
+    variants = [
+        ("k8s_container", _POD, {"container.googleapis.com/stream": "stdout"}),
+        ("k8s_container", _POD, {"container.googleapis.com/stream": "audit"}),
+        (
+            "gce_instance",
+            {"instance_id": "41", "zone": "z"},
+            {"compute.googleapis.com/resource_name": "cart-vm"},
+        ),
+        (
+            "gce_instance",
+            {"instance_id": "41", "zone": "z"},
+            {"compute.googleapis.com/resource_name": "cart-vm2"},
+        ),
+    ]
+    entries = [
+        labelled(minute, second, kind, labels, own)
+        for minute in range(5)
+        for second, (kind, labels, own) in enumerate(variants)
+    ]
+    options = {"min_severity": Severity.INFO}
+    local = local_report(ListSource(entries), **options)
+    assert_equivalent(local, log_analytics_report(engine_with(entries), **options))

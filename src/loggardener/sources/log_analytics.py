@@ -11,7 +11,8 @@ weighs them by the group's count (`Occurrences`), so no later stage knows which 
 
 The key, per column of the view (digits zeroed where the local pipeline ignores them):
 
-- severity, log name, resource type and labels, the execution-name label (a Cloud Run job's revision);
+- severity, log name, resource type and labels, the entry labels the parser reads (a Cloud Run job's
+  execution, a Compute Engine instance's name, a container's stream: `resources.IDENTITY_ENTRY_LABELS`);
 - the text payload with digits zeroed, plus its indented (or `#`-prefixed) lines verbatim: stack frames,
   whose line numbers, files and functions name a problem's place;
 - the JSON payload the same way (frames after an escaped newline), plus its one- to three-digit numbers
@@ -65,7 +66,14 @@ from loggardener.entries.payloads import (
     SYSLOG_LEVELS,
     SYSLOG_PRIORITY_FIELD,
 )
-from loggardener.entries.resources import INSTANCE_LABELS, OTHER_INSTANCE_LABELS, LabelPlace, instance_of
+from loggardener.entries.resources import (
+    EXECUTION_LABEL,
+    IDENTITY_ENTRY_LABELS,
+    INSTANCE_LABELS,
+    OTHER_INSTANCE_LABELS,
+    LabelPlace,
+    instance_of,
+)
 from loggardener.entries.stacks import PY_CHAIN_SEPARATORS, PY_HEADER
 from loggardener.errors import ExitCode, GardenerError
 from loggardener.sources.google_auth import credentials_for, endpoint_url
@@ -351,6 +359,12 @@ def build_sql(query: LogAnalyticsQuery, columns: Iterable[str]) -> str:
         "resource.type",
         "resource_labels",
         "execution",
+        # the other entry labels the parser reads: a Compute Engine instance's name, a container's stream
+        *(
+            f"JSON_VALUE(labels, '$.\"{label}\"')"
+            for label in IDENTITY_ENTRY_LABELS
+            if label != EXECUTION_LABEL
+        ),
         f"REGEXP_REPLACE(text_payload, r'{_DIGIT}', '0')",
         f"ARRAY_TO_STRING(REGEXP_EXTRACT_ALL(text_payload, {_string(_TEXT_FRAMES)}), '|')",
         f"REGEXP_REPLACE(json_text, r'{_DIGIT}', '0')",
@@ -392,7 +406,7 @@ keyed AS (
   SELECT
     *,
     {_instance_column()} AS instance,
-    JSON_VALUE(labels, '$."run.googleapis.com/execution_name"') AS execution,
+    JSON_VALUE(labels, '$."{EXECUTION_LABEL}"') AS execution,
     TO_JSON_STRING(resource.labels) AS resource_labels,
     TO_JSON_STRING(json_payload) AS json_text,
     TO_JSON_STRING(proto_payload) AS proto_text,
