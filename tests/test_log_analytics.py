@@ -892,3 +892,28 @@ def test_the_entry_labels_the_parser_reads_keep_entries_apart() -> None:
     options = {"min_severity": Severity.INFO}
     local = local_report(ListSource(entries), **options)
     assert_equivalent(local, log_analytics_report(engine_with(entries), **options))
+
+
+def test_kubernetes_events_of_workloads_named_alike_but_for_digits_stay_apart() -> None:
+    """A cluster's event belongs to the workload it is about (`involvedObject`): `queue1` and `queue2` are two
+    services, although the query zeroes the payload's digits."""
+    entries = [
+        {
+            "insertId": f"e{minute}-{second}",
+            "timestamp": (START + timedelta(minutes=minute, seconds=second)).isoformat(),
+            "severity": "WARNING",
+            "logName": "projects/p/logs/events",
+            "resource": {"type": "k8s_cluster", "labels": {"cluster_name": "shop", "location": "l"}},
+            "jsonPayload": {
+                "kind": "Event",
+                "type": "Warning",
+                "reason": "FailedCreate",
+                "message": f'Error creating: pods "{name}-abcde" is forbidden: exceeded quota',
+                "involvedObject": {"kind": "ReplicaSet", "namespace": "jobs", "name": name},
+            },
+        }
+        for minute in range(5)
+        for second, name in enumerate(["queue1-6c9f7d5b8", "queue2-6c9f7d5b8"])
+    ]
+    local = local_report(ListSource(entries))
+    assert_equivalent(local, log_analytics_report(engine_with(entries)))

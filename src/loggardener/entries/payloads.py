@@ -242,7 +242,7 @@ def _json(payload: dict[str, Any]) -> Payload:
                 return _security_policy_refusal(payload)
             if details and not details.startswith("response_"):
                 return Payload(kind="json", message=f"{LOAD_BALANCER_OUTCOME}{details}")
-    if payload.get("kind") == "Event" and isinstance(payload.get("involvedObject"), dict):
+    if payload.get("kind") == "Event" and isinstance(payload.get(EVENT_OBJECT_FIELD), dict):
         return _kubernetes_event(payload)
     if isinstance(payload.get(HEALTH_CHECK_FIELD), dict):
         return _health_check(payload[HEALTH_CHECK_FIELD])
@@ -579,7 +579,7 @@ def _leaves(payload: dict[str, Any]) -> list[tuple[str, str]]:
 
 
 def _kubernetes_event(payload: dict[str, Any]) -> Payload:
-    involved = payload["involvedObject"]
+    involved = payload[EVENT_OBJECT_FIELD]
     reason = as_text(payload.get("reason"))
     text = as_text(payload.get("message"))
     message = f"{reason}: {text}" if reason else text
@@ -643,6 +643,10 @@ def _health_check(result: dict[str, Any]) -> Payload:
     )
 
 
+EVENT_OBJECT_FIELD = "involvedObject"
+"""The JSON payload field of a Kubernetes event naming the object it is about."""
+EVENT_OBJECT_KEYS = ("kind", "namespace", "name")
+"""The keys of `EVENT_OBJECT_FIELD` that name the event's workload (`_workload`)."""
 # A pod's name after its workload's: `api-7d9f8b6c4-x2x9z` (Deployment), `agent-x2x9z` (DaemonSet, Job)
 _POD_SUFFIX = re.compile(r"-(?:[a-z0-9]{6,10}-)?[a-z0-9]{5}$")
 
@@ -650,11 +654,10 @@ _POD_SUFFIX = re.compile(r"-(?:[a-z0-9]{6,10}-)?[a-z0-9]{5}$")
 def _workload(involved: dict[str, Any]) -> str | None:
     """`namespace/name` of the namespaced object a Kubernetes event is about (a pod by its workload's name);
     None for a cluster-wide one (a Node)."""
-    namespace = as_text(involved.get("namespace"))
-    name = as_text(involved.get("name"))
+    kind, namespace, name = (as_text(involved.get(key)) for key in EVENT_OBJECT_KEYS)
     if not namespace or not name:
         return None
-    if as_text(involved.get("kind")) == "Pod":
+    if kind == "Pod":
         name = _POD_SUFFIX.sub("", name) or name
     return f"{namespace}/{name}"
 

@@ -12,7 +12,8 @@ weighs them by the group's count (`Occurrences`), so no later stage knows which 
 The key, per column of the view (digits zeroed where the local pipeline ignores them):
 
 - severity, log name, resource type and labels, the entry labels the parser reads (a Cloud Run job's
-  execution, a Compute Engine instance's name, a container's stream: `resources.IDENTITY_ENTRY_LABELS`);
+  execution, a Compute Engine instance's name, a container's stream: `resources.IDENTITY_ENTRY_LABELS`), and
+  the object a Kubernetes event is about;
 - the text payload with digits zeroed, plus its indented (or `#`-prefixed) lines verbatim: stack frames,
   whose line numbers, files and functions name a problem's place;
 - the JSON payload the same way (frames after an escaped newline), plus its one- to three-digit numbers
@@ -61,6 +62,8 @@ from loggardener.entries.levels import (
 from loggardener.entries.models import Occurrences, Severity
 from loggardener.entries.payloads import (
     ERROR_FIELDS,
+    EVENT_OBJECT_FIELD,
+    EVENT_OBJECT_KEYS,
     HEALTH_CHECK_FIELD,
     STACK_FIELDS,
     SYSLOG_LEVELS,
@@ -365,6 +368,8 @@ def build_sql(query: LogAnalyticsQuery, columns: Iterable[str]) -> str:
             for label in IDENTITY_ENTRY_LABELS
             if label != EXECUTION_LABEL
         ),
+        # the object a Kubernetes event is about (its service), verbatim
+        *(f"JSON_VALUE(json_payload, '$.{EVENT_OBJECT_FIELD}.{key}')" for key in EVENT_OBJECT_KEYS),
         f"REGEXP_REPLACE(text_payload, r'{_DIGIT}', '0')",
         f"ARRAY_TO_STRING(REGEXP_EXTRACT_ALL(text_payload, {_string(_TEXT_FRAMES)}), '|')",
         f"REGEXP_REPLACE(json_text, r'{_DIGIT}', '0')",
