@@ -372,19 +372,19 @@ def test_redaction_markers_declare_no_level() -> None:
 
 def test_the_fields_skim_reads_unredacted_are_never_redacted_by_key_name() -> None:
     """`skim` reads the JSON payload before key-name redaction: none of the fields it reads is a secret's name."""
-    from loggardener.entries.levels import _JSON_LEVEL_KEYS
+    from loggardener.entries.levels import JSON_LEVEL_KEYS
     from loggardener.entries.payloads import (
-        _ERROR_FIELDS,
         _ERROR_MESSAGE_FIELDS,
         _ERROR_TYPE_FIELDS,
         _LEVEL_WORD_FIELDS,
         _NESTED_STACK_FIELDS,
-        _STACK_FIELDS,
+        ERROR_FIELDS,
+        STACK_FIELDS,
     )
 
-    names = {*_JSON_LEVEL_KEYS, *_MESSAGE_FIELDS, *_STACK_FIELDS, *_NESTED_STACK_FIELDS, *_LEVEL_WORD_FIELDS}
+    names = {*JSON_LEVEL_KEYS, *_MESSAGE_FIELDS, *STACK_FIELDS, *_NESTED_STACK_FIELDS, *_LEVEL_WORD_FIELDS}
     names |= {
-        *_ERROR_FIELDS,
+        *ERROR_FIELDS,
         *_ERROR_MESSAGE_FIELDS,
         *_ERROR_TYPE_FIELDS,
         "log",

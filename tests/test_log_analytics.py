@@ -167,6 +167,12 @@ _MESSAGES = st.sampled_from(
         "",
         "worker {n} restarting",
         'Traceback (most recent call last):\n  File "/app/a.py", line {n}, in g\nValueError: bad {n}',
+        # what inference raises from below WARNING, or reads digits of
+        "Container called exit({d}).",
+        "Memory limit of {n} MiB exceeded",
+        "06:00:0{d} WRN cache {n} cold",
+        '"GET /cart/{n} HTTP/1.1" 50{d} 12',
+        '{{"level": {d}0, "msg": "sync {n}"}}',
     ]
 )
 
@@ -178,21 +184,40 @@ def _entry(draw: st.DrawFn) -> dict[str, Any]:
     text = draw(_MESSAGES).format(n=number, d=digit)
     entry: dict[str, Any] = {
         "timestamp": (START + timedelta(milliseconds=draw(st.integers(0, 1_300_000)))).isoformat(),
-        "logName": "projects/p/logs/" + draw(st.sampled_from(["run.googleapis.com%2Fstderr", "app"])),
+        "logName": "projects/p/logs/"
+        + draw(st.sampled_from(["run.googleapis.com%2Fstderr", "app", "stdout"])),
         "resource": {
             "type": "cloud_run_revision",
             "labels": {"service_name": "svc", "revision_name": draw(st.sampled_from(["svc-1", "svc-2"]))},
         },
         "labels": {"instanceId": draw(st.sampled_from(["i1", "i2"]))},
     }
-    severity = draw(st.sampled_from([None, "WARNING", "ERROR", "INFO", "CRITICAL"]))
+    severity = draw(
+        st.sampled_from([None, "WARNING", "ERROR", "INFO", "CRITICAL", "DEBUG", "NOTICE", "DEFAULT"])
+    )
     if severity:
         entry["severity"] = severity
-    shape = draw(st.sampled_from(["text", "json", "http", "audit"]))
+    if draw(st.integers(0, 9)) == 0:
+        entry["errorGroups"] = [{"id": f"group-{digit}"}]
+    shape = draw(st.sampled_from(["text", "json", "http", "audit", "request"]))
     if shape == "text":
         entry["textPayload"] = text
     elif shape == "json":
-        entry["jsonPayload"] = {"message": text, "level": draw(st.sampled_from([30, 40, 50]))}
+        level = draw(st.sampled_from([30, 40, 50, "50", "warn", None]))
+        key = draw(st.sampled_from(["level", "lvl", "severity"]))
+        entry["jsonPayload"] = {
+            "message": text,
+            key: level,
+            "thrown": draw(st.sampled_from([None, {"message": "io"}])),
+        }
+    elif shape == "request":
+        entry["protoPayload"] = {
+            "@type": "type.googleapis.com/google.appengine.logging.v1.RequestLog",
+            "method": "GET",
+            "resource": f"/api/v{digit}/o/{number}",
+            "status": draw(st.sampled_from([200, 404, 500, 503])),
+            "line": [{"severity": "INFO", "logMessage": text}],
+        }
     elif shape == "http":
         entry["httpRequest"] = {
             "requestMethod": "GET",
@@ -202,7 +227,11 @@ def _entry(draw: st.DrawFn) -> dict[str, Any]:
             "status": draw(st.sampled_from([None, 500, 404])),
         }
     else:
-        entry["protoPayload"] = {"methodName": f"svc.v{digit}.Update", "status": {"message": text}}
+        code = draw(st.sampled_from([None, 5, 7]))
+        entry["protoPayload"] = {
+            "methodName": f"svc.v{digit}.Update",
+            "status": {"message": text, "code": code},
+        }
     return entry
 
 
@@ -713,3 +742,279 @@ def test_alike_runs_scan_alike_when_most_come_back_as_batches(entries: list[dict
     config = GardenerConfig.model_validate({"clustering": {"samples_per_cluster": 1}})
     local = local_report(ListSource(entries), config)
     assert_equivalent(local, log_analytics_report(engine_with(entries), config), literal_titles=False)
+
+
+_STDOUT = {"logName": "projects/p/logs/stdout"}  # GKE's stdout: INFO is only the stream's default (weak)
+_APP = {"logName": "projects/p/logs/app"}
+
+
+def _raised(severity: str, log: dict[str, str], payload: dict[str, Any], **fields: Any) -> dict[str, Any]:
+    return {
+        "severity": severity,
+        **log,
+        "resource": {"type": "k8s_container", "labels": _POD},
+        **payload,
+        **fields,
+    }
+
+
+_POD = {"cluster_name": "c", "namespace_name": "shop", "container_name": "cart", "pod_name": "cart-1"}
+
+
+@pytest.mark.parametrize(
+    ("entry", "threshold"),
+    [
+        # a platform failure line in a JSON message, whatever the severity (`platform-failure`)
+        (_raised("DEBUG", _APP, {"jsonPayload": {"message": "Memory limit of 256 MiB exceeded"}}), "WARNING"),
+        (_raised("NOTICE", _APP, {"jsonPayload": {"msg": "STARTUP HTTP probe failed 3 times"}}), "WARNING"),
+        (_raised("WARNING", _APP, {"jsonPayload": {"message": "Container called exit(2)."}}), "ERROR"),
+        (_raised("DEBUG", _APP, {"textPayload": '{"message": "panic: nil map write"}'}), "WARNING"),
+        # an entry Error Reporting grouped (`error-group`)
+        (_raised("INFO", _APP, {"textPayload": "cart total off"}, errorGroups=[{"id": "CKq1"}]), "WARNING"),
+        (_raised("WARNING", _APP, {"textPayload": "cart total off"}, errorGroups=[{"id": "CKq1"}]), "ERROR"),
+        # a weak INFO that declares a level, a stack or an error only its payload's structure shows
+        (_raised("INFO", _STDOUT, {"textPayload": "06:00:01 WRN cart cache cold"}), "WARNING"),
+        (_raised("INFO", _STDOUT, {"textPayload": "  W1121 06:00:01.5 7 cart.go:9] cache cold"}), "WARNING"),
+        (_raised("INFO", _STDOUT, {"jsonPayload": {"lvl": 50, "msg": "cart lost"}}), "WARNING"),
+        (_raised("INFO", _STDOUT, {"jsonPayload": {"level": "60", "msg": "cart lost"}}), "WARNING"),
+        (_raised("INFO", _STDOUT, {"jsonPayload": {"severity": 100, "msg": "cart lost"}}), "ERROR"),
+        (_raised("INFO", _STDOUT, {"jsonPayload": {"PRIORITY": "3", "MESSAGE": "cart lost"}}), "WARNING"),
+        (
+            _raised("INFO", _STDOUT, {"jsonPayload": {"msg": "cart saved", "thrown": {"message": "io"}}}),
+            "WARNING",
+        ),
+        (_raised("INFO", _STDOUT, {"jsonPayload": {"msg": "cart saved", "failure": "quota"}}), "WARNING"),
+        (
+            _raised(
+                "INFO", _STDOUT, {"jsonPayload": {"msg": "cart saved", "stack": "Oops\n    at f (/c.js:1:2)"}}
+            ),
+            "WARNING",
+        ),
+        (
+            _raised(
+                "INFO",
+                _STDOUT,
+                {
+                    "jsonPayload": {
+                        "@type": "type.googleapis.com/google.cloud.scheduler.logging.AttemptFinished",
+                        "jobName": "projects/p/locations/l/jobs/sweep",
+                        "status": "UNAVAILABLE",
+                    }
+                },
+            ),
+            "WARNING",
+        ),
+    ],
+)
+def test_entries_inference_raises_from_below_the_threshold_come_back(
+    entry: dict[str, Any], threshold: str
+) -> None:
+    """Every rule that raises an entry written below the threshold (`levels.infer_severity`) is in the
+    query's severity clause: the entry comes back and is triaged as `--from` triages it."""
+    entries = [
+        {**entry, "insertId": f"r{i}", "timestamp": (START + timedelta(seconds=i)).isoformat()}
+        for i in range(3)
+    ]
+    options = {"min_severity": Severity[threshold]}
+    local = local_report(ListSource(entries), **options)
+    assert local.totals.clustered == 3
+    assert_equivalent(local, log_analytics_report(engine_with(entries), **options))
+
+
+def _app_engine_request(at: datetime, path: str, status: int, lines: list[str]) -> dict[str, Any]:
+    payload: dict[str, Any] = {
+        "@type": "type.googleapis.com/google.appengine.logging.v1.RequestLog",
+        "method": "GET",
+        "resource": path,
+        "status": status,
+        "latency": "0.4s",
+    }
+    if lines:
+        payload["line"] = [{"severity": "ERROR", "logMessage": line} for line in lines]
+    return {
+        "timestamp": at.isoformat(),
+        "severity": "ERROR" if status >= 500 else "WARNING",
+        "logName": "projects/p/logs/appengine.googleapis.com%2Frequest_log",
+        "resource": {"type": "gae_app", "labels": {"module_id": "shop", "version_id": "v7"}},
+        "protoPayload": payload,
+    }
+
+
+def _failed_call(at: datetime, code: int) -> dict[str, Any]:
+    return {
+        "timestamp": at.isoformat(),
+        "severity": "ERROR",
+        "logName": "projects/p/logs/cloudaudit.googleapis.com%2Fdata_access",
+        "resource": {"type": "gcs_bucket", "labels": {"bucket_name": "carts"}},
+        "protoPayload": {
+            "@type": "type.googleapis.com/google.cloud.audit.AuditLog",
+            "serviceName": "storage.googleapis.com",
+            "methodName": "storage.objects.get",
+            "status": {"code": code},
+        },
+    }
+
+
+def test_what_proto_payloads_say_verbatim_keeps_them_apart() -> None:
+    """An App Engine request log comes back as a request log (Log Analytics holds it apart from audit logs), and
+    what the parser reads verbatim from a proto payload (a request's status and path, an audit log's status code)
+    keeps its entries in groups of their own, although the query zeroes the payload's digits."""
+    entries = []
+    for second in range(4):  # more of each than the samples a group returns
+        at = START + timedelta(minutes=second)
+        entries += [
+            _app_engine_request(at, "/api/v1/carts", 500, []),
+            _app_engine_request(at + timedelta(seconds=1), "/api/v2/carts", 503, []),
+            _app_engine_request(at + timedelta(seconds=2), "/api/v1/carts", 404, ["cart 12 not found"]),
+            _failed_call(at + timedelta(seconds=3), 7),
+            _failed_call(at + timedelta(seconds=4), 5),
+        ]
+    for position, entry in enumerate(entries):
+        entry["insertId"] = f"p{position}"
+    local = local_report(ListSource(entries))
+    assert len(local.clusters) == 5 and {c.count for c in local.clusters} == {4}
+    assert_equivalent(local, log_analytics_report(engine_with(entries)))
+
+
+def _pod_line(minute: int, second: int, log: str, severity: str | None, **payload: Any) -> dict[str, Any]:
+    entry = {
+        "insertId": f"d{minute}-{second}-{log}",
+        "timestamp": (START + timedelta(minutes=minute, seconds=second)).isoformat(),
+        "logName": f"projects/p/logs/{log}",
+        "resource": {"type": "k8s_container", "labels": _POD},
+        **payload,
+    }
+    if severity:
+        entry["severity"] = severity
+    return entry
+
+
+def test_digits_inference_reads_keep_entries_apart() -> None:
+    """The query zeroes a text's digits, but not those the parser infers a severity from: an exit code (`exit(0)`
+    is no failure), a function's status, an access line's status on stderr, a JSON line's numeric level, a
+    level or journald PRIORITY written as text."""
+    lines: list[tuple[str, str | None, dict[str, Any]]] = [
+        ("run.googleapis.com%2Fvarlog%2Fsystem", "INFO", {"textPayload": "Container called exit(0)."}),
+        ("run.googleapis.com%2Fvarlog%2Fsystem", "INFO", {"textPayload": "Container called exit(3)."}),
+        ("fn", "DEBUG", {"textPayload": "Function execution took 8 ms, finished with status code: 200"}),
+        ("fn", "DEBUG", {"textPayload": "Function execution took 9 ms, finished with status code: 503"}),
+        (
+            "stderr",
+            "ERROR",
+            {"textPayload": '10.1.0.7 - - [21/Nov/2026:06:00:00 +0000] "GET /cart HTTP/1.1" 404 9'},
+        ),
+        (
+            "stderr",
+            "ERROR",
+            {"textPayload": '10.1.0.7 - - [21/Nov/2026:06:00:00 +0000] "GET /cart HTTP/1.1" 502 9'},
+        ),
+        ("stdout", None, {"textPayload": '{"level": 30, "msg": "cart synced"}'}),
+        ("stdout", None, {"textPayload": '{"level": 50, "msg": "cart synced"}'}),
+        ("app", None, {"jsonPayload": {"level": "40", "msg": "cart kept"}}),
+        ("app", None, {"jsonPayload": {"level": "20", "msg": "cart kept"}}),
+        ("syslog", None, {"jsonPayload": {"PRIORITY": "3", "MESSAGE": "cart disk"}}),
+        ("syslog", None, {"jsonPayload": {"PRIORITY": "6", "MESSAGE": "cart disk"}}),
+    ]
+    # more of each than the samples a group returns
+    entries = [
+        _pod_line(minute, second, log, severity, **payload)
+        for minute in range(5)
+        for second, (log, severity, payload) in enumerate(lines)
+    ]
+    options = {"min_severity": Severity.DEBUG}
+    local = local_report(ListSource(entries), **options)
+    assert_equivalent(local, log_analytics_report(engine_with(entries), **options), literal_titles=False)
+
+
+def test_a_sidecars_lines_do_not_cut_a_containers_split_traceback() -> None:
+    """Two containers of one pod write to one log from one instance: `--from` reassembles each container's
+    lines apart, as the query does (its runs are per resource), so a sidecar's line amid a traceback's lines does
+    not cut it in two."""
+
+    def line(position: int, container: str, text: str) -> dict[str, Any]:
+        labels = {**_POD, "pod_name": "cart-7d9f8b6c4-x2x9z", "container_name": container}
+        return {
+            "insertId": f"{container}-{position}",
+            "timestamp": (START + timedelta(milliseconds=10 * position)).isoformat(),
+            "logName": "projects/p/logs/stderr",
+            "resource": {"type": "k8s_container", "labels": labels},
+            "textPayload": text,
+        }
+
+    traceback = [
+        "Traceback (most recent call last):",
+        '  File "/app/cart.py", line 12, in add',
+        "    total += price",
+        "TypeError: unsupported operand",
+    ]
+    entries = [line(position, "cart", text) for position, text in enumerate(traceback)]
+    entries.insert(2, line(1, "mesh-proxy", "listener 8080 warming up"))
+    local = local_report(ListSource(entries))
+    assert local.totals.reassembled_tracebacks == 1
+    assert_equivalent(local, log_analytics_report(engine_with(entries)))
+
+
+def test_the_entry_labels_the_parser_reads_keep_entries_apart() -> None:
+    """Entries alike but for an entry label the parser reads: a container's stream (on stdout an INFO is weak and
+    takes the level its text declares), a Compute Engine instance's name (its service)."""
+
+    def labelled(
+        minute: int, second: int, kind: str, labels: dict[str, str], own: dict[str, str]
+    ) -> dict[str, Any]:
+        return {
+            "insertId": f"l{minute}-{second}",
+            "timestamp": (START + timedelta(minutes=minute, seconds=second)).isoformat(),
+            "severity": "INFO",
+            "logName": "projects/p/logs/app",
+            "resource": {"type": kind, "labels": labels},
+            "labels": own,
+            "textPayload": "[WARNING] cart cache cold",
+        }
+
+    variants = [
+        ("k8s_container", _POD, {"container.googleapis.com/stream": "stdout"}),
+        ("k8s_container", _POD, {"container.googleapis.com/stream": "audit"}),
+        (
+            "gce_instance",
+            {"instance_id": "41", "zone": "z"},
+            {"compute.googleapis.com/resource_name": "cart-vm"},
+        ),
+        (
+            "gce_instance",
+            {"instance_id": "41", "zone": "z"},
+            {"compute.googleapis.com/resource_name": "cart-vm2"},
+        ),
+    ]
+    entries = [
+        labelled(minute, second, kind, labels, own)
+        for minute in range(5)
+        for second, (kind, labels, own) in enumerate(variants)
+    ]
+    options = {"min_severity": Severity.INFO}
+    local = local_report(ListSource(entries), **options)
+    assert_equivalent(local, log_analytics_report(engine_with(entries), **options))
+
+
+def test_kubernetes_events_of_workloads_named_alike_but_for_digits_stay_apart() -> None:
+    """A cluster's event belongs to the workload it is about (`involvedObject`): `queue1` and `queue2` are two
+    services, although the query zeroes the payload's digits."""
+    entries = [
+        {
+            "insertId": f"e{minute}-{second}",
+            "timestamp": (START + timedelta(minutes=minute, seconds=second)).isoformat(),
+            "severity": "WARNING",
+            "logName": "projects/p/logs/events",
+            "resource": {"type": "k8s_cluster", "labels": {"cluster_name": "shop", "location": "l"}},
+            "jsonPayload": {
+                "kind": "Event",
+                "type": "Warning",
+                "reason": "FailedCreate",
+                "message": f'Error creating: pods "{name}-abcde" is forbidden: exceeded quota',
+                "involvedObject": {"kind": "ReplicaSet", "namespace": "jobs", "name": name},
+            },
+        }
+        for minute in range(5)
+        for second, name in enumerate(["queue1-6c9f7d5b8", "queue2-6c9f7d5b8"])
+    ]
+    local = local_report(ListSource(entries))
+    assert_equivalent(local, log_analytics_report(engine_with(entries)))

@@ -54,7 +54,11 @@ def _table_schema() -> list[Any]:
         field("labels", "JSON"),
         field("text_payload", "STRING"),
         field("json_payload", "JSON"),
-        field("proto_payload", "RECORD", fields=[field("audit_log", "JSON")]),
+        field(
+            "proto_payload",
+            "RECORD",
+            fields=[field("type", "STRING"), field("audit_log", "JSON"), field("request_log", "JSON")],
+        ),
         field(
             "http_request",
             "RECORD",
@@ -88,7 +92,10 @@ def _insertable(row: dict[str, Any]) -> dict[str, Any]:
         if row[column] is not None:
             row[column] = json.dumps(row[column])
     if row["proto_payload"] is not None:
-        row["proto_payload"] = {"audit_log": json.dumps(row["proto_payload"]["audit_log"])}
+        row["proto_payload"] = {
+            key: value if key == "type" or value is None else json.dumps(value)
+            for key, value in row["proto_payload"].items()
+        }
     row["error_groups"] = row["error_groups"] or []
     return row
 

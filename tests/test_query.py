@@ -151,10 +151,10 @@ def test_console_url_opens_the_same_query(extra: str) -> None:
 def test_the_query_fetches_every_json_level_field_the_parser_reads() -> None:
     """An entry below WARNING whose JSON payload declares a level from WARNING up is fetched, whichever of
     the fields the parser reads holds it (a live scan must find what a scan of the same export finds)."""
-    from loggardener.entries.levels import _JSON_LEVEL_KEYS
+    from loggardener.entries.levels import JSON_LEVEL_KEYS
     from loggardener.entries.payloads import _LEVEL_WORD_FIELDS
 
-    for key in (*_JSON_LEVEL_KEYS, *_LEVEL_WORD_FIELDS):
+    for key in (*JSON_LEVEL_KEYS, *_LEVEL_WORD_FIELDS):
         field = key if key.isidentifier() else f'"{key}"'
         assert f"jsonPayload.{field}=~" in DECLARED_ABOVE, key
     assert "jsonPayload.log.level=~" in DECLARED_ABOVE  # ECS, nested

@@ -47,8 +47,8 @@ _LEVEL_WORDS: dict[str, Severity] = {
 }
 _GLOG_LEVELS = {"I": Severity.INFO, "W": Severity.WARNING, "E": Severity.ERROR, "F": Severity.CRITICAL}
 # pino / bunyan numeric levels
-_NUMERIC_LEVELS = ((60, Severity.CRITICAL), (50, Severity.ERROR), (40, Severity.WARNING), (30, Severity.INFO))
-_JSON_LEVEL_KEYS = ("severity", "level", "levelname", "log.level", "loglevel", "lvl")
+NUMERIC_LEVELS = ((60, Severity.CRITICAL), (50, Severity.ERROR), (40, Severity.WARNING), (30, Severity.INFO))
+JSON_LEVEL_KEYS = ("severity", "level", "levelname", "log.level", "loglevel", "lvl")
 
 _LEVEL_ALTERNATION = "|".join(sorted(_LEVEL_WORDS, key=len, reverse=True))
 _TIMESTAMP = (
@@ -140,6 +140,12 @@ class Declared:
     rule: str
 
 
+def literal(text: str) -> str:
+    """A regular expression that matches `text` as it is, in Python and in RE2 (BigQuery), which rejects some of
+    the escapes `re.escape` writes."""
+    return re.sub(r"([\\.^$|?*+()\[\]{}])", r"\\\1", text)
+
+
 def strip_ansi(text: str) -> str:
     """Remove ANSI colour and cursor codes (NestJS, pino-pretty and others colour their headers)."""
     return _ANSI.sub("", text) if "\x1b" in text else text
@@ -151,14 +157,14 @@ def level_word(word: str) -> Severity | None:
 
 def json_level(payload: dict[str, object]) -> Severity | None:
     """The level a JSON object declares in `severity`, `level`, `levelname`… (name or pino number)."""
-    for key in _JSON_LEVEL_KEYS:
+    for key in JSON_LEVEL_KEYS:
         value = payload.get(key)
         if value is None:
             continue
         if isinstance(value, bool):
             continue
         if isinstance(value, (int, float)):
-            return next((severity for floor, severity in _NUMERIC_LEVELS if value >= floor), Severity.DEBUG)
+            return next((severity for floor, severity in NUMERIC_LEVELS if value >= floor), Severity.DEBUG)
         if isinstance(value, str):
             word = level_word(value)
             if word is not None:
@@ -470,11 +476,10 @@ _MAY_RAISE_COLON_WORDS = (
 # glog's header; a server error's status in an access line (`"GET / HTTP/1.1" 502`, `Completed 500 …`)
 _GLOG_LIKE = r"[efw]\d{4}"
 _SERVER_ERROR = r" 5\d\d\b"
-MAY_RAISE = re.compile(
-    "(?i)"
-    + "|".join(re.escape(word) for word in (*_MAY_RAISE_WORDS, *_MAY_RAISE_COLON_WORDS))
-    + f"|{_GLOG_LIKE}|{_SERVER_ERROR}"
-)
+MAY_RAISE_WORDS = (*_MAY_RAISE_WORDS, *_MAY_RAISE_COLON_WORDS)
+MAY_RAISE_PATTERNS = (_GLOG_LIKE, _SERVER_ERROR)
+"""With `MAY_RAISE_WORDS`, what `MAY_RAISE` looks for (RE2-safe: Log Analytics' query looks for them too)."""
+MAY_RAISE = re.compile("(?i)" + "|".join((*map(literal, MAY_RAISE_WORDS), *MAY_RAISE_PATTERNS)))
 _ASCII_GLOG_LIKE = re.compile(r"[EFWefw]\d{4}")
 _ASCII_SERVER_ERROR = re.compile(_SERVER_ERROR)
 
@@ -530,6 +535,10 @@ _PLATFORM_FAILURE_COLON_WORDS = (
 )
 
 
+PLATFORM_FAILURE_WORDS = (*_PLATFORM_FAILURE_WORDS, *_PLATFORM_FAILURE_COLON_WORDS)
+"""Lower-case words one of which every platform failure line holds (`PLATFORM_FAILURE_PATTERN`)."""
+
+
 def platform_failure(text: str) -> bool:
     """True when the text holds a platform failure line (timeout, crash, memory limit, probe failure…)."""
     head = text[:4096]
@@ -559,13 +568,14 @@ _HTTP_METHODS = "GET|HEAD|POST|PUT|DELETE|PATCH|OPTIONS|CONNECT|TRACE"
 # werkzeug, gunicorn, the nginx/Apache common and combined formats, Envoy; chi's `"GET …" from ADDR - 200`),
 # unquoted (Go's `log`, morgan's `dev`: `GET /api/x 500 12ms`), Rails' `Completed 500 Internal Server Error`,
 # Gin's `[GIN] … | 500 |`.
-_ACCESS_STATUS = re.compile(
+ACCESS_STATUS_PATTERN = (
     r"\"(?:" + _HTTP_METHODS + r") [^\"\s]{1,4096}(?: HTTP/[0-9](?:\.[0-9])?)?\"(?: from \S{1,256} -)?"
     r" (?P<quoted>[1-5][0-9][0-9])\b"
     r"|\b(?:" + _HTTP_METHODS + r") /[^\s\"]{0,4096} (?P<unquoted>[1-5][0-9][0-9])\b"
     r"|\bCompleted (?P<rails>[1-5][0-9][0-9]) [A-Z]"
     r"|\[GIN\] [^|]{0,64}\| (?P<gin>[1-5][0-9][0-9]) \|"
 )
+_ACCESS_STATUS = re.compile(ACCESS_STATUS_PATTERN)
 _ACCESS_HEAD = 8192
 # Signs of a failure: a line on GKE's stderr holding one (or a level word, or anything else `may_raise`
 # finds) is not demoted as only the stream's default.

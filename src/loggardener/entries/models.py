@@ -198,5 +198,5 @@ class Quiet:
     revision: str | None
     instance: str | None
     text: bool
-    """A plain text line (it ends an open traceback group of its log, instance and revision)."""
+    """A plain text line (it ends an open traceback group of its log, service, instance and revision)."""
     status: int | None

@@ -34,7 +34,7 @@ from loggardener.entries.models import (
 from loggardener.entries.payloads import MAX_MESSAGE, Payload, as_text, caller_kind, read_payload
 from loggardener.entries.reassemble import line_kind
 from loggardener.entries.redact import Redactor
-from loggardener.entries.resources import resource_identity
+from loggardener.entries.resources import STREAM_LABEL, resource_identity
 from loggardener.entries.stacks import StackParser
 
 _RFC3339 = re.compile(
@@ -45,7 +45,6 @@ _UTC = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(?:\.[0
 # Timestamps outside this span are corrupt (year 1 or 9999 overflow the clusterer's time arithmetic).
 _EARLIEST = datetime(1970, 1, 1, tzinfo=timezone.utc)
 _LATEST = datetime(9000, 1, 1, tzinfo=timezone.utc)
-_STREAM_LABEL = "container.googleapis.com/stream"
 # The severities the fast path reads as written (anything else, numbers included, goes to `parse`).
 _QUIET_SEVERITIES = {
     None: Severity.DEFAULT,
@@ -133,7 +132,7 @@ def _parse_rfc3339(value: str) -> datetime:
 def _stream(raw: dict[str, Any], labels: dict[str, Any]) -> str | None:
     """`stderr` or `stdout` when the entry is a container's output line (GKE, Cloud Run, App Engine);
     `build` when it is a line of a Cloud Build log (which records every line at INFO)."""
-    label = labels.get(_STREAM_LABEL)
+    label = labels.get(STREAM_LABEL)
     if label in ("stderr", "stdout"):
         return str(label)
     log_name = str(raw.get("logName") or "")

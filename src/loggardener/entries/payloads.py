@@ -42,10 +42,10 @@ _MESSAGE_FIELDS = (
 )
 # The error an entry reports beside its message: a string (zap, logrus, zerolog, slog), an object (pino and
 # bunyan `err`, log4j2 `thrown`, Workflows `failure`), ECS's and Datadog's dotted `error.message`.
-_ERROR_FIELDS = ("error", "err", "error.message", "thrown", "failure")
+ERROR_FIELDS = ("error", "err", "error.message", "thrown", "failure")
 _ERROR_MESSAGE_FIELDS = ("message", "exception_message", "localizedMessage", "exception", "msg")
 _ERROR_TYPE_FIELDS = ("type", "name", "class", "exception_class", "kind")
-_STACK_FIELDS = (
+STACK_FIELDS = (
     "stack_trace",
     "stacktrace",
     "stackTrace",
@@ -69,7 +69,8 @@ _NESTED_STACK_FIELDS = ("stack", "stack_trace", "stacktrace", "stackTrace", "ext
 _LEVEL_WORD_FIELDS = ("@l", "LogLevel", "status")
 # journald's PRIORITY (syslog levels). 6 (info) is missing: journald gives it to every line a service writes to
 # its output, whatever the line says, so (like a container stream's default) it declares nothing.
-_SYSLOG_LEVELS = {
+SYSLOG_PRIORITY_FIELD = "PRIORITY"
+SYSLOG_LEVELS = {
     "0": Severity.EMERGENCY,
     "1": Severity.ALERT,
     "2": Severity.CRITICAL,
@@ -79,9 +80,9 @@ _SYSLOG_LEVELS = {
     "7": Severity.DEBUG,
 }
 # To find, in one set operation, which of these fields a payload has (most have none, or one).
-_STACK_KEYS = frozenset(_STACK_FIELDS)
-_ERROR_KEYS = frozenset(_ERROR_FIELDS)
-_OTHER_LEVEL_KEYS = frozenset((*_LEVEL_WORD_FIELDS, "log", "@mt", "@m", "PRIORITY"))
+_STACK_KEYS = frozenset(STACK_FIELDS)
+_ERROR_KEYS = frozenset(ERROR_FIELDS)
+_OTHER_LEVEL_KEYS = frozenset((*_LEVEL_WORD_FIELDS, "log", "@mt", "@m", SYSLOG_PRIORITY_FIELD))
 MAX_MESSAGE = 65_536
 """The longest message or stack text kept (the parser cuts it there, after redacting the whole text)."""
 # google.rpc.Code
@@ -241,7 +242,7 @@ def _json(payload: dict[str, Any]) -> Payload:
                 return _security_policy_refusal(payload)
             if details and not details.startswith("response_"):
                 return Payload(kind="json", message=f"{LOAD_BALANCER_OUTCOME}{details}")
-    if payload.get("kind") == "Event" and isinstance(payload.get("involvedObject"), dict):
+    if payload.get("kind") == "Event" and isinstance(payload.get(EVENT_OBJECT_FIELD), dict):
         return _kubernetes_event(payload)
     if isinstance(payload.get(HEALTH_CHECK_FIELD), dict):
         return _health_check(payload[HEALTH_CHECK_FIELD])
@@ -250,7 +251,7 @@ def _json(payload: dict[str, Any]) -> Payload:
     message = _with_error(_message_field(source), source)
     stacks: list[str] = []
     present = _STACK_KEYS.intersection(payload)
-    for key in present if len(present) < 2 else [key for key in _STACK_FIELDS if key in present]:
+    for key in present if len(present) < 2 else [key for key in STACK_FIELDS if key in present]:
         value = payload[key]
         if isinstance(value, str) and value.strip():
             stacks.append(value)
@@ -273,7 +274,7 @@ def _json(payload: dict[str, Any]) -> Payload:
         declared=_declared(payload, message),
         host_name=host if isinstance(host, str) else None,
         reports_error=not _ERROR_KEYS.isdisjoint(source)
-        and any(_reported(source.get(k)) for k in _ERROR_FIELDS),
+        and any(_reported(source.get(k)) for k in ERROR_FIELDS),
     )
 
 
@@ -288,7 +289,7 @@ def _reported(value: Any) -> bool:
 
 
 def _has_message(payload: dict[str, Any]) -> bool:
-    return any(isinstance(payload.get(key), str) for key in _MESSAGE_FIELDS + _ERROR_FIELDS) or bool(
+    return any(isinstance(payload.get(key), str) for key in _MESSAGE_FIELDS + ERROR_FIELDS) or bool(
         _compound_message(payload)
     )
 
@@ -333,7 +334,7 @@ def _with_error(message: str, payload: dict[str, Any]) -> str:
     Without a message, the error is the message (a string whole, an object's message)."""
     if _ERROR_KEYS.isdisjoint(payload):
         return message
-    for key in _ERROR_FIELDS:
+    for key in ERROR_FIELDS:
         value = payload.get(key)
         error = _error_line(value)
         if not error:
@@ -467,10 +468,10 @@ def _declared(payload: dict[str, Any], message: str) -> Severity | None:
                 return word
     if "@mt" in payload or "@m" in payload:
         return Severity.INFO
-    priority = payload.get("PRIORITY")
+    priority = payload.get(SYSLOG_PRIORITY_FIELD)
     if priority is None or isinstance(priority, bool):
         return None
-    level = _SYSLOG_LEVELS.get(str(priority).strip())
+    level = SYSLOG_LEVELS.get(str(priority).strip())
     return level if level is not None and declared_level(message) is None else None
 
 
@@ -578,7 +579,7 @@ def _leaves(payload: dict[str, Any]) -> list[tuple[str, str]]:
 
 
 def _kubernetes_event(payload: dict[str, Any]) -> Payload:
-    involved = payload["involvedObject"]
+    involved = payload[EVENT_OBJECT_FIELD]
     reason = as_text(payload.get("reason"))
     text = as_text(payload.get("message"))
     message = f"{reason}: {text}" if reason else text
@@ -642,6 +643,10 @@ def _health_check(result: dict[str, Any]) -> Payload:
     )
 
 
+EVENT_OBJECT_FIELD = "involvedObject"
+"""The JSON payload field of a Kubernetes event naming the object it is about."""
+EVENT_OBJECT_KEYS = ("kind", "namespace", "name")
+"""The keys of `EVENT_OBJECT_FIELD` that name the event's workload (`_workload`)."""
 # A pod's name after its workload's: `api-7d9f8b6c4-x2x9z` (Deployment), `agent-x2x9z` (DaemonSet, Job)
 _POD_SUFFIX = re.compile(r"-(?:[a-z0-9]{6,10}-)?[a-z0-9]{5}$")
 
@@ -649,11 +654,10 @@ _POD_SUFFIX = re.compile(r"-(?:[a-z0-9]{6,10}-)?[a-z0-9]{5}$")
 def _workload(involved: dict[str, Any]) -> str | None:
     """`namespace/name` of the namespaced object a Kubernetes event is about (a pod by its workload's name);
     None for a cluster-wide one (a Node)."""
-    namespace = as_text(involved.get("namespace"))
-    name = as_text(involved.get("name"))
+    kind, namespace, name = (as_text(involved.get(key)) for key in EVENT_OBJECT_KEYS)
     if not namespace or not name:
         return None
-    if as_text(involved.get("kind")) == "Pod":
+    if kind == "Pod":
         name = _POD_SUFFIX.sub("", name) or name
     return f"{namespace}/{name}"
 

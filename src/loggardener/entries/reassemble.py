@@ -1,6 +1,6 @@
 """Reassembly of stack traces that Cloud Run and GKE split into one entry per stderr line.
 
-Consecutive entries of the same log, instance and revision, close in time, that together form a traceback
+Consecutive entries of the same log, service, instance and revision, close in time, that together form a traceback
 become one `Event`: Python's (header, `File` lines, source and caret lines, chained-exception separators,
 final `Type: message`), an exception line and its `at` frames (Java, Node.js, .NET), and a Go panic or fatal
 error (header, signal line, goroutine headers, function and file lines, `exit status`). Works on exports in either time order (gcloud prints newest first) and keeps memory bounded: only the
@@ -81,7 +81,7 @@ _GO_KINDS = {
 _GO_CONTINUATIONS = ("go-signal", "go-goroutine", "go-frame", "go-runtime", "source", "blank")
 _MAX_GROUP_LINES = 2000
 
-GroupKey = tuple[str, str | None, str | None]
+GroupKey = tuple[str, str | None, str | None, str | None]
 
 
 def line_kind(message: str) -> str | None:
@@ -221,7 +221,7 @@ class Reassembler:
                     yield from self._flush_stale(timestamp)
             if isinstance(entry, Quiet):
                 if entry.text:  # what a plain text line below WARNING does below
-                    quiet_key = (entry.log_name, entry.instance, entry.revision)
+                    quiet_key = (entry.log_name, entry.service, entry.instance, entry.revision)
                     if quiet_key in self._groups:
                         yield from self._flush(quiet_key)
                     if quiet_key in self._intros:
@@ -233,7 +233,8 @@ class Reassembler:
             # exception line may come in the next entries)
             whole = entry.stack is not None and bool(entry.stack.frames) and not entry.stack.cut_off
             kind = line_kind(entry.message) if entry.payload_kind == "text" and not whole else None
-            key = (entry.log_name, entry.instance, entry.revision)
+            # one stream: two containers of a pod write to one log, from one instance
+            key = (entry.log_name, entry.service, entry.instance, entry.revision)
             if kind is None:
                 # Only a plain stderr line ends a traceback: a structured or request entry of the same
                 # instance can land between its lines and must not cut it in two.

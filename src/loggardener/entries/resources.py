@@ -65,6 +65,14 @@ SERVICE_FILTERS: dict[str, str] = {
 _KUBERNETES = frozenset({"k8s_cluster", "gke_cluster", "k8s_pod", "k8s_node"})
 
 LabelPlace = Literal["resource", "entry"]
+EXECUTION_LABEL = "run.googleapis.com/execution_name"
+"""The entry label naming a Cloud Run job's execution (its revision)."""
+GCE_NAME_LABEL = "compute.googleapis.com/resource_name"
+"""The entry label naming a Compute Engine instance (its service)."""
+STREAM_LABEL = "container.googleapis.com/stream"
+"""The entry label naming a container's output stream (`stdout`, `stderr`), which can make its severity weak."""
+IDENTITY_ENTRY_LABELS = (EXECUTION_LABEL, GCE_NAME_LABEL, STREAM_LABEL)
+"""The entry's own labels the parser reads, other than instances' (`INSTANCE_LABELS`)."""
 #: The labels naming an entry's instance, by resource type, the first present counting: a resource label or one
 #: of the entry's own. Shared by the parser and by Log Analytics' query, which must count the same instances.
 INSTANCE_LABELS: dict[str, tuple[tuple[LabelPlace, str], ...]] = {
@@ -219,7 +227,7 @@ def _service_of(
     if resource_type == "cloud_run_revision":
         return _get(labels, "service_name"), _get(labels, "revision_name")
     if resource_type == "cloud_run_job":
-        return _get(labels, "job_name"), _get(entry_labels, "run.googleapis.com/execution_name")
+        return _get(labels, "job_name"), _get(entry_labels, EXECUTION_LABEL)
     if resource_type == "cloud_function":
         return _get(labels, "function_name"), None
     if resource_type == "gae_app":
@@ -230,7 +238,7 @@ def _service_of(
     if resource_type == "k8s_pod":
         return _get(labels, "namespace_name"), None
     if resource_type == "gce_instance":
-        return _get(entry_labels, "compute.googleapis.com/resource_name") or payload.host_name, None
+        return _get(entry_labels, GCE_NAME_LABEL) or payload.host_name, None
     if resource_type == "cloud_scheduler_job":
         return _get(labels, "job_id") or payload.scheduler_job, None
     if resource_type == "build":

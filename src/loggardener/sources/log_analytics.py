@@ -11,12 +11,17 @@ weighs them by the group's count (`Occurrences`), so no later stage knows which 
 
 The key, per column of the view (digits zeroed where the local pipeline ignores them):
 
-- severity, log name, resource type and labels, the execution-name label (a Cloud Run job's revision);
+- severity, log name, resource type and labels, the entry labels the parser reads (a Cloud Run job's
+  execution, a Compute Engine instance's name, a container's stream: `resources.IDENTITY_ENTRY_LABELS`), and
+  the object a Kubernetes event is about;
 - the text payload with digits zeroed, plus its indented (or `#`-prefixed) lines verbatim: stack frames,
   whose line numbers, files and functions name a problem's place;
 - the JSON payload the same way (frames after an escaped newline), plus its one- to three-digit numbers
-  (levels such as pino's 50);
-- the audit payload with digits zeroed, plus its method name verbatim;
+  (levels such as pino's 50, as numbers or text; in a text payload too);
+- the digits severity inference reads: whether the text holds a platform failure line (`exit(0)` is none,
+  `exit(1)` is one), an access line's status;
+- the proto payload with digits zeroed, plus its method name and one- to three-digit numbers (an audit log's
+  status code, a request log's HTTP status) verbatim, and a request log's path as a request's (below);
 - the HTTP method and status verbatim, and the request path with only id-like segments masked (`v1` and
   `v2` stay apart) — or, without a status, the whole URL with digits zeroed (it is then part of a message);
 - the Error Reporting group ids and the source location verbatim;
@@ -44,11 +49,35 @@ from datetime import datetime, timedelta, timezone
 from typing import Any, Protocol
 
 from loggardener.config import EntriesConfig, GardenerConfig
-from loggardener.entries.levels import MAY_DECLARE_LEVEL, PLATFORM_FAILURE_PATTERN
+from loggardener.entries.levels import (
+    ACCESS_STATUS_PATTERN,
+    JSON_LEVEL_KEYS,
+    MAY_RAISE_PATTERNS,
+    MAY_RAISE_WORDS,
+    NUMERIC_LEVELS,
+    PLATFORM_FAILURE_PATTERN,
+    PLATFORM_FAILURE_WORDS,
+    literal,
+)
 from loggardener.entries.models import Occurrences, Severity
-from loggardener.entries.payloads import HEALTH_CHECK_FIELD
+from loggardener.entries.payloads import (
+    ERROR_FIELDS,
+    EVENT_OBJECT_FIELD,
+    EVENT_OBJECT_KEYS,
+    HEALTH_CHECK_FIELD,
+    STACK_FIELDS,
+    SYSLOG_LEVELS,
+    SYSLOG_PRIORITY_FIELD,
+)
 from loggardener.entries.reassemble import HINT_PATTERN
-from loggardener.entries.resources import INSTANCE_LABELS, OTHER_INSTANCE_LABELS, LabelPlace, instance_of
+from loggardener.entries.resources import (
+    EXECUTION_LABEL,
+    IDENTITY_ENTRY_LABELS,
+    INSTANCE_LABELS,
+    OTHER_INSTANCE_LABELS,
+    LabelPlace,
+    instance_of,
+)
 from loggardener.entries.stacks import PY_CHAIN_SEPARATORS, PY_HEADER
 from loggardener.errors import ExitCode, GardenerError
 from loggardener.sources.google_auth import credentials_for, endpoint_url
@@ -93,8 +122,9 @@ _DATASET = re.compile(r"^(?P<project>[a-z][a-z0-9.:-]{4,61}[a-z0-9])\.(?P<datase
 _DIGIT = r"\d"
 _TEXT_FRAMES = r"(?:^|\n)[ \t#][^\n]*"
 _JSON_FRAMES = r"\\n[ \t#](?:[^\\]|\\[^n])*"
-_SHORT_NUMBERS = r'":\s*(-?\d{1,3})\s*[,}\]]'
+_SHORT_NUMBERS = r'":\s*"?(-?\d{1,3})"?\s*[,}\]]'
 _METHOD = r'"method_?[Nn]ame":\s*"([^"]*)"'
+_REQUEST_RESOURCE = r'"resource":\s*"((?:[^"\\]|\\.)*)"'
 _URL_PATH = r"^(?:[A-Za-z][A-Za-z0-9+.-]*://[^/?#]*)?([^?#]*)"
 # Path segments every version of the local route normalization treats as ids (a subset is enough: the key
 # only has to be finer than the route).
@@ -105,6 +135,9 @@ _ID_SEGMENT = (
     r"|[A-Za-z0-9_.%+-]+@[A-Za-z0-9_.-]+)/"
 )
 _SYSTEM_LOG = "%/logs/run.googleapis.com%2Fvarlog%2Fsystem"
+# An access line's request and status (`levels.ACCESS_STATUS_PATTERN`) as one RE2 group (RE2 allows no more,
+# and repeats up to 1000)
+_ACCESS_STATUS = "(" + re.sub(r"\(\?P<\w+>", "(?:", ACCESS_STATUS_PATTERN).replace(",4096}", ",1000}") + ")"
 
 
 def _string(value: str) -> str:
@@ -159,19 +192,66 @@ def _timestamp_literal(moment: datetime) -> str:
 _HEALTH_CHECK_KEY = _string(f'"{HEALTH_CHECK_FIELD}"')
 
 
+def _any_word(words: Iterable[str]) -> str:
+    """RE2: any of `words` (in a text, or in a JSON payload's text)."""
+    return "|".join(literal(word) for word in words)
+
+
+def _json_keys(keys: Iterable[str]) -> str:
+    """RE2: one of `keys` as a JSON object's key, before its value."""
+    return '"(?:' + "|".join(literal(key) for key in keys) + ')"\\s*:\\s*'
+
+
+def _at_least(floor: int) -> str:
+    """RE2: a JSON number or digit string (`json_level` reads both) of at least `floor`, a two-digit number."""
+    tens, ones = divmod(floor, 10)
+    higher = f"|[{tens + 1}-9][0-9]" if tens < 9 else ""
+    return f'"?\\s*0*(?:{tens}[{ones}-9]{higher}|[1-9][0-9]{{2,}})'
+
+
+def _may_declare_pattern() -> str:
+    """RE2: a superset of the text and JSON payloads from which the parser may read a level of WARNING or above
+    (or a stack, or an error beside the message) on an entry whose severity it reads as weak: what its fast
+    path (`EntryParser.skim`) does not skim, from the same words and fields."""
+    floor = min(number for number, severity in NUMERIC_LEVELS if severity >= Severity.WARNING)
+    priorities = [value for value, severity in SYSLOG_LEVELS.items() if severity >= Severity.WARNING]
+    return "(?i)" + "|".join(
+        [
+            _any_word(MAY_RAISE_WORDS),
+            *MAY_RAISE_PATTERNS,
+            _json_keys(JSON_LEVEL_KEYS) + _at_least(floor),
+            _json_keys([SYSLOG_PRIORITY_FIELD]) + f'"?\\s*(?:{"|".join(priorities)})(?:[^0-9]|$)',
+            _json_keys(ERROR_FIELDS),  # `json-error`
+            _json_keys(STACK_FIELDS),
+            _json_keys(["@type"]),  # a GCP service's record of an attempt (`payloads._attempt`)
+            "\\n|\\\\n",  # several lines (in JSON, escaped): a stack, or a level on a later line
+        ]
+    )
+
+
 def _severity_clause(threshold: Severity) -> str:
+    """SQL: the entries whose severity may be at or above `threshold` once the parser infers it (docs/severity.md):
+    a superset, the local parser decides."""
     names = ", ".join(_string(s.name) for s in Severity if s >= threshold)
+    text = "IFNULL(text_payload, IFNULL(json_text, ''))"
+    # an INFO that is only a stream's default is weak: it takes the level the entry declares
+    weak_info = (
+        "severity = 'INFO'"
+        if threshold <= Severity.NOTICE
+        else f"(severity = 'INFO' AND REGEXP_CONTAINS({text}, {_string(_may_declare_pattern())}))"
+    )
     return (
         f"severity IN ({names}) OR severity IS NULL OR severity = 'DEFAULT' "
         f"OR log_name LIKE {_string(_SYSTEM_LOG)} "
-        # below it, what inference may raise (docs/severity.md): a superset, the local parser decides
-        f"OR REGEXP_CONTAINS(IFNULL(text_payload, ''), {_string('(?i)' + PLATFORM_FAILURE_PATTERN)}) "
+        # whatever the severity: a platform failure line (`platform-failure`), in a text or a JSON message
+        f"OR REGEXP_CONTAINS({text}, {_string('(?i)' + _any_word(PLATFORM_FAILURE_WORDS))}) "
+        # an entry Error Reporting grouped (`error-group`)
+        "OR STRPOS(IFNULL(TO_JSON_STRING(error_groups), ''), '\"id\"') > 0 "
         # a failed call's audit entry, or a RequestLog of a 5xx (`audit-status`, `http-status`)
         "OR STRPOS(IFNULL(proto_text, ''), '\"status\"') > 0 "
         # a load balancer's health check of a backend, at INFO (`health-check`)
         f"OR STRPOS(IFNULL(json_text, ''), {_HEALTH_CHECK_KEY}) > 0 "
-        f"OR (severity = 'INFO' AND REGEXP_CONTAINS(IFNULL(text_payload, '') || IFNULL(json_text, ''), "
-        f"{_string(MAY_DECLARE_LEVEL)}))"
+        f"OR {weak_info}"
     )
 
 
@@ -211,6 +291,14 @@ _STACK_HEADER = (
 
 def _stack_header(text: str) -> str:
     return f"(STRPOS({text}, {_string(PY_HEADER)}) > 0 OR REGEXP_CONTAINS({text}, {_string(_STACK_HEADER)}))"
+
+
+def _route(url: str) -> str:
+    """SQL: the path of a request URL with only its id-like segments masked (finer than the local route)."""
+    return (
+        f"REGEXP_REPLACE(CONCAT('/', REPLACE(REGEXP_EXTRACT({url}, {_string(_URL_PATH)}), '/', '//'), '/'), "
+        f"{_string(_ID_SEGMENT)}, '/{{id}}/')"
+    )
 
 
 def _field(expression: str) -> str:
@@ -279,21 +367,33 @@ def build_sql(query: LogAnalyticsQuery, columns: Iterable[str]) -> str:
         "resource.type",
         "resource_labels",
         "execution",
+        # the other entry labels the parser reads: a Compute Engine instance's name, a container's stream
+        *(
+            f"JSON_VALUE(labels, '$.\"{label}\"')"
+            for label in IDENTITY_ENTRY_LABELS
+            if label != EXECUTION_LABEL
+        ),
+        # the object a Kubernetes event is about (its service), verbatim
+        *(f"JSON_VALUE(json_payload, '$.{EVENT_OBJECT_FIELD}.{key}')" for key in EVENT_OBJECT_KEYS),
         f"REGEXP_REPLACE(text_payload, r'{_DIGIT}', '0')",
         f"ARRAY_TO_STRING(REGEXP_EXTRACT_ALL(text_payload, {_string(_TEXT_FRAMES)}), '|')",
         f"REGEXP_REPLACE(json_text, r'{_DIGIT}', '0')",
         f"ARRAY_TO_STRING(REGEXP_EXTRACT_ALL(json_text, {_string(_JSON_FRAMES)}), '|')",
         f"ARRAY_TO_STRING(REGEXP_EXTRACT_ALL(json_text, {_string(_SHORT_NUMBERS)}), ',')",
+        # digits inference reads (`levels.infer_severity`): a JSON line's level, a platform failure's exit code
+        # or status, an access line's status
+        f"ARRAY_TO_STRING(REGEXP_EXTRACT_ALL(text_payload, {_string(_SHORT_NUMBERS)}), ',')",
+        f"REGEXP_CONTAINS(IFNULL(text_payload, json_text), {_string('(?i)' + PLATFORM_FAILURE_PATTERN)})",
+        f"REGEXP_EXTRACT(REGEXP_EXTRACT(IFNULL(text_payload, json_text), {_string(_ACCESS_STATUS)}), "
+        "r'([0-9]+)[^0-9]*$')",
         f"REGEXP_REPLACE(proto_text, r'{_DIGIT}', '0')",
         f"REGEXP_EXTRACT(proto_text, {_string(_METHOD)})",
         method,
         "status",
-        f"""IF(
-    status IS NULL,
-    REGEXP_REPLACE(url, r'{_DIGIT}', '0'),
-    REGEXP_REPLACE(CONCAT('/', REPLACE(REGEXP_EXTRACT(url, {_string(_URL_PATH)}), '/', '//'), '/'),
-      {_string(_ID_SEGMENT)}, '/{{id}}/')
-  )""",
+        f"IF(status IS NULL, REGEXP_REPLACE(url, r'{_DIGIT}', '0'), {_route('url')})",
+        # an App Engine request log's status and path (`payloads._request_log`), and an audit log's code
+        f"ARRAY_TO_STRING(REGEXP_EXTRACT_ALL(proto_text, {_string(_SHORT_NUMBERS)}), ',')",
+        _route(f"REGEXP_EXTRACT(proto_text, {_string(_REQUEST_RESOURCE)})"),
         "TO_JSON_STRING(error_groups)",
         "TO_JSON_STRING(source_location)",
     ]
@@ -316,7 +416,7 @@ keyed AS (
   SELECT
     *,
     {_instance_column()} AS instance,
-    JSON_VALUE(labels, '$."run.googleapis.com/execution_name"') AS execution,
+    JSON_VALUE(labels, '$."{EXECUTION_LABEL}"') AS execution,
     TO_JSON_STRING(resource.labels) AS resource_labels,
     TO_JSON_STRING(json_payload) AS json_text,
     TO_JSON_STRING(proto_payload) AS proto_text,
@@ -546,6 +646,24 @@ def _instance_of(entry: dict[str, Any]) -> str | None:
     )
 
 
+AUDIT_LOG_TYPE = "type.googleapis.com/google.cloud.audit.AuditLog"
+REQUEST_LOG_TYPE = "type.googleapis.com/google.appengine.logging.v1.RequestLog"
+
+
+def _proto_payload(proto: Any) -> Any:
+    """The view's `proto_payload` (its `type`, and an `audit_log` or an App Engine `request_log`) → the REST
+    protoPayload, `@type` first."""
+    if not isinstance(proto, dict):
+        return proto
+    request = _json(proto.get("request_log"))
+    if isinstance(request, dict):
+        fields = request
+    else:
+        fields = _json(proto.get("audit_log")) if "audit_log" in proto else proto
+    kind = proto.get("type") or (REQUEST_LOG_TYPE if isinstance(request, dict) else AUDIT_LOG_TYPE)
+    return {"@type": kind, **rename_keys(fields if isinstance(fields, dict) else {}, _camel)}
+
+
 def to_log_entry(row: Mapping[str, Any]) -> dict[str, Any]:
     """A row of the view (snake_case columns) → the REST LogEntry dict (camelCase) the parser reads."""
     entry: dict[str, Any] = {"insertId": row.get("insert_id"), "timestamp": _time(row.get("timestamp"))}
@@ -565,14 +683,7 @@ def to_log_entry(row: Mapping[str, Any]) -> dict[str, Any]:
     elif row.get("json_payload") is not None:
         entry["jsonPayload"] = _json(row["json_payload"])
     elif row.get("proto_payload") is not None:
-        proto = _json(row["proto_payload"])
-        if isinstance(proto, dict):
-            audit = _json(proto.get("audit_log")) if "audit_log" in proto else proto
-            proto = {
-                "@type": "type.googleapis.com/google.cloud.audit.AuditLog",
-                **rename_keys(audit or {}, _camel),
-            }
-        entry["protoPayload"] = proto
+        entry["protoPayload"] = _proto_payload(_json(row["proto_payload"]))
     http = _json(row.get("http_request"))
     if isinstance(http, dict) and any(v is not None for v in http.values()):
         entry["httpRequest"] = {_camel(k): _duration(v) for k, v in http.items() if v is not None}

@@ -20,7 +20,7 @@ from typing import Any
 from loggardener.entries.models import Severity
 from loggardener.entries.parse import MalformedEntry, parse_timestamp
 from loggardener.errors import ExitCode, GardenerError
-from loggardener.sources.log_analytics import QueryResult, QueryStats, rename_keys
+from loggardener.sources.log_analytics import REQUEST_LOG_TYPE, QueryResult, QueryStats, rename_keys
 from loggardener.sources.query import rfc3339
 
 COLUMNS = {
@@ -33,7 +33,7 @@ COLUMNS = {
     "labels": "JSON",
     "text_payload": "VARCHAR",
     "json_payload": "JSON",
-    "proto_payload": "STRUCT(audit_log JSON)",
+    "proto_payload": "STRUCT(type VARCHAR, audit_log JSON, request_log JSON)",
     "http_request": "STRUCT(request_method VARCHAR, request_url VARCHAR, status BIGINT, latency VARCHAR, "
     "user_agent VARCHAR, remote_ip VARCHAR, protocol VARCHAR, request_size BIGINT, response_size BIGINT)",
     "source_location": "STRUCT(file VARCHAR, line BIGINT, function VARCHAR)",
@@ -103,8 +103,16 @@ def view_row(entry: dict[str, Any]) -> dict[str, Any] | None:
     if row["text_payload"] is None and isinstance(entry.get("jsonPayload"), dict):
         row["json_payload"] = entry["jsonPayload"]
     elif row["text_payload"] is None and isinstance(entry.get("protoPayload"), dict):
-        audit = {k: v for k, v in entry["protoPayload"].items() if k != "@type"}
-        row["proto_payload"] = {"audit_log": rename_keys(audit, _snake)}
+        proto = entry["protoPayload"]
+        kind = proto.get("@type")
+        fields = rename_keys({k: v for k, v in proto.items() if k != "@type"}, _snake)
+        # Log Analytics holds an App Engine request log apart from an audit log, each under its own column
+        request = isinstance(kind, str) and kind.endswith(REQUEST_LOG_TYPE.rsplit(".", 1)[-1])
+        row["proto_payload"] = {
+            "type": kind if isinstance(kind, str) else None,
+            "audit_log": None if request else fields,
+            "request_log": fields if request else None,
+        }
     http = entry.get("httpRequest")
     if isinstance(http, dict):
         fields = {column: http.get(key) for key, column in _HTTP_FIELDS.items()}
