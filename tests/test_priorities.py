@@ -250,6 +250,33 @@ def test_default_rules(changes: dict[str, Any], priority: str, reason: str) -> N
     assert ranked.reasons[0] == reason
 
 
+@pytest.mark.parametrize(
+    ("changes", "reason"),
+    [
+        (
+            {"kind": "request", "http_statuses": {"502": 1}, "max_severity": "ERROR"},
+            "HTTP 502 responses: 1 request failed at 16:00:00Z",
+        ),
+        (
+            {"kind": "request", "http_statuses": {"404": 1}},
+            "HTTP 404 responses: 1 request rejected",
+        ),
+        (
+            {
+                "message": "Cloud Scheduler job sweep attempt finished: NOT_FOUND calling https://x/",
+                "max_severity": "ERROR",
+            },
+            "a scheduled job fails: 1 event at 16:00:00Z",
+        ),
+    ],
+)
+def test_a_reason_counts_one_request_and_one_moment_in_the_singular(
+    changes: dict[str, Any], reason: str
+) -> None:
+    ranked = prioritizer.rank(cluster(last_seen=START, **changes))
+    assert ranked.reasons[0] == reason
+
+
 def test_a_single_container_exit_is_not_a_loop() -> None:
     assert prioritizer.rank(cluster(message="Container called exit(3).")).priority == "P3"
 

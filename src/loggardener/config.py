@@ -93,9 +93,10 @@ class ClusteringConfig(_Section):
 class PriorityRule(_Section):
     """A rule: when every condition given holds, the cluster gets `priority`, and `reason` says why.
 
-    `reason` may use {count}, {entries} ("1 entry", "5 entries"), {at_max_severity} ("3 of 647 entries"),
-    {share}, {events}, {event_word} ("1 event", "3 events"), {exception_type}, {max_severity}, {services},
-    {first_seen}, {last_seen}, {span}, {title}, {status}, {routes}, {audit_status}, {logs}.
+    `reason` may use {count}, {entries} ("1 entry", "5 entries"), {requests} ("1 request", "5 requests"),
+    {at_max_severity} ("3 of 647 entries"), {share}, {events}, {event_word} ("1 event", "3 events"),
+    {exception_type}, {max_severity}, {services}, {first_seen}, {last_seen}, {when} ("at 16:00:00Z", or
+    "between 16:00:00Z and 16:14:00Z"), {span}, {title}, {status}, {routes}, {audit_status}, {logs}.
     """
 
     name: str
@@ -138,6 +139,7 @@ class PriorityRule(_Section):
 REASON_PLACEHOLDERS = (
     "count",
     "entries",
+    "requests",
     "at_max_severity",
     "share",
     "events",
@@ -147,6 +149,7 @@ REASON_PLACEHOLDERS = (
     "services",
     "first_seen",
     "last_seen",
+    "when",
     "span",
     "title",
     "status",
@@ -228,7 +231,7 @@ def default_rules() -> list[PriorityRule]:
         PriorityRule(
             name="container-exit-loop",
             priority="P0",
-            reason="container exit loop: {count} container exits between {first_seen} and {last_seen}",
+            reason="container exit loop: {count} container exits {when}",
             message_patterns=[
                 r"Container called exit\([1-9]\d*\)",
                 r"Application exec likely failed",
@@ -391,22 +394,22 @@ def default_rules() -> list[PriorityRule]:
         PriorityRule(
             name="server-errors",
             priority="P1",
-            reason="HTTP {status} responses: {count} requests failed between {first_seen} and {last_seen}",
+            reason="HTTP {status} responses: {requests} failed {when}",
             kinds=["request"],
             min_http_status=500,
         ),
         PriorityRule(
             name="scheduled-job-failing",
             priority="P1",
-            reason="a scheduled job fails: {event_word} between {first_seen} and {last_seen}",
+            reason="a scheduled job fails: {event_word} {when}",
             message_patterns=[r"(?m)^Cloud Scheduler job \S+ attempt finished: (?!OK\b)"],
             min_severity="ERROR",
         ),
         PriorityRule(
             name="pods-cannot-start",
             priority="P1",
-            reason="pods cannot start (scheduling, image pull, volumes or configuration): {event_word} between "
-            "{first_seen} and {last_seen}; the workload runs short of replicas",
+            reason="pods cannot start (scheduling, image pull, volumes or configuration): {event_word} {when}; "
+            "the workload runs short of replicas",
             message_patterns=_POD_START_FAILURES,
             min_events=3,
         ),
@@ -454,7 +457,7 @@ def default_rules() -> list[PriorityRule]:
         PriorityRule(
             name="client-errors",
             priority="P2",
-            reason="HTTP {status} responses: {count} requests rejected",
+            reason="HTTP {status} responses: {requests} rejected",
             kinds=["request"],
             min_http_status=400,
         ),

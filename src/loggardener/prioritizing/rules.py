@@ -41,6 +41,12 @@ def _at_max_severity(cluster: Cluster) -> str:
     return f"{top} of {cluster.count} entries"
 
 
+def _when(cluster: Cluster) -> str:
+    """`at 16:00:00Z` when the cluster was seen within one second, else `between 16:00:00Z and 16:14:00Z`."""
+    first, last = (t.strftime("%H:%M:%SZ") for t in (cluster.first_seen, cluster.last_seen))
+    return f"at {first}" if first == last else f"between {first} and {last}"
+
+
 def _percent(share: float) -> str:
     if 0 < share < 0.01:
         return "<1%"
@@ -118,6 +124,7 @@ class _CompiledRule:
         values = {
             "count": cluster.count,
             "entries": _entries(cluster.count),
+            "requests": f"{cluster.count} request{'' if cluster.count == 1 else 's'}",
             "at_max_severity": _at_max_severity(cluster),
             "events": cluster.events,
             "event_word": f"{cluster.events} event{'' if cluster.events == 1 else 's'}",
@@ -127,6 +134,7 @@ class _CompiledRule:
             "services": ", ".join(cluster.services) or "unknown service",
             "first_seen": cluster.first_seen.strftime("%H:%M:%SZ"),
             "last_seen": cluster.last_seen.strftime("%H:%M:%SZ"),
+            "when": _when(cluster),
             "span": human_duration((cluster.last_seen - cluster.first_seen).total_seconds()),
             "title": cluster.title,
             "status": "/".join(sorted(cluster.http_statuses)) or "error",
