@@ -277,6 +277,22 @@ def test_a_reason_counts_one_request_and_one_moment_in_the_singular(
     assert ranked.reasons[0] == reason
 
 
+@pytest.mark.parametrize(
+    ("message", "events"),
+    [
+        ("RESOURCE_EXHAUSTED on v1.compute.instances.insert (compute.googleapis.com): IP_SPACE_EXHAUSTED", 4),
+        ("ZONE_RESOURCE_POOL_EXHAUSTED", 1),
+        ("RESOURCE_EXHAUSTED on v1.compute.instanceGroupManagers.resize: QUOTA_EXCEEDED", 9),
+    ],
+)
+def test_running_out_of_capacity_is_a_ceiling_however_often_hit(message: str, events: int) -> None:
+    ranked = prioritizer.rank(
+        cluster(kind="audit", message=message, max_severity="ERROR", count=events, events=events)
+    )
+    assert ranked.priority == "P2"
+    assert ranked.reasons[0].startswith("out of capacity (quota, IP addresses or zone resources)")
+
+
 def test_a_single_container_exit_is_not_a_loop() -> None:
     assert prioritizer.rank(cluster(message="Container called exit(3).")).priority == "P3"
 

@@ -190,6 +190,11 @@ _QUOTA_EXHAUSTED = [
 ]
 
 
+# How Google APIs say a zone, a subnet or a quota has nothing left for a create call (`RESOURCE_EXHAUSTED`,
+# Compute Engine's `IP_SPACE_EXHAUSTED`, `ZONE_RESOURCE_POOL_EXHAUSTED`, `QUOTA_EXCEEDED`): a ceiling, however often hit.
+_CAPACITY_EXHAUSTED = [r"\b[A-Z][A-Z_]*_EXHAUSTED\b", r"\bQUOTA_EXCEEDED\b"]
+
+
 # Kubernetes cannot start a pod: no node fits it, its image cannot be pulled, a volume cannot be mounted,
 # or a Secret or ConfigMap it needs is missing (the kubelet's and scheduler's event texts).
 _POD_START_FAILURES = [
@@ -270,6 +275,14 @@ def default_rules() -> list[PriorityRule]:
             kinds=["audit"],
             audit_statuses=["INVALID_ARGUMENT", "FAILED_PRECONDITION", "OUT_OF_RANGE"],
             message_patterns=_QUOTA_EXHAUSTED,
+        ),
+        PriorityRule(
+            name="capacity-exhausted",
+            priority="P2",
+            reason="out of capacity (quota, IP addresses or zone resources): the platform could not create what "
+            "was asked ({event_word}); a ceiling to raise or work around, no failed request shown",
+            kinds=["audit"],
+            message_patterns=_CAPACITY_EXHAUSTED,
         ),
         PriorityRule(
             name="benign-audit-lookup",
