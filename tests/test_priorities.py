@@ -233,9 +233,9 @@ def cluster(**changes: Any) -> Cluster:
             "warning with user impact (timeouts, failed connections or configuration drift): 9 entries",
         ),
         (
-            {"message": "SERVICE_ID contained whitespace - sanitized from 'a\\n' to 'a'"},
-            "P2",
-            "warning with user impact (timeouts, failed connections or configuration drift): 1 entry",
+            {"message": "REGION had a trailing newline - sanitized from 'eu\\n' to 'eu'"},
+            "P3",
+            "low-impact warning: 1 entry, no error severity and no user-facing failure",
         ),
         (
             {"message": "Sentry SDK not available - install sentry-sdk[fastapi] to enable error tracking"},

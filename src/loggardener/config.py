@@ -462,7 +462,6 @@ def default_rules() -> list[PriorityRule]:
                 r"(?i)connection (refused|reset|closed|failed)",
                 r"(?i)retry(ing)?",
                 r"(?i)unavailable",
-                r"(?i)saniti[sz]ed",
                 r"(?i)mismatch",
                 r"(?i)drift",
             ],
