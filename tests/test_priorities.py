@@ -293,6 +293,22 @@ def test_running_out_of_capacity_is_a_ceiling_however_often_hit(message: str, ev
     assert ranked.reasons[0].startswith("out of capacity (quota, IP addresses or zone resources)")
 
 
+@pytest.mark.parametrize("message", ["probe: test exception raised", "This is just a test, please ignore"])
+def test_an_error_that_calls_itself_a_test_is_noise(message: str) -> None:
+    ranked = prioritizer.rank(cluster(message=message, max_severity="ERROR", count=2, events=2))
+    assert (ranked.priority, ranked.reasons[0]) == (
+        "P3",
+        "a deliberate example or test error, by its text (2 events)",
+    )
+
+
+def test_many_errors_that_call_themselves_tests_are_not_noise() -> None:
+    assert (
+        prioritizer.rank(cluster(message="test error", max_severity="ERROR", count=9, events=9)).priority
+        == "P1"
+    )
+
+
 def test_a_single_container_exit_is_not_a_loop() -> None:
     assert prioritizer.rank(cluster(message="Container called exit(3).")).priority == "P3"
 

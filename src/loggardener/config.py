@@ -333,7 +333,9 @@ def default_rules() -> list[PriorityRule]:
             priority="P3",
             reason="a deliberate example or test error, by its text ({event_word})",
             message_patterns=[
-                r"(?i)\b(?:example|sample|dummy)\b.{0,40}\b(?:error|exception|message|event)\b"
+                r"(?i)\b(?:example|sample|dummy)\b.{0,40}\b(?:error|exception|message|event)\b",
+                r"(?i)\btest (?:error|exception|message|event|alert)\b",
+                r"(?i)\bthis is (?:just )?a test\b",
             ],
             max_events=5,
         ),
