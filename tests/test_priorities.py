@@ -89,7 +89,8 @@ def cluster(**changes: Any) -> Cluster:
                 "max_severity": "ERROR",
             },
             "P3",
-            "NOT_FOUND: a lookup of something that does not exist, or a rejected argument; nothing changed (1 event)",
+            "NOT_FOUND: the API refused the call (something that does not exist, a bad argument or an unmet "
+            "precondition); nothing changed (1 event)",
         ),
         (
             {
@@ -306,6 +307,22 @@ def test_many_errors_that_call_themselves_tests_are_not_noise() -> None:
     assert (
         prioritizer.rank(cluster(message="test error", max_severity="ERROR", count=9, events=9)).priority
         == "P1"
+    )
+
+
+def test_a_deployment_whose_build_failed_is_no_benign_audit_error() -> None:
+    ranked = prioritizer.rank(
+        cluster(
+            kind="audit",
+            signature="audit | INVALID_ARGUMENT v2.FunctionService.UpdateFunction cloudfunctions.googleapis.com | x",
+            message="INVALID_ARGUMENT on v2.FunctionService.UpdateFunction (cloudfunctions.googleapis.com): "
+            "Build failed with status: FAILURE",
+            max_severity="ERROR",
+        )
+    )
+    assert ranked.priority == "P2"
+    assert ranked.reasons[0].startswith(
+        "INVALID_ARGUMENT: a deployment failed because its build failed (1 event)"
     )
 
 

@@ -285,10 +285,18 @@ def default_rules() -> list[PriorityRule]:
             message_patterns=_CAPACITY_EXHAUSTED,
         ),
         PriorityRule(
+            name="deploy-build-failed",
+            priority="P2",
+            reason="{audit_status}: a deployment failed because its build failed ({event_word}); the new code "
+            "is not serving until the build is fixed",
+            kinds=["audit"],
+            message_patterns=[r"(?i)\bbuild failed\b"],
+        ),
+        PriorityRule(
             name="benign-audit-lookup",
             priority="P3",
-            reason="{audit_status}: a lookup of something that does not exist, or a rejected argument; "
-            "nothing changed ({event_word})",
+            reason="{audit_status}: the API refused the call (something that does not exist, a bad argument or "
+            "an unmet precondition); nothing changed ({event_word})",
             kinds=["audit"],
             audit_statuses=[
                 "NOT_FOUND",
