@@ -326,6 +326,15 @@ def test_a_deployment_whose_build_failed_is_no_benign_audit_error() -> None:
     )
 
 
+@pytest.mark.parametrize(("events", "priority"), [(1, "P3"), (2, "P3"), (6, "P1")])
+def test_a_database_that_refuses_connections_while_restarting_is_noise_unless_it_recurs(
+    events: int, priority: str
+) -> None:
+    message = "FATAL:  the database system is shutting down"
+    ranked = prioritizer.rank(cluster(message=message, max_severity="ERROR", count=events, events=events))
+    assert ranked.priority == priority
+
+
 def test_a_single_container_exit_is_not_a_loop() -> None:
     assert prioritizer.rank(cluster(message="Container called exit(3).")).priority == "P3"
 

@@ -378,6 +378,14 @@ def default_rules() -> list[PriorityRule]:
             max_events=2,
         ),
         PriorityRule(
+            name="database-restarting",
+            priority="P3",
+            reason="the database refused connections while it started, stopped or recovered ({event_word}); "
+            "clients reconnect once it is up, watch for recurrence",
+            message_patterns=[r"\bthe database system is (?:starting up|shutting down|in recovery mode)\b"],
+            max_events=2,
+        ),
+        PriorityRule(
             name="worker-killed",
             priority="P1",
             reason="workers killed by the platform or their server (timeouts, memory limit): {event_word}; "
