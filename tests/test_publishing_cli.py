@@ -66,7 +66,7 @@ def test_publishing_the_demo_twice_creates_once_then_only_updates(
     assert code == 0
     created = len(server.issues)
     assert (
-        created == 9
+        created == 8
     )  # one per incident root at or above P2: the crash's incident files its 5 effects in it
     assert f"Issues: {created} created" in stdout
     assert len(server.requests_matching("POST", r"/repos/o/r/issues")) == created
@@ -98,7 +98,7 @@ def test_per_incident_off_files_every_problem_and_links_causes_and_effects(
     config.write_text("[issues]\nseconds_between_writes = 0\nper_incident = false\n", encoding="utf-8")
     code, _, _ = publish(server, tmp_path / "out", config)
     assert code == 0
-    assert len(server.issues) == 16  # every problem at or above P2
+    assert len(server.issues) == 15  # every problem at or above P2
     crash = next(i for i in server.issues.values() if "payments_sdk" in i.title)
     exits = next(i for i in server.issues.values() if "Container called exit(3). (orders-api)" in i.title)
     assert (
@@ -224,7 +224,7 @@ def fingerprints(drafts: Path) -> list[str]:
 
 def test_draft_mode_writes_drafts_and_a_gh_script(drafted: Path) -> None:
     files = sorted(p.name for p in drafted.glob("*.md"))
-    assert files[0].startswith("01-") and len(files) == 9
+    assert files[0].startswith("01-") and len(files) == 8
     first = (drafted / files[0]).read_text(encoding="utf-8")
     assert first.startswith("# GCP-new | P0 | ModuleNotFoundError: No module named 'payments_sdk'")
     assert os.access(drafted / "gh-issues.sh", os.X_OK)
