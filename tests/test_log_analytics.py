@@ -362,6 +362,29 @@ def test_health_checks_logged_at_info_come_back() -> None:
     assert_equivalent(local, log_analytics_report(engine_with(entries)))
 
 
+@pytest.mark.parametrize("severity", [None, "DEBUG", "INFO", "NOTICE"])
+def test_access_lines_of_server_errors_come_back_at_any_severity(severity: str | None) -> None:
+    line = '10.2.0.{n} - - [21/Nov/2026:06:00:0{n} +0000] "GET /basket/{n}?v=2 HTTP/1.1" 503 0 "-" "probe/1"'
+    entries = [
+        {
+            "insertId": f"acc-{n}",
+            "timestamp": (START + timedelta(seconds=n)).isoformat(),
+            "logName": "projects/p/logs/stdout",
+            "resource": {
+                "type": "cloud_run_revision",
+                "labels": {"service_name": "shop", "revision_name": "shop-1"},
+            },
+            "labels": {"instanceId": "i1"},
+            "textPayload": line.format(n=n),
+            **({"severity": severity} if severity else {}),
+        }
+        for n in range(3)
+    ]
+    local = local_report(ListSource(entries))
+    assert [(c.title, c.count) for c in local.clusters] == [("HTTP 503 on GET /basket/{id} (shop)", 3)]
+    assert_equivalent(local, log_analytics_report(engine_with(entries)))
+
+
 def test_a_view_row_reads_back_as_the_same_entry(generated: list[dict[str, Any]]) -> None:
     parser = EntryParser(Redactor(), StackParser())
     for entry in [*entries_of(DemoSource()), *generated[:2000]]:

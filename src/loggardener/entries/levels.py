@@ -576,6 +576,8 @@ ACCESS_STATUS_PATTERN = (
     r"|\[GIN\] [^|]{0,64}\| (?P<gin>[1-5][0-9][0-9]) \|"
 )
 _ACCESS_STATUS = re.compile(ACCESS_STATUS_PATTERN)
+ACCESS_SERVER_ERROR_PATTERN = ACCESS_STATUS_PATTERN.replace("[1-5][0-9][0-9]", "5[0-9][0-9]")
+"""An access line of a server error (5xx): a request at any severity (`entries.parse`), at least ERROR."""
 _ACCESS_HEAD = 8192
 # Signs of a failure: a line on GKE's stderr holding one (or a level word, or anything else `may_raise`
 # finds) is not demoted as only the stream's default.

@@ -50,6 +50,7 @@ from typing import Any, Protocol
 
 from loggardener.config import EntriesConfig, GardenerConfig
 from loggardener.entries.levels import (
+    ACCESS_SERVER_ERROR_PATTERN,
     ACCESS_STATUS_PATTERN,
     JSON_LEVEL_KEYS,
     MAY_RAISE_PATTERNS,
@@ -135,9 +136,17 @@ _ID_SEGMENT = (
     r"|[A-Za-z0-9_.%+-]+@[A-Za-z0-9_.-]+)/"
 )
 _SYSTEM_LOG = "%/logs/run.googleapis.com%2Fvarlog%2Fsystem"
-# An access line's request and status (`levels.ACCESS_STATUS_PATTERN`) as one RE2 group (RE2 allows no more,
-# and repeats up to 1000)
-_ACCESS_STATUS = "(" + re.sub(r"\(\?P<\w+>", "(?:", ACCESS_STATUS_PATTERN).replace(",4096}", ",1000}") + ")"
+
+
+def _re2_superset(pattern: str) -> str:
+    """A Python pattern as RE2 takes it, matching at least what it matches: groups unnamed (a capture group
+    is added where one is wanted), and a repetition beyond RE2's 1000 left open (`{1,4096}` as `{1,}`)."""
+    unnamed = re.sub(r"\(\?P<\w+>", "(?:", pattern)
+    return re.sub(r"\{(\d+),(\d+)\}", lambda m: m[0] if int(m[2]) <= 1000 else f"{{{m[1]},}}", unnamed)
+
+
+# An access line's request and status (`levels.ACCESS_STATUS_PATTERN`) as one RE2 group (RE2 allows no more)
+_ACCESS_STATUS = "(" + _re2_superset(ACCESS_STATUS_PATTERN) + ")"
 
 
 def _string(value: str) -> str:
@@ -251,6 +260,8 @@ def _severity_clause(threshold: Severity) -> str:
         "OR STRPOS(IFNULL(proto_text, ''), '\"status\"') > 0 "
         # a load balancer's health check of a backend, at INFO (`health-check`)
         f"OR STRPOS(IFNULL(json_text, ''), {_HEALTH_CHECK_KEY}) > 0 "
+        # a text access line of a server error, a request whatever its severity (`http-status`)
+        f"OR REGEXP_CONTAINS(IFNULL(text_payload, ''), {_string(_re2_superset(ACCESS_SERVER_ERROR_PATTERN))}) "
         f"OR {weak_info}"
     )
 
