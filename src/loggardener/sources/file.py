@@ -77,20 +77,16 @@ class FileSource(EntrySource):
                     ExitCode.BAD_INPUT,
                 )
             if first not in ("[", "{"):
-                for magic, tool in _OTHER_COMPRESSIONS:
-                    if window.startswith(magic):
-                        raise GardenerError(
-                            f"{self.stats.description} is compressed with {tool}: decompress it first, or"
-                            " give the export as JSON, NDJSON or gzip",
-                            ExitCode.BAD_INPUT,
-                        )
+                refuse_other_compressions(
+                    window, self.stats.description, "the export as JSON, NDJSON or gzip"
+                )
                 raise GardenerError(
                     f"{self.stats.description} is not a Cloud Logging export: expected a JSON array "
                     "(gcloud logging read --format=json) or NDJSON, one LogEntry per line",
                     ExitCode.BAD_INPUT,
                 )
-            text = io.TextIOWrapper(stream, encoding=encoding, errors=_COUNTED_REPLACE, newline=None)
-            undecodable = _undecodable_bytes()
+            text = io.TextIOWrapper(stream, encoding=encoding, errors=COUNTED_REPLACE, newline=None)
+            undecodable = undecodable_bytes()
             try:
                 if first == "[":
                     yield from _array_records(_Utf8(text), self.path)
@@ -98,21 +94,37 @@ class FileSource(EntrySource):
                     yield from _ndjson_records(text, self.path)
             finally:
                 text.detach()  # the stream is closed below (standard input never)
-                self._note_undecodable(_undecodable_bytes() - undecodable, encoding)
+                self.stats.notes.extend(
+                    undecodable_note(undecodable_bytes() - undecodable, encoding, self.stats.description)
+                )
         finally:
             if self.path != "-":
                 stream.close()
 
-    def _note_undecodable(self, count: int, encoding: str) -> None:
-        if count:
-            name = "UTF-16" if encoding.startswith("utf-16") else "UTF-8"
-            self.stats.notes.append(
-                f"{count} bytes of {self.stats.description} are not {name} (a Windows-1252 or Latin-1 file?):"
-                " each was read as \ufffd; save the export as UTF-8 to keep those characters"
+
+def refuse_other_compressions(window: bytes, description: str, wanted: str) -> None:
+    """One line naming the compression of an input compressed other than with gzip (given by mistake)."""
+    for magic, tool in _OTHER_COMPRESSIONS:
+        if window.startswith(magic):
+            raise GardenerError(
+                f"{description} is compressed with {tool}: decompress it first, or give {wanted}",
+                ExitCode.BAD_INPUT,
             )
 
 
-_COUNTED_REPLACE = "loggardener-counted-replace"
+def undecodable_note(count: int, encoding: str, description: str) -> list[str]:
+    """The note saying how many bytes of an input were not in its encoding (none when all were)."""
+    if not count:
+        return []
+    name = "UTF-16" if encoding.startswith("utf-16") else "UTF-8"
+    return [
+        f"{count} bytes of {description} are not {name} (a Windows-1252 or Latin-1 file?):"
+        " each was read as \ufffd; save it as UTF-8 to keep those characters"
+    ]
+
+
+# The `replace` error handler, counting what it replaces (see `undecodable_bytes`).
+COUNTED_REPLACE = "loggardener-counted-replace"
 _DECODING = threading.local()
 
 
@@ -120,17 +132,17 @@ def _count_and_replace(exc: UnicodeError) -> tuple[str, int]:
     """The `replace` error handler, counting the bytes it replaces (per thread)."""
     if not isinstance(exc, UnicodeDecodeError):
         raise exc
-    _DECODING.bytes = _undecodable_bytes() + exc.end - exc.start
+    _DECODING.bytes = undecodable_bytes() + exc.end - exc.start
     return "\ufffd", exc.end
 
 
-def _undecodable_bytes() -> int:
+def undecodable_bytes() -> int:
     """How many bytes this thread's decoding has replaced so far."""
     count: int = getattr(_DECODING, "bytes", 0)
     return count
 
 
-codecs.register_error(_COUNTED_REPLACE, _count_and_replace)
+codecs.register_error(COUNTED_REPLACE, _count_and_replace)
 
 
 def standard_input(what: str) -> IO[bytes]:
