@@ -48,7 +48,7 @@ _GZIP_MAGIC = b"\x1f\x8b"
 _BROKEN_GZIP = (EOFError, gzip.BadGzipFile, zlib.error)
 
 
-def _open_text(path: str) -> IO[str]:
+def _open_text(path: str) -> io.TextIOWrapper:
     """The file (or standard input) as text, gunzipped when it starts with the gzip magic bytes, in the
     encoding `scan` recognises (UTF-8 with or without a BOM, UTF-16 as PowerShell's `>` writes it)."""
     from loggardener.sources.file import (
