@@ -223,6 +223,24 @@ def test_a_file_that_is_not_json_is_exit_2(tmp_path: Path) -> None:
     assert code == 2 and "is not a Cloud Logging export" in stderr
 
 
+def test_an_export_compressed_other_than_gzip_is_named_exit_2(tmp_path: Path) -> None:
+    import bz2
+    import lzma
+
+    text = b'{"timestamp": "2026-11-21T12:00:00Z", "textPayload": "x"}\n'
+    for name, data, tool in (
+        ("e.json.bz2", bz2.compress(text), "bzip2"),
+        ("e.json.xz", lzma.compress(text), "xz"),
+        ("e.json.zst", b"\x28\xb5\x2f\xfd" + text, "zstd"),
+        ("e.zip", b"PK\x03\x04" + text, "zip"),
+    ):
+        path = tmp_path / name
+        path.write_bytes(data)
+        code, _, stderr = scan("--from", str(path), "--out", str(tmp_path), "--no-state")
+        assert code == 2 and f"is compressed with {tool}" in stderr, stderr
+        assert len(stderr.strip().splitlines()) == 1
+
+
 def test_bad_config_names_the_key_and_exits_3(tmp_path: Path) -> None:
     config = tmp_path / "gardener.toml"
     config.write_text("[priorities]\nuse_default_rule = false\n", encoding="utf-8")

@@ -184,3 +184,29 @@ def test_assignments_on_the_log_itself_are_refused(tmp_path: Path) -> None:
     assert result.exit_code == 2
     assert result.stderr.startswith("error: --assignments") and "is the log being clustered" in result.stderr
     assert log.read_bytes() == original
+
+
+def test_a_megabyte_line_is_cut_in_the_table_and_whole_in_the_assignments(tmp_path: Path) -> None:
+    path = tmp_path / "big.log"
+    path.write_text("q" * 1_000_000 + "\nshort message 1\n", encoding="utf-8")
+    out = tmp_path / "a.ndjson"
+    result = runner.invoke(app, ["cluster", str(path), "--assignments", str(out)], terminal_width=100)
+    assert result.exit_code == 0, result.output
+    flat = " ".join(result.stdout.replace("│", " ").split())
+    assert len(result.stdout) < 20_000 and "1,000,000 characters; --assignments has it whole" in flat
+    first = json.loads(out.read_text(encoding="utf-8").splitlines()[0])
+    assert len(first["template"]) == 1_000_000
+
+
+def test_bytes_not_utf8_are_said_and_another_compression_is_named(tmp_path: Path) -> None:
+    import bz2
+
+    latin = tmp_path / "w.log"
+    latin.write_bytes("café down 1\ncafé down 2\n".encode("cp1252"))
+    result = runner.invoke(app, ["cluster", str(latin)])
+    flat = " ".join(result.stderr.split())
+    assert result.exit_code == 0 and "2 bytes of" in flat and "are not UTF-8" in flat
+    packed = tmp_path / "w.log.bz2"
+    packed.write_bytes(bz2.compress(b"down 1\ndown 2\n"))
+    result = runner.invoke(app, ["cluster", str(packed)])
+    assert result.exit_code == 2 and "is compressed with bzip2" in result.stderr

@@ -54,6 +54,15 @@ def test_gardener_toml_wins_over_pyproject(tmp_path: Path) -> None:
             "is not valid TOML: arrays or tables nested too deeply",
         ),
         ("[clustering]\nbucket_minutes = " + "9" * 5000 + "\n", "is not valid TOML: Exceeds the limit"),
+        ('[issues]\ngenerated_by_label = ""\n', "key 'issues.generated_by_label': is empty"),
+        ('[issues]\ntype_label = "needs,triage"\n', "key 'issues.type_label': 'needs,triage' holds a comma"),
+        ('[issues]\ntype_label = "' + "t" * 51 + '"\n', "is 51 characters; GitHub labels hold at most 50"),
+        (
+            '[issues.areas]\napi = " backend"\n',
+            "key 'issues.areas.api': ' backend' starts or ends with a space",
+        ),
+        ('[issues]\ntitle_template = "  "\n', "key 'issues.title_template': is empty"),
+        ('{"min_severity": "ERROR"}\n', "it looks like JSON, and the configuration is TOML"),
     ],
 )
 def test_bad_config_is_a_clear_error_naming_the_key(tmp_path: Path, text: str, expected: str) -> None:
@@ -68,6 +77,26 @@ def test_bad_config_is_a_clear_error_naming_the_key(tmp_path: Path, text: str, e
 def test_a_pyproject_whose_tool_is_not_a_table_has_no_gardener_section(tmp_path: Path) -> None:
     (tmp_path / "pyproject.toml").write_text('tool = "poetry"\n', encoding="utf-8")
     assert load_config(search_dir=tmp_path) == GardenerConfig()
+
+
+def test_an_empty_type_label_is_none() -> None:
+    assert GardenerConfig.model_validate({"issues": {"type_label": ""}}).issues.type_label == ""
+
+
+@pytest.mark.parametrize("data", [None, b"\xff\xfe[\x00"])
+def test_a_config_path_that_is_a_directory_or_not_utf8_is_one_plain_line(
+    tmp_path: Path, data: bytes | None
+) -> None:
+    path = tmp_path / "conf"
+    if data is None:
+        path.mkdir()
+    else:
+        path.write_bytes(data)
+    with pytest.raises(GardenerError) as caught:
+        load_config(path)
+    assert caught.value.exit_code == ExitCode.BAD_CONFIG
+    assert "Errno" not in caught.value.message and "can't decode" not in caught.value.message
+    assert ("is a directory" if data is None else "is not UTF-8 text") in caught.value.message
 
 
 def test_missing_config_file_is_exit_3(tmp_path: Path) -> None:

@@ -113,3 +113,19 @@ def test_lone_surrogate_escapes_are_replaced_wherever_the_chunks_are_cut(parts: 
     assert carry == ""
     expected = "".join("\ufffd" if 0xD800 <= ord(c) <= 0xDFFF else c for c in json.loads(text))
     assert json.loads(out) == expected
+
+
+def test_bytes_that_are_not_utf8_are_counted_and_said(tmp_path: Path) -> None:
+    for array in (True, False):
+        text = _array(3) if array else _ndjson(3)
+        data = text.encode().replace(b"database unavailable 1", "databäse unavailable 1’".encode("cp1252"))
+        source = FileSource(_write(tmp_path, f"w{array}.json", data))
+        report = Scan(GardenerConfig(), ScanOptions()).run(source)
+        assert (report.totals.read, report.totals.clustered) == (3, 3)
+        assert [n for n in source.stats.notes if "2 bytes of" in n and "not UTF-8" in n], source.stats.notes
+
+
+def test_a_clean_export_has_no_encoding_note(tmp_path: Path) -> None:
+    source = FileSource(_write(tmp_path, "ok.json", _array(3).encode() + "\ufffd".encode()))
+    list(source.records())
+    assert not [n for n in source.stats.notes if "not UTF-8" in n]

@@ -545,9 +545,77 @@ def test_an_unreachable_bigquery_is_given_up_after_the_retry_time() -> None:
         engine.estimate("SELECT 1")
     assert time.monotonic() - started < 30
     assert caught.value.exit_code == 5
-    assert caught.value.message.startswith(
-        "cannot reach BigQuery at http://127.0.0.1:9 estimating the query after 2 s of retries: "
+    assert caught.value.message == (
+        "cannot reach BigQuery at http://127.0.0.1:9 estimating the query after 2 s of retries: connection refused"
     )
+
+
+@pytest.fixture
+def bigquery_answering() -> Iterator[Callable[[int, str, bytes], str]]:
+    """A server answering every request with the status, content type and body given: a proxy's or a captive
+    portal's page, JSON cut off, JSON of another shape."""
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    answer: dict[str, Any] = {}
+
+    class Handler(BaseHTTPRequestHandler):
+        def log_message(self, format: str, *args: Any) -> None:
+            return
+
+        def do_POST(self) -> None:
+            self.rfile.read(int(self.headers.get("Content-Length") or 0))
+            self.send_response(answer["status"])
+            self.send_header("Content-Type", answer["type"])
+            self.send_header("Content-Length", str(len(answer["body"])))
+            self.end_headers()
+            self.wfile.write(answer["body"])
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
+    thread.start()
+
+    def answering(status: int, content_type: str, body: bytes) -> str:
+        answer.update(status=status, type=content_type, body=body)
+        return f"http://127.0.0.1:{server.server_address[1]}"
+
+    try:
+        yield answering
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.mark.parametrize(
+    ("status", "content_type", "body", "says"),
+    [
+        (200, "text/html", b"<html><body>Sign in to continue</body></html>", "the answer is not JSON"),
+        (200, "application/json", b'{"kind": "bigquery#job", "jobRef', "the answer is not JSON"),
+        (200, "application/json", b"[1, 2]", "the answer is not BigQuery's"),
+        (
+            503,
+            "text/html",
+            b"<html><body><h1>503 Service Unavailable</h1></body></html>",
+            "(HTTP 503) 503 Service",
+        ),
+    ],
+)
+def test_an_answer_that_is_not_bigquerys_is_one_line_about_the_answer(
+    bigquery_answering: Callable[[int, str, bytes], str],
+    status: int,
+    content_type: str,
+    body: bytes,
+    says: str,
+) -> None:
+    from loggardener.sources.log_analytics import BigQueryEngine
+
+    engine = BigQueryEngine("p-roject", bigquery_answering(status, content_type, body), 10)
+    engine.retry_seconds = 1
+    with pytest.raises(GardenerError) as caught:
+        engine.estimate("SELECT 1")
+    assert caught.value.exit_code == 5
+    assert says in caught.value.message
+    assert "cannot reach" not in caught.value.message and "<" not in caught.value.message
+    assert "POST http" not in caught.value.message
 
 
 # Runs of stderr lines that the local pipeline reassembles, each shape with what makes reassembly subtle:

@@ -269,6 +269,24 @@ def test_an_unknown_view_is_one_line_naming_the_setup(emulator: str) -> None:
         (["--log-analytics", "p-roject.d", "--hours", "1", "--filter", "x"], "--filter applies"),
         (["--log-analytics", "p-roject.d", "--demo"], "not both"),
         (["--demo", "--dry-run"], "--dry-run estimates a Log Analytics query"),
+        (
+            ["--log-analytics", "p-roject.d", "--hours", "1", "--dry-run", "--issues", "draft"],
+            "so --issues would do nothing",
+        ),
+        (
+            [
+                "--log-analytics",
+                "p-roject.d",
+                "--hours",
+                "1",
+                "--dry-run",
+                "--report-json",
+                "r.json",
+                "--fail-on",
+                "P1",
+            ],
+            "so --report-json, --fail-on would do nothing: drop them",
+        ),
     ],
 )
 def test_usage_mistakes_are_one_line(args: list[str], message: str) -> None:

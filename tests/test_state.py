@@ -8,6 +8,7 @@ import subprocess
 import sys
 import textwrap
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -181,3 +182,43 @@ def test_a_new_file_is_world_readable_and_an_existing_mode_is_kept(tmp_path: Pat
     save_state(path, State(runs=3))
     assert path.stat().st_mode & 0o777 == 0o600
     assert load_state(path).runs == 3
+
+
+@pytest.mark.parametrize(
+    ("edit", "expected"),
+    [
+        (lambda d, fp: d.update(runs=-3), "at runs: Input should be greater than or equal to 0"),
+        (
+            lambda d, fp: d["fingerprints"][fp].update(last_run=40),
+            "names run 40, after the file's last run 2",
+        ),
+        (
+            lambda d, fp: d["fingerprints"][fp].update(resolved_run=9),
+            "names run 9, after the file's last run 2",
+        ),
+        (lambda d, fp: d["fingerprints"][fp].update(issue_number=0), "at fingerprints.{fp}.issue_number"),
+        (lambda d, fp: d["fingerprints"][fp]["counts"][0].update(count=-1), "greater than or equal to 0"),
+        (
+            lambda d, fp: d["fingerprints"][fp].update(first_run=2, last_run=1),
+            "last_run 1 is before first_run 2",
+        ),
+        (
+            lambda d, fp: d["fingerprints"][fp].update(first_seen="2099-01-01T00:00:00Z"),
+            "last_seen is before",
+        ),
+    ],
+)
+def test_a_hand_edited_state_whose_runs_disagree_is_a_clear_error(
+    tmp_path: Path, edit: Any, expected: str
+) -> None:
+    state = State()
+    state.record_run(report(cluster("fp-a", count=3)))
+    state.record_run(report(cluster("fp-a", count=4), hour=1))
+    data = json.loads(state.model_dump_json())
+    edit(data, "fp-a")
+    path = tmp_path / "state.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    with pytest.raises(GardenerError) as caught:
+        load_state(path)
+    assert caught.value.exit_code == ExitCode.BAD_INPUT
+    assert expected.replace("{fp}", "fp-a") in caught.value.message and "(at : " not in caught.value.message

@@ -24,6 +24,33 @@ SeverityName = Literal[
 ]
 ClusterKindName = Literal["exception", "message", "request", "audit"]
 
+GITHUB_LABEL_LIMIT = 50
+"""GitHub refuses a label name longer than this (422 when the first issue is created)."""
+
+
+def _label(name: str) -> str:
+    """A GitHub label name, checked when the configuration is read rather than when the first issue is written:
+    at most 50 characters, and no comma (GitHub's issue listing and gh's --label split on commas, so the
+    run's own issues would not be found and every run would open duplicates)."""
+    if len(name) > GITHUB_LABEL_LIMIT:
+        raise ValueError(
+            f"{name[:20]!r}… is {len(name)} characters; GitHub labels hold at most {GITHUB_LABEL_LIMIT}"
+        )
+    if "," in name:
+        raise ValueError(f"{name!r} holds a comma, which GitHub's issue listing reads as two labels")
+    if name != name.strip():
+        raise ValueError(f"{name!r} starts or ends with a space, which GitHub drops")
+    return name
+
+
+def _named_label(name: str) -> str:
+    if not name.strip():
+        raise ValueError("is empty: it is how log gardener finds its own issues again; give it a name")
+    return _label(name)
+
+
+Label = Annotated[str, AfterValidator(_label)]
+
 
 def _valid_patterns(patterns: list[str]) -> list[str]:
     for pattern in patterns:
@@ -580,9 +607,9 @@ class PrioritiesConfig(_Section):
 class IssuesConfig(_Section):
     threshold: PriorityName = Field(default="P2", description="Draft or publish clusters at or above this.")
     title_template: str = "GCP-{category} | {priority} | {name}"
-    generated_by_label: str = "log-gardener"
-    type_label: str = "bug"
-    areas: dict[str, str] = Field(
+    generated_by_label: Annotated[str, AfterValidator(_named_label)] = "log-gardener"
+    type_label: Label = Field(default="bug", description="The type label ('' for none).")
+    areas: dict[str, Label] = Field(
         default_factory=dict, description="Area label by service name or path prefix (first match wins)."
     )
     business_justification: dict[str, str] = Field(
@@ -622,6 +649,8 @@ class IssuesConfig(_Section):
     @field_validator("title_template")
     @classmethod
     def _check_title(cls, template: str) -> str:
+        if not template.strip():
+            raise ValueError("is empty: GitHub refuses an issue without a title; use {name} at least")
         try:
             check_placeholders(template, ("category", "priority", "name"))
         except KeyError as exc:
@@ -688,7 +717,7 @@ def _describe(error: ValidationError, origin: str) -> str:
     key = ".".join(str(part) for part in first["loc"]) or "(top level)"
     if first["type"] == "extra_forbidden":
         return f"{origin}: unknown key '{key}'; see the README's Configuration section for the keys"
-    return f"{origin}: key '{key}': {first['msg']}"
+    return f"{origin}: key '{key}': {first['msg'].removeprefix('Value error, ')}"
 
 
 def parse_config(data: dict[str, Any], origin: str) -> GardenerConfig:
@@ -717,10 +746,23 @@ def _load_file(path: Path) -> GardenerConfig:
         data = tomllib.loads(path.read_text(encoding="utf-8-sig"))  # a BOM, as Windows editors save
     except FileNotFoundError:
         raise GardenerError(f"config file {path} does not exist", ExitCode.BAD_CONFIG) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise GardenerError(f"cannot read config file {path}: {exc}", ExitCode.BAD_CONFIG) from None
+    except IsADirectoryError:
+        raise GardenerError(
+            f"config file {path} is a directory: give the TOML file (e.g. {path / 'gardener.toml'})",
+            ExitCode.BAD_CONFIG,
+        ) from None
+    except OSError as exc:
+        raise GardenerError(
+            f"cannot read config file {path}: {exc.strerror or exc}", ExitCode.BAD_CONFIG
+        ) from None
+    except UnicodeDecodeError:
+        raise GardenerError(
+            f"config file {path} is not UTF-8 text: save it as UTF-8 TOML", ExitCode.BAD_CONFIG
+        ) from None
     except (ValueError, RecursionError) as exc:  # TOMLDecodeError; an integer past 4,300 digits; deep nesting
         reason = str(exc) if not isinstance(exc, RecursionError) else "arrays or tables nested too deeply"
+        if path.read_bytes().lstrip().startswith((b"{", b"[{")):
+            reason = f"{reason}; it looks like JSON, and the configuration is TOML (see the README's Configuration)"
         raise GardenerError(f"{path} is not valid TOML: {reason}", ExitCode.BAD_CONFIG) from None
     if path.name == "pyproject.toml":
         tool = data.get("tool", {})

@@ -29,6 +29,9 @@ if TYPE_CHECKING:
 
     from loggardener.clustering.miner import TemplateMiner
 
+# A template longer than this is cut in the table (a megabyte line would take minutes to fold); not in --assignments.
+TABLE_TEMPLATE_CHARS = 2000
+
 # (1-based line or entry number, the message, or why there is none)
 Item = tuple[int, str | None, str | None]
 
@@ -45,10 +48,15 @@ _GZIP_MAGIC = b"\x1f\x8b"
 _BROKEN_GZIP = (EOFError, gzip.BadGzipFile, zlib.error)
 
 
-def _open_text(path: str) -> IO[str]:
+def _open_text(path: str) -> io.TextIOWrapper:
     """The file (or standard input) as text, gunzipped when it starts with the gzip magic bytes, in the
     encoding `scan` recognises (UTF-8 with or without a BOM, UTF-16 as PowerShell's `>` writes it)."""
-    from loggardener.sources.file import detect_encoding, standard_input
+    from loggardener.sources.file import (
+        COUNTED_REPLACE,
+        detect_encoding,
+        refuse_other_compressions,
+        standard_input,
+    )
 
     raw = standard_input("a log") if path == "-" else _open_binary(path)
     buffered = raw if isinstance(raw, io.BufferedReader) else io.BufferedReader(cast(io.RawIOBase, raw))
@@ -63,7 +71,8 @@ def _open_text(path: str) -> IO[str]:
             window = zlib.decompressobj(wbits=31).decompress(window, 65536)
         except zlib.error:
             window = b""
-    return io.TextIOWrapper(stream, encoding=detect_encoding(window), errors="replace", newline=None)
+    refuse_other_compressions(window, "standard input" if path == "-" else path, "the log as text or gzip")
+    return io.TextIOWrapper(stream, encoding=detect_encoding(window), errors=COUNTED_REPLACE, newline=None)
 
 
 def _open_binary(path: str) -> io.BufferedReader:
@@ -82,9 +91,13 @@ def _unreadable(path: str, exc: OSError) -> GardenerError:
 
 
 def text_items(path: str) -> Iterator[Item]:
-    """One message per line (a gzip file is decompressed); blank lines and a broken gzip end are counted."""
+    """One message per line (a gzip file is decompressed); blank lines and a broken gzip end are counted, and
+    bytes not in the file's encoding said on standard error."""
+    from loggardener.sources.file import undecodable_bytes, undecodable_note
+
     handle = _open_text(path)
     number = 0
+    undecodable = undecodable_bytes()
     try:
         for number, line in enumerate(handle, start=1):
             message = line.rstrip("\r\n")
@@ -94,8 +107,14 @@ def text_items(path: str) -> Iterator[Item]:
     except OSError as exc:
         raise _unreadable(path, exc) from None
     finally:
+        for note in undecodable_note(undecodable_bytes() - undecodable, handle.encoding, _source(path)):
+            err.print(f"[yellow]note:[/] {escape(note)}", highlight=False)
         if path != "-":
             handle.close()
+
+
+def _source(path: str) -> str:
+    return "standard input" if path == "-" else path
 
 
 def gcloud_items(path: str) -> Iterator[Item]:
@@ -219,6 +238,7 @@ def _print_table(console: Console, miner: TemplateMiner, limit: int, path: str) 
     from rich.table import Table
 
     from loggardener.entries.redact import Redactor
+    from loggardener.publishing.safety import clip
 
     clusters = miner.clusters()
     total = sum(found.count for found in clusters)
@@ -235,7 +255,12 @@ def _print_table(console: Console, miner: TemplateMiner, limit: int, path: str) 
     shown = clusters[:limit] if limit else clusters
     for found in shown:
         share = f"{found.count / total:.1%}"
-        table.add_row(f"{found.count:,}", share, found.id, escape(redact(found.template)))
+        template = clip(
+            redact(found.template),
+            TABLE_TEMPLATE_CHARS,
+            f" … [{len(found.template):,} characters; --assignments has it whole]",
+        )
+        table.add_row(f"{found.count:,}", share, found.id, escape(template))
     console.print(table)
     if len(shown) < len(clusters):
         console.print(f"… and {len(clusters) - len(shown):,} more templates (--limit 0 shows all)")

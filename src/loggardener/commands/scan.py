@@ -558,6 +558,16 @@ def scan(
                 "--dry-run estimates a Log Analytics query: add --log-analytics PROJECT.DATASET",
                 ExitCode.BAD_INPUT,
             )
+        _refuse_with_dry_run(
+            {
+                "--issues": issues.value != "none",
+                "--report-json": report_json is not None,
+                "--assignments": assignments is not None,
+                "--state": state_path is not None,
+                "--templates": templates is not None,
+                "--fail-on": fail_on is not None,
+            }
+        )
         typer.echo(source.dry_run())
         raise typer.Exit()
     live = not (demo or from_path or dataset)
@@ -643,6 +653,18 @@ def _fail_on(report: ScanReport, threshold: str) -> None:
             highlight=False,
         )
         raise typer.Exit(1)
+
+
+def _refuse_with_dry_run(given: dict[str, bool]) -> None:
+    """--dry-run scans nothing: an output or gate given with it is an error, never silently skipped (a CI step
+    with --dry-run --issues publish looked like it had published)."""
+    named = [name for name, present in given.items() if present]
+    if named:
+        raise GardenerError(
+            f"--dry-run only prints the query and BigQuery's estimate, so {', '.join(named)} would do nothing: "
+            f"drop {'it' if len(named) == 1 else 'them'}, or drop --dry-run to scan",
+            ExitCode.BAD_INPUT,
+        )
 
 
 def _refuse_live_only(given: dict[str, bool]) -> None:

@@ -12,6 +12,7 @@ import io
 import json
 import re
 import sys
+import threading
 import zlib
 from collections.abc import Iterator
 from pathlib import Path
@@ -24,6 +25,14 @@ from loggardener.errors import ExitCode, GardenerError
 from loggardener.sources.interface import EntrySource, RawRecord, SourceStats
 
 _GZIP_MAGIC = b"\x1f\x8b"
+# Compressions given by mistake (an export is JSON or gzip): said by name, rather than "not an export".
+_OTHER_COMPRESSIONS = (
+    (b"BZh", "bzip2 (bunzip2 -k)"),
+    (b"\xfd7zXZ\x00", "xz (unxz -k)"),
+    (b"\x28\xb5\x2f\xfd", "zstd (zstd -d)"),
+    (b"PK\x03\x04", "zip (unzip)"),
+    (b"7z\xbc\xaf\x27\x1c", "7-Zip (7z x)"),
+)
 # A compressed stream that stops early or holds garbage: what was read before it still counts.
 _BROKEN_STREAM = (EOFError, gzip.BadGzipFile, zlib.error)
 
@@ -68,12 +77,16 @@ class FileSource(EntrySource):
                     ExitCode.BAD_INPUT,
                 )
             if first not in ("[", "{"):
+                refuse_other_compressions(
+                    window, self.stats.description, "the export as JSON, NDJSON or gzip"
+                )
                 raise GardenerError(
                     f"{self.stats.description} is not a Cloud Logging export: expected a JSON array "
                     "(gcloud logging read --format=json) or NDJSON, one LogEntry per line",
                     ExitCode.BAD_INPUT,
                 )
-            text = io.TextIOWrapper(stream, encoding=encoding, errors="replace", newline=None)
+            text = io.TextIOWrapper(stream, encoding=encoding, errors=COUNTED_REPLACE, newline=None)
+            undecodable = undecodable_bytes()
             try:
                 if first == "[":
                     yield from _array_records(_Utf8(text), self.path)
@@ -81,9 +94,55 @@ class FileSource(EntrySource):
                     yield from _ndjson_records(text, self.path)
             finally:
                 text.detach()  # the stream is closed below (standard input never)
+                self.stats.notes.extend(
+                    undecodable_note(undecodable_bytes() - undecodable, encoding, self.stats.description)
+                )
         finally:
             if self.path != "-":
                 stream.close()
+
+
+def refuse_other_compressions(window: bytes, description: str, wanted: str) -> None:
+    """One line naming the compression of an input compressed other than with gzip (given by mistake)."""
+    for magic, tool in _OTHER_COMPRESSIONS:
+        if window.startswith(magic):
+            raise GardenerError(
+                f"{description} is compressed with {tool}: decompress it first, or give {wanted}",
+                ExitCode.BAD_INPUT,
+            )
+
+
+def undecodable_note(count: int, encoding: str, description: str) -> list[str]:
+    """The note saying how many bytes of an input were not in its encoding (none when all were)."""
+    if not count:
+        return []
+    name = "UTF-16" if encoding.startswith("utf-16") else "UTF-8"
+    return [
+        f"{count} bytes of {description} are not {name} (a Windows-1252 or Latin-1 file?):"
+        " each was read as \ufffd; save it as UTF-8 to keep those characters"
+    ]
+
+
+# The `replace` error handler, counting what it replaces (see `undecodable_bytes`).
+COUNTED_REPLACE = "loggardener-counted-replace"
+_DECODING = threading.local()
+
+
+def _count_and_replace(exc: UnicodeError) -> tuple[str, int]:
+    """The `replace` error handler, counting the bytes it replaces (per thread)."""
+    if not isinstance(exc, UnicodeDecodeError):
+        raise exc
+    _DECODING.bytes = undecodable_bytes() + exc.end - exc.start
+    return "\ufffd", exc.end
+
+
+def undecodable_bytes() -> int:
+    """How many bytes this thread's decoding has replaced so far."""
+    count: int = getattr(_DECODING, "bytes", 0)
+    return count
+
+
+codecs.register_error(COUNTED_REPLACE, _count_and_replace)
 
 
 def standard_input(what: str) -> IO[bytes]:

@@ -875,17 +875,21 @@ class BigQueryEngine:
         from google.api_core import exceptions as api
         from google.auth.exceptions import GoogleAuthError
 
+        unreadable = _unreadable_answers()
+        misread: tuple[type[BaseException], ...] = (*unreadable, AttributeError, TypeError)
         try:
             return action()
         except api.RetryError as exc:
             where = self.endpoint or "bigquery.googleapis.com"
-            cause = " ".join(str(exc.cause or exc).split())[:300]
-            failed = (  # an answer that kept coming (a rate limit, a 5xx), not a connection that never came
-                f"BigQuery kept failing {what} after {self.retry_seconds:g} s of retries"
-                if isinstance(exc.cause, api.GoogleAPICallError)
-                else f"cannot reach BigQuery at {where} {what} after {self.retry_seconds:g} s of retries"
-            )
-            raise GardenerError(f"{failed}: {cause}", ExitCode.SOURCE_FAILED) from None
+            if isinstance(
+                exc.cause, api.GoogleAPICallError
+            ):  # an answer that kept coming (a rate limit, a 5xx)
+                failed = f"BigQuery kept failing {what} after {self.retry_seconds:g} s of retries"
+                cause = f"(HTTP {exc.cause.code}) {_message(exc.cause)}"
+            else:  # a connection that never came
+                failed = f"cannot reach BigQuery at {where} {what} after {self.retry_seconds:g} s of retries"
+                cause = _connection_failure(exc.cause or exc)
+            raise GardenerError(f"{failed}: {cause[:300]}", ExitCode.SOURCE_FAILED) from None
         except api.Forbidden as exc:
             reason = _reason(exc)
             if reason in _QUOTA_REASONS:
@@ -928,10 +932,20 @@ class BigQueryEngine:
             raise GardenerError(
                 f"BigQuery failed {what} (HTTP {exc.code}): {_message(exc)}", ExitCode.SOURCE_FAILED
             ) from None
+        except misread as exc:
+            # not JSON (a proxy's or captive portal's page), cut off, or JSON of another shape: the client
+            # library parses it as BigQuery's and fails inside, so this is about the answer, not the code here
+            where = self.endpoint or "bigquery.googleapis.com"
+            reason = unreadable.get(type(exc), "the answer is not BigQuery's (JSON of another shape)")
+            raise GardenerError(
+                f"cannot read the answers of BigQuery at {where} {what}: {reason}; a proxy or firewall in "
+                "between may be cutting or replacing them (check it, and --bigquery-endpoint)",
+                ExitCode.SOURCE_FAILED,
+            ) from None
         except OSError as exc:
             where = self.endpoint or "bigquery.googleapis.com"
             raise GardenerError(
-                f"cannot reach BigQuery at {where} {what}: {' '.join(str(exc).split())}",
+                f"cannot reach BigQuery at {where} {what}: {_connection_failure(exc)}",
                 ExitCode.SOURCE_FAILED,
             ) from None
 
@@ -1001,7 +1015,38 @@ class BigQueryEngine:
             yield dict(row.items())
 
 
-_REQUEST_PREFIX = re.compile(r"^(?:GET|POST|PUT|PATCH|DELETE) \S+: ")
+_REQUEST_PREFIX = re.compile(r"^(?:\d{3} )?(?:GET|POST|PUT|PATCH|DELETE) \S+: ")
+_HTML_TAG = re.compile(r"<[^<>]{0,200}>")
+
+_CONNECTION_FAILURES = (
+    ("Connection refused", "connection refused"),
+    ("Name or service not known", "the host name does not resolve"),
+    ("nodename nor servname", "the host name does not resolve"),
+    ("Temporary failure in name resolution", "the host name does not resolve"),
+    ("timed out", "the connection timed out"),
+    ("CERTIFICATE_VERIFY_FAILED", "its TLS certificate is not trusted"),
+    ("Network is unreachable", "the network is unreachable"),
+)
+"""What urllib3's long reprs ("HTTPConnectionPool(…): Max retries exceeded … (Caused by …)") come down to."""
+
+
+def _connection_failure(exc: BaseException) -> str:
+    """Why a connection failed, in a few words when it is a known cause, else the error on one line."""
+    text = " ".join(str(exc).split())
+    for needle, said in _CONNECTION_FAILURES:
+        if needle in text:
+            return said
+    return text[:300]
+
+
+def _unreadable_answers() -> dict[type[BaseException], str]:
+    import requests
+
+    return {
+        requests.exceptions.JSONDecodeError: "the answer is not JSON",
+        requests.exceptions.ChunkedEncodingError: "the answer was cut off",
+        requests.exceptions.ContentDecodingError: "the answer could not be decompressed",
+    }
 
 
 _QUOTA_REASONS = {"quotaExceeded", "rateLimitExceeded"}
@@ -1020,7 +1065,7 @@ def _message(exc: BaseException) -> str:
     """The server's message on one line, without the client library's 'POST url:' prefix."""
     message = getattr(exc, "message", None)
     text = message if isinstance(message, str) and message else str(exc)
-    text = _REQUEST_PREFIX.sub("", " ".join(text.split()))
+    text = " ".join(_HTML_TAG.sub(" ", _REQUEST_PREFIX.sub("", " ".join(text.split()))).split())
     return text.replace(" Location: None", "").rstrip(".")  # the client's tail when BigQuery named none
 
 

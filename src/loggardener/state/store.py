@@ -14,7 +14,7 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, Field, ValidationError
+from pydantic import AfterValidator, BaseModel, Field, ValidationError, model_validator
 
 from loggardener.defaults import STATE_FILE_NAME
 from loggardener.errors import ExitCode, GardenerError
@@ -48,9 +48,9 @@ HISTORY_LIMIT = 48
 class RunCount(BaseModel):
     """How many entries a fingerprint had in one run."""
 
-    run: int
+    run: int = Field(ge=1)
     at: UtcDatetime
-    count: int
+    count: int = Field(ge=0)
 
 
 class FingerprintHistory(BaseModel):
@@ -59,16 +59,26 @@ class FingerprintHistory(BaseModel):
     title: str
     first_seen: UtcDatetime = Field(description="Earliest log entry of the cluster, over all runs.")
     last_seen: UtcDatetime = Field(description="Latest log entry of the cluster, over all runs.")
-    first_run: int
-    last_run: int = Field(description="The last run the fingerprint was seen in.")
-    runs_seen: int = 1
+    first_run: int = Field(ge=1)
+    last_run: int = Field(ge=1, description="The last run the fingerprint was seen in.")
+    runs_seen: int = Field(default=1, ge=1)
     counts: list[RunCount] = Field(default_factory=list, description=f"The last {HISTORY_LIMIT} runs seen.")
-    issue_number: int | None = None
-    resolved_run: int | None = Field(default=None, description="The run that listed it as resolved.")
+    issue_number: int | None = Field(default=None, ge=1)
+    resolved_run: int | None = Field(default=None, ge=1, description="The run that listed it as resolved.")
     missed_in_truncated_runs: int = Field(
         default=0,
+        ge=0,
         description="Truncated runs (--max-entries) since it was last seen that did not see it: not quiet runs.",
     )
+
+    @model_validator(mode="after")
+    def _runs_in_order(self) -> FingerprintHistory:
+        """A hand-edited history whose runs are out of order would make trends wrong for many runs, silently."""
+        if self.last_run < self.first_run:
+            raise ValueError(f"last_run {self.last_run} is before first_run {self.first_run}")
+        if self.last_seen < self.first_seen:
+            raise ValueError("last_seen is before first_seen")
+        return self
 
     def quiet_runs(self, run: int) -> int:
         """Complete runs before `run` in which the fingerprint was absent, since it was last seen.
@@ -83,9 +93,21 @@ class State(BaseModel):
 
     format: Literal["log-gardener-state"] = STATE_FORMAT
     version: int = STATE_VERSION
-    runs: int = Field(default=0, description="Runs recorded so far; the next run is runs + 1.")
+    runs: int = Field(default=0, ge=0, description="Runs recorded so far; the next run is runs + 1.")
     last_run_at: UtcDatetime | None = None
     fingerprints: dict[str, FingerprintHistory] = Field(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _no_run_after_the_last(self) -> State:
+        """Every run a fingerprint names was recorded: one after `runs` (a hand edit, a file from another
+        state) would keep it from going quiet, or resolved, for that many runs."""
+        for fingerprint, history in self.fingerprints.items():
+            named = [history.last_run, history.resolved_run or 0, *(count.run for count in history.counts)]
+            if max(named) > self.runs:
+                raise ValueError(
+                    f"fingerprint {fingerprint} names run {max(named)}, after the file's last run {self.runs}"
+                )
+        return self
 
     @property
     def next_run(self) -> int:
@@ -177,8 +199,10 @@ def load_state(path: Path) -> State:
     except ValidationError as exc:
         first = exc.errors()[0]
         where = ".".join(str(part) for part in first["loc"])
+        reason = first["msg"].removeprefix("Value error, ")
         raise GardenerError(
-            f"state file {path} is corrupt (at {where}: {first['msg']}); {fix}", ExitCode.BAD_INPUT
+            f"state file {path} is corrupt ({f'at {where}: ' if where else ''}{reason}); {fix}",
+            ExitCode.BAD_INPUT,
         ) from None
 
 
