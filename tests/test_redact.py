@@ -551,6 +551,7 @@ def _shape_adversarial_inputs(size: int = 200_000) -> dict[str, str]:
         "runs after equals signs": "a=Qm9sT2xYk3Zp8Rw1Lc7N" * (size // 22),
         "equals signs": "=" * size,
         "spaced config names": "requirepass " * (size // 12),
+        "quoted flags without a closing quote": "sshpass -p 'a mysql -p\"b redis-cli -a 'c " * (size // 43),
         "npmrc auth tokens": "//r/:_authToken" * (size // 15),
         "secret ids": "Secret ID = " * (size // 12),
         "user flags without a password": "-U a%" * (size // 5),
@@ -1718,3 +1719,20 @@ def test_a_collection_and_the_auto_id_of_its_document_stay_but_a_key_long_part_d
         == "document users/g70UJhLbMC5MnaML4YR5 missing"
     )
     assert "Ab3dE5fG7hJ9kL1m" not in Redactor().redact("doc orders/Ab3dE5fG7hJ9kL1mN3pQ5rS7tU9vW1x gone")
+
+
+@pytest.mark.parametrize(
+    "template",
+    [
+        "sshpass -p '{v}' ssh deploy@10.9.8.7 uptime",
+        'sshpass -p "{v}" scp dump.sql backup:',
+        "mysql -h db -uroot -p'{v}' -e 'select 1'",
+        'mysqldump -p"{v}" inventory',
+        "redis-cli -h cache -a '{v}' --no-auth-warning ping",
+        "sqlcmd -S db -U sa -P \"{v}\" -Q 'select 1'",
+    ],
+)
+def test_a_quoted_value_of_a_password_flag_is_redacted(template: str) -> None:
+    v = "".join(random.Random(template).choices(string.ascii_letters, k=11))
+    redacted = Redactor().redact(template.format(v=v))
+    assert v not in redacted and "[REDACTED:password]" in redacted

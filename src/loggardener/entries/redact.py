@@ -783,10 +783,17 @@ _CHPASSWD = _Deferred(
     rb"\becho[ \t]{1,8}(?:-[ne][ \t]{1,8})?[\"']?[^\s:\"']{1,64}:(?P<cred>[^\s\"']{1,256})[\"']?[ \t]{0,8}\|"
     rb"[ \t]{0,8}(?:sudo[ \t]{1,8})?chpasswd"
 )
-_MYSQL_P = _Deferred(
-    rb"(?i)\b(?:mysql|mysqldump|mysqladmin|mariadb|mariadb-dump|mysqlsh)\b[^\r\n]{0,256}?\s-p(?P<cred>[^\s\"']+)"
+# A flag's value, bare or quoted as a shell quotes it (`-p'X'`, `-a "X Y"`): the quotes are kept.
+_QUOTED_FLAG_VALUE = rb"(?:'(?P<sq>[^'\r\n]{1,256})'|\"(?P<dq>[^\"\r\n]{1,256})\"|(?P<bare>[^\s\"']{1,256}))"
+# The same after a separate flag, where a bare value is not a next flag (`-p -h db`).
+_SEPARATE_FLAG_VALUE = (
+    rb"(?:'(?P<sq>[^'\r\n]{1,256})'|\"(?P<dq>[^\"\r\n]{1,256})\"|(?P<bare>[^\s\"'-][^\s\"']{0,255}))"
 )
-_SSHPASS = _Deferred(rb"\bsshpass\s{1,8}-p\s{0,8}(?P<cred>[^\s\"']+)")
+_MYSQL_P = _Deferred(
+    rb"(?i)\b(?:mysql|mysqldump|mysqladmin|mariadb|mariadb-dump|mysqlsh)\b[^\r\n]{0,256}?\s-p"
+    + _QUOTED_FLAG_VALUE
+)
+_SSHPASS = _Deferred(rb"\bsshpass\s{1,8}-p\s{0,8}" + _QUOTED_FLAG_VALUE)
 # A value piped to a command that reads a secret from its input: `echo X | docker login --password-stdin`,
 # `printf 'X' | gcloud secrets versions add … --data-file=-`, `echo X | sudo -S …`, `… | passwd --stdin`.
 _PIPED = _Deferred(
@@ -959,7 +966,7 @@ _CLI_PASSWORD = _Deferred(
     rb"|redis-cli[ \t](?:[^\r\n]{0,256}?[ \t])?-a"
     rb"|ldap[a-z]{0,16}[ \t](?:[^\r\n]{0,256}?[ \t])?-w"
     rb"|(?:sqlcmd|bcp|osql|isql|ipmitool|smbclient|mosquitto_(?:pub|sub|rr)|p4)[ \t](?:[^\r\n]{0,256}?[ \t])?-P"
-    rb")(?:[ \t]{1,8}|=)(?P<cred>[^\s\"'\-][^\s\"']*)"
+    rb")(?:[ \t]{1,8}|=)" + _SEPARATE_FLAG_VALUE
 )
 # A secret given to a tool by a flag whatever its shape (C2): `ssh-keygen -N X` (new passphrase) and `-P X`
 # (old), `openssl … -k X` (passphrase) and `-K <hex>` (raw key), `zip -P X`, `7z -pX`, the `--value X` of an
@@ -2164,14 +2171,14 @@ class Redactor:
         if b"chpasswd" in data:
             spans.extend(_simple_spans(_CHPASSWD, data, "password"))
         if not present.isdisjoint(_CLI_FLAGS) and not present.isdisjoint(_CLI_TOOLS):
-            spans.extend(_simple_spans(_CLI_PASSWORD, data, "password"))
+            spans.extend(_quoted_spans(_CLI_PASSWORD, data, "password"))
         if not present.isdisjoint(_TOOL_GATES):
             spans.extend(_tool_secret_spans(data, present))
         if b"-p" in present:
             if b"mysql" in present or b"mariadb" in present:
-                spans.extend(_simple_spans(_MYSQL_P, data, "password"))
+                spans.extend(_quoted_spans(_MYSQL_P, data, "password"))
             if b"sshpass" in present:
-                spans.extend(_simple_spans(_SSHPASS, data, "password"))
+                spans.extend(_quoted_spans(_SSHPASS, data, "password"))
         if b"@" in present and b":" in data:
             spans.extend(_userinfo_spans(data))
         if b"|" in data and (b"echo " in present or b"printf " in present):
