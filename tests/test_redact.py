@@ -551,6 +551,8 @@ def _shape_adversarial_inputs(size: int = 200_000) -> dict[str, str]:
         "runs after equals signs": "a=Qm9sT2xYk3Zp8Rw1Lc7N" * (size // 22),
         "equals signs": "=" * size,
         "spaced config names": "requirepass " * (size // 12),
+        "directive names": "ssl_key_password " * (size // 17),
+        "directive lines": "a.b_c x\n" * (size // 8),
         "quoted flags without a closing quote": "sshpass -p 'a mysql -p\"b redis-cli -a 'c " * (size // 43),
         "npmrc auth tokens": "//r/:_authToken" * (size // 15),
         "secret ids": "Secret ID = " * (size // 12),
@@ -1736,3 +1738,27 @@ def test_a_quoted_value_of_a_password_flag_is_redacted(template: str) -> None:
     v = "".join(random.Random(template).choices(string.ascii_letters, k=11))
     redacted = Redactor().redact(template.format(v=v))
     assert v not in redacted and "[REDACTED:password]" in redacted
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "ssl_key_password {v}",
+        "  shared-secret {v}",
+        "smtp.auth.token '{v}'",
+        "cfg:\nrclone_secret_access_key {v}\nport 22",
+    ],
+)
+def test_a_config_line_of_a_secret_name_and_a_value_after_a_space_is_redacted(line: str) -> None:
+    v = "qzvhrtkmwpxd" if "smtp" not in line else "Zr8kQ2mVx7Lp"
+    redacted = Redactor().redact(line.format(v=v))
+    assert v not in redacted and "[REDACTED:" in redacted
+
+
+@pytest.mark.parametrize(
+    "line",
+    ["db_password missing", "password_encryption scram-sha-256", "ssl_certificate_key /etc/tls/site.key",
+     "max_tokens 4096", "client_secret ${CLIENT_SECRET}", "shared_secret rotated weekly"],
+)  # fmt: skip
+def test_a_config_line_of_a_setting_a_word_or_a_path_stays(line: str) -> None:
+    assert Redactor().redact(line) == line

@@ -909,6 +909,13 @@ _SPACED_CONFIG = _Deferred(
     rb"(?i)(?:^|[\s\"'`;])(?P<key>requirepass|masterauth|psk|(?:\S{0,256}:)?_(?:authToken|auth|password))[ \t]{1,8}(?:"
     rb"\"(?P<dq>[^\"\r\n]+)\"|'(?P<sq>[^'\r\n]+)'|(?P<bare>[^\s\"']+))"
 )
+# Any config line `name value` (sshd, nginx, Postgres, rclone style: a space, no `=`), whose compound name
+# (`ssl_key_password`, `shared-secret`, `smtp.auth.token`) says its value is a secret; the value is the whole rest.
+_DIRECTIVE = _Deferred(
+    rb"(?m)^[ \t]{0,16}(?P<key>[A-Za-z][A-Za-z0-9]{0,63}(?:[._-][A-Za-z0-9]{1,64}){1,6})[ \t]{1,8}"
+    + _QUOTED_FLAG_VALUE
+    + rb"[ \t]{0,8}\r?$"
+)
 # A value joined onto its name in source code, as a stack frame shows it: `"https://x/?key=" + "X"`, `'token=' + 'X'`.
 _CONCATENATED = _Deferred(
     rb"(?i)(?P<key>"
@@ -1673,6 +1680,24 @@ def _key_value_spans(pattern: Any, data: bytes, element: bool = False) -> Iterat
             yield start, end, _KIND_OF_CLASS[kind], _CONTEXT
 
 
+def _directive_spans(data: bytes) -> Iterator[Span]:
+    """The values of `_DIRECTIVE` lines whose name ends in a credential word, unless a word (`db_password unset`)."""
+    for match in _DIRECTIVE.finditer(data):
+        key = match.group(b"key").decode("utf-8", "replace")
+        kind = key_class(key)
+        if kind not in ("password", "token") or key_class(_words(key)[-1]) is None:
+            continue  # `password_encryption scram-sha-256` names a setting of passwords
+        start, end = _value_group(match)
+        value = data[start:end].decode("utf-8", "replace")
+        generated = value.isalpha() and value.islower() and len(value) >= 8 and not is_plain_words(value)
+        if (
+            is_secret_value(kind, value)
+            and (_password_like(value) or generated)
+            and not _marked(data, start, end)
+        ):
+            yield start, end, _KIND_OF_CLASS[kind], _CONTEXT
+
+
 # A table whose header names a credential column (a markdown table, CSV, TSV): each row's cell in it.
 _TABLE_GATE = _Deferred(rb"[|,\t][^\n]*\n[^\n]*[|,\t]")
 _TABLE_LINE = re.compile(rb"[^\n]*")
@@ -2132,6 +2157,8 @@ class Redactor:
             spans.extend(_key_value_spans(_FLAG, data))
             spans.extend(_key_value_spans(_NAME_VALUE, data))
             spans.extend(_key_value_spans(_SPACED_CONFIG, data))
+            if b"\n" in data or b" " in data:
+                spans.extend(_directive_spans(data))
             if b"ENV" in data or b"ARG" in data:
                 spans.extend(_key_value_spans(_DOCKERFILE_ENV, data))
             if b"+" in data:
