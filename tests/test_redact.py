@@ -1762,3 +1762,18 @@ def test_a_config_line_of_a_secret_name_and_a_value_after_a_space_is_redacted(li
 )  # fmt: skip
 def test_a_config_line_of_a_setting_a_word_or_a_path_stays(line: str) -> None:
     assert Redactor().redact(line) == line
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "accesso negato, chiave segreta: {v}",
+        "falha: chave de api {v} expirada",
+        "clé secrète = {v}",
+        "mot de passe = {v}",
+    ],
+)
+def test_a_secret_key_named_in_italian_portuguese_or_french_is_redacted(text: str) -> None:
+    v = "Hq4" + "".join(random.Random(text).choices(string.ascii_letters + string.digits, k=13))
+    redacted = Redactor().redact(text.format(v=v))
+    assert v not in redacted and "[REDACTED:" in redacted

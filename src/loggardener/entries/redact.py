@@ -573,6 +573,8 @@ _KEY_HINTS = (
     b"geheimnis",
     b"jeton",
     b"clave",
+    b"chiave",
+    b"chave",
     b"parola",
     b"salasana",
     b"adgangskode",
@@ -1011,7 +1013,8 @@ _CREDENTIAL_WORD = _Deferred(
         r"(?i)(?:\b(?P<ascii>(?:api|access|secret|private|client|signing|encryption|master|app|license|auth|refresh"
         r"|session|bearer|id|personal[ _-]access)[ _-]?(?:keys?|secrets?|tokens?)|secret[ \t]id|pass(?:words?|wd|phrase|code)"
         r"|pass[ -]phrase|secrets?|tokens?|credentials?|apikey|jeton|mot[ \t]de[ \t]passe|motdepasse"
-        r"|parola[ \t]d'ordine|clave(?:[ \t]de[ \t]api)?|clé[ \t]{1,4}api|api-schlüssel|geheimnis|contraseña"
+        r"|parola[ \t]d'ordine|clave(?:[ \t]de[ \t]api)?|clé[ \t]{1,4}api|clé[ \t]secrète|chiave[ \t](?:segreta|api)"
+        r"|chave[ \t](?:secreta|de[ \t]api)|api-schlüssel|geheimnis|contraseña"
         r"|contrasena|passwort|kennwort|senha|wachtwoord|hasło|haslo|şifre|lösenord|passord|salasana"
         r"|adgangskode|heslo)\b"
         r"|(?P<other>пароль|токен|密码|密钥|令牌|口令|パスワード|トークン|비밀번호|토큰|"
@@ -1399,6 +1402,7 @@ def _phrase_spans(data: bytes) -> Iterator[Span]:
         if (
             match.group(b"ascii") is not None
             and not spaced_id
+            and not re.search(r"\s", word)  # `mot de passe = X`, `clé secrète = X`: no name rule reads it
             and re.match(rb"\\{0,2}[\"']?\s{0,8}(?:=|:(?!\s)|\xef\xbc[\x9a\x9d])", data[end : end + 12])
         ):
             continue  # `password=X`: the key-name rules read it
