@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import base64
 import json
 import random
 import re
@@ -1777,3 +1778,27 @@ def test_a_secret_key_named_in_italian_portuguese_or_french_is_redacted(text: st
     v = "Hq4" + "".join(random.Random(text).choices(string.ascii_letters + string.digits, k=13))
     redacted = Redactor().redact(text.format(v=v))
     assert v not in redacted and "[REDACTED:" in redacted
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Content-MD5: 3q2+7wAAAAAAAAAAAAAAAA==", "x-goog-hash: crc32c=AAAAAA==,md5=q83vEjRWeJASNFZ4kKvN7w==",
+     '"md5Hash": "q83vEjRWeJASNFZ4kKvN7w=="', "checksum q83vEjRWeJASNFZ4kKvN7wEjRWc="],
+)  # fmt: skip
+def test_a_digest_of_its_size_under_a_digest_name_stays(text: str) -> None:
+    assert Redactor().redact(text) == text
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["hmac_sha256=q83vEjRWeJASNFZ4kKvN7w==", "md5=q83vEjRWeJASNFZ4kKvN7wZt9Lp2XvQ4"],
+)
+def test_a_keyed_digest_or_a_run_of_another_size_under_a_digest_name_is_redacted(text: str) -> None:
+    assert "q83vEjRWeJASNFZ4" not in Redactor().redact(text)
+
+
+def test_base64_of_a_sentence_stays_unless_it_names_a_credential() -> None:
+    plain = base64.b64encode(b"nightly export of the parcel table finished in Lyon").decode()
+    named = base64.b64encode(b"the staging password is Vq7rL2mXz9 for now").decode()
+    assert Redactor().redact(f"echo {plain}") == f"echo {plain}"
+    assert named not in Redactor().redact(f"echo {named}")

@@ -22,6 +22,8 @@ on the redacted text.
 
 from __future__ import annotations
 
+import base64
+import binascii
 import functools
 import importlib.util
 import math
@@ -1277,6 +1279,62 @@ def _named_id(data: bytes, start: int) -> bool:
     return (words[-1] == "id" and not _SECRET_IDS & set(words)) or "idempotency" in words
 
 
+# Names of a digest (`Content-MD5:`, `md5Hash`, `x-goog-hash: crc32c=`, `checksum`), and the byte lengths of
+# the digests they hold (CRC32C, MD5, SHA-1, SHA-224, SHA-256, SHA-384, SHA-512).
+_DIGEST_WORDS = {
+    "md5",
+    "sha1",
+    "sha224",
+    "sha256",
+    "sha384",
+    "sha512",
+    "crc32c",
+    "hash",
+    "checksum",
+    "digest",
+    "etag",
+}
+_DIGEST_SIZES = {4, 16, 20, 28, 32, 48, 64}
+
+
+def _named_digest(data: bytes, start: int, run: str) -> bool:
+    """Whether the run at `start` is a digest (its exact size, in base64 or hex) stored under a digest's name
+    that names no secret (`hmac_sha256=` does)."""
+    window = data[max(0, start - 80) : start]
+    name = _NAME_BEFORE.search(window) or _NAME_BEFORE_SPACE.search(window)
+    if name is None:
+        return False
+    key = name.group(1).decode("ascii", "replace")
+    if not _DIGEST_WORDS & set(_words(key)) or key_class(key) is not None:
+        return False
+    if _HEX.match(run):
+        return len(run) // 2 in _DIGEST_SIZES and len(run) % 2 == 0
+    try:
+        decoded = base64.b64decode(
+            run.replace("-", "+").replace("_", "/") + "=" * (-len(run) % 4), validate=True
+        )
+    except (binascii.Error, ValueError):
+        return False
+    return len(decoded) in _DIGEST_SIZES
+
+
+def _plain_text_base64(run: str) -> bool:
+    """Whether `run` is base64 of a sentence (`aGVsbG8gd29y…`) that names no credential: printable words."""
+    if len(run) % 4:
+        return False
+    try:
+        text = base64.b64decode(run, validate=True).decode("ascii")
+    except (binascii.Error, ValueError):
+        return False
+    words = text.split()
+    return (
+        len(words) >= 4
+        and text.isprintable()
+        and sum(c.isalpha() or c.isspace() for c in text) >= 0.85 * len(text)
+        and not any(hint.decode() in text.lower() for hint in _KEY_HINTS)
+    )
+
+
 # Public material and ids that have the shape of a key: an SRI or npm integrity hash, an SSH public key, an
 # Ethereum or bech32 Bitcoin address, a ULID, Stripe's object ids (its secrets are formats: `sk_live_…`).
 _PUBLIC_RUN = re.compile(
@@ -1325,7 +1383,13 @@ def _run_spans(data: bytes) -> Iterator[Span]:
     for match in _RUN.finditer(data):
         start, end = _span(match, b"run")
         run = data[start:end].decode("ascii", "replace")
-        if looks_generated(run) and not _named_id(data, start) and not _public_run(data, start, run):
+        if (
+            looks_generated(run)
+            and not _named_id(data, start)
+            and not _public_run(data, start, run)
+            and not _named_digest(data, start, run.rstrip(".,;:"))
+            and not _plain_text_base64(run.rstrip(".,;:"))
+        ):
             stripped = run.rstrip(".,;:")
             yield start, start + len(stripped), "secret", _RANDOM
 
@@ -1343,6 +1407,7 @@ def _short_run_spans(data: bytes) -> Iterator[Span]:
             and entropy(core) >= 3.6
             and not _named_id(data, start)
             and not _public_run(data, start, run)
+            and not _named_digest(data, start, run)
         ):
             yield start, end, "secret", _RANDOM
 
