@@ -554,6 +554,8 @@ def _shape_adversarial_inputs(size: int = 200_000) -> dict[str, str]:
         "spaced config names": "requirepass " * (size // 12),
         "directive names": "ssl_key_password " * (size // 17),
         "directive lines": "a.b_c x\n" * (size // 8),
+        "user flags then password flags": "-u a b c d " * (size // 10) + "-p",
+        "user and password flags": "-u a -p " * (size // 8),
         "quoted flags without a closing quote": "sshpass -p 'a mysql -p\"b redis-cli -a 'c " * (size // 43),
         "npmrc auth tokens": "//r/:_authToken" * (size // 15),
         "secret ids": "Secret ID = " * (size // 12),
@@ -1802,3 +1804,30 @@ def test_base64_of_a_sentence_stays_unless_it_names_a_credential() -> None:
     named = base64.b64encode(b"the staging password is Vq7rL2mXz9 for now").decode()
     assert Redactor().redact(f"echo {plain}") == f"echo {plain}"
     assert named not in Redactor().redact(f"echo {named}")
+
+
+@pytest.mark.parametrize(
+    "template",
+    [
+        "influx setup -u admin -p {v} -o acme",
+        "rabbitmqadmin -u ops -p '{v}' list queues",
+        "tool --username=bob -P {v}",
+    ],
+)
+def test_a_password_flag_after_a_user_flag_of_any_tool_is_redacted(template: str) -> None:
+    v = "".join(random.Random(template).choices(string.ascii_letters, k=10)) + "Q"
+    redacted = Redactor().redact(template.format(v=v))
+    assert v not in redacted and "[REDACTED:password]" in redacted
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "docker run -u 1000 -p 8080:80 app",
+        "ssh -u bob -p 2222 host",
+        "mysql -u root -p shop",
+        "sort -u -p out",
+    ],
+)
+def test_a_port_a_word_or_no_value_after_a_user_flag_stays(text: str) -> None:
+    assert Redactor().redact(text) == text

@@ -979,6 +979,13 @@ _CLI_PASSWORD = _Deferred(
     rb"|(?:sqlcmd|bcp|osql|isql|ipmitool|smbclient|mosquitto_(?:pub|sub|rr)|p4)[ \t](?:[^\r\n]{0,256}?[ \t])?-P"
     rb")(?:[ \t]{1,8}|=)" + _SEPARATE_FLAG_VALUE
 )
+# A password flag after a user flag of the same command, whatever the tool (`influx setup -u admin -p X`,
+# `rabbitmqadmin -u admin -p X`, `tool --username=bob -P 'X'`): at most three words between them.
+_USER_THEN_PASSWORD = _Deferred(
+    rb"(?:^|[\s\"'`(;|&])(?:-u|-U|--user|--username)(?:=|[ \t]{1,8})[^\s\"'-][^\s\"']{0,63}"
+    rb"(?:[ \t]{1,8}[^\s\"'|;&]{1,64}){0,3}?[ \t]{1,8}(?:-p|-P|--pass|--password)(?:=|[ \t]{1,8})"
+    + _SEPARATE_FLAG_VALUE
+)
 # A secret given to a tool by a flag whatever its shape (C2): `ssh-keygen -N X` (new passphrase) and `-P X`
 # (old), `openssl … -k X` (passphrase) and `-K <hex>` (raw key), `zip -P X`, `7z -pX`, the `--value X` of an
 # `aws ssm put-parameter … --type SecureString`, `codecov -t X`. The tool is found by RE2, then its flags on
@@ -1912,6 +1919,15 @@ def _quoted_spans(pattern: Any, data: bytes, kind: str) -> Iterator[Span]:
             yield start, end, kind, _CONTEXT
 
 
+def _user_then_password_spans(data: bytes) -> Iterator[Span]:
+    """The values of `_USER_THEN_PASSWORD` that are not a number, a port mapping, a path or a word."""
+    for match in _USER_THEN_PASSWORD.finditer(data):
+        start, end = _value_group(match)
+        value = data[start:end].decode("utf-8", "replace")
+        if _password_like(value) and not re.fullmatch(r"[\d:./-]+", value) and not _marked(data, start, end):
+            yield start, end, "password", _CONTEXT
+
+
 def _tool_secret_spans(data: bytes, present: set[bytes]) -> Iterator[Span]:
     scanned = 0
     for match in _TOOL.finditer(data) if not present.isdisjoint(_TOOL_GATES[:-1]) else ():
@@ -2268,6 +2284,8 @@ class Redactor:
             spans.extend(_simple_spans(_CHPASSWD, data, "password"))
         if not present.isdisjoint(_CLI_FLAGS) and not present.isdisjoint(_CLI_TOOLS):
             spans.extend(_quoted_spans(_CLI_PASSWORD, data, "password"))
+        if b"-u" in present and not present.isdisjoint(_CLI_FLAGS):
+            spans.extend(_user_then_password_spans(data))
         if not present.isdisjoint(_TOOL_GATES):
             spans.extend(_tool_secret_spans(data, present))
         if b"-p" in present:
