@@ -1831,3 +1831,17 @@ def test_a_password_flag_after_a_user_flag_of_any_tool_is_redacted(template: str
 )
 def test_a_port_a_word_or_no_value_after_a_user_flag_stays(text: str) -> None:
     assert Redactor().redact(text) == text
+
+
+@pytest.mark.parametrize(
+    ("text", "kept"),
+    [("checkout key_id=zqp_live_Hb4mT9wQ2xLc7R ready", "checkout key_id="),
+     ("omise charge with skey_test_7GkqR2mVx9Lp4Z failed", "omise charge with")],
+)  # fmt: skip
+def test_a_key_marked_with_its_api_mode_is_redacted(text: str, kept: str) -> None:
+    redacted = Redactor().redact(text)
+    assert "[REDACTED:api-mode-key]" in redacted and redacted.startswith(kept)
+
+
+def test_a_test_name_of_lower_case_words_stays() -> None:
+    assert Redactor().redact("fixture my_test_abcdefghijklmnop ok") == "fixture my_test_abcdefghijklmnop ok"
