@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import base64
 import json
 import random
 import re
@@ -551,6 +552,11 @@ def _shape_adversarial_inputs(size: int = 200_000) -> dict[str, str]:
         "runs after equals signs": "a=Qm9sT2xYk3Zp8Rw1Lc7N" * (size // 22),
         "equals signs": "=" * size,
         "spaced config names": "requirepass " * (size // 12),
+        "directive names": "ssl_key_password " * (size // 17),
+        "directive lines": "a.b_c x\n" * (size // 8),
+        "user flags then password flags": "-u a b c d " * (size // 10) + "-p",
+        "user and password flags": "-u a -p " * (size // 8),
+        "quoted flags without a closing quote": "sshpass -p 'a mysql -p\"b redis-cli -a 'c " * (size // 43),
         "npmrc auth tokens": "//r/:_authToken" * (size // 15),
         "secret ids": "Secret ID = " * (size // 12),
         "user flags without a password": "-U a%" * (size // 5),
@@ -1718,3 +1724,124 @@ def test_a_collection_and_the_auto_id_of_its_document_stay_but_a_key_long_part_d
         == "document users/g70UJhLbMC5MnaML4YR5 missing"
     )
     assert "Ab3dE5fG7hJ9kL1m" not in Redactor().redact("doc orders/Ab3dE5fG7hJ9kL1mN3pQ5rS7tU9vW1x gone")
+
+
+@pytest.mark.parametrize(
+    "template",
+    [
+        "sshpass -p '{v}' ssh deploy@10.9.8.7 uptime",
+        'sshpass -p "{v}" scp dump.sql backup:',
+        "mysql -h db -uroot -p'{v}' -e 'select 1'",
+        'mysqldump -p"{v}" inventory',
+        "redis-cli -h cache -a '{v}' --no-auth-warning ping",
+        "sqlcmd -S db -U sa -P \"{v}\" -Q 'select 1'",
+    ],
+)
+def test_a_quoted_value_of_a_password_flag_is_redacted(template: str) -> None:
+    v = "".join(random.Random(template).choices(string.ascii_letters, k=11))
+    redacted = Redactor().redact(template.format(v=v))
+    assert v not in redacted and "[REDACTED:password]" in redacted
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "ssl_key_password {v}",
+        "  shared-secret {v}",
+        "smtp.auth.token '{v}'",
+        "cfg:\nrclone_secret_access_key {v}\nport 22",
+    ],
+)
+def test_a_config_line_of_a_secret_name_and_a_value_after_a_space_is_redacted(line: str) -> None:
+    v = "qzvhrtkmwpxd" if "smtp" not in line else "Zr8kQ2mVx7Lp"
+    redacted = Redactor().redact(line.format(v=v))
+    assert v not in redacted and "[REDACTED:" in redacted
+
+
+@pytest.mark.parametrize(
+    "line",
+    ["db_password missing", "password_encryption scram-sha-256", "ssl_certificate_key /etc/tls/site.key",
+     "max_tokens 4096", "client_secret ${CLIENT_SECRET}", "shared_secret rotated weekly"],
+)  # fmt: skip
+def test_a_config_line_of_a_setting_a_word_or_a_path_stays(line: str) -> None:
+    assert Redactor().redact(line) == line
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "accesso negato, chiave segreta: {v}",
+        "falha: chave de api {v} expirada",
+        "clé secrète = {v}",
+        "mot de passe = {v}",
+    ],
+)
+def test_a_secret_key_named_in_italian_portuguese_or_french_is_redacted(text: str) -> None:
+    v = "Hq4" + "".join(random.Random(text).choices(string.ascii_letters + string.digits, k=13))
+    redacted = Redactor().redact(text.format(v=v))
+    assert v not in redacted and "[REDACTED:" in redacted
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Content-MD5: 3q2+7wAAAAAAAAAAAAAAAA==", "x-goog-hash: crc32c=AAAAAA==,md5=q83vEjRWeJASNFZ4kKvN7w==",
+     '"md5Hash": "q83vEjRWeJASNFZ4kKvN7w=="', "checksum q83vEjRWeJASNFZ4kKvN7wEjRWc="],
+)  # fmt: skip
+def test_a_digest_of_its_size_under_a_digest_name_stays(text: str) -> None:
+    assert Redactor().redact(text) == text
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["hmac_sha256=q83vEjRWeJASNFZ4kKvN7w==", "md5=q83vEjRWeJASNFZ4kKvN7wZt9Lp2XvQ4"],
+)
+def test_a_keyed_digest_or_a_run_of_another_size_under_a_digest_name_is_redacted(text: str) -> None:
+    assert "q83vEjRWeJASNFZ4" not in Redactor().redact(text)
+
+
+def test_base64_of_a_sentence_stays_unless_it_names_a_credential() -> None:
+    plain = base64.b64encode(b"nightly export of the parcel table finished in Lyon").decode()
+    named = base64.b64encode(b"the staging password is Vq7rL2mXz9 for now").decode()
+    assert Redactor().redact(f"echo {plain}") == f"echo {plain}"
+    assert named not in Redactor().redact(f"echo {named}")
+
+
+@pytest.mark.parametrize(
+    "template",
+    [
+        "influx setup -u admin -p {v} -o acme",
+        "rabbitmqadmin -u ops -p '{v}' list queues",
+        "tool --username=bob -P {v}",
+    ],
+)
+def test_a_password_flag_after_a_user_flag_of_any_tool_is_redacted(template: str) -> None:
+    v = "".join(random.Random(template).choices(string.ascii_letters, k=10)) + "Q"
+    redacted = Redactor().redact(template.format(v=v))
+    assert v not in redacted and "[REDACTED:password]" in redacted
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "docker run -u 1000 -p 8080:80 app",
+        "ssh -u bob -p 2222 host",
+        "mysql -u root -p shop",
+        "sort -u -p out",
+    ],
+)
+def test_a_port_a_word_or_no_value_after_a_user_flag_stays(text: str) -> None:
+    assert Redactor().redact(text) == text
+
+
+@pytest.mark.parametrize(
+    ("text", "kept"),
+    [("checkout key_id=zqp_live_Hb4mT9wQ2xLc7R ready", "checkout key_id="),
+     ("omise charge with skey_test_7GkqR2mVx9Lp4Z failed", "omise charge with")],
+)  # fmt: skip
+def test_a_key_marked_with_its_api_mode_is_redacted(text: str, kept: str) -> None:
+    redacted = Redactor().redact(text)
+    assert "[REDACTED:api-mode-key]" in redacted and redacted.startswith(kept)
+
+
+def test_a_test_name_of_lower_case_words_stays() -> None:
+    assert Redactor().redact("fixture my_test_abcdefghijklmnop ok") == "fixture my_test_abcdefghijklmnop ok"

@@ -22,6 +22,8 @@ on the redacted text.
 
 from __future__ import annotations
 
+import base64
+import binascii
 import functools
 import importlib.util
 import math
@@ -573,6 +575,8 @@ _KEY_HINTS = (
     b"geheimnis",
     b"jeton",
     b"clave",
+    b"chiave",
+    b"chave",
     b"parola",
     b"salasana",
     b"adgangskode",
@@ -783,10 +787,17 @@ _CHPASSWD = _Deferred(
     rb"\becho[ \t]{1,8}(?:-[ne][ \t]{1,8})?[\"']?[^\s:\"']{1,64}:(?P<cred>[^\s\"']{1,256})[\"']?[ \t]{0,8}\|"
     rb"[ \t]{0,8}(?:sudo[ \t]{1,8})?chpasswd"
 )
-_MYSQL_P = _Deferred(
-    rb"(?i)\b(?:mysql|mysqldump|mysqladmin|mariadb|mariadb-dump|mysqlsh)\b[^\r\n]{0,256}?\s-p(?P<cred>[^\s\"']+)"
+# A flag's value, bare or quoted as a shell quotes it (`-p'X'`, `-a "X Y"`): the quotes are kept.
+_QUOTED_FLAG_VALUE = rb"(?:'(?P<sq>[^'\r\n]{1,256})'|\"(?P<dq>[^\"\r\n]{1,256})\"|(?P<bare>[^\s\"']{1,256}))"
+# The same after a separate flag, where a bare value is not a next flag (`-p -h db`).
+_SEPARATE_FLAG_VALUE = (
+    rb"(?:'(?P<sq>[^'\r\n]{1,256})'|\"(?P<dq>[^\"\r\n]{1,256})\"|(?P<bare>[^\s\"'-][^\s\"']{0,255}))"
 )
-_SSHPASS = _Deferred(rb"\bsshpass\s{1,8}-p\s{0,8}(?P<cred>[^\s\"']+)")
+_MYSQL_P = _Deferred(
+    rb"(?i)\b(?:mysql|mysqldump|mysqladmin|mariadb|mariadb-dump|mysqlsh)\b[^\r\n]{0,256}?\s-p"
+    + _QUOTED_FLAG_VALUE
+)
+_SSHPASS = _Deferred(rb"\bsshpass\s{1,8}-p\s{0,8}" + _QUOTED_FLAG_VALUE)
 # A value piped to a command that reads a secret from its input: `echo X | docker login --password-stdin`,
 # `printf 'X' | gcloud secrets versions add … --data-file=-`, `echo X | sudo -S …`, `… | passwd --stdin`.
 _PIPED = _Deferred(
@@ -902,6 +913,13 @@ _SPACED_CONFIG = _Deferred(
     rb"(?i)(?:^|[\s\"'`;])(?P<key>requirepass|masterauth|psk|(?:\S{0,256}:)?_(?:authToken|auth|password))[ \t]{1,8}(?:"
     rb"\"(?P<dq>[^\"\r\n]+)\"|'(?P<sq>[^'\r\n]+)'|(?P<bare>[^\s\"']+))"
 )
+# Any config line `name value` (sshd, nginx, Postgres, rclone style: a space, no `=`), whose compound name
+# (`ssl_key_password`, `shared-secret`, `smtp.auth.token`) says its value is a secret; the value is the whole rest.
+_DIRECTIVE = _Deferred(
+    rb"(?m)^[ \t]{0,16}(?P<key>[A-Za-z][A-Za-z0-9]{0,63}(?:[._-][A-Za-z0-9]{1,64}){1,6})[ \t]{1,8}"
+    + _QUOTED_FLAG_VALUE
+    + rb"[ \t]{0,8}\r?$"
+)
 # A value joined onto its name in source code, as a stack frame shows it: `"https://x/?key=" + "X"`, `'token=' + 'X'`.
 _CONCATENATED = _Deferred(
     rb"(?i)(?P<key>"
@@ -959,7 +977,14 @@ _CLI_PASSWORD = _Deferred(
     rb"|redis-cli[ \t](?:[^\r\n]{0,256}?[ \t])?-a"
     rb"|ldap[a-z]{0,16}[ \t](?:[^\r\n]{0,256}?[ \t])?-w"
     rb"|(?:sqlcmd|bcp|osql|isql|ipmitool|smbclient|mosquitto_(?:pub|sub|rr)|p4)[ \t](?:[^\r\n]{0,256}?[ \t])?-P"
-    rb")(?:[ \t]{1,8}|=)(?P<cred>[^\s\"'\-][^\s\"']*)"
+    rb")(?:[ \t]{1,8}|=)" + _SEPARATE_FLAG_VALUE
+)
+# A password flag after a user flag of the same command, whatever the tool (`influx setup -u admin -p X`,
+# `rabbitmqadmin -u admin -p X`, `tool --username=bob -P 'X'`): at most three words between them.
+_USER_THEN_PASSWORD = _Deferred(
+    rb"(?:^|[\s\"'`(;|&])(?:-u|-U|--user|--username)(?:=|[ \t]{1,8})[^\s\"'-][^\s\"']{0,63}"
+    rb"(?:[ \t]{1,8}[^\s\"'|;&]{1,64}){0,3}?[ \t]{1,8}(?:-p|-P|--pass|--password)(?:=|[ \t]{1,8})"
+    + _SEPARATE_FLAG_VALUE
 )
 # A secret given to a tool by a flag whatever its shape (C2): `ssh-keygen -N X` (new passphrase) and `-P X`
 # (old), `openssl … -k X` (passphrase) and `-K <hex>` (raw key), `zip -P X`, `7z -pX`, the `--value X` of an
@@ -997,7 +1022,8 @@ _CREDENTIAL_WORD = _Deferred(
         r"(?i)(?:\b(?P<ascii>(?:api|access|secret|private|client|signing|encryption|master|app|license|auth|refresh"
         r"|session|bearer|id|personal[ _-]access)[ _-]?(?:keys?|secrets?|tokens?)|secret[ \t]id|pass(?:words?|wd|phrase|code)"
         r"|pass[ -]phrase|secrets?|tokens?|credentials?|apikey|jeton|mot[ \t]de[ \t]passe|motdepasse"
-        r"|parola[ \t]d'ordine|clave(?:[ \t]de[ \t]api)?|clé[ \t]{1,4}api|api-schlüssel|geheimnis|contraseña"
+        r"|parola[ \t]d'ordine|clave(?:[ \t]de[ \t]api)?|clé[ \t]{1,4}api|clé[ \t]secrète|chiave[ \t](?:segreta|api)"
+        r"|chave[ \t](?:secreta|de[ \t]api)|api-schlüssel|geheimnis|contraseña"
         r"|contrasena|passwort|kennwort|senha|wachtwoord|hasło|haslo|şifre|lösenord|passord|salasana"
         r"|adgangskode|heslo)\b"
         r"|(?P<other>пароль|токен|密码|密钥|令牌|口令|パスワード|トークン|비밀번호|토큰|"
@@ -1260,6 +1286,62 @@ def _named_id(data: bytes, start: int) -> bool:
     return (words[-1] == "id" and not _SECRET_IDS & set(words)) or "idempotency" in words
 
 
+# Names of a digest (`Content-MD5:`, `md5Hash`, `x-goog-hash: crc32c=`, `checksum`), and the byte lengths of
+# the digests they hold (CRC32C, MD5, SHA-1, SHA-224, SHA-256, SHA-384, SHA-512).
+_DIGEST_WORDS = {
+    "md5",
+    "sha1",
+    "sha224",
+    "sha256",
+    "sha384",
+    "sha512",
+    "crc32c",
+    "hash",
+    "checksum",
+    "digest",
+    "etag",
+}
+_DIGEST_SIZES = {4, 16, 20, 28, 32, 48, 64}
+
+
+def _named_digest(data: bytes, start: int, run: str) -> bool:
+    """Whether the run at `start` is a digest (its exact size, in base64 or hex) stored under a digest's name
+    that names no secret (`hmac_sha256=` does)."""
+    window = data[max(0, start - 80) : start]
+    name = _NAME_BEFORE.search(window) or _NAME_BEFORE_SPACE.search(window)
+    if name is None:
+        return False
+    key = name.group(1).decode("ascii", "replace")
+    if not _DIGEST_WORDS & set(_words(key)) or key_class(key) is not None:
+        return False
+    if _HEX.match(run):
+        return len(run) // 2 in _DIGEST_SIZES and len(run) % 2 == 0
+    try:
+        decoded = base64.b64decode(
+            run.replace("-", "+").replace("_", "/") + "=" * (-len(run) % 4), validate=True
+        )
+    except (binascii.Error, ValueError):
+        return False
+    return len(decoded) in _DIGEST_SIZES
+
+
+def _plain_text_base64(run: str) -> bool:
+    """Whether `run` is base64 of a sentence (`aGVsbG8gd29y…`) that names no credential: printable words."""
+    if len(run) % 4:
+        return False
+    try:
+        text = base64.b64decode(run, validate=True).decode("ascii")
+    except (binascii.Error, ValueError):
+        return False
+    words = text.split()
+    return (
+        len(words) >= 4
+        and text.isprintable()
+        and sum(c.isalpha() or c.isspace() for c in text) >= 0.85 * len(text)
+        and not any(hint.decode() in text.lower() for hint in _KEY_HINTS)
+    )
+
+
 # Public material and ids that have the shape of a key: an SRI or npm integrity hash, an SSH public key, an
 # Ethereum or bech32 Bitcoin address, a ULID, Stripe's object ids (its secrets are formats: `sk_live_…`).
 _PUBLIC_RUN = re.compile(
@@ -1308,7 +1390,13 @@ def _run_spans(data: bytes) -> Iterator[Span]:
     for match in _RUN.finditer(data):
         start, end = _span(match, b"run")
         run = data[start:end].decode("ascii", "replace")
-        if looks_generated(run) and not _named_id(data, start) and not _public_run(data, start, run):
+        if (
+            looks_generated(run)
+            and not _named_id(data, start)
+            and not _public_run(data, start, run)
+            and not _named_digest(data, start, run.rstrip(".,;:"))
+            and not _plain_text_base64(run.rstrip(".,;:"))
+        ):
             stripped = run.rstrip(".,;:")
             yield start, start + len(stripped), "secret", _RANDOM
 
@@ -1326,6 +1414,7 @@ def _short_run_spans(data: bytes) -> Iterator[Span]:
             and entropy(core) >= 3.6
             and not _named_id(data, start)
             and not _public_run(data, start, run)
+            and not _named_digest(data, start, run)
         ):
             yield start, end, "secret", _RANDOM
 
@@ -1385,6 +1474,7 @@ def _phrase_spans(data: bytes) -> Iterator[Span]:
         if (
             match.group(b"ascii") is not None
             and not spaced_id
+            and not re.search(r"\s", word)  # `mot de passe = X`, `clé secrète = X`: no name rule reads it
             and re.match(rb"\\{0,2}[\"']?\s{0,8}(?:=|:(?!\s)|\xef\xbc[\x9a\x9d])", data[end : end + 12])
         ):
             continue  # `password=X`: the key-name rules read it
@@ -1666,6 +1756,24 @@ def _key_value_spans(pattern: Any, data: bytes, element: bool = False) -> Iterat
             yield start, end, _KIND_OF_CLASS[kind], _CONTEXT
 
 
+def _directive_spans(data: bytes) -> Iterator[Span]:
+    """The values of `_DIRECTIVE` lines whose name ends in a credential word, unless a word (`db_password unset`)."""
+    for match in _DIRECTIVE.finditer(data):
+        key = match.group(b"key").decode("utf-8", "replace")
+        kind = key_class(key)
+        if kind not in ("password", "token") or key_class(_words(key)[-1]) is None:
+            continue  # `password_encryption scram-sha-256` names a setting of passwords
+        start, end = _value_group(match)
+        value = data[start:end].decode("utf-8", "replace")
+        generated = value.isalpha() and value.islower() and len(value) >= 8 and not is_plain_words(value)
+        if (
+            is_secret_value(kind, value)
+            and (_password_like(value) or generated)
+            and not _marked(data, start, end)
+        ):
+            yield start, end, _KIND_OF_CLASS[kind], _CONTEXT
+
+
 # A table whose header names a credential column (a markdown table, CSV, TSV): each row's cell in it.
 _TABLE_GATE = _Deferred(rb"[|,\t][^\n]*\n[^\n]*[|,\t]")
 _TABLE_LINE = re.compile(rb"[^\n]*")
@@ -1809,6 +1917,15 @@ def _quoted_spans(pattern: Any, data: bytes, kind: str) -> Iterator[Span]:
         start, end = _value_group(match)
         if start >= 0 and not _marked(data, start, end):
             yield start, end, kind, _CONTEXT
+
+
+def _user_then_password_spans(data: bytes) -> Iterator[Span]:
+    """The values of `_USER_THEN_PASSWORD` that are not a number, a port mapping, a path or a word."""
+    for match in _USER_THEN_PASSWORD.finditer(data):
+        start, end = _value_group(match)
+        value = data[start:end].decode("utf-8", "replace")
+        if _password_like(value) and not re.fullmatch(r"[\d:./-]+", value) and not _marked(data, start, end):
+            yield start, end, "password", _CONTEXT
 
 
 def _tool_secret_spans(data: bytes, present: set[bytes]) -> Iterator[Span]:
@@ -2125,6 +2242,8 @@ class Redactor:
             spans.extend(_key_value_spans(_FLAG, data))
             spans.extend(_key_value_spans(_NAME_VALUE, data))
             spans.extend(_key_value_spans(_SPACED_CONFIG, data))
+            if b"\n" in data or b" " in data:
+                spans.extend(_directive_spans(data))
             if b"ENV" in data or b"ARG" in data:
                 spans.extend(_key_value_spans(_DOCKERFILE_ENV, data))
             if b"+" in data:
@@ -2164,14 +2283,16 @@ class Redactor:
         if b"chpasswd" in data:
             spans.extend(_simple_spans(_CHPASSWD, data, "password"))
         if not present.isdisjoint(_CLI_FLAGS) and not present.isdisjoint(_CLI_TOOLS):
-            spans.extend(_simple_spans(_CLI_PASSWORD, data, "password"))
+            spans.extend(_quoted_spans(_CLI_PASSWORD, data, "password"))
+        if b"-u" in present and not present.isdisjoint(_CLI_FLAGS):
+            spans.extend(_user_then_password_spans(data))
         if not present.isdisjoint(_TOOL_GATES):
             spans.extend(_tool_secret_spans(data, present))
         if b"-p" in present:
             if b"mysql" in present or b"mariadb" in present:
-                spans.extend(_simple_spans(_MYSQL_P, data, "password"))
+                spans.extend(_quoted_spans(_MYSQL_P, data, "password"))
             if b"sshpass" in present:
-                spans.extend(_simple_spans(_SSHPASS, data, "password"))
+                spans.extend(_quoted_spans(_SSHPASS, data, "password"))
         if b"@" in present and b":" in data:
             spans.extend(_userinfo_spans(data))
         if b"|" in data and (b"echo " in present or b"printf " in present):
