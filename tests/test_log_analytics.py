@@ -465,11 +465,12 @@ def test_bigquery_errors_say_what_to_do(error: str, code: int, says: str) -> Non
 
 
 @pytest.fixture
-def bigquery_refusing() -> Iterator[Callable[[str, str], str]]:
-    """A server answering every request with a 403 in BigQuery's JSON error format, with the reason given."""
+def bigquery_answering() -> Iterator[Callable[[int, str, bytes], str]]:
+    """A server answering every request with the status, content type and body given: a proxy's or a captive
+    portal's page, JSON cut off, JSON of another shape."""
     from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-    answer: dict[str, str] = {}
+    answer: dict[str, Any] = {}
 
     class Handler(BaseHTTPRequestHandler):
         def log_message(self, format: str, *args: Any) -> None:
@@ -477,33 +478,38 @@ def bigquery_refusing() -> Iterator[Callable[[str, str], str]]:
 
         def do_POST(self) -> None:
             self.rfile.read(int(self.headers.get("Content-Length") or 0))
-            item = {"message": answer["message"], "domain": "usageLimits", "reason": answer["reason"]}
-            error = {
-                "code": 403,
-                "message": answer["message"],
-                "errors": [item],
-                "status": "PERMISSION_DENIED",
-            }
-            data = json.dumps({"error": error}).encode()
-            self.send_response(403)
-            self.send_header("Content-Type", "application/json; charset=UTF-8")
-            self.send_header("Content-Length", str(len(data)))
+            self.send_response(answer["status"])
+            self.send_header("Content-Type", answer["type"])
+            self.send_header("Content-Length", str(len(answer["body"])))
             self.end_headers()
-            self.wfile.write(data)
+            self.wfile.write(answer["body"])
 
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
     thread.start()
 
-    def refusing(reason: str, message: str) -> str:
-        answer.update(reason=reason, message=message)
+    def answering(status: int, content_type: str, body: bytes) -> str:
+        answer.update(status=status, type=content_type, body=body)
         return f"http://127.0.0.1:{server.server_address[1]}"
 
     try:
-        yield refusing
+        yield answering
     finally:
         server.shutdown()
         server.server_close()
+
+
+@pytest.fixture
+def bigquery_refusing(bigquery_answering: Callable[[int, str, bytes], str]) -> Callable[[str, str], str]:
+    """A server answering every request with a 403 in BigQuery's JSON error format, with the reason given."""
+
+    def refusing(reason: str, message: str) -> str:
+        item = {"message": message, "domain": "usageLimits", "reason": reason}
+        error = {"code": 403, "message": message, "errors": [item], "status": "PERMISSION_DENIED"}
+        body = json.dumps({"error": error}).encode()
+        return bigquery_answering(403, "application/json; charset=UTF-8", body)
+
+    return refusing
 
 
 @pytest.mark.parametrize(
@@ -548,41 +554,6 @@ def test_an_unreachable_bigquery_is_given_up_after_the_retry_time() -> None:
     assert caught.value.message == (
         "cannot reach BigQuery at http://127.0.0.1:9 estimating the query after 2 s of retries: connection refused"
     )
-
-
-@pytest.fixture
-def bigquery_answering() -> Iterator[Callable[[int, str, bytes], str]]:
-    """A server answering every request with the status, content type and body given: a proxy's or a captive
-    portal's page, JSON cut off, JSON of another shape."""
-    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-
-    answer: dict[str, Any] = {}
-
-    class Handler(BaseHTTPRequestHandler):
-        def log_message(self, format: str, *args: Any) -> None:
-            return
-
-        def do_POST(self) -> None:
-            self.rfile.read(int(self.headers.get("Content-Length") or 0))
-            self.send_response(answer["status"])
-            self.send_header("Content-Type", answer["type"])
-            self.send_header("Content-Length", str(len(answer["body"])))
-            self.end_headers()
-            self.wfile.write(answer["body"])
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
-    thread.start()
-
-    def answering(status: int, content_type: str, body: bytes) -> str:
-        answer.update(status=status, type=content_type, body=body)
-        return f"http://127.0.0.1:{server.server_address[1]}"
-
-    try:
-        yield answering
-    finally:
-        server.shutdown()
-        server.server_close()
 
 
 @pytest.mark.parametrize(
