@@ -9,6 +9,7 @@ transpiler, with the one rewrite it lacks (`ARRAY_AGG(… ORDER BY … LIMIT k)`
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 import tempfile
@@ -148,6 +149,7 @@ def _array_agg_limit(expression: Any) -> Any:
     return expression
 
 
+@functools.lru_cache(maxsize=32)  # tests and benchmarks run one query many times; sqlglot takes 0.1 s a query
 def to_duckdb(sql: str) -> str:
     """BigQuery SQL → DuckDB SQL."""
     import sqlglot
