@@ -54,11 +54,12 @@ def _open_text(path: str) -> io.TextIOWrapper:
     from loggardener.sources.file import (
         COUNTED_REPLACE,
         detect_encoding,
+        open_binary,
         refuse_other_compressions,
         standard_input,
     )
 
-    raw = standard_input("a log") if path == "-" else _open_binary(path)
+    raw = standard_input("a log") if path == "-" else open_binary(path, "a log file")
     buffered = raw if isinstance(raw, io.BufferedReader) else io.BufferedReader(cast(io.RawIOBase, raw))
     try:
         window = buffered.peek(65536)
@@ -71,19 +72,8 @@ def _open_text(path: str) -> io.TextIOWrapper:
             window = zlib.decompressobj(wbits=31).decompress(window, 65536)
         except zlib.error:
             window = b""
-    refuse_other_compressions(window, "standard input" if path == "-" else path, "the log as text or gzip")
+    refuse_other_compressions(window, _source(path), "the log as text or gzip")
     return io.TextIOWrapper(stream, encoding=detect_encoding(window), errors=COUNTED_REPLACE, newline=None)
-
-
-def _open_binary(path: str) -> io.BufferedReader:
-    try:
-        return open(path, "rb")
-    except FileNotFoundError:
-        raise GardenerError(f"{path}: no such file", ExitCode.BAD_INPUT) from None
-    except IsADirectoryError:
-        raise GardenerError(f"{path} is a directory, not a log file", ExitCode.BAD_INPUT) from None
-    except OSError as exc:
-        raise GardenerError(f"cannot read {path}: {exc.strerror}", ExitCode.BAD_INPUT) from None
 
 
 def _unreadable(path: str, exc: OSError) -> GardenerError:

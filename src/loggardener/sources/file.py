@@ -49,16 +49,7 @@ class FileSource(EntrySource):
         if self.path == "-":
             raw: IO[bytes] = self._stdin or standard_input("an export (gcloud logging read … --format=json)")
         else:
-            try:
-                raw = open(self.path, "rb")  # noqa: SIM115 - closed by records()
-            except FileNotFoundError:
-                raise GardenerError(f"{self.path}: no such file", ExitCode.BAD_INPUT) from None
-            except IsADirectoryError:
-                raise GardenerError(
-                    f"{self.path} is a directory, not an export file", ExitCode.BAD_INPUT
-                ) from None
-            except OSError as exc:
-                raise GardenerError(f"cannot read {self.path}: {exc.strerror}", ExitCode.BAD_INPUT) from None
+            raw = open_binary(self.path, "an export file")  # closed by records()
         buffered: io.BufferedReader = raw if isinstance(raw, io.BufferedReader) else io.BufferedReader(raw)  # type: ignore[arg-type]
         if _peek(buffered, self.stats.description)[:2] == _GZIP_MAGIC:
             return io.BufferedReader(gzip.GzipFile(fileobj=buffered, mode="rb"))
@@ -158,6 +149,19 @@ def standard_input(what: str) -> IO[bytes]:
         sys.stderr.write(f"Reading {what} from the terminal until Ctrl-D (pipe it in, or give a file)\n")
         sys.stderr.flush()
     return stream.buffer
+
+
+def open_binary(path: str, kind: str) -> io.BufferedReader:
+    """`path` opened for reading; a missing file, a directory or a file that cannot be read is one line
+    (`kind` says what the file should have been: `an export file`)."""
+    try:
+        return open(path, "rb")  # the caller closes it
+    except FileNotFoundError:
+        raise GardenerError(f"{path}: no such file", ExitCode.BAD_INPUT) from None
+    except IsADirectoryError:
+        raise GardenerError(f"{path} is a directory, not {kind}", ExitCode.BAD_INPUT) from None
+    except OSError as exc:
+        raise GardenerError(f"cannot read {path}: {exc.strerror}", ExitCode.BAD_INPUT) from None
 
 
 def _peek(stream: io.BufferedReader, path: str) -> bytes:
