@@ -147,6 +147,8 @@ def _re2_superset(pattern: str) -> str:
 
 # An access line's request and status (`levels.ACCESS_STATUS_PATTERN`) as one RE2 group (RE2 allows no more)
 _ACCESS_STATUS = "(" + _re2_superset(ACCESS_STATUS_PATTERN) + ")"
+# An access line of a server error (`levels.ACCESS_SERVER_ERROR_PATTERN`), a request whatever its severity
+_ACCESS_SERVER_ERROR = _re2_superset(ACCESS_SERVER_ERROR_PATTERN)
 
 
 def _string(value: str) -> str:
@@ -261,7 +263,7 @@ def _severity_clause(threshold: Severity) -> str:
         # a load balancer's health check of a backend, at INFO (`health-check`)
         f"OR STRPOS(IFNULL(json_text, ''), {_HEALTH_CHECK_KEY}) > 0 "
         # a text access line of a server error, a request whatever its severity (`http-status`)
-        f"OR REGEXP_CONTAINS(IFNULL(text_payload, ''), {_string(_re2_superset(ACCESS_SERVER_ERROR_PATTERN))}) "
+        f"OR REGEXP_CONTAINS(IFNULL(text_payload, ''), {_string(_ACCESS_SERVER_ERROR)}) "
         f"OR {weak_info}"
     )
 
