@@ -1080,3 +1080,25 @@ def test_kubernetes_events_of_workloads_named_alike_but_for_digits_stay_apart() 
     ]
     local = local_report(ListSource(entries))
     assert_equivalent(local, log_analytics_report(engine_with(entries)))
+
+
+def test_a_failed_job_outcome_and_an_error_object_under_another_key_scan_alike() -> None:
+    """`json-error` read from a job's outcome field or an `…Error` object: the query keeps what the parser raises."""
+    payloads = [
+        {"status": "FAILURE", "message": "FAILED: row_count_check", "stage": "VALIDATE"},
+        {"status": "SUCCESS", "message": "stage LOAD status: SUCCESS"},
+        {"errorReply": {"code": "NOT_FOUND", "message": "No parcel p-77"}},
+        {"msg": "sync", "upstream_error": {"message": "quota hit"}},
+    ]
+    entries = [
+        _on_instance("i1", f"2026-11-21T06:00:0{n}+00:00", jsonPayload=payload, **severity)
+        for n, (payload, severity) in enumerate(
+            (p, s) for p in payloads for s in ({}, {"severity": "INFO"}, {"severity": "DEFAULT"})
+        )
+    ]
+    for position, entry in enumerate(entries):
+        entry["insertId"] = f"id{position}"
+        entry["timestamp"] = f"2026-11-21T06:00:{position:02d}+00:00"
+    local = local_report(ListSource(entries))
+    assert local.totals.clustered >= 6
+    assert_equivalent(local, log_analytics_report(engine_with(entries)))

@@ -659,6 +659,56 @@ def test_a_json_payload_reporting_an_error_without_a_level_is_an_error(
     assert (entry.severity, entry.severity_rule) == (severity, rule)
 
 
+@pytest.mark.parametrize(
+    ("payload", "severity"),
+    [
+        (
+            {"kind": "nightly-export", "status": "FAILURE", "message": "FAILED: row_count_check"},
+            Severity.ERROR,
+        ),
+        ({"job": "reindex", "state": "failed", "message": "stage 3 did not finish"}, Severity.ERROR),
+        (
+            {"kind": "nightly-export", "status": "SUCCESS", "message": "stage LOAD status: SUCCESS"},
+            Severity.DEFAULT,
+        ),
+        ({"job": "reindex", "state": "RUNNING", "message": "stage 3 started"}, Severity.DEFAULT),
+    ],
+)
+def test_a_job_outcome_field_saying_it_failed_is_an_error_when_no_level_is_declared(
+    payload: dict[str, object], severity: Severity
+) -> None:
+    """A batch job's status record (`"status": "FAILURE"`) written with no severity is an error, not dropped."""
+    entry = parse({"jsonPayload": payload})
+    assert (entry.severity, entry.severity_rule) == (severity, "json-error" if severity else None)
+
+
+@pytest.mark.parametrize(
+    ("payload", "message", "severity"),
+    [
+        (
+            {"@type": "x.v1.MoveParcelLog", "errorReply": {"code": "NOT_FOUND", "message": "No parcel p-77"}},
+            "No parcel p-77",
+            Severity.ERROR,
+        ),
+        ({"op": "sync", "lastError": {"message": "upstream reset"}}, "upstream reset", Severity.ERROR),
+        (
+            {"msg": "sync", "upstream_error": {"reason": "quota", "message": "quota hit"}},
+            "sync: quota hit",
+            Severity.ERROR,
+        ),
+        ({"msg": "sync done", "error_code": "E0", "errorCount": 0}, "sync done", Severity.DEFAULT),
+        ({"msg": "sync done", "lastError": {}}, "sync done", Severity.DEFAULT),
+    ],
+)
+def test_an_error_object_under_another_key_is_read_as_the_error(
+    payload: dict[str, object], message: str, severity: Severity
+) -> None:
+    """`errorResponse`, `lastError`, `upstream_error`: an object with a message under a key that starts or ends
+    with `error` is the error the entry reports (only objects: a code string or a count says none happened)."""
+    entry = parse({"jsonPayload": payload})
+    assert (entry.message, entry.severity) == (message, severity)
+
+
 def test_a_docker_json_file_line_forwarded_as_it_was_reads_as_its_log() -> None:
     line = "2026/11/30 07:00:00 [error] 7#7: *1 connect() failed (111: Connection refused)\n"
     entry = parse({"jsonPayload": {"log": line, "stream": "stderr", "time": "2026-11-30T07:00:00Z"}})
