@@ -944,6 +944,14 @@ def test_service_derivation(
         ),
         ({"type": "some_new_type", "labels": {"job_name": "nightly"}}, "nightly", None),
         ({"type": "some_new_type", "labels": {"zone": "us-central1-a"}}, None, None),
+        (
+            {
+                "type": "cloud_run_worker_pool",
+                "labels": {"worker_pool_name": "feed-poller", "location": "asia-south1"},
+            },
+            "feed-poller",
+            None,
+        ),
     ],
 )
 def test_each_resource_type_names_its_service(
@@ -951,6 +959,36 @@ def test_each_resource_type_names_its_service(
 ) -> None:
     entry = parse({"resource": resource, "textPayload": "x", "severity": "ERROR"})
     assert (entry.service or None, entry.instance or None) == (service, instance)
+
+
+@pytest.mark.parametrize(
+    ("resource", "log_name", "service"),
+    [
+        ({"type": "global", "labels": {"project_id": "p"}}, "projects/p/logs/ledger-sync", "ledger-sync"),
+        (
+            {"type": "project", "labels": {"project_id": "p"}},
+            "projects/p/logs/jobs%2Fledger-sync",
+            "jobs/ledger-sync",
+        ),
+        (
+            {"type": "global", "labels": {"project_id": "p"}},
+            "projects/p/logs/run.googleapis.com%2Fstderr",
+            None,
+        ),
+        ({"type": "global", "labels": {"project_id": "p"}}, "projects/p/logs/stdout", None),
+        (
+            {"type": "cloud_run_revision", "labels": {"service_name": "web"}},
+            "projects/p/logs/ledger-sync",
+            "web",
+        ),
+    ],
+)
+def test_an_entry_whose_resource_names_no_service_is_named_by_the_log_its_writer_chose(
+    resource: dict[str, object], log_name: str, service: str | None
+) -> None:
+    """A client library that cannot tell where it runs writes `global` or `project`: its own log's id names it."""
+    entry = parse({"resource": resource, "logName": log_name, "textPayload": "x", "severity": "ERROR"})
+    assert (entry.service or None) == service
 
 
 @pytest.mark.parametrize(

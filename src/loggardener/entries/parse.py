@@ -253,7 +253,13 @@ class EntryParser:
         status = _status_code(fields if isinstance(fields, dict) else {}, payload)
         if status is not None and 500 <= status <= 599:
             return None  # a server error: at least ERROR (`http-status`)
-        identity = resource_identity(str(resource.get("type") or ""), resource_labels, entry_labels, payload)
+        identity = resource_identity(
+            str(resource.get("type") or ""),
+            resource_labels,
+            entry_labels,
+            payload,
+            str(raw.get("logName") or ""),
+        )
         return Quiet(
             position=position,
             raw_insert_id=str(raw.get("insertId") or f"#{position}"),
@@ -276,7 +282,9 @@ class EntryParser:
         resource_labels = _as_dict(resource.get("labels"), "resource.labels")
         entry_labels = _as_dict(raw.get("labels"), "labels")
         payload = read_payload(self._redacted_payloads(raw))
-        identity = resource_identity(resource_type, resource_labels, entry_labels, payload)
+        identity = resource_identity(
+            resource_type, resource_labels, entry_labels, payload, str(raw.get("logName") or "")
+        )
 
         http = _http(raw.get("httpRequest"), payload, self._redact, self._name)
         message = strip_ansi(payload.message)
