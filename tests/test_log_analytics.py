@@ -1102,3 +1102,28 @@ def test_a_failed_job_outcome_and_an_error_object_under_another_key_scan_alike()
     local = local_report(ListSource(entries))
     assert local.totals.clustered >= 6
     assert_equivalent(local, log_analytics_report(engine_with(entries)))
+
+
+def test_a_vertex_ai_container_s_stderr_default_scans_alike() -> None:
+    """A model server's stderr recorded at ERROR: INFO lines go quiet, a failure stays, in both paths."""
+    texts = [
+        "[2026-03-02 08:00:01 +0000] [7] [INFO] Booting worker with pid: 7",
+        "RuntimeError: CUDA out of memory. Tried to allocate 2.00 GiB",
+        "loading weights from gs://bucket/model",
+        "[2026-03-02 08:00:09 +0000] [7] [ERROR] Exception in worker process",
+    ]
+    entries = [
+        {
+            "insertId": f"v{n}",
+            "timestamp": f"2026-11-21T06:00:0{n}+00:00",
+            "logName": "projects/p/logs/aiplatform.googleapis.com%2Fprediction_container",
+            "resource": {"type": "aiplatform.googleapis.com/Endpoint", "labels": {"endpoint_id": "scorer"}},
+            "labels": {"replica_id": "r-1"},
+            "severity": "ERROR",
+            "textPayload": text,
+        }
+        for n, text in enumerate(texts)
+    ]
+    local = local_report(ListSource(entries))
+    assert local.totals.clustered >= 2
+    assert_equivalent(local, log_analytics_report(engine_with(entries)))

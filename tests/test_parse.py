@@ -709,6 +709,65 @@ def test_an_error_object_under_another_key_is_read_as_the_error(
     assert (entry.message, entry.severity) == (message, severity)
 
 
+_VERTEX_SERVER = {
+    "resource": {"type": "aiplatform.googleapis.com/Endpoint", "labels": {"endpoint_id": "churn-scorer"}},
+    "logName": "projects/p/logs/aiplatform.googleapis.com%2Fprediction_container",
+    "severity": "ERROR",
+}
+_VERTEX_TRAINING = {
+    "resource": {"type": "ml_job", "labels": {"job_id": "8812700417"}},
+    "logName": "projects/p/logs/workerpool0-0",
+    "severity": "ERROR",
+}
+
+
+@pytest.mark.parametrize(
+    ("raw", "payload", "severity", "rule"),
+    [
+        (
+            _VERTEX_SERVER,
+            {"textPayload": "[2026-03-02 08:00:01 +0000] [7] [INFO] Booting worker with pid: 7"},
+            Severity.INFO,
+            "bracketed-level",
+        ),
+        (
+            _VERTEX_SERVER,
+            {"jsonPayload": {"message": "INFO:     Application startup complete."}},
+            Severity.INFO,
+            "level-header",
+        ),
+        (
+            _VERTEX_TRAINING,
+            {"textPayload": "Epoch 3/10: 100%|##########| 412/412 [00:41<00:00]"},
+            Severity.INFO,
+            "no-error-evidence",
+        ),
+        (
+            _VERTEX_TRAINING,
+            {"textPayload": "RuntimeError: CUDA out of memory. Tried to allocate 2.00 GiB"},
+            Severity.ERROR,
+            None,
+        ),
+        (
+            _VERTEX_SERVER,
+            {
+                "textPayload": 'Traceback (most recent call last):\n  File "/srv/app.py", line 3, in <module>\n    load()\nOSError: model.bin missing'
+            },
+            Severity.ERROR,
+            None,
+        ),
+    ],
+)
+def test_a_vertex_ai_container_s_error_is_only_its_stderr_default(
+    raw: dict[str, object], payload: dict[str, object], severity: Severity, rule: str | None
+) -> None:
+    """Vertex AI records a model server's or training job's stderr at ERROR, with no stream label: the level the
+    line declares wins, and a line with no sign of a failure is INFO, as on GKE's stderr."""
+    entry = parse({**raw, **payload})
+    assert (entry.severity, entry.severity_rule) == (severity, rule)
+    assert entry.service in ("churn-scorer", "8812700417")
+
+
 def test_a_docker_json_file_line_forwarded_as_it_was_reads_as_its_log() -> None:
     line = "2026/11/30 07:00:00 [error] 7#7: *1 connect() failed (111: Connection refused)\n"
     entry = parse({"jsonPayload": {"log": line, "stream": "stderr", "time": "2026-11-30T07:00:00Z"}})

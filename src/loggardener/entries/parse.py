@@ -129,8 +129,14 @@ def _parse_rfc3339(value: str) -> datetime:
     return moment
 
 
+# Vertex AI's containers: a model server's (its own log) and a custom training job's (its resource types)
+_VERTEX_OUTPUT_LOG = "aiplatform.googleapis.com%2Fprediction_container"
+_VERTEX_JOB_TYPES = frozenset(("ml_job", "aiplatform.googleapis.com/CustomJob"))
+
+
 def _stream(raw: dict[str, Any], labels: dict[str, Any]) -> str | None:
     """`stderr` or `stdout` when the entry is a container's output line (GKE, Cloud Run, App Engine);
+    `output` when it is a Vertex AI container's, whose stream no label tells (stderr at ERROR, stdout at INFO);
     `build` when it is a line of a Cloud Build log (which records every line at INFO)."""
     label = labels.get(STREAM_LABEL)
     if label in ("stderr", "stdout"):
@@ -138,6 +144,11 @@ def _stream(raw: dict[str, Any], labels: dict[str, Any]) -> str | None:
     log_name = str(raw.get("logName") or "")
     if log_name.endswith("/logs/cloudbuild"):
         return "build"
+    resource = raw.get("resource")
+    if log_name.endswith(_VERTEX_OUTPUT_LOG) or (
+        isinstance(resource, dict) and resource.get("type") in _VERTEX_JOB_TYPES
+    ):
+        return "output"
     for stream in ("stderr", "stdout"):
         if log_name.endswith((f"/{stream}", f"%2F{stream}")):
             return stream

@@ -22,6 +22,7 @@
 | `workflows.googleapis.com/Workflow` | `workflow_id` | — | — |
 | `batch.googleapis.com/Job` | `job_id`, else `job_uid` | — | — |
 | `aiplatform.googleapis.com/CustomJob`, `ml_job` | `job_id` | — | — |
+| `aiplatform.googleapis.com/Endpoint` | `endpoint_id` | — | — |
 | `pubsub_subscription` / `pubsub_topic` | `subscription_id` / `topic_id` | — | — |
 | `cloud_tasks_queue` | `queue_id` | — | — |
 | `api`, `apigateway.googleapis.com/Gateway` | `service`, else `gateway_id` | — | — |
@@ -110,6 +111,7 @@ _LABELLED: dict[str, tuple[str, ...]] = {
     "workflows.googleapis.com/Workflow": ("workflow_id",),
     "batch.googleapis.com/Job": ("job_id", "job_uid"),
     "aiplatform.googleapis.com/CustomJob": ("job_id",),
+    "aiplatform.googleapis.com/Endpoint": ("endpoint_id",),
     "ml_job": ("job_id",),
     "pubsub_subscription": ("subscription_id",),
     "pubsub_topic": ("topic_id",),
