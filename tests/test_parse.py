@@ -768,6 +768,24 @@ def test_a_vertex_ai_container_s_error_is_only_its_stderr_default(
     assert entry.service in ("churn-scorer", "8812700417")
 
 
+def test_a_headline_with_a_dump_takes_the_error_on_its_first_line() -> None:
+    """zap's `message` of a headline and a multi-line dump, the failure in `error`: the error joins the headline
+    (the title's line), so problems with different errors stay apart; a stack in the message is left whole."""
+    dump = "proxy upstream failed; pool: conns: open 4\nTCP: inuse 0 tw 11\nUDP: inuse 0\n"
+    entry = parse(
+        {
+            "severity": "ERROR",
+            "jsonPayload": {"message": dump, "error": "dial tcp 127.0.0.1:9000: i/o timeout"},
+        }
+    )
+    assert entry.message.split("\n")[0] == (
+        "proxy upstream failed; pool: conns: open 4: dial tcp 127.0.0.1:9000: i/o timeout"
+    )
+    trace = "Traceback (most recent call last):\n  File \"/srv/job.py\", line 4, in <module>\n    run()\nKeyError: 'sku'"
+    kept = parse({"severity": "ERROR", "jsonPayload": {"message": trace, "error": "lookup failed"}})
+    assert kept.stack is not None and kept.stack.exception_type == "KeyError"
+
+
 def test_a_docker_json_file_line_forwarded_as_it_was_reads_as_its_log() -> None:
     line = "2026/11/30 07:00:00 [error] 7#7: *1 connect() failed (111: Connection refused)\n"
     entry = parse({"jsonPayload": {"log": line, "stream": "stderr", "time": "2026-11-30T07:00:00Z"}})

@@ -24,7 +24,7 @@ from typing import Any
 
 from loggardener.entries.levels import declared_level, json_level, level_word
 from loggardener.entries.models import MalformedEntry, PayloadKind, Severity
-from loggardener.entries.stacks import PY_HEADER
+from loggardener.entries.stacks import PY_HEADER, StackParser
 
 # The message: most loggers, Serilog CLEF's template and rendered text, journald, .NET's JSON console, structlog;
 # last, Docker's json-file line (`{"log": "…\n", "stream": "stderr"}`) that a log shipper forwarded as it was.
@@ -50,6 +50,8 @@ _ERROR_OBJECT_KEY = re.compile(r"(?i)^error|error$")
 # A job's outcome field saying it failed (`"status": "FAILURE"`), where the payload declares no level.
 OUTCOME_FIELDS = ("status", "state", "result", "outcome")
 FAILED_OUTCOMES = frozenset(("FAILED", "FAILURE", "FAIL"))
+_STACKS = StackParser()
+"""Tells a stack from a headline with a dump (`_joined`)."""
 _ERROR_MESSAGE_FIELDS = ("message", "exception_message", "localizedMessage", "exception", "msg")
 _ERROR_TYPE_FIELDS = ("type", "name", "class", "exception_class", "kind")
 STACK_FIELDS = (
@@ -373,10 +375,16 @@ def _with_error(message: str, payload: dict[str, Any]) -> str:
 
 
 def _joined(message: str, error: str) -> str:
-    """`message: error`, unless the message already says the error or is a multi-line text."""
-    if error in message or "\n" in message:
+    """`message: error`, unless the message already says the error or holds a stack; a multi-line message (a
+    headline and a dump: Knative's `…; sockstat: sockets: used 8\nTCP: …`) takes the error on its first line."""
+    if error in message:
         return message
-    return f"{message.rstrip().rstrip(':')}: {error}"
+    if "\n" not in message:
+        return f"{message.rstrip().rstrip(':')}: {error}"
+    if _STACKS.parse(message) is not None:
+        return message
+    head, _, rest = message.partition("\n")
+    return f"{head.rstrip().rstrip(':;,')}: {error}\n{rest}"
 
 
 def _error_line(value: Any) -> str:
