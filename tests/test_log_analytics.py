@@ -1127,3 +1127,30 @@ def test_a_vertex_ai_container_s_stderr_default_scans_alike() -> None:
     local = local_report(ListSource(entries))
     assert local.totals.clustered >= 2
     assert_equivalent(local, log_analytics_report(engine_with(entries)))
+
+
+def test_entries_named_by_their_own_log_or_worker_pool_scan_alike() -> None:
+    """A `global` or `project` entry is named by its log's id, a worker pool by its name, in both paths."""
+    entries = [
+        {
+            "insertId": f"o{n}",
+            "timestamp": f"2026-11-21T06:00:0{n}+00:00",
+            "logName": log_name,
+            "resource": resource,
+            "severity": "ERROR",
+            "textPayload": "settlement export failed: upstream reset",
+        }
+        for n, (log_name, resource) in enumerate(
+            [
+                ("projects/p/logs/settlement-exporter", {"type": "global", "labels": {"project_id": "p"}}),
+                ("projects/p/logs/settlement-exporter", {"type": "project", "labels": {"project_id": "p"}}),
+                (
+                    "projects/p/logs/run.googleapis.com%2Fstdout",
+                    {"type": "cloud_run_worker_pool", "labels": {"worker_pool_name": "exporter-pool"}},
+                ),
+            ]
+        )
+    ]
+    local = local_report(ListSource(entries))
+    assert {s for c in local.clusters for s in c.services} == {"settlement-exporter", "exporter-pool"}
+    assert_equivalent(local, log_analytics_report(engine_with(entries)))
