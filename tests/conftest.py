@@ -35,6 +35,28 @@ def _cache_dir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
         os.environ["XDG_CACHE_HOME"] = previous
 
 
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """`--dist loadgroup`: the `xdist_group` suffix on each grouped test's id, where xdist could not add it.
+
+    pytest 9.2 keeps a node's id in `_id`; xdist 3.8 still writes `_nodeid`, so its groups were silently
+    ignored (pytest-dev/pytest-xdist#1386) and each worker started the groups' shared fixtures (the BigQuery
+    emulator, the secret corpus's scans) for itself. A no-op where xdist's own suffix took.
+    """
+    if not getattr(config.option, "loadgroup", False):
+        return
+    for item in items:
+        names = {
+            str(m.args[0] if m.args else m.kwargs.get("name", "default"))
+            for m in item.iter_markers("xdist_group")
+        }
+        suffix = "@" + "_".join(sorted(names))
+        if names and not item.nodeid.endswith(suffix):
+            from _pytest.nodeid import NodeId  # pytest >= 9.2, the versions that need this
+
+            item._id = NodeId.parse(item.nodeid + suffix)  # type: ignore[attr-defined]
+
+
 class ListSource(EntrySource):
     """A source over a list of entry dicts (the in-memory twin of an export file)."""
 

@@ -152,34 +152,6 @@ def _scan(*args: str) -> tuple[int, str, str]:
     return result.exit_code, result.stdout, result.stderr
 
 
-def test_a_log_analytics_scan_reports_what_a_scan_of_the_export_reports(
-    emulator: str, tmp_path: Path
-) -> None:
-    code, stdout, stderr = _scan(
-        "--log-analytics", f"{PROJECT}.logs", "--bigquery-endpoint", emulator, *WINDOW,
-        "--out", str(tmp_path / "la"), "--report-json", str(tmp_path / "la.json"),
-    )  # fmt: skip
-    assert code == 0, stdout + stderr
-    code, stdout, stderr = _scan(
-        "--demo", *WINDOW, "--out", str(tmp_path / "file"), "--report-json", str(tmp_path / "file.json")
-    )
-    assert code == 0, stdout + stderr
-    analytics = json.loads((tmp_path / "la.json").read_text(encoding="utf-8"))
-    local = json.loads((tmp_path / "file.json").read_text(encoding="utf-8"))
-    derived = ("related", "causes", "effects", "incident", "suspect_revision", "reasons")  # linking's facts
-    assert [{k: v for k, v in c.items() if k not in derived} for c in analytics["clusters"]] == [
-        {k: v for k, v in c.items() if k not in derived} for c in local["clusters"]
-    ]
-    for key in ("clustered", "events", "by_severity", "reassembled_tracebacks"):
-        assert analytics["totals"][key] == local["totals"][key]
-    assert analytics["source"] == f"Log Analytics {PROJECT}.logs._AllLogs"
-    notes = " ".join(analytics["notes"])
-    assert "processed, slot time" in notes and "rows returned" in notes
-    assert analytics["query_filter"].startswith("-- log gardener: pre-groups")
-    worklog = next((tmp_path / "la").glob("*.md")).read_text(encoding="utf-8")
-    assert "rows returned" in worklog
-
-
 @pytest.fixture
 def recording_proxy(emulator: str) -> Iterator[tuple[str, list[dict[str, Any]]]]:
     """A pass-through to the emulator that keeps every JSON request body (what the client really sent)."""
@@ -224,22 +196,43 @@ def recording_proxy(emulator: str) -> Iterator[tuple[str, list[dict[str, Any]]]]
         server.server_close()
 
 
-def test_every_query_runs_under_the_cost_guard(
+def test_a_log_analytics_scan_reports_what_a_scan_of_the_export_reports(
     recording_proxy: tuple[str, list[dict[str, Any]]], tmp_path: Path
 ) -> None:
+    """The dataset and the cost guard from the configuration file; every query the client sends carries the
+    guard (one scan: the emulator takes seconds a query)."""
     endpoint, bodies = recording_proxy
     config = tmp_path / "gardener.toml"
     config.write_text(
         f'[log_analytics]\ndataset = "{PROJECT}.logs"\nmaximum_bytes_billed = 123456789\n', encoding="utf-8"
     )
     code, stdout, stderr = _scan(
-        "--config", str(config), "--bigquery-endpoint", endpoint, *WINDOW, "--out", str(tmp_path)
-    )
+        "--config", str(config), "--bigquery-endpoint", endpoint, *WINDOW,
+        "--out", str(tmp_path / "la"), "--report-json", str(tmp_path / "la.json"),
+    )  # fmt: skip
     assert code == 0, stdout + stderr
     queries = [body["configuration"]["query"] for body in bodies if "configuration" in body]
     scans = [query for query in queries if "pre-groups" in query["query"]]
     assert len(scans) == 1
     assert scans[0]["maximumBytesBilled"] == "123456789"
+    code, stdout, stderr = _scan(
+        "--demo", *WINDOW, "--out", str(tmp_path / "file"), "--report-json", str(tmp_path / "file.json")
+    )
+    assert code == 0, stdout + stderr
+    analytics = json.loads((tmp_path / "la.json").read_text(encoding="utf-8"))
+    local = json.loads((tmp_path / "file.json").read_text(encoding="utf-8"))
+    derived = ("related", "causes", "effects", "incident", "suspect_revision", "reasons")  # linking's facts
+    assert [{k: v for k, v in c.items() if k not in derived} for c in analytics["clusters"]] == [
+        {k: v for k, v in c.items() if k not in derived} for c in local["clusters"]
+    ]
+    for key in ("clustered", "events", "by_severity", "reassembled_tracebacks"):
+        assert analytics["totals"][key] == local["totals"][key]
+    assert analytics["source"] == f"Log Analytics {PROJECT}.logs._AllLogs"
+    notes = " ".join(analytics["notes"])
+    assert "processed, slot time" in notes and "rows returned" in notes
+    assert analytics["query_filter"].startswith("-- log gardener: pre-groups")
+    worklog = next((tmp_path / "la").glob("*.md")).read_text(encoding="utf-8")
+    assert "rows returned" in worklog
 
 
 def test_dry_run_prints_the_query_and_the_estimate(emulator: str) -> None:

@@ -65,6 +65,13 @@ def leaks(outputs: str, corpus: list[Case]) -> dict[str, list[str]]:
     return found
 
 
+def test_under_loadgroup_the_module_is_one_group(request: pytest.FixtureRequest) -> None:
+    """`pytest` (`--dist loadgroup`) sends this module's tests to one worker, so its scans run once (the
+    group is in the test's id: tests/conftest.py adds it where xdist could not)."""
+    if getattr(request.config.option, "loadgroup", False):
+        assert request.node.nodeid.endswith("@secret_corpus"), request.node.nodeid
+
+
 def test_the_corpus_holds_over_100_formats_of_generated_secrets() -> None:
     assert len({case.name for case in CORPUS}) >= 100
     assert all(case.secret in readable_forms(case.text) for case in CORPUS)
