@@ -392,3 +392,36 @@ def test_free_text_messages_keep_the_phrase_search_small() -> None:
     finally:
         tracemalloc.stop()
     assert peak < 20_000_000
+
+
+def test_fields_of_a_record_that_combine_freely_are_values() -> None:
+    """Two few-valued fields of a record line (beside values), each met with every value of the other."""
+    kinds = ["MX", "NS", "CAA", "SOA"]
+    outcomes = ["OK", "REFUSED", "TIMEOUT"]
+    rng = random.Random(3)
+    messages = [
+        f'{rng.randint(1, 60000)} "{kind} lookup {rng.randint(10, 99)}" {outcome} {rng.randint(1, 900)} bytes'
+        for _ in range(30)
+        for kind in kinds
+        for outcome in outcomes
+    ]
+    assert len(set(clusters_of(messages).values())) == 1
+
+
+def test_words_of_a_sentence_with_fields_around_stay_apart() -> None:
+    """`Marking job as DONE. pool=X queue=Y`: the state is a word of the sentence, not a field of a record."""
+    messages = [
+        f"Marking job as {state}. pool={pool}, queue={queue}, at={n}"
+        for n, (state, pool, queue) in enumerate(
+            (s, p, q)
+            for _ in range(20)
+            for s in ("DONE", "LOST", "HELD")
+            for p in ("north", "south", "east")
+            for q in ("q1x", "fast", "bulk")
+        )
+    ]
+    templates = clusters_of(messages)
+    states: dict[str, set[str]] = {}
+    for message in messages:
+        states.setdefault(templates[message], set()).add(message.split()[3])
+    assert all(len(found) == 1 for found in states.values())

@@ -320,7 +320,7 @@ class TemplateMiner:
         for index, (start, end) in _phrases(keys).items():
             views[index] = (*keys[index][:start], WILDCARD, *keys[index][end:])
             found.union(first.setdefault(views[index], index), index)
-        places: dict[str, set[tuple[int, int]]] = defaultdict(set)
+        places: dict[str, set[tuple[int, int, int]]] = defaultdict(set)
         for _ in range(MAX_ROUNDS):
             if not self._merge_slots(views, counts, found, places):
                 break
@@ -346,7 +346,7 @@ class TemplateMiner:
         keys: list[tuple[str, ...]],
         counts: list[int],
         found: _UnionFind,
-        places: dict[str, set[tuple[int, int]]],
+        places: dict[str, set[tuple[int, int, int]]],
     ) -> bool:
         """One round of slot merges over the clusters' templates so far; whether any clusters merged.
 
@@ -367,12 +367,16 @@ class TemplateMiner:
         slots = [slot for members in by_length.values() for slot in _slots(views, members)]
         # Where each word fills a slot (length, position): a word that fills slots in several places is a
         # value (a user name in `session opened for user X …` and `session closed for user X`), not a word
-        # that names an event. The same event with another value elsewhere is the same place. Places add
-        # up over the rounds.
+        # that names an event. The same event with another value elsewhere is the same place. A slot
+        # after a value is a field of a record (`<*> "AAAA IN <*>" NOERROR`), not a word of a sentence: its
+        # place is also told by the words around it, so a field whose words combine with each of several
+        # words of another field fills several places. Places add up over the rounds.
         for position, filling in slots:
+            view = views[filling[0]]
+            around = _field_context(view, position)
             for index in filling:
-                places[_value_part(views[index][position])].add((len(views[index]), position))
-        filled = {word: len(where) for word, where in places.items()}
+                places[_value_part(views[index][position])].add((len(view), position, around))
+        filled = {word: _places(where) for word, where in places.items()}
         # How many messages have each word at each place, in whatever slot: a slot among other variables
         # sees a few of the messages of its words only.
         in_slots: dict[int, set[int]] = defaultdict(set)  # length -> positions
@@ -428,6 +432,23 @@ class TemplateMiner:
             for index in words:
                 if counts[index] < value_count:
                     found.union(values[0], index)
+
+
+def _places(where: set[tuple[int, int, int]]) -> int:
+    """How many places: (length, position) pairs, or the most field contexts at one of them."""
+    fields: dict[tuple[int, int], int] = defaultdict(int)
+    for length, position, around in where:
+        fields[length, position] += around != 0
+    return max(len(fields), *fields.values())
+
+
+def _field_context(tokens: tuple[str, ...], position: int) -> int:
+    """The words around a slot after a value (a record's field), 0 for a slot after a word (a sentence's)."""
+    if position == 0 or _is_word(tokens[position - 1]):
+        return 0
+    return hash(
+        tuple(token if _is_word(token) else WILDCARD for token in tokens[:position] + tokens[position + 1 :])
+    )
 
 
 def _same_key(tokens: list[str]) -> Callable[[str], str]:
