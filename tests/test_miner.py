@@ -425,3 +425,20 @@ def test_words_of_a_sentence_with_fields_around_stay_apart() -> None:
     for message in messages:
         states.setdefault(templates[message], set()).add(message.split()[3])
     assert all(len(found) == 1 for found in states.values())
+
+
+def test_values_of_any_shape_at_many_places_merge() -> None:
+    """A line of several durations, each printed in whatever unit its size picks, is one event."""
+    rng = random.Random(11)
+
+    def duration() -> str:
+        return rng.choice(
+            [f"{rng.randint(1, 999)}ms", f"{rng.uniform(1, 9):.4f}s", f"{rng.randint(100, 999)}.5µs"]
+        )
+
+    messages = [
+        "Reload done: "
+        + " ".join(f"{stage}={duration()}" for stage in ("parse", "plan", "apply", "notify", "gc"))
+        for _ in range(40)
+    ]
+    assert len(set(clusters_of(messages).values())) == 1

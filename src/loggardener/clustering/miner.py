@@ -8,6 +8,8 @@ How it works (docs/clustering.md states it in one page):
    folded into one. `add` counts the message under its signature and returns the signature's digest, so a message gets
    the same id whatever else is in the stream and in whatever order it comes.
 2. Clusters are computed from the signatures and their counts alone (when asked, after messages arrived):
+   - *values*: signatures that differ in values only (`<*>ms` / `<*>.<*>s`, quoted words, `key=<value>`),
+     at however many positions, are one cluster from the start.
    - *phrases*: a stretch of prose words that is a value (a unit's description, an error text: the same
      stretches fill several places, `Starting <*>...`, `failed: <*>`) reads as one wildcard (`_phrases`).
    - *slots*: signatures of one length that are equal but for one position form a slot. Its values merge
@@ -320,6 +322,11 @@ class TemplateMiner:
         for index, (start, end) in _phrases(keys).items():
             views[index] = (*keys[index][:start], WILDCARD, *keys[index][end:])
             found.union(first.setdefault(views[index], index), index)
+        # Values merge in a slot whatever their shapes (`<*>ms`, `<*>.<*>s`, `'orders'`); signatures that
+        # differ in values only, at however many places (a line of eleven durations), merge at once.
+        blind: dict[tuple[str, ...], int] = {}
+        for index, view in enumerate(views):
+            found.union(blind.setdefault(_value_blind(view), index), index)
         places: dict[str, set[tuple[int, int, int]]] = defaultdict(set)
         for _ in range(MAX_ROUNDS):
             if not self._merge_slots(views, counts, found, places):
@@ -432,6 +439,20 @@ class TemplateMiner:
             for index in words:
                 if counts[index] < value_count:
                     found.union(values[0], index)
+
+
+def _value_blind(tokens: tuple[str, ...]) -> tuple[str, ...]:
+    """The tokens with every value read `<*>` (a `key=value` token's value: `took=<*>`)."""
+    out: list[str] = []
+    for token in tokens:
+        key, equals, value = token.rpartition("=")
+        if equals and value and _LETTER.search(key) and _is_value(value):
+            out.append(f"{key}={WILDCARD}")
+        elif _is_value(token):
+            out.append(WILDCARD)
+        else:
+            out.append(token)
+    return tuple(out)
 
 
 def _places(where: set[tuple[int, int, int]]) -> int:
