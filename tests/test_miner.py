@@ -442,3 +442,20 @@ def test_values_of_any_shape_at_many_places_merge() -> None:
         for _ in range(40)
     ]
     assert len(set(clusters_of(messages).values())) == 1
+
+
+def test_a_keyed_word_met_in_several_statements_is_a_value() -> None:
+    """`feed=<name>` after two different statements: the name is the field's value in both."""
+    feeds = ["weather", "tides", "quakes", "pollen", "traffic"]
+    rng = random.Random(5)
+    messages = [
+        f"relay: {verb} feed: feed={feed}"
+        for verb in ("Attached", "Detached")
+        for feed in feeds
+        for _ in range(rng.randint(8, 25))
+    ]
+    templates = clusters_of(messages)
+    assert {templates[message] for message in messages} == {
+        "relay: Attached feed: <*>",
+        "relay: Detached feed: <*>",
+    }

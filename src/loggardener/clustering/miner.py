@@ -374,8 +374,8 @@ class TemplateMiner:
         slots = [slot for members in by_length.values() for slot in _slots(views, members)]
         # Where each word fills a slot (length, position): a word that fills slots in several places is a
         # value (a user name in `session opened for user X …` and `session closed for user X`), not a word
-        # that names an event. The same event with another value elsewhere is the same place. A slot
-        # after a value is a field of a record (`<*> "AAAA IN <*>" NOERROR`), not a word of a sentence: its
+        # that names an event. The same event with another value elsewhere is the same place. A `key=value`
+        # slot or one after a value is a field of a record (`<*> "AAAA IN <*>" NOERROR`), not a word of a sentence: its
         # place is also told by the words around it, so a field whose words combine with each of several
         # words of another field fills several places. Places add up over the rounds.
         for position, filling in slots:
@@ -464,8 +464,8 @@ def _places(where: set[tuple[int, int, int]]) -> int:
 
 
 def _field_context(tokens: tuple[str, ...], position: int) -> int:
-    """The words around a slot after a value (a record's field), 0 for a slot after a word (a sentence's)."""
-    if position == 0 or _is_word(tokens[position - 1]):
+    """The words around a field (a `key=value` slot, a slot after a value), 0 for a word of a sentence."""
+    if "=" not in tokens[position] and (position == 0 or _is_word(tokens[position - 1])):
         return 0
     return hash(
         tuple(token if _is_word(token) else WILDCARD for token in tokens[:position] + tokens[position + 1 :])
