@@ -459,3 +459,15 @@ def test_a_keyed_word_met_in_several_statements_is_a_value() -> None:
         "relay: Attached feed: <*>",
         "relay: Detached feed: <*>",
     }
+
+
+def test_quoted_names_around_punctuation_are_one_value() -> None:
+    """`'account'@'host'`: quoted names joined by punctuation are a value, as one quoted name is."""
+    accounts = ["ops", "etl", "audit", "kiosk"]
+    rng = random.Random(9)
+    messages = [
+        f"Refused login for '{account}'@'10.1.{rng.randint(0, 9)}.{rng.randint(1, 99)}' (password: YES)"
+        for account in accounts
+        for _ in range(rng.randint(10, 30))
+    ]
+    assert set(clusters_of(messages).values()) == {"Refused login for <*> (password: YES)"}

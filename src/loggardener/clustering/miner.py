@@ -75,14 +75,22 @@ _UNIT_AFTER_WILDCARD = re.compile(r"<\*>[A-Za-zµ]{0,3}")
 _EMPTY = re.compile(r"[(\[{'\"]+[)\]}'\"]+[,;:.]?")
 # One quoted word: a name (`'Security'`, `"orders"`, or `\"orders\"` inside a quoted string) that a slot
 # treats as a value; the signature keeps it.
+# A quoted word inside a token that is not a key (`'ops'` in `'ops'@'<*>'`, not `"id"` in `"id":`).
+_QUOTED_NAME = re.compile(r"""(['"])[^\s'"\\]+\1(?!:)""")
 _QUOTED_WORD = re.compile(r"""(?:(['"])[^\s'"\\]+\1|\\"[^\s'"\\]+\\")[,;:.)\]]?""")
 
 
 def _is_value(token: str) -> bool:
-    """A masked value (optionally with a glued unit and punctuation, no other letters), or one quoted word."""
+    """A masked value (optionally with a glued unit and punctuation, no other letters), one quoted word, or
+    values and quoted words with punctuation only (`'ops'@'<*>'`: an account at a host)."""
     if WILDCARD not in token:
-        return _EMPTY.fullmatch(token) is not None or _QUOTED_WORD.fullmatch(token) is not None
-    return _LETTER.search(_UNIT_AFTER_WILDCARD.sub("", token)) is None
+        if _EMPTY.fullmatch(token) is not None or _QUOTED_WORD.fullmatch(token) is not None:
+            return True
+    elif _LETTER.search(_UNIT_AFTER_WILDCARD.sub("", token)) is None:
+        return True
+    return ("'" in token or '"' in token) and _LETTER.search(
+        _QUOTED_NAME.sub("", _UNIT_AFTER_WILDCARD.sub("", token))
+    ) is None
 
 
 def _balanced(token: str) -> bool:
