@@ -471,3 +471,17 @@ def test_quoted_names_around_punctuation_are_one_value() -> None:
         for _ in range(rng.randint(10, 30))
     ]
     assert set(clusters_of(messages).values()) == {"Refused login for <*> (password: YES)"}
+
+
+def test_a_field_after_a_field_combines_with_the_fields_before_it() -> None:
+    """`<n> [<time>] <gate> <pool>/- <n>`: the pool follows the gate, a field too; both are values."""
+    gates = ["gate_north", "gate_south", "gate_east"]
+    pools = ["pool_red", "pool_blue", "pool_green", "pool_gold"]
+    rng = random.Random(4)
+    messages = [
+        f"{rng.randint(1, 9999)} [{rng.randint(10, 59)}:{rng.randint(10, 59)}] {gate} {pool}/- {rng.randint(1, 500)} QUEUED"
+        for gate in gates
+        for pool in pools
+        for _ in range(rng.randint(5, 15))
+    ]
+    assert len(set(clusters_of(messages).values())) == 1

@@ -383,14 +383,19 @@ class TemplateMiner:
         # Where each word fills a slot (length, position): a word that fills slots in several places is a
         # value (a user name in `session opened for user X …` and `session closed for user X`), not a word
         # that names an event. The same event with another value elsewhere is the same place. A `key=value`
-        # slot or one after a value is a field of a record (`<*> "AAAA IN <*>" NOERROR`), not a word of a sentence: its
-        # place is also told by the words around it, so a field whose words combine with each of several
-        # words of another field fills several places. Places add up over the rounds.
+        # slot or one after a value (in this round or a later one) is a field of a record
+        # (`<*> "AAAA IN <*>" NOERROR`), not a word of a sentence: its place is also told by the words
+        # around it, so a field whose words combine with each of several words of another field fills
+        # several places. Places add up over the rounds.
         for position, filling in slots:
             view = views[filling[0]]
-            around = _field_context(view, position)
+            around = _words_around(view, position)
+            field = _is_field(view, position)
             for index in filling:
-                places[_value_part(views[index][position])].add((len(view), position, around))
+                where = places[_value_part(views[index][position])]
+                where.add((len(view), position, around))
+                if field:
+                    where.add((len(view), position, _FIELD))
         filled = {word: _places(where) for word, where in places.items()}
         # How many messages have each word at each place, in whatever slot: a slot among other variables
         # sees a few of the messages of its words only.
@@ -463,18 +468,30 @@ def _value_blind(tokens: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(out)
 
 
+# Marks, among a word's places, a (length, position) where it filled a field (`_words_around` is a hash,
+# and a hash is never -1).
+_FIELD = -1
+
+
 def _places(where: set[tuple[int, int, int]]) -> int:
-    """How many places: (length, position) pairs, or the most field contexts at one of them."""
-    fields: dict[tuple[int, int], int] = defaultdict(int)
-    for length, position, around in where:
-        fields[length, position] += around != 0
-    return max(len(fields), *fields.values())
+    """How many places: (length, position) pairs, or the most sets of words around one that is a field."""
+    around: dict[tuple[int, int], int] = defaultdict(int)
+    fields: set[tuple[int, int]] = set()
+    for length, position, words in where:
+        if words == _FIELD:
+            fields.add((length, position))
+        else:
+            around[length, position] += 1
+    return max([len(around), *(around[pair] for pair in fields)])
 
 
-def _field_context(tokens: tuple[str, ...], position: int) -> int:
-    """The words around a field (a `key=value` slot, a slot after a value), 0 for a word of a sentence."""
-    if "=" not in tokens[position] and (position == 0 or _is_word(tokens[position - 1])):
-        return 0
+def _is_field(tokens: tuple[str, ...], position: int) -> bool:
+    """A field of a record: a `key=value` slot, or a slot after a value (not a word of a sentence)."""
+    return "=" in tokens[position] or (position > 0 and not _is_word(tokens[position - 1]))
+
+
+def _words_around(tokens: tuple[str, ...], position: int) -> int:
+    """The words around a slot (values read alike), as a hash."""
     return hash(
         tuple(token if _is_word(token) else WILDCARD for token in tokens[:position] + tokens[position + 1 :])
     )
