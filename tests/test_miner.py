@@ -485,3 +485,16 @@ def test_a_field_after_a_field_combines_with_the_fields_before_it() -> None:
         for _ in range(rng.randint(5, 15))
     ]
     assert len(set(clusters_of(messages).values())) == 1
+
+
+def test_a_padded_bracket_column_is_one_token() -> None:
+    """`[   io-7]`, `[main]`: a thread column padded to its width reads as one token, whatever the padding."""
+    threads = ["main", "io-7", "scheduler-12", "cron", "reaper"]
+    rng = random.Random(2)
+    messages = [
+        f"[{thread:>12}] [{level:<5}] Flushed {rng.randint(1, 900)} rows to ledger"
+        for thread in threads
+        for level in ("INFO", "WARN")
+        for _ in range(rng.randint(3, 9))
+    ]
+    assert len(set(clusters_of(messages).values())) == 2

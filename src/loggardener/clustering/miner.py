@@ -73,6 +73,8 @@ _LETTER = re.compile(r"[A-Za-z]")
 _UNIT_AFTER_WILDCARD = re.compile(r"<\*>[A-Za-zµ]{0,3}")
 # Brackets or quotes around nothing: an empty value, `()`, `[]`, `''`.
 _EMPTY = re.compile(r"[(\[{'\"]+[)\]}'\"]+[,;:.]?")
+# Spaces that pad a bracketed column to its width (`[   worker-1]`, `[WARN ]`): the column's value is one token.
+_PADDING = re.compile(r"(?<=\[) +| +(?=\])")
 # One quoted word: a name (`'Security'`, `"orders"`, or `\"orders\"` inside a quoted string) that a slot
 # treats as a value; the signature keeps it.
 # A quoted word inside a token that is not a key (`'ops'` in `'ops'@'<*>'`, not `"id"` in `"id":`).
@@ -116,6 +118,8 @@ def _is_folded_value(token: str) -> bool:
 def signature(message: str) -> tuple[str, ...]:
     """The canonical token sequence of a message: masked, values, wildcard runs and repeats folded."""
     masked = mask(message)
+    if "[ " in masked or " ]" in masked:
+        masked = _PADDING.sub("", masked)
     tokens = masked.split()
     if WILDCARD in masked or _EMPTY.search(masked):
         folded: list[str] = []
