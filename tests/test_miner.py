@@ -498,3 +498,23 @@ def test_a_padded_bracket_column_is_one_token() -> None:
         for _ in range(rng.randint(3, 9))
     ]
     assert len(set(clusters_of(messages).values())) == 2
+
+
+def test_members_of_compact_json_are_fields() -> None:
+    """`{"op":"sync","user":"<name>",…}`: each member is a token; a name met in two statements is a value,
+    and a member of two values keeps two events apart."""
+    names = ["ana", "ben", "cyd", "dee", "eve"]
+    rng = random.Random(8)
+    events = [
+        ((op, kind), f'{{"op":"{op}","user":"{name}","kind":"{kind}","ms":{rng.randint(1, 900)}}}')
+        for op in ("login", "logout")
+        for name in names
+        for kind in ("Full", "Delta")
+        for _ in range(rng.randint(4, 12))
+    ]
+    templates = clusters_of([message for _, message in events])
+    groups: dict[str, set[tuple[str, str]]] = {}
+    for event, message in events:
+        groups.setdefault(templates[message], set()).add(event)
+    assert len(groups) == 4
+    assert all(len(found) == 1 for found in groups.values())

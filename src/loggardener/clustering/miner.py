@@ -73,6 +73,8 @@ _LETTER = re.compile(r"[A-Za-z]")
 _UNIT_AFTER_WILDCARD = re.compile(r"<\*>[A-Za-zµ]{0,3}")
 # Brackets or quotes around nothing: an empty value, `()`, `[]`, `''`.
 _EMPTY = re.compile(r"[(\[{'\"]+[)\]}'\"]+[,;:.]?")
+# The comma between members of compact JSON (`{"id":7,"user":"ana"}`): each member is a token.
+_MEMBERS = re.compile(r',(?=")')
 # Spaces that pad a bracketed column to its width (`[   worker-1]`, `[WARN ]`): the column's value is one token.
 _PADDING = re.compile(r"(?<=\[) +| +(?=\])")
 # One quoted word: a name (`'Security'`, `"orders"`, or `\"orders\"` inside a quoted string) that a slot
@@ -120,6 +122,8 @@ def signature(message: str) -> tuple[str, ...]:
     masked = mask(message)
     if "[ " in masked or " ]" in masked:
         masked = _PADDING.sub("", masked)
+    if ',"' in masked:
+        masked = _MEMBERS.sub(", ", masked)
     tokens = masked.split()
     if WILDCARD in masked or _EMPTY.search(masked):
         folded: list[str] = []
@@ -459,11 +463,12 @@ class TemplateMiner:
 
 
 def _value_blind(tokens: tuple[str, ...]) -> tuple[str, ...]:
-    """The tokens with every value read `<*>` (a `key=value` token's value: `took=<*>`)."""
+    """The tokens with every value read `<*>` (a keyed token's value: `took=<*>`; a key for grouping only)."""
     out: list[str] = []
     for token in tokens:
-        key, equals, value = token.rpartition("=")
-        if equals and value and _LETTER.search(key) and _is_value(value):
+        key = _key(token)
+        value = _value_part(token)
+        if key and value != token and _is_value(value):
             out.append(f"{key}={WILDCARD}")
         elif _is_value(token):
             out.append(WILDCARD)
@@ -491,7 +496,7 @@ def _places(where: set[tuple[int, int, int]]) -> int:
 
 def _is_field(tokens: tuple[str, ...], position: int) -> bool:
     """A field of a record: a `key=value` slot, or a slot after a value (not a word of a sentence)."""
-    return "=" in tokens[position] or (position > 0 and not _is_word(tokens[position - 1]))
+    return bool(_key(tokens[position])) or (position > 0 and not _is_word(tokens[position - 1]))
 
 
 def _words_around(tokens: tuple[str, ...], position: int) -> int:
@@ -502,13 +507,10 @@ def _words_around(tokens: tuple[str, ...], position: int) -> int:
 
 
 def _same_key(tokens: list[str]) -> Callable[[str], str]:
-    """Where every token of a slot is `key=value` with one key, the value decides (`mask=<*>` is a value)."""
-    key = tokens[0].partition("=")[0]
-    if (
-        key
-        and _LETTER.search(key)
-        and all(token.partition("=")[0] == key and "=" in token for token in tokens)
-    ):
+    """Where every token of a slot is `key=value` (or `"key":value`) with one key, the value decides
+    (`mask=<*>` is a value)."""
+    key = _key(tokens[0])
+    if key and all(_key(token) == key for token in tokens):
         return _value_part
     return _itself
 
@@ -517,9 +519,27 @@ def _itself(token: str) -> str:
     return token
 
 
+def _key(token: str) -> str:
+    """`user` of `user=root`, `"user"` of `"user":"root",`: the key of a token (with a letter), or ''."""
+    key, equals, _ = token.partition("=")
+    if not equals:
+        end = token.rfind('":')
+        key = token[: end + 1] if end > 0 else ""
+    return key if _LETTER.search(key) else ""
+
+
 def _value_part(token: str) -> str:
-    """`user=root` → `root`: the value of a key=value token (the token itself otherwise)."""
-    return token.rpartition("=")[2] or token
+    """`user=root` → `root`, `"user":"root",` → `root`: the value of a keyed token (the token itself
+    otherwise). A JSON string value is a word, not a quoted name: its quotes are JSON's."""
+    if "=" in token:
+        return token.rpartition("=")[2] or token
+    end = token.rfind('":')
+    if end <= 0:
+        return token
+    value = token[end + 2 :].rstrip(",]}")
+    if len(value) > 1 and value[0] == value[-1] == '"':
+        value = value[1:-1]
+    return value or token
 
 
 def _slots(keys: list[tuple[str, ...]], members: list[int]) -> list[tuple[int, list[int]]]:
