@@ -518,3 +518,18 @@ def test_members_of_compact_json_are_fields() -> None:
         groups.setdefault(templates[message], set()).add(event)
     assert len(groups) == 4
     assert all(len(found) == 1 for found in groups.values())
+
+
+def test_a_quoted_string_of_several_tokens_fills_a_value_field() -> None:
+    """An access line's client field: `"fetch/2.1"` mostly, now and then `"Lynx/2.8 (text; Unix 5.4) libwww/5"`."""
+    clients = ["fetch/2.1", "probe-agent/0.9", "sync-tool/3.3.1", "mirror/1.0"]
+    rng = random.Random(6)
+
+    def line(client: str) -> str:
+        return f'{rng.randint(1, 99999)} "GET /files/{rng.randint(1, 500)}" 200 "{client}" {rng.randint(1, 80)}ms edge'
+
+    messages = [line(rng.choice(clients)) for _ in range(200)]
+    messages += [
+        line(f"Lynx/2.{rng.randint(1, 9)} (text; Unix 5.{rng.randint(1, 9)}) libwww/5") for _ in range(30)
+    ]
+    assert len(set(clusters_of(messages).values())) == 1

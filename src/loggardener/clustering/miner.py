@@ -43,7 +43,7 @@ import operator
 import re
 from bisect import bisect_left
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 from typing import cast
@@ -708,7 +708,33 @@ class _Absorbers:
                 entry = self._longer.get((length, hole, tokens[:hole], tokens[hole + extra + 1 :]))
                 if entry is not None and entry[0] > total and (best is None or _better(entry, best)):
                     best = entry
+        # A quoted string of several tokens (with the values beside it) fills a wildcard as one value
+        # (`"curl/<*>"` is one token, `"Mozilla/<*> (X11; Linux <*>) …"` ten, in one access-log field).
+        for start, end in _quoted_stretches(tokens):
+            entry = self._longer.get((size - (end - start) + 1, start, tokens[:start], tokens[end:]))
+            if entry is not None and entry[0] > total and (best is None or _better(entry, best)):
+                best = entry
         return None if best is None else best[1]
+
+
+def _quoted_stretches(tokens: tuple[str, ...]) -> Iterator[tuple[int, int]]:
+    """(start, end) of each double-quoted string of several tokens, alone and with the wildcards beside it."""
+    size = len(tokens)
+    start = 0
+    while start < size:
+        token = tokens[start]
+        if token.startswith('"') and token.count('"') == 1:
+            end = start + 1
+            while end < size and end - start < MAX_PHRASE_TOKENS and '"' not in tokens[end]:
+                end += 1
+            if end < size and tokens[end].count('"') == 1 and tokens[end].endswith('"'):
+                yield start, end + 1
+                low = start - 1 if start > 0 and tokens[start - 1] == WILDCARD else start
+                high = end + 2 if end + 1 < size and tokens[end + 1] == WILDCARD else end + 1
+                if (low, high) != (start, end + 1):
+                    yield low, high
+                start = end
+        start += 1
 
 
 @functools.lru_cache(maxsize=4096)  # per (length, wildcard positions) of the masks kept
