@@ -533,3 +533,15 @@ def test_a_quoted_string_of_several_tokens_fills_a_value_field() -> None:
         line(f"Lynx/2.{rng.randint(1, 9)} (text; Unix 5.{rng.randint(1, 9)}) libwww/5") for _ in range(30)
     ]
     assert len(set(clusters_of(messages).values())) == 1
+
+
+def test_an_escaped_quoted_name_inside_a_keyed_token_is_a_value() -> None:
+    """`expr="max(load{site=\\"oslo\\"}[5m])"`: the site is a name, as `\\"oslo\\"` alone is."""
+    sites = ["oslo", "lima", "perth", "quito"]
+    rng = random.Random(12)
+    messages = [
+        f'engine: msg="expression slow" expr="max(load{{site=\\"{site}\\"}}[{rng.randint(1, 9)}m])" took={rng.randint(2, 90)}s'
+        for site in sites
+        for _ in range(rng.randint(15, 40))
+    ]
+    assert len(set(clusters_of(messages).values())) == 1

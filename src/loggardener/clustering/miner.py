@@ -79,8 +79,9 @@ _MEMBERS = re.compile(r',(?=")')
 _PADDING = re.compile(r"(?<=\[) +| +(?=\])")
 # One quoted word: a name (`'Security'`, `"orders"`, or `\"orders\"` inside a quoted string) that a slot
 # treats as a value; the signature keeps it.
-# A quoted word inside a token that is not a key (`'ops'` in `'ops'@'<*>'`, not `"id"` in `"id":`).
-_QUOTED_NAME = re.compile(r"""(['"])[^\s'"\\]+\1(?!:)""")
+# A quoted word inside a token that is not a key: `'ops'` in `'ops'@'<*>'`, `\"web\"` in `{job=\"web\"}`;
+# not `"id"` in `"id":`.
+_QUOTED_NAME = re.compile(r"""(?:(['"])[^\s'"\\]+\1|\\"[^\s'"\\]+\\")(?!:)""")
 _QUOTED_WORD = re.compile(r"""(?:(['"])[^\s'"\\]+\1|\\"[^\s'"\\]+\\")[,;:.)\]]?""")
 
 
