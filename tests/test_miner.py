@@ -392,3 +392,156 @@ def test_free_text_messages_keep_the_phrase_search_small() -> None:
     finally:
         tracemalloc.stop()
     assert peak < 20_000_000
+
+
+def test_fields_of_a_record_that_combine_freely_are_values() -> None:
+    """Two few-valued fields of a record line (beside values), each met with every value of the other."""
+    kinds = ["MX", "NS", "CAA", "SOA"]
+    outcomes = ["OK", "REFUSED", "TIMEOUT"]
+    rng = random.Random(3)
+    messages = [
+        f'{rng.randint(1, 60000)} "{kind} lookup {rng.randint(10, 99)}" {outcome} {rng.randint(1, 900)} bytes'
+        for _ in range(30)
+        for kind in kinds
+        for outcome in outcomes
+    ]
+    assert len(set(clusters_of(messages).values())) == 1
+
+
+def test_words_of_a_sentence_with_fields_around_stay_apart() -> None:
+    """`Marking job as DONE. pool=X queue=Y`: the state is a word of the sentence, not a field of a record."""
+    messages = [
+        f"Marking job as {state}. pool={pool}, queue={queue}, at={n}"
+        for n, (state, pool, queue) in enumerate(
+            (s, p, q)
+            for _ in range(20)
+            for s in ("DONE", "LOST", "HELD")
+            for p in ("north", "south", "east")
+            for q in ("q1x", "fast", "bulk")
+        )
+    ]
+    templates = clusters_of(messages)
+    states: dict[str, set[str]] = {}
+    for message in messages:
+        states.setdefault(templates[message], set()).add(message.split()[3])
+    assert all(len(found) == 1 for found in states.values())
+
+
+def test_values_of_any_shape_at_many_places_merge() -> None:
+    """A line of several durations, each printed in whatever unit its size picks, is one event."""
+    rng = random.Random(11)
+
+    def duration() -> str:
+        return rng.choice(
+            [f"{rng.randint(1, 999)}ms", f"{rng.uniform(1, 9):.4f}s", f"{rng.randint(100, 999)}.5µs"]
+        )
+
+    messages = [
+        "Reload done: "
+        + " ".join(f"{stage}={duration()}" for stage in ("parse", "plan", "apply", "notify", "gc"))
+        for _ in range(40)
+    ]
+    assert len(set(clusters_of(messages).values())) == 1
+
+
+def test_a_keyed_word_met_in_several_statements_is_a_value() -> None:
+    """`feed=<name>` after two different statements: the name is the field's value in both."""
+    feeds = ["weather", "tides", "quakes", "pollen", "traffic"]
+    rng = random.Random(5)
+    messages = [
+        f"relay: {verb} feed: feed={feed}"
+        for verb in ("Attached", "Detached")
+        for feed in feeds
+        for _ in range(rng.randint(8, 25))
+    ]
+    templates = clusters_of(messages)
+    assert {templates[message] for message in messages} == {
+        "relay: Attached feed: <*>",
+        "relay: Detached feed: <*>",
+    }
+
+
+def test_quoted_names_around_punctuation_are_one_value() -> None:
+    """`'account'@'host'`: quoted names joined by punctuation are a value, as one quoted name is."""
+    accounts = ["ops", "etl", "audit", "kiosk"]
+    rng = random.Random(9)
+    messages = [
+        f"Refused login for '{account}'@'10.1.{rng.randint(0, 9)}.{rng.randint(1, 99)}' (password: YES)"
+        for account in accounts
+        for _ in range(rng.randint(10, 30))
+    ]
+    assert set(clusters_of(messages).values()) == {"Refused login for <*> (password: YES)"}
+
+
+def test_a_field_after_a_field_combines_with_the_fields_before_it() -> None:
+    """`<n> [<time>] <gate> <pool>/- <n>`: the pool follows the gate, a field too; both are values."""
+    gates = ["gate_north", "gate_south", "gate_east"]
+    pools = ["pool_red", "pool_blue", "pool_green", "pool_gold"]
+    rng = random.Random(4)
+    messages = [
+        f"{rng.randint(1, 9999)} [{rng.randint(10, 59)}:{rng.randint(10, 59)}] {gate} {pool}/- {rng.randint(1, 500)} QUEUED"
+        for gate in gates
+        for pool in pools
+        for _ in range(rng.randint(5, 15))
+    ]
+    assert len(set(clusters_of(messages).values())) == 1
+
+
+def test_a_padded_bracket_column_is_one_token() -> None:
+    """`[   io-7]`, `[main]`: a thread column padded to its width reads as one token, whatever the padding."""
+    threads = ["main", "io-7", "scheduler-12", "cron", "reaper"]
+    rng = random.Random(2)
+    messages = [
+        f"[{thread:>12}] [{level:<5}] Flushed {rng.randint(1, 900)} rows to ledger"
+        for thread in threads
+        for level in ("INFO", "WARN")
+        for _ in range(rng.randint(3, 9))
+    ]
+    assert len(set(clusters_of(messages).values())) == 2
+
+
+def test_members_of_compact_json_are_fields() -> None:
+    """`{"op":"sync","user":"<name>",…}`: each member is a token; a name met in two statements is a value,
+    and a member of two values keeps two events apart."""
+    names = ["ana", "ben", "cyd", "dee", "eve"]
+    rng = random.Random(8)
+    events = [
+        ((op, kind), f'{{"op":"{op}","user":"{name}","kind":"{kind}","ms":{rng.randint(1, 900)}}}')
+        for op in ("login", "logout")
+        for name in names
+        for kind in ("Full", "Delta")
+        for _ in range(rng.randint(4, 12))
+    ]
+    templates = clusters_of([message for _, message in events])
+    groups: dict[str, set[tuple[str, str]]] = {}
+    for event, message in events:
+        groups.setdefault(templates[message], set()).add(event)
+    assert len(groups) == 4
+    assert all(len(found) == 1 for found in groups.values())
+
+
+def test_a_quoted_string_of_several_tokens_fills_a_value_field() -> None:
+    """An access line's client field: `"fetch/2.1"` mostly, now and then `"Lynx/2.8 (text; Unix 5.4) libwww/5"`."""
+    clients = ["fetch/2.1", "probe-agent/0.9", "sync-tool/3.3.1", "mirror/1.0"]
+    rng = random.Random(6)
+
+    def line(client: str) -> str:
+        return f'{rng.randint(1, 99999)} "GET /files/{rng.randint(1, 500)}" 200 "{client}" {rng.randint(1, 80)}ms edge'
+
+    messages = [line(rng.choice(clients)) for _ in range(200)]
+    messages += [
+        line(f"Lynx/2.{rng.randint(1, 9)} (text; Unix 5.{rng.randint(1, 9)}) libwww/5") for _ in range(30)
+    ]
+    assert len(set(clusters_of(messages).values())) == 1
+
+
+def test_an_escaped_quoted_name_inside_a_keyed_token_is_a_value() -> None:
+    """`expr="max(load{site=\\"oslo\\"}[5m])"`: the site is a name, as `\\"oslo\\"` alone is."""
+    sites = ["oslo", "lima", "perth", "quito"]
+    rng = random.Random(12)
+    messages = [
+        f'engine: msg="expression slow" expr="max(load{{site=\\"{site}\\"}}[{rng.randint(1, 9)}m])" took={rng.randint(2, 90)}s'
+        for site in sites
+        for _ in range(rng.randint(15, 40))
+    ]
+    assert len(set(clusters_of(messages).values())) == 1

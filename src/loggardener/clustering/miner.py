@@ -8,6 +8,8 @@ How it works (docs/clustering.md states it in one page):
    folded into one. `add` counts the message under its signature and returns the signature's digest, so a message gets
    the same id whatever else is in the stream and in whatever order it comes.
 2. Clusters are computed from the signatures and their counts alone (when asked, after messages arrived):
+   - *values*: signatures that differ in values only (`<*>ms` / `<*>.<*>s`, quoted words, `key=<value>`),
+     at however many positions, are one cluster from the start.
    - *phrases*: a stretch of prose words that is a value (a unit's description, an error text: the same
      stretches fill several places, `Starting <*>...`, `failed: <*>`) reads as one wildcard (`_phrases`).
    - *slots*: signatures of one length that are equal but for one position form a slot. Its values merge
@@ -41,7 +43,7 @@ import operator
 import re
 from bisect import bisect_left
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 from typing import cast
@@ -71,16 +73,29 @@ _LETTER = re.compile(r"[A-Za-z]")
 _UNIT_AFTER_WILDCARD = re.compile(r"<\*>[A-Za-zµ]{0,3}")
 # Brackets or quotes around nothing: an empty value, `()`, `[]`, `''`.
 _EMPTY = re.compile(r"[(\[{'\"]+[)\]}'\"]+[,;:.]?")
+# The comma between members of compact JSON (`{"id":7,"user":"ana"}`): each member is a token.
+_MEMBERS = re.compile(r',(?=")')
+# Spaces that pad a bracketed column to its width (`[   worker-1]`, `[WARN ]`): the column's value is one token.
+_PADDING = re.compile(r"(?<=\[) +| +(?=\])")
 # One quoted word: a name (`'Security'`, `"orders"`, or `\"orders\"` inside a quoted string) that a slot
 # treats as a value; the signature keeps it.
+# A quoted word inside a token that is not a key: `'ops'` in `'ops'@'<*>'`, `\"web\"` in `{job=\"web\"}`;
+# not `"id"` in `"id":`.
+_QUOTED_NAME = re.compile(r"""(?:(['"])[^\s'"\\]+\1|\\"[^\s'"\\]+\\")(?!:)""")
 _QUOTED_WORD = re.compile(r"""(?:(['"])[^\s'"\\]+\1|\\"[^\s'"\\]+\\")[,;:.)\]]?""")
 
 
 def _is_value(token: str) -> bool:
-    """A masked value (optionally with a glued unit and punctuation, no other letters), or one quoted word."""
+    """A masked value (optionally with a glued unit and punctuation, no other letters), one quoted word, or
+    values and quoted words with punctuation only (`'ops'@'<*>'`: an account at a host)."""
     if WILDCARD not in token:
-        return _EMPTY.fullmatch(token) is not None or _QUOTED_WORD.fullmatch(token) is not None
-    return _LETTER.search(_UNIT_AFTER_WILDCARD.sub("", token)) is None
+        if _EMPTY.fullmatch(token) is not None or _QUOTED_WORD.fullmatch(token) is not None:
+            return True
+    elif _LETTER.search(_UNIT_AFTER_WILDCARD.sub("", token)) is None:
+        return True
+    return ("'" in token or '"' in token) and _LETTER.search(
+        _QUOTED_NAME.sub("", _UNIT_AFTER_WILDCARD.sub("", token))
+    ) is None
 
 
 def _balanced(token: str) -> bool:
@@ -106,6 +121,10 @@ def _is_folded_value(token: str) -> bool:
 def signature(message: str) -> tuple[str, ...]:
     """The canonical token sequence of a message: masked, values, wildcard runs and repeats folded."""
     masked = mask(message)
+    if "[ " in masked or " ]" in masked:
+        masked = _PADDING.sub("", masked)
+    if ',"' in masked:
+        masked = _MEMBERS.sub(", ", masked)
     tokens = masked.split()
     if WILDCARD in masked or _EMPTY.search(masked):
         folded: list[str] = []
@@ -320,7 +339,12 @@ class TemplateMiner:
         for index, (start, end) in _phrases(keys).items():
             views[index] = (*keys[index][:start], WILDCARD, *keys[index][end:])
             found.union(first.setdefault(views[index], index), index)
-        places: dict[str, set[tuple[int, int]]] = defaultdict(set)
+        # Values merge in a slot whatever their shapes (`<*>ms`, `<*>.<*>s`, `'orders'`); signatures that
+        # differ in values only, at however many places (a line of eleven durations), merge at once.
+        blind: dict[tuple[str, ...], int] = {}
+        for index, view in enumerate(views):
+            found.union(blind.setdefault(_value_blind(view), index), index)
+        places: dict[str, set[tuple[int, int, int]]] = defaultdict(set)
         for _ in range(MAX_ROUNDS):
             if not self._merge_slots(views, counts, found, places):
                 break
@@ -346,7 +370,7 @@ class TemplateMiner:
         keys: list[tuple[str, ...]],
         counts: list[int],
         found: _UnionFind,
-        places: dict[str, set[tuple[int, int]]],
+        places: dict[str, set[tuple[int, int, int]]],
     ) -> bool:
         """One round of slot merges over the clusters' templates so far; whether any clusters merged.
 
@@ -367,12 +391,21 @@ class TemplateMiner:
         slots = [slot for members in by_length.values() for slot in _slots(views, members)]
         # Where each word fills a slot (length, position): a word that fills slots in several places is a
         # value (a user name in `session opened for user X …` and `session closed for user X`), not a word
-        # that names an event. The same event with another value elsewhere is the same place. Places add
-        # up over the rounds.
+        # that names an event. The same event with another value elsewhere is the same place. A `key=value`
+        # slot or one after a value (in this round or a later one) is a field of a record
+        # (`<*> "AAAA IN <*>" NOERROR`), not a word of a sentence: its place is also told by the words
+        # around it, so a field whose words combine with each of several words of another field fills
+        # several places. Places add up over the rounds.
         for position, filling in slots:
+            view = views[filling[0]]
+            around = _words_around(view, position)
+            field = _is_field(view, position)
             for index in filling:
-                places[_value_part(views[index][position])].add((len(views[index]), position))
-        filled = {word: len(where) for word, where in places.items()}
+                where = places[_value_part(views[index][position])]
+                where.add((len(view), position, around))
+                if field:
+                    where.add((len(view), position, _FIELD))
+        filled = {word: _places(where) for word, where in places.items()}
         # How many messages have each word at each place, in whatever slot: a slot among other variables
         # sees a few of the messages of its words only.
         in_slots: dict[int, set[int]] = defaultdict(set)  # length -> positions
@@ -430,14 +463,55 @@ class TemplateMiner:
                     found.union(values[0], index)
 
 
+def _value_blind(tokens: tuple[str, ...]) -> tuple[str, ...]:
+    """The tokens with every value read `<*>` (a keyed token's value: `took=<*>`; a key for grouping only)."""
+    out: list[str] = []
+    for token in tokens:
+        key = _key(token)
+        value = _value_part(token)
+        if key and value != token and _is_value(value):
+            out.append(f"{key}={WILDCARD}")
+        elif _is_value(token):
+            out.append(WILDCARD)
+        else:
+            out.append(token)
+    return tuple(out)
+
+
+# Marks, among a word's places, a (length, position) where it filled a field (`_words_around` is a hash,
+# and a hash is never -1).
+_FIELD = -1
+
+
+def _places(where: set[tuple[int, int, int]]) -> int:
+    """How many places: (length, position) pairs, or the most sets of words around one that is a field."""
+    around: dict[tuple[int, int], int] = defaultdict(int)
+    fields: set[tuple[int, int]] = set()
+    for length, position, words in where:
+        if words == _FIELD:
+            fields.add((length, position))
+        else:
+            around[length, position] += 1
+    return max([len(around), *(around[pair] for pair in fields)])
+
+
+def _is_field(tokens: tuple[str, ...], position: int) -> bool:
+    """A field of a record: a `key=value` slot, or a slot after a value (not a word of a sentence)."""
+    return bool(_key(tokens[position])) or (position > 0 and not _is_word(tokens[position - 1]))
+
+
+def _words_around(tokens: tuple[str, ...], position: int) -> int:
+    """The words around a slot (values read alike), as a hash."""
+    return hash(
+        tuple(token if _is_word(token) else WILDCARD for token in tokens[:position] + tokens[position + 1 :])
+    )
+
+
 def _same_key(tokens: list[str]) -> Callable[[str], str]:
-    """Where every token of a slot is `key=value` with one key, the value decides (`mask=<*>` is a value)."""
-    key = tokens[0].partition("=")[0]
-    if (
-        key
-        and _LETTER.search(key)
-        and all(token.partition("=")[0] == key and "=" in token for token in tokens)
-    ):
+    """Where every token of a slot is `key=value` (or `"key":value`) with one key, the value decides
+    (`mask=<*>` is a value)."""
+    key = _key(tokens[0])
+    if key and all(_key(token) == key for token in tokens):
         return _value_part
     return _itself
 
@@ -446,9 +520,27 @@ def _itself(token: str) -> str:
     return token
 
 
+def _key(token: str) -> str:
+    """`user` of `user=root`, `"user"` of `"user":"root",`: the key of a token (with a letter), or ''."""
+    key, equals, _ = token.partition("=")
+    if not equals:
+        end = token.rfind('":')
+        key = token[: end + 1] if end > 0 else ""
+    return key if _LETTER.search(key) else ""
+
+
 def _value_part(token: str) -> str:
-    """`user=root` → `root`: the value of a key=value token (the token itself otherwise)."""
-    return token.rpartition("=")[2] or token
+    """`user=root` → `root`, `"user":"root",` → `root`: the value of a keyed token (the token itself
+    otherwise). A JSON string value is a word, not a quoted name: its quotes are JSON's."""
+    if "=" in token:
+        return token.rpartition("=")[2] or token
+    end = token.rfind('":')
+    if end <= 0:
+        return token
+    value = token[end + 2 :].rstrip(",]}")
+    if len(value) > 1 and value[0] == value[-1] == '"':
+        value = value[1:-1]
+    return value or token
 
 
 def _slots(keys: list[tuple[str, ...]], members: list[int]) -> list[tuple[int, list[int]]]:
@@ -617,7 +709,33 @@ class _Absorbers:
                 entry = self._longer.get((length, hole, tokens[:hole], tokens[hole + extra + 1 :]))
                 if entry is not None and entry[0] > total and (best is None or _better(entry, best)):
                     best = entry
+        # A quoted string of several tokens (with the values beside it) fills a wildcard as one value
+        # (`"curl/<*>"` is one token, `"Mozilla/<*> (X11; Linux <*>) …"` ten, in one access-log field).
+        for start, end in _quoted_stretches(tokens):
+            entry = self._longer.get((size - (end - start) + 1, start, tokens[:start], tokens[end:]))
+            if entry is not None and entry[0] > total and (best is None or _better(entry, best)):
+                best = entry
         return None if best is None else best[1]
+
+
+def _quoted_stretches(tokens: tuple[str, ...]) -> Iterator[tuple[int, int]]:
+    """(start, end) of each double-quoted string of several tokens, alone and with the wildcards beside it."""
+    size = len(tokens)
+    start = 0
+    while start < size:
+        token = tokens[start]
+        if token.startswith('"') and token.count('"') == 1:
+            end = start + 1
+            while end < size and end - start < MAX_PHRASE_TOKENS and '"' not in tokens[end]:
+                end += 1
+            if end < size and tokens[end].count('"') == 1 and tokens[end].endswith('"'):
+                yield start, end + 1
+                low = start - 1 if start > 0 and tokens[start - 1] == WILDCARD else start
+                high = end + 2 if end + 1 < size and tokens[end + 1] == WILDCARD else end + 1
+                if (low, high) != (start, end + 1):
+                    yield low, high
+                start = end
+        start += 1
 
 
 @functools.lru_cache(maxsize=4096)  # per (length, wildcard positions) of the masks kept
