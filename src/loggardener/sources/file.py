@@ -207,6 +207,8 @@ class _Utf8(io.RawIOBase):
         self._text = text
         self._carry = ""
         self._pending = b""
+        self._nesting = _Nesting()
+        self._too_deep = False
 
     def readable(self) -> bool:
         return True
@@ -214,15 +216,75 @@ class _Utf8(io.RawIOBase):
     def readinto(self, buffer: Any) -> int:
         view = memoryview(buffer).cast("B")
         while not self._pending:
+            if self._too_deep:
+                raise NestedTooDeep
             chunk = self._text.read(16384)
             if not chunk and not self._carry:
                 return 0
             ready, self._carry = _without_lone_surrogates(self._carry + chunk, final=not chunk)
+            cut = self._nesting.feed(ready)
+            if cut is not None:  # what comes before the cut is still read (the entries before it)
+                ready, self._too_deep = ready[:cut], True
             self._pending = ready.encode("utf-8")
         size = min(len(view), len(self._pending))
         view[:size] = self._pending[:size]
         self._pending = self._pending[size:]
         return size
+
+
+STREAM_DEPTH_LIMIT = 1000
+"""Deepest nesting a streamed JSON array may reach: ijson keeps a path per level whose length grows with the
+level (memory grows with the square of the depth: 20,000 opening brackets took a gigabyte), so reading
+stops there, as at any other damage. Items nested deeper than MAX_DEPTH but not this deep cost only themselves."""
+
+
+class NestedTooDeep(Exception):
+    """The JSON text nests deeper than STREAM_DEPTH_LIMIT."""
+
+
+class _Nesting:
+    """How deep the JSON text read so far nests (brackets outside strings), chunk by chunk.
+
+    A chunk never ends inside an escape (`_without_lone_surrogates` cuts between escapes). Counting is done
+    with string methods; only a chunk that might pass the limit is walked character by character.
+    """
+
+    def __init__(self) -> None:
+        self.depth = 0
+        self.in_string = False
+
+    def feed(self, text: str) -> int | None:
+        """Follow `text`; the offset in it where the nesting passes STREAM_DEPTH_LIMIT, if it does."""
+        plain = text.replace("\\\\", "").replace('\\"', "") if "\\" in text else text
+        parts = plain.split('"')
+        outside = "".join(parts[1::2] if self.in_string else parts[0::2])
+        opening = outside.count("[") + outside.count("{")
+        if self.depth + opening > STREAM_DEPTH_LIMIT:
+            return self._walk(text)
+        self.depth += opening - outside.count("]") - outside.count("}")
+        self.in_string ^= len(parts) % 2 == 0
+        return None
+
+    def _walk(self, text: str) -> int | None:
+        depth, in_string, escaped = self.depth, self.in_string, False
+        for offset, char in enumerate(text):
+            if in_string:
+                if escaped:
+                    escaped = False
+                elif char == "\\":
+                    escaped = True
+                elif char == '"':
+                    in_string = False
+            elif char == '"':
+                in_string = True
+            elif char in "[{":
+                depth += 1
+                if depth > STREAM_DEPTH_LIMIT:
+                    return offset
+            elif char in "]}":
+                depth -= 1
+        self.depth, self.in_string = depth, in_string
+        return None
 
 
 # A JSON escape: a surrogate pair, a lone high or low surrogate, or any other escaped character.
@@ -298,7 +360,7 @@ def _read_head(stream: io.RawIOBase, size: int) -> tuple[bytes, BaseException | 
                 break
             chunks.append(chunk)
             held += len(chunk)
-    except (*_BROKEN_STREAM, OSError) as exc:
+    except (*_BROKEN_STREAM, NestedTooDeep, OSError) as exc:
         return b"".join(chunks), exc
     return b"".join(chunks), None
 
@@ -364,6 +426,12 @@ def _streamed_array_records(stream: io.RawIOBase, path: str) -> Iterator[RawReco
             position + 1,
             None,
             f"entry {position + 1}: invalid JSON after entry {position}, rest unreadable: {reason}",
+        )
+    except NestedTooDeep:
+        yield RawRecord(
+            position + 1,
+            None,
+            f"entry {position + 1}: JSON nested deeper than {STREAM_DEPTH_LIMIT} levels, rest unreadable",
         )
     except _BROKEN_STREAM as exc:
         yield RawRecord(position + 1, None, f"entry {position + 1}: input ends early: {_reason(exc)}")
