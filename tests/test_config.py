@@ -47,6 +47,8 @@ def test_gardener_toml_wins_over_pyproject(tmp_path: Path) -> None:
         ("[redaction]\nextra_patterns = ['(']\n", "invalid regular expression"),
         ("[redaction]\nextra_patterns = ['(?<=token )\\w+']\n", "redaction patterns are RE2 syntax"),
         ("[redaction]\nextra_patterns = ['(a)\\1']\n", "no lookaround or backreferences"),
+        ("[redaction]\nextra_patterns = ['x*']\n", "'x*' matches empty text"),
+        ("[redaction]\nextra_patterns = ['^']\n", "'^' matches empty text"),
         ('[[priorities.rules]]\nname = "x"\npriority = "P9"\nreason = "r"\n', "priorities.rules.0.priority"),
         ("typo = 1\n", "unknown key 'typo'"),
         (

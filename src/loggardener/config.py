@@ -73,13 +73,18 @@ def _linear_patterns(patterns: list[str]) -> list[str]:
     options.log_errors = False
     for pattern in patterns:
         try:
-            re2.compile(pattern, options)
+            compiled = re2.compile(pattern, options)
         except re2.error as exc:
             reason = exc.args[0].decode() if exc.args and isinstance(exc.args[0], bytes) else exc
             raise ValueError(
                 f"invalid regular expression {pattern!r} for RE2 ({reason}); redaction patterns are RE2 "
                 "syntax, which runs in linear time: no lookaround or backreferences"
             ) from None
+        if compiled.search("") is not None:
+            raise ValueError(
+                f"regular expression {pattern!r} matches empty text (it would mark every position): make it "
+                "match at least one character (x+ rather than x*)"
+            )
     return patterns
 
 
