@@ -299,3 +299,62 @@ def test_a_scan_stopped_by_a_signal_says_so_and_leaves_no_half_written_file(
     lines = stderr.decode().strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith(said) and "each output is written whole" in lines[0]
     assert sorted(path.name for path in tmp_path.rglob("*")) == ["export.ndjson", "out"]
+
+
+def _with_stdout(args: list[str], stdout: int | str, tmp_path: Path) -> subprocess.CompletedProcess[str]:
+    """The command with its standard output a given file (/dev/full) or closed (-1)."""
+    env = {**os.environ, "PYTHONPATH": str(Path(loggardener.__file__).parent.parent)}
+    with open(os.devnull if stdout == -1 else stdout, "w") as sink:
+        return subprocess.run(
+            [sys.executable, "-m", "loggardener", *args],
+            stdin=subprocess.DEVNULL,
+            stdout=sink,
+            stderr=subprocess.PIPE,
+            cwd=tmp_path,
+            env=env,
+            text=True,
+            timeout=120,
+            preexec_fn=(lambda: os.close(1)) if stdout == -1 else None,
+        )
+
+
+SCAN = ["scan", "--demo", "--no-state", "--out", "out"]
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")
+@pytest.mark.parametrize(
+    "args",
+    [
+        SCAN,
+        [*SCAN, "--report-json", "-"],
+        ["scan", "--hours", "1", "--print-filter"],
+        ["scan", "-h"],
+        ["--version"],
+    ],
+    ids=["summary", "report", "filter", "help", "version"],
+)
+def test_a_full_standard_output_is_one_line_exit_2(tmp_path: Path, args: list[str]) -> None:
+    process = _with_stdout(args, "/dev/full", tmp_path)
+    assert process.returncode == 2, process.stderr
+    assert process.stderr.strip().splitlines()[-1] == (
+        "error: cannot write to standard output: no space left on the device: free some space and rerun"
+    )
+    assert "Traceback" not in process.stderr and "internal error" not in process.stderr
+
+
+@pytest.mark.parametrize(
+    ("args", "option"),
+    [
+        ([*SCAN, "--report-json", "-"], "--report-json"),
+        (["cluster", "log.txt", "--assignments", "-"], "--assignments"),
+    ],
+    ids=["report", "assignments"],
+)
+def test_an_output_to_a_closed_standard_output_is_refused_not_lost(
+    tmp_path: Path, args: list[str], option: str
+) -> None:
+    (tmp_path / "log.txt").write_text("disk 1 full\ndisk 2 full\n", encoding="utf-8")
+    process = _with_stdout(args, -1, tmp_path)
+    assert process.returncode == 2
+    assert f"{option} - writes to standard output, which is closed" in process.stderr
+    assert not (tmp_path / "out").exists()  # said before the scan

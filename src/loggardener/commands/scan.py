@@ -495,6 +495,7 @@ def scan(
 ) -> None:
     """Scan logs, cluster them into problems, rank them P0–P3 and write a worklog."""
     from loggardener.config import load_config
+    from loggardener.files import standard_output
     from loggardener.job import Outputs, run_scan_job
     from loggardener.pipeline import ScanOptions
     from loggardener.publishing.run import choose_publisher
@@ -568,7 +569,7 @@ def scan(
                 "--fail-on": fail_on is not None,
             }
         )
-        typer.echo(source.dry_run())
+        _print_plain(source.dry_run())
         raise typer.Exit()
     live = not (demo or from_path or dataset)
     if not live:
@@ -584,7 +585,7 @@ def scan(
     if print_filter:
         if not live:
             raise GardenerError("--print-filter shows the live query; drop --from/--demo", ExitCode.BAD_INPUT)
-        typer.echo(source.stats.query_filter)
+        _print_plain(source.stats.query_filter or "")
         raise typer.Exit()
     mode: IssuesMode = issues.value
     if mode == "none" and repo is not None:
@@ -602,6 +603,9 @@ def scan(
         raise GardenerError(
             "--report-json - and --assignments - would mix in standard output: give one a path"
         )
+    for flag, value in (("--report-json", report_json), ("--assignments", assignments)):
+        if value == Path("-"):
+            standard_output(flag)  # closed: said now, not found after the scan
     console = err if to_stdout or assignments == Path("-") else out
     outputs = Outputs(
         out_dir=out_dir,
@@ -623,7 +627,9 @@ def scan(
         )
     report, worklog = result.report, result.worklog
     if to_stdout:
-        typer.echo(JsonReport().render(report), nl=False)
+        stream = standard_output("--report-json")
+        stream.write(JsonReport().render(report))
+        stream.flush()
     _print_summary(console, report, worklog if result.worklog_written else None)
     if result.state is not None:
         console.print(
@@ -641,6 +647,14 @@ def scan(
         raise unpublished
     if fail_on is not None:
         _fail_on(report, fail_on.value)
+
+
+def _print_plain(text: str) -> None:
+    """`text` and a new line on standard output, as it is (no markup, no wrapping)."""
+    from loggardener.files import STANDARD_OUTPUT
+
+    STANDARD_OUTPUT.write(text + "\n")
+    STANDARD_OUTPUT.flush()
 
 
 def _fail_on(report: ScanReport, threshold: str) -> None:
