@@ -57,6 +57,7 @@ def test_report_json_dash_writes_the_report_to_stdout_and_the_summary_to_stderr(
         ["--project", "p"],
         ["--resource-type", "cloud_run_revision"],
         ["--save-export", "x.ndjson"],
+        ["--logging-endpoint", "http://127.0.0.1:9"],
     ],
 )
 def test_live_only_options_with_an_export_are_refused(tmp_path: Path, args: list[str]) -> None:
@@ -64,6 +65,43 @@ def test_live_only_options_with_an_export_are_refused(tmp_path: Path, args: list
     assert code == 2
     assert f"{args[0]} is only for a live scan" in stderr
     assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (["--demo", "--view", "v"], "--view is only for a scan through Log Analytics"),
+        (
+            ["--hours", "1", "--project", "p", "--bigquery-endpoint", "http://127.0.0.1:9"],
+            "--bigquery-endpoint is only",
+        ),
+        (
+            ["--log-analytics", "p-1.logs", "--hours", "1", "--max-entries", "5"],
+            "--max-entries is only for a live scan of Cloud Logging (entries.list), not for --log-analytics",
+        ),
+        (
+            ["--log-analytics", "p-1.logs", "--hours", "1", "--logging-endpoint", "http://127.0.0.1:9"],
+            "--logging-endpoint",
+        ),
+    ],
+)
+def test_an_option_of_another_source_is_refused_not_ignored(
+    tmp_path: Path, args: list[str], expected: str
+) -> None:
+    result = runner.invoke(app, ["scan", "--out", str(tmp_path / "out"), "--no-state", *args])
+    assert result.exit_code == 2
+    assert expected in result.stderr
+    assert not (tmp_path / "out").exists()
+
+
+def test_an_endpoint_from_the_environment_is_no_option_given(tmp_path: Path) -> None:
+    """CI may set GARDENER_LOGGING_ENDPOINT for every step: a scan of an export still runs."""
+    env = {
+        "GARDENER_LOGGING_ENDPOINT": "http://127.0.0.1:9",
+        "GARDENER_BIGQUERY_ENDPOINT": "http://127.0.0.1:9",
+    }
+    result = runner.invoke(app, ["scan", "--demo", "--out", str(tmp_path / "out"), "--no-state"], env=env)
+    assert result.exit_code == 0, result.stderr
 
 
 @pytest.mark.parametrize(("threshold", "code"), [("P0", 1), ("P1", 1), ("P2", 1)])

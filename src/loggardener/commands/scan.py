@@ -265,6 +265,7 @@ def _log_analytics_source(
 
 @user_errors
 def scan(
+    ctx: typer.Context,
     from_path: Annotated[
         str | None,
         typer.Option(
@@ -530,6 +531,19 @@ def scan(
     dataset = log_analytics or config.log_analytics.dataset
     if log_analytics and (from_path or demo):
         raise GardenerError("use either --log-analytics or --from/--demo, not both", ExitCode.BAD_INPUT)
+    if dataset and not (from_path or demo):
+        _refuse_options(
+            {
+                "--max-entries": max_entries != DEFAULT_MAX_ENTRIES,
+                "--logging-endpoint": _typed(ctx, "logging_endpoint"),
+            },
+            "a live scan of Cloud Logging (entries.list), not for --log-analytics",
+        )
+    else:
+        _refuse_options(
+            {"--view": view is not None, "--bigquery-endpoint": _typed(ctx, "bigquery_endpoint")},
+            "a scan through Log Analytics (--log-analytics PROJECT.DATASET)",
+        )
     source = _choose_source(
         from_path,
         demo,
@@ -580,6 +594,7 @@ def scan(
                 "--filter": extra_filter is not None,
                 "--max-entries": max_entries != DEFAULT_MAX_ENTRIES,
                 "--save-export": save_export is not None,
+                "--logging-endpoint": _typed(ctx, "logging_endpoint"),
             }
         )
     if print_filter:
@@ -677,6 +692,23 @@ def _refuse_with_dry_run(given: dict[str, bool]) -> None:
         raise GardenerError(
             f"--dry-run only prints the query and BigQuery's estimate, so {', '.join(named)} would do nothing: "
             f"drop {'it' if len(named) == 1 else 'them'}, or drop --dry-run to scan",
+            ExitCode.BAD_INPUT,
+        )
+
+
+def _typed(ctx: typer.Context, name: str) -> bool:
+    """The option was given on the command line (not by its environment variable, which CI may set for all)."""
+    source = ctx.get_parameter_source(name)
+    return source is not None and source.name == "COMMANDLINE"
+
+
+def _refuse_options(given: dict[str, bool], only: str) -> None:
+    """Options of another source than the one scanned are an error, never silently ignored."""
+    named = [name for name, present in given.items() if present]
+    if named:
+        raise GardenerError(
+            f"{', '.join(named)} {'is' if len(named) == 1 else 'are'} only for {only}: "
+            f"drop {'it' if len(named) == 1 else 'them'}",
             ExitCode.BAD_INPUT,
         )
 
