@@ -396,3 +396,18 @@ def test_an_output_to_a_closed_standard_output_is_refused_not_lost(
     assert process.returncode == 2
     assert f"{option} - writes to standard output, which is closed" in process.stderr
     assert not (tmp_path / "out").exists()  # said before the scan
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (["scan", "--from", "", "--no-state"], "--from needs a path: got an empty one"),
+        (["cluster", ""], "the path of a log file is empty"),
+        (["cluster", "", "--format", "gcloud"], "is empty (is the variable that gives it set?)"),
+    ],
+)
+def test_an_empty_input_path_says_so(tmp_path: Path, args: list[str], expected: str) -> None:
+    """`--from "$EXPORT"` with the variable unset: not "nothing to scan" (it was given) nor ": no such file"."""
+    result = runner.invoke(app, args)
+    assert result.exit_code == 2
+    assert expected in result.stderr

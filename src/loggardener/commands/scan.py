@@ -516,6 +516,8 @@ def scan(
                 f"{flag} - would name a file '-': give a path ('-' means standard input or output only for "
                 "--from, --report-json and --assignments)"
             )
+    if from_path == "":
+        raise GardenerError("--from needs a path: got an empty one (is the variable that gives it set?)")
     config = load_config(config_path)
     options = ScanOptions(
         since=_timestamp(since, "--since"),

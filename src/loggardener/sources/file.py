@@ -154,6 +154,11 @@ def standard_input(what: str) -> IO[bytes]:
 def open_binary(path: str, kind: str) -> io.BufferedReader:
     """`path` opened for reading; a missing file, a directory or a file that cannot be read is one line
     (`kind` says what the file should have been: `an export file`)."""
+    if not path:
+        raise GardenerError(
+            f"no file named: the path of {kind} is empty (is the variable that gives it set?)",
+            ExitCode.BAD_INPUT,
+        )
     try:
         return open(path, "rb")  # the caller closes it
     except FileNotFoundError:
