@@ -11,7 +11,7 @@ from typing import Annotated, Any, Literal
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from loggardener.entries.levels import START_FAILURE_PATTERNS, STARTUP_EXCEPTION_TYPES
-from loggardener.errors import ExitCode, GardenerError
+from loggardener.errors import ExitCode, GardenerError, decode_reason
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -765,7 +765,11 @@ def _load_file(path: Path) -> GardenerConfig:
             f"config file {path} is not UTF-8 text: save it as UTF-8 TOML", ExitCode.BAD_CONFIG
         ) from None
     except (ValueError, RecursionError) as exc:  # TOMLDecodeError; an integer past 4,300 digits; deep nesting
-        reason = str(exc) if not isinstance(exc, RecursionError) else "arrays or tables nested too deeply"
+        reason = (
+            decode_reason(exc)
+            if not isinstance(exc, RecursionError)
+            else "arrays or tables nested too deeply"
+        )
         if path.read_bytes().lstrip().startswith((b"{", b"[{")):
             reason = f"{reason}; it looks like JSON, and the configuration is TOML (see the README's Configuration)"
         raise GardenerError(f"{path} is not valid TOML: {reason}", ExitCode.BAD_CONFIG) from None

@@ -21,7 +21,7 @@ from typing import IO, Any, cast
 import ijson
 import orjson
 
-from loggardener.errors import ExitCode, GardenerError
+from loggardener.errors import ExitCode, GardenerError, decode_reason
 from loggardener.sources.interface import EntrySource, RawRecord, SourceStats
 
 _GZIP_MAGIC = b"\x1f\x8b"
@@ -457,7 +457,7 @@ def _ndjson_records(stream: IO[str], path: str) -> Iterator[RawRecord]:
             try:
                 item, brackets = _decode(line)
             except ValueError as exc:  # JSONDecodeError, or an integer past Python's 4,300-digit limit
-                yield RawRecord(line_number, None, f"line {line_number}: invalid JSON: {exc}")
+                yield RawRecord(line_number, None, f"line {line_number}: invalid JSON: {decode_reason(exc)}")
                 continue
             except RecursionError:
                 yield RawRecord(line_number, None, f"line {line_number}: {_TOO_DEEP}")
