@@ -778,6 +778,35 @@ def test_print_filter_takes_the_severity_in_any_case(given: str, clause: str) ->
     assert result.stdout.splitlines()[2].startswith(clause)
 
 
+@pytest.mark.parametrize(
+    ("other", "named"),
+    [("--report-json", "--report-json"), ("--assignments", "--assignments"), ("--state", "the state file")],
+)
+def test_save_export_on_another_outputs_path_is_refused_before_reading(
+    tmp_path: Path, other: str, named: str
+) -> None:
+    """The export was replaced by the report written after it (or it replaced the state), in silence."""
+    path = tmp_path / "x.json"
+    with FakeLoggingServer(make_entries(3)) as server:
+        args = [
+            "scan",
+            "--project",
+            "P",
+            "--hours",
+            "12",
+            "--now",
+            NOW,
+            "--logging-endpoint",
+            server.endpoint,
+        ]
+        result = CliRunner().invoke(
+            app, [*args, "--out", str(tmp_path), "--save-export", str(path), other, str(path)]
+        )
+    assert result.exit_code == ExitCode.BAD_INPUT
+    assert f"--save-export and {named} are the same file" in result.stderr
+    assert not server.requests and not path.exists()
+
+
 def test_live_scan_rejects_an_unknown_severity_before_reading() -> None:
     args = ["scan", "--project", "P", "--hours", "12", "--logging-endpoint", "http://127.0.0.1:9"]
     result = CliRunner().invoke(app, [*args, "--min-severity", "LOUD"])

@@ -632,6 +632,7 @@ def scan(
         step_summary=step_summary,
         state=None if no_state else state_path,
         input_file=Path(from_path) if from_path and from_path != "-" else None,
+        save_export=save_export,
     )
     with _reading(err.is_terminal, source) as advance:
         result = run_scan_job(
