@@ -30,7 +30,7 @@ from github.Issue import Issue
 from github.IssueComment import IssueComment
 from github.Repository import Repository
 from requests import RequestException
-from requests.exceptions import RetryError
+from requests.exceptions import InvalidHeader, RetryError
 from urllib3.connectionpool import ConnectionPool
 from urllib3.response import HTTPResponse
 
@@ -106,7 +106,8 @@ class _Run:
 
 
 def describe(exc: Exception) -> str:
-    """One line about an API failure (never the token: PyGithub exceptions hold no request headers)."""
+    """One line about an API failure (never the token: PyGithub exceptions hold no request headers, and the
+    one of requests that does is not quoted)."""
     if isinstance(exc, RateLimitExceededException):
         reset = (exc.headers or {}).get("X-RateLimit-Reset") or (exc.headers or {}).get("x-ratelimit-reset")
         when = f"; it resets at {utc(datetime.fromtimestamp(int(reset), timezone.utc))}" if reset else ""
@@ -117,6 +118,8 @@ def describe(exc: Exception) -> str:
     if isinstance(exc, RetryError):
         reason = re.search(r"Caused by \w+\('([^']*)'", str(exc))
         return "GitHub kept failing after retries" + (f": {reason.group(1)}" if reason else "")
+    if isinstance(exc, InvalidHeader):  # its text quotes the header: the token
+        return "a request header holds a character HTTP refuses (check GH_TOKEN or GITHUB_TOKEN)"
     if isinstance(exc, RequestException):
         return f"cannot reach GitHub: {type(exc).__name__}: {str(exc)[:200]}"
     return f"{type(exc).__name__}: {str(exc)[:200]}"
