@@ -438,6 +438,8 @@ def test_a_token_the_api_keeps_refusing_is_rejected_with_the_servers_message() -
         (None, "env", "config", "env"),
         (None, None, "config", "config"),
         (None, None, None, None),
+        (None, "env\n", "config", "env"),  # a value read from a file, or pasted, with its line break
+        ("  ", " env ", "config", "env"),
     ],
 )
 def test_project_precedence_is_flag_environment_config(

@@ -198,9 +198,13 @@ def _auth_message(exc: GoogleAuthError) -> str:
 def resolve_project(explicit: str | None, configured: str | None = None) -> str | None:
     """--project, else GOOGLE_CLOUD_PROJECT, else the config's `project`; None: ask the credentials.
 
-    The environment beats the config file, so CI can point a committed config at another project.
+    The environment beats the config file, so CI can point a committed config at another project. Spaces
+    and a line break around a value (a variable read from a file) are dropped: no project id has them.
     """
-    return explicit or os.environ.get("GOOGLE_CLOUD_PROJECT") or configured or None
+    for value in (explicit, os.environ.get("GOOGLE_CLOUD_PROJECT"), configured):
+        if value and value.strip():
+            return value.strip()
+    return None
 
 
 class CloudLoggingSource(EntrySource):
