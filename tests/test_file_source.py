@@ -257,6 +257,17 @@ def test_an_item_nested_too_deep_is_refused_however_the_array_is_decoded() -> No
         ]
 
 
+@pytest.mark.parametrize("body", [b"\x07" + b"\x00" * 40, b""], ids=["invalid-block", "header-only"])
+def test_a_gzip_header_then_no_readable_data_is_one_line(tmp_path: Path, body: bytes) -> None:
+    """A gzip header followed by corrupt deflate data was an internal error (zlib.error while peeking)."""
+    path = tmp_path / "export.json.gz"
+    path.write_bytes(gzip.compress(_ndjson(_entries(3)))[:10] + body)
+    with pytest.raises(GardenerError) as caught:
+        _read(path)
+    assert caught.value.exit_code == 2
+    assert caught.value.message.startswith(f"cannot read {path}: ")
+
+
 def test_an_array_nested_thousands_deep_stops_there_in_little_memory(tmp_path: Path) -> None:
     """ijson's memory grows with the square of the nesting (20,000 opening brackets, a 20 KB file, took a
     gigabyte): the streamed reading stops past STREAM_DEPTH_LIMIT levels, keeping the entries before."""

@@ -174,8 +174,11 @@ def _peek(stream: io.BufferedReader, path: str) -> bytes:
     or a gzip header that is not one is one line."""
     try:
         return stream.peek(65536)
-    except (OSError, EOFError, gzip.BadGzipFile) as exc:
-        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else exc
+    except (OSError, EOFError, zlib.error) as exc:  # BadGzipFile is an OSError without strerror
+        if isinstance(exc, (gzip.BadGzipFile, zlib.error)):
+            reason = f"it starts as gzip does, but its compressed data is corrupt ({exc}); is the file whole?"
+        else:
+            reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
         raise GardenerError(f"cannot read {path}: {reason}", ExitCode.BAD_INPUT) from None
 
 
