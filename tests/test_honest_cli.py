@@ -411,3 +411,28 @@ def test_an_empty_input_path_says_so(tmp_path: Path, args: list[str], expected: 
     result = runner.invoke(app, args)
     assert result.exit_code == 2
     assert expected in result.stderr
+
+
+def test_an_export_wholly_outside_the_window_says_so_not_only_healthy(tmp_path: Path) -> None:
+    """`--hours 1` on last week's export: HEALTHY, "3 outside the window", and no word that nothing was
+    looked at."""
+    export = tmp_path / "old.ndjson"
+    lines = [
+        {
+            "insertId": f"q{i}",
+            "timestamp": f"2026-02-03T04:0{i}:00Z",
+            "severity": "ERROR",
+            "textPayload": "vault sync failed",
+        }
+        for i in range(3)
+    ]
+    export.write_text("".join(json.dumps(line) + "\n" for line in lines), encoding="utf-8")
+    args = ["--from", str(export), "--hours", "1", "--now", "2026-02-10T00:00:00Z", "--report-json", "-"]
+    result = runner.invoke(app, ["scan", "--out", str(tmp_path / "out"), "--no-state", *args])
+    assert result.exit_code == 0, result.stderr
+    [note] = json.loads(result.stdout)["notes"]
+    assert note.startswith(
+        "every entry read is outside the window (2026-02-09T23:00:00Z to 2026-02-10T00:00:00Z)"
+    )
+    assert "they run from 2026-02-03T04:00:00Z to 2026-02-03T04:02:00Z" in note
+    assert "note: every entry read is outside the window" in result.stderr
