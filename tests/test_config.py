@@ -115,3 +115,13 @@ def test_a_config_saved_with_a_byte_order_mark_is_read(tmp_path: Path) -> None:
     path = tmp_path / "gardener.toml"
     path.write_bytes(b'\xef\xbb\xbf[issues]\r\nthreshold = "P1"\r\n')
     assert load_config(path).issues.threshold == "P1"
+
+
+def test_a_directory_where_the_config_is_looked_for_is_said_not_skipped(tmp_path: Path) -> None:
+    """The defaults were used in silence: the user's settings (redaction patterns among them) not applied."""
+    name = "gardener.toml"
+    (tmp_path / name).mkdir()
+    with pytest.raises(GardenerError) as caught:
+        load_config(search_dir=tmp_path)
+    assert caught.value.exit_code == ExitCode.BAD_CONFIG
+    assert f"config file {tmp_path / name} is a directory" in caught.value.message

@@ -738,7 +738,7 @@ def load_config(path: Path | None = None, search_dir: Path | None = None) -> Gar
         return _load_file(path)
     directory = search_dir or Path.cwd()
     candidate = directory / "gardener.toml"
-    if candidate.is_file():
+    if candidate.is_file() or candidate.is_dir():  # a directory of that name is said, not skipped
         return _load_file(candidate)
     pyproject = directory / "pyproject.toml"
     if pyproject.is_file():
