@@ -879,8 +879,13 @@ PAGE = json.dumps({"entries": make_entries(3)}).encode()
         Fault(200, raw=b"[1, 2]", content_type="application/json"),
         Fault(200, raw=b'{"entries": {"a": 1}}', content_type="application/json"),
         Fault(200, raw=b'{"entries": [], "nextPageToken": 7}', content_type="application/json"),
+        Fault(
+            200,
+            raw=b'{"entries": [' + b"[" * 100_000 + b"]" * 100_000 + b"]}",
+            content_type="application/json",
+        ),
     ],
-    ids=["cut-off", "html", "list", "entries-object", "token-number"],
+    ids=["cut-off", "html", "list", "entries-object", "token-number", "nested-too-deep"],
 )
 def test_an_answer_that_is_no_page_is_retried_then_said_in_one_line(fault: Fault) -> None:
     clock = FakeClock()

@@ -296,6 +296,8 @@ class CloudLoggingSource(EntrySource):
             except tuple(_CUT_OFF) as exc:
                 meaning = next(text for kind, text in _CUT_OFF.items() if isinstance(exc, kind))
                 raise UnreadableAnswer(f"{meaning} ({' '.join(str(exc).split())[:200]})") from exc
+            except RecursionError:  # no page of the API nests so deep: a proxy's or a broken answer
+                raise UnreadableAnswer("the answer nests too deeply to be read as JSON") from None
             return _checked_page(response)
 
         def request(**kwargs: Any) -> Any:
