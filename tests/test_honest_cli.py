@@ -436,3 +436,32 @@ def test_an_export_wholly_outside_the_window_says_so_not_only_healthy(tmp_path: 
     )
     assert "they run from 2026-02-03T04:00:00Z to 2026-02-03T04:02:00Z" in note
     assert "note: every entry read is outside the window" in result.stderr
+
+
+def test_project_names_who_runs_a_log_analytics_query(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`--log-analytics P.D --project BILLING` was refused as "only for a live scan" (only --dry-run took it)."""
+    from loggardener.sources import log_analytics
+    from loggardener.sources.demo import DemoSource
+
+    given: dict[str, object] = {}
+
+    def source(dataset: str, **kwargs: object) -> DemoSource:
+        given.update(kwargs, dataset=dataset)
+        return DemoSource()
+
+    monkeypatch.setattr(log_analytics, "log_analytics_source", source)
+    args = [
+        "--log-analytics",
+        "logs-1.app",
+        "--project",
+        "billing-1",
+        "--hours",
+        "1",
+        "--now",
+        "2026-11-21T18:00:00Z",
+    ]
+    result = runner.invoke(app, ["scan", "--out", str(tmp_path / "out"), "--no-state", *args])
+    assert result.exit_code == 0, result.stderr
+    assert given["dataset"] == "logs-1.app" and given["billing_project"] == "billing-1"

@@ -588,7 +588,7 @@ def scan(
         _print_plain(source.dry_run())
         raise typer.Exit()
     live = not (demo or from_path or dataset)
-    if not live:
+    if demo or from_path:  # --project names who runs a Log Analytics query: refused only for a file
         _refuse_live_only(
             {
                 "--project": project is not None,
