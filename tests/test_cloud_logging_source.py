@@ -308,8 +308,9 @@ def test_no_credentials_says_how_to_get_them(monkeypatch: pytest.MonkeyPatch, tm
         (b'["SECRET-KEY-MATERIAL"]', "holds a JSON list, not a credentials object"),
         (b'{"type": "service_account", "private_key": "SECRET-KEY-MATERIAL"', "is not valid JSON at line 1"),
         (b"", "is not valid JSON at line 1 column 1"),
+        (b"[" * 100_000 + b"]" * 100_000, "is not a JSON key file (nested too deeply)"),
     ],
-    ids=["directory", "p12", "list", "cut-off", "empty"],
+    ids=["directory", "p12", "list", "cut-off", "empty", "deep"],
 )
 def test_a_credentials_file_that_cannot_be_used_is_one_line_without_its_content(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path, content: bytes | None, said: str

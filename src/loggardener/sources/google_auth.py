@@ -91,6 +91,8 @@ def _key_file_problem(path: str) -> str | None:
     except ValueError as exc:
         where = f" at line {exc.lineno} column {exc.colno}" if isinstance(exc, json.JSONDecodeError) else ""
         return f"is not valid JSON{where}"
+    except RecursionError:
+        return "is not a JSON key file (nested too deeply)"
     if not isinstance(info, dict):
         return f"holds a JSON {type(info).__name__}, not a credentials object"
     return None
