@@ -401,6 +401,22 @@ def test_a_token_service_that_stays_unreachable_is_a_source_failure() -> None:
     assert len(clock.sleeps) == RETRY_ATTEMPTS - 1
 
 
+def test_gclouds_own_credentials_file_nested_too_deeply_is_one_line(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """Application Default Credentials gcloud wrote, when google-auth cannot decode them: exit 4, no
+    internal RecursionError."""
+    adc = tmp_path / "gcloud"
+    adc.mkdir()
+    (adc / "application_default_credentials.json").write_bytes(b"[" * 100_000 + b"]" * 100_000)
+    monkeypatch.delenv("GOOGLE_APPLICATION_CREDENTIALS", raising=False)
+    monkeypatch.setenv("CLOUDSDK_CONFIG", str(adc))
+    with pytest.raises(GardenerError) as caught:
+        list(CloudLoggingSource(LogQuery(start=START, end=END), project="P").records())
+    assert caught.value.exit_code == ExitCode.CREDENTIALS
+    assert caught.value.message.startswith("cannot use the Google Cloud credentials (RecursionError")
+
+
 def test_revoked_credentials_are_rejected_at_once_with_the_way_out() -> None:
     faults = {1: Fault(400, "Token has been expired or revoked.")}
     with FakeLoggingServer(make_entries(3), faults=faults) as server:
