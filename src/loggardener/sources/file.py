@@ -43,7 +43,7 @@ class FileSource(EntrySource):
     def __init__(self, path: str | Path, stdin: IO[bytes] | None = None) -> None:
         self.path = str(path)
         self._stdin = stdin
-        self.stats = SourceStats(description="standard input" if self.path == "-" else self.path)
+        self.stats = SourceStats(description="standard input" if self.path == "-" else displayed(self.path))
 
     def _open(self) -> io.BufferedReader:
         if self.path == "-":
@@ -91,6 +91,12 @@ class FileSource(EntrySource):
         finally:
             if self.path != "-":
                 stream.close()
+
+
+def displayed(path: str) -> str:
+    """`path` as text every output can hold: a byte of its name that is not UTF-8 (which Python keeps as a
+    lone surrogate) becomes U+FFFD."""
+    return path.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
 
 
 def refuse_other_compressions(window: bytes, description: str, wanted: str) -> None:
