@@ -494,3 +494,32 @@ def test_an_export_whose_name_is_not_utf8_is_scanned(tmp_path: Path) -> None:
     )
     assert result.exit_code == 0, result.stderr
     assert json.loads(report.read_text(encoding="utf-8"))["source"].endswith("export-\ufffd.ndjson")
+
+
+@pytest.mark.parametrize(
+    ("args", "env", "expected"),
+    [
+        (["--demo", "--service", "api-\udcff"], {}, "--service 'api-\ufffd' holds bytes that are not UTF-8"),
+        (
+            ["--hours", "1", "--project", "p", "--filter", "x=\udcff", "--print-filter"],
+            {},
+            "--filter 'x=\ufffd'",
+        ),
+        (
+            ["--hours", "1", "--print-filter"],
+            {"GOOGLE_CLOUD_PROJECT": "p\udcff"},
+            "the project id (--project or",
+        ),
+    ],
+    ids=["service", "filter", "project-variable"],
+)
+def test_text_options_that_are_not_utf8_are_one_line(
+    tmp_path: Path, args: list[str], env: dict[str, str], expected: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A byte that is not UTF-8 in an argument (a lone surrogate to Python) failed where the text was
+    written or sent: internal errors."""
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    result = runner.invoke(app, ["scan", "--out", str(tmp_path / "out"), "--no-state", *args])
+    assert result.exit_code == 2, result.stderr
+    assert expected in result.stderr

@@ -41,3 +41,13 @@ def decode_reason(exc: ValueError) -> str:
         return text
     digits = f"{int(limit[2]):,}" if limit[2] else f"more than {int(limit[1]):,}"
     return f"a number of {digits} digits (at most {int(limit[1]):,} are read)"
+
+
+def is_utf8(text: str) -> bool:
+    """Whether `text` can be written as UTF-8: no lone surrogate (what Python makes of a byte that is not
+    UTF-8 in an argument or an environment variable)."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True

@@ -22,7 +22,7 @@ from rich.markup import escape
 from loggardener.console import err, out, user_errors
 from loggardener.defaults import DEFAULT_MAX_ENTRIES, DEFAULT_STATE_PATH, STATE_FILE_NAME
 from loggardener.entries.severity import Severity
-from loggardener.errors import ExitCode, GardenerError
+from loggardener.errors import ExitCode, GardenerError, is_utf8
 from loggardener.rendering.markdown_safety import strip_controls
 
 if TYPE_CHECKING:
@@ -518,6 +518,22 @@ def scan(
             )
     if from_path == "":
         raise GardenerError("--from needs a path: got an empty one (is the variable that gives it set?)")
+    _refuse_undecodable(
+        {
+            "--service": service,
+            "--since": since,
+            "--until": until,
+            "--now": now,
+            "--project": project,
+            "--resource-type": resource_type,
+            "--filter": extra_filter,
+            "--repo": repo,
+            "--log-analytics": log_analytics,
+            "--view": view,
+            "--logging-endpoint": logging_endpoint,
+            "--bigquery-endpoint": bigquery_endpoint,
+        }
+    )
     config = load_config(config_path)
     options = ScanOptions(
         since=_timestamp(since, "--since"),
@@ -697,6 +713,21 @@ def _refuse_with_dry_run(given: dict[str, bool]) -> None:
             f"drop {'it' if len(named) == 1 else 'them'}, or drop --dry-run to scan",
             ExitCode.BAD_INPUT,
         )
+
+
+def _refuse_undecodable(given: dict[str, str | list[str] | None]) -> None:
+    """Text options are UTF-8 text: a byte that is not (Python keeps it as a lone surrogate) would fail
+    wherever the text is written or sent. File paths may hold any byte and are not checked here."""
+    from loggardener.sources.file import displayed
+
+    for flag, value in given.items():
+        for text in value if isinstance(value, list) else [value]:
+            if text is not None and not is_utf8(text):
+                raise GardenerError(
+                    f"{flag} {displayed(text)!r} holds bytes that are not UTF-8 text: retype it, or set the "
+                    "terminal or the variable that gives it to UTF-8",
+                    ExitCode.BAD_INPUT,
+                )
 
 
 def _typed(ctx: typer.Context, name: str) -> bool:

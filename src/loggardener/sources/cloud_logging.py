@@ -20,7 +20,7 @@ from google.cloud.logging_v2 import Client
 from tenacity import RetryCallState, Retrying, retry_if_exception, stop_after_attempt, wait_exponential_jitter
 
 from loggardener.defaults import DEFAULT_MAX_ENTRIES
-from loggardener.errors import ExitCode, GardenerError
+from loggardener.errors import ExitCode, GardenerError, is_utf8
 from loggardener.files import check_writable
 from loggardener.sources.google_auth import CREDENTIALS_HINT, credentials_for, endpoint_url, is_emulator
 from loggardener.sources.interface import EntrySource, RawRecord, SourceStats
@@ -203,6 +203,12 @@ def resolve_project(explicit: str | None, configured: str | None = None) -> str 
     """
     for value in (explicit, os.environ.get("GOOGLE_CLOUD_PROJECT"), configured):
         if value and value.strip():
+            if not is_utf8(value):
+                raise GardenerError(
+                    "the project id (--project or GOOGLE_CLOUD_PROJECT) holds bytes that are not UTF-8 text: "
+                    "set it to the id alone",
+                    ExitCode.BAD_INPUT,
+                )
             return value.strip()
     return None
 
