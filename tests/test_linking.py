@@ -150,8 +150,8 @@ def test_the_revision_failure_ladder_links_crash_exit_probe_not_ready_and_its_50
     links = {(cause[:20], effect[:20], kinds) for cause, effect, kinds in links_of(report)}
     assert links == {
         ("ModuleNotFoundError:", "STARTUP TCP probe fa", "revision"),
-        ("STARTUP TCP probe fa", "Ready condition stat", "revision"),
-        ("Ready condition stat", "HTTP 503 on GET /api", "revision"),
+        ("STARTUP TCP probe fa", "Revision orders-0004", "revision"),
+        ("Revision orders-0004", "HTTP 503 on GET /api", "revision"),
     }  # the 502s of the healthy revision are not part of it
     crash = by_title(report, "ModuleNotFoundError")
     assert crash.suspect_revision is not None

@@ -1081,3 +1081,77 @@ def test_kubernetes_events_of_workloads_named_alike_but_for_digits_stay_apart() 
     ]
     local = local_report(ListSource(entries))
     assert_equivalent(local, log_analytics_report(engine_with(entries)))
+
+
+def test_a_failed_job_outcome_and_an_error_object_under_another_key_scan_alike() -> None:
+    """`json-error` read from a job's outcome field or an `…Error` object: the query keeps what the parser raises."""
+    payloads = [
+        {"status": "FAILURE", "message": "FAILED: row_count_check", "stage": "VALIDATE"},
+        {"status": "SUCCESS", "message": "stage LOAD status: SUCCESS"},
+        {"errorReply": {"code": "NOT_FOUND", "message": "No parcel p-77"}},
+        {"msg": "sync", "upstream_error": {"message": "quota hit"}},
+    ]
+    entries = [
+        _on_instance("i1", f"2026-11-21T06:00:0{n}+00:00", jsonPayload=payload, **severity)
+        for n, (payload, severity) in enumerate(
+            (p, s) for p in payloads for s in ({}, {"severity": "INFO"}, {"severity": "DEFAULT"})
+        )
+    ]
+    for position, entry in enumerate(entries):
+        entry["insertId"] = f"id{position}"
+        entry["timestamp"] = f"2026-11-21T06:00:{position:02d}+00:00"
+    local = local_report(ListSource(entries))
+    assert local.totals.clustered >= 6
+    assert_equivalent(local, log_analytics_report(engine_with(entries)))
+
+
+def test_a_vertex_ai_container_s_stderr_default_scans_alike() -> None:
+    """A model server's stderr recorded at ERROR: INFO lines go quiet, a failure stays, in both paths."""
+    texts = [
+        "[2026-03-02 08:00:01 +0000] [7] [INFO] Booting worker with pid: 7",
+        "RuntimeError: CUDA out of memory. Tried to allocate 2.00 GiB",
+        "loading weights from gs://bucket/model",
+        "[2026-03-02 08:00:09 +0000] [7] [ERROR] Exception in worker process",
+    ]
+    entries = [
+        {
+            "insertId": f"v{n}",
+            "timestamp": f"2026-11-21T06:00:0{n}+00:00",
+            "logName": "projects/p/logs/aiplatform.googleapis.com%2Fprediction_container",
+            "resource": {"type": "aiplatform.googleapis.com/Endpoint", "labels": {"endpoint_id": "scorer"}},
+            "labels": {"replica_id": "r-1"},
+            "severity": "ERROR",
+            "textPayload": text,
+        }
+        for n, text in enumerate(texts)
+    ]
+    local = local_report(ListSource(entries))
+    assert local.totals.clustered >= 2
+    assert_equivalent(local, log_analytics_report(engine_with(entries)))
+
+
+def test_entries_named_by_their_own_log_or_worker_pool_scan_alike() -> None:
+    """A `global` or `project` entry is named by its log's id, a worker pool by its name, in both paths."""
+    entries = [
+        {
+            "insertId": f"o{n}",
+            "timestamp": f"2026-11-21T06:00:0{n}+00:00",
+            "logName": log_name,
+            "resource": resource,
+            "severity": "ERROR",
+            "textPayload": "settlement export failed: upstream reset",
+        }
+        for n, (log_name, resource) in enumerate(
+            [
+                ("projects/p/logs/settlement-exporter", {"type": "global", "labels": {"project_id": "p"}}),
+                ("projects/p/logs/settlement-exporter", {"type": "project", "labels": {"project_id": "p"}}),
+                (
+                    "projects/p/logs/run.googleapis.com%2Fstdout",
+                    {"type": "cloud_run_worker_pool", "labels": {"worker_pool_name": "exporter-pool"}},
+                ),
+            ]
+        )
+    ]
+    local = local_report(ListSource(entries))
+    assert {s for c in local.clusters for s in c.services} == {"settlement-exporter", "exporter-pool"}
+    assert_equivalent(local, log_analytics_report(engine_with(entries)))

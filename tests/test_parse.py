@@ -659,6 +659,133 @@ def test_a_json_payload_reporting_an_error_without_a_level_is_an_error(
     assert (entry.severity, entry.severity_rule) == (severity, rule)
 
 
+@pytest.mark.parametrize(
+    ("payload", "severity"),
+    [
+        (
+            {"kind": "nightly-export", "status": "FAILURE", "message": "FAILED: row_count_check"},
+            Severity.ERROR,
+        ),
+        ({"job": "reindex", "state": "failed", "message": "stage 3 did not finish"}, Severity.ERROR),
+        (
+            {"kind": "nightly-export", "status": "SUCCESS", "message": "stage LOAD status: SUCCESS"},
+            Severity.DEFAULT,
+        ),
+        ({"job": "reindex", "state": "RUNNING", "message": "stage 3 started"}, Severity.DEFAULT),
+    ],
+)
+def test_a_job_outcome_field_saying_it_failed_is_an_error_when_no_level_is_declared(
+    payload: dict[str, object], severity: Severity
+) -> None:
+    """A batch job's status record (`"status": "FAILURE"`) written with no severity is an error, not dropped."""
+    entry = parse({"jsonPayload": payload})
+    assert (entry.severity, entry.severity_rule) == (severity, "json-error" if severity else None)
+
+
+@pytest.mark.parametrize(
+    ("payload", "message", "severity"),
+    [
+        (
+            {"@type": "x.v1.MoveParcelLog", "errorReply": {"code": "NOT_FOUND", "message": "No parcel p-77"}},
+            "No parcel p-77",
+            Severity.ERROR,
+        ),
+        ({"op": "sync", "lastError": {"message": "upstream reset"}}, "upstream reset", Severity.ERROR),
+        (
+            {"msg": "sync", "upstream_error": {"reason": "quota", "message": "quota hit"}},
+            "sync: quota hit",
+            Severity.ERROR,
+        ),
+        ({"msg": "sync done", "error_code": "E0", "errorCount": 0}, "sync done", Severity.DEFAULT),
+        ({"msg": "sync done", "lastError": {}}, "sync done", Severity.DEFAULT),
+    ],
+)
+def test_an_error_object_under_another_key_is_read_as_the_error(
+    payload: dict[str, object], message: str, severity: Severity
+) -> None:
+    """`errorResponse`, `lastError`, `upstream_error`: an object with a message under a key that starts or ends
+    with `error` is the error the entry reports (only objects: a code string or a count says none happened)."""
+    entry = parse({"jsonPayload": payload})
+    assert (entry.message, entry.severity) == (message, severity)
+
+
+_VERTEX_SERVER = {
+    "resource": {"type": "aiplatform.googleapis.com/Endpoint", "labels": {"endpoint_id": "churn-scorer"}},
+    "logName": "projects/p/logs/aiplatform.googleapis.com%2Fprediction_container",
+    "severity": "ERROR",
+}
+_VERTEX_TRAINING = {
+    "resource": {"type": "ml_job", "labels": {"job_id": "8812700417"}},
+    "logName": "projects/p/logs/workerpool0-0",
+    "severity": "ERROR",
+}
+
+
+@pytest.mark.parametrize(
+    ("raw", "payload", "severity", "rule"),
+    [
+        (
+            _VERTEX_SERVER,
+            {"textPayload": "[2026-03-02 08:00:01 +0000] [7] [INFO] Booting worker with pid: 7"},
+            Severity.INFO,
+            "bracketed-level",
+        ),
+        (
+            _VERTEX_SERVER,
+            {"jsonPayload": {"message": "INFO:     Application startup complete."}},
+            Severity.INFO,
+            "level-header",
+        ),
+        (
+            _VERTEX_TRAINING,
+            {"textPayload": "Epoch 3/10: 100%|##########| 412/412 [00:41<00:00]"},
+            Severity.INFO,
+            "no-error-evidence",
+        ),
+        (
+            _VERTEX_TRAINING,
+            {"textPayload": "RuntimeError: CUDA out of memory. Tried to allocate 2.00 GiB"},
+            Severity.ERROR,
+            None,
+        ),
+        (
+            _VERTEX_SERVER,
+            {
+                "textPayload": 'Traceback (most recent call last):\n  File "/srv/app.py", line 3, in <module>\n    load()\nOSError: model.bin missing'
+            },
+            Severity.ERROR,
+            None,
+        ),
+    ],
+)
+def test_a_vertex_ai_container_s_error_is_only_its_stderr_default(
+    raw: dict[str, object], payload: dict[str, object], severity: Severity, rule: str | None
+) -> None:
+    """Vertex AI records a model server's or training job's stderr at ERROR, with no stream label: the level the
+    line declares wins, and a line with no sign of a failure is INFO, as on GKE's stderr."""
+    entry = parse({**raw, **payload})
+    assert (entry.severity, entry.severity_rule) == (severity, rule)
+    assert entry.service in ("churn-scorer", "8812700417")
+
+
+def test_a_headline_with_a_dump_takes_the_error_on_its_first_line() -> None:
+    """zap's `message` of a headline and a multi-line dump, the failure in `error`: the error joins the headline
+    (the title's line), so problems with different errors stay apart; a stack in the message is left whole."""
+    dump = "proxy upstream failed; pool: conns: open 4\nTCP: inuse 0 tw 11\nUDP: inuse 0\n"
+    entry = parse(
+        {
+            "severity": "ERROR",
+            "jsonPayload": {"message": dump, "error": "dial tcp 127.0.0.1:9000: i/o timeout"},
+        }
+    )
+    assert entry.message.split("\n")[0] == (
+        "proxy upstream failed; pool: conns: open 4: dial tcp 127.0.0.1:9000: i/o timeout"
+    )
+    trace = "Traceback (most recent call last):\n  File \"/srv/job.py\", line 4, in <module>\n    run()\nKeyError: 'sku'"
+    kept = parse({"severity": "ERROR", "jsonPayload": {"message": trace, "error": "lookup failed"}})
+    assert kept.stack is not None and kept.stack.exception_type == "KeyError"
+
+
 def test_a_docker_json_file_line_forwarded_as_it_was_reads_as_its_log() -> None:
     line = "2026/11/30 07:00:00 [error] 7#7: *1 connect() failed (111: Connection refused)\n"
     entry = parse({"jsonPayload": {"log": line, "stream": "stderr", "time": "2026-11-30T07:00:00Z"}})
@@ -894,6 +1021,14 @@ def test_service_derivation(
         ),
         ({"type": "some_new_type", "labels": {"job_name": "nightly"}}, "nightly", None),
         ({"type": "some_new_type", "labels": {"zone": "us-central1-a"}}, None, None),
+        (
+            {
+                "type": "cloud_run_worker_pool",
+                "labels": {"worker_pool_name": "feed-poller", "location": "asia-south1"},
+            },
+            "feed-poller",
+            None,
+        ),
     ],
 )
 def test_each_resource_type_names_its_service(
@@ -901,6 +1036,36 @@ def test_each_resource_type_names_its_service(
 ) -> None:
     entry = parse({"resource": resource, "textPayload": "x", "severity": "ERROR"})
     assert (entry.service or None, entry.instance or None) == (service, instance)
+
+
+@pytest.mark.parametrize(
+    ("resource", "log_name", "service"),
+    [
+        ({"type": "global", "labels": {"project_id": "p"}}, "projects/p/logs/ledger-sync", "ledger-sync"),
+        (
+            {"type": "project", "labels": {"project_id": "p"}},
+            "projects/p/logs/jobs%2Fledger-sync",
+            "jobs/ledger-sync",
+        ),
+        (
+            {"type": "global", "labels": {"project_id": "p"}},
+            "projects/p/logs/run.googleapis.com%2Fstderr",
+            None,
+        ),
+        ({"type": "global", "labels": {"project_id": "p"}}, "projects/p/logs/stdout", None),
+        (
+            {"type": "cloud_run_revision", "labels": {"service_name": "web"}},
+            "projects/p/logs/ledger-sync",
+            "web",
+        ),
+    ],
+)
+def test_an_entry_whose_resource_names_no_service_is_named_by_the_log_its_writer_chose(
+    resource: dict[str, object], log_name: str, service: str | None
+) -> None:
+    """A client library that cannot tell where it runs writes `global` or `project`: its own log's id names it."""
+    entry = parse({"resource": resource, "logName": log_name, "textPayload": "x", "severity": "ERROR"})
+    assert (entry.service or None) == service
 
 
 @pytest.mark.parametrize(

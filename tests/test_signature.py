@@ -156,6 +156,36 @@ def test_an_audit_problem_s_title_names_the_method_by_its_last_two_names_and_rea
     assert "google.cloud.notebooks.v2.NotebookService.CreateInstance" in report.clusters[0].message
 
 
+def test_a_condition_change_is_titled_in_few_words_so_that_the_title_reaches_why() -> None:
+    """Cloud Run's `Ready condition status changed to False for Revision R with message: …` cut the reason off
+    the title; the title says `Revision R Ready=False: why`, the message (which rules read) is kept whole."""
+    why = "The container exited before its port 9000 was open. Check the entrypoint of the image."
+
+    def not_ready(n: int, revision: str) -> dict[str, object]:
+        return run_entry(
+            n,
+            severity="ERROR",
+            protoPayload={
+                "@type": "type.googleapis.com/google.cloud.audit.AuditLog",
+                "serviceName": "run.googleapis.com",
+                "methodName": "/Services.ReplaceService",
+                "status": {
+                    "code": 9,
+                    "message": f"Ready condition status changed to False for Revision {revision} with message: {why}",
+                },
+            },
+        )
+
+    report = scan_entries([not_ready(1, "ledger-00007-abc"), not_ready(2, "ledger-00008-xyz")])
+    assert [c.title for c in report.clusters] == [
+        "Revision <*> Ready=False: The container exited before its port 9000 was open. Check the entrypoint of the "
+        "image."
+    ]
+    assert report.clusters[0].message.startswith("FAILED_PRECONDITION on /Services.ReplaceService")
+    alone = scan_entries([not_ready(1, "ledger-00007-abc")])
+    assert alone.clusters[0].title.startswith("Revision ledger-00007-abc Ready=False: The container exited")
+
+
 def test_route_normalization() -> None:
     assert (
         normalize_route("https://h/u/3f2a9c1d-1111-2222-3333-444455556666/cart/42?x=1") == "/u/{id}/cart/{id}"

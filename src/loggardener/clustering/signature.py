@@ -260,10 +260,20 @@ _AUDIT_METHOD_QUALIFIERS = re.compile(
 )
 
 
+# A Knative condition change (Cloud Run's `FAILED_PRECONDITION on /Services.ReplaceService (run.googleapis.com):
+# Ready condition status changed to False for Revision R with message: why`): its words before the reason.
+_CONDITION_CHANGE = re.compile(
+    r"^(?:[A-Z][A-Z_]{1,40} on \S{1,200} \([\w.-]{1,100}\): )?(\w{1,40}) condition status changed to (\w{1,10}) "
+    r"for (\w{1,40}) (\S{1,200}) with message: "
+)
+
+
 def _audit_title(text: str) -> str:
     """An audit problem's title: its message with the method by its last two names (`CODE on
-    ClusterController.CreateCluster (dataproc.googleapis.com): …`), so that the title reaches what failed."""
-    return _shorten(_AUDIT_METHOD_QUALIFIERS.sub(r"\1", text, count=1))
+    ClusterController.CreateCluster (dataproc.googleapis.com): …`), so that the title reaches what failed; a
+    condition change is said in few words (`Revision R Ready=False: why`), so that it reaches why."""
+    changed = _CONDITION_CHANGE.sub(r"\3 \4 \1=\2: ", text, count=1)
+    return _shorten(changed if changed != text else _AUDIT_METHOD_QUALIFIERS.sub(r"\1", text, count=1))
 
 
 def _with_service(text: str, service: str) -> str:

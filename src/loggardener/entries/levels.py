@@ -502,7 +502,14 @@ def may_raise(text: str) -> bool:
     return _ASCII_GLOG_LIKE.search(text) is not None
 
 
-_STREAM_DEFAULTS = {"stderr": Severity.ERROR, "stdout": Severity.INFO, "build": Severity.INFO}
+# `output`: a container's output whose stream no label tells (Vertex AI's prediction and training containers,
+# which record stderr at ERROR and stdout at INFO): either default is only the stream's.
+_STREAM_DEFAULTS: dict[str, frozenset[Severity]] = {
+    "stderr": frozenset((Severity.ERROR,)),
+    "stdout": frozenset((Severity.INFO,)),
+    "build": frozenset((Severity.INFO,)),
+    "output": frozenset((Severity.ERROR, Severity.INFO)),
+}
 
 
 # Lower-case words one of which every platform failure line holds: an ASCII text without any cannot match
@@ -560,7 +567,7 @@ def platform_failure(text: str) -> bool:
 
 def stream_default(severity: Severity, stream: str | None) -> bool:
     """True when `severity` is only what the platform gives every line of the stream (GKE: stderr → ERROR)."""
-    return stream is not None and _STREAM_DEFAULTS.get(stream) == severity
+    return stream is not None and severity in _STREAM_DEFAULTS.get(stream, ())
 
 
 _HTTP_METHODS = "GET|HEAD|POST|PUT|DELETE|PATCH|OPTIONS|CONNECT|TRACE"

@@ -129,8 +129,14 @@ def _parse_rfc3339(value: str) -> datetime:
     return moment
 
 
+# Vertex AI's containers: a model server's (its own log) and a custom training job's (its resource types)
+_VERTEX_OUTPUT_LOG = "aiplatform.googleapis.com%2Fprediction_container"
+_VERTEX_JOB_TYPES = frozenset(("ml_job", "aiplatform.googleapis.com/CustomJob"))
+
+
 def _stream(raw: dict[str, Any], labels: dict[str, Any]) -> str | None:
     """`stderr` or `stdout` when the entry is a container's output line (GKE, Cloud Run, App Engine);
+    `output` when it is a Vertex AI container's, whose stream no label tells (stderr at ERROR, stdout at INFO);
     `build` when it is a line of a Cloud Build log (which records every line at INFO)."""
     label = labels.get(STREAM_LABEL)
     if label in ("stderr", "stdout"):
@@ -138,6 +144,11 @@ def _stream(raw: dict[str, Any], labels: dict[str, Any]) -> str | None:
     log_name = str(raw.get("logName") or "")
     if log_name.endswith("/logs/cloudbuild"):
         return "build"
+    resource = raw.get("resource")
+    if log_name.endswith(_VERTEX_OUTPUT_LOG) or (
+        isinstance(resource, dict) and resource.get("type") in _VERTEX_JOB_TYPES
+    ):
+        return "output"
     for stream in ("stderr", "stdout"):
         if log_name.endswith((f"/{stream}", f"%2F{stream}")):
             return stream
@@ -253,7 +264,13 @@ class EntryParser:
         status = _status_code(fields if isinstance(fields, dict) else {}, payload)
         if status is not None and 500 <= status <= 599:
             return None  # a server error: at least ERROR (`http-status`)
-        identity = resource_identity(str(resource.get("type") or ""), resource_labels, entry_labels, payload)
+        identity = resource_identity(
+            str(resource.get("type") or ""),
+            resource_labels,
+            entry_labels,
+            payload,
+            str(raw.get("logName") or ""),
+        )
         return Quiet(
             position=position,
             raw_insert_id=str(raw.get("insertId") or f"#{position}"),
@@ -276,7 +293,9 @@ class EntryParser:
         resource_labels = _as_dict(resource.get("labels"), "resource.labels")
         entry_labels = _as_dict(raw.get("labels"), "labels")
         payload = read_payload(self._redacted_payloads(raw))
-        identity = resource_identity(resource_type, resource_labels, entry_labels, payload)
+        identity = resource_identity(
+            resource_type, resource_labels, entry_labels, payload, str(raw.get("logName") or "")
+        )
 
         http = _http(raw.get("httpRequest"), payload, self._redact, self._name)
         message = strip_ansi(payload.message)

@@ -24,7 +24,7 @@ from typing import Any
 
 from loggardener.entries.levels import declared_level, json_level, level_word
 from loggardener.entries.models import MalformedEntry, PayloadKind, Severity
-from loggardener.entries.stacks import PY_HEADER
+from loggardener.entries.stacks import PY_HEADER, StackParser
 
 # The message: most loggers, Serilog CLEF's template and rendered text, journald, .NET's JSON console, structlog;
 # last, Docker's json-file line (`{"log": "…\n", "stream": "stderr"}`) that a log shipper forwarded as it was.
@@ -43,6 +43,15 @@ _MESSAGE_FIELDS = (
 # The error an entry reports beside its message: a string (zap, logrus, zerolog, slog), an object (pino and
 # bunyan `err`, log4j2 `thrown`, Workflows `failure`), ECS's and Datadog's dotted `error.message`.
 ERROR_FIELDS = ("error", "err", "error.message", "thrown", "failure")
+# An error object under another name: a key that starts or ends with `error` (Fleet Engine's `errorResponse`,
+# `lastError`, `upstream_error`) holding an object with a message. Only objects: `error_code: "E1"` and
+# `errorCount: 0` say no error happened.
+_ERROR_OBJECT_KEY = re.compile(r"(?i)^error|error$")
+# A job's outcome field saying it failed (`"status": "FAILURE"`), where the payload declares no level.
+OUTCOME_FIELDS = ("status", "state", "result", "outcome")
+FAILED_OUTCOMES = frozenset(("FAILED", "FAILURE", "FAIL"))
+_STACKS = StackParser()
+"""Tells a stack from a headline with a dump (`_joined`)."""
 _ERROR_MESSAGE_FIELDS = ("message", "exception_message", "localizedMessage", "exception", "msg")
 _ERROR_TYPE_FIELDS = ("type", "name", "class", "exception_class", "kind")
 STACK_FIELDS = (
@@ -273,9 +282,30 @@ def _json(payload: dict[str, Any]) -> Payload:
         stack_sources=stacks,
         declared=_declared(payload, message),
         host_name=host if isinstance(host, str) else None,
-        reports_error=not _ERROR_KEYS.isdisjoint(source)
-        and any(_reported(source.get(k)) for k in ERROR_FIELDS),
+        reports_error=(
+            not _ERROR_KEYS.isdisjoint(source) and any(_reported(source.get(k)) for k in ERROR_FIELDS)
+        )
+        or _failed_outcome(source)
+        or bool(_error_object(source)),
     )
+
+
+def _failed_outcome(payload: dict[str, Any]) -> bool:
+    """True when an outcome field (`status`, `state`…) of the payload is a failure word (`FAILURE`)."""
+    return any(
+        isinstance(value, str) and value.strip().upper() in FAILED_OUTCOMES
+        for value in (payload.get(key) for key in OUTCOME_FIELDS)
+    )
+
+
+def _error_object(payload: dict[str, Any]) -> str:
+    """The message of an error object the payload holds under a key other than `ERROR_FIELDS`, or ''."""
+    for key, value in payload.items():
+        if isinstance(value, dict) and key not in _ERROR_KEYS and _ERROR_OBJECT_KEY.search(key):
+            line = _error_line(value)
+            if line:
+                return line
+    return ""
 
 
 def _reported(value: Any) -> bool:
@@ -332,19 +362,29 @@ def _with_error(message: str, payload: dict[str, Any]) -> str:
     """The message with the error the payload reports beside it: `request failed` and `error: "dial tcp …"`
     read `request failed: dial tcp …`, so different failures logged with one message are different problems.
     Without a message, the error is the message (a string whole, an object's message)."""
-    if _ERROR_KEYS.isdisjoint(payload):
-        return message
-    for key in ERROR_FIELDS:
+    for key in ERROR_FIELDS if not _ERROR_KEYS.isdisjoint(payload) else ():
         value = payload.get(key)
         error = _error_line(value)
         if not error:
             continue
         if not message:
             return value if isinstance(value, str) else error
-        if error in message or "\n" in message:
-            return message
+        return _joined(message, error)
+    error = _error_object(payload)
+    return _joined(message, error) if message and error else message or error
+
+
+def _joined(message: str, error: str) -> str:
+    """`message: error`, unless the message already says the error or holds a stack; a multi-line message (a
+    headline and a dump: Knative's `…; sockstat: sockets: used 8\nTCP: …`) takes the error on its first line."""
+    if error in message:
+        return message
+    if "\n" not in message:
         return f"{message.rstrip().rstrip(':')}: {error}"
-    return message
+    if _STACKS.parse(message) is not None:
+        return message
+    head, _, rest = message.partition("\n")
+    return f"{head.rstrip().rstrip(':;,')}: {error}\n{rest}"
 
 
 def _error_line(value: Any) -> str:

@@ -22,14 +22,17 @@
 | `workflows.googleapis.com/Workflow` | `workflow_id` | — | — |
 | `batch.googleapis.com/Job` | `job_id`, else `job_uid` | — | — |
 | `aiplatform.googleapis.com/CustomJob`, `ml_job` | `job_id` | — | — |
+| `aiplatform.googleapis.com/Endpoint` | `endpoint_id` | — | — |
 | `pubsub_subscription` / `pubsub_topic` | `subscription_id` / `topic_id` | — | — |
 | `cloud_tasks_queue` | `queue_id` | — | — |
 | `api`, `apigateway.googleapis.com/Gateway` | `service`, else `gateway_id` | — | — |
 | `gcs_bucket` | `bucket_name` | — | — |
 | `cloud_dataproc_cluster` | `cluster_name` | — | — |
 | `gce_instance_group` (its health checks) | `instance_group_name` | — | — |
+| `cloud_run_worker_pool` | `worker_pool_name` | — | — |
 | any other type (not an audit entry) | the first of `service_name`, `job_name`, `function_name`, `module_id`, `backend_service_name`, `database_id`, `queue_id`, `subscription_id`, `topic_id`, `bucket_name`, `cluster_name` it has | — | — |
 | audit entries (`protoPayload` AuditLog) of `k8s_node` and the types below it | `serviceName` | — | — |
+| none of the above named (`global`, `project`: a client library's own log) | the log's id (`logs/billing-worker`), unless Google's (`….googleapis.com/…`, `stdout`, `stderr`) | — | — |
 
 An instance shown as — is the entry's `labels.instanceId` when it has one (never for `cloud_scheduler_job`):
 `INSTANCE_LABELS` holds the whole rule.
@@ -60,6 +63,7 @@ SERVICE_FILTERS: dict[str, str] = {
     "workflows.googleapis.com/Workflow": "resource.labels.workflow_id",
     "cloud_tasks_queue": "resource.labels.queue_id",
     "pubsub_subscription": "resource.labels.subscription_id",
+    "cloud_run_worker_pool": "resource.labels.worker_pool_name",
 }
 
 _KUBERNETES = frozenset({"k8s_cluster", "gke_cluster", "k8s_pod", "k8s_node"})
@@ -107,6 +111,7 @@ _LABELLED: dict[str, tuple[str, ...]] = {
     "workflows.googleapis.com/Workflow": ("workflow_id",),
     "batch.googleapis.com/Job": ("job_id", "job_uid"),
     "aiplatform.googleapis.com/CustomJob": ("job_id",),
+    "aiplatform.googleapis.com/Endpoint": ("endpoint_id",),
     "ml_job": ("job_id",),
     "pubsub_subscription": ("subscription_id",),
     "pubsub_topic": ("topic_id",),
@@ -116,6 +121,7 @@ _LABELLED: dict[str, tuple[str, ...]] = {
     "gcs_bucket": ("bucket_name",),
     "cloud_dataproc_cluster": ("cluster_name",),
     "gce_instance_group": ("instance_group_name",),
+    "cloud_run_worker_pool": ("worker_pool_name",),
 }
 # For any other resource type: the first of these labels it has names its service.
 _SERVICE_LIKE = (
@@ -200,13 +206,33 @@ def _joined(*parts: str | None) -> str | None:
 
 
 def resource_identity(
-    resource_type: str, labels: dict[str, Any], entry_labels: dict[str, Any], payload: Payload
+    resource_type: str,
+    labels: dict[str, Any],
+    entry_labels: dict[str, Any],
+    payload: Payload,
+    log_name: str = "",
 ) -> Identity:
     """The service, revision and instance of an entry (see the module's table)."""
     service, revision = _service_of(resource_type, labels, entry_labels, payload)
     return Identity(
-        service or payload.audit_service, revision, instance_of(resource_type, labels, entry_labels)
+        service or payload.audit_service or own_log(log_name),
+        revision,
+        instance_of(resource_type, labels, entry_labels),
     )
+
+
+_PLATFORM_LOGS = frozenset(("stdout", "stderr"))
+
+
+def own_log(log_name: str) -> str | None:
+    """The id of a log an application named itself (`projects/p/logs/billing-worker`: `billing-worker`), which
+    names the writer of an entry whose resource names none (a client library's `global` or `project`); None
+    for Google's logs (`cloudaudit.googleapis.com%2Factivity`, `run.googleapis.com%2Fstderr`) and streams."""
+    _, found, log_id = log_name.partition("/logs/")
+    log_id = log_id.replace("%2F", "/").replace("%2f", "/")
+    if not found or not log_id or "googleapis.com" in log_id or log_id in _PLATFORM_LOGS:
+        return None
+    return log_id
 
 
 def instance_of(resource_type: str, labels: dict[str, Any], entry_labels: dict[str, Any]) -> str | None:

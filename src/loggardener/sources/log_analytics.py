@@ -65,7 +65,9 @@ from loggardener.entries.payloads import (
     ERROR_FIELDS,
     EVENT_OBJECT_FIELD,
     EVENT_OBJECT_KEYS,
+    FAILED_OUTCOMES,
     HEALTH_CHECK_FIELD,
+    OUTCOME_FIELDS,
     STACK_FIELDS,
     SYSLOG_LEVELS,
     SYSLOG_PRIORITY_FIELD,
@@ -233,6 +235,9 @@ def _may_declare_pattern() -> str:
             _json_keys(JSON_LEVEL_KEYS) + _at_least(floor),
             _json_keys([SYSLOG_PRIORITY_FIELD]) + f'"?\\s*(?:{"|".join(priorities)})(?:[^0-9]|$)',
             _json_keys(ERROR_FIELDS),  # `json-error`
+            # `json-error` too: a job's failed outcome (`"status": "FAILURE"`), an error object under another key
+            _json_keys(OUTCOME_FIELDS) + '"\\s*(?:' + "|".join(sorted(FAILED_OUTCOMES)) + ')\\s*"',
+            '"(?:error[^"]*|[^"]*error)"\\s*:\\s*\\{',
             _json_keys(STACK_FIELDS),
             _json_keys(["@type"]),  # a GCP service's record of an attempt (`payloads._attempt`)
             "\\n|\\\\n",  # several lines (in JSON, escaped): a stack, or a level on a later line
