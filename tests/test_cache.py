@@ -46,6 +46,8 @@ def test_a_corrupt_or_unwritable_cache_is_only_slower(cache: Path) -> None:
     stored.write_text("{not json", encoding="utf-8")
     assert cached_json("numbers", "k", lambda: 7) == 7
     assert json.loads(stored.read_text(encoding="utf-8")) == {"key": "k", "value": 7}
+    stored.write_text("[" * 100_000 + "]" * 100_000, encoding="utf-8")  # past the decoder's depth
+    assert cached_json("numbers", "k", lambda: 7) == 7
     assert cached_json("other", "k", lambda: 8) == 8
     (other,) = cache.glob("other-*.json")
     other.unlink()

@@ -308,8 +308,9 @@ def test_no_credentials_says_how_to_get_them(monkeypatch: pytest.MonkeyPatch, tm
         (b'["SECRET-KEY-MATERIAL"]', "holds a JSON list, not a credentials object"),
         (b'{"type": "service_account", "private_key": "SECRET-KEY-MATERIAL"', "is not valid JSON at line 1"),
         (b"", "is not valid JSON at line 1 column 1"),
+        (b"[" * 100_000 + b"]" * 100_000, "is not a JSON key file (nested too deeply)"),
     ],
-    ids=["directory", "p12", "list", "cut-off", "empty"],
+    ids=["directory", "p12", "list", "cut-off", "empty", "deep"],
 )
 def test_a_credentials_file_that_cannot_be_used_is_one_line_without_its_content(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path, content: bytes | None, said: str
@@ -400,6 +401,22 @@ def test_a_token_service_that_stays_unreachable_is_a_source_failure() -> None:
     assert len(clock.sleeps) == RETRY_ATTEMPTS - 1
 
 
+def test_gclouds_own_credentials_file_nested_too_deeply_is_one_line(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """Application Default Credentials gcloud wrote, when google-auth cannot decode them: exit 4, no
+    internal RecursionError."""
+    adc = tmp_path / "gcloud"
+    adc.mkdir()
+    (adc / "application_default_credentials.json").write_bytes(b"[" * 100_000 + b"]" * 100_000)
+    monkeypatch.delenv("GOOGLE_APPLICATION_CREDENTIALS", raising=False)
+    monkeypatch.setenv("CLOUDSDK_CONFIG", str(adc))
+    with pytest.raises(GardenerError) as caught:
+        list(CloudLoggingSource(LogQuery(start=START, end=END), project="P").records())
+    assert caught.value.exit_code == ExitCode.CREDENTIALS
+    assert caught.value.message.startswith("cannot use the Google Cloud credentials (RecursionError")
+
+
 def test_revoked_credentials_are_rejected_at_once_with_the_way_out() -> None:
     faults = {1: Fault(400, "Token has been expired or revoked.")}
     with FakeLoggingServer(make_entries(3), faults=faults) as server:
@@ -438,6 +455,8 @@ def test_a_token_the_api_keeps_refusing_is_rejected_with_the_servers_message() -
         (None, "env", "config", "env"),
         (None, None, "config", "config"),
         (None, None, None, None),
+        (None, "env\n", "config", "env"),  # a value read from a file, or pasted, with its line break
+        ("  ", " env ", "config", "env"),
     ],
 )
 def test_project_precedence_is_flag_environment_config(
@@ -778,6 +797,35 @@ def test_print_filter_takes_the_severity_in_any_case(given: str, clause: str) ->
     assert result.stdout.splitlines()[2].startswith(clause)
 
 
+@pytest.mark.parametrize(
+    ("other", "named"),
+    [("--report-json", "--report-json"), ("--assignments", "--assignments"), ("--state", "the state file")],
+)
+def test_save_export_on_another_outputs_path_is_refused_before_reading(
+    tmp_path: Path, other: str, named: str
+) -> None:
+    """The export was replaced by the report written after it (or it replaced the state), in silence."""
+    path = tmp_path / "x.json"
+    with FakeLoggingServer(make_entries(3)) as server:
+        args = [
+            "scan",
+            "--project",
+            "P",
+            "--hours",
+            "12",
+            "--now",
+            NOW,
+            "--logging-endpoint",
+            server.endpoint,
+        ]
+        result = CliRunner().invoke(
+            app, [*args, "--out", str(tmp_path), "--save-export", str(path), other, str(path)]
+        )
+    assert result.exit_code == ExitCode.BAD_INPUT
+    assert f"--save-export and {named} are the same file" in result.stderr
+    assert not server.requests and not path.exists()
+
+
 def test_live_scan_rejects_an_unknown_severity_before_reading() -> None:
     args = ["scan", "--project", "P", "--hours", "12", "--logging-endpoint", "http://127.0.0.1:9"]
     result = CliRunner().invoke(app, [*args, "--min-severity", "LOUD"])
@@ -848,8 +896,13 @@ PAGE = json.dumps({"entries": make_entries(3)}).encode()
         Fault(200, raw=b"[1, 2]", content_type="application/json"),
         Fault(200, raw=b'{"entries": {"a": 1}}', content_type="application/json"),
         Fault(200, raw=b'{"entries": [], "nextPageToken": 7}', content_type="application/json"),
+        Fault(
+            200,
+            raw=b'{"entries": [' + b"[" * 100_000 + b"]" * 100_000 + b"]}",
+            content_type="application/json",
+        ),
     ],
-    ids=["cut-off", "html", "list", "entries-object", "token-number"],
+    ids=["cut-off", "html", "list", "entries-object", "token-number", "nested-too-deep"],
 )
 def test_an_answer_that_is_no_page_is_retried_then_said_in_one_line(fault: Fault) -> None:
     clock = FakeClock()

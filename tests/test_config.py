@@ -47,13 +47,18 @@ def test_gardener_toml_wins_over_pyproject(tmp_path: Path) -> None:
         ("[redaction]\nextra_patterns = ['(']\n", "invalid regular expression"),
         ("[redaction]\nextra_patterns = ['(?<=token )\\w+']\n", "redaction patterns are RE2 syntax"),
         ("[redaction]\nextra_patterns = ['(a)\\1']\n", "no lookaround or backreferences"),
+        ("[redaction]\nextra_patterns = ['x*']\n", "'x*' matches empty text"),
+        ("[redaction]\nextra_patterns = ['^']\n", "'^' matches empty text"),
         ('[[priorities.rules]]\nname = "x"\npriority = "P9"\nreason = "r"\n', "priorities.rules.0.priority"),
         ("typo = 1\n", "unknown key 'typo'"),
         (
             "x = " + "[" * 50_000 + "]" * 50_000 + "\n",
             "is not valid TOML: arrays or tables nested too deeply",
         ),
-        ("[clustering]\nbucket_minutes = " + "9" * 5000 + "\n", "is not valid TOML: Exceeds the limit"),
+        (
+            "[clustering]\nbucket_minutes = " + "9" * 5000 + "\n",
+            "is not valid TOML: a number of 5,000 digits (at most 4,300 are read)",
+        ),
         ('[issues]\ngenerated_by_label = ""\n', "key 'issues.generated_by_label': is empty"),
         ('[issues]\ntype_label = "needs,triage"\n', "key 'issues.type_label': 'needs,triage' holds a comma"),
         ('[issues]\ntype_label = "' + "t" * 51 + '"\n', "is 51 characters; GitHub labels hold at most 50"),
@@ -110,3 +115,13 @@ def test_a_config_saved_with_a_byte_order_mark_is_read(tmp_path: Path) -> None:
     path = tmp_path / "gardener.toml"
     path.write_bytes(b'\xef\xbb\xbf[issues]\r\nthreshold = "P1"\r\n')
     assert load_config(path).issues.threshold == "P1"
+
+
+def test_a_directory_where_the_config_is_looked_for_is_said_not_skipped(tmp_path: Path) -> None:
+    """The defaults were used in silence: the user's settings (redaction patterns among them) not applied."""
+    name = "gardener.toml"
+    (tmp_path / name).mkdir()
+    with pytest.raises(GardenerError) as caught:
+        load_config(search_dir=tmp_path)
+    assert caught.value.exit_code == ExitCode.BAD_CONFIG
+    assert f"config file {tmp_path / name} is a directory" in caught.value.message

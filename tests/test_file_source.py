@@ -7,6 +7,7 @@ import io
 import json
 import math
 import random
+import tracemalloc
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +17,7 @@ from hypothesis import strategies as st
 
 from loggardener.errors import GardenerError
 from loggardener.sources.file import (
+    STREAM_DEPTH_LIMIT,
     WHOLE_ARRAY_BYTES,
     FileSource,
     _array_records,
@@ -253,6 +255,43 @@ def test_an_item_nested_too_deep_is_refused_however_the_array_is_decoded() -> No
             (2, "entry 2: JSON nested deeper than 64 levels"),
             (3, "entry 3: expected a LogEntry object, found list"),
         ]
+
+
+@pytest.mark.parametrize("body", [b"\x07" + b"\x00" * 40, b""], ids=["invalid-block", "header-only"])
+def test_a_gzip_header_then_no_readable_data_is_one_line(tmp_path: Path, body: bytes) -> None:
+    """A gzip header followed by corrupt deflate data was an internal error (zlib.error while peeking)."""
+    path = tmp_path / "export.json.gz"
+    path.write_bytes(gzip.compress(_ndjson(_entries(3)))[:10] + body)
+    with pytest.raises(GardenerError) as caught:
+        _read(path)
+    assert caught.value.exit_code == 2
+    assert caught.value.message.startswith(f"cannot read {path}: ")
+
+
+def test_an_array_nested_thousands_deep_stops_there_in_little_memory(tmp_path: Path) -> None:
+    """ijson's memory grows with the square of the nesting (20,000 opening brackets, a 20 KB file, took a
+    gigabyte): the streamed reading stops past STREAM_DEPTH_LIMIT levels, keeping the entries before."""
+    good = json.dumps(_entries(2))[:-1]
+    path = tmp_path / "deep.json"
+    path.write_text(good + ', {"a": "[[ \\" {{", "b": ' + "[" * 8000, encoding="utf-8")
+    tracemalloc.start()
+    try:
+        records = _read(path)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert [(r.position, r.error) for r in records] == [
+        (1, None),
+        (2, None),
+        (3, f"entry 3: JSON nested deeper than {STREAM_DEPTH_LIMIT} levels, rest unreadable"),
+    ]
+    assert peak < 40 << 20  # 160 MB without the limit
+
+
+def test_brackets_and_escaped_quotes_in_strings_do_not_count_as_nesting() -> None:
+    text = json.dumps([{"insertId": str(i), "m": '\\"' + "[{" * 600 + "\\"} for i in range(40)])
+    records = list(_array_records(_Utf8(io.StringIO(text)), "x.json", whole_limit=0))
+    assert [r.error for r in records] == [None] * 40
 
 
 def test_two_arrays_appended_to_one_file_say_what_happened(tmp_path: Path) -> None:

@@ -57,6 +57,7 @@ def test_report_json_dash_writes_the_report_to_stdout_and_the_summary_to_stderr(
         ["--project", "p"],
         ["--resource-type", "cloud_run_revision"],
         ["--save-export", "x.ndjson"],
+        ["--logging-endpoint", "http://127.0.0.1:9"],
     ],
 )
 def test_live_only_options_with_an_export_are_refused(tmp_path: Path, args: list[str]) -> None:
@@ -64,6 +65,43 @@ def test_live_only_options_with_an_export_are_refused(tmp_path: Path, args: list
     assert code == 2
     assert f"{args[0]} is only for a live scan" in stderr
     assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (["--demo", "--view", "v"], "--view is only for a scan through Log Analytics"),
+        (
+            ["--hours", "1", "--project", "p", "--bigquery-endpoint", "http://127.0.0.1:9"],
+            "--bigquery-endpoint is only",
+        ),
+        (
+            ["--log-analytics", "p-1.logs", "--hours", "1", "--max-entries", "5"],
+            "--max-entries is only for a live scan of Cloud Logging (entries.list), not for --log-analytics",
+        ),
+        (
+            ["--log-analytics", "p-1.logs", "--hours", "1", "--logging-endpoint", "http://127.0.0.1:9"],
+            "--logging-endpoint",
+        ),
+    ],
+)
+def test_an_option_of_another_source_is_refused_not_ignored(
+    tmp_path: Path, args: list[str], expected: str
+) -> None:
+    result = runner.invoke(app, ["scan", "--out", str(tmp_path / "out"), "--no-state", *args])
+    assert result.exit_code == 2
+    assert expected in result.stderr
+    assert not (tmp_path / "out").exists()
+
+
+def test_an_endpoint_from_the_environment_is_no_option_given(tmp_path: Path) -> None:
+    """CI may set GARDENER_LOGGING_ENDPOINT for every step: a scan of an export still runs."""
+    env = {
+        "GARDENER_LOGGING_ENDPOINT": "http://127.0.0.1:9",
+        "GARDENER_BIGQUERY_ENDPOINT": "http://127.0.0.1:9",
+    }
+    result = runner.invoke(app, ["scan", "--demo", "--out", str(tmp_path / "out"), "--no-state"], env=env)
+    assert result.exit_code == 0, result.stderr
 
 
 @pytest.mark.parametrize(("threshold", "code"), [("P0", 1), ("P1", 1), ("P2", 1)])
@@ -299,3 +337,189 @@ def test_a_scan_stopped_by_a_signal_says_so_and_leaves_no_half_written_file(
     lines = stderr.decode().strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith(said) and "each output is written whole" in lines[0]
     assert sorted(path.name for path in tmp_path.rglob("*")) == ["export.ndjson", "out"]
+
+
+def _with_stdout(args: list[str], stdout: int | str, tmp_path: Path) -> subprocess.CompletedProcess[str]:
+    """The command with its standard output a given file (/dev/full) or closed (-1)."""
+    env = {**os.environ, "PYTHONPATH": str(Path(loggardener.__file__).parent.parent)}
+    with open(os.devnull if stdout == -1 else stdout, "w") as sink:
+        return subprocess.run(
+            [sys.executable, "-m", "loggardener", *args],
+            stdin=subprocess.DEVNULL,
+            stdout=sink,
+            stderr=subprocess.PIPE,
+            cwd=tmp_path,
+            env=env,
+            text=True,
+            timeout=120,
+            preexec_fn=(lambda: os.close(1)) if stdout == -1 else None,
+        )
+
+
+SCAN = ["scan", "--demo", "--no-state", "--out", "out"]
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")
+@pytest.mark.parametrize(
+    "args",
+    [
+        SCAN,
+        [*SCAN, "--report-json", "-"],
+        ["scan", "--hours", "1", "--print-filter"],
+        ["scan", "-h"],
+        ["--version"],
+    ],
+    ids=["summary", "report", "filter", "help", "version"],
+)
+def test_a_full_standard_output_is_one_line_exit_2(tmp_path: Path, args: list[str]) -> None:
+    process = _with_stdout(args, "/dev/full", tmp_path)
+    assert process.returncode == 2, process.stderr
+    assert process.stderr.strip().splitlines()[-1] == (
+        "error: cannot write to standard output: no space left on the device: free some space and rerun"
+    )
+    assert "Traceback" not in process.stderr and "internal error" not in process.stderr
+
+
+@pytest.mark.parametrize(
+    ("args", "option"),
+    [
+        ([*SCAN, "--report-json", "-"], "--report-json"),
+        (["cluster", "log.txt", "--assignments", "-"], "--assignments"),
+    ],
+    ids=["report", "assignments"],
+)
+def test_an_output_to_a_closed_standard_output_is_refused_not_lost(
+    tmp_path: Path, args: list[str], option: str
+) -> None:
+    (tmp_path / "log.txt").write_text("disk 1 full\ndisk 2 full\n", encoding="utf-8")
+    process = _with_stdout(args, -1, tmp_path)
+    assert process.returncode == 2
+    assert f"{option} - writes to standard output, which is closed" in process.stderr
+    assert not (tmp_path / "out").exists()  # said before the scan
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (["scan", "--from", "", "--no-state"], "--from needs a path: got an empty one"),
+        (["cluster", ""], "the path of a log file is empty"),
+        (["cluster", "", "--format", "gcloud"], "is empty (is the variable that gives it set?)"),
+    ],
+)
+def test_an_empty_input_path_says_so(tmp_path: Path, args: list[str], expected: str) -> None:
+    """`--from "$EXPORT"` with the variable unset: not "nothing to scan" (it was given) nor ": no such file"."""
+    result = runner.invoke(app, args)
+    assert result.exit_code == 2
+    assert expected in result.stderr
+
+
+def test_an_export_wholly_outside_the_window_says_so_not_only_healthy(tmp_path: Path) -> None:
+    """`--hours 1` on last week's export: HEALTHY, "3 outside the window", and no word that nothing was
+    looked at."""
+    export = tmp_path / "old.ndjson"
+    lines = [
+        {
+            "insertId": f"q{i}",
+            "timestamp": f"2026-02-03T04:0{i}:00Z",
+            "severity": "ERROR",
+            "textPayload": "vault sync failed",
+        }
+        for i in range(3)
+    ]
+    export.write_text("".join(json.dumps(line) + "\n" for line in lines), encoding="utf-8")
+    args = ["--from", str(export), "--hours", "1", "--now", "2026-02-10T00:00:00Z", "--report-json", "-"]
+    result = runner.invoke(app, ["scan", "--out", str(tmp_path / "out"), "--no-state", *args])
+    assert result.exit_code == 0, result.stderr
+    [note] = json.loads(result.stdout)["notes"]
+    assert note.startswith(
+        "every entry read is outside the window (2026-02-09T23:00:00Z to 2026-02-10T00:00:00Z)"
+    )
+    assert "they run from 2026-02-03T04:00:00Z to 2026-02-03T04:02:00Z" in note
+    assert "note: every entry read is outside the window" in result.stderr
+
+
+def test_project_names_who_runs_a_log_analytics_query(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`--log-analytics P.D --project BILLING` was refused as "only for a live scan" (only --dry-run took it)."""
+    from loggardener.sources import log_analytics
+    from loggardener.sources.demo import DemoSource
+
+    given: dict[str, object] = {}
+
+    def source(dataset: str, **kwargs: object) -> DemoSource:
+        given.update(kwargs, dataset=dataset)
+        return DemoSource()
+
+    monkeypatch.setattr(log_analytics, "log_analytics_source", source)
+    args = [
+        "--log-analytics",
+        "logs-1.app",
+        "--project",
+        "billing-1",
+        "--hours",
+        "1",
+        "--now",
+        "2026-11-21T18:00:00Z",
+    ]
+    result = runner.invoke(app, ["scan", "--out", str(tmp_path / "out"), "--no-state", *args])
+    assert result.exit_code == 0, result.stderr
+    assert given["dataset"] == "logs-1.app" and given["billing_project"] == "billing-1"
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="file names of any bytes")
+def test_an_export_whose_name_is_not_utf8_is_scanned(tmp_path: Path) -> None:
+    """A name byte that is not UTF-8 reached the report as a lone surrogate: an internal error writing it."""
+    export = Path(os.fsdecode(os.fsencode(tmp_path) + b"/export-\xff.ndjson"))
+    line = {
+        "insertId": "n1",
+        "timestamp": "2026-02-03T04:00:00Z",
+        "severity": "ERROR",
+        "textPayload": "cache miss storm",
+    }
+    export.write_text(json.dumps(line) + "\n", encoding="utf-8")
+    report = tmp_path / "report.json"
+    result = runner.invoke(
+        app,
+        [
+            "scan",
+            "--from",
+            str(export),
+            "--out",
+            str(tmp_path / "out"),
+            "--no-state",
+            "--report-json",
+            str(report),
+        ],
+    )
+    assert result.exit_code == 0, result.stderr
+    assert json.loads(report.read_text(encoding="utf-8"))["source"].endswith("export-\ufffd.ndjson")
+
+
+@pytest.mark.parametrize(
+    ("args", "env", "expected"),
+    [
+        (["--demo", "--service", "api-\udcff"], {}, "--service 'api-\ufffd' holds bytes that are not UTF-8"),
+        (
+            ["--hours", "1", "--project", "p", "--filter", "x=\udcff", "--print-filter"],
+            {},
+            "--filter 'x=\ufffd'",
+        ),
+        (
+            ["--hours", "1", "--print-filter"],
+            {"GOOGLE_CLOUD_PROJECT": "p\udcff"},
+            "the project id (--project or",
+        ),
+    ],
+    ids=["service", "filter", "project-variable"],
+)
+def test_text_options_that_are_not_utf8_are_one_line(
+    tmp_path: Path, args: list[str], env: dict[str, str], expected: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A byte that is not UTF-8 in an argument (a lone surrogate to Python) failed where the text was
+    written or sent: internal errors."""
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    result = runner.invoke(app, ["scan", "--out", str(tmp_path / "out"), "--no-state", *args])
+    assert result.exit_code == 2, result.stderr
+    assert expected in result.stderr

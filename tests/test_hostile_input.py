@@ -168,7 +168,7 @@ def test_an_integer_past_pythons_digit_limit_is_one_malformed_line(tmp_path: Pat
     records = list(FileSource(export).records())
     assert [r.entry is None for r in records] == [True, False]
     assert records[0].error is not None and records[0].error.startswith(
-        "line 1: invalid JSON: Exceeds the limit"
+        "line 1: invalid JSON: a number of 5,000 digits (at most 4,300 are read)"
     )
 
 

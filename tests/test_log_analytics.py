@@ -569,6 +569,7 @@ def test_an_unreachable_bigquery_is_given_up_after_the_retry_time() -> None:
         (200, "text/html", b"<html><body>Sign in to continue</body></html>", "the answer is not JSON"),
         (200, "application/json", b'{"kind": "bigquery#job", "jobRef', "the answer is not JSON"),
         (200, "application/json", b"[1, 2]", "the answer is not BigQuery's"),
+        (200, "application/json", b"[" * 100_000 + b"]" * 100_000, "the answer nests too deeply"),
         (
             503,
             "text/html",

@@ -18,6 +18,8 @@ from typer.testing import CliRunner
 
 from fakes.github_server import FakeGitHub
 from loggardener.cli import app
+from loggardener.errors import ExitCode, GardenerError
+from loggardener.files import atomic_write
 from loggardener.publishing.markers import fingerprint_marker
 from loggardener.sources.demo import demo_export_path
 from publishing_support import FakeGh
@@ -370,3 +372,40 @@ def test_a_refused_repository_is_one_line_with_its_exit_code_and_no_library_chat
     assert len(errors) == 1 and errors[0].startswith("error: the token may not write issues in o/r"), errors
     assert "Issues:" not in done.stdout
     assert next((tmp_path / "out").glob("*.md")).exists()
+
+
+def test_drafts_that_cannot_all_be_written_leave_the_previous_ones_whole(
+    tmp_path: Path, config: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A full disk on the third file left two new drafts beside a stale directory: the drafts of a run are
+    written whole or not at all, and a new run's replace an earlier run's."""
+    from loggardener.publishing import drafts
+
+    scan(tmp_path, config, "--issues", "draft")
+    [directory] = tmp_path.glob("*.issues")
+    before = {p.relative_to(directory): p.read_bytes() for p in directory.rglob("*") if p.is_file()}
+    (directory / "99-stale.md").write_text("a draft of an earlier run", encoding="utf-8")
+    written = 0
+
+    def full_disk(path: Path, text: str, what: str, mode: int | None = None) -> None:
+        nonlocal written
+        written += 1
+        if written == 3:
+            raise GardenerError(
+                f"cannot write {what} {path}: no space left on the device", ExitCode.BAD_INPUT
+            )
+        atomic_write(path, text, what, mode)
+
+    monkeypatch.setattr(drafts, "atomic_write", full_disk)
+    code, _, stderr = scan(tmp_path, config, "--issues", "draft")
+    assert code == ExitCode.BAD_INPUT
+    assert f"cannot write draft {directory}{os.sep}" in stderr.replace("\n", "")
+    after = {p.relative_to(directory): p.read_bytes() for p in directory.rglob("*") if p.is_file()}
+    assert after == {**before, Path("99-stale.md"): b"a draft of an earlier run"}
+    assert not [
+        p for p in tmp_path.iterdir() if p.name.startswith(f".{directory.name}.")
+    ]  # nothing half-made
+
+    monkeypatch.undo()
+    scan(tmp_path, config, "--issues", "draft")
+    assert not (directory / "99-stale.md").exists()

@@ -276,6 +276,23 @@ def test_listing_that_keeps_failing_publishes_nothing(server: FakeGitHub) -> Non
     assert not server.requests_matching("POST")
 
 
+def test_an_answer_too_deep_to_decode_publishes_nothing_and_says_so(
+    server: FakeGitHub, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A proxy's answer nested past the JSON decoder's depth was an internal RecursionError."""
+    from github.Requester import Requester
+
+    def too_deep(*args: object, **kwargs: object) -> None:
+        raise RecursionError("maximum recursion depth exceeded while decoding a JSON array")
+
+    monkeypatch.setattr(Requester, "requestJsonAndCheck", too_deep)
+    actions = publish(server, make_report())
+
+    assert kinds(actions) == ["failed", "failed"]
+    assert "GitHub's answer nests too deeply to be read as JSON" in actions[0].detail
+    assert not server.requests_matching("POST")
+
+
 def test_rate_limit_403_waits_for_the_reset_and_retries(server: FakeGitHub) -> None:
     server.rate_limit("POST", r"/repos/o/r/issues", times=1, reset_in=-2)
 

@@ -1474,6 +1474,13 @@ def test_a_csv_credential_column_reads_quoted_cells_and_passes_over_odd_rows() -
     assert "this row, has, four cells" in redacted and x in redacted  # the table ended at `done`
 
 
+def test_an_extra_pattern_marks_only_what_it_matches_not_the_empty_text_between() -> None:
+    """`\\b` matches empty text at every word boundary: it marked each one, between the bytes of one
+    character too (the text was no longer UTF-8: an internal error)."""
+    redactor = Redactor(extra_patterns=[r"\bshop-\d+|\b"])
+    assert redactor.redact("été shop-42 ok") == "été [REDACTED:custom] ok"
+
+
 def test_an_extra_pattern_runs_on_text_with_a_lone_surrogate() -> None:
     redactor = Redactor(extra_patterns=[r"ACME-[0-9]{6}", r"\bcafé\w*"])
     assert redactor.redact("id ACME-123456 \ud800 x") == "id [REDACTED:custom] \ud800 x"

@@ -184,6 +184,32 @@ def test_a_rejected_token_is_exit_4_said_once_and_the_worklog_is_kept(
     assert list(out.glob("*.md"))
 
 
+def test_a_token_with_a_line_break_around_it_is_used_without_it(server: FakeGitHub, tmp_path: Path) -> None:
+    """A secret read from a file keeps its line break: requests refused the header, quoting the whole token
+    in every issue's failure line and, cut, in the worklog."""
+    env = {"GITHUB_API_URL": server.url, "GH_TOKEN": f" {TOKEN}\n"}
+    code, stdout, stderr = _run(
+        "--demo", "--out", str(tmp_path / "out"), "--config", str(_config(tmp_path)), "--issues", "publish",
+        "--repo", "o/r", env=env,
+    )  # fmt: skip
+    assert code == 0, stderr
+    assert f"Issues: {len(server.issues)} created" in stdout
+
+
+def test_a_token_with_a_line_break_inside_is_one_line_never_quoted(
+    server: FakeGitHub, tmp_path: Path
+) -> None:
+    inner = TOKEN[:6] + "\n" + TOKEN[6:]
+    env = {"GITHUB_API_URL": server.url, "GITHUB_TOKEN": inner}
+    code, stdout, stderr = _run(
+        "--demo", "--out", str(tmp_path / "out"), "--config", str(_config(tmp_path)), "--issues", "publish",
+        "--repo", "o/r", env=env,
+    )  # fmt: skip
+    assert code == 4
+    assert "GITHUB_TOKEN holds a character no GitHub token has" in stderr
+    assert TOKEN[6:] not in stdout + stderr and not server.issues
+
+
 def test_gh_token_is_honoured_before_github_token(server: FakeGitHub, tmp_path: Path) -> None:
     env = {"GITHUB_API_URL": server.url, "GH_TOKEN": TOKEN, "GITHUB_TOKEN": "ghp_wrong"}
     code, stdout, stderr = _run(
@@ -264,3 +290,12 @@ def test_worklogs_of_service_scans_and_of_other_runs_never_replace_each_other(tm
         "GCP-LOG-GARDENER-WORKLOG-last-59-minutes-2026-11-21-17-39.md",
     ]
     assert len(list(out.glob("*.issues"))) == 2
+
+
+def test_a_refused_header_is_described_without_quoting_it() -> None:
+    from requests.exceptions import InvalidHeader
+
+    from loggardener.publishing.github import describe
+
+    exc = InvalidHeader(f"Invalid leading whitespace in header value: 'token {TOKEN}\\x7f'")
+    assert TOKEN not in describe(exc) and "GH_TOKEN" in describe(exc)

@@ -80,7 +80,7 @@ def test_count_history_is_bounded() -> None:
         ),
         (
             '{"format": "log-gardener-state", "version": 1, "runs": ' + "9" * 5000 + "}",
-            "is corrupt (Exceeds the limit",
+            "is corrupt (a number of 5,000 digits (at most 4,300 are read))",
         ),
         ('["a", "list"]', "is not a log gardener state file"),
         ('{"name": "some other tool", "version": 1}', "is not a log gardener state file"),

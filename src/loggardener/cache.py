@@ -54,7 +54,11 @@ def cached_json(name: str, key: object, compute: Callable[[], Any]) -> Any:
         stored = json.loads(path.read_text(encoding="utf-8"))
         if isinstance(stored, dict) and stored.get("key") == key and "value" in stored:
             return stored["value"]
-    except (OSError, ValueError):
+    except (
+        OSError,
+        ValueError,
+        RecursionError,
+    ):  # unreadable, damaged, or nested past the decoder: recompute
         pass
     value = compute()
     with contextlib.suppress(GardenerError, OSError):  # a read-only home: compute again next time

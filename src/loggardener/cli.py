@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import signal
+import sys
 from typing import Annotated
 
 import typer
@@ -11,7 +12,9 @@ import typer
 from loggardener import __version__
 from loggardener.commands.cluster import cluster as cluster_command
 from loggardener.commands.scan import scan as scan_command
-from loggardener.console import out, raise_terminated
+from loggardener.console import err, out, raise_terminated
+from loggardener.errors import GardenerError
+from loggardener.files import standard_output_error
 
 app = typer.Typer(
     name="gardener",
@@ -48,4 +51,9 @@ def main() -> None:
     # costs each run a noticeable part of its start-up. Typer builds its own validators the same way.
     os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
     signal.signal(signal.SIGTERM, raise_terminated)
-    app()
+    try:
+        app()
+    except (OSError, GardenerError) as exc:  # --help, --version or a usage error to a full standard output
+        failure = exc if isinstance(exc, GardenerError) else standard_output_error(exc)
+        err.print(f"error: {failure.message}", markup=False, highlight=False, soft_wrap=True)
+        sys.exit(int(failure.exit_code))

@@ -11,7 +11,7 @@ from typing import Annotated, Any, Literal
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from loggardener.entries.levels import START_FAILURE_PATTERNS, STARTUP_EXCEPTION_TYPES
-from loggardener.errors import ExitCode, GardenerError
+from loggardener.errors import ExitCode, GardenerError, decode_reason
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -73,13 +73,18 @@ def _linear_patterns(patterns: list[str]) -> list[str]:
     options.log_errors = False
     for pattern in patterns:
         try:
-            re2.compile(pattern, options)
+            compiled = re2.compile(pattern, options)
         except re2.error as exc:
             reason = exc.args[0].decode() if exc.args and isinstance(exc.args[0], bytes) else exc
             raise ValueError(
                 f"invalid regular expression {pattern!r} for RE2 ({reason}); redaction patterns are RE2 "
                 "syntax, which runs in linear time: no lookaround or backreferences"
             ) from None
+        if compiled.search("") is not None:
+            raise ValueError(
+                f"regular expression {pattern!r} matches empty text (it would mark every position): make it "
+                "match at least one character (x+ rather than x*)"
+            )
     return patterns
 
 
@@ -733,7 +738,7 @@ def load_config(path: Path | None = None, search_dir: Path | None = None) -> Gar
         return _load_file(path)
     directory = search_dir or Path.cwd()
     candidate = directory / "gardener.toml"
-    if candidate.is_file():
+    if candidate.is_file() or candidate.is_dir():  # a directory of that name is said, not skipped
         return _load_file(candidate)
     pyproject = directory / "pyproject.toml"
     if pyproject.is_file():
@@ -760,7 +765,11 @@ def _load_file(path: Path) -> GardenerConfig:
             f"config file {path} is not UTF-8 text: save it as UTF-8 TOML", ExitCode.BAD_CONFIG
         ) from None
     except (ValueError, RecursionError) as exc:  # TOMLDecodeError; an integer past 4,300 digits; deep nesting
-        reason = str(exc) if not isinstance(exc, RecursionError) else "arrays or tables nested too deeply"
+        reason = (
+            decode_reason(exc)
+            if not isinstance(exc, RecursionError)
+            else "arrays or tables nested too deeply"
+        )
         if path.read_bytes().lstrip().startswith((b"{", b"[{")):
             reason = f"{reason}; it looks like JSON, and the configuration is TOML (see the README's Configuration)"
         raise GardenerError(f"{path} is not valid TOML: {reason}", ExitCode.BAD_CONFIG) from None

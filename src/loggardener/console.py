@@ -12,10 +12,11 @@ from rich.console import Console
 from rich.markup import escape
 
 from loggardener.errors import ExitCode, GardenerError
+from loggardener.files import STANDARD_OUTPUT
 from loggardener.rendering.markdown_safety import strip_controls
 
 err = Console(stderr=True)
-out = Console()
+out = Console(file=STANDARD_OUTPUT)
 
 INTERRUPTED = (
     "stopped before the end; each output is written whole or not at all, so rerun the scan (issues already "

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from enum import IntEnum
 
 
@@ -24,3 +25,29 @@ class GardenerError(Exception):
         super().__init__(message)
         self.message = message
         self.exit_code = exit_code
+
+
+_DIGIT_LIMIT = re.compile(
+    r"Exceeds the limit \((\d+) digits\) for integer string conversion(?:: value has (\d+) digits)?"
+)
+
+
+def decode_reason(exc: ValueError) -> str:
+    """Why JSON or TOML text did not decode, in the user's words: Python's refusal of a long integer
+    advises calling `sys.set_int_max_str_digits()`, which a user of gardener cannot do."""
+    text = str(exc)
+    limit = _DIGIT_LIMIT.search(text)
+    if limit is None:
+        return text
+    digits = f"{int(limit[2]):,}" if limit[2] else f"more than {int(limit[1]):,}"
+    return f"a number of {digits} digits (at most {int(limit[1]):,} are read)"
+
+
+def is_utf8(text: str) -> bool:
+    """Whether `text` can be written as UTF-8: no lone surrogate (what Python makes of a byte that is not
+    UTF-8 in an argument or an environment variable)."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True

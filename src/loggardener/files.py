@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import errno
 import hashlib
+import io
 import os
 import re
 import stat
@@ -19,7 +20,7 @@ import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import IO
+from typing import IO, cast
 
 from loggardener.errors import ExitCode, GardenerError
 
@@ -49,13 +50,16 @@ def unused_path(path: Path, marker: str, limit: int = 1000) -> Path:
 
 def write_error(what: str, path: Path, exc: OSError) -> GardenerError:
     """One line for a failed write; a full disk says so plainly."""
+    return GardenerError(f"cannot write {what} {path}: {write_reason(exc)}", ExitCode.BAD_INPUT)
+
+
+def write_reason(exc: OSError) -> str:
+    """Why a write failed, in words; a full disk says so plainly."""
     if exc.errno == errno.ENOSPC:
-        reason = "no space left on the device: free some space and rerun"
-    elif exc.errno == errno.EDQUOT:
-        reason = "disk quota exceeded: free some space and rerun"
-    else:
-        reason = exc.strerror or str(exc)
-    return GardenerError(f"cannot write {what} {path}: {reason}", ExitCode.BAD_INPUT)
+        return "no space left on the device: free some space and rerun"
+    if exc.errno == errno.EDQUOT:
+        return "disk quota exceeded: free some space and rerun"
+    return exc.strerror or str(exc)
 
 
 def _refuse_link(path: Path, what: str) -> None:
@@ -141,12 +145,86 @@ STDOUT = Path("-")
 """An output path meaning standard output, as `-` does for every command-line tool."""
 
 
+def standard_output_error(exc: OSError) -> GardenerError:
+    """The one line for standard output that cannot be written (full, an I/O error)."""
+    return GardenerError(f"cannot write to standard output: {write_reason(exc)}", ExitCode.BAD_INPUT)
+
+
+class StandardOutput(io.TextIOBase):
+    """Standard output as it is at each call (tests swap it), where a failed write is one line (exit code 2)
+    rather than an internal error; a closed pipe (`| head`) stays a BrokenPipeError, which rich and click
+    end quietly. When standard output is closed (`>&-`), what is written to it is dropped."""
+
+    def write(self, text: str) -> int:
+        stream = sys.stdout
+        if stream is None:
+            return len(text)
+        try:
+            return stream.write(text)
+        except BrokenPipeError:
+            raise
+        except OSError as exc:
+            raise self._failed(exc) from None
+
+    def flush(self) -> None:
+        stream = sys.stdout
+        if stream is None:
+            return
+        try:
+            stream.flush()
+        except BrokenPipeError:
+            raise
+        except OSError as exc:
+            raise self._failed(exc) from None
+
+    @staticmethod
+    def _failed(exc: OSError) -> GardenerError:
+        """The error to raise; standard output then goes to /dev/null, so that the exit (which flushes it)
+        does not fail on it again."""
+        try:
+            null = os.open(os.devnull, os.O_WRONLY)
+            try:
+                os.dup2(null, sys.stdout.fileno())
+            finally:
+                os.close(null)
+        except (OSError, ValueError, AttributeError):  # not a file descriptor (a test's buffer)
+            pass
+        return standard_output_error(exc)
+
+    def writable(self) -> bool:
+        return True
+
+    def isatty(self) -> bool:
+        return sys.stdout is not None and sys.stdout.isatty()
+
+    def fileno(self) -> int:
+        if sys.stdout is None:
+            raise io.UnsupportedOperation("standard output is closed")
+        return sys.stdout.fileno()
+
+    @property
+    def encoding(self) -> str:  # type: ignore[override]  # read-only: standard output's own
+        return getattr(sys.stdout, "encoding", None) or "utf-8"
+
+
+STANDARD_OUTPUT = cast("IO[str]", StandardOutput())
+
+
+def standard_output(option: str) -> IO[str]:
+    """Standard output, for `option -`; closed (`>&-`, a service without one) is one line, not a lost output."""
+    if sys.stdout is None:
+        raise GardenerError(
+            f"{option} - writes to standard output, which is closed: give a file path", ExitCode.BAD_INPUT
+        )
+    return STANDARD_OUTPUT
+
+
 @contextmanager
 def output_open(path: Path, what: str) -> Iterator[IO[str]]:
     """Standard output for `-`, else `atomic_open(path)`."""
     if path == STDOUT:
         try:
-            yield sys.stdout
+            yield standard_output(f"--{what}")
             sys.stdout.flush()
         except OSError as exc:
             raise write_error(what, path, exc) from None

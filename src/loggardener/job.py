@@ -54,6 +54,8 @@ class Outputs:
     state: Path | None = None
     input_file: Path | None = None
     """The export read (`--from`), which no output may replace."""
+    save_export: Path | None = None
+    """Where the live source saves what it reads (`--save-export`), which no other output may replace."""
 
 
 @dataclass(frozen=True)
@@ -110,6 +112,7 @@ def _refuse_shared_paths(outputs: Outputs) -> None:
     run), and an output on the input would replace the export it was made from."""
     named = (
         (outputs.input_file, "--from"),
+        (outputs.save_export, "--save-export"),
         (outputs.report_json, "--report-json"),
         (outputs.assignments, "--assignments"),
         (outputs.state, "the state file"),

@@ -126,6 +126,9 @@ class Scan:
         self._skipped: Counter[str] = Counter()
         self._severities: Counter[str] = Counter()
         self._span: tuple[datetime, datetime] | None = None
+        self._outside: tuple[datetime, datetime] | None = None
+        """The first and last timestamp of the entries outside the window."""
+        self._inside = 0
         self._matched_services: set[str | None] = set()
         self._other_services: set[str] = set()
         self._recent_ids: dict[str, str] = {}
@@ -201,7 +204,10 @@ class Scan:
             timestamp = entry.timestamp
             if (start is not None and timestamp < start) or (end is not None and timestamp > end):
                 self._skip_entry(entry, "outside the window", weight)
+                first, last = self._outside or (timestamp, timestamp)
+                self._outside = (min(first, timestamp), max(last, timestamp))
                 continue
+            self._inside += 1
             service = entry.service
             if services and service not in services:
                 if service and len(self._other_services) < MAX_SERVICES_LISTED:
@@ -378,6 +384,13 @@ class Scan:
                 "filtered (a severity filter drops the lines Cloud Run logs without one), so crashes are "
                 "under-counted; export with `gardener scan --print-filter`'s query instead"
             )
+        if self._outside is not None and not self._inside:
+            first, last = (_rfc3339(moment) for moment in self._outside)
+            notes.append(
+                f"every entry read is outside the window ({_rfc3339(start) if start else '…'} to "
+                f"{_rfc3339(end) if end else '…'}): they run from {first} to {last}, so nothing was triaged; give "
+                "--since and --until around them (a file scanned without them is read whole)"
+            )
         unmatched = sorted(set(self.options.services) - {s for s in self._matched_services if s})
         if unmatched and self._other_services:
             notes.append(
@@ -402,6 +415,10 @@ class Scan:
             incidents=incidents,
             deploys=linked.deploys,
         ).redacted(self._redact)
+
+
+def _rfc3339(moment: datetime) -> str:
+    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def _same_moment(first: str, second: str) -> bool:

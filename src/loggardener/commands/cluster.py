@@ -22,7 +22,7 @@ from rich.markup import escape
 
 from loggardener.console import err, out, user_errors
 from loggardener.errors import ExitCode, GardenerError
-from loggardener.files import STDOUT, check_writable, output_open
+from loggardener.files import STDOUT, check_writable, output_open, standard_output
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -156,6 +156,8 @@ def cluster(
     """Cluster a log into templates and print them, most frequent first."""
     from loggardener.clustering.miner import TemplateMiner
 
+    if assignments == STDOUT:
+        standard_output("--assignments")  # closed: said now, not after reading a large input
     if assignments is not None and assignments != STDOUT:
         if path != "-" and os.path.realpath(assignments) == os.path.realpath(path):
             raise GardenerError(

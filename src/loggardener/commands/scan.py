@@ -22,7 +22,7 @@ from rich.markup import escape
 from loggardener.console import err, out, user_errors
 from loggardener.defaults import DEFAULT_MAX_ENTRIES, DEFAULT_STATE_PATH, STATE_FILE_NAME
 from loggardener.entries.severity import Severity
-from loggardener.errors import ExitCode, GardenerError
+from loggardener.errors import ExitCode, GardenerError, is_utf8
 from loggardener.rendering.markdown_safety import strip_controls
 
 if TYPE_CHECKING:
@@ -265,6 +265,7 @@ def _log_analytics_source(
 
 @user_errors
 def scan(
+    ctx: typer.Context,
     from_path: Annotated[
         str | None,
         typer.Option(
@@ -495,6 +496,7 @@ def scan(
 ) -> None:
     """Scan logs, cluster them into problems, rank them P0–P3 and write a worklog."""
     from loggardener.config import load_config
+    from loggardener.files import standard_output
     from loggardener.job import Outputs, run_scan_job
     from loggardener.pipeline import ScanOptions
     from loggardener.publishing.run import choose_publisher
@@ -514,6 +516,24 @@ def scan(
                 f"{flag} - would name a file '-': give a path ('-' means standard input or output only for "
                 "--from, --report-json and --assignments)"
             )
+    if from_path == "":
+        raise GardenerError("--from needs a path: got an empty one (is the variable that gives it set?)")
+    _refuse_undecodable(
+        {
+            "--service": service,
+            "--since": since,
+            "--until": until,
+            "--now": now,
+            "--project": project,
+            "--resource-type": resource_type,
+            "--filter": extra_filter,
+            "--repo": repo,
+            "--log-analytics": log_analytics,
+            "--view": view,
+            "--logging-endpoint": logging_endpoint,
+            "--bigquery-endpoint": bigquery_endpoint,
+        }
+    )
     config = load_config(config_path)
     options = ScanOptions(
         since=_timestamp(since, "--since"),
@@ -529,6 +549,19 @@ def scan(
     dataset = log_analytics or config.log_analytics.dataset
     if log_analytics and (from_path or demo):
         raise GardenerError("use either --log-analytics or --from/--demo, not both", ExitCode.BAD_INPUT)
+    if dataset and not (from_path or demo):
+        _refuse_options(
+            {
+                "--max-entries": max_entries != DEFAULT_MAX_ENTRIES,
+                "--logging-endpoint": _typed(ctx, "logging_endpoint"),
+            },
+            "a live scan of Cloud Logging (entries.list), not for --log-analytics",
+        )
+    else:
+        _refuse_options(
+            {"--view": view is not None, "--bigquery-endpoint": _typed(ctx, "bigquery_endpoint")},
+            "a scan through Log Analytics (--log-analytics PROJECT.DATASET)",
+        )
     source = _choose_source(
         from_path,
         demo,
@@ -568,10 +601,10 @@ def scan(
                 "--fail-on": fail_on is not None,
             }
         )
-        typer.echo(source.dry_run())
+        _print_plain(source.dry_run())
         raise typer.Exit()
     live = not (demo or from_path or dataset)
-    if not live:
+    if demo or from_path:  # --project names who runs a Log Analytics query: refused only for a file
         _refuse_live_only(
             {
                 "--project": project is not None,
@@ -579,12 +612,13 @@ def scan(
                 "--filter": extra_filter is not None,
                 "--max-entries": max_entries != DEFAULT_MAX_ENTRIES,
                 "--save-export": save_export is not None,
+                "--logging-endpoint": _typed(ctx, "logging_endpoint"),
             }
         )
     if print_filter:
         if not live:
             raise GardenerError("--print-filter shows the live query; drop --from/--demo", ExitCode.BAD_INPUT)
-        typer.echo(source.stats.query_filter)
+        _print_plain(source.stats.query_filter or "")
         raise typer.Exit()
     mode: IssuesMode = issues.value
     if mode == "none" and repo is not None:
@@ -602,6 +636,9 @@ def scan(
         raise GardenerError(
             "--report-json - and --assignments - would mix in standard output: give one a path"
         )
+    for flag, value in (("--report-json", report_json), ("--assignments", assignments)):
+        if value == Path("-"):
+            standard_output(flag)  # closed: said now, not found after the scan
     console = err if to_stdout or assignments == Path("-") else out
     outputs = Outputs(
         out_dir=out_dir,
@@ -611,6 +648,7 @@ def scan(
         step_summary=step_summary,
         state=None if no_state else state_path,
         input_file=Path(from_path) if from_path and from_path != "-" else None,
+        save_export=save_export,
     )
     with _reading(err.is_terminal, source) as advance:
         result = run_scan_job(
@@ -623,7 +661,9 @@ def scan(
         )
     report, worklog = result.report, result.worklog
     if to_stdout:
-        typer.echo(JsonReport().render(report), nl=False)
+        stream = standard_output("--report-json")
+        stream.write(JsonReport().render(report))
+        stream.flush()
     _print_summary(console, report, worklog if result.worklog_written else None)
     if result.state is not None:
         console.print(
@@ -641,6 +681,14 @@ def scan(
         raise unpublished
     if fail_on is not None:
         _fail_on(report, fail_on.value)
+
+
+def _print_plain(text: str) -> None:
+    """`text` and a new line on standard output, as it is (no markup, no wrapping)."""
+    from loggardener.files import STANDARD_OUTPUT
+
+    STANDARD_OUTPUT.write(text + "\n")
+    STANDARD_OUTPUT.flush()
 
 
 def _fail_on(report: ScanReport, threshold: str) -> None:
@@ -663,6 +711,38 @@ def _refuse_with_dry_run(given: dict[str, bool]) -> None:
         raise GardenerError(
             f"--dry-run only prints the query and BigQuery's estimate, so {', '.join(named)} would do nothing: "
             f"drop {'it' if len(named) == 1 else 'them'}, or drop --dry-run to scan",
+            ExitCode.BAD_INPUT,
+        )
+
+
+def _refuse_undecodable(given: dict[str, str | list[str] | None]) -> None:
+    """Text options are UTF-8 text: a byte that is not (Python keeps it as a lone surrogate) would fail
+    wherever the text is written or sent. File paths may hold any byte and are not checked here."""
+    from loggardener.sources.file import displayed
+
+    for flag, value in given.items():
+        for text in value if isinstance(value, list) else [value]:
+            if text is not None and not is_utf8(text):
+                raise GardenerError(
+                    f"{flag} {displayed(text)!r} holds bytes that are not UTF-8 text: retype it, or set the "
+                    "terminal or the variable that gives it to UTF-8",
+                    ExitCode.BAD_INPUT,
+                )
+
+
+def _typed(ctx: typer.Context, name: str) -> bool:
+    """The option was given on the command line (not by its environment variable, which CI may set for all)."""
+    source = ctx.get_parameter_source(name)
+    return source is not None and source.name == "COMMANDLINE"
+
+
+def _refuse_options(given: dict[str, bool], only: str) -> None:
+    """Options of another source than the one scanned are an error, never silently ignored."""
+    named = [name for name, present in given.items() if present]
+    if named:
+        raise GardenerError(
+            f"{', '.join(named)} {'is' if len(named) == 1 else 'are'} only for {only}: "
+            f"drop {'it' if len(named) == 1 else 'them'}",
             ExitCode.BAD_INPUT,
         )
 

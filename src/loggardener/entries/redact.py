@@ -2196,6 +2196,12 @@ _PAIR_NAMES = ("name", "Name", "key", "Key", "ParameterKey", "OptionName")
 _PAIR_VALUES = ("value", "Value", "ParameterValue")
 
 
+def _custom_marker(match: re2._Match) -> bytes:
+    """The marker for what an extra pattern matched; nothing for an empty match (`\\b`, `^`), which would
+    otherwise mark every boundary, even between the bytes of one character."""
+    return b"[REDACTED:custom]" if match.end() > match.start() else b""
+
+
 class Redactor:
     """Replaces credentials in text with `[REDACTED:<kind>]`, and redacts structured payloads by key name."""
 
@@ -2346,7 +2352,7 @@ class Redactor:
         if self._custom:
             encoded = text.encode("utf-8", "surrogatepass")
             for pattern in self._custom:
-                encoded = pattern.sub(b"[REDACTED:custom]", encoded)
+                encoded = pattern.sub(_custom_marker, encoded)
             text = encoded.decode("utf-8", "surrogatepass")
         return text
 

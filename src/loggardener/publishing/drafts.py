@@ -13,7 +13,10 @@ The worklog names the drafts relative to its own directory (the drafts directory
 
 from __future__ import annotations
 
+import os
 import shlex
+import shutil
+import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -101,13 +104,34 @@ class DraftWriter(IssuePublisher):
         self.repo = check_repo(repo) if repo else ""
 
     def publish(self, composer: Composer, clusters: Sequence[Cluster]) -> list[IssueAction]:
-        gh_dir = self.directory / "gh"
+        """Write the drafts into a new directory that replaces the drafts directory once complete: a run
+        that fails part way (a full disk, Ctrl-C) leaves the previous drafts, never half of the new ones
+        beside them, and drafts of problems an earlier run had do not linger."""
         try:
-            gh_dir.mkdir(parents=True, exist_ok=True)
+            self.directory.parent.mkdir(parents=True, exist_ok=True)
+            staging = Path(tempfile.mkdtemp(dir=self.directory.parent, prefix=f".{self.directory.name}."))
         except OSError as exc:
             raise GardenerError(
-                f"cannot create the drafts directory {self.directory}: {exc}", ExitCode.BAD_INPUT
+                f"cannot create the drafts directory {self.directory}: {exc.strerror or exc}",
+                ExitCode.BAD_INPUT,
             ) from None
+        try:
+            staging.chmod(0o755)  # as a directory made with mkdir, not mkdtemp's 0700
+            actions = self._write(composer, clusters, staging)
+            _replace_directory(staging, self.directory)
+        except GardenerError as exc:  # named as the drafts directory, not as the directory being filled
+            shutil.rmtree(staging, ignore_errors=True)
+            raise GardenerError(
+                exc.message.replace(str(staging), str(self.directory)), exc.exit_code
+            ) from None
+        except BaseException:
+            shutil.rmtree(staging, ignore_errors=True)
+            raise
+        return actions
+
+    def _write(self, composer: Composer, clusters: Sequence[Cluster], staging: Path) -> list[IssueAction]:
+        gh_dir = staging / "gh"
+        gh_dir.mkdir()
         config = composer.config
         lines = [
             _HEADER.format(
@@ -125,7 +149,8 @@ class DraftWriter(IssuePublisher):
             regression, _ = composer.comment(
                 cluster, None, regression=True, reopened=config.reopen_regressions, draft=True
             )
-            draft = self.directory / f"{index:02d}-{cluster.fingerprint}.md"
+            name = f"{index:02d}-{cluster.fingerprint}.md"
+            draft = staging / name
             files = {
                 draft: f"# {content.title}\n\nLabels: {', '.join(content.labels)}\n\n---\n\n{content.body}",
                 gh_dir / f"body-{cluster.fingerprint}.md": content.body,
@@ -153,8 +178,35 @@ class DraftWriter(IssuePublisher):
                     fingerprint=cluster.fingerprint,
                     action="drafted",
                     title=content.title,
-                    detail=str(draft.relative_to(self.directory.parent)),
+                    detail=str((self.directory / name).relative_to(self.directory.parent)),
                 )
             )
-        atomic_write(self.directory / SCRIPT_NAME, "".join(lines), "script", mode=0o755)
+        atomic_write(staging / SCRIPT_NAME, "".join(lines), "script", mode=0o755)
         return actions
+
+
+def _replace_directory(new: Path, target: Path) -> None:
+    """Put the directory `new` at `target`; what was there is moved aside first (back, if the move fails)
+    and removed after."""
+    if target.is_symlink() or (target.exists() and not target.is_dir()):
+        raise GardenerError(
+            f"cannot write the drafts into {target}: it is not a directory", ExitCode.BAD_INPUT
+        )
+    aside: Path | None = None
+    try:
+        if target.exists():
+            aside = Path(tempfile.mkdtemp(dir=target.parent, prefix=f".{target.name}.old.")) / target.name
+            os.replace(target, aside)
+        try:
+            os.replace(new, target)
+        except OSError:
+            if aside is not None:
+                os.replace(aside, target)
+            raise
+    except OSError as exc:
+        raise GardenerError(
+            f"cannot write the drafts into {target}: {exc.strerror or exc}", ExitCode.BAD_INPUT
+        ) from None
+    finally:
+        if aside is not None:
+            shutil.rmtree(aside.parent, ignore_errors=True)

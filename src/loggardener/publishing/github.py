@@ -30,7 +30,7 @@ from github.Issue import Issue
 from github.IssueComment import IssueComment
 from github.Repository import Repository
 from requests import RequestException
-from requests.exceptions import RetryError
+from requests.exceptions import InvalidHeader, RetryError
 from urllib3.connectionpool import ConnectionPool
 from urllib3.response import HTTPResponse
 
@@ -105,8 +105,14 @@ class _Run:
     touched: list[_Touched] = field(default_factory=list)
 
 
+_API_ERRORS = (GithubException, RequestException, RecursionError)
+"""What a call to GitHub raises when it fails, or when its answer cannot be read (a JSON answer nested too
+deeply for the decoder: a proxy's or a broken one, as GitHub sends none)."""
+
+
 def describe(exc: Exception) -> str:
-    """One line about an API failure (never the token: PyGithub exceptions hold no request headers)."""
+    """One line about an API failure (never the token: PyGithub exceptions hold no request headers, and the
+    one of requests that does is not quoted)."""
     if isinstance(exc, RateLimitExceededException):
         reset = (exc.headers or {}).get("X-RateLimit-Reset") or (exc.headers or {}).get("x-ratelimit-reset")
         when = f"; it resets at {utc(datetime.fromtimestamp(int(reset), timezone.utc))}" if reset else ""
@@ -117,6 +123,10 @@ def describe(exc: Exception) -> str:
     if isinstance(exc, RetryError):
         reason = re.search(r"Caused by \w+\('([^']*)'", str(exc))
         return "GitHub kept failing after retries" + (f": {reason.group(1)}" if reason else "")
+    if isinstance(exc, RecursionError):
+        return "GitHub's answer nests too deeply to be read as JSON (a proxy's page?)"
+    if isinstance(exc, InvalidHeader):  # its text quotes the header: the token
+        return "a request header holds a character HTTP refuses (check GH_TOKEN or GITHUB_TOKEN)"
     if isinstance(exc, RequestException):
         return f"cannot reach GitHub: {type(exc).__name__}: {str(exc)[:200]}"
     return f"{type(exc).__name__}: {str(exc)[:200]}"
@@ -232,7 +242,7 @@ class GitHubPublisher(IssuePublisher):
             candidates = self._candidates(repo, label)
         except BadCredentialsException:
             raise _rejected() from None
-        except (GithubException, RequestException) as exc:
+        except _API_ERRORS as exc:
             refused = _refused(exc, self.repo_name) if isinstance(exc, GithubException) else None
             if refused is not None:
                 raise refused from None
@@ -263,7 +273,7 @@ class GitHubPublisher(IssuePublisher):
             except BadCredentialsException:
                 stopped = "GitHub rejected the token (401)"
                 actions.append(self._failed(cluster, stopped))
-            except (GithubException, RequestException) as exc:
+            except _API_ERRORS as exc:
                 issue = candidates.get(cluster.fingerprint)
                 if (
                     isinstance(exc, GithubException)
@@ -415,7 +425,7 @@ class GitHubPublisher(IssuePublisher):
             content = composer.issue(touched.cluster, run.numbers, regression=touched.regression)
             try:
                 touched.issue.edit(body=content.body)
-            except (GithubException, RequestException) as exc:
+            except _API_ERRORS as exc:
                 for index, action in enumerate(actions):
                     if action.fingerprint == touched.cluster.fingerprint:
                         note = f"; related issues not linked: {describe(exc)}"

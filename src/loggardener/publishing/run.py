@@ -53,12 +53,30 @@ def choose_publisher(
         )
     return GitHubPublisher(
         repo,
-        environ.get("GH_TOKEN") or environ.get("GITHUB_TOKEN", ""),  # gh's order: GH_TOKEN wins
+        _token(environ),
         api_url,
         seconds_between_requests=None,
         seconds_between_writes=config.seconds_between_writes or None,
         max_rate_limit_wait=config.max_rate_limit_wait,
     )
+
+
+def _token(environ: Mapping[str, str]) -> str:
+    """GH_TOKEN, else GITHUB_TOKEN (gh's order), without the spaces or line break around it that a secret
+    pasted or read from a file carries; anything else no token holds is one line (exit code 4): HTTP would
+    refuse it as a header, and its error quotes the header, token and all."""
+    for name in ("GH_TOKEN", "GITHUB_TOKEN"):
+        token = environ.get(name, "").strip()
+        if not token:
+            continue
+        if not (token.isascii() and token.isprintable()) or " " in token:
+            raise GardenerError(
+                f"{name} holds a character no GitHub token has (a space, a line break or a control "
+                "character inside it): set it to the token alone",
+                ExitCode.CREDENTIALS,
+            )
+        return token
+    return ""
 
 
 def process_issues(report: ScanReport, config: IssuesConfig, publisher: IssuePublisher | None) -> ScanReport:

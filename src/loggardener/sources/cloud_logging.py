@@ -20,7 +20,7 @@ from google.cloud.logging_v2 import Client
 from tenacity import RetryCallState, Retrying, retry_if_exception, stop_after_attempt, wait_exponential_jitter
 
 from loggardener.defaults import DEFAULT_MAX_ENTRIES
-from loggardener.errors import ExitCode, GardenerError
+from loggardener.errors import ExitCode, GardenerError, is_utf8
 from loggardener.files import check_writable
 from loggardener.sources.google_auth import CREDENTIALS_HINT, credentials_for, endpoint_url, is_emulator
 from loggardener.sources.interface import EntrySource, RawRecord, SourceStats
@@ -198,9 +198,19 @@ def _auth_message(exc: GoogleAuthError) -> str:
 def resolve_project(explicit: str | None, configured: str | None = None) -> str | None:
     """--project, else GOOGLE_CLOUD_PROJECT, else the config's `project`; None: ask the credentials.
 
-    The environment beats the config file, so CI can point a committed config at another project.
+    The environment beats the config file, so CI can point a committed config at another project. Spaces
+    and a line break around a value (a variable read from a file) are dropped: no project id has them.
     """
-    return explicit or os.environ.get("GOOGLE_CLOUD_PROJECT") or configured or None
+    for value in (explicit, os.environ.get("GOOGLE_CLOUD_PROJECT"), configured):
+        if value and value.strip():
+            if not is_utf8(value):
+                raise GardenerError(
+                    "the project id (--project or GOOGLE_CLOUD_PROJECT) holds bytes that are not UTF-8 text: "
+                    "set it to the id alone",
+                    ExitCode.BAD_INPUT,
+                )
+            return value.strip()
+    return None
 
 
 class CloudLoggingSource(EntrySource):
@@ -292,6 +302,8 @@ class CloudLoggingSource(EntrySource):
             except tuple(_CUT_OFF) as exc:
                 meaning = next(text for kind, text in _CUT_OFF.items() if isinstance(exc, kind))
                 raise UnreadableAnswer(f"{meaning} ({' '.join(str(exc).split())[:200]})") from exc
+            except RecursionError:  # no page of the API nests so deep: a proxy's or a broken answer
+                raise UnreadableAnswer("the answer nests too deeply to be read as JSON") from None
             return _checked_page(response)
 
         def request(**kwargs: Any) -> Any:

@@ -21,7 +21,7 @@ from typing import IO, Any, cast
 import ijson
 import orjson
 
-from loggardener.errors import ExitCode, GardenerError
+from loggardener.errors import ExitCode, GardenerError, decode_reason
 from loggardener.sources.interface import EntrySource, RawRecord, SourceStats
 
 _GZIP_MAGIC = b"\x1f\x8b"
@@ -43,7 +43,7 @@ class FileSource(EntrySource):
     def __init__(self, path: str | Path, stdin: IO[bytes] | None = None) -> None:
         self.path = str(path)
         self._stdin = stdin
-        self.stats = SourceStats(description="standard input" if self.path == "-" else self.path)
+        self.stats = SourceStats(description="standard input" if self.path == "-" else displayed(self.path))
 
     def _open(self) -> io.BufferedReader:
         if self.path == "-":
@@ -91,6 +91,12 @@ class FileSource(EntrySource):
         finally:
             if self.path != "-":
                 stream.close()
+
+
+def displayed(path: str) -> str:
+    """`path` as text every output can hold: a byte of its name that is not UTF-8 (which Python keeps as a
+    lone surrogate) becomes U+FFFD."""
+    return path.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
 
 
 def refuse_other_compressions(window: bytes, description: str, wanted: str) -> None:
@@ -154,6 +160,11 @@ def standard_input(what: str) -> IO[bytes]:
 def open_binary(path: str, kind: str) -> io.BufferedReader:
     """`path` opened for reading; a missing file, a directory or a file that cannot be read is one line
     (`kind` says what the file should have been: `an export file`)."""
+    if not path:
+        raise GardenerError(
+            f"no file named: the path of {kind} is empty (is the variable that gives it set?)",
+            ExitCode.BAD_INPUT,
+        )
     try:
         return open(path, "rb")  # the caller closes it
     except FileNotFoundError:
@@ -169,8 +180,11 @@ def _peek(stream: io.BufferedReader, path: str) -> bytes:
     or a gzip header that is not one is one line."""
     try:
         return stream.peek(65536)
-    except (OSError, EOFError, gzip.BadGzipFile) as exc:
-        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else exc
+    except (OSError, EOFError, zlib.error) as exc:  # BadGzipFile is an OSError without strerror
+        if isinstance(exc, (gzip.BadGzipFile, zlib.error)):
+            reason = f"it starts as gzip does, but its compressed data is corrupt ({exc}); is the file whole?"
+        else:
+            reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
         raise GardenerError(f"cannot read {path}: {reason}", ExitCode.BAD_INPUT) from None
 
 
@@ -207,6 +221,8 @@ class _Utf8(io.RawIOBase):
         self._text = text
         self._carry = ""
         self._pending = b""
+        self._nesting = _Nesting()
+        self._too_deep = False
 
     def readable(self) -> bool:
         return True
@@ -214,15 +230,75 @@ class _Utf8(io.RawIOBase):
     def readinto(self, buffer: Any) -> int:
         view = memoryview(buffer).cast("B")
         while not self._pending:
+            if self._too_deep:
+                raise NestedTooDeep
             chunk = self._text.read(16384)
             if not chunk and not self._carry:
                 return 0
             ready, self._carry = _without_lone_surrogates(self._carry + chunk, final=not chunk)
+            cut = self._nesting.feed(ready)
+            if cut is not None:  # what comes before the cut is still read (the entries before it)
+                ready, self._too_deep = ready[:cut], True
             self._pending = ready.encode("utf-8")
         size = min(len(view), len(self._pending))
         view[:size] = self._pending[:size]
         self._pending = self._pending[size:]
         return size
+
+
+STREAM_DEPTH_LIMIT = 1000
+"""Deepest nesting a streamed JSON array may reach: ijson keeps a path per level whose length grows with the
+level (memory grows with the square of the depth: 20,000 opening brackets took a gigabyte), so reading
+stops there, as at any other damage. Items nested deeper than MAX_DEPTH but not this deep cost only themselves."""
+
+
+class NestedTooDeep(Exception):
+    """The JSON text nests deeper than STREAM_DEPTH_LIMIT."""
+
+
+class _Nesting:
+    """How deep the JSON text read so far nests (brackets outside strings), chunk by chunk.
+
+    A chunk never ends inside an escape (`_without_lone_surrogates` cuts between escapes). Counting is done
+    with string methods; only a chunk that might pass the limit is walked character by character.
+    """
+
+    def __init__(self) -> None:
+        self.depth = 0
+        self.in_string = False
+
+    def feed(self, text: str) -> int | None:
+        """Follow `text`; the offset in it where the nesting passes STREAM_DEPTH_LIMIT, if it does."""
+        plain = text.replace("\\\\", "").replace('\\"', "") if "\\" in text else text
+        parts = plain.split('"')
+        outside = "".join(parts[1::2] if self.in_string else parts[0::2])
+        opening = outside.count("[") + outside.count("{")
+        if self.depth + opening > STREAM_DEPTH_LIMIT:
+            return self._walk(text)
+        self.depth += opening - outside.count("]") - outside.count("}")
+        self.in_string ^= len(parts) % 2 == 0
+        return None
+
+    def _walk(self, text: str) -> int | None:
+        depth, in_string, escaped = self.depth, self.in_string, False
+        for offset, char in enumerate(text):
+            if in_string:
+                if escaped:
+                    escaped = False
+                elif char == "\\":
+                    escaped = True
+                elif char == '"':
+                    in_string = False
+            elif char == '"':
+                in_string = True
+            elif char in "[{":
+                depth += 1
+                if depth > STREAM_DEPTH_LIMIT:
+                    return offset
+            elif char in "]}":
+                depth -= 1
+        self.depth, self.in_string = depth, in_string
+        return None
 
 
 # A JSON escape: a surrogate pair, a lone high or low surrogate, or any other escaped character.
@@ -298,7 +374,7 @@ def _read_head(stream: io.RawIOBase, size: int) -> tuple[bytes, BaseException | 
                 break
             chunks.append(chunk)
             held += len(chunk)
-    except (*_BROKEN_STREAM, OSError) as exc:
+    except (*_BROKEN_STREAM, NestedTooDeep, OSError) as exc:
         return b"".join(chunks), exc
     return b"".join(chunks), None
 
@@ -365,6 +441,12 @@ def _streamed_array_records(stream: io.RawIOBase, path: str) -> Iterator[RawReco
             None,
             f"entry {position + 1}: invalid JSON after entry {position}, rest unreadable: {reason}",
         )
+    except NestedTooDeep:
+        yield RawRecord(
+            position + 1,
+            None,
+            f"entry {position + 1}: JSON nested deeper than {STREAM_DEPTH_LIMIT} levels, rest unreadable",
+        )
     except _BROKEN_STREAM as exc:
         yield RawRecord(position + 1, None, f"entry {position + 1}: input ends early: {_reason(exc)}")
     except OSError as exc:
@@ -384,7 +466,7 @@ def _ndjson_records(stream: IO[str], path: str) -> Iterator[RawRecord]:
             try:
                 item, brackets = _decode(line)
             except ValueError as exc:  # JSONDecodeError, or an integer past Python's 4,300-digit limit
-                yield RawRecord(line_number, None, f"line {line_number}: invalid JSON: {exc}")
+                yield RawRecord(line_number, None, f"line {line_number}: invalid JSON: {decode_reason(exc)}")
                 continue
             except RecursionError:
                 yield RawRecord(line_number, None, f"line {line_number}: {_TOO_DEEP}")

@@ -57,7 +57,7 @@ def credentials_for(endpoint: str | None, scopes: Sequence[str]) -> tuple[Creden
         raise GardenerError(
             f"no Google Cloud credentials ({_auth_detail(exc)}); {CREDENTIALS_HINT}", ExitCode.CREDENTIALS
         ) from None
-    except (OSError, ValueError, TypeError, AttributeError, KeyError) as exc:
+    except (OSError, ValueError, TypeError, AttributeError, KeyError, RecursionError) as exc:
         # a credentials file google-auth opens but cannot take apart (gcloud's own, or a field of a wrong type)
         raise GardenerError(
             f"cannot use the Google Cloud credentials ({type(exc).__name__}: {_short(exc)}); {CREDENTIALS_HINT}",
@@ -91,6 +91,8 @@ def _key_file_problem(path: str) -> str | None:
     except ValueError as exc:
         where = f" at line {exc.lineno} column {exc.colno}" if isinstance(exc, json.JSONDecodeError) else ""
         return f"is not valid JSON{where}"
+    except RecursionError:
+        return "is not a JSON key file (nested too deeply)"
     if not isinstance(info, dict):
         return f"holds a JSON {type(info).__name__}, not a credentials object"
     return None

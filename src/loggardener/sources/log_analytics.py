@@ -1053,6 +1053,7 @@ def _unreadable_answers() -> dict[type[BaseException], str]:
         requests.exceptions.JSONDecodeError: "the answer is not JSON",
         requests.exceptions.ChunkedEncodingError: "the answer was cut off",
         requests.exceptions.ContentDecodingError: "the answer could not be decompressed",
+        RecursionError: "the answer nests too deeply to be read as JSON",
     }
 
 

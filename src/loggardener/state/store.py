@@ -17,7 +17,7 @@ from typing import Annotated, Literal
 from pydantic import AfterValidator, BaseModel, Field, ValidationError, model_validator
 
 from loggardener.defaults import STATE_FILE_NAME
-from loggardener.errors import ExitCode, GardenerError
+from loggardener.errors import ExitCode, GardenerError, decode_reason
 from loggardener.files import atomic_write, scope_slug
 from loggardener.report import ScanReport
 
@@ -181,7 +181,7 @@ def load_state(path: Path) -> State:
     try:
         data = json.loads(text)
     except (ValueError, RecursionError) as exc:  # not JSON; an integer past 4,300 digits; nested too deeply
-        reason = str(exc) if not isinstance(exc, RecursionError) else "nested too deeply"
+        reason = decode_reason(exc) if not isinstance(exc, RecursionError) else "nested too deeply"
         raise GardenerError(f"state file {path} is corrupt ({reason}); {fix}", ExitCode.BAD_INPUT) from None
     if not isinstance(data, dict) or data.get("format") != STATE_FORMAT:
         raise GardenerError(
