@@ -285,7 +285,6 @@ def scan(
         typer.Option(
             "--hours",
             rich_help_panel="Window",
-            min=0,
             max=MAX_HOURS,
             help="Scan the N hours up to --until (default now); N above 0.",
         ),
