@@ -313,6 +313,17 @@ def test_a_value_of_several_words_is_one_wildcard_and_the_verbs_stay_apart() -> 
     assert set(templates.values()) == {"Launching <*>", "Finished <*>", "Skipped <*> on holiday."}
 
 
+def test_a_value_of_several_words_met_once_is_a_wildcard_with_the_others() -> None:
+    """A job whose description has words no other message has fills the place the shared ones fill."""
+    messages = [
+        f"{verb} {job}{end}" for job in JOBS for verb, end in (("Launching", "..."), ("Finished", "."))
+    ]
+    messages *= 3
+    one_off = "Launching Orphaned zqxv blob sweeper..."
+    templates = clusters_of([*messages, one_off])
+    assert templates[one_off] == templates[messages[0]] == "Launching <*>"
+
+
 def test_an_error_text_of_several_words_after_a_colon_is_one_value() -> None:
     errors = ["Host is down", "Operation timed out", "Permission denied", "Network is unreachable"]
     messages = [f"{lead}: {error}" for error in errors for lead in ("cannot reach mirror", "upload aborted")]

@@ -42,7 +42,7 @@ import math
 import operator
 import re
 from bisect import bisect_left
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from difflib import SequenceMatcher
@@ -577,10 +577,15 @@ def _phrases(keys: list[tuple[str, ...]]) -> dict[int, tuple[int, int]]:
     places: dict[tuple[int, int], dict[tuple[str, ...], list[tuple[int, int]]]] = defaultdict(
         lambda: defaultdict(list)
     )
+    # A stretch holding a word that no other signature has anywhere (a user name seen once) fills one place
+    # only: it counts among the stretches of its place and takes a span with them, but it can never be one
+    # that fills places elsewhere, so it is kept apart as (signature, start, end) without being compared.
+    lonely: dict[tuple[int, int], list[tuple[int, int, int]]] = defaultdict(list)
     # Only a stretch whose words before and after are those of at least `MIN_DISTINCT` signatures can
     # fill a place: the stretches looked at stay few, however many signatures of free text there are.
     before = _shared_reach(keys)
     after = _shared_reach([key[::-1] for key in keys])
+    seen = Counter(_bare_word(token) for tokens in keys for token in tokens)
     for index, tokens in enumerate(keys):
         size = len(tokens)
         if size > MAX_PHRASE_TOKENS or before[index] == 0 or after[index] + before[index] + MAX_PHRASE < size:
@@ -594,6 +599,7 @@ def _phrases(keys: list[tuple[str, ...]]) -> dict[int, tuple[int, int]]:
         for i in range(size - 1, -1, -1):
             suffix[i] = hash((tokens[i], suffix[i + 1]))
         words = [_is_word(token) and "=" not in token for token in tokens]  # (`key=value` is no prose)
+        unique = list(itertools.accumulate((seen[_bare_word(token)] == 1 for token in tokens), initial=0))
         for start in range(1, min(size, last_start + 1)):
             if not words[start - 1]:
                 continue
@@ -601,15 +607,29 @@ def _phrases(keys: list[tuple[str, ...]]) -> dict[int, tuple[int, int]]:
                 if not words[end - 1] or not words[end - 2]:
                     break
                 if end >= first_end:
-                    places[prefix[start], suffix[end]][tokens[start:end]].append((index, start))
+                    context = prefix[start], suffix[end]
+                    if unique[end] > unique[start]:
+                        lonely[context].append((index, start, end))
+                    else:
+                        places[context][tokens[start:end]].append((index, start))
     filled: dict[tuple[str, ...], set[tuple[int, int]]] = defaultdict(set)
-    contexts = [phrases for phrases in places.values() if len(phrases) >= MIN_DISTINCT]
-    for context, phrases in places.items():
-        if len(phrases) >= MIN_DISTINCT:
-            for stretch in phrases:
-                filled[_bare(stretch)].add(context)
+    contexts = [
+        context
+        for context in dict.fromkeys([*places, *lonely])
+        if len(places.get(context, ())) + len(lonely.get(context, ())) >= MIN_DISTINCT
+    ]
+    for context in contexts:
+        for stretch in places.get(context, ()):
+            filled[_bare(stretch)].add(context)
     spans: dict[int, tuple[int, int]] = {}
-    for phrases in contexts:
+
+    def widen(index: int, start: int, end: int) -> None:
+        known = spans.get(index)
+        if known is None or (end - start, -start) > (known[1] - known[0], -known[0]):
+            spans[index] = (start, end)
+
+    for context in contexts:
+        phrases = places.get(context, {})
         shared = [stretch for stretch in phrases if len(filled[_bare(stretch)]) > 1]
         if (
             len(shared) >= MIN_DISTINCT
@@ -618,9 +638,9 @@ def _phrases(keys: list[tuple[str, ...]]) -> dict[int, tuple[int, int]]:
         ):
             for stretch, members in phrases.items():
                 for index, start in members:
-                    known = spans.get(index)
-                    if known is None or (len(stretch), -start) > (known[1] - known[0], -known[0]):
-                        spans[index] = (start, start + len(stretch))
+                    widen(index, start, start + len(stretch))
+            for index, start, end in lonely.get(context, ()):
+                widen(index, start, end)
     return spans
 
 
@@ -644,7 +664,11 @@ def _common_start(a: tuple[str, ...], b: tuple[str, ...]) -> int:
 
 def _bare(stretch: tuple[str, ...]) -> tuple[str, ...]:
     """The stretch without the punctuation that ends a sentence on its last word (`Shell server...`)."""
-    return (*stretch[:-1], stretch[-1].rstrip(".,;:!?"))
+    return (*stretch[:-1], _bare_word(stretch[-1]))
+
+
+def _bare_word(token: str) -> str:
+    return token.rstrip(".,;:!?")
 
 
 def _groups(found: _UnionFind, indices: Iterable[int]) -> dict[int, list[int]]:
