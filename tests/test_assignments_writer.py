@@ -1,11 +1,12 @@
-"""`--assignments` lines are put together from JSON texts: they must be what `json.dumps` of each line's dict gives."""
+"""`--assignments` lines are put together from JSON texts, spooled in batches: each must be what `json.dumps` of
+the line's dict gives, in input order."""
 
 from __future__ import annotations
 
 import io
 import json
 
-from loggardener.job import _AssignmentWriter
+from loggardener.job import _BATCH, _AssignmentWriter
 
 AWKWARD = [
     "plain-id",
@@ -28,6 +29,7 @@ def test_assignment_lines_are_json_dumps_of_each_line() -> None:
         rows.append((position, text, f"key {text}", None))
         rows.append((position + 100, None, None, f"skipped {text}"))
         rows.append((position + 200, text, None, text))
+    rows *= 2 * _BATCH // len(rows) + 1  # more than two batches of spooled lines
     for row in rows:
         writer(*row)
     out = io.StringIO()

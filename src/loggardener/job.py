@@ -82,14 +82,20 @@ class _AssignmentWriter:
 
     def __init__(self, spool: IO[str]) -> None:
         self._spool = spool
+        # written `_BATCH` lines at a time: a write to a read-write text file resets its decoder each time
+        self._pending: list[str] = []
 
     def __call__(self, position: int, insert_id: str | None, key: str | None, skipped: str | None) -> None:
-        self._spool.write(
-            f"{_json_text(key)}\t{_json_text(insert_id)}\t{position:d}\t{_json_text(skipped)}\n"
-        )
+        pending = self._pending
+        pending.append(f"{_json_text(key)}\t{_json_text(insert_id)}\t{position:d}\t{_json_text(skipped)}\n")
+        if len(pending) >= _BATCH:
+            self._spool.write("".join(pending))
+            pending.clear()
 
     def finish(self, handle: IO[str], final: Callable[[str], str]) -> None:
         """Write the spooled lines to `handle`, each key replaced by its final fingerprint."""
+        self._spool.write("".join(self._pending))
+        self._pending.clear()
         self._spool.seek(0)
         fingerprints: dict[str, str] = {"null": "null"}  # a key's JSON text → its final fingerprint's
         for row in self._spool:
@@ -101,6 +107,9 @@ class _AssignmentWriter:
             handle.write(
                 f'{{"insertId": {insert_id}, "fingerprint": {fingerprint}, "position": {position}{tail}'
             )
+
+
+_BATCH = 1024
 
 
 def _json_text(value: str | None) -> str:
