@@ -1389,3 +1389,31 @@ def test_an_audit_status_message_ending_in_a_json_dump_keeps_its_words_and_the_e
         }
     )
     assert entry.message == f"INVALID_ARGUMENT on UpdateFunction (cloudfunctions.googleapis.com): {said}"
+
+
+class _CountingRedactor(Redactor):
+    """A redactor that records every text it is asked to redact."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.texts: list[str] = []
+
+    def redact(self, text: str) -> str:
+        self.texts.append(text)
+        return super().redact(text)
+
+
+def test_a_repeated_request_url_is_redacted_once_and_each_time_alike() -> None:
+    redactor = _CountingRedactor()
+    counting = EntryParser(redactor, StackParser())
+    url = "https://shop.example.net/v2/carts/77?session_token=Zq81LmX0pR4tUv7WnB2c&page=2"
+    raw = {
+        "timestamp": "2026-03-04T05:06:07Z",
+        "severity": "ERROR",
+        "httpRequest": {"requestMethod": "POST", "requestUrl": url, "status": 502},
+    }
+    requests = [counting.parse(position, dict(raw, insertId=f"r{position}")).http for position in (1, 2, 3)]
+    assert redactor.texts.count(url) == 1
+    expected = Redactor().redact(url)
+    assert "Zq81LmX0pR4tUv7WnB2c" not in expected
+    assert [http.url if http is not None else None for http in requests] == [expected] * 3

@@ -14,7 +14,9 @@ from hypothesis import strategies as st
 from linear import assert_linear
 from loggardener.entries import redact
 from loggardener.entries.redact import (
+    _CONFIG_SET_GATE,
     Redactor,
+    _config_set_gate,
     _mixed,
     detect_secrets_formats,
     entropy,
@@ -1852,3 +1854,28 @@ def test_a_key_marked_with_its_api_mode_is_redacted(text: str, kept: str) -> Non
 
 def test_a_test_name_of_lower_case_words_stays() -> None:
     assert Redactor().redact("fixture my_test_abcdefghijklmnop ok") == "fixture my_test_abcdefghijklmnop ok"
+
+
+_CONFIG_SET_WORDS = (
+    "config",
+    "CONFIGURE",
+    "Config",
+    "user-secrets",
+    "SECRETS",
+    "secret",
+    "ſecret",
+    "set",
+    "SET",
+)
+_CONFIG_SET_PIECES = st.sampled_from(
+    (*_CONFIG_SET_WORDS, " ", "\t", "  ", "\n", "x", "-", "é", "K", ":", "aws")
+)
+
+
+@given(st.lists(_CONFIG_SET_PIECES, max_size=12))
+@example(["aws ", "configure", " ", "set", " ", "aws_secret_access_key"])
+@example(["dotnet ", "USER-SECRETS", "\t", "SET", " "])
+@example(["ſecrets", " ", "set", " "])
+def test_the_config_set_gate_finds_what_its_pattern_finds(pieces: list[str]) -> None:
+    data = "".join(pieces).encode()
+    assert _config_set_gate(data) is (_CONFIG_SET_GATE.search(data) is not None)

@@ -11,6 +11,7 @@ import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from json.encoder import encode_basestring_ascii
 from pathlib import Path
 from typing import IO
 
@@ -75,27 +76,45 @@ class _AssignmentWriter:
 
     During the scan, lines carry cluster keys, some provisional (the template miner merges clusters as it
     learns), so they are spooled to a temporary file; `finish` writes them with their final fingerprints.
+    Each field is spooled as its JSON text (tab-separated: an encoded string holds no raw tab) and the lines
+    are put together as `json.dumps` of the line's dict writes them, without encoding a dict per entry.
     """
 
     def __init__(self, spool: IO[str]) -> None:
         self._spool = spool
+        # written `_BATCH` lines at a time: a write to a read-write text file resets its decoder each time
+        self._pending: list[str] = []
 
     def __call__(self, position: int, insert_id: str | None, key: str | None, skipped: str | None) -> None:
-        self._spool.write(json.dumps([position, insert_id, key, skipped]) + "\n")
+        pending = self._pending
+        pending.append(f"{_json_text(key)}\t{_json_text(insert_id)}\t{position:d}\t{_json_text(skipped)}\n")
+        if len(pending) >= _BATCH:
+            self._spool.write("".join(pending))
+            pending.clear()
 
     def finish(self, handle: IO[str], final: Callable[[str], str]) -> None:
         """Write the spooled lines to `handle`, each key replaced by its final fingerprint."""
+        self._spool.write("".join(self._pending))
+        self._pending.clear()
         self._spool.seek(0)
+        fingerprints: dict[str, str] = {"null": "null"}  # a key's JSON text → its final fingerprint's
         for row in self._spool:
-            position, insert_id, key, skipped = json.loads(row)
-            line: dict[str, object] = {
-                "insertId": insert_id,
-                "fingerprint": None if key is None else final(key),
-                "position": position,
-            }
-            if skipped is not None:
-                line["skipped"] = skipped
-            handle.write(json.dumps(line) + "\n")
+            key, insert_id, position, skipped = row[:-1].split("\t")
+            fingerprint = fingerprints.get(key)
+            if fingerprint is None:
+                fingerprint = fingerprints[key] = _json_text(final(json.loads(key)))
+            tail = "}\n" if skipped == "null" else f', "skipped": {skipped}}}\n'
+            handle.write(
+                f'{{"insertId": {insert_id}, "fingerprint": {fingerprint}, "position": {position}{tail}'
+            )
+
+
+_BATCH = 1024
+
+
+def _json_text(value: str | None) -> str:
+    """`json.dumps(value)` of a string or None."""
+    return "null" if value is None else encode_basestring_ascii(value)
 
 
 @contextmanager

@@ -191,6 +191,10 @@ class EntryParser:
             return self._redact_short(text)
         return self._redact(text)[:MAX_MESSAGE]
 
+    def _redact_url(self, url: str) -> str:
+        """`url` redacted, through the short texts' cache (a service's requests repeat their URLs)."""
+        return self._redact_short(url) if len(url) <= _SHORT_TEXT else self._redact(url)
+
     def _label(self, value: Any) -> str:
         """A name the log gives as it is (a log name, a resource type, an error group's id), redacted."""
         return self._name(value if type(value) is str else as_text(value)) or ""
@@ -297,7 +301,7 @@ class EntryParser:
             resource_type, resource_labels, entry_labels, payload, str(raw.get("logName") or "")
         )
 
-        http = _http(raw.get("httpRequest"), payload, self._redact, self._name)
+        http = _http(raw.get("httpRequest"), payload, self._redact_url, self._name)
         message = strip_ansi(payload.message)
         redacted = {
             message: self._redact_text(message)

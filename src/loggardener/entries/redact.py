@@ -2038,6 +2038,14 @@ def _htpasswd_spans(data: bytes) -> Iterator[Span]:
 _CONFIG_SET_GATE = re.compile(rb"(?i)" + _CONFIG_SET_COMMAND)  # what `_CONFIG_SET` needs
 
 
+def _config_set_gate(data: bytes) -> bool:
+    """`_CONFIG_SET_GATE.search(data)`, quicker: a case-insensitive bytes pattern is tried at every position
+    (~0.1 µs a byte), so a text without the words it needs (`bytes.lower` is what `(?i)` means for bytes)
+    is not searched."""
+    lower = data.lower()
+    return (b"config" in lower or b"secret" in lower) and _CONFIG_SET_GATE.search(data) is not None
+
+
 def _config_set_spans(data: bytes) -> Iterator[Span]:
     for start, end, kind, rank in _key_value_spans(_CONFIG_SET, data):
         if not is_plain_words(data[start:end].decode("utf-8", "replace")):
@@ -2309,7 +2317,7 @@ class Redactor:
             spans.extend(_protocol_login_spans(data, present))
             if b"htpasswd" in data:
                 spans.extend(_htpasswd_spans(data))
-        if not present.isdisjoint(_KEY_HINTS) and _CONFIG_SET_GATE.search(data):
+        if not present.isdisjoint(_KEY_HINTS) and _config_set_gate(data):
             spans.extend(_config_set_spans(data))
         if b"secret" in present and b"kind" in data:
             spans.extend(_k8s_secret_spans(data))
