@@ -134,6 +134,40 @@ def test_a_load_balancer_s_own_account_of_a_failed_request_ends_the_title_and_te
     ]
 
 
+def test_a_platform_s_sentence_on_a_failed_request_ends_the_title_and_tells_causes_apart() -> None:
+    """Cloud Run and Cloud Functions write why they failed a request on its own entry (a text payload):
+    the title says it, without the help text after the first sentence, and two causes are two problems."""
+
+    def failed(seconds: float, status: int, text: str | None) -> dict[str, object]:
+        url = f"https://h/_ah/push-handlers/pubsub/topics/orders?attempt={int(seconds)}"
+        return run_entry(
+            seconds,
+            text=text,
+            service="order-sync",
+            log="cloudfunctions.googleapis.com%2Fcloud-functions",
+            severity="ERROR",
+            httpRequest={"requestMethod": "POST", "requestUrl": url, "status": status},
+        )
+
+    busy = (
+        "The request was aborted because there was no available instance. See https://example.test/help#scale"
+    )
+    report = scan_entries(
+        [
+            failed(1, 500, busy),
+            failed(2, 500, busy.replace("help#scale", "docs#other")),
+            failed(3, 500, "The request failed because the instance crashed while handling it."),
+            failed(4, 500, None),
+        ]
+    )
+    route = "HTTP 500 on POST /_ah/push-handlers/pubsub/topics/orders (order-sync)"
+    assert sorted((c.title, c.count) for c in report.clusters) == [
+        (route, 1),
+        (f"{route}: The request failed because the instance crashed while handling it", 1),
+        (f"{route}: The request was aborted because there was no available instance", 2),
+    ]
+
+
 def test_an_audit_problem_s_title_names_the_method_by_its_last_two_names_and_reaches_what_failed() -> None:
     failed = run_entry(
         1,

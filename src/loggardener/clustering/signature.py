@@ -11,7 +11,7 @@ from loggardener.clustering.masking import WILDCARD, ZERO_DIGITS
 from loggardener.clustering.miner import OTHER_ID
 from loggardener.clustering.miner import signature as token_signature
 from loggardener.clustering.models import ClusterKind
-from loggardener.entries.levels import lifecycle_line
+from loggardener.entries.levels import access_request, lifecycle_line
 from loggardener.entries.models import Event, Frame
 from loggardener.entries.parse import url_path
 from loggardener.entries.payloads import LOAD_BALANCER_OUTCOME, SECURITY_POLICY_SUFFIX
@@ -123,11 +123,12 @@ def signature_of(event: Event) -> Signature:
         if refusal is not None:  # the policy is the problem, not the routes a scanner or a client tried
             return _policy_signature(entry.service or "", refusal[1], refusal[2], str(http.status))
         route = normalize_route(http.url)
-        outcome = (
-            entry.message[len(LOAD_BALANCER_OUTCOME) :]
-            if entry.message.startswith(LOAD_BALANCER_OUTCOME)
-            else ""
-        )
+        if entry.message.startswith(LOAD_BALANCER_OUTCOME):
+            outcome = entry.message[len(LOAD_BALANCER_OUTCOME) :]
+        elif entry.payload_kind == "text":
+            outcome = _request_reason(entry.message)
+        else:
+            outcome = ""
         return _request_signature(entry.service or "", http.method or "", route, str(http.status), outcome)
     raise ValueError(
         "only events with a stack or an HTTP status have a signature of their own; "
@@ -180,6 +181,22 @@ def _policy_signature(service: str, outcome: str, policy: str, status: str) -> S
         f" ({service})" if service else ""
     )
     return Signature("request", (service, f"{outcome}{SECURITY_POLICY_SUFFIX}", policy, status), title, title)
+
+
+# The end of a request log's own sentence: `… no available instance. Additional troubleshooting … at: URL`
+_SENTENCE_END = re.compile(r"\.(?:\s|$)")
+
+
+def _request_reason(message: str) -> str:
+    """What the serving platform wrote on a failed request's own entry (Cloud Run, Cloud Functions: `The
+    request was aborted because there was no available instance.`): its first sentence, masked, so one
+    cause on a route is one problem and the title says why; "" when the entry has no text or its text is
+    the access line the request was read from."""
+    lines = message.strip().splitlines()
+    if not lines or access_request(message) is not None:
+        return ""
+    end = _SENTENCE_END.search(lines[0])
+    return message_template(lines[0][: end.start()] if end else lines[0])
 
 
 @functools.lru_cache(maxsize=4_096)
