@@ -1845,3 +1845,20 @@ def test_a_key_marked_with_its_api_mode_is_redacted(text: str, kept: str) -> Non
 
 def test_a_test_name_of_lower_case_words_stays() -> None:
     assert Redactor().redact("fixture my_test_abcdefghijklmnop ok") == "fixture my_test_abcdefghijklmnop ok"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "WORKER_QUEUE_DELIVERY_ENDPOINT_REF=q7mz2kd9wpx4tn8vbh3jc6rf5ly0sg1a",  # a long name, then its value
+        "env.RENDER_SERVICE_BOOTSTRAP_ITEM=Zk3vQ9mWp2Lx7Rt4Nb8Yc1Hd6Jf0Gs5A, note=start",
+    ],
+)
+def test_a_random_value_after_a_long_name_and_its_equals_sign_is_redacted(text: str) -> None:
+    value = text.split("=", 1)[1].split(",")[0]
+    assert value not in Redactor().redact(text)
+
+
+def test_a_value_under_a_personal_access_token_abbreviation_is_redacted() -> None:
+    payload = {"env": {"BUILD_AGENT_PAT": "ufk2nd7pq4wm3xc9zr5hb6tj8ly0ve1sga4kd2nq7wp3mx9cz5rh6b"}}
+    assert Redactor().redact_json(payload) == {"env": {"BUILD_AGENT_PAT": "[REDACTED:token]"}}

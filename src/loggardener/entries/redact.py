@@ -318,6 +318,7 @@ _TOKEN_EXACT = {
     "accesskey",
     "secretkey",
     "assertion",
+    "pat",  # a personal access token (`AZURE_DEVOPS_PAT`, `gitlab_pat`)
 }
 # Names of one-time codes and PINs: a number of four digits or more is the secret (`otp=123456`).
 _PIN_EXACT = {"otp", "totp", "hotp", "pin", "cvv", "cvc", "cvv2", "passcode", "2fa", "mfa"}
@@ -1080,6 +1081,7 @@ _SHORT_RUN = _Deferred(
     rb"[A-Za-z0-9_.\]-]=(?P<run>[A-Za-z0-9][A-Za-z0-9_~-]{15,18})(?:[^A-Za-z0-9+/_.%~=-]|$)"
 )
 _SHORT_RUN_GATE = b"<short random run>"
+_RUN_CHARACTER = re.compile(rb"[A-Za-z0-9+_.%~-]")
 _RUN_SEPARATORS = re.compile(r"%[0-9A-Fa-f]{2}|[._\-~/]+")
 _HEX = re.compile(r"^[0-9a-fA-F]+$")
 _NON_BASE64 = re.compile(r"[._~%-]")
@@ -1387,8 +1389,15 @@ def _in_public_block(span: Span, blocks: list[tuple[int, int]]) -> bool:
 
 
 def _run_spans(data: bytes) -> Iterator[Span]:
-    for match in _RUN.finditer(data):
+    position = 0
+    while (match := _RUN.search(data, position)) is not None:
         start, end = _span(match, b"run")
+        position = end
+        padding = end - len(data[start:end].rstrip(b"="))
+        if padding and _RUN_CHARACTER.match(data, end):
+            # a long name and the `=` of its value (`AZURE_DEVOPS_EXT_PAT=<run>`), not base64 padding: the
+            # next search starts at the name's last character, so the value is a run of its own
+            position = end - padding - 1
         run = data[start:end].decode("ascii", "replace")
         if (
             looks_generated(run)
