@@ -1862,3 +1862,24 @@ def test_a_random_value_after_a_long_name_and_its_equals_sign_is_redacted(text: 
 def test_a_value_under_a_personal_access_token_abbreviation_is_redacted() -> None:
     payload = {"env": {"BUILD_AGENT_PAT": "ufk2nd7pq4wm3xc9zr5hb6tj8ly0ve1sga4kd2nq7wp3mx9cz5rh6b"}}
     assert Redactor().redact_json(payload) == {"env": {"BUILD_AGENT_PAT": "[REDACTED:token]"}}
+
+
+@pytest.mark.parametrize(
+    ("text", "secret"),
+    [
+        ('args=["redis-cli", "-h", "kv0", "-a", "Wq7rT2zLm9Kd", "ping"]', "Wq7rT2zLm9Kd"),
+        ("argv: ['mariadb', '-ubatch', '-pHn4Xe8Vq2Rc', 'ledger']", "Hn4Xe8Vq2Rc"),
+        ('command=["AUTH", "orders", "Jb5Ny3Tk8Pw"]', "Jb5Ny3Tk8Pw"),
+        ('exec ["podman", "login", "-u", "ci", "-p", "Gt6Mv1Zs4Qx", "quay.example"]', "Gt6Mv1Zs4Qx"),
+        ('["curl", "-sS", "-u", "feeds:Lp2Kc7Rw9Bn", "https://feeds.example"]', "Lp2Kc7Rw9Bn"),
+    ],
+)
+def test_a_password_in_a_command_written_as_a_list_of_arguments_is_redacted(text: str, secret: str) -> None:
+    redacted = Redactor().redact(text)
+    assert secret not in redacted
+    assert redacted.count("[") == text.count("[") + 1  # the list stays a list
+
+
+def test_a_list_of_plain_arguments_stays() -> None:
+    text = 'command=["gunicorn", "-w", "4", "-b", "0.0.0.0:8080", "app:server"]'
+    assert Redactor().redact(text) == text

@@ -2201,6 +2201,14 @@ def _gated_rules() -> _GatedRules:
     return _GatedRules()
 
 
+# A list of two or more quoted strings (`["mysql", "-uroot", "-pX"]`), and what `_argv_spans` makes spaces of.
+_ARGV_GATE = re.compile(rb"[\"'][ \t]{0,8},[ \t]{0,8}[\"']")
+_ARGV_LIST = _Deferred(
+    rb"\[[ \t]*(?:\"[^\"\r\n\\]*\"[ \t]*,[ \t]*)+\"[^\"\r\n\\]*\"[ \t]*\]"
+    rb"|\[[ \t]*(?:'[^'\r\n\\]*'[ \t]*,[ \t]*)+'[^'\r\n\\]*'[ \t]*\]"
+)
+_ARGV_PUNCTUATION = bytes.maketrans(b"[]\"',", b"     ")
+
 _PAIR_NAMES = ("name", "Name", "key", "Key", "ParameterKey", "OptionName")
 _PAIR_VALUES = ("value", "Value", "ParameterValue")
 
@@ -2324,6 +2332,8 @@ class Redactor:
             )
         if depth < 3 and not present.isdisjoint((b"%", b"\\u", b"\\x", b"&")):
             spans.extend(self._escaped_spans(data, depth))
+        if depth < 3 and _ARGV_GATE.search(data):
+            spans.extend(self._argv_spans(data, depth))
         if b"begin" in present and b"-----BEGIN " in data and (blocks := _public_blocks(data)):
             spans = [s for s in spans if not _in_public_block(s, blocks)]  # certificates, public keys
         return _merge([_on_characters(data, s) for s in spans if not _marked(data, s[0], s[1])])
@@ -2337,6 +2347,16 @@ class Redactor:
         text, starts, ends = decoded
         for start, end, kind, rank in self.spans(text, depth + 1):
             yield starts[start], ends[end - 1], kind, rank
+
+    def _argv_spans(self, data: bytes, depth: int) -> Iterator[Span]:
+        """Secrets in a command written as a list of its arguments (`["redis-cli", "-a", "X"]`, `['AUTH', 'X']`,
+        an exec call's argv, a container's `command`): read as the command line, its quotes, commas and brackets
+        as spaces (the same length, so the spans fall on the list)."""
+        for match in _ARGV_LIST.finditer(data):
+            start, end = match.span()
+            line = data[start:end].translate(_ARGV_PUNCTUATION)
+            for span_start, span_end, kind, rank in self.spans(line, depth + 1):
+                yield start + span_start, start + span_end, kind, rank
 
     def redact(self, text: str) -> str:
         if not text:
