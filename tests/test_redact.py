@@ -1883,3 +1883,29 @@ def test_a_password_in_a_command_written_as_a_list_of_arguments_is_redacted(text
 def test_a_list_of_plain_arguments_stays() -> None:
     text = 'command=["gunicorn", "-w", "4", "-b", "0.0.0.0:8080", "app:server"]'
     assert Redactor().redact(text) == text
+
+
+@pytest.mark.parametrize(
+    ("text", "secret"),
+    [
+        ("wfreerdp /v:10.9.8.7 /u:ops /p:Rk4Tn8Wq2Zx /cert:ignore failed", "Rk4Tn8Wq2Zx"),
+        ('wevtutil qe Security /r:dc2 /u:CORP\\audit /pw:"Mv7 Lc3Hs9" /c:5', "Mv7 Lc3Hs9"),
+        ("schtasks /create /tn nightly /tr backup.cmd /ru CORP\\svc /rp Yd6Qp1Bf8Jt", "Yd6Qp1Bf8Jt"),
+        ("net use Q: \\\\files02\\team Np3Vx7Kr5Gh /user:CORP\\reporter", "Np3Vx7Kr5Gh"),
+        ("NET.EXE USE \\\\files02\\ipc$ 'Ws2Ze6Tm4Ab' /user:files02\\admin", "Ws2Ze6Tm4Ab"),
+    ],
+)
+def test_a_windows_tool_password_flag_or_a_net_use_password_is_redacted(text: str, secret: str) -> None:
+    assert secret not in Redactor().redact(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "msbuild Shop.sln /p:Configuration=Release /p:Platform=x64 -p:Version=4.1.0",
+        "net use * \\\\files02\\team /user:CORP\\reporter /persistent:no",
+        "net use R: \\\\files02\\team * /user:CORP\\reporter",
+    ],
+)
+def test_msbuild_properties_and_a_net_use_without_a_password_stay(text: str) -> None:
+    assert Redactor().redact(text) == text

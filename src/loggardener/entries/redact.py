@@ -629,7 +629,10 @@ _POSITIONAL_GATES = (
     b"convertto-securestring",
     b"auth-pass",
     b"setuser",
+    b"net use",
 )
+# What `_SLASH_PASSWORD` needs: a Windows tool's password flag.
+_SLASH_GATES = (b"/p:", b"/pw:", b"-p:", b"/rp")
 # What `_AUTH_COMMAND` and `_AUTH_ARGUMENT` need: `auth` before a space or a quote (`AUTH X`, `"AUTH" "X"`).
 _AUTH_GATES = (b"auth ", b"auth\t", b'auth"', b"authtoken", b"authenticate ")
 # Literals that gate the context rules below (private key blocks, cookies, DSNs, flags, emails).
@@ -656,6 +659,7 @@ _CONTEXT_GATES = (
     *_CLI_TOOLS,
     *_TOOL_GATES,
     *_POSITIONAL_GATES,
+    *_SLASH_GATES,
     *_AUTH_GATES,
     *_REQUEST_LINES,
 )
@@ -761,6 +765,8 @@ _POSITIONAL = _Deferred(
     rb"(?i:rabbitmqctl(?:\.bat)?(?:[ \t]{1,8}-[nqlt](?:[ \t]{1,8}[^\s-][^\s]{0,255})?)*"
     rb"[ \t]{1,8}(?:add_user|change_password|authenticate_user))[ \t]{1,8}" + _ARGUMENT_RE2
     + rb"|(?i:net(?:\.exe)?[ \t]{1,8}user)[ \t]{1,8}" + _ARGUMENT_RE2
+    # `net use [Z:|*] \\server\share PASSWORD /user:DOMAIN\name`
+    + rb"|(?i:net(?:\.exe)?[ \t]{1,8}use)(?:[ \t]{1,8}(?:[A-Za-z]:|\*))?[ \t]{1,8}\\\\[^\s\"']{1,256}"
     + rb"|wpa_passphrase[ \t]{1,8}" + _ARGUMENT_RE2
     + rb"|mc[ \t]{1,8}(?:alias[ \t]{1,8}set|config[ \t]{1,8}host[ \t]{1,8}add)(?:[ \t]{1,8}" + _ARGUMENT_RE2 + rb"){3}"
     + rb"|(?i:ConvertTo-SecureString)(?:[ \t]{1,8}-String)?"
@@ -794,6 +800,10 @@ _QUOTED_FLAG_VALUE = rb"(?:'(?P<sq>[^'\r\n]{1,256})'|\"(?P<dq>[^\"\r\n]{1,256})\
 _SEPARATE_FLAG_VALUE = (
     rb"(?:'(?P<sq>[^'\r\n]{1,256})'|\"(?P<dq>[^\"\r\n]{1,256})\"|(?P<bare>[^\s\"'-][^\s\"']{0,255}))"
 )
+# A Windows tool's password flag: `xfreerdp /p:X`, `wevtutil /pw:X`, `winrs -p:X`, `schtasks … /rp X`; not an
+# MSBuild property (`/p:Configuration=Release`, `-p:Version=1.2`), whose name the key-value rules read.
+_SLASH_PASSWORD = _Deferred(rb"(?i)(?:^|[\s\"'])(?:[/-](?:p|pw|rp):|/rp[ \t]{1,8})" + _SEPARATE_FLAG_VALUE)
+_PROPERTY = re.compile(rb"[A-Za-z_][A-Za-z0-9_.:-]{0,64}=")
 _MYSQL_P = _Deferred(
     rb"(?i)\b(?:mysql|mysqldump|mysqladmin|mariadb|mariadb-dump|mysqlsh)\b[^\r\n]{0,256}?\s-p"
     + _QUOTED_FLAG_VALUE
@@ -2006,6 +2016,7 @@ def _piped_spans(data: bytes) -> Iterator[Span]:
 
 def _positional_spans(data: bytes, present: set[bytes]) -> Iterator[Span]:
     patterns = [_POSITIONAL] if not present.isdisjoint(_POSITIONAL_GATES) else []
+    patterns += [_SLASH_PASSWORD] if not present.isdisjoint(_SLASH_GATES) else []
     auth = not present.isdisjoint(_AUTH_GATES)
     patterns += [_AUTH_COMMAND] if auth and b"AUTH" in data else []
     for pattern in patterns:
@@ -2018,6 +2029,8 @@ def _positional_spans(data: bytes, present: set[bytes]) -> Iterator[Span]:
                 quoted = data[start : start + 1] in (b'"', b"'")
                 values.append((start + quoted, end - quoted))
             for start, end in values:
+                if pattern is _SLASH_PASSWORD and _PROPERTY.match(data, start, end):
+                    continue
                 if _password_like(data[start:end].decode("utf-8", "replace")) and not _marked(
                     data, start, end
                 ):
@@ -2314,7 +2327,7 @@ class Redactor:
             spans.extend(_userinfo_spans(data))
         if b"|" in data and (b"echo " in present or b"printf " in present):
             spans.extend(_piped_spans(data))
-        if not present.isdisjoint(_POSITIONAL_GATES) or not present.isdisjoint(_AUTH_GATES):
+        if not present.isdisjoint(_POSITIONAL_GATES + _SLASH_GATES) or not present.isdisjoint(_AUTH_GATES):
             spans.extend(_positional_spans(data, present))
         if b"pass" in present or b"login" in present:
             spans.extend(_protocol_login_spans(data, present))
