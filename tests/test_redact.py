@@ -1909,3 +1909,27 @@ def test_a_windows_tool_password_flag_or_a_net_use_password_is_redacted(text: st
 )
 def test_msbuild_properties_and_a_net_use_without_a_password_stay(text: str) -> None:
     assert Redactor().redact(text) == text
+
+
+@pytest.mark.parametrize(
+    ("text", "secret"),
+    [
+        (
+            "sh -c \"podman login quay.example -u bot --password-stdin <<< 'Fz8Lw3Np6Qc'\" exited 1",
+            "Fz8Lw3Np6Qc",
+        ),
+        ('cryptsetup luksOpen /dev/vdb vault <<< "Tb2Hx9Km4Rs" failed: No key available', "Tb2Hx9Km4Rs"),
+        ("vault login - <<< hvx.Gq5Wm2Ty8Pn: permission denied", "hvx.Gq5Wm2Ty8Pn"),
+    ],
+)
+def test_a_secret_fed_by_a_here_string_to_a_command_that_reads_one_is_redacted(
+    text: str, secret: str
+) -> None:
+    assert secret not in Redactor().redact(text)
+
+
+@pytest.mark.parametrize(
+    "text", ['grep -c ERROR <<< "Qa3Zr7Lm2Xt"', 'read -r host port <<< "$ENDPOINT"', "bc <<< 'scale=2; 7/3'"]
+)
+def test_a_here_string_to_another_command_stays(text: str) -> None:
+    assert Redactor().redact(text) == text

@@ -26,6 +26,7 @@ import base64
 import binascii
 import functools
 import importlib.util
+import itertools
 import math
 import re
 import sys
@@ -642,6 +643,7 @@ _CONTEXT_GATES = (
     b"- end",
     b"echo ",  # a value piped to a command
     b"printf ",
+    b"<<<",  # a here-string
     b"cookie",
     b"://",
     b"-u",
@@ -816,8 +818,11 @@ _PIPED = _Deferred(
     rb"(?:'(?P<sq>[^'\r\n]{1,256})'|\"(?P<dq>[^\"\r\n]{1,256})\"|(?P<bare>[^\s|'\"][^\s|]{0,255}))"
     rb"[ \t]{0,8}\|[ \t]{0,8}(?P<command>[^\r\n|;&]{1,256})"
 )
+# The same fed by a shell's here-string: `docker login … --password-stdin <<< 'X'`, `vault login - <<< X`.
+_HERE_STRING = _Deferred(rb"(?P<command>[^\r\n|;&<>]{1,256})<<<[ \t]{0,8}" + _QUOTED_FLAG_VALUE)
 _READS_SECRET = re.compile(
     rb"(?i)stdin|--data-file[= ]-(?:\s|$)|\bsudo\b.*\s-S\b|\bpasswd\b|\bcryptsetup\b|passphrase-fd"
+    rb"|\blogin\b.*\s-(?:\s|$)"  # `vault login -`: the token from the input
     rb"|\bsecrets?[ \t].*\b(?:set|put|add|create)\b"
 )
 # `htpasswd -b[…] FILE USER PASSWORD`, `htpasswd -nb USER PASSWORD`: `-b` takes the password on the command line.
@@ -2005,7 +2010,9 @@ def _userinfo_spans(data: bytes) -> Iterator[Span]:
 
 
 def _piped_spans(data: bytes) -> Iterator[Span]:
-    for match in _PIPED.finditer(data):
+    matches = _PIPED.finditer(data) if b"|" in data else iter(())
+    here_strings = _HERE_STRING.finditer(data) if b"<<<" in data else iter(())
+    for match in itertools.chain(matches, here_strings):
         if _READS_SECRET.search(match.group(b"command")) is None:
             continue
         start, end = _value_group(match)
@@ -2325,7 +2332,7 @@ class Redactor:
                 spans.extend(_quoted_spans(_SSHPASS, data, "password"))
         if b"@" in present and b":" in data:
             spans.extend(_userinfo_spans(data))
-        if b"|" in data and (b"echo " in present or b"printf " in present):
+        if (b"|" in data and (b"echo " in present or b"printf " in present)) or b"<<<" in present:
             spans.extend(_piped_spans(data))
         if not present.isdisjoint(_POSITIONAL_GATES + _SLASH_GATES) or not present.isdisjoint(_AUTH_GATES):
             spans.extend(_positional_spans(data, present))
