@@ -1933,3 +1933,13 @@ def test_a_secret_fed_by_a_here_string_to_a_command_that_reads_one_is_redacted(
 )
 def test_a_here_string_to_another_command_stays(text: str) -> None:
     assert Redactor().redact(text) == text
+
+
+@pytest.mark.parametrize("newline", ["\n", "\r\n", "\\r\\n", "\\n"])
+def test_the_base64_password_after_an_smtp_password_prompt_is_redacted(newline: str) -> None:
+    secret = base64.b64encode(b"Lx5Tq8Wn3Bv").decode()
+    text = newline.join(
+        ["S: 334 VXNlcm5hbWU6", "C: cmVsYXk=", "S: 334 UGFzc3dvcmQ6", f"C: {secret}", "S: 535 5.7.8"]
+    )
+    redacted = Redactor().redact(text)
+    assert secret not in redacted and "334 UGFzc3dvcmQ6" in redacted

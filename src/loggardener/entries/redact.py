@@ -644,6 +644,7 @@ _CONTEXT_GATES = (
     b"echo ",  # a value piped to a command
     b"printf ",
     b"<<<",  # a here-string
+    b"ugfzc3dvcmq6",  # SMTP's password prompt, `Password:` in base64
     b"cookie",
     b"://",
     b"-u",
@@ -950,6 +951,14 @@ _DOCKERFILE_ENV = _Deferred(
 # A multipart form's field (`Content-Disposition: form-data; name="password"`, its other headers, a blank line, then
 # the value), with raw or escaped line breaks.
 _BREAK = rb"(?:\r?\n|(?:\\r)?\\n)"
+# SMTP's `AUTH LOGIN`: the server asks `334 UGFzc3dvcmQ6` (base64 of `Password:`), the client's next line is the
+# password in base64 (raw or escaped line breaks, a `C:` or `>>>` before it).
+_SMTP_LOGIN_PASSWORD = _Deferred(
+    rb"334[ \t]{1,8}UGFzc3dvcmQ6[^\r\n\\]{0,64}"
+    + _BREAK
+    + rb"[^\r\n\\]{0,24}?(?P<bare>[A-Za-z0-9+/]{4,512}={0,2})"
+    rb"[ \t]{0,8}(?:\r?\n|\\r|\\n|$)"
+)
 _MULTIPART_FIELD = _Deferred(
     rb"(?i)\bname=\\{0,2}\"(?P<key>"
     + _KEY_NAME
@@ -2076,6 +2085,7 @@ def _config_set_spans(data: bytes) -> Iterator[Span]:
 def _protocol_login_spans(data: bytes, present: set[bytes]) -> Iterator[Span]:
     patterns = [_FTP_PASS] if b"pass" in present and b"USER" in data else []
     patterns += [_IMAP_LOGIN] if b"login" in present else []
+    patterns += [_SMTP_LOGIN_PASSWORD] if b"ugfzc3dvcmq6" in present else []
     for pattern in patterns:
         for match in pattern.finditer(data):
             start, end = _value_group(match)
@@ -2336,7 +2346,7 @@ class Redactor:
             spans.extend(_piped_spans(data))
         if not present.isdisjoint(_POSITIONAL_GATES + _SLASH_GATES) or not present.isdisjoint(_AUTH_GATES):
             spans.extend(_positional_spans(data, present))
-        if b"pass" in present or b"login" in present:
+        if b"pass" in present or b"login" in present or b"ugfzc3dvcmq6" in present:
             spans.extend(_protocol_login_spans(data, present))
             if b"htpasswd" in data:
                 spans.extend(_htpasswd_spans(data))
