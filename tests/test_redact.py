@@ -1943,3 +1943,30 @@ def test_the_base64_password_after_an_smtp_password_prompt_is_redacted(newline: 
     )
     redacted = Redactor().redact(text)
     assert secret not in redacted and "334 UGFzc3dvcmQ6" in redacted
+
+
+@pytest.mark.parametrize(
+    ("text", "secret"),
+    [
+        ("POST https://talk.example.net/hooks/k3xq9wz7bm2rt5yp8dn4hc6vfa 400", "k3xq9wz7bm2rt5yp8dn4hc6vfa"),
+        ("trigger failed: https://relay.example.com/fire/ping/with/key/Hq4Zt8Lm2Vx9Kd3N", "Hq4Zt8Lm2Vx9Kd3N"),
+        ("GET https://id.example.org/account/reset-password/f7Kp2Qw9Xz4Lm8Nv 500", "f7Kp2Qw9Xz4Lm8Nv"),
+        ("upstream https://api.example.io/v2/token/Mz5Rk8Tq1Wn7Yb3C/verify 401", "Mz5Rk8Tq1Wn7Yb3C"),
+    ],
+)
+def test_a_secret_after_a_path_segment_that_names_it_is_redacted(text: str, secret: str) -> None:
+    assert secret not in Redactor().redact(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "GET https://sm.example.com/v1/projects/shop/secrets/orders-db-password/versions/3 404",
+        "GET https://kv.example.com:8200/v1/secret/data/payments-app 403",
+        "POST https://git.example.com/api/v3/repos/acme/app/hooks/48213377/pings 500",
+        "GET https://api.example.com/v1/auth/token/refresh 401",
+        "POST https://shop.example.com/webhooks/order-created 502",
+    ],
+)
+def test_a_collection_a_word_or_a_number_after_a_secret_segment_stays(text: str) -> None:
+    assert Redactor().redact(text) == text

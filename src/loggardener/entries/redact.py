@@ -1464,6 +1464,34 @@ _PATH_RUN_GATE = b"<url path run>"  # the gate of `_URL_PATH`: a segment as long
 _PATH_RUN_GATE_PATTERN = rb"/[A-Za-z0-9_~.%+=-]{24}"
 
 
+# A secret as the segment after one that names it in a URL's path: a webhook's (`/hooks/<secret>`), a key's
+# (`/with/key/<key>`), a token's (`/reset-password/<token>`). A plural names a collection (`/secrets/db-password`,
+# `/keys/<id>`), and a word, a number or a name stays (`/token/refresh`, `/hooks/12345`).
+_NAMED_PATH_GATE = b"<named url path segment>"
+_NAMED_PATH_GATE_PATTERN = rb"(?i)/[A-Za-z0-9_-]{0,32}(?:key|token|secret|pass|password|passwd|pwd|auth|hooks?)/[A-Za-z0-9_~.%+=-]{12}"
+_HOOK_SEGMENTS = {"hook", "hooks", "webhook", "webhooks"}
+
+
+def _named_path_spans(data: bytes) -> Iterator[Span]:
+    for match in _URL_PATH.finditer(data):
+        start, end = _span(match, b"path")
+        position = start + 1
+        name = ""
+        for segment in data[start + 1 : end].split(b"/"):
+            value = segment.decode("ascii", "replace")
+            named = name.lower() in _HOOK_SEGMENTS or (
+                key_class(name) is not None and not name.endswith(("s", "S"))
+            )
+            if (
+                named
+                and is_secret_value("weak", value)
+                and not _marked(data, position, position + len(segment))
+            ):
+                yield position, position + len(segment), "token", _CONTEXT
+            name = value
+            position += len(segment) + 1
+
+
 def _url_path_spans(data: bytes) -> Iterator[Span]:
     for match in _URL_PATH.finditer(data):
         start, end = _span(match, b"path")
@@ -2218,11 +2246,18 @@ class _GatedRules:
             _STRONG_GATE,
             _SHORT_RUN_GATE,
             _PATH_RUN_GATE,
+            _NAMED_PATH_GATE,
         ]
         self.gate_set = _search_set(
             [b"(?i:" + _literal(k) + b")" for k in literals]
             + [self.unkeyed[i].pattern.source for i in unfiltered]
-            + [_RUN.source, _STRONG_GATE_PATTERN, _SHORT_RUN.source, _PATH_RUN_GATE_PATTERN]
+            + [
+                _RUN.source,
+                _STRONG_GATE_PATTERN,
+                _SHORT_RUN.source,
+                _PATH_RUN_GATE_PATTERN,
+                _NAMED_PATH_GATE_PATTERN,
+            ]
         )
 
 
@@ -2323,6 +2358,8 @@ class Redactor:
             spans.extend(_dsn_spans(data))
         if _PATH_RUN_GATE in present and (b"://" in present or not present.isdisjoint(_REQUEST_LINES)):
             spans.extend(_url_path_spans(data))
+        if _NAMED_PATH_GATE in present and (b"://" in present or not present.isdisjoint(_REQUEST_LINES)):
+            spans.extend(_named_path_spans(data))
         if b"-u" in present or b" -a" in present or b"auth" in present or b"--user" in data:
             spans.extend(
                 s for s in _simple_spans(_USER_FLAG, data, "password") if not data[s[0] : s[1]].isdigit()
