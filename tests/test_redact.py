@@ -1970,3 +1970,37 @@ def test_a_secret_after_a_path_segment_that_names_it_is_redacted(text: str, secr
 )
 def test_a_collection_a_word_or_a_number_after_a_secret_segment_stays(text: str) -> None:
     assert Redactor().redact(text) == text
+
+
+@pytest.mark.parametrize(
+    ("frame", "secret"),
+    [
+        (
+            "#0 /srv/shop/Db.php(14): PDO->__construct('pgsql:host=pg1;...', 'shop', 'Vb7Nq2Kx5Rz')",
+            "Vb7Nq2Kx5Rz",
+        ),
+        (
+            "#1 /srv/shop/Legacy.php(9): mysqli_real_connect(Object(mysqli), 'db2', 'web', 'Lc4Tw8Hm1Pd')",
+            "Lc4Tw8Hm1Pd",
+        ),
+        (
+            "#2 /srv/dir/Auth.php(31): ldap_bind(Object(LDAP\\Connection), 'uid=svc,ou=apps', 'Gz6Xr3Jn9Fs')",
+            "Gz6Xr3Jn9Fs",
+        ),
+        ("#3 /srv/edi/Push.php(50): ftp_login(Object(FTP\\Connection), 'edi', 'Qm2Bv5Wk8Ty')", "Qm2Bv5Wk8Ty"),
+    ],
+)
+def test_the_password_argument_of_a_login_call_in_a_stack_frame_is_redacted(frame: str, secret: str) -> None:
+    assert secret not in Redactor().redact(frame)
+
+
+@pytest.mark.parametrize(
+    "frame",
+    [
+        "#4 /srv/shop/Cart.php(7): Shop\\Cart->__construct('basket', 'Hz4Kw9Lm2Qx', 'eur')",  # not a DSN first
+        "#5 /srv/shop/Db.php(22): mysqli_connect('db2', 'web', NULL, 'orders', 3306)",
+        "File \"/app/net.py\", line 3, in open\n    sock.connect(('10.1.2.3', 5432))",
+    ],
+)
+def test_other_calls_and_a_login_call_without_a_password_stay(frame: str) -> None:
+    assert Redactor().redact(frame) == frame

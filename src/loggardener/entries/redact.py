@@ -632,6 +632,8 @@ _POSITIONAL_GATES = (
     b"setuser",
     b"net use",
 )
+# What `_CONNECT_CALL` needs: a call that logs in.
+_CALL_GATES = (b"connect(", b"login(", b"logon(", b"bind(", b"__construct(")
 # What `_SLASH_PASSWORD` needs: a Windows tool's password flag.
 _SLASH_GATES = (b"/p:", b"/pw:", b"-p:", b"/rp")
 # What `_AUTH_COMMAND` and `_AUTH_ARGUMENT` need: `auth` before a space or a quote (`AUTH X`, `"AUTH" "X"`).
@@ -645,6 +647,7 @@ _CONTEXT_GATES = (
     b"printf ",
     b"<<<",  # a here-string
     b"ugfzc3dvcmq6",  # SMTP's password prompt, `Password:` in base64
+    *_CALL_GATES,
     b"cookie",
     b"://",
     b"-u",
@@ -1038,6 +1041,15 @@ _CREDENTIAL_PAIR = _Deferred(
     rb"(?i)(?:auth|login|credentials?|password|passwd|basic)[A-Za-z_]{0,32}[^()\r\n]{0,32}\(\s{0,4}"
     rb"(?:'[^'\r\n]+'|\"[^\"\r\n]+\")\s{0,4},\s{0,4}(?:'(?P<sq>[^'\r\n]+)'|\"(?P<dq>[^\"\r\n]+)\")"
 )
+# A call that logs in, as a stack frame shows its arguments (PHP's `PDO->__construct('mysql:host=db', 'app', 'X')`,
+# `mysqli_connect('db', 'app', 'X')`, `ldap_bind(Object(LDAP\\Connection), 'cn=admin', 'X')`, `ftp_login(…)`): its
+# quoted arguments from the third on that look like a password (a database's name is a word). A constructor
+# counts when its first argument is a DSN.
+_CONNECT_CALL = _Deferred(
+    rb"(?i)(?P<callee>[A-Za-z0-9_\\>-]{0,64}(?:connect|login|logon|bind|__construct))\((?P<args>(?:[^()\r\n]|\([^()\r\n]*\))+)\)"
+)
+_CALL_ARGUMENT = re.compile(rb"'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"|[^,'\"\s][^,'\"]*")
+_DSN_ARGUMENT = re.compile(rb"[\s]*['\"][a-z][a-z0-9]{1,15}:[a-z_]{1,32}=", re.IGNORECASE)
 # A YAML block scalar under a password's name (`password: |` then indented lines).
 _YAML_BLOCK_HEADER = re.compile(rb"[|>][+-]?[1-9]?[ \t]*\r?\n")
 # Words that name a credential in prose: the value may follow a few words later, without a separator
@@ -2087,6 +2099,24 @@ def _positional_spans(data: bytes, present: set[bytes]) -> Iterator[Span]:
                 yield start, end, "token", _CONTEXT
 
 
+def _connect_call_spans(data: bytes) -> Iterator[Span]:
+    for match in _CONNECT_CALL.finditer(data):
+        args_start = _span(match, b"args")[0]
+        arguments = list(_CALL_ARGUMENT.finditer(match.group(b"args")))
+        if match.group(b"callee").lower().endswith(b"__construct") and not (
+            arguments and _DSN_ARGUMENT.match(arguments[0].group(0))
+        ):
+            continue
+        for argument in arguments[2:]:
+            text = argument.group(0)
+            if text[:1] not in (b"'", b'"'):
+                continue
+            start, end = args_start + argument.start() + 1, args_start + argument.end() - 1
+            value = data[start:end].decode("utf-8", "replace")
+            if _password_like(value) and not value.endswith("...") and not _marked(data, start, end):
+                yield start, end, "password", _CONTEXT
+
+
 def _htpasswd_spans(data: bytes) -> Iterator[Span]:
     for match in _HTPASSWD.finditer(data):
         flags = match.group(b"flags")
@@ -2364,6 +2394,8 @@ class Redactor:
             spans.extend(
                 s for s in _simple_spans(_USER_FLAG, data, "password") if not data[s[0] : s[1]].isdigit()
             )
+        if not present.isdisjoint(_CALL_GATES):
+            spans.extend(_connect_call_spans(data))
         if b"chpasswd" in data:
             spans.extend(_simple_spans(_CHPASSWD, data, "password"))
         if not present.isdisjoint(_CLI_FLAGS) and not present.isdisjoint(_CLI_TOOLS):
