@@ -2004,3 +2004,31 @@ def test_the_password_argument_of_a_login_call_in_a_stack_frame_is_redacted(fram
 )
 def test_other_calls_and_a_login_call_without_a_password_stay(frame: str) -> None:
     assert Redactor().redact(frame) == frame
+
+
+@pytest.mark.parametrize(
+    ("text", "secret"),
+    [
+        ("compose: WARNING: the REPORTS_DB_PASSWORD variable value is Jq8Wd3Mz6Kt", "Jq8Wd3Mz6Kt"),
+        ("hint: the MARIADB_ROOT_PASSWORD is larkspur77", "larkspur77"),
+        ("WARN using default creds operator/Tn5Vb9Xq2Lr for the dashboard", "Tn5Vb9Xq2Lr"),
+        ("bootstrap credentials: ingest/Pw3Hk7Zm4Cx", "Pw3Hk7Zm4Cx"),
+    ],
+)
+def test_a_password_in_prose_after_a_variable_name_or_a_user_slash_password_pair_is_redacted(
+    text: str, secret: str
+) -> None:
+    assert secret not in Redactor().redact(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "REPORTS_DB_PASSWORD_FILE=/run/secrets/reports not readable",
+        "credentials for projects/ledger-prod are missing",
+        "ERR_INVALID_PASSWORD for user 1842",
+        "creds expired for svc-ingest/prod at 10:00",
+    ],
+)
+def test_a_password_file_a_resource_or_an_error_code_in_prose_stays(text: str) -> None:
+    assert Redactor().redact(text) == text

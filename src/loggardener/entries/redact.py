@@ -1058,11 +1058,13 @@ _CREDENTIAL_WORD = _Deferred(
     (
         r"(?i)(?:\b(?P<ascii>(?:api|access|secret|private|client|signing|encryption|master|app|license|auth|refresh"
         r"|session|bearer|id|personal[ _-]access)[ _-]?(?:keys?|secrets?|tokens?)|secret[ \t]id|pass(?:words?|wd|phrase|code)"
-        r"|pass[ -]phrase|secrets?|tokens?|credentials?|apikey|jeton|mot[ \t]de[ \t]passe|motdepasse"
+        r"|pass[ -]phrase|secrets?|tokens?|cred(?:ential)?s?|apikey|jeton|mot[ \t]de[ \t]passe|motdepasse"
         r"|parola[ \t]d'ordine|clave(?:[ \t]de[ \t]api)?|clé[ \t]{1,4}api|clé[ \t]secrète|chiave[ \t](?:segreta|api)"
         r"|chave[ \t](?:secreta|de[ \t]api)|api-schlüssel|geheimnis|contraseña"
         r"|contrasena|passwort|kennwort|senha|wachtwoord|hasło|haslo|şifre|lösenord|passord|salasana"
         r"|adgangskode|heslo)\b"
+        # the end of a variable's name in prose (`the POSTGRES_PASSWORD variable value is X`)
+        r"|_(?P<suffix>pass(?:words?|wd|phrase))\b"
         r"|(?P<other>пароль|токен|密码|密钥|令牌|口令|パスワード|トークン|비밀번호|토큰|"
         + _OTHER_PASSWORD_PATTERN
         + r"))"
@@ -1562,6 +1564,7 @@ def _phrase_spans(data: bytes) -> Iterator[Span]:
             line_end = data.find(b"\n", base, base + 160)
         tail = data[base : line_end if line_end >= 0 else base + 160]
         first = True
+        pair = password or word.lower().startswith("cred")
         for raw in _PROSE_TOKEN.finditer(tail):
             token = raw.group(0)
             core = token.strip(_TOKEN_STRIP)
@@ -1573,6 +1576,11 @@ def _phrase_spans(data: bytes) -> Iterator[Span]:
                 break
             start = base + raw.start() + token.index(core)
             value_end = start + len(core)
+            if first and pair and stripped.count("/") == 1:  # `default creds admin/X`: a user and a password
+                user, _, secret = stripped.partition("/")
+                if _PAIR_USER.match(user) and _password_like(secret):
+                    yield start + len(user) + 1, value_end, "password", _CONTEXT
+                    break
             if (
                 (password and first and _password_like(stripped))
                 or (labelled and first and is_secret_value("token", stripped))
@@ -1587,6 +1595,9 @@ def _phrase_spans(data: bytes) -> Iterator[Span]:
             first = False
             if raw.start() > 96:
                 break
+
+
+_PAIR_USER = re.compile(r"[A-Za-z][A-Za-z0-9._-]{0,63}$")
 
 
 def _password_like(value: str) -> bool:
