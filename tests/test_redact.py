@@ -1852,11 +1852,18 @@ def test_a_test_name_of_lower_case_words_stays() -> None:
     [
         "WORKER_QUEUE_DELIVERY_ENDPOINT_REF=q7mz2kd9wpx4tn8vbh3jc6rf5ly0sg1a",  # a long name, then its value
         "env.RENDER_SERVICE_BOOTSTRAP_ITEM=Zk3vQ9mWp2Lx7Rt4Nb8Yc1Hd6Jf0Gs5A, note=start",
+        "boot failed after 3 tries: WORKER_QUEUE_DELIVERY_ENDPOINT_REF=Hc7Rm2Vq9Tx4Ln8Kb3Wz6Pd1Sf5Gy0Aj",
     ],
 )
 def test_a_random_value_after_a_long_name_and_its_equals_sign_is_redacted(text: str) -> None:
     value = text.split("=", 1)[1].split(",")[0]
     assert value not in Redactor().redact(text)
+
+
+def test_a_long_name_after_other_text_is_read_in_linear_time() -> None:
+    redactor = Redactor()
+    line = "step ORDERS_PIPELINE_STAGE_MARKER=Xq4Lm8Rt2Wz6Kn1Vb9Hc3Pd7 "
+    assert_linear(lambda n: redactor.redact(line * n), 400)
 
 
 def test_a_value_under_a_personal_access_token_abbreviation_is_redacted() -> None:

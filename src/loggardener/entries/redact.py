@@ -772,7 +772,7 @@ _POSITIONAL = _Deferred(
     rb"[ \t]{1,8}(?:add_user|change_password|authenticate_user))[ \t]{1,8}" + _ARGUMENT_RE2
     + rb"|(?i:net(?:\.exe)?[ \t]{1,8}user)[ \t]{1,8}" + _ARGUMENT_RE2
     # `net use [Z:|*] \\server\share PASSWORD /user:DOMAIN\name`
-    + rb"|(?i:net(?:\.exe)?[ \t]{1,8}use)(?:[ \t]{1,8}(?:[A-Za-z]:|\*))?[ \t]{1,8}\\\\[^\s\"']{1,256}"
+    + rb"|(?i:net(?:\.exe)?[ \t]{1,8}use)(?:[ \t]{1,8}(?:[A-Za-z]:|\*))?[ \t]{1,8}\\\\[^\s\"']+"
     + rb"|wpa_passphrase[ \t]{1,8}" + _ARGUMENT_RE2
     + rb"|mc[ \t]{1,8}(?:alias[ \t]{1,8}set|config[ \t]{1,8}host[ \t]{1,8}add)(?:[ \t]{1,8}" + _ARGUMENT_RE2 + rb"){3}"
     + rb"|(?i:ConvertTo-SecureString)(?:[ \t]{1,8}-String)?"
@@ -1431,7 +1431,7 @@ def _run_spans(data: bytes) -> Iterator[Span]:
     while (match := _RUN.search(data, position)) is not None:
         start, end = _span(match, b"run")
         position = end
-        padding = end - len(data[start:end].rstrip(b"="))
+        padding = end - start - len(data[start:end].rstrip(b"="))
         if padding and _RUN_CHARACTER.match(data, end):
             # a long name and the `=` of its value (`AZURE_DEVOPS_EXT_PAT=<run>`), not base64 padding: the
             # next search starts at the name's last character, so the value is a run of its own
