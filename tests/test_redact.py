@@ -1900,6 +1900,7 @@ def test_a_list_of_plain_arguments_stays() -> None:
         ("schtasks /create /tn nightly /tr backup.cmd /ru CORP\\svc /rp Yd6Qp1Bf8Jt", "Yd6Qp1Bf8Jt"),
         ("net use Q: \\\\files02\\team Np3Vx7Kr5Gh /user:CORP\\reporter", "Np3Vx7Kr5Gh"),
         ("NET.EXE USE \\\\files02\\ipc$ 'Ws2Ze6Tm4Ab' /user:files02\\admin", "Ws2Ze6Tm4Ab"),
+        ("net use \\\\files03\\drop /user:CORP\\uploader Kd8Rv3Zq7Mw : System error 1326", "Kd8Rv3Zq7Mw"),
     ],
 )
 def test_a_windows_tool_password_flag_or_a_net_use_password_is_redacted(text: str, secret: str) -> None:
@@ -2034,6 +2035,7 @@ def test_a_password_in_prose_after_a_variable_name_or_a_user_slash_password_pair
         "REPORTS_DB_PASSWORD_FILE=/run/secrets/reports not readable",
         "credentials for projects/ledger-prod are missing",
         "ERR_INVALID_PASSWORD for user 1842",
+        'gh secret set LEDGER_DB_PASSWORD --body "[REDACTED:password]" --repo acme/ledger',
         "creds expired for svc-ingest/prod at 10:00",
     ],
 )

@@ -771,8 +771,9 @@ _POSITIONAL = _Deferred(
     rb"(?i:rabbitmqctl(?:\.bat)?(?:[ \t]{1,8}-[nqlt](?:[ \t]{1,8}[^\s-][^\s]{0,255})?)*"
     rb"[ \t]{1,8}(?:add_user|change_password|authenticate_user))[ \t]{1,8}" + _ARGUMENT_RE2
     + rb"|(?i:net(?:\.exe)?[ \t]{1,8}user)[ \t]{1,8}" + _ARGUMENT_RE2
-    # `net use [Z:|*] \\server\share PASSWORD /user:DOMAIN\name`
+    # `net use [Z:|*] \\server\share [/user:DOMAIN\name] PASSWORD [/user:DOMAIN\name]`
     + rb"|(?i:net(?:\.exe)?[ \t]{1,8}use)(?:[ \t]{1,8}(?:[A-Za-z]:|\*))?[ \t]{1,8}\\\\[^\s\"']+"
+    + rb"(?:[ \t]{1,8}/user:[^\s\"']+)?"  # the password may come after the user
     + rb"|wpa_passphrase[ \t]{1,8}" + _ARGUMENT_RE2
     + rb"|mc[ \t]{1,8}(?:alias[ \t]{1,8}set|config[ \t]{1,8}host[ \t]{1,8}add)(?:[ \t]{1,8}" + _ARGUMENT_RE2 + rb"){3}"
     + rb"|(?i:ConvertTo-SecureString)(?:[ \t]{1,8}-String)?"
@@ -1565,6 +1566,7 @@ def _phrase_spans(data: bytes) -> Iterator[Span]:
         tail = data[base : line_end if line_end >= 0 else base + 160]
         first = True
         pair = password or word.lower().startswith("cred")
+        suffix = match.group(b"suffix") is not None
         for raw in _PROSE_TOKEN.finditer(tail):
             token = raw.group(0)
             core = token.strip(_TOKEN_STRIP)
@@ -1572,8 +1574,8 @@ def _phrase_spans(data: bytes) -> Iterator[Span]:
             stripped = core.decode("utf-8", "replace")
             if not core or stripped.lower() in _FILLER:
                 continue
-            if stripped.startswith(MARKER_PREFIX):
-                break
+            if stripped.startswith(MARKER_PREFIX) or (suffix and core.startswith(b"-")):
+                break  # a variable's name then a flag (`gh secret set DB_PASSWORD --body X`): the flag rules
             start = base + raw.start() + token.index(core)
             value_end = start + len(core)
             if first and pair and stripped.count("/") == 1:  # `default creds admin/X`: a user and a password
