@@ -1887,6 +1887,18 @@ def test_a_password_in_a_command_written_as_a_list_of_arguments_is_redacted(text
     assert redacted.count("[") == text.count("[") + 1  # the list stays a list
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        'args=["ci-runner", "register", "--token", "[REDACTED:gitlab-token]", "--url", "https://ci.example.org"]',
+        'argv=["/srv/api", "--db-password=[REDACTED:password]", "--port=8080"]',
+        'lines=["PORT=8080", "PAYMENTS_API_KEY=[REDACTED:stripe-key]", "DEBUG=false"]',
+    ],
+)
+def test_a_redacted_list_of_arguments_redacts_to_itself(text: str) -> None:
+    assert Redactor().redact(text) == text
+
+
 def test_a_list_of_plain_arguments_stays() -> None:
     text = 'command=["gunicorn", "-w", "4", "-b", "0.0.0.0:8080", "app:server"]'
     assert Redactor().redact(text) == text
@@ -2018,7 +2030,7 @@ def test_other_calls_and_a_login_call_without_a_password_stay(frame: str) -> Non
     ("text", "secret"),
     [
         ("compose: WARNING: the REPORTS_DB_PASSWORD variable value is Jq8Wd3Mz6Kt", "Jq8Wd3Mz6Kt"),
-        ("hint: the MARIADB_ROOT_PASSWORD is larkspur77", "larkspur77"),
+        ("hint: the MARIADB_ROOT_PASSWORD is Lk7spR2w9Qz", "Lk7spR2w9Qz"),
         ("WARN using default creds operator/Tn5Vb9Xq2Lr for the dashboard", "Tn5Vb9Xq2Lr"),
         ("bootstrap credentials: ingest/Pw3Hk7Zm4Cx", "Pw3Hk7Zm4Cx"),
     ],
@@ -2036,6 +2048,8 @@ def test_a_password_in_prose_after_a_variable_name_or_a_user_slash_password_pair
         "credentials for projects/ledger-prod are missing",
         "ERR_INVALID_PASSWORD for user 1842",
         'gh secret set LEDGER_DB_PASSWORD --body "[REDACTED:password]" --repo acme/ledger',
+        "vault.key=ledger_db_password, vault.value=[REDACTED:password], note=kv",
+        "using default creds admin/[REDACTED:password] for the dashboard",
         "creds expired for svc-ingest/prod at 10:00",
     ],
 )

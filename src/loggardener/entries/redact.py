@@ -1580,9 +1580,12 @@ def _phrase_spans(data: bytes) -> Iterator[Span]:
             value_end = start + len(core)
             if first and pair and stripped.count("/") == 1:  # `default creds admin/X`: a user and a password
                 user, _, secret = stripped.partition("/")
-                if _PAIR_USER.match(user) and _password_like(secret):
+                if _PAIR_USER.match(user) and _password_like(secret) and not secret.startswith("["):
                     yield start + len(user) + 1, value_end, "password", _CONTEXT
                     break
+            if suffix and not _prose_secret(stripped):
+                first = False  # after a variable's name only a generated value (`db_password, data.value=X`)
+                continue
             if (
                 (password and first and _password_like(stripped))
                 or (labelled and first and is_secret_value("token", stripped))
@@ -2315,7 +2318,7 @@ _ARGV_LIST = _Deferred(
     rb"\[[ \t]*(?:\"[^\"\r\n\\]*\"[ \t]*,[ \t]*)+\"[^\"\r\n\\]*\"[ \t]*\]"
     rb"|\[[ \t]*(?:'[^'\r\n\\]*'[ \t]*,[ \t]*)+'[^'\r\n\\]*'[ \t]*\]"
 )
-_ARGV_PUNCTUATION = bytes.maketrans(b"[]\"',", b"     ")
+_ARGV_SEPARATOR = re.compile(rb"^\[[ \t]*[\"']|[\"'][ \t]*,[ \t]*[\"']|[\"'][ \t]*\]$")
 
 _PAIR_NAMES = ("name", "Name", "key", "Key", "ParameterKey", "OptionName")
 _PAIR_VALUES = ("value", "Value", "ParameterValue")
@@ -2462,11 +2465,11 @@ class Redactor:
 
     def _argv_spans(self, data: bytes, depth: int) -> Iterator[Span]:
         """Secrets in a command written as a list of its arguments (`["redis-cli", "-a", "X"]`, `['AUTH', 'X']`,
-        an exec call's argv, a container's `command`): read as the command line, its quotes, commas and brackets
-        as spaces (the same length, so the spans fall on the list)."""
+        an exec call's argv, a container's `command`): read as the command line, the list's brackets and the quotes and
+        commas between its items as spaces (the same length, so the spans fall on the list; a marker stays whole)."""
         for match in _ARGV_LIST.finditer(data):
             start, end = match.span()
-            line = data[start:end].translate(_ARGV_PUNCTUATION)
+            line = _ARGV_SEPARATOR.sub(lambda m: b" " * len(m.group(0)), data[start:end])
             for span_start, span_end, kind, rank in self.spans(line, depth + 1):
                 yield start + span_start, start + span_end, kind, rank
 
