@@ -1879,3 +1879,213 @@ _CONFIG_SET_PIECES = st.sampled_from(
 def test_the_config_set_gate_finds_what_its_pattern_finds(pieces: list[str]) -> None:
     data = "".join(pieces).encode()
     assert _config_set_gate(data) is (_CONFIG_SET_GATE.search(data) is not None)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "WORKER_QUEUE_DELIVERY_ENDPOINT_REF=q7mz2kd9wpx4tn8vbh3jc6rf5ly0sg1a",  # a long name, then its value
+        "env.RENDER_SERVICE_BOOTSTRAP_ITEM=Zk3vQ9mWp2Lx7Rt4Nb8Yc1Hd6Jf0Gs5A, note=start",
+        "boot failed after 3 tries: WORKER_QUEUE_DELIVERY_ENDPOINT_REF=Hc7Rm2Vq9Tx4Ln8Kb3Wz6Pd1Sf5Gy0Aj",
+    ],
+)
+def test_a_random_value_after_a_long_name_and_its_equals_sign_is_redacted(text: str) -> None:
+    value = text.split("=", 1)[1].split(",")[0]
+    assert value not in Redactor().redact(text)
+
+
+def test_a_long_name_after_other_text_is_read_in_linear_time() -> None:
+    redactor = Redactor()
+    line = "step ORDERS_PIPELINE_STAGE_MARKER=Xq4Lm8Rt2Wz6Kn1Vb9Hc3Pd7 "
+    assert_linear(lambda n: redactor.redact(line * n), 400)
+
+
+def test_a_value_under_a_personal_access_token_abbreviation_is_redacted() -> None:
+    payload = {"env": {"BUILD_AGENT_PAT": "ufk2nd7pq4wm3xc9zr5hb6tj8ly0ve1sga4kd2nq7wp3mx9cz5rh6b"}}
+    assert Redactor().redact_json(payload) == {"env": {"BUILD_AGENT_PAT": "[REDACTED:token]"}}
+
+
+@pytest.mark.parametrize(
+    ("text", "secret"),
+    [
+        ('args=["redis-cli", "-h", "kv0", "-a", "Wq7rT2zLm9Kd", "ping"]', "Wq7rT2zLm9Kd"),
+        ("argv: ['mariadb', '-ubatch', '-pHn4Xe8Vq2Rc', 'ledger']", "Hn4Xe8Vq2Rc"),
+        ('command=["AUTH", "orders", "Jb5Ny3Tk8Pw"]', "Jb5Ny3Tk8Pw"),
+        ('exec ["podman", "login", "-u", "ci", "-p", "Gt6Mv1Zs4Qx", "quay.example"]', "Gt6Mv1Zs4Qx"),
+        ('["curl", "-sS", "-u", "feeds:Lp2Kc7Rw9Bn", "https://feeds.example"]', "Lp2Kc7Rw9Bn"),
+    ],
+)
+def test_a_password_in_a_command_written_as_a_list_of_arguments_is_redacted(text: str, secret: str) -> None:
+    redacted = Redactor().redact(text)
+    assert secret not in redacted
+    assert redacted.count("[") == text.count("[") + 1  # the list stays a list
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        'args=["ci-runner", "register", "--token", "[REDACTED:gitlab-token]", "--url", "https://ci.example.org"]',
+        'argv=["/srv/api", "--db-password=[REDACTED:password]", "--port=8080"]',
+        'lines=["PORT=8080", "PAYMENTS_API_KEY=[REDACTED:stripe-key]", "DEBUG=false"]',
+    ],
+)
+def test_a_redacted_list_of_arguments_redacts_to_itself(text: str) -> None:
+    assert Redactor().redact(text) == text
+
+
+def test_a_list_of_plain_arguments_stays() -> None:
+    text = 'command=["gunicorn", "-w", "4", "-b", "0.0.0.0:8080", "app:server"]'
+    assert Redactor().redact(text) == text
+
+
+@pytest.mark.parametrize(
+    ("text", "secret"),
+    [
+        ("wfreerdp /v:10.9.8.7 /u:ops /p:Rk4Tn8Wq2Zx /cert:ignore failed", "Rk4Tn8Wq2Zx"),
+        ('wevtutil qe Security /r:dc2 /u:CORP\\audit /pw:"Mv7 Lc3Hs9" /c:5', "Mv7 Lc3Hs9"),
+        ("schtasks /create /tn nightly /tr backup.cmd /ru CORP\\svc /rp Yd6Qp1Bf8Jt", "Yd6Qp1Bf8Jt"),
+        ("net use Q: \\\\files02\\team Np3Vx7Kr5Gh /user:CORP\\reporter", "Np3Vx7Kr5Gh"),
+        ("NET.EXE USE \\\\files02\\ipc$ 'Ws2Ze6Tm4Ab' /user:files02\\admin", "Ws2Ze6Tm4Ab"),
+        ("net use \\\\files03\\drop /user:CORP\\uploader Kd8Rv3Zq7Mw : System error 1326", "Kd8Rv3Zq7Mw"),
+    ],
+)
+def test_a_windows_tool_password_flag_or_a_net_use_password_is_redacted(text: str, secret: str) -> None:
+    assert secret not in Redactor().redact(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "msbuild Shop.sln /p:Configuration=Release /p:Platform=x64 -p:Version=4.1.0",
+        "net use * \\\\files02\\team /user:CORP\\reporter /persistent:no",
+        "net use R: \\\\files02\\team * /user:CORP\\reporter",
+    ],
+)
+def test_msbuild_properties_and_a_net_use_without_a_password_stay(text: str) -> None:
+    assert Redactor().redact(text) == text
+
+
+@pytest.mark.parametrize(
+    ("text", "secret"),
+    [
+        (
+            "sh -c \"podman login quay.example -u bot --password-stdin <<< 'Fz8Lw3Np6Qc'\" exited 1",
+            "Fz8Lw3Np6Qc",
+        ),
+        ('cryptsetup luksOpen /dev/vdb vault <<< "Tb2Hx9Km4Rs" failed: No key available', "Tb2Hx9Km4Rs"),
+        ("vault login - <<< hvx.Gq5Wm2Ty8Pn: permission denied", "hvx.Gq5Wm2Ty8Pn"),
+    ],
+)
+def test_a_secret_fed_by_a_here_string_to_a_command_that_reads_one_is_redacted(
+    text: str, secret: str
+) -> None:
+    assert secret not in Redactor().redact(text)
+
+
+@pytest.mark.parametrize(
+    "text", ['grep -c ERROR <<< "Qa3Zr7Lm2Xt"', 'read -r host port <<< "$ENDPOINT"', "bc <<< 'scale=2; 7/3'"]
+)
+def test_a_here_string_to_another_command_stays(text: str) -> None:
+    assert Redactor().redact(text) == text
+
+
+@pytest.mark.parametrize("newline", ["\n", "\r\n", "\\r\\n", "\\n"])
+def test_the_base64_password_after_an_smtp_password_prompt_is_redacted(newline: str) -> None:
+    secret = base64.b64encode(b"Lx5Tq8Wn3Bv").decode()
+    text = newline.join(
+        ["S: 334 VXNlcm5hbWU6", "C: cmVsYXk=", "S: 334 UGFzc3dvcmQ6", f"C: {secret}", "S: 535 5.7.8"]
+    )
+    redacted = Redactor().redact(text)
+    assert secret not in redacted and "334 UGFzc3dvcmQ6" in redacted
+
+
+@pytest.mark.parametrize(
+    ("text", "secret"),
+    [
+        ("POST https://talk.example.net/hooks/k3xq9wz7bm2rt5yp8dn4hc6vfa 400", "k3xq9wz7bm2rt5yp8dn4hc6vfa"),
+        ("trigger failed: https://relay.example.com/fire/ping/with/key/Hq4Zt8Lm2Vx9Kd3N", "Hq4Zt8Lm2Vx9Kd3N"),
+        ("GET https://id.example.org/account/reset-password/f7Kp2Qw9Xz4Lm8Nv 500", "f7Kp2Qw9Xz4Lm8Nv"),
+        ("upstream https://api.example.io/v2/token/Mz5Rk8Tq1Wn7Yb3C/verify 401", "Mz5Rk8Tq1Wn7Yb3C"),
+    ],
+)
+def test_a_secret_after_a_path_segment_that_names_it_is_redacted(text: str, secret: str) -> None:
+    assert secret not in Redactor().redact(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "GET https://sm.example.com/v1/projects/shop/secrets/orders-db-password/versions/3 404",
+        "GET https://kv.example.com:8200/v1/secret/data/payments-app 403",
+        "POST https://git.example.com/api/v3/repos/acme/app/hooks/48213377/pings 500",
+        "GET https://api.example.com/v1/auth/token/refresh 401",
+        "POST https://shop.example.com/webhooks/order-created 502",
+    ],
+)
+def test_a_collection_a_word_or_a_number_after_a_secret_segment_stays(text: str) -> None:
+    assert Redactor().redact(text) == text
+
+
+@pytest.mark.parametrize(
+    ("frame", "secret"),
+    [
+        (
+            "#0 /srv/shop/Db.php(14): PDO->__construct('pgsql:host=pg1;...', 'shop', 'Vb7Nq2Kx5Rz')",
+            "Vb7Nq2Kx5Rz",
+        ),
+        (
+            "#1 /srv/shop/Legacy.php(9): mysqli_real_connect(Object(mysqli), 'db2', 'web', 'Lc4Tw8Hm1Pd')",
+            "Lc4Tw8Hm1Pd",
+        ),
+        (
+            "#2 /srv/dir/Auth.php(31): ldap_bind(Object(LDAP\\Connection), 'uid=svc,ou=apps', 'Gz6Xr3Jn9Fs')",
+            "Gz6Xr3Jn9Fs",
+        ),
+        ("#3 /srv/edi/Push.php(50): ftp_login(Object(FTP\\Connection), 'edi', 'Qm2Bv5Wk8Ty')", "Qm2Bv5Wk8Ty"),
+    ],
+)
+def test_the_password_argument_of_a_login_call_in_a_stack_frame_is_redacted(frame: str, secret: str) -> None:
+    assert secret not in Redactor().redact(frame)
+
+
+@pytest.mark.parametrize(
+    "frame",
+    [
+        "#4 /srv/shop/Cart.php(7): Shop\\Cart->__construct('basket', 'Hz4Kw9Lm2Qx', 'eur')",  # not a DSN first
+        "#5 /srv/shop/Db.php(22): mysqli_connect('db2', 'web', NULL, 'orders', 3306)",
+        "File \"/app/net.py\", line 3, in open\n    sock.connect(('10.1.2.3', 5432))",
+    ],
+)
+def test_other_calls_and_a_login_call_without_a_password_stay(frame: str) -> None:
+    assert Redactor().redact(frame) == frame
+
+
+@pytest.mark.parametrize(
+    ("text", "secret"),
+    [
+        ("compose: WARNING: the REPORTS_DB_PASSWORD variable value is Jq8Wd3Mz6Kt", "Jq8Wd3Mz6Kt"),
+        ("hint: the MARIADB_ROOT_PASSWORD is Lk7spR2w9Qz", "Lk7spR2w9Qz"),
+        ("WARN using default creds operator/Tn5Vb9Xq2Lr for the dashboard", "Tn5Vb9Xq2Lr"),
+        ("bootstrap credentials: ingest/Pw3Hk7Zm4Cx", "Pw3Hk7Zm4Cx"),
+    ],
+)
+def test_a_password_in_prose_after_a_variable_name_or_a_user_slash_password_pair_is_redacted(
+    text: str, secret: str
+) -> None:
+    assert secret not in Redactor().redact(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "REPORTS_DB_PASSWORD_FILE=/run/secrets/reports not readable",
+        "credentials for projects/ledger-prod are missing",
+        "ERR_INVALID_PASSWORD for user 1842",
+        'gh secret set LEDGER_DB_PASSWORD --body "[REDACTED:password]" --repo acme/ledger',
+        "vault.key=ledger_db_password, vault.value=[REDACTED:password], note=kv",
+        "using default creds admin/[REDACTED:password] for the dashboard",
+        "creds expired for svc-ingest/prod at 10:00",
+    ],
+)
+def test_a_password_file_a_resource_or_an_error_code_in_prose_stays(text: str) -> None:
+    assert Redactor().redact(text) == text

@@ -26,6 +26,7 @@ import base64
 import binascii
 import functools
 import importlib.util
+import itertools
 import math
 import re
 import sys
@@ -318,6 +319,7 @@ _TOKEN_EXACT = {
     "accesskey",
     "secretkey",
     "assertion",
+    "pat",  # a personal access token (`AZURE_DEVOPS_PAT`, `gitlab_pat`)
 }
 # Names of one-time codes and PINs: a number of four digits or more is the secret (`otp=123456`).
 _PIN_EXACT = {"otp", "totp", "hotp", "pin", "cvv", "cvc", "cvv2", "passcode", "2fa", "mfa"}
@@ -628,7 +630,12 @@ _POSITIONAL_GATES = (
     b"convertto-securestring",
     b"auth-pass",
     b"setuser",
+    b"net use",
 )
+# What `_CONNECT_CALL` needs: a call that logs in.
+_CALL_GATES = (b"connect(", b"login(", b"logon(", b"bind(", b"__construct(")
+# What `_SLASH_PASSWORD` needs: a Windows tool's password flag.
+_SLASH_GATES = (b"/p:", b"/pw:", b"-p:", b"/rp")
 # What `_AUTH_COMMAND` and `_AUTH_ARGUMENT` need: `auth` before a space or a quote (`AUTH X`, `"AUTH" "X"`).
 _AUTH_GATES = (b"auth ", b"auth\t", b'auth"', b"authtoken", b"authenticate ")
 # Literals that gate the context rules below (private key blocks, cookies, DSNs, flags, emails).
@@ -638,6 +645,9 @@ _CONTEXT_GATES = (
     b"- end",
     b"echo ",  # a value piped to a command
     b"printf ",
+    b"<<<",  # a here-string
+    b"ugfzc3dvcmq6",  # SMTP's password prompt, `Password:` in base64
+    *_CALL_GATES,
     b"cookie",
     b"://",
     b"-u",
@@ -655,6 +665,7 @@ _CONTEXT_GATES = (
     *_CLI_TOOLS,
     *_TOOL_GATES,
     *_POSITIONAL_GATES,
+    *_SLASH_GATES,
     *_AUTH_GATES,
     *_REQUEST_LINES,
 )
@@ -760,6 +771,9 @@ _POSITIONAL = _Deferred(
     rb"(?i:rabbitmqctl(?:\.bat)?(?:[ \t]{1,8}-[nqlt](?:[ \t]{1,8}[^\s-][^\s]{0,255})?)*"
     rb"[ \t]{1,8}(?:add_user|change_password|authenticate_user))[ \t]{1,8}" + _ARGUMENT_RE2
     + rb"|(?i:net(?:\.exe)?[ \t]{1,8}user)[ \t]{1,8}" + _ARGUMENT_RE2
+    # `net use [Z:|*] \\server\share [/user:DOMAIN\name] PASSWORD [/user:DOMAIN\name]`
+    + rb"|(?i:net(?:\.exe)?[ \t]{1,8}use)(?:[ \t]{1,8}(?:[A-Za-z]:|\*))?[ \t]{1,8}\\\\[^\s\"']+"
+    + rb"(?:[ \t]{1,8}/user:[^\s\"']+)?"  # the password may come after the user
     + rb"|wpa_passphrase[ \t]{1,8}" + _ARGUMENT_RE2
     + rb"|mc[ \t]{1,8}(?:alias[ \t]{1,8}set|config[ \t]{1,8}host[ \t]{1,8}add)(?:[ \t]{1,8}" + _ARGUMENT_RE2 + rb"){3}"
     + rb"|(?i:ConvertTo-SecureString)(?:[ \t]{1,8}-String)?"
@@ -793,6 +807,10 @@ _QUOTED_FLAG_VALUE = rb"(?:'(?P<sq>[^'\r\n]{1,256})'|\"(?P<dq>[^\"\r\n]{1,256})\
 _SEPARATE_FLAG_VALUE = (
     rb"(?:'(?P<sq>[^'\r\n]{1,256})'|\"(?P<dq>[^\"\r\n]{1,256})\"|(?P<bare>[^\s\"'-][^\s\"']{0,255}))"
 )
+# A Windows tool's password flag: `xfreerdp /p:X`, `wevtutil /pw:X`, `winrs -p:X`, `schtasks … /rp X`; not an
+# MSBuild property (`/p:Configuration=Release`, `-p:Version=1.2`), whose name the key-value rules read.
+_SLASH_PASSWORD = _Deferred(rb"(?i)(?:^|[\s\"'])(?:[/-](?:p|pw|rp):|/rp[ \t]{1,8})" + _SEPARATE_FLAG_VALUE)
+_PROPERTY = re.compile(rb"[A-Za-z_][A-Za-z0-9_.:-]{0,64}=")
 _MYSQL_P = _Deferred(
     rb"(?i)\b(?:mysql|mysqldump|mysqladmin|mariadb|mariadb-dump|mysqlsh)\b[^\r\n]{0,256}?\s-p"
     + _QUOTED_FLAG_VALUE
@@ -805,8 +823,11 @@ _PIPED = _Deferred(
     rb"(?:'(?P<sq>[^'\r\n]{1,256})'|\"(?P<dq>[^\"\r\n]{1,256})\"|(?P<bare>[^\s|'\"][^\s|]{0,255}))"
     rb"[ \t]{0,8}\|[ \t]{0,8}(?P<command>[^\r\n|;&]{1,256})"
 )
+# The same fed by a shell's here-string: `docker login … --password-stdin <<< 'X'`, `vault login - <<< X`.
+_HERE_STRING = _Deferred(rb"(?P<command>[^\r\n|;&<>]{1,256})<<<[ \t]{0,8}" + _QUOTED_FLAG_VALUE)
 _READS_SECRET = re.compile(
     rb"(?i)stdin|--data-file[= ]-(?:\s|$)|\bsudo\b.*\s-S\b|\bpasswd\b|\bcryptsetup\b|passphrase-fd"
+    rb"|\blogin\b.*\s-(?:\s|$)"  # `vault login -`: the token from the input
     rb"|\bsecrets?[ \t].*\b(?:set|put|add|create)\b"
 )
 # `htpasswd -b[…] FILE USER PASSWORD`, `htpasswd -nb USER PASSWORD`: `-b` takes the password on the command line.
@@ -934,6 +955,14 @@ _DOCKERFILE_ENV = _Deferred(
 # A multipart form's field (`Content-Disposition: form-data; name="password"`, its other headers, a blank line, then
 # the value), with raw or escaped line breaks.
 _BREAK = rb"(?:\r?\n|(?:\\r)?\\n)"
+# SMTP's `AUTH LOGIN`: the server asks `334 UGFzc3dvcmQ6` (base64 of `Password:`), the client's next line is the
+# password in base64 (raw or escaped line breaks, a `C:` or `>>>` before it).
+_SMTP_LOGIN_PASSWORD = _Deferred(
+    rb"334[ \t]{1,8}UGFzc3dvcmQ6[^\r\n\\]{0,64}"
+    + _BREAK
+    + rb"[^\r\n\\]{0,24}?(?P<bare>[A-Za-z0-9+/]{4,512}={0,2})"
+    rb"[ \t]{0,8}(?:\r?\n|\\r|\\n|$)"
+)
 _MULTIPART_FIELD = _Deferred(
     rb"(?i)\bname=\\{0,2}\"(?P<key>"
     + _KEY_NAME
@@ -1013,6 +1042,15 @@ _CREDENTIAL_PAIR = _Deferred(
     rb"(?i)(?:auth|login|credentials?|password|passwd|basic)[A-Za-z_]{0,32}[^()\r\n]{0,32}\(\s{0,4}"
     rb"(?:'[^'\r\n]+'|\"[^\"\r\n]+\")\s{0,4},\s{0,4}(?:'(?P<sq>[^'\r\n]+)'|\"(?P<dq>[^\"\r\n]+)\")"
 )
+# A call that logs in, as a stack frame shows its arguments (PHP's `PDO->__construct('mysql:host=db', 'app', 'X')`,
+# `mysqli_connect('db', 'app', 'X')`, `ldap_bind(Object(LDAP\\Connection), 'cn=admin', 'X')`, `ftp_login(…)`): its
+# quoted arguments from the third on that look like a password (a database's name is a word). A constructor
+# counts when its first argument is a DSN.
+_CONNECT_CALL = _Deferred(
+    rb"(?i)(?P<callee>[A-Za-z0-9_\\>-]{0,64}(?:connect|login|logon|bind|__construct))\((?P<args>(?:[^()\r\n]|\([^()\r\n]*\))+)\)"
+)
+_CALL_ARGUMENT = re.compile(rb"'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"|[^,'\"\s][^,'\"]*")
+_DSN_ARGUMENT = re.compile(rb"[\s]*['\"][a-z][a-z0-9]{1,15}:[a-z_]{1,32}=", re.IGNORECASE)
 # A YAML block scalar under a password's name (`password: |` then indented lines).
 _YAML_BLOCK_HEADER = re.compile(rb"[|>][+-]?[1-9]?[ \t]*\r?\n")
 # Words that name a credential in prose: the value may follow a few words later, without a separator
@@ -1021,11 +1059,13 @@ _CREDENTIAL_WORD = _Deferred(
     (
         r"(?i)(?:\b(?P<ascii>(?:api|access|secret|private|client|signing|encryption|master|app|license|auth|refresh"
         r"|session|bearer|id|personal[ _-]access)[ _-]?(?:keys?|secrets?|tokens?)|secret[ \t]id|pass(?:words?|wd|phrase|code)"
-        r"|pass[ -]phrase|secrets?|tokens?|credentials?|apikey|jeton|mot[ \t]de[ \t]passe|motdepasse"
+        r"|pass[ -]phrase|secrets?|tokens?|cred(?:ential)?s?|apikey|jeton|mot[ \t]de[ \t]passe|motdepasse"
         r"|parola[ \t]d'ordine|clave(?:[ \t]de[ \t]api)?|clé[ \t]{1,4}api|clé[ \t]secrète|chiave[ \t](?:segreta|api)"
         r"|chave[ \t](?:secreta|de[ \t]api)|api-schlüssel|geheimnis|contraseña"
         r"|contrasena|passwort|kennwort|senha|wachtwoord|hasło|haslo|şifre|lösenord|passord|salasana"
         r"|adgangskode|heslo)\b"
+        # the end of a variable's name in prose (`the POSTGRES_PASSWORD variable value is X`)
+        r"|_(?P<suffix>pass(?:words?|wd|phrase))\b"
         r"|(?P<other>пароль|токен|密码|密钥|令牌|口令|パスワード|トークン|비밀번호|토큰|"
         + _OTHER_PASSWORD_PATTERN
         + r"))"
@@ -1080,6 +1120,7 @@ _SHORT_RUN = _Deferred(
     rb"[A-Za-z0-9_.\]-]=(?P<run>[A-Za-z0-9][A-Za-z0-9_~-]{15,18})(?:[^A-Za-z0-9+/_.%~=-]|$)"
 )
 _SHORT_RUN_GATE = b"<short random run>"
+_RUN_CHARACTER = re.compile(rb"[A-Za-z0-9+_.%~-]")
 _RUN_SEPARATORS = re.compile(r"%[0-9A-Fa-f]{2}|[._\-~/]+")
 _HEX = re.compile(r"^[0-9a-fA-F]+$")
 _NON_BASE64 = re.compile(r"[._~%-]")
@@ -1387,8 +1428,15 @@ def _in_public_block(span: Span, blocks: list[tuple[int, int]]) -> bool:
 
 
 def _run_spans(data: bytes) -> Iterator[Span]:
-    for match in _RUN.finditer(data):
+    position = 0
+    while (match := _RUN.search(data, position)) is not None:
         start, end = _span(match, b"run")
+        position = end
+        padding = end - start - len(data[start:end].rstrip(b"="))
+        if padding and _RUN_CHARACTER.match(data, end):
+            # a long name and the `=` of its value (`AZURE_DEVOPS_EXT_PAT=<run>`), not base64 padding: the
+            # next search starts at the name's last character, so the value is a run of its own
+            position = end - padding - 1
         run = data[start:end].decode("ascii", "replace")
         if (
             looks_generated(run)
@@ -1429,6 +1477,34 @@ _URL_PATH = _Deferred(
 _PATH_RUN = re.compile(rb"[A-Za-z0-9_~.%+=-]{24,}")
 _PATH_RUN_GATE = b"<url path run>"  # the gate of `_URL_PATH`: a segment as long as a key
 _PATH_RUN_GATE_PATTERN = rb"/[A-Za-z0-9_~.%+=-]{24}"
+
+
+# A secret as the segment after one that names it in a URL's path: a webhook's (`/hooks/<secret>`), a key's
+# (`/with/key/<key>`), a token's (`/reset-password/<token>`). A plural names a collection (`/secrets/db-password`,
+# `/keys/<id>`), and a word, a number or a name stays (`/token/refresh`, `/hooks/12345`).
+_NAMED_PATH_GATE = b"<named url path segment>"
+_NAMED_PATH_GATE_PATTERN = rb"(?i)/[A-Za-z0-9_-]{0,32}(?:key|token|secret|pass|password|passwd|pwd|auth|hooks?)/[A-Za-z0-9_~.%+=-]{12}"
+_HOOK_SEGMENTS = {"hook", "hooks", "webhook", "webhooks"}
+
+
+def _named_path_spans(data: bytes) -> Iterator[Span]:
+    for match in _URL_PATH.finditer(data):
+        start, end = _span(match, b"path")
+        position = start + 1
+        name = ""
+        for segment in data[start + 1 : end].split(b"/"):
+            value = segment.decode("ascii", "replace")
+            named = name.lower() in _HOOK_SEGMENTS or (
+                key_class(name) is not None and not name.endswith(("s", "S"))
+            )
+            if (
+                named
+                and is_secret_value("weak", value)
+                and not _marked(data, position, position + len(segment))
+            ):
+                yield position, position + len(segment), "token", _CONTEXT
+            name = value
+            position += len(segment) + 1
 
 
 def _url_path_spans(data: bytes) -> Iterator[Span]:
@@ -1489,6 +1565,8 @@ def _phrase_spans(data: bytes) -> Iterator[Span]:
             line_end = data.find(b"\n", base, base + 160)
         tail = data[base : line_end if line_end >= 0 else base + 160]
         first = True
+        pair = password or word.lower().startswith("cred")
+        suffix = match.group(b"suffix") is not None
         for raw in _PROSE_TOKEN.finditer(tail):
             token = raw.group(0)
             core = token.strip(_TOKEN_STRIP)
@@ -1496,10 +1574,18 @@ def _phrase_spans(data: bytes) -> Iterator[Span]:
             stripped = core.decode("utf-8", "replace")
             if not core or stripped.lower() in _FILLER:
                 continue
-            if stripped.startswith(MARKER_PREFIX):
-                break
+            if stripped.startswith(MARKER_PREFIX) or (suffix and core.startswith(b"-")):
+                break  # a variable's name then a flag (`gh secret set DB_PASSWORD --body X`): the flag rules
             start = base + raw.start() + token.index(core)
             value_end = start + len(core)
+            if first and pair and stripped.count("/") == 1:  # `default creds admin/X`: a user and a password
+                user, _, secret = stripped.partition("/")
+                if _PAIR_USER.match(user) and _password_like(secret) and not secret.startswith("["):
+                    yield start + len(user) + 1, value_end, "password", _CONTEXT
+                    break
+            if suffix and not _prose_secret(stripped):
+                first = False  # after a variable's name only a generated value (`db_password, data.value=X`)
+                continue
             if (
                 (password and first and _password_like(stripped))
                 or (labelled and first and is_secret_value("token", stripped))
@@ -1514,6 +1600,9 @@ def _phrase_spans(data: bytes) -> Iterator[Span]:
             first = False
             if raw.start() > 96:
                 break
+
+
+_PAIR_USER = re.compile(r"[A-Za-z][A-Za-z0-9._-]{0,63}$")
 
 
 def _password_like(value: str) -> bool:
@@ -1986,7 +2075,9 @@ def _userinfo_spans(data: bytes) -> Iterator[Span]:
 
 
 def _piped_spans(data: bytes) -> Iterator[Span]:
-    for match in _PIPED.finditer(data):
+    matches = _PIPED.finditer(data) if b"|" in data else iter(())
+    here_strings = _HERE_STRING.finditer(data) if b"<<<" in data else iter(())
+    for match in itertools.chain(matches, here_strings):
         if _READS_SECRET.search(match.group(b"command")) is None:
             continue
         start, end = _value_group(match)
@@ -1997,6 +2088,7 @@ def _piped_spans(data: bytes) -> Iterator[Span]:
 
 def _positional_spans(data: bytes, present: set[bytes]) -> Iterator[Span]:
     patterns = [_POSITIONAL] if not present.isdisjoint(_POSITIONAL_GATES) else []
+    patterns += [_SLASH_PASSWORD] if not present.isdisjoint(_SLASH_GATES) else []
     auth = not present.isdisjoint(_AUTH_GATES)
     patterns += [_AUTH_COMMAND] if auth and b"AUTH" in data else []
     for pattern in patterns:
@@ -2009,6 +2101,8 @@ def _positional_spans(data: bytes, present: set[bytes]) -> Iterator[Span]:
                 quoted = data[start : start + 1] in (b'"', b"'")
                 values.append((start + quoted, end - quoted))
             for start, end in values:
+                if pattern is _SLASH_PASSWORD and _PROPERTY.match(data, start, end):
+                    continue
                 if _password_like(data[start:end].decode("utf-8", "replace")) and not _marked(
                     data, start, end
                 ):
@@ -2019,6 +2113,24 @@ def _positional_spans(data: bytes, present: set[bytes]) -> Iterator[Span]:
             start, end = _span(match, b"cred")
             if not _marked(data, start, end):
                 yield start, end, "token", _CONTEXT
+
+
+def _connect_call_spans(data: bytes) -> Iterator[Span]:
+    for match in _CONNECT_CALL.finditer(data):
+        args_start = _span(match, b"args")[0]
+        arguments = list(_CALL_ARGUMENT.finditer(match.group(b"args")))
+        if match.group(b"callee").lower().endswith(b"__construct") and not (
+            arguments and _DSN_ARGUMENT.match(arguments[0].group(0))
+        ):
+            continue
+        for argument in arguments[2:]:
+            text = argument.group(0)
+            if text[:1] not in (b"'", b'"'):
+                continue
+            start, end = args_start + argument.start() + 1, args_start + argument.end() - 1
+            value = data[start:end].decode("utf-8", "replace")
+            if _password_like(value) and not value.endswith("...") and not _marked(data, start, end):
+                yield start, end, "password", _CONTEXT
 
 
 def _htpasswd_spans(data: bytes) -> Iterator[Span]:
@@ -2055,6 +2167,7 @@ def _config_set_spans(data: bytes) -> Iterator[Span]:
 def _protocol_login_spans(data: bytes, present: set[bytes]) -> Iterator[Span]:
     patterns = [_FTP_PASS] if b"pass" in present and b"USER" in data else []
     patterns += [_IMAP_LOGIN] if b"login" in present else []
+    patterns += [_SMTP_LOGIN_PASSWORD] if b"ugfzc3dvcmq6" in present else []
     for pattern in patterns:
         for match in pattern.finditer(data):
             start, end = _value_group(match)
@@ -2187,11 +2300,18 @@ class _GatedRules:
             _STRONG_GATE,
             _SHORT_RUN_GATE,
             _PATH_RUN_GATE,
+            _NAMED_PATH_GATE,
         ]
         self.gate_set = _search_set(
             [b"(?i:" + _literal(k) + b")" for k in literals]
             + [self.unkeyed[i].pattern.source for i in unfiltered]
-            + [_RUN.source, _STRONG_GATE_PATTERN, _SHORT_RUN.source, _PATH_RUN_GATE_PATTERN]
+            + [
+                _RUN.source,
+                _STRONG_GATE_PATTERN,
+                _SHORT_RUN.source,
+                _PATH_RUN_GATE_PATTERN,
+                _NAMED_PATH_GATE_PATTERN,
+            ]
         )
 
 
@@ -2199,6 +2319,14 @@ class _GatedRules:
 def _gated_rules() -> _GatedRules:
     return _GatedRules()
 
+
+# A list of two or more quoted strings (`["mysql", "-uroot", "-pX"]`), and what `_argv_spans` makes spaces of.
+_ARGV_GATE = re.compile(rb"[\"'][ \t]{0,8},[ \t]{0,8}[\"']")
+_ARGV_LIST = _Deferred(
+    rb"\[[ \t]*(?:\"[^\"\r\n\\]*\"[ \t]*,[ \t]*)+\"[^\"\r\n\\]*\"[ \t]*\]"
+    rb"|\[[ \t]*(?:'[^'\r\n\\]*'[ \t]*,[ \t]*)+'[^'\r\n\\]*'[ \t]*\]"
+)
+_ARGV_SEPARATOR = re.compile(rb"^\[[ \t]*[\"']|[\"'][ \t]*,[ \t]*[\"']|[\"'][ \t]*\]$")
 
 _PAIR_NAMES = ("name", "Name", "key", "Key", "ParameterKey", "OptionName")
 _PAIR_VALUES = ("value", "Value", "ParameterValue")
@@ -2290,10 +2418,14 @@ class Redactor:
             spans.extend(_dsn_spans(data))
         if _PATH_RUN_GATE in present and (b"://" in present or not present.isdisjoint(_REQUEST_LINES)):
             spans.extend(_url_path_spans(data))
+        if _NAMED_PATH_GATE in present and (b"://" in present or not present.isdisjoint(_REQUEST_LINES)):
+            spans.extend(_named_path_spans(data))
         if b"-u" in present or b" -a" in present or b"auth" in present or b"--user" in data:
             spans.extend(
                 s for s in _simple_spans(_USER_FLAG, data, "password") if not data[s[0] : s[1]].isdigit()
             )
+        if not present.isdisjoint(_CALL_GATES):
+            spans.extend(_connect_call_spans(data))
         if b"chpasswd" in data:
             spans.extend(_simple_spans(_CHPASSWD, data, "password"))
         if not present.isdisjoint(_CLI_FLAGS) and not present.isdisjoint(_CLI_TOOLS):
@@ -2309,11 +2441,11 @@ class Redactor:
                 spans.extend(_quoted_spans(_SSHPASS, data, "password"))
         if b"@" in present and b":" in data:
             spans.extend(_userinfo_spans(data))
-        if b"|" in data and (b"echo " in present or b"printf " in present):
+        if (b"|" in data and (b"echo " in present or b"printf " in present)) or b"<<<" in present:
             spans.extend(_piped_spans(data))
-        if not present.isdisjoint(_POSITIONAL_GATES) or not present.isdisjoint(_AUTH_GATES):
+        if not present.isdisjoint(_POSITIONAL_GATES + _SLASH_GATES) or not present.isdisjoint(_AUTH_GATES):
             spans.extend(_positional_spans(data, present))
-        if b"pass" in present or b"login" in present:
+        if b"pass" in present or b"login" in present or b"ugfzc3dvcmq6" in present:
             spans.extend(_protocol_login_spans(data, present))
             if b"htpasswd" in data:
                 spans.extend(_htpasswd_spans(data))
@@ -2329,6 +2461,8 @@ class Redactor:
             )
         if depth < 3 and not present.isdisjoint((b"%", b"\\u", b"\\x", b"&")):
             spans.extend(self._escaped_spans(data, depth))
+        if depth < 3 and _ARGV_GATE.search(data):
+            spans.extend(self._argv_spans(data, depth))
         if b"begin" in present and b"-----BEGIN " in data and (blocks := _public_blocks(data)):
             spans = [s for s in spans if not _in_public_block(s, blocks)]  # certificates, public keys
         return _merge([_on_characters(data, s) for s in spans if not _marked(data, s[0], s[1])])
@@ -2342,6 +2476,16 @@ class Redactor:
         text, starts, ends = decoded
         for start, end, kind, rank in self.spans(text, depth + 1):
             yield starts[start], ends[end - 1], kind, rank
+
+    def _argv_spans(self, data: bytes, depth: int) -> Iterator[Span]:
+        """Secrets in a command written as a list of its arguments (`["redis-cli", "-a", "X"]`, `['AUTH', 'X']`,
+        an exec call's argv, a container's `command`): read as the command line, the list's brackets and the quotes and
+        commas between its items as spaces (the same length, so the spans fall on the list; a marker stays whole)."""
+        for match in _ARGV_LIST.finditer(data):
+            start, end = match.span()
+            line = _ARGV_SEPARATOR.sub(lambda m: b" " * len(m.group(0)), data[start:end])
+            for span_start, span_end, kind, rank in self.spans(line, depth + 1):
+                yield start + span_start, start + span_end, kind, rank
 
     def redact(self, text: str) -> str:
         if not text:
