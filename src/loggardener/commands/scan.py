@@ -702,16 +702,25 @@ def _fail_on(report: ScanReport, threshold: str) -> None:
         raise typer.Exit(1)
 
 
-def _refuse_with_dry_run(given: dict[str, bool]) -> None:
-    """--dry-run scans nothing: an output or gate given with it is an error, never silently skipped (a CI step
-    with --dry-run --issues publish looked like it had published)."""
+def _refuse_given(given: dict[str, bool], explain: Callable[[str, str], str]) -> None:
+    """One line naming the options given that do nothing here: `explain(names, "it" or "them")`, exit code 2."""
     named = [name for name, present in given.items() if present]
     if named:
         raise GardenerError(
-            f"--dry-run only prints the query and BigQuery's estimate, so {', '.join(named)} would do nothing: "
-            f"drop {'it' if len(named) == 1 else 'them'}, or drop --dry-run to scan",
-            ExitCode.BAD_INPUT,
+            explain(", ".join(named), "it" if len(named) == 1 else "them"), ExitCode.BAD_INPUT
         )
+
+
+def _refuse_with_dry_run(given: dict[str, bool]) -> None:
+    """--dry-run scans nothing: an output or gate given with it is an error, never silently skipped (a CI step
+    with --dry-run --issues publish looked like it had published)."""
+    _refuse_given(
+        given,
+        lambda names, them: (
+            f"--dry-run only prints the query and BigQuery's estimate, so {names} would do "
+            f"nothing: drop {them}, or drop --dry-run to scan"
+        ),
+    )
 
 
 def _refuse_undecodable(given: dict[str, str | list[str] | None]) -> None:
@@ -737,24 +746,20 @@ def _typed(ctx: typer.Context, name: str) -> bool:
 
 def _refuse_options(given: dict[str, bool], only: str) -> None:
     """Options of another source than the one scanned are an error, never silently ignored."""
-    named = [name for name, present in given.items() if present]
-    if named:
-        raise GardenerError(
-            f"{', '.join(named)} {'is' if len(named) == 1 else 'are'} only for {only}: "
-            f"drop {'it' if len(named) == 1 else 'them'}",
-            ExitCode.BAD_INPUT,
-        )
+    _refuse_given(
+        given, lambda names, them: f"{names} {'is' if them == 'it' else 'are'} only for {only}: drop {them}"
+    )
 
 
 def _refuse_live_only(given: dict[str, bool]) -> None:
     """Options that only shape a live scan are an error with --from/--demo, never silently ignored."""
-    named = [name for name, present in given.items() if present]
-    if named:
-        raise GardenerError(
-            f"{', '.join(named)} {'is' if len(named) == 1 else 'are'} only for a live scan of Cloud Logging; "
-            "drop with --from/--demo",
-            ExitCode.BAD_INPUT,
-        )
+    _refuse_given(
+        given,
+        lambda names, them: (
+            f"{names} {'is' if them == 'it' else 'are'} only for a live scan of Cloud Logging; "
+            "drop with --from/--demo"
+        ),
+    )
 
 
 def _print_issue_actions(
