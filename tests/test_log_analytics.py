@@ -65,6 +65,36 @@ def test_realworld_scans_alike() -> None:
     assert_equivalent(local_report(ListSource(entries)), log_analytics_report(engine_with(entries)))
 
 
+def test_a_payload_reads_alike_whatever_order_its_keys_were_written_in() -> None:
+    """Log Analytics' JSON keeps no key order: a payload's summary and a dump's message may not depend on it."""
+    base = {
+        "timestamp": "2026-11-21T06:00:00Z",
+        "severity": "ERROR",
+        "logName": "projects/p/logs/run.googleapis.com%2Fstdout",
+        "resource": {
+            "type": "cloud_run_revision",
+            "labels": {"service_name": "kiln", "revision_name": "kiln-7"},
+        },
+    }
+    entries = [
+        {
+            **base,
+            "insertId": "unsorted-list",
+            "jsonPayload": {
+                "note": "pod spec",
+                "spec": [{"zone": "b", "image": "kiln:7", "args": ["--fast"]}],
+            },
+        },
+        {  # more fields than a summary reads: which ones it reads may not depend on their order
+            **base,
+            "insertId": "many-fields",
+            "timestamp": "2026-11-21T06:01:00Z",
+            "jsonPayload": {f"gauge_{n:03}": f"reading {n}" for n in reversed(range(240))},
+        },
+    ]
+    assert_equivalent(local_report(ListSource(entries)), log_analytics_report(engine_with(entries)))
+
+
 @pytest.fixture(scope="module")
 def generated() -> list[dict[str, Any]]:
     return list(synthetic().generate(2000, seed=3))

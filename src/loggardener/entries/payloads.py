@@ -596,12 +596,15 @@ def _summary(payload: dict[str, Any]) -> str:
 
 def _leaves(payload: dict[str, Any]) -> list[tuple[str, str]]:
     """The fields of a payload and of the objects in it (three levels deep) that are not objects, as (`a.b`,
-    text): a string's first line, anything else as JSON, each up to 160 characters (cut between words)."""
+    text): a string's first line, anything else as JSON, each up to 160 characters (cut between words).
+
+    Keys are read in sorted order, objects in lists written with sorted keys: the result does not depend on
+    the order a source keeps (an export keeps the writer's, Log Analytics' JSON sorts the keys)."""
     leaves: list[tuple[str, str]] = []
     pending: list[tuple[str, dict[str, Any], int]] = [("", payload, 0)]
     while pending:
         prefix, mapping, depth = pending.pop(0)
-        for key, value in mapping.items():
+        for key, value in sorted(mapping.items(), key=_key_of):
             if len(leaves) >= _SUMMARY_LEAVES:
                 break
             if key == "@type" or value is None or value == "":
@@ -614,8 +617,12 @@ def _leaves(payload: dict[str, Any]) -> list[tuple[str, str]]:
                 line = value.strip().split("\n", 1)[0]
                 leaves.append((path, _cut(line, _SUMMARY_VALUE)))
             elif isinstance(value, (int, float, bool, list)):
-                leaves.append((path, _cut(json.dumps(value, default=str), _SUMMARY_VALUE)))
+                leaves.append((path, _cut(json.dumps(value, sort_keys=True, default=str), _SUMMARY_VALUE)))
     return leaves
+
+
+def _key_of(item: tuple[str, Any]) -> str:
+    return item[0]
 
 
 def _kubernetes_event(payload: dict[str, Any]) -> Payload:
