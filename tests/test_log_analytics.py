@@ -1192,3 +1192,23 @@ def test_entries_named_by_their_own_log_or_worker_pool_scan_alike() -> None:
     local = local_report(ListSource(entries))
     assert {s for c in local.clusters for s in c.services} == {"settlement-exporter", "exporter-pool"}
     assert_equivalent(local, log_analytics_report(engine_with(entries)))
+
+
+def test_traceback_lines_sharing_an_instant_read_in_insert_id_order() -> None:
+    """Lines written at one instant have no order but their insertId (Logging's own order for equal
+    timestamps, and the only one Log Analytics keeps): an export that lists them otherwise reads alike."""
+    lines = [
+        "Traceback (most recent call last):",
+        '  File "/opt/svc/worker.py", line 88, in poll',
+        "    fetch_batch()",
+        "KeyError: 'cursor'",
+    ]
+    at = "2026-11-21T06:05:00.250000Z"
+    entries = [
+        _on_instance("w7", at, severity="ERROR", insertId=f"k{line}", textPayload=text)
+        for line, text in enumerate(lines)
+    ]
+    listed = [entries[2], entries[0], entries[3], entries[1]]
+    local = local_report(ListSource(listed))
+    assert local.totals.reassembled_tracebacks == 1
+    assert_equivalent(local, log_analytics_report(engine_with(listed)))
