@@ -1212,3 +1212,18 @@ def test_traceback_lines_sharing_an_instant_read_in_insert_id_order() -> None:
     local = local_report(ListSource(listed))
     assert local.totals.reassembled_tracebacks == 1
     assert_equivalent(local, log_analytics_report(engine_with(listed)))
+
+
+def test_an_insert_id_at_several_moments_counts_each_moment_once() -> None:
+    """Logging's key is the insertId and the timestamp: ids a writer reuses (a counter per process) name
+    distinct entries, and an export holding them twice counts each once, as the query does."""
+    written = [
+        _on_instance(
+            "r2", f"2026-11-21T06:0{minute}:00Z", severity="ERROR", insertId=f"{minute % 2}", **_DECLINED
+        )
+        for minute in range(6)
+    ]
+    local = local_report(ListSource(written + written))
+    assert local.totals.events == 6
+    assert local.totals.skipped["duplicate"] == 6
+    assert_equivalent(local, log_analytics_report(engine_with(written, copies=2)))
