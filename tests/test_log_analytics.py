@@ -1227,3 +1227,28 @@ def test_an_insert_id_at_several_moments_counts_each_moment_once() -> None:
     assert local.totals.events == 6
     assert local.totals.skipped["duplicate"] == 6
     assert_equivalent(local, log_analytics_report(engine_with(written, copies=2)))
+
+
+def test_entries_written_without_an_insert_id_scan_alike() -> None:
+    """Logging names an entry written without an insertId: in the view no two such entries share a null id
+    (which the query would take for duplicates, and could not join a traceback's lines on)."""
+    lines = ["Traceback (most recent call last):", '  File "/opt/q.py", line 4, in drain', "OSError: closed"]
+    at = START + timedelta(minutes=3)
+    entries = [
+        _on_instance(
+            "n1", (at + timedelta(microseconds=line)).isoformat(), severity="ERROR", textPayload=text
+        )
+        for line, text in enumerate(lines)
+    ]
+    twin = _on_instance(
+        "n1",
+        (at + timedelta(seconds=5)).isoformat(),
+        severity="ERROR",
+        insertId="",
+        textPayload="queue drain stalled",
+    )
+    entries += [twin, dict(twin)]
+    assert (view_row(entries[0], 1) or {})["insert_id"] == "#1"
+    local = local_report(ListSource(entries))
+    assert local.totals.reassembled_tracebacks == 1 and local.totals.events == 3
+    assert_equivalent(local, log_analytics_report(engine_with(entries)))
