@@ -158,9 +158,9 @@ def _write_inputs(directory: Path, size: int) -> tuple[Path, Path, int]:
     export, rows = directory / "export.ndjson", directory / "rows.ndjson"
     count = 0
     with export.open("w", encoding="utf-8") as entries, rows.open("w", encoding="utf-8") as view:
-        for entry in synthetic().generate(size, seed=11):
+        for position, entry in enumerate(synthetic().generate(size, seed=11), start=1):
             entries.write(json.dumps(entry) + "\n")
-            row = view_row(entry)
+            row = view_row(entry, position)
             assert row is not None
             view.write(json.dumps(row, separators=(",", ":"), sort_keys=True) + "\n")
             count += 1

@@ -48,7 +48,7 @@ def engine_with(entries: Iterable[dict[str, Any]], copies: int = 1) -> LocalEngi
     # One DuckDB thread: the suite runs a worker per core, and on queries of a few thousand rows more threads
     # only add their coordination (about a third more CPU time, and more wall time on a busy machine).
     engine.connection.execute("SET threads = 1")
-    rows = [row for entry in entries if (row := view_row(entry)) is not None]
+    rows = [row for at, entry in enumerate(entries, start=1) if (row := view_row(entry, at)) is not None]
     engine.load_rows(row for row in rows for _ in range(copies))
     return engine
 

@@ -1192,3 +1192,63 @@ def test_entries_named_by_their_own_log_or_worker_pool_scan_alike() -> None:
     local = local_report(ListSource(entries))
     assert {s for c in local.clusters for s in c.services} == {"settlement-exporter", "exporter-pool"}
     assert_equivalent(local, log_analytics_report(engine_with(entries)))
+
+
+def test_traceback_lines_sharing_an_instant_read_in_insert_id_order() -> None:
+    """Lines written at one instant have no order but their insertId (Logging's own order for equal
+    timestamps, and the only one Log Analytics keeps): an export that lists them otherwise reads alike."""
+    lines = [
+        "Traceback (most recent call last):",
+        '  File "/opt/svc/worker.py", line 88, in poll',
+        "    fetch_batch()",
+        "KeyError: 'cursor'",
+    ]
+    at = "2026-11-21T06:05:00.250000Z"
+    entries = [
+        _on_instance("w7", at, severity="ERROR", insertId=f"k{line}", textPayload=text)
+        for line, text in enumerate(lines)
+    ]
+    listed = [entries[2], entries[0], entries[3], entries[1]]
+    local = local_report(ListSource(listed))
+    assert local.totals.reassembled_tracebacks == 1
+    assert_equivalent(local, log_analytics_report(engine_with(listed)))
+
+
+def test_an_insert_id_at_several_moments_counts_each_moment_once() -> None:
+    """Logging's key is the insertId and the timestamp: ids a writer reuses (a counter per process) name
+    distinct entries, and an export holding them twice counts each once, as the query does."""
+    written = [
+        _on_instance(
+            "r2", f"2026-11-21T06:0{minute}:00Z", severity="ERROR", insertId=f"{minute % 2}", **_DECLINED
+        )
+        for minute in range(6)
+    ]
+    local = local_report(ListSource(written + written))
+    assert local.totals.events == 6
+    assert local.totals.skipped["duplicate"] == 6
+    assert_equivalent(local, log_analytics_report(engine_with(written, copies=2)))
+
+
+def test_entries_written_without_an_insert_id_scan_alike() -> None:
+    """Logging names an entry written without an insertId: in the view no two such entries share a null id
+    (which the query would take for duplicates, and could not join a traceback's lines on)."""
+    lines = ["Traceback (most recent call last):", '  File "/opt/q.py", line 4, in drain', "OSError: closed"]
+    at = START + timedelta(minutes=3)
+    entries = [
+        _on_instance(
+            "n1", (at + timedelta(microseconds=line)).isoformat(), severity="ERROR", textPayload=text
+        )
+        for line, text in enumerate(lines)
+    ]
+    twin = _on_instance(
+        "n1",
+        (at + timedelta(seconds=5)).isoformat(),
+        severity="ERROR",
+        insertId="",
+        textPayload="queue drain stalled",
+    )
+    entries += [twin, dict(twin)]
+    assert (view_row(entries[0], 1) or {})["insert_id"] == "#1"
+    local = local_report(ListSource(entries))
+    assert local.totals.reassembled_tracebacks == 1 and local.totals.events == 3
+    assert_equivalent(local, log_analytics_report(engine_with(entries)))

@@ -31,8 +31,8 @@ from loggardener.sources.interface import EntrySource
 MAX_MALFORMED_LISTED = 50
 MAX_SERVICES_LISTED = 20
 RECENT_IDS = 16_384
-"""An entry whose insertId came among at least this many latest ones (at most twice as many are kept), with the
-same timestamp, is a duplicate (an export of overlapping windows, a page read twice): read, skipped as
+"""An entry whose insertId and timestamp came among at least this many latest ones (at most twice as many are
+kept) is a duplicate (an export of overlapping windows, a page read twice): read, skipped as
 "duplicate", never counted twice. Memory stays bounded."""
 
 #: Called for every input item: position, insertId (None if unreadable), cluster key, reason it was skipped.
@@ -131,8 +131,10 @@ class Scan:
         self._inside = 0
         self._matched_services: set[str | None] = set()
         self._other_services: set[str] = set()
-        self._recent_ids: dict[str, str] = {}
-        self._older_ids: dict[str, str] = {}
+        self._recent_ids: dict[str, str | set[datetime | str]] = {}
+        self._older_ids: dict[str, str | set[datetime | str]] = {}
+        self._recent_size = 0
+        """The insertIds and timestamps `_recent_ids` holds."""
         self._healthy_revisions: set[str] = set()
         self.linker = Linker(config.issues.related_window_seconds)
         self._fast = fast_path and options.min_severity >= Severity.WARNING
@@ -227,7 +229,9 @@ class Scan:
 
     def _repeated(self, raw: dict[str, Any]) -> bool:
         """Whether an entry with this insertId and timestamp (as a moment: `…:01Z` is `…:01.000Z`) came among
-        the latest `RECENT_IDS` to twice as many insertIds (each kept with the last timestamp it came with)."""
+        the latest `RECENT_IDS` to twice as many insertIds and timestamps. An insertId is kept with every
+        timestamp it came with (Logging's key is both): entries of one insertId at two moments are two entries,
+        each of which may come again."""
         insert_id = raw.get("insertId")
         timestamp = raw.get("timestamp")
         if not isinstance(insert_id, str) or not isinstance(timestamp, str) or not insert_id:
@@ -236,11 +240,21 @@ class Scan:
         seen = recent.get(insert_id)
         if seen is None:
             seen = self._older_ids.get(insert_id)
-        if seen == timestamp or (seen is not None and _same_moment(timestamp, seen)):
-            return True
-        recent[insert_id] = timestamp
-        if len(recent) >= RECENT_IDS:  # two generations: dropping the older one is one step
-            self._older_ids, self._recent_ids = recent, {}
+        if seen is None:
+            recent[insert_id] = timestamp
+        elif isinstance(seen, str):
+            if seen == timestamp or _same_moment(timestamp, seen):
+                return True
+            recent[insert_id] = {_moment(seen), _moment(timestamp)}
+        else:
+            moment = _moment(timestamp)
+            if moment in seen:
+                return True
+            recent[insert_id] = seen = set(seen) if recent.get(insert_id) is not seen else seen
+            seen.add(moment)
+        self._recent_size += 1
+        if self._recent_size >= RECENT_IDS:  # two generations: dropping the older one is one step
+            self._older_ids, self._recent_ids, self._recent_size = recent, {}, 0
         return False
 
     def _malformed(self, position: int, insert_id: str | None, error: str) -> None:
@@ -419,6 +433,14 @@ class Scan:
 
 def _rfc3339(moment: datetime) -> str:
     return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _moment(timestamp: str) -> datetime | str:
+    """A timestamp's moment, or its text when it is not one."""
+    try:
+        return parse_timestamp(timestamp)
+    except ValueError:
+        return timestamp
 
 
 def _same_moment(first: str, second: str) -> bool:

@@ -317,7 +317,8 @@ class Reassembler:
         members = group.members
         if self._steps_down > self._steps_up:
             members = list(reversed(members))
-        members.sort(key=lambda e: e.timestamp)
+        # lines of one instant in insertId order: Logging's order for equal timestamps, the one Log Analytics keeps
+        members.sort(key=lambda e: (e.timestamp, e.insert_id))
         for copy in _copies(members):
             yield from self._split(copy)
 

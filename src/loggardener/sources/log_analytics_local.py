@@ -72,8 +72,16 @@ def _integer(value: Any) -> int | None:
         return None
 
 
-def view_row(entry: dict[str, Any]) -> dict[str, Any] | None:
-    """A REST LogEntry → a row of the Log Analytics view; None for an entry Logging would not have stored."""
+def _insert_id(value: Any, position: int | None) -> str | None:
+    if value is not None and value != "":
+        return _text(value)
+    return None if position is None else f"#{position}"
+
+
+def view_row(entry: dict[str, Any], position: int | None = None) -> dict[str, Any] | None:
+    """A REST LogEntry → a row of the Log Analytics view; None for an entry Logging would not have stored. An
+    entry without an insertId gets one, as Logging gives it: `#position` (the name the parser gives it), when
+    its position in its export is known."""
     try:
         moment = parse_timestamp(str(entry.get("timestamp") or entry.get("receiveTimestamp")))
         received = entry.get("receiveTimestamp")
@@ -89,7 +97,7 @@ def view_row(entry: dict[str, Any]) -> dict[str, Any] | None:
         "receive_timestamp": rfc3339(received_at) if received_at else None,
         "severity": None if severity is None else Severity.parse(severity).name,
         "log_name": _text(entry.get("logName") or ""),
-        "insert_id": _text(entry.get("insertId")) if entry.get("insertId") is not None else None,
+        "insert_id": _insert_id(entry.get("insertId"), position),
         "resource": {"type": _text(resource.get("type") or ""), "labels": resource.get("labels") or {}},
         "labels": labels if isinstance(labels, dict) and labels else None,
         "text_payload": _text(entry["textPayload"]) if "textPayload" in entry else None,
