@@ -93,6 +93,20 @@ def test_publishing_the_demo_twice_creates_once_then_only_updates(
     )
 
 
+def test_issues_github_files_without_labels_are_found_again_through_the_state(
+    server: FakeGitHub, tmp_path: Path, config: Path
+) -> None:
+    server.push_access = False  # the listing by label never shows them
+
+    for run in (1, 2, 3):
+        code, _, stderr = publish(server, tmp_path / "out", config)
+        assert code == ExitCode.PUBLISH_FAILED and "without the 'log-gardener' label" in stderr
+        assert len(server.issues) == run  # one more each run, none filed twice
+
+    markers = [re.search(r"fingerprint=(\w+)", i.body).group(1) for i in server.issues.values()]  # type: ignore[union-attr]
+    assert len(set(markers)) == 3
+
+
 def test_per_incident_off_files_every_problem_and_links_causes_and_effects(
     server: FakeGitHub, tmp_path: Path
 ) -> None:

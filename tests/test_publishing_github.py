@@ -219,6 +219,46 @@ def test_listing_is_paginated(server: FakeGitHub) -> None:
     assert [r.query.get("page", "1") for r in listings] == ["1", "2"]
 
 
+def test_labels_github_drops_from_a_new_issue_stop_further_creates_and_are_said(server: FakeGitHub) -> None:
+    server.push_access = False  # GitHub silently drops a new issue's labels: the listing would miss it
+
+    actions = publish(server, make_report())
+
+    assert kinds(actions) == ["created", "failed"]
+    assert (
+        actions[0].number == 1
+        and "labels none; GitHub created #1 without the 'log-gardener'" in actions[0].detail
+    )
+    assert actions[1].detail.startswith("not attempted: GitHub created #1 without")
+    assert "push access to o/r" in actions[1].detail
+    assert len(server.issues) == 1
+
+
+def test_an_issue_whose_label_is_gone_is_found_by_the_number_the_state_recorded(server: FakeGitHub) -> None:
+    publish(server, make_report())
+    server.issues[1].labels.remove("log-gardener")  # a person took the label off
+    composer = Composer(make_report(), IssuesConfig())
+
+    actions = publisher(server).publish(composer, composer.selected(), {"a1b2c3d4e5f6": 1})
+
+    assert kinds(actions) == ["skipped", "skipped"] and actions[0].number == 1
+    assert len(server.issues) == 2
+
+
+@pytest.mark.parametrize("body", ["another team's issue", fingerprint_marker("0e1f2a3b4c5d")])
+def test_a_recorded_number_is_trusted_only_while_its_issue_carries_the_marker(
+    server: FakeGitHub, body: str
+) -> None:
+    server.add_issue("someone else's", body, ["bug"])  # a state from another repository, or a reused number
+    composer = Composer(make_report(), IssuesConfig())
+
+    known = {"a1b2c3d4e5f6": 1, "0e1f2a3b4c5d": 7}  # 7: deleted
+    actions = publisher(server).publish(composer, composer.selected(), known)
+
+    assert kinds(actions) == ["created", "created"] and [a.number for a in actions] == [2, 3]
+    assert server.issues[1].body == body and not server.comments
+
+
 def test_crash_mid_run_then_rerun_makes_no_duplicates(server: FakeGitHub) -> None:
     server.die_after_writes = 1  # the first create succeeds, then the server is gone
     first = publish(server, make_report())

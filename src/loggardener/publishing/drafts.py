@@ -17,7 +17,7 @@ import os
 import shlex
 import shutil
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from loggardener.clustering.models import Cluster
@@ -103,7 +103,9 @@ class DraftWriter(IssuePublisher):
         self.directory = directory
         self.repo = check_repo(repo) if repo else ""
 
-    def publish(self, composer: Composer, clusters: Sequence[Cluster]) -> list[IssueAction]:
+    def publish(
+        self, composer: Composer, clusters: Sequence[Cluster], known: Mapping[str, int] | None = None
+    ) -> list[IssueAction]:
         """Write the drafts into a new directory that replaces the drafts directory once complete: a run
         that fails part way (a full disk, Ctrl-C) leaves the previous drafts, never half of the new ones
         beside them, and drafts of problems an earlier run had do not linger."""

@@ -11,7 +11,7 @@ import logging
 import os
 import re
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from types import TracebackType
@@ -103,6 +103,8 @@ class _Touched:
 class _Run:
     numbers: dict[str, int] = field(default_factory=dict)
     touched: list[_Touched] = field(default_factory=list)
+    unfindable: str | None = None
+    """Why no more issues are created: one came back without the generated-by label, so would the rest."""
 
 
 _API_ERRORS = (GithubException, RequestException, RecursionError)
@@ -231,9 +233,12 @@ class GitHubPublisher(IssuePublisher):
             lazy=True,
         )
 
-    def publish(self, composer: Composer, clusters: Sequence[Cluster]) -> list[IssueAction]:
+    def publish(
+        self, composer: Composer, clusters: Sequence[Cluster], known: Mapping[str, int] | None = None
+    ) -> list[IssueAction]:
         """Publish `clusters`, within `max_rate_limit_wait` seconds for the whole phase: past that, the rest
-        are returned as failed "not attempted", so the run ends and writes everything."""
+        are returned as failed "not attempted", so the run ends and writes everything. `known` holds the issue
+        numbers earlier runs filed (the state's), read when the listing lacks one of them."""
         label = composer.config.generated_by_label
         deadline = time.monotonic() + self.max_rate_limit_wait
         self._retry.deadline = deadline
@@ -266,6 +271,12 @@ class GitHubPublisher(IssuePublisher):
                 actions.append(self._failed(cluster, NOT_ATTEMPTED + stopped))
                 continue
             try:
+                number = (known or {}).get(cluster.fingerprint)
+                if cluster.fingerprint not in candidates and number is not None:
+                    found = self._known(repo, cluster.fingerprint, number)
+                    if found is not None:
+                        candidates[cluster.fingerprint] = found
+                        run.numbers[cluster.fingerprint] = found.number
                 actions.append(self._one(repo, composer, cluster, candidates.get(cluster.fingerprint), run))
             except RateLimitExceededExceedsMaxWait as exc:
                 stopped = describe(exc)
@@ -315,19 +326,44 @@ class GitHubPublisher(IssuePublisher):
         self, repo: Repository, composer: Composer, cluster: Cluster, issue: Issue | None, run: _Run
     ) -> IssueAction:
         if issue is None:
+            if run.unfindable is not None:
+                return self._failed(cluster, NOT_ATTEMPTED + run.unfindable)
             content = composer.issue(cluster, run.numbers)
             created = repo.create_issue(title=content.title, body=content.body, labels=content.labels)
             run.numbers[cluster.fingerprint] = created.number
             run.touched.append(_Touched(created, cluster, content.summary.related_issues))
-            return self._action(
-                cluster, "created", created, content.title, f"labels {', '.join(content.labels)}"
-            )
+            labels = [label.name for label in created.labels]
+            detail = f"labels {', '.join(labels) or 'none'}"
+            label = composer.config.generated_by_label
+            if label not in labels:
+                run.unfindable = (
+                    f"GitHub created #{created.number} without the {label!r} label (it drops the labels of "
+                    f"a new issue when the token lacks push access to {self.repo_name}: give it write or "
+                    "triage access), so a later run may not find it and file it again; add the label to it "
+                    "by hand; no more issues created"
+                )
+                detail += f"; {run.unfindable}"
+            return self._action(cluster, "created", created, content.title, detail)
         body_state = read_state(issue.body)
         listed = body_state.related_issues if body_state else []
         if issue.state == "closed":
             return self._closed(composer, cluster, issue, body_state, listed, run)
         run.touched.append(_Touched(issue, cluster, listed))
         return self._open(composer, cluster, issue, body_state)
+
+    def _known(self, repo: Repository, fingerprint: str, number: int) -> Issue | None:
+        """Issue `number` of this repository when its body still carries `fingerprint`'s marker (the listing
+        misses it when its generated-by label is gone); None when it was deleted, moved away or is another."""
+        try:
+            issue = repo.get_issue(number)
+            body, url = issue.body, issue.html_url or ""
+        except GithubException as exc:
+            if exc.status in (404, 410):  # deleted, or transferred to a repository this token cannot see
+                return None
+            raise
+        if not url.lower().endswith(f"/{self.repo_name.lower()}/issues/{number}"):
+            return None  # a pull request, or an issue transferred to another repository
+        return issue if has_fingerprint(body, fingerprint) else None
 
     @staticmethod
     def _our_comments(issue: Issue, fingerprint: str) -> list[IssueComment]:

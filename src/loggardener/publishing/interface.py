@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from abc import ABC, abstractmethod
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from loggardener.errors import ExitCode, GardenerError
@@ -31,5 +31,8 @@ class IssuePublisher(ABC):
     """Turns the clusters worth an issue into issues, or into drafts of them."""
 
     @abstractmethod
-    def publish(self, composer: Composer, clusters: Sequence[Cluster]) -> list[IssueAction]:
-        """One action per cluster, in order. API failures become `failed` actions, never exceptions."""
+    def publish(
+        self, composer: Composer, clusters: Sequence[Cluster], known: Mapping[str, int] | None = None
+    ) -> list[IssueAction]:
+        """One action per cluster, in order. API failures become `failed` actions, never exceptions. `known`
+        maps fingerprints to the issue numbers earlier runs recorded in the state."""
