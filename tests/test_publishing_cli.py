@@ -178,6 +178,20 @@ def test_api_failure_is_one_line_per_issue_exit_6_and_the_worklog_is_kept(
     assert worklog.count("| failed |") == 2
 
 
+def test_a_write_the_token_may_not_make_exits_4_like_a_refused_listing(
+    server: FakeGitHub, tmp_path: Path, config: Path
+) -> None:
+    refusal = {"message": "Resource not accessible by integration"}
+    server.fail("POST", r"/repos/o/r/issues", status=403, times=50, body=refusal)
+
+    code, _, stderr = publish(server, tmp_path / "out", config)
+
+    assert code == ExitCode.CREDENTIALS
+    assert "permissions: issues: write" in stderr and "Traceback" not in stderr
+    assert len(server.requests_matching("POST", r"/repos/o/r/issues")) == 1
+    assert next((tmp_path / "out").glob("*.md")).read_text(encoding="utf-8").count("| failed |") == 8
+
+
 @pytest.mark.parametrize(
     ("args", "env", "code", "message"),
     [

@@ -37,7 +37,13 @@ from urllib3.response import HTTPResponse
 from loggardener.clustering.models import Cluster
 from loggardener.errors import ExitCode, GardenerError
 from loggardener.publishing.content import PRIORITIES, Composer, summary, utc
-from loggardener.publishing.interface import DEFAULT_API_URL, NOT_ATTEMPTED, IssuePublisher, check_repo
+from loggardener.publishing.interface import (
+    DEFAULT_API_URL,
+    NO_PERMISSION,
+    NOT_ATTEMPTED,
+    IssuePublisher,
+    check_repo,
+)
 from loggardener.publishing.markers import Summary, has_fingerprint, is_our_comment, read_state
 from loggardener.report import IssueAction
 
@@ -177,7 +183,7 @@ def _refused(exc: GithubException, repo: str) -> GardenerError | None:
 
 
 _NO_PERMISSION = (
-    "the token may not write issues in {repo} ({answer}): give it the permission (a workflow: "
+    NO_PERMISSION + "{repo} ({answer}): give it the permission (a workflow: "
     "`permissions: issues: write`; a fine-grained token: Issues read and write; a classic token: the repo scope)"
 )
 

@@ -17,6 +17,8 @@ if TYPE_CHECKING:
 DEFAULT_API_URL = "https://api.github.com"
 NOT_ATTEMPTED = "not attempted: "
 """How the detail of an action that was never tried begins (the publish phase ran out of time)."""
+NO_PERMISSION = "the token may not write issues in "
+"""How the detail of a write GitHub refused the token (403) begins: the run exits with code 4, not 6."""
 _REPO = re.compile(r"[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+")
 
 
