@@ -338,6 +338,26 @@ def test_gh_script_reopens_a_regression_once(drafted: Path, tmp_path: Path) -> N
     assert len(gh.issues) == len(prints)  # the two matched, the rest created, nothing twice
 
 
+def test_gh_script_finishes_a_regression_whose_comment_or_reopen_failed(
+    drafted: Path, tmp_path: Path
+) -> None:
+    gh = FakeGh(tmp_path)
+    prints = fingerprints(drafted)
+    number = gh.add_issue(fingerprint_marker(prints[0]), state="CLOSED", closed_at="2020-01-01T00:00:00Z")
+    script = copy_of(drafted, tmp_path)
+
+    assert gh.run(script, fail=["issue comment"]).returncode != 0
+    assert gh.issues[number - 1]["state"] == "CLOSED"  # not reopened without a word
+    assert gh.run(script, fail=["issue reopen"]).returncode != 0
+    done = gh.run(script)
+
+    assert done.returncode == 0, done.stderr
+    assert gh.issues[number - 1]["state"] == "OPEN"
+    assert (
+        len(gh.issues[number - 1]["comments"]) == 1 and f"#{number}: regression already noted" in done.stdout
+    )
+
+
 def test_gh_script_warns_when_the_listing_hits_its_limit(drafted: Path, tmp_path: Path) -> None:
     gh = FakeGh(tmp_path)
     for index in range(3):

@@ -169,6 +169,24 @@ def test_closed_match_that_fires_again_is_reopened_as_regression(server: FakeGit
     assert kinds(publish(server, make_report())) == ["skipped", "skipped"]
 
 
+def test_a_regression_whose_comment_or_reopen_failed_is_finished_by_the_next_run(server: FakeGitHub) -> None:
+    publish(server, make_report())
+    server.close(1, closed_at=T0 + timedelta(minutes=30))
+    server.fail("POST", r"/repos/o/r/issues/1/comments", status=502)
+
+    assert kinds(publish(server, make_report())) == ["failed", "skipped"]
+    assert server.issues[1].state == "closed" and not server.comments_on(1)  # not reopened without a word
+
+    server.fail("PATCH", r"/repos/o/r/issues/1", status=502, times=10)  # said, then the reopen fails
+    assert kinds(publish(server, make_report())) == ["failed", "skipped"]
+    assert server.issues[1].state == "closed" and len(server.comments_on(1)) == 1
+    server.rules.clear()
+
+    assert kinds(publish(server, make_report())) == ["reopened", "skipped"]
+    assert server.issues[1].state == "open" and server.issues[1].title.startswith("GCP-regression")
+    assert len(server.comments_on(1)) == 1  # reopened, not said twice
+
+
 def test_closed_after_the_last_occurrence_is_left_alone(server: FakeGitHub) -> None:
     publish(server, make_report())
     server.close(1, closed_at=T0 + timedelta(hours=3))

@@ -37,7 +37,7 @@ _HEADER = """#!/usr/bin/env bash
 # script before anything is created. For each problem, the issue carrying its hidden fingerprint marker:
 #   none    -> gh issue create
 #   open    -> gh issue comment (status), unless its last facts marker already says the same
-#   closed  -> gh issue reopen + comment, if the problem fired after the issue was closed
+#   closed  -> comment (unless said already) + gh issue reopen, if the problem fired after it was closed
 set -euo pipefail
 cd "$(dirname "$0")"
 REPO="${{REPO:-{repo}}}"
@@ -83,13 +83,17 @@ publish() {{  # fingerprint, title, comma-separated labels, last seen (UTC, RFC 
     gh issue create --repo "$REPO" --title "$title" --body-file "gh/body-$fp.md" --label "$labels"
   elif [ "$state" = "CLOSED" ] && [[ ! "$closed_at" < "$last_seen" ]]; then
     echo "skipped #$number: closed $closed_at, after the last occurrence ($last_seen)"
+  elif [ "$state" = "CLOSED" ]; then  # said first: reopened without it, a rerun would find nothing to say
+    if already_said "$number" "$facts"; then
+      echo "#$number: regression already noted"
+    else
+      gh issue comment "$number" --repo "$REPO" --body-file "gh/regression-$fp.md"
+    fi
+    if [ "$REOPEN" = "yes" ]; then gh issue reopen "$number" --repo "$REPO"; fi
   elif already_said "$number" "$facts"; then
     echo "skipped #$number: nothing changed since log gardener last wrote on it"
-  elif [ "$state" = "OPEN" ]; then
-    gh issue comment "$number" --repo "$REPO" --body-file "gh/comment-$fp.md"
   else
-    if [ "$REOPEN" = "yes" ]; then gh issue reopen "$number" --repo "$REPO"; fi
-    gh issue comment "$number" --repo "$REPO" --body-file "gh/regression-$fp.md"
+    gh issue comment "$number" --repo "$REPO" --body-file "gh/comment-$fp.md"
   fi
 }}
 

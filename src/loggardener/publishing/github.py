@@ -429,10 +429,11 @@ class GitHubPublisher(IssuePublisher):
         text, current = composer.comment(
             cluster, body_state, regression=True, closed_at=closed_at, reopened=reopen
         )
+        ours = self._our_comments(issue, cluster.fingerprint)
+        noted = read_state(ours[-1].body) if ours else None
+        said = noted is not None and noted.material() == current.material()
         if not reopen:
-            ours = self._our_comments(issue, cluster.fingerprint)
-            noted = read_state(ours[-1].body) if ours else None
-            if noted is not None and noted.material() == current.material():
+            if said:
                 return self._action(
                     cluster, "skipped", issue, issue.title, "regression already noted; left closed"
                 )
@@ -450,8 +451,9 @@ class GitHubPublisher(IssuePublisher):
         labels = self._priority_labels(issue, cluster.priority)
         if labels is not None:
             changes["labels"] = labels
+        if not said:  # said first: reopened without it, the next run would find nothing to say
+            issue.create_comment(text)
         issue.edit(**changes)
-        issue.create_comment(text)
         run.touched.append(_Touched(issue, cluster, listed, regression=True))
         title = changes.get("title", issue.title)
         return self._action(
