@@ -263,6 +263,20 @@ def test_an_issue_whose_label_is_gone_is_found_by_the_number_the_state_recorded(
     assert len(server.issues) == 2
 
 
+def test_an_issue_whose_body_a_person_rewrote_is_found_by_its_number_and_our_comments(
+    server: FakeGitHub,
+) -> None:
+    publish(server, make_report())
+    publish(server, make_report(crash_cluster(count=90), exit_cluster()))  # a status comment on #1
+    server.issues[1].body = "Rewritten by the on-call: see the runbook."  # every marker gone
+    composer = Composer(make_report(crash_cluster(count=95), exit_cluster()), IssuesConfig())
+
+    actions = publisher(server).publish(composer, composer.selected(), {"a1b2c3d4e5f6": 1})
+
+    assert kinds(actions) == ["updated", "skipped"] and actions[0].number == 1
+    assert len(server.issues) == 2 and len(server.comments_on(1)) == 1  # edited in place, no new issue
+
+
 @pytest.mark.parametrize("body", ["another team's issue", fingerprint_marker("0e1f2a3b4c5d")])
 def test_a_recorded_number_is_trusted_only_while_its_issue_carries_the_marker(
     server: FakeGitHub, body: str

@@ -358,8 +358,9 @@ class GitHubPublisher(IssuePublisher):
         return self._open(composer, cluster, issue, body_state)
 
     def _known(self, repo: Repository, fingerprint: str, number: int) -> Issue | None:
-        """Issue `number` of this repository when its body still carries `fingerprint`'s marker (the listing
-        misses it when its generated-by label is gone); None when it was deleted, moved away or is another."""
+        """Issue `number` of this repository when it still carries `fingerprint`'s marker: in its body (the
+        listing misses it when its generated-by label is gone), or, when a person rewrote the body without
+        any marker, in one of our comments; None when it was deleted, moved away or is another problem's."""
         try:
             issue = repo.get_issue(number)
             body, url = issue.body, issue.html_url or ""
@@ -369,7 +370,11 @@ class GitHubPublisher(IssuePublisher):
             raise
         if not url.lower().endswith(f"/{self.repo_name.lower()}/issues/{number}"):
             return None  # a pull request, or an issue transferred to another repository
-        return issue if has_fingerprint(body, fingerprint) else None
+        if has_fingerprint(body, fingerprint):
+            return issue
+        if _MARKER.search(body or "") is None and self._our_comments(issue, fingerprint):
+            return issue
+        return None
 
     @staticmethod
     def _our_comments(issue: Issue, fingerprint: str) -> list[IssueComment]:
