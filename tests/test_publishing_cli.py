@@ -358,15 +358,20 @@ def test_gh_script_finishes_a_regression_whose_comment_or_reopen_failed(
     )
 
 
-def test_gh_script_warns_when_the_listing_hits_its_limit(drafted: Path, tmp_path: Path) -> None:
+def test_gh_script_lists_past_its_limit_before_creating(drafted: Path, tmp_path: Path) -> None:
     gh = FakeGh(tmp_path)
+    prints = fingerprints(drafted)
+    oldest = gh.add_issue(fingerprint_marker(prints[0]))  # gh lists the newest first: past the limit
     for index in range(3):
         gh.add_issue(f"issue {index} without a marker")
 
     done = gh.run(copy_of(drafted, tmp_path), LIMIT="3")
 
     assert done.returncode == 0, done.stderr
-    assert "warning: 3 issues labelled log-gardener listed, the limit" in done.stderr
+    assert "3 issues labelled log-gardener listed, the limit: listing again with LIMIT=30" in done.stderr
+    assert gh.count("issue list") == 2
+    assert len(gh.issues) == 4 + len(prints) - 1  # the oldest issue's problem is not filed again
+    assert gh.issues[oldest - 1]["comments"]
 
 
 def test_draft_mode_needs_no_token_and_never_calls_github(tmp_path: Path, config: Path) -> None:

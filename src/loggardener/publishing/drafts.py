@@ -33,8 +33,8 @@ SCRIPT_NAME = "gh-issues.sh"
 _HEADER = """#!/usr/bin/env bash
 # Publish log gardener's issue drafts with the GitHub CLI (gh), without duplicates.
 # Usage: REPO=owner/name ./{script}    (needs `gh auth login`, or GH_TOKEN, and jq-capable gh >= 2.0)
-# The issues labelled $LABEL (open and closed, at most $LIMIT) are listed once; a failed listing stops the
-# script before anything is created. For each problem, the issue carrying its hidden fingerprint marker:
+# The issues labelled $LABEL (open and closed) are listed once, again with ten times $LIMIT while a listing
+# fills it; a failed listing stops the script before anything is created. For each problem, the issue carrying its hidden fingerprint marker:
 #   none    -> gh issue create
 #   open    -> gh issue comment (status), unless its last facts marker already says the same
 #   closed  -> comment (unless said already) + gh issue reopen, if the problem fired after it was closed
@@ -49,15 +49,16 @@ LIMIT="${{LIMIT:-1000}}"
 ISSUES="$(mktemp)"
 trap 'rm -f "$ISSUES"' EXIT
 # one line per issue: FINGERPRINT (or -) NUMBER STATE CLOSED_AT (or -), tab-separated
-gh issue list --repo "$REPO" --label "$LABEL" --state all --limit "$LIMIT" \\
-  --json number,state,closedAt,body \\
-  --jq '.[] | [((.body // "") | capture("<!-- log-gardener:fingerprint=(?<fp>[A-Za-z0-9_.:-]+) -->") // {{fp: "-"}}
-               | .fp), .number, .state, (.closedAt // "-")] | @tsv' >"$ISSUES" \\
-  || {{ echo "cannot list the issues of $REPO: nothing created" >&2; exit 1; }}
-if [ "$(wc -l <"$ISSUES")" -ge "$LIMIT" ]; then
-  echo "warning: $LIMIT issues labelled $LABEL listed, the limit: older ones were not checked" \\
-    "(a duplicate is possible); rerun with LIMIT=$((LIMIT * 10))" >&2
-fi
+while :; do  # all of them: an issue past the limit would be filed again
+  gh issue list --repo "$REPO" --label "$LABEL" --state all --limit "$LIMIT" \\
+    --json number,state,closedAt,body \\
+    --jq '.[] | [((.body // "") | capture("<!-- log-gardener:fingerprint=(?<fp>[A-Za-z0-9_.:-]+) -->") // {{fp: "-"}}
+                 | .fp), .number, .state, (.closedAt // "-")] | @tsv' >"$ISSUES" \\
+    || {{ echo "cannot list the issues of $REPO: nothing created" >&2; exit 1; }}
+  if [ "$(wc -l <"$ISSUES")" -lt "$LIMIT" ]; then break; fi
+  echo "$LIMIT issues labelled $LABEL listed, the limit: listing again with LIMIT=$((LIMIT * 10))" >&2
+  LIMIT=$((LIMIT * 10))
+done
 
 lookup() {{  # prints "NUMBER STATE CLOSED_AT" of the issue carrying fingerprint $1 (an open one first)
   awk -F '\\t' -v fp="$1" '$1 == fp && $3 == "OPEN" {{ print $2, $3, $4; found = 1; exit }}
