@@ -93,6 +93,20 @@ def test_publishing_the_demo_twice_creates_once_then_only_updates(
     )
 
 
+def test_issues_github_files_without_labels_are_found_again_through_the_state(
+    server: FakeGitHub, tmp_path: Path, config: Path
+) -> None:
+    server.push_access = False  # the listing by label never shows them
+
+    for run in (1, 2, 3):
+        code, _, stderr = publish(server, tmp_path / "out", config)
+        assert code == ExitCode.PUBLISH_FAILED and "without the 'log-gardener' label" in stderr
+        assert len(server.issues) == run  # one more each run, none filed twice
+
+    markers = [re.search(r"fingerprint=(\w+)", i.body).group(1) for i in server.issues.values()]  # type: ignore[union-attr]
+    assert len(set(markers)) == 3
+
+
 def test_per_incident_off_files_every_problem_and_links_causes_and_effects(
     server: FakeGitHub, tmp_path: Path
 ) -> None:
@@ -162,6 +176,20 @@ def test_api_failure_is_one_line_per_issue_exit_6_and_the_worklog_is_kept(
     assert "could not be published" in stderr
     worklog = next((tmp_path / "out").glob("*.md")).read_text(encoding="utf-8")
     assert worklog.count("| failed |") == 2
+
+
+def test_a_write_the_token_may_not_make_exits_4_like_a_refused_listing(
+    server: FakeGitHub, tmp_path: Path, config: Path
+) -> None:
+    refusal = {"message": "Resource not accessible by integration"}
+    server.fail("POST", r"/repos/o/r/issues", status=403, times=50, body=refusal)
+
+    code, _, stderr = publish(server, tmp_path / "out", config)
+
+    assert code == ExitCode.CREDENTIALS
+    assert "permissions: issues: write" in stderr and "Traceback" not in stderr
+    assert len(server.requests_matching("POST", r"/repos/o/r/issues")) == 1
+    assert next((tmp_path / "out").glob("*.md")).read_text(encoding="utf-8").count("| failed |") == 8
 
 
 @pytest.mark.parametrize(
@@ -310,15 +338,40 @@ def test_gh_script_reopens_a_regression_once(drafted: Path, tmp_path: Path) -> N
     assert len(gh.issues) == len(prints)  # the two matched, the rest created, nothing twice
 
 
-def test_gh_script_warns_when_the_listing_hits_its_limit(drafted: Path, tmp_path: Path) -> None:
+def test_gh_script_finishes_a_regression_whose_comment_or_reopen_failed(
+    drafted: Path, tmp_path: Path
+) -> None:
     gh = FakeGh(tmp_path)
+    prints = fingerprints(drafted)
+    number = gh.add_issue(fingerprint_marker(prints[0]), state="CLOSED", closed_at="2020-01-01T00:00:00Z")
+    script = copy_of(drafted, tmp_path)
+
+    assert gh.run(script, fail=["issue comment"]).returncode != 0
+    assert gh.issues[number - 1]["state"] == "CLOSED"  # not reopened without a word
+    assert gh.run(script, fail=["issue reopen"]).returncode != 0
+    done = gh.run(script)
+
+    assert done.returncode == 0, done.stderr
+    assert gh.issues[number - 1]["state"] == "OPEN"
+    assert (
+        len(gh.issues[number - 1]["comments"]) == 1 and f"#{number}: regression already noted" in done.stdout
+    )
+
+
+def test_gh_script_lists_past_its_limit_before_creating(drafted: Path, tmp_path: Path) -> None:
+    gh = FakeGh(tmp_path)
+    prints = fingerprints(drafted)
+    oldest = gh.add_issue(fingerprint_marker(prints[0]))  # gh lists the newest first: past the limit
     for index in range(3):
         gh.add_issue(f"issue {index} without a marker")
 
     done = gh.run(copy_of(drafted, tmp_path), LIMIT="3")
 
     assert done.returncode == 0, done.stderr
-    assert "warning: 3 issues labelled log-gardener listed, the limit" in done.stderr
+    assert "3 issues labelled log-gardener listed, the limit: listing again with LIMIT=30" in done.stderr
+    assert gh.count("issue list") == 2
+    assert len(gh.issues) == 4 + len(prints) - 1  # the oldest issue's problem is not filed again
+    assert gh.issues[oldest - 1]["comments"]
 
 
 def test_draft_mode_needs_no_token_and_never_calls_github(tmp_path: Path, config: Path) -> None:

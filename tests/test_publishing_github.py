@@ -169,6 +169,24 @@ def test_closed_match_that_fires_again_is_reopened_as_regression(server: FakeGit
     assert kinds(publish(server, make_report())) == ["skipped", "skipped"]
 
 
+def test_a_regression_whose_comment_or_reopen_failed_is_finished_by_the_next_run(server: FakeGitHub) -> None:
+    publish(server, make_report())
+    server.close(1, closed_at=T0 + timedelta(minutes=30))
+    server.fail("POST", r"/repos/o/r/issues/1/comments", status=502)
+
+    assert kinds(publish(server, make_report())) == ["failed", "skipped"]
+    assert server.issues[1].state == "closed" and not server.comments_on(1)  # not reopened without a word
+
+    server.fail("PATCH", r"/repos/o/r/issues/1", status=502, times=10)  # said, then the reopen fails
+    assert kinds(publish(server, make_report())) == ["failed", "skipped"]
+    assert server.issues[1].state == "closed" and len(server.comments_on(1)) == 1
+    server.rules.clear()
+
+    assert kinds(publish(server, make_report())) == ["reopened", "skipped"]
+    assert server.issues[1].state == "open" and server.issues[1].title.startswith("GCP-regression")
+    assert len(server.comments_on(1)) == 1  # reopened, not said twice
+
+
 def test_closed_after_the_last_occurrence_is_left_alone(server: FakeGitHub) -> None:
     publish(server, make_report())
     server.close(1, closed_at=T0 + timedelta(hours=3))
@@ -217,6 +235,60 @@ def test_listing_is_paginated(server: FakeGitHub) -> None:
     assert actions[0].action == "updated" and actions[0].number == 151
     listings = server.requests_matching("GET", r"/repos/o/r/issues")
     assert [r.query.get("page", "1") for r in listings] == ["1", "2"]
+
+
+def test_labels_github_drops_from_a_new_issue_stop_further_creates_and_are_said(server: FakeGitHub) -> None:
+    server.push_access = False  # GitHub silently drops a new issue's labels: the listing would miss it
+
+    actions = publish(server, make_report())
+
+    assert kinds(actions) == ["created", "failed"]
+    assert (
+        actions[0].number == 1
+        and "labels none; GitHub created #1 without the 'log-gardener'" in actions[0].detail
+    )
+    assert actions[1].detail.startswith("not attempted: GitHub created #1 without")
+    assert "push access to o/r" in actions[1].detail
+    assert len(server.issues) == 1
+
+
+def test_an_issue_whose_label_is_gone_is_found_by_the_number_the_state_recorded(server: FakeGitHub) -> None:
+    publish(server, make_report())
+    server.issues[1].labels.remove("log-gardener")  # a person took the label off
+    composer = Composer(make_report(), IssuesConfig())
+
+    actions = publisher(server).publish(composer, composer.selected(), {"a1b2c3d4e5f6": 1})
+
+    assert kinds(actions) == ["skipped", "skipped"] and actions[0].number == 1
+    assert len(server.issues) == 2
+
+
+def test_an_issue_whose_body_a_person_rewrote_is_found_by_its_number_and_our_comments(
+    server: FakeGitHub,
+) -> None:
+    publish(server, make_report())
+    publish(server, make_report(crash_cluster(count=90), exit_cluster()))  # a status comment on #1
+    server.issues[1].body = "Rewritten by the on-call: see the runbook."  # every marker gone
+    composer = Composer(make_report(crash_cluster(count=95), exit_cluster()), IssuesConfig())
+
+    actions = publisher(server).publish(composer, composer.selected(), {"a1b2c3d4e5f6": 1})
+
+    assert kinds(actions) == ["updated", "skipped"] and actions[0].number == 1
+    assert len(server.issues) == 2 and len(server.comments_on(1)) == 1  # edited in place, no new issue
+
+
+@pytest.mark.parametrize("body", ["another team's issue", fingerprint_marker("0e1f2a3b4c5d")])
+def test_a_recorded_number_is_trusted_only_while_its_issue_carries_the_marker(
+    server: FakeGitHub, body: str
+) -> None:
+    server.add_issue("someone else's", body, ["bug"])  # a state from another repository, or a reused number
+    composer = Composer(make_report(), IssuesConfig())
+
+    known = {"a1b2c3d4e5f6": 1, "0e1f2a3b4c5d": 7}  # 7: deleted
+    actions = publisher(server).publish(composer, composer.selected(), known)
+
+    assert kinds(actions) == ["created", "created"] and [a.number for a in actions] == [2, 3]
+    assert server.issues[1].body == body and not server.comments
 
 
 def test_crash_mid_run_then_rerun_makes_no_duplicates(server: FakeGitHub) -> None:

@@ -262,7 +262,8 @@ def run_scan_job(
         failures: list[GardenerError] = []
         refused = False
         try:
-            report = process_issues(report, config.issues, publisher_for(worklog))
+            known = {} if state is None else state.issue_numbers()
+            report = process_issues(report, config.issues, publisher_for(worklog), known)
         except GardenerError as exc:  # e.g. GitHub rejected the token: still write the worklog and report
             failures.append(exc)
             refused = True

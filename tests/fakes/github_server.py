@@ -102,6 +102,8 @@ class FakeGitHub:
         """An archived repository: GitHub answers every write with 403."""
         self.issues_enabled = True
         """With issues turned off in the repository, GitHub answers its issue endpoints with 410."""
+        self.push_access = True
+        """Without push access GitHub silently drops the labels of a new issue (and refuses label writes)."""
         self._writes = 0
         self._lock = threading.Lock()
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
@@ -283,9 +285,8 @@ class FakeGitHub:
             if method == "POST":
                 if not data or not data.get("title"):
                     return 422, {"message": "Validation Failed"}, {}
-                issue = Issue(
-                    len(self.issues) + 1, data["title"], data.get("body") or "", list(data.get("labels", []))
-                )
+                labels = list(data.get("labels", [])) if self.push_access else []
+                issue = Issue(len(self.issues) + 1, data["title"], data.get("body") or "", labels)
                 self.issues[issue.number] = issue
                 return 201, self._issue_json(issue), {}
         match = re.fullmatch(rf"{re.escape(repo)}/issues/(\d+)", path)
@@ -299,7 +300,7 @@ class FakeGitHub:
                 for key in ("title", "body", "state_reason"):
                     if key in data:
                         setattr(issue, key, data[key])
-                if "labels" in data:
+                if "labels" in data and self.push_access:
                     issue.labels = list(data["labels"])
                 if "state" in data and data["state"] != issue.state:
                     issue.state = data["state"]
@@ -334,6 +335,12 @@ class FakeGitHub:
         match = re.fullmatch(rf"{re.escape(repo)}/issues/(\d+)/labels(?:/(.+))?", path)
         if match and int(match.group(1)) in self.issues:
             issue = self.issues[int(match.group(1))]
+            if not self.push_access:
+                return (
+                    403,
+                    {"message": "Resource not accessible by integration", "documentation_url": DOCS},
+                    {},
+                )
             if method == "POST" and match.group(2) is None:
                 issue.labels += [name for name in data.get("labels", []) if name not in issue.labels]
                 return 200, [self._label(name) for name in issue.labels], {}

@@ -768,7 +768,7 @@ def _print_issue_actions(
     """Print what publishing did; the error to exit with when some issues were not published."""
     if mode == "none":
         return None
-    from loggardener.publishing.interface import NOT_ATTEMPTED
+    from loggardener.publishing.interface import NO_PERMISSION, NOT_ATTEMPTED
     from loggardener.publishing.run import drafts_directory
 
     actions = report.issue_actions
@@ -785,11 +785,12 @@ def _print_issue_actions(
     if not failed:
         return None
     undone = sum(1 for a in failed if a.detail.startswith(NOT_ATTEMPTED))
+    denied = any(a.detail.startswith(NO_PERMISSION) for a in failed)  # the token's permission, as on listing
     return GardenerError(
         f"{len(failed)} of {len(actions)} issues could not be published"
         + (f" ({undone} not attempted)" if undone else "")
         + "; the worklog lists them",
-        ExitCode.PUBLISH_FAILED,
+        ExitCode.CREDENTIALS if denied else ExitCode.PUBLISH_FAILED,
     )
 
 

@@ -17,7 +17,7 @@ import os
 import shlex
 import shutil
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from loggardener.clustering.models import Cluster
@@ -33,11 +33,11 @@ SCRIPT_NAME = "gh-issues.sh"
 _HEADER = """#!/usr/bin/env bash
 # Publish log gardener's issue drafts with the GitHub CLI (gh), without duplicates.
 # Usage: REPO=owner/name ./{script}    (needs `gh auth login`, or GH_TOKEN, and jq-capable gh >= 2.0)
-# The issues labelled $LABEL (open and closed, at most $LIMIT) are listed once; a failed listing stops the
-# script before anything is created. For each problem, the issue carrying its hidden fingerprint marker:
+# The issues labelled $LABEL (open and closed) are listed once, again with ten times $LIMIT while a listing
+# fills it; a failed listing stops the script before anything is created. For each problem, the issue carrying its hidden fingerprint marker:
 #   none    -> gh issue create
 #   open    -> gh issue comment (status), unless its last facts marker already says the same
-#   closed  -> gh issue reopen + comment, if the problem fired after the issue was closed
+#   closed  -> comment (unless said already) + gh issue reopen, if the problem fired after it was closed
 set -euo pipefail
 cd "$(dirname "$0")"
 REPO="${{REPO:-{repo}}}"
@@ -49,15 +49,16 @@ LIMIT="${{LIMIT:-1000}}"
 ISSUES="$(mktemp)"
 trap 'rm -f "$ISSUES"' EXIT
 # one line per issue: FINGERPRINT (or -) NUMBER STATE CLOSED_AT (or -), tab-separated
-gh issue list --repo "$REPO" --label "$LABEL" --state all --limit "$LIMIT" \\
-  --json number,state,closedAt,body \\
-  --jq '.[] | [((.body // "") | capture("<!-- log-gardener:fingerprint=(?<fp>[A-Za-z0-9_.:-]+) -->") // {{fp: "-"}}
-               | .fp), .number, .state, (.closedAt // "-")] | @tsv' >"$ISSUES" \\
-  || {{ echo "cannot list the issues of $REPO: nothing created" >&2; exit 1; }}
-if [ "$(wc -l <"$ISSUES")" -ge "$LIMIT" ]; then
-  echo "warning: $LIMIT issues labelled $LABEL listed, the limit: older ones were not checked" \\
-    "(a duplicate is possible); rerun with LIMIT=$((LIMIT * 10))" >&2
-fi
+while :; do  # all of them: an issue past the limit would be filed again
+  gh issue list --repo "$REPO" --label "$LABEL" --state all --limit "$LIMIT" \\
+    --json number,state,closedAt,body \\
+    --jq '.[] | [((.body // "") | capture("<!-- log-gardener:fingerprint=(?<fp>[A-Za-z0-9_.:-]+) -->") // {{fp: "-"}}
+                 | .fp), .number, .state, (.closedAt // "-")] | @tsv' >"$ISSUES" \\
+    || {{ echo "cannot list the issues of $REPO: nothing created" >&2; exit 1; }}
+  if [ "$(wc -l <"$ISSUES")" -lt "$LIMIT" ]; then break; fi
+  echo "$LIMIT issues labelled $LABEL listed, the limit: listing again with LIMIT=$((LIMIT * 10))" >&2
+  LIMIT=$((LIMIT * 10))
+done
 
 lookup() {{  # prints "NUMBER STATE CLOSED_AT" of the issue carrying fingerprint $1 (an open one first)
   awk -F '\\t' -v fp="$1" '$1 == fp && $3 == "OPEN" {{ print $2, $3, $4; found = 1; exit }}
@@ -83,13 +84,17 @@ publish() {{  # fingerprint, title, comma-separated labels, last seen (UTC, RFC 
     gh issue create --repo "$REPO" --title "$title" --body-file "gh/body-$fp.md" --label "$labels"
   elif [ "$state" = "CLOSED" ] && [[ ! "$closed_at" < "$last_seen" ]]; then
     echo "skipped #$number: closed $closed_at, after the last occurrence ($last_seen)"
+  elif [ "$state" = "CLOSED" ]; then  # said first: reopened without it, a rerun would find nothing to say
+    if already_said "$number" "$facts"; then
+      echo "#$number: regression already noted"
+    else
+      gh issue comment "$number" --repo "$REPO" --body-file "gh/regression-$fp.md"
+    fi
+    if [ "$REOPEN" = "yes" ]; then gh issue reopen "$number" --repo "$REPO"; fi
   elif already_said "$number" "$facts"; then
     echo "skipped #$number: nothing changed since log gardener last wrote on it"
-  elif [ "$state" = "OPEN" ]; then
-    gh issue comment "$number" --repo "$REPO" --body-file "gh/comment-$fp.md"
   else
-    if [ "$REOPEN" = "yes" ]; then gh issue reopen "$number" --repo "$REPO"; fi
-    gh issue comment "$number" --repo "$REPO" --body-file "gh/regression-$fp.md"
+    gh issue comment "$number" --repo "$REPO" --body-file "gh/comment-$fp.md"
   fi
 }}
 
@@ -103,7 +108,9 @@ class DraftWriter(IssuePublisher):
         self.directory = directory
         self.repo = check_repo(repo) if repo else ""
 
-    def publish(self, composer: Composer, clusters: Sequence[Cluster]) -> list[IssueAction]:
+    def publish(
+        self, composer: Composer, clusters: Sequence[Cluster], known: Mapping[str, int] | None = None
+    ) -> list[IssueAction]:
         """Write the drafts into a new directory that replaces the drafts directory once complete: a run
         that fails part way (a full disk, Ctrl-C) leaves the previous drafts, never half of the new ones
         beside them, and drafts of problems an earlier run had do not linger."""

@@ -11,7 +11,7 @@ import logging
 import os
 import re
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from types import TracebackType
@@ -37,7 +37,13 @@ from urllib3.response import HTTPResponse
 from loggardener.clustering.models import Cluster
 from loggardener.errors import ExitCode, GardenerError
 from loggardener.publishing.content import PRIORITIES, Composer, summary, utc
-from loggardener.publishing.interface import DEFAULT_API_URL, NOT_ATTEMPTED, IssuePublisher, check_repo
+from loggardener.publishing.interface import (
+    DEFAULT_API_URL,
+    NO_PERMISSION,
+    NOT_ATTEMPTED,
+    IssuePublisher,
+    check_repo,
+)
 from loggardener.publishing.markers import Summary, has_fingerprint, is_our_comment, read_state
 from loggardener.report import IssueAction
 
@@ -103,6 +109,8 @@ class _Touched:
 class _Run:
     numbers: dict[str, int] = field(default_factory=dict)
     touched: list[_Touched] = field(default_factory=list)
+    unfindable: str | None = None
+    """Why no more issues are created: one came back without the generated-by label, so would the rest."""
 
 
 _API_ERRORS = (GithubException, RequestException, RecursionError)
@@ -175,7 +183,7 @@ def _refused(exc: GithubException, repo: str) -> GardenerError | None:
 
 
 _NO_PERMISSION = (
-    "the token may not write issues in {repo} ({answer}): give it the permission (a workflow: "
+    NO_PERMISSION + "{repo} ({answer}): give it the permission (a workflow: "
     "`permissions: issues: write`; a fine-grained token: Issues read and write; a classic token: the repo scope)"
 )
 
@@ -231,9 +239,12 @@ class GitHubPublisher(IssuePublisher):
             lazy=True,
         )
 
-    def publish(self, composer: Composer, clusters: Sequence[Cluster]) -> list[IssueAction]:
+    def publish(
+        self, composer: Composer, clusters: Sequence[Cluster], known: Mapping[str, int] | None = None
+    ) -> list[IssueAction]:
         """Publish `clusters`, within `max_rate_limit_wait` seconds for the whole phase: past that, the rest
-        are returned as failed "not attempted", so the run ends and writes everything."""
+        are returned as failed "not attempted", so the run ends and writes everything. `known` holds the issue
+        numbers earlier runs filed (the state's), read when the listing lacks one of them."""
         label = composer.config.generated_by_label
         deadline = time.monotonic() + self.max_rate_limit_wait
         self._retry.deadline = deadline
@@ -266,6 +277,12 @@ class GitHubPublisher(IssuePublisher):
                 actions.append(self._failed(cluster, NOT_ATTEMPTED + stopped))
                 continue
             try:
+                number = (known or {}).get(cluster.fingerprint)
+                if cluster.fingerprint not in candidates and number is not None:
+                    found = self._known(repo, cluster.fingerprint, number)
+                    if found is not None:
+                        candidates[cluster.fingerprint] = found
+                        run.numbers[cluster.fingerprint] = found.number
                 actions.append(self._one(repo, composer, cluster, candidates.get(cluster.fingerprint), run))
             except RateLimitExceededExceedsMaxWait as exc:
                 stopped = describe(exc)
@@ -315,19 +332,49 @@ class GitHubPublisher(IssuePublisher):
         self, repo: Repository, composer: Composer, cluster: Cluster, issue: Issue | None, run: _Run
     ) -> IssueAction:
         if issue is None:
+            if run.unfindable is not None:
+                return self._failed(cluster, NOT_ATTEMPTED + run.unfindable)
             content = composer.issue(cluster, run.numbers)
             created = repo.create_issue(title=content.title, body=content.body, labels=content.labels)
             run.numbers[cluster.fingerprint] = created.number
             run.touched.append(_Touched(created, cluster, content.summary.related_issues))
-            return self._action(
-                cluster, "created", created, content.title, f"labels {', '.join(content.labels)}"
-            )
+            labels = [label.name for label in created.labels]
+            detail = f"labels {', '.join(labels) or 'none'}"
+            label = composer.config.generated_by_label
+            if label not in labels:
+                run.unfindable = (
+                    f"GitHub created #{created.number} without the {label!r} label (it drops the labels of "
+                    f"a new issue when the token lacks push access to {self.repo_name}: give it write or "
+                    "triage access), so a later run may not find it and file it again; add the label to it "
+                    "by hand; no more issues created"
+                )
+                detail += f"; {run.unfindable}"
+            return self._action(cluster, "created", created, content.title, detail)
         body_state = read_state(issue.body)
         listed = body_state.related_issues if body_state else []
         if issue.state == "closed":
             return self._closed(composer, cluster, issue, body_state, listed, run)
         run.touched.append(_Touched(issue, cluster, listed))
         return self._open(composer, cluster, issue, body_state)
+
+    def _known(self, repo: Repository, fingerprint: str, number: int) -> Issue | None:
+        """Issue `number` of this repository when it still carries `fingerprint`'s marker: in its body (the
+        listing misses it when its generated-by label is gone), or, when a person rewrote the body without
+        any marker, in one of our comments; None when it was deleted, moved away or is another problem's."""
+        try:
+            issue = repo.get_issue(number)
+            body, url = issue.body, issue.html_url or ""
+        except GithubException as exc:
+            if exc.status in (404, 410):  # deleted, or transferred to a repository this token cannot see
+                return None
+            raise
+        if not url.lower().endswith(f"/{self.repo_name.lower()}/issues/{number}"):
+            return None  # a pull request, or an issue transferred to another repository
+        if has_fingerprint(body, fingerprint):
+            return issue
+        if _MARKER.search(body or "") is None and self._our_comments(issue, fingerprint):
+            return issue
+        return None
 
     @staticmethod
     def _our_comments(issue: Issue, fingerprint: str) -> list[IssueComment]:
@@ -387,10 +434,11 @@ class GitHubPublisher(IssuePublisher):
         text, current = composer.comment(
             cluster, body_state, regression=True, closed_at=closed_at, reopened=reopen
         )
+        ours = self._our_comments(issue, cluster.fingerprint)
+        noted = read_state(ours[-1].body) if ours else None
+        said = noted is not None and noted.material() == current.material()
         if not reopen:
-            ours = self._our_comments(issue, cluster.fingerprint)
-            noted = read_state(ours[-1].body) if ours else None
-            if noted is not None and noted.material() == current.material():
+            if said:
                 return self._action(
                     cluster, "skipped", issue, issue.title, "regression already noted; left closed"
                 )
@@ -408,8 +456,9 @@ class GitHubPublisher(IssuePublisher):
         labels = self._priority_labels(issue, cluster.priority)
         if labels is not None:
             changes["labels"] = labels
+        if not said:  # said first: reopened without it, the next run would find nothing to say
+            issue.create_comment(text)
         issue.edit(**changes)
-        issue.create_comment(text)
         run.touched.append(_Touched(issue, cluster, listed, regression=True))
         title = changes.get("title", issue.title)
         return self._action(

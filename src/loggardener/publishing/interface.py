@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from abc import ABC, abstractmethod
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from loggardener.errors import ExitCode, GardenerError
@@ -17,6 +17,8 @@ if TYPE_CHECKING:
 DEFAULT_API_URL = "https://api.github.com"
 NOT_ATTEMPTED = "not attempted: "
 """How the detail of an action that was never tried begins (the publish phase ran out of time)."""
+NO_PERMISSION = "the token may not write issues in "
+"""How the detail of a write GitHub refused the token (403) begins: the run exits with code 4, not 6."""
 _REPO = re.compile(r"[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+")
 
 
@@ -31,5 +33,8 @@ class IssuePublisher(ABC):
     """Turns the clusters worth an issue into issues, or into drafts of them."""
 
     @abstractmethod
-    def publish(self, composer: Composer, clusters: Sequence[Cluster]) -> list[IssueAction]:
-        """One action per cluster, in order. API failures become `failed` actions, never exceptions."""
+    def publish(
+        self, composer: Composer, clusters: Sequence[Cluster], known: Mapping[str, int] | None = None
+    ) -> list[IssueAction]:
+        """One action per cluster, in order. API failures become `failed` actions, never exceptions. `known`
+        maps fingerprints to the issue numbers earlier runs recorded in the state."""

@@ -79,12 +79,18 @@ def _token(environ: Mapping[str, str]) -> str:
     return ""
 
 
-def process_issues(report: ScanReport, config: IssuesConfig, publisher: IssuePublisher | None) -> ScanReport:
-    """The report with `issue_actions` filled for the clusters at or above the threshold."""
+def process_issues(
+    report: ScanReport,
+    config: IssuesConfig,
+    publisher: IssuePublisher | None,
+    known: Mapping[str, int] | None = None,
+) -> ScanReport:
+    """The report with `issue_actions` filled for the clusters at or above the threshold; `known` holds the
+    issue numbers the state recorded, by fingerprint."""
     if publisher is None:
         return report
     from loggardener.publishing.content import Composer
 
     composer = Composer(report, config)
-    actions = publisher.publish(composer, composer.selected())
+    actions = publisher.publish(composer, composer.selected(), known)
     return report.model_copy(update={"issue_actions": actions})

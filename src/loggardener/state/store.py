@@ -113,6 +113,10 @@ class State(BaseModel):
     def next_run(self) -> int:
         return self.runs + 1
 
+    def issue_numbers(self) -> dict[str, int]:
+        """The issue each fingerprint was last published as, where there is one."""
+        return {fp: h.issue_number for fp, h in self.fingerprints.items() if h.issue_number is not None}
+
     def record_run(self, report: ScanReport) -> None:
         """Add `report` as the next run: its clusters, the resolved list and the issue numbers published.
 
