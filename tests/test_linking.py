@@ -724,6 +724,32 @@ def test_an_application_error_quoting_a_databases_failure_in_the_same_minutes_is
     assert found == (["upstream"] if linked else [])
 
 
+UNDEFINED_COLUMN = (
+    "[{pid}]: [3-1] db=depot,user=api ERROR:  column parcels.weight{n} does not exist at character 31"
+)
+
+
+@pytest.mark.parametrize(
+    ("client", "linked"),
+    [
+        ("psycopg2.errors.UndefinedColumn: column parcels.weight{n} does not exist", True),
+        ("psycopg2.errors.AmbiguousColumn: column parcels.weight{n} is ambiguous", False),
+    ],
+)
+def test_an_application_quoting_a_databases_failure_around_the_value_it_names_is_its_effect(
+    client: str, linked: bool
+) -> None:
+    entries = [cloudsql_line(i * 4, UNDEFINED_COLUMN.format(pid=810 + i, n=2)) for i in range(3)]
+    entries += [
+        run_entry(1 + i * 4, text=client.format(n=2), severity="ERROR", service="parcels") for i in range(3)
+    ]
+    report = scan_entries(entries)
+    found = [kinds for cause, effect, kinds in links_of(report) if cause.startswith("column parcels")]
+    assert found == (["upstream"] if linked else [])
+    if linked:
+        assert any("quotes `column parcels.weight2 does not exist` of" in i.story for i in report.incidents)
+
+
 def test_two_applications_logging_the_same_words_do_not_quote_each_other() -> None:
     text = "Upstream ledger refused the batch: daily settlement window already closed"
     entries = [run_entry(i * 5, text=text, severity="ERROR", service="payouts") for i in range(3)]

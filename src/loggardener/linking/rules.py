@@ -25,7 +25,8 @@ Four kinds of evidence, each read from facts collected while clustering (`facts.
   the service (as a word, or as the host of its Cloud Run URL, `orders-api-5otr7xq3za-uc.a.run.app`) and the
   status it returned (`Upstream orders-api returned 503`), in the same minutes. Or an application's error
   that quotes `QUOTE_MIN_WORDS` consecutive words a managed service's failure always logs (a database's own
-  log, `the database system is starting up`; an API's audit entry, `Quota exceeded: …`), in the same minutes.
+  log, `the database system is starting up`; an API's audit entry, `Quota exceeded: …`), in the same minutes;
+  a value the failure names may stand between the quoted words (`column books.<*> does not exist`).
 
 Which side is the cause follows the problem's role (`role`): an exception or error message, then a process
 exit, a failed probe, a revision not ready, an HTTP 5xx response (or a function's failed invocation, `finished
@@ -423,7 +424,7 @@ def _word_runs(words: Sequence[str]) -> set[tuple[str, ...]]:
     return {tuple(words[i : i + QUOTE_MIN_WORDS]) for i in range(len(words) - QUOTE_MIN_WORDS + 1)}
 
 
-def _literal_parts(cluster: Cluster) -> list[list[str]]:
+def _template_parts(cluster: Cluster) -> list[list[str]]:
     """The words its template always holds, part by part between wildcards (a word touching a wildcard is
     only part of a word, so it is left out)."""
     parts = (cluster.template or cluster.title).split("<*>")
@@ -434,9 +435,43 @@ def _literal_parts(cluster: Cluster) -> list[list[str]]:
             words = words[1:]
         if index < len(parts) - 1 and part[-1:].isalnum():
             words = words[:-1]
-        if len(words) >= QUOTE_MIN_WORDS:
-            literal.append(words)
+        literal.append(words)
     return literal
+
+
+def _literal_parts(cluster: Cluster) -> list[list[str]]:
+    """The template's parts between wildcards that are long enough to be quoted on their own."""
+    return [words for words in _template_parts(cluster) if len(words) >= QUOTE_MIN_WORDS]
+
+
+Gap = tuple[str | None, ...]
+"""Words of a template with one value between them (`None`): `column books.<*> does not exist`."""
+
+
+def _gapped_runs(cluster: Cluster) -> set[Gap]:
+    """Runs of `QUOTE_MIN_WORDS` words of the template around one wildcard inside them: a service's failure
+    that names a value (a column, a table, a key) is quoted with that value between its words."""
+    tokens: list[str | None] = []
+    for index, words in enumerate(_template_parts(cluster)):
+        if index:
+            tokens.append(None)
+        tokens.extend(words)
+    size = QUOTE_MIN_WORDS + 1
+    return {
+        run
+        for i in range(len(tokens) - size + 1)
+        if (run := tuple(tokens[i : i + size])).count(None) == 1 and run[0] and run[-1]
+    }
+
+
+def _gapped_quotes(words: Sequence[str]) -> set[Gap]:
+    """Every run of `QUOTE_MIN_WORDS` + 1 words of a text with one inner word left open."""
+    size = QUOTE_MIN_WORDS + 1
+    return {
+        (*words[i : i + gap], None, *words[i + gap + 1 : i + size])
+        for i in range(len(words) - size + 1)
+        for gap in range(1, size - 1)
+    }
 
 
 def _longest_quote(parts: list[list[str]], quoted: set[tuple[str, ...]]) -> str | None:
@@ -473,17 +508,19 @@ def _quote_links(clusters: Sequence[Cluster], links: _Links) -> None:
     words (two clients of one API) are not linked: neither is the service. Of two audited operations on code
     (a function's deploy failing with its Cloud Run revision's words), the later one quotes the earlier."""
     services = [
-        (c, parts)
+        (c, parts, gapped)
         for c in clusters
         if c.kind != "request" and role(c) != NONE and _is_failure(c) and _managed_service_record(c)
-        if (parts := _literal_parts(c))
+        for parts, gapped in [(_literal_parts(c), _gapped_runs(c))]
+        if parts or gapped
     ]
     for effect in clusters:
         if effect.kind == "request" or role(effect) == NONE or not _runs_code(effect):
             continue
-        quoted = _word_runs(_words(f"{effect.template}\n{effect.message}"))
+        said = _words(f"{effect.template}\n{effect.message}")
+        quoted, gapped_quoted = _word_runs(said), _gapped_quotes(said)
         audited = _managed_service_record(effect)
-        for cause, parts in services:
+        for cause, parts, gapped in services:
             if set(cause.services) & set(effect.services) or not (
                 cause.first_seen - UPSTREAM_SLACK <= effect.last_seen
                 and effect.first_seen <= cause.last_seen + UPSTREAM_SLACK
@@ -492,10 +529,15 @@ def _quote_links(clusters: Sequence[Cluster], links: _Links) -> None:
             if audited and cause.first_seen >= effect.first_seen:
                 continue  # two audited operations: the one that failed later quotes the other
             words = _longest_quote(parts, quoted)
-            if words is None:
+            if words is not None:
+                span = re.search(r"\W+".join(map(re.escape, words.split())), cause.template or "", re.I)
+                text = span.group(0) if span else words
+            elif gap := min(gapped & gapped_quoted, default=None, key=str):
+                pattern = r"\W+".join(re.escape(word) if word else r"\w+" for word in gap)
+                span = re.search(pattern, cause.message, re.IGNORECASE)
+                text = span.group(0) if span else " ".join(word or "<*>" for word in gap)
+            else:
                 continue
-            span = re.search(r"\W+".join(map(re.escape, words.split())), cause.template or "", re.IGNORECASE)
-            text = span.group(0) if span else words
             links.add(
                 cause.fingerprint,
                 effect.fingerprint,
