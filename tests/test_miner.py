@@ -556,3 +556,19 @@ def test_an_escaped_quoted_name_inside_a_keyed_token_is_a_value() -> None:
         for _ in range(rng.randint(15, 40))
     ]
     assert len(set(clusters_of(messages).values())) == 1
+
+
+def test_a_bracketed_column_keeps_its_slot_whether_or_not_its_value_masks_whole() -> None:
+    """`[pool-3]` masks to a value and `[Fetcher:2]` does not: the header keeps one token count either way."""
+    threads = ["Scanner-Pool-4", "Fetcher:2", "main", "Io-Worker-11", "Timer:7", "boot"]
+    miner = TemplateMiner()
+    ids = [
+        miner.add(
+            f"WARN  [{thread}] 2031-04-0{n % 9 + 1} 10:1{n % 10}:2{n % 10},45{n % 10} Mover.java:{80 + n} - peer /{n}.9.8.7 went away"
+        )
+        for n, thread in enumerate(threads * 3)
+    ]
+    assert len({miner.resolve(i) for i in ids}) == 1
+    assert len(signature("[Io-Worker-11] 2031-04-01 10:11:21 x")) == len(
+        signature("[Timer:7] 2031-04-01 10:11:21 x")
+    )

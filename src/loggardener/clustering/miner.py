@@ -128,11 +128,14 @@ def signature(message: str) -> tuple[str, ...]:
     tokens = masked.split()
     if WILDCARD in masked or _EMPTY.search(masked):
         folded: list[str] = []
+        column = False  # the last token was a bracketed column (`[worker-7]`): its own slot
         for token in tokens:
+            bracketed = token.startswith("[") and token.endswith("]")
             if token != WILDCARD and _is_folded_value(token):
                 token = WILDCARD  # `<*>:<*>`, `(<*>)`, `'<*>'`, `()`: one value (`(<*>ms)` keeps its unit)
-            if token == WILDCARD and folded and folded[-1] == WILDCARD:
+            if token == WILDCARD and folded and folded[-1] == WILDCARD and not (bracketed or column):
                 continue
+            column = bracketed
             folded.append(token)
         tokens = _fold_repeats(folded) if folded.count(WILDCARD) > 1 else folded
     if len(tokens) > MAX_TOKENS:
