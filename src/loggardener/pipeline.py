@@ -243,14 +243,18 @@ class Scan:
         if seen is None:
             recent[insert_id] = timestamp
         elif isinstance(seen, str):
-            if seen == timestamp or _same_moment(timestamp, seen):
+            if seen == timestamp:
                 return True
-            recent[insert_id] = {_moment(seen), _moment(timestamp)}
+            moments = {_moment(seen), _moment(timestamp)}  # one when they name one moment
+            if len(moments) == 1:
+                return True
+            recent[insert_id] = moments
         else:
             moment = _moment(timestamp)
             if moment in seen:
                 return True
-            recent[insert_id] = seen = set(seen) if recent.get(insert_id) is not seen else seen
+            if recent.get(insert_id) is not seen:  # the older generation's: copied into the recent one
+                seen = recent[insert_id] = set(seen)
             seen.add(moment)
         self._recent_size += 1
         if self._recent_size >= RECENT_IDS:  # two generations: dropping the older one is one step
@@ -441,11 +445,3 @@ def _moment(timestamp: str) -> datetime | str:
         return parse_timestamp(timestamp)
     except ValueError:
         return timestamp
-
-
-def _same_moment(first: str, second: str) -> bool:
-    """Whether two timestamps' texts name one moment (False when either is not a timestamp)."""
-    try:
-        return parse_timestamp(first) == parse_timestamp(second)
-    except ValueError:
-        return False
