@@ -210,7 +210,7 @@ def resource_identity(
     labels: dict[str, Any],
     entry_labels: dict[str, Any],
     payload: Payload,
-    log_name: str = "",
+    log_name: str,
 ) -> Identity:
     """The service, revision and instance of an entry (see the module's table)."""
     service, revision = _service_of(resource_type, labels, entry_labels, payload)
