@@ -257,7 +257,8 @@ def _json(payload: dict[str, Any]) -> Payload:
         return _health_check(payload[HEALTH_CHECK_FIELD])
     fields = payload.get("fields")
     source = fields if isinstance(fields, dict) and not _has_message(payload) else payload  # Rust tracing
-    message = _with_error(_message_field(source), source)
+    error_object = _error_object(source)
+    message = _with_error(_message_field(source), source, error_object)
     stacks: list[str] = []
     present = _STACK_KEYS.intersection(payload)
     for key in present if len(present) < 2 else [key for key in STACK_FIELDS if key in present]:
@@ -286,7 +287,7 @@ def _json(payload: dict[str, Any]) -> Payload:
             not _ERROR_KEYS.isdisjoint(source) and any(_reported(source.get(k)) for k in ERROR_FIELDS)
         )
         or _failed_outcome(source)
-        or bool(_error_object(source)),
+        or bool(error_object),
     )
 
 
@@ -358,10 +359,11 @@ def _text_field(payload: dict[str, Any], keys: tuple[str, ...]) -> str:
     return ""
 
 
-def _with_error(message: str, payload: dict[str, Any]) -> str:
+def _with_error(message: str, payload: dict[str, Any], error_object: str) -> str:
     """The message with the error the payload reports beside it: `request failed` and `error: "dial tcp …"`
     read `request failed: dial tcp …`, so different failures logged with one message are different problems.
-    Without a message, the error is the message (a string whole, an object's message)."""
+    Without a message, the error is the message (a string whole, an object's message). `error_object` is
+    `_error_object(payload)`, read when no `ERROR_FIELDS` field holds an error."""
     for key in ERROR_FIELDS if not _ERROR_KEYS.isdisjoint(payload) else ():
         value = payload.get(key)
         error = _error_line(value)
@@ -370,8 +372,7 @@ def _with_error(message: str, payload: dict[str, Any]) -> str:
         if not message:
             return value if isinstance(value, str) else error
         return _joined(message, error)
-    error = _error_object(payload)
-    return _joined(message, error) if message and error else message or error
+    return _joined(message, error_object) if message and error_object else message or error_object
 
 
 def _joined(message: str, error: str) -> str:
