@@ -765,7 +765,8 @@ _USER_FLAG = _Deferred(
 # `net user U P /add`, `wpa_passphrase SSID P`, `mc alias set NAME URL KEY SECRET`, PowerShell's
 # `ConvertTo-SecureString "P" -AsPlainText`, Redis Sentinel's `sentinel auth-pass MASTER P`. What is a word, a number or a path (`net user bob /delete`) stays.
 _ARGUMENT_RE2 = rb"(?:\"[^\"\r\n]{1,256}\"|'[^'\r\n]{1,256}'|[^\s\"']{1,256})"
-_POSITIONAL_VALUE = rb"(?:\"(?P<dq>[^\"\r\n]{1,256})\"|'(?P<sq>[^'\r\n]{1,256})'|(?P<bare>[^\s\"']{1,256}))"
+# A value, bare or quoted as a shell quotes it (`-p'X'`, `-a "X Y"`, a positional `"X"`): the quotes are kept.
+_QUOTED_FLAG_VALUE = rb"(?:'(?P<sq>[^'\r\n]{1,256})'|\"(?P<dq>[^\"\r\n]{1,256})\"|(?P<bare>[^\s\"']{1,256}))"
 _POSITIONAL = _Deferred(
     rb"(?:^|[\s\"'`(;|&>$])(?:(?:"
     rb"(?i:rabbitmqctl(?:\.bat)?(?:[ \t]{1,8}-[nqlt](?:[ \t]{1,8}[^\s-][^\s]{0,255})?)*"
@@ -778,7 +779,7 @@ _POSITIONAL = _Deferred(
     + rb"|mc[ \t]{1,8}(?:alias[ \t]{1,8}set|config[ \t]{1,8}host[ \t]{1,8}add)(?:[ \t]{1,8}" + _ARGUMENT_RE2 + rb"){3}"
     + rb"|(?i:ConvertTo-SecureString)(?:[ \t]{1,8}-String)?"
     + rb"|sentinel[ \t]{1,8}auth-pass[ \t]{1,8}" + _ARGUMENT_RE2
-    + rb")[ \t]{1,8}" + _POSITIONAL_VALUE
+    + rb")[ \t]{1,8}" + _QUOTED_FLAG_VALUE
     # Redis' ACL rules give a password after `>`: `ACL SETUSER bob on >X ~* +@all`
     + rb"|(?i:acl[ \t]{1,8}setuser)[ \t]{1,8}" + _ARGUMENT_RE2
     + rb"(?:[ \t]{1,8}[^\s>]{1,64}){0,8}[ \t]{1,8}>(?P<acl>[^\s\"']{1,256}))"
@@ -787,7 +788,7 @@ _POSITIONAL = _Deferred(
 # of the one or two arguments, those that look like a password (a user name is mostly a word).
 _AUTH_COMMAND = _Deferred(
     rb"(?:^|[\s\"'>])\"?AUTH\"?[ \t]{1,8}"
-    + _POSITIONAL_VALUE
+    + _QUOTED_FLAG_VALUE
     + rb"(?:[ \t]{1,8}(?P<second>"
     + _ARGUMENT_RE2
     + rb"))?"
@@ -801,8 +802,6 @@ _CHPASSWD = _Deferred(
     rb"\becho[ \t]{1,8}(?:-[ne][ \t]{1,8})?[\"']?[^\s:\"']{1,64}:(?P<cred>[^\s\"']{1,256})[\"']?[ \t]{0,8}\|"
     rb"[ \t]{0,8}(?:sudo[ \t]{1,8})?chpasswd"
 )
-# A flag's value, bare or quoted as a shell quotes it (`-p'X'`, `-a "X Y"`): the quotes are kept.
-_QUOTED_FLAG_VALUE = rb"(?:'(?P<sq>[^'\r\n]{1,256})'|\"(?P<dq>[^\"\r\n]{1,256})\"|(?P<bare>[^\s\"']{1,256}))"
 # The same after a separate flag, where a bare value is not a next flag (`-p -h db`).
 _SEPARATE_FLAG_VALUE = (
     rb"(?:'(?P<sq>[^'\r\n]{1,256})'|\"(?P<dq>[^\"\r\n]{1,256})\"|(?P<bare>[^\s\"'-][^\s\"']{0,255}))"
