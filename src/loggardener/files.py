@@ -17,10 +17,10 @@ import re
 import stat
 import sys
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import IO, cast
+from typing import IO, TypeVar, cast
 
 from loggardener.errors import ExitCode, GardenerError
 
@@ -141,6 +141,8 @@ def atomic_open(path: Path, what: str, mode: int | None = None) -> Iterator[IO[s
     _fsync_directory(path.parent)
 
 
+_T = TypeVar("_T")
+
 STDOUT = Path("-")
 """An output path meaning standard output, as `-` does for every command-line tool."""
 
@@ -156,22 +158,18 @@ class StandardOutput(io.TextIOBase):
     end quietly. When standard output is closed (`>&-`), what is written to it is dropped."""
 
     def write(self, text: str) -> int:
-        stream = sys.stdout
-        if stream is None:
-            return len(text)
-        try:
-            return stream.write(text)
-        except BrokenPipeError:
-            raise
-        except OSError as exc:
-            raise self._failed(exc) from None
+        return self._on_stdout(lambda stream: stream.write(text), len(text))
 
     def flush(self) -> None:
+        self._on_stdout(lambda stream: stream.flush(), None)
+
+    def _on_stdout(self, action: Callable[[IO[str]], _T], closed: _T) -> _T:
+        """`action` on standard output as it is now; `closed` when there is none."""
         stream = sys.stdout
         if stream is None:
-            return
+            return closed
         try:
-            stream.flush()
+            return action(stream)
         except BrokenPipeError:
             raise
         except OSError as exc:
