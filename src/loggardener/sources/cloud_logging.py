@@ -22,7 +22,14 @@ from tenacity import RetryCallState, Retrying, retry_if_exception, stop_after_at
 from loggardener.defaults import DEFAULT_MAX_ENTRIES
 from loggardener.errors import ExitCode, GardenerError, is_utf8
 from loggardener.files import check_writable
-from loggardener.sources.google_auth import CREDENTIALS_HINT, credentials_for, endpoint_url, is_emulator
+from loggardener.sources.google_auth import (
+    CREDENTIALS_HINT,
+    TOO_DEEP_ANSWER,
+    credentials_for,
+    endpoint_url,
+    is_emulator,
+    unreadable_answers,
+)
 from loggardener.sources.interface import EntrySource, RawRecord, SourceStats
 from loggardener.sources.query import LogQuery, build_filter, console_url, rfc3339
 
@@ -88,12 +95,7 @@ class UnreadableAnswer(Exception):
     """
 
 
-_CUT_OFF = {
-    requests.exceptions.JSONDecodeError: "the answer is not JSON",
-    requests.exceptions.ChunkedEncodingError: "the answer was cut off",
-    requests.exceptions.ContentDecodingError: "the answer could not be decompressed",
-}
-"""What requests raises for a body that is not JSON, cut off or wrongly compressed, and what that means."""
+_CUT_OFF = unreadable_answers()
 
 
 def _checked_page(response: Any) -> dict[str, Any]:
@@ -303,7 +305,7 @@ class CloudLoggingSource(EntrySource):
                 meaning = next(text for kind, text in _CUT_OFF.items() if isinstance(exc, kind))
                 raise UnreadableAnswer(f"{meaning} ({' '.join(str(exc).split())[:200]})") from exc
             except RecursionError:  # no page of the API nests so deep: a proxy's or a broken answer
-                raise UnreadableAnswer("the answer nests too deeply to be read as JSON") from None
+                raise UnreadableAnswer(TOO_DEEP_ANSWER) from None
             return _checked_page(response)
 
         def request(**kwargs: Any) -> Any:

@@ -19,6 +19,22 @@ CREDENTIALS_HINT = (
 )
 
 
+TOO_DEEP_ANSWER = "the answer nests too deeply to be read as JSON"
+"""What a RecursionError decoding an answer means (no Google API nests so deep: a proxy's or a broken one)."""
+
+
+def unreadable_answers() -> dict[type[BaseException], str]:
+    """What requests raises for an answer that is not JSON, cut off or wrongly compressed, and what that means
+    (requests is imported when asked, as the Google clients import it)."""
+    import requests
+
+    return {
+        requests.exceptions.JSONDecodeError: "the answer is not JSON",
+        requests.exceptions.ChunkedEncodingError: "the answer was cut off",
+        requests.exceptions.ContentDecodingError: "the answer could not be decompressed",
+    }
+
+
 def endpoint_url(endpoint: str | None, service: str) -> str | None:
     """The endpoint without its trailing slash; a usage error unless it is an http(s) URL."""
     if endpoint is None:

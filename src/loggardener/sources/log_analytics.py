@@ -83,7 +83,7 @@ from loggardener.entries.resources import (
 )
 from loggardener.entries.stacks import PY_CHAIN_SEPARATORS, PY_HEADER
 from loggardener.errors import ExitCode, GardenerError
-from loggardener.sources.google_auth import credentials_for, endpoint_url
+from loggardener.sources.google_auth import TOO_DEEP_ANSWER, credentials_for, endpoint_url, unreadable_answers
 from loggardener.sources.interface import EntrySource, RawRecord, SourceStats
 from loggardener.sources.query import rfc3339
 
@@ -882,7 +882,7 @@ class BigQueryEngine:
         from google.api_core import exceptions as api
         from google.auth.exceptions import GoogleAuthError
 
-        unreadable = _unreadable_answers()
+        unreadable = {**unreadable_answers(), RecursionError: TOO_DEEP_ANSWER}
         misread: tuple[type[BaseException], ...] = (*unreadable, AttributeError, TypeError)
         try:
             return action()
@@ -1044,17 +1044,6 @@ def _connection_failure(exc: BaseException) -> str:
         if needle in text:
             return said
     return text[:300]
-
-
-def _unreadable_answers() -> dict[type[BaseException], str]:
-    import requests
-
-    return {
-        requests.exceptions.JSONDecodeError: "the answer is not JSON",
-        requests.exceptions.ChunkedEncodingError: "the answer was cut off",
-        requests.exceptions.ContentDecodingError: "the answer could not be decompressed",
-        RecursionError: "the answer nests too deeply to be read as JSON",
-    }
 
 
 _QUOTA_REASONS = {"quotaExceeded", "rateLimitExceeded"}
