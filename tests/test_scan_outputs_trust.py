@@ -184,14 +184,19 @@ def test_a_rejected_token_is_exit_4_said_once_and_the_worklog_is_kept(
     assert list(out.glob("*.md"))
 
 
+def _publish_demo(tmp_path: Path, env: dict[str, str]) -> tuple[int, str, str]:
+    """`scan --demo --issues publish --repo o/r` with `env` (the GitHub server and the tokens)."""
+    return _run(
+        "--demo", "--out", str(tmp_path / "out"), "--config", str(_config(tmp_path)), "--issues", "publish",
+        "--repo", "o/r", env=env,
+    )  # fmt: skip
+
+
 def test_a_token_with_a_line_break_around_it_is_used_without_it(server: FakeGitHub, tmp_path: Path) -> None:
     """A secret read from a file keeps its line break: requests refused the header, quoting the whole token
     in every issue's failure line and, cut, in the worklog."""
     env = {"GITHUB_API_URL": server.url, "GH_TOKEN": f" {TOKEN}\n"}
-    code, stdout, stderr = _run(
-        "--demo", "--out", str(tmp_path / "out"), "--config", str(_config(tmp_path)), "--issues", "publish",
-        "--repo", "o/r", env=env,
-    )  # fmt: skip
+    code, stdout, stderr = _publish_demo(tmp_path, env)
     assert code == 0, stderr
     assert f"Issues: {len(server.issues)} created" in stdout
 
@@ -201,10 +206,7 @@ def test_a_token_with_a_line_break_inside_is_one_line_never_quoted(
 ) -> None:
     inner = TOKEN[:6] + "\n" + TOKEN[6:]
     env = {"GITHUB_API_URL": server.url, "GITHUB_TOKEN": inner}
-    code, stdout, stderr = _run(
-        "--demo", "--out", str(tmp_path / "out"), "--config", str(_config(tmp_path)), "--issues", "publish",
-        "--repo", "o/r", env=env,
-    )  # fmt: skip
+    code, stdout, stderr = _publish_demo(tmp_path, env)
     assert code == 4
     assert "GITHUB_TOKEN holds a character no GitHub token has" in stderr
     assert TOKEN[6:] not in stdout + stderr and not server.issues
@@ -212,10 +214,7 @@ def test_a_token_with_a_line_break_inside_is_one_line_never_quoted(
 
 def test_gh_token_is_honoured_before_github_token(server: FakeGitHub, tmp_path: Path) -> None:
     env = {"GITHUB_API_URL": server.url, "GH_TOKEN": TOKEN, "GITHUB_TOKEN": "ghp_wrong"}
-    code, stdout, stderr = _run(
-        "--demo", "--out", str(tmp_path / "out"), "--config", str(_config(tmp_path)), "--issues", "publish",
-        "--repo", "o/r", env=env,
-    )  # fmt: skip
+    code, stdout, stderr = _publish_demo(tmp_path, env)
 
     assert code == 0, stderr
     assert f"Issues: {len(server.issues)} created" in stdout
