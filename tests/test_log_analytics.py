@@ -879,6 +879,12 @@ _POD = {"cluster_name": "c", "namespace_name": "shop", "container_name": "cart",
         (_raised("INFO", _STDOUT, {"jsonPayload": {"level": "60", "msg": "cart lost"}}), "WARNING"),
         (_raised("INFO", _STDOUT, {"jsonPayload": {"severity": 100, "msg": "cart lost"}}), "ERROR"),
         (_raised("INFO", _STDOUT, {"jsonPayload": {"PRIORITY": "3", "MESSAGE": "cart lost"}}), "WARNING"),
+        # a failure said in words only (`failure-phrase`)
+        (
+            _raised("INFO", _STDOUT, {"textPayload": "cart sync: dial tcp 10.2.0.4:6379: i/o timeout"}),
+            "WARNING",
+        ),
+        (_raised("INFO", _STDOUT, {"jsonPayload": {"msg": "could not price cart 7"}}), "WARNING"),
         (
             _raised("INFO", _STDOUT, {"jsonPayload": {"msg": "cart saved", "thrown": {"message": "io"}}}),
             "WARNING",

@@ -218,6 +218,79 @@ def test_headers_are_stripped_before_templating(text: str, body: str) -> None:
     assert strip_prefix(text) == body
 
 
+@pytest.mark.parametrize(
+    ("text", "body"),
+    [
+        # a program forwarded by syslog that writes its own date and time (Go's `log`), after its host or not
+        ("db-7 sqlproxy: 2019/03/04 11:22:33 Reading data had error: EOF", "Reading data had error: EOF"),
+        ("sqlproxy: 2019/03/04 11:22:33 Reading data had error: EOF", "Reading data had error: EOF"),
+        (
+            "Mar  4 11:22:33 db-7 sqlproxy: 2019/03/04 11:22:33 Reading had error: EOF",
+            "Reading had error: EOF",
+        ),
+        ("edge-2 relay[311]: 2026-01-02T03:04:05Z [warn] slow peer", "slow peer"),
+        # a component before a date alone, a level word or an exception's name is no program
+        ("Notice: 2024-01-01 is a holiday", "Notice: 2024-01-01 is a holiday"),
+        ("Error: 2024-01-01 12:00:00 job failed", "Error: 2024-01-01 12:00:00 job failed"),
+        ("LookupError: 2024-01-01 12:00:00 not found", "LookupError: 2024-01-01 12:00:00 not found"),
+    ],
+)
+def test_a_program_before_its_own_timestamp_is_header(text: str, body: str) -> None:
+    assert strip_prefix(text) == body
+
+
+def test_a_level_after_a_program_and_its_timestamp_is_read() -> None:
+    declared = declared_level("edge-2 relay[311]: 2026-01-02T03:04:05Z [warn] slow peer")
+    assert declared is not None and declared.severity == Severity.WARNING
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "db-7 sqlproxy: 2019/03/04 11:22:33 Reading data from acme:eu:orders had error: read tcp: broken pipe",
+        "failed to publish batch 7 to topic audit",
+        "Could not reach the cache at 10.4.0.9:6379",
+        "rpc error: code = Unavailable desc = transport is closing",
+        "dial tcp 10.4.0.9:443: i/o timeout",
+        "upstream request timed out after 30s",
+        "lease renewal failure: context deadline exceeded",
+    ],
+)
+def test_a_failure_in_words_without_a_level_is_a_warning(text: str) -> None:
+    for raw in (
+        {"textPayload": text},  # no severity
+        {"severity": "DEFAULT", "jsonPayload": {"message": text}},
+        {  # only stdout's default INFO
+            "severity": "INFO",
+            "logName": "projects/p/logs/stdout",
+            "resource": {"type": "k8s_container", "labels": {"pod_name": "web-1"}},
+            "textPayload": text,
+        },
+    ):
+        entry = parse(raw)
+        assert (entry.severity, entry.severity_rule) == (Severity.WARNING, "failure-phrase"), raw
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "processed 40 items, 0 failed",
+        "sync done, error: null",
+        "result ok (error: none) in 4ms",
+        "retry_failed_total=3 cannot_be_empty=false",
+        "test_failed_to_connect passed",
+        "connection established to 10.4.0.9",
+    ],
+)
+def test_words_that_report_no_failure_keep_a_missing_severity(text: str) -> None:
+    assert parse({"textPayload": text}).severity == Severity.DEFAULT
+
+
+def test_a_failure_in_words_at_an_explicit_info_stays_info() -> None:
+    entry = parse({"severity": "INFO", "textPayload": "failed to publish batch 7, will retry"})
+    assert entry.severity == Severity.INFO
+
+
 @given(st.text(max_size=300))
 def test_header_reading_never_fails_and_only_shortens(text: str) -> None:
     declared_level(text)

@@ -513,3 +513,17 @@ def test_a_hint_question_joins_the_failure_before_it_and_is_not_dropped(hint: st
 def test_a_question_alone_is_no_failure() -> None:
     report = scan_entries([run_entry(0, text="Is the cache warm?")])
     assert report.clusters == [] and report.totals.skipped == {"below WARNING": 1}
+
+
+def test_a_traceback_introduced_by_a_failure_in_words_is_an_error() -> None:
+    """The line logged with a split traceback says only in words that something failed (`failure-phrase`,
+    WARNING): the traceback makes the event an error, as it does for lines without any level."""
+    lines = [
+        "could not settle batch 7",
+        "Traceback (most recent call last):",
+        '  File "/srv/app/ledger.py", line 47, in settle',
+        "    post(entry)",
+        "RuntimeError: ledger closed",
+    ]
+    report = scan_entries([run_entry(i * 0.001, text=line) for i, line in enumerate(lines)])
+    assert [(c.count, c.max_severity) for c in report.clusters] == [(len(lines), "ERROR")]

@@ -121,6 +121,11 @@ _NGINX_CONTEXT = ", client: "
 # After a header's first token (syslog's timestamp), where no token above matches: syslog's host and program
 # (`worker-1 systemd[1]:`, `worker-1 kernel:`), or a component before a level word (`OSConfigAgent Error`)
 _SYSLOG_PROGRAM = re.compile(r"[\w.-]{1,253} (?:[\w./-]{1,64}\[\d{1,10}\]|kernel):(?=\s)")
+# A program's name, after its host or not, before the date and time it writes itself (not a level word): syslog's
+# forwarded line of a program with its own time (`db-1 cloud_sql_proxy: 2018/06/27 08:59:30 …`, `worker[7]: 2026-01-02T03:04:05Z …`)
+_PROGRAM_BEFORE_TIME = re.compile(
+    r"(?:[\w.-]{1,253} )?[A-Za-z][\w./-]{0,63}(?:\[\d{1,10}\])?:[ \t]{1,4}(?=\[?\d{4}[-/]\d\d[-/]\d\d[T ]\d\d:\d\d:\d\d)"
+)
 _BARE_COMPONENT = re.compile(
     r"(?P<component>[A-Za-z][\w.-]{0,63})\s+(?:[-|:]\s+)?(?=(?:"
     + _LEVEL_ALTERNATION
@@ -252,6 +257,11 @@ def _header_tokens(line: str) -> list[tuple[str, str]]:
         while position < len(line) and line[position] in " \t":
             position += 1
         match = _PREFIX_TOKENS.match(line, position)
+        program = None if tokens else _leading_program(line, position, match)
+        if program is not None:
+            tokens.append(("syslog", program[0].rstrip(" \t:")))
+            position = program.end()
+            continue
         if match is None:
             late = _late_token(line, position) if tokens else None
             if late is None:
@@ -270,13 +280,21 @@ def _header_tokens(line: str) -> list[tuple[str, str]]:
 def _late_token(line: str, position: int) -> tuple[str, str, int] | None:
     """After a header's first token, where no `_PREFIX_TOKENS` matches: syslog's host and program, or a bare
     component before a level word, as (kind, text, end)."""
-    syslog = _SYSLOG_PROGRAM.match(line, position)
+    syslog = _SYSLOG_PROGRAM.match(line, position) or _PROGRAM_BEFORE_TIME.match(line, position)
     if syslog is not None:
-        return "syslog", syslog[0], syslog.end()
+        return "syslog", syslog[0].rstrip(" \t"), syslog.end()
     bare = _BARE_COMPONENT.match(line, position)
     if bare is not None:
         return "bare", bare["component"], bare.end()
     return None
+
+
+def _leading_program(line: str, position: int, token: re.Match[str] | None) -> re.Match[str] | None:
+    """At a header's start, a program (and its host) before the date and time it writes (`_PROGRAM_BEFORE_TIME`);
+    never a level word, an exception's name or another token but a component."""
+    if token is not None and (token.lastgroup != "component" or _EXCEPTION_NAME.match(line, position)):
+        return None
+    return _PROGRAM_BEFORE_TIME.match(line, position)
 
 
 def strip_prefix(text: str) -> str:
@@ -311,6 +329,11 @@ def _header_end(line: str) -> int:
         while position < len(line) and line[position] in " \t":
             position += 1
         match = _PREFIX_TOKENS.match(line, position)
+        program = None if consumed else _leading_program(line, position, match)
+        if program is not None:
+            previous, position = "syslog", program.end()
+            consumed += 1
+            continue
         if match is None:
             late = _late_token(line, position) if consumed else None
             if late is None:
@@ -427,6 +450,43 @@ MAY_DECLARE_LEVEL = (
     r"|provided module can't be loaded|could not load the function"
     r"|\"level\":\s*[4-6]\d|\n\s+at | 5\d\d\b"
 )
+# A line that says an operation failed, in words a program writes without any level (`… had error: broken pipe`,
+# `failed to connect to db:5432`, `dial tcp 10.0.0.7:443: i/o timeout`): `failure-phrase`. Not a count or an
+# empty error (`0 failed`, `errors: 0`, `error: null`), nor a name (`test_failed_to_x`).
+_FAILURE_PHRASE = re.compile(
+    r"(?i)\b(?:failed|failure)(?: to\b| with\b|:)"
+    r"|\b(?:unable to|could not|couldn'?t|cannot|can'?t) [a-z]"
+    r"|\berror:(?! *(?:null|none|nil|<nil>|0|false|\"\"|''|\[\]|\{\})?\s*(?:$|[,;)}\]]))"
+    r"|\bconnection (?:reset|refused|timed out|closed unexpectedly)|\bbroken pipe\b|\bi/o timeout\b"
+    r"|\bdeadline exceeded\b|\bno such host\b|\btimed out\b"
+)
+_FAILURE_PHRASE_HEAD = 2_000
+# Lower-case words one of which every failure phrase holds (`error:` holds `err`, a word of `_MAY_RAISE_WORDS`).
+_FAILURE_PHRASE_WORDS = (
+    "failed",
+    "failure",
+    "unable to",
+    "could not",
+    "couldn",
+    "cannot ",
+    "can't ",
+    "cant ",
+    "connection re",
+    "connection timed",
+    "connection closed",
+    "broken pipe",
+    "i/o timeout",
+    "deadline exceeded",
+    "no such host",
+    "timed out",
+)
+
+
+def failure_phrase(text: str) -> bool:
+    """True when the text (its first 2,000 characters) says in words that an operation failed."""
+    return _FAILURE_PHRASE.search(text, 0, _FAILURE_PHRASE_HEAD) is not None
+
+
 # A superset, for the parser's fast path, of the texts inference may raise to WARNING or above: every level
 # word from WARNING up (`_LEVEL_WORDS`), in any case and anywhere (so in a bracket, a header, logfmt or
 # JSON), glog's and Python's warning headers, the platform failure lines, stack and panic words.
@@ -461,6 +521,7 @@ _MAY_RAISE_WORDS = (
     "fata[",
     "pani[",
     "bus error",
+    *_FAILURE_PHRASE_WORDS,  # `failure-phrase`
 )
 # Words that all hold ": ", searched for only in a text that holds it: .NET's `fail: `, Node.js's unhandled
 # rejections, systemd's and the kernel's failure lines
@@ -718,6 +779,7 @@ def infer_severity(
     failed_call: bool = False,
     reports_error: bool = False,
     failed_check: bool = False,
+    traceback_piece: bool = False,
 ) -> Inferred:
     """The severity an entry really has. Rules, first match wins:
 
@@ -736,7 +798,9 @@ def infer_severity(
        `logfmt-level`, `failure-line` (a line that is a failure by itself: `TypeError: …`, `Segmentation
        fault`).
     6. `stack`: a weak severity with a stack trace is ERROR; `json-error`: so is a JSON payload that reports
-       an error beside its message (`reports_error`) and declares no level.
+       an error beside its message (`reports_error`) and declares no level; `failure-phrase`: a weak severity
+       below WARNING whose text says in words that an operation failed (`failure_phrase`) is WARNING, unless
+       the text line is a piece of a traceback (`traceback_piece`: reassembly reads those).
     7. A severity that is only the stream's default ERROR (GKE's stderr), where nothing above applied:
        `access-log-status`, an access line of a client error is WARNING and of any other status INFO;
        `no-error-evidence`, a `plain_line` (a text line that is no piece of a traceback) without any sign of
@@ -767,6 +831,8 @@ def infer_severity(
         return Inferred(declared.severity, declared.rule if declared.severity != logged else None)
     if (has_stack or reports_error) and logged < Severity.ERROR:
         return Inferred(Severity.ERROR, "stack" if has_stack else "json-error")
+    if logged < Severity.WARNING and not traceback_piece and failure_phrase(text):
+        return Inferred(Severity.WARNING, "failure-phrase")
     if stream_error and not has_stack:
         if status is not None:
             return Inferred(Severity.WARNING if status >= 400 else Severity.INFO, "access-log-status")

@@ -325,12 +325,19 @@ class EntryParser:
         logged = Severity.parse(raw.get("severity"))
         weak = logged == Severity.DEFAULT or stream_default(logged, _stream(raw, entry_labels))
         # a line on stderr that no traceback holds may be demoted when it shows no failure at all
+        # a piece of a traceback (its header, a frame, an exception named behind a prefix) is left to reassembly
+        traceback_piece = (
+            weak
+            and payload.kind == "text"
+            and stack is None
+            and line_kind(self._strip_prefix(message)) is not None
+        )
         plain_line = (
             weak
             and logged >= Severity.WARNING
             and payload.kind == "text"
             and stack is None
-            and line_kind(self._strip_prefix(message)) is None
+            and not traceback_piece
         )
         infer = self._infer_short if len(message) <= _SHORT_TEXT else _infer
         server_error = http is not None and http.status is not None and 500 <= http.status <= 599
@@ -346,6 +353,7 @@ class EntryParser:
             payload.audit_status is not None,
             payload.reports_error,
             payload.failed_check,
+            traceback_piece,
         )
         if payload.kind != "proto" and stack is None:
             message = self._strip_prefix(message)
@@ -388,6 +396,7 @@ def _infer(
     failed_call: bool,
     reports_error: bool,
     failed_check: bool = False,
+    traceback_piece: bool = False,
 ) -> Inferred:
     return infer_severity(
         logged,
@@ -401,6 +410,7 @@ def _infer(
         failed_call=failed_call,
         reports_error=reports_error,
         failed_check=failed_check,
+        traceback_piece=traceback_piece,
     )
 
 
