@@ -832,3 +832,80 @@ def test_a_message_reporting_an_exception_by_name_is_an_error(payload: dict[str,
         }
     )
     assert entry.severity == Severity[severity]
+
+
+@pytest.mark.parametrize(
+    ("text", "severity"),
+    [
+        # php-fpm relays a worker's error_log line under its own NOTICE/WARNING: the relayed PHP level counts
+        (
+            "NOTICE: PHP message: PHP Fatal error:  Uncaught TypeError: bad arg in /srv/app/Cart.php:7",
+            "ERROR",
+        ),
+        (
+            '[14-Mar-2025 08:01:02] WARNING: [pool www] child 41 said into stderr: "PHP message: PHP Warning:  '
+            'Undefined array key "sku" in /srv/app/Cart.php on line 9"',
+            "WARNING",
+        ),
+        # PHP's error log dates its lines, with a zone or none
+        (
+            "[14-Mar-2025 08:01:02 UTC] PHP Fatal error:  Allowed memory size of 134217728 bytes exhausted",
+            "ERROR",
+        ),
+        (
+            "[14-Mar-2025 08:01:02 Europe/Berlin] PHP Notice:  Undefined index: q in /srv/Search.php on line 3",
+            "NOTICE",
+        ),
+        ("PHP Deprecated:  Creation of dynamic property Cart::$x is deprecated", "NOTICE"),
+        ("PHP Parse error:  syntax error, unexpected token in /srv/app/Cart.php on line 4", "ERROR"),
+    ],
+)
+def test_php_declares_its_own_level(text: str, severity: str) -> None:
+    declared = declared_level(text)
+    assert declared is not None and declared.severity.name == severity
+
+
+def test_php_fpm_relay_is_not_the_messages_level() -> None:
+    relayed = (
+        '[14-Mar-2025 08:01:02] WARNING: [pool www] child 41 said into stderr: "PHP message: cart rebuilt"'
+    )
+    assert declared_level(relayed) is None
+    assert declared_level("NOTICE: PHP message: cache warmed") is None
+    assert strip_prefix(relayed) == "cart rebuilt"
+    assert strip_prefix("NOTICE: PHP message: PHP Fatal error:  x") == "PHP Fatal error:  x"
+    assert strip_prefix("[14-Mar-2025 08:01:02 UTC] PHP Fatal error:  x") == "PHP Fatal error:  x"
+    # php-fpm's own lines keep the level it gives them
+    full = "[14-Mar-2025 08:01:02] WARNING: [pool www] server reached pm.max_children setting (5), consider raising it"
+    declared = declared_level(full)
+    assert declared is not None and declared.severity is Severity.WARNING
+
+
+def test_php_uncaught_base_classes_parse() -> None:
+    stacks = StackParser()
+    for name in ("Exception", "Error"):
+        stack = stacks.parse(
+            f"PHP Fatal error:  Uncaught {name}: boom in /srv/a.php:3\nStack trace:\n#0 {{main}}\n"
+            "  thrown in /srv/a.php on line 3"
+        )
+        assert stack is not None and (stack.exception_type, stack.message) == (name, "boom")
+        assert [(frame.file, frame.line) for frame in stack.frames] == [("/srv/a.php", 3)]
+
+
+def test_php_fatal_error_split_by_cloud_run_is_one_event() -> None:
+    lines = [
+        "NOTICE: PHP message: PHP Fatal error:  Uncaught Error: Call to a member function total() on null in "
+        "/srv/app/Checkout.php:27",
+        "Stack trace:",
+        "#0 /srv/app/index.php(8): Checkout->run()",
+        "#1 {main}",
+        "  thrown in /srv/app/Checkout.php on line 27",
+    ]
+    raw = [run_entry(1 + i * 0.0001, text=line) for i, line in enumerate(lines)]
+    (crash,) = scan_entries(raw).clusters
+    assert (crash.count, crash.max_severity, crash.language, crash.exception_type) == (
+        5,
+        "ERROR",
+        "php",
+        "Error",
+    )
+    assert crash.title.startswith("Error: Call to a member function total() on null")
