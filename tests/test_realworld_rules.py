@@ -152,6 +152,10 @@ def test_plain_text_declares_nothing() -> None:
             "failed to read 'Security'",
         ),
         ("    indented source line", "    indented source line"),
+        # zap's and Istio's console encoders end each header field with a tab, lower-case level included
+        ("2025-06-10T13:00:00.1Z\terror\tsync failed\t{}", "sync failed\t{}"),
+        ("2025-06-10T13:00:00.1Z\tdebug\tenvoy router\t[C12] pool ready", "envoy router\t[C12] pool ready"),
+        ("2025-06-10 13:00:00 error something broke", "error something broke"),
         ("Error: boom", "Error: boom"),
         ("E1124 12:00:00.123456    1 main.go:42] cannot dial", "cannot dial"),
         ("E, [2025-06-10T13:00:00.123456 #1] ERROR -- : boom", "boom"),

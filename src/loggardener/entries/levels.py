@@ -363,9 +363,11 @@ def _header_end(line: str) -> int:
         if kind == "component" and previous == "syslog":
             return start  # `systemd[1]: etl.service: Failed …`: the unit names what failed
         if kind == "cword":
-            # `… GCEGuestAgent: Error watching metadata`: the word starts the message; `Agent Error main.go:9:`
+            # `… GCEGuestAgent: Error watching metadata`: the word starts the message; `Agent Error main.go:9:`,
+            # and a word a tab ends (zap's and Istio's console fields: `…Z\tdebug\tenvoy pool\t…`) are headers
             following = line[match.end() :].lstrip()
-            if not following or (following[0].islower() and not _LOCATION.match(following)):
+            tabbed = line.startswith("\t", match.end())
+            if not following or (following[0].islower() and not tabbed and not _LOCATION.match(following)):
                 return start
         position = match.end()
         consumed += 1
