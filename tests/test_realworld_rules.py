@@ -106,6 +106,10 @@ def parse(raw: dict[str, Any]) -> Any:
         ("TypeError: Cannot read properties of undefined (reading 'total')", "ERROR", "failure-line"),
         ("2026-01-01 12:00:00 KeyError: 'sku'", "ERROR", "failure-line"),
         ("java.lang.OutOfMemoryError: Java heap space", "ERROR", "failure-line"),
+        # the base classes themselves: Python's and Java's `Exception`, and Node.js's `Error` reported after a colon
+        ("Exception: quota exhausted for tenant 7", "ERROR", "failure-line"),
+        ("java.lang.Exception: stream closed", "ERROR", "failure-line"),
+        ("[cache-client] Unhandled error event: Error: read ECONNRESET", "ERROR", "failure-line"),
         ('Exception in thread "main" java.lang.IllegalStateException: closed', "ERROR", "failure-line"),
         (
             "Unhandled exception. System.InvalidOperationException: Sequence contains no elements",
@@ -137,6 +141,8 @@ def test_plain_text_declares_nothing() -> None:
     assert declared_level("The request was aborted") is None
     assert declared_level("ErrorHandler registered for /api") is None
     assert declared_level("NoSuchKeyError handled, retrying") is None
+    assert declared_level("Fault: none detected") is None
+    assert declared_level("Exceptions: 0, Errors: 0") is None
 
 
 @pytest.mark.parametrize(
@@ -913,3 +919,11 @@ def test_php_fatal_error_split_by_cloud_run_is_one_event() -> None:
         "Error",
     )
     assert crash.title.startswith("Error: Call to a member function total() on null")
+
+
+def test_a_base_error_named_behind_a_prefix_is_a_stack() -> None:
+    stack = StackParser().parse(
+        "Request aborted: Error: socket hang up\n    at connResetException (node:internal/errors:720:14)\n"
+        "    at Socket.socketOnEnd (node:_http_client:525:23)"
+    )
+    assert stack is not None and (stack.exception_type, stack.message) == ("Error", "socket hang up")

@@ -245,11 +245,14 @@ def _declared(head: str, text: str | None) -> Declared | None:
 # A line that is itself a failure, whatever logged it: an exception's header line alone (Python, Java, Node.js,
 # .NET, Ruby: `TypeError: …`, `java.lang.OutOfMemoryError: …`), a runtime's crash line (PHP, the JVM, .NET,
 # CPython, C++, a signal), npm's and git's errors, logrus' text format (`ERRO[0001] …`).
-# A class name, qualified or not, before its `Error` / `Exception` (`java.lang.OutOfMemory`, `billing.Quota`)
-_CLASS_NAME = r"(?:[A-Za-z_$][\w$]{0,100}\.){0,16}[A-Z][\w$]{0,100}"
+# A class name, qualified or not, before its `Error` / `Exception` (`java.lang.OutOfMemory`, `billing.Quota`);
+# or the base class itself (Node.js's and PHP's `Error`, Python's and Java's `Exception`, `java.lang.Exception`)
+_QUALIFIER = r"(?:[A-Za-z_$][\w$]{0,100}\.){0,16}"
+_CLASS_NAME = _QUALIFIER + r"[A-Z][\w$]{0,100}"
+_EXCEPTION_CLASS = r"(?:" + _CLASS_NAME + r"(?:Error|Exception)|" + _QUALIFIER + r"(?:Error|Exception))"
 _FAILURE_LINE = re.compile(
     r"\s{0,8}(?:"
-    r"(?P<error>" + _CLASS_NAME + r"(?:Error|Exception|Fault)(?::\s|:?\s*$)"
+    r"(?P<error>(?:" + _EXCEPTION_CLASS + r"|" + _CLASS_NAME + r"Fault)(?::\s|:?\s*$)"
     r'|Exception in thread "|Unhandled [Ee]xception[.:]|Uncaught (?:[Ee]xception|\w{0,64}Error)\b'
     r"|PHP (?:Fatal|Parse|Recoverable fatal) error: |Fatal Python error: |terminate called after throwing "
     r"|Segmentation fault\b|Bus error\b|[^\n]{0,200}\(core dumped\)|npm ERR! |fatal: |ERRO\[)"
@@ -259,7 +262,7 @@ _FAILURE_LINE = re.compile(
 )
 _EXCEPTION_NAME = re.compile(r"[A-Z][\w$]{0,100}(?:Error|Exception):")
 # A message that reports an exception by name after a colon (`Setup failed: ModuleNotFoundError: No module …`)
-_REPORTED_EXCEPTION = re.compile(r": " + _CLASS_NAME + r"(?:Error|Exception): \S")
+_REPORTED_EXCEPTION = re.compile(r": " + _EXCEPTION_CLASS + r": \S")
 _FAILURE_LEVELS = {"error": Severity.ERROR, "critical": Severity.CRITICAL, "warning": Severity.WARNING}
 
 

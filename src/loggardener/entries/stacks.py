@@ -33,7 +33,7 @@ _NODE_REJECTION = re.compile(
 _NODE_HEADER = re.compile(r"^(?:Uncaught )?(?P<type>[A-Za-z_$][\w$.]*)(?::\s?(?P<message>.*))?$")
 # A header after a prefix: `[req-1] Error checking user: FirebaseAuthError: There is no configuration`.
 _EMBEDDED_HEADER = re.compile(
-    r"(?:^|[\s:])(?P<type>[A-Za-z_$][\w$.]{0,200}(?:Error|Exception|Rejection))(?::\s?(?P<message>.*))?$"
+    r"(?:^|[\s:])(?P<type>(?:[A-Za-z_$][\w$.]{0,200})?(?:Error|Exception|Rejection))(?::\s?(?P<message>.*))?$"
 )
 # util.inspect of an Error object quotes each line of its stack: `    '    at f (/app/x.js:1:2)\\n' +`.
 _QUOTED_LINE = re.compile(r"^\s*(?:stack:\s*)?'(?P<inner>.*?)(?:\\n)?'\s*\+?\s*,?\s*$")
