@@ -181,7 +181,7 @@ def test_errors_written_below_warning_come_back() -> None:
 def test_a_php_uncaught_exception_split_by_cloud_run_scans_alike() -> None:
     """The lines of PHP's report (`Stack trace:`, `#0 {main}`, `thrown in`) come back with their header."""
     lines = [
-        "NOTICE: PHP message: PHP Fatal error:  Uncaught Error: Call to a member function x() on null in /srv/a.php:9",
+        "NOTICE: PHP message: PHP Fatal error:  Uncaught Error: Call to undefined function render_cart() in /srv/a.php:9",
         "Stack trace:",
         "#0 {main}",
         "  thrown in /srv/a.php on line 9",

@@ -239,8 +239,8 @@ def test_the_error_beside_a_message_is_part_of_it(payload: dict[str, object], me
             "2025-06-10T13:00:00.120Z\terror\tsync/worker.go:88\tShard sync failed: dial tcp 10.2.0.9:6379: i/o timeout",
         ),
         (
-            '2025-06-10T13:00:00Z\tERROR\tReconciler error\t{"controller": "bucket", "error": {"message": "quota"}}',
-            "2025-06-10T13:00:00Z\tERROR\tReconciler error: quota",
+            '2025-06-10T13:00:00Z\tERROR\tReconcile failed\t{"controller": "bucket", "error": {"message": "quota"}}',
+            "2025-06-10T13:00:00Z\tERROR\tReconcile failed: quota",
         ),
         # fields without an error, a JSON text, or no fields: the text as it is
         (

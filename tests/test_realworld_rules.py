@@ -109,7 +109,7 @@ def parse(raw: dict[str, Any]) -> Any:
         # the base classes themselves: Python's and Java's `Exception`, and Node.js's `Error` reported after a colon
         ("Exception: quota exhausted for tenant 7", "ERROR", "failure-line"),
         ("java.lang.Exception: stream closed", "ERROR", "failure-line"),
-        ("[cache-client] Unhandled error event: Error: read ECONNRESET", "ERROR", "failure-line"),
+        ("[queue-client] lost its link: Error: connect ETIMEDOUT 10.8.0.3:6379", "ERROR", "failure-line"),
         ('Exception in thread "main" java.lang.IllegalStateException: closed', "ERROR", "failure-line"),
         (
             "Unhandled exception. System.InvalidOperationException: Sequence contains no elements",
@@ -903,7 +903,7 @@ def test_php_uncaught_base_classes_parse() -> None:
 
 def test_php_fatal_error_split_by_cloud_run_is_one_event() -> None:
     lines = [
-        "NOTICE: PHP message: PHP Fatal error:  Uncaught Error: Call to a member function total() on null in "
+        "NOTICE: PHP message: PHP Fatal error:  Uncaught Error: Call to undefined method Cart::total() in "
         "/srv/app/Checkout.php:27",
         "Stack trace:",
         "#0 /srv/app/index.php(8): Checkout->run()",
@@ -918,7 +918,7 @@ def test_php_fatal_error_split_by_cloud_run_is_one_event() -> None:
         "php",
         "Error",
     )
-    assert crash.title.startswith("Error: Call to a member function total() on null")
+    assert crash.title.startswith("Error: Call to undefined method Cart::total()")
 
 
 def test_a_base_error_named_behind_a_prefix_is_a_stack() -> None:
