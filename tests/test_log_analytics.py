@@ -178,6 +178,25 @@ def test_errors_written_below_warning_come_back() -> None:
     assert_equivalent(local, log_analytics_report(engine_with(entries)))
 
 
+def test_a_php_uncaught_exception_split_by_cloud_run_scans_alike() -> None:
+    """The lines of PHP's report (`Stack trace:`, `#0 {main}`, `thrown in`) come back with their header."""
+    lines = [
+        "NOTICE: PHP message: PHP Fatal error:  Uncaught Error: Call to undefined function render_cart() in /srv/a.php:9",
+        "Stack trace:",
+        "#0 {main}",
+        "  thrown in /srv/a.php on line 9",
+    ]
+    entries = [
+        _on_instance("i1", f"2026-11-21T06:00:00.{i + 1}+00:00", textPayload=line)
+        for i, line in enumerate(lines)
+    ]
+    for position, entry in enumerate(entries):
+        entry["insertId"] = f"id{position}"
+    local = local_report(ListSource(entries))
+    assert local.totals.clustered == 4
+    assert_equivalent(local, log_analytics_report(engine_with(entries)))
+
+
 def test_the_query_returns_pre_groups_not_entries() -> None:
     """Rows are bounded by problems × time buckets × resources, not by entries."""
     engine = engine_with(synthetic().generate(5000, seed=5))

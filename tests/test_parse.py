@@ -229,6 +229,42 @@ def test_the_error_beside_a_message_is_part_of_it(payload: dict[str, object], me
     assert parse({"jsonPayload": payload}).message == message
 
 
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        # zap's console encoder: header, message, then the fields as one JSON object after a tab
+        (
+            "2025-06-10T13:00:00.120Z\terror\tsync/worker.go:88\tShard sync failed.\t"
+            '{"shard": 7, "error": "dial tcp 10.2.0.9:6379: i/o timeout", "attempt": 3}',
+            "2025-06-10T13:00:00.120Z\terror\tsync/worker.go:88\tShard sync failed: dial tcp 10.2.0.9:6379: i/o timeout",
+        ),
+        (
+            '2025-06-10T13:00:00Z\tERROR\tReconcile failed\t{"controller": "bucket", "error": {"message": "quota"}}',
+            "2025-06-10T13:00:00Z\tERROR\tReconcile failed: quota",
+        ),
+        # fields without an error, a JSON text, or no fields: the text as it is
+        (
+            '2025-06-10T13:00:00Z\tinfo\tsynced\t{"shard": 7}',
+            '2025-06-10T13:00:00Z\tinfo\tsynced\t{"shard": 7}',
+        ),
+        ('sync failed {"error": "x"', 'sync failed {"error": "x"'),
+        ('sync failed {"error": "x"}\nnext line', 'sync failed {"error": "x"}\nnext line'),
+    ],
+)
+def test_the_error_in_a_text_lines_trailing_fields_is_part_of_it(text: str, message: str) -> None:
+    assert read_payload({"textPayload": text}).message == message
+
+
+def test_two_errors_in_trailing_fields_are_two_problems() -> None:
+    def title(error: str) -> str:
+        return parse(
+            {"textPayload": f'2025-06-10T13:00:00Z\terror\tx.go:1\tExport failed.\t{{"error": "{error}"}}'}
+        ).message
+
+    assert title("rpc error: code = Unavailable") != title("rpc error: code = PermissionDenied")
+    assert title("rpc error: code = Unavailable").endswith("Export failed: rpc error: code = Unavailable")
+
+
 @given(st.text(min_size=1), st.text(min_size=1))
 def test_two_errors_logged_with_one_message_read_differently(first: str, second: str) -> None:
     def message(error: str) -> str:

@@ -106,6 +106,10 @@ def parse(raw: dict[str, Any]) -> Any:
         ("TypeError: Cannot read properties of undefined (reading 'total')", "ERROR", "failure-line"),
         ("2026-01-01 12:00:00 KeyError: 'sku'", "ERROR", "failure-line"),
         ("java.lang.OutOfMemoryError: Java heap space", "ERROR", "failure-line"),
+        # the base classes themselves: Python's and Java's `Exception`, and Node.js's `Error` reported after a colon
+        ("Exception: quota exhausted for tenant 7", "ERROR", "failure-line"),
+        ("java.lang.Exception: stream closed", "ERROR", "failure-line"),
+        ("[queue-client] lost its link: Error: connect ETIMEDOUT 10.8.0.3:6379", "ERROR", "failure-line"),
         ('Exception in thread "main" java.lang.IllegalStateException: closed', "ERROR", "failure-line"),
         (
             "Unhandled exception. System.InvalidOperationException: Sequence contains no elements",
@@ -137,6 +141,8 @@ def test_plain_text_declares_nothing() -> None:
     assert declared_level("The request was aborted") is None
     assert declared_level("ErrorHandler registered for /api") is None
     assert declared_level("NoSuchKeyError handled, retrying") is None
+    assert declared_level("Fault: none detected") is None
+    assert declared_level("Exceptions: 0, Errors: 0") is None
 
 
 @pytest.mark.parametrize(
@@ -152,6 +158,10 @@ def test_plain_text_declares_nothing() -> None:
             "failed to read 'Security'",
         ),
         ("    indented source line", "    indented source line"),
+        # zap's and Istio's console encoders end each header field with a tab, lower-case level included
+        ("2025-06-10T13:00:00.1Z\terror\tsync failed\t{}", "sync failed\t{}"),
+        ("2025-06-10T13:00:00.1Z\tdebug\tenvoy router\t[C12] pool ready", "envoy router\t[C12] pool ready"),
+        ("2025-06-10 13:00:00 error something broke", "error something broke"),
         ("Error: boom", "Error: boom"),
         ("E1124 12:00:00.123456    1 main.go:42] cannot dial", "cannot dial"),
         ("E, [2025-06-10T13:00:00.123456 #1] ERROR -- : boom", "boom"),
@@ -905,3 +915,88 @@ def test_a_message_reporting_an_exception_by_name_is_an_error(payload: dict[str,
         }
     )
     assert entry.severity == Severity[severity]
+
+
+@pytest.mark.parametrize(
+    ("text", "severity"),
+    [
+        # php-fpm relays a worker's error_log line under its own NOTICE/WARNING: the relayed PHP level counts
+        (
+            "NOTICE: PHP message: PHP Fatal error:  Uncaught TypeError: bad arg in /srv/app/Cart.php:7",
+            "ERROR",
+        ),
+        (
+            '[14-Mar-2025 08:01:02] WARNING: [pool www] child 41 said into stderr: "PHP message: PHP Warning:  '
+            'Undefined array key "sku" in /srv/app/Cart.php on line 9"',
+            "WARNING",
+        ),
+        # PHP's error log dates its lines, with a zone or none
+        (
+            "[14-Mar-2025 08:01:02 UTC] PHP Fatal error:  Allowed memory size of 134217728 bytes exhausted",
+            "ERROR",
+        ),
+        (
+            "[14-Mar-2025 08:01:02 Europe/Berlin] PHP Notice:  Undefined index: q in /srv/Search.php on line 3",
+            "NOTICE",
+        ),
+        ("PHP Deprecated:  Creation of dynamic property Cart::$x is deprecated", "NOTICE"),
+        ("PHP Parse error:  syntax error, unexpected token in /srv/app/Cart.php on line 4", "ERROR"),
+    ],
+)
+def test_php_declares_its_own_level(text: str, severity: str) -> None:
+    declared = declared_level(text)
+    assert declared is not None and declared.severity.name == severity
+
+
+def test_php_fpm_relay_is_not_the_messages_level() -> None:
+    relayed = (
+        '[14-Mar-2025 08:01:02] WARNING: [pool www] child 41 said into stderr: "PHP message: cart rebuilt"'
+    )
+    assert declared_level(relayed) is None
+    assert declared_level("NOTICE: PHP message: cache warmed") is None
+    assert strip_prefix(relayed) == "cart rebuilt"
+    assert strip_prefix("NOTICE: PHP message: PHP Fatal error:  x") == "PHP Fatal error:  x"
+    assert strip_prefix("[14-Mar-2025 08:01:02 UTC] PHP Fatal error:  x") == "PHP Fatal error:  x"
+    # php-fpm's own lines keep the level it gives them
+    full = "[14-Mar-2025 08:01:02] WARNING: [pool www] server reached pm.max_children setting (5), consider raising it"
+    declared = declared_level(full)
+    assert declared is not None and declared.severity is Severity.WARNING
+
+
+def test_php_uncaught_base_classes_parse() -> None:
+    stacks = StackParser()
+    for name in ("Exception", "Error"):
+        stack = stacks.parse(
+            f"PHP Fatal error:  Uncaught {name}: boom in /srv/a.php:3\nStack trace:\n#0 {{main}}\n"
+            "  thrown in /srv/a.php on line 3"
+        )
+        assert stack is not None and (stack.exception_type, stack.message) == (name, "boom")
+        assert [(frame.file, frame.line) for frame in stack.frames] == [("/srv/a.php", 3)]
+
+
+def test_php_fatal_error_split_by_cloud_run_is_one_event() -> None:
+    lines = [
+        "NOTICE: PHP message: PHP Fatal error:  Uncaught Error: Call to undefined method Cart::total() in "
+        "/srv/app/Checkout.php:27",
+        "Stack trace:",
+        "#0 /srv/app/index.php(8): Checkout->run()",
+        "#1 {main}",
+        "  thrown in /srv/app/Checkout.php on line 27",
+    ]
+    raw = [run_entry(1 + i * 0.0001, text=line) for i, line in enumerate(lines)]
+    (crash,) = scan_entries(raw).clusters
+    assert (crash.count, crash.max_severity, crash.language, crash.exception_type) == (
+        5,
+        "ERROR",
+        "php",
+        "Error",
+    )
+    assert crash.title.startswith("Error: Call to undefined method Cart::total()")
+
+
+def test_a_base_error_named_behind_a_prefix_is_a_stack() -> None:
+    stack = StackParser().parse(
+        "Request aborted: Error: socket hang up\n    at connResetException (node:internal/errors:720:14)\n"
+        "    at Socket.socketOnEnd (node:_http_client:525:23)"
+    )
+    assert stack is not None and (stack.exception_type, stack.message) == ("Error", "socket hang up")

@@ -486,7 +486,12 @@ LOADER_LINES = [
 def test_a_function_loaders_lines_without_severity_are_kept_with_the_failure_they_explain() -> None:
     report = scan_entries([run_entry(i * 0.001, text=line) for i, line in enumerate(LOADER_LINES)])
     counts = {c.title: c.count for c in report.clusters}
-    assert counts == {"Provided module can't be loaded. (api)": 2}  # with the hint after it
+    # the loader's line with the hint after it; the stack it details (Node.js's base `Error`) with its frames
+    assert counts == {
+        "Provided module can't be loaded. (api)": 2,
+        "Error: Cannot find module 'qrcode-gen' in Function.Module._resolveFilename": 3,
+    }
+    assert report.totals.skipped == {}
 
 
 def test_frames_after_an_exception_named_behind_a_prefix_join_it() -> None:

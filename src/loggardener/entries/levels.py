@@ -51,8 +51,13 @@ NUMERIC_LEVELS = ((60, Severity.CRITICAL), (50, Severity.ERROR), (40, Severity.W
 JSON_LEVEL_KEYS = ("severity", "level", "levelname", "log.level", "loglevel", "lvl")
 
 _LEVEL_ALTERNATION = "|".join(sorted(_LEVEL_WORDS, key=len, reverse=True))
+# PHP's error log and php-fpm date their lines `[10-Jun-2025 13:00:00 UTC]` (a zone name, or none)
+_PHP_DATE = (
+    r"\d\d-[A-Z][a-z]{2}-\d{4} \d\d:\d\d:\d\d(?:\.\d{1,9})?(?: UTC| GMT| [A-Z][a-z]{1,20}/[A-Za-z_]{1,30})?"
+)
 _TIMESTAMP = (
-    r"\d{4}[-/]\d\d[-/]\d\d(?:[T ]\d\d:\d\d(?::\d\d)?(?:[.,]\d{1,9})?)?(?:\s?(?:Z|[+-]\d\d:?\d\d|UTC))?"
+    _PHP_DATE
+    + r"|\d{4}[-/]\d\d[-/]\d\d(?:[T ]\d\d:\d\d(?::\d\d)?(?:[.,]\d{1,9})?)?(?:\s?(?:Z|[+-]\d\d:?\d\d|UTC))?"
     r"|\d\d/\d\d/\d{4},?\s\d\d?:\d\d(?::\d\d)?(?:\s?[AP]M)?"
     r"|(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun),?\s[A-Z][a-z]{2}\s{1,2}\d\d?\s\d\d:\d\d:\d\d(?:\.\d{1,9})?(?:\s\d{4})?"
     r"|[A-Z][a-z]{2}\s{1,2}\d\d?\s\d\d:\d\d:\d\d(?:\.\d+)?"
@@ -134,6 +139,19 @@ _BARE_COMPONENT = re.compile(
 _LOCATION = re.compile(r"[\w./-]{1,200}\.\w{1,8}:\d{1,9}")
 # Python's warnings module: `/app/x.py:16: UserWarning: message` (its source line follows on the next line).
 PY_WARNING = re.compile(r"^\S{1,500}\.py:\d{1,9}: (?P<category>[A-Z]\w{0,80}Warning): ")
+# php-fpm relays what its workers write to stderr, under its own level: `[10-Jun-2025 13:00:00] WARNING: [pool www]
+# child 12 said into stderr: "…"`, or `NOTICE: PHP message: …` (PHP's error_log). Its level is the relay's; the
+# relayed text declares its own (`PHP Fatal error:  …`), or none.
+_FPM_RELAY = re.compile(
+    r"\s{0,8}(?:\[" + _PHP_DATE + r"\]\s)?(?:[A-Z]{4,7}: )?"
+    r"(?:\[pool [^\]\s]{1,64}\] child \d{1,10} said into std(?:err|out): \"(?:PHP message: )?|PHP message: )"
+)
+# PHP's own level, after its error log's date (`PHP Warning:  Undefined variable $x in /app/a.php on line 3`)
+_PHP_LEVEL = re.compile(
+    r"\s{0,8}PHP (?P<level>Fatal error|Parse error|(?:Recoverable|Catchable) fatal error|Warning|Notice|Deprecated"
+    r"|Strict Standards):\s"
+)
+_PHP_LEVELS = {"Warning": Severity.WARNING, "Notice": Severity.NOTICE, "Deprecated": Severity.NOTICE}
 _LOGFMT_LEVEL = re.compile(r"(?:^|\s)(?:level|lvl|severity)=\"?(?P<level>[A-Za-z]{3,11})\"?(?=\s|$)")
 
 
@@ -182,7 +200,15 @@ def json_level(payload: dict[str, object]) -> Severity | None:
 def declared_level(text: str) -> Declared | None:
     """The level the first line of `text` declares in its header, or None."""
     head = strip_ansi(text[:_HEAD_CHARS]).lstrip()
-    if head.startswith("{"):
+    relay = _FPM_RELAY.match(head)
+    if relay is not None:  # the relayed text's level, not php-fpm's
+        return _declared(head[relay.end() :], None)
+    return _declared(head, text)
+
+
+def _declared(head: str, text: str | None) -> Declared | None:
+    """`declared_level` of a header (`text`, when given, is the whole text the header starts)."""
+    if head.startswith("{") and text is not None:
         level = _json_text_level(text)
         if level is not None:
             return Declared(level, "json-level-in-text")
@@ -213,6 +239,9 @@ def declared_level(text: str) -> Declared | None:
     failure = _FAILURE_LINE.match(first_line, start)
     if failure is not None:
         return Declared(_FAILURE_LEVELS[failure.lastgroup or ""], "failure-line")
+    php = _PHP_LEVEL.match(first_line, start)
+    if php is not None:
+        return Declared(_PHP_LEVELS.get(php["level"], Severity.ERROR), "php-level")
     if _REPORTED_EXCEPTION.search(first_line, start) is not None:
         return Declared(Severity.ERROR, "failure-line")
     return None
@@ -221,11 +250,14 @@ def declared_level(text: str) -> Declared | None:
 # A line that is itself a failure, whatever logged it: an exception's header line alone (Python, Java, Node.js,
 # .NET, Ruby: `TypeError: …`, `java.lang.OutOfMemoryError: …`), a runtime's crash line (PHP, the JVM, .NET,
 # CPython, C++, a signal), npm's and git's errors, logrus' text format (`ERRO[0001] …`).
-# A class name, qualified or not, before its `Error` / `Exception` (`java.lang.OutOfMemory`, `billing.Quota`)
-_CLASS_NAME = r"(?:[A-Za-z_$][\w$]{0,100}\.){0,16}[A-Z][\w$]{0,100}"
+# A class name, qualified or not, before its `Error` / `Exception` (`java.lang.OutOfMemory`, `billing.Quota`);
+# or the base class itself (Node.js's and PHP's `Error`, Python's and Java's `Exception`, `java.lang.Exception`)
+_QUALIFIER = r"(?:[A-Za-z_$][\w$]{0,100}\.){0,16}"
+_CLASS_NAME = _QUALIFIER + r"[A-Z][\w$]{0,100}"
+_EXCEPTION_CLASS = r"(?:" + _CLASS_NAME + r"(?:Error|Exception)|" + _QUALIFIER + r"(?:Error|Exception))"
 _FAILURE_LINE = re.compile(
     r"\s{0,8}(?:"
-    r"(?P<error>" + _CLASS_NAME + r"(?:Error|Exception|Fault)(?::\s|:?\s*$)"
+    r"(?P<error>(?:" + _EXCEPTION_CLASS + r"|" + _CLASS_NAME + r"Fault)(?::\s|:?\s*$)"
     r'|Exception in thread "|Unhandled [Ee]xception[.:]|Uncaught (?:[Ee]xception|\w{0,64}Error)\b'
     r"|PHP (?:Fatal|Parse|Recoverable fatal) error: |Fatal Python error: |terminate called after throwing "
     r"|Segmentation fault\b|Bus error\b|[^\n]{0,200}\(core dumped\)|npm ERR! |fatal: |ERRO\[)"
@@ -235,7 +267,7 @@ _FAILURE_LINE = re.compile(
 )
 _EXCEPTION_NAME = re.compile(r"[A-Z][\w$]{0,100}(?:Error|Exception):")
 # A message that reports an exception by name after a colon (`Setup failed: ModuleNotFoundError: No module …`)
-_REPORTED_EXCEPTION = re.compile(r": " + _CLASS_NAME + r"(?:Error|Exception): \S")
+_REPORTED_EXCEPTION = re.compile(r": " + _EXCEPTION_CLASS + r": \S")
 _FAILURE_LEVELS = {"error": Severity.ERROR, "critical": Severity.CRITICAL, "warning": Severity.WARNING}
 
 
@@ -305,6 +337,12 @@ def strip_prefix(text: str) -> str:
     line it introduces); in nginx's error log, the request's context after the message goes too.
     """
     clean = strip_ansi(text)
+    relay = _FPM_RELAY.match(clean)
+    if relay is not None:  # what the worker wrote, without php-fpm's date, level and pool
+        relayed, newline, rest = clean[relay.end() :].partition("\n")
+        if relay[0].endswith(('"', '"PHP message: ')) and relayed.endswith('"'):
+            relayed = relayed[:-1]
+        clean = relayed + newline + rest
     known = _KNOWN_HEADER.match(clean)
     # after a known header (a .NET header's message is on its next line) the rest is read as any other line
     message = clean[known.end() :] if known is not None else clean
@@ -351,9 +389,11 @@ def _header_end(line: str) -> int:
         if kind == "component" and previous == "syslog":
             return start  # `systemd[1]: etl.service: Failed …`: the unit names what failed
         if kind == "cword":
-            # `… GCEGuestAgent: Error watching metadata`: the word starts the message; `Agent Error main.go:9:`
+            # `… GCEGuestAgent: Error watching metadata`: the word starts the message; `Agent Error main.go:9:`,
+            # and a word a tab ends (zap's and Istio's console fields: `…Z\tdebug\tenvoy pool\t…`) are headers
             following = line[match.end() :].lstrip()
-            if not following or (following[0].islower() and not _LOCATION.match(following)):
+            tabbed = line.startswith("\t", match.end())
+            if not following or (following[0].islower() and not tabbed and not _LOCATION.match(following)):
                 return start
         position = match.end()
         consumed += 1

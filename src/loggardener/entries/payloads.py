@@ -208,7 +208,7 @@ def read_payload(raw: dict[str, Any]) -> Payload:
         structured = _json_line(text)
         if structured is not None:  # an app's JSON log line the agent left in textPayload
             return _json(structured)
-        return Payload(kind="text", message=text, stack_sources=[text])
+        return Payload(kind="text", message=_with_trailing_error(text), stack_sources=[text])
     if "jsonPayload" in raw:
         payload = raw["jsonPayload"]
         if not isinstance(payload, dict):
@@ -236,6 +236,32 @@ def _json_line(text: str) -> dict[str, Any] | None:
     except (ValueError, RecursionError):
         return None
     return value if isinstance(value, dict) and _has_message(value) else None
+
+
+# A text line whose fields follow its message as one JSON object, after a tab or a space: zap's console encoder
+# (`2025-06-10T13:00:00Z\terror\tworker/run.go:42\tsync failed\t{"shard": 3, "error": "dial tcp …"}`), as the
+# OpenTelemetry Collector, controller-runtime and many Go services write to stderr
+_TRAILING_FIELDS = re.compile(r"[\t ]\{\"")
+
+
+def _with_trailing_error(text: str) -> str:
+    """A one-line text whose trailing JSON fields report an error reads `message: error` (as a JSON payload's
+    message and error field do); any other text is returned as it is."""
+    stripped = text.rstrip()
+    if not stripped.endswith("}") or "\n" in stripped or len(stripped) > MAX_MESSAGE:
+        return text
+    start = _TRAILING_FIELDS.search(stripped)
+    if start is None:
+        return text
+    try:
+        fields = json.loads(stripped[start.start() + 1 :])
+    except (ValueError, RecursionError):
+        return text
+    head = stripped[: start.start()].rstrip().rstrip(".")
+    if not isinstance(fields, dict) or not head:
+        return text
+    error = next((line for key in ERROR_FIELDS if (line := _error_line(fields.get(key)))), "")
+    return _joined(head, error) if error else text
 
 
 def _json(payload: dict[str, Any]) -> Payload:

@@ -19,7 +19,7 @@ from datetime import datetime, timedelta
 
 from loggardener.entries.levels import PY_WARNING
 from loggardener.entries.models import Event, LogEntry, Quiet, Severity, StackTrace
-from loggardener.entries.stacks import PY_CHAIN_SEPARATORS, PY_HEADER
+from loggardener.entries.stacks import PHP_THROWN, PY_CHAIN_SEPARATORS, PY_HEADER
 
 _FILE_LINE = re.compile(r'^\s*File "[^"]+", line \d+')
 _EXCEPTION_LINE = re.compile(
@@ -80,6 +80,13 @@ _GO_KINDS = {
 # panic raised while another one ran).
 _GO_CONTINUATIONS = ("go-signal", "go-goroutine", "go-frame", "go-runtime", "source", "blank")
 _MAX_GROUP_LINES = 2000
+# PHP's report of an uncaught exception: `PHP Fatal error:  Uncaught Error: msg in /app/x.php:11` (`PHP ` and the
+# level are its error log's), then `Stack trace:`, its frames (`#0 /app/x.php(3): f()`, `#1 {main}`) and
+# `  thrown in /app/x.php on line 11`.
+_PHP_HEADER = re.compile(r"^(?:PHP )?Fatal error: {1,2}Uncaught \S")
+_PHP_TRACE = re.compile(
+    r"^Stack trace:$|^#\d{1,5} (?:\{main\}|\[internal function\]: \S.*|\S[^(]{0,500}\(\d{1,9}\): \S.*)$"
+)
 
 GroupKey = tuple[str, str | None, str | None, str | None]
 
@@ -101,7 +108,8 @@ _SHORT_LINE = 512
 _MAY_BE_KIND = re.compile(
     r"\s|[\^~}\[<.-]"
     r"|(?:Traceback |During |The above |File \"|Caused by|End of |from |Node\.js |panic|fatal error|PC=0x"
-    r"|signal arrived|goroutine |runtime stack:|created by |exit status |Exception in thread|Unhandled |Uncaught )"
+    r"|signal arrived|goroutine |runtime stack:|created by |exit status |Exception in thread|Unhandled |Uncaught "
+    r"|#\d|Stack trace:$)"
     r"|\S*(?::\s|\.(?:py|rb):)|\S*\s*$"
 )
 
@@ -147,6 +155,10 @@ def _classify(line: str, stripped: str) -> str | None:
         return "caused"
     if _AT_FRAME.match(line) or _RUBY_FRAME.match(line):
         return "frame"
+    if _PHP_TRACE.match(stripped) or PHP_THROWN.match(line):
+        return "php-trace"
+    if _PHP_HEADER.match(stripped):
+        return "php-header"
     if line.startswith((" ", "\t")) or not stripped.strip("^~"):
         return "source"  # indented, or a caret line under a source line
     if stripped == "}":
@@ -355,6 +367,10 @@ class Reassembler:
                 crash, index = self._crash(lines, index, _go_trace_end(kinds, index))
                 yield crash
                 continue
+            if kinds[index] == "php-header":
+                crash, index = self._crash(lines, index, _php_trace_end(kinds, index), frameless=True)
+                yield crash
+                continue
             if kinds[index] == "node-location":
                 crash, index = self._crash(lines, index, _node_crash_end(kinds, lines, index), frameless=True)
                 yield crash
@@ -517,6 +533,15 @@ def _node_crash_end(kinds: list[str | None], lines: list[LogEntry], start: int) 
     if index == len(kinds) or kinds[index] != "exception":
         return start
     return _frames_end(kinds, lines, index)
+
+
+def _php_trace_end(kinds: list[str | None], start: int) -> int:
+    """Index of the last line of the PHP report whose header is at `start`: its `Stack trace:`, frames and
+    `thrown in` lines; `start` when none follows."""
+    end = start
+    while end + 1 < len(kinds) and kinds[end + 1] == "php-trace":
+        end += 1
+    return end
 
 
 def _go_trace_end(kinds: list[str | None], start: int) -> int:

@@ -33,7 +33,7 @@ _NODE_REJECTION = re.compile(
 _NODE_HEADER = re.compile(r"^(?:Uncaught )?(?P<type>[A-Za-z_$][\w$.]*)(?::\s?(?P<message>.*))?$")
 # A header after a prefix: `[req-1] Error checking user: FirebaseAuthError: There is no configuration`.
 _EMBEDDED_HEADER = re.compile(
-    r"(?:^|[\s:])(?P<type>[A-Za-z_$][\w$.]{0,200}(?:Error|Exception|Rejection))(?::\s?(?P<message>.*))?$"
+    r"(?:^|[\s:])(?P<type>(?:[A-Za-z_$][\w$.]{0,200})?(?:Error|Exception|Rejection))(?::\s?(?P<message>.*))?$"
 )
 # util.inspect of an Error object quotes each line of its stack: `    '    at f (/app/x.js:1:2)\\n' +`.
 _QUOTED_LINE = re.compile(r"^\s*(?:stack:\s*)?'(?P<inner>.*?)(?:\\n)?'\s*\+?\s*,?\s*$")
@@ -44,10 +44,13 @@ _DOTNET_HEADER = re.compile(
     r"^(?:Unhandled [Ee]xception\.\s*|\s*---> )?(?P<type>[A-Za-z_][\w.`]*(?:Exception|Error))(?::\s?(?P<message>.*))?$"
 )
 _PHP_HEADER = re.compile(
-    r"(?:PHP )?(?:Fatal error|Warning|Notice|Error)?:?\s*(?:Uncaught )?(?P<type>[A-Za-z_\\][\w\\]*(?:Exception|Error))"
+    r"(?:PHP )?(?:Fatal error|Warning|Notice|Error)?:?\s*(?:Uncaught )?(?P<type>(?:[A-Za-z_\\][\w\\]*)?(?:Exception|Error))"
     r"(?::\s?(?P<message>.*?))?(?: in (?P<file>\S+?)(?::(?P<line>\d+)| on line (?P<line2>\d+)))?\s*$"
 )
 _PHP_FRAME = re.compile(r"^#\d+ (?P<file>[^(\s][^(]*?)\((?P<line>\d+)\): (?P<func>.+?)\s*$")
+# The line that ends PHP's report of an uncaught exception (`  thrown in /app/index.php on line 11`): a report
+# thrown from the main script has no other frame than `#0 {main}`
+PHP_THROWN = re.compile(r"^\s*thrown in \S.{0,500} on line \d{1,9}\s*$")
 _RUBY_HEADER = re.compile(
     r"^(?P<file>\S+?):(?P<line>\d+):in [`'](?P<func>[^'`]+)'?: (?P<message>.*) \((?P<type>[A-Z][\w:]*)\)\s*$"
 )
@@ -174,7 +177,7 @@ class StackParser:
             return self._java(lines, text)
         if any(_NODE_FRAME.match(line) for line in lines):
             return self._node(lines, text)
-        if any(_PHP_FRAME.match(line) for line in lines):
+        if any(_PHP_FRAME.match(line) or PHP_THROWN.match(line) for line in lines):
             return self._php(lines, text)
         if any(
             _RUBY_FRAME.match(line) or _RAILS_FRAME.match(line) or _RUBY_BARE_FRAME.match(line)

@@ -296,12 +296,14 @@ _STACK_OPENERS = (
     r"|(?:http: )?panic serving |\.\.\.(?:additional|\d+) frames |Node\.js v\d)"
     r"|^[\w./*()\[\]~%-]+\([0-9a-fx?{}, .]*\)$"
     r"|\.rb:\d+:in |^[A-Z][\w:]* \(.*\):$"
+    r"|^Stack trace:\s*$"  # PHP's, after its uncaught exception's line
 )
 # A line that makes its run a stack to reassemble locally: Python's header, an `at` frame, a Python warning,
 # a Go goroutine's header, a Ruby backtrace line, a Node.js rejection; and a loader's hint question, which joins
 # the failure before it as a traceback's lines do.
 _STACK_HEADER = (
     r"^\s+at \S|^\S+\.py:\d+: \w*Warning: |^goroutine \d+ |\.rb:\d+:in [`']|^\[UnhandledPromiseRejection: "
+    r"|Fatal error: {1,2}Uncaught \S|^\s*thrown in \S.{0,500} on line \d{1,9}\s*$"  # PHP's uncaught exception
     + "|"
     + HINT_PATTERN
 )
