@@ -1000,3 +1000,29 @@ def test_a_base_error_named_behind_a_prefix_is_a_stack() -> None:
         "    at Socket.socketOnEnd (node:_http_client:525:23)"
     )
     assert stack is not None and (stack.exception_type, stack.message) == ("Error", "socket hang up")
+
+
+@pytest.mark.parametrize(
+    "exception", ["Error: EACCES: permission denied, open", "SyntaxError: Unexpected token"]
+)
+def test_a_platform_line_about_a_services_run_groups_by_service_whatever_stack_follows(
+    exception: str,
+) -> None:
+    """The loader's report of a function that cannot load is each service's own problem, with the stack it
+    names only as its detail: a base `Error` or a named one alike."""
+    text = (
+        "Provided module can't be loaded.\nIs there a syntax error in your code?\n"
+        f"Detailed stack trace: {exception}\n    at Object.readFileSync (node:fs:441:20)\n"
+        "    at Module.load (node:internal/modules/cjs/loader:1100:32)"
+    )
+    report = scan_entries(
+        [
+            run_entry(0, text=text, severity="ERROR", service="quotes", revision="quotes-00002-abc"),
+            run_entry(1, text=text, severity="ERROR", service="quotes", revision="quotes-00002-abc"),
+            run_entry(2, text=text, severity="ERROR", service="ledger", revision="ledger-00009-xyz"),
+        ]
+    )
+    assert sorted((c.title, c.count) for c in report.clusters) == [
+        ("Provided module can't be loaded. (ledger)", 1),
+        ("Provided module can't be loaded. (quotes)", 2),
+    ]

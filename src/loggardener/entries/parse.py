@@ -18,6 +18,7 @@ from loggardener.entries.levels import (
     access_request,
     infer_severity,
     json_level,
+    lifecycle_line,
     may_raise,
     stream_default,
     strip_ansi,
@@ -312,6 +313,10 @@ class EntryParser:
             if stack is not None:
                 break
         message = redacted[message]
+        if stack is not None and lifecycle_line(message.partition("\n")[0]):
+            # the platform's line about the service's own container or function run is the problem (one per
+            # service), the stack after it only its detail (`Provided module can't be loaded.` … `Error: …`)
+            stack = None
         if http is None and stack is None and payload.kind == "text":
             request = access_request(message)
             if request is not None:  # an access line logged as text is a request, as `httpRequest` is
