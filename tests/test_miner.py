@@ -572,3 +572,38 @@ def test_a_bracketed_column_keeps_its_slot_whether_or_not_its_value_masks_whole(
     assert len(signature("[Io-Worker-11] 2031-04-01 10:11:21 x")) == len(
         signature("[Timer:7] 2031-04-01 10:11:21 x")
     )
+
+
+def test_a_name_glued_to_a_constant_is_a_value_where_it_fills_other_events_too() -> None:
+    """`amber.NOTE:` / `cobalt.NOTE:`: a deployment name glued to the level, the same names before every event's
+    level; and `(gw-east/TCP)` beside a gateway field that other events hold alone."""
+    rng = random.Random(8)
+    stages = ["amber", "cobalt", "sienna"]
+    gateways = ["gw-east", "gw-west", "gw-edge~"]
+    events = [
+        lambda: f"{rng.choice(stages)}.NOTE: Cache skipped for bucket parcels:{rng.randint(1, 900)}",
+        lambda: (
+            f"{rng.choice(stages)}.ALERT: Quota near {rng.randint(1, 99)}% for tenant {rng.randint(1, 50)}"
+        ),
+        lambda: f"{rng.choice(stages)}.INFO: Reindex finished in {rng.randint(1, 900)} ms",
+        lambda: (
+            f"{rng.choice(stages)}.INFO: Reader {rng.randint(1, 9)} attached to shelf {rng.randint(1, 70)}"
+        ),
+        lambda: (
+            f"Link from {rng.randint(1, 250)}.0.0.{rng.randint(1, 250)}:{rng.randint(1024, 60000)} via ({rng.choice(gateways)}/TCP)"
+        ),
+        lambda: f"{rng.randint(1, 250)}.0.0.9 {rng.choice(gateways)} relayed {rng.randint(1, 9000)} bytes",
+        lambda: f"tunnel {rng.choice(gateways)} rekeyed after {rng.randint(1, 90)} s",
+    ]
+    messages: list[str] = []
+    truth: list[int] = []
+    for _ in range(700):
+        event = rng.randrange(len(events))
+        messages.append(events[event]())
+        truth.append(event)
+    clusters = clusters_of(messages)
+    by_event: dict[int, set[str]] = {}
+    for message, event in zip(messages, truth, strict=True):
+        by_event.setdefault(event, set()).add(clusters[message])
+    assert all(len(found) == 1 for found in by_event.values())
+    assert len({next(iter(found)) for found in by_event.values()}) == len(events)

@@ -15,7 +15,8 @@ How it works (docs/clustering.md states it in one page):
    - *slots*: signatures of one length that are equal but for one position form a slot. Its values merge
      when the slot is variable: values without words (`<*>`, `<*>ms`) always do; a word joins masked
      values that occur more often than it (wildcard absorption); words merge with each other when at
-     least `MIN_DISTINCT` of them fill slots elsewhere too (user names), or when, besides the most
+     least `MIN_DISTINCT` of them fill slots elsewhere too (user names; read without what the slot's tokens
+     share around them: `staging` of `staging.DEBUG:`), or when, besides the most
      frequent one, there are at least `MIN_DISTINCT` - 1 of them and their number is at least
      `variable_ratio` times the square root of the messages they cover at that place (many rare values:
      a variable; a few frequent ones, `VM Started` / `VM Paused` twenty times each: different events).
@@ -403,8 +404,9 @@ class TemplateMiner:
             view = views[filling[0]]
             around = _words_around(view, position)
             field = _is_field(view, position)
+            core = _core([_value_part(views[index][position]) for index in filling])
             for index in filling:
-                where = places[_value_part(views[index][position])]
+                where = places[core(_value_part(views[index][position]))]
                 where.add((len(view), position, around))
                 if field:
                     where.add((len(view), position, _FIELD))
@@ -445,7 +447,8 @@ class TemplateMiner:
         for index in values[1:]:
             found.union(values[0], index)
         value_count = sum(counts[i] for i in values)
-        shared = sum(filled[_value_part(keys[i][position])] > 1 for i in words)
+        core = _core([_value_part(keys[i][position]) for i in filling])
+        shared = sum(filled[core(_value_part(keys[i][position]))] > 1 for i in words)
         # Besides the most frequent word, are the others many for the messages they cover (there and in
         # every other slot of the place)?
         size = len(keys[filling[0]])
@@ -530,6 +533,33 @@ def _key(token: str) -> str:
         end = token.rfind('":')
         key = token[: end + 1] if end > 0 else ""
     return key if _LETTER.search(key) else ""
+
+
+_WORD_CHAR = re.compile(r"\w")
+
+
+def _core(tokens: list[str]) -> Callable[[str], str]:
+    """The part of a slot's tokens that differs: what they share before and after it, cut where a word ends,
+    is the statement's (`staging.DEBUG:` / `local.DEBUG:` → `staging` / `local`; `(web/HTTP)` → `web`)."""
+    first = tokens[0]
+    head = _shared_start(min(tokens), max(tokens))
+    while head and _WORD_CHAR.match(first[head - 1]):
+        head -= 1
+    tail = 0
+    if all(token[-1:] == first[-1:] for token in tokens):
+        backwards = [token[::-1] for token in tokens]
+        tail = min(_shared_start(min(backwards), max(backwards)), min(map(len, tokens)) - head)
+    while tail and _WORD_CHAR.match(first[len(first) - tail]):
+        tail -= 1
+    if not head and not tail:
+        return _itself
+    return lambda token: token[head : len(token) - tail] or token
+
+
+def _shared_start(a: str, b: str) -> int:
+    """How many leading characters `a` and `b` share (of sorted strings, the first and last share the most)."""
+    size = min(len(a), len(b))
+    return next((i for i in range(size) if a[i] != b[i]), size)
 
 
 def _value_part(token: str) -> str:
