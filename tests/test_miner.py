@@ -607,3 +607,41 @@ def test_a_name_glued_to_a_constant_is_a_value_where_it_fills_other_events_too()
         by_event.setdefault(event, set()).add(clusters[message])
     assert all(len(found) == 1 for found in by_event.values())
     assert len({next(iter(found)) for found in by_event.values()}) == len(events)
+
+
+# Rows few enough for their combinations of fields to be mostly single: no slot of one field sees them all.
+RECORD_ROWS = 60
+
+
+def test_rows_of_a_record_whose_fields_combine_freely_are_one_event() -> None:
+    """A relay's access line: outcome, verb and route are fields of a few words each that combine freely, so
+    its rows are one event; a field whose words pair one to one with another's (`reason=` with `peer=`)
+    tells events apart, as do fields of two words (`mode=`)."""
+    rng = random.Random(21)
+    outcomes = ["PASS/2", "HOLD/4", "DROP/5", "SKIP/3", "FWD_X/1"]
+    verbs = ["FETCH", "STORE", "PURGE", "PROBE"]
+    routes = ["DIRECT/-", "VIA_PEER/-", "NONE/-"]
+    kinds = ["text/csv", "image/gif", "-"]
+
+    def access() -> str:
+        return (
+            f"{rng.randint(1, 90000)} relay {rng.randint(1, 250)}.1.2.{rng.randint(1, 250)} {rng.choice(outcomes)} "
+            f"{rng.randint(1, 99999)} {rng.choice(verbs)} /{rng.choice(['a', 'b'])}/{rng.randint(1, 900)} - "
+            f"{rng.choice(routes)} {rng.choice(kinds)}"
+        )
+
+    def refusal(reason: str, peer: str) -> str:
+        return f"{rng.randint(1, 9000)} refused mode={rng.choice(['push', 'pull'])} reason={reason} peer={peer} at {rng.randint(1, 99)}"
+
+    messages = [access() for _ in range(RECORD_ROWS)]
+    refusals = [("quota", "none"), ("banned", "other")]
+    messages += [refusal(*rng.choice(refusals)) for _ in range(200)]
+    clusters = clusters_of(messages)
+    assert len({clusters[message] for message in messages[:RECORD_ROWS]}) == 1
+    by_event: dict[tuple[str, str], set[str]] = {}
+    for message in messages[RECORD_ROWS:]:
+        mode = message.split()[2]
+        reason = message.split()[3]
+        by_event.setdefault((mode, reason), set()).add(clusters[message])
+    assert all(len(found) == 1 for found in by_event.values())
+    assert len({next(iter(found)) for found in by_event.values()}) == 4

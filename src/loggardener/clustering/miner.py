@@ -22,6 +22,8 @@ How it works (docs/clustering.md states it in one page):
      a variable; a few frequent ones, `VM Started` / `VM Paused` twenty times each: different events).
      Slots are found again over the clusters' templates, up to `MAX_ROUNDS` times: two variables of few
      values each fill each other's slots only once the other one reads `<*>`.
+   - *records*: cluster templates of one length with the same words outside their fields are rows of one
+     record; its fields of `MIN_DISTINCT` words or more that combine freely are values (`_records`).
    - *absorption*: a cluster whose template equals a bigger cluster's template except where that one has a
      wildcard joins it, whatever its tokens there; so does one whose extra tokens (up to
      `MAX_VALUE_TOKENS` for one wildcard) fill such a wildcard (`Invalid user boris zhang from <*>`).
@@ -354,6 +356,16 @@ class TemplateMiner:
                 break
         groups = _groups(found, range(len(keys)))
         templates = {root: _same_length_template([views[i] for i in group]) for root, group in groups.items()}
+        # Rows of one record whose fields combine freely (`_records`) are one cluster.
+        records = _records(templates)
+        for roots in records:
+            for root in roots[1:]:
+                found.union(roots[0], root)
+        if records:
+            groups = _groups(found, range(len(keys)))
+            templates = {
+                root: _same_length_template([views[i] for i in group]) for root, group in groups.items()
+            }
         totals = {root: sum(counts[i] for i in group) for root, group in groups.items()}
         absorbers = _Absorbers(templates, totals, keys)
         for root, template in templates.items():
@@ -469,6 +481,83 @@ class TemplateMiner:
                     found.union(values[0], index)
 
 
+def _records(templates: dict[int, tuple[str, ...]]) -> list[list[int]]:
+    """Clusters that are rows of one record whose fields vary freely: groups of clusters to merge.
+
+    Templates of one length with the same words outside their fields (`_is_field`) are rows of one record
+    (an access log: client, frontend, termination state, method). A field whose values pair one to one
+    with another's (`error=not_found` always with `user=null`: they group the rows alike) tells events apart, as does one of fewer
+    than `MIN_DISTINCT` words; the others are free where two of them combine (`_combine`), and the rows
+    that agree on every other field are one event.
+    """
+    out: list[list[int]] = []
+    for roots in _families(templates).values():
+        if len(roots) < MIN_DISTINCT:
+            continue
+        rows = [templates[root] for root in roots]
+        differ = [i for i in range(len(rows[0])) if len({row[i] for row in rows}) > 1]
+        partitions: dict[tuple[int, ...], list[int]] = defaultdict(list)
+        for p in differ:
+            partitions[_partition(rows, p)].append(p)
+        bound = {p for same in partitions.values() if len(same) > 1 for p in same}
+        candidates = [
+            p for p in differ if p not in bound and len({row[p] for row in rows} - {WILDCARD}) >= MIN_DISTINCT
+        ]
+        free = {p for p in candidates if any(q != p and _combine(rows, p, q) for q in candidates)}
+        if not free:
+            continue
+        by_bound: dict[tuple[str, ...], list[int]] = defaultdict(list)
+        for root, row in zip(roots, rows, strict=True):
+            by_bound[tuple(row[p] for p in differ if p not in free)].append(root)
+        out.extend(group for group in by_bound.values() if len(group) > 1)
+    return out
+
+
+def _families(templates: dict[int, tuple[str, ...]]) -> dict[tuple[str, ...], list[int]]:
+    """Templates with two fields or more by their words outside fields (a field's key stays)."""
+    families: dict[tuple[str, ...], list[int]] = defaultdict(list)
+    for root, template in templates.items():
+        skeleton: list[str] = []
+        fields = 0
+        field = after_word = after_prose = False
+        for token in template:
+            key, word, prose = _traits(token)
+            # a field: keyed, after a value, or after a field's word that is no prose word (`NONE/-`)
+            field = bool(key) or (bool(skeleton) and (not after_word or (field and not after_prose)))
+            fields += field
+            skeleton.append(_field_key(key) if field else token if word else WILDCARD)
+            after_word, after_prose = word, prose
+        if fields >= 2:
+            families[tuple(skeleton)].append(root)
+    return families
+
+
+@functools.lru_cache(maxsize=RECENT_CACHE)
+def _traits(token: str) -> tuple[str, bool, bool]:
+    """A token's key (`_key`), whether it is a word, and whether a prose word (letters, a mark after them)."""
+    return _key(token), _is_word(token), _PROSE.fullmatch(token) is not None
+
+
+def _field_key(key: str) -> str:
+    """A field's key (`user=`), or `=` for a field without one (a query string's `/list?page` is no key)."""
+    return "=" if not key or _PATHLIKE.search(key) else key + "="
+
+
+def _partition(rows: list[tuple[str, ...]], p: int) -> tuple[int, ...]:
+    """How the rows group by their word at `p` (each row: the first row with the same word; -1 for `<*>`):
+    two fields group them alike where their words pair one to one."""
+    first: dict[str, int] = {}
+    return tuple(
+        -1 if row[p] == WILDCARD else first.setdefault(row[p], index) for index, row in enumerate(rows)
+    )
+
+
+def _combine(rows: list[tuple[str, ...]], p: int, q: int) -> bool:
+    """Whether the words at `p` and `q` combine: one at `p` meets two at `q`, and one at `q` two at `p`."""
+    pairs = {(row[p], row[q]) for row in rows if row[p] != WILDCARD and row[q] != WILDCARD}
+    return len({a for a, _ in pairs}) < len(pairs) and len({b for _, b in pairs}) < len(pairs)
+
+
 def _value_blind(tokens: tuple[str, ...]) -> tuple[str, ...]:
     """The tokens with every value read `<*>` (a keyed token's value: `took=<*>`; a key for grouping only)."""
     out: list[str] = []
@@ -536,6 +625,9 @@ def _key(token: str) -> str:
 
 
 _WORD_CHAR = re.compile(r"\w")
+# A word of a sentence: letters, perhaps a punctuation mark after them.
+_PROSE = re.compile(r"[A-Za-z]+[.,:;!?]?")
+_PATHLIKE = re.compile(r"[/?&<]")
 
 
 def _core(tokens: list[str]) -> Callable[[str], str]:
