@@ -4,6 +4,7 @@ import random
 import re
 import string
 import tracemalloc
+import uuid
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -645,3 +646,44 @@ def test_rows_of_a_record_whose_fields_combine_freely_are_one_event() -> None:
         by_event.setdefault((mode, reason), set()).add(clusters[message])
     assert all(len(found) == 1 for found in by_event.values())
     assert len({next(iter(found)) for found in by_event.values()}) == 4
+
+
+def test_a_record_field_a_cluster_already_reads_as_a_value_is_free_in_the_others() -> None:
+    """An audit record: realm and app are fields of names; where one cluster already reads the realm `<*>`
+    (a slot merged its names) and a bigger one still holds `realm=north,`, the rows are one event; the
+    `error=` field, one to one with `user=`, keeps two failures apart."""
+    rng = random.Random(2)
+    realms = ["north", "south", "east"]
+    apps = ["portal", "cli-tool", "billing-ui", "tv-app", "kiosk"]
+
+    def head(kind: str) -> str:
+        realm = rng.choices(realms, [6, 2, 1])[0]
+        return f"[audit] (worker-{rng.randint(1, 30)}) kind={kind}, realm={realm}, app={rng.choice(apps)}"
+
+    def user() -> str:
+        return str(uuid.UUID(int=rng.getrandbits(128)))
+
+    def address() -> str:
+        return f"10.{rng.randint(0, 255)}.{rng.randint(0, 255)}.{rng.randint(1, 254)}"
+
+    def tab() -> str:
+        return "".join(rng.choice(string.ascii_lowercase + string.digits) for _ in range(rng.choice([4, 5])))
+
+    events = [
+        lambda: f"{head('SIGNIN')}, user={user()}, ip={address()}",
+        lambda: f"{head('SIGNIN_FAIL')}, user={user()}, ip={address()}, error=bad_secret, tab={tab()}",
+        lambda: f"{head('SIGNIN_FAIL')}, user=none, ip={address()}, error=no_such_user, tab={tab()}",
+        lambda: f"{head('SIGNOUT')}, user={user()}",
+    ]
+    messages: list[str] = []
+    truth: list[int] = []
+    for _ in range(300):
+        event = rng.randrange(len(events))
+        messages.append(events[event]())
+        truth.append(event)
+    clusters = clusters_of(messages)
+    by_event: dict[int, set[str]] = {}
+    for message, event in zip(messages, truth, strict=True):
+        by_event.setdefault(event, set()).add(clusters[message])
+    assert all(len(found) == 1 for found in by_event.values())
+    assert len({next(iter(found)) for found in by_event.values()}) == len(events)

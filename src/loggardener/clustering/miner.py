@@ -357,7 +357,7 @@ class TemplateMiner:
         groups = _groups(found, range(len(keys)))
         templates = {root: _same_length_template([views[i] for i in group]) for root, group in groups.items()}
         # Rows of one record whose fields combine freely (`_records`) are one cluster.
-        records = _records(templates)
+        records = _records(templates, views)
         for roots in records:
             for root in roots[1:]:
                 found.union(roots[0], root)
@@ -481,17 +481,17 @@ class TemplateMiner:
                     found.union(values[0], index)
 
 
-def _records(templates: dict[int, tuple[str, ...]]) -> list[list[int]]:
+def _records(templates: dict[int, tuple[str, ...]], signatures: list[tuple[str, ...]]) -> list[list[int]]:
     """Clusters that are rows of one record whose fields vary freely: groups of clusters to merge.
 
     Templates of one length with the same words outside their fields (`_is_field`) are rows of one record
     (an access log: client, frontend, termination state, method). A field whose values pair one to one
     with another's (`error=not_found` always with `user=null`: they group the rows alike) tells events apart, as does one of fewer
-    than `MIN_DISTINCT` words; the others are free where two of them combine (`_combine`), and the rows
-    that agree on every other field are one event.
+    than `MIN_DISTINCT` words; the others are free where two of them combine (`_combine`) or where a row
+    already reads `<*>`, and the rows that agree on every other field are one event.
     """
     out: list[list[int]] = []
-    for roots in _families(templates).values():
+    for roots in _families(templates, signatures).values():
         if len(roots) < MIN_DISTINCT:
             continue
         rows = [templates[root] for root in roots]
@@ -503,7 +503,14 @@ def _records(templates: dict[int, tuple[str, ...]]) -> list[list[int]]:
         candidates = [
             p for p in differ if p not in bound and len({row[p] for row in rows} - {WILDCARD}) >= MIN_DISTINCT
         ]
-        free = {p for p in candidates if any(q != p and _combine(rows, p, q) for q in candidates)}
+        # free: a field that combines with another, or one that a row already reads `<*>` (its words varied
+        # there: a slot merged them)
+        free = {
+            p
+            for p in candidates
+            if any(row[p] == WILDCARD for row in rows)
+            or any(q != p and _combine(rows, p, q) for q in candidates)
+        }
         if not free:
             continue
         by_bound: dict[tuple[str, ...], list[int]] = defaultdict(list)
@@ -513,15 +520,20 @@ def _records(templates: dict[int, tuple[str, ...]]) -> list[list[int]]:
     return out
 
 
-def _families(templates: dict[int, tuple[str, ...]]) -> dict[tuple[str, ...], list[int]]:
-    """Templates with two fields or more by their words outside fields (a field's key stays)."""
+def _families(
+    templates: dict[int, tuple[str, ...]], signatures: list[tuple[str, ...]]
+) -> dict[tuple[str, ...], list[int]]:
+    """Templates with two fields or more by their words outside fields (a field's key stays: its root
+    signature's, where the template reads `<*>`)."""
     families: dict[tuple[str, ...], list[int]] = defaultdict(list)
     for root, template in templates.items():
         skeleton: list[str] = []
         fields = 0
         field = after_word = after_prose = False
-        for token in template:
+        for token, own in zip(template, signatures[root], strict=True):
             key, word, prose = _traits(token)
+            if token == WILDCARD:
+                key = _traits(own)[0]
             # a field: keyed, after a value, or after a field's word that is no prose word (`NONE/-`)
             field = bool(key) or (bool(skeleton) and (not after_word or (field and not after_prose)))
             fields += field
