@@ -687,3 +687,25 @@ def test_a_record_field_a_cluster_already_reads_as_a_value_is_free_in_the_others
         by_event.setdefault(event, set()).add(clusters[message])
     assert all(len(found) == 1 for found in by_event.values())
     assert len({next(iter(found)) for found in by_event.values()}) == len(events)
+
+
+def test_quoted_names_are_no_prose_whether_or_not_they_hold_letters() -> None:
+    """`zone: 'eu-2', owner: 'kim'` and `zone: '/', owner: 'kim'`: quoted names are values alike, never a
+    stretch of prose that would shorten one signature and not the other."""
+    rng = random.Random(5)
+    zones = ["/", "eu", "apac", "lab", "core"]
+    owners = ["kim", "ola", "raj", "sven", "tess", "uma"]
+
+    def link() -> str:
+        return (
+            f"link <0.{rng.randint(10, 9999)}.0> (10.0.0.{rng.randint(1, 250)}:{rng.randint(1024, 60000)} -> "
+            f"10.9.9.9:7000, zone: '{rng.choice(zones)}', owner: '{rng.choice(owners)}')"
+        )
+
+    dropped = [f"dropping {link()}" for _ in range(150)]
+    faults = [
+        f"Fault on {link()}, lane {rng.randint(1, 9)}: no route '{rng.choice(owners)}'" for _ in range(150)
+    ]
+    clusters = clusters_of(dropped + faults)
+    assert len({clusters[message] for message in dropped}) == 1
+    assert len({clusters[message] for message in faults}) == 1

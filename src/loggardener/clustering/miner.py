@@ -735,7 +735,8 @@ def _phrases(keys: list[tuple[str, ...]]) -> dict[int, tuple[int, int]]:
         suffix = [0] * (size + 1)
         for i in range(size - 1, -1, -1):
             suffix[i] = hash((tokens[i], suffix[i + 1]))
-        words = [_is_word(token) and "=" not in token for token in tokens]  # (`key=value` is no prose)
+        # (`key=value` is no prose, nor is a quoted name: `'prod',` is a value as `'/',` is)
+        words = [_is_word(token) and "=" not in token and not _is_value(token) for token in tokens]
         unique = list(itertools.accumulate((seen[_bare_word(token)] == 1 for token in tokens), initial=0))
         for start in range(1, min(size, last_start + 1)):
             if not words[start - 1]:
