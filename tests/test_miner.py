@@ -4,6 +4,7 @@ import random
 import re
 import string
 import tracemalloc
+import uuid
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -572,3 +573,139 @@ def test_a_bracketed_column_keeps_its_slot_whether_or_not_its_value_masks_whole(
     assert len(signature("[Io-Worker-11] 2031-04-01 10:11:21 x")) == len(
         signature("[Timer:7] 2031-04-01 10:11:21 x")
     )
+
+
+def test_a_name_glued_to_a_constant_is_a_value_where_it_fills_other_events_too() -> None:
+    """`amber.NOTE:` / `cobalt.NOTE:`: a deployment name glued to the level, the same names before every event's
+    level; and `(gw-east/TCP)` beside a gateway field that other events hold alone."""
+    rng = random.Random(8)
+    stages = ["amber", "cobalt", "sienna"]
+    gateways = ["gw-east", "gw-west", "gw-edge~"]
+    events = [
+        lambda: f"{rng.choice(stages)}.NOTE: Cache skipped for bucket parcels:{rng.randint(1, 900)}",
+        lambda: (
+            f"{rng.choice(stages)}.ALERT: Quota near {rng.randint(1, 99)}% for tenant {rng.randint(1, 50)}"
+        ),
+        lambda: f"{rng.choice(stages)}.INFO: Reindex finished in {rng.randint(1, 900)} ms",
+        lambda: (
+            f"{rng.choice(stages)}.INFO: Reader {rng.randint(1, 9)} attached to shelf {rng.randint(1, 70)}"
+        ),
+        lambda: (
+            f"Link from {rng.randint(1, 250)}.0.0.{rng.randint(1, 250)}:{rng.randint(1024, 60000)} via ({rng.choice(gateways)}/TCP)"
+        ),
+        lambda: f"{rng.randint(1, 250)}.0.0.9 {rng.choice(gateways)} relayed {rng.randint(1, 9000)} bytes",
+        lambda: f"tunnel {rng.choice(gateways)} rekeyed after {rng.randint(1, 90)} s",
+    ]
+    messages: list[str] = []
+    truth: list[int] = []
+    for _ in range(700):
+        event = rng.randrange(len(events))
+        messages.append(events[event]())
+        truth.append(event)
+    clusters = clusters_of(messages)
+    by_event: dict[int, set[str]] = {}
+    for message, event in zip(messages, truth, strict=True):
+        by_event.setdefault(event, set()).add(clusters[message])
+    assert all(len(found) == 1 for found in by_event.values())
+    assert len({next(iter(found)) for found in by_event.values()}) == len(events)
+
+
+# Rows few enough for their combinations of fields to be mostly single: no slot of one field sees them all.
+RECORD_ROWS = 60
+
+
+def test_rows_of_a_record_whose_fields_combine_freely_are_one_event() -> None:
+    """A relay's access line: outcome, verb and route are fields of a few words each that combine freely, so
+    its rows are one event; a field whose words pair one to one with another's (`reason=` with `peer=`)
+    tells events apart, as do fields of two words (`mode=`)."""
+    rng = random.Random(21)
+    outcomes = ["PASS/2", "HOLD/4", "DROP/5", "SKIP/3", "FWD_X/1"]
+    verbs = ["FETCH", "STORE", "PURGE", "PROBE"]
+    routes = ["DIRECT/-", "VIA_PEER/-", "NONE/-"]
+    kinds = ["text/csv", "image/gif", "-"]
+
+    def access() -> str:
+        return (
+            f"{rng.randint(1, 90000)} relay {rng.randint(1, 250)}.1.2.{rng.randint(1, 250)} {rng.choice(outcomes)} "
+            f"{rng.randint(1, 99999)} {rng.choice(verbs)} /{rng.choice(['a', 'b'])}/{rng.randint(1, 900)} - "
+            f"{rng.choice(routes)} {rng.choice(kinds)}"
+        )
+
+    def refusal(reason: str, peer: str) -> str:
+        return f"{rng.randint(1, 9000)} refused mode={rng.choice(['push', 'pull'])} reason={reason} peer={peer} at {rng.randint(1, 99)}"
+
+    messages = [access() for _ in range(RECORD_ROWS)]
+    refusals = [("quota", "none"), ("banned", "other")]
+    messages += [refusal(*rng.choice(refusals)) for _ in range(200)]
+    clusters = clusters_of(messages)
+    assert len({clusters[message] for message in messages[:RECORD_ROWS]}) == 1
+    by_event: dict[tuple[str, str], set[str]] = {}
+    for message in messages[RECORD_ROWS:]:
+        mode = message.split()[2]
+        reason = message.split()[3]
+        by_event.setdefault((mode, reason), set()).add(clusters[message])
+    assert all(len(found) == 1 for found in by_event.values())
+    assert len({next(iter(found)) for found in by_event.values()}) == 4
+
+
+def test_a_record_field_a_cluster_already_reads_as_a_value_is_free_in_the_others() -> None:
+    """An audit record: realm and app are fields of names; where one cluster already reads the realm `<*>`
+    (a slot merged its names) and a bigger one still holds `realm=north,`, the rows are one event; the
+    `error=` field, one to one with `user=`, keeps two failures apart."""
+    rng = random.Random(2)
+    realms = ["north", "south", "east"]
+    apps = ["portal", "cli-tool", "billing-ui", "tv-app", "kiosk"]
+
+    def head(kind: str) -> str:
+        realm = rng.choices(realms, [6, 2, 1])[0]
+        return f"[audit] (worker-{rng.randint(1, 30)}) kind={kind}, realm={realm}, app={rng.choice(apps)}"
+
+    def user() -> str:
+        return str(uuid.UUID(int=rng.getrandbits(128)))
+
+    def address() -> str:
+        return f"10.{rng.randint(0, 255)}.{rng.randint(0, 255)}.{rng.randint(1, 254)}"
+
+    def tab() -> str:
+        return "".join(rng.choice(string.ascii_lowercase + string.digits) for _ in range(rng.choice([4, 5])))
+
+    events = [
+        lambda: f"{head('SIGNIN')}, user={user()}, ip={address()}",
+        lambda: f"{head('SIGNIN_FAIL')}, user={user()}, ip={address()}, error=bad_secret, tab={tab()}",
+        lambda: f"{head('SIGNIN_FAIL')}, user=none, ip={address()}, error=no_such_user, tab={tab()}",
+        lambda: f"{head('SIGNOUT')}, user={user()}",
+    ]
+    messages: list[str] = []
+    truth: list[int] = []
+    for _ in range(300):
+        event = rng.randrange(len(events))
+        messages.append(events[event]())
+        truth.append(event)
+    clusters = clusters_of(messages)
+    by_event: dict[int, set[str]] = {}
+    for message, event in zip(messages, truth, strict=True):
+        by_event.setdefault(event, set()).add(clusters[message])
+    assert all(len(found) == 1 for found in by_event.values())
+    assert len({next(iter(found)) for found in by_event.values()}) == len(events)
+
+
+def test_quoted_names_are_no_prose_whether_or_not_they_hold_letters() -> None:
+    """`zone: 'eu-2', owner: 'kim'` and `zone: '/', owner: 'kim'`: quoted names are values alike, never a
+    stretch of prose that would shorten one signature and not the other."""
+    rng = random.Random(5)
+    zones = ["/", "eu", "apac", "lab", "core"]
+    owners = ["kim", "ola", "raj", "sven", "tess", "uma"]
+
+    def link() -> str:
+        return (
+            f"link <0.{rng.randint(10, 9999)}.0> (10.0.0.{rng.randint(1, 250)}:{rng.randint(1024, 60000)} -> "
+            f"10.9.9.9:7000, zone: '{rng.choice(zones)}', owner: '{rng.choice(owners)}')"
+        )
+
+    dropped = [f"dropping {link()}" for _ in range(150)]
+    faults = [
+        f"Fault on {link()}, lane {rng.randint(1, 9)}: no route '{rng.choice(owners)}'" for _ in range(150)
+    ]
+    clusters = clusters_of(dropped + faults)
+    assert len({clusters[message] for message in dropped}) == 1
+    assert len({clusters[message] for message in faults}) == 1

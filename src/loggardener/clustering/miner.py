@@ -15,12 +15,15 @@ How it works (docs/clustering.md states it in one page):
    - *slots*: signatures of one length that are equal but for one position form a slot. Its values merge
      when the slot is variable: values without words (`<*>`, `<*>ms`) always do; a word joins masked
      values that occur more often than it (wildcard absorption); words merge with each other when at
-     least `MIN_DISTINCT` of them fill slots elsewhere too (user names), or when, besides the most
+     least `MIN_DISTINCT` of them fill slots elsewhere too (user names; read without what the slot's tokens
+     share around them: `staging` of `staging.DEBUG:`), or when, besides the most
      frequent one, there are at least `MIN_DISTINCT` - 1 of them and their number is at least
      `variable_ratio` times the square root of the messages they cover at that place (many rare values:
      a variable; a few frequent ones, `VM Started` / `VM Paused` twenty times each: different events).
      Slots are found again over the clusters' templates, up to `MAX_ROUNDS` times: two variables of few
      values each fill each other's slots only once the other one reads `<*>`.
+   - *records*: cluster templates of one length with the same words outside their fields are rows of one
+     record; its fields of `MIN_DISTINCT` words or more that combine freely are values (`_records`).
    - *absorption*: a cluster whose template equals a bigger cluster's template except where that one has a
      wildcard joins it, whatever its tokens there; so does one whose extra tokens (up to
      `MAX_VALUE_TOKENS` for one wildcard) fill such a wildcard (`Invalid user boris zhang from <*>`).
@@ -353,6 +356,16 @@ class TemplateMiner:
                 break
         groups = _groups(found, range(len(keys)))
         templates = {root: _same_length_template([views[i] for i in group]) for root, group in groups.items()}
+        # Rows of one record whose fields combine freely (`_records`) are one cluster.
+        records = _records(templates, views)
+        for roots in records:
+            for root in roots[1:]:
+                found.union(roots[0], root)
+        if records:
+            groups = _groups(found, range(len(keys)))
+            templates = {
+                root: _same_length_template([views[i] for i in group]) for root, group in groups.items()
+            }
         totals = {root: sum(counts[i] for i in group) for root, group in groups.items()}
         absorbers = _Absorbers(templates, totals, keys)
         for root, template in templates.items():
@@ -403,8 +416,9 @@ class TemplateMiner:
             view = views[filling[0]]
             around = _words_around(view, position)
             field = _is_field(view, position)
+            core = _core([_value_part(views[index][position]) for index in filling])
             for index in filling:
-                where = places[_value_part(views[index][position])]
+                where = places[core(_value_part(views[index][position]))]
                 where.add((len(view), position, around))
                 if field:
                     where.add((len(view), position, _FIELD))
@@ -445,7 +459,8 @@ class TemplateMiner:
         for index in values[1:]:
             found.union(values[0], index)
         value_count = sum(counts[i] for i in values)
-        shared = sum(filled[_value_part(keys[i][position])] > 1 for i in words)
+        core = _core([_value_part(keys[i][position]) for i in filling])
+        shared = sum(filled[core(_value_part(keys[i][position]))] > 1 for i in words)
         # Besides the most frequent word, are the others many for the messages they cover (there and in
         # every other slot of the place)?
         size = len(keys[filling[0]])
@@ -464,6 +479,95 @@ class TemplateMiner:
             for index in words:
                 if counts[index] < value_count:
                     found.union(values[0], index)
+
+
+def _records(templates: dict[int, tuple[str, ...]], signatures: list[tuple[str, ...]]) -> list[list[int]]:
+    """Clusters that are rows of one record whose fields vary freely: groups of clusters to merge.
+
+    Templates of one length with the same words outside their fields (`_is_field`) are rows of one record
+    (an access log: client, frontend, termination state, method). A field whose values pair one to one
+    with another's (`error=not_found` always with `user=null`: they group the rows alike) tells events apart, as does one of fewer
+    than `MIN_DISTINCT` words; the others are free where two of them combine (`_combine`) or where a row
+    already reads `<*>`, and the rows that agree on every other field are one event.
+    """
+    out: list[list[int]] = []
+    for roots in _families(templates, signatures).values():
+        if len(roots) < MIN_DISTINCT:
+            continue
+        rows = [templates[root] for root in roots]
+        differ = [i for i in range(len(rows[0])) if len({row[i] for row in rows}) > 1]
+        partitions: dict[tuple[int, ...], list[int]] = defaultdict(list)
+        for p in differ:
+            partitions[_partition(rows, p)].append(p)
+        bound = {p for same in partitions.values() if len(same) > 1 for p in same}
+        candidates = [
+            p for p in differ if p not in bound and len({row[p] for row in rows} - {WILDCARD}) >= MIN_DISTINCT
+        ]
+        # free: a field that combines with another, or one that a row already reads `<*>` (its words varied
+        # there: a slot merged them)
+        free = {
+            p
+            for p in candidates
+            if any(row[p] == WILDCARD for row in rows)
+            or any(q != p and _combine(rows, p, q) for q in candidates)
+        }
+        if not free:
+            continue
+        by_bound: dict[tuple[str, ...], list[int]] = defaultdict(list)
+        for root, row in zip(roots, rows, strict=True):
+            by_bound[tuple(row[p] for p in differ if p not in free)].append(root)
+        out.extend(group for group in by_bound.values() if len(group) > 1)
+    return out
+
+
+def _families(
+    templates: dict[int, tuple[str, ...]], signatures: list[tuple[str, ...]]
+) -> dict[tuple[str, ...], list[int]]:
+    """Templates with two fields or more by their words outside fields (a field's key stays: its root
+    signature's, where the template reads `<*>`)."""
+    families: dict[tuple[str, ...], list[int]] = defaultdict(list)
+    for root, template in templates.items():
+        skeleton: list[str] = []
+        fields = 0
+        field = after_word = after_prose = False
+        for token, own in zip(template, signatures[root], strict=True):
+            key, word, prose = _traits(token)
+            if token == WILDCARD:
+                key = _traits(own)[0]
+            # a field: keyed, after a value, or after a field's word that is no prose word (`NONE/-`)
+            field = bool(key) or (bool(skeleton) and (not after_word or (field and not after_prose)))
+            fields += field
+            skeleton.append(_field_key(key) if field else token if word else WILDCARD)
+            after_word, after_prose = word, prose
+        if fields >= 2:
+            families[tuple(skeleton)].append(root)
+    return families
+
+
+@functools.lru_cache(maxsize=RECENT_CACHE)
+def _traits(token: str) -> tuple[str, bool, bool]:
+    """A token's key (`_key`), whether it is a word, and whether a prose word (letters, a mark after them)."""
+    return _key(token), _is_word(token), _PROSE.fullmatch(token) is not None
+
+
+def _field_key(key: str) -> str:
+    """A field's key (`user=`), or `=` for a field without one (a query string's `/list?page` is no key)."""
+    return "=" if not key or _PATHLIKE.search(key) else key + "="
+
+
+def _partition(rows: list[tuple[str, ...]], p: int) -> tuple[int, ...]:
+    """How the rows group by their word at `p` (each row: the first row with the same word; -1 for `<*>`):
+    two fields group them alike where their words pair one to one."""
+    first: dict[str, int] = {}
+    return tuple(
+        -1 if row[p] == WILDCARD else first.setdefault(row[p], index) for index, row in enumerate(rows)
+    )
+
+
+def _combine(rows: list[tuple[str, ...]], p: int, q: int) -> bool:
+    """Whether the words at `p` and `q` combine: one at `p` meets two at `q`, and one at `q` two at `p`."""
+    pairs = {(row[p], row[q]) for row in rows if row[p] != WILDCARD and row[q] != WILDCARD}
+    return len({a for a, _ in pairs}) < len(pairs) and len({b for _, b in pairs}) < len(pairs)
 
 
 def _value_blind(tokens: tuple[str, ...]) -> tuple[str, ...]:
@@ -530,6 +634,36 @@ def _key(token: str) -> str:
         end = token.rfind('":')
         key = token[: end + 1] if end > 0 else ""
     return key if _LETTER.search(key) else ""
+
+
+_WORD_CHAR = re.compile(r"\w")
+# A word of a sentence: letters, perhaps a punctuation mark after them.
+_PROSE = re.compile(r"[A-Za-z]+[.,:;!?]?")
+_PATHLIKE = re.compile(r"[/?&<]")
+
+
+def _core(tokens: list[str]) -> Callable[[str], str]:
+    """The part of a slot's tokens that differs: what they share before and after it, cut where a word ends,
+    is the statement's (`staging.DEBUG:` / `local.DEBUG:` → `staging` / `local`; `(web/HTTP)` → `web`)."""
+    first = tokens[0]
+    head = _shared_start(min(tokens), max(tokens))
+    while head and _WORD_CHAR.match(first[head - 1]):
+        head -= 1
+    tail = 0
+    if all(token[-1:] == first[-1:] for token in tokens):
+        backwards = [token[::-1] for token in tokens]
+        tail = min(_shared_start(min(backwards), max(backwards)), min(map(len, tokens)) - head)
+    while tail and _WORD_CHAR.match(first[len(first) - tail]):
+        tail -= 1
+    if not head and not tail:
+        return _itself
+    return lambda token: token[head : len(token) - tail] or token
+
+
+def _shared_start(a: str, b: str) -> int:
+    """How many leading characters `a` and `b` share (of sorted strings, the first and last share the most)."""
+    size = min(len(a), len(b))
+    return next((i for i in range(size) if a[i] != b[i]), size)
 
 
 def _value_part(token: str) -> str:
@@ -601,7 +735,8 @@ def _phrases(keys: list[tuple[str, ...]]) -> dict[int, tuple[int, int]]:
         suffix = [0] * (size + 1)
         for i in range(size - 1, -1, -1):
             suffix[i] = hash((tokens[i], suffix[i + 1]))
-        words = [_is_word(token) and "=" not in token for token in tokens]  # (`key=value` is no prose)
+        # (`key=value` is no prose, nor is a quoted name: `'prod',` is a value as `'/',` is)
+        words = [_is_word(token) and "=" not in token and not _is_value(token) for token in tokens]
         unique = list(itertools.accumulate((seen[_bare_word(token)] == 1 for token in tokens), initial=0))
         for start in range(1, min(size, last_start + 1)):
             if not words[start - 1]:
