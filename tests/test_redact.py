@@ -2175,3 +2175,50 @@ def test_public_material_a_resource_name_or_a_tokenizer_under_a_secret_like_name
 def test_a_private_key_under_a_host_key_name_is_still_redacted() -> None:
     value = "-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAABG5vbmU\n-----END OPENSSH PRIVATE KEY-----"
     assert Redactor().redact_json({"hostKey": value}) == {"hostKey": "[REDACTED:secret]"}
+
+
+@pytest.mark.parametrize("key", ["pass1", "pwd2", "dbpwd", "rootpw", "admin_pw3"])
+def test_a_password_name_with_a_number_or_a_pwd_ending_is_known(key: str) -> None:
+    assert key_class(key) == "password"
+
+
+def test_openldap_rootpw_directive_is_redacted() -> None:
+    assert "osprey64n" not in Redactor().redact('suffix "dc=example"\nrootpw osprey64n\n')
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [
+        {"adminPassword": {"type": "securestring", "value": "thistle83v"}},  # an ARM template parameter
+        {"apiToken": {"data": "thistle83v", "expires": "2027-02-01"}},
+        {"clientSecret": {"current": "thistle83v", "previous": "thistle83v"}},
+    ],
+)
+def test_a_value_wrapped_in_an_object_under_a_secret_name_is_redacted(payload: dict[str, object]) -> None:
+    assert "thistle83v" not in json.dumps(Redactor().redact_json(payload))
+
+
+def test_fields_of_an_object_under_a_secret_name_that_are_not_its_value_stay() -> None:
+    payload = {"adminPassword": {"type": "securestring"}, "cache": {"value": "users"}}
+    assert Redactor().redact_json(payload) == payload
+
+
+@pytest.mark.parametrize("plain", ["password=juniper57h", '{"api_key": "juniper57h"}', "token: juniper57hXq"])
+def test_a_hex_run_that_encodes_a_secret_is_redacted(plain: str) -> None:
+    encoded = plain.encode().hex()
+    redacted = Redactor().redact(f"bytea param $1 = '\\x{encoded}' rejected")
+    assert encoded not in redacted and encoded.upper() not in Redactor().redact(encoded.upper())
+
+
+@pytest.mark.parametrize("plain", ["cache key=users", "tokens used: 42", "pass the salt"])
+def test_a_hex_run_that_encodes_no_secret_stays(plain: str) -> None:
+    text = f"frame {plain.encode().hex()} sent"
+    assert Redactor().redact(text) == text
+
+
+def test_an_expect_scripts_answer_to_a_password_prompt_is_redacted() -> None:
+    script = (
+        'spawn ssh ops@10.1.2.3\nexpect "*assword:*"\nsend "bramble71c\\r"\nexpect "$ "\nsend "uptime\\r"'
+    )
+    redacted = Redactor().redact(script)
+    assert "bramble71c" not in redacted and 'send "uptime\\r"' in redacted

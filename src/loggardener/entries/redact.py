@@ -462,10 +462,12 @@ def key_class(key: str) -> str | None:
         return None
     if {"seed", "recovery"} & set(words) and "phrase" in words:
         return "password"  # `seed_phrase`, `recovery phrase`: a wallet's words
+    stems = [w.rstrip("0123456789") for w in words]  # `pass1`, `pwd2`: a second password is one too
     if (
         any(w in flat for w in _PASSWORD_WORDS)
-        or any(w in _PASSWORD_EXACT for w in words)
-        or any(w.endswith("pass") and w not in _NOT_PASSWORDS for w in words)
+        or any(w in _PASSWORD_EXACT for w in stems)
+        or any(w.endswith("pass") and w not in _NOT_PASSWORDS for w in stems)
+        or any(w.endswith(("pwd", "pw")) for w in stems)  # `dbpwd`, `rootpw`: no word ends so
     ):
         return "password"
     if any(w in _PIN_EXACT for w in words) or (
@@ -675,7 +677,13 @@ _SLASH_GATES = (b"/p:", b"/pw:", b"-p:", b"/rp")
 # What `_AUTH_COMMAND` and `_AUTH_ARGUMENT` need: `auth` before a space or a quote (`AUTH X`, `"AUTH" "X"`).
 _AUTH_GATES = (b"auth ", b"auth\t", b'auth"', b"authtoken", b"authenticate ")
 # Literals that gate the context rules below (private key blocks, cookies, DSNs, flags, emails).
+# Text naming a secret written in hex (PostgreSQL's bytea `\x7061…`, a hex dump of a request body): the hex of
+# `pass`, `secret`, `token`, `key`, `auth` and `pwd` gates `_hex_spans`.
+_HEX_GATES = tuple(word.encode().hex().encode() for word in ("pass", "secret", "token", "key", "auth", "pwd"))
+_HEX_RUN = _Deferred(rb"(?:^|[^0-9A-Fa-f])(?P<run>[0-9A-Fa-f]{16,})")
 _CONTEXT_GATES = (
+    *_HEX_GATES,
+    b"expect",  # an Expect script's `send` after a password prompt
     b"begin",
     b"--end",  # a key's END marker
     b"- end",
@@ -855,6 +863,11 @@ _MYSQL_P = _Deferred(
     + _QUOTED_FLAG_VALUE
 )
 _SSHPASS = _Deferred(rb"\bsshpass\s{1,8}-p\s{0,8}" + _QUOTED_FLAG_VALUE)
+# An Expect script's answer to a password prompt: `expect "*assword:*"` then `send "X\r"`.
+_EXPECT_SEND = _Deferred(
+    rb"(?i)\bexpect[ \t]{1,8}[^\r\n]{0,64}?(?:assword|passphrase|passcode|\bpin\b)[^\r\n]{0,64}\r?\n[ \t]{0,16}"
+    rb"(?:exp_)?send[ \t]{1,8}(?:--[ \t]{1,8})?(?:\"(?P<dq>[^\"\r\n\\]{1,256})(?:\\[rn])?\"|(?P<bare>[^\s\"\\]{1,256}))"
+)
 # A value piped to a command that reads a secret from its input: `echo X | docker login --password-stdin`,
 # `printf 'X' | gcloud secrets versions add … --data-file=-`, `echo X | sudo -S …`, `… | passwd --stdin`.
 _PIPED = _Deferred(
@@ -967,10 +980,10 @@ _QUOTED_PAIR_GATE = re.compile(rb"[\"']\s{0,8}(?:,|\]\s{0,8}=)\s{0,8}[\"']")  # 
 _JSON_KEY_NEXT = re.compile(rb"\\{0,2}\s{0,8}:")
 _SCHEME_PREFIX = re.compile(r"(?i)([a-z][a-z0-9-]{0,30})[ \t]+(?=\S)")
 # A config line that gives a password after a space, not `=`: redis.conf's `requirepass X` and `masterauth X`,
-# ipsec.secrets' `: PSK "X"`,
+# OpenLDAP's `rootpw X`, ipsec.secrets' `: PSK "X"`,
 # `.npmrc`'s `//registry/:_authToken X` (as `npm config set` takes it), `_auth X`, `_password X`.
 _SPACED_CONFIG = _Deferred(
-    rb"(?i)(?:^|[\s\"'`;])(?P<key>requirepass|masterauth|psk|(?:\S{0,256}:)?_(?:authToken|auth|password))[ \t]{1,8}(?:"
+    rb"(?i)(?:^|[\s\"'`;])(?P<key>requirepass|masterauth|rootpw|psk|(?:\S{0,256}:)?_(?:authToken|auth|password))[ \t]{1,8}(?:"
     rb"\"(?P<dq>[^\"\r\n]+)\"|'(?P<sq>[^'\r\n]+)'|(?P<bare>[^\s\"']+))"
 )
 # Any config line `name value` (sshd, nginx, Postgres, rclone style: a space, no `=`), whose compound name
@@ -2370,6 +2383,23 @@ _ARGV_LIST = _Deferred(
 )
 _ARGV_SEPARATOR = re.compile(rb"^\[[ \t]*[\"']|[\"'][ \t]*,[ \t]*[\"']|[\"'][ \t]*\]$")
 
+# Fields that hold their parent's value (ARM template parameters, protobuf wrappers, rotation records).
+_VALUE_FIELDS = frozenset(
+    (
+        "value",
+        "data",
+        "plaintext",
+        "plain",
+        "raw",
+        "text",
+        "string",
+        "stringvalue",
+        "current",
+        "new",
+        "old",
+        "previous",
+    )
+)
 _PAIR_NAMES = ("name", "Name", "key", "Key", "ParameterKey", "OptionName")
 _PAIR_VALUES = ("value", "Value", "ParameterValue")
 
@@ -2470,6 +2500,8 @@ class Redactor:
             spans.extend(_connect_call_spans(data))
         if b"chpasswd" in data:
             spans.extend(_simple_spans(_CHPASSWD, data, "password"))
+        if b"expect" in present and b"send" in data:
+            spans.extend(_quoted_spans(_EXPECT_SEND, data, "password"))
         if not present.isdisjoint(_CLI_FLAGS) and not present.isdisjoint(_CLI_TOOLS):
             spans.extend(_quoted_spans(_CLI_PASSWORD, data, "password"))
         if b"-u" in present and not present.isdisjoint(_CLI_FLAGS):
@@ -2505,6 +2537,8 @@ class Redactor:
             spans.extend(self._escaped_spans(data, depth))
         if depth < 3 and _ARGV_GATE.search(data):
             spans.extend(self._argv_spans(data, depth))
+        if depth < 3 and not present.isdisjoint(_HEX_GATES):
+            spans.extend(self._hex_spans(data, depth))
         if b"begin" in present and b"-----BEGIN " in data and (blocks := _public_blocks(data)):
             spans = [s for s in spans if not _in_public_block(s, blocks)]  # certificates, public keys
         return _merge([_on_characters(data, s) for s in spans if not _marked(data, s[0], s[1])])
@@ -2518,6 +2552,25 @@ class Redactor:
         text, starts, ends = decoded
         for start, end, kind, rank in self.spans(text, depth + 1):
             yield starts[start], ends[end - 1], kind, rank
+
+    def _hex_spans(self, data: bytes, depth: int) -> Iterator[Span]:
+        """Hex runs that decode to text holding a secret (`\\x70617373776f72643d…`, `password=…`): redacted whole."""
+        for match in _HEX_RUN.finditer(data):
+            start, end = _span(match, b"run")
+            if (
+                (end - start) % 2
+                or end - start > 8192
+                or not any(g in data[start:end].lower() for g in _HEX_GATES)
+            ):
+                continue
+            try:
+                text = bytes.fromhex(data[start:end].decode("ascii")).decode("utf-8")
+            except (ValueError, UnicodeDecodeError):
+                continue
+            if text.replace("\n", "").replace("\t", "").isprintable() and self.spans(
+                text.encode(), depth + 1
+            ):
+                yield start, end, "secret", _CONTEXT
 
     def _argv_spans(self, data: bytes, depth: int) -> Iterator[Span]:
         """Secrets in a command written as a list of its arguments (`["redis-cli", "-a", "X"]`, `['AUTH', 'X']`,
@@ -2561,7 +2614,10 @@ class Redactor:
             return value
         kind = key_class(key) if key is not None else None
         if isinstance(value, dict):
-            redacted = {k: self.redact_json(v, str(k), depth + 1) for k, v in value.items()}
+            redacted = {
+                k: self.redact_json(v, self._field_name(str(k), key, kind), depth + 1)
+                for k, v in value.items()
+            }
             if redacted.get("kind") == "Secret":  # a Kubernetes Secret: every value of its maps is one
                 for field in ("data", "stringData"):
                     if isinstance(redacted.get(field), dict):
@@ -2580,6 +2636,14 @@ class Redactor:
         ):
             return f"{MARKER_PREFIX}{_KIND_OF_CLASS[kind]}]"  # `"session_token": 9283746519283749`
         return value
+
+    @staticmethod
+    def _field_name(field: str, key: str | None, kind: str | None) -> str:
+        """The name a field's value is judged by: its parent's when the field only wraps the parent's value
+        (`"adminPassword": {"type": "securestring", "value": "X"}`, `"apiToken": {"data": "X"}`)."""
+        if key is not None and kind is not None and field.lower() in _VALUE_FIELDS:
+            return key
+        return field
 
     def _name_value_pair(self, pair: dict[Any, Any]) -> dict[Any, Any]:
         """A `{"name": "DB_PASSWORD", "value": "X"}` pair (Kubernetes env, AWS parameters) with its value redacted."""
