@@ -2089,3 +2089,136 @@ def test_a_password_in_prose_after_a_variable_name_or_a_user_slash_password_pair
 )
 def test_a_password_file_a_resource_or_an_error_code_in_prose_stays(text: str) -> None:
     assert Redactor().redact(text) == text
+
+
+@pytest.mark.parametrize(
+    ("text", "secret"),
+    [
+        ('password = @"quill47v"', "quill47v"),  # C#'s verbatim string
+        ('var apiToken = $"ferns33w";', "ferns33w"),  # C#'s interpolated string
+        ('session_token = f"pebble81jx"', "pebble81jx"),  # Python's f-string
+        ('    if password == "lantern58r":', "lantern58r"),  # a comparison in a stack frame's source line
+        ("if (req.query.secret === 'sorrel26m') {", "sorrel26m"),
+        ('assert auth_token != "copper72d"', "copper72d"),
+    ],
+)
+def test_a_value_after_a_string_prefix_or_a_comparison_is_redacted(text: str, secret: str) -> None:
+    assert secret not in Redactor().redact(text)
+
+
+@pytest.mark.parametrize("text", ['if key == "users":', "token != null", "if password == None:"])
+def test_a_comparison_with_a_word_or_a_placeholder_stays(text: str) -> None:
+    assert Redactor().redact(text) == text
+
+
+@pytest.mark.parametrize(
+    ("key", "kind"),
+    [
+        ("palavra_passe", "password"),  # European Portuguese
+        ("parole", "password"),  # Latvian
+        ("chiave_segreta", "password"),  # Italian
+        ("chiaveApi", "token"),
+        ("秘钥", "token"),
+        ("シークレット", "token"),
+        ("시크릿", "token"),
+        ("_csrf", "token"),
+        ("X-XSRF-TOKEN", "token"),
+        ("xsrf", "token"),
+    ],
+)
+def test_more_names_of_secrets_are_known(key: str, kind: str) -> None:
+    assert key_class(key) == kind
+    assert Redactor().redact_json({key: "tern52q"}) == {
+        key: f"[REDACTED:{'password' if kind == 'password' else 'token'}]"
+    }
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "接口 秘钥: 3c9e1f0a7b2d4e6f8a1c3e5f7b9d0a2c 无效",
+        "シークレット: 3c9e1f0a7b2d4e6f8a1c3e5f7b9d0a2c が無効",
+        "시크릿 키: 3c9e1f0a7b2d4e6f8a1c3e5f7b9d0a2c",
+    ],
+)
+def test_a_hex_secret_after_a_cjk_word_for_secret_is_redacted(text: str) -> None:
+    assert "3c9e1f0a7b2d4e6f8a1c3e5f7b9d0a2c" not in Redactor().redact(text)
+
+
+@pytest.mark.parametrize(
+    "text", ["curl -u :4be81f0c2a6d93e7 https://api.example.net", 'curl --user ":wren19k" https://x']
+)
+def test_a_password_after_an_empty_user_of_curl_is_redacted(text: str) -> None:
+    redacted = Redactor().redact(text)
+    assert "4be81f0c2a6d93e7" not in redacted and "wren19k" not in redacted
+
+
+@pytest.mark.parametrize(
+    ("key", "value"),
+    [
+        (
+            "publicKey",
+            "-----BEGIN PUBLIC KEY-----\nMIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEAx3Fq9Lm2Tz\n-----END PUBLIC KEY-----",
+        ),
+        ("ssh_pub_key", "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIHq8Zr2Kp4Lw9Xt6Vb3Nm1Qc7Ys5Df0Gh ci@runner"),
+        ("hostKey", "ssh-rsa AAAAB3NzaC1yc2EAAAADAQABAAABAQDk7Pq2Wz9Lr4Tx1Vm8Nc3Bj6"),
+        ("secretArn", "arn:aws:secretsmanager:eu-north-1:210987654321:secret:stage/api-Qw3Er4"),
+        ("tokenizer", "o200k_base"),
+    ],
+)
+def test_public_material_a_resource_name_or_a_tokenizer_under_a_secret_like_name_stays(
+    key: str, value: str
+) -> None:
+    assert Redactor().redact_json({key: value}) == {key: value}
+
+
+def test_a_private_key_under_a_host_key_name_is_still_redacted() -> None:
+    value = "-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAABG5vbmU\n-----END OPENSSH PRIVATE KEY-----"
+    assert Redactor().redact_json({"hostKey": value}) == {"hostKey": "[REDACTED:secret]"}
+
+
+@pytest.mark.parametrize("key", ["pass1", "pwd2", "dbpwd", "rootpw", "admin_pw3"])
+def test_a_password_name_with_a_number_or_a_pwd_ending_is_known(key: str) -> None:
+    assert key_class(key) == "password"
+
+
+def test_openldap_rootpw_directive_is_redacted() -> None:
+    assert "osprey64n" not in Redactor().redact('suffix "dc=example"\nrootpw osprey64n\n')
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [
+        {"adminPassword": {"type": "securestring", "value": "thistle83v"}},  # an ARM template parameter
+        {"apiToken": {"data": "thistle83v", "expires": "2027-02-01"}},
+        {"clientSecret": {"current": "thistle83v", "previous": "thistle83v"}},
+    ],
+)
+def test_a_value_wrapped_in_an_object_under_a_secret_name_is_redacted(payload: dict[str, object]) -> None:
+    assert "thistle83v" not in json.dumps(Redactor().redact_json(payload))
+
+
+def test_fields_of_an_object_under_a_secret_name_that_are_not_its_value_stay() -> None:
+    payload = {"adminPassword": {"type": "securestring"}, "cache": {"value": "users"}}
+    assert Redactor().redact_json(payload) == payload
+
+
+@pytest.mark.parametrize("plain", ["password=juniper57h", '{"api_key": "juniper57h"}', "token: juniper57hXq"])
+def test_a_hex_run_that_encodes_a_secret_is_redacted(plain: str) -> None:
+    encoded = plain.encode().hex()
+    redacted = Redactor().redact(f"bytea param $1 = '\\x{encoded}' rejected")
+    assert encoded not in redacted and encoded.upper() not in Redactor().redact(encoded.upper())
+
+
+@pytest.mark.parametrize("plain", ["cache key=users", "tokens used: 42", "pass the salt"])
+def test_a_hex_run_that_encodes_no_secret_stays(plain: str) -> None:
+    text = f"frame {plain.encode().hex()} sent"
+    assert Redactor().redact(text) == text
+
+
+def test_an_expect_scripts_answer_to_a_password_prompt_is_redacted() -> None:
+    script = (
+        'spawn ssh ops@10.1.2.3\nexpect "*assword:*"\nsend "bramble71c\\r"\nexpect "$ "\nsend "uptime\\r"'
+    )
+    redacted = Redactor().redact(script)
+    assert "bramble71c" not in redacted and 'send "uptime\\r"' in redacted

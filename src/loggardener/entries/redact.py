@@ -238,6 +238,8 @@ _OTHER_PASSWORD_WORDS = (
 _OTHER_PASSWORD_KEYS = tuple(word for word in _OTHER_PASSWORD_WORDS if " " not in word)
 _OTHER_PASSWORD_PATTERN = "|".join(_OTHER_PASSWORD_WORDS).replace(" ", "[ \\t]")
 
+# Chinese, Japanese and Korean words for a secret or a secret key (秘钥 is the common variant of 密钥).
+_CJK_SECRET_WORDS = ("秘钥", "秘密鍵", "シークレット", "시크릿", "비밀키")
 # A name is split into words (snake, kebab, dot and camel case); a word names a secret when it is or holds:
 _PASSWORD_WORDS = (
     "password",
@@ -273,6 +275,7 @@ _PASSWORD_WORDS = (
     "geheimnis",
     "секрет",
     "segredo",
+    "palavrapasse",  # European Portuguese (`palavra-passe`)
     *(word.replace(" ", "") for word in _OTHER_PASSWORD_WORDS),
 )
 _PASSWORD_EXACT = {
@@ -280,6 +283,8 @@ _PASSWORD_EXACT = {
     "psk",  # a Wi-Fi or IPsec pre-shared key (`psk="…"`)
     "masterauth",  # redis.conf: the password of the primary
     "mnemonic", "seedphrase",  # a wallet's recovery words
+    "parole",  # Latvian
+    "segreto", "segreta",  # Italian: secret
 }  # fmt: skip
 # An id that opens something: a session's, a private key's, a secret's (Consul's `SecretID`, Vault AppRole's
 # `secret_id`, Nomad's `Secret ID`); any other id names something (`AccessorID`, `client_id`, `key_id`).
@@ -306,6 +311,7 @@ _TOKEN_WORDS = (
     "密钥",
     "トークン",
     "토큰",
+    *_CJK_SECRET_WORDS,
 )
 _TOKEN_EXACT = {
     "sig",
@@ -320,6 +326,8 @@ _TOKEN_EXACT = {
     "secretkey",
     "assertion",
     "pat",  # a personal access token (`AZURE_DEVOPS_PAT`, `gitlab_pat`)
+    "csrf",  # an anti-forgery token (`_csrf`, `X-CSRF`), session material
+    "xsrf",
 }
 # Names of one-time codes and PINs: a number of four digits or more is the secret (`otp=123456`).
 _PIN_EXACT = {"otp", "totp", "hotp", "pin", "cvv", "cvc", "cvv2", "passcode", "2fa", "mfa"}
@@ -353,6 +361,7 @@ _FOREIGN_KEY_WORDS = {
     "sleutel",
     "nyckel",
     "nøkkel",
+    "chiave",
     "klucz",
     "anahtar",
 }
@@ -364,7 +373,9 @@ _DESCRIPTIVE = re.compile(
     r"|endpoint|file|path|name|format|version|algorithm|alg|policy|hint|prefix|present|set|required|enabled"
     r"|provided|missing|valid|validation|rotation|id_field|usage|reset|strength|changed|updated|at|start|end"
     r"|time|timestamp|date|duration|timeout|status|state|mode|level|scope|manager|service|handler|provider|stdin|fd"
-    r"|error|errors|method|scheme|strategy|flow|mechanism|backend|pool|header|headers|field|fields|store)$"
+    r"|error|errors|method|scheme|strategy|flow|mechanism|backend|pool|header|headers|field|fields|store|arn)$"
+    # a tokenizer names a text's splitting (`tokenizer=cl100k_base`)
+    r"|(?:^|[_.-])tokeni[sz](?:e|er|ers|ation|ed)(?:$|[_.-])"
     r"|^(?:max|min|num|total|prompt|completion|input|output|cached|reasoning)[_.-]|tokens$"
     # a source file with its line (`token.js:42:17` in a stack frame)
     r"|[_.](?:py|js|mjs|cjs|ts|tsx|jsx|go|java|kt|scala|rb|php|cs|rs|c|cc|cpp|h|hpp|swift|ex|exs|erl)$"
@@ -447,12 +458,16 @@ def key_class(key: str) -> str | None:
         return None  # a client, key or account id names something, it opens nothing (`apikey_id=key_…`)
     if "idempotency" in words or (words[-1] == "token" and _CURSOR_WORDS & set(words)):
         return None
+    if _public_key_name(words):
+        return None
     if {"seed", "recovery"} & set(words) and "phrase" in words:
         return "password"  # `seed_phrase`, `recovery phrase`: a wallet's words
+    stems = [w.rstrip("0123456789") for w in words]  # `pass1`, `pwd2`: a second password is one too
     if (
         any(w in flat for w in _PASSWORD_WORDS)
-        or any(w in _PASSWORD_EXACT for w in words)
-        or any(w.endswith("pass") and w not in _NOT_PASSWORDS for w in words)
+        or any(w in _PASSWORD_EXACT for w in stems)
+        or any(w.endswith("pass") and w not in _NOT_PASSWORDS for w in stems)
+        or any(w.endswith(("pwd", "pw")) for w in stems)  # `dbpwd`, `rootpw`: no word ends so
     ):
         return "password"
     if any(w in _PIN_EXACT for w in words) or (
@@ -485,6 +500,22 @@ def key_class(key: str) -> str | None:
     return None
 
 
+def _public_key_name(words: list[str]) -> bool:
+    """Whether the name is a public key's (`publicKey`, `ssh_pub_key`, `pubkey`): public material opens nothing."""
+    public = words[-1] in ("pubkey", "publickey") or (
+        words[-1] in ("key", "keys") and bool({"public", "pub"} & set(words))
+    )
+    return public and not {"private", "priv", "secret"} & set(words)
+
+
+# A value that is public material whatever its name: an SSH public key line, a PEM certificate or public key.
+_PUBLIC_KEY_VALUE = re.compile(
+    r"^(?:(?:ssh-(?:ed25519|rsa|dss)|ecdsa-sha2-nistp\d{3}|sk-ssh-ed25519@openssh\.com)[ \t]+AAAA[A-Za-z0-9+/]+={0,3}"
+    r"(?:[ \t]+\S+)?\s*$"
+    r"|-----BEGIN (?:CERTIFICATE|PUBLIC KEY|RSA PUBLIC KEY|PGP PUBLIC KEY BLOCK)-----)"
+)
+
+
 _KIND_OF_CLASS = {"password": "password", "token": "token", "pin": "token", "weak": "secret"}
 
 
@@ -496,7 +527,7 @@ def _placeholder(value: str) -> bool:
     return value[-1:] in _CLOSING and _PLACEHOLDERS.match(value.rstrip(_CLOSING)) is not None
 
 
-_CLOSING = ")]};,."
+_CLOSING = ")]};,.:"
 
 
 def _working_directory(key: str, value: str) -> bool:
@@ -511,6 +542,8 @@ def is_secret_value(key_kind: str, value: str) -> bool:
         return False
     if key_kind == "password":
         return True
+    if _PUBLIC_KEY_VALUE.match(value) and "PRIVATE" not in value:
+        return False  # `hostKey: ssh-rsa AAAA…`, a certificate under `tls_key`
     word = value.rstrip(")]},.;:")
     if key_kind == "pin" and word.isdigit():
         return len(word) >= 4  # a one-time code or a PIN
@@ -598,6 +631,11 @@ _KEY_HINTS = (
     "トークン".encode(),
     "비밀번호".encode(),
     "토큰".encode(),
+    b"csrf",
+    b"xsrf",
+    b"segret",
+    b"parole",
+    *(word.encode() for word in _CJK_SECRET_WORDS),
     *(word.encode() for word in _OTHER_PASSWORD_WORDS),
 )
 # The tools `_CLI_PASSWORD` knows (`docker … login` by its `login`): with one of its flags, they gate it.
@@ -639,7 +677,13 @@ _SLASH_GATES = (b"/p:", b"/pw:", b"-p:", b"/rp")
 # What `_AUTH_COMMAND` and `_AUTH_ARGUMENT` need: `auth` before a space or a quote (`AUTH X`, `"AUTH" "X"`).
 _AUTH_GATES = (b"auth ", b"auth\t", b'auth"', b"authtoken", b"authenticate ")
 # Literals that gate the context rules below (private key blocks, cookies, DSNs, flags, emails).
+# Text naming a secret written in hex (PostgreSQL's bytea `\x7061…`, a hex dump of a request body): the hex of
+# `pass`, `secret`, `token`, `key`, `auth` and `pwd` gates `_hex_spans`.
+_HEX_GATES = tuple(word.encode().hex().encode() for word in ("pass", "secret", "token", "key", "auth", "pwd"))
+_HEX_RUN = _Deferred(rb"(?:^|[^0-9A-Fa-f])(?P<run>[0-9A-Fa-f]{16,})")
 _CONTEXT_GATES = (
+    *_HEX_GATES,
+    b"expect",  # an Expect script's `send` after a password prompt
     b"begin",
     b"--end",  # a key's END marker
     b"- end",
@@ -683,17 +727,20 @@ _KEY_NAME = (
     rb"|sifre|losenord|geheimnis|jeton|clave|parola|salasana|adgangskode|heslo|has\x{142}o|\x{15f}ifre|l\x{f6}senord"
     rb"|cl\x{e9}|schl\x{fc}ssel|\x{43f}\x{430}\x{440}\x{43e}\x{43b}\x{44c}|\x{442}\x{43e}\x{43a}\x{435}\x{43d}"
     rb"|\x{5bc6}\x{7801}|\x{5bc6}\x{94a5}|\x{4ee4}\x{724c}|\x{53e3}\x{4ee4}|\x{30d1}\x{30b9}\x{30ef}\x{30fc}\x{30c9}"
-    rb"|\x{30c8}\x{30fc}\x{30af}\x{30f3}|\x{be44}\x{bc00}\x{bc88}\x{d638}|\x{d1a0}\x{d070}|"
-    + "|".join(_OTHER_PASSWORD_KEYS).encode()
+    rb"|\x{30c8}\x{30fc}\x{30af}\x{30f3}|\x{be44}\x{bc00}\x{bc88}\x{d638}|\x{d1a0}\x{d070}|csrf|xsrf|chiave|segret|parole|"
+    + "|".join(_OTHER_PASSWORD_KEYS + _CJK_SECRET_WORDS).encode()
     + rb")"
     + _KEY_CHAR
     + rb"{0,64}"
 )
-# A key, its closing quote (JSON, or JSON inside a JSON string: `\"`), a separator, then the value on the same
+# A key, its closing quote (JSON, or JSON inside a JSON string: `\"`), a separator (also a comparison in source
+# code, `if password == "X"`), then the value on the same
 # line: double quoted (escapes allowed), escaped-quoted, single quoted, or bare up to a space, quote, `&`, `;`
 # or `\`; or a lone value on the next line.
 _KEY_VALUE = _Deferred(
-    rb"(?i)(?P<key>" + _KEY_NAME + rb")(?:\\{0,2}[\"']\]?|\\)?\s{0,8}(?:=>|:=|=|:|\x{ff1a}|\x{ff1d})"
+    rb"(?i)(?P<key>"
+    + _KEY_NAME
+    + rb")(?:\\{0,2}[\"']\]?|\\)?\s{0,8}(?:=>|:=|={2,3}|!={1,2}|=|:|\x{ff1a}|\x{ff1d})"
     rb"(?:\s{0,8}(?:\[\][A-Za-z0-9_.*]{1,32}\{)?(?:"  # Go's `%#v` of a header: `"X-Api-Key":[]string{"X"}`
     rb"\\\"(?P<esc>(?:[^\"\\]|\\[^\"])+)\\\""
     rb"|\"(?:\"\")?(?P<dq>(?:[^\"\\]|\\.)+)\""  # also Python's `\"\"\"X\"\"\"`
@@ -752,11 +799,12 @@ _COOKIE = _Deferred(
 _DSN = _Deferred(rb"(?i)\b[a-z][a-z0-9+.-]{0,31}://(?P<user>[^\s:/@\"'<>]*):(?P<cred>[^@\r\n]{1,256}?)@")
 _PORT_OR_PATH = re.compile(r"^\d{1,5}(?:[/?#\s]|$)|://")
 # `curl -u user:pass`, `mysql -pSECRET`, `sshpass -p SECRET`.
-# `user:pass` after `-u`/`--user`/`-U`/`--proxy-user` (curl; `-u` also attached, `-ubot:X`), `-a`/`--auth` (httpie), `stats auth` (HAProxy);
+# `user:pass` or `:pass` after `-u`/`--user`/`-U`/`--proxy-user` (curl; `-u` also attached, `-ubot:X`), `-a`/`--auth` (httpie), `stats auth` (HAProxy);
 # `user,pass` (lftp -u) and `DOM\\user%pass` (smbclient -U) too, quoted or not.
 _USER_FLAG = _Deferred(
     rb"(?:^|[\s\"'])(?:"
     rb"(?:(?:-u|-U|--user|--proxy-user|-a|--auth|stats[ \t]{1,8}auth)(?:=|[ \t]{1,8})|-u)[\"']?[^\s:,%\"']+:"
+    rb"|(?:-u|--user)(?:=|[ \t]{1,8})[\"']?:"  # an empty user: the token is the password (`curl -u :X`)
     rb"|-U(?:=|[ \t]{1,8})[\"']?[^\s%\"']+%"
     rb"|lftp[ \t](?:[^\r\n]{0,256}?[ \t])?-u[ \t]{1,8}[\"']?[^\s,\"']+,"
     rb")(?P<cred>[^\s\"'/~][^\s\"']*)"
@@ -815,6 +863,11 @@ _MYSQL_P = _Deferred(
     + _QUOTED_FLAG_VALUE
 )
 _SSHPASS = _Deferred(rb"\bsshpass\s{1,8}-p\s{0,8}" + _QUOTED_FLAG_VALUE)
+# An Expect script's answer to a password prompt: `expect "*assword:*"` then `send "X\r"`.
+_EXPECT_SEND = _Deferred(
+    rb"(?i)\bexpect[ \t]{1,8}[^\r\n]{0,64}?(?:assword|passphrase|passcode|\bpin\b)[^\r\n]{0,64}\r?\n[ \t]{0,16}"
+    rb"(?:exp_)?send[ \t]{1,8}(?:--[ \t]{1,8})?(?:\"(?P<dq>[^\"\r\n\\]{1,256})(?:\\[rn])?\"|(?P<bare>[^\s\"\\]{1,256}))"
+)
 # A value piped to a command that reads a secret from its input: `echo X | docker login --password-stdin`,
 # `printf 'X' | gcloud secrets versions add … --data-file=-`, `echo X | sudo -S …`, `… | passwd --stdin`.
 _PIPED = _Deferred(
@@ -927,10 +980,10 @@ _QUOTED_PAIR_GATE = re.compile(rb"[\"']\s{0,8}(?:,|\]\s{0,8}=)\s{0,8}[\"']")  # 
 _JSON_KEY_NEXT = re.compile(rb"\\{0,2}\s{0,8}:")
 _SCHEME_PREFIX = re.compile(r"(?i)([a-z][a-z0-9-]{0,30})[ \t]+(?=\S)")
 # A config line that gives a password after a space, not `=`: redis.conf's `requirepass X` and `masterauth X`,
-# ipsec.secrets' `: PSK "X"`,
+# OpenLDAP's `rootpw X`, ipsec.secrets' `: PSK "X"`,
 # `.npmrc`'s `//registry/:_authToken X` (as `npm config set` takes it), `_auth X`, `_password X`.
 _SPACED_CONFIG = _Deferred(
-    rb"(?i)(?:^|[\s\"'`;])(?P<key>requirepass|masterauth|psk|(?:\S{0,256}:)?_(?:authToken|auth|password))[ \t]{1,8}(?:"
+    rb"(?i)(?:^|[\s\"'`;])(?P<key>requirepass|masterauth|rootpw|psk|(?:\S{0,256}:)?_(?:authToken|auth|password))[ \t]{1,8}(?:"
     rb"\"(?P<dq>[^\"\r\n]+)\"|'(?P<sq>[^'\r\n]+)'|(?P<bare>[^\s\"']+))"
 )
 # Any config line `name value` (sshd, nginx, Postgres, rclone style: a space, no `=`), whose compound name
@@ -1066,6 +1119,8 @@ _CREDENTIAL_WORD = _Deferred(
         # the end of a variable's name in prose (`the POSTGRES_PASSWORD variable value is X`)
         r"|_(?P<suffix>pass(?:words?|wd|phrase))\b"
         r"|(?P<other>пароль|токен|密码|密钥|令牌|口令|パスワード|トークン|비밀번호|토큰|"
+        + "|".join(_CJK_SECRET_WORDS)
+        + "|"
         + _OTHER_PASSWORD_PATTERN
         + r"))"
     ).encode()
@@ -1766,9 +1821,10 @@ def _connection_string_end(data: bytes, key_start: int, end: int) -> int:
 # The word before a key of one word, with which it may name a secret (`recovery codes`).
 _PREVIOUS_WORD = re.compile(rb"(?:^|[^A-Za-z])([A-Za-z]{2,24})[ \t]$")
 # A value in a wrapper: a call or a type's tag before a quoted string (`SecretStr('X')`, `Secret("X")`, Rust's
-# `Some("X")`, PHP's `string(12) "X"`), or a string prefix (`b'X'`).
+# `Some("X")`, PHP's `string(12) "X"`), or a string prefix (Python's `b'X'`, C#'s `@"X"` and `$"X"`, PostgreSQL's
+# `E'X'`).
 _WRAPPED = re.compile(
-    rb"(?:[A-Za-z_][\w.:]{0,40}\((?:\d{1,6}\)[ \t]{1,4})?[bruBRU]{0,2}|[bruBRU]{1,2})"
+    rb"(?:[A-Za-z_][\w.:]{0,40}\((?:\d{1,6}\)[ \t]{1,4})?[bruBRU]{0,2}|[bruBRUfFeE]{1,2}|[@$]{1,2})"
     rb"(?:\"([^\"\r\n]{1,256})\"|'([^'\r\n]{1,256})')"
 )
 # The rest of a line after a bare password or code: two words or more (a passphrase, `correct horse battery
@@ -2327,6 +2383,23 @@ _ARGV_LIST = _Deferred(
 )
 _ARGV_SEPARATOR = re.compile(rb"^\[[ \t]*[\"']|[\"'][ \t]*,[ \t]*[\"']|[\"'][ \t]*\]$")
 
+# Fields that hold their parent's value (ARM template parameters, protobuf wrappers, rotation records).
+_VALUE_FIELDS = frozenset(
+    (
+        "value",
+        "data",
+        "plaintext",
+        "plain",
+        "raw",
+        "text",
+        "string",
+        "stringvalue",
+        "current",
+        "new",
+        "old",
+        "previous",
+    )
+)
 _PAIR_NAMES = ("name", "Name", "key", "Key", "ParameterKey", "OptionName")
 _PAIR_VALUES = ("value", "Value", "ParameterValue")
 
@@ -2427,6 +2500,8 @@ class Redactor:
             spans.extend(_connect_call_spans(data))
         if b"chpasswd" in data:
             spans.extend(_simple_spans(_CHPASSWD, data, "password"))
+        if b"expect" in present and b"send" in data:
+            spans.extend(_quoted_spans(_EXPECT_SEND, data, "password"))
         if not present.isdisjoint(_CLI_FLAGS) and not present.isdisjoint(_CLI_TOOLS):
             spans.extend(_quoted_spans(_CLI_PASSWORD, data, "password"))
         if b"-u" in present and not present.isdisjoint(_CLI_FLAGS):
@@ -2462,6 +2537,8 @@ class Redactor:
             spans.extend(self._escaped_spans(data, depth))
         if depth < 3 and _ARGV_GATE.search(data):
             spans.extend(self._argv_spans(data, depth))
+        if depth < 3 and not present.isdisjoint(_HEX_GATES):
+            spans.extend(self._hex_spans(data, depth))
         if b"begin" in present and b"-----BEGIN " in data and (blocks := _public_blocks(data)):
             spans = [s for s in spans if not _in_public_block(s, blocks)]  # certificates, public keys
         return _merge([_on_characters(data, s) for s in spans if not _marked(data, s[0], s[1])])
@@ -2475,6 +2552,25 @@ class Redactor:
         text, starts, ends = decoded
         for start, end, kind, rank in self.spans(text, depth + 1):
             yield starts[start], ends[end - 1], kind, rank
+
+    def _hex_spans(self, data: bytes, depth: int) -> Iterator[Span]:
+        """Hex runs that decode to text holding a secret (`\\x70617373776f72643d…`, `password=…`): redacted whole."""
+        for match in _HEX_RUN.finditer(data):
+            start, end = _span(match, b"run")
+            if (
+                (end - start) % 2
+                or end - start > 8192
+                or not any(g in data[start:end].lower() for g in _HEX_GATES)
+            ):
+                continue
+            try:
+                text = bytes.fromhex(data[start:end].decode("ascii")).decode("utf-8")
+            except (ValueError, UnicodeDecodeError):
+                continue
+            if text.replace("\n", "").replace("\t", "").isprintable() and self.spans(
+                text.encode(), depth + 1
+            ):
+                yield start, end, "secret", _CONTEXT
 
     def _argv_spans(self, data: bytes, depth: int) -> Iterator[Span]:
         """Secrets in a command written as a list of its arguments (`["redis-cli", "-a", "X"]`, `['AUTH', 'X']`,
@@ -2518,7 +2614,10 @@ class Redactor:
             return value
         kind = key_class(key) if key is not None else None
         if isinstance(value, dict):
-            redacted = {k: self.redact_json(v, str(k), depth + 1) for k, v in value.items()}
+            redacted = {
+                k: self.redact_json(v, self._field_name(str(k), key, kind), depth + 1)
+                for k, v in value.items()
+            }
             if redacted.get("kind") == "Secret":  # a Kubernetes Secret: every value of its maps is one
                 for field in ("data", "stringData"):
                     if isinstance(redacted.get(field), dict):
@@ -2537,6 +2636,14 @@ class Redactor:
         ):
             return f"{MARKER_PREFIX}{_KIND_OF_CLASS[kind]}]"  # `"session_token": 9283746519283749`
         return value
+
+    @staticmethod
+    def _field_name(field: str, key: str | None, kind: str | None) -> str:
+        """The name a field's value is judged by: its parent's when the field only wraps the parent's value
+        (`"adminPassword": {"type": "securestring", "value": "X"}`, `"apiToken": {"data": "X"}`)."""
+        if key is not None and kind is not None and field.lower() in _VALUE_FIELDS:
+            return key
+        return field
 
     def _name_value_pair(self, pair: dict[Any, Any]) -> dict[Any, Any]:
         """A `{"name": "DB_PASSWORD", "value": "X"}` pair (Kubernetes env, AWS parameters) with its value redacted."""
