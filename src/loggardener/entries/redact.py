@@ -2397,7 +2397,7 @@ class Redactor:
                 spans.extend(_graphql_spans(data))
             if b"igest" in data:
                 spans.extend(_quoted_spans(_DIGEST_RESPONSE, data, "token"))
-            if b"<" in data:
+            if b"</" in data:  # each XML rule ends at a closing tag: `<module>` in a stack frame opens none
                 spans.extend(_key_value_spans(_XML_ELEMENT, data, element=True))
                 spans.extend(_key_value_spans(_XML_ATTRIBUTE_NAME, data, element=True))
                 spans.extend(_key_value_spans(_XML_SIBLING_NAME, data, element=True))
