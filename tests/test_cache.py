@@ -101,3 +101,22 @@ def test_worklogs_are_the_same_from_compiled_templates(cache: Path) -> None:
     for path in compiled:
         path.write_bytes(b"garbage")
     assert MarkdownWorklog().render(report) == cold
+
+
+def test_the_secret_format_table_is_parsed_once_per_text(
+    cache: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The TOML table of formats is read from the cache while its text is unchanged (tomllib takes ~12 ms)."""
+
+    def table() -> list[tuple[object, ...]]:
+        redact._table_formats.cache_clear()
+        formats = redact._table_formats()
+        redact._table_formats.cache_clear()
+        return [
+            (f.kind, f.pattern.source, f.keywords, f.group, f.min_entropy, f.mixed, f.digits) for f in formats
+        ]
+
+    parsed = table()
+    assert len(parsed) > 100
+    monkeypatch.setattr(redact.tomllib, "loads", lambda text: pytest.fail("parsed again"))
+    assert table() == parsed

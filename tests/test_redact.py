@@ -2222,3 +2222,44 @@ def test_an_expect_scripts_answer_to_a_password_prompt_is_redacted() -> None:
     )
     redacted = Redactor().redact(script)
     assert "bramble71c" not in redacted and 'send "uptime\\r"' in redacted
+
+
+_XML_RULES = (redact._XML_ELEMENT, redact._XML_ATTRIBUTE_NAME, redact._XML_SIBLING_NAME)
+_XML_PIECES = st.sampled_from(
+    [
+        "<",
+        ">",
+        "/",
+        "<!",
+        "[CDATA[",
+        "]]>",
+        " ",
+        "=",
+        '"',
+        "key",
+        "name",
+        "value",
+        "x:",
+        "Password",
+        "tok9Xq",
+        "\n",
+    ]
+)
+
+
+def test_angle_brackets_without_a_closing_tag_compile_no_xml_rule() -> None:
+    """A stack frame's `<module>` or `<init>` is no XML element: the XML rules (RE2 takes milliseconds to compile
+    each) are left uncompiled by a text that holds no `</`."""
+    for rule in _XML_RULES:
+        rule.__dict__.pop("_compiled", None)
+    text = 'File "<frozen runpy>", line 88, in <module>: password check failed at Foo.<init>'
+    assert Redactor().redact(text) == text
+    assert not any("_compiled" in rule.__dict__ for rule in _XML_RULES)
+    assert "Kq7wVz3" not in Redactor().redact("<wsse:Password>Kq7wVz3Lp9Xr</wsse:Password>")
+
+
+@given(st.lists(_XML_PIECES, max_size=16))
+def test_the_xml_rules_need_a_closing_tag(pieces: list[str]) -> None:
+    data = "".join(pieces).encode()
+    assume(b"</" not in data)
+    assert not any(rule.search(data) for rule in _XML_RULES)

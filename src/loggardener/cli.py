@@ -9,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from loggardener import __version__
+from loggardener import __version__, startup
 from loggardener.commands.cluster import cluster as cluster_command
 from loggardener.commands.scan import scan as scan_command
 from loggardener.console import err, out, raise_terminated
@@ -50,6 +50,7 @@ def main() -> None:
     # instrumentation) is loaded for them, and searching every installed package's entry points for one
     # costs each run a noticeable part of its start-up. Typer builds its own validators the same way.
     os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
+    startup.begin()  # the command calls `startup.end` once it has loaded what it runs
     signal.signal(signal.SIGTERM, raise_terminated)
     try:
         app()

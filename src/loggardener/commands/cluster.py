@@ -20,6 +20,7 @@ from typing import IO, TYPE_CHECKING, Annotated, cast
 import typer
 from rich.markup import escape
 
+from loggardener import startup
 from loggardener.console import err, out, user_errors
 from loggardener.errors import ExitCode, GardenerError
 from loggardener.files import STDOUT, check_writable, output_open, standard_output
@@ -166,6 +167,7 @@ def cluster(
             )
         check_writable(assignments, "assignments")  # before reading a large input
     miner = TemplateMiner()
+    startup.end()
     positions = array("q")
     ids: list[str | None] = []
     skipped: dict[int, str] = {}

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 from rich.markup import escape
 
+from loggardener import startup
 from loggardener.console import err, out, user_errors
 from loggardener.defaults import DEFAULT_MAX_ENTRIES, DEFAULT_STATE_PATH, STATE_FILE_NAME
 from loggardener.entries.severity import Severity
@@ -534,6 +535,7 @@ def scan(
         }
     )
     config = load_config(config_path)
+    startup.end()
     options = ScanOptions(
         since=_timestamp(since, "--since"),
         until=_timestamp(until, "--until"),

@@ -1,0 +1,58 @@
+"""The collector runs rarely while a command starts and at its usual pace once it runs (`loggardener.startup`)."""
+
+from __future__ import annotations
+
+import gc
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from loggardener import startup
+
+
+@pytest.fixture
+def usual_pace() -> Iterator[None]:
+    thresholds = gc.get_threshold()
+    yield
+    startup.end()
+    gc.unfreeze()
+    gc.set_threshold(*thresholds)
+
+
+@pytest.mark.usefixtures("usual_pace")
+def test_start_up_collects_rarely_then_freezes_what_it_made_and_restores_the_pace() -> None:
+    thresholds = gc.get_threshold()
+    startup.begin()
+    assert gc.isenabled() and gc.get_threshold() == (startup.START_UP_THRESHOLD, *thresholds[1:])
+    made = [[] for _ in range(100)]
+    startup.end()
+    assert gc.get_threshold() == thresholds
+    assert gc.get_freeze_count() >= len(made)
+
+
+@pytest.mark.usefixtures("usual_pace")
+def test_end_without_begin_changes_nothing() -> None:
+    thresholds, frozen = gc.get_threshold(), gc.get_freeze_count()
+    startup.end()
+    assert (gc.get_threshold(), gc.get_freeze_count()) == (thresholds, frozen)
+
+
+@pytest.mark.parametrize(
+    "command", [["scan", "--demo", "--no-state", "--out", "{tmp}"], ["cluster", "{log}"]]
+)
+def test_a_command_runs_at_the_usual_pace_with_its_start_up_frozen(
+    tmp_path: Path, command: list[str]
+) -> None:
+    log = tmp_path / "app.log"
+    log.write_text("worker 7 started\nworker 8 started\n", encoding="utf-8")
+    argv = ["gardener", *(arg.format(tmp=tmp_path, log=log) for arg in command)]
+    probe = (
+        "import atexit, gc, sys; from loggardener import cli; "
+        "atexit.register(lambda: print(gc.get_threshold(), gc.get_freeze_count() > 10000)); "
+        f"sys.argv = {argv!r}; cli.main()"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert done.stdout.splitlines()[-1] == f"{gc.get_threshold()} True"
