@@ -523,3 +523,32 @@ def test_text_options_that_are_not_utf8_are_one_line(
     result = runner.invoke(app, ["scan", "--out", str(tmp_path / "out"), "--no-state", *args])
     assert result.exit_code == 2, result.stderr
     assert expected in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("args", "option"),
+    [
+        (["scan", "--from", "a.json", "--from", "b.json", "--out", "{one}"], "--from"),
+        (
+            ["scan", "--demo", "--min-severity", "error", "--min-severity=debug", "--out", "{one}"],
+            "--min-severity",
+        ),
+        (["scan", "--demo", "--no-state", "--out", "{one}", "--out", "{one}"], "--out"),
+        (["cluster", "-", "--limit", "3", "--limit", "5"], "--limit"),
+    ],
+)
+def test_an_option_of_one_value_given_twice_is_refused_not_overridden(
+    tmp_path: Path, args: list[str], option: str
+) -> None:
+    one = str(tmp_path / "one")
+    result = runner.invoke(
+        app, [arg.replace("{one}", one) for arg in args], input="x\n"
+    )  # nothing in the cwd
+    assert result.exit_code == 2
+    assert f"'{option}': given more than once" in " ".join(result.stderr.split())
+    assert not (tmp_path / "one").exists()
+
+
+def test_repeatable_options_and_flags_given_twice_still_run(tmp_path: Path) -> None:
+    code, _, stderr = _scan(tmp_path, "--service", "a", "--service", "b", "--no-state")
+    assert code == 0, stderr

@@ -5,9 +5,10 @@ from __future__ import annotations
 import os
 import signal
 import sys
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
+from typer.core import TyperCommand, TyperOption
 
 from loggardener import __version__
 from loggardener.commands.cluster import cluster as cluster_command
@@ -25,8 +26,30 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     rich_markup_mode="markdown",
 )
-app.command("cluster")(cluster_command)
-app.command("scan")(scan_command)
+
+
+class _OptionsOnce(TyperCommand):
+    """A command whose options of one value refuse a second one: the parser keeps the last, so
+    `--from a.json --from b.json` would scan b.json alone and say nothing of a.json."""
+
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:  # ctx: typer's vendored click Context
+        order = self.make_parser(ctx).parse_args(args=list(args))[2]  # one item per occurrence, in order
+        given: set[str] = set()
+        for param in order:
+            if not isinstance(param, TyperOption) or param.multiple or param.count or param.is_flag:
+                continue
+            if param.opts[0] in given and not ctx.resilient_parsing:  # shell completion parses half a line
+                raise typer.BadParameter(
+                    "given more than once; it takes one value (the last would win in silence): give it once",
+                    ctx=ctx,
+                    param=param,
+                )
+            given.add(param.opts[0])
+        return super().parse_args(ctx, args)
+
+
+app.command("cluster", cls=_OptionsOnce)(cluster_command)
+app.command("scan", cls=_OptionsOnce)(scan_command)
 
 
 def _version(value: bool) -> None:
