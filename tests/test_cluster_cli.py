@@ -210,3 +210,18 @@ def test_bytes_not_utf8_are_said_and_another_compression_is_named(tmp_path: Path
     packed.write_bytes(bz2.compress(b"down 1\ndown 2\n"))
     result = runner.invoke(app, ["cluster", str(packed)])
     assert result.exit_code == 2 and "is compressed with bzip2" in result.stderr
+
+
+def test_a_tar_archive_is_named_not_clustered_as_text(tmp_path: Path) -> None:
+    import io
+    import tarfile
+
+    buffer = io.BytesIO()
+    with tarfile.open(fileobj=buffer, mode="w:gz") as archive:
+        info = tarfile.TarInfo("worker.log")
+        info.size = 12
+        archive.addfile(info, io.BytesIO(b"queue stuck\n"))
+    packed = tmp_path / "logs.tgz"
+    packed.write_bytes(buffer.getvalue())
+    result = runner.invoke(app, ["cluster", str(packed)])
+    assert result.exit_code == 2 and "is a tar archive" in result.stderr
