@@ -144,6 +144,20 @@ def test_a_second_run_on_a_locked_state_waits_then_says_so(server: FakeGitHub, t
     assert not (out / ".gardener-state.json").exists()
 
 
+def test_a_lock_file_planted_as_a_symbolic_link_is_said_so(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    out.mkdir()
+    target = tmp_path / "elsewhere.txt"
+    target.write_text("keep\n", encoding="utf-8")
+    (out / ".gardener-state.json.lock").symlink_to(target)
+
+    code, _, stderr = _run("--demo", "--out", str(out))
+
+    assert code == 2
+    assert "it is a symbolic link; gardener does not write through links" in " ".join(stderr.split())
+    assert target.read_text(encoding="utf-8") == "keep\n"
+
+
 def test_a_persistent_secondary_rate_limit_ends_the_publish_phase_in_time(
     server: FakeGitHub, tmp_path: Path
 ) -> None:

@@ -59,6 +59,10 @@ def write_reason(exc: OSError) -> str:
         return "no space left on the device: free some space and rerun"
     if exc.errno == errno.EDQUOT:
         return "disk quota exceeded: free some space and rerun"
+    if exc.errno == errno.ELOOP:  # what opening a link with O_NOFOLLOW says, as a lock file is opened
+        return (
+            "it is a symbolic link; gardener does not write through links (remove it or choose another path)"
+        )
     return exc.strerror or str(exc)
 
 
