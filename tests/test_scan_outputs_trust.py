@@ -4,6 +4,7 @@ one run at a time per state file, a bounded publish phase, and unreadable input 
 from __future__ import annotations
 
 import json
+import os
 import re
 import time
 from collections.abc import Iterator
@@ -303,6 +304,22 @@ def test_worklogs_of_service_scans_and_of_other_runs_never_replace_each_other(tm
         "GCP-LOG-GARDENER-WORKLOG-last-59-minutes-2026-11-21-17-39.md",
     ]
     assert len(list(out.glob("*.issues"))) == 2
+
+
+@pytest.mark.parametrize("kind", ["directory", "named pipe"])
+def test_a_worklog_name_held_by_something_other_than_a_file_gets_the_next_name(
+    tmp_path: Path, kind: str
+) -> None:
+    """A named pipe there was opened to be read for the scan's marker, which waits for a writer forever."""
+    out = tmp_path / "out"
+    out.mkdir()
+    taken = out / "GCP-LOG-GARDENER-WORKLOG-last-59-minutes-2026-11-21-17-39.md"
+    taken.mkdir() if kind == "directory" else os.mkfifo(taken)
+
+    code, _, stderr = _run("--demo", "--out", str(out), "--no-state")
+
+    assert code == 0, stderr
+    assert (out / "GCP-LOG-GARDENER-WORKLOG-last-59-minutes-2026-11-21-17-39-2.md").is_file()
 
 
 def test_a_refused_header_is_described_without_quoting_it() -> None:

@@ -32,10 +32,17 @@ def scope_slug(names: tuple[str, ...]) -> str:
 
 
 def unused_path(path: Path, marker: str, limit: int = 1000) -> Path:
-    """`path`, unless a file there lacks `marker` (it is another run's): then `NAME-2.md`, `NAME-3.md`…"""
+    """`path`, unless a file there lacks `marker` (it is another run's) or something other than a file holds
+    the name (a directory; a named pipe, which opening to read would wait on forever): then `NAME-2.md`,
+    `NAME-3.md`… A symbolic link is returned, for the write to refuse it."""
     for attempt in range(1, limit + 1):
         candidate = path if attempt == 1 else path.with_name(f"{path.stem}-{attempt}{path.suffix}")
         try:
+            mode = candidate.lstat().st_mode
+            if stat.S_ISLNK(mode):
+                return candidate
+            if not stat.S_ISREG(mode):
+                continue
             with candidate.open(encoding="utf-8", errors="replace") as handle:
                 if marker in handle.read():
                     return candidate
