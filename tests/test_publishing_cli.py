@@ -227,7 +227,7 @@ def test_a_write_the_token_may_not_make_exits_4_like_a_refused_listing(
             2,
             "is not a URL",
         ),
-        (["--service", "", "--issues", "draft"], {}, 2, "--service needs a name"),
+        (["--service", " ", "--issues", "draft"], {}, 2, "--service needs a name"),
     ],
 )
 def test_issue_option_mistakes_fail_before_scanning(

@@ -29,16 +29,27 @@ app = typer.Typer(
 
 
 class _OptionsOnce(TyperCommand):
-    """A command whose options of one value refuse a second one: the parser keeps the last, so
-    `--from a.json --from b.json` would scan b.json alone and say nothing of a.json."""
+    """A command whose options of one value refuse a second one (the parser keeps the last, so
+    `--from a.json --from b.json` would scan b.json alone and say nothing of a.json) and an empty one
+    (`--report-json "$REPORT"` with the variable unset: as a path it is the current directory, as a name
+    it is no name, so `--project ""` would quietly fall back to GOOGLE_CLOUD_PROJECT)."""
 
     def parse_args(self, ctx: Any, args: list[str]) -> list[str]:  # ctx: typer's vendored click Context
-        order = self.make_parser(ctx).parse_args(args=list(args))[2]  # one item per occurrence, in order
+        values, _, order = self.make_parser(ctx).parse_args(args=list(args))  # order: one per occurrence
         given: set[str] = set()
         for param in order:
-            if not isinstance(param, TyperOption) or param.multiple or param.count or param.is_flag:
+            if ctx.resilient_parsing:  # shell completion parses half a line
+                break
+            if not isinstance(param, TyperOption) or param.count or param.is_flag:
                 continue
-            if param.opts[0] in given and not ctx.resilient_parsing:  # shell completion parses half a line
+            value = values.get(param.name)
+            if value == "" or (param.multiple and "" in (value or ())):
+                raise typer.BadParameter(
+                    "got an empty value (is the variable that gives it set?): give one, or leave the option out",
+                    ctx=ctx,
+                    param=param,
+                )
+            if param.opts[0] in given and not param.multiple:
                 raise typer.BadParameter(
                     "given more than once; it takes one value (the last would win in silence): give it once",
                     ctx=ctx,
