@@ -225,3 +225,21 @@ def test_a_tar_archive_is_named_not_clustered_as_text(tmp_path: Path) -> None:
     packed.write_bytes(buffer.getvalue())
     result = runner.invoke(app, ["cluster", str(packed)])
     assert result.exit_code == 2 and "is a tar archive" in result.stderr
+
+
+def test_a_text_log_is_redacted_before_the_miner_masks_part_of_a_secret(tmp_path: Path) -> None:
+    """Masked first, `password=Tango42xyz!MarbleCanyon` became `password=<*>!MarbleCanyon`, whose tail no
+    rule reads as a secret, and reached the table and the assignments."""
+    log = tmp_path / "auth.log"
+    log.write_text(
+        "sign-in refused password=Tango42xyz!MarbleCanyonRiver for user kim\n"
+        "sign-in refused pwd=lab77!QuietHarbourLights for user ola\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "assignments.ndjson"
+    result = runner.invoke(app, ["cluster", str(log), "--assignments", str(out)])
+    assert result.exit_code == 0
+    written = out.read_text(encoding="utf-8") + result.stdout
+    for secret in ("MarbleCanyonRiver", "QuietHarbourLights", "Tango42xyz", "lab77"):
+        assert secret not in written
+    assert "[REDACTED:password]" in written
