@@ -10,6 +10,7 @@ make gardener overwrite a file it was never asked to touch.
 from __future__ import annotations
 
 import errno
+import gzip
 import hashlib
 import io
 import os
@@ -230,7 +231,8 @@ def standard_output(option: str) -> IO[str]:
 
 @contextmanager
 def output_open(path: Path, what: str) -> Iterator[IO[str]]:
-    """Standard output for `-`, else `atomic_open(path)`."""
+    """Standard output for `-`, else `atomic_open(path)`, gzip-compressed when the name ends in `.gz` (as the
+    name says, so that zcat and gunzip read it)."""
     if path == STDOUT:
         try:
             yield standard_output(f"--{what}")
@@ -239,7 +241,20 @@ def output_open(path: Path, what: str) -> Iterator[IO[str]]:
             raise write_error(what, path, exc) from None
         return
     with atomic_open(path, what) as handle:
-        yield handle
+        if path.suffix != ".gz":
+            yield handle
+            return
+        with gzip.GzipFile(fileobj=cast(io.TextIOWrapper, handle).buffer, mode="wb", mtime=0) as packed:
+            text = io.TextIOWrapper(packed, encoding="utf-8", errors="surrogatepass")
+            yield text
+            text.flush()
+            text.detach()  # the gzip stream ends when `packed` closes; the file is atomic_open's
+
+
+def output_write(path: Path, text: str, what: str) -> None:
+    """Replace output `path` with `text`, atomically (gzip-compressed for a `.gz` name)."""
+    with output_open(path, what) as handle:
+        handle.write(text)
 
 
 def atomic_write(path: Path, text: str, what: str, mode: int | None = None) -> None:
