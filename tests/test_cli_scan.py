@@ -241,6 +241,40 @@ def test_an_export_compressed_other_than_gzip_is_named_exit_2(tmp_path: Path) ->
         assert len(stderr.strip().splitlines()) == 1
 
 
+def _tar(member: str, data: bytes) -> bytes:
+    import io
+    import tarfile
+
+    buffer = io.BytesIO()
+    with tarfile.open(fileobj=buffer, mode="w") as archive:
+        info = tarfile.TarInfo(member)
+        info.size = len(data)
+        archive.addfile(info, io.BytesIO(data))
+    return buffer.getvalue()
+
+
+def test_an_export_in_a_tar_archive_is_named_exit_2(tmp_path: Path) -> None:
+    text = b'{"timestamp": "2026-11-21T12:00:00Z", "severity": "ERROR", "textPayload": "x"}\n'
+    for name, data in (("e.tar", _tar("e.json", text)), ("e.tar.gz", gzip.compress(_tar("e.json", text)))):
+        path = tmp_path / name
+        path.write_bytes(data)
+        code, _, stderr = scan("--from", str(path), "--out", str(tmp_path / "out"), "--no-state")
+        assert code == 2 and "is a tar archive: extract its files first (tar -xf)" in stderr, stderr
+
+
+def test_outputs_named_gz_are_gzip_compressed(tmp_path: Path) -> None:
+    """They were plain JSON under a .gz name, which zcat, gunzip and the tools reading them by name refuse."""
+    report, assignments = tmp_path / "report.json.gz", tmp_path / "assignments.ndjson.gz"
+    code, _, stderr = scan(
+        "--demo", "--out", str(tmp_path / "out"), "--no-state", "--report-json", str(report),
+        "--assignments", str(assignments),
+    )  # fmt: skip
+    assert code == 0, stderr
+    assert json.loads(gzip.decompress(report.read_bytes()))["totals"]["read"] > 0
+    lines = gzip.decompress(assignments.read_bytes()).decode("utf-8").splitlines()
+    assert lines and all("position" in json.loads(line) for line in lines)
+
+
 def test_bad_config_names_the_key_and_exits_3(tmp_path: Path) -> None:
     config = tmp_path / "gardener.toml"
     config.write_text("[priorities]\nuse_default_rule = false\n", encoding="utf-8")

@@ -551,6 +551,19 @@ def test_save_export_writes_the_raw_entries_as_ndjson(tmp_path: Path) -> None:
     assert any(str(export) in note for note in source.stats.notes)
 
 
+def test_save_export_named_gz_is_gzip_compressed(tmp_path: Path) -> None:
+    """It was plain NDJSON under a .gz name: gardener read it back, zcat and gunzip did not."""
+    import gzip
+
+    entries = make_entries(4)
+    export = tmp_path / "scan.ndjson.gz"
+    with FakeLoggingServer(entries) as server:
+        read_all(source_for(server, FakeClock(), save_export=export))
+    lines = gzip.decompress(export.read_bytes()).decode("utf-8").splitlines()
+    assert [json.loads(line) for line in lines] == entries
+    assert not (tmp_path / "scan.ndjson.gz.partial").exists()
+
+
 def test_save_export_creates_its_directory(tmp_path: Path) -> None:
     export = tmp_path / "exports" / "2024-05-01" / "scan.ndjson"
     with FakeLoggingServer(make_entries(3)) as server:

@@ -210,3 +210,36 @@ def test_bytes_not_utf8_are_said_and_another_compression_is_named(tmp_path: Path
     packed.write_bytes(bz2.compress(b"down 1\ndown 2\n"))
     result = runner.invoke(app, ["cluster", str(packed)])
     assert result.exit_code == 2 and "is compressed with bzip2" in result.stderr
+
+
+def test_a_tar_archive_is_named_not_clustered_as_text(tmp_path: Path) -> None:
+    import io
+    import tarfile
+
+    buffer = io.BytesIO()
+    with tarfile.open(fileobj=buffer, mode="w:gz") as archive:
+        info = tarfile.TarInfo("worker.log")
+        info.size = 12
+        archive.addfile(info, io.BytesIO(b"queue stuck\n"))
+    packed = tmp_path / "logs.tgz"
+    packed.write_bytes(buffer.getvalue())
+    result = runner.invoke(app, ["cluster", str(packed)])
+    assert result.exit_code == 2 and "is a tar archive" in result.stderr
+
+
+def test_a_text_log_is_redacted_before_the_miner_masks_part_of_a_secret(tmp_path: Path) -> None:
+    """Masked first, `password=Tango42xyz!MarbleCanyon` became `password=<*>!MarbleCanyon`, whose tail no
+    rule reads as a secret, and reached the table and the assignments."""
+    log = tmp_path / "auth.log"
+    log.write_text(
+        "sign-in refused password=Tango42xyz!MarbleCanyonRiver for user kim\n"
+        "sign-in refused pwd=lab77!QuietHarbourLights for user ola\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "assignments.ndjson"
+    result = runner.invoke(app, ["cluster", str(log), "--assignments", str(out)])
+    assert result.exit_code == 0
+    written = out.read_text(encoding="utf-8") + result.stdout
+    for secret in ("MarbleCanyonRiver", "QuietHarbourLights", "Tango42xyz", "lab77"):
+        assert secret not in written
+    assert "[REDACTED:password]" in written

@@ -79,6 +79,37 @@ def test_bad_config_is_a_clear_error_naming_the_key(tmp_path: Path, text: str, e
     assert expected in caught.value.message
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            '[redaction]\nemails = "no"\n',
+            "key 'redaction.emails': Input should be a valid boolean, got str 'no'",
+        ),
+        ("[priorities]\nuse_default_rules = 0\n", "key 'priorities.use_default_rules'"),
+        ('[entries]\nreassembly_gap_seconds = "2.5"\n', "key 'entries.reassembly_gap_seconds'"),
+        ('[log_analytics]\nmax_rows = "500"\n', "got str '500'"),
+        ("[issues]\nreopen_regressions = 1\n", "got int 1"),
+        ("project = 42\n", "key 'project': Input should be a valid string, got int 42"),
+    ],
+)
+def test_a_value_of_the_wrong_toml_type_is_refused_not_converted(
+    tmp_path: Path, text: str, expected: str
+) -> None:
+    path = tmp_path / "gardener.toml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(GardenerError) as caught:
+        load_config(path)
+    assert caught.value.exit_code == ExitCode.BAD_CONFIG
+    assert expected in caught.value.message
+
+
+def test_an_integer_where_a_number_of_seconds_goes_is_read(tmp_path: Path) -> None:
+    path = tmp_path / "gardener.toml"
+    path.write_text("[entries]\nreassembly_gap_seconds = 2\n", encoding="utf-8")
+    assert load_config(path).entries.reassembly_gap_seconds == 2
+
+
 def test_a_pyproject_whose_tool_is_not_a_table_has_no_gardener_section(tmp_path: Path) -> None:
     (tmp_path / "pyproject.toml").write_text('tool = "poetry"\n', encoding="utf-8")
     assert load_config(search_dir=tmp_path) == GardenerConfig()

@@ -401,7 +401,10 @@ def test_an_output_to_a_closed_standard_output_is_refused_not_lost(
 @pytest.mark.parametrize(
     ("args", "expected"),
     [
-        (["scan", "--from", "", "--no-state"], "--from needs a path: got an empty one"),
+        (
+            ["scan", "--from", "", "--no-state"],
+            "'--from': got an empty value (is the variable that gives it set?)",
+        ),
         (["cluster", ""], "the path of a log file is empty"),
         (["cluster", "", "--format", "gcloud"], "is empty (is the variable that gives it set?)"),
     ],
@@ -410,7 +413,23 @@ def test_an_empty_input_path_says_so(tmp_path: Path, args: list[str], expected: 
     """`--from "$EXPORT"` with the variable unset: not "nothing to scan" (it was given) nor ": no such file"."""
     result = runner.invoke(app, args)
     assert result.exit_code == 2
-    assert expected in result.stderr
+    assert expected in " ".join(result.stderr.replace("│", " ").split())
+
+
+@pytest.mark.parametrize(
+    "option",
+    ["--out", "--state", "--report-json", "--templates", "--config", "--project", "--repo", "--service"],
+)
+def test_an_option_given_an_empty_value_is_refused_not_read_as_the_current_directory_or_as_absent(
+    tmp_path: Path, option: str
+) -> None:
+    """`--report-json "$REPORT"` with the variable unset wrote into `.`, `--templates ""` read the current
+    directory's templates, `--project ""` fell back to GOOGLE_CLOUD_PROJECT."""
+    result = runner.invoke(app, ["scan", "--demo", "--out", str(tmp_path / "out"), option, ""])
+    assert result.exit_code == 2
+    flat = " ".join(result.stderr.replace("│", " ").split())
+    assert f"'{option}': got an empty value (is the variable that gives it set?)" in flat
+    assert not (tmp_path / "out").exists()
 
 
 def test_an_export_wholly_outside_the_window_says_so_not_only_healthy(tmp_path: Path) -> None:
@@ -523,3 +542,32 @@ def test_text_options_that_are_not_utf8_are_one_line(
     result = runner.invoke(app, ["scan", "--out", str(tmp_path / "out"), "--no-state", *args])
     assert result.exit_code == 2, result.stderr
     assert expected in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("args", "option"),
+    [
+        (["scan", "--from", "a.json", "--from", "b.json", "--out", "{one}"], "--from"),
+        (
+            ["scan", "--demo", "--min-severity", "error", "--min-severity=debug", "--out", "{one}"],
+            "--min-severity",
+        ),
+        (["scan", "--demo", "--no-state", "--out", "{one}", "--out", "{one}"], "--out"),
+        (["cluster", "-", "--limit", "3", "--limit", "5"], "--limit"),
+    ],
+)
+def test_an_option_of_one_value_given_twice_is_refused_not_overridden(
+    tmp_path: Path, args: list[str], option: str
+) -> None:
+    one = str(tmp_path / "one")
+    result = runner.invoke(
+        app, [arg.replace("{one}", one) for arg in args], input="x\n"
+    )  # nothing in the cwd
+    assert result.exit_code == 2
+    assert f"'{option}': given more than once" in " ".join(result.stderr.split())
+    assert not (tmp_path / "one").exists()
+
+
+def test_repeatable_options_and_flags_given_twice_still_run(tmp_path: Path) -> None:
+    code, _, stderr = _scan(tmp_path, "--service", "a", "--service", "b", "--no-state")
+    assert code == 0, stderr

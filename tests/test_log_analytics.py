@@ -540,6 +540,8 @@ def bigquery_answering() -> Iterator[Callable[[int, str, bytes], str]]:
             self.end_headers()
             self.wfile.write(answer["body"])
 
+        do_GET = do_POST  # a job's state and results are read with GET
+
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
     thread.start()
@@ -591,6 +593,40 @@ def test_a_403_is_said_by_its_reason_not_always_as_a_permission(
     assert caught.value.message.startswith(starts)
     assert "Location: None" not in caught.value.message
     assert ("roles/bigquery.jobUser" in caught.value.message) == (reason == "accessDenied")
+
+
+def test_a_query_job_answered_with_json_of_another_shape_is_one_line_about_the_answer(
+    bigquery_answering: Callable[[int, str, bytes], str],
+) -> None:
+    """A job inserted and answered without its `jobReference` was an internal KeyError."""
+    from loggardener.sources.log_analytics import BigQueryEngine
+
+    engine = BigQueryEngine(
+        "p-roject", bigquery_answering(200, "application/json", b'{"unexpected": true}'), 10
+    )
+    engine.retry_seconds = 1
+    with pytest.raises(GardenerError) as caught:
+        engine.columns("p-roject", "logs", "_AllLogs")
+    assert caught.value.exit_code == 5
+    assert "the answer is not BigQuery's (JSON of another shape)" in caught.value.message
+
+
+def test_a_401_to_the_anonymous_credentials_of_an_http_endpoint_names_them(
+    bigquery_answering: Callable[[int, str, bytes], str],
+) -> None:
+    """It said `run gcloud auth application-default login`, which an http:// endpoint never uses."""
+    from loggardener.sources.log_analytics import BigQueryEngine
+
+    error = {"code": 401, "message": "Invalid Credentials", "errors": [{"reason": "authError"}]}
+    endpoint = bigquery_answering(401, "application/json", json.dumps({"error": error}).encode())
+    engine = BigQueryEngine("p-roject", endpoint, 10)
+    with pytest.raises(GardenerError) as caught:
+        engine.estimate("SELECT 1")
+    assert caught.value.exit_code == 4
+    assert (
+        f"{endpoint} answered HTTP 401 (unauthenticated) to the anonymous credentials" in caught.value.message
+    )
+    assert "gcloud auth" not in caught.value.message
 
 
 def test_an_unreachable_bigquery_is_given_up_after_the_retry_time() -> None:

@@ -215,7 +215,19 @@ def test_a_write_the_token_may_not_make_exits_4_like_a_refused_listing(
             2,
             "GITHUB_API_URL 'api.github.example' is not a URL",
         ),
-        (["--service", "", "--issues", "draft"], {}, 2, "--service needs a name"),
+        (
+            ["--issues", "publish", "--repo", "o/r"],
+            {"GITHUB_TOKEN": "x", "GITHUB_API_URL": "http://[::1"},
+            2,
+            "GITHUB_API_URL 'http://[::1' is not a URL",
+        ),
+        (
+            ["--issues", "publish", "--repo", "o/r"],
+            {"GITHUB_TOKEN": "x", "GITHUB_API_URL": "https://ghe.example:api/v3"},
+            2,
+            "is not a URL",
+        ),
+        (["--service", " ", "--issues", "draft"], {}, 2, "--service needs a name"),
     ],
 )
 def test_issue_option_mistakes_fail_before_scanning(

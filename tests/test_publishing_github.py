@@ -365,6 +365,27 @@ def test_an_answer_too_deep_to_decode_publishes_nothing_and_says_so(
     assert not server.requests_matching("POST")
 
 
+def test_a_listing_answered_with_a_page_not_a_list_publishes_nothing_and_says_so(server: FakeGitHub) -> None:
+    """A proxy's or a broken server's 200 where the issues belong was an internal TypeError."""
+    server.fail("GET", r"/repos/o/r/issues", status=200, times=10, body={"notice": "sign in to continue"})
+
+    actions = publish(server, make_report())
+
+    assert kinds(actions) == ["failed", "failed"]
+    assert "GitHub's answer is not the JSON its API sends (a proxy's page?" in actions[0].detail
+    assert "nothing published" in actions[0].detail
+    assert not server.requests_matching("POST")
+
+
+def test_a_created_issue_answered_without_its_fields_fails_that_issue(server: FakeGitHub) -> None:
+    server.fail("POST", r"/repos/o/r/issues", status=201, times=10, body={"notice": "accepted"})
+
+    actions = publish(server, make_report())
+
+    assert kinds(actions) == ["failed", "failed"]
+    assert "GitHub's answer is not the JSON its API sends" in actions[1].detail
+
+
 def test_rate_limit_403_waits_for_the_reset_and_retries(server: FakeGitHub) -> None:
     server.rate_limit("POST", r"/repos/o/r/issues", times=1, reset_in=-2)
 

@@ -4,6 +4,7 @@ one run at a time per state file, a bounded publish phase, and unreadable input 
 from __future__ import annotations
 
 import json
+import os
 import re
 import time
 from collections.abc import Iterator
@@ -142,6 +143,20 @@ def test_a_second_run_on_a_locked_state_waits_then_says_so(server: FakeGitHub, t
     assert waited >= 0.5
     assert server.requests_matching("POST") == []
     assert not (out / ".gardener-state.json").exists()
+
+
+def test_a_lock_file_planted_as_a_symbolic_link_is_said_so(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    out.mkdir()
+    target = tmp_path / "elsewhere.txt"
+    target.write_text("keep\n", encoding="utf-8")
+    (out / ".gardener-state.json.lock").symlink_to(target)
+
+    code, _, stderr = _run("--demo", "--out", str(out))
+
+    assert code == 2
+    assert "it is a symbolic link; gardener does not write through links" in " ".join(stderr.split())
+    assert target.read_text(encoding="utf-8") == "keep\n"
 
 
 def test_a_persistent_secondary_rate_limit_ends_the_publish_phase_in_time(
@@ -289,6 +304,22 @@ def test_worklogs_of_service_scans_and_of_other_runs_never_replace_each_other(tm
         "GCP-LOG-GARDENER-WORKLOG-last-59-minutes-2026-11-21-17-39.md",
     ]
     assert len(list(out.glob("*.issues"))) == 2
+
+
+@pytest.mark.parametrize("kind", ["directory", "named pipe"])
+def test_a_worklog_name_held_by_something_other_than_a_file_gets_the_next_name(
+    tmp_path: Path, kind: str
+) -> None:
+    """A named pipe there was opened to be read for the scan's marker, which waits for a writer forever."""
+    out = tmp_path / "out"
+    out.mkdir()
+    taken = out / "GCP-LOG-GARDENER-WORKLOG-last-59-minutes-2026-11-21-17-39.md"
+    taken.mkdir() if kind == "directory" else os.mkfifo(taken)
+
+    code, _, stderr = _run("--demo", "--out", str(out), "--no-state")
+
+    assert code == 0, stderr
+    assert (out / "GCP-LOG-GARDENER-WORKLOG-last-59-minutes-2026-11-21-17-39-2.md").is_file()
 
 
 def test_a_refused_header_is_described_without_quoting_it() -> None:

@@ -91,3 +91,21 @@ def test_the_pointer_names_the_worklog_and_the_run() -> None:
         "[this run](https://github.com/acme/shop/actions/runs/42)."
     )
     assert full_worklog_pointer(Path("worklogs/x.md"), {}) == "The full worklog is `worklogs/x.md`."
+
+
+def test_a_named_pipe_nobody_reads_is_refused_at_once_not_waited_on(tmp_path: Path) -> None:
+    """Opening it to append waited for a reader forever, before the scan read anything."""
+    import os
+    import subprocess
+    import sys
+
+    pipe = tmp_path / "summary"
+    os.mkfifo(pipe)
+    out = tmp_path / "out"
+    command = [sys.executable, "-m", "loggardener", "scan", "--demo", "--no-state", "--out", str(out)]
+    done = subprocess.run(
+        [*command, "--step-summary", str(pipe)], capture_output=True, text=True, timeout=120, check=False
+    )
+    assert done.returncode == 2
+    assert "is a named pipe that no process reads" in done.stderr
+    assert not list(out.glob("*.md"))

@@ -5,9 +5,10 @@ from __future__ import annotations
 import os
 import signal
 import sys
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
+from typer.core import TyperCommand, TyperOption
 
 from loggardener import __version__, startup
 from loggardener.commands.cluster import cluster as cluster_command
@@ -25,8 +26,41 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     rich_markup_mode="markdown",
 )
-app.command("cluster")(cluster_command)
-app.command("scan")(scan_command)
+
+
+class _OptionsOnce(TyperCommand):
+    """A command whose options of one value refuse a second one (the parser keeps the last, so
+    `--from a.json --from b.json` would scan b.json alone and say nothing of a.json) and an empty one
+    (`--report-json "$REPORT"` with the variable unset: as a path it is the current directory, as a name
+    it is no name, so `--project ""` would quietly fall back to GOOGLE_CLOUD_PROJECT)."""
+
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:  # ctx: typer's vendored click Context
+        values, _, order = self.make_parser(ctx).parse_args(args=list(args))  # order: one per occurrence
+        given: set[str] = set()
+        for param in order:
+            if ctx.resilient_parsing:  # shell completion parses half a line
+                break
+            if not isinstance(param, TyperOption) or param.count or param.is_flag:
+                continue
+            value = values.get(param.name)
+            if value == "" or (param.multiple and "" in (value or ())):
+                raise typer.BadParameter(
+                    "got an empty value (is the variable that gives it set?): give one, or leave the option out",
+                    ctx=ctx,
+                    param=param,
+                )
+            if param.opts[0] in given and not param.multiple:
+                raise typer.BadParameter(
+                    "given more than once; it takes one value (the last would win in silence): give it once",
+                    ctx=ctx,
+                    param=param,
+                )
+            given.add(param.opts[0])
+        return super().parse_args(ctx, args)
+
+
+app.command("cluster", cls=_OptionsOnce)(cluster_command)
+app.command("scan", cls=_OptionsOnce)(scan_command)
 
 
 def _version(value: bool) -> None:

@@ -92,8 +92,10 @@ LinearPatterns = Annotated[list[str], AfterValidator(_linear_patterns)]
 
 
 class _Section(BaseModel):
-    # inf and nan are TOML numbers too: a duration or a count is finite
-    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
+    # inf and nan are TOML numbers too: a duration or a count is finite. TOML has its own types, so a value
+    # of the wrong one (`emails = "no"`, `max_rows = "5"`, `use_default_rules = 0`) is a mistake, not text
+    # to convert: `"no"` would read as false while `"off!"` stopped the run.
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False, strict=True)
 
 
 class EntriesConfig(_Section):
@@ -717,12 +719,18 @@ class GardenerConfig(_Section):
     log_analytics: LogAnalyticsConfig = LogAnalyticsConfig()
 
 
+_TYPE_ERRORS = frozenset({"bool_type", "int_type", "float_type", "string_type"})
+
+
 def _describe(error: ValidationError, origin: str) -> str:
     first = error.errors()[0]
     key = ".".join(str(part) for part in first["loc"]) or "(top level)"
     if first["type"] == "extra_forbidden":
         return f"{origin}: unknown key '{key}'; see the README's Configuration section for the keys"
-    return f"{origin}: key '{key}': {first['msg'].removeprefix('Value error, ')}"
+    message = first["msg"].removeprefix("Value error, ")
+    if first["type"] in _TYPE_ERRORS:
+        message = f"{message}, got {type(first['input']).__name__} {first['input']!r}"
+    return f"{origin}: key '{key}': {message}"
 
 
 def parse_config(data: dict[str, Any], origin: str) -> GardenerConfig:

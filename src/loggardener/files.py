@@ -10,6 +10,7 @@ make gardener overwrite a file it was never asked to touch.
 from __future__ import annotations
 
 import errno
+import gzip
 import hashlib
 import io
 import os
@@ -32,10 +33,17 @@ def scope_slug(names: tuple[str, ...]) -> str:
 
 
 def unused_path(path: Path, marker: str, limit: int = 1000) -> Path:
-    """`path`, unless a file there lacks `marker` (it is another run's): then `NAME-2.md`, `NAME-3.md`…"""
+    """`path`, unless a file there lacks `marker` (it is another run's) or something other than a file holds
+    the name (a directory; a named pipe, which opening to read would wait on forever): then `NAME-2.md`,
+    `NAME-3.md`… A symbolic link is returned, for the write to refuse it."""
     for attempt in range(1, limit + 1):
         candidate = path if attempt == 1 else path.with_name(f"{path.stem}-{attempt}{path.suffix}")
         try:
+            mode = candidate.lstat().st_mode
+            if stat.S_ISLNK(mode):
+                return candidate
+            if not stat.S_ISREG(mode):
+                continue
             with candidate.open(encoding="utf-8", errors="replace") as handle:
                 if marker in handle.read():
                     return candidate
@@ -59,6 +67,10 @@ def write_reason(exc: OSError) -> str:
         return "no space left on the device: free some space and rerun"
     if exc.errno == errno.EDQUOT:
         return "disk quota exceeded: free some space and rerun"
+    if exc.errno == errno.ELOOP:  # what opening a link with O_NOFOLLOW says, as a lock file is opened
+        return (
+            "it is a symbolic link; gardener does not write through links (remove it or choose another path)"
+        )
     return exc.strerror or str(exc)
 
 
@@ -219,7 +231,8 @@ def standard_output(option: str) -> IO[str]:
 
 @contextmanager
 def output_open(path: Path, what: str) -> Iterator[IO[str]]:
-    """Standard output for `-`, else `atomic_open(path)`."""
+    """Standard output for `-`, else `atomic_open(path)`, gzip-compressed when the name ends in `.gz` (as the
+    name says, so that zcat and gunzip read it)."""
     if path == STDOUT:
         try:
             yield standard_output(f"--{what}")
@@ -228,7 +241,20 @@ def output_open(path: Path, what: str) -> Iterator[IO[str]]:
             raise write_error(what, path, exc) from None
         return
     with atomic_open(path, what) as handle:
-        yield handle
+        if path.suffix != ".gz":
+            yield handle
+            return
+        with gzip.GzipFile(fileobj=cast(io.TextIOWrapper, handle).buffer, mode="wb", mtime=0) as packed:
+            text = io.TextIOWrapper(packed, encoding="utf-8", errors="surrogatepass")
+            yield text
+            text.flush()
+            text.detach()  # the gzip stream ends when `packed` closes; the file is atomic_open's
+
+
+def output_write(path: Path, text: str, what: str) -> None:
+    """Replace output `path` with `text`, atomically (gzip-compressed for a `.gz` name)."""
+    with output_open(path, what) as handle:
+        handle.write(text)
 
 
 def atomic_write(path: Path, text: str, what: str, mode: int | None = None) -> None:

@@ -25,6 +25,7 @@ from loggardener.files import (
     atomic_write,
     check_writable,
     output_open,
+    output_write,
     prepare_directory,
     unused_path,
     write_error,
@@ -282,7 +283,7 @@ def run_scan_job(
                 writes.append(("step summary", lambda: append_step_summary(summary, marked, pointer)))
         if outputs.report_json is not None:
             target = outputs.report_json
-            writes.append(("report", lambda: atomic_write(target, JsonReport().render(report), "report")))
+            writes.append(("report", lambda: output_write(target, JsonReport().render(report), "report")))
         if state is not None and outputs.state is not None:
             state.record_run(report)
             state.prune(report.window.end or report.generated_at, config.state.forget_after_days)

@@ -82,17 +82,20 @@ def _unreadable(path: str, exc: OSError) -> GardenerError:
 
 
 def text_items(path: str) -> Iterator[Item]:
-    """One message per line (a gzip file is decompressed); blank lines and a broken gzip end are counted, and
-    bytes not in the file's encoding said on standard error."""
+    """One message per line (a gzip file is decompressed), redacted before the miner masks any of it (masked
+    first, `password=Hunter2x!Rest` left `password=<*>!Rest`, which no rule reads as a secret); blank lines
+    and a broken gzip end are counted, and bytes not in the file's encoding said on standard error."""
+    from loggardener.entries.redact import Redactor
     from loggardener.sources.file import undecodable_bytes, undecodable_note
 
+    redact = Redactor().redact
     handle = _open_text(path)
     number = 0
     undecodable = undecodable_bytes()
     try:
         for number, line in enumerate(handle, start=1):
             message = line.rstrip("\r\n")
-            yield (number, message, None) if message.strip() else (number, None, "blank line")
+            yield (number, redact(message), None) if message.strip() else (number, None, "blank line")
     except _BROKEN_GZIP as exc:  # counted like any bad line: the lines before it are still clustered
         yield number + 1, None, f"truncated or corrupt gzip after line {number} ({exc})"
     except OSError as exc:

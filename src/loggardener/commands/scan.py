@@ -516,8 +516,6 @@ def scan(
                 f"{flag} - would name a file '-': give a path ('-' means standard input or output only for "
                 "--from, --report-json and --assignments)"
             )
-    if from_path == "":
-        raise GardenerError("--from needs a path: got an empty one (is the variable that gives it set?)")
     _refuse_undecodable(
         {
             "--service": service,

@@ -113,9 +113,12 @@ class _Run:
     """Why no more issues are created: one came back without the generated-by label, so would the rest."""
 
 
-_API_ERRORS = (GithubException, RequestException, RecursionError)
+_UNREADABLE_ANSWER = (TypeError, KeyError, AttributeError)
+"""What PyGithub raises reading an answer of the wrong shape (a proxy's 200 page where a list of issues
+belongs, an issue without its fields): it builds its objects from whatever JSON came."""
+_API_ERRORS = (GithubException, RequestException, RecursionError, *_UNREADABLE_ANSWER)
 """What a call to GitHub raises when it fails, or when its answer cannot be read (a JSON answer nested too
-deeply for the decoder: a proxy's or a broken one, as GitHub sends none)."""
+deeply for the decoder, or not of the shape GitHub sends: a proxy's or a broken one)."""
 
 
 def describe(exc: Exception) -> str:
@@ -133,6 +136,11 @@ def describe(exc: Exception) -> str:
         return "GitHub kept failing after retries" + (f": {reason.group(1)}" if reason else "")
     if isinstance(exc, RecursionError):
         return "GitHub's answer nests too deeply to be read as JSON (a proxy's page?)"
+    if isinstance(exc, _UNREADABLE_ANSWER):
+        return (
+            "GitHub's answer is not the JSON its API sends (a proxy's page? check GITHUB_API_URL): "
+            f"{type(exc).__name__}: {str(exc)[:200]}"
+        )
     if isinstance(exc, InvalidHeader):  # its text quotes the header: the token
         return "a request header holds a character HTTP refuses (check GH_TOKEN or GITHUB_TOKEN)"
     if isinstance(exc, RequestException):

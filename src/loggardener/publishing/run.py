@@ -45,7 +45,7 @@ def choose_publisher(
     from loggardener.publishing.github import GitHubPublisher  # PyGithub only when publishing
 
     api_url = environ.get("GITHUB_API_URL") or DEFAULT_API_URL
-    if not api_url.startswith(("https://", "http://")):
+    if not _is_http_url(api_url):
         raise GardenerError(
             f"GITHUB_API_URL {api_url!r} is not a URL: give https://api.github.com, your GitHub Enterprise "
             "server's https://HOST/api/v3, or unset it",
@@ -59,6 +59,18 @@ def choose_publisher(
         seconds_between_writes=config.seconds_between_writes or None,
         max_rate_limit_wait=config.max_rate_limit_wait,
     )
+
+
+def _is_http_url(url: str) -> bool:
+    """An http(s) URL with a host and, if any, a port that is a number (`http://[::1`, `https://h:x` are not)."""
+    from urllib.parse import urlsplit
+
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - reading it checks it
+    except ValueError:
+        return False
+    return parts.scheme in ("http", "https") and bool(parts.hostname) and url.startswith(parts.scheme + "://")
 
 
 def _token(environ: Mapping[str, str]) -> str:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import re
 from collections.abc import Mapping
 from pathlib import Path
 
+from loggardener.errors import ExitCode, GardenerError
 from loggardener.files import write_error
 
 STEP_SUMMARY_LIMIT = 1024 * 1024
@@ -70,10 +72,23 @@ def _closers(lines: list[str]) -> str:
 
 def check_appendable(path: Path) -> None:
     """Fail before the scan if the summary file cannot be appended to."""
+    os.close(_open_append(path))
+
+
+def _open_append(path: Path) -> int:
+    """A descriptor appending to `path`, opened without waiting: a named pipe that no process reads would
+    hold the run forever (a file, a terminal or a pipe with its reader opens as always)."""
     try:
-        with path.open("a", encoding="utf-8"):
-            pass
+        descriptor = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT | os.O_NONBLOCK, 0o644)
+        os.set_blocking(descriptor, True)
+        return descriptor
     except OSError as exc:
+        if exc.errno == errno.ENXIO:
+            raise GardenerError(
+                f"cannot write the step summary {path}: it is a named pipe that no process reads; "
+                "start its reader first, or give a file",
+                ExitCode.BAD_INPUT,
+            ) from None
         raise write_error("the step summary", path, exc) from None
 
 
@@ -87,7 +102,7 @@ def append_step_summary(path: Path, markdown: str, pointer: str, limit: int = ST
     try:
         used = path.stat().st_size if path.exists() else 0
         fitted = fit_summary(text, pointer, limit - used)
-        with path.open("a", encoding="utf-8") as handle:
+        with os.fdopen(_open_append(path), "a", encoding="utf-8") as handle:
             handle.write(fitted)
     except OSError as exc:
         raise write_error("the step summary", path, exc) from None

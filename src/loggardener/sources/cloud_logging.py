@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import json
 import os
 import re
@@ -427,6 +428,8 @@ class CloudLoggingSource(EntrySource):
         check_writable(partial, "export")
         try:
             partial.parent.mkdir(parents=True, exist_ok=True)
+            if self.save_export.suffix == ".gz":  # as its name says, so that zcat and gunzip read it too
+                return gzip.open(partial, "wt", encoding="utf-8")
             return partial.open("w", encoding="utf-8")
         except OSError as exc:
             where = f" ({exc.filename})" if exc.filename and exc.filename != str(partial) else ""
@@ -437,7 +440,7 @@ class CloudLoggingSource(EntrySource):
         if export is None or self.save_export is None:
             return
         export.close()
-        partial = Path(export.name)
+        partial = self.save_export.with_name(self.save_export.name + ".partial")
         if completed:
             os.replace(partial, self.save_export)
             self.stats.notes.append(f"saved the fetched entries to {self.save_export} (replay with --from)")

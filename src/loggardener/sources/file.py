@@ -33,6 +33,8 @@ _OTHER_COMPRESSIONS = (
     (b"PK\x03\x04", "zip (unzip)"),
     (b"7z\xbc\xaf\x27\x1c", "7-Zip (7z x)"),
 )
+# A tar archive (a .tar, or a .tar.gz once gunzipped) says "ustar" in its first member's header.
+_TAR_MAGIC_OFFSET, _TAR_MAGIC = 257, b"ustar"
 # A compressed stream that stops early or holds garbage: what was read before it still counts.
 _BROKEN_STREAM = (EOFError, gzip.BadGzipFile, zlib.error)
 
@@ -100,13 +102,19 @@ def displayed(path: str) -> str:
 
 
 def refuse_other_compressions(window: bytes, description: str, wanted: str) -> None:
-    """One line naming the compression of an input compressed other than with gzip (given by mistake)."""
+    """One line naming the compression of an input compressed other than with gzip, or the tar archive
+    holding it (given by mistake)."""
     for magic, tool in _OTHER_COMPRESSIONS:
         if window.startswith(magic):
             raise GardenerError(
                 f"{description} is compressed with {tool}: decompress it first, or give {wanted}",
                 ExitCode.BAD_INPUT,
             )
+    if window[_TAR_MAGIC_OFFSET : _TAR_MAGIC_OFFSET + len(_TAR_MAGIC)] == _TAR_MAGIC:
+        raise GardenerError(
+            f"{description} is a tar archive: extract its files first (tar -xf), then give {wanted}",
+            ExitCode.BAD_INPUT,
+        )
 
 
 def undecodable_note(count: int, encoding: str, description: str) -> list[str]:

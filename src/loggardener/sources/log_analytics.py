@@ -83,7 +83,13 @@ from loggardener.entries.resources import (
 )
 from loggardener.entries.stacks import PY_CHAIN_SEPARATORS, PY_HEADER
 from loggardener.errors import ExitCode, GardenerError
-from loggardener.sources.google_auth import TOO_DEEP_ANSWER, credentials_for, endpoint_url, unreadable_answers
+from loggardener.sources.google_auth import (
+    TOO_DEEP_ANSWER,
+    credentials_for,
+    endpoint_url,
+    is_emulator,
+    unreadable_answers,
+)
 from loggardener.sources.interface import EntrySource, RawRecord, SourceStats
 from loggardener.sources.query import rfc3339
 
@@ -885,7 +891,7 @@ class BigQueryEngine:
         from google.auth.exceptions import GoogleAuthError
 
         unreadable = {**unreadable_answers(), RecursionError: TOO_DEEP_ANSWER}
-        misread: tuple[type[BaseException], ...] = (*unreadable, AttributeError, TypeError)
+        misread: tuple[type[BaseException], ...] = (*unreadable, AttributeError, TypeError, KeyError)
         try:
             return action()
         except api.RetryError as exc:
@@ -917,6 +923,15 @@ class BigQueryEngine:
                 f"permission denied {what}: {_message(exc)}; {_ROLES}", ExitCode.CREDENTIALS
             ) from None
         except (api.Unauthorized, GoogleAuthError) as exc:
+            if is_emulator(
+                self.endpoint
+            ):  # a 401 makes google-auth refresh, which anonymous credentials cannot
+                raise GardenerError(
+                    f"credentials rejected {what}: {self.endpoint} answered HTTP 401 (unauthenticated) to the "
+                    "anonymous credentials every http:// endpoint gets; use an endpoint that accepts them, or an "
+                    "https:// one to send Application Default Credentials",
+                    ExitCode.CREDENTIALS,
+                ) from None
             raise GardenerError(
                 f"credentials rejected {what}: {_message(exc)}; run `gcloud auth application-default login`",
                 ExitCode.CREDENTIALS,
