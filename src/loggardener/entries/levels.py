@@ -102,6 +102,9 @@ _PREFIX_TOKENS = re.compile(
     # Apache's `[php:warn]`, `[:error]`
     r"|\[(?:[\w-]{0,32}:)?(?P<blevel>(?i:" + _LEVEL_ALTERNATION + r"))\]:?"
     r"|<(?P<alevel>(?i:" + _LEVEL_ALTERNATION + r"))>:?"
+    # Celery's `[2025-06-10 13:00:00,123: ERROR/MainProcess]`: the level and the process that logged it close
+    # the bracket its time opens
+    r"|(?P<slevel>(?:" + _LEVEL_ALTERNATION + r"))/[\w.:-]{1,64}\]:?"
     r"|(?P<plevel>(?:" + _LEVEL_ALTERNATION + r"))(?::(?=[\w.-]{0,64}:)[\w.-]{0,64}:|:|(?=\s))"
     r"|(?P<cword>(?i:error|warning|info|debug)):?(?=\s)"
     r"|(?P<continuation>(?:" + _PG_CONTINUATIONS + r")):(?=\s)"
@@ -222,7 +225,7 @@ def _declared(head: str, text: str | None) -> Declared | None:
         return Declared(Severity.WARNING, "python-warning")
     first_line = head.split("\n", 1)[0]
     for kind, value in _header_tokens(first_line):
-        if kind in ("blevel", "alevel"):
+        if kind in ("blevel", "alevel", "slevel"):
             return Declared(_LEVEL_WORDS[value.upper()], "bracketed-level")
         if kind == "plevel":
             if value == "FATAL" and "FATAL:  " in first_line:
@@ -382,7 +385,7 @@ def _header_end(line: str) -> int:
         kind = match.lastgroup or ""
         if kind in ("component", "cword", "location", "session") and consumed == 0:
             return start
-        if kind == "module" and previous not in ("plevel", "blevel", "alevel", "cword"):
+        if kind == "module" and previous not in ("plevel", "blevel", "alevel", "slevel", "cword"):
             return start
         if kind == "component" and _EXCEPTION_NAME.match(line, match.start()):
             return start  # `… KeyError: 'x'`: the exception's name starts the message
