@@ -1042,3 +1042,11 @@ def test_celery_header_declares_the_level_inside_its_time_bracket() -> None:
     by_title = {cluster.title: cluster for cluster in scan_entries(raw).clusters}
     assert by_title["Task invoices.render[4f1c] received"].priority == "P3"
     assert by_title["Task invoices.render[4f1c] raised unexpected: x"].max_severity == "ERROR"
+
+
+def test_python_process_and_thread_in_parentheses_are_header_fields() -> None:
+    text = "2026-02-03 04:05:06,789 (812/MainThread) ledger.sync WARNING - retrying batch 7"
+    declared = declared_level(text)
+    assert declared is not None and declared.severity is Severity.WARNING
+    assert strip_prefix(text) == "retrying batch 7"
+    assert strip_prefix("(1/2) Installing ca-certificates") == "(1/2) Installing ca-certificates"

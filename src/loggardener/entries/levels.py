@@ -108,9 +108,10 @@ _PREFIX_TOKENS = re.compile(
     r"|(?P<plevel>(?:" + _LEVEL_ALTERNATION + r"))(?::(?=[\w.-]{0,64}:)[\w.-]{0,64}:|:|(?=\s))"
     r"|(?P<cword>(?i:error|warning|info|debug)):?(?=\s)"
     r"|(?P<continuation>(?:" + _PG_CONTINUATIONS + r")):(?=\s)"
-    # `[1]`, `(1)`, `1 ---`; PostgreSQL's `[92001]:` and session line `[7-1]`; nginx's `29#29:` and
-    # connection `*1234`; Apache's `[pid 18:tid 140]`; MySQL's thread id before its `[ERROR]`
-    r"|(?P<pid>\[\d{1,10}\]:?|\(\d{1,10}\)|\d{1,10}(?=\s+-{1,3}\s)|-{1,3}(?=\s)"
+    # `[1]`, `(1)`, Python logging's process and thread `(7/MainThread)`, `1 ---`; PostgreSQL's `[92001]:` and
+    # session line `[7-1]`; nginx's `29#29:` and connection `*1234`; Apache's `[pid 18:tid 140]`; MySQL's thread
+    # id before its `[ERROR]`
+    r"|(?P<pid>\[\d{1,10}\]:?|\(\d{1,10}(?:/[A-Za-z][\w.-]{0,63})?\)|\d{1,10}(?=\s+-{1,3}\s)|-{1,3}(?=\s)"
     r"|\[\d{1,10}-\d{1,10}\]|\d{1,10}#\d{1,10}:|\*\d{1,20}(?=\s)|\[pid \d{1,10}(?::tid \d{1,20})?\]"
     r"|\d{1,10}(?=\s\[))"
     r"|(?P<tag>\[[^\]\s]{1,64}\]|\{[^}\s]{1,64}\}|\[Nest\]|\[(?:client|remote) [^\]\s]{1,64}\]"
