@@ -208,6 +208,17 @@ def cluster(**changes: Any) -> Cluster:
             "image, its volumes and the nodes' capacity",
         ),
         (
+            {
+                "message": 'FailedCreate: Error creating: pods "web-7c9d-x2" is forbidden: image policy webhook '
+                "backend denied one or more images: Denied by attestor",
+                "max_severity": "WARNING",
+                "count": 1,
+            },
+            "P2",
+            "a pod could not start (scheduling, image pull, volumes or configuration): 1 event; check the "
+            "image, its volumes and the nodes' capacity",
+        ),
+        (
             {"message": 'MountVolume.SetUp failed for volume "creds" : secret "db" not found', "count": 1},
             "P2",
             "a pod could not start (scheduling, image pull, volumes or configuration): 1 event; check the "

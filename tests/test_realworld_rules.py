@@ -9,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from conftest import scan_entries
-from entry_factories import run_entry, split_traceback
+from entry_factories import gke_entry, run_entry, split_traceback
 from loggardener.clustering.signature import normalize_route
 from loggardener.entries.levels import declared_level, infer_severity, strip_prefix
 from loggardener.entries.models import Severity
@@ -1026,3 +1026,27 @@ def test_a_platform_line_about_a_services_run_groups_by_service_whatever_stack_f
         ("Provided module can't be loaded. (ledger)", 1),
         ("Provided module can't be loaded. (quotes)", 2),
     ]
+
+
+def test_celery_header_declares_the_level_inside_its_time_bracket() -> None:
+    info = "[2026-02-03 04:05:06,789: INFO/MainProcess] Task invoices.render[4f1c] received"
+    error = (
+        "[2026-02-03 04:05:09,012: ERROR/ForkPoolWorker-3] Task invoices.render[4f1c] raised unexpected: x"
+    )
+    for text, severity in ((info, Severity.INFO), (error, Severity.ERROR)):
+        declared = declared_level(text)
+        assert declared is not None and (declared.severity, declared.rule) == (severity, "bracketed-level")
+    assert strip_prefix(info) == "Task invoices.render[4f1c] received"
+    # on GKE, celery's stderr is ERROR: its INFO lines are mislabelled noise, its ERROR line a problem
+    raw = [gke_entry(1, text=info, pod="billing-worker-1"), gke_entry(2, text=error, pod="billing-worker-1")]
+    by_title = {cluster.title: cluster for cluster in scan_entries(raw).clusters}
+    assert by_title["Task invoices.render[4f1c] received"].priority == "P3"
+    assert by_title["Task invoices.render[4f1c] raised unexpected: x"].max_severity == "ERROR"
+
+
+def test_python_process_and_thread_in_parentheses_are_header_fields() -> None:
+    text = "2026-02-03 04:05:06,789 (812/MainThread) ledger.sync WARNING - retrying batch 7"
+    declared = declared_level(text)
+    assert declared is not None and declared.severity is Severity.WARNING
+    assert strip_prefix(text) == "retrying batch 7"
+    assert strip_prefix("(1/2) Installing ca-certificates") == "(1/2) Installing ca-certificates"

@@ -230,7 +230,8 @@ _CAPACITY_EXHAUSTED = [r"\b[A-Z][A-Z_]*_EXHAUSTED\b", r"\bQUOTA_EXCEEDED\b"]
 
 
 # Kubernetes cannot start a pod: no node fits it, its image cannot be pulled, a volume cannot be mounted,
-# or a Secret or ConfigMap it needs is missing (the kubelet's and scheduler's event texts).
+# or a Secret or ConfigMap it needs is missing (the kubelet's and scheduler's event texts); or its controller may
+# not create it: an admission webhook (Binary Authorization), a quota or a policy forbids it (FailedCreate).
 _POD_START_FAILURES = [
     r"\bFailedScheduling\b",
     r"\b\d+/\d+ nodes are available\b",
@@ -245,6 +246,7 @@ _POD_START_FAILURES = [
     r"\bcouldn't find key \S+ in (?:Secret|ConfigMap)\b",
     r"\b(?:secret|configmap) \"[^\"]+\" not found\b",
     r"\bFailed to create pod sandbox\b",
+    r"\bError creating: pods \"[^\"]{1,253}\" is forbidden\b",
 ]
 
 

@@ -102,12 +102,16 @@ _PREFIX_TOKENS = re.compile(
     # Apache's `[php:warn]`, `[:error]`
     r"|\[(?:[\w-]{0,32}:)?(?P<blevel>(?i:" + _LEVEL_ALTERNATION + r"))\]:?"
     r"|<(?P<alevel>(?i:" + _LEVEL_ALTERNATION + r"))>:?"
+    # Celery's `[2025-06-10 13:00:00,123: ERROR/MainProcess]`: the level and the process that logged it close
+    # the bracket its time opens
+    r"|(?P<slevel>(?:" + _LEVEL_ALTERNATION + r"))/[\w.:-]{1,64}\]:?"
     r"|(?P<plevel>(?:" + _LEVEL_ALTERNATION + r"))(?::(?=[\w.-]{0,64}:)[\w.-]{0,64}:|:|(?=\s))"
     r"|(?P<cword>(?i:error|warning|info|debug)):?(?=\s)"
     r"|(?P<continuation>(?:" + _PG_CONTINUATIONS + r")):(?=\s)"
-    # `[1]`, `(1)`, `1 ---`; PostgreSQL's `[92001]:` and session line `[7-1]`; nginx's `29#29:` and
-    # connection `*1234`; Apache's `[pid 18:tid 140]`; MySQL's thread id before its `[ERROR]`
-    r"|(?P<pid>\[\d{1,10}\]:?|\(\d{1,10}\)|\d{1,10}(?=\s+-{1,3}\s)|-{1,3}(?=\s)"
+    # `[1]`, `(1)`, Python logging's process and thread `(7/MainThread)`, `1 ---`; PostgreSQL's `[92001]:` and
+    # session line `[7-1]`; nginx's `29#29:` and connection `*1234`; Apache's `[pid 18:tid 140]`; MySQL's thread
+    # id before its `[ERROR]`
+    r"|(?P<pid>\[\d{1,10}\]:?|\(\d{1,10}(?:/[A-Za-z][\w.-]{0,63})?\)|\d{1,10}(?=\s+-{1,3}\s)|-{1,3}(?=\s)"
     r"|\[\d{1,10}-\d{1,10}\]|\d{1,10}#\d{1,10}:|\*\d{1,20}(?=\s)|\[pid \d{1,10}(?::tid \d{1,20})?\]"
     r"|\d{1,10}(?=\s\[))"
     r"|(?P<tag>\[[^\]\s]{1,64}\]|\{[^}\s]{1,64}\}|\[Nest\]|\[(?:client|remote) [^\]\s]{1,64}\]"
@@ -222,7 +226,7 @@ def _declared(head: str, text: str | None) -> Declared | None:
         return Declared(Severity.WARNING, "python-warning")
     first_line = head.split("\n", 1)[0]
     for kind, value in _header_tokens(first_line):
-        if kind in ("blevel", "alevel"):
+        if kind in ("blevel", "alevel", "slevel"):
             return Declared(_LEVEL_WORDS[value.upper()], "bracketed-level")
         if kind == "plevel":
             if value == "FATAL" and "FATAL:  " in first_line:
@@ -382,7 +386,7 @@ def _header_end(line: str) -> int:
         kind = match.lastgroup or ""
         if kind in ("component", "cword", "location", "session") and consumed == 0:
             return start
-        if kind == "module" and previous not in ("plevel", "blevel", "alevel", "cword"):
+        if kind == "module" and previous not in ("plevel", "blevel", "alevel", "slevel", "cword"):
             return start
         if kind == "component" and _EXCEPTION_NAME.match(line, match.start()):
             return start  # `… KeyError: 'x'`: the exception's name starts the message
