@@ -20,7 +20,7 @@ from entry_factories import run_entry, split_traceback, stamp
 from loggardener.clustering.models import Cluster
 from loggardener.entries.models import Event, LogEntry, Severity
 from loggardener.linking.cooccurrence import MAX_SPAN_SECONDS, CoOccurrence
-from loggardener.linking.facts import MAX_TRACES, SERVER_ERROR_WORD, LinkFacts
+from loggardener.linking.facts import FAILED_STATUS_WORD, MAX_TRACES, LinkFacts
 from loggardener.linking.rules import names_service, route_pattern
 from loggardener.report import ScanReport
 
@@ -191,6 +191,38 @@ def test_no_upstream_link_without_the_name_the_status_and_the_time(delay_minutes
     assert links_of(upstream_scenario(delay_minutes, text)) == set()
 
 
+SHED = "The request was aborted because there was no available instance."
+
+
+def shed_scenario(status: int) -> ScanReport:
+    """`catalog` answers with `status`; `shop`'s client error names catalog's Cloud Run URL and that status."""
+    reason = {429: "Too Many Requests", 404: "Not Found"}[status]
+    entries = []
+    for i in range(5):
+        entries.append(
+            run_entry(i * 15, text=SHED, severity="ERROR", service="catalog", revision="catalog-00007-kow",
+                      log="run.googleapis.com%2Frequests",
+                      httpRequest={"requestMethod": "GET", "requestUrl": f"https://api.example.run.app/api/items/{i}",
+                                   "status": status})
+        )  # fmt: skip
+        entries.append(
+            run_entry(i * 15 + 0.1, severity="ERROR", service="shop", revision="shop-00003-pey", instance="s",
+                      text=f"httpx.HTTPStatusError: Client error '{status} {reason}' for url "
+                      f"'https://catalog-h3k9d2w7qa-ew.a.run.app/api/items/{i}'")
+        )  # fmt: skip
+    return scan_entries(entries)
+
+
+def test_a_caller_naming_the_429_its_upstream_shed_it_with_is_that_429s_effect() -> None:
+    ((cause, effect, kinds),) = links_of(shed_scenario(429))
+    assert cause.startswith("HTTP 429 on GET /api/items/{id} (catalog)") and kinds == "upstream"
+    assert effect.startswith("httpx.HTTPStatusError: Client error '429 Too Many Requests'")
+
+
+def test_a_caller_naming_a_4xx_other_than_429_is_not_linked_to_it() -> None:
+    assert links_of(shed_scenario(404)) == set()
+
+
 def deploy_entry(seconds: float, **changes: Any) -> dict[str, Any]:
     entry = run_entry(
         seconds,
@@ -345,14 +377,17 @@ def test_instance_windows_work_newest_first_as_gcloud_prints_them() -> None:
 
 @given(
     st.lists(
-        st.sampled_from(["5", "503", "0", "9", ".", " ", "a", "_", "-", "=", "\n", "x5"]), max_size=12
+        st.sampled_from(
+            ["5", "503", "0", "9", "4", "429", "2", ".", " ", "a", "_", "-", "=", "\n", "x5", "x4"]
+        ),
+        max_size=12,
     ).map("".join)
 )
-def test_a_5xx_word_is_found_where_the_plain_lookbehind_finds_it(text: str) -> None:
-    """SERVER_ERROR_WORD starts with its literal `5` (fast to search for) and looks behind it: the same words
-    as the plain lookbehind before the digits."""
-    reference = re.compile(r"(?<![\w.])5\d\d(?![\w.])")
-    assert SERVER_ERROR_WORD.findall(text) == reference.findall(text)
+def test_a_failed_status_word_is_found_where_the_plain_lookbehind_finds_it(text: str) -> None:
+    """FAILED_STATUS_WORD starts with its literal digit (fast to search for) and looks behind it: the same
+    words as the plain lookbehind before the digits."""
+    reference = re.compile(r"(?<![\w.])(?:5\d\d|429)(?![\w.])")
+    assert FAILED_STATUS_WORD.findall(text) == reference.findall(text)
 
 
 STUCK = 'Default STARTUP TCP probe failed 1 time consecutively for container "srv" on port 9000.'

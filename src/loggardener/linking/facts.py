@@ -35,9 +35,10 @@ MAX_MENTIONS_PER_KEY = 8
 """Distinct texts naming a 5xx status kept per cluster key (the first seen), each clipped."""
 MENTION_CHARS = 2_000
 _LATENCY = re.compile(r"(\d{1,7}(?:\.\d{1,9})?)s")
-SERVER_ERROR_WORD = re.compile(r"5(?<![\w.]5)\d\d(?![\w.])")
-"""A 5xx status as a word in text: `returned 503`, `code number = 500` (not after a word character or a dot;
-written to start with its literal `5`, which the regular expression engine finds fast, then look behind)."""
+FAILED_STATUS_WORD = re.compile(r"(?:5(?<![\w.]5)\d\d|4(?<![\w.]4)29)(?![\w.])")
+"""A 5xx status or a 429 (a server shedding load: `no available instance`, a rate limit) as a word in text:
+`returned 503`, `code number = 500`, `'429 Too Many Requests'` (not after a word character or a dot; written
+to start with its literal digit, which the regular expression engine finds fast, then look behind)."""
 
 DEPLOY_METHODS = frozenset(
     {
@@ -187,7 +188,7 @@ class LinkFacts:
         self.co_occurrence.add_at(key, entry.instance, seconds, end)
         if entry.trace:
             self._add_trace(entry.trace, key)
-        if SERVER_ERROR_WORD.search(entry.message, 0, MENTION_CHARS):
+        if FAILED_STATUS_WORD.search(entry.message, 0, MENTION_CHARS):
             text = entry.message[:MENTION_CHARS]
             _see(self._mentions.setdefault(key, {}), text, seconds, MAX_MENTIONS_PER_KEY)
         revision = _revision_key(entry)
