@@ -262,6 +262,77 @@ def test_deploy_audit_entries_are_markers_with_a_redacted_principal_and_open_the
     )
 
 
+def bucket_change(seconds: float, bucket: str, **status: Any) -> dict[str, Any]:
+    """An admin-activity audit entry: someone changed the IAM policy of `bucket`."""
+    return {
+        "insertId": f"chg{seconds}{bucket}",
+        "timestamp": stamp(seconds),
+        "severity": "ERROR" if status else "NOTICE",
+        "logName": "projects/p/logs/cloudaudit.googleapis.com%2Factivity",
+        "resource": {"type": "gcs_bucket", "labels": {"project_id": "p", "bucket_name": bucket}},
+        "protoPayload": {
+            "methodName": "storage.setIamPermissions",
+            "resourceName": f"projects/_/buckets/{bucket}",
+            "authenticationInfo": {"principalEmail": "ops.lead@example.org"},
+            **({"status": status} if status else {}),
+        },
+    }
+
+
+def forbidden_scenario(change: dict[str, Any]) -> ScanReport:
+    """`change`, then a service's reads of the bucket `scan-inbox` fail with 403 from 2 minutes on."""
+    entries = [change]
+    for i in range(4):
+        entries.append(
+            run_entry(120 + i * 30, severity="ERROR", service="ocr", revision="ocr-00012-taf",
+                      text="google.api_core.exceptions.Forbidden: 403 GET https://storage.googleapis.com/download/"
+                      f"storage/v1/b/scan-inbox/o/page-{i}.png?alt=media: ocr-sa@p.iam.gserviceaccount.com does "
+                      "not have storage.objects.get access to the Google Cloud Storage object.")
+        )  # fmt: skip
+    return scan_entries(entries)
+
+
+def test_a_disabled_secret_version_is_told_in_the_incident_of_the_errors_naming_the_secret() -> None:
+    change = bucket_change(0, "unused") | {
+        "resource": {"type": "audited_resource", "labels": {"project_id": "p"}}
+    }
+    change["protoPayload"] |= {
+        "methodName": "google.cloud.secretmanager.v1.SecretManagerService.DisableSecretVersion",
+        "resourceName": "projects/731/secrets/smtp-relay-token/versions/4",
+    }
+    entries = [change] + [
+        run_entry(60 + i * 20, severity="ERROR", service="mailer", revision="mailer-00005-qiz", instance=f"m{i}",
+                  text="google.api_core.exceptions.FailedPrecondition: 400 Secret Version "
+                  "[projects/731/secrets/smtp-relay-token/versions/4] is in DISABLED state.")
+        for i in range(3)
+    ]  # fmt: skip
+    (incident,) = scan_entries(entries).incidents
+    assert [c.resource for c in incident.changes] == ["smtp-relay-token"]
+
+
+def test_a_change_to_the_bucket_a_failure_names_is_told_in_its_incident() -> None:
+    (incident,) = forbidden_scenario(bucket_change(0, "scan-inbox")).incidents
+    (change,) = incident.changes
+    assert (change.resource, change.method) == ("scan-inbox", "storage.setIamPermissions")
+    assert "ops.lead@example.org" not in incident.model_dump_json()
+    assert (
+        "`scan-inbox` was changed at" in incident.story and "(`storage.setIamPermissions`)" in incident.story
+    )
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        bucket_change(0, "scan-archive"),  # another bucket
+        bucket_change(-3 * 3600, "scan-inbox"),  # hours before
+        bucket_change(0, "scan-inbox", code=7, message="denied"),  # the change failed
+    ],
+)
+def test_no_change_told_for_another_resource_another_time_or_a_failed_change(change: dict[str, Any]) -> None:
+    incidents = forbidden_scenario(change).incidents
+    assert [i.changes for i in incidents if "Forbidden" in i.title] == [[]]  # a failed change is a problem
+
+
 def test_a_cause_is_at_least_as_urgent_as_its_effects() -> None:
     entries = []
     for i in range(
