@@ -20,7 +20,7 @@ from entry_factories import run_entry, split_traceback, stamp
 from loggardener.clustering.models import Cluster
 from loggardener.entries.models import Event, LogEntry, Severity
 from loggardener.linking.cooccurrence import MAX_SPAN_SECONDS, CoOccurrence
-from loggardener.linking.facts import MAX_TRACES, SERVER_ERROR_WORD, LinkFacts
+from loggardener.linking.facts import FAILED_STATUS_WORD, MAX_TRACES, LinkFacts
 from loggardener.linking.rules import names_service, route_pattern
 from loggardener.report import ScanReport
 
@@ -191,6 +191,38 @@ def test_no_upstream_link_without_the_name_the_status_and_the_time(delay_minutes
     assert links_of(upstream_scenario(delay_minutes, text)) == set()
 
 
+SHED = "The request was aborted because there was no available instance."
+
+
+def shed_scenario(status: int) -> ScanReport:
+    """`catalog` answers with `status`; `shop`'s client error names catalog's Cloud Run URL and that status."""
+    reason = {429: "Too Many Requests", 404: "Not Found"}[status]
+    entries = []
+    for i in range(5):
+        entries.append(
+            run_entry(i * 15, text=SHED, severity="ERROR", service="catalog", revision="catalog-00007-kow",
+                      log="run.googleapis.com%2Frequests",
+                      httpRequest={"requestMethod": "GET", "requestUrl": f"https://api.example.run.app/api/items/{i}",
+                                   "status": status})
+        )  # fmt: skip
+        entries.append(
+            run_entry(i * 15 + 0.1, severity="ERROR", service="shop", revision="shop-00003-pey", instance="s",
+                      text=f"httpx.HTTPStatusError: Client error '{status} {reason}' for url "
+                      f"'https://catalog-h3k9d2w7qa-ew.a.run.app/api/items/{i}'")
+        )  # fmt: skip
+    return scan_entries(entries)
+
+
+def test_a_caller_naming_the_429_its_upstream_shed_it_with_is_that_429s_effect() -> None:
+    ((cause, effect, kinds),) = links_of(shed_scenario(429))
+    assert cause.startswith("HTTP 429 on GET /api/items/{id} (catalog)") and kinds == "upstream"
+    assert effect.startswith("httpx.HTTPStatusError: Client error '429 Too Many Requests'")
+
+
+def test_a_caller_naming_a_4xx_other_than_429_is_not_linked_to_it() -> None:
+    assert links_of(shed_scenario(404)) == set()
+
+
 def deploy_entry(seconds: float, **changes: Any) -> dict[str, Any]:
     entry = run_entry(
         seconds,
@@ -228,6 +260,77 @@ def test_deploy_audit_entries_are_markers_with_a_redacted_principal_and_open_the
     assert (
         "New in `api-00002-new`: absent from `api-00001-old`, which ran 12:00:01–12:00:01" in incident.story
     )
+
+
+def bucket_change(seconds: float, bucket: str, **status: Any) -> dict[str, Any]:
+    """An admin-activity audit entry: someone changed the IAM policy of `bucket`."""
+    return {
+        "insertId": f"chg{seconds}{bucket}",
+        "timestamp": stamp(seconds),
+        "severity": "ERROR" if status else "NOTICE",
+        "logName": "projects/p/logs/cloudaudit.googleapis.com%2Factivity",
+        "resource": {"type": "gcs_bucket", "labels": {"project_id": "p", "bucket_name": bucket}},
+        "protoPayload": {
+            "methodName": "storage.setIamPermissions",
+            "resourceName": f"projects/_/buckets/{bucket}",
+            "authenticationInfo": {"principalEmail": "ops.lead@example.org"},
+            **({"status": status} if status else {}),
+        },
+    }
+
+
+def forbidden_scenario(change: dict[str, Any]) -> ScanReport:
+    """`change`, then a service's reads of the bucket `scan-inbox` fail with 403 from 2 minutes on."""
+    entries = [change]
+    for i in range(4):
+        entries.append(
+            run_entry(120 + i * 30, severity="ERROR", service="ocr", revision="ocr-00012-taf",
+                      text="google.api_core.exceptions.Forbidden: 403 GET https://storage.googleapis.com/download/"
+                      f"storage/v1/b/scan-inbox/o/page-{i}.png?alt=media: ocr-sa@p.iam.gserviceaccount.com does "
+                      "not have storage.objects.get access to the Google Cloud Storage object.")
+        )  # fmt: skip
+    return scan_entries(entries)
+
+
+def test_a_disabled_secret_version_is_told_in_the_incident_of_the_errors_naming_the_secret() -> None:
+    change = bucket_change(0, "unused") | {
+        "resource": {"type": "audited_resource", "labels": {"project_id": "p"}}
+    }
+    change["protoPayload"] |= {
+        "methodName": "google.cloud.secretmanager.v1.SecretManagerService.DisableSecretVersion",
+        "resourceName": "projects/731/secrets/smtp-relay-token/versions/4",
+    }
+    entries = [change] + [
+        run_entry(60 + i * 20, severity="ERROR", service="mailer", revision="mailer-00005-qiz", instance=f"m{i}",
+                  text="google.api_core.exceptions.FailedPrecondition: 400 Secret Version "
+                  "[projects/731/secrets/smtp-relay-token/versions/4] is in DISABLED state.")
+        for i in range(3)
+    ]  # fmt: skip
+    (incident,) = scan_entries(entries).incidents
+    assert [c.resource for c in incident.changes] == ["smtp-relay-token"]
+
+
+def test_a_change_to_the_bucket_a_failure_names_is_told_in_its_incident() -> None:
+    (incident,) = forbidden_scenario(bucket_change(0, "scan-inbox")).incidents
+    (change,) = incident.changes
+    assert (change.resource, change.method) == ("scan-inbox", "storage.setIamPermissions")
+    assert "ops.lead@example.org" not in incident.model_dump_json()
+    assert (
+        "`scan-inbox` was changed at" in incident.story and "(`storage.setIamPermissions`)" in incident.story
+    )
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        bucket_change(0, "scan-archive"),  # another bucket
+        bucket_change(-3 * 3600, "scan-inbox"),  # hours before
+        bucket_change(0, "scan-inbox", code=7, message="denied"),  # the change failed
+    ],
+)
+def test_no_change_told_for_another_resource_another_time_or_a_failed_change(change: dict[str, Any]) -> None:
+    incidents = forbidden_scenario(change).incidents
+    assert [i.changes for i in incidents if "Forbidden" in i.title] == [[]]  # a failed change is a problem
 
 
 def test_a_cause_is_at_least_as_urgent_as_its_effects() -> None:
@@ -345,14 +448,17 @@ def test_instance_windows_work_newest_first_as_gcloud_prints_them() -> None:
 
 @given(
     st.lists(
-        st.sampled_from(["5", "503", "0", "9", ".", " ", "a", "_", "-", "=", "\n", "x5"]), max_size=12
+        st.sampled_from(
+            ["5", "503", "0", "9", "4", "429", "2", ".", " ", "a", "_", "-", "=", "\n", "x5", "x4"]
+        ),
+        max_size=12,
     ).map("".join)
 )
-def test_a_5xx_word_is_found_where_the_plain_lookbehind_finds_it(text: str) -> None:
-    """SERVER_ERROR_WORD starts with its literal `5` (fast to search for) and looks behind it: the same words
-    as the plain lookbehind before the digits."""
-    reference = re.compile(r"(?<![\w.])5\d\d(?![\w.])")
-    assert SERVER_ERROR_WORD.findall(text) == reference.findall(text)
+def test_a_failed_status_word_is_found_where_the_plain_lookbehind_finds_it(text: str) -> None:
+    """FAILED_STATUS_WORD starts with its literal digit (fast to search for) and looks behind it: the same
+    words as the plain lookbehind before the digits."""
+    reference = re.compile(r"(?<![\w.])(?:5\d\d|429)(?![\w.])")
+    assert FAILED_STATUS_WORD.findall(text) == reference.findall(text)
 
 
 STUCK = 'Default STARTUP TCP probe failed 1 time consecutively for container "srv" on port 9000.'

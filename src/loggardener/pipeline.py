@@ -388,7 +388,7 @@ class Scan:
         clusters = self._prioritizer.prioritize(
             linked.clusters, linked.links, ScanContext(healthy_revisions=frozenset(self._healthy_revisions))
         )
-        clusters, incidents = build_incidents(clusters, linked.links, linked.deploys)
+        clusters, incidents = build_incidents(clusters, linked.links, linked.deploys, linked.changes)
         start, end = self.options.window_bounds()
         if self._span is not None:
             start = start or self._span[0]

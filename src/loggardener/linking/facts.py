@@ -1,7 +1,8 @@
 """Per-event facts the linking rules need, collected while events are clustered, in bounded memory.
 
 `LinkFacts.observe` sees every event of the window (below the severity threshold too): which revisions of
-each service ran when, and the deployment audit entries. `LinkFacts.add` sees every clustered event with its
+each service ran when, the deployment audit entries, and the other admin-activity audit entries
+(configuration changes: `ChangeMarker`). `LinkFacts.add` sees every clustered event with its
 cluster key: its trace (kept in a bounded LRU of recent traces), its instance (a bounded per-instance window,
 `CoOccurrence`) and the revisions each cluster appears in with its first and last time there. A request
 counts until it ended (its timestamp, its start, plus its latency). No event is
@@ -20,7 +21,7 @@ from typing import TypeVar
 
 from loggardener.entries.models import Event, LogEntry, Quiet, Severity
 from loggardener.linking.cooccurrence import MAX_SPAN_SECONDS, CoOccurrence
-from loggardener.linking.models import DeployMarker
+from loggardener.linking.models import ChangeMarker, DeployMarker
 
 MAX_TRACES = 20_000
 """Recent traces remembered (least recently seen forgotten first)."""
@@ -30,14 +31,15 @@ MAX_REVISIONS = 10_000
 """(service, revision) pairs whose span is kept."""
 MAX_REVISIONS_PER_KEY = 64
 MAX_DEPLOYS = 200
-"""Deploy markers kept (the earliest)."""
+"""Deploy markers kept (the earliest), and as many change markers."""
 MAX_MENTIONS_PER_KEY = 8
 """Distinct texts naming a 5xx status kept per cluster key (the first seen), each clipped."""
 MENTION_CHARS = 2_000
 _LATENCY = re.compile(r"(\d{1,7}(?:\.\d{1,9})?)s")
-SERVER_ERROR_WORD = re.compile(r"5(?<![\w.]5)\d\d(?![\w.])")
-"""A 5xx status as a word in text: `returned 503`, `code number = 500` (not after a word character or a dot;
-written to start with its literal `5`, which the regular expression engine finds fast, then look behind)."""
+FAILED_STATUS_WORD = re.compile(r"(?:5(?<![\w.]5)\d\d|4(?<![\w.]4)29)(?![\w.])")
+"""A 5xx status or a 429 (a server shedding load: `no available instance`, a rate limit) as a word in text:
+`returned 503`, `code number = 500`, `'429 Too Many Requests'` (not after a word character or a dot; written
+to start with its literal digit, which the regular expression engine finds fast, then look behind)."""
 
 DEPLOY_METHODS = frozenset(
     {
@@ -54,6 +56,9 @@ DEPLOY_METHODS = frozenset(
 """Last part of the audit method names that deploy code (Cloud Run, Cloud Functions, App Engine)."""
 DEPLOYING_RESOURCES = frozenset({"cloud_run_revision", "gae_app"})
 """Resource types whose `revision` is a deployed revision (not a job execution or a pod)."""
+_CHANGED_RESOURCE = re.compile(r" on (?:[^\s/]*/)*?([^\s/]+)(?:/[^\s/]+/\d+)?$")
+"""The changed resource's own name in an audit entry's message: its last name part (`storage.setIamPermissions
+on projects/_/buckets/media-raw`), or the one before a numbered version (`secrets/db-password/versions/3`)."""
 _RESOURCE_SERVICE = re.compile(r"/(?:services|functions)/([^/\s]+)")
 
 
@@ -90,6 +95,7 @@ class Span:
 RevisionKey = tuple[str, str]
 """(service, revision)."""
 _K = TypeVar("_K", str, RevisionKey)
+_M = TypeVar("_M", DeployMarker, ChangeMarker)
 
 
 @dataclass
@@ -105,6 +111,7 @@ class ResolvedFacts:
     cluster_revisions: dict[str, dict[RevisionKey, Span]]
     """Per fingerprint, the deployed revisions its events came from."""
     deploys: list[DeployMarker]
+    changes: list[ChangeMarker]
     mentions: dict[str, dict[str, Span]]
     """Per fingerprint, texts of its events that name a 5xx status (candidates for naming an upstream)."""
 
@@ -116,6 +123,21 @@ def is_deploy(entry: LogEntry) -> bool:
         entry.log_id.endswith("/activity")
         and method.rsplit(".", 1)[-1] in DEPLOY_METHODS
         and entry.severity < Severity.ERROR
+    )
+
+
+def _change(entry: LogEntry) -> ChangeMarker | None:
+    """A successful admin-activity audit entry that deploys nothing, with the resource it changed; None if not."""
+    if not entry.log_id.endswith("/activity") or entry.audit_status or entry.severity >= Severity.ERROR:
+        return None
+    changed = _CHANGED_RESOURCE.search(entry.message)
+    if changed is None or is_deploy(entry):
+        return None
+    return ChangeMarker(
+        timestamp=entry.timestamp,
+        method=entry.audit_method or "",
+        resource=changed.group(1),
+        principal=entry.principal,
     )
 
 
@@ -145,6 +167,7 @@ class LinkFacts:
         self._key_revisions: dict[str, dict[RevisionKey, Span]] = {}
         self._deploys: list[tuple[float, int, DeployMarker]] = []
         self._deploy_count = 0
+        self._changes: list[tuple[float, int, ChangeMarker]] = []
         self._mentions: dict[str, dict[str, Span]] = {}
 
     @property
@@ -159,12 +182,10 @@ class LinkFacts:
         if revision is not None:
             self._see_revision(revision, seconds)
         if entry.audit_method and is_deploy(entry):
-            item = (-seconds, self._deploy_count, _deploy(entry))
-            self._deploy_count += 1
-            if len(self._deploys) < MAX_DEPLOYS:
-                heapq.heappush(self._deploys, item)
-            elif item[:2] > self._deploys[0][:2]:
-                heapq.heapreplace(self._deploys, item)
+            _keep(self._deploys, (-seconds, self._deploy_count, _deploy(entry)))
+        elif entry.audit_method and (change := _change(entry)) is not None:
+            _keep(self._changes, (-seconds, self._deploy_count, change))
+        self._deploy_count += 1 if entry.audit_method else 0
 
     def observe_quiet(self, quiet: Quiet) -> None:
         """What `observe` reads of an entry the parser skimmed (below WARNING, no audit payload, so never a
@@ -187,7 +208,7 @@ class LinkFacts:
         self.co_occurrence.add_at(key, entry.instance, seconds, end)
         if entry.trace:
             self._add_trace(entry.trace, key)
-        if SERVER_ERROR_WORD.search(entry.message, 0, MENTION_CHARS):
+        if FAILED_STATUS_WORD.search(entry.message, 0, MENTION_CHARS):
             text = entry.message[:MENTION_CHARS]
             _see(self._mentions.setdefault(key, {}), text, seconds, MAX_MENTIONS_PER_KEY)
         revision = _revision_key(entry)
@@ -227,8 +248,17 @@ class LinkFacts:
             revisions=dict(self._revisions),
             cluster_revisions=_by_fingerprint(self._key_revisions, final),
             deploys=[marker for _, _, marker in sorted(self._deploys, reverse=True)],
+            changes=[marker for _, _, marker in sorted(self._changes, reverse=True)],
             mentions=_by_fingerprint(self._mentions, final),
         )
+
+
+def _keep(markers: list[tuple[float, int, _M]], item: tuple[float, int, _M]) -> None:
+    """Keep the earliest `MAX_DEPLOYS` markers (a heap of the latest kept on top)."""
+    if len(markers) < MAX_DEPLOYS:
+        heapq.heappush(markers, item)
+    elif item[:2] > markers[0][:2]:
+        heapq.heapreplace(markers, item)
 
 
 def ended(entry: LogEntry, seconds: float) -> float:

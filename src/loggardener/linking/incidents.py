@@ -5,16 +5,21 @@ from __future__ import annotations
 import re
 from collections import deque
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from loggardener.clustering.models import Cluster, SuspectRevision
 from loggardener.linking.facts import ResolvedFacts, RevisionKey
-from loggardener.linking.models import DeployMarker, Incident, Link
+from loggardener.linking.models import ChangeMarker, DeployMarker, Incident, Link
+from loggardener.linking.rules import names_service
 from loggardener.rendering.markdown_safety import inline_code
 
 _PRIORITY_RANK = {"P0": 0, "P1": 1, "P2": 2, "P3": 3}
 _REVISION_NUMBER = re.compile(r"-(\d{3,6})-[a-z0-9]{3}$")
 _GAE_VERSION = re.compile(r"\d{8}t\d{6}")
+CHANGE_LEAD = timedelta(minutes=30)
+"""A configuration change is told in an incident that starts at most this long after it."""
+CHANGE_MIN_NAME = 4
+"""Shorter resource names (`web`, `db`) are too common a word to say the problems name the resource."""
 
 
 def _q(text: str) -> str:
@@ -153,8 +158,29 @@ def _deploys_before(
     return [d for d in deploys if (d.service or "").lower() in names and d.timestamp <= start][-3:]
 
 
+def _changes_before(
+    changes: Sequence[ChangeMarker], members: Sequence[Cluster], start: datetime
+) -> list[ChangeMarker]:
+    """The changes in the `CHANGE_LEAD` before the start to a resource a problem runs on (a load balancer's
+    backend service) or names (a bucket in a 403's URL)."""
+    texts = [f"{c.title}\n{c.message}" for c in members]
+    services = {s.lower() for c in members for s in c.services}
+    return [
+        change
+        for change in changes
+        if start - CHANGE_LEAD <= change.timestamp <= start
+        and len(change.resource) >= CHANGE_MIN_NAME
+        and (change.resource.lower() in services or any(names_service(change.resource, t) for t in texts))
+    ][-3:]
+
+
 def _story(
-    root: Cluster, members: list[Cluster], links: list[Link], deploys: list[DeployMarker], services: list[str]
+    root: Cluster,
+    members: list[Cluster],
+    links: list[Link],
+    deploys: list[DeployMarker],
+    changes: list[ChangeMarker],
+    services: list[str],
 ) -> str:
     places = ", ".join(root.services) or "an unknown service"
     parts = [
@@ -168,6 +194,11 @@ def _story(
         by = f" by {deploy.principal}" if deploy.principal else ""
         method = deploy.method.rsplit(".", 1)[-1]
         parts.append(f"{_q(deploy.service or '')} was deployed at {_time(deploy.timestamp)}{by} ({method}).")
+    for change in changes:
+        by = f" by {change.principal}" if change.principal else ""
+        parts.append(
+            f"{_q(change.resource)} was changed at {_time(change.timestamp)}{by} ({_q(change.method)})."
+        )
     for link in links:
         parts.extend(_sentence(text) for text in link.evidence)
     if len(members) > 1:
@@ -176,7 +207,10 @@ def _story(
 
 
 def build_incidents(
-    clusters: Sequence[Cluster], links: Sequence[Link], deploys: Sequence[DeployMarker]
+    clusters: Sequence[Cluster],
+    links: Sequence[Link],
+    deploys: Sequence[DeployMarker],
+    changes: Sequence[ChangeMarker] = (),
 ) -> tuple[list[Cluster], list[Incident]]:
     """Incidents (most urgent first) and the clusters with their incident id."""
     incidents: list[Incident] = []
@@ -194,6 +228,7 @@ def build_incidents(
         services = sorted({s for c in members for s in c.services})
         start = min(c.first_seen for c in members)
         relevant = _deploys_before(deploys, set(services), start)
+        changed = _changes_before(changes, members, start)
         incident_id = f"incident-{root.fingerprint}"
         for fingerprint in problems:
             membership[fingerprint] = incident_id
@@ -210,8 +245,9 @@ def build_incidents(
                 revisions=sorted({r for c in members for r in c.revisions}),
                 suspect_revision=root.suspect_revision.revision if root.suspect_revision else None,
                 deploys=relevant,
+                changes=changed,
                 links=ordered_links,
-                story=_story(root, members, ordered_links, relevant, services),
+                story=_story(root, members, ordered_links, relevant, changed, services),
             )
         )
     incidents.sort(key=lambda i: (_PRIORITY_RANK.get(i.priority, 4), i.start, i.root))

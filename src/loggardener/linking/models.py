@@ -35,6 +35,18 @@ class DeployMarker(BaseModel):
     principal: str | None = Field(default=None, description="Who deployed (redacted as configured).")
 
 
+class ChangeMarker(BaseModel):
+    """A successful admin-activity audit entry that deploys nothing: a configuration change (a bucket's IAM
+    policy, a load balancer's backend service, a failover)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    timestamp: datetime
+    method: str = Field(description="The audit method, e.g. `storage.setIamPermissions`.")
+    resource: str = Field(description="The last part of the changed resource's name, e.g. the bucket's name.")
+    principal: str | None = Field(default=None, description="Who changed it (redacted as configured).")
+
+
 class Incident(BaseModel):
     """Problems connected by links: one root cause and its effects, told as a story built from the evidence."""
 
@@ -50,6 +62,10 @@ class Incident(BaseModel):
     suspect_revision: str | None = Field(default=None, description="The root's suspect revision, if any.")
     deploys: list[DeployMarker] = Field(
         default_factory=list, description="Deployments of the incident's services before its start."
+    )
+    changes: list[ChangeMarker] = Field(
+        default_factory=list,
+        description="Configuration changes before its start to a resource its problems name or run on.",
     )
     links: list[Link] = Field(default_factory=list)
     story: str = Field(description="One paragraph: what happened, from the evidence only.")

@@ -23,7 +23,8 @@ Four kinds of evidence, each read from facts collected while clustering (`facts.
   liveness failures of the pods behind it. A pod the kubelet evicted for node pressure counts as an exit.
 - **upstream**: a problem of another service whose text names a failing route (`/api/orders/{id}`), or names
   the service (as a word, or as the host of its Cloud Run URL, `orders-api-5otr7xq3za-uc.a.run.app`) and the
-  status it returned (`Upstream orders-api returned 503`), in the same minutes. Or an application's error
+  status it returned (`Upstream orders-api returned 503`; a 429 the service shed the call with counts too:
+  `Client error '429 Too Many Requests' for url ...`), in the same minutes. Or an application's error
   that quotes `QUOTE_MIN_WORDS` consecutive words a managed service's failure always logs (a database's own
   log, `the database system is starting up`; an API's audit entry, `Quota exceeded: …`), in the same minutes;
   a value the failure names may stand between the quoted words (`column books.<*> does not exist`).
@@ -44,7 +45,7 @@ from datetime import datetime, timedelta
 from loggardener.clustering.models import Cluster
 from loggardener.entries.levels import STARTUP_EXCEPTION_TYPES, start_failure
 from loggardener.entries.models import Severity
-from loggardener.linking.facts import SERVER_ERROR_WORD, ResolvedFacts, RevisionKey, Span
+from loggardener.linking.facts import FAILED_STATUS_WORD, ResolvedFacts, RevisionKey, Span
 from loggardener.linking.models import Link, LinkKind
 from loggardener.rendering.markdown_safety import inline_code
 
@@ -79,6 +80,7 @@ _NOT_READY = re.compile(
     r"Ready condition status changed to False|failed to start and listen on the port|revision is not ready",
     re.IGNORECASE,
 )
+TOO_MANY_REQUESTS = "429"
 _PARAMETER = re.compile(r"\{[^/{}]*\}")
 _WORD = re.compile(r"\w+")
 QUOTE_MIN_WORDS = 5
@@ -368,15 +370,19 @@ def _overlaps(span: Span, upstream: Cluster) -> bool:
     )
 
 
+def _failed_statuses(cluster: Cluster) -> set[str]:
+    """The statuses a request problem failed its callers with: a 5xx, or a 429 (the server shed the call: Cloud
+    Run's `no available instance`, a rate limit a retry storm ran into), which a caller's error names as well."""
+    if cluster.kind != "request":
+        return set()
+    return {s for s in cluster.http_statuses if s.startswith("5") or s == TOO_MANY_REQUESTS}
+
+
 def _upstream_links(clusters: Sequence[Cluster], facts: ResolvedFacts, links: _Links) -> None:
     upstreams = [
-        (
-            c,
-            {s for s in c.http_statuses if s.startswith("5")},
-            [(r, p) for r in c.routes if (p := route_pattern(r))],
-        )
+        (c, failing, [(r, p) for r in c.routes if (p := route_pattern(r))])
         for c in clusters
-        if role(c) == SERVER_ERROR and c.services
+        if c.services and (failing := _failed_statuses(c))
     ]
     for downstream in clusters:
         mentions = facts.mentions.get(downstream.fingerprint)
@@ -389,7 +395,7 @@ def _upstream_links(clusters: Sequence[Cluster], facts: ResolvedFacts, links: _L
             if set(upstream.routes) & set(downstream.routes):
                 continue
             for text, span in mentions.items():
-                statuses = failing & set(SERVER_ERROR_WORD.findall(text))
+                statuses = failing & set(FAILED_STATUS_WORD.findall(text))
                 if not statuses or not _overlaps(span, upstream):
                     continue
                 routes = {r for r, pattern in patterns if pattern.search(text)}

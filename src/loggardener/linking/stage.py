@@ -8,17 +8,18 @@ from dataclasses import dataclass
 from loggardener.clustering.models import Cluster
 from loggardener.linking.facts import LinkFacts
 from loggardener.linking.incidents import suspect_revision, with_links
-from loggardener.linking.models import DeployMarker, Link
+from loggardener.linking.models import ChangeMarker, DeployMarker, Link
 from loggardener.linking.rules import find_links
 
 
 @dataclass(frozen=True)
 class Linked:
-    """The clusters with their links filled in, the links, and the deploy markers of the window."""
+    """The clusters with their links filled in, the links, and the deploy and change markers of the window."""
 
     clusters: list[Cluster]
     links: list[Link]
     deploys: list[DeployMarker]
+    changes: list[ChangeMarker]
 
 
 class Linker:
@@ -38,7 +39,7 @@ class Linker:
             for c in clusters
             if c.fingerprint not in outside and (s := suspect_revision(c, facts)) is not None
         }
-        return Linked(with_links(clusters, links, suspects), links, facts.deploys)
+        return Linked(with_links(clusters, links, suspects), links, facts.deploys, facts.changes)
 
 
 def _caused_from_outside(clusters: Sequence[Cluster], links: Sequence[Link]) -> set[str]:
