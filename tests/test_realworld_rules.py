@@ -806,6 +806,11 @@ def test_a_go_panic_line_alone_is_an_error() -> None:
         ("etl.service: Failed with result 'exit-code'.", "INFO"),
         ("[  12.345678] Kernel panic - not syncing: VFS", "INFO"),
         ("Container called exit(2).", "DEFAULT"),
+        # failure-phrase: a failure said in words, without a level word
+        ("ledger sync: failed to reach vault-3:8200", "INFO"),
+        ("dial tcp 10.9.8.7:6379: i/o timeout", "INFO"),
+        ("thumbnail job 41 timed out after 90s", "INFO"),
+        ("unable to open /srv/spool/q7", "INFO"),
     ],
 )
 def test_queries_fetch_every_text_inference_raises(text: str, logged: str) -> None:

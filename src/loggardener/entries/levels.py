@@ -486,14 +486,6 @@ def lifecycle_line(text: str) -> bool:
     return _LIFECYCLE_LINE.search(text, 0, 2_000) is not None
 
 
-# A superset of the texts that may declare a level above INFO or carry a stack, for queries that must fetch
-# the entries inference may raise (live scans, Log Analytics). RE2-safe: no lookaround, no backreference.
-MAY_DECLARE_LEVEL = (
-    r"(?i)err|warn|crit|fatal|panic|severe|emerg|alert|exception|traceback|^[EFW]\d{4} |^fail: "
-    r"|fault|core dumped|terminate called|fata\[|pani\[|bus error|container called exit\("
-    r"|provided module can't be loaded|could not load the function"
-    r"|\"level\":\s*[4-6]\d|\n\s+at | 5\d\d\b"
-)
 # A line that says an operation failed, in words a program writes without any level (`… had error: broken pipe`,
 # `failed to connect to db:5432`, `dial tcp 10.0.0.7:443: i/o timeout`): `failure-phrase`. Not a count or an
 # empty error (`0 failed`, `errors: 0`, `error: null`), nor a name (`test_failed_to_x`).
@@ -531,6 +523,16 @@ def failure_phrase(text: str) -> bool:
     return _FAILURE_PHRASE.search(text, 0, _FAILURE_PHRASE_HEAD) is not None
 
 
+# A superset of the texts that may declare a level above INFO or carry a stack, for queries that must fetch
+# the entries inference may raise (live scans, Log Analytics), a failure said in words (`failure-phrase`)
+# among them. RE2-safe: no lookaround, no backreference.
+MAY_DECLARE_LEVEL = (
+    r"(?i)err|warn|crit|fatal|panic|severe|emerg|alert|exception|traceback|^[EFW]\d{4} |^fail: "
+    r"|fault|core dumped|terminate called|fata\[|pani\[|bus error|container called exit\("
+    r"|provided module can't be loaded|could not load the function"
+    r"|\"level\":\s*[4-6]\d|\n\s+at | 5\d\d\b|"
+    + "|".join(_FAILURE_PHRASE_WORDS)  # plain words: no character RE2 reads otherwise
+)
 # A superset, for the parser's fast path, of the texts inference may raise to WARNING or above: every level
 # word from WARNING up (`_LEVEL_WORDS`), in any case and anywhere (so in a bracket, a header, logfmt or
 # JSON), glog's and Python's warning headers, the platform failure lines, stack and panic words.
