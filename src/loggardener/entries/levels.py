@@ -492,7 +492,8 @@ def lifecycle_line(text: str) -> bool:
 _FAILURE_PHRASE = re.compile(
     r"(?i)\b(?:failed|failure)(?: to\b| with\b|:)"
     r"|\b(?:unable to|could not|couldn'?t|cannot|can'?t) [a-z]"
-    r"|\berror:(?! *(?:null|none|nil|<nil>|0|false|\"\"|''|\[\]|\{\})?\s*(?:$|[,;)}\]]))"
+    # (one run of blanks before the empty value, so that a long run is read once, not once per split)
+    r"|\berror:(?!\s*(?:(?:null|none|nil|<nil>|0|false|\"\"|''|\[\]|\{\})\s*)?(?:$|[,;)}\]]))"
     r"|\bconnection (?:reset|refused|timed out|closed unexpectedly)|\bbroken pipe\b|\bi/o timeout\b"
     r"|\bdeadline exceeded\b|\bno such host\b|\btimed out\b"
 )
