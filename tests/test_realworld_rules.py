@@ -953,6 +953,10 @@ def test_a_message_reporting_an_exception_by_name_is_an_error(payload: dict[str,
             "NOTICE",
         ),
         ("PHP Deprecated:  Creation of dynamic property Cart::$x is deprecated", "NOTICE"),
+        (
+            "PHP Strict Standards:  Declaration of Tray::put() should be compatible with Box::put($y)",
+            "NOTICE",
+        ),
         ("PHP Parse error:  syntax error, unexpected token in /srv/app/Cart.php on line 4", "ERROR"),
     ],
 )

@@ -155,7 +155,13 @@ _PHP_LEVEL = re.compile(
     r"\s{0,8}PHP (?P<level>Fatal error|Parse error|(?:Recoverable|Catchable) fatal error|Warning|Notice|Deprecated"
     r"|Strict Standards):\s"
 )
-_PHP_LEVELS = {"Warning": Severity.WARNING, "Notice": Severity.NOTICE, "Deprecated": Severity.NOTICE}
+# E_STRICT (`Strict Standards`) is PHP's advice on code, as a notice is; only the fatal kinds are errors
+_PHP_LEVELS = {
+    "Warning": Severity.WARNING,
+    "Notice": Severity.NOTICE,
+    "Deprecated": Severity.NOTICE,
+    "Strict Standards": Severity.NOTICE,
+}
 _LOGFMT_LEVEL = re.compile(r"(?:^|\s)(?:level|lvl|severity)=\"?(?P<level>[A-Za-z]{3,11})\"?(?=\s|$)")
 
 
