@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 from conftest import scan_entries
 from entry_factories import gke_entry, run_entry, split_traceback
+from linear import assert_linear
 from loggardener.clustering.signature import normalize_route
 from loggardener.entries.levels import declared_level, infer_severity, strip_prefix
 from loggardener.entries.models import Severity
@@ -294,6 +295,13 @@ def test_a_failure_in_words_without_a_level_is_a_warning(text: str) -> None:
 )
 def test_words_that_report_no_failure_keep_a_missing_severity(text: str) -> None:
     assert parse({"textPayload": text}).severity == Severity.DEFAULT
+
+
+def test_an_error_colon_before_a_long_run_of_blanks_is_read_in_linear_time() -> None:
+    """`error:` then a padded column of blanks: the run was read once per way of splitting it (quadratic)."""
+    from loggardener.entries import levels
+
+    assert_linear(lambda size: levels._FAILURE_PHRASE.search("error:" + " " * size + "x"), 8_000)
 
 
 def test_a_failure_in_words_at_an_explicit_info_stays_info() -> None:
@@ -806,6 +814,11 @@ def test_a_go_panic_line_alone_is_an_error() -> None:
         ("etl.service: Failed with result 'exit-code'.", "INFO"),
         ("[  12.345678] Kernel panic - not syncing: VFS", "INFO"),
         ("Container called exit(2).", "DEFAULT"),
+        # failure-phrase: a failure said in words, without a level word
+        ("ledger sync: failed to reach vault-3:8200", "INFO"),
+        ("dial tcp 10.9.8.7:6379: i/o timeout", "INFO"),
+        ("thumbnail job 41 timed out after 90s", "INFO"),
+        ("unable to open /srv/spool/q7", "INFO"),
     ],
 )
 def test_queries_fetch_every_text_inference_raises(text: str, logged: str) -> None:
@@ -940,6 +953,10 @@ def test_a_message_reporting_an_exception_by_name_is_an_error(payload: dict[str,
             "NOTICE",
         ),
         ("PHP Deprecated:  Creation of dynamic property Cart::$x is deprecated", "NOTICE"),
+        (
+            "PHP Strict Standards:  Declaration of Tray::put() should be compatible with Box::put($y)",
+            "NOTICE",
+        ),
         ("PHP Parse error:  syntax error, unexpected token in /srv/app/Cart.php on line 4", "ERROR"),
     ],
 )

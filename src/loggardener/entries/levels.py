@@ -155,7 +155,13 @@ _PHP_LEVEL = re.compile(
     r"\s{0,8}PHP (?P<level>Fatal error|Parse error|(?:Recoverable|Catchable) fatal error|Warning|Notice|Deprecated"
     r"|Strict Standards):\s"
 )
-_PHP_LEVELS = {"Warning": Severity.WARNING, "Notice": Severity.NOTICE, "Deprecated": Severity.NOTICE}
+# E_STRICT (`Strict Standards`) is PHP's advice on code, as a notice is; only the fatal kinds are errors
+_PHP_LEVELS = {
+    "Warning": Severity.WARNING,
+    "Notice": Severity.NOTICE,
+    "Deprecated": Severity.NOTICE,
+    "Strict Standards": Severity.NOTICE,
+}
 _LOGFMT_LEVEL = re.compile(r"(?:^|\s)(?:level|lvl|severity)=\"?(?P<level>[A-Za-z]{3,11})\"?(?=\s|$)")
 
 
@@ -486,21 +492,14 @@ def lifecycle_line(text: str) -> bool:
     return _LIFECYCLE_LINE.search(text, 0, 2_000) is not None
 
 
-# A superset of the texts that may declare a level above INFO or carry a stack, for queries that must fetch
-# the entries inference may raise (live scans, Log Analytics). RE2-safe: no lookaround, no backreference.
-MAY_DECLARE_LEVEL = (
-    r"(?i)err|warn|crit|fatal|panic|severe|emerg|alert|exception|traceback|^[EFW]\d{4} |^fail: "
-    r"|fault|core dumped|terminate called|fata\[|pani\[|bus error|container called exit\("
-    r"|provided module can't be loaded|could not load the function"
-    r"|\"level\":\s*[4-6]\d|\n\s+at | 5\d\d\b"
-)
 # A line that says an operation failed, in words a program writes without any level (`… had error: broken pipe`,
 # `failed to connect to db:5432`, `dial tcp 10.0.0.7:443: i/o timeout`): `failure-phrase`. Not a count or an
 # empty error (`0 failed`, `errors: 0`, `error: null`), nor a name (`test_failed_to_x`).
 _FAILURE_PHRASE = re.compile(
     r"(?i)\b(?:failed|failure)(?: to\b| with\b|:)"
     r"|\b(?:unable to|could not|couldn'?t|cannot|can'?t) [a-z]"
-    r"|\berror:(?! *(?:null|none|nil|<nil>|0|false|\"\"|''|\[\]|\{\})?\s*(?:$|[,;)}\]]))"
+    # (one run of blanks before the empty value, so that a long run is read once, not once per split)
+    r"|\berror:(?!\s*(?:(?:null|none|nil|<nil>|0|false|\"\"|''|\[\]|\{\})\s*)?(?:$|[,;)}\]]))"
     r"|\bconnection (?:reset|refused|timed out|closed unexpectedly)|\bbroken pipe\b|\bi/o timeout\b"
     r"|\bdeadline exceeded\b|\bno such host\b|\btimed out\b"
 )
@@ -531,6 +530,16 @@ def failure_phrase(text: str) -> bool:
     return _FAILURE_PHRASE.search(text, 0, _FAILURE_PHRASE_HEAD) is not None
 
 
+# A superset of the texts that may declare a level above INFO or carry a stack, for queries that must fetch
+# the entries inference may raise (live scans, Log Analytics), a failure said in words (`failure-phrase`)
+# among them. RE2-safe: no lookaround, no backreference.
+MAY_DECLARE_LEVEL = (
+    r"(?i)err|warn|crit|fatal|panic|severe|emerg|alert|exception|traceback|^[EFW]\d{4} |^fail: "
+    r"|fault|core dumped|terminate called|fata\[|pani\[|bus error|container called exit\("
+    r"|provided module can't be loaded|could not load the function"
+    r"|\"level\":\s*[4-6]\d|\n\s+at | 5\d\d\b|"
+    + "|".join(_FAILURE_PHRASE_WORDS)  # plain words: no character RE2 reads otherwise
+)
 # A superset, for the parser's fast path, of the texts inference may raise to WARNING or above: every level
 # word from WARNING up (`_LEVEL_WORDS`), in any case and anywhere (so in a bracket, a header, logfmt or
 # JSON), glog's and Python's warning headers, the platform failure lines, stack and panic words.
