@@ -709,3 +709,21 @@ def test_quoted_names_are_no_prose_whether_or_not_they_hold_letters() -> None:
     clusters = clusters_of(dropped + faults)
     assert len({clusters[message] for message in dropped}) == 1
     assert len({clusters[message] for message in faults}) == 1
+
+
+def test_a_keyed_field_among_values_only_is_one_event_per_key() -> None:
+    # `<id>: peer=<host>` with a word for an unnamed host sometimes, beside `<id>: trace=<...>`: the key is the
+    # only word, so it decides the slot and stays in the template.
+    rng = random.Random(5)
+    hosts = [f"relay{n}.orchard.example" for n in range(30)]
+    messages = [f"{rng.getrandbits(40):010X}: peer={rng.choice(hosts)}[10.4.0.{n % 200}]" for n in range(60)]
+    messages += [f"{rng.getrandbits(40):010X}: peer=anonymous[10.4.1.{n}]" for n in range(12)]
+    messages += [
+        f"{rng.getrandbits(40):010X}: trace=<{rng.getrandbits(48):x}@{rng.choice(hosts)}>" for n in range(20)
+    ]
+    messages += [f"{rng.getrandbits(40):010X}: trace=<{rng.getrandbits(48):x}@anonymous>" for n in range(5)]
+    found = clusters_of(messages)
+    peers = {found[m] for m in messages if "peer=" in m}
+    traces = {found[m] for m in messages if "trace=" in m}
+    assert len(peers) == 1 and len(traces) == 1 and peers != traces
+    assert "peer=<*>" in next(iter(peers))

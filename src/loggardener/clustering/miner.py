@@ -683,7 +683,9 @@ def _value_part(token: str) -> str:
 def _slots(keys: list[tuple[str, ...]], members: list[int]) -> list[tuple[int, list[int]]]:
     """Every slot among signatures of one length: (position, signatures equal but at that position).
 
-    Only slots whose context has a word count: values around nothing but other values prove nothing.
+    Only slots whose context has a word count: values around nothing but other values prove nothing. The key
+    of a `key=value` slot is such a word: among values, the tokens of one key fill a slot
+    (`<*> client=<*>` / `<*> client=unknown`).
     """
     found: list[tuple[int, list[int]]] = []
     if len(members) < 2:
@@ -693,11 +695,16 @@ def _slots(keys: list[tuple[str, ...]], members: list[int]) -> list[tuple[int, l
         for index in members:
             tokens = keys[index]
             slots[tokens[:position] + tokens[position + 1 :]].append(index)
-        found.extend(
-            (position, filling)
-            for context, filling in slots.items()
-            if len(filling) > 1 and any(_is_word(token) for token in context)
-        )
+        for context, filling in slots.items():
+            if len(filling) < 2:
+                continue
+            if any(_is_word(token) for token in context):
+                found.append((position, filling))
+                continue
+            by_key: dict[str, list[int]] = defaultdict(list)
+            for index in filling:
+                by_key[_key(keys[index][position])].append(index)
+            found.extend((position, same) for key, same in by_key.items() if key and len(same) > 1)
     return found
 
 
@@ -918,14 +925,19 @@ def _same_length_template(members: list[tuple[str, ...]]) -> tuple[str, ...]:
     first = members[0]
     if len(members) == 1:
         return first
-    return tuple(
+    plain = tuple(
         token if all(member[i] == token for member in members[1:]) else WILDCARD
         for i, token in enumerate(first)
     )
+    if any(_is_word(token) for token in plain):
+        return plain
+    # Values only: the keys of its fields are all that tell the statement (`<*> client=<*>`).
+    return tuple(_keyed_wildcard([member[i] for member in members]) for i in range(len(first)))
 
 
 def _template(members: list[tuple[str, ...]]) -> str:
-    """Tokens all members share stay; each differing stretch becomes one wildcard."""
+    """Tokens all members share stay; each differing stretch becomes one wildcard. A template without words
+    keeps the keys of its differing `key=value` tokens (`<*> client=<*>`): statements of other keys stay apart."""
     size = len(members[0])
     if all(len(member) == size for member in members):
         return " ".join(_same_length_template(members))
@@ -936,10 +948,21 @@ def _template(members: list[tuple[str, ...]]) -> str:
     return " ".join(aligned)
 
 
+def _keyed_wildcard(tokens: list[str]) -> str:
+    """The template token of one position: the shared token, else `key=<*>` for one key, else `<*>`."""
+    first = tokens[0]
+    if all(token == first for token in tokens):
+        return first
+    key, equals, _ = first.partition("=")
+    if equals and _LETTER.search(key) and all(token.startswith(key + "=") for token in tokens):
+        return f"{key}={WILDCARD}"
+    return WILDCARD
+
+
 def _align(template: list[str], tokens: tuple[str, ...]) -> list[str]:
     """Tokens `template` and `tokens` share stay; each differing stretch becomes one wildcard."""
     if len(template) == len(tokens):
-        return [a if a == b else WILDCARD for a, b in zip(template, tokens, strict=True)]
+        return list(_same_length_template([tuple(template), tokens]))
     out: list[str] = []
     matcher = SequenceMatcher(a=template, b=tokens, autojunk=False)
     position_a = position_b = 0
