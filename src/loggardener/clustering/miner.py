@@ -715,8 +715,9 @@ def _phrases(keys: list[tuple[str, ...]]) -> dict[int, tuple[int, int]]:
     `failed: <error>`), is a value, like a word in a slot, when at least `MIN_DISTINCT` of the stretches
     there fill such a place elsewhere too (`Docker Engine` after `Starting` and after `Stopped`;
     `Connection reset by peer` after two messages' colons) and begin and end with `MIN_DISTINCT` different
-    words (`invalid user X` is a constant and a value, not a value): the description or error text of a
-    variable with many words.
+    words (`invalid user X` is a constant and a value, not a value; a numbered name that leads a stretch,
+    `G<*>` of `(G<*> Evacuation Pause)`, is one of its words and the word after it tells how it begins): the
+    description or error text of a variable with many words.
     """
     places: dict[tuple[int, int], dict[tuple[str, ...], list[tuple[int, int]]]] = defaultdict(
         lambda: defaultdict(list)
@@ -743,7 +744,10 @@ def _phrases(keys: list[tuple[str, ...]]) -> dict[int, tuple[int, int]]:
         for i in range(size - 1, -1, -1):
             suffix[i] = hash((tokens[i], suffix[i + 1]))
         # (`key=value` is no prose, nor is a quoted name: `'prod',` is a value as `'/',` is)
-        words = [_is_word(token) and "=" not in token and not _is_value(token) for token in tokens]
+        words = [
+            (_is_word(token) or _is_numbered_name(token)) and "=" not in token and not _is_value(token)
+            for token in tokens
+        ]
         unique = list(itertools.accumulate((seen[_bare_word(token)] == 1 for token in tokens), initial=0))
         for start in range(1, min(size, last_start + 1)):
             if not words[start - 1]:
@@ -778,7 +782,7 @@ def _phrases(keys: list[tuple[str, ...]]) -> dict[int, tuple[int, int]]:
         shared = [stretch for stretch in phrases if len(filled[_bare(stretch)]) > 1]
         if (
             len(shared) >= MIN_DISTINCT
-            and len({stretch[0] for stretch in shared}) >= MIN_DISTINCT
+            and len({_leading_word(stretch) for stretch in shared}) >= MIN_DISTINCT
             and len({stretch[-1] for stretch in shared}) >= MIN_DISTINCT
         ):
             for stretch, members in phrases.items():
@@ -805,6 +809,17 @@ def _shared_reach(keys: list[tuple[str, ...]]) -> list[int]:
 def _common_start(a: tuple[str, ...], b: tuple[str, ...]) -> int:
     size = min(len(a), len(b))
     return next((i for i in range(size) if a[i] != b[i]), size)
+
+
+def _is_numbered_name(token: str) -> bool:
+    """A word with a number glued after it (`(G<*>`, `HTTP/<*>`): a name with its version or generation."""
+    head, wildcard, tail = token.partition(WILDCARD)
+    return bool(wildcard) and not tail.strip(")],.;:") and _LETTER.search(head) is not None
+
+
+def _leading_word(stretch: tuple[str, ...]) -> str:
+    """A stretch's first word, after a numbered name that qualifies it (`G<*>` of `G<*> Evacuation Pause`)."""
+    return stretch[1] if _is_numbered_name(stretch[0]) else stretch[0]
 
 
 def _bare(stretch: tuple[str, ...]) -> tuple[str, ...]:
