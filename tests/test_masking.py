@@ -31,6 +31,8 @@ from loggardener.clustering.masking import WILDCARD, mask
         ("pull registry.example.org/team/api:14 done", "pull <*>:<*> done"),
         ("start org.sample.mail/.ui.InboxScreen t17", "start <*> <*>"),
         ("Surface(name=org.sample.mail/org.sample.mail.ui.Inbox) gone", "Surface(name=<*>) gone"),
+        # a file under relative folders is one value, the folders with it
+        ("drew widgets/cards/summary.html.haml in 4ms", "drew <*> in <*>ms"),
         ("nodes [27, 191, 224] down", "nodes [<*>] down"),
         # a list of quoted values is data (columns, keys, names), however many: one value
         ("not present in the DataFrame: ['employee_name']", "not present in the DataFrame: <*>"),

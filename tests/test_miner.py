@@ -709,3 +709,39 @@ def test_quoted_names_are_no_prose_whether_or_not_they_hold_letters() -> None:
     clusters = clusters_of(dropped + faults)
     assert len({clusters[message] for message in dropped}) == 1
     assert len({clusters[message] for message in faults}) == 1
+
+
+def test_a_keyed_field_among_values_only_is_one_event_per_key() -> None:
+    # `<id>: peer=<host>` with a word for an unnamed host sometimes, beside `<id>: trace=<...>`: the key is the
+    # only word, so it decides the slot and stays in the template.
+    rng = random.Random(5)
+    hosts = [f"relay{n}.orchard.example" for n in range(30)]
+    messages = [f"{rng.getrandbits(40):010X}: peer={rng.choice(hosts)}[10.4.0.{n % 200}]" for n in range(60)]
+    messages += [f"{rng.getrandbits(40):010X}: peer=anonymous[10.4.1.{n}]" for n in range(12)]
+    messages += [
+        f"{rng.getrandbits(40):010X}: trace=<{rng.getrandbits(48):x}@{rng.choice(hosts)}>" for n in range(20)
+    ]
+    messages += [f"{rng.getrandbits(40):010X}: trace=<{rng.getrandbits(48):x}@anonymous>" for n in range(5)]
+    found = clusters_of(messages)
+    peers = {found[m] for m in messages if "peer=" in m}
+    traces = {found[m] for m in messages if "trace=" in m}
+    assert len(peers) == 1 and len(traces) == 1 and peers != traces
+    assert "peer=<*>" in next(iter(peers))
+
+
+def test_a_reason_of_several_words_after_a_numbered_name_is_one_value() -> None:
+    # The reasons fill the same place in three statements; three of four start with one numbered name (`R2`).
+    rng = random.Random(11)
+    reasons = ["R2 Memory Spill", "R2 Texture Miss", "R2 Queue Stall", "Scheduler Budget Exceeded"]
+    kinds = ["Render Fast (Draft)", "Render Fast (Preview)", "Render Full"]
+    messages = [
+        f"Frame({rng.randint(1, 9999)}) {kind} ({reason}) {rng.randint(9, 900)}M->{rng.randint(1, 9)}M"
+        f" {rng.randint(1, 99)}.{rng.randint(0, 999)}ms"
+        for kind in kinds
+        for reason in reasons
+        for _ in range(rng.randint(30, 60))
+    ]
+    templates = clusters_of(messages)
+    by_kind = {kind: {templates[m] for m in messages if f") {kind} (" in m} for kind in kinds}
+    assert all(len(found) == 1 for found in by_kind.values())
+    assert len(set().union(*by_kind.values())) == len(kinds)

@@ -38,7 +38,12 @@ _PATTERNS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ),  # dates written with month names
     # host names, by their structure alone: one to 16 labels of up to 63 characters, then a final label of
     # two or more lowercase letters (`files.example.museum`; not `java.lang.Error`, not `v1.2`), with any path
-    # after it: one location (`registry.example.org/team/api`, `org.sample.mail/.ui.Inbox`)
+    # after it: one location (`registry.example.org/team/api`, `org.sample.mail/.ui.Inbox`); relative folders
+    # before it belong to it too (`orders/index.html.erb`, a file under a folder, is one value, not `orders/<*>`)
+    (
+        r"\b(?:[\w-]{1,64}/){1,16}(?:[A-Za-z0-9][A-Za-z0-9-]{0,62}\.){1,16}[a-z]{2,63}(?![\w-]|\.\w)(?:/[\w.@%+-]*)*",
+        ("/", "."),
+    ),
     (r"\b(?:[A-Za-z0-9][A-Za-z0-9-]{0,62}\.){1,16}[a-z]{2,63}(?![\w-]|\.\w)(?:/[\w.@%+-]*)*", (".",)),
     (r"\b\d{1,3}(?:\.\d{1,3}){3}(?::\d+)?\b", ("digit", ".")),  # IPv4 with optional port
     (r"(?<![\w:])(?:[0-9a-fA-F]{0,4}:){2,}[0-9a-fA-F]{1,4}\b", (":",)),  # IPv6, MAC addresses

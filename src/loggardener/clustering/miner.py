@@ -683,7 +683,9 @@ def _value_part(token: str) -> str:
 def _slots(keys: list[tuple[str, ...]], members: list[int]) -> list[tuple[int, list[int]]]:
     """Every slot among signatures of one length: (position, signatures equal but at that position).
 
-    Only slots whose context has a word count: values around nothing but other values prove nothing.
+    Only slots whose context has a word count: values around nothing but other values prove nothing. The key
+    of a `key=value` slot is such a word: among values, the tokens of one key fill a slot
+    (`<*> client=<*>` / `<*> client=unknown`).
     """
     found: list[tuple[int, list[int]]] = []
     if len(members) < 2:
@@ -693,11 +695,16 @@ def _slots(keys: list[tuple[str, ...]], members: list[int]) -> list[tuple[int, l
         for index in members:
             tokens = keys[index]
             slots[tokens[:position] + tokens[position + 1 :]].append(index)
-        found.extend(
-            (position, filling)
-            for context, filling in slots.items()
-            if len(filling) > 1 and any(_is_word(token) for token in context)
-        )
+        for context, filling in slots.items():
+            if len(filling) < 2:
+                continue
+            if any(_is_word(token) for token in context):
+                found.append((position, filling))
+                continue
+            by_key: dict[str, list[int]] = defaultdict(list)
+            for index in filling:
+                by_key[_key(keys[index][position])].append(index)
+            found.extend((position, same) for key, same in by_key.items() if key and len(same) > 1)
     return found
 
 
@@ -708,8 +715,9 @@ def _phrases(keys: list[tuple[str, ...]]) -> dict[int, tuple[int, int]]:
     `failed: <error>`), is a value, like a word in a slot, when at least `MIN_DISTINCT` of the stretches
     there fill such a place elsewhere too (`Docker Engine` after `Starting` and after `Stopped`;
     `Connection reset by peer` after two messages' colons) and begin and end with `MIN_DISTINCT` different
-    words (`invalid user X` is a constant and a value, not a value): the description or error text of a
-    variable with many words.
+    words (`invalid user X` is a constant and a value, not a value; a numbered name that leads a stretch,
+    `G<*>` of `(G<*> Evacuation Pause)`, is one of its words and the word after it tells how it begins): the
+    description or error text of a variable with many words.
     """
     places: dict[tuple[int, int], dict[tuple[str, ...], list[tuple[int, int]]]] = defaultdict(
         lambda: defaultdict(list)
@@ -736,7 +744,10 @@ def _phrases(keys: list[tuple[str, ...]]) -> dict[int, tuple[int, int]]:
         for i in range(size - 1, -1, -1):
             suffix[i] = hash((tokens[i], suffix[i + 1]))
         # (`key=value` is no prose, nor is a quoted name: `'prod',` is a value as `'/',` is)
-        words = [_is_word(token) and "=" not in token and not _is_value(token) for token in tokens]
+        words = [
+            (_is_word(token) or _is_numbered_name(token)) and "=" not in token and not _is_value(token)
+            for token in tokens
+        ]
         unique = list(itertools.accumulate((seen[_bare_word(token)] == 1 for token in tokens), initial=0))
         for start in range(1, min(size, last_start + 1)):
             if not words[start - 1]:
@@ -771,7 +782,7 @@ def _phrases(keys: list[tuple[str, ...]]) -> dict[int, tuple[int, int]]:
         shared = [stretch for stretch in phrases if len(filled[_bare(stretch)]) > 1]
         if (
             len(shared) >= MIN_DISTINCT
-            and len({stretch[0] for stretch in shared}) >= MIN_DISTINCT
+            and len({_leading_word(stretch) for stretch in shared}) >= MIN_DISTINCT
             and len({stretch[-1] for stretch in shared}) >= MIN_DISTINCT
         ):
             for stretch, members in phrases.items():
@@ -798,6 +809,17 @@ def _shared_reach(keys: list[tuple[str, ...]]) -> list[int]:
 def _common_start(a: tuple[str, ...], b: tuple[str, ...]) -> int:
     size = min(len(a), len(b))
     return next((i for i in range(size) if a[i] != b[i]), size)
+
+
+def _is_numbered_name(token: str) -> bool:
+    """A word with a number glued after it (`(G<*>`, `HTTP/<*>`): a name with its version or generation."""
+    head, wildcard, tail = token.partition(WILDCARD)
+    return bool(wildcard) and not tail.strip(")],.;:") and _LETTER.search(head) is not None
+
+
+def _leading_word(stretch: tuple[str, ...]) -> str:
+    """A stretch's first word, after a numbered name that qualifies it (`G<*>` of `G<*> Evacuation Pause`)."""
+    return stretch[1] if _is_numbered_name(stretch[0]) else stretch[0]
 
 
 def _bare(stretch: tuple[str, ...]) -> tuple[str, ...]:
@@ -918,14 +940,19 @@ def _same_length_template(members: list[tuple[str, ...]]) -> tuple[str, ...]:
     first = members[0]
     if len(members) == 1:
         return first
-    return tuple(
+    plain = tuple(
         token if all(member[i] == token for member in members[1:]) else WILDCARD
         for i, token in enumerate(first)
     )
+    if any(_is_word(token) for token in plain):
+        return plain
+    # Values only: the keys of its fields are all that tell the statement (`<*> client=<*>`).
+    return tuple(_keyed_wildcard([member[i] for member in members]) for i in range(len(first)))
 
 
 def _template(members: list[tuple[str, ...]]) -> str:
-    """Tokens all members share stay; each differing stretch becomes one wildcard."""
+    """Tokens all members share stay; each differing stretch becomes one wildcard. A template without words
+    keeps the keys of its differing `key=value` tokens (`<*> client=<*>`): statements of other keys stay apart."""
     size = len(members[0])
     if all(len(member) == size for member in members):
         return " ".join(_same_length_template(members))
@@ -936,10 +963,21 @@ def _template(members: list[tuple[str, ...]]) -> str:
     return " ".join(aligned)
 
 
+def _keyed_wildcard(tokens: list[str]) -> str:
+    """The template token of one position: the shared token, else `key=<*>` for one key, else `<*>`."""
+    first = tokens[0]
+    if all(token == first for token in tokens):
+        return first
+    key, equals, _ = first.partition("=")
+    if equals and _LETTER.search(key) and all(token.startswith(key + "=") for token in tokens):
+        return f"{key}={WILDCARD}"
+    return WILDCARD
+
+
 def _align(template: list[str], tokens: tuple[str, ...]) -> list[str]:
     """Tokens `template` and `tokens` share stay; each differing stretch becomes one wildcard."""
     if len(template) == len(tokens):
-        return [a if a == b else WILDCARD for a, b in zip(template, tokens, strict=True)]
+        return list(_same_length_template([tuple(template), tokens]))
     out: list[str] = []
     matcher = SequenceMatcher(a=template, b=tokens, autojunk=False)
     position_a = position_b = 0
