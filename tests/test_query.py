@@ -162,6 +162,39 @@ def test_the_query_fetches_every_json_level_field_the_parser_reads() -> None:
     assert "jsonPayload.MESSAGE=~" in DECLARED_ABOVE
 
 
+def test_the_query_fetches_every_json_field_inference_reads_a_failure_from() -> None:
+    """A below-WARNING JSON entry is fetched whichever field the parser reads its message, error, stack or
+    outcome from (a live scan must find what a scan of the same export and Log Analytics find)."""
+    from loggardener.entries.payloads import ERROR_FIELDS, MESSAGE_FIELDS, OUTCOME_FIELDS, STACK_FIELDS
+
+    def field(key: str) -> str:
+        return key if key.isidentifier() else f'"{key}"'
+
+    for key in MESSAGE_FIELDS + OUTCOME_FIELDS:
+        assert f"jsonPayload.{field(key)}=~" in DECLARED_ABOVE, key
+    for key in (*ERROR_FIELDS, *STACK_FIELDS, "@type"):
+        assert f"jsonPayload.{field(key)}:*" in DECLARED_ABOVE, key
+
+
+def test_every_pattern_of_the_query_is_re2() -> None:
+    """Logging reads `=~` patterns as RE2: each literal of the query compiles there; the text's finds a failure
+    said in words, and a text of several lines (a level or a stack may be on a later one)."""
+    import re2
+
+    def unescaped(literal: str) -> str:
+        return re.sub(r"\\(.)", r"\1", literal, flags=re.DOTALL)
+
+    literals = re.findall(r'=~"((?:[^"\\]|\\.)*)"', DECLARED_ABOVE)
+    assert len(literals) > 20
+    for literal in literals:
+        re2.compile(unescaped(literal))
+    text = re.search(r'textPayload=~"((?:[^"\\]|\\.)*)" OR jsonPayload', DECLARED_ABOVE)
+    assert text is not None
+    for line in ("cart sync: dial tcp 10.2.0.4:6379: i/o timeout", "job 7 done\nstep 3 went badly"):
+        assert re2.search(unescaped(text[1]), line), line
+    assert not re2.search(unescaped(text[1]), "job 7 done in 3 s")
+
+
 @pytest.mark.parametrize("clause", ["a) OR (b", "(a", ")(", 'textPayload:"open', 'textPayload:"x\\(" OR (y'])
 def test_a_filter_that_would_escape_its_parentheses_is_refused(clause: str) -> None:
     """`AND (a) OR (b)` would OR `b` with the whole query, the window included: a scan of all time."""

@@ -28,7 +28,7 @@ from loggardener.entries.stacks import PY_HEADER, StackParser
 
 # The message: most loggers, Serilog CLEF's template and rendered text, journald, .NET's JSON console, structlog;
 # last, Docker's json-file line (`{"log": "…\n", "stream": "stderr"}`) that a log shipper forwarded as it was.
-_MESSAGE_FIELDS = (
+MESSAGE_FIELDS = (
     "message",
     "msg",
     "@mt",
@@ -346,14 +346,14 @@ def _reported(value: Any) -> bool:
 
 
 def _has_message(payload: dict[str, Any]) -> bool:
-    return any(isinstance(payload.get(key), str) for key in _MESSAGE_FIELDS + ERROR_FIELDS) or bool(
+    return any(isinstance(payload.get(key), str) for key in MESSAGE_FIELDS + ERROR_FIELDS) or bool(
         _compound_message(payload)
     )
 
 
 def _message_field(payload: dict[str, Any]) -> str:
     """The first non-blank message (a string, or an object's `message`); else one under a compound key."""
-    for key in _MESSAGE_FIELDS:
+    for key in MESSAGE_FIELDS:
         value = payload.get(key)
         if isinstance(value, dict):
             value = value.get("message")

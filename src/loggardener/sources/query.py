@@ -9,6 +9,13 @@ from urllib.parse import quote
 
 from loggardener.entries.levels import MAY_DECLARE_LEVEL, PLATFORM_FAILURE_PATTERN
 from loggardener.entries.models import Severity
+from loggardener.entries.payloads import (
+    ERROR_FIELDS,
+    FAILED_OUTCOMES,
+    MESSAGE_FIELDS,
+    OUTCOME_FIELDS,
+    STACK_FIELDS,
+)
 from loggardener.entries.resources import SERVICE_FILTERS, gke_backend_filter
 from loggardener.errors import ExitCode, GardenerError
 from loggardener.linking.facts import DEPLOY_METHODS
@@ -115,14 +122,30 @@ _JSON_LEVEL_FIELDS = (
     "status",
     "log.level",
 )
-# Entries recorded below WARNING whose text declares a level or holds a platform failure line (GKE's stdout
-# is INFO, Cloud Functions writes its timeout line at DEBUG): the scan infers their severity (docs/severity.md).
-# journald entries (GKE node logs, the Ops Agent) hold their text in `MESSAGE` and their level in `PRIORITY`.
+
+
+def _json_field(key: str) -> str:
+    """A JSON payload field in the Logging query language (a key that is no identifier is quoted)."""
+    return f"jsonPayload.{key if key.isidentifier() else quote_string(key)}"
+
+
+# A text that may declare a level, say it failed, or carry a stack or a level on a later line (several lines)
+_MAY_DECLARE_TEXT = quote_string(MAY_DECLARE_LEVEL + r"|\n")
+_FAILED_OUTCOME = quote_string(r"(?i)^\s*(" + "|".join(sorted(FAILED_OUTCOMES)) + r")\s*$")
+# Entries recorded below WARNING that the scan may raise (docs/severity.md): a platform failure line whatever the
+# severity (Cloud Functions writes its timeout line at DEBUG); and at DEFAULT or INFO (GKE's stdout), a text or
+# a JSON message (any field the parser reads it from: journald's `MESSAGE`, Serilog's `@mt`…) that declares a
+# level, says it failed or has several lines; a JSON level field (journald's `PRIORITY`) from WARNING up; an
+# error or a stack beside the message, a failed outcome, a GCP service's record of an attempt (`@type`).
 DECLARED_ABOVE = (
     f"severity<WARNING AND (textPayload=~{quote_string('(?i)' + PLATFORM_FAILURE_PATTERN)}"
-    f" OR ((severity=DEFAULT OR severity=INFO) AND (textPayload=~{quote_string(MAY_DECLARE_LEVEL)}"
-    f" OR jsonPayload.MESSAGE=~{quote_string(MAY_DECLARE_LEVEL)}"
+    f" OR ((severity=DEFAULT OR severity=INFO) AND (textPayload=~{_MAY_DECLARE_TEXT}"
+    + "".join(f" OR {_json_field(field)}=~{_MAY_DECLARE_TEXT}" for field in MESSAGE_FIELDS)
     + "".join(f" OR jsonPayload.{field}=~{_LEVEL_WORD_ABOVE}" for field in _JSON_LEVEL_FIELDS)
+    + "".join(
+        f" OR {_json_field(field)}:*" for field in dict.fromkeys((*ERROR_FIELDS, *STACK_FIELDS, "@type"))
+    )
+    + "".join(f" OR {_json_field(field)}=~{_FAILED_OUTCOME}" for field in OUTCOME_FIELDS)
     + ' OR jsonPayload.level>=40 OR jsonPayload.PRIORITY=("0" OR "1" OR "2" OR "3" OR "4"))))'
 )
 
