@@ -33,7 +33,7 @@ from loggardener.entries.levels import (
 )
 from loggardener.entries.models import Quiet, Severity
 from loggardener.entries.parse import EntryParser
-from loggardener.entries.payloads import _MESSAGE_FIELDS
+from loggardener.entries.payloads import MESSAGE_FIELDS
 from loggardener.entries.redact import Redactor, _table_formats, detect_secrets_formats, key_class
 from loggardener.entries.stacks import PY_CHAIN_SEPARATORS, PY_HEADER, StackParser
 from loggardener.pipeline import Scan, ScanOptions
@@ -255,7 +255,7 @@ def _entry(draw: st.DrawFn, index: int) -> dict[str, Any]:
         entry["textPayload"] = draw(st.sampled_from(_TEXTS))
     elif payload < 8:
         message = draw(st.sampled_from(_TEXTS))
-        json_payload: dict[str, Any] = {draw(st.sampled_from(_MESSAGE_FIELDS)): message}
+        json_payload: dict[str, Any] = {draw(st.sampled_from(MESSAGE_FIELDS)): message}
         level = draw(st.sampled_from([None, "info", "debug", "warning", "error", 30, 50, "50", "²"]))
         if level is not None:
             json_payload[draw(st.sampled_from(["level", "severity", "lvl", "@l", "status", "PRIORITY"]))] = (
@@ -382,7 +382,7 @@ def test_the_fields_skim_reads_unredacted_are_never_redacted_by_key_name() -> No
         STACK_FIELDS,
     )
 
-    names = {*JSON_LEVEL_KEYS, *_MESSAGE_FIELDS, *STACK_FIELDS, *_NESTED_STACK_FIELDS, *_LEVEL_WORD_FIELDS}
+    names = {*JSON_LEVEL_KEYS, *MESSAGE_FIELDS, *STACK_FIELDS, *_NESTED_STACK_FIELDS, *_LEVEL_WORD_FIELDS}
     names |= {
         *ERROR_FIELDS,
         *_ERROR_MESSAGE_FIELDS,
