@@ -234,7 +234,8 @@ def test_headers_are_stripped_before_templating(text: str, body: str) -> None:
     [
         # a program forwarded by syslog that writes its own date and time (Go's `log`), after its host or not
         ("db-7 sqlproxy: 2019/03/04 11:22:33 Reading data had error: EOF", "Reading data had error: EOF"),
-        ("sqlproxy: 2019/03/04 11:22:33 Reading data had error: EOF", "Reading data had error: EOF"),
+        ("sql_proxy: 2019/03/04 11:22:33 Reading data had error: EOF", "Reading data had error: EOF"),
+        ("web-2 sqlproxy: 2019/03/04 11:22:33 Reading data had error: EOF", "Reading data had error: EOF"),
         (
             "Mar  4 11:22:33 db-7 sqlproxy: 2019/03/04 11:22:33 Reading had error: EOF",
             "Reading had error: EOF",
@@ -242,6 +243,13 @@ def test_headers_are_stripped_before_templating(text: str, body: str) -> None:
         ("edge-2 relay[311]: 2026-01-02T03:04:05Z [warn] slow peer", "slow peer"),
         # a component before a date alone, a level word or an exception's name is no program
         ("Notice: 2024-01-01 is a holiday", "Notice: 2024-01-01 is a holiday"),
+        # words before a date and time are no program
+        ("Next run: 2026-06-10 13:00:00 for job 7", "Next run: 2026-06-10 13:00:00 for job 7"),
+        (
+            "Certificate expires: 2026-06-10 13:00:00 renew soon",
+            "Certificate expires: 2026-06-10 13:00:00 renew soon",
+        ),
+        ("last seen: 2026-06-10T13:00:00Z", "last seen: 2026-06-10T13:00:00Z"),
         ("Error: 2024-01-01 12:00:00 job failed", "Error: 2024-01-01 12:00:00 job failed"),
         ("LookupError: 2024-01-01 12:00:00 not found", "LookupError: 2024-01-01 12:00:00 not found"),
     ],

@@ -130,10 +130,15 @@ _NGINX_CONTEXT = ", client: "
 # After a header's first token (syslog's timestamp), where no token above matches: syslog's host and program
 # (`worker-1 systemd[1]:`, `worker-1 kernel:`), or a component before a level word (`OSConfigAgent Error`)
 _SYSLOG_PROGRAM = re.compile(r"[\w.-]{1,253} (?:[\w./-]{1,64}\[\d{1,10}\]|kernel):(?=\s)")
-# A program's name, after its host or not, before the date and time it writes itself (not a level word): syslog's
-# forwarded line of a program with its own time (`db-1 cloud_sql_proxy: 2018/06/27 08:59:30 …`, `worker[7]: 2026-01-02T03:04:05Z …`)
+# A program's name, after its host or not, before the date and time it writes itself: syslog's forwarded line of
+# a program with its own time (`db-1 cloud_sql_proxy: 2018/06/27 08:59:30 …`, `worker[7]: 2026-01-02T03:04:05Z …`).
+# Only names that look like a host or a program (a pid, or a digit, `.`, `-`, `_` or `/` in the name), so words
+# before a time (`Next run: 2026-…`, `last seen: 2026-…`) stay the message.
+_MARKED_NAME = r"[A-Za-z][A-Za-z]{0,63}[\d._/-][\w./-]{0,63}"
 _PROGRAM_BEFORE_TIME = re.compile(
-    r"(?:[\w.-]{1,253} )?[A-Za-z][\w./-]{0,63}(?:\[\d{1,10}\])?:[ \t]{1,4}(?=\[?\d{4}[-/]\d\d[-/]\d\d[T ]\d\d:\d\d:\d\d)"
+    r"(?:[\w.-]{1,253} [A-Za-z][\w./-]{0,63}\[\d{1,10}\]|[A-Za-z][\w./-]{0,63}\[\d{1,10}\]"
+    r"|(?:[\w.-]{1,253} )?" + _MARKED_NAME + r"|[\w]{0,63}[\d.-][\w.-]{0,190} [A-Za-z][\w./-]{0,63})"
+    r":[ \t]{1,4}(?=\[?\d{4}[-/]\d\d[-/]\d\d[T ]\d\d:\d\d:\d\d)"
 )
 _BARE_COMPONENT = re.compile(
     r"(?P<component>[A-Za-z][\w.-]{0,63})\s+(?:[-|:]\s+)?(?=(?:"
