@@ -5,6 +5,7 @@ import re
 import string
 import tracemalloc
 import uuid
+from collections.abc import Callable
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -19,6 +20,18 @@ def clusters_of(messages: list[str], **options: int) -> dict[str, str]:
     miner = TemplateMiner(**options)
     ids = [miner.add(message) for message in messages]
     return {message: miner.template(template_id) for message, template_id in zip(messages, ids, strict=True)}
+
+
+def assert_one_cluster_per_event(events: list[Callable[[], str]], lines: int, rng: random.Random) -> None:
+    """`lines` messages of events drawn at random: each event's messages are one cluster, its own."""
+    truth = [rng.randrange(len(events)) for _ in range(lines)]
+    messages = [events[event]() for event in truth]
+    clusters = clusters_of(messages)
+    by_event: dict[int, set[str]] = {}
+    for message, event in zip(messages, truth, strict=True):
+        by_event.setdefault(event, set()).add(clusters[message])
+    assert all(len(found) == 1 for found in by_event.values())
+    assert len({next(iter(found)) for found in by_event.values()}) == len(events)
 
 
 def test_template_reads_with_wildcards() -> None:
@@ -596,18 +609,7 @@ def test_a_name_glued_to_a_constant_is_a_value_where_it_fills_other_events_too()
         lambda: f"{rng.randint(1, 250)}.0.0.9 {rng.choice(gateways)} relayed {rng.randint(1, 9000)} bytes",
         lambda: f"tunnel {rng.choice(gateways)} rekeyed after {rng.randint(1, 90)} s",
     ]
-    messages: list[str] = []
-    truth: list[int] = []
-    for _ in range(700):
-        event = rng.randrange(len(events))
-        messages.append(events[event]())
-        truth.append(event)
-    clusters = clusters_of(messages)
-    by_event: dict[int, set[str]] = {}
-    for message, event in zip(messages, truth, strict=True):
-        by_event.setdefault(event, set()).add(clusters[message])
-    assert all(len(found) == 1 for found in by_event.values())
-    assert len({next(iter(found)) for found in by_event.values()}) == len(events)
+    assert_one_cluster_per_event(events, 700, rng)
 
 
 # Rows few enough for their combinations of fields to be mostly single: no slot of one field sees them all.
@@ -675,18 +677,7 @@ def test_a_record_field_a_cluster_already_reads_as_a_value_is_free_in_the_others
         lambda: f"{head('SIGNIN_FAIL')}, user=none, ip={address()}, error=no_such_user, tab={tab()}",
         lambda: f"{head('SIGNOUT')}, user={user()}",
     ]
-    messages: list[str] = []
-    truth: list[int] = []
-    for _ in range(300):
-        event = rng.randrange(len(events))
-        messages.append(events[event]())
-        truth.append(event)
-    clusters = clusters_of(messages)
-    by_event: dict[int, set[str]] = {}
-    for message, event in zip(messages, truth, strict=True):
-        by_event.setdefault(event, set()).add(clusters[message])
-    assert all(len(found) == 1 for found in by_event.values())
-    assert len({next(iter(found)) for found in by_event.values()}) == len(events)
+    assert_one_cluster_per_event(events, 300, rng)
 
 
 def test_quoted_names_are_no_prose_whether_or_not_they_hold_letters() -> None:
