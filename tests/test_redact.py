@@ -2263,3 +2263,16 @@ def test_the_xml_rules_need_a_closing_tag(pieces: list[str]) -> None:
     data = "".join(pieces).encode()
     assume(b"</" not in data)
     assert not any(rule.search(data) for rule in _XML_RULES)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "password: ${vault:kv/data/orders#db_pass}",
+        "password = os.environ['ORDERS_DB_PASS']",
+        "apiKey: process.env.ORDERS_API_KEY",
+        "token: ENV.fetch('ORDERS_TOKEN')",
+    ],
+)
+def test_a_value_read_from_elsewhere_is_no_secret(text: str) -> None:
+    assert Redactor().redact(text) == text

@@ -521,10 +521,18 @@ _PUBLIC_KEY_VALUE = re.compile(
 _KIND_OF_CLASS = {"password": "password", "token": "token", "pin": "token", "weak": "secret"}
 
 
+# A value that reads the secret from elsewhere: a template with a source (`${vault:secret/db#password}`), or
+# code reading the environment (`os.environ['DB_PASSWORD']`, `process.env.API_KEY`, `System.getenv(`).
+_REFERENCE = re.compile(
+    r"^(?:\$\{[^{}\s]{1,256}\}$|(?:os\.environ(?:\.get)?|os\.getenv|process\.env|System\.getenv|ENV(?:\.fetch)?"
+    r"|Deno\.env\.get)(?:[.\[(]|$))"
+)
+
+
 def _placeholder(value: str) -> bool:
-    """Whether `value` stands in for a secret (`null`, `****`, `${X}`), also with the closing bracket of the
-    text around it (`(using password: YES)`)."""
-    if _PLACEHOLDERS.match(value):
+    """Whether `value` stands in for a secret (`null`, `****`, `${X}`, `process.env.X`), also with the closing
+    bracket of the text around it (`(using password: YES)`)."""
+    if _PLACEHOLDERS.match(value) or _REFERENCE.match(value):
         return True
     return value[-1:] in _CLOSING and _PLACEHOLDERS.match(value.rstrip(_CLOSING)) is not None
 
