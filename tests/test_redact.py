@@ -2276,3 +2276,11 @@ def test_the_xml_rules_need_a_closing_tag(pieces: list[str]) -> None:
 )
 def test_a_value_read_from_elsewhere_is_no_secret(text: str) -> None:
     assert Redactor().redact(text) == text
+
+
+def test_a_password_after_its_verb_is_redacted() -> None:
+    """`the password for admin is X`: the words between the password word and its verb are no value."""
+    redacted = Redactor().redact("The password for operator is Tr0ut-Lake77 until monday")
+    assert "Tr0ut" not in redacted and "monday" in redacted
+    for text in ("password for user carol is required", "password of length 10 is too short"):
+        assert Redactor().redact(text) == text

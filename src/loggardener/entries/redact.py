@@ -1629,6 +1629,7 @@ def _phrase_spans(data: bytes) -> Iterator[Span]:
             line_end = data.find(b"\n", base, base + 160)
         tail = data[base : line_end if line_end >= 0 else base + 160]
         first = True
+        skipped = 0  # words read before the value (`for admin` in `password for admin is X`)
         pair = password or word.lower().startswith("cred")
         suffix = match.group(b"suffix") is not None
         for raw in _PROSE_TOKEN.finditer(tail):
@@ -1637,6 +1638,8 @@ def _phrase_spans(data: bytes) -> Iterator[Span]:
             core = core.rstrip(b".") or core
             stripped = core.decode("utf-8", "replace")
             if not core or stripped.lower() in _FILLER:
+                if password and not first and stripped.lower() in _COPULAS and skipped <= 2:
+                    first = True  # `the password for admin is X`: the value follows its verb
                 continue
             if stripped.startswith(MARKER_PREFIX) or (suffix and core.startswith(b"-")):
                 break  # a variable's name then a flag (`gh secret set DB_PASSWORD --body X`): the flag rules
@@ -1662,11 +1665,71 @@ def _phrase_spans(data: bytes) -> Iterator[Span]:
                     value_end = max(value_end, _password_end(data, start))
                 yield start, value_end, "password" if password else "token", _CONTEXT
             first = False
+            skipped += 1
             if raw.start() > 96:
                 break
 
 
 _PAIR_USER = re.compile(r"[A-Za-z][A-Za-z0-9._-]{0,63}$")
+
+
+# A one-time code, PIN or card security code named in prose (`your verification code is 482913`, `2FA code
+# 339027 rejected`, `recovery codes: 4f8d-2k7x 7h2k-9m4n`, `cvc 918`): the words before it say what it is.
+_CODE_NAME = (
+    r"(?:(?:one[ -]time|sign[ -]?in|"
+    + "|".join(sorted(_CODE_QUALIFIERS - {"one", "user", "device"}))
+    + r")[ \t_-]{1,3}(?:code|pin|passcode)s?|otp|pin|passcode|cvv2?|cvc)"
+)
+_CODE_PHRASE = _Deferred(
+    (
+        r"(?i)\b(?P<name>" + _CODE_NAME + r")"
+        r"(?:[ \t]{1,4}(?:is|are|was|were|[a-z]{2,12}ed))?(?:[ \t]{0,4}[:=][ \t]{0,4}|[ \t]{1,4})"
+        r"(?P<cred>\d{3,10}|[0-9A-Za-z]{3,5}-[0-9A-Za-z]{3,5})\b"
+    ).encode()
+)
+_CODE_SHAPE = re.compile(rb"\d{4,10}|[0-9A-Za-z]{3,5}-[0-9A-Za-z]{3,5}")
+_NEXT_CODE = re.compile(rb"[ \t]{0,4},?[ \t]{1,4}(\d{4,10}|[0-9A-Za-z]{3,5}-[0-9A-Za-z]{3,5})\b")
+
+
+def _code_spans(data: bytes) -> Iterator[Span]:
+    """One-time codes, PINs and card security codes in prose, and the codes listed after the first."""
+    for match in _CODE_PHRASE.finditer(data):
+        start, end = _span(match, b"cred")
+        code = data[start:end]
+        security = match.group(b"name").lower().startswith(b"cv")
+        if not (security or _CODE_SHAPE.fullmatch(code)) or not any(c in b"0123456789" for c in code):
+            continue  # `pin 42`, `auth code abc-def`: no code
+        if data[end : end + 1] in (b"-", b".", b":", b"/") and data[end + 1 : end + 2].isdigit():
+            continue  # a date, a time or a version (`login code 2026-11-21`)
+        yield start, end, "token", _CONTEXT
+        while following := _NEXT_CODE.match(data, end):  # `recovery codes: X Y Z`
+            start, end = following.span(1)
+            if not any(c in b"0123456789" for c in data[start:end]):
+                break
+            yield start, end, "token", _CONTEXT
+
+
+# A payment card number (13 to 19 digits, in groups or not, with a valid Luhn check digit) near a card word.
+_CARD_NUMBER = _Deferred(
+    rb"(?:^|[^0-9A-Za-z_.-])(?P<cred>[2-6]\d{3}(?:[ -]?\d{1,4}){3,5})(?:$|[^0-9A-Za-z_.-])"
+)
+
+
+def _luhn(digits: str) -> bool:
+    total = 0
+    for index, char in enumerate(reversed(digits)):
+        value = int(char) * (2 if index % 2 else 1)
+        total += value - 9 if value > 9 else value
+    return total % 10 == 0
+
+
+def _card_spans(data: bytes) -> Iterator[Span]:
+    """Card numbers: 13 to 19 digits whose check digit holds (an id rarely has one where a card word is)."""
+    for match in _CARD_NUMBER.finditer(data):
+        start, end = _span(match, b"cred")
+        digits = re.sub(rb"[ -]", b"", data[start:end]).decode()
+        if 13 <= len(digits) <= 19 and _luhn(digits):
+            yield start, end, "card", _CONTEXT
 
 
 def _password_like(value: str) -> bool:
