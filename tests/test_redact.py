@@ -2266,6 +2266,71 @@ def test_the_xml_rules_need_a_closing_tag(pieces: list[str]) -> None:
 
 
 @pytest.mark.parametrize(
+    ("text", "secrets"),
+    [
+        ("text from gateway: your confirmation code is 730461, valid 5 min", ["730461"]),
+        ("MFA code 552019 rejected for account 31", ["552019"]),
+        ("backup codes issued: 7q3w-k2p9 c8v1-z6m4 r5t2-x0b7", ["7q3w-k2p9", "c8v1-z6m4", "r5t2-x0b7"]),
+        ("security code used: 40417736", ["40417736"]),
+        ("reset PIN 907152 mailed to customer", ["907152"]),
+        ("gateway said: cvc 8260 incorrect", ["8260"]),
+        ("declined txn cvv=419 avs=N", ["419"]),
+    ],
+)
+def test_one_time_codes_and_card_codes_named_in_prose_are_redacted(text: str, secrets: list[str]) -> None:
+    redacted = Redactor().redact(text)
+    assert not any(secret in redacted for secret in secrets), redacted
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "worker finished with exit code 137",
+        "upstream returned status code 5031 twice",
+        "zip code 10115 not served",
+        "auth code 200 from idp",
+        "login code sent at 2026-03-14 09:00",
+        "pin_memory=True for loader",
+        "pin 42 of the connector",
+    ],
+)
+def test_codes_that_are_not_one_time_codes_stay(text: str) -> None:
+    assert Redactor().redact(text) == text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "charge failed card=5105105105105100 exp=03/28",
+        "card number 3782-822463-10005 declined",
+        "stored pan 6011 0009 9013 9424 for retry",
+    ],
+)
+def test_card_numbers_with_a_valid_check_digit_are_redacted(text: str) -> None:
+    assert "[REDACTED:card]" in Redactor().redact(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "card 5105105105105101 rejected: invalid number",  # the check digit fails
+        "card batch 20260314 processed",
+        "order 5105105105105100 shipped",  # no card word
+    ],
+)
+def test_numbers_that_are_not_card_numbers_stay(text: str) -> None:
+    assert Redactor().redact(text) == text
+
+
+def test_a_password_after_its_verb_is_redacted() -> None:
+    """`the password for admin is X`: the words between the password word and its verb are no value."""
+    redacted = Redactor().redact("The password for operator is Tr0ut-Lake77 until monday")
+    assert "Tr0ut" not in redacted and "monday" in redacted
+    for text in ("password for user carol is required", "password of length 10 is too short"):
+        assert Redactor().redact(text) == text
+
+
+@pytest.mark.parametrize(
     "text",
     [
         "password: ${vault:kv/data/orders#db_pass}",
@@ -2276,11 +2341,3 @@ def test_the_xml_rules_need_a_closing_tag(pieces: list[str]) -> None:
 )
 def test_a_value_read_from_elsewhere_is_no_secret(text: str) -> None:
     assert Redactor().redact(text) == text
-
-
-def test_a_password_after_its_verb_is_redacted() -> None:
-    """`the password for admin is X`: the words between the password word and its verb are no value."""
-    redacted = Redactor().redact("The password for operator is Tr0ut-Lake77 until monday")
-    assert "Tr0ut" not in redacted and "monday" in redacted
-    for text in ("password for user carol is required", "password of length 10 is too short"):
-        assert Redactor().redact(text) == text

@@ -606,6 +606,8 @@ _KEY_HINTS = (
     b"code",
     b"ticket",
     b"pin",
+    b"cvv",
+    b"cvc",
     b"saml",
     b"assertion",
     b"dockerc",
@@ -681,6 +683,8 @@ _POSITIONAL_GATES = (
     b"net use",
 )
 # What `_CONNECT_CALL` needs: a call that logs in.
+# Words near a payment card number (`_card_spans`).
+_CARD_GATES = (b"card", b"pan", b"visa", b"mastercard", b"amex", b"credit", b"debit")
 _CALL_GATES = (b"connect(", b"login(", b"logon(", b"bind(", b"__construct(")
 # What `_SLASH_PASSWORD` needs: a Windows tool's password flag.
 _SLASH_GATES = (b"/p:", b"/pw:", b"-p:", b"/rp")
@@ -722,6 +726,7 @@ _CONTEXT_GATES = (
     *_SLASH_GATES,
     *_AUTH_GATES,
     *_REQUEST_LINES,
+    *_CARD_GATES,
 )
 _RUN_GATE = b"<random run>"  # the gate of `_RUN`, which needs no literal
 # A character of a key name: ASCII word characters, or any non-ASCII one but CJK and full-width punctuation
@@ -1157,6 +1162,8 @@ _FILLER = {
     ":=",
     "->",
 }
+# The verbs after which a password word's value follows (`password for admin is X`, `changed password to X`).
+_COPULAS = {"is", "was", "to"}
 _TOKEN_STRIP = b"()[]{}<>\"'`,;"
 # Words between spaces, `:`, `=` and their full-width forms `：` `＝`; a multi-byte character is one unit, so
 # a token never starts or ends inside one.
@@ -2549,11 +2556,14 @@ class Redactor:
                 spans.extend(_key_value_spans(_XML_SIBLING_NAME, data, element=True))
             spans.extend(_authorization_spans(data))
             spans.extend(_phrase_spans(data))
+            spans.extend(_code_spans(data))
             spans.extend(_quoted_spans(_CREDENTIAL_PAIR, data, "password"))
             if b"\n" in data and _TABLE_GATE.search(data):
                 spans.extend(_table_spans(data))
             if b"cookie" in present:
                 spans.extend(_simple_spans(_COOKIE, data, "cookie"))
+        if not present.isdisjoint(_CARD_GATES):
+            spans.extend(_card_spans(data))
         if b"identified" in present or b"pass" in present:
             spans.extend(_quoted_spans(_SQL_PASSWORD, data, "password"))
             spans.extend(_quoted_spans(_SQL_ROLE_PASSWORD, data, "password"))
