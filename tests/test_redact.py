@@ -2341,3 +2341,40 @@ def test_a_password_after_its_verb_is_redacted() -> None:
 )
 def test_a_value_read_from_elsewhere_is_no_secret(text: str) -> None:
     assert Redactor().redact(text) == text
+
+
+@pytest.mark.parametrize(
+    ("text", "secret"),
+    [
+        (
+            "orm INSERT INTO members (handle, passphrase) VALUES (?, ?) params=('wren.k', 'Bluefin42')",
+            "Bluefin42",
+        ),
+        ('sql: INSERT INTO logins(uid, pwd) VALUES($1, $2) -- args: [9, "Kestrel-88"]', "Kestrel-88"),
+        ('q: UPDATE staff SET secret_token = $2 WHERE id = $1 [31, "f7e6d5c4b3a29180"]', "f7e6d5c4b3a29180"),
+        (
+            "db: SELECT 1 FROM staff WHERE login = ? AND password = ? bindings=['ivo', 'Quill7-harbor']",
+            "Quill7-harbor",
+        ),
+        (
+            "ins into `keys` (`api_key`, `owner`) values (?, ?) bindings: ['0f1e2d3c4b5a6978', 3]",
+            "0f1e2d3c4b5a6978",
+        ),
+    ],
+)
+def test_a_value_bound_to_a_credential_column_is_redacted(text: str, secret: str) -> None:
+    redacted = Redactor().redact(text)
+    assert secret not in redacted, redacted
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "SELECT id FROM users WHERE name = ? AND token_count = ? ['bob', 12]",
+        "INSERT INTO t (a, b) VALUES (?, ?) (1, 2)",
+        'create (1.1ms) INSERT INTO "people" ("name", "password_digest") VALUES ($1, $2) [["name", "cleo"]]',
+        "UPDATE users SET password = ? WHERE id = ?",
+    ],
+)
+def test_values_bound_to_other_columns_stay(text: str) -> None:
+    assert Redactor().redact(text) == text

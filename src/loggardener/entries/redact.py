@@ -396,7 +396,8 @@ _MASK_NOTE = (
 _PLACEHOLDERS = re.compile(
     r"^(?:|null|none|nil|true|false|yes|no|undefined|empty|n/a|\*+|\*+" + _MASK_NOTE + r"\*+|x+|\.+|-+"
     r"|<[A-Za-z _./-]{1,64}>|\[" + _MASK_NOTE + r"\]|\(" + _MASK_NOTE + r"\)"
-    r"|\$\{?[A-Za-z_][\w.]*\}?|\$\([A-Za-z_][\w.]*\)|\{\{[^{}]*\}\}|%[A-Za-z_]+%)$",
+    r"|\$\{?[A-Za-z_][\w.]*\}?|\$\([A-Za-z_][\w.]*\)|\{\{[^{}]*\}\}|%[A-Za-z_]+%"
+    r"|\?|\$\d{1,3}|%s|%\(\w{1,64}\)s)$",  # a bound parameter's placeholder (`password = ?`, `%(pw)s`)
     re.IGNORECASE,
 )
 # A bare value that opens a bracket or a template runs to its closing one (`(sensitive value)`, `{{ .Values.x }}`):
@@ -1045,7 +1046,7 @@ _MULTIPART_FIELD = _Deferred(
 _SQL_PASSWORD = _Deferred(
     rb"(?i)\b(?:identified\s{1,8}(?:with\s{1,8}\S{1,64}\s{1,8})?by(?:\s{1,8}password)?"
     rb"|(?:with|encrypted|unencrypted)\s{1,8}password|set\s{1,8}password[^=\r\n]*=(?:\s{0,8}password\s{0,8}\()?)"
-    rb"\s{1,8}(?:\"(?P<dq>[^\"\r\n]+)\"|'(?P<sq>[^'\r\n]+)'|(?P<bare>[^\s\"';,)=][^\s\"';,)]*))"
+    rb"\s{1,8}(?:\"(?P<dq>[^\"\r\n]+)\"|'(?P<sq>[^'\r\n]+)'|(?P<bare>[^\s\"';,)=?][^\s\"';,)]*))"  # `= ?` binds one
 )
 # `CREATE|ALTER ROLE|USER|LOGIN … PASSWORD 'X'`: after that keyword a quoted value is a password whatever its
 # shape (`'bluebird'`).
@@ -2268,6 +2269,59 @@ def _connect_call_spans(data: bytes) -> Iterator[Span]:
                 yield start, end, "password", _CONTEXT
 
 
+# A SQL statement with bound parameters, echoed with their values (`INSERT INTO users (login, password) VALUES
+# (?, ?) params=('ana', 'X')`, `… WHERE token = $1 [args: "X"]`): the value bound to a credential column is one.
+_SQL_INSERT = _Deferred(
+    rb"(?i)\((?P<cols>[^()\r\n]{1,512})\)\s{0,8}values\s{0,8}\((?P<marks>[^()\r\n]{1,512})\)"
+)
+_SQL_ASSIGN = _Deferred(
+    rb"(?i)(?P<col>[A-Za-z_][A-Za-z0-9_]{0,63})[\"`\]]?\s{0,4}(?:=|like)\s{0,4}(?P<mark>\?|\$\d{1,3}|%s)"
+)
+_SQL_MARK = re.compile(rb"\s*(?:\?|\$(\d{1,3})|%s)\s*$")
+_BOUND_LIST = _Deferred(rb"[\[(](?P<items>[^\[\]()\r\n]{1,900})[\])]")
+_BOUND_VALUE = re.compile(rb"'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"|[^\s,'\"]+")
+
+
+def _bound_parameter_spans(data: bytes) -> Iterator[Span]:
+    """The values bound to a statement's credential columns, read from the list that follows the statement."""
+    marks: list[tuple[int, int | None, str]] = []  # where each placeholder is, its number (`$2`), its column
+    end = 0
+    for match in _SQL_INSERT.finditer(data):
+        columns = [c.strip(b" \t\"'`[]").decode("utf-8", "replace") for c in match.group(b"cols").split(b",")]
+        items = match.group(b"marks").split(b",")
+        if len(columns) != len(items):
+            continue
+        position = _span(match, b"marks")[0]
+        for column, item in zip(columns, items, strict=True):
+            if mark := _SQL_MARK.match(item):
+                marks.append((position, int(mark.group(1)) if mark.group(1) else None, column))
+            position += len(item) + 1
+        end = max(end, match.end())
+    for match in _SQL_ASSIGN.finditer(data):
+        number = match.group(b"mark")[1:]
+        marks.append((match.start(), int(number) if number.isdigit() else None, match.group(b"col").decode()))
+        end = max(end, match.end())
+    if not marks or not any(key_class(column) for _, _, column in marks):
+        return
+    bound = _BOUND_LIST.search(data, end)
+    if bound is None or data[: bound.start()].rstrip().endswith((b"[", b",")):
+        return  # none, or one pair of a list of pairs (`[["name", "ana"], ["password", "X"]]`): the key rules
+    offset = _span(bound, b"items")[0]
+    values = list(_BOUND_VALUE.finditer(bound.group(b"items")))
+    ordinal = 0
+    for _, number, column in sorted(marks):
+        index = number - 1 if number is not None else ordinal
+        ordinal += number is None
+        kind = key_class(column)
+        if kind is None or not 0 <= index < len(values):
+            continue
+        value = values[index]
+        quoted = value.group(0)[:1] in (b"'", b'"')
+        start, stop = offset + value.start() + quoted, offset + value.end() - quoted
+        if stop > start and is_secret_value(kind, data[start:stop].decode("utf-8", "replace")):
+            yield start, stop, _KIND_OF_CLASS[kind], _CONTEXT
+
+
 def _htpasswd_spans(data: bytes) -> Iterator[Span]:
     for match in _HTPASSWD.finditer(data):
         flags = match.group(b"flags")
@@ -2557,6 +2611,8 @@ class Redactor:
             spans.extend(_authorization_spans(data))
             spans.extend(_phrase_spans(data))
             spans.extend(_code_spans(data))
+            if b"?" in data or b"$" in data or b"%s" in data:
+                spans.extend(_bound_parameter_spans(data))
             spans.extend(_quoted_spans(_CREDENTIAL_PAIR, data, "password"))
             if b"\n" in data and _TABLE_GATE.search(data):
                 spans.extend(_table_spans(data))
