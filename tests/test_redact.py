@@ -2378,3 +2378,12 @@ def test_a_value_bound_to_a_credential_column_is_redacted(text: str, secret: str
 )
 def test_values_bound_to_other_columns_stay(text: str) -> None:
     assert Redactor().redact(text) == text
+
+
+def test_a_password_wrapped_onto_the_next_line_is_redacted() -> None:
+    """`password=` ends a line and the value stands alone on the next one (a wrapped dump): a value whatever its
+    shape, as after `password=`; not when the next line is an assignment of its own."""
+    redacted = Redactor().redact("settings dump (cont.) smtp_password=\nlinden-grove")
+    assert "linden-grove" not in redacted
+    for text in ("ENV PASSWORD=\nHOME=/root", "password =\nis not set in this profile"):
+        assert Redactor().redact(text) == text

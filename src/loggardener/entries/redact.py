@@ -1596,6 +1596,8 @@ _SPACED_ID = re.compile(r"(?i)secret[ \t]id")
 _TAG_OPENING = re.compile(rb"</?(?:[A-Za-z0-9_.-]{1,32}:)?$")
 
 
+_NEXT_ASSIGNMENT = re.compile(rb"[ \t]*[A-Za-z_][A-Za-z0-9_.:-]{0,64}=")
+_LINE_ENDS_AT_SEPARATOR = re.compile(rb"[ \t]{0,8}=[ \t]{0,8}\r?\n")
 _ALONE_ON_LINE = re.compile(rb"[ \t]{0,16}[^\s]{1,256}[ \t]{0,16}(?:\r?\n|$)")
 
 
@@ -1624,14 +1626,17 @@ def _phrase_spans(data: bytes) -> Iterator[Span]:
             and not spaced_id
             and not re.search(r"\s", word)  # `mot de passe = X`, `clé secrète = X`: no name rule reads it
             and re.match(rb"\\{0,2}[\"']?\s{0,8}(?:=|:(?!\s)|\xef\xbc[\x9a\x9d])", data[end : end + 12])
+            and not _LINE_ENDS_AT_SEPARATOR.match(data, end)
         ):
-            continue  # `password=X`: the key-name rules read it
+            continue  # `password=X`: the key-name rules read it (not `password=` then X on the next line)
         base = end
         line_end = data.find(b"\n", base, base + 160)
         rest = data[base:line_end].strip(b" \t\r") if line_end >= 0 else b""
         labelled = (
             rest in (b":", b"=", "：".encode()) and _ALONE_ON_LINE.match(data, line_end + 1) is not None
         )
+        # `password=` at a line's end, the value alone on the next line (a wrapped line), not a next assignment
+        assigned = labelled and rest == b"=" and not _NEXT_ASSIGNMENT.match(data, line_end + 1)
         if labelled:  # `Your temporary token:` then the value alone on the next line: a label and its value
             base = line_end + 1
             line_end = data.find(b"\n", base, base + 160)
@@ -1658,12 +1663,13 @@ def _phrase_spans(data: bytes) -> Iterator[Span]:
                 if _PAIR_USER.match(user) and _password_like(secret) and not secret.startswith("["):
                     yield start + len(user) + 1, value_end, "password", _CONTEXT
                     break
-            if suffix and not _prose_secret(stripped):
+            if suffix and not assigned and not _prose_secret(stripped):
                 first = False  # after a variable's name only a generated value (`db_password, data.value=X`)
                 continue
             if (
                 (password and first and _password_like(stripped))
                 or (labelled and first and is_secret_value("token", stripped))
+                or (assigned and first and password and is_secret_value("password", stripped))
                 or (
                     first and not password and _UUID.match(stripped) is not None
                 )  # `invalid credentials <uuid>`
