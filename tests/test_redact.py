@@ -2387,3 +2387,14 @@ def test_a_password_wrapped_onto_the_next_line_is_redacted() -> None:
     assert "linden-grove" not in redacted
     for text in ("ENV PASSWORD=\nHOME=/root", "password =\nis not set in this profile"):
         assert Redactor().redact(text) == text
+
+
+@pytest.mark.parametrize(
+    ("text", "rest"),
+    [
+        (r"smtp password='don\'t-Tell7' port=25", "Tell7"),
+        (r"cfg = {'db_pass': 'k\'Lm-Ridge'}", "Ridge"),
+    ],
+)
+def test_a_quoted_value_runs_past_an_escaped_quote(text: str, rest: str) -> None:
+    assert rest not in Redactor().redact(text)

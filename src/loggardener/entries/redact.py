@@ -760,7 +760,8 @@ _KEY_VALUE = _Deferred(
     rb"(?:\s{0,8}(?:\[\][A-Za-z0-9_.*]{1,32}\{)?(?:"  # Go's `%#v` of a header: `"X-Api-Key":[]string{"X"}`
     rb"\\\"(?P<esc>(?:[^\"\\]|\\[^\"])+)\\\""
     rb"|\"(?:\"\")?(?P<dq>(?:[^\"\\]|\\.)+)\""  # also Python's `\"\"\"X\"\"\"`
-    rb"|N?'(?:'')?(?P<sq>[^'\r\n]+)')"  # T-SQL's Unicode literal `N'X'`
+    # T-SQL's Unicode literal `N'X'`; a quote escaped inside (`'it\'s'`) if the value closes after it
+    rb"|N?'(?:'')?(?P<sq>(?:[^'\\\r\n]|\\[^\r\n])+|[^'\r\n]+)')"
     rb"|[ \t]{0,8}(?P<bare>>[+-]?[ \t]{0,8}\r?\n|[^\s\"'&;\\<>]+)"  # `>` only as a YAML folded block's header
     # a value alone on the next line; not a key there (`auth:` then `  client_secret: X` is a parent key)
     rb"|[ \t]{0,8}\r?\n[ \t]{1,16}(?P<nl>[^\s\"'&;\\<>:]{1,256})"
