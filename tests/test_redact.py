@@ -2398,3 +2398,8 @@ def test_a_password_wrapped_onto_the_next_line_is_redacted() -> None:
 )
 def test_a_quoted_value_runs_past_an_escaped_quote(text: str, rest: str) -> None:
     assert rest not in Redactor().redact(text)
+
+
+def test_a_value_after_an_hmac_key_in_prose_is_redacted() -> None:
+    assert "9e8d7c6b5a4f3e2d" not in Redactor().redact("verifying with HMAC key 0x9e8d7c6b5a4f3e2d1c0b")
+    assert Redactor().redact("hmac key rotation done in 3s") == "hmac key rotation done in 3s"
