@@ -2400,6 +2400,25 @@ def test_a_quoted_value_runs_past_an_escaped_quote(text: str, rest: str) -> None
     assert rest not in Redactor().redact(text)
 
 
+@pytest.mark.parametrize(
+    ("text", "secret"),
+    [
+        (
+            'ldap: simple_bind_s("uid=relay,ou=svc,dc=example,dc=org", "marsh-heron") failed: 49',
+            "marsh-heron",
+        ),
+        ("conn.bind_s('cn=reader,dc=corp', 'Otter5Lane')", "Otter5Lane"),
+    ],
+)
+def test_the_password_after_a_dn_in_an_ldap_bind_call_is_redacted(text: str, secret: str) -> None:
+    assert secret not in Redactor().redact(text)
+
+
+def test_an_ldap_bind_without_a_literal_password_stays() -> None:
+    for text in ('l.bind("cn=a,dc=b", "")', "ldap.bind_s('cn=a,dc=b', pw)", 'socket.bind(("0.0.0.0", 8080))'):
+        assert Redactor().redact(text) == text
+
+
 def test_a_value_after_an_hmac_key_in_prose_is_redacted() -> None:
     assert "9e8d7c6b5a4f3e2d" not in Redactor().redact("verifying with HMAC key 0x9e8d7c6b5a4f3e2d1c0b")
     assert Redactor().redact("hmac key rotation done in 3s") == "hmac key rotation done in 3s"

@@ -686,7 +686,7 @@ _POSITIONAL_GATES = (
 # What `_CONNECT_CALL` needs: a call that logs in.
 # Words near a payment card number (`_card_spans`).
 _CARD_GATES = (b"card", b"pan", b"visa", b"mastercard", b"amex", b"credit", b"debit")
-_CALL_GATES = (b"connect(", b"login(", b"logon(", b"bind(", b"__construct(")
+_CALL_GATES = (b"connect(", b"login(", b"logon(", b"bind(", b"bind_s(", b"__construct(")
 # What `_SLASH_PASSWORD` needs: a Windows tool's password flag.
 _SLASH_GATES = (b"/p:", b"/pw:", b"-p:", b"/rp")
 # What `_AUTH_COMMAND` and `_AUTH_ARGUMENT` need: `auth` before a space or a quote (`AUTH X`, `"AUTH" "X"`).
@@ -1116,8 +1116,9 @@ _CREDENTIAL_PAIR = _Deferred(
 # quoted arguments from the third on that look like a password (a database's name is a word). A constructor
 # counts when its first argument is a DSN.
 _CONNECT_CALL = _Deferred(
-    rb"(?i)(?P<callee>[A-Za-z0-9_\\>-]{0,64}(?:connect|login|logon|bind|__construct))\((?P<args>(?:[^()\r\n]|\([^()\r\n]*\))+)\)"
+    rb"(?i)(?P<callee>[A-Za-z0-9_\\>-]{0,64}(?:connect|login|logon|bind|__construct)(?:_s)?)\((?P<args>(?:[^()\r\n]|\([^()\r\n]*\))+)\)"
 )
+_DN_ARGUMENT = re.compile(rb"\s*['\"](?:cn|uid|ou|dc|o|mail)=[^,'\"]{1,256},", re.IGNORECASE)
 _CALL_ARGUMENT = re.compile(rb"'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"|[^,'\"\s][^,'\"]*")
 _DSN_ARGUMENT = re.compile(rb"[\s]*['\"][a-z][a-z0-9]{1,15}:[a-z_]{1,32}=", re.IGNORECASE)
 # A YAML block scalar under a password's name (`password: |` then indented lines).
@@ -2266,13 +2267,16 @@ def _connect_call_spans(data: bytes) -> Iterator[Span]:
             arguments and _DSN_ARGUMENT.match(arguments[0].group(0))
         ):
             continue
-        for argument in arguments[2:]:
+        # an LDAP bind: a DN, then its password whatever its shape (`simple_bind_s("cn=…,dc=…", "X")`)
+        dn = bool(arguments) and _DN_ARGUMENT.match(arguments[0].group(0)) is not None
+        for argument in arguments[1:2] if dn else arguments[2:]:
             text = argument.group(0)
             if text[:1] not in (b"'", b'"'):
                 continue
             start, end = args_start + argument.start() + 1, args_start + argument.end() - 1
             value = data[start:end].decode("utf-8", "replace")
-            if _password_like(value) and not value.endswith("...") and not _marked(data, start, end):
+            like = is_secret_value("password", value) if dn else _password_like(value)
+            if like and not value.endswith("...") and not _marked(data, start, end):
                 yield start, end, "password", _CONTEXT
 
 
