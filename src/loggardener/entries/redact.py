@@ -1598,7 +1598,7 @@ _SPACED_ID = re.compile(r"(?i)secret[ \t]id")
 _TAG_OPENING = re.compile(rb"</?(?:[A-Za-z0-9_.-]{1,32}:)?$")
 
 
-_NEXT_ASSIGNMENT = re.compile(rb"[ \t]*[A-Za-z_][A-Za-z0-9_.:-]{0,64}=")
+_NEXT_ASSIGNMENT = re.compile(rb"[ \t]{0,16}[A-Za-z_][A-Za-z0-9_.:-]{0,64}=")
 _LINE_ENDS_AT_SEPARATOR = re.compile(rb"[ \t]{0,8}=[ \t]{0,8}\r?\n")
 _ALONE_ON_LINE = re.compile(rb"[ \t]{0,16}[^\s]{1,256}[ \t]{0,16}(?:\r?\n|$)")
 
