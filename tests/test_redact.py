@@ -2263,3 +2263,162 @@ def test_the_xml_rules_need_a_closing_tag(pieces: list[str]) -> None:
     data = "".join(pieces).encode()
     assume(b"</" not in data)
     assert not any(rule.search(data) for rule in _XML_RULES)
+
+
+@pytest.mark.parametrize(
+    ("text", "secrets"),
+    [
+        ("text from gateway: your confirmation code is 730461, valid 5 min", ["730461"]),
+        ("MFA code 552019 rejected for account 31", ["552019"]),
+        ("backup codes issued: 7q3w-k2p9 c8v1-z6m4 r5t2-x0b7", ["7q3w-k2p9", "c8v1-z6m4", "r5t2-x0b7"]),
+        ("security code used: 40417736", ["40417736"]),
+        ("reset PIN 907152 mailed to customer", ["907152"]),
+        ("gateway said: cvc 8260 incorrect", ["8260"]),
+        ("declined txn cvv=419 avs=N", ["419"]),
+    ],
+)
+def test_one_time_codes_and_card_codes_named_in_prose_are_redacted(text: str, secrets: list[str]) -> None:
+    redacted = Redactor().redact(text)
+    assert not any(secret in redacted for secret in secrets), redacted
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "worker finished with exit code 137",
+        "upstream returned status code 5031 twice",
+        "zip code 10115 not served",
+        "auth code 200 from idp",
+        "login code sent at 2026-03-14 09:00",
+        "pin_memory=True for loader",
+        "pin 42 of the connector",
+    ],
+)
+def test_codes_that_are_not_one_time_codes_stay(text: str) -> None:
+    assert Redactor().redact(text) == text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "charge failed card=5105105105105100 exp=03/28",
+        "card number 3782-822463-10005 declined",
+        "stored pan 6011 0009 9013 9424 for retry",
+    ],
+)
+def test_card_numbers_with_a_valid_check_digit_are_redacted(text: str) -> None:
+    assert "[REDACTED:card]" in Redactor().redact(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "card 5105105105105101 rejected: invalid number",  # the check digit fails
+        "card batch 20260314 processed",
+        "order 5105105105105100 shipped",  # no card word
+    ],
+)
+def test_numbers_that_are_not_card_numbers_stay(text: str) -> None:
+    assert Redactor().redact(text) == text
+
+
+def test_a_password_after_its_verb_is_redacted() -> None:
+    """`the password for admin is X`: the words between the password word and its verb are no value."""
+    redacted = Redactor().redact("The password for operator is Tr0ut-Lake77 until monday")
+    assert "Tr0ut" not in redacted and "monday" in redacted
+    for text in ("password for user carol is required", "password of length 10 is too short"):
+        assert Redactor().redact(text) == text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "password: ${vault:kv/data/orders#db_pass}",
+        "password = os.environ['ORDERS_DB_PASS']",
+        "apiKey: process.env.ORDERS_API_KEY",
+        "token: ENV.fetch('ORDERS_TOKEN')",
+    ],
+)
+def test_a_value_read_from_elsewhere_is_no_secret(text: str) -> None:
+    assert Redactor().redact(text) == text
+
+
+@pytest.mark.parametrize(
+    ("text", "secret"),
+    [
+        (
+            "orm INSERT INTO members (handle, passphrase) VALUES (?, ?) params=('wren.k', 'Bluefin42')",
+            "Bluefin42",
+        ),
+        ('sql: INSERT INTO logins(uid, pwd) VALUES($1, $2) -- args: [9, "Kestrel-88"]', "Kestrel-88"),
+        ('q: UPDATE staff SET secret_token = $2 WHERE id = $1 [31, "f7e6d5c4b3a29180"]', "f7e6d5c4b3a29180"),
+        (
+            "db: SELECT 1 FROM staff WHERE login = ? AND password = ? bindings=['ivo', 'Quill7-harbor']",
+            "Quill7-harbor",
+        ),
+        (
+            "ins into `keys` (`api_key`, `owner`) values (?, ?) bindings: ['0f1e2d3c4b5a6978', 3]",
+            "0f1e2d3c4b5a6978",
+        ),
+    ],
+)
+def test_a_value_bound_to_a_credential_column_is_redacted(text: str, secret: str) -> None:
+    redacted = Redactor().redact(text)
+    assert secret not in redacted, redacted
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "SELECT id FROM users WHERE name = ? AND token_count = ? ['bob', 12]",
+        "INSERT INTO t (a, b) VALUES (?, ?) (1, 2)",
+        'create (1.1ms) INSERT INTO "people" ("name", "password_digest") VALUES ($1, $2) [["name", "cleo"]]',
+        "UPDATE users SET password = ? WHERE id = ?",
+    ],
+)
+def test_values_bound_to_other_columns_stay(text: str) -> None:
+    assert Redactor().redact(text) == text
+
+
+def test_a_password_wrapped_onto_the_next_line_is_redacted() -> None:
+    """`password=` ends a line and the value stands alone on the next one (a wrapped dump): a value whatever its
+    shape, as after `password=`; not when the next line is an assignment of its own."""
+    redacted = Redactor().redact("settings dump (cont.) smtp_password=\nlinden-grove")
+    assert "linden-grove" not in redacted
+    for text in ("ENV PASSWORD=\nHOME=/root", "password =\nis not set in this profile"):
+        assert Redactor().redact(text) == text
+
+
+@pytest.mark.parametrize(
+    ("text", "rest"),
+    [
+        (r"smtp password='don\'t-Tell7' port=25", "Tell7"),
+        (r"cfg = {'db_pass': 'k\'Lm-Ridge'}", "Ridge"),
+    ],
+)
+def test_a_quoted_value_runs_past_an_escaped_quote(text: str, rest: str) -> None:
+    assert rest not in Redactor().redact(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "secret"),
+    [
+        (
+            'ldap: simple_bind_s("uid=relay,ou=svc,dc=example,dc=org", "marsh-heron") failed: 49',
+            "marsh-heron",
+        ),
+        ("conn.bind_s('cn=reader,dc=corp', 'Otter5Lane')", "Otter5Lane"),
+    ],
+)
+def test_the_password_after_a_dn_in_an_ldap_bind_call_is_redacted(text: str, secret: str) -> None:
+    assert secret not in Redactor().redact(text)
+
+
+def test_an_ldap_bind_without_a_literal_password_stays() -> None:
+    for text in ('l.bind("cn=a,dc=b", "")', "ldap.bind_s('cn=a,dc=b', pw)", 'socket.bind(("0.0.0.0", 8080))'):
+        assert Redactor().redact(text) == text
+
+
+def test_a_value_after_an_hmac_key_in_prose_is_redacted() -> None:
+    assert "9e8d7c6b5a4f3e2d" not in Redactor().redact("verifying with HMAC key 0x9e8d7c6b5a4f3e2d1c0b")
+    assert Redactor().redact("hmac key rotation done in 3s") == "hmac key rotation done in 3s"

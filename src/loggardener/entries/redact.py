@@ -396,7 +396,8 @@ _MASK_NOTE = (
 _PLACEHOLDERS = re.compile(
     r"^(?:|null|none|nil|true|false|yes|no|undefined|empty|n/a|\*+|\*+" + _MASK_NOTE + r"\*+|x+|\.+|-+"
     r"|<[A-Za-z _./-]{1,64}>|\[" + _MASK_NOTE + r"\]|\(" + _MASK_NOTE + r"\)"
-    r"|\$\{?[A-Za-z_][\w.]*\}?|\$\([A-Za-z_][\w.]*\)|\{\{[^{}]*\}\}|%[A-Za-z_]+%)$",
+    r"|\$\{?[A-Za-z_][\w.]*\}?|\$\([A-Za-z_][\w.]*\)|\{\{[^{}]*\}\}|%[A-Za-z_]+%"
+    r"|\?|\$\d{1,3}|%s|%\(\w{1,64}\)s)$",  # a bound parameter's placeholder (`password = ?`, `%(pw)s`)
     re.IGNORECASE,
 )
 # A bare value that opens a bracket or a template runs to its closing one (`(sensitive value)`, `{{ .Values.x }}`):
@@ -521,10 +522,18 @@ _PUBLIC_KEY_VALUE = re.compile(
 _KIND_OF_CLASS = {"password": "password", "token": "token", "pin": "token", "weak": "secret"}
 
 
+# A value that reads the secret from elsewhere: a template with a source (`${vault:secret/db#password}`), or
+# code reading the environment (`os.environ['DB_PASSWORD']`, `process.env.API_KEY`, `System.getenv(`).
+_REFERENCE = re.compile(
+    r"^(?:\$\{[^{}\s]{1,256}\}$|(?:os\.environ(?:\.get)?|os\.getenv|process\.env|System\.getenv|ENV(?:\.fetch)?"
+    r"|Deno\.env\.get)(?:[.\[(]|$))"
+)
+
+
 def _placeholder(value: str) -> bool:
-    """Whether `value` stands in for a secret (`null`, `****`, `${X}`), also with the closing bracket of the
-    text around it (`(using password: YES)`)."""
-    if _PLACEHOLDERS.match(value):
+    """Whether `value` stands in for a secret (`null`, `****`, `${X}`, `process.env.X`), also with the closing
+    bracket of the text around it (`(using password: YES)`)."""
+    if _PLACEHOLDERS.match(value) or _REFERENCE.match(value):
         return True
     return value[-1:] in _CLOSING and _PLACEHOLDERS.match(value.rstrip(_CLOSING)) is not None
 
@@ -598,6 +607,8 @@ _KEY_HINTS = (
     b"code",
     b"ticket",
     b"pin",
+    b"cvv",
+    b"cvc",
     b"saml",
     b"assertion",
     b"dockerc",
@@ -673,7 +684,9 @@ _POSITIONAL_GATES = (
     b"net use",
 )
 # What `_CONNECT_CALL` needs: a call that logs in.
-_CALL_GATES = (b"connect(", b"login(", b"logon(", b"bind(", b"__construct(")
+# Words near a payment card number (`_card_spans`).
+_CARD_GATES = (b"card", b"pan", b"visa", b"mastercard", b"amex", b"credit", b"debit")
+_CALL_GATES = (b"connect(", b"login(", b"logon(", b"bind(", b"bind_s(", b"__construct(")
 # What `_SLASH_PASSWORD` needs: a Windows tool's password flag.
 _SLASH_GATES = (b"/p:", b"/pw:", b"-p:", b"/rp")
 # What `_AUTH_COMMAND` and `_AUTH_ARGUMENT` need: `auth` before a space or a quote (`AUTH X`, `"AUTH" "X"`).
@@ -714,6 +727,7 @@ _CONTEXT_GATES = (
     *_SLASH_GATES,
     *_AUTH_GATES,
     *_REQUEST_LINES,
+    *_CARD_GATES,
 )
 _RUN_GATE = b"<random run>"  # the gate of `_RUN`, which needs no literal
 # A character of a key name: ASCII word characters, or any non-ASCII one but CJK and full-width punctuation
@@ -746,7 +760,8 @@ _KEY_VALUE = _Deferred(
     rb"(?:\s{0,8}(?:\[\][A-Za-z0-9_.*]{1,32}\{)?(?:"  # Go's `%#v` of a header: `"X-Api-Key":[]string{"X"}`
     rb"\\\"(?P<esc>(?:[^\"\\]|\\[^\"])+)\\\""
     rb"|\"(?:\"\")?(?P<dq>(?:[^\"\\]|\\.)+)\""  # also Python's `\"\"\"X\"\"\"`
-    rb"|N?'(?:'')?(?P<sq>[^'\r\n]+)')"  # T-SQL's Unicode literal `N'X'`
+    # T-SQL's Unicode literal `N'X'`; a quote escaped inside (`'it\'s'`) if the value closes after it
+    rb"|N?'(?:'')?(?P<sq>(?:[^'\\\r\n]|\\[^\r\n])+|[^'\r\n]+)')"
     rb"|[ \t]{0,8}(?P<bare>>[+-]?[ \t]{0,8}\r?\n|[^\s\"'&;\\<>]+)"  # `>` only as a YAML folded block's header
     # a value alone on the next line; not a key there (`auth:` then `  client_secret: X` is a parent key)
     rb"|[ \t]{0,8}\r?\n[ \t]{1,16}(?P<nl>[^\s\"'&;\\<>:]{1,256})"
@@ -1032,7 +1047,7 @@ _MULTIPART_FIELD = _Deferred(
 _SQL_PASSWORD = _Deferred(
     rb"(?i)\b(?:identified\s{1,8}(?:with\s{1,8}\S{1,64}\s{1,8})?by(?:\s{1,8}password)?"
     rb"|(?:with|encrypted|unencrypted)\s{1,8}password|set\s{1,8}password[^=\r\n]*=(?:\s{0,8}password\s{0,8}\()?)"
-    rb"\s{1,8}(?:\"(?P<dq>[^\"\r\n]+)\"|'(?P<sq>[^'\r\n]+)'|(?P<bare>[^\s\"';,)=][^\s\"';,)]*))"
+    rb"\s{1,8}(?:\"(?P<dq>[^\"\r\n]+)\"|'(?P<sq>[^'\r\n]+)'|(?P<bare>[^\s\"';,)=?][^\s\"';,)]*))"  # `= ?` binds one
 )
 # `CREATE|ALTER ROLE|USER|LOGIN … PASSWORD 'X'`: after that keyword a quoted value is a password whatever its
 # shape (`'bluebird'`).
@@ -1101,8 +1116,9 @@ _CREDENTIAL_PAIR = _Deferred(
 # quoted arguments from the third on that look like a password (a database's name is a word). A constructor
 # counts when its first argument is a DSN.
 _CONNECT_CALL = _Deferred(
-    rb"(?i)(?P<callee>[A-Za-z0-9_\\>-]{0,64}(?:connect|login|logon|bind|__construct))\((?P<args>(?:[^()\r\n]|\([^()\r\n]*\))+)\)"
+    rb"(?i)(?P<callee>[A-Za-z0-9_\\>-]{0,64}(?:connect|login|logon|bind|__construct)(?:_s)?)\((?P<args>(?:[^()\r\n]|\([^()\r\n]*\))+)\)"
 )
+_DN_ARGUMENT = re.compile(rb"\s*['\"](?:cn|uid|ou|dc|o|mail)=[^,'\"]{1,256},", re.IGNORECASE)
 _CALL_ARGUMENT = re.compile(rb"'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"|[^,'\"\s][^,'\"]*")
 _DSN_ARGUMENT = re.compile(rb"[\s]*['\"][a-z][a-z0-9]{1,15}:[a-z_]{1,32}=", re.IGNORECASE)
 # A YAML block scalar under a password's name (`password: |` then indented lines).
@@ -1112,7 +1128,7 @@ _YAML_BLOCK_HEADER = re.compile(rb"[|>][+-]?[1-9]?[ \t]*\r?\n")
 _CREDENTIAL_WORD = _Deferred(
     (
         r"(?i)(?:\b(?P<ascii>(?:api|access|secret|private|client|signing|encryption|master|app|license|auth|refresh"
-        r"|session|bearer|id|personal[ _-]access)[ _-]?(?:keys?|secrets?|tokens?)|secret[ \t]id|pass(?:words?|wd|phrase|code)"
+        r"|session|bearer|id|hmac|personal[ _-]access)[ _-]?(?:keys?|secrets?|tokens?)|secret[ \t]id|pass(?:words?|wd|phrase|code)"
         r"|pass[ -]phrase|secrets?|tokens?|cred(?:ential)?s?|apikey|jeton|mot[ \t]de[ \t]passe|motdepasse"
         r"|parola[ \t]d'ordine|clave(?:[ \t]de[ \t]api)?|clé[ \t]{1,4}api|clé[ \t]secrète|chiave[ \t](?:segreta|api)"
         r"|chave[ \t](?:secreta|de[ \t]api)|api-schlüssel|geheimnis|contraseña"
@@ -1149,6 +1165,8 @@ _FILLER = {
     ":=",
     "->",
 }
+# The verbs after which a password word's value follows (`password for admin is X`, `changed password to X`).
+_COPULAS = {"is", "was", "to"}
 _TOKEN_STRIP = b"()[]{}<>\"'`,;"
 # Words between spaces, `:`, `=` and their full-width forms `：` `＝`; a multi-byte character is one unit, so
 # a token never starts or ends inside one.
@@ -1580,6 +1598,8 @@ _SPACED_ID = re.compile(r"(?i)secret[ \t]id")
 _TAG_OPENING = re.compile(rb"</?(?:[A-Za-z0-9_.-]{1,32}:)?$")
 
 
+_NEXT_ASSIGNMENT = re.compile(rb"[ \t]{0,16}[A-Za-z_][A-Za-z0-9_.:-]{0,64}=")
+_LINE_ENDS_AT_SEPARATOR = re.compile(rb"[ \t]{0,8}=[ \t]{0,8}\r?\n")
 _ALONE_ON_LINE = re.compile(rb"[ \t]{0,16}[^\s]{1,256}[ \t]{0,16}(?:\r?\n|$)")
 
 
@@ -1608,19 +1628,23 @@ def _phrase_spans(data: bytes) -> Iterator[Span]:
             and not spaced_id
             and not re.search(r"\s", word)  # `mot de passe = X`, `clé secrète = X`: no name rule reads it
             and re.match(rb"\\{0,2}[\"']?\s{0,8}(?:=|:(?!\s)|\xef\xbc[\x9a\x9d])", data[end : end + 12])
+            and not _LINE_ENDS_AT_SEPARATOR.match(data, end)
         ):
-            continue  # `password=X`: the key-name rules read it
+            continue  # `password=X`: the key-name rules read it (not `password=` then X on the next line)
         base = end
         line_end = data.find(b"\n", base, base + 160)
         rest = data[base:line_end].strip(b" \t\r") if line_end >= 0 else b""
         labelled = (
             rest in (b":", b"=", "：".encode()) and _ALONE_ON_LINE.match(data, line_end + 1) is not None
         )
+        # `password=` at a line's end, the value alone on the next line (a wrapped line), not a next assignment
+        assigned = labelled and rest == b"=" and not _NEXT_ASSIGNMENT.match(data, line_end + 1)
         if labelled:  # `Your temporary token:` then the value alone on the next line: a label and its value
             base = line_end + 1
             line_end = data.find(b"\n", base, base + 160)
         tail = data[base : line_end if line_end >= 0 else base + 160]
         first = True
+        skipped = 0  # words read before the value (`for admin` in `password for admin is X`)
         pair = password or word.lower().startswith("cred")
         suffix = match.group(b"suffix") is not None
         for raw in _PROSE_TOKEN.finditer(tail):
@@ -1629,6 +1653,8 @@ def _phrase_spans(data: bytes) -> Iterator[Span]:
             core = core.rstrip(b".") or core
             stripped = core.decode("utf-8", "replace")
             if not core or stripped.lower() in _FILLER:
+                if password and not first and stripped.lower() in _COPULAS and skipped <= 2:
+                    first = True  # `the password for admin is X`: the value follows its verb
                 continue
             if stripped.startswith(MARKER_PREFIX) or (suffix and core.startswith(b"-")):
                 break  # a variable's name then a flag (`gh secret set DB_PASSWORD --body X`): the flag rules
@@ -1639,12 +1665,13 @@ def _phrase_spans(data: bytes) -> Iterator[Span]:
                 if _PAIR_USER.match(user) and _password_like(secret) and not secret.startswith("["):
                     yield start + len(user) + 1, value_end, "password", _CONTEXT
                     break
-            if suffix and not _prose_secret(stripped):
+            if suffix and not assigned and not _prose_secret(stripped):
                 first = False  # after a variable's name only a generated value (`db_password, data.value=X`)
                 continue
             if (
                 (password and first and _password_like(stripped))
                 or (labelled and first and is_secret_value("token", stripped))
+                or (assigned and first and password and is_secret_value("password", stripped))
                 or (
                     first and not password and _UUID.match(stripped) is not None
                 )  # `invalid credentials <uuid>`
@@ -1654,11 +1681,71 @@ def _phrase_spans(data: bytes) -> Iterator[Span]:
                     value_end = max(value_end, _password_end(data, start))
                 yield start, value_end, "password" if password else "token", _CONTEXT
             first = False
+            skipped += 1
             if raw.start() > 96:
                 break
 
 
 _PAIR_USER = re.compile(r"[A-Za-z][A-Za-z0-9._-]{0,63}$")
+
+
+# A one-time code, PIN or card security code named in prose (`your verification code is 482913`, `2FA code
+# 339027 rejected`, `recovery codes: 4f8d-2k7x 7h2k-9m4n`, `cvc 918`): the words before it say what it is.
+_CODE_NAME = (
+    r"(?:(?:one[ -]time|sign[ -]?in|"
+    + "|".join(sorted(_CODE_QUALIFIERS - {"one", "user", "device"}))
+    + r")[ \t_-]{1,3}(?:code|pin|passcode)s?|otp|pin|passcode|cvv2?|cvc)"
+)
+_CODE_PHRASE = _Deferred(
+    (
+        r"(?i)\b(?P<name>" + _CODE_NAME + r")"
+        r"(?:[ \t]{1,4}(?:is|are|was|were|[a-z]{2,12}ed))?(?:[ \t]{0,4}[:=][ \t]{0,4}|[ \t]{1,4})"
+        r"(?P<cred>\d{3,10}|[0-9A-Za-z]{3,5}-[0-9A-Za-z]{3,5})\b"
+    ).encode()
+)
+_CODE_SHAPE = re.compile(rb"\d{4,10}|[0-9A-Za-z]{3,5}-[0-9A-Za-z]{3,5}")
+_NEXT_CODE = re.compile(rb"[ \t]{0,4},?[ \t]{1,4}(\d{4,10}|[0-9A-Za-z]{3,5}-[0-9A-Za-z]{3,5})\b")
+
+
+def _code_spans(data: bytes) -> Iterator[Span]:
+    """One-time codes, PINs and card security codes in prose, and the codes listed after the first."""
+    for match in _CODE_PHRASE.finditer(data):
+        start, end = _span(match, b"cred")
+        code = data[start:end]
+        security = match.group(b"name").lower().startswith(b"cv")
+        if not (security or _CODE_SHAPE.fullmatch(code)) or not any(c in b"0123456789" for c in code):
+            continue  # `pin 42`, `auth code abc-def`: no code
+        if data[end : end + 1] in (b"-", b".", b":", b"/") and data[end + 1 : end + 2].isdigit():
+            continue  # a date, a time or a version (`login code 2026-11-21`)
+        yield start, end, "token", _CONTEXT
+        while following := _NEXT_CODE.match(data, end):  # `recovery codes: X Y Z`
+            start, end = following.span(1)
+            if not any(c in b"0123456789" for c in data[start:end]):
+                break
+            yield start, end, "token", _CONTEXT
+
+
+# A payment card number (13 to 19 digits, in groups or not, with a valid Luhn check digit) near a card word.
+_CARD_NUMBER = _Deferred(
+    rb"(?:^|[^0-9A-Za-z_.-])(?P<cred>[2-6]\d{3}(?:[ -]?\d{1,4}){3,5})(?:$|[^0-9A-Za-z_.-])"
+)
+
+
+def _luhn(digits: str) -> bool:
+    total = 0
+    for index, char in enumerate(reversed(digits)):
+        value = int(char) * (2 if index % 2 else 1)
+        total += value - 9 if value > 9 else value
+    return total % 10 == 0
+
+
+def _card_spans(data: bytes) -> Iterator[Span]:
+    """Card numbers: 13 to 19 digits whose check digit holds (an id rarely has one where a card word is)."""
+    for match in _CARD_NUMBER.finditer(data):
+        start, end = _span(match, b"cred")
+        digits = re.sub(rb"[ -]", b"", data[start:end]).decode()
+        if 13 <= len(digits) <= 19 and _luhn(digits):
+            yield start, end, "card", _CONTEXT
 
 
 def _password_like(value: str) -> bool:
@@ -2180,14 +2267,70 @@ def _connect_call_spans(data: bytes) -> Iterator[Span]:
             arguments and _DSN_ARGUMENT.match(arguments[0].group(0))
         ):
             continue
-        for argument in arguments[2:]:
+        # an LDAP bind: a DN, then its password whatever its shape (`simple_bind_s("cn=…,dc=…", "X")`)
+        dn = bool(arguments) and _DN_ARGUMENT.match(arguments[0].group(0)) is not None
+        for argument in arguments[1:2] if dn else arguments[2:]:
             text = argument.group(0)
             if text[:1] not in (b"'", b'"'):
                 continue
             start, end = args_start + argument.start() + 1, args_start + argument.end() - 1
             value = data[start:end].decode("utf-8", "replace")
-            if _password_like(value) and not value.endswith("...") and not _marked(data, start, end):
+            like = is_secret_value("password", value) if dn else _password_like(value)
+            if like and not value.endswith("...") and not _marked(data, start, end):
                 yield start, end, "password", _CONTEXT
+
+
+# A SQL statement with bound parameters, echoed with their values (`INSERT INTO users (login, password) VALUES
+# (?, ?) params=('ana', 'X')`, `… WHERE token = $1 [args: "X"]`): the value bound to a credential column is one.
+_SQL_INSERT = _Deferred(
+    rb"(?i)\((?P<cols>[^()\r\n]{1,512})\)\s{0,8}values\s{0,8}\((?P<marks>[^()\r\n]{1,512})\)"
+)
+_SQL_ASSIGN = _Deferred(
+    rb"(?i)(?P<col>[A-Za-z_][A-Za-z0-9_]{0,63})[\"`\]]?\s{0,4}(?:=|like)\s{0,4}(?P<mark>\?|\$\d{1,3}|%s)"
+)
+_SQL_MARK = re.compile(rb"\s*(?:\?|\$(\d{1,3})|%s)\s*$")
+_BOUND_LIST = _Deferred(rb"[\[(](?P<items>[^\[\]()\r\n]{1,900})[\])]")
+_BOUND_VALUE = re.compile(rb"'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"|[^\s,'\"]+")
+
+
+def _bound_parameter_spans(data: bytes) -> Iterator[Span]:
+    """The values bound to a statement's credential columns, read from the list that follows the statement."""
+    marks: list[tuple[int, int | None, str]] = []  # where each placeholder is, its number (`$2`), its column
+    end = 0
+    for match in _SQL_INSERT.finditer(data):
+        columns = [c.strip(b" \t\"'`[]").decode("utf-8", "replace") for c in match.group(b"cols").split(b",")]
+        items = match.group(b"marks").split(b",")
+        if len(columns) != len(items):
+            continue
+        position = _span(match, b"marks")[0]
+        for column, item in zip(columns, items, strict=True):
+            if mark := _SQL_MARK.match(item):
+                marks.append((position, int(mark.group(1)) if mark.group(1) else None, column))
+            position += len(item) + 1
+        end = max(end, match.end())
+    for match in _SQL_ASSIGN.finditer(data):
+        number = match.group(b"mark")[1:]
+        marks.append((match.start(), int(number) if number.isdigit() else None, match.group(b"col").decode()))
+        end = max(end, match.end())
+    if not marks or not any(key_class(column) for _, _, column in marks):
+        return
+    bound = _BOUND_LIST.search(data, end)
+    if bound is None or data[: bound.start()].rstrip().endswith((b"[", b",")):
+        return  # none, or one pair of a list of pairs (`[["name", "ana"], ["password", "X"]]`): the key rules
+    offset = _span(bound, b"items")[0]
+    values = list(_BOUND_VALUE.finditer(bound.group(b"items")))
+    ordinal = 0
+    for _, number, column in sorted(marks):
+        index = number - 1 if number is not None else ordinal
+        ordinal += number is None
+        kind = key_class(column)
+        if kind is None or not 0 <= index < len(values):
+            continue
+        value = values[index]
+        quoted = value.group(0)[:1] in (b"'", b'"')
+        start, stop = offset + value.start() + quoted, offset + value.end() - quoted
+        if stop > start and is_secret_value(kind, data[start:stop].decode("utf-8", "replace")):
+            yield start, stop, _KIND_OF_CLASS[kind], _CONTEXT
 
 
 def _htpasswd_spans(data: bytes) -> Iterator[Span]:
@@ -2478,11 +2621,16 @@ class Redactor:
                 spans.extend(_key_value_spans(_XML_SIBLING_NAME, data, element=True))
             spans.extend(_authorization_spans(data))
             spans.extend(_phrase_spans(data))
+            spans.extend(_code_spans(data))
+            if b"?" in data or b"$" in data or b"%s" in data:
+                spans.extend(_bound_parameter_spans(data))
             spans.extend(_quoted_spans(_CREDENTIAL_PAIR, data, "password"))
             if b"\n" in data and _TABLE_GATE.search(data):
                 spans.extend(_table_spans(data))
             if b"cookie" in present:
                 spans.extend(_simple_spans(_COOKIE, data, "cookie"))
+        if not present.isdisjoint(_CARD_GATES):
+            spans.extend(_card_spans(data))
         if b"identified" in present or b"pass" in present:
             spans.extend(_quoted_spans(_SQL_PASSWORD, data, "password"))
             spans.extend(_quoted_spans(_SQL_ROLE_PASSWORD, data, "password"))
