@@ -736,3 +736,16 @@ def test_a_reason_of_several_words_after_a_numbered_name_is_one_value() -> None:
     by_kind = {kind: {templates[m] for m in messages if f") {kind} (" in m} for kind in kinds}
     assert all(len(found) == 1 for found in by_kind.values())
     assert len(set().union(*by_kind.values())) == len(kinds)
+
+
+def test_a_value_glued_after_a_name_is_a_value_whatever_its_shape() -> None:
+    # `seg[4.1c(` / `seg[4.17(` / `seg[9.fa(`: a name and a bracket, then an id that masks in several shapes;
+    # the name is the statement's, the id a value.
+    rng = random.Random(21)
+    messages = [
+        f"vol.{rng.randint(0, 30)} gen: {rng.randint(100, 999)} seg[{rng.randint(1, 12)}.{rng.randrange(256):02x}("
+        f" rev {rng.randint(1, 900)}'{rng.randint(1, 90)} live) members [{rng.randint(0, 30)},{rng.randint(0, 30)}]"
+        f" state active+clean] begin rebalance"
+        for _ in range(150)
+    ]
+    assert len(set(clusters_of(messages).values())) == 1

@@ -454,8 +454,15 @@ class TemplateMiner:
         """One slot: signatures equal but at `position`. Merge the values that show it is variable."""
         tokens = [keys[i][position] for i in filling]
         keyed = _same_key(tokens)
-        values = [i for i, token in zip(filling, tokens, strict=True) if _is_value(keyed(token))]
-        words = [i for i, token in zip(filling, tokens, strict=True) if not _is_value(keyed(token))]
+        is_value = [_is_value(keyed(token)) for token in tokens]
+        if keyed is _itself and not all(is_value):
+            glued = _after_glued_prefix(tokens)
+            if glued is not _itself:
+                is_value = [
+                    value or _is_value(glued(token)) for value, token in zip(is_value, tokens, strict=True)
+                ]
+        values = [i for i, value in zip(filling, is_value, strict=True) if value]
+        words = [i for i, value in zip(filling, is_value, strict=True) if not value]
         for index in values[1:]:
             found.union(values[0], index)
         value_count = sum(counts[i] for i in values)
@@ -621,6 +628,21 @@ def _same_key(tokens: list[str]) -> Callable[[str], str]:
     if key and all(_key(token) == key for token in tokens):
         return _value_part
     return _itself
+
+
+def _after_glued_prefix(tokens: list[str]) -> Callable[[str], str]:
+    """Where every token of a slot starts with one name and punctuation (`pg[<*>(`, `pg[<*>.<*>e(`), what
+    follows it decides: the name is the statement's, the rest a value or not."""
+    first = tokens[0]
+    head = _shared_start(min(tokens), max(tokens))
+    wildcard = first.find("<", 0, head)
+    if wildcard >= 0:
+        head = wildcard
+    while head and _WORD_CHAR.match(first[head - 1]):
+        head -= 1
+    if not _LETTER.search(first[:head]):
+        return _itself
+    return lambda token: token[head:]
 
 
 def _itself(token: str) -> str:
