@@ -749,3 +749,28 @@ def test_a_value_glued_after_a_name_is_a_value_whatever_its_shape() -> None:
         for _ in range(150)
     ]
     assert len(set(clusters_of(messages).values())) == 1
+
+
+def test_a_word_among_values_in_a_bracketed_list_is_a_value() -> None:
+    # `(east-lane, 17, 4)`: one argument of a call's list, its other members values; five frequent names.
+    rng = random.Random(31)
+    lanes = ["east-lane", "west-lane", "dock-nine", "overflow", "night-shift"]
+    messages = [
+        f"## Dispatch handler ({lane}, {rng.choice(['k', *map(str, range(100, 120))])}, {rng.randint(1, 9)})"
+        f" gave up on 'crate-{rng.randint(1, 99999)}'"
+        for lane in lanes
+        for _ in range(rng.randint(15, 25))
+    ]
+    assert len(set(clusters_of(messages).values())) == 1
+
+
+def test_words_in_brackets_that_are_no_list_stay_apart() -> None:
+    # `(sent <*> bytes)` and `(kept <*> bytes)`: words before a value in brackets tell statements apart.
+    rng = random.Random(32)
+    verbs = ["sent", "kept", "lost", "held", "dropped"]
+    messages = [
+        f"relay done ({verb} {rng.randint(1, 9999)} bytes)"
+        for verb in verbs
+        for _ in range(rng.randint(15, 25))
+    ]
+    assert len(set(clusters_of(messages).values())) == len(verbs)

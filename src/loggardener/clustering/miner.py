@@ -62,6 +62,8 @@ MAX_PHRASE = 12
 MAX_PHRASE_TOKENS = 64
 # Rounds of slot merges, each over the cluster templates the one before left.
 MAX_ROUNDS = 4
+# Members of a bracketed list looked at around a slot (`_in_value_list`).
+MAX_LIST = 8
 VARIABLE_RATIO = 1.0
 # Template masks tried per token count when looking for an absorbing cluster (the most frequent ones).
 MAX_MASKS = 64
@@ -475,7 +477,11 @@ class TemplateMiner:
         rest = len(words) - 1
         rest_count = sum(word_counts) - max(word_counts) if words else 0
         variable = shared >= MIN_DISTINCT or (
-            len(words) >= MIN_DISTINCT and rest >= self.variable_ratio * math.sqrt(rest_count)
+            len(words) >= MIN_DISTINCT
+            and (
+                rest >= self.variable_ratio * math.sqrt(rest_count)
+                or _in_value_list(keys[filling[0]], position)
+            )
         )
         if variable:
             for index in words[1:]:
@@ -612,6 +618,28 @@ def _places(where: set[tuple[int, int, int]]) -> int:
 def _is_field(tokens: tuple[str, ...], position: int) -> bool:
     """A field of a record: a `key=value` slot, or a slot after a value (not a word of a sentence)."""
     return bool(_key(tokens[position])) or (position > 0 and not _is_word(tokens[position - 1]))
+
+
+def _in_value_list(tokens: tuple[str, ...], position: int) -> bool:
+    """A member of a bracketed, comma-separated list whose other members are values (`(<word>, <*>, <*>)`):
+    one argument of several, a value as they are."""
+    first = position
+    while first > position - MAX_LIST and first >= 0 and tokens[first][:1] not in "([":
+        first -= 1
+    if first < 0 or first <= position - MAX_LIST:
+        return False
+    close = ")" if tokens[first][0] == "(" else "]"
+    last = position
+    while last < min(len(tokens), position + MAX_LIST) and not tokens[last].endswith(close):
+        last += 1
+    if last >= len(tokens) or last == first or not tokens[last].endswith(close):
+        return False
+    members = tokens[first : last + 1]
+    if any(close in token[:-1] or token[0] in "([" for token in members[1:]):
+        return False
+    if not members[0].endswith(","):  # a list's first member, not words in brackets (`(took <*> ms)`)
+        return False
+    return all(_is_value(token) for index, token in enumerate(members, start=first) if index != position)
 
 
 def _words_around(tokens: tuple[str, ...], position: int) -> int:
