@@ -9,6 +9,7 @@ from entry_factories import run_entry, split_traceback
 from loggardener.clustering.clusterer import _negate
 from loggardener.clustering.masking import mask
 from loggardener.clustering.signature import fingerprint_of, message_template, normalize_route
+from loggardener.entries.stacks import compact_rpc_error
 
 ERROR = "ModuleNotFoundError: No module named 'payments_sdk'"
 
@@ -344,3 +345,47 @@ def test_a_message_that_only_names_a_request_is_not_an_access_line() -> None:
     entries = [run_entry(0, text="Upstream call failed: GET /v2/carts/40000 503", severity="ERROR")]
     (cluster,) = scan_entries(entries).clusters
     assert cluster.kind == "message"
+
+
+def _rpc_failure(status: str, details: str, debug: str = "") -> str:
+    """What Python's gRPC prints for a failed call (`str()` of its `_InactiveRpcError`)."""
+    tail = f'\tdebug_error_string = "{debug}"\n' if debug else ""
+    return (
+        f'<_InactiveRpcError of RPC that terminated with:\n\tstatus = StatusCode.{status}\n\tdetails = "{details}"\n'
+        f"{tail}>"
+    )
+
+
+def test_a_grpc_failure_in_a_traceback_is_titled_and_grouped_by_its_status_and_details() -> None:
+    def trace(status: str, details: str) -> str:
+        return (
+            'Traceback (most recent call last):\n  File "/srv/ledger.py", line 12, in enqueue\n    stub.Put(req)\n'
+            f"grpc._channel._InactiveRpcError: {_rpc_failure(status, details, 'peer 10.1.2.3:443 at 17.5')}"
+        )
+
+    report = scan_entries(
+        [
+            run_entry(1, text=trace("NOT_FOUND", "Queue ledger-q does not exist"), severity="ERROR"),
+            run_entry(2, text=trace("NOT_FOUND", "Queue ledger-q does not exist"), severity="ERROR"),
+            run_entry(3, text=trace("RESOURCE_EXHAUSTED", "Quota exceeded for puts"), severity="ERROR"),
+        ]
+    )
+    assert sorted(c.title for c in report.clusters) == [
+        "grpc._channel._InactiveRpcError: StatusCode.NOT_FOUND: Queue ledger-q does not exist in enqueue",
+        "grpc._channel._InactiveRpcError: StatusCode.RESOURCE_EXHAUSTED: Quota exceeded for puts in enqueue",
+    ]
+
+
+def test_a_logged_grpc_failure_without_a_traceback_is_titled_by_its_status_and_details() -> None:
+    text = "_MultiThreadedRendezvous: " + _rpc_failure("DEADLINE_EXCEEDED", "Deadline Exceeded", "t=99")
+    report = scan_entries(
+        [run_entry(1, text=text, severity="ERROR"), run_entry(5, text=text, severity="ERROR")]
+    )
+    assert [c.title for c in report.clusters] == [
+        "_MultiThreadedRendezvous: StatusCode.DEADLINE_EXCEEDED: Deadline Exceeded"
+    ]
+
+
+def test_text_that_only_mentions_a_terminated_rpc_is_unchanged() -> None:
+    text = "warning: <Call of RPC that terminated with: nothing after it"
+    assert compact_rpc_error(text) == text

@@ -15,6 +15,7 @@ from loggardener.entries.levels import access_request, lifecycle_line
 from loggardener.entries.models import Event, Frame
 from loggardener.entries.parse import url_path
 from loggardener.entries.payloads import LOAD_BALANCER_OUTCOME, SECURITY_POLICY_SUFFIX
+from loggardener.entries.stacks import compact_rpc_error
 
 FINGERPRINT_LENGTH = 12
 _IMPORT_ERRORS = frozenset({"ModuleNotFoundError", "ImportError"})
@@ -249,7 +250,7 @@ def mined_message(event: Event) -> tuple[ClusterKind, str, str] | None:
         message = f"HTTP {status} response" if status is not None else EMPTY_MESSAGE
     # A line about a service's own containers is that service's problem: the same line elsewhere is another
     service = entry.service if entry.service and lifecycle_line(message) else ""
-    return "message", service, _shorten(message, 2000)
+    return "message", service, _shorten(compact_rpc_error(message), 2000)
 
 
 EMPTY_MESSAGE = "(empty message)"

@@ -122,6 +122,21 @@ _SHORT_TEXT = 512
 _LONG_TEXT = 8192
 
 
+# gRPC's repr of a failed call (the `str()` of Python's `_InactiveRpcError`, `_MultiThreadedRendezvous`): its
+# status and details on lines of their own after `<… of RPC that terminated with:`, then a debug string of peer
+# address and time. Bounded and line by line: linear time.
+_GRPC_REPR = re.compile(
+    r"<\w{1,80} of RPC that terminated with:\r?\n[ \t]*status = (StatusCode\.\w{1,40})\r?\n"
+    r"[ \t]*details = \"([^\n]{0,2000})\"(?:\r?\n[ \t]*debug_error_string = [^\n]{0,4000})?\r?\n[ \t]*>"
+)
+
+
+def compact_rpc_error(text: str) -> str:
+    """gRPC's multi-line repr of a failed call as `StatusCode.UNAVAILABLE: its details`, so that a title
+    says what failed and two statuses are two problems; other text unchanged."""
+    return _GRPC_REPR.sub(r"\1: \2", text) if "of RPC that terminated with:" in text else text
+
+
 class StackParser:
     """Finds and parses a stack trace inside a message."""
 
@@ -312,7 +327,7 @@ class StackParser:
         match = _PY_EXCEPTION.match(exception_line.strip())
         assert match is not None
         message_lines = [match["message"] or "", *tail[tail.index(exception_line) + 1 :]]
-        message = "\n".join(message_lines).strip()
+        message = compact_rpc_error("\n".join(message_lines).strip())
         return StackTrace(
             language="python", exception_type=match["type"], message=message, frames=tuple(frames), text=trace
         )
