@@ -1075,3 +1075,38 @@ def test_python_process_and_thread_in_parentheses_are_header_fields() -> None:
     assert declared is not None and declared.severity is Severity.WARNING
     assert strip_prefix(text) == "retrying batch 7"
     assert strip_prefix("(1/2) Installing ca-certificates") == "(1/2) Installing ca-certificates"
+
+
+@pytest.mark.parametrize(
+    ("agent", "priority", "rule"),
+    [
+        (
+            "APIs-Google; (+https://developers.google.com/webmasters/APIs-Google.html)",
+            "P1",
+            "delivery-refused",
+        ),
+        ("Google-Cloud-Tasks", "P1", "delivery-refused"),
+        ("Google-Cloud-Scheduler", "P1", "delivery-refused"),
+        ("Mozilla/5.0 (X11; Linux x86_64) Firefox/128.0", "P2", "client-errors"),
+        (None, "P2", "client-errors"),
+    ],
+)
+def test_a_4xx_to_what_a_google_service_delivered_is_broken_delivery(
+    agent: str | None, priority: str, rule: str
+) -> None:
+    http: dict[str, Any] = {
+        "requestMethod": "POST",
+        "requestUrl": "https://ingest-q7.a.run.app/",
+        "status": 401,
+    }
+    if agent is not None:
+        http["userAgent"] = agent
+    raw = [
+        run_entry(
+            s, log="run.googleapis.com%2Frequests", severity="WARNING", httpRequest=http, service="ingest"
+        )
+        for s in (1, 11)
+    ]
+    [cluster] = scan_entries(raw).clusters
+    assert cluster.priority == priority
+    assert ("Google service" in cluster.reasons[0]) == (rule == "delivery-refused")

@@ -521,6 +521,17 @@ def default_rules() -> list[PriorityRule]:
             ],
         ),
         PriorityRule(
+            name="delivery-refused",
+            priority="P1",
+            reason="HTTP {status}: this service refused what a Google service delivered to it (Pub/Sub push, "
+            "Eventarc, Cloud Tasks, Cloud Scheduler): {requests} rejected; the work is retried and never done "
+            "until the invoker permission or the endpoint is fixed",
+            kinds=["request"],
+            min_http_status=400,
+            max_http_status=499,
+            principal_kinds=["google-delivery"],
+        ),
+        PriorityRule(
             name="client-errors",
             priority="P2",
             reason="HTTP {status} responses: {requests} rejected",

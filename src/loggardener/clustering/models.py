@@ -80,7 +80,8 @@ class Cluster(BaseModel):
     services: dict[str, int]
     revisions: dict[str, int]
     principal_kinds: dict[str, int] = Field(
-        default_factory=dict, description="Audited calls by who made them (anonymous, google-agent, …)."
+        default_factory=dict,
+        description="Audited calls by who made them (anonymous, google-agent, …); requests a Google service delivered (google-delivery).",
     )
     logs: dict[str, int] = Field(
         default_factory=dict,

@@ -864,11 +864,21 @@ def _request_log(payload: dict[str, Any]) -> Payload:
     )
 
 
+# The user agents Google's own delivery services send requests with (Pub/Sub push and Eventarc, Cloud Tasks,
+# Cloud Scheduler, Workflows): a 4xx to them is an integration that drops its work, not an outsider refused.
+_GOOGLE_DELIVERY = re.compile(
+    r"^(?:APIs-Google|Google-Cloud-Tasks|Google-Cloud-Scheduler|GoogleCloudWorkflows)\b"
+)
+
+
 def caller_kind(raw: dict[str, Any]) -> str | None:
-    """`principal_kind` of an audit entry's caller, read before redaction hides the address."""
+    """`principal_kind` of an audit entry's caller, read before redaction hides the address; for a request,
+    `google-delivery` when a Google service delivered it (its user agent)."""
     payload = raw.get("protoPayload")
     if not isinstance(payload, dict) or not (payload.get("methodName") or payload.get("serviceName")):
-        return None
+        http = raw.get("httpRequest")
+        agent = as_text(http.get("userAgent")) if isinstance(http, dict) else ""
+        return "google-delivery" if agent and _GOOGLE_DELIVERY.match(agent) else None
     return principal_kind(_principal(payload))
 
 
