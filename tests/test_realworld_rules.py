@@ -223,15 +223,6 @@ def test_plain_text_declares_nothing() -> None:
             "ERROR: logging before flag.Parse: E0302 08:00:01.500000       1 watch.go:61] list *v1.Thing: gone",
             "list *v1.Thing: gone",
         ),
-    ],
-)
-def test_headers_are_stripped_before_templating(text: str, body: str) -> None:
-    assert strip_prefix(text) == body
-
-
-@pytest.mark.parametrize(
-    ("text", "body"),
-    [
         # a program forwarded by syslog that writes its own date and time (Go's `log`), after its host or not
         ("db-7 sqlproxy: 2019/03/04 11:22:33 Reading data had error: EOF", "Reading data had error: EOF"),
         ("sql_proxy: 2019/03/04 11:22:33 Reading data had error: EOF", "Reading data had error: EOF"),
@@ -254,7 +245,7 @@ def test_headers_are_stripped_before_templating(text: str, body: str) -> None:
         ("LookupError: 2024-01-01 12:00:00 not found", "LookupError: 2024-01-01 12:00:00 not found"),
     ],
 )
-def test_a_program_before_its_own_timestamp_is_header(text: str, body: str) -> None:
+def test_headers_are_stripped_before_templating(text: str, body: str) -> None:
     assert strip_prefix(text) == body
 
 
