@@ -329,7 +329,6 @@ class EntryParser:
         group_ids = tuple(group for group in named if group)
         logged = Severity.parse(raw.get("severity"))
         weak = logged == Severity.DEFAULT or stream_default(logged, _stream(raw, entry_labels))
-        # a line on stderr that no traceback holds may be demoted when it shows no failure at all
         # a piece of a traceback (its header, a frame, an exception named behind a prefix) is left to reassembly
         traceback_piece = (
             weak
@@ -337,6 +336,7 @@ class EntryParser:
             and stack is None
             and line_kind(self._strip_prefix(message)) is not None
         )
+        # a line on stderr that no traceback holds may be demoted when it shows no failure at all
         plain_line = (
             weak
             and logged >= Severity.WARNING

@@ -81,7 +81,7 @@ from loggardener.entries.resources import (
     LabelPlace,
     instance_of,
 )
-from loggardener.entries.stacks import PY_CHAIN_SEPARATORS, PY_HEADER
+from loggardener.entries.stacks import PHP_THROWN, PY_CHAIN_SEPARATORS, PY_HEADER
 from loggardener.errors import ExitCode, GardenerError
 from loggardener.sources.google_auth import (
     TOO_DEEP_ANSWER,
@@ -309,7 +309,8 @@ _STACK_OPENERS = (
 # the failure before it as a traceback's lines do.
 _STACK_HEADER = (
     r"^\s+at \S|^\S+\.py:\d+: \w*Warning: |^goroutine \d+ |\.rb:\d+:in [`']|^\[UnhandledPromiseRejection: "
-    r"|Fatal error: {1,2}Uncaught \S|^\s*thrown in \S.{0,500} on line \d{1,9}\s*$"  # PHP's uncaught exception
+    r"|Fatal error: {1,2}Uncaught \S|"  # PHP's uncaught exception, and the line that ends its report
+    + PHP_THROWN.pattern
     + "|"
     + HINT_PATTERN
 )
