@@ -17,11 +17,12 @@ from hypothesis import strategies as st
 
 from conftest import scan_entries
 from entry_factories import run_entry, split_traceback, stamp
+from linear import assert_linear
 from loggardener.clustering.models import Cluster
 from loggardener.entries.models import Event, LogEntry, Severity
 from loggardener.linking.cooccurrence import MAX_SPAN_SECONDS, CoOccurrence
 from loggardener.linking.facts import FAILED_STATUS_WORD, MAX_TRACES, LinkFacts
-from loggardener.linking.rules import names_service, route_pattern
+from loggardener.linking.rules import names_service, route_pattern, status_words
 from loggardener.report import ScanReport
 
 REALWORLD = Path(__file__).parents[1] / ".." / "shared" / "realworld"
@@ -185,6 +186,8 @@ def test_a_downstream_error_naming_the_upstream_route_and_status_in_the_same_min
         (90, "Upstream orders-api returned 503 for GET /api/orders/{i}"),  # hours apart: not the same minutes
         (0, "Upstream orders-api is slow for GET /api/orders/{i}"),  # names no failing status
         (0, "Upstream billing returned 503 for order {i}"),  # names neither the service nor the route
+        (0, "Exported 503 records of orders-api for GET /api/orders/{i}"),  # 503 counts records: no status
+        (0, "orders-api slow: 503 requests queued for GET /api/orders/{i}"),
     ],
 )
 def test_no_upstream_link_without_the_name_the_status_and_the_time(delay_minutes: float, text: str) -> None:
@@ -211,6 +214,24 @@ def shed_scenario(status: int) -> ScanReport:
                       f"'https://catalog-h3k9d2w7qa-ew.a.run.app/api/items/{i}'")
         )  # fmt: skip
     return scan_entries(entries)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Upstream orders-api returned 503 errors for GET /api/orders/{i}",
+        "GET /api/orders/{i}: 503 was returned by orders-api",
+        "orders-api answered 503 Service Unavailable for GET /api/orders/{i}",
+    ],
+)
+def test_a_status_followed_by_words_that_count_nothing_is_still_a_status(text: str) -> None:
+    ((cause, _, kinds),) = links_of(upstream_scenario(0, text))
+    assert cause.startswith("HTTP 503 on GET /api/orders/{id}") and kinds == "upstream"
+
+
+def test_status_words_stay_linear_on_a_long_text_of_counts() -> None:
+    found = assert_linear(lambda n: status_words("wrote 500 " + "orders " * n + "500 " * n), 20_000)
+    assert found == {"500"}
 
 
 def test_a_caller_naming_the_429_its_upstream_shed_it_with_is_that_429s_effect() -> None:

@@ -24,7 +24,8 @@ Four kinds of evidence, each read from facts collected while clustering (`facts.
 - **upstream**: a problem of another service whose text names a failing route (`/api/orders/{id}`), or names
   the service (as a word, or as the host of its Cloud Run URL, `orders-api-5otr7xq3za-uc.a.run.app`) and the
   status it returned (`Upstream orders-api returned 503`; a 429 the service shed the call with counts too:
-  `Client error '429 Too Many Requests' for url ...`), in the same minutes. Or an application's error
+  `Client error '429 Too Many Requests' for url ...`; a number counting things, `wrote 500 orders`, is no
+  status), in the same minutes. Or an application's error
   that quotes `QUOTE_MIN_WORDS` consecutive words a managed service's failure always logs (a database's own
   log, `the database system is starting up`; an API's audit entry, `Quota exceeded: …`), in the same minutes;
   a value the failure names may stand between the quoted words (`column books.<*> does not exist`).
@@ -81,6 +82,12 @@ _NOT_READY = re.compile(
     re.IGNORECASE,
 )
 TOO_MANY_REQUESTS = "429"
+_COUNTED = re.compile(
+    r" (?!(?:errors|responses|codes|statuses|status|across|always|this|thus|unless)(?![\w-]))"
+    r"[a-z][a-z_-]{2,40}s(?![\w-])"
+)
+"""What follows a number that counts things rather than being a status: a plural noun of four letters or
+more (`wrote 500 orders`, `503 rows`), not the failures themselves (`500 errors`) nor a word like `this`."""
 _PARAMETER = re.compile(r"\{[^/{}]*\}")
 _WORD = re.compile(r"\w+")
 QUOTE_MIN_WORDS = 5
@@ -378,6 +385,11 @@ def _failed_statuses(cluster: Cluster) -> set[str]:
     return {s for s in cluster.http_statuses if s.startswith("5") or s == TOO_MANY_REQUESTS}
 
 
+def status_words(text: str) -> set[str]:
+    """The failed statuses a text names: a 5xx or 429 word that does not count things (`wrote 500 orders`)."""
+    return {m.group(0) for m in FAILED_STATUS_WORD.finditer(text) if not _COUNTED.match(text, m.end())}
+
+
 def _upstream_links(clusters: Sequence[Cluster], facts: ResolvedFacts, links: _Links) -> None:
     upstreams = [
         (c, failing, [(r, p) for r in c.routes if (p := route_pattern(r))])
@@ -395,7 +407,7 @@ def _upstream_links(clusters: Sequence[Cluster], facts: ResolvedFacts, links: _L
             if set(upstream.routes) & set(downstream.routes):
                 continue
             for text, span in mentions.items():
-                statuses = failing & set(FAILED_STATUS_WORD.findall(text))
+                statuses = failing & status_words(text)
                 if not statuses or not _overlaps(span, upstream):
                     continue
                 routes = {r for r, pattern in patterns if pattern.search(text)}
