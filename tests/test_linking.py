@@ -1043,3 +1043,91 @@ def test_a_callers_error_new_in_its_new_revision_is_not_that_revisions_fault_whe
     assert caller.suspect_revision is None
     (incident,) = [i for i in report.incidents if i.links]
     assert "`web` was deployed at" in incident.story  # the deploy stays a marker of the story
+
+
+def test_the_effects_of_a_caller_error_its_upstream_caused_have_no_suspect_revision_either() -> None:
+    """The caller's 502 follows its own error (same trace), which another service's 503s caused: the revision
+    deployed just before is no more the suspect of the 502 than of the error."""
+    entries = [
+        request(i * 30, "/pay", 200, service="web", revision="web-00011-old", instance="w1") for i in range(4)
+    ]
+    for i in range(4):
+        trace = f"projects/p/traces/pay{i}"
+        entries.append(
+            request(300 + i * 20, f"/api/quotes/{i}", 503, service="quotes", revision="quotes-00003-abc")
+        )
+        entries.append(
+            request(300 + i * 20, "/pay", 502, service="web", revision="web-00012-new", trace=trace)
+        )
+        entries.append(
+            run_entry(301 + i * 20, json_payload={"message": f"Upstream quotes returned 503 for GET /api/quotes/{i}"},
+                      severity="ERROR", service="web", revision="web-00012-new", instance="w2", trace=trace)
+        )  # fmt: skip
+    report = scan_entries(entries)
+    caller, bad_gateway = by_title(report, "Upstream quotes returned 503"), by_title(report, "HTTP 502")
+    assert bad_gateway.causes == [caller.fingerprint]
+    assert caller.suspect_revision is None and bad_gateway.suspect_revision is None
+
+
+def redis_failover(seconds: float) -> dict[str, Any]:
+    """An admin-activity audit entry: someone failed the Memorystore instance `cart-cache` over."""
+    return {
+        "insertId": f"failover{seconds}",
+        "timestamp": stamp(seconds),
+        "severity": "NOTICE",
+        "logName": "projects/p/logs/cloudaudit.googleapis.com%2Factivity",
+        "resource": {"type": "redis_instance", "labels": {"project_id": "p", "region": "europe-west1"}},
+        "protoPayload": {
+            "methodName": "google.cloud.redis.v1.CloudRedis.FailoverInstance",
+            "resourceName": "projects/p/locations/europe-west1/instances/cart-cache",
+        },
+    }
+
+
+def cart_scenario(failover_at: float) -> ScanReport:
+    """cart-00017 serves, then cart-00018 from 300 s; the cache is failed over at `failover_at`; from 1,200 s
+    cart-00018 cannot reach `cart-cache`."""
+    entries = [redis_failover(failover_at)]
+    entries += [request(i * 60, "/cart", 200, service="cart", revision="cart-00017-old") for i in range(5)]
+    entries += [
+        request(300 + i * 60, "/cart", 200, service="cart", revision="cart-00018-new") for i in range(15)
+    ]
+    entries += [
+        run_entry(1_200 + i * 30, severity="ERROR", service="cart", revision="cart-00018-new", instance=f"c{i}",
+                  text="redis.exceptions.ConnectionError: Error 111 connecting to cart-cache.redis.internal:6379. "
+                  "Connection refused.")
+        for i in range(4)
+    ]  # fmt: skip
+    return scan_entries(entries)
+
+
+def test_a_problem_that_began_after_a_change_to_what_it_names_is_not_its_running_revisions_fault() -> None:
+    report = cart_scenario(failover_at=1_150)  # cart-00018 ran 15 minutes without it, until the failover
+    (incident,) = report.incidents
+    assert incident.suspect_revision is None and by_title(report, "redis.").suspect_revision is None
+    assert [c.resource for c in incident.changes] == ["cart-cache"]
+
+
+def test_a_revision_deployed_after_the_change_stays_the_suspect_of_what_is_new_in_it() -> None:
+    report = cart_scenario(failover_at=200)  # the change came before cart-00018 started
+    (incident,) = report.incidents
+    assert incident.suspect_revision == "cart-00018-new"
+
+
+def test_a_cloud_sql_failover_is_told_in_the_incident_of_the_instances_own_failure() -> None:
+    """Cloud SQL's database id is `project:instance`: the failover of `orders-db` concerns `p:orders-db`."""
+    database = {"type": "cloudsql_database", "labels": {"project_id": "p", "database_id": "p:orders-db"}}
+    failover = redis_failover(0) | {"resource": database}
+    failover["protoPayload"] = {
+        "methodName": "cloudsql.instances.failover",
+        "resourceName": "projects/p/instances/orders-db",
+    }
+    entries = [failover] + [
+        {"insertId": f"pg{i}", "timestamp": stamp(20 + i * 10), "severity": "ERROR", "resource": database,
+         "logName": "projects/p/logs/cloudsql.googleapis.com%2Fpostgres.log",
+         "textPayload": f"2026-11-24 10:00:{20 + i * 10}.120 UTC [41{i}]: [1-1] db=orders,user=app FATAL:  the "
+         "database system is starting up"}
+        for i in range(3)
+    ]  # fmt: skip
+    (incident,) = scan_entries(entries).incidents
+    assert [c.resource for c in incident.changes] == ["orders-db"]

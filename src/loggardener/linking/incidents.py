@@ -161,17 +161,23 @@ def _deploys_before(
 def _changes_before(
     changes: Sequence[ChangeMarker], members: Sequence[Cluster], start: datetime
 ) -> list[ChangeMarker]:
-    """The changes in the `CHANGE_LEAD` before the start to a resource a problem runs on (a load balancer's
-    backend service) or names (a bucket in a 403's URL)."""
-    texts = [f"{c.title}\n{c.message}" for c in members]
-    services = {s.lower() for c in members for s in c.services}
+    """The changes in the `CHANGE_LEAD` before the start to a resource a problem runs on or names."""
     return [
         change
         for change in changes
-        if start - CHANGE_LEAD <= change.timestamp <= start
-        and len(change.resource) >= CHANGE_MIN_NAME
-        and (change.resource.lower() in services or any(names_service(change.resource, t) for t in texts))
+        if start - CHANGE_LEAD <= change.timestamp <= start and concerns(change, members)
     ][-3:]
+
+
+def concerns(change: ChangeMarker, problems: Sequence[Cluster]) -> bool:
+    """One of the problems runs on the changed resource (a load balancer's backend service, a Cloud SQL
+    instance: its `project:instance` database id) or names it as a word (a bucket in a 403's URL)."""
+    if len(change.resource) < CHANGE_MIN_NAME:
+        return False
+    resource = change.resource.lower()
+    if any(resource in (s.lower(), s.lower().rpartition(":")[2]) for c in problems for s in c.services):
+        return True
+    return any(names_service(change.resource, f"{c.title}\n{c.message}") for c in problems)
 
 
 def _story(

@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from loggardener.clustering.models import Cluster
-from loggardener.linking.facts import LinkFacts
-from loggardener.linking.incidents import suspect_revision, with_links
+from loggardener.clustering.models import Cluster, SuspectRevision
+from loggardener.linking.facts import LinkFacts, ResolvedFacts
+from loggardener.linking.incidents import CHANGE_LEAD, concerns, suspect_revision, with_links
 from loggardener.linking.models import ChangeMarker, DeployMarker, Link
 from loggardener.linking.rules import find_links
 
@@ -33,23 +33,51 @@ class Linker:
         """`final` maps a cluster key given to `facts.add` to its cluster's fingerprint."""
         facts = self.facts.resolve(final)
         links = find_links(clusters, facts, self.window)
-        outside = _caused_from_outside(clusters, links)
-        suspects = {
-            c.fingerprint: s
-            for c in clusters
-            if c.fingerprint not in outside and (s := suspect_revision(c, facts)) is not None
+        candidates = {
+            c.fingerprint: (c, s) for c in clusters if (s := suspect_revision(c, facts)) is not None
         }
+        explained = _explained(clusters, links, candidates, facts)
+        suspects = {fp: s for fp, (_, s) in candidates.items() if fp not in explained}
         return Linked(with_links(clusters, links, suspects), links, facts.deploys, facts.changes)
 
 
-def _caused_from_outside(clusters: Sequence[Cluster], links: Sequence[Link]) -> set[str]:
-    """Problems caused by a failure of another service (an upstream, a database): new in a revision deployed
-    just before, they are still not that revision's fault."""
+def _explained(
+    clusters: Sequence[Cluster],
+    links: Sequence[Link],
+    candidates: dict[str, tuple[Cluster, SuspectRevision]],
+    facts: ResolvedFacts,
+) -> set[str]:
+    """Problems something other than their revision explains, so it is not their suspect: new in a revision
+    deployed just before, they are still not its fault.
+
+    - the effects of another service's failure (an upstream, a database);
+    - a problem that began within `CHANGE_LEAD` after a change to a resource it runs on or names, made
+      while its revision was already running (the revision ran without it until the change);
+    - every effect of those, however far down the links.
+    """
     services = {c.fingerprint: set(c.services) for c in clusters}
-    return {
+    seeds = {
         link.effect
         for link in links
         if services.get(link.cause)
         and services.get(link.effect)
         and not services[link.cause] & services[link.effect]
     }
+    for fingerprint, (cluster, suspect) in candidates.items():
+        running = facts.revisions[(suspect.service, suspect.revision)].start
+        if any(
+            running <= change.timestamp <= suspect.first_seen <= change.timestamp + CHANGE_LEAD
+            and concerns(change, [cluster])
+            for change in facts.changes
+        ):
+            seeds.add(fingerprint)
+    effects: dict[str, list[str]] = {}
+    for link in links:
+        effects.setdefault(link.cause, []).append(link.effect)
+    explained, queue = set(seeds), list(seeds)
+    while queue:
+        for effect in effects.get(queue.pop(), []):
+            if effect not in explained:
+                explained.add(effect)
+                queue.append(effect)
+    return explained
