@@ -1131,3 +1131,85 @@ def test_a_cloud_sql_failover_is_told_in_the_incident_of_the_instances_own_failu
     ]  # fmt: skip
     (incident,) = scan_entries(entries).incidents
     assert [c.resource for c in incident.changes] == ["orders-db"]
+
+
+def audited_change(seconds: float, method: str, resource_name: str) -> dict[str, Any]:
+    """A successful admin-activity audit entry: `method` on `resource_name`."""
+    return redis_failover(seconds) | {
+        "insertId": f"chg{seconds}{method}",
+        "protoPayload": {"methodName": method, "resourceName": resource_name},
+    }
+
+
+DNS_CHANGE = audited_change(0, "dns.changes.create", "projects/p/managedZones/internal-zone/changes/118")
+NODE_POOL_UPDATE = audited_change(
+    0,
+    "google.container.v1.ClusterManager.UpdateNodePool",
+    "projects/p/locations/l/clusters/c/nodePools/pool-1",
+)
+
+
+def pod_event(seconds: float, pod: str, reason: str, message: str) -> dict[str, Any]:
+    return {
+        "insertId": f"ev{seconds}{pod}",
+        "timestamp": stamp(seconds),
+        "severity": "WARNING",
+        "logName": "projects/p/logs/events",
+        "resource": {"type": "k8s_pod", "labels": {"project_id": "p", "cluster_name": "c",
+                                                   "namespace_name": "shop", "pod_name": pod}},
+        "jsonPayload": {"kind": "Event", "reason": reason, "message": message, "type": "Warning",
+                        "involvedObject": {"kind": "Pod", "name": pod, "namespace": "shop"}},
+    }  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("change", "failure", "told"),
+    [
+        (DNS_CHANGE, "Error: getaddrinfo ENOTFOUND smtp.internal.example.org", True),
+        (DNS_CHANGE, "dial tcp: lookup cache.internal.example.org on 169.254.169.254:53: no such host", True),
+        (DNS_CHANGE, "KeyError: 'display_name'", False),  # a failure of another kind
+        (NODE_POOL_UPDATE, "Error: getaddrinfo ENOTFOUND smtp.internal.example.org", False),
+    ],
+)
+def test_a_dns_change_is_told_in_the_incident_of_host_names_that_stop_resolving(
+    change: dict[str, Any], failure: str, told: bool
+) -> None:
+    entries = [change] + [
+        run_entry(120 + i * 30, severity="ERROR", service="notify", revision="notify-00004-kel", text=failure)
+        for i in range(3)
+    ]
+    (incident,) = scan_entries(entries).incidents
+    assert [c.resource for c in incident.changes] == (["internal-zone"] if told else [])
+
+
+@pytest.mark.parametrize(
+    ("change", "message", "told"),
+    [
+        (
+            NODE_POOL_UPDATE,
+            'Readiness probe failed: Get "http://10.8.2.15:8080/ready": connection refused',
+            True,
+        ),
+        (NODE_POOL_UPDATE, 'Back-off pulling image "eu.gcr.io/p/web:1.4"', False),  # not an exit, not a probe
+        (DNS_CHANGE, 'Readiness probe failed: Get "http://10.8.2.15:8080/ready": connection refused', False),
+    ],
+)
+def test_a_node_pool_update_is_told_in_the_incident_of_pods_failing_their_probes(
+    change: dict[str, Any], message: str, told: bool
+) -> None:
+    entries = [change] + [
+        pod_event(240 + i * 20, f"web-5d9c7b6f4-x{i}", "Unhealthy", message) for i in range(3)
+    ]
+    (incident,) = scan_entries(entries).incidents
+    assert [c.resource for c in incident.changes] == (["pool-1"] if told else [])
+
+
+def test_a_node_pool_update_is_not_told_for_a_cloud_run_revisions_probe_failures() -> None:
+    entries = [NODE_POOL_UPDATE] + [
+        run_entry(120 + i * 30, severity="ERROR", service="web", revision="web-00002-new", instance=f"w{i}",
+                  log="run.googleapis.com%2Fvarlog%2Fsystem",
+                  text='STARTUP TCP probe failed 1 time consecutively for container "web" on port 8080.')
+        for i in range(3)
+    ]  # fmt: skip
+    (incident,) = scan_entries(entries).incidents
+    assert incident.changes == []

@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 from loggardener.clustering.models import Cluster, SuspectRevision
 from loggardener.linking.facts import ResolvedFacts, RevisionKey
 from loggardener.linking.models import ChangeMarker, DeployMarker, Incident, Link
-from loggardener.linking.rules import names_service
+from loggardener.linking.rules import EXIT, PROBE, names_service, role
 from loggardener.rendering.markdown_safety import inline_code
 
 _PRIORITY_RANK = {"P0": 0, "P1": 1, "P2": 2, "P3": 3}
@@ -20,6 +20,14 @@ CHANGE_LEAD = timedelta(minutes=30)
 """A configuration change is told in an incident that starts at most this long after it."""
 CHANGE_MIN_NAME = 4
 """Shorter resource names (`web`, `db`) are too common a word to say the problems name the resource."""
+_NAME_NOT_RESOLVED = re.compile(
+    r"ENOTFOUND|EAI_AGAIN|no such host|Name or service not known|Temporary failure in name resolution|"
+    r"nodename nor servname|UnknownHostException|NXDOMAIN|Could not resolve host|getaddrinfo failed",
+    re.IGNORECASE,
+)
+"""A host name that did not resolve, as Node.js, Go, glibc, Java, curl and Python say it."""
+_TEXT_HEAD = 2_000
+KUBERNETES_RESOURCES = frozenset({"k8s_container", "k8s_pod", "k8s_node", "container"})
 
 
 def _q(text: str) -> str:
@@ -171,13 +179,31 @@ def _changes_before(
 
 def concerns(change: ChangeMarker, problems: Sequence[Cluster]) -> bool:
     """One of the problems runs on the changed resource (a load balancer's backend service, a Cloud SQL
-    instance: its `project:instance` database id) or names it as a word (a bucket in a 403's URL)."""
+    instance: its `project:instance` database id) or names it as a word (a bucket in a 403's URL), or fails
+    as a change of its kind fails what it serves (`_concerns_by_kind`)."""
     if len(change.resource) < CHANGE_MIN_NAME:
         return False
     resource = change.resource.lower()
     if any(resource in (s.lower(), s.lower().rpartition(":")[2]) for c in problems for s in c.services):
         return True
-    return any(names_service(change.resource, f"{c.title}\n{c.message}") for c in problems)
+    if any(names_service(change.resource, f"{c.title}\n{c.message}") for c in problems):
+        return True
+    return _concerns_by_kind(change, problems)
+
+
+def _concerns_by_kind(change: ChangeMarker, problems: Sequence[Cluster]) -> bool:
+    """A change of a kind that fails problems of one kind, which names no resource they name: a Cloud DNS
+    change (`dns.changes.create`) and a host name that does not resolve; a GKE node pool's update or resize
+    (`…ClusterManager.UpdateNodePool`: its nodes drained and recreated) and a Kubernetes workload's containers
+    exiting or failing their probes."""
+    if change.method.startswith("dns."):
+        return any(_NAME_NOT_RESOLVED.search(f"{c.title}\n{c.message}", 0, _TEXT_HEAD) for c in problems)
+    if "NodePool" in change.method.rsplit(".", 1)[-1]:
+        return any(
+            role(c) in (EXIT, PROBE) and any(log.split(" ", 1)[0] in KUBERNETES_RESOURCES for log in c.logs)
+            for c in problems
+        )
+    return False
 
 
 def _story(
