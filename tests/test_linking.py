@@ -1213,3 +1213,32 @@ def test_a_node_pool_update_is_not_told_for_a_cloud_run_revisions_probe_failures
     ]  # fmt: skip
     (incident,) = scan_entries(entries).incidents
     assert incident.changes == []
+
+
+def test_a_container_the_kubelet_restarts_is_an_exit_the_crash_before_it_causes() -> None:
+    """`Back-off restarting failed container` says the container exited: the crash it logged seconds before is
+    its cause, and the readiness failures after it its effects."""
+    entries = []
+    for i in range(3):
+        pod = f"checkout-7a8b9c6d5-h{i}m2x"
+        entries.append(
+            {"insertId": f"crash{i}", "timestamp": stamp(i * 90), "logName": "projects/p/logs/stderr",
+             "resource": {"type": "k8s_container", "labels": {"project_id": "p", "cluster_name": "c",
+                          "namespace_name": "shop", "pod_name": pod, "container_name": "checkout"}},
+             "textPayload": "Error: Cannot find module '/app/dist/server.js'\n"
+             "    at Module._resolveFilename (node:internal/modules/cjs/loader:1225:15)"}
+        )  # fmt: skip
+        entries.append(
+            pod_event(
+                i * 90 + 3,
+                pod,
+                "BackOff",
+                f"Back-off restarting failed container checkout in pod {pod}_shop(8c1d{i}e2f-1a2b-4c3d-9e8f-0a1b2c3d4e5f)",
+            )
+        )
+        entries.append(pod_event(i * 90 + 5, pod, "Unhealthy", "Readiness probe failed: connection refused"))
+    links = {(cause[:20], effect[:20]) for cause, effect, _ in links_of(scan_entries(entries))}
+    assert {
+        ("Error: Cannot find m", "BackOff: Back-off re"),
+        ("BackOff: Back-off re", "Unhealthy: Readiness"),
+    } <= links

@@ -20,7 +20,8 @@ Four kinds of evidence, each read from facts collected while clustering (`facts.
   for it): the same failure ladder, exit → probe failed → 5xx, within the service, each rung caused by the
   nearest lower one that fails at the same time (within `SERVICE_SLACK`). A GKE backend's generated name is
   read as its Kubernetes service (`entries.resources.gke_backend`), so the load balancer's 502s meet the
-  liveness failures of the pods behind it. A pod the kubelet evicted for node pressure counts as an exit.
+  liveness failures of the pods behind it. A pod the kubelet evicted for node pressure counts as an exit, and
+  so does a container it restarts (`Back-off restarting failed container`, `CrashLoopBackOff`, `OOMKilled`).
 - **upstream**: a problem of another service whose text names a failing route (`/api/orders/{id}`), or names
   the service (as a word, or as the host of its Cloud Run URL, `orders-api-5otr7xq3za-uc.a.run.app`) and the
   status it returned (`Upstream orders-api returned 503`; a 429 the service shed the call with counts too:
@@ -68,7 +69,8 @@ ROLE_NAMES = ("error", "process exit", "failed probe", "revision not ready", "HT
 _EXIT = re.compile(
     r"Container called exit\(|Worker failed to boot|Worker exiting|Memory limit of .* exceeded|"
     r"Could not load the function|"
-    r"container (?:exited|terminated)|instance was terminated|The node was low on resource: ",
+    r"container (?:exited|terminated)|instance was terminated|The node was low on resource: |"
+    r"Back-off restarting failed container|CrashLoopBackOff|OOMKilled|Container terminated on signal",
     re.IGNORECASE,
 )
 _PROBE = re.compile(r"\bprobe failed\b", re.IGNORECASE)
