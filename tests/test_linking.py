@@ -1242,3 +1242,35 @@ def test_a_container_the_kubelet_restarts_is_an_exit_the_crash_before_it_causes(
         ("Error: Cannot find m", "BackOff: Back-off re"),
         ("BackOff: Back-off re", "Unhealthy: Readiness"),
     } <= links
+
+
+def container_entry(seconds: float, pod: str, container: str, text: str) -> dict[str, Any]:
+    return {
+        "insertId": f"c{seconds}{pod}{container}",
+        "timestamp": stamp(seconds),
+        "severity": "ERROR",
+        "logName": "projects/p/logs/stderr",
+        "resource": {"type": "k8s_container", "labels": {"project_id": "p", "cluster_name": "c",
+                     "namespace_name": "shop", "pod_name": pod, "container_name": container}},
+        "textPayload": text,
+    }  # fmt: skip
+
+
+@pytest.mark.parametrize(("sidecar", "linked"), [("cloud-sql-proxy", True), ("log-shipper", False)])
+def test_a_pods_database_proxy_failing_causes_the_error_of_the_application_beside_it(
+    sidecar: str, linked: bool
+) -> None:
+    """Two errors on one pod within seconds: only a database proxy is known to be the application's cause."""
+    entries = []
+    for i in range(4):
+        pod = f"orders-5c6d7e8f9-a{i}b2c"
+        entries.append(
+            container_entry(i * 60, pod, sidecar, "[p:europe-west1:orders-db] failed to connect to instance: "
+                            "Dial error: dial tcp 10.20.0.3:3307: i/o timeout")
+        )  # fmt: skip
+        entries.append(
+            container_entry(i * 60 + 0.2, pod, "orders", "sqlalchemy.exc.OperationalError: (psycopg2.OperationalError) "
+                            "server closed the connection unexpectedly")
+        )  # fmt: skip
+    links = {(cause[:26], effect[:16], kinds) for cause, effect, kinds in links_of(scan_entries(entries))}
+    assert links == ({("failed to connect to insta", "sqlalchemy.exc.O", "instance")} if linked else set())

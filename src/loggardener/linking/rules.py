@@ -11,7 +11,8 @@ Four kinds of evidence, each read from facts collected while clustering (`facts.
   warning is a cause only when no failure (an error at ERROR or above) comes as near: a warning every start
   logs is the crash's companion, not its cause.
   A request counts from its timestamp (its start) to its end (plus its latency): a 503 that waited four
-  minutes on a container that never started is near the startup probe failure at its end.
+  minutes on a container that never started is near the startup probe failure at its end. Two errors qualify
+  when one is a pod's database proxy (`cloud-sql-proxy`, `alloydb-auth-proxy`): it causes the application's.
 - **revision**: in one deployed revision, the revision's failure ladder: startup crash (`is_startup_crash`) → container exit →
   startup probe failed → `Ready` condition false → 5xx responses. Each rung found in the revision (holding
   most of its events in that service: a platform line logged alike by several services is on each one's
@@ -265,6 +266,39 @@ def _instance_links(
             "instance",
             f"{share:.0%} of the occurrences of {_q(effect.title)} come within {window_seconds:g} s of "
             f"{_q(cause.title)} on the same instance",
+        )
+
+
+_DATABASE_PROXY = re.compile(r"(?:cloud-?sql|alloydb)(?:-auth)?-proxy(?:-v2)?", re.IGNORECASE)
+"""The sidecar container that connects a pod to Cloud SQL or AlloyDB (`cloud-sql-proxy`, `alloydb-auth-proxy`)."""
+
+
+def _is_database_proxy(cluster: Cluster) -> bool:
+    return bool(cluster.services) and all(
+        _DATABASE_PROXY.fullmatch(service.rpartition("/")[2]) for service in cluster.services
+    )
+
+
+def _proxy_links(
+    clusters: dict[str, Cluster], facts: ResolvedFacts, window_seconds: float, links: _Links
+) -> None:
+    """A database proxy's failure, then an error of the application beside it on the same pod within seconds:
+    both errors, so their roles cannot order them, but the proxy is the application's way to its database."""
+    shares = facts.instance_shares
+    for (first, second), share in sorted(shares.items()):
+        app, proxy = clusters.get(first), clusters.get(second)
+        if app is None or proxy is None or not _is_database_proxy(proxy) or _is_database_proxy(app):
+            continue
+        if share < INSTANCE_MIN_SHARE or shares.get((second, first), 0.0) < INSTANCE_MIN_CAUSE_SHARE:
+            continue
+        if role(app) != ERROR or role(proxy) != ERROR or not (_is_failure(app) and _is_failure(proxy)):
+            continue
+        links.add(
+            proxy.fingerprint,
+            app.fingerprint,
+            "instance",
+            f"{share:.0%} of the occurrences of {_q(app.title)} come within {window_seconds:g} s of "
+            f"{_q(proxy.title)} of its database proxy on the same pod",
         )
 
 
@@ -588,6 +622,7 @@ def find_links(
     _trace_links(by_fingerprint, facts, links)
     _revision_links(by_fingerprint, facts, links)
     _instance_links(by_fingerprint, facts, instance_window_seconds, links)
+    _proxy_links(by_fingerprint, facts, instance_window_seconds, links)
     _service_links(clusters, facts, links)
     _upstream_links(clusters, facts, links)
     _quote_links(clusters, links)
