@@ -284,10 +284,11 @@ def _proxy_links(
 ) -> None:
     """A database proxy's failure, then an error of the application beside it on the same pod within seconds:
     both errors, so their roles cannot order them, but the proxy is the application's way to its database."""
+    proxies = {fingerprint for fingerprint, cluster in clusters.items() if _is_database_proxy(cluster)}
     shares = facts.instance_shares
-    for (first, second), share in sorted(shares.items()):
+    for (first, second), share in sorted(shares.items()) if proxies else ():
         app, proxy = clusters.get(first), clusters.get(second)
-        if app is None or proxy is None or not _is_database_proxy(proxy) or _is_database_proxy(app):
+        if app is None or proxy is None or second not in proxies or first in proxies:
             continue
         if share < INSTANCE_MIN_SHARE or shares.get((second, first), 0.0) < INSTANCE_MIN_CAUSE_SHARE:
             continue
