@@ -48,7 +48,7 @@ _LEVEL_WORDS: dict[str, Severity] = {
 _GLOG_LEVELS = {"I": Severity.INFO, "W": Severity.WARNING, "E": Severity.ERROR, "F": Severity.CRITICAL}
 # pino / bunyan numeric levels
 NUMERIC_LEVELS = ((60, Severity.CRITICAL), (50, Severity.ERROR), (40, Severity.WARNING), (30, Severity.INFO))
-JSON_LEVEL_KEYS = ("severity", "level", "levelname", "log.level", "loglevel", "lvl")
+JSON_LEVEL_KEYS = ("severity", "level", "levelname", "log.level", "loglevel", "log_level", "lvl")
 
 _LEVEL_ALTERNATION = "|".join(sorted(_LEVEL_WORDS, key=len, reverse=True))
 # PHP's error log and php-fpm date their lines `[10-Jun-2025 13:00:00 UTC]` (a zone name, or none)
@@ -106,7 +106,7 @@ _PREFIX_TOKENS = re.compile(
     # the bracket its time opens
     r"|(?P<slevel>(?:" + _LEVEL_ALTERNATION + r"))/[\w.:-]{1,64}\]:?"
     r"|(?P<plevel>(?:" + _LEVEL_ALTERNATION + r"))(?::(?=[\w.-]{0,64}:)[\w.-]{0,64}:|:|(?=\s))"
-    r"|(?P<cword>(?i:error|warning|info|debug)):?(?=\s)"
+    r"|(?P<cword>(?i:error|warning|warn|info|debug)):?(?=\s)"
     r"|(?P<continuation>(?:" + _PG_CONTINUATIONS + r")):(?=\s)"
     # `[1]`, `(1)`, Python logging's process and thread `(7/MainThread)`, `1 ---`; PostgreSQL's `[92001]:` and
     # session line `[7-1]`; nginx's `29#29:` and connection `*1234`; Apache's `[pid 18:tid 140]`; MySQL's thread

@@ -1,0 +1,143 @@
+"""Real entries of other teams (issue 9): a JSON access log of a server error, `log_level`, a lowercase `warn:`."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from conftest import scan_entries
+from entry_factories import run_entry
+from loggardener.entries.levels import declared_level
+from loggardener.entries.models import Severity
+from loggardener.entries.parse import EntryParser
+from loggardener.entries.redact import Redactor
+from loggardener.entries.stacks import StackParser
+
+
+def _parse(raw: dict[str, Any]) -> Any:
+    base = {"timestamp": "2026-03-02T08:00:00Z", "resource": {"type": "k8s_container", "labels": {}}}
+    return EntryParser(Redactor(), StackParser()).parse(0, {**base, **raw})
+
+
+@pytest.mark.parametrize(
+    ("payload", "method", "path", "status"),
+    [
+        # Envoy / Istio: every line on stdout (INFO on GKE), a string or a number status, flags without a method
+        (
+            {"method": "PUT", "path": "/v2/carts/7", "response_code": "502", "response_flags": "UC"},
+            "PUT",
+            "/v2/carts/7",
+            502,
+        ),
+        (
+            {"response_code": 503, "response_flags": "UH", "upstream_cluster": "outbound|80||ledger"},
+            None,
+            None,
+            503,
+        ),
+        # lograge's JSON line, a Go or Node framework's request log, pino-http's nested req/res
+        ({"method": "GET", "path": "/reports", "status": 500, "duration": 12.5}, "GET", "/reports", 500),
+        (
+            {"http_method": "delete", "uri": "/files/9", "status_code": 504, "msg": "request"},
+            "DELETE",
+            "/files/9",
+            504,
+        ),
+        (
+            {
+                "req": {"method": "POST", "url": "/pay"},
+                "res": {"statusCode": 500},
+                "msg": "request completed",
+            },
+            "POST",
+            "/pay",
+            500,
+        ),
+    ],
+)
+def test_a_json_access_log_of_a_server_error_is_a_failed_request(
+    payload: dict[str, Any], method: str | None, path: str | None, status: int
+) -> None:
+    entry = _parse(
+        {"severity": "INFO", "labels": {"container.googleapis.com/stream": "stdout"}, "jsonPayload": payload}
+    )
+    assert (entry.severity, entry.severity_rule) == (Severity.ERROR, "http-status")
+    assert entry.http is not None and (entry.http.method, entry.http.url, entry.http.status) == (
+        method,
+        path,
+        status,
+    )
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [
+        {"method": "GET", "path": "/x", "status": 404},  # a client error: what the line's level says
+        {"status": 500, "msg": "upstream answered", "count": 3},  # a 500 without a request: no access log
+        {"method": "FETCH", "status": 503},  # no HTTP method
+        {"method": "GET", "status": True},
+        {"method": "GET", "status": "5000"},
+    ],
+)
+def test_other_json_with_a_status_is_no_failed_request(payload: dict[str, Any]) -> None:
+    entry = _parse(
+        {"severity": "INFO", "labels": {"container.googleapis.com/stream": "stdout"}, "jsonPayload": payload}
+    )
+    assert entry.severity == Severity.INFO and entry.severity_rule is None
+
+
+def test_one_route_of_a_proxy_failing_is_one_problem_titled_by_its_route() -> None:
+    entries = [
+        run_entry(
+            float(i),
+            json_payload={
+                "method": "POST",
+                "path": "/v1/orders",
+                "response_code": 503,
+                "response_flags": "UF",
+            },
+            log="run.googleapis.com%2Fstdout",
+        )
+        for i in range(3)
+    ]
+    report = scan_entries(entries)
+    assert len(report.clusters) == 1
+    assert "503" in report.clusters[0].title and "/v1/orders" in report.clusters[0].title
+
+
+@pytest.mark.parametrize(
+    ("word", "severity"), [("error", Severity.ERROR), ("warning", Severity.WARNING), ("info", Severity.INFO)]
+)
+def test_a_log_level_key_declares_the_level(word: str, severity: Severity) -> None:
+    entry = _parse({"jsonPayload": {"log_level": word, "event": "invoice_sync_failed", "invoice": 12}})
+    assert (entry.severity, entry.severity_rule) == (severity, "json-level")
+
+
+@pytest.mark.parametrize(
+    "text", ["warn: cache shard 3 is 95% full", "warn: retrying upload of part 4", "Warn: slow lock"]
+)
+def test_a_lowercase_warn_word_opening_a_line_declares_a_warning(text: str) -> None:
+    declared = declared_level(text)
+    assert declared is not None and (declared.severity, declared.rule) == (Severity.WARNING, "level-word")
+
+
+def test_an_unleveled_warn_line_on_cloud_run_is_kept() -> None:
+    report = scan_entries([run_entry(0.0, text="warn: Deno.serve() closed a request after 30 seconds")])
+    assert [c.max_severity for c in report.clusters] == ["WARNING"]
+
+
+def test_an_envoy_access_log_without_a_path_is_titled_by_its_status_flags_and_details() -> None:
+    entry = _parse(
+        {
+            "severity": "INFO",
+            "labels": {"container.googleapis.com/stream": "stdout"},
+            "jsonPayload": {
+                "response_code": 503,
+                "response_flags": "UF,URX",
+                "response_code_details": "upstream_reset_before_response_started{connection_failure}",
+                "upstream_cluster": "outbound|9090||inventory.shop.svc.cluster.local",
+            },
+        }
+    )
+    assert entry.message == "HTTP 503 UF,URX: upstream_reset_before_response_started{connection_failure}"
