@@ -1341,3 +1341,34 @@ def test_json_access_logs_of_server_errors_and_log_level_errors_scan_alike() -> 
     local = local_report(ListSource(entries))
     assert local.totals.clustered == 11  # an explicit INFO outside a stream is kept
     assert_equivalent(local, log_analytics_report(engine_with(entries)))
+
+
+def test_unix_tool_errors_and_vm_script_lines_scan_alike() -> None:
+    """`failure-phrase` read from a tool's own error line (`cp: cannot stat …`, `…: Read-only file system`)
+    without a severity, and from a VM script's line the guest agent recorded at INFO."""
+    texts = [
+        "cp: cannot stat '/srv/seed.sql': No such file or directory",
+        "sh: 1: gsutil: command not found",
+        'rsync: write failed on "/mnt/b/x": No space left on device (28)',
+        "cp: copied 3 files",
+    ]
+    entries = [_on_instance("i1", "2026-11-21T06:00:00+00:00", textPayload=text) for text in texts]
+    for text in (
+        "startup-script: touch: cannot touch '/opt/flag': Read-only file system",
+        "startup-script: done",
+    ):
+        entries.append(
+            {
+                "timestamp": "2026-11-21T06:00:00+00:00",
+                "severity": "INFO",
+                "logName": "projects/p/logs/GCEMetadataScripts",
+                "resource": {"type": "gce_instance", "labels": {"instance_id": "77", "zone": "us-east1-b"}},
+                "jsonPayload": {"message": text},
+            }
+        )
+    for position, entry in enumerate(entries):
+        entry["insertId"] = f"id{position}"
+        entry["timestamp"] = f"2026-11-21T06:{position:02d}:00+00:00"
+    local = local_report(ListSource(entries))
+    assert local.totals.clustered == 4
+    assert_equivalent(local, log_analytics_report(engine_with(entries)))

@@ -507,6 +507,9 @@ _FAILURE_PHRASE = re.compile(
     r"|\berror:(?!\s*(?:(?:null|none|nil|<nil>|0|false|\"\"|''|\[\]|\{\})\s*)?(?:$|[,;)}\]]))"
     r"|\bconnection (?:reset|refused|timed out|closed unexpectedly)|\bbroken pipe\b|\bi/o timeout\b"
     r"|\bdeadline exceeded\b|\bno such host\b|\btimed out\b"
+    # a system call's error after what it was doing (`chmod: changing permissions of 'x': Read-only file system`)
+    r"|: (?:permission denied|no such file or directory|read-only file system|no space left on device"
+    r"|operation not permitted|too many open files|command not found)\b"
 )
 _FAILURE_PHRASE_HEAD = 2_000
 # Lower-case words one of which every failure phrase holds (`error:` holds `err`, a word of `_MAY_RAISE_WORDS`).
@@ -530,6 +533,18 @@ _FAILURE_PHRASE_WORDS = (
 )
 
 
+# The system call errors `failure-phrase` reads after a colon (strerror's words, and the shell's)
+_ERRNO_PHRASES = (
+    ": permission denied",
+    ": no such file or directory",
+    ": read-only file system",
+    ": no space left on device",
+    ": operation not permitted",
+    ": too many open files",
+    ": command not found",
+)
+
+
 def failure_phrase(text: str) -> bool:
     """True when the text (its first 2,000 characters) says in words that an operation failed."""
     return _FAILURE_PHRASE.search(text, 0, _FAILURE_PHRASE_HEAD) is not None
@@ -543,7 +558,7 @@ MAY_DECLARE_LEVEL = (
     r"|fault|core dumped|terminate called|fata\[|pani\[|bus error|container called exit\("
     r"|provided module can't be loaded|could not load the function"
     r"|\"level\":\s*[4-6]\d|\n\s+at | 5\d\d\b|"
-    + "|".join(_FAILURE_PHRASE_WORDS)  # plain words: no character RE2 reads otherwise
+    + "|".join((*_FAILURE_PHRASE_WORDS, *_ERRNO_PHRASES))  # plain words: no character RE2 reads otherwise
 )
 # A superset, for the parser's fast path, of the texts inference may raise to WARNING or above: every level
 # word from WARNING up (`_LEVEL_WORDS`), in any case and anywhere (so in a bracket, a header, logfmt or
@@ -591,6 +606,7 @@ _MAY_RAISE_COLON_WORDS = (
     ": failed with result",
     "bug: ",
     "oops: ",
+    *_ERRNO_PHRASES,  # `failure-phrase`
 )
 # glog's header; a server error's status in an access line (`"GET / HTTP/1.1" 502`, `Completed 500 …`)
 _GLOG_LIKE = r"[efw]\d{4}"
@@ -627,6 +643,7 @@ _STREAM_DEFAULTS: dict[str, frozenset[Severity]] = {
     "stderr": frozenset((Severity.ERROR,)),
     "stdout": frozenset((Severity.INFO,)),
     "build": frozenset((Severity.INFO,)),
+    "script": frozenset((Severity.INFO,)),
     "output": frozenset((Severity.ERROR, Severity.INFO)),
 }
 
