@@ -556,6 +556,7 @@ def test_log_text_in_actions_cannot_leave_its_code_span() -> None:
         "Workflow failed. Causes: S04:Read rows+Transform failed., The job failed because a work item has failed 4 times.",
         "Error occurred in the launcher container: Template launch failed: exit status 1",
         "Marking task as FAILED. dag_id=nightly_export, task_id=load_orders, run_id=scheduled__2026-03-01",
+        "Failed to execute job 118 for task load_orders (Permission denied: 'bq'; 77)",
     ],
 )
 def test_a_failed_pipeline_job_is_p1_even_once(message: str) -> None:

@@ -130,6 +130,11 @@ def parse(raw: dict[str, Any]) -> Any:
         ("fatal: could not read Username for 'https://github.com'", "ERROR", "failure-line"),
         ("ERRO[0003] error waiting for container: context canceled", "ERROR", "failure-line"),
         ("FATA[0000] failed to load config", "CRITICAL", "failure-line"),
+        (
+            "[2026-02-03, 04:05:06 UTC] {standard_task_runner.py:9} ERROR - Failed to execute job 4",
+            "ERROR",
+            "level-header",
+        ),
     ],
 )
 def test_a_text_declares_its_level(text: str, severity: str, rule: str) -> None:
@@ -232,6 +237,11 @@ def test_plain_text_declares_nothing() -> None:
             "Reading had error: EOF",
         ),
         ("edge-2 relay[311]: 2026-01-02T03:04:05Z [warn] slow peer", "slow peer"),
+        # Airflow's task log, a comma after the date
+        (
+            "[2026-02-03, 04:05:06 UTC] {python.py:201} ERROR - Task failed with exception",
+            "Task failed with exception",
+        ),
         # a component before a date alone, a level word or an exception's name is no program
         ("Notice: 2024-01-01 is a holiday", "Notice: 2024-01-01 is a holiday"),
         # words before a date and time are no program

@@ -481,7 +481,9 @@ def default_rules() -> list[PriorityRule]:
             message_patterns=[
                 r"(?m)^Workflow failed\. Causes: ",  # Dataflow's job message
                 r"\bTemplate launch failed\b",  # Dataflow Flex Templates
-                r"\bMarking task as FAILED\b",  # Airflow (Cloud Composer), when its retries are spent
+                # Airflow (Cloud Composer), when its retries are spent, and its task runner's report
+                r"\bMarking task as FAILED\b",
+                r"\bFailed to execute job \S+ for task \S",
             ],
             min_severity="ERROR",
         ),

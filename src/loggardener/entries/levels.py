@@ -57,7 +57,8 @@ _PHP_DATE = (
 )
 _TIMESTAMP = (
     _PHP_DATE
-    + r"|\d{4}[-/]\d\d[-/]\d\d(?:[T ]\d\d:\d\d(?::\d\d)?(?:[.,]\d{1,9})?)?(?:\s?(?:Z|[+-]\d\d:?\d\d|UTC))?"
+    # (Airflow's task log writes a comma after the date: `[2025-06-10, 13:00:00 UTC]`)
+    + r"|\d{4}[-/]\d\d[-/]\d\d(?:(?:[T ]|, )\d\d:\d\d(?::\d\d)?(?:[.,]\d{1,9})?)?(?:\s?(?:Z|[+-]\d\d:?\d\d|UTC))?"
     r"|\d\d/\d\d/\d{4},?\s\d\d?:\d\d(?::\d\d)?(?:\s?[AP]M)?"
     r"|(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun),?\s[A-Z][a-z]{2}\s{1,2}\d\d?\s\d\d:\d\d:\d\d(?:\.\d{1,9})?(?:\s\d{4})?"
     r"|[A-Z][a-z]{2}\s{1,2}\d\d?\s\d\d:\d\d:\d\d(?:\.\d+)?"
