@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
@@ -141,3 +142,44 @@ def test_an_envoy_access_log_without_a_path_is_titled_by_its_status_flags_and_de
         }
     )
     assert entry.message == "HTTP 503 UF,URX: upstream_reset_before_response_started{connection_failure}"
+
+
+@pytest.mark.parametrize(
+    ("text", "method", "path", "status"),
+    [
+        (
+            '[2026-03-02T08:00:00.120Z] INFO: Request completed {"method":"PUT","url":"/carts/9","status":502,"ms":"40"}',
+            "PUT",
+            "/carts/9",
+            502,
+        ),
+        (
+            '2026-03-02 08:00:00 info: request finished {"req_method": "GET", "path": "/stats", "status_code": "503"}',
+            "GET",
+            "/stats",
+            503,
+        ),
+    ],
+)
+def test_trailing_fields_of_an_access_log_make_a_text_line_a_failed_request(
+    text: str, method: str, path: str, status: int
+) -> None:
+    entry = _parse({"textPayload": text})
+    assert (entry.severity, entry.severity_rule) == (Severity.ERROR, "http-status")
+    assert entry.http is not None and (entry.http.method, entry.http.url, entry.http.status) == (
+        method,
+        path,
+        status,
+    )
+    assert "{" not in entry.message
+
+
+def test_a_trailing_error_object_is_read_as_the_error_of_its_line() -> None:
+    error = {
+        "message": "ER_DUP_ENTRY: Duplicate entry '7' for key 'PRIMARY'",
+        "stack": "Error: ER_DUP_ENTRY\n    at Query.run (/app/db.js:9:3)",
+        "orderId": 7,
+    }
+    entry = _parse({"textPayload": f"[2026-03-02T08:00:00Z] ERROR: Checkout failed {json.dumps(error)}"})
+    assert entry.message == "Checkout failed: ER_DUP_ENTRY: Duplicate entry '7' for key 'PRIMARY'"
+    assert entry.severity == Severity.ERROR

@@ -1330,16 +1330,24 @@ def test_json_access_logs_of_server_errors_and_log_level_errors_scan_alike() -> 
         {"log_level": "error", "event": "ledger_sync_failed", "batch": 4},
         {"log_level": "info", "event": "ledger_sync_started", "batch": 4},
     ]
+    texts = [
+        'INFO: Request completed {"method":"POST","url":"/orders","status":500,"duration":"9ms"}',
+        'INFO: Request completed {"method":"POST","url":"/orders","status":201,"duration":"9ms"}',
+    ]
     entries = [
         _on_instance("i1", "2026-11-21T06:00:00+00:00", jsonPayload=payload, **severity)
         for payload in payloads
         for severity in ({}, {"severity": "INFO"}, {"severity": "DEFAULT"})
+    ] + [
+        _on_instance("i1", "2026-11-21T06:00:00+00:00", textPayload=text, **severity)
+        for text in texts
+        for severity in ({}, {"severity": "INFO"})
     ]
     for position, entry in enumerate(entries):
         entry["insertId"] = f"id{position}"
         entry["timestamp"] = f"2026-11-21T06:00:{position:02d}+00:00"
     local = local_report(ListSource(entries))
-    assert local.totals.clustered == 11  # an explicit INFO outside a stream is kept
+    assert local.totals.clustered == 13  # an explicit INFO outside a stream is kept, save a request's 5xx
     assert_equivalent(local, log_analytics_report(engine_with(entries)))
 
 

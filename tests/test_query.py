@@ -218,3 +218,4 @@ def test_the_query_fetches_json_access_logs_of_server_errors() -> None:
 
     for key in (*ACCESS_STATUS_FIELDS, "res.statusCode"):
         assert f"jsonPayload.{key}>=500 OR jsonPayload.{key}=~" in DECLARED_ABOVE, key
+    assert "textPayload=~" + '"\\"(?:response_code|' in DECLARED_ABOVE  # trailing fields of a text line

@@ -208,7 +208,7 @@ def read_payload(raw: dict[str, Any]) -> Payload:
         structured = _json_line(text)
         if structured is not None:  # an app's JSON log line the agent left in textPayload
             return _json(structured)
-        return Payload(kind="text", message=_with_trailing_error(text), stack_sources=[text])
+        return _text(text)
     if "jsonPayload" in raw:
         payload = raw["jsonPayload"]
         if not isinstance(payload, dict):
@@ -244,24 +244,40 @@ def _json_line(text: str) -> dict[str, Any] | None:
 _TRAILING_FIELDS = re.compile(r"[\t ]\{\"")
 
 
-def _with_trailing_error(text: str) -> str:
-    """A one-line text whose trailing JSON fields report an error reads `message: error` (as a JSON payload's
-    message and error field do); any other text is returned as it is."""
+def _text(text: str) -> Payload:
+    """A text payload. A one-line text whose trailing JSON fields (winston's and zap's `message {…}`) report an
+    error reads `message: error`, as a JSON payload's message and error field do: an error field, or an error
+    object itself (a `message` beside its `stack`); one whose fields are an access log of a server error is that
+    request, its message the text before them (`Request completed {"method": "POST", "status": 500, …}`)."""
+    plain = Payload(kind="text", message=text, stack_sources=[text])
     stripped = text.rstrip()
     if not stripped.endswith("}") or "\n" in stripped or len(stripped) > MAX_MESSAGE:
-        return text
+        return plain
     start = _TRAILING_FIELDS.search(stripped)
     if start is None:
-        return text
+        return plain
     try:
         fields = json.loads(stripped[start.start() + 1 :])
     except (ValueError, RecursionError):
-        return text
+        return plain
     head = stripped[: start.start()].rstrip().rstrip(".")
     if not isinstance(fields, dict) or not head:
-        return text
+        return plain
+    access = _access_server_error(fields)
+    if access is not None:
+        method, url, status = access
+        return Payload(
+            kind="text",
+            message=head,
+            stack_sources=[text],
+            http_method=method,
+            http_url=url,
+            http_status=status,
+        )
     error = next((line for key in ERROR_FIELDS if (line := _error_line(fields.get(key)))), "")
-    return _joined(head, error) if error else text
+    if not error and isinstance(fields.get("stack"), str) and isinstance(fields.get("message"), str):
+        error = fields["message"].strip().split("\n", 1)[0]
+    return Payload(kind="text", message=_joined(head, error), stack_sources=[text]) if error else plain
 
 
 def _json(payload: dict[str, Any]) -> Payload:

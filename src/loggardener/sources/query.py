@@ -135,6 +135,8 @@ def _json_field(key: str) -> str:
 _MAY_DECLARE_TEXT = quote_string(MAY_DECLARE_LEVEL + r"|\n")
 # A JSON access log's status of a server error, written as a string (`"response_code": "503"`)
 _SERVER_ERROR_CODE = quote_string(r"^5[0-9][0-9]$")
+# A text line's trailing JSON fields of an access log of a server error (`Request completed {"status":500}`)
+_TRAILING_SERVER_ERROR = quote_string('"(?:' + "|".join(ACCESS_STATUS_FIELDS) + ')"\\s*:\\s*"?5[0-9][0-9]')
 _FAILED_OUTCOME = quote_string(r"(?i)^\s*(" + "|".join(sorted(FAILED_OUTCOMES)) + r")\s*$")
 # Entries recorded below WARNING that the scan may raise (docs/severity.md): a platform failure line whatever the
 # severity (Cloud Functions writes its timeout line at DEBUG); and at DEFAULT or INFO (GKE's stdout), a text or
@@ -155,6 +157,7 @@ DECLARED_ABOVE = (
         f" OR {field}>=500 OR {field}=~{_SERVER_ERROR_CODE}"
         for field in (*(_json_field(key) for key in ACCESS_STATUS_FIELDS), "jsonPayload.res.statusCode")
     )
+    + f" OR textPayload=~{_TRAILING_SERVER_ERROR}"
     + ' OR jsonPayload.level>=40 OR jsonPayload.PRIORITY=("0" OR "1" OR "2" OR "3" OR "4"))))'
 )
 
