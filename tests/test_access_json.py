@@ -183,3 +183,19 @@ def test_a_trailing_error_object_is_read_as_the_error_of_its_line() -> None:
     entry = _parse({"textPayload": f"[2026-03-02T08:00:00Z] ERROR: Checkout failed {json.dumps(error)}"})
     assert entry.message == "Checkout failed: ER_DUP_ENTRY: Duplicate entry '7' for key 'PRIMARY'"
     assert entry.severity == Severity.ERROR
+
+
+@pytest.mark.parametrize(
+    ("payload", "message"),
+    [
+        ({"event": "refund_rejected", "reason": "card expired", "order": 4}, "refund_rejected: card expired"),
+        (
+            {"msg": "billing.sync_failed", "detail": "quota reached\nretry in 60s"},
+            "billing.sync_failed: quota reached",
+        ),
+        ({"event": "refund_rejected", "order": 4}, "refund_rejected"),  # no detail: the name alone
+        ({"event": "Refund rejected", "reason": "card expired"}, "Refund rejected"),  # a sentence, not a name
+    ],
+)
+def test_an_event_name_message_reads_its_detail(payload: dict[str, Any], message: str) -> None:
+    assert _parse({"jsonPayload": {"log_level": "error", **payload}}).message == message

@@ -311,6 +311,8 @@ def _json(payload: dict[str, Any]) -> Payload:
             stacks.extend(_object_stacks(value))
     if message and message not in stacks:
         stacks.append(message)
+    if _EVENT_NAME.fullmatch(message):
+        message = _with_detail(message, source)
     access = _access_server_error(payload)
     if not message and access is not None:
         message = _access_outcome(payload, access[2])
@@ -397,6 +399,19 @@ def _http_code(value: Any) -> int | None:
     if isinstance(value, str) and len(value) == 3 and value.isdigit():
         return int(value)
     return None
+
+
+# structlog's (and others') event name as the message (`http_error`, `payment.declined`): what happened is in
+# another field, read after it (`http_error: User not found`)
+_EVENT_NAME = re.compile(r"[a-z][a-z0-9]*(?:[._][a-z0-9]+){1,8}")
+_DETAIL_FIELDS = ("detail", "details", "reason", "description", "error_message")
+
+
+def _with_detail(event: str, payload: dict[str, Any]) -> str:
+    detail = next(
+        (v.strip() for k in _DETAIL_FIELDS if isinstance(v := payload.get(k), str) and v.strip()), ""
+    )
+    return f"{event}: {detail.split(chr(10), 1)[0]}" if detail else event
 
 
 def _failed_outcome(payload: dict[str, Any]) -> bool:
