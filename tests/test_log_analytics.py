@@ -1313,3 +1313,70 @@ def test_entries_written_without_an_insert_id_scan_alike() -> None:
     local = local_report(ListSource(entries))
     assert local.totals.reassembled_tracebacks == 1 and local.totals.events == 3
     assert_equivalent(local, log_analytics_report(engine_with(entries)))
+
+
+def test_json_access_logs_of_server_errors_and_log_level_errors_scan_alike() -> None:
+    """`http-status` read from a JSON access log (Envoy's stdout at INFO) and `json-level` from `log_level`:
+    the query keeps what the parser raises, and leaves the access logs of other statuses below it."""
+    payloads = [
+        {"method": "GET", "path": "/cart/1", "response_code": 503, "response_flags": "UF"},
+        {
+            "response_code": "504",
+            "response_flags": "UT",
+            "response_code_details": "upstream_response_timeout",
+        },
+        {"req": {"method": "POST", "url": "/pay"}, "res": {"statusCode": 500}, "msg": "request completed"},
+        {"method": "GET", "path": "/cart/2", "response_code": 200, "response_flags": "-"},
+        {"log_level": "error", "event": "ledger_sync_failed", "batch": 4},
+        {"log_level": "info", "event": "ledger_sync_started", "batch": 4},
+    ]
+    texts = [
+        'INFO: Request completed {"method":"POST","url":"/orders","status":500,"duration":"9ms"}',
+        'INFO: Request completed {"method":"POST","url":"/orders","status":201,"duration":"9ms"}',
+    ]
+    entries = [
+        _on_instance("i1", "2026-11-21T06:00:00+00:00", jsonPayload=payload, **severity)
+        for payload in payloads
+        for severity in ({}, {"severity": "INFO"}, {"severity": "DEFAULT"})
+    ] + [
+        _on_instance("i1", "2026-11-21T06:00:00+00:00", textPayload=text, **severity)
+        for text in texts
+        for severity in ({}, {"severity": "INFO"})
+    ]
+    for position, entry in enumerate(entries):
+        entry["insertId"] = f"id{position}"
+        entry["timestamp"] = f"2026-11-21T06:00:{position:02d}+00:00"
+    local = local_report(ListSource(entries))
+    assert local.totals.clustered == 13  # an explicit INFO outside a stream is kept, save a request's 5xx
+    assert_equivalent(local, log_analytics_report(engine_with(entries)))
+
+
+def test_unix_tool_errors_and_vm_script_lines_scan_alike() -> None:
+    """`failure-phrase` read from a tool's own error line (`cp: cannot stat …`, `…: Read-only file system`)
+    without a severity, and from a VM script's line the guest agent recorded at INFO."""
+    texts = [
+        "cp: cannot stat '/srv/seed.sql': No such file or directory",
+        "sh: 1: gsutil: command not found",
+        'rsync: write failed on "/mnt/b/x": No space left on device (28)',
+        "cp: copied 3 files",
+    ]
+    entries = [_on_instance("i1", "2026-11-21T06:00:00+00:00", textPayload=text) for text in texts]
+    for text in (
+        "startup-script: touch: cannot touch '/opt/flag': Read-only file system",
+        "startup-script: done",
+    ):
+        entries.append(
+            {
+                "timestamp": "2026-11-21T06:00:00+00:00",
+                "severity": "INFO",
+                "logName": "projects/p/logs/GCEMetadataScripts",
+                "resource": {"type": "gce_instance", "labels": {"instance_id": "77", "zone": "us-east1-b"}},
+                "jsonPayload": {"message": text},
+            }
+        )
+    for position, entry in enumerate(entries):
+        entry["insertId"] = f"id{position}"
+        entry["timestamp"] = f"2026-11-21T06:{position:02d}:00+00:00"
+    local = local_report(ListSource(entries))
+    assert local.totals.clustered == 4
+    assert_equivalent(local, log_analytics_report(engine_with(entries)))

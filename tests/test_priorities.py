@@ -305,7 +305,15 @@ def test_running_out_of_capacity_is_a_ceiling_however_often_hit(message: str, ev
     assert ranked.reasons[0].startswith("out of capacity (quota, IP addresses or zone resources)")
 
 
-@pytest.mark.parametrize("message", ["probe: test exception raised", "This is just a test, please ignore"])
+@pytest.mark.parametrize(
+    "message",
+    [
+        "probe: test exception raised",
+        "This is just a test, please ignore",
+        'fault=LATENCY note="Simulated dependency outage: inventory unreachable"',
+        "chaos: simulated disk failure on /data",
+    ],
+)
 def test_an_error_that_calls_itself_a_test_is_noise(message: str) -> None:
     ranked = prioritizer.rank(cluster(message=message, max_severity="ERROR", count=2, events=2))
     assert (ranked.priority, ranked.reasons[0]) == (
@@ -540,3 +548,25 @@ def test_log_text_in_actions_cannot_leave_its_code_span() -> None:
     action = ranked.actions[0]
     assert "```" in action  # fences longer than any backtick run inside
     assert action.count(hostile) == 2 and " @octocat" not in action.replace(hostile, "")
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "Workflow failed. Causes: S04:Read rows+Transform failed., The job failed because a work item has failed 4 times.",
+        "Error occurred in the launcher container: Template launch failed: exit status 1",
+        "Marking task as FAILED. dag_id=nightly_export, task_id=load_orders, run_id=scheduled__2026-03-01",
+        "Failed to execute job 118 for task load_orders (Permission denied: 'bq'; 77)",
+    ],
+)
+def test_a_failed_pipeline_job_is_p1_even_once(message: str) -> None:
+    ranked = prioritizer.rank(cluster(message=message, max_severity="ERROR", count=1, events=1))
+    assert ranked.priority == "P1"
+    assert ranked.reasons[0].startswith("a data pipeline's job or task failed")
+
+
+def test_a_pipeline_step_that_only_warns_is_not_a_failed_job() -> None:
+    message = "Workflow failed. Causes: the job was cancelled by its owner"
+    assert (
+        prioritizer.rank(cluster(message=message, max_severity="WARNING", count=1, events=1)).priority != "P1"
+    )

@@ -209,3 +209,13 @@ def test_parentheses_in_strings_or_balanced_are_a_filter(clause: str) -> None:
     result = CliRunner().invoke(app, ["scan", "--hours", "1", "--print-filter", "--filter", clause])
     assert result.exit_code == 0, result.output
     assert result.stdout.rstrip().endswith(f"AND ({clause})")
+
+
+def test_the_query_fetches_json_access_logs_of_server_errors() -> None:
+    """A JSON access log of a 5xx is a failed request (`http-status`) at any severity: the live query fetches
+    it whichever status field the parser reads, written as a number or a digit string."""
+    from loggardener.entries.payloads import ACCESS_STATUS_FIELDS
+
+    for key in (*ACCESS_STATUS_FIELDS, "res.statusCode"):
+        assert f"jsonPayload.{key}>=500 OR jsonPayload.{key}=~" in DECLARED_ABOVE, key
+    assert "textPayload=~" + '"\\"(?:response_code|' in DECLARED_ABOVE  # trailing fields of a text line

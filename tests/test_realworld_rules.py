@@ -130,6 +130,11 @@ def parse(raw: dict[str, Any]) -> Any:
         ("fatal: could not read Username for 'https://github.com'", "ERROR", "failure-line"),
         ("ERRO[0003] error waiting for container: context canceled", "ERROR", "failure-line"),
         ("FATA[0000] failed to load config", "CRITICAL", "failure-line"),
+        (
+            "[2026-02-03, 04:05:06 UTC] {standard_task_runner.py:9} ERROR - Failed to execute job 4",
+            "ERROR",
+            "level-header",
+        ),
     ],
 )
 def test_a_text_declares_its_level(text: str, severity: str, rule: str) -> None:
@@ -232,6 +237,11 @@ def test_plain_text_declares_nothing() -> None:
             "Reading had error: EOF",
         ),
         ("edge-2 relay[311]: 2026-01-02T03:04:05Z [warn] slow peer", "slow peer"),
+        # Airflow's task log, a comma after the date
+        (
+            "[2026-02-03, 04:05:06 UTC] {python.py:201} ERROR - Task failed with exception",
+            "Task failed with exception",
+        ),
         # a component before a date alone, a level word or an exception's name is no program
         ("Notice: 2024-01-01 is a holiday", "Notice: 2024-01-01 is a holiday"),
         # words before a date and time are no program
@@ -264,6 +274,10 @@ def test_a_level_after_a_program_and_its_timestamp_is_read() -> None:
         "dial tcp 10.4.0.9:443: i/o timeout",
         "upstream request timed out after 30s",
         "lease renewal failure: context deadline exceeded",
+        "tar: /backup/db.tar: No space left on device",
+        "mkfifo: '/run/app/ctl': Operation not permitted",
+        "sh: 1: jq: command not found",
+        "open /var/lib/app/state.json: permission denied",
     ],
 )
 def test_a_failure_in_words_without_a_level_is_a_warning(text: str) -> None:
@@ -290,6 +304,8 @@ def test_a_failure_in_words_without_a_level_is_a_warning(text: str) -> None:
         "retry_failed_total=3 cannot_be_empty=false",
         "test_failed_to_connect passed",
         "connection established to 10.4.0.9",
+        "permission denied responses are counted in denied_total",
+        "lookup of /etc/app.conf: found",
     ],
 )
 def test_words_that_report_no_failure_keep_a_missing_severity(text: str) -> None:
@@ -306,6 +322,27 @@ def test_an_error_colon_before_a_long_run_of_blanks_is_read_in_linear_time() -> 
 def test_a_failure_in_words_at_an_explicit_info_stays_info() -> None:
     entry = parse({"severity": "INFO", "textPayload": "failed to publish batch 7, will retry"})
     assert entry.severity == Severity.INFO
+
+
+@pytest.mark.parametrize("log", ["GCEMetadataScripts", "google_metadata_script_runner"])
+def test_a_vm_script_line_recorded_at_info_declares_its_own_level(log: str) -> None:
+    """The guest agent records every line of a startup or shutdown script at INFO: only a stream's default."""
+
+    def script_line(text: str) -> Any:
+        return parse(
+            {
+                "severity": "INFO",
+                "logName": f"projects/p/logs/{log}",
+                "resource": {"type": "gce_instance", "labels": {"instance_id": "12"}},
+                "jsonPayload": {"message": text},
+            }
+        )
+
+    failed = script_line("startup-script: ln: failed to create symbolic link '/usr/bin/app': File exists")
+    assert (failed.severity, failed.severity_rule) == (Severity.WARNING, "failure-phrase")
+    errno = script_line("startup-script: chown: changing ownership of '/opt/x': Read-only file system")
+    assert (errno.severity, errno.severity_rule) == (Severity.WARNING, "failure-phrase")
+    assert script_line("startup-script: Installing nginx 1.24").severity == Severity.INFO
 
 
 @given(st.text(max_size=300))

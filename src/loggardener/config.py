@@ -380,6 +380,8 @@ def default_rules() -> list[PriorityRule]:
                 r"(?i)\b(?:example|sample|dummy)\b.{0,40}\b(?:error|exception|message|event)\b",
                 r"(?i)\btest (?:error|exception|message|event|alert)\b",
                 r"(?i)\bthis is (?:just )?a test\b",
+                # a chaos or fault-injection drill naming its failure as simulated
+                r"(?i)\bsimulated (?:\w+ ){0,2}(?:error|exception|failure|fault|outage|crash|oom)\b",
             ],
             max_events=5,
         ),
@@ -470,6 +472,19 @@ def default_rules() -> list[PriorityRule]:
             priority="P1",
             reason="a scheduled job fails: {event_word} {when}",
             message_patterns=[r"(?m)^Cloud Scheduler job \S+ attempt finished: (?!OK\b)"],
+            min_severity="ERROR",
+        ),
+        PriorityRule(
+            name="pipeline-job-failed",
+            priority="P1",
+            reason="a data pipeline's job or task failed: {event_word} {when}; the data it builds is not produced",
+            message_patterns=[
+                r"(?m)^Workflow failed\. Causes: ",  # Dataflow's job message
+                r"\bTemplate launch failed\b",  # Dataflow Flex Templates
+                # Airflow (Cloud Composer), when its retries are spent, and its task runner's report
+                r"\bMarking task as FAILED\b",
+                r"\bFailed to execute job \S+ for task \S",
+            ],
             min_severity="ERROR",
         ),
         PriorityRule(

@@ -48,7 +48,7 @@ _LEVEL_WORDS: dict[str, Severity] = {
 _GLOG_LEVELS = {"I": Severity.INFO, "W": Severity.WARNING, "E": Severity.ERROR, "F": Severity.CRITICAL}
 # pino / bunyan numeric levels
 NUMERIC_LEVELS = ((60, Severity.CRITICAL), (50, Severity.ERROR), (40, Severity.WARNING), (30, Severity.INFO))
-JSON_LEVEL_KEYS = ("severity", "level", "levelname", "log.level", "loglevel", "lvl")
+JSON_LEVEL_KEYS = ("severity", "level", "levelname", "log.level", "loglevel", "log_level", "lvl")
 
 _LEVEL_ALTERNATION = "|".join(sorted(_LEVEL_WORDS, key=len, reverse=True))
 # PHP's error log and php-fpm date their lines `[10-Jun-2025 13:00:00 UTC]` (a zone name, or none)
@@ -57,7 +57,8 @@ _PHP_DATE = (
 )
 _TIMESTAMP = (
     _PHP_DATE
-    + r"|\d{4}[-/]\d\d[-/]\d\d(?:[T ]\d\d:\d\d(?::\d\d)?(?:[.,]\d{1,9})?)?(?:\s?(?:Z|[+-]\d\d:?\d\d|UTC))?"
+    # (Airflow's task log writes a comma after the date: `[2025-06-10, 13:00:00 UTC]`)
+    + r"|\d{4}[-/]\d\d[-/]\d\d(?:(?:[T ]|, )\d\d:\d\d(?::\d\d)?(?:[.,]\d{1,9})?)?(?:\s?(?:Z|[+-]\d\d:?\d\d|UTC))?"
     r"|\d\d/\d\d/\d{4},?\s\d\d?:\d\d(?::\d\d)?(?:\s?[AP]M)?"
     r"|(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun),?\s[A-Z][a-z]{2}\s{1,2}\d\d?\s\d\d:\d\d:\d\d(?:\.\d{1,9})?(?:\s\d{4})?"
     r"|[A-Z][a-z]{2}\s{1,2}\d\d?\s\d\d:\d\d:\d\d(?:\.\d+)?"
@@ -106,7 +107,7 @@ _PREFIX_TOKENS = re.compile(
     # the bracket its time opens
     r"|(?P<slevel>(?:" + _LEVEL_ALTERNATION + r"))/[\w.:-]{1,64}\]:?"
     r"|(?P<plevel>(?:" + _LEVEL_ALTERNATION + r"))(?::(?=[\w.-]{0,64}:)[\w.-]{0,64}:|:|(?=\s))"
-    r"|(?P<cword>(?i:error|warning|info|debug)):?(?=\s)"
+    r"|(?P<cword>(?i:error|warning|warn|info|debug)):?(?=\s)"
     r"|(?P<continuation>(?:" + _PG_CONTINUATIONS + r")):(?=\s)"
     # `[1]`, `(1)`, Python logging's process and thread `(7/MainThread)`, `1 ---`; PostgreSQL's `[92001]:` and
     # session line `[7-1]`; nginx's `29#29:` and connection `*1234`; Apache's `[pid 18:tid 140]`; MySQL's thread
@@ -507,6 +508,9 @@ _FAILURE_PHRASE = re.compile(
     r"|\berror:(?!\s*(?:(?:null|none|nil|<nil>|0|false|\"\"|''|\[\]|\{\})\s*)?(?:$|[,;)}\]]))"
     r"|\bconnection (?:reset|refused|timed out|closed unexpectedly)|\bbroken pipe\b|\bi/o timeout\b"
     r"|\bdeadline exceeded\b|\bno such host\b|\btimed out\b"
+    # a system call's error after what it was doing (`chmod: changing permissions of 'x': Read-only file system`)
+    r"|: (?:permission denied|no such file or directory|read-only file system|no space left on device"
+    r"|operation not permitted|too many open files|command not found)\b"
 )
 _FAILURE_PHRASE_HEAD = 2_000
 # Lower-case words one of which every failure phrase holds (`error:` holds `err`, a word of `_MAY_RAISE_WORDS`).
@@ -530,6 +534,18 @@ _FAILURE_PHRASE_WORDS = (
 )
 
 
+# The system call errors `failure-phrase` reads after a colon (strerror's words, and the shell's)
+_ERRNO_PHRASES = (
+    ": permission denied",
+    ": no such file or directory",
+    ": read-only file system",
+    ": no space left on device",
+    ": operation not permitted",
+    ": too many open files",
+    ": command not found",
+)
+
+
 def failure_phrase(text: str) -> bool:
     """True when the text (its first 2,000 characters) says in words that an operation failed."""
     return _FAILURE_PHRASE.search(text, 0, _FAILURE_PHRASE_HEAD) is not None
@@ -543,7 +559,7 @@ MAY_DECLARE_LEVEL = (
     r"|fault|core dumped|terminate called|fata\[|pani\[|bus error|container called exit\("
     r"|provided module can't be loaded|could not load the function"
     r"|\"level\":\s*[4-6]\d|\n\s+at | 5\d\d\b|"
-    + "|".join(_FAILURE_PHRASE_WORDS)  # plain words: no character RE2 reads otherwise
+    + "|".join((*_FAILURE_PHRASE_WORDS, *_ERRNO_PHRASES))  # plain words: no character RE2 reads otherwise
 )
 # A superset, for the parser's fast path, of the texts inference may raise to WARNING or above: every level
 # word from WARNING up (`_LEVEL_WORDS`), in any case and anywhere (so in a bracket, a header, logfmt or
@@ -591,6 +607,7 @@ _MAY_RAISE_COLON_WORDS = (
     ": failed with result",
     "bug: ",
     "oops: ",
+    *_ERRNO_PHRASES,  # `failure-phrase`
 )
 # glog's header; a server error's status in an access line (`"GET / HTTP/1.1" 502`, `Completed 500 …`)
 _GLOG_LIKE = r"[efw]\d{4}"
@@ -627,6 +644,7 @@ _STREAM_DEFAULTS: dict[str, frozenset[Severity]] = {
     "stderr": frozenset((Severity.ERROR,)),
     "stdout": frozenset((Severity.INFO,)),
     "build": frozenset((Severity.INFO,)),
+    "script": frozenset((Severity.INFO,)),
     "output": frozenset((Severity.ERROR, Severity.INFO)),
 }
 

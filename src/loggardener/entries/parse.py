@@ -56,6 +56,8 @@ _QUIET_SEVERITIES = {
 }
 # Texts up to this length go through the parser's caches (8,192 texts each, most of them shared).
 _SHORT_TEXT = 512
+# A program naming itself before its error, as Unix tools do (`tar: …`, `sh: 1: jq: command not found`)
+_PROGRAM_ERROR = re.compile(r"[a-z][a-z0-9_+-]{0,63}: ")
 # Every character `str.splitlines` breaks a line at.
 _LINE_BREAK = re.compile("[\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
 
@@ -135,16 +137,23 @@ _VERTEX_OUTPUT_LOG = "aiplatform.googleapis.com%2Fprediction_container"
 _VERTEX_JOB_TYPES = frozenset(("ml_job", "aiplatform.googleapis.com/CustomJob"))
 
 
+# The logs in which the GCE guest agent records a VM's startup and shutdown scripts' output, every line at INFO
+_SCRIPT_LOGS = ("/logs/GCEMetadataScripts", "/logs/google_metadata_script_runner")
+
+
 def _stream(raw: dict[str, Any], labels: dict[str, Any]) -> str | None:
     """`stderr` or `stdout` when the entry is a container's output line (GKE, Cloud Run, App Engine);
     `output` when it is a Vertex AI container's, whose stream no label tells (stderr at ERROR, stdout at INFO);
-    `build` when it is a line of a Cloud Build log (which records every line at INFO)."""
+    `build` when it is a line of a Cloud Build log (which records every line at INFO); `script` when it is a
+    line a VM's startup or shutdown script wrote (the guest agent records every line at INFO)."""
     label = labels.get(STREAM_LABEL)
     if label in ("stderr", "stdout"):
         return str(label)
     log_name = str(raw.get("logName") or "")
     if log_name.endswith("/logs/cloudbuild"):
         return "build"
+    if log_name.endswith(_SCRIPT_LOGS):
+        return "script"
     resource = raw.get("resource")
     if log_name.endswith(_VERTEX_OUTPUT_LOG) or (
         isinstance(resource, dict) and resource.get("type") in _VERTEX_JOB_TYPES
@@ -330,12 +339,12 @@ class EntryParser:
         logged = Severity.parse(raw.get("severity"))
         weak = logged == Severity.DEFAULT or stream_default(logged, _stream(raw, entry_labels))
         # a piece of a traceback (its header, a frame, an exception named behind a prefix) is left to reassembly
-        traceback_piece = (
-            weak
-            and payload.kind == "text"
-            and stack is None
-            and line_kind(self._strip_prefix(message)) is not None
+        piece = (
+            line_kind(self._strip_prefix(message))
+            if weak and payload.kind == "text" and stack is None
+            else None
         )
+        traceback_piece = piece is not None
         # a line on stderr that no traceback holds may be demoted when it shows no failure at all
         plain_line = (
             weak
@@ -358,7 +367,10 @@ class EntryParser:
             payload.audit_status is not None,
             payload.reports_error,
             payload.failed_check,
-            traceback_piece,
+            # a program's own error line (`cp: cannot stat 'x': No such file or directory`) only looks like an
+            # exception's line: no exception class is one lower-case word, so it says its failure in words
+            traceback_piece
+            and not (piece == "exception" and _PROGRAM_ERROR.match(self._strip_prefix(message)) is not None),
         )
         if payload.kind != "proto" and stack is None:
             message = self._strip_prefix(message)

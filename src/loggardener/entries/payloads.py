@@ -208,7 +208,7 @@ def read_payload(raw: dict[str, Any]) -> Payload:
         structured = _json_line(text)
         if structured is not None:  # an app's JSON log line the agent left in textPayload
             return _json(structured)
-        return Payload(kind="text", message=_with_trailing_error(text), stack_sources=[text])
+        return _text(text)
     if "jsonPayload" in raw:
         payload = raw["jsonPayload"]
         if not isinstance(payload, dict):
@@ -244,24 +244,40 @@ def _json_line(text: str) -> dict[str, Any] | None:
 _TRAILING_FIELDS = re.compile(r"[\t ]\{\"")
 
 
-def _with_trailing_error(text: str) -> str:
-    """A one-line text whose trailing JSON fields report an error reads `message: error` (as a JSON payload's
-    message and error field do); any other text is returned as it is."""
+def _text(text: str) -> Payload:
+    """A text payload. A one-line text whose trailing JSON fields (winston's and zap's `message {…}`) report an
+    error reads `message: error`, as a JSON payload's message and error field do: an error field, or an error
+    object itself (a `message` beside its `stack`); one whose fields are an access log of a server error is that
+    request, its message the text before them (`Request completed {"method": "POST", "status": 500, …}`)."""
+    plain = Payload(kind="text", message=text, stack_sources=[text])
     stripped = text.rstrip()
     if not stripped.endswith("}") or "\n" in stripped or len(stripped) > MAX_MESSAGE:
-        return text
+        return plain
     start = _TRAILING_FIELDS.search(stripped)
     if start is None:
-        return text
+        return plain
     try:
         fields = json.loads(stripped[start.start() + 1 :])
     except (ValueError, RecursionError):
-        return text
+        return plain
     head = stripped[: start.start()].rstrip().rstrip(".")
     if not isinstance(fields, dict) or not head:
-        return text
+        return plain
+    access = _access_server_error(fields)
+    if access is not None:
+        method, url, status = access
+        return Payload(
+            kind="text",
+            message=head,
+            stack_sources=[text],
+            http_method=method,
+            http_url=url,
+            http_status=status,
+        )
     error = next((line for key in ERROR_FIELDS if (line := _error_line(fields.get(key)))), "")
-    return _joined(head, error) if error else text
+    if not error and isinstance(fields.get("stack"), str) and isinstance(fields.get("message"), str):
+        error = fields["message"].strip().split("\n", 1)[0]
+    return Payload(kind="text", message=_joined(head, error), stack_sources=[text]) if error else plain
 
 
 def _json(payload: dict[str, Any]) -> Payload:
@@ -295,6 +311,11 @@ def _json(payload: dict[str, Any]) -> Payload:
             stacks.extend(_object_stacks(value))
     if message and message not in stacks:
         stacks.append(message)
+    if _EVENT_NAME.fullmatch(message):
+        message = _with_detail(message, source)
+    access = _access_server_error(payload)
+    if not message and access is not None:
+        message = _access_outcome(payload, access[2])
     if not message:
         message = next(iter(stacks), "") or _summary(payload)
     host = (
@@ -314,7 +335,83 @@ def _json(payload: dict[str, Any]) -> Payload:
         )
         or _failed_outcome(source)
         or bool(error_object),
+        http_method=access[0] if access else None,
+        http_url=access[1] if access else None,
+        http_status=access[2] if access else None,
     )
+
+
+# A JSON access log (Envoy's and Istio's, lograge, pino-http, a proxy's or a framework's request line): the
+# response's status under one of these keys, top level or in pino-http's `res`, beside the request's method
+# (or Envoy's `response_flags`, which only an access log has)
+ACCESS_STATUS_FIELDS = ("response_code", "status_code", "statusCode", "status", "http_status", "httpStatus")
+_ACCESS_METHOD_FIELDS = (
+    "method",
+    "req_method",
+    "request_method",
+    "requestMethod",
+    "http_method",
+    "httpMethod",
+)
+_ACCESS_PATH_FIELDS = ("path", "req_path", "url", "uri", "request_uri", "requestUrl", "route")
+ACCESS_FLAGS_FIELD = "response_flags"
+_HTTP_METHODS = frozenset(("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "CONNECT", "TRACE"))
+
+
+def _access_server_error(payload: dict[str, Any]) -> tuple[str | None, str | None, int] | None:
+    """(method, path, status) of a JSON access log of a server error (5xx), or None: an access log's 5xx is a
+    request that failed (`http-status`), whatever level the proxy wrote it at (Envoy writes every line to
+    stdout, GKE records it at INFO)."""
+    request, response = payload.get("req"), payload.get("res")
+    request = request if isinstance(request, dict) else payload
+    response = response if isinstance(response, dict) else payload
+    status = next((_http_code(response.get(key)) for key in ACCESS_STATUS_FIELDS if key in response), None)
+    if status is None or not 500 <= status <= 599:
+        return None
+    method = next((v for k in _ACCESS_METHOD_FIELDS if isinstance(v := request.get(k), str)), None)
+    if (method is None or method.upper() not in _HTTP_METHODS) and ACCESS_FLAGS_FIELD not in payload:
+        return None
+    path = next((v for k in _ACCESS_PATH_FIELDS if isinstance(v := request.get(k), str) and v), None)
+    return (method.upper() if method and method.upper() in _HTTP_METHODS else None), path, status
+
+
+# What Envoy says of why a request failed, beside its flags: its details (`via_upstream` says the upstream
+# answered), then the reason a TLS or TCP connection to the upstream failed
+_ACCESS_DETAIL_FIELDS = ("response_code_details", "upstream_transport_failure_reason")
+
+
+def _access_outcome(payload: dict[str, Any], status: int) -> str:
+    """The line a JSON access log without a message is titled by: `HTTP 503 UF,URX: DETAILS` (its status,
+    Envoy's flags and details), not a dump of its fields."""
+    flags = as_text(payload.get(ACCESS_FLAGS_FIELD)).strip()
+    head = f"HTTP {status} {flags}" if flags and flags != "-" else f"HTTP {status}"
+    details = (as_text(payload.get(key)).strip() for key in _ACCESS_DETAIL_FIELDS)
+    detail = next((d for d in details if d and d not in ("-", "via_upstream")), "")
+    return f"{head}: {detail}" if detail else head
+
+
+def _http_code(value: Any) -> int | None:
+    """An HTTP status written as a number or a digit string (`503`, `"503"`), else None."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, str) and len(value) == 3 and value.isdigit():
+        return int(value)
+    return None
+
+
+# structlog's (and others') event name as the message (`http_error`, `payment.declined`): what happened is in
+# another field, read after it (`http_error: User not found`)
+_EVENT_NAME = re.compile(r"[a-z][a-z0-9]*(?:[._][a-z0-9]+){1,8}")
+_DETAIL_FIELDS = ("detail", "details", "reason", "description", "error_message")
+
+
+def _with_detail(event: str, payload: dict[str, Any]) -> str:
+    detail = next(
+        (v.strip() for k in _DETAIL_FIELDS if isinstance(v := payload.get(k), str) and v.strip()), ""
+    )
+    return f"{event}: {detail.split(chr(10), 1)[0]}" if detail else event
 
 
 def _failed_outcome(payload: dict[str, Any]) -> bool:

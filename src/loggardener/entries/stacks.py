@@ -114,6 +114,33 @@ _GO_LIBRARY = re.compile(r"^/usr/local/go/|/pkg/mod/|@v\d|(?:^|/go[\w.-]*/src/)(
 _DOTNET_LIBRARY = ("System.", "Microsoft.", "Npgsql.", "Grpc.", "Google.")
 _PHP_LIBRARY = re.compile(r"/vendor/|^\[internal function\]")
 _RUBY_LIBRARY = re.compile(r"/gems/|/ruby/\d|/rubygems/|^<internal:")
+# Elixir's and Erlang's crash report (Logger's `GenServer X terminating`, `Task … terminating`, a Phoenix
+# request's `… terminated`): the exception (`** (FunctionClauseError) no function clause matching in X.f/3`,
+# the innermost of `** (exit) an exception was raised:` and the one indented under it) and its frames,
+# innermost first, each with its OTP application and version when known (`(my_app 0.1.0) lib/x.ex:42:
+# MyApp.X.f/2`, `(stdlib 4.1.1) gen_server.erl:1123: :gen_server.try_dispatch/4`, `iex:8: M.f/2`)
+_ELIXIR_HEADER = re.compile(r"^\*\* \((?P<type>[A-Za-z][\w.]{0,200})\) ?(?P<message>.*)$")
+_ELIXIR_FRAME = re.compile(
+    r"^\s+(?:\((?P<app>[a-z][\w]{0,100})(?: [\w.+-]{1,64})?\) )?"
+    r"(?P<file>[^\s:()]{1,500}\.(?:ex|exs|erl)|iex|nofile):(?P<line>\d+): (?P<func>\S.{0,1000}?)\s*$"
+)
+# OTP's and Elixir's own applications: their frames are no application's code
+_ELIXIR_LIBRARY = frozenset(
+    (
+        "elixir",
+        "stdlib",
+        "kernel",
+        "erts",
+        "logger",
+        "iex",
+        "mix",
+        "eex",
+        "ex_unit",
+        "compiler",
+        "crypto",
+        "ssl",
+    )
+)
 
 
 # A trace recurs (a traceback's `File` lines, a crash loop's joined traceback): each text is parsed once, within
@@ -199,7 +226,22 @@ class StackParser:
             for line in lines
         ):
             return self._ruby(lines, text)
+        if "** (" in text and any(_ELIXIR_FRAME.match(line) for line in lines):
+            return self._elixir(lines, text)
         return None
+
+    def _elixir(self, lines: list[str], text: str) -> StackTrace | None:
+        def frame(match: re.Match[str]) -> Frame:
+            file, app = match["file"], match["app"]
+            library = app in _ELIXIR_LIBRARY or (app is None and file.endswith(".erl"))
+            return Frame(
+                file=file,
+                line=int(match["line"]),
+                function=re.sub(r"\(.*\)$", "", match["func"]),
+                in_app=self._in_app(library, file, match["func"]),
+            )
+
+        return _framed("elixir", lines, text, _ELIXIR_HEADER, _ELIXIR_FRAME, frame)
 
     def _dotnet(self, lines: list[str], text: str) -> StackTrace | None:
         def frame(match: re.Match[str]) -> Frame:

@@ -62,6 +62,7 @@ from loggardener.entries.levels import (
 )
 from loggardener.entries.models import Occurrences, Severity
 from loggardener.entries.payloads import (
+    ACCESS_STATUS_FIELDS,
     ERROR_FIELDS,
     EVENT_OBJECT_FIELD,
     EVENT_OBJECT_KEYS,
@@ -246,6 +247,8 @@ def _may_declare_pattern() -> str:
             '"(?:error[^"]*|[^"]*error)"\\s*:\\s*\\{',
             _json_keys(STACK_FIELDS),
             _json_keys(["@type"]),  # a GCP service's record of an attempt (`payloads._attempt`)
+            # a JSON access log of a server error (`http-status`), its status a number or a digit string
+            _json_keys(ACCESS_STATUS_FIELDS) + '"?5[0-9][0-9](?:[^0-9]|$)',
             "\\n|\\\\n",  # several lines (in JSON, escaped): a stack, or a level on a later line
         ]
     )

@@ -10,6 +10,7 @@ from urllib.parse import quote
 from loggardener.entries.levels import MAY_DECLARE_LEVEL, PLATFORM_FAILURE_PATTERN
 from loggardener.entries.models import Severity
 from loggardener.entries.payloads import (
+    ACCESS_STATUS_FIELDS,
     ERROR_FIELDS,
     FAILED_OUTCOMES,
     MESSAGE_FIELDS,
@@ -116,6 +117,7 @@ _JSON_LEVEL_FIELDS = (
     "levelname",
     '"log.level"',
     "loglevel",
+    "log_level",
     "lvl",
     '"@l"',
     "LogLevel",
@@ -131,12 +133,17 @@ def _json_field(key: str) -> str:
 
 # A text that may declare a level, say it failed, or carry a stack or a level on a later line (several lines)
 _MAY_DECLARE_TEXT = quote_string(MAY_DECLARE_LEVEL + r"|\n")
+# A JSON access log's status of a server error, written as a string (`"response_code": "503"`)
+_SERVER_ERROR_CODE = quote_string(r"^5[0-9][0-9]$")
+# A text line's trailing JSON fields of an access log of a server error (`Request completed {"status":500}`)
+_TRAILING_SERVER_ERROR = quote_string('"(?:' + "|".join(ACCESS_STATUS_FIELDS) + ')"\\s*:\\s*"?5[0-9][0-9]')
 _FAILED_OUTCOME = quote_string(r"(?i)^\s*(" + "|".join(sorted(FAILED_OUTCOMES)) + r")\s*$")
 # Entries recorded below WARNING that the scan may raise (docs/severity.md): a platform failure line whatever the
 # severity (Cloud Functions writes its timeout line at DEBUG); and at DEFAULT or INFO (GKE's stdout), a text or
 # a JSON message (any field the parser reads it from: journald's `MESSAGE`, Serilog's `@mt`…) that declares a
 # level, says it failed or has several lines; a JSON level field (journald's `PRIORITY`) from WARNING up; an
-# error or a stack beside the message, a failed outcome, a GCP service's record of an attempt (`@type`).
+# error or a stack beside the message, a failed outcome, a GCP service's record of an attempt (`@type`), a JSON
+# access log of a server error (`http-status`).
 DECLARED_ABOVE = (
     f"severity<WARNING AND (textPayload=~{quote_string('(?i)' + PLATFORM_FAILURE_PATTERN)}"
     f" OR ((severity=DEFAULT OR severity=INFO) AND (textPayload=~{_MAY_DECLARE_TEXT}"
@@ -146,6 +153,11 @@ DECLARED_ABOVE = (
         f" OR {_json_field(field)}:*" for field in dict.fromkeys((*ERROR_FIELDS, *STACK_FIELDS, "@type"))
     )
     + "".join(f" OR {_json_field(field)}=~{_FAILED_OUTCOME}" for field in OUTCOME_FIELDS)
+    + "".join(
+        f" OR {field}>=500 OR {field}=~{_SERVER_ERROR_CODE}"
+        for field in (*(_json_field(key) for key in ACCESS_STATUS_FIELDS), "jsonPayload.res.statusCode")
+    )
+    + f" OR textPayload=~{_TRAILING_SERVER_ERROR}"
     + ' OR jsonPayload.level>=40 OR jsonPayload.PRIORITY=("0" OR "1" OR "2" OR "3" OR "4"))))'
 )
 

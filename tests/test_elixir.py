@@ -1,0 +1,75 @@
+"""Elixir's and Erlang's crash reports (Logger's `GenServer … terminating`): the exception and its frames."""
+
+from __future__ import annotations
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from conftest import scan_entries
+from entry_factories import run_entry
+from linear import assert_linear
+from loggardener.entries import stacks
+from loggardener.entries.stacks import StackParser
+
+CRASH = """12:00:01.204 [error] GenServer #PID<0.{pid}.0> terminating
+** (FunctionClauseError) no function clause matching in Shop.Cart.add/3
+    (shop 1.4.0) lib/shop/cart.ex:57: Shop.Cart.add(%Shop.Cart{{items: []}}, "sku-{sku}", -1)
+    (shop 1.4.0) lib/shop/cart_server.ex:31: Shop.CartServer.handle_call/3
+    (stdlib 5.2) gen_server.erl:1131: :gen_server.try_handle_call/4
+    (stdlib 5.2) proc_lib.erl:241: :proc_lib.init_p_do_apply/3
+Last message (from #PID<0.{pid}.1>): {{:add, "sku-{sku}", -1}}
+State: %Shop.Cart{{items: []}}"""
+
+EXIT = """09:30:00.001 [error] Task #PID<0.77.0> started from Billing.Supervisor terminating
+** (exit) an exception was raised:
+    ** (KeyError) key :currency not found in: %{amount: 10}
+        (billing 0.9.1) lib/billing/invoice.ex:22: Billing.Invoice.total/1
+        (elixir 1.16.2) lib/task/supervised.ex:101: Task.Supervised.invoke_mfa/2"""
+
+
+def test_a_genserver_crash_report_is_its_exception_at_its_innermost_application_frame() -> None:
+    trace = StackParser().parse(CRASH.format(pid=311, sku=9))
+    assert trace is not None and trace.language == "elixir"
+    assert (trace.exception_type, trace.message) == (
+        "FunctionClauseError",
+        "no function clause matching in Shop.Cart.add/3",
+    )
+    origin = trace.innermost_in_app
+    assert origin is not None and (origin.file, origin.line, origin.function) == (
+        "lib/shop/cart.ex",
+        57,
+        "Shop.Cart.add",
+    )
+    assert [f.in_app for f in trace.frames] == [False, False, True, True]  # OTP's stdlib frames are no app's
+
+
+def test_the_innermost_exception_of_an_exit_is_the_one_raised() -> None:
+    trace = StackParser().parse(EXIT)
+    assert trace is not None and (trace.exception_type, trace.message) == (
+        "KeyError",
+        "key :currency not found in: %{amount: 10}",
+    )
+    assert trace.innermost_in_app is not None and trace.innermost_in_app.file == "lib/billing/invoice.ex"
+
+
+def test_crashes_of_one_code_path_in_many_processes_are_one_problem_apart_from_another() -> None:
+    entries = [run_entry(float(i), text=CRASH.format(pid=300 + i, sku=i)) for i in range(4)]
+    entries.append(run_entry(9.0, text=EXIT))
+    report = scan_entries(entries)
+    assert sorted((c.count, c.exception_type, c.max_severity) for c in report.clusters) == [
+        (1, "KeyError", "ERROR"),
+        (4, "FunctionClauseError", "ERROR"),
+    ]
+    assert all("#PID" not in c.title for c in report.clusters)
+
+
+def test_an_elixir_frame_is_read_in_linear_time() -> None:
+    assert_linear(
+        lambda n: stacks._ELIXIR_FRAME.match("    (app 1.0) lib/" + "a" * n + ".ex:1: " + " " * n), 2_000
+    )
+    assert_linear(lambda n: stacks._ELIXIR_FRAME.match(" " + "x." * n + ":9"), 2_000)
+
+
+@given(st.text(alphabet="*() \n:.aex19lib/", max_size=200))
+def test_parsing_text_that_looks_like_a_crash_report_never_fails(text: str) -> None:
+    StackParser().parse("** (RuntimeError) x\n" + text)
