@@ -1458,10 +1458,12 @@ def _plain_text_base64(run: str) -> bool:
 
 
 # Public material and ids that have the shape of a key: an SRI or npm integrity hash, an SSH public key, an
-# Ethereum or bech32 Bitcoin address, a ULID, Stripe's object ids (its secrets are formats: `sk_live_…`).
+# Ethereum or bech32 Bitcoin address, a ULID, Stripe's object ids (its secrets are formats: `sk_live_…`),
+# Twilio's resource SIDs (`SM…` a message, `CA…` a call; its API key SID `SK…` is a format).
 _PUBLIC_RUN = re.compile(
     r"^(?:sha(?:1|256|384|512)-[A-Za-z0-9+/]{20,}={0,2}|AAAA(?:C3NzaC1|B3NzaC1|E2VjZHNh)[A-Za-z0-9+/]*={0,3}"
     r"|0x[0-9a-fA-F]{40}|(?:bc|tb)1[02-9ac-hj-np-z]{25,87}|[0-7][0-9A-HJKMNP-TV-Z]{25}"
+    r"|(?:A[CP]|BU|C[AFR]|FW|HS|IS|JS|M[GM]|NO|PN|QU|RE|SM|TR|UT|V[AE]|W[AKSW]|ZS)[0-9a-f]{32}"
     r"|(?:ch|pi|py|pm|cus|in|ii|sub|evt|txn|re|po|prod|price|seti|src|card|ba|acct|cs|il|si)_[A-Za-z0-9]{14,32})$"
 )
 # … or what stands right before it says so: go.sum's `h1:`, a fingerprint's `SHA256:`, a `data:` URI, a
