@@ -371,6 +371,12 @@ def test_every_format_compiles() -> None:
         ("bad config:\ndatabase:\n  password: |\n    PMvNhN*5y6nQw\n  host: db", "PMvNhN*5y6nQw"),
         ('invalid pod spec: {"env":[{"name":"DB_PASSWORD","value":"wWPIwM#U9pmUM"}]}', "wWPIwM#U9pmUM"),
         ("invalid pod spec:\n  env:\n  - name: DB_PASSWORD\n    value: Fu7exp%JW0uBA\n", "Fu7exp%JW0uBA"),
+        (
+            "Failed to bind properties under 'spring.datasource.password' to java.lang.String:\n\n"
+            '    Property: spring.datasource.password\n    Value: "qv8ktz2lmwp4x"\n    Origin: "DB_PASS"',
+            "qv8ktz2lmwp4x",
+        ),
+        ("qr code: WIFI:T:WPA;S:office-5g;P:hu4mrx9qz2sd;; rejected", "hu4mrx9qz2sd"),
         # the password flags of command-line tools
         ("exec: docker login -u deploy -p qyTy4x*MVjLoj registry.example.com exit 1", "qyTy4x*MVjLoj"),
         ("command failed: mongosh --host db -u root -p wnWhVD!r2vj1N admin", "wnWhVD!r2vj1N"),

@@ -952,13 +952,14 @@ _QUERY_TAIL = re.compile(rb"(?:[^\s\"'\\&]|\\(?![nrtu\"'\\/]))*")
 
 # A name, then its value, without `key=value`: XML elements (`<wsse:Password Type="…">X</`), name/value pairs
 # (`<add key="DbPassword" value="X"/>`, `{"name": "DB_PASSWORD", "value": "X"}`, Kubernetes' `- name: X`
-# then `value: Y`), and `<input type="password" value="X">`.
+# then `value: Y`, Spring Boot's binding failure `Property: spring.datasource.password` then `Value: "X"`), and
+# `<input type="password" value="X">`.
 _XML_ELEMENT = _Deferred(
     rb"(?i)<(?:[A-Za-z0-9_.-]{1,32}:)?(?P<key>" + _KEY_NAME + rb")(?:\s[^<>]*)?>"
     rb"(?:<!\[CDATA\[(?P<dq>[^\]]{1,1000})\]\]>|(?P<bare>[^<]+))</"
 )
 _NAME_VALUE = _Deferred(
-    rb"(?i)\b(?:name|key|type|id|param|parameter|variable|setting)\\{0,2}[\"']?\s{0,8}[:=]\s{0,8}\\{0,2}[\"']?"
+    rb"(?i)\b(?:name|key|type|id|param|parameter|variable|setting|property)\\{0,2}[\"']?\s{0,8}[:=]\s{0,8}\\{0,2}[\"']?"
     rb"(?P<key>" + _KEY_NAME + rb")\\{0,2}[\"']?[^{}<>\[\]]{0,96}?\bvalue\\{0,2}[\"']?\s{0,8}[:=]\s{0,8}(?:"
     rb"\\\"(?P<esc>(?:[^\"\\]|\\[^\"])+)\\\""
     rb"|\"(?P<dq>(?:[^\"\\]|\\.)+)\""
