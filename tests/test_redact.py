@@ -780,6 +780,8 @@ def test_a_policy_shaped_password_is_redacted_wherever_it_stands(text: str, secr
     [
         "at com.example.Outer$Inner1.run(Outer.java:42)",
         "Foo$$EnhancerBySpringCGLIB$$1a2b3c4d.save(<generated>)",
+        "listener Outer$InnerHandler@1b6d3586 failed; Started ServerConnector$Acceptor@0.0.0.0:8080",
+        "Read out cached package applicability for package: Package_for_KB3121255~31bf3856ad364e35~amd64~~6.1.1.0",
         "at Main.lambda$main$0(Main.java:12)",
         "see https://example.com/Page1#Section2 now",
         "GET /search?Query=Abc1&Page=2 200",

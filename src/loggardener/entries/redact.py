@@ -1347,6 +1347,15 @@ _DOMAIN_AFTER_AT = re.compile(r"@[A-Za-z0-9-]+\.[A-Za-z]")
 _QUALIFIED = re.compile(r"[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)+")  # `com.acme.Outer$Inner1.run`
 
 
+# Names with a password's mix of symbols, digits and cases: a Java object's default `toString`
+# (`Outer$Inner@1b6d3586`, `ServerConnector$Acceptor@0.0.0.0`) and a Windows component's identity
+# (`Package_for_KB3121255~31bf3856ad364e35~amd64~~6.1.1.0`: name, public key token, architecture, language, version).
+_IDENTITY = re.compile(
+    r"[A-Z][A-Za-z0-9_]{2,}(?:\$+[A-Za-z0-9_]+)+@(?:[0-9a-f]{6,8}|\d{1,3}(?:\.\d{1,3}){3})"
+    r"|[A-Za-z0-9_.-]{1,128}~[0-9a-f]{16}~[A-Za-z0-9_]{0,16}~[A-Za-z-]{0,16}~[0-9.]{1,32}"
+)
+
+
 def _strong_password(part: str) -> bool:
     """Whether `part` (what is no symbol masked as NULs) has the shape of a policy password."""
     if not 8 <= len(part) <= 64 or "/" in part or _DOMAIN_AFTER_AT.search(part) or _QUALIFIED.fullmatch(part):
@@ -1373,7 +1382,9 @@ def _strong_spans(data: bytes) -> Iterator[Span]:
         for part in _STRONG_PART.finditer(masked):
             core = part.group(0).rstrip(".,\0")
             lead = len(core) - len(core.lstrip(".,-\0"))
-            if _strong_password(core[lead:]):
+            if _strong_password(core[lead:]) and not _IDENTITY.fullmatch(
+                run, part.start() + lead, part.start() + len(core)
+            ):
                 yield start + part.start() + lead, start + part.start() + len(core), "password", _RANDOM
 
 
