@@ -767,6 +767,7 @@ def test_redaction_never_raises_nor_splits_a_character(
         ("env dump: SIGNER_PRIVATE=vLCemWvWhA7hFbZMnl! LANG=C.UTF-8", "vLCemWvWhA7hFbZMnl!"),
         ("bad redirect to /connect?dsn=postgres%3A%2F%2Fapp%3AB8iaYe%qI2Z6l%40db%3A5432", "B8iaYe%qI2Z6l"),
         ("login as admin with Summer2024! failed", "Summer2024!"),
+        ("login as admin with Summer#2024 failed", "Summer#2024"),  # no record's number: not `Order#…`
     ],
 )
 def test_a_policy_shaped_password_is_redacted_wherever_it_stands(text: str, secret: str) -> None:
@@ -782,6 +783,8 @@ def test_a_policy_shaped_password_is_redacted_wherever_it_stands(text: str, secr
         "Foo$$EnhancerBySpringCGLIB$$1a2b3c4d.save(<generated>)",
         "listener Outer$InnerHandler@1b6d3586 failed; Started ServerConnector$Acceptor@0.0.0.0:8080",
         "Read out cached package applicability for package: Package_for_KB3121255~31bf3856ad364e35~amd64~~6.1.1.0",
+        "Failed to process Order#10023 (Invoice#2024-001) in job Build#1234; Case#00012345 escalated",
+        "HttpError 400: Unable to parse range: Sheet1!A1:Z1000; Requested range Summary2024!B2:B100",
         "at Main.lambda$main$0(Main.java:12)",
         "see https://example.com/Page1#Section2 now",
         "GET /search?Query=Abc1&Page=2 200",

@@ -1348,11 +1348,20 @@ _QUALIFIED = re.compile(r"[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)+")  # `com.acme
 
 
 # Names with a password's mix of symbols, digits and cases: a Java object's default `toString`
-# (`Outer$Inner@1b6d3586`, `ServerConnector$Acceptor@0.0.0.0`) and a Windows component's identity
-# (`Package_for_KB3121255~31bf3856ad364e35~amd64~~6.1.1.0`: name, public key token, architecture, language, version).
+# (`Outer$Inner@1b6d3586`, `ServerConnector$Acceptor@0.0.0.0`), a Windows component's identity
+# (`Package_for_KB3121255~31bf3856ad364e35~amd64~~6.1.1.0`: name, public key token, architecture, language, version),
+# a record's number (`Order#10023`, `Invoice#2024-001`) and a spreadsheet's cell (`Sheet1!A1` of `Sheet1!A1:Z9`).
+_RECORD_NOUNS = (
+    "order|invoice|ticket|case|build|job|run|issue|pr|mr|item|task|request|req|incident|inc|bug|story|epic|row|line"
+    "|page|step|attempt|batch|shipment|payment|transaction|txn|account|customer|user|node|worker|thread|shard"
+    "|partition|replica|instance|event|record|entry|sku|product|store|change|patch|release|version|claim|policy"
+    "|contract|quote|member|patient|device|host|server|stage|phase|test|rule|alert|check|pipeline|deploy|deployment"
+)
 _IDENTITY = re.compile(
     r"[A-Z][A-Za-z0-9_]{2,}(?:\$+[A-Za-z0-9_]+)+@(?:[0-9a-f]{6,8}|\d{1,3}(?:\.\d{1,3}){3})"
     r"|[A-Za-z0-9_.-]{1,128}~[0-9a-f]{16}~[A-Za-z0-9_]{0,16}~[A-Za-z-]{0,16}~[0-9.]{1,32}"
+    rf"|(?i:{_RECORD_NOUNS})#\d[\d-]{{0,31}}"
+    r"|[A-Za-z0-9_]{1,100}!\$?[A-Z]{1,3}\$?\d{1,7}"
 )
 
 
