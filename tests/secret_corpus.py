@@ -431,6 +431,20 @@ def cases(seed: int = 20261121) -> list[Case]:
     uuid = f"{g(HEX, 8)}-{g(HEX, 4)}-{g(HEX, 4)}-{g(HEX, 4)}-{g(HEX, 12)}"
     add("launchdarkly-sdk-key", "sdk-" + uuid, "launchdarkly client init failed: {s}")
     add("asana-token", f"2/{g(DIGITS, 16)}/{g(DIGITS, 16)}:{g(HEX, 32)}", "asana task create failed with {s}")
+    # round 10: formats whose random part is hex only (the random-run rule keeps hex: digests, ids)
+    add("langsmith-key", f"lsv2_pt_{g(HEX, 32)}_{g(HEX, 10)}", "langsmith run upload failed with {s}")
+    add("newrelic-license-key", g(HEX, 36) + "NRAL", "newrelic agent: {s} rejected by collector")
+    add(
+        "newrelic-eu-license-key", "eu01xx" + g(HEX, 30) + "NRAL", "newrelic agent: {s} rejected by collector"
+    )
+    add("amazon-mws-token", "amzn.mws." + uuid, "mws GetReport failed for {s}")
+    add("intra42-secret", "s-s4t2ud-" + g(HEX, 64), "oauth client {s} rejected")
+    add("settlemint-token", "sm_pat_" + g.mixed(ALNUM, 16), "settlemint deploy failed with {s}")
+    add(
+        "ansible-vault",
+        "\n".join(g(HEX, 80) for _ in range(3)),
+        "vault decrypt failed for:\n$ANSIBLE_VAULT;1.1;AES256\n{s}\n" + g(HEX, 24),
+    )
     # values that only their context tells (lower case and digits: no shape rule sees them)
     add("ci-add-mask", g(LOWER + DIGITS, 14), "::add-mask::{s}")
     add(

@@ -371,6 +371,12 @@ def test_every_format_compiles() -> None:
         ("bad config:\ndatabase:\n  password: |\n    PMvNhN*5y6nQw\n  host: db", "PMvNhN*5y6nQw"),
         ('invalid pod spec: {"env":[{"name":"DB_PASSWORD","value":"wWPIwM#U9pmUM"}]}', "wWPIwM#U9pmUM"),
         ("invalid pod spec:\n  env:\n  - name: DB_PASSWORD\n    value: Fu7exp%JW0uBA\n", "Fu7exp%JW0uBA"),
+        (
+            "Failed to bind properties under 'spring.datasource.password' to java.lang.String:\n\n"
+            '    Property: spring.datasource.password\n    Value: "qv8ktz2lmwp4x"\n    Origin: "DB_PASS"',
+            "qv8ktz2lmwp4x",
+        ),
+        ("qr code: WIFI:T:WPA;S:office-5g;P:hu4mrx9qz2sd;; rejected", "hu4mrx9qz2sd"),
         # the password flags of command-line tools
         ("exec: docker login -u deploy -p qyTy4x*MVjLoj registry.example.com exit 1", "qyTy4x*MVjLoj"),
         ("command failed: mongosh --host db -u root -p wnWhVD!r2vj1N admin", "wnWhVD!r2vj1N"),
@@ -761,6 +767,7 @@ def test_redaction_never_raises_nor_splits_a_character(
         ("env dump: SIGNER_PRIVATE=vLCemWvWhA7hFbZMnl! LANG=C.UTF-8", "vLCemWvWhA7hFbZMnl!"),
         ("bad redirect to /connect?dsn=postgres%3A%2F%2Fapp%3AB8iaYe%qI2Z6l%40db%3A5432", "B8iaYe%qI2Z6l"),
         ("login as admin with Summer2024! failed", "Summer2024!"),
+        ("login as admin with Summer#2024 failed", "Summer#2024"),  # no record's number: not `Order#…`
     ],
 )
 def test_a_policy_shaped_password_is_redacted_wherever_it_stands(text: str, secret: str) -> None:
@@ -774,6 +781,10 @@ def test_a_policy_shaped_password_is_redacted_wherever_it_stands(text: str, secr
     [
         "at com.example.Outer$Inner1.run(Outer.java:42)",
         "Foo$$EnhancerBySpringCGLIB$$1a2b3c4d.save(<generated>)",
+        "listener Outer$InnerHandler@1b6d3586 failed; Started ServerConnector$Acceptor@0.0.0.0:8080",
+        "Read out cached package applicability for package: Package_for_KB3121255~31bf3856ad364e35~amd64~~6.1.1.0",
+        "Failed to process Order#10023 (Invoice#2024-001) in job Build#1234; Case#00012345 escalated",
+        "HttpError 400: Unable to parse range: Sheet1!A1:Z1000; Requested range Summary2024!B2:B100",
         "at Main.lambda$main$0(Main.java:12)",
         "see https://example.com/Page1#Section2 now",
         "GET /search?Query=Abc1&Page=2 200",
@@ -1212,11 +1223,13 @@ def test_tool_flags_without_a_secret_are_kept(text: str) -> None:
         "payout to bc1qx7tmtcc2usj6e0wax4tft6llk6wu2sfjkpvvut failed; tx to 0xf0114012d00e42467776c15f541c78bd2e41c636",
         "order 01J8H685NCXJMWQ9SGWPXP5WMV not found",
         "refund for charge ch_3RfgJUYBPcAhvempVdHGHsT1 failed; payment intent pi_3t49LrhuiFbMr3gOd4cZAFpW",
+        "twilio message SM5e1c0b9f7a3d42e8b6c1f0a9d8e7b6c5 undelivered (30003); call CA0d9c8b7a6f5e4d3c2b1a09f8e7d6c5b4 busy",
+        "messaging service MG7f3e2d1c0b9a8f7e6d5c4b3a2f1e0d9c has no sender; number PN9a8b7c6d5e4f3a2b1c0d9e8f7a6b5c4d",
     ],
 )
 def test_public_material_ids_and_cursors_are_kept(text: str) -> None:
     """Look-alikes: integrity hashes, go.sum and SSH fingerprints, data: URIs, public key and certificate
-    bodies, SSH public keys, page cursors, ack ids, addresses, ULIDs and Stripe object ids."""
+    bodies, SSH public keys, page cursors, ack ids, addresses, ULIDs, Stripe object ids and Twilio SIDs."""
     assert Redactor().redact(text) == text
 
 
@@ -1590,6 +1603,43 @@ def test_vendor_tokens_of_round_five_are_redacted_by_shape(text: str, kind: str)
     redacted = Redactor().redact(text)
     assert f"[REDACTED:{kind}]" in redacted
     assert "fedcba98" not in redacted and "0a1b2c3d-4e5f" not in redacted and "AQ4AQFxYz" not in redacted
+
+
+@pytest.mark.parametrize(
+    ("text", "secret", "kind"),
+    [
+        (
+            "langsmith trace upload 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 401",
+            "5e0a7c3b91d24f68a0b7c2e4d6f81a3c",
+            "langsmith-key",
+        ),
+        (
+            "newrelic agent 4f2c9e0a7b1d53e86c0f9a2b4d7e1c3a5b60NRAL invalid",
+            "4f2c9e0a7b1d53e86c0f9a2b4d7e1c3a5b60",
+            "newrelic-key",
+        ),
+        (
+            "report failed for amzn.mws.3c9e2f70-1a4b-4d8c-9e6f-0b2a7d5c8e14",
+            "3c9e2f70-1a4b-4d8c",
+            "amazon-mws-token",
+        ),
+        (
+            "oauth client 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 rejected",
+            "8a3f0c6e1d9b47a2e5c0f3b8d6a1e4c7",
+            "intra42-secret",
+        ),
+        ("deploy failed with sm_pat_Q7kd2LmX9pT4vBw1 now", "Q7kd2LmX9pT4vBw1", "settlemint-token"),
+        (
+            "decrypt failed:\n$ANSIBLE_VAULT;1.1;AES256\n" + "3361386334663162" * 5 + "\n6232613935653031",
+            "3361386334663162",
+            "ansible-vault",
+        ),
+    ],
+)
+def test_vendor_formats_of_round_ten_are_redacted_by_shape(text: str, secret: str, kind: str) -> None:
+    """Hex runs stay (digests, ids) and short runs are not random enough, so these are told by their format."""
+    redacted = Redactor().redact(text)
+    assert f"[REDACTED:{kind}]" in redacted and secret not in redacted, redacted
 
 
 @pytest.mark.parametrize(

@@ -952,13 +952,14 @@ _QUERY_TAIL = re.compile(rb"(?:[^\s\"'\\&]|\\(?![nrtu\"'\\/]))*")
 
 # A name, then its value, without `key=value`: XML elements (`<wsse:Password Type="…">X</`), name/value pairs
 # (`<add key="DbPassword" value="X"/>`, `{"name": "DB_PASSWORD", "value": "X"}`, Kubernetes' `- name: X`
-# then `value: Y`), and `<input type="password" value="X">`.
+# then `value: Y`, Spring Boot's binding failure `Property: spring.datasource.password` then `Value: "X"`), and
+# `<input type="password" value="X">`.
 _XML_ELEMENT = _Deferred(
     rb"(?i)<(?:[A-Za-z0-9_.-]{1,32}:)?(?P<key>" + _KEY_NAME + rb")(?:\s[^<>]*)?>"
     rb"(?:<!\[CDATA\[(?P<dq>[^\]]{1,1000})\]\]>|(?P<bare>[^<]+))</"
 )
 _NAME_VALUE = _Deferred(
-    rb"(?i)\b(?:name|key|type|id|param|parameter|variable|setting)\\{0,2}[\"']?\s{0,8}[:=]\s{0,8}\\{0,2}[\"']?"
+    rb"(?i)\b(?:name|key|type|id|param|parameter|variable|setting|property)\\{0,2}[\"']?\s{0,8}[:=]\s{0,8}\\{0,2}[\"']?"
     rb"(?P<key>" + _KEY_NAME + rb")\\{0,2}[\"']?[^{}<>\[\]]{0,96}?\bvalue\\{0,2}[\"']?\s{0,8}[:=]\s{0,8}(?:"
     rb"\\\"(?P<esc>(?:[^\"\\]|\\[^\"])+)\\\""
     rb"|\"(?P<dq>(?:[^\"\\]|\\.)+)\""
@@ -1346,6 +1347,24 @@ _DOMAIN_AFTER_AT = re.compile(r"@[A-Za-z0-9-]+\.[A-Za-z]")
 _QUALIFIED = re.compile(r"[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)+")  # `com.acme.Outer$Inner1.run`
 
 
+# Names with a password's mix of symbols, digits and cases: a Java object's default `toString`
+# (`Outer$Inner@1b6d3586`, `ServerConnector$Acceptor@0.0.0.0`), a Windows component's identity
+# (`Package_for_KB3121255~31bf3856ad364e35~amd64~~6.1.1.0`: name, public key token, architecture, language, version),
+# a record's number (`Order#10023`, `Invoice#2024-001`) and a spreadsheet's cell (`Sheet1!A1` of `Sheet1!A1:Z9`).
+_RECORD_NOUNS = (
+    "order|invoice|ticket|case|build|job|run|issue|pr|mr|item|task|request|req|incident|inc|bug|story|epic|row|line"
+    "|page|step|attempt|batch|shipment|payment|transaction|txn|account|customer|user|node|worker|thread|shard"
+    "|partition|replica|instance|event|record|entry|sku|product|store|change|patch|release|version|claim|policy"
+    "|contract|quote|member|patient|device|host|server|stage|phase|test|rule|alert|check|pipeline|deploy|deployment"
+)
+_IDENTITY = re.compile(
+    r"[A-Z][A-Za-z0-9_]{2,}(?:\$+[A-Za-z0-9_]+)+@(?:[0-9a-f]{6,8}|\d{1,3}(?:\.\d{1,3}){3})"
+    r"|[A-Za-z0-9_.-]{1,128}~[0-9a-f]{16}~[A-Za-z0-9_]{0,16}~[A-Za-z-]{0,16}~[0-9.]{1,32}"
+    rf"|(?i:{_RECORD_NOUNS})#\d[\d-]{{0,31}}"
+    r"|[A-Za-z0-9_]{1,100}!\$?[A-Z]{1,3}\$?\d{1,7}"
+)
+
+
 def _strong_password(part: str) -> bool:
     """Whether `part` (what is no symbol masked as NULs) has the shape of a policy password."""
     if not 8 <= len(part) <= 64 or "/" in part or _DOMAIN_AFTER_AT.search(part) or _QUALIFIED.fullmatch(part):
@@ -1372,7 +1391,9 @@ def _strong_spans(data: bytes) -> Iterator[Span]:
         for part in _STRONG_PART.finditer(masked):
             core = part.group(0).rstrip(".,\0")
             lead = len(core) - len(core.lstrip(".,-\0"))
-            if _strong_password(core[lead:]):
+            if _strong_password(core[lead:]) and not _IDENTITY.fullmatch(
+                run, part.start() + lead, part.start() + len(core)
+            ):
                 yield start + part.start() + lead, start + part.start() + len(core), "password", _RANDOM
 
 
@@ -1458,10 +1479,12 @@ def _plain_text_base64(run: str) -> bool:
 
 
 # Public material and ids that have the shape of a key: an SRI or npm integrity hash, an SSH public key, an
-# Ethereum or bech32 Bitcoin address, a ULID, Stripe's object ids (its secrets are formats: `sk_live_…`).
+# Ethereum or bech32 Bitcoin address, a ULID, Stripe's object ids (its secrets are formats: `sk_live_…`),
+# Twilio's resource SIDs (`SM…` a message, `CA…` a call; its API key SID `SK…` is a format).
 _PUBLIC_RUN = re.compile(
     r"^(?:sha(?:1|256|384|512)-[A-Za-z0-9+/]{20,}={0,2}|AAAA(?:C3NzaC1|B3NzaC1|E2VjZHNh)[A-Za-z0-9+/]*={0,3}"
     r"|0x[0-9a-fA-F]{40}|(?:bc|tb)1[02-9ac-hj-np-z]{25,87}|[0-7][0-9A-HJKMNP-TV-Z]{25}"
+    r"|(?:A[CP]|BU|C[AFR]|FW|HS|IS|JS|M[GM]|NO|PN|QU|RE|SM|TR|UT|V[AE]|W[AKSW]|ZS)[0-9a-f]{32}"
     r"|(?:ch|pi|py|pm|cus|in|ii|sub|evt|txn|re|po|prod|price|seti|src|card|ba|acct|cs|il|si)_[A-Za-z0-9]{14,32})$"
 )
 # … or what stands right before it says so: go.sum's `h1:`, a fingerprint's `SHA256:`, a `data:` URI, a
