@@ -10,6 +10,7 @@ import json
 import re
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -60,6 +61,18 @@ class Rule:
     """For a secondary rate limit: the `Retry-After` header."""
     body: dict[str, Any] | None = None
     """The answer's JSON (default `{"message": "Server Error"}`)."""
+    reshape: Callable[[Any], Any] | None = None
+    """Perform the request, then answer `reshape(the JSON it would answer)` (a `Raw` is sent as it is)."""
+    link: str | None = None
+    """With `reshape`: the Link header to send instead of the real one."""
+
+
+@dataclass
+class Raw:
+    """An answer sent byte for byte: not JSON, cut off, an HTML page."""
+
+    body: bytes
+    content_type: str = "application/json; charset=utf-8"
 
 
 @dataclass
@@ -137,6 +150,19 @@ class FakeGitHub:
         """Make the next `times` matching requests fail with `status` and `body` (after doing them, if
         `apply`)."""
         self.rules.append(Rule(method, path, status, times, apply, body=body))
+
+    def reshape(
+        self,
+        method: str,
+        path: str,
+        reshape: Callable[[Any], Any] = lambda answer: answer,
+        times: int = 1,
+        link: str | None = None,
+        status: int = 0,
+    ) -> None:
+        """Perform the next `times` matching requests but answer `reshape(answer)` (a malformed answer), with
+        `link` as the Link header and `status` as the status if given."""
+        self.rules.append(Rule(method, path, status, times, reshape=reshape, link=link))
 
     def rate_limit(self, method: str, path: str, times: int = 1, reset_in: float = -1.0) -> None:
         """Answer the next `times` matching requests with a primary rate-limit 403."""
@@ -395,6 +421,13 @@ class FakeGitHub:
                         {"message": message, "documentation_url": "https://docs.github.com/rest"},
                         limited,
                     )
+                if rule.reshape is not None:
+                    status, payload, extra = self._route(method, path, query, data)
+                    if method != "GET" and status < 400:
+                        self._writes += 1
+                    if rule.link is not None:
+                        extra = {**extra, "Link": rule.link}
+                    return rule.status or status, rule.reshape(payload), extra
                 if rule.apply:
                     self._route(method, path, query, data)
                     if method != "GET":
@@ -416,9 +449,10 @@ class FakeGitHub:
                 body = self.rfile.read(length).decode("utf-8") if length else ""
                 headers = {key.lower(): value for key, value in self.headers.items()}
                 status, payload, extra = fake.handle(self.command, self.path, headers, body)
-                data = json.dumps(payload).encode("utf-8")
+                raw = payload if isinstance(payload, Raw) else Raw(json.dumps(payload).encode("utf-8"))
+                data = raw.body
                 self.send_response(status)
-                self.send_header("Content-Type", "application/json; charset=utf-8")
+                self.send_header("Content-Type", raw.content_type)
                 self.send_header("Content-Length", str(len(data)))
                 extra.setdefault("X-RateLimit-Limit", "5000")
                 extra.setdefault("X-RateLimit-Remaining", "4999")

@@ -20,7 +20,7 @@ from typing import Any, cast
 from github import (
     Auth,
     BadCredentialsException,
-    Github,
+    Consts,
     GithubException,
     GithubRetry,
     RateLimitExceededException,
@@ -36,6 +36,7 @@ from urllib3.response import HTTPResponse
 
 from loggardener.clustering.models import Cluster
 from loggardener.errors import ExitCode, GardenerError
+from loggardener.publishing.answers import CheckedRequester, UnreadableAnswer
 from loggardener.publishing.content import PRIORITIES, Composer, summary, utc
 from loggardener.publishing.interface import (
     DEFAULT_API_URL,
@@ -113,12 +114,10 @@ class _Run:
     """Why no more issues are created: one came back without the generated-by label, so would the rest."""
 
 
-_UNREADABLE_ANSWER = (TypeError, KeyError, AttributeError)
-"""What PyGithub raises reading an answer of the wrong shape (a proxy's 200 page where a list of issues
-belongs, an issue without its fields): it builds its objects from whatever JSON came."""
-_API_ERRORS = (GithubException, RequestException, RecursionError, *_UNREADABLE_ANSWER)
-"""What a call to GitHub raises when it fails, or when its answer cannot be read (a JSON answer nested too
-deeply for the decoder, or not of the shape GitHub sends: a proxy's or a broken one)."""
+_API_ERRORS = (GithubException, RequestException, UnreadableAnswer)
+"""What a call to GitHub raises when it fails, or when its answer is not of the shape GitHub sends (a
+proxy's page, a cut-off answer: `CheckedRequester` checks every answer). Nothing else is caught: an error
+of gardener's own is a bug, and stops the run with exit code 1."""
 
 
 def describe(exc: Exception) -> str:
@@ -134,13 +133,8 @@ def describe(exc: Exception) -> str:
     if isinstance(exc, RetryError):
         reason = re.search(r"Caused by \w+\('([^']*)'", str(exc))
         return "GitHub kept failing after retries" + (f": {reason.group(1)}" if reason else "")
-    if isinstance(exc, RecursionError):
-        return "GitHub's answer nests too deeply to be read as JSON (a proxy's page?)"
-    if isinstance(exc, _UNREADABLE_ANSWER):
-        return (
-            "GitHub's answer is not the JSON its API sends (a proxy's page? check GITHUB_API_URL): "
-            f"{type(exc).__name__}: {str(exc)[:200]}"
-        )
+    if isinstance(exc, UnreadableAnswer):
+        return str(exc)
     if isinstance(exc, InvalidHeader):  # its text quotes the header: the token
         return "a request header holds a character HTTP refuses (check GH_TOKEN or GITHUB_TOKEN)"
     if isinstance(exc, RequestException):
@@ -236,12 +230,15 @@ class GitHubPublisher(IssuePublisher):
             max_rate_limit_wait=max_rate_limit_wait,
             secondary_rate_wait=min(60.0, max_rate_limit_wait),
         )
-        self.github = Github(
-            auth=Auth.Token(token),
-            base_url=self.base_url,
-            retry=retry,
-            timeout=timeout,
-            per_page=100,
+        self.requester = CheckedRequester(
+            Auth.Token(token),
+            self.base_url,
+            timeout,
+            Consts.DEFAULT_USER_AGENT,
+            100,
+            True,
+            retry,
+            None,
             seconds_between_requests=seconds_between_requests,
             seconds_between_writes=seconds_between_writes,
             lazy=True,
@@ -257,7 +254,7 @@ class GitHubPublisher(IssuePublisher):
         deadline = time.monotonic() + self.max_rate_limit_wait
         self._retry.deadline = deadline
         try:
-            repo = self.github.get_repo(self.repo_name)
+            repo = Repository(self.requester, url=f"/repos/{self.repo_name}")  # lazy: no request
             candidates = self._candidates(repo, label)
         except BadCredentialsException:
             raise _rejected() from None
