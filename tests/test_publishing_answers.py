@@ -253,3 +253,22 @@ def test_an_unreadable_listing_is_one_line_exit_6_and_the_worklog_is_kept(
     worklog = next(out.glob("*.md")).read_text(encoding="utf-8")
     assert "GitHub's answer to GET /repos/o/r/issues is unreadable" in worklog
     assert not server.issues
+
+
+@pytest.mark.parametrize(
+    ("url", "on"),
+    [
+        ("https://ghe.corp/api/v3/repos/o/r/issues/1", True),
+        ("http://ghe.corp/api/v3/repos/o/r/issues/1", True),  # the same API, as a proxy in front of it says
+        ("https://GHE.corp/api/v3/repos/o/r/issues?page=2", True),
+        ("https://ghe.corp/repos/o/r/issues/1", False),  # outside the API's path
+        ("https://ghe.corp:8443/api/v3/repos/o/r/issues/1", False),
+        ("https://ghe.corp.evil.test/api/v3/repos/o/r/issues/1", False),
+        ("https://ghe.corp:x/api/v3/repos/o/r/issues/1", False),
+        ("ftp://ghe.corp/api/v3/repos/o/r/issues/1", False),
+    ],
+)
+def test_an_enterprise_api_url_with_a_path_is_told_from_others(url: str, on: bool) -> None:
+    from loggardener.publishing.github import GitHubPublisher
+
+    assert GitHubPublisher("o/r", TOKEN, "https://ghe.corp/api/v3").requester._on_api(url) is on

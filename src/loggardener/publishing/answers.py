@@ -218,7 +218,8 @@ class CheckedRequester(Requester):
             raise _Wrong(f"is not on {self.base_url}: {str(value)[:80]!r}")
 
     def _on_api(self, url: str) -> bool:
-        """Whether `url` is on the API this requester talks to (PyGithub refuses to follow one that is not)."""
+        """Whether `url` is on the API this requester talks to: its host, port and path, as PyGithub checks
+        before following a URL (an https answer of an API reached by http, behind a proxy, is)."""
         base, there = urlsplit(self.base_url), urlsplit(url)
         return (
             there.scheme in ("http", "https")
@@ -273,8 +274,9 @@ def _page(value: str) -> int:
 
 
 def _port(parts: Any) -> int | None:
+    """The port a URL names (None when it names none, or one that is not a port)."""
     try:
         port: int | None = parts.port
     except ValueError:
-        return None
-    return port or {"http": 80, "https": 443}.get(parts.scheme)
+        return -1
+    return port
