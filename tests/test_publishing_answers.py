@@ -194,7 +194,10 @@ def test_an_edit_answered_with_a_page_fails_that_issue_and_the_next_run_finishes
     assert len(server.issues) == 2 and len(server.comments_on(1)) == 1
 
 
-@pytest.mark.parametrize("body", [b"<html>502 Bad Gateway</html>", b'["Server Error"]', b'{"message": 5}'])
+@pytest.mark.parametrize(
+    "body",
+    [b"<html>502 Bad Gateway</html>", b'["Server Error"]', b'{"message": 5}', b'{"message": "Server Err'],
+)
 def test_an_error_answered_with_a_page_is_its_status(server: FakeGitHub, body: bytes) -> None:
     server.reshape("POST", LIST, lambda answer: Raw(body, "text/html"), times=10, status=502)
 

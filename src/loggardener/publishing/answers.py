@@ -159,6 +159,8 @@ class CheckedRequester(Requester):
             raise GithubException(status, {"message": message}, answer_headers)
         if 200 <= status < 300:
             self._check(verb, url, parameters or {}, answer_headers, output)
+        elif status >= 400 and not _decodes(output):
+            output = ""  # a cut-off error page: PyGithub would raise its JSON error, not the status
         return status, answer_headers, output
 
     @classmethod
@@ -267,6 +269,17 @@ class CheckedRequester(Requester):
         target = parse_qs(there.query).get("page")
         if (target is not None and _page(target[0]) <= current) or (target is None and following == url):
             raise _Wrong(f"its next page does not follow page {current}: {following[:80]!r}")
+
+
+def _decodes(output: str) -> bool:
+    """Whether an answer is JSON, or text PyGithub takes as it is (it decodes what starts like JSON)."""
+    if not output.lstrip().startswith(("{", "[")):
+        return True
+    try:
+        json.loads(output)
+    except (ValueError, RecursionError):
+        return False
+    return True
 
 
 def _page(value: str) -> int:
