@@ -10,6 +10,7 @@ import json
 import re
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -60,6 +61,18 @@ class Rule:
     """For a secondary rate limit: the `Retry-After` header."""
     body: dict[str, Any] | None = None
     """The answer's JSON (default `{"message": "Server Error"}`)."""
+    reshape: Callable[[Any], Any] | None = None
+    """Perform the request, then answer `reshape(the JSON it would answer)` (a `Raw` is sent as it is)."""
+    link: str | None = None
+    """With `reshape`: the Link header to send instead of the real one."""
+
+
+@dataclass
+class Raw:
+    """An answer sent byte for byte: not JSON, cut off, an HTML page."""
+
+    body: bytes
+    content_type: str = "application/json; charset=utf-8"
 
 
 @dataclass
@@ -104,6 +117,10 @@ class FakeGitHub:
         """With issues turned off in the repository, GitHub answers its issue endpoints with 410."""
         self.push_access = True
         """Without push access GitHub silently drops the labels of a new issue (and refuses label writes)."""
+        self.renamed_from: str | None = None
+        """The repository's old name: GitHub answers requests to it with 301 (GET) or 307 to `/repositories/1`."""
+        self.moved: dict[int, Issue] = {}
+        """Issues transferred away, by their old number: GitHub answers with 301 to `/repositories/2`."""
         self._writes = 0
         self._lock = threading.Lock()
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
@@ -138,6 +155,19 @@ class FakeGitHub:
         `apply`)."""
         self.rules.append(Rule(method, path, status, times, apply, body=body))
 
+    def reshape(
+        self,
+        method: str,
+        path: str,
+        reshape: Callable[[Any], Any] = lambda answer: answer,
+        times: int = 1,
+        link: str | None = None,
+        status: int = 0,
+    ) -> None:
+        """Perform the next `times` matching requests but answer `reshape(answer)` (a malformed answer), with
+        `link` as the Link header and `status` as the status if given."""
+        self.rules.append(Rule(method, path, status, times, reshape=reshape, link=link))
+
     def rate_limit(self, method: str, path: str, times: int = 1, reset_in: float = -1.0) -> None:
         """Answer the next `times` matching requests with a primary rate-limit 403."""
         self.rules.append(Rule(method, path, 403, times, rate_limit_reset=reset_in))
@@ -152,7 +182,7 @@ class FakeGitHub:
     def add_issue(self, title: str, body: str, labels: list[str], state: str = "open") -> Issue:
         """Put an issue in the repository, as if someone created it earlier."""
         with self._lock:
-            issue = Issue(len(self.issues) + 1, title, body, list(labels), state)
+            issue = Issue(self.next_number(), title, body, list(labels), state)
             if state == "closed":
                 issue.closed_at = _now()
             self.issues[issue.number] = issue
@@ -170,6 +200,15 @@ class FakeGitHub:
         with self._lock:
             issue = self.issues[number]
             issue.state, issue.state_reason, issue.closed_at = "closed", "completed", closed_at or _now()
+
+    def next_number(self) -> int:
+        """The number GitHub gives the next issue (numbers are never reused, even of a transferred one)."""
+        return max([0, *self.issues, *self.moved]) + 1
+
+    def transfer(self, number: int) -> None:
+        """Transfer an issue to the repository `o/elsewhere`, as a person would."""
+        with self._lock:
+            self.moved[number] = self.issues.pop(number)
 
     def requests_matching(self, method: str, pattern: str = ".*") -> list[Request]:
         return [r for r in self.requests if r.method == method and re.fullmatch(pattern, r.path)]
@@ -278,7 +317,9 @@ class FakeGitHub:
                 found = [
                     i
                     for i in sorted(self.issues.values(), key=lambda i: i.number if ascending else -i.number)
-                    if (state == "all" or i.state == state) and all(name in i.labels for name in wanted)
+                    if (state == "all" or i.state == state)
+                    and all(name in i.labels for name in wanted)
+                    and ("since" not in query or _iso(i.updated_at) >= query["since"])
                 ]
                 page, headers = self._page(path, query, found)
                 return 200, [self._issue_json(i) for i in page], headers
@@ -286,7 +327,7 @@ class FakeGitHub:
                 if not data or not data.get("title"):
                     return 422, {"message": "Validation Failed"}, {}
                 labels = list(data.get("labels", [])) if self.push_access else []
-                issue = Issue(len(self.issues) + 1, data["title"], data.get("body") or "", labels)
+                issue = Issue(self.next_number(), data["title"], data.get("body") or "", labels)
                 self.issues[issue.number] = issue
                 return 201, self._issue_json(issue), {}
         match = re.fullmatch(rf"{re.escape(repo)}/issues/(\d+)", path)
@@ -373,6 +414,24 @@ class FakeGitHub:
     ) -> tuple[int, Any, dict[str, str]]:
         if headers.get("authorization") != f"token {self.token}":
             return 401, {"message": "Bad credentials"}, {}
+        old = f"/repos/{self.owner}/{self.renamed_from}"
+        if self.renamed_from and (path == old or path.startswith(old + "/")):
+            where = f"{self.url}/repositories/1{path[len(old) :]}" + (f"?{urlencode(query)}" if query else "")
+            moved = {"message": "Moved Permanently", "url": where, "documentation_url": DOCS}
+            return (301 if method == "GET" else 307), moved, {"Location": where}
+        if path.startswith("/repositories/1/") or path == "/repositories/1":
+            path = self._repo_path + path[len("/repositories/1") :]
+        transferred = re.fullmatch(rf"{re.escape(self._repo_path)}/issues/(\d+)", path)
+        if transferred and int(transferred.group(1)) in self.moved:
+            where = f"{self.url}/repositories/2/issues/{transferred.group(1)}"
+            return 301, {"message": "Moved Permanently", "url": where}, {"Location": where}
+        elsewhere = re.fullmatch(r"/repositories/2/issues/(\d+)", path)
+        if elsewhere and method == "GET" and int(elsewhere.group(1)) in self.moved:
+            answer = self._issue_json(self.moved[int(elsewhere.group(1))])
+            here = f"/{self.owner}/{self.repo}/"
+            for key in ("html_url", "url", "comments_url"):
+                answer[key] = answer[key].replace(here, f"/{self.owner}/elsewhere/")
+            return 200, answer, {}
         if self.die_after_writes is not None and self._writes >= self.die_after_writes:
             return 500, {"message": "Server Error"}, {}
         data = json.loads(body) if body else {}
@@ -395,6 +454,13 @@ class FakeGitHub:
                         {"message": message, "documentation_url": "https://docs.github.com/rest"},
                         limited,
                     )
+                if rule.reshape is not None:
+                    status, payload, extra = self._route(method, path, query, data)
+                    if method != "GET" and status < 400:
+                        self._writes += 1
+                    if rule.link is not None:
+                        extra = {**extra, "Link": rule.link}
+                    return rule.status or status, rule.reshape(payload), extra
                 if rule.apply:
                     self._route(method, path, query, data)
                     if method != "GET":
@@ -416,9 +482,10 @@ class FakeGitHub:
                 body = self.rfile.read(length).decode("utf-8") if length else ""
                 headers = {key.lower(): value for key, value in self.headers.items()}
                 status, payload, extra = fake.handle(self.command, self.path, headers, body)
-                data = json.dumps(payload).encode("utf-8")
+                raw = payload if isinstance(payload, Raw) else Raw(json.dumps(payload).encode("utf-8"))
+                data = raw.body
                 self.send_response(status)
-                self.send_header("Content-Type", "application/json; charset=utf-8")
+                self.send_header("Content-Type", raw.content_type)
                 self.send_header("Content-Length", str(len(data)))
                 extra.setdefault("X-RateLimit-Limit", "5000")
                 extra.setdefault("X-RateLimit-Remaining", "4999")

@@ -13,14 +13,14 @@ import re
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from types import TracebackType
 from typing import Any, cast
 
 from github import (
     Auth,
     BadCredentialsException,
-    Github,
+    Consts,
     GithubException,
     GithubRetry,
     RateLimitExceededException,
@@ -36,6 +36,7 @@ from urllib3.response import HTTPResponse
 
 from loggardener.clustering.models import Cluster
 from loggardener.errors import ExitCode, GardenerError
+from loggardener.publishing.answers import CheckedRequester, UnreadableAnswer
 from loggardener.publishing.content import PRIORITIES, Composer, summary, utc
 from loggardener.publishing.interface import (
     DEFAULT_API_URL,
@@ -44,9 +45,17 @@ from loggardener.publishing.interface import (
     IssuePublisher,
     check_repo,
 )
-from loggardener.publishing.markers import Summary, has_fingerprint, is_our_comment, read_state
+from loggardener.publishing.markers import (
+    Summary,
+    fingerprint_marker,
+    has_fingerprint,
+    is_our_comment,
+    read_state,
+)
 from loggardener.report import IssueAction
 
+_CLOCK_MARGIN = timedelta(minutes=10)
+"""How far this machine's clock may be ahead of GitHub's, for `since` in the twin check."""
 _MARKER = re.compile(r"<!-- log-gardener:fingerprint=([A-Za-z0-9_.:-]{1,128}) -->")
 
 
@@ -111,14 +120,15 @@ class _Run:
     touched: list[_Touched] = field(default_factory=list)
     unfindable: str | None = None
     """Why no more issues are created: one came back without the generated-by label, so would the rest."""
+    created: dict[str, Issue] = field(default_factory=dict)
+    since: datetime = field(default_factory=lambda: datetime.now(timezone.utc) - _CLOCK_MARGIN)
+    """Before the listing began (less a margin for clocks): a twin filed by a concurrent run is newer."""
 
 
-_UNREADABLE_ANSWER = (TypeError, KeyError, AttributeError)
-"""What PyGithub raises reading an answer of the wrong shape (a proxy's 200 page where a list of issues
-belongs, an issue without its fields): it builds its objects from whatever JSON came."""
-_API_ERRORS = (GithubException, RequestException, RecursionError, *_UNREADABLE_ANSWER)
-"""What a call to GitHub raises when it fails, or when its answer cannot be read (a JSON answer nested too
-deeply for the decoder, or not of the shape GitHub sends: a proxy's or a broken one)."""
+_API_ERRORS = (GithubException, RequestException, UnreadableAnswer)
+"""What a call to GitHub raises when it fails, or when its answer is not of the shape GitHub sends (a
+proxy's page, a cut-off answer: `CheckedRequester` checks every answer). Nothing else is caught: an error
+of gardener's own is a bug, and stops the run with exit code 1."""
 
 
 def describe(exc: Exception) -> str:
@@ -134,13 +144,8 @@ def describe(exc: Exception) -> str:
     if isinstance(exc, RetryError):
         reason = re.search(r"Caused by \w+\('([^']*)'", str(exc))
         return "GitHub kept failing after retries" + (f": {reason.group(1)}" if reason else "")
-    if isinstance(exc, RecursionError):
-        return "GitHub's answer nests too deeply to be read as JSON (a proxy's page?)"
-    if isinstance(exc, _UNREADABLE_ANSWER):
-        return (
-            "GitHub's answer is not the JSON its API sends (a proxy's page? check GITHUB_API_URL): "
-            f"{type(exc).__name__}: {str(exc)[:200]}"
-        )
+    if isinstance(exc, UnreadableAnswer):
+        return str(exc)
     if isinstance(exc, InvalidHeader):  # its text quotes the header: the token
         return "a request header holds a character HTTP refuses (check GH_TOKEN or GITHUB_TOKEN)"
     if isinstance(exc, RequestException):
@@ -167,6 +172,12 @@ def _details(data: object) -> str:
 def _refused(exc: GithubException, repo: str) -> GardenerError | None:
     """The repository-wide answers that every issue would get again (no such repository, no permission to
     its issues), as one line; None for any other failure."""
+    if 300 <= exc.status < 400:
+        return GardenerError(
+            f"GitHub moved {repo} ({describe(exc)}): it was renamed or transferred; give its new name to "
+            "--repo or GITHUB_REPOSITORY; nothing more published",
+            ExitCode.BAD_INPUT,
+        )
     if exc.status == 404:
         return GardenerError(
             f"GitHub has no repository {repo} this token can see ({describe(exc)}): check --repo or "
@@ -236,12 +247,15 @@ class GitHubPublisher(IssuePublisher):
             max_rate_limit_wait=max_rate_limit_wait,
             secondary_rate_wait=min(60.0, max_rate_limit_wait),
         )
-        self.github = Github(
-            auth=Auth.Token(token),
-            base_url=self.base_url,
-            retry=retry,
-            timeout=timeout,
-            per_page=100,
+        self.requester = CheckedRequester(
+            Auth.Token(token),
+            self.base_url,
+            timeout,
+            Consts.DEFAULT_USER_AGENT,
+            100,
+            True,
+            retry,
+            None,
             seconds_between_requests=seconds_between_requests,
             seconds_between_writes=seconds_between_writes,
             lazy=True,
@@ -256,8 +270,9 @@ class GitHubPublisher(IssuePublisher):
         label = composer.config.generated_by_label
         deadline = time.monotonic() + self.max_rate_limit_wait
         self._retry.deadline = deadline
+        listed_at = datetime.now(timezone.utc) - _CLOCK_MARGIN
         try:
-            repo = self.github.get_repo(self.repo_name)
+            repo = Repository(self.requester, url=f"/repos/{self.repo_name}")  # lazy: no request
             candidates = self._candidates(repo, label)
         except BadCredentialsException:
             raise _rejected() from None
@@ -273,7 +288,7 @@ class GitHubPublisher(IssuePublisher):
                 IssueAction(fingerprint=c.fingerprint, action="failed", title=c.title, detail=line)
                 for c in clusters
             ]
-        run = _Run(numbers={fp: issue.number for fp, issue in candidates.items()})
+        run = _Run(numbers={fp: issue.number for fp, issue in candidates.items()}, since=listed_at)
         actions: list[IssueAction] = []
         stopped: str | None = None
         for cluster in clusters:
@@ -288,6 +303,9 @@ class GitHubPublisher(IssuePublisher):
                 number = (known or {}).get(cluster.fingerprint)
                 if cluster.fingerprint not in candidates and number is not None:
                     found = self._known(repo, cluster.fingerprint, number)
+                    if found is not None and not self._ours(found.url, found.number):
+                        actions.append(self._moved(cluster, found, number))
+                        continue
                     if found is not None:
                         candidates[cluster.fingerprint] = found
                         run.numbers[cluster.fingerprint] = found.number
@@ -317,6 +335,7 @@ class GitHubPublisher(IssuePublisher):
                     stopped = refused.message  # every other write would be refused the same way
                 actions.append(self._failed(cluster, describe(exc) if stopped is None else stopped))
         if stopped is None:
+            self._close_twins(repo, label, run, actions)
             self._refresh_related(composer, run, actions)
         return actions
 
@@ -325,6 +344,9 @@ class GitHubPublisher(IssuePublisher):
         """Issues with the generated-by label, by the fingerprint in their marker: open first, then oldest."""
         found: dict[str, Issue] = {}
         for issue in repo.get_issues(state="all", labels=[label], sort="created", direction="asc"):
+            if not self._ours(issue.url, issue.number):
+                # GitHub followed its own redirect (a renamed repository) and lists another one's issues
+                raise GithubException(301, {"message": f"its issues are listed as {issue.url}"}, {})
             if "/pull/" in (issue.html_url or ""):
                 continue
             match = _MARKER.search(issue.body or "")
@@ -336,6 +358,10 @@ class GitHubPublisher(IssuePublisher):
                 found[fingerprint] = issue
         return found
 
+    def _ours(self, url: str, number: int) -> bool:
+        """Whether an issue's API `url` is issue `number` of this repository."""
+        return url.lower().endswith(f"/repos/{self.repo_name.lower()}/issues/{number}")
+
     def _one(
         self, repo: Repository, composer: Composer, cluster: Cluster, issue: Issue | None, run: _Run
     ) -> IssueAction:
@@ -344,6 +370,7 @@ class GitHubPublisher(IssuePublisher):
                 return self._failed(cluster, NOT_ATTEMPTED + run.unfindable)
             content = composer.issue(cluster, run.numbers)
             created = repo.create_issue(title=content.title, body=content.body, labels=content.labels)
+            run.created[cluster.fingerprint] = created
             run.numbers[cluster.fingerprint] = created.number
             run.touched.append(_Touched(created, cluster, content.summary.related_issues))
             labels = [label.name for label in created.labels]
@@ -365,10 +392,56 @@ class GitHubPublisher(IssuePublisher):
         run.touched.append(_Touched(issue, cluster, listed))
         return self._open(composer, cluster, issue, body_state)
 
+    def _close_twins(self, repo: Repository, label: str, run: _Run, actions: list[IssueAction]) -> None:
+        """When another run filed a problem while this one did (both listed before either created), the
+        older issue stays and the one this run created is closed as its duplicate, its marker disarmed.
+        One listing, of the issues updated since this run began: whichever run checks last sees both."""
+        if not run.created:
+            return
+        oldest: dict[str, Issue] = {}
+        try:
+            for issue in repo.get_issues(
+                state="all", labels=[label], since=run.since, sort="created", direction="asc"
+            ):
+                match = _MARKER.search(issue.body or "")
+                if match and self._ours(issue.url, issue.number) and "/pull/" not in issue.html_url:
+                    oldest.setdefault(match.group(1), issue)
+        except _API_ERRORS:
+            return  # the created issues stand; a later run matches the oldest of two
+        for fingerprint, created in run.created.items():
+            kept = oldest.get(fingerprint)
+            index = next((n for n, a in enumerate(actions) if a.fingerprint == fingerprint), None)
+            if kept is None or kept.number >= created.number or index is None:
+                continue
+            body = (created.body or "").replace(
+                fingerprint_marker(fingerprint), f"<!-- log-gardener:duplicate-of={kept.number} -->"
+            )
+            note = f"Duplicate of #{kept.number}: another run of log gardener filed this problem at the same time."
+            try:
+                created.edit(state="closed", state_reason="not_planned", body=f"{note}\n\n{body}")
+            except _API_ERRORS as exc:
+                line = f"; another run filed it as #{kept.number}, closing this duplicate failed: {describe(exc)}"
+                actions[index] = actions[index].model_copy(update={"detail": actions[index].detail + line})
+                continue
+            run.numbers[fingerprint] = kept.number
+            run.touched = [t for t in run.touched if t.issue is not created]
+            detail = f"another run filed it at the same time; #{created.number}, made by this run, closed as its duplicate"
+            actions[index] = actions[index].model_copy(
+                update={
+                    "action": "skipped",
+                    "number": kept.number,
+                    "url": kept.html_url,
+                    "title": kept.title,
+                    "detail": detail,
+                }
+            )
+
     def _known(self, repo: Repository, fingerprint: str, number: int) -> Issue | None:
         """Issue `number` of this repository when it still carries `fingerprint`'s marker: in its body (the
         listing misses it when its generated-by label is gone), or, when a person rewrote the body without
-        any marker, in one of our comments; None when it was deleted, moved away or is another problem's."""
+        any marker, in one of our comments; None when it was deleted or is another problem's. An issue a
+        person transferred to another repository (GitHub answers 301) is returned when it keeps the marker:
+        the caller files no new one (see `_moved`)."""
         try:
             issue = repo.get_issue(number)
             body, url = issue.body, issue.html_url or ""
@@ -376,8 +449,10 @@ class GitHubPublisher(IssuePublisher):
             if exc.status in (404, 410):  # deleted, or transferred to a repository this token cannot see
                 return None
             raise
+        if not self._ours(issue.url, issue.number):
+            return issue if has_fingerprint(body, fingerprint) else None
         if not url.lower().endswith(f"/{self.repo_name.lower()}/issues/{number}"):
-            return None  # a pull request, or an issue transferred to another repository
+            return None  # a pull request
         if has_fingerprint(body, fingerprint):
             return issue
         if _MARKER.search(body or "") is None and self._our_comments(issue, fingerprint):
@@ -513,6 +588,20 @@ class GitHubPublisher(IssuePublisher):
                 "number": issue.number,
                 "url": url or issue.html_url,
                 "detail": detail,
+            }
+        )
+
+    @staticmethod
+    def _moved(cluster: Cluster, issue: Issue, number: int) -> IssueAction:
+        """Skipped: issue `number` was transferred to another repository; it keeps the problem (no new issue
+        here, and no number of that repository's is recorded as one of this one's)."""
+        return IssueAction.model_validate(
+            {
+                "fingerprint": cluster.fingerprint,
+                "action": "skipped",
+                "title": issue.title,
+                "url": issue.html_url,
+                "detail": f"#{number} was transferred to {issue.html_url}: not updated there, not filed again here",
             }
         )
 
