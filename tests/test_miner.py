@@ -774,3 +774,22 @@ def test_words_in_brackets_that_are_no_list_stay_apart() -> None:
         for _ in range(rng.randint(15, 25))
     ]
     assert len(set(clusters_of(messages).values())) == len(verbs)
+
+
+def test_a_description_holding_a_number_is_one_value_like_the_others() -> None:
+    """systemd's `Started %s.`: a unit's description may hold a number (`User Manager for UID 1000`)."""
+    units = [
+        "Docker Application Container Engine",
+        "OpenBSD Secure Shell server",
+        "Daily apt download activities",
+        "Rotate log files",
+        "Cleanup of Temporary Directories",
+    ]
+    units += [f"User Manager for UID {uid}" for uid in (0, 1000, 1001)]
+    verbs = {"Starting": "...", "Started": ".", "Stopped": "."}
+    clusters = clusters_of([f"{verb} {unit}{end}" for verb, end in verbs.items() for unit in units])
+    for verb in verbs:
+        assert (
+            len({template for message, template in clusters.items() if message.startswith(verb + " ")}) == 1
+        )
+    assert len(set(clusters.values())) == len(verbs)

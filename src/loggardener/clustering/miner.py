@@ -11,7 +11,8 @@ How it works (docs/clustering.md states it in one page):
    - *values*: signatures that differ in values only (`<*>ms` / `<*>.<*>s`, quoted words, `key=<value>`),
      at however many positions, are one cluster from the start.
    - *phrases*: a stretch of prose words that is a value (a unit's description, an error text: the same
-     stretches fill several places, `Starting <*>...`, `failed: <*>`) reads as one wildcard (`_phrases`).
+     stretches fill several places, `Starting <*>...`, `failed: <*>`) reads as one wildcard (`_phrases`);
+     values after its first word are part of it (`User Manager for UID <*>`).
    - *slots*: signatures of one length that are equal but for one position form a slot. Its values merge
      when the slot is variable: values without words (`<*>`, `<*>ms`) always do; a word joins masked
      values that occur more often than it (wildcard absorption); words merge with each other when at
@@ -763,7 +764,8 @@ def _phrases(keys: list[tuple[str, ...]]) -> dict[int, tuple[int, int]]:
 
     A stretch of two to `MAX_PHRASE` words after a word, before the same tokens (`Starting <desc>...`,
     `failed: <error>`), is a value, like a word in a slot, when at least `MIN_DISTINCT` of the stretches
-    there fill such a place elsewhere too (`Docker Engine` after `Starting` and after `Stopped`;
+    there fill such a place elsewhere too (`Docker Engine` after `Starting` and after `Stopped`; values after
+    its first word belong to it, `User Manager for UID <*>`;
     `Connection reset by peer` after two messages' colons) and begin and end with `MIN_DISTINCT` different
     words (`invalid user X` is a constant and a value, not a value; a numbered name that leads a stretch,
     `G<*>` of `(G<*> Evacuation Pause)`, is one of its words and the word after it tells how it begins): the
@@ -798,12 +800,14 @@ def _phrases(keys: list[tuple[str, ...]]) -> dict[int, tuple[int, int]]:
             (_is_word(token) or _is_numbered_name(token)) and "=" not in token and not _is_value(token)
             for token in tokens
         ]
+        # a value within a stretch (after its first word) is part of it: `User Manager for UID <*>`
+        inner = [word or token.startswith(WILDCARD) for word, token in zip(words, tokens, strict=True)]
         unique = list(itertools.accumulate((seen[_bare_word(token)] == 1 for token in tokens), initial=0))
         for start in range(1, min(size, last_start + 1)):
-            if not words[start - 1]:
+            if not words[start - 1] or not words[start]:
                 continue
             for end in range(start + 2, min(size, start + MAX_PHRASE) + 1):
-                if not words[end - 1] or not words[end - 2]:
+                if not inner[end - 1] or not inner[end - 2]:
                     break
                 if end >= first_end:
                     context = prefix[start], suffix[end]
