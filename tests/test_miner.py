@@ -7,9 +7,11 @@ import tracemalloc
 import uuid
 from collections.abc import Callable
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from linear import assert_linear
 from loggardener.clustering.miner import OTHER_ID, TemplateMiner, signature
 
 USERS = ["admin", "oracle", "test", "webmaster", "guest", "zabbix"]
@@ -793,3 +795,12 @@ def test_a_description_holding_a_number_is_one_value_like_the_others() -> None:
             len({template for message, template in clusters.items() if message.startswith(verb + " ")}) == 1
         )
     assert len(set(clusters.values())) == len(verbs)
+
+
+@pytest.mark.parametrize("opener", ["(", "[", "{", "'", '"'])
+def test_a_long_run_of_brackets_or_quotes_is_read_in_linear_time(opener: str) -> None:
+    """A crafted line of 100,000 opening brackets or quotes (minutes before): empty values are a few of them."""
+    run = assert_linear(
+        lambda size: clusters_of([f"load {opener * size}x", f"drop {opener * size}x"]), 100_000
+    )
+    assert len(set(run.values())) == 2

@@ -77,8 +77,9 @@ _DIGITS_TO_ZERO = bytes.maketrans(b"0123456789", b"0000000000")
 _LETTER = re.compile(r"[A-Za-z]")
 # A value with a short unit glued to it: `<*>ms`, `(<*>s)`, `<*>KB`.
 _UNIT_AFTER_WILDCARD = re.compile(r"<\*>[A-Za-zµ]{0,3}")
-# Brackets or quotes around nothing: an empty value, `()`, `[]`, `''`.
-_EMPTY = re.compile(r"[(\[{'\"]+[)\]}'\"]+[,;:.]?")
+# Brackets or quotes around nothing: an empty value, `()`, `[]`, `''`. A few of them: a quote both opens
+# and closes, so unbounded runs would split a long run of quotes every way (quadratic on `''''…x`).
+_EMPTY = re.compile(r"[(\[{'\"]{1,16}[)\]}'\"]{1,16}[,;:.]?")
 # The comma between members of compact JSON (`{"id":7,"user":"ana"}`): each member is a token.
 _MEMBERS = re.compile(r',(?=")')
 # Spaces that pad a bracketed column to its width (`[   worker-1]`, `[WARN ]`): the column's value is one token.
