@@ -804,3 +804,45 @@ def test_a_long_run_of_brackets_or_quotes_is_read_in_linear_time(opener: str) ->
         lambda size: clusters_of([f"load {opener * size}x", f"drop {opener * size}x"]), 100_000
     )
     assert len(set(run.values())) == 2
+
+
+_POD_EVENT = (
+    '"Error syncing pod, skipping" err="failed to \\"StartContainer\\" for \\"{name}\\" with CrashLoopBackOff: '
+    '\\"back-off {n}s restarting failed container={name} pod={name}-{n}_prod\\"" podUID={n}'
+)
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    st.lists(st.from_regex(r"zz[a-z]{2,8}", fullmatch=True), min_size=2, max_size=6, unique=True),
+    st.integers(1, 4),
+)
+def test_a_value_said_twice_is_one_slot(names: list[str], repeats: int) -> None:
+    """`for \\"nginx\\" … container=nginx`: a value repeated elsewhere in the line still varies as one value."""
+    messages = [
+        _POD_EVENT.format(name=name, n=10 * i + k) for i, name in enumerate(names) for k in range(repeats)
+    ]
+    messages += [f"Killing container with a grace period gracePeriod={n}" for n in range(5)]
+    clusters = clusters_of(messages)
+    assert len({clusters[message] for message in messages[:-5]}) == 1
+    assert len(set(clusters.values())) == 2
+
+
+def test_a_word_said_twice_follows_the_slot_rules() -> None:
+    """A word said again as a key's value is a slot like any: a few frequent words stay different events."""
+    messages = [
+        f"Starting {unit} worker (unit={unit}, attempt {n})"
+        for unit in ("api", "cron", "mail")
+        for n in range(20)
+    ]
+    assert len(set(clusters_of(messages).values())) == 3
+
+
+def test_a_long_token_said_twice_is_read_in_linear_time() -> None:
+    """The word a crafted token holds (100,000 brackets, a word, 100,000 dots) is found in linear time."""
+
+    def run(size: int) -> dict[str, str]:
+        token = "(" * size + "name" + "." * size
+        return clusters_of([f"{verb} '{token}' as key={token}" for verb in ("load", "drop")])
+
+    assert len(set(assert_linear(run, 100_000).values())) == 2

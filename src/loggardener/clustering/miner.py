@@ -13,9 +13,10 @@ How it works (docs/clustering.md states it in one page):
    - *phrases*: a stretch of prose words that is a value (a unit's description, an error text: the same
      stretches fill several places, `Starting <*>...`, `failed: <*>`) reads as one wildcard (`_phrases`);
      values after its first word are part of it (`User Manager for UID <*>`).
-   - *slots*: signatures of one length that are equal but for one position form a slot. Its values merge
-     when the slot is variable: values without words (`<*>`, `<*>ms`) always do; a word joins masked
-     values that occur more often than it (wildcard absorption); words merge with each other when at
+   - *slots*: signatures of one length that are equal but for one position form a slot (or but for two
+     positions that say one value twice, quoted or as a key's value at one of them: `_echo_slots`). Its
+     values merge when the slot is variable: values without words (`<*>`, `<*>ms`) always do; a word joins
+     masked values that occur more often than it (wildcard absorption); words merge with each other when at
      least `MIN_DISTINCT` of them fill slots elsewhere too (user names; read without what the slot's tokens
      share around them: `staging` of `staging.DEBUG:`), or when, besides the most
      frequent one, there are at least `MIN_DISTINCT` - 1 of them and their number is at least
@@ -77,6 +78,7 @@ _DIGITS_TO_ZERO = bytes.maketrans(b"0123456789", b"0000000000")
 _LETTER = re.compile(r"[A-Za-z]")
 # A value with a short unit glued to it: `<*>ms`, `(<*>s)`, `<*>KB`.
 _UNIT_AFTER_WILDCARD = re.compile(r"<\*>[A-Za-zµ]{0,3}")
+# Brackets or quotes around nothing: an empty value, `()`, `[]`, `''`. A few of them: a quote both opens
 # Brackets or quotes around nothing: an empty value, `()`, `[]`, `''`. A few of them: a quote both opens
 # and closes, so unbounded runs would split a long run of quotes every way (quadratic on `''''…x`).
 _EMPTY = re.compile(r"[(\[{'\"]{1,16}[)\]}'\"]{1,16}[,;:.]?")
@@ -409,6 +411,7 @@ class TemplateMiner:
         for index, view in enumerate(views):
             by_length[len(view)].append(index)
         slots = [slot for members in by_length.values() for slot in _slots(views, members)]
+        slots += [slot for members in by_length.values() for slot in _echo_slots(views, members)]
         # Where each word fills a slot (length, position): a word that fills slots in several places is a
         # value (a user name in `session opened for user X …` and `session closed for user X`), not a word
         # that names an event. The same event with another value elsewhere is the same place. A `key=value`
@@ -730,6 +733,55 @@ def _value_part(token: str) -> str:
     if len(value) > 1 and value[0] == value[-1] == '"':
         value = value[1:-1]
     return value or token
+
+
+# A word said again in a token of its own: quoted (`\\"nginx\\"`, `'bob'`) or a key's value (`user=bob`), with
+# punctuation around it.
+_ECHO_WORD = re.compile(r"""[(\[{]*(?:\\?["'])?([A-Za-z][\w.-]{0,63})(?:\\?["'])?[)\]},;:.]*""")
+_ECHO = "<^>"
+
+
+def _echo_word(token: str) -> tuple[str, bool]:
+    """The word a token holds and whether it holds it as a value (quoted, or a key's value); ('', False) if
+    the token is more than one word."""
+    value = _value_part(token)
+    match = _ECHO_WORD.fullmatch(value)
+    if match is None:
+        return "", False
+    return match.group(1), value != token or "'" in value or '"' in value
+
+
+def _echo_slots(keys: list[tuple[str, ...]], members: list[int]) -> list[tuple[int, list[int]]]:
+    """Slots of a value said twice (`for \\"nginx\\" with … container=nginx`): signatures of one length equal
+    but at two positions that hold one word each, a value at one of them at least; the first is the slot.
+
+    A value repeated never fills a one-position slot: each of its values is a cluster of its own without it.
+    """
+    found: list[tuple[int, list[int]]] = []
+    if len(members) < 2:
+        return found
+    echoes: dict[tuple[int, int, tuple[str, ...]], list[int]] = defaultdict(list)
+    for index in members:
+        tokens = keys[index]
+        if not any("=" in token or "'" in token or '"' in token for token in tokens):
+            continue  # no value that can be said as a word (quoted, or a key's)
+        first: dict[str, tuple[int, bool]] = {}
+        for position, token in enumerate(tokens):
+            word, marked = _echo_word(token)
+            if not word:
+                continue
+            start, value = first.setdefault(word, (position, marked))
+            if start < 0 or start == position:
+                continue
+            first[word] = (-1, False)  # a word's first echo only: a third saying of it reads as a word
+            if marked or value:
+                context = (*tokens[:start], WILDCARD, *tokens[start + 1 : position])
+                context += (token.replace(word, _ECHO), *tokens[position + 1 :])
+                echoes[start, position, context].append(index)
+    for (start, _, context), filling in echoes.items():
+        if len(filling) > 1 and any(_is_word(token) for token in context):
+            found.append((start, filling))
+    return found
 
 
 def _slots(keys: list[tuple[str, ...]], members: list[int]) -> list[tuple[int, list[int]]]:
