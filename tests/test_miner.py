@@ -846,3 +846,19 @@ def test_a_long_token_said_twice_is_read_in_linear_time() -> None:
         return clusters_of([f"{verb} '{token}' as key={token}" for verb in ("load", "drop")])
 
     assert len(set(assert_linear(run, 100_000).values())) == 2
+
+
+def test_a_bracketed_word_within_a_sentence_is_a_value() -> None:
+    """Elasticsearch brackets the values it logs: `from [YELLOW] to [GREEN]` is one event whatever the colours;
+    the same colours as plain words, or a bracketed column before the sentence, tell events apart."""
+    colours = ["GREEN", "YELLOW", "RED"]
+    pairs = [(old, new) for old in colours for new in colours if old != new]
+    bracketed = [
+        f"[es-{n % 3}] Cluster health status changed from [{old}] to [{new}] (reason: [shards started [[logs-{n}]]])."
+        for n, (old, new) in enumerate(pairs * 8)
+    ]
+    assert len(set(clusters_of(bracketed).values())) == 1
+    plain = [f"Cluster health went {colour} after check {n}" for colour in colours for n in range(20)]
+    assert len(set(clusters_of(plain).values())) == 3
+    column = [f"[node-{n}] [{colour}] Cluster health checked" for colour in colours for n in range(20)]
+    assert len(set(clusters_of(column).values())) == 3

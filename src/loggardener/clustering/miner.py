@@ -92,6 +92,8 @@ _PADDING = re.compile(r"(?<=\[) +| +(?=\])")
 # not `"id"` in `"id":`.
 _QUOTED_NAME = re.compile(r"""(?:(['"])[^\s'"\\]+\1|\\"[^\s'"\\]+\\")(?!:)""")
 _QUOTED_WORD = re.compile(r"""(?:(['"])[^\s'"\\]+\1|\\"[^\s'"\\]+\\")[,;:.)\]]?""")
+# One word in brackets (`[YELLOW]`), with punctuation after it.
+_BRACKETED_WORD = re.compile(r"\[[A-Za-z][\w.-]{0,63}\][,;:.)]?")
 
 
 def _is_value(token: str) -> bool:
@@ -468,6 +470,13 @@ class TemplateMiner:
                 is_value = [
                     value or _is_value(glued(token)) for value, token in zip(is_value, tokens, strict=True)
                 ]
+        if position and not all(is_value) and _PROSE.fullmatch(keys[filling[0]][position - 1]):
+            # a word in brackets within a sentence is a value, as a quoted word is (Elasticsearch brackets the
+            # values it logs: `from [YELLOW] to [GREEN]`); a bracketed column (`[main] [WARN]`) is not
+            is_value = [
+                value or _BRACKETED_WORD.fullmatch(token) is not None
+                for value, token in zip(is_value, tokens, strict=True)
+            ]
         values = [i for i, value in zip(filling, is_value, strict=True) if value]
         words = [i for i, value in zip(filling, is_value, strict=True) if not value]
         for index in values[1:]:
