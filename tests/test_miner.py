@@ -7,9 +7,11 @@ import tracemalloc
 import uuid
 from collections.abc import Callable
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from linear import assert_linear
 from loggardener.clustering.miner import OTHER_ID, TemplateMiner, signature
 
 USERS = ["admin", "oracle", "test", "webmaster", "guest", "zabbix"]
@@ -774,3 +776,89 @@ def test_words_in_brackets_that_are_no_list_stay_apart() -> None:
         for _ in range(rng.randint(15, 25))
     ]
     assert len(set(clusters_of(messages).values())) == len(verbs)
+
+
+def test_a_description_holding_a_number_is_one_value_like_the_others() -> None:
+    """systemd's `Started %s.`: a unit's description may hold a number (`User Manager for UID 1000`)."""
+    units = [
+        "Docker Application Container Engine",
+        "OpenBSD Secure Shell server",
+        "Daily apt download activities",
+        "Rotate log files",
+        "Cleanup of Temporary Directories",
+    ]
+    units += [f"User Manager for UID {uid}" for uid in (0, 1000, 1001)]
+    verbs = {"Starting": "...", "Started": ".", "Stopped": "."}
+    clusters = clusters_of([f"{verb} {unit}{end}" for verb, end in verbs.items() for unit in units])
+    for verb in verbs:
+        assert (
+            len({template for message, template in clusters.items() if message.startswith(verb + " ")}) == 1
+        )
+    assert len(set(clusters.values())) == len(verbs)
+
+
+@pytest.mark.parametrize("opener", ["(", "[", "{", "'", '"'])
+def test_a_long_run_of_brackets_or_quotes_is_read_in_linear_time(opener: str) -> None:
+    """A crafted line of 100,000 opening brackets or quotes (minutes before): empty values are a few of them."""
+    run = assert_linear(
+        lambda size: clusters_of([f"load {opener * size}x", f"drop {opener * size}x"]), 100_000
+    )
+    assert len(set(run.values())) == 2
+
+
+_POD_EVENT = (
+    '"Error syncing pod, skipping" err="failed to \\"StartContainer\\" for \\"{name}\\" with CrashLoopBackOff: '
+    '\\"back-off {n}s restarting failed container={name} pod={name}-{n}_prod\\"" podUID={n}'
+)
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    st.lists(st.from_regex(r"zz[a-z]{2,8}", fullmatch=True), min_size=2, max_size=6, unique=True),
+    st.integers(1, 4),
+)
+def test_a_value_said_twice_is_one_slot(names: list[str], repeats: int) -> None:
+    """`for \\"nginx\\" … container=nginx`: a value repeated elsewhere in the line still varies as one value."""
+    messages = [
+        _POD_EVENT.format(name=name, n=10 * i + k) for i, name in enumerate(names) for k in range(repeats)
+    ]
+    messages += [f"Killing container with a grace period gracePeriod={n}" for n in range(5)]
+    clusters = clusters_of(messages)
+    assert len({clusters[message] for message in messages[:-5]}) == 1
+    assert len(set(clusters.values())) == 2
+
+
+def test_a_word_said_twice_follows_the_slot_rules() -> None:
+    """A word said again as a key's value is a slot like any: a few frequent words stay different events."""
+    messages = [
+        f"Starting {unit} worker (unit={unit}, attempt {n})"
+        for unit in ("api", "cron", "mail")
+        for n in range(20)
+    ]
+    assert len(set(clusters_of(messages).values())) == 3
+
+
+def test_a_long_token_said_twice_is_read_in_linear_time() -> None:
+    """The word a crafted token holds (100,000 brackets, a word, 100,000 dots) is found in linear time."""
+
+    def run(size: int) -> dict[str, str]:
+        token = "(" * size + "name" + "." * size
+        return clusters_of([f"{verb} '{token}' as key={token}" for verb in ("load", "drop")])
+
+    assert len(set(assert_linear(run, 100_000).values())) == 2
+
+
+def test_a_bracketed_word_within_a_sentence_is_a_value() -> None:
+    """Elasticsearch brackets the values it logs: `from [YELLOW] to [GREEN]` is one event whatever the colours;
+    the same colours as plain words, or a bracketed column before the sentence, tell events apart."""
+    colours = ["GREEN", "YELLOW", "RED"]
+    pairs = [(old, new) for old in colours for new in colours if old != new]
+    bracketed = [
+        f"[es-{n % 3}] Cluster health status changed from [{old}] to [{new}] (reason: [shards started [[logs-{n}]]])."
+        for n, (old, new) in enumerate(pairs * 8)
+    ]
+    assert len(set(clusters_of(bracketed).values())) == 1
+    plain = [f"Cluster health went {colour} after check {n}" for colour in colours for n in range(20)]
+    assert len(set(clusters_of(plain).values())) == 3
+    column = [f"[node-{n}] [{colour}] Cluster health checked" for colour in colours for n in range(20)]
+    assert len(set(clusters_of(column).values())) == 3

@@ -11,10 +11,12 @@ How it works (docs/clustering.md states it in one page):
    - *values*: signatures that differ in values only (`<*>ms` / `<*>.<*>s`, quoted words, `key=<value>`),
      at however many positions, are one cluster from the start.
    - *phrases*: a stretch of prose words that is a value (a unit's description, an error text: the same
-     stretches fill several places, `Starting <*>...`, `failed: <*>`) reads as one wildcard (`_phrases`).
-   - *slots*: signatures of one length that are equal but for one position form a slot. Its values merge
-     when the slot is variable: values without words (`<*>`, `<*>ms`) always do; a word joins masked
-     values that occur more often than it (wildcard absorption); words merge with each other when at
+     stretches fill several places, `Starting <*>...`, `failed: <*>`) reads as one wildcard (`_phrases`);
+     values after its first word are part of it (`User Manager for UID <*>`).
+   - *slots*: signatures of one length that are equal but for one position form a slot (or but for two
+     positions that say one value twice, quoted or as a key's value at one of them: `_echo_slots`). Its
+     values merge when the slot is variable: values without words (`<*>`, `<*>ms`) always do; a word joins
+     masked values that occur more often than it (wildcard absorption); words merge with each other when at
      least `MIN_DISTINCT` of them fill slots elsewhere too (user names; read without what the slot's tokens
      share around them: `staging` of `staging.DEBUG:`), or when, besides the most
      frequent one, there are at least `MIN_DISTINCT` - 1 of them and their number is at least
@@ -76,8 +78,10 @@ _DIGITS_TO_ZERO = bytes.maketrans(b"0123456789", b"0000000000")
 _LETTER = re.compile(r"[A-Za-z]")
 # A value with a short unit glued to it: `<*>ms`, `(<*>s)`, `<*>KB`.
 _UNIT_AFTER_WILDCARD = re.compile(r"<\*>[A-Za-zµ]{0,3}")
-# Brackets or quotes around nothing: an empty value, `()`, `[]`, `''`.
-_EMPTY = re.compile(r"[(\[{'\"]+[)\]}'\"]+[,;:.]?")
+# Brackets or quotes around nothing: an empty value, `()`, `[]`, `''`. A few of them: a quote both opens
+# Brackets or quotes around nothing: an empty value, `()`, `[]`, `''`. A few of them: a quote both opens
+# and closes, so unbounded runs would split a long run of quotes every way (quadratic on `''''…x`).
+_EMPTY = re.compile(r"[(\[{'\"]{1,16}[)\]}'\"]{1,16}[,;:.]?")
 # The comma between members of compact JSON (`{"id":7,"user":"ana"}`): each member is a token.
 _MEMBERS = re.compile(r',(?=")')
 # Spaces that pad a bracketed column to its width (`[   worker-1]`, `[WARN ]`): the column's value is one token.
@@ -88,6 +92,8 @@ _PADDING = re.compile(r"(?<=\[) +| +(?=\])")
 # not `"id"` in `"id":`.
 _QUOTED_NAME = re.compile(r"""(?:(['"])[^\s'"\\]+\1|\\"[^\s'"\\]+\\")(?!:)""")
 _QUOTED_WORD = re.compile(r"""(?:(['"])[^\s'"\\]+\1|\\"[^\s'"\\]+\\")[,;:.)\]]?""")
+# One word in brackets (`[YELLOW]`), with punctuation after it.
+_BRACKETED_WORD = re.compile(r"\[[A-Za-z][\w.-]{0,63}\][,;:.)]?")
 
 
 def _is_value(token: str) -> bool:
@@ -407,6 +413,7 @@ class TemplateMiner:
         for index, view in enumerate(views):
             by_length[len(view)].append(index)
         slots = [slot for members in by_length.values() for slot in _slots(views, members)]
+        slots += [slot for members in by_length.values() for slot in _echo_slots(views, members)]
         # Where each word fills a slot (length, position): a word that fills slots in several places is a
         # value (a user name in `session opened for user X …` and `session closed for user X`), not a word
         # that names an event. The same event with another value elsewhere is the same place. A `key=value`
@@ -463,6 +470,13 @@ class TemplateMiner:
                 is_value = [
                     value or _is_value(glued(token)) for value, token in zip(is_value, tokens, strict=True)
                 ]
+        if position and not all(is_value) and _PROSE.fullmatch(keys[filling[0]][position - 1]):
+            # a word in brackets within a sentence is a value, as a quoted word is (Elasticsearch brackets the
+            # values it logs: `from [YELLOW] to [GREEN]`); a bracketed column (`[main] [WARN]`) is not
+            is_value = [
+                value or _BRACKETED_WORD.fullmatch(token) is not None
+                for value, token in zip(is_value, tokens, strict=True)
+            ]
         values = [i for i, value in zip(filling, is_value, strict=True) if value]
         words = [i for i, value in zip(filling, is_value, strict=True) if not value]
         for index in values[1:]:
@@ -730,6 +744,55 @@ def _value_part(token: str) -> str:
     return value or token
 
 
+# A word said again in a token of its own: quoted (`\\"nginx\\"`, `'bob'`) or a key's value (`user=bob`), with
+# punctuation around it.
+_ECHO_WORD = re.compile(r"""[(\[{]*(?:\\?["'])?([A-Za-z][\w.-]{0,63})(?:\\?["'])?[)\]},;:.]*""")
+_ECHO = "<^>"
+
+
+def _echo_word(token: str) -> tuple[str, bool]:
+    """The word a token holds and whether it holds it as a value (quoted, or a key's value); ('', False) if
+    the token is more than one word."""
+    value = _value_part(token)
+    match = _ECHO_WORD.fullmatch(value)
+    if match is None:
+        return "", False
+    return match.group(1), value != token or "'" in value or '"' in value
+
+
+def _echo_slots(keys: list[tuple[str, ...]], members: list[int]) -> list[tuple[int, list[int]]]:
+    """Slots of a value said twice (`for \\"nginx\\" with … container=nginx`): signatures of one length equal
+    but at two positions that hold one word each, a value at one of them at least; the first is the slot.
+
+    A value repeated never fills a one-position slot: each of its values is a cluster of its own without it.
+    """
+    found: list[tuple[int, list[int]]] = []
+    if len(members) < 2:
+        return found
+    echoes: dict[tuple[int, int, tuple[str, ...]], list[int]] = defaultdict(list)
+    for index in members:
+        tokens = keys[index]
+        if not any("=" in token or "'" in token or '"' in token for token in tokens):
+            continue  # no value that can be said as a word (quoted, or a key's)
+        first: dict[str, tuple[int, bool]] = {}
+        for position, token in enumerate(tokens):
+            word, marked = _echo_word(token)
+            if not word:
+                continue
+            start, value = first.setdefault(word, (position, marked))
+            if start < 0 or start == position:
+                continue
+            first[word] = (-1, False)  # a word's first echo only: a third saying of it reads as a word
+            if marked or value:
+                context = (*tokens[:start], WILDCARD, *tokens[start + 1 : position])
+                context += (token.replace(word, _ECHO), *tokens[position + 1 :])
+                echoes[start, position, context].append(index)
+    for (start, _, context), filling in echoes.items():
+        if len(filling) > 1 and any(_is_word(token) for token in context):
+            found.append((start, filling))
+    return found
+
+
 def _slots(keys: list[tuple[str, ...]], members: list[int]) -> list[tuple[int, list[int]]]:
     """Every slot among signatures of one length: (position, signatures equal but at that position).
 
@@ -763,7 +826,8 @@ def _phrases(keys: list[tuple[str, ...]]) -> dict[int, tuple[int, int]]:
 
     A stretch of two to `MAX_PHRASE` words after a word, before the same tokens (`Starting <desc>...`,
     `failed: <error>`), is a value, like a word in a slot, when at least `MIN_DISTINCT` of the stretches
-    there fill such a place elsewhere too (`Docker Engine` after `Starting` and after `Stopped`;
+    there fill such a place elsewhere too (`Docker Engine` after `Starting` and after `Stopped`; values after
+    its first word belong to it, `User Manager for UID <*>`;
     `Connection reset by peer` after two messages' colons) and begin and end with `MIN_DISTINCT` different
     words (`invalid user X` is a constant and a value, not a value; a numbered name that leads a stretch,
     `G<*>` of `(G<*> Evacuation Pause)`, is one of its words and the word after it tells how it begins): the
@@ -798,12 +862,14 @@ def _phrases(keys: list[tuple[str, ...]]) -> dict[int, tuple[int, int]]:
             (_is_word(token) or _is_numbered_name(token)) and "=" not in token and not _is_value(token)
             for token in tokens
         ]
+        # a value within a stretch (after its first word) is part of it: `User Manager for UID <*>`
+        inner = [word or token.startswith(WILDCARD) for word, token in zip(words, tokens, strict=True)]
         unique = list(itertools.accumulate((seen[_bare_word(token)] == 1 for token in tokens), initial=0))
         for start in range(1, min(size, last_start + 1)):
-            if not words[start - 1]:
+            if not words[start - 1] or not words[start]:
                 continue
             for end in range(start + 2, min(size, start + MAX_PHRASE) + 1):
-                if not words[end - 1] or not words[end - 2]:
+                if not inner[end - 1] or not inner[end - 2]:
                     break
                 if end >= first_end:
                     context = prefix[start], suffix[end]
