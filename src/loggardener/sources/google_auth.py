@@ -18,6 +18,12 @@ CREDENTIALS_HINT = (
     "service-account key file"
 )
 
+SERVER_HINT = (
+    "the service is failing on its side: rerun later (https://status.cloud.google.com shows outages)"
+)
+"""What to do about server errors that outlasted the retries."""
+NETWORK_HINT = "check the network, a proxy (HTTPS_PROXY) and the endpoint option, then rerun"
+"""What to do about a service that could not be reached after the retries."""
 
 TOO_DEEP_ANSWER = "the answer nests too deeply to be read as JSON"
 """What a RecursionError decoding an answer means (no Google API nests so deep: a proxy's or a broken one)."""
