@@ -352,7 +352,9 @@ def test_ndjson_with_a_damaged_first_line_is_still_read_line_by_line(tmp_path: P
     assert records[0].error is not None and records[0].error.startswith("line 1: invalid JSON")
 
 
-@pytest.mark.parametrize("after", [b"garbage!", gzip.compress(b"x", mtime=0)[:12]], ids=["garbage", "cut member"])
+@pytest.mark.parametrize(
+    "after", [b"garbage!", gzip.compress(b"x", mtime=0)[:12]], ids=["garbage", "cut member"]
+)
 def test_damage_after_the_last_gzip_member_costs_no_entry_before_it(tmp_path: Path, after: bytes) -> None:
     path = tmp_path / "export.ndjson.gz"
     path.write_bytes(gzip.compress(_ndjson(_entries(300))) + after)
