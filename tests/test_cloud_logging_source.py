@@ -288,6 +288,20 @@ def test_unreachable_endpoint_is_a_source_failure() -> None:
     assert f"cannot reach Cloud Logging at http://127.0.0.1:{port} after {RETRY_ATTEMPTS} attempts" in (
         caught.value.message
     )
+    assert caught.value.message.endswith(
+        "check the network, a proxy (HTTPS_PROXY) and the endpoint option, then rerun"
+    )
+
+
+@pytest.mark.parametrize("status", [500, 503])
+def test_persistent_server_errors_say_what_to_do(status: int) -> None:
+    clock = FakeClock()
+    faults = {n: Fault(status) for n in range(1, 20)}
+    with FakeLoggingServer(make_entries(3), faults=faults) as server, pytest.raises(GardenerError) as caught:
+        read_all(source_for(server, clock))
+    assert caught.value.exit_code == ExitCode.SOURCE_FAILED
+    assert f"Cloud Logging failed after {RETRY_ATTEMPTS} attempts (HTTP {status})" in caught.value.message
+    assert "rerun later (https://status.cloud.google.com shows outages)" in caught.value.message
 
 
 def test_no_credentials_says_how_to_get_them(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
@@ -954,5 +968,5 @@ def test_an_error_page_in_html_is_said_without_tags_or_the_request_line() -> Non
     faults = dict.fromkeys(range(1, 20), Fault(502, raw=html))
     with FakeLoggingServer(make_entries(3), faults=faults) as server, pytest.raises(GardenerError) as caught:
         read_all(source_for(server, FakeClock()))
-    assert caught.value.message.endswith("(HTTP 502): 502. That's an error")
+    assert "(HTTP 502): 502. That's an error; the service is failing on its side" in caught.value.message
     assert "POST" not in caught.value.message and "<" not in caught.value.message
