@@ -793,7 +793,12 @@ def _print_issue_actions(
     return GardenerError(
         f"{len(failed)} of {len(actions)} issues could not be published"
         + (f" ({undone} not attempted)" if undone else "")
-        + "; the worklog lists them",
+        + "; the worklog lists them"
+        + (
+            ""
+            if denied
+            else "; rerun the scan to publish them (those published are found again, not duplicated)"
+        ),
         ExitCode.CREDENTIALS if denied else ExitCode.PUBLISH_FAILED,
     )
 
