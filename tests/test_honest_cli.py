@@ -297,7 +297,8 @@ def test_without_a_terminal_a_long_read_still_says_how_far_it_got(
 
 
 @pytest.mark.parametrize(
-    ("signum", "code", "said"), [(2, 130, "interrupted:"), (15, 143, "terminated (SIGTERM):")]
+    ("signum", "code", "said"),
+    [(2, 130, "interrupted:"), (15, 143, "terminated (SIGTERM):"), (1, 129, "terminated (SIGHUP):")],
 )
 def test_a_scan_stopped_by_a_signal_says_so_and_leaves_no_half_written_file(
     tmp_path: Path, signum: int, code: int, said: str

@@ -97,6 +97,8 @@ def main() -> None:
     startup.begin()  # the command calls `startup.end` once it has loaded what it runs
     _escape_what_cannot_be_shown()
     signal.signal(signal.SIGTERM, raise_terminated)
+    if hasattr(signal, "SIGHUP"):  # not on Windows
+        signal.signal(signal.SIGHUP, raise_terminated)
     try:
         app()
     except (OSError, GardenerError) as exc:  # --help, --version or a usage error to a full standard output
