@@ -202,12 +202,12 @@ def test_unknown_project() -> None:
 
 def test_a_project_id_the_api_refuses_is_said_as_the_project_not_the_query() -> None:
     with FakeLoggingServer(make_entries(3), projects={"P"}) as server:
-        source = source_for(server, FakeClock(), project="My Project")
+        source = source_for(server, FakeClock(), project="My_Project!")
         with pytest.raises(GardenerError) as caught:
             read_all(source)
     assert caught.value.exit_code == ExitCode.BAD_INPUT
     assert caught.value.message.startswith(
-        "Cloud Logging rejected the project id My Project: Invalid resource name: projects/My Project; check "
+        "Cloud Logging rejected the project id My_Project!: Invalid resource name: projects/My_Project!; check "
         "--project"
     )
     assert "--filter" not in caught.value.message
@@ -485,6 +485,21 @@ def test_project_precedence_is_flag_environment_config(
     else:
         monkeypatch.setenv("GOOGLE_CLOUD_PROJECT", environment)
     assert resolve_project(explicit, configured) == expected
+
+
+@pytest.mark.parametrize(
+    "project", ["my-project\nother", "my project", "my-project\x1b[2J", "my-\u200bproject"]
+)
+def test_a_project_id_with_a_space_or_control_character_is_said_before_any_request(
+    monkeypatch: pytest.MonkeyPatch, project: str
+) -> None:
+    """Two ids in one variable, a pasted name: said as the project (it was 'rejected the query: … check
+    --filter' after a request)."""
+    monkeypatch.setenv("GOOGLE_CLOUD_PROJECT", project)
+    with pytest.raises(GardenerError) as caught:
+        resolve_project(None)
+    assert caught.value.exit_code == ExitCode.BAD_INPUT
+    assert "holds a space, line break or control character" in caught.value.message
 
 
 def test_project_comes_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:

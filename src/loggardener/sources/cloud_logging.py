@@ -214,7 +214,15 @@ def resolve_project(explicit: str | None, configured: str | None = None) -> str 
                     "set it to the id alone",
                     ExitCode.BAD_INPUT,
                 )
-            return value.strip()
+            project = value.strip()
+            if any(char.isspace() or not char.isprintable() for char in project):
+                raise GardenerError(
+                    f"the project id {project!r} holds a space, line break or control character, which no "
+                    "project id has: set --project or GOOGLE_CLOUD_PROJECT to the id alone (`gcloud projects "
+                    "list` shows the ids)",
+                    ExitCode.BAD_INPUT,
+                )
+            return project
     return None
 
 
