@@ -625,3 +625,34 @@ def test_a_terminal_that_cannot_show_a_character_gets_its_escape(tmp_path: Path,
     assert process.returncode == 0, stderr
     assert json.loads(process.stdout.decode(encoding))["clusters"][0]["title"] == "KeyError: café — 🔴"
     assert "\\U0001f534" in stderr and "internal error" not in stderr
+
+
+@pytest.mark.parametrize(
+    ("content", "says"),
+    [
+        (b"[1, 2, 3]", "entry 1: expected a LogEntry object, found int"),
+        (b"{}", "line 1: no timestamp"),
+        (json.dumps([[{"timestamp": "2026-11-30T10:00:00Z"}]]).encode(), "found list"),
+    ],
+)
+def test_input_of_which_nothing_is_readable_says_what_to_give(
+    tmp_path: Path, content: bytes, says: str
+) -> None:
+    export = tmp_path / "export.json"
+    export.write_bytes(content)
+    result = runner.invoke(app, ["scan", "--from", str(export), "--out", str(tmp_path / "out")])
+    assert result.exit_code == 2
+    assert (
+        says in result.stderr and "give LogEntries, as `gcloud logging read --format=json`" in result.stderr
+    )
+    assert not (tmp_path / "out" / ".gardener-state.json").exists()
+
+
+def test_a_gzip_file_cut_before_its_data_says_to_copy_it_again(tmp_path: Path) -> None:
+    export = tmp_path / "export.json.gz"
+    export.write_bytes(gzip.compress(b'{"timestamp": "2026-11-30T10:00:00Z"}\n')[:6])
+    result = runner.invoke(app, ["scan", "--from", str(export), "--out", str(tmp_path / "out")])
+    assert result.exit_code == 2
+    assert (
+        "it starts as gzip does, but ends before its first data: copy or download it whole" in result.stderr
+    )

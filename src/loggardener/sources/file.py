@@ -217,6 +217,8 @@ def _peek(stream: io.BufferedReader, path: str) -> bytes:
     except (OSError, EOFError, zlib.error) as exc:  # BadGzipFile is an OSError without strerror
         if isinstance(exc, (gzip.BadGzipFile, zlib.error)):
             reason = f"it starts as gzip does, but its compressed data is corrupt ({exc}); is the file whole?"
+        elif isinstance(exc, EOFError):
+            reason = "it starts as gzip does, but ends before its first data: copy or download it whole again"
         else:
             reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
         raise GardenerError(f"cannot read {path}: {reason}", ExitCode.BAD_INPUT) from None
