@@ -202,12 +202,12 @@ def test_unknown_project() -> None:
 
 def test_a_project_id_the_api_refuses_is_said_as_the_project_not_the_query() -> None:
     with FakeLoggingServer(make_entries(3), projects={"P"}) as server:
-        source = source_for(server, FakeClock(), project="My Project")
+        source = source_for(server, FakeClock(), project="My_Project!")
         with pytest.raises(GardenerError) as caught:
             read_all(source)
     assert caught.value.exit_code == ExitCode.BAD_INPUT
     assert caught.value.message.startswith(
-        "Cloud Logging rejected the project id My Project: Invalid resource name: projects/My Project; check "
+        "Cloud Logging rejected the project id My_Project!: Invalid resource name: projects/My_Project!; check "
         "--project"
     )
     assert "--filter" not in caught.value.message
@@ -288,6 +288,20 @@ def test_unreachable_endpoint_is_a_source_failure() -> None:
     assert f"cannot reach Cloud Logging at http://127.0.0.1:{port} after {RETRY_ATTEMPTS} attempts" in (
         caught.value.message
     )
+    assert caught.value.message.endswith(
+        "check the network, a proxy (HTTPS_PROXY) and the endpoint option, then rerun"
+    )
+
+
+@pytest.mark.parametrize("status", [500, 503])
+def test_persistent_server_errors_say_what_to_do(status: int) -> None:
+    clock = FakeClock()
+    faults = {n: Fault(status) for n in range(1, 20)}
+    with FakeLoggingServer(make_entries(3), faults=faults) as server, pytest.raises(GardenerError) as caught:
+        read_all(source_for(server, clock))
+    assert caught.value.exit_code == ExitCode.SOURCE_FAILED
+    assert f"Cloud Logging failed after {RETRY_ATTEMPTS} attempts (HTTP {status})" in caught.value.message
+    assert "rerun later (https://status.cloud.google.com shows outages)" in caught.value.message
 
 
 def test_no_credentials_says_how_to_get_them(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
@@ -471,6 +485,21 @@ def test_project_precedence_is_flag_environment_config(
     else:
         monkeypatch.setenv("GOOGLE_CLOUD_PROJECT", environment)
     assert resolve_project(explicit, configured) == expected
+
+
+@pytest.mark.parametrize(
+    "project", ["my-project\nother", "my project", "my-project\x1b[2J", "my-\u200bproject"]
+)
+def test_a_project_id_with_a_space_or_control_character_is_said_before_any_request(
+    monkeypatch: pytest.MonkeyPatch, project: str
+) -> None:
+    """Two ids in one variable, a pasted name: said as the project (it was 'rejected the query: … check
+    --filter' after a request)."""
+    monkeypatch.setenv("GOOGLE_CLOUD_PROJECT", project)
+    with pytest.raises(GardenerError) as caught:
+        resolve_project(None)
+    assert caught.value.exit_code == ExitCode.BAD_INPUT
+    assert "holds a space, line break or control character" in caught.value.message
 
 
 def test_project_comes_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -954,5 +983,5 @@ def test_an_error_page_in_html_is_said_without_tags_or_the_request_line() -> Non
     faults = dict.fromkeys(range(1, 20), Fault(502, raw=html))
     with FakeLoggingServer(make_entries(3), faults=faults) as server, pytest.raises(GardenerError) as caught:
         read_all(source_for(server, FakeClock()))
-    assert caught.value.message.endswith("(HTTP 502): 502. That's an error")
+    assert "(HTTP 502): 502. That's an error; the service is failing on its side" in caught.value.message
     assert "POST" not in caught.value.message and "<" not in caught.value.message

@@ -48,7 +48,7 @@ def test_the_readme_names_every_cluster_option() -> None:
 def test_the_readme_exit_code_table_lists_every_exit_code() -> None:
     table = README[README.index("## Exit codes") :].split("\n\n")[1]
     listed = {int(code) for row in table.splitlines()[2:] for code in re.findall(r"\d+", row.split(" | ")[0])}
-    assert listed == {int(code) for code in ExitCode} | {130, 143}
+    assert listed == {int(code) for code in ExitCode} | {129, 130, 143}
 
 
 def test_the_example_configuration_shows_every_key_condition_and_placeholder() -> None:

@@ -301,3 +301,69 @@ def test_two_arrays_appended_to_one_file_say_what_happened(tmp_path: Path) -> No
     assert [r.entry is not None for r in records] == [True, True, False]
     assert records[2].error is not None
     assert "more text follows the end of the array (exports appended to one file?" in records[2].error
+
+
+def _layouts() -> dict[str, bytes]:
+    """The same six entries laid out as tools other than `gcloud --format=json` write them."""
+    entries = _entries(6)
+    page = {"entries": entries[:3], "nextPageToken": "CjQ"}
+    return {
+        # `jq '.[]' export.json`: each entry pretty-printed, one after another
+        "jq": "\n".join(json.dumps(e, indent=2) for e in entries).encode(),
+        # a saved entries.list answer (`curl …/v2/entries:list`), pretty and compact, then a second page
+        "pages": (json.dumps(page, indent=2) + json.dumps({"entries": entries[3:]})).encode(),
+        "compact pages": "\n".join(json.dumps({"entries": entries[i : i + 2]}) for i in (0, 2, 4)).encode(),
+        # a single entry, pretty-printed (copied from the Logs Explorer)
+        "entry then arrays": (json.dumps(entries[0], indent=1) + json.dumps(entries[1:])).encode(),
+    }
+
+
+@pytest.mark.parametrize("layout", list(_layouts()))
+def test_json_values_not_one_a_line_are_read_value_by_value(tmp_path: Path, layout: str) -> None:
+    path = tmp_path / "export.json"
+    path.write_bytes(_layouts()[layout])
+    records = _read(path)
+    assert [r.entry["insertId"] if r.entry else r.error for r in records] == [f"id-{i}" for i in range(6)]
+    assert [r.position for r in records] == list(range(1, 7))
+    assert {r.unit for r in records} == {"entry"}
+
+
+def test_an_entries_page_larger_than_the_first_read_is_still_a_page(tmp_path: Path) -> None:
+    path = tmp_path / "page.json.gz"
+    path.write_bytes(gzip.compress(json.dumps({"entries": _entries(500)}).encode()))
+    records = _read(path)
+    assert len(records) == 500 and all(r.entry is not None for r in records)
+
+
+def test_damage_in_values_keeps_the_values_before_it_and_is_counted(tmp_path: Path) -> None:
+    path = tmp_path / "export.json"
+    pretty = [json.dumps(e, indent=2) for e in _entries(3)]
+    path.write_text(pretty[0] + "\n" + pretty[1] + "\n" + pretty[2][:-40], encoding="utf-8")
+    records = _read(path)
+    assert [r.entry is not None for r in records] == [True, True, False]
+    assert records[2].error is not None and records[2].error.startswith("entry 3: invalid JSON after entry 2")
+
+
+def test_ndjson_with_a_damaged_first_line_is_still_read_line_by_line(tmp_path: Path) -> None:
+    path = tmp_path / "export.ndjson"
+    path.write_bytes(b'{"insertId": "cut\n' + _ndjson(_entries(3)))
+    records = _read(path)
+    assert [r.entry is not None for r in records] == [False, True, True, True]
+    assert records[0].error is not None and records[0].error.startswith("line 1: invalid JSON")
+
+
+@pytest.mark.parametrize(
+    "after", [b"garbage!", gzip.compress(b"x", mtime=0)[:12]], ids=["garbage", "cut member"]
+)
+def test_damage_after_the_last_gzip_member_costs_no_entry_before_it(tmp_path: Path, after: bytes) -> None:
+    path = tmp_path / "export.ndjson.gz"
+    path.write_bytes(gzip.compress(_ndjson(_entries(300))) + after)
+    records = _read(path)
+    assert [r.entry is not None for r in records] == [True] * 300 + [False]
+    assert records[-1].error is not None and "input ends early" in records[-1].error
+
+
+def test_zero_padding_after_gzip_is_no_damage(tmp_path: Path) -> None:
+    path = tmp_path / "export.ndjson.gz"
+    path.write_bytes(gzip.compress(_ndjson(_entries(300))) + b"\x00" * 512)  # as gzip -d, padding is ignored
+    assert [r.entry is not None for r in _read(path)] == [True] * 300

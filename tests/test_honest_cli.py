@@ -297,7 +297,8 @@ def test_without_a_terminal_a_long_read_still_says_how_far_it_got(
 
 
 @pytest.mark.parametrize(
-    ("signum", "code", "said"), [(2, 130, "interrupted:"), (15, 143, "terminated (SIGTERM):")]
+    ("signum", "code", "said"),
+    [(2, 130, "interrupted:"), (15, 143, "terminated (SIGTERM):"), (1, 129, "terminated (SIGHUP):")],
 )
 def test_a_scan_stopped_by_a_signal_says_so_and_leaves_no_half_written_file(
     tmp_path: Path, signum: int, code: int, said: str
@@ -571,3 +572,87 @@ def test_an_option_of_one_value_given_twice_is_refused_not_overridden(
 def test_repeatable_options_and_flags_given_twice_still_run(tmp_path: Path) -> None:
     code, _, stderr = _scan(tmp_path, "--service", "a", "--service", "b", "--no-state")
     assert code == 0, stderr
+
+
+@pytest.mark.parametrize(
+    ("endpoint", "problem"),
+    [
+        ("http://127.0.0.1:99999", "Port out of range"),
+        ("http://[::1", "Invalid IPv6 URL"),
+        ("http://", "it names no host"),
+        ("http://127.0.0.1:0", "port 0 is no port"),
+        ("http://127.0.0.1:9/v?key=1", "query or fragment"),
+        ("http://127.0.0.1:9/ x", "it holds a space"),
+    ],
+)
+@pytest.mark.parametrize("option", ["--logging-endpoint", "--bigquery-endpoint"])
+def test_an_endpoint_that_is_no_url_is_said_before_any_request(
+    tmp_path: Path, option: str, endpoint: str, problem: str
+) -> None:
+    """Not a minute of retries ending in 'cannot reach' (exit 5): a bad option value, exit 2."""
+    window = ["--hours", "1", "--project", "p", "--out", str(tmp_path)]
+    analytics = ["--log-analytics", "my-project.logs", "--dry-run"] if option == "--bigquery-endpoint" else []
+    started = time.monotonic()
+    result = runner.invoke(app, ["scan", *window, *analytics, option, endpoint])
+    assert result.exit_code == 2, result.stderr
+    assert problem in result.stderr and "give one such as http://127.0.0.1:8080" in result.stderr
+    assert time.monotonic() - started < 10
+
+
+def test_a_path_too_long_for_the_file_system_is_one_line(tmp_path: Path) -> None:
+    long = str(tmp_path / ("x" * 300))
+    for options in (["--out", long], ["--out", str(tmp_path), "--templates", long]):
+        result = runner.invoke(app, ["scan", "--demo", "--no-state", *options])
+        assert result.exit_code == 2, result.stderr
+        assert "File name too long" in result.stderr and "internal error" not in result.stderr
+
+
+@pytest.mark.parametrize("encoding", ["ascii", "latin-1", "cp1252"])
+def test_a_terminal_that_cannot_show_a_character_gets_its_escape(tmp_path: Path, encoding: str) -> None:
+    """A Windows console redirected to a file writes cp1252: the summary's marks and a title's characters are
+    escaped there, and the JSON report on standard output stays JSON with the same text."""
+    export = tmp_path / "export.ndjson"
+    entry = {"timestamp": "2026-11-30T10:00:00Z", "severity": "ERROR", "textPayload": "KeyError: café — 🔴"}
+    export.write_text(json.dumps(entry) + "\n", encoding="utf-8")
+    process = subprocess.run(
+        [sys.executable, "-m", "loggardener", "scan", "--from", str(export), "--no-state", "--out", str(tmp_path),
+         "--now", "2026-11-30T12:00:00Z", "--report-json", "-"],
+        capture_output=True,
+        env={**os.environ, "PYTHONIOENCODING": encoding, "PYTHONPATH": str(Path(loggardener.__file__).parent.parent)},
+        timeout=60,
+    )  # fmt: skip
+    stderr = process.stderr.decode(encoding)
+    assert process.returncode == 0, stderr
+    assert json.loads(process.stdout.decode(encoding))["clusters"][0]["title"] == "KeyError: café — 🔴"
+    assert "\\U0001f534" in stderr and "internal error" not in stderr
+
+
+@pytest.mark.parametrize(
+    ("content", "says"),
+    [
+        (b"[1, 2, 3]", "entry 1: expected a LogEntry object, found int"),
+        (b"{}", "line 1: no timestamp"),
+        (json.dumps([[{"timestamp": "2026-11-30T10:00:00Z"}]]).encode(), "found list"),
+    ],
+)
+def test_input_of_which_nothing_is_readable_says_what_to_give(
+    tmp_path: Path, content: bytes, says: str
+) -> None:
+    export = tmp_path / "export.json"
+    export.write_bytes(content)
+    result = runner.invoke(app, ["scan", "--from", str(export), "--out", str(tmp_path / "out")])
+    assert result.exit_code == 2
+    assert (
+        says in result.stderr and "give LogEntries, as `gcloud logging read --format=json`" in result.stderr
+    )
+    assert not (tmp_path / "out" / ".gardener-state.json").exists()
+
+
+def test_a_gzip_file_cut_before_its_data_says_to_copy_it_again(tmp_path: Path) -> None:
+    export = tmp_path / "export.json.gz"
+    export.write_bytes(gzip.compress(b'{"timestamp": "2026-11-30T10:00:00Z"}\n')[:6])
+    result = runner.invoke(app, ["scan", "--from", str(export), "--out", str(tmp_path / "out")])
+    assert result.exit_code == 2
+    assert (
+        "it starts as gzip does, but ends before its first data: copy or download it whole" in result.stderr
+    )

@@ -504,6 +504,7 @@ def _raise(error: Exception) -> None:
         ("NotFound", 2, "gcloud logging links create"),
         ("BadRequest", 2, "raise log_analytics.maximum_bytes_billed"),
         ("ServiceUnavailable", 5, "BigQuery failed running the query (HTTP 503)"),
+        ("InternalServerError", 5, "the service is failing on its side: rerun later"),
     ],
 )
 def test_bigquery_errors_say_what_to_do(error: str, code: int, says: str) -> None:
@@ -644,7 +645,8 @@ def test_an_unreachable_bigquery_is_given_up_after_the_retry_time() -> None:
     assert time.monotonic() - started < 30
     assert caught.value.exit_code == 5
     assert caught.value.message == (
-        "cannot reach BigQuery at http://127.0.0.1:9 estimating the query after 2 s of retries: connection refused"
+        "cannot reach BigQuery at http://127.0.0.1:9 estimating the query after 2 s of retries: connection refused; "
+        "check the network, a proxy (HTTPS_PROXY) and the endpoint option, then rerun"
     )
 
 

@@ -174,6 +174,7 @@ def test_api_failure_is_one_line_per_issue_exit_6_and_the_worklog_is_kept(
     assert all(line.endswith("GitHub answered 500: Server Error") for line in failures)
     assert "Traceback" not in stderr
     assert "could not be published" in stderr
+    assert "rerun the scan to publish them (those published are found again, not duplicated)" in stderr
     worklog = next((tmp_path / "out").glob("*.md")).read_text(encoding="utf-8")
     assert worklog.count("| failed |") == 2
 

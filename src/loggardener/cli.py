@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import os
 import signal
 import sys
@@ -15,7 +16,7 @@ from loggardener.commands.cluster import cluster as cluster_command
 from loggardener.commands.scan import scan as scan_command
 from loggardener.console import err, out, raise_terminated
 from loggardener.errors import GardenerError
-from loggardener.files import standard_output_error
+from loggardener.files import holds_any_character, standard_output_error
 
 app = typer.Typer(
     name="gardener",
@@ -78,6 +79,15 @@ def _root(
     """log gardener."""
 
 
+def _escape_what_cannot_be_shown() -> None:
+    """On a terminal or pipe whose encoding is not Unicode (PYTHONIOENCODING=latin-1, a Windows console
+    redirected to a file in cp1252), a character it cannot hold is written as its escape (`\\u2014`), not a
+    UnicodeEncodeError after the scan."""
+    for stream in (sys.stdout, sys.stderr):
+        if isinstance(stream, io.TextIOWrapper) and not holds_any_character(stream.encoding):
+            stream.reconfigure(errors="backslashreplace")
+
+
 def main() -> None:
     """Console-script entry point."""
     # gardener's pydantic models are its own: no plugin another package registers (observability
@@ -85,7 +95,10 @@ def main() -> None:
     # costs each run a noticeable part of its start-up. Typer builds its own validators the same way.
     os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
     startup.begin()  # the command calls `startup.end` once it has loaded what it runs
+    _escape_what_cannot_be_shown()
     signal.signal(signal.SIGTERM, raise_terminated)
+    if hasattr(signal, "SIGHUP"):  # not on Windows
+        signal.signal(signal.SIGHUP, raise_terminated)
     try:
         app()
     except (OSError, GardenerError) as exc:  # --help, --version or a usage error to a full standard output

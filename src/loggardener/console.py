@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import os
+import signal
 from collections.abc import Callable
 from typing import ParamSpec, TypeVar
 
@@ -25,13 +26,18 @@ INTERRUPTED = (
 
 
 class Terminated(BaseException):
-    """SIGTERM (a CI job cancelled, a container stopped), raised where the program is so that files being
-    written are cleaned up as for Ctrl-C, instead of the process vanishing mid-write."""
+    """SIGTERM (a CI job cancelled, a container stopped) or SIGHUP (the terminal or SSH session closed),
+    raised where the program is so that files being written are cleaned up as for Ctrl-C, instead of the
+    process vanishing mid-write."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
 
 
 def raise_terminated(signum: int, frame: object) -> None:
-    """The SIGTERM handler `gardener` installs."""
-    raise Terminated
+    """The SIGTERM and SIGHUP handler `gardener` installs."""
+    raise Terminated(signum)
 
 
 P = ParamSpec("P")
@@ -56,9 +62,10 @@ def user_errors(command: Callable[P, R]) -> Callable[P, R]:
         except KeyboardInterrupt:
             err.print(f"[bold red]interrupted:[/] {INTERRUPTED}", highlight=False, soft_wrap=True)
             raise typer.Exit(130) from None
-        except Terminated:
-            err.print(f"[bold red]terminated (SIGTERM):[/] {INTERRUPTED}", highlight=False, soft_wrap=True)
-            raise typer.Exit(143) from None
+        except Terminated as exc:
+            name = signal.Signals(exc.signum).name
+            err.print(f"[bold red]terminated ({name}):[/] {INTERRUPTED}", highlight=False, soft_wrap=True)
+            raise typer.Exit(128 + exc.signum) from None
         except (typer.Exit, typer.Abort):
             raise
         except Exception as exc:

@@ -101,11 +101,11 @@ def _refuse_link(path: Path, what: str) -> None:
 
 def prepare_directory(directory: Path, what: str) -> None:
     """Create `directory` if needed and prove a file can be created in it (before anything is published)."""
-    if directory.exists() and not directory.is_dir():
-        raise GardenerError(
-            f"cannot write {what} into {directory}: it is a file, not a directory", ExitCode.BAD_INPUT
-        )
-    try:
+    try:  # stat fails with more than "no such file" (a name too long, a parent that cannot be searched)
+        if directory.exists() and not directory.is_dir():
+            raise GardenerError(
+                f"cannot write {what} into {directory}: it is a file, not a directory", ExitCode.BAD_INPUT
+            )
         directory.mkdir(parents=True, exist_ok=True)
         with tempfile.TemporaryFile(dir=directory):
             pass
@@ -218,6 +218,15 @@ class StandardOutput(io.TextIOBase):
 
 
 STANDARD_OUTPUT = cast("IO[str]", StandardOutput())
+
+
+def holds_any_character(encoding: str | None) -> bool:
+    """Whether text in `encoding` can hold every character (UTF-8, UTF-16…), not only some (ASCII, cp1252)."""
+    try:
+        "\U0001f534\u2014".encode(encoding or "utf-8")
+    except (UnicodeEncodeError, LookupError):
+        return False
+    return True
 
 
 def standard_output(option: str) -> IO[str]:

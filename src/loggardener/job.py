@@ -202,7 +202,8 @@ def _refuse_unreadable(report: ScanReport) -> None:
     first = totals.malformed[0].error if totals.malformed else "unreadable"
     raise GardenerError(
         f"nothing readable in {report.source}: all {totals.read} items are malformed (first: {first}); "
-        "no worklog written, state unchanged",
+        "no worklog written, state unchanged; give LogEntries, as `gcloud logging read --format=json` "
+        "writes them",
         ExitCode.BAD_INPUT,
     )
 

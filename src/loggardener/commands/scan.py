@@ -6,6 +6,7 @@ functions, when a scan runs.
 
 from __future__ import annotations
 
+import json
 import math
 import time
 from collections import Counter
@@ -496,7 +497,7 @@ def scan(
 ) -> None:
     """Scan logs, cluster them into problems, rank them P0–P3 and write a worklog."""
     from loggardener.config import load_config
-    from loggardener.files import standard_output
+    from loggardener.files import holds_any_character, standard_output
     from loggardener.job import Outputs, run_scan_job
     from loggardener.pipeline import ScanOptions
     from loggardener.publishing.run import choose_publisher
@@ -661,7 +662,10 @@ def scan(
     report, worklog = result.report, result.worklog
     if to_stdout:
         stream = standard_output("--report-json")
-        stream.write(JsonReport().render(report))
+        text = JsonReport().render(report)
+        if not holds_any_character(getattr(stream, "encoding", None)):  # JSON's own escapes, not the stream's
+            text = json.dumps(json.loads(text), indent=2) + "\n"
+        stream.write(text)
         stream.flush()
     _print_summary(console, report, worklog if result.worklog_written else None)
     if result.state is not None:
@@ -789,7 +793,12 @@ def _print_issue_actions(
     return GardenerError(
         f"{len(failed)} of {len(actions)} issues could not be published"
         + (f" ({undone} not attempted)" if undone else "")
-        + "; the worklog lists them",
+        + "; the worklog lists them"
+        + (
+            ""
+            if denied
+            else "; rerun the scan to publish them (those published are found again, not duplicated)"
+        ),
         ExitCode.CREDENTIALS if denied else ExitCode.PUBLISH_FAILED,
     )
 

@@ -113,14 +113,24 @@ def environment(templates_dir: Path | None = None) -> jinja2.Environment:
     return env
 
 
+def _template_directory(path: Path) -> None:
+    """`--templates` names a directory that can be read: anything else is one line (exit code 2)."""
+    try:
+        is_directory = path.is_dir()
+    except OSError as exc:  # a name too long, a parent that cannot be searched
+        raise GardenerError(f"--templates {path}: {exc.strerror or exc}", ExitCode.BAD_INPUT) from None
+    if not is_directory:
+        raise GardenerError(f"--templates {path}: not a directory", ExitCode.BAD_INPUT)
+
+
 class MarkdownWorklog(Renderer):
     """The worklog an engineer reads."""
 
     suffix = ".md"
 
     def __init__(self, templates_dir: Path | None = None, template_name: str = "worklog.md.j2") -> None:
-        if templates_dir is not None and not templates_dir.is_dir():
-            raise GardenerError(f"--templates {templates_dir}: not a directory", ExitCode.BAD_INPUT)
+        if templates_dir is not None:
+            _template_directory(templates_dir)
         self._name = template_name
         self._overridden = templates_dir is not None
         with self._template_errors():  # a broken template is found before any scanning or publishing

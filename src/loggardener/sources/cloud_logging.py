@@ -25,6 +25,8 @@ from loggardener.errors import ExitCode, GardenerError, is_utf8
 from loggardener.files import check_writable
 from loggardener.sources.google_auth import (
     CREDENTIALS_HINT,
+    NETWORK_HINT,
+    SERVER_HINT,
     TOO_DEEP_ANSWER,
     credentials_for,
     endpoint_url,
@@ -212,7 +214,15 @@ def resolve_project(explicit: str | None, configured: str | None = None) -> str 
                     "set it to the id alone",
                     ExitCode.BAD_INPUT,
                 )
-            return value.strip()
+            project = value.strip()
+            if any(char.isspace() or not char.isprintable() for char in project):
+                raise GardenerError(
+                    f"the project id {project!r} holds a space, line break or control character, which no "
+                    "project id has: set --project or GOOGLE_CLOUD_PROJECT to the id alone (`gcloud projects "
+                    "list` shows the ids)",
+                    ExitCode.BAD_INPUT,
+                )
+            return project
     return None
 
 
@@ -516,10 +526,10 @@ class CloudLoggingSource(EntrySource):
             )
         if isinstance(exc, api_exceptions.GoogleAPICallError):
             return GardenerError(
-                f"Cloud Logging failed{attempts} (HTTP {exc.code}): {_server_message(exc)}",
+                f"Cloud Logging failed{attempts} (HTTP {exc.code}): {_server_message(exc)}; {SERVER_HINT}",
                 ExitCode.SOURCE_FAILED,
             )
         where = self.endpoint or "logging.googleapis.com"
         detail = " ".join(str(exc).split())
-        message = f"cannot reach Cloud Logging at {where}{attempts}: {detail}"
+        message = f"cannot reach Cloud Logging at {where}{attempts}: {detail}; {NETWORK_HINT}"
         return GardenerError(message, ExitCode.SOURCE_FAILED)

@@ -1,7 +1,9 @@
 """Read a Cloud Logging export: the JSON array `gcloud logging read --format=json` prints, or NDJSON.
 
 Either may be gzip-compressed; `-` reads standard input. NDJSON is streamed line by line, and so is a JSON
-array, except one of a few megabytes at most, which is decoded at once (`WHOLE_ARRAY_BYTES`).
+array, except one of a few megabytes at most, which is decoded at once (`WHOLE_ARRAY_BYTES`). JSON values
+one after another that are not one a line (`jq '.[]'` prints each entry over many lines), or entries.list
+pages (`{"entries": [...]}`), are streamed value by value (`_document_records`).
 """
 
 from __future__ import annotations
@@ -54,7 +56,7 @@ class FileSource(EntrySource):
             raw = open_binary(self.path, "an export file")  # closed by records()
         buffered: io.BufferedReader = raw if isinstance(raw, io.BufferedReader) else io.BufferedReader(raw)  # type: ignore[arg-type]
         if _peek(buffered, self.stats.description)[:2] == _GZIP_MAGIC:
-            return io.BufferedReader(gzip.GzipFile(fileobj=buffered, mode="rb"))
+            return io.BufferedReader(_Gunzipped(gzip.GzipFile(fileobj=buffered, mode="rb")))
         return buffered
 
     def records(self) -> Iterator[RawRecord]:
@@ -83,6 +85,8 @@ class FileSource(EntrySource):
             try:
                 if first == "[":
                     yield from _array_records(_Utf8(text), self.path)
+                elif _values_not_lines(window, encoding):
+                    yield from _document_records(_Utf8(text), self.path)
                 else:
                     yield from _ndjson_records(text, self.path)
             finally:
@@ -93,6 +97,28 @@ class FileSource(EntrySource):
         finally:
             if self.path != "-":
                 stream.close()
+
+
+class _Gunzipped(io.RawIOBase):
+    """A gzip stream read one decompressed piece at a time, so that damage after the last whole member
+    (garbage or zero padding after the data, a member cut off) costs nothing read before it: a buffered
+    read of many pieces would drop the pieces it holds when a later one fails."""
+
+    def __init__(self, compressed: gzip.GzipFile) -> None:
+        self._compressed = compressed
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        view = memoryview(buffer).cast("B")
+        data = self._compressed.read1(len(view))
+        view[: len(data)] = data
+        return len(data)
+
+    def close(self) -> None:
+        self._compressed.close()
+        super().close()
 
 
 def displayed(path: str) -> str:
@@ -191,6 +217,8 @@ def _peek(stream: io.BufferedReader, path: str) -> bytes:
     except (OSError, EOFError, zlib.error) as exc:  # BadGzipFile is an OSError without strerror
         if isinstance(exc, (gzip.BadGzipFile, zlib.error)):
             reason = f"it starts as gzip does, but its compressed data is corrupt ({exc}); is the file whole?"
+        elif isinstance(exc, EOFError):
+            reason = "it starts as gzip does, but ends before its first data: copy or download it whole again"
         else:
             reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
         raise GardenerError(f"cannot read {path}: {reason}", ExitCode.BAD_INPUT) from None
@@ -431,15 +459,60 @@ class _Resumed(io.RawIOBase):
         return self._rest.readinto(view)
 
 
+_PAGE_START = re.compile(r'\{\s*"entries"\s*:\s*\[')
+
+
+def _values_not_lines(window: bytes, encoding: str) -> bool:
+    """Whether an input starting with `{` is JSON values that are not one a line: its first value spans
+    lines (a pretty-printed entry, as `jq` prints), or is an entries.list page (an API answer saved)."""
+    text = codecs.getincrementaldecoder(encoding)(errors="replace").decode(window).lstrip(" \t\r\n\ufeff")
+    if text.split("\n", 1)[0].strip() == "{" or _PAGE_START.match(text):  # a page is often past the window
+        return True
+    try:
+        value, end = json.JSONDecoder().raw_decode(text)
+    except (ValueError, RecursionError):  # cut off by the window, or damaged: read line by line
+        return False
+    return "\n" in text[:end] or _is_page(value)
+
+
+def _is_page(value: Any) -> bool:
+    """An entries.list answer (`{"entries": [...], "nextPageToken": ...}`), not a LogEntry (which has no
+    `entries` field)."""
+    return type(value) is dict and isinstance(value.get("entries"), list)
+
+
+def _document_records(stream: io.RawIOBase, path: str) -> Iterator[RawRecord]:
+    """Entries of JSON values one after another, however they are laid out: each value an entry, an
+    entries.list page, or an array of entries; a record's position is its entry number."""
+
+    def entries() -> Iterator[Any]:
+        for value in ijson.items(stream, "", multiple_values=True, use_float=True):
+            if _is_page(value):
+                yield from value["entries"]
+            elif isinstance(value, list):
+                yield from value
+            else:
+                yield value
+
+    yield from _streamed_records(entries(), path)
+
+
 def _streamed_array_records(stream: io.RawIOBase, path: str) -> Iterator[RawRecord]:
+    yield from _streamed_records(ijson.items(stream, "item", use_float=True), path)
+
+
+def _streamed_records(items: Iterator[Any], path: str) -> Iterator[RawRecord]:
+    """Records of the items ijson decodes from `path`; damage ends the reading with one malformed record."""
     position = 0
     try:
-        for item in ijson.items(stream, "item", use_float=True):
+        for item in items:
             position += 1
             yield _record(position, item, "entry")
     except (ijson.JSONError, ijson.IncompleteJSONError) as exc:
         reason = " ".join(str(exc).split())
-        if "trailing garbage" in reason:  # e.g. `gcloud logging read … >> export.json`, run twice
+        if (
+            "trailing garbage" in reason
+        ):  # only after an array (values are read one after another): e.g. `gcloud logging read … >> export.json`, run twice
             reason = (
                 "more text follows the end of the array (exports appended to one file? scan each file, or "
                 f"append NDJSON instead, one entry per line): {reason}"

@@ -7,6 +7,7 @@ import json
 import os
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
 
 from loggardener.errors import ExitCode, GardenerError
 
@@ -18,6 +19,12 @@ CREDENTIALS_HINT = (
     "service-account key file"
 )
 
+SERVER_HINT = (
+    "the service is failing on its side: rerun later (https://status.cloud.google.com shows outages)"
+)
+"""What to do about server errors that outlasted the retries."""
+NETWORK_HINT = "check the network, a proxy (HTTPS_PROXY) and the endpoint option, then rerun"
+"""What to do about a service that could not be reached after the retries."""
 
 TOO_DEEP_ANSWER = "the answer nests too deeply to be read as JSON"
 """What a RecursionError decoding an answer means (no Google API nests so deep: a proxy's or a broken one)."""
@@ -43,7 +50,33 @@ def endpoint_url(endpoint: str | None, service: str) -> str | None:
         raise GardenerError(
             f"{service} endpoint {endpoint!r} must start with http:// or https://", ExitCode.BAD_INPUT
         )
+    problem = _url_problem(endpoint)
+    if problem:  # said now, not as a minute of retries to reach it
+        raise GardenerError(
+            f"{service} endpoint {endpoint!r} is not a URL to send requests to: {problem}; give one such as "
+            "http://127.0.0.1:8080 or https://logging.googleapis.com",
+            ExitCode.BAD_INPUT,
+        )
     return endpoint.rstrip("/")
+
+
+def _url_problem(url: str) -> str | None:
+    """Why `url` (http or https) cannot be requested: no host, a port out of range, a query or fragment, a
+    space; None when it can."""
+    try:
+        parts = urlsplit(url)
+        port = parts.port  # ValueError for a port that is not a number from 0 to 65535
+    except ValueError as exc:
+        return str(exc)
+    if not parts.hostname:
+        return "it names no host"
+    if port == 0:
+        return "port 0 is no port"
+    if parts.query or parts.fragment:
+        return "it has a query or fragment (?… or #…), which the API paths are not appended after"
+    if any(char.isspace() for char in url):
+        return "it holds a space"
+    return None
 
 
 def is_emulator(endpoint: str | None) -> bool:

@@ -85,6 +85,8 @@ from loggardener.entries.resources import (
 from loggardener.entries.stacks import PHP_THROWN, PY_CHAIN_SEPARATORS, PY_HEADER
 from loggardener.errors import ExitCode, GardenerError
 from loggardener.sources.google_auth import (
+    NETWORK_HINT,
+    SERVER_HINT,
     TOO_DEEP_ANSWER,
     credentials_for,
     endpoint_url,
@@ -908,7 +910,8 @@ class BigQueryEngine:
             else:  # a connection that never came
                 failed = f"cannot reach BigQuery at {where} {what} after {self.retry_seconds:g} s of retries"
                 cause = _connection_failure(exc.cause or exc)
-            raise GardenerError(f"{failed}: {cause[:300]}", ExitCode.SOURCE_FAILED) from None
+            hint = SERVER_HINT if isinstance(exc.cause, api.GoogleAPICallError) else NETWORK_HINT
+            raise GardenerError(f"{failed}: {cause[:300]}; {hint}", ExitCode.SOURCE_FAILED) from None
         except api.Forbidden as exc:
             reason = _reason(exc)
             if reason in _QUOTA_REASONS:
@@ -958,7 +961,8 @@ class BigQueryEngine:
             ) from None
         except api.GoogleAPICallError as exc:
             raise GardenerError(
-                f"BigQuery failed {what} (HTTP {exc.code}): {_message(exc)}", ExitCode.SOURCE_FAILED
+                f"BigQuery failed {what} (HTTP {exc.code}): {_message(exc)}; {SERVER_HINT}",
+                ExitCode.SOURCE_FAILED,
             ) from None
         except misread as exc:
             # not JSON (a proxy's or captive portal's page), cut off, or JSON of another shape: the client
@@ -973,7 +977,7 @@ class BigQueryEngine:
         except OSError as exc:
             where = self.endpoint or "bigquery.googleapis.com"
             raise GardenerError(
-                f"cannot reach BigQuery at {where} {what}: {_connection_failure(exc)}",
+                f"cannot reach BigQuery at {where} {what}: {_connection_failure(exc)}; {NETWORK_HINT}",
                 ExitCode.SOURCE_FAILED,
             ) from None
 
