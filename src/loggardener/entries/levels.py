@@ -498,6 +498,18 @@ def lifecycle_line(text: str) -> bool:
     return _LIFECYCLE_LINE.search(text, 0, 2_000) is not None
 
 
+# The system call errors `failure-phrase` reads after a colon (strerror's words, and the shell's)
+_ERRNO_PHRASES = (
+    ": permission denied",
+    ": no such file or directory",
+    ": read-only file system",
+    ": no space left on device",
+    ": operation not permitted",
+    ": too many open files",
+    ": command not found",
+)
+
+
 # A line that says an operation failed, in words a program writes without any level (`… had error: broken pipe`,
 # `failed to connect to db:5432`, `dial tcp 10.0.0.7:443: i/o timeout`): `failure-phrase`. Not a count or an
 # empty error (`0 failed`, `errors: 0`, `error: null`), nor a name (`test_failed_to_x`).
@@ -509,8 +521,7 @@ _FAILURE_PHRASE = re.compile(
     r"|\bconnection (?:reset|refused|timed out|closed unexpectedly)|\bbroken pipe\b|\bi/o timeout\b"
     r"|\bdeadline exceeded\b|\bno such host\b|\btimed out\b"
     # a system call's error after what it was doing (`chmod: changing permissions of 'x': Read-only file system`)
-    r"|: (?:permission denied|no such file or directory|read-only file system|no space left on device"
-    r"|operation not permitted|too many open files|command not found)\b"
+    r"|: (?:" + "|".join(phrase.removeprefix(": ") for phrase in _ERRNO_PHRASES) + r")\b"
 )
 _FAILURE_PHRASE_HEAD = 2_000
 # Lower-case words one of which every failure phrase holds (`error:` holds `err`, a word of `_MAY_RAISE_WORDS`).
@@ -531,18 +542,6 @@ _FAILURE_PHRASE_WORDS = (
     "deadline exceeded",
     "no such host",
     "timed out",
-)
-
-
-# The system call errors `failure-phrase` reads after a colon (strerror's words, and the shell's)
-_ERRNO_PHRASES = (
-    ": permission denied",
-    ": no such file or directory",
-    ": read-only file system",
-    ": no space left on device",
-    ": operation not permitted",
-    ": too many open files",
-    ": command not found",
 )
 
 
@@ -707,15 +706,16 @@ def stream_default(severity: Severity, stream: str | None) -> bool:
     return stream is not None and severity in _STREAM_DEFAULTS.get(stream, ())
 
 
-_HTTP_METHODS = "GET|HEAD|POST|PUT|DELETE|PATCH|OPTIONS|CONNECT|TRACE"
+# The request methods of HTTP/1.1, as a regex alternation (payloads reads them from JSON access logs too)
+HTTP_METHODS = "GET|HEAD|POST|PUT|DELETE|PATCH|OPTIONS|CONNECT|TRACE"
 # The status of a request in a text access line, always after a space: the request line quoted (uvicorn,
 # werkzeug, gunicorn, the nginx/Apache common and combined formats, Envoy; chi's `"GET …" from ADDR - 200`),
 # unquoted (Go's `log`, morgan's `dev`: `GET /api/x 500 12ms`), Rails' `Completed 500 Internal Server Error`,
 # Gin's `[GIN] … | 500 |`.
 ACCESS_STATUS_PATTERN = (
-    r"\"(?:" + _HTTP_METHODS + r") [^\"\s]{1,4096}(?: HTTP/[0-9](?:\.[0-9])?)?\"(?: from \S{1,256} -)?"
+    r"\"(?:" + HTTP_METHODS + r") [^\"\s]{1,4096}(?: HTTP/[0-9](?:\.[0-9])?)?\"(?: from \S{1,256} -)?"
     r" (?P<quoted>[1-5][0-9][0-9])\b"
-    r"|\b(?:" + _HTTP_METHODS + r") /[^\s\"]{0,4096} (?P<unquoted>[1-5][0-9][0-9])\b"
+    r"|\b(?:" + HTTP_METHODS + r") /[^\s\"]{0,4096} (?P<unquoted>[1-5][0-9][0-9])\b"
     r"|\bCompleted (?P<rails>[1-5][0-9][0-9]) [A-Z]"
     r"|\[GIN\] [^|]{0,64}\| (?P<gin>[1-5][0-9][0-9]) \|"
 )
@@ -776,26 +776,26 @@ _ACCESS_REQUEST = re.compile(
     # the request line quoted, then its status: nginx/Apache common and combined, gunicorn, uvicorn, werkzeug,
     # Envoy (`"GET /a?b=1 HTTP/1.1" 502`)
     r"\"(?P<quoted_method>"
-    + _HTTP_METHODS
+    + HTTP_METHODS
     + r") (?P<quoted_path>[^\"\s]{1,4096})(?: HTTP/[0-9](?:\.[0-9])?)?\""
     r"(?: from \S{1,256} -)? (?P<quoted_status>" + _STATUS + r")\b"
     # HAProxy: the status after the timers, the request line quoted at the end
     r"|\] \S{1,256} \S{1,256} (?:-?\d{1,9}/){3,4}\+?-?\d{1,9} (?P<haproxy_status>" + _STATUS + r") "
-    r"[^\"]{0,2048}\"(?P<haproxy_method>" + _HTTP_METHODS + r") (?P<haproxy_path>[^\"\s]{1,4096})"
+    r"[^\"]{0,2048}\"(?P<haproxy_method>" + HTTP_METHODS + r") (?P<haproxy_path>[^\"\s]{1,4096})"
     # unquoted, first on the line after a time (Go's `log`, morgan's `dev`: `GET /api/x 500 12ms`)
-    r"|^[\d\s/:.,TZ+\-\[\]]{0,40}(?P<bare_method>" + _HTTP_METHODS + r") (?P<bare_path>/[^\s\"]{0,4096})"
+    r"|^[\d\s/:.,TZ+\-\[\]]{0,40}(?P<bare_method>" + HTTP_METHODS + r") (?P<bare_path>/[^\s\"]{0,4096})"
     r" (?P<bare_status>" + _STATUS + r")\b"
     # Gin: `[GIN] … | 500 | 1.2ms | 10.0.0.1 | GET "/api/x"`
     r"|\[GIN\] [^|]{0,64}\| (?P<gin_status>"
     + _STATUS
     + r") \|[^\"]{0,512}\| (?P<gin_method>"
-    + _HTTP_METHODS
+    + HTTP_METHODS
     + r")"
     r"\s{1,32}\"(?P<gin_path>[^\"\s]{1,4096})\""
 )
 
 
-_BARE_REQUEST = re.compile(r"[\d\s/:.,TZ+\-\[\]]{0,40}(?:" + _HTTP_METHODS + r") /")
+_BARE_REQUEST = re.compile(r"[\d\s/:.,TZ+\-\[\]]{0,40}(?:" + HTTP_METHODS + r") /")
 
 
 def access_request(text: str) -> tuple[str, str, int] | None:

@@ -338,12 +338,10 @@ class EntryParser:
         group_ids = tuple(group for group in named if group)
         logged = Severity.parse(raw.get("severity"))
         weak = logged == Severity.DEFAULT or stream_default(logged, _stream(raw, entry_labels))
+        # the message without its header (a text's, a JSON message's): what is titled and templated
+        stripped = self._strip_prefix(message) if payload.kind != "proto" and stack is None else message
         # a piece of a traceback (its header, a frame, an exception named behind a prefix) is left to reassembly
-        piece = (
-            line_kind(self._strip_prefix(message))
-            if weak and payload.kind == "text" and stack is None
-            else None
-        )
+        piece = line_kind(stripped) if weak and payload.kind == "text" and stack is None else None
         traceback_piece = piece is not None
         # a line on stderr that no traceback holds may be demoted when it shows no failure at all
         plain_line = (
@@ -369,11 +367,9 @@ class EntryParser:
             payload.failed_check,
             # a program's own error line (`cp: cannot stat 'x': No such file or directory`) only looks like an
             # exception's line: no exception class is one lower-case word, so it says its failure in words
-            traceback_piece
-            and not (piece == "exception" and _PROGRAM_ERROR.match(self._strip_prefix(message)) is not None),
+            traceback_piece and not (piece == "exception" and _PROGRAM_ERROR.match(stripped) is not None),
         )
-        if payload.kind != "proto" and stack is None:
-            message = self._strip_prefix(message)
+        message = stripped
         return LogEntry(
             position=position,
             insert_id=self._redact(str(raw.get("insertId") or f"#{position}")),

@@ -22,7 +22,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from loggardener.entries.levels import declared_level, json_level, level_word
+from loggardener.entries.levels import HTTP_METHODS, declared_level, json_level, level_word
 from loggardener.entries.models import MalformedEntry, PayloadKind, Severity
 from loggardener.entries.stacks import PY_HEADER, StackParser
 
@@ -355,7 +355,7 @@ _ACCESS_METHOD_FIELDS = (
 )
 _ACCESS_PATH_FIELDS = ("path", "req_path", "url", "uri", "request_uri", "requestUrl", "route")
 ACCESS_FLAGS_FIELD = "response_flags"
-_HTTP_METHODS = frozenset(("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "CONNECT", "TRACE"))
+_HTTP_METHODS = frozenset(HTTP_METHODS.split("|"))
 
 
 def _access_server_error(payload: dict[str, Any]) -> tuple[str | None, str | None, int] | None:
@@ -368,11 +368,12 @@ def _access_server_error(payload: dict[str, Any]) -> tuple[str | None, str | Non
     status = next((_http_code(response.get(key)) for key in ACCESS_STATUS_FIELDS if key in response), None)
     if status is None or not 500 <= status <= 599:
         return None
-    method = next((v for k in _ACCESS_METHOD_FIELDS if isinstance(v := request.get(k), str)), None)
-    if (method is None or method.upper() not in _HTTP_METHODS) and ACCESS_FLAGS_FIELD not in payload:
+    written = next((v for k in _ACCESS_METHOD_FIELDS if isinstance(v := request.get(k), str)), "").upper()
+    method = written if written in _HTTP_METHODS else None
+    if method is None and ACCESS_FLAGS_FIELD not in payload:
         return None
     path = next((v for k in _ACCESS_PATH_FIELDS if isinstance(v := request.get(k), str) and v), None)
-    return (method.upper() if method and method.upper() in _HTTP_METHODS else None), path, status
+    return method, path, status
 
 
 # What Envoy says of why a request failed, beside its flags: its details (`via_upstream` says the upstream

@@ -510,9 +510,8 @@ def _streamed_records(items: Iterator[Any], path: str) -> Iterator[RawRecord]:
             yield _record(position, item, "entry")
     except (ijson.JSONError, ijson.IncompleteJSONError) as exc:
         reason = " ".join(str(exc).split())
-        if (
-            "trailing garbage" in reason
-        ):  # only after an array (values are read one after another): e.g. `gcloud logging read … >> export.json`, run twice
+        # only after an array (values are read one after another): `gcloud logging read … >> export.json`, twice
+        if "trailing garbage" in reason:
             reason = (
                 "more text follows the end of the array (exports appended to one file? scan each file, or "
                 f"append NDJSON instead, one entry per line): {reason}"
