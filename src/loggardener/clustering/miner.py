@@ -79,7 +79,6 @@ _LETTER = re.compile(r"[A-Za-z]")
 # A value with a short unit glued to it: `<*>ms`, `(<*>s)`, `<*>KB`.
 _UNIT_AFTER_WILDCARD = re.compile(r"<\*>[A-Za-zµ]{0,3}")
 # Brackets or quotes around nothing: an empty value, `()`, `[]`, `''`. A few of them: a quote both opens
-# Brackets or quotes around nothing: an empty value, `()`, `[]`, `''`. A few of them: a quote both opens
 # and closes, so unbounded runs would split a long run of quotes every way (quadratic on `''''…x`).
 _EMPTY = re.compile(r"[(\[{'\"]{1,16}[)\]}'\"]{1,16}[,;:.]?")
 # The comma between members of compact JSON (`{"id":7,"user":"ana"}`): each member is a token.
