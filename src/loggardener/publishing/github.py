@@ -116,13 +116,13 @@ class _Touched:
 
 @dataclass
 class _Run:
+    since: datetime
+    """Before the listing began (less a margin for clocks): a twin filed by a concurrent run is newer."""
     numbers: dict[str, int] = field(default_factory=dict)
     touched: list[_Touched] = field(default_factory=list)
     unfindable: str | None = None
     """Why no more issues are created: one came back without the generated-by label, so would the rest."""
     created: dict[str, Issue] = field(default_factory=dict)
-    since: datetime = field(default_factory=lambda: datetime.now(timezone.utc) - _CLOCK_MARGIN)
-    """Before the listing began (less a margin for clocks): a twin filed by a concurrent run is newer."""
 
 
 _API_ERRORS = (GithubException, RequestException, UnreadableAnswer)
