@@ -936,6 +936,23 @@ _POD = {"cluster_name": "c", "namespace_name": "shop", "container_name": "cart",
         (_raised("INFO", _STDOUT, {"jsonPayload": {"level": "60", "msg": "cart lost"}}), "WARNING"),
         (_raised("INFO", _STDOUT, {"jsonPayload": {"severity": 100, "msg": "cart lost"}}), "ERROR"),
         (_raised("INFO", _STDOUT, {"jsonPayload": {"PRIORITY": "3", "MESSAGE": "cart lost"}}), "WARNING"),
+        # MongoDB's level letter; Redis' warning mark
+        (
+            _raised(
+                "INFO",
+                _STDOUT,
+                {"jsonPayload": {"s": "W", "c": "STORAGE", "ctx": "conn7", "msg": "cart slow"}},
+            ),
+            "WARNING",
+        ),
+        (
+            _raised(
+                "INFO",
+                _STDOUT,
+                {"textPayload": "7:S 21 Nov 2026 06:00:01.500 # Connection with master lost."},
+            ),
+            "WARNING",
+        ),
         # a failure said in words only (`failure-phrase`)
         (
             _raised("INFO", _STDOUT, {"textPayload": "cart sync: dial tcp 10.2.0.4:6379: i/o timeout"}),

@@ -855,6 +855,8 @@ def test_a_go_panic_line_alone_is_an_error() -> None:
         ("dial tcp 10.9.8.7:6379: i/o timeout", "INFO"),
         ("thumbnail job 41 timed out after 90s", "INFO"),
         ("unable to open /srv/spool/q7", "INFO"),
+        # Redis' warning mark, whatever the words after it
+        ("7:S 21 Nov 2026 06:00:01.500 # Connection with master lost.", "INFO"),
     ],
 )
 def test_queries_fetch_every_text_inference_raises(text: str, logged: str) -> None:
@@ -1138,3 +1140,128 @@ def test_a_4xx_to_what_a_google_service_delivered_is_broken_delivery(
     [cluster] = scan_entries(raw).clusters
     assert cluster.priority == priority
     assert ("Google service" in cluster.reasons[0]) == (rule == "delivery-refused")
+
+
+def _mongo(letter: str, msg: str, **attr: Any) -> dict[str, Any]:
+    return {
+        "t": {"$date": "2026-11-21T12:00:00.000+00:00"},
+        "s": letter,
+        "c": "STORAGE",
+        "id": 22435,
+        "ctx": "initandlisten",
+        "msg": msg,
+        "attr": attr,
+    }
+
+
+@pytest.mark.parametrize(
+    ("payload", "severity", "message"),
+    [
+        (_mongo("E", "Failed to bind socket", error="Operation not permitted"), Severity.ERROR, None),
+        (
+            _mongo(
+                "E",
+                "Listener setup failed",
+                error={"code": 9001, "codeName": "SocketException", "errmsg": "in use"},
+            ),
+            Severity.ERROR,
+            "Listener setup failed: SocketException: in use",
+        ),
+        (
+            _mongo("F", "Fatal assertion", msgid=40486, file="src/mongo/a.cpp", line=10),
+            Severity.CRITICAL,
+            None,
+        ),
+        (_mongo("W", "Slow catalog refresh", durationMillis=1200), Severity.WARNING, None),
+        (
+            _mongo(
+                "E", "WiredTiger error", error=1, message="open: /data/db/WiredTiger.wt: Permission denied"
+            ),
+            Severity.ERROR,
+            "WiredTiger error: open: /data/db/WiredTiger.wt: Permission denied",
+        ),
+        (_mongo("I", "Waiting for connections", port=27017), Severity.INFO, None),
+        (_mongo("D2", "Checking shard version", ns="shop.carts"), Severity.DEBUG, None),
+    ],
+)
+def test_mongodb_declares_its_level_by_letter_and_reports_its_attr_error(
+    payload: dict[str, Any], severity: Severity, message: str | None
+) -> None:
+    """MongoDB's JSON log line on GKE's stdout (INFO, the stream's default): its `s` letter is its level, and the
+    error in its `attr` joins the message (two failures of one `msg` are two problems)."""
+    entry = parse({"jsonPayload": payload, "severity": "INFO", "logName": "projects/p/logs/stdout"})
+    assert entry.severity is severity
+    if message is not None:
+        assert entry.message == message
+    if "error" in payload["attr"] and isinstance(payload["attr"]["error"], str):
+        assert entry.message == f"{payload['msg']}: {payload['attr']['error']}"
+    raw = {
+        "timestamp": "2026-11-21T12:00:00Z",
+        "jsonPayload": payload,
+        "severity": "INFO",
+        "logName": "projects/p/logs/stdout",
+    }
+    # the fast path does not skim a line whose letter says WARNING or above as quiet
+    assert (parser.skim(1, raw) is None) or severity < Severity.WARNING
+
+
+def test_an_s_field_without_mongodbs_context_is_no_level() -> None:
+    entry = parse({"jsonPayload": {"s": "E", "msg": "cart synced"}, "severity": "INFO"})
+    assert entry.severity is Severity.INFO
+
+
+@pytest.mark.parametrize(
+    ("text", "severity", "body"),
+    [
+        (
+            "1:M 17 Sep 2026 17:13:18.198 # Background saving error",
+            Severity.WARNING,
+            "Background saving error",
+        ),
+        (
+            "1344:C 17 Sep 2026 17:13:18.099 # Write error saving DB on disk: No space left on device",
+            Severity.WARNING,
+            "Write error saving DB on disk: No space left on device",
+        ),
+        (
+            "7:S 21 Nov 2026 06:00:01.500 # Connection with master lost.",
+            Severity.WARNING,
+            "Connection with master lost.",
+        ),
+        (
+            "[4019] 21 Nov 06:00:01.500 # Server started, Redis version 2.8.4",
+            Severity.WARNING,
+            "Server started, Redis version 2.8.4",
+        ),
+        (
+            "1:M 21 Nov 2026 06:00:01.500 * 1 changes in 3600 seconds. Saving...",
+            Severity.NOTICE,
+            "1 changes in 3600 seconds. Saving...",
+        ),
+        ("1:M 21 Nov 2026 06:00:01.500 - Accepted 10.0.0.7:51234", Severity.DEBUG, "Accepted 10.0.0.7:51234"),
+    ],
+)
+def test_redis_declares_its_level_by_its_mark(text: str, severity: Severity, body: str) -> None:
+    declared = declared_level(text)
+    assert declared is not None and (declared.severity, declared.rule) == (severity, "redis-header")
+    assert strip_prefix(text) == body
+
+
+def test_a_redis_warning_on_stdout_is_kept_and_its_notices_are_not() -> None:
+    """Redis writes to stdout (INFO on GKE): its `#` lines are warnings the scan keeps, whatever their words."""
+    lost = "7:S 21 Nov 2026 06:00:01.500 # Connection with master lost."
+    saving = "7:M 21 Nov 2026 06:00:02.500 * Background saving started by pid 81"
+    raw = [
+        gke_entry(1, text=lost, pod="cache-0", stream="stdout", severity="INFO"),
+        gke_entry(2, text=saving, pod="cache-0", stream="stdout", severity="INFO"),
+    ]
+    clusters = scan_entries(raw).clusters
+    assert [(c.title, c.max_severity) for c in clusters] == [("Connection with master lost.", "WARNING")]
+
+
+def test_sidekiqs_process_and_thread_are_header_fields() -> None:
+    text = "2026-11-21T12:00:00Z 10117 TID-owed9kmd8 WARN: undefined method `to_i' for false:FalseClass"
+    declared = declared_level(text)
+    assert declared is not None and (declared.severity, declared.rule) == (Severity.WARNING, "level-header")
+    assert strip_prefix(text) == "undefined method `to_i' for false:FalseClass"
+    assert strip_prefix("TID-7 is the ticket") == "TID-7 is the ticket"

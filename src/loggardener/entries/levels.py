@@ -45,6 +45,8 @@ _LEVEL_WORDS: dict[str, Severity] = {
     "EMERGENCY": Severity.EMERGENCY,
     "EMERG": Severity.EMERGENCY,
 }
+# Redis' marks: `#` warning, `*` notice, `-` verbose, `.` debug
+_REDIS_LEVELS = {"#": Severity.WARNING, "*": Severity.NOTICE, "-": Severity.DEBUG, ".": Severity.DEBUG}
 _GLOG_LEVELS = {"I": Severity.INFO, "W": Severity.WARNING, "E": Severity.ERROR, "F": Severity.CRITICAL}
 # pino / bunyan numeric levels
 NUMERIC_LEVELS = ((60, Severity.CRITICAL), (50, Severity.ERROR), (40, Severity.WARNING), (30, Severity.INFO))
@@ -75,18 +77,21 @@ _DOTNET_LEVELS = {
 # Headers of a logging library's fixed format, each read by its own table: glog/klog
 # (`E1124 12:00:00.123456 1 main.go:42] `), Ruby's Logger (`E, [2025-06-10T13:00:00.123456 #1] ERROR -- app: `,
 # the word gives the level) and .NET's console logger (`fail: Acme.Worker[0]` and the message on the next,
-# indented line, or on the same line). glog writes every line logged before `flag.Parse()` behind
+# indented line, or on the same line), Redis (`1:M 17 Sep 2020 17:13:18.198 # …`: the process, its role, the time,
+# then a mark of the level; Redis 2 wrote `[1] 17 Sep 17:13:18.198 # …`). glog writes every line logged before `flag.Parse()` behind
 # `ERROR: logging before flag.Parse: `, whatever its level: the `I`/`W`/`E`/`F` after it is the level.
 _KNOWN_HEADER = re.compile(
     r"\s*(?:(?:ERROR: logging before flag\.Parse: )?(?P<glog>[IWEF])\d{4} \d\d:\d\d:\d\d\.\d{1,9}\s{1,8}\d{1,10} [\w./-]{1,200}:\d{1,9}\]\s?"
     r"|[DIWEFA], \[\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d{1,9})? #\d{1,10}\]\s{1,8}"
     r"(?P<ruby>[A-Z]{3,7}) -- [^\n:]{0,200}: ?"
-    r"|(?P<dotnet>trce|dbug|info|warn|fail|crit): [\w.`+<>-]{1,256}\[\d{1,10}\](?:\r?\n[ \t]{1,16}| |$))"
+    r"|(?P<dotnet>trce|dbug|info|warn|fail|crit): [\w.`+<>-]{1,256}\[\d{1,10}\](?:\r?\n[ \t]{1,16}| |$)"
+    r"|(?:\d{1,10}:[XCSM]|\[\d{1,10}\]) \d\d? [A-Z][a-z]{2}(?: \d{4})? \d\d:\d\d:\d\d\.\d{3} (?P<redis>[.*#-]) )"
 )
 _KNOWN_HEADER_RULES: dict[str, tuple[str, dict[str, Severity]]] = {
     "glog": ("glog-header", _GLOG_LEVELS),
     "ruby": ("ruby-logger-header", _LEVEL_WORDS),
     "dotnet": ("dotnet-logger-header", _DOTNET_LEVELS),
+    "redis": ("redis-header", _REDIS_LEVELS),
 }
 # PostgreSQL writes its level then a colon and two spaces (`FATAL:  password authentication failed`). Its
 # FATAL ends one session (a refused or dropped connection), not the server (PANIC does): ERROR
@@ -111,10 +116,10 @@ _PREFIX_TOKENS = re.compile(
     r"|(?P<continuation>(?:" + _PG_CONTINUATIONS + r")):(?=\s)"
     # `[1]`, `(1)`, Python logging's process and thread `(7/MainThread)`, `1 ---`; PostgreSQL's `[92001]:` and
     # session line `[7-1]`; nginx's `29#29:` and connection `*1234`; Apache's `[pid 18:tid 140]`; MySQL's thread
-    # id before its `[ERROR]`
+    # id before its `[ERROR]`; Sidekiq's process and thread `10117 TID-owed9kmd8`
     r"|(?P<pid>\[\d{1,10}\]:?|\(\d{1,10}(?:/[A-Za-z][\w.-]{0,63})?\)|\d{1,10}(?=\s+-{1,3}\s)|-{1,3}(?=\s)"
     r"|\[\d{1,10}-\d{1,10}\]|\d{1,10}#\d{1,10}:|\*\d{1,20}(?=\s)|\[pid \d{1,10}(?::tid \d{1,20})?\]"
-    r"|\d{1,10}(?=\s\[))"
+    r"|\d{1,10}(?=\s\[)|\d{1,10} TID-[0-9A-Za-z]{1,32}(?=\s))"
     r"|(?P<tag>\[[^\]\s]{1,64}\]|\{[^}\s]{1,64}\}|\[Nest\]|\[(?:client|remote) [^\]\s]{1,64}\]"
     r'|Step #\d{1,4}(?: - "[^"\n]{0,128}")?:)'  # Cloud Build's step, and its id
     # PostgreSQL's `db=orders,user=app` (after a timestamp or process id only)
@@ -558,7 +563,7 @@ MAY_DECLARE_LEVEL = (
     r"(?i)err|warn|crit|fatal|panic|severe|emerg|alert|exception|traceback|^[EFW]\d{4} |^fail: "
     r"|fault|core dumped|terminate called|fata\[|pani\[|bus error|container called exit\("
     r"|provided module can't be loaded|could not load the function"
-    r"|\"level\":\s*[4-6]\d|\n\s+at | 5\d\d\b|"
+    r"|\"level\":\s*[4-6]\d|\n\s+at | 5\d\d\b|\d\d:\d\d:\d\d\.\d\d\d # |"
     + "|".join((*_FAILURE_PHRASE_WORDS, *_ERRNO_PHRASES))  # plain words: no character RE2 reads otherwise
 )
 # A superset, for the parser's fast path, of the texts inference may raise to WARNING or above: every level
@@ -609,15 +614,18 @@ _MAY_RAISE_COLON_WORDS = (
     "oops: ",
     *_ERRNO_PHRASES,  # `failure-phrase`
 )
-# glog's header; a server error's status in an access line (`"GET / HTTP/1.1" 502`, `Completed 500 …`)
+# glog's header; a server error's status in an access line (`"GET / HTTP/1.1" 502`, `Completed 500 …`); Redis'
+# warning mark after its time
 _GLOG_LIKE = r"[efw]\d{4}"
 _SERVER_ERROR = r" 5\d\d\b"
+REDIS_WARNING = r"\d\d:\d\d:\d\d\.\d\d\d # "
 MAY_RAISE_WORDS = (*_MAY_RAISE_WORDS, *_MAY_RAISE_COLON_WORDS)
-MAY_RAISE_PATTERNS = (_GLOG_LIKE, _SERVER_ERROR)
+MAY_RAISE_PATTERNS = (_GLOG_LIKE, _SERVER_ERROR, REDIS_WARNING)
 """With `MAY_RAISE_WORDS`, what `MAY_RAISE` looks for (RE2-safe: Log Analytics' query looks for them too)."""
 MAY_RAISE = re.compile("(?i)" + "|".join((*map(literal, MAY_RAISE_WORDS), *MAY_RAISE_PATTERNS)))
 _ASCII_GLOG_LIKE = re.compile(r"[EFWefw]\d{4}")
 _ASCII_SERVER_ERROR = re.compile(_SERVER_ERROR)
+_ASCII_REDIS_WARNING = re.compile(REDIS_WARNING)
 
 
 def may_raise(text: str) -> bool:
@@ -634,6 +642,8 @@ def may_raise(text: str) -> bool:
             if word in lower:
                 return True
     if " 5" in text and _ASCII_SERVER_ERROR.search(text) is not None:
+        return True
+    if " # " in text and _ASCII_REDIS_WARNING.search(text) is not None:
         return True
     return _ASCII_GLOG_LIKE.search(text) is not None
 
@@ -870,7 +880,7 @@ def infer_severity(
        level the line's header declares (uvicorn and Rails log their 500s at INFO).
     5. A weak severity (none, DEFAULT, or only the stream's default) takes the level the entry declares:
        `json-level` (a field of the JSON payload), `json-level-in-text`, `glog-header`, `ruby-logger-header`,
-       `dotnet-logger-header`, `python-warning`, `bracketed-level`, `level-header`, `level-word`,
+       `dotnet-logger-header`, `redis-header`, `python-warning`, `bracketed-level`, `level-header`, `level-word`,
        `logfmt-level`, `failure-line` (a line that is a failure by itself: `TypeError: …`, `Segmentation
        fault`).
     6. `stack`: a weak severity with a stack trace is ERROR; `json-error`: so is a JSON payload that reports
