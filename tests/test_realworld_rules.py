@@ -1265,3 +1265,57 @@ def test_sidekiqs_process_and_thread_are_header_fields() -> None:
     assert declared is not None and (declared.severity, declared.rule) == (Severity.WARNING, "level-header")
     assert strip_prefix(text) == "undefined method `to_i' for false:FalseClass"
     assert strip_prefix("TID-7 is the ticket") == "TID-7 is the ticket"
+
+
+@pytest.mark.parametrize(
+    ("text", "body"),
+    [
+        (
+            'ts=2026-11-21T12:00:00.100Z caller=dispatch.go:353 level=error component=dispatcher msg="Notify for '
+            'alerts failed" num_alerts=2 err="pager/webhook[0]: notify retry canceled: unexpected status 502"',
+            "Notify for alerts failed: pager/webhook[0]: notify retry canceled: unexpected status 502",
+        ),
+        (
+            'logger=ngalert t=2026-11-21T12:00:00.5Z level=info msg="Warming state cache for startup"',
+            "Warming state cache for startup",
+        ),
+        (
+            'time="2026-11-21T12:00:00Z" level=warning msg="cart \\"7\\" held" error="lock: held by w2" shard=3',
+            'cart "7" held: lock: held by w2',
+        ),
+        ("level=error msg=boom err=boom ts=1", "boom"),
+        # not logfmt: a message that only holds a pair or two, an unclosed quote, words between pairs
+        ("retrying msg=hello a=1 b=2", "retrying msg=hello a=1 b=2"),
+        ('level=error msg="unclosed a=1', 'level=error msg="unclosed a=1'),
+        ("msg=hello a=1", "msg=hello a=1"),
+    ],
+)
+def test_a_logfmt_line_reads_as_its_message_and_error(text: str, body: str) -> None:
+    assert strip_prefix(text) == body
+
+
+def test_one_logfmt_error_at_two_times_and_callers_is_one_problem_titled_by_its_message() -> None:
+    def line(seconds: float, ts: str, caller: str) -> dict[str, Any]:
+        text = (
+            f"ts={ts} caller={caller} level=error component=dispatcher "
+            'msg="Notify for alerts failed" num_alerts=1 err="mail/email[0]: dial tcp: lookup smtp: no such host"'
+        )
+        return gke_entry(seconds, text=text, pod="alertmanager-0")
+
+    raw = [
+        line(1, "2026-11-21T12:00:01Z", "dispatch.go:310"),
+        line(2, "2026-11-21T12:05:09Z", "dispatch.go:311"),
+    ]
+    clusters = scan_entries(raw).clusters
+    assert [(c.title, c.count) for c in clusters] == [
+        ("Notify for alerts failed: mail/email[0]: dial tcp: lookup smtp: no such host", 2)
+    ]
+
+
+def test_reading_a_logfmt_line_is_linear() -> None:
+    from loggardener.entries.levels import logfmt_message
+
+    assert_linear(lambda n: logfmt_message('a=1 b=2 msg="' + "x" * n), 400_000)
+    assert_linear(lambda n: logfmt_message("msg=x " + "a=b " * n), 100_000)
+    assert_linear(lambda n: logfmt_message("msg=" + "\\" * n), 400_000)
+    assert_linear(lambda n: logfmt_message('msg="' + '\\"' * n), 400_000)

@@ -368,6 +368,9 @@ def strip_prefix(text: str) -> str:
     # after a known header (a .NET header's message is on its next line) the rest is read as any other line
     message = clean[known.end() :] if known is not None else clean
     first, newline, rest = message.partition("\n")
+    logfmt = logfmt_message(first) if "msg=" in first else None
+    if logfmt is not None:
+        return (logfmt + newline + rest).rstrip("\r\n")
     position = _header_end(first)
     if position == 0 and known is None:
         return clean.rstrip("\r\n")
@@ -377,6 +380,44 @@ def strip_prefix(text: str) -> str:
     if not body.strip():
         return clean.strip("\r\n")
     return (body + newline + rest).rstrip("\r\n")
+
+
+# A logfmt line (go-kit, logrus' text format, Grafana, Prometheus, Alertmanager): `key=value` or `key="quoted"`
+# pairs, separated by blanks, and nothing else
+_LOGFMT_PAIR = re.compile(
+    r'([A-Za-z_@][\w.@-]{0,63})=("(?:[^"\\\n]|\\.){0,8192}"|[^\s"]{0,8192})(?:[ \t]+|$)'
+)
+_LOGFMT_ESCAPE = re.compile(r"\\(.)")
+_LOGFMT_MESSAGE_KEYS = ("msg", "message")
+_LOGFMT_ERROR_KEYS = ("err", "error")
+
+
+def logfmt_message(line: str) -> str | None:
+    """What a logfmt line says, `msg: err` (its time, level, caller and other fields are its header), or None
+    when the line is not logfmt with a message (three pairs at least, nothing else)."""
+    pairs: dict[str, str] = {}
+    position = 0
+    while position < len(line):
+        pair = _LOGFMT_PAIR.match(line, position)
+        if pair is None or pair.end() == position:
+            return None
+        pairs.setdefault(pair[1], pair[2])
+        position = pair.end()
+    if len(pairs) < 3:
+        return None
+    message, error = (
+        next((text for key in keys if (text := _logfmt_value(pairs.get(key, "")))), "")
+        for keys in (_LOGFMT_MESSAGE_KEYS, _LOGFMT_ERROR_KEYS)
+    )
+    if not message:
+        return None
+    return f"{message.rstrip().rstrip(':')}: {error}" if error and error not in message else message
+
+
+def _logfmt_value(value: str) -> str:
+    if len(value) >= 2 and value.startswith('"') and value.endswith('"'):
+        return _LOGFMT_ESCAPE.sub(r"\1", value[1:-1]).strip()
+    return value.strip()
 
 
 def _header_end(line: str) -> int:
