@@ -936,7 +936,13 @@ _POD = {"cluster_name": "c", "namespace_name": "shop", "container_name": "cart",
         (_raised("INFO", _STDOUT, {"jsonPayload": {"level": "60", "msg": "cart lost"}}), "WARNING"),
         (_raised("INFO", _STDOUT, {"jsonPayload": {"severity": 100, "msg": "cart lost"}}), "ERROR"),
         (_raised("INFO", _STDOUT, {"jsonPayload": {"PRIORITY": "3", "MESSAGE": "cart lost"}}), "WARNING"),
-        # MongoDB's level letter; Redis' warning mark
+        # MongoDB's level letter; Redis' warning mark; Tornado's level initial
+        (
+            _raised(
+                "INFO", _STDOUT, {"textPayload": "[W 261121 06:00:01 web:2243] 404 GET /cart (10.0.0.1) 1ms"}
+            ),
+            "WARNING",
+        ),
         (
             _raised(
                 "INFO",

@@ -855,6 +855,8 @@ def test_a_go_panic_line_alone_is_an_error() -> None:
         ("dial tcp 10.9.8.7:6379: i/o timeout", "INFO"),
         ("thumbnail job 41 timed out after 90s", "INFO"),
         ("unable to open /srv/spool/q7", "INFO"),
+        # Tornado's (Jupyter's) level initial, whatever the words after it
+        ("[W 2026-11-21 12:00:00.100 JupyterHub base:393] 403 GET /hub/api/users (cull@::1) 2.1ms", "INFO"),
         # Redis' warning mark, whatever the words after it
         ("7:S 21 Nov 2026 06:00:01.500 # Connection with master lost.", "INFO"),
     ],
@@ -1319,3 +1321,59 @@ def test_reading_a_logfmt_line_is_linear() -> None:
     assert_linear(lambda n: logfmt_message("msg=x " + "a=b " * n), 100_000)
     assert_linear(lambda n: logfmt_message("msg=" + "\\" * n), 400_000)
     assert_linear(lambda n: logfmt_message('msg="' + '\\"' * n), 400_000)
+
+
+@pytest.mark.parametrize(
+    ("text", "severity", "rule", "body"),
+    [
+        (
+            '[2026-11-21 12:00:00] production.ERROR: Undefined index: sku {"userId":7}',
+            Severity.ERROR,
+            "level-header",
+            'Undefined index: sku {"userId":7}',
+        ),
+        (
+            "[2026-11-21T12:00:00.123456+00:00] request.CRITICAL: Uncaught PHP Exception LogicException: x",
+            Severity.CRITICAL,
+            "level-header",
+            "Uncaught PHP Exception LogicException: x",
+        ),
+        ("[2026-11-21 12:00:00] local.INFO: cart 7 saved", Severity.INFO, "level-header", "cart 7 saved"),
+        (
+            "[E 2026-11-21 12:00:00.100 JupyterHub web:1793] Uncaught exception GET /hub/spawn (10.0.0.1)",
+            Severity.ERROR,
+            "tornado-header",
+            "Uncaught exception GET /hub/spawn (10.0.0.1)",
+        ),
+        (
+            "[W 261121 12:00:00 web:2243] 404 GET /favicon.ico (10.0.0.1) 0.8ms",
+            Severity.WARNING,
+            "tornado-header",
+            "404 GET /favicon.ico (10.0.0.1) 0.8ms",
+        ),
+        (
+            "[I 2026-11-21 12:00:00.100 ServerApp] Jupyter Server 2.7.0 is running",
+            Severity.INFO,
+            "tornado-header",
+            "Jupyter Server 2.7.0 is running",
+        ),
+    ],
+)
+def test_monolog_and_tornado_headers_declare_their_levels(
+    text: str, severity: Severity, rule: str, body: str
+) -> None:
+    declared = declared_level(text)
+    assert declared is not None and (declared.severity, declared.rule) == (severity, rule)
+    assert strip_prefix(text) == body
+
+
+def test_a_tornado_warning_on_stdout_is_kept_and_its_info_on_stderr_is_mislabelled() -> None:
+    warning = "[W 2026-11-21 12:00:00.100 JupyterHub base:393] 403 GET /hub/api/users (cull@::1) 2.1ms"
+    info = "[I 2026-11-21 12:00:01.100 JupyterHub proxy:347] Checking routes"
+    raw = [
+        gke_entry(1, text=warning, pod="hub-0", stream="stdout", severity="INFO"),
+        gke_entry(2, text=info, pod="hub-0"),
+    ]
+    by_title = {c.title: c for c in scan_entries(raw).clusters}
+    assert by_title["403 GET /hub/api/users (cull@::1) 2.1ms"].max_severity == "WARNING"
+    assert by_title["Checking routes"].priority == "P3"

@@ -45,6 +45,14 @@ _LEVEL_WORDS: dict[str, Severity] = {
     "EMERGENCY": Severity.EMERGENCY,
     "EMERG": Severity.EMERGENCY,
 }
+# Tornado's (and Jupyter's) `[E 2022-01-21 13:51:42.825 JupyterHub web:1793]`: the level's initial
+_TORNADO_LEVELS = {
+    "D": Severity.DEBUG,
+    "I": Severity.INFO,
+    "W": Severity.WARNING,
+    "E": Severity.ERROR,
+    "C": Severity.CRITICAL,
+}
 # Redis' marks: `#` warning, `*` notice, `-` verbose, `.` debug
 _REDIS_LEVELS = {"#": Severity.WARNING, "*": Severity.NOTICE, "-": Severity.DEBUG, ".": Severity.DEBUG}
 _GLOG_LEVELS = {"I": Severity.INFO, "W": Severity.WARNING, "E": Severity.ERROR, "F": Severity.CRITICAL}
@@ -78,20 +86,23 @@ _DOTNET_LEVELS = {
 # (`E1124 12:00:00.123456 1 main.go:42] `), Ruby's Logger (`E, [2025-06-10T13:00:00.123456 #1] ERROR -- app: `,
 # the word gives the level) and .NET's console logger (`fail: Acme.Worker[0]` and the message on the next,
 # indented line, or on the same line), Redis (`1:M 17 Sep 2020 17:13:18.198 # …`: the process, its role, the time,
-# then a mark of the level; Redis 2 wrote `[1] 17 Sep 17:13:18.198 # …`). glog writes every line logged before `flag.Parse()` behind
+# then a mark of the level; Redis 2 wrote `[1] 17 Sep 17:13:18.198 # …`) and Tornado (Jupyter: `[W 2022-01-21
+# 13:51:42.825 JupyterHub base:393] …`, the level's initial, the time, the module and line). glog writes every line logged before `flag.Parse()` behind
 # `ERROR: logging before flag.Parse: `, whatever its level: the `I`/`W`/`E`/`F` after it is the level.
 _KNOWN_HEADER = re.compile(
     r"\s*(?:(?:ERROR: logging before flag\.Parse: )?(?P<glog>[IWEF])\d{4} \d\d:\d\d:\d\d\.\d{1,9}\s{1,8}\d{1,10} [\w./-]{1,200}:\d{1,9}\]\s?"
     r"|[DIWEFA], \[\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d{1,9})? #\d{1,10}\]\s{1,8}"
     r"(?P<ruby>[A-Z]{3,7}) -- [^\n:]{0,200}: ?"
     r"|(?P<dotnet>trce|dbug|info|warn|fail|crit): [\w.`+<>-]{1,256}\[\d{1,10}\](?:\r?\n[ \t]{1,16}| |$)"
-    r"|(?:\d{1,10}:[XCSM]|\[\d{1,10}\]) \d\d? [A-Z][a-z]{2}(?: \d{4})? \d\d:\d\d:\d\d\.\d{3} (?P<redis>[.*#-]) )"
+    r"|(?:\d{1,10}:[XCSM]|\[\d{1,10}\]) \d\d? [A-Z][a-z]{2}(?: \d{4})? \d\d:\d\d:\d\d\.\d{3} (?P<redis>[.*#-]) "
+    r"|\[(?P<tornado>[DIWEC]) (?:\d{4}-\d\d-\d\d|\d{6}) \d\d:\d\d:\d\d(?:[.,]\d{1,6})? [^\]\n]{1,128}\] ?)"
 )
 _KNOWN_HEADER_RULES: dict[str, tuple[str, dict[str, Severity]]] = {
     "glog": ("glog-header", _GLOG_LEVELS),
     "ruby": ("ruby-logger-header", _LEVEL_WORDS),
     "dotnet": ("dotnet-logger-header", _DOTNET_LEVELS),
     "redis": ("redis-header", _REDIS_LEVELS),
+    "tornado": ("tornado-header", _TORNADO_LEVELS),
 }
 # PostgreSQL writes its level then a colon and two spaces (`FATAL:  password authentication failed`). Its
 # FATAL ends one session (a refused or dropped connection), not the server (PANIC does): ERROR
@@ -111,6 +122,8 @@ _PREFIX_TOKENS = re.compile(
     # Celery's `[2025-06-10 13:00:00,123: ERROR/MainProcess]`: the level and the process that logged it close
     # the bracket its time opens
     r"|(?P<slevel>(?:" + _LEVEL_ALTERNATION + r"))/[\w.:-]{1,64}\]:?"
+    # Monolog's (Laravel's, Symfony's) channel and level: `[2025-06-10 13:00:00] production.ERROR: …`
+    r"|[A-Za-z][\w-]{0,63}\.(?P<mlevel>DEBUG|INFO|NOTICE|WARNING|ERROR|CRITICAL|ALERT|EMERGENCY):(?=\s)"
     r"|(?P<plevel>(?:" + _LEVEL_ALTERNATION + r"))(?::(?=[\w.-]{0,64}:)[\w.-]{0,64}:|:|(?=\s))"
     r"|(?P<cword>(?i:error|warning|warn|info|debug)):?(?=\s)"
     r"|(?P<continuation>(?:" + _PG_CONTINUATIONS + r")):(?=\s)"
@@ -245,6 +258,8 @@ def _declared(head: str, text: str | None) -> Declared | None:
     for kind, value in _header_tokens(first_line):
         if kind in ("blevel", "alevel", "slevel"):
             return Declared(_LEVEL_WORDS[value.upper()], "bracketed-level")
+        if kind == "mlevel":
+            return Declared(_LEVEL_WORDS[value], "level-header")
         if kind == "plevel":
             if value == "FATAL" and "FATAL:  " in first_line:
                 return Declared(Severity.ERROR, "postgres-fatal")
@@ -444,7 +459,7 @@ def _header_end(line: str) -> int:
         kind = match.lastgroup or ""
         if kind in ("component", "cword", "location", "session") and consumed == 0:
             return start
-        if kind == "module" and previous not in ("plevel", "blevel", "alevel", "slevel", "cword"):
+        if kind == "module" and previous not in ("plevel", "mlevel", "blevel", "alevel", "slevel", "cword"):
             return start
         if kind == "component" and _EXCEPTION_NAME.match(line, match.start()):
             return start  # `… KeyError: 'x'`: the exception's name starts the message
@@ -604,7 +619,7 @@ MAY_DECLARE_LEVEL = (
     r"(?i)err|warn|crit|fatal|panic|severe|emerg|alert|exception|traceback|^[EFW]\d{4} |^fail: "
     r"|fault|core dumped|terminate called|fata\[|pani\[|bus error|container called exit\("
     r"|provided module can't be loaded|could not load the function"
-    r"|\"level\":\s*[4-6]\d|\n\s+at | 5\d\d\b|\d\d:\d\d:\d\d\.\d\d\d # |"
+    r"|\"level\":\s*[4-6]\d|\n\s+at | 5\d\d\b|\d\d:\d\d:\d\d\.\d\d\d # |\[[ewc] \d|"
     + "|".join((*_FAILURE_PHRASE_WORDS, *_ERRNO_PHRASES))  # plain words: no character RE2 reads otherwise
 )
 # A superset, for the parser's fast path, of the texts inference may raise to WARNING or above: every level
@@ -660,8 +675,9 @@ _MAY_RAISE_COLON_WORDS = (
 _GLOG_LIKE = r"[efw]\d{4}"
 _SERVER_ERROR = r" 5\d\d\b"
 REDIS_WARNING = r"\d\d:\d\d:\d\d\.\d\d\d # "
+TORNADO_ABOVE = r"\[[wec] \d"
 MAY_RAISE_WORDS = (*_MAY_RAISE_WORDS, *_MAY_RAISE_COLON_WORDS)
-MAY_RAISE_PATTERNS = (_GLOG_LIKE, _SERVER_ERROR, REDIS_WARNING)
+MAY_RAISE_PATTERNS = (_GLOG_LIKE, _SERVER_ERROR, REDIS_WARNING, TORNADO_ABOVE)
 """With `MAY_RAISE_WORDS`, what `MAY_RAISE` looks for (RE2-safe: Log Analytics' query looks for them too)."""
 MAY_RAISE = re.compile("(?i)" + "|".join((*map(literal, MAY_RAISE_WORDS), *MAY_RAISE_PATTERNS)))
 _ASCII_GLOG_LIKE = re.compile(r"[EFWefw]\d{4}")
@@ -685,6 +701,8 @@ def may_raise(text: str) -> bool:
     if " 5" in text and _ASCII_SERVER_ERROR.search(text) is not None:
         return True
     if " # " in text and _ASCII_REDIS_WARNING.search(text) is not None:
+        return True
+    if "[W " in text or "[E " in text or "[C " in text:
         return True
     return _ASCII_GLOG_LIKE.search(text) is not None
 
@@ -921,7 +939,7 @@ def infer_severity(
        level the line's header declares (uvicorn and Rails log their 500s at INFO).
     5. A weak severity (none, DEFAULT, or only the stream's default) takes the level the entry declares:
        `json-level` (a field of the JSON payload), `json-level-in-text`, `glog-header`, `ruby-logger-header`,
-       `dotnet-logger-header`, `redis-header`, `python-warning`, `bracketed-level`, `level-header`, `level-word`,
+       `dotnet-logger-header`, `redis-header`, `tornado-header`, `python-warning`, `bracketed-level`, `level-header`, `level-word`,
        `logfmt-level`, `failure-line` (a line that is a failure by itself: `TypeError: …`, `Segmentation
        fault`).
     6. `stack`: a weak severity with a stack trace is ERROR; `json-error`: so is a JSON payload that reports
