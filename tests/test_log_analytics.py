@@ -936,6 +936,21 @@ _POD = {"cluster_name": "c", "namespace_name": "shop", "container_name": "cart",
         (_raised("INFO", _STDOUT, {"jsonPayload": {"level": "60", "msg": "cart lost"}}), "WARNING"),
         (_raised("INFO", _STDOUT, {"jsonPayload": {"severity": 100, "msg": "cart lost"}}), "ERROR"),
         (_raised("INFO", _STDOUT, {"jsonPayload": {"PRIORITY": "3", "MESSAGE": "cart lost"}}), "WARNING"),
+        # an exception's class beside the message (Sidekiq's job hash)
+        (
+            _raised(
+                "INFO",
+                _STDOUT,
+                {
+                    "jsonPayload": {
+                        "msg": "cart job done",
+                        "error_class": "Redis::TimeoutError",
+                        "error_message": "t",
+                    }
+                },
+            ),
+            "WARNING",
+        ),
         # MongoDB's level letter; Redis' warning mark; Tornado's level initial
         (
             _raised(

@@ -1377,3 +1377,46 @@ def test_a_tornado_warning_on_stdout_is_kept_and_its_info_on_stderr_is_mislabell
     by_title = {c.title: c for c in scan_entries(raw).clusters}
     assert by_title["403 GET /hub/api/users (cull@::1) 2.1ms"].max_severity == "WARNING"
     assert by_title["Checking routes"].priority == "P3"
+
+
+@pytest.mark.parametrize(
+    ("payload", "message"),
+    [
+        (
+            {
+                "message": "CartSyncWorker JID-1: fail: 0.2 sec",
+                "error_class": "Redis::TimeoutError",
+                "error_message": "timed out",
+            },
+            "CartSyncWorker JID-1: fail: 0.2 sec: Redis::TimeoutError: timed out",
+        ),
+        (
+            {
+                "msg": "job failed",
+                "exception.class": "ActiveRecord::Deadlocked",
+                "exception.message": "PG::TRDeadlockDetected",
+            },
+            "job failed: ActiveRecord::Deadlocked: PG::TRDeadlockDetected",
+        ),
+        ({"error_class": "NameError"}, "NameError"),
+        ({"error_class": "KeyError", "error_message": "sku"}, "KeyError: sku"),
+    ],
+)
+def test_an_error_class_beside_its_message_is_the_error_reported(
+    payload: dict[str, Any], message: str
+) -> None:
+    """Sidekiq's job hash and GitLab's logs report a job's failure as `error_class` and `error_message`: without
+    a level, the entry is an error, and the class with its message is the error after the message."""
+    entry = parse({"jsonPayload": payload, "severity": "INFO", "logName": "projects/p/logs/stdout"})
+    assert (entry.severity, entry.message) == (Severity.ERROR, message)
+    # alone, the class and its message are an exception's line
+    assert entry.severity_rule == (
+        "json-error" if ": fail" in message or "job" in message else "failure-line"
+    )
+
+
+def test_a_text_lines_trailing_fields_report_an_error_class() -> None:
+    entry = parse(
+        {"textPayload": 'job done {"error_class": "Timeout::Error", "error_message": "execution expired"}'}
+    )
+    assert entry.message == "job done: Timeout::Error: execution expired"

@@ -4,7 +4,7 @@
 |---|---|
 | `textPayload` | the text (message and stack); a JSON object in it is read as a `jsonPayload` |
 | `jsonPayload` message | `message` / `msg` / `@mt` (Serilog's template, before its rendered `@m`) / `MESSAGE` (journald) / `Message` / `event` / `description` / `log` (a Docker json-file line a shipper forwarded), else Rust tracing's `fields.message`, else a field whose last word is `message`/`msg` (`logMessage`) |
-| `jsonPayload` error | beside the message, `msg: error`: `error` / `err` (a string, or an object's `message`, else its `type` / `name`), `error.message`, log4j2 `thrown`, Workflows `failure`; without a message, the error is the message |
+| `jsonPayload` error | beside the message, `msg: error`: `error` / `err` (a string, or an object's `message`, else its `type` / `name`), `error.message`, log4j2 `thrown`, Workflows `failure`, an exception's class and message beside it (`error_class` and `error_message`, `exception.class` and `exception.message`: `Class: message`); without a message, the error is the message |
 | `jsonPayload` stack | `stack_trace`, `stacktrace`, `stackTrace`, `stack`, `exception`, `Exception`, `@x`, `exc_info`, `exc_text`, `errorVerbose`, `error.stack_trace`, `error.stack`, and in `error` / `err` / `thrown` / `exception` objects their `stack`, `stack_trace`, `message` or a list of frames written out as the language prints them (log4j2's `extendedStackTrace`, a Jackson-serialized Throwable's `stackTrace`, a Ruby `backtrace`, Sentry-like `frames`, a list of `at` lines; `cause`) |
 | `jsonPayload` level | `severity` / `level` / `levelname` / `log.level` / `loglevel` / `lvl` (names, pino numbers), then a level word in `@l` / `LogLevel` / `log.level` (nested) / `status` (never a number); Serilog without `@l`: INFO; MongoDB's `s` (`F`, `E`, `W`, `I`, `D1`-`D5`) beside its `ctx`; journald `PRIORITY` 0-5, 7 when the message declares no level (6 declares nothing) |
 | MongoDB's log line | `msg`, with `attr.error` (a string, or `codeName: errmsg`) or WiredTiger's `attr.message` after it |
@@ -42,8 +42,11 @@ MESSAGE_FIELDS = (
     "log",
 )
 # The error an entry reports beside its message: a string (zap, logrus, zerolog, slog), an object (pino and
-# bunyan `err`, log4j2 `thrown`, Workflows `failure`), ECS's and Datadog's dotted `error.message`.
-ERROR_FIELDS = ("error", "err", "error.message", "thrown", "failure")
+# bunyan `err`, log4j2 `thrown`, Workflows `failure`), ECS's and Datadog's dotted `error.message`; an exception's
+# class with its message beside it (Sidekiq's job hash, GitLab's logs: `error_class` and `error_message`).
+ERROR_FIELDS = ("error", "err", "error.message", "thrown", "failure", "error_class", "exception.class")
+# The message field beside an error class field
+_ERROR_CLASS_MESSAGES = {"error_class": "error_message", "exception.class": "exception.message"}
 # An error object under another name: a key that starts or ends with `error` (Fleet Engine's `errorResponse`,
 # `lastError`, `upstream_error`) holding an object with a message. Only objects: `error_code: "E1"` and
 # `errorCount: 0` say no error happened.
@@ -282,7 +285,7 @@ def _text(text: str) -> Payload:
             http_url=url,
             http_status=status,
         )
-    error = next((line for key in ERROR_FIELDS if (line := _error_line(fields.get(key)))), "")
+    error = next((line for key in ERROR_FIELDS if (line := _field_error(fields, key))), "")
     if not error and isinstance(fields.get("stack"), str) and isinstance(fields.get("message"), str):
         error = fields["message"].strip().split("\n", 1)[0]
     return Payload(kind="text", message=_joined(head, error), stack_sources=[text]) if error else plain
@@ -500,13 +503,26 @@ def _with_error(message: str, payload: dict[str, Any], error_object: str) -> str
     `_error_object(payload)`, read when no `ERROR_FIELDS` field holds an error."""
     for key in ERROR_FIELDS if not _ERROR_KEYS.isdisjoint(payload) else ():
         value = payload.get(key)
-        error = _error_line(value)
+        error = _field_error(payload, key)
         if not error:
             continue
-        if not message:
-            return value if isinstance(value, str) else error
+        detail = _ERROR_CLASS_MESSAGES.get(key)
+        if not message or (detail is not None and message == payload.get(detail)):
+            # (an `error_message` alone is read as a message: the class's own message)
+            return value if isinstance(value, str) and detail is None else error
         return _joined(message, error)
     return _joined(message, error_object) if message and error_object else message or error_object
+
+
+def _field_error(payload: dict[str, Any], key: str) -> str:
+    """What the error field `key` says in one line (`_error_line`); an error class with its message beside it
+    (`error_class` and `error_message`) reads `Class: message`."""
+    error = _error_line(payload.get(key))
+    detail = _ERROR_CLASS_MESSAGES.get(key)
+    if not error or detail is None:
+        return error
+    said = _error_line(payload.get(detail))
+    return f"{error}: {said}" if said and said != error else error
 
 
 def _joined(message: str, error: str) -> str:
