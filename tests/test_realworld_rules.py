@@ -1420,3 +1420,38 @@ def test_a_text_lines_trailing_fields_report_an_error_class() -> None:
         {"textPayload": 'job done {"error_class": "Timeout::Error", "error_message": "execution expired"}'}
     )
     assert entry.message == "job done: Timeout::Error: execution expired"
+
+
+@pytest.mark.parametrize(
+    ("text", "body"),
+    [
+        (
+            "12:00:00,204 WARN  [org.keycloak.events] (default task-11) type=LOGIN_ERROR, error=invalid_redirect_uri",
+            "type=LOGIN_ERROR, error=invalid_redirect_uri",
+        ),
+        (
+            "2026-11-21 12:00:00,667 ERROR [io.quarkus.vertx.http] (executor-thread-1) Request failed: boom",
+            "Request failed: boom",
+        ),
+        ("2026-11-21 12:00:00,667 INFO  [org.jboss.as] (Controller Boot Thread) WFLYSRV0025: up", "up"),
+        # a parenthesis without a level and a category before it starts the message
+        ("(1/2) Installing ca-certificates", "(1/2) Installing ca-certificates"),
+        ("[worker] (retrying) connection lost", "(retrying) connection lost"),
+        ("2026-11-21 12:00:00 INFO (main) started", "(main) started"),
+    ],
+)
+def test_a_java_servers_thread_after_its_level_and_category_is_header(text: str, body: str) -> None:
+    assert strip_prefix(text) == body
+
+
+def test_one_keycloak_event_from_two_threads_is_one_problem() -> None:
+    def line(seconds: float, thread: str) -> dict[str, Any]:
+        text = (
+            f"12:00:0{int(seconds)},204 WARN  [org.keycloak.events] ({thread}) type=LOGIN_ERROR, realmId=shop, "
+            "clientId=storefront, userId=null, ipAddress=10.0.0.7, error=invalid_redirect_uri"
+        )
+        return gke_entry(seconds, text=text, pod="keycloak-0", stream="stdout", severity="INFO")
+
+    clusters = scan_entries([line(1, "default task-11"), line(2, "executor-thread-3")]).clusters
+    assert len(clusters) == 1 and clusters[0].count == 2
+    assert clusters[0].title.startswith("type=LOGIN_ERROR, realmId=shop")

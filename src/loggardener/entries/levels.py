@@ -133,6 +133,9 @@ _PREFIX_TOKENS = re.compile(
     r"|(?P<pid>\[\d{1,10}\]:?|\(\d{1,10}(?:/[A-Za-z][\w.-]{0,63})?\)|\d{1,10}(?=\s+-{1,3}\s)|-{1,3}(?=\s)"
     r"|\[\d{1,10}-\d{1,10}\]|\d{1,10}#\d{1,10}:|\*\d{1,20}(?=\s)|\[pid \d{1,10}(?::tid \d{1,20})?\]"
     r"|\d{1,10}(?=\s\[)|\d{1,10} TID-[0-9A-Za-z]{1,32}(?=\s))"
+    # JBoss', WildFly's, Quarkus' (Keycloak's) thread after the category: `WARN  [org.keycloak.events] (default
+    # task-11) …` (after a level and a tag only)
+    r"|(?P<thread>\([^()\n]{1,80}\))(?=\s)"
     r"|(?P<tag>\[[^\]\s]{1,64}\]|\{[^}\s]{1,64}\}|\[Nest\]|\[(?:client|remote) [^\]\s]{1,64}\]"
     r'|Step #\d{1,4}(?: - "[^"\n]{0,128}")?:)'  # Cloud Build's step, and its id
     # PostgreSQL's `db=orders,user=app` (after a timestamp or process id only)
@@ -338,6 +341,8 @@ def _header_tokens(line: str) -> list[tuple[str, str]]:
             tokens.append((kind, value.rstrip(":")))
             continue
         kind = match.lastgroup or ""
+        if kind == "thread" and not (tokens and tokens[-1][0] == "tag"):
+            break
         tokens.append((kind, match[kind].rstrip(":")))
         position = match.end()
         if kind in ("cword", "continuation", "location"):
@@ -435,10 +440,14 @@ def _logfmt_value(value: str) -> str:
     return value.strip()
 
 
+_LEVEL_KINDS = frozenset(("plevel", "mlevel", "blevel", "alevel", "slevel"))
+
+
 def _header_end(line: str) -> int:
     position = 0
     consumed = 0
     previous = ""
+    leveled = False
     while consumed < 8:
         start = position
         while position < len(line) and line[position] in " \t":
@@ -461,6 +470,8 @@ def _header_end(line: str) -> int:
             return start
         if kind == "module" and previous not in ("plevel", "mlevel", "blevel", "alevel", "slevel", "cword"):
             return start
+        if kind == "thread" and not (previous == "tag" and leveled):
+            return start
         if kind == "component" and _EXCEPTION_NAME.match(line, match.start()):
             return start  # `… KeyError: 'x'`: the exception's name starts the message
         if kind == "component" and previous == "syslog":
@@ -475,6 +486,7 @@ def _header_end(line: str) -> int:
         position = match.end()
         consumed += 1
         previous = kind
+        leveled = leveled or kind in _LEVEL_KINDS
         if kind in ("continuation", "location"):
             return position
     return position
