@@ -1455,3 +1455,26 @@ def test_one_keycloak_event_from_two_threads_is_one_problem() -> None:
     clusters = scan_entries([line(1, "default task-11"), line(2, "executor-thread-3")]).clusters
     assert len(clusters) == 1 and clusters[0].count == 2
     assert clusters[0].title.startswith("type=LOGIN_ERROR, realmId=shop")
+
+
+@pytest.mark.parametrize(
+    ("text", "body"),
+    [
+        (
+            "2026/11/21 12:00:00 [error] 7#7: *81 [lua] dns.lua:152: dns_lookup(): failed to query the DNS server",
+            "failed to query the DNS server",
+        ),
+        (
+            "2026/11/21 12:00:00 [warn] 7#0: *9 [lua] healthcheck.lua:1104: log(): [healthcheck] (a:cart) unhealthy"
+            " TIMEOUT increment (1/3) for 'cart(10.0.0.5:5000)', context: ngx.timer",
+            "[healthcheck] (a:cart) unhealthy TIMEOUT increment (1/3) for 'cart(10.0.0.5:5000)'",
+        ),
+        (
+            "2026/11/21 12:00:00 [error] 7#7: *3 [lua] handler.lua:88: access(): auth failed, client: 10.0.0.1,"
+            ' server: kong, request: "GET /cart HTTP/1.1"',
+            "auth failed",
+        ),
+    ],
+)
+def test_openresty_lua_function_and_timer_context_are_header(text: str, body: str) -> None:
+    assert strip_prefix(text) == body

@@ -148,7 +148,9 @@ _PREFIX_TOKENS = re.compile(
 # nginx's error log: `2025/06/10 13:00:00 [error] 29#29: *1234 connect() failed …, client: 10.0.0.1, server: _,
 # request: "GET / HTTP/1.1", upstream: "http://…", host: "…"`; the request's context follows the message
 _NGINX_PROCESS = re.compile(r"\d{1,10}#\d{1,10}:")
-_NGINX_CONTEXT = ", client: "
+_NGINX_CONTEXTS = (", client: ", ", context: ")
+# OpenResty's (Kong's) Lua function after its file and line: `[lua] dns.lua:152: dns_lookup(): …`
+_FUNCTION_AFTER_LOCATION = re.compile(r" {1,4}[A-Za-z_][\w.:]{0,63}\(\):(?=\s)")
 # After a header's first token (syslog's timestamp), where no token above matches: syslog's host and program
 # (`worker-1 systemd[1]:`, `worker-1 kernel:`), or a component before a level word (`OSConfigAgent Error`)
 _SYSLOG_PROGRAM = re.compile(r"[\w.-]{1,253} (?:[\w./-]{1,64}\[\d{1,10}\]|kernel):(?=\s)")
@@ -396,7 +398,8 @@ def strip_prefix(text: str) -> str:
         return clean.rstrip("\r\n")
     body = first[position:].lstrip(" \t-:|")
     if first.find("#", 0, position) >= 0 and _NGINX_PROCESS.search(first, 0, position) is not None:
-        body = body.split(_NGINX_CONTEXT, 1)[0]  # the request it failed (or succeeded) for
+        for context in _NGINX_CONTEXTS:  # the request it failed (or succeeded) for, or the timer it ran in
+            body = body.split(context, 1)[0]
     if not body.strip():
         return clean.strip("\r\n")
     return (body + newline + rest).rstrip("\r\n")
@@ -487,7 +490,10 @@ def _header_end(line: str) -> int:
         consumed += 1
         previous = kind
         leveled = leveled or kind in _LEVEL_KINDS
-        if kind in ("continuation", "location"):
+        if kind == "location":
+            function = _FUNCTION_AFTER_LOCATION.match(line, position)
+            return function.end() if function is not None else position
+        if kind == "continuation":
             return position
     return position
 
