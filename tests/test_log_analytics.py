@@ -936,6 +936,44 @@ _POD = {"cluster_name": "c", "namespace_name": "shop", "container_name": "cart",
         (_raised("INFO", _STDOUT, {"jsonPayload": {"level": "60", "msg": "cart lost"}}), "WARNING"),
         (_raised("INFO", _STDOUT, {"jsonPayload": {"severity": 100, "msg": "cart lost"}}), "ERROR"),
         (_raised("INFO", _STDOUT, {"jsonPayload": {"PRIORITY": "3", "MESSAGE": "cart lost"}}), "WARNING"),
+        # an exception's class beside the message (Sidekiq's job hash)
+        (
+            _raised(
+                "INFO",
+                _STDOUT,
+                {
+                    "jsonPayload": {
+                        "msg": "cart job done",
+                        "error_class": "Redis::TimeoutError",
+                        "error_message": "t",
+                    }
+                },
+            ),
+            "WARNING",
+        ),
+        # MongoDB's level letter; Redis' warning mark; Tornado's level initial
+        (
+            _raised(
+                "INFO", _STDOUT, {"textPayload": "[W 261121 06:00:01 web:2243] 404 GET /cart (10.0.0.1) 1ms"}
+            ),
+            "WARNING",
+        ),
+        (
+            _raised(
+                "INFO",
+                _STDOUT,
+                {"jsonPayload": {"s": "W", "c": "STORAGE", "ctx": "conn7", "msg": "cart slow"}},
+            ),
+            "WARNING",
+        ),
+        (
+            _raised(
+                "INFO",
+                _STDOUT,
+                {"textPayload": "7:S 21 Nov 2026 06:00:01.500 # Connection with master lost."},
+            ),
+            "WARNING",
+        ),
         # a failure said in words only (`failure-phrase`)
         (
             _raised("INFO", _STDOUT, {"textPayload": "cart sync: dial tcp 10.2.0.4:6379: i/o timeout"}),

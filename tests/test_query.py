@@ -159,6 +159,7 @@ def test_the_query_fetches_every_json_level_field_the_parser_reads() -> None:
         assert f"jsonPayload.{field}=~" in DECLARED_ABOVE, key
     assert "jsonPayload.log.level=~" in DECLARED_ABOVE  # ECS, nested
     assert 'jsonPayload.PRIORITY=("0" OR "1" OR "2" OR "3" OR "4")' in DECLARED_ABOVE  # journald
+    assert '(jsonPayload.s=("F" OR "E" OR "W") AND jsonPayload.ctx:*)' in DECLARED_ABOVE  # MongoDB
     assert "jsonPayload.MESSAGE=~" in DECLARED_ABOVE
 
 

@@ -855,6 +855,10 @@ def test_a_go_panic_line_alone_is_an_error() -> None:
         ("dial tcp 10.9.8.7:6379: i/o timeout", "INFO"),
         ("thumbnail job 41 timed out after 90s", "INFO"),
         ("unable to open /srv/spool/q7", "INFO"),
+        # Tornado's (Jupyter's) level initial, whatever the words after it
+        ("[W 2026-11-21 12:00:00.100 JupyterHub base:393] 403 GET /hub/api/users (cull@::1) 2.1ms", "INFO"),
+        # Redis' warning mark, whatever the words after it
+        ("7:S 21 Nov 2026 06:00:01.500 # Connection with master lost.", "INFO"),
     ],
 )
 def test_queries_fetch_every_text_inference_raises(text: str, logged: str) -> None:
@@ -1138,3 +1142,339 @@ def test_a_4xx_to_what_a_google_service_delivered_is_broken_delivery(
     [cluster] = scan_entries(raw).clusters
     assert cluster.priority == priority
     assert ("Google service" in cluster.reasons[0]) == (rule == "delivery-refused")
+
+
+def _mongo(letter: str, msg: str, **attr: Any) -> dict[str, Any]:
+    return {
+        "t": {"$date": "2026-11-21T12:00:00.000+00:00"},
+        "s": letter,
+        "c": "STORAGE",
+        "id": 22435,
+        "ctx": "initandlisten",
+        "msg": msg,
+        "attr": attr,
+    }
+
+
+@pytest.mark.parametrize(
+    ("payload", "severity", "message"),
+    [
+        (_mongo("E", "Failed to bind socket", error="Operation not permitted"), Severity.ERROR, None),
+        (
+            _mongo(
+                "E",
+                "Listener setup failed",
+                error={"code": 9001, "codeName": "SocketException", "errmsg": "in use"},
+            ),
+            Severity.ERROR,
+            "Listener setup failed: SocketException: in use",
+        ),
+        (
+            _mongo("F", "Fatal assertion", msgid=40486, file="src/mongo/a.cpp", line=10),
+            Severity.CRITICAL,
+            None,
+        ),
+        (_mongo("W", "Slow catalog refresh", durationMillis=1200), Severity.WARNING, None),
+        (
+            _mongo(
+                "E", "WiredTiger error", error=1, message="open: /data/db/WiredTiger.wt: Permission denied"
+            ),
+            Severity.ERROR,
+            "WiredTiger error: open: /data/db/WiredTiger.wt: Permission denied",
+        ),
+        (_mongo("I", "Waiting for connections", port=27017), Severity.INFO, None),
+        (_mongo("D2", "Checking shard version", ns="shop.carts"), Severity.DEBUG, None),
+    ],
+)
+def test_mongodb_declares_its_level_by_letter_and_reports_its_attr_error(
+    payload: dict[str, Any], severity: Severity, message: str | None
+) -> None:
+    """MongoDB's JSON log line on GKE's stdout (INFO, the stream's default): its `s` letter is its level, and the
+    error in its `attr` joins the message (two failures of one `msg` are two problems)."""
+    entry = parse({"jsonPayload": payload, "severity": "INFO", "logName": "projects/p/logs/stdout"})
+    assert entry.severity is severity
+    if message is not None:
+        assert entry.message == message
+    if "error" in payload["attr"] and isinstance(payload["attr"]["error"], str):
+        assert entry.message == f"{payload['msg']}: {payload['attr']['error']}"
+    raw = {
+        "timestamp": "2026-11-21T12:00:00Z",
+        "jsonPayload": payload,
+        "severity": "INFO",
+        "logName": "projects/p/logs/stdout",
+    }
+    # the fast path does not skim a line whose letter says WARNING or above as quiet
+    assert (parser.skim(1, raw) is None) or severity < Severity.WARNING
+
+
+def test_an_s_field_without_mongodbs_context_is_no_level() -> None:
+    entry = parse({"jsonPayload": {"s": "E", "msg": "cart synced"}, "severity": "INFO"})
+    assert entry.severity is Severity.INFO
+
+
+@pytest.mark.parametrize(
+    ("text", "severity", "body"),
+    [
+        (
+            "1:M 17 Sep 2026 17:13:18.198 # Background saving error",
+            Severity.WARNING,
+            "Background saving error",
+        ),
+        (
+            "1344:C 17 Sep 2026 17:13:18.099 # Write error saving DB on disk: No space left on device",
+            Severity.WARNING,
+            "Write error saving DB on disk: No space left on device",
+        ),
+        (
+            "7:S 21 Nov 2026 06:00:01.500 # Connection with master lost.",
+            Severity.WARNING,
+            "Connection with master lost.",
+        ),
+        (
+            "[4019] 21 Nov 06:00:01.500 # Server started, Redis version 2.8.4",
+            Severity.WARNING,
+            "Server started, Redis version 2.8.4",
+        ),
+        (
+            "1:M 21 Nov 2026 06:00:01.500 * 1 changes in 3600 seconds. Saving...",
+            Severity.NOTICE,
+            "1 changes in 3600 seconds. Saving...",
+        ),
+        ("1:M 21 Nov 2026 06:00:01.500 - Accepted 10.0.0.7:51234", Severity.DEBUG, "Accepted 10.0.0.7:51234"),
+    ],
+)
+def test_redis_declares_its_level_by_its_mark(text: str, severity: Severity, body: str) -> None:
+    declared = declared_level(text)
+    assert declared is not None and (declared.severity, declared.rule) == (severity, "redis-header")
+    assert strip_prefix(text) == body
+
+
+def test_a_redis_warning_on_stdout_is_kept_and_its_notices_are_not() -> None:
+    """Redis writes to stdout (INFO on GKE): its `#` lines are warnings the scan keeps, whatever their words."""
+    lost = "7:S 21 Nov 2026 06:00:01.500 # Connection with master lost."
+    saving = "7:M 21 Nov 2026 06:00:02.500 * Background saving started by pid 81"
+    raw = [
+        gke_entry(1, text=lost, pod="cache-0", stream="stdout", severity="INFO"),
+        gke_entry(2, text=saving, pod="cache-0", stream="stdout", severity="INFO"),
+    ]
+    clusters = scan_entries(raw).clusters
+    assert [(c.title, c.max_severity) for c in clusters] == [("Connection with master lost.", "WARNING")]
+
+
+def test_sidekiqs_process_and_thread_are_header_fields() -> None:
+    text = "2026-11-21T12:00:00Z 10117 TID-owed9kmd8 WARN: undefined method `to_i' for false:FalseClass"
+    declared = declared_level(text)
+    assert declared is not None and (declared.severity, declared.rule) == (Severity.WARNING, "level-header")
+    assert strip_prefix(text) == "undefined method `to_i' for false:FalseClass"
+    assert strip_prefix("TID-7 is the ticket") == "TID-7 is the ticket"
+
+
+@pytest.mark.parametrize(
+    ("text", "body"),
+    [
+        (
+            'ts=2026-11-21T12:00:00.100Z caller=dispatch.go:353 level=error component=dispatcher msg="Notify for '
+            'alerts failed" num_alerts=2 err="pager/webhook[0]: notify retry canceled: unexpected status 502"',
+            "Notify for alerts failed: pager/webhook[0]: notify retry canceled: unexpected status 502",
+        ),
+        (
+            'logger=ngalert t=2026-11-21T12:00:00.5Z level=info msg="Warming state cache for startup"',
+            "Warming state cache for startup",
+        ),
+        (
+            'time="2026-11-21T12:00:00Z" level=warning msg="cart \\"7\\" held" error="lock: held by w2" shard=3',
+            'cart "7" held: lock: held by w2',
+        ),
+        ("level=error msg=boom err=boom ts=1", "boom"),
+        # not logfmt: a message that only holds a pair or two, an unclosed quote, words between pairs
+        ("retrying msg=hello a=1 b=2", "retrying msg=hello a=1 b=2"),
+        ('level=error msg="unclosed a=1', 'level=error msg="unclosed a=1'),
+        ("msg=hello a=1", "msg=hello a=1"),
+    ],
+)
+def test_a_logfmt_line_reads_as_its_message_and_error(text: str, body: str) -> None:
+    assert strip_prefix(text) == body
+
+
+def test_one_logfmt_error_at_two_times_and_callers_is_one_problem_titled_by_its_message() -> None:
+    def line(seconds: float, ts: str, caller: str) -> dict[str, Any]:
+        text = (
+            f"ts={ts} caller={caller} level=error component=dispatcher "
+            'msg="Notify for alerts failed" num_alerts=1 err="mail/email[0]: dial tcp: lookup smtp: no such host"'
+        )
+        return gke_entry(seconds, text=text, pod="alertmanager-0")
+
+    raw = [
+        line(1, "2026-11-21T12:00:01Z", "dispatch.go:310"),
+        line(2, "2026-11-21T12:05:09Z", "dispatch.go:311"),
+    ]
+    clusters = scan_entries(raw).clusters
+    assert [(c.title, c.count) for c in clusters] == [
+        ("Notify for alerts failed: mail/email[0]: dial tcp: lookup smtp: no such host", 2)
+    ]
+
+
+def test_reading_a_logfmt_line_is_linear() -> None:
+    from loggardener.entries.levels import logfmt_message
+
+    assert_linear(lambda n: logfmt_message('a=1 b=2 msg="' + "x" * n), 400_000)
+    assert_linear(lambda n: logfmt_message("msg=x " + "a=b " * n), 100_000)
+    assert_linear(lambda n: logfmt_message("msg=" + "\\" * n), 400_000)
+    assert_linear(lambda n: logfmt_message('msg="' + '\\"' * n), 400_000)
+
+
+@pytest.mark.parametrize(
+    ("text", "severity", "rule", "body"),
+    [
+        (
+            '[2026-11-21 12:00:00] production.ERROR: Undefined index: sku {"userId":7}',
+            Severity.ERROR,
+            "level-header",
+            'Undefined index: sku {"userId":7}',
+        ),
+        (
+            "[2026-11-21T12:00:00.123456+00:00] request.CRITICAL: Uncaught PHP Exception LogicException: x",
+            Severity.CRITICAL,
+            "level-header",
+            "Uncaught PHP Exception LogicException: x",
+        ),
+        ("[2026-11-21 12:00:00] local.INFO: cart 7 saved", Severity.INFO, "level-header", "cart 7 saved"),
+        (
+            "[E 2026-11-21 12:00:00.100 JupyterHub web:1793] Uncaught exception GET /hub/spawn (10.0.0.1)",
+            Severity.ERROR,
+            "tornado-header",
+            "Uncaught exception GET /hub/spawn (10.0.0.1)",
+        ),
+        (
+            "[W 261121 12:00:00 web:2243] 404 GET /favicon.ico (10.0.0.1) 0.8ms",
+            Severity.WARNING,
+            "tornado-header",
+            "404 GET /favicon.ico (10.0.0.1) 0.8ms",
+        ),
+        (
+            "[I 2026-11-21 12:00:00.100 ServerApp] Jupyter Server 2.7.0 is running",
+            Severity.INFO,
+            "tornado-header",
+            "Jupyter Server 2.7.0 is running",
+        ),
+    ],
+)
+def test_monolog_and_tornado_headers_declare_their_levels(
+    text: str, severity: Severity, rule: str, body: str
+) -> None:
+    declared = declared_level(text)
+    assert declared is not None and (declared.severity, declared.rule) == (severity, rule)
+    assert strip_prefix(text) == body
+
+
+def test_a_tornado_warning_on_stdout_is_kept_and_its_info_on_stderr_is_mislabelled() -> None:
+    warning = "[W 2026-11-21 12:00:00.100 JupyterHub base:393] 403 GET /hub/api/users (cull@::1) 2.1ms"
+    info = "[I 2026-11-21 12:00:01.100 JupyterHub proxy:347] Checking routes"
+    raw = [
+        gke_entry(1, text=warning, pod="hub-0", stream="stdout", severity="INFO"),
+        gke_entry(2, text=info, pod="hub-0"),
+    ]
+    by_title = {c.title: c for c in scan_entries(raw).clusters}
+    assert by_title["403 GET /hub/api/users (cull@::1) 2.1ms"].max_severity == "WARNING"
+    assert by_title["Checking routes"].priority == "P3"
+
+
+@pytest.mark.parametrize(
+    ("payload", "message"),
+    [
+        (
+            {
+                "message": "CartSyncWorker JID-1: fail: 0.2 sec",
+                "error_class": "Redis::TimeoutError",
+                "error_message": "timed out",
+            },
+            "CartSyncWorker JID-1: fail: 0.2 sec: Redis::TimeoutError: timed out",
+        ),
+        (
+            {
+                "msg": "job failed",
+                "exception.class": "ActiveRecord::Deadlocked",
+                "exception.message": "PG::TRDeadlockDetected",
+            },
+            "job failed: ActiveRecord::Deadlocked: PG::TRDeadlockDetected",
+        ),
+        ({"error_class": "NameError"}, "NameError"),
+        ({"error_class": "KeyError", "error_message": "sku"}, "KeyError: sku"),
+    ],
+)
+def test_an_error_class_beside_its_message_is_the_error_reported(
+    payload: dict[str, Any], message: str
+) -> None:
+    """Sidekiq's job hash and GitLab's logs report a job's failure as `error_class` and `error_message`: without
+    a level, the entry is an error, and the class with its message is the error after the message."""
+    entry = parse({"jsonPayload": payload, "severity": "INFO", "logName": "projects/p/logs/stdout"})
+    assert (entry.severity, entry.message) == (Severity.ERROR, message)
+    # alone, the class and its message are an exception's line
+    assert entry.severity_rule == (
+        "json-error" if ": fail" in message or "job" in message else "failure-line"
+    )
+
+
+def test_a_text_lines_trailing_fields_report_an_error_class() -> None:
+    entry = parse(
+        {"textPayload": 'job done {"error_class": "Timeout::Error", "error_message": "execution expired"}'}
+    )
+    assert entry.message == "job done: Timeout::Error: execution expired"
+
+
+@pytest.mark.parametrize(
+    ("text", "body"),
+    [
+        (
+            "12:00:00,204 WARN  [org.keycloak.events] (default task-11) type=LOGIN_ERROR, error=invalid_redirect_uri",
+            "type=LOGIN_ERROR, error=invalid_redirect_uri",
+        ),
+        (
+            "2026-11-21 12:00:00,667 ERROR [io.quarkus.vertx.http] (executor-thread-1) Request failed: boom",
+            "Request failed: boom",
+        ),
+        ("2026-11-21 12:00:00,667 INFO  [org.jboss.as] (Controller Boot Thread) WFLYSRV0025: up", "up"),
+        # a parenthesis without a level and a category before it starts the message
+        ("(1/2) Installing ca-certificates", "(1/2) Installing ca-certificates"),
+        ("[worker] (retrying) connection lost", "(retrying) connection lost"),
+        ("2026-11-21 12:00:00 INFO (main) started", "(main) started"),
+    ],
+)
+def test_a_java_servers_thread_after_its_level_and_category_is_header(text: str, body: str) -> None:
+    assert strip_prefix(text) == body
+
+
+def test_one_keycloak_event_from_two_threads_is_one_problem() -> None:
+    def line(seconds: float, thread: str) -> dict[str, Any]:
+        text = (
+            f"12:00:0{int(seconds)},204 WARN  [org.keycloak.events] ({thread}) type=LOGIN_ERROR, realmId=shop, "
+            "clientId=storefront, userId=null, ipAddress=10.0.0.7, error=invalid_redirect_uri"
+        )
+        return gke_entry(seconds, text=text, pod="keycloak-0", stream="stdout", severity="INFO")
+
+    clusters = scan_entries([line(1, "default task-11"), line(2, "executor-thread-3")]).clusters
+    assert len(clusters) == 1 and clusters[0].count == 2
+    assert clusters[0].title.startswith("type=LOGIN_ERROR, realmId=shop")
+
+
+@pytest.mark.parametrize(
+    ("text", "body"),
+    [
+        (
+            "2026/11/21 12:00:00 [error] 7#7: *81 [lua] dns.lua:152: dns_lookup(): failed to query the DNS server",
+            "failed to query the DNS server",
+        ),
+        (
+            "2026/11/21 12:00:00 [warn] 7#0: *9 [lua] healthcheck.lua:1104: log(): [healthcheck] (a:cart) unhealthy"
+            " TIMEOUT increment (1/3) for 'cart(10.0.0.5:5000)', context: ngx.timer",
+            "[healthcheck] (a:cart) unhealthy TIMEOUT increment (1/3) for 'cart(10.0.0.5:5000)'",
+        ),
+        (
+            "2026/11/21 12:00:00 [error] 7#7: *3 [lua] handler.lua:88: access(): auth failed, client: 10.0.0.1,"
+            ' server: kong, request: "GET /cart HTTP/1.1"',
+            "auth failed",
+        ),
+    ],
+)
+def test_openresty_lua_function_and_timer_context_are_header(text: str, body: str) -> None:
+    assert strip_prefix(text) == body

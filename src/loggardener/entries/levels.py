@@ -45,6 +45,16 @@ _LEVEL_WORDS: dict[str, Severity] = {
     "EMERGENCY": Severity.EMERGENCY,
     "EMERG": Severity.EMERGENCY,
 }
+# Tornado's (and Jupyter's) `[E 2022-01-21 13:51:42.825 JupyterHub web:1793]`: the level's initial
+_TORNADO_LEVELS = {
+    "D": Severity.DEBUG,
+    "I": Severity.INFO,
+    "W": Severity.WARNING,
+    "E": Severity.ERROR,
+    "C": Severity.CRITICAL,
+}
+# Redis' marks: `#` warning, `*` notice, `-` verbose, `.` debug
+_REDIS_LEVELS = {"#": Severity.WARNING, "*": Severity.NOTICE, "-": Severity.DEBUG, ".": Severity.DEBUG}
 _GLOG_LEVELS = {"I": Severity.INFO, "W": Severity.WARNING, "E": Severity.ERROR, "F": Severity.CRITICAL}
 # pino / bunyan numeric levels
 NUMERIC_LEVELS = ((60, Severity.CRITICAL), (50, Severity.ERROR), (40, Severity.WARNING), (30, Severity.INFO))
@@ -75,18 +85,24 @@ _DOTNET_LEVELS = {
 # Headers of a logging library's fixed format, each read by its own table: glog/klog
 # (`E1124 12:00:00.123456 1 main.go:42] `), Ruby's Logger (`E, [2025-06-10T13:00:00.123456 #1] ERROR -- app: `,
 # the word gives the level) and .NET's console logger (`fail: Acme.Worker[0]` and the message on the next,
-# indented line, or on the same line). glog writes every line logged before `flag.Parse()` behind
+# indented line, or on the same line), Redis (`1:M 17 Sep 2020 17:13:18.198 # …`: the process, its role, the time,
+# then a mark of the level; Redis 2 wrote `[1] 17 Sep 17:13:18.198 # …`) and Tornado (Jupyter: `[W 2022-01-21
+# 13:51:42.825 JupyterHub base:393] …`, the level's initial, the time, the module and line). glog writes every line logged before `flag.Parse()` behind
 # `ERROR: logging before flag.Parse: `, whatever its level: the `I`/`W`/`E`/`F` after it is the level.
 _KNOWN_HEADER = re.compile(
     r"\s*(?:(?:ERROR: logging before flag\.Parse: )?(?P<glog>[IWEF])\d{4} \d\d:\d\d:\d\d\.\d{1,9}\s{1,8}\d{1,10} [\w./-]{1,200}:\d{1,9}\]\s?"
     r"|[DIWEFA], \[\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d{1,9})? #\d{1,10}\]\s{1,8}"
     r"(?P<ruby>[A-Z]{3,7}) -- [^\n:]{0,200}: ?"
-    r"|(?P<dotnet>trce|dbug|info|warn|fail|crit): [\w.`+<>-]{1,256}\[\d{1,10}\](?:\r?\n[ \t]{1,16}| |$))"
+    r"|(?P<dotnet>trce|dbug|info|warn|fail|crit): [\w.`+<>-]{1,256}\[\d{1,10}\](?:\r?\n[ \t]{1,16}| |$)"
+    r"|(?:\d{1,10}:[XCSM]|\[\d{1,10}\]) \d\d? [A-Z][a-z]{2}(?: \d{4})? \d\d:\d\d:\d\d\.\d{3} (?P<redis>[.*#-]) "
+    r"|\[(?P<tornado>[DIWEC]) (?:\d{4}-\d\d-\d\d|\d{6}) \d\d:\d\d:\d\d(?:[.,]\d{1,6})? [^\]\n]{1,128}\] ?)"
 )
 _KNOWN_HEADER_RULES: dict[str, tuple[str, dict[str, Severity]]] = {
     "glog": ("glog-header", _GLOG_LEVELS),
     "ruby": ("ruby-logger-header", _LEVEL_WORDS),
     "dotnet": ("dotnet-logger-header", _DOTNET_LEVELS),
+    "redis": ("redis-header", _REDIS_LEVELS),
+    "tornado": ("tornado-header", _TORNADO_LEVELS),
 }
 # PostgreSQL writes its level then a colon and two spaces (`FATAL:  password authentication failed`). Its
 # FATAL ends one session (a refused or dropped connection), not the server (PANIC does): ERROR
@@ -106,15 +122,20 @@ _PREFIX_TOKENS = re.compile(
     # Celery's `[2025-06-10 13:00:00,123: ERROR/MainProcess]`: the level and the process that logged it close
     # the bracket its time opens
     r"|(?P<slevel>(?:" + _LEVEL_ALTERNATION + r"))/[\w.:-]{1,64}\]:?"
+    # Monolog's (Laravel's, Symfony's) channel and level: `[2025-06-10 13:00:00] production.ERROR: …`
+    r"|[A-Za-z][\w-]{0,63}\.(?P<mlevel>DEBUG|INFO|NOTICE|WARNING|ERROR|CRITICAL|ALERT|EMERGENCY):(?=\s)"
     r"|(?P<plevel>(?:" + _LEVEL_ALTERNATION + r"))(?::(?=[\w.-]{0,64}:)[\w.-]{0,64}:|:|(?=\s))"
     r"|(?P<cword>(?i:error|warning|warn|info|debug)):?(?=\s)"
     r"|(?P<continuation>(?:" + _PG_CONTINUATIONS + r")):(?=\s)"
     # `[1]`, `(1)`, Python logging's process and thread `(7/MainThread)`, `1 ---`; PostgreSQL's `[92001]:` and
     # session line `[7-1]`; nginx's `29#29:` and connection `*1234`; Apache's `[pid 18:tid 140]`; MySQL's thread
-    # id before its `[ERROR]`
+    # id before its `[ERROR]`; Sidekiq's process and thread `10117 TID-owed9kmd8`
     r"|(?P<pid>\[\d{1,10}\]:?|\(\d{1,10}(?:/[A-Za-z][\w.-]{0,63})?\)|\d{1,10}(?=\s+-{1,3}\s)|-{1,3}(?=\s)"
     r"|\[\d{1,10}-\d{1,10}\]|\d{1,10}#\d{1,10}:|\*\d{1,20}(?=\s)|\[pid \d{1,10}(?::tid \d{1,20})?\]"
-    r"|\d{1,10}(?=\s\[))"
+    r"|\d{1,10}(?=\s\[)|\d{1,10} TID-[0-9A-Za-z]{1,32}(?=\s))"
+    # JBoss', WildFly's, Quarkus' (Keycloak's) thread after the category: `WARN  [org.keycloak.events] (default
+    # task-11) …` (after a level and a tag only)
+    r"|(?P<thread>\([^()\n]{1,80}\))(?=\s)"
     r"|(?P<tag>\[[^\]\s]{1,64}\]|\{[^}\s]{1,64}\}|\[Nest\]|\[(?:client|remote) [^\]\s]{1,64}\]"
     r'|Step #\d{1,4}(?: - "[^"\n]{0,128}")?:)'  # Cloud Build's step, and its id
     # PostgreSQL's `db=orders,user=app` (after a timestamp or process id only)
@@ -127,7 +148,9 @@ _PREFIX_TOKENS = re.compile(
 # nginx's error log: `2025/06/10 13:00:00 [error] 29#29: *1234 connect() failed …, client: 10.0.0.1, server: _,
 # request: "GET / HTTP/1.1", upstream: "http://…", host: "…"`; the request's context follows the message
 _NGINX_PROCESS = re.compile(r"\d{1,10}#\d{1,10}:")
-_NGINX_CONTEXT = ", client: "
+_NGINX_CONTEXTS = (", client: ", ", context: ")
+# OpenResty's (Kong's) Lua function after its file and line: `[lua] dns.lua:152: dns_lookup(): …`
+_FUNCTION_AFTER_LOCATION = re.compile(r" {1,4}[A-Za-z_][\w.:]{0,63}\(\):(?=\s)")
 # After a header's first token (syslog's timestamp), where no token above matches: syslog's host and program
 # (`worker-1 systemd[1]:`, `worker-1 kernel:`), or a component before a level word (`OSConfigAgent Error`)
 _SYSLOG_PROGRAM = re.compile(r"[\w.-]{1,253} (?:[\w./-]{1,64}\[\d{1,10}\]|kernel):(?=\s)")
@@ -240,6 +263,8 @@ def _declared(head: str, text: str | None) -> Declared | None:
     for kind, value in _header_tokens(first_line):
         if kind in ("blevel", "alevel", "slevel"):
             return Declared(_LEVEL_WORDS[value.upper()], "bracketed-level")
+        if kind == "mlevel":
+            return Declared(_LEVEL_WORDS[value], "level-header")
         if kind == "plevel":
             if value == "FATAL" and "FATAL:  " in first_line:
                 return Declared(Severity.ERROR, "postgres-fatal")
@@ -318,6 +343,8 @@ def _header_tokens(line: str) -> list[tuple[str, str]]:
             tokens.append((kind, value.rstrip(":")))
             continue
         kind = match.lastgroup or ""
+        if kind == "thread" and not (tokens and tokens[-1][0] == "tag"):
+            break
         tokens.append((kind, match[kind].rstrip(":")))
         position = match.end()
         if kind in ("cword", "continuation", "location"):
@@ -363,21 +390,67 @@ def strip_prefix(text: str) -> str:
     # after a known header (a .NET header's message is on its next line) the rest is read as any other line
     message = clean[known.end() :] if known is not None else clean
     first, newline, rest = message.partition("\n")
+    logfmt = logfmt_message(first) if "msg=" in first else None
+    if logfmt is not None:
+        return (logfmt + newline + rest).rstrip("\r\n")
     position = _header_end(first)
     if position == 0 and known is None:
         return clean.rstrip("\r\n")
     body = first[position:].lstrip(" \t-:|")
     if first.find("#", 0, position) >= 0 and _NGINX_PROCESS.search(first, 0, position) is not None:
-        body = body.split(_NGINX_CONTEXT, 1)[0]  # the request it failed (or succeeded) for
+        for context in _NGINX_CONTEXTS:  # the request it failed (or succeeded) for, or the timer it ran in
+            body = body.split(context, 1)[0]
     if not body.strip():
         return clean.strip("\r\n")
     return (body + newline + rest).rstrip("\r\n")
+
+
+# A logfmt line (go-kit, logrus' text format, Grafana, Prometheus, Alertmanager): `key=value` or `key="quoted"`
+# pairs, separated by blanks, and nothing else
+_LOGFMT_PAIR = re.compile(
+    r'([A-Za-z_@][\w.@-]{0,63})=("(?:[^"\\\n]|\\.){0,8192}"|[^\s"]{0,8192})(?:[ \t]+|$)'
+)
+_LOGFMT_ESCAPE = re.compile(r"\\(.)")
+_LOGFMT_MESSAGE_KEYS = ("msg", "message")
+_LOGFMT_ERROR_KEYS = ("err", "error")
+
+
+def logfmt_message(line: str) -> str | None:
+    """What a logfmt line says, `msg: err` (its time, level, caller and other fields are its header), or None
+    when the line is not logfmt with a message (three pairs at least, nothing else)."""
+    pairs: dict[str, str] = {}
+    position = 0
+    while position < len(line):
+        pair = _LOGFMT_PAIR.match(line, position)
+        if pair is None or pair.end() == position:
+            return None
+        pairs.setdefault(pair[1], pair[2])
+        position = pair.end()
+    if len(pairs) < 3:
+        return None
+    message, error = (
+        next((text for key in keys if (text := _logfmt_value(pairs.get(key, "")))), "")
+        for keys in (_LOGFMT_MESSAGE_KEYS, _LOGFMT_ERROR_KEYS)
+    )
+    if not message:
+        return None
+    return f"{message.rstrip().rstrip(':')}: {error}" if error and error not in message else message
+
+
+def _logfmt_value(value: str) -> str:
+    if len(value) >= 2 and value.startswith('"') and value.endswith('"'):
+        return _LOGFMT_ESCAPE.sub(r"\1", value[1:-1]).strip()
+    return value.strip()
+
+
+_LEVEL_KINDS = frozenset(("plevel", "mlevel", "blevel", "alevel", "slevel"))
 
 
 def _header_end(line: str) -> int:
     position = 0
     consumed = 0
     previous = ""
+    leveled = False
     while consumed < 8:
         start = position
         while position < len(line) and line[position] in " \t":
@@ -398,7 +471,9 @@ def _header_end(line: str) -> int:
         kind = match.lastgroup or ""
         if kind in ("component", "cword", "location", "session") and consumed == 0:
             return start
-        if kind == "module" and previous not in ("plevel", "blevel", "alevel", "slevel", "cword"):
+        if kind == "module" and previous not in ("plevel", "mlevel", "blevel", "alevel", "slevel", "cword"):
+            return start
+        if kind == "thread" and not (previous == "tag" and leveled):
             return start
         if kind == "component" and _EXCEPTION_NAME.match(line, match.start()):
             return start  # `… KeyError: 'x'`: the exception's name starts the message
@@ -414,7 +489,11 @@ def _header_end(line: str) -> int:
         position = match.end()
         consumed += 1
         previous = kind
-        if kind in ("continuation", "location"):
+        leveled = leveled or kind in _LEVEL_KINDS
+        if kind == "location":
+            function = _FUNCTION_AFTER_LOCATION.match(line, position)
+            return function.end() if function is not None else position
+        if kind == "continuation":
             return position
     return position
 
@@ -557,7 +636,7 @@ MAY_DECLARE_LEVEL = (
     r"(?i)err|warn|crit|fatal|panic|severe|emerg|alert|exception|traceback|^[EFW]\d{4} |^fail: "
     r"|fault|core dumped|terminate called|fata\[|pani\[|bus error|container called exit\("
     r"|provided module can't be loaded|could not load the function"
-    r"|\"level\":\s*[4-6]\d|\n\s+at | 5\d\d\b|"
+    r"|\"level\":\s*[4-6]\d|\n\s+at | 5\d\d\b|\d\d:\d\d:\d\d\.\d\d\d # |\[[ewc] \d|"
     + "|".join((*_FAILURE_PHRASE_WORDS, *_ERRNO_PHRASES))  # plain words: no character RE2 reads otherwise
 )
 # A superset, for the parser's fast path, of the texts inference may raise to WARNING or above: every level
@@ -608,15 +687,19 @@ _MAY_RAISE_COLON_WORDS = (
     "oops: ",
     *_ERRNO_PHRASES,  # `failure-phrase`
 )
-# glog's header; a server error's status in an access line (`"GET / HTTP/1.1" 502`, `Completed 500 …`)
+# glog's header; a server error's status in an access line (`"GET / HTTP/1.1" 502`, `Completed 500 …`); Redis'
+# warning mark after its time
 _GLOG_LIKE = r"[efw]\d{4}"
 _SERVER_ERROR = r" 5\d\d\b"
+REDIS_WARNING = r"\d\d:\d\d:\d\d\.\d\d\d # "
+TORNADO_ABOVE = r"\[[wec] \d"
 MAY_RAISE_WORDS = (*_MAY_RAISE_WORDS, *_MAY_RAISE_COLON_WORDS)
-MAY_RAISE_PATTERNS = (_GLOG_LIKE, _SERVER_ERROR)
+MAY_RAISE_PATTERNS = (_GLOG_LIKE, _SERVER_ERROR, REDIS_WARNING, TORNADO_ABOVE)
 """With `MAY_RAISE_WORDS`, what `MAY_RAISE` looks for (RE2-safe: Log Analytics' query looks for them too)."""
 MAY_RAISE = re.compile("(?i)" + "|".join((*map(literal, MAY_RAISE_WORDS), *MAY_RAISE_PATTERNS)))
 _ASCII_GLOG_LIKE = re.compile(r"[EFWefw]\d{4}")
 _ASCII_SERVER_ERROR = re.compile(_SERVER_ERROR)
+_ASCII_REDIS_WARNING = re.compile(REDIS_WARNING)
 
 
 def may_raise(text: str) -> bool:
@@ -633,6 +716,10 @@ def may_raise(text: str) -> bool:
             if word in lower:
                 return True
     if " 5" in text and _ASCII_SERVER_ERROR.search(text) is not None:
+        return True
+    if " # " in text and _ASCII_REDIS_WARNING.search(text) is not None:
+        return True
+    if "[W " in text or "[E " in text or "[C " in text:
         return True
     return _ASCII_GLOG_LIKE.search(text) is not None
 
@@ -870,7 +957,7 @@ def infer_severity(
        level the line's header declares (uvicorn and Rails log their 500s at INFO).
     5. A weak severity (none, DEFAULT, or only the stream's default) takes the level the entry declares:
        `json-level` (a field of the JSON payload), `json-level-in-text`, `glog-header`, `ruby-logger-header`,
-       `dotnet-logger-header`, `python-warning`, `bracketed-level`, `level-header`, `level-word`,
+       `dotnet-logger-header`, `redis-header`, `tornado-header`, `python-warning`, `bracketed-level`, `level-header`, `level-word`,
        `logfmt-level`, `failure-line` (a line that is a failure by itself: `TypeError: …`, `Segmentation
        fault`).
     6. `stack`: a weak severity with a stack trace is ERROR; `json-error`: so is a JSON payload that reports

@@ -4,9 +4,10 @@
 |---|---|
 | `textPayload` | the text (message and stack); a JSON object in it is read as a `jsonPayload` |
 | `jsonPayload` message | `message` / `msg` / `@mt` (Serilog's template, before its rendered `@m`) / `MESSAGE` (journald) / `Message` / `event` / `description` / `log` (a Docker json-file line a shipper forwarded), else Rust tracing's `fields.message`, else a field whose last word is `message`/`msg` (`logMessage`) |
-| `jsonPayload` error | beside the message, `msg: error`: `error` / `err` (a string, or an object's `message`, else its `type` / `name`), `error.message`, log4j2 `thrown`, Workflows `failure`; without a message, the error is the message |
+| `jsonPayload` error | beside the message, `msg: error`: `error` / `err` (a string, or an object's `message`, else its `type` / `name`), `error.message`, log4j2 `thrown`, Workflows `failure`, an exception's class and message beside it (`error_class` and `error_message`, `exception.class` and `exception.message`: `Class: message`); without a message, the error is the message |
 | `jsonPayload` stack | `stack_trace`, `stacktrace`, `stackTrace`, `stack`, `exception`, `Exception`, `@x`, `exc_info`, `exc_text`, `errorVerbose`, `error.stack_trace`, `error.stack`, and in `error` / `err` / `thrown` / `exception` objects their `stack`, `stack_trace`, `message` or a list of frames written out as the language prints them (log4j2's `extendedStackTrace`, a Jackson-serialized Throwable's `stackTrace`, a Ruby `backtrace`, Sentry-like `frames`, a list of `at` lines; `cause`) |
-| `jsonPayload` level | `severity` / `level` / `levelname` / `log.level` / `loglevel` / `lvl` (names, pino numbers), then a level word in `@l` / `LogLevel` / `log.level` (nested) / `status` (never a number); Serilog without `@l`: INFO; journald `PRIORITY` 0-5, 7 when the message declares no level (6 declares nothing) |
+| `jsonPayload` level | `severity` / `level` / `levelname` / `log.level` / `loglevel` / `lvl` (names, pino numbers), then a level word in `@l` / `LogLevel` / `log.level` (nested) / `status` (never a number); Serilog without `@l`: INFO; MongoDB's `s` (`F`, `E`, `W`, `I`, `D1`-`D5`) beside its `ctx`; journald `PRIORITY` 0-5, 7 when the message declares no level (6 declares nothing) |
+| MongoDB's log line | `msg`, with `attr.error` (a string, or `codeName: errmsg`) or WiredTiger's `attr.message` after it |
 | `jsonPayload` without message | its type's short name and up to four fields as `path=value`: errors first, then messages and reasons, then statuses and codes (else the first fields that are not times) |
 | Cloud Scheduler `AttemptFinished` | `jobName`, `status`, `url`, `debugInfo` |
 | Cloud Tasks `TaskActivityLog` | the queue (from `task`), `attemptResponseLog.status`, `attemptResponseLog.targetAddress` |
@@ -41,8 +42,11 @@ MESSAGE_FIELDS = (
     "log",
 )
 # The error an entry reports beside its message: a string (zap, logrus, zerolog, slog), an object (pino and
-# bunyan `err`, log4j2 `thrown`, Workflows `failure`), ECS's and Datadog's dotted `error.message`.
-ERROR_FIELDS = ("error", "err", "error.message", "thrown", "failure")
+# bunyan `err`, log4j2 `thrown`, Workflows `failure`), ECS's and Datadog's dotted `error.message`; an exception's
+# class with its message beside it (Sidekiq's job hash, GitLab's logs: `error_class` and `error_message`).
+ERROR_FIELDS = ("error", "err", "error.message", "thrown", "failure", "error_class", "exception.class")
+# The message field beside an error class field
+_ERROR_CLASS_MESSAGES = {"error_class": "error_message", "exception.class": "exception.message"}
 # An error object under another name: a key that starts or ends with `error` (Fleet Engine's `errorResponse`,
 # `lastError`, `upstream_error`) holding an object with a message. Only objects: `error_code: "E1"` and
 # `errorCount: 0` say no error happened.
@@ -91,7 +95,14 @@ SYSLOG_LEVELS = {
 # To find, in one set operation, which of these fields a payload has (most have none, or one).
 _STACK_KEYS = frozenset(STACK_FIELDS)
 _ERROR_KEYS = frozenset(ERROR_FIELDS)
-_OTHER_LEVEL_KEYS = frozenset((*_LEVEL_WORD_FIELDS, "log", "@mt", "@m", SYSLOG_PRIORITY_FIELD))
+# MongoDB (4.4+) writes one JSON object a line, its level a letter in `s` beside `c` (component), `ctx` (the
+# thread) and `msg`: `{"t":{…},"s":"E","c":"NETWORK","id":23024,"ctx":"initandlisten","msg":"…","attr":{…}}`.
+MONGO_LEVEL_FIELD = "s"
+MONGO_CONTEXT_FIELD = "ctx"
+MONGO_LEVELS = {"F": Severity.CRITICAL, "E": Severity.ERROR, "W": Severity.WARNING, "I": Severity.INFO}
+_OTHER_LEVEL_KEYS = frozenset(
+    (*_LEVEL_WORD_FIELDS, "log", "@mt", "@m", SYSLOG_PRIORITY_FIELD, MONGO_CONTEXT_FIELD)
+)
 MAX_MESSAGE = 65_536
 """The longest message or stack text kept (the parser cuts it there, after redacting the whole text)."""
 # google.rpc.Code
@@ -274,7 +285,7 @@ def _text(text: str) -> Payload:
             http_url=url,
             http_status=status,
         )
-    error = next((line for key in ERROR_FIELDS if (line := _error_line(fields.get(key)))), "")
+    error = next((line for key in ERROR_FIELDS if (line := _field_error(fields, key))), "")
     if not error and isinstance(fields.get("stack"), str) and isinstance(fields.get("message"), str):
         error = fields["message"].strip().split("\n", 1)[0]
     return Payload(kind="text", message=_joined(head, error), stack_sources=[text]) if error else plain
@@ -301,6 +312,9 @@ def _json(payload: dict[str, Any]) -> Payload:
     source = fields if isinstance(fields, dict) and not _has_message(payload) else payload  # Rust tracing
     error_object = _error_object(source)
     message = _with_error(_message_field(source), source, error_object)
+    if MONGO_CONTEXT_FIELD in payload:
+        detail = _mongo_detail(payload)
+        message = _joined(message, detail) if message and detail else message
     stacks: list[str] = []
     present = _STACK_KEYS.intersection(payload)
     for key in present if len(present) < 2 else [key for key in STACK_FIELDS if key in present]:
@@ -490,13 +504,26 @@ def _with_error(message: str, payload: dict[str, Any], error_object: str) -> str
     `_error_object(payload)`, read when no `ERROR_FIELDS` field holds an error."""
     for key in ERROR_FIELDS if not _ERROR_KEYS.isdisjoint(payload) else ():
         value = payload.get(key)
-        error = _error_line(value)
+        error = _field_error(payload, key)
         if not error:
             continue
-        if not message:
-            return value if isinstance(value, str) else error
+        detail = _ERROR_CLASS_MESSAGES.get(key)
+        if not message or (detail is not None and message == payload.get(detail)):
+            # (an `error_message` alone is read as a message: the class's own message)
+            return value if isinstance(value, str) and detail is None else error
         return _joined(message, error)
     return _joined(message, error_object) if message and error_object else message or error_object
+
+
+def _field_error(payload: dict[str, Any], key: str) -> str:
+    """What the error field `key` says in one line (`_error_line`); an error class with its message beside it
+    (`error_class` and `error_message`) reads `Class: message`."""
+    error = _error_line(payload.get(key))
+    detail = _ERROR_CLASS_MESSAGES.get(key)
+    if not error or detail is None:
+        return error
+    said = _error_line(payload.get(detail))
+    return f"{error}: {said}" if said and said != error else error
 
 
 def _joined(message: str, error: str) -> str:
@@ -633,11 +660,42 @@ def _declared(payload: dict[str, Any], message: str) -> Severity | None:
                 return word
     if "@mt" in payload or "@m" in payload:
         return Severity.INFO
+    mongo = _mongo_level(payload)
+    if mongo is not None:
+        return mongo
     priority = payload.get(SYSLOG_PRIORITY_FIELD)
     if priority is None or isinstance(priority, bool):
         return None
     level = SYSLOG_LEVELS.get(str(priority).strip())
     return level if level is not None and declared_level(message) is None else None
+
+
+def _mongo_level(payload: dict[str, Any]) -> Severity | None:
+    """MongoDB's level letter (`D1`…`D5` are its debug levels), when the payload is MongoDB's log line."""
+    if MONGO_CONTEXT_FIELD not in payload:
+        return None
+    letter = payload.get(MONGO_LEVEL_FIELD)
+    if not isinstance(letter, str) or not letter:
+        return None
+    if letter[0] == "D" and letter[1:].isdigit():
+        return Severity.DEBUG
+    return MONGO_LEVELS.get(letter)
+
+
+def _mongo_detail(payload: dict[str, Any]) -> str:
+    """What MongoDB's `attr` says went wrong: its `error` (a string, or `codeName: errmsg`), else WiredTiger's
+    `message` beside a numeric `error`; '' for a line that is not MongoDB's or reports nothing."""
+    attr = payload.get("attr")
+    if not isinstance(attr, dict) or _mongo_level(payload) is None:
+        return ""
+    error = attr.get("error")
+    if isinstance(error, dict):
+        name, detail = as_text(error.get("codeName")), as_text(error.get("errmsg"))
+        return f"{name}: {detail}" if name and detail else detail or name
+    if isinstance(error, str):
+        return error
+    message = attr.get("message")
+    return message if error is not None and isinstance(message, str) else ""
 
 
 def _scheduler_attempt(payload: dict[str, Any]) -> Payload:

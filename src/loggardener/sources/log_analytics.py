@@ -68,6 +68,8 @@ from loggardener.entries.payloads import (
     EVENT_OBJECT_KEYS,
     FAILED_OUTCOMES,
     HEALTH_CHECK_FIELD,
+    MONGO_LEVEL_FIELD,
+    MONGO_LEVELS,
     OUTCOME_FIELDS,
     STACK_FIELDS,
     SYSLOG_LEVELS,
@@ -249,6 +251,11 @@ def _may_declare_pattern() -> str:
             '"(?:error[^"]*|[^"]*error)"\\s*:\\s*\\{',
             _json_keys(STACK_FIELDS),
             _json_keys(["@type"]),  # a GCP service's record of an attempt (`payloads._attempt`)
+            # MongoDB's level letter from WARNING up
+            _json_keys([MONGO_LEVEL_FIELD])
+            + '"['
+            + "".join(letter for letter, severity in MONGO_LEVELS.items() if severity >= Severity.WARNING)
+            + ']"',
             # a JSON access log of a server error (`http-status`), its status a number or a digit string
             _json_keys(ACCESS_STATUS_FIELDS) + '"?5[0-9][0-9](?:[^0-9]|$)',
             "\\n|\\\\n",  # several lines (in JSON, escaped): a stack, or a level on a later line

@@ -14,6 +14,9 @@ from loggardener.entries.payloads import (
     ERROR_FIELDS,
     FAILED_OUTCOMES,
     MESSAGE_FIELDS,
+    MONGO_CONTEXT_FIELD,
+    MONGO_LEVEL_FIELD,
+    MONGO_LEVELS,
     OUTCOME_FIELDS,
     STACK_FIELDS,
 )
@@ -138,6 +141,10 @@ _SERVER_ERROR_CODE = quote_string(r"^5[0-9][0-9]$")
 # A text line's trailing JSON fields of an access log of a server error (`Request completed {"status":500}`)
 _TRAILING_SERVER_ERROR = quote_string('"(?:' + "|".join(ACCESS_STATUS_FIELDS) + ')"\\s*:\\s*"?5[0-9][0-9]')
 _FAILED_OUTCOME = quote_string(r"(?i)^\s*(" + "|".join(sorted(FAILED_OUTCOMES)) + r")\s*$")
+# MongoDB's level letters from WARNING up (`s` beside its `ctx`)
+_MONGO_ABOVE = " OR ".join(
+    quote_string(letter) for letter, severity in MONGO_LEVELS.items() if severity >= Severity.WARNING
+)
 # Entries recorded below WARNING that the scan may raise (docs/severity.md): a platform failure line whatever the
 # severity (Cloud Functions writes its timeout line at DEBUG); and at DEFAULT or INFO (GKE's stdout), a text or
 # a JSON message (any field the parser reads it from: journald's `MESSAGE`, Serilog's `@mt`…) that declares a
@@ -158,6 +165,7 @@ DECLARED_ABOVE = (
         for field in (*(_json_field(key) for key in ACCESS_STATUS_FIELDS), "jsonPayload.res.statusCode")
     )
     + f" OR textPayload=~{_TRAILING_SERVER_ERROR}"
+    + f" OR ({_json_field(MONGO_LEVEL_FIELD)}=({_MONGO_ABOVE}) AND {_json_field(MONGO_CONTEXT_FIELD)}:*)"
     + ' OR jsonPayload.level>=40 OR jsonPayload.PRIORITY=("0" OR "1" OR "2" OR "3" OR "4"))))'
 )
 
