@@ -520,6 +520,9 @@ _KIND_PATTERNS = [
     reassemble._NODE_VERSION,
     reassemble._GO_LINE,
     reassemble._EXCEPTION_LINE,
+    reassemble._ELIXIR_EXCEPTION,
+    reassemble._ELIXIR_CONTEXT,
+    reassemble._TAGS_ONLY,
 ]
 
 

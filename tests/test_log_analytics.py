@@ -750,6 +750,26 @@ _OTHER_SPLIT_SHAPES: list[list[tuple[float, str]]] = [
     [
         (0, "Error: Cannot find module 'left-pad-{n}'"),
         (0.01, "Did you forget to add it to the dependencies?"),
+    ],  # Elixir's crash report after Logger's line, a Java exception's suppressed one, Rails' tagged lines
+    [
+        (0, "10:00:02.311 [error] GenServer #PID<0.{n}.0> terminating"),
+        (0, "** (RuntimeError) inventory sync failed for sku-{n}"),
+        (0, "    (shop 0.4.0) lib/shop/inventory/worker.ex:48: Shop.Inventory.Worker.handle_info/2"),
+        (0, "    (stdlib 5.2) gen_server.erl:1095: :gen_server.try_handle_info/3"),
+        (0, "Last message: :sync"),
+        (0, "State: %{{sku: {n}}}"),
+    ],
+    [
+        (0, "java.lang.IllegalArgumentException: bad qty {n}"),
+        (0, "\tat com.acme.cart.CartService.add(CartService.kt:41)"),
+        (0, "\tSuppressed: java.sql.SQLException: connection reset"),
+        (0, "\t\t... 7 more"),
+    ],
+    [
+        (0, "[6f1c-{n}] ActiveRecord::RecordNotFound (Couldn't find User with 'id'={n}):"),
+        (0, "[6f1c-{n}]   "),
+        (0, "[6f1c-{n}] app/controllers/users_controller.rb:9:in `show'"),
+        (0, "\tfrom bin/rails:4:in `<main>'"),
     ],
 ]
 _TWICE = 4

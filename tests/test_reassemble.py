@@ -347,6 +347,65 @@ def test_go_lines_without_their_header_stay_single() -> None:
             "java.lang.IllegalStateException: Ledger closed",
             "com.acme.ledger.Book.post Book.java:88",
         ),
+        (  # a script's frame has no `.rb`
+            [
+                "/app/lib/importer.rb:31:in 'Importer#parse_row': undefined method 'strip' for nil (NoMethodError)",
+                "\tfrom /app/lib/importer.rb:11:in 'Importer#run'",
+                "\tfrom bin/import:5:in '<main>'",
+            ],
+            "NoMethodError: undefined method 'strip' for nil",
+            "Importer#parse_row /app/lib/importer.rb:31",
+        ),
+        (  # Rails writes each line of its report after the request's tags, the blank ones too
+            [
+                "[6f1c2a9e-4b1d-4e8f-9c1e-2f7a8b9c0d1e] ActiveRecord::RecordNotFound (Couldn't find User with 'id'=42):",
+                "[6f1c2a9e-4b1d-4e8f-9c1e-2f7a8b9c0d1e]   ",
+                "[6f1c2a9e-4b1d-4e8f-9c1e-2f7a8b9c0d1e] app/controllers/users_controller.rb:9:in `show'",
+            ],
+            "ActiveRecord::RecordNotFound: Couldn't find User with 'id'=42",
+            "show app/controllers/users_controller.rb:9",
+        ),
+        (  # a suppressed exception, its frames and `... N more` are indented a tab more
+            [
+                'Exception in thread "DefaultDispatcher-worker-2" java.lang.IllegalArgumentException: bad qty',
+                "\tat com.acme.cart.CartService$add$2.invokeSuspend(CartService.kt:41)",
+                "\tat kotlinx.coroutines.DispatchedTask.run(DispatchedTask.kt:108)",
+                "\tSuppressed: java.sql.SQLException: connection reset",
+                "\t\tat org.postgresql.core.v3.ConnectionFactoryImpl.openConnectionImpl(ConnectionFactoryImpl.java:354)",
+                "\t\t... 7 more",
+                "\t\tCaused by: java.net.SocketException: Broken pipe",
+                "\t\t\t... 9 more",
+            ],
+            "java.lang.IllegalArgumentException: bad qty",
+            "com.acme.cart.CartService$add$2.invokeSuspend CartService.kt:41",
+        ),
+        (
+            [
+                "10:00:02.311 [error] GenServer #PID<0.2311.0> terminating",
+                "** (RuntimeError) inventory sync failed for sku-19",
+                "    (shop 0.4.0) lib/shop/inventory/worker.ex:48: Shop.Inventory.Worker.handle_info/2",
+                "    (stdlib 5.2) gen_server.erl:1095: :gen_server.try_handle_info/3",
+                "    (stdlib 5.2) proc_lib.erl:241: :proc_lib.init_p_do_apply/3",
+                "Last message: :sync",
+                'State: %{sku: "sku-19", attempts: 3, history: [:a, :b, :c, :d, :e, :f, :g, :h, :i, :j, :k,',
+                "   :l]}",
+            ],
+            "RuntimeError: inventory sync failed for sku-19",
+            "Shop.Inventory.Worker.handle_info/2 lib/shop/inventory/worker.ex:48",
+        ),
+        (
+            [
+                "10:00:03.001 [error] Task #PID<0.905.0> started from Billing.Supervisor terminating",
+                "** (exit) an exception was raised:",
+                "    ** (KeyError) key :currency not found in: %{amount: 10}",
+                "        (billing 0.9.1) lib/billing/invoice.ex:22: Billing.Invoice.total/1",
+                "        (elixir 1.16.2) lib/task/supervised.ex:101: Task.Supervised.invoke_mfa/2",
+                "Function: #Function<0.1218/0 in Billing.Worker.start/1>",
+                "    Args: []",
+            ],
+            "KeyError: key :currency not found in: %{amount: 10}",
+            "Billing.Invoice.total/1 lib/billing/invoice.ex:22",
+        ),
     ],
     ids=[
         "ruby-logged",
@@ -356,6 +415,11 @@ def test_go_lines_without_their_header_stay_single() -> None:
         "node-rejection",
         "dotnet-inner",
         "java-cause",
+        "ruby-script-frame",
+        "rails-tagged",
+        "java-suppressed",
+        "elixir-genserver",
+        "elixir-task-exit",
     ],
 )
 def test_a_stack_of_another_language_split_per_line_is_one_problem(
@@ -532,3 +596,29 @@ def test_a_traceback_introduced_by_a_failure_in_words_is_an_error() -> None:
     ]
     report = scan_entries([run_entry(i * 0.001, text=line) for i, line in enumerate(lines)])
     assert [(c.count, c.max_severity) for c in report.clusters] == [(len(lines), "ERROR")]
+
+
+def test_a_chained_traceback_whose_lines_share_an_instant_is_one_event() -> None:
+    """Its two headers are no two copies: a copy of a chain has a header more than it has separators."""
+    lines = [
+        "Traceback (most recent call last):",
+        '  File "/app/db.py", line 21, in fetch',
+        "    return conn.execute(q)",
+        "sqlite3.OperationalError: database is locked",
+        "",
+        "During handling of the above exception, another exception occurred:",
+        "",
+        "Traceback (most recent call last):",
+        '  File "/app/db.py", line 23, in fetch',
+        '    raise StorageError("orders unavailable")',
+        "app.errors.StorageError: orders unavailable",
+    ]
+    once = events(split_lines(1, lines, step=0))
+    assert [len(e.members) for e in once] == [len(lines)]
+    stack = once[0].primary.stack
+    assert stack is not None and (stack.exception_type, stack.message) == (
+        "app.errors.StorageError",
+        "orders unavailable",
+    )
+    twice = events(split_lines(1, [line for line in lines for _ in range(2)], step=0))
+    assert [len(e.members) for e in twice] == [len(lines), len(lines)]

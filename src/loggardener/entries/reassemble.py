@@ -2,8 +2,9 @@
 
 Consecutive entries of the same log, service, instance and revision, close in time, that together form a traceback
 become one `Event`: Python's (header, `File` lines, source and caret lines, chained-exception separators,
-final `Type: message`), an exception line and its `at` frames (Java, Node.js, .NET), and a Go panic or fatal
-error (header, signal line, goroutine headers, function and file lines, `exit status`). Works on exports in either time order (gcloud prints newest first) and keeps memory bounded: only the
+final `Type: message`), an exception line and its `at` frames (Java, Node.js, .NET) or backtrace (Ruby), a Go
+panic or fatal error (header, signal line, goroutine headers, function and file lines, `exit status`), PHP's and
+Node.js's crash reports, and Elixir's (`** (Type) message`, frames, `Last message:`/`State:` lines). Works on exports in either time order (gcloud prints newest first) and keeps memory bounded: only the
 lines of tracebacks still open are held.
 """
 
@@ -38,14 +39,19 @@ _NODE_LOCATION = re.compile(r"^(?:file://)?(?:/|[A-Za-z]:[\\/]|node:)\S*:\d+$")
 _NODE_VERSION = re.compile(r"^Node\.js v\d+\.\d+\.\d+$")
 # A stack frame of Java (`\tat a.B.c(B.java:3)`), Node.js (`    at f (/app/x.js:1:2)`) or .NET (`   at A.B() in x.cs:line 3`)
 _AT_FRAME = re.compile(r"^\s+at \S.{0,1000}(?:\)|:\d+:\d+|:line \d+)\s*\{?$")
-# A Ruby backtrace line, as the interpreter prints it (`\tfrom /app/x.rb:3:in '<main>'`) or a logger does
-# (`/app/x.rb:14:in `deliver'`, `  app/models/user.rb:9:in `name'`).
+# A Ruby backtrace line, as the interpreter prints it (`\tfrom /app/x.rb:3:in '<main>'`, `\tfrom bin/rails:4:in
+# '<main>'`: a script's file may have no extension) or a logger does (`/app/x.rb:14:in `deliver'`,
+# `  app/models/user.rb:9:in `name'`).
 _RUBY_FRAME = re.compile(
-    r"^\s*(?:from )?(?:\S{1,500}?\.rb|<internal:[^>]{1,200}>):\d+:in [`'][^`']{1,500}'\s*$"
+    r"^\s*(?:from \S{1,500}?|(?:from )?(?:\S{1,500}?\.rb|<internal:[^>]{1,200}>)):\d+:in [`'][^`']{1,500}'\s*$"
 )
-# (.NET's `   --- End of inner exception stack trace ---` reads `End of inner …` once its prefix is stripped)
+# A line of a tagged logger's multi-line message that has nothing after its tags: Rails writes each line of a
+# failure's report after the request's tags (`[6f1c…]   `), its blank ones too
+_TAGS_ONLY = re.compile(r"(?:\[[^\[\]\s]{1,200}\] ?){1,8}\s*")
+# (.NET's `   --- End of inner exception stack trace ---` reads `End of inner …` once its prefix is stripped;
+# Java indents a suppressed exception, and the causes and `... N more` within it, by a tab more a level)
 _CAUSE_LINE = re.compile(
-    r"^(?:Caused by: |Suppressed: |\s*---> |\s+\.\.\. \d+ (?:more|common frames omitted)\s*$"
+    r"^(?:\s*(?:Caused by|Suppressed): |\s*---> |\s+\.\.\. \d+ (?:more|common frames omitted)\s*$"
     r"|\s*(?:--- )?End of (?:inner exception )?stack trace)"
 )
 # Go: a panic or fatal error (`net/http` logs a handler's as `http: panic serving ADDR: …`, a signal dump
@@ -80,6 +86,17 @@ _GO_KINDS = {
 # panic raised while another one ran).
 _GO_CONTINUATIONS = ("go-signal", "go-goroutine", "go-frame", "go-runtime", "source", "blank")
 _MAX_GROUP_LINES = 2000
+# Elixir's crash report, which Logger writes after `GenServer #PID<0.123.0> terminating` (or `Task … terminating`):
+# the exception (`** (RuntimeError) boom`, `** (exit) …`), its indented frames, then what the process was doing
+# (`Last message: …`, `Last message (from #PID<…>): …`, `State: …`, `Function: …`, `Client #PID<…> is alive`),
+# whose values may go on over indented lines
+_ELIXIR_EXCEPTION = re.compile(r"^\*\* \([A-Za-z][\w.]{0,200}\)")
+_ELIXIR_CONTEXT = re.compile(
+    r"^(?:Last message(?: \(from [^()]{1,200}\))?|State|Function|Args|Parent|Ancestors|Neighbours): "
+    r"|^Client \S{1,200} is (?:alive|dead)$"
+)
+# The kinds an intro (a logged line at WARNING or above) may be followed by to be part of their event
+_INTRODUCED = ("header", "elixir")
 # PHP's report of an uncaught exception: `PHP Fatal error:  Uncaught Error: msg in /app/x.php:11` (`PHP ` and the
 # level are its error log's), then `Stack trace:`, its frames (`#0 /app/x.php(3): f()`, `#1 {main}`) and
 # `  thrown in /app/x.php on line 11`.
@@ -109,7 +126,7 @@ _MAY_BE_KIND = re.compile(
     r"\s|[\^~}\[<.-]"
     r"|(?:Traceback |During |The above |File \"|Caused by|End of |from |Node\.js |panic|fatal error|PC=0x"
     r"|signal arrived|goroutine |runtime stack:|created by |exit status |Exception in thread|Unhandled |Uncaught "
-    r"|#\d|Stack trace:$)"
+    r"|#\d|Stack trace:$|\*\* \(|Last message|Client )"
     r"|\S*(?::\s|\.(?:py|rb):)|\S*\s*$"
 )
 
@@ -141,7 +158,7 @@ _EMBEDDED_EXCEPTION = re.compile(r"(?:^|[\s:])[\w$.]{0,200}(?:Error|Exception): 
 
 def _classify(line: str, stripped: str) -> str | None:
     """The kind of a line (`stripped` is `line.strip()`)."""
-    if not stripped:
+    if not stripped or (stripped[-1] == "]" and line[-1:].isspace() and _TAGS_ONLY.fullmatch(stripped)):
         return "blank"
     if stripped == PY_HEADER:
         return "header"
@@ -153,6 +170,10 @@ def _classify(line: str, stripped: str) -> str | None:
         return "file"
     if _CAUSE_LINE.match(line):
         return "caused"
+    if _ELIXIR_EXCEPTION.match(line):
+        return "elixir"
+    if _ELIXIR_CONTEXT.match(line):
+        return "elixir-context"
     if _AT_FRAME.match(line) or _RUBY_FRAME.match(line):
         return "frame"
     if _PHP_TRACE.match(stripped) or PHP_THROWN.match(line):
@@ -270,7 +291,7 @@ class Reassembler:
             group = self._groups.get(key)
             intro = self._intros.pop(key, None)
             if intro is not None:
-                if group is None and kind == "header" and self._introduces(intro, entry):
+                if group is None and kind in _INTRODUCED and self._introduces(intro, entry):
                     group = self._groups[key] = _Group(members=[intro])
                 elif group is None and kind == "hint" and abs(intro.timestamp - timestamp) <= gap:
                     group = self._groups[key] = _Group(members=[intro])  # the failure the hint explains
@@ -296,7 +317,7 @@ class Reassembler:
     def _introduces(self, line: LogEntry, header: LogEntry) -> bool:
         return (
             _may_introduce(line)
-            and line_kind(header.message) == "header"
+            and line_kind(header.message) in _INTRODUCED
             and abs(line.timestamp - header.timestamp) <= self._gap
         )
 
@@ -379,9 +400,19 @@ class Reassembler:
             if (
                 kinds[index] is None
                 and index + 1 < len(kinds)
-                and kinds[index + 1] in ("header", "exception")
+                and kinds[index + 1] in ("header", "exception", "elixir")
             ):
                 index += 1  # a logged line introducing the traceback is part of its event
+            if kinds[index] == "elixir":
+                end = _elixir_report_end(kinds, index)
+                event = self._merge(lines[start : end + 1]) if end > index else None
+                if event is None:
+                    yield from (Event(primary=entry, members=(entry,)) for entry in lines[start : index + 1])
+                    index += 1
+                else:
+                    yield event
+                    index = end + 1
+                continue
             if kinds[index] == "exception" and _next_kind(kinds, index) in ("frame", "caused"):
                 # Java, Node.js, .NET, Ruby: the exception line, then its frames (.NET's and Java's may start
                 # with an inner exception's or a cause's line, Rails' after a blank line)
@@ -473,8 +504,16 @@ def _may_introduce(entry: LogEntry) -> bool:
 
 def _copies(lines: list[LogEntry]) -> list[list[LogEntry]]:
     """Tracebacks printed k times at one instant (several workers, or a handler that logs twice) arrive
-    interleaved: the n-th occurrence of a line at a timestamp belongs to copy n mod k."""
-    headers = Counter(entry.timestamp for entry in lines if line_kind(entry.message) == "header")
+    interleaved: the n-th occurrence of a line at a timestamp belongs to copy n mod k. A chained traceback has
+    a header more than it has separators (`During handling of the above exception…`): each copy of one with
+    s separators has s + 1 headers, so k is the headers less the separators at that timestamp."""
+    headers: Counter[datetime] = Counter()
+    for entry in lines:
+        kind = line_kind(entry.message)
+        if kind == "header":
+            headers[entry.timestamp] += 1
+        elif kind == "separator":
+            headers[entry.timestamp] -= 1
     copies = max(headers.values(), default=1)
     if copies < 2:
         return [lines]
@@ -533,6 +572,23 @@ def _node_crash_end(kinds: list[str | None], lines: list[LogEntry], start: int) 
     if index == len(kinds) or kinds[index] != "exception":
         return start
     return _frames_end(kinds, lines, index)
+
+
+def _elixir_report_end(kinds: list[str | None], start: int) -> int:
+    """Index of the last line of the Elixir crash report whose exception is at `start`: its indented frames (and
+    the exception of an `** (exit)` indented under it), then the process's context lines and their indented
+    values; `start` when no frame follows."""
+    end = start
+    index = start + 1
+    while index < len(kinds) and kinds[index] == "source":
+        end = index
+        index += 1
+    if end == start:
+        return start
+    while index < len(kinds) and kinds[index] in ("elixir-context", "source", "close"):
+        end = index
+        index += 1
+    return end
 
 
 def _php_trace_end(kinds: list[str | None], start: int) -> int:

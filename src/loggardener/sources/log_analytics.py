@@ -308,12 +308,14 @@ _STACK_OPENERS = (
     r"|^[\w./*()\[\]~%-]+\([0-9a-fx?{}, .]*\)$"
     r"|\.rb:\d+:in |^[A-Z][\w:]* \(.*\):$"
     r"|^Stack trace:\s*$"  # PHP's, after its uncaught exception's line
+    r"|^Last message|^Client \S+ is (?:alive|dead)$"  # an Elixir crash report's context
 )
 # A line that makes its run a stack to reassemble locally: Python's header, an `at` frame, a Python warning,
-# a Go goroutine's header, a Ruby backtrace line, a Node.js rejection; and a loader's hint question, which joins
-# the failure before it as a traceback's lines do.
+# a Go goroutine's header, a Ruby backtrace line, a Node.js rejection, an Elixir crash report's exception; and a
+# loader's hint question, which joins the failure before it as a traceback's lines do.
 _STACK_HEADER = (
     r"^\s+at \S|^\S+\.py:\d+: \w*Warning: |^goroutine \d+ |\.rb:\d+:in [`']|^\[UnhandledPromiseRejection: "
+    r"|^\*\* \([A-Za-z]"
     r"|Fatal error: {1,2}Uncaught \S|"  # PHP's uncaught exception, and the line that ends its report
     + PHP_THROWN.pattern
     + "|"
