@@ -771,6 +771,15 @@ _OTHER_SPLIT_SHAPES: list[list[tuple[float, str]]] = [
         (0, "[6f1c-{n}] app/controllers/users_controller.rb:9:in `show'"),
         (0, "\tfrom bin/rails:4:in `<main>'"),
     ],
+    [
+        (0, "Error: checkout {n} failed"),
+        (0, "    at Object.checkout (/app/src/server.js:27:13) {"),
+        (0, "  [cause]: Error: connect ECONNREFUSED 10.0.0.7:5432"),
+        (0, "      at TCPConnectWrap.afterConnect [as oncomplete] (node:net:1555:16)"),
+        (0, "  [errors]: ["),
+        (0, "  ]"),
+        (0, "}"),
+    ],
 ]
 _TWICE = 4
 

@@ -180,8 +180,10 @@ def _classify(line: str, stripped: str) -> str | None:
         return "php-trace"
     if _PHP_HEADER.match(stripped):
         return "php-header"
-    if line.startswith((" ", "\t")) or not stripped.strip("^~"):
-        return "source"  # indented, or a caret line under a source line
+    if line.startswith((" ", "\t")) or not stripped.strip("^~") or stripped == "[":
+        # indented, a caret line under a source line, or an array that opens among an error's properties
+        # (Node.js's `  [errors]: [` of an AggregateError reads `[` once its `[errors]:` is taken for a tag)
+        return "source"
     if stripped == "}":
         return "close"  # of an error's own properties (Node.js prints them after its stack)
     if _NODE_LOCATION.match(line):
@@ -548,8 +550,8 @@ def _frames_end(kinds: list[str | None], lines: list[LogEntry], start: int) -> i
             if kind == "close":
                 properties = False
                 end = index
-            elif kind not in ("source", "frame", "caused", "blank"):
-                break
+            elif kind not in ("source", "frame", "caused", "blank", "exception"):
+                break  # (Node.js prints an error's `[cause]: Error: …` with its stack among its properties)
         elif kind in ("frame", "caused"):
             end = index
             properties = lines[index].message.rstrip().endswith("{")
