@@ -523,6 +523,8 @@ _KIND_PATTERNS = [
     reassemble._ELIXIR_EXCEPTION,
     reassemble._ELIXIR_CONTEXT,
     reassemble._TAGS_ONLY,
+    reassemble.RUST_PANIC,
+    reassemble._RUST_NOTE,
 ]
 
 

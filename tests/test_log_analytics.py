@@ -779,6 +779,14 @@ _OTHER_SPLIT_SHAPES: list[list[tuple[float, str]]] = [
         (0, "  [errors]: ["),
         (0, "  ]"),
         (0, "}"),
+    ],  # a Rust panic whose message is on the line after it
+    [
+        (0, "thread 'tokio-runtime-worker' panicked at src/handlers/orders.rs:88:38:"),
+        (0, "order {n} has no line"),
+        (0, "stack backtrace:"),
+        (0, "   0: orders::handlers::orders::create"),
+        (0, "             at ./src/handlers/orders.rs:88:38"),
+        (0, "note: Some details are omitted, run with `RUST_BACKTRACE=full` for a verbose backtrace."),
     ],
 ]
 _TWICE = 4

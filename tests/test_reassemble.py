@@ -119,6 +119,16 @@ def test_a_structured_entry_between_the_lines_does_not_cut_the_traceback() -> No
     assert sorted(len(e.members) for e in result) == [1, 8]
 
 
+RUST_PANIC = [
+    "thread 'tokio-runtime-worker' panicked at src/handlers/orders.rs:88:38:",
+    "called `Option::unwrap()` on a `None` value",
+    "stack backtrace:",
+    "   0: rust_begin_unwind",
+    "             at /rustc/07dca489ac2d933c78d3c5158e3f43beefeb02ce/library/std/src/panicking.rs:645:5",
+    "   1: orders::handlers::orders::create",
+    "             at ./src/handlers/orders.rs:88:38",
+    "note: Some details are omitted, run with `RUST_BACKTRACE=full` for a verbose backtrace.",
+]
 GO_PANIC = [
     "panic: runtime error: invalid memory address or nil pointer dereference",
     "[signal SIGSEGV: segmentation violation code=0x1 addr=0x18 pc=0x6a1b2c]",
@@ -441,6 +451,11 @@ def test_go_lines_without_their_header_stay_single() -> None:
             "AggregateError: All promises were rejected",
             "fetchFirst /app/lib/mirror.js:14",
         ),
+        (  # its message, a plain line the fast path would skim, on the line after it
+            RUST_PANIC,
+            "panic: called `Option::unwrap()` on a `None` value",
+            "orders::handlers::orders::create ./src/handlers/orders.rs:88",
+        ),
     ],
     ids=[
         "ruby-logged",
@@ -457,6 +472,7 @@ def test_go_lines_without_their_header_stay_single() -> None:
         "elixir-task-exit",
         "node-cause",
         "node-aggregate-error",
+        "rust-panic-backtrace",
     ],
 )
 def test_a_stack_of_another_language_split_per_line_is_one_problem(
@@ -659,3 +675,22 @@ def test_a_chained_traceback_whose_lines_share_an_instant_is_one_event() -> None
     )
     twice = events(split_lines(1, [line for line in lines for _ in range(2)], step=0))
     assert [len(e.members) for e in twice] == [len(lines), len(lines)]
+
+
+@pytest.mark.parametrize("newest_first", [False, True])
+def test_a_rust_panic_without_backtrace_is_one_problem_in_either_order(newest_first: bool) -> None:
+    lines = [
+        "thread 'main' panicked at src/main.rs:9:13:",
+        "index out of bounds: the len is 3 but the index is 5",
+        "note: run with `RUST_BACKTRACE=1` environment variable to display a backtrace",
+    ]
+    raw = [
+        *split_lines(0, ["listening on :8080"], severity="INFO"),
+        *split_lines(1, lines, step=0.001),
+        *split_lines(1.0005, ["GET /orders 200"] * 3, instance="other"),
+        *split_lines(3, ["worker restarted"]),
+    ]
+    report = scan_entries(list(reversed(raw)) if newest_first else raw)
+    assert [c.count for c in report.clusters] == [3]
+    assert report.clusters[0].title.startswith("panic: index out of bounds: the len is 3 but the index is 5")
+    assert (report.clusters[0].affected_files[0].location) == "src/main.rs:9"

@@ -20,7 +20,7 @@ from datetime import datetime, timedelta
 
 from loggardener.entries.levels import PY_WARNING
 from loggardener.entries.models import Event, LogEntry, Quiet, Severity, StackTrace
-from loggardener.entries.stacks import PHP_THROWN, PY_CHAIN_SEPARATORS, PY_HEADER
+from loggardener.entries.stacks import PHP_THROWN, PY_CHAIN_SEPARATORS, PY_HEADER, RUST_PANIC
 
 _FILE_LINE = re.compile(r'^\s*File "[^"]+", line \d+')
 _EXCEPTION_LINE = re.compile(
@@ -95,6 +95,9 @@ _ELIXIR_CONTEXT = re.compile(
     r"^(?:Last message(?: \(from [^()]{1,200}\))?|State|Function|Args|Parent|Ancestors|Neighbours): "
     r"|^Client \S{1,200} is (?:alive|dead)$"
 )
+# Rust's panic (`thread 'main' panicked at src/main.rs:5:5:`, its message on the next line), the backtrace's
+# heading and the note that ends the report (its frames are indented: `source` and `frame` lines)
+_RUST_NOTE = re.compile(r"^note: (?:run with `RUST_BACKTRACE=|Some details are omitted)")
 # The kinds an intro (a logged line at WARNING or above) may be followed by to be part of their event
 _INTRODUCED = ("header", "elixir")
 # PHP's report of an uncaught exception: `PHP Fatal error:  Uncaught Error: msg in /app/x.php:11` (`PHP ` and the
@@ -126,7 +129,7 @@ _MAY_BE_KIND = re.compile(
     r"\s|[\^~}\[<.-]"
     r"|(?:Traceback |During |The above |File \"|Caused by|End of |from |Node\.js |panic|fatal error|PC=0x"
     r"|signal arrived|goroutine |runtime stack:|created by |exit status |Exception in thread|Unhandled |Uncaught "
-    r"|#\d|Stack trace:$|\*\* \(|Last message|Client )"
+    r"|#\d|Stack trace:$|\*\* \(|Last message|Client |thread '|stack backtrace:)"
     r"|\S*(?::\s|\.(?:py|rb):)|\S*\s*$"
 )
 
@@ -174,6 +177,12 @@ def _classify(line: str, stripped: str) -> str | None:
         return "elixir"
     if _ELIXIR_CONTEXT.match(line):
         return "elixir-context"
+    if RUST_PANIC.match(line):
+        return "rust-panic"
+    if stripped == "stack backtrace:":
+        return "rust-backtrace"
+    if _RUST_NOTE.match(line):
+        return "rust-note"
     if _AT_FRAME.match(line) or _RUBY_FRAME.match(line):
         return "frame"
     if _PHP_TRACE.match(stripped) or PHP_THROWN.match(line):
@@ -270,6 +279,8 @@ class Reassembler:
             kind = line_kind(entry.message) if entry.payload_kind == "text" and not whole else None
             # one stream: two containers of a pod write to one log, from one instance
             key = (entry.log_name, entry.service, entry.instance, entry.revision)
+            if kind is None and entry.payload_kind == "text" and not whole and key in self._groups:
+                kind = self._panic_message(self._groups[key].members[-1])
             if kind is None:
                 # Only a plain stderr line ends a traceback: a structured or request entry of the same
                 # instance can land between its lines and must not cut it in two.
@@ -315,6 +326,16 @@ class Reassembler:
             yield from self._flush(key)
         for key in list(self._intros):
             yield from self._release(key)
+
+    def _panic_message(self, last: LogEntry) -> str | None:
+        """`rust-message` when a plain line is the message of the Rust panic whose line came last, else None:
+        the line after `… panicked at src/main.rs:5:5:`, or (newest first) the one before its backtrace or note."""
+        kind = line_kind(last.message)
+        if kind == "rust-panic" and last.message.rstrip().endswith(":"):
+            return "rust-message"
+        if kind == "rust-backtrace" or (kind == "rust-note" and self._steps_down > self._steps_up):
+            return "rust-message"
+        return None
 
     def _introduces(self, line: LogEntry, header: LogEntry) -> bool:
         return (
@@ -388,6 +409,10 @@ class Reassembler:
                 continue
             if kinds[index] in ("go-header", "go-runtime"):
                 crash, index = self._crash(lines, index, _go_trace_end(kinds, index))
+                yield crash
+                continue
+            if kinds[index] == "rust-panic":
+                crash, index = self._crash(lines, index, _rust_panic_end(kinds, lines, index), frameless=True)
                 yield crash
                 continue
             if kinds[index] == "php-header":
@@ -479,6 +504,18 @@ class Reassembler:
         )
         self.reassembled += 1
         return Event(primary=primary, members=tuple(span))
+
+
+def may_neighbour_message(entry: LogEntry) -> bool:
+    """A Rust panic's line that its message may come right after (`… panicked at src/main.rs:5:5:`), or right
+    before, newest first (`stack backtrace:`, `note: run with …`): the message is a plain line, which the parser's
+    fast path would skim (`Quiet`), but its panic's event needs."""
+    message = entry.message
+    return (
+        entry.payload_kind == "text"
+        and message.startswith(("thread '", "stack backtrace:", "note: "))
+        and line_kind(message) in ("rust-panic", "rust-backtrace", "rust-note")
+    )
 
 
 def _within(seconds: float) -> timedelta:
@@ -589,6 +626,22 @@ def _elixir_report_end(kinds: list[str | None], start: int) -> int:
         return start
     while index < len(kinds) and kinds[index] in ("elixir-context", "source", "close"):
         end = index
+        index += 1
+    return end
+
+
+def _rust_panic_end(kinds: list[str | None], lines: list[LogEntry], start: int) -> int:
+    """Index of the last line of the Rust panic at `start`: its message (the line after a header that ends with
+    a colon, and the indented lines of a message that goes on), the backtrace and the note that ends it."""
+    end = start
+    if lines[start].message.rstrip().endswith(":") and start + 1 < len(kinds):
+        end = start + 1
+    index = end + 1
+    while index < len(kinds) and kinds[index] in ("source", "frame", "rust-backtrace", "rust-note", "blank"):
+        if kinds[index] != "blank":
+            end = index
+        if kinds[index] == "rust-note":
+            break
         index += 1
     return end
 

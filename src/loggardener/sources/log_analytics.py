@@ -309,13 +309,16 @@ _STACK_OPENERS = (
     r"|\.rb:\d+:in |^[A-Z][\w:]* \(.*\):$"
     r"|^Stack trace:\s*$"  # PHP's, after its uncaught exception's line
     r"|^Last message|^Client \S+ is (?:alive|dead)$"  # an Elixir crash report's context
+    r"|^thread '[^']*' panicked at |^stack backtrace:$"  # a Rust panic's
 )
+# A Rust panic whose message is on the next line
+_OPENS_MESSAGE = r"^thread '[^']*' panicked at \S+:\d+:\d+:\s*$"
 # A line that makes its run a stack to reassemble locally: Python's header, an `at` frame, a Python warning,
 # a Go goroutine's header, a Ruby backtrace line, a Node.js rejection, an Elixir crash report's exception; and a
 # loader's hint question, which joins the failure before it as a traceback's lines do.
 _STACK_HEADER = (
     r"^\s+at \S|^\S+\.py:\d+: \w*Warning: |^goroutine \d+ |\.rb:\d+:in [`']|^\[UnhandledPromiseRejection: "
-    r"|^\*\* \([A-Za-z]"
+    r"|^\*\* \([A-Za-z]|^thread '[^']*' panicked at "
     r"|Fatal error: {1,2}Uncaught \S|"  # PHP's uncaught exception, and the line that ends its report
     + PHP_THROWN.pattern
     + "|"
@@ -458,13 +461,21 @@ keyed AS (
     {status} AS status
   FROM entries
 ),
-lines AS (
+text_lines AS (
   SELECT
     insert_id, timestamp, log_name, instance, resource_labels, execution,
-    {_traceback_line("text_payload")} AS maybe_traceback,
+    {_traceback_line("text_payload")} AS maybe_line,
+    REGEXP_CONTAINS(text_payload, {_string(_OPENS_MESSAGE)}) AS opens_message,
     {_stack_header("text_payload")} AS header
   FROM keyed
   WHERE text_payload IS NOT NULL
+),
+lines AS (
+  SELECT
+    insert_id, timestamp, log_name, instance, resource_labels, execution, header,
+    -- the line after a Rust panic's `… panicked at src/main.rs:5:5:` is its message, whatever it says
+    maybe_line OR IFNULL(LAG(opens_message) OVER ({line_order}), FALSE) AS maybe_traceback
+  FROM text_lines
 ),
 steps AS (
   SELECT
