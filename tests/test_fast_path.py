@@ -525,6 +525,7 @@ _KIND_PATTERNS = [
     reassemble._TAGS_ONLY,
     reassemble.RUST_PANIC,
     reassemble._RUST_NOTE,
+    reassemble._KNV_ERROR,
 ]
 
 

@@ -787,6 +787,16 @@ _OTHER_SPLIT_SHAPES: list[list[tuple[float, str]]] = [
         (0, "   0: orders::handlers::orders::create"),
         (0, "             at ./src/handlers/orders.rs:88:38"),
         (0, "note: Some details are omitted, run with `RUST_BACKTRACE=full` for a verbose backtrace."),
+    ],  # Config Sync's error after the line that counts them
+    [
+        (0, "E1130 10:00:04.512345       1 updater.go:143] 1 error(s)"),
+        (0, "KNV2009: failed to apply Deployment.apps, shop/web-{n}: admission webhook denied the"),
+        (0, "         request: missing label team"),
+        (0, ""),
+        (0, "source: namespaces/shop/web-{n}.yaml"),
+        (0, "metadata.name: web-{n}"),
+        (0, ""),
+        (0, "For more information, see https://g.co/cloud/acm-errors#knv2009"),
     ],
 ]
 _TWICE = 4

@@ -694,3 +694,29 @@ def test_a_rust_panic_without_backtrace_is_one_problem_in_either_order(newest_fi
     assert [c.count for c in report.clusters] == [3]
     assert report.clusters[0].title.startswith("panic: index out of bounds: the len is 3 but the index is 5")
     assert (report.clusters[0].affected_files[0].location) == "src/main.rs:9"
+
+
+def test_a_config_sync_error_split_per_line_is_one_problem_named_by_its_code() -> None:
+    """GKE writes each stderr line of Config Sync's error at ERROR: its wrapped text, the object's fields and
+    the link that ends it are one problem, not one each."""
+    lines = [
+        "E1130 10:00:04.512345       1 updater.go:143] 1 error(s)",
+        "KNV1003: A Namespace directory MUST NOT have subdirectories. Remove the",
+        '         Namespace policy from "prod", or move "us_west_1" to an Abstract',
+        "         Namespace:",
+        "",
+        "path: namespaces/prod/us_west_1",
+        "name: us_west_1",
+        "",
+        "For more information, see https://g.co/cloud/acm-errors#knv1003",
+    ]
+    raw = [
+        *split_lines(1, lines, gke=True),
+        *split_lines(1.00002, lines, gke=True, pod="reconciler-2"),
+        *split_lines(3, ["KNV2009: failed to apply Deployment.apps, shop/web: forbidden"], gke=True),
+    ]
+    report = scan_entries(raw)
+    assert sorted((c.count, c.title[:16]) for c in report.clusters) == [
+        (1, "KNV2009: failed "),
+        (18, "KNV1003: A Names"),
+    ]

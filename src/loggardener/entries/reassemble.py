@@ -98,8 +98,12 @@ _ELIXIR_CONTEXT = re.compile(
 # Rust's panic (`thread 'main' panicked at src/main.rs:5:5:`, its message on the next line), the backtrace's
 # heading and the note that ends the report (its frames are indented: `source` and `frame` lines)
 _RUST_NOTE = re.compile(r"^note: (?:run with `RUST_BACKTRACE=|Some details are omitted)")
+# Config Sync's error (`[1] KNV2009: failed to apply …`): its wrapped text on indented lines, a blank line, the
+# object's fields (`source: namespaces/shop/web.yaml`, `metadata.name: web`), and the link that ends it
+_KNV_ERROR = re.compile(r"^(?:\[\d{1,4}\] )?KNV\d{4}: \S")
+_KNV_MORE = "For more information, see https://g.co/cloud/acm-errors"
 # The kinds an intro (a logged line at WARNING or above) may be followed by to be part of their event
-_INTRODUCED = ("header", "elixir")
+_INTRODUCED = ("header", "elixir", "knv")
 # PHP's report of an uncaught exception: `PHP Fatal error:  Uncaught Error: msg in /app/x.php:11` (`PHP ` and the
 # level are its error log's), then `Stack trace:`, its frames (`#0 /app/x.php(3): f()`, `#1 {main}`) and
 # `  thrown in /app/x.php on line 11`.
@@ -129,7 +133,7 @@ _MAY_BE_KIND = re.compile(
     r"\s|[\^~}\[<.-]"
     r"|(?:Traceback |During |The above |File \"|Caused by|End of |from |Node\.js |panic|fatal error|PC=0x"
     r"|signal arrived|goroutine |runtime stack:|created by |exit status |Exception in thread|Unhandled |Uncaught "
-    r"|#\d|Stack trace:$|\*\* \(|Last message|Client |thread '|stack backtrace:)"
+    r"|#\d|Stack trace:$|\*\* \(|Last message|Client |thread '|stack backtrace:|For more information)"
     r"|\S*(?::\s|\.(?:py|rb):)|\S*\s*$"
 )
 
@@ -179,6 +183,10 @@ def _classify(line: str, stripped: str) -> str | None:
         return "elixir-context"
     if RUST_PANIC.match(line):
         return "rust-panic"
+    if _KNV_ERROR.match(line):
+        return "knv"
+    if line.startswith(_KNV_MORE):
+        return "knv-more"
     if stripped == "stack backtrace:":
         return "rust-backtrace"
     if _RUST_NOTE.match(line):
@@ -427,9 +435,18 @@ class Reassembler:
             if (
                 kinds[index] is None
                 and index + 1 < len(kinds)
-                and kinds[index + 1] in ("header", "exception", "elixir")
+                and kinds[index + 1] in ("header", "exception", *_INTRODUCED)
             ):
                 index += 1  # a logged line introducing the traceback is part of its event
+            if kinds[index] == "knv":
+                end = _knv_error_end(kinds, index)
+                yield (
+                    self._join(lines[start : end + 1], index - start)
+                    if end > start
+                    else Event(lines[start], (lines[start],))
+                )
+                index = end + 1
+                continue
             if kinds[index] == "elixir":
                 end = _elixir_report_end(kinds, index)
                 event = self._merge(lines[start : end + 1]) if end > index else None
@@ -477,6 +494,17 @@ class Reassembler:
         if event is None:
             return Event(primary=lines[start], members=(lines[start],)), start + 1
         return event, end + 1
+
+    def _join(self, span: list[LogEntry], intro: int) -> Event:
+        """A report without a stack written over several lines (Config Sync's error) as one event, at the
+        severity of its loudest line; its message is the report's, without the `intro` lines logged before it
+        (`1 error(s)`)."""
+        text = "\n".join(entry.message.rstrip("\n") for entry in span[intro:])
+        loudest = max(span, key=lambda entry: entry.severity)
+        primary = span[0]._replace(
+            message=text, severity=loudest.severity, severity_rule=loudest.severity_rule
+        )
+        return Event(primary=primary, members=tuple(span))
 
     def _merge_warning(self, span: list[LogEntry]) -> Event:
         """A Python warning and the source line the warnings module prints after it: one event."""
@@ -626,6 +654,20 @@ def _elixir_report_end(kinds: list[str | None], start: int) -> int:
         return start
     while index < len(kinds) and kinds[index] in ("elixir-context", "source", "close"):
         end = index
+        index += 1
+    return end
+
+
+def _knv_error_end(kinds: list[str | None], start: int) -> int:
+    """Index of the last line of the Config Sync error at `start`: its indented lines, the object's fields
+    after a blank line, the link that ends it."""
+    end = start
+    index = start + 1
+    while index < len(kinds) and kinds[index] in ("source", "blank", "exception", "knv-more"):
+        if kinds[index] != "blank":
+            end = index
+        if kinds[index] == "knv-more":
+            break
         index += 1
     return end
 

@@ -310,6 +310,7 @@ _STACK_OPENERS = (
     r"|^Stack trace:\s*$"  # PHP's, after its uncaught exception's line
     r"|^Last message|^Client \S+ is (?:alive|dead)$"  # an Elixir crash report's context
     r"|^thread '[^']*' panicked at |^stack backtrace:$"  # a Rust panic's
+    r"|^For more information, see https://g\.co/cloud/acm-errors"  # the end of Config Sync's error
 )
 # A Rust panic whose message is on the next line
 _OPENS_MESSAGE = r"^thread '[^']*' panicked at \S+:\d+:\d+:\s*$"
@@ -318,7 +319,7 @@ _OPENS_MESSAGE = r"^thread '[^']*' panicked at \S+:\d+:\d+:\s*$"
 # loader's hint question, which joins the failure before it as a traceback's lines do.
 _STACK_HEADER = (
     r"^\s+at \S|^\S+\.py:\d+: \w*Warning: |^goroutine \d+ |\.rb:\d+:in [`']|^\[UnhandledPromiseRejection: "
-    r"|^\*\* \([A-Za-z]|^thread '[^']*' panicked at "
+    r"|^\*\* \([A-Za-z]|^thread '[^']*' panicked at |^KNV\d{4}: \S"
     r"|Fatal error: {1,2}Uncaught \S|"  # PHP's uncaught exception, and the line that ends its report
     + PHP_THROWN.pattern
     + "|"
