@@ -766,6 +766,7 @@ _OTHER_SPLIT_SHAPES: list[list[tuple[float, str]]] = [
         (0, "\t\t... 7 more"),
     ],
     [
+        (0, "F, [2026-11-30T10:00:00.200131 #1] FATAL -- : [6f1c-{n}]   "),
         (0, "[6f1c-{n}] ActiveRecord::RecordNotFound (Couldn't find User with 'id'={n}):"),
         (0, "[6f1c-{n}]   "),
         (0, "[6f1c-{n}] app/controllers/users_controller.rb:9:in `show'"),

@@ -720,3 +720,32 @@ def test_a_config_sync_error_split_per_line_is_one_problem_named_by_its_code() -
         (1, "KNV2009: failed "),
         (18, "KNV1003: A Names"),
     ]
+
+
+@pytest.mark.parametrize("gke", [True, False], ids=["gke-stderr-error", "cloud-run-no-severity"])
+def test_rails_fatal_line_with_nothing_after_its_tags_starts_the_report_after_it(gke: bool) -> None:
+    """Rails writes its report's first, blank line after the logger's header (`F, […] FATAL -- : [tags]   `),
+    the others after the tags alone: the report is one problem at the header's level, with no problem of
+    the header alone."""
+    tags = "[6f1c2a9e-4b1d-4e8f-9c1e-2f7a8b9c0d1e]"
+    lines = [
+        f"F, [2026-11-30T10:00:00.200131 #1] FATAL -- : {tags}   ",
+        f"{tags} ActiveRecord::RecordNotFound (Couldn't find User with 'id'=42):",
+        f"{tags}   ",
+        f"{tags} app/controllers/users_controller.rb:9:in `show'",
+    ]
+    report = scan_entries(split_lines(1, lines, gke=gke))
+    assert [(c.count, c.max_severity) for c in report.clusters] == [(4, "CRITICAL")]
+    assert report.clusters[0].title.startswith("ActiveRecord::RecordNotFound: Couldn't find User")
+
+
+def test_a_line_that_says_something_does_not_join_the_report_after_it() -> None:
+    """Rails' `Completed 500 …` line before its report is a problem of its own, as before."""
+    lines = [
+        "Completed 500 Internal Server Error in 12ms (ActiveRecord: 1.1ms | Allocations: 2211)",
+        "",
+        "NoMethodError (undefined method `total' for nil:NilClass):",
+        "",
+        "app/models/order.rb:17:in `amount'",
+    ]
+    assert sorted(len(e.members) for e in events(split_lines(1, lines))) == [1, 1, 3]

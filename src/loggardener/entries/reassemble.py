@@ -314,8 +314,14 @@ class Reassembler:
             if intro is not None:
                 if group is None and kind in _INTRODUCED and self._introduces(intro, entry):
                     group = self._groups[key] = _Group(members=[intro])
-                elif group is None and kind == "hint" and abs(intro.timestamp - timestamp) <= gap:
-                    group = self._groups[key] = _Group(members=[intro])  # the failure the hint explains
+                elif (
+                    group is None
+                    and (kind == "hint" or (kind in ("blank", "exception") and _says_nothing(intro)))
+                    and abs(intro.timestamp - timestamp) <= gap
+                ):
+                    # the failure the hint explains; or the report that a line with nothing after its header and
+                    # tags starts (Rails' `F, […] FATAL -- : [6f1c…]   `, then its tagged lines)
+                    group = self._groups[key] = _Group(members=[intro])
                 else:
                     yield Event(primary=intro, members=(intro,))
             if (
@@ -435,9 +441,12 @@ class Reassembler:
             if (
                 kinds[index] is None
                 and index + 1 < len(kinds)
-                and kinds[index + 1] in ("header", "exception", *_INTRODUCED)
+                and _next_kind(kinds, index) in ("header", "exception", *_INTRODUCED)
             ):
-                index += 1  # a logged line introducing the traceback is part of its event
+                # a logged line introducing the traceback (with blank lines between) is part of its event
+                index += 1
+                while kinds[index] == "blank":
+                    index += 1
             if kinds[index] == "knv":
                 end = _knv_error_end(kinds, index)
                 yield (
@@ -567,6 +576,12 @@ def _may_introduce(entry: LogEntry) -> bool:
         and entry.severity >= Severity.WARNING
         and "\n" not in entry.message.rstrip("\n")
     )
+
+
+def _says_nothing(entry: LogEntry) -> bool:
+    """A logged line with nothing after its header and tags: it ends with a tag and blanks."""
+    message = entry.message
+    return message[-1:].isspace() and message.rstrip().endswith("]")
 
 
 def _copies(lines: list[LogEntry]) -> list[list[LogEntry]]:
