@@ -722,8 +722,11 @@ def test_a_config_sync_error_split_per_line_is_one_problem_named_by_its_code() -
     ]
 
 
+@pytest.mark.parametrize("newest_first", [False, True])
 @pytest.mark.parametrize("gke", [True, False], ids=["gke-stderr-error", "cloud-run-no-severity"])
-def test_rails_fatal_line_with_nothing_after_its_tags_starts_the_report_after_it(gke: bool) -> None:
+def test_rails_fatal_line_with_nothing_after_its_tags_starts_the_report_after_it(
+    gke: bool, newest_first: bool
+) -> None:
     """Rails writes its report's first, blank line after the logger's header (`F, […] FATAL -- : [tags]   `),
     the others after the tags alone: the report is one problem at the header's level, with no problem of
     the header alone."""
@@ -734,7 +737,8 @@ def test_rails_fatal_line_with_nothing_after_its_tags_starts_the_report_after_it
         f"{tags}   ",
         f"{tags} app/controllers/users_controller.rb:9:in `show'",
     ]
-    report = scan_entries(split_lines(1, lines, gke=gke))
+    raw = split_lines(1, lines, gke=gke)
+    report = scan_entries(list(reversed(raw)) if newest_first else raw)
     assert [(c.count, c.max_severity) for c in report.clusters] == [(4, "CRITICAL")]
     assert report.clusters[0].title.startswith("ActiveRecord::RecordNotFound: Couldn't find User")
 

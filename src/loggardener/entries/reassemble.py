@@ -312,16 +312,10 @@ class Reassembler:
             group = self._groups.get(key)
             intro = self._intros.pop(key, None)
             if intro is not None:
-                if group is None and kind in _INTRODUCED and self._introduces(intro, entry):
+                if group is None and self._introduces(intro, entry):
                     group = self._groups[key] = _Group(members=[intro])
-                elif (
-                    group is None
-                    and (kind == "hint" or (kind in ("blank", "exception") and _says_nothing(intro)))
-                    and abs(intro.timestamp - timestamp) <= gap
-                ):
-                    # the failure the hint explains; or the report that a line with nothing after its header and
-                    # tags starts (Rails' `F, […] FATAL -- : [6f1c…]   `, then its tagged lines)
-                    group = self._groups[key] = _Group(members=[intro])
+                elif group is None and kind == "hint" and abs(intro.timestamp - timestamp) <= gap:
+                    group = self._groups[key] = _Group(members=[intro])  # the failure the hint explains
                 else:
                     yield Event(primary=intro, members=(intro,))
             if (
@@ -352,11 +346,13 @@ class Reassembler:
         return None
 
     def _introduces(self, line: LogEntry, header: LogEntry) -> bool:
-        return (
-            _may_introduce(line)
-            and line_kind(header.message) in _INTRODUCED
-            and abs(line.timestamp - header.timestamp) <= self._gap
-        )
+        """`line` is the logged message of the report `header` starts (or, newest first, the line of it that
+        came last): a traceback's header, an Elixir or Config Sync report; or any report's line, blank or not,
+        after a line with nothing after its header and tags (Rails' `F, […] FATAL -- : [6f1c…]   `)."""
+        if not _may_introduce(line) or abs(line.timestamp - header.timestamp) > self._gap:
+            return False
+        kind = line_kind(header.message)
+        return kind in _INTRODUCED or (kind in ("exception", "blank") and _says_nothing(line))
 
     def _release(self, key: GroupKey) -> Iterator[Event]:
         intro = self._intros.pop(key, None)
