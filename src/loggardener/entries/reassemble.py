@@ -4,7 +4,8 @@ Consecutive entries of the same log, service, instance and revision, close in ti
 become one `Event`: Python's (header, `File` lines, source and caret lines, chained-exception separators,
 final `Type: message`), an exception line and its `at` frames (Java, Node.js, .NET) or backtrace (Ruby), a Go
 panic or fatal error (header, signal line, goroutine headers, function and file lines, `exit status`), PHP's and
-Node.js's crash reports, and Elixir's (`** (Type) message`, frames, `Last message:`/`State:` lines). Works on exports in either time order (gcloud prints newest first) and keeps memory bounded: only the
+Node.js's crash reports, Elixir's (`** (Type) message`, frames, `Last message:`/`State:` lines), a Rust panic (its
+message, backtrace and note) and Config Sync's error (`KNV2009: …`, its fields and link). Works on exports in either time order (gcloud prints newest first) and keeps memory bounded: only the
 lines of tracebacks still open are held.
 """
 
