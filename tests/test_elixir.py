@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 from conftest import scan_entries
 from entry_factories import run_entry
 from linear import assert_linear
-from loggardener.entries import stacks
+from loggardener.entries import reassemble, stacks
 from loggardener.entries.stacks import StackParser
 
 CRASH = """12:00:01.204 [error] GenServer #PID<0.{pid}.0> terminating
@@ -68,6 +68,12 @@ def test_an_elixir_frame_is_read_in_linear_time() -> None:
         lambda n: stacks._ELIXIR_FRAME.match("    (app 1.0) lib/" + "a" * n + ".ex:1: " + " " * n), 2_000
     )
     assert_linear(lambda n: stacks._ELIXIR_FRAME.match(" " + "x." * n + ":9"), 2_000)
+
+
+def test_the_line_kinds_of_a_split_crash_report_are_read_in_linear_time() -> None:
+    assert_linear(lambda n: reassemble._ELIXIR_CONTEXT.match("Last message (from " + "(" * n), 2_000)
+    assert_linear(lambda n: reassemble._TAGS_ONLY.fullmatch("[a] " * n + "x"), 2_000)
+    assert_linear(lambda n: reassemble._RUBY_FRAME.match("\tfrom " + "a:1" * n), 2_000)
 
 
 @given(st.text(alphabet="*() \n:.aex19lib/", max_size=200))

@@ -520,6 +520,12 @@ _KIND_PATTERNS = [
     reassemble._NODE_VERSION,
     reassemble._GO_LINE,
     reassemble._EXCEPTION_LINE,
+    reassemble._ELIXIR_EXCEPTION,
+    reassemble._ELIXIR_CONTEXT,
+    reassemble._TAGS_ONLY,
+    reassemble.RUST_PANIC,
+    reassemble._RUST_NOTE,
+    reassemble._KNV_ERROR,
 ]
 
 

@@ -750,6 +750,54 @@ _OTHER_SPLIT_SHAPES: list[list[tuple[float, str]]] = [
     [
         (0, "Error: Cannot find module 'left-pad-{n}'"),
         (0.01, "Did you forget to add it to the dependencies?"),
+    ],  # Elixir's crash report after Logger's line, a Java exception's suppressed one, Rails' tagged lines
+    [
+        (0, "10:00:02.311 [error] GenServer #PID<0.{n}.0> terminating"),
+        (0, "** (RuntimeError) inventory sync failed for sku-{n}"),
+        (0, "    (shop 0.4.0) lib/shop/inventory/worker.ex:48: Shop.Inventory.Worker.handle_info/2"),
+        (0, "    (stdlib 5.2) gen_server.erl:1095: :gen_server.try_handle_info/3"),
+        (0, "Last message: :sync"),
+        (0, "State: %{{sku: {n}}}"),
+    ],
+    [
+        (0, "java.lang.IllegalArgumentException: bad qty {n}"),
+        (0, "\tat com.acme.cart.CartService.add(CartService.kt:41)"),
+        (0, "\tSuppressed: java.sql.SQLException: connection reset"),
+        (0, "\t\t... 7 more"),
+    ],
+    [
+        (0, "F, [2026-11-30T10:00:00.200131 #1] FATAL -- : [6f1c-{n}]   "),
+        (0, "[6f1c-{n}] ActiveRecord::RecordNotFound (Couldn't find User with 'id'={n}):"),
+        (0, "[6f1c-{n}]   "),
+        (0, "[6f1c-{n}] app/controllers/users_controller.rb:9:in `show'"),
+        (0, "\tfrom bin/rails:4:in `<main>'"),
+    ],
+    [
+        (0, "Error: checkout {n} failed"),
+        (0, "    at Object.checkout (/app/src/server.js:27:13) {"),
+        (0, "  [cause]: Error: connect ECONNREFUSED 10.0.0.7:5432"),
+        (0, "      at TCPConnectWrap.afterConnect [as oncomplete] (node:net:1555:16)"),
+        (0, "  [errors]: ["),
+        (0, "  ]"),
+        (0, "}"),
+    ],  # a Rust panic whose message is on the line after it
+    [
+        (0, "thread 'tokio-runtime-worker' panicked at src/handlers/orders.rs:88:38:"),
+        (0, "order {n} has no line"),
+        (0, "stack backtrace:"),
+        (0, "   0: orders::handlers::orders::create"),
+        (0, "             at ./src/handlers/orders.rs:88:38"),
+        (0, "note: Some details are omitted, run with `RUST_BACKTRACE=full` for a verbose backtrace."),
+    ],  # Config Sync's error after the line that counts them
+    [
+        (0, "E1130 10:00:04.512345       1 updater.go:143] 1 error(s)"),
+        (0, "KNV2009: failed to apply Deployment.apps, shop/web-{n}: admission webhook denied the"),
+        (0, "         request: missing label team"),
+        (0, ""),
+        (0, "source: namespaces/shop/web-{n}.yaml"),
+        (0, "metadata.name: web-{n}"),
+        (0, ""),
+        (0, "For more information, see https://g.co/cloud/acm-errors#knv2009"),
     ],
 ]
 _TWICE = 4

@@ -119,6 +119,16 @@ def test_a_structured_entry_between_the_lines_does_not_cut_the_traceback() -> No
     assert sorted(len(e.members) for e in result) == [1, 8]
 
 
+RUST_PANIC = [
+    "thread 'tokio-runtime-worker' panicked at src/handlers/orders.rs:88:38:",
+    "called `Option::unwrap()` on a `None` value",
+    "stack backtrace:",
+    "   0: rust_begin_unwind",
+    "             at /rustc/07dca489ac2d933c78d3c5158e3f43beefeb02ce/library/std/src/panicking.rs:645:5",
+    "   1: orders::handlers::orders::create",
+    "             at ./src/handlers/orders.rs:88:38",
+    "note: Some details are omitted, run with `RUST_BACKTRACE=full` for a verbose backtrace.",
+]
 GO_PANIC = [
     "panic: runtime error: invalid memory address or nil pointer dereference",
     "[signal SIGSEGV: segmentation violation code=0x1 addr=0x18 pc=0x6a1b2c]",
@@ -347,6 +357,105 @@ def test_go_lines_without_their_header_stay_single() -> None:
             "java.lang.IllegalStateException: Ledger closed",
             "com.acme.ledger.Book.post Book.java:88",
         ),
+        (  # a script's frame has no `.rb`
+            [
+                "/app/lib/importer.rb:31:in 'Importer#parse_row': undefined method 'strip' for nil (NoMethodError)",
+                "\tfrom /app/lib/importer.rb:11:in 'Importer#run'",
+                "\tfrom bin/import:5:in '<main>'",
+            ],
+            "NoMethodError: undefined method 'strip' for nil",
+            "Importer#parse_row /app/lib/importer.rb:31",
+        ),
+        (  # Rails writes each line of its report after the request's tags, the blank ones too
+            [
+                "[6f1c2a9e-4b1d-4e8f-9c1e-2f7a8b9c0d1e] ActiveRecord::RecordNotFound (Couldn't find User with 'id'=42):",
+                "[6f1c2a9e-4b1d-4e8f-9c1e-2f7a8b9c0d1e]   ",
+                "[6f1c2a9e-4b1d-4e8f-9c1e-2f7a8b9c0d1e] app/controllers/users_controller.rb:9:in `show'",
+            ],
+            "ActiveRecord::RecordNotFound: Couldn't find User with 'id'=42",
+            "show app/controllers/users_controller.rb:9",
+        ),
+        (  # a suppressed exception, its frames and `... N more` are indented a tab more
+            [
+                'Exception in thread "DefaultDispatcher-worker-2" java.lang.IllegalArgumentException: bad qty',
+                "\tat com.acme.cart.CartService$add$2.invokeSuspend(CartService.kt:41)",
+                "\tat kotlinx.coroutines.DispatchedTask.run(DispatchedTask.kt:108)",
+                "\tSuppressed: java.sql.SQLException: connection reset",
+                "\t\tat org.postgresql.core.v3.ConnectionFactoryImpl.openConnectionImpl(ConnectionFactoryImpl.java:354)",
+                "\t\t... 7 more",
+                "\t\tCaused by: java.net.SocketException: Broken pipe",
+                "\t\t\t... 9 more",
+            ],
+            "java.lang.IllegalArgumentException: bad qty",
+            "com.acme.cart.CartService$add$2.invokeSuspend CartService.kt:41",
+        ),
+        (
+            [
+                "10:00:02.311 [error] GenServer #PID<0.2311.0> terminating",
+                "** (RuntimeError) inventory sync failed for sku-19",
+                "    (shop 0.4.0) lib/shop/inventory/worker.ex:48: Shop.Inventory.Worker.handle_info/2",
+                "    (stdlib 5.2) gen_server.erl:1095: :gen_server.try_handle_info/3",
+                "    (stdlib 5.2) proc_lib.erl:241: :proc_lib.init_p_do_apply/3",
+                "Last message: :sync",
+                'State: %{sku: "sku-19", attempts: 3, history: [:a, :b, :c, :d, :e, :f, :g, :h, :i, :j, :k,',
+                "   :l]}",
+            ],
+            "RuntimeError: inventory sync failed for sku-19",
+            "Shop.Inventory.Worker.handle_info/2 lib/shop/inventory/worker.ex:48",
+        ),
+        (
+            [
+                "10:00:03.001 [error] Task #PID<0.905.0> started from Billing.Supervisor terminating",
+                "** (exit) an exception was raised:",
+                "    ** (KeyError) key :currency not found in: %{amount: 10}",
+                "        (billing 0.9.1) lib/billing/invoice.ex:22: Billing.Invoice.total/1",
+                "        (elixir 1.16.2) lib/task/supervised.ex:101: Task.Supervised.invoke_mfa/2",
+                "Function: #Function<0.1218/0 in Billing.Worker.start/1>",
+                "    Args: []",
+            ],
+            "KeyError: key :currency not found in: %{amount: 10}",
+            "Billing.Invoice.total/1 lib/billing/invoice.ex:22",
+        ),
+        (  # an error's cause, with its own stack and properties, among the error's properties
+            [
+                "/app/src/server.js:27",
+                "      throw new Error('checkout failed', { cause: err });",
+                "      ^",
+                "",
+                "Error: checkout failed",
+                "    at Object.checkout (/app/src/server.js:27:13)",
+                "    at process.processTicksAndRejections (node:internal/process/task_queues:95:5) {",
+                "  [cause]: Error: connect ECONNREFUSED 10.0.0.7:5432",
+                "      at TCPConnectWrap.afterConnect [as oncomplete] (node:net:1555:16) {",
+                "    errno: -111,",
+                "    code: 'ECONNREFUSED'",
+                "  }",
+                "}",
+                "",
+                "Node.js v20.11.1",
+            ],
+            "Error: checkout failed",
+            "Object.checkout /app/src/server.js:27",
+        ),
+        (
+            [
+                "AggregateError: All promises were rejected",
+                "    at async Promise.any (index 0)",
+                "    at async fetchFirst (/app/lib/mirror.js:14:10) {",
+                "  [errors]: [",
+                "    Error: mirror a down",
+                "        at /app/lib/mirror.js:6:31",
+                "  ]",
+                "}",
+            ],
+            "AggregateError: All promises were rejected",
+            "fetchFirst /app/lib/mirror.js:14",
+        ),
+        (  # its message, a plain line the fast path would skim, on the line after it
+            RUST_PANIC,
+            "panic: called `Option::unwrap()` on a `None` value",
+            "orders::handlers::orders::create ./src/handlers/orders.rs:88",
+        ),
     ],
     ids=[
         "ruby-logged",
@@ -356,6 +465,14 @@ def test_go_lines_without_their_header_stay_single() -> None:
         "node-rejection",
         "dotnet-inner",
         "java-cause",
+        "ruby-script-frame",
+        "rails-tagged",
+        "java-suppressed",
+        "elixir-genserver",
+        "elixir-task-exit",
+        "node-cause",
+        "node-aggregate-error",
+        "rust-panic-backtrace",
     ],
 )
 def test_a_stack_of_another_language_split_per_line_is_one_problem(
@@ -532,3 +649,107 @@ def test_a_traceback_introduced_by_a_failure_in_words_is_an_error() -> None:
     ]
     report = scan_entries([run_entry(i * 0.001, text=line) for i, line in enumerate(lines)])
     assert [(c.count, c.max_severity) for c in report.clusters] == [(len(lines), "ERROR")]
+
+
+def test_a_chained_traceback_whose_lines_share_an_instant_is_one_event() -> None:
+    """Its two headers are no two copies: a copy of a chain has a header more than it has separators."""
+    lines = [
+        "Traceback (most recent call last):",
+        '  File "/app/db.py", line 21, in fetch',
+        "    return conn.execute(q)",
+        "sqlite3.OperationalError: database is locked",
+        "",
+        "During handling of the above exception, another exception occurred:",
+        "",
+        "Traceback (most recent call last):",
+        '  File "/app/db.py", line 23, in fetch',
+        '    raise StorageError("orders unavailable")',
+        "app.errors.StorageError: orders unavailable",
+    ]
+    once = events(split_lines(1, lines, step=0))
+    assert [len(e.members) for e in once] == [len(lines)]
+    stack = once[0].primary.stack
+    assert stack is not None and (stack.exception_type, stack.message) == (
+        "app.errors.StorageError",
+        "orders unavailable",
+    )
+    twice = events(split_lines(1, [line for line in lines for _ in range(2)], step=0))
+    assert [len(e.members) for e in twice] == [len(lines), len(lines)]
+
+
+@pytest.mark.parametrize("newest_first", [False, True])
+def test_a_rust_panic_without_backtrace_is_one_problem_in_either_order(newest_first: bool) -> None:
+    lines = [
+        "thread 'main' panicked at src/main.rs:9:13:",
+        "index out of bounds: the len is 3 but the index is 5",
+        "note: run with `RUST_BACKTRACE=1` environment variable to display a backtrace",
+    ]
+    raw = [
+        *split_lines(0, ["listening on :8080"], severity="INFO"),
+        *split_lines(1, lines, step=0.001),
+        *split_lines(1.0005, ["GET /orders 200"] * 3, instance="other"),
+        *split_lines(3, ["worker restarted"]),
+    ]
+    report = scan_entries(list(reversed(raw)) if newest_first else raw)
+    assert [c.count for c in report.clusters] == [3]
+    assert report.clusters[0].title.startswith("panic: index out of bounds: the len is 3 but the index is 5")
+    assert (report.clusters[0].affected_files[0].location) == "src/main.rs:9"
+
+
+def test_a_config_sync_error_split_per_line_is_one_problem_named_by_its_code() -> None:
+    """GKE writes each stderr line of Config Sync's error at ERROR: its wrapped text, the object's fields and
+    the link that ends it are one problem, not one each."""
+    lines = [
+        "E1130 10:00:04.512345       1 updater.go:143] 1 error(s)",
+        "KNV1003: A Namespace directory MUST NOT have subdirectories. Remove the",
+        '         Namespace policy from "prod", or move "us_west_1" to an Abstract',
+        "         Namespace:",
+        "",
+        "path: namespaces/prod/us_west_1",
+        "name: us_west_1",
+        "",
+        "For more information, see https://g.co/cloud/acm-errors#knv1003",
+    ]
+    raw = [
+        *split_lines(1, lines, gke=True),
+        *split_lines(1.00002, lines, gke=True, pod="reconciler-2"),
+        *split_lines(3, ["KNV2009: failed to apply Deployment.apps, shop/web: forbidden"], gke=True),
+    ]
+    report = scan_entries(raw)
+    assert sorted((c.count, c.title[:16]) for c in report.clusters) == [
+        (1, "KNV2009: failed "),
+        (18, "KNV1003: A Names"),
+    ]
+
+
+@pytest.mark.parametrize("newest_first", [False, True])
+@pytest.mark.parametrize("gke", [True, False], ids=["gke-stderr-error", "cloud-run-no-severity"])
+def test_rails_fatal_line_with_nothing_after_its_tags_starts_the_report_after_it(
+    gke: bool, newest_first: bool
+) -> None:
+    """Rails writes its report's first, blank line after the logger's header (`F, […] FATAL -- : [tags]   `),
+    the others after the tags alone: the report is one problem at the header's level, with no problem of
+    the header alone."""
+    tags = "[6f1c2a9e-4b1d-4e8f-9c1e-2f7a8b9c0d1e]"
+    lines = [
+        f"F, [2026-11-30T10:00:00.200131 #1] FATAL -- : {tags}   ",
+        f"{tags} ActiveRecord::RecordNotFound (Couldn't find User with 'id'=42):",
+        f"{tags}   ",
+        f"{tags} app/controllers/users_controller.rb:9:in `show'",
+    ]
+    raw = split_lines(1, lines, gke=gke)
+    report = scan_entries(list(reversed(raw)) if newest_first else raw)
+    assert [(c.count, c.max_severity) for c in report.clusters] == [(4, "CRITICAL")]
+    assert report.clusters[0].title.startswith("ActiveRecord::RecordNotFound: Couldn't find User")
+
+
+def test_a_line_that_says_something_does_not_join_the_report_after_it() -> None:
+    """Rails' `Completed 500 …` line before its report is a problem of its own, as before."""
+    lines = [
+        "Completed 500 Internal Server Error in 12ms (ActiveRecord: 1.1ms | Allocations: 2211)",
+        "",
+        "NoMethodError (undefined method `total' for nil:NilClass):",
+        "",
+        "app/models/order.rb:17:in `amount'",
+    ]
+    assert sorted(len(e.members) for e in events(split_lines(1, lines))) == [1, 1, 3]

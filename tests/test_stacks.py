@@ -2,6 +2,8 @@ from __future__ import annotations
 
 import pytest
 
+from linear import assert_linear
+from loggardener.entries import stacks
 from loggardener.entries.stacks import StackParser
 
 PYTHON_CHAINED = """Traceback (most recent call last):
@@ -333,3 +335,53 @@ def test_a_trace_without_its_exception_line_is_read_by_its_frames(language: str)
 def test_one_frame_line_alone_is_not_a_cut_off_trace() -> None:
     assert StackParser().parse("\tat com.acme.billing.Ledger.settle(Ledger.java:47)") is None
     assert StackParser().parse("Traceback (most recent call last):") is None
+
+
+@pytest.mark.parametrize(
+    ("text", "message", "place"),
+    [
+        (  # Rust 1.73 on: the message on the lines after the place
+            "thread 'main' panicked at src/main.rs:5:5:\nassertion `left == right` failed\n  left: 1\n right: 2\n"
+            "note: run with `RUST_BACKTRACE=1` environment variable to display a backtrace",
+            "assertion `left == right` failed\n  left: 1\n right: 2",
+            ("src/main.rs", 5, None),
+        ),
+        (  # before: the message quoted before the place
+            "thread 'main' panicked at 'called `Result::unwrap()` on an `Err` value: Os { code: 2 }', src/cfg.rs:14:40",
+            "called `Result::unwrap()` on an `Err` value: Os { code: 2 }",
+            ("src/cfg.rs", 14, None),
+        ),
+        (  # RUST_BACKTRACE=full: hashes after the functions; the standard library's frames are no app's
+            "thread 'tokio-runtime-worker' panicked at src/api.rs:30:9:\nno route\nstack backtrace:\n"
+            "   0:     0x55d1c0e1a2b4 - std::panicking::begin_panic::h0123456789abcdef\n"
+            "                               at /rustc/07dca489/library/std/src/panicking.rs:645:5\n"
+            "   1:     0x55d1c0e1a2b5 - api::route::h0123456789abcdef\n"
+            "                               at /app/src/api.rs:30:9\n"
+            "   2:     0x55d1c0e1a2b6 - tokio::runtime::task::harness::poll::h0123456789abcdef\n"
+            "                               at /usr/local/cargo/registry/src/tokio-1.37.0/src/runtime/task/harness.rs:473:5",
+            "no route",
+            ("/app/src/api.rs", 30, "api::route"),
+        ),
+    ],
+    ids=["message-after", "message-quoted", "full-backtrace"],
+)
+def test_a_rust_panic_is_its_message_at_its_innermost_application_frame(
+    text: str, message: str, place: tuple[str, int, str | None]
+) -> None:
+    trace = StackParser().parse(text)
+    assert trace is not None and (trace.language, trace.exception_type, trace.message) == (
+        "rust",
+        "panic",
+        message,
+    )
+    origin = trace.innermost_in_app
+    assert origin is not None and (origin.file, origin.line, origin.function) == place
+
+
+def test_a_rust_panic_line_whose_message_was_logged_apart_is_no_stack_yet() -> None:
+    assert StackParser().parse("thread 'main' panicked at src/main.rs:5:5:") is None
+
+
+def test_a_rust_panic_line_is_read_in_linear_time() -> None:
+    assert_linear(lambda n: stacks.RUST_PANIC.match("thread 'm' panicked at '" + "', a" * n), 2_000)
+    assert_linear(lambda n: stacks._RUST_FRAME.match("  1: " + "a " * n + "::h"), 2_000)

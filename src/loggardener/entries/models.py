@@ -17,7 +17,7 @@ class MalformedEntry(ValueError):
     """A LogEntry that cannot be used; the message says why."""
 
 
-Language = Literal["python", "java", "node", "go", "dotnet", "php", "ruby", "elixir"]
+Language = Literal["python", "java", "node", "go", "dotnet", "php", "ruby", "elixir", "rust"]
 PayloadKind = Literal["text", "json", "proto", "none"]
 
 

@@ -2,8 +2,10 @@
 
 Consecutive entries of the same log, service, instance and revision, close in time, that together form a traceback
 become one `Event`: Python's (header, `File` lines, source and caret lines, chained-exception separators,
-final `Type: message`), an exception line and its `at` frames (Java, Node.js, .NET), and a Go panic or fatal
-error (header, signal line, goroutine headers, function and file lines, `exit status`). Works on exports in either time order (gcloud prints newest first) and keeps memory bounded: only the
+final `Type: message`), an exception line and its `at` frames (Java, Node.js, .NET) or backtrace (Ruby), a Go
+panic or fatal error (header, signal line, goroutine headers, function and file lines, `exit status`), PHP's and
+Node.js's crash reports, Elixir's (`** (Type) message`, frames, `Last message:`/`State:` lines), a Rust panic (its
+message, backtrace and note) and Config Sync's error (`KNV2009: …`, its fields and link). Works on exports in either time order (gcloud prints newest first) and keeps memory bounded: only the
 lines of tracebacks still open are held.
 """
 
@@ -19,7 +21,7 @@ from datetime import datetime, timedelta
 
 from loggardener.entries.levels import PY_WARNING
 from loggardener.entries.models import Event, LogEntry, Quiet, Severity, StackTrace
-from loggardener.entries.stacks import PHP_THROWN, PY_CHAIN_SEPARATORS, PY_HEADER
+from loggardener.entries.stacks import PHP_THROWN, PY_CHAIN_SEPARATORS, PY_HEADER, RUST_PANIC
 
 _FILE_LINE = re.compile(r'^\s*File "[^"]+", line \d+')
 _EXCEPTION_LINE = re.compile(
@@ -38,14 +40,19 @@ _NODE_LOCATION = re.compile(r"^(?:file://)?(?:/|[A-Za-z]:[\\/]|node:)\S*:\d+$")
 _NODE_VERSION = re.compile(r"^Node\.js v\d+\.\d+\.\d+$")
 # A stack frame of Java (`\tat a.B.c(B.java:3)`), Node.js (`    at f (/app/x.js:1:2)`) or .NET (`   at A.B() in x.cs:line 3`)
 _AT_FRAME = re.compile(r"^\s+at \S.{0,1000}(?:\)|:\d+:\d+|:line \d+)\s*\{?$")
-# A Ruby backtrace line, as the interpreter prints it (`\tfrom /app/x.rb:3:in '<main>'`) or a logger does
-# (`/app/x.rb:14:in `deliver'`, `  app/models/user.rb:9:in `name'`).
+# A Ruby backtrace line, as the interpreter prints it (`\tfrom /app/x.rb:3:in '<main>'`, `\tfrom bin/rails:4:in
+# '<main>'`: a script's file may have no extension) or a logger does (`/app/x.rb:14:in `deliver'`,
+# `  app/models/user.rb:9:in `name'`).
 _RUBY_FRAME = re.compile(
-    r"^\s*(?:from )?(?:\S{1,500}?\.rb|<internal:[^>]{1,200}>):\d+:in [`'][^`']{1,500}'\s*$"
+    r"^\s*(?:from \S{1,500}?|(?:from )?(?:\S{1,500}?\.rb|<internal:[^>]{1,200}>)):\d+:in [`'][^`']{1,500}'\s*$"
 )
-# (.NET's `   --- End of inner exception stack trace ---` reads `End of inner …` once its prefix is stripped)
+# A line of a tagged logger's multi-line message that has nothing after its tags: Rails writes each line of a
+# failure's report after the request's tags (`[6f1c…]   `), its blank ones too
+_TAGS_ONLY = re.compile(r"(?:\[[^\[\]\s]{1,200}\] ?){1,8}\s*")
+# (.NET's `   --- End of inner exception stack trace ---` reads `End of inner …` once its prefix is stripped;
+# Java indents a suppressed exception, and the causes and `... N more` within it, by a tab more a level)
 _CAUSE_LINE = re.compile(
-    r"^(?:Caused by: |Suppressed: |\s*---> |\s+\.\.\. \d+ (?:more|common frames omitted)\s*$"
+    r"^(?:\s*(?:Caused by|Suppressed): |\s*---> |\s+\.\.\. \d+ (?:more|common frames omitted)\s*$"
     r"|\s*(?:--- )?End of (?:inner exception )?stack trace)"
 )
 # Go: a panic or fatal error (`net/http` logs a handler's as `http: panic serving ADDR: …`, a signal dump
@@ -80,6 +87,24 @@ _GO_KINDS = {
 # panic raised while another one ran).
 _GO_CONTINUATIONS = ("go-signal", "go-goroutine", "go-frame", "go-runtime", "source", "blank")
 _MAX_GROUP_LINES = 2000
+# Elixir's crash report, which Logger writes after `GenServer #PID<0.123.0> terminating` (or `Task … terminating`):
+# the exception (`** (RuntimeError) boom`, `** (exit) …`), its indented frames, then what the process was doing
+# (`Last message: …`, `Last message (from #PID<…>): …`, `State: …`, `Function: …`, `Client #PID<…> is alive`),
+# whose values may go on over indented lines
+_ELIXIR_EXCEPTION = re.compile(r"^\*\* \([A-Za-z][\w.]{0,200}\)")
+_ELIXIR_CONTEXT = re.compile(
+    r"^(?:Last message(?: \(from [^()]{1,200}\))?|State|Function|Args|Parent|Ancestors|Neighbours): "
+    r"|^Client \S{1,200} is (?:alive|dead)$"
+)
+# Rust's panic (`thread 'main' panicked at src/main.rs:5:5:`, its message on the next line), the backtrace's
+# heading and the note that ends the report (its frames are indented: `source` and `frame` lines)
+_RUST_NOTE = re.compile(r"^note: (?:run with `RUST_BACKTRACE=|Some details are omitted)")
+# Config Sync's error (`[1] KNV2009: failed to apply …`): its wrapped text on indented lines, a blank line, the
+# object's fields (`source: namespaces/shop/web.yaml`, `metadata.name: web`), and the link that ends it
+_KNV_ERROR = re.compile(r"^(?:\[\d{1,4}\] )?KNV\d{4}: \S")
+_KNV_MORE = "For more information, see https://g.co/cloud/acm-errors"
+# The kinds an intro (a logged line at WARNING or above) may be followed by to be part of their event
+_INTRODUCED = ("header", "elixir", "knv")
 # PHP's report of an uncaught exception: `PHP Fatal error:  Uncaught Error: msg in /app/x.php:11` (`PHP ` and the
 # level are its error log's), then `Stack trace:`, its frames (`#0 /app/x.php(3): f()`, `#1 {main}`) and
 # `  thrown in /app/x.php on line 11`.
@@ -109,7 +134,7 @@ _MAY_BE_KIND = re.compile(
     r"\s|[\^~}\[<.-]"
     r"|(?:Traceback |During |The above |File \"|Caused by|End of |from |Node\.js |panic|fatal error|PC=0x"
     r"|signal arrived|goroutine |runtime stack:|created by |exit status |Exception in thread|Unhandled |Uncaught "
-    r"|#\d|Stack trace:$)"
+    r"|#\d|Stack trace:$|\*\* \(|Last message|Client |thread '|stack backtrace:|For more information)"
     r"|\S*(?::\s|\.(?:py|rb):)|\S*\s*$"
 )
 
@@ -141,7 +166,7 @@ _EMBEDDED_EXCEPTION = re.compile(r"(?:^|[\s:])[\w$.]{0,200}(?:Error|Exception): 
 
 def _classify(line: str, stripped: str) -> str | None:
     """The kind of a line (`stripped` is `line.strip()`)."""
-    if not stripped:
+    if not stripped or (stripped[-1] == "]" and line[-1:].isspace() and _TAGS_ONLY.fullmatch(stripped)):
         return "blank"
     if stripped == PY_HEADER:
         return "header"
@@ -153,14 +178,30 @@ def _classify(line: str, stripped: str) -> str | None:
         return "file"
     if _CAUSE_LINE.match(line):
         return "caused"
+    if _ELIXIR_EXCEPTION.match(line):
+        return "elixir"
+    if _ELIXIR_CONTEXT.match(line):
+        return "elixir-context"
+    if RUST_PANIC.match(line):
+        return "rust-panic"
+    if _KNV_ERROR.match(line):
+        return "knv"
+    if line.startswith(_KNV_MORE):
+        return "knv-more"
+    if stripped == "stack backtrace:":
+        return "rust-backtrace"
+    if _RUST_NOTE.match(line):
+        return "rust-note"
     if _AT_FRAME.match(line) or _RUBY_FRAME.match(line):
         return "frame"
     if _PHP_TRACE.match(stripped) or PHP_THROWN.match(line):
         return "php-trace"
     if _PHP_HEADER.match(stripped):
         return "php-header"
-    if line.startswith((" ", "\t")) or not stripped.strip("^~"):
-        return "source"  # indented, or a caret line under a source line
+    if line.startswith((" ", "\t")) or not stripped.strip("^~") or stripped == "[":
+        # indented, a caret line under a source line, or an array that opens among an error's properties
+        # (Node.js's `  [errors]: [` of an AggregateError reads `[` once its `[errors]:` is taken for a tag)
+        return "source"
     if stripped == "}":
         return "close"  # of an error's own properties (Node.js prints them after its stack)
     if _NODE_LOCATION.match(line):
@@ -247,6 +288,8 @@ class Reassembler:
             kind = line_kind(entry.message) if entry.payload_kind == "text" and not whole else None
             # one stream: two containers of a pod write to one log, from one instance
             key = (entry.log_name, entry.service, entry.instance, entry.revision)
+            if kind is None and entry.payload_kind == "text" and not whole and key in self._groups:
+                kind = self._panic_message(self._groups[key].members[-1])
             if kind is None:
                 # Only a plain stderr line ends a traceback: a structured or request entry of the same
                 # instance can land between its lines and must not cut it in two.
@@ -270,7 +313,7 @@ class Reassembler:
             group = self._groups.get(key)
             intro = self._intros.pop(key, None)
             if intro is not None:
-                if group is None and kind == "header" and self._introduces(intro, entry):
+                if group is None and self._introduces(intro, entry):
                     group = self._groups[key] = _Group(members=[intro])
                 elif group is None and kind == "hint" and abs(intro.timestamp - timestamp) <= gap:
                     group = self._groups[key] = _Group(members=[intro])  # the failure the hint explains
@@ -293,12 +336,24 @@ class Reassembler:
         for key in list(self._intros):
             yield from self._release(key)
 
+    def _panic_message(self, last: LogEntry) -> str | None:
+        """`rust-message` when a plain line is the message of the Rust panic whose line came last, else None:
+        the line after `… panicked at src/main.rs:5:5:`, or (newest first) the one before its backtrace or note."""
+        kind = line_kind(last.message)
+        if kind == "rust-panic" and last.message.rstrip().endswith(":"):
+            return "rust-message"
+        if kind == "rust-backtrace" or (kind == "rust-note" and self._steps_down > self._steps_up):
+            return "rust-message"
+        return None
+
     def _introduces(self, line: LogEntry, header: LogEntry) -> bool:
-        return (
-            _may_introduce(line)
-            and line_kind(header.message) == "header"
-            and abs(line.timestamp - header.timestamp) <= self._gap
-        )
+        """`line` is the logged message of the report `header` starts (or, newest first, the line of it that
+        came last): a traceback's header, an Elixir or Config Sync report; or any report's line, blank or not,
+        after a line with nothing after its header and tags (Rails' `F, […] FATAL -- : [6f1c…]   `)."""
+        if not _may_introduce(line) or abs(line.timestamp - header.timestamp) > self._gap:
+            return False
+        kind = line_kind(header.message)
+        return kind in _INTRODUCED or (kind in ("exception", "blank") and _says_nothing(line))
 
     def _release(self, key: GroupKey) -> Iterator[Event]:
         intro = self._intros.pop(key, None)
@@ -367,6 +422,10 @@ class Reassembler:
                 crash, index = self._crash(lines, index, _go_trace_end(kinds, index))
                 yield crash
                 continue
+            if kinds[index] == "rust-panic":
+                crash, index = self._crash(lines, index, _rust_panic_end(kinds, lines, index), frameless=True)
+                yield crash
+                continue
             if kinds[index] == "php-header":
                 crash, index = self._crash(lines, index, _php_trace_end(kinds, index), frameless=True)
                 yield crash
@@ -379,9 +438,31 @@ class Reassembler:
             if (
                 kinds[index] is None
                 and index + 1 < len(kinds)
-                and kinds[index + 1] in ("header", "exception")
+                and _next_kind(kinds, index) in ("header", "exception", *_INTRODUCED)
             ):
-                index += 1  # a logged line introducing the traceback is part of its event
+                # a logged line introducing the traceback (with blank lines between) is part of its event
+                index += 1
+                while kinds[index] == "blank":
+                    index += 1
+            if kinds[index] == "knv":
+                end = _knv_error_end(kinds, index)
+                yield (
+                    self._join(lines[start : end + 1], index - start)
+                    if end > start
+                    else Event(lines[start], (lines[start],))
+                )
+                index = end + 1
+                continue
+            if kinds[index] == "elixir":
+                end = _elixir_report_end(kinds, index)
+                event = self._merge(lines[start : end + 1]) if end > index else None
+                if event is None:
+                    yield from (Event(primary=entry, members=(entry,)) for entry in lines[start : index + 1])
+                    index += 1
+                else:
+                    yield event
+                    index = end + 1
+                continue
             if kinds[index] == "exception" and _next_kind(kinds, index) in ("frame", "caused"):
                 # Java, Node.js, .NET, Ruby: the exception line, then its frames (.NET's and Java's may start
                 # with an inner exception's or a cause's line, Rails' after a blank line)
@@ -420,6 +501,17 @@ class Reassembler:
             return Event(primary=lines[start], members=(lines[start],)), start + 1
         return event, end + 1
 
+    def _join(self, span: list[LogEntry], intro: int) -> Event:
+        """A report without a stack written over several lines (Config Sync's error) as one event, at the
+        severity of its loudest line; its message is the report's, without the `intro` lines logged before it
+        (`1 error(s)`)."""
+        text = "\n".join(entry.message.rstrip("\n") for entry in span[intro:])
+        loudest = max(span, key=lambda entry: entry.severity)
+        primary = span[0]._replace(
+            message=text, severity=loudest.severity, severity_rule=loudest.severity_rule
+        )
+        return Event(primary=primary, members=tuple(span))
+
     def _merge_warning(self, span: list[LogEntry]) -> Event:
         """A Python warning and the source line the warnings module prints after it: one event."""
         first = span[0]
@@ -448,6 +540,18 @@ class Reassembler:
         return Event(primary=primary, members=tuple(span))
 
 
+def may_neighbour_message(entry: LogEntry) -> bool:
+    """A Rust panic's line that its message may come right after (`… panicked at src/main.rs:5:5:`), or right
+    before, newest first (`stack backtrace:`, `note: run with …`): the message is a plain line, which the parser's
+    fast path would skim (`Quiet`), but its panic's event needs."""
+    message = entry.message
+    return (
+        entry.payload_kind == "text"
+        and message.startswith(("thread '", "stack backtrace:", "note: "))
+        and line_kind(message) in ("rust-panic", "rust-backtrace", "rust-note")
+    )
+
+
 def _within(seconds: float) -> timedelta:
     """The longest duration `d` with `d.total_seconds() <= seconds`: as `total_seconds()` rounds a whole number
     of microseconds, which only grows with the duration, `d <= _within(s)` exactly when that holds."""
@@ -471,10 +575,24 @@ def _may_introduce(entry: LogEntry) -> bool:
     )
 
 
+def _says_nothing(entry: LogEntry) -> bool:
+    """A logged line with nothing after its header and tags: it ends with a tag and blanks."""
+    message = entry.message
+    return message[-1:].isspace() and message.rstrip().endswith("]")
+
+
 def _copies(lines: list[LogEntry]) -> list[list[LogEntry]]:
     """Tracebacks printed k times at one instant (several workers, or a handler that logs twice) arrive
-    interleaved: the n-th occurrence of a line at a timestamp belongs to copy n mod k."""
-    headers = Counter(entry.timestamp for entry in lines if line_kind(entry.message) == "header")
+    interleaved: the n-th occurrence of a line at a timestamp belongs to copy n mod k. A chained traceback has
+    a header more than it has separators (`During handling of the above exception…`): each copy of one with
+    s separators has s + 1 headers, so k is the headers less the separators at that timestamp."""
+    headers: Counter[datetime] = Counter()
+    for entry in lines:
+        kind = line_kind(entry.message)
+        if kind == "header":
+            headers[entry.timestamp] += 1
+        elif kind == "separator":
+            headers[entry.timestamp] -= 1
     copies = max(headers.values(), default=1)
     if copies < 2:
         return [lines]
@@ -509,8 +627,8 @@ def _frames_end(kinds: list[str | None], lines: list[LogEntry], start: int) -> i
             if kind == "close":
                 properties = False
                 end = index
-            elif kind not in ("source", "frame", "caused", "blank"):
-                break
+            elif kind not in ("source", "frame", "caused", "blank", "exception"):
+                break  # (Node.js prints an error's `[cause]: Error: …` with its stack among its properties)
         elif kind in ("frame", "caused"):
             end = index
             properties = lines[index].message.rstrip().endswith("{")
@@ -533,6 +651,53 @@ def _node_crash_end(kinds: list[str | None], lines: list[LogEntry], start: int) 
     if index == len(kinds) or kinds[index] != "exception":
         return start
     return _frames_end(kinds, lines, index)
+
+
+def _elixir_report_end(kinds: list[str | None], start: int) -> int:
+    """Index of the last line of the Elixir crash report whose exception is at `start`: its indented frames (and
+    the exception of an `** (exit)` indented under it), then the process's context lines and their indented
+    values; `start` when no frame follows."""
+    end = start
+    index = start + 1
+    while index < len(kinds) and kinds[index] == "source":
+        end = index
+        index += 1
+    if end == start:
+        return start
+    while index < len(kinds) and kinds[index] in ("elixir-context", "source", "close"):
+        end = index
+        index += 1
+    return end
+
+
+def _knv_error_end(kinds: list[str | None], start: int) -> int:
+    """Index of the last line of the Config Sync error at `start`: its indented lines, the object's fields
+    after a blank line, the link that ends it."""
+    end = start
+    index = start + 1
+    while index < len(kinds) and kinds[index] in ("source", "blank", "exception", "knv-more"):
+        if kinds[index] != "blank":
+            end = index
+        if kinds[index] == "knv-more":
+            break
+        index += 1
+    return end
+
+
+def _rust_panic_end(kinds: list[str | None], lines: list[LogEntry], start: int) -> int:
+    """Index of the last line of the Rust panic at `start`: its message (the line after a header that ends with
+    a colon, and the indented lines of a message that goes on), the backtrace and the note that ends it."""
+    end = start
+    if lines[start].message.rstrip().endswith(":") and start + 1 < len(kinds):
+        end = start + 1
+    index = end + 1
+    while index < len(kinds) and kinds[index] in ("source", "frame", "rust-backtrace", "rust-note", "blank"):
+        if kinds[index] != "blank":
+            end = index
+        if kinds[index] == "rust-note":
+            break
+        index += 1
+    return end
 
 
 def _php_trace_end(kinds: list[str | None], start: int) -> int:

@@ -1,9 +1,10 @@
 """Stack-trace parsing for the formats Error Reporting understands: Python, Java, Node.js, Go panics,
-C#/.NET, PHP and Ruby."""
+C#/.NET, PHP and Ruby; and Elixir's crash reports and Rust's panics."""
 
 from __future__ import annotations
 
 import functools
+import itertools
 import re
 from collections.abc import Callable, Sequence
 
@@ -124,6 +125,20 @@ _ELIXIR_FRAME = re.compile(
     r"^\s+(?:\((?P<app>[a-z][\w]{0,100})(?: [\w.+-]{1,64})?\) )?"
     r"(?P<file>[^\s:()]{1,500}\.(?:ex|exs|erl)|iex|nofile):(?P<line>\d+): (?P<func>\S.{0,1000}?)\s*$"
 )
+# Rust's panic: `thread 'main' panicked at src/main.rs:5:5:` with its message on the lines after it (Rust 1.73 on),
+# or `thread 'main' panicked at 'msg', src/main.rs:5:5` (before); with RUST_BACKTRACE set, `stack backtrace:` and
+# its frames, innermost first: `   2: app::handlers::create` (`::h0123…` with RUST_BACKTRACE=full), then
+# `             at ./src/handlers.rs:88:38` when its place is known
+RUST_PANIC = re.compile(
+    r"^thread '[^'\n]{0,200}' panicked at "
+    r"(?:'(?P<message>.*)', (?P<old_at>[^\s',]{1,500}?):(?P<old_line>\d+):\d+|(?P<at>\S{1,500}?):(?P<line>\d+):\d+:)$"
+)
+_RUST_FRAME = re.compile(
+    r"^\s+\d{1,5}:\s{1,40}(?:0x[0-9a-f]+ - )?(?P<func>\S.{0,1000}?)(?:::h[0-9a-f]{16})?\s*$"
+)
+_RUST_AT = re.compile(r"^\s+at (?P<file>\S{1,1000}?):(?P<line>\d+)(?::\d+)?\s*$")
+_RUST_LIBRARY = re.compile(r"^/rustc/|/\.?cargo/registry/|/\.?cargo/git/|/library/(?:std|core|alloc)/")
+_RUST_NOTE = ("note: run with `RUST_BACKTRACE=", "note: Some details are omitted", "stack backtrace:")
 # OTP's and Elixir's own applications: their frames are no application's code
 _ELIXIR_LIBRARY = frozenset(
     (
@@ -199,6 +214,10 @@ class StackParser:
             go = self._go(text)
             if go is not None:
                 return go
+        if "panicked at " in text:
+            rust = self._rust(text)
+            if rust is not None:
+                return rust
         if "\\n'" in text:
             text = "\n".join(
                 match["inner"] if (match := _QUOTED_LINE.match(line)) else line for line in text.splitlines()
@@ -229,6 +248,50 @@ class StackParser:
         if "** (" in text and any(_ELIXIR_FRAME.match(line) for line in lines):
             return self._elixir(lines, text)
         return None
+
+    def _rust(self, text: str) -> StackTrace | None:
+        """A Rust panic: its message, and the backtrace's innermost frame with a place (or, without a
+        backtrace, the place it panicked at)."""
+        lines = text.splitlines()
+        start, panic = next(
+            ((i, match) for i, line in enumerate(lines) if (match := RUST_PANIC.match(line.strip()))),
+            (0, None),
+        )
+        if panic is None:
+            return None
+        if panic["message"] is not None:
+            message, place, line_number = panic["message"], panic["old_at"], panic["old_line"]
+            rest = lines[start + 1 :]
+        else:
+            place, line_number = panic["at"], panic["line"]
+            body = list(itertools.takewhile(lambda line: not line.startswith(_RUST_NOTE), lines[start + 1 :]))
+            message = "\n".join(body).strip()
+            if not message:
+                return None  # a header whose message is on the next line, logged apart: not a stack yet
+            rest = lines[start + 1 + len(body) :]
+        frames: list[Frame] = []
+        function: str | None = None
+        for line in rest:
+            at = _RUST_AT.match(line)
+            if at is not None and function is not None:
+                file = at["file"]
+                library = bool(_RUST_LIBRARY.search(file)) or function.startswith(
+                    ("std::", "core::", "alloc::", "rust_begin_unwind", "__rust")
+                )
+                frames.append(Frame(file, int(at["line"]), function, self._in_app(library, file, function)))
+                function = None
+            elif (frame := _RUST_FRAME.match(line)) is not None:
+                function = frame["func"]
+        if not frames:
+            frames.append(Frame(place, int(line_number), None, self._in_app(False, place)))
+        frames.reverse()
+        return StackTrace(
+            language="rust",
+            exception_type="panic",
+            message=message,
+            frames=tuple(frames),
+            text="\n".join(lines[start:]).strip(),
+        )
 
     def _elixir(self, lines: list[str], text: str) -> StackTrace | None:
         def frame(match: re.Match[str]) -> Frame:

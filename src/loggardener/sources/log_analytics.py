@@ -315,12 +315,20 @@ _STACK_OPENERS = (
     r"|^[\w./*()\[\]~%-]+\([0-9a-fx?{}, .]*\)$"
     r"|\.rb:\d+:in |^[A-Z][\w:]* \(.*\):$"
     r"|^Stack trace:\s*$"  # PHP's, after its uncaught exception's line
+    r"|^Last message|^Client \S+ is (?:alive|dead)$"  # an Elixir crash report's context
+    r"|^thread '[^']*' panicked at |^stack backtrace:$"  # a Rust panic's
+    r"|^For more information, see https://g\.co/cloud/acm-errors"  # the end of Config Sync's error
 )
+# A line with nothing after its tags (`reassemble._says_nothing`)
+_SAYS_NOTHING = r"\]\s+$"
+# A Rust panic whose message is on the next line
+_OPENS_MESSAGE = r"^thread '[^']*' panicked at \S+:\d+:\d+:\s*$"
 # A line that makes its run a stack to reassemble locally: Python's header, an `at` frame, a Python warning,
-# a Go goroutine's header, a Ruby backtrace line, a Node.js rejection; and a loader's hint question, which joins
-# the failure before it as a traceback's lines do.
+# a Go goroutine's header, a Ruby backtrace line, a Node.js rejection, an Elixir crash report's exception; and a
+# loader's hint question, which joins the failure before it as a traceback's lines do.
 _STACK_HEADER = (
     r"^\s+at \S|^\S+\.py:\d+: \w*Warning: |^goroutine \d+ |\.rb:\d+:in [`']|^\[UnhandledPromiseRejection: "
+    r"|^\*\* \([A-Za-z]|^thread '[^']*' panicked at |^KNV\d{4}: \S"
     r"|Fatal error: {1,2}Uncaught \S|"  # PHP's uncaught exception, and the line that ends its report
     + PHP_THROWN.pattern
     + "|"
@@ -463,13 +471,23 @@ keyed AS (
     {status} AS status
   FROM entries
 ),
-lines AS (
+text_lines AS (
   SELECT
     insert_id, timestamp, log_name, instance, resource_labels, execution,
-    {_traceback_line("text_payload")} AS maybe_traceback,
+    {_traceback_line("text_payload")} AS maybe_line,
+    REGEXP_CONTAINS(text_payload, {_string(_OPENS_MESSAGE)}) AS opens_message,
+    -- a line with nothing after its tags (Rails' `F, […] FATAL -- : [6f1c…]   `) may start the report after it
+    REGEXP_CONTAINS(text_payload, {_string(_SAYS_NOTHING)}) AS says_nothing,
     {_stack_header("text_payload")} AS header
   FROM keyed
   WHERE text_payload IS NOT NULL
+),
+lines AS (
+  SELECT
+    insert_id, timestamp, log_name, instance, resource_labels, execution, header, says_nothing,
+    -- the line after a Rust panic's `… panicked at src/main.rs:5:5:` is its message, whatever it says
+    maybe_line OR IFNULL(LAG(opens_message) OVER ({line_order}), FALSE) AS maybe_traceback
+  FROM text_lines
 ),
 steps AS (
   SELECT
@@ -496,7 +514,7 @@ tracebacks AS (
 flagged AS (
   SELECT
     insert_id, timestamp, log_name, instance, resource_labels, execution, previous_timestamp,
-    maybe_traceback, header,
+    maybe_traceback, header, says_nothing,
     in_traceback
       OR LAG(in_traceback) OVER ({line_order}) IS TRUE
       OR LEAD(in_traceback) OVER ({line_order}) IS TRUE AS reassemble
@@ -510,7 +528,8 @@ chunk_starts AS (
     -- line after anything but a header (which the plain line may join)
     LAG(reassemble) OVER ({line_order}) IS NOT TRUE
       OR TIMESTAMP_DIFF(timestamp, previous_timestamp, MICROSECOND) > {gap}
-      OR (LAG(maybe_traceback) OVER ({line_order}) IS FALSE AND NOT header)
+      OR (LAG(maybe_traceback) OVER ({line_order}) IS FALSE AND NOT header
+        AND LAG(says_nothing) OVER ({line_order}) IS NOT TRUE)
       OR (NOT maybe_traceback AND LAG(header) OVER ({line_order}) IS FALSE) AS starts_chunk
   FROM flagged
 ),
