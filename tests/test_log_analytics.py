@@ -1382,3 +1382,41 @@ def test_unix_tool_errors_and_vm_script_lines_scan_alike() -> None:
     local = local_report(ListSource(entries))
     assert local.totals.clustered == 4
     assert_equivalent(local, log_analytics_report(engine_with(entries)))
+
+
+def test_split_traceback_lines_carrying_an_entry_label_the_parser_reads_scan_alike() -> None:
+    """Lines of a split traceback whose entries carry a label the key reads (a container's stream, a VM's name):
+    the local engine reads the label as text where the query concatenates it into a chunk's key."""
+    lines = [
+        "Traceback (most recent call last):",
+        '  File "/opt/etl/load.py", line 31, in main',
+        "    load()",
+        "OSError: disk full",
+    ]
+    places = [
+        (
+            "k8s_container",
+            {"cluster_name": "c", "namespace_name": "etl", "pod_name": "etl-1", "container_name": "etl"},
+            {"container.googleapis.com/stream": "stderr"},
+        ),
+        (
+            "gce_instance",
+            {"instance_id": "41", "zone": "z"},
+            {"compute.googleapis.com/resource_name": "etl-vm"},
+        ),
+    ]
+    entries = [
+        {
+            "insertId": f"l{place}-{line}",
+            "timestamp": (START + timedelta(minutes=place, milliseconds=line)).isoformat(),
+            "logName": "projects/p/logs/stderr",
+            "resource": {"type": kind, "labels": labels},
+            "labels": own,
+            "textPayload": text,
+        }
+        for place, (kind, labels, own) in enumerate(places)
+        for line, text in enumerate(lines)
+    ]
+    local = local_report(ListSource(entries))
+    assert local.totals.reassembled_tracebacks == 2
+    assert_equivalent(local, log_analytics_report(engine_with(entries)))
