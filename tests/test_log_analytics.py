@@ -1420,3 +1420,31 @@ def test_split_traceback_lines_carrying_an_entry_label_the_parser_reads_scan_ali
     local = local_report(ListSource(entries))
     assert local.totals.reassembled_tracebacks == 2
     assert_equivalent(local, log_analytics_report(engine_with(entries)))
+
+
+_JSON_ACCESS_LOGS: list[dict[str, Any]] = [
+    {"jsonPayload": {"method": "GET", "path": "/cart/1", "response_code": 503, "response_flags": "UF"}},
+    {"jsonPayload": {"req": {"method": "POST", "url": "/pay"}, "res": {"statusCode": 500}, "msg": "done"}},
+    {"jsonPayload": {"method": "PUT", "path": "/items/7", "status": "502", "controller": "ItemsController"}},
+    {"textPayload": '{"msg": "upstream", "method": "GET", "path": "/cart/2", "response_code": 504}'},
+    {"textPayload": 'Request completed {"method":"POST","url":"/orders","status":500,"duration":"9ms"}'},
+]
+
+
+@pytest.mark.parametrize(
+    ("severity", "threshold"),
+    [("DEBUG", "WARNING"), ("NOTICE", "WARNING"), ("INFO", "ERROR"), ("WARNING", "ERROR"), ("DEBUG", "INFO")],
+)
+def test_json_access_logs_of_server_errors_come_back_at_any_severity(severity: str, threshold: str) -> None:
+    """A JSON access log of a 5xx is a failed request whatever level it was written at (`http-status`): the query
+    reads it below the threshold as it reads a text access line or an `httpRequest` of one."""
+    entries = [
+        _on_instance(
+            "i1", (START + timedelta(seconds=n)).isoformat(), insertId=f"a{n}", severity=severity, **fields
+        )
+        for n, fields in enumerate(_JSON_ACCESS_LOGS)
+    ]
+    options = {"min_severity": Severity[threshold]}
+    local = local_report(ListSource(entries), **options)
+    assert local.totals.clustered == len(entries)
+    assert_equivalent(local, log_analytics_report(engine_with(entries), **options))

@@ -231,6 +231,11 @@ def _at_least(floor: int) -> str:
     return f'"?\\s*0*(?:{tens}[{ones}-9]{higher}|[1-9][0-9]{{2,}})'
 
 
+# A JSON access log of a server error (`http-status`, `payloads.ACCESS_STATUS_FIELDS`), its status a number or a
+# digit string, in a JSON payload or a text's JSON (a JSON line, or fields after a message)
+_JSON_ACCESS_SERVER_ERROR = _json_keys(ACCESS_STATUS_FIELDS) + '"?5[0-9][0-9](?:[^0-9]|$)'
+
+
 def _may_declare_pattern() -> str:
     """RE2: a superset of the text and JSON payloads from which the parser may read a level of WARNING or above
     (or a stack, or an error beside the message) on an entry whose severity it reads as weak: what its fast
@@ -249,8 +254,7 @@ def _may_declare_pattern() -> str:
             '"(?:error[^"]*|[^"]*error)"\\s*:\\s*\\{',
             _json_keys(STACK_FIELDS),
             _json_keys(["@type"]),  # a GCP service's record of an attempt (`payloads._attempt`)
-            # a JSON access log of a server error (`http-status`), its status a number or a digit string
-            _json_keys(ACCESS_STATUS_FIELDS) + '"?5[0-9][0-9](?:[^0-9]|$)',
+            _JSON_ACCESS_SERVER_ERROR,
             "\\n|\\\\n",  # several lines (in JSON, escaped): a stack, or a level on a later line
         ]
     )
@@ -278,8 +282,9 @@ def _severity_clause(threshold: Severity) -> str:
         "OR STRPOS(IFNULL(proto_text, ''), '\"status\"') > 0 "
         # a load balancer's health check of a backend, at INFO (`health-check`)
         f"OR STRPOS(IFNULL(json_text, ''), {_HEALTH_CHECK_KEY}) > 0 "
-        # a text access line of a server error, a request whatever its severity (`http-status`)
+        # an access line of a server error, text or JSON, a request whatever its severity (`http-status`)
         f"OR REGEXP_CONTAINS(IFNULL(text_payload, ''), {_string(_ACCESS_SERVER_ERROR)}) "
+        f"OR REGEXP_CONTAINS({text}, {_string(_JSON_ACCESS_SERVER_ERROR)}) "
         f"OR {weak_info}"
     )
 
