@@ -1448,3 +1448,90 @@ def test_json_access_logs_of_server_errors_come_back_at_any_severity(severity: s
     local = local_report(ListSource(entries), **options)
     assert local.totals.clustered == len(entries)
     assert_equivalent(local, log_analytics_report(engine_with(entries), **options))
+
+
+def test_requests_on_routes_alike_but_for_digits_stay_apart() -> None:
+    """The route of a request the parser reads from an access line (combined, bare, Gin, HAProxy) or from a JSON
+    access log of a 5xx keeps `v1` and `v2` apart, and HAProxy's status keeps 502 and 503 apart, although the
+    query zeroes the payload's digits; ids are still masked, so the rows stay bounded."""
+    shapes = [
+        {"textPayload": '10.0.0.7 - - [21/Nov/2026:06:00:00 +0000] "GET /api/v{v}/cart/{id} HTTP/1.1" 502 9'},
+        {"textPayload": "GET /api/v{v}/items/{id} 500 12ms"},
+        {
+            "textPayload": '[GIN] 2026/11/21 - 06:00:00 | 500 |   1.2ms |  10.0.0.1 | GET      "/api/v{v}/x/{id}"'
+        },
+        {
+            "textPayload": "10.0.0.1:44312 [21/Nov/2026:06:00:00.123] fe be/srv1 0/0/1/-1/3 50{v} 216 - - SC-- "
+            '1/1/0/0/0 0/0 "GET /api/stock/{id} HTTP/1.1"'
+        },
+        {
+            "jsonPayload": {
+                "method": "GET",
+                "path": "/api/v{v}/cart/{id}",
+                "response_code": 503,
+                "response_flags": "UF",
+            }
+        },
+        {
+            "jsonPayload": {
+                "req": {"method": "POST", "url": "/orders/v{v}/{id}?a=1"},
+                "res": {"statusCode": 500},
+            }
+        },
+        {"textPayload": 'Request completed {"method":"POST","url":"/pay/v{v}/{id}","status":500}'},
+    ]
+    entries = []
+    for shape in shapes:
+        for version in (1, 2):
+            for copy in range(5):  # more of each than the samples a group returns
+                fields = json.loads(
+                    json.dumps(shape).replace("{v}", str(version)).replace("{id}", str(900 + copy))
+                )
+                at = (START + timedelta(seconds=len(entries))).isoformat()
+                entries.append(
+                    _on_instance("i1", at, insertId=f"r{len(entries)}", severity="ERROR", **fields)
+                )
+    local = local_report(ListSource(entries))
+    assert len(local.clusters) == 2 * len(shapes)
+    analytics = log_analytics_report(engine := engine_with(entries))
+    assert_equivalent(local, analytics)
+    assert len(_rows(engine)) == 2 * len(shapes)  # one row a route: the ids are masked
+
+
+def test_stacks_naming_their_place_on_a_line_not_indented_stay_apart() -> None:
+    """A Ruby exception's first line, a Go panic's function lines (in a text, a JSON message, or split one line
+    an entry) and a Rust panic name their file, line or function on a line that is not indented: the query keys
+    them verbatim, although it zeroes the payload's digits."""
+    ruby = "/app/models/cart.rb:{n}:in 'total{n}': undefined method (NoMethodError)\n\tfrom /app/app.rb:5:in '<main>'"
+    go = "panic: runtime error: index out of range\n\ngoroutine 1 [running]:\nmain.handler{n}(0xc000010000)\n\t/app/main.go:12 +0x1d"
+    rust = "thread 'main' panicked at src/main.rs:{n}:38:\ncalled `Option::unwrap()` on a `None` value"
+    texts = [
+        {"textPayload": ruby},
+        {"textPayload": go},
+        {"jsonPayload": {"message": go}},
+        {"textPayload": rust},
+    ]
+    entries = []
+    for shape in texts:
+        for n in (2, 3):
+            for _ in range(5):  # more of each than the samples a group returns
+                fields = json.loads(json.dumps(shape).replace("{n}", str(n)))
+                at = (START + timedelta(seconds=len(entries))).isoformat()
+                entries.append(
+                    _on_instance("i1", at, insertId=f"s{len(entries)}", severity="ERROR", **fields)
+                )
+    for n in (2, 3):  # a Go panic split one line an entry, five times
+        for copy in range(5):
+            at = START + timedelta(minutes=5 + copy, seconds=n * 10)
+            for line, text in enumerate(go.replace("{n}", str(n)).split("\n")):
+                entries.append(
+                    _on_instance(
+                        "i2",
+                        (at + timedelta(milliseconds=line)).isoformat(),
+                        insertId=f"g{n}-{copy}-{line}",
+                        textPayload=text,
+                    )
+                )
+    local = local_report(ListSource(entries))
+    assert local.totals.reassembled_tracebacks == 10
+    assert_equivalent(local, log_analytics_report(engine_with(entries)))

@@ -707,15 +707,15 @@ def stream_default(severity: Severity, stream: str | None) -> bool:
     return stream is not None and severity in _STREAM_DEFAULTS.get(stream, ())
 
 
-_HTTP_METHODS = "GET|HEAD|POST|PUT|DELETE|PATCH|OPTIONS|CONNECT|TRACE"
+HTTP_METHODS = "GET|HEAD|POST|PUT|DELETE|PATCH|OPTIONS|CONNECT|TRACE"
 # The status of a request in a text access line, always after a space: the request line quoted (uvicorn,
 # werkzeug, gunicorn, the nginx/Apache common and combined formats, Envoy; chi's `"GET …" from ADDR - 200`),
 # unquoted (Go's `log`, morgan's `dev`: `GET /api/x 500 12ms`), Rails' `Completed 500 Internal Server Error`,
 # Gin's `[GIN] … | 500 |`.
 ACCESS_STATUS_PATTERN = (
-    r"\"(?:" + _HTTP_METHODS + r") [^\"\s]{1,4096}(?: HTTP/[0-9](?:\.[0-9])?)?\"(?: from \S{1,256} -)?"
+    r"\"(?:" + HTTP_METHODS + r") [^\"\s]{1,4096}(?: HTTP/[0-9](?:\.[0-9])?)?\"(?: from \S{1,256} -)?"
     r" (?P<quoted>[1-5][0-9][0-9])\b"
-    r"|\b(?:" + _HTTP_METHODS + r") /[^\s\"]{0,4096} (?P<unquoted>[1-5][0-9][0-9])\b"
+    r"|\b(?:" + HTTP_METHODS + r") /[^\s\"]{0,4096} (?P<unquoted>[1-5][0-9][0-9])\b"
     r"|\bCompleted (?P<rails>[1-5][0-9][0-9]) [A-Z]"
     r"|\[GIN\] [^|]{0,64}\| (?P<gin>[1-5][0-9][0-9]) \|"
 )
@@ -772,30 +772,32 @@ _FAILURE_SIGNS = (
 
 
 _STATUS = r"[1-5][0-9][0-9]"
-_ACCESS_REQUEST = re.compile(
+ACCESS_REQUEST_PATTERN = (
     # the request line quoted, then its status: nginx/Apache common and combined, gunicorn, uvicorn, werkzeug,
     # Envoy (`"GET /a?b=1 HTTP/1.1" 502`)
     r"\"(?P<quoted_method>"
-    + _HTTP_METHODS
+    + HTTP_METHODS
     + r") (?P<quoted_path>[^\"\s]{1,4096})(?: HTTP/[0-9](?:\.[0-9])?)?\""
     r"(?: from \S{1,256} -)? (?P<quoted_status>" + _STATUS + r")\b"
     # HAProxy: the status after the timers, the request line quoted at the end
     r"|\] \S{1,256} \S{1,256} (?:-?\d{1,9}/){3,4}\+?-?\d{1,9} (?P<haproxy_status>" + _STATUS + r") "
-    r"[^\"]{0,2048}\"(?P<haproxy_method>" + _HTTP_METHODS + r") (?P<haproxy_path>[^\"\s]{1,4096})"
+    r"[^\"]{0,2048}\"(?P<haproxy_method>" + HTTP_METHODS + r") (?P<haproxy_path>[^\"\s]{1,4096})"
     # unquoted, first on the line after a time (Go's `log`, morgan's `dev`: `GET /api/x 500 12ms`)
-    r"|^[\d\s/:.,TZ+\-\[\]]{0,40}(?P<bare_method>" + _HTTP_METHODS + r") (?P<bare_path>/[^\s\"]{0,4096})"
+    r"|^[\d\s/:.,TZ+\-\[\]]{0,40}(?P<bare_method>" + HTTP_METHODS + r") (?P<bare_path>/[^\s\"]{0,4096})"
     r" (?P<bare_status>" + _STATUS + r")\b"
     # Gin: `[GIN] … | 500 | 1.2ms | 10.0.0.1 | GET "/api/x"`
     r"|\[GIN\] [^|]{0,64}\| (?P<gin_status>"
     + _STATUS
     + r") \|[^\"]{0,512}\| (?P<gin_method>"
-    + _HTTP_METHODS
+    + HTTP_METHODS
     + r")"
     r"\s{1,32}\"(?P<gin_path>[^\"\s]{1,4096})\""
 )
+"""An access line's request: its method, path and status (`access_request`, and Log Analytics' query)."""
+_ACCESS_REQUEST = re.compile(ACCESS_REQUEST_PATTERN)
 
 
-_BARE_REQUEST = re.compile(r"[\d\s/:.,TZ+\-\[\]]{0,40}(?:" + _HTTP_METHODS + r") /")
+_BARE_REQUEST = re.compile(r"[\d\s/:.,TZ+\-\[\]]{0,40}(?:" + HTTP_METHODS + r") /")
 
 
 def access_request(text: str) -> tuple[str, str, int] | None:

@@ -353,7 +353,7 @@ _ACCESS_METHOD_FIELDS = (
     "http_method",
     "httpMethod",
 )
-_ACCESS_PATH_FIELDS = ("path", "req_path", "url", "uri", "request_uri", "requestUrl", "route")
+ACCESS_PATH_FIELDS = ("path", "req_path", "url", "uri", "request_uri", "requestUrl", "route")
 ACCESS_FLAGS_FIELD = "response_flags"
 _HTTP_METHODS = frozenset(("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "CONNECT", "TRACE"))
 
@@ -371,7 +371,7 @@ def _access_server_error(payload: dict[str, Any]) -> tuple[str | None, str | Non
     method = next((v for k in _ACCESS_METHOD_FIELDS if isinstance(v := request.get(k), str)), None)
     if (method is None or method.upper() not in _HTTP_METHODS) and ACCESS_FLAGS_FIELD not in payload:
         return None
-    path = next((v for k in _ACCESS_PATH_FIELDS if isinstance(v := request.get(k), str) and v), None)
+    path = next((v for k in ACCESS_PATH_FIELDS if isinstance(v := request.get(k), str) and v), None)
     return (method.upper() if method and method.upper() in _HTTP_METHODS else None), path, status
 
 
