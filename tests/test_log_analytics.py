@@ -580,6 +580,8 @@ def bigquery_refusing(bigquery_answering: Callable[[int, str, bytes], str]) -> C
          "billing is not enabled on project p-roject, which runs the query"),
         ("accessDenied", "Access Denied: User does not have bigquery.jobs.create permission.", 4,
          "permission denied estimating the query: Access Denied"),
+        ("responseTooLarge", "Response too large to return. Consider specifying a destination table.", 2,
+         "BigQuery's answer is too large estimating the query: Response too large"),
     ],
 )  # fmt: skip
 def test_a_403_is_said_by_its_reason_not_always_as_a_permission(
@@ -594,6 +596,44 @@ def test_a_403_is_said_by_its_reason_not_always_as_a_permission(
     assert caught.value.message.startswith(starts)
     assert "Location: None" not in caught.value.message
     assert ("roles/bigquery.jobUser" in caught.value.message) == (reason == "accessDenied")
+
+
+def test_a_query_too_complex_for_bigquerys_resources_says_to_narrow_the_scan(
+    bigquery_answering: Callable[[int, str, bytes], str],
+) -> None:
+    from loggardener.sources.log_analytics import BigQueryEngine
+
+    message = (
+        "Resources exceeded during query execution: The query could not be executed in the allotted memory."
+    )
+    item = {"message": message, "domain": "global", "reason": "resourcesExceeded"}
+    body = json.dumps({"error": {"code": 400, "message": message, "errors": [item]}}).encode()
+    engine = BigQueryEngine("p-roject", bigquery_answering(400, "application/json", body), 10)
+    with pytest.raises(GardenerError) as caught:
+        engine.estimate("SELECT 1")
+    assert caught.value.exit_code == 2
+    assert caught.value.message.startswith(
+        "BigQuery rejected the query estimating the query: Resources exceeded"
+    )
+    assert caught.value.message.endswith(
+        "narrow the window (--hours, --since, --until) or the services (--service)"
+    )
+
+
+def test_a_window_without_rows_says_so() -> None:
+    """No rows is a quiet window, or a wrong window or view: the scan says which it read, so either is seen."""
+    entries = [_on_instance("i1", START.isoformat(), insertId="e1", severity="ERROR", **_DECLINED)]
+    report = log_analytics_report(
+        engine_with(entries), since=START + timedelta(days=3), until=START + timedelta(days=3, hours=1)
+    )
+    assert report.totals.read == 0
+    assert any(
+        note.startswith(
+            "the query returned no rows: Log Analytics synthetic-project.logs._AllLogs holds no entry"
+        )
+        for note in report.notes
+    ), report.notes
+    assert not any("no rows" in note for note in log_analytics_report(engine_with(entries)).notes)
 
 
 def test_a_query_job_answered_with_json_of_another_shape_is_one_line_about_the_answer(

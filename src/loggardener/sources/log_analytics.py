@@ -891,6 +891,12 @@ class LogAnalyticsSource(EntrySource):
                 yield row
 
         yield from records_of(within_limit())
+        if read == 0:
+            self.stats.notes.append(
+                f"the query returned no rows: {self.stats.description} holds no entry of the window "
+                f"{rfc3339(self.query.start)} to {rfc3339(self.query.end)} that could be at or above "
+                f"{self.query.min_severity.name}; check the window, and that the bucket's logs reach the view"
+            )
         stats = result.stats
         slot = "unknown" if stats.slot_millis is None else f"{stats.slot_millis / 1000:,.1f} s"
         self.stats.notes.insert(
@@ -964,6 +970,14 @@ class BigQueryEngine:
                     "(--dry-run shows the bytes a query reads)",
                     ExitCode.SOURCE_FAILED,
                 ) from None
+            if (
+                reason == "responseTooLarge"
+            ):  # a 403 that is no permission: the answer is over BigQuery's limit
+                raise GardenerError(
+                    f"BigQuery's answer is too large {what}: {_message(exc)}; narrow the window (--hours, --since, "
+                    "--until) or the services (--service), or lower log_analytics.max_rows",
+                    ExitCode.BAD_INPUT,
+                ) from None
             if reason == "billingNotEnabled":
                 raise GardenerError(
                     f"billing is not enabled on project {self.billing_project}, which runs the query "
@@ -995,11 +1009,12 @@ class BigQueryEngine:
             ) from None
         except api.BadRequest as exc:
             text = _message(exc)
-            hint = (
-                "; raise log_analytics.maximum_bytes_billed or narrow the window (--dry-run shows the estimate)"
-                if "bytes billed" in text.lower()
-                else ""
-            )
+            if "bytes billed" in text.lower():
+                hint = "; raise log_analytics.maximum_bytes_billed or narrow the window (--dry-run shows the estimate)"
+            elif _reason(exc) == "resourcesExceeded":
+                hint = "; narrow the window (--hours, --since, --until) or the services (--service)"
+            else:
+                hint = ""
             raise GardenerError(
                 f"BigQuery rejected the query {what}: {text}{hint}", ExitCode.BAD_INPUT
             ) from None
