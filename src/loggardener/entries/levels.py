@@ -797,7 +797,9 @@ ACCESS_REQUEST_PATTERN = (
 _ACCESS_REQUEST = re.compile(ACCESS_REQUEST_PATTERN)
 
 
-_BARE_REQUEST = re.compile(r"[\d\s/:.,TZ+\-\[\]]{0,40}(?:" + HTTP_METHODS + r") /")
+BARE_REQUEST_PATTERN = r"[\d\s/:.,TZ+\-\[\]]{0,40}(?:" + HTTP_METHODS + r") /"
+"""A request first on a line after a time, where `access_request` takes a quick look (with ` HTTP/` and `[GIN]`)."""
+_BARE_REQUEST = re.compile(BARE_REQUEST_PATTERN)
 
 
 def access_request(text: str) -> tuple[str, str, int] | None:

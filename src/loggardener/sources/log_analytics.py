@@ -56,6 +56,7 @@ from loggardener.entries.levels import (
     ACCESS_REQUEST_PATTERN,
     ACCESS_SERVER_ERROR_PATTERN,
     ACCESS_STATUS_PATTERN,
+    BARE_REQUEST_PATTERN,
     HTTP_METHODS,
     JSON_LEVEL_KEYS,
     MAY_RAISE_PATTERNS,
@@ -426,7 +427,12 @@ def build_sql(query: LogAnalyticsQuery, columns: Iterable[str]) -> str:
     line_order = f"PARTITION BY {part} ORDER BY timestamp, insert_id"
     gap = round(query.reassembly_gap_seconds * 1_000_000)
     bucket = query.bucket_seconds * 1_000_000
-    access_request = f"REGEXP_EXTRACT(text_payload, {_string(_ACCESS_REQUEST)})"
+    # an access line's request, where the parser looks for one (`levels.access_request`'s quick look first)
+    access_request = (
+        "IF(STRPOS(text_payload, ' HTTP/') > 0 OR STRPOS(text_payload, '[GIN]') > 0 "
+        f"OR REGEXP_CONTAINS(text_payload, {_string('^' + BARE_REQUEST_PATTERN)}), "
+        f"REGEXP_EXTRACT(text_payload, {_string(_ACCESS_REQUEST)}), NULL)"
+    )
     # What the local pipeline reads of an entry, digits zeroed where it ignores them (see the module's doc).
     keys = [
         "severity",
