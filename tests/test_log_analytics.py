@@ -580,6 +580,8 @@ def bigquery_refusing(bigquery_answering: Callable[[int, str, bytes], str]) -> C
          "billing is not enabled on project p-roject, which runs the query"),
         ("accessDenied", "Access Denied: User does not have bigquery.jobs.create permission.", 4,
          "permission denied estimating the query: Access Denied"),
+        ("responseTooLarge", "Response too large to return. Consider specifying a destination table.", 2,
+         "BigQuery's answer is too large estimating the query: Response too large"),
     ],
 )  # fmt: skip
 def test_a_403_is_said_by_its_reason_not_always_as_a_permission(
@@ -594,6 +596,44 @@ def test_a_403_is_said_by_its_reason_not_always_as_a_permission(
     assert caught.value.message.startswith(starts)
     assert "Location: None" not in caught.value.message
     assert ("roles/bigquery.jobUser" in caught.value.message) == (reason == "accessDenied")
+
+
+def test_a_query_too_complex_for_bigquerys_resources_says_to_narrow_the_scan(
+    bigquery_answering: Callable[[int, str, bytes], str],
+) -> None:
+    from loggardener.sources.log_analytics import BigQueryEngine
+
+    message = (
+        "Resources exceeded during query execution: The query could not be executed in the allotted memory."
+    )
+    item = {"message": message, "domain": "global", "reason": "resourcesExceeded"}
+    body = json.dumps({"error": {"code": 400, "message": message, "errors": [item]}}).encode()
+    engine = BigQueryEngine("p-roject", bigquery_answering(400, "application/json", body), 10)
+    with pytest.raises(GardenerError) as caught:
+        engine.estimate("SELECT 1")
+    assert caught.value.exit_code == 2
+    assert caught.value.message.startswith(
+        "BigQuery rejected the query estimating the query: Resources exceeded"
+    )
+    assert caught.value.message.endswith(
+        "narrow the window (--hours, --since, --until) or the services (--service)"
+    )
+
+
+def test_a_window_without_rows_says_so() -> None:
+    """No rows is a quiet window, or a wrong window or view: the scan says which it read, so either is seen."""
+    entries = [_on_instance("i1", START.isoformat(), insertId="e1", severity="ERROR", **_DECLINED)]
+    report = log_analytics_report(
+        engine_with(entries), since=START + timedelta(days=3), until=START + timedelta(days=3, hours=1)
+    )
+    assert report.totals.read == 0
+    assert any(
+        note.startswith(
+            "the query returned no rows: Log Analytics synthetic-project.logs._AllLogs holds no entry"
+        )
+        for note in report.notes
+    ), report.notes
+    assert not any("no rows" in note for note in log_analytics_report(engine_with(entries)).notes)
 
 
 def test_a_query_job_answered_with_json_of_another_shape_is_one_line_about_the_answer(
@@ -1467,4 +1507,157 @@ def test_unix_tool_errors_and_vm_script_lines_scan_alike() -> None:
         entry["timestamp"] = f"2026-11-21T06:{position:02d}:00+00:00"
     local = local_report(ListSource(entries))
     assert local.totals.clustered == 4
+    assert_equivalent(local, log_analytics_report(engine_with(entries)))
+
+
+def test_split_traceback_lines_carrying_an_entry_label_the_parser_reads_scan_alike() -> None:
+    """Lines of a split traceback whose entries carry a label the key reads (a container's stream, a VM's name):
+    the local engine reads the label as text where the query concatenates it into a chunk's key."""
+    lines = [
+        "Traceback (most recent call last):",
+        '  File "/opt/etl/load.py", line 31, in main',
+        "    load()",
+        "OSError: disk full",
+    ]
+    places = [
+        (
+            "k8s_container",
+            {"cluster_name": "c", "namespace_name": "etl", "pod_name": "etl-1", "container_name": "etl"},
+            {"container.googleapis.com/stream": "stderr"},
+        ),
+        (
+            "gce_instance",
+            {"instance_id": "41", "zone": "z"},
+            {"compute.googleapis.com/resource_name": "etl-vm"},
+        ),
+    ]
+    entries = [
+        {
+            "insertId": f"l{place}-{line}",
+            "timestamp": (START + timedelta(minutes=place, milliseconds=line)).isoformat(),
+            "logName": "projects/p/logs/stderr",
+            "resource": {"type": kind, "labels": labels},
+            "labels": own,
+            "textPayload": text,
+        }
+        for place, (kind, labels, own) in enumerate(places)
+        for line, text in enumerate(lines)
+    ]
+    local = local_report(ListSource(entries))
+    assert local.totals.reassembled_tracebacks == 2
+    assert_equivalent(local, log_analytics_report(engine_with(entries)))
+
+
+_JSON_ACCESS_LOGS: list[dict[str, Any]] = [
+    {"jsonPayload": {"method": "GET", "path": "/cart/1", "response_code": 503, "response_flags": "UF"}},
+    {"jsonPayload": {"req": {"method": "POST", "url": "/pay"}, "res": {"statusCode": 500}, "msg": "done"}},
+    {"jsonPayload": {"method": "PUT", "path": "/items/7", "status": "502", "controller": "ItemsController"}},
+    {"textPayload": '{"msg": "upstream", "method": "GET", "path": "/cart/2", "response_code": 504}'},
+    {"textPayload": 'Request completed {"method":"POST","url":"/orders","status":500,"duration":"9ms"}'},
+]
+
+
+@pytest.mark.parametrize(
+    ("severity", "threshold"),
+    [("DEBUG", "WARNING"), ("NOTICE", "WARNING"), ("INFO", "ERROR"), ("WARNING", "ERROR"), ("DEBUG", "INFO")],
+)
+def test_json_access_logs_of_server_errors_come_back_at_any_severity(severity: str, threshold: str) -> None:
+    """A JSON access log of a 5xx is a failed request whatever level it was written at (`http-status`): the query
+    reads it below the threshold as it reads a text access line or an `httpRequest` of one."""
+    entries = [
+        _on_instance(
+            "i1", (START + timedelta(seconds=n)).isoformat(), insertId=f"a{n}", severity=severity, **fields
+        )
+        for n, fields in enumerate(_JSON_ACCESS_LOGS)
+    ]
+    options = {"min_severity": Severity[threshold]}
+    local = local_report(ListSource(entries), **options)
+    assert local.totals.clustered == len(entries)
+    assert_equivalent(local, log_analytics_report(engine_with(entries), **options))
+
+
+def test_requests_on_routes_alike_but_for_digits_stay_apart() -> None:
+    """The route of a request the parser reads from an access line (combined, bare, Gin, HAProxy) or from a JSON
+    access log of a 5xx keeps `v1` and `v2` apart, and HAProxy's status keeps 502 and 503 apart, although the
+    query zeroes the payload's digits; ids are still masked, so the rows stay bounded."""
+    shapes = [
+        {"textPayload": '10.0.0.7 - - [21/Nov/2026:06:00:00 +0000] "GET /api/v{v}/cart/{id} HTTP/1.1" 502 9'},
+        {"textPayload": "GET /api/v{v}/items/{id} 500 12ms"},
+        {
+            "textPayload": '[GIN] 2026/11/21 - 06:00:00 | 500 |   1.2ms |  10.0.0.1 | GET      "/api/v{v}/x/{id}"'
+        },
+        {
+            "textPayload": "10.0.0.1:44312 [21/Nov/2026:06:00:00.123] fe be/srv1 0/0/1/-1/3 50{v} 216 - - SC-- "
+            '1/1/0/0/0 0/0 "GET /api/stock/{id} HTTP/1.1"'
+        },
+        {
+            "jsonPayload": {
+                "method": "GET",
+                "path": "/api/v{v}/cart/{id}",
+                "response_code": 503,
+                "response_flags": "UF",
+            }
+        },
+        {
+            "jsonPayload": {
+                "req": {"method": "POST", "url": "/orders/v{v}/{id}?a=1"},
+                "res": {"statusCode": 500},
+            }
+        },
+        {"textPayload": 'Request completed {"method":"POST","url":"/pay/v{v}/{id}","status":500}'},
+    ]
+    entries = []
+    for shape in shapes:
+        for version in (1, 2):
+            for copy in range(5):  # more of each than the samples a group returns
+                fields = json.loads(
+                    json.dumps(shape).replace("{v}", str(version)).replace("{id}", str(900 + copy))
+                )
+                at = (START + timedelta(seconds=len(entries))).isoformat()
+                entries.append(
+                    _on_instance("i1", at, insertId=f"r{len(entries)}", severity="ERROR", **fields)
+                )
+    local = local_report(ListSource(entries))
+    assert len(local.clusters) == 2 * len(shapes)
+    analytics = log_analytics_report(engine := engine_with(entries))
+    assert_equivalent(local, analytics)
+    assert len(_rows(engine)) == 2 * len(shapes)  # one row a route: the ids are masked
+
+
+def test_stacks_naming_their_place_on_a_line_not_indented_stay_apart() -> None:
+    """A Ruby exception's first line, a Go panic's function lines (in a text, a JSON message, or split one line
+    an entry) and a Rust panic name their file, line or function on a line that is not indented: the query keys
+    them verbatim, although it zeroes the payload's digits."""
+    ruby = "/app/models/cart.rb:{n}:in 'total{n}': undefined method (NoMethodError)\n\tfrom /app/app.rb:5:in '<main>'"
+    go = "panic: runtime error: index out of range\n\ngoroutine 1 [running]:\nmain.handler{n}(0xc000010000)\n\t/app/main.go:12 +0x1d"
+    rust = "thread 'main' panicked at src/main.rs:{n}:38:\ncalled `Option::unwrap()` on a `None` value"
+    texts = [
+        {"textPayload": ruby},
+        {"textPayload": go},
+        {"jsonPayload": {"message": go}},
+        {"textPayload": rust},
+    ]
+    entries = []
+    for shape in texts:
+        for n in (2, 3):
+            for _ in range(5):  # more of each than the samples a group returns
+                fields = json.loads(json.dumps(shape).replace("{n}", str(n)))
+                at = (START + timedelta(seconds=len(entries))).isoformat()
+                entries.append(
+                    _on_instance("i1", at, insertId=f"s{len(entries)}", severity="ERROR", **fields)
+                )
+    for n in (2, 3):  # a Go panic split one line an entry, five times
+        for copy in range(5):
+            at = START + timedelta(minutes=5 + copy, seconds=n * 10)
+            for line, text in enumerate(go.replace("{n}", str(n)).split("\n")):
+                entries.append(
+                    _on_instance(
+                        "i2",
+                        (at + timedelta(milliseconds=line)).isoformat(),
+                        insertId=f"g{n}-{copy}-{line}",
+                        textPayload=text,
+                    )
+                )
+    local = local_report(ListSource(entries))
+    assert local.totals.reassembled_tracebacks == 10
     assert_equivalent(local, log_analytics_report(engine_with(entries)))

@@ -859,7 +859,7 @@ _FAILURE_SIGNS = (
 
 
 _STATUS = r"[1-5][0-9][0-9]"
-_ACCESS_REQUEST = re.compile(
+ACCESS_REQUEST_PATTERN = (
     # the request line quoted, then its status: nginx/Apache common and combined, gunicorn, uvicorn, werkzeug,
     # Envoy (`"GET /a?b=1 HTTP/1.1" 502`)
     r"\"(?P<quoted_method>"
@@ -880,9 +880,13 @@ _ACCESS_REQUEST = re.compile(
     + r")"
     r"\s{1,32}\"(?P<gin_path>[^\"\s]{1,4096})\""
 )
+"""An access line's request: its method, path and status (`access_request`, and Log Analytics' query)."""
+_ACCESS_REQUEST = re.compile(ACCESS_REQUEST_PATTERN)
 
 
-_BARE_REQUEST = re.compile(r"[\d\s/:.,TZ+\-\[\]]{0,40}(?:" + HTTP_METHODS + r") /")
+BARE_REQUEST_PATTERN = r"[\d\s/:.,TZ+\-\[\]]{0,40}(?:" + HTTP_METHODS + r") /"
+"""A request first on a line after a time, where `access_request` takes a quick look (with ` HTTP/` and `[GIN]`)."""
+_BARE_REQUEST = re.compile(BARE_REQUEST_PATTERN)
 
 
 def access_request(text: str) -> tuple[str, str, int] | None:

@@ -367,7 +367,7 @@ _ACCESS_METHOD_FIELDS = (
     "http_method",
     "httpMethod",
 )
-_ACCESS_PATH_FIELDS = ("path", "req_path", "url", "uri", "request_uri", "requestUrl", "route")
+ACCESS_PATH_FIELDS = ("path", "req_path", "url", "uri", "request_uri", "requestUrl", "route")
 ACCESS_FLAGS_FIELD = "response_flags"
 _HTTP_METHODS = frozenset(HTTP_METHODS.split("|"))
 
@@ -386,7 +386,7 @@ def _access_server_error(payload: dict[str, Any]) -> tuple[str | None, str | Non
     method = written if written in _HTTP_METHODS else None
     if method is None and ACCESS_FLAGS_FIELD not in payload:
         return None
-    path = next((v for k in _ACCESS_PATH_FIELDS if isinstance(v := request.get(k), str) and v), None)
+    path = next((v for k in ACCESS_PATH_FIELDS if isinstance(v := request.get(k), str) and v), None)
     return method, path, status
 
 

@@ -15,11 +15,14 @@ The key, per column of the view (digits zeroed where the local pipeline ignores 
   execution, a Compute Engine instance's name, a container's stream: `resources.IDENTITY_ENTRY_LABELS`), and
   the object a Kubernetes event is about;
 - the text payload with digits zeroed, plus its indented (or `#`-prefixed) lines verbatim: stack frames,
-  whose line numbers, files and functions name a problem's place;
+  whose line numbers, files and functions name a problem's place; and the places a stack names on a line that
+  is not indented (a file and line, `app.rb:42:in 'total'`, a Go function's line, `main.handler2(…)`);
 - the JSON payload the same way (frames after an escaped newline), plus its one- to three-digit numbers
   (levels such as pino's 50, as numbers or text; in a text payload too);
 - the digits severity inference reads: whether the text holds a platform failure line (`exit(0)` is none,
   `exit(1)` is one), an access line's status;
+- the request an access line logs (its path with only id-like segments masked, its status, HAProxy's too), and
+  the paths of a JSON access log of a server error (`payloads.ACCESS_PATH_FIELDS`), masked alike;
 - the proto payload with digits zeroed, plus its method name and one- to three-digit numbers (an audit log's
   status code, a request log's HTTP status) verbatim, and a request log's path as a request's (below);
 - the HTTP method and status verbatim, and the request path with only id-like segments masked (`v1` and
@@ -50,8 +53,11 @@ from typing import Any, Protocol
 
 from loggardener.config import EntriesConfig, GardenerConfig
 from loggardener.entries.levels import (
+    ACCESS_REQUEST_PATTERN,
     ACCESS_SERVER_ERROR_PATTERN,
     ACCESS_STATUS_PATTERN,
+    BARE_REQUEST_PATTERN,
+    HTTP_METHODS,
     JSON_LEVEL_KEYS,
     MAY_RAISE_PATTERNS,
     MAY_RAISE_WORDS,
@@ -62,6 +68,7 @@ from loggardener.entries.levels import (
 )
 from loggardener.entries.models import Occurrences, Severity
 from loggardener.entries.payloads import (
+    ACCESS_PATH_FIELDS,
     ACCESS_STATUS_FIELDS,
     ERROR_FIELDS,
     EVENT_OBJECT_FIELD,
@@ -162,6 +169,19 @@ def _re2_superset(pattern: str) -> str:
 _ACCESS_STATUS = "(" + _re2_superset(ACCESS_STATUS_PATTERN) + ")"
 # An access line of a server error (`levels.ACCESS_SERVER_ERROR_PATTERN`), a request whatever its severity
 _ACCESS_SERVER_ERROR = _re2_superset(ACCESS_SERVER_ERROR_PATTERN)
+# An access line's request (`levels.ACCESS_REQUEST_PATTERN`, a superset: any line of the text), as one RE2 group
+_ACCESS_REQUEST = "(" + _re2_superset(ACCESS_REQUEST_PATTERN) + ")"
+# The path after a request's method (`GET /a/1`, Gin's `GET     "/a/1"`), without its query
+_REQUEST_PATH = "(?:" + HTTP_METHODS + r')\s+"?([^"\s?#]+)'
+# Where a stack names its place on a line of its own that is not indented (indented lines are keyed verbatim):
+# a file and line (`app.rb:42:in 'total'`, `in /srv/a.php:9`, `panicked at src/main.rs:14:38`), a Go function's
+# line (`main.handler2(...)`, also between escaped newlines in JSON), the function of Go's `created by`
+_UNINDENTED_PLACES = (
+    r"(?m)((?:[\w./<>-]+\.[A-Za-z]\w*|<internal:[^>\n]+>):[0-9]+(?::in [`'][^'`\n]*)?"
+    r"|^[\w./*()\[\]~%-]+\([0-9a-fx?{}, .]*\)$"
+    r"|\\n[\w./*()\[\]~%-]+\([0-9a-fx?{}, .]*\)\\n"
+    r"|^created by \S+)"
+)
 
 
 def _string(value: str) -> str:
@@ -233,6 +253,13 @@ def _at_least(floor: int) -> str:
     return f'"?\\s*0*(?:{tens}[{ones}-9]{higher}|[1-9][0-9]{{2,}})'
 
 
+# A JSON access log of a server error (`http-status`, `payloads.ACCESS_STATUS_FIELDS`), its status a number or a
+# digit string, in a JSON payload or a text's JSON (a JSON line, or fields after a message)
+_JSON_ACCESS_SERVER_ERROR = _json_keys(ACCESS_STATUS_FIELDS) + '"?5[0-9][0-9](?:[^0-9]|$)'
+# and the paths in it (`payloads.ACCESS_PATH_FIELDS`), without their query
+_JSON_ACCESS_PATH = _json_keys(ACCESS_PATH_FIELDS) + r'"((?:[^"\\?#]|\\.)*)'
+
+
 def _may_declare_pattern() -> str:
     """RE2: a superset of the text and JSON payloads from which the parser may read a level of WARNING or above
     (or a stack, or an error beside the message) on an entry whose severity it reads as weak: what its fast
@@ -257,7 +284,7 @@ def _may_declare_pattern() -> str:
             + "".join(letter for letter, severity in MONGO_LEVELS.items() if severity >= Severity.WARNING)
             + ']"',
             # a JSON access log of a server error (`http-status`), its status a number or a digit string
-            _json_keys(ACCESS_STATUS_FIELDS) + '"?5[0-9][0-9](?:[^0-9]|$)',
+            _JSON_ACCESS_SERVER_ERROR,
             "\\n|\\\\n",  # several lines (in JSON, escaped): a stack, or a level on a later line
         ]
     )
@@ -285,8 +312,9 @@ def _severity_clause(threshold: Severity) -> str:
         "OR STRPOS(IFNULL(proto_text, ''), '\"status\"') > 0 "
         # a load balancer's health check of a backend, at INFO (`health-check`)
         f"OR STRPOS(IFNULL(json_text, ''), {_HEALTH_CHECK_KEY}) > 0 "
-        # a text access line of a server error, a request whatever its severity (`http-status`)
+        # an access line of a server error, text or JSON, a request whatever its severity (`http-status`)
         f"OR REGEXP_CONTAINS(IFNULL(text_payload, ''), {_string(_ACCESS_SERVER_ERROR)}) "
+        f"OR REGEXP_CONTAINS({text}, {_string(_JSON_ACCESS_SERVER_ERROR)}) "
         f"OR {weak_info}"
     )
 
@@ -345,6 +373,14 @@ def _route(url: str) -> str:
     return (
         f"REGEXP_REPLACE(CONCAT('/', REPLACE(REGEXP_EXTRACT({url}, {_string(_URL_PATH)}), '/', '//'), '/'), "
         f"{_string(_ID_SEGMENT)}, '/{{id}}/')"
+    )
+
+
+def _paths(paths: str) -> str:
+    """SQL: an array of request paths as one text, their id-like segments masked (finer than their routes)."""
+    joined = f"ARRAY_TO_STRING({paths}, '/ /')"  # a segment of its own between two paths
+    return (
+        f"REGEXP_REPLACE(CONCAT('/', REPLACE({joined}, '/', '//'), '/'), {_string(_ID_SEGMENT)}, '/{{id}}/')"
     )
 
 
@@ -407,6 +443,12 @@ def build_sql(query: LogAnalyticsQuery, columns: Iterable[str]) -> str:
     line_order = f"PARTITION BY {part} ORDER BY timestamp, insert_id"
     gap = round(query.reassembly_gap_seconds * 1_000_000)
     bucket = query.bucket_seconds * 1_000_000
+    # an access line's request, where the parser looks for one (`levels.access_request`'s quick look first)
+    access_request = (
+        "IF(STRPOS(text_payload, ' HTTP/') > 0 OR STRPOS(text_payload, '[GIN]') > 0 "
+        f"OR REGEXP_CONTAINS(text_payload, {_string('^' + BARE_REQUEST_PATTERN)}), "
+        f"REGEXP_EXTRACT(text_payload, {_string(_ACCESS_REQUEST)}), NULL)"
+    )
     # What the local pipeline reads of an entry, digits zeroed where it ignores them (see the module's doc).
     keys = [
         "severity",
@@ -433,6 +475,15 @@ def build_sql(query: LogAnalyticsQuery, columns: Iterable[str]) -> str:
         f"REGEXP_CONTAINS(IFNULL(text_payload, json_text), {_string('(?i)' + PLATFORM_FAILURE_PATTERN)})",
         f"REGEXP_EXTRACT(REGEXP_EXTRACT(IFNULL(text_payload, json_text), {_string(_ACCESS_STATUS)}), "
         "r'([0-9]+)[^0-9]*$')",
+        # a request the parser reads: a text access line's path and status (HAProxy's too), a JSON access log's
+        # paths when it logs a server error (`payloads.ACCESS_PATH_FIELDS`)
+        _paths(f"REGEXP_EXTRACT_ALL({access_request}, {_string(_REQUEST_PATH)})"),
+        f"ARRAY_TO_STRING(REGEXP_EXTRACT_ALL({access_request}, r'\\b([1-5][0-9][0-9])\\b'), ',')",
+        f"IF(REGEXP_CONTAINS(IFNULL(text_payload, json_text), {_string(_JSON_ACCESS_SERVER_ERROR)}), "
+        + _paths(f"REGEXP_EXTRACT_ALL(IFNULL(text_payload, json_text), {_string(_JSON_ACCESS_PATH)})")
+        + ", NULL)",
+        # where a stack names its place on a line that is not indented (a Ruby or PHP header, a Go function)
+        f"ARRAY_TO_STRING(REGEXP_EXTRACT_ALL(IFNULL(text_payload, json_text), {_string(_UNINDENTED_PLACES)}), '|')",
         f"REGEXP_REPLACE(proto_text, r'{_DIGIT}', '0')",
         f"REGEXP_EXTRACT(proto_text, {_string(_METHOD)})",
         method,
@@ -873,6 +924,12 @@ class LogAnalyticsSource(EntrySource):
                 yield row
 
         yield from records_of(within_limit())
+        if read == 0:
+            self.stats.notes.append(
+                f"the query returned no rows: {self.stats.description} holds no entry of the window "
+                f"{rfc3339(self.query.start)} to {rfc3339(self.query.end)} that could be at or above "
+                f"{self.query.min_severity.name}; check the window, and that the bucket's logs reach the view"
+            )
         stats = result.stats
         slot = "unknown" if stats.slot_millis is None else f"{stats.slot_millis / 1000:,.1f} s"
         self.stats.notes.insert(
@@ -946,6 +1003,14 @@ class BigQueryEngine:
                     "(--dry-run shows the bytes a query reads)",
                     ExitCode.SOURCE_FAILED,
                 ) from None
+            if (
+                reason == "responseTooLarge"
+            ):  # a 403 that is no permission: the answer is over BigQuery's limit
+                raise GardenerError(
+                    f"BigQuery's answer is too large {what}: {_message(exc)}; narrow the window (--hours, --since, "
+                    "--until) or the services (--service), or lower log_analytics.max_rows",
+                    ExitCode.BAD_INPUT,
+                ) from None
             if reason == "billingNotEnabled":
                 raise GardenerError(
                     f"billing is not enabled on project {self.billing_project}, which runs the query "
@@ -977,11 +1042,12 @@ class BigQueryEngine:
             ) from None
         except api.BadRequest as exc:
             text = _message(exc)
-            hint = (
-                "; raise log_analytics.maximum_bytes_billed or narrow the window (--dry-run shows the estimate)"
-                if "bytes billed" in text.lower()
-                else ""
-            )
+            if "bytes billed" in text.lower():
+                hint = "; raise log_analytics.maximum_bytes_billed or narrow the window (--dry-run shows the estimate)"
+            elif _reason(exc) == "resourcesExceeded":
+                hint = "; narrow the window (--hours, --since, --until) or the services (--service)"
+            else:
+                hint = ""
             raise GardenerError(
                 f"BigQuery rejected the query {what}: {text}{hint}", ExitCode.BAD_INPUT
             ) from None

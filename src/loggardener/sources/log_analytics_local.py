@@ -3,8 +3,8 @@
 For tests and benchmarks, offline: `view_row` turns a REST LogEntry into a row of Log Analytics' schema
 (snake_case columns, JSON columns, `http_request` and `source_location` structs), `LocalEngine` loads such
 rows into a `PROJECT.DATASET._AllLogs` table and runs queries through sqlglot's BigQuery→DuckDB
-transpiler, with the one rewrite it lacks (`ARRAY_AGG(… ORDER BY … LIMIT k)` becomes `min_by(…, k)`). Needs the
-`local-engine` extra (duckdb, sqlglot).
+transpiler, with the rewrites it lacks (`ARRAY_AGG(… ORDER BY … LIMIT k)` becomes `min_by(…, k)`, and `JSON_VALUE`
+becomes `json_extract_string`). Needs the `local-engine` extra (duckdb, sqlglot).
 """
 
 from __future__ import annotations
@@ -157,13 +157,23 @@ def _array_agg_limit(expression: Any) -> Any:
     return expression
 
 
+def _json_value(expression: Any) -> Any:
+    """`JSON_VALUE(j, path)` → `json_extract_string(j, path)`: sqlglot writes DuckDB's `JSON_VALUE(j, path) ->> '$'`,
+    which binds looser than `||`, so that `'4:' || JSON_VALUE(…)` would read the concatenation as JSON."""
+    from sqlglot import exp
+
+    if isinstance(expression, exp.JSONExtractScalar):
+        return exp.Anonymous(this="json_extract_string", expressions=[expression.this, expression.expression])
+    return expression
+
+
 @functools.lru_cache(maxsize=32)  # tests and benchmarks run one query many times; sqlglot takes 0.1 s a query
 def to_duckdb(sql: str) -> str:
     """BigQuery SQL → DuckDB SQL."""
     import sqlglot
 
     tree = sqlglot.parse_one(sql, read="bigquery")
-    return str(tree.transform(_array_agg_limit).sql(dialect="duckdb"))
+    return str(tree.transform(_array_agg_limit).transform(_json_value).sql(dialect="duckdb"))
 
 
 class LocalEngine:
