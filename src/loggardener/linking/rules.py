@@ -3,7 +3,8 @@
 Four kinds of evidence, each read from facts collected while clustering (`facts.py`):
 
 - **trace**: the problems' events share request traces (a 5xx request log and the exception logged inside
-  that request); at least `TRACE_MIN_SHARE` of the effect's traced events (both ways for the same role).
+  that request); at least `TRACE_MIN_SHARE` of the effect's traced events (both ways for the same role;
+  then the one naming the other's service is the effect, else the one most traces log first is the cause).
   As for instances, a warning is not the cause of what a failure in the same traces explains.
 - **instance**: most of the effect's events (`INSTANCE_MIN_SHARE`) have one of the cause's on the same
   instance within seconds (a crash, then the container exit; an exception, then the 5xx response). Only
@@ -200,23 +201,57 @@ def _ordered(first: Cluster, second: Cluster) -> tuple[Cluster, Cluster] | None:
     return (first, second) if first.first_seen < second.first_seen else (second, first)
 
 
+def _names_other(cause: Cluster, effect: Cluster) -> bool:
+    """`effect`'s text names a service of `cause` and `cause`'s names none of `effect`'s: a caller names what
+    it calls (`upstream quotes-vm failed`), whatever the two hosts' clocks say."""
+
+    def names(cluster: Cluster, services: Iterable[str]) -> bool:
+        text = f"{cluster.title}\n{cluster.message}"
+        return any(
+            len(name) >= 3 and names_service(name, text) for s in services if (name := s.rpartition("/")[2])
+        )
+
+    if set(cause.services) & set(effect.services):
+        return False
+    return names(effect, cause.services) and not names(cause, effect.services)
+
+
+def _trace_ordered(first: Cluster, second: Cluster, facts: ResolvedFacts) -> tuple[Cluster, Cluster] | None:
+    """`_ordered`, but two problems of the same role sharing traces are ordered by what the traces show: the
+    one whose text names the other's service is its effect; else the one logged first in most shared traces
+    is the cause (a retry's error after the first error it hides, even when that one began earlier in the
+    window for another reason); else the earlier."""
+    if role(first) == role(second):
+        for cause, effect in ((first, second), (second, first)):
+            if _names_other(cause, effect):
+                return cause, effect
+        ahead = facts.trace_first.get((first.fingerprint, second.fingerprint), 0)
+        behind = facts.trace_first.get((second.fingerprint, first.fingerprint), 0)
+        if ahead != behind:
+            return (first, second) if ahead > behind else (second, first)
+    return _ordered(first, second)
+
+
 def _share_links(
     clusters: dict[str, Cluster],
     shares: dict[tuple[str, str], float],
     min_share: float,
     same_role: bool,
+    facts: ResolvedFacts | None = None,
 ) -> Iterable[tuple[Cluster, Cluster, float]]:
     """(cause, effect, effect's share with the cause) for the pairs that qualify.
 
     Most of the effect's occurrences must come with the cause. Two problems of the same role (`same_role`
-    allows them at all) qualify only when that holds both ways; the earlier one is the cause.
+    allows them at all) qualify only when that holds both ways; the earlier one is the cause, or, given the
+    trace `facts`, the one the traces show first (`_trace_ordered`).
     """
     seen: set[tuple[str, str]] = set()
     for first, second in sorted(shares):
         if (second, first) in seen or first not in clusters or second not in clusters:
             continue
         seen.add((first, second))
-        ordered = _ordered(clusters[first], clusters[second])
+        pair = clusters[first], clusters[second]
+        ordered = _ordered(*pair) if facts is None else _trace_ordered(*pair, facts)
         if ordered is None or role(ordered[0]) == NONE:
             continue
         cause, effect = ordered
@@ -231,7 +266,9 @@ def _share_links(
 
 
 def _trace_links(clusters: dict[str, Cluster], facts: ResolvedFacts, links: _Links) -> None:
-    candidates = list(_share_links(clusters, facts.trace_shares, TRACE_MIN_SHARE, same_role=True))
+    candidates = list(
+        _share_links(clusters, facts.trace_shares, TRACE_MIN_SHARE, same_role=True, facts=facts)
+    )
     # A warning logged in the traces of a failure is its companion, not its cause (`_instance_links`)
     explained = {effect.fingerprint for cause, effect, _ in candidates if _is_failure(cause)}
     for cause, effect, share in candidates:
