@@ -21,7 +21,7 @@ from linear import assert_linear
 from loggardener.clustering.models import Cluster
 from loggardener.entries.models import Event, LogEntry, Severity
 from loggardener.linking.cooccurrence import MAX_SPAN_SECONDS, CoOccurrence
-from loggardener.linking.facts import FAILED_STATUS_WORD, MAX_TRACES, LinkFacts
+from loggardener.linking.facts import FAILED_STATUS_WORD, MAX_TRACES, TIMED_OUT, LinkFacts, names_failure
 from loggardener.linking.rules import names_service, route_pattern, status_words
 from loggardener.report import ScanReport
 
@@ -192,6 +192,44 @@ def test_a_downstream_error_naming_the_upstream_route_and_status_in_the_same_min
 )
 def test_no_upstream_link_without_the_name_the_status_and_the_time(delay_minutes: float, text: str) -> None:
     assert links_of(upstream_scenario(delay_minutes, text)) == set()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "httpx.ReadTimeout: timed out calling GET https://orders-api-5otr7xq3za-uc.a.run.app/api/orders/{i}",
+        "Get /api/orders/{i}: context deadline exceeded (Client.Timeout exceeded while awaiting headers)",
+        "Error: 4 DEADLINE_EXCEEDED: Deadline exceeded after 10.001s calling orders-api-5otr7xq3za-uc.a.run.app",
+    ],
+)
+def test_a_callers_timeout_naming_the_failing_upstreams_route_or_url_is_its_effect(text: str) -> None:
+    report = upstream_scenario(0, text)
+    ((cause, _, kinds),) = links_of(report)
+    assert (cause, kinds) == ("HTTP 503 on GET /api/orders/{id} (orders-api)", "upstream")
+    assert "and a timeout while" in report.incidents[0].story
+
+
+@pytest.mark.parametrize(
+    ("delay_minutes", "text"),
+    [
+        (0, "timed out waiting for the orders-api lock on order {i}"),  # the service as a word: not the call
+        (90, "httpx.ReadTimeout: timed out calling GET /api/orders/{i}"),  # hours apart
+        (0, "deadline for GET /api/orders/{i} moved to tomorrow"),  # no timeout
+    ],
+)
+def test_no_upstream_link_for_a_timeout_without_the_route_or_url_and_the_time(
+    delay_minutes: float, text: str
+) -> None:
+    assert links_of(upstream_scenario(delay_minutes, text)) == set()
+
+
+@given(st.text(alphabet="timeoutTIMEOUT dlinexcs_-", max_size=40))
+def test_names_failure_finds_every_timeout_the_regular_expression_finds(text: str) -> None:
+    assert names_failure(text) == bool(FAILED_STATUS_WORD.search(text) or TIMED_OUT.search(text))
+
+
+def test_the_timeout_pattern_stays_linear() -> None:
+    assert_linear(lambda n: TIMED_OUT.search("timed deadline " * n + "x"), 200_000)
 
 
 SHED = "The request was aborted because there was no available instance."

@@ -41,6 +41,19 @@ FAILED_STATUS_WORD = re.compile(r"(?:5(?<![\w.]5)\d\d|4(?<![\w.]4)29)(?![\w.])")
 """A 5xx status or a 429 (a server shedding load: `no available instance`, a rate limit) as a word in text:
 `returned 503`, `code number = 500`, `'429 Too Many Requests'` (not after a word character or a dot; written
 to start with its literal digit, which the regular expression engine finds fast, then look behind)."""
+TIMED_OUT = re.compile(r"timed[ _]?out|timeout|deadline[ _]exceeded", re.IGNORECASE)
+"""A call that timed out, as clients say it: `ReadTimeout`, `timed out`, `DEADLINE_EXCEEDED`, `deadline exceeded`."""
+_TIMEOUT_HINTS = ("imeout", "IMEOUT", "imed out", "IMED_OUT", "imed_out", "eadline", "EADLINE")
+"""Substrings one of which every `TIMED_OUT` match holds, checked before the regular expression runs."""
+
+
+def names_failure(text: str) -> bool:
+    """The text's head names a failed status (`FAILED_STATUS_WORD`) or a timeout (`TIMED_OUT`)."""
+    if FAILED_STATUS_WORD.search(text, 0, MENTION_CHARS):
+        return True
+    head = text[:MENTION_CHARS]
+    return any(hint in head for hint in _TIMEOUT_HINTS) and TIMED_OUT.search(head) is not None
+
 
 DEPLOY_METHODS = frozenset(
     {
@@ -116,7 +129,8 @@ class ResolvedFacts:
     deploys: list[DeployMarker]
     changes: list[ChangeMarker]
     mentions: dict[str, dict[str, Span]]
-    """Per fingerprint, texts of its events that name a 5xx status (candidates for naming an upstream)."""
+    """Per fingerprint, texts of its events that name a 5xx status or a timeout (candidates for naming an
+    upstream)."""
 
 
 def is_deploy(entry: LogEntry) -> bool:
@@ -218,7 +232,7 @@ class LinkFacts:
         self.co_occurrence.add_at(key, entry.instance, seconds, end)
         if entry.trace:
             self._add_trace(entry.trace, key, seconds)
-        if FAILED_STATUS_WORD.search(entry.message, 0, MENTION_CHARS):
+        if names_failure(entry.message):
             text = entry.message[:MENTION_CHARS]
             _see(self._mentions.setdefault(key, {}), text, seconds, MAX_MENTIONS_PER_KEY)
         revision = _revision_key(entry)

@@ -28,7 +28,7 @@ Four kinds of evidence, each read from facts collected while clustering (`facts.
   the service (as a word, or as the host of its Cloud Run URL, `orders-api-5otr7xq3za-uc.a.run.app`) and the
   status it returned (`Upstream orders-api returned 503`; a 429 the service shed the call with counts too:
   `Client error '429 Too Many Requests' for url ...`; a number counting things, `wrote 500 orders`, is no
-  status), in the same minutes. Or an application's error
+  status; a timeout, `ReadTimeout`, stands for it with the route or the Cloud Run URL), in the same minutes. Or an application's error
   that quotes `QUOTE_MIN_WORDS` consecutive words a managed service's failure always logs (a database's own
   log, `the database system is starting up`; an API's audit entry, `Quota exceeded: …`), in the same minutes;
   a value the failure names may stand between the quoted words (`column books.<*> does not exist`).
@@ -49,7 +49,7 @@ from datetime import datetime, timedelta
 from loggardener.clustering.models import Cluster
 from loggardener.entries.levels import STARTUP_EXCEPTION_TYPES, start_failure
 from loggardener.entries.models import Severity
-from loggardener.linking.facts import FAILED_STATUS_WORD, ResolvedFacts, RevisionKey, Span
+from loggardener.linking.facts import FAILED_STATUS_WORD, TIMED_OUT, ResolvedFacts, RevisionKey, Span
 from loggardener.linking.models import Link, LinkKind
 from loggardener.rendering.markdown_safety import inline_code
 
@@ -86,6 +86,8 @@ _NOT_READY = re.compile(
     re.IGNORECASE,
 )
 TOO_MANY_REQUESTS = "429"
+TIMEOUT = "timeout"
+"""What a caller's error that timed out on an upstream (`ReadTimeout: … /stock/TX-331`) names instead of a status."""
 _COUNTED = re.compile(
     r" (?!(?:errors|responses|codes|statuses|status|across|always|this|thus|unless)(?![\w-]))"
     r"[a-z][a-z_-]{2,40}s(?![\w-])"
@@ -482,10 +484,14 @@ def _upstream_links(clusters: Sequence[Cluster], facts: ResolvedFacts, links: _L
                 continue
             for text, span in mentions.items():
                 statuses = failing & status_words(text)
-                if not statuses or not _overlaps(span, upstream):
+                timed_out = not statuses and TIMED_OUT.search(text) is not None
+                if not (statuses or timed_out) or not _overlaps(span, upstream):
                     continue
                 routes = {r for r, pattern in patterns if pattern.search(text)}
-                services = {s for s in upstream.services if len(s) >= 3 and names_service(s, text)}
+                services = {
+                    s for s in upstream.services if len(s) >= 3 and names_service(s, text, url_only=timed_out)
+                }
+                statuses = statuses or {TIMEOUT}
                 if routes or services:
                     item = found.setdefault(upstream.fingerprint, (upstream, set(), set(), set()))
                     item[1].update(statuses)
@@ -498,12 +504,16 @@ def _upstream_links(clusters: Sequence[Cluster], facts: ResolvedFacts, links: _L
             names = [f"service {_q(s)}" for s in sorted(services)] + [
                 f"route {_q(r)}" for r in sorted(routes)
             ]
+            codes = "/".join(sorted(statuses - {TIMEOUT}))
+            said = " and ".join(
+                ([f"status {codes}"] if codes else []) + (["a timeout"] if TIMEOUT in statuses else [])
+            )
             links.add(
                 upstream.fingerprint,
                 downstream.fingerprint,
                 "upstream",
                 f"{_q(downstream.title)} ({', '.join(downstream.services) or 'another service'}) names "
-                f"{' and '.join(names)} and status {'/'.join(sorted(statuses))} while {_q(upstream.title)} "
+                f"{' and '.join(names)} and {said} while {_q(upstream.title)} "
                 f"fails ({_hhmm(upstream.first_seen)}–{_hhmm(upstream.last_seen)})",
             )
 
@@ -645,10 +655,11 @@ _RUN_APP_HOST = r"-(?:[a-z0-9]{10}-[a-z]{2}\.a|\d{6,}\.[a-z]+-[a-z]+\d)\.run\.ap
 or `-project_number.region.run.app` (`orders-123456789012.us-central1.run.app`)."""
 
 
-def names_service(service: str, text: str) -> bool:
-    """The text names the service: as a word, or as the host of its Cloud Run URL."""
+def names_service(service: str, text: str, url_only: bool = False) -> bool:
+    """The text names the service: as a word, or as the host of its Cloud Run URL (only that, `url_only`)."""
     name = re.escape(service)
-    return re.search(rf"(?<![\w-]){name}(?:(?![\w-])|{_RUN_APP_HOST})", text, re.IGNORECASE) is not None
+    after = _RUN_APP_HOST if url_only else rf"(?:(?![\w-])|{_RUN_APP_HOST})"
+    return re.search(rf"(?<![\w-]){name}{after}", text, re.IGNORECASE) is not None
 
 
 def find_links(
