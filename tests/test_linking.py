@@ -21,7 +21,7 @@ from linear import assert_linear
 from loggardener.clustering.models import Cluster
 from loggardener.entries.models import Event, LogEntry, Severity
 from loggardener.linking.cooccurrence import MAX_SPAN_SECONDS, CoOccurrence
-from loggardener.linking.facts import FAILED_STATUS_WORD, MAX_TRACES, LinkFacts
+from loggardener.linking.facts import FAILED_STATUS_WORD, MAX_TRACES, TIMED_OUT, LinkFacts, names_failure
 from loggardener.linking.rules import names_service, route_pattern, status_words
 from loggardener.report import ScanReport
 
@@ -192,6 +192,44 @@ def test_a_downstream_error_naming_the_upstream_route_and_status_in_the_same_min
 )
 def test_no_upstream_link_without_the_name_the_status_and_the_time(delay_minutes: float, text: str) -> None:
     assert links_of(upstream_scenario(delay_minutes, text)) == set()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "httpx.ReadTimeout: timed out calling GET https://orders-api-5otr7xq3za-uc.a.run.app/api/orders/{i}",
+        "Get /api/orders/{i}: context deadline exceeded (Client.Timeout exceeded while awaiting headers)",
+        "Error: 4 DEADLINE_EXCEEDED: Deadline exceeded after 10.001s calling orders-api-5otr7xq3za-uc.a.run.app",
+    ],
+)
+def test_a_callers_timeout_naming_the_failing_upstreams_route_or_url_is_its_effect(text: str) -> None:
+    report = upstream_scenario(0, text)
+    ((cause, _, kinds),) = links_of(report)
+    assert (cause, kinds) == ("HTTP 503 on GET /api/orders/{id} (orders-api)", "upstream")
+    assert "and a timeout while" in report.incidents[0].story
+
+
+@pytest.mark.parametrize(
+    ("delay_minutes", "text"),
+    [
+        (0, "timed out waiting for the orders-api lock on order {i}"),  # the service as a word: not the call
+        (90, "httpx.ReadTimeout: timed out calling GET /api/orders/{i}"),  # hours apart
+        (0, "deadline for GET /api/orders/{i} moved to tomorrow"),  # no timeout
+    ],
+)
+def test_no_upstream_link_for_a_timeout_without_the_route_or_url_and_the_time(
+    delay_minutes: float, text: str
+) -> None:
+    assert links_of(upstream_scenario(delay_minutes, text)) == set()
+
+
+@given(st.text(alphabet="timeoutTIMEOUT dlinexcs_-", max_size=40))
+def test_names_failure_finds_every_timeout_the_regular_expression_finds(text: str) -> None:
+    assert names_failure(text) == bool(FAILED_STATUS_WORD.search(text) or TIMED_OUT.search(text))
+
+
+def test_the_timeout_pattern_stays_linear() -> None:
+    assert_linear(lambda n: TIMED_OUT.search("timed deadline " * n + "x"), 200_000)
 
 
 SHED = "The request was aborted because there was no available instance."
@@ -1274,3 +1312,80 @@ def test_a_pods_database_proxy_failing_causes_the_error_of_the_application_besid
         )  # fmt: skip
     links = {(cause[:26], effect[:16], kinds) for cause, effect, kinds in links_of(scan_entries(entries))}
     assert links == ({("failed to connect to insta", "sqlalchemy.exc.O", "instance")} if linked else set())
+
+
+def sql_maintenance(log: str) -> dict[str, Any]:
+    """Cloud SQL restarting `ledger-db` for maintenance: an update by Google's systems, in `log`."""
+    change = redis_failover(0) | {
+        "resource": {
+            "type": "cloudsql_database",
+            "labels": {"project_id": "p", "database_id": "p:ledger-db"},
+        },
+        "logName": f"projects/p/logs/cloudaudit.googleapis.com%2F{log}",
+    }
+    change["protoPayload"] = {
+        "methodName": "cloudsql.instances.update",
+        "resourceName": "projects/p/instances/ledger-db",
+        "authenticationInfo": {"principalEmail": "cloud-sql-maintenance@system.gserviceaccount.com"},
+    }
+    return change
+
+
+@pytest.mark.parametrize(
+    ("log", "told"), [("system_event", True), ("activity", True), ("data_access", False)]
+)
+def test_a_system_event_such_as_a_cloud_sql_maintenance_is_a_change_told_in_its_incident(
+    log: str, told: bool
+) -> None:
+    database = {"type": "cloudsql_database", "labels": {"project_id": "p", "database_id": "p:ledger-db"}}
+    entries = [sql_maintenance(log)] + [
+        {"insertId": f"pg{i}", "timestamp": stamp(30 + i * 10), "severity": "ERROR", "resource": database,
+         "logName": "projects/p/logs/cloudsql.googleapis.com%2Fpostgres.log",
+         "textPayload": f"2026-11-24 10:00:{30 + i * 10}.120 UTC [90{i}]: [1-1] db=ledger,user=app FATAL:  the "
+         "database system is shutting down"}
+        for i in range(3)
+    ]  # fmt: skip
+    incident = next(i for i in scan_entries(entries).incidents if "shutting down" in i.title)
+    assert [c.resource for c in incident.changes] == (["ledger-db"] if told else [])
+
+
+def traced_error(
+    seconds: float, trace: int, text: str, service: str = "indexer", instance: str = "i1"
+) -> dict[str, Any]:
+    return run_entry(seconds, severity="ERROR", service=service, revision=f"{service}-00007-kat", instance=instance,
+                     text=text, trace=f"projects/p/traces/{trace:032x}")  # fmt: skip
+
+
+DEADLOCK = "psycopg2.errors.DeadlockDetected: deadlock detected"
+ABORTED = "psycopg2.errors.InFailedSqlTransaction: current transaction is aborted, commands ignored until end of block"
+
+
+@pytest.mark.parametrize("newest_first", [False, True])
+def test_errors_of_one_role_in_shared_traces_are_ordered_by_which_each_trace_logs_first(
+    newest_first: bool,
+) -> None:
+    """Each request's first error (a deadlock) hides behind its retries' errors (the aborted transaction),
+    and an aborted transaction from something else earlier in the window starts that problem first."""
+    entries = [traced_error(0, 99, ABORTED)]
+    for k in range(1, 6):
+        start = 300 + k * 40
+        entries += [traced_error(start, k, DEADLOCK)] + [traced_error(start + a, k, ABORTED) for a in (1, 2)]
+    report = scan_entries(entries[::-1] if newest_first else entries)
+    assert (DEADLOCK, ABORTED, "trace") in links_of(report)
+    assert not any(cause == ABORTED for cause, _, _ in links_of(report))
+
+
+def test_a_callers_error_naming_the_service_it_shares_traces_with_is_its_effect_despite_a_skewed_clock() -> (
+    None
+):
+    """The gateway's host clock runs 4 s behind: its error is stamped before the failure it reports."""
+    oom = "java.lang.OutOfMemoryError: Java heap space"
+    reset = "upstream quotes failed: connection reset by peer while reading response header from upstream"
+    entries = []
+    for k in range(1, 6):
+        entries += [
+            traced_error(k * 60, k, oom, "quotes", "q1"),
+            traced_error(k * 60 - 4, k, reset, "gateway", "g1"),
+        ]
+    links = links_of(scan_entries(entries))
+    assert {(cause, effect) for cause, effect, _ in links} == {(oom, reset)}

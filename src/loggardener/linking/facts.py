@@ -1,9 +1,10 @@
 """Per-event facts the linking rules need, collected while events are clustered, in bounded memory.
 
 `LinkFacts.observe` sees every event of the window (below the severity threshold too): which revisions of
-each service ran when, the deployment audit entries, and the other admin-activity audit entries
-(configuration changes: `ChangeMarker`). `LinkFacts.add` sees every clustered event with its
-cluster key: its trace (kept in a bounded LRU of recent traces), its instance (a bounded per-instance window,
+each service ran when, the deployment audit entries, and the other admin-activity and system-event audit
+entries (configuration changes: `ChangeMarker`). `LinkFacts.add` sees every clustered event with its
+cluster key: its trace (kept in a bounded LRU of recent traces, with each key's earliest time in it, so
+which problem a trace logged first is counted), its instance (a bounded per-instance window,
 `CoOccurrence`) and the revisions each cluster appears in with its first and last time there. A request
 counts until it ended (its timestamp, its start, plus its latency). No event is
 kept: memory follows the number of clusters, revisions and recent traces, never the number of events.
@@ -40,6 +41,19 @@ FAILED_STATUS_WORD = re.compile(r"(?:5(?<![\w.]5)\d\d|4(?<![\w.]4)29)(?![\w.])")
 """A 5xx status or a 429 (a server shedding load: `no available instance`, a rate limit) as a word in text:
 `returned 503`, `code number = 500`, `'429 Too Many Requests'` (not after a word character or a dot; written
 to start with its literal digit, which the regular expression engine finds fast, then look behind)."""
+TIMED_OUT = re.compile(r"timed[ _]?out|timeout|deadline[ _]exceeded", re.IGNORECASE)
+"""A call that timed out, as clients say it: `ReadTimeout`, `timed out`, `DEADLINE_EXCEEDED`, `deadline exceeded`."""
+_TIMEOUT_HINTS = ("imeout", "IMEOUT", "imed out", "IMED_OUT", "imed_out", "eadline", "EADLINE")
+"""Substrings one of which every `TIMED_OUT` match holds, checked before the regular expression runs."""
+
+
+def names_failure(text: str) -> bool:
+    """The text's head names a failed status (`FAILED_STATUS_WORD`) or a timeout (`TIMED_OUT`)."""
+    if FAILED_STATUS_WORD.search(text, 0, MENTION_CHARS):
+        return True
+    head = text[:MENTION_CHARS]
+    return any(hint in head for hint in _TIMEOUT_HINTS) and TIMED_OUT.search(head) is not None
+
 
 DEPLOY_METHODS = frozenset(
     {
@@ -106,6 +120,8 @@ class ResolvedFacts:
     """(a, b) → share of a's occurrences with one of b on the same instance within the window."""
     trace_shares: dict[tuple[str, str], float]
     """(a, b) → share of a's traced occurrences whose trace also holds b."""
+    trace_first: dict[tuple[str, str], int]
+    """(a, b) → traces holding both in which a was first logged before b."""
     revisions: dict[RevisionKey, Span]
     """Every deployed revision seen in the window, at any severity."""
     cluster_revisions: dict[str, dict[RevisionKey, Span]]
@@ -113,7 +129,8 @@ class ResolvedFacts:
     deploys: list[DeployMarker]
     changes: list[ChangeMarker]
     mentions: dict[str, dict[str, Span]]
-    """Per fingerprint, texts of its events that name a 5xx status (candidates for naming an upstream)."""
+    """Per fingerprint, texts of its events that name a 5xx status or a timeout (candidates for naming an
+    upstream)."""
 
 
 def is_deploy(entry: LogEntry) -> bool:
@@ -126,9 +143,15 @@ def is_deploy(entry: LogEntry) -> bool:
     )
 
 
+CHANGE_LOGS = ("/activity", "/system_event")
+"""Audit logs of configuration changes: made by someone (admin activity) or by Google's systems (system event:
+a Cloud SQL maintenance, a VM's live migration or preemption)."""
+
+
 def _change(entry: LogEntry) -> ChangeMarker | None:
-    """A successful admin-activity audit entry that deploys nothing, with the resource it changed; None if not."""
-    if not entry.log_id.endswith("/activity") or entry.audit_status or entry.severity >= Severity.ERROR:
+    """A successful admin-activity or system-event audit entry that deploys nothing, with the resource it
+    changed; None if not."""
+    if not entry.log_id.endswith(CHANGE_LOGS) or entry.audit_status or entry.severity >= Severity.ERROR:
         return None
     changed = _CHANGED_RESOURCE.search(entry.message)
     if changed is None or is_deploy(entry):
@@ -160,9 +183,10 @@ class LinkFacts:
 
     def __init__(self, instance_window_seconds: float) -> None:
         self.co_occurrence = CoOccurrence(instance_window_seconds)
-        self._traces: OrderedDict[str, dict[str, None]] = OrderedDict()
+        self._traces: OrderedDict[str, dict[str, float]] = OrderedDict()
         self._traced: Counter[str] = Counter()
         self._trace_pairs: Counter[tuple[str, str]] = Counter()
+        self._trace_before: Counter[tuple[str, str]] = Counter()
         self._revisions: dict[RevisionKey, Span] = {}
         self._key_revisions: dict[str, dict[RevisionKey, Span]] = {}
         self._deploys: list[tuple[float, int, DeployMarker]] = []
@@ -207,15 +231,16 @@ class LinkFacts:
         end = ended(entry, seconds)
         self.co_occurrence.add_at(key, entry.instance, seconds, end)
         if entry.trace:
-            self._add_trace(entry.trace, key)
-        if FAILED_STATUS_WORD.search(entry.message, 0, MENTION_CHARS):
+            self._add_trace(entry.trace, key, seconds)
+        if names_failure(entry.message):
             text = entry.message[:MENTION_CHARS]
             _see(self._mentions.setdefault(key, {}), text, seconds, MAX_MENTIONS_PER_KEY)
         revision = _revision_key(entry)
         if revision is not None:
             _see(self._key_revisions.setdefault(key, {}), revision, end, MAX_REVISIONS_PER_KEY)
 
-    def _add_trace(self, trace: str, key: str) -> None:
+    def _add_trace(self, trace: str, key: str, seconds: float) -> None:
+        """Count the trace for `key` and its pairs with the keys already in it, and which came first in it."""
         keys = self._traces.get(trace)
         if keys is None:
             keys = self._traces[trace] = {}
@@ -223,14 +248,23 @@ class LinkFacts:
                 self._traces.popitem(last=False)
         else:
             self._traces.move_to_end(trace)
-        if key in keys or len(keys) >= MAX_KEYS_PER_TRACE:
+        known = keys.get(key)
+        if known is not None:
+            if seconds < known:  # newest first: a key's earliest occurrence in the trace comes last
+                keys[key] = seconds
+            return
+        if len(keys) >= MAX_KEYS_PER_TRACE:
             return
         self._traced[key] += 1
-        for other in keys:
+        for other, other_seconds in keys.items():
             for pair in ((key, other), (other, key)):
                 if pair in self._trace_pairs or len(self._trace_pairs) < MAX_TRACE_PAIRS:
                     self._trace_pairs[pair] += 1
-        keys[key] = None
+            if seconds != other_seconds:
+                first = (key, other) if seconds < other_seconds else (other, key)
+                if first in self._trace_before or len(self._trace_before) < MAX_TRACE_PAIRS:
+                    self._trace_before[first] += 1
+        keys[key] = seconds
 
     def resolve(self, final: Callable[[str], str]) -> ResolvedFacts:
         """The facts by final fingerprint (`final` maps a cluster key to it)."""
@@ -242,9 +276,15 @@ class LinkFacts:
             pair = (final(first), final(second))
             if pair[0] != pair[1]:
                 shared[pair] += count
+        before: Counter[tuple[str, str]] = Counter()
+        for (first, second), count in self._trace_before.items():
+            pair = (final(first), final(second))
+            if pair[0] != pair[1]:
+                before[pair] += count
         return ResolvedFacts(
             instance_shares=self.co_occurrence.shares(final),
             trace_shares={pair: min(1.0, n / traced[pair[0]]) for pair, n in shared.items()},
+            trace_first=dict(before),
             revisions=dict(self._revisions),
             cluster_revisions=_by_fingerprint(self._key_revisions, final),
             deploys=[marker for _, _, marker in sorted(self._deploys, reverse=True)],

@@ -36,8 +36,8 @@ class DeployMarker(BaseModel):
 
 
 class ChangeMarker(BaseModel):
-    """A successful admin-activity audit entry that deploys nothing: a configuration change (a bucket's IAM
-    policy, a load balancer's backend service, a failover)."""
+    """A successful admin-activity or system-event audit entry that deploys nothing: a configuration change (a
+    bucket's IAM policy, a load balancer's backend service, a failover, a Cloud SQL maintenance)."""
 
     model_config = ConfigDict(frozen=True)
 

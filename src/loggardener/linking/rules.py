@@ -3,7 +3,8 @@
 Four kinds of evidence, each read from facts collected while clustering (`facts.py`):
 
 - **trace**: the problems' events share request traces (a 5xx request log and the exception logged inside
-  that request); at least `TRACE_MIN_SHARE` of the effect's traced events (both ways for the same role).
+  that request); at least `TRACE_MIN_SHARE` of the effect's traced events (both ways for the same role;
+  then the one naming the other's service is the effect, else the one most traces log first is the cause).
   As for instances, a warning is not the cause of what a failure in the same traces explains.
 - **instance**: most of the effect's events (`INSTANCE_MIN_SHARE`) have one of the cause's on the same
   instance within seconds (a crash, then the container exit; an exception, then the 5xx response). Only
@@ -27,7 +28,7 @@ Four kinds of evidence, each read from facts collected while clustering (`facts.
   the service (as a word, or as the host of its Cloud Run URL, `orders-api-5otr7xq3za-uc.a.run.app`) and the
   status it returned (`Upstream orders-api returned 503`; a 429 the service shed the call with counts too:
   `Client error '429 Too Many Requests' for url ...`; a number counting things, `wrote 500 orders`, is no
-  status), in the same minutes. Or an application's error
+  status; a timeout, `ReadTimeout`, stands for it with the route or the Cloud Run URL), in the same minutes. Or an application's error
   that quotes `QUOTE_MIN_WORDS` consecutive words a managed service's failure always logs (a database's own
   log, `the database system is starting up`; an API's audit entry, `Quota exceeded: …`), in the same minutes;
   a value the failure names may stand between the quoted words (`column books.<*> does not exist`).
@@ -48,7 +49,7 @@ from datetime import datetime, timedelta
 from loggardener.clustering.models import Cluster
 from loggardener.entries.levels import STARTUP_EXCEPTION_TYPES, start_failure
 from loggardener.entries.models import Severity
-from loggardener.linking.facts import FAILED_STATUS_WORD, ResolvedFacts, RevisionKey, Span
+from loggardener.linking.facts import FAILED_STATUS_WORD, TIMED_OUT, ResolvedFacts, RevisionKey, Span
 from loggardener.linking.models import Link, LinkKind
 from loggardener.rendering.markdown_safety import inline_code
 
@@ -85,6 +86,8 @@ _NOT_READY = re.compile(
     re.IGNORECASE,
 )
 TOO_MANY_REQUESTS = "429"
+TIMEOUT = "timeout"
+"""What a caller's error that timed out on an upstream (`ReadTimeout: … /stock/TX-331`) names instead of a status."""
 _COUNTED = re.compile(
     r" (?!(?:errors|responses|codes|statuses|status|across|always|this|thus|unless)(?![\w-]))"
     r"[a-z][a-z_-]{2,40}s(?![\w-])"
@@ -200,23 +203,57 @@ def _ordered(first: Cluster, second: Cluster) -> tuple[Cluster, Cluster] | None:
     return (first, second) if first.first_seen < second.first_seen else (second, first)
 
 
+def _names_other(cause: Cluster, effect: Cluster) -> bool:
+    """`effect`'s text names a service of `cause` and `cause`'s names none of `effect`'s: a caller names what
+    it calls (`upstream quotes-vm failed`), whatever the two hosts' clocks say."""
+
+    def names(cluster: Cluster, services: Iterable[str]) -> bool:
+        text = f"{cluster.title}\n{cluster.message}"
+        return any(
+            len(name) >= 3 and names_service(name, text) for s in services if (name := s.rpartition("/")[2])
+        )
+
+    if set(cause.services) & set(effect.services):
+        return False
+    return names(effect, cause.services) and not names(cause, effect.services)
+
+
+def _trace_ordered(first: Cluster, second: Cluster, facts: ResolvedFacts) -> tuple[Cluster, Cluster] | None:
+    """`_ordered`, but two problems of the same role sharing traces are ordered by what the traces show: the
+    one whose text names the other's service is its effect; else the one logged first in most shared traces
+    is the cause (a retry's error after the first error it hides, even when that one began earlier in the
+    window for another reason); else the earlier."""
+    if role(first) == role(second):
+        for cause, effect in ((first, second), (second, first)):
+            if _names_other(cause, effect):
+                return cause, effect
+        ahead = facts.trace_first.get((first.fingerprint, second.fingerprint), 0)
+        behind = facts.trace_first.get((second.fingerprint, first.fingerprint), 0)
+        if ahead != behind:
+            return (first, second) if ahead > behind else (second, first)
+    return _ordered(first, second)
+
+
 def _share_links(
     clusters: dict[str, Cluster],
     shares: dict[tuple[str, str], float],
     min_share: float,
     same_role: bool,
+    facts: ResolvedFacts | None = None,
 ) -> Iterable[tuple[Cluster, Cluster, float]]:
     """(cause, effect, effect's share with the cause) for the pairs that qualify.
 
     Most of the effect's occurrences must come with the cause. Two problems of the same role (`same_role`
-    allows them at all) qualify only when that holds both ways; the earlier one is the cause.
+    allows them at all) qualify only when that holds both ways; the earlier one is the cause, or, given the
+    trace `facts`, the one the traces show first (`_trace_ordered`).
     """
     seen: set[tuple[str, str]] = set()
     for first, second in sorted(shares):
         if (second, first) in seen or first not in clusters or second not in clusters:
             continue
         seen.add((first, second))
-        ordered = _ordered(clusters[first], clusters[second])
+        pair = clusters[first], clusters[second]
+        ordered = _ordered(*pair) if facts is None else _trace_ordered(*pair, facts)
         if ordered is None or role(ordered[0]) == NONE:
             continue
         cause, effect = ordered
@@ -231,7 +268,9 @@ def _share_links(
 
 
 def _trace_links(clusters: dict[str, Cluster], facts: ResolvedFacts, links: _Links) -> None:
-    candidates = list(_share_links(clusters, facts.trace_shares, TRACE_MIN_SHARE, same_role=True))
+    candidates = list(
+        _share_links(clusters, facts.trace_shares, TRACE_MIN_SHARE, same_role=True, facts=facts)
+    )
     # A warning logged in the traces of a failure is its companion, not its cause (`_instance_links`)
     explained = {effect.fingerprint for cause, effect, _ in candidates if _is_failure(cause)}
     for cause, effect, share in candidates:
@@ -445,10 +484,14 @@ def _upstream_links(clusters: Sequence[Cluster], facts: ResolvedFacts, links: _L
                 continue
             for text, span in mentions.items():
                 statuses = failing & status_words(text)
-                if not statuses or not _overlaps(span, upstream):
+                timed_out = not statuses and TIMED_OUT.search(text) is not None
+                if not (statuses or timed_out) or not _overlaps(span, upstream):
                     continue
                 routes = {r for r, pattern in patterns if pattern.search(text)}
-                services = {s for s in upstream.services if len(s) >= 3 and names_service(s, text)}
+                services = {
+                    s for s in upstream.services if len(s) >= 3 and names_service(s, text, url_only=timed_out)
+                }
+                statuses = statuses or {TIMEOUT}
                 if routes or services:
                     item = found.setdefault(upstream.fingerprint, (upstream, set(), set(), set()))
                     item[1].update(statuses)
@@ -461,12 +504,16 @@ def _upstream_links(clusters: Sequence[Cluster], facts: ResolvedFacts, links: _L
             names = [f"service {_q(s)}" for s in sorted(services)] + [
                 f"route {_q(r)}" for r in sorted(routes)
             ]
+            codes = "/".join(sorted(statuses - {TIMEOUT}))
+            said = " and ".join(
+                ([f"status {codes}"] if codes else []) + (["a timeout"] if TIMEOUT in statuses else [])
+            )
             links.add(
                 upstream.fingerprint,
                 downstream.fingerprint,
                 "upstream",
                 f"{_q(downstream.title)} ({', '.join(downstream.services) or 'another service'}) names "
-                f"{' and '.join(names)} and status {'/'.join(sorted(statuses))} while {_q(upstream.title)} "
+                f"{' and '.join(names)} and {said} while {_q(upstream.title)} "
                 f"fails ({_hhmm(upstream.first_seen)}–{_hhmm(upstream.last_seen)})",
             )
 
@@ -608,10 +655,11 @@ _RUN_APP_HOST = r"-(?:[a-z0-9]{10}-[a-z]{2}\.a|\d{6,}\.[a-z]+-[a-z]+\d)\.run\.ap
 or `-project_number.region.run.app` (`orders-123456789012.us-central1.run.app`)."""
 
 
-def names_service(service: str, text: str) -> bool:
-    """The text names the service: as a word, or as the host of its Cloud Run URL."""
+def names_service(service: str, text: str, url_only: bool = False) -> bool:
+    """The text names the service: as a word, or as the host of its Cloud Run URL (only that, `url_only`)."""
     name = re.escape(service)
-    return re.search(rf"(?<![\w-]){name}(?:(?![\w-])|{_RUN_APP_HOST})", text, re.IGNORECASE) is not None
+    after = _RUN_APP_HOST if url_only else rf"(?:(?![\w-])|{_RUN_APP_HOST})"
+    return re.search(rf"(?<![\w-]){name}{after}", text, re.IGNORECASE) is not None
 
 
 def find_links(
