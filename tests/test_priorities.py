@@ -5,6 +5,7 @@ from typing import Any
 
 import pytest
 
+from linear import assert_linear
 from loggardener.clustering.models import AffectedFile, Cluster, Sample
 from loggardener.config import GardenerConfig, PriorityRule
 from loggardener.prioritizing import Prioritizer
@@ -570,3 +571,157 @@ def test_a_pipeline_step_that_only_warns_is_not_a_failed_job() -> None:
     assert (
         prioritizer.rank(cluster(message=message, max_severity="WARNING", count=1, events=1)).priority != "P1"
     )
+
+
+@pytest.mark.parametrize(
+    ("changes", "priority", "reason"),
+    [
+        (
+            {
+                "message": "flush failed: dropped 812 events, data lost (sink unavailable)",
+                "max_severity": "ERROR",
+            },
+            "P0",
+            "data loss: the program says it lost data for good (1 event at ERROR between 16:00:00Z and 16:14:00Z)",
+        ),
+        (
+            {
+                "message": "Could not save invoice 771 after 3 attempts; invoice data was lost",
+                "max_severity": "ERROR",
+            },
+            "P0",
+            "data loss: the program says it lost data for good (1 event at ERROR between 16:00:00Z and 16:14:00Z)",
+        ),
+        (
+            {"message": "Job has reached the specified backoff limit", "events": 1},
+            "P1",
+            "a Kubernetes Job failed: its retries are spent or its deadline passed (1 event between 16:00:00Z and "
+            "16:14:00Z); the work it does is not done",
+        ),
+        (
+            {"message": "DeadlineExceeded: Job was active longer than specified deadline"},
+            "P1",
+            "a Kubernetes Job failed: its retries are spent or its deadline passed (1 event between 16:00:00Z and "
+            "16:14:00Z); the work it does is not done",
+        ),
+        (
+            {"message": "Serving certificate for shop.example.org expires in 3 days (2026-12-01)"},
+            "P1",
+            "a certificate has expired or expires within a week (1 event): connections that use it fail, or will, "
+            "until it is renewed",
+        ),
+        (
+            {"message": 'Get "https://ledger/v1": x509: certificate has expired or is not yet valid'},
+            "P1",
+            "a certificate has expired or expires within a week (1 event): connections that use it fail, or will, "
+            "until it is renewed",
+        ),
+        (
+            {"message": "TLS cert of mail.example.org will expire in 21 days"},
+            "P2",
+            "a certificate expires in more than a week (1 event): renew it before it does",
+        ),
+        (
+            {"message": "The certificate request has failed to complete and will be retried", "events": 3},
+            "P1",
+            "certificate renewal keeps failing (3 events between 16:00:00Z and 16:14:00Z): the certificate expires "
+            "unless fixed",
+        ),
+        (
+            {
+                "message": "could not write block 88 of temporary file: No space left on device",
+                "max_severity": "ERROR",
+            },
+            "P1",
+            "disk full: writes fail (1 event at ERROR between 16:00:00Z and 16:14:00Z)",
+        ),
+        (
+            {"message": "filesystem /var/lib/mysql is 96% full"},
+            "P2",
+            "a disk or volume is nearly full (1 event): free or grow it before writes fail",
+        ),
+        (
+            {"message": "policy service unreachable, failing open: request allowed without authorization"},
+            "P1",
+            "a security control is off: requests pass without the check it makes (1 event between 16:00:00Z and "
+            "16:14:00Z)",
+        ),
+        (
+            {"message": "webhook signature verification disabled by STRIPE_SKIP_VERIFY"},
+            "P1",
+            "a security control is off: requests pass without the check it makes (1 event between 16:00:00Z and "
+            "16:14:00Z)",
+        ),
+        (
+            {
+                "kind": "request",
+                "http_statuses": {"503": 4},
+                "routes": ["/healthz"],
+                "max_severity": "ERROR",
+                "count": 4,
+                "events": 4,
+            },
+            "P2",
+            "HTTP 503 on a health-check route only (/healthz): 4 requests failed between 16:00:00Z and "
+            "16:14:00Z; no user route shown failing, but the backend may be taken out of rotation",
+        ),
+        (
+            {
+                "kind": "request",
+                "http_statuses": {"500": 1},
+                "routes": ["/pubsub/orders"],
+                "principal_kinds": {"google-delivery": 1},
+                "max_severity": "ERROR",
+            },
+            "P2",
+            "HTTP 500 to what a Google service delivered (Pub/Sub push, Eventarc, Cloud Tasks), 1 event: the "
+            "delivery is retried",
+        ),
+    ],
+)
+def test_kinds_of_problem_the_senior_scale_ranks(changes: dict[str, Any], priority: str, reason: str) -> None:
+    """Data loss is P0; a failed Kubernetes Job, a certificate expired or due within a week, a full disk, a
+    security control switched off are P1; a certificate due later, a nearly full disk, a 5xx only on a health
+    check or once to a retried delivery are P2 (the senior's scale, docs/priorities.md)."""
+    ranked = prioritizer.rank(cluster(**changes))
+    assert (ranked.priority, ranked.reasons[0]) == (priority, reason)
+
+
+@pytest.mark.parametrize(
+    ("changes", "priority"),
+    [
+        ({"message": "No data lost: all 12 events were retried", "max_severity": "ERROR"}, "P2"),
+        ({"message": "data lost", "max_severity": "WARNING"}, "P3"),  # at WARNING a program only fears it
+        ({"message": "The certificate request has failed to complete and will be retried"}, "P3"),  # once
+        ({"message": "disk 71% full"}, "P3"),
+        (
+            {
+                "kind": "request",
+                "http_statuses": {"500": 3},
+                "routes": ["/pubsub/orders"],
+                "principal_kinds": {"google-delivery": 3},
+                "max_severity": "ERROR",
+                "events": 3,
+            },
+            "P1",
+        ),
+        (
+            {
+                "kind": "request",
+                "http_statuses": {"500": 1},
+                "routes": ["/health-report"],
+                "max_severity": "ERROR",
+            },
+            "P1",
+        ),
+    ],
+)
+def test_what_the_new_kinds_leave_alone(changes: dict[str, Any], priority: str) -> None:
+    """A data loss denied or only feared, one failed renewal, a disk far from full, a delivery that keeps
+    failing, a user route whose name starts like a health check: ranked as before."""
+    assert prioritizer.rank(cluster(**changes)).priority == priority
+
+
+@pytest.mark.parametrize("unit", ["certificate ", "disk 9", "fail ", "data ", "dropped 1 "])
+def test_the_new_rules_match_in_linear_time(unit: str) -> None:
+    assert_linear(lambda n: prioritizer.rank(cluster(message=unit * n, max_severity="ERROR")), 20_000)

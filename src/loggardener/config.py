@@ -250,6 +250,61 @@ _POD_START_FAILURES = [
 ]
 
 
+# Data lost for good, in the words of the program that lost it (`order data lost`, `dropped 1500 events`).
+_DATA_LOSS = [
+    r"(?i)(?<!\bno )\bdata (?:was |were |is |has been |have been )?lost\b",
+    r"(?i)\b(?:dropped|discarded|lost) \d+ (?:events|records|messages|rows|entries|items|writes)\b",
+]
+
+
+# A certificate that has expired or expires within a week (`x509: certificate has expired`, `TLS certificate
+# for api.example.com expires in 5 days`), one further off, and a renewal that failed (cert-manager's
+# `The certificate request has failed to complete and will be retried`).
+_CERTIFICATE_EXPIRED = [
+    r"(?i)\bcertificate (?:has )?expired\b",
+    r"(?i)\bcert(?:ificate)?s?\b.{0,80}\b(?:expires?|will expire|expiring) (?:in|within) "
+    r"(?:[0-7] days?|\d+ (?:hours?|minutes?))\b",
+]
+_CERTIFICATE_EXPIRING = [
+    r"(?i)\bcert(?:ificate)?s?\b.{0,80}\b(?:expires?|will expire|expiring) (?:in|within) \d+ days\b",
+]
+_CERTIFICATE_RENEWAL_FAILED = [
+    r"(?i)\bcertificate request has failed\b",
+    r"(?i)\bfailed to (?:renew|issue|obtain) (?:the |a )?(?:tls |ssl )?certificate\b",
+    r"(?i)\bcertificate (?:renewal|issuance) (?:has )?failed\b",
+]
+
+
+# A disk that is full (writes fail) or nearly so (`volume /data is 93% full`).
+_DISK_FULL = [r"No space left on device", r"\bENOSPC\b", r"(?i)\bdisk (?:is )?full\b"]
+_DISK_NEARLY_FULL = [
+    r"(?i)\b(?:disk|volume|filesystem|file system|partition|storage)\b.{0,80}\b(?:9\d|100)(?:\.\d+)? ?% "
+    r"(?:full|used)\b",
+    r"(?i)\b(?:low|running out of) disk space\b",
+]
+
+
+# A Kubernetes Job that gave up: its retries are spent or its deadline passed (the job controller's events).
+_KUBERNETES_JOB_FAILED = [
+    r"\bBackoffLimitExceeded\b",
+    r"\bJob has reached the specified backoff limit\b",
+    r"\bJob was active longer than specified deadline\b",
+]
+
+
+# A security control that lets everything through while it cannot decide (`failing open: request allowed`) or
+# that was switched off.
+_SAFETY_CONTROL_OFF = [
+    r"(?i)\bfail(?:ing|ed|s)?[ -]open\b",
+    r"(?i)\b(?:authentication|authorization|auth|tls|ssl|certificate|signature) (?:check|verification|validation)s? "
+    r"(?:is |are |was |were )?(?:disabled|skipped|bypassed|turned off)\b",
+]
+
+
+# Routes that only a health checker or probe calls: a 5xx there alone is no user request failing.
+_HEALTH_ROUTES = [r"^/(?:_ah/health|healthz?|health/\w+|healthcheck|livez|readyz|liveness|readiness)/?$"]
+
+
 def default_rules() -> list[PriorityRule]:
     """The built-in policy (docs/priorities.md), in order: the first rule that matches decides."""
     return [
@@ -424,6 +479,13 @@ def default_rules() -> list[PriorityRule]:
             max_events=2,
         ),
         PriorityRule(
+            name="data-loss",
+            priority="P0",
+            reason="data loss: the program says it lost data for good ({event_word} at {max_severity} {when})",
+            message_patterns=_DATA_LOSS,
+            min_severity="ERROR",
+        ),
+        PriorityRule(
             name="worker-killed",
             priority="P1",
             reason="workers killed by the platform or their server (timeouts, memory limit): {event_word}; "
@@ -458,6 +520,25 @@ def default_rules() -> list[PriorityRule]:
             kinds=["request"],
             min_http_status=500,
             route_patterns=[r"^/_ah/push-handlers/"],
+            max_events=2,
+        ),
+        PriorityRule(
+            name="health-check-5xx",
+            priority="P2",
+            reason="HTTP {status} on a health-check route only ({routes}): {requests} failed {when}; no user "
+            "route shown failing, but the backend may be taken out of rotation",
+            kinds=["request"],
+            min_http_status=500,
+            route_patterns=_HEALTH_ROUTES,
+        ),
+        PriorityRule(
+            name="delivered-5xx",
+            priority="P2",
+            reason="HTTP {status} to what a Google service delivered (Pub/Sub push, Eventarc, Cloud Tasks), "
+            "{event_word}: the delivery is retried",
+            kinds=["request"],
+            min_http_status=500,
+            principal_kinds=["google-delivery"],
             max_events=2,
         ),
         PriorityRule(
@@ -501,6 +582,52 @@ def default_rules() -> list[PriorityRule]:
             reason="a pod could not start (scheduling, image pull, volumes or configuration): {event_word}; "
             "check the image, its volumes and the nodes' capacity",
             message_patterns=_POD_START_FAILURES,
+        ),
+        PriorityRule(
+            name="kubernetes-job-failed",
+            priority="P1",
+            reason="a Kubernetes Job failed: its retries are spent or its deadline passed ({event_word} {when}); "
+            "the work it does is not done",
+            message_patterns=_KUBERNETES_JOB_FAILED,
+        ),
+        PriorityRule(
+            name="certificate-expired",
+            priority="P1",
+            reason="a certificate has expired or expires within a week ({event_word}): connections that use it "
+            "fail, or will, until it is renewed",
+            message_patterns=_CERTIFICATE_EXPIRED,
+        ),
+        PriorityRule(
+            name="certificate-renewal-failing",
+            priority="P1",
+            reason="certificate renewal keeps failing ({event_word} {when}): the certificate expires unless fixed",
+            message_patterns=_CERTIFICATE_RENEWAL_FAILED,
+            min_events=2,
+        ),
+        PriorityRule(
+            name="certificate-expiring",
+            priority="P2",
+            reason="a certificate expires in more than a week ({event_word}): renew it before it does",
+            message_patterns=_CERTIFICATE_EXPIRING,
+        ),
+        PriorityRule(
+            name="disk-full",
+            priority="P1",
+            reason="disk full: writes fail ({event_word} at {max_severity} {when})",
+            message_patterns=_DISK_FULL,
+            min_severity="ERROR",
+        ),
+        PriorityRule(
+            name="disk-nearly-full",
+            priority="P2",
+            reason="a disk or volume is nearly full ({event_word}): free or grow it before writes fail",
+            message_patterns=_DISK_NEARLY_FULL,
+        ),
+        PriorityRule(
+            name="safety-control-off",
+            priority="P1",
+            reason="a security control is off: requests pass without the check it makes ({event_word} {when})",
+            message_patterns=_SAFETY_CONTROL_OFF,
         ),
         PriorityRule(
             name="sustained-errors",
