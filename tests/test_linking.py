@@ -1274,3 +1274,55 @@ def test_a_pods_database_proxy_failing_causes_the_error_of_the_application_besid
         )  # fmt: skip
     links = {(cause[:26], effect[:16], kinds) for cause, effect, kinds in links_of(scan_entries(entries))}
     assert links == ({("failed to connect to insta", "sqlalchemy.exc.O", "instance")} if linked else set())
+
+
+def _balancer_request(seconds: float, path: str, status: int, details: str) -> dict[str, Any]:
+    return {
+        "insertId": f"lb-{seconds}-{path}",
+        "timestamp": stamp(seconds),
+        "logName": "projects/p/logs/requests",
+        "severity": "ERROR" if status >= 500 else "INFO",
+        "resource": {
+            "type": "http_load_balancer",
+            "labels": {
+                "backend_service_name": "store-be",
+                "forwarding_rule_name": "store-fr",
+                "project_id": "p",
+            },
+        },
+        "httpRequest": {
+            "requestMethod": "GET",
+            "requestUrl": f"https://store.example.org{path}",
+            "status": status,
+        },
+        "jsonPayload": {
+            "@type": "type.googleapis.com/google.cloud.loadbalancing.type.LoadBalancerLogEntry",
+            "statusDetails": details,
+        },
+    }
+
+
+@pytest.mark.parametrize(
+    ("answered", "details", "priority"),
+    [(None, "", "P0"), (403, "denied_by_security_policy", "P0"), (200, "response_sent_by_backend", "P1")],
+)
+def test_a_backend_without_revisions_whose_every_request_fails_is_down(
+    answered: int | None, details: str, priority: str
+) -> None:
+    """A load balancer's backend that answered every request of the scan with a 5xx, on several routes, is down
+    (a 403 of its security policy is no sign of a healthy backend); one request answered 200 says it serves."""
+    entries = [
+        _balancer_request(i * 5, path, 502, "failed_to_pick_backend")
+        for i, path in enumerate(["/", "/cart", "/search", "/", "/cart"])
+    ]
+    if answered is not None:
+        entries.append(_balancer_request(40, "/account", answered, details))
+    report = scan_entries(entries)
+    failing = [c for c in report.clusters if "502" in c.http_statuses]
+    assert len(failing) == 3
+    assert {c.priority for c in failing} == {priority}
+    if priority == "P0":
+        assert all(
+            c.reasons[0].startswith("service store-be is down: every request it answered failed")
+            for c in failing
+        )
