@@ -271,8 +271,8 @@ def test_default_rules(changes: dict[str, Any], priority: str, reason: str) -> N
             "HTTP 502 responses: 1 request failed at 16:00:00Z",
         ),
         (
-            {"kind": "request", "http_statuses": {"404": 1}},
-            "HTTP 404 responses: 1 request rejected",
+            {"kind": "request", "http_statuses": {"400": 1}},
+            "HTTP 400 responses: 1 request rejected",
         ),
         (
             {
@@ -725,3 +725,32 @@ def test_what_the_new_kinds_leave_alone(changes: dict[str, Any], priority: str) 
 @pytest.mark.parametrize("unit", ["certificate ", "disk 9", "fail ", "data ", "dropped 1 "])
 def test_the_new_rules_match_in_linear_time(unit: str) -> None:
     assert_linear(lambda n: prioritizer.rank(cluster(message=unit * n, max_severity="ERROR")), 20_000)
+
+
+@pytest.mark.parametrize(
+    ("statuses", "delivered", "priority"),
+    [
+        ({"404": 15}, False, "P3"),
+        (
+            {"404": 2},
+            True,
+            "P1",
+        ),  # Pub/Sub push to a route that does not exist: its messages are never handled
+        ({"403": 1}, False, "P2"),
+        ({"401": 3}, False, "P2"),
+    ],
+)
+def test_requests_for_what_does_not_exist_are_expected(
+    statuses: dict[str, int], delivered: bool, priority: str
+) -> None:
+    """404s are what clients and scanners get for stale links and unknown ids (the scale's expected 4xx, P3);
+    delivered by a Google service they keep their rank, and other client errors theirs."""
+    changes: dict[str, Any] = {"kind": "request", "http_statuses": statuses, "routes": ["/products/{id}"]}
+    if delivered:
+        changes["principal_kinds"] = {"google-delivery": 2}
+    ranked = prioritizer.rank(cluster(**changes))
+    assert ranked.priority == priority
+    if priority == "P3":
+        assert ranked.reasons[0].startswith(
+            "HTTP 404 responses: 1 request asked for something that does not exist"
+        )

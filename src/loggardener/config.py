@@ -674,6 +674,15 @@ def default_rules() -> list[PriorityRule]:
             principal_kinds=["google-delivery"],
         ),
         PriorityRule(
+            name="not-found",
+            priority="P3",
+            reason="HTTP 404 responses: {requests} asked for something that does not exist (stale links, unknown "
+            "ids, scanners); expected unless a route you serve went missing",
+            kinds=["request"],
+            min_http_status=404,
+            max_http_status=404,
+        ),
+        PriorityRule(
             name="client-errors",
             priority="P2",
             reason="HTTP {status} responses: {requests} rejected",
