@@ -754,3 +754,24 @@ def test_requests_for_what_does_not_exist_are_expected(
         assert ranked.reasons[0].startswith(
             "HTTP 404 responses: 1 request asked for something that does not exist"
         )
+
+
+@pytest.mark.parametrize(
+    ("message", "severity", "priority"),
+    [
+        ("feature flag service unavailable, using default flags", "WARNING", "P3"),
+        ("recommendation model not loaded, falling back to popular items", "WARNING", "P3"),
+        ("upload to gs://x succeeded after 2 retries", "WARNING", "P3"),
+        ("Retrying connection to db (attempt 3 of 5)", "WARNING", "P2"),  # not known to succeed yet
+        ("config service unavailable, falling back to defaults", "ERROR", "P2"),  # an error is still one
+    ],
+)
+def test_a_warning_the_code_handles_is_noise(message: str, severity: str, priority: str) -> None:
+    """The scale's P3: warnings the code already handles (a fallback, defaults, a retry that succeeded)."""
+    ranked = prioritizer.rank(cluster(message=message, max_severity=severity))
+    assert ranked.priority == priority
+    if priority == "P3":
+        assert (
+            ranked.reasons[0]
+            == "a warning the code handles: it falls back, uses defaults or succeeded on retry (1 entry)"
+        )

@@ -649,6 +649,17 @@ def default_rules() -> list[PriorityRule]:
             message_patterns=[r"(?i)deprecat", r"(?i)slated for removal", r"(?i)will be removed"],
         ),
         PriorityRule(
+            name="handled-warning",
+            priority="P3",
+            reason="a warning the code handles: it falls back, uses defaults or succeeded on retry ({entries})",
+            message_patterns=[
+                r"(?i)\bfall(?:ing|s)? back (?:to|on)\b",
+                r"(?i)\busing (?:the )?defaults?\b",
+                r"(?i)\b(?:succeeded|recovered) (?:after|on) (?:the )?(?:\d+ )?(?:retr|attempt)",
+            ],
+            below_severity="ERROR",
+        ),
+        PriorityRule(
             name="user-impact-warning",
             priority="P2",
             reason="warning with user impact (timeouts, failed connections or configuration drift): {entries}",
