@@ -775,3 +775,18 @@ def test_a_warning_the_code_handles_is_noise(message: str, severity: str, priori
             ranked.reasons[0]
             == "a warning the code handles: it falls back, uses defaults or succeeded on retry (1 entry)"
         )
+
+
+def test_a_proxy_access_log_of_a_5xx_is_a_server_error() -> None:
+    """An Envoy/Istio JSON access line of a 503 without a path is a message problem carrying the status: a
+    request failed (P1), not an isolated error."""
+    ranked = prioritizer.rank(
+        cluster(
+            kind="message",
+            message="HTTP 503 UF,URX: upstream connect error or disconnect/reset before headers",
+            http_statuses={"503": 1},
+            max_severity="ERROR",
+            last_seen=START,
+        )
+    )
+    assert (ranked.priority, ranked.reasons[0]) == ("P1", "HTTP 503 responses: 1 request failed at 16:00:00Z")

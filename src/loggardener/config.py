@@ -545,7 +545,7 @@ def default_rules() -> list[PriorityRule]:
             name="server-errors",
             priority="P1",
             reason="HTTP {status} responses: {requests} failed {when}",
-            kinds=["request"],
+            kinds=["request", "message"],
             min_http_status=500,
         ),
         PriorityRule(
