@@ -1326,3 +1326,41 @@ def test_a_backend_without_revisions_whose_every_request_fails_is_down(
             c.reasons[0].startswith("service store-be is down: every request it answered failed")
             for c in failing
         )
+
+
+@pytest.mark.parametrize(("old_serves", "priority"), [(True, "P1"), (False, "P0")])
+def test_a_new_revision_that_cannot_start_is_a_failed_rollout_while_the_old_one_serves(
+    old_serves: bool, priority: str
+) -> None:
+    """Requests the previous revision answered in the scan say the service still serves: the new revision's
+    exit loop is a failed rollout (P1); without them the service is down (P0)."""
+    entries = [
+        run_entry(
+            i * 30,
+            text="Container called exit(1).",
+            severity="ERROR",
+            revision="api-00002-new",
+            log="run.googleapis.com%2Fvarlog%2Fsystem",
+        )
+        for i in range(4)
+    ]
+    if old_serves:
+        entries += [
+            run_entry(
+                i * 30 + 5,
+                severity="INFO",
+                revision="api-00001-old",
+                log="run.googleapis.com%2Frequests",
+                httpRequest={
+                    "requestMethod": "GET",
+                    "requestUrl": "https://api.example.org/items",
+                    "status": 200,
+                },
+            )
+            for i in range(3)
+        ]
+    exits = by_title(scan_entries(entries), "Container called exit(1).")
+    assert exits.priority == priority
+    assert (
+        "a failed rollout: revision api-00001-old of the same service still serves" in exits.reasons[0]
+    ) is old_serves

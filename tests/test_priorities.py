@@ -9,6 +9,7 @@ from linear import assert_linear
 from loggardener.clustering.models import AffectedFile, Cluster, Sample
 from loggardener.config import GardenerConfig, PriorityRule
 from loggardener.prioritizing import Prioritizer
+from loggardener.prioritizing.impact import ScanContext
 
 START = datetime(2026, 11, 21, 16, 0, tzinfo=timezone.utc)
 prioritizer = Prioritizer(GardenerConfig().priorities.rule_tiers())
@@ -790,3 +791,39 @@ def test_a_proxy_access_log_of_a_5xx_is_a_server_error() -> None:
         )
     )
     assert (ranked.priority, ranked.reasons[0]) == ("P1", "HTTP 503 responses: 1 request failed at 16:00:00Z")
+
+
+@pytest.mark.parametrize(
+    ("serving", "priority"),
+    [
+        ({"billing": frozenset({"billing-00041-old"})}, "P1"),
+        ({}, "P0"),  # no revision of the service answered: the service is down
+        (
+            {"billing": frozenset({"billing-00042-new"})},
+            "P0",
+        ),  # the crashing revision itself answered requests
+        ({"ledger": frozenset({"ledger-00003-ok"})}, "P0"),  # another service serving is no fallback
+    ],
+)
+def test_a_rollout_that_cannot_start_while_the_old_revision_serves_is_p1(
+    serving: dict[str, frozenset[str]], priority: str
+) -> None:
+    """The scale's P1: a rollout crash-loops while an older healthy revision keeps serving (Cloud Run keeps the
+    traffic on the last revision that became ready); with no revision of the service serving it is P0."""
+    exits = cluster(
+        message="Container called exit(1).",
+        count=4,
+        events=4,
+        max_severity="ERROR",
+        services={"billing": 4},
+        revisions={"billing-00042-new": 4},
+    )
+    healthy = frozenset(r for revisions in serving.values() for r in revisions)
+    ranked = Prioritizer(GardenerConfig().priorities.rule_tiers()).prioritize(
+        [exits], context=ScanContext(healthy_revisions=healthy, serving=serving)
+    )[0]
+    assert ranked.priority == priority
+    expected = "container exit loop: 4 container exits between 16:00:00Z and 16:14:00Z"
+    if priority == "P1":
+        expected += "; a failed rollout: revision billing-00041-old of the same service still serves"
+    assert ranked.reasons[0] == expected

@@ -137,6 +137,8 @@ class Scan:
         """The insertIds and timestamps `_recent_ids` holds."""
         self._healthy_revisions: set[str] = set()
         self._healthy_services: set[str] = set()
+        self._serving: dict[str, set[str]] = {}
+        """Service → its revisions that answered some request below 500."""
         """Services without revisions that answered some request below 400."""
         self.linker = Linker(config.issues.related_window_seconds)
         self._fast = fast_path and options.min_severity >= Severity.WARNING
@@ -227,7 +229,10 @@ class Scan:
                     status = entry.http.status if entry.http is not None else None
                 if status is not None and status < 500:
                     if revision:
-                        self._healthy_revisions.add(revision)
+                        if revision not in self._healthy_revisions:
+                            self._healthy_revisions.add(revision)
+                            if service:
+                                self._serving.setdefault(service, set()).add(revision)
                     elif service and status < 400:
                         self._healthy_services.add(service)
             yield entry, occurrences
@@ -396,6 +401,7 @@ class Scan:
             ScanContext(
                 healthy_revisions=frozenset(self._healthy_revisions),
                 healthy_services=frozenset(self._healthy_services),
+                serving={service: frozenset(revisions) for service, revisions in self._serving.items()},
             ),
         )
         clusters, incidents = build_incidents(clusters, linked.links, linked.deploys, linked.changes)

@@ -19,11 +19,13 @@ from loggardener.linking.models import Link
 
 @dataclass(frozen=True)
 class ScanContext:
-    """Facts of the whole scan the rules need: revisions that answered some request without a 5xx, services
-    without revisions that answered some request below 400."""
+    """Facts of the whole scan the rules need: revisions that answered some request without a 5xx (also by
+    service), services without revisions that answered some request below 400."""
 
     healthy_revisions: frozenset[str] = field(default_factory=frozenset)
     healthy_services: frozenset[str] = field(default_factory=frozenset)
+    serving: dict[str, frozenset[str]] = field(default_factory=dict)
+    """Service → its revisions that answered some request below 500."""
 
 
 EFFECT_PREFIX = "effect of "
