@@ -1389,3 +1389,93 @@ def test_a_callers_error_naming_the_service_it_shares_traces_with_is_its_effect_
         ]
     links = links_of(scan_entries(entries))
     assert {(cause, effect) for cause, effect, _ in links} == {(oom, reset)}
+
+
+def _balancer_request(seconds: float, path: str, status: int, details: str) -> dict[str, Any]:
+    return {
+        "insertId": f"lb-{seconds}-{path}",
+        "timestamp": stamp(seconds),
+        "logName": "projects/p/logs/requests",
+        "severity": "ERROR" if status >= 500 else "INFO",
+        "resource": {
+            "type": "http_load_balancer",
+            "labels": {
+                "backend_service_name": "store-be",
+                "forwarding_rule_name": "store-fr",
+                "project_id": "p",
+            },
+        },
+        "httpRequest": {
+            "requestMethod": "GET",
+            "requestUrl": f"https://store.example.org{path}",
+            "status": status,
+        },
+        "jsonPayload": {
+            "@type": "type.googleapis.com/google.cloud.loadbalancing.type.LoadBalancerLogEntry",
+            "statusDetails": details,
+        },
+    }
+
+
+@pytest.mark.parametrize(
+    ("answered", "details", "priority"),
+    [(None, "", "P0"), (403, "denied_by_security_policy", "P0"), (200, "response_sent_by_backend", "P1")],
+)
+def test_a_backend_without_revisions_whose_every_request_fails_is_down(
+    answered: int | None, details: str, priority: str
+) -> None:
+    """A load balancer's backend that answered every request of the scan with a 5xx, on several routes, is down
+    (a 403 of its security policy is no sign of a healthy backend); one request answered 200 says it serves."""
+    entries = [
+        _balancer_request(i * 5, path, 502, "failed_to_pick_backend")
+        for i, path in enumerate(["/", "/cart", "/search", "/", "/cart"])
+    ]
+    if answered is not None:
+        entries.append(_balancer_request(40, "/account", answered, details))
+    report = scan_entries(entries)
+    failing = [c for c in report.clusters if "502" in c.http_statuses]
+    assert len(failing) == 3
+    assert {c.priority for c in failing} == {priority}
+    if priority == "P0":
+        assert all(
+            c.reasons[0].startswith("service store-be is down: every request it answered failed")
+            for c in failing
+        )
+
+
+@pytest.mark.parametrize(("old_serves", "priority"), [(True, "P1"), (False, "P0")])
+def test_a_new_revision_that_cannot_start_is_a_failed_rollout_while_the_old_one_serves(
+    old_serves: bool, priority: str
+) -> None:
+    """Requests the previous revision answered in the scan say the service still serves: the new revision's
+    exit loop is a failed rollout (P1); without them the service is down (P0)."""
+    entries = [
+        run_entry(
+            i * 30,
+            text="Container called exit(1).",
+            severity="ERROR",
+            revision="api-00002-new",
+            log="run.googleapis.com%2Fvarlog%2Fsystem",
+        )
+        for i in range(4)
+    ]
+    if old_serves:
+        entries += [
+            run_entry(
+                i * 30 + 5,
+                severity="INFO",
+                revision="api-00001-old",
+                log="run.googleapis.com%2Frequests",
+                httpRequest={
+                    "requestMethod": "GET",
+                    "requestUrl": "https://api.example.org/items",
+                    "status": 200,
+                },
+            )
+            for i in range(3)
+        ]
+    exits = by_title(scan_entries(entries), "Container called exit(1).")
+    assert exits.priority == priority
+    assert (
+        "a failed rollout: revision api-00001-old of the same service still serves" in exits.reasons[0]
+    ) is old_serves

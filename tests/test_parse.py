@@ -804,6 +804,32 @@ def test_a_vertex_ai_container_s_error_is_only_its_stderr_default(
     assert entry.service in ("churn-scorer", "8812700417")
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        'Get "https://billing.internal/v1/plans": x509: certificate has expired or is not yet valid: current time '
+        "2026-11-30T09:00:00Z is after 2026-11-29T23:59:59Z",
+        "tls: x509: certificate signed by unknown authority",
+        "session token expired for client 42",
+    ],
+)
+def test_an_expired_certificate_or_token_on_stderr_keeps_its_error(text: str) -> None:
+    """Go's TLS errors and expiries name no failure word of their own: they still show one, so GKE's stderr
+    default ERROR stays."""
+    entry = parse(
+        {
+            "resource": {
+                "type": "k8s_container",
+                "labels": {"container_name": "sync", "namespace_name": "prod"},
+            },
+            "logName": "projects/p/logs/stderr",
+            "severity": "ERROR",
+            "textPayload": text,
+        }
+    )
+    assert (entry.severity, entry.severity_rule) == (Severity.ERROR, None)
+
+
 def test_a_headline_with_a_dump_takes_the_error_on_its_first_line() -> None:
     """zap's `message` of a headline and a multi-line dump, the failure in `error`: the error joins the headline
     (the title's line), so problems with different errors stay apart; a stack in the message is left whole."""

@@ -5,9 +5,11 @@ from typing import Any
 
 import pytest
 
+from linear import assert_linear
 from loggardener.clustering.models import AffectedFile, Cluster, Sample
 from loggardener.config import GardenerConfig, PriorityRule
 from loggardener.prioritizing import Prioritizer
+from loggardener.prioritizing.impact import ScanContext
 
 START = datetime(2026, 11, 21, 16, 0, tzinfo=timezone.utc)
 prioritizer = Prioritizer(GardenerConfig().priorities.rule_tiers())
@@ -270,8 +272,8 @@ def test_default_rules(changes: dict[str, Any], priority: str, reason: str) -> N
             "HTTP 502 responses: 1 request failed at 16:00:00Z",
         ),
         (
-            {"kind": "request", "http_statuses": {"404": 1}},
-            "HTTP 404 responses: 1 request rejected",
+            {"kind": "request", "http_statuses": {"400": 1}},
+            "HTTP 400 responses: 1 request rejected",
         ),
         (
             {
@@ -570,3 +572,258 @@ def test_a_pipeline_step_that_only_warns_is_not_a_failed_job() -> None:
     assert (
         prioritizer.rank(cluster(message=message, max_severity="WARNING", count=1, events=1)).priority != "P1"
     )
+
+
+@pytest.mark.parametrize(
+    ("changes", "priority", "reason"),
+    [
+        (
+            {
+                "message": "flush failed: dropped 812 events, data lost (sink unavailable)",
+                "max_severity": "ERROR",
+            },
+            "P0",
+            "data loss: the program says it lost data for good (1 event at ERROR between 16:00:00Z and 16:14:00Z)",
+        ),
+        (
+            {
+                "message": "Could not save invoice 771 after 3 attempts; invoice data was lost",
+                "max_severity": "ERROR",
+            },
+            "P0",
+            "data loss: the program says it lost data for good (1 event at ERROR between 16:00:00Z and 16:14:00Z)",
+        ),
+        (
+            {"message": "Job has reached the specified backoff limit", "events": 1},
+            "P1",
+            "a Kubernetes Job failed: its retries are spent or its deadline passed (1 event between 16:00:00Z and "
+            "16:14:00Z); the work it does is not done",
+        ),
+        (
+            {"message": "DeadlineExceeded: Job was active longer than specified deadline"},
+            "P1",
+            "a Kubernetes Job failed: its retries are spent or its deadline passed (1 event between 16:00:00Z and "
+            "16:14:00Z); the work it does is not done",
+        ),
+        (
+            {"message": "Serving certificate for shop.example.org expires in 3 days (2026-12-01)"},
+            "P1",
+            "a certificate has expired or expires within a week (1 event): connections that use it fail, or will, "
+            "until it is renewed",
+        ),
+        (
+            {"message": 'Get "https://ledger/v1": x509: certificate has expired or is not yet valid'},
+            "P1",
+            "a certificate has expired or expires within a week (1 event): connections that use it fail, or will, "
+            "until it is renewed",
+        ),
+        (
+            {"message": "TLS cert of mail.example.org will expire in 21 days"},
+            "P2",
+            "a certificate expires in more than a week (1 event): renew it before it does",
+        ),
+        (
+            {"message": "The certificate request has failed to complete and will be retried", "events": 3},
+            "P1",
+            "certificate renewal keeps failing (3 events between 16:00:00Z and 16:14:00Z): the certificate expires "
+            "unless fixed",
+        ),
+        (
+            {
+                "message": "could not write block 88 of temporary file: No space left on device",
+                "max_severity": "ERROR",
+            },
+            "P1",
+            "disk full: writes fail (1 event at ERROR between 16:00:00Z and 16:14:00Z)",
+        ),
+        (
+            {"message": "filesystem /var/lib/mysql is 96% full"},
+            "P2",
+            "a disk or volume is nearly full (1 event): free or grow it before writes fail",
+        ),
+        (
+            {"message": "policy service unreachable, failing open: request allowed without authorization"},
+            "P1",
+            "a security control is off: requests pass without the check it makes (1 event between 16:00:00Z and "
+            "16:14:00Z)",
+        ),
+        (
+            {"message": "webhook signature verification disabled by STRIPE_SKIP_VERIFY"},
+            "P1",
+            "a security control is off: requests pass without the check it makes (1 event between 16:00:00Z and "
+            "16:14:00Z)",
+        ),
+        (
+            {
+                "kind": "request",
+                "http_statuses": {"503": 4},
+                "routes": ["/healthz"],
+                "max_severity": "ERROR",
+                "count": 4,
+                "events": 4,
+            },
+            "P2",
+            "HTTP 503 on a health-check route only (/healthz): 4 requests failed between 16:00:00Z and "
+            "16:14:00Z; no user route shown failing, but the backend may be taken out of rotation",
+        ),
+        (
+            {
+                "kind": "request",
+                "http_statuses": {"500": 1},
+                "routes": ["/pubsub/orders"],
+                "principal_kinds": {"google-delivery": 1},
+                "max_severity": "ERROR",
+            },
+            "P2",
+            "HTTP 500 to what a Google service delivered (Pub/Sub push, Eventarc, Cloud Tasks), 1 event: the "
+            "delivery is retried",
+        ),
+    ],
+)
+def test_kinds_of_problem_the_senior_scale_ranks(changes: dict[str, Any], priority: str, reason: str) -> None:
+    """Data loss is P0; a failed Kubernetes Job, a certificate expired or due within a week, a full disk, a
+    security control switched off are P1; a certificate due later, a nearly full disk, a 5xx only on a health
+    check or once to a retried delivery are P2 (the senior's scale, docs/priorities.md)."""
+    ranked = prioritizer.rank(cluster(**changes))
+    assert (ranked.priority, ranked.reasons[0]) == (priority, reason)
+
+
+@pytest.mark.parametrize(
+    ("changes", "priority"),
+    [
+        ({"message": "No data lost: all 12 events were retried", "max_severity": "ERROR"}, "P2"),
+        ({"message": "data lost", "max_severity": "WARNING"}, "P3"),  # at WARNING a program only fears it
+        ({"message": "The certificate request has failed to complete and will be retried"}, "P3"),  # once
+        ({"message": "disk 71% full"}, "P3"),
+        (
+            {
+                "kind": "request",
+                "http_statuses": {"500": 3},
+                "routes": ["/pubsub/orders"],
+                "principal_kinds": {"google-delivery": 3},
+                "max_severity": "ERROR",
+                "events": 3,
+            },
+            "P1",
+        ),
+        (
+            {
+                "kind": "request",
+                "http_statuses": {"500": 1},
+                "routes": ["/health-report"],
+                "max_severity": "ERROR",
+            },
+            "P1",
+        ),
+    ],
+)
+def test_what_the_new_kinds_leave_alone(changes: dict[str, Any], priority: str) -> None:
+    """A data loss denied or only feared, one failed renewal, a disk far from full, a delivery that keeps
+    failing, a user route whose name starts like a health check: ranked as before."""
+    assert prioritizer.rank(cluster(**changes)).priority == priority
+
+
+@pytest.mark.parametrize("unit", ["certificate ", "disk 9", "fail ", "data ", "dropped 1 "])
+def test_the_new_rules_match_in_linear_time(unit: str) -> None:
+    assert_linear(lambda n: prioritizer.rank(cluster(message=unit * n, max_severity="ERROR")), 20_000)
+
+
+@pytest.mark.parametrize(
+    ("statuses", "delivered", "priority"),
+    [
+        ({"404": 15}, False, "P3"),
+        (
+            {"404": 2},
+            True,
+            "P1",
+        ),  # Pub/Sub push to a route that does not exist: its messages are never handled
+        ({"403": 1}, False, "P2"),
+        ({"401": 3}, False, "P2"),
+    ],
+)
+def test_requests_for_what_does_not_exist_are_expected(
+    statuses: dict[str, int], delivered: bool, priority: str
+) -> None:
+    """404s are what clients and scanners get for stale links and unknown ids (the scale's expected 4xx, P3);
+    delivered by a Google service they keep their rank, and other client errors theirs."""
+    changes: dict[str, Any] = {"kind": "request", "http_statuses": statuses, "routes": ["/products/{id}"]}
+    if delivered:
+        changes["principal_kinds"] = {"google-delivery": 2}
+    ranked = prioritizer.rank(cluster(**changes))
+    assert ranked.priority == priority
+    if priority == "P3":
+        assert ranked.reasons[0].startswith(
+            "HTTP 404 responses: 1 request asked for something that does not exist"
+        )
+
+
+@pytest.mark.parametrize(
+    ("message", "severity", "priority"),
+    [
+        ("feature flag service unavailable, using default flags", "WARNING", "P3"),
+        ("recommendation model not loaded, falling back to popular items", "WARNING", "P3"),
+        ("upload to gs://x succeeded after 2 retries", "WARNING", "P3"),
+        ("Retrying connection to db (attempt 3 of 5)", "WARNING", "P2"),  # not known to succeed yet
+        ("config service unavailable, falling back to defaults", "ERROR", "P2"),  # an error is still one
+    ],
+)
+def test_a_warning_the_code_handles_is_noise(message: str, severity: str, priority: str) -> None:
+    """The scale's P3: warnings the code already handles (a fallback, defaults, a retry that succeeded)."""
+    ranked = prioritizer.rank(cluster(message=message, max_severity=severity))
+    assert ranked.priority == priority
+    if priority == "P3":
+        assert (
+            ranked.reasons[0]
+            == "a warning the code handles: it falls back, uses defaults or succeeded on retry (1 entry)"
+        )
+
+
+def test_a_proxy_access_log_of_a_5xx_is_a_server_error() -> None:
+    """An Envoy/Istio JSON access line of a 503 without a path is a message problem carrying the status: a
+    request failed (P1), not an isolated error."""
+    ranked = prioritizer.rank(
+        cluster(
+            kind="message",
+            message="HTTP 503 UF,URX: upstream connect error or disconnect/reset before headers",
+            http_statuses={"503": 1},
+            max_severity="ERROR",
+            last_seen=START,
+        )
+    )
+    assert (ranked.priority, ranked.reasons[0]) == ("P1", "HTTP 503 responses: 1 request failed at 16:00:00Z")
+
+
+@pytest.mark.parametrize(
+    ("serving", "priority"),
+    [
+        ({"billing": frozenset({"billing-00041-old"})}, "P1"),
+        ({}, "P0"),  # no revision of the service answered: the service is down
+        (
+            {"billing": frozenset({"billing-00042-new"})},
+            "P0",
+        ),  # the crashing revision itself answered requests
+        ({"ledger": frozenset({"ledger-00003-ok"})}, "P0"),  # another service serving is no fallback
+    ],
+)
+def test_a_rollout_that_cannot_start_while_the_old_revision_serves_is_p1(
+    serving: dict[str, frozenset[str]], priority: str
+) -> None:
+    """The scale's P1: a rollout crash-loops while an older healthy revision keeps serving (Cloud Run keeps the
+    traffic on the last revision that became ready); with no revision of the service serving it is P0."""
+    exits = cluster(
+        message="Container called exit(1).",
+        count=4,
+        events=4,
+        max_severity="ERROR",
+        services={"billing": 4},
+        revisions={"billing-00042-new": 4},
+    )
+    healthy = frozenset(r for revisions in serving.values() for r in revisions)
+    ranked = Prioritizer(GardenerConfig().priorities.rule_tiers()).prioritize(
+        [exits], context=ScanContext(healthy_revisions=healthy, serving=serving)
+    )[0]
+    assert ranked.priority == priority
+    expected = "container exit loop: 4 container exits between 16:00:00Z and 16:14:00Z"
+    if priority == "P1":
+        expected += "; a failed rollout: revision billing-00041-old of the same service still serves"
+    assert ranked.reasons[0] == expected

@@ -250,6 +250,61 @@ _POD_START_FAILURES = [
 ]
 
 
+# Data lost for good, in the words of the program that lost it (`order data lost`, `dropped 1500 events`).
+_DATA_LOSS = [
+    r"(?i)(?<!\bno )\bdata (?:was |were |is |has been |have been )?lost\b",
+    r"(?i)\b(?:dropped|discarded|lost) \d+ (?:events|records|messages|rows|entries|items|writes)\b",
+]
+
+
+# A certificate that has expired or expires within a week (`x509: certificate has expired`, `TLS certificate
+# for api.example.com expires in 5 days`), one further off, and a renewal that failed (cert-manager's
+# `The certificate request has failed to complete and will be retried`).
+_CERTIFICATE_EXPIRED = [
+    r"(?i)\bcertificate (?:has )?expired\b",
+    r"(?i)\bcert(?:ificate)?s?\b.{0,80}\b(?:expires?|will expire|expiring) (?:in|within) "
+    r"(?:[0-7] days?|\d+ (?:hours?|minutes?))\b",
+]
+_CERTIFICATE_EXPIRING = [
+    r"(?i)\bcert(?:ificate)?s?\b.{0,80}\b(?:expires?|will expire|expiring) (?:in|within) \d+ days\b",
+]
+_CERTIFICATE_RENEWAL_FAILED = [
+    r"(?i)\bcertificate request has failed\b",
+    r"(?i)\bfailed to (?:renew|issue|obtain) (?:the |a )?(?:tls |ssl )?certificate\b",
+    r"(?i)\bcertificate (?:renewal|issuance) (?:has )?failed\b",
+]
+
+
+# A disk that is full (writes fail) or nearly so (`volume /data is 93% full`).
+_DISK_FULL = [r"No space left on device", r"\bENOSPC\b", r"(?i)\bdisk (?:is )?full\b"]
+_DISK_NEARLY_FULL = [
+    r"(?i)\b(?:disk|volume|filesystem|file system|partition|storage)\b.{0,80}\b(?:9\d|100)(?:\.\d+)? ?% "
+    r"(?:full|used)\b",
+    r"(?i)\b(?:low|running out of) disk space\b",
+]
+
+
+# A Kubernetes Job that gave up: its retries are spent or its deadline passed (the job controller's events).
+_KUBERNETES_JOB_FAILED = [
+    r"\bBackoffLimitExceeded\b",
+    r"\bJob has reached the specified backoff limit\b",
+    r"\bJob was active longer than specified deadline\b",
+]
+
+
+# A security control that lets everything through while it cannot decide (`failing open: request allowed`) or
+# that was switched off.
+_SAFETY_CONTROL_OFF = [
+    r"(?i)\bfail(?:ing|ed|s)?[ -]open\b",
+    r"(?i)\b(?:authentication|authorization|auth|tls|ssl|certificate|signature) (?:check|verification|validation)s? "
+    r"(?:is |are |was |were )?(?:disabled|skipped|bypassed|turned off)\b",
+]
+
+
+# Routes that only a health checker or probe calls: a 5xx there alone is no user request failing.
+_HEALTH_ROUTES = [r"^/(?:_ah/health|healthz?|health/\w+|healthcheck|livez|readyz|liveness|readiness)/?$"]
+
+
 def default_rules() -> list[PriorityRule]:
     """The built-in policy (docs/priorities.md), in order: the first rule that matches decides."""
     return [
@@ -424,6 +479,13 @@ def default_rules() -> list[PriorityRule]:
             max_events=2,
         ),
         PriorityRule(
+            name="data-loss",
+            priority="P0",
+            reason="data loss: the program says it lost data for good ({event_word} at {max_severity} {when})",
+            message_patterns=_DATA_LOSS,
+            min_severity="ERROR",
+        ),
+        PriorityRule(
             name="worker-killed",
             priority="P1",
             reason="workers killed by the platform or their server (timeouts, memory limit): {event_word}; "
@@ -461,10 +523,29 @@ def default_rules() -> list[PriorityRule]:
             max_events=2,
         ),
         PriorityRule(
+            name="health-check-5xx",
+            priority="P2",
+            reason="HTTP {status} on a health-check route only ({routes}): {requests} failed {when}; no user "
+            "route shown failing, but the backend may be taken out of rotation",
+            kinds=["request"],
+            min_http_status=500,
+            route_patterns=_HEALTH_ROUTES,
+        ),
+        PriorityRule(
+            name="delivered-5xx",
+            priority="P2",
+            reason="HTTP {status} to what a Google service delivered (Pub/Sub push, Eventarc, Cloud Tasks), "
+            "{event_word}: the delivery is retried",
+            kinds=["request"],
+            min_http_status=500,
+            principal_kinds=["google-delivery"],
+            max_events=2,
+        ),
+        PriorityRule(
             name="server-errors",
             priority="P1",
             reason="HTTP {status} responses: {requests} failed {when}",
-            kinds=["request"],
+            kinds=["request", "message"],
             min_http_status=500,
         ),
         PriorityRule(
@@ -503,6 +584,52 @@ def default_rules() -> list[PriorityRule]:
             message_patterns=_POD_START_FAILURES,
         ),
         PriorityRule(
+            name="kubernetes-job-failed",
+            priority="P1",
+            reason="a Kubernetes Job failed: its retries are spent or its deadline passed ({event_word} {when}); "
+            "the work it does is not done",
+            message_patterns=_KUBERNETES_JOB_FAILED,
+        ),
+        PriorityRule(
+            name="certificate-expired",
+            priority="P1",
+            reason="a certificate has expired or expires within a week ({event_word}): connections that use it "
+            "fail, or will, until it is renewed",
+            message_patterns=_CERTIFICATE_EXPIRED,
+        ),
+        PriorityRule(
+            name="certificate-renewal-failing",
+            priority="P1",
+            reason="certificate renewal keeps failing ({event_word} {when}): the certificate expires unless fixed",
+            message_patterns=_CERTIFICATE_RENEWAL_FAILED,
+            min_events=2,
+        ),
+        PriorityRule(
+            name="certificate-expiring",
+            priority="P2",
+            reason="a certificate expires in more than a week ({event_word}): renew it before it does",
+            message_patterns=_CERTIFICATE_EXPIRING,
+        ),
+        PriorityRule(
+            name="disk-full",
+            priority="P1",
+            reason="disk full: writes fail ({event_word} at {max_severity} {when})",
+            message_patterns=_DISK_FULL,
+            min_severity="ERROR",
+        ),
+        PriorityRule(
+            name="disk-nearly-full",
+            priority="P2",
+            reason="a disk or volume is nearly full ({event_word}): free or grow it before writes fail",
+            message_patterns=_DISK_NEARLY_FULL,
+        ),
+        PriorityRule(
+            name="safety-control-off",
+            priority="P1",
+            reason="a security control is off: requests pass without the check it makes ({event_word} {when})",
+            message_patterns=_SAFETY_CONTROL_OFF,
+        ),
+        PriorityRule(
             name="sustained-errors",
             priority="P1",
             reason="sustained errors: {event_word} at {max_severity} over {span}",
@@ -520,6 +647,17 @@ def default_rules() -> list[PriorityRule]:
             priority="P2",
             reason="deprecation warning: a dependency or API is slated for removal ({event_word})",
             message_patterns=[r"(?i)deprecat", r"(?i)slated for removal", r"(?i)will be removed"],
+        ),
+        PriorityRule(
+            name="handled-warning",
+            priority="P3",
+            reason="a warning the code handles: it falls back, uses defaults or succeeded on retry ({entries})",
+            message_patterns=[
+                r"(?i)\bfall(?:ing|s)? back (?:to|on)\b",
+                r"(?i)\busing (?:the )?defaults?\b",
+                r"(?i)\b(?:succeeded|recovered) (?:after|on) (?:the )?(?:\d+ )?(?:retr|attempt)",
+            ],
+            below_severity="ERROR",
         ),
         PriorityRule(
             name="user-impact-warning",
@@ -545,6 +683,15 @@ def default_rules() -> list[PriorityRule]:
             min_http_status=400,
             max_http_status=499,
             principal_kinds=["google-delivery"],
+        ),
+        PriorityRule(
+            name="not-found",
+            priority="P3",
+            reason="HTTP 404 responses: {requests} asked for something that does not exist (stale links, unknown "
+            "ids, scanners); expected unless a route you serve went missing",
+            kinds=["request"],
+            min_http_status=404,
+            max_http_status=404,
         ),
         PriorityRule(
             name="client-errors",

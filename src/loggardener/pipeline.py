@@ -141,6 +141,10 @@ class Scan:
         self._recent_size = 0
         """The insertIds and timestamps `_recent_ids` holds."""
         self._healthy_revisions: set[str] = set()
+        self._healthy_services: set[str] = set()
+        self._serving: dict[str, set[str]] = {}
+        """Service → its revisions that answered some request below 500."""
+        """Services without revisions that answered some request below 400."""
         self.linker = Linker(config.issues.related_window_seconds)
         self._fast = fast_path and options.min_severity >= Severity.WARNING
 
@@ -232,13 +236,19 @@ class Scan:
                 continue
             self._matched_services.add(service)
             revision = entry.revision
-            if revision:
+            if revision or service:
                 if isinstance(entry, Quiet):
                     status = entry.status
                 else:
                     status = entry.http.status if entry.http is not None else None
                 if status is not None and status < 500:
-                    self._healthy_revisions.add(revision)
+                    if revision:
+                        if revision not in self._healthy_revisions:
+                            self._healthy_revisions.add(revision)
+                            if service:
+                                self._serving.setdefault(service, set()).add(revision)
+                    elif service and status < 400:
+                        self._healthy_services.add(service)
             yield entry, occurrences
 
     def _repeated(self, raw: dict[str, Any]) -> bool:
@@ -400,7 +410,13 @@ class Scan:
             self._clusterer.clusters(totals.clustered, totals.events), self._clusterer.final_fingerprint
         )
         clusters = self._prioritizer.prioritize(
-            linked.clusters, linked.links, ScanContext(healthy_revisions=frozenset(self._healthy_revisions))
+            linked.clusters,
+            linked.links,
+            ScanContext(
+                healthy_revisions=frozenset(self._healthy_revisions),
+                healthy_services=frozenset(self._healthy_services),
+                serving={service: frozenset(revisions) for service, revisions in self._serving.items()},
+            ),
         )
         clusters, incidents = build_incidents(clusters, linked.links, linked.deploys, linked.changes)
         start, end = self.options.window_bounds()

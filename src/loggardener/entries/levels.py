@@ -852,6 +852,8 @@ _FAILURE_SIGNS = (
     "retrying",
     "unhandled",
     "uncaught",
+    "expired",  # a certificate, token or lease past its time; Go's TLS errors (`x509: certificate signed by …`)
+    "x509:",
     "(0x",  # and the pieces of a Go goroutine dump (`main.run(0xc000010000)`, `\t/app/main.go:9 +0x1d`)
     "+0x",
     "created by ",

@@ -1,7 +1,8 @@
 """Impact across problems; rules apply after each problem has its own priority and only ever raise one:
 
 - `revision-down`: every request a revision answered in the scan failed with a 5xx, on two routes or
-  more: its 5xx problems are P0 (the revision cannot serve).
+  more: its 5xx problems are P0 (the revision cannot serve). A service without revisions (a load
+  balancer's backend, an access log) is down the same way when none of its requests was answered below 400.
 - `effect-of`: an effect takes its cause's priority when the cause is more urgent (a 503 route of a
   revision that cannot start is part of that outage); `rules.raise_causes` does the converse.
 """
@@ -18,9 +19,13 @@ from loggardener.linking.models import Link
 
 @dataclass(frozen=True)
 class ScanContext:
-    """Facts of the whole scan the rules need: revisions that answered some request without a 5xx."""
+    """Facts of the whole scan the rules need: revisions that answered some request without a 5xx (also by
+    service), services without revisions that answered some request below 400."""
 
     healthy_revisions: frozenset[str] = field(default_factory=frozenset)
+    healthy_services: frozenset[str] = field(default_factory=frozenset)
+    serving: dict[str, frozenset[str]] = field(default_factory=dict)
+    """Service → its revisions that answered some request below 500."""
 
 
 EFFECT_PREFIX = "effect of "
@@ -37,17 +42,30 @@ def escalate(clusters: Sequence[Cluster], context: ScanContext, links: Sequence[
     reasons: dict[str, list[str]] = defaultdict(list)
 
     failing_routes: dict[str, list[Cluster]] = defaultdict(list)
+    failing_services: dict[str, list[Cluster]] = defaultdict(list)
     for cluster in clusters:
         if _server_errors(cluster):
             for revision in cluster.revisions:
                 failing_routes[revision].append(cluster)
-    for revision, failing in sorted(failing_routes.items()):
+            if not cluster.revisions:
+                for service in cluster.services:
+                    failing_services[service].append(cluster)
+    down = [
+        (f"revision {revision}", failing)
+        for revision, failing in sorted(failing_routes.items())
+        if revision not in context.healthy_revisions
+    ] + [
+        (f"service {service}", failing)
+        for service, failing in sorted(failing_services.items())
+        if service not in context.healthy_services
+    ]
+    for name, failing in down:
         routes = sorted({route for c in failing for route in c.routes})
-        if len(routes) >= 2 and revision not in context.healthy_revisions:
+        if len(routes) >= 2:
             for cluster in failing:
                 priority[cluster.fingerprint] = "P0"
                 reasons[cluster.fingerprint].append(
-                    f"revision {revision} is down: every request it answered failed ({len(routes)} routes: "
+                    f"{name} is down: every request it answered failed ({len(routes)} routes: "
                     f"{', '.join(routes[:5])})"
                 )
 

@@ -159,6 +159,27 @@ def _audit_status(cluster: Cluster) -> str:
     return code
 
 
+ROLLOUT_RULES = frozenset(("startup-crash", "startup-failure", "container-exit-loop", "revision-not-ready"))
+"""Rules that say a revision cannot start: P1 instead of P0 while another revision of its service serves."""
+
+
+def _still_serving(cluster: Cluster, context: ScanContext) -> list[str]:
+    """The revisions that serve the cluster's service while none of the cluster's own revisions answered a
+    request (a rollout that failed: Cloud Run keeps the traffic on the last revision that became ready);
+    empty when the service has no other revision serving, or the cluster has no revision."""
+    if not cluster.revisions or not cluster.services:
+        return []
+    if any(revision in context.healthy_revisions for revision in cluster.revisions):
+        return []
+    serving: set[str] = set()
+    for service in cluster.services:
+        others = context.serving.get(service, frozenset()) - set(cluster.revisions)
+        if not others:
+            return []
+        serving |= others
+    return sorted(serving)
+
+
 class Prioritizer:
     """Gives clusters their priority and reasons, then orders them most urgent first."""
 
@@ -166,18 +187,24 @@ class Prioritizer:
         """`tiers`: lists of rules; in the first tier with a matching rule, the first matching rule decides."""
         self._tiers = [[_CompiledRule(rule) for rule in tier] for tier in tiers]
 
-    def rank(self, cluster: Cluster) -> Cluster:
+    def rank(self, cluster: Cluster, context: ScanContext | None = None) -> Cluster:
         rule = next((r for tier in self._tiers for r in tier if r.matches(cluster)), None)
         if rule is None:
             return cluster.model_copy(
                 update={"priority": "P3", "reasons": [_FALLBACK_REASON], "actions": actions_for(cluster)}
             )
-        reasons = [rule.reason(cluster)]
+        priority, reasons = rule.rule.priority, [rule.reason(cluster)]
+        serving = _still_serving(cluster, context) if context and rule.rule.name in ROLLOUT_RULES else []
+        if priority == "P0" and serving:
+            priority = "P1"
+            reasons[0] += (
+                f"; a failed rollout: revision {', '.join(serving[:3])} of the same service still serves"
+            )
         if cluster.inferred_severity:
             rules = ", ".join(f"{name} ({n})" for name, n in cluster.inferred_severity.items())
             reasons.append(f"severity inferred from the entries' text by rule {rules}")
         return cluster.model_copy(
-            update={"priority": rule.rule.priority, "reasons": reasons, "actions": actions_for(cluster)}
+            update={"priority": priority, "reasons": reasons, "actions": actions_for(cluster)}
         )
 
     def prioritize(
@@ -185,7 +212,8 @@ class Prioritizer:
     ) -> list[Cluster]:
         """Rank every cluster, apply the rules across problems (`impact`), raise each cause to its most
         urgent effect, order most urgent first."""
-        ranked = escalate([self.rank(cluster) for cluster in clusters], context or ScanContext(), links)
+        context = context or ScanContext()
+        ranked = escalate([self.rank(cluster, context) for cluster in clusters], context, links)
         ranked = raise_causes(ranked, links)
         return sorted(ranked, key=lambda c: (c.priority, -Severity[c.max_severity], -c.count, c.fingerprint))
 
