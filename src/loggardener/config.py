@@ -10,6 +10,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from loggardener.defaults import REQUEST_TIMEOUT_SECONDS, RETRY_DEADLINE_SECONDS
 from loggardener.entries.levels import START_FAILURE_PATTERNS, STARTUP_EXCEPTION_TYPES
 from loggardener.errors import ExitCode, GardenerError, decode_reason
 
@@ -733,6 +734,25 @@ class LogAnalyticsConfig(_Section):
     max_rows: int = Field(default=1_000_000, ge=1, description="Rows of pre-groups read at most.")
 
 
+class RetriesConfig(_Section):
+    """How long a live scan waits on Cloud Logging or BigQuery before it gives up (exit code 5)."""
+
+    deadline_seconds: float = Field(
+        default=RETRY_DEADLINE_SECONDS,
+        gt=0,
+        le=3600,
+        description="A request that keeps failing or gets no answer is given up this many seconds after its "
+        "first attempt, all attempts and the waits between them included.",
+    )
+    request_timeout_seconds: float = Field(
+        default=REQUEST_TIMEOUT_SECONDS,
+        gt=0,
+        le=600,
+        description="How long one attempt waits for the server to answer (or to send more of its answer) "
+        "before it is retried.",
+    )
+
+
 class GardenerConfig(_Section):
     """All of log gardener's settings. Every key is optional."""
 
@@ -745,6 +765,7 @@ class GardenerConfig(_Section):
     issues: IssuesConfig = IssuesConfig()
     state: StateConfig = StateConfig()
     log_analytics: LogAnalyticsConfig = LogAnalyticsConfig()
+    retries: RetriesConfig = RetriesConfig()
 
 
 _TYPE_ERRORS = frozenset({"bool_type", "int_type", "float_type", "string_type"})

@@ -31,7 +31,7 @@ if TYPE_CHECKING:
     from rich.console import Console
     from rich.table import Table
 
-    from loggardener.config import GardenerConfig
+    from loggardener.config import GardenerConfig, RetriesConfig
     from loggardener.pipeline import ProgressFn, ScanOptions
     from loggardener.publishing.run import IssuesMode
     from loggardener.report import ScanReport
@@ -93,7 +93,12 @@ PLAIN_PROGRESS_SECONDS = 30.0
 @contextmanager
 def _reading(enabled: bool, source: EntrySource) -> Iterator[ProgressFn | None]:
     """A transient progress display on stderr (entries, pages, rate) while the source is read; without a
-    terminal, a plain line every PLAIN_PROGRESS_SECONDS, so a long scan in a CI log is not silent."""
+    terminal, a plain line every PLAIN_PROGRESS_SECONDS, so a long scan in a CI log is not silent. A request
+    the source retries is one line on stderr (what failed, when it is tried again, when the source gives up),
+    never on standard output, which may carry `--report-json -`."""
+    source.on_retry = lambda text: err.print(
+        f"[yellow]retrying:[/] {escape(text)}", highlight=False, soft_wrap=True
+    )
     if not enabled:
         started = last = time.monotonic()
 
@@ -199,6 +204,7 @@ def _live_source(
     extra_filter: str | None,
     max_entries: int,
     save_export: Path | None,
+    retries: RetriesConfig,
 ) -> EntrySource:
     from loggardener.sources.cloud_logging import (  # google-cloud-logging only for a live scan
         CloudLoggingSource,
@@ -227,6 +233,8 @@ def _live_source(
         endpoint=endpoint,
         max_entries=max_entries,
         save_export=save_export,
+        deadline_seconds=retries.deadline_seconds,
+        request_timeout=retries.request_timeout_seconds,
     )
 
 
@@ -580,6 +588,7 @@ def scan(
                 extra_filter,
                 max_entries,
                 save_export,
+                config.retries,
             )
         ),
     )  # fmt: skip
@@ -649,6 +658,7 @@ def scan(
         state=None if no_state else state_path,
         input_file=Path(from_path) if from_path and from_path != "-" else None,
         save_export=save_export,
+        drafts=mode == "draft",
     )
     with _reading(err.is_terminal, source) as advance:
         result = run_scan_job(
