@@ -685,7 +685,8 @@ def test_an_unreachable_bigquery_is_given_up_after_the_retry_time() -> None:
     assert time.monotonic() - started < 30
     assert caught.value.exit_code == 5
     assert caught.value.message == (
-        "cannot reach BigQuery at http://127.0.0.1:9 estimating the query after 2 s of retries: connection refused; "
+        "cannot reach BigQuery at http://127.0.0.1:9 estimating the query after 2 s of retries (retries.deadline_seconds): "
+        "connection refused; "
         "check the network, a proxy (HTTPS_PROXY) and the endpoint option, then rerun"
     )
 

@@ -84,7 +84,11 @@ def test_count_history_is_bounded() -> None:
         ),
         ('["a", "list"]', "is not a log gardener state file"),
         ('{"name": "some other tool", "version": 1}', "is not a log gardener state file"),
-        ('{"format": "log-gardener-state", "version": 2, "runs": 1}', "has format version 2"),
+        (
+            '{"format": "log-gardener-state", "version": 2, "runs": 1}',
+            "has format version 2; this log gardener reads version 1; a newer log gardener wrote it: upgrade this",
+        ),
+        ('{"format": "log-gardener-state", "version": 0}', "reads version 1; move it aside"),
         ('{"format": "log-gardener-state", "version": 1, "runs": "many"}', "is corrupt (at runs"),
         (
             '{"format": "log-gardener-state", "version": 1, "fingerprints": {"a": {"title": "x"}}}',

@@ -15,7 +15,7 @@ from loggardener import __version__, startup
 from loggardener.commands.cluster import cluster as cluster_command
 from loggardener.commands.scan import scan as scan_command
 from loggardener.console import err, out, raise_terminated
-from loggardener.errors import GardenerError
+from loggardener.errors import GardenerError, debugging
 from loggardener.files import holds_any_character, standard_output_error
 
 app = typer.Typer(
@@ -102,6 +102,8 @@ def main() -> None:
     try:
         app()
     except (OSError, GardenerError) as exc:  # --help, --version or a usage error to a full standard output
+        if isinstance(exc, OSError) and debugging():  # a command's own error, whose traceback was asked for
+            raise
         failure = exc if isinstance(exc, GardenerError) else standard_output_error(exc)
         err.print(f"error: {failure.message}", markup=False, highlight=False, soft_wrap=True)
         sys.exit(int(failure.exit_code))

@@ -10,6 +10,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from loggardener.defaults import REQUEST_TIMEOUT_SECONDS, RETRY_DEADLINE_SECONDS
 from loggardener.entries.levels import START_FAILURE_PATTERNS, STARTUP_EXCEPTION_TYPES
 from loggardener.errors import ExitCode, GardenerError, decode_reason
 
@@ -880,6 +881,25 @@ class LogAnalyticsConfig(_Section):
     max_rows: int = Field(default=1_000_000, ge=1, description="Rows of pre-groups read at most.")
 
 
+class RetriesConfig(_Section):
+    """How long a live scan waits on Cloud Logging or BigQuery before it gives up (exit code 5)."""
+
+    deadline_seconds: float = Field(
+        default=RETRY_DEADLINE_SECONDS,
+        gt=0,
+        le=3600,
+        description="A request that keeps failing or gets no answer is given up this many seconds after its "
+        "first attempt, all attempts and the waits between them included.",
+    )
+    request_timeout_seconds: float = Field(
+        default=REQUEST_TIMEOUT_SECONDS,
+        gt=0,
+        le=600,
+        description="How long one attempt waits for the server to answer (or to send more of its answer) "
+        "before it is retried.",
+    )
+
+
 class GardenerConfig(_Section):
     """All of log gardener's settings. Every key is optional."""
 
@@ -892,6 +912,7 @@ class GardenerConfig(_Section):
     issues: IssuesConfig = IssuesConfig()
     state: StateConfig = StateConfig()
     log_analytics: LogAnalyticsConfig = LogAnalyticsConfig()
+    retries: RetriesConfig = RetriesConfig()
 
 
 _TYPE_ERRORS = frozenset({"bool_type", "int_type", "float_type", "string_type"})
@@ -900,6 +921,11 @@ _TYPE_ERRORS = frozenset({"bool_type", "int_type", "float_type", "string_type"})
 def _describe(error: ValidationError, origin: str) -> str:
     first = error.errors()[0]
     key = ".".join(str(part) for part in first["loc"]) or "(top level)"
+    if first["type"] == "extra_forbidden" and key.split(".")[0] == "tool":
+        return (
+            f"{origin}: unknown key '{key}': a [tool.gardener] table is read from pyproject.toml only; in this "
+            "file put its keys at the top level"
+        )
     if first["type"] == "extra_forbidden":
         return f"{origin}: unknown key '{key}'; see the README's Configuration section for the keys"
     message = first["msg"].removeprefix("Value error, ")
@@ -918,7 +944,7 @@ def parse_config(data: dict[str, Any], origin: str) -> GardenerConfig:
 def load_config(path: Path | None = None, search_dir: Path | None = None) -> GardenerConfig:
     """Load the configuration from `path`, or find `gardener.toml` / pyproject's `[tool.gardener]`."""
     if path is not None:
-        return _load_file(path)
+        return _load_file(path, explicit=True)
     directory = search_dir or Path.cwd()
     candidate = directory / "gardener.toml"
     if candidate.is_file() or candidate.is_dir():  # a directory of that name is said, not skipped
@@ -929,7 +955,21 @@ def load_config(path: Path | None = None, search_dir: Path | None = None) -> Gar
     return GardenerConfig()
 
 
-def _load_file(path: Path) -> GardenerConfig:
+def ignored_pyproject(search_dir: Path | None = None) -> Path | None:
+    """pyproject.toml beside a gardener.toml, when it has a [tool.gardener] table: gardener.toml wins whole
+    (the two are never merged), so that table is ignored and the user is told."""
+    directory = search_dir or Path.cwd()
+    pyproject = directory / "pyproject.toml"
+    if not (directory / "gardener.toml").is_file() or not pyproject.is_file():
+        return None
+    try:
+        tool = tomllib.loads(pyproject.read_text(encoding="utf-8-sig")).get("tool")
+    except (OSError, ValueError, RecursionError):  # not ours to judge: it is not read
+        return None
+    return pyproject if isinstance(tool, dict) and "gardener" in tool else None
+
+
+def _load_file(path: Path, explicit: bool = False) -> GardenerConfig:
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8-sig"))  # a BOM, as Windows editors save
     except FileNotFoundError:
@@ -959,6 +999,12 @@ def _load_file(path: Path) -> GardenerConfig:
     if path.name == "pyproject.toml":
         tool = data.get("tool", {})
         section = tool.get("gardener") if isinstance(tool, dict) else None
+        if section is None and explicit:
+            raise GardenerError(
+                f"--config {path} has no [tool.gardener] table: add one with the keys, or give the file that "
+                "holds them",
+                ExitCode.BAD_CONFIG,
+            )
         if section is None:
             return GardenerConfig()
         return parse_config(section, f"{path} [tool.gardener]")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import functools
-import os
 import signal
 from collections.abc import Callable
 from typing import ParamSpec, TypeVar
@@ -12,7 +11,7 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
-from loggardener.errors import ExitCode, GardenerError
+from loggardener.errors import ExitCode, GardenerError, debugging
 from loggardener.files import STANDARD_OUTPUT
 from loggardener.rendering.markdown_safety import strip_controls
 
@@ -69,7 +68,7 @@ def user_errors(command: Callable[P, R]) -> Callable[P, R]:
         except (typer.Exit, typer.Abort):
             raise
         except Exception as exc:
-            if os.environ.get("GARDENER_DEBUG"):
+            if debugging():
                 raise
             err.print(
                 f"[bold red]internal error:[/] {type(exc).__name__}: {escape(str(exc))} "

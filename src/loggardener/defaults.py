@@ -9,3 +9,8 @@ DEFAULT_STATE_PATH = Path("worklogs") / STATE_FILE_NAME
 
 DEFAULT_MAX_ENTRIES = 100_000
 """`--max-entries` when not given: where a live scan stops reading."""
+
+RETRY_DEADLINE_SECONDS = 120.0
+"""`retries.deadline_seconds`: a live scan's request is given up this long after its first attempt."""
+REQUEST_TIMEOUT_SECONDS = 60.0
+"""`retries.request_timeout_seconds`: how long one attempt waits for the server's answer."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from enum import IntEnum
 
@@ -51,3 +52,8 @@ def is_utf8(text: str) -> bool:
     except UnicodeEncodeError:
         return False
     return True
+
+
+def debugging() -> bool:
+    """GARDENER_DEBUG is set to anything but empty, 0, false, no or off: show tracebacks."""
+    return os.environ.get("GARDENER_DEBUG", "").strip().lower() not in ("", "0", "false", "no", "off")

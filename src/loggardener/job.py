@@ -9,7 +9,7 @@ import json
 import os
 import tempfile
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from json.encoder import encode_basestring_ascii
 from pathlib import Path
@@ -32,7 +32,7 @@ from loggardener.files import (
 )
 from loggardener.pipeline import ProgressFn, Scan, ScanOptions
 from loggardener.publishing.interface import IssuePublisher
-from loggardener.publishing.run import process_issues
+from loggardener.publishing.run import drafts_directory, process_issues
 from loggardener.rendering.json_report import JsonReport
 from loggardener.rendering.markdown import MarkdownWorklog, run_marker, worklog_filename
 from loggardener.rendering.step_summary import append_step_summary, check_appendable, full_worklog_pointer
@@ -58,6 +58,8 @@ class Outputs:
     """The export read (`--from`), which no output may replace."""
     save_export: Path | None = None
     """Where the live source saves what it reads (`--save-export`), which no other output may replace."""
+    drafts: bool = False
+    """`--issues draft`: the drafts directory beside the worklog must be free for a directory."""
 
 
 @dataclass(frozen=True)
@@ -160,6 +162,7 @@ def _preflight(outputs: Outputs) -> None:
         (outputs.report_json, "report"),
         (outputs.assignments, "assignments"),
         (outputs.state, "state file"),
+        (outputs.save_export, "export"),
     ):
         if path is not None and path != STDOUT:
             check_writable(path, what)
@@ -227,6 +230,40 @@ def _looks_filtered(report: ScanReport) -> bool:
     return below == 0 and not lower and report.totals.clustered > 0
 
 
+def _absent(outputs: Outputs) -> tuple[list[Path], list[Path]]:
+    """The directories (deepest first) and files that the checks before the scan may create for the outputs
+    and that do not exist yet."""
+    files = [outputs.step_summary] if outputs.step_summary is not None else []
+    directories: set[Path] = set()
+    for path in (
+        outputs.out_dir,
+        *(
+            output.parent
+            for output in (outputs.report_json, outputs.assignments, outputs.state, outputs.save_export)
+            if output is not None and output != STDOUT
+        ),
+        *(file.parent for file in files),
+    ):
+        while not os.path.lexists(path) and path != path.parent:
+            directories.add(path)
+            path = path.parent
+    absent = [file for file in files if not os.path.lexists(file)]
+    return sorted(directories, key=lambda path: len(path.parts), reverse=True), absent
+
+
+def _remove_if_empty(directories: list[Path], files: list[Path]) -> None:
+    """Remove what a failed run created and left empty: an empty step summary, then empty directories."""
+    for file in files:
+        try:
+            if file.stat().st_size == 0:
+                file.unlink()
+        except OSError:
+            pass
+    for directory in directories:
+        with suppress(OSError):
+            directory.rmdir()  # only when empty
+
+
 def run_scan_job(
     config: GardenerConfig,
     options: ScanOptions,
@@ -239,8 +276,25 @@ def run_scan_job(
 
     Every output is checked before the scan, and once issues are published every output is attempted even
     if one fails: the failures are returned (`JobResult.failures`) for the caller to report after it has
-    printed what was published.
+    printed what was published. A run that fails removes the directories (and empty step summary) that it
+    created and left empty (`--out` made for a scan that then could not read its source).
     """
+    directories, files = _absent(outputs)
+    try:
+        return _run(config, options, source, outputs, publisher_for, on_progress)
+    except BaseException:
+        _remove_if_empty(directories, files)
+        raise
+
+
+def _run(
+    config: GardenerConfig,
+    options: ScanOptions,
+    source: EntrySource,
+    outputs: Outputs,
+    publisher_for: PublisherFactory,
+    on_progress: ProgressFn | None,
+) -> JobResult:
     renderer = MarkdownWorklog(outputs.templates)
     _preflight(outputs)
     if outputs.state is not None:
@@ -249,6 +303,12 @@ def run_scan_job(
         scan = Scan(config, options, on_assign=sink, on_progress=on_progress)
         report = scan.run(source)
         _refuse_unreadable(report)
+        if outputs.drafts:  # before any output is written; its name comes from the window read
+            from loggardener.publishing.drafts import check_drafts_directory  # issue content: only for issues
+
+            name = worklog_filename(report, options.services)
+            marker = run_marker(report, options.services)
+            check_drafts_directory(drafts_directory(unused_path(outputs.out_dir / name, marker)))
         if _looks_filtered(report):
             report.notes.append(FILTERED_NOTE)
         if sink is not None and outputs.assignments is not None:

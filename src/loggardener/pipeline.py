@@ -440,10 +440,14 @@ class Scan:
                 "--since and --until around them (a file scanned without them is read whole)"
             )
         unmatched = sorted(set(self.options.services) - {s for s in self._matched_services if s})
-        if unmatched and self._other_services:
+        if unmatched:  # a name that matched nothing (mistyped, another project's) is said, never silent
             notes.append(
-                f"no entry of --service {', '.join(unmatched)} in the input; services it has: "
-                + ", ".join(sorted(self._other_services))
+                f"no entry of --service {', '.join(unmatched)} in the input"
+                + (
+                    f"; services it has: {', '.join(sorted(self._other_services))}"
+                    if self._other_services
+                    else "; check the name (`gcloud run services list` shows Cloud Run's)"
+                )
             )
         return ScanReport(
             tool_version=__version__,

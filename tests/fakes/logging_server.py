@@ -50,7 +50,9 @@ _RFC3339 = re.compile(r"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d)(?:\.(\d+))?([Zz]|[+-]\d
 class Fault:
     """An error answer: HTTP status and message, in Google's JSON error format (OAuth's at /token).
 
-    Status 0 answers nothing: the connection is closed, as a network blip would.
+    Status 0 answers nothing: the connection is closed, as a network blip would. With `hang`, nothing is
+    answered for that many seconds (or until the server stops), then the connection is closed: a server that
+    accepts the connection and never answers.
     """
 
     status: int
@@ -62,6 +64,8 @@ class Fault:
     too, an answer that is no page."""
     content_type: str = "text/html; charset=UTF-8"
     """The raw body's Content-Type."""
+    hang: float = 0.0
+    """Seconds of silence before the connection is closed unanswered."""
 
     def body(self) -> dict[str, Any]:
         message = self.message or DEFAULT_MESSAGES.get(self.status, "error")
@@ -100,6 +104,8 @@ class FakeLoggingState:
     requests: list[RecordedRequest] = field(default_factory=list)
     tokens: dict[str, tuple[int, bool, str]] = field(default_factory=dict)
     lock: threading.Lock = field(default_factory=threading.Lock)
+    stopping: threading.Event = field(default_factory=threading.Event)
+    """Set when the server stops: ends every hanging answer."""
 
 
 def _instant(text: str) -> tuple[datetime, int]:
@@ -217,7 +223,9 @@ class _Handler(BaseHTTPRequestHandler):
         state = self.server.state
         fault = state.faults.get(number)
         path = urlsplit(self.path).path
-        if fault is not None and fault.status == 0:
+        if fault is not None and fault.hang:
+            state.stopping.wait(fault.hang)
+        if fault is not None and (fault.status == 0 or fault.hang):
             self.close_connection = True
             return
         if fault is not None and fault.raw is not None:
@@ -344,6 +352,7 @@ class FakeLoggingServer:
         return self
 
     def __exit__(self, *exc_info: object) -> None:
+        self.state.stopping.set()
         self._server.shutdown()
         self._server.server_close()
         self._thread.join(timeout=5)

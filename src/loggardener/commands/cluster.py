@@ -183,14 +183,14 @@ def cluster(
             miner.add(message)
         if reason is not None:
             skipped[position] = reason
-    if assignments is not None:
-        with output_open(assignments, "assignments") as handle:
-            _write_assignments(handle, miner, positions, ids, skipped)
     text = input_format is InputFormat.text
     if not miner.clusters() and (skipped or text):  # a text log without a line, or nothing readable
         source = "standard input" if path == "-" else path
         if not skipped:
-            raise GardenerError(f"nothing to cluster: {source} is empty", ExitCode.BAD_INPUT)
+            raise GardenerError(
+                f"nothing to cluster: {source} is empty; give a log with one message per line",
+                ExitCode.BAD_INPUT,
+            )
         first = min(skipped)
         unit = "line" if text else "entry"
         raise GardenerError(
@@ -198,6 +198,9 @@ def cluster(
             f"were skipped (first: {unit} {first}, {skipped[first]})",
             ExitCode.BAD_INPUT,
         )
+    if assignments is not None:  # written only for a log that had something to cluster
+        with output_open(assignments, "assignments") as handle:
+            _write_assignments(handle, miner, positions, ids, skipped)
     _print_table(err if assignments == STDOUT else out, miner, limit, path)
     if skipped:
         first = min(skipped)

@@ -31,7 +31,7 @@ if TYPE_CHECKING:
     from rich.console import Console
     from rich.table import Table
 
-    from loggardener.config import GardenerConfig
+    from loggardener.config import GardenerConfig, RetriesConfig
     from loggardener.pipeline import ProgressFn, ScanOptions
     from loggardener.publishing.run import IssuesMode
     from loggardener.report import ScanReport
@@ -93,7 +93,12 @@ PLAIN_PROGRESS_SECONDS = 30.0
 @contextmanager
 def _reading(enabled: bool, source: EntrySource) -> Iterator[ProgressFn | None]:
     """A transient progress display on stderr (entries, pages, rate) while the source is read; without a
-    terminal, a plain line every PLAIN_PROGRESS_SECONDS, so a long scan in a CI log is not silent."""
+    terminal, a plain line every PLAIN_PROGRESS_SECONDS, so a long scan in a CI log is not silent. A request
+    the source retries is one line on stderr (what failed, when it is tried again, when the source gives up),
+    never on standard output, which may carry `--report-json -`."""
+    source.on_retry = lambda text: err.print(
+        f"[yellow]retrying:[/] {escape(text)}", highlight=False, soft_wrap=True
+    )
     if not enabled:
         started = last = time.monotonic()
 
@@ -199,6 +204,7 @@ def _live_source(
     extra_filter: str | None,
     max_entries: int,
     save_export: Path | None,
+    retries: RetriesConfig,
 ) -> EntrySource:
     from loggardener.sources.cloud_logging import (  # google-cloud-logging only for a live scan
         CloudLoggingSource,
@@ -227,6 +233,8 @@ def _live_source(
         endpoint=endpoint,
         max_entries=max_entries,
         save_export=save_export,
+        deadline_seconds=retries.deadline_seconds,
+        request_timeout=retries.request_timeout_seconds,
     )
 
 
@@ -496,7 +504,7 @@ def scan(
     ] = False,
 ) -> None:
     """Scan logs, cluster them into problems, rank them P0–P3 and write a worklog."""
-    from loggardener.config import load_config
+    from loggardener.config import ignored_pyproject, load_config
     from loggardener.files import holds_any_character, standard_output
     from loggardener.job import Outputs, run_scan_job
     from loggardener.pipeline import ScanOptions
@@ -534,6 +542,17 @@ def scan(
         }
     )
     config = load_config(config_path)
+    shadowed = None if config_path is not None else ignored_pyproject()
+    if shadowed is not None:
+        err.print(
+            "[bold yellow]note:[/] "
+            + escape(
+                f"the configuration is gardener.toml; the [tool.gardener] table of {shadowed} is ignored (the "
+                "two are never merged): keep one of them"
+            ),
+            highlight=False,
+            soft_wrap=True,
+        )
     startup.end()
     options = ScanOptions(
         since=_timestamp(since, "--since"),
@@ -543,9 +562,7 @@ def scan(
         min_severity=Severity[min_severity.value if min_severity else config.min_severity],
         now=_timestamp(now, "--now") or datetime.now(timezone.utc).replace(microsecond=0),
     )
-    start, end = options.window_bounds()
-    if start is not None and end is not None and start >= end:
-        raise GardenerError(f"the window is empty: it starts at {since or start} and ends at {until or end}")
+    _refuse_empty_window(options, since, until, reads_file=bool(from_path or demo))
     dataset = log_analytics or config.log_analytics.dataset
     if log_analytics and (from_path or demo):
         raise GardenerError("use either --log-analytics or --from/--demo, not both", ExitCode.BAD_INPUT)
@@ -580,6 +597,7 @@ def scan(
                 extra_filter,
                 max_entries,
                 save_export,
+                config.retries,
             )
         ),
     )  # fmt: skip
@@ -649,6 +667,7 @@ def scan(
         state=None if no_state else state_path,
         input_file=Path(from_path) if from_path and from_path != "-" else None,
         save_export=save_export,
+        drafts=mode == "draft",
     )
     with _reading(err.is_terminal, source) as advance:
         result = run_scan_job(
@@ -684,6 +703,29 @@ def scan(
         raise unpublished
     if fail_on is not None:
         _fail_on(report, fail_on.value)
+
+
+def _refuse_empty_window(
+    options: ScanOptions, since: str | None, until: str | None, reads_file: bool
+) -> None:
+    """A window that ends where or before it starts is a usage error, said in the options' words; a live scan's
+    window without --until ends now, so a --since in the future is one too (a file may hold any time)."""
+    start, end = options.window_bounds()
+    if start is None:
+        return
+    if end is None and not reads_file:
+        end = options.now
+        if start >= end:
+            raise GardenerError(
+                f"the window is empty: --since {since} is not before now ({end:%Y-%m-%dT%H:%M:%SZ}), where a "
+                "scan without --until ends: give a --since in the past"
+            )
+    if end is not None and start >= end:
+        starts = f"--since {since}" if since else f"--hours {options.hours:g} before it"
+        raise GardenerError(
+            f"the window is empty: it starts at {starts} and ends at --until {until}: give an --until after "
+            "the start"
+        )
 
 
 def _print_plain(text: str) -> None:

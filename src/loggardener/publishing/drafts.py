@@ -16,13 +16,14 @@ from __future__ import annotations
 import os
 import shlex
 import shutil
+import stat
 import tempfile
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from loggardener.clustering.models import Cluster
 from loggardener.errors import ExitCode, GardenerError
-from loggardener.files import atomic_write
+from loggardener.files import atomic_write, write_error
 from loggardener.publishing.content import Composer, utc
 from loggardener.publishing.interface import IssuePublisher, check_repo
 from loggardener.publishing.markers import facts_marker, fingerprint_marker
@@ -192,12 +193,30 @@ class DraftWriter(IssuePublisher):
         return actions
 
 
+def check_drafts_directory(directory: Path) -> None:
+    """Refuse, before anything is written, a drafts directory whose name a file or a link already holds."""
+    try:
+        mode = directory.lstat().st_mode
+    except FileNotFoundError:
+        return
+    except OSError as exc:
+        raise write_error("the drafts into", directory, exc) from None
+    if not stat.S_ISDIR(mode):
+        kind = "a symbolic link" if stat.S_ISLNK(mode) else "a file"
+        raise GardenerError(
+            f"cannot write the drafts into {directory}: it is {kind}, not a directory; move it aside or remove "
+            "it, or give another --out",
+            ExitCode.BAD_INPUT,
+        )
+
+
 def _replace_directory(new: Path, target: Path) -> None:
     """Put the directory `new` at `target`; what was there is moved aside first (back, if the move fails)
     and removed after."""
     if target.is_symlink() or (target.exists() and not target.is_dir()):
         raise GardenerError(
-            f"cannot write the drafts into {target}: it is not a directory", ExitCode.BAD_INPUT
+            f"cannot write the drafts into {target}: it is not a directory; move it aside or remove it",
+            ExitCode.BAD_INPUT,
         )
     aside: Path | None = None
     try:

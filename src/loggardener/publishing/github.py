@@ -8,7 +8,6 @@ checked here in code: GitHub search lags and does not reliably index HTML commen
 from __future__ import annotations
 
 import logging
-import os
 import re
 import time
 from collections.abc import Mapping, Sequence
@@ -35,7 +34,7 @@ from urllib3.connectionpool import ConnectionPool
 from urllib3.response import HTTPResponse
 
 from loggardener.clustering.models import Cluster
-from loggardener.errors import ExitCode, GardenerError
+from loggardener.errors import ExitCode, GardenerError, debugging
 from loggardener.publishing.answers import CheckedRequester, UnreadableAnswer
 from loggardener.publishing.content import PRIORITIES, Composer, summary, utc
 from loggardener.publishing.interface import (
@@ -230,7 +229,7 @@ class GitHubPublisher(IssuePublisher):
         seconds_between_writes: float | None = 1.0,
         timeout: int = 30,
     ) -> None:
-        if not os.environ.get("GARDENER_DEBUG"):
+        if not debugging():
             # PyGithub logs each retry on its own stderr handler; gardener says one line per failure itself
             logging.getLogger("github").setLevel(logging.WARNING)
         if not token:

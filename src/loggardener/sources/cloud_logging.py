@@ -18,9 +18,16 @@ from google.api_core import page_iterator
 from google.auth.credentials import Credentials
 from google.auth.exceptions import GoogleAuthError, TransportError
 from google.cloud.logging_v2 import Client
-from tenacity import RetryCallState, Retrying, retry_if_exception, stop_after_attempt, wait_exponential_jitter
+from tenacity import (
+    RetryCallState,
+    Retrying,
+    retry_if_exception,
+    stop_after_attempt,
+    stop_before_delay,
+    wait_exponential_jitter,
+)
 
-from loggardener.defaults import DEFAULT_MAX_ENTRIES
+from loggardener.defaults import DEFAULT_MAX_ENTRIES, REQUEST_TIMEOUT_SECONDS, RETRY_DEADLINE_SECONDS
 from loggardener.errors import ExitCode, GardenerError, is_utf8
 from loggardener.files import check_writable
 from loggardener.sources.google_auth import (
@@ -48,7 +55,10 @@ RETRY_ATTEMPTS = 7
 """Attempts per request on 429, 5xx, connection errors, and transport errors while refreshing an access
 token (a blip at the token service, e.g. STS under Workload Identity Federation). Between attempts: the server's Retry-After if
 it sent one, else 1, 2, 4 ... 32 s plus up to 1 s of jitter, a little over a minute in all: long enough
-for a per-minute quota to refill."""
+for a per-minute quota to refill. All attempts of a request, and the waits between them, end within
+`retries.deadline_seconds` of its first attempt."""
+MIN_ATTEMPT_SECONDS = 1.0
+"""The least an attempt waits for an answer, however little of the deadline is left."""
 ORDER_BY = "timestamp asc"
 ROLE_HINT = "the account needs roles/logging.viewer (Logs Viewer) on the project"
 
@@ -158,6 +168,19 @@ class _BackoffWait:
         return told if told is not None else self._backoff(state)
 
 
+def _failure_of(exc: BaseException, timeout: float) -> str:
+    """What went wrong with one attempt, in a few words."""
+    if isinstance(exc, requests.Timeout):
+        return f"no answer within {timeout:g} s"
+    if isinstance(exc, UnreadableAnswer):
+        return "an unreadable answer"
+    if isinstance(exc, api_exceptions.GoogleAPICallError) and exc.code is not None:
+        return f"HTTP {exc.code}"
+    if isinstance(exc, TransportError):
+        return "the token service could not be reached"
+    return "the connection failed"
+
+
 def _status_of(exc: BaseException) -> str:
     if isinstance(exc, UnreadableAnswer):
         return "unreadable answer"
@@ -249,6 +272,8 @@ class CloudLoggingSource(EntrySource):
         pacer: RequestPacer | None = None,
         sleep: Callable[[float], None] = time.sleep,
         credentials: Credentials | None = None,
+        deadline_seconds: float = RETRY_DEADLINE_SECONDS,
+        request_timeout: float = REQUEST_TIMEOUT_SECONDS,
     ) -> None:
         if max_entries < 1:
             raise GardenerError("--max-entries must be at least 1", ExitCode.BAD_INPUT)
@@ -259,6 +284,10 @@ class CloudLoggingSource(EntrySource):
         self.pacer = pacer or RequestPacer(sleep=sleep)
         self._sleep = sleep
         self.credentials = credentials
+        self.deadline_seconds = deadline_seconds
+        self.request_timeout = request_timeout
+        self._gave_up = (RETRY_ATTEMPTS, 0.0)
+        """Attempts and seconds spent on the request that failed last."""
         self._anonymous = False
         self.filter = build_filter(query)
         self.stats = SourceStats(query_filter=self.filter)
@@ -301,34 +330,54 @@ class CloudLoggingSource(EntrySource):
         )
 
     def _paced_request(self, api_request: Callable[..., Any], retried: Counter[str]) -> Callable[..., Any]:
-        """Wrap the connection's api_request: every attempt is paced and counted; transient errors retried."""
-
-        def note_retry(state: RetryCallState) -> None:
-            if state.outcome is not None and (exc := state.outcome.exception()) is not None:
-                retried[_status_of(exc)] += 1
-
-        def attempt(**kwargs: Any) -> Any:
-            self.pacer.acquire()
-            self.stats.requests += 1
-            try:
-                response = api_request(**kwargs)
-            except tuple(_CUT_OFF) as exc:
-                meaning = next(text for kind, text in _CUT_OFF.items() if isinstance(exc, kind))
-                raise UnreadableAnswer(f"{meaning} ({' '.join(str(exc).split())[:200]})") from exc
-            except RecursionError:  # no page of the API nests so deep: a proxy's or a broken answer
-                raise UnreadableAnswer(TOO_DEEP_ANSWER) from None
-            return _checked_page(response)
+        """Wrap the connection's api_request: every attempt is paced, counted and bounded in time; transient
+        errors and silences are retried until `deadline_seconds` after the first attempt."""
 
         def request(**kwargs: Any) -> Any:
+            started = time.monotonic()
+            timeouts: list[float] = []
+
+            def attempt() -> Any:
+                self.pacer.acquire()
+                self.stats.requests += 1
+                left = self.deadline_seconds - (time.monotonic() - started)
+                timeouts.append(max(MIN_ATTEMPT_SECONDS, min(self.request_timeout, left)))
+                try:
+                    response = api_request(**kwargs, timeout=timeouts[-1])
+                except tuple(_CUT_OFF) as exc:
+                    meaning = next(text for kind, text in _CUT_OFF.items() if isinstance(exc, kind))
+                    raise UnreadableAnswer(f"{meaning} ({' '.join(str(exc).split())[:200]})") from exc
+                except RecursionError:  # no page of the API nests so deep: a proxy's or a broken answer
+                    raise UnreadableAnswer(TOO_DEEP_ANSWER) from None
+                return _checked_page(response)
+
+            def before_retry(state: RetryCallState) -> None:
+                exc = state.outcome.exception() if state.outcome is not None else None
+                if exc is None:
+                    return
+                retried[_status_of(exc)] += 1
+                if self.on_retry is not None:
+                    left = self.deadline_seconds - (time.monotonic() - started)
+                    self.on_retry(
+                        f"Cloud Logging at {self.endpoint or 'logging.googleapis.com'}: "
+                        f"{_failure_of(exc, timeouts[-1])} (attempt {state.attempt_number}); retrying in "
+                        f"{state.upcoming_sleep:.0f} s, giving up in {max(0.0, left):.0f} s "
+                        "(retries.deadline_seconds)"
+                    )
+
             retrying = Retrying(
                 retry=retry_if_exception(_is_transient),
-                stop=stop_after_attempt(RETRY_ATTEMPTS),
+                stop=stop_after_attempt(RETRY_ATTEMPTS) | stop_before_delay(self.deadline_seconds),
                 wait=_BackoffWait(),
                 sleep=self._sleep,
-                before_sleep=note_retry,
+                before_sleep=before_retry,
                 reraise=True,
             )
-            return retrying(attempt, **kwargs)
+            try:
+                return retrying(attempt)
+            except BaseException:
+                self._gave_up = (len(timeouts), time.monotonic() - started)
+                raise
 
         return request
 
@@ -460,7 +509,20 @@ class CloudLoggingSource(EntrySource):
     def _explain(self, exc: BaseException, retried: Counter[str]) -> GardenerError:
         """One line saying what went wrong and what to do."""
         project = self.project or "(unknown)"
-        attempts = f" after {RETRY_ATTEMPTS} attempts" if _is_transient(exc) else ""
+        tried, spent = self._gave_up
+        attempts = ""
+        if _is_transient(exc):
+            attempts = f" after {tried} attempt{'s' if tried != 1 else ''}" + (
+                f" in {spent:.0f} s" if spent >= 1 else ""
+            )
+        if isinstance(exc, requests.Timeout):
+            return GardenerError(
+                f"no answer from Cloud Logging at {self.endpoint or 'logging.googleapis.com'}{attempts} (each "
+                f"attempt waits up to retries.request_timeout_seconds, {self.request_timeout:g} s, and all end "
+                f"within retries.deadline_seconds, {self.deadline_seconds:g} s); {NETWORK_HINT}, or raise those "
+                "settings for a slow server",
+                ExitCode.SOURCE_FAILED,
+            )
         if isinstance(exc, UnreadableAnswer):
             where = self.endpoint or "logging.googleapis.com"
             return GardenerError(

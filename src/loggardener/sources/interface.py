@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
@@ -40,10 +40,16 @@ class SourceStats:
     project: str | None = None
 
 
+RetryFn = Callable[[str], None]
+"""Told, in one line, that a request failed or got no answer and is retried (when, and until when)."""
+
+
 class EntrySource(ABC):
     """Yields raw LogEntry dicts, in the order the source gives them."""
 
     stats: SourceStats
+    on_retry: RetryFn | None = None
+    """Set by the command line to say on stderr what a source that retries is waiting for."""
 
     @abstractmethod
     def records(self) -> Iterator[RawRecord]:

@@ -46,12 +46,14 @@ Log Analytics does not deduplicate: entries are deduplicated on `insert_id` and 
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from typing import Any, Protocol
 
 from loggardener.config import EntriesConfig, GardenerConfig
+from loggardener.defaults import REQUEST_TIMEOUT_SECONDS, RETRY_DEADLINE_SECONDS
 from loggardener.entries.levels import (
     ACCESS_REQUEST_PATTERN,
     ACCESS_SERVER_ERROR_PATTERN,
@@ -102,7 +104,7 @@ from loggardener.sources.google_auth import (
     is_emulator,
     unreadable_answers,
 )
-from loggardener.sources.interface import EntrySource, RawRecord, SourceStats
+from loggardener.sources.interface import EntrySource, RawRecord, RetryFn, SourceStats
 from loggardener.sources.query import rfc3339
 
 DEFAULT_VIEW = "_AllLogs"
@@ -697,6 +699,9 @@ class QueryResult:
 class QueryEngine(Protocol):
     """Runs the generated BigQuery SQL: BigQuery itself, or a local engine for tests and benchmarks."""
 
+    on_retry: RetryFn | None
+    """Told of each request retried."""
+
     def columns(self, project: str, dataset: str, view: str) -> set[str]:
         """The view's column names; raises GardenerError when the dataset or view does not exist."""
 
@@ -894,6 +899,7 @@ class LogAnalyticsSource(EntrySource):
 
     @property
     def sql(self) -> str:
+        self._engine.on_retry = self.on_retry
         if self._sql is None:
             q = self.query
             self._sql = build_sql(q, self._engine.columns(q.project, q.dataset, q.view))
@@ -940,42 +946,96 @@ class LogAnalyticsSource(EntrySource):
         )
 
 
+def _capped(timeout: Any, cap: float) -> Any:
+    """A requests timeout (seconds, a (connect, read) pair, or None for none) at most `cap` seconds."""
+    if isinstance(timeout, tuple):
+        return tuple(cap if part is None else min(part, cap) for part in timeout)
+    return cap if not isinstance(timeout, int | float) else min(timeout, cap)
+
+
 class BigQueryEngine:
     """The real google-cloud-bigquery client. An http:// endpoint (an emulator) gets anonymous credentials.
 
-    Calls are retried for `retry_seconds` (the client's own default is ten minutes, in silence), as a live
-    scan retries Cloud Logging for about a minute.
+    A failing call is retried for `retry_seconds` (`retries.deadline_seconds`; the client's own default is ten
+    minutes, in silence), each retry said through `on_retry`; and every request waits at most
+    `request_timeout` seconds for an answer (the client's own default is to wait forever).
     """
 
-    retry_seconds: float = 60.0
-
-    def __init__(self, billing_project: str | None, endpoint: str | None, maximum_bytes_billed: int) -> None:
+    def __init__(
+        self,
+        billing_project: str | None,
+        endpoint: str | None,
+        maximum_bytes_billed: int,
+        deadline_seconds: float = RETRY_DEADLINE_SECONDS,
+        request_timeout: float = REQUEST_TIMEOUT_SECONDS,
+    ) -> None:
         self.billing_project = billing_project
         self.endpoint = endpoint_url(endpoint, "BigQuery")
         self.maximum_bytes_billed = maximum_bytes_billed
+        self.retry_seconds = deadline_seconds
+        self.request_timeout = request_timeout
+        self.on_retry: RetryFn | None = None
         self._client: Any = None
 
     def client(self) -> Any:
         if self._client is not None:
             return self._client
         from google.api_core.client_options import ClientOptions
+        from google.auth.transport.requests import AuthorizedSession
         from google.cloud import bigquery
+
+        cap = self.request_timeout
+
+        class TimedSession(AuthorizedSession):
+            """Every request waits at most `cap` seconds for an answer, whatever the client asks."""
+
+            def request(  # type: ignore[override]  # google-auth's own signature
+                self,
+                method: Any,
+                url: Any,
+                data: Any = None,
+                headers: Any = None,
+                max_allowed_time: Any = None,
+                timeout: Any = None,
+                **kwargs: Any,
+            ) -> Any:
+                return super().request(  # type: ignore[no-untyped-call]
+                    method, url, data, headers, max_allowed_time, _capped(timeout, cap), **kwargs
+                )
 
         options = ClientOptions(api_endpoint=self.endpoint) if self.endpoint else None
         credentials, _ = credentials_for(self.endpoint, ["https://www.googleapis.com/auth/bigquery"])
         self._client = bigquery.Client(
-            project=self.billing_project, credentials=credentials, client_options=options
+            project=self.billing_project,
+            credentials=credentials,
+            client_options=options,
+            _http=TimedSession(credentials),  # type: ignore[no-untyped-call]
         )
         return self._client
 
     def _retry(self) -> dict[str, Any]:
-        """The `retry` and `job_retry` arguments of a query call: requests retried for `retry_seconds`; a failed
-        job not run again (the client would, wrapping even the job's insert in its own ten-minute retry)."""
+        """The `retry` and `job_retry` arguments of a query call: requests retried for `retry_seconds`, each retry
+        said; a failed job not run again (the client would, wrapping even the job's insert in its own
+        ten-minute retry)."""
+        from google.api_core.retry import Retry
         from google.cloud.bigquery.retry import DEFAULT_RETRY
 
-        return {"retry": DEFAULT_RETRY.with_timeout(self.retry_seconds), "job_retry": None}
+        started = time.monotonic()
+        where = self.endpoint or "bigquery.googleapis.com"
+
+        def said(exc: Exception) -> None:
+            if self.on_retry is not None:
+                left = max(0.0, self.retry_seconds - (time.monotonic() - started))
+                self.on_retry(
+                    f"BigQuery at {where}: {_attempt_failure(exc, self.request_timeout)}; retrying, giving up "
+                    f"in {left:.0f} s (retries.deadline_seconds)"
+                )
+
+        retry = Retry(predicate=DEFAULT_RETRY._predicate, timeout=self.retry_seconds, on_error=said)
+        return {"retry": retry, "job_retry": None}
 
     def _call(self, what: str, action: Any) -> Any:
+        import requests
         from google.api_core import exceptions as api
         from google.auth.exceptions import GoogleAuthError
 
@@ -988,12 +1048,21 @@ class BigQueryEngine:
             if isinstance(
                 exc.cause, api.GoogleAPICallError
             ):  # an answer that kept coming (a rate limit, a 5xx)
-                failed = f"BigQuery kept failing {what} after {self.retry_seconds:g} s of retries"
+                failed = (
+                    f"BigQuery kept failing {what} after {self.retry_seconds:g} s of retries "
+                    "(retries.deadline_seconds)"
+                )
                 cause = f"(HTTP {exc.cause.code}) {_message(exc.cause)}"
             else:  # a connection that never came
-                failed = f"cannot reach BigQuery at {where} {what} after {self.retry_seconds:g} s of retries"
-                cause = _connection_failure(exc.cause or exc)
+                failed = (
+                    f"cannot reach BigQuery at {where} {what} after {self.retry_seconds:g} s of retries "
+                    "(retries.deadline_seconds)"
+                )
+                cause = _attempt_failure(exc.cause or exc, self.request_timeout)
             hint = SERVER_HINT if isinstance(exc.cause, api.GoogleAPICallError) else NETWORK_HINT
+            if isinstance(exc.cause, requests.Timeout):
+                cause += " (retries.request_timeout_seconds)"
+                hint += ", or raise those settings for a slow server"
             raise GardenerError(f"{failed}: {cause[:300]}; {hint}", ExitCode.SOURCE_FAILED) from None
         except api.Forbidden as exc:
             reason = _reason(exc)
@@ -1154,6 +1223,18 @@ _CONNECTION_FAILURES = (
 """What urllib3's long reprs ("HTTPConnectionPool(…): Max retries exceeded … (Caused by …)") come down to."""
 
 
+def _attempt_failure(exc: BaseException, timeout: float) -> str:
+    """What went wrong with one attempt, in a few words."""
+    import requests
+
+    if isinstance(exc, requests.Timeout):
+        return f"no answer within {timeout:g} s"
+    code = getattr(exc, "code", None)
+    if isinstance(code, int):
+        return f"HTTP {code}"
+    return _connection_failure(exc)
+
+
 def _connection_failure(exc: BaseException) -> str:
     """Why a connection failed, in a few words when it is a known cause, else the error on one line."""
     text = " ".join(str(exc).split())
@@ -1222,5 +1303,11 @@ def log_analytics_source(
         max_rows=settings.max_rows,
     )
     billing = billing_project or project
-    engine = BigQueryEngine(billing, endpoint, settings.maximum_bytes_billed)
+    engine = BigQueryEngine(
+        billing,
+        endpoint,
+        settings.maximum_bytes_billed,
+        config.retries.deadline_seconds,
+        config.retries.request_timeout_seconds,
+    )
     return LogAnalyticsSource(query, engine, billing)

@@ -21,6 +21,7 @@ from typing import Any
 from loggardener.entries.models import Severity
 from loggardener.entries.parse import MalformedEntry, parse_timestamp
 from loggardener.errors import ExitCode, GardenerError
+from loggardener.sources.interface import RetryFn
 from loggardener.sources.log_analytics import REQUEST_LOG_TYPE, QueryResult, QueryStats, rename_keys
 from loggardener.sources.query import rfc3339
 
@@ -179,6 +180,9 @@ def to_duckdb(sql: str) -> str:
 class LocalEngine:
     """A DuckDB holding one Log Analytics view: in memory, or in a database file (`storage`) with a memory
     limit, so that tens of millions of entries spill to disk instead of exhausting memory."""
+
+    on_retry: RetryFn | None = None
+    """Never called: nothing here is retried."""
 
     def __init__(
         self,

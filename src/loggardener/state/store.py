@@ -16,6 +16,7 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, Field, ValidationError, model_validator
 
+from loggardener import __version__
 from loggardener.defaults import STATE_FILE_NAME
 from loggardener.errors import ExitCode, GardenerError, decode_reason
 from loggardener.files import atomic_write, scope_slug
@@ -192,10 +193,17 @@ def load_state(path: Path) -> State:
             f'{path} is not a log gardener state file (no "format": "{STATE_FORMAT}" marker); {fix}',
             ExitCode.BAD_INPUT,
         )
-    if data.get("version") != STATE_VERSION:
+    version = data.get("version")
+    if version != STATE_VERSION:
+        newer = isinstance(version, int) and not isinstance(version, bool) and version > STATE_VERSION
         raise GardenerError(
-            f"state file {path} has format version {data.get('version')!r}; this log gardener reads "
-            f"version {STATE_VERSION}; {fix}",
+            f"state file {path} has format version {version!r}; this log gardener reads version "
+            f"{STATE_VERSION}; "
+            + (
+                f"a newer log gardener wrote it: upgrade this one (it is {__version__}), or {fix}"
+                if newer
+                else fix
+            ),
             ExitCode.BAD_INPUT,
         )
     try:
