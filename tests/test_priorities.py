@@ -663,8 +663,8 @@ def test_a_pipeline_step_that_only_warns_is_not_a_failed_job() -> None:
                 "events": 4,
             },
             "P2",
-            "HTTP 503 on a health-check route only (/healthz): 4 requests failed between 16:00:00Z and "
-            "16:14:00Z; no user route shown failing, but the backend may be taken out of rotation",
+            "HTTP 503 on a health-check route (/healthz): 4 requests failed between 16:00:00Z and "
+            "16:14:00Z; not a user's request, but the backend may be taken out of rotation",
         ),
         (
             {

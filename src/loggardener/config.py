@@ -526,8 +526,8 @@ def default_rules() -> list[PriorityRule]:
         PriorityRule(
             name="health-check-5xx",
             priority="P2",
-            reason="HTTP {status} on a health-check route only ({routes}): {requests} failed {when}; no user "
-            "route shown failing, but the backend may be taken out of rotation",
+            reason="HTTP {status} on a health-check route ({routes}): {requests} failed {when}; not a user's "
+            "request, but the backend may be taken out of rotation",
             kinds=["request"],
             min_http_status=500,
             route_patterns=_HEALTH_ROUTES,
@@ -543,18 +543,18 @@ def default_rules() -> list[PriorityRule]:
             max_events=2,
         ),
         PriorityRule(
-            name="server-errors",
-            priority="P1",
-            reason="HTTP {status} responses: {requests} failed {when}",
-            kinds=["request", "message"],
-            min_http_status=500,
-        ),
-        PriorityRule(
             name="scheduled-job-failing",
             priority="P1",
             reason="a scheduled job fails: {event_word} {when}",
             message_patterns=[r"(?m)^Cloud Scheduler job \S+ attempt finished: (?!OK\b)"],
             min_severity="ERROR",
+        ),
+        PriorityRule(
+            name="server-errors",
+            priority="P1",
+            reason="HTTP {status} responses: {requests} failed {when}",
+            kinds=["request", "message"],
+            min_http_status=500,
         ),
         PriorityRule(
             name="pipeline-job-failed",
