@@ -1478,3 +1478,75 @@ def test_one_keycloak_event_from_two_threads_is_one_problem() -> None:
 )
 def test_openresty_lua_function_and_timer_context_are_header(text: str, body: str) -> None:
     assert strip_prefix(text) == body
+
+
+@pytest.mark.parametrize(
+    ("text", "severity", "body"),
+    [
+        # Log4j's and Logback's level padded inside its bracket (`%-5p`, `%5p`): Elasticsearch, Kafka, Zookeeper
+        (
+            "[2019-02-05T10:09:10,271][WARN ][o.e.c.r.a.DiskThresholdMonitor] [node-1] high disk watermark [90%] "
+            "exceeded on [n1][node-1][/data] free: 2.5gb[8.3%]",
+            "WARNING",
+            "high disk watermark [90%] exceeded on [n1][node-1][/data] free: 2.5gb[8.3%]",
+        ),
+        ("[2019-02-05T10:09:10,271][INFO ][o.e.n.Node] [node-1] started", "INFO", "started"),
+        ("2026-01-01 10:00:00,001 [ WARN] [main] broker lagging", "WARNING", "broker lagging"),
+        # Spring Boot's default console line: the logger padded to its column before ` : `, after `--- [thread]`
+        (
+            "2021-06-03 08:12:51.663 ERROR 3601 --- [10001-exec-2223] o.a.c.c.C.[.[.[/].[dispatcherServlet] : "
+            "Servlet.service() for servlet [dispatcherServlet] threw exception",
+            "ERROR",
+            "Servlet.service() for servlet [dispatcherServlet] threw exception",
+        ),
+        (
+            "2018-07-26 15:22:01.100  WARN 4772 --- [nio-8080-exec-2] .w.s.m.a.ResponseStatusExceptionResolver : "
+            "Resolved [x]",
+            "WARNING",
+            "Resolved [x]",
+        ),
+        (
+            "2024-01-01T10:00:00.123Z ERROR 1 --- [orders] [           main] o.s.boot.SpringApplication       "
+            "        : Application run failed",
+            "ERROR",
+            "Application run failed",
+        ),
+        # klogr's quoted pairs after klog's header: the message and its error, not the logger and its context
+        (
+            'E0403 16:57:01.090760       1 sync.go:182] cert-manager/controller/challenges "msg"="propagation check '
+            'failed" "error"="dial tcp: lookup a.example on 10.96.0.10:53: no such host" "dnsName"="a.example" '
+            '"type"="HTTP-01"',
+            "ERROR",
+            "propagation check failed: dial tcp: lookup a.example on 10.96.0.10:53: no such host",
+        ),
+        (
+            'E0203 16:11:07.620964       1 controller.go:158] cert-manager/controller/challenges "msg"="re-queuing '
+            'item" "error"="challenge \\"x\\" not found" "key"="ns/x"',
+            "ERROR",
+            're-queuing item: challenge "x" not found',
+        ),
+    ],
+)
+def test_padded_log4j_levels_spring_boot_loggers_and_klogr_pairs(text: str, severity: str, body: str) -> None:
+    declared = declared_level(text)
+    assert declared is not None and declared.severity.name == severity
+    assert strip_prefix(text) == body
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "[app] Erreur : connexion refusée",  # ` : ` without Spring Boot's `--- [thread]` is the message's own
+        "2026-01-01 10:00:00 [worker] Cache : stale",
+        'audit "msg"="x" then free text',  # pairs that do not run to the end are not klogr's
+    ],
+)
+def test_a_spaced_colon_or_a_quoted_pair_elsewhere_stays_in_the_message(text: str) -> None:
+    assert strip_prefix(text).endswith(text.rsplit("] ", 1)[-1])
+
+
+def test_the_spring_logger_and_klogr_pairs_are_read_in_linear_time() -> None:
+    assert_linear(lambda n: strip_prefix("2026-01-01 10:00:00 ERROR 1 --- [t] " + "a" * n + " x"), 20_000)
+    assert_linear(lambda n: strip_prefix("2026-01-01 10:00:00 ERROR 1 --- [t] a" + " " * n + "x"), 20_000)
+    assert_linear(lambda n: strip_prefix('E0101 00:00:00.000000 1 a.go:1] l "msg"="' + '\\"' * n), 20_000)
+    assert_linear(lambda n: strip_prefix("[" + " " * n + "WARN"), 20_000)

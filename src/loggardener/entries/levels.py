@@ -116,8 +116,9 @@ _PREFIX_TOKENS = re.compile(
     # an access line's client address, identity, user and time (common and combined log formats, werkzeug)
     r"|(?P<access>(?:\d{1,3}(?:\.\d{1,3}){3}|[0-9a-fA-F]{0,4}:[0-9a-fA-F:.]{1,45}) \S{1,64} \S{1,256}"
     r" \[\d\d/[A-Z][a-z]{2}/\d{4}[: ]\d\d:\d\d:\d\d(?: [+-]\d{4})?\])"
-    # Apache's `[php:warn]`, `[:error]`
-    r"|\[(?:[\w-]{0,32}:)?(?P<blevel>(?i:" + _LEVEL_ALTERNATION + r"))\]:?"
+    # Apache's `[php:warn]`, `[:error]`; Log4j's and Logback's padded `%-5p` and `%5p` (Elasticsearch's
+    # `[WARN ]`, `[ INFO]`)
+    r"|\[ {0,4}(?:[\w-]{0,32}:)?(?P<blevel>(?i:" + _LEVEL_ALTERNATION + r")) {0,4}\]:?"
     r"|<(?P<alevel>(?i:" + _LEVEL_ALTERNATION + r"))>:?"
     # Celery's `[2025-06-10 13:00:00,123: ERROR/MainProcess]`: the level and the process that logged it close
     # the bracket its time opens
@@ -136,7 +137,8 @@ _PREFIX_TOKENS = re.compile(
     # JBoss', WildFly's, Quarkus' (Keycloak's) thread after the category: `WARN  [org.keycloak.events] (default
     # task-11) …` (after a level and a tag only)
     r"|(?P<thread>\([^()\n]{1,80}\))(?=\s)"
-    r"|(?P<tag>\[[^\]\s]{1,64}\]|\{[^}\s]{1,64}\}|\[Nest\]|\[(?:client|remote) [^\]\s]{1,64}\]"
+    # (Spring Boot pads its thread's name on the left: `[           main]`)
+    r"|(?P<tag>\[ {0,40}[^\]\s]{1,64}\]|\{[^}\s]{1,64}\}|\[Nest\]|\[(?:client|remote) [^\]\s]{1,64}\]"
     r'|Step #\d{1,4}(?: - "[^"\n]{0,128}")?:)'  # Cloud Build's step, and its id
     # PostgreSQL's `db=orders,user=app` (after a timestamp or process id only)
     r"|(?P<session>(?:db|user|app|client|host|remote)=[^\s,]{0,128}(?:,[a-z_]{1,16}=[^\s,]{0,128}){0,8}(?=\s))"
@@ -144,6 +146,9 @@ _PREFIX_TOKENS = re.compile(
     r"|(?P<module>in [A-Za-z_][\w.]{0,63}:(?=\s))"
     r"|(?P<component>[A-Za-z][\w.-]{0,63}:(?=\s))"
     r"|(?P<location>[\w./-]{1,200}\.\w{1,8}:\d{1,9}:?(?=\s))"
+    # Spring Boot's logger, padded to its column before ` : ` (`o.s.boot.SpringApplication      : …`,
+    # `o.a.c.c.C.[.[.[/].[dispatcherServlet] : …`): only after its `--- [thread]` (`_header_end`)
+    r"|(?P<logger>[^\s:\[\]][^\s:]{0,99} {1,48}:(?=\s))"
 )
 # nginx's error log: `2025/06/10 13:00:00 [error] 29#29: *1234 connect() failed …, client: 10.0.0.1, server: _,
 # request: "GET / HTTP/1.1", upstream: "http://…", host: "…"`; the request's context follows the message
@@ -347,7 +352,7 @@ def _header_tokens(line: str) -> list[tuple[str, str]]:
             break
         tokens.append((kind, match[kind].rstrip(":")))
         position = match.end()
-        if kind in ("cword", "continuation", "location"):
+        if kind in ("cword", "continuation", "location", "logger"):
             break
     return tokens
 
@@ -390,7 +395,9 @@ def strip_prefix(text: str) -> str:
     # after a known header (a .NET header's message is on its next line) the rest is read as any other line
     message = clean[known.end() :] if known is not None else clean
     first, newline, rest = message.partition("\n")
-    logfmt = logfmt_message(first) if "msg=" in first else None
+    logfmt = logr_message(first) if '"msg"="' in first else None
+    if logfmt is None and "msg=" in first:
+        logfmt = logfmt_message(first)
     if logfmt is not None:
         return (logfmt + newline + rest).rstrip("\r\n")
     position = _header_end(first)
@@ -437,6 +444,28 @@ def logfmt_message(line: str) -> str | None:
     return f"{message.rstrip().rstrip(':')}: {error}" if error and error not in message else message
 
 
+# klogr's (go-logr over klog: cert-manager, controller-runtime before 0.15) quoted pairs after the logger's name:
+# `cert-manager/controller/challenges "msg"="propagation check failed" "error"="…" "dnsName"="x"`
+_LOGR_PAIR = re.compile(r'"([\w.-]{1,64})"=("(?:[^"\\\n]|\\.){0,8192}"|[^\s"]{0,8192})(?:[ \t]+|$)')
+
+
+def logr_message(line: str) -> str | None:
+    """What a klogr line says from its `"msg"=` on, `msg: error` (the logger's name and the other pairs are its
+    header and context), or None when the pairs do not run to the line's end."""
+    position = line.find('"msg"="')
+    pairs: dict[str, str] = {}
+    while position < len(line):
+        pair = _LOGR_PAIR.match(line, position)
+        if pair is None or pair.end() == position:
+            return None
+        pairs.setdefault(pair[1], pair[2])
+        position = pair.end()
+    message, error = (_logfmt_value(pairs.get(key, "")) for key in ("msg", "error"))
+    if not message:
+        return None
+    return f"{message.rstrip().rstrip(':')}: {error}" if error and error not in message else message
+
+
 def _logfmt_value(value: str) -> str:
     if len(value) >= 2 and value.startswith('"') and value.endswith('"'):
         return _LOGFMT_ESCAPE.sub(r"\1", value[1:-1]).strip()
@@ -451,11 +480,14 @@ def _header_end(line: str) -> int:
     consumed = 0
     previous = ""
     leveled = False
+    dashed = False  # Spring Boot's `---` before its thread
     while consumed < 8:
         start = position
         while position < len(line) and line[position] in " \t":
             position += 1
         match = _PREFIX_TOKENS.match(line, position)
+        if match is not None and match.lastgroup == "logger" and not (dashed and previous == "tag"):
+            match = None
         program = None if consumed else _leading_program(line, position, match)
         if program is not None:
             previous, position = "syslog", program.end()
@@ -490,6 +522,9 @@ def _header_end(line: str) -> int:
         consumed += 1
         previous = kind
         leveled = leveled or kind in _LEVEL_KINDS
+        dashed = dashed or (kind == "pid" and match[kind].startswith("-"))
+        if kind == "logger":
+            return position
         if kind == "location":
             function = _FUNCTION_AFTER_LOCATION.match(line, position)
             return function.end() if function is not None else position
