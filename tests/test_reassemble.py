@@ -753,3 +753,39 @@ def test_a_line_that_says_something_does_not_join_the_report_after_it() -> None:
         "app/models/order.rb:17:in `amount'",
     ]
     assert sorted(len(e.members) for e in events(split_lines(1, lines))) == [1, 1, 3]
+
+
+_DOTNET_RECORDS = [
+    "info: Microsoft.Hosting.Lifetime[14]",
+    "      Now listening on: http://[::]:8080",
+    "fail: Microsoft.EntityFrameworkCore.Database.Command[20102]",
+    "      Failed executing DbCommand (1ms) [Parameters=[@p0='?'], CommandType='Text', CommandTimeout='30']",
+    "      SELECT `s`.`Id` FROM `Settings` AS `s`",
+    "fail: Microsoft.EntityFrameworkCore.Query[10100]",
+    "      An exception occurred while iterating over the results of a query for context type 'Shop.Db'.",
+    "      System.ObjectDisposedException: Cannot access a disposed object.",
+    "      Object name: 'MySqlConnection'.",
+    "         at MySqlConnector.MySqlConnection.VerifyNotDisposed() in /_/src/MySqlConnection.cs:line 976",
+    "         at MySqlConnector.MySqlConnection.get_Session() in /_/src/MySqlConnection.cs:line 732",
+]
+
+
+@pytest.mark.parametrize("gke", [False, True])
+def test_a_dotnet_console_record_split_per_line_is_one_event_at_its_headers_level(gke: bool) -> None:
+    """.NET's console logger writes the header alone, then the message, exception and frames indented: each
+    record is one event, at the header's level (GKE's stderr ERROR does not raise the `info:` record), its
+    message without the header, its stack the exception's."""
+    raw = split_lines(1, _DOTNET_RECORDS, gke=gke, **({} if gke else {"log": "run.googleapis.com%2Fstdout"}))
+    result = events(raw)
+    assert [len(e.members) for e in result] == [2, 3, 6]
+    info, command, query = (e.primary for e in result)
+    assert info.severity.name == "INFO" and info.message.startswith("Now listening on")
+    assert command.severity.name == "ERROR" and command.message.startswith("Failed executing DbCommand (1ms)")
+    assert command.stack is None
+    assert query.stack is not None and query.stack.exception_type.endswith("ObjectDisposedException")
+    assert query.message.startswith("An exception occurred while iterating")
+
+
+def test_a_dotnet_header_without_its_lines_stays_alone() -> None:
+    raw = split_lines(1, ["fail: Acme.Worker[0]", "next record"]) + split_lines(9, ["      late line"])
+    assert [len(e.members) for e in events(raw)] == [1, 1, 1]

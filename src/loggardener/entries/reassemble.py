@@ -5,7 +5,8 @@ become one `Event`: Python's (header, `File` lines, source and caret lines, chai
 final `Type: message`), an exception line and its `at` frames (Java, Node.js, .NET) or backtrace (Ruby), a Go
 panic or fatal error (header, signal line, goroutine headers, function and file lines, `exit status`), PHP's and
 Node.js's crash reports, Elixir's (`** (Type) message`, frames, `Last message:`/`State:` lines), a Rust panic (its
-message, backtrace and note) and Config Sync's error (`KNV2009: …`, its fields and link). Works on exports in either time order (gcloud prints newest first) and keeps memory bounded: only the
+message, backtrace and note), Config Sync's error (`KNV2009: …`, its fields and link) and a record of .NET's console
+logger (`fail: Category[0]` and its indented lines). Works on exports in either time order (gcloud prints newest first) and keeps memory bounded: only the
 lines of tracebacks still open are held.
 """
 
@@ -19,7 +20,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from loggardener.entries.levels import PY_WARNING
+from loggardener.entries.levels import PY_WARNING, strip_prefix
 from loggardener.entries.models import Event, LogEntry, Quiet, Severity, StackTrace
 from loggardener.entries.stacks import PHP_THROWN, PY_CHAIN_SEPARATORS, PY_HEADER, RUST_PANIC
 
@@ -113,6 +114,10 @@ _PHP_TRACE = re.compile(
     r"^Stack trace:$|^#\d{1,5} (?:\{main\}|\[internal function\]: \S.*|\S[^(]{0,500}\(\d{1,9}\): \S.*)$"
 )
 
+# .NET's console logger writes a record's header alone on its line (`fail: Acme.Orders.Worker[0]`), then its
+# message, an exception and its frames indented under it: Cloud Run and GKE make each line an entry
+_DOTNET_HEADER = re.compile(r"(?:trce|dbug|info|warn|fail|crit): [\w.`+<>-]{1,256}\[\d{1,10}\]\s*$")
+
 GroupKey = tuple[str, str | None, str | None, str | None]
 
 
@@ -170,6 +175,8 @@ def _classify(line: str, stripped: str) -> str | None:
         return "blank"
     if stripped == PY_HEADER:
         return "header"
+    if _DOTNET_HEADER.match(line):
+        return "dotnet-header"
     if PY_WARNING.match(line):
         return "warning"
     if stripped in PY_CHAIN_SEPARATORS:
@@ -430,6 +437,15 @@ class Reassembler:
                 crash, index = self._crash(lines, index, _php_trace_end(kinds, index), frameless=True)
                 yield crash
                 continue
+            if kinds[index] == "dotnet-header":
+                end = _indented_end(lines, index)
+                yield (
+                    self._dotnet_record(lines[index : end + 1])
+                    if end > index
+                    else Event(lines[index], (lines[index],))
+                )
+                index = end + 1
+                continue
             if kinds[index] == "node-location":
                 crash, index = self._crash(lines, index, _node_crash_end(kinds, lines, index), frameless=True)
                 yield crash
@@ -510,6 +526,19 @@ class Reassembler:
         primary = span[0]._replace(
             message=text, severity=loudest.severity, severity_rule=loudest.severity_rule
         )
+        return Event(primary=primary, members=tuple(span))
+
+    def _dotnet_record(self, span: list[LogEntry]) -> Event:
+        """A .NET console logger's record split per line as one event: its message is the record's without
+        the header (`fail: Category[EventId]`), its stack the exception's in it, its level the header's."""
+        header = span[0]
+        text = "\n".join(entry.message.rstrip("\n") for entry in span)
+        stack = self._parse_stack(text)
+        if stack is not None and not stack.frames:
+            stack = None
+        groups = tuple(dict.fromkeys(g for entry in span for g in entry.error_group_ids))
+        primary = header._replace(message=strip_prefix(text), stack=stack, error_group_ids=groups)
+        self.reassembled += 1
         return Event(primary=primary, members=tuple(span))
 
     def _merge_warning(self, span: list[LogEntry]) -> Event:
@@ -728,6 +757,16 @@ def _go_trace_end(kinds: list[str | None], start: int) -> int:
         if kind != "blank":
             end = index
         index += 1
+    return end
+
+
+def _indented_end(lines: list[LogEntry], start: int) -> int:
+    """The last of the indented lines that follow `start` (a .NET record's message, exception and frames)."""
+    end = start
+    while (
+        end + 1 < len(lines) and lines[end + 1].message[:1] in (" ", "\t") and lines[end + 1].message.strip()
+    ):
+        end += 1
     return end
 
 
