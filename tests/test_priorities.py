@@ -827,3 +827,135 @@ def test_a_rollout_that_cannot_start_while_the_old_revision_serves_is_p1(
     if priority == "P1":
         expected += "; a failed rollout: revision billing-00041-old of the same service still serves"
     assert ranked.reasons[0] == expected
+
+
+@pytest.mark.parametrize(
+    ("changes", "priority", "rule"),
+    [
+        (
+            {
+                "message": 'ERROR: build step 0 "gcr.io/cloud-builders/docker" failed: step exited with non-zero '
+                "status: 1",
+                "max_severity": "ERROR",
+            },
+            "P1",
+            "a build failed",
+        ),
+        (
+            {"message": "BUILD FAILURE: Build step failure: build step 3 failed", "events": 1},
+            "P1",
+            "a build failed",
+        ),
+        (
+            {
+                "message": "Servlet.service() for servlet [dispatcherServlet] in context with path [] threw exception "
+                "[Request processing failed] with root cause",
+                "max_severity": "ERROR",
+            },
+            "P1",
+            "requests failed on an exception",
+        ),
+        (
+            {
+                "message": "An unhandled exception has occurred while executing the request.",
+                "max_severity": "ERROR",
+            },
+            "P1",
+            "requests failed on an exception",
+        ),
+        (
+            {"message": "Internal Server Error: /api/orders/7", "max_severity": "ERROR"},
+            "P1",
+            "requests failed",
+        ),
+        (
+            {
+                "message": "[pool www] server reached pm.max_children setting (5), consider raising it",
+                "events": 2,
+            },
+            "P2",
+            "a server's pool",
+        ),
+        (
+            {"message": "connection pool exhausted, 40 waiting", "max_severity": "WARNING"},
+            "P2",
+            "a server's pool",
+        ),
+        (
+            {
+                "message": "re-queuing item due to error processing: Operation cannot be fulfilled on "
+                'certificates.cert-manager.io "web-tls": the object has been modified; please apply your changes '
+                "to the latest version and try again",
+                "max_severity": "ERROR",
+            },
+            "P3",
+            "a controller's update lost a race",
+        ),
+        (
+            {
+                "message": "plugin/errors: 2 7553930501182690030.5295112943253332074. HINFO: read udp "
+                "10.0.0.5:48557->10.0.0.2:53: i/o timeout",
+                "max_severity": "ERROR",
+                "events": 4,
+            },
+            "P3",
+            "CoreDNS' loop-detection probe",
+        ),
+        (
+            {
+                "message": "Worker with pid 7214 was terminated due to signal 9",
+                "max_severity": "WARNING",
+                "events": 2,
+            },
+            "P1",
+            "workers killed",
+        ),
+        (
+            {
+                "message": "high disk watermark [90%] exceeded on [n1][es-0][/data] free: 2.5gb[8.3%], shards will "
+                "be relocated away from this node",
+                "max_severity": "WARNING",
+            },
+            "P2",
+            "a disk or volume is nearly full",
+        ),
+    ],
+)
+def test_builds_uncaught_request_errors_pools_and_controller_races(
+    changes: dict[str, Any], priority: str, rule: str
+) -> None:
+    """A failed build step and a request an uncaught exception failed are P1, a pool at its ceiling and a search
+    node past its disk watermark P2; a controller's stale update and CoreDNS' loop probe are noise."""
+    ranked = prioritizer.rank(cluster(**changes))
+    assert (ranked.priority, ranked.reasons[0][: len(rule)]) == (priority, rule)
+
+
+@pytest.mark.parametrize(
+    ("changes", "priority"),
+    [
+        # a push handler's uncaught exception is retried by Pub/Sub: isolated, as before
+        ({"message": "Exception on /_ah/push-handlers/pubsub/alerts [POST]", "max_severity": "ERROR"}, "P2"),
+        ({"message": "Exception on /checkout [POST]", "max_severity": "ERROR"}, "P1"),
+        (
+            {"message": "high disk watermark [90%] no longer exceeded on [n1]", "max_severity": "WARNING"},
+            "P3",
+        ),
+        ({"message": "Worker with pid 12 was terminated due to signal 15", "max_severity": "WARNING"}, "P3"),
+        (
+            {"message": "plugin/errors: 2 api.example.com. A: read udp 1.2.3.4:5->1.2.3.5:53: i/o timeout"},
+            "P2",
+        ),
+        ({"message": "build step 0 finished", "max_severity": "WARNING"}, "P3"),
+    ],
+)
+def test_what_the_build_request_pool_and_probe_rules_leave_alone(
+    changes: dict[str, Any], priority: str
+) -> None:
+    assert prioritizer.rank(cluster(**changes)).priority == priority
+
+
+@pytest.mark.parametrize(
+    "unit", ['build step 1 "', "Servlet.service() for servlet [", "Exception on /", "1 1234567890"]
+)
+def test_the_build_request_and_probe_rules_match_in_linear_time(unit: str) -> None:
+    assert_linear(lambda n: prioritizer.rank(cluster(message=unit * n, max_severity="ERROR")), 20_000)

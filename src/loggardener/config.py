@@ -282,7 +282,43 @@ _DISK_NEARLY_FULL = [
     r"(?i)\b(?:disk|volume|filesystem|file system|partition|storage)\b.{0,80}\b(?:9\d|100)(?:\.\d+)? ?% "
     r"(?:full|used)\b",
     r"(?i)\b(?:low|running out of) disk space\b",
+    # Elasticsearch's and OpenSearch's allocator: `high disk watermark [90%] exceeded on [node]…`
+    r"(?i)\b(?:high|flood[ -]stage) disk watermark \[[^\]\n]{1,16}\] exceeded\b",
 ]
+
+
+# A server's pool of workers or connections at its configured ceiling (php-fpm's `server reached
+# pm.max_children setting (5), consider raising it`, `max_connections reached`): requests queue or are refused
+# under load, a setting to raise.
+_POOL_AT_CAPACITY = [
+    r"(?i)\breached (?:the )?(?:pm\.)?max_(?:children|workers|connections|clients|spare_servers)\b",
+    r"(?i)\bmax_?(?:children|workers|connections|clients) (?:limit |setting )?(?:reached|exceeded)\b",
+    r"(?i)\b(?:connection|worker|thread) pool (?:is )?(?:exhausted|full)\b",
+]
+
+
+# A web framework's report that a request failed on an exception no handler caught (the client got a 500):
+# Tomcat's and Spring's `Servlet.service() for servlet [dispatcherServlet] … threw exception`, ASP.NET Core's and
+# Kestrel's, Django's `Internal Server Error: /path`, Flask's `Exception on /path [POST]` (a push handler's is
+# retried by Pub/Sub: `background-delivery-5xx`, not this).
+_REQUEST_UNCAUGHT = [
+    r"\bServlet\.service\(\) for servlet \[[^\]\n]{1,200}\][^\n]{0,300}? threw exception\b",
+    r"\bAn unhandled exception has occurred while executing the request\b",
+    r"\bAn unhandled exception was thrown by the application\b",
+    r"(?m)^Internal Server Error: /",
+    r"(?m)^Exception on (?!/_ah/push-handlers/)/\S{0,500} \[[A-Z]{3,7}\]",
+]
+
+
+# CoreDNS' loop plugin probes its upstream at start with a random name (`2 7553930501182690030.5295112943253332074.
+# HINFO: read udp …: i/o timeout`): an upstream that ignores HINFO is harmless while lookups resolve.
+_DNS_LOOP_PROBE = [r"\b\d{1,5} \d{10,20}\.\d{10,20}\. HINFO: "]
+
+
+# A Kubernetes controller's update that lost a race with another writer: the API server refused it as stale
+# and the controller re-queues the object (`Operation cannot be fulfilled on certificates.cert-manager.io "x": the
+# object has been modified; please apply your changes to the latest version and try again`).
+_UPDATE_CONFLICT = [r"\bthe object has been modified; please apply your changes to the latest version\b"]
 
 
 # A Kubernetes Job that gave up: its retries are spent or its deadline passed (the job controller's events).
@@ -472,6 +508,20 @@ def default_rules() -> list[PriorityRule]:
             max_events=2,
         ),
         PriorityRule(
+            name="dns-loop-probe",
+            priority="P3",
+            reason="CoreDNS' loop-detection probe got no answer from the upstream resolver ({event_word}): "
+            "harmless while names resolve; check the upstream only if lookups fail",
+            message_patterns=_DNS_LOOP_PROBE,
+        ),
+        PriorityRule(
+            name="update-conflict",
+            priority="P3",
+            reason="a controller's update lost a race with another writer and is re-queued ({event_word}): "
+            "Kubernetes' optimistic concurrency at work, retried by design",
+            message_patterns=_UPDATE_CONFLICT,
+        ),
+        PriorityRule(
             name="database-restarting",
             priority="P3",
             reason="the database refused connections while it started, stopped or recovered ({event_word}); "
@@ -497,8 +547,19 @@ def default_rules() -> list[PriorityRule]:
                 r"\bOOMKilled\b",
                 r"Out of memory: Kill",
                 r"(?i)finished with status:? '?(?:timeout|crash)",
+                # gunicorn's arbiter killing a worker that missed its timeout (SIGABRT) or its memory (SIGKILL)
+                r"\bWorker with pid \d+ was terminated due to signal (?:6|9)\b",
             ],
             min_events=2,
+        ),
+        PriorityRule(
+            name="build-step-failed",
+            priority="P1",
+            reason="a build failed ({event_word} {when}): what it builds is not produced or deployed until fixed",
+            message_patterns=[
+                r'\bbuild step \d+ "[^"\n]{1,300}" failed: ',  # Cloud Build
+                r"\bBuild step failure: ",
+            ],
         ),
         PriorityRule(
             name="critical-severity",
@@ -555,6 +616,14 @@ def default_rules() -> list[PriorityRule]:
             reason="HTTP {status} responses: {requests} failed {when}",
             kinds=["request", "message"],
             min_http_status=500,
+        ),
+        PriorityRule(
+            name="request-uncaught-exception",
+            priority="P1",
+            reason="requests failed on an exception no handler caught, answered 500 by the framework: "
+            "{event_word} {when}",
+            message_patterns=_REQUEST_UNCAUGHT,
+            min_severity="ERROR",
         ),
         PriorityRule(
             name="pipeline-job-failed",
@@ -642,6 +711,13 @@ def default_rules() -> list[PriorityRule]:
             priority="P2",
             reason="isolated error: {event_word} at {max_severity}",
             min_severity="ERROR",
+        ),
+        PriorityRule(
+            name="pool-at-capacity",
+            priority="P2",
+            reason="a server's pool of workers or connections is at its configured ceiling ({event_word} {when}): "
+            "requests queue or are refused under load; raise the setting or add capacity",
+            message_patterns=_POOL_AT_CAPACITY,
         ),
         PriorityRule(
             name="deprecation",
