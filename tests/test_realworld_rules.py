@@ -1550,3 +1550,12 @@ def test_the_spring_logger_and_klogr_pairs_are_read_in_linear_time() -> None:
     assert_linear(lambda n: strip_prefix("2026-01-01 10:00:00 ERROR 1 --- [t] a" + " " * n + "x"), 20_000)
     assert_linear(lambda n: strip_prefix('E0101 00:00:00.000000 1 a.go:1] l "msg"="' + '\\"' * n), 20_000)
     assert_linear(lambda n: strip_prefix("[" + " " * n + "WARN"), 20_000)
+
+
+def test_an_erlang_process_after_the_level_is_header() -> None:
+    """RabbitMQ (and any Erlang logger) writes the process after its level: it is header, not the title's start;
+    within the message it stays."""
+    line = "2017-09-26 08:04:53.596 [warning] <0.2375.628> closing AMQP connection <0.2375.628> (10.0.0.7:54720):"
+    assert strip_prefix(line) == "closing AMQP connection <0.2375.628> (10.0.0.7:54720):"
+    declared = declared_level(line)
+    assert declared is not None and declared.severity.name == "WARNING"
