@@ -1511,6 +1511,17 @@ def test_openresty_lua_function_and_timer_context_are_header(text: str, body: st
             "ERROR",
             "Application run failed",
         ),
+        # CoreDNS' plugin, and the errors plugin's response code
+        (
+            "[ERROR] plugin/errors: 2 api.example.com. A: read udp 10.0.0.6:36797->10.0.0.2:53: i/o timeout",
+            "ERROR",
+            "api.example.com. A: read udp 10.0.0.6:36797->10.0.0.2:53: i/o timeout",
+        ),
+        (
+            "[WARNING] plugin/kubernetes: starting server with unsynced API",
+            "WARNING",
+            "starting server with unsynced API",
+        ),
         # klogr's quoted pairs after klog's header: the message and its error, not the logger and its context
         (
             'E0403 16:57:01.090760       1 sync.go:182] cert-manager/controller/challenges "msg"="propagation check '
@@ -1527,7 +1538,9 @@ def test_openresty_lua_function_and_timer_context_are_header(text: str, body: st
         ),
     ],
 )
-def test_padded_log4j_levels_spring_boot_loggers_and_klogr_pairs(text: str, severity: str, body: str) -> None:
+def test_padded_log4j_levels_spring_boot_loggers_coredns_plugins_and_klogr_pairs(
+    text: str, severity: str, body: str
+) -> None:
     declared = declared_level(text)
     assert declared is not None and declared.severity.name == severity
     assert strip_prefix(text) == body

@@ -312,7 +312,7 @@ _REQUEST_UNCAUGHT = [
 
 # CoreDNS' loop plugin probes its upstream at start with a random name (`2 7553930501182690030.5295112943253332074.
 # HINFO: read udp …: i/o timeout`): an upstream that ignores HINFO is harmless while lookups resolve.
-_DNS_LOOP_PROBE = [r"\b\d{1,5} \d{10,20}\.\d{10,20}\. HINFO: "]
+_DNS_LOOP_PROBE = [r"(?:^|\s)\d{10,20}\.\d{10,20}\. HINFO: "]
 
 
 # A Kubernetes controller's update that lost a race with another writer: the API server refused it as stale

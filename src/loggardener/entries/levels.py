@@ -140,7 +140,9 @@ _PREFIX_TOKENS = re.compile(
     r"|(?P<thread>\([^()\n]{1,80}\))(?=\s)"
     # (Spring Boot pads its thread's name on the left: `[           main]`)
     r"|(?P<tag>\[ {0,40}[^\]\s]{1,64}\]|\{[^}\s]{1,64}\}|\[Nest\]|\[(?:client|remote) [^\]\s]{1,64}\]"
-    r'|Step #\d{1,4}(?: - "[^"\n]{0,128}")?:)'  # Cloud Build's step, and its id
+    r'|Step #\d{1,4}(?: - "[^"\n]{0,128}")?:'  # Cloud Build's step, and its id
+    # CoreDNS' plugin (`[ERROR] plugin/errors: 2 api.example.com. A: …`: the errors plugin's response code too)
+    r"|plugin/errors: \d{1,3}(?= )|plugin/[a-z0-9_]{1,32}:(?=\s))"
     # PostgreSQL's `db=orders,user=app` (after a timestamp or process id only)
     r"|(?P<session>(?:db|user|app|client|host|remote)=[^\s,]{0,128}(?:,[a-z_]{1,16}=[^\s,]{0,128}){0,8}(?=\s))"
     # Flask's default `[time] LEVEL in module: message` (after a level only)
