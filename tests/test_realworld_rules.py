@@ -1511,6 +1511,21 @@ def test_openresty_lua_function_and_timer_context_are_header(text: str, body: st
             "ERROR",
             "Application run failed",
         ),
+        # Kafka's log identity after the level
+        (
+            "[2020-12-17 16:19:34,950] ERROR [ReplicaFetcher replicaId=1001, leaderId=1003, fetcherId=0] Error for "
+            "partition orders-3 at offset 0 (kafka.server.ReplicaFetcherThread)",
+            "ERROR",
+            "Error for partition orders-3 at offset 0 (kafka.server.ReplicaFetcherThread)",
+        ),
+        ("[2026-01-01 10:00:00,001] WARN [Controller id=1] broker 3 lost", "WARNING", "broker 3 lost"),
+        # a formatter's fields, then the message unquoted to the line's end (a time after its date is one value)
+        (
+            "level=ERROR ts=2026-03-04 14:03:46,952 module=log path=/app/django/utils/log.py line=253 "
+            "message=Internal Server Error: /orders",
+            "ERROR",
+            "Internal Server Error: /orders",
+        ),
         # CoreDNS' plugin, and the errors plugin's response code
         (
             "[ERROR] plugin/errors: 2 api.example.com. A: read udp 10.0.0.6:36797->10.0.0.2:53: i/o timeout",
@@ -1552,6 +1567,7 @@ def test_padded_log4j_levels_spring_boot_loggers_coredns_plugins_and_klogr_pairs
         "[app] Erreur : connexion refusée",  # ` : ` without Spring Boot's `--- [thread]` is the message's own
         "2026-01-01 10:00:00 [worker] Cache : stale",
         'audit "msg"="x" then free text',  # pairs that do not run to the end are not klogr's
+        "message=alone here",  # one field is no formatter's header
     ],
 )
 def test_a_spaced_colon_or_a_quoted_pair_elsewhere_stays_in_the_message(text: str) -> None:
@@ -1563,6 +1579,9 @@ def test_the_spring_logger_and_klogr_pairs_are_read_in_linear_time() -> None:
     assert_linear(lambda n: strip_prefix("2026-01-01 10:00:00 ERROR 1 --- [t] a" + " " * n + "x"), 20_000)
     assert_linear(lambda n: strip_prefix('E0101 00:00:00.000000 1 a.go:1] l "msg"="' + '\\"' * n), 20_000)
     assert_linear(lambda n: strip_prefix("[" + " " * n + "WARN"), 20_000)
+    assert_linear(lambda n: strip_prefix("ERROR [Fetcher" + " a=b," * n), 20_000)
+    assert_linear(lambda n: strip_prefix("a=1 b=2 " + "c=3 " * n + "message"), 20_000)
+    assert_linear(lambda n: strip_prefix("a=1 b=2 message" + "=x" * n), 20_000)
 
 
 def test_an_erlang_process_after_the_level_is_header() -> None:

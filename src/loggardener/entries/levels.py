@@ -141,6 +141,8 @@ _PREFIX_TOKENS = re.compile(
     # (Spring Boot pads its thread's name on the left: `[           main]`)
     r"|(?P<tag>\[ {0,40}[^\]\s]{1,64}\]|\{[^}\s]{1,64}\}|\[Nest\]|\[(?:client|remote) [^\]\s]{1,64}\]"
     r'|Step #\d{1,4}(?: - "[^"\n]{0,128}")?:'  # Cloud Build's step, and its id
+    # Kafka's log identity, a name and its `key=value` pairs (`[ReplicaFetcher replicaId=1, leaderId=3, fetcherId=0]`)
+    r"|\[[A-Za-z][\w-]{0,40}(?: [\w.-]{1,40}=[^\],\s=]{0,80},?){1,8}\]"
     # CoreDNS' plugin (`[ERROR] plugin/errors: 2 api.example.com. A: …`: the errors plugin's response code too)
     r"|plugin/errors: \d{1,3}(?= )|plugin/[a-z0-9_]{1,32}:(?=\s))"
     # PostgreSQL's `db=orders,user=app` (after a timestamp or process id only)
@@ -399,8 +401,12 @@ def strip_prefix(text: str) -> str:
     message = clean[known.end() :] if known is not None else clean
     first, newline, rest = message.partition("\n")
     logfmt = logr_message(first) if '"msg"="' in first else None
-    if logfmt is None and "msg=" in first:
+    if logfmt is None and ("msg=" in first or "message=" in first):
         logfmt = logfmt_message(first)
+        if logfmt is None:
+            trailing = _TRAILING_MESSAGE.match(first)
+            if trailing is not None:
+                logfmt = first[trailing.end() :].strip() or None
     if logfmt is not None:
         return (logfmt + newline + rest).rstrip("\r\n")
     position = _header_end(first)
@@ -445,6 +451,14 @@ def logfmt_message(line: str) -> str | None:
     if not message:
         return None
     return f"{message.rstrip().rstrip(':')}: {error}" if error and error not in message else message
+
+
+# A formatter's `key=value` fields before an unquoted message that runs to the line's end (Python logging's
+# `level=%(levelname)s ts=%(asctime)s module=%(module)s … message=%(message)s`, its time's clock after the date)
+_TRAILING_MESSAGE = re.compile(
+    r'(?:[A-Za-z_][\w.@-]{0,63}=(?:"(?:[^"\\\n]|\\.){0,1024}"|[^\s"=]{0,1024}(?: \d\d:\d\d:\d\d(?:[.,]\d{1,9})?)?)'
+    r"[ \t]+){2,16}(?:msg|message)=(?!\")"
+)
 
 
 # klogr's (go-logr over klog: cert-manager, controller-runtime before 0.15) quoted pairs after the logger's name:
