@@ -73,6 +73,9 @@ DEPLOYING_RESOURCES = frozenset({"cloud_run_revision", "gae_app"})
 _CHANGED_RESOURCE = re.compile(r" on (?:[^\s/]*/)*?([^\s/]+)(?:/[^\s/]+/\d+)?$")
 """The changed resource's own name in an audit entry's message: its last name part (`storage.setIamPermissions
 on projects/_/buckets/media-raw`), or the one before a numbered version (`secrets/db-password/versions/3`)."""
+_HIERARCHY_NODE = re.compile(r" on ((?:projects|folders|organizations)/[^\s/]+)$")
+"""A change to a whole project, folder or organization (`SetIamPolicy on projects/shop-prod`): its resource is
+told with its kind, `projects/shop-prod`, as it concerns everything in it."""
 _RESOURCE_SERVICE = re.compile(r"/(?:services|functions)/([^/\s]+)")
 
 
@@ -153,7 +156,7 @@ def _change(entry: LogEntry) -> ChangeMarker | None:
     changed; None if not."""
     if not entry.log_id.endswith(CHANGE_LOGS) or entry.audit_status or entry.severity >= Severity.ERROR:
         return None
-    changed = _CHANGED_RESOURCE.search(entry.message)
+    changed = _HIERARCHY_NODE.search(entry.message) or _CHANGED_RESOURCE.search(entry.message)
     if changed is None or is_deploy(entry):
         return None
     return ChangeMarker(
