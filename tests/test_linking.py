@@ -1670,3 +1670,31 @@ def test_the_change_kind_patterns_stay_linear() -> None:
     assert_linear(lambda n: _CONNECTION_FAILED.search("connection was " * n), 20_000)
     for _, client in _DATASTORES:
         assert_linear(lambda n, client=client: client.search(":637 " * n), 20_000)
+
+
+OOM = 'Exception in thread "http-nio-8080-exec-7" java.lang.OutOfMemoryError: Java heap space'
+
+
+@pytest.mark.parametrize(("chatty", "linked"), [(False, True), (True, False)])
+def test_a_restart_the_kubelet_reports_half_a_minute_after_a_crash_is_its_effect(
+    chatty: bool, linked: bool
+) -> None:
+    """The kubelet's back-off reports the restart 30 s after the crash, beyond the instance window. An error
+    the pod logs all the time, most of it far from any restart, is not the crash."""
+    entries = []
+    for i in range(3):
+        pod = f"render-6d8f7c9b5-k{i}"
+        if chatty:
+            entries += [container_entry(i * 1_200 + k * 60, pod, "render", OOM) for k in range(20)]
+        else:
+            entries.append(container_entry(i * 1_200, pod, "render", OOM))
+        entries.append(
+            pod_event(
+                i * 1_200 + 30,
+                pod,
+                "BackOff",
+                f"Back-off restarting failed container render in pod {pod}_shop(7b2e{i}c1d-4f5a-4b6c-8d9e-0f1a2b3c4d5e)",
+            )
+        )
+    links = {(cause[:9], effect[:8]) for cause, effect, _ in links_of(scan_entries(entries))}
+    assert links == ({("Exception", "BackOff:")} if linked else set())

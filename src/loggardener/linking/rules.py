@@ -25,7 +25,8 @@ Four kinds of evidence, each read from facts collected while clustering (`facts.
   nearest lower one that fails at the same time (within `SERVICE_SLACK`). A GKE backend's generated name is
   read as its Kubernetes service (`entries.resources.gke_backend`), so the load balancer's 502s meet the
   liveness failures of the pods behind it. A pod the kubelet evicted for node pressure counts as an exit, and
-  so does a container it restarts (`Back-off restarting failed container`, `CrashLoopBackOff`, `OOMKilled`).
+  so does a container it restarts (`Back-off restarting failed container`, `CrashLoopBackOff`, `OOMKilled`):
+  the effect of the error its pod logged up to the back-off's five minutes before (`_restart_links`).
 - **upstream**: a problem of another service whose text names a failing route (`/api/orders/{id}`), or names
   the service (as a word, or as the host of its Cloud Run URL, `orders-api-5otr7xq3za-uc.a.run.app`) and the
   status it returned (`Upstream orders-api returned 503`; a 429 the service shed the call with counts too:
@@ -55,6 +56,7 @@ from loggardener.entries.models import Severity
 from loggardener.linking.facts import (
     FAILED_STATUS_WORD,
     MENTION_CHARS,
+    RESTART_WINDOW_SECONDS,
     TIMED_OUT,
     ResolvedFacts,
     RevisionKey,
@@ -373,6 +375,39 @@ def _proxy_links(
             f"{share:.0%} of the occurrences of {_q(app.title)} come within {window_seconds:g} s of "
             f"{_q(proxy.title)} of its {_proxy_kind(proxy)} proxy on the same pod",
         )
+
+
+_RESTARTED = re.compile(r"Back-off restarting failed container|CrashLoopBackOff", re.IGNORECASE)
+"""The kubelet restarting a container that exited: its back-off reports it up to minutes after the crash."""
+
+
+def _restart_links(clusters: dict[str, Cluster], facts: ResolvedFacts, links: _Links) -> None:
+    """A container the kubelet restarts, the effect of the error its pod logged before within the back-off
+    (`RESTART_WINDOW_SECONDS`): most of the restarts come after one, and most of the error's occurrences come
+    with a restart, counted over the restarts of all its pods (an `OutOfMemoryError`, then `Back-off
+    restarting` 30 s later); an error the pods log all the time is not the crash."""
+    shares = facts.restart_shares
+    restarts: dict[str, list[tuple[Cluster, float]]] = {}
+    for (first, second), share in sorted(shares.items()):
+        restart, crash = clusters.get(first), clusters.get(second)
+        if restart is None or crash is None or role(restart) != EXIT or role(crash) != ERROR:
+            continue
+        if not _RESTARTED.search(f"{restart.title}\n{restart.message}") or not _is_failure(crash):
+            continue
+        if share >= INSTANCE_MIN_SHARE and crash.first_seen <= restart.first_seen:
+            restarts.setdefault(second, []).append((restart, share))
+    for crash_fingerprint, found in restarts.items():
+        crash = clusters[crash_fingerprint]
+        if sum(shares.get((crash_fingerprint, r.fingerprint), 0.0) for r, _ in found) < INSTANCE_MIN_SHARE:
+            continue
+        for restart, share in found:
+            links.add(
+                crash.fingerprint,
+                restart.fingerprint,
+                "instance",
+                f"{share:.0%} of the occurrences of {_q(restart.title)} come within "
+                f"{RESTART_WINDOW_SECONDS:g} s (the kubelet's back-off) of {_q(crash.title)} on the same pod",
+            )
 
 
 def _is_failure(cluster: Cluster) -> bool:
@@ -718,6 +753,7 @@ def find_links(
     _revision_links(by_fingerprint, facts, links)
     _instance_links(by_fingerprint, facts, instance_window_seconds, links)
     _proxy_links(by_fingerprint, facts, instance_window_seconds, links)
+    _restart_links(by_fingerprint, facts, links)
     _service_links(clusters, facts, links)
     _upstream_links(clusters, facts, links)
     _quote_links(clusters, links)
