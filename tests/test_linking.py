@@ -1698,3 +1698,34 @@ def test_a_restart_the_kubelet_reports_half_a_minute_after_a_crash_is_its_effect
         )
     links = {(cause[:9], effect[:8]) for cause, effect, _ in links_of(scan_entries(entries))}
     assert links == ({("Exception", "BackOff:")} if linked else set())
+
+
+def batch_entry(seconds: float, log: str, task: int, text: str) -> dict[str, Any]:
+    return {
+        "insertId": f"b{seconds}{log}",
+        "timestamp": stamp(seconds),
+        "severity": "ERROR",
+        "logName": f"projects/p/logs/{log}",
+        "resource": {
+            "type": "batch.googleapis.com/Job",
+            "labels": {"job_id": "nightly-export", "job_uid": "ne-4f2a"},
+        },
+        "labels": {"hostname": f"ne-4f2a-group0-{task}", "task_id": f"task/ne-4f2a-group0-{task}/0/0"},
+        "textPayload": text,
+    }
+
+
+def test_a_batch_tasks_runnable_exit_is_the_effect_of_the_error_its_vm_logged_just_before() -> None:
+    """A Batch task's VM (`labels.hostname`) is its instance: the upload's 403, then the runnable's exit."""
+    entries = []
+    for task in range(3):
+        entries.append(
+            batch_entry(task * 90, "batch_task_logs", task, "google.api_core.exceptions.Forbidden: 403 POST "
+                        "https://storage.googleapis.com/upload/storage/v1/b/exports/o: does not have access")
+        )  # fmt: skip
+        entries.append(
+            batch_entry(task * 90 + 3, "batch_agent_logs", task,
+                        f"Task task/ne-4f2a-group0-{task}/0/0 runnable 0 failed with exit code 1")
+        )  # fmt: skip
+    links = {(cause[:35], effect[:9], kinds) for cause, effect, kinds in links_of(scan_entries(entries))}
+    assert links == {("google.api_core.exceptions.Forbidde", "Task task", "instance")}

@@ -84,7 +84,8 @@ _EXIT = re.compile(
     r"Container called exit\(|Worker failed to boot|Worker exiting|Memory limit of .* exceeded|"
     r"Could not load the function|"
     r"container (?:exited|terminated)|instance was terminated|The node was low on resource: |"
-    r"Back-off restarting failed container|CrashLoopBackOff|OOMKilled|Container terminated on signal",
+    r"Back-off restarting failed container|CrashLoopBackOff|OOMKilled|Container terminated on signal|"
+    r"runnable \d+ (?:failed with exit code|exited with (?:status|code)) [1-9]",
     re.IGNORECASE,
 )
 _PROBE = re.compile(r"\bprobe failed\b", re.IGNORECASE)
