@@ -1081,6 +1081,7 @@ def test_a_callers_error_new_in_its_new_revision_is_not_that_revisions_fault_whe
     assert caller.suspect_revision is None
     (incident,) = [i for i in report.incidents if i.links]
     assert "`web` was deployed at" in incident.story  # the deploy stays a marker of the story
+    assert "(ReplaceService), but its problems here follow another service's failure." in incident.story
 
 
 def test_the_effects_of_a_caller_error_its_upstream_caused_have_no_suspect_revision_either() -> None:
@@ -1479,3 +1480,252 @@ def test_a_new_revision_that_cannot_start_is_a_failed_rollout_while_the_old_one_
     assert (
         "a failed rollout: revision api-00001-old of the same service still serves" in exits.reasons[0]
     ) is old_serves
+
+
+def test_a_callers_error_naming_the_service_whose_5xx_shares_its_traces_is_that_5xxs_effect() -> None:
+    """The caller's error names `reports` (its Cloud Run URL) and shares its traces with reports' 500s: the
+    500s are its cause, though an error's role comes before a 5xx's."""
+    entries = []
+    for i in range(4):
+        trace = f"projects/p/traces/r{i}"
+        entries.append(request(i * 40, "/v1/reports/daily", 500, service="reports", revision="reports-00003-wun",
+                               trace=trace, instance=f"r{i}"))  # fmt: skip
+        entries.append(
+            run_entry(i * 40 + 0.4, severity="ERROR", service="frontend", revision="frontend-00209-bel",
+                      trace=trace, instance=f"f{i}", json_payload={
+                          "message": "daily report: GET https://reports-q7x2kd9mza-ew.a.run.app/v1/daily failed"})
+        )  # fmt: skip
+    links = {(cause[:13], effect[:12]) for cause, effect, _ in links_of(scan_entries(entries))}
+    assert links == {("HTTP 500 on G", "daily report")}
+
+
+def test_of_two_5xx_requests_in_the_same_traces_the_one_that_started_first_is_the_callers_effect() -> None:
+    """A load balancer logs its request as it starts, before the backend's request it holds: the backend's 500
+    is the cause of the balancer's, though the balancer's is logged first in every trace."""
+    entries = []
+    for i in range(4):
+        trace = f"projects/p/traces/lb{i}"
+        entries.append(balancer_request(i * 30, "shop-backend", f"/v1/items/{i}", 500) | {"trace": trace})
+        entries.append(request(i * 30 + 0.01, f"/v1/items/{i}", 500, service="catalog", trace=trace))
+    links = {(cause, effect) for cause, effect, _ in links_of(scan_entries(entries))}
+    assert links == {
+        ("HTTP 500 on GET /v1/items/{id} (catalog)", "HTTP 500 on GET /v1/items/{id} (shop-backend)")
+    }
+
+
+def iam_policy_set(seconds: float, resource_name: str) -> dict[str, Any]:
+    """A successful `SetIamPolicy` on `resource_name` (a project, or one resource)."""
+    return audited_change(seconds, "SetIamPolicy", resource_name)
+
+
+PERMISSION_DENIED = "google.api_core.exceptions.PermissionDenied: 403 Missing or insufficient permissions."
+
+
+@pytest.mark.parametrize(
+    ("resource_name", "failure", "told"),
+    [
+        ("projects/shop-prod", PERMISSION_DENIED, ["projects/shop-prod"]),
+        ("folders/4417", "AccessDenied: caller does not have permission", ["folders/4417"]),
+        ("projects/shop-prod", "KeyError: 'display_name'", []),  # a failure of another kind
+        ("projects/_/buckets/ml-artifacts", PERMISSION_DENIED, []),  # a resource the failure does not name
+    ],
+)
+def test_a_projects_iam_policy_is_told_in_the_incident_of_calls_refused_for_a_permission(
+    resource_name: str, failure: str, told: list[str]
+) -> None:
+    """Deployed at 60 s, profile-00015 runs 15 minutes cleanly; the policy is set at 960 s; from 1,000 s its
+    calls are refused. The project's policy is the suspect, not the revision."""
+    entries = [request(i * 50, "/me", 200, service="profile", revision="profile-00014-hax") for i in range(2)]
+    entries += [
+        request(100 + i * 60, "/me", 200, service="profile", revision="profile-00015-wed") for i in range(15)
+    ]
+    entries.append(iam_policy_set(960, resource_name))
+    entries += [
+        run_entry(
+            1_000 + i * 20, severity="ERROR", service="profile", revision="profile-00015-wed", text=failure
+        )
+        for i in range(4)
+    ]
+    (incident,) = scan_entries(entries).incidents
+    assert [c.resource for c in incident.changes] == told
+    assert incident.suspect_revision == (None if told else "profile-00015-wed")
+
+
+@pytest.mark.parametrize(
+    ("configmap", "told"), [("pricing-flags", True), ("pricingx", False), ("search-flags", False)]
+)
+def test_a_change_to_a_resource_named_after_the_service_is_told_in_its_incident(
+    configmap: str, told: bool
+) -> None:
+    """A Kubernetes ConfigMap `pricing-flags` updated, then pricing's handlers fail on the new value."""
+    change = audited_change(
+        0, "io.k8s.core.v1.configmaps.update", f"core/v1/namespaces/shop/configmaps/{configmap}"
+    )
+    entries = [change] + [
+        container_entry(60 + i * 20, f"pricing-6b7f9c8d4-h{i}", "pricing",
+                        'flags: strconv.ParseFloat: parsing "12%": invalid syntax')
+        for i in range(3)
+    ]  # fmt: skip
+    (incident,) = scan_entries(entries).incidents
+    assert [c.resource for c in incident.changes] == ([configmap] if told else [])
+
+
+@pytest.mark.parametrize(
+    ("failure", "told"),
+    [
+        (
+            "redis.exceptions.ConnectionError: Error 111 connecting to 10.0.8.3:6379. Connection refused.",
+            True,
+        ),
+        ("Error: connect ECONNREFUSED 10.0.8.3:6379", True),
+        ("redis.exceptions.ResponseError: WRONGTYPE Operation against a key", False),  # not its connection
+        ("psycopg2.OperationalError: connection refused to 10.20.0.3:5432", False),  # another datastore
+    ],
+)
+def test_a_datastore_change_is_told_for_its_clients_failed_connections_that_name_no_instance(
+    failure: str, told: bool
+) -> None:
+    entries = [redis_failover(0)] + [
+        run_entry(30 + i * 20, severity="ERROR", service="web", instance=f"w{i}", text=failure)
+        for i in range(3)
+    ]
+    (incident,) = scan_entries(entries).incidents
+    assert [c.resource for c in incident.changes] == (["cart-cache"] if told else [])
+
+
+NOT_NULL = 'null value in column "currency" of relation "entries" violates not-null constraint'
+
+
+@pytest.mark.parametrize(("database_from", "suspect"), [(600, "ledger-00088-new"), (0, None)])
+def test_a_database_refusing_what_a_new_revision_sends_leaves_the_revision_the_incidents_suspect(
+    database_from: float, suspect: str | None
+) -> None:
+    """ledger-00088 from 300 s; the database refuses its inserts from 600 s and ledger quotes it. Had the
+    database failed so before the revision ran, the database would explain the error instead."""
+    entries = [request(i * 60, "/e", 200, service="ledger", revision="ledger-00087-old") for i in range(5)]
+    entries += [
+        request(300 + i * 60, "/e", 200, service="ledger", revision="ledger-00088-new") for i in range(10)
+    ]
+    entries += [
+        cloudsql_line(at, f"[{700 + i}]: [1-1] db=ledger,user=app ERROR:  {NOT_NULL}")
+        for i, at in enumerate(range(int(database_from), 720, 30))
+    ]
+    entries += [
+        run_entry(600.1 + i * 30, severity="ERROR", service="ledger", revision="ledger-00088-new",
+                  instance=f"l{i}", text=f"psycopg2.errors.NotNullViolation: {NOT_NULL}")
+        for i in range(4)
+    ]  # fmt: skip
+    report = scan_entries(entries)
+    (incident,) = [i for i in report.incidents if i.links]
+    assert incident.suspect_revision == suspect
+    assert ("is new in `ledger-00088-new`" in incident.story) is (suspect is not None)
+
+
+def test_a_scheduler_attempt_carrying_its_targets_5xx_only_in_its_http_request_is_its_effect() -> None:
+    entries = [
+        request(i * 300, "/run", 500, service="reconciler", revision="reconciler-00012-fud") for i in range(3)
+    ]
+    entries += [
+        {"insertId": f"att{i}", "timestamp": stamp(i * 300 + 61), "severity": "ERROR",
+         "logName": "projects/p/logs/cloudscheduler.googleapis.com%2Fexecutions",
+         "resource": {"type": "cloud_scheduler_job", "labels": {"job_id": "reconcile", "project_id": "p"}},
+         "httpRequest": {"status": 500},
+         "jsonPayload": {"@type": "type.googleapis.com/google.cloud.scheduler.logging.AttemptFinished",
+                         "status": "INTERNAL", "url": "https://reconciler-q7x2kd9mza-ew.a.run.app/run"}}
+        for i in range(3)
+    ]  # fmt: skip
+    links = {(cause[:12], effect[:19], kinds) for cause, effect, kinds in links_of(scan_entries(entries))}
+    assert links == {("HTTP 500 on ", "Cloud Scheduler job", "upstream")}
+
+
+ENVOY_TLS = (
+    "warning envoy connection ssl_socket.cc:246 [C4471] remote address:10.8.5.17:8080,"
+    "TLS_error:|268435581:SSL routines:OPENSSL_internal:CERTIFICATE_VERIFY_FAILED:TLS_error_end"
+)
+
+
+@pytest.mark.parametrize(("chatty", "linked"), [(False, True), (True, False)])
+def test_a_mesh_proxys_tls_warning_causes_the_error_of_the_application_beside_it(
+    chatty: bool, linked: bool
+) -> None:
+    """Envoy logs a failed TLS handshake as a warning; the application's call through it fails. A proxy warning
+    logged all the time, most of it with no error beside it, is not the cause."""
+    entries = []
+    for i in range(12 if chatty else 4):
+        pod = f"inventory-7c8d9e0f1-a{i}"
+        entries.append(container_entry(i * 60, pod, "istio-proxy", ENVOY_TLS) | {"severity": "WARNING"})
+        if i < 4:
+            entries.append(
+                container_entry(i * 60 + 0.1, pod, "inventory", "stock sync failed: upstream connect error or "
+                                "disconnect/reset before headers. reset reason: connection failure")
+            )  # fmt: skip
+    links = {(cause[:5], effect[:10]) for cause, effect, _ in links_of(scan_entries(entries))}
+    assert links == ({("warni", "stock sync")} if linked else set())
+
+
+def test_the_change_kind_patterns_stay_linear() -> None:
+    from loggardener.linking.incidents import _CONNECTION_FAILED, _DATASTORES, _PERMISSION_DENIED
+
+    assert_linear(lambda n: _PERMISSION_DENIED.search("does not have " * n + "x" * n), 20_000)
+    assert_linear(lambda n: _CONNECTION_FAILED.search("connection was " * n), 20_000)
+    for _, client in _DATASTORES:
+        assert_linear(lambda n, client=client: client.search(":637 " * n), 20_000)
+
+
+OOM = 'Exception in thread "http-nio-8080-exec-7" java.lang.OutOfMemoryError: Java heap space'
+
+
+@pytest.mark.parametrize(("chatty", "linked"), [(False, True), (True, False)])
+def test_a_restart_the_kubelet_reports_half_a_minute_after_a_crash_is_its_effect(
+    chatty: bool, linked: bool
+) -> None:
+    """The kubelet's back-off reports the restart 30 s after the crash, beyond the instance window. An error
+    the pod logs all the time, most of it far from any restart, is not the crash."""
+    entries = []
+    for i in range(3):
+        pod = f"render-6d8f7c9b5-k{i}"
+        if chatty:
+            entries += [container_entry(i * 1_200 + k * 60, pod, "render", OOM) for k in range(20)]
+        else:
+            entries.append(container_entry(i * 1_200, pod, "render", OOM))
+        entries.append(
+            pod_event(
+                i * 1_200 + 30,
+                pod,
+                "BackOff",
+                f"Back-off restarting failed container render in pod {pod}_shop(7b2e{i}c1d-4f5a-4b6c-8d9e-0f1a2b3c4d5e)",
+            )
+        )
+    links = {(cause[:9], effect[:8]) for cause, effect, _ in links_of(scan_entries(entries))}
+    assert links == ({("Exception", "BackOff:")} if linked else set())
+
+
+def batch_entry(seconds: float, log: str, task: int, text: str) -> dict[str, Any]:
+    return {
+        "insertId": f"b{seconds}{log}",
+        "timestamp": stamp(seconds),
+        "severity": "ERROR",
+        "logName": f"projects/p/logs/{log}",
+        "resource": {
+            "type": "batch.googleapis.com/Job",
+            "labels": {"job_id": "nightly-export", "job_uid": "ne-4f2a"},
+        },
+        "labels": {"hostname": f"ne-4f2a-group0-{task}", "task_id": f"task/ne-4f2a-group0-{task}/0/0"},
+        "textPayload": text,
+    }
+
+
+def test_a_batch_tasks_runnable_exit_is_the_effect_of_the_error_its_vm_logged_just_before() -> None:
+    """A Batch task's VM (`labels.hostname`) is its instance: the upload's 403, then the runnable's exit."""
+    entries = []
+    for task in range(3):
+        entries.append(
+            batch_entry(task * 90, "batch_task_logs", task, "google.api_core.exceptions.Forbidden: 403 POST "
+                        "https://storage.googleapis.com/upload/storage/v1/b/exports/o: does not have access")
+        )  # fmt: skip
+        entries.append(
+            batch_entry(task * 90 + 3, "batch_agent_logs", task,
+                        f"Task task/ne-4f2a-group0-{task}/0/0 runnable 0 failed with exit code 1")
+        )  # fmt: skip
+    links = {(cause[:35], effect[:9], kinds) for cause, effect, kinds in links_of(scan_entries(entries))}
+    assert links == {("google.api_core.exceptions.Forbidde", "Task task", "instance")}

@@ -20,7 +20,7 @@
 | `cloudsql_database` | `database_id` | — | — |
 | `cloud_composer_environment` | `environment_name` | — | — |
 | `workflows.googleapis.com/Workflow` | `workflow_id` | — | — |
-| `batch.googleapis.com/Job` | `job_id`, else `job_uid` | — | — |
+| `batch.googleapis.com/Job` | `job_id`, else `job_uid` | — | `labels.hostname` (the task's VM) |
 | `aiplatform.googleapis.com/CustomJob`, `ml_job` | `job_id` | — | — |
 | `aiplatform.googleapis.com/Endpoint` | `endpoint_id` | — | — |
 | `pubsub_subscription` / `pubsub_topic` | `subscription_id` / `topic_id` | — | — |
@@ -90,6 +90,7 @@ INSTANCE_LABELS: dict[str, tuple[tuple[LabelPlace, str], ...]] = {
     "gce_instance": (("resource", "instance_id"),),
     "cloud_scheduler_job": (),
     "build": (("resource", "build_id"),),
+    "batch.googleapis.com/Job": (("entry", "hostname"), ("entry", "instanceId")),
 }
 OTHER_INSTANCE_LABELS: tuple[tuple[LabelPlace, str], ...] = (("entry", "instanceId"),)
 """The instance labels of any other resource type."""

@@ -5,7 +5,7 @@ each service ran when, the deployment audit entries, and the other admin-activit
 entries (configuration changes: `ChangeMarker`). `LinkFacts.add` sees every clustered event with its
 cluster key: its trace (kept in a bounded LRU of recent traces, with each key's earliest time in it, so
 which problem a trace logged first is counted), its instance (a bounded per-instance window,
-`CoOccurrence`) and the revisions each cluster appears in with its first and last time there. A request
+`CoOccurrence`; for a Kubernetes pod's events a second one, as long as the kubelet's restart back-off) and the revisions each cluster appears in with its first and last time there. A request
 counts until it ended (its timestamp, its start, plus its latency). No event is
 kept: memory follows the number of clusters, revisions and recent traces, never the number of events.
 """
@@ -33,6 +33,10 @@ MAX_REVISIONS = 10_000
 MAX_REVISIONS_PER_KEY = 64
 MAX_DEPLOYS = 200
 """Deploy markers kept (the earliest), and as many change markers."""
+RESTART_WINDOW_SECONDS = 300.0
+"""How long after a container's crash the kubelet may report restarting it (`Back-off restarting failed
+container`): its back-off doubles from 10 s up to five minutes."""
+POD_RESOURCES = frozenset({"k8s_container", "k8s_pod"})
 MAX_MENTIONS_PER_KEY = 8
 """Distinct texts naming a 5xx status kept per cluster key (the first seen), each clipped."""
 MENTION_CHARS = 2_000
@@ -73,6 +77,9 @@ DEPLOYING_RESOURCES = frozenset({"cloud_run_revision", "gae_app"})
 _CHANGED_RESOURCE = re.compile(r" on (?:[^\s/]*/)*?([^\s/]+)(?:/[^\s/]+/\d+)?$")
 """The changed resource's own name in an audit entry's message: its last name part (`storage.setIamPermissions
 on projects/_/buckets/media-raw`), or the one before a numbered version (`secrets/db-password/versions/3`)."""
+_HIERARCHY_NODE = re.compile(r" on ((?:projects|folders|organizations)/[^\s/]+)$")
+"""A change to a whole project, folder or organization (`SetIamPolicy on projects/shop-prod`): its resource is
+told with its kind, `projects/shop-prod`, as it concerns everything in it."""
 _RESOURCE_SERVICE = re.compile(r"/(?:services|functions)/([^/\s]+)")
 
 
@@ -131,6 +138,8 @@ class ResolvedFacts:
     mentions: dict[str, dict[str, Span]]
     """Per fingerprint, texts of its events that name a 5xx status or a timeout (candidates for naming an
     upstream)."""
+    restart_shares: dict[tuple[str, str], float]
+    """As `instance_shares`, for Kubernetes pods' events within `RESTART_WINDOW_SECONDS`."""
 
 
 def is_deploy(entry: LogEntry) -> bool:
@@ -153,7 +162,7 @@ def _change(entry: LogEntry) -> ChangeMarker | None:
     changed; None if not."""
     if not entry.log_id.endswith(CHANGE_LOGS) or entry.audit_status or entry.severity >= Severity.ERROR:
         return None
-    changed = _CHANGED_RESOURCE.search(entry.message)
+    changed = _HIERARCHY_NODE.search(entry.message) or _CHANGED_RESOURCE.search(entry.message)
     if changed is None or is_deploy(entry):
         return None
     return ChangeMarker(
@@ -183,6 +192,7 @@ class LinkFacts:
 
     def __init__(self, instance_window_seconds: float) -> None:
         self.co_occurrence = CoOccurrence(instance_window_seconds)
+        self.restarts = CoOccurrence(RESTART_WINDOW_SECONDS)
         self._traces: OrderedDict[str, dict[str, float]] = OrderedDict()
         self._traced: Counter[str] = Counter()
         self._trace_pairs: Counter[tuple[str, str]] = Counter()
@@ -230,6 +240,8 @@ class LinkFacts:
         seconds = entry.timestamp.timestamp()
         end = ended(entry, seconds)
         self.co_occurrence.add_at(key, entry.instance, seconds, end)
+        if entry.resource_type in POD_RESOURCES:
+            self.restarts.add_at(key, entry.instance, seconds, end)
         if entry.trace:
             self._add_trace(entry.trace, key, seconds)
         if names_failure(entry.message):
@@ -290,6 +302,7 @@ class LinkFacts:
             deploys=[marker for _, _, marker in sorted(self._deploys, reverse=True)],
             changes=[marker for _, _, marker in sorted(self._changes, reverse=True)],
             mentions=_by_fingerprint(self._mentions, final),
+            restart_shares=self.restarts.shares(final),
         )
 
 

@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 from loggardener.clustering.models import Cluster, SuspectRevision
 from loggardener.linking.facts import ResolvedFacts, RevisionKey
 from loggardener.linking.models import ChangeMarker, DeployMarker, Incident, Link
-from loggardener.linking.rules import EXIT, PROBE, names_service, role
+from loggardener.linking.rules import EXIT, PROBE, is_managed_service_record, names_service, role
 from loggardener.rendering.markdown_safety import inline_code
 
 _PRIORITY_RANK = {"P0": 0, "P1": 1, "P2": 2, "P3": 3}
@@ -26,6 +26,32 @@ _NAME_NOT_RESOLVED = re.compile(
     re.IGNORECASE,
 )
 """A host name that did not resolve, as Node.js, Go, glibc, Java, curl and Python say it."""
+_PERMISSION_DENIED = re.compile(
+    r"PERMISSION_DENIED|Permission ?Denied|AccessDenied|insufficient permissions|"
+    r"does not have (?:permission|[\w.]+ (?:access|permission))|lacks (?:IAM )?permission|"
+    r"not authori[sz]ed to|\b403 Forbidden",
+    re.IGNORECASE,
+)
+"""A call refused for want of a permission, as Google's client libraries and APIs say it."""
+_HIERARCHY_NODE = ("projects/", "folders/", "organizations/")
+_DATASTORES = (
+    ("redis", re.compile(r"redis|:6379\b", re.IGNORECASE)),
+    ("memcache", re.compile(r"memcache|:11211\b", re.IGNORECASE)),
+    (
+        "sql",
+        re.compile(r"postgres|psycopg|PSQL|pg8000|asyncpg|mysql|SQLSTATE|:5432\b|:3306\b", re.IGNORECASE),
+    ),
+    ("alloydb", re.compile(r"postgres|psycopg|PSQL|pg8000|asyncpg|SQLSTATE|:5432\b", re.IGNORECASE)),
+)
+"""A managed datastore's word in an audit method (`…CloudRedis.FailoverInstance`, `cloudsql.instances.restart`),
+and how its clients name it when a call fails (`redis.exceptions.ConnectionError`, `…:6379`)."""
+_CONNECTION_FAILED = re.compile(
+    r"connection refused|ECONNREFUSED|connection reset|ECONNRESET|connection (?:was )?(?:closed|lost)|"
+    r"closed the connection|broken pipe|could not connect|connection timed out|shutting down|"
+    r"terminating connection|Error 111\b",
+    re.IGNORECASE,
+)
+"""A client whose connection to its server failed (refused, reset, closed, lost)."""
 _TEXT_HEAD = 2_000
 KUBERNETES_RESOURCES = frozenset({"k8s_container", "k8s_pod", "k8s_node", "container"})
 
@@ -166,6 +192,50 @@ def _deploys_before(
     return [d for d in deploys if (d.service or "").lower() in names and d.timestamp <= start][-3:]
 
 
+def _suspect(
+    root: Cluster, members: Sequence[Cluster], links: Sequence[Link]
+) -> tuple[Cluster, SuspectRevision] | None:
+    """The problem whose suspect revision the incident names: the root's; for a managed service's record (a
+    database refusing statements), the earliest suspect of the problems it directly causes (the linking stage
+    kept it: the record began only once that revision ran, so it answers what the new code sends)."""
+    if root.suspect_revision is not None:
+        return root, root.suspect_revision
+    if not is_managed_service_record(root):
+        return None
+    by_fingerprint = {c.fingerprint: c for c in members}
+    found = [
+        (effect, effect.suspect_revision)
+        for link in links
+        if link.cause == root.fingerprint
+        and (effect := by_fingerprint.get(link.effect)) is not None
+        and effect.suspect_revision is not None
+    ]
+    return min(found, key=lambda item: (item[1].first_seen, item[1].revision), default=None)
+
+
+def _origin_services(members: Sequence[Cluster], links: Sequence[Link]) -> set[str]:
+    """The services whose deploys may be an incident's cause: those of its problems no other service's
+    failure explains. A caller failing on the 5xx of a service it calls, and whatever follows from that, is
+    not its own deploy's doing (all services when the links leave none)."""
+    services = {c.fingerprint: set(c.services) for c in members}
+    downstream = {
+        link.effect
+        for link in links
+        if services.get(link.cause)
+        and services.get(link.effect)
+        and not services[link.cause] & services[link.effect]
+    }
+    queue = list(downstream)
+    while queue:
+        current = queue.pop()
+        for link in links:
+            if link.cause == current and link.effect not in downstream:
+                downstream.add(link.effect)
+                queue.append(link.effect)
+    origin = {s for c in members if c.fingerprint not in downstream for s in c.services}
+    return origin or {s for c in members for s in c.services}
+
+
 def _changes_before(
     changes: Sequence[ChangeMarker], members: Sequence[Cluster], start: datetime
 ) -> list[ChangeMarker]:
@@ -186,18 +256,37 @@ def concerns(change: ChangeMarker, problems: Sequence[Cluster]) -> bool:
     resource = change.resource.lower()
     if any(resource in (s.lower(), s.lower().rpartition(":")[2]) for c in problems for s in c.services):
         return True
+    if any(_named_after(resource, s) for c in problems for s in c.services):
+        return True
     if any(names_service(change.resource, f"{c.title}\n{c.message}") for c in problems):
         return True
     return _concerns_by_kind(change, problems)
+
+
+def _named_after(resource: str, service: str) -> bool:
+    """The resource's name is the service's followed by what it is for (`pricing-flags` of `shop/pricing`,
+    `orders-db` of `orders`): a ConfigMap, a secret, a database of that service."""
+    name = service.lower().rpartition("/")[2].rpartition(":")[2]
+    return len(name) >= CHANGE_MIN_NAME and resource.startswith(f"{name}-")
 
 
 def _concerns_by_kind(change: ChangeMarker, problems: Sequence[Cluster]) -> bool:
     """A change of a kind that fails problems of one kind, which names no resource they name: a Cloud DNS
     change (`dns.changes.create`) and a host name that does not resolve; a GKE node pool's update or resize
     (`…ClusterManager.UpdateNodePool`: its nodes drained and recreated) and a Kubernetes workload's containers
-    exiting or failing their probes."""
+    exiting or failing their probes; a whole project's (folder's, organization's) IAM policy set and a call
+    refused for want of a permission (a resource's own policy is told only when a problem names it); a
+    managed datastore's change (a Memorystore failover, a Cloud SQL restart) and its clients' connections
+    failing (`redis.exceptions.ConnectionError: … Connection refused`)."""
+    heads = [f"{c.title}\n{c.message}"[:_TEXT_HEAD] for c in problems]
     if change.method.startswith("dns."):
-        return any(_NAME_NOT_RESOLVED.search(f"{c.title}\n{c.message}", 0, _TEXT_HEAD) for c in problems)
+        return any(_NAME_NOT_RESOLVED.search(head) for head in heads)
+    if change.method.endswith("SetIamPolicy") and change.resource.startswith(_HIERARCHY_NODE):
+        return any(_PERMISSION_DENIED.search(head) for head in heads)
+    method = change.method.lower()
+    for word, client in _DATASTORES:
+        if word in method:
+            return any(client.search(head) and _CONNECTION_FAILED.search(head) for head in heads)
     if "NodePool" in change.method.rsplit(".", 1)[-1]:
         return any(
             role(c) in (EXIT, PROBE) and any(log.split(" ", 1)[0] in KUBERNETES_RESOURCES for log in c.logs)
@@ -213,6 +302,8 @@ def _story(
     deploys: list[DeployMarker],
     changes: list[ChangeMarker],
     services: list[str],
+    suspect: tuple[Cluster, SuspectRevision] | None,
+    origin: set[str],
 ) -> str:
     places = ", ".join(root.services) or "an unknown service"
     parts = [
@@ -222,10 +313,20 @@ def _story(
     ]
     if root.suspect_revision is not None:
         parts.append(_sentence(root.suspect_revision.evidence))
+    elif suspect is not None:
+        parts.append(_sentence(f"{_q(suspect[0].title)} is {suspect[1].evidence}"))
+    origin_names = {service.lower() for service in origin}
     for deploy in deploys:
         by = f" by {deploy.principal}" if deploy.principal else ""
         method = deploy.method.rsplit(".", 1)[-1]
-        parts.append(f"{_q(deploy.service or '')} was deployed at {_time(deploy.timestamp)}{by} ({method}).")
+        followed = (
+            ""
+            if (deploy.service or "").lower() in origin_names
+            else ", but its problems here follow another service's failure"
+        )
+        parts.append(
+            f"{_q(deploy.service or '')} was deployed at {_time(deploy.timestamp)}{by} ({method}){followed}."
+        )
     for change in changes:
         by = f" by {change.principal}" if change.principal else ""
         parts.append(
@@ -259,6 +360,8 @@ def build_incidents(
         problems = list(dict.fromkeys(order))
         services = sorted({s for c in members for s in c.services})
         start = min(c.first_seen for c in members)
+        suspect = _suspect(root, members, inner)
+        origin = _origin_services(members, inner) | ({suspect[1].service} if suspect else set())
         relevant = _deploys_before(deploys, set(services), start)
         changed = _changes_before(changes, members, start)
         incident_id = f"incident-{root.fingerprint}"
@@ -275,11 +378,11 @@ def build_incidents(
                 problems=problems,
                 services=services,
                 revisions=sorted({r for c in members for r in c.revisions}),
-                suspect_revision=root.suspect_revision.revision if root.suspect_revision else None,
+                suspect_revision=suspect[1].revision if suspect else None,
                 deploys=relevant,
                 changes=changed,
                 links=ordered_links,
-                story=_story(root, members, ordered_links, relevant, changed, services),
+                story=_story(root, members, ordered_links, relevant, changed, services, suspect, origin),
             )
         )
     incidents.sort(key=lambda i: (_PRIORITY_RANK.get(i.priority, 4), i.start, i.root))

@@ -3,8 +3,9 @@
 Four kinds of evidence, each read from facts collected while clustering (`facts.py`):
 
 - **trace**: the problems' events share request traces (a 5xx request log and the exception logged inside
-  that request); at least `TRACE_MIN_SHARE` of the effect's traced events (both ways for the same role;
-  then the one naming the other's service is the effect, else the one most traces log first is the cause).
+  that request); at least `TRACE_MIN_SHARE` of the effect's traced events (both ways for the same role).
+  The one naming the other's service is the effect, whatever the roles; else, of the same role, the one most
+  traces log first is the cause, but of two requests the one that started first (the caller) is the effect.
   As for instances, a warning is not the cause of what a failure in the same traces explains.
 - **instance**: most of the effect's events (`INSTANCE_MIN_SHARE`) have one of the cause's on the same
   instance within seconds (a crash, then the container exit; an exception, then the 5xx response). Only
@@ -13,7 +14,8 @@ Four kinds of evidence, each read from facts collected while clustering (`facts.
   logs is the crash's companion, not its cause.
   A request counts from its timestamp (its start) to its end (plus its latency): a 503 that waited four
   minutes on a container that never started is near the startup probe failure at its end. Two errors qualify
-  when one is a pod's database proxy (`cloud-sql-proxy`, `alloydb-auth-proxy`): it causes the application's.
+  when one is a pod's database or mesh proxy (`cloud-sql-proxy`, `istio-proxy`): it causes the application's
+  (a mesh proxy's warning too, when most of its occurrences come with that error).
 - **revision**: in one deployed revision, the revision's failure ladder: startup crash (`is_startup_crash`) → container exit →
   startup probe failed → `Ready` condition false → 5xx responses. Each rung found in the revision (holding
   most of its events in that service: a platform line logged alike by several services is on each one's
@@ -23,11 +25,13 @@ Four kinds of evidence, each read from facts collected while clustering (`facts.
   nearest lower one that fails at the same time (within `SERVICE_SLACK`). A GKE backend's generated name is
   read as its Kubernetes service (`entries.resources.gke_backend`), so the load balancer's 502s meet the
   liveness failures of the pods behind it. A pod the kubelet evicted for node pressure counts as an exit, and
-  so does a container it restarts (`Back-off restarting failed container`, `CrashLoopBackOff`, `OOMKilled`).
+  so does a container it restarts (`Back-off restarting failed container`, `CrashLoopBackOff`, `OOMKilled`):
+  the effect of the error its pod logged up to the back-off's five minutes before (`_restart_links`).
 - **upstream**: a problem of another service whose text names a failing route (`/api/orders/{id}`), or names
   the service (as a word, or as the host of its Cloud Run URL, `orders-api-5otr7xq3za-uc.a.run.app`) and the
   status it returned (`Upstream orders-api returned 503`; a 429 the service shed the call with counts too:
-  `Client error '429 Too Many Requests' for url ...`; a number counting things, `wrote 500 orders`, is no
+  `Client error '429 Too Many Requests' for url ...`; an attempt record's `httpRequest` status counts as
+  named: a Cloud Scheduler attempt's; a number counting things, `wrote 500 orders`, is no
   status; a timeout, `ReadTimeout`, stands for it with the route or the Cloud Run URL), in the same minutes. Or an application's error
   that quotes `QUOTE_MIN_WORDS` consecutive words a managed service's failure always logs (a database's own
   log, `the database system is starting up`; an API's audit entry, `Quota exceeded: …`), in the same minutes;
@@ -49,7 +53,15 @@ from datetime import datetime, timedelta
 from loggardener.clustering.models import Cluster
 from loggardener.entries.levels import STARTUP_EXCEPTION_TYPES, start_failure
 from loggardener.entries.models import Severity
-from loggardener.linking.facts import FAILED_STATUS_WORD, TIMED_OUT, ResolvedFacts, RevisionKey, Span
+from loggardener.linking.facts import (
+    FAILED_STATUS_WORD,
+    MENTION_CHARS,
+    RESTART_WINDOW_SECONDS,
+    TIMED_OUT,
+    ResolvedFacts,
+    RevisionKey,
+    Span,
+)
 from loggardener.linking.models import Link, LinkKind
 from loggardener.rendering.markdown_safety import inline_code
 
@@ -72,7 +84,8 @@ _EXIT = re.compile(
     r"Container called exit\(|Worker failed to boot|Worker exiting|Memory limit of .* exceeded|"
     r"Could not load the function|"
     r"container (?:exited|terminated)|instance was terminated|The node was low on resource: |"
-    r"Back-off restarting failed container|CrashLoopBackOff|OOMKilled|Container terminated on signal",
+    r"Back-off restarting failed container|CrashLoopBackOff|OOMKilled|Container terminated on signal|"
+    r"runnable \d+ (?:failed with exit code|exited with (?:status|code)) [1-9]",
     re.IGNORECASE,
 )
 _PROBE = re.compile(r"\bprobe failed\b", re.IGNORECASE)
@@ -219,18 +232,25 @@ def _names_other(cause: Cluster, effect: Cluster) -> bool:
 
 
 def _trace_ordered(first: Cluster, second: Cluster, facts: ResolvedFacts) -> tuple[Cluster, Cluster] | None:
-    """`_ordered`, but two problems of the same role sharing traces are ordered by what the traces show: the
-    one whose text names the other's service is its effect; else the one logged first in most shared traces
-    is the cause (a retry's error after the first error it hides, even when that one began earlier in the
-    window for another reason); else the earlier."""
+    """`_ordered`, but two problems sharing traces are ordered by what the traces show: the one whose text
+    names the other's service is its effect, whatever their roles (a caller's error naming the service whose
+    5xx it got); else, of the same role, the one logged first in most shared traces is the cause (a retry's
+    error after the first error it hides, even when that one began earlier in the window for another reason),
+    but of two requests the one that started first is the caller, the effect (a load balancer's 500 and its
+    backend's); else the earlier."""
+    for cause, effect in ((first, second), (second, first)):
+        if _names_other(cause, effect):
+            return cause, effect
     if role(first) == role(second):
-        for cause, effect in ((first, second), (second, first)):
-            if _names_other(cause, effect):
-                return cause, effect
         ahead = facts.trace_first.get((first.fingerprint, second.fingerprint), 0)
         behind = facts.trace_first.get((second.fingerprint, first.fingerprint), 0)
         if ahead != behind:
-            return (first, second) if ahead > behind else (second, first)
+            first_is_cause = ahead > behind
+            if first.kind == second.kind == "request":
+                first_is_cause = (
+                    not first_is_cause
+                )  # the caller's request starts first and holds the callee's
+            return (first, second) if first_is_cause else (second, first)
     return _ordered(first, second)
 
 
@@ -308,38 +328,87 @@ def _instance_links(
         )
 
 
-_DATABASE_PROXY = re.compile(r"(?:cloud-?sql|alloydb)(?:-auth)?-proxy(?:-v2)?", re.IGNORECASE)
-"""The sidecar container that connects a pod to Cloud SQL or AlloyDB (`cloud-sql-proxy`, `alloydb-auth-proxy`)."""
+_PROXY = re.compile(
+    r"(?:cloud-?sql|alloydb)(?:-auth)?-proxy(?:-v2)?|istio-proxy|envoy(?:-sidecar)?|linkerd-proxy",
+    re.IGNORECASE,
+)
+"""The sidecar container a pod's application reaches the outside through: to Cloud SQL or AlloyDB
+(`cloud-sql-proxy`, `alloydb-auth-proxy`), or to every other service through a mesh (`istio-proxy`, Envoy,
+`linkerd-proxy`)."""
 
 
-def _is_database_proxy(cluster: Cluster) -> bool:
+def _proxy_kind(cluster: Cluster) -> str:
+    return (
+        "database" if any("sql" in s or "alloydb" in s for s in map(str.lower, cluster.services)) else "mesh"
+    )
+
+
+def _is_proxy(cluster: Cluster) -> bool:
     return bool(cluster.services) and all(
-        _DATABASE_PROXY.fullmatch(service.rpartition("/")[2]) for service in cluster.services
+        _PROXY.fullmatch(service.rpartition("/")[2]) for service in cluster.services
     )
 
 
 def _proxy_links(
     clusters: dict[str, Cluster], facts: ResolvedFacts, window_seconds: float, links: _Links
 ) -> None:
-    """A database proxy's failure, then an error of the application beside it on the same pod within seconds:
-    both errors, so their roles cannot order them, but the proxy is the application's way to its database."""
-    proxies = {fingerprint for fingerprint, cluster in clusters.items() if _is_database_proxy(cluster)}
+    """A proxy sidecar's failure, then an error of the application beside it on the same pod within seconds:
+    both errors, so their roles cannot order them, but the proxy is the application's way to its database or
+    its mesh. A proxy's warning (Envoy logs a failed TLS handshake as one) counts when most of its own
+    occurrences come with the application's error: a chatty warning does not."""
+    proxies = {fingerprint for fingerprint, cluster in clusters.items() if _is_proxy(cluster)}
     shares = facts.instance_shares
     for (first, second), share in sorted(shares.items()) if proxies else ():
         app, proxy = clusters.get(first), clusters.get(second)
         if app is None or proxy is None or second not in proxies or first in proxies:
             continue
-        if share < INSTANCE_MIN_SHARE or shares.get((second, first), 0.0) < INSTANCE_MIN_CAUSE_SHARE:
+        back = shares.get((second, first), 0.0)
+        if share < INSTANCE_MIN_SHARE or back < INSTANCE_MIN_CAUSE_SHARE:
             continue
-        if role(app) != ERROR or role(proxy) != ERROR or not (_is_failure(app) and _is_failure(proxy)):
+        if role(app) != ERROR or role(proxy) != ERROR or not _is_failure(app):
+            continue
+        if not _is_failure(proxy) and back < INSTANCE_MIN_SHARE:
             continue
         links.add(
             proxy.fingerprint,
             app.fingerprint,
             "instance",
             f"{share:.0%} of the occurrences of {_q(app.title)} come within {window_seconds:g} s of "
-            f"{_q(proxy.title)} of its database proxy on the same pod",
+            f"{_q(proxy.title)} of its {_proxy_kind(proxy)} proxy on the same pod",
         )
+
+
+_RESTARTED = re.compile(r"Back-off restarting failed container|CrashLoopBackOff", re.IGNORECASE)
+"""The kubelet restarting a container that exited: its back-off reports it up to minutes after the crash."""
+
+
+def _restart_links(clusters: dict[str, Cluster], facts: ResolvedFacts, links: _Links) -> None:
+    """A container the kubelet restarts, the effect of the error its pod logged before within the back-off
+    (`RESTART_WINDOW_SECONDS`): most of the restarts come after one, and most of the error's occurrences come
+    with a restart, counted over the restarts of all its pods (an `OutOfMemoryError`, then `Back-off
+    restarting` 30 s later); an error the pods log all the time is not the crash."""
+    shares = facts.restart_shares
+    restarts: dict[str, list[tuple[Cluster, float]]] = {}
+    for (first, second), share in sorted(shares.items()):
+        restart, crash = clusters.get(first), clusters.get(second)
+        if restart is None or crash is None or role(restart) != EXIT or role(crash) != ERROR:
+            continue
+        if not _RESTARTED.search(f"{restart.title}\n{restart.message}") or not _is_failure(crash):
+            continue
+        if share >= INSTANCE_MIN_SHARE and crash.first_seen <= restart.first_seen:
+            restarts.setdefault(second, []).append((restart, share))
+    for crash_fingerprint, found in restarts.items():
+        crash = clusters[crash_fingerprint]
+        if sum(shares.get((crash_fingerprint, r.fingerprint), 0.0) for r, _ in found) < INSTANCE_MIN_SHARE:
+            continue
+        for restart, share in found:
+            links.add(
+                crash.fingerprint,
+                restart.fingerprint,
+                "instance",
+                f"{share:.0%} of the occurrences of {_q(restart.title)} come within "
+                f"{RESTART_WINDOW_SECONDS:g} s (the kubelet's back-off) of {_q(crash.title)} on the same pod",
+            )
 
 
 def _is_failure(cluster: Cluster) -> bool:
@@ -466,6 +535,19 @@ def status_words(text: str) -> set[str]:
     return {m.group(0) for m in FAILED_STATUS_WORD.finditer(text) if not _COUNTED.match(text, m.end())}
 
 
+def _mentions(cluster: Cluster, facts: ResolvedFacts) -> list[tuple[str, Span, set[str]]]:
+    """The cluster's texts that may name an upstream's failure, each with the statuses it carries besides its
+    words: an attempt record (Cloud Scheduler's, Cloud Tasks') holds the status its target answered in its
+    `httpRequest`, not in its text (`attempt finished: INTERNAL calling https://…`)."""
+    texts = [(text, span, set[str]()) for text, span in facts.mentions.get(cluster.fingerprint, {}).items()]
+    if cluster.kind != "request":
+        carried = {s for s in cluster.http_statuses if s.startswith("5") or s == TOO_MANY_REQUESTS}
+        if carried:
+            span = Span(cluster.first_seen.timestamp(), cluster.last_seen.timestamp(), cluster.count)
+            texts.append((f"{cluster.title}\n{cluster.message}"[:MENTION_CHARS], span, carried))
+    return texts
+
+
 def _upstream_links(clusters: Sequence[Cluster], facts: ResolvedFacts, links: _Links) -> None:
     upstreams = [
         (c, failing, [(r, p) for r in c.routes if (p := route_pattern(r))])
@@ -473,7 +555,7 @@ def _upstream_links(clusters: Sequence[Cluster], facts: ResolvedFacts, links: _L
         if c.services and (failing := _failed_statuses(c))
     ]
     for downstream in clusters:
-        mentions = facts.mentions.get(downstream.fingerprint)
+        mentions = _mentions(downstream, facts)
         if not mentions:
             continue
         found: dict[str, tuple[Cluster, set[str], set[str], set[str]]] = {}
@@ -482,8 +564,8 @@ def _upstream_links(clusters: Sequence[Cluster], facts: ResolvedFacts, links: _L
                 continue
             if set(upstream.routes) & set(downstream.routes):
                 continue
-            for text, span in mentions.items():
-                statuses = failing & status_words(text)
+            for text, span, carried in mentions:
+                statuses = failing & (status_words(text) | carried)
                 timed_out = not statuses and TIMED_OUT.search(text) is not None
                 if not (statuses or timed_out) or not _overlaps(span, upstream):
                     continue
@@ -597,7 +679,7 @@ def _runs_code(cluster: Cluster) -> bool:
     return any(log.split(" ", 1)[0] in CODE_RESOURCES for log in cluster.logs)
 
 
-def _managed_service_record(cluster: Cluster) -> bool:
+def is_managed_service_record(cluster: Cluster) -> bool:
     """Every entry is a managed database's own log or an API's audit entry: the service's side of a call."""
     return bool(cluster.logs) and all(
         log.split(" ", 1)[0] in DATABASE_RESOURCES or _AUDIT_LOG in log for log in cluster.logs
@@ -612,7 +694,7 @@ def _quote_links(clusters: Sequence[Cluster], links: _Links) -> None:
     services = [
         (c, parts, gapped)
         for c in clusters
-        if c.kind != "request" and role(c) != NONE and _is_failure(c) and _managed_service_record(c)
+        if c.kind != "request" and role(c) != NONE and _is_failure(c) and is_managed_service_record(c)
         for parts, gapped in [(_literal_parts(c), _gapped_runs(c))]
         if parts or gapped
     ]
@@ -621,7 +703,7 @@ def _quote_links(clusters: Sequence[Cluster], links: _Links) -> None:
             continue
         said = _words(f"{effect.template}\n{effect.message}")
         quoted, gapped_quoted = _word_runs(said), _gapped_quotes(said)
-        audited = _managed_service_record(effect)
+        audited = is_managed_service_record(effect)
         for cause, parts, gapped in services:
             if set(cause.services) & set(effect.services) or not (
                 cause.first_seen - UPSTREAM_SLACK <= effect.last_seen
@@ -672,6 +754,7 @@ def find_links(
     _revision_links(by_fingerprint, facts, links)
     _instance_links(by_fingerprint, facts, instance_window_seconds, links)
     _proxy_links(by_fingerprint, facts, instance_window_seconds, links)
+    _restart_links(by_fingerprint, facts, links)
     _service_links(clusters, facts, links)
     _upstream_links(clusters, facts, links)
     _quote_links(clusters, links)

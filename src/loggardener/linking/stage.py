@@ -9,7 +9,7 @@ from loggardener.clustering.models import Cluster, SuspectRevision
 from loggardener.linking.facts import LinkFacts, ResolvedFacts
 from loggardener.linking.incidents import CHANGE_LEAD, concerns, suspect_revision, with_links
 from loggardener.linking.models import ChangeMarker, DeployMarker, Link
-from loggardener.linking.rules import find_links
+from loggardener.linking.rules import find_links, is_managed_service_record
 
 
 @dataclass(frozen=True)
@@ -50,18 +50,21 @@ def _explained(
     """Problems something other than their revision explains, so it is not their suspect: new in a revision
     deployed just before, they are still not its fault.
 
-    - the effects of another service's failure (an upstream, a database);
+    - the effects of another service's failure (an upstream, a database), unless that failure is a managed
+      service's record that began only once the revision ran (`_answers_the_revision`);
     - a problem that began within `CHANGE_LEAD` after a change to a resource it runs on or names, made
       while its revision was already running (the revision ran without it until the change);
     - every effect of those, however far down the links.
     """
     services = {c.fingerprint: set(c.services) for c in clusters}
+    by_fingerprint = {c.fingerprint: c for c in clusters}
     seeds = {
         link.effect
         for link in links
         if services.get(link.cause)
         and services.get(link.effect)
         and not services[link.cause] & services[link.effect]
+        and not _answers_the_revision(by_fingerprint[link.cause], candidates.get(link.effect), facts)
     }
     for fingerprint, (cluster, suspect) in candidates.items():
         running = facts.revisions[(suspect.service, suspect.revision)].start
@@ -81,3 +84,15 @@ def _explained(
                 explained.add(effect)
                 queue.append(effect)
     return explained
+
+
+def _answers_the_revision(
+    cause: Cluster, candidate: tuple[Cluster, SuspectRevision] | None, facts: ResolvedFacts
+) -> bool:
+    """`cause` is a managed service's record (a database's own log) that began only after the revision the
+    effect is new in started running: the database refusing what the new code sends (`null value in column
+    … violates not-null constraint`), not a failure of its own that the revision ran into."""
+    if candidate is None or not is_managed_service_record(cause):
+        return False
+    suspect = candidate[1]
+    return facts.revisions[(suspect.service, suspect.revision)].start <= cause.first_seen
