@@ -862,3 +862,16 @@ def test_a_bracketed_word_within_a_sentence_is_a_value() -> None:
     assert len(set(clusters_of(plain).values())) == 3
     column = [f"[node-{n}] [{colour}] Cluster health checked" for colour in colours for n in range(20)]
     assert len(set(clusters_of(column).values())) == 3
+
+
+def test_quoted_text_before_a_comma_fills_a_wildcard() -> None:
+    # A quoted text of several words fills the wildcard of the event whose quoted words read `<*>` there,
+    # with a comma after it as without (HAProxy's `info: "Internal Server Error", check duration: 5ms`).
+    rng = random.Random(8)
+    reasons = ["timeout", "refused", "reset", "unreachable", "Internal Server Error"]
+    messages = [
+        f"Health check for server be_api/web{rng.randrange(9)} failed, reason: Layer4 problem, "
+        f'info: "{rng.choice(reasons)}", check duration: {rng.randrange(900)}ms, status: 0/3 DOWN.'
+        for _ in range(100)
+    ]
+    assert len(set(clusters_of(messages).values())) == 1

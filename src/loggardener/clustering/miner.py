@@ -1018,7 +1018,8 @@ class _Absorbers:
 
 
 def _quoted_stretches(tokens: tuple[str, ...]) -> Iterator[tuple[int, int]]:
-    """(start, end) of each double-quoted string of several tokens, alone and with the wildcards beside it."""
+    """(start, end) of each double-quoted string of several tokens (punctuation may follow its closing quote:
+    `"Internal Server Error",`), alone and with the wildcards beside it."""
     size = len(tokens)
     start = 0
     while start < size:
@@ -1027,7 +1028,7 @@ def _quoted_stretches(tokens: tuple[str, ...]) -> Iterator[tuple[int, int]]:
             end = start + 1
             while end < size and end - start < MAX_PHRASE_TOKENS and '"' not in tokens[end]:
                 end += 1
-            if end < size and tokens[end].count('"') == 1 and tokens[end].endswith('"'):
+            if end < size and tokens[end].count('"') == 1 and tokens[end].rstrip(",;:.)]").endswith('"'):
                 yield start, end + 1
                 low = start - 1 if start > 0 and tokens[start - 1] == WILDCARD else start
                 high = end + 2 if end + 1 < size and tokens[end + 1] == WILDCARD else end + 1
