@@ -875,3 +875,17 @@ def test_quoted_text_before_a_comma_fills_a_wildcard() -> None:
         for _ in range(100)
     ]
     assert len(set(clusters_of(messages).values())) == 1
+
+
+def test_a_word_beside_a_value_that_is_sometimes_a_word_stays_a_word() -> None:
+    # `EventMemberJoin:` before a node name that is a word in some lines (`nomad-client-a`) and masked in
+    # others (`worker-7`) fills one place, not two: the three events stay apart.
+    rng = random.Random(5)
+    nodes = ["worker-7", "node-2", "consul-server-0", "nomad-client-a"]
+    events = [
+        lambda kind=kind: (
+            f"agent.server.serf.lan: serf: {kind}: {rng.choice(nodes)} 10.0.{rng.randrange(9)}.7"
+        )
+        for kind in ("EventMemberJoin", "EventMemberLeave", "EventMemberFailed")
+    ]
+    assert_one_cluster_per_event(events, 300, rng)
