@@ -889,3 +889,26 @@ def test_a_word_beside_a_value_that_is_sometimes_a_word_stays_a_word() -> None:
         for kind in ("EventMemberJoin", "EventMemberLeave", "EventMemberFailed")
     ]
     assert_one_cluster_per_event(events, 300, rng)
+
+
+def test_a_record_of_values_with_one_constant_name_absorbs_its_rows() -> None:
+    # An access log's rows whose template keeps no word, only `- -` and `HTTP/<*>.<*>"`, still take in the
+    # rows of a frontend whose name stayed a word (`stats`): one event (HAProxy's HTTP log).
+    rng = random.Random(3)
+
+    def line() -> str:
+        frontend = rng.choice(["fe_http", "fe_https~", "http-in", "https_in", "stats"])
+        backend = rng.choice(["be_api", "be_static", "web-backend", "app_servers", "grpc_pool", "bk_auth"])
+        server = rng.choice(["web01", "web02", "app-3", "srv1", "api-a", "node_b"])
+        flags = rng.choice(["----", "--NI", "SD--", "CD--", "sH--"])
+        method = rng.choice(["GET", "POST", "PUT", "DELETE", "HEAD"])
+        path = rng.choice(["/api/v1/orders", "/search", "/billing", f"/v2/carts/{rng.randrange(999)}"])
+        return (
+            f"10.0.{rng.randrange(255)}.{rng.randrange(255)}:{rng.randrange(1024, 65535)} "
+            f"[{rng.randrange(1, 28):02d}/May/2024:10:{rng.randrange(60):02d}:{rng.randrange(60):02d}.123] "
+            f"{frontend} {backend}/{server} 0/0/1/{rng.randrange(99)}/{rng.randrange(999)} "
+            f"{rng.choice([200, 304, 404, 503])} {rng.randrange(9999)} - - {flags} 3/3/0/0/0 0/0 "
+            f'"{method} {path} HTTP/1.1"'
+        )
+
+    assert len(set(clusters_of([line() for _ in range(700)]).values())) == 1

@@ -1002,7 +1002,7 @@ class _Absorbers:
         weight: dict[tuple[int, tuple[int, ...]], int] = defaultdict(int)
         for root, template in templates.items():
             holes = tuple(i for i, token in enumerate(template) if token == WILDCARD)
-            if holes and any(_is_word(token) for token in template):
+            if holes and _has_letters(template):
                 weight[len(template), holes] += totals[root]
         kept = set(sorted(weight, key=lambda mask: (-weight[mask], mask))[: MAX_MASKS * 4])
         self._masks: dict[int, list[tuple[int, ...]]] = defaultdict(list)
@@ -1017,7 +1017,7 @@ class _Absorbers:
                 table = self._same.setdefault((len(template), holes), {})
                 if rest not in table or _better(entry, table[rest]):
                     table[rest] = entry
-            if holes and any(_is_word(token) for token in template):
+            if holes and _has_letters(template):
                 for hole in holes:
                     key = (len(template), hole, template[:hole], template[hole + 1 :])
                     if key not in self._longer or _better(entry, self._longer[key]):
@@ -1046,6 +1046,12 @@ class _Absorbers:
             if entry is not None and entry[0] > total and (best is None or _better(entry, best)):
                 best = entry
         return None if best is None else best[1]
+
+
+def _has_letters(template: tuple[str, ...]) -> bool:
+    """Whether a template has a letter outside its wildcards: a word, or a name glued to a value
+    (`HTTP/<*>.<*>"` of an access log's request): constant text that a fitting cluster must share."""
+    return any(_is_word(token) or _LETTER.search(token.replace(WILDCARD, "")) for token in template)
 
 
 def _quoted_stretches(tokens: tuple[str, ...]) -> Iterator[tuple[int, int]]:
