@@ -52,6 +52,8 @@ from loggardener.clustering.masking import WILDCARD, mask
         ('request: "GET /search?q=shoes&page=2 HTTP/1.1"', 'request: "GET <*> HTTP/<*>.<*>"'),
         ("GET /v1/users?sort=name), next", "GET <*>), next"),
         ("SRV IN _grpc._tcp.orders.svc.cluster.local. udp", "SRV IN <*>. udp"),
+        # a duration in microseconds keeps its unit as one in milliseconds does
+        ("took 850µs, then 1.5ms", "took <*>µs, then <*>.<*>ms"),
     ],
 )
 def test_mask_examples(text: str, expected: str) -> None:

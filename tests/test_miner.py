@@ -912,3 +912,10 @@ def test_a_record_of_values_with_one_constant_name_absorbs_its_rows() -> None:
         )
 
     assert len(set(clusters_of([line() for _ in range(700)]).values())) == 1
+
+
+def test_microseconds_keep_their_unit_beside_a_value() -> None:
+    # Go prints one duration as `850µs`, `1.5ms` or `2s`: each keeps its unit, so none folds into the value
+    # before it and the lines have one length.
+    lengths = {len(signature(f"query 93 {duration}")) for duration in ("850µs", "12.5µs", "1.5ms", "2s")}
+    assert lengths == {3}

@@ -57,7 +57,7 @@ _PATTERNS: tuple[tuple[str, tuple[str, ...]], ...] = (
     # ids with a digit within their first 64 characters, not 30s, 5KB, eth0; a file name's extensions go with
     # it (`part-00017.csv.gz`), as they do when the name reads as a host name
     (
-        r"\b(?=[\w-]{0,63}\d)(?!\d+[a-zA-Z]{1,3}\b|[A-Za-z]+\d(?![\w-]))[\w-]+(?:(?:\.[A-Za-z][A-Za-z0-9]{0,7}){1,2}\b(?!\.))?",
+        r"\b(?=[\w-]{0,63}\d)(?!\d+[a-zA-Zµ]{1,3}\b|[A-Za-z]+\d(?![\w-]))[\w-]+(?:(?:\.[A-Za-z][A-Za-z0-9]{0,7}){1,2}\b(?!\.))?",
         ("digit",),
     ),
     # numbers (also inside words: eth0), dates and times; a signed one as its unsigned twin reads (`-24.0` as

@@ -75,7 +75,7 @@ RECENT_CACHE = 65_536
 # their digits have the same signature: the miner looks them up by the message with its digits zeroed.
 _DIGITS_TO_ZERO = bytes.maketrans(b"0123456789", b"0000000000")
 
-_LETTER = re.compile(r"[A-Za-z]")
+_LETTER = re.compile(r"[A-Za-zµ]")  # µ: a unit's letter (`<*>µs` reads as `<*>ms` does)
 # A value with a short unit glued to it: `<*>ms`, `(<*>s)`, `<*>KB`.
 _UNIT_AFTER_WILDCARD = re.compile(r"<\*>[A-Za-zµ]{0,3}")
 # Brackets or quotes around nothing: an empty value, `()`, `[]`, `''`. A few of them: a quote both opens
