@@ -919,3 +919,16 @@ def test_microseconds_keep_their_unit_beside_a_value() -> None:
     # before it and the lines have one length.
     lengths = {len(signature(f"query 93 {duration}")) for duration in ("850µs", "12.5µs", "1.5ms", "2s")}
     assert lengths == {3}
+
+
+def test_a_stretch_of_words_is_a_value_whatever_the_values_around_it() -> None:
+    # The requests of zone "login" vary (`"GET /cart`, `"POST /catalog`, …: a value of several words); those
+    # of zone "one" happen to be one: the zone is a value, so both read the request as `<*>`, one event.
+    requests = ["GET /cart", "POST /catalog", "PUT /static"]
+    messages = []
+    for n in range(30):
+        tail = f'client: 10.0.0.{n}, request: "{{}} HTTP/1.1", host: "shop.example.com"'
+        messages.append("access forbidden by rule, " + tail.format(requests[n % 3]))
+        messages.append(f'limiting requests, excess: 0.{n} by zone "login", ' + tail.format(requests[n % 3]))
+        messages.append(f'limiting requests, excess: 0.{n} by zone "one", ' + tail.format("GET /cart"))
+    assert len(set(clusters_of(messages).values())) == 2

@@ -345,11 +345,12 @@ class TemplateMiner:
         keys = sorted(self._nodes)
         counts = [self._nodes[key].count for key in keys]
         # A stretch of words that is a value reads as one `<*>` from the start (`Starting <*>...`): the words
-        # around it then only fill slots beside other words.
+        # around it then only fill slots beside other words. Its place is told with values read alike
+        # (`zone "login"` and `zone "one"` are one place), so one event's signatures read it alike.
         views = list(keys)
         first: dict[tuple[str, ...], int] = {}
         found = _UnionFind(len(keys))
-        for index, (start, end) in _phrases(keys).items():
+        for index, (start, end) in _phrases([_value_blind(key) for key in keys]).items():
             views[index] = (*keys[index][:start], WILDCARD, *keys[index][end:])
             found.union(first.setdefault(views[index], index), index)
         # Values merge in a slot whatever their shapes (`<*>ms`, `<*>.<*>s`, `'orders'`); signatures that
