@@ -932,3 +932,14 @@ def test_a_stretch_of_words_is_a_value_whatever_the_values_around_it() -> None:
         messages.append(f'limiting requests, excess: 0.{n} by zone "login", ' + tail.format(requests[n % 3]))
         messages.append(f'limiting requests, excess: 0.{n} by zone "one", ' + tail.format("GET /cart"))
     assert len(set(clusters_of(messages).values())) == 2
+
+
+def test_a_template_of_values_and_units_absorbs_nothing() -> None:
+    # `<*> <*> <*>ms` keeps no text of a statement: `Request <*> <*>ms` stays its own event beside it.
+    rng = random.Random(2)
+    messages = [
+        f"{rng.randrange(99)}:{rng.randrange(60)} {rng.randrange(999)} {rng.randrange(99)}ms"
+        for _ in range(60)
+    ]
+    messages += [f"Request {rng.randrange(999)} {rng.randrange(99)}ms" for _ in range(10)]
+    assert len(set(clusters_of(messages).values())) == 2

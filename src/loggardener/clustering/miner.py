@@ -1050,9 +1050,9 @@ class _Absorbers:
 
 
 def _has_letters(template: tuple[str, ...]) -> bool:
-    """Whether a template has a letter outside its wildcards: a word, or a name glued to a value
-    (`HTTP/<*>.<*>"` of an access log's request): constant text that a fitting cluster must share."""
-    return any(_is_word(token) or _LETTER.search(token.replace(WILDCARD, "")) for token in template)
+    """Whether a template has a letter outside its values: a word, or a name glued to a value
+    (`HTTP/<*>.<*>"` of an access log's request; not a unit, `<*>ms`): text that a fitting cluster must share."""
+    return any(_is_word(token) or _LETTER.search(_UNIT_AFTER_WILDCARD.sub("", token)) for token in template)
 
 
 def _quoted_stretches(tokens: tuple[str, ...]) -> Iterator[tuple[int, int]]:
