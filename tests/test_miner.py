@@ -943,3 +943,16 @@ def test_a_template_of_values_and_units_absorbs_nothing() -> None:
     ]
     messages += [f"Request {rng.randrange(999)} {rng.randrange(99)}ms" for _ in range(10)]
     assert len(set(clusters_of(messages).values())) == 2
+
+
+def test_a_name_in_two_statements_with_the_same_ending_is_a_value() -> None:
+    # `Failed password for X from …` and `Failed password for invalid user X from …` end alike but are two
+    # statements: a name that fills both is a user name, a value, however few names there are.
+    rng = random.Random(1)
+    messages = [
+        f"Failed password for {invalid}{rng.choice(['admin', 'oracle', 'deploy'])} from 10.0.{rng.randrange(255)}.9 "
+        f"port {rng.randrange(65535)} ssh2"
+        for invalid in ("", "invalid user ")
+        for _ in range(60)
+    ]
+    assert len(set(clusters_of(messages).values())) == 2

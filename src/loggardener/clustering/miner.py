@@ -358,7 +358,7 @@ class TemplateMiner:
         blind: dict[tuple[str, ...], int] = {}
         for index, view in enumerate(views):
             found.union(blind.setdefault(_value_blind(view), index), index)
-        places: dict[str, set[tuple[int, int, int, int, int]]] = defaultdict(set)
+        places: dict[str, set[tuple[int, int, int, int]]] = defaultdict(set)
         for _ in range(MAX_ROUNDS):
             if not self._merge_slots(views, counts, found, places):
                 break
@@ -394,7 +394,7 @@ class TemplateMiner:
         keys: list[tuple[str, ...]],
         counts: list[int],
         found: _UnionFind,
-        places: dict[str, set[tuple[int, int, int, int, int]]],
+        places: dict[str, set[tuple[int, int, int, int]]],
     ) -> bool:
         """One round of slot merges over the clusters' templates so far; whether any clusters merged.
 
@@ -424,14 +424,14 @@ class TemplateMiner:
         for position, filling in slots:
             view = views[filling[0]]
             around = _words_around(view, position)
-            before, after = _side(view[:position]), _side(view[position + 1 :])
+            before = _before(view, position)
             field = _is_field(view, position)
             core = _core([_value_part(views[index][position]) for index in filling])
             for index in filling:
                 where = places[core(_value_part(views[index][position]))]
-                where.add((len(view), position, around, before, after))
+                where.add((len(view), position, around, before))
                 if field:
-                    where.add((len(view), position, _FIELD, 0, 0))
+                    where.add((len(view), position, _FIELD, _NO_WORD))
         filled = {word: _places(where) for word, where in places.items()}
         # How many messages have each word at each place, in whatever slot: a slot among other variables
         # sees a few of the messages of its words only.
@@ -618,17 +618,18 @@ def _value_blind(tokens: tuple[str, ...]) -> tuple[str, ...]:
 _FIELD = -1
 
 
-def _places(where: set[tuple[int, int, int, int, int]]) -> int:
+def _places(where: set[tuple[int, int, int, int]]) -> int:
     """How many places: (length, position) pairs, or the most sets of words around one that is a field.
 
-    Pairs with the same words before the slot, or after it, are one place: the same statement with a value
-    that is sometimes a word beside it (`serf: EventMemberJoin: <*>` / `serf: EventMemberJoin: node-a <*>`).
+    Pairs with the same words before the slot are one place: the same statement with a value after it that
+    is sometimes a word (`serf: EventMemberJoin: <*>` / `serf: EventMemberJoin: node-a <*>`). The same words
+    after it are not: `Failed password for X from …` and `… for invalid user X from …` are two statements.
     """
     around: dict[tuple[int, int], int] = defaultdict(int)
     fields: set[tuple[int, int]] = set()
     pairs: list[tuple[int, int]] = []
     first: dict[int, int] = {}
-    for length, position, words, _, _ in where:
+    for length, position, words, _ in where:
         if words == _FIELD:
             fields.add((length, position))
             continue
@@ -638,26 +639,24 @@ def _places(where: set[tuple[int, int, int, int, int]]) -> int:
     if len(around) > 1:
         index = {pair: i for i, pair in enumerate(pairs)}
         same = _UnionFind(len(pairs))
-        for length, position, words, before, after in where:
-            if words != _FIELD:
-                for side in (before, after):
-                    if side != _NO_WORD:
-                        same.union(first.setdefault(side, index[length, position]), index[length, position])
+        for length, position, words, before in where:
+            if words != _FIELD and before != _NO_WORD:
+                same.union(first.setdefault(before, index[length, position]), index[length, position])
         distinct = len({same.find(i) for i in range(len(pairs))})
     else:
         distinct = len(around)
     return max([distinct, *(around[pair] for pair in fields)])
 
 
-# The side of a slot without a word (`_side`): it tells no place.
+# The tokens before a slot without a word (`_before`): they tell no place.
 _NO_WORD = 0
 
 
-def _side(tokens: tuple[str, ...]) -> int:
-    """The words on one side of a slot (values read alike), as a hash; `_NO_WORD` without a word."""
-    if not any(_is_word(token) for token in tokens):
+def _before(tokens: tuple[str, ...], position: int) -> int:
+    """The tokens before a slot (values read alike), as a hash; `_NO_WORD` without a word among them."""
+    if not any(_is_word(token) for token in tokens[:position]):
         return _NO_WORD
-    return hash(("side", *(token if _is_word(token) else WILDCARD for token in tokens)))
+    return hash(("before", *(token if _is_word(token) else WILDCARD for token in tokens[:position])))
 
 
 def _is_field(tokens: tuple[str, ...], position: int) -> bool:
