@@ -47,6 +47,13 @@ from loggardener.clustering.masking import WILDCARD, mask
         ("Ready condition status changed to False", "Ready condition status changed to False"),
         ("Translation=-24.0 Padding=333.0 offset +5", "Translation=<*>.<*> Padding=<*>.<*> offset <*>"),
         ("VM Started", "VM Started"),
+        # the common log format's date; a request path's query string; DNS labels that start with `_`
+        ("[10/Oct/2000:13:55:36.123 -0700] fe_http", "[<*>] fe_http"),
+        ('request: "GET /search?q=shoes&page=2 HTTP/1.1"', 'request: "GET <*> HTTP/<*>.<*>"'),
+        ("GET /v1/users?sort=name), next", "GET <*>), next"),
+        ("SRV IN _grpc._tcp.orders.svc.cluster.local. udp", "SRV IN <*>. udp"),
+        # a duration in microseconds keeps its unit as one in milliseconds does
+        ("took 850µs, then 1.5ms", "took <*>µs, then <*>.<*>ms"),
     ],
 )
 def test_mask_examples(text: str, expected: str) -> None:
@@ -93,6 +100,10 @@ ADVERSARIAL: dict[str, Callable[[int], str]] = {
     "open list of quoted values": lambda n: "['a', " * (n // 6) + "1",
     "lists in lists": lambda n: "['a', [" * (n // 7) + "1",
     "month names": lambda n: "Jan 1 " * (n // 3),
+    "day, month, year": lambda n: "1/Jan/2" * (n // 7),
+    "query strings": lambda n: "/a?" + "b&" * (n // 2) + " 1",
+    "paths before queries": lambda n: "/a" * (n // 2) + "?",
+    "underscored labels": lambda n: "_a." * (n // 3) + "1",
 }
 
 

@@ -862,3 +862,97 @@ def test_a_bracketed_word_within_a_sentence_is_a_value() -> None:
     assert len(set(clusters_of(plain).values())) == 3
     column = [f"[node-{n}] [{colour}] Cluster health checked" for colour in colours for n in range(20)]
     assert len(set(clusters_of(column).values())) == 3
+
+
+def test_quoted_text_before_a_comma_fills_a_wildcard() -> None:
+    # A quoted text of several words fills the wildcard of the event whose quoted words read `<*>` there,
+    # with a comma after it as without (HAProxy's `info: "Internal Server Error", check duration: 5ms`).
+    rng = random.Random(8)
+    reasons = ["timeout", "refused", "reset", "unreachable", "Internal Server Error"]
+    messages = [
+        f"Health check for server be_api/web{rng.randrange(9)} failed, reason: Layer4 problem, "
+        f'info: "{rng.choice(reasons)}", check duration: {rng.randrange(900)}ms, status: 0/3 DOWN.'
+        for _ in range(100)
+    ]
+    assert len(set(clusters_of(messages).values())) == 1
+
+
+def test_a_word_beside_a_value_that_is_sometimes_a_word_stays_a_word() -> None:
+    # `EventMemberJoin:` before a node name that is a word in some lines (`nomad-client-a`) and masked in
+    # others (`worker-7`) fills one place, not two: the three events stay apart.
+    rng = random.Random(5)
+    nodes = ["worker-7", "node-2", "consul-server-0", "nomad-client-a"]
+    events = [
+        lambda kind=kind: (
+            f"agent.server.serf.lan: serf: {kind}: {rng.choice(nodes)} 10.0.{rng.randrange(9)}.7"
+        )
+        for kind in ("EventMemberJoin", "EventMemberLeave", "EventMemberFailed")
+    ]
+    assert_one_cluster_per_event(events, 300, rng)
+
+
+def test_a_record_of_values_with_one_constant_name_absorbs_its_rows() -> None:
+    # An access log's rows whose template keeps no word, only `- -` and `HTTP/<*>.<*>"`, still take in the
+    # rows of a frontend whose name stayed a word (`stats`): one event (HAProxy's HTTP log).
+    rng = random.Random(3)
+
+    def line() -> str:
+        frontend = rng.choice(["fe_http", "fe_https~", "http-in", "https_in", "stats"])
+        backend = rng.choice(["be_api", "be_static", "web-backend", "app_servers", "grpc_pool", "bk_auth"])
+        server = rng.choice(["web01", "web02", "app-3", "srv1", "api-a", "node_b"])
+        flags = rng.choice(["----", "--NI", "SD--", "CD--", "sH--"])
+        method = rng.choice(["GET", "POST", "PUT", "DELETE", "HEAD"])
+        path = rng.choice(["/api/v1/orders", "/search", "/billing", f"/v2/carts/{rng.randrange(999)}"])
+        return (
+            f"10.0.{rng.randrange(255)}.{rng.randrange(255)}:{rng.randrange(1024, 65535)} "
+            f"[{rng.randrange(1, 28):02d}/May/2024:10:{rng.randrange(60):02d}:{rng.randrange(60):02d}.123] "
+            f"{frontend} {backend}/{server} 0/0/1/{rng.randrange(99)}/{rng.randrange(999)} "
+            f"{rng.choice([200, 304, 404, 503])} {rng.randrange(9999)} - - {flags} 3/3/0/0/0 0/0 "
+            f'"{method} {path} HTTP/1.1"'
+        )
+
+    assert len(set(clusters_of([line() for _ in range(700)]).values())) == 1
+
+
+def test_microseconds_keep_their_unit_beside_a_value() -> None:
+    # Go prints one duration as `850µs`, `1.5ms` or `2s`: each keeps its unit, so none folds into the value
+    # before it and the lines have one length.
+    lengths = {len(signature(f"query 93 {duration}")) for duration in ("850µs", "12.5µs", "1.5ms", "2s")}
+    assert lengths == {3}
+
+
+def test_a_stretch_of_words_is_a_value_whatever_the_values_around_it() -> None:
+    # The requests of zone "login" vary (`"GET /cart`, `"POST /catalog`, …: a value of several words); those
+    # of zone "one" happen to be one: the zone is a value, so both read the request as `<*>`, one event.
+    requests = ["GET /cart", "POST /catalog", "PUT /static"]
+    messages = []
+    for n in range(30):
+        tail = f'client: 10.0.0.{n}, request: "{{}} HTTP/1.1", host: "shop.example.com"'
+        messages.append("access forbidden by rule, " + tail.format(requests[n % 3]))
+        messages.append(f'limiting requests, excess: 0.{n} by zone "login", ' + tail.format(requests[n % 3]))
+        messages.append(f'limiting requests, excess: 0.{n} by zone "one", ' + tail.format("GET /cart"))
+    assert len(set(clusters_of(messages).values())) == 2
+
+
+def test_a_template_of_values_and_units_absorbs_nothing() -> None:
+    # `<*> <*> <*>ms` keeps no text of a statement: `Request <*> <*>ms` stays its own event beside it.
+    rng = random.Random(2)
+    messages = [
+        f"{rng.randrange(99)}:{rng.randrange(60)} {rng.randrange(999)} {rng.randrange(99)}ms"
+        for _ in range(60)
+    ]
+    messages += [f"Request {rng.randrange(999)} {rng.randrange(99)}ms" for _ in range(10)]
+    assert len(set(clusters_of(messages).values())) == 2
+
+
+def test_a_name_in_two_statements_with_the_same_ending_is_a_value() -> None:
+    # `Failed password for X from …` and `Failed password for invalid user X from …` end alike but are two
+    # statements: a name that fills both is a user name, a value, however few names there are.
+    rng = random.Random(1)
+    messages = [
+        f"Failed password for {invalid}{rng.choice(['admin', 'oracle', 'deploy'])} from 10.0.{rng.randrange(255)}.9 "
+        f"port {rng.randrange(65535)} ssh2"
+        for invalid in ("", "invalid user ")
+        for _ in range(60)
+    ]
+    assert len(set(clusters_of(messages).values())) == 2

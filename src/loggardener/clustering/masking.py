@@ -36,6 +36,8 @@ _PATTERNS: tuple[tuple[str, tuple[str, ...]], ...] = (
         rf"(?:\s+[A-Z]{{3,4}})?(?:\s+\d{{4}})?",
         ("digit", ":"),
     ),  # dates written with month names
+    # the common log format's date (`12/May/2024:10:33:12.345 +0000`: access logs, HAProxy)
+    (rf"\b\d{{1,2}}/{_MONTH}/\d{{4}}(?::\d\d){{1,3}}(?:[.,]\d+)?(?:\s[-+]\d{{4}})?", ("digit", "/")),
     # host names, by their structure alone: one to 16 labels of up to 63 characters, then a final label of
     # two or more lowercase letters (`files.example.museum`; not `java.lang.Error`, not `v1.2`), with any path
     # after it: one location (`registry.example.org/team/api`, `org.sample.mail/.ui.Inbox`); relative folders
@@ -44,17 +46,18 @@ _PATTERNS: tuple[tuple[str, tuple[str, ...]], ...] = (
         r"\b(?:[\w-]{1,64}/){1,16}(?:[A-Za-z0-9][A-Za-z0-9-]{0,62}\.){1,16}[a-z]{2,63}(?![\w-]|\.\w)(?:/[\w.@%+-]*)*",
         ("/", "."),
     ),
-    (r"\b(?:[A-Za-z0-9][A-Za-z0-9-]{0,62}\.){1,16}[a-z]{2,63}(?![\w-]|\.\w)(?:/[\w.@%+-]*)*", (".",)),
+    (r"\b(?:_?[A-Za-z0-9][A-Za-z0-9-]{0,62}\.){1,16}[a-z]{2,63}(?![\w-]|\.\w)(?:/[\w.@%+-]*)*", (".",)),
     (r"\b\d{1,3}(?:\.\d{1,3}){3}(?::\d+)?\b", ("digit", ".")),  # IPv4 with optional port
     (r"(?<![\w:])(?:[0-9a-fA-F]{0,4}:){2,}[0-9a-fA-F]{1,4}\b", (":",)),  # IPv6, MAC addresses
     (r"\b\d[xX][0-9a-fA-F]+\b", ("digit",)),  # hex literals
     (r"\b(?=[0-9a-fA-F]*\d)(?=[0-9a-fA-F]*[a-fA-F])[0-9a-fA-F]{8,}\b", ("digit",)),  # hex ids
-    (r"(?<![\w<])(?:/[\w.@%+-]*){2,}", ("/",)),  # absolute paths
+    # absolute paths, with the query string of a request's path (`/search?q=shoes&page=2`)
+    (r"(?<![\w<])(?:(?:/[\w.@%+-]*){2,}|/[\w.@%+-]*(?=\?))(?:\?[^\s'\"<>()\[\]{},;]*)?", ("/",)),
     (rf"(?<![\w*])[-+]?\d+(?:\.\d+)?\s{_UNIT}\b", ("digit",)),  # quantities with a unit after a space
     # ids with a digit within their first 64 characters, not 30s, 5KB, eth0; a file name's extensions go with
     # it (`part-00017.csv.gz`), as they do when the name reads as a host name
     (
-        r"\b(?=[\w-]{0,63}\d)(?!\d+[a-zA-Z]{1,3}\b|[A-Za-z]+\d(?![\w-]))[\w-]+(?:(?:\.[A-Za-z][A-Za-z0-9]{0,7}){1,2}\b(?!\.))?",
+        r"\b(?=[\w-]{0,63}\d)(?!\d+[a-zA-Zµ]{1,3}\b|[A-Za-z]+\d(?![\w-]))[\w-]+(?:(?:\.[A-Za-z][A-Za-z0-9]{0,7}){1,2}\b(?!\.))?",
         ("digit",),
     ),
     # numbers (also inside words: eth0), dates and times; a signed one as its unsigned twin reads (`-24.0` as

@@ -75,7 +75,7 @@ RECENT_CACHE = 65_536
 # their digits have the same signature: the miner looks them up by the message with its digits zeroed.
 _DIGITS_TO_ZERO = bytes.maketrans(b"0123456789", b"0000000000")
 
-_LETTER = re.compile(r"[A-Za-z]")
+_LETTER = re.compile(r"[A-Za-zµ]")  # µ: a unit's letter (`<*>µs` reads as `<*>ms` does)
 # A value with a short unit glued to it: `<*>ms`, `(<*>s)`, `<*>KB`.
 _UNIT_AFTER_WILDCARD = re.compile(r"<\*>[A-Za-zµ]{0,3}")
 # Brackets or quotes around nothing: an empty value, `()`, `[]`, `''`. A few of them: a quote both opens
@@ -345,11 +345,12 @@ class TemplateMiner:
         keys = sorted(self._nodes)
         counts = [self._nodes[key].count for key in keys]
         # A stretch of words that is a value reads as one `<*>` from the start (`Starting <*>...`): the words
-        # around it then only fill slots beside other words.
+        # around it then only fill slots beside other words. Its place is told with values read alike
+        # (`zone "login"` and `zone "one"` are one place), so one event's signatures read it alike.
         views = list(keys)
         first: dict[tuple[str, ...], int] = {}
         found = _UnionFind(len(keys))
-        for index, (start, end) in _phrases(keys).items():
+        for index, (start, end) in _phrases([_value_blind(key) for key in keys]).items():
             views[index] = (*keys[index][:start], WILDCARD, *keys[index][end:])
             found.union(first.setdefault(views[index], index), index)
         # Values merge in a slot whatever their shapes (`<*>ms`, `<*>.<*>s`, `'orders'`); signatures that
@@ -357,7 +358,7 @@ class TemplateMiner:
         blind: dict[tuple[str, ...], int] = {}
         for index, view in enumerate(views):
             found.union(blind.setdefault(_value_blind(view), index), index)
-        places: dict[str, set[tuple[int, int, int]]] = defaultdict(set)
+        places: dict[str, set[tuple[int, int, int, int]]] = defaultdict(set)
         for _ in range(MAX_ROUNDS):
             if not self._merge_slots(views, counts, found, places):
                 break
@@ -393,7 +394,7 @@ class TemplateMiner:
         keys: list[tuple[str, ...]],
         counts: list[int],
         found: _UnionFind,
-        places: dict[str, set[tuple[int, int, int]]],
+        places: dict[str, set[tuple[int, int, int, int]]],
     ) -> bool:
         """One round of slot merges over the clusters' templates so far; whether any clusters merged.
 
@@ -423,13 +424,14 @@ class TemplateMiner:
         for position, filling in slots:
             view = views[filling[0]]
             around = _words_around(view, position)
+            before = _before(view, position)
             field = _is_field(view, position)
             core = _core([_value_part(views[index][position]) for index in filling])
             for index in filling:
                 where = places[core(_value_part(views[index][position]))]
-                where.add((len(view), position, around))
+                where.add((len(view), position, around, before))
                 if field:
-                    where.add((len(view), position, _FIELD))
+                    where.add((len(view), position, _FIELD, _NO_WORD))
         filled = {word: _places(where) for word, where in places.items()}
         # How many messages have each word at each place, in whatever slot: a slot among other variables
         # sees a few of the messages of its words only.
@@ -616,16 +618,45 @@ def _value_blind(tokens: tuple[str, ...]) -> tuple[str, ...]:
 _FIELD = -1
 
 
-def _places(where: set[tuple[int, int, int]]) -> int:
-    """How many places: (length, position) pairs, or the most sets of words around one that is a field."""
+def _places(where: set[tuple[int, int, int, int]]) -> int:
+    """How many places: (length, position) pairs, or the most sets of words around one that is a field.
+
+    Pairs with the same words before the slot are one place: the same statement with a value after it that
+    is sometimes a word (`serf: EventMemberJoin: <*>` / `serf: EventMemberJoin: node-a <*>`). The same words
+    after it are not: `Failed password for X from …` and `… for invalid user X from …` are two statements.
+    """
     around: dict[tuple[int, int], int] = defaultdict(int)
     fields: set[tuple[int, int]] = set()
-    for length, position, words in where:
+    pairs: list[tuple[int, int]] = []
+    first: dict[int, int] = {}
+    for length, position, words, _ in where:
         if words == _FIELD:
             fields.add((length, position))
-        else:
-            around[length, position] += 1
-    return max([len(around), *(around[pair] for pair in fields)])
+            continue
+        if (length, position) not in around:
+            pairs.append((length, position))
+        around[length, position] += 1
+    if len(around) > 1:
+        index = {pair: i for i, pair in enumerate(pairs)}
+        same = _UnionFind(len(pairs))
+        for length, position, words, before in where:
+            if words != _FIELD and before != _NO_WORD:
+                same.union(first.setdefault(before, index[length, position]), index[length, position])
+        distinct = len({same.find(i) for i in range(len(pairs))})
+    else:
+        distinct = len(around)
+    return max([distinct, *(around[pair] for pair in fields)])
+
+
+# The tokens before a slot without a word (`_before`): they tell no place.
+_NO_WORD = 0
+
+
+def _before(tokens: tuple[str, ...], position: int) -> int:
+    """The tokens before a slot (values read alike), as a hash; `_NO_WORD` without a word among them."""
+    if not any(_is_word(token) for token in tokens[:position]):
+        return _NO_WORD
+    return hash(("before", *(token if _is_word(token) else WILDCARD for token in tokens[:position])))
 
 
 def _is_field(tokens: tuple[str, ...], position: int) -> bool:
@@ -971,7 +1002,7 @@ class _Absorbers:
         weight: dict[tuple[int, tuple[int, ...]], int] = defaultdict(int)
         for root, template in templates.items():
             holes = tuple(i for i, token in enumerate(template) if token == WILDCARD)
-            if holes and any(_is_word(token) for token in template):
+            if holes and _has_letters(template):
                 weight[len(template), holes] += totals[root]
         kept = set(sorted(weight, key=lambda mask: (-weight[mask], mask))[: MAX_MASKS * 4])
         self._masks: dict[int, list[tuple[int, ...]]] = defaultdict(list)
@@ -986,7 +1017,7 @@ class _Absorbers:
                 table = self._same.setdefault((len(template), holes), {})
                 if rest not in table or _better(entry, table[rest]):
                     table[rest] = entry
-            if holes and any(_is_word(token) for token in template):
+            if holes and _has_letters(template):
                 for hole in holes:
                     key = (len(template), hole, template[:hole], template[hole + 1 :])
                     if key not in self._longer or _better(entry, self._longer[key]):
@@ -1017,8 +1048,15 @@ class _Absorbers:
         return None if best is None else best[1]
 
 
+def _has_letters(template: tuple[str, ...]) -> bool:
+    """Whether a template has a letter outside its values: a word, or a name glued to a value
+    (`HTTP/<*>.<*>"` of an access log's request; not a unit, `<*>ms`): text that a fitting cluster must share."""
+    return any(_is_word(token) or _LETTER.search(_UNIT_AFTER_WILDCARD.sub("", token)) for token in template)
+
+
 def _quoted_stretches(tokens: tuple[str, ...]) -> Iterator[tuple[int, int]]:
-    """(start, end) of each double-quoted string of several tokens, alone and with the wildcards beside it."""
+    """(start, end) of each double-quoted string of several tokens (punctuation may follow its closing quote:
+    `"Internal Server Error",`), alone and with the wildcards beside it."""
     size = len(tokens)
     start = 0
     while start < size:
@@ -1027,7 +1065,7 @@ def _quoted_stretches(tokens: tuple[str, ...]) -> Iterator[tuple[int, int]]:
             end = start + 1
             while end < size and end - start < MAX_PHRASE_TOKENS and '"' not in tokens[end]:
                 end += 1
-            if end < size and tokens[end].count('"') == 1 and tokens[end].endswith('"'):
+            if end < size and tokens[end].count('"') == 1 and tokens[end].rstrip(",;:.)]").endswith('"'):
                 yield start, end + 1
                 low = start - 1 if start > 0 and tokens[start - 1] == WILDCARD else start
                 high = end + 2 if end + 1 < size and tokens[end + 1] == WILDCARD else end + 1
