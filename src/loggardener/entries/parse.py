@@ -177,6 +177,8 @@ class EntryParser:
         # Messages repeat too (a traceback's `File` and source lines, a worker's banner): short ones are
         # redacted once each, up to a bound.
         self._redact_short = functools.lru_cache(maxsize=8192)(redactor.redact)
+        # and a trace id comes with each entry of its request (the request log, the app's lines of it)
+        self._redact_trace = functools.lru_cache(maxsize=1024)(redactor.redact)
         # and what is read from a short text is pure too: its severity, its message sans prefix (and its stack,
         # which the stack parser caches)
         self._infer_short = functools.lru_cache(maxsize=8192)(_infer)
@@ -393,7 +395,7 @@ class EntryParser:
             principal_kind=caller_kind(raw),
             error_group_ids=group_ids,
             source_location=self._name(_source_location(raw.get("sourceLocation")) or ""),
-            trace=self._redact(as_text(raw.get("trace"))) or None,
+            trace=self._redact_trace(as_text(raw.get("trace"))) or None,
         )
 
 

@@ -1205,6 +1205,8 @@ _CANDIDATE_PART = re.compile(
 )
 _DIGIT_OR_MIXED = re.compile(r"[0-9]|[A-Z][a-z]{0,3}[A-Z]|[a-z][A-Z]")
 _WORDY = re.compile(r"[A-Z]?[a-z]*[aeiou][a-z]*")
+# A vendor prefix before a separator (`squ_`, `lsv2_`, `CFPAT-`)
+_VENDOR_PREFIX = re.compile(r"^([A-Za-z][A-Za-z0-9]{1,7})[_.-]")
 # Prefixes of ids (`req_…`, `sha256-…`): a hex part after them names a record.
 _ID_PREFIXES = re.compile(
     r"^(?:req|request|trace|span|msg|run|job|op|operation|evt|event|txn|tx|commit|sha\d*|md5|build|chatcmpl|resp"
@@ -1263,13 +1265,13 @@ def looks_generated(run: str) -> bool:
     parts = [p for p in _RUN_SEPARATORS.split(run) if p]
     if len(slashed) > 1 and not any(len(p) >= 20 for p in parts) and not _NON_BASE64.search(run):
         parts = ["".join(parts)]  # base64 with slashes: one body
-    candidates = [p for p in parts if len(p) >= 6 and _CANDIDATE_PART.search(p) and not _HEX.match(p)]
+    candidates = [p for p in parts if len(p) >= 6 and not _HEX.match(p) and _CANDIDATE_PART.search(p)]
     if sum(map(len, candidates)) >= 20:
         random_chars = "".join(p for p in candidates if _random_part(p))
         if len(random_chars) >= 20 and entropy(random_chars) >= 3.5:
             return True
     # a vendor prefix then a long hex or lower-case part: `squ_<40 hex>`, `lsv2_pt_<hex>`, `CFPAT-<hex>`
-    prefix = re.match(r"^([A-Za-z][A-Za-z0-9]{1,7})[_.-]", run)
+    prefix = _VENDOR_PREFIX.match(run)
     if prefix is None or _ID_PREFIXES.match(prefix.group(1)):
         return False
     tail = run[prefix.end() :]
