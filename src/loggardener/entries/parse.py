@@ -271,7 +271,9 @@ class EntryParser:
         ):
             return None
         text = payload.kind == "text"
-        if not (self._quiet_short(message, text) if len(message) <= _SHORT_TEXT else self._quiet(message, text)):
+        if not (
+            self._quiet_short(message, text) if len(message) <= _SHORT_TEXT else self._quiet(message, text)
+        ):
             return None
         fields = raw.get("httpRequest")
         status = _status_code(fields if isinstance(fields, dict) else {}, payload)

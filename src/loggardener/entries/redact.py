@@ -1189,6 +1189,7 @@ _UUID = re.compile(r"^[0-9a-fA-F]{8}-(?:[0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}$")
 _RUN = _Deferred(
     rb"(?:^|[^A-Za-z0-9+/_.%~=-]|[A-Za-z0-9_.\]-]=)(?P<run>[A-Za-z0-9+_.%~-][A-Za-z0-9+/_.%~-]{19,}={0,3})"
 )
+_RUN_LENGTH = 20  # the fewest characters `_RUN`'s run takes
 # A shorter random value right after the `=` of a name (`WEBHOOK_SEED=9dEBKq7fgBixHXQrQO`, 16 to 19
 # characters): redacted only when it mixes upper and lower case and digits as generated keys do.
 _SHORT_RUN = _Deferred(
@@ -1528,7 +1529,8 @@ def _in_public_block(span: Span, blocks: list[tuple[int, int]]) -> bool:
 
 def _run_spans(data: bytes) -> Iterator[Span]:
     position = 0
-    while (match := _RUN.search(data, position)) is not None:
+    # a run is 20 characters or more: fewer left cannot hold one (most texts end within a run's length of one)
+    while len(data) - position >= _RUN_LENGTH and (match := _RUN.search(data, position)) is not None:
         start, end = _span(match, b"run")
         position = end
         padding = end - start - len(data[start:end].rstrip(b"="))
