@@ -583,3 +583,25 @@ def test_a_line_the_pre_check_turns_away_has_no_kind(text: str) -> None:
     stripped = line.strip()
     if reassemble._MAY_BE_KIND.match(line) is None and not stripped.endswith((")", "):")):
         assert reassemble._classify(line, stripped) is None
+
+
+def test_a_repeated_quiet_message_is_read_once_and_each_entry_kept_alike(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from loggardener.entries import parse as parse_module
+
+    asked: list[str] = []
+
+    def counting_may_raise(text: str) -> bool:
+        asked.append(text)
+        return parse_module_may_raise(text)
+
+    parse_module_may_raise = parse_module.may_raise
+    monkeypatch.setattr(parse_module, "may_raise", counting_may_raise)
+    skimmer = EntryParser(Redactor(), StackParser())
+    raw = {"timestamp": "2026-03-04T05:06:07Z", "severity": "INFO", "textPayload": "cache warmed in 12 ms"}
+    quiet = [skimmer.skim(position, dict(raw, insertId=f"q{position}")) for position in (1, 2, 3)]
+    assert asked == ["cache warmed in 12 ms"]
+    assert all(isinstance(entry, Quiet) and entry.text for entry in quiet)
+    loud = dict(raw, textPayload="cache warm failed: timeout")
+    assert skimmer.skim(4, loud) is None and skimmer.skim(5, loud) is None

@@ -1479,3 +1479,17 @@ def test_a_repeated_request_url_is_redacted_once_and_each_time_alike() -> None:
     expected = Redactor().redact(url)
     assert "Zq81LmX0pR4tUv7WnB2c" not in expected
     assert [http.url if http is not None else None for http in requests] == [expected] * 3
+
+
+def test_a_trace_shared_by_a_requests_entries_is_redacted_once_and_each_time_alike() -> None:
+    redactor = _CountingRedactor()
+    counting = EntryParser(redactor, StackParser())
+    trace = "projects/shop-prod/traces/4bf92f3577b34da6a3ce929d0e0e4736?token=Zq81LmX0pR4tUv7WnB2cQ9"
+    raw = {"timestamp": "2026-03-04T05:06:07Z", "severity": "ERROR", "textPayload": "checkout failed"}
+    traces = [
+        counting.parse(position, dict(raw, insertId=f"t{position}", trace=trace)).trace for position in (1, 2)
+    ]
+    assert redactor.texts.count(trace) == 1
+    expected = Redactor().redact(trace)
+    assert "Zq81LmX0pR4tUv7WnB2cQ9" not in expected
+    assert traces == [expected, expected]

@@ -2472,3 +2472,26 @@ def test_an_ldap_bind_without_a_literal_password_stays() -> None:
 def test_a_value_after_an_hmac_key_in_prose_is_redacted() -> None:
     assert "9e8d7c6b5a4f3e2d" not in Redactor().redact("verifying with HMAC key 0x9e8d7c6b5a4f3e2d1c0b")
     assert Redactor().redact("hmac key rotation done in 3s") == "hmac key rotation done in 3s"
+
+
+def test_a_random_run_search_stops_where_too_little_text_is_left_for_a_run(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    searched: list[int] = []
+    run = redact._RUN
+
+    class _Counting:
+        source = run.source
+
+        def search(self, data: bytes, position: int = 0) -> object:
+            searched.append(position)
+            return run.search(data, position)
+
+    monkeypatch.setattr(redact, "_RUN", _Counting())
+    insert_id = "652ea501bad04844c7060424"  # Cloud Logging's hex insertId: one run, to the end of the text
+    assert Redactor().redact(insert_id) == insert_id
+    assert searched == [0]
+    searched.clear()
+    text = f"entry {insert_id} was written again by the same worker"
+    assert Redactor().redact(text) == text
+    assert searched == [0, len("entry ") + len(insert_id)]  # the tail is long enough to hold a run

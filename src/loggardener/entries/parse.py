@@ -177,10 +177,14 @@ class EntryParser:
         # Messages repeat too (a traceback's `File` and source lines, a worker's banner): short ones are
         # redacted once each, up to a bound.
         self._redact_short = functools.lru_cache(maxsize=8192)(redactor.redact)
+        # and a trace id comes with each entry of its request (the request log, the app's lines of it)
+        self._redact_trace = functools.lru_cache(maxsize=1024)(redactor.redact)
         # and what is read from a short text is pure too: its severity, its message sans prefix (and its stack,
         # which the stack parser caches)
         self._infer_short = functools.lru_cache(maxsize=8192)(_infer)
         self._strip_short = functools.lru_cache(maxsize=8192)(strip_prefix)
+        # and whether a short message keeps its entry on the fast path (`skim`)
+        self._quiet_short = functools.lru_cache(maxsize=8192)(self._quiet)
         self._stacks = stack_parser
 
     def _redacted_payloads(self, raw: dict[str, Any]) -> dict[str, Any]:
@@ -264,15 +268,12 @@ class EntryParser:
             or payload.reports_error  # `json-error`
             or payload.failed_check  # `health-check`
             or (payload.declared is not None and payload.declared >= Severity.WARNING)
-            or message[:1].isspace()
-            or message.lstrip()[:1] in ("#", "{")
-            or "\x1b" in message
-            or "\\n'" in message
-            or _LINE_BREAK.search(message) is not None
-            or may_raise(message)
         ):
             return None
-        if payload.kind == "text" and line_kind(self._strip_prefix(self._redact_text(message))) is not None:
+        text = payload.kind == "text"
+        if not (
+            self._quiet_short(message, text) if len(message) <= _SHORT_TEXT else self._quiet(message, text)
+        ):
             return None
         fields = raw.get("httpRequest")
         status = _status_code(fields if isinstance(fields, dict) else {}, payload)
@@ -294,9 +295,23 @@ class EntryParser:
             service=self._name(identity.service or ""),
             revision=self._name(identity.revision or ""),
             instance=self._name(identity.instance or ""),
-            text=payload.kind == "text",
+            text=text,
             status=status,
         )
+
+    def _quiet(self, message: str, text: bool) -> bool:
+        """Whether a message shows nothing that may raise its entry to WARNING (or, `text`, no traceback piece):
+        one line, not starting a JSON text or a comment, no ANSI code, nothing `levels.may_raise` finds."""
+        if (
+            message[:1].isspace()
+            or message.lstrip()[:1] in ("#", "{")
+            or "\x1b" in message
+            or "\\n'" in message
+            or _LINE_BREAK.search(message) is not None
+            or may_raise(message)
+        ):
+            return False
+        return not text or line_kind(self._strip_prefix(self._redact_text(message))) is None
 
     def parse(self, position: int, raw: dict[str, Any]) -> LogEntry:
         timestamp_text = raw.get("timestamp") or raw.get("receiveTimestamp")
@@ -393,7 +408,7 @@ class EntryParser:
             principal_kind=caller_kind(raw),
             error_group_ids=group_ids,
             source_location=self._name(_source_location(raw.get("sourceLocation")) or ""),
-            trace=self._redact(as_text(raw.get("trace"))) or None,
+            trace=self._redact_trace(as_text(raw.get("trace"))) or None,
         )
 
 

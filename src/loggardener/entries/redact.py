@@ -1189,6 +1189,7 @@ _UUID = re.compile(r"^[0-9a-fA-F]{8}-(?:[0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}$")
 _RUN = _Deferred(
     rb"(?:^|[^A-Za-z0-9+/_.%~=-]|[A-Za-z0-9_.\]-]=)(?P<run>[A-Za-z0-9+_.%~-][A-Za-z0-9+/_.%~-]{19,}={0,3})"
 )
+_RUN_LENGTH = 20  # the fewest characters `_RUN`'s run takes
 # A shorter random value right after the `=` of a name (`WEBHOOK_SEED=9dEBKq7fgBixHXQrQO`, 16 to 19
 # characters): redacted only when it mixes upper and lower case and digits as generated keys do.
 _SHORT_RUN = _Deferred(
@@ -1205,6 +1206,8 @@ _CANDIDATE_PART = re.compile(
 )
 _DIGIT_OR_MIXED = re.compile(r"[0-9]|[A-Z][a-z]{0,3}[A-Z]|[a-z][A-Z]")
 _WORDY = re.compile(r"[A-Z]?[a-z]*[aeiou][a-z]*")
+# A vendor prefix before a separator (`squ_`, `lsv2_`, `CFPAT-`)
+_VENDOR_PREFIX = re.compile(r"^([A-Za-z][A-Za-z0-9]{1,7})[_.-]")
 # Prefixes of ids (`req_…`, `sha256-…`): a hex part after them names a record.
 _ID_PREFIXES = re.compile(
     r"^(?:req|request|trace|span|msg|run|job|op|operation|evt|event|txn|tx|commit|sha\d*|md5|build|chatcmpl|resp"
@@ -1263,13 +1266,13 @@ def looks_generated(run: str) -> bool:
     parts = [p for p in _RUN_SEPARATORS.split(run) if p]
     if len(slashed) > 1 and not any(len(p) >= 20 for p in parts) and not _NON_BASE64.search(run):
         parts = ["".join(parts)]  # base64 with slashes: one body
-    candidates = [p for p in parts if len(p) >= 6 and _CANDIDATE_PART.search(p) and not _HEX.match(p)]
+    candidates = [p for p in parts if len(p) >= 6 and not _HEX.match(p) and _CANDIDATE_PART.search(p)]
     if sum(map(len, candidates)) >= 20:
         random_chars = "".join(p for p in candidates if _random_part(p))
         if len(random_chars) >= 20 and entropy(random_chars) >= 3.5:
             return True
     # a vendor prefix then a long hex or lower-case part: `squ_<40 hex>`, `lsv2_pt_<hex>`, `CFPAT-<hex>`
-    prefix = re.match(r"^([A-Za-z][A-Za-z0-9]{1,7})[_.-]", run)
+    prefix = _VENDOR_PREFIX.match(run)
     if prefix is None or _ID_PREFIXES.match(prefix.group(1)):
         return False
     tail = run[prefix.end() :]
@@ -1526,7 +1529,8 @@ def _in_public_block(span: Span, blocks: list[tuple[int, int]]) -> bool:
 
 def _run_spans(data: bytes) -> Iterator[Span]:
     position = 0
-    while (match := _RUN.search(data, position)) is not None:
+    # a run is 20 characters or more: fewer left cannot hold one (most texts end within a run's length of one)
+    while len(data) - position >= _RUN_LENGTH and (match := _RUN.search(data, position)) is not None:
         start, end = _span(match, b"run")
         position = end
         padding = end - start - len(data[start:end].rstrip(b"="))

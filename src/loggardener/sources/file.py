@@ -541,7 +541,7 @@ def _ndjson_records(stream: IO[str], path: str) -> Iterator[RawRecord]:
     line_number = 0
     try:
         for line_number, line in enumerate(stream, start=1):
-            if not line.strip():
+            if not line or line.isspace():  # (`line.strip()` would copy every line)
                 continue
             try:
                 item, brackets = _decode(line)
