@@ -2472,3 +2472,107 @@ def test_an_ldap_bind_without_a_literal_password_stays() -> None:
 def test_a_value_after_an_hmac_key_in_prose_is_redacted() -> None:
     assert "9e8d7c6b5a4f3e2d" not in Redactor().redact("verifying with HMAC key 0x9e8d7c6b5a4f3e2d1c0b")
     assert Redactor().redact("hmac key rotation done in 3s") == "hmac key rotation done in 3s"
+
+
+@pytest.mark.parametrize(
+    "secret",
+    [
+        "/J2He9Wz9pKVt4ZgT+pJcmjLggCLsME99KPiHMY69W/Q8tFN8ffie1VRO+ZpI3aXfSLzmKCrRDGVfmneNWm2MM==",  # account key
+        "/GArvNATDk3nUKLs1IgLjrgKU2pPKnWo5cYwymYi",  # a 40-character secret access key, no `+`
+        "//EW+YY/JIQlBvjf2ZqCL5bbced0wF8Yk3Ld92+Wc1qf=",
+        "/mN44RZ82C7v+YD8QtGd9TZkQrfG6GcAqP3xw71mzLk=",
+    ],
+)
+def test_a_base64_key_that_starts_with_a_slash_is_redacted(secret: str) -> None:
+    # one random base64 key in 64 starts with `/`; it is a key whether it leads the message or follows a word
+    for text in (
+        f"{secret} rejected by upstream",
+        f"upstream rejected {secret} (retry 3/5)",
+        f'key="{secret}"',
+    ):
+        out = Redactor().redact(text)
+        assert secret[1:] not in out and secret[5:25] not in out, out
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "GET /static/js/main.3f9a2b1c.js 404",
+        "open /var/lib/postgresql/data/PG_VERSION failed",
+        "route /users/Xy7pQ2rT9sLm4nB8vC1dK3fG/settings 500",
+        "GET /api/v1/orders/0a1b2c3d-1234?page=2 500",
+        "cp /workspace/build/outputs/release/app-universal.apk /tmp failed",
+        "/tmp/tmpa8f3k2jd9x0qwe7r1t5y exists",
+    ],
+)
+def test_paths_that_start_with_a_slash_stay(text: str) -> None:
+    assert Redactor().redact(text) == text
+
+
+def test_the_slash_run_rule_is_linear() -> None:
+    redactor = Redactor()
+    assert_linear(lambda n: redactor.redact(" /" + "A/b" * n + " x"), 20_000)
+    assert_linear(lambda n: redactor.redact(" /Ab1" * n), 20_000)
+
+
+@pytest.mark.parametrize(
+    "secret",
+    [
+        "R1UdpzxyolsqwqdS9vUhnotClKkpESnn",  # pronounceable bits by chance, as one random key in a hundred has
+        "LKFt2HEvpemJcx4Iew0alcEkugk2xL0p",
+        "urerkzXHiO08hbVsuqiLJuiZegH6CzWd",
+        "qNhlvoax2d1YBFlannTdMXU6",
+    ],
+)
+def test_a_long_random_key_with_pronounceable_bits_is_redacted(secret: str) -> None:
+    assert secret not in Redactor().redact(f"upstream rejected {secret} (retry 3/5)")
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "AbstractSingletonProxyFactoryBean2",
+        "getUserAccountSettingsHandlerV2",
+        "ReconcileOrdersGen2TaskRunner",
+    ],
+)
+def test_long_camel_case_identifiers_stay(name: str) -> None:
+    text = f"handler {name} raised"
+    assert Redactor().redact(text) == text
+
+
+@pytest.mark.parametrize(
+    "text, secret",
+    [
+        (
+            "invalid webhook_secret cece6788749c1736ebebf0bc65bfc54d5f667b38 supplied",
+            "cece6788749c1736ebebf0bc65bfc5",
+        ),
+        ("invalid x-api-key 9a3f0c27e4b1d8f6a5c3e2b1d0f9e8a7 supplied", "9a3f0c27e4b1d8f6a5c3e2b1d0f9e8a7"),
+        ("DD_API_KEY 0123456789abcdef0123456789abcdef rejected", "0123456789abcdef0123456789abcdef"),
+        ("SLACK_SIGNING_SECRET is 8f14e45fceea167a5a36dedd4bea2543", "8f14e45fceea167a5a36dedd4bea2543"),
+        ("stripe-webhook-secret Kx82mPq0LzT4vN7w rejected", "Kx82mPq0LzT4vN7w"),
+        (
+            "Invalid JWT Signature. private_key_id 94282621cc43776c800ac9f1f0375f203b0be91d was deleted",
+            "94282621cc43776c800ac9f1f0375f203b0be91d",
+        ),
+    ],
+)
+def test_a_value_after_a_secret_variable_name_in_prose_is_redacted(text: str, secret: str) -> None:
+    # a name that ends with a credential word (`*_secret`, `*-api-key`, `*_TOKEN`), a space, a generated value
+    assert secret not in Redactor().redact(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "missing webhook_secret for tenant acme",
+        "NEXT_PAGE_TOKEN 9f8e7d6c5b4a39281706f5e4d3c2b1a0 bad",
+        "cache_key 0123456789abcdef0123456789abcdef miss",
+        "read GITHUB_TOKEN from env",
+        "projects/my-secret-project/logs",
+        "func get_access_token raised",
+    ],
+)
+def test_words_or_ids_after_such_a_name_stay(text: str) -> None:
+    assert Redactor().redact(text) == text

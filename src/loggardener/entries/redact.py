@@ -1137,6 +1137,11 @@ _CREDENTIAL_WORD = _Deferred(
         r"|adgangskode|heslo)\b"
         # the end of a variable's name in prose (`the POSTGRES_PASSWORD variable value is X`)
         r"|_(?P<suffix>pass(?:words?|wd|phrase))\b"
+        # … or of a secret, a token or a key (`webhook_secret X`, `x-api-key X`, `GITHUB_TOKEN X`), or a service
+        # account key's `private_key_id X`
+        r"|[A-Za-z0-9][_-](?P<named>(?:(?:api|access|secret|private|signing|encryption|master|auth)[_-]?)?"
+        r"(?:secrets?|tokens?)|(?:api|access|secret|private|signing|encryption|master)[_-]?keys?)\b"
+        r"|\b(?P<keyid>private[_-]?key[_-]?id)\b"
         r"|(?P<other>пароль|токен|密码|密钥|令牌|口令|パスワード|トークン|비밀번호|토큰|"
         + "|".join(_CJK_SECRET_WORDS)
         + "|"
@@ -1195,6 +1200,12 @@ _SHORT_RUN = _Deferred(
     rb"[A-Za-z0-9_.\]-]=(?P<run>[A-Za-z0-9][A-Za-z0-9_~-]{15,18})(?:[^A-Za-z0-9+/_.%~=-]|$)"
 )
 _SHORT_RUN_GATE = b"<short random run>"
+# A base64 key that happens to start with `/` (one key in 64): one token of base64 characters only, between
+# delimiters, so a path (`/static/app.js`, `/v1/items?x=1`) is no match. `_slash_run_spans` decides.
+_SLASH_RUN = _Deferred(
+    rb"(?:^|[\s\"'=:,(\[{])(?P<run>//?[A-Za-z0-9+][A-Za-z0-9+/]{18,}={0,3})(?:[\s\"',;)\]}&]|$)"
+)
+_SLASH_RUN_GATE = b"<slash random run>"
 _RUN_CHARACTER = re.compile(rb"[A-Za-z0-9+_.%~-]")
 _RUN_SEPARATORS = re.compile(r"%[0-9A-Fa-f]{2}|[._\-~/]+")
 _HEX = re.compile(r"^[0-9a-fA-F]+$")
@@ -1237,7 +1248,9 @@ def _random_part(segment: str) -> bool:
     switches = _class_runs(core) / len(core)
     wordy = sum(len(m) for m in _WORDY.findall(core) if len(m) >= 3) / len(core)
     if _mixed_case(core):
-        return wordy < 0.5 and switches >= 0.35 and (digits > 0 or switches >= 0.45)
+        # a long random run holds pronounceable bits by chance; identifiers are words nearly throughout
+        words_allowed = 0.7 if len(core) >= 24 and switches >= 0.4 else 0.5
+        return wordy < words_allowed and switches >= 0.35 and (digits > 0 or switches >= 0.45)
     return digits >= 2 and switches >= 0.25
 
 
@@ -1546,6 +1559,25 @@ def _run_spans(data: bytes) -> Iterator[Span]:
             yield start, start + len(stripped), "secret", _RANDOM
 
 
+def _slash_run_spans(data: bytes) -> Iterator[Span]:
+    """Base64 keys that start with `/`: the first segment random and key-long (a path's is a word or a short
+    id), or the token marked as base64 by a `+` or padding."""
+    for match in _SLASH_RUN.finditer(data):
+        start, end = _span(match, b"run")
+        run = data[start:end].decode("ascii", "replace")
+        body = run.lstrip("/")
+        first = body.split("/", 1)[0]
+        marked = "+" in run or run.endswith("=")
+        if (
+            (marked or (len(first) >= 16 and _random_part(first) and not is_plain_words(first)))
+            and looks_generated(body)
+            and not _plain_text_base64(run)
+            and not _named_digest(data, start, run)
+            and not _public_run(data, start, run)
+        ):
+            yield start, end, "secret", _RANDOM
+
+
 def _short_run_spans(data: bytes) -> Iterator[Span]:
     for match in _SHORT_RUN.finditer(data):
         start, end = _span(match, b"run")
@@ -1618,6 +1650,8 @@ _MARKER_OPENING = MARKER_PREFIX.encode()
 
 
 _SPACED_ID = re.compile(r"(?i)secret[ \t]id")
+_NAME_START = re.compile(rb"[A-Za-z0-9_-]{1,64}$")
+_NAMED_VALUE = re.compile(rb"[ \t]{1,4}(?:(?:is|was)[ \t]{1,4})?([A-Za-z0-9+/_~.-]{8,256}?)=*(?:[\s,;)]|$)")
 _TAG_OPENING = re.compile(rb"</?(?:[A-Za-z0-9_.-]{1,32}:)?$")
 
 
@@ -1638,6 +1672,17 @@ def _phrase_spans(data: bytes) -> Iterator[Span]:
             continue  # the kind of a marker (`[REDACTED:password]`): redacting is idempotent
         if _TAG_OPENING.search(data, max(0, match.start() - 34), match.start()):
             continue  # an element's name (`<Password>X</`, `<wsse:Password>`): `_XML_ELEMENT` reads it
+        if match.group(b"named") is not None or match.group(b"keyid") is not None:
+            # a variable's name then a space: only the next word, and only a generated value (`=`, `:` and
+            # quotes after a name are the key-name rules')
+            value = _NAMED_VALUE.match(data, end)
+            name = _NAME_START.search(data, max(0, match.start() - 64), end)
+            kind = key_class(name.group(0).decode("ascii")) if name is not None else None
+            if value is not None and kind is not None:
+                found = value.group(1).decode("utf-8", "replace")
+                if _prose_secret(found) and is_secret_value(kind, found):
+                    yield value.start(1), value.end(1), "token", _CONTEXT
+            continue
         quote = data[match.start() - 1 : match.start()]
         if (
             quote in (b'"', b"'")
@@ -2522,6 +2567,7 @@ class _GatedRules:
             _RUN_GATE,
             _STRONG_GATE,
             _SHORT_RUN_GATE,
+            _SLASH_RUN_GATE,
             _PATH_RUN_GATE,
             _NAMED_PATH_GATE,
         ]
@@ -2532,6 +2578,7 @@ class _GatedRules:
                 _RUN.source,
                 _STRONG_GATE_PATTERN,
                 _SHORT_RUN.source,
+                _SLASH_RUN.source,
                 _PATH_RUN_GATE_PATTERN,
                 _NAMED_PATH_GATE_PATTERN,
             ]
@@ -2617,6 +2664,8 @@ class Redactor:
             spans.extend(_run_spans(data))
         if _SHORT_RUN_GATE in present:
             spans.extend(_short_run_spans(data))
+        if _SLASH_RUN_GATE in present:
+            spans.extend(_slash_run_spans(data))
         if _STRONG_GATE in present:
             spans.extend(_strong_spans(data))
         if not present.isdisjoint(_KEY_HINTS):
