@@ -2576,3 +2576,23 @@ def test_a_value_after_a_secret_variable_name_in_prose_is_redacted(text: str, se
 )
 def test_words_or_ids_after_such_a_name_stay(text: str) -> None:
     assert Redactor().redact(text) == text
+
+
+@pytest.mark.parametrize(
+    "text, secret",
+    [
+        (r'{"db":"postgres:\/\/app:waxkq795TImyxx@db:5432\/app"} invalid', "waxkq795TImyxx"),
+        (r'{"broker":"amqp:\/\/guest:Xyz123abc456@rabbit:5672\/"}', "Xyz123abc456"),
+        (r'{"u":"https:\/\/deploy:hunter2hunter@git.example.com\/a.git"}', "hunter2hunter"),
+    ],
+)
+def test_a_password_in_a_url_whose_slashes_json_escapes_is_redacted(text: str, secret: str) -> None:
+    # PHP's json_encode writes `/` as `\/` by default
+    out = Redactor().redact(text)
+    assert secret not in out
+    assert out.startswith(text[: text.index(":\\/\\/") + 4])
+
+
+def test_a_url_whose_slashes_json_escapes_stays_without_a_credential() -> None:
+    text = r'{"url":"https:\/\/example.com\/a\/b"} 404'
+    assert Redactor().redact(text) == text

@@ -720,6 +720,7 @@ _CONTEXT_GATES = (
     b"%",
     b"\\u",
     b"\\x",
+    b":\\/\\/",  # a URL in JSON that escapes `/` (PHP's `json_encode`): `postgres:\/\/app:X@db`
     b"&",
     *_CLI_TOOLS,
     *_TOOL_GATES,
@@ -1845,12 +1846,13 @@ def _prose_secret(value: str) -> bool:
 
 
 _ESCAPE = re.compile(
-    rb"%[0-9A-Fa-f]{2}|\\u[0-9A-Fa-f]{4}|\\x[0-9A-Fa-f]{2}|&(?:quot|amp|lt|gt|apos|#\d{1,7}|#[xX][0-9A-Fa-f]{1,6});"
+    rb"%[0-9A-Fa-f]{2}|\\/|\\u[0-9A-Fa-f]{4}|\\x[0-9A-Fa-f]{2}|&(?:quot|amp|lt|gt|apos|#\d{1,7}|#[xX][0-9A-Fa-f]{1,6});"
 )
 # Escapes that can hide a credential's shape (`=`, `:`, `"`, `'`, `@`, `&`, `?`, a double escape `%25`, `\\u…`,
-# `&quot;`); a text escaping only `/` or spaces (`logs/run.googleapis.com%2Fstderr`) is not decoded.
+# `&quot;`, a URL's `:\\/\\/`); a text escaping only `/` or spaces (`logs/run.googleapis.com%2Fstderr`) is
+# not decoded.
 _SHAPE_ESCAPE = re.compile(
-    rb"%(?:3[dDaAfF]|2[2567]|40|5[cC])|\\u[0-9A-Fa-f]{4}|\\x[0-9A-Fa-f]{2}|&(?:quot|apos|lt|gt|#\d{1,7}|#[xX][0-9A-Fa-f]{1,6});"
+    rb"%(?:3[dDaAfF]|2[2567]|40|5[cC])|:\\/\\/|\\u[0-9A-Fa-f]{4}|\\x[0-9A-Fa-f]{2}|&(?:quot|apos|lt|gt|#\d{1,7}|#[xX][0-9A-Fa-f]{1,6});"
 )
 _ENTITIES = {b"quot": '"', b"amp": "&", b"lt": "<", b"gt": ">", b"apos": "'"}
 
@@ -1868,7 +1870,9 @@ def _unescape(data: bytes) -> tuple[bytes, list[int], list[int]] | None:
         starts.extend(range(position, start))
         ends.extend(range(position + 1, start + 1))
         escape = match.group(0)
-        if escape[:1] == b"%" or escape[:2] == b"\\x":
+        if escape == b"\\/":
+            decoded = b"/"
+        elif escape[:1] == b"%" or escape[:2] == b"\\x":
             decoded = bytes([int(escape[-2:], 16)])
         elif escape[:2] == b"\\u":
             decoded = chr(int(escape[2:], 16)).encode("utf-8", "surrogatepass")
@@ -2755,7 +2759,7 @@ class Redactor:
                 for m in _EMAIL.finditer(data)
                 if not _SCP_REMOTE.match(data, m.end())
             )
-        if depth < 3 and not present.isdisjoint((b"%", b"\\u", b"\\x", b"&")):
+        if depth < 3 and not present.isdisjoint((b"%", b"\\u", b"\\x", b"&", b":\\/\\/")):
             spans.extend(self._escaped_spans(data, depth))
         if depth < 3 and _ARGV_GATE.search(data):
             spans.extend(self._argv_spans(data, depth))
