@@ -2596,3 +2596,20 @@ def test_a_password_in_a_url_whose_slashes_json_escapes_is_redacted(text: str, s
 def test_a_url_whose_slashes_json_escapes_stays_without_a_credential() -> None:
     text = r'{"url":"https:\/\/example.com\/a\/b"} 404'
     assert Redactor().redact(text) == text
+
+
+def _password_names() -> list[str]:
+    words = {*redact._PASSWORD_WORDS, *redact._PASSWORD_EXACT}
+    return sorted({w for w in words if " " not in w} | {w.replace(" ", "_") for w in words if " " in w})
+
+
+@pytest.mark.parametrize("name", _password_names())
+def test_every_password_name_the_key_rules_know_is_read_in_text(name: str) -> None:
+    # a name `key_class` knows is no use if the text's gates never let the key-value rules see it (`pswd=X`)
+    assert key_class(name) == "password"
+    for text in (
+        f"config error {name}=qwhz512ABxq host=db",
+        f'{{"{name}": "qwhz512ABxq"}}',
+        f"{name}: qwhz512ABxq",
+    ):
+        assert "qwhz512ABxq" not in Redactor().redact(text), text

@@ -650,6 +650,11 @@ _KEY_HINTS = (
     b"parole",
     *(word.encode() for word in _CJK_SECRET_WORDS),
     *(word.encode() for word in _OTHER_PASSWORD_WORDS),
+    # names the key-name rules know that hold none of the hints above
+    b"pswd",
+    b"segredo",
+    "секрет".encode(),
+    *(word.rsplit(" ", 1)[1].encode() for word in _OTHER_PASSWORD_WORDS if " " in word),  # `mat_khau`
 )
 # The tools `_CLI_PASSWORD` knows (`docker … login` by its `login`): with one of its flags, they gate it.
 _CLI_TOOLS = (
@@ -746,6 +751,8 @@ _KEY_NAME = (
     rb"|\x{5bc6}\x{7801}|\x{5bc6}\x{94a5}|\x{4ee4}\x{724c}|\x{53e3}\x{4ee4}|\x{30d1}\x{30b9}\x{30ef}\x{30fc}\x{30c9}"
     rb"|\x{30c8}\x{30fc}\x{30af}\x{30f3}|\x{be44}\x{bc00}\x{bc88}\x{d638}|\x{d1a0}\x{d070}|csrf|xsrf|chiave|segret|parole|"
     + "|".join(_OTHER_PASSWORD_KEYS + _CJK_SECRET_WORDS).encode()
+    + rb"|pswd|segredo|\x{441}\x{435}\x{43a}\x{440}\x{435}\x{442}|"
+    + "|".join(word.replace(" ", "[ _.-]?") for word in _OTHER_PASSWORD_WORDS if " " in word).encode()
     + rb")"
     + _KEY_CHAR
     + rb"{0,64}"
