@@ -1732,7 +1732,9 @@ def _phrase_spans(data: bytes) -> Iterator[Span]:
                 if password and not first and stripped.lower() in _COPULAS and skipped <= 2:
                     first = True  # `the password for admin is X`: the value follows its verb
                 continue
-            if stripped.startswith(MARKER_PREFIX) or (suffix and core.startswith(b"-")):
+            if _MARKER_OPENING in data[base + raw.start() : base + raw.end() + 1] or (
+                suffix and core.startswith(b"-")
+            ):
                 break  # a variable's name then a flag (`gh secret set DB_PASSWORD --body X`): the flag rules
             start = base + raw.start() + token.index(core)
             value_end = start + len(core)
