@@ -2614,3 +2614,10 @@ def test_every_password_name_the_key_rules_know_is_read_in_text(name: str) -> No
         f"{name}: qwhz512ABxq",
     ):
         assert "qwhz512ABxq" not in Redactor().redact(text), text
+
+
+@pytest.mark.parametrize(
+    "secret", ["/Sgk5roU1UZT/ztC1QJmcqQnuOP5u7nUZiJBWsMk", "/9eKmITKa/YFazKcxph2tvgoV2fuW9mEg2Am/AY4"]
+)
+def test_a_slash_led_key_whose_slashes_split_it_into_random_segments_is_redacted(secret: str) -> None:
+    assert secret[2:] not in Redactor().redact(f"upstream rejected key {secret}, retry")

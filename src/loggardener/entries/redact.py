@@ -1568,16 +1568,18 @@ def _run_spans(data: bytes) -> Iterator[Span]:
 
 
 def _slash_run_spans(data: bytes) -> Iterator[Span]:
-    """Base64 keys that start with `/`: the first segment random and key-long (a path's is a word or a short
-    id), or the token marked as base64 by a `+` or padding."""
+    """Base64 keys that start with `/`: marked as base64 by a `+` or padding, or with a random first segment
+    that is key-long or followed by no word (a path's first segment is a word, and a word follows an id)."""
     for match in _SLASH_RUN.finditer(data):
         start, end = _span(match, b"run")
         run = data[start:end].decode("ascii", "replace")
         body = run.lstrip("/")
-        first = body.split("/", 1)[0]
-        marked = "+" in run or run.endswith("=")
+        segments = [segment for segment in body.split("/") if segment]
+        first = segments[0] if segments else ""
+        random_first = _random_part(first) and not is_plain_words(first)
+        no_word = not any(is_plain_words(segment) or segment.isdigit() for segment in segments)
         if (
-            (marked or (len(first) >= 16 and _random_part(first) and not is_plain_words(first)))
+            ("+" in run or run.endswith("=") or (random_first and (len(first) >= 16 or no_word)))
             and looks_generated(body)
             and not _plain_text_base64(run)
             and not _named_digest(data, start, run)
