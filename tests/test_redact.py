@@ -730,6 +730,7 @@ _SEPARATORS = [":", "：", "=", "＝", " ", "： ", "\u3000", ": ", "=>"]
 )
 @example("", "password", "=", "a" * 255 + "密码")  # a bare password's tail is cut at 256 bytes
 @example("", "secret", "：", "\ud800x")  # a lone surrogate, as `surrogatepass` carries it
+@example("", "password", "=", "\n0")  # the value alone on the next line: its marker is read as a marker
 def test_redaction_never_raises_nor_splits_a_character(
     before: str, word: str, separator: str, after: str
 ) -> None:
@@ -2495,3 +2496,151 @@ def test_a_random_run_search_stops_where_too_little_text_is_left_for_a_run(
     text = f"entry {insert_id} was written again by the same worker"
     assert Redactor().redact(text) == text
     assert searched == [0, len("entry ") + len(insert_id)]  # the tail is long enough to hold a run
+
+
+@pytest.mark.parametrize(
+    "secret",
+    [
+        "/J2He9Wz9pKVt4ZgT+pJcmjLggCLsME99KPiHMY69W/Q8tFN8ffie1VRO+ZpI3aXfSLzmKCrRDGVfmneNWm2MM==",  # account key
+        "/GArvNATDk3nUKLs1IgLjrgKU2pPKnWo5cYwymYi",  # a 40-character secret access key, no `+`
+        "//EW+YY/JIQlBvjf2ZqCL5bbced0wF8Yk3Ld92+Wc1qf=",
+        "/mN44RZ82C7v+YD8QtGd9TZkQrfG6GcAqP3xw71mzLk=",
+    ],
+)
+def test_a_base64_key_that_starts_with_a_slash_is_redacted(secret: str) -> None:
+    # one random base64 key in 64 starts with `/`; it is a key whether it leads the message or follows a word
+    for text in (
+        f"{secret} rejected by upstream",
+        f"upstream rejected {secret} (retry 3/5)",
+        f'key="{secret}"',
+    ):
+        out = Redactor().redact(text)
+        assert secret[1:] not in out and secret[5:25] not in out, out
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "GET /static/js/main.3f9a2b1c.js 404",
+        "open /var/lib/postgresql/data/PG_VERSION failed",
+        "route /users/Xy7pQ2rT9sLm4nB8vC1dK3fG/settings 500",
+        "GET /api/v1/orders/0a1b2c3d-1234?page=2 500",
+        "cp /workspace/build/outputs/release/app-universal.apk /tmp failed",
+        "/tmp/tmpa8f3k2jd9x0qwe7r1t5y exists",
+    ],
+)
+def test_paths_that_start_with_a_slash_stay(text: str) -> None:
+    assert Redactor().redact(text) == text
+
+
+def test_the_slash_run_rule_is_linear() -> None:
+    redactor = Redactor()
+    assert_linear(lambda n: redactor.redact(" /" + "A/b" * n + " x"), 20_000)
+    assert_linear(lambda n: redactor.redact(" /Ab1" * n), 20_000)
+
+
+@pytest.mark.parametrize(
+    "secret",
+    [
+        "R1UdpzxyolsqwqdS9vUhnotClKkpESnn",  # pronounceable bits by chance, as one random key in a hundred has
+        "LKFt2HEvpemJcx4Iew0alcEkugk2xL0p",
+        "urerkzXHiO08hbVsuqiLJuiZegH6CzWd",
+        "qNhlvoax2d1YBFlannTdMXU6",
+    ],
+)
+def test_a_long_random_key_with_pronounceable_bits_is_redacted(secret: str) -> None:
+    assert secret not in Redactor().redact(f"upstream rejected {secret} (retry 3/5)")
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "AbstractSingletonProxyFactoryBean2",
+        "getUserAccountSettingsHandlerV2",
+        "ReconcileOrdersGen2TaskRunner",
+    ],
+)
+def test_long_camel_case_identifiers_stay(name: str) -> None:
+    text = f"handler {name} raised"
+    assert Redactor().redact(text) == text
+
+
+@pytest.mark.parametrize(
+    "text, secret",
+    [
+        (
+            "invalid webhook_secret cece6788749c1736ebebf0bc65bfc54d5f667b38 supplied",
+            "cece6788749c1736ebebf0bc65bfc5",
+        ),
+        ("invalid x-api-key 9a3f0c27e4b1d8f6a5c3e2b1d0f9e8a7 supplied", "9a3f0c27e4b1d8f6a5c3e2b1d0f9e8a7"),
+        ("DD_API_KEY 0123456789abcdef0123456789abcdef rejected", "0123456789abcdef0123456789abcdef"),
+        ("SLACK_SIGNING_SECRET is 8f14e45fceea167a5a36dedd4bea2543", "8f14e45fceea167a5a36dedd4bea2543"),
+        ("stripe-webhook-secret Kx82mPq0LzT4vN7w rejected", "Kx82mPq0LzT4vN7w"),
+        (
+            "Invalid JWT Signature. private_key_id 94282621cc43776c800ac9f1f0375f203b0be91d was deleted",
+            "94282621cc43776c800ac9f1f0375f203b0be91d",
+        ),
+    ],
+)
+def test_a_value_after_a_secret_variable_name_in_prose_is_redacted(text: str, secret: str) -> None:
+    # a name that ends with a credential word (`*_secret`, `*-api-key`, `*_TOKEN`), a space, a generated value
+    assert secret not in Redactor().redact(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "missing webhook_secret for tenant acme",
+        "NEXT_PAGE_TOKEN 9f8e7d6c5b4a39281706f5e4d3c2b1a0 bad",
+        "cache_key 0123456789abcdef0123456789abcdef miss",
+        "read GITHUB_TOKEN from env",
+        "projects/my-secret-project/logs",
+        "func get_access_token raised",
+    ],
+)
+def test_words_or_ids_after_such_a_name_stay(text: str) -> None:
+    assert Redactor().redact(text) == text
+
+
+@pytest.mark.parametrize(
+    "text, secret",
+    [
+        (r'{"db":"postgres:\/\/app:waxkq795TImyxx@db:5432\/app"} invalid', "waxkq795TImyxx"),
+        (r'{"broker":"amqp:\/\/guest:Xyz123abc456@rabbit:5672\/"}', "Xyz123abc456"),
+        (r'{"u":"https:\/\/deploy:hunter2hunter@git.example.com\/a.git"}', "hunter2hunter"),
+    ],
+)
+def test_a_password_in_a_url_whose_slashes_json_escapes_is_redacted(text: str, secret: str) -> None:
+    # PHP's json_encode writes `/` as `\/` by default
+    out = Redactor().redact(text)
+    assert secret not in out
+    assert out.startswith(text[: text.index(":\\/\\/") + 4])
+
+
+def test_a_url_whose_slashes_json_escapes_stays_without_a_credential() -> None:
+    text = r'{"url":"https:\/\/example.com\/a\/b"} 404'
+    assert Redactor().redact(text) == text
+
+
+def _password_names() -> list[str]:
+    words = {*redact._PASSWORD_WORDS, *redact._PASSWORD_EXACT}
+    return sorted({w for w in words if " " not in w} | {w.replace(" ", "_") for w in words if " " in w})
+
+
+@pytest.mark.parametrize("name", _password_names())
+def test_every_password_name_the_key_rules_know_is_read_in_text(name: str) -> None:
+    # a name `key_class` knows is no use if the text's gates never let the key-value rules see it (`pswd=X`)
+    assert key_class(name) == "password"
+    for text in (
+        f"config error {name}=qwhz512ABxq host=db",
+        f'{{"{name}": "qwhz512ABxq"}}',
+        f"{name}: qwhz512ABxq",
+    ):
+        assert "qwhz512ABxq" not in Redactor().redact(text), text
+
+
+@pytest.mark.parametrize(
+    "secret", ["/Sgk5roU1UZT/ztC1QJmcqQnuOP5u7nUZiJBWsMk", "/9eKmITKa/YFazKcxph2tvgoV2fuW9mEg2Am/AY4"]
+)
+def test_a_slash_led_key_whose_slashes_split_it_into_random_segments_is_redacted(secret: str) -> None:
+    assert secret[2:] not in Redactor().redact(f"upstream rejected key {secret}, retry")

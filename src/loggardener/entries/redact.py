@@ -650,6 +650,11 @@ _KEY_HINTS = (
     b"parole",
     *(word.encode() for word in _CJK_SECRET_WORDS),
     *(word.encode() for word in _OTHER_PASSWORD_WORDS),
+    # names the key-name rules know that hold none of the hints above
+    b"pswd",
+    b"segredo",
+    "секрет".encode(),
+    *(word.rsplit(" ", 1)[1].encode() for word in _OTHER_PASSWORD_WORDS if " " in word),  # `mat_khau`
 )
 # The tools `_CLI_PASSWORD` knows (`docker … login` by its `login`): with one of its flags, they gate it.
 _CLI_TOOLS = (
@@ -720,6 +725,7 @@ _CONTEXT_GATES = (
     b"%",
     b"\\u",
     b"\\x",
+    b":\\/\\/",  # a URL in JSON that escapes `/` (PHP's `json_encode`): `postgres:\/\/app:X@db`
     b"&",
     *_CLI_TOOLS,
     *_TOOL_GATES,
@@ -745,6 +751,8 @@ _KEY_NAME = (
     rb"|\x{5bc6}\x{7801}|\x{5bc6}\x{94a5}|\x{4ee4}\x{724c}|\x{53e3}\x{4ee4}|\x{30d1}\x{30b9}\x{30ef}\x{30fc}\x{30c9}"
     rb"|\x{30c8}\x{30fc}\x{30af}\x{30f3}|\x{be44}\x{bc00}\x{bc88}\x{d638}|\x{d1a0}\x{d070}|csrf|xsrf|chiave|segret|parole|"
     + "|".join(_OTHER_PASSWORD_KEYS + _CJK_SECRET_WORDS).encode()
+    + rb"|pswd|segredo|\x{441}\x{435}\x{43a}\x{440}\x{435}\x{442}|"
+    + "|".join(word.replace(" ", "[ _.-]?") for word in _OTHER_PASSWORD_WORDS if " " in word).encode()
     + rb")"
     + _KEY_CHAR
     + rb"{0,64}"
@@ -1137,6 +1145,11 @@ _CREDENTIAL_WORD = _Deferred(
         r"|adgangskode|heslo)\b"
         # the end of a variable's name in prose (`the POSTGRES_PASSWORD variable value is X`)
         r"|_(?P<suffix>pass(?:words?|wd|phrase))\b"
+        # … or of a secret, a token or a key (`webhook_secret X`, `x-api-key X`, `GITHUB_TOKEN X`), or a service
+        # account key's `private_key_id X`
+        r"|[A-Za-z0-9][_-](?P<named>(?:(?:api|access|secret|private|signing|encryption|master|auth)[_-]?)?"
+        r"(?:secrets?|tokens?)|(?:api|access|secret|private|signing|encryption|master)[_-]?keys?)\b"
+        r"|\b(?P<keyid>private[_-]?key[_-]?id)\b"
         r"|(?P<other>пароль|токен|密码|密钥|令牌|口令|パスワード|トークン|비밀번호|토큰|"
         + "|".join(_CJK_SECRET_WORDS)
         + "|"
@@ -1196,6 +1209,12 @@ _SHORT_RUN = _Deferred(
     rb"[A-Za-z0-9_.\]-]=(?P<run>[A-Za-z0-9][A-Za-z0-9_~-]{15,18})(?:[^A-Za-z0-9+/_.%~=-]|$)"
 )
 _SHORT_RUN_GATE = b"<short random run>"
+# A base64 key that happens to start with `/` (one key in 64): one token of base64 characters only, between
+# delimiters, so a path (`/static/app.js`, `/v1/items?x=1`) is no match. `_slash_run_spans` decides.
+_SLASH_RUN = _Deferred(
+    rb"(?:^|[\s\"'=:,(\[{])(?P<run>//?[A-Za-z0-9+][A-Za-z0-9+/]{18,}={0,3})(?:[\s\"',;)\]}&]|$)"
+)
+_SLASH_RUN_GATE = b"<slash random run>"
 _RUN_CHARACTER = re.compile(rb"[A-Za-z0-9+_.%~-]")
 _RUN_SEPARATORS = re.compile(r"%[0-9A-Fa-f]{2}|[._\-~/]+")
 _HEX = re.compile(r"^[0-9a-fA-F]+$")
@@ -1240,7 +1259,9 @@ def _random_part(segment: str) -> bool:
     switches = _class_runs(core) / len(core)
     wordy = sum(len(m) for m in _WORDY.findall(core) if len(m) >= 3) / len(core)
     if _mixed_case(core):
-        return wordy < 0.5 and switches >= 0.35 and (digits > 0 or switches >= 0.45)
+        # a long random run holds pronounceable bits by chance; identifiers are words nearly throughout
+        words_allowed = 0.7 if len(core) >= 24 and switches >= 0.4 else 0.5
+        return wordy < words_allowed and switches >= 0.35 and (digits > 0 or switches >= 0.45)
     return digits >= 2 and switches >= 0.25
 
 
@@ -1550,6 +1571,27 @@ def _run_spans(data: bytes) -> Iterator[Span]:
             yield start, start + len(stripped), "secret", _RANDOM
 
 
+def _slash_run_spans(data: bytes) -> Iterator[Span]:
+    """Base64 keys that start with `/`: marked as base64 by a `+` or padding, or with a random first segment
+    that is key-long or followed by no word (a path's first segment is a word, and a word follows an id)."""
+    for match in _SLASH_RUN.finditer(data):
+        start, end = _span(match, b"run")
+        run = data[start:end].decode("ascii", "replace")
+        body = run.lstrip("/")
+        segments = [segment for segment in body.split("/") if segment]
+        first = segments[0] if segments else ""
+        random_first = _random_part(first) and not is_plain_words(first)
+        no_word = not any(is_plain_words(segment) or segment.isdigit() for segment in segments)
+        if (
+            ("+" in run or run.endswith("=") or (random_first and (len(first) >= 16 or no_word)))
+            and looks_generated(body)
+            and not _plain_text_base64(run)
+            and not _named_digest(data, start, run)
+            and not _public_run(data, start, run)
+        ):
+            yield start, end, "secret", _RANDOM
+
+
 def _short_run_spans(data: bytes) -> Iterator[Span]:
     for match in _SHORT_RUN.finditer(data):
         start, end = _span(match, b"run")
@@ -1622,6 +1664,8 @@ _MARKER_OPENING = MARKER_PREFIX.encode()
 
 
 _SPACED_ID = re.compile(r"(?i)secret[ \t]id")
+_NAME_START = re.compile(rb"[A-Za-z0-9_-]{1,64}$")
+_NAMED_VALUE = re.compile(rb"[ \t]{1,4}(?:(?:is|was)[ \t]{1,4})?([A-Za-z0-9+/_~.-]{8,256}?)=*(?:[\s,;)]|$)")
 _TAG_OPENING = re.compile(rb"</?(?:[A-Za-z0-9_.-]{1,32}:)?$")
 
 
@@ -1642,6 +1686,17 @@ def _phrase_spans(data: bytes) -> Iterator[Span]:
             continue  # the kind of a marker (`[REDACTED:password]`): redacting is idempotent
         if _TAG_OPENING.search(data, max(0, match.start() - 34), match.start()):
             continue  # an element's name (`<Password>X</`, `<wsse:Password>`): `_XML_ELEMENT` reads it
+        if match.group(b"named") is not None or match.group(b"keyid") is not None:
+            # a variable's name then a space: only the next word, and only a generated value (`=`, `:` and
+            # quotes after a name are the key-name rules')
+            value = _NAMED_VALUE.match(data, end)
+            name = _NAME_START.search(data, max(0, match.start() - 64), end)
+            kind = key_class(name.group(0).decode("ascii")) if name is not None else None
+            if value is not None and kind is not None:
+                found = value.group(1).decode("utf-8", "replace")
+                if _prose_secret(found) and is_secret_value(kind, found):
+                    yield value.start(1), value.end(1), "token", _CONTEXT
+            continue
         quote = data[match.start() - 1 : match.start()]
         if (
             quote in (b'"', b"'")
@@ -1683,7 +1738,9 @@ def _phrase_spans(data: bytes) -> Iterator[Span]:
                 if password and not first and stripped.lower() in _COPULAS and skipped <= 2:
                     first = True  # `the password for admin is X`: the value follows its verb
                 continue
-            if stripped.startswith(MARKER_PREFIX) or (suffix and core.startswith(b"-")):
+            if _MARKER_OPENING in data[base + raw.start() : base + raw.end() + 1] or (
+                suffix and core.startswith(b"-")
+            ):
                 break  # a variable's name then a flag (`gh secret set DB_PASSWORD --body X`): the flag rules
             start = base + raw.start() + token.index(core)
             value_end = start + len(core)
@@ -1804,12 +1861,13 @@ def _prose_secret(value: str) -> bool:
 
 
 _ESCAPE = re.compile(
-    rb"%[0-9A-Fa-f]{2}|\\u[0-9A-Fa-f]{4}|\\x[0-9A-Fa-f]{2}|&(?:quot|amp|lt|gt|apos|#\d{1,7}|#[xX][0-9A-Fa-f]{1,6});"
+    rb"%[0-9A-Fa-f]{2}|\\/|\\u[0-9A-Fa-f]{4}|\\x[0-9A-Fa-f]{2}|&(?:quot|amp|lt|gt|apos|#\d{1,7}|#[xX][0-9A-Fa-f]{1,6});"
 )
 # Escapes that can hide a credential's shape (`=`, `:`, `"`, `'`, `@`, `&`, `?`, a double escape `%25`, `\\u…`,
-# `&quot;`); a text escaping only `/` or spaces (`logs/run.googleapis.com%2Fstderr`) is not decoded.
+# `&quot;`, a URL's `:\\/\\/`); a text escaping only `/` or spaces (`logs/run.googleapis.com%2Fstderr`) is
+# not decoded.
 _SHAPE_ESCAPE = re.compile(
-    rb"%(?:3[dDaAfF]|2[2567]|40|5[cC])|\\u[0-9A-Fa-f]{4}|\\x[0-9A-Fa-f]{2}|&(?:quot|apos|lt|gt|#\d{1,7}|#[xX][0-9A-Fa-f]{1,6});"
+    rb"%(?:3[dDaAfF]|2[2567]|40|5[cC])|:\\/\\/|\\u[0-9A-Fa-f]{4}|\\x[0-9A-Fa-f]{2}|&(?:quot|apos|lt|gt|#\d{1,7}|#[xX][0-9A-Fa-f]{1,6});"
 )
 _ENTITIES = {b"quot": '"', b"amp": "&", b"lt": "<", b"gt": ">", b"apos": "'"}
 
@@ -1827,7 +1885,9 @@ def _unescape(data: bytes) -> tuple[bytes, list[int], list[int]] | None:
         starts.extend(range(position, start))
         ends.extend(range(position + 1, start + 1))
         escape = match.group(0)
-        if escape[:1] == b"%" or escape[:2] == b"\\x":
+        if escape == b"\\/":
+            decoded = b"/"
+        elif escape[:1] == b"%" or escape[:2] == b"\\x":
             decoded = bytes([int(escape[-2:], 16)])
         elif escape[:2] == b"\\u":
             decoded = chr(int(escape[2:], 16)).encode("utf-8", "surrogatepass")
@@ -2526,6 +2586,7 @@ class _GatedRules:
             _RUN_GATE,
             _STRONG_GATE,
             _SHORT_RUN_GATE,
+            _SLASH_RUN_GATE,
             _PATH_RUN_GATE,
             _NAMED_PATH_GATE,
         ]
@@ -2536,6 +2597,7 @@ class _GatedRules:
                 _RUN.source,
                 _STRONG_GATE_PATTERN,
                 _SHORT_RUN.source,
+                _SLASH_RUN.source,
                 _PATH_RUN_GATE_PATTERN,
                 _NAMED_PATH_GATE_PATTERN,
             ]
@@ -2621,6 +2683,8 @@ class Redactor:
             spans.extend(_run_spans(data))
         if _SHORT_RUN_GATE in present:
             spans.extend(_short_run_spans(data))
+        if _SLASH_RUN_GATE in present:
+            spans.extend(_slash_run_spans(data))
         if _STRONG_GATE in present:
             spans.extend(_strong_spans(data))
         if not present.isdisjoint(_KEY_HINTS):
@@ -2710,7 +2774,7 @@ class Redactor:
                 for m in _EMAIL.finditer(data)
                 if not _SCP_REMOTE.match(data, m.end())
             )
-        if depth < 3 and not present.isdisjoint((b"%", b"\\u", b"\\x", b"&")):
+        if depth < 3 and not present.isdisjoint((b"%", b"\\u", b"\\x", b"&", b":\\/\\/")):
             spans.extend(self._escaped_spans(data, depth))
         if depth < 3 and _ARGV_GATE.search(data):
             spans.extend(self._argv_spans(data, depth))
