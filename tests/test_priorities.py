@@ -1120,3 +1120,88 @@ def test_the_retry_job_build_probe_and_demo_rules_match_in_linear_time(unit: str
         lambda n: prioritizer.rank(cluster(message=unit * n, stack_pattern=unit * n, max_severity="WARNING")),
         20_000,
     )
+
+
+@pytest.mark.parametrize(
+    ("changes", "priority", "rule"),
+    [
+        (
+            {
+                "message": "2026/03/02 10:14:07 [error] 31#31: *5521 upstream timed out (110: Connection timed out) "
+                'while connecting to upstream, client: 198.51.100.7, server: shop, request: "GET /cart HTTP/1.1"',
+                "max_severity": "ERROR",
+            },
+            "P1",
+            "a proxy got no answer",
+        ),
+        (
+            {
+                "message": "*88 no live upstreams while connecting to upstream, client: 203.0.113.9, server: _, "
+                'request: "POST /api/orders HTTP/1.1", upstream: "http://backend/api/orders"',
+                "max_severity": "ERROR",
+                "events": 2,
+            },
+            "P1",
+            "a proxy got no answer",
+        ),
+        (
+            {
+                "message": "Received unregistered task of type 'reports.tasks.render_pdf'.\nThe message has been "
+                "ignored and discarded.",
+                "max_severity": "ERROR",
+            },
+            "P1",
+            "messages or tasks are thrown away",
+        ),
+        (
+            {"message": "7:M 02 Mar 2026 10:00:01.120 # Background saving error", "max_severity": "WARNING"},
+            "P1",
+            "a data store cannot save",
+        ),
+        (
+            {
+                "message": "MISCONF Redis is configured to save RDB snapshots, but it's currently unable to persist "
+                "to disk. Commands that may modify the data set are disabled",
+                "max_severity": "ERROR",
+                "events": 4,
+            },
+            "P1",
+            "a data store cannot save",
+        ),
+    ],
+)
+def test_proxy_upstream_failures_discarded_work_and_failing_persistence(
+    changes: dict[str, Any], priority: str, rule: str
+) -> None:
+    """A proxy that could not reach its upstream failed the client's request (502/504), a task thrown away is
+    work never done, a store that cannot persist refuses writes: P1, however few the events."""
+    ranked = prioritizer.rank(cluster(**changes))
+    assert (ranked.priority, ranked.reasons[0][: len(rule)]) == (priority, rule)
+
+
+@pytest.mark.parametrize(
+    ("changes", "priority"),
+    [
+        # nginx retried on the next server: a warning, no request failed
+        (
+            {
+                "message": "upstream server temporarily disabled while connecting to upstream, client: 10.0.0.9",
+                "max_severity": "WARNING",
+            },
+            "P3",
+        ),
+        # a client of a proxy that timed out once, in its own words: transient, as before
+        ({"message": "upstream request timed out", "max_severity": "ERROR"}, "P3"),
+        ({"message": "7:M 02 Mar 2026 10:00:07.301 # Background saving started by pid 19"}, "P3"),
+        ({"message": "duplicate message has been discarded", "max_severity": "WARNING"}, "P3"),
+    ],
+)
+def test_what_the_proxy_discard_and_persistence_rules_leave_alone(
+    changes: dict[str, Any], priority: str
+) -> None:
+    assert prioritizer.rank(cluster(**changes)).priority == priority
+
+
+@pytest.mark.parametrize("unit", ["while connecting to ", "message has been ", "Background saving "])
+def test_the_proxy_discard_and_persistence_rules_match_in_linear_time(unit: str) -> None:
+    assert_linear(lambda n: prioritizer.rank(cluster(message=unit * n, max_severity="ERROR")), 20_000)

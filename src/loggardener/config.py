@@ -366,6 +366,36 @@ _RETRIES_EXHAUSTED = [
 ]
 
 
+# A reverse proxy that could not get an answer from its upstream (it answers the client 502 or 504): nginx's,
+# OpenResty's and Kong's `upstream timed out (110: …) while connecting to upstream`, `no live upstreams while
+# connecting to upstream`, `upstream prematurely closed connection while reading response header from upstream`
+# (Envoy's access log carries the status it answered: `server-errors`).
+_PROXY_UPSTREAM_FAILED = [
+    r"\bwhile (?:connecting to|reading response header from|sending request to) upstream\b",
+]
+
+
+# Work thrown away unprocessed: Celery's `Received unregistered task of type 'x'. The message has been ignored
+# and discarded.`, a consumer that discards what it cannot handle.
+_WORK_DISCARDED = [
+    r"\bReceived unregistered task of type\b",
+    r"(?i)\b(?:message|task|job|event)s? (?:has|have) been (?:ignored and )?(?:discarded|dropped)\b",
+]
+
+
+# A data store that cannot write its data to disk: Redis' snapshots (`Background saving error`, `Failed opening
+# the RDB file dump.rdb … for saving`, the `MISCONF` error clients get while writes are refused) and its
+# append-only file.
+_PERSISTENCE_FAILING = [
+    r"\bBackground saving error\b",
+    r"\bFailed opening the RDB file\b",
+    r"\bCan't save in background: ",
+    r"\bMISCONF Redis is configured to save RDB snapshots\b",
+    r"\bBackground AOF rewrite (?:terminated|error)",
+    r"\bError (?:writing to|opening) the AOF file\b",
+]
+
+
 # Routes that only a health checker or probe calls: a 5xx there alone is no user request failing.
 _HEALTH_ROUTES = [r"^/(?:_ah/health|healthz?|health/\w+|healthcheck|livez|readyz|liveness|readiness)/?$"]
 
@@ -527,6 +557,14 @@ def default_rules() -> list[PriorityRule]:
                 r"\bDisallowedHost\b",
                 r"\bBlocked hosts?: ",  # Rails' HostAuthorization
             ],
+        ),
+        PriorityRule(
+            name="proxy-upstream-failed",
+            priority="P1",
+            reason="a proxy got no answer from the service behind it, so the client got a 502 or 504 "
+            "({event_word} {when}): requests through it failed",
+            message_patterns=_PROXY_UPSTREAM_FAILED,
+            min_severity="ERROR",
         ),
         PriorityRule(
             name="transient-network-error",
@@ -738,6 +776,21 @@ def default_rules() -> list[PriorityRule]:
             "what it was doing is not done",
             message_patterns=_RETRIES_EXHAUSTED,
             min_severity="ERROR",
+        ),
+        PriorityRule(
+            name="work-discarded",
+            priority="P1",
+            reason="messages or tasks are thrown away unprocessed ({event_word} {when}): the work they carry is "
+            "never done",
+            message_patterns=_WORK_DISCARDED,
+            min_severity="ERROR",
+        ),
+        PriorityRule(
+            name="persistence-failing",
+            priority="P1",
+            reason="a data store cannot save its data to disk ({event_word} {when}): what it holds is not "
+            "persisted, and Redis refuses writes while its snapshots fail",
+            message_patterns=_PERSISTENCE_FAILING,
         ),
         PriorityRule(
             name="sustained-errors",
