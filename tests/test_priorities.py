@@ -959,3 +959,249 @@ def test_what_the_build_request_pool_and_probe_rules_leave_alone(
 )
 def test_the_build_request_and_probe_rules_match_in_linear_time(unit: str) -> None:
     assert_linear(lambda n: prioritizer.rank(cluster(message=unit * n, max_severity="ERROR")), 20_000)
+
+
+@pytest.mark.parametrize(
+    ("changes", "priority", "rule"),
+    [
+        (  # a notifier that spent its retries: the alert is never delivered
+            {
+                "message": "Notify for alerts failed: oncall/webhook[0]: notify retry canceled after 4 attempts: "
+                'Post "https://hooks.example.org/x": dial tcp: lookup hooks.example.org: no such host',
+                "max_severity": "ERROR",
+            },
+            "P1",
+            "the work failed for good",
+        ),
+        (
+            {"message": "upload of invoice-7731.pdf: giving up after 6 attempts", "max_severity": "ERROR"},
+            "P1",
+            "the work failed for good",
+        ),
+        (  # Cloud Run jobs' own report of an execution that failed
+            {
+                "message": "Execution reindex-4kq9z has failed to complete, 2/3 tasks were a success.",
+                "max_severity": "ERROR",
+            },
+            "P1",
+            "a data pipeline's job or task failed",
+        ),
+        (
+            {
+                "message": "Step #1: COPY failed: file not found in build context or excluded by .dockerignore: "
+                "stat dist/: file does not exist",
+                "max_severity": "WARNING",
+            },
+            "P1",
+            "a build failed",
+        ),
+        (
+            {
+                "message": "The command '/bin/sh -c npm ci' returned a non-zero code: 1",
+                "max_severity": "WARNING",
+            },
+            "P1",
+            "a build failed",
+        ),
+        (
+            {
+                "message": 'Readiness probe failed: Get "http://10.4.2.9:8000/ready": dial tcp 10.4.2.9:8000: '
+                "connect: connection refused",
+                "max_severity": "WARNING",
+                "events": 6,
+            },
+            "P2",
+            "a Kubernetes probe fails",
+        ),
+        (
+            {
+                "message": "Startup probe failed: HTTP probe failed with statuscode: 500",
+                "max_severity": "WARNING",
+            },
+            "P2",
+            "a Kubernetes probe fails",
+        ),
+        (
+            {
+                "message": "Evicted: The node was low on resource: memory. Threshold quantity: 100Mi, available: "
+                "91232Ki. Container worker was using 1843220Ki, request is 512Mi.",
+                "max_severity": "WARNING",
+            },
+            "P2",
+            "a pod was evicted",
+        ),
+        (
+            {
+                "message": "Retrying POST https://billing.internal/charge (attempt 2 of 4) after "
+                "ReadTimeout; succeeded",
+                "max_severity": "WARNING",
+            },
+            "P3",
+            "a warning the code handles",
+        ),
+        (  # an exception thrown by a demo program: frames in an examples package, a *Demo class
+            {
+                "kind": "exception",
+                "exception_type": "java.lang.IllegalStateException",
+                "message": "boom",
+                "max_severity": "ERROR",
+                "stack_pattern": "java.lang.IllegalStateException: boom\n\tat org.acme.metrics.examples."
+                "ExporterDemo.main(ExporterDemo.java:31)",
+            },
+            "P3",
+            "a deliberate example or test error",
+        ),
+        (
+            {
+                "kind": "exception",
+                "exception_type": "java.lang.RuntimeException",
+                "message": "it went wrong",
+                "max_severity": "ERROR",
+                "stack_pattern": "java.lang.RuntimeException: it went wrong\n\tat io.acme.JsonLayoutTest.main("
+                "JsonLayoutTest.java:12)",
+            },
+            "P3",
+            "a deliberate example or test error",
+        ),
+    ],
+)
+def test_retries_spent_failed_jobs_builds_probes_evictions_and_demos(
+    changes: dict[str, Any], priority: str, rule: str
+) -> None:
+    """Work given up after its retries, a failed job execution and a failed Docker build are P1 (the work is not
+    done); a failing probe and an eviction P2 (symptoms, the pod is rescheduled); a retry that succeeded and an
+    exception a demo program throws are noise."""
+    ranked = prioritizer.rank(cluster(**changes))
+    assert (ranked.priority, ranked.reasons[0][: len(rule)]) == (priority, rule)
+
+
+@pytest.mark.parametrize(
+    ("changes", "priority"),
+    [
+        # urllib3 prints this on a first failure (its default is no retry): one failed call, as before
+        (
+            {
+                "message": "HTTPSConnectionPool(host='api.example.org', port=443): Max retries exceeded with url: "
+                "/v1/x (Caused by NewConnectionError('Failed to establish a new connection'))",
+                "max_severity": "ERROR",
+            },
+            "P2",
+        ),
+        # a retry that is still going is not given up, nor known to succeed
+        ({"message": "notify retry 2 of 5 failed, retrying in 4s", "max_severity": "WARNING"}, "P2"),
+        ({"message": "Execution reindex-4kq9z has failed to complete", "max_severity": "WARNING"}, "P3"),
+        # a production exception whose frames are no demo's
+        (
+            {
+                "kind": "exception",
+                "exception_type": "java.lang.IllegalStateException",
+                "message": "boom",
+                "max_severity": "ERROR",
+                "stack_pattern": "java.lang.IllegalStateException: boom\n\tat com.acme.orders.SampleRateLimiter"
+                "Service.take(SampleRateLimiterService.java:31)\n\tat com.acme.orders.TestDataLoader.load(T.java:9)",
+            },
+            "P2",
+        ),
+        # a retry that succeeded, but at ERROR, is still an error
+        ({"message": "retrying after 503; succeeded", "max_severity": "ERROR"}, "P2"),
+    ],
+)
+def test_what_the_retry_job_build_probe_and_demo_rules_leave_alone(
+    changes: dict[str, Any], priority: str
+) -> None:
+    assert prioritizer.rank(cluster(**changes)).priority == priority
+
+
+@pytest.mark.parametrize(
+    "unit", ["retry ", "COPY failed: ", "The command '", "retrying a; ", "examples.", "a probe failed "]
+)
+def test_the_retry_job_build_probe_and_demo_rules_match_in_linear_time(unit: str) -> None:
+    assert_linear(
+        lambda n: prioritizer.rank(cluster(message=unit * n, stack_pattern=unit * n, max_severity="WARNING")),
+        20_000,
+    )
+
+
+@pytest.mark.parametrize(
+    ("changes", "priority", "rule"),
+    [
+        (
+            {
+                "message": "2026/03/02 10:14:07 [error] 31#31: *5521 upstream timed out (110: Connection timed out) "
+                'while connecting to upstream, client: 198.51.100.7, server: shop, request: "GET /cart HTTP/1.1"',
+                "max_severity": "ERROR",
+            },
+            "P1",
+            "a proxy got no answer",
+        ),
+        (
+            {
+                "message": "*88 no live upstreams while connecting to upstream, client: 203.0.113.9, server: _, "
+                'request: "POST /api/orders HTTP/1.1", upstream: "http://backend/api/orders"',
+                "max_severity": "ERROR",
+                "events": 2,
+            },
+            "P1",
+            "a proxy got no answer",
+        ),
+        (
+            {
+                "message": "Received unregistered task of type 'reports.tasks.render_pdf'.\nThe message has been "
+                "ignored and discarded.",
+                "max_severity": "ERROR",
+            },
+            "P1",
+            "messages or tasks are thrown away",
+        ),
+        (
+            {"message": "7:M 02 Mar 2026 10:00:01.120 # Background saving error", "max_severity": "WARNING"},
+            "P1",
+            "a data store cannot save",
+        ),
+        (
+            {
+                "message": "MISCONF Redis is configured to save RDB snapshots, but it's currently unable to persist "
+                "to disk. Commands that may modify the data set are disabled",
+                "max_severity": "ERROR",
+                "events": 4,
+            },
+            "P1",
+            "a data store cannot save",
+        ),
+    ],
+)
+def test_proxy_upstream_failures_discarded_work_and_failing_persistence(
+    changes: dict[str, Any], priority: str, rule: str
+) -> None:
+    """A proxy that could not reach its upstream failed the client's request (502/504), a task thrown away is
+    work never done, a store that cannot persist refuses writes: P1, however few the events."""
+    ranked = prioritizer.rank(cluster(**changes))
+    assert (ranked.priority, ranked.reasons[0][: len(rule)]) == (priority, rule)
+
+
+@pytest.mark.parametrize(
+    ("changes", "priority"),
+    [
+        # nginx retried on the next server: a warning, no request failed
+        (
+            {
+                "message": "upstream server temporarily disabled while connecting to upstream, client: 10.0.0.9",
+                "max_severity": "WARNING",
+            },
+            "P3",
+        ),
+        # a client of a proxy that timed out once, in its own words: transient, as before
+        ({"message": "upstream request timed out", "max_severity": "ERROR"}, "P3"),
+        ({"message": "7:M 02 Mar 2026 10:00:07.301 # Background saving started by pid 19"}, "P3"),
+        ({"message": "duplicate message has been discarded", "max_severity": "WARNING"}, "P3"),
+    ],
+)
+def test_what_the_proxy_discard_and_persistence_rules_leave_alone(
+    changes: dict[str, Any], priority: str
+) -> None:
+    assert prioritizer.rank(cluster(**changes)).priority == priority
+
+
+@pytest.mark.parametrize("unit", ["while connecting to ", "message has been ", "Background saving "])
+def test_the_proxy_discard_and_persistence_rules_match_in_linear_time(unit: str) -> None:
+    assert_linear(lambda n: prioritizer.rank(cluster(message=unit * n, max_severity="ERROR")), 20_000)

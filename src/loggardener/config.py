@@ -338,6 +338,64 @@ _SAFETY_CONTROL_OFF = [
 ]
 
 
+# Code that only demonstrates: a stack whose frames are in an examples/demo/samples package, a `*Demo` or
+# `*Example` class, or a Java test class's `main` (`com.acme.logging.examples.LoggerDemo.main`).
+_EXAMPLE_CODE = [
+    r"(?:^|[\s(/.])(?:examples?|demos?|samples?)[./]\w",
+    r"\b[A-Z]\w*(?:Demo|Example|Sample)\.(?:<?\w+>?|lambda\$\w+)",
+    r"\b[A-Z]\w*Test\.main\b",
+]
+
+
+# A Docker build that failed (Cloud Build's docker step, any CI): the classic builder's and BuildKit's texts.
+_DOCKER_BUILD_FAILED = [
+    r"\b(?:COPY|ADD) failed: ",
+    r"\bThe command '[^'\n]{1,500}' returned a non-zero code: \d",
+    r"\bfailed to solve: ",
+    r"\bexecutor failed running \[",
+]
+
+
+# A program that retried and gave up: the work is not done (Alertmanager's `notify retry canceled after 7
+# attempts`, `giving up after 5 attempts`; not urllib3's `Max retries exceeded with url`, which its default of
+# no retries prints on a first failure).
+_RETRIES_EXHAUSTED = [
+    r"(?i)\bretr(?:y|ies) (?:canceled|cancelled|exhausted|limit (?:reached|exceeded))\b",
+    r"(?i)\b(?:giving|gave) up after \d+ (?:attempts|retries|tries)\b",
+    r"(?i)\b(?:all|every) \d+ (?:attempts|retries) failed\b",
+]
+
+
+# A reverse proxy that could not get an answer from its upstream (it answers the client 502 or 504): nginx's,
+# OpenResty's and Kong's `upstream timed out (110: …) while connecting to upstream`, `no live upstreams while
+# connecting to upstream`, `upstream prematurely closed connection while reading response header from upstream`
+# (Envoy's access log carries the status it answered: `server-errors`).
+_PROXY_UPSTREAM_FAILED = [
+    r"\bwhile (?:connecting to|reading response header from|sending request to) upstream\b",
+]
+
+
+# Work thrown away unprocessed: Celery's `Received unregistered task of type 'x'. The message has been ignored
+# and discarded.`, a consumer that discards what it cannot handle.
+_WORK_DISCARDED = [
+    r"\bReceived unregistered task of type\b",
+    r"(?i)\b(?:message|task|job|event)s? (?:has|have) been (?:ignored and )?(?:discarded|dropped)\b",
+]
+
+
+# A data store that cannot write its data to disk: Redis' snapshots (`Background saving error`, `Failed opening
+# the RDB file dump.rdb … for saving`, the `MISCONF` error clients get while writes are refused) and its
+# append-only file.
+_PERSISTENCE_FAILING = [
+    r"\bBackground saving error\b",
+    r"\bFailed opening the RDB file\b",
+    r"\bCan't save in background: ",
+    r"\bMISCONF Redis is configured to save RDB snapshots\b",
+    r"\bBackground AOF rewrite (?:terminated|error)",
+    r"\bError (?:writing to|opening) the AOF file\b",
+]
+
+
 # Routes that only a health checker or probe calls: a 5xx there alone is no user request failing.
 _HEALTH_ROUTES = [r"^/(?:_ah/health|healthz?|health/\w+|healthcheck|livez|readyz|liveness|readiness)/?$"]
 
@@ -475,6 +533,7 @@ def default_rules() -> list[PriorityRule]:
                 # a chaos or fault-injection drill naming its failure as simulated
                 r"(?i)\bsimulated (?:\w+ ){0,2}(?:error|exception|failure|fault|outage|crash|oom)\b",
             ],
+            stack_patterns=_EXAMPLE_CODE,
             max_events=5,
         ),
         PriorityRule(
@@ -498,6 +557,14 @@ def default_rules() -> list[PriorityRule]:
                 r"\bDisallowedHost\b",
                 r"\bBlocked hosts?: ",  # Rails' HostAuthorization
             ],
+        ),
+        PriorityRule(
+            name="proxy-upstream-failed",
+            priority="P1",
+            reason="a proxy got no answer from the service behind it, so the client got a 502 or 504 "
+            "({event_word} {when}): requests through it failed",
+            message_patterns=_PROXY_UPSTREAM_FAILED,
+            min_severity="ERROR",
         ),
         PriorityRule(
             name="transient-network-error",
@@ -559,6 +626,7 @@ def default_rules() -> list[PriorityRule]:
             message_patterns=[
                 r'\bbuild step \d+ "[^"\n]{1,300}" failed: ',  # Cloud Build
                 r"\bBuild step failure: ",
+                *_DOCKER_BUILD_FAILED,
             ],
         ),
         PriorityRule(
@@ -635,6 +703,8 @@ def default_rules() -> list[PriorityRule]:
                 # Airflow (Cloud Composer), when its retries are spent, and its task runner's report
                 r"\bMarking task as FAILED\b",
                 r"\bFailed to execute job \S+ for task \S",
+                # Cloud Run jobs: `Execution nightly-x7k2p has failed to complete, 0/1 tasks were a success.`
+                r"\bExecution \S+ has failed to complete\b",
             ],
             min_severity="ERROR",
         ),
@@ -700,6 +770,29 @@ def default_rules() -> list[PriorityRule]:
             message_patterns=_SAFETY_CONTROL_OFF,
         ),
         PriorityRule(
+            name="retries-exhausted",
+            priority="P1",
+            reason="the work failed for good: every retry failed and the program gave up ({event_word} {when}); "
+            "what it was doing is not done",
+            message_patterns=_RETRIES_EXHAUSTED,
+            min_severity="ERROR",
+        ),
+        PriorityRule(
+            name="work-discarded",
+            priority="P1",
+            reason="messages or tasks are thrown away unprocessed ({event_word} {when}): the work they carry is "
+            "never done",
+            message_patterns=_WORK_DISCARDED,
+            min_severity="ERROR",
+        ),
+        PriorityRule(
+            name="persistence-failing",
+            priority="P1",
+            reason="a data store cannot save its data to disk ({event_word} {when}): what it holds is not "
+            "persisted, and Redis refuses writes while its snapshots fail",
+            message_patterns=_PERSISTENCE_FAILING,
+        ),
+        PriorityRule(
             name="sustained-errors",
             priority="P1",
             reason="sustained errors: {event_word} at {max_severity} over {span}",
@@ -720,6 +813,20 @@ def default_rules() -> list[PriorityRule]:
             message_patterns=_POOL_AT_CAPACITY,
         ),
         PriorityRule(
+            name="probe-failing",
+            priority="P2",
+            reason="a Kubernetes probe fails ({event_word} {when}): the pod is taken out of rotation or restarted; "
+            "a symptom, as urgent as the failure behind it",
+            message_patterns=[r"\b(?:Liveness|Readiness|Startup) probe failed\b"],
+        ),
+        PriorityRule(
+            name="pod-evicted",
+            priority="P2",
+            reason="a pod was evicted for want of a node resource ({event_word}): it is rescheduled, but what it "
+            "ran stopped; check its requests and the node's disk or memory",
+            message_patterns=[r"\bThe node was low on resource: "],
+        ),
+        PriorityRule(
             name="deprecation",
             priority="P2",
             reason="deprecation warning: a dependency or API is slated for removal ({event_word})",
@@ -733,6 +840,7 @@ def default_rules() -> list[PriorityRule]:
                 r"(?i)\bfall(?:ing|s)? back (?:to|on)\b",
                 r"(?i)\busing (?:the )?defaults?\b",
                 r"(?i)\b(?:succeeded|recovered) (?:after|on) (?:the )?(?:\d+ )?(?:retr|attempt)",
+                r"(?i)\bretr(?:y|ying|ied)\b[^\n]{0,200}?[;,] (?:and |then )?(?:it )?succeeded\b",
             ],
             below_severity="ERROR",
         ),
