@@ -789,7 +789,7 @@ def default_rules() -> list[PriorityRule]:
             name="persistence-failing",
             priority="P1",
             reason="a data store cannot save its data to disk ({event_word} {when}): what it holds is not "
-            "persisted, and Redis refuses writes while its snapshots fail",
+            "persisted, and Redis by default refuses writes while its snapshots fail",
             message_patterns=_PERSISTENCE_FAILING,
         ),
         PriorityRule(
