@@ -141,10 +141,11 @@ class Scan:
         self._recent_size = 0
         """The insertIds and timestamps `_recent_ids` holds."""
         self._healthy_revisions: set[str] = set()
+        """Revisions that answered some request below 500."""
         self._healthy_services: set[str] = set()
+        """Services without revisions that answered some request below 400."""
         self._serving: dict[str, set[str]] = {}
         """Service → its revisions that answered some request below 500."""
-        """Services without revisions that answered some request below 400."""
         self.linker = Linker(config.issues.related_window_seconds)
         self._fast = fast_path and options.min_severity >= Severity.WARNING
 
@@ -243,10 +244,10 @@ class Scan:
                     status = entry.http.status if entry.http is not None else None
                 if status is not None and status < 500:
                     if revision:
-                        if revision not in self._healthy_revisions:
-                            self._healthy_revisions.add(revision)
-                            if service:
-                                self._serving.setdefault(service, set()).add(revision)
+                        self._healthy_revisions.add(revision)
+                        # per service: two services may name revisions alike (App Engine's versions)
+                        if service and revision not in self._serving.get(service, ()):
+                            self._serving.setdefault(service, set()).add(revision)
                     elif service and status < 400:
                         self._healthy_services.add(service)
             yield entry, occurrences

@@ -338,9 +338,10 @@ _PROXY = re.compile(
 
 
 def _proxy_kind(cluster: Cluster) -> str:
-    return (
-        "database" if any("sql" in s or "alloydb" in s for s in map(str.lower, cluster.services)) else "mesh"
-    )
+    """`database` for a Cloud SQL or AlloyDB proxy, else `mesh`: told by the container's name (the last part of
+    the service), not by a namespace's that happens to name a database (`mysql-ops/istio-proxy`)."""
+    containers = [service.rpartition("/")[2].lower() for service in cluster.services]
+    return "database" if any("sql" in name or "alloydb" in name for name in containers) else "mesh"
 
 
 def _is_proxy(cluster: Cluster) -> bool:
