@@ -245,11 +245,8 @@ def _trace_ordered(first: Cluster, second: Cluster, facts: ResolvedFacts) -> tup
         ahead = facts.trace_first.get((first.fingerprint, second.fingerprint), 0)
         behind = facts.trace_first.get((second.fingerprint, first.fingerprint), 0)
         if ahead != behind:
-            first_is_cause = ahead > behind
-            if first.kind == second.kind == "request":
-                first_is_cause = (
-                    not first_is_cause
-                )  # the caller's request starts first and holds the callee's
+            # of two requests, the caller's starts first and holds the callee's: the first logged is the effect
+            first_is_cause = (ahead > behind) != (first.kind == second.kind == "request")
             return (first, second) if first_is_cause else (second, first)
     return _ordered(first, second)
 
