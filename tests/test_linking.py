@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from conftest import scan_entries
@@ -223,7 +223,10 @@ def test_no_upstream_link_for_a_timeout_without_the_route_or_url_and_the_time(
     assert links_of(upstream_scenario(delay_minutes, text)) == set()
 
 
-@given(st.text(alphabet="timeoutTIMEOUT dlinexcs_-", max_size=40))
+@given(st.text(alphabet="timeoutTIMEOUT dlinexcs_-DA", max_size=40))
+@example("Error: connect ETIMEDOUT 10.8.0.7:443")  # Node.js
+@example("operation timedout")
+@example("SocketTimeOut")
 def test_names_failure_finds_every_timeout_the_regular_expression_finds(text: str) -> None:
     assert names_failure(text) == bool(FAILED_STATUS_WORD.search(text) or TIMED_OUT.search(text))
 
