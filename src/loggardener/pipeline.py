@@ -18,7 +18,7 @@ from loggardener.clustering.clusterer import Clusterer
 from loggardener.config import GardenerConfig
 from loggardener.entries.models import Event, LogEntry, Occurrences, Quiet, Severity
 from loggardener.entries.parse import EntryParser, MalformedEntry, parse_timestamp
-from loggardener.entries.reassemble import Reassembler, may_neighbour_message
+from loggardener.entries.reassemble import GroupKey, Reassembler, may_neighbour_message, stream_key
 from loggardener.entries.redact import Redactor
 from loggardener.entries.stacks import StackParser
 from loggardener.linking.incidents import build_incidents
@@ -39,11 +39,6 @@ kept) is a duplicate (an export of overlapping windows, a page read twice): read
 #: The key is provisional for messages the template miner groups: `Scan.final_fingerprint` maps it after `run`.
 AssignmentSink = Callable[[int, str | None, str | None, str | None], None]
 ProgressFn = Callable[[int], None]
-
-
-def _stream(entry: LogEntry | Quiet) -> tuple[str, str | None, str | None, str | None]:
-    """The stream of an entry, as the reassembler keys its groups."""
-    return (entry.log_name, entry.service, entry.instance, entry.revision)
 
 
 @dataclass(frozen=True)
@@ -190,7 +185,7 @@ class Scan:
         skim = self._parser.skim if self._fast else None
         # streams whose next line may be a Rust panic's message, a plain line the fast path would skim: it is
         # parsed in full, for the reassembler to read (`reassemble.may_neighbour_message`)
-        awaiting: set[tuple[str, str | None, str | None, str | None]] = set()
+        awaiting: set[GroupKey] = set()
         for record in source.records():
             occurrences = record.occurrences
             weight = 1 if occurrences is None else occurrences.count
@@ -206,7 +201,7 @@ class Scan:
             entry: LogEntry | Quiet | None = None
             if skim is not None and occurrences is None:
                 entry = skim(record.position, record.entry)
-                if entry is not None and awaiting and _stream(entry) in awaiting:
+                if entry is not None and awaiting and stream_key(entry) in awaiting:
                     entry = None
             if entry is None:
                 try:
@@ -219,9 +214,9 @@ class Scan:
                     )
                     continue
             if awaiting:
-                awaiting.discard(_stream(entry))
+                awaiting.discard(stream_key(entry))
             if isinstance(entry, LogEntry) and may_neighbour_message(entry):
-                awaiting.add(_stream(entry))
+                awaiting.add(stream_key(entry))
             timestamp = entry.timestamp
             if (start is not None and timestamp < start) or (end is not None and timestamp > end):
                 self._skip_entry(entry, "outside the window", weight)
