@@ -483,6 +483,9 @@ _FRAGMENTS = st.sampled_from(
         "[UnhandledPromiseRejection: ",
         "TypeError [ERR_X]: ",
         "fail: A.B[0] ",
+        "[W 2",  # Tornado's level initial before its time (any case, as `MAY_RAISE` reads it), not before a word
+        "[e 1",
+        "[C x",
         "x.service: Main process exited, code=exited, status=1/",
         "x.service: Failed with result 'exit-code'",
         "Failed to start x.",

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from conftest import scan_entries
@@ -223,7 +223,10 @@ def test_no_upstream_link_for_a_timeout_without_the_route_or_url_and_the_time(
     assert links_of(upstream_scenario(delay_minutes, text)) == set()
 
 
-@given(st.text(alphabet="timeoutTIMEOUT dlinexcs_-", max_size=40))
+@given(st.text(alphabet="timeoutTIMEOUT dlinexcs_-DA", max_size=40))
+@example("Error: connect ETIMEDOUT 10.8.0.7:443")  # Node.js
+@example("operation timedout")
+@example("SocketTimeOut")
 def test_names_failure_finds_every_timeout_the_regular_expression_finds(text: str) -> None:
     assert names_failure(text) == bool(FAILED_STATUS_WORD.search(text) or TIMED_OUT.search(text))
 
@@ -1663,6 +1666,29 @@ def test_a_mesh_proxys_tls_warning_causes_the_error_of_the_application_beside_it
     assert links == ({("warni", "stock sync")} if linked else set())
 
 
+@pytest.mark.parametrize(
+    ("namespace", "sidecar", "kind"),
+    [("mysql-ops", "istio-proxy", "mesh"), ("shop", "cloud-sql-proxy", "database")],
+)
+def test_a_proxys_kind_is_told_by_its_container_not_by_its_namespace(
+    namespace: str, sidecar: str, kind: str
+) -> None:
+    """An Istio sidecar in a namespace named after a database is the pod's mesh proxy, not its database proxy."""
+    entries = []
+    for i in range(4):
+        pod = f"orders-5c6d7e8f9-a{i}b2c"
+        for seconds, container, text in (
+            (i * 60, sidecar, "upstream connect failed: dial tcp 10.20.0.3:3307: i/o timeout"),
+            (i * 60 + 0.2, "orders", "OperationalError: server closed the connection unexpectedly"),
+        ):
+            entry = container_entry(seconds, pod, container, text)
+            entry["resource"]["labels"]["namespace_name"] = namespace
+            entries.append(entry)
+    evidence = [e for i in scan_entries(entries).incidents for link in i.links for e in link.evidence]
+    assert len(evidence) == 1
+    assert evidence[0].endswith(f"of its {kind} proxy on the same pod")
+
+
 def test_the_change_kind_patterns_stay_linear() -> None:
     from loggardener.linking.incidents import _CONNECTION_FAILED, _DATASTORES, _PERMISSION_DENIED
 
@@ -1729,3 +1755,22 @@ def test_a_batch_tasks_runnable_exit_is_the_effect_of_the_error_its_vm_logged_ju
         )  # fmt: skip
     links = {(cause[:35], effect[:9], kinds) for cause, effect, kinds in links_of(scan_entries(entries))}
     assert links == {("google.api_core.exceptions.Forbidde", "Task task", "instance")}
+
+
+def test_a_failed_rollout_is_told_when_another_service_names_its_revisions_alike() -> None:
+    """Two services may name their revisions alike (App Engine versions deployed together): `api`'s old
+    revision `20261124t0900` still serves though `web`'s revision of that name answered a request first."""
+    entries = [
+        run_entry(i * 30, text="Container called exit(1).", severity="ERROR", revision="20261124t1000",
+                  log="run.googleapis.com%2Fvarlog%2Fsystem")
+        for i in range(4)
+    ] + [
+        run_entry(i * 30 + 5, severity="INFO", service=service, revision="20261124t0900",
+                  log="run.googleapis.com%2Frequests",
+                  httpRequest={"requestMethod": "GET", "requestUrl": "https://x.example.org/items", "status": 200})
+        for i in range(3)
+        for service in ("web", "api")
+    ]  # fmt: skip
+    exits = by_title(scan_entries(entries), "Container called exit(1).")
+    assert exits.priority == "P1"
+    assert "revision 20261124t0900 of the same service still serves" in exits.reasons[0]

@@ -264,6 +264,11 @@ def _remove_if_empty(directories: list[Path], files: list[Path]) -> None:
             directory.rmdir()  # only when empty
 
 
+def _worklog_path(outputs: Outputs, report: ScanReport, services: tuple[str, ...]) -> Path:
+    """Where this run's worklog goes: its window's name in `--out`, unless a file of another run holds it."""
+    return unused_path(outputs.out_dir / worklog_filename(report, services), run_marker(report, services))
+
+
 def run_scan_job(
     config: GardenerConfig,
     options: ScanOptions,
@@ -306,9 +311,7 @@ def _run(
         if outputs.drafts:  # before any output is written; its name comes from the window read
             from loggardener.publishing.drafts import check_drafts_directory  # issue content: only for issues
 
-            name = worklog_filename(report, options.services)
-            marker = run_marker(report, options.services)
-            check_drafts_directory(drafts_directory(unused_path(outputs.out_dir / name, marker)))
+            check_drafts_directory(drafts_directory(_worklog_path(outputs, report, options.services)))
         if _looks_filtered(report):
             report.notes.append(FILTERED_NOTE)
         if sink is not None and outputs.assignments is not None:
@@ -320,7 +323,7 @@ def _run(
         if state is not None:
             apply_trends(report, state, config.state)  # before publishing: issue titles carry the trend
         marker = run_marker(report, options.services)
-        worklog = unused_path(outputs.out_dir / worklog_filename(report, options.services), marker)
+        worklog = _worklog_path(outputs, report, options.services)
         failures: list[GardenerError] = []
         refused = False
         try:

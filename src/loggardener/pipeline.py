@@ -18,7 +18,7 @@ from loggardener.clustering.clusterer import Clusterer
 from loggardener.config import GardenerConfig
 from loggardener.entries.models import Event, LogEntry, Occurrences, Quiet, Severity
 from loggardener.entries.parse import EntryParser, MalformedEntry, parse_timestamp
-from loggardener.entries.reassemble import Reassembler, may_neighbour_message
+from loggardener.entries.reassemble import GroupKey, Reassembler, may_neighbour_message, stream_key
 from loggardener.entries.redact import Redactor
 from loggardener.entries.stacks import StackParser
 from loggardener.linking.incidents import build_incidents
@@ -39,11 +39,6 @@ kept) is a duplicate (an export of overlapping windows, a page read twice): read
 #: The key is provisional for messages the template miner groups: `Scan.final_fingerprint` maps it after `run`.
 AssignmentSink = Callable[[int, str | None, str | None, str | None], None]
 ProgressFn = Callable[[int], None]
-
-
-def _stream(entry: LogEntry | Quiet) -> tuple[str, str | None, str | None, str | None]:
-    """The stream of an entry, as the reassembler keys its groups."""
-    return (entry.log_name, entry.service, entry.instance, entry.revision)
 
 
 @dataclass(frozen=True)
@@ -141,10 +136,11 @@ class Scan:
         self._recent_size = 0
         """The insertIds and timestamps `_recent_ids` holds."""
         self._healthy_revisions: set[str] = set()
+        """Revisions that answered some request below 500."""
         self._healthy_services: set[str] = set()
+        """Services without revisions that answered some request below 400."""
         self._serving: dict[str, set[str]] = {}
         """Service → its revisions that answered some request below 500."""
-        """Services without revisions that answered some request below 400."""
         self.linker = Linker(config.issues.related_window_seconds)
         self._fast = fast_path and options.min_severity >= Severity.WARNING
 
@@ -189,7 +185,7 @@ class Scan:
         skim = self._parser.skim if self._fast else None
         # streams whose next line may be a Rust panic's message, a plain line the fast path would skim: it is
         # parsed in full, for the reassembler to read (`reassemble.may_neighbour_message`)
-        awaiting: set[tuple[str, str | None, str | None, str | None]] = set()
+        awaiting: set[GroupKey] = set()
         for record in source.records():
             occurrences = record.occurrences
             weight = 1 if occurrences is None else occurrences.count
@@ -205,7 +201,7 @@ class Scan:
             entry: LogEntry | Quiet | None = None
             if skim is not None and occurrences is None:
                 entry = skim(record.position, record.entry)
-                if entry is not None and awaiting and _stream(entry) in awaiting:
+                if entry is not None and awaiting and stream_key(entry) in awaiting:
                     entry = None
             if entry is None:
                 try:
@@ -218,9 +214,9 @@ class Scan:
                     )
                     continue
             if awaiting:
-                awaiting.discard(_stream(entry))
+                awaiting.discard(stream_key(entry))
             if isinstance(entry, LogEntry) and may_neighbour_message(entry):
-                awaiting.add(_stream(entry))
+                awaiting.add(stream_key(entry))
             timestamp = entry.timestamp
             if (start is not None and timestamp < start) or (end is not None and timestamp > end):
                 self._skip_entry(entry, "outside the window", weight)
@@ -243,10 +239,10 @@ class Scan:
                     status = entry.http.status if entry.http is not None else None
                 if status is not None and status < 500:
                     if revision:
-                        if revision not in self._healthy_revisions:
-                            self._healthy_revisions.add(revision)
-                            if service:
-                                self._serving.setdefault(service, set()).add(revision)
+                        self._healthy_revisions.add(revision)
+                        # per service: two services may name revisions alike (App Engine's versions)
+                        if service and revision not in self._serving.get(service, ()):
+                            self._serving.setdefault(service, set()).add(revision)
                     elif service and status < 400:
                         self._healthy_services.add(service)
             yield entry, occurrences

@@ -752,6 +752,7 @@ MAY_RAISE = re.compile("(?i)" + "|".join((*map(literal, MAY_RAISE_WORDS), *MAY_R
 _ASCII_GLOG_LIKE = re.compile(r"[EFWefw]\d{4}")
 _ASCII_SERVER_ERROR = re.compile(_SERVER_ERROR)
 _ASCII_REDIS_WARNING = re.compile(REDIS_WARNING)
+_ASCII_TORNADO_ABOVE = re.compile(TORNADO_ABOVE)  # searched in the lowered text
 
 
 def may_raise(text: str) -> bool:
@@ -771,7 +772,9 @@ def may_raise(text: str) -> bool:
         return True
     if " # " in text and _ASCII_REDIS_WARNING.search(text) is not None:
         return True
-    if "[W " in text or "[E " in text or "[C " in text:
+    if ("[w " in lower or "[e " in lower or "[c " in lower) and _ASCII_TORNADO_ABOVE.search(
+        lower
+    ) is not None:
         return True
     return _ASCII_GLOG_LIKE.search(text) is not None
 

@@ -119,6 +119,12 @@ _PHP_TRACE = re.compile(
 _DOTNET_HEADER = re.compile(r"(?:trce|dbug|info|warn|fail|crit): [\w.`+<>-]{1,256}\[\d{1,10}\]\s*$")
 
 GroupKey = tuple[str, str | None, str | None, str | None]
+"""A stream: the log, service, instance and revision whose consecutive lines may form one traceback."""
+
+
+def stream_key(entry: LogEntry | Quiet) -> GroupKey:
+    """The stream an entry's line belongs to (the reassembler writes it out inline, on its hot path)."""
+    return (entry.log_name, entry.service, entry.instance, entry.revision)
 
 
 def line_kind(message: str) -> str | None:

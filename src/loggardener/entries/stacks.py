@@ -138,7 +138,8 @@ _RUST_FRAME = re.compile(
 )
 _RUST_AT = re.compile(r"^\s+at (?P<file>\S{1,1000}?):(?P<line>\d+)(?::\d+)?\s*$")
 _RUST_LIBRARY = re.compile(r"^/rustc/|/\.?cargo/registry/|/\.?cargo/git/|/library/(?:std|core|alloc)/")
-_RUST_NOTE = ("note: run with `RUST_BACKTRACE=", "note: Some details are omitted", "stack backtrace:")
+# where a panic's message ends: the backtrace, or the note that ends the report
+_RUST_MESSAGE_END = ("note: run with `RUST_BACKTRACE=", "note: Some details are omitted", "stack backtrace:")
 # OTP's and Elixir's own applications: their frames are no application's code
 _ELIXIR_LIBRARY = frozenset(
     (
@@ -264,7 +265,9 @@ class StackParser:
             rest = lines[start + 1 :]
         else:
             place, line_number = panic["at"], panic["line"]
-            body = list(itertools.takewhile(lambda line: not line.startswith(_RUST_NOTE), lines[start + 1 :]))
+            body = list(
+                itertools.takewhile(lambda line: not line.startswith(_RUST_MESSAGE_END), lines[start + 1 :])
+            )
             message = "\n".join(body).strip()
             if not message:
                 return None  # a header whose message is on the next line, logged apart: not a stack yet

@@ -47,8 +47,9 @@ FAILED_STATUS_WORD = re.compile(r"(?:5(?<![\w.]5)\d\d|4(?<![\w.]4)29)(?![\w.])")
 to start with its literal digit, which the regular expression engine finds fast, then look behind)."""
 TIMED_OUT = re.compile(r"timed[ _]?out|timeout|deadline[ _]exceeded", re.IGNORECASE)
 """A call that timed out, as clients say it: `ReadTimeout`, `timed out`, `DEADLINE_EXCEEDED`, `deadline exceeded`."""
-_TIMEOUT_HINTS = ("imeout", "IMEOUT", "imed out", "IMED_OUT", "imed_out", "eadline", "EADLINE")
-"""Substrings one of which every `TIMED_OUT` match holds, checked before the regular expression runs."""
+_TIMEOUT_HINTS = ("timed", "timeout", "deadline")
+"""Substrings one of which every `TIMED_OUT` match holds once lowered (`ETIMEDOUT`, `TimeOut`), checked before
+the regular expression runs."""
 
 
 def names_failure(text: str) -> bool:
@@ -56,7 +57,8 @@ def names_failure(text: str) -> bool:
     if FAILED_STATUS_WORD.search(text, 0, MENTION_CHARS):
         return True
     head = text[:MENTION_CHARS]
-    return any(hint in head for hint in _TIMEOUT_HINTS) and TIMED_OUT.search(head) is not None
+    lowered = head.lower()
+    return any(hint in lowered for hint in _TIMEOUT_HINTS) and TIMED_OUT.search(head) is not None
 
 
 DEPLOY_METHODS = frozenset(

@@ -213,6 +213,20 @@ def _suspect(
     return min(found, key=lambda item: (item[1].first_seen, item[1].revision), default=None)
 
 
+def with_effects(seeds: set[str], links: Sequence[Link]) -> set[str]:
+    """The problems `seeds` names and every effect of theirs, however far down the links."""
+    effects: dict[str, list[str]] = {}
+    for link in links:
+        effects.setdefault(link.cause, []).append(link.effect)
+    found, queue = set(seeds), list(seeds)
+    while queue:
+        for effect in effects.get(queue.pop(), []):
+            if effect not in found:
+                found.add(effect)
+                queue.append(effect)
+    return found
+
+
 def _origin_services(members: Sequence[Cluster], links: Sequence[Link]) -> set[str]:
     """The services whose deploys may be an incident's cause: those of its problems no other service's
     failure explains. A caller failing on the 5xx of a service it calls, and whatever follows from that, is
@@ -225,13 +239,7 @@ def _origin_services(members: Sequence[Cluster], links: Sequence[Link]) -> set[s
         and services.get(link.effect)
         and not services[link.cause] & services[link.effect]
     }
-    queue = list(downstream)
-    while queue:
-        current = queue.pop()
-        for link in links:
-            if link.cause == current and link.effect not in downstream:
-                downstream.add(link.effect)
-                queue.append(link.effect)
+    downstream = with_effects(downstream, links)
     origin = {s for c in members if c.fingerprint not in downstream for s in c.services}
     return origin or {s for c in members for s in c.services}
 

@@ -245,11 +245,8 @@ def _trace_ordered(first: Cluster, second: Cluster, facts: ResolvedFacts) -> tup
         ahead = facts.trace_first.get((first.fingerprint, second.fingerprint), 0)
         behind = facts.trace_first.get((second.fingerprint, first.fingerprint), 0)
         if ahead != behind:
-            first_is_cause = ahead > behind
-            if first.kind == second.kind == "request":
-                first_is_cause = (
-                    not first_is_cause
-                )  # the caller's request starts first and holds the callee's
+            # of two requests, the caller's starts first and holds the callee's: the first logged is the effect
+            first_is_cause = (ahead > behind) != (first.kind == second.kind == "request")
             return (first, second) if first_is_cause else (second, first)
     return _ordered(first, second)
 
@@ -338,9 +335,10 @@ _PROXY = re.compile(
 
 
 def _proxy_kind(cluster: Cluster) -> str:
-    return (
-        "database" if any("sql" in s or "alloydb" in s for s in map(str.lower, cluster.services)) else "mesh"
-    )
+    """`database` for a Cloud SQL or AlloyDB proxy, else `mesh`: told by the container's name (the last part of
+    the service), not by a namespace's that happens to name a database (`mysql-ops/istio-proxy`)."""
+    containers = [service.rpartition("/")[2].lower() for service in cluster.services]
+    return "database" if any("sql" in name or "alloydb" in name for name in containers) else "mesh"
 
 
 def _is_proxy(cluster: Cluster) -> bool:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from loggardener.clustering.models import Cluster, SuspectRevision
 from loggardener.linking.facts import LinkFacts, ResolvedFacts
-from loggardener.linking.incidents import CHANGE_LEAD, concerns, suspect_revision, with_links
+from loggardener.linking.incidents import CHANGE_LEAD, concerns, suspect_revision, with_effects, with_links
 from loggardener.linking.models import ChangeMarker, DeployMarker, Link
 from loggardener.linking.rules import find_links, is_managed_service_record
 
@@ -74,16 +74,7 @@ def _explained(
             for change in facts.changes
         ):
             seeds.add(fingerprint)
-    effects: dict[str, list[str]] = {}
-    for link in links:
-        effects.setdefault(link.cause, []).append(link.effect)
-    explained, queue = set(seeds), list(seeds)
-    while queue:
-        for effect in effects.get(queue.pop(), []):
-            if effect not in explained:
-                explained.add(effect)
-                queue.append(effect)
-    return explained
+    return with_effects(seeds, links)
 
 
 def _answers_the_revision(
