@@ -583,7 +583,7 @@ def test_a_pipeline_step_that_only_warns_is_not_a_failed_job() -> None:
                 "max_severity": "ERROR",
             },
             "P0",
-            "data loss: the program says it lost data for good (1 event at ERROR between 16:00:00Z and 16:14:00Z)",
+            "data loss: the program says data was lost or dropped (1 event at ERROR between 16:00:00Z and 16:14:00Z)",
         ),
         (
             {
@@ -591,7 +591,7 @@ def test_a_pipeline_step_that_only_warns_is_not_a_failed_job() -> None:
                 "max_severity": "ERROR",
             },
             "P0",
-            "data loss: the program says it lost data for good (1 event at ERROR between 16:00:00Z and 16:14:00Z)",
+            "data loss: the program says data was lost or dropped (1 event at ERROR between 16:00:00Z and 16:14:00Z)",
         ),
         (
             {"message": "Job has reached the specified backoff limit", "events": 1},

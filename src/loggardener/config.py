@@ -599,7 +599,7 @@ def default_rules() -> list[PriorityRule]:
         PriorityRule(
             name="data-loss",
             priority="P0",
-            reason="data loss: the program says it lost data for good ({event_word} at {max_severity} {when})",
+            reason="data loss: the program says data was lost or dropped ({event_word} at {max_severity} {when})",
             message_patterns=_DATA_LOSS,
             min_severity="ERROR",
         ),
