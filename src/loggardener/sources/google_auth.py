@@ -97,7 +97,7 @@ def credentials_for(endpoint: str | None, scopes: Sequence[str]) -> tuple[Creden
 
     if is_emulator(endpoint):
         return AnonymousCredentials(), None  # type: ignore[no-untyped-call]
-    key_file = os.environ.get("GOOGLE_APPLICATION_CREDENTIALS")
+    key_file = os.environ.get("GOOGLE_APPLICATION_CREDENTIALS") or ""
     problem, decoded = _read_key_file(key_file) if key_file else (None, None)
     if problem:
         raise GardenerError(
@@ -108,7 +108,9 @@ def credentials_for(endpoint: str | None, scopes: Sequence[str]) -> tuple[Creden
         if decoded is not None:  # a pipe, or a file with a BOM: google-auth would not read it again
             with warnings.catch_warnings():  # "untrusted configuration": it is the user's own ADC variable
                 warnings.simplefilter("ignore", DeprecationWarning)
-                credentials, project = google.auth.load_credentials_from_dict(decoded, scopes=list(scopes))
+                credentials, project = google.auth.load_credentials_from_dict(  # type: ignore[no-untyped-call]
+                    decoded, scopes=list(scopes)
+                )
         else:
             credentials, project = google.auth.default(scopes=list(scopes))
     except DefaultCredentialsError as exc:
