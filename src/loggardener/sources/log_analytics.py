@@ -45,7 +45,6 @@ Log Analytics does not deduplicate: entries are deduplicated on `insert_id` and 
 
 from __future__ import annotations
 
-import contextlib
 import re
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -54,7 +53,7 @@ from datetime import datetime, timedelta, timezone
 from typing import Any, Protocol
 
 from loggardener.config import EntriesConfig, GardenerConfig
-from loggardener.defaults import MAX_QUERY_SECONDS, REQUEST_TIMEOUT_SECONDS, RETRY_DEADLINE_SECONDS
+from loggardener.defaults import REQUEST_TIMEOUT_SECONDS, RETRY_DEADLINE_SECONDS
 from loggardener.entries.levels import (
     ACCESS_REQUEST_PATTERN,
     ACCESS_SERVER_ERROR_PATTERN,
@@ -969,14 +968,12 @@ class BigQueryEngine:
         maximum_bytes_billed: int,
         deadline_seconds: float = RETRY_DEADLINE_SECONDS,
         request_timeout: float = REQUEST_TIMEOUT_SECONDS,
-        max_query_seconds: float = MAX_QUERY_SECONDS,
     ) -> None:
         self.billing_project = billing_project
         self.endpoint = endpoint_url(endpoint, "BigQuery")
         self.maximum_bytes_billed = maximum_bytes_billed
         self.retry_seconds = deadline_seconds
         self.request_timeout = request_timeout
-        self.max_query_seconds = max_query_seconds
         self.on_retry: RetryFn | None = None
         self._client: Any = None
 
@@ -1036,29 +1033,6 @@ class BigQueryEngine:
 
         retry = Retry(predicate=DEFAULT_RETRY._predicate, timeout=self.retry_seconds, on_error=said)
         return {"retry": retry, "job_retry": None}
-
-    def _result(self, job: Any, **options: Any) -> Any:
-        """The rows of a query job, once it finished within `max_query_seconds`."""
-        self._wait_for(job)
-        return job.result(retry=self._retry()["retry"], **options)
-
-    def _wait_for(self, job: Any) -> None:
-        """Wait for the query job to finish, at most `max_query_seconds` (a job can wait for slots for hours,
-        and the client's own wait is forever); then cancel it and say so."""
-        started = time.monotonic()
-        pause = 0.5
-        while not job.done(retry=self._retry()["retry"]):
-            if time.monotonic() - started >= self.max_query_seconds:
-                with contextlib.suppress(Exception):  # the job is left to BigQuery's own limits then
-                    job.cancel(retry=None, timeout=self.request_timeout)
-                raise GardenerError(
-                    f"the BigQuery query job {job.job_id} did not finish within {self.max_query_seconds:g} s "
-                    "(log_analytics.max_query_seconds) and was cancelled: narrow the window (--hours, --since) "
-                    "or the services (--service), or raise log_analytics.max_query_seconds",
-                    ExitCode.SOURCE_FAILED,
-                )
-            time.sleep(min(pause, max(0.0, self.max_query_seconds - (time.monotonic() - started))))
-            pause = min(pause * 2, 5.0)
 
     def _call(self, what: str, action: Any) -> Any:
         import requests
@@ -1180,7 +1154,11 @@ class BigQueryEngine:
         )
         rows = self._call(
             f"reading the columns of {project}.{dataset}.{view}",
-            lambda: list(self._result(self.client().query(sql, job_config=config, **self._retry()))),
+            lambda: list(
+                self.client()
+                .query(sql, job_config=config, **self._retry())
+                .result(retry=self._retry()["retry"])
+            ),
         )
         names = {str(row[0]) for row in rows}
         if not names:
@@ -1209,7 +1187,9 @@ class BigQueryEngine:
         job = self._call(
             "running the query", lambda: self.client().query(sql, job_config=config, **self._retry())
         )
-        pages = self._call("running the query", lambda: self._result(job, page_size=10_000))
+        pages = self._call(
+            "running the query", lambda: job.result(page_size=10_000, retry=self._retry()["retry"])
+        )
         stats = QueryStats(
             bytes_processed=job.total_bytes_processed,
             slot_millis=job.slot_millis,
@@ -1329,6 +1309,5 @@ def log_analytics_source(
         settings.maximum_bytes_billed,
         config.retries.deadline_seconds,
         config.retries.request_timeout_seconds,
-        settings.max_query_seconds,
     )
     return LogAnalyticsSource(query, engine, billing)
