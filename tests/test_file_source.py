@@ -385,3 +385,14 @@ def test_text_without_an_object_line_is_still_no_export(tmp_path: Path) -> None:
     path.write_bytes(b"2026-11-21 12:00:00 ERROR boom\n  at x\nnull\n")
     with pytest.raises(GardenerError, match="is not a Cloud Logging export"):
         _read(path)
+
+
+def test_a_stored_zip_of_ndjson_is_still_refused_as_zip(tmp_path: Path) -> None:
+    """Its entries show through uncompressed, so lines start with `{`: the archive is refused all the same."""
+    import zipfile
+
+    path = tmp_path / "export.zip"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("export.ndjson", _ndjson(_entries(3)))
+    with pytest.raises(GardenerError, match="compressed with zip"):
+        _read(path)

@@ -71,10 +71,11 @@ class FileSource(EntrySource):
                     " or NDJSON; did the command feeding it fail?",
                     ExitCode.BAD_INPUT,
                 )
-            if first not in ("[", "{") and not _object_line_follows(window, encoding):
+            if first not in ("[", "{"):
                 refuse_other_compressions(
                     window, self.stats.description, "the export as JSON, NDJSON or gzip"
                 )
+            if first not in ("[", "{") and not _object_line_follows(window, encoding):
                 raise GardenerError(
                     f"{self.stats.description} is not a Cloud Logging export: expected a JSON array "
                     "(gcloud logging read --format=json) or NDJSON, one LogEntry per line",
