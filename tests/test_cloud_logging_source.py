@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import gzip
 import json
+import math
+import os
 import random
 import re
 import socket
@@ -28,6 +30,7 @@ from loggardener.sources.cloud_logging import (
     RequestPacer,
     resolve_project,
 )
+from loggardener.sources.google_auth import credentials_for
 from loggardener.sources.query import DECLARED_ABOVE, DEPLOY_AUDIT, LogQuery, build_filter, service_clause
 
 END = datetime(2024, 5, 1, 12, 0, tzinfo=timezone.utc)
@@ -270,6 +273,19 @@ def test_retry_after_from_the_server_is_honoured() -> None:
     assert clock.sleeps == [0, 7.5, 60]  # a Retry-After beyond a minute is capped
 
 
+def test_a_retry_after_that_is_no_number_of_seconds_falls_back_to_the_backoff() -> None:
+    """`NaN` (which time.sleep refuses) and a negative Retry-After are ignored; `inf` is capped at a minute."""
+    clock = FakeClock()
+    faults = {
+        1: Fault(429, retry_after=math.nan),
+        2: Fault(429, retry_after=-5),
+        3: Fault(429, retry_after=math.inf),
+    }
+    with FakeLoggingServer(make_entries(3), faults=faults) as server:
+        assert len(read_all(source_for(server, clock))) == 3
+    assert 1 <= clock.sleeps[0] <= 2 and 2 <= clock.sleeps[1] <= 3 and clock.sleeps[2] == 60
+
+
 def test_unreachable_endpoint_is_a_source_failure() -> None:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -341,6 +357,49 @@ def test_a_credentials_file_that_cannot_be_used_is_one_line_without_its_content(
     assert caught.value.message.startswith(f"GOOGLE_APPLICATION_CREDENTIALS names {key}, which ")
     assert said in caught.value.message
     assert "SECRET-KEY-MATERIAL" not in caught.value.message and "\\x" not in caught.value.message
+
+
+@pytest.mark.parametrize("kind", ["pipe", "bom"])
+def test_a_credentials_file_google_auth_cannot_read_again_is_read_once(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, kind: str
+) -> None:
+    """`GOOGLE_APPLICATION_CREDENTIALS=<(vault read …)` names a pipe, which gives its content once, and a key
+    saved by Notepad starts with a BOM, which google-auth refuses: the credentials come from gardener's one
+    read."""
+    key = json.dumps(
+        {"type": "authorized_user", "client_id": "id", "client_secret": "s", "refresh_token": "1//r"}
+    )
+    read_end, write_end = os.pipe()
+    if kind == "pipe":
+        os.write(write_end, key.encode())
+        path = f"/dev/fd/{read_end}"
+    else:
+        (tmp_path / "key.json").write_bytes(b"\xef\xbb\xbf" + key.encode())
+        path = str(tmp_path / "key.json")
+    os.close(write_end)
+    monkeypatch.setenv("GOOGLE_APPLICATION_CREDENTIALS", path)
+    try:
+        credentials, _ = credentials_for(None, ["https://www.googleapis.com/auth/logging.read"])
+    finally:
+        os.close(read_end)
+    assert isinstance(credentials, Credentials) and credentials.refresh_token == "1//r"
+
+
+def test_a_credentials_path_with_a_stray_line_break_is_shown_quoted(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """A variable set from `$(cat path.txt)` keeps no newline, but one set from a file read whole does: the
+    line names the path quoted, so the break is seen, on one line."""
+    key = tmp_path / "key.json"
+    key.write_text("{}", encoding="utf-8")
+    monkeypatch.setenv("GOOGLE_APPLICATION_CREDENTIALS", f"{key}\n")
+    with pytest.raises(GardenerError) as caught:
+        credentials_for(None, ["https://www.googleapis.com/auth/logging.read"])
+    assert caught.value.exit_code == ExitCode.CREDENTIALS
+    assert caught.value.message.startswith(
+        f"GOOGLE_APPLICATION_CREDENTIALS names '{key}\\n', which does not exist"
+    )
+    assert "\n" not in caught.value.message
 
 
 # --- credentials --------------------------------------------------------------------------------------------
@@ -985,3 +1044,20 @@ def test_an_error_page_in_html_is_said_without_tags_or_the_request_line() -> Non
         read_all(source_for(server, FakeClock()))
     assert "(HTTP 502): 502. That's an error; the service is failing on its side" in caught.value.message
     assert "POST" not in caught.value.message and "<" not in caught.value.message
+
+
+def test_a_password_in_an_endpoint_is_never_printed_nor_written(tmp_path: Path) -> None:
+    """`http://user:password@host` (a proxy in front of an emulator): the password goes to the server, never to
+    the terminal, the worklog or the report, which show `***@`; an endpoint refused for its query does not
+    echo the query (`?key=…`)."""
+    with FakeLoggingServer(make_entries(3)) as server:
+        endpoint = server.endpoint.replace("http://", "http://ci:hunter2-secret@")
+        scan_report(tmp_path, "out", "--project", "P", "--logging-endpoint", endpoint)
+    written = b"".join(path.read_bytes() for path in tmp_path.rglob("*") if path.is_file())
+    assert b"hunter2-secret" not in written and b"http://***@127.0.0.1" in written
+    refused = CliRunner().invoke(
+        app,
+        ["scan", "--hours", "1", "--project", "P", "--logging-endpoint", "http://127.0.0.1:9/?key=AIzaKEY"],
+    )
+    assert refused.exit_code == ExitCode.BAD_INPUT
+    assert "AIzaKEY" not in refused.output and "'http://127.0.0.1:9/?…'" in refused.output

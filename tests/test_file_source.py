@@ -367,3 +367,32 @@ def test_zero_padding_after_gzip_is_no_damage(tmp_path: Path) -> None:
     path = tmp_path / "export.ndjson.gz"
     path.write_bytes(gzip.compress(_ndjson(_entries(300))) + b"\x00" * 512)  # as gzip -d, padding is ignored
     assert [r.entry is not None for r in _read(path)] == [True] * 300
+
+
+@pytest.mark.parametrize("stray", [b"null", b"42", b'"starting export"', b"export of 2026-11-21:"])
+def test_a_stray_first_line_before_ndjson_costs_that_line_only(tmp_path: Path, stray: bytes) -> None:
+    """A script that printed `null`, a number or a line of text before the entries: that line is one malformed
+    record, as `{bad` there already was, not a refusal of the whole export."""
+    path = tmp_path / "export.ndjson"
+    path.write_bytes(stray + b"\n" + _ndjson(_entries(3)))
+    records = _read(path)
+    assert [r.entry is not None for r in records] == [False, True, True, True]
+    assert records[0].error is not None and records[0].error.startswith("line 1: ")
+
+
+def test_text_without_an_object_line_is_still_no_export(tmp_path: Path) -> None:
+    path = tmp_path / "app.log"
+    path.write_bytes(b"2026-11-21 12:00:00 ERROR boom\n  at x\nnull\n")
+    with pytest.raises(GardenerError, match="is not a Cloud Logging export"):
+        _read(path)
+
+
+def test_a_stored_zip_of_ndjson_is_still_refused_as_zip(tmp_path: Path) -> None:
+    """Its entries show through uncompressed, so lines start with `{`: the archive is refused all the same."""
+    import zipfile
+
+    path = tmp_path / "export.zip"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("export.ndjson", _ndjson(_entries(3)))
+    with pytest.raises(GardenerError, match="compressed with zip"):
+        _read(path)

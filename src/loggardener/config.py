@@ -24,6 +24,26 @@ SeverityName = Literal[
     "DEFAULT", "DEBUG", "INFO", "NOTICE", "WARNING", "ERROR", "CRITICAL", "ALERT", "EMERGENCY"
 ]
 ClusterKindName = Literal["exception", "message", "request", "audit"]
+PrincipalKindName = Literal["anonymous", "google-agent", "google-delivery", "service-account", "user"]
+AuditStatusName = Literal[  # google.rpc.Code
+    "OK",
+    "CANCELLED",
+    "UNKNOWN",
+    "INVALID_ARGUMENT",
+    "DEADLINE_EXCEEDED",
+    "NOT_FOUND",
+    "ALREADY_EXISTS",
+    "PERMISSION_DENIED",
+    "RESOURCE_EXHAUSTED",
+    "FAILED_PRECONDITION",
+    "ABORTED",
+    "OUT_OF_RANGE",
+    "UNIMPLEMENTED",
+    "INTERNAL",
+    "UNAVAILABLE",
+    "DATA_LOSS",
+    "UNAUTHENTICATED",
+]
 
 GITHUB_LABEL_LIMIT = 50
 """GitHub refuses a label name longer than this (422 when the first issue is created)."""
@@ -65,23 +85,32 @@ def _valid_patterns(patterns: list[str]) -> list[str]:
 Patterns = Annotated[list[str], AfterValidator(_valid_patterns)]
 
 
-def _linear_patterns(patterns: list[str]) -> list[str]:
-    """Patterns RE2 compiles: redaction runs them on every text of every entry, and RE2's time is linear in
-    the text whatever it holds (Python's `(a+)+$` takes minutes on a 40-character line)."""
+def re2_problem(pattern: str) -> str | None:
+    """Why RE2 (google-re2) cannot compile `pattern`, or None when it can."""
     import re2  # google-re2, as the built-in redaction rules use it
 
     options = re2.Options()
     options.log_errors = False
+    try:
+        re2.compile(pattern, options)
+    except re2.error as exc:
+        return str(exc.args[0].decode() if exc.args and isinstance(exc.args[0], bytes) else exc)
+    return None
+
+
+def _linear_patterns(patterns: list[str]) -> list[str]:
+    """Patterns RE2 compiles: redaction runs them on every text of every entry, and RE2's time is linear in
+    the text whatever it holds (Python's `(a+)+$` takes minutes on a 40-character line)."""
+    import re2
+
     for pattern in patterns:
-        try:
-            compiled = re2.compile(pattern, options)
-        except re2.error as exc:
-            reason = exc.args[0].decode() if exc.args and isinstance(exc.args[0], bytes) else exc
+        reason = re2_problem(pattern)
+        if reason:
             raise ValueError(
                 f"invalid regular expression {pattern!r} for RE2 ({reason}); redaction patterns are RE2 "
                 "syntax, which runs in linear time: no lookaround or backreferences"
-            ) from None
-        if compiled.search("") is not None:
+            )
+        if re2.compile(pattern).search("") is not None:
             raise ValueError(
                 f"regular expression {pattern!r} matches empty text (it would mark every position): make it "
                 "match at least one character (x+ rather than x*)"
@@ -157,12 +186,13 @@ class PriorityRule(_Section):
         default=None,
         description="True: raised while a module was imported (a `<module>` frame of your code).",
     )
-    audit_statuses: list[str] = Field(
+    audit_statuses: list[AuditStatusName] = Field(
         default_factory=list, description="Audit status code names, e.g. NOT_FOUND (any of them)."
     )
-    principal_kinds: list[str] = Field(
+    principal_kinds: list[PrincipalKindName] = Field(
         default_factory=list,
-        description="Every audited call was made by one of: anonymous, google-agent, service-account, user.",
+        description="Every audited call was made by one of: anonymous, google-agent, google-delivery, "
+        "service-account, user.",
     )
     logs: list[str] = Field(
         default_factory=list,
@@ -942,6 +972,14 @@ def _check_rule(rule: PriorityRule) -> PriorityRule:
             f"rule {rule.name!r} has no condition, so it would decide every problem; give one of "
             f'{", ".join(_CONDITIONS)} (min_severity = "DEFAULT" matches every problem on purpose)'
         )
+    for key in ("message_patterns", "stack_patterns", "route_patterns"):
+        for pattern in getattr(rule, key):
+            problem = re2_problem(pattern)
+            if problem:
+                raise ValueError(
+                    f"rule {rule.name!r}: {key} {pattern!r} is not RE2 syntax ({problem}); your rules' patterns "
+                    "run on RE2, linear in time whatever the text: no lookaround, backreferences or huge repeats"
+                )
     try:
         check_placeholders(rule.reason, REASON_PLACEHOLDERS)
     except KeyError as exc:

@@ -44,6 +44,16 @@ def decode_reason(exc: ValueError) -> str:
     return f"a number of {digits} digits (at most {int(limit[1]):,} are read)"
 
 
+_USERINFO = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*://)[^/?#]*@")
+_QUERY = re.compile(r"[?#].*", re.S)
+
+
+def shown_url(url: str) -> str:
+    """`url` as a message or the worklog shows it: a user name and password in it (`https://u:p@host`) become
+    `***@`, a query or fragment (`?key=…`) `?…`, so that a credential in an endpoint is never printed."""
+    return _QUERY.sub("?…", _USERINFO.sub(r"\1***@", url))
+
+
 def is_utf8(text: str) -> bool:
     """Whether `text` can be written as UTF-8: no lone surrogate (what Python makes of a byte that is not
     UTF-8 in an argument or an environment variable)."""

@@ -116,7 +116,7 @@ class Scan:
             on_assign=self._assign_event,
             max_templates=config.clustering.max_templates,
         )
-        self._prioritizer = Prioritizer(config.priorities.rule_tiers())
+        self._prioritizer = Prioritizer(config.priorities.rule_tiers(), linear_tiers=1)
         self.totals = Totals()
         # Counted in plain integers while reading (a pydantic field assignment per entry costs), then stored
         # in `totals` by `_report`.

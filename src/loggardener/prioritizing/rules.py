@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from typing import Protocol, cast
 
 from loggardener.clustering.models import Cluster
 from loggardener.config import PriorityRule
@@ -58,12 +59,29 @@ def _log_matches(log: str, patterns: Sequence[str]) -> bool:
     return any(log == p or (p.endswith(" *") and p[:-2] == resource_type) for p in patterns)
 
 
+class _Searcher(Protocol):
+    def search(self, text: str) -> object | None: ...
+
+
+def _compiler(linear: bool) -> Callable[[str], _Searcher]:
+    """RE2 for the configuration's rules (linear in the text, so `(a+)+$` cannot hang a scan), Python's re
+    for the built-in ones (some use lookaround)."""
+    if not linear:
+        return re.compile
+    import re2
+
+    options = re2.Options()
+    options.log_errors = False
+    return lambda pattern: cast(_Searcher, re2.compile(pattern, options))
+
+
 class _CompiledRule:
-    def __init__(self, rule: PriorityRule) -> None:
+    def __init__(self, rule: PriorityRule, linear: bool = False) -> None:
         self.rule = rule
-        self.patterns = [re.compile(p) for p in rule.message_patterns]
-        self.stack_patterns = [re.compile(p) for p in rule.stack_patterns]
-        self.route_patterns = [re.compile(p) for p in rule.route_patterns]
+        compile_ = _compiler(linear)
+        self.patterns = [compile_(p) for p in rule.message_patterns]
+        self.stack_patterns = [compile_(p) for p in rule.stack_patterns]
+        self.route_patterns = [compile_(p) for p in rule.route_patterns]
         self.min_severity = Severity[rule.min_severity] if rule.min_severity else None
         self.below_severity = Severity[rule.below_severity] if rule.below_severity else None
 
@@ -183,9 +201,13 @@ def _still_serving(cluster: Cluster, context: ScanContext) -> list[str]:
 class Prioritizer:
     """Gives clusters their priority and reasons, then orders them most urgent first."""
 
-    def __init__(self, tiers: Sequence[Sequence[PriorityRule]]) -> None:
-        """`tiers`: lists of rules; in the first tier with a matching rule, the first matching rule decides."""
-        self._tiers = [[_CompiledRule(rule) for rule in tier] for tier in tiers]
+    def __init__(self, tiers: Sequence[Sequence[PriorityRule]], linear_tiers: int = 0) -> None:
+        """`tiers`: lists of rules; in the first tier with a matching rule, the first matching rule decides.
+        The first `linear_tiers` tiers (the configuration's rules) search their patterns with RE2."""
+        self._tiers = [
+            [_CompiledRule(rule, linear=index < linear_tiers) for rule in tier]
+            for index, tier in enumerate(tiers)
+        ]
 
     def rank(self, cluster: Cluster, context: ScanContext | None = None) -> Cluster:
         rule = next((r for tier in self._tiers for r in tier if r.matches(cluster)), None)

@@ -19,6 +19,8 @@ from urllib.parse import parse_qs, urlsplit
 from github import GithubException
 from github.Requester import HTTPRequestsConnectionClass, HTTPSRequestsConnectionClass, Requester
 
+from loggardener.errors import shown_url
+
 _ENDPOINT = re.compile(r"/repos/[^/]+/[^/]+/issues(/\d+/comments|/comments/\d+|/\d+)?\Z")
 _LINK = re.compile(r'<([^<>\s]+)>; rel="([a-z]+)"')
 _KINDS = {
@@ -217,7 +219,7 @@ class CheckedRequester(Requester):
     def _api_url(self, value: object) -> None:
         _text(value)
         if not self._on_api(str(value)):
-            raise _Wrong(f"is not on {self.base_url}: {str(value)[:80]!r}")
+            raise _Wrong(f"is not on {shown_url(self.base_url)}: {str(value)[:80]!r}")
 
     def _on_api(self, url: str) -> bool:
         """Whether `url` is on the API this requester talks to: its host, port and path, as PyGithub checks
@@ -262,7 +264,7 @@ class CheckedRequester(Requester):
             return
         here, there = urlsplit(url), urlsplit(following)
         if not self._on_api(following):
-            raise _Wrong(f"its next page is not on {self.base_url}: {following[:80]!r}")
+            raise _Wrong(f"its next page is not on {shown_url(self.base_url)}: {following[:80]!r}")
         if not there.path.endswith(here.path):  # the first page is asked for by a path relative to the API
             raise _Wrong(f"its next page is another endpoint: {there.path[:80]!r}")
         current = _page(parse_qs(here.query).get("page", [str(parameters.get("page", "1"))])[0])

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
-from loggardener.errors import ExitCode, GardenerError
+from loggardener.errors import ExitCode, GardenerError, shown_url
 from loggardener.publishing.interface import DEFAULT_API_URL, IssuePublisher
 
 if TYPE_CHECKING:
@@ -47,7 +47,7 @@ def choose_publisher(
     api_url = environ.get("GITHUB_API_URL") or DEFAULT_API_URL
     if not _is_http_url(api_url):
         raise GardenerError(
-            f"GITHUB_API_URL {api_url!r} is not a URL: give https://api.github.com, your GitHub Enterprise "
+            f"GITHUB_API_URL {shown_url(api_url)!r} is not a URL: give https://api.github.com, your GitHub Enterprise "
             "server's https://HOST/api/v3, or unset it",
             ExitCode.BAD_INPUT,
         )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import math
 import os
 import re
 import time
@@ -28,7 +29,7 @@ from tenacity import (
 )
 
 from loggardener.defaults import DEFAULT_MAX_ENTRIES, REQUEST_TIMEOUT_SECONDS, RETRY_DEADLINE_SECONDS
-from loggardener.errors import ExitCode, GardenerError, is_utf8
+from loggardener.errors import ExitCode, GardenerError, is_utf8, shown_url
 from loggardener.files import check_writable
 from loggardener.sources.google_auth import (
     CREDENTIALS_HINT,
@@ -146,14 +147,15 @@ def _is_transient(exc: BaseException) -> bool:
 
 
 def _retry_after(exc: BaseException) -> float | None:
-    """The server's Retry-After, in seconds, when it sent one (capped at a minute)."""
+    """The server's Retry-After, in seconds, when it sent one (capped at a minute); None for one that is no
+    number of seconds (an HTTP date, `NaN`, negative), which the backoff then replaces."""
     response = getattr(exc, "response", None)
     value = response.headers.get("Retry-After") if response is not None else None
     try:
         seconds = float(value) if value is not None else None
     except ValueError:
         return None
-    return None if seconds is None or seconds < 0 else min(seconds, 60.0)
+    return None if seconds is None or math.isnan(seconds) or seconds < 0 else min(seconds, 60.0)
 
 
 class _BackoffWait:
@@ -296,7 +298,7 @@ class CloudLoggingSource(EntrySource):
     def _set_project(self, project: str | None) -> None:
         self.project = project
         self.stats.project = project
-        where = f" at {self.endpoint}" if self.endpoint else ""
+        where = f" at {shown_url(self.endpoint)}" if self.endpoint else ""
         self.stats.description = f"Cloud Logging, project {project or '(from credentials)'}{where}"
         if project:
             self.stats.console_url = console_url(self.filter, project, self.query.start, self.query.end)
@@ -359,7 +361,7 @@ class CloudLoggingSource(EntrySource):
                 if self.on_retry is not None:
                     left = self.deadline_seconds - (time.monotonic() - started)
                     self.on_retry(
-                        f"Cloud Logging at {self.endpoint or 'logging.googleapis.com'}: "
+                        f"Cloud Logging at {shown_url(self.endpoint or 'logging.googleapis.com')}: "
                         f"{_failure_of(exc, timeouts[-1])} (attempt {state.attempt_number}); retrying in "
                         f"{state.upcoming_sleep:.0f} s, giving up in {max(0.0, left):.0f} s "
                         "(retries.deadline_seconds)"
@@ -517,14 +519,14 @@ class CloudLoggingSource(EntrySource):
             )
         if isinstance(exc, requests.Timeout):
             return GardenerError(
-                f"no answer from Cloud Logging at {self.endpoint or 'logging.googleapis.com'}{attempts} (each "
+                f"no answer from Cloud Logging at {shown_url(self.endpoint or 'logging.googleapis.com')}{attempts} (each "
                 f"attempt waits up to retries.request_timeout_seconds, {self.request_timeout:g} s, and all end "
                 f"within retries.deadline_seconds, {self.deadline_seconds:g} s); {NETWORK_HINT}, or raise those "
                 "settings for a slow server",
                 ExitCode.SOURCE_FAILED,
             )
         if isinstance(exc, UnreadableAnswer):
-            where = self.endpoint or "logging.googleapis.com"
+            where = shown_url(self.endpoint or "logging.googleapis.com")
             return GardenerError(
                 f"cannot read the answers of Cloud Logging at {where}{attempts}: {exc}; a proxy or firewall "
                 "in between may be cutting or replacing them (check it, and --logging-endpoint)",
@@ -538,7 +540,7 @@ class CloudLoggingSource(EntrySource):
         if isinstance(exc, api_exceptions.Unauthorized | GoogleAuthError) and self._anonymous:
             # google-auth answers a 401 by refreshing the credentials, which anonymous ones cannot do
             return GardenerError(
-                f"credentials rejected: {self.endpoint} answered HTTP 401 (unauthenticated) to the anonymous "
+                f"credentials rejected: {shown_url(self.endpoint or '')} answered HTTP 401 (unauthenticated) to the anonymous "
                 "credentials every http:// endpoint gets; use an endpoint that accepts them, or an https:// "
                 "one to send Application Default Credentials",
                 ExitCode.CREDENTIALS,
@@ -556,7 +558,7 @@ class CloudLoggingSource(EntrySource):
             )
         if isinstance(exc, api_exceptions.NotFound) and not _google_error(exc).get("status"):
             return GardenerError(
-                f"{self.endpoint or 'logging.googleapis.com'} does not serve the Logging API's entries.list "
+                f"{shown_url(self.endpoint or 'logging.googleapis.com')} does not serve the Logging API's entries.list "
                 "(HTTP 404); check --logging-endpoint or GARDENER_LOGGING_ENDPOINT",
                 ExitCode.BAD_INPUT,
             )
@@ -591,7 +593,7 @@ class CloudLoggingSource(EntrySource):
                 f"Cloud Logging failed{attempts} (HTTP {exc.code}): {_server_message(exc)}; {SERVER_HINT}",
                 ExitCode.SOURCE_FAILED,
             )
-        where = self.endpoint or "logging.googleapis.com"
+        where = shown_url(self.endpoint or "logging.googleapis.com")
         detail = " ".join(str(exc).split())
         message = f"cannot reach Cloud Logging at {where}{attempts}: {detail}; {NETWORK_HINT}"
         return GardenerError(message, ExitCode.SOURCE_FAILED)

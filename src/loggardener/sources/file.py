@@ -75,6 +75,7 @@ class FileSource(EntrySource):
                 refuse_other_compressions(
                     window, self.stats.description, "the export as JSON, NDJSON or gzip"
                 )
+            if first not in ("[", "{") and not _object_line_follows(window, encoding):
                 raise GardenerError(
                     f"{self.stats.description} is not a Cloud Logging export: expected a JSON array "
                     "(gcloud logging read --format=json) or NDJSON, one LogEntry per line",
@@ -236,6 +237,14 @@ def detect_encoding(window: bytes) -> str:
     if len(window) >= 4 and window[0] == 0 and window[2] == 0 and window[1] != 0:
         return "utf-16-be"
     return "utf-8-sig"
+
+
+def _object_line_follows(window: bytes, encoding: str) -> bool:
+    """Whether a line of the input's first bytes starts a JSON object: NDJSON whose first lines are something
+    else (a stray `null`, a number, a line of text a script printed), which are counted malformed, line by
+    line, rather than costing the whole input."""
+    text = codecs.getincrementaldecoder(encoding)(errors="replace").decode(window)
+    return any(line.lstrip(" \t\ufeff").startswith("{") for line in text.splitlines()[1:])
 
 
 def _first_significant_char(window: bytes, encoding: str) -> str | None:

@@ -3,13 +3,16 @@ at an emulator, and the credentials they send."""
 
 from __future__ import annotations
 
+import codecs
 import json
 import os
+import stat
+import warnings
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
-from loggardener.errors import ExitCode, GardenerError
+from loggardener.errors import ExitCode, GardenerError, shown_url
 
 if TYPE_CHECKING:
     from google.auth.credentials import Credentials
@@ -48,12 +51,13 @@ def endpoint_url(endpoint: str | None, service: str) -> str | None:
         return None
     if not endpoint.startswith(("http://", "https://")):
         raise GardenerError(
-            f"{service} endpoint {endpoint!r} must start with http:// or https://", ExitCode.BAD_INPUT
+            f"{service} endpoint {shown_url(endpoint)!r} must start with http:// or https://",
+            ExitCode.BAD_INPUT,
         )
     problem = _url_problem(endpoint)
     if problem:  # said now, not as a minute of retries to reach it
         raise GardenerError(
-            f"{service} endpoint {endpoint!r} is not a URL to send requests to: {problem}; give one such as "
+            f"{service} endpoint {shown_url(endpoint)!r} is not a URL to send requests to: {problem}; give one such as "
             "http://127.0.0.1:8080 or https://logging.googleapis.com",
             ExitCode.BAD_INPUT,
         )
@@ -93,15 +97,22 @@ def credentials_for(endpoint: str | None, scopes: Sequence[str]) -> tuple[Creden
 
     if is_emulator(endpoint):
         return AnonymousCredentials(), None  # type: ignore[no-untyped-call]
-    key_file = os.environ.get("GOOGLE_APPLICATION_CREDENTIALS")
-    problem = _key_file_problem(key_file) if key_file else None
+    key_file = os.environ.get("GOOGLE_APPLICATION_CREDENTIALS") or ""
+    problem, decoded = _read_key_file(key_file) if key_file else (None, None)
     if problem:
         raise GardenerError(
-            f"GOOGLE_APPLICATION_CREDENTIALS names {key_file}, which {problem}; {CREDENTIALS_HINT}",
+            f"GOOGLE_APPLICATION_CREDENTIALS names {_shown_path(key_file)}, which {problem}; {CREDENTIALS_HINT}",
             ExitCode.CREDENTIALS,
         )
     try:
-        credentials, project = google.auth.default(scopes=list(scopes))
+        if decoded is not None:  # a pipe, or a file with a BOM: google-auth would not read it again
+            with warnings.catch_warnings():  # "untrusted configuration": it is the user's own ADC variable
+                warnings.simplefilter("ignore", DeprecationWarning)
+                credentials, project = google.auth.load_credentials_from_dict(  # type: ignore[no-untyped-call]
+                    decoded, scopes=list(scopes)
+                )
+        else:
+            credentials, project = google.auth.default(scopes=list(scopes))
     except DefaultCredentialsError as exc:
         raise GardenerError(
             f"no Google Cloud credentials ({_auth_detail(exc)}); {CREDENTIALS_HINT}", ExitCode.CREDENTIALS
@@ -119,32 +130,41 @@ _KEY_FILE_BYTES = 1 << 20
 """Far more than any credentials file holds: what is read of one to check it."""
 
 
-def _key_file_problem(path: str) -> str | None:
-    """What makes `path` unusable as a JSON credentials file, said without any of its content; None if it
-    may be one (google-auth then checks its fields)."""
+def _shown_path(path: str) -> str:
+    """`path` as is, or quoted when a space or a line break at its ends, or a control character, would
+    otherwise not be seen (a variable set from `$(cat file)` with its newline)."""
+    return path if path.isprintable() and path == path.strip() else repr(path)
+
+
+def _read_key_file(path: str) -> tuple[str | None, dict[str, Any] | None]:
+    """What makes `path` unusable as a JSON credentials file, said without any of its content (None if it may
+    be one: google-auth then checks its fields); and the credentials object read from it when google-auth
+    cannot read it again: a pipe, read once (`<(vault read …)`), or a file that starts with a BOM (Notepad's
+    UTF-8), which google-auth's JSON decoding refuses."""
     try:
         with open(path, "rb") as handle:
+            regular = stat.S_ISREG(os.fstat(handle.fileno()).st_mode)
             data = handle.read(_KEY_FILE_BYTES)
     except FileNotFoundError:
-        return "does not exist"
+        return "does not exist", None
     except IsADirectoryError:
-        return "is a directory, not a key file"
+        return "is a directory, not a key file", None
     except OSError as exc:
-        return f"cannot be read ({exc.strerror or type(exc).__name__})"
+        return f"cannot be read ({exc.strerror or type(exc).__name__})", None
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        return "is not a JSON key file (not UTF-8 text: a P12 key? create a JSON key instead)"
+        return "is not a JSON key file (not UTF-8 text: a P12 key? create a JSON key instead)", None
     try:
         info = json.loads(text)
     except ValueError as exc:
         where = f" at line {exc.lineno} column {exc.colno}" if isinstance(exc, json.JSONDecodeError) else ""
-        return f"is not valid JSON{where}"
+        return f"is not valid JSON{where}", None
     except RecursionError:
-        return "is not a JSON key file (nested too deeply)"
+        return "is not a JSON key file (nested too deeply)", None
     if not isinstance(info, dict):
-        return f"holds a JSON {type(info).__name__}, not a credentials object"
-    return None
+        return f"holds a JSON {type(info).__name__}, not a credentials object", None
+    return None, info if data.startswith(codecs.BOM_UTF8) or not regular else None
 
 
 def _short(exc: BaseException) -> str:

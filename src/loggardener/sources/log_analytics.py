@@ -94,7 +94,7 @@ from loggardener.entries.resources import (
     instance_of,
 )
 from loggardener.entries.stacks import PHP_THROWN, PY_CHAIN_SEPARATORS, PY_HEADER
-from loggardener.errors import ExitCode, GardenerError
+from loggardener.errors import ExitCode, GardenerError, shown_url
 from loggardener.sources.google_auth import (
     NETWORK_HINT,
     SERVER_HINT,
@@ -1021,7 +1021,7 @@ class BigQueryEngine:
         from google.cloud.bigquery.retry import DEFAULT_RETRY
 
         started = time.monotonic()
-        where = self.endpoint or "bigquery.googleapis.com"
+        where = shown_url(self.endpoint or "bigquery.googleapis.com")
 
         def said(exc: Exception) -> None:
             if self.on_retry is not None:
@@ -1044,7 +1044,7 @@ class BigQueryEngine:
         try:
             return action()
         except api.RetryError as exc:
-            where = self.endpoint or "bigquery.googleapis.com"
+            where = shown_url(self.endpoint or "bigquery.googleapis.com")
             if isinstance(
                 exc.cause, api.GoogleAPICallError
             ):  # an answer that kept coming (a rate limit, a 5xx)
@@ -1094,7 +1094,7 @@ class BigQueryEngine:
                 self.endpoint
             ):  # a 401 makes google-auth refresh, which anonymous credentials cannot
                 raise GardenerError(
-                    f"credentials rejected {what}: {self.endpoint} answered HTTP 401 (unauthenticated) to the "
+                    f"credentials rejected {what}: {shown_url(self.endpoint or '')} answered HTTP 401 (unauthenticated) to the "
                     "anonymous credentials every http:// endpoint gets; use an endpoint that accepts them, or an "
                     "https:// one to send Application Default Credentials",
                     ExitCode.CREDENTIALS,
@@ -1128,7 +1128,7 @@ class BigQueryEngine:
         except misread as exc:
             # not JSON (a proxy's or captive portal's page), cut off, or JSON of another shape: the client
             # library parses it as BigQuery's and fails inside, so this is about the answer, not the code here
-            where = self.endpoint or "bigquery.googleapis.com"
+            where = shown_url(self.endpoint or "bigquery.googleapis.com")
             reason = unreadable.get(type(exc), "the answer is not BigQuery's (JSON of another shape)")
             raise GardenerError(
                 f"cannot read the answers of BigQuery at {where} {what}: {reason}; a proxy or firewall in "
@@ -1136,7 +1136,7 @@ class BigQueryEngine:
                 ExitCode.SOURCE_FAILED,
             ) from None
         except OSError as exc:
-            where = self.endpoint or "bigquery.googleapis.com"
+            where = shown_url(self.endpoint or "bigquery.googleapis.com")
             raise GardenerError(
                 f"cannot reach BigQuery at {where} {what}: {_connection_failure(exc)}; {NETWORK_HINT}",
                 ExitCode.SOURCE_FAILED,
