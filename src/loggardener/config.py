@@ -12,6 +12,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationErr
 
 from loggardener.defaults import REQUEST_TIMEOUT_SECONDS, RETRY_DEADLINE_SECONDS
 from loggardener.entries.levels import START_FAILURE_PATTERNS, STARTUP_EXCEPTION_TYPES
+from loggardener.entries.models import RpcCodeName
 from loggardener.errors import ExitCode, GardenerError, decode_reason
 
 if sys.version_info >= (3, 11):
@@ -25,25 +26,6 @@ SeverityName = Literal[
 ]
 ClusterKindName = Literal["exception", "message", "request", "audit"]
 PrincipalKindName = Literal["anonymous", "google-agent", "google-delivery", "service-account", "user"]
-AuditStatusName = Literal[  # google.rpc.Code
-    "OK",
-    "CANCELLED",
-    "UNKNOWN",
-    "INVALID_ARGUMENT",
-    "DEADLINE_EXCEEDED",
-    "NOT_FOUND",
-    "ALREADY_EXISTS",
-    "PERMISSION_DENIED",
-    "RESOURCE_EXHAUSTED",
-    "FAILED_PRECONDITION",
-    "ABORTED",
-    "OUT_OF_RANGE",
-    "UNIMPLEMENTED",
-    "INTERNAL",
-    "UNAVAILABLE",
-    "DATA_LOSS",
-    "UNAUTHENTICATED",
-]
 
 GITHUB_LABEL_LIMIT = 50
 """GitHub refuses a label name longer than this (422 when the first issue is created)."""
@@ -186,7 +168,7 @@ class PriorityRule(_Section):
         default=None,
         description="True: raised while a module was imported (a `<module>` frame of your code).",
     )
-    audit_statuses: list[AuditStatusName] = Field(
+    audit_statuses: list[RpcCodeName] = Field(
         default_factory=list, description="Audit status code names, e.g. NOT_FOUND (any of them)."
     )
     principal_kinds: list[PrincipalKindName] = Field(

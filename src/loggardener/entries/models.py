@@ -12,6 +12,27 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from loggardener.entries.severity import Severity as Severity
 
+RpcCodeName = Literal[
+    "OK",
+    "CANCELLED",
+    "UNKNOWN",
+    "INVALID_ARGUMENT",
+    "DEADLINE_EXCEEDED",
+    "NOT_FOUND",
+    "ALREADY_EXISTS",
+    "PERMISSION_DENIED",
+    "RESOURCE_EXHAUSTED",
+    "FAILED_PRECONDITION",
+    "ABORTED",
+    "OUT_OF_RANGE",
+    "UNIMPLEMENTED",
+    "INTERNAL",
+    "UNAVAILABLE",
+    "DATA_LOSS",
+    "UNAUTHENTICATED",
+]
+"""The names of google.rpc.Code, in the order of their numbers (an audit entry's `status.code`)."""
+
 
 class MalformedEntry(ValueError):
     """A LogEntry that cannot be used; the message says why."""

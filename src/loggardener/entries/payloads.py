@@ -21,10 +21,10 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, get_args
 
 from loggardener.entries.levels import HTTP_METHODS, declared_level, json_level, level_word
-from loggardener.entries.models import MalformedEntry, PayloadKind, Severity
+from loggardener.entries.models import MalformedEntry, PayloadKind, RpcCodeName, Severity
 from loggardener.entries.stacks import PY_HEADER, StackParser
 
 # The message: most loggers, Serilog CLEF's template and rendered text, journald, .NET's JSON console, structlog;
@@ -105,26 +105,8 @@ _OTHER_LEVEL_KEYS = frozenset(
 )
 MAX_MESSAGE = 65_536
 """The longest message or stack text kept (the parser cuts it there, after redacting the whole text)."""
-# google.rpc.Code
-RPC_CODES = (
-    "OK",
-    "CANCELLED",
-    "UNKNOWN",
-    "INVALID_ARGUMENT",
-    "DEADLINE_EXCEEDED",
-    "NOT_FOUND",
-    "ALREADY_EXISTS",
-    "PERMISSION_DENIED",
-    "RESOURCE_EXHAUSTED",
-    "FAILED_PRECONDITION",
-    "ABORTED",
-    "OUT_OF_RANGE",
-    "UNIMPLEMENTED",
-    "INTERNAL",
-    "UNAVAILABLE",
-    "DATA_LOSS",
-    "UNAUTHENTICATED",
-)
+RPC_CODES: tuple[str, ...] = get_args(RpcCodeName)
+"""google.rpc.Code's names, by number."""
 _RPC_NAMES = frozenset(RPC_CODES)
 
 
