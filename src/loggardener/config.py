@@ -67,32 +67,32 @@ def _valid_patterns(patterns: list[str]) -> list[str]:
 Patterns = Annotated[list[str], AfterValidator(_valid_patterns)]
 
 
-def re2_problem(pattern: str) -> str | None:
-    """Why RE2 (google-re2) cannot compile `pattern`, or None when it can."""
-    import re2  # google-re2, as the built-in redaction rules use it
+def re2_compiled(pattern: str) -> Any:
+    """`pattern` compiled by RE2 (google-re2, as the built-in redaction rules use it), its errors not logged;
+    a ValueError saying why RE2 cannot compile it."""
+    import re2
 
     options = re2.Options()
     options.log_errors = False
     try:
-        re2.compile(pattern, options)
+        return re2.compile(pattern, options)
     except re2.error as exc:
-        return str(exc.args[0].decode() if exc.args and isinstance(exc.args[0], bytes) else exc)
-    return None
+        reason = exc.args[0].decode() if exc.args and isinstance(exc.args[0], bytes) else exc
+        raise ValueError(str(reason)) from None
 
 
 def _linear_patterns(patterns: list[str]) -> list[str]:
     """Patterns RE2 compiles: redaction runs them on every text of every entry, and RE2's time is linear in
     the text whatever it holds (Python's `(a+)+$` takes minutes on a 40-character line)."""
-    import re2
-
     for pattern in patterns:
-        reason = re2_problem(pattern)
-        if reason:
+        try:
+            compiled = re2_compiled(pattern)
+        except ValueError as reason:
             raise ValueError(
                 f"invalid regular expression {pattern!r} for RE2 ({reason}); redaction patterns are RE2 "
                 "syntax, which runs in linear time: no lookaround or backreferences"
-            )
-        if re2.compile(pattern).search("") is not None:
+            ) from None
+        if compiled.search("") is not None:
             raise ValueError(
                 f"regular expression {pattern!r} matches empty text (it would mark every position): make it "
                 "match at least one character (x+ rather than x*)"
@@ -956,12 +956,13 @@ def _check_rule(rule: PriorityRule) -> PriorityRule:
         )
     for key in ("message_patterns", "stack_patterns", "route_patterns"):
         for pattern in getattr(rule, key):
-            problem = re2_problem(pattern)
-            if problem:
+            try:
+                re2_compiled(pattern)
+            except ValueError as problem:
                 raise ValueError(
                     f"rule {rule.name!r}: {key} {pattern!r} is not RE2 syntax ({problem}); your rules' patterns "
                     "run on RE2, linear in time whatever the text: no lookaround, backreferences or huge repeats"
-                )
+                ) from None
     try:
         check_placeholders(rule.reason, REASON_PLACEHOLDERS)
     except KeyError as exc:

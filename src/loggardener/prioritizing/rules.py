@@ -7,7 +7,7 @@ from collections.abc import Callable, Sequence
 from typing import Protocol, cast
 
 from loggardener.clustering.models import Cluster
-from loggardener.config import PriorityRule
+from loggardener.config import PriorityRule, re2_compiled
 from loggardener.entries.models import Severity
 from loggardener.linking.models import Link
 from loggardener.prioritizing.actions import actions_for
@@ -68,11 +68,7 @@ def _compiler(linear: bool) -> Callable[[str], _Searcher]:
     for the built-in ones (some use lookaround)."""
     if not linear:
         return re.compile
-    import re2
-
-    options = re2.Options()
-    options.log_errors = False
-    return lambda pattern: cast(_Searcher, re2.compile(pattern, options))
+    return lambda pattern: cast(_Searcher, re2_compiled(pattern))
 
 
 class _CompiledRule:
