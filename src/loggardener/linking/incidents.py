@@ -227,19 +227,19 @@ def with_effects(seeds: set[str], links: Sequence[Link]) -> set[str]:
     return found
 
 
+def crosses_services(link: Link, services: dict[str, set[str]]) -> bool:
+    """Whether `link` runs from one service's problem to another's (`services`: fingerprint → its services;
+    a problem of no known service crosses nothing)."""
+    cause, effect = services.get(link.cause), services.get(link.effect)
+    return bool(cause and effect and not cause & effect)
+
+
 def _origin_services(members: Sequence[Cluster], links: Sequence[Link]) -> set[str]:
     """The services whose deploys may be an incident's cause: those of its problems no other service's
     failure explains. A caller failing on the 5xx of a service it calls, and whatever follows from that, is
     not its own deploy's doing (all services when the links leave none)."""
     services = {c.fingerprint: set(c.services) for c in members}
-    downstream = {
-        link.effect
-        for link in links
-        if services.get(link.cause)
-        and services.get(link.effect)
-        and not services[link.cause] & services[link.effect]
-    }
-    downstream = with_effects(downstream, links)
+    downstream = with_effects({link.effect for link in links if crosses_services(link, services)}, links)
     origin = {s for c in members if c.fingerprint not in downstream for s in c.services}
     return origin or {s for c in members for s in c.services}
 

@@ -7,7 +7,14 @@ from dataclasses import dataclass
 
 from loggardener.clustering.models import Cluster, SuspectRevision
 from loggardener.linking.facts import LinkFacts, ResolvedFacts
-from loggardener.linking.incidents import CHANGE_LEAD, concerns, suspect_revision, with_effects, with_links
+from loggardener.linking.incidents import (
+    CHANGE_LEAD,
+    concerns,
+    crosses_services,
+    suspect_revision,
+    with_effects,
+    with_links,
+)
 from loggardener.linking.models import ChangeMarker, DeployMarker, Link
 from loggardener.linking.rules import find_links, is_managed_service_record
 
@@ -61,9 +68,7 @@ def _explained(
     seeds = {
         link.effect
         for link in links
-        if services.get(link.cause)
-        and services.get(link.effect)
-        and not services[link.cause] & services[link.effect]
+        if crosses_services(link, services)
         and not _answers_the_revision(by_fingerprint[link.cause], candidates.get(link.effect), facts)
     }
     for fingerprint, (cluster, suspect) in candidates.items():
