@@ -254,11 +254,9 @@ def _absent(outputs: Outputs) -> tuple[list[Path], list[Path]]:
 def _remove_if_empty(directories: list[Path], files: list[Path]) -> None:
     """Remove what a failed run created and left empty: an empty step summary, then empty directories."""
     for file in files:
-        try:
+        with suppress(OSError):
             if file.stat().st_size == 0:
                 file.unlink()
-        except OSError:
-            pass
     for directory in directories:
         with suppress(OSError):
             directory.rmdir()  # only when empty
