@@ -434,23 +434,14 @@ _LOGFMT_ERROR_KEYS = ("err", "error")
 def logfmt_message(line: str) -> str | None:
     """What a logfmt line says, `msg: err` (its time, level, caller and other fields are its header), or None
     when the line is not logfmt with a message (three pairs at least, nothing else)."""
-    pairs: dict[str, str] = {}
-    position = 0
-    while position < len(line):
-        pair = _LOGFMT_PAIR.match(line, position)
-        if pair is None or pair.end() == position:
-            return None
-        pairs.setdefault(pair[1], pair[2])
-        position = pair.end()
-    if len(pairs) < 3:
+    pairs = _pairs_to_end(_LOGFMT_PAIR, line, 0)
+    if pairs is None or len(pairs) < 3:
         return None
     message, error = (
         next((text for key in keys if (text := _logfmt_value(pairs.get(key, "")))), "")
         for keys in (_LOGFMT_MESSAGE_KEYS, _LOGFMT_ERROR_KEYS)
     )
-    if not message:
-        return None
-    return f"{message.rstrip().rstrip(':')}: {error}" if error and error not in message else message
+    return _message_with_error(message, error)
 
 
 # A formatter's `key=value` fields before an unquoted message that runs to the line's end (Python logging's
@@ -469,15 +460,28 @@ _LOGR_PAIR = re.compile(r'"([\w.-]{1,64})"=("(?:[^"\\\n]|\\.){0,8192}"|[^\s"]{0,
 def logr_message(line: str) -> str | None:
     """What a klogr line says from its `"msg"=` on, `msg: error` (the logger's name and the other pairs are its
     header and context), or None when the pairs do not run to the line's end."""
-    position = line.find('"msg"="')
+    pairs = _pairs_to_end(_LOGR_PAIR, line, line.find('"msg"="'))
+    if pairs is None:
+        return None
+    message, error = (_logfmt_value(pairs.get(key, "")) for key in ("msg", "error"))
+    return _message_with_error(message, error)
+
+
+def _pairs_to_end(pair_pattern: re.Pattern[str], line: str, position: int) -> dict[str, str] | None:
+    """The pairs `pair_pattern` reads (key, value, the blanks after them) from `position` to the line's end,
+    the first value of a key kept; None when anything else stands among them."""
     pairs: dict[str, str] = {}
     while position < len(line):
-        pair = _LOGR_PAIR.match(line, position)
+        pair = pair_pattern.match(line, position)
         if pair is None or pair.end() == position:
             return None
         pairs.setdefault(pair[1], pair[2])
         position = pair.end()
-    message, error = (_logfmt_value(pairs.get(key, "")) for key in ("msg", "error"))
+    return pairs
+
+
+def _message_with_error(message: str, error: str) -> str | None:
+    """`msg: error` (the error left out when the message says it already); None without a message."""
     if not message:
         return None
     return f"{message.rstrip().rstrip(':')}: {error}" if error and error not in message else message
@@ -520,7 +524,7 @@ def _header_end(line: str) -> int:
         kind = match.lastgroup or ""
         if kind in ("component", "cword", "location", "session") and consumed == 0:
             return start
-        if kind == "module" and previous not in ("plevel", "mlevel", "blevel", "alevel", "slevel", "cword"):
+        if kind == "module" and previous not in _LEVEL_KINDS and previous != "cword":
             return start
         if kind == "thread" and not (previous == "tag" and leveled):
             return start
