@@ -22,7 +22,7 @@ from datetime import datetime, timedelta
 
 from loggardener.entries.levels import PY_WARNING, strip_prefix
 from loggardener.entries.models import Event, LogEntry, Quiet, Severity, StackTrace
-from loggardener.entries.stacks import PHP_THROWN, PY_CHAIN_SEPARATORS, PY_HEADER, RUST_NOTES, RUST_PANIC
+from loggardener.entries.stacks import PHP_THROWN, PY_CHAIN_SEPARATORS, PY_HEADER, RUST_PANIC
 
 _FILE_LINE = re.compile(r'^\s*File "[^"]+", line \d+')
 _EXCEPTION_LINE = re.compile(
@@ -97,6 +97,9 @@ _ELIXIR_CONTEXT = re.compile(
     r"^(?:Last message(?: \(from [^()]{1,200}\))?|State|Function|Args|Parent|Ancestors|Neighbours): "
     r"|^Client \S{1,200} is (?:alive|dead)$"
 )
+# Rust's panic (`thread 'main' panicked at src/main.rs:5:5:`, its message on the next line), the backtrace's
+# heading and the note that ends the report (its frames are indented: `source` and `frame` lines)
+_RUST_NOTE = re.compile(r"^note: (?:run with `RUST_BACKTRACE=|Some details are omitted)")
 # Config Sync's error (`[1] KNV2009: failed to apply …`): its wrapped text on indented lines, a blank line, the
 # object's fields (`source: namespaces/shop/web.yaml`, `metadata.name: web`), and the link that ends it
 _KNV_ERROR = re.compile(r"^(?:\[\d{1,4}\] )?KNV\d{4}: \S")
@@ -192,8 +195,6 @@ def _classify(line: str, stripped: str) -> str | None:
         return "elixir"
     if _ELIXIR_CONTEXT.match(line):
         return "elixir-context"
-    # Rust's panic (`thread 'main' panicked at src/main.rs:5:5:`, its message on the next line), the backtrace's
-    # heading and the note that ends the report (its frames are indented: `source` and `frame` lines)
     if RUST_PANIC.match(line):
         return "rust-panic"
     if _KNV_ERROR.match(line):
@@ -202,7 +203,7 @@ def _classify(line: str, stripped: str) -> str | None:
         return "knv-more"
     if stripped == "stack backtrace:":
         return "rust-backtrace"
-    if line.startswith(RUST_NOTES):
+    if _RUST_NOTE.match(line):
         return "rust-note"
     if _AT_FRAME.match(line) or _RUBY_FRAME.match(line):
         return "frame"

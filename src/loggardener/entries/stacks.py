@@ -139,9 +139,7 @@ _RUST_FRAME = re.compile(
 _RUST_AT = re.compile(r"^\s+at (?P<file>\S{1,1000}?):(?P<line>\d+)(?::\d+)?\s*$")
 _RUST_LIBRARY = re.compile(r"^/rustc/|/\.?cargo/registry/|/\.?cargo/git/|/library/(?:std|core|alloc)/")
 # where a panic's message ends: the backtrace, or the note that ends the report
-RUST_NOTES = ("note: run with `RUST_BACKTRACE=", "note: Some details are omitted")
-"""The notes that end a Rust panic's report."""
-_RUST_MESSAGE_END = (*RUST_NOTES, "stack backtrace:")
+_RUST_MESSAGE_END = ("note: run with `RUST_BACKTRACE=", "note: Some details are omitted", "stack backtrace:")
 # OTP's and Elixir's own applications: their frames are no application's code
 _ELIXIR_LIBRARY = frozenset(
     (
