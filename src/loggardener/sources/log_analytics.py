@@ -898,8 +898,15 @@ class LogAnalyticsSource(EntrySource):
         self._billing_project = billing_project
 
     @property
+    def on_retry(self) -> RetryFn | None:  # the engine retries: it is told
+        return self._engine.on_retry
+
+    @on_retry.setter
+    def on_retry(self, told: RetryFn | None) -> None:
+        self._engine.on_retry = told
+
+    @property
     def sql(self) -> str:
-        self._engine.on_retry = self.on_retry
         if self._sql is None:
             q = self.query
             self._sql = build_sql(q, self._engine.columns(q.project, q.dataset, q.view))
