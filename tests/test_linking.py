@@ -240,7 +240,7 @@ SHED = "The request was aborted because there was no available instance."
 
 def shed_scenario(status: int) -> ScanReport:
     """`catalog` answers with `status`; `shop`'s client error names catalog's Cloud Run URL and that status."""
-    reason = {429: "Too Many Requests", 404: "Not Found"}[status]
+    reason = {429: "Too Many Requests", 404: "Not Found", 403: "Forbidden"}[status]
     entries = []
     for i in range(5):
         entries.append(
@@ -281,7 +281,14 @@ def test_a_caller_naming_the_429_its_upstream_shed_it_with_is_that_429s_effect()
     assert effect.startswith("httpx.HTTPStatusError: Client error '429 Too Many Requests'")
 
 
-def test_a_caller_naming_a_4xx_other_than_429_is_not_linked_to_it() -> None:
+def test_a_caller_naming_the_403_its_upstream_refused_it_with_is_that_403s_effect() -> None:
+    """A `run.invoker` binding removed: the callee answers 403, the caller's error names its URL and the 403."""
+    ((cause, effect, kinds),) = links_of(shed_scenario(403))
+    assert cause.startswith("HTTP 403 on GET /api/items/{id} (catalog)") and kinds == "upstream"
+    assert effect.startswith("httpx.HTTPStatusError: Client error '403 Forbidden'")
+
+
+def test_a_caller_naming_a_4xx_the_server_did_not_refuse_it_with_is_not_linked_to_it() -> None:
     assert links_of(shed_scenario(404)) == set()
 
 
@@ -511,7 +518,28 @@ def test_instance_windows_work_newest_first_as_gcloud_prints_them() -> None:
 @given(
     st.lists(
         st.sampled_from(
-            ["5", "503", "0", "9", "4", "429", "2", ".", " ", "a", "_", "-", "=", "\n", "x5", "x4"]
+            [
+                "5",
+                "503",
+                "0",
+                "9",
+                "4",
+                "429",
+                "403",
+                "401",
+                "1",
+                "3",
+                "2",
+                ".",
+                " ",
+                "a",
+                "_",
+                "-",
+                "=",
+                "\n",
+                "x5",
+                "x4",
+            ]
         ),
         max_size=12,
     ).map("".join)
@@ -519,7 +547,7 @@ def test_instance_windows_work_newest_first_as_gcloud_prints_them() -> None:
 def test_a_failed_status_word_is_found_where_the_plain_lookbehind_finds_it(text: str) -> None:
     """FAILED_STATUS_WORD starts with its literal digit (fast to search for) and looks behind it: the same
     words as the plain lookbehind before the digits."""
-    reference = re.compile(r"(?<![\w.])(?:5\d\d|429)(?![\w.])")
+    reference = re.compile(r"(?<![\w.])(?:5\d\d|429|40[13])(?![\w.])")
     assert FAILED_STATUS_WORD.findall(text) == reference.findall(text)
 
 
@@ -1698,6 +1726,19 @@ def test_the_change_kind_patterns_stay_linear() -> None:
         assert_linear(lambda n, client=client: client.search(":637 " * n), 20_000)
 
 
+def test_the_patterns_of_changes_credentials_and_outages_stay_linear() -> None:
+    from loggardener.linking.facts import _CHANGED_RESOURCE
+    from loggardener.linking.incidents import _AUTHENTICATION_FAILED, _CONNECTION_FAILED, _UNREACHABLE
+    from loggardener.linking.rules import _SERVER_OUTAGE, _UNAVAILABLE_WORDS
+
+    assert_linear(lambda n: _CONNECTION_FAILED.search("connection to server at " * n), 20_000)
+    assert_linear(lambda n: _UNREACHABLE.search("dial tcp " * n), 20_000)
+    assert_linear(lambda n: _AUTHENTICATION_FAILED.search("authentication " * n), 20_000)
+    assert_linear(lambda n: _SERVER_OUTAGE.search("the database system is " * n), 20_000)
+    assert_linear(lambda n: _UNAVAILABLE_WORDS.search("Service Gateway " * n), 20_000)
+    assert_linear(lambda n: _CHANGED_RESOURCE.search("x on " + "-/" * n + "a b"), 2_000)
+
+
 OOM = 'Exception in thread "http-nio-8080-exec-7" java.lang.OutOfMemoryError: Java heap space'
 
 
@@ -1774,3 +1815,172 @@ def test_a_failed_rollout_is_told_when_another_service_names_its_revisions_alike
     exits = by_title(scan_entries(entries), "Container called exit(1).")
     assert exits.priority == "P1"
     assert "revision 20261124t0900 of the same service still serves" in exits.reasons[0]
+
+
+def failing_revision(
+    start: float, text: str, count: int = 3, service: str = "notify"
+) -> list[dict[str, Any]]:
+    return [
+        run_entry(start + i * 20, severity="ERROR", service=service, revision=f"{service}-00004-kel",
+                  instance=f"n{i}", text=text)
+        for i in range(count)
+    ]  # fmt: skip
+
+
+SECRET_VERSION_ADDED = audited_change(
+    0,
+    "google.cloud.secretmanager.v1.SecretManagerService.AddSecretVersion",
+    "projects/418/secrets/stripe-live-key",
+)
+FIREWALL_PATCHED = audited_change(
+    0, "v1.compute.firewalls.patch", "projects/p/global/firewalls/allow-gke-to-redis"
+)
+SIGNER_POLICY_SET = audited_change(
+    0, "google.iam.admin.v1.SetIAMPolicy", "projects/-/serviceAccounts/104729384756102938475"
+)
+SIGN_DENIED = (
+    "google.auth.exceptions.TransportError: Error calling sign_bytes: {'error': {'code': 403, 'message': "
+    "\"Permission 'iam.serviceAccounts.signBlob' denied on resource (or it may not exist).\", 'status': 'PERMISSION_DENIED'}}"
+)
+
+
+@pytest.mark.parametrize(
+    ("change", "failure", "told"),
+    [
+        (SECRET_VERSION_ADDED, "stripe._error.AuthenticationError: Invalid API Key provided: sk_live_****Qx7d",
+         ["stripe-live-key"]),
+        (SECRET_VERSION_ADDED, 'FATAL:  password authentication failed for user "billing_app"', ["stripe-live-key"]),
+        (SECRET_VERSION_ADDED, "KeyError: 'display_name'", []),  # a failure of another kind
+        (SECRET_VERSION_ADDED, "Error: connect ETIMEDOUT 10.30.0.12:6379", []),
+        (FIREWALL_PATCHED, "Error: connect ETIMEDOUT 10.30.0.12:6379", ["allow-gke-to-redis"]),
+        (FIREWALL_PATCHED, "dial tcp 10.30.0.12:5432: i/o timeout", ["allow-gke-to-redis"]),
+        (FIREWALL_PATCHED, "Error: connect ECONNREFUSED 10.30.0.12:6379", ["allow-gke-to-redis"]),
+        (FIREWALL_PATCHED, "stripe._error.AuthenticationError: Invalid API Key provided", []),
+        (SIGNER_POLICY_SET, SIGN_DENIED, ["104729384756102938475"]),
+        (SIGNER_POLICY_SET, PERMISSION_DENIED, []),  # a permission the account's own policy does not grant
+        (DNS_CHANGE, SIGN_DENIED, []),
+    ],
+)  # fmt: skip
+def test_a_change_of_a_kind_is_told_for_the_failures_of_its_kind(
+    change: dict[str, Any], failure: str, told: list[str]
+) -> None:
+    """A secret's new version and a credential refused; a firewall rule and connections that find no way; a
+    service account's policy (named by its numeric id, under the wildcard project `-`) and a call refused a
+    permission it grants."""
+    (incident,) = scan_entries([change, *failing_revision(120, failure)]).incidents
+    assert [c.resource for c in incident.changes] == told
+
+
+def policy_delta(seconds: float, *actions: str) -> dict[str, Any]:
+    """A project's `SetIamPolicy` whose audit entry carries its binding deltas (`serviceData.policyDelta`)."""
+    change = iam_policy_set(seconds, "projects/shop-prod")
+    change["protoPayload"]["serviceData"] = {
+        "@type": "type.googleapis.com/google.iam.v1.logging.AuditData",
+        "policyDelta": {"bindingDeltas": [
+            {"action": action, "role": "roles/monitoring.viewer", "member": "serviceAccount:grafana@p.iam.gserviceaccount.com"}
+            for action in actions
+        ]},
+    }  # fmt: skip
+    return change
+
+
+@pytest.mark.parametrize(
+    ("actions", "told"),
+    [
+        (("ADD",), []),
+        (("ADD", "ADD"), []),
+        (("ADD", "REMOVE"), ["projects/shop-prod"]),
+        ((), ["projects/shop-prod"]),
+    ],
+)
+def test_a_projects_iam_change_that_only_grants_is_not_told_for_calls_refused_a_permission(
+    actions: tuple[str, ...], told: list[str]
+) -> None:
+    """A policy change that only adds bindings refuses nobody; one that removes one (or tells no delta) may."""
+    (incident,) = scan_entries(
+        [policy_delta(0, *actions), *failing_revision(120, PERMISSION_DENIED)]
+    ).incidents
+    assert [c.resource for c in incident.changes] == told
+
+
+@pytest.mark.parametrize(
+    ("method", "failure"),
+    [
+        (
+            "cloudsql.users.update",
+            'psycopg2.OperationalError: connection to server at "10.20.0.11", port 5432 failed: '
+            'FATAL:  password authentication failed for user "app"',
+        ),
+        (
+            "cloudsql.instances.rotateServerCa",
+            "sqlalchemy.exc.OperationalError: (pymysql.err.OperationalError) [SSL: CERTIFICATE_VERIFY_FAILED] "
+            "certificate verify failed: unable to get local issuer certificate",
+        ),
+    ],
+)
+def test_a_sql_change_is_told_for_connections_its_server_refuses(method: str, failure: str) -> None:
+    """A Cloud SQL user's password changed (libpq: `connection to server at … failed: …`), or its server CA
+    rotated (a client that cannot verify the server's certificate)."""
+    change = audited_change(0, method, "projects/p/instances/main-pg")
+    (incident,) = scan_entries([change, *failing_revision(120, failure)]).incidents
+    assert [c.resource for c in incident.changes] == ["main-pg"]
+
+
+RECOVERY = "FATAL:  the database system is in recovery mode"
+
+
+@pytest.mark.parametrize(
+    ("database", "suspect"), [(RECOVERY, None), (f"ERROR:  {NOT_NULL}", "ledger-00088-new")]
+)
+def test_a_database_down_after_a_deploy_is_not_the_new_revision_answering(
+    database: str, suspect: str | None
+) -> None:
+    """ledger-00088 from 300 s; from 600 s the database says it is in recovery (it refuses every client alike):
+    the revision is not the suspect. The database refusing a statement the new code sends leaves it one."""
+    entries = [request(i * 60, "/e", 200, service="ledger", revision="ledger-00087-old") for i in range(5)]
+    entries += [
+        request(300 + i * 60, "/e", 200, service="ledger", revision="ledger-00088-new") for i in range(10)
+    ]
+    entries += [
+        cloudsql_line(600 + i * 30, f"[{700 + i}]: [1-1] db=ledger,user=app {database}") for i in range(4)
+    ]
+    entries += [
+        run_entry(600.1 + i * 30, severity="ERROR", service="ledger", revision="ledger-00088-new",
+                  instance=f"l{i}", text=f"psycopg2.OperationalError: {database}")
+        for i in range(4)
+    ]  # fmt: skip
+    report = scan_entries(entries)
+    (incident,) = [i for i in report.incidents if i.links]
+    assert incident.suspect_revision == suspect
+
+
+TWILIO_503 = (
+    "twilio.base.exceptions.TwilioRestException: HTTP 503 error: Unable to create record: Service Unavailable"
+)
+
+
+@pytest.mark.parametrize(
+    ("failure", "starts", "suspect"),
+    [
+        (TWILIO_503, 700, None),  # the provider failed after the revision ran 7 minutes without it
+        ("grpc: 14 UNAVAILABLE: failed to connect to all addresses", 700, None),
+        (TWILIO_503, 310, "notify-00052-new"),  # at once: the revision may call it wrongly
+        ("KeyError: 'sender'", 700, "notify-00052-new"),  # its own failure
+        ("wrote 503 records to the outbox, then KeyError: 'sender'", 700, "notify-00052-new"),
+    ],
+)
+def test_a_server_failing_the_revision_s_calls_after_it_ran_without_it_is_not_the_revision_s_fault(
+    failure: str, starts: float, suspect: str | None
+) -> None:
+    entries = [request(i * 60, "/sms", 200, service="notify", revision="notify-00051-old") for i in range(5)]
+    entries += [
+        request(300 + i * 60, "/sms", 200, service="notify", revision="notify-00052-new") for i in range(15)
+    ]
+    entries += [
+        run_entry(starts + i * 20, severity="ERROR", service="notify", revision="notify-00052-new",
+                  instance=f"n{i}", text=failure)
+        for i in range(4)
+    ]  # fmt: skip
+    report = scan_entries(entries)
+    problem = by_title(report, failure[:12])
+    assert next(i for i in report.incidents if i.id == problem.incident).suspect_revision == suspect

@@ -120,6 +120,8 @@ class LogEntry(NamedTuple):
     audit_service: str | None = None
     audit_status: str | None = None
     """The audit status code's name, e.g. NOT_FOUND."""
+    audit_grants_only: bool = False
+    """An IAM policy change that only adds bindings (`Payload.grants_only`)."""
     principal: str | None = None
     principal_kind: str | None = None
     """anonymous, google-agent, service-account or user (audit entries)."""

@@ -404,6 +404,7 @@ class EntryParser:
             audit_method=self._name(payload.audit_method or ""),
             audit_service=self._name(payload.audit_service or ""),
             audit_status=self._name(payload.audit_status or ""),
+            audit_grants_only=payload.grants_only,
             principal=self._name(payload.principal) if payload.principal else None,
             principal_kind=caller_kind(raw),
             error_group_ids=group_ids,

@@ -133,6 +133,8 @@ class Payload:
     """`namespace/name` of the workload a Kubernetes event is about."""
     failed_check: bool = False
     """A health check's probe result that found its target unhealthy (logged at INFO by the load balancer)."""
+    grants_only: bool = False
+    """An audited IAM policy change whose every binding delta adds a role (`policyDelta`): it grants, never revokes."""
 
 
 def as_text(value: Any) -> str:
@@ -933,7 +935,20 @@ def _audit(payload: dict[str, Any]) -> Payload:
         principal=principal,
         failed_check=repair is not None
         and repair[1],  # the instance failed its health check (`health-check`)
+        grants_only=_grants_only(payload),
     )
+
+
+def _grants_only(payload: dict[str, Any]) -> bool:
+    """The audit entry's IAM policy delta (`serviceData` or `metadata`: `policyDelta.bindingDeltas`) is not
+    empty and every delta's `action` is `ADD`."""
+    for key in ("serviceData", "metadata"):
+        data = payload.get(key)
+        delta = data.get("policyDelta") if isinstance(data, dict) else None
+        bindings = delta.get("bindingDeltas") if isinstance(delta, dict) else None
+        if isinstance(bindings, list) and bindings:
+            return all(isinstance(b, dict) and b.get("action") == "ADD" for b in bindings)
+    return False
 
 
 _JSON_DECODER = json.JSONDecoder()

@@ -48,10 +48,34 @@ and how its clients name it when a call fails (`redis.exceptions.ConnectionError
 _CONNECTION_FAILED = re.compile(
     r"connection refused|ECONNREFUSED|connection reset|ECONNRESET|connection (?:was )?(?:closed|lost)|"
     r"closed the connection|broken pipe|could not connect|connection timed out|shutting down|"
-    r"terminating connection|Error 111\b",
+    r"terminating connection|Error 111\b|connection to server (?:at|on) [^\n]{1,200}? failed|"
+    r"Can't connect to MySQL server|Lost connection to MySQL server|certificate verify failed",
     re.IGNORECASE,
 )
-"""A client whose connection to its server failed (refused, reset, closed, lost)."""
+"""A client whose connection to its server failed (refused, reset, closed, lost, or refused by the server's
+libpq's `connection to server at … failed: …`, a server certificate it could not verify)."""
+_AUTHENTICATION_FAILED = re.compile(
+    r"authentication failed|AuthenticationError|invalid api[ _-]?key|UNAUTHENTICATED|401 Unauthori[sz]ed|"
+    r"invalid_grant|invalid_client|Access denied for user|invalid credentials|bad credentials|WRONGPASS|"
+    r"NOAUTH|certificate verify failed|alert unknown ca|alert bad certificate|certificate has expired",
+    re.IGNORECASE,
+)
+"""A credential refused: a password, an API key, a token or a client certificate, as databases, APIs and TLS
+libraries say it (`password authentication failed for user`, `Invalid API Key provided`)."""
+_SECRET_METHODS = ("SecretManagerService.", "secretmanager.")
+"""Audit methods that change a secret (`…SecretManagerService.AddSecretVersion`, `DisableSecretVersion`)."""
+_SERVICE_ACCOUNT_PERMISSION = "iam.serviceAccounts."
+"""The permissions a service account's own IAM policy grants (`iam.serviceAccounts.signBlob`, `…getAccessToken`,
+`…actAs`): a call refused one of them names it."""
+_NETWORK_METHODS = re.compile(r"\bcompute\.(?:firewalls|firewallPolicies|networkFirewallPolicies|routes)\.")
+"""Audit methods that change which hosts reach which (`v1.compute.firewalls.patch`, `…routes.delete`)."""
+_UNREACHABLE = re.compile(
+    r"ETIMEDOUT|EHOSTUNREACH|ENETUNREACH|no route to host|network is unreachable|Timeout connecting|"
+    r"connect(?:ion)? timed out|dial tcp [^\s]{1,100}: i/o timeout",
+    re.IGNORECASE,
+)
+"""A connection that found no way to its server (timed out connecting, no route): what a firewall or route
+change does, besides refusals (`_CONNECTION_FAILED`)."""
 _TEXT_HEAD = 2_000
 KUBERNETES_RESOURCES = frozenset({"k8s_container", "k8s_pod", "k8s_node", "container"})
 
@@ -257,8 +281,7 @@ def _changes_before(
 
 def concerns(change: ChangeMarker, problems: Sequence[Cluster]) -> bool:
     """One of the problems runs on the changed resource (a load balancer's backend service, a Cloud SQL
-    instance: its `project:instance` database id) or names it as a word (a bucket in a 403's URL), or fails
-    as a change of its kind fails what it serves (`_concerns_by_kind`)."""
+    instance: its `project:instance` database id) or names it as a word (a bucket in a 403's URL),, or fails as a change of its kind fails what it serves (`_concerns_by_kind`)."""
     if len(change.resource) < CHANGE_MIN_NAME:
         return False
     resource = change.resource.lower()
@@ -283,14 +306,24 @@ def _concerns_by_kind(change: ChangeMarker, problems: Sequence[Cluster]) -> bool
     change (`dns.changes.create`) and a host name that does not resolve; a GKE node pool's update or resize
     (`…ClusterManager.UpdateNodePool`: its nodes drained and recreated) and a Kubernetes workload's containers
     exiting or failing their probes; a whole project's (folder's, organization's) IAM policy set and a call
-    refused for want of a permission (a resource's own policy is told only when a problem names it); a
+    refused for want of a permission (a resource's own policy is told only when a problem names it; a policy
+    change that only adds bindings refuses nothing); a service account's IAM policy (`google.iam.admin.v1.SetIAMPolicy`, its resource a numeric id) and a call
+    refused one of the permissions it grants (`Permission 'iam.serviceAccounts.signBlob' denied`); a secret's
+    new, disabled or destroyed version and a credential refused (`password authentication failed`, `Invalid
+    API Key`); a VPC firewall rule's or route's change and connections that time out or are refused; a
     managed datastore's change (a Memorystore failover, a Cloud SQL restart) and its clients' connections
     failing (`redis.exceptions.ConnectionError: … Connection refused`)."""
     heads = [f"{c.title}\n{c.message}"[:_TEXT_HEAD] for c in problems]
     if change.method.startswith("dns."):
         return any(_NAME_NOT_RESOLVED.search(head) for head in heads)
     if change.method.endswith("SetIamPolicy") and change.resource.startswith(_HIERARCHY_NODE):
-        return any(_PERMISSION_DENIED.search(head) for head in heads)
+        return not change.grants_only and any(_PERMISSION_DENIED.search(head) for head in heads)
+    if change.method.startswith("google.iam.admin.") and change.method.lower().endswith("setiampolicy"):
+        return any(_SERVICE_ACCOUNT_PERMISSION in head and _PERMISSION_DENIED.search(head) for head in heads)
+    if any(part in change.method for part in _SECRET_METHODS):
+        return any(_AUTHENTICATION_FAILED.search(head) for head in heads)
+    if _NETWORK_METHODS.search(change.method):
+        return any(_UNREACHABLE.search(head) or _CONNECTION_FAILED.search(head) for head in heads)
     method = change.method.lower()
     for word, client in _DATASTORES:
         if word in method:

@@ -45,6 +45,10 @@ class ChangeMarker(BaseModel):
     method: str = Field(description="The audit method, e.g. `storage.setIamPermissions`.")
     resource: str = Field(description="The last part of the changed resource's name, e.g. the bucket's name.")
     principal: str | None = Field(default=None, description="Who changed it (redacted as configured).")
+    grants_only: bool = Field(
+        default=False,
+        description="An IAM policy change whose every binding delta adds a role: it refuses nothing.",
+    )
 
 
 class Incident(BaseModel):

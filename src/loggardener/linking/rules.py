@@ -30,7 +30,7 @@ Four kinds of evidence, each read from facts collected while clustering (`facts.
 - **upstream**: a problem of another service whose text names a failing route (`/api/orders/{id}`), or names
   the service (as a word, or as the host of its Cloud Run URL, `orders-api-5otr7xq3za-uc.a.run.app`) and the
   status it returned (`Upstream orders-api returned 503`; a 429 the service shed the call with counts too:
-  `Client error '429 Too Many Requests' for url ...`; an attempt record's `httpRequest` status counts as
+  `Client error '429 Too Many Requests' for url ...`, and a 401 or 403 it refused the call with; an attempt record's `httpRequest` status counts as
   named: a Cloud Scheduler attempt's; a number counting things, `wrote 500 orders`, is no
   status; a timeout, `ReadTimeout`, stands for it with the route or the Cloud Run URL), in the same minutes. Or an application's error
   that quotes `QUOTE_MIN_WORDS` consecutive words a managed service's failure always logs (a database's own
@@ -98,7 +98,9 @@ _NOT_READY = re.compile(
     r"Ready condition status changed to False|failed to start and listen on the port|revision is not ready",
     re.IGNORECASE,
 )
-TOO_MANY_REQUESTS = "429"
+REFUSED_STATUSES = frozenset({"401", "403", "429"})
+"""4xx statuses a server fails its callers with: it refused them (unauthenticated, forbidden: a `run.invoker`
+binding removed) or shed them (too many requests)."""
 TIMEOUT = "timeout"
 """What a caller's error that timed out on an upstream (`ReadTimeout: … /stock/TX-331`) names instead of a status."""
 _COUNTED = re.compile(
@@ -521,11 +523,30 @@ def _overlaps(span: Span, upstream: Cluster) -> bool:
 
 
 def _failed_statuses(cluster: Cluster) -> set[str]:
-    """The statuses a request problem failed its callers with: a 5xx, or a 429 (the server shed the call: Cloud
-    Run's `no available instance`, a rate limit a retry storm ran into), which a caller's error names as well."""
+    """The statuses a request problem failed its callers with: a 5xx, a 429 (the server shed the call: Cloud
+    Run's `no available instance`, a rate limit a retry storm ran into), or a 401 or 403 (it refused them),
+    which a caller's error names as well."""
     if cluster.kind != "request":
         return set()
-    return {s for s in cluster.http_statuses if s.startswith("5") or s == TOO_MANY_REQUESTS}
+    return {s for s in cluster.http_statuses if s.startswith("5") or s in REFUSED_STATUSES}
+
+
+UNAVAILABLE_STATUSES = frozenset({"502", "503", "504"})
+"""The statuses of a server that could not answer at all: bad gateway, unavailable, gateway timeout."""
+_UNAVAILABLE_WORDS = re.compile(
+    r"[Ss]ervice [Uu]navailable|SERVICE_UNAVAILABLE|Bad Gateway|Gateway Time-?out|\bUNAVAILABLE\b"
+)
+"""The same in words, HTTP's reason phrases and gRPC's status (written in capitals: `temporarily unavailable` is
+a local resource's `EAGAIN`)."""
+
+
+def reports_unavailable_upstream(cluster: Cluster) -> bool:
+    """The problem's text (not a request's own status) says a server it called could not answer: `HTTP 503
+    error: Unable to create record: Service Unavailable`, `14 UNAVAILABLE: failed to connect`."""
+    if cluster.kind == "request":
+        return False
+    head = f"{cluster.title}\n{cluster.message}"[:MENTION_CHARS]
+    return bool(status_words(head) & UNAVAILABLE_STATUSES) or _UNAVAILABLE_WORDS.search(head) is not None
 
 
 def status_words(text: str) -> set[str]:
@@ -539,7 +560,7 @@ def _mentions(cluster: Cluster, facts: ResolvedFacts) -> list[tuple[str, Span, s
     `httpRequest`, not in its text (`attempt finished: INTERNAL calling https://…`)."""
     texts = [(text, span, set[str]()) for text, span in facts.mentions.get(cluster.fingerprint, {}).items()]
     if cluster.kind != "request":
-        carried = {s for s in cluster.http_statuses if s.startswith("5") or s == TOO_MANY_REQUESTS}
+        carried = {s for s in cluster.http_statuses if s.startswith("5") or s in REFUSED_STATUSES}
         if carried:
             span = Span(cluster.first_seen.timestamp(), cluster.last_seen.timestamp(), cluster.count)
             texts.append((f"{cluster.title}\n{cluster.message}"[:MENTION_CHARS], span, carried))
@@ -728,6 +749,22 @@ def _quote_links(clusters: Sequence[Cluster], links: _Links) -> None:
                 f"of {_q(cause.title)} ({', '.join(cause.services) or 'a managed service'}, "
                 f"{_hhmm(cause.first_seen)}–{_hhmm(cause.last_seen)})",
             )
+
+
+_SERVER_OUTAGE = re.compile(
+    r"the database system is (?:starting up|shutting down|in recovery mode|not (?:yet )?accepting connections)|"
+    r"terminating connection due to (?:administrator command|crash of another server process)|"
+    r"was terminated by signal|too many clients already|remaining connection slots are reserved|"
+    r"Too many connections|server has gone away|\bLOADING Redis is loading|\bMASTERDOWN\b",
+    re.IGNORECASE,
+)
+"""A database server that says it is down or full, whoever calls it: starting, stopping, recovering from a
+crash, out of connection slots (PostgreSQL, MySQL, Redis)."""
+
+
+def is_server_outage(cluster: Cluster) -> bool:
+    """The problem's text says its server is down or full (`_SERVER_OUTAGE`), not that it refused a statement."""
+    return _SERVER_OUTAGE.search(f"{cluster.title}\n{cluster.message}"[:MENTION_CHARS]) is not None
 
 
 _RUN_APP_HOST = r"-(?:[a-z0-9]{10}-[a-z]{2}\.a|\d{6,}\.[a-z]+-[a-z]+\d)\.run\.app(?![\w.-])"

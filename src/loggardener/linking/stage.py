@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from datetime import timedelta
 
 from loggardener.clustering.models import Cluster, SuspectRevision
 from loggardener.linking.facts import LinkFacts, ResolvedFacts
@@ -16,7 +17,15 @@ from loggardener.linking.incidents import (
     with_links,
 )
 from loggardener.linking.models import ChangeMarker, DeployMarker, Link
-from loggardener.linking.rules import find_links, is_managed_service_record
+from loggardener.linking.rules import (
+    find_links,
+    is_managed_service_record,
+    is_server_outage,
+    reports_unavailable_upstream,
+)
+
+HEALTHY_LEAD = timedelta(minutes=2)
+"""How long a revision must have run before a problem began for the problem to be what changed around it."""
 
 
 @dataclass(frozen=True)
@@ -61,6 +70,9 @@ def _explained(
       service's record that began only once the revision ran (`_answers_the_revision`);
     - a problem that began within `CHANGE_LEAD` after a change to a resource it runs on or names, made
       while its revision was already running (the revision ran without it until the change);
+    - a problem saying a server it calls could not answer (`reports_unavailable_upstream`: a provider's `HTTP
+      503 … Service Unavailable`) that began `HEALTHY_LEAD` or more after its revision started running: the
+      revision called that server without it until the server failed;
     - every effect of those, however far down the links.
     """
     services = {c.fingerprint: set(c.services) for c in clusters}
@@ -73,7 +85,7 @@ def _explained(
     }
     for fingerprint, (cluster, suspect) in candidates.items():
         running = facts.revisions[(suspect.service, suspect.revision)].start
-        if any(
+        if (running + HEALTHY_LEAD <= suspect.first_seen and reports_unavailable_upstream(cluster)) or any(
             running <= change.timestamp <= suspect.first_seen <= change.timestamp + CHANGE_LEAD
             and concerns(change, [cluster])
             for change in facts.changes
@@ -88,7 +100,7 @@ def _answers_the_revision(
     """`cause` is a managed service's record (a database's own log) that began only after the revision the
     effect is new in started running: the database refusing what the new code sends (`null value in column
     … violates not-null constraint`), not a failure of its own that the revision ran into."""
-    if candidate is None or not is_managed_service_record(cause):
+    if candidate is None or not is_managed_service_record(cause) or is_server_outage(cause):
         return False
     suspect = candidate[1]
     return facts.revisions[(suspect.service, suspect.revision)].start <= cause.first_seen
