@@ -1984,3 +1984,33 @@ def test_a_server_failing_the_revision_s_calls_after_it_ran_without_it_is_not_th
     report = scan_entries(entries)
     problem = by_title(report, failure[:12])
     assert next(i for i in report.incidents if i.id == problem.incident).suspect_revision == suspect
+
+
+CONNECTOR_FAILED = (
+    "Cloud SQL connection failed. Please see https://cloud.google.com/sql/docs/mysql/connect-run for additional "
+    'details: ensure that the account has access to "p:europe-west1:accounts-mysql" (and make sure there\'s no '
+    "typo in that name). Error during generateEphemeral for p:europe-west1:accounts-mysql: googleapi: Error 403: "
+    "The client is not authorized to make this request., notAuthorized"
+)
+MYSQL_CONNECT = (
+    "sqlalchemy.exc.OperationalError: (pymysql.err.OperationalError) (2003, \"Can't connect to MySQL server on "
+    "'/cloudsql/p:europe-west1:accounts-mysql' ([Errno 2] No such file or directory)\")"
+)
+
+
+@pytest.mark.parametrize(
+    ("log", "linked"),
+    [("run.googleapis.com%2Fvarlog%2Fsystem", True), ("run.googleapis.com%2Fstderr", False)],
+)
+def test_cloud_runs_cloud_sql_connection_failing_causes_the_apps_database_error_on_that_instance(
+    log: str, linked: bool
+) -> None:
+    """Cloud Run's built-in Cloud SQL connection is the instance's database proxy: its failure, in the system
+    log, causes the application's connect error beside it. The application logging those words itself is not
+    the platform's connection."""
+    entries = []
+    for i in range(4):
+        entries.append(run_entry(i * 40, severity="ERROR", instance=f"i{i}", log=log, text=CONNECTOR_FAILED))
+        entries.append(run_entry(i * 40 + 0.05, severity="ERROR", instance=f"i{i}", text=MYSQL_CONNECT))
+    links = {(cause[:10], effect[:10]) for cause, effect, _ in links_of(scan_entries(entries))}
+    assert links == ({("Cloud SQL ", "sqlalchemy")} if linked else set())

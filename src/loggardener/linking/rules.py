@@ -336,16 +336,34 @@ _PROXY = re.compile(
 `linkerd-proxy`)."""
 
 
+_SQL_CONNECTOR = "Cloud SQL connection failed"
+"""How Cloud Run's built-in Cloud SQL connection (the proxy it runs beside each instance) says it failed, in
+the instance's system log (`Cloud SQL connection failed. Please see https://cloud.google.com/sql/docs/…`)."""
+_SYSTEM_LOG = "run.googleapis.com/varlog/system"
+
+
+def _is_sql_connector(cluster: Cluster) -> bool:
+    """The problem is Cloud Run's Cloud SQL connection failing: its words, in instances' system logs only."""
+    return (
+        bool(cluster.logs)
+        and all(log.endswith(_SYSTEM_LOG) for log in cluster.logs)
+        and _SQL_CONNECTOR in f"{cluster.title}\n{cluster.message}"[:MENTION_CHARS]
+    )
+
+
 def _proxy_kind(cluster: Cluster) -> str:
     """`database` for a Cloud SQL or AlloyDB proxy, else `mesh`: told by the container's name (the last part of
     the service), not by a namespace's that happens to name a database (`mysql-ops/istio-proxy`)."""
     containers = [service.rpartition("/")[2].lower() for service in cluster.services]
-    return "database" if any("sql" in name or "alloydb" in name for name in containers) else "mesh"
+    database = _is_sql_connector(cluster) or any("sql" in name or "alloydb" in name for name in containers)
+    return "database" if database else "mesh"
 
 
 def _is_proxy(cluster: Cluster) -> bool:
-    return bool(cluster.services) and all(
-        _PROXY.fullmatch(service.rpartition("/")[2]) for service in cluster.services
+    """A proxy sidecar's problem (`_PROXY`), or Cloud Run's Cloud SQL connection failing (`_is_sql_connector`)."""
+    return bool(cluster.services) and (
+        all(_PROXY.fullmatch(service.rpartition("/")[2]) for service in cluster.services)
+        or _is_sql_connector(cluster)
     )
 
 
@@ -354,7 +372,8 @@ def _proxy_links(
 ) -> None:
     """A proxy sidecar's failure, then an error of the application beside it on the same pod within seconds:
     both errors, so their roles cannot order them, but the proxy is the application's way to its database or
-    its mesh. A proxy's warning (Envoy logs a failed TLS handshake as one) counts when most of its own
+    its mesh. Cloud Run's built-in Cloud SQL connection, failing in an instance's system log, is that instance's
+    database proxy. A proxy's warning (Envoy logs a failed TLS handshake as one) counts when most of its own
     occurrences come with the application's error: a chatty warning does not."""
     proxies = {fingerprint for fingerprint, cluster in clusters.items() if _is_proxy(cluster)}
     shares = facts.instance_shares
@@ -374,7 +393,8 @@ def _proxy_links(
             app.fingerprint,
             "instance",
             f"{share:.0%} of the occurrences of {_q(app.title)} come within {window_seconds:g} s of "
-            f"{_q(proxy.title)} of its {_proxy_kind(proxy)} proxy on the same pod",
+            f"{_q(proxy.title)} of its {_proxy_kind(proxy)} proxy on the same "
+            + ("instance" if _is_sql_connector(proxy) else "pod"),
         )
 
 
