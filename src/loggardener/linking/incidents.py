@@ -281,7 +281,8 @@ def _changes_before(
 
 def concerns(change: ChangeMarker, problems: Sequence[Cluster]) -> bool:
     """One of the problems runs on the changed resource (a load balancer's backend service, a Cloud SQL
-    instance: its `project:instance` database id) or names it as a word (a bucket in a 403's URL),, or fails as a change of its kind fails what it serves (`_concerns_by_kind`)."""
+    instance: its `project:instance` database id) or names it as a word (a bucket in a 403's URL), or fails
+    as a change of its kind fails what it serves (`_concerns_by_kind`)."""
     if len(change.resource) < CHANGE_MIN_NAME:
         return False
     resource = change.resource.lower()
@@ -307,10 +308,10 @@ def _concerns_by_kind(change: ChangeMarker, problems: Sequence[Cluster]) -> bool
     (`…ClusterManager.UpdateNodePool`: its nodes drained and recreated) and a Kubernetes workload's containers
     exiting or failing their probes; a whole project's (folder's, organization's) IAM policy set and a call
     refused for want of a permission (a resource's own policy is told only when a problem names it; a policy
-    change that only adds bindings refuses nothing); a service account's IAM policy (`google.iam.admin.v1.SetIAMPolicy`, its resource a numeric id) and a call
-    refused one of the permissions it grants (`Permission 'iam.serviceAccounts.signBlob' denied`); a secret's
-    new, disabled or destroyed version and a credential refused (`password authentication failed`, `Invalid
-    API Key`); a VPC firewall rule's or route's change and connections that time out or are refused; a
+    change that only adds bindings refuses nothing); a service account's IAM policy
+    (`google.iam.admin.v1.SetIAMPolicy`, its resource a numeric id) and a call refused one of the permissions
+    it grants (`Permission 'iam.serviceAccounts.signBlob' denied`); a secret's new, disabled or destroyed
+    version and a credential refused (`password authentication failed`, `Invalid API Key`); a VPC firewall rule's or route's change and connections that time out or are refused; a
     managed datastore's change (a Memorystore failover, a Cloud SQL restart) and its clients' connections
     failing (`redis.exceptions.ConnectionError: … Connection refused`)."""
     heads = [f"{c.title}\n{c.message}"[:_TEXT_HEAD] for c in problems]

@@ -30,8 +30,8 @@ Four kinds of evidence, each read from facts collected while clustering (`facts.
 - **upstream**: a problem of another service whose text names a failing route (`/api/orders/{id}`), or names
   the service (as a word, or as the host of its Cloud Run URL, `orders-api-5otr7xq3za-uc.a.run.app`) and the
   status it returned (`Upstream orders-api returned 503`; a 429 the service shed the call with counts too:
-  `Client error '429 Too Many Requests' for url ...`, and a 401 or 403 it refused the call with; an attempt record's `httpRequest` status counts as
-  named: a Cloud Scheduler attempt's; a number counting things, `wrote 500 orders`, is no
+  `Client error '429 Too Many Requests' for url ...`, and a 401 or 403 it refused the call with; an attempt
+  record's `httpRequest` status counts as named: a Cloud Scheduler attempt's; a number counting things, `wrote 500 orders`, is no
   status; a timeout, `ReadTimeout`, stands for it with the route or the Cloud Run URL), in the same minutes. Or an application's error
   that quotes `QUOTE_MIN_WORDS` consecutive words a managed service's failure always logs (a database's own
   log, `the database system is starting up`; an API's audit entry, `Quota exceeded: …`), in the same minutes;
