@@ -70,6 +70,28 @@ def _shorten(text: str, limit: int = 120) -> str:
     return first_line if len(first_line) <= limit else first_line[: limit - 1] + "…"
 
 
+def _is_word(char: str) -> bool:
+    return char.isalnum() or char == "_"
+
+
+_TITLE_LIMIT = 120
+
+
+def _title(text: str, limit: int = _TITLE_LIMIT) -> str:
+    """A title: the first line, within `limit` characters; a longer one ends with `…` after its last whole
+    word (mid-word only when the last third of the limit is one token, an id or a path)."""
+    first_line = _shorten(text, limit)
+    if not first_line.endswith("…") or len(first_line) < limit:
+        return first_line
+    head = first_line[:-1]
+    whole = text.strip().splitlines()[0]
+    if _is_word(head[-1]) and _is_word(whole[len(head)]):
+        space = head.rfind(" ")
+        if space >= limit * 2 // 3:
+            head = head[:space]
+    return head.rstrip(" ,;:-") + "…"
+
+
 def message_template(message: str) -> str:
     """The miner's canonical form of one message: a pure function of the message, so fingerprints never
     depend on input order or on what else is in the stream (issues and trends key on them)."""
@@ -115,7 +137,7 @@ def signature_of(event: Event) -> Signature:
         if exception.rsplit(".", 1)[-1] in _IMPORT_ERRORS:
             # The missing module is the problem, wherever the import sits: every importer is an affected file.
             return Signature(
-                "exception", (exception, message), _shorten(f"{exception}: {message}"), message, origin
+                "exception", (exception, message), _title(f"{exception}: {message}"), message, origin
             )
         return _exception_signature(exception, message_template(message) if message else "", origin)
     http = entry.http
@@ -145,7 +167,7 @@ def _exception_signature(exception: str, template: str, origin: Frame | None) ->
     if origin is not None:
         title = f"{title} in {origin.function or origin.file}"
     kind_of = exception if (origin is None or _weak_message(template)) else ""
-    return Signature("exception", (kind_of, template, where), _shorten(title), template, origin, exception)
+    return Signature("exception", (kind_of, template, where), _title(title), template, origin, exception)
 
 
 def request_route(signature: Signature, url: str | None) -> str | None:
@@ -226,14 +248,26 @@ def display_title(signature: Signature, display: str) -> str:
     if signature.kind == "exception" and len(signature.parts) == 3 and display:
         title = f"{signature.exception or signature.parts[0]}: {display}"
         origin = signature.origin
-        return _shorten(title if origin is None else f"{title} in {origin.function or origin.file}")
+        if origin is None:
+            return _title(title)
+        where = f" in {origin.function or origin.file}"
+        if len(title) + len(where) > _TITLE_LIMIT and len(where) <= _TITLE_LIMIT // 2:
+            return _title(title, _TITLE_LIMIT - len(where)) + where  # the message is cut, never the place
+        return _title(title + where)
     if signature.kind == "message" and len(signature.parts) == 2 and display:
         return _with_service(display, signature.parts[0])
     if signature.kind == "audit" and display:
         return _audit_title(display)
     if signature.kind == "message" and display:
-        return _shorten(display)
+        return _title(display)
     return signature.title
+
+
+def worded_title(title: str, example: str) -> str:
+    """`title`, or when it names nothing (its entries share no word: `<*>`), the words of one as an example."""
+    if any(char.isalnum() for char in title.replace(WILDCARD, "")) or not example.strip():
+        return title
+    return _title(f"messages with no word in common, e.g. {example.strip()}")
 
 
 def mined_message(event: Event) -> tuple[ClusterKind, str, str] | None:
@@ -268,7 +302,7 @@ def mined_signature(
         return Signature("audit", (method, template), _audit_title(template), template)
     if method:  # a service's lifecycle line (`mined_message`)
         return Signature(kind, (method, template), _with_service(template, method), template)
-    return Signature(kind, (template,), _shorten(template), template)
+    return Signature(kind, (template,), _title(template), template)
 
 
 # An audit message's head, `CODE on a.b.v1.Service.Method (api): …`: the method's qualifiers before its last
@@ -291,9 +325,9 @@ def _audit_title(text: str) -> str:
     ClusterController.CreateCluster (dataproc.googleapis.com): …`), so that the title reaches what failed; a
     condition change is said in few words (`Revision R Ready=False: why`), so that it reaches why."""
     changed = _CONDITION_CHANGE.sub(r"\3 \4 \1=\2: ", text, count=1)
-    return _shorten(changed if changed != text else _AUDIT_METHOD_QUALIFIERS.sub(r"\1", text, count=1))
+    return _title(changed if changed != text else _AUDIT_METHOD_QUALIFIERS.sub(r"\1", text, count=1))
 
 
 def _with_service(text: str, service: str) -> str:
     """A title naming the service it is about, as a request problem's does."""
-    return f"{_shorten(text, max(40, 117 - len(service)))} ({service})"
+    return f"{_title(text, max(40, 117 - len(service)))} ({service})"

@@ -99,7 +99,7 @@ def actions_for(cluster: Cluster) -> list[str]:
     elif cluster.exception_type:
         actions.append(f"Fix {code(cluster.exception_type)} in {where}; the stack has no frame of your code.")
     else:
-        actions.append(f"Investigate {code(cluster.template)} in {where}.")
+        actions.append(f"Investigate {code(cluster.shared_message() or cluster.template)} in {where}.")
     if cluster.error_group_ids:
         actions.append("Follow the Error Reporting groups listed with this problem for full occurrences.")
     return actions
