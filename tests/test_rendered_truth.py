@@ -136,3 +136,28 @@ def test_the_samples_query_bounds_time_so_logs_explorer_finds_entries_older_than
     assert ids == " OR ".join(f'insertId="{s.insert_id}"' for s in cluster.samples)
     body = Composer(make_report(cluster), IssuesConfig()).issue(cluster, {}, draft=True).body
     assert query in unquote(body)
+
+
+def test_one_failed_request_is_one_request_and_one_moment_is_not_a_range() -> None:
+    request = {"requestMethod": "GET", "requestUrl": "https://api.example.test/v1/cart", "status": 502}
+    body = _body([run_entry(1, severity="ERROR", httpRequest=request, log="run.googleapis.com%2Frequests")])
+    assert "1 request failed." in body and "1 requests" not in body
+    assert "matching `HTTP 502 on GET /v1/cart (api)` at 2026-11-21T12:00:01Z (" in body
+    assert "between 2026-11-21T12:00:01Z and 2026-11-21T12:00:01Z" not in body
+    assert "- Time range: 2026-11-21T12:00:01Z (scan window" in body
+
+
+def test_a_go_panic_is_not_said_to_be_raised() -> None:
+    trace = (
+        "panic: runtime error: index out of range [4] with length 4\n\n"
+        "goroutine 12 [running]:\n"
+        "main.(*Ledger).apply(0xc000010000, 0x4)\n"
+        "\t/srv/ledger/ledger.go:88 +0x1d\n"
+        "main.main()\n"
+        "\t/srv/ledger/main.go:21 +0x45\n"
+        "exit status 2"
+    )
+    body = _body([run_entry(1, text=trace, severity="ERROR")])
+    assert "completes without panicking." in body
+    assert "Fix the panic in `main.(*Ledger).apply` at `/srv/ledger/ledger.go:88`" in body
+    assert "raising `panic`" not in body and "`panic` raised" not in body

@@ -136,6 +136,12 @@ def utc(moment: datetime | None) -> str:
     return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
+def during(first: datetime, last: datetime) -> str:
+    """`between A and B`, or `at A` when both are the same second (one occurrence has no range)."""
+    start, end = utc(first), utc(last)
+    return f"at {start}" if start == end else f"between {start} and {end}"
+
+
 def window_key(generated_at: datetime, hours: int) -> str:
     """The comment window a run falls in: its UTC time floored to a multiple of `hours` since the epoch."""
     moment = generated_at if generated_at.tzinfo else generated_at.replace(tzinfo=timezone.utc)
@@ -379,6 +385,7 @@ class Composer:
             closed_at=utc(closed_at) if closed_at else None,
             first_seen=utc(cluster.first_seen),
             last_seen=utc(cluster.last_seen),
+            during=during(cluster.first_seen, cluster.last_seen),
             services=_names(sorted(cluster.services)),
             next_action=next_action(cluster),
             comment_marker=Markup(COMMENT_MARKER),
@@ -405,6 +412,11 @@ class Composer:
             "error": error_line(cluster, budget.text),
             "first_seen": utc(cluster.first_seen),
             "last_seen": utc(cluster.last_seen),
+            "time_range": (
+                utc(cluster.first_seen)
+                if utc(cluster.first_seen) == utc(cluster.last_seen)
+                else f"{utc(cluster.first_seen)} to {utc(cluster.last_seen)}"
+            ),
             "share": f"{cluster.share:.1%}",
             "scanned": self.report.totals.read,
             "expected": expected_behavior(cluster),
@@ -435,7 +447,7 @@ def headline(cluster: Cluster, report: ScanReport) -> Markup:
     services = _names([name for name, _ in _ranked(cluster.services)])
     return Markup(
         f"{services} logged {severity_counts(cluster)} matching {_code(error_text(cluster))} "
-        f"between {utc(cluster.first_seen)} and {utc(cluster.last_seen)} "
+        f"{during(cluster.first_seen, cluster.last_seen)} "
         f"({cluster.share:.1%} of the {counted(report.totals.read, 'entry')} scanned)."
     )
 
@@ -536,11 +548,12 @@ def expected_behavior(cluster: Cluster) -> list[Markup]:
     if not statements and cluster.exception_type and top is not None:
         where = _code(top.location)
         function = f" in {_code(top.function)}" if top.function else ""
-        statements.append(
-            Markup(
-                f"The code at {where}{function} completes without raising {_code(cluster.exception_type)}."
-            )
+        failing = (
+            "panicking"  # Go and Rust panic; nothing is raised
+            if cluster.exception_type == "panic"
+            else f"raising {_code(cluster.exception_type)}"
         )
+        statements.append(Markup(f"The code at {where}{function} completes without {failing}."))
     if not statements:
         statements.append(
             Markup(
