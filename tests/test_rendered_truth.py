@@ -16,6 +16,7 @@ from loggardener.config import GardenerConfig, IssuesConfig
 from loggardener.pipeline import Scan, ScanOptions
 from loggardener.publishing.content import Composer, sample_query
 from loggardener.rendering.markdown import MarkdownWorklog
+from loggardener.rendering.markdown_safety import inline_code
 from loggardener.report import ScanReport
 from publishing_support import make_report
 
@@ -161,3 +162,19 @@ def test_a_go_panic_is_not_said_to_be_raised() -> None:
     assert "completes without panicking." in body
     assert "Fix the panic in `main.(*Ledger).apply` at `/srv/ledger/ledger.go:88`" in body
     assert "raising `panic`" not in body and "`panic` raised" not in body
+
+
+def test_the_worklog_counts_one_entry_in_the_singular() -> None:
+    report, _ = _one([run_entry(1, text="payment gateway refused the card batch", severity="ERROR")])
+    worklog = MarkdownWorklog().render(report)
+    assert "- **Count:** 1 entry in 1 event —" in worklog
+    assert "1 problem from 1 entry at or above WARNING" in worklog
+    assert not re.search(r"\b1 (entries|events)\b", worklog)
+
+
+def test_log_text_cut_in_an_inline_code_span_ends_after_a_whole_word() -> None:
+    text = "connection to the ledger database was reset by the peer while committing the nightly batch"
+    cut = inline_code(text, 40).strip("`")
+    assert cut.endswith("…") and len(cut) <= 40
+    assert all(word in text.split() for word in cut[:-1].split()), cut
+    assert inline_code("a" * 100, 40).strip("`") == "a" * 39 + "…"  # one long token: cut where it must be

@@ -16,6 +16,7 @@ from loggardener.entries.models import Event, Frame
 from loggardener.entries.parse import url_path
 from loggardener.entries.payloads import LOAD_BALANCER_OUTCOME, SECURITY_POLICY_SUFFIX
 from loggardener.entries.stacks import compact_rpc_error
+from loggardener.rendering.markdown_safety import cut_at_word
 
 FINGERPRINT_LENGTH = 12
 _IMPORT_ERRORS = frozenset({"ModuleNotFoundError", "ImportError"})
@@ -64,32 +65,20 @@ def normalize_route(url: str) -> str:
     return "/".join("{id}" if _ROUTE_SEGMENT_ID.match(s) else s for s in segments) or "/"
 
 
+_TITLE_LIMIT = 120
+
+
 def _shorten(text: str, limit: int = 120) -> str:
     stripped = text.strip()
     first_line = stripped.splitlines()[0] if stripped else ""
     return first_line if len(first_line) <= limit else first_line[: limit - 1] + "…"
 
 
-def _is_word(char: str) -> bool:
-    return char.isalnum() or char == "_"
-
-
-_TITLE_LIMIT = 120
-
-
 def _title(text: str, limit: int = _TITLE_LIMIT) -> str:
     """A title: the first line, within `limit` characters; a longer one ends with `…` after its last whole
     word (mid-word only when the last third of the limit is one token, an id or a path)."""
-    first_line = _shorten(text, limit)
-    if not first_line.endswith("…") or len(first_line) < limit:
-        return first_line
-    head = first_line[:-1]
-    whole = text.strip().splitlines()[0]
-    if _is_word(head[-1]) and _is_word(whole[len(head)]):
-        space = head.rfind(" ")
-        if space >= limit * 2 // 3:
-            head = head[:space]
-    return head.rstrip(" ,;:-") + "…"
+    stripped = text.strip()
+    return cut_at_word(stripped.splitlines()[0] if stripped else "", limit)
 
 
 def message_template(message: str) -> str:

@@ -35,7 +35,7 @@ from loggardener.publishing.markers import (
     state_marker,
 )
 from loggardener.rendering.bytecode import template_cache
-from loggardener.rendering.markdown import cluster_project, iso
+from loggardener.rendering.markdown import cluster_project, counted, iso
 from loggardener.report import ScanReport
 
 PRIORITIES = ("P0", "P1", "P2", "P3")
@@ -119,12 +119,6 @@ def _environment() -> jinja2.Environment:
     env.filters["prose"] = lambda text: Markup(safety.prose(str(text)))
     env.filters["counted"] = counted
     return env
-
-
-def counted(n: int, noun: str, plural: str | None = None) -> str:
-    """`1 entry`, `2 entries`, `0 revisions`: a count with its noun in the right number."""
-    many = plural or (f"{noun[:-1]}ies" if noun.endswith("y") else f"{noun}s")
-    return f"{n} {noun if n == 1 else many}"
 
 
 def utc(moment: datetime | None) -> str:

@@ -79,6 +79,12 @@ def error_group_url(group_id: str, project: str | None) -> str:
     return f"https://console.cloud.google.com/errors/detail/{quote(group_id, safe='')}{suffix}"
 
 
+def counted(n: int, noun: str, plural: str | None = None) -> str:
+    """`1 entry`, `2 entries`, `0 revisions`: a count with its noun in the right number."""
+    many = plural or (f"{noun[:-1]}ies" if noun.endswith("y") else f"{noun}s")
+    return f"{n} {noun if n == 1 else many}"
+
+
 def cluster_project(cluster: Cluster, project: str | None) -> str | None:
     """The project a problem's entries and Error Reporting groups are in: the scan's, else the one project its
     samples' log names name (an export's entries carry it); None when they name none or several."""
@@ -121,6 +127,7 @@ def environment(templates_dir: Path | None = None) -> jinja2.Environment:
     )
     env.globals["error_group_url"] = error_group_url
     env.globals["cluster_project"] = cluster_project
+    env.filters["counted"] = counted
     return env
 
 
