@@ -10,8 +10,10 @@ from typing import Any
 from urllib.parse import unquote
 
 from conftest import ListSource, scan_entries
-from entry_factories import run_entry
+from entry_factories import gke_entry, run_entry
+from linear import assert_linear
 from loggardener.clustering.models import Cluster
+from loggardener.clustering.signature import _without_context
 from loggardener.config import GardenerConfig, IssuesConfig
 from loggardener.pipeline import Scan, ScanOptions
 from loggardener.publishing.content import Composer, sample_query
@@ -178,3 +180,55 @@ def test_log_text_cut_in_an_inline_code_span_ends_after_a_whole_word() -> None:
     assert cut.endswith("…") and len(cut) <= 40
     assert all(word in text.split() for word in cut[:-1].split()), cut
     assert inline_code("a" * 100, 40).strip("`") == "a" * 39 + "…"  # one long token: cut where it must be
+
+
+def test_a_sample_that_is_the_stack_pattern_word_for_word_is_not_printed_twice() -> None:
+    trace = (
+        "Traceback (most recent call last):\n"
+        '  File "/srv/app/billing.py", line 40, in charge\n'
+        "    total = prices[sku]\n"
+        "KeyError: 'sku-7'"
+    )
+    report, cluster = _one([run_entry(1, text=trace, severity="ERROR")])
+    body = Composer(report, IssuesConfig()).issue(cluster, {}, draft=True).body
+    worklog = MarkdownWorklog().render(report)
+    for document in (body, worklog):
+        assert document.count("total = prices[sku]") == 1
+        assert "the stack pattern above, word for word." in document
+
+
+def test_a_sample_that_says_more_than_the_stack_pattern_is_printed() -> None:
+    trace = (
+        "charge failed for order 18\n"
+        "Traceback (most recent call last):\n"
+        '  File "/srv/app/billing.py", line 40, in charge\n'
+        "    total = prices[sku]\n"
+        "KeyError: 'sku-7'"
+    )
+    body = _body([run_entry(1, text=trace, severity="ERROR")])
+    assert "charge failed for order 18" in body
+    assert "word for word" not in body
+
+
+def test_an_environment_without_revisions_does_not_count_zero_of_them() -> None:
+    entry = gke_entry(1, text="replica lag exceeded 30s on shard 4", severity="ERROR")
+    body = _body([entry])
+    assert "0 revisions" not in body
+
+
+def test_the_json_context_after_a_message_is_left_out_of_the_title() -> None:
+    text = (
+        "[2026-11-21 12:00:01] production.ERROR: Call to a member function save() on null "
+        '{"userId":41,"exception":"[object] (Error(code: 0): Call to a member function save() on null at '
+        '/var/www/app/Http/Controllers/CartController.php:88)"}'
+    )
+    _, cluster = _one([run_entry(1, text=text, severity="ERROR")])
+    assert cluster.title.endswith("Call to a member function save() on null {…}"), cluster.title
+    assert '"exception"' not in cluster.title
+
+
+def test_leaving_the_json_context_out_is_linear() -> None:
+    def run(n: int) -> str:
+        return _without_context("word " + ' {"a' * n + ' {"k": 1}')
+
+    assert assert_linear(run, 40_000).endswith("{…}")

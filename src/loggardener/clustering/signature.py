@@ -74,11 +74,24 @@ def _shorten(text: str, limit: int = 120) -> str:
     return first_line if len(first_line) <= limit else first_line[: limit - 1] + "…"
 
 
+# A JSON object of context after a message's words (Monolog, Laravel, winston: `message {"exception":…}`)
+_JSON_CONTEXT = re.compile(r' \{"[\w@$.-]{1,64}"\s?[:=]')
+
+
+def _without_context(line: str) -> str:
+    """`line` with the JSON context logged after its words said as `{…}`: the title reaches what failed."""
+    found = _JSON_CONTEXT.search(line) if ' {"' in line else None
+    if found is None or not any(char.isalpha() for char in line[: found.start()]):
+        return line
+    return f"{line[: found.start()]} {{…}}"
+
+
 def _title(text: str, limit: int = _TITLE_LIMIT) -> str:
-    """A title: the first line, within `limit` characters; a longer one ends with `…` after its last whole
-    word (mid-word only when the last third of the limit is one token, an id or a path)."""
+    """A title: the first line, without the JSON context after its words, within `limit` characters; a
+    longer one ends with `…` after its last whole word (mid-word only when the last third of the limit is
+    one token, an id or a path)."""
     stripped = text.strip()
-    return cut_at_word(stripped.splitlines()[0] if stripped else "", limit)
+    return cut_at_word(_without_context(stripped.splitlines()[0]) if stripped else "", limit)
 
 
 def message_template(message: str) -> str:
@@ -237,6 +250,7 @@ def display_title(signature: Signature, display: str) -> str:
     if signature.kind == "exception" and len(signature.parts) == 3 and display:
         title = f"{signature.exception or signature.parts[0]}: {display}"
         origin = signature.origin
+        title = _without_context(title.strip().splitlines()[0])
         if origin is None:
             return _title(title)
         where = f" in {origin.function or origin.file}"
