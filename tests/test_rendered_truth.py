@@ -61,7 +61,8 @@ def test_a_long_exception_title_keeps_the_place_it_was_raised_and_cuts_the_messa
     )
     _, cluster = _one([run_entry(1, text=stack, severity="ERROR")])
     assert cluster.title.startswith("System.Collections.Generic.KeyNotFoundException: The given key 'EUR'")
-    assert cluster.title.endswith("… in Acme.Pricing.RateTable.Lookup"), cluster.title
+    assert cluster.title.endswith(" in RateTable.Lookup"), cluster.title  # the place by its last names
+    assert "…" in cluster.title  # and the message cut to make room for it
 
 
 def test_a_problem_whose_entries_share_no_word_is_titled_by_an_example_not_a_bare_wildcard() -> None:

@@ -253,7 +253,10 @@ def display_title(signature: Signature, display: str) -> str:
         title = _without_context(title.strip().splitlines()[0])
         if origin is None:
             return _title(title)
-        where = f" in {origin.function or origin.file}"
+        place = origin.function or origin.file
+        where = f" in {place}"
+        if len(title) + len(where) > _TITLE_LIMIT:
+            where = f" in {_short_place(place)}"  # the message first: the place by its last names
         if len(title) + len(where) > _TITLE_LIMIT and len(where) <= _TITLE_LIMIT // 2:
             return _title(title, _TITLE_LIMIT - len(where)) + where  # the message is cut, never the place
         return _title(title + where)
@@ -271,6 +274,16 @@ def worded_title(title: str, example: str) -> str:
     if any(char.isalnum() for char in title.replace(WILDCARD, "")) or not example.strip():
         return title
     return _title(f"messages with no word in common, e.g. {example.strip()}")
+
+
+def _short_place(place: str) -> str:
+    """A function or file by its last names: `cart.(*Store).Get` for a Go package path's, `Rates.Get` for
+    `Acme.Pricing.Rates.Get`, `Db.php` for `/var/www/src/Db.php`."""
+    tail = place.replace("\\", "/").rsplit("/", 1)[-1]
+    if "/" in place.replace("\\", "/"):
+        return tail or place
+    names = tail.split(".")
+    return ".".join(names[-2:]) if len(names) > 2 else tail
 
 
 def mined_message(event: Event) -> tuple[ClusterKind, str, str] | None:
