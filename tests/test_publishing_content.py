@@ -237,7 +237,10 @@ def test_without_a_scan_query_there_is_no_empty_logs_explorer_heading() -> None:
     body = Composer(report, IssuesConfig()).issue(report.clusters[0], {}).body
     assert "Logs Explorer:" not in body and "Logs Explorer (" not in body
     assert "\n\n\n" not in body
-    assert 'Logs Explorer query for the samples: `insertId="abc123"`' in body
+    assert (
+        'Logs Explorer query for the samples: `timestamp>="2025-09-16T17:43:50Z" '
+        'AND timestamp<"2025-09-16T17:43:51Z" AND (insertId="abc123")`'
+    ) in body
 
 
 def test_draft_comments_do_not_promise_edits() -> None:

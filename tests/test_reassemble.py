@@ -226,7 +226,8 @@ def test_a_go_crash_split_per_line_is_one_problem(
     assert [(c.count, c.max_severity) for c in report.clusters] == [(len(lines), "ERROR")]
     cluster = report.clusters[0]
     function, location = place.split()
-    assert cluster.title.startswith(f"{title} in {function[:20]}")
+    assert cluster.title.startswith(f"{title} in ")  # the message whole, then the place by its last names
+    assert cluster.title.endswith(function.rsplit(".", 1)[-1])
     top = cluster.affected_files[0]
     assert (top.function, top.location) == (function, location)
     assert report.totals.reassembled_tracebacks == 1

@@ -186,7 +186,7 @@ def test_an_audit_problem_s_title_names_the_method_by_its_last_two_names_and_rea
     report = scan_entries([failed])
     assert [c.title for c in report.clusters] == [
         "RESOURCE_EXHAUSTED on NotebookService.CreateInstance (notebooks.googleapis.com): The zone 'asia-east9-z' "
-        "does not have …"
+        "does not have…"
     ]
     assert "google.cloud.notebooks.v2.NotebookService.CreateInstance" in report.clusters[0].message
 

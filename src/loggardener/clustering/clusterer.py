@@ -28,8 +28,9 @@ from loggardener.clustering.signature import (
     mined_signature,
     request_route,
     signature_of,
+    worded_title,
 )
-from loggardener.entries.models import Event, LogEntry, Severity
+from loggardener.entries.models import Event, LogEntry, Severity, log_project
 
 _MAX_INSTANCES = 10_000
 _MAX_ERROR_GROUPS = 25
@@ -322,7 +323,7 @@ class Clusterer:
         title = (
             signature.title
             if acc.mined is not None and acc.mined.template_id == OTHER_ID
-            else display_title(signature, acc.shared.text())
+            else worded_title(display_title(signature, acc.shared.text()), representative.message)
         )
         return Cluster(
             fingerprint=signature.fingerprint,
@@ -423,6 +424,7 @@ def _sample(event: Event) -> Sample:
         revision=entry.revision,
         instance=entry.instance,
         log_name=entry.log_id,
+        project=log_project(entry.log_name),
         message=_capped(
             (entry.message or _request_line(entry))
             if entry.stack is None or entry.stack.text in entry.message

@@ -38,6 +38,7 @@ class Sample(BaseModel):
     revision: str | None = None
     instance: str | None = None
     log_name: str = ""
+    project: str | None = Field(default=None, description="The project its log name names, if any.")
     message: str
     entries: int = Field(default=1, description="How many log entries the event was made of.")
 
@@ -116,3 +117,14 @@ class Cluster(BaseModel):
     trend: Trend | None = Field(
         default=None, description="Across runs (needs --state): new, recurring, regressed."
     )
+
+    def shared_message(self) -> str | None:
+        """The message every event says, on one line, when the samples are all the events and their texts are
+        the same: then nothing varies, and the template's masks would hide facts. Else None (say the template).
+        """
+        samples = self.samples
+        if self.kind == "request" or not samples or len(samples) < self.events:
+            return None
+        if len({sample.message for sample in samples}) != 1:
+            return None
+        return " ".join(self.message.split()) or None

@@ -16,6 +16,7 @@ from loggardener.entries.models import Event, Frame
 from loggardener.entries.parse import url_path
 from loggardener.entries.payloads import LOAD_BALANCER_OUTCOME, SECURITY_POLICY_SUFFIX
 from loggardener.entries.stacks import compact_rpc_error
+from loggardener.rendering.markdown_safety import cut_at_word
 
 FINGERPRINT_LENGTH = 12
 _IMPORT_ERRORS = frozenset({"ModuleNotFoundError", "ImportError"})
@@ -64,10 +65,33 @@ def normalize_route(url: str) -> str:
     return "/".join("{id}" if _ROUTE_SEGMENT_ID.match(s) else s for s in segments) or "/"
 
 
+_TITLE_LIMIT = 120
+
+
 def _shorten(text: str, limit: int = 120) -> str:
     stripped = text.strip()
     first_line = stripped.splitlines()[0] if stripped else ""
     return first_line if len(first_line) <= limit else first_line[: limit - 1] + "…"
+
+
+# A JSON object of context after a message's words (Monolog, Laravel, winston: `message {"exception":…}`)
+_JSON_CONTEXT = re.compile(r' \{"[\w@$.-]{1,64}"\s?[:=]')
+
+
+def _without_context(line: str) -> str:
+    """`line` with the JSON context logged after its words said as `{…}`: the title reaches what failed."""
+    found = _JSON_CONTEXT.search(line) if ' {"' in line else None
+    if found is None or not any(char.isalpha() for char in line[: found.start()]):
+        return line
+    return f"{line[: found.start()]} {{…}}"
+
+
+def _title(text: str, limit: int = _TITLE_LIMIT) -> str:
+    """A title: the first line, without the JSON context after its words, within `limit` characters; a
+    longer one ends with `…` after its last whole word (mid-word only when the last third of the limit is
+    one token, an id or a path)."""
+    stripped = text.strip()
+    return cut_at_word(_without_context(stripped.splitlines()[0]) if stripped else "", limit)
 
 
 def message_template(message: str) -> str:
@@ -115,7 +139,7 @@ def signature_of(event: Event) -> Signature:
         if exception.rsplit(".", 1)[-1] in _IMPORT_ERRORS:
             # The missing module is the problem, wherever the import sits: every importer is an affected file.
             return Signature(
-                "exception", (exception, message), _shorten(f"{exception}: {message}"), message, origin
+                "exception", (exception, message), _title(f"{exception}: {message}"), message, origin
             )
         return _exception_signature(exception, message_template(message) if message else "", origin)
     http = entry.http
@@ -145,7 +169,7 @@ def _exception_signature(exception: str, template: str, origin: Frame | None) ->
     if origin is not None:
         title = f"{title} in {origin.function or origin.file}"
     kind_of = exception if (origin is None or _weak_message(template)) else ""
-    return Signature("exception", (kind_of, template, where), _shorten(title), template, origin, exception)
+    return Signature("exception", (kind_of, template, where), _title(title), template, origin, exception)
 
 
 def request_route(signature: Signature, url: str | None) -> str | None:
@@ -226,14 +250,40 @@ def display_title(signature: Signature, display: str) -> str:
     if signature.kind == "exception" and len(signature.parts) == 3 and display:
         title = f"{signature.exception or signature.parts[0]}: {display}"
         origin = signature.origin
-        return _shorten(title if origin is None else f"{title} in {origin.function or origin.file}")
+        title = _without_context(title.strip().splitlines()[0])
+        if origin is None:
+            return _title(title)
+        place = origin.function or origin.file
+        where = f" in {place}"
+        if len(title) + len(where) > _TITLE_LIMIT:
+            where = f" in {_short_place(place)}"  # the message first: the place by its last names
+        if len(title) + len(where) > _TITLE_LIMIT and len(where) <= _TITLE_LIMIT // 2:
+            return _title(title, _TITLE_LIMIT - len(where)) + where  # the message is cut, never the place
+        return _title(title + where)
     if signature.kind == "message" and len(signature.parts) == 2 and display:
         return _with_service(display, signature.parts[0])
     if signature.kind == "audit" and display:
         return _audit_title(display)
     if signature.kind == "message" and display:
-        return _shorten(display)
+        return _title(display)
     return signature.title
+
+
+def worded_title(title: str, example: str) -> str:
+    """`title`, or when it names nothing (its entries share no word: `<*>`), the words of one as an example."""
+    if any(char.isalnum() for char in title.replace(WILDCARD, "")) or not example.strip():
+        return title
+    return _title(f"messages with no word in common, e.g. {example.strip()}")
+
+
+def _short_place(place: str) -> str:
+    """A function or file by its last names: `cart.(*Store).Get` for a Go package path's, `Rates.Get` for
+    `Acme.Pricing.Rates.Get`, `Db.php` for `/var/www/src/Db.php`."""
+    tail = place.replace("\\", "/").rsplit("/", 1)[-1]
+    if "/" in place.replace("\\", "/"):
+        return tail or place
+    names = tail.split(".")
+    return ".".join(names[-2:]) if len(names) > 2 else tail
 
 
 def mined_message(event: Event) -> tuple[ClusterKind, str, str] | None:
@@ -268,7 +318,7 @@ def mined_signature(
         return Signature("audit", (method, template), _audit_title(template), template)
     if method:  # a service's lifecycle line (`mined_message`)
         return Signature(kind, (method, template), _with_service(template, method), template)
-    return Signature(kind, (template,), _shorten(template), template)
+    return Signature(kind, (template,), _title(template), template)
 
 
 # An audit message's head, `CODE on a.b.v1.Service.Method (api): …`: the method's qualifiers before its last
@@ -291,9 +341,9 @@ def _audit_title(text: str) -> str:
     ClusterController.CreateCluster (dataproc.googleapis.com): …`), so that the title reaches what failed; a
     condition change is said in few words (`Revision R Ready=False: why`), so that it reaches why."""
     changed = _CONDITION_CHANGE.sub(r"\3 \4 \1=\2: ", text, count=1)
-    return _shorten(changed if changed != text else _AUDIT_METHOD_QUALIFIERS.sub(r"\1", text, count=1))
+    return _title(changed if changed != text else _AUDIT_METHOD_QUALIFIERS.sub(r"\1", text, count=1))
 
 
 def _with_service(text: str, service: str) -> str:
     """A title naming the service it is about, as a request problem's does."""
-    return f"{_shorten(text, max(40, 117 - len(service)))} ({service})"
+    return f"{_title(text, max(40, 117 - len(service)))} ({service})"

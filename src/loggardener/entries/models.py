@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import re
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal, NamedTuple
@@ -133,6 +134,17 @@ class LogEntry(NamedTuple):
     def log_id(self) -> str:
         """The log's id: the part of logName after `/logs/`, URL-decoded."""
         return _log_id(self.log_name)
+
+
+# `projects/P/logs/LOG`: project ids are lowercase (a domain-scoped one has `example.com:` before it)
+_LOG_PROJECT = re.compile(r"projects/([a-z0-9][-a-z0-9.:]{0,127})/logs/")
+
+
+@functools.lru_cache(maxsize=1024)
+def log_project(log_name: str) -> str | None:
+    """The project a log name is in (`projects/P/logs/…`); None for folders, organizations and bare ids."""
+    found = _LOG_PROJECT.match(log_name)
+    return found.group(1) if found else None
 
 
 @functools.lru_cache(maxsize=1024)

@@ -69,7 +69,8 @@ def actions_for(cluster: Cluster) -> list[str]:
         )
     elif cluster.kind == "request" and (refusal := _POLICY_REFUSAL.match(message)):
         actions.append(
-            f"Check whether the {cluster.count} requests security policy {code(refusal[2])} "
+            f"Check whether the {cluster.count} request{'' if cluster.count == 1 else 's'} security policy "
+            f"{code(refusal[2])} "
             f"{refusal[1].replace('_', ' ')} for {where} came from your own clients: if they did, adjust the "
             "policy or the rule that matched; a scanner's requests need nothing."
         )
@@ -89,17 +90,25 @@ def actions_for(cluster: Cluster) -> list[str]:
         routes = ", ".join(f"{code(r)}" for r in cluster.routes[:3])
         statuses = "/".join(sorted(cluster.http_statuses))
         actions.append(
-            f"Find the cause of HTTP {statuses} on {routes} in {where}; {cluster.count} requests failed."
+            f"Find the cause of HTTP {statuses} on {routes} in {where}; "
+            f"{cluster.count} request{'' if cluster.count == 1 else 's'} failed."
         )
     elif cluster.exception_type and cluster.affected_files:
         top = cluster.affected_files[0]
         actions.append(
-            f"Fix {code(cluster.exception_type)} raised in {code(top.function or top.file)} at {code(top.location)} ({where})."
+            f"Fix {_raised(cluster.exception_type)} in {code(top.function or top.file)} at {code(top.location)} "
+            f"({where})."
         )
     elif cluster.exception_type:
-        actions.append(f"Fix {code(cluster.exception_type)} in {where}; the stack has no frame of your code.")
+        failure = "the panic" if cluster.exception_type == "panic" else code(cluster.exception_type)
+        actions.append(f"Fix {failure} in {where}; the stack has no frame of your code.")
     else:
-        actions.append(f"Investigate {code(cluster.template)} in {where}.")
+        actions.append(f"Investigate {code(cluster.shared_message() or cluster.template)} in {where}.")
     if cluster.error_group_ids:
         actions.append("Follow the Error Reporting groups listed with this problem for full occurrences.")
     return actions
+
+
+def _raised(exception_type: str) -> str:
+    """`` `KeyError` raised `` (an exception), `the panic` (Go and Rust panic: nothing is raised)."""
+    return "the panic" if exception_type == "panic" else f"{code(exception_type)} raised"

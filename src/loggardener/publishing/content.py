@@ -35,7 +35,7 @@ from loggardener.publishing.markers import (
     state_marker,
 )
 from loggardener.rendering.bytecode import template_cache
-from loggardener.rendering.markdown import iso
+from loggardener.rendering.markdown import cluster_project, counted, iso
 from loggardener.report import ScanReport
 
 PRIORITIES = ("P0", "P1", "P2", "P3")
@@ -117,6 +117,7 @@ def _environment() -> jinja2.Environment:
     )
     env.filters["clip"] = lambda text, limit: safety.clip(str(text), limit)
     env.filters["prose"] = lambda text: Markup(safety.prose(str(text)))
+    env.filters["counted"] = counted
     return env
 
 
@@ -127,6 +128,12 @@ def utc(moment: datetime | None) -> str:
     if moment.tzinfo is not None:
         moment = moment.astimezone(timezone.utc)
     return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def during(first: datetime, last: datetime) -> str:
+    """`between A and B`, or `at A` when both are the same second (one occurrence has no range)."""
+    start, end = utc(first), utc(last)
+    return f"at {start}" if start == end else f"between {start} and {end}"
 
 
 def window_key(generated_at: datetime, hours: int) -> str:
@@ -372,6 +379,7 @@ class Composer:
             closed_at=utc(closed_at) if closed_at else None,
             first_seen=utc(cluster.first_seen),
             last_seen=utc(cluster.last_seen),
+            during=during(cluster.first_seen, cluster.last_seen),
             services=_names(sorted(cluster.services)),
             next_action=next_action(cluster),
             comment_marker=Markup(COMMENT_MARKER),
@@ -387,7 +395,9 @@ class Composer:
     def _facts(self, cluster: Cluster, budget: Budget) -> dict[str, object]:
         services = [name for name, _ in _ranked(cluster.services)]
         sample = cluster.samples[0] if cluster.samples else None
+        project = cluster_project(cluster, self.report.project)
         return {
+            "project": project,
             "headline": headline(cluster, self.report),
             "services": _names(services),
             "service_counts": _ranked(cluster.services)[: budget.items],
@@ -396,12 +406,17 @@ class Composer:
             "error": error_line(cluster, budget.text),
             "first_seen": utc(cluster.first_seen),
             "last_seen": utc(cluster.last_seen),
+            "time_range": (
+                utc(cluster.first_seen)
+                if utc(cluster.first_seen) == utc(cluster.last_seen)
+                else f"{utc(cluster.first_seen)} to {utc(cluster.last_seen)}"
+            ),
             "share": f"{cluster.share:.1%}",
             "scanned": self.report.totals.read,
             "expected": expected_behavior(cluster),
             "reproduction": reproduction_steps(cluster),
             "groups": [
-                (group, link_target(error_reporting_url(group, self.report.project)))
+                (group, link_target(error_reporting_url(group, project)))
                 for group in cluster.error_group_ids[: budget.items]
             ],
             "more_groups": max(0, len(cluster.error_group_ids) - budget.items),
@@ -409,7 +424,7 @@ class Composer:
             "sample_time": iso(sample.timestamp.astimezone(timezone.utc)) if sample else None,
             "console_url": link_target(self.report.console_url),
             "sample_query": sample_query(cluster),
-            "sample_query_url": link_target(logs_explorer_url(sample_query(cluster), self.report.project)),
+            "sample_query_url": link_target(logs_explorer_url(sample_query(cluster), project)),
             "justification": justification(cluster, self.config),
             "statuses": _ranked(cluster.http_statuses)[: budget.items],
             "routes": cluster.routes[: budget.items],
@@ -426,8 +441,8 @@ def headline(cluster: Cluster, report: ScanReport) -> Markup:
     services = _names([name for name, _ in _ranked(cluster.services)])
     return Markup(
         f"{services} logged {severity_counts(cluster)} matching {_code(error_text(cluster))} "
-        f"between {utc(cluster.first_seen)} and {utc(cluster.last_seen)} "
-        f"({cluster.share:.1%} of the {report.totals.read} entries scanned)."
+        f"{during(cluster.first_seen, cluster.last_seen)} "
+        f"({cluster.share:.1%} of the {counted(report.totals.read, 'entry')} scanned)."
     )
 
 
@@ -455,10 +470,14 @@ def _with_type(cluster: Cluster, text: str) -> str:
 
 
 def error_text(cluster: Cluster) -> str:
-    """What every entry of the cluster says: its template (`<*>` where entries differ), with the exception type.
+    """What every entry of the cluster says: its template (`<*>` where entries differ), with the exception type;
+    its message when every event is a sample and all say the same (nothing differs, so nothing is masked).
 
-    Never one sample's message: a sample is quoted only as an example (see `example_text`).
+    Never one sample's message otherwise: a sample is quoted only as an example (see `example_text`).
     """
+    shared = cluster.shared_message()
+    if shared is not None:
+        return _with_type(cluster, shared)
     return _with_type(cluster, cluster.template) or cluster.title
 
 
@@ -467,7 +486,7 @@ def example_text(cluster: Cluster) -> str | None:
     if not cluster.samples:
         return None
     text = _with_type(cluster, cluster.message)
-    return text if text and text != error_text(cluster) else None
+    return text if text and " ".join(text.split()) != error_text(cluster) else None
 
 
 def error_line(cluster: Cluster, limit: int = 300) -> Markup:
@@ -518,15 +537,17 @@ def expected_behavior(cluster: Cluster) -> list[Markup]:
     server_errors = sum(n for status, n in cluster.http_statuses.items() if status.startswith("5"))
     if cluster.kind == "request" and server_errors:
         routes = _names(cluster.routes) if cluster.routes else Markup("these requests")
-        statements.append(Markup(f"{routes} answer without a 5xx status ({server_errors} did not)."))
+        answer = "answers" if len(cluster.routes) == 1 else "answer"
+        statements.append(Markup(f"{routes} {answer} without a 5xx status ({server_errors} did not)."))
     if not statements and cluster.exception_type and top is not None:
         where = _code(top.location)
         function = f" in {_code(top.function)}" if top.function else ""
-        statements.append(
-            Markup(
-                f"The code at {where}{function} completes without raising {_code(cluster.exception_type)}."
-            )
+        failing = (
+            "panicking"  # Go and Rust panic; nothing is raised
+            if cluster.exception_type == "panic"
+            else f"raising {_code(cluster.exception_type)}"
         )
+        statements.append(Markup(f"The code at {where}{function} completes without {failing}."))
     if not statements:
         statements.append(
             Markup(
@@ -555,7 +576,7 @@ def reproduction_steps(cluster: Cluster) -> list[Markup]:
         steps.append(Markup("The logs do not record what triggers it; start from the sample below."))
     steps.append(
         Markup(
-            f"Expect {_code(error_text(cluster))} in the logs ({cluster.events} events"
+            f"Expect {_code(error_text(cluster))} in the logs ({counted(cluster.events, 'event')}"
             + (
                 f" from {cluster.instances} instance{'s' if cluster.instances != 1 else ''}"
                 if cluster.instances
@@ -596,11 +617,17 @@ def error_reporting_url(group: str, project: str | None) -> str | None:
 
 
 def sample_query(cluster: Cluster) -> str | None:
-    """A Logs Explorer query matching the samples by insertId."""
-    ids = [s.insert_id for s in cluster.samples if s.insert_id]
-    if not ids:
+    """A Logs Explorer query matching the samples by insertId, within the seconds they were logged in: Logs
+    Explorer searches only the last hour unless the query bounds `timestamp` itself."""
+    samples = [s for s in cluster.samples if s.insert_id][:5]
+    if not samples:
         return None
-    return " OR ".join(f'insertId="{i}"' for i in ids[:5])
+    moments = [s.timestamp.astimezone(timezone.utc).replace(microsecond=0) for s in samples]
+    ids = " OR ".join(f'insertId="{s.insert_id}"' for s in samples)
+    return (
+        f'timestamp>="{utc(min(moments))}" AND timestamp<"{utc(max(moments) + timedelta(seconds=1))}" '
+        f"AND ({ids})"
+    )
 
 
 def logs_explorer_url(query: str | None, project: str | None) -> str | None:

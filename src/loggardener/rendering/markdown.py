@@ -15,6 +15,7 @@ from urllib.parse import quote
 import jinja2
 import jinja2.meta
 
+from loggardener.clustering.models import Cluster
 from loggardener.errors import ExitCode, GardenerError
 from loggardener.files import scope_slug
 from loggardener.publishing.safety import prose
@@ -78,6 +79,21 @@ def error_group_url(group_id: str, project: str | None) -> str:
     return f"https://console.cloud.google.com/errors/detail/{quote(group_id, safe='')}{suffix}"
 
 
+def counted(n: int, noun: str, plural: str | None = None) -> str:
+    """`1 entry`, `2 entries`, `0 revisions`: a count with its noun in the right number."""
+    many = plural or (f"{noun[:-1]}ies" if noun.endswith("y") else f"{noun}s")
+    return f"{n} {noun if n == 1 else many}"
+
+
+def cluster_project(cluster: Cluster, project: str | None) -> str | None:
+    """The project a problem's entries and Error Reporting groups are in: the scan's, else the one project its
+    samples' log names name (an export's entries carry it); None when they name none or several."""
+    if project:
+        return project
+    names = {sample.project for sample in cluster.samples}
+    return names.pop() if len(names) == 1 else None
+
+
 def _finalize(value: object) -> object:
     """Every `{{ … }}` of a template: control characters (ESC, NUL, BEL, bidi) never reach a document."""
     return strip_controls(value) if isinstance(value, str) else value
@@ -110,6 +126,8 @@ def environment(templates_dir: Path | None = None) -> jinja2.Environment:
         text=markdown_text,
     )
     env.globals["error_group_url"] = error_group_url
+    env.globals["cluster_project"] = cluster_project
+    env.filters["counted"] = counted
     return env
 
 

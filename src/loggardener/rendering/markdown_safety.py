@@ -31,11 +31,26 @@ def _longest_run(text: str, char: str = "`") -> int:
     return max(runs, default=0)
 
 
+def _is_word(char: str) -> bool:
+    return char.isalnum() or char == "_"
+
+
+def cut_at_word(text: str, limit: int) -> str:
+    """`text` within `limit` characters: a longer one ends with `…` after its last whole word (mid-word only
+    when the last third of the limit is one token: an id, a path, a URL)."""
+    if len(text) <= limit:
+        return text
+    head = text[: max(0, limit - 1)]
+    if head and _is_word(head[-1]) and _is_word(text[len(head)]):
+        space = head.rfind(" ")
+        if space >= limit * 2 // 3:
+            head = head[:space]
+    return head.rstrip(" ,;:-") + "…"
+
+
 def inline_code(text: str, limit: int = 300) -> str:
-    """One line of text as an inline code span that nothing inside can close."""
-    flat = " ".join(strip_controls(text).split())
-    if len(flat) > limit:
-        flat = flat[: limit - 1] + "…"
+    """One line of text as an inline code span that nothing inside can close; a long one is cut at a word."""
+    flat = cut_at_word(" ".join(strip_controls(text).split()), limit)
     if not flat:
         return ""
     fence = "`" * (_longest_run(flat) + 1)
