@@ -956,3 +956,80 @@ def test_a_name_in_two_statements_with_the_same_ending_is_a_value() -> None:
         for _ in range(60)
     ]
     assert len(set(clusters_of(messages).values())) == 2
+
+
+def test_an_empty_field_between_values_is_a_value() -> None:
+    """An access log writes `-` for a field it has no value for: between values, the line is the same event
+    as one with a number there, not a longer template with a dash in it."""
+    rng = random.Random(5)
+    messages = [
+        f"peer 10.0.{rng.randrange(256)}.{rng.randrange(256)} status {rng.choice([200, 404])} "
+        f"{rng.choice(['-', str(rng.randrange(900))])} {rng.randrange(9000)} {rng.choice(['-', '17'])} 5 done"
+        for _ in range(60)
+    ]
+    assert len(set(clusters_of(messages).values())) == 1
+
+
+def test_a_dash_beside_a_word_stays_a_word_of_the_template() -> None:
+    assert signature("error connecting to master 7 - retry-time: 60") == (
+        "error",
+        "connecting",
+        "to",
+        "master",
+        "<*>",
+        "-",
+        "retry-time:",
+        "<*>",
+    )
+
+
+def test_a_keys_value_built_around_a_masked_id_is_a_value() -> None:
+    """`lease_id=auth/approle/login/h3f…`: the words in a key's value around a masked id are part of the id,
+    however few and frequent they are."""
+    rng = random.Random(8)
+    messages = [
+        f"expiration: revoked lease: lease_id=auth/{rng.choice(['kubernetes', 'approle', 'token'])}/login/"
+        f"h{uuid.UUID(int=rng.getrandbits(128)).hex}"
+        for _ in range(90)
+    ]
+    assert set(clusters_of(messages).values()) == {"expiration: revoked lease: <*>"}
+
+
+KLOG_OUTPUTS = [
+    'output="HTTP probe failed with statuscode: {n}"',
+    'output="Get \\"http://10.1.{n}.7:8080/healthz\\": dial tcp 10.1.{n}.7:8080: connect: connection refused"',
+    'output="Get \\"http://10.1.{n}.7:8080/ready\\": context deadline exceeded"',
+]
+
+
+def test_a_keys_quoted_text_beside_the_message_is_a_value() -> None:
+    """klog's `"Probe failed" … output="…"` and logfmt's `msg="Notify failed" … err="…"`: the message stays, the
+    quoted text of another key is the event's value, however many words it has."""
+    rng = random.Random(3)
+
+    def probe() -> str:
+        output = rng.choice(KLOG_OUTPUTS).format(n=rng.randrange(256))
+        kind = rng.choice(["Readiness", "Liveness", "Startup"])
+        return f'prober.go:107] "Probe failed" probeType="{kind}" pod="prod/api-{rng.randrange(99)}" {output}'
+
+    def notify() -> str:
+        err = rng.choice(["context deadline exceeded", "unexpected status code 429", "channel_not_found"])
+        return f'caller=dispatch.go:354 level=error msg="Notify for alerts failed" num_alerts={rng.randrange(9)} err="{err}"'
+
+    assert_one_cluster_per_event([probe, notify], 120, rng)
+
+
+def test_quoted_messages_of_keys_without_another_message_stay_apart() -> None:
+    """`msg="shim disconnected"` and `msg="cleaning up after shim disconnected"`: with no other message in the
+    line, a key's quoted texts are the messages of different events."""
+    texts = ["shim disconnected", "cleaning up after shim disconnected", "starting signal loop"]
+    messages = [f'level=info msg="{text}" id={n:064x} namespace=moby' for text in texts for n in range(20)]
+    assert len(set(clusters_of(messages).values())) == 3
+
+
+def test_keyed_quoted_texts_are_linear() -> None:
+    """Many quoted texts in one line cost their length, not its square."""
+    assert_linear(lambda n: signature(" ".join(f'k{i}="a b c"' for i in range(n // 8))), 20_000)
+    assert_linear(
+        lambda n: clusters_of([" ".join(f'k{i}="a b {j}"' for i in range(n // 8)) for j in range(3)]), 20_000
+    )

@@ -136,6 +136,8 @@ def signature(message: str) -> tuple[str, ...]:
     if ',"' in masked:
         masked = _MEMBERS.sub(", ", masked)
     tokens = masked.split()
+    if " - " in masked:
+        tokens = _absent_values(tokens)
     if WILDCARD in masked or _EMPTY.search(masked):
         folded: list[str] = []
         column = False  # the last token was a bracketed column (`[worker-7]`): its own slot
@@ -151,6 +153,18 @@ def signature(message: str) -> tuple[str, ...]:
     if len(tokens) > MAX_TOKENS:
         tokens = [*tokens[:MAX_TOKENS], WILDCARD]
     return tuple(tokens)
+
+
+def _absent_values(tokens: list[str]) -> list[str]:
+    """A field left empty reads as a value: `"-"` always, a bare `-` between two values (`<*> - "-"` of an
+    access log), not a dash beside a word (`connecting to master - retry`, `OK <*> - gsmtp`)."""
+    last = len(tokens) - 1
+    return [
+        WILDCARD
+        if token == "-" and 0 < i < last and tokens[i - 1] == WILDCARD and tokens[i + 1] == WILDCARD
+        else token
+        for i, token in enumerate(tokens)
+    ]
 
 
 def _fold_repeats(tokens: list[str]) -> list[str]:
@@ -353,6 +367,11 @@ class TemplateMiner:
         for index, (start, end) in _phrases([_value_blind(key) for key in keys]).items():
             views[index] = (*keys[index][:start], WILDCARD, *keys[index][end:])
             found.union(first.setdefault(views[index], index), index)
+        # The quoted text of a key beside the line's message (`err="…"` after `msg="Scrape failed"`) is a
+        # value once three texts fill it (`_keyed_texts`).
+        for index, view in _keyed_texts(views).items():
+            views[index] = view
+            found.union(first.setdefault(view, index), index)
         # Values merge in a slot whatever their shapes (`<*>ms`, `<*>.<*>s`, `'orders'`); signatures that
         # differ in values only, at however many places (a line of eleven durations), merge at once.
         blind: dict[tuple[str, ...], int] = {}
@@ -464,7 +483,10 @@ class TemplateMiner:
         """One slot: signatures equal but at `position`. Merge the values that show it is variable."""
         tokens = [keys[i][position] for i in filling]
         keyed = _same_key(tokens)
-        is_value = [_is_value(keyed(token)) for token in tokens]
+        # a key's value built around a masked part is an id (`lease_id=auth/approle/login/<*>`), words and all
+        is_value = [
+            _is_value(keyed(token)) or (keyed is _value_part and WILDCARD in keyed(token)) for token in tokens
+        ]
         if keyed is _itself and not all(is_value):
             glued = _after_glued_prefix(tokens)
             if glued is not _itself:
@@ -937,6 +959,119 @@ def _phrases(keys: list[tuple[str, ...]]) -> dict[int, tuple[int, int]]:
             for index, start, end in lonely.get(context, ()):
                 widen(index, start, end)
     return spans
+
+
+# Keyed quoted texts looked at per signature (`_keyed_texts`): the work per signature stays linear.
+MAX_KEYED_TEXTS = 8
+
+
+def _keyed_texts(keys: list[tuple[str, ...]]) -> dict[int, tuple[str, ...]]:
+    """Signatures whose quoted `key="…"` texts are values, each with those texts read as `key=<*>`.
+
+    A line of `key=value` pairs has one message: quoted text that stays the same (`msg="Scrape failed"`,
+    klog's `"Probe failed"`), or prose words outside the pairs (`core: failed to check:`). Beside it, the
+    quoted text of a key that takes at least `MIN_DISTINCT` texts is a value (an error's text, a probe's
+    output): texts in lines equal elsewhere, or, beside a message that is no key's, in lines equal outside
+    their keys' texts. Without a message, the quoted texts may be the messages (`msg="shim disconnected"`
+    and `msg="cleaning up after shim disconnected"`): they stay.
+    """
+    stretches = {
+        index: _quoted_texts(tokens)
+        for index, tokens in enumerate(keys)
+        if any('="' in t for t in keys[index])
+    }
+    # texts of the key at a start: in lines equal but there, and in lines equal outside their keys' texts
+    here: dict[tuple[str, ...], set[tuple[str, ...]]] = defaultdict(set)
+    beside: dict[tuple[int, tuple[str, ...]], set[tuple[str, ...]]] = defaultdict(set)
+    bare: dict[int, tuple[str, ...]] = {}
+    for index, found in stretches.items():
+        tokens = keys[index]
+        if _has_message(tokens, found, -1, keyed_too=False):
+            bare[index] = _fold_texts(tokens, found)
+        for start, end, keyed in found:
+            if keyed:
+                here[_fold_texts(tokens, [(start, end, True)])].add(tokens[start:end])
+                if index in bare:
+                    beside[start, bare[index]].add(tokens[start:end])
+    folded: dict[int, tuple[str, ...]] = {}
+    for index, found in stretches.items():
+        tokens = keys[index]
+        chosen = [
+            (start, end, True)
+            for start, end, keyed in found
+            if keyed
+            and (
+                (index in bare and len(beside[start, bare[index]]) >= MIN_DISTINCT)
+                or (
+                    len(here[_fold_texts(tokens, [(start, end, True)])]) >= MIN_DISTINCT
+                    and _has_message(tokens, found, start, keyed_too=True)
+                )
+            )
+        ]
+        if chosen:
+            folded[index] = _fold_texts(tokens, chosen)
+    return folded
+
+
+def _quoted_texts(tokens: tuple[str, ...]) -> list[tuple[int, int, bool]]:
+    """(start, end, keyed) of the double-quoted texts of a signature: `key="a b c"` (keyed) or `"a b"`."""
+    found: list[tuple[int, int, bool]] = []
+    start = 0
+    while start < len(tokens) and len(found) < MAX_KEYED_TEXTS:
+        token = tokens[start]
+        key, equals, value = token.partition("=")
+        keyed = bool(equals) and value.startswith('"') and _LETTER.search(key) is not None
+        opening = value if keyed else token
+        if opening.startswith('"') and (keyed or len(opening) > 1):
+            end = start
+            if opening.count('"') == 1:
+                end = start + 1
+                while (
+                    end < len(tokens)
+                    and end - start < MAX_PHRASE_TOKENS
+                    and '"' not in tokens[end].replace('\\"', "")
+                ):
+                    end += 1
+            if end < len(tokens) and tokens[end].rstrip(",;").endswith('"'):
+                if keyed or end > start:
+                    found.append((start, end + 1, keyed))
+                start = end
+        start += 1
+    return found
+
+
+def _fold_texts(tokens: tuple[str, ...], texts: list[tuple[int, int, bool]]) -> tuple[str, ...]:
+    """`tokens` with each keyed quoted text of `texts` read as one value, `key=<*>`."""
+    out = list(tokens)
+    for start, end, keyed in reversed(texts):
+        if keyed:
+            out[start:end] = [tokens[start].partition("=")[0] + "=" + WILDCARD]
+    return tuple(out)
+
+
+def _has_message(
+    tokens: tuple[str, ...], texts: list[tuple[int, int, bool]], at: int, *, keyed_too: bool
+) -> bool:
+    """Whether the line holds a message besides the text at `at`: a quoted text of two prose words or more
+    among `texts` (a key's too if `keyed_too`), or two prose words in a row outside the quoted texts and
+    `key=value` pairs."""
+    inside = [False] * len(tokens)
+    for start, end, keyed in texts:
+        inside[start:end] = [True] * (end - start)
+        words = (tokens[start].partition("=")[2] if keyed else tokens[start], *tokens[start + 1 : end])
+        if (
+            start != at
+            and (keyed_too or not keyed)
+            and sum(_PROSE.fullmatch(token.strip('"\\')) is not None for token in words) > 1
+        ):
+            return True
+    for start, end in _quoted_stretches(tokens):
+        inside[start:end] = [True] * (end - start)
+    prose = [
+        not inside[i] and "=" not in token and _PROSE.fullmatch(token) is not None
+        for i, token in enumerate(tokens)
+    ]
+    return any(a and b for a, b in itertools.pairwise(prose))
 
 
 def _shared_reach(keys: list[tuple[str, ...]]) -> list[int]:
