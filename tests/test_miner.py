@@ -1033,3 +1033,16 @@ def test_keyed_quoted_texts_are_linear() -> None:
     assert_linear(
         lambda n: clusters_of([" ".join(f'k{i}="a b {j}"' for i in range(n // 8)) for j in range(3)]), 20_000
     )
+
+
+def test_a_bracketed_text_in_a_sentence_fills_a_value() -> None:
+    """Tomcat brackets the values it logs: `thread named [pool-3-thread-7]` (one masked token) in most lines,
+    `[Abandoned connection cleanup thread]` (several words) in some, is one event."""
+    rng = random.Random(4)
+    messages = [
+        f"The web application [{rng.choice(['shop', 'api', 'docs'])}] appears to have started a thread named "
+        f"[{rng.choice(['Abandoned connection cleanup thread', f'pool-{rng.randrange(9)}-thread-{rng.randrange(40)}'])}]"
+        " but has failed to stop it."
+        for _ in range(80)
+    ]
+    assert len(set(clusters_of(messages).values())) == 1

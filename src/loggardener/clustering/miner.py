@@ -1191,16 +1191,21 @@ def _has_letters(template: tuple[str, ...]) -> bool:
 
 def _quoted_stretches(tokens: tuple[str, ...]) -> Iterator[tuple[int, int]]:
     """(start, end) of each double-quoted string of several tokens (punctuation may follow its closing quote:
-    `"Internal Server Error",`), alone and with the wildcards beside it."""
+    `"Internal Server Error",`), or bracketed one after a word of a sentence, alone and with the wildcards
+    beside it."""
     size = len(tokens)
     start = 0
     while start < size:
         token = tokens[start]
-        if token.startswith('"') and token.count('"') == 1:
+        close = '"' if token.startswith('"') and token.count('"') == 1 else ""
+        if token.startswith("[") and "]" not in token and start and _PROSE.fullmatch(tokens[start - 1]):
+            close = "]"  # a bracketed text within a sentence: Tomcat's `named [Abandoned cleanup thread]`
+        if close:
             end = start + 1
-            while end < size and end - start < MAX_PHRASE_TOKENS and '"' not in tokens[end]:
+            while end < size and end - start < MAX_PHRASE_TOKENS and close not in tokens[end]:
                 end += 1
-            if end < size and tokens[end].count('"') == 1 and tokens[end].rstrip(",;:.)]").endswith('"'):
+            after = ",;:.)]" if close == '"' else ",;:.)"
+            if end < size and tokens[end].count(close) == 1 and tokens[end].rstrip(after).endswith(close):
                 yield start, end + 1
                 low = start - 1 if start > 0 and tokens[start - 1] == WILDCARD else start
                 high = end + 2 if end + 1 < size and tokens[end + 1] == WILDCARD else end + 1
