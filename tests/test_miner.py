@@ -1046,3 +1046,16 @@ def test_a_bracketed_text_in_a_sentence_fills_a_value() -> None:
         for _ in range(80)
     ]
     assert len(set(clusters_of(messages).values())) == 1
+
+
+def test_a_word_member_of_a_list_of_named_values_is_a_value() -> None:
+    """`(10.0.0.7, executor 3, partition 17, NODE_LOCAL, 4242 bytes)`: a member between commas in a list of
+    values is one field of several, however few and frequent its words are."""
+    rng = random.Random(6)
+    messages = [
+        f"Launching attempt {rng.randrange(99)}.0 in phase {rng.randrange(40)}.0 (10.0.{rng.randrange(255)}.7, "
+        f"worker {rng.randrange(20)}, shard {rng.randrange(500)}, "
+        f"{rng.choice(['PROCESS_LOCAL', 'NODE_LOCAL', 'RACK_LOCAL', 'ANY'])}, {rng.randrange(9000)} bytes) started"
+        for _ in range(200)
+    ]
+    assert len(set(clusters_of(messages).values())) == 1

@@ -705,7 +705,16 @@ def _in_value_list(tokens: tuple[str, ...], position: int) -> bool:
         return False
     if not members[0].endswith(","):  # a list's first member, not words in brackets (`(took <*> ms)`)
         return False
-    return all(_is_value(token) for index, token in enumerate(members, start=first) if index != position)
+    others = [token for index, token in enumerate(members, start=first) if index != position]
+    if all(_is_value(token) for token in others):
+        return True
+    # a member of its own between commas, in a list of named values (Spark's `(<*>, executor <*>, partition
+    # <*>, NODE_LOCAL, <*> bytes)`): one field of several, a value as they are
+    before = tokens[position - 1]
+    alone = (
+        position > first and (before.endswith(",") or _is_value(before)) and tokens[position].endswith(",")
+    )
+    return alone and sum(_is_value(token.rstrip(",")) for token in others) >= MIN_DISTINCT
 
 
 def _words_around(tokens: tuple[str, ...], position: int) -> int:
