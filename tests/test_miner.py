@@ -1059,3 +1059,15 @@ def test_a_word_member_of_a_list_of_named_values_is_a_value() -> None:
         for _ in range(200)
     ]
     assert len(set(clusters_of(messages).values())) == 1
+
+
+def test_words_at_the_end_of_a_line_fill_its_last_wildcard() -> None:
+    """`time source dc01.corp.example` in most lines, `time source VM IC Time Synchronization Provider.` in some:
+    the text at the end of the line is the value of the bigger event's last wildcard."""
+    rng = random.Random(2)
+    messages = [
+        "The clock service now follows the time source "
+        + rng.choice([f"dc{rng.randrange(9)}.corp.example.org", f"ntp{rng.randrange(9)}.example.net,0x8"])
+        for _ in range(60)
+    ] + ["The clock service now follows the time source VM IC Time Synchronization Provider."] * 20
+    assert set(clusters_of(messages).values()) == {"The clock service now follows the time source <*>"}

@@ -1183,6 +1183,14 @@ class _Absorbers:
                 entry = self._longer.get((length, hole, tokens[:hole], tokens[hole + extra + 1 :]))
                 if entry is not None and entry[0] > total and (best is None or _better(entry, best)):
                     best = entry
+        # A text of words at the end of the line fills a template's last wildcard (`time source <*>` takes
+        # `time source VM IC Time Synchronization Provider.`)
+        for extra in range(MAX_VALUE_TOKENS, min(MAX_PHRASE, size - 2) + 1):
+            length = size - extra
+            if all(_PROSE.fullmatch(token) for token in tokens[length - 1 :]):
+                entry = self._longer.get((length, length - 1, tokens[: length - 1], ()))
+                if entry is not None and entry[0] > total and (best is None or _better(entry, best)):
+                    best = entry
         # A quoted string of several tokens (with the values beside it) fills a wildcard as one value
         # (`"curl/<*>"` is one token, `"Mozilla/<*> (X11; Linux <*>) …"` ten, in one access-log field).
         for start, end in _quoted_stretches(tokens):
