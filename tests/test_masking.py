@@ -57,8 +57,6 @@ from loggardener.clustering.masking import WILDCARD, mask
         # the host name Java's `InetAddress` (and OpenVPN, for a client) prints before an address: one value
         ("connect to db-primary/10.0.0.5:5432 failed", "connect to <*> failed"),
         ("laptop-anna/203.0.113.7:1194 MULTI: Learn", "<*> MULTI: Learn"),
-        # base64 with slashes is one value, not pieces of a path (an SSH key's fingerprint)
-        ("ssh2: RSA SHA256:kajVKCGE+Jfv/3kL9dfg0XyZabcQwErTyUiOpAsDfGh", "ssh<*>: RSA <*>:<*>"),
     ],
 )
 def test_mask_examples(text: str, expected: str) -> None:
@@ -110,8 +108,6 @@ ADVERSARIAL: dict[str, Callable[[int], str]] = {
     "paths before queries": lambda n: "/a" * (n // 2) + "?",
     "underscored labels": lambda n: "_a." * (n // 3) + "1",
     "names before addresses": lambda n: "a/" * (n // 2) + "1.2.3.4",
-    "base64 runs": lambda n: "aB1+" * (n // 4) + "/",
-    "base64 runs without an upper-case letter": lambda n: "ab1+" * (n // 4) + "/",
     "hyphenated name before a slash": lambda n: "a-" * (n // 2) + "/1.2.3",
 }
 
