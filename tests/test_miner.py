@@ -1071,3 +1071,24 @@ def test_words_at_the_end_of_a_line_fill_its_last_wildcard() -> None:
         for _ in range(60)
     ] + ["The clock service now follows the time source VM IC Time Synchronization Provider."] * 20
     assert set(clusters_of(messages).values()) == {"The clock service now follows the time source <*>"}
+
+
+def test_a_parenthesized_reason_after_a_sentence_is_a_value() -> None:
+    """`Failed login with 10.0.0.7 (TLS handshake failed)`: the reason in parentheses, one of several texts in
+    lines equal elsewhere, is the event's value; labelled values in parentheses are no such text."""
+    rng = random.Random(9)
+    reasons = [
+        "TLS handshake failed",
+        "Unexpected request during the handshake.",
+        "Bad credentials for mechanism",
+    ]
+    messages = [
+        f"[Listener node={rng.randrange(5)}] Failed login with 10.1.0.{rng.randrange(255)} ({rng.choice(reasons)})"
+        for _ in range(90)
+    ]
+    assert set(clusters_of(messages).values()) == {"[Listener node=<*>] Failed login with <*>"}
+    labelled = [
+        f"Channel error on link {n} (from: '{rng.choice(['eu', 'us', 'ap'])}', to: '{rng.choice(['a', 'b'])}')"
+        for n in range(60)
+    ]
+    assert all("from:" in template for template in clusters_of(labelled).values())

@@ -372,6 +372,9 @@ class TemplateMiner:
         for index, view in _keyed_texts(views).items():
             views[index] = view
             found.union(first.setdefault(view, index), index)
+        for index, view in _bracketed_texts(views).items():
+            views[index] = view
+            found.union(first.setdefault(view, index), index)
         # Values merge in a slot whatever their shapes (`<*>ms`, `<*>.<*>s`, `'orders'`); signatures that
         # differ in values only, at however many places (a line of eleven durations), merge at once.
         blind: dict[tuple[str, ...], int] = {}
@@ -1020,6 +1023,70 @@ def _keyed_texts(keys: list[tuple[str, ...]]) -> dict[int, tuple[str, ...]]:
         if chosen:
             folded[index] = _fold_texts(tokens, chosen)
     return folded
+
+
+def _bracketed_texts(keys: list[tuple[str, ...]]) -> dict[int, tuple[str, ...]]:
+    """Signatures whose parenthesized texts of prose are values, each with them read as `<*>`.
+
+    After a sentence (`Failed authentication with <*> (SSL handshake failed)`), a parenthesized text of two
+    prose words or more that takes at least `MIN_DISTINCT` texts in lines equal elsewhere is the reason the
+    sentence gives, a value.
+    """
+    spans: dict[int, list[tuple[int, int]]] = {}
+    texts: dict[tuple[str, ...], set[tuple[str, ...]]] = defaultdict(set)
+    for index, tokens in enumerate(keys):
+        found = _parenthesized(tokens)
+        if found:
+            spans[index] = found
+            for start, end in found:
+                texts[_fold_span(tokens, start, end)].add(tokens[start:end])
+    folded: dict[int, tuple[str, ...]] = {}
+    for index, found in spans.items():
+        tokens = keys[index]
+        chosen = [
+            (start, end) for start, end in found if len(texts[_fold_span(tokens, start, end)]) >= MIN_DISTINCT
+        ]
+        for start, end in reversed(chosen):
+            tokens = _fold_span(tokens, start, end)
+        if chosen:
+            folded[index] = tokens
+    return folded
+
+
+def _fold_span(tokens: tuple[str, ...], start: int, end: int) -> tuple[str, ...]:
+    return (*tokens[:start], WILDCARD, *tokens[end:])
+
+
+def _parenthesized(tokens: tuple[str, ...]) -> list[tuple[int, int]]:
+    """(start, end) of the parenthesized texts after two prose words in a row: mostly prose, two words or more."""
+    found: list[tuple[int, int]] = []
+    sentence = False
+    start = 0
+    while start < len(tokens) and len(found) < MAX_KEYED_TEXTS:
+        token = tokens[start]
+        if sentence and token.startswith("(") and ")" not in token:
+            end = start + 1
+            while (
+                end < len(tokens)
+                and end - start < MAX_PHRASE
+                and "(" not in tokens[end]
+                and ")" not in tokens[end]
+            ):
+                end += 1
+            if end < len(tokens) and tokens[end].rstrip(",;:.").endswith(")") and "(" not in tokens[end]:
+                words = (token[1:], *tokens[start + 1 : end], tokens[end].rstrip(",;:.")[:-1])
+                prose = sum(_PROSE.fullmatch(word) is not None for word in words)
+                if prose > 1 and 2 * prose > len(words):  # a text, not values with their labels
+                    found.append((start, end + 1))
+                start = end + 1
+                continue
+        sentence = sentence or (
+            start > 0
+            and _PROSE.fullmatch(tokens[start - 1]) is not None
+            and _PROSE.fullmatch(token) is not None
+        )
+        start += 1
+    return found
 
 
 def _quoted_texts(tokens: tuple[str, ...]) -> list[tuple[int, int, bool]]:
