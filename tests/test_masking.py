@@ -54,6 +54,9 @@ from loggardener.clustering.masking import WILDCARD, mask
         ("SRV IN _grpc._tcp.orders.svc.cluster.local. udp", "SRV IN <*>. udp"),
         # a duration in microseconds keeps its unit as one in milliseconds does
         ("took 850µs, then 1.5ms", "took <*>µs, then <*>.<*>ms"),
+        # the host name Java's `InetAddress` (and OpenVPN, for a client) prints before an address: one value
+        ("connect to db-primary/10.0.0.5:5432 failed", "connect to <*> failed"),
+        ("laptop-anna/203.0.113.7:1194 MULTI: Learn", "<*> MULTI: Learn"),
     ],
 )
 def test_mask_examples(text: str, expected: str) -> None:
@@ -104,6 +107,8 @@ ADVERSARIAL: dict[str, Callable[[int], str]] = {
     "query strings": lambda n: "/a?" + "b&" * (n // 2) + " 1",
     "paths before queries": lambda n: "/a" * (n // 2) + "?",
     "underscored labels": lambda n: "_a." * (n // 3) + "1",
+    "names before addresses": lambda n: "a/" * (n // 2) + "1.2.3.4",
+    "hyphenated name before a slash": lambda n: "a-" * (n // 2) + "/1.2.3",
 }
 
 

@@ -956,3 +956,139 @@ def test_a_name_in_two_statements_with_the_same_ending_is_a_value() -> None:
         for _ in range(60)
     ]
     assert len(set(clusters_of(messages).values())) == 2
+
+
+def test_an_empty_field_between_values_is_a_value() -> None:
+    """An access log writes `-` for a field it has no value for: between values, the line is the same event
+    as one with a number there, not a longer template with a dash in it."""
+    rng = random.Random(5)
+    messages = [
+        f"peer 10.0.{rng.randrange(256)}.{rng.randrange(256)} status {rng.choice([200, 404])} "
+        f"{rng.choice(['-', str(rng.randrange(900))])} {rng.randrange(9000)} {rng.choice(['-', '17'])} 5 done"
+        for _ in range(60)
+    ]
+    assert len(set(clusters_of(messages).values())) == 1
+
+
+def test_a_dash_beside_a_word_stays_a_word_of_the_template() -> None:
+    assert signature("error connecting to master 7 - retry-time: 60") == (
+        "error",
+        "connecting",
+        "to",
+        "master",
+        "<*>",
+        "-",
+        "retry-time:",
+        "<*>",
+    )
+
+
+def test_a_keys_value_built_around_a_masked_id_is_a_value() -> None:
+    """`lease_id=auth/approle/login/h3f…`: the words in a key's value around a masked id are part of the id,
+    however few and frequent they are."""
+    rng = random.Random(8)
+    messages = [
+        f"expiration: revoked lease: lease_id=auth/{rng.choice(['kubernetes', 'approle', 'token'])}/login/"
+        f"h{uuid.UUID(int=rng.getrandbits(128)).hex}"
+        for _ in range(90)
+    ]
+    assert set(clusters_of(messages).values()) == {"expiration: revoked lease: <*>"}
+
+
+KLOG_OUTPUTS = [
+    'output="HTTP probe failed with statuscode: {n}"',
+    'output="Get \\"http://10.1.{n}.7:8080/healthz\\": dial tcp 10.1.{n}.7:8080: connect: connection refused"',
+    'output="Get \\"http://10.1.{n}.7:8080/ready\\": context deadline exceeded"',
+]
+
+
+def test_a_keys_quoted_text_beside_the_message_is_a_value() -> None:
+    """klog's `"Probe failed" … output="…"` and logfmt's `msg="Notify failed" … err="…"`: the message stays, the
+    quoted text of another key is the event's value, however many words it has."""
+    rng = random.Random(3)
+
+    def probe() -> str:
+        output = rng.choice(KLOG_OUTPUTS).format(n=rng.randrange(256))
+        kind = rng.choice(["Readiness", "Liveness", "Startup"])
+        return f'prober.go:107] "Probe failed" probeType="{kind}" pod="prod/api-{rng.randrange(99)}" {output}'
+
+    def notify() -> str:
+        err = rng.choice(["context deadline exceeded", "unexpected status code 429", "channel_not_found"])
+        return f'caller=dispatch.go:354 level=error msg="Notify for alerts failed" num_alerts={rng.randrange(9)} err="{err}"'
+
+    assert_one_cluster_per_event([probe, notify], 120, rng)
+
+
+def test_quoted_messages_of_keys_without_another_message_stay_apart() -> None:
+    """`msg="shim disconnected"` and `msg="cleaning up after shim disconnected"`: with no other message in the
+    line, a key's quoted texts are the messages of different events."""
+    texts = ["shim disconnected", "cleaning up after shim disconnected", "starting signal loop"]
+    messages = [f'level=info msg="{text}" id={n:064x} namespace=moby' for text in texts for n in range(20)]
+    assert len(set(clusters_of(messages).values())) == 3
+
+
+def test_keyed_quoted_texts_are_linear() -> None:
+    """Many quoted texts in one line cost their length, not its square."""
+    assert_linear(lambda n: signature(" ".join(f'k{i}="a b c"' for i in range(n // 8))), 20_000)
+    assert_linear(
+        lambda n: clusters_of([" ".join(f'k{i}="a b {j}"' for i in range(n // 8)) for j in range(3)]), 20_000
+    )
+
+
+def test_a_bracketed_text_in_a_sentence_fills_a_value() -> None:
+    """Tomcat brackets the values it logs: `thread named [pool-3-thread-7]` (one masked token) in most lines,
+    `[Abandoned connection cleanup thread]` (several words) in some, is one event."""
+    rng = random.Random(4)
+    messages = [
+        f"The web application [{rng.choice(['shop', 'api', 'docs'])}] appears to have started a thread named "
+        f"[{rng.choice(['Abandoned connection cleanup thread', f'pool-{rng.randrange(9)}-thread-{rng.randrange(40)}'])}]"
+        " but has failed to stop it."
+        for _ in range(80)
+    ]
+    assert len(set(clusters_of(messages).values())) == 1
+
+
+def test_a_word_member_of_a_list_of_named_values_is_a_value() -> None:
+    """`(10.0.0.7, executor 3, partition 17, NODE_LOCAL, 4242 bytes)`: a member between commas in a list of
+    values is one field of several, however few and frequent its words are."""
+    rng = random.Random(6)
+    messages = [
+        f"Launching attempt {rng.randrange(99)}.0 in phase {rng.randrange(40)}.0 (10.0.{rng.randrange(255)}.7, "
+        f"worker {rng.randrange(20)}, shard {rng.randrange(500)}, "
+        f"{rng.choice(['PROCESS_LOCAL', 'NODE_LOCAL', 'RACK_LOCAL', 'ANY'])}, {rng.randrange(9000)} bytes) started"
+        for _ in range(200)
+    ]
+    assert len(set(clusters_of(messages).values())) == 1
+
+
+def test_words_at_the_end_of_a_line_fill_its_last_wildcard() -> None:
+    """`time source dc01.corp.example` in most lines, `time source VM IC Time Synchronization Provider.` in some:
+    the text at the end of the line is the value of the bigger event's last wildcard."""
+    rng = random.Random(2)
+    messages = [
+        "The clock service now follows the time source "
+        + rng.choice([f"dc{rng.randrange(9)}.corp.example.org", f"ntp{rng.randrange(9)}.example.net,0x8"])
+        for _ in range(60)
+    ] + ["The clock service now follows the time source VM IC Time Synchronization Provider."] * 20
+    assert set(clusters_of(messages).values()) == {"The clock service now follows the time source <*>"}
+
+
+def test_a_parenthesized_reason_after_a_sentence_is_a_value() -> None:
+    """`Failed login with 10.0.0.7 (TLS handshake failed)`: the reason in parentheses, one of several texts in
+    lines equal elsewhere, is the event's value; labelled values in parentheses are no such text."""
+    rng = random.Random(9)
+    reasons = [
+        "TLS handshake failed",
+        "Unexpected request during the handshake.",
+        "Bad credentials for mechanism",
+    ]
+    messages = [
+        f"[Listener node={rng.randrange(5)}] Failed login with 10.1.0.{rng.randrange(255)} ({rng.choice(reasons)})"
+        for _ in range(90)
+    ]
+    assert set(clusters_of(messages).values()) == {"[Listener node=<*>] Failed login with <*>"}
+    labelled = [
+        f"Channel error on link {n} (from: '{rng.choice(['eu', 'us', 'ap'])}', to: '{rng.choice(['a', 'b'])}')"
+        for n in range(60)
+    ]
+    assert all("from:" in template for template in clusters_of(labelled).values())

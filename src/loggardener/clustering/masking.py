@@ -47,7 +47,10 @@ _PATTERNS: tuple[tuple[str, tuple[str, ...]], ...] = (
         ("/", "."),
     ),
     (r"\b(?:_?[A-Za-z0-9][A-Za-z0-9-]{0,62}\.){1,16}[a-z]{2,63}(?![\w-]|\.\w)(?:/[\w.@%+-]*)*", (".",)),
-    (r"\b\d{1,3}(?:\.\d{1,3}){3}(?::\d+)?\b", ("digit", ".")),  # IPv4 with optional port
+    # IPv4 with optional port, with the host name Java's `InetAddress` prints before it (`db-7/10.0.0.5:5432`;
+    # OpenVPN's client `laptop-anna/10.0.0.5:1194`): one address
+    (r"\b[\w-]{1,64}/\d{1,3}(?:\.\d{1,3}){3}(?::\d+)?\b", ("digit", ".", "/")),
+    (r"\b\d{1,3}(?:\.\d{1,3}){3}(?::\d+)?\b", ("digit", ".")),
     (r"(?<![\w:])(?:[0-9a-fA-F]{0,4}:){2,}[0-9a-fA-F]{1,4}\b", (":",)),  # IPv6, MAC addresses
     (r"\b\d[xX][0-9a-fA-F]+\b", ("digit",)),  # hex literals
     (r"\b(?=[0-9a-fA-F]*\d)(?=[0-9a-fA-F]*[a-fA-F])[0-9a-fA-F]{8,}\b", ("digit",)),  # hex ids

@@ -136,6 +136,8 @@ def signature(message: str) -> tuple[str, ...]:
     if ',"' in masked:
         masked = _MEMBERS.sub(", ", masked)
     tokens = masked.split()
+    if " - " in masked:
+        tokens = _absent_values(tokens)
     if WILDCARD in masked or _EMPTY.search(masked):
         folded: list[str] = []
         column = False  # the last token was a bracketed column (`[worker-7]`): its own slot
@@ -151,6 +153,18 @@ def signature(message: str) -> tuple[str, ...]:
     if len(tokens) > MAX_TOKENS:
         tokens = [*tokens[:MAX_TOKENS], WILDCARD]
     return tuple(tokens)
+
+
+def _absent_values(tokens: list[str]) -> list[str]:
+    """A field left empty reads as a value: `"-"` always, a bare `-` between two values (`<*> - "-"` of an
+    access log), not a dash beside a word (`connecting to master - retry`, `OK <*> - gsmtp`)."""
+    last = len(tokens) - 1
+    return [
+        WILDCARD
+        if token == "-" and 0 < i < last and tokens[i - 1] == WILDCARD and tokens[i + 1] == WILDCARD
+        else token
+        for i, token in enumerate(tokens)
+    ]
 
 
 def _fold_repeats(tokens: list[str]) -> list[str]:
@@ -353,6 +367,14 @@ class TemplateMiner:
         for index, (start, end) in _phrases([_value_blind(key) for key in keys]).items():
             views[index] = (*keys[index][:start], WILDCARD, *keys[index][end:])
             found.union(first.setdefault(views[index], index), index)
+        # The quoted text of a key beside the line's message (`err="…"` after `msg="Scrape failed"`) is a
+        # value once three texts fill it (`_keyed_texts`).
+        for index, view in _keyed_texts(views).items():
+            views[index] = view
+            found.union(first.setdefault(view, index), index)
+        for index, view in _bracketed_texts(views).items():
+            views[index] = view
+            found.union(first.setdefault(view, index), index)
         # Values merge in a slot whatever their shapes (`<*>ms`, `<*>.<*>s`, `'orders'`); signatures that
         # differ in values only, at however many places (a line of eleven durations), merge at once.
         blind: dict[tuple[str, ...], int] = {}
@@ -464,7 +486,10 @@ class TemplateMiner:
         """One slot: signatures equal but at `position`. Merge the values that show it is variable."""
         tokens = [keys[i][position] for i in filling]
         keyed = _same_key(tokens)
-        is_value = [_is_value(keyed(token)) for token in tokens]
+        # a key's value built around a masked part is an id (`lease_id=auth/approle/login/<*>`), words and all
+        is_value = [
+            _is_value(keyed(token)) or (keyed is _value_part and WILDCARD in keyed(token)) for token in tokens
+        ]
         if keyed is _itself and not all(is_value):
             glued = _after_glued_prefix(tokens)
             if glued is not _itself:
@@ -683,7 +708,16 @@ def _in_value_list(tokens: tuple[str, ...], position: int) -> bool:
         return False
     if not members[0].endswith(","):  # a list's first member, not words in brackets (`(took <*> ms)`)
         return False
-    return all(_is_value(token) for index, token in enumerate(members, start=first) if index != position)
+    others = [token for index, token in enumerate(members, start=first) if index != position]
+    if all(_is_value(token) for token in others):
+        return True
+    # a member of its own between commas, in a list of named values (Spark's `(<*>, executor <*>, partition
+    # <*>, NODE_LOCAL, <*> bytes)`): one field of several, a value as they are
+    before = tokens[position - 1]
+    alone = (
+        position > first and (before.endswith(",") or _is_value(before)) and tokens[position].endswith(",")
+    )
+    return alone and sum(_is_value(token.rstrip(",")) for token in others) >= MIN_DISTINCT
 
 
 def _words_around(tokens: tuple[str, ...], position: int) -> int:
@@ -939,6 +973,183 @@ def _phrases(keys: list[tuple[str, ...]]) -> dict[int, tuple[int, int]]:
     return spans
 
 
+# Keyed quoted texts looked at per signature (`_keyed_texts`): the work per signature stays linear.
+MAX_KEYED_TEXTS = 8
+
+
+def _keyed_texts(keys: list[tuple[str, ...]]) -> dict[int, tuple[str, ...]]:
+    """Signatures whose quoted `key="…"` texts are values, each with those texts read as `key=<*>`.
+
+    A line of `key=value` pairs has one message: quoted text that stays the same (`msg="Scrape failed"`,
+    klog's `"Probe failed"`), or prose words outside the pairs (`core: failed to check:`). Beside it, the
+    quoted text of a key that takes at least `MIN_DISTINCT` texts is a value (an error's text, a probe's
+    output): texts in lines equal elsewhere, or, beside a message that is no key's, in lines equal outside
+    their keys' texts. Without a message, the quoted texts may be the messages (`msg="shim disconnected"`
+    and `msg="cleaning up after shim disconnected"`): they stay.
+    """
+    stretches = {
+        index: _quoted_texts(tokens)
+        for index, tokens in enumerate(keys)
+        if any('="' in t for t in keys[index])
+    }
+    # texts of the key at a start: in lines equal but there, and in lines equal outside their keys' texts
+    here: dict[tuple[str, ...], set[tuple[str, ...]]] = defaultdict(set)
+    beside: dict[tuple[int, tuple[str, ...]], set[tuple[str, ...]]] = defaultdict(set)
+    bare: dict[int, tuple[str, ...]] = {}
+    for index, found in stretches.items():
+        tokens = keys[index]
+        if _has_message(tokens, found, -1, keyed_too=False):
+            bare[index] = _fold_texts(tokens, found)
+        for start, end, keyed in found:
+            if keyed:
+                here[_fold_texts(tokens, [(start, end, True)])].add(tokens[start:end])
+                if index in bare:
+                    beside[start, bare[index]].add(tokens[start:end])
+    folded: dict[int, tuple[str, ...]] = {}
+    for index, found in stretches.items():
+        tokens = keys[index]
+        chosen = [
+            (start, end, True)
+            for start, end, keyed in found
+            if keyed
+            and (
+                (index in bare and len(beside[start, bare[index]]) >= MIN_DISTINCT)
+                or (
+                    len(here[_fold_texts(tokens, [(start, end, True)])]) >= MIN_DISTINCT
+                    and _has_message(tokens, found, start, keyed_too=True)
+                )
+            )
+        ]
+        if chosen:
+            folded[index] = _fold_texts(tokens, chosen)
+    return folded
+
+
+def _bracketed_texts(keys: list[tuple[str, ...]]) -> dict[int, tuple[str, ...]]:
+    """Signatures whose parenthesized texts of prose are values, each with them read as `<*>`.
+
+    After a sentence (`Failed authentication with <*> (SSL handshake failed)`), a parenthesized text of two
+    prose words or more that takes at least `MIN_DISTINCT` texts in lines equal elsewhere is the reason the
+    sentence gives, a value.
+    """
+    spans: dict[int, list[tuple[int, int]]] = {}
+    texts: dict[tuple[str, ...], set[tuple[str, ...]]] = defaultdict(set)
+    for index, tokens in enumerate(keys):
+        found = _parenthesized(tokens)
+        if found:
+            spans[index] = found
+            for start, end in found:
+                texts[_fold_span(tokens, start, end)].add(tokens[start:end])
+    folded: dict[int, tuple[str, ...]] = {}
+    for index, found in spans.items():
+        tokens = keys[index]
+        chosen = [
+            (start, end) for start, end in found if len(texts[_fold_span(tokens, start, end)]) >= MIN_DISTINCT
+        ]
+        for start, end in reversed(chosen):
+            tokens = _fold_span(tokens, start, end)
+        if chosen:
+            folded[index] = tokens
+    return folded
+
+
+def _fold_span(tokens: tuple[str, ...], start: int, end: int) -> tuple[str, ...]:
+    return (*tokens[:start], WILDCARD, *tokens[end:])
+
+
+def _parenthesized(tokens: tuple[str, ...]) -> list[tuple[int, int]]:
+    """(start, end) of the parenthesized texts after two prose words in a row: mostly prose, two words or more."""
+    found: list[tuple[int, int]] = []
+    sentence = False
+    start = 0
+    while start < len(tokens) and len(found) < MAX_KEYED_TEXTS:
+        token = tokens[start]
+        if sentence and token.startswith("(") and ")" not in token:
+            end = start + 1
+            while (
+                end < len(tokens)
+                and end - start < MAX_PHRASE
+                and "(" not in tokens[end]
+                and ")" not in tokens[end]
+            ):
+                end += 1
+            if end < len(tokens) and tokens[end].rstrip(",;:.").endswith(")") and "(" not in tokens[end]:
+                words = (token[1:], *tokens[start + 1 : end], tokens[end].rstrip(",;:.")[:-1])
+                prose = sum(_PROSE.fullmatch(word) is not None for word in words)
+                if prose > 1 and 2 * prose > len(words):  # a text, not values with their labels
+                    found.append((start, end + 1))
+                start = end + 1
+                continue
+        sentence = sentence or (
+            start > 0
+            and _PROSE.fullmatch(tokens[start - 1]) is not None
+            and _PROSE.fullmatch(token) is not None
+        )
+        start += 1
+    return found
+
+
+def _quoted_texts(tokens: tuple[str, ...]) -> list[tuple[int, int, bool]]:
+    """(start, end, keyed) of the double-quoted texts of a signature: `key="a b c"` (keyed) or `"a b"`."""
+    found: list[tuple[int, int, bool]] = []
+    start = 0
+    while start < len(tokens) and len(found) < MAX_KEYED_TEXTS:
+        token = tokens[start]
+        key, equals, value = token.partition("=")
+        keyed = bool(equals) and value.startswith('"') and _LETTER.search(key) is not None
+        opening = value if keyed else token
+        if opening.startswith('"') and (keyed or len(opening) > 1):
+            end = start
+            if opening.count('"') == 1:
+                end = start + 1
+                while (
+                    end < len(tokens)
+                    and end - start < MAX_PHRASE_TOKENS
+                    and '"' not in tokens[end].replace('\\"', "")
+                ):
+                    end += 1
+            if end < len(tokens) and tokens[end].rstrip(",;").endswith('"'):
+                if keyed or end > start:
+                    found.append((start, end + 1, keyed))
+                start = end
+        start += 1
+    return found
+
+
+def _fold_texts(tokens: tuple[str, ...], texts: list[tuple[int, int, bool]]) -> tuple[str, ...]:
+    """`tokens` with each keyed quoted text of `texts` read as one value, `key=<*>`."""
+    out = list(tokens)
+    for start, end, keyed in reversed(texts):
+        if keyed:
+            out[start:end] = [tokens[start].partition("=")[0] + "=" + WILDCARD]
+    return tuple(out)
+
+
+def _has_message(
+    tokens: tuple[str, ...], texts: list[tuple[int, int, bool]], at: int, *, keyed_too: bool
+) -> bool:
+    """Whether the line holds a message besides the text at `at`: a quoted text of two prose words or more
+    among `texts` (a key's too if `keyed_too`), or two prose words in a row outside the quoted texts and
+    `key=value` pairs."""
+    inside = [False] * len(tokens)
+    for start, end, keyed in texts:
+        inside[start:end] = [True] * (end - start)
+        words = (tokens[start].partition("=")[2] if keyed else tokens[start], *tokens[start + 1 : end])
+        if (
+            start != at
+            and (keyed_too or not keyed)
+            and sum(_PROSE.fullmatch(token.strip('"\\')) is not None for token in words) > 1
+        ):
+            return True
+    for start, end in _quoted_stretches(tokens):
+        inside[start:end] = [True] * (end - start)
+    prose = [
+        not inside[i] and "=" not in token and _PROSE.fullmatch(token) is not None
+        for i, token in enumerate(tokens)
+    ]
+    return any(a and b for a, b in itertools.pairwise(prose))
+
+
 def _shared_reach(keys: list[tuple[str, ...]]) -> list[int]:
     """For each key, the most leading tokens it shares with `MIN_DISTINCT` - 1 other keys at least (sorted
     keys that share a start are neighbours: the common start of a run of `MIN_DISTINCT` of them)."""
@@ -1039,6 +1250,14 @@ class _Absorbers:
                 entry = self._longer.get((length, hole, tokens[:hole], tokens[hole + extra + 1 :]))
                 if entry is not None and entry[0] > total and (best is None or _better(entry, best)):
                     best = entry
+        # A text of words at the end of the line fills a template's last wildcard (`time source <*>` takes
+        # `time source VM IC Time Synchronization Provider.`)
+        for extra in range(MAX_VALUE_TOKENS, min(MAX_PHRASE, size - 2) + 1):
+            length = size - extra
+            if all(_PROSE.fullmatch(token) for token in tokens[length - 1 :]):
+                entry = self._longer.get((length, length - 1, tokens[: length - 1], ()))
+                if entry is not None and entry[0] > total and (best is None or _better(entry, best)):
+                    best = entry
         # A quoted string of several tokens (with the values beside it) fills a wildcard as one value
         # (`"curl/<*>"` is one token, `"Mozilla/<*> (X11; Linux <*>) …"` ten, in one access-log field).
         for start, end in _quoted_stretches(tokens):
@@ -1056,16 +1275,21 @@ def _has_letters(template: tuple[str, ...]) -> bool:
 
 def _quoted_stretches(tokens: tuple[str, ...]) -> Iterator[tuple[int, int]]:
     """(start, end) of each double-quoted string of several tokens (punctuation may follow its closing quote:
-    `"Internal Server Error",`), alone and with the wildcards beside it."""
+    `"Internal Server Error",`), or bracketed one after a word of a sentence, alone and with the wildcards
+    beside it."""
     size = len(tokens)
     start = 0
     while start < size:
         token = tokens[start]
-        if token.startswith('"') and token.count('"') == 1:
+        close = '"' if token.startswith('"') and token.count('"') == 1 else ""
+        if token.startswith("[") and "]" not in token and start and _PROSE.fullmatch(tokens[start - 1]):
+            close = "]"  # a bracketed text within a sentence: Tomcat's `named [Abandoned cleanup thread]`
+        if close:
             end = start + 1
-            while end < size and end - start < MAX_PHRASE_TOKENS and '"' not in tokens[end]:
+            while end < size and end - start < MAX_PHRASE_TOKENS and close not in tokens[end]:
                 end += 1
-            if end < size and tokens[end].count('"') == 1 and tokens[end].rstrip(",;:.)]").endswith('"'):
+            after = ",;:.)]" if close == '"' else ",;:.)"
+            if end < size and tokens[end].count(close) == 1 and tokens[end].rstrip(after).endswith(close):
                 yield start, end + 1
                 low = start - 1 if start > 0 and tokens[start - 1] == WILDCARD else start
                 high = end + 2 if end + 1 < size and tokens[end + 1] == WILDCARD else end + 1
