@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import gzip
+import inspect
 import json
 import math
 import os
 import random
 import re
 import socket
+import sys
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
@@ -22,6 +24,7 @@ from fakes.logging_server import ACCESS_TOKEN
 from loggardener.cli import app
 from loggardener.errors import ExitCode, GardenerError
 from loggardener.sources.cloud_logging import (
+    MAX_EMPTY_PAGES,
     PACE_BURST,
     PACE_PER_MINUTE,
     QUOTA_PER_MINUTE,
@@ -359,6 +362,39 @@ def test_a_credentials_file_that_cannot_be_used_is_one_line_without_its_content(
     assert "SECRET-KEY-MATERIAL" not in caught.value.message and "\\x" not in caught.value.message
 
 
+@pytest.mark.parametrize("headroom", [None, 40])
+def test_a_deeply_nested_credentials_file_is_refused_before_it_is_decoded(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, headroom: int | None
+) -> None:
+    """Nesting is checked before decoding, so the answer never depends on how deep the caller's stack is
+    (json's decoder counts against the interpreter's recursion limit: the full suite's `[deep]` case failed
+    once in about eight runs); a file nested past any credentials file's depth is refused even when the
+    decoder would read it."""
+    key = tmp_path / "key.json"
+    inner = "[" * 40 + "]" * 40
+    key.write_text(f'{{"type": "authorized_user", "client_id": "c", "x": {inner}, "refresh_token": "1//r"}}')
+    monkeypatch.setenv("GOOGLE_APPLICATION_CREDENTIALS", str(key))
+    decoded: list[str] = []
+    real_loads = json.loads
+
+    def loads(text: str) -> Any:
+        decoded.append(text)
+        return real_loads(text)
+
+    monkeypatch.setattr("loggardener.sources.google_auth.json.loads", loads)
+    limit = sys.getrecursionlimit()
+    if headroom is not None:  # what little stack is left must not change the answer
+        sys.setrecursionlimit(len(inspect.stack(0)) + headroom)
+    try:
+        with pytest.raises(GardenerError) as caught:
+            list(CloudLoggingSource(LogQuery(start=START, end=END), project="P").records())
+    finally:
+        sys.setrecursionlimit(limit)
+    assert caught.value.exit_code == ExitCode.CREDENTIALS
+    assert "is not a JSON key file (nested too deeply)" in caught.value.message
+    assert decoded == []
+
+
 @pytest.mark.parametrize("kind", ["pipe", "bom"])
 def test_a_credentials_file_google_auth_cannot_read_again_is_read_once(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path, kind: str
@@ -472,6 +508,29 @@ def test_a_token_service_that_stays_unreachable_is_a_source_failure() -> None:
         f"cannot reach the token service to refresh the credentials after {RETRY_ATTEMPTS} attempts: "
     )
     assert len(clock.sleeps) == RETRY_ATTEMPTS - 1
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        b"<html>Sign in to the network</html>",
+        b'{"access_token": "ya29.x", "expires_in": "soon"}',
+        b'"a token"',
+    ],
+    ids=["html", "expires-in-text", "json-string"],
+)
+def test_a_token_service_answer_that_is_not_oauths_json_is_a_source_failure(answer: bytes) -> None:
+    """google-auth reads such an answer with a TypeError or ValueError of its own (an internal error before):
+    it is retried as a token service that cannot be reached is, then said in one line, exit code 5."""
+    clock = FakeClock()
+    faults = {n: Fault(200, raw=answer, content_type="application/json") for n in range(1, 20)}
+    with FakeLoggingServer(make_entries(3), faults=faults) as server:
+        source = source_for(server, clock, credentials=user_credentials(server))
+        with pytest.raises(GardenerError) as caught:
+            read_all(source)
+        assert paths(server) == ["/token"] * RETRY_ATTEMPTS
+    assert caught.value.exit_code == ExitCode.SOURCE_FAILED
+    assert "the token service's answer is not OAuth's JSON" in caught.value.message
 
 
 def test_gclouds_own_credentials_file_nested_too_deeply_is_one_line(
@@ -1002,8 +1061,27 @@ PAGE = json.dumps({"entries": make_entries(3)}).encode()
             raw=b'{"entries": [' + b"[" * 100_000 + b"]" * 100_000 + b"]}",
             content_type="application/json",
         ),
+        Fault(
+            200,
+            raw=b'{"entries": [{"labels": {"n": ' + b"9" * 5000 + b"}}]}",
+            content_type="application/json",
+        ),
+        Fault(
+            200,
+            raw=b'{"error": {"code": 403, "message": "denied", "status": "PERMISSION_DENIED"}}',
+            content_type="application/json",
+        ),
     ],
-    ids=["cut-off", "html", "list", "entries-object", "token-number", "nested-too-deep"],
+    ids=[
+        "cut-off",
+        "html",
+        "list",
+        "entries-object",
+        "token-number",
+        "nested-too-deep",
+        "huge-int",
+        "error-200",
+    ],
 )
 def test_an_answer_that_is_no_page_is_retried_then_said_in_one_line(fault: Fault) -> None:
     clock = FakeClock()
@@ -1035,6 +1113,25 @@ def test_a_page_token_sent_back_again_stops_the_read_loudly() -> None:
     assert got == entries[:2] + entries[:1]
     assert source.stats.truncated
     assert any("sent a page token it had sent before" in note for note in source.stats.notes)
+
+
+def test_empty_pages_without_end_stop_the_read_loudly() -> None:
+    """A server that answers every request with an empty page and a new token would be read forever (the
+    repeated-token check never fires): a run of MAX_EMPTY_PAGES such pages stops the read, said as truncated."""
+    with FakeLoggingServer(make_entries(3), endless_empty_pages=True) as server:
+        source = source_for(server, FakeClock())
+        assert read_all(source) == []
+        assert len(server.requests) == MAX_EMPTY_PAGES
+    assert source.stats.truncated
+    assert any(f"sent {MAX_EMPTY_PAGES} empty pages in a row" in note for note in source.stats.notes)
+
+
+def test_a_few_empty_pages_do_not_stop_the_read() -> None:
+    entries = make_entries(5)
+    with FakeLoggingServer(entries, page_limit=1, empty_pages_at={1, 2, 3}) as server:
+        source = source_for(server, FakeClock())
+        assert read_all(source) == entries
+    assert not source.stats.truncated
 
 
 def test_an_error_page_in_html_is_said_without_tags_or_the_request_line() -> None:
