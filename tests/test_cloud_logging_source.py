@@ -718,6 +718,37 @@ def test_save_export_creates_its_directory(tmp_path: Path) -> None:
     assert len(export.read_text(encoding="utf-8").splitlines()) == 3
 
 
+@pytest.mark.parametrize("fails_at", ["write", "close"])
+def test_save_export_on_a_full_disk_is_one_line_and_leaves_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fails_at: str
+) -> None:
+    """A write (or the flush at close) that finds the disk full was an internal error."""
+    import errno
+    import io
+
+    class FullDisk(io.StringIO):
+        def write(self, text: str) -> int:
+            if fails_at == "write":
+                raise OSError(errno.ENOSPC, "No space left on device")
+            return super().write(text)
+
+        def close(self) -> None:
+            super().close()
+            if fails_at == "close":
+                raise OSError(errno.ENOSPC, "No space left on device")
+
+    export = tmp_path / "scan.ndjson"
+    monkeypatch.setattr(CloudLoggingSource, "_open_export", lambda self: FullDisk())
+    with FakeLoggingServer(make_entries(3)) as server, pytest.raises(GardenerError) as caught:
+        read_all(source_for(server, FakeClock(), save_export=export))
+    assert caught.value.exit_code == ExitCode.BAD_INPUT
+    assert (
+        caught.value.message
+        == f"cannot write export {export}: no space left on the device: free some space and rerun"
+    )
+    assert not export.exists()
+
+
 def test_save_export_that_cannot_be_written_is_one_line(tmp_path: Path) -> None:
     (tmp_path / "taken").write_text("a file, not a directory", encoding="utf-8")
     export = tmp_path / "taken" / "scan.ndjson"
