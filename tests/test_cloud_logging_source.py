@@ -33,7 +33,7 @@ from loggardener.sources.cloud_logging import (
     RequestPacer,
     resolve_project,
 )
-from loggardener.sources.google_auth import credentials_for
+from loggardener.sources.google_auth import NETWORK_HINT, credentials_for
 from loggardener.sources.query import DECLARED_ABOVE, DEPLOY_AUDIT, LogQuery, build_filter, service_clause
 
 END = datetime(2024, 5, 1, 12, 0, tzinfo=timezone.utc)
@@ -531,6 +531,7 @@ def test_a_token_service_answer_that_is_not_oauths_json_is_a_source_failure(answ
         assert paths(server) == ["/token"] * RETRY_ATTEMPTS
     assert caught.value.exit_code == ExitCode.SOURCE_FAILED
     assert "the token service's answer is not OAuth's JSON" in caught.value.message
+    assert caught.value.message.endswith(f"; {NETWORK_HINT}")  # what to do, as for any unreachable service
 
 
 def test_gclouds_own_credentials_file_nested_too_deeply_is_one_line(

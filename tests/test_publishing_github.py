@@ -579,5 +579,7 @@ def test_an_answer_sent_a_byte_at_a_time_ends_the_publish_phase_in_time(server: 
 
     assert elapsed < 20  # max_rate_limit_wait + 2 x timeout (5 s) = 11 s
     assert kinds(actions) == ["failed", "failed"]
-    assert "cannot list the issues" in actions[0].detail and "did not complete within 11 s" in actions[0].detail
+    assert (
+        "cannot list the issues" in actions[0].detail and "did not complete within 11 s" in actions[0].detail
+    )
     assert server.issues == {}

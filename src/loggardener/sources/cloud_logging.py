@@ -574,7 +574,8 @@ class CloudLoggingSource(EntrySource):
             )
         if isinstance(exc, TransportError):
             return GardenerError(
-                f"cannot reach the token service to refresh the credentials{attempts}: {_auth_message(exc)}",
+                f"cannot reach the token service to refresh the credentials{attempts}: {_auth_message(exc)}; "
+                f"{NETWORK_HINT}",
                 ExitCode.SOURCE_FAILED,
             )
         if isinstance(exc, api_exceptions.Unauthorized | GoogleAuthError) and self._anonymous:
