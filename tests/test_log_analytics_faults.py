@@ -267,3 +267,16 @@ def test_rows_not_of_the_querys_shape_are_a_source_failure(tmp_path: Path, resul
     assert result.stderr.startswith("error: cannot read the answer")
     assert len(result.stderr.strip().splitlines()) == 1
     assert not (tmp_path / "out").exists()
+
+
+def test_a_page_token_sent_again_stops_the_read_with_one_line(tmp_path: Path) -> None:
+    """getQueryResults naming the same next page forever was read forever (13,000 rows in two minutes of a
+    two-row answer): the repeated token is one line, exit code 5."""
+    results = {"schema": {"fields": _SCHEMA}, "totalRows": "4", "rows": [], "pageToken": "again"}
+    started = time.monotonic()
+    with _Answering(results=results) as endpoint:
+        result = _scan(endpoint, tmp_path)
+    assert time.monotonic() - started < 30
+    assert result.exit_code == 5, result.output
+    assert "BigQuery sent a page token it had sent before, after 2 pages" in result.stderr
+    assert not (tmp_path / "out").exists()

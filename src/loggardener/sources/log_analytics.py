@@ -51,6 +51,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
+from functools import partial
 from typing import Any, Protocol
 
 from loggardener.config import EntriesConfig, GardenerConfig
@@ -1238,14 +1239,27 @@ class BigQueryEngine:
         )
         return QueryResult(self._stream(pages), stats)
 
-    def _stream(self, pages: Any) -> Iterator[Mapping[str, Any]]:
-        """The rows, page by page; an error while fetching a page says what went wrong as the others do."""
-        iterator = iter(pages)
+    def _stream(self, rows: Any) -> Iterator[Mapping[str, Any]]:
+        """The rows, page by page; an error while fetching a page says what went wrong as the others do, and so
+        does a page token BigQuery sent before (following it would read the same rows forever)."""
+        pages = iter(rows.pages)
+        sent: set[str] = set()
         while True:
-            row = self._call("reading the query's rows", lambda: next(iterator, None))
-            if row is None:
+            page = self._call("reading the query's rows", lambda: next(pages, None))
+            if page is None:
                 return
-            yield dict(row.items())
+            token = rows.next_page_token
+            if token is not None and token in sent:
+                raise GardenerError(
+                    f"BigQuery sent a page token it had sent before, after {len(sent) + 1} pages of the query's "
+                    "rows: reading on would read the same rows forever; rerun the scan (a proxy or emulator in "
+                    "between, --bigquery-endpoint, may be answering for BigQuery)",
+                    ExitCode.SOURCE_FAILED,
+                )
+            if token is not None:
+                sent.add(token)
+            for row in self._call("reading the query's rows", partial(list, page)):
+                yield dict(row.items())
 
 
 _REQUEST_PREFIX = re.compile(r"^(?:\d{3} )?(?:GET|POST|PUT|PATCH|DELETE) \S+: ")
