@@ -1242,6 +1242,8 @@ class BigQueryEngine:
     def _stream(self, rows: Any) -> Iterator[Mapping[str, Any]]:
         """The rows, page by page; an error while fetching a page says what went wrong as the others do, and so
         does a page token BigQuery sent before (following it would read the same rows forever)."""
+        if getattr(rows, "path", None) is None:  # the client's empty iterator (an answer without totalRows)
+            return
         pages = iter(rows.pages)
         sent: set[str] = set()
         while True:
