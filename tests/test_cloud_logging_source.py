@@ -1166,6 +1166,50 @@ def test_a_few_empty_pages_do_not_stop_the_read() -> None:
     assert not source.stats.truncated
 
 
+def _disabled(reason: str, service: str) -> Fault:
+    """Google's 403 for a project where the API is off (or its billing), with its google.rpc.ErrorInfo."""
+    info = {
+        "@type": "type.googleapis.com/google.rpc.ErrorInfo",
+        "reason": reason,
+        "domain": "googleapis.com",
+        "metadata": {"service": service, "consumer": "projects/123456"},
+    }
+    message = f"{service} has not been used in project 123456 before or it is disabled."
+    body = {"error": {"code": 403, "message": message, "status": "PERMISSION_DENIED", "details": [info]}}
+    return Fault(403, raw=json.dumps(body).encode(), content_type="application/json")
+
+
+@pytest.mark.parametrize(
+    ("reason", "said"),
+    [
+        ("SERVICE_DISABLED", "`gcloud services enable logging.googleapis.com --project 123456`"),
+        ("BILLING_DISABLED", "billing is not enabled on project 123456"),
+    ],
+)
+def test_an_api_not_enabled_in_the_project_is_no_missing_role(reason: str, said: str) -> None:
+    """The 403 said the account needs roles/logging.viewer (exit 4): the fix is to enable the API (or billing)."""
+    with (
+        FakeLoggingServer(make_entries(3), faults={1: _disabled(reason, "logging.googleapis.com")}) as server,
+        pytest.raises(GardenerError) as caught,
+    ):
+        read_all(source_for(server, FakeClock()))
+    assert caught.value.exit_code == ExitCode.BAD_INPUT
+    assert said in caught.value.message
+    assert "roles/logging.viewer" not in caught.value.message
+
+
+def test_the_bigquery_api_not_enabled_is_no_missing_role() -> None:
+    from loggardener.sources.log_analytics import BigQueryEngine
+
+    fault = _disabled("SERVICE_DISABLED", "bigquery.googleapis.com")
+    with FakeLoggingServer([], faults=dict.fromkeys(range(1, 5), fault)) as server:
+        engine = BigQueryEngine("p-roject", server.endpoint, 10, deadline_seconds=3, request_timeout=1)
+        with pytest.raises(GardenerError) as caught:
+            engine.columns("p-roject", "logs", "_AllLogs")
+    assert caught.value.exit_code == ExitCode.BAD_INPUT
+    assert "`gcloud services enable bigquery.googleapis.com --project 123456`" in caught.value.message
+
+
 def test_an_error_page_in_html_is_said_without_tags_or_the_request_line() -> None:
     html = b"<html><body><b>502.</b> <ins>That's an error.</ins></body></html>"
     faults = dict.fromkeys(range(1, 20), Fault(502, raw=html))

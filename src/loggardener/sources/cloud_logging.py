@@ -43,6 +43,9 @@ from loggardener.sources.google_auth import (
     unreadable_answers,
     within,
 )
+from loggardener.sources.google_auth import (
+    not_enabled as _not_enabled,
+)
 from loggardener.sources.interface import EntrySource, RawRecord, SourceStats
 from loggardener.sources.query import LogQuery, build_filter, console_url, rfc3339
 
@@ -591,6 +594,9 @@ class CloudLoggingSource(EntrySource):
                 _server_message(exc) if isinstance(exc, api_exceptions.Unauthorized) else _auth_message(exc)
             )
             return GardenerError(f"credentials rejected ({detail}); {CREDENTIALS_HINT}", ExitCode.CREDENTIALS)
+        disabled = _not_enabled(exc, project, "Cloud Logging API", "logging.googleapis.com")
+        if disabled is not None:
+            return disabled
         if isinstance(exc, api_exceptions.Forbidden):
             return GardenerError(
                 f"permission denied reading the logs of project {project}: {_server_message(exc)}; "

@@ -50,6 +50,34 @@ def unreadable_answers() -> dict[type[BaseException], str]:
     }
 
 
+def not_enabled(exc: BaseException, project: str, api: str, service: str) -> GardenerError | None:
+    """A 403 that is no missing permission but an API not enabled in the project, or its billing off (Google's
+    `google.rpc.ErrorInfo` reason SERVICE_DISABLED or BILLING_DISABLED, BigQuery's `accessNotConfigured`): one
+    line naming the command that enables it, exit code 2; None for any other error."""
+    reason = getattr(exc, "reason", None)
+    errors = getattr(exc, "errors", None) or []
+    first = errors[0] if isinstance(errors, list | tuple) and errors and isinstance(errors[0], dict) else {}
+    if getattr(exc, "code", None) != 403:
+        return None
+    metadata = getattr(exc, "metadata", None) or {}
+    consumer = str(metadata.get("consumer") or f"projects/{project}").removeprefix("projects/") or "PROJECT"
+    said = " ".join(str(getattr(exc, "message", "") or exc).split())[:300]
+    if reason == "SERVICE_DISABLED" or first.get("reason") == "accessNotConfigured":
+        name = str(metadata.get("service") or service)
+        return GardenerError(
+            f"the {api} is not enabled in project {consumer} ({said}): enable it with "
+            f"`gcloud services enable {name} --project {consumer}`, wait a minute, and rerun",
+            ExitCode.BAD_INPUT,
+        )
+    if reason == "BILLING_DISABLED":
+        return GardenerError(
+            f"billing is not enabled on project {consumer} ({said}): enable it for the project, or use another "
+            "with --project, and rerun",
+            ExitCode.BAD_INPUT,
+        )
+    return None
+
+
 _T = TypeVar("_T")
 
 

@@ -104,6 +104,7 @@ from loggardener.sources.google_auth import (
     credentials_for,
     endpoint_url,
     is_emulator,
+    not_enabled,
     unreadable_answers,
     within,
 )
@@ -1119,6 +1120,9 @@ class BigQueryEngine:
                 hint += ", or raise those settings for a slow server"
             raise GardenerError(f"{failed}: {cause[:300]}; {hint}", ExitCode.SOURCE_FAILED) from None
         except api.Forbidden as exc:
+            disabled = not_enabled(exc, self.billing_project or "", "BigQuery API", "bigquery.googleapis.com")
+            if disabled is not None:
+                raise disabled from None
             reason = _reason(exc)
             if reason in _QUOTA_REASONS:
                 raise GardenerError(
