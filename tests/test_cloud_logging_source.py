@@ -1195,7 +1195,7 @@ def test_an_api_not_enabled_in_the_project_is_no_missing_role(reason: str, said:
         read_all(source_for(server, FakeClock()))
     assert caught.value.exit_code == ExitCode.BAD_INPUT
     assert said in caught.value.message
-    assert "roles/logging.viewer" not in caught.value.message
+    assert "roles/logging.viewer" not in caught.value.message and "POST " not in caught.value.message
 
 
 def test_the_bigquery_api_not_enabled_is_no_missing_role() -> None:

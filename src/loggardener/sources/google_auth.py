@@ -50,6 +50,10 @@ def unreadable_answers() -> dict[type[BaseException], str]:
     }
 
 
+_REQUEST_LINE = re.compile(r"^(?:\d{3} )?(?:GET|POST|PUT|PATCH|DELETE) \S+: ")
+"""The request the client libraries put before the server's message ("POST https://…: ")."""
+
+
 def not_enabled(exc: BaseException, project: str, api: str, service: str) -> GardenerError | None:
     """A 403 that is no missing permission but an API not enabled in the project, or its billing off (Google's
     `google.rpc.ErrorInfo` reason SERVICE_DISABLED or BILLING_DISABLED, BigQuery's `accessNotConfigured`): one
@@ -61,7 +65,7 @@ def not_enabled(exc: BaseException, project: str, api: str, service: str) -> Gar
         return None
     metadata = getattr(exc, "metadata", None) or {}
     consumer = str(metadata.get("consumer") or f"projects/{project}").removeprefix("projects/") or "PROJECT"
-    said = " ".join(str(getattr(exc, "message", "") or exc).split())[:300]
+    said = _REQUEST_LINE.sub("", " ".join(str(getattr(exc, "message", "") or exc).split()))[:300].rstrip(".")
     if reason == "SERVICE_DISABLED" or first.get("reason") == "accessNotConfigured":
         name = str(metadata.get("service") or service)
         return GardenerError(
