@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import gzip
+import inspect
 import json
 import math
 import os
 import random
 import re
 import socket
+import sys
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
@@ -22,6 +24,7 @@ from fakes.logging_server import ACCESS_TOKEN
 from loggardener.cli import app
 from loggardener.errors import ExitCode, GardenerError
 from loggardener.sources.cloud_logging import (
+    MAX_EMPTY_PAGES,
     PACE_BURST,
     PACE_PER_MINUTE,
     QUOTA_PER_MINUTE,
@@ -30,7 +33,7 @@ from loggardener.sources.cloud_logging import (
     RequestPacer,
     resolve_project,
 )
-from loggardener.sources.google_auth import credentials_for
+from loggardener.sources.google_auth import NETWORK_HINT, credentials_for
 from loggardener.sources.query import DECLARED_ABOVE, DEPLOY_AUDIT, LogQuery, build_filter, service_clause
 
 END = datetime(2024, 5, 1, 12, 0, tzinfo=timezone.utc)
@@ -359,6 +362,39 @@ def test_a_credentials_file_that_cannot_be_used_is_one_line_without_its_content(
     assert "SECRET-KEY-MATERIAL" not in caught.value.message and "\\x" not in caught.value.message
 
 
+@pytest.mark.parametrize("headroom", [None, 40])
+def test_a_deeply_nested_credentials_file_is_refused_before_it_is_decoded(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, headroom: int | None
+) -> None:
+    """Nesting is checked before decoding, so the answer never depends on how deep the caller's stack is
+    (json's decoder counts against the interpreter's recursion limit: the full suite's `[deep]` case failed
+    once in about eight runs); a file nested past any credentials file's depth is refused even when the
+    decoder would read it."""
+    key = tmp_path / "key.json"
+    inner = "[" * 40 + "]" * 40
+    key.write_text(f'{{"type": "authorized_user", "client_id": "c", "x": {inner}, "refresh_token": "1//r"}}')
+    monkeypatch.setenv("GOOGLE_APPLICATION_CREDENTIALS", str(key))
+    decoded: list[str] = []
+    real_loads = json.loads
+
+    def loads(text: str) -> Any:
+        decoded.append(text)
+        return real_loads(text)
+
+    monkeypatch.setattr("loggardener.sources.google_auth.json.loads", loads)
+    limit = sys.getrecursionlimit()
+    if headroom is not None:  # what little stack is left must not change the answer
+        sys.setrecursionlimit(len(inspect.stack(0)) + headroom)
+    try:
+        with pytest.raises(GardenerError) as caught:
+            list(CloudLoggingSource(LogQuery(start=START, end=END), project="P").records())
+    finally:
+        sys.setrecursionlimit(limit)
+    assert caught.value.exit_code == ExitCode.CREDENTIALS
+    assert "is not a JSON key file (nested too deeply)" in caught.value.message
+    assert decoded == []
+
+
 @pytest.mark.parametrize("kind", ["pipe", "bom"])
 def test_a_credentials_file_google_auth_cannot_read_again_is_read_once(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path, kind: str
@@ -472,6 +508,30 @@ def test_a_token_service_that_stays_unreachable_is_a_source_failure() -> None:
         f"cannot reach the token service to refresh the credentials after {RETRY_ATTEMPTS} attempts: "
     )
     assert len(clock.sleeps) == RETRY_ATTEMPTS - 1
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        b"<html>Sign in to the network</html>",
+        b'{"access_token": "ya29.x", "expires_in": "soon"}',
+        b'"a token"',
+    ],
+    ids=["html", "expires-in-text", "json-string"],
+)
+def test_a_token_service_answer_that_is_not_oauths_json_is_a_source_failure(answer: bytes) -> None:
+    """google-auth reads such an answer with a TypeError or ValueError of its own (an internal error before):
+    it is retried as a token service that cannot be reached is, then said in one line, exit code 5."""
+    clock = FakeClock()
+    faults = {n: Fault(200, raw=answer, content_type="application/json") for n in range(1, 20)}
+    with FakeLoggingServer(make_entries(3), faults=faults) as server:
+        source = source_for(server, clock, credentials=user_credentials(server))
+        with pytest.raises(GardenerError) as caught:
+            read_all(source)
+        assert paths(server) == ["/token"] * RETRY_ATTEMPTS
+    assert caught.value.exit_code == ExitCode.SOURCE_FAILED
+    assert "the token service's answer is not OAuth's JSON" in caught.value.message
+    assert caught.value.message.endswith(f"; {NETWORK_HINT}")  # what to do, as for any unreachable service
 
 
 def test_gclouds_own_credentials_file_nested_too_deeply_is_one_line(
@@ -657,6 +717,37 @@ def test_save_export_creates_its_directory(tmp_path: Path) -> None:
     with FakeLoggingServer(make_entries(3)) as server:
         read_all(source_for(server, FakeClock(), save_export=export))
     assert len(export.read_text(encoding="utf-8").splitlines()) == 3
+
+
+@pytest.mark.parametrize("fails_at", ["write", "close"])
+def test_save_export_on_a_full_disk_is_one_line_and_leaves_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fails_at: str
+) -> None:
+    """A write (or the flush at close) that finds the disk full was an internal error."""
+    import errno
+    import io
+
+    class FullDisk(io.StringIO):
+        def write(self, text: str) -> int:
+            if fails_at == "write":
+                raise OSError(errno.ENOSPC, "No space left on device")
+            return super().write(text)
+
+        def close(self) -> None:
+            super().close()
+            if fails_at == "close":
+                raise OSError(errno.ENOSPC, "No space left on device")
+
+    export = tmp_path / "scan.ndjson"
+    monkeypatch.setattr(CloudLoggingSource, "_open_export", lambda self: FullDisk())
+    with FakeLoggingServer(make_entries(3)) as server, pytest.raises(GardenerError) as caught:
+        read_all(source_for(server, FakeClock(), save_export=export))
+    assert caught.value.exit_code == ExitCode.BAD_INPUT
+    assert (
+        caught.value.message
+        == f"cannot write export {export}: no space left on the device: free some space and rerun"
+    )
+    assert not export.exists()
 
 
 def test_save_export_that_cannot_be_written_is_one_line(tmp_path: Path) -> None:
@@ -1002,8 +1093,27 @@ PAGE = json.dumps({"entries": make_entries(3)}).encode()
             raw=b'{"entries": [' + b"[" * 100_000 + b"]" * 100_000 + b"]}",
             content_type="application/json",
         ),
+        Fault(
+            200,
+            raw=b'{"entries": [{"labels": {"n": ' + b"9" * 5000 + b"}}]}",
+            content_type="application/json",
+        ),
+        Fault(
+            200,
+            raw=b'{"error": {"code": 403, "message": "denied", "status": "PERMISSION_DENIED"}}',
+            content_type="application/json",
+        ),
     ],
-    ids=["cut-off", "html", "list", "entries-object", "token-number", "nested-too-deep"],
+    ids=[
+        "cut-off",
+        "html",
+        "list",
+        "entries-object",
+        "token-number",
+        "nested-too-deep",
+        "huge-int",
+        "error-200",
+    ],
 )
 def test_an_answer_that_is_no_page_is_retried_then_said_in_one_line(fault: Fault) -> None:
     clock = FakeClock()
@@ -1035,6 +1145,69 @@ def test_a_page_token_sent_back_again_stops_the_read_loudly() -> None:
     assert got == entries[:2] + entries[:1]
     assert source.stats.truncated
     assert any("sent a page token it had sent before" in note for note in source.stats.notes)
+
+
+def test_empty_pages_without_end_stop_the_read_loudly() -> None:
+    """A server that answers every request with an empty page and a new token would be read forever (the
+    repeated-token check never fires): a run of MAX_EMPTY_PAGES such pages stops the read, said as truncated."""
+    with FakeLoggingServer(make_entries(3), endless_empty_pages=True) as server:
+        source = source_for(server, FakeClock())
+        assert read_all(source) == []
+        assert len(server.requests) == MAX_EMPTY_PAGES
+    assert source.stats.truncated
+    assert any(f"sent {MAX_EMPTY_PAGES} empty pages in a row" in note for note in source.stats.notes)
+
+
+def test_a_few_empty_pages_do_not_stop_the_read() -> None:
+    entries = make_entries(5)
+    with FakeLoggingServer(entries, page_limit=1, empty_pages_at={1, 2, 3}) as server:
+        source = source_for(server, FakeClock())
+        assert read_all(source) == entries
+    assert not source.stats.truncated
+
+
+def _disabled(reason: str, service: str) -> Fault:
+    """Google's 403 for a project where the API is off (or its billing), with its google.rpc.ErrorInfo."""
+    info = {
+        "@type": "type.googleapis.com/google.rpc.ErrorInfo",
+        "reason": reason,
+        "domain": "googleapis.com",
+        "metadata": {"service": service, "consumer": "projects/123456"},
+    }
+    message = f"{service} has not been used in project 123456 before or it is disabled."
+    body = {"error": {"code": 403, "message": message, "status": "PERMISSION_DENIED", "details": [info]}}
+    return Fault(403, raw=json.dumps(body).encode(), content_type="application/json")
+
+
+@pytest.mark.parametrize(
+    ("reason", "said"),
+    [
+        ("SERVICE_DISABLED", "`gcloud services enable logging.googleapis.com --project 123456`"),
+        ("BILLING_DISABLED", "billing is not enabled on project 123456"),
+    ],
+)
+def test_an_api_not_enabled_in_the_project_is_no_missing_role(reason: str, said: str) -> None:
+    """The 403 said the account needs roles/logging.viewer (exit 4): the fix is to enable the API (or billing)."""
+    with (
+        FakeLoggingServer(make_entries(3), faults={1: _disabled(reason, "logging.googleapis.com")}) as server,
+        pytest.raises(GardenerError) as caught,
+    ):
+        read_all(source_for(server, FakeClock()))
+    assert caught.value.exit_code == ExitCode.BAD_INPUT
+    assert said in caught.value.message
+    assert "roles/logging.viewer" not in caught.value.message and "POST " not in caught.value.message
+
+
+def test_the_bigquery_api_not_enabled_is_no_missing_role() -> None:
+    from loggardener.sources.log_analytics import BigQueryEngine
+
+    fault = _disabled("SERVICE_DISABLED", "bigquery.googleapis.com")
+    with FakeLoggingServer([], faults=dict.fromkeys(range(1, 5), fault)) as server:
+        engine = BigQueryEngine("p-roject", server.endpoint, 10, deadline_seconds=3, request_timeout=1)
+        with pytest.raises(GardenerError) as caught:
+            engine.columns("p-roject", "logs", "_AllLogs")
+    assert caught.value.exit_code == ExitCode.BAD_INPUT
+    assert "`gcloud services enable bigquery.googleapis.com --project 123456`" in caught.value.message
 
 
 def test_an_error_page_in_html_is_said_without_tags_or_the_request_line() -> None:

@@ -564,3 +564,22 @@ def _outside_code(markdown: str) -> str:
     text = re.sub(r"(?ms)^(`{3,})[^\n]*\n.*?^\1$", "", markdown)
     text = re.sub(r"(`+).*?\1", "", text)
     return re.sub(r"<!-- log-gardener:[^\n]*-->", "", text)
+
+
+def test_an_answer_sent_a_byte_at_a_time_ends_the_publish_phase_in_time(server: FakeGitHub) -> None:
+    """PyGithub's timeout bounds each wait for a byte: a GitHub (or a proxy) that sends one every 0.3 s held the
+    run forever. Each request is bounded in all, so the listing fails, nothing is published, and the run ends."""
+    import time
+
+    server.trickle = 0.3
+    composer = Composer(make_report(), IssuesConfig())
+    started = time.monotonic()
+    actions = publisher(server, max_rate_limit_wait=1.0).publish(composer, composer.selected())
+    elapsed = time.monotonic() - started
+
+    assert elapsed < 20  # max_rate_limit_wait + 2 x timeout (5 s) = 11 s
+    assert kinds(actions) == ["failed", "failed"]
+    assert (
+        "cannot list the issues" in actions[0].detail and "did not complete within 11 s" in actions[0].detail
+    )
+    assert server.issues == {}

@@ -55,6 +55,49 @@ def test_a_cloud_logging_server_that_never_answers_is_given_up_at_the_deadline(
     assert not (tmp_path / "out").exists()  # the --out this run made is not left behind, empty
 
 
+def _trickling(requests: int = 20) -> FakeLoggingServer:
+    return FakeLoggingServer([], faults={n: Fault(200, trickle=0.3) for n in range(1, requests + 1)})
+
+
+def test_a_cloud_logging_answer_that_trickles_without_end_is_given_up_at_the_deadline(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A byte every 0.3 s never trips the 1 s wait for the next byte: the whole answer is bounded too."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "gardener.toml").write_text(QUICK, encoding="utf-8")
+    with _trickling() as server:
+        started = time.monotonic()
+        result = runner.invoke(
+            app,
+            [
+                *("scan", "--hours", "1", "--project", "P", "--logging-endpoint", server.endpoint),
+                *("--out", "out", "--now", NOW),
+            ],
+        )
+        elapsed = time.monotonic() - started
+    assert result.exit_code == ExitCode.SOURCE_FAILED, result.output
+    assert elapsed < 10
+    assert (
+        result.stderr.strip()
+        .splitlines()[-1]
+        .startswith(f"error: no answer from Cloud Logging at {server.endpoint}")
+    )
+
+
+def test_a_bigquery_answer_that_trickles_without_end_is_given_up_at_the_deadline() -> None:
+    from loggardener.sources.log_analytics import BigQueryEngine
+
+    with _trickling() as server:
+        engine = BigQueryEngine("p-roject", server.endpoint, 10, deadline_seconds=3, request_timeout=1)
+        started = time.monotonic()
+        with pytest.raises(GardenerError) as caught:
+            engine.estimate("SELECT 1")
+        elapsed = time.monotonic() - started
+    assert elapsed < 10
+    assert caught.value.exit_code == ExitCode.SOURCE_FAILED
+    assert caught.value.message.startswith(f"cannot reach BigQuery at {server.endpoint} estimating the query")
+
+
 def test_a_bigquery_server_that_never_answers_is_given_up_at_the_deadline() -> None:
     """google-cloud-bigquery waits forever for an answer by default: every request is capped."""
     from loggardener.sources.log_analytics import BigQueryEngine

@@ -329,3 +329,50 @@ def test_a_refused_header_is_described_without_quoting_it() -> None:
 
     exc = InvalidHeader(f"Invalid leading whitespace in header value: 'token {TOKEN}\\x7f'")
     assert TOKEN not in describe(exc) and "GH_TOKEN" in describe(exc)
+
+
+def _disk_full_for(what: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Writing `what` ("worklog" or "report") fails as a full disk does, after the checks before the scan."""
+    import errno
+
+    from loggardener import job
+    from loggardener.files import write_error
+
+    def full(path: Path, *_: object, **__: object) -> None:
+        raise write_error(what, path, OSError(errno.ENOSPC, "No space left on device"))
+
+    monkeypatch.setattr(job, "atomic_write" if what == "worklog" else "output_write", full)
+
+
+@pytest.mark.parametrize("what", ["worklog", "report"])
+def test_a_document_that_cannot_be_written_leaves_the_state_as_it_was(
+    what: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """A run whose worklog or report is lost (a full disk) must not advance the state: the next run would
+    mark its problems recurring, and list as resolved what only this lost run saw."""
+    out = tmp_path / "out"
+    assert _run("--demo", "--out", str(out))[0] == 0
+    state = out / ".gardener-state.json"
+    before = state.read_bytes()
+    _disk_full_for(what, monkeypatch)
+
+    code, stdout, stderr = _run("--demo", "--out", str(out), "--report-json", str(tmp_path / "r.json"))
+
+    assert code == 2
+    assert "no space left on the device" in stderr
+    assert state.read_bytes() == before
+    assert "unchanged: an output was not written" in " ".join(stdout.split())
+
+
+def test_issues_published_before_the_worklog_failed_are_listed_in_the_terminal(
+    server: FakeGitHub, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """The worklog lists what publishing did; when it cannot be written, the terminal does, so nothing is lost."""
+    _disk_full_for("worklog", monkeypatch)
+
+    code, stdout, _ = _publish(server, tmp_path, "--out", str(tmp_path / "out"))
+
+    assert code == 2
+    assert server.issues
+    for number in server.issues:
+        assert re.search(rf"^issue created: #{number} ", stdout, re.MULTILINE), stdout

@@ -10,7 +10,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from loggardener.defaults import REQUEST_TIMEOUT_SECONDS, RETRY_DEADLINE_SECONDS
+from loggardener.defaults import MAX_QUERY_SECONDS, REQUEST_TIMEOUT_SECONDS, RETRY_DEADLINE_SECONDS
 from loggardener.entries.levels import START_FAILURE_PATTERNS, STARTUP_EXCEPTION_TYPES
 from loggardener.entries.models import RpcCodeName
 from loggardener.errors import ExitCode, GardenerError, decode_reason
@@ -1084,6 +1084,12 @@ class LogAnalyticsConfig(_Section):
         default=10 * 1000**3, ge=1, description="Cost guard: a query that would bill more fails."
     )
     max_rows: int = Field(default=1_000_000, ge=1, description="Rows of pre-groups read at most.")
+    max_query_seconds: float = Field(
+        default=MAX_QUERY_SECONDS,
+        gt=0,
+        le=6 * 3600,  # BigQuery's own limit on a query job
+        description="How long the query job may run (or wait for slots) before it is cancelled (exit code 5).",
+    )
 
 
 class RetriesConfig(_Section):

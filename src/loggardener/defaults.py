@@ -14,3 +14,5 @@ RETRY_DEADLINE_SECONDS = 120.0
 """`retries.deadline_seconds`: a live scan's request is given up this long after its first attempt."""
 REQUEST_TIMEOUT_SECONDS = 60.0
 """`retries.request_timeout_seconds`: how long one attempt waits for the server's answer."""
+MAX_QUERY_SECONDS = 900.0
+"""`log_analytics.max_query_seconds`: how long a Log Analytics query job may run before it is cancelled."""

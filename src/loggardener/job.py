@@ -70,6 +70,9 @@ class JobResult:
     failures: list[GardenerError] = field(default_factory=list)
     """Outputs that could not be written (or a publisher that refused to start), in the order tried."""
     worklog_written: bool = True
+    state_written: bool = True
+    """False when the state was kept as it was because a document (worklog, step summary, report) failed:
+    the next run then marks the same trends again instead of building on a run whose record is lost."""
     publishing_refused: bool = False
     """Publishing stopped before any issue (a rejected token, a repository GitHub does not show it)."""
 
@@ -346,11 +349,6 @@ def _run(
         if outputs.report_json is not None:
             target = outputs.report_json
             writes.append(("report", lambda: output_write(target, JsonReport().render(report), "report")))
-        if state is not None and outputs.state is not None:
-            state.record_run(report)
-            state.prune(report.window.end or report.generated_at, config.state.forget_after_days)
-            state_path = outputs.state
-            writes.append(("state", lambda: save_state(state_path, state)))
         written = []
         for what, write in writes:
             try:
@@ -359,11 +357,22 @@ def _run(
                 failures.append(exc)
             else:
                 written.append(what)
+        kept = len(written) < len(writes)  # a document failed: the state stays as it was
+        if state is not None and outputs.state is not None and not kept:
+            state.record_run(report)
+            state.prune(report.window.end or report.generated_at, config.state.forget_after_days)
+            try:
+                save_state(outputs.state, state)
+            except GardenerError as exc:
+                failures.append(exc)
+            else:
+                written.append("state")
     return JobResult(
         report=report,
         worklog=worklog,
         state=state,
         failures=failures,
         worklog_written="worklog" in written,
+        state_written="state" in written,
         publishing_refused=refused,
     )

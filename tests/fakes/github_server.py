@@ -121,6 +121,10 @@ class FakeGitHub:
         """The repository's old name: GitHub answers requests to it with 301 (GET) or 307 to `/repositories/1`."""
         self.moved: dict[int, Issue] = {}
         """Issues transferred away, by their old number: GitHub answers with 301 to `/repositories/2`."""
+        self.trickle: float | None = None
+        """Answer every request with headers promising a large body, then a byte every `trickle` seconds until
+        the server stops (a GitHub, or a proxy, that never trips a client's wait for the next byte)."""
+        self._stopping = threading.Event()
         self._writes = 0
         self._lock = threading.Lock()
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
@@ -133,6 +137,7 @@ class FakeGitHub:
         return self
 
     def __exit__(self, *_: object) -> None:
+        self._stopping.set()
         self._server.shutdown()
         self._server.server_close()
 
@@ -482,6 +487,19 @@ class FakeGitHub:
                 body = self.rfile.read(length).decode("utf-8") if length else ""
                 headers = {key.lower(): value for key, value in self.headers.items()}
                 status, payload, extra = fake.handle(self.command, self.path, headers, body)
+                if fake.trickle is not None:
+                    self.send_response(200)
+                    self.send_header("Content-Type", "application/json")
+                    self.send_header("Content-Length", str(10**8))
+                    self.end_headers()
+                    while not fake._stopping.wait(fake.trickle):
+                        try:
+                            self.wfile.write(b" ")
+                            self.wfile.flush()
+                        except OSError:  # the client gave up
+                            break
+                    self.close_connection = True
+                    return
                 raw = payload if isinstance(payload, Raw) else Raw(json.dumps(payload).encode("utf-8"))
                 data = raw.body
                 self.send_response(status)

@@ -66,6 +66,9 @@ class Fault:
     """The raw body's Content-Type."""
     hang: float = 0.0
     """Seconds of silence before the connection is closed unanswered."""
+    trickle: float = 0.0
+    """With status 200: the headers promise a large JSON body, then one byte comes every `trickle` seconds until
+    the server stops (a server that never trips a client's wait for the next byte)."""
 
     def body(self) -> dict[str, Any]:
         message = self.message or DEFAULT_MESSAGES.get(self.status, "error")
@@ -101,6 +104,8 @@ class FakeLoggingState:
     """Offsets (in the window's entries) where an empty page with a nextPageToken comes first."""
     sticky_token: bool = False
     """A broken pager: a request with a page token gets the first page again and the same token back."""
+    endless_empty_pages: bool = False
+    """Every answer is an empty page naming a new next page (a server that never ends a read)."""
     requests: list[RecordedRequest] = field(default_factory=list)
     tokens: dict[str, tuple[int, bool, str]] = field(default_factory=dict)
     lock: threading.Lock = field(default_factory=threading.Lock)
@@ -223,6 +228,20 @@ class _Handler(BaseHTTPRequestHandler):
         state = self.server.state
         fault = state.faults.get(number)
         path = urlsplit(self.path).path
+        if fault is not None and fault.trickle:
+            self.send_response(fault.status)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(10**8))
+            self.end_headers()
+            self.wfile.write(b'{"entries": [')
+            while not state.stopping.wait(fault.trickle):
+                try:
+                    self.wfile.write(b" ")
+                    self.wfile.flush()
+                except OSError:  # the client gave up
+                    break
+            self.close_connection = True
+            return
         if fault is not None and fault.hang:
             state.stopping.wait(fault.hang)
         if fault is not None and (fault.status == 0 or fault.hang):
@@ -299,6 +318,8 @@ class _Handler(BaseHTTPRequestHandler):
                 return 400, Fault(400, "Page token does not match the request's filter.").body()
             if state.sticky_token:
                 return 200, {"entries": state.entries[:1], "nextPageToken": token}
+        if state.endless_empty_pages:
+            return 200, {"nextPageToken": self._issue(offset, True, filter_)}
         window = _ordered([e for e in state.entries if _in_window(e, filter_)], order_by)
         if offset in state.empty_pages_at and not empty_served and offset < len(window):
             return 200, {"entries": [], "nextPageToken": self._issue(offset, True, filter_)}

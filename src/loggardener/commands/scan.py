@@ -687,12 +687,21 @@ def scan(
         stream.write(text)
         stream.flush()
     _print_summary(console, report, worklog if result.worklog_written else None)
-    if result.state is not None:
+    if result.state is not None and result.state_written:
         console.print(
             f"{trend_line(report)} (state: {escape(str(state_path))}, run {result.state.runs})",
             soft_wrap=True,
         )
-    unpublished = None if result.publishing_refused else _print_issue_actions(console, report, mode, worklog)
+    elif result.state is not None:
+        console.print(
+            f"{trend_line(report)} (state {escape(str(state_path))} unchanged: an output was not written)",
+            soft_wrap=True,
+        )
+    unpublished = (
+        None
+        if result.publishing_refused
+        else _print_issue_actions(console, report, mode, worklog, result.worklog_written)
+    )
     for failure in result.failures[:-1]:
         err.print(
             f"[bold red]error:[/] {escape(strip_controls(failure.message))}", highlight=False, soft_wrap=True
@@ -809,9 +818,10 @@ def _refuse_live_only(given: dict[str, bool]) -> None:
 
 
 def _print_issue_actions(
-    console: Console, report: ScanReport, mode: IssuesMode, worklog: Path
+    console: Console, report: ScanReport, mode: IssuesMode, worklog: Path, worklog_written: bool = True
 ) -> GardenerError | None:
-    """Print what publishing did; the error to exit with when some issues were not published."""
+    """Print what publishing did (each issue it wrote to as well, when the worklog that lists them could not
+    be written); the error to exit with when some issues were not published."""
     if mode == "none":
         return None
     from loggardener.publishing.interface import NO_PERMISSION, NOT_ATTEMPTED
@@ -824,6 +834,11 @@ def _print_issue_actions(
     if mode == "draft" and actions:
         drafts = escape(str(drafts_directory(worklog)))
         console.print(f"Drafts: {drafts} (publish with gh-issues.sh)", soft_wrap=True)
+    if not worklog_written:
+        for action in actions:
+            if action.number is not None and action.action != "failed":
+                line = escape(strip_controls(f"#{action.number} {action.title} {action.url or ''}".rstrip()))
+                console.print(f"issue {action.action}: {line}", highlight=False, soft_wrap=True)
     failed = [a for a in actions if a.action == "failed"]
     for action in failed:
         line = escape(strip_controls(f"{action.title}: {action.detail}"))
@@ -835,7 +850,7 @@ def _print_issue_actions(
     return GardenerError(
         f"{len(failed)} of {len(actions)} issues could not be published"
         + (f" ({undone} not attempted)" if undone else "")
-        + "; the worklog lists them"
+        + ("; the worklog lists them" if worklog_written else "; the lines above list them")
         + (
             ""
             if denied

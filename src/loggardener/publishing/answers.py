@@ -20,6 +20,7 @@ from github import GithubException
 from github.Requester import HTTPRequestsConnectionClass, HTTPSRequestsConnectionClass, Requester
 
 from loggardener.errors import shown_url
+from loggardener.sources.google_auth import within
 
 _ENDPOINT = re.compile(r"/repos/[^/]+/[^/]+/issues(/\d+/comments|/comments/\d+|/\d+)?\Z")
 _LINK = re.compile(r'<([^<>\s]+)>; rel="([a-z]+)"')
@@ -137,6 +138,10 @@ class CheckedRequester(Requester):
     becomes a `GithubException` with its status instead of a success without content.
     """
 
+    whole_seconds: float | None = None
+    """How long one request may take in all, its retries' waits included (set by the publisher): PyGithub's
+    timeout bounds each wait for a byte, so an answer sent a byte at a time would hold the run forever."""
+
     def requestJson(
         self,
         verb: str,
@@ -147,10 +152,14 @@ class CheckedRequester(Requester):
         cnx: HTTPRequestsConnectionClass | HTTPSRequestsConnectionClass | None = None,
         follow_302_redirect: bool = False,
     ) -> tuple[int, dict[str, Any], str]:
+        send = super().requestJson
+
+        def request() -> tuple[int, dict[str, Any], str]:
+            return send(verb, url, parameters, headers, input, cnx, follow_302_redirect=follow_302_redirect)
+
         try:
-            status, answer_headers, output = super().requestJson(
-                verb, url, parameters, headers, input, cnx, follow_302_redirect=follow_302_redirect
-            )
+            whole = self.whole_seconds
+            status, answer_headers, output = request() if whole is None else within(whole, request)
         except RuntimeError as exc:  # PyGithub refuses a 301 to another host or scheme, or to the same path
             if "base_url" not in str(exc):
                 raise

@@ -259,6 +259,7 @@ class GitHubPublisher(IssuePublisher):
             seconds_between_writes=seconds_between_writes,
             lazy=True,
         )
+        self.requester.whole_seconds = max_rate_limit_wait + 2 * timeout
 
     def publish(
         self, composer: Composer, clusters: Sequence[Cluster], known: Mapping[str, int] | None = None

@@ -30,7 +30,7 @@ from tenacity import (
 
 from loggardener.defaults import DEFAULT_MAX_ENTRIES, REQUEST_TIMEOUT_SECONDS, RETRY_DEADLINE_SECONDS
 from loggardener.errors import ExitCode, GardenerError, is_utf8, shown_url
-from loggardener.files import check_writable
+from loggardener.files import check_writable, write_error
 from loggardener.sources.google_auth import (
     CREDENTIALS_HINT,
     NETWORK_HINT,
@@ -38,8 +38,13 @@ from loggardener.sources.google_auth import (
     TOO_DEEP_ANSWER,
     credentials_for,
     endpoint_url,
+    guard_refresh,
     is_emulator,
     unreadable_answers,
+    within,
+)
+from loggardener.sources.google_auth import (
+    not_enabled as _not_enabled,
 )
 from loggardener.sources.interface import EntrySource, RawRecord, SourceStats
 from loggardener.sources.query import LogQuery, build_filter, console_url, rfc3339
@@ -112,6 +117,10 @@ class UnreadableAnswer(Exception):
 _CUT_OFF = unreadable_answers()
 
 
+MAX_EMPTY_PAGES = 50
+"""Empty pages in a row, each with a next page token, after which a read stops (and says it is truncated)."""
+
+
 def _checked_page(response: Any) -> dict[str, Any]:
     """The answer as entries.list sends it, or UnreadableAnswer saying what is wrong with it.
 
@@ -120,6 +129,12 @@ def _checked_page(response: Any) -> dict[str, Any]:
     if not isinstance(response, dict):
         raise UnreadableAnswer(f"the answer is a JSON {type(response).__name__}, not an object")
     page = {key: value for key, value in response.items() if value is not None}
+    if "error" in page and "entries" not in page:  # Google's error format behind a status of 200
+        error = page["error"]
+        said = error.get("message") if isinstance(error, dict) else error
+        raise UnreadableAnswer(
+            f"the answer is an error sent with HTTP 200 ({' '.join(str(said).split())[:200]})"
+        )
     entries = page.get("entries", [])
     if not isinstance(entries, list):
         raise UnreadableAnswer(f"its `entries` is a JSON {type(entries).__name__}, not a list")
@@ -306,7 +321,7 @@ class CloudLoggingSource(EntrySource):
     def _credentials(self) -> tuple[Credentials, str | None]:
         """The credentials to send, and the project Application Default Credentials name, if any."""
         if self.credentials is not None:
-            return self.credentials, None
+            return guard_refresh(self.credentials), None
         self._anonymous = is_emulator(self.endpoint)
         return credentials_for(self.endpoint, Client.SCOPE)
 
@@ -344,8 +359,12 @@ class CloudLoggingSource(EntrySource):
                 self.stats.requests += 1
                 left = self.deadline_seconds - (time.monotonic() - started)
                 timeouts.append(max(MIN_ATTEMPT_SECONDS, min(self.request_timeout, left)))
-                try:
-                    response = api_request(**kwargs, timeout=timeouts[-1])
+                try:  # each wait for a byte is bounded by the timeout, the whole answer by the deadline
+                    response = within(
+                        max(MIN_ATTEMPT_SECONDS, left), lambda: api_request(**kwargs, timeout=timeouts[-1])
+                    )
+                except GoogleAuthError:  # some are ValueErrors too (MalformedError): about credentials
+                    raise
                 except tuple(_CUT_OFF) as exc:
                     meaning = next(text for kind, text in _CUT_OFF.items() if isinstance(exc, kind))
                     raise UnreadableAnswer(f"{meaning} ({' '.join(str(exc).split())[:200]})") from exc
@@ -430,6 +449,7 @@ class CloudLoggingSource(EntrySource):
         position = 0
         last_timestamp: str | None = None
         sent: set[str] = set()
+        empty_run = 0
         for page in iterator.pages:
             self.stats.pages += 1
             if iterator.next_page_token == "":
@@ -442,6 +462,16 @@ class CloudLoggingSource(EntrySource):
             elif token is not None:
                 sent.add(token)
             items = list(page)
+            empty_run = empty_run + 1 if not items and iterator.next_page_token is not None else 0
+            if empty_run >= MAX_EMPTY_PAGES:
+                # the API may send an empty page with a token (it searched a stretch without a match), but not
+                # without end: a server that does would be read forever, a new token each time
+                iterator.next_page_token = None
+                self._note_partial(
+                    f"Cloud Logging sent {empty_run} empty pages in a row, each naming a next one",
+                    last_timestamp,
+                    "the read stopped there. Counts are partial: rerun the scan, or narrow the window",
+                )
             for index, item in enumerate(items):
                 if position >= self.max_entries:
                     self._note_truncation(last_timestamp)
@@ -451,7 +481,7 @@ class CloudLoggingSource(EntrySource):
                     yield RawRecord(position, None, f"entry is a JSON {type(item).__name__}, not an object")
                     continue
                 if export is not None:
-                    export.write(json.dumps(item, ensure_ascii=False, separators=(",", ":")) + "\n")
+                    self._save(export, item)
                 if isinstance(item.get("timestamp"), str):
                     last_timestamp = item["timestamp"]
                 yield RawRecord(position, item)
@@ -497,11 +527,24 @@ class CloudLoggingSource(EntrySource):
             message = f"cannot write export {self.save_export}: {exc.strerror}{where}"
             raise GardenerError(message, ExitCode.BAD_INPUT) from None
 
+    def _save(self, export: IO[str], item: dict[str, Any]) -> None:
+        """One entry into `--save-export`; a write that fails (a full disk) is one line, exit code 2."""
+        try:
+            export.write(json.dumps(item, ensure_ascii=False, separators=(",", ":")) + "\n")
+        except OSError as exc:
+            raise write_error("export", self.save_export or Path("-"), exc) from None
+
     def _close_export(self, export: IO[str] | None, completed: bool) -> None:
         if export is None or self.save_export is None:
             return
-        export.close()
         partial = self.save_export.with_name(self.save_export.name + ".partial")
+        try:
+            export.close()  # flushes: a full disk may fail here
+        except OSError as exc:
+            partial.unlink(missing_ok=True)
+            if completed:
+                raise write_error("export", self.save_export, exc) from None
+            return
         if completed:
             os.replace(partial, self.save_export)
             self.stats.notes.append(f"saved the fetched entries to {self.save_export} (replay with --from)")
@@ -534,7 +577,8 @@ class CloudLoggingSource(EntrySource):
             )
         if isinstance(exc, TransportError):
             return GardenerError(
-                f"cannot reach the token service to refresh the credentials{attempts}: {_auth_message(exc)}",
+                f"cannot reach the token service to refresh the credentials{attempts}: {_auth_message(exc)}; "
+                f"{NETWORK_HINT}",
                 ExitCode.SOURCE_FAILED,
             )
         if isinstance(exc, api_exceptions.Unauthorized | GoogleAuthError) and self._anonymous:
@@ -550,6 +594,9 @@ class CloudLoggingSource(EntrySource):
                 _server_message(exc) if isinstance(exc, api_exceptions.Unauthorized) else _auth_message(exc)
             )
             return GardenerError(f"credentials rejected ({detail}); {CREDENTIALS_HINT}", ExitCode.CREDENTIALS)
+        disabled = _not_enabled(exc, project, "Cloud Logging API", "logging.googleapis.com")
+        if disabled is not None:
+            return disabled
         if isinstance(exc, api_exceptions.Forbidden):
             return GardenerError(
                 f"permission denied reading the logs of project {project}: {_server_message(exc)}; "

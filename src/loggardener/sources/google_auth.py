@@ -6,10 +6,12 @@ from __future__ import annotations
 import codecs
 import json
 import os
+import re
 import stat
+import threading
 import warnings
-from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import urlsplit
 
 from loggardener.errors import ExitCode, GardenerError, shown_url
@@ -35,14 +37,78 @@ TOO_DEEP_ANSWER = "the answer nests too deeply to be read as JSON"
 
 def unreadable_answers() -> dict[type[BaseException], str]:
     """What requests raises for an answer that is not JSON, cut off or wrongly compressed, and what that means
-    (requests is imported when asked, as the Google clients import it)."""
+    (requests is imported when asked, as the Google clients import it), most specific first."""
     import requests
 
     return {
         requests.exceptions.JSONDecodeError: "the answer is not JSON",
         requests.exceptions.ChunkedEncodingError: "the answer was cut off",
         requests.exceptions.ContentDecodingError: "the answer could not be decompressed",
+        # last: JSON the decoder refuses past its syntax (an integer of more than 4,300 digits), which
+        # requests does not wrap; its subclass JSONDecodeError is matched above
+        ValueError: "the answer is JSON no client can read",
     }
+
+
+_REQUEST_LINE = re.compile(r"^(?:\d{3} )?(?:GET|POST|PUT|PATCH|DELETE) \S+: ")
+"""The request the client libraries put before the server's message ("POST https://…: ")."""
+
+
+def not_enabled(exc: BaseException, project: str, api: str, service: str) -> GardenerError | None:
+    """A 403 that is no missing permission but an API not enabled in the project, or its billing off (Google's
+    `google.rpc.ErrorInfo` reason SERVICE_DISABLED or BILLING_DISABLED, BigQuery's `accessNotConfigured`): one
+    line naming the command that enables it, exit code 2; None for any other error."""
+    reason = getattr(exc, "reason", None)
+    errors = getattr(exc, "errors", None) or []
+    first = errors[0] if isinstance(errors, list | tuple) and errors and isinstance(errors[0], dict) else {}
+    if getattr(exc, "code", None) != 403:
+        return None
+    metadata = getattr(exc, "metadata", None) or {}
+    consumer = str(metadata.get("consumer") or f"projects/{project}").removeprefix("projects/") or "PROJECT"
+    said = _REQUEST_LINE.sub("", " ".join(str(getattr(exc, "message", "") or exc).split()))[:300].rstrip(".")
+    if reason == "SERVICE_DISABLED" or first.get("reason") == "accessNotConfigured":
+        name = str(metadata.get("service") or service)
+        return GardenerError(
+            f"the {api} is not enabled in project {consumer} ({said}): enable it with "
+            f"`gcloud services enable {name} --project {consumer}`, wait a minute, and rerun",
+            ExitCode.BAD_INPUT,
+        )
+    if reason == "BILLING_DISABLED":
+        return GardenerError(
+            f"billing is not enabled on project {consumer} ({said}): enable it for the project, or use another "
+            "with --project, and rerun",
+            ExitCode.BAD_INPUT,
+        )
+    return None
+
+
+_T = TypeVar("_T")
+
+
+def within(seconds: float, call: Callable[[], _T]) -> _T:
+    """`call()`, given up after `seconds` in all with requests' Timeout (retried as a silence is). A request's
+    own timeout bounds each wait for a byte, not the answer: a server that sends one byte a second (or a header
+    line at a time) would hold it forever. The call runs in a daemon thread, left behind when given up."""
+    import requests
+
+    outcome: list[Any] = []
+    finished = threading.Event()
+
+    def run() -> None:
+        try:
+            outcome.append((True, call()))
+        except BaseException as exc:  # handed to the caller's thread
+            outcome.append((False, exc))
+        finally:
+            finished.set()
+
+    threading.Thread(target=run, name="gardener-request", daemon=True).start()
+    if not finished.wait(seconds):
+        raise requests.Timeout(f"the answer did not complete within {seconds:g} s")
+    succeeded, value = outcome[0]
+    if not succeeded:
+        raise value
+    return value  # type: ignore[no-any-return]
 
 
 def endpoint_url(endpoint: str | None, service: str) -> str | None:
@@ -123,11 +189,59 @@ def credentials_for(endpoint: str | None, scopes: Sequence[str]) -> tuple[Creden
             f"cannot use the Google Cloud credentials ({type(exc).__name__}: {_short(exc)}); {CREDENTIALS_HINT}",
             ExitCode.CREDENTIALS,
         ) from None
-    return credentials, project
+    return guard_refresh(credentials), project
+
+
+def guard_refresh(credentials: Credentials) -> Credentials:
+    """Make an answer of the token service that is not OAuth's JSON (a captive portal's page, a field of the
+    wrong type: google-auth then fails inside with a TypeError or ValueError) a TransportError, as a token
+    service that cannot be reached is: retried, then one line and exit code 5, not an internal error."""
+    from google.auth.exceptions import GoogleAuthError, TransportError
+
+    refresh = credentials.refresh
+
+    def guarded(request: Any) -> None:
+        try:
+            refresh(request)  # type: ignore[no-untyped-call]
+        except GoogleAuthError:
+            raise
+        except (ValueError, TypeError, KeyError, AttributeError) as exc:
+            raise TransportError(  # type: ignore[no-untyped-call]
+                f"the token service's answer is not OAuth's JSON ({type(exc).__name__}: {_short(exc)})"
+            ) from None
+
+    credentials.refresh = guarded  # type: ignore[method-assign]
+    return credentials
 
 
 _KEY_FILE_BYTES = 1 << 20
 """Far more than any credentials file holds: what is read of one to check it."""
+_KEY_FILE_DEPTH = 32
+"""Far deeper than any credentials file nests (an external account's is four levels deep): a file nested
+deeper is refused before it is decoded, so the decoder never recurses near the interpreter's limit (whether
+it raised RecursionError, and where, depended on how deep the caller's stack already was)."""
+_JSON_STRUCTURE = re.compile(r'\\.|["\[\]{}]', re.DOTALL)
+"""The characters that open and close JSON's arrays, objects and strings, and escape pairs (read as one)."""
+
+
+def _nests_deeper(text: str, limit: int) -> bool:
+    """Whether JSON `text` opens more than `limit` arrays or objects one inside another (linear, no
+    recursion; brackets inside strings do not count)."""
+    depth = 0
+    in_string = False
+    for match in _JSON_STRUCTURE.finditer(text):
+        token = match.group()
+        if token == '"':
+            in_string = not in_string
+        elif in_string or len(token) == 2:
+            continue
+        elif token in "[{":
+            depth += 1
+            if depth > limit:
+                return True
+        else:
+            depth -= 1
+    return False
 
 
 def _shown_path(path: str) -> str:
@@ -155,13 +269,13 @@ def _read_key_file(path: str) -> tuple[str | None, dict[str, Any] | None]:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
         return "is not a JSON key file (not UTF-8 text: a P12 key? create a JSON key instead)", None
+    if _nests_deeper(text, _KEY_FILE_DEPTH):
+        return "is not a JSON key file (nested too deeply)", None
     try:
         info = json.loads(text)
     except ValueError as exc:
         where = f" at line {exc.lineno} column {exc.colno}" if isinstance(exc, json.JSONDecodeError) else ""
         return f"is not valid JSON{where}", None
-    except RecursionError:
-        return "is not a JSON key file (nested too deeply)", None
     if not isinstance(info, dict):
         return f"holds a JSON {type(info).__name__}, not a credentials object", None
     return None, info if data.startswith(codecs.BOM_UTF8) or not regular else None

@@ -45,15 +45,17 @@ Log Analytics does not deduplicate: entries are deduplicated on `insert_id` and 
 
 from __future__ import annotations
 
+import contextlib
 import re
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
+from functools import partial
 from typing import Any, Protocol
 
 from loggardener.config import EntriesConfig, GardenerConfig
-from loggardener.defaults import REQUEST_TIMEOUT_SECONDS, RETRY_DEADLINE_SECONDS
+from loggardener.defaults import MAX_QUERY_SECONDS, REQUEST_TIMEOUT_SECONDS, RETRY_DEADLINE_SECONDS
 from loggardener.entries.levels import (
     ACCESS_REQUEST_PATTERN,
     ACCESS_SERVER_ERROR_PATTERN,
@@ -102,7 +104,9 @@ from loggardener.sources.google_auth import (
     credentials_for,
     endpoint_url,
     is_emulator,
+    not_enabled,
     unreadable_answers,
+    within,
 )
 from loggardener.sources.interface import EntrySource, RawRecord, RetryFn, SourceStats
 from loggardener.sources.query import rfc3339
@@ -816,7 +820,8 @@ def to_log_entry(row: Mapping[str, Any]) -> dict[str, Any]:
 def _aware(value: Any) -> datetime:
     if isinstance(value, str):
         value = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    assert isinstance(value, datetime)
+    if not isinstance(value, datetime):
+        raise TypeError(f"a timestamp is a {type(value).__name__}")
     return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
 
 
@@ -936,7 +941,15 @@ class LogAnalyticsSource(EntrySource):
                 read += 1
                 yield row
 
-        yield from records_of(within_limit())
+        try:
+            yield from records_of(within_limit())
+        except (KeyError, IndexError, TypeError, ValueError, AttributeError) as exc:
+            raise GardenerError(
+                f"cannot read the answer of BigQuery: row {read:,} is not of the query's shape (a field missing "
+                f"or of another type: {type(exc).__name__}: {' '.join(str(exc).split())[:120]}); the view or the "
+                "endpoint in between (--bigquery-endpoint) may answer another query: check them, and rerun",
+                ExitCode.SOURCE_FAILED,
+            ) from None
         if read == 0:
             self.stats.notes.append(
                 f"the query returned no rows: {self.stats.description} holds no entry of the window "
@@ -965,7 +978,9 @@ class BigQueryEngine:
 
     A failing call is retried for `retry_seconds` (`retries.deadline_seconds`; the client's own default is ten
     minutes, in silence), each retry said through `on_retry`; and every request waits at most
-    `request_timeout` seconds for an answer (the client's own default is to wait forever).
+    `request_timeout` seconds for an answer (the client's own default is to wait forever); and a query job is
+    waited for at most `max_query_seconds` (`log_analytics.max_query_seconds`), then cancelled (the client's own
+    wait for a job that stays RUNNING, or waits for slots, is forever).
     """
 
     def __init__(
@@ -975,12 +990,14 @@ class BigQueryEngine:
         maximum_bytes_billed: int,
         deadline_seconds: float = RETRY_DEADLINE_SECONDS,
         request_timeout: float = REQUEST_TIMEOUT_SECONDS,
+        max_query_seconds: float = MAX_QUERY_SECONDS,
     ) -> None:
         self.billing_project = billing_project
         self.endpoint = endpoint_url(endpoint, "BigQuery")
         self.maximum_bytes_billed = maximum_bytes_billed
         self.retry_seconds = deadline_seconds
         self.request_timeout = request_timeout
+        self.max_query_seconds = max_query_seconds
         self.on_retry: RetryFn | None = None
         self._client: Any = None
 
@@ -992,9 +1009,11 @@ class BigQueryEngine:
         from google.cloud import bigquery
 
         cap = self.request_timeout
+        whole = max(self.retry_seconds, cap)
 
         class TimedSession(AuthorizedSession):
-            """Every request waits at most `cap` seconds for an answer, whatever the client asks."""
+            """Every request waits at most `cap` seconds for an answer, whatever the client asks, and `whole`
+            seconds for all of it (a server sending a byte at a time never trips a wait for a byte)."""
 
             def request(  # type: ignore[override]  # google-auth's own signature
                 self,
@@ -1006,8 +1025,12 @@ class BigQueryEngine:
                 timeout: Any = None,
                 **kwargs: Any,
             ) -> Any:
-                return super().request(  # type: ignore[no-untyped-call]
-                    method, url, data, headers, max_allowed_time, _capped(timeout, cap), **kwargs
+                send = super().request
+                return within(
+                    whole,
+                    lambda: send(  # type: ignore[no-untyped-call]
+                        method, url, data, headers, max_allowed_time, _capped(timeout, cap), **kwargs
+                    ),
                 )
 
         options = ClientOptions(api_endpoint=self.endpoint) if self.endpoint else None
@@ -1041,13 +1064,38 @@ class BigQueryEngine:
         retry = Retry(predicate=DEFAULT_RETRY._predicate, timeout=self.retry_seconds, on_error=said)
         return {"retry": retry, "job_retry": None}
 
+    def _result(self, job: Any, **options: Any) -> Any:
+        """The rows of a query job, waited for by the client's own polling, at most `max_query_seconds` in all;
+        past that the job is cancelled (one request, not retried) and the scan stops with exit code 5."""
+        try:
+            return job.result(retry=self._retry()["retry"], timeout=self.max_query_seconds, **options)
+        except TimeoutError:  # concurrent.futures.TimeoutError: the job did not finish in time
+            with contextlib.suppress(Exception):  # left to BigQuery's own six-hour limit if this fails
+                job.cancel(retry=None, timeout=self.request_timeout)
+            raise GardenerError(
+                f"the BigQuery query job {job.job_id} did not finish within {self.max_query_seconds:g} s "
+                "(log_analytics.max_query_seconds) and was cancelled: narrow the window (--hours, --since) or "
+                "the services (--service), or raise log_analytics.max_query_seconds",
+                ExitCode.SOURCE_FAILED,
+            ) from None
+
     def _call(self, what: str, action: Any) -> Any:
         import requests
         from google.api_core import exceptions as api
         from google.auth.exceptions import GoogleAuthError
 
-        unreadable = {**unreadable_answers(), RecursionError: TOO_DEEP_ANSWER}
-        misread: tuple[type[BaseException], ...] = (*unreadable, AttributeError, TypeError, KeyError)
+        unreadable = {
+            **unreadable_answers(),
+            RecursionError: TOO_DEEP_ANSWER,
+            ValueError: "the answer is not BigQuery's (a value of another type)",
+        }
+        misread: tuple[type[BaseException], ...] = (
+            *unreadable,
+            AttributeError,
+            TypeError,
+            KeyError,
+            IndexError,
+        )
         try:
             return action()
         except api.RetryError as exc:
@@ -1072,6 +1120,9 @@ class BigQueryEngine:
                 hint += ", or raise those settings for a slow server"
             raise GardenerError(f"{failed}: {cause[:300]}; {hint}", ExitCode.SOURCE_FAILED) from None
         except api.Forbidden as exc:
+            disabled = not_enabled(exc, self.billing_project or "", "BigQuery API", "bigquery.googleapis.com")
+            if disabled is not None:
+                raise disabled from None
             reason = _reason(exc)
             if reason in _QUOTA_REASONS:
                 raise GardenerError(
@@ -1117,17 +1168,10 @@ class BigQueryEngine:
                 ExitCode.BAD_INPUT,
             ) from None
         except api.BadRequest as exc:
-            text = _message(exc)
-            if "bytes billed" in text.lower():
-                hint = "; raise log_analytics.maximum_bytes_billed or narrow the window (--dry-run shows the estimate)"
-            elif _reason(exc) == "resourcesExceeded":
-                hint = "; narrow the window (--hours, --since, --until) or the services (--service)"
-            else:
-                hint = ""
-            raise GardenerError(
-                f"BigQuery rejected the query {what}: {text}{hint}", ExitCode.BAD_INPUT
-            ) from None
+            raise _rejected_query(what, exc) from None
         except api.GoogleAPICallError as exc:
+            if _reason(exc) in _QUERY_REASONS:  # a failed job's errorResult: the client picks the HTTP class
+                raise _rejected_query(what, exc) from None
             raise GardenerError(
                 f"BigQuery failed {what} (HTTP {exc.code}): {_message(exc)}; {SERVER_HINT}",
                 ExitCode.SOURCE_FAILED,
@@ -1161,11 +1205,7 @@ class BigQueryEngine:
         )
         rows = self._call(
             f"reading the columns of {project}.{dataset}.{view}",
-            lambda: list(
-                self.client()
-                .query(sql, job_config=config, **self._retry())
-                .result(retry=self._retry()["retry"])
-            ),
+            lambda: list(self._result(self.client().query(sql, job_config=config, **self._retry()))),
         )
         names = {str(row[0]) for row in rows}
         if not names:
@@ -1194,9 +1234,7 @@ class BigQueryEngine:
         job = self._call(
             "running the query", lambda: self.client().query(sql, job_config=config, **self._retry())
         )
-        pages = self._call(
-            "running the query", lambda: job.result(page_size=10_000, retry=self._retry()["retry"])
-        )
+        pages = self._call("running the query", lambda: self._result(job, page_size=10_000))
         stats = QueryStats(
             bytes_processed=job.total_bytes_processed,
             slot_millis=job.slot_millis,
@@ -1205,14 +1243,29 @@ class BigQueryEngine:
         )
         return QueryResult(self._stream(pages), stats)
 
-    def _stream(self, pages: Any) -> Iterator[Mapping[str, Any]]:
-        """The rows, page by page; an error while fetching a page says what went wrong as the others do."""
-        iterator = iter(pages)
+    def _stream(self, rows: Any) -> Iterator[Mapping[str, Any]]:
+        """The rows, page by page; an error while fetching a page says what went wrong as the others do, and so
+        does a page token BigQuery sent before (following it would read the same rows forever)."""
+        if getattr(rows, "path", None) is None:  # the client's empty iterator (an answer without totalRows)
+            return
+        pages = iter(rows.pages)
+        sent: set[str] = set()
         while True:
-            row = self._call("reading the query's rows", lambda: next(iterator, None))
-            if row is None:
+            page = self._call("reading the query's rows", lambda: next(pages, None))
+            if page is None:
                 return
-            yield dict(row.items())
+            token = rows.next_page_token
+            if token is not None and token in sent:
+                raise GardenerError(
+                    f"BigQuery sent a page token it had sent before, after {len(sent) + 1} pages of the query's "
+                    "rows: reading on would read the same rows forever; rerun the scan (a proxy or emulator in "
+                    "between, --bigquery-endpoint, may be answering for BigQuery)",
+                    ExitCode.SOURCE_FAILED,
+                )
+            if token is not None:
+                sent.add(token)
+            for row in self._call("reading the query's rows", partial(list, page)):
+                yield dict(row.items())
 
 
 _REQUEST_PREFIX = re.compile(r"^(?:\d{3} )?(?:GET|POST|PUT|PATCH|DELETE) \S+: ")
@@ -1253,6 +1306,31 @@ def _connection_failure(exc: BaseException) -> str:
 
 _QUOTA_REASONS = {"quotaExceeded", "rateLimitExceeded"}
 """BigQuery's reasons for a 403 that is a quota or rate limit, not a missing permission."""
+_QUERY_REASONS = {
+    "bytesBilledLimitExceeded",
+    "billingTierLimitExceeded",
+    "resourcesExceeded",
+    "invalidQuery",
+    "invalid",
+}
+"""BigQuery's reasons for a query it refuses to run as written (too costly, too big, not valid): a failed job's
+`status.errorResult` carries them, and the client turns one it does not know (`bytesBilledLimitExceeded`) into
+an HTTP 500, which is no server failure."""
+
+
+def _rejected_query(what: str, exc: BaseException) -> GardenerError:
+    """A query BigQuery refused: its message, and what to change (exit code 2)."""
+    text = _message(exc)
+    reason = _reason(exc)
+    if "bytes billed" in text.lower() or reason == "bytesBilledLimitExceeded":
+        hint = (
+            "; raise log_analytics.maximum_bytes_billed or narrow the window (--dry-run shows the estimate)"
+        )
+    elif reason in ("resourcesExceeded", "billingTierLimitExceeded"):
+        hint = "; narrow the window (--hours, --since, --until) or the services (--service)"
+    else:
+        hint = ""
+    return GardenerError(f"BigQuery rejected the query {what}: {text}{hint}", ExitCode.BAD_INPUT)
 
 
 def _reason(exc: Any) -> str | None:
@@ -1316,5 +1394,6 @@ def log_analytics_source(
         settings.maximum_bytes_billed,
         config.retries.deadline_seconds,
         config.retries.request_timeout_seconds,
+        settings.max_query_seconds,
     )
     return LogAnalyticsSource(query, engine, billing)

@@ -1,0 +1,282 @@
+"""Log Analytics against a BigQuery that answers oddly: a query job that never finishes (waiting for slots)."""
+
+from __future__ import annotations
+
+import json
+import re
+import threading
+import time
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner
+
+from loggardener.cli import app
+
+pytest.importorskip("google.cloud.bigquery")
+
+
+@pytest.fixture
+def stuck_bigquery() -> Iterator[tuple[str, list[str]]]:
+    """Accepts every query job and reports it RUNNING (for 20 s, then answers 400, so that a client that waits
+    forever ends all the same); records the requests (method and path)."""
+    seen: list[str] = []
+    opened = time.monotonic()
+
+    class Handler(BaseHTTPRequestHandler):
+        def _send(self, answer: dict[str, Any]) -> None:
+            body = json.dumps(answer).encode()
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def _job(self) -> dict[str, Any]:
+            found = re.search(r"/projects/([^/]+)/(?:jobs|queries)/([^/?]+)", self.path)
+            project, job = found.groups() if found else ("p", "j")
+            return {"projectId": project, "jobId": job, "location": "US"}
+
+        def _over(self) -> bool:
+            if time.monotonic() - opened < 20:
+                return False
+            body = json.dumps({"error": {"code": 400, "message": "the test is over"}}).encode()
+            self.send_response(400)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+            return True
+
+        def do_POST(self) -> None:
+            seen.append(f"POST {self.path.split('?')[0]}")
+            if self._over():
+                return
+            request = json.loads(self.rfile.read(int(self.headers.get("Content-Length") or 0)) or b"{}")
+            reference = {**request.get("jobReference", {}), "location": "US"}
+            if self.path.split("?")[0].endswith("/cancel"):
+                self._send({"kind": "bigquery#jobCancelResponse", "job": {"jobReference": self._job()}})
+                return
+            self._send({"kind": "bigquery#job", "jobReference": reference, "status": {"state": "RUNNING"}})
+
+        def do_GET(self) -> None:
+            seen.append(f"GET {self.path.split('?')[0]}")
+            if self._over():
+                return
+            if "/queries/" in self.path:
+                time.sleep(0.2)
+                self._send(
+                    {
+                        "kind": "bigquery#getQueryResultsResponse",
+                        "jobComplete": False,
+                        "jobReference": self._job(),
+                    }
+                )
+            else:
+                self._send(
+                    {"kind": "bigquery#job", "jobReference": self._job(), "status": {"state": "RUNNING"}}
+                )
+
+        def log_message(self, *args: Any) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}", seen
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_a_query_job_that_never_finishes_is_cancelled_after_max_query_seconds(
+    stuck_bigquery: tuple[str, list[str]], tmp_path: Path
+) -> None:
+    """The client waits for a job forever (one waiting for slots can wait for hours): gardener waits
+    `log_analytics.max_query_seconds`, cancels the job, and says so in one line, exit code 5."""
+    endpoint, seen = stuck_bigquery
+    config = tmp_path / "gardener.toml"
+    config.write_text("[log_analytics]\nmax_query_seconds = 2\n", encoding="utf-8")
+    started = time.monotonic()
+    result = CliRunner().invoke(
+        app,
+        [
+            *("scan", "--hours", "1", "--project", "my-project", "--log-analytics", "my-project.logs"),
+            *("--bigquery-endpoint", endpoint, "--config", str(config), "--out", str(tmp_path / "out")),
+        ],
+    )
+    assert time.monotonic() - started < 15
+    assert result.exit_code == 5, result.output
+    assert "did not finish within 2 s (log_analytics.max_query_seconds) and was cancelled" in result.stderr
+    assert any(request.endswith("/cancel") for request in seen)
+    assert not (tmp_path / "out").exists()
+
+
+_COLUMNS = [
+    "timestamp",
+    "severity",
+    "log_name",
+    "insert_id",
+    "resource",
+    "labels",
+    "text_payload",
+    "json_payload",
+]
+
+
+class _Answering:
+    """A BigQuery jobs API on a local port: every job is DONE at once; the columns query lists the view's
+    required columns; the main query's job fails with `error` (its `status.errorResult`), or its results are
+    `results` (getQueryResults' JSON)."""
+
+    def __init__(self, error: dict[str, str] | None = None, results: dict[str, Any] | None = None) -> None:
+        jobs: dict[str, dict[str, Any]] = {}
+
+        class Handler(BaseHTTPRequestHandler):
+            def _send(self, answer: dict[str, Any]) -> None:
+                body = json.dumps(answer).encode()
+                self.send_response(200)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def _job(self, request: dict[str, Any]) -> dict[str, Any]:
+                status: dict[str, Any] = {"state": "DONE"}
+                if (
+                    error is not None
+                    and "INFORMATION_SCHEMA" not in request["configuration"]["query"]["query"]
+                ):
+                    status = {"state": "DONE", "errorResult": error, "errors": [error]}
+                return {"kind": "bigquery#job", "jobReference": request["jobReference"], "status": status}
+
+            def do_POST(self) -> None:
+                request = json.loads(self.rfile.read(int(self.headers.get("Content-Length") or 0)) or b"{}")
+                request["jobReference"] = {**request.get("jobReference", {}), "location": "US"}
+                jobs[request["jobReference"]["jobId"]] = request
+                self._send(self._job(request))
+
+            def do_GET(self) -> None:
+                found = re.search(r"/(jobs|queries)/([^/?]+)", self.path)
+                assert found is not None
+                request = jobs[found.group(2)]
+                if found.group(1) == "jobs":
+                    self._send(self._job(request))
+                    return
+                answer: dict[str, Any] = {
+                    "kind": "bigquery#getQueryResultsResponse",
+                    "jobComplete": True,
+                    "jobReference": request["jobReference"],
+                }
+                if "INFORMATION_SCHEMA" in request["configuration"]["query"]["query"]:
+                    answer["schema"] = {"fields": [{"name": "column_name", "type": "STRING"}]}
+                    answer["totalRows"] = str(len(_COLUMNS))
+                    answer["rows"] = [{"f": [{"v": name}]} for name in _COLUMNS]
+                else:
+                    answer.update(results or {})
+                self._send(answer)
+
+            def log_message(self, *args: Any) -> None:
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        self.endpoint = f"http://127.0.0.1:{self.server.server_address[1]}"
+
+    def __enter__(self) -> str:
+        return self.endpoint
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+def _scan(endpoint: str, tmp_path: Path) -> Any:
+    return CliRunner().invoke(
+        app,
+        [
+            *("scan", "--hours", "1", "--project", "my-project", "--log-analytics", "my-project.logs"),
+            *("--bigquery-endpoint", endpoint, "--out", str(tmp_path / "out"), "--no-state"),
+        ],
+    )
+
+
+@pytest.mark.parametrize(
+    ("reason", "message", "said"),
+    [
+        (
+            "bytesBilledLimitExceeded",
+            "Query exceeded limit for bytes billed: 10000000000. 20000000000 or higher required.",
+            "raise log_analytics.maximum_bytes_billed",
+        ),
+        ("billingTierLimitExceeded", "Query exceeded resource limits.", "narrow the window"),
+        ("invalidQuery", "Syntax error: Unexpected keyword at [3:4]", "Syntax error"),
+    ],
+)
+def test_a_failed_job_is_classed_by_its_reason_not_by_the_status_the_client_gives_it(
+    tmp_path: Path, reason: str, message: str, said: str
+) -> None:
+    """The client turns a failed job's errorResult into an exception by its reason, and a reason it does not
+    know (bytesBilledLimitExceeded: the cost guard) into an HTTP 500, which is no server failure: exit 2."""
+    with _Answering(error={"reason": reason, "message": message, "location": "query"}) as endpoint:
+        result = _scan(endpoint, tmp_path)
+    assert result.exit_code == 2, result.output
+    assert result.stderr.startswith("error: BigQuery rejected the query running the query: ")
+    assert said in result.stderr
+
+
+_SCHEMA = [
+    {
+        "name": "samples",
+        "type": "RECORD",
+        "mode": "REPEATED",
+        "fields": [{"name": "timestamp", "type": "TIMESTAMP"}],
+    },
+    {"name": "entries", "type": "INTEGER"},
+]
+
+
+@pytest.mark.parametrize(
+    "results",
+    [
+        {
+            "schema": {"fields": [{"name": "x", "type": "STRING"}]},
+            "totalRows": "1",
+            "rows": [{"f": [{"v": "a"}]}],
+        },
+        {"schema": {"fields": _SCHEMA}, "totalRows": "1", "rows": [{"f": [{"v": []}, {"v": "many"}]}]},
+        {"schema": {"fields": _SCHEMA}, "totalRows": "1", "rows": [{"f": [{"v": []}]}]},
+        {"schema": {"fields": _SCHEMA}, "totalRows": "lots", "rows": []},
+        {
+            "schema": {"fields": _SCHEMA},
+            "totalRows": "1",
+            "rows": [{"f": [{"v": [{"v": {"f": [{"v": "1" * 5000}]}}]}, {"v": "1"}]}],
+        },
+    ],
+    ids=["another-query", "count-in-words", "cells-missing", "total-in-words", "huge-number"],
+)
+def test_rows_not_of_the_querys_shape_are_a_source_failure(tmp_path: Path, results: dict[str, Any]) -> None:
+    """An answer whose rows lack the query's fields or hold values of another type (an emulator or proxy
+    answering another query) is one line and exit code 5, not an internal error."""
+    with _Answering(results=results) as endpoint:
+        result = _scan(endpoint, tmp_path)
+    assert result.exit_code == 5, result.output
+    assert result.stderr.startswith("error: cannot read the answer")
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_page_token_sent_again_stops_the_read_with_one_line(tmp_path: Path) -> None:
+    """getQueryResults naming the same next page forever was read forever (13,000 rows in two minutes of a
+    two-row answer): the repeated token is one line, exit code 5."""
+    results = {"schema": {"fields": _SCHEMA}, "totalRows": "4", "rows": [], "pageToken": "again"}
+    started = time.monotonic()
+    with _Answering(results=results) as endpoint:
+        result = _scan(endpoint, tmp_path)
+    assert time.monotonic() - started < 30
+    assert result.exit_code == 5, result.output
+    assert "BigQuery sent a page token it had sent before, after 2 pages" in result.stderr
+    assert not (tmp_path / "out").exists()
