@@ -289,7 +289,13 @@ _CERTIFICATE_RENEWAL_FAILED = [
 
 
 # A disk that is full (writes fail) or nearly so (`volume /data is 93% full`).
-_DISK_FULL = [r"No space left on device", r"\bENOSPC\b", r"(?i)\bdisk (?:is )?full\b"]
+# (InnoDB names the errno: `Write to file ./wp/x.ibd failed … Operating system error number 28.`)
+_DISK_FULL = [
+    r"No space left on device",
+    r"\bENOSPC\b",
+    r"(?i)\bdisk (?:is )?full\b",
+    r"\bOperating system error number 28\b",
+]
 _DISK_NEARLY_FULL = [
     r"(?i)\b(?:disk|volume|filesystem|file system|partition|storage)\b.{0,80}\b(?:9\d|100)(?:\.\d+)? ?% "
     r"(?:full|used)\b",
@@ -319,6 +325,10 @@ _REQUEST_UNCAUGHT = [
     r"\bAn unhandled exception was thrown by the application\b",
     r"(?m)^Internal Server Error: /",
     r"(?m)^Exception on (?!/_ah/push-handlers/)/\S{0,500} \[[A-Z]{3,7}\]",
+    # Quarkus' `HTTP Request to /api/x failed, error id: 5f6c…-1`, Play's `! @7k3j2l9m0 - Internal server error, for
+    # (GET) [/users/1] ->`
+    r"\bHTTP Request to /\S{0,500} failed, error id: ",
+    r"(?m)^! @\w{1,32} - Internal server error, for \([A-Z]{3,7}\) \[/",
 ]
 
 
@@ -353,7 +363,8 @@ _SAFETY_CONTROL_OFF = [
 # Code that only demonstrates: a stack whose frames are in an examples/demo/samples package, a `*Demo` or
 # `*Example` class, or a Java test class's `main` (`com.acme.logging.examples.LoggerDemo.main`).
 _EXAMPLE_CODE = [
-    r"(?:^|[\s(/.])(?:examples?|demos?|samples?)[./]\w",
+    # (not the reserved domains `example.com`, `example.org`, `example.net`: a Go module path or a URL anonymized)
+    r"(?:^|[\s(/.])(?:examples?|demos?|samples?)(?:/|\.(?!(?:com|org|net)\b))\w",
     r"\b[A-Z]\w*(?:Demo|Example|Sample)\.(?:<?\w+>?|lambda\$\w+)",
     r"\b[A-Z]\w*Test\.main\b",
 ]
@@ -539,7 +550,7 @@ def default_rules() -> list[PriorityRule]:
             priority="P3",
             reason="a deliberate example or test error, by its text ({event_word})",
             message_patterns=[
-                r"(?i)\b(?:example|sample|dummy)\b.{0,40}\b(?:error|exception|message|event)\b",
+                r"(?i)\b(?:example(?!\.(?:com|org|net)\b)|sample|dummy)\b.{0,40}\b(?:error|exception|message|event)\b",
                 r"(?i)\btest (?:error|exception|message|event|alert)\b",
                 r"(?i)\bthis is (?:just )?a test\b",
                 # a chaos or fault-injection drill naming its failure as simulated
@@ -703,6 +714,8 @@ def default_rules() -> list[PriorityRule]:
             reason="requests failed on an exception no handler caught, answered 500 by the framework: "
             "{event_word} {when}",
             message_patterns=_REQUEST_UNCAUGHT,
+            # (the framework's line may open the stack its event joined: Play's `! @… - Internal server error`)
+            stack_patterns=_REQUEST_UNCAUGHT,
             min_severity="ERROR",
         ),
         PriorityRule(

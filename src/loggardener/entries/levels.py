@@ -69,7 +69,10 @@ _TIMESTAMP = (
     _PHP_DATE
     # (Airflow's task log writes a comma after the date: `[2025-06-10, 13:00:00 UTC]`)
     + r"|\d{4}[-/]\d\d[-/]\d\d(?:(?:[T ]|, )\d\d:\d\d(?::\d\d)?(?:[.,]\d{1,9})?)?(?:\s?(?:Z|[+-]\d\d:?\d\d|UTC))?"
-    r"|\d\d/\d\d/\d{4},?\s\d\d?:\d\d(?::\d\d)?(?:\s?[AP]M)?"
+    # (Akka's `[06/10/2024 08:20:13.456]`)
+    r"|\d\d/\d\d/\d{4},?\s\d\d?:\d\d(?::\d\d)?(?:[.,]\d{1,9})?(?:\s?[AP]M)?"
+    # Log4j's `%d{yy/MM/dd HH:mm:ss}` (Spark's and Hadoop's default layout: Dataproc's driver and YARN logs)
+    r"|\d\d/\d\d/\d\d \d\d:\d\d:\d\d(?:[.,]\d{1,9})?"
     r"|(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun),?\s[A-Z][a-z]{2}\s{1,2}\d\d?\s\d\d:\d\d:\d\d(?:\.\d{1,9})?(?:\s\d{4})?"
     r"|[A-Z][a-z]{2}\s{1,2}\d\d?\s\d\d:\d\d:\d\d(?:\.\d+)?"
     r"|\d\d:\d\d:\d\d(?:[.,]\d{1,9})?"
@@ -95,14 +98,29 @@ _KNOWN_HEADER = re.compile(
     r"(?P<ruby>[A-Z]{3,7}) -- [^\n:]{0,200}: ?"
     r"|(?P<dotnet>trce|dbug|info|warn|fail|crit): [\w.`+<>-]{1,256}\[\d{1,10}\](?:\r?\n[ \t]{1,16}| |$)"
     r"|(?:\d{1,10}:[XCSM]|\[\d{1,10}\]) \d\d? [A-Z][a-z]{2}(?: \d{4})? \d\d:\d\d:\d\d\.\d{3} (?P<redis>[.*#-]) "
-    r"|\[(?P<tornado>[DIWEC]) (?:\d{4}-\d\d-\d\d|\d{6}) \d\d:\d\d:\d\d(?:[.,]\d{1,6})? [^\]\n]{1,128}\] ?)"
+    r"|\[(?P<tornado>[DIWEC]) (?:\d{4}-\d\d-\d\d|\d{6}) \d\d:\d\d:\d\d(?:[.,]\d{1,6})? [^\]\n]{1,128}\] ?"
+    r"|\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(?:\.\d{1,6})? \| (?P<loguru>[A-Z]{4,8}) {0,8}\| "
+    r"[^\s:|]{1,200}:[^\s:|]{1,200}:\d{1,9} - "
+    r"|\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d{1,9})?(?:Z|[+-]\d\d:?\d\d) "
+    r"(?P<swift>trace|debug|info|notice|warning|error|critical) [\w.-]{1,200} : (?:[\w.-]{1,64}=[^\s=]{0,200} ){0,16})"
 )
+# Loguru's default format (`2025-06-10 13:00:00.123 | ERROR    | app.jobs:run:88 - message`: its level padded
+# between bars, then the module, function and line), and swift-log's stream handler (Vapor: `2025-06-10T13:00:00
+# +0000 error codes.vapor.application : request-id=5C1F… message`: the level, the logger's label, a colon and the
+# metadata's `key=value` pairs)
+_LOGURU_LEVELS = {**_LEVEL_WORDS, "SUCCESS": Severity.INFO}
+_SWIFT_LEVELS = {
+    word: _LEVEL_WORDS[word.upper()] for word in ("trace", "debug", "info", "notice", "warning", "error")
+}
+_SWIFT_LEVELS["critical"] = Severity.CRITICAL
 _KNOWN_HEADER_RULES: dict[str, tuple[str, dict[str, Severity]]] = {
     "glog": ("glog-header", _GLOG_LEVELS),
     "ruby": ("ruby-logger-header", _LEVEL_WORDS),
     "dotnet": ("dotnet-logger-header", _DOTNET_LEVELS),
     "redis": ("redis-header", _REDIS_LEVELS),
     "tornado": ("tornado-header", _TORNADO_LEVELS),
+    "loguru": ("loguru-header", _LOGURU_LEVELS),
+    "swift": ("swift-log-header", _SWIFT_LEVELS),
 }
 # PostgreSQL writes its level then a colon and two spaces (`FATAL:  password authentication failed`). Its
 # FATAL ends one session (a refused or dropped connection), not the server (PANIC does): ERROR
@@ -128,6 +146,8 @@ _PREFIX_TOKENS = re.compile(
     r"|(?P<plevel>(?:" + _LEVEL_ALTERNATION + r"))(?::(?=[\w.-]{0,64}:)[\w.-]{0,64}:|:|(?=\s))"
     r"|(?P<cword>(?i:error|warning|warn|info|debug)):?(?=\s)"
     r"|(?P<continuation>(?:" + _PG_CONTINUATIONS + r")):(?=\s)"
+    # Next.js' marks before an error (`⨯`) or a warning (`⚠`) it prints; the line after says its level itself
+    r"|(?P<marker>[\u2a2f\u26a0](?=\s))"
     # `[1]`, `(1)`, Python logging's process and thread `(7/MainThread)`, `1 ---`; PostgreSQL's `[92001]:` and
     # session line `[7-1]`; nginx's `29#29:` and connection `*1234`; Apache's `[pid 18:tid 140]`; MySQL's thread
     # id before its `[ERROR]`; Sidekiq's process and thread `10117 TID-owed9kmd8`; an Erlang process (RabbitMQ's
@@ -311,7 +331,9 @@ _FAILURE_LINE = re.compile(
     r"(?P<error>(?:" + _EXCEPTION_CLASS + r"|" + _CLASS_NAME + r"Fault)(?::\s|:?\s*$)"
     r'|Exception in thread "|Unhandled [Ee]xception[.:]|Uncaught (?:[Ee]xception|\w{0,64}Error)\b'
     r"|PHP (?:Fatal|Parse|Recoverable fatal) error: |Fatal Python error: |terminate called after throwing "
-    r"|Segmentation fault\b|Bus error\b|[^\n]{0,200}\(core dumped\)|npm ERR! |fatal: |ERRO\[)"
+    r"|Segmentation fault\b|Bus error\b|[^\n]{0,200}\(core dumped\)|npm ERR! |fatal: |ERRO\["
+    # Play's error handler, before the exception's stack: `! @7k3j2l9m0 - Internal server error, for (GET) [/x] ->`
+    r"|! @\w{1,32} - Internal server error, for \()"
     r"|(?P<critical>FATA\[|PANI\[)"
     r"|(?P<warning>PHP Warning: |WARN\[)"
     r")"

@@ -366,7 +366,7 @@ class Reassembler:
         if not _may_introduce(line) or abs(line.timestamp - header.timestamp) > self._gap:
             return False
         kind = line_kind(header.message)
-        return kind in _INTRODUCED or (kind in ("exception", "blank") and _says_nothing(line))
+        return kind in (*_INTRODUCED, "exception") or (kind == "blank" and _says_nothing(line))
 
     def _release(self, key: GroupKey) -> Iterator[Event]:
         intro = self._intros.pop(key, None)

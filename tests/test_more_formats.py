@@ -1,0 +1,209 @@
+"""Headers, payloads, reassembly and priority rules of more logging formats, on entries written for the test."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from conftest import scan_entries
+from entry_factories import gke_entry, run_entry, split_lines
+from linear import assert_linear
+from loggardener.entries.levels import declared_level, strip_prefix
+from loggardener.entries.parse import EntryParser
+from loggardener.entries.redact import Redactor
+from loggardener.entries.stacks import StackParser
+
+parser = EntryParser(Redactor(), StackParser())
+
+
+@pytest.mark.parametrize(
+    ("text", "severity", "rule", "body"),
+    [
+        # Log4j's `yy/MM/dd HH:mm:ss` layout (Spark and Hadoop on Dataproc)
+        (
+            "25/03/04 09:10:11 ERROR org.apache.spark.scheduler.TaskSchedulerImpl: Lost executor 3 on w-1: gone",
+            "ERROR",
+            "level-header",
+            "Lost executor 3 on w-1: gone",
+        ),
+        ("25/03/04 09:10:11 INFO org.apache.spark.SparkContext: Running Spark", "INFO", "level-header", None),
+        # Akka's default logger: the date has milliseconds, the thread and the actor's path are tags
+        (
+            "[ERROR] [03/04/2025 09:10:11.512] [shop-akka.actor.default-dispatcher-7] [akka://shop/user/biller] "
+            "Invoice 12 rejected",
+            "ERROR",
+            "bracketed-level",
+            "Invoice 12 rejected",
+        ),
+        # Loguru's default format
+        (
+            "2025-03-04 09:10:11.512 | ERROR    | billing.jobs:close_month:214 - Closing March failed",
+            "ERROR",
+            "loguru-header",
+            "Closing March failed",
+        ),
+        (
+            "2025-03-04 09:10:11.512 | WARNING  | billing.api:<module>:9 - Slow start",
+            "WARNING",
+            "loguru-header",
+            "Slow start",
+        ),
+        ("2025-03-04 09:10:11.512 | SUCCESS  | billing.jobs:run:3 - Done", "INFO", "loguru-header", "Done"),
+        # swift-log's stream handler (Vapor), its metadata's pairs before the message
+        (
+            "2025-03-04T09:10:11+0000 error codes.vapor.application : request-id=AB12-CD34 user=7 "
+            "Decoding the cart failed",
+            "ERROR",
+            "swift-log-header",
+            "Decoding the cart failed",
+        ),
+        (
+            "2025-03-04T09:10:11+0000 notice codes.vapor.application : Server starting on http://0.0.0.0:8080",
+            "NOTICE",
+            "swift-log-header",
+            "Server starting on http://0.0.0.0:8080",
+        ),
+        # Next.js' mark before an error it prints: the line after it says what failed
+        (
+            " \u2a2f RangeError: Invalid time value",
+            "ERROR",
+            "failure-line",
+            "RangeError: Invalid time value",
+        ),
+        # Play's error handler's line before the exception's stack
+        (
+            "! @8a1b2c3d4 - Internal server error, for (POST) [/orders] ->",
+            "ERROR",
+            "failure-line",
+            None,
+        ),
+    ],
+)
+def test_more_headers_declare_their_level_and_are_stripped(
+    text: str, severity: str, rule: str, body: str | None
+) -> None:
+    declared = declared_level(text)
+    assert declared is not None
+    assert (declared.severity.name, declared.rule) == (severity, rule)
+    if body is not None:
+        assert strip_prefix(text) == body
+
+
+def test_the_new_headers_are_read_in_linear_time() -> None:
+    assert_linear(lambda n: strip_prefix("2025-03-04 09:10:11.512 | ERROR    | " + "a:" * n), 40_000)
+    assert_linear(lambda n: strip_prefix("2025-03-04T09:10:11+0000 error x : " + "k=v " * n), 40_000)
+    assert_linear(lambda n: strip_prefix("25/03/04 09:10:11 " + "9" * n), 40_000)
+    assert_linear(lambda n: strip_prefix("\u2a2f " * n), 40_000)
+
+
+def test_a_quarkus_exception_object_names_its_type() -> None:
+    entry = parser.parse(
+        1,
+        run_entry(
+            0,
+            json_payload={
+                "level": "ERROR",
+                "loggerName": "io.quarkus.vertx.http.runtime.QuarkusErrorHandler",
+                "message": "HTTP Request to /api/pay failed, error id: 1f2e-1",
+                "exception": {
+                    "refId": 1,
+                    "exceptionType": "java.lang.ArithmeticException",
+                    "message": "/ by zero",
+                    "frames": [{"class": "acme.Fees", "method": "share", "line": 12}],
+                },
+            },
+        ),
+    )
+    assert entry.stack is not None
+    assert entry.stack.exception_type == "java.lang.ArithmeticException"
+
+
+def test_a_logged_line_and_the_exception_after_it_are_one_event() -> None:
+    lines = [
+        "2025-03-04 09:10:11,512 [error] acme.Billing - Closing the month failed for tenant 7",
+        "acme.billing.LedgerException: ledger locked",
+        "\tat acme.billing.Ledger.close(Ledger.java:88)",
+        "\tat acme.billing.Month.close(Month.java:12)",
+    ]
+    report = scan_entries(
+        split_lines(0, lines, service="billing") + split_lines(60, lines, service="billing")
+    )
+    (cluster,) = report.clusters
+    assert (cluster.count, cluster.events) == (8, 2)
+
+
+def test_a_next_js_server_error_split_over_lines_is_one_error() -> None:
+    lines = [
+        " \u2a2f TypeError: Cannot read properties of undefined (reading 'price')",
+        "    at Cart (/app/.next/server/app/cart/page.js:1:901)",
+        "    at renderElement (/app/node_modules/next/dist/compiled/next-server/app-page.runtime.prod.js:9:77) {",
+        "  digest: '4181920012'",
+        "}",
+    ]
+    report = scan_entries(split_lines(0, lines, service="shop"))
+    (cluster,) = report.clusters
+    assert cluster.count == 5
+    assert cluster.max_severity == "ERROR"
+    assert cluster.title.startswith("TypeError: Cannot read properties of undefined (reading 'price')")
+
+
+def _go_panic(seconds: float, module: str) -> list[dict[str, Any]]:
+    return split_lines(
+        seconds,
+        [
+            "2025/03/04 09:10:11 http: panic serving 10.0.0.9:5512: runtime error: index out of range [2] with "
+            "length 2",
+            "goroutine 77 [running]:",
+            f"{module}/api.(*Server).Basket(0xc0001, {{0xa0, 0xc0002}}, 0xc0003)",
+            "\t/src/api/basket.go:51 +0x1c4",
+            "created by net/http.(*Server).Serve",
+            "\t/usr/local/go/src/net/http/server.go:3089 +0x5ed",
+        ],
+        service="basket",
+    )
+
+
+def test_a_module_path_on_a_reserved_example_domain_is_no_deliberate_example() -> None:
+    entries = _go_panic(0, "example.com/basket") + _go_panic(300, "example.com/basket")
+    (cluster,) = scan_entries(entries).clusters
+    assert "deliberate example" not in cluster.reasons[0]
+    (demo,) = scan_entries(_go_panic(0, "github.com/acme/examples/basket")).clusters
+    assert demo.priority == "P3" and "deliberate example" in demo.reasons[0]
+
+
+def test_innodb_naming_errno_28_is_a_full_disk() -> None:
+    report = scan_entries(
+        [
+            gke_entry(
+                0,
+                text="2025-03-04T09:10:11.000001Z 9 [ERROR] [MY-012639] [InnoDB] Write to file ./shop/cart.ibd "
+                "failed at offset 4096, 16384 bytes should have been written, only 0 were written. Operating "
+                "system error number 28. Check that your OS and file system support files of this size.",
+                pod="mysql-0",
+            )
+        ]
+    )
+    (cluster,) = report.clusters
+    assert cluster.priority == "P1" and cluster.reasons[0].startswith("disk full")
+
+
+@pytest.mark.parametrize(
+    "lines",
+    [
+        [
+            '{"level":"ERROR","loggerName":"io.quarkus.vertx.http.runtime.QuarkusErrorHandler",'
+            '"message":"HTTP Request to /api/pay failed, error id: 1f2e-1"}',
+        ],
+        [
+            "! @8a1b2c3d4 - Internal server error, for (POST) [/orders] ->",
+            "play.api.UnexpectedException: Unexpected exception[ArithmeticException: / by zero]",
+            "\tat controllers.Orders.create(Orders.scala:31)",
+        ],
+    ],
+)
+def test_a_framework_report_of_an_uncaught_request_exception_is_p1(lines: list[str]) -> None:
+    report = scan_entries(split_lines(0, lines, service="orders"))
+    (cluster,) = report.clusters
+    assert cluster.priority == "P1"
+    assert cluster.reasons[0].startswith("requests failed on an exception no handler caught")
