@@ -6,10 +6,12 @@ from typing import Any
 
 import pytest
 
-from conftest import scan_entries
+from conftest import ListSource, scan_entries
 from entry_factories import gke_entry, run_entry, split_lines
+from la_support import assert_equivalent, engine_with, local_report, log_analytics_report
 from linear import assert_linear
-from loggardener.entries.levels import declared_level, strip_prefix
+from loggardener.entries.levels import continues_record, declared_level, strip_prefix
+from loggardener.entries.models import Severity
 from loggardener.entries.parse import EntryParser
 from loggardener.entries.redact import Redactor
 from loggardener.entries.stacks import StackParser
@@ -207,3 +209,80 @@ def test_a_framework_report_of_an_uncaught_request_exception_is_p1(lines: list[s
     (cluster,) = report.clusters
     assert cluster.priority == "P1"
     assert cluster.reasons[0].startswith("requests failed on an exception no handler caught")
+
+
+def _cloud_sql(seconds: float, insert_id: str, text: str, severity: str = "ERROR") -> dict[str, Any]:
+    return {
+        "insertId": insert_id,
+        "timestamp": f"2026-11-21T12:00:{seconds:06.3f}Z",
+        "severity": severity,
+        "logName": "projects/p/logs/cloudsql.googleapis.com%2Fpostgres.log",
+        "resource": {"type": "cloudsql_database", "labels": {"database_id": "p:shop-db"}},
+        "textPayload": text,
+    }
+
+
+def _postgres_record(seconds: float, pid: int, key: int) -> list[dict[str, Any]]:
+    prefix = f"2026-11-21 12:00:{seconds:06.3f} UTC [{pid}]"
+    return [
+        _cloud_sql(
+            seconds,
+            f"{pid}-a",
+            f'{prefix}: [3-1] db=shop,user=app ERROR:  duplicate key value violates unique constraint "carts_pkey"',
+        ),
+        _cloud_sql(
+            seconds, f"{pid}-b", f"{prefix}: [4-1] db=shop,user=app DETAIL:  Key (id)=({key}) already exists."
+        ),
+        _cloud_sql(
+            seconds, f"{pid}-c", f"{prefix}: [5-1] db=shop,user=app STATEMENT:  INSERT INTO carts VALUES ($1)"
+        ),
+    ]
+
+
+@pytest.mark.parametrize("newest_first", [False, True])
+def test_postgres_detail_and_statement_lines_join_the_error_they_continue(newest_first: bool) -> None:
+    entries = _postgres_record(1, 301, 7) + _postgres_record(20, 388, 9)
+    report = scan_entries(entries[::-1] if newest_first else entries)
+    (cluster,) = report.clusters
+    assert (cluster.count, cluster.events) == (6, 2)
+    assert cluster.title == 'duplicate key value violates unique constraint "carts_pkey"'
+
+
+def test_a_continuation_below_warning_stays_alone() -> None:
+    report = scan_entries(
+        [
+            _cloud_sql(
+                1, "a", "2026-11-21 12:00:01 UTC [7]: [1-1] db=shop,user=app LOG:  duration: 2100 ms", "INFO"
+            ),
+            _cloud_sql(
+                1,
+                "b",
+                "2026-11-21 12:00:01 UTC [7]: [2-1] db=shop,user=app DETAIL:  parameters: $1 = '3'",
+                "INFO",
+            ),
+        ],
+        min_severity=Severity.INFO,
+    )
+    assert sorted(c.count for c in report.clusters) == [1, 1]
+
+
+def test_reading_a_continuation_is_linear() -> None:
+    assert_linear(lambda n: continues_record("2026-11-21 12:00:01 UTC [7]:  " + "[1-1] " * n), 40_000)
+
+
+def test_log_analytics_joins_continuations_and_logged_exceptions_as_the_local_scan_does() -> None:
+    java = [
+        "2025-03-04 09:10:11,512 [error] acme.Billing - Closing the month failed",
+        "acme.billing.LedgerException: ledger locked",
+        "\tat acme.billing.Ledger.close(Ledger.java:88)",
+    ]
+    entries = [
+        *_postgres_record(1, 301, 7),
+        *_postgres_record(20, 388, 9),
+        *split_lines(30, java, service="billing"),
+        *split_lines(90, java, service="billing"),
+    ]
+    for ordered in (entries, entries[::-1]):
+        local = local_report(ListSource(ordered))
+        assert_equivalent(local, log_analytics_report(engine_with(ordered)))
+        assert sorted(c.count for c in local.clusters) == [6, 6]

@@ -127,6 +127,8 @@ _KNOWN_HEADER_RULES: dict[str, tuple[str, dict[str, Severity]]] = {
 # (`postgres-fatal`).
 # PostgreSQL's lines that continue a message (their level is the message's)
 _PG_CONTINUATIONS = "DETAIL|HINT|STATEMENT|CONTEXT|QUERY|LOCATION"
+CONTINUATION_PATTERN = r"\b(?:" + _PG_CONTINUATIONS + r"):  "
+"""A superset of the lines `continues_record` reads as continuing a record (RE2-safe, for Log Analytics)."""
 _PREFIX_TOKENS = re.compile(
     r"(?P<ts>\[?(?:"
     + _TIMESTAMP
@@ -402,6 +404,16 @@ def _leading_program(line: str, position: int, token: re.Match[str] | None) -> r
     if token is not None and (token.lastgroup != "component" or _EXCEPTION_NAME.match(line, position)):
         return None
     return _PROGRAM_BEFORE_TIME.match(line, position)
+
+
+def continues_record(text: str) -> bool:
+    """True when a line's header ends with PostgreSQL's word for a line that continues the record logged before
+    it (`… [4-1] db=shop,user=app DETAIL:  Key (id)=(7) already exists.`): Cloud SQL makes each line an entry."""
+    head = text[:_HEAD_CHARS]
+    if ":  " not in head:  # PostgreSQL writes two blanks after the word
+        return False
+    tokens = _header_tokens(strip_ansi(head).split("\n", 1)[0].lstrip())
+    return bool(tokens) and tokens[-1][0] == "continuation"
 
 
 def strip_prefix(text: str) -> str:

@@ -126,6 +126,8 @@ class LogEntry(NamedTuple):
     error_group_ids: tuple[str, ...] = ()
     source_location: str | None = None
     trace: str | None = None
+    continues: bool = False
+    """A text line that continues the record logged just before it (PostgreSQL's `DETAIL:`, `STATEMENT:`…)."""
 
     @property
     def log_id(self) -> str:

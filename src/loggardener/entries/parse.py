@@ -16,6 +16,7 @@ from urllib.parse import urlsplit
 from loggardener.entries.levels import (
     Inferred,
     access_request,
+    continues_record,
     infer_severity,
     json_level,
     lifecycle_line,
@@ -384,6 +385,10 @@ class EntryParser:
             # exception's line: no exception class is one lower-case word, so it says its failure in words
             traceback_piece and not (piece == "exception" and _PROGRAM_ERROR.match(stripped) is not None),
         )
+        # (below WARNING, a line is read as one the fast path skims: alone)
+        continues = (
+            payload.kind == "text" and inferred.severity >= Severity.WARNING and continues_record(message)
+        )
         message = stripped
         return LogEntry(
             position=position,
@@ -409,6 +414,7 @@ class EntryParser:
             error_group_ids=group_ids,
             source_location=self._name(_source_location(raw.get("sourceLocation")) or ""),
             trace=self._redact_trace(as_text(raw.get("trace"))) or None,
+            continues=continues,
         )
 
 

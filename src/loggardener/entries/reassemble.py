@@ -105,7 +105,7 @@ _RUST_NOTE = re.compile(r"^note: (?:run with `RUST_BACKTRACE=|Some details are o
 _KNV_ERROR = re.compile(r"^(?:\[\d{1,4}\] )?KNV\d{4}: \S")
 _KNV_MORE = "For more information, see https://g.co/cloud/acm-errors"
 # The kinds an intro (a logged line at WARNING or above) may be followed by to be part of their event
-_INTRODUCED = ("header", "elixir", "knv")
+_INTRODUCED = ("header", "elixir", "knv", "continuation")
 # PHP's report of an uncaught exception: `PHP Fatal error:  Uncaught Error: msg in /app/x.php:11` (`PHP ` and the
 # level are its error log's), then `Stack trace:`, its frames (`#0 /app/x.php(3): f()`, `#1 {main}`) and
 # `  thrown in /app/x.php on line 11`.
@@ -125,6 +125,12 @@ GroupKey = tuple[str, str | None, str | None, str | None]
 def stream_key(entry: LogEntry | Quiet) -> GroupKey:
     """The stream an entry's line belongs to (the reassembler writes it out inline, on its hot path)."""
     return (entry.log_name, entry.service, entry.instance, entry.revision)
+
+
+def entry_kind(entry: LogEntry) -> str | None:
+    """An entry's `line_kind`, or `continuation` for a line that continues the record before it (the parser
+    reads it in the header that its message no longer holds: PostgreSQL's `DETAIL:`, `STATEMENT:`…)."""
+    return "continuation" if entry.continues else line_kind(entry.message)
 
 
 def line_kind(message: str) -> str | None:
@@ -298,7 +304,7 @@ class Reassembler:
             # `[UnhandledPromiseRejection: …]`, whose report goes on in the next lines) or no exception (its
             # exception line may come in the next entries)
             whole = entry.stack is not None and bool(entry.stack.frames) and not entry.stack.cut_off
-            kind = line_kind(entry.message) if entry.payload_kind == "text" and not whole else None
+            kind = entry_kind(entry) if entry.payload_kind == "text" and not whole else None
             # one stream: two containers of a pod write to one log, from one instance
             key = (entry.log_name, entry.service, entry.instance, entry.revision)
             if kind is None and entry.payload_kind == "text" and not whole and key in self._groups:
@@ -365,7 +371,7 @@ class Reassembler:
         after a line with nothing after its header and tags (Rails' `F, […] FATAL -- : [6f1c…]   `)."""
         if not _may_introduce(line) or abs(line.timestamp - header.timestamp) > self._gap:
             return False
-        kind = line_kind(header.message)
+        kind = entry_kind(header)
         return kind in (*_INTRODUCED, "exception") or (kind == "blank" and _says_nothing(line))
 
     def _release(self, key: GroupKey) -> Iterator[Event]:
@@ -421,7 +427,7 @@ class Reassembler:
             yield previous
 
     def _split_events(self, lines: list[LogEntry]) -> Iterator[Event]:
-        kinds = [line_kind(entry.message) for entry in lines]
+        kinds = [entry_kind(entry) for entry in lines]
         for i, kind in enumerate(kinds):  # an embedded exception is one when frames follow, else a plain line
             if kind == "embedded":
                 kinds[i] = "exception" if _next_kind(kinds, i) in ("frame", "caused") else None
@@ -466,6 +472,15 @@ class Reassembler:
                 index += 1
                 while kinds[index] == "blank":
                     index += 1
+            if kinds[index] == "continuation":
+                # the record's own lines after its first (PostgreSQL's `DETAIL:`, `STATEMENT:`): its members, the
+                # first line its message
+                end = index
+                while end + 1 < len(kinds) and kinds[end + 1] == "continuation":
+                    end += 1
+                yield Event(primary=lines[start], members=tuple(lines[start : end + 1]))
+                index = end + 1
+                continue
             if kinds[index] == "knv":
                 end = _knv_error_end(kinds, index)
                 yield (

@@ -59,6 +59,7 @@ from loggardener.entries.levels import (
     ACCESS_SERVER_ERROR_PATTERN,
     ACCESS_STATUS_PATTERN,
     BARE_REQUEST_PATTERN,
+    CONTINUATION_PATTERN,
     HTTP_METHODS,
     JSON_LEVEL_KEYS,
     MAY_RAISE_PATTERNS,
@@ -348,6 +349,7 @@ _STACK_OPENERS = (
     r"|^Last message|^Client \S+ is (?:alive|dead)$"  # an Elixir crash report's context
     r"|^thread '[^']*' panicked at |^stack backtrace:$"  # a Rust panic's
     r"|^For more information, see https://g\.co/cloud/acm-errors"  # the end of Config Sync's error
+    r"|" + CONTINUATION_PATTERN  # PostgreSQL's line that continues the record before it
 )
 # A line with nothing after its tags (`reassemble._says_nothing`)
 _SAYS_NOTHING = r"\]\s+$"
@@ -360,6 +362,8 @@ _STACK_HEADER = (
     r"^\s+at \S|^\S+\.py:\d+: \w*Warning: |^goroutine \d+ |\.rb:\d+:in [`']|^\[UnhandledPromiseRejection: "
     r"|^\*\* \([A-Za-z]|^thread '[^']*' panicked at |^KNV\d{4}: \S"
     r"|Fatal error: {1,2}Uncaught \S|"  # PHP's uncaught exception, and the line that ends its report
+    + CONTINUATION_PATTERN  # PostgreSQL's line that continues the record logged before it
+    + "|"
     + PHP_THROWN.pattern
     + "|"
     + HINT_PATTERN
@@ -577,11 +581,11 @@ chunk_starts AS (
   SELECT
     *,
     -- where the reassembler starts afresh: after a line it does not hold, after a gap, after a plain line
-    -- (which ends a traceback) unless this line is a header that plain line may introduce, and at a plain
-    -- line after anything but a header (which the plain line may join)
+    -- (which ends a traceback) unless this line is a header or an exception's line that plain line may
+    -- introduce, and at a plain line after anything but a header (which the plain line may join)
     LAG(reassemble) OVER ({line_order}) IS NOT TRUE
       OR TIMESTAMP_DIFF(timestamp, previous_timestamp, MICROSECOND) > {gap}
-      OR (LAG(maybe_traceback) OVER ({line_order}) IS FALSE AND NOT header
+      OR (LAG(maybe_traceback) OVER ({line_order}) IS FALSE AND NOT header AND NOT maybe_traceback
         AND LAG(says_nothing) OVER ({line_order}) IS NOT TRUE)
       OR (NOT maybe_traceback AND LAG(header) OVER ({line_order}) IS FALSE) AS starts_chunk
   FROM flagged
