@@ -10,7 +10,7 @@ from conftest import ListSource, scan_entries
 from entry_factories import gke_entry, run_entry, split_lines
 from la_support import assert_equivalent, engine_with, local_report, log_analytics_report
 from linear import assert_linear
-from loggardener.entries.levels import continues_record, declared_level, strip_prefix
+from loggardener.entries.levels import declared_level, record_line, strip_prefix
 from loggardener.entries.models import Severity
 from loggardener.entries.parse import EntryParser
 from loggardener.entries.redact import Redactor
@@ -266,8 +266,67 @@ def test_a_continuation_below_warning_stays_alone() -> None:
     assert sorted(c.count for c in report.clusters) == [1, 1]
 
 
-def test_reading_a_continuation_is_linear() -> None:
-    assert_linear(lambda n: continues_record("2026-11-21 12:00:01 UTC [7]:  " + "[1-1] " * n), 40_000)
+def test_reading_a_record_line_is_linear() -> None:
+    for text in ("2026-11-21 12:00:01 UTC [7]:  " + "[1-1] ", "a" + "b:  " * 4, "1" + "0:  "):
+        assert_linear(lambda n, text=text: record_line(text * n, strip_prefix(text * n)), 40_000)
+
+
+@pytest.mark.parametrize(
+    ("text", "role"),
+    [
+        ("[2026-11-21 12:00:01,512: ERROR/MainProcess] Received unregistered task of type 'x'.", "head"),
+        ("2026-11-21 12:00:01.512 [warning] <0.2375.628> closing AMQP connection", "head"),
+        ("The message has been ignored and discarded.", "bare"),
+        (
+            "2026-11-21 12:00:01 UTC [7]: [2-1] db=shop,user=app DETAIL:  Key (id)=(7) already exists.",
+            "continuation",
+        ),
+        ("12 items left", ""),  # a digit but no header
+        ("ERROR: x", ""),  # a level: a record of its own
+        ("    at f (/app/x.js:1:2)", ""),
+        ("a\nb", ""),
+    ],
+)
+def test_what_a_line_is_to_a_record(text: str, role: str) -> None:
+    assert record_line(text, strip_prefix(text)) == role
+
+
+def _celery_record(seconds: float, step: float) -> list[dict[str, Any]]:
+    return split_lines(
+        seconds,
+        [
+            "[2026-11-21 12:00:01,512: ERROR/MainProcess] Received unregistered task of type 'shop.tasks.sync'.",
+            "The message has been ignored and discarded.",
+            "Did you remember to import the module containing this task?",
+            "Or maybe you're using relative imports?",
+        ],
+        step=step,
+        gke=True,
+        pod="worker-1",
+    )
+
+
+@pytest.mark.parametrize("newest_first", [False, True])
+def test_bare_lines_written_with_a_record_join_it(newest_first: bool) -> None:
+    entries = _celery_record(0, 0.001) + _celery_record(30, 0.001)
+    report = scan_entries(entries[::-1] if newest_first else entries)
+    (cluster,) = report.clusters
+    assert (cluster.count, cluster.events) == (8, 2)
+    assert cluster.title.startswith("Received unregistered task of type")
+
+
+def test_bare_lines_long_after_a_record_or_after_no_head_stay_alone() -> None:
+    late = _celery_record(0, 0.5)
+    report = scan_entries(late, min_severity=Severity.INFO)
+    assert max(c.count for c in report.clusters) < 4
+    alone = split_lines(0, ["Starting worker", "Listening on :8080"], step=0.001, gke=True, pod="worker-1")
+    assert sorted(c.count for c in scan_entries(alone, min_severity=Severity.INFO).clusters) == [1, 1]
+
+
+def test_log_analytics_joins_bare_lines_as_the_local_scan_does() -> None:
+    entries = _celery_record(0, 0.001) + _celery_record(30, 0.5)
+    for ordered in (entries, entries[::-1]):
+        assert_equivalent(local_report(ListSource(ordered)), log_analytics_report(engine_with(ordered)))
 
 
 def test_log_analytics_joins_continuations_and_logged_exceptions_as_the_local_scan_does() -> None:

@@ -14,7 +14,7 @@ import json
 import re
 from dataclasses import dataclass
 
-from loggardener.entries.models import Severity
+from loggardener.entries.models import RecordLine, Severity
 
 _ANSI = re.compile(r"\x1b\[[0-9;?]{0,32}[ -/]{0,4}[@-~]|\x1b[@-Z\\-_]")
 _HEAD_CHARS = 200
@@ -128,7 +128,11 @@ _KNOWN_HEADER_RULES: dict[str, tuple[str, dict[str, Severity]]] = {
 # PostgreSQL's lines that continue a message (their level is the message's)
 _PG_CONTINUATIONS = "DETAIL|HINT|STATEMENT|CONTEXT|QUERY|LOCATION"
 CONTINUATION_PATTERN = r"\b(?:" + _PG_CONTINUATIONS + r"):  "
-"""A superset of the lines `continues_record` reads as continuing a record (RE2-safe, for Log Analytics)."""
+"""A superset of the lines `record_line` reads as PostgreSQL's continuation (RE2-safe, for Log Analytics)."""
+RECORD_HEAD_PATTERN = r"^\[?[0-9]"
+"""A superset of the lines `record_line` reads as a record's head (RE2-safe)."""
+RECORD_BARE_PATTERN = r"^[A-Za-z]"
+"""A superset of the lines `record_line` reads as bare (RE2-safe)."""
 _PREFIX_TOKENS = re.compile(
     r"(?P<ts>\[?(?:"
     + _TIMESTAMP
@@ -406,14 +410,26 @@ def _leading_program(line: str, position: int, token: re.Match[str] | None) -> r
     return _PROGRAM_BEFORE_TIME.match(line, position)
 
 
-def continues_record(text: str) -> bool:
-    """True when a line's header ends with PostgreSQL's word for a line that continues the record logged before
-    it (`… [4-1] db=shop,user=app DETAIL:  Key (id)=(7) already exists.`): Cloud SQL makes each line an entry."""
+def record_line(text: str, stripped: str) -> RecordLine:
+    """What a one-line text is to a record a program wrote over several lines, which Cloud Run and GKE make one
+    entry each (`stripped` is `strip_prefix(text)`): `continuation` when its header ends with PostgreSQL's word
+    for a line that continues the record before it (`… [4-1] db=shop,user=app DETAIL:  Key (id)=(7) already
+    exists.`); `head` when it opens with a record's header, a time (digits, bracketed or not) and a level;
+    `bare` when it has no header at all and starts with a letter (Celery's `The message has been ignored and
+    discarded.` after the line that logged it); "" for anything else."""
+    if "\n" in text.rstrip("\n") or "\x1b" in text[:1]:
+        return ""
     head = text[:_HEAD_CHARS]
-    if ":  " not in head:  # PostgreSQL writes two blanks after the word
-        return False
-    tokens = _header_tokens(strip_ansi(head).split("\n", 1)[0].lstrip())
-    return bool(tokens) and tokens[-1][0] == "continuation"
+    if ":  " in head:  # PostgreSQL writes two blanks after the word
+        tokens = _header_tokens(head.lstrip())
+        if tokens and tokens[-1][0] == "continuation":
+            return "continuation"
+    first = text[:1]
+    if first.isdigit() or (first == "[" and text[1:2].isdigit()):
+        return "head" if stripped != text and declared_level(text) is not None else ""
+    if first.isalpha() and stripped == text.rstrip("\r\n") and declared_level(text) is None:
+        return "bare"
+    return ""
 
 
 def strip_prefix(text: str) -> str:

@@ -67,6 +67,8 @@ from loggardener.entries.levels import (
     NUMERIC_LEVELS,
     PLATFORM_FAILURE_PATTERN,
     PLATFORM_FAILURE_WORDS,
+    RECORD_BARE_PATTERN,
+    RECORD_HEAD_PATTERN,
     literal,
 )
 from loggardener.entries.models import Occurrences, Severity
@@ -85,7 +87,7 @@ from loggardener.entries.payloads import (
     SYSLOG_LEVELS,
     SYSLOG_PRIORITY_FIELD,
 )
-from loggardener.entries.reassemble import HINT_PATTERN
+from loggardener.entries.reassemble import HINT_PATTERN, RECORD_STEP
 from loggardener.entries.resources import (
     EXECUTION_LABEL,
     IDENTITY_ENTRY_LABELS,
@@ -293,10 +295,15 @@ def _may_declare_pattern() -> str:
     )
 
 
+def _severity_names(threshold: Severity) -> str:
+    """SQL: the names of the severities at or above `threshold`, as a list."""
+    return ", ".join(_string(s.name) for s in Severity if s >= threshold)
+
+
 def _severity_clause(threshold: Severity) -> str:
     """SQL: the entries whose severity may be at or above `threshold` once the parser infers it (docs/severity.md):
     a superset, the local parser decides."""
-    names = ", ".join(_string(s.name) for s in Severity if s >= threshold)
+    names = _severity_names(threshold)
     text = "IFNULL(text_payload, IFNULL(json_text, ''))"
     # an INFO that is only a stream's default is weak: it takes the level the entry declares
     weak_info = (
@@ -448,6 +455,7 @@ def build_sql(query: LogAnalyticsQuery, columns: Iterable[str]) -> str:
     part = "log_name, instance, resource_labels, execution"
     line_order = f"PARTITION BY {part} ORDER BY timestamp, insert_id"
     gap = round(query.reassembly_gap_seconds * 1_000_000)
+    record_step = RECORD_STEP // timedelta(microseconds=1)
     bucket = query.bucket_seconds * 1_000_000
     # an access line's request, where the parser looks for one (`levels.access_request`'s quick look first)
     access_request = (
@@ -535,16 +543,30 @@ text_lines AS (
     REGEXP_CONTAINS(text_payload, {_string(_OPENS_MESSAGE)}) AS opens_message,
     -- a line with nothing after its tags (Rails' `F, […] FATAL -- : [6f1c…]   `) may start the report after it
     REGEXP_CONTAINS(text_payload, {_string(_SAYS_NOTHING)}) AS says_nothing,
-    {_stack_header("text_payload")} AS header
+    {_stack_header("text_payload")} AS header,
+    -- a record's head, and a line at WARNING or above that may continue it (`levels.record_line`'s supersets)
+    REGEXP_CONTAINS(text_payload, {_string(RECORD_HEAD_PATTERN)}) AS opens_record,
+    severity IN ({_severity_names(Severity.WARNING)}) AND REGEXP_CONTAINS(text_payload, {_string(RECORD_BARE_PATTERN)})
+      AND NOT REGEXP_CONTAINS(text_payload, r'\n[^\n]') AS may_continue
   FROM keyed
   WHERE text_payload IS NOT NULL
 ),
+continued AS (
+  SELECT
+    *,
+    -- a bare line within `reassemble.RECORD_STEP` of a record's head or of a line that continues it
+    may_continue AND IFNULL(LAG(opens_record OR may_continue) OVER ({line_order}), FALSE)
+      AND TIMESTAMP_DIFF(timestamp, LAG(timestamp) OVER ({line_order}), MICROSECOND) <= {record_step}
+      AS continues_record
+  FROM text_lines
+),
 lines AS (
   SELECT
-    insert_id, timestamp, log_name, instance, resource_labels, execution, header, says_nothing,
+    insert_id, timestamp, log_name, instance, resource_labels, execution, header OR continues_record AS header,
+    says_nothing,
     -- the line after a Rust panic's `… panicked at src/main.rs:5:5:` is its message, whatever it says
-    maybe_line OR IFNULL(LAG(opens_message) OVER ({line_order}), FALSE) AS maybe_traceback
-  FROM text_lines
+    maybe_line OR IFNULL(LAG(opens_message) OVER ({line_order}), FALSE) OR continues_record AS maybe_traceback
+  FROM continued
 ),
 steps AS (
   SELECT
