@@ -73,6 +73,14 @@ parser = EntryParser(Redactor(), StackParser())
             "failure-line",
             "RangeError: Invalid time value",
         ),
+        # a thread or worker in parentheses before the level
+        ("[main] (w-1) ERROR com.acme.Job - boom", "ERROR", "level-header", "com.acme.Job - boom"),
+        (
+            "2025-03-04 09:10:11 (worker-3) WARN billing - slow close",
+            "WARNING",
+            "level-header",
+            "billing - slow close",
+        ),
         # Play's error handler's line before the exception's stack
         (
             "! @8a1b2c3d4 - Internal server error, for (POST) [/orders] ->",

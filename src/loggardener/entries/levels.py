@@ -381,13 +381,23 @@ def _header_tokens(line: str) -> list[tuple[str, str]]:
             tokens.append((kind, value.rstrip(":")))
             continue
         kind = match.lastgroup or ""
-        if kind == "thread" and not (tokens and tokens[-1][0] == "tag"):
+        if kind == "thread" and not (
+            tokens and (tokens[-1][0] == "tag" or (tokens[-1][0] == "ts" and _level_ahead(line, match.end())))
+        ):
             break
         tokens.append((kind, match[kind].rstrip(":")))
         position = match.end()
         if kind in ("cword", "continuation", "location", "logger"):
             break
     return tokens
+
+
+_LEVEL_AHEAD = re.compile(r"[ \t]{1,8}(?:" + _LEVEL_ALTERNATION + r")\b")
+
+
+def _level_ahead(line: str, position: int) -> bool:
+    """An upper-case level word comes next (after blanks), at `position`."""
+    return _LEVEL_AHEAD.match(line, position) is not None
 
 
 def _late_token(line: str, position: int) -> tuple[str, str, int] | None:
@@ -576,7 +586,10 @@ def _header_end(line: str) -> int:
             return start
         if kind == "module" and previous not in _LEVEL_KINDS and previous != "cword":
             return start
-        if kind == "thread" and not (previous == "tag" and leveled):
+        # a thread or worker after the category and level (JBoss), or before the level (`[main] (w-1) ERROR x`)
+        if kind == "thread" and not (
+            (previous == "tag" and leveled) or (previous in ("tag", "ts") and _level_ahead(line, match.end()))
+        ):
             return start
         if kind == "component" and _EXCEPTION_NAME.match(line, match.start()):
             return start  # `… KeyError: 'x'`: the exception's name starts the message
