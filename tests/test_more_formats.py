@@ -353,3 +353,22 @@ def test_log_analytics_joins_continuations_and_logged_exceptions_as_the_local_sc
         local = local_report(ListSource(ordered))
         assert_equivalent(local, log_analytics_report(engine_with(ordered)))
         assert sorted(c.count for c in local.clusters) == [6, 6]
+
+
+@pytest.mark.parametrize(
+    ("text", "rule"),
+    [
+        ("WARNING: using default SECRET_KEY, set it in production", "insecure-default-secret"),
+        ("JWT_SECRET not set, falling back to the development secret", "insecure-default-secret"),
+        ("WARNING: falling back to the default page size 50", "handled-warning"),
+        ("WARNING: using Application Default Credentials", "low-impact-warning"),
+    ],
+)
+def test_a_default_secret_is_no_handled_warning(text: str, rule: str) -> None:
+    (cluster,) = scan_entries([run_entry(0, text=text, severity="WARNING")]).clusters
+    expected = {
+        "insecure-default-secret": ("P1", "a secret is a known default"),
+        "handled-warning": ("P3", "a warning the code handles"),
+        "low-impact-warning": ("P3", "low-impact warning"),
+    }[rule]
+    assert (cluster.priority, cluster.reasons[0][: len(expected[1])]) == expected

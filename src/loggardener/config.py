@@ -360,6 +360,23 @@ _SAFETY_CONTROL_OFF = [
 ]
 
 
+# A secret left at a default anyone can know (`Using default SECRET_KEY`, `JWT_SECRET not set, falling back to
+# the development secret`, `admin password is the default`): not a fallback the code handles.
+_SECRET_WORDS = (
+    r"(?:secret[_ ]?key|secret|jwt[_ ]?secret|session[_ ]?secret|signing[_ ]?key|encryption[_ ]?key|api[_ ]?key"
+    r"|password|passphrase)"
+)
+_INSECURE_DEFAULT_SECRET = [
+    r"(?i)\b(?:using|uses|use|with|falling back to|falls back to|fall back to|defaulting to)\b[^\n]{0,40}?"
+    r"\b(?:the )?(?:default|insecure|development|dev|dummy|example|built-in)\b[^\n]{0,20}?\b"
+    + _SECRET_WORDS
+    + r"\b",
+    r"(?i)\b"
+    + _SECRET_WORDS
+    + r"\b[^\n]{0,60}?\b(?:is|was|still) (?:the |a )?(?:default|insecure|well-known)\b",
+]
+
+
 # Code that only demonstrates: a stack whose frames are in an examples/demo/samples package, a `*Demo` or
 # `*Example` class, or a Java test class's `main` (`com.acme.logging.examples.LoggerDemo.main`).
 _EXAMPLE_CODE = [
@@ -793,6 +810,13 @@ def default_rules() -> list[PriorityRule]:
             priority="P1",
             reason="a security control is off: requests pass without the check it makes ({event_word} {when})",
             message_patterns=_SAFETY_CONTROL_OFF,
+        ),
+        PriorityRule(
+            name="insecure-default-secret",
+            priority="P1",
+            reason="a secret is a known default ({event_word} {when}): whatever it signs or protects (sessions, "
+            "tokens, passwords) can be forged or guessed until it is set; not a warning the code handles",
+            message_patterns=_INSECURE_DEFAULT_SECRET,
         ),
         PriorityRule(
             name="retries-exhausted",
