@@ -372,3 +372,34 @@ def test_a_default_secret_is_no_handled_warning(text: str, rule: str) -> None:
         "low-impact-warning": ("P3", "low-impact warning"),
     }[rule]
     assert (cluster.priority, cluster.reasons[0][: len(expected[1])]) == expected
+
+
+def test_a_unit_killed_after_the_oom_killer_is_its_effect() -> None:
+    def syslog(seconds: float, text: str) -> dict[str, Any]:
+        return {
+            "insertId": f"s{seconds}",
+            "timestamp": f"2026-11-21T12:00:{seconds:06.3f}Z",
+            "logName": "projects/p/logs/syslog",
+            "resource": {"type": "gce_instance", "labels": {"instance_id": "4431", "zone": "europe-west1-b"}},
+            "labels": {"compute.googleapis.com/resource_name": "api-vm-1"},
+            "textPayload": text,
+        }
+
+    report = scan_entries(
+        [
+            syslog(
+                1.1,
+                "Nov 21 12:00:01 api-vm-1 kernel: [518050.6] Out of memory: Killed process 1784 (java) "
+                "total-vm:11964200kB, anon-rss:7428800kB",
+            ),
+            syslog(
+                1.3,
+                "Nov 21 12:00:01 api-vm-1 systemd[1]: search.service: Main process exited, code=killed, "
+                "status=9/KILL",
+            ),
+        ]
+    )
+    by_title = {c.title.split(":")[0]: c for c in report.clusters}
+    oom, unit = by_title["Out of memory"], by_title["search.service"]
+    assert unit.fingerprint in oom.related
+    assert oom.fingerprint in unit.causes
