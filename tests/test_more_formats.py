@@ -403,3 +403,23 @@ def test_a_unit_killed_after_the_oom_killer_is_its_effect() -> None:
     oom, unit = by_title["Out of memory"], by_title["search.service"]
     assert unit.fingerprint in oom.related
     assert oom.fingerprint in unit.causes
+
+
+def test_a_go_handler_panic_fails_its_request() -> None:
+    (cluster,) = scan_entries(_go_panic(0, "github.com/acme/basket")).clusters
+    assert cluster.priority == "P1"
+    assert cluster.reasons[0].startswith("requests failed on an exception no handler caught")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "25/03/04 09:10:11 ERROR org.apache.spark.scheduler.TaskSetManager: Task 3 in stage 1.0 failed 4 times; "
+        "aborting job",
+        'Exception in thread "main" org.apache.spark.SparkException: Job aborted due to stage failure: Task 3 in '
+        "stage 1.0 failed 4 times",
+    ],
+)
+def test_a_spark_job_that_aborts_is_a_failed_pipeline_job(text: str) -> None:
+    (cluster,) = scan_entries([run_entry(0, text=text)]).clusters
+    assert cluster.priority == "P1" and cluster.reasons[0].startswith("a data pipeline's job or task failed")

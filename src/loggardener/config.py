@@ -329,6 +329,8 @@ _REQUEST_UNCAUGHT = [
     # (GET) [/users/1] ->`
     r"\bHTTP Request to /\S{0,500} failed, error id: ",
     r"(?m)^! @\w{1,32} - Internal server error, for \([A-Z]{3,7}\) \[/",
+    # Go's net/http, which recovers a handler's panic, logs it and drops the request's connection
+    r"(?m)^(?:http: )?panic serving \S{1,200}: ",
 ]
 
 
@@ -747,6 +749,9 @@ def default_rules() -> list[PriorityRule]:
                 r"\bFailed to execute job \S+ for task \S",
                 # Cloud Run jobs: `Execution nightly-x7k2p has failed to complete, 0/1 tasks were a success.`
                 r"\bExecution \S+ has failed to complete\b",
+                # Spark (Dataproc): `Task 3 in stage 1.0 failed 4 times; aborting job`, and the driver's exception
+                r"\bTask \S+ in stage \S+ failed \d+ times; aborting job\b",
+                r"\bJob aborted due to stage failure: ",
             ],
             min_severity="ERROR",
         ),
