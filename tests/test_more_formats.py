@@ -423,3 +423,37 @@ def test_a_go_handler_panic_fails_its_request() -> None:
 def test_a_spark_job_that_aborts_is_a_failed_pipeline_job(text: str) -> None:
     (cluster,) = scan_entries([run_entry(0, text=text)]).clusters
     assert cluster.priority == "P1" and cluster.reasons[0].startswith("a data pipeline's job or task failed")
+
+
+@pytest.mark.parametrize(
+    ("exception", "priority", "reason"),
+    [
+        ("ActiveRecord::RecordNotFound (Couldn't find User with 'id'=42):", "P3", "HTTP 404: Rails answered"),
+        (
+            "NoMethodError (undefined method `name' for nil:NilClass):",
+            "P1",
+            "requests failed on an exception Rails",
+        ),
+        ('ActionController::RoutingError (No route matches [GET] "/wp-login.php"):', "P3", "HTTP 404: Rails"),
+    ],
+)
+@pytest.mark.parametrize("split", [True, False])
+def test_rails_fatal_request_reports_are_ranked_by_what_rails_answered(
+    exception: str, priority: str, reason: str, split: bool
+) -> None:
+    """Rails logs every request's unhandled exception at FATAL: a 404 is noise, a 500 one route's failure."""
+    tags = "[6f1c2a9e-4b1d-4e8f-9c1e-2f7a8b9c0d1e]"
+    header = "F, [2026-11-30T10:00:00.200131 #1] FATAL -- : "
+    lines = (
+        [
+            f"{header}{tags}   ",
+            f"{tags} {exception}",
+            f"{tags}   ",
+            f"{tags} app/controllers/users_controller.rb:9:in `show'",
+        ]
+        if split
+        else [f"{header}{tags} {exception}"]
+    )
+    (cluster,) = scan_entries(split_lines(1, lines, gke=True)).clusters
+    assert cluster.max_severity == "CRITICAL"
+    assert (cluster.priority, cluster.reasons[0][: len(reason)]) == (priority, reason)

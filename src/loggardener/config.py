@@ -379,6 +379,17 @@ _INSECURE_DEFAULT_SECRET = [
 ]
 
 
+# Rails logs a request's unhandled exception at FATAL as `Class (message):` after the request's tags: the
+# ones it answers 404 (a route or a record that does not exist), and any other (answered 500).
+_RAILS_NOT_FOUND = (
+    r"\b(?:ActionController::RoutingError|ActiveRecord::RecordNotFound|AbstractController::ActionNotFound"
+    r"|ActionController::UnknownFormat)\b"
+)
+_RAILS_REQUEST_EXCEPTION = (
+    r"(?m)^(?:\[[^\]\n]{1,200}\] ?){0,8}[A-Z]\w{0,100}(?:::[A-Z]\w{0,100}){0,8} \([^\n]{0,2000}\):\s*$"
+)
+
+
 # Code that only demonstrates: a stack whose frames are in an examples/demo/samples package, a `*Demo` or
 # `*Example` class, or a Java test class's `main` (`com.acme.logging.examples.LoggerDemo.main`).
 _EXAMPLE_CODE = [
@@ -670,6 +681,22 @@ def default_rules() -> list[PriorityRule]:
                 r"\bBuild step failure: ",
                 *_DOCKER_BUILD_FAILED,
             ],
+        ),
+        PriorityRule(
+            name="rails-not-found",
+            priority="P3",
+            reason="HTTP 404: Rails answered a request for a route or a record that does not exist ({event_word}), "
+            "as scanners and stale links make; it logs that at FATAL, which says nothing of its impact",
+            message_patterns=[_RAILS_NOT_FOUND],
+            stack_patterns=[_RAILS_NOT_FOUND],
+        ),
+        PriorityRule(
+            name="rails-request-exception",
+            priority="P1",
+            reason="requests failed on an exception Rails did not handle, answered 500 ({event_word} {when}); "
+            "Rails logs every such request at FATAL, one route's failure rather than the application's",
+            message_patterns=[_RAILS_REQUEST_EXCEPTION],
+            stack_patterns=[_RAILS_REQUEST_EXCEPTION],
         ),
         PriorityRule(
             name="critical-severity",
