@@ -457,3 +457,19 @@ def test_rails_fatal_request_reports_are_ranked_by_what_rails_answered(
     (cluster,) = scan_entries(split_lines(1, lines, gke=True)).clusters
     assert cluster.max_severity == "CRITICAL"
     assert (cluster.priority, cluster.reasons[0][: len(reason)]) == (priority, reason)
+
+
+def test_a_python_traceback_is_no_rails_report() -> None:
+    lines = [
+        "Traceback (most recent call last):",
+        '  File "/app/x.py", line 3, in <module>',
+        "ValueError: bad",
+    ]
+    (cluster,) = scan_entries(split_lines(0, lines, service="py")).clusters
+    assert "Rails" not in cluster.reasons[0]
+
+
+def test_a_record_not_found_in_a_background_job_is_no_rails_404() -> None:
+    line = "E, [2026-11-30T10:00:00.200131 #1] ERROR -- : SyncJob failed: ActiveRecord::RecordNotFound: Couldn't find User"
+    (cluster,) = scan_entries([gke_entry(0, text=line)]).clusters
+    assert not cluster.reasons[0].startswith("HTTP 404")

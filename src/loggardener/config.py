@@ -379,14 +379,16 @@ _INSECURE_DEFAULT_SECRET = [
 ]
 
 
-# Rails logs a request's unhandled exception at FATAL as `Class (message):` after the request's tags: the
+# Rails logs a request's unhandled exception at FATAL as `Class (message):` after the request's tags (a class
+# in a namespace, or one named `…Error`/`…Exception`: not Python's `Traceback (most recent call last):`): the
 # ones it answers 404 (a route or a record that does not exist), and any other (answered 500).
 _RAILS_NOT_FOUND = (
-    r"\b(?:ActionController::RoutingError|ActiveRecord::RecordNotFound|AbstractController::ActionNotFound"
-    r"|ActionController::UnknownFormat)\b"
+    r"(?m)^(?:\[[^\]\n]{1,200}\] ?){0,8}(?:ActionController::RoutingError|ActiveRecord::RecordNotFound"
+    r"|AbstractController::ActionNotFound|ActionController::UnknownFormat) \("
 )
 _RAILS_REQUEST_EXCEPTION = (
-    r"(?m)^(?:\[[^\]\n]{1,200}\] ?){0,8}[A-Z]\w{0,100}(?:::[A-Z]\w{0,100}){0,8} \([^\n]{0,2000}\):\s*$"
+    r"(?m)^(?:\[[^\]\n]{1,200}\] ?){0,8}(?:(?:[A-Z]\w{0,100}::){1,8}[A-Z]\w{0,100}|[A-Z]\w{0,100}(?:Error|Exception))"
+    r" \([^\n]{0,2000}\):\s*$"
 )
 
 
