@@ -289,7 +289,13 @@ _CERTIFICATE_RENEWAL_FAILED = [
 
 
 # A disk that is full (writes fail) or nearly so (`volume /data is 93% full`).
-_DISK_FULL = [r"No space left on device", r"\bENOSPC\b", r"(?i)\bdisk (?:is )?full\b"]
+# (InnoDB names the errno: `Write to file ./wp/x.ibd failed … Operating system error number 28.`)
+_DISK_FULL = [
+    r"No space left on device",
+    r"\bENOSPC\b",
+    r"(?i)\bdisk (?:is )?full\b",
+    r"\bOperating system error number 28\b",
+]
 _DISK_NEARLY_FULL = [
     r"(?i)\b(?:disk|volume|filesystem|file system|partition|storage)\b.{0,80}\b(?:9\d|100)(?:\.\d+)? ?% "
     r"(?:full|used)\b",
@@ -319,6 +325,12 @@ _REQUEST_UNCAUGHT = [
     r"\bAn unhandled exception was thrown by the application\b",
     r"(?m)^Internal Server Error: /",
     r"(?m)^Exception on (?!/_ah/push-handlers/)/\S{0,500} \[[A-Z]{3,7}\]",
+    # Quarkus' `HTTP Request to /api/x failed, error id: 5f6c…-1`, Play's `! @7k3j2l9m0 - Internal server error, for
+    # (GET) [/users/1] ->`
+    r"\bHTTP Request to /\S{0,500} failed, error id: ",
+    r"(?m)^! @\w{1,32} - Internal server error, for \([A-Z]{3,7}\) \[/",
+    # Go's net/http, which recovers a handler's panic, logs it and drops the request's connection
+    r"(?m)^(?:http: )?panic serving \S{1,200}: ",
 ]
 
 
@@ -350,10 +362,41 @@ _SAFETY_CONTROL_OFF = [
 ]
 
 
+# A secret left at a default anyone can know (`Using default SECRET_KEY`, `JWT_SECRET not set, falling back to
+# the development secret`, `admin password is the default`): not a fallback the code handles.
+_SECRET_WORDS = (
+    r"(?:secret[_ ]?key|secret|jwt[_ ]?secret|session[_ ]?secret|signing[_ ]?key|encryption[_ ]?key|api[_ ]?key"
+    r"|password|passphrase)"
+)
+_INSECURE_DEFAULT_SECRET = [
+    r"(?i)\b(?:using|uses|use|with|falling back to|falls back to|fall back to|defaulting to)\b[^\n]{0,40}?"
+    r"\b(?:the )?(?:default|insecure|development|dev|dummy|example|built-in)\b[^\n]{0,20}?\b"
+    + _SECRET_WORDS
+    + r"\b",
+    r"(?i)\b"
+    + _SECRET_WORDS
+    + r"\b[^\n]{0,60}?\b(?:is|was|still) (?:the |a )?(?:default|insecure|well-known)\b",
+]
+
+
+# Rails logs a request's unhandled exception at FATAL as `Class (message):` after the request's tags (a class
+# in a namespace, or one named `…Error`/`…Exception`: not Python's `Traceback (most recent call last):`): the
+# ones it answers 404 (a route or a record that does not exist), and any other (answered 500).
+_RAILS_NOT_FOUND = (
+    r"(?m)^(?:\[[^\]\n]{1,200}\] ?){0,8}(?:ActionController::RoutingError|ActiveRecord::RecordNotFound"
+    r"|AbstractController::ActionNotFound|ActionController::UnknownFormat) \("
+)
+_RAILS_REQUEST_EXCEPTION = (
+    r"(?m)^(?:\[[^\]\n]{1,200}\] ?){0,8}(?:(?:[A-Z]\w{0,100}::){1,8}[A-Z]\w{0,100}|[A-Z]\w{0,100}(?:Error|Exception))"
+    r" \([^\n]{0,2000}\):\s*$"
+)
+
+
 # Code that only demonstrates: a stack whose frames are in an examples/demo/samples package, a `*Demo` or
 # `*Example` class, or a Java test class's `main` (`com.acme.logging.examples.LoggerDemo.main`).
 _EXAMPLE_CODE = [
-    r"(?:^|[\s(/.])(?:examples?|demos?|samples?)[./]\w",
+    # (not the reserved domains `example.com`, `example.org`, `example.net`: a Go module path or a URL anonymized)
+    r"(?:^|[\s(/.])(?:examples?|demos?|samples?)(?:/|\.(?!(?:com|org|net)\b))\w",
     r"\b[A-Z]\w*(?:Demo|Example|Sample)\.(?:<?\w+>?|lambda\$\w+)",
     r"\b[A-Z]\w*Test\.main\b",
 ]
@@ -539,7 +582,7 @@ def default_rules() -> list[PriorityRule]:
             priority="P3",
             reason="a deliberate example or test error, by its text ({event_word})",
             message_patterns=[
-                r"(?i)\b(?:example|sample|dummy)\b.{0,40}\b(?:error|exception|message|event)\b",
+                r"(?i)\b(?:example(?!\.(?:com|org|net)\b)|sample|dummy)\b.{0,40}\b(?:error|exception|message|event)\b",
                 r"(?i)\btest (?:error|exception|message|event|alert)\b",
                 r"(?i)\bthis is (?:just )?a test\b",
                 # a chaos or fault-injection drill naming its failure as simulated
@@ -642,6 +685,22 @@ def default_rules() -> list[PriorityRule]:
             ],
         ),
         PriorityRule(
+            name="rails-not-found",
+            priority="P3",
+            reason="HTTP 404: Rails answered a request for a route or a record that does not exist ({event_word}), "
+            "as scanners and stale links make; it logs that at FATAL, which says nothing of its impact",
+            message_patterns=[_RAILS_NOT_FOUND],
+            stack_patterns=[_RAILS_NOT_FOUND],
+        ),
+        PriorityRule(
+            name="rails-request-exception",
+            priority="P1",
+            reason="requests failed on an exception Rails did not handle, answered 500 ({event_word} {when}); "
+            "Rails logs every such request at FATAL, one route's failure rather than the application's",
+            message_patterns=[_RAILS_REQUEST_EXCEPTION],
+            stack_patterns=[_RAILS_REQUEST_EXCEPTION],
+        ),
+        PriorityRule(
             name="critical-severity",
             priority="P0",
             reason="severity {max_severity}: {at_max_severity}",
@@ -703,6 +762,8 @@ def default_rules() -> list[PriorityRule]:
             reason="requests failed on an exception no handler caught, answered 500 by the framework: "
             "{event_word} {when}",
             message_patterns=_REQUEST_UNCAUGHT,
+            # (the framework's line may open the stack its event joined: Play's `! @… - Internal server error`)
+            stack_patterns=_REQUEST_UNCAUGHT,
             min_severity="ERROR",
         ),
         PriorityRule(
@@ -717,6 +778,9 @@ def default_rules() -> list[PriorityRule]:
                 r"\bFailed to execute job \S+ for task \S",
                 # Cloud Run jobs: `Execution nightly-x7k2p has failed to complete, 0/1 tasks were a success.`
                 r"\bExecution \S+ has failed to complete\b",
+                # Spark (Dataproc): `Task 3 in stage 1.0 failed 4 times; aborting job`, and the driver's exception
+                r"\bTask \S+ in stage \S+ failed \d+ times; aborting job\b",
+                r"\bJob aborted due to stage failure: ",
             ],
             min_severity="ERROR",
         ),
@@ -780,6 +844,13 @@ def default_rules() -> list[PriorityRule]:
             priority="P1",
             reason="a security control is off: requests pass without the check it makes ({event_word} {when})",
             message_patterns=_SAFETY_CONTROL_OFF,
+        ),
+        PriorityRule(
+            name="insecure-default-secret",
+            priority="P1",
+            reason="a secret is a known default ({event_word} {when}): whatever it signs or protects (sessions, "
+            "tokens, passwords) can be forged or guessed until it is set; not a warning the code handles",
+            message_patterns=_INSECURE_DEFAULT_SECRET,
         ),
         PriorityRule(
             name="retries-exhausted",

@@ -14,7 +14,7 @@ import json
 import re
 from dataclasses import dataclass
 
-from loggardener.entries.models import Severity
+from loggardener.entries.models import RecordLine, Severity
 
 _ANSI = re.compile(r"\x1b\[[0-9;?]{0,32}[ -/]{0,4}[@-~]|\x1b[@-Z\\-_]")
 _HEAD_CHARS = 200
@@ -69,7 +69,10 @@ _TIMESTAMP = (
     _PHP_DATE
     # (Airflow's task log writes a comma after the date: `[2025-06-10, 13:00:00 UTC]`)
     + r"|\d{4}[-/]\d\d[-/]\d\d(?:(?:[T ]|, )\d\d:\d\d(?::\d\d)?(?:[.,]\d{1,9})?)?(?:\s?(?:Z|[+-]\d\d:?\d\d|UTC))?"
-    r"|\d\d/\d\d/\d{4},?\s\d\d?:\d\d(?::\d\d)?(?:\s?[AP]M)?"
+    # (Akka's `[06/10/2024 08:20:13.456]`)
+    r"|\d\d/\d\d/\d{4},?\s\d\d?:\d\d(?::\d\d)?(?:[.,]\d{1,9})?(?:\s?[AP]M)?"
+    # Log4j's `%d{yy/MM/dd HH:mm:ss}` (Spark's and Hadoop's default layout: Dataproc's driver and YARN logs)
+    r"|\d\d/\d\d/\d\d \d\d:\d\d:\d\d(?:[.,]\d{1,9})?"
     r"|(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun),?\s[A-Z][a-z]{2}\s{1,2}\d\d?\s\d\d:\d\d:\d\d(?:\.\d{1,9})?(?:\s\d{4})?"
     r"|[A-Z][a-z]{2}\s{1,2}\d\d?\s\d\d:\d\d:\d\d(?:\.\d+)?"
     r"|\d\d:\d\d:\d\d(?:[.,]\d{1,9})?"
@@ -95,20 +98,41 @@ _KNOWN_HEADER = re.compile(
     r"(?P<ruby>[A-Z]{3,7}) -- [^\n:]{0,200}: ?"
     r"|(?P<dotnet>trce|dbug|info|warn|fail|crit): [\w.`+<>-]{1,256}\[\d{1,10}\](?:\r?\n[ \t]{1,16}| |$)"
     r"|(?:\d{1,10}:[XCSM]|\[\d{1,10}\]) \d\d? [A-Z][a-z]{2}(?: \d{4})? \d\d:\d\d:\d\d\.\d{3} (?P<redis>[.*#-]) "
-    r"|\[(?P<tornado>[DIWEC]) (?:\d{4}-\d\d-\d\d|\d{6}) \d\d:\d\d:\d\d(?:[.,]\d{1,6})? [^\]\n]{1,128}\] ?)"
+    r"|\[(?P<tornado>[DIWEC]) (?:\d{4}-\d\d-\d\d|\d{6}) \d\d:\d\d:\d\d(?:[.,]\d{1,6})? [^\]\n]{1,128}\] ?"
+    r"|\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(?:\.\d{1,6})? \| (?P<loguru>[A-Z]{4,8}) {0,8}\| "
+    r"[^\s:|]{1,200}:[^\s:|]{1,200}:\d{1,9} - "
+    r"|\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d{1,9})?(?:Z|[+-]\d\d:?\d\d) "
+    r"(?P<swift>trace|debug|info|notice|warning|error|critical) [\w.-]{1,200} : (?:[\w.-]{1,64}=[^\s=]{0,200} ){0,16})"
 )
+# Loguru's default format (`2025-06-10 13:00:00.123 | ERROR    | app.jobs:run:88 - message`: its level padded
+# between bars, then the module, function and line), and swift-log's stream handler (Vapor: `2025-06-10T13:00:00
+# +0000 error codes.vapor.application : request-id=5C1F… message`: the level, the logger's label, a colon and the
+# metadata's `key=value` pairs)
+_LOGURU_LEVELS = {**_LEVEL_WORDS, "SUCCESS": Severity.INFO}
+_SWIFT_LEVELS = {
+    word: _LEVEL_WORDS[word.upper()] for word in ("trace", "debug", "info", "notice", "warning", "error")
+}
+_SWIFT_LEVELS["critical"] = Severity.CRITICAL
 _KNOWN_HEADER_RULES: dict[str, tuple[str, dict[str, Severity]]] = {
     "glog": ("glog-header", _GLOG_LEVELS),
     "ruby": ("ruby-logger-header", _LEVEL_WORDS),
     "dotnet": ("dotnet-logger-header", _DOTNET_LEVELS),
     "redis": ("redis-header", _REDIS_LEVELS),
     "tornado": ("tornado-header", _TORNADO_LEVELS),
+    "loguru": ("loguru-header", _LOGURU_LEVELS),
+    "swift": ("swift-log-header", _SWIFT_LEVELS),
 }
 # PostgreSQL writes its level then a colon and two spaces (`FATAL:  password authentication failed`). Its
 # FATAL ends one session (a refused or dropped connection), not the server (PANIC does): ERROR
 # (`postgres-fatal`).
 # PostgreSQL's lines that continue a message (their level is the message's)
 _PG_CONTINUATIONS = "DETAIL|HINT|STATEMENT|CONTEXT|QUERY|LOCATION"
+CONTINUATION_PATTERN = r"\b(?:" + _PG_CONTINUATIONS + r"):  "
+"""A superset of the lines `record_line` reads as PostgreSQL's continuation (RE2-safe, for Log Analytics)."""
+RECORD_HEAD_PATTERN = r"^\[?[0-9]"
+"""A superset of the lines `record_line` reads as a record's head (RE2-safe)."""
+RECORD_BARE_PATTERN = r"^[A-Za-z]"
+"""A superset of the lines `record_line` reads as bare (RE2-safe)."""
 _PREFIX_TOKENS = re.compile(
     r"(?P<ts>\[?(?:"
     + _TIMESTAMP
@@ -128,6 +152,8 @@ _PREFIX_TOKENS = re.compile(
     r"|(?P<plevel>(?:" + _LEVEL_ALTERNATION + r"))(?::(?=[\w.-]{0,64}:)[\w.-]{0,64}:|:|(?=\s))"
     r"|(?P<cword>(?i:error|warning|warn|info|debug)):?(?=\s)"
     r"|(?P<continuation>(?:" + _PG_CONTINUATIONS + r")):(?=\s)"
+    # Next.js' marks before an error (`⨯`) or a warning (`⚠`) it prints; the line after says its level itself
+    r"|(?P<marker>[\u2a2f\u26a0](?=\s))"
     # `[1]`, `(1)`, Python logging's process and thread `(7/MainThread)`, `1 ---`; PostgreSQL's `[92001]:` and
     # session line `[7-1]`; nginx's `29#29:` and connection `*1234`; Apache's `[pid 18:tid 140]`; MySQL's thread
     # id before its `[ERROR]`; Sidekiq's process and thread `10117 TID-owed9kmd8`; an Erlang process (RabbitMQ's
@@ -311,7 +337,9 @@ _FAILURE_LINE = re.compile(
     r"(?P<error>(?:" + _EXCEPTION_CLASS + r"|" + _CLASS_NAME + r"Fault)(?::\s|:?\s*$)"
     r'|Exception in thread "|Unhandled [Ee]xception[.:]|Uncaught (?:[Ee]xception|\w{0,64}Error)\b'
     r"|PHP (?:Fatal|Parse|Recoverable fatal) error: |Fatal Python error: |terminate called after throwing "
-    r"|Segmentation fault\b|Bus error\b|[^\n]{0,200}\(core dumped\)|npm ERR! |fatal: |ERRO\[)"
+    r"|Segmentation fault\b|Bus error\b|[^\n]{0,200}\(core dumped\)|npm ERR! |fatal: |ERRO\["
+    # Play's error handler, before the exception's stack: `! @7k3j2l9m0 - Internal server error, for (GET) [/x] ->`
+    r"|! @\w{1,32} - Internal server error, for \()"
     r"|(?P<critical>FATA\[|PANI\[)"
     r"|(?P<warning>PHP Warning: |WARN\[)"
     r")"
@@ -353,13 +381,23 @@ def _header_tokens(line: str) -> list[tuple[str, str]]:
             tokens.append((kind, value.rstrip(":")))
             continue
         kind = match.lastgroup or ""
-        if kind == "thread" and not (tokens and tokens[-1][0] == "tag"):
+        if kind == "thread" and not (
+            tokens and (tokens[-1][0] == "tag" or (tokens[-1][0] == "ts" and _level_ahead(line, match.end())))
+        ):
             break
         tokens.append((kind, match[kind].rstrip(":")))
         position = match.end()
         if kind in ("cword", "continuation", "location", "logger"):
             break
     return tokens
+
+
+_LEVEL_AHEAD = re.compile(r"[ \t]{1,8}(?:" + _LEVEL_ALTERNATION + r")\b")
+
+
+def _level_ahead(line: str, position: int) -> bool:
+    """An upper-case level word comes next (after blanks), at `position`."""
+    return _LEVEL_AHEAD.match(line, position) is not None
 
 
 def _late_token(line: str, position: int) -> tuple[str, str, int] | None:
@@ -380,6 +418,28 @@ def _leading_program(line: str, position: int, token: re.Match[str] | None) -> r
     if token is not None and (token.lastgroup != "component" or _EXCEPTION_NAME.match(line, position)):
         return None
     return _PROGRAM_BEFORE_TIME.match(line, position)
+
+
+def record_line(text: str, stripped: str) -> RecordLine:
+    """What a one-line text is to a record a program wrote over several lines, which Cloud Run and GKE make one
+    entry each (`stripped` is `strip_prefix(text)`): `continuation` when its header ends with PostgreSQL's word
+    for a line that continues the record before it (`… [4-1] db=shop,user=app DETAIL:  Key (id)=(7) already
+    exists.`); `head` when it opens with a record's header, a time (digits, bracketed or not) and a level;
+    `bare` when it has no header at all and starts with a letter (Celery's `The message has been ignored and
+    discarded.` after the line that logged it); "" for anything else."""
+    if "\n" in text.rstrip("\n") or "\x1b" in text[:1]:
+        return ""
+    head = text[:_HEAD_CHARS]
+    if ":  " in head:  # PostgreSQL writes two blanks after the word
+        tokens = _header_tokens(head.lstrip())
+        if tokens and tokens[-1][0] == "continuation":
+            return "continuation"
+    first = text[:1]
+    if first.isdigit() or (first == "[" and text[1:2].isdigit()):
+        return "head" if stripped != text and declared_level(text) is not None else ""
+    if first.isalpha() and stripped == text.rstrip("\r\n") and declared_level(text) is None:
+        return "bare"
+    return ""
 
 
 def strip_prefix(text: str) -> str:
@@ -526,7 +586,10 @@ def _header_end(line: str) -> int:
             return start
         if kind == "module" and previous not in _LEVEL_KINDS and previous != "cword":
             return start
-        if kind == "thread" and not (previous == "tag" and leveled):
+        # a thread or worker after the category and level (JBoss), or before the level (`[main] (w-1) ERROR x`)
+        if kind == "thread" and not (
+            (previous == "tag" and leveled) or (previous in ("tag", "ts") and _level_ahead(line, match.end()))
+        ):
             return start
         if kind == "component" and _EXCEPTION_NAME.match(line, match.start()):
             return start  # `… KeyError: 'x'`: the exception's name starts the message

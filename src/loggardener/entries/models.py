@@ -41,6 +41,8 @@ class MalformedEntry(ValueError):
 
 Language = Literal["python", "java", "node", "go", "dotnet", "php", "ruby", "elixir", "rust"]
 PayloadKind = Literal["text", "json", "proto", "none"]
+RecordLine = Literal["", "head", "bare", "continuation"]
+"""What a text line is to a record written over several lines (`levels.record_line`)."""
 
 
 class Frame(NamedTuple):
@@ -129,6 +131,9 @@ class LogEntry(NamedTuple):
     error_group_ids: tuple[str, ...] = ()
     source_location: str | None = None
     trace: str | None = None
+    record_line: RecordLine = ""
+    """What the text line is to a record written over several lines: its head, a bare line that may continue it,
+    or PostgreSQL's continuation (`DETAIL:`, `STATEMENT:`…); "" for none of them."""
 
     @property
     def log_id(self) -> str:

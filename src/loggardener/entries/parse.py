@@ -20,6 +20,7 @@ from loggardener.entries.levels import (
     json_level,
     lifecycle_line,
     may_raise,
+    record_line,
     stream_default,
     strip_ansi,
     strip_prefix,
@@ -30,6 +31,7 @@ from loggardener.entries.models import (
     MalformedEntry,
     PayloadKind,
     Quiet,
+    RecordLine,
     Severity,
 )
 from loggardener.entries.payloads import MAX_MESSAGE, Payload, as_text, caller_kind, read_payload
@@ -384,6 +386,7 @@ class EntryParser:
             # exception's line: no exception class is one lower-case word, so it says its failure in words
             traceback_piece and not (piece == "exception" and _PROGRAM_ERROR.match(stripped) is not None),
         )
+        role = _record_line(payload, message, stripped, logged, inferred.severity)
         message = stripped
         return LogEntry(
             position=position,
@@ -410,7 +413,26 @@ class EntryParser:
             error_group_ids=group_ids,
             source_location=self._name(_source_location(raw.get("sourceLocation")) or ""),
             trace=self._redact_trace(as_text(raw.get("trace"))) or None,
+            record_line=role,
         )
+
+
+def _record_line(
+    payload: Payload, message: str, stripped: str, logged: Severity, severity: Severity
+) -> RecordLine:
+    """`levels.record_line` of a text line that may join a record: a head or PostgreSQL's continuation at WARNING
+    or above, a bare line logged at WARNING or above (a line below WARNING is read as one the fast path skims:
+    alone, and it skims no line logged at WARNING or above)."""
+    if (
+        payload.kind != "text"
+        or (severity < Severity.WARNING and logged < Severity.WARNING)
+        or payload.message.startswith("\x1b")  # (Log Analytics reads the raw text's first character)
+    ):
+        return ""
+    role = record_line(message, stripped)
+    if role == "bare":
+        return role if logged >= Severity.WARNING else ""
+    return role if severity >= Severity.WARNING else ""
 
 
 def _infer(

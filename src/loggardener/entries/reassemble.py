@@ -105,7 +105,7 @@ _RUST_NOTE = re.compile(r"^note: (?:run with `RUST_BACKTRACE=|Some details are o
 _KNV_ERROR = re.compile(r"^(?:\[\d{1,4}\] )?KNV\d{4}: \S")
 _KNV_MORE = "For more information, see https://g.co/cloud/acm-errors"
 # The kinds an intro (a logged line at WARNING or above) may be followed by to be part of their event
-_INTRODUCED = ("header", "elixir", "knv")
+_INTRODUCED = ("header", "elixir", "knv", "continuation", "bare")
 # PHP's report of an uncaught exception: `PHP Fatal error:  Uncaught Error: msg in /app/x.php:11` (`PHP ` and the
 # level are its error log's), then `Stack trace:`, its frames (`#0 /app/x.php(3): f()`, `#1 {main}`) and
 # `  thrown in /app/x.php on line 11`.
@@ -125,6 +125,27 @@ GroupKey = tuple[str, str | None, str | None, str | None]
 def stream_key(entry: LogEntry | Quiet) -> GroupKey:
     """The stream an entry's line belongs to (the reassembler writes it out inline, on its hot path)."""
     return (entry.log_name, entry.service, entry.instance, entry.revision)
+
+
+def entry_kind(entry: LogEntry) -> str | None:
+    """An entry's `line_kind`; `continuation` for PostgreSQL's line that continues the record before it (the
+    parser reads it in the header its message no longer holds: `DETAIL:`, `STATEMENT:`…), `bare` for a line
+    without any header that no other kind claims (it may continue a record whose head came just before)."""
+    role = entry.record_line
+    if role == "continuation":
+        return role
+    kind = line_kind(entry.message)
+    return "bare" if kind is None and role == "bare" else kind
+
+
+# The longest step between a record's head and its bare lines, and between two of them: the lines of one
+# record, written at once, reach the log within a few milliseconds
+RECORD_STEP = timedelta(milliseconds=10)
+
+
+def _continues(head: LogEntry, line: LogEntry) -> bool:
+    """A bare line continues the record `head` opens (or, newest first, the bare line after it)."""
+    return head.record_line in ("head", "bare") and abs(line.timestamp - head.timestamp) <= RECORD_STEP
 
 
 def line_kind(message: str) -> str | None:
@@ -298,11 +319,17 @@ class Reassembler:
             # `[UnhandledPromiseRejection: …]`, whose report goes on in the next lines) or no exception (its
             # exception line may come in the next entries)
             whole = entry.stack is not None and bool(entry.stack.frames) and not entry.stack.cut_off
-            kind = line_kind(entry.message) if entry.payload_kind == "text" and not whole else None
+            kind = entry_kind(entry) if entry.payload_kind == "text" and not whole else None
             # one stream: two containers of a pod write to one log, from one instance
             key = (entry.log_name, entry.service, entry.instance, entry.revision)
             if kind is None and entry.payload_kind == "text" and not whole and key in self._groups:
                 kind = self._panic_message(self._groups[key].members[-1])
+            if (
+                kind == "bare"
+                and key in self._groups
+                and not _continues(self._groups[key].members[-1], entry)
+            ):
+                yield from self._flush(key)  # a bare line ends a traceback, as any plain line does
             if kind is None:
                 # Only a plain stderr line ends a traceback: a structured or request entry of the same
                 # instance can land between its lines and must not cut it in two.
@@ -365,8 +392,10 @@ class Reassembler:
         after a line with nothing after its header and tags (Rails' `F, […] FATAL -- : [6f1c…]   `)."""
         if not _may_introduce(line) or abs(line.timestamp - header.timestamp) > self._gap:
             return False
-        kind = line_kind(header.message)
-        return kind in _INTRODUCED or (kind in ("exception", "blank") and _says_nothing(line))
+        kind = entry_kind(header)
+        if kind == "bare":
+            return line.record_line == "head" and _continues(line, header)
+        return kind in (*_INTRODUCED, "exception") or (kind == "blank" and _says_nothing(line))
 
     def _release(self, key: GroupKey) -> Iterator[Event]:
         intro = self._intros.pop(key, None)
@@ -411,6 +440,7 @@ class Reassembler:
                 previous is not None
                 and len(event.members) == 1
                 and line_kind(event.primary.message) == "hint"
+                and entry_kind(previous.primary) != "bare"  # (a bare line alone is no failure to explain)
             ):
                 previous = Event(primary=previous.primary, members=(*previous.members, event.primary))
                 continue
@@ -421,7 +451,7 @@ class Reassembler:
             yield previous
 
     def _split_events(self, lines: list[LogEntry]) -> Iterator[Event]:
-        kinds = [line_kind(entry.message) for entry in lines]
+        kinds = [entry_kind(entry) for entry in lines]
         for i, kind in enumerate(kinds):  # an embedded exception is one when frames follow, else a plain line
             if kind == "embedded":
                 kinds[i] = "exception" if _next_kind(kinds, i) in ("frame", "caused") else None
@@ -466,6 +496,17 @@ class Reassembler:
                 index += 1
                 while kinds[index] == "blank":
                     index += 1
+            if kinds[index] in ("continuation", "bare"):
+                # a record's own lines after its head (PostgreSQL's `DETAIL:`, `STATEMENT:`; bare lines written
+                # with it): its members, the head its message. A bare line after no head is alone.
+                if kinds[index] == "bare" and not (start < index and _continues(lines[start], lines[index])):
+                    yield from (Event(primary=entry, members=(entry,)) for entry in lines[start : index + 1])
+                    index += 1
+                    continue
+                end = _record_end(kinds, lines, index)
+                yield Event(primary=lines[start], members=tuple(lines[start : end + 1]))
+                index = end + 1
+                continue
             if kinds[index] == "knv":
                 end = _knv_error_end(kinds, index)
                 yield (
@@ -702,6 +743,20 @@ def _elixir_report_end(kinds: list[str | None], start: int) -> int:
     while index < len(kinds) and kinds[index] in ("elixir-context", "source", "close"):
         end = index
         index += 1
+    return end
+
+
+def _record_end(kinds: list[str | None], lines: list[LogEntry], start: int) -> int:
+    """Index of the last line of the record whose first line after its head is at `start`: PostgreSQL's
+    continuations, and the bare lines (a loader's hint among them) each within `RECORD_STEP` of the one before."""
+    end = start
+    while end + 1 < len(kinds):
+        kind = kinds[end + 1]
+        if kind != "continuation" and not (
+            kind in ("bare", "hint") and lines[end + 1].timestamp - lines[end].timestamp <= RECORD_STEP
+        ):
+            break
+        end += 1
     return end
 
 

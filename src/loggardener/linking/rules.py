@@ -85,7 +85,11 @@ _EXIT = re.compile(
     r"Could not load the function|"
     r"container (?:exited|terminated)|instance was terminated|The node was low on resource: |"
     r"Back-off restarting failed container|CrashLoopBackOff|OOMKilled|Container terminated on signal|"
-    r"runnable \d+ (?:failed with exit code|exited with (?:status|code)) [1-9]",
+    r"runnable \d+ (?:failed with exit code|exited with (?:status|code)) [1-9]|"
+    # systemd's unit whose process ended (`search.service: Main process exited, code=killed, status=9/KILL`),
+    # Vertex AI's training replica (`The replica workerpool0-0 exited with a non-zero status of 1.`)
+    r"\.service: (?:Main process exited, code=|Failed with result ')|"
+    r"\bThe replica \S+ exited with a non-zero status\b",
     re.IGNORECASE,
 )
 _PROBE = re.compile(r"\bprobe failed\b", re.IGNORECASE)

@@ -61,6 +61,7 @@ from loggardener.entries.levels import (
     ACCESS_SERVER_ERROR_PATTERN,
     ACCESS_STATUS_PATTERN,
     BARE_REQUEST_PATTERN,
+    CONTINUATION_PATTERN,
     HTTP_METHODS,
     JSON_LEVEL_KEYS,
     MAY_RAISE_PATTERNS,
@@ -68,6 +69,8 @@ from loggardener.entries.levels import (
     NUMERIC_LEVELS,
     PLATFORM_FAILURE_PATTERN,
     PLATFORM_FAILURE_WORDS,
+    RECORD_BARE_PATTERN,
+    RECORD_HEAD_PATTERN,
     literal,
 )
 from loggardener.entries.models import Occurrences, Severity
@@ -86,7 +89,7 @@ from loggardener.entries.payloads import (
     SYSLOG_LEVELS,
     SYSLOG_PRIORITY_FIELD,
 )
-from loggardener.entries.reassemble import HINT_PATTERN
+from loggardener.entries.reassemble import HINT_PATTERN, RECORD_STEP
 from loggardener.entries.resources import (
     EXECUTION_LABEL,
     IDENTITY_ENTRY_LABELS,
@@ -296,10 +299,15 @@ def _may_declare_pattern() -> str:
     )
 
 
+def _severity_names(threshold: Severity) -> str:
+    """SQL: the names of the severities at or above `threshold`, as a list."""
+    return ", ".join(_string(s.name) for s in Severity if s >= threshold)
+
+
 def _severity_clause(threshold: Severity) -> str:
     """SQL: the entries whose severity may be at or above `threshold` once the parser infers it (docs/severity.md):
     a superset, the local parser decides."""
-    names = ", ".join(_string(s.name) for s in Severity if s >= threshold)
+    names = _severity_names(threshold)
     text = "IFNULL(text_payload, IFNULL(json_text, ''))"
     # an INFO that is only a stream's default is weak: it takes the level the entry declares
     weak_info = (
@@ -352,6 +360,7 @@ _STACK_OPENERS = (
     r"|^Last message|^Client \S+ is (?:alive|dead)$"  # an Elixir crash report's context
     r"|^thread '[^']*' panicked at |^stack backtrace:$"  # a Rust panic's
     r"|^For more information, see https://g\.co/cloud/acm-errors"  # the end of Config Sync's error
+    r"|" + CONTINUATION_PATTERN  # PostgreSQL's line that continues the record before it
 )
 # A line with nothing after its tags (`reassemble._says_nothing`)
 _SAYS_NOTHING = r"\]\s+$"
@@ -364,6 +373,8 @@ _STACK_HEADER = (
     r"^\s+at \S|^\S+\.py:\d+: \w*Warning: |^goroutine \d+ |\.rb:\d+:in [`']|^\[UnhandledPromiseRejection: "
     r"|^\*\* \([A-Za-z]|^thread '[^']*' panicked at |^KNV\d{4}: \S"
     r"|Fatal error: {1,2}Uncaught \S|"  # PHP's uncaught exception, and the line that ends its report
+    + CONTINUATION_PATTERN  # PostgreSQL's line that continues the record logged before it
+    + "|"
     + PHP_THROWN.pattern
     + "|"
     + HINT_PATTERN
@@ -448,6 +459,7 @@ def build_sql(query: LogAnalyticsQuery, columns: Iterable[str]) -> str:
     part = "log_name, instance, resource_labels, execution"
     line_order = f"PARTITION BY {part} ORDER BY timestamp, insert_id"
     gap = round(query.reassembly_gap_seconds * 1_000_000)
+    record_step = RECORD_STEP // timedelta(microseconds=1)
     bucket = query.bucket_seconds * 1_000_000
     # an access line's request, where the parser looks for one (`levels.access_request`'s quick look first)
     access_request = (
@@ -535,16 +547,30 @@ text_lines AS (
     REGEXP_CONTAINS(text_payload, {_string(_OPENS_MESSAGE)}) AS opens_message,
     -- a line with nothing after its tags (Rails' `F, […] FATAL -- : [6f1c…]   `) may start the report after it
     REGEXP_CONTAINS(text_payload, {_string(_SAYS_NOTHING)}) AS says_nothing,
-    {_stack_header("text_payload")} AS header
+    {_stack_header("text_payload")} AS header,
+    -- a record's head, and a line at WARNING or above that may continue it (`levels.record_line`'s supersets)
+    REGEXP_CONTAINS(text_payload, {_string(RECORD_HEAD_PATTERN)}) AS opens_record,
+    severity IN ({_severity_names(Severity.WARNING)}) AND REGEXP_CONTAINS(text_payload, {_string(RECORD_BARE_PATTERN)})
+      AND NOT REGEXP_CONTAINS(text_payload, r'\n[^\n]') AS may_continue
   FROM keyed
   WHERE text_payload IS NOT NULL
 ),
+continued AS (
+  SELECT
+    *,
+    -- a bare line within `reassemble.RECORD_STEP` of a record's head or of a line that continues it
+    may_continue AND IFNULL(LAG(opens_record OR may_continue) OVER ({line_order}), FALSE)
+      AND TIMESTAMP_DIFF(timestamp, LAG(timestamp) OVER ({line_order}), MICROSECOND) <= {record_step}
+      AS continues_record
+  FROM text_lines
+),
 lines AS (
   SELECT
-    insert_id, timestamp, log_name, instance, resource_labels, execution, header, says_nothing,
+    insert_id, timestamp, log_name, instance, resource_labels, execution, header OR continues_record AS header,
+    says_nothing,
     -- the line after a Rust panic's `… panicked at src/main.rs:5:5:` is its message, whatever it says
-    maybe_line OR IFNULL(LAG(opens_message) OVER ({line_order}), FALSE) AS maybe_traceback
-  FROM text_lines
+    maybe_line OR IFNULL(LAG(opens_message) OVER ({line_order}), FALSE) OR continues_record AS maybe_traceback
+  FROM continued
 ),
 steps AS (
   SELECT
@@ -581,11 +607,11 @@ chunk_starts AS (
   SELECT
     *,
     -- where the reassembler starts afresh: after a line it does not hold, after a gap, after a plain line
-    -- (which ends a traceback) unless this line is a header that plain line may introduce, and at a plain
-    -- line after anything but a header (which the plain line may join)
+    -- (which ends a traceback) unless this line is a header or an exception's line that plain line may
+    -- introduce, and at a plain line after anything but a header (which the plain line may join)
     LAG(reassemble) OVER ({line_order}) IS NOT TRUE
       OR TIMESTAMP_DIFF(timestamp, previous_timestamp, MICROSECOND) > {gap}
-      OR (LAG(maybe_traceback) OVER ({line_order}) IS FALSE AND NOT header
+      OR (LAG(maybe_traceback) OVER ({line_order}) IS FALSE AND NOT header AND NOT maybe_traceback
         AND LAG(says_nothing) OVER ({line_order}) IS NOT TRUE)
       OR (NOT maybe_traceback AND LAG(header) OVER ({line_order}) IS FALSE) AS starts_chunk
   FROM flagged
