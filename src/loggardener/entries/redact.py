@@ -369,6 +369,8 @@ _FOREIGN_KEY_WORDS = {
 }
 # Weak names: only a value of high entropy is redacted (`key=users` stays, `key=8f3kQ...` goes).
 _WEAK_WORDS = ("key", "auth", "sid", "hmac", "salt", "nonce", "license", "licence")  # a license key too
+# A connection string or a DSN holds a password; written opaque (a vault's reference, an encrypted blob) it is one.
+_CONNECTION_STRING_WORDS = ("connectionstring", "connstring", "connstr")
 # Names that hold a secret word but describe it: `token_count`, `password_length`, `key_file`, `max_tokens`.
 _DESCRIPTIVE = re.compile(
     r"(?:^|[_.-])(?:count|len|length|size|type|types|limit|ttl|expires?|expiry|expiration|expires_in|url|uri"
@@ -495,6 +497,8 @@ def key_class(key: str) -> str | None:
         return "weak"  # a tool's token property (`sonar.login`), an API key header (`X-Honeycomb-Team`)
     if (
         any(w in words for w in _WEAK_WORDS)
+        or "dsn" in words
+        or flat.endswith(_CONNECTION_STRING_WORDS)
         or _FOREIGN_KEY_WORDS & set(words)
         or "auth" in flat
         or flat.endswith("key")
@@ -518,6 +522,10 @@ _PUBLIC_KEY_VALUE = re.compile(
     r"|-----BEGIN (?:CERTIFICATE|PUBLIC KEY|RSA PUBLIC KEY|PGP PUBLIC KEY BLOCK)-----)"
 )
 
+
+# What a weak name's value holds when it is made of parts: a URL's scheme, a setting's `=` (base64 pads only at its
+# end), a user's `@` (`svc:X@db`).
+_SETTINGS_VALUE = re.compile(r"://|=[^=]|@")
 
 _KIND_OF_CLASS = {"password": "password", "token": "token", "pin": "token", "weak": "secret"}
 
@@ -567,6 +575,8 @@ def is_secret_value(key_kind: str, value: str) -> bool:
         return len(value) >= 6 and not is_plain_words(word) and any(c.isalpha() for c in value)
     if _NAME_PATH.match(value):
         return False  # a path or a colon-separated name of words and numbers (`users:profile:12345`)
+    if _SETTINGS_VALUE.search(value):
+        return False  # a URL or settings (`Server=db;Database=app`): the rules for their parts read them
     if _CAMEL_WORDS.fullmatch(value):
         return False  # a name (`<add key="ConnectionPassword" …>`)
     if _WORDS_AND_NUMBERS.fullmatch(value):
@@ -653,6 +663,11 @@ _KEY_HINTS = (
     # names the key-name rules know that hold none of the hints above
     b"pswd",
     b"segredo",
+    b"connectionstring",
+    b"connection_string",
+    b"connection-string",
+    b"connstr",
+    b"dsn",
     "секрет".encode(),
     *(word.rsplit(" ", 1)[1].encode() for word in _OTHER_PASSWORD_WORDS if " " in word),  # `mat_khau`
 )
@@ -751,7 +766,7 @@ _KEY_NAME = (
     rb"|\x{5bc6}\x{7801}|\x{5bc6}\x{94a5}|\x{4ee4}\x{724c}|\x{53e3}\x{4ee4}|\x{30d1}\x{30b9}\x{30ef}\x{30fc}\x{30c9}"
     rb"|\x{30c8}\x{30fc}\x{30af}\x{30f3}|\x{be44}\x{bc00}\x{bc88}\x{d638}|\x{d1a0}\x{d070}|csrf|xsrf|chiave|segret|parole|"
     + "|".join(_OTHER_PASSWORD_KEYS + _CJK_SECRET_WORDS).encode()
-    + rb"|pswd|segredo|\x{441}\x{435}\x{43a}\x{440}\x{435}\x{442}|"
+    + rb"|pswd|segredo|connection[_-]?string|connstr|dsn|\x{441}\x{435}\x{43a}\x{440}\x{435}\x{442}|"
     + "|".join(word.replace(" ", "[ _.-]?") for word in _OTHER_PASSWORD_WORDS if " " in word).encode()
     + rb")"
     + _KEY_CHAR
@@ -764,8 +779,10 @@ _KEY_NAME = (
 _KEY_VALUE = _Deferred(
     rb"(?i)(?P<key>"
     + _KEY_NAME
-    + rb")(?:\\{0,2}[\"']\]?|\\)?\s{0,8}(?:=>|:=|={2,3}|!={1,2}|=|:|\x{ff1a}|\x{ff1d})"
-    rb"(?:\s{0,8}(?:\[\][A-Za-z0-9_.*]{1,32}\{)?(?:"  # Go's `%#v` of a header: `"X-Api-Key":[]string{"X"}`
+    # an Erlang tuple's comma before a binary (`{default_pass,<<"X">>}`)
+    + rb")(?:\\{0,2}[\"']\]?|\\)?\s{0,8}(?:=>|:=|={2,3}|!={1,2}|=|:|\x{ff1a}|\x{ff1d}|,[ \t]{0,8}<<)"
+    # Go's `%#v` of a header (`"X-Api-Key":[]string{"X"}`), an Erlang binary (`password => <<"X">>`)
+    rb"(?:\s{0,8}(?:\[\][A-Za-z0-9_.*]{1,32}\{|<<)?(?:"
     rb"\\\"(?P<esc>(?:[^\"\\]|\\[^\"])+)\\\""
     rb"|\"(?:\"\")?(?P<dq>(?:[^\"\\]|\\.)+)\""  # also Python's `\"\"\"X\"\"\"`
     # T-SQL's Unicode literal `N'X'`; a quote escaped inside (`'it\'s'`) if the value closes after it
@@ -1115,10 +1132,12 @@ _TOOL_FLAGS = {
 # `-t X` / `-t=X` of any tool, when X is a UUID or a random run (`login -t=OiSDVkbRabW4Yr…`): `-t` takes a
 # token in many CLIs, and a tag, a type or a time otherwise (`docker build -t app:v1`, `ssh-keygen -t rsa`).
 _TOKEN_FLAG = _Deferred(rb"(?:^|[\s\"'(])-t(?:=|[ \t]{1,8})(?P<cred>[A-Za-z0-9][A-Za-z0-9_.~+/=-]{11,255})")
-# Two strings after an authentication word: `HTTPBasicAuth('svc', 'X')`, `auth=('admin', 'X')`.
+# Two strings after an authentication word: `HTTPBasicAuth('svc', 'X')`, `auth=('admin', 'X')`, `creds = ("svc",
+# "X")`; or a variable then a string (`server.login(user, "X")`), whose string is one if it looks like a password.
 _CREDENTIAL_PAIR = _Deferred(
-    rb"(?i)(?:auth|login|credentials?|password|passwd|basic)[A-Za-z_]{0,32}[^()\r\n]{0,32}\(\s{0,4}"
-    rb"(?:'[^'\r\n]+'|\"[^\"\r\n]+\")\s{0,4},\s{0,4}(?:'(?P<sq>[^'\r\n]+)'|\"(?P<dq>[^\"\r\n]+)\")"
+    rb"(?i)(?:auth|login|cred(?:ential)?s?|password|passwd|basic)[A-Za-z_]{0,32}[^()\r\n]{0,32}\(\s{0,4}"
+    rb"(?:'[^'\r\n]+'|\"[^\"\r\n]+\"|(?P<variable>[A-Za-z_][A-Za-z0-9_.]{0,64}))\s{0,4},\s{0,4}"
+    rb"(?:'(?P<sq>[^'\r\n]+)'|\"(?P<dq>[^\"\r\n]+)\")"
 )
 # A call that logs in, as a stack frame shows its arguments (PHP's `PDO->__construct('mysql:host=db', 'app', 'X')`,
 # `mysqli_connect('db', 'app', 'X')`, `ldap_bind(Object(LDAP\\Connection), 'cn=admin', 'X')`, `ftp_login(…)`): its
@@ -1485,6 +1504,9 @@ def _named_digest(data: bytes, start: int, run: str) -> bool:
     return len(decoded) in _DIGEST_SIZES
 
 
+_TEXT_WORD = re.compile(r"[^\W\d]+")  # a word of a decoded text: `key_class` tells if it names a credential
+
+
 def _plain_text_base64(run: str) -> bool:
     """Whether `run` is base64 of a sentence (`aGVsbG8gd29y…`) that names no credential: printable words."""
     if len(run) % 4:
@@ -1498,15 +1520,18 @@ def _plain_text_base64(run: str) -> bool:
         len(words) >= 4
         and text.isprintable()
         and sum(c.isalpha() or c.isspace() for c in text) >= 0.85 * len(text)
-        and not any(hint.decode() in text.lower() for hint in _KEY_HINTS)
+        and not any(key_class(word) for word in _TEXT_WORD.findall(text))
     )
 
 
 # Public material and ids that have the shape of a key: an SRI or npm integrity hash, an SSH public key, an
 # Ethereum or bech32 Bitcoin address, a ULID, Stripe's object ids (its secrets are formats: `sk_live_…`),
-# Twilio's resource SIDs (`SM…` a message, `CA…` a call; its API key SID `SK…` is a format).
+# Twilio's resource SIDs (`SM…` a message, `CA…` a call; its API key SID `SK…` is a format), a Google OAuth
+# client's id (public: its secret is `GOCSPX-…`), an image or a PDF in base64 (by its file's magic bytes).
 _PUBLIC_RUN = re.compile(
     r"^(?:sha(?:1|256|384|512)-[A-Za-z0-9+/]{20,}={0,2}|AAAA(?:C3NzaC1|B3NzaC1|E2VjZHNh)[A-Za-z0-9+/]*={0,3}"
+    r"|\d{6,16}-[a-z0-9]{32}\.apps\.googleusercontent\.com"
+    r"|(?:iVBORw0KGgo|/9j/|R0lGOD[dl]h|JVBERi0)[A-Za-z0-9+/]*={0,2}"
     r"|0x[0-9a-fA-F]{40}|(?:bc|tb)1[02-9ac-hj-np-z]{25,87}|[0-7][0-9A-HJKMNP-TV-Z]{25}"
     r"|(?:A[CP]|BU|C[AFR]|FW|HS|IS|JS|M[GM]|NO|PN|QU|RE|SM|TR|UT|V[AE]|W[AKSW]|ZS)[0-9a-f]{32}"
     r"|(?:ch|pi|py|pm|cus|in|ii|sub|evt|txn|re|po|prod|price|seti|src|card|ba|acct|cs|il|si)_[A-Za-z0-9]{14,32})$"
@@ -1744,6 +1769,14 @@ def _phrase_spans(data: bytes) -> Iterator[Span]:
                 break  # a variable's name then a flag (`gh secret set DB_PASSWORD --body X`): the flag rules
             start = base + raw.start() + token.index(core)
             value_end = start + len(core)
+            spaced = _SPACED_PAIR.match(tail, raw.end()) if first and pair else None
+            if (  # `credentials: bot / X`
+                spaced is not None
+                and _PAIR_USER.match(stripped)
+                and _password_like(spaced.group(1).decode("utf-8", "replace"))
+            ):
+                yield base + spaced.start(1), base + spaced.end(1), "password", _CONTEXT
+                break
             if first and pair and stripped.count("/") == 1:  # `default creds admin/X`: a user and a password
                 user, _, secret = stripped.partition("/")
                 if _PAIR_USER.match(user) and _password_like(secret) and not secret.startswith("["):
@@ -1771,6 +1804,7 @@ def _phrase_spans(data: bytes) -> Iterator[Span]:
 
 
 _PAIR_USER = re.compile(r"[A-Za-z][A-Za-z0-9._-]{0,63}$")
+_SPACED_PAIR = re.compile(rb"[ \t]{1,4}/[ \t]{1,4}([^\s\"'`,;()\[\]]{4,128})")
 
 
 # A one-time code, PIN or card security code named in prose (`your verification code is 482913`, `2FA code
@@ -1836,6 +1870,8 @@ def _password_like(value: str) -> bool:
     """A value right after a password word: not a word, a bare small number, a date, a path or a placeholder."""
     if len(value) < 4 or is_plain_words(value) or _NUMBER.match(value) or _NOT_A_SECRET.match(value):
         return False
+    if value.count("/") >= 2 and _NAME_PATH.match(value):
+        return False  # a resource's name (`secret projects/p/secrets/db-password/versions/3`)
     if _placeholder(value):
         return False
     return not (value.isalpha() and value.islower())
@@ -2005,9 +2041,10 @@ _WRAPPED = re.compile(
 )
 # The rest of a line after a bare password or code: two words or more (a passphrase, `correct horse battery
 # staple`, a wallet's seed words; one word after it is the message's, `password: letmein refused`) up to the line's
-# end or the next `name=`, or more codes of the same shape (`recovery codes: 4k2d-9x7a 8m3p-2c6v`).
+# end, the closing quote of a string holding it (`"MNEMONIC=X Y Z"`, also escaped) or the next `name=`, or more
+# codes of the same shape (`recovery codes: 4k2d-9x7a 8m3p-2c6v`).
 _MORE_WORDS = re.compile(
-    rb"(?:[ \t][a-z]{2,24}(?![\w.-])){2,23}(?=[ \t]*(?:\r?\n|\\[nr]|$)|[ \t]+[A-Za-z_][\w.-]{0,64}=)"
+    rb"(?:[ \t][a-z]{2,24}(?![\w.-])){2,23}(?=[ \t]*(?:\r?\n|\\[nr]|\\{0,2}[\"']|$)|[ \t]+[A-Za-z_][\w.-]{0,64}=)"
 )
 _MORE_TOKENS = re.compile(rb"(?:[ \t][A-Za-z0-9-]{4,32}){1,15}(?=[ \t]*(?:\r?\n|\\[nr]|$))")
 _TOKEN_SHAPE = re.compile(rb"[A-Za-z0-9]")
@@ -2030,9 +2067,25 @@ def _more_words_end(data: bytes, start: int, end: int, kind: str) -> int:
     return end
 
 
+def _matches_and_inner(pattern: Any, data: bytes) -> Iterator[Any]:
+    """The matches of `_KEY_VALUE`, and those inside a quoted value it matched, whose pairs its own match would
+    hide (`connectionString="Server=db;Password=X;"`). Each quoted value is read again once, never the
+    quoted values inside it: at most two passes over the text."""
+    position = inner_until = 0
+    while (match := pattern.search(data, position)) is not None:
+        yield match
+        start, end = _value_group(match)
+        quoted = start > 0 and data[start - 1 : start] in (b'"', b"'")
+        if quoted and end > inner_until and start > match.start():
+            position, inner_until = start, end
+        else:
+            position = max(match.end(), position + 1)
+
+
 def _key_value_spans(pattern: Any, data: bytes, element: bool = False) -> Iterator[Span]:
     """The values the key-name rule `pattern` finds; an `element`'s text (XML) ends at its closing tag."""
-    for match in pattern.finditer(data):
+    matches = _matches_and_inner(pattern, data) if pattern is _KEY_VALUE else pattern.finditer(data)
+    for match in matches:
         key_start, _ = _span(match, b"key")
         key = match.group(b"key").decode("utf-8", "replace").lstrip("-")
         in_query = key_start > 0 and data[key_start - 1 : key_start] in (b"?", b"&")
@@ -2237,6 +2290,17 @@ def _quoted_spans(pattern: Any, data: bytes, kind: str) -> Iterator[Span]:
         start, end = _value_group(match)
         if start >= 0 and not _marked(data, start, end):
             yield start, end, kind, _CONTEXT
+
+
+def _credential_pair_spans(data: bytes) -> Iterator[Span]:
+    """The second of two credentials an authentication call takes; after a variable, only a password's shape."""
+    for match in _CREDENTIAL_PAIR.finditer(data):
+        start, end = _value_group(match)
+        value = data[start:end].decode("utf-8", "replace")
+        if _span(match, b"variable")[0] >= 0 and (" " in value or not _password_like(value)):
+            continue  # `login(request, "Invalid credentials")`, `authenticate(req, "admin")`
+        if not _marked(data, start, end):
+            yield start, end, "password", _CONTEXT
 
 
 def _user_then_password_spans(data: bytes) -> Iterator[Span]:
@@ -2715,7 +2779,7 @@ class Redactor:
             spans.extend(_code_spans(data))
             if b"?" in data or b"$" in data or b"%s" in data:
                 spans.extend(_bound_parameter_spans(data))
-            spans.extend(_quoted_spans(_CREDENTIAL_PAIR, data, "password"))
+            spans.extend(_credential_pair_spans(data))
             if b"\n" in data and _TABLE_GATE.search(data):
                 spans.extend(_table_spans(data))
             if b"cookie" in present:
