@@ -2798,3 +2798,32 @@ def test_a_pair_inside_the_quoted_value_of_another_name_is_redacted(text: str, s
 def test_reading_quoted_values_again_stays_linear() -> None:
     assert_linear(lambda n: Redactor().redact('k_key="' * n + "x"), 2000)
     assert_linear(lambda n: Redactor().redact('token="a=b;' * n + '"'), 2000)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        'MountVolume.SetUp failed for volume "api-token-x2k9q" : secret "api-token-x2k9q" not found',
+        "serviceaccount/default token default-token-b7m4z created",
+        "cert-manager: Certificate acme-tls not ready: secret acme-tls-x2k9q missing",
+        "AUTH failed: WRONGPASS invalid username-password pair or user is disabled.",
+        "ARN arn:aws:secretsmanager:us-east-1:123456789012:secret:prod/db/password-AbCdEf not found",
+        "E1130 10:00:00.123456 reflector.go:138] Failed to watch *v1.Secret: unknown",
+    ],
+)
+def test_kubernetes_object_names_and_messages_about_credentials_stay(text: str) -> None:
+    # a secret's or a token's name (words and a controller's suffix), a message about AUTH, a service's name
+    assert Redactor().redact(text) == text
+
+
+@pytest.mark.parametrize(
+    "text, secret",
+    [
+        ("password blue-horse-7x9k rejected", "blue-horse-7x9k"),
+        ("token abc-def-a8f9d7e6c5b4a3f2e1d0 leaked", "a8f9d7e6c5b4a3f2e1d0"),
+        ("AUTH Xk92mmQp1zq", "Xk92mmQp1zq"),
+        ("secret: prod-api-Q7x9k2Lm", "Q7x9k2Lm"),
+    ],
+)
+def test_secrets_shaped_like_names_after_a_credential_word_still_go(text: str, secret: str) -> None:
+    assert secret not in Redactor().redact(text)

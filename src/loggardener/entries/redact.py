@@ -380,6 +380,7 @@ _DESCRIPTIVE = re.compile(
     r"|error|errors|method|scheme|strategy|flow|mechanism|backend|pool|header|headers|field|fields|store|arn)$"
     # a tokenizer names a text's splitting (`tokenizer=cl100k_base`)
     r"|(?:^|[_.-])tokeni[sz](?:e|er|ers|ation|ed)(?:$|[_.-])"
+    r"|secrets?manager"  # a service's name (`arn:aws:secretsmanager:…`, `secretmanager.googleapis.com`)
     r"|^(?:max|min|num|total|prompt|completion|input|output|cached|reasoning)[_.-]|tokens$"
     # a source file with its line (`token.js:42:17` in a stack frame)
     r"|[_.](?:py|js|mjs|cjs|ts|tsx|jsx|go|java|kt|scala|rb|php|cs|rs|c|cc|cpp|h|hpp|swift|ex|exs|erl)$"
@@ -396,7 +397,9 @@ _MASK_NOTE = (
     r"|censored|private|unset|none|null|nil|empty|value|password|token|key|yes|no)"
 )
 _PLACEHOLDERS = re.compile(
-    r"^(?:|null|none|nil|true|false|yes|no|undefined|empty|n/a|\*+|\*+" + _MASK_NOTE + r"\*+|x+|\.+|-+"
+    r"^(?:|null|none|nil|true|false|yes|no|undefined|unknown|empty|n/a|\*+|\*+"
+    + _MASK_NOTE
+    + r"\*+|x+|\.+|-+"
     r"|<[A-Za-z _./-]{1,64}>|\[" + _MASK_NOTE + r"\]|\(" + _MASK_NOTE + r"\)"
     r"|\$\{?[A-Za-z_][\w.]*\}?|\$\([A-Za-z_][\w.]*\)|\{\{[^{}]*\}\}|%[A-Za-z_]+%"
     r"|\?|\$\d{1,3}|%s|%\(\w{1,64}\)s)$",  # a bound parameter's placeholder (`password = ?`, `%(pw)s`)
@@ -1767,6 +1770,8 @@ def _phrase_spans(data: bytes) -> Iterator[Span]:
                 suffix and core.startswith(b"-")
             ):
                 break  # a variable's name then a flag (`gh secret set DB_PASSWORD --body X`): the flag rules
+            if first and _resource_name(word, stripped):
+                break  # `secret "api-token-x2k9q" not found`, `token default-token-x2k9q created`
             start = base + raw.start() + token.index(core)
             value_end = start + len(core)
             spaced = _SPACED_PAIR.match(tail, raw.end()) if first and pair else None
@@ -1804,6 +1809,20 @@ def _phrase_spans(data: bytes) -> Iterator[Span]:
 
 
 _PAIR_USER = re.compile(r"[A-Za-z][A-Za-z0-9._-]{0,63}$")
+# A Kubernetes object's name: words, then the short random suffix its controller adds (`default-token-x2k9q`).
+_RESOURCE_NAME = re.compile(r"((?:[a-z]{2,24}-){1,8})[a-z0-9]{4,10}")
+
+
+def _resource_name(word: str, value: str) -> bool:
+    """Whether `value`, right after the noun `secret` or `token`, names such an object rather than being one."""
+    name = _RESOURCE_NAME.fullmatch(value)
+    return (
+        name is not None
+        and word.lower() in ("secret", "secrets", "token", "tokens")
+        and is_plain_words(name.group(1).rstrip("-"))
+    )
+
+
 _SPACED_PAIR = re.compile(rb"[ \t]{1,4}/[ \t]{1,4}([^\s\"'`,;()\[\]]{4,128})")
 
 
@@ -2269,7 +2288,12 @@ def _authorization_spans(data: bytes) -> Iterator[Span]:
         name, equals, _ = value.partition("=")
         if data[match.start() - 1 : match.start()] in _JOINERS or (equals and is_plain_words(name)):
             continue  # a path's segment (`POST /token grant_type=password`), a `key=value` pair
-        if not is_plain_words(value) and not value.startswith(MARKER_PREFIX):
+        scheme = match.group(0).split()[0].decode()
+        if (
+            not is_plain_words(value)
+            and not value.startswith(MARKER_PREFIX)
+            and not _resource_name(scheme, value)
+        ):
             start, end = _span(match, b"cred")
             yield start, end, "token", _HEADER
 
@@ -2395,6 +2419,9 @@ def _positional_spans(data: bytes, present: set[bytes]) -> Iterator[Span]:
                 start, end = second
                 quoted = data[start : start + 1] in (b'"', b"'")
                 values.append((start + quoted, end - quoted))
+            first = data[values[0][0] : values[0][1]].decode("utf-8", "replace")
+            if pattern is _AUTH_COMMAND and first.endswith(":") and is_plain_words(first[:-1]):
+                continue  # `AUTH failed: WRONGPASS …`: a message about the command
             for start, end in values:
                 if pattern is _SLASH_PASSWORD and _PROPERTY.match(data, start, end):
                     continue
