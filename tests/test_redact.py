@@ -2827,3 +2827,15 @@ def test_kubernetes_object_names_and_messages_about_credentials_stay(text: str) 
 )
 def test_secrets_shaped_like_names_after_a_credential_word_still_go(text: str, secret: str) -> None:
     assert secret not in Redactor().redact(text)
+
+
+@pytest.mark.parametrize(
+    "text, secret",
+    [
+        ("config error: | password | wqer482KLmnop |", "wqer482KLmnop"),
+        ("user | bob | passphrase | hxzt901PQrstu", "hxzt901PQrstu"),
+    ],
+)
+def test_a_password_in_a_cell_after_its_name_on_one_line_is_redacted(text: str, secret: str) -> None:
+    # `|` separates a table's cells as `:` separates a name from its value
+    assert secret not in Redactor().redact(text)

@@ -1200,6 +1200,7 @@ _FILLER = {
     "-",
     ":=",
     "->",
+    "|",  # a table's cell separator (`| token | X |`)
 }
 # The verbs after which a password word's value follows (`password for admin is X`, `changed password to X`).
 _COPULAS = {"is", "was", "to"}
