@@ -2839,3 +2839,20 @@ def test_secrets_shaped_like_names_after_a_credential_word_still_go(text: str, s
 def test_a_password_in_a_cell_after_its_name_on_one_line_is_redacted(text: str, secret: str) -> None:
     # `|` separates a table's cells as `:` separates a name from its value
     assert secret not in Redactor().redact(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        r'"message": "MountVolume.SetUp failed for volume \"creds\" : secret \"api-token-95qj5\" not found"',
+        'MountVolume.SetUp failed for volume "creds" : secret "api-token-95qj5" not found',
+        "token exchange failed for client_id 856474900108-sqw0metlsbnsp6wepe7v7c9rzweb2y67.apps.googleusercontent.com",
+    ],
+)
+def test_object_names_and_public_ids_in_prose_stay_also_in_escaped_json(text: str) -> None:
+    assert Redactor().redact(text) == text
+
+
+def test_a_token_in_escaped_quotes_keeps_its_quotes() -> None:
+    out = Redactor().redact(r'"message": "token \"Qm7x2Pz9Lk4wVb1n\" bad"')
+    assert out == r'"message": "token \"[REDACTED:token]\" bad"'

@@ -1204,7 +1204,7 @@ _FILLER = {
 }
 # The verbs after which a password word's value follows (`password for admin is X`, `changed password to X`).
 _COPULAS = {"is", "was", "to"}
-_TOKEN_STRIP = b"()[]{}<>\"'`,;"
+_TOKEN_STRIP = b"()[]{}<>\"'`,;\\"  # also the backslash of an escaped quote (`\"X\"` in a JSON string)
 # Words between spaces, `:`, `=` and their full-width forms `：` `＝`; a multi-byte character is one unit, so
 # a token never starts or ends inside one.
 _PROSE_TOKEN = re.compile(rb"(?:[^\s:=\x80-\xff]|(?!\xef\xbc[\x9a\x9d])[\xc0-\xff][\x80-\xbf]*)+")
@@ -1814,14 +1814,15 @@ _PAIR_USER = re.compile(r"[A-Za-z][A-Za-z0-9._-]{0,63}$")
 _RESOURCE_NAME = re.compile(r"((?:[a-z]{2,24}-){1,8})[a-z0-9]{4,10}")
 
 
+def _object_name(value: str) -> bool:
+    """Whether `value` is such a name."""
+    name = _RESOURCE_NAME.fullmatch(value)
+    return name is not None and is_plain_words(name.group(1).rstrip("-"))
+
+
 def _resource_name(word: str, value: str) -> bool:
     """Whether `value`, right after the noun `secret` or `token`, names such an object rather than being one."""
-    name = _RESOURCE_NAME.fullmatch(value)
-    return (
-        name is not None
-        and word.lower() in ("secret", "secrets", "token", "tokens")
-        and is_plain_words(name.group(1).rstrip("-"))
-    )
+    return word.lower() in ("secret", "secrets", "token", "tokens") and _object_name(value)
 
 
 _SPACED_PAIR = re.compile(rb"[ \t]{1,4}/[ \t]{1,4}([^\s\"'`,;()\[\]]{4,128})")
@@ -1901,8 +1902,8 @@ def _prose_secret(value: str) -> bool:
     """A value in prose near a credential word that looks generated (letters and digits, no word, no id)."""
     if len(value) < 8 or _NOT_A_SECRET.match(value) or _UUID.match(value) or "=" in value.rstrip("="):
         return False
-    if _placeholder(value):
-        return False
+    if _placeholder(value) or _object_name(value) or _PUBLIC_RUN.match(value):
+        return False  # `secret "api-token-x2k9q"`, a Google OAuth client's id
     if _HEX.match(value):
         return len(value) >= 16 and not value.isdigit()
     has_digit = any(c.isdigit() for c in value)
