@@ -2856,3 +2856,16 @@ def test_object_names_and_public_ids_in_prose_stay_also_in_escaped_json(text: st
 def test_a_token_in_escaped_quotes_keeps_its_quotes() -> None:
     out = Redactor().redact(r'"message": "token \"Qm7x2Pz9Lk4wVb1n\" bad"')
     assert out == r'"message": "token \"[REDACTED:token]\" bad"'
+
+
+@pytest.mark.parametrize(
+    "text, secret",
+    [("Your one-time password is 730418", "730418"), ("one-time password 52907 expired", "52907")],
+)
+def test_a_numeric_one_time_password_in_prose_is_redacted(text: str, secret: str) -> None:
+    assert secret not in Redactor().redact(text)
+
+
+def test_the_time_a_one_time_password_was_sent_stays() -> None:
+    text = "one-time password sent at 10:42"
+    assert Redactor().redact(text) == text

@@ -1833,7 +1833,7 @@ _SPACED_PAIR = re.compile(rb"[ \t]{1,4}/[ \t]{1,4}([^\s\"'`,;()\[\]]{4,128})")
 _CODE_NAME = (
     r"(?:(?:one[ -]time|sign[ -]?in|"
     + "|".join(sorted(_CODE_QUALIFIERS - {"one", "user", "device"}))
-    + r")[ \t_-]{1,3}(?:code|pin|passcode)s?|otp|pin|passcode|cvv2?|cvc)"
+    + r")[ \t_-]{1,3}(?:code|pin|passcode)s?|one[ -]time[ -]password|otp|pin|passcode|cvv2?|cvc)"
 )
 _CODE_PHRASE = _Deferred(
     (
