@@ -75,8 +75,10 @@ class _Deferred:
     def _compiled(self) -> Any:
         return _compile(self.source)
 
-    def finditer(self, data: bytes) -> Any:
-        return self._compiled.finditer(data)
+    def finditer(self, data: bytes, position: int = 0, end: int | None = None) -> Any:
+        if not position and end is None:  # RE2's bounds cost a little on every match: none unless given
+            return self._compiled.finditer(data)
+        return self._compiled.finditer(data, position, len(data) if end is None else end)
 
     def search(self, data: bytes, position: int = 0) -> Any:
         return self._compiled.search(data, position)
@@ -2089,18 +2091,17 @@ def _more_words_end(data: bytes, start: int, end: int, kind: str) -> int:
 
 
 def _matches_and_inner(pattern: Any, data: bytes) -> Iterator[Any]:
-    """The matches of `_KEY_VALUE`, and those inside a quoted value it matched, whose pairs its own match would
-    hide (`connectionString="Server=db;Password=X;"`). Each quoted value is read again once, never the
-    quoted values inside it: at most two passes over the text."""
-    position = inner_until = 0
-    while (match := pattern.search(data, position)) is not None:
+    """The matches of `_KEY_VALUE`, and those inside a quoted value it matched that holds a `=` or `:`, whose
+    pairs its own match would hide (`connectionString="Server=db;Password=X;"`). Each such value is read once
+    more, never the values inside it: at most two passes over the text."""
+    quoted_groups: tuple[int, ...] = ()
+    for match in pattern.finditer(data):
         yield match
-        start, end = _value_group(match)
-        quoted = start > 0 and data[start - 1 : start] in (b'"', b"'")
-        if quoted and end > inner_until and start > match.start():
-            position, inner_until = start, end
-        else:
-            position = max(match.end(), position + 1)
+        quoted_groups = quoted_groups or tuple(_group_index(match.re)[g] for g in (b"esc", b"dq", b"sq"))
+        for group in quoted_groups:
+            start, end = match.span(group)
+            if start >= 0 and (data.find(b"=", start, end) >= 0 or data.find(b":", start, end) >= 0):
+                yield from pattern.finditer(data, start, end)
 
 
 def _key_value_spans(pattern: Any, data: bytes, element: bool = False) -> Iterator[Span]:
