@@ -2644,3 +2644,228 @@ def test_every_password_name_the_key_rules_know_is_read_in_text(name: str) -> No
 )
 def test_a_slash_led_key_whose_slashes_split_it_into_random_segments_is_redacted(secret: str) -> None:
     assert secret[2:] not in Redactor().redact(f"upstream rejected key {secret}, retry")
+
+
+@pytest.mark.parametrize(
+    "text, secret",
+    [
+        ("config load failed: host=db1 connectionString=q7w2e9r4t1y8u3i6o5 port=5432", "q7w2e9r4t1y8u3i6o5"),
+        ('invalid settings {"ConnectionString": "z8x1c4v7b2n5m9k3j6", "region": "eu"}', "z8x1c4v7b2n5m9k3j6"),
+        ("settings dump:\n  connection_string: h4g7f1d8s2a5p9o3i6\n  port: 5432", "h4g7f1d8s2a5p9o3i6"),
+        ("startup: SENTRY_DSN=m3n8b2v6c9x1z4l7k5 region=eu", "m3n8b2v6c9x1z4l7k5"),
+        ("ConnStr=Jq4kZ8mW2xR7vN1pT6yB retry=3", "Jq4kZ8mW2xR7vN1pT6yB"),
+    ],
+)
+def test_an_opaque_connection_string_or_dsn_is_redacted(text: str, secret: str) -> None:
+    # a connection string or a DSN holds a password: written opaque (a vault reference, an encrypted blob) it is one
+    assert secret not in Redactor().redact(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "connectionString=Server=db;Database=app;Integrated Security=true",
+        '{"ConnectionString": "Server=db01;Database=orders"}',
+        "dsn=postgres://app@db:5432/app failed",
+        "invalid connection string: missing Server",
+        "pyodbc.connect(dsn=MyDataSource) failed",
+    ],
+)
+def test_a_connection_string_of_settings_or_a_url_without_a_password_stays(text: str) -> None:
+    assert Redactor().redact(text) == text
+
+
+def test_a_password_in_a_dsn_written_without_a_scheme_keeps_its_user() -> None:
+    out = Redactor(emails=False).redact("dsn=svc:Pa55-word@10.0.0.7:5432")
+    assert out == "dsn=svc:[REDACTED:password]@10.0.0.7:5432"
+
+
+@pytest.mark.parametrize(
+    "plain",
+    [
+        b"hello world, this is an ordinary sentence to encode",
+        b"the passport photo of the traveller was uploaded again",
+    ],
+)
+def test_base64_of_a_sentence_whose_words_only_hold_a_credential_word_stays(plain: bytes) -> None:
+    # `encode` holds `code`, `passport` holds `pass`: neither names a credential, as `password` would
+    run = base64.b64encode(plain).decode()
+    text = f"base64 encoding of payload produced {run} which was rejected"
+    assert Redactor().redact(text) == text
+    secret = base64.b64encode(b"the login password is hunter2 for the admin").decode()
+    assert secret not in Redactor().redact(f"decoded body {secret} rejected")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "secret projects/p/secrets/db-password/versions/latest not accessible",
+        "password projects/acme/secrets/app-password/versions/3 is disabled",
+    ],
+)
+def test_a_resource_name_after_a_password_word_stays(text: str) -> None:
+    assert Redactor().redact(text) == text
+
+
+@pytest.mark.parametrize(
+    "text, secret",
+    [
+        ("requests.post(url, auth=HTTPBasicAuth(user, 'Tq82vvNz4kw'))", "Tq82vvNz4kw"),
+        ('server.login(user, "Wm3x9Kq2Lp7")', "Wm3x9Kq2Lp7"),
+        ('creds = ("svc", "Rb5n8Jc1Hx4")', "Rb5n8Jc1Hx4"),
+        ("credentials: bot / oyat423FDrvxs", "oyat423FDrvxs"),
+        ("credentials were deploy / Zk71pqMM2ws rejected", "Zk71pqMM2ws"),
+    ],
+)
+def test_a_password_after_a_user_that_is_a_variable_or_spaced_is_redacted(text: str, secret: str) -> None:
+    assert secret not in Redactor().redact(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        'login(request, "Invalid credentials")',
+        'auth.authenticate(req, "admin")',
+        "the password for read / write access expired",
+    ],
+)
+def test_a_message_after_a_variable_or_a_slash_between_words_stays(text: str) -> None:
+    assert Redactor().redact(text) == text
+
+
+@pytest.mark.parametrize(
+    "text, secret",
+    [
+        ('{default_pass,<<"Vb72kqPz9wn">>}', "Vb72kqPz9wn"),
+        ('#amqp_params_network{username = <<"app">>,password = <<"Hj4m9xQw2zr">>}', "Hj4m9xQw2zr"),
+        ('#{password => <<"Lp3c8vNk5tq">>}', "Lp3c8vNk5tq"),
+        ('password => <<"Qz6w1rTy8ui">>', "Qz6w1rTy8ui"),
+    ],
+)
+def test_a_password_in_an_erlang_binary_is_redacted(text: str, secret: str) -> None:
+    out = Redactor().redact(text)
+    assert secret not in out
+    assert "<<" in out
+
+
+@pytest.mark.parametrize(
+    "text, secret",
+    [
+        ("rman target sys/Ok29xvBn4qe@prod", "Ok29xvBn4qe"),
+        ("exp userid=scott/Jt58mwQa1ze@orcl file=x.dmp", "Jt58mwQa1ze"),
+        ("parfile: userid = system/Pl04nzXc7vb@ORCLPDB", "Pl04nzXc7vb"),
+    ],
+)
+def test_an_oracle_password_after_rman_target_or_userid_is_redacted(text: str, secret: str) -> None:
+    assert secret not in Redactor().redact(text)
+
+
+def test_a_passphrase_runs_to_the_escaped_quote_that_closes_its_string() -> None:
+    words = "orbit velvet tiger canal ribbon meadow"
+    text = r"{\"env\": [\"MNEMONIC=" + words + r"\", \"PORT=8080\"]}"
+    out = Redactor().redact(text)
+    assert "velvet" not in out and "meadow" not in out
+    assert "PORT=8080" in out
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "OAuth client 1234567890-abc123def456ghi789jkl012mno345pq.apps.googleusercontent.com is disabled",
+        "Invalid base64 in field avatar: iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==",
+        "thumbnail rejected: /9j/4AAQSkZJRgABAQAAAQABAAD/2wBDAAgGBgcGBQgHBwcJCQgKDBQNDAsLDBkSEw8UHRofHh0aHBwgJC4nICIs",
+    ],
+)
+def test_a_google_oauth_client_id_and_base64_images_stay(text: str) -> None:
+    assert Redactor().redact(text) == text
+
+
+@pytest.mark.parametrize(
+    "text, secret",
+    [
+        ('settings cache_key="region=eu;password=Rv83nqKw2xa;" loaded', "Rv83nqKw2xa"),
+        ('<add name="db" connectionString="Server=db;User Id=app;Password=Gd51mzPq8yc;" />', "Gd51mzPq8yc"),
+        ('{"dsn": "host=db user=app password=Fw27bxLe6ok"}', "Fw27bxLe6ok"),
+    ],
+)
+def test_a_pair_inside_the_quoted_value_of_another_name_is_redacted(text: str, secret: str) -> None:
+    # the outer name's match spans the quoted value: the pairs inside it are read too
+    out = Redactor().redact(text)
+    assert secret not in out
+    assert "Server=db" in out or "region=eu" in out or "host=db" in out
+
+
+def test_reading_quoted_values_again_stays_linear() -> None:
+    assert_linear(lambda n: Redactor().redact('k_key="' * n + "x"), 2000)
+    assert_linear(lambda n: Redactor().redact('token="a=b;' * n + '"'), 2000)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        'MountVolume.SetUp failed for volume "api-token-x2k9q" : secret "api-token-x2k9q" not found',
+        "serviceaccount/default token default-token-b7m4z created",
+        "cert-manager: Certificate acme-tls not ready: secret acme-tls-x2k9q missing",
+        "AUTH failed: WRONGPASS invalid username-password pair or user is disabled.",
+        "ARN arn:aws:secretsmanager:us-east-1:123456789012:secret:prod/db/password-AbCdEf not found",
+        "E1130 10:00:00.123456 reflector.go:138] Failed to watch *v1.Secret: unknown",
+    ],
+)
+def test_kubernetes_object_names_and_messages_about_credentials_stay(text: str) -> None:
+    # a secret's or a token's name (words and a controller's suffix), a message about AUTH, a service's name
+    assert Redactor().redact(text) == text
+
+
+@pytest.mark.parametrize(
+    "text, secret",
+    [
+        ("password blue-horse-7x9k rejected", "blue-horse-7x9k"),
+        ("token abc-def-a8f9d7e6c5b4a3f2e1d0 leaked", "a8f9d7e6c5b4a3f2e1d0"),
+        ("AUTH Xk92mmQp1zq", "Xk92mmQp1zq"),
+        ("secret: prod-api-Q7x9k2Lm", "Q7x9k2Lm"),
+    ],
+)
+def test_secrets_shaped_like_names_after_a_credential_word_still_go(text: str, secret: str) -> None:
+    assert secret not in Redactor().redact(text)
+
+
+@pytest.mark.parametrize(
+    "text, secret",
+    [
+        ("config error: | password | wqer482KLmnop |", "wqer482KLmnop"),
+        ("user | bob | passphrase | hxzt901PQrstu", "hxzt901PQrstu"),
+    ],
+)
+def test_a_password_in_a_cell_after_its_name_on_one_line_is_redacted(text: str, secret: str) -> None:
+    # `|` separates a table's cells as `:` separates a name from its value
+    assert secret not in Redactor().redact(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        r'"message": "MountVolume.SetUp failed for volume \"creds\" : secret \"api-token-95qj5\" not found"',
+        'MountVolume.SetUp failed for volume "creds" : secret "api-token-95qj5" not found',
+        "token exchange failed for client_id 856474900108-sqw0metlsbnsp6wepe7v7c9rzweb2y67.apps.googleusercontent.com",
+    ],
+)
+def test_object_names_and_public_ids_in_prose_stay_also_in_escaped_json(text: str) -> None:
+    assert Redactor().redact(text) == text
+
+
+def test_a_token_in_escaped_quotes_keeps_its_quotes() -> None:
+    out = Redactor().redact(r'"message": "token \"Qm7x2Pz9Lk4wVb1n\" bad"')
+    assert out == r'"message": "token \"[REDACTED:token]\" bad"'
+
+
+@pytest.mark.parametrize(
+    "text, secret",
+    [("Your one-time password is 730418", "730418"), ("one-time password 52907 expired", "52907")],
+)
+def test_a_numeric_one_time_password_in_prose_is_redacted(text: str, secret: str) -> None:
+    assert secret not in Redactor().redact(text)
+
+
+def test_the_time_a_one_time_password_was_sent_stays() -> None:
+    text = "one-time password sent at 10:42"
+    assert Redactor().redact(text) == text

@@ -75,8 +75,10 @@ class _Deferred:
     def _compiled(self) -> Any:
         return _compile(self.source)
 
-    def finditer(self, data: bytes) -> Any:
-        return self._compiled.finditer(data)
+    def finditer(self, data: bytes, position: int = 0, end: int | None = None) -> Any:
+        if not position and end is None:  # RE2's bounds cost a little on every match: none unless given
+            return self._compiled.finditer(data)
+        return self._compiled.finditer(data, position, len(data) if end is None else end)
 
     def search(self, data: bytes, position: int = 0) -> Any:
         return self._compiled.search(data, position)
@@ -369,6 +371,8 @@ _FOREIGN_KEY_WORDS = {
 }
 # Weak names: only a value of high entropy is redacted (`key=users` stays, `key=8f3kQ...` goes).
 _WEAK_WORDS = ("key", "auth", "sid", "hmac", "salt", "nonce", "license", "licence")  # a license key too
+# A connection string or a DSN holds a password; written opaque (a vault's reference, an encrypted blob) it is one.
+_CONNECTION_STRING_WORDS = ("connectionstring", "connstring", "connstr")
 # Names that hold a secret word but describe it: `token_count`, `password_length`, `key_file`, `max_tokens`.
 _DESCRIPTIVE = re.compile(
     r"(?:^|[_.-])(?:count|len|length|size|type|types|limit|ttl|expires?|expiry|expiration|expires_in|url|uri"
@@ -378,6 +382,7 @@ _DESCRIPTIVE = re.compile(
     r"|error|errors|method|scheme|strategy|flow|mechanism|backend|pool|header|headers|field|fields|store|arn)$"
     # a tokenizer names a text's splitting (`tokenizer=cl100k_base`)
     r"|(?:^|[_.-])tokeni[sz](?:e|er|ers|ation|ed)(?:$|[_.-])"
+    r"|secrets?manager"  # a service's name (`arn:aws:secretsmanager:…`, `secretmanager.googleapis.com`)
     r"|^(?:max|min|num|total|prompt|completion|input|output|cached|reasoning)[_.-]|tokens$"
     # a source file with its line (`token.js:42:17` in a stack frame)
     r"|[_.](?:py|js|mjs|cjs|ts|tsx|jsx|go|java|kt|scala|rb|php|cs|rs|c|cc|cpp|h|hpp|swift|ex|exs|erl)$"
@@ -394,7 +399,9 @@ _MASK_NOTE = (
     r"|censored|private|unset|none|null|nil|empty|value|password|token|key|yes|no)"
 )
 _PLACEHOLDERS = re.compile(
-    r"^(?:|null|none|nil|true|false|yes|no|undefined|empty|n/a|\*+|\*+" + _MASK_NOTE + r"\*+|x+|\.+|-+"
+    r"^(?:|null|none|nil|true|false|yes|no|undefined|unknown|empty|n/a|\*+|\*+"
+    + _MASK_NOTE
+    + r"\*+|x+|\.+|-+"
     r"|<[A-Za-z _./-]{1,64}>|\[" + _MASK_NOTE + r"\]|\(" + _MASK_NOTE + r"\)"
     r"|\$\{?[A-Za-z_][\w.]*\}?|\$\([A-Za-z_][\w.]*\)|\{\{[^{}]*\}\}|%[A-Za-z_]+%"
     r"|\?|\$\d{1,3}|%s|%\(\w{1,64}\)s)$",  # a bound parameter's placeholder (`password = ?`, `%(pw)s`)
@@ -495,6 +502,8 @@ def key_class(key: str) -> str | None:
         return "weak"  # a tool's token property (`sonar.login`), an API key header (`X-Honeycomb-Team`)
     if (
         any(w in words for w in _WEAK_WORDS)
+        or "dsn" in words
+        or flat.endswith(_CONNECTION_STRING_WORDS)
         or _FOREIGN_KEY_WORDS & set(words)
         or "auth" in flat
         or flat.endswith("key")
@@ -518,6 +527,10 @@ _PUBLIC_KEY_VALUE = re.compile(
     r"|-----BEGIN (?:CERTIFICATE|PUBLIC KEY|RSA PUBLIC KEY|PGP PUBLIC KEY BLOCK)-----)"
 )
 
+
+# What a weak name's value holds when it is made of parts: a URL's scheme, a setting's `=` (base64 pads only at its
+# end), a user's `@` (`svc:X@db`).
+_SETTINGS_VALUE = re.compile(r"://|=[^=]|@")
 
 _KIND_OF_CLASS = {"password": "password", "token": "token", "pin": "token", "weak": "secret"}
 
@@ -567,6 +580,8 @@ def is_secret_value(key_kind: str, value: str) -> bool:
         return len(value) >= 6 and not is_plain_words(word) and any(c.isalpha() for c in value)
     if _NAME_PATH.match(value):
         return False  # a path or a colon-separated name of words and numbers (`users:profile:12345`)
+    if _SETTINGS_VALUE.search(value):
+        return False  # a URL or settings (`Server=db;Database=app`): the rules for their parts read them
     if _CAMEL_WORDS.fullmatch(value):
         return False  # a name (`<add key="ConnectionPassword" …>`)
     if _WORDS_AND_NUMBERS.fullmatch(value):
@@ -653,6 +668,11 @@ _KEY_HINTS = (
     # names the key-name rules know that hold none of the hints above
     b"pswd",
     b"segredo",
+    b"connectionstring",
+    b"connection_string",
+    b"connection-string",
+    b"connstr",
+    b"dsn",
     "секрет".encode(),
     *(word.rsplit(" ", 1)[1].encode() for word in _OTHER_PASSWORD_WORDS if " " in word),  # `mat_khau`
 )
@@ -751,7 +771,7 @@ _KEY_NAME = (
     rb"|\x{5bc6}\x{7801}|\x{5bc6}\x{94a5}|\x{4ee4}\x{724c}|\x{53e3}\x{4ee4}|\x{30d1}\x{30b9}\x{30ef}\x{30fc}\x{30c9}"
     rb"|\x{30c8}\x{30fc}\x{30af}\x{30f3}|\x{be44}\x{bc00}\x{bc88}\x{d638}|\x{d1a0}\x{d070}|csrf|xsrf|chiave|segret|parole|"
     + "|".join(_OTHER_PASSWORD_KEYS + _CJK_SECRET_WORDS).encode()
-    + rb"|pswd|segredo|\x{441}\x{435}\x{43a}\x{440}\x{435}\x{442}|"
+    + rb"|pswd|segredo|connection[_-]?string|connstr|dsn|\x{441}\x{435}\x{43a}\x{440}\x{435}\x{442}|"
     + "|".join(word.replace(" ", "[ _.-]?") for word in _OTHER_PASSWORD_WORDS if " " in word).encode()
     + rb")"
     + _KEY_CHAR
@@ -764,8 +784,10 @@ _KEY_NAME = (
 _KEY_VALUE = _Deferred(
     rb"(?i)(?P<key>"
     + _KEY_NAME
-    + rb")(?:\\{0,2}[\"']\]?|\\)?\s{0,8}(?:=>|:=|={2,3}|!={1,2}|=|:|\x{ff1a}|\x{ff1d})"
-    rb"(?:\s{0,8}(?:\[\][A-Za-z0-9_.*]{1,32}\{)?(?:"  # Go's `%#v` of a header: `"X-Api-Key":[]string{"X"}`
+    # an Erlang tuple's comma before a binary (`{default_pass,<<"X">>}`)
+    + rb")(?:\\{0,2}[\"']\]?|\\)?\s{0,8}(?:=>|:=|={2,3}|!={1,2}|=|:|\x{ff1a}|\x{ff1d}|,[ \t]{0,8}<<)"
+    # Go's `%#v` of a header (`"X-Api-Key":[]string{"X"}`), an Erlang binary (`password => <<"X">>`)
+    rb"(?:\s{0,8}(?:\[\][A-Za-z0-9_.*]{1,32}\{|<<)?(?:"
     rb"\\\"(?P<esc>(?:[^\"\\]|\\[^\"])+)\\\""
     rb"|\"(?:\"\")?(?P<dq>(?:[^\"\\]|\\.)+)\""  # also Python's `\"\"\"X\"\"\"`
     # T-SQL's Unicode literal `N'X'`; a quote escaped inside (`'it\'s'`) if the value closes after it
@@ -1115,10 +1137,12 @@ _TOOL_FLAGS = {
 # `-t X` / `-t=X` of any tool, when X is a UUID or a random run (`login -t=OiSDVkbRabW4Yr…`): `-t` takes a
 # token in many CLIs, and a tag, a type or a time otherwise (`docker build -t app:v1`, `ssh-keygen -t rsa`).
 _TOKEN_FLAG = _Deferred(rb"(?:^|[\s\"'(])-t(?:=|[ \t]{1,8})(?P<cred>[A-Za-z0-9][A-Za-z0-9_.~+/=-]{11,255})")
-# Two strings after an authentication word: `HTTPBasicAuth('svc', 'X')`, `auth=('admin', 'X')`.
+# Two strings after an authentication word: `HTTPBasicAuth('svc', 'X')`, `auth=('admin', 'X')`, `creds = ("svc",
+# "X")`; or a variable then a string (`server.login(user, "X")`), whose string is one if it looks like a password.
 _CREDENTIAL_PAIR = _Deferred(
-    rb"(?i)(?:auth|login|credentials?|password|passwd|basic)[A-Za-z_]{0,32}[^()\r\n]{0,32}\(\s{0,4}"
-    rb"(?:'[^'\r\n]+'|\"[^\"\r\n]+\")\s{0,4},\s{0,4}(?:'(?P<sq>[^'\r\n]+)'|\"(?P<dq>[^\"\r\n]+)\")"
+    rb"(?i)(?:auth|login|cred(?:ential)?s?|password|passwd|basic)[A-Za-z_]{0,32}[^()\r\n]{0,32}\(\s{0,4}"
+    rb"(?:'[^'\r\n]+'|\"[^\"\r\n]+\"|(?P<variable>[A-Za-z_][A-Za-z0-9_.]{0,64}))\s{0,4},\s{0,4}"
+    rb"(?:'(?P<sq>[^'\r\n]+)'|\"(?P<dq>[^\"\r\n]+)\")"
 )
 # A call that logs in, as a stack frame shows its arguments (PHP's `PDO->__construct('mysql:host=db', 'app', 'X')`,
 # `mysqli_connect('db', 'app', 'X')`, `ldap_bind(Object(LDAP\\Connection), 'cn=admin', 'X')`, `ftp_login(…)`): its
@@ -1178,10 +1202,11 @@ _FILLER = {
     "-",
     ":=",
     "->",
+    "|",  # a table's cell separator (`| token | X |`)
 }
 # The verbs after which a password word's value follows (`password for admin is X`, `changed password to X`).
 _COPULAS = {"is", "was", "to"}
-_TOKEN_STRIP = b"()[]{}<>\"'`,;"
+_TOKEN_STRIP = b"()[]{}<>\"'`,;\\"  # also the backslash of an escaped quote (`\"X\"` in a JSON string)
 # Words between spaces, `:`, `=` and their full-width forms `：` `＝`; a multi-byte character is one unit, so
 # a token never starts or ends inside one.
 _PROSE_TOKEN = re.compile(rb"(?:[^\s:=\x80-\xff]|(?!\xef\xbc[\x9a\x9d])[\xc0-\xff][\x80-\xbf]*)+")
@@ -1485,6 +1510,9 @@ def _named_digest(data: bytes, start: int, run: str) -> bool:
     return len(decoded) in _DIGEST_SIZES
 
 
+_TEXT_WORD = re.compile(r"[^\W\d]+")  # a word of a decoded text: `key_class` tells if it names a credential
+
+
 def _plain_text_base64(run: str) -> bool:
     """Whether `run` is base64 of a sentence (`aGVsbG8gd29y…`) that names no credential: printable words."""
     if len(run) % 4:
@@ -1498,15 +1526,18 @@ def _plain_text_base64(run: str) -> bool:
         len(words) >= 4
         and text.isprintable()
         and sum(c.isalpha() or c.isspace() for c in text) >= 0.85 * len(text)
-        and not any(hint.decode() in text.lower() for hint in _KEY_HINTS)
+        and not any(key_class(word) for word in _TEXT_WORD.findall(text))
     )
 
 
 # Public material and ids that have the shape of a key: an SRI or npm integrity hash, an SSH public key, an
 # Ethereum or bech32 Bitcoin address, a ULID, Stripe's object ids (its secrets are formats: `sk_live_…`),
-# Twilio's resource SIDs (`SM…` a message, `CA…` a call; its API key SID `SK…` is a format).
+# Twilio's resource SIDs (`SM…` a message, `CA…` a call; its API key SID `SK…` is a format), a Google OAuth
+# client's id (public: its secret is `GOCSPX-…`), an image or a PDF in base64 (by its file's magic bytes).
 _PUBLIC_RUN = re.compile(
     r"^(?:sha(?:1|256|384|512)-[A-Za-z0-9+/]{20,}={0,2}|AAAA(?:C3NzaC1|B3NzaC1|E2VjZHNh)[A-Za-z0-9+/]*={0,3}"
+    r"|\d{6,16}-[a-z0-9]{32}\.apps\.googleusercontent\.com"
+    r"|(?:iVBORw0KGgo|/9j/|R0lGOD[dl]h|JVBERi0)[A-Za-z0-9+/]*={0,2}"
     r"|0x[0-9a-fA-F]{40}|(?:bc|tb)1[02-9ac-hj-np-z]{25,87}|[0-7][0-9A-HJKMNP-TV-Z]{25}"
     r"|(?:A[CP]|BU|C[AFR]|FW|HS|IS|JS|M[GM]|NO|PN|QU|RE|SM|TR|UT|V[AE]|W[AKSW]|ZS)[0-9a-f]{32}"
     r"|(?:ch|pi|py|pm|cus|in|ii|sub|evt|txn|re|po|prod|price|seti|src|card|ba|acct|cs|il|si)_[A-Za-z0-9]{14,32})$"
@@ -1742,8 +1773,18 @@ def _phrase_spans(data: bytes) -> Iterator[Span]:
                 suffix and core.startswith(b"-")
             ):
                 break  # a variable's name then a flag (`gh secret set DB_PASSWORD --body X`): the flag rules
+            if first and _resource_name(word, stripped):
+                break  # `secret "api-token-x2k9q" not found`, `token default-token-x2k9q created`
             start = base + raw.start() + token.index(core)
             value_end = start + len(core)
+            spaced = _SPACED_PAIR.match(tail, raw.end()) if first and pair else None
+            if (  # `credentials: bot / X`
+                spaced is not None
+                and _PAIR_USER.match(stripped)
+                and _password_like(spaced.group(1).decode("utf-8", "replace"))
+            ):
+                yield base + spaced.start(1), base + spaced.end(1), "password", _CONTEXT
+                break
             if first and pair and stripped.count("/") == 1:  # `default creds admin/X`: a user and a password
                 user, _, secret = stripped.partition("/")
                 if _PAIR_USER.match(user) and _password_like(secret) and not secret.startswith("["):
@@ -1771,6 +1812,22 @@ def _phrase_spans(data: bytes) -> Iterator[Span]:
 
 
 _PAIR_USER = re.compile(r"[A-Za-z][A-Za-z0-9._-]{0,63}$")
+# A Kubernetes object's name: words, then the short random suffix its controller adds (`default-token-x2k9q`).
+_RESOURCE_NAME = re.compile(r"((?:[a-z]{2,24}-){1,8})[a-z0-9]{4,10}")
+
+
+def _object_name(value: str) -> bool:
+    """Whether `value` is such a name."""
+    name = _RESOURCE_NAME.fullmatch(value)
+    return name is not None and is_plain_words(name.group(1).rstrip("-"))
+
+
+def _resource_name(word: str, value: str) -> bool:
+    """Whether `value`, right after the noun `secret` or `token`, names such an object rather than being one."""
+    return word.lower() in ("secret", "secrets", "token", "tokens") and _object_name(value)
+
+
+_SPACED_PAIR = re.compile(rb"[ \t]{1,4}/[ \t]{1,4}([^\s\"'`,;()\[\]]{4,128})")
 
 
 # A one-time code, PIN or card security code named in prose (`your verification code is 482913`, `2FA code
@@ -1778,7 +1835,7 @@ _PAIR_USER = re.compile(r"[A-Za-z][A-Za-z0-9._-]{0,63}$")
 _CODE_NAME = (
     r"(?:(?:one[ -]time|sign[ -]?in|"
     + "|".join(sorted(_CODE_QUALIFIERS - {"one", "user", "device"}))
-    + r")[ \t_-]{1,3}(?:code|pin|passcode)s?|otp|pin|passcode|cvv2?|cvc)"
+    + r")[ \t_-]{1,3}(?:code|pin|passcode)s?|one[ -]time[ -]password|otp|pin|passcode|cvv2?|cvc)"
 )
 _CODE_PHRASE = _Deferred(
     (
@@ -1836,6 +1893,8 @@ def _password_like(value: str) -> bool:
     """A value right after a password word: not a word, a bare small number, a date, a path or a placeholder."""
     if len(value) < 4 or is_plain_words(value) or _NUMBER.match(value) or _NOT_A_SECRET.match(value):
         return False
+    if value.count("/") >= 2 and _NAME_PATH.match(value):
+        return False  # a resource's name (`secret projects/p/secrets/db-password/versions/3`)
     if _placeholder(value):
         return False
     return not (value.isalpha() and value.islower())
@@ -1845,8 +1904,8 @@ def _prose_secret(value: str) -> bool:
     """A value in prose near a credential word that looks generated (letters and digits, no word, no id)."""
     if len(value) < 8 or _NOT_A_SECRET.match(value) or _UUID.match(value) or "=" in value.rstrip("="):
         return False
-    if _placeholder(value):
-        return False
+    if _placeholder(value) or _object_name(value) or _PUBLIC_RUN.match(value):
+        return False  # `secret "api-token-x2k9q"`, a Google OAuth client's id
     if _HEX.match(value):
         return len(value) >= 16 and not value.isdigit()
     has_digit = any(c.isdigit() for c in value)
@@ -2005,9 +2064,10 @@ _WRAPPED = re.compile(
 )
 # The rest of a line after a bare password or code: two words or more (a passphrase, `correct horse battery
 # staple`, a wallet's seed words; one word after it is the message's, `password: letmein refused`) up to the line's
-# end or the next `name=`, or more codes of the same shape (`recovery codes: 4k2d-9x7a 8m3p-2c6v`).
+# end, the closing quote of a string holding it (`"MNEMONIC=X Y Z"`, also escaped) or the next `name=`, or more
+# codes of the same shape (`recovery codes: 4k2d-9x7a 8m3p-2c6v`).
 _MORE_WORDS = re.compile(
-    rb"(?:[ \t][a-z]{2,24}(?![\w.-])){2,23}(?=[ \t]*(?:\r?\n|\\[nr]|$)|[ \t]+[A-Za-z_][\w.-]{0,64}=)"
+    rb"(?:[ \t][a-z]{2,24}(?![\w.-])){2,23}(?=[ \t]*(?:\r?\n|\\[nr]|\\{0,2}[\"']|$)|[ \t]+[A-Za-z_][\w.-]{0,64}=)"
 )
 _MORE_TOKENS = re.compile(rb"(?:[ \t][A-Za-z0-9-]{4,32}){1,15}(?=[ \t]*(?:\r?\n|\\[nr]|$))")
 _TOKEN_SHAPE = re.compile(rb"[A-Za-z0-9]")
@@ -2030,9 +2090,24 @@ def _more_words_end(data: bytes, start: int, end: int, kind: str) -> int:
     return end
 
 
+def _matches_and_inner(pattern: Any, data: bytes) -> Iterator[Any]:
+    """The matches of `_KEY_VALUE`, and those inside a quoted value it matched that holds a `=` or `:`, whose
+    pairs its own match would hide (`connectionString="Server=db;Password=X;"`). Each such value is read once
+    more, never the values inside it: at most two passes over the text."""
+    quoted_groups: tuple[int, ...] = ()
+    for match in pattern.finditer(data):
+        yield match
+        quoted_groups = quoted_groups or tuple(_group_index(match.re)[g] for g in (b"esc", b"dq", b"sq"))
+        for group in quoted_groups:
+            start, end = match.span(group)
+            if start >= 0 and (data.find(b"=", start, end) >= 0 or data.find(b":", start, end) >= 0):
+                yield from pattern.finditer(data, start, end)
+
+
 def _key_value_spans(pattern: Any, data: bytes, element: bool = False) -> Iterator[Span]:
     """The values the key-name rule `pattern` finds; an `element`'s text (XML) ends at its closing tag."""
-    for match in pattern.finditer(data):
+    matches = _matches_and_inner(pattern, data) if pattern is _KEY_VALUE else pattern.finditer(data)
+    for match in matches:
         key_start, _ = _span(match, b"key")
         key = match.group(b"key").decode("utf-8", "replace").lstrip("-")
         in_query = key_start > 0 and data[key_start - 1 : key_start] in (b"?", b"&")
@@ -2216,7 +2291,12 @@ def _authorization_spans(data: bytes) -> Iterator[Span]:
         name, equals, _ = value.partition("=")
         if data[match.start() - 1 : match.start()] in _JOINERS or (equals and is_plain_words(name)):
             continue  # a path's segment (`POST /token grant_type=password`), a `key=value` pair
-        if not is_plain_words(value) and not value.startswith(MARKER_PREFIX):
+        scheme = match.group(0).split()[0].decode()
+        if (
+            not is_plain_words(value)
+            and not value.startswith(MARKER_PREFIX)
+            and not _resource_name(scheme, value)
+        ):
             start, end = _span(match, b"cred")
             yield start, end, "token", _HEADER
 
@@ -2237,6 +2317,17 @@ def _quoted_spans(pattern: Any, data: bytes, kind: str) -> Iterator[Span]:
         start, end = _value_group(match)
         if start >= 0 and not _marked(data, start, end):
             yield start, end, kind, _CONTEXT
+
+
+def _credential_pair_spans(data: bytes) -> Iterator[Span]:
+    """The second of two credentials an authentication call takes; after a variable, only a password's shape."""
+    for match in _CREDENTIAL_PAIR.finditer(data):
+        start, end = _value_group(match)
+        value = data[start:end].decode("utf-8", "replace")
+        if _span(match, b"variable")[0] >= 0 and (" " in value or not _password_like(value)):
+            continue  # `login(request, "Invalid credentials")`, `authenticate(req, "admin")`
+        if not _marked(data, start, end):
+            yield start, end, "password", _CONTEXT
 
 
 def _user_then_password_spans(data: bytes) -> Iterator[Span]:
@@ -2331,6 +2422,9 @@ def _positional_spans(data: bytes, present: set[bytes]) -> Iterator[Span]:
                 start, end = second
                 quoted = data[start : start + 1] in (b'"', b"'")
                 values.append((start + quoted, end - quoted))
+            first = data[values[0][0] : values[0][1]].decode("utf-8", "replace")
+            if pattern is _AUTH_COMMAND and first.endswith(":") and is_plain_words(first[:-1]):
+                continue  # `AUTH failed: WRONGPASS …`: a message about the command
             for start, end in values:
                 if pattern is _SLASH_PASSWORD and _PROPERTY.match(data, start, end):
                     continue
@@ -2715,7 +2809,7 @@ class Redactor:
             spans.extend(_code_spans(data))
             if b"?" in data or b"$" in data or b"%s" in data:
                 spans.extend(_bound_parameter_spans(data))
-            spans.extend(_quoted_spans(_CREDENTIAL_PAIR, data, "password"))
+            spans.extend(_credential_pair_spans(data))
             if b"\n" in data and _TABLE_GATE.search(data):
                 spans.extend(_table_spans(data))
             if b"cookie" in present:
