@@ -579,5 +579,7 @@ def test_an_answer_sent_a_byte_at_a_time_ends_the_publish_phase_in_time(server: 
 
     assert elapsed < 10  # max_rate_limit_wait + 2 x timeout (1 s) = 3 s; trickling it would never end
     assert kinds(actions) == ["failed", "failed"]
-    assert "cannot list the issues" in actions[0].detail and "did not complete within 3 s" in actions[0].detail
+    assert (
+        "cannot list the issues" in actions[0].detail and "did not complete within 3 s" in actions[0].detail
+    )
     assert server.issues == {}
