@@ -2869,3 +2869,17 @@ def test_a_numeric_one_time_password_in_prose_is_redacted(text: str, secret: str
 def test_the_time_a_one_time_password_was_sent_stays() -> None:
     text = "one-time password sent at 10:42"
     assert Redactor().redact(text) == text
+
+
+@pytest.mark.parametrize(
+    "text, secret",
+    [
+        ("Authorization failed with token admin-access-9f8e7d6c", "admin-access-9f8e7d6c"),
+        ("rejected token prod-deploy-k8x2m9q4z1 for the release", "prod-deploy-k8x2m9q4z1"),
+    ],
+)
+def test_a_token_shaped_like_words_and_a_suffix_kubernetes_never_draws_is_redacted(
+    text: str, secret: str
+) -> None:
+    # Kubernetes draws a name's random suffix without vowels and without 0, 1 and 3: these are tokens
+    assert secret not in Redactor().redact(text)

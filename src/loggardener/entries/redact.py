@@ -1812,8 +1812,9 @@ def _phrase_spans(data: bytes) -> Iterator[Span]:
 
 
 _PAIR_USER = re.compile(r"[A-Za-z][A-Za-z0-9._-]{0,63}$")
-# A Kubernetes object's name: words, then the short random suffix its controller adds (`default-token-x2k9q`).
-_RESOURCE_NAME = re.compile(r"((?:[a-z]{2,24}-){1,8})[a-z0-9]{4,10}")
+# A Kubernetes object's name: words, then the short random suffix its controller adds (`default-token-x2k9q`),
+# written in the alphabet Kubernetes draws it from (no vowel, no 0, 1 or 3): `admin-access-9f8e7d6c` is a token.
+_RESOURCE_NAME = re.compile(r"((?:[a-z]{2,24}-){1,8})[bcdfghjklmnpqrstvwxz2456789]{5,10}")
 
 
 def _object_name(value: str) -> bool:
