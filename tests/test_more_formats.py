@@ -473,3 +473,19 @@ def test_a_record_not_found_in_a_background_job_is_no_rails_404() -> None:
     line = "E, [2026-11-30T10:00:00.200131 #1] ERROR -- : SyncJob failed: ActiveRecord::RecordNotFound: Couldn't find User"
     (cluster,) = scan_entries([gke_entry(0, text=line)]).clusters
     assert not cluster.reasons[0].startswith("HTTP 404")
+
+
+@pytest.mark.parametrize(
+    "other",
+    [
+        "Failed to flush metrics to statsd: connection refused",
+        "Unable to renew the lease on queue orders: timed out",
+        "Could not send the audit event: broker unreachable",
+    ],
+)
+def test_another_threads_failure_in_the_same_milliseconds_is_no_line_of_the_record(other: str) -> None:
+    # two threads of one pod log two failures 3 ms apart: the second, a failure of its own, is not the first's
+    head = "2026-11-21 12:00:01,512 ERROR [pool-1-thread-3] c.s.Payments - Payment failed for order 7"
+    entries = [gke_entry(0, text=head, pod="api-1"), gke_entry(0.003, text=other, pod="api-1")]
+    for ordered in (entries, entries[::-1]):
+        assert sorted(c.count for c in scan_entries(ordered).clusters) == [1, 1]

@@ -426,7 +426,8 @@ def record_line(text: str, stripped: str) -> RecordLine:
     for a line that continues the record before it (`… [4-1] db=shop,user=app DETAIL:  Key (id)=(7) already
     exists.`); `head` when it opens with a record's header, a time (digits, bracketed or not) and a level;
     `bare` when it has no header at all and starts with a letter (Celery's `The message has been ignored and
-    discarded.` after the line that logged it); "" for anything else."""
+    discarded.` after the line that logged it) but not with a failure of its own (`_OWN_FAILURE`); "" for anything
+    else."""
     if "\n" in text.rstrip("\n") or "\x1b" in text[:1]:
         return ""
     head = text[:_HEAD_CHARS]
@@ -437,9 +438,21 @@ def record_line(text: str, stripped: str) -> RecordLine:
     first = text[:1]
     if first.isdigit() or (first == "[" and text[1:2].isdigit()):
         return "head" if stripped != text and declared_level(text) is not None else ""
-    if first.isalpha() and stripped == text.rstrip("\r\n") and declared_level(text) is None:
+    if (
+        first.isalpha()
+        and stripped == text.rstrip("\r\n")
+        and declared_level(text) is None
+        and not _OWN_FAILURE.match(text)
+    ):
         return "bare"
     return ""
+
+
+# A line that opens as a failure of its own (`Failed to flush metrics: connection refused`): another thread's
+# error logged in the same milliseconds, not a line of the record before it
+_OWN_FAILURE = re.compile(
+    r"(?:Failed|Failure|Error|Unable|Cannot|Can't|Could not|Couldn't|Fatal|Unhandled|Uncaught|Timed out)\b"
+)
 
 
 def strip_prefix(text: str) -> str:
