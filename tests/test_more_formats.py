@@ -362,6 +362,12 @@ def test_log_analytics_joins_continuations_and_logged_exceptions_as_the_local_sc
         ("JWT_SECRET not set, falling back to the development secret", "insecure-default-secret"),
         ("WARNING: falling back to the default page size 50", "handled-warning"),
         ("WARNING: using Application Default Credentials", "low-impact-warning"),
+        # a setting about secrets, not a secret
+        ("WARNING: using default password policy (min length 8)", "handled-warning"),
+        ("WARNING: using default secret store backend: env", "handled-warning"),
+        ("Falling back to the default API key rotation schedule of 90 days", "handled-warning"),
+        ("password reset token TTL is the default (3600s)", "low-impact-warning"),
+        ("the admin password is still the default", "insecure-default-secret"),
     ],
 )
 def test_a_default_secret_is_no_handled_warning(text: str, rule: str) -> None:

@@ -366,16 +366,18 @@ _SAFETY_CONTROL_OFF = [
 # the development secret`, `admin password is the default`): not a fallback the code handles.
 _SECRET_WORDS = (
     r"(?:secret[_ ]?key|secret|jwt[_ ]?secret|session[_ ]?secret|signing[_ ]?key|encryption[_ ]?key|api[_ ]?key"
-    r"|password|passphrase)"
+    r"|password|passphrase)\b"
+    # the word names a setting about secrets, not the secret (`default password policy`, `secret store backend`)
+    r"(?![ _-]?(?:polic(?:y|ies)|stores?|managers?|providers?|backends?|length|rotation|schedule|hash(?:er|ing)?"
+    r"|algorithms?|strength|complexity|validat(?:or|ion)|reset|expiry|expiration|ttl|rules?|requirements?"
+    r"|generators?|format)\b)"
 )
 _INSECURE_DEFAULT_SECRET = [
     r"(?i)\b(?:using|uses|use|with|falling back to|falls back to|fall back to|defaulting to)\b[^\n]{0,40}?"
-    r"\b(?:the )?(?:default|insecure|development|dev|dummy|example|built-in)\b[^\n]{0,20}?\b"
-    + _SECRET_WORDS
-    + r"\b",
+    r"\b(?:the )?(?:default|insecure|development|dev|dummy|example|built-in)\b[^\n]{0,20}?\b" + _SECRET_WORDS,
     r"(?i)\b"
     + _SECRET_WORDS
-    + r"\b[^\n]{0,60}?\b(?:is|was|still) (?:the |a )?(?:default|insecure|well-known)\b",
+    + r"[^\n]{0,60}?\b(?:is|was|still) (?:the |a )?(?:default|insecure|well-known)\b",
 ]
 
 
