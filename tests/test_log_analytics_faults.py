@@ -15,8 +15,19 @@ import pytest
 from typer.testing import CliRunner
 
 from loggardener.cli import app
+from loggardener.sources.log_analytics import REQUIRED_COLUMNS
 
 pytest.importorskip("google.cloud.bigquery")
+
+
+def send_json(handler: BaseHTTPRequestHandler, answer: dict[str, Any]) -> None:
+    """Answer 200 with `answer` as JSON."""
+    body = json.dumps(answer).encode()
+    handler.send_response(200)
+    handler.send_header("Content-Type", "application/json")
+    handler.send_header("Content-Length", str(len(body)))
+    handler.end_headers()
+    handler.wfile.write(body)
 
 
 @pytest.fixture
@@ -28,12 +39,7 @@ def stuck_bigquery() -> Iterator[tuple[str, list[str]]]:
 
     class Handler(BaseHTTPRequestHandler):
         def _send(self, answer: dict[str, Any]) -> None:
-            body = json.dumps(answer).encode()
-            self.send_response(200)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
+            send_json(self, answer)
 
         def _job(self) -> dict[str, Any]:
             found = re.search(r"/projects/([^/]+)/(?:jobs|queries)/([^/?]+)", self.path)
@@ -115,18 +121,6 @@ def test_a_query_job_that_never_finishes_is_cancelled_after_max_query_seconds(
     assert not (tmp_path / "out").exists()
 
 
-_COLUMNS = [
-    "timestamp",
-    "severity",
-    "log_name",
-    "insert_id",
-    "resource",
-    "labels",
-    "text_payload",
-    "json_payload",
-]
-
-
 class _Answering:
     """A BigQuery jobs API on a local port: every job is DONE at once; the columns query lists the view's
     required columns; the main query's job fails with `error` (its `status.errorResult`), or its results are
@@ -137,12 +131,7 @@ class _Answering:
 
         class Handler(BaseHTTPRequestHandler):
             def _send(self, answer: dict[str, Any]) -> None:
-                body = json.dumps(answer).encode()
-                self.send_response(200)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
+                send_json(self, answer)
 
             def _job(self, request: dict[str, Any]) -> dict[str, Any]:
                 status: dict[str, Any] = {"state": "DONE"}
@@ -173,8 +162,8 @@ class _Answering:
                 }
                 if "INFORMATION_SCHEMA" in request["configuration"]["query"]["query"]:
                     answer["schema"] = {"fields": [{"name": "column_name", "type": "STRING"}]}
-                    answer["totalRows"] = str(len(_COLUMNS))
-                    answer["rows"] = [{"f": [{"v": name}]} for name in _COLUMNS]
+                    answer["totalRows"] = str(len(REQUIRED_COLUMNS))
+                    answer["rows"] = [{"f": [{"v": name}]} for name in REQUIRED_COLUMNS]
                 else:
                     answer.update(results or {})
                 self._send(answer)

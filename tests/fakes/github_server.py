@@ -17,6 +17,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlencode, urlsplit
 
+from fakes.trickle import trickle
+
 HTML_HOST = "https://github.test"
 DOCS = "https://docs.github.com/rest"
 
@@ -488,17 +490,7 @@ class FakeGitHub:
                 headers = {key.lower(): value for key, value in self.headers.items()}
                 status, payload, extra = fake.handle(self.command, self.path, headers, body)
                 if fake.trickle is not None:
-                    self.send_response(200)
-                    self.send_header("Content-Type", "application/json")
-                    self.send_header("Content-Length", str(10**8))
-                    self.end_headers()
-                    while not fake._stopping.wait(fake.trickle):
-                        try:
-                            self.wfile.write(b" ")
-                            self.wfile.flush()
-                        except OSError:  # the client gave up
-                            break
-                    self.close_connection = True
+                    trickle(self, 200, fake.trickle, fake._stopping)
                     return
                 raw = payload if isinstance(payload, Raw) else Raw(json.dumps(payload).encode("utf-8"))
                 data = raw.body

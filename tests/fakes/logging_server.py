@@ -20,6 +20,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
+from fakes.trickle import trickle
+
 STATUS_NAMES = {
     400: "INVALID_ARGUMENT",
     401: "UNAUTHENTICATED",
@@ -229,18 +231,7 @@ class _Handler(BaseHTTPRequestHandler):
         fault = state.faults.get(number)
         path = urlsplit(self.path).path
         if fault is not None and fault.trickle:
-            self.send_response(fault.status)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(10**8))
-            self.end_headers()
-            self.wfile.write(b'{"entries": [')
-            while not state.stopping.wait(fault.trickle):
-                try:
-                    self.wfile.write(b" ")
-                    self.wfile.flush()
-                except OSError:  # the client gave up
-                    break
-            self.close_connection = True
+            trickle(self, fault.status, fault.trickle, state.stopping, first=b'{"entries": [')
             return
         if fault is not None and fault.hang:
             state.stopping.wait(fault.hang)
