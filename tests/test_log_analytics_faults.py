@@ -20,10 +20,10 @@ from loggardener.sources.log_analytics import REQUIRED_COLUMNS
 pytest.importorskip("google.cloud.bigquery")
 
 
-def send_json(handler: BaseHTTPRequestHandler, answer: dict[str, Any]) -> None:
-    """Answer 200 with `answer` as JSON."""
+def send_json(handler: BaseHTTPRequestHandler, answer: dict[str, Any], status: int = 200) -> None:
+    """Answer `status` with `answer` as JSON."""
     body = json.dumps(answer).encode()
-    handler.send_response(200)
+    handler.send_response(status)
     handler.send_header("Content-Type", "application/json")
     handler.send_header("Content-Length", str(len(body)))
     handler.end_headers()
@@ -31,9 +31,11 @@ def send_json(handler: BaseHTTPRequestHandler, answer: dict[str, Any]) -> None:
 
 
 @pytest.fixture
-def stuck_bigquery() -> Iterator[tuple[str, list[str]]]:
+def stuck_bigquery(request: pytest.FixtureRequest) -> Iterator[tuple[str, list[str]]]:
     """Accepts every query job and reports it RUNNING (for 20 s, then answers 400, so that a client that waits
-    forever ends all the same); records the requests (method and path)."""
+    forever ends all the same); records the requests (method and path). Refuses to cancel a job (403) when the
+    test's parameter says so."""
+    refuses_cancel = bool(getattr(request, "param", False))
     seen: list[str] = []
     opened = time.monotonic()
 
@@ -49,12 +51,7 @@ def stuck_bigquery() -> Iterator[tuple[str, list[str]]]:
         def _over(self) -> bool:
             if time.monotonic() - opened < 20:
                 return False
-            body = json.dumps({"error": {"code": 400, "message": "the test is over"}}).encode()
-            self.send_response(400)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
+            send_json(self, {"error": {"code": 400, "message": "the test is over"}}, 400)
             return True
 
         def do_POST(self) -> None:
@@ -63,6 +60,11 @@ def stuck_bigquery() -> Iterator[tuple[str, list[str]]]:
                 return
             request = json.loads(self.rfile.read(int(self.headers.get("Content-Length") or 0)) or b"{}")
             reference = {**request.get("jobReference", {}), "location": "US"}
+            if self.path.split("?")[0].endswith("/cancel") and refuses_cancel:
+                send_json(
+                    self, {"error": {"code": 403, "message": "Access Denied: bigquery.jobs.update"}}, 403
+                )
+                return
             if self.path.split("?")[0].endswith("/cancel"):
                 self._send({"kind": "bigquery#jobCancelResponse", "job": {"jobReference": self._job()}})
                 return
@@ -119,6 +121,26 @@ def test_a_query_job_that_never_finishes_is_cancelled_after_max_query_seconds(
     assert "did not finish within 2 s (log_analytics.max_query_seconds) and was cancelled" in result.stderr
     assert any(request.endswith("/cancel") for request in seen)
     assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize("stuck_bigquery", [True], indirect=True)
+def test_a_query_job_that_could_not_be_cancelled_is_not_said_to_be(
+    stuck_bigquery: tuple[str, list[str]], tmp_path: Path
+) -> None:
+    endpoint, seen = stuck_bigquery
+    config = tmp_path / "gardener.toml"
+    config.write_text("[log_analytics]\nmax_query_seconds = 2\n", encoding="utf-8")
+    result = CliRunner().invoke(
+        app,
+        [
+            *("scan", "--hours", "1", "--project", "my-project", "--log-analytics", "my-project.logs"),
+            *("--bigquery-endpoint", endpoint, "--config", str(config), "--out", str(tmp_path / "out")),
+        ],
+    )
+    assert result.exit_code == 5, result.output
+    assert any(request.endswith("/cancel") for request in seen)
+    assert "was cancelled" not in result.stderr
+    assert "could not be cancelled" in result.stderr
 
 
 class _Answering:

@@ -45,7 +45,6 @@ Log Analytics does not deduplicate: entries are deduplicated on `insert_id` and 
 
 from __future__ import annotations
 
-import contextlib
 import re
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -1096,11 +1095,14 @@ class BigQueryEngine:
         try:
             return job.result(retry=self._retry()["retry"], timeout=self.max_query_seconds, **options)
         except TimeoutError:  # concurrent.futures.TimeoutError: the job did not finish in time
-            with contextlib.suppress(Exception):  # left to BigQuery's own six-hour limit if this fails
+            try:
                 job.cancel(retry=None, timeout=self.request_timeout)
+                fate = "was cancelled"
+            except Exception as exc:  # left to BigQuery's own six-hour limit
+                fate = f"could not be cancelled ({type(exc).__name__}; BigQuery ends it after six hours)"
             raise GardenerError(
                 f"the BigQuery query job {job.job_id} did not finish within {self.max_query_seconds:g} s "
-                "(log_analytics.max_query_seconds) and was cancelled: narrow the window (--hours, --since) or "
+                f"(log_analytics.max_query_seconds) and {fate}: narrow the window (--hours, --since) or "
                 "the services (--service), or raise log_analytics.max_query_seconds",
                 ExitCode.SOURCE_FAILED,
             ) from None
