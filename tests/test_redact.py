@@ -2883,3 +2883,22 @@ def test_a_token_shaped_like_words_and_a_suffix_kubernetes_never_draws_is_redact
 ) -> None:
     # Kubernetes draws a name's random suffix without vowels and without 0, 1 and 3: these are tokens
     assert secret not in Redactor().redact(text)
+
+
+@pytest.mark.parametrize(
+    "text, secret",
+    [
+        ("hmac=Zx8Q2mLp9Kw3Vb7N=Yt4Rq", "Zx8Q2mLp9Kw3Vb7N"),
+        ("salt=Gx7@kq2Lz9Wp4Rt8", "kq2Lz9Wp4Rt8"),
+        ("license=Kq7W-9zLp@3mXv8N2bT5", "3mXv8N2bT5"),
+    ],
+)
+def test_a_random_value_under_a_weak_name_holding_an_equals_or_an_at_sign_is_redacted(
+    text: str, secret: str
+) -> None:
+    # a `=` or an `@` inside a random run makes it no URL, settings string or address
+    assert secret not in Redactor().redact(text)
+
+
+def test_reading_a_weak_names_value_as_settings_is_linear() -> None:
+    assert_linear(lambda n: Redactor().redact("key=" + ":a" * n + "Zx8Q2mLp9Kw3"), 2000)

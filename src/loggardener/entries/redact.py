@@ -528,9 +528,12 @@ _PUBLIC_KEY_VALUE = re.compile(
 )
 
 
-# What a weak name's value holds when it is made of parts: a URL's scheme, a setting's `=` (base64 pads only at its
-# end), a user's `@` (`svc:X@db`).
-_SETTINGS_VALUE = re.compile(r"://|=[^=]|@")
+# What a weak name's value holds when it is made of parts: a URL's scheme, a setting named in letters
+# (`Server=db;Database=app`), a user's `@` after a colon (`svc:X@db`), an address (`ops@example.com`). Not a
+# random run that holds a `=` or an `@` (`Zx8Q2mLp9Kw3Vb7N=Yt4Rq`, `Gx7@kq2Lz9Wp`).
+_SETTINGS_VALUE = re.compile(
+    r"://|(?:^|[;&])[ \t]{0,8}[A-Za-z][A-Za-z _.-]{0,40}=|:[^@\s/:]{1,256}@|^[\w.+-]{1,64}@[A-Za-z0-9-]{1,63}\.[A-Za-z]"
+)
 
 _KIND_OF_CLASS = {"password": "password", "token": "token", "pin": "token", "weak": "secret"}
 
