@@ -17,7 +17,7 @@ from loggardener.clustering.signature import _without_context
 from loggardener.config import GardenerConfig, IssuesConfig
 from loggardener.pipeline import Scan, ScanOptions
 from loggardener.publishing.content import Composer, sample_query
-from loggardener.rendering.markdown import MarkdownWorklog
+from loggardener.rendering.markdown import MarkdownWorklog, counted
 from loggardener.rendering.markdown_safety import inline_code
 from loggardener.report import ScanReport
 from publishing_support import make_report
@@ -233,3 +233,12 @@ def test_leaving_the_json_context_out_is_linear() -> None:
         return _without_context("word " + ' {"a' * n + ' {"k": 1}')
 
     assert assert_linear(run, 40_000).endswith("{…}")
+
+
+def test_a_count_names_its_noun_in_the_right_number() -> None:
+    assert [counted(1, "entry"), counted(2, "entry"), counted(3, "day"), counted(2, "key")] == [
+        "1 entry",
+        "2 entries",
+        "3 days",
+        "2 keys",
+    ]

@@ -80,8 +80,8 @@ def error_group_url(group_id: str, project: str | None) -> str:
 
 
 def counted(n: int, noun: str, plural: str | None = None) -> str:
-    """`1 entry`, `2 entries`, `0 revisions`: a count with its noun in the right number."""
-    many = plural or (f"{noun[:-1]}ies" if noun.endswith("y") else f"{noun}s")
+    """`1 entry`, `2 entries`, `3 days`, `0 revisions`: a count with its noun in the right number."""
+    many = plural or (f"{noun[:-1]}ies" if noun.endswith("y") and noun[-2:-1] not in "aeiou" else f"{noun}s")
     return f"{n} {noun if n == 1 else many}"
 
 
