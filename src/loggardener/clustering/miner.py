@@ -368,13 +368,11 @@ class TemplateMiner:
             views[index] = (*keys[index][:start], WILDCARD, *keys[index][end:])
             found.union(first.setdefault(views[index], index), index)
         # The quoted text of a key beside the line's message (`err="…"` after `msg="Scrape failed"`) is a
-        # value once three texts fill it (`_keyed_texts`).
-        for index, view in _keyed_texts(views).items():
-            views[index] = view
-            found.union(first.setdefault(view, index), index)
-        for index, view in _bracketed_texts(views).items():
-            views[index] = view
-            found.union(first.setdefault(view, index), index)
+        # value once three texts fill it (`_keyed_texts`); so is a bracketed text (`_bracketed_texts`).
+        for texts_as_values in (_keyed_texts, _bracketed_texts):
+            for index, view in texts_as_values(views).items():
+                views[index] = view
+                found.union(first.setdefault(view, index), index)
         # Values merge in a slot whatever their shapes (`<*>ms`, `<*>.<*>s`, `'orders'`); signatures that
         # differ in values only, at however many places (a line of eleven durations), merge at once.
         blind: dict[tuple[str, ...], int] = {}

@@ -574,7 +574,8 @@ def reports_unavailable_upstream(cluster: Cluster) -> bool:
 
 
 def status_words(text: str) -> set[str]:
-    """The failed statuses a text names: a 5xx or 429 word that does not count things (`wrote 500 orders`)."""
+    """The failed statuses a text names: a 5xx, 429, 401 or 403 word that does not count things (`wrote 500
+    orders`)."""
     return {m.group(0) for m in FAILED_STATUS_WORD.finditer(text) if not _COUNTED.match(text, m.end())}
 
 
