@@ -98,8 +98,10 @@ _BRACKETED_WORD = re.compile(r"\[[A-Za-z][\w.-]{0,63}\][,;:.)]?")
 def _is_value(token: str) -> bool:
     """A masked value (optionally with a glued unit and punctuation, no other letters), one quoted word, or
     values and quoted words with punctuation only (`'ops'@'<*>'`: an account at a host)."""
+    if _QUOTED_WORD.fullmatch(token) is not None:  # `'eth0':` as `'eth':`, whatever its digits
+        return True
     if WILDCARD not in token:
-        if _EMPTY.fullmatch(token) is not None or _QUOTED_WORD.fullmatch(token) is not None:
+        if _EMPTY.fullmatch(token) is not None:
             return True
     elif _LETTER.search(_UNIT_AFTER_WILDCARD.sub("", token)) is None:
         return True
