@@ -286,6 +286,15 @@ def test_quoted_names_with_digits_before_a_colon_are_values() -> None:
     assert set(clusters_of(messages).values()) == {"Counters for <*> rx: <*> dropped: <*> errors: <*>"}
 
 
+def test_a_keys_two_common_quoted_texts_beside_the_message_are_a_value() -> None:
+    messages = [
+        f'store: failed to run probe: error="{text}"'
+        for text in ("access denied", "unknown bucket kind")
+        for _ in range(12)
+    ]
+    assert set(clusters_of(messages).values()) == {"store: failed to run probe: <*>"}
+
+
 def test_a_key_whose_value_is_masked_is_a_value_in_its_slot() -> None:
     # `level=<*>` holds a value as a bare `<*>` does: a rarer word value of the same key joins it.
     messages = [f"cache flush level={n} region west" for n in range(12)] + [
