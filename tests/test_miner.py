@@ -276,6 +276,25 @@ def test_single_quoted_words_in_one_slot_are_values() -> None:
     assert set(clusters_of(messages).values()) == {"failed to read <*> channel"}
 
 
+def test_quoted_names_with_digits_before_a_colon_are_values() -> None:
+    # `'wlan0':` is a quoted name as `'lo':` is: three interfaces, thirty lines each, are one event
+    messages = [
+        f"Counters for '{name}':  rx: {n * 7}, dropped: {n}, errors: {n % 3}"
+        for name in ("wlan0", "br1", "veth2")
+        for n in range(30)
+    ]
+    assert set(clusters_of(messages).values()) == {"Counters for <*> rx: <*> dropped: <*> errors: <*>"}
+
+
+def test_a_keys_two_common_quoted_texts_beside_the_message_are_a_value() -> None:
+    messages = [
+        f'store: failed to run probe: error="{text}"'
+        for text in ("access denied", "unknown bucket kind")
+        for _ in range(12)
+    ]
+    assert set(clusters_of(messages).values()) == {"store: failed to run probe: <*>"}
+
+
 def test_a_key_whose_value_is_masked_is_a_value_in_its_slot() -> None:
     # `level=<*>` holds a value as a bare `<*>` does: a rarer word value of the same key joins it.
     messages = [f"cache flush level={n} region west" for n in range(12)] + [

@@ -98,8 +98,10 @@ _BRACKETED_WORD = re.compile(r"\[[A-Za-z][\w.-]{0,63}\][,;:.)]?")
 def _is_value(token: str) -> bool:
     """A masked value (optionally with a glued unit and punctuation, no other letters), one quoted word, or
     values and quoted words with punctuation only (`'ops'@'<*>'`: an account at a host)."""
+    if _QUOTED_WORD.fullmatch(token) is not None:  # `'eth0':` as `'eth':`, whatever its digits
+        return True
     if WILDCARD not in token:
-        if _EMPTY.fullmatch(token) is not None or _QUOTED_WORD.fullmatch(token) is not None:
+        if _EMPTY.fullmatch(token) is not None:
             return True
     elif _LETTER.search(_UNIT_AFTER_WILDCARD.sub("", token)) is None:
         return True
@@ -368,8 +370,9 @@ class TemplateMiner:
             views[index] = (*keys[index][:start], WILDCARD, *keys[index][end:])
             found.union(first.setdefault(views[index], index), index)
         # The quoted text of a key beside the line's message (`err="…"` after `msg="Scrape failed"`) is a
-        # value once three texts fill it (`_keyed_texts`); so is a bracketed text (`_bracketed_texts`).
-        for texts_as_values in (_keyed_texts, _bracketed_texts):
+        # value once three texts fill it, or two common ones (`_keyed_texts`); so is a bracketed text
+        # (`_bracketed_texts`).
+        for texts_as_values in (functools.partial(_keyed_texts, counts=counts), _bracketed_texts):
             for index, view in texts_as_values(views).items():
                 views[index] = view
                 found.union(first.setdefault(view, index), index)
@@ -975,15 +978,17 @@ def _phrases(keys: list[tuple[str, ...]]) -> dict[int, tuple[int, int]]:
 MAX_KEYED_TEXTS = 8
 
 
-def _keyed_texts(keys: list[tuple[str, ...]]) -> dict[int, tuple[str, ...]]:
+def _keyed_texts(keys: list[tuple[str, ...]], counts: list[int]) -> dict[int, tuple[str, ...]]:
     """Signatures whose quoted `key="…"` texts are values, each with those texts read as `key=<*>`.
 
     A line of `key=value` pairs has one message: quoted text that stays the same (`msg="Scrape failed"`,
     klog's `"Probe failed"`), or prose words outside the pairs (`core: failed to check:`). Beside it, the
     quoted text of a key that takes at least `MIN_DISTINCT` texts is a value (an error's text, a probe's
     output): texts in lines equal elsewhere, or, beside a message that is no key's, in lines equal outside
-    their keys' texts. Without a message, the quoted texts may be the messages (`msg="shim disconnected"`
-    and `msg="cleaning up after shim disconnected"`): they stay.
+    their keys' texts; or, in lines equal elsewhere, two texts or more, each common (`_few_common`): a
+    labelled field of a few values (`error="permission denied"` / `error="unsupported operation"`). Without
+    a message, the quoted texts may be the messages (`msg="shim disconnected"` and `msg="cleaning up after
+    shim disconnected"`): they stay.
     """
     stretches = {
         index: _quoted_texts(tokens)
@@ -991,7 +996,7 @@ def _keyed_texts(keys: list[tuple[str, ...]]) -> dict[int, tuple[str, ...]]:
         if any('="' in t for t in keys[index])
     }
     # texts of the key at a start: in lines equal but there, and in lines equal outside their keys' texts
-    here: dict[tuple[str, ...], set[tuple[str, ...]]] = defaultdict(set)
+    here: dict[tuple[str, ...], Counter[tuple[str, ...]]] = defaultdict(Counter)
     beside: dict[tuple[int, tuple[str, ...]], set[tuple[str, ...]]] = defaultdict(set)
     bare: dict[int, tuple[str, ...]] = {}
     for index, found in stretches.items():
@@ -1000,7 +1005,7 @@ def _keyed_texts(keys: list[tuple[str, ...]]) -> dict[int, tuple[str, ...]]:
             bare[index] = _fold_texts(tokens, found)
         for start, end, keyed in found:
             if keyed:
-                here[_fold_texts(tokens, [(start, end, True)])].add(tokens[start:end])
+                here[_fold_texts(tokens, [(start, end, True)])][tokens[start:end]] += counts[index]
                 if index in bare:
                     beside[start, bare[index]].add(tokens[start:end])
     folded: dict[int, tuple[str, ...]] = {}
@@ -1013,7 +1018,7 @@ def _keyed_texts(keys: list[tuple[str, ...]]) -> dict[int, tuple[str, ...]]:
             and (
                 (index in bare and len(beside[start, bare[index]]) >= MIN_DISTINCT)
                 or (
-                    len(here[_fold_texts(tokens, [(start, end, True)])]) >= MIN_DISTINCT
+                    _texts_vary(here[_fold_texts(tokens, [(start, end, True)])])
                     and _has_message(tokens, found, start, keyed_too=True)
                 )
             )
@@ -1021,6 +1026,16 @@ def _keyed_texts(keys: list[tuple[str, ...]]) -> dict[int, tuple[str, ...]]:
         if chosen:
             folded[index] = _fold_texts(tokens, chosen)
     return folded
+
+
+def _texts_vary(texts: Counter[tuple[str, ...]]) -> bool:
+    """At least `MIN_DISTINCT` texts, or a few that are each common (`_few_common`)."""
+    return len(texts) >= MIN_DISTINCT or (len(texts) > 1 and _few_common(list(texts.values())))
+
+
+def _few_common(counts: list[int]) -> bool:
+    """Each of a few texts in at least `MIN_DISTINCT` messages and in at least half an even share of them."""
+    return min(counts) >= MIN_DISTINCT and 2 * len(counts) * min(counts) >= sum(counts)
 
 
 def _bracketed_texts(keys: list[tuple[str, ...]]) -> dict[int, tuple[str, ...]]:
