@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from conftest import scan_entries
-from entry_factories import gke_entry, run_entry
+from entry_factories import gke_entry, run_entry, stamp
 from linear import assert_linear
 from loggardener.config import default_rules
 from loggardener.entries.levels import declared_level, strip_prefix
@@ -98,18 +98,35 @@ def test_an_opentelemetry_warning_is_kept_and_its_info_is_quiet() -> None:
     assert isinstance(parser.skim(1, run_entry(0, json_payload=_otel("INFO", "quote priced"))), Quiet)
 
 
-def test_a_workflows_failure_written_as_json_reads_as_its_message() -> None:
-    exception = '{"body":"upstream reset","code":503,"message":"HTTP server responded with error code 503","tags":["HttpError"]}'
-    raw = run_entry(
-        0,
-        json_payload={
+def _workflow_failed(seconds: float) -> dict[str, Any]:
+    exception = (
+        '{"body":"upstream reset","code":503,"message":"HTTP server responded with error code 503",'
+        '"tags":["HttpError"]}'
+    )
+    return {
+        "insertId": f"wf{seconds}",
+        "timestamp": stamp(seconds),
+        "severity": "ERROR",
+        "resource": {
+            "type": "workflows.googleapis.com/Workflow",
+            "labels": {"resource_container": "p", "location": "us-central1", "workflow_id": "nightly"},
+        },
+        "logName": "projects/p/logs/workflows.googleapis.com%2Fexecutions_system",
+        "jsonPayload": {
             "@type": "type.googleapis.com/google.cloud.workflows.type.ExecutionsSystemLog",
             "state": "FAILED",
             "failure": {"exception": exception, "source": "main.yaml:12:5"},
         },
-        severity="ERROR",
-    )
-    assert parser.parse(1, raw).message == "HTTP server responded with error code 503"
+    }
+
+
+def test_a_workflows_failure_written_as_json_reads_as_its_message() -> None:
+    assert parser.parse(1, _workflow_failed(0)).message == "HTTP server responded with error code 503"
+
+
+def test_a_failed_workflows_execution_is_a_failed_job() -> None:
+    (cluster,) = scan_entries([_workflow_failed(0), _workflow_failed(1800)]).clusters
+    assert cluster.priority == "P1" and cluster.reasons[0].startswith("a Cloud Workflows execution failed")
 
 
 @pytest.mark.parametrize(

@@ -785,6 +785,14 @@ def default_rules() -> list[PriorityRule]:
             min_severity="ERROR",
         ),
         PriorityRule(
+            name="workflow-execution-failed",
+            priority="P1",
+            reason="a Cloud Workflows execution failed: {event_word} {when}; the steps after the failing one did "
+            "not run",
+            logs=["workflows.googleapis.com/Workflow workflows.googleapis.com/executions_system"],
+            min_severity="ERROR",
+        ),
+        PriorityRule(
             name="pods-cannot-start",
             priority="P1",
             reason="pods cannot start (scheduling, image pull, volumes or configuration): {event_word} {when}; "
