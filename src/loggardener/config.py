@@ -787,6 +787,14 @@ def default_rules() -> list[PriorityRule]:
             min_severity="ERROR",
         ),
         PriorityRule(
+            name="workflow-execution-failed",
+            priority="P1",
+            reason="a Cloud Workflows execution failed: {event_word} {when}; the steps after the failing one did "
+            "not run",
+            logs=["workflows.googleapis.com/Workflow workflows.googleapis.com/executions_system"],
+            min_severity="ERROR",
+        ),
+        PriorityRule(
             name="pods-cannot-start",
             priority="P1",
             reason="pods cannot start (scheduling, image pull, volumes or configuration): {event_word} {when}; "
@@ -918,6 +926,14 @@ def default_rules() -> list[PriorityRule]:
             message_patterns=[r"(?i)deprecat", r"(?i)slated for removal", r"(?i)will be removed"],
         ),
         PriorityRule(
+            name="quota-retry",
+            priority="P2",
+            reason="a quota is exhausted and the calls wait and retry ({entries}): a capacity ceiling, the work "
+            "is slowed or delayed until the quota is raised or usage falls",
+            message_patterns=[r"(?i)\bquota\b[^\n]{0,200}?\bretr(?:y|ying)\b"],
+            below_severity="ERROR",
+        ),
+        PriorityRule(
             name="handled-warning",
             priority="P3",
             reason="a warning the code handles: it falls back, uses defaults or succeeded on retry ({entries})",
@@ -926,6 +942,10 @@ def default_rules() -> list[PriorityRule]:
                 r"(?i)\busing (?:the )?defaults?\b",
                 r"(?i)\b(?:succeeded|recovered) (?:after|on) (?:the )?(?:\d+ )?(?:retr|attempt)",
                 r"(?i)\bretr(?:y|ying|ied)\b[^\n]{0,200}?[;,] (?:and |then )?(?:it )?succeeded\b",
+                # a retry it schedules itself, with its attempt or delay (`retrying (attempt 1)`, `retrying in 2s`,
+                # `queued for retry (attempt 1/5)`), unless a retry already failed (`retry 2 of 5 failed, retrying`)
+                r"(?i)^(?![^\n]{0,400}?\bretr(?:y|ies)\b[^\n]{0,20}?\bfailed\b)[^\n]{0,400}?\bretr(?:y|ying)\b "
+                r"(?:\(?attempt \d|in \d{1,6}(?:\.\d{1,3})? ?(?:ms|s|sec|seconds?|m|min|minutes?)\b)",
             ],
             below_severity="ERROR",
         ),

@@ -102,12 +102,14 @@ _KNOWN_HEADER = re.compile(
     r"|\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(?:\.\d{1,6})? \| (?P<loguru>[A-Z]{4,8}) {0,8}\| "
     r"[^\s:|]{1,200}:[^\s:|]{1,200}:\d{1,9} - "
     r"|\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d{1,9})?(?:Z|[+-]\d\d:?\d\d) "
-    r"(?P<swift>trace|debug|info|notice|warning|error|critical) [\w.-]{1,200} : (?:[\w.-]{1,64}=[^\s=]{0,200} ){0,16})"
+    r"(?P<swift>trace|debug|info|notice|warning|error|critical) [\w.-]{1,200} : (?:[\w.-]{1,64}=[^\s=]{0,200} ){0,16}"
+    r"|\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(?:\.\d{1,9})?\|(?P<nlog>TRACE|DEBUG|INFO|WARN|ERROR|FATAL)\|[^\s|]{1,200}\|)"
 )
 # Loguru's default format (`2025-06-10 13:00:00.123 | ERROR    | app.jobs:run:88 - message`: its level padded
 # between bars, then the module, function and line), and swift-log's stream handler (Vapor: `2025-06-10T13:00:00
 # +0000 error codes.vapor.application : request-id=5C1F… message`: the level, the logger's label, a colon and the
-# metadata's `key=value` pairs)
+# metadata's `key=value` pairs), and NLog's default layout (`${longdate}|${level:uppercase=true}|${logger}|${message}`:
+# `2025-06-10 13:00:00.1234|ERROR|Acme.Orders.Service|message`)
 _LOGURU_LEVELS = {**_LEVEL_WORDS, "SUCCESS": Severity.INFO}
 _SWIFT_LEVELS = {
     word: _LEVEL_WORDS[word.upper()] for word in ("trace", "debug", "info", "notice", "warning", "error")
@@ -121,6 +123,7 @@ _KNOWN_HEADER_RULES: dict[str, tuple[str, dict[str, Severity]]] = {
     "tornado": ("tornado-header", _TORNADO_LEVELS),
     "loguru": ("loguru-header", _LOGURU_LEVELS),
     "swift": ("swift-log-header", _SWIFT_LEVELS),
+    "nlog": ("nlog-header", _LEVEL_WORDS),
 }
 # PostgreSQL writes its level then a colon and two spaces (`FATAL:  password authentication failed`). Its
 # FATAL ends one session (a refused or dropped connection), not the server (PANIC does): ERROR
@@ -500,6 +503,8 @@ _LOGFMT_PAIR = re.compile(
     r'([A-Za-z_@][\w.@-]{0,63})=("(?:[^"\\\n]|\\.){0,8192}"|[^\s"]{0,8192})(?:[ \t]+|$)'
 )
 _LOGFMT_ESCAPE = re.compile(r"\\(.)")
+# What logfmt's escapes in a quoted value stand for (logrus quotes a message's line breaks as `\n`)
+_LOGFMT_ESCAPES = {"n": "\n", "t": "\t", "r": ""}
 _LOGFMT_MESSAGE_KEYS = ("msg", "message")
 _LOGFMT_ERROR_KEYS = ("err", "error")
 
@@ -562,7 +567,9 @@ def _message_with_error(message: str, error: str) -> str | None:
 
 def _logfmt_value(value: str) -> str:
     if len(value) >= 2 and value.startswith('"') and value.endswith('"'):
-        return _LOGFMT_ESCAPE.sub(r"\1", value[1:-1]).strip()
+        return _LOGFMT_ESCAPE.sub(
+            lambda escape: _LOGFMT_ESCAPES.get(escape[1], escape[1]), value[1:-1]
+        ).strip()
     return value.strip()
 
 

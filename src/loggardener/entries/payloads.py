@@ -230,7 +230,9 @@ def _json_line(text: str) -> dict[str, Any] | None:
         value = json.loads(stripped)
     except (ValueError, RecursionError):
         return None
-    return value if isinstance(value, dict) and _has_message(value) else None
+    if not isinstance(value, dict):
+        return None
+    return value if _has_message(value) or _otel_record(value) is not None else None
 
 
 # A text line whose fields follow its message as one JSON object, after a tab or a space: zap's console encoder
@@ -275,7 +277,39 @@ def _text(text: str) -> Payload:
     return Payload(kind="text", message=_joined(head, error), stack_sources=[text]) if error else plain
 
 
+# OpenTelemetry's log data model, as its exporters write a record (`body`, `severity_text`, `severity_number`,
+# `attributes` with the semantic conventions' `exception.type`, `exception.message`, `exception.stacktrace`)
+_OTEL_LEVEL_FIELDS = ("severity_text", "severityText", "SeverityText")
+_OTEL_BODY_FIELDS = ("body", "Body")
+_OTEL_ATTRIBUTE_FIELDS = ("attributes", "Attributes")
+
+
+def _otel_record(payload: dict[str, Any]) -> dict[str, Any] | None:
+    """An OpenTelemetry log record read as the usual fields (`message`, `level`, `error`, `stack_trace`), or
+    None when `payload` is no such record (it has no `severity_text` or no string `body`)."""
+    if all(key not in payload for key in _OTEL_LEVEL_FIELDS):
+        return None
+    body = next((payload[key] for key in _OTEL_BODY_FIELDS if isinstance(payload.get(key), str)), None)
+    level = next((payload[key] for key in _OTEL_LEVEL_FIELDS if isinstance(payload.get(key), str)), None)
+    if body is None:
+        return None
+    attributes: dict[str, Any] = next(
+        (payload[key] for key in _OTEL_ATTRIBUTE_FIELDS if isinstance(payload.get(key), dict)), {}
+    )
+    record = {**payload, "message": body, "level": level or ""}
+    kind, text = attributes.get("exception.type"), attributes.get("exception.message")
+    if isinstance(kind, str) or isinstance(text, str):
+        record["error"] = ": ".join(part for part in (kind, text) if isinstance(part, str) and part)
+    stack = attributes.get("exception.stacktrace")
+    if isinstance(stack, str) and stack.strip():
+        record["stack_trace"] = stack
+    return record
+
+
 def _json(payload: dict[str, Any]) -> Payload:
+    otel = _otel_record(payload)
+    if otel is not None:
+        payload = otel
     kind = payload.get("@type")
     if isinstance(kind, str) and kind:
         if kind.endswith("AttemptFinished"):
@@ -533,6 +567,12 @@ def _error_line(value: Any) -> str:
     else:
         return ""
     line = text.strip().split("\n", 1)[0].strip()
+    if line.startswith("{") and line.endswith(
+        "}"
+    ):  # an error written as JSON (Workflows' `failure.exception`)
+        reported = _json_line(line)
+        if reported is not None:
+            return _error_line(reported)
     return "" if line.startswith(PY_HEADER) else line
 
 

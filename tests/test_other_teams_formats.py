@@ -1,0 +1,154 @@
+"""Levels, payloads and priorities of formats other teams write (NLog, OpenTelemetry records, logrus' escapes,
+Cloud Workflows' failures, retries a program schedules), on entries written for the test."""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+import pytest
+
+from conftest import scan_entries
+from entry_factories import gke_entry, run_entry, stamp
+from linear import assert_linear
+from loggardener.config import default_rules
+from loggardener.entries.levels import declared_level, strip_prefix
+from loggardener.entries.models import Quiet, Severity
+from loggardener.entries.parse import EntryParser
+from loggardener.entries.redact import Redactor
+from loggardener.entries.stacks import StackParser
+
+parser = EntryParser(Redactor(), StackParser())
+
+
+@pytest.mark.parametrize(
+    ("text", "severity", "body"),
+    [
+        (
+            "2025-03-04 09:10:11.5120|ERROR|Shop.Billing.Invoices|Closing March failed",
+            "ERROR",
+            "Closing March failed",
+        ),
+        (
+            "2025-03-04 09:10:11.5120|WARN|Shop.Billing.Invoices|Invoice 7 queued",
+            "WARNING",
+            "Invoice 7 queued",
+        ),
+        ("2025-03-04 09:10:11.5120|FATAL|Shop.Host|Host terminated", "CRITICAL", "Host terminated"),
+        ("2025-03-04 09:10:11.5120|INFO|Shop.Host|Listening on :8080", "INFO", "Listening on :8080"),
+    ],
+)
+def test_nlog_default_layout_declares_its_level(text: str, severity: str, body: str) -> None:
+    declared = declared_level(text)
+    assert declared is not None and (declared.severity.name, declared.rule) == (severity, "nlog-header")
+    assert strip_prefix(text) == body
+
+
+def test_a_warning_in_nlog_layout_without_severity_is_kept() -> None:
+    entry = parser.parse(
+        1, run_entry(0, text="2025-03-04 09:10:11.5120|WARN|Shop.Cart|Cart 9 checked out twice")
+    )
+    assert entry.severity == Severity.WARNING and entry.message == "Cart 9 checked out twice"
+
+
+def test_the_nlog_header_is_read_in_linear_time() -> None:
+    assert_linear(lambda n: strip_prefix("2025-03-04 09:10:11.5120|ERROR|" + "a" * n), 40_000)
+    assert_linear(lambda n: strip_prefix("2025-03-04 09:10:11.5120|ERROR" + "|" * n), 40_000)
+
+
+def test_logrus_quoted_line_breaks_are_line_breaks() -> None:
+    text = 'time="2025-03-04T09:10:11Z" level=error msg="sync failed: quota exhausted.\\nDetails:\\n[\\n  \\"x\\"\\n]"'
+    assert strip_prefix(text).split("\n") == ["sync failed: quota exhausted.", "Details:", "[", '  "x"', "]"]
+
+
+def _otel(severity_text: str, body: str, attributes: dict[str, Any] | None = None) -> dict[str, Any]:
+    return {
+        "body": body,
+        "severity_text": severity_text,
+        "severity_number": {"ERROR": 17, "WARN": 13, "INFO": 9}[severity_text],
+        "attributes": attributes or {},
+        "trace_id": "5b8efff798038103d269b633813fc60c",
+        "resource": {"service.name": "quotes"},
+    }
+
+
+_EXCEPTION = {
+    "exception.type": "ValueError",
+    "exception.message": "rate must be positive",
+    "exception.stacktrace": 'Traceback (most recent call last):\n  File "/app/quotes.py", line 8, in price\n'
+    "    raise ValueError('rate must be positive')\nValueError: rate must be positive\n",
+}
+
+
+@pytest.mark.parametrize("as_text", [False, True])
+def test_an_opentelemetry_record_is_read_by_its_severity_text_body_and_exception(as_text: bool) -> None:
+    record = _otel("ERROR", "pricing a quote failed", _EXCEPTION)
+    raw = run_entry(0, text=json.dumps(record)) if as_text else run_entry(0, json_payload=record)
+    entry = parser.parse(1, raw)
+    assert entry.severity == Severity.ERROR
+    assert entry.message.startswith("pricing a quote failed")
+    assert entry.stack is not None and entry.stack.exception_type == "ValueError"
+
+
+def test_an_opentelemetry_warning_is_kept_and_its_info_is_quiet() -> None:
+    assert (
+        parser.parse(1, run_entry(0, json_payload=_otel("WARN", "cache stale"))).severity == Severity.WARNING
+    )
+    assert isinstance(parser.skim(1, run_entry(0, json_payload=_otel("INFO", "quote priced"))), Quiet)
+
+
+def _workflow_failed(seconds: float) -> dict[str, Any]:
+    exception = (
+        '{"body":"upstream reset","code":503,"message":"HTTP server responded with error code 503",'
+        '"tags":["HttpError"]}'
+    )
+    return {
+        "insertId": f"wf{seconds}",
+        "timestamp": stamp(seconds),
+        "severity": "ERROR",
+        "resource": {
+            "type": "workflows.googleapis.com/Workflow",
+            "labels": {"resource_container": "p", "location": "us-central1", "workflow_id": "nightly"},
+        },
+        "logName": "projects/p/logs/workflows.googleapis.com%2Fexecutions_system",
+        "jsonPayload": {
+            "@type": "type.googleapis.com/google.cloud.workflows.type.ExecutionsSystemLog",
+            "state": "FAILED",
+            "failure": {"exception": exception, "source": "main.yaml:12:5"},
+        },
+    }
+
+
+def test_a_workflows_failure_written_as_json_reads_as_its_message() -> None:
+    assert parser.parse(1, _workflow_failed(0)).message == "HTTP server responded with error code 503"
+
+
+def test_a_failed_workflows_execution_is_a_failed_job() -> None:
+    (cluster,) = scan_entries([_workflow_failed(0), _workflow_failed(1800)]).clusters
+    assert cluster.priority == "P1" and cluster.reasons[0].startswith("a Cloud Workflows execution failed")
+
+
+@pytest.mark.parametrize(
+    ("text", "priority"),
+    [
+        ("Transaction aborted, retrying (attempt 2)", "P3"),
+        ("Webhook delivery slow, retrying in 2s", "P3"),
+        ("Order 77 queued for retry (attempt 1/5)", "P3"),
+        ("Connection refused, retrying", "P2"),  # no attempt or delay: a warning with user impact
+        ("Retry of order 77 failed (attempt 1/5)", "P2"),
+        # a quota the calls wait for is a capacity ceiling, not a handled hiccup
+        ("429 Quota exceeded for metric 'requests per minute'; retrying in 2s", "P2"),
+    ],
+)
+def test_a_warning_announcing_a_scheduled_retry_is_handled(text: str, priority: str) -> None:
+    entries = [gke_entry(seconds, text=text, stream="stdout", severity="WARNING") for seconds in (0, 2, 70)]
+    (cluster,) = scan_entries(entries).clusters
+    assert cluster.priority == priority
+
+
+def test_the_scheduled_retry_pattern_is_linear() -> None:
+    (rule,) = [rule for rule in default_rules() if rule.name == "handled-warning"]
+    pattern = re.compile(rule.message_patterns[-1])
+    assert_linear(lambda n: pattern.search("retry " * n), 40_000)
+    assert_linear(lambda n: pattern.search("a" * n + " retrying in 2s"), 40_000)
