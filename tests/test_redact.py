@@ -2973,3 +2973,11 @@ def test_a_der_public_key_in_base64_stays(text: str) -> None:
 def test_a_der_private_key_in_base64_is_still_redacted() -> None:
     body = "MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC7q8Lm2Xw7Rt4Zp9Vn1Yb3Hs6Kd0Jf5Gc2"
     assert body[30:60] not in Redactor().redact(f"private key {body} rejected")
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["UPDATE users SET password_hash = $1 WHERE id = $2", "UPDATE accounts SET password = $1 WHERE id = $2"],
+)
+def test_a_bound_parameter_after_set_password_stays(text: str) -> None:
+    assert Redactor().redact(text) == text

@@ -2376,8 +2376,12 @@ def _simple_spans(pattern: Any, data: bytes, kind: str) -> Iterator[Span]:
 def _quoted_spans(pattern: Any, data: bytes, kind: str) -> Iterator[Span]:
     for match in pattern.finditer(data):
         start, end = _value_group(match)
-        if start >= 0 and not _marked(data, start, end):
-            yield start, end, kind, _CONTEXT
+        if (
+            start >= 0
+            and not _marked(data, start, end)
+            and not _placeholder(data[start:end].decode("utf-8", "replace"))
+        ):
+            yield start, end, kind, _CONTEXT  # not a bound parameter (`SET password_hash = $1`)
 
 
 def _credential_pair_spans(data: bytes) -> Iterator[Span]:
