@@ -2981,3 +2981,25 @@ def test_a_der_private_key_in_base64_is_still_redacted() -> None:
 )
 def test_a_bound_parameter_after_set_password_stays(text: str) -> None:
     assert Redactor().redact(text) == text
+
+
+def _b64_json(value: object) -> str:
+    return base64.b64encode(json.dumps(value).encode()).decode()
+
+
+@pytest.mark.parametrize(
+    "value",
+    [{"event": "order.created", "id": 42}, {"orderId": "ord-1234", "items": [{"sku": "abc-12", "qty": 2}]}],
+)
+def test_base64_of_a_json_object_of_plain_fields_stays(value: object) -> None:
+    text = f"pubsub message data {_b64_json(value)} failed schema"
+    assert Redactor().redact(text) == text
+
+
+@pytest.mark.parametrize(
+    "value",
+    [{"event": "x", "token": "Hq4Lm9Zx2Wt7Kp3Rv8Nb"}, {"event": "login", "user": "Hq4Lm9Zx2Wt7Kp3Rv8Nb5Yc"}],
+)
+def test_base64_of_a_json_object_holding_a_secret_is_redacted(value: object) -> None:
+    encoded = _b64_json(value)
+    assert encoded not in Redactor().redact(f"pubsub message data {encoded} failed schema")

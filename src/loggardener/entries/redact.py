@@ -27,6 +27,7 @@ import binascii
 import functools
 import importlib.util
 import itertools
+import json
 import math
 import re
 import sys
@@ -1551,6 +1552,32 @@ def _named_digest(data: bytes, start: int, run: str) -> bool:
 _TEXT_WORD = re.compile(r"[^\W\d]+")  # a word of a decoded text: `key_class` tells if it names a credential
 
 
+def _plain_json(text: str) -> bool:
+    """Whether `text` is a JSON object of plain fields (a Pub/Sub message's `data`, `{"event":"order.created"}`):
+    no key names a credential, every string is words, a name or a path."""
+    try:
+        value = json.loads(text)
+    except ValueError:
+        return False
+    pending, seen = [value], 0
+    while pending and seen < 256:
+        item = pending.pop()
+        seen += 1
+        if isinstance(item, dict):
+            if any(key_class(str(key)) for key in item):
+                return False
+            pending.extend(item.values())
+        elif isinstance(item, list):
+            pending.extend(item)
+        elif (
+            isinstance(item, str)
+            and item
+            and not (is_plain_words(item) or _WORDS_AND_NUMBERS.fullmatch(item) or _NAME_PATH.match(item))
+        ):
+            return False
+    return not pending and isinstance(value, dict)
+
+
 def _plain_text_base64(run: str) -> bool:
     """Whether `run` is base64 of a sentence (`aGVsbG8gd29y…`) that names no credential: printable words."""
     if len(run) % 4:
@@ -1559,6 +1586,8 @@ def _plain_text_base64(run: str) -> bool:
         text = base64.b64decode(run, validate=True).decode("ascii")
     except (binascii.Error, ValueError):
         return False
+    if text[:1] in ("{", "[") and _plain_json(text):
+        return True
     words = text.split()
     return (
         len(words) >= 4
