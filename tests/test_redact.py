@@ -2902,3 +2902,137 @@ def test_a_random_value_under_a_weak_name_holding_an_equals_or_an_at_sign_is_red
 
 def test_reading_a_weak_names_value_as_settings_is_linear() -> None:
     assert_linear(lambda n: Redactor().redact("key=" + ":a" * n + "Zx8Q2mLp9Kw3"), 2000)
+
+
+@pytest.mark.parametrize(
+    "text, secret",
+    [
+        ('user.setPassword("Vq83mNx_Lr2t")', "Vq83mNx_Lr2t"),
+        ("cfg.setApiKey('Hm4kXa9Qz7Rt2Wp5Lb8c');", "Hm4kXa9Qz7Rt2Wp5Lb8c"),
+        ('DataSourceBuilder.create().username("app").password("Rtx5-qLm0Vn").build()', "Rtx5-qLm0Vn"),
+        ('.withClientSecret("Jd7Kq2Mx9Pw4Zr1Ts6Vb")', "Jd7Kq2Mx9Pw4Zr1Ts6Vb"),
+        ('$client->setAccessToken("Pz3nQ8wLx5Kt1Rm7Ya2e");', "Pz3nQ8wLx5Kt1Rm7Ya2e"),
+    ],
+)
+def test_the_string_given_to_a_setter_or_builder_of_a_secret_is_redacted(text: str, secret: str) -> None:
+    assert secret not in Redactor().redact(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        'getPassword("db")',
+        'config.getString("api.token")',
+        'hashToken("Zp4kW8qLm2Xt6Rn1")',
+        'setName("Zp4kW8qLm2Xt6Rn1")',
+        '.token("refresh_token")',
+    ],
+)
+def test_the_name_given_to_a_getter_or_another_setter_stays(text: str) -> None:
+    assert Redactor().redact(text) == text
+
+
+@pytest.mark.parametrize(
+    "text, secret",
+    [
+        ('[{"value":"Wm2pLq8xTz4k","name":"DB_PASSWORD"}]', "Wm2pLq8xTz4k"),
+        ('{"Value": "Kx7Tz2qPm9Wn4Lb1Rs5v", "Key": "api_token"}', "Kx7Tz2qPm9Wn4Lb1Rs5v"),
+        ('{"ParameterKey": "DbPassword", "ParameterValue": "Nq4mZ8-xLp2"}', "Nq4mZ8-xLp2"),
+        ('{"ParameterValue": "Nq4mZ8-xLp2", "ParameterKey": "DbPassword"}', "Nq4mZ8-xLp2"),
+        (
+            'keys: [{"keyName":"key1","value":"' + "Tq9mWx2Lp7Kz4Rn8Vb3Yc6Hd1Jf5Gs0A" * 2 + '=="}]',
+            "Tq9mWx2Lp7Kz4Rn8Vb3Yc6Hd1Jf5Gs0A",
+        ),
+    ],
+)
+def test_a_value_paired_with_a_secret_name_in_either_order_or_prefixed_is_redacted(
+    text: str, secret: str
+) -> None:
+    assert secret not in Redactor().redact(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '{"value": "users", "name": "table"}',
+        '{"ParameterKey": "Environment", "ParameterValue": "production"}',
+        "login denied: password expired for account svc-batch",
+    ],
+)
+def test_a_plain_pair_and_a_denied_login_stay(text: str) -> None:
+    assert Redactor().redact(text) == text
+
+
+def test_the_setter_and_reversed_pair_rules_are_linear() -> None:
+    redactor = Redactor()
+    assert_linear(lambda n: redactor.redact('x.setPassword("' * n), 4_000)
+    assert_linear(lambda n: redactor.redact('{"value": "' + "a" * n + '", ' * 3), 40_000)
+    assert_linear(lambda n: redactor.redact('"ParameterKey": "DbPassword", ' * n), 4_000)
+
+
+@pytest.mark.parametrize(
+    "text, secret",
+    [
+        ('token = jwt.sign(payload, "Lk4Wq9zPm2Xt")', "Lk4Wq9zPm2Xt"),
+        ("jwt.encode(claims, 'Rb7nTq2Lx8Vm', algorithm='HS256')", "Rb7nTq2Lx8Vm"),
+        ("mac = hmac.new(b'Pq3Zx8Wm1Kt6', body, hashlib.sha256)", "Pq3Zx8Wm1Kt6"),
+        ('mac := hmac.New(sha256.New, []byte("Nv5Rt2Lq9Xw4"))', "Nv5Rt2Lq9Xw4"),
+        ("crypto.createHmac('sha256', 'Hx2Mq7Zt4Wp9').update(body)", "Hx2Mq7Zt4Wp9"),
+        ('new SecretKeySpec("Tz6Kp1Wq8Lm3".getBytes(), "HmacSHA256")', "Tz6Kp1Wq8Lm3"),
+    ],
+)
+def test_a_key_written_into_the_call_that_signs_with_it_is_redacted(text: str, secret: str) -> None:
+    assert secret not in Redactor().redact(text)
+
+
+def test_a_signing_call_with_a_variable_or_reference_stays() -> None:
+    for text in ('jwt.decode(token, key, algorithms=["HS256"])', 'jwt.encode(payload, "${JWT_SECRET}")'):
+        assert Redactor().redact(text) == text
+    assert_linear(lambda n: Redactor().redact("jwt.sign(" + "a" * n + ", 'x"), 40_000)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "public key MCowBQYDK2VwAyEAq8Lm2Xw7Rt4Zp9Vn1Yb3Hs6Kd0Jf5Gc2Nm8Pq4Tu7W= not in allowlist",
+        "public key MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEAu1SU1LfVLPHCozMxH2Mo9a8Xk3Lw not trusted",
+        "pubkey=MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAEq8Lm2Xw7Rt4Zp9Vn1Yb3Hs6Kd0Jf5Gc2Nm8Pq4Tu7Wx1Za3Bc5De7Fg9Hi1Jk3Lm5No==",
+    ],
+)
+def test_a_der_public_key_in_base64_stays(text: str) -> None:
+    assert Redactor().redact(text) == text
+
+
+def test_a_der_private_key_in_base64_is_still_redacted() -> None:
+    body = "MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC7q8Lm2Xw7Rt4Zp9Vn1Yb3Hs6Kd0Jf5Gc2"
+    assert body[30:60] not in Redactor().redact(f"private key {body} rejected")
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["UPDATE users SET password_hash = $1 WHERE id = $2", "UPDATE accounts SET password = $1 WHERE id = $2"],
+)
+def test_a_bound_parameter_after_set_password_stays(text: str) -> None:
+    assert Redactor().redact(text) == text
+
+
+def _b64_json(value: object) -> str:
+    return base64.b64encode(json.dumps(value).encode()).decode()
+
+
+@pytest.mark.parametrize(
+    "value",
+    [{"event": "order.created", "id": 42}, {"orderId": "ord-1234", "items": [{"sku": "abc-12", "qty": 2}]}],
+)
+def test_base64_of_a_json_object_of_plain_fields_stays(value: object) -> None:
+    text = f"pubsub message data {_b64_json(value)} failed schema"
+    assert Redactor().redact(text) == text
+
+
+@pytest.mark.parametrize(
+    "value",
+    [{"event": "x", "token": "Hq4Lm9Zx2Wt7Kp3Rv8Nb"}, {"event": "login", "user": "Hq4Lm9Zx2Wt7Kp3Rv8Nb5Yc"}],
+)
+def test_base64_of_a_json_object_holding_a_secret_is_redacted(value: object) -> None:
+    encoded = _b64_json(value)
+    assert encoded not in Redactor().redact(f"pubsub message data {encoded} failed schema")

@@ -27,6 +27,7 @@ import binascii
 import functools
 import importlib.util
 import itertools
+import json
 import math
 import re
 import sys
@@ -999,6 +1000,44 @@ _NAME_VALUE = _Deferred(
     rb"|'(?P<sq>[^'\r\n]+)'"
     rb"|(?P<bare>[^\s\"'<>,}]+))"
 )
+# The same pair with the value first (`{"value": "X", "name": "DB_PASSWORD"}` as Go or protobuf may order it), and
+# a prefixed pair in either order: CloudFormation's `{"ParameterKey": "DbPassword", "ParameterValue": "X"}`,
+# a tag's `{"Value": "X", "Key": "api_token"}`, Azure's `{"keyName": "key1", "value": "X"}`.
+_VALUE_NAME = _Deferred(
+    rb"(?i)\b(?:[a-z]{1,32})?value\\{0,2}[\"']?\s{0,8}[:=]\s{0,8}(?:"
+    rb"\\\"(?P<esc>(?:[^\"\\]|\\[^\"])+)\\\""
+    rb"|\"(?P<dq>(?:[^\"\\]|\\.)+)\""
+    rb"|'(?P<sq>[^'\r\n]+)')"
+    rb"[^{}<>\[\]]{0,96}?\b(?:[a-z]{1,32})?(?:name|key)\\{0,2}[\"']?\s{0,8}[:=]\s{0,8}\\{0,2}[\"']?"
+    rb"(?P<key>" + _KEY_NAME + rb")"
+)
+_PREFIXED_NAME_VALUE = _Deferred(
+    rb"(?i)\b[a-z]{1,32}(?:name|key)\\{0,2}[\"']?\s{0,8}[:=]\s{0,8}\\{0,2}[\"']?"
+    rb"(?P<key>"
+    + _KEY_NAME
+    + rb")\\{0,2}[\"']?[^{}<>\[\]]{0,96}?\b[a-z]{1,32}value\\{0,2}[\"']?\s{0,8}[:=]\s{0,8}(?:"
+    rb"\\\"(?P<esc>(?:[^\"\\]|\\[^\"])+)\\\""
+    rb"|\"(?P<dq>(?:[^\"\\]|\\.)+)\""
+    rb"|'(?P<sq>[^'\r\n]+)')"
+)
+# A setter or a builder given one string: `setPassword("X")`, `.withApiKey('X')`, `.password("X").build()`,
+# `$client->setSecret("X")`. A getter's argument is a name (`getPassword("db")`), so only these verbs or none.
+_SETTER_CALL = _Deferred(
+    rb"(?:^|[^A-Za-z0-9_$])(?P<name>[A-Za-z][A-Za-z0-9_]{0,64})\(\s{0,4}b?(?:"
+    rb"\"(?P<dq>(?:[^\"\\\r\n]|\\.){1,256})\"|'(?P<sq>[^'\\\r\n]{1,256})')\s{0,4}\)"
+)
+# A signing or encryption key written into the call that uses it: `jwt.sign(payload, "X")`, `jwt.encode(p, 'X')`,
+# `hmac.new(b'X', msg, sha256)`, Go's `hmac.New(sha256.New, []byte("X"))`, Node's `createHmac('sha256', 'X')`,
+# Java's `new SecretKeySpec("X".getBytes(), …)`.
+_KEY_CALL = _Deferred(
+    rb"(?i)(?:\bjwt\.(?:sign|encode|decode|verify)\([^,()\r\n]{1,128},|\bhmac\.new\((?:[^,()\r\n]{1,64},\s{0,4}\[\]byte\()?"
+    rb"|createHmac\([^,()\r\n]{1,32},|\bSecretKeySpec\()\s{0,4}b?(?:"
+    rb"\"(?P<dq>[^\"\\\r\n]{1,256})\"|'(?P<sq>[^'\\\r\n]{1,256})')"
+)
+_SETTER_VERBS = frozenset(("set", "with", "use", "put", "update", "change", "store", "save", "add"))
+_SETTER_GATES = (b'("', b"('", b"(b'", b'(b"')
+_KEY_CALL_GATES = (b"jwt", b"hmac", b"key")
+
 # The name in an attribute or a sibling element, the value in the element's text (C7): Java's XML properties
 # `<entry key="db.password">X</entry>`, `<param name="token">X</param>`; Hadoop's and Hive's
 # `<property><name>…ConnectionPassword</name><value>X</value></property>`; a plist's `<key>…</key><string>X`;
@@ -1516,6 +1555,32 @@ def _named_digest(data: bytes, start: int, run: str) -> bool:
 _TEXT_WORD = re.compile(r"[^\W\d]+")  # a word of a decoded text: `key_class` tells if it names a credential
 
 
+def _plain_json(text: str) -> bool:
+    """Whether `text` is a JSON object of plain fields (a Pub/Sub message's `data`, `{"event":"order.created"}`):
+    no key names a credential, every string is words, a name or a path."""
+    try:
+        value = json.loads(text)
+    except ValueError:
+        return False
+    pending, seen = [value], 0
+    while pending and seen < 256:
+        item = pending.pop()
+        seen += 1
+        if isinstance(item, dict):
+            if any(key_class(str(key)) for key in item):
+                return False
+            pending.extend(item.values())
+        elif isinstance(item, list):
+            pending.extend(item)
+        elif (
+            isinstance(item, str)
+            and item
+            and not (is_plain_words(item) or _WORDS_AND_NUMBERS.fullmatch(item) or _NAME_PATH.match(item))
+        ):
+            return False
+    return not pending and isinstance(value, dict)
+
+
 def _plain_text_base64(run: str) -> bool:
     """Whether `run` is base64 of a sentence (`aGVsbG8gd29y…`) that names no credential: printable words."""
     if len(run) % 4:
@@ -1524,6 +1589,8 @@ def _plain_text_base64(run: str) -> bool:
         text = base64.b64decode(run, validate=True).decode("ascii")
     except (binascii.Error, ValueError):
         return False
+    if text[:1] in ("{", "[") and _plain_json(text):
+        return True
     words = text.split()
     return (
         len(words) >= 4
@@ -1541,6 +1608,9 @@ _PUBLIC_RUN = re.compile(
     r"^(?:sha(?:1|256|384|512)-[A-Za-z0-9+/]{20,}={0,2}|AAAA(?:C3NzaC1|B3NzaC1|E2VjZHNh)[A-Za-z0-9+/]*={0,3}"
     r"|\d{6,16}-[a-z0-9]{32}\.apps\.googleusercontent\.com"
     r"|(?:iVBORw0KGgo|/9j/|R0lGOD[dl]h|JVBERi0)[A-Za-z0-9+/]*={0,2}"
+    # a DER public key (SubjectPublicKeyInfo) of Ed25519/X25519, EC P-256/P-384 or RSA 1024/2048/4096
+    r"|(?:MCowBQYDK2V[wu]AyEA|MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAE|MHYwEAYHKoZIzj0CAQYFK4EEACIDYgAE"
+    r"|MIGfMA0GCSqGSIb3DQEBAQUAA4GNAD|MII[BC]IjANBgkqhkiG9w0BAQEFAAOCA[Qg]8A)[A-Za-z0-9+/]*={0,2}"
     r"|0x[0-9a-fA-F]{40}|(?:bc|tb)1[02-9ac-hj-np-z]{25,87}|[0-7][0-9A-HJKMNP-TV-Z]{25}"
     r"|(?:A[CP]|BU|C[AFR]|FW|HS|IS|JS|M[GM]|NO|PN|QU|RE|SM|TR|UT|V[AE]|W[AKSW]|ZS)[0-9a-f]{32}"
     r"|(?:ch|pi|py|pm|cus|in|ii|sub|evt|txn|re|po|prod|price|seti|src|card|ba|acct|cs|il|si)_[A-Za-z0-9]{14,32})$"
@@ -2263,6 +2333,26 @@ def _quoted_pair_spans(data: bytes) -> Iterator[Span]:
             yield start, end, _KIND_OF_CLASS[kind], _CONTEXT
 
 
+def _setter_spans(data: bytes) -> Iterator[Span]:
+    for match in _SETTER_CALL.finditer(data):
+        words = _words(match.group(b"name").decode())
+        if len(words) > 1 and words[0] in _SETTER_VERBS:
+            words = words[1:]
+        elif len(words) > 1 and key_class(words[0]) is None and key_class("_".join(words[1:])) is not None:
+            continue  # `getPassword("db")`, `hashToken("x")`: a verb of another kind
+        kind = key_class("_".join(words))
+        start, end = _value_group(match)
+        if kind is not None and is_secret_value(kind, data[start:end].decode("utf-8", "replace")):
+            yield start, end, _KIND_OF_CLASS[kind], _CONTEXT
+
+
+def _key_call_spans(data: bytes) -> Iterator[Span]:
+    for match in _KEY_CALL.finditer(data):
+        start, end = _value_group(match)
+        if is_secret_value("password", data[start:end].decode("utf-8", "replace")):
+            yield start, end, "secret", _CONTEXT
+
+
 def _graphql_spans(data: bytes) -> Iterator[Span]:
     mutation = b"mutation" in data.lower()
     for match in _GRAPHQL_VALUE.finditer(data):
@@ -2319,8 +2409,12 @@ def _simple_spans(pattern: Any, data: bytes, kind: str) -> Iterator[Span]:
 def _quoted_spans(pattern: Any, data: bytes, kind: str) -> Iterator[Span]:
     for match in pattern.finditer(data):
         start, end = _value_group(match)
-        if start >= 0 and not _marked(data, start, end):
-            yield start, end, kind, _CONTEXT
+        if (
+            start >= 0
+            and not _marked(data, start, end)
+            and not _placeholder(data[start:end].decode("utf-8", "replace"))
+        ):
+            yield start, end, kind, _CONTEXT  # not a bound parameter (`SET password_hash = $1`)
 
 
 def _credential_pair_spans(data: bytes) -> Iterator[Span]:
@@ -2790,6 +2884,13 @@ class Redactor:
             spans.extend(_key_value_spans(_FLAG, data))
             spans.extend(_key_value_spans(_NAME_VALUE, data))
             spans.extend(_key_value_spans(_SPACED_CONFIG, data))
+            if b"alue" in data:
+                spans.extend(_key_value_spans(_VALUE_NAME, data))
+                spans.extend(_key_value_spans(_PREFIXED_NAME_VALUE, data))
+            if any(gate in data for gate in _SETTER_GATES):
+                spans.extend(_setter_spans(data))
+            if not present.isdisjoint(_KEY_CALL_GATES) and b"(" in data:
+                spans.extend(_key_call_spans(data))
             if b"\n" in data or b" " in data:
                 spans.extend(_directive_spans(data))
             if b"ENV" in data or b"ARG" in data:
