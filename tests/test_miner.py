@@ -689,6 +689,23 @@ def test_a_labelled_field_of_a_few_common_words_is_a_value() -> None:
     assert_one_cluster_per_event(events, 400, rng)
 
 
+def test_a_labelled_flag_of_two_values_is_a_value() -> None:
+    """A labelled field of two words keeps events apart unless its words are a flag's values: `(token
+    present: yes)` / `no)` at the end, `compressed=true` / `false` before another field."""
+    rng = random.Random(6)
+    events = [
+        lambda: (
+            f"login refused for account {rng.randint(1, 9999)} (token present: {rng.choice(['yes', 'no'])})"
+        ),
+        lambda: (
+            f"cache warmed region={rng.randint(1, 9)} compressed={rng.choice(['true', 'false'])} "
+            f"took={rng.randint(1, 900)}ms"
+        ),
+        lambda: f"disk {rng.randint(1, 40)} removed from pool",
+    ]
+    assert_one_cluster_per_event(events, 400, rng)
+
+
 def test_a_record_field_a_cluster_already_reads_as_a_value_is_free_in_the_others() -> None:
     """An audit record: realm and app are fields of names; where one cluster already reads the realm `<*>`
     (a slot merged its names) and a bigger one still holds `realm=north,`, the rows are one event; the
