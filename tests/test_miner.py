@@ -671,6 +671,41 @@ def test_rows_of_a_record_whose_fields_combine_freely_are_one_event() -> None:
     assert len({next(iter(found)) for found in by_event.values()}) == 4
 
 
+def test_a_labelled_field_of_a_few_common_words_is_a_value() -> None:
+    """`method=GET` / `PUT` / `POST` / `DELETE` before another field, and `state: queued` / `running` /
+    `stalled` at the line's end: a label names each slot and each of its few words is common, so each
+    event is one cluster though its words are too few for the number of messages they cover."""
+    rng = random.Random(5)
+    methods = ["GET", "PUT", "POST", "DELETE"]
+    stages = ["queued", "running", "stalled"]
+    events = [
+        lambda: (
+            f"request served method={rng.choice(methods)} status={rng.choice([200, 201, 204])} "
+            f"path=/v2/items/{rng.randint(1, 9999)} took={rng.randint(1, 900)}ms"
+        ),
+        lambda: f"pool {rng.randint(1, 40)} worker state: {rng.choice(stages)}",
+        lambda: f"cache evicted key=item-{rng.randint(1, 9999)} size={rng.randint(1, 99)}kB",
+    ]
+    assert_one_cluster_per_event(events, 400, rng)
+
+
+def test_a_labelled_flag_of_two_values_is_a_value() -> None:
+    """A labelled field of two words keeps events apart unless its words are a flag's values: `(token
+    present: yes)` / `no)` at the end, `compressed=true` / `false` before another field."""
+    rng = random.Random(6)
+    events = [
+        lambda: (
+            f"login refused for account {rng.randint(1, 9999)} (token present: {rng.choice(['yes', 'no'])})"
+        ),
+        lambda: (
+            f"cache warmed region={rng.randint(1, 9)} compressed={rng.choice(['true', 'false'])} "
+            f"took={rng.randint(1, 900)}ms"
+        ),
+        lambda: f"disk {rng.randint(1, 40)} removed from pool",
+    ]
+    assert_one_cluster_per_event(events, 400, rng)
+
+
 def test_a_record_field_a_cluster_already_reads_as_a_value_is_free_in_the_others() -> None:
     """An audit record: realm and app are fields of names; where one cluster already reads the realm `<*>`
     (a slot merged its names) and a bigger one still holds `realm=north,`, the rows are one event; the

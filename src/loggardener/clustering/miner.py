@@ -26,6 +26,9 @@ How it works (docs/clustering.md states it in one page):
      values each fill each other's slots only once the other one reads `<*>`.
    - *records*: cluster templates of one length with the same words outside their fields are rows of one
      record; its fields of `MIN_DISTINCT` words or more that combine freely are values (`_records`).
+   - *labelled fields*: then the slot rounds run again, and a slot a label names (`method=GET`) that ends
+     the line or is followed by another field is variable when at least `MIN_DISTINCT` words fill it, each
+     common, or two words that are a flag's values, `yes` / `no` (`_is_labelled`, `_few_common`).
    - *absorption*: a cluster whose template equals a bigger cluster's template except where that one has a
      wildcard joins it, whatever its tokens there; so does one whose extra tokens (up to
      `MAX_VALUE_TOKENS` for one wildcard) fill such a wildcard (`Invalid user boris zhang from <*>`).
@@ -75,6 +78,8 @@ RECENT_CACHE = 65_536
 # their digits have the same signature: the miner looks them up by the message with its digits zeroed.
 _DIGITS_TO_ZERO = bytes.maketrans(b"0123456789", b"0000000000")
 
+_FLAGS = frozenset(("yes", "no", "true", "false", "on", "off"))  # a flag's two values
+_CLOSERS = "\"')]},;."
 _LETTER = re.compile(r"[A-Za-zµ]")  # µ: a unit's letter (`<*>µs` reads as `<*>ms` does)
 # A value with a short unit glued to it: `<*>ms`, `(<*>s)`, `<*>KB`.
 _UNIT_AFTER_WILDCARD = re.compile(r"<\*>[A-Za-zµ]{0,3}")
@@ -397,6 +402,18 @@ class TemplateMiner:
             templates = {
                 root: _same_length_template([views[i] for i in group]) for root, group in groups.items()
             }
+        # Then a slot a label names is variable once each of its few words is common (`_is_labelled`): the
+        # record step has seen its fields as they were.
+        labelled = False
+        for _ in range(MAX_ROUNDS):
+            if not self._merge_slots(views, counts, found, places, labelled=True):
+                break
+            labelled = True
+        if labelled:
+            groups = _groups(found, range(len(keys)))
+            templates = {
+                root: _same_length_template([views[i] for i in group]) for root, group in groups.items()
+            }
         totals = {root: sum(counts[i] for i in group) for root, group in groups.items()}
         absorbers = _Absorbers(templates, totals, keys)
         for root, template in templates.items():
@@ -418,12 +435,14 @@ class TemplateMiner:
         counts: list[int],
         found: _UnionFind,
         places: dict[str, set[tuple[int, int, int, int]]],
+        labelled: bool = False,
     ) -> bool:
         """One round of slot merges over the clusters' templates so far; whether any clusters merged.
 
         The first round sees the signatures themselves. A later one sees each cluster's template, with `<*>`
         where its members differ: a template with two variables of few values each (`user=X database=Y`)
-        fills a slot of the one only once the other is a wildcard.
+        fills a slot of the one only once the other is a wildcard. With `labelled`, a labelled field of a few
+        common words is variable too.
         """
         groups = _groups(found, range(len(keys)))
         merged: dict[tuple[str, ...], list[int]] = defaultdict(list)
@@ -466,7 +485,7 @@ class TemplateMiner:
             for position in in_slots.get(len(view), ()):
                 spread[len(view), position, view[position]] += weight
         for position, filling in slots:
-            self._merge_slot(views, weights, position, filling, filled, spread, local)
+            self._merge_slot(views, weights, position, filling, filled, spread, local, labelled)
         before = len(groups)
         for index, view in enumerate(views):
             roots = merged[view] + merged[views[local.find(index)]]
@@ -483,6 +502,7 @@ class TemplateMiner:
         filled: dict[str, int],
         spread: dict[tuple[int, int, str], int],
         found: _UnionFind,
+        labelled: bool,
     ) -> None:
         """One slot: signatures equal but at `position`. Merge the values that show it is variable."""
         tokens = [keys[i][position] for i in filling]
@@ -523,6 +543,20 @@ class TemplateMiner:
                 rest >= self.variable_ratio * math.sqrt(rest_count)
                 or _in_value_list(keys[filling[0]], position)
             )
+        )
+        # a labelled field of a few values, each common (`method=GET` / `PUT` / `POST`, `state: idle` / `busy` /
+        # `stalled`); two words of a field may name two events (`mode=push` / `pull`) unless they are a flag's
+        # (`password: YES` / `NO)`)
+        variable = variable or (
+            labelled
+            and len(words) > 1
+            and (
+                len(words) >= MIN_DISTINCT
+                or all(keys[i][position].strip(_CLOSERS).lower() in _FLAGS for i in words)
+            )
+            and _few_common(word_counts)
+            and not any(keys[i][position].endswith(":") for i in words)
+            and _is_labelled(keys[filling[0]], position, keyed is _value_part)
         )
         if variable:
             for index in words[1:]:
@@ -719,6 +753,23 @@ def _in_value_list(tokens: tuple[str, ...], position: int) -> bool:
         position > first and (before.endswith(",") or _is_value(before)) and tokens[position].endswith(",")
     )
     return alone and sum(_is_value(token.rstrip(",")) for token in others) >= MIN_DISTINCT
+
+
+def _is_labelled(tokens: tuple[str, ...], position: int, keyed: bool) -> bool:
+    """A slot a label names (`key=word`, or a word after `key:`, `key=` or `=`; a label itself, `serf:
+    EventMemberJoin:`, is none) that ends the line or is followed by another field (a keyed token or a
+    value): one field of a record, not the first word of a value of several (`OPERATION=Stop Container
+    Request`). A word after a lone `=` is the whole value (`KeeperErrorCode = NoNode for <*>`)."""
+    if position and tokens[position - 1] == "=":
+        return True
+    if position + 1 < len(tokens):
+        after = tokens[position + 1]
+        if not _key(after) and not _is_value(after):
+            return False
+    if keyed:
+        return True
+    before = tokens[position - 1] if position else ""
+    return before == "=" or (before[-1:] in (":", "=") and _LETTER.search(before) is not None)
 
 
 def _words_around(tokens: tuple[str, ...], position: int) -> int:
