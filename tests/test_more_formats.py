@@ -290,7 +290,7 @@ def test_reading_a_record_line_is_linear() -> None:
             "continuation",
         ),
         ("12 items left", ""),  # a digit but no header
-        ("ERROR: x", ""),  # a level: a record of its own
+        ("ERROR: x", "level"),  # a record of its own, whose preamble may come before it
         ("    at f (/app/x.js:1:2)", ""),
         ("a\nb", ""),
     ],

@@ -136,6 +136,25 @@ RECORD_HEAD_PATTERN = r"^\[?[0-9]"
 """A superset of the lines `record_line` reads as a record's head (RE2-safe)."""
 RECORD_BARE_PATTERN = r"^[A-Za-z]"
 """A superset of the lines `record_line` reads as bare (RE2-safe)."""
+# A record's first line that carries no level, the place it was logged from: java.util.logging's SimpleFormatter
+# (and Tomcat's default format) writes `Dec 01, 2026 5:00:00 AM com.example.Foo doWork`, then `SEVERE: message`.
+# A month's name (any locale's) or an ISO date, a time (AM/PM optional), a dotted class name and a method.
+PREAMBLE_PATTERN = (
+    r"^(?:[^\W\d_]{3,9}\.? [0-9]{1,2},? [0-9]{4}|[0-9]{1,2} [^\W\d_]{3,9}\.? [0-9]{4}|[0-9]{4}-[0-9]{2}-[0-9]{2})"
+    r" [0-9]{1,2}:[0-9]{2}:[0-9]{2}(?:[.,][0-9]{1,9})?(?: ?[AaPp]\.? ?[Mm]\.?)?"
+    r" [A-Za-z_$][\w$]*(?:\.[\w$]+)+ [\w$<>-]+\r?\n?$"
+)
+"""The lines `is_preamble` reads as a record's preamble."""
+_PREAMBLE = re.compile(PREAMBLE_PATTERN)
+RECORD_PREAMBLE_PATTERN = (
+    r"^(?:\pL{3,9}\.? [0-9]{1,2},? [0-9]{4}|[0-9]{1,2} \pL{3,9}\.? [0-9]{4}|[0-9]{4}-[0-9]{2}-[0-9]{2})"
+    r" [0-9]{1,2}:[0-9]{2}:[0-9]{2}"
+)
+"""A superset of the lines `is_preamble` reads as a record's preamble (RE2-safe, for Log Analytics)."""
+RECORD_LEVEL_PATTERN = r"^\pL{3,20}:"
+"""A superset of the lines `record_line` reads as a level line (RE2-safe)."""
+# The line after a preamble: a level word and a colon first (`SEVERE: …`, `WARNUNG: …`, Python's `ERROR:root:…`)
+_LEVEL_LINE = re.compile(r"[^\W\d_]{3,20}:")
 _PREFIX_TOKENS = re.compile(
     r"(?P<ts>\[?(?:"
     + _TIMESTAMP
@@ -423,14 +442,20 @@ def _leading_program(line: str, position: int, token: re.Match[str] | None) -> r
     return _PROGRAM_BEFORE_TIME.match(line, position)
 
 
+def is_preamble(text: str) -> bool:
+    """A one-line text is a record's preamble, its first line without a level (`PREAMBLE_PATTERN`)."""
+    return text[:1].isalnum() and len(text) <= _HEAD_CHARS and _PREAMBLE.match(text) is not None
+
+
 def record_line(text: str, stripped: str) -> RecordLine:
     """What a one-line text is to a record a program wrote over several lines, which Cloud Run and GKE make one
     entry each (`stripped` is `strip_prefix(text)`): `continuation` when its header ends with PostgreSQL's word
     for a line that continues the record before it (`… [4-1] db=shop,user=app DETAIL:  Key (id)=(7) already
     exists.`); `head` when it opens with a record's header, a time (digits, bracketed or not) and a level;
     `bare` when it has no header at all and starts with a letter (Celery's `The message has been ignored and
-    discarded.` after the line that logged it) but not with a failure of its own (`_OWN_FAILURE`); "" for anything
-    else."""
+    discarded.` after the line that logged it) but not with a failure of its own (`_OWN_FAILURE`); `level` when
+    it opens with a level word and a colon (`SEVERE: …`, the line after a preamble: `is_preamble`); "" for
+    anything else."""
     if "\n" in text.rstrip("\n") or "\x1b" in text[:1]:
         return ""
     head = text[:_HEAD_CHARS]
@@ -448,6 +473,8 @@ def record_line(text: str, stripped: str) -> RecordLine:
         and not _OWN_FAILURE.match(text)
     ):
         return "bare"
+    if first.isupper() and stripped != text and _LEVEL_LINE.match(text) is not None:
+        return "level"
     return ""
 
 

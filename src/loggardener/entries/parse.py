@@ -17,6 +17,7 @@ from loggardener.entries.levels import (
     Inferred,
     access_request,
     infer_severity,
+    is_preamble,
     json_level,
     lifecycle_line,
     may_raise,
@@ -273,6 +274,8 @@ class EntryParser:
         ):
             return None
         text = payload.kind == "text"
+        if text and is_preamble(message):
+            return None  # the first line of a record that may follow it (`reassemble.join_preambles`)
         if not (
             self._quiet_short(message, text) if len(message) <= _SHORT_TEXT else self._quiet(message, text)
         ):
@@ -422,7 +425,10 @@ def _record_line(
 ) -> RecordLine:
     """`levels.record_line` of a text line that may join a record: a head or PostgreSQL's continuation at WARNING
     or above, a bare line logged at WARNING or above (a line below WARNING is read as one the fast path skims:
-    alone, and it skims no line logged at WARNING or above)."""
+    alone, and it skims no line logged at WARNING or above); a preamble (`levels.is_preamble`) at any level, which
+    the fast path never skims."""
+    if payload.kind == "text" and is_preamble(payload.message):
+        return "preamble"
     if (
         payload.kind != "text"
         or (severity < Severity.WARNING and logged < Severity.WARNING)

@@ -18,7 +18,7 @@ import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, timezone
 
 from loggardener.entries.levels import PY_WARNING, strip_prefix
 from loggardener.entries.models import Event, LogEntry, Quiet, Severity, StackTrace
@@ -146,6 +146,26 @@ RECORD_STEP = timedelta(milliseconds=10)
 def _continues(head: LogEntry, line: LogEntry) -> bool:
     """A bare line continues the record `head` opens (or, newest first, the bare line after it)."""
     return head.record_line in ("head", "bare") and abs(line.timestamp - head.timestamp) <= RECORD_STEP
+
+
+# The longest step from a record's preamble to its level line (same or adjacent millisecond)
+PREAMBLE_STEP = timedelta(milliseconds=2)
+
+
+def _record_part(event: Event) -> bool:
+    """An event that may be a record's preamble or its level line (`_join_preambles`)."""
+    return event.members[0].record_line in ("preamble", "level")
+
+
+def _prefaces(preamble: Event, record: Event) -> bool:
+    """`preamble`'s one line is the preamble of the record `record` opens with its level line."""
+    head, first = preamble.primary, record.members[0]
+    return (
+        len(preamble.members) == 1
+        and head.record_line == "preamble"
+        and first.record_line == "level"
+        and timedelta(0) <= first.timestamp - head.timestamp < PREAMBLE_STEP
+    )
 
 
 def line_kind(message: str) -> str | None:
@@ -280,6 +300,7 @@ class Reassembler:
         self._held: tuple[datetime, datetime] | None = None
         self._steps_down = 0
         self._steps_up = 0
+        self._now = datetime.min.replace(tzinfo=timezone.utc)
         self.reassembled = 0
         self.lone_headers = 0
 
@@ -291,6 +312,61 @@ class Reassembler:
     def events_and_quiet(self, entries: Iterable[LogEntry | Quiet]) -> Iterator[Event | Quiet]:
         """`events`, where a `Quiet` record (a plain line below WARNING the parser skimmed) comes out in the
         place its one-entry event would, after ending the open traceback group of its key as such a line does."""
+        return self._join_preambles(self._reassemble(self._timed(entries)))
+
+    def _timed(self, entries: Iterable[LogEntry | Quiet]) -> Iterator[LogEntry | Quiet]:
+        for entry in entries:
+            self._now = entry.timestamp
+            yield entry
+
+    def _join_preambles(self, items: Iterator[Event | Quiet]) -> Iterator[Event | Quiet]:
+        """Each record's preamble (`levels.is_preamble`: java.util.logging's `Dec 01, 2026 5:00:00 AM
+        com.example.Foo doWork` before `SEVERE: …`) joins the event of the record that follows it in its stream:
+        oldest first, a preamble's event waits for its stream's next; newest first, the event of a record that
+        opens with a level line (`SEVERE: …`) waits, while the input is within `PREAMBLE_STEP` of it, for its
+        preamble. The record's entry stays the event's primary: its title and place are the record's."""
+        preambles: dict[GroupKey, Event] = {}
+        records: dict[GroupKey, Event] = {}
+        for item in items:
+            if records:
+                now = self._now
+                for key in [
+                    k for k, e in records.items() if abs(now - e.members[0].timestamp) >= PREAMBLE_STEP
+                ]:
+                    yield records.pop(key)
+            if isinstance(item, Quiet) or not _record_part(item):
+                if preambles or records:  # the stream's next: a preamble's or a record's wait ends
+                    key = stream_key(item.primary if isinstance(item, Event) else item)
+                    for held in (preambles, records):
+                        waiting = held.pop(key, None)
+                        if waiting is not None:
+                            yield waiting
+                yield item
+                continue
+            key = stream_key(item.primary)
+            preamble = preambles.pop(key, None)
+            if preamble is not None:
+                if _prefaces(preamble, item):
+                    yield Event(primary=item.primary, members=(preamble.primary, *item.members))
+                    continue
+                yield preamble
+            record = records.pop(key, None)
+            if record is not None:
+                if _prefaces(item, record):
+                    yield Event(primary=record.primary, members=(item.primary, *record.members))
+                    continue
+                yield record
+            first = item.members[0]
+            if first.record_line == "preamble" and len(item.members) == 1:
+                preambles[key] = item
+            elif first.record_line == "level" and self._steps_down > self._steps_up:
+                records[key] = item
+            else:
+                yield item
+        yield from preambles.values()
+        yield from records.values()
+
+    def _reassemble(self, entries: Iterable[LogEntry | Quiet]) -> Iterator[Event | Quiet]:
         gap = self._gap
         for entry in entries:
             timestamp = entry.timestamp
@@ -642,9 +718,11 @@ def _within(seconds: float) -> timedelta:
 
 
 def _may_introduce(entry: LogEntry) -> bool:
-    """A one-line text entry at WARNING or above may be the message a traceback was logged with."""
+    """A one-line text entry at WARNING or above may be the message a traceback was logged with (not a record's
+    preamble: its level line is)."""
     return (
         entry.payload_kind == "text"
+        and entry.record_line != "preamble"
         and entry.stack is None
         and entry.severity >= Severity.WARNING
         and "\n" not in entry.message.rstrip("\n")

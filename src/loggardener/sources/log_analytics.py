@@ -70,6 +70,8 @@ from loggardener.entries.levels import (
     PLATFORM_FAILURE_WORDS,
     RECORD_BARE_PATTERN,
     RECORD_HEAD_PATTERN,
+    RECORD_LEVEL_PATTERN,
+    RECORD_PREAMBLE_PATTERN,
     literal,
 )
 from loggardener.entries.models import Occurrences, Severity
@@ -88,7 +90,7 @@ from loggardener.entries.payloads import (
     SYSLOG_LEVELS,
     SYSLOG_PRIORITY_FIELD,
 )
-from loggardener.entries.reassemble import HINT_PATTERN, RECORD_STEP
+from loggardener.entries.reassemble import HINT_PATTERN, PREAMBLE_STEP, RECORD_STEP
 from loggardener.entries.resources import (
     EXECUTION_LABEL,
     IDENTITY_ENTRY_LABELS,
@@ -459,6 +461,7 @@ def build_sql(query: LogAnalyticsQuery, columns: Iterable[str]) -> str:
     line_order = f"PARTITION BY {part} ORDER BY timestamp, insert_id"
     gap = round(query.reassembly_gap_seconds * 1_000_000)
     record_step = RECORD_STEP // timedelta(microseconds=1)
+    preamble_step = PREAMBLE_STEP // timedelta(microseconds=1)
     bucket = query.bucket_seconds * 1_000_000
     # an access line's request, where the parser looks for one (`levels.access_request`'s quick look first)
     access_request = (
@@ -550,7 +553,10 @@ text_lines AS (
     -- a record's head, and a line at WARNING or above that may continue it (`levels.record_line`'s supersets)
     REGEXP_CONTAINS(text_payload, {_string(RECORD_HEAD_PATTERN)}) AS opens_record,
     severity IN ({_severity_names(Severity.WARNING)}) AND REGEXP_CONTAINS(text_payload, {_string(RECORD_BARE_PATTERN)})
-      AND NOT REGEXP_CONTAINS(text_payload, r'\n[^\n]') AS may_continue
+      AND NOT REGEXP_CONTAINS(text_payload, r'\n[^\n]') AS may_continue,
+    -- a record's preamble and a level line that may follow it (`levels.is_preamble`'s, `record_line`'s supersets)
+    REGEXP_CONTAINS(text_payload, {_string(RECORD_PREAMBLE_PATTERN)}) AS preamble,
+    REGEXP_CONTAINS(text_payload, {_string(RECORD_LEVEL_PATTERN)}) AS level_line
   FROM keyed
   WHERE text_payload IS NOT NULL
 ),
@@ -560,16 +566,24 @@ continued AS (
     -- a bare line within `reassemble.RECORD_STEP` of a record's head or of a line that continues it
     may_continue AND IFNULL(LAG(opens_record OR may_continue) OVER ({line_order}), FALSE)
       AND TIMESTAMP_DIFF(timestamp, LAG(timestamp) OVER ({line_order}), MICROSECOND) <= {record_step}
-      AS continues_record
+      AS continues_record,
+    -- a level line within `reassemble.PREAMBLE_STEP` of the preamble before it (`reassemble._prefaces`)
+    level_line AND IFNULL(LAG(preamble) OVER ({line_order}), FALSE)
+      AND TIMESTAMP_DIFF(timestamp, LAG(timestamp) OVER ({line_order}), MICROSECOND) < {preamble_step}
+      AS prefaced
   FROM text_lines
+),
+prefacing AS (
+  SELECT *, IFNULL(LEAD(prefaced) OVER ({line_order}), FALSE) AS prefaces FROM continued
 ),
 lines AS (
   SELECT
-    insert_id, timestamp, log_name, instance, resource_labels, execution, header OR continues_record AS header,
-    says_nothing,
+    insert_id, timestamp, log_name, instance, resource_labels, execution,
+    header OR continues_record OR prefaces AS header, says_nothing,
     -- the line after a Rust panic's `… panicked at src/main.rs:5:5:` is its message, whatever it says
-    maybe_line OR IFNULL(LAG(opens_message) OVER ({line_order}), FALSE) OR continues_record AS maybe_traceback
-  FROM continued
+    maybe_line OR IFNULL(LAG(opens_message) OVER ({line_order}), FALSE) OR continues_record OR prefaces OR prefaced
+      AS maybe_traceback
+  FROM prefacing
 ),
 steps AS (
   SELECT
