@@ -274,8 +274,6 @@ class EntryParser:
         ):
             return None
         text = payload.kind == "text"
-        if text and is_preamble(message):
-            return None  # the first line of a record that may follow it (`reassemble.join_preambles`)
         if not (
             self._quiet_short(message, text) if len(message) <= _SHORT_TEXT else self._quiet(message, text)
         ):
@@ -305,8 +303,11 @@ class EntryParser:
         )
 
     def _quiet(self, message: str, text: bool) -> bool:
-        """Whether a message shows nothing that may raise its entry to WARNING (or, `text`, no traceback piece):
-        one line, not starting a JSON text or a comment, no ANSI code, nothing `levels.may_raise` finds."""
+        """Whether a message shows nothing that may raise its entry to WARNING (or, `text`, no traceback piece
+        and no record's first line, `levels.is_preamble`, which reassembly joins to the record after it): one
+        line, not starting a JSON text or a comment, no ANSI code, nothing `levels.may_raise` finds."""
+        if text and is_preamble(message):
+            return False
         if (
             message[:1].isspace()
             or message.lstrip()[:1] in ("#", "{")
