@@ -121,6 +121,13 @@ class EntriesConfig(_Section):
         gt=0,
         description="Largest gap between two lines of one split traceback (its last line can lag seconds).",
     )
+    workers: int = Field(
+        default=0,
+        ge=0,
+        le=64,
+        description="Processes that decode and parse an NDJSON export's lines after its first 10,000: "
+        "0 starts one per usable core (at most 4, none on a single core), 1 keeps the scan in one process.",
+    )
 
 
 class RedactionConfig(_Section):

@@ -8,7 +8,7 @@ from __future__ import annotations
 import gc
 import math
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from typing import Any
@@ -17,16 +17,26 @@ from loggardener import __version__
 from loggardener.clustering.clusterer import Clusterer
 from loggardener.config import GardenerConfig
 from loggardener.entries.models import Event, LogEntry, Occurrences, Quiet, Severity
-from loggardener.entries.parse import EntryParser, MalformedEntry, parse_timestamp
+from loggardener.entries.parse import EntryParser, parse_timestamp
 from loggardener.entries.reassemble import GroupKey, Reassembler, may_neighbour_message, stream_key
 from loggardener.entries.redact import Redactor
 from loggardener.entries.stacks import StackParser
 from loggardener.linking.incidents import build_incidents
 from loggardener.linking.stage import Linker
+from loggardener.parallel import (
+    BATCH_LINES,
+    PARALLEL_AFTER,
+    LineOutcome,
+    ParallelParser,
+    ParserSettings,
+    parse_record,
+    worker_count,
+)
 from loggardener.prioritizing.impact import ScanContext
 from loggardener.prioritizing.rules import Prioritizer
 from loggardener.report import ScanReport, SkippedLine, Totals, Window
-from loggardener.sources.interface import EntrySource
+from loggardener.sources.file import decode_lines
+from loggardener.sources.interface import EntrySource, LineBatch, RawRecord
 
 MAX_MALFORMED_LISTED = 50
 MAX_SERVICES_LISTED = 20
@@ -105,6 +115,11 @@ class Scan:
         stacks = StackParser(config.entries.in_app_prefixes)
         redactor = Redactor(config.redaction.emails, config.redaction.extra_patterns)
         self._parser = EntryParser(redactor, stacks)
+        self._settings = ParserSettings(
+            tuple(config.entries.in_app_prefixes),
+            config.redaction.emails,
+            tuple(config.redaction.extra_patterns),
+        )
         self._redact = redactor.redact
         self._stacks = stacks
         self._reassembler = Reassembler(config.entries.reassembly_gap_seconds, stacks.parse)
@@ -143,6 +158,8 @@ class Scan:
         """Service → its revisions that answered some request below 500."""
         self.linker = Linker(config.issues.related_window_seconds)
         self._fast = fast_path and options.min_severity >= Severity.WARNING
+        self.parsed_elsewhere = 0
+        """Lines decoded and parsed by other processes (`parallel.ParallelParser`)."""
 
     def _skip(self, position: int, insert_id: str | None, reason: str, count: int = 1) -> None:
         self._skipped[reason] += count
@@ -182,37 +199,17 @@ class Scan:
     def _entries(self, source: EntrySource) -> Iterator[tuple[LogEntry | Quiet, Occurrences | None]]:
         start, end = self.options.window_bounds()
         services = set(self.options.services)
-        skim = self._parser.skim if self._fast else None
         # streams whose next line may be a Rust panic's message, a plain line the fast path would skim: it is
         # parsed in full, for the reassembler to read (`reassemble.may_neighbour_message`)
         awaiting: set[GroupKey] = set()
-        for record in source.records():
-            occurrences = record.occurrences
+        workers = worker_count(self.config.entries.workers)
+        parsed = (
+            self._parsed_in_parallel(source, awaiting, workers)
+            if workers
+            else self._parsed(source.records(), awaiting)
+        )
+        for entry, occurrences in parsed:
             weight = 1 if occurrences is None else occurrences.count
-            self._read += weight
-            if self._progress is not None and self._read // 500 != (self._read - weight) // 500:
-                self._progress(self._read)
-            if record.entry is None:
-                self._malformed(record.position, None, record.error or "unreadable")
-                continue
-            if occurrences is None and self._repeated(record.entry):
-                self._skip(record.position, self._redact(str(record.entry["insertId"])), "duplicate")
-                continue
-            entry: LogEntry | Quiet | None = None
-            if skim is not None and occurrences is None:
-                entry = skim(record.position, record.entry)
-                if entry is not None and awaiting and stream_key(entry) in awaiting:
-                    entry = None
-            if entry is None:
-                try:
-                    entry = self._parser.parse(record.position, record.entry)
-                except (MalformedEntry, ValueError, TypeError) as exc:
-                    insert_id = record.entry.get("insertId")
-                    where = f"{record.unit} {record.position}"
-                    self._malformed(
-                        record.position, insert_id if isinstance(insert_id, str) else None, f"{where}: {exc}"
-                    )
-                    continue
             if awaiting:
                 awaiting.discard(stream_key(entry))
             if isinstance(entry, LogEntry) and may_neighbour_message(entry):
@@ -247,13 +244,102 @@ class Scan:
                         self._healthy_services.add(service)
             yield entry, occurrences
 
-    def _repeated(self, raw: dict[str, Any]) -> bool:
+    def _parsed(
+        self, records: Iterable[RawRecord], awaiting: set[GroupKey]
+    ) -> Iterator[tuple[LogEntry | Quiet, Occurrences | None]]:
+        """The entries of `records`, in order: each read counted, the malformed and duplicates skipped."""
+        parser = self._parser
+        for record in records:
+            occurrences = record.occurrences
+            weight = 1 if occurrences is None else occurrences.count
+            self._read += weight
+            if self._progress is not None and self._read // 500 != (self._read - weight) // 500:
+                self._progress(self._read)
+            raw = record.entry
+            if raw is None:
+                self._malformed(record.position, None, record.error or "unreadable")
+                continue
+            if occurrences is None and self._repeated(raw.get("insertId"), raw.get("timestamp")):
+                self._skip(record.position, self._redact(str(raw["insertId"])), "duplicate")
+                continue
+            skim = self._fast and occurrences is None
+            entry = parse_record(parser, record.position, record.unit, raw, skim)
+            if skim and awaiting and type(entry) is Quiet and stream_key(entry) in awaiting:
+                entry = parse_record(parser, record.position, record.unit, raw, False)
+            if isinstance(entry, str):
+                insert_id = raw.get("insertId")
+                self._malformed(record.position, insert_id if isinstance(insert_id, str) else None, entry)
+                continue
+            yield entry, occurrences
+
+    def _parsed_in_parallel(
+        self, source: EntrySource, awaiting: set[GroupKey], workers: int
+    ) -> Iterator[tuple[LogEntry | Quiet, Occurrences | None]]:
+        """`_parsed` of the source's records, an NDJSON export's lines past its first `PARALLEL_AFTER`
+        decoded and parsed by `workers` other processes."""
+        pool: ParallelParser | None = None
+        lines = 0
+        try:
+            for item in source.batches(BATCH_LINES):
+                if isinstance(item, RawRecord):
+                    if pool is not None:
+                        yield from self._outcomes(pool.drain(), awaiting)
+                    yield from self._parsed((item,), awaiting)
+                    continue
+                lines += len(item.lines)
+                if pool is None and lines > PARALLEL_AFTER:
+                    pool = ParallelParser(self._settings, workers, self._fast)
+                if pool is None:
+                    yield from self._parsed(decode_lines(item), awaiting)
+                else:
+                    yield from self._outcomes(pool.submit(item), awaiting)
+            if pool is not None:
+                yield from self._outcomes(pool.drain(), awaiting)
+        finally:
+            if pool is not None:
+                pool.close()
+                if pool.broken is not None:
+                    source.stats.notes.append(
+                        f"a worker process parsing the export stopped ({pool.broken.rstrip('.')}): its lines and "
+                        "the rest were parsed in the scan's own process"
+                    )
+
+    def _outcomes(
+        self, parsed: Iterator[tuple[LineBatch, list[LineOutcome] | None]], awaiting: set[GroupKey]
+    ) -> Iterator[tuple[LogEntry | Quiet, Occurrences | None]]:
+        """`_parsed` of runs of lines the workers parsed (None: parsed here)."""
+        for batch, outcomes in parsed:
+            if outcomes is None:
+                yield from self._parsed(decode_lines(batch), awaiting)
+                continue
+            self.parsed_elsewhere += len(outcomes)
+            for outcome in outcomes:
+                self._read += 1
+                if self._progress is not None and self._read % 500 == 0:
+                    self._progress(self._read)
+                entry = outcome.parsed
+                if entry is None:
+                    self._malformed(outcome.position, None, outcome.error or "unreadable")
+                    continue
+                if self._repeated(outcome.insert_id, outcome.timestamp):
+                    self._skip(outcome.position, self._redact(str(outcome.insert_id)), "duplicate")
+                    continue
+                if awaiting and type(entry) is Quiet and stream_key(entry) in awaiting:
+                    (record,) = decode_lines(
+                        LineBatch(entry.position, [batch.lines[entry.position - batch.first]])
+                    )
+                    assert record.entry is not None, "the line decoded in the worker"
+                    entry = parse_record(self._parser, record.position, record.unit, record.entry, False)
+                if isinstance(entry, str):
+                    self._malformed(outcome.position, outcome.insert_id, entry)
+                    continue
+                yield entry, None
+
+    def _repeated(self, insert_id: Any, timestamp: Any) -> bool:
         """Whether an entry with this insertId and timestamp (as a moment: `…:01Z` is `…:01.000Z`) came among
         the latest `RECENT_IDS` to twice as many insertIds and timestamps. An insertId is kept with every
         timestamp it came with (Logging's key is both): entries of one insertId at two moments are two entries,
         each of which may come again."""
-        insert_id = raw.get("insertId")
-        timestamp = raw.get("timestamp")
         if not isinstance(insert_id, str) or not isinstance(timestamp, str) or not insert_id:
             return False
         recent = self._recent_ids

@@ -16,15 +16,15 @@ import re
 import sys
 import threading
 import zlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import IO, Any, cast
+from typing import IO, Any, TypeVar, cast
 
 import ijson
 import orjson
 
 from loggardener.errors import ExitCode, GardenerError, decode_reason
-from loggardener.sources.interface import EntrySource, RawRecord, SourceStats
+from loggardener.sources.interface import EntrySource, LineBatch, RawRecord, SourceStats
 
 _GZIP_MAGIC = b"\x1f\x8b"
 # Compressions given by mistake (an export is JSON or gzip): said by name, rather than "not an export".
@@ -37,6 +37,8 @@ _OTHER_COMPRESSIONS = (
 )
 # A tar archive (a .tar, or a .tar.gz once gunzipped) says "ustar" in its first member's header.
 _TAR_MAGIC_OFFSET, _TAR_MAGIC = 257, b"ustar"
+# What `FileSource._read` yields: records, or (`FileSource.batches`) records and runs of undecoded lines.
+_Item = TypeVar("_Item", RawRecord, RawRecord | LineBatch)
 # A compressed stream that stops early or holds garbage: what was read before it still counts.
 _BROKEN_STREAM = (EOFError, gzip.BadGzipFile, zlib.error)
 
@@ -60,6 +62,14 @@ class FileSource(EntrySource):
         return buffered
 
     def records(self) -> Iterator[RawRecord]:
+        return self._read(lambda text: _ndjson_records(text, self.path))
+
+    def batches(self, size: int) -> Iterator[RawRecord | LineBatch]:
+        """`records`, except that NDJSON comes as runs of `size` undecoded lines (`decode_lines`)."""
+        return self._read(lambda text: _ndjson_batches(text, self.path, size))
+
+    def _read(self, ndjson: Callable[[IO[str]], Iterator[_Item]]) -> Iterator[_Item]:
+        """The export's items; an NDJSON export's as `ndjson` reads them from its text."""
         stream = self._open()
         try:
             window = _peek(stream, self.path)
@@ -89,7 +99,7 @@ class FileSource(EntrySource):
                 elif _values_not_lines(window, encoding):
                     yield from _document_records(_Utf8(text), self.path)
                 else:
-                    yield from _ndjson_records(text, self.path)
+                    yield from ndjson(text)
             finally:
                 text.detach()  # the stream is closed below (standard input never)
                 self.stats.notes.extend(
@@ -552,25 +562,57 @@ def _ndjson_records(stream: IO[str], path: str) -> Iterator[RawRecord]:
         for line_number, line in enumerate(stream, start=1):
             if not line or line.isspace():  # (`line.strip()` would copy every line)
                 continue
-            try:
-                item, brackets = _decode(line)
-            except ValueError as exc:  # JSONDecodeError, or an integer past Python's 4,300-digit limit
-                yield RawRecord(line_number, None, f"line {line_number}: invalid JSON: {decode_reason(exc)}")
-                continue
-            except RecursionError:
-                yield RawRecord(line_number, None, f"line {line_number}: {_TOO_DEEP}")
-                continue
-            # a line with few brackets and no surrogate escape cannot need cleaning: skip the walk
-            if brackets <= MAX_DEPTH and "\\u" not in line:
-                yield (
-                    RawRecord(line_number, item) if type(item) is dict else _record(line_number, item, "line")
-                )
-            else:
-                yield _record(line_number, item, "line")
+            yield _line_record(line_number, line)
     except _BROKEN_STREAM as exc:
-        yield RawRecord(line_number + 1, None, f"line {line_number + 1}: input ends early: {_reason(exc)}")
+        yield _ended_early(line_number + 1, exc)
     except OSError as exc:
         raise GardenerError(f"cannot read {path}: {exc}", ExitCode.BAD_INPUT) from None
+
+
+def _ndjson_batches(stream: IO[str], path: str, size: int) -> Iterator[RawRecord | LineBatch]:
+    """`_ndjson_records`' lines in runs of `size`, undecoded (`decode_lines` decodes them)."""
+    line_number = 0
+    lines: list[str] = []
+    try:
+        for line_number, line in enumerate(stream, start=1):
+            lines.append(line)
+            if len(lines) == size:
+                yield LineBatch(line_number - size + 1, lines)
+                lines = []
+    except _BROKEN_STREAM as exc:
+        if lines:
+            yield LineBatch(line_number - len(lines) + 1, lines)
+        yield _ended_early(line_number + 1, exc)
+        return
+    except OSError as exc:
+        raise GardenerError(f"cannot read {path}: {exc}", ExitCode.BAD_INPUT) from None
+    if lines:
+        yield LineBatch(line_number - len(lines) + 1, lines)
+
+
+def decode_lines(batch: LineBatch) -> Iterator[RawRecord]:
+    """The records of a run of NDJSON lines, as `FileSource.records` gives them."""
+    for offset, line in enumerate(batch.lines):
+        if line and not line.isspace():
+            yield _line_record(batch.first + offset, line)
+
+
+def _line_record(line_number: int, line: str) -> RawRecord:
+    """The record of one NDJSON line (not blank)."""
+    try:
+        item, brackets = _decode(line)
+    except ValueError as exc:  # JSONDecodeError, or an integer past Python's 4,300-digit limit
+        return RawRecord(line_number, None, f"line {line_number}: invalid JSON: {decode_reason(exc)}")
+    except RecursionError:
+        return RawRecord(line_number, None, f"line {line_number}: {_TOO_DEEP}")
+    # a line with few brackets and no surrogate escape cannot need cleaning: skip the walk
+    if brackets <= MAX_DEPTH and "\\u" not in line and type(item) is dict:
+        return RawRecord(line_number, item)
+    return _record(line_number, item, "line")
+
+
+def _ended_early(line_number: int, exc: BaseException) -> RawRecord:
+    return RawRecord(line_number, None, f"line {line_number}: input ends early: {_reason(exc)}")
 
 
 # Each byte of a line mapped to "0" if it is a digit, "{" if it opens an object or array, "." otherwise: a run of

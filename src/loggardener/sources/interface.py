@@ -26,6 +26,14 @@ class RawRecord(NamedTuple):
     """Set by a source that aggregates: the entry stands for `occurrences.count` entries (see `Occurrences`)."""
 
 
+class LineBatch(NamedTuple):
+    """Lines of an NDJSON export read but not yet decoded (`sources.file.decode_lines` makes them records),
+    so that other processes can decode and parse them. `first` is the line number of `lines[0]`."""
+
+    first: int
+    lines: list[str]
+
+
 @dataclass
 class SourceStats:
     """What a source reports about its own reading (shown in the terminal and the worklog)."""
@@ -54,3 +62,8 @@ class EntrySource(ABC):
     @abstractmethod
     def records(self) -> Iterator[RawRecord]:
         """Stream the records. A malformed item is a RawRecord with `error` set, never an exception."""
+
+    def batches(self, size: int) -> Iterator[RawRecord | LineBatch]:
+        """The records, in order, except that a source reading NDJSON may give runs of up to `size` lines
+        undecoded (`LineBatch`), to be decoded and parsed in other processes."""
+        return self.records()

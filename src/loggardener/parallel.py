@@ -1,0 +1,176 @@
+"""Decoding and parsing an NDJSON export's lines in other processes.
+
+A scan spends most of its time turning lines into entries (`sources.file.decode_lines`, then
+`EntryParser.skim` or `parse`), and each line's entry depends on that line alone. `ParallelParser` sends runs
+of lines (`LineBatch`) to a pool of worker processes and gives back what became of each line, in the input's
+order; the scan's own process reads the input and does everything that depends on order (duplicates,
+reassembly, clustering). The entries are the ones one process makes: the parser is pure, and its caches too.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import signal
+from collections import deque
+from collections.abc import Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass
+from typing import Any, NamedTuple
+
+from loggardener.entries.models import LogEntry, MalformedEntry, Quiet
+from loggardener.entries.parse import EntryParser
+from loggardener.entries.redact import Redactor
+from loggardener.entries.stacks import StackParser
+from loggardener.sources.file import decode_lines
+from loggardener.sources.interface import LineBatch
+
+BATCH_LINES = 1_000
+"""Lines sent to a worker at a time."""
+PARALLEL_AFTER = 10_000
+"""Lines a scan reads in its own process before it starts workers: starting them costs more than a smaller
+export's parse."""
+MAX_WORKERS = 4
+"""Beyond this many workers, the scan's own process (reassembly, clustering) is what it waits for."""
+
+
+@dataclass(frozen=True)
+class ParserSettings:
+    """What makes an `EntryParser`, sent to each worker (a parser holds compiled patterns and caches)."""
+
+    in_app_prefixes: tuple[str, ...]
+    emails: bool
+    extra_patterns: tuple[str, ...]
+
+    def parser(self) -> EntryParser:
+        return EntryParser(
+            Redactor(self.emails, self.extra_patterns), StackParser(list(self.in_app_prefixes))
+        )
+
+
+Parsed = LogEntry | Quiet | str
+"""What became of a readable record: its entry (`Quiet` when skimmed), or why it is malformed."""
+
+
+def parse_record(parser: EntryParser, position: int, unit: str, raw: dict[str, Any], skim: bool) -> Parsed:
+    """The entry of a decoded record: skimmed (`skim`) when the fast path can tell it, else parsed; or the
+    reason, as `line N: …`, that it is malformed."""
+    entry = parser.skim(position, raw) if skim else None
+    if entry is not None:
+        return entry
+    try:
+        return parser.parse(position, raw)
+    except (MalformedEntry, ValueError, TypeError) as exc:
+        return f"{unit} {position}: {exc}"
+
+
+class LineOutcome(NamedTuple):
+    """What a worker made of one line that is not blank."""
+
+    position: int
+    insert_id: str | None
+    """The line's insertId and timestamp when they are text: the scan's own process finds duplicates."""
+    timestamp: str | None
+    parsed: Parsed | None
+    """None when the line is no readable record: `error` says why."""
+    error: str | None = None
+
+
+def usable_cores() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+def worker_count(asked: int) -> int:
+    """Workers for `entries.workers`: `asked`, or (0) one per usable core, none on one core."""
+    if asked:
+        return asked if asked > 1 else 0
+    cores = usable_cores()
+    return min(cores, MAX_WORKERS) if cores > 1 else 0
+
+
+_parser: EntryParser | None = None
+
+
+def _start_worker(settings: ParserSettings) -> None:
+    global _parser
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C stops the scan's own process, which stops workers
+    _parser = settings.parser()
+
+
+def _parse_batch(batch: LineBatch, skim: bool) -> list[LineOutcome]:
+    parser = _parser
+    assert parser is not None, "a worker parses only after `_start_worker`"
+    outcomes: list[LineOutcome] = []
+    for record in decode_lines(batch):
+        raw = record.entry
+        if raw is None:
+            outcomes.append(LineOutcome(record.position, None, None, None, record.error))
+            continue
+        insert_id, timestamp = raw.get("insertId"), raw.get("timestamp")
+        outcomes.append(
+            LineOutcome(
+                record.position,
+                insert_id if isinstance(insert_id, str) else None,
+                timestamp if isinstance(timestamp, str) else None,
+                parse_record(parser, record.position, record.unit, raw, skim),
+            )
+        )
+    return outcomes
+
+
+class ParallelParser:
+    """A pool of `workers` processes parsing runs of lines; at most two runs per worker wait at a time, so
+    memory stays bounded however long the export."""
+
+    def __init__(self, settings: ParserSettings, workers: int, skim: bool) -> None:
+        context = multiprocessing.get_context("forkserver")  # no fork of a process that runs threads
+        context.set_forkserver_preload([__name__])
+        self._pool = ProcessPoolExecutor(
+            workers, mp_context=context, initializer=_start_worker, initargs=(settings,)
+        )
+        self._limit = 2 * workers
+        self._skim = skim
+        self._pending: deque[tuple[LineBatch, Future[list[LineOutcome]]]] = deque()
+        self.broken: str | None = None
+        """Why the workers stopped, when one died (killed, out of memory): the rest is parsed in process."""
+
+    def submit(self, batch: LineBatch) -> Iterator[tuple[LineBatch, list[LineOutcome] | None]]:
+        """Queue `batch`; give back, in order, the runs parsed meanwhile, once too many wait (None: a run
+        the workers could not parse, to be parsed in the scan's own process)."""
+        future = _failed()
+        if self.broken is None:
+            try:
+                future = self._pool.submit(_parse_batch, batch, self._skim)
+            except BrokenProcessPool as exc:  # a worker died since the last run came back
+                self.broken = str(exc) or type(exc).__name__
+        self._pending.append((batch, future))
+        while len(self._pending) > self._limit:
+            yield self._next()
+
+    def drain(self) -> Iterator[tuple[LineBatch, list[LineOutcome] | None]]:
+        """Every queued run, in order."""
+        while self._pending:
+            yield self._next()
+
+    def _next(self) -> tuple[LineBatch, list[LineOutcome] | None]:
+        batch, future = self._pending.popleft()
+        if self.broken is not None and not future.done():
+            return batch, None
+        try:
+            return batch, future.result()
+        except BrokenProcessPool as exc:
+            self.broken = self.broken or str(exc) or type(exc).__name__
+            return batch, None
+
+    def close(self) -> None:
+        self._pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _failed() -> Future[list[LineOutcome]]:
+    future: Future[list[LineOutcome]] = Future()
+    future.set_exception(BrokenProcessPool("the workers stopped"))
+    return future

@@ -1,0 +1,258 @@
+"""Parsing an NDJSON export in worker processes (`parallel.ParallelParser`): the same reports as one process.
+
+Each comparison scans the same export with `entries.workers = 1` (one process) and `= 2`, and compares
+everything a run writes (`test_fast_path.outputs`): the JSON report, the worklog, and every input line's
+assignment, in order. The pipeline's thresholds are lowered so that small exports cross many runs of lines.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import os
+import signal
+from collections.abc import Iterator
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from la_support import synthetic
+from loggardener import pipeline
+from loggardener.config import GardenerConfig
+from loggardener.entries.models import Severity
+from loggardener.parallel import LineOutcome, ParallelParser, ParserSettings, worker_count
+from loggardener.pipeline import Scan, ScanOptions
+from loggardener.sources.file import FileSource, decode_lines
+from loggardener.sources.interface import EntrySource, LineBatch, RawRecord
+from test_fast_path import _entry, assert_same, outputs
+
+ONE_PROCESS = GardenerConfig.model_validate({"entries": {"workers": 1}})
+TWO_WORKERS = GardenerConfig.model_validate({"entries": {"workers": 2}})
+_START = datetime(2026, 11, 21, 6, tzinfo=timezone.utc)
+
+
+@pytest.fixture(autouse=True)
+def short_runs(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Workers from the 30th line on, 7 lines at a time."""
+    monkeypatch.setattr(pipeline, "PARALLEL_AFTER", 30)
+    monkeypatch.setattr(pipeline, "BATCH_LINES", 7)
+
+
+def _compare(path: Path, fast: bool = True, **options: Any) -> None:
+    serial = outputs(FileSource(path), fast, ONE_PROCESS, **options)
+    parallel = outputs(FileSource(path), fast, TWO_WORKERS, **options)
+    assert_same(parallel, serial)
+
+
+def _parallel_scan(path: Path, config: GardenerConfig = TWO_WORKERS) -> Scan:
+    scan = Scan(config, ScanOptions(now=_START + timedelta(days=1)))
+    scan.run(FileSource(path))
+    return scan
+
+
+def _lines(entries: list[dict[str, Any]], extras: list[tuple[int, str]]) -> str:
+    lines = [json.dumps(entry) for entry in entries]
+    for index, extra in sorted(extras, reverse=True):
+        lines.insert(min(index, len(lines)), extra)
+    return "\n".join(lines) + "\n"
+
+
+# Lines that are no entry, or the same entry again: each is counted, and said, where it stands.
+_EXTRAS = st.sampled_from(
+    [
+        "",
+        "   ",
+        "{not json",
+        "[1, 2]",
+        '"just text"',
+        '{"insertId": "dup", "timestamp": "2026-11-21T06:00:00Z", "severity": "ERROR", "textPayload": "x failed"}',
+        '{"insertId": "dup", "timestamp": "2026-11-21T06:00:00.000Z", "textPayload": "\\ud800 lone"}',
+        '{"timestamp": 7, "severity": "ERROR", "textPayload": "boom"}',
+        '{"timestamp": "2026-11-21T06:00:01Z", "severity": "ERROR", "textPayload": "' + "[" * 70 + '"}',
+        "[" * 80 + "]" * 80,
+    ]
+)
+
+
+@settings(max_examples=6, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.lists(st.integers(0, 300), min_size=40, max_size=60).flatmap(
+        lambda seeds: st.tuples(
+            st.tuples(*(_entry(index) for index in range(len(seeds)))),
+            st.lists(st.tuples(st.integers(0, len(seeds)), _EXTRAS), max_size=12),
+            st.sampled_from([Severity.WARNING, Severity.ERROR]),
+        )
+    )
+)
+def test_generated_exports_report_the_same(
+    tmp_path_factory: pytest.TempPathFactory, drawn: tuple[Any, list[tuple[int, str]], Severity]
+) -> None:
+    entries, extras, threshold = drawn
+    path = tmp_path_factory.mktemp("export") / "export.ndjson"
+    path.write_text(_lines(list(entries), extras), encoding="utf-8")
+    _compare(path, min_severity=threshold)
+
+
+@pytest.mark.parametrize(
+    "options", [{}, {"services": ("orders-api",)}, {"min_severity": Severity.CRITICAL}, {"fast": False}]
+)
+def test_a_realistic_export_reports_the_same(tmp_path: Path, options: dict[str, Any]) -> None:
+    entries = list(synthetic().realistic(1500, seed=11))
+    path = tmp_path / "export.ndjson"
+    path.write_text(_lines(entries, [(700, "{broken"), (701, ""), (900, json.dumps(entries[899]))]), "utf-8")
+    fast = options.pop("fast", True)
+    _compare(path, fast, **options)
+    scan = _parallel_scan(path)
+    assert scan.parsed_elsewhere > 1000  # the workers did parse
+
+
+def test_a_compressed_export_cut_short_reports_the_same(tmp_path: Path) -> None:
+    entries = list(synthetic().realistic(600, seed=3))
+    whole = gzip.compress(_lines(entries, []).encode())
+    path = tmp_path / "export.ndjson.gz"
+    path.write_bytes(whole[: len(whole) * 2 // 3])
+    _compare(path)
+    totals = _parallel_scan(path).totals
+    assert "input ends early" in totals.malformed[-1].error
+
+
+def _panic_lines(streams: int) -> list[dict[str, Any]]:
+    """Rust panics on stderr, each followed 1 ms later by its message, a plain line the fast path would skim."""
+    entries = []
+    for index in range(streams):
+        moment = _START + timedelta(seconds=index)
+        resource = {"type": "k8s_container", "labels": {"pod_name": f"p-{index % 3}", "container_name": "c"}}
+        for offset, text in enumerate(
+            [
+                f"thread 'tokio-runtime-worker' panicked at src/worker.rs:{40 + index % 5}:9:",
+                f"called `Option::unwrap()` on a `None` value (job {index})",
+                "note: run with `RUST_BACKTRACE=1` environment variable to display a backtrace",
+            ]
+        ):
+            entries.append(
+                {
+                    "insertId": f"r{index}-{offset}",
+                    "timestamp": (moment + timedelta(milliseconds=offset)).strftime("%Y-%m-%dT%H:%M:%S.%fZ"),
+                    "logName": "projects/p/logs/stderr",
+                    "resource": resource,
+                    "labels": {"k8s-pod/app": "worker"},
+                    "textPayload": text,
+                }
+            )
+    return entries
+
+
+def test_a_panic_and_its_message_in_two_runs_of_lines_report_the_same(tmp_path: Path) -> None:
+    path = tmp_path / "panics.ndjson"
+    path.write_text(_lines(_panic_lines(40), []), encoding="utf-8")
+    _compare(path)
+    report = _parallel_scan(path)
+    assert report.parsed_elsewhere > 0
+
+
+def test_the_batches_decode_to_the_records(tmp_path: Path) -> None:
+    text = _lines(list(synthetic().realistic(50, seed=2)), [(3, ""), (9, "{x"), (20, "[" * 70 + "]" * 70)])
+    path = tmp_path / "e.ndjson"
+    path.write_text(text + '{"a": "\\ud83d"}\n', encoding="utf-8")
+    from_batches: list[RawRecord] = []
+    for item in FileSource(path).batches(4):
+        from_batches.extend(decode_lines(item) if isinstance(item, LineBatch) else [item])
+    assert from_batches == list(FileSource(path).records())
+
+
+def test_worker_count_follows_the_setting(monkeypatch: pytest.MonkeyPatch) -> None:
+    assert worker_count(1) == 0
+    assert worker_count(3) == 3
+    monkeypatch.setattr(os, "sched_getaffinity", lambda _pid: {0}, raising=False)
+    assert worker_count(0) == 0
+    monkeypatch.setattr(os, "sched_getaffinity", lambda _pid: set(range(16)), raising=False)
+    assert worker_count(0) == 4
+
+
+def _without_notes(report: str) -> dict[str, Any]:
+    """A JSON report without the note that a worker stopped."""
+    data: dict[str, Any] = json.loads(report)
+    data["notes"] = [note for note in data["notes"] if not note.startswith("a worker process")]
+    return data
+
+
+def _descendants() -> set[int]:
+    """This process's descendants (Linux: /proc)."""
+    parents: dict[int, int] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            parents[int(entry.name)] = int(fields[1])
+    found, frontier = set(), {os.getpid()}
+    while frontier:
+        frontier = {pid for pid, parent in parents.items() if parent in frontier} - found
+        found |= frontier
+    return found
+
+
+class _KillingSource(EntrySource):
+    """An export whose reading kills every worker once they have parsed a few runs of lines."""
+
+    def __init__(self, path: Path) -> None:
+        self._file = FileSource(path)
+        self.stats = self._file.stats
+
+    def records(self) -> Iterator[RawRecord]:
+        return self._file.records()
+
+    def batches(self, size: int) -> Iterator[RawRecord | LineBatch]:
+        before = _descendants()
+        for number, item in enumerate(self._file.batches(size)):
+            if number == 12:
+                for pid in _descendants() - before:
+                    os.kill(pid, signal.SIGKILL)
+            yield item
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="finds the workers through /proc")
+def test_a_killed_worker_costs_no_entry(tmp_path: Path) -> None:
+    entries = list(synthetic().realistic(400, seed=4))
+    path = tmp_path / "export.ndjson"
+    path.write_text(_lines(entries, []), encoding="utf-8")
+    serial = outputs(FileSource(path), True, ONE_PROCESS)
+    source = _KillingSource(path)
+    killed = outputs(source, True, TWO_WORKERS)
+    (note,) = source.stats.notes
+    assert note.startswith("a worker process parsing the export stopped (")
+    assert note in json.loads(killed[0])["notes"]
+    assert _without_notes(killed[0]) == _without_notes(serial[0])
+    assert killed[2] == serial[2]
+
+
+def test_the_pool_gives_runs_back_in_order() -> None:
+    settings_ = ParserSettings((), True, ())
+    lines = [
+        json.dumps(
+            {
+                "insertId": str(n),
+                "timestamp": "2026-11-21T06:00:00Z",
+                "severity": "ERROR",
+                "textPayload": f"e{n}",
+            }
+        )
+        for n in range(40)
+    ]
+    pool = ParallelParser(settings_, 2, skim=True)
+    try:
+        got: list[LineOutcome] = []
+        for start in range(0, 40, 5):
+            for _, outcomes in pool.submit(LineBatch(start + 1, lines[start : start + 5])):
+                got.extend(outcomes or [])
+        for _, outcomes in pool.drain():
+            got.extend(outcomes or [])
+    finally:
+        pool.close()
+    assert [o.position for o in got] == list(range(1, 41))
+    assert [o.insert_id for o in got] == [str(n) for n in range(40)]
