@@ -176,7 +176,7 @@ def test_worker_count_follows_the_setting(monkeypatch: pytest.MonkeyPatch) -> No
 def _without_notes(report: str) -> dict[str, Any]:
     """A JSON report without the note that a worker stopped."""
     data: dict[str, Any] = json.loads(report)
-    data["notes"] = [note for note in data["notes"] if not note.startswith("a worker process")]
+    data["notes"] = [note for note in data["notes"] if not note.startswith("parsing in worker processes")]
     return data
 
 
@@ -225,7 +225,7 @@ def test_a_killed_worker_costs_no_entry(tmp_path: Path) -> None:
     source = _KillingSource(path)
     killed = outputs(source, True, TWO_WORKERS)
     (note,) = source.stats.notes
-    assert note.startswith("a worker process parsing the export stopped (")
+    assert note.startswith("parsing in worker processes stopped (")
     assert note in json.loads(killed[0])["notes"]
     assert _without_notes(killed[0]) == _without_notes(serial[0])
     assert killed[2] == serial[2]

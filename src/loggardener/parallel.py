@@ -127,8 +127,12 @@ class ParallelParser:
     memory stays bounded however long the export."""
 
     def __init__(self, settings: ParserSettings, workers: int, skim: bool) -> None:
-        context = multiprocessing.get_context("forkserver")  # no fork of a process that runs threads
-        context.set_forkserver_preload([__name__])
+        # no fork of a process that may run threads (a progress display): a clean process forks the workers
+        if "forkserver" in multiprocessing.get_all_start_methods():
+            context = multiprocessing.get_context("forkserver")
+            context.set_forkserver_preload([__name__])
+        else:  # Windows
+            context = multiprocessing.get_context("spawn")
         self._pool = ProcessPoolExecutor(
             workers, mp_context=context, initializer=_start_worker, initargs=(settings,)
         )
@@ -136,7 +140,8 @@ class ParallelParser:
         self._skim = skim
         self._pending: deque[tuple[LineBatch, Future[list[LineOutcome]]]] = deque()
         self.broken: str | None = None
-        """Why the workers stopped, when one died (killed, out of memory): the rest is parsed in process."""
+        """Why the workers stopped (one was killed, ran out of memory, or none could start): the rest is parsed
+        in the scan's own process."""
 
     def submit(self, batch: LineBatch) -> Iterator[tuple[LineBatch, list[LineOutcome] | None]]:
         """Queue `batch`; give back, in order, the runs parsed meanwhile, once too many wait (None: a run
@@ -145,7 +150,8 @@ class ParallelParser:
         if self.broken is None:
             try:
                 future = self._pool.submit(_parse_batch, batch, self._skim)
-            except BrokenProcessPool as exc:  # a worker died since the last run came back
+            except (BrokenProcessPool, OSError, RuntimeError) as exc:
+                # a worker died since the last run came back; or none can start (no processes or threads left)
                 self.broken = str(exc) or type(exc).__name__
         self._pending.append((batch, future))
         while len(self._pending) > self._limit:

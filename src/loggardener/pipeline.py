@@ -300,8 +300,8 @@ class Scan:
                 pool.close()
                 if pool.broken is not None:
                     source.stats.notes.append(
-                        f"a worker process parsing the export stopped ({pool.broken.rstrip('.')}): its lines and "
-                        "the rest were parsed in the scan's own process"
+                        f"parsing in worker processes stopped ({pool.broken.rstrip('.')}): their lines and the rest "
+                        "were parsed in the scan's own process"
                     )
 
     def _outcomes(
