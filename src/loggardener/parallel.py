@@ -17,6 +17,7 @@ from collections.abc import Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
+from multiprocessing.context import BaseContext
 from typing import Any, NamedTuple
 
 from loggardener.entries.models import LogEntry, MalformedEntry, Quiet
@@ -128,9 +129,11 @@ class ParallelParser:
 
     def __init__(self, settings: ParserSettings, workers: int, skim: bool) -> None:
         # no fork of a process that may run threads (a progress display): a clean process forks the workers
+        context: BaseContext
         if "forkserver" in multiprocessing.get_all_start_methods():
-            context = multiprocessing.get_context("forkserver")
-            context.set_forkserver_preload([__name__])
+            forkserver = multiprocessing.get_context("forkserver")
+            forkserver.set_forkserver_preload([__name__])
+            context = forkserver
         else:  # Windows
             context = multiprocessing.get_context("spawn")
         self._pool = ProcessPoolExecutor(
