@@ -256,3 +256,27 @@ def test_the_pool_gives_runs_back_in_order() -> None:
         pool.close()
     assert [o.position for o in got] == list(range(1, 41))
     assert [o.insert_id for o in got] == [str(n) for n in range(40)]
+
+
+def test_a_platform_without_worker_processes_scans_in_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """As in a container without /dev/shm, where multiprocessing has no semaphores."""
+    import concurrent.futures.process
+
+    def no_semaphores() -> None:
+        raise NotImplementedError("This platform lacks a functioning sem_open implementation")
+
+    entries = list(synthetic().realistic(200, seed=6))
+    path = tmp_path / "export.ndjson"
+    path.write_text(_lines(entries, []), encoding="utf-8")
+    serial = outputs(FileSource(path), True, ONE_PROCESS)
+    monkeypatch.setattr(concurrent.futures.process, "_check_system_limits", no_semaphores)
+    source = FileSource(path)
+    alone = outputs(source, True, TWO_WORKERS)
+    assert source.stats.notes == [
+        "parsing in worker processes stopped (This platform lacks a functioning sem_open implementation): "
+        "their lines and the rest were parsed in the scan's own process"
+    ]
+    assert _without_notes(alone[0]) == _without_notes(serial[0])
+    assert alone[2] == serial[2]

@@ -128,34 +128,29 @@ class ParallelParser:
     memory stays bounded however long the export."""
 
     def __init__(self, settings: ParserSettings, workers: int, skim: bool) -> None:
-        # no fork of a process that may run threads (a progress display): a clean process forks the workers
-        context: BaseContext
-        if "forkserver" in multiprocessing.get_all_start_methods():
-            forkserver = multiprocessing.get_context("forkserver")
-            forkserver.set_forkserver_preload([__name__])
-            context = forkserver
-        else:  # Windows
-            context = multiprocessing.get_context("spawn")
-        self._pool = ProcessPoolExecutor(
-            workers, mp_context=context, initializer=_start_worker, initargs=(settings,)
-        )
         self._limit = 2 * workers
         self._skim = skim
         self._pending: deque[tuple[LineBatch, Future[list[LineOutcome]]]] = deque()
         self.broken: str | None = None
         """Why the workers stopped (one was killed, ran out of memory, or none could start): the rest is parsed
         in the scan's own process."""
+        self._pool: ProcessPoolExecutor | None = None
+        try:
+            self._pool = ProcessPoolExecutor(
+                workers, mp_context=_start_method(), initializer=_start_worker, initargs=(settings,)
+            )
+        except _CANNOT_START as exc:  # no working semaphores (a container without /dev/shm)
+            self.broken = _reason(exc)
 
     def submit(self, batch: LineBatch) -> Iterator[tuple[LineBatch, list[LineOutcome] | None]]:
         """Queue `batch`; give back, in order, the runs parsed meanwhile, once too many wait (None: a run
         the workers could not parse, to be parsed in the scan's own process)."""
         future = _failed()
-        if self.broken is None:
+        if self.broken is None and self._pool is not None:
             try:
                 future = self._pool.submit(_parse_batch, batch, self._skim)
-            except (BrokenProcessPool, OSError, RuntimeError) as exc:
-                # a worker died since the last run came back; or none can start (no processes or threads left)
-                self.broken = str(exc) or type(exc).__name__
+            except _CANNOT_START as exc:  # a worker died since the last run came back, or none can start
+                self.broken = _reason(exc)
         self._pending.append((batch, future))
         while len(self._pending) > self._limit:
             yield self._next()
@@ -172,11 +167,31 @@ class ParallelParser:
         try:
             return batch, future.result()
         except BrokenProcessPool as exc:
-            self.broken = self.broken or str(exc) or type(exc).__name__
+            self.broken = self.broken or _reason(exc)
             return batch, None
 
     def close(self) -> None:
-        self._pool.shutdown(wait=True, cancel_futures=True)
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+
+
+# What stops workers from starting or running: a worker killed (BrokenProcessPool), no processes, threads or
+# semaphores left (OSError, RuntimeError), a platform without them (NotImplementedError, ImportError).
+_CANNOT_START = (BrokenProcessPool, OSError, RuntimeError, NotImplementedError, ImportError)
+
+
+def _reason(exc: BaseException) -> str:
+    return " ".join(str(exc).split()) or type(exc).__name__
+
+
+def _start_method() -> BaseContext:
+    """A forkserver: a clean process forks the workers (the scan's own may run threads, a progress display,
+    which a fork would copy mid-step); spawn where there is none (Windows)."""
+    if "forkserver" not in multiprocessing.get_all_start_methods():
+        return multiprocessing.get_context("spawn")
+    forkserver = multiprocessing.get_context("forkserver")
+    forkserver.set_forkserver_preload([__name__])
+    return forkserver
 
 
 def _failed() -> Future[list[LineOutcome]]:
