@@ -26,6 +26,7 @@ from loggardener.linking.stage import Linker
 from loggardener.parallel import (
     BATCH_LINES,
     PARALLEL_AFTER,
+    YOUNG_COLLECTION_EVERY,
     LineOutcome,
     ParallelParser,
     ParserSettings,
@@ -424,10 +425,8 @@ class Scan:
         self._batch_lone_headers += reassembler.lone_headers * weight
 
     def run(self, source: EntrySource) -> ScanReport:
-        # Every entry is a fresh dict of dicts, nearly all dropped at once and none in a cycle: collecting the
-        # youngest generation every 20,000 allocations rather than 700 saves a few percent of the scan.
         thresholds = gc.get_threshold()
-        gc.set_threshold(max(thresholds[0], 20_000), *thresholds[1:])
+        gc.set_threshold(max(thresholds[0], YOUNG_COLLECTION_EVERY), *thresholds[1:])
         try:
             return self._run(source)
         finally:
