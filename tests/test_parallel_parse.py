@@ -280,3 +280,38 @@ def test_a_platform_without_worker_processes_scans_in_one(
     ]
     assert _without_notes(alone[0]) == _without_notes(serial[0])
     assert alone[2] == serial[2]
+
+
+def test_a_json_array_export_reports_the_same(tmp_path: Path) -> None:
+    """A source that decodes its own records (a JSON array) is parsed in the scan's process, in runs."""
+    entries = list(synthetic().realistic(300, seed=8))
+    path = tmp_path / "export.json"
+    path.write_text(json.dumps([*entries[:150], "not an entry", *entries[150:]]), encoding="utf-8")
+    _compare(path)
+    assert _parallel_scan(path).parsed_elsewhere == 0
+
+
+class _MixedSource(EntrySource):
+    """An export that gives every third run of lines as records it decoded itself, between runs it does not."""
+
+    def __init__(self, path: Path) -> None:
+        self._file = FileSource(path)
+        self.stats = self._file.stats
+
+    def records(self) -> Iterator[RawRecord]:
+        return self._file.records()
+
+    def batches(self, size: int) -> Iterator[RawRecord | LineBatch]:
+        for number, item in enumerate(self._file.batches(size)):
+            if isinstance(item, LineBatch) and number % 3 == 2:
+                yield from decode_lines(item)
+            else:
+                yield item
+
+
+def test_records_between_runs_of_lines_keep_their_place(tmp_path: Path) -> None:
+    entries = list(synthetic().realistic(600, seed=9))
+    path = tmp_path / "export.ndjson"
+    path.write_text(_lines(entries, [(100, "{x"), (101, "[]"), (400, json.dumps(entries[10]))]), "utf-8")
+    serial = outputs(FileSource(path), True, ONE_PROCESS)
+    assert_same(outputs(_MixedSource(path), True, TWO_WORKERS), serial)

@@ -280,12 +280,19 @@ class Scan:
         decoded and parsed by `workers` other processes."""
         pool: ParallelParser | None = None
         lines = 0
+        records: list[RawRecord] = []  # decoded by the source: parsed here, in runs
         try:
             for item in source.batches(BATCH_LINES):
                 if isinstance(item, RawRecord):
+                    records.append(item)
+                    if len(records) < BATCH_LINES:
+                        continue
+                if records:  # after the runs of lines before them
                     if pool is not None:
                         yield from self._outcomes(pool.drain(), awaiting)
-                    yield from self._parsed((item,), awaiting)
+                    yield from self._parsed(records, awaiting)
+                    records = []
+                if isinstance(item, RawRecord):
                     continue
                 lines += len(item.lines)
                 if pool is None and lines > PARALLEL_AFTER:
@@ -296,6 +303,7 @@ class Scan:
                     yield from self._outcomes(pool.submit(item), awaiting)
             if pool is not None:
                 yield from self._outcomes(pool.drain(), awaiting)
+            yield from self._parsed(records, awaiting)  # the source's last records
         finally:
             if pool is not None:
                 pool.close()
