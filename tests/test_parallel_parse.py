@@ -23,11 +23,11 @@ from hypothesis import strategies as st
 from la_support import synthetic
 from loggardener import pipeline
 from loggardener.config import GardenerConfig
-from loggardener.entries.models import Severity
+from loggardener.entries.models import Occurrences, Severity
 from loggardener.parallel import LineOutcome, ParallelParser, ParserSettings, worker_count
 from loggardener.pipeline import Scan, ScanOptions
 from loggardener.sources.file import FileSource, decode_lines
-from loggardener.sources.interface import EntrySource, LineBatch, RawRecord
+from loggardener.sources.interface import EntrySource, LineBatch, RawRecord, SourceStats
 from test_fast_path import _entry, assert_same, outputs
 
 ONE_PROCESS = GardenerConfig.model_validate({"entries": {"workers": 1}})
@@ -283,12 +283,12 @@ def test_a_platform_without_worker_processes_scans_in_one(
 
 
 def test_a_json_array_export_reports_the_same(tmp_path: Path) -> None:
-    """A source that decodes its own records (a JSON array) is parsed in the scan's process, in runs."""
+    """A source that decodes its own records (a JSON array) sends them to the workers in runs."""
     entries = list(synthetic().realistic(300, seed=8))
     path = tmp_path / "export.json"
     path.write_text(json.dumps([*entries[:150], "not an entry", *entries[150:]]), encoding="utf-8")
     _compare(path)
-    assert _parallel_scan(path).parsed_elsewhere == 0
+    assert _parallel_scan(path).parsed_elsewhere > 0
 
 
 class _MixedSource(EntrySource):
@@ -315,3 +315,29 @@ def test_records_between_runs_of_lines_keep_their_place(tmp_path: Path) -> None:
     path.write_text(_lines(entries, [(100, "{x"), (101, "[]"), (400, json.dumps(entries[10]))]), "utf-8")
     serial = outputs(FileSource(path), True, ONE_PROCESS)
     assert_same(outputs(_MixedSource(path), True, TWO_WORKERS), serial)
+
+
+class _CountingSource(EntrySource):
+    """Records a source decoded, every 40th one counted for 3 entries (as Log Analytics sends them)."""
+
+    def __init__(self, entries: list[dict[str, Any]]) -> None:
+        self._entries = entries
+        self.stats = SourceStats(description="counted entries", project="p")
+
+    def records(self) -> Iterator[RawRecord]:
+        for position, entry in enumerate(self._entries, start=1):
+            if position % 40:
+                yield RawRecord(position, entry, unit="entry")
+            else:
+                moment = datetime.fromisoformat(entry["timestamp"].replace("Z", "+00:00"))
+                counted = Occurrences(count=3, first=moment, last=moment + timedelta(seconds=2))
+                yield RawRecord(position, entry, unit="entry", occurrences=counted)
+
+
+def test_counted_records_keep_their_place() -> None:
+    entries = [entry for entry in synthetic().realistic(500, seed=12) if "timestamp" in entry]
+    serial = outputs(_CountingSource(entries), True, ONE_PROCESS)
+    scan = Scan(TWO_WORKERS, ScanOptions(now=_START))
+    scan.run(_CountingSource(entries))
+    assert scan.parsed_elsewhere > 0
+    assert_same(outputs(_CountingSource(entries), True, TWO_WORKERS), serial)

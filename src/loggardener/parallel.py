@@ -1,9 +1,9 @@
-"""Decoding and parsing an NDJSON export's lines in other processes.
+"""Decoding and parsing an export's entries in other processes.
 
 A scan spends most of its time turning lines into entries (`sources.file.decode_lines`, then
 `EntryParser.skim` or `parse`), and each line's entry depends on that line alone. `ParallelParser` sends runs
-of lines (`LineBatch`) to a pool of worker processes and gives back what became of each line, in the input's
-order; the scan's own process reads the input and does everything that depends on order (duplicates,
+of NDJSON lines (`LineBatch`), or of records a source decoded itself (a JSON array's), to a pool of worker
+processes and gives back what became of each, in the input's order; the scan's own process reads the input and does everything that depends on order (duplicates,
 reassembly, clustering). The entries are the ones one process makes: the parser is pure, and its caches too.
 """
 
@@ -14,7 +14,7 @@ import multiprocessing
 import os
 import signal
 from collections import deque
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
@@ -26,7 +26,7 @@ from loggardener.entries.parse import EntryParser
 from loggardener.entries.redact import Redactor
 from loggardener.entries.stacks import StackParser
 from loggardener.sources.file import decode_lines
-from loggardener.sources.interface import LineBatch
+from loggardener.sources.interface import LineBatch, RawRecord
 
 BATCH_LINES = 1_000
 """Lines sent to a worker at a time."""
@@ -71,14 +71,14 @@ def parse_record(parser: EntryParser, position: int, unit: str, raw: dict[str, A
 
 
 class LineOutcome(NamedTuple):
-    """What a worker made of one line that is not blank."""
+    """What a worker made of one record (a line that is not blank)."""
 
     position: int
     insert_id: str | None
     """The line's insertId and timestamp when they are text: the scan's own process finds duplicates."""
     timestamp: str | None
     parsed: Parsed | None
-    """None when the line is no readable record: `error` says why."""
+    """None when the record is unreadable: `error` says why."""
     error: str | None = None
 
 
@@ -107,11 +107,19 @@ def _start_worker(settings: ParserSettings) -> None:
     _parser = settings.parser()
 
 
-def _parse_batch(batch: LineBatch, skim: bool) -> list[LineOutcome]:
+Run = LineBatch | list[RawRecord]
+"""What a worker parses at a time: lines of an NDJSON export, or records a source decoded (a JSON array's)."""
+
+
+def records_of(run: Run) -> Iterable[RawRecord]:
+    return decode_lines(run) if isinstance(run, LineBatch) else run
+
+
+def _parse_run(run: Run, skim: bool) -> list[LineOutcome]:
     parser = _parser
     assert parser is not None, "a worker parses only after `_start_worker`"
     outcomes: list[LineOutcome] = []
-    for record in decode_lines(batch):
+    for record in records_of(run):
         raw = record.entry
         if raw is None:
             outcomes.append(LineOutcome(record.position, None, None, None, record.error))
@@ -135,7 +143,7 @@ class ParallelParser:
     def __init__(self, settings: ParserSettings, workers: int, skim: bool) -> None:
         self._limit = 2 * workers
         self._skim = skim
-        self._pending: deque[tuple[LineBatch, Future[list[LineOutcome]]]] = deque()
+        self._pending: deque[tuple[Run, Future[list[LineOutcome]]]] = deque()
         self.broken: str | None = None
         """Why the workers stopped (one was killed, ran out of memory, or none could start): the rest is parsed
         in the scan's own process."""
@@ -147,33 +155,33 @@ class ParallelParser:
         except _CANNOT_START as exc:  # no working semaphores (a container without /dev/shm)
             self.broken = _reason(exc)
 
-    def submit(self, batch: LineBatch) -> Iterator[tuple[LineBatch, list[LineOutcome] | None]]:
-        """Queue `batch`; give back, in order, the runs parsed meanwhile, once too many wait (None: a run
+    def submit(self, run: Run) -> Iterator[tuple[Run, list[LineOutcome] | None]]:
+        """Queue `run`; give back, in order, the runs parsed meanwhile, once too many wait (None: a run
         the workers could not parse, to be parsed in the scan's own process)."""
         future = _failed()
         if self.broken is None and self._pool is not None:
             try:
-                future = self._pool.submit(_parse_batch, batch, self._skim)
+                future = self._pool.submit(_parse_run, run, self._skim)
             except _CANNOT_START as exc:  # a worker died since the last run came back, or none can start
                 self.broken = _reason(exc)
-        self._pending.append((batch, future))
+        self._pending.append((run, future))
         while len(self._pending) > self._limit:
             yield self._next()
 
-    def drain(self) -> Iterator[tuple[LineBatch, list[LineOutcome] | None]]:
+    def drain(self) -> Iterator[tuple[Run, list[LineOutcome] | None]]:
         """Every queued run, in order."""
         while self._pending:
             yield self._next()
 
-    def _next(self) -> tuple[LineBatch, list[LineOutcome] | None]:
-        batch, future = self._pending.popleft()
+    def _next(self) -> tuple[Run, list[LineOutcome] | None]:
+        run, future = self._pending.popleft()
         if self.broken is not None and not future.done():
-            return batch, None
+            return run, None
         try:
-            return batch, future.result()
+            return run, future.result()
         except BrokenProcessPool as exc:
             self.broken = self.broken or _reason(exc)
-            return batch, None
+            return run, None
 
     def close(self) -> None:
         if self._pool is not None:

@@ -30,7 +30,9 @@ from loggardener.parallel import (
     LineOutcome,
     ParallelParser,
     ParserSettings,
+    Run,
     parse_record,
+    records_of,
     worker_count,
 )
 from loggardener.prioritizing.impact import ScanContext
@@ -68,6 +70,15 @@ class ScanOptions:
             end = self.until or self.now
             return (self.since or end - timedelta(hours=self.hours)), end
         return self.since, self.until
+
+
+def _record_at(run: Run, index: int, position: int) -> RawRecord:
+    """The record behind a worker's `index`-th outcome of `run`, at `position`: a line decoded again (the
+    outcomes of lines skip the blank ones), or the record itself."""
+    if isinstance(run, LineBatch):
+        (record,) = decode_lines(LineBatch(position, [run.lines[position - run.first]]))
+        return record
+    return run[index]
 
 
 def window_label(options: ScanOptions, start: datetime | None, end: datetime | None) -> str:
@@ -276,34 +287,44 @@ class Scan:
     def _parsed_in_parallel(
         self, source: EntrySource, awaiting: set[GroupKey], workers: int
     ) -> Iterator[tuple[LogEntry | Quiet, Occurrences | None]]:
-        """`_parsed` of the source's records, an NDJSON export's lines past its first `PARALLEL_AFTER`
-        decoded and parsed by `workers` other processes."""
+        """`_parsed` of the source's records, those past the first `PARALLEL_AFTER` decoded (NDJSON lines) and
+        parsed by `workers` other processes, in runs of `BATCH_LINES`."""
         pool: ParallelParser | None = None
-        lines = 0
-        records: list[RawRecord] = []  # decoded by the source: parsed here, in runs
+        read = 0
+
+        def dispatch(run: Run) -> Iterator[tuple[LogEntry | Quiet, Occurrences | None]]:
+            nonlocal pool, read
+            read += len(run.lines) if isinstance(run, LineBatch) else len(run)
+            if pool is None and read > PARALLEL_AFTER:
+                pool = ParallelParser(self._settings, workers, self._fast)
+            if pool is None:
+                yield from self._parsed(records_of(run), awaiting)
+            else:
+                yield from self._outcomes(pool.submit(run), awaiting)
+
+        records: list[RawRecord] = []  # decoded by the source (a JSON array's), sent in runs too
         try:
             for item in source.batches(BATCH_LINES):
-                if isinstance(item, RawRecord):
+                if isinstance(item, RawRecord) and item.occurrences is None:
                     records.append(item)
-                    if len(records) < BATCH_LINES:
-                        continue
-                if records:  # after the runs of lines before them
-                    if pool is not None:
-                        yield from self._outcomes(pool.drain(), awaiting)
-                    yield from self._parsed(records, awaiting)
-                    records = []
-                if isinstance(item, RawRecord):
+                    if len(records) == BATCH_LINES:
+                        yield from dispatch(records)
+                        records = []
                     continue
-                lines += len(item.lines)
-                if pool is None and lines > PARALLEL_AFTER:
-                    pool = ParallelParser(self._settings, workers, self._fast)
-                if pool is None:
-                    yield from self._parsed(decode_lines(item), awaiting)
-                else:
-                    yield from self._outcomes(pool.submit(item), awaiting)
+                if records:
+                    yield from dispatch(records)
+                    records = []
+                if isinstance(item, LineBatch):
+                    yield from dispatch(item)
+                    continue
+                # a counted entry (Log Analytics) is read here, after everything before it
+                if pool is not None:
+                    yield from self._outcomes(pool.drain(), awaiting)
+                yield from self._parsed((item,), awaiting)
+            if records:
+                yield from dispatch(records)
             if pool is not None:
                 yield from self._outcomes(pool.drain(), awaiting)
-            yield from self._parsed(records, awaiting)  # the source's last records
         finally:
             if pool is not None:
                 pool.close()
@@ -314,15 +335,15 @@ class Scan:
                     )
 
     def _outcomes(
-        self, parsed: Iterator[tuple[LineBatch, list[LineOutcome] | None]], awaiting: set[GroupKey]
+        self, parsed: Iterator[tuple[Run, list[LineOutcome] | None]], awaiting: set[GroupKey]
     ) -> Iterator[tuple[LogEntry | Quiet, Occurrences | None]]:
-        """`_parsed` of runs of lines the workers parsed (None: parsed here)."""
-        for batch, outcomes in parsed:
+        """`_parsed` of runs the workers parsed (None: a run to parse here)."""
+        for run, outcomes in parsed:
             if outcomes is None:
-                yield from self._parsed(decode_lines(batch), awaiting)
+                yield from self._parsed(records_of(run), awaiting)
                 continue
             self.parsed_elsewhere += len(outcomes)
-            for outcome in outcomes:
+            for index, outcome in enumerate(outcomes):
                 self._read += 1
                 if self._progress is not None and self._read % 500 == 0:
                     self._progress(self._read)
@@ -334,10 +355,8 @@ class Scan:
                     self._skip(outcome.position, self._redact(str(outcome.insert_id)), "duplicate")
                     continue
                 if awaiting and type(entry) is Quiet and stream_key(entry) in awaiting:
-                    (record,) = decode_lines(
-                        LineBatch(entry.position, [batch.lines[entry.position - batch.first]])
-                    )
-                    assert record.entry is not None, "the line decoded in the worker"
+                    record = _record_at(run, index, entry.position)
+                    assert record.entry is not None, "a worker read this record"
                     entry = parse_record(self._parser, record.position, record.unit, record.entry, False)
                 if isinstance(entry, str):
                     self._malformed(outcome.position, outcome.insert_id, entry)
