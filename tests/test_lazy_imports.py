@@ -22,3 +22,13 @@ def test_the_cli_loads_no_pipeline_for_help() -> None:
     probe = f"import sys, loggardener.cli; print(sorted(m for m in {heavy!r} if m in sys.modules))"
     loaded = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
     assert loaded.stdout.strip() == "[]"
+
+
+def test_the_pipeline_loads_multiprocessing_only_for_workers() -> None:
+    """A scan of a short export starts no worker: the pipeline imports no multiprocessing for it."""
+    probe = (
+        "import sys, loggardener.pipeline; "
+        "print(sorted(m for m in ('multiprocessing', 'concurrent.futures') if m in sys.modules))"
+    )
+    loaded = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert loaded.stdout.strip() == "[]"

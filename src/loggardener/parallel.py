@@ -3,23 +3,21 @@
 A scan spends most of its time turning lines into entries (`sources.file.decode_lines`, then
 `EntryParser.skim` or `parse`), and each line's entry depends on that line alone. `ParallelParser` sends runs
 of NDJSON lines (`LineBatch`), or of records a source decoded itself (a JSON array's), to a pool of worker
-processes and gives back what became of each, in the input's order; the scan's own process reads the input and does everything that depends on order (duplicates,
-reassembly, clustering). The entries are the ones one process makes: the parser is pure, and its caches too.
+processes and gives back what became of each, in the input's order; the scan's own process reads the input
+and does everything that depends on order (duplicates, reassembly, clustering). The entries are the ones one
+process makes: the parser is pure, and its caches too. (multiprocessing is imported only when a pool starts: a
+scan of a short export does not pay for it.)
 """
 
 from __future__ import annotations
 
 import gc
-import multiprocessing
 import os
 import signal
 from collections import deque
 from collections.abc import Iterable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
-from multiprocessing.context import BaseContext
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from loggardener.entries.models import LogEntry, MalformedEntry, Quiet
 from loggardener.entries.parse import EntryParser
@@ -27,6 +25,10 @@ from loggardener.entries.redact import Redactor
 from loggardener.entries.stacks import StackParser
 from loggardener.sources.file import decode_lines
 from loggardener.sources.interface import LineBatch, RawRecord
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future, ProcessPoolExecutor
+    from multiprocessing.context import BaseContext
 
 BATCH_LINES = 1_000
 """Lines sent to a worker at a time."""
@@ -148,6 +150,8 @@ class ParallelParser:
         """Why the workers stopped (one was killed, ran out of memory, or none could start): the rest is parsed
         in the scan's own process."""
         self._pool: ProcessPoolExecutor | None = None
+        from concurrent.futures import ProcessPoolExecutor
+
         try:
             self._pool = ProcessPoolExecutor(
                 workers, mp_context=_start_method(), initializer=_start_worker, initargs=(settings,)
@@ -174,6 +178,8 @@ class ParallelParser:
             yield self._next()
 
     def _next(self) -> tuple[Run, list[LineOutcome] | None]:
+        from concurrent.futures.process import BrokenProcessPool
+
         run, future = self._pending.popleft()
         if self.broken is not None and not future.done():
             return run, None
@@ -188,9 +194,10 @@ class ParallelParser:
             self._pool.shutdown(wait=True, cancel_futures=True)
 
 
-# What stops workers from starting or running: a worker killed (BrokenProcessPool), no processes, threads or
-# semaphores left (OSError, RuntimeError), a platform without them (NotImplementedError, ImportError).
-_CANNOT_START = (BrokenProcessPool, OSError, RuntimeError, NotImplementedError, ImportError)
+# What stops workers from starting or running: a worker killed (BrokenProcessPool, a RuntimeError), no
+# processes, threads or semaphores left (OSError, RuntimeError), a platform without them (NotImplementedError,
+# ImportError).
+_CANNOT_START = (OSError, RuntimeError, NotImplementedError, ImportError)
 
 
 def _reason(exc: BaseException) -> str:
@@ -200,6 +207,8 @@ def _reason(exc: BaseException) -> str:
 def _start_method() -> BaseContext:
     """A forkserver: a clean process forks the workers (the scan's own may run threads, a progress display,
     which a fork would copy mid-step); spawn where there is none (Windows)."""
+    import multiprocessing
+
     if "forkserver" not in multiprocessing.get_all_start_methods():
         return multiprocessing.get_context("spawn")
     forkserver = multiprocessing.get_context("forkserver")
@@ -208,6 +217,9 @@ def _start_method() -> BaseContext:
 
 
 def _failed() -> Future[list[LineOutcome]]:
+    from concurrent.futures import Future
+    from concurrent.futures.process import BrokenProcessPool
+
     future: Future[list[LineOutcome]] = Future()
     future.set_exception(BrokenProcessPool("the workers stopped"))
     return future
