@@ -11,6 +11,9 @@ import gzip
 import json
 import os
 import signal
+import subprocess
+import sys
+import time
 from collections.abc import Iterator
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -341,3 +344,69 @@ def test_counted_records_keep_their_place() -> None:
     scan.run(_CountingSource(entries))
     assert scan.parsed_elsewhere > 0
     assert_same(outputs(_CountingSource(entries), True, TWO_WORKERS), serial)
+
+
+_KILLED_SCAN = """
+import os, signal, sys
+from pathlib import Path
+from loggardener import pipeline
+from loggardener.config import GardenerConfig
+from loggardener.pipeline import Scan, ScanOptions
+from loggardener.sources.file import FileSource
+
+pipeline.PARALLEL_AFTER, pipeline.BATCH_LINES = 30, 7
+
+
+def descendants():
+    parents = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                parents[int(entry.name)] = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            except OSError:
+                pass
+    found, frontier = set(), {os.getpid()}
+    while frontier:
+        frontier = {pid for pid, parent in parents.items() if parent in frontier} - found
+        found |= frontier
+    return found
+
+
+class KilledMidway(FileSource):
+    def batches(self, size):
+        for number, item in enumerate(super().batches(size)):
+            if number == 20:
+                print(*sorted(descendants()), flush=True)
+                os.kill(os.getpid(), signal.SIGKILL)
+            yield item
+
+
+if __name__ == "__main__":
+    config = GardenerConfig.model_validate({"entries": {"workers": 2}})
+    Scan(config, ScanOptions()).run(KilledMidway(sys.argv[1]))
+"""
+
+
+def _running(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="finds the workers through /proc")
+def test_workers_end_when_the_scan_is_killed(tmp_path: Path) -> None:
+    """SIGKILL (the out-of-memory killer, a CI timeout) never lets a scan stop its pool: its workers end."""
+    path = tmp_path / "export.ndjson"
+    path.write_text(_lines(list(synthetic().realistic(400, seed=5)), []), encoding="utf-8")
+    script = tmp_path / "killed_scan.py"
+    script.write_text(_KILLED_SCAN, encoding="utf-8")
+    run = subprocess.run([sys.executable, str(script), str(path)], capture_output=True, text=True, timeout=60)
+    assert run.returncode == -signal.SIGKILL
+    started = [int(pid) for pid in run.stdout.split()]
+    assert started  # the forkserver, its workers and the resource tracker
+    deadline = time.monotonic() + 10
+    while any(_running(pid) for pid in started) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not [pid for pid in started if _running(pid)]

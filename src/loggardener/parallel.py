@@ -14,6 +14,8 @@ from __future__ import annotations
 import gc
 import os
 import signal
+import threading
+import time
 from collections import deque
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -38,6 +40,8 @@ export's parse."""
 YOUNG_COLLECTION_EVERY = 20_000
 """Allocations between collections of the youngest generation while entries are parsed, rather than 700: every
 entry is a fresh dict of dicts, nearly all dropped at once and none in a cycle (a few percent of a scan)."""
+WATCH_SECONDS = 1.0
+"""How often a worker looks whether the scan's process is still there."""
 MAX_WORKERS = 4
 """Beyond this many workers, the scan's own process (reassembly, clustering) is what it waits for."""
 
@@ -102,11 +106,35 @@ def worker_count(asked: int) -> int:
 _parser: EntryParser | None = None
 
 
-def _start_worker(settings: ParserSettings) -> None:
+def _start_worker(settings: ParserSettings, scan: int) -> None:
     global _parser
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C stops the scan's own process, which stops workers
     gc.set_threshold(YOUNG_COLLECTION_EVERY, *gc.get_threshold()[1:])
     _parser = settings.parser()
+    threading.Thread(target=_end_with, args=(scan,), name="end with the scan", daemon=True).start()
+
+
+def _end_with(scan: int) -> None:
+    """End this worker once the scan's process `scan` is gone: killed (SIGKILL, the kernel's out-of-memory
+    killer), it never stops its pool, whose workers would otherwise wait for work forever."""
+    while not _gone(scan):
+        time.sleep(WATCH_SECONDS)
+    os._exit(1)
+
+
+def _gone(pid: int) -> bool:
+    """Whether process `pid` has ended: no longer there, or (Linux) a zombie its parent has not reaped yet."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:  # another user's process now has the id
+        return True
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as status:
+            return status.read().rsplit(b")", 1)[1].split()[0] == b"Z"
+    except (OSError, IndexError):  # no /proc (not Linux)
+        return False
 
 
 Run = LineBatch | list[RawRecord]
@@ -154,7 +182,10 @@ class ParallelParser:
 
         try:
             self._pool = ProcessPoolExecutor(
-                workers, mp_context=_start_method(), initializer=_start_worker, initargs=(settings,)
+                workers,
+                mp_context=_start_method(),
+                initializer=_start_worker,
+                initargs=(settings, os.getpid()),
             )
         except _CANNOT_START as exc:  # no working semaphores (a container without /dev/shm)
             self.broken = _reason(exc)
