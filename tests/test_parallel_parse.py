@@ -200,8 +200,8 @@ def _descendants() -> set[int]:
     return found
 
 
-class _KillingSource(EntrySource):
-    """An export whose reading kills every worker once they have parsed a few runs of lines."""
+class _AlteredExport(EntrySource):
+    """An export file whose `batches` a subclass alters."""
 
     def __init__(self, path: Path) -> None:
         self._file = FileSource(path)
@@ -209,6 +209,10 @@ class _KillingSource(EntrySource):
 
     def records(self) -> Iterator[RawRecord]:
         return self._file.records()
+
+
+class _KillingSource(_AlteredExport):
+    """An export whose reading kills every worker once they have parsed a few runs of lines."""
 
     def batches(self, size: int) -> Iterator[RawRecord | LineBatch]:
         before = _descendants()
@@ -294,15 +298,8 @@ def test_a_json_array_export_reports_the_same(tmp_path: Path) -> None:
     assert _parallel_scan(path).parsed_elsewhere > 0
 
 
-class _MixedSource(EntrySource):
+class _MixedSource(_AlteredExport):
     """An export that gives every third run of lines as records it decoded itself, between runs it does not."""
-
-    def __init__(self, path: Path) -> None:
-        self._file = FileSource(path)
-        self.stats = self._file.stats
-
-    def records(self) -> Iterator[RawRecord]:
-        return self._file.records()
 
     def batches(self, size: int) -> Iterator[RawRecord | LineBatch]:
         for number, item in enumerate(self._file.batches(size)):
