@@ -8,6 +8,7 @@ assignment, in order. The pipeline's thresholds are lowered so that small export
 from __future__ import annotations
 
 import gzip
+import inspect
 import json
 import os
 import signal
@@ -354,26 +355,13 @@ from loggardener.sources.file import FileSource
 pipeline.PARALLEL_AFTER, pipeline.BATCH_LINES = 30, 7
 
 
-def descendants():
-    parents = {}
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                parents[int(entry.name)] = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
-            except OSError:
-                pass
-    found, frontier = set(), {os.getpid()}
-    while frontier:
-        frontier = {pid for pid, parent in parents.items() if parent in frontier} - found
-        found |= frontier
-    return found
-
+{descendants}
 
 class KilledMidway(FileSource):
     def batches(self, size):
         for number, item in enumerate(super().batches(size)):
             if number == 20:
-                print(*sorted(descendants()), flush=True)
+                print(*sorted(_descendants()), flush=True)
                 os.kill(os.getpid(), signal.SIGKILL)
             yield item
 
@@ -398,7 +386,9 @@ def test_workers_end_when_the_scan_is_killed(tmp_path: Path) -> None:
     path = tmp_path / "export.ndjson"
     path.write_text(_lines(list(synthetic().realistic(400, seed=5)), []), encoding="utf-8")
     script = tmp_path / "killed_scan.py"
-    script.write_text(_KILLED_SCAN, encoding="utf-8")
+    script.write_text(
+        _KILLED_SCAN.replace("{descendants}", inspect.getsource(_descendants)), encoding="utf-8"
+    )
     run = subprocess.run([sys.executable, str(script), str(path)], capture_output=True, text=True, timeout=60)
     assert run.returncode == -signal.SIGKILL
     started = [int(pid) for pid in run.stdout.split()]
