@@ -28,7 +28,7 @@ from la_support import synthetic
 from loggardener import pipeline
 from loggardener.config import GardenerConfig
 from loggardener.entries.models import Occurrences, Severity
-from loggardener.parallel import LineOutcome, ParallelParser, ParserSettings, worker_count
+from loggardener.parallel import ParallelParser, ParserSettings, RecordOutcome, worker_count
 from loggardener.pipeline import Scan, ScanOptions
 from loggardener.sources.file import FileSource, decode_lines
 from loggardener.sources.interface import EntrySource, LineBatch, RawRecord, SourceStats
@@ -254,7 +254,7 @@ def test_the_pool_gives_runs_back_in_order() -> None:
     ]
     pool = ParallelParser(settings_, 2, skim=True)
     try:
-        got: list[LineOutcome] = []
+        got: list[RecordOutcome] = []
         for start in range(0, 40, 5):
             for _, outcomes in pool.submit(LineBatch(start + 1, lines[start : start + 5])):
                 got.extend(outcomes or [])

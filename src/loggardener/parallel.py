@@ -76,8 +76,8 @@ def parse_record(parser: EntryParser, position: int, unit: str, raw: dict[str, A
         return f"{unit} {position}: {exc}"
 
 
-class LineOutcome(NamedTuple):
-    """What a worker made of one record (a line that is not blank)."""
+class RecordOutcome(NamedTuple):
+    """What a worker made of one record (of a line that is not blank)."""
 
     position: int
     insert_id: str | None
@@ -89,6 +89,7 @@ class LineOutcome(NamedTuple):
 
 
 def usable_cores() -> int:
+    """The cores this process may run on (its CPU affinity, which a container's CPU set limits)."""
     try:
         return len(os.sched_getaffinity(0))
     except AttributeError:  # not on Linux
@@ -145,18 +146,18 @@ def records_of(run: Run) -> Iterable[RawRecord]:
     return decode_lines(run) if isinstance(run, LineBatch) else run
 
 
-def _parse_run(run: Run, skim: bool) -> list[LineOutcome]:
+def _parse_run(run: Run, skim: bool) -> list[RecordOutcome]:
     parser = _parser
     assert parser is not None, "a worker parses only after `_start_worker`"
-    outcomes: list[LineOutcome] = []
+    outcomes: list[RecordOutcome] = []
     for record in records_of(run):
         raw = record.entry
         if raw is None:
-            outcomes.append(LineOutcome(record.position, None, None, None, record.error))
+            outcomes.append(RecordOutcome(record.position, None, None, None, record.error))
             continue
         insert_id, timestamp = raw.get("insertId"), raw.get("timestamp")
         outcomes.append(
-            LineOutcome(
+            RecordOutcome(
                 record.position,
                 insert_id if isinstance(insert_id, str) else None,
                 timestamp if isinstance(timestamp, str) else None,
@@ -173,7 +174,7 @@ class ParallelParser:
     def __init__(self, settings: ParserSettings, workers: int, skim: bool) -> None:
         self._limit = 2 * workers
         self._skim = skim
-        self._pending: deque[tuple[Run, Future[list[LineOutcome]]]] = deque()
+        self._pending: deque[tuple[Run, Future[list[RecordOutcome]] | None]] = deque()
         self.broken: str | None = None
         """Why the workers stopped (one was killed, ran out of memory, or none could start): the rest is parsed
         in the scan's own process."""
@@ -190,10 +191,10 @@ class ParallelParser:
         except _CANNOT_START as exc:  # no working semaphores (a container without /dev/shm)
             self.broken = _reason(exc)
 
-    def submit(self, run: Run) -> Iterator[tuple[Run, list[LineOutcome] | None]]:
+    def submit(self, run: Run) -> Iterator[tuple[Run, list[RecordOutcome] | None]]:
         """Queue `run`; give back, in order, the runs parsed meanwhile, once too many wait (None: a run
         the workers could not parse, to be parsed in the scan's own process)."""
-        future = _failed()
+        future = None
         if self.broken is None and self._pool is not None:
             try:
                 future = self._pool.submit(_parse_run, run, self._skim)
@@ -203,16 +204,16 @@ class ParallelParser:
         while len(self._pending) > self._limit:
             yield self._next()
 
-    def drain(self) -> Iterator[tuple[Run, list[LineOutcome] | None]]:
+    def drain(self) -> Iterator[tuple[Run, list[RecordOutcome] | None]]:
         """Every queued run, in order."""
         while self._pending:
             yield self._next()
 
-    def _next(self) -> tuple[Run, list[LineOutcome] | None]:
+    def _next(self) -> tuple[Run, list[RecordOutcome] | None]:
         from concurrent.futures.process import BrokenProcessPool
 
         run, future = self._pending.popleft()
-        if self.broken is not None and not future.done():
+        if future is None or (self.broken is not None and not future.done()):
             return run, None
         try:
             return run, future.result()
@@ -245,12 +246,3 @@ def _start_method() -> BaseContext:
     forkserver = multiprocessing.get_context("forkserver")
     forkserver.set_forkserver_preload([__name__])
     return forkserver
-
-
-def _failed() -> Future[list[LineOutcome]]:
-    from concurrent.futures import Future
-    from concurrent.futures.process import BrokenProcessPool
-
-    future: Future[list[LineOutcome]] = Future()
-    future.set_exception(BrokenProcessPool("the workers stopped"))
-    return future

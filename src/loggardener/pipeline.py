@@ -27,9 +27,9 @@ from loggardener.parallel import (
     BATCH_LINES,
     PARALLEL_AFTER,
     YOUNG_COLLECTION_EVERY,
-    LineOutcome,
     ParallelParser,
     ParserSettings,
+    RecordOutcome,
     Run,
     parse_record,
     records_of,
@@ -335,7 +335,7 @@ class Scan:
                     )
 
     def _outcomes(
-        self, parsed: Iterator[tuple[Run, list[LineOutcome] | None]], awaiting: set[GroupKey]
+        self, parsed: Iterator[tuple[Run, list[RecordOutcome] | None]], awaiting: set[GroupKey]
     ) -> Iterator[tuple[LogEntry | Quiet, Occurrences | None]]:
         """`_parsed` of runs the workers parsed (None: a run to parse here)."""
         for run, outcomes in parsed:
