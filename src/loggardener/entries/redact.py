@@ -2437,7 +2437,7 @@ def _user_then_password_spans(data: bytes) -> Iterator[Span]:
             yield start, end, "password", _CONTEXT
 
 
-def _tool_secret_spans(data: bytes, present: set[bytes]) -> Iterator[Span]:
+def _tool_secret_spans(data: bytes, present: frozenset[bytes]) -> Iterator[Span]:
     scanned = 0
     for match in _TOOL.finditer(data) if not present.isdisjoint(_TOOL_GATES[:-1]) else ():
         tool = match.group(b"tool").lower()
@@ -2506,7 +2506,7 @@ def _piped_spans(data: bytes) -> Iterator[Span]:
             yield start, end, "password", _CONTEXT
 
 
-def _positional_spans(data: bytes, present: set[bytes]) -> Iterator[Span]:
+def _positional_spans(data: bytes, present: frozenset[bytes]) -> Iterator[Span]:
     patterns = [_POSITIONAL] if not present.isdisjoint(_POSITIONAL_GATES) else []
     patterns += [_SLASH_PASSWORD] if not present.isdisjoint(_SLASH_GATES) else []
     auth = not present.isdisjoint(_AUTH_GATES)
@@ -2643,7 +2643,7 @@ def _config_set_spans(data: bytes) -> Iterator[Span]:
             yield start, end, kind, rank
 
 
-def _protocol_login_spans(data: bytes, present: set[bytes]) -> Iterator[Span]:
+def _protocol_login_spans(data: bytes, present: frozenset[bytes]) -> Iterator[Span]:
     patterns = [_FTP_PASS] if b"pass" in present and b"USER" in data else []
     patterns += [_IMAP_LOGIN] if b"login" in present else []
     patterns += [_SMTP_LOGIN_PASSWORD] if b"ugfzc3dvcmq6" in present else []
@@ -2836,6 +2836,65 @@ def _custom_marker(match: re2._Match) -> bytes:
     return b"[REDACTED:custom]" if match.end() > match.start() else b""
 
 
+class _Plan:
+    """What `Redactor.spans` runs for one set of gates found in a text, told once per set (`_plan`): the
+    format rules they gate, in a stable order, and which context rules the gates alone allow (the rules
+    then check the text for what else they need)."""
+
+    def __init__(self, gates: tuple[int, ...]) -> None:
+        gated = _gated_rules()
+        present: set[bytes] = set()
+        rules: list[_Format] = []
+        for index in gates:
+            gate = gated.gates[index]
+            if isinstance(gate, bytes):
+                present.add(gate)
+                rules.extend(gated.by_keyword.get(gate, ()))
+            else:
+                rules.append(gate)
+        self.present = frozenset(present)
+        self.rules = list(dict.fromkeys(rules))  # once each, in a stable order
+        self.private_key = not present.isdisjoint((b"begin", b"--end", b"- end"))
+        self.run = _RUN_GATE in present
+        self.short_run = _SHORT_RUN_GATE in present
+        self.slash_run = _SLASH_RUN_GATE in present
+        self.strong = _STRONG_GATE in present
+        self.key_hint = not present.isdisjoint(_KEY_HINTS)
+        self.key_call = not present.isdisjoint(_KEY_CALL_GATES)
+        self.cookie = b"cookie" in present
+        self.card = not present.isdisjoint(_CARD_GATES)
+        self.sql = b"identified" in present or b"pass" in present
+        self.mutation = b"mutation" in present
+        self.dsn = b"://" in present
+        request = b"://" in present or not present.isdisjoint(_REQUEST_LINES)
+        self.url_path = _PATH_RUN_GATE in present and request
+        self.named_path = _NAMED_PATH_GATE in present and request
+        self.user_flag = b"-u" in present or b" -a" in present or b"auth" in present
+        self.call = not present.isdisjoint(_CALL_GATES)
+        self.expect = b"expect" in present
+        self.cli = not present.isdisjoint(_CLI_FLAGS) and not present.isdisjoint(_CLI_TOOLS)
+        self.user_then_password = b"-u" in present and not present.isdisjoint(_CLI_FLAGS)
+        self.tool = not present.isdisjoint(_TOOL_GATES)
+        self.mysql = b"-p" in present and (b"mysql" in present or b"mariadb" in present)
+        self.sshpass = b"-p" in present and b"sshpass" in present
+        self.at = b"@" in present
+        self.echo = b"echo " in present or b"printf " in present
+        self.here_string = b"<<<" in present
+        self.positional = not present.isdisjoint(_POSITIONAL_GATES + _SLASH_GATES) or not present.isdisjoint(
+            _AUTH_GATES
+        )
+        self.protocol = b"pass" in present or b"login" in present or b"ugfzc3dvcmq6" in present
+        self.k8s = b"secret" in present
+        self.escaped = not present.isdisjoint((b"%", b"\\u", b"\\x", b"&", b":\\/\\/"))
+        self.hex = not present.isdisjoint(_HEX_GATES)
+        self.public = b"begin" in present
+
+
+@functools.lru_cache(maxsize=4096)
+def _plan(gates: tuple[int, ...]) -> _Plan:
+    return _Plan(gates)
+
+
 class Redactor:
     """Replaces credentials in text with `[REDACTED:<kind>]`, and redacts structured payloads by key name."""
 
@@ -2854,32 +2913,29 @@ class Redactor:
         potential = gated.filter.Match(data, potential=True)
         if not gates and (not potential or gated.filtered.isdisjoint(potential)):
             return []  # most texts: no keyword, and no rule that needs none can match
-        present: set[bytes] = set()
-        rules: list[_Format] = []
-        for index in gates or ():
-            gate = gated.gates[index]
-            if isinstance(gate, bytes):
-                present.add(gate)
-                rules.extend(gated.by_keyword.get(gate, ()))
-            else:
-                rules.append(gate)
-        rules.extend(gated.unkeyed[i] for i in potential or () if i in gated.filtered)
+        plan = _plan(tuple(gates or ()))
+        present = plan.present
+        rules = plan.rules
+        if potential:
+            found = [gated.unkeyed[i] for i in potential if i in gated.filtered]
+            if found:
+                rules = list(dict.fromkeys([*rules, *found]))  # once each, in a stable order
         if not present and not rules:
             return []
         spans: list[Span] = []
-        for rule in dict.fromkeys(rules):  # once each, in a stable order
+        for rule in rules:
             spans.extend(rule.spans(data))
-        if not present.isdisjoint((b"begin", b"--end", b"- end")):
+        if plan.private_key:
             spans.extend(_private_key_spans(data))
-        if _RUN_GATE in present:
+        if plan.run:
             spans.extend(_run_spans(data))
-        if _SHORT_RUN_GATE in present:
+        if plan.short_run:
             spans.extend(_short_run_spans(data))
-        if _SLASH_RUN_GATE in present:
+        if plan.slash_run:
             spans.extend(_slash_run_spans(data))
-        if _STRONG_GATE in present:
+        if plan.strong:
             spans.extend(_strong_spans(data))
-        if not present.isdisjoint(_KEY_HINTS):
+        if plan.key_hint:
             spans.extend(_key_value_spans(_KEY_VALUE, data))
             spans.extend(_key_value_spans(_FLAG, data))
             spans.extend(_key_value_spans(_NAME_VALUE, data))
@@ -2889,7 +2945,7 @@ class Redactor:
                 spans.extend(_key_value_spans(_PREFIXED_NAME_VALUE, data))
             if any(gate in data for gate in _SETTER_GATES):
                 spans.extend(_setter_spans(data))
-            if not present.isdisjoint(_KEY_CALL_GATES) and b"(" in data:
+            if plan.key_call and b"(" in data:
                 spans.extend(_key_call_spans(data))
             if b"\n" in data or b" " in data:
                 spans.extend(_directive_spans(data))
@@ -2917,69 +2973,68 @@ class Redactor:
             spans.extend(_credential_pair_spans(data))
             if b"\n" in data and _TABLE_GATE.search(data):
                 spans.extend(_table_spans(data))
-            if b"cookie" in present:
+            if plan.cookie:
                 spans.extend(_simple_spans(_COOKIE, data, "cookie"))
-        if not present.isdisjoint(_CARD_GATES):
+        if plan.card:
             spans.extend(_card_spans(data))
-        if b"identified" in present or b"pass" in present:
+        if plan.sql:
             spans.extend(_quoted_spans(_SQL_PASSWORD, data, "password"))
             spans.extend(_quoted_spans(_SQL_ROLE_PASSWORD, data, "password"))
-        elif b"mutation" in present and b"value" in data:
+        elif plan.mutation and b"value" in data:
             spans.extend(_graphql_spans(data))
-        if b"://" in present:
+        if plan.dsn:
             spans.extend(_dsn_spans(data))
-        if _PATH_RUN_GATE in present and (b"://" in present or not present.isdisjoint(_REQUEST_LINES)):
+        if plan.url_path:
             spans.extend(_url_path_spans(data))
-        if _NAMED_PATH_GATE in present and (b"://" in present or not present.isdisjoint(_REQUEST_LINES)):
+        if plan.named_path:
             spans.extend(_named_path_spans(data))
-        if b"-u" in present or b" -a" in present or b"auth" in present or b"--user" in data:
+        if plan.user_flag or b"--user" in data:
             spans.extend(
                 s for s in _simple_spans(_USER_FLAG, data, "password") if not data[s[0] : s[1]].isdigit()
             )
-        if not present.isdisjoint(_CALL_GATES):
+        if plan.call:
             spans.extend(_connect_call_spans(data))
         if b"chpasswd" in data:
             spans.extend(_simple_spans(_CHPASSWD, data, "password"))
-        if b"expect" in present and b"send" in data:
+        if plan.expect and b"send" in data:
             spans.extend(_quoted_spans(_EXPECT_SEND, data, "password"))
-        if not present.isdisjoint(_CLI_FLAGS) and not present.isdisjoint(_CLI_TOOLS):
+        if plan.cli:
             spans.extend(_quoted_spans(_CLI_PASSWORD, data, "password"))
-        if b"-u" in present and not present.isdisjoint(_CLI_FLAGS):
+        if plan.user_then_password:
             spans.extend(_user_then_password_spans(data))
-        if not present.isdisjoint(_TOOL_GATES):
+        if plan.tool:
             spans.extend(_tool_secret_spans(data, present))
-        if b"-p" in present:
-            if b"mysql" in present or b"mariadb" in present:
-                spans.extend(_quoted_spans(_MYSQL_P, data, "password"))
-            if b"sshpass" in present:
-                spans.extend(_quoted_spans(_SSHPASS, data, "password"))
-        if b"@" in present and b":" in data:
+        if plan.mysql:
+            spans.extend(_quoted_spans(_MYSQL_P, data, "password"))
+        if plan.sshpass:
+            spans.extend(_quoted_spans(_SSHPASS, data, "password"))
+        if plan.at and b":" in data:
             spans.extend(_userinfo_spans(data))
-        if (b"|" in data and (b"echo " in present or b"printf " in present)) or b"<<<" in present:
+        if (plan.echo and b"|" in data) or plan.here_string:
             spans.extend(_piped_spans(data))
-        if not present.isdisjoint(_POSITIONAL_GATES + _SLASH_GATES) or not present.isdisjoint(_AUTH_GATES):
+        if plan.positional:
             spans.extend(_positional_spans(data, present))
-        if b"pass" in present or b"login" in present or b"ugfzc3dvcmq6" in present:
+        if plan.protocol:
             spans.extend(_protocol_login_spans(data, present))
             if b"htpasswd" in data:
                 spans.extend(_htpasswd_spans(data))
-        if not present.isdisjoint(_KEY_HINTS) and _config_set_gate(data):
+        if plan.key_hint and _config_set_gate(data):
             spans.extend(_config_set_spans(data))
-        if b"secret" in present and b"kind" in data:
+        if plan.k8s and b"kind" in data:
             spans.extend(_k8s_secret_spans(data))
-        if self._emails and b"@" in present:
+        if self._emails and plan.at:
             spans.extend(
                 (m.start(), m.end(), "email", _CONTEXT)
                 for m in _EMAIL.finditer(data)
                 if not _SCP_REMOTE.match(data, m.end())
             )
-        if depth < 3 and not present.isdisjoint((b"%", b"\\u", b"\\x", b"&", b":\\/\\/")):
+        if depth < 3 and plan.escaped:
             spans.extend(self._escaped_spans(data, depth))
         if depth < 3 and _ARGV_GATE.search(data):
             spans.extend(self._argv_spans(data, depth))
-        if depth < 3 and not present.isdisjoint(_HEX_GATES):
+        if depth < 3 and plan.hex:
             spans.extend(self._hex_spans(data, depth))
-        if b"begin" in present and b"-----BEGIN " in data and (blocks := _public_blocks(data)):
+        if plan.public and b"-----BEGIN " in data and (blocks := _public_blocks(data)):
             spans = [s for s in spans if not _in_public_block(s, blocks)]  # certificates, public keys
         return _merge([_on_characters(data, s) for s in spans if not _marked(data, s[0], s[1])])
 
