@@ -1298,6 +1298,7 @@ _SLASH_RUN_GATE = b"<slash random run>"
 _RUN_CHARACTER = re.compile(rb"[A-Za-z0-9+_.%~-]")
 _RUN_SEPARATORS = re.compile(r"%[0-9A-Fa-f]{2}|[._\-~/]+")
 _HEX = re.compile(r"^[0-9a-fA-F]+$")
+_HEX_DIGITS = re.compile(r"[0-9a-fA-F]+")
 _NON_BASE64 = re.compile(r"[._~%-]")
 # a part with a letter and a digit, or with both cases past its first letter: what a random part needs
 _CANDIDATE_PART = re.compile(
@@ -1354,8 +1355,8 @@ def looks_generated(run: str) -> bool:
     digests), UUIDs, dotted names, words and paths stay.
     """
     run = run.strip(".,;:")[:256]  # the start of a long run tells enough (and keeps the checks linear)
-    if len(run) < 20 or run.startswith(("/", "~", "%2F", "%2f")):
-        return False
+    if len(run) < 20 or run.startswith(("/", "~", "%2F", "%2f")) or _HEX_DIGITS.fullmatch(run):
+        return False  # (hex alone, read below, holds no candidate part and no vendor prefix)
     if not _DIGIT_OR_MIXED.search(run):
         return False  # no digit and one case only: words, names
     slashed = run.split("/")
