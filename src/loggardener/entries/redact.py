@@ -2840,6 +2840,7 @@ _VALUE_FIELDS = frozenset(
         "previous",
     )
 )
+_JSON_LEAVES = frozenset((str, int, float, bool, type(None)))
 _PAIR_NAMES = ("name", "Name", "key", "Key", "ParameterKey", "OptionName")
 _PAIR_VALUES = ("value", "Value", "ParameterValue")
 
@@ -3123,10 +3124,12 @@ class Redactor:
             return value
         kind = key_class(key) if key is not None else None
         if isinstance(value, dict):
-            redacted = {
-                k: self.redact_json(v, self._field_name(str(k), key, kind), depth + 1)
-                for k, v in value.items()
-            }
+            redacted = {}
+            for k, v in value.items():
+                name = self._field_name(str(k), key, kind)
+                # a string, number or null under a name that says nothing of its value stays as it is
+                leaf = type(v) in _JSON_LEAVES and key_class(name) is None
+                redacted[k] = v if leaf else self.redact_json(v, name, depth + 1)
             if redacted.get("kind") == "Secret":  # a Kubernetes Secret: every value of its maps is one
                 for field in ("data", "stringData"):
                     if isinstance(redacted.get(field), dict):
