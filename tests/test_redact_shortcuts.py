@@ -1,0 +1,106 @@
+"""The redactor's shortcuts (issue 13) decide exactly what the work they skip would have decided."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from loggardener.entries import redact
+from loggardener.entries.redact import Redactor, looks_generated
+
+_MEMBERS = (
+    redact._FLAG,
+    redact._NAME_VALUE,
+    redact._SPACED_CONFIG,
+    redact._DIRECTIVE,
+    redact._AUTHORIZATION,
+    redact._SCHEME_CREDENTIAL,
+    redact._CREDENTIAL_WORD,
+    redact._CODE_PHRASE,
+    redact._CREDENTIAL_PAIR,
+)
+# Pieces the key-name rules read: names, separators, schemes, values, and words that are none of them.
+_PIECES = st.sampled_from(
+    [
+        "password",
+        "Password",
+        "token",
+        "secret",
+        "api_key",
+        "--password",
+        "-p",
+        "Authorization: ",
+        "Bearer ",
+        "Basic ",
+        "recovery code",
+        "credentials",
+        "is",
+        "=",
+        ":",
+        " = ",
+        ": ",
+        '"',
+        "'",
+        " ",
+        "\n",
+        "\t",
+        "/",
+        "KeyError",
+        "sku",
+        "set ",
+        "aB3xK9qLmN2pQ7rT8vW1yZ",
+        "123456",
+        "hunter2!",
+        "admin",
+        "x",
+        "é",
+    ]
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(_PIECES, max_size=12).map("".join))
+def test_the_gathered_key_hint_rules_match_where_any_of_them_does(text: str) -> None:
+    data = text.encode()
+    gathered = redact._KEY_HINT_RULES.search(data) is not None
+    assert gathered == any(member.search(data) is not None for member in _MEMBERS)
+
+
+def test_any_of_scopes_each_patterns_flags_and_unnames_its_groups() -> None:
+    either = redact._any_of([redact._Deferred(rb"(?i)(?P<a>ab)c"), redact._Deferred(rb"(?P<a>de)f")])
+    assert either.search(b"ABc") is not None
+    assert either.search(b"xdef") is not None
+    assert either.search(b"DEF") is None  # the first pattern's `(?i)` stays in its group
+    with pytest.raises(ValueError):
+        redact._any_of([redact._Deferred(rb"\(?P<a>x)")])
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.text(alphabet="0123456789abcdefABCDEF", min_size=1, max_size=300),
+    st.sampled_from(["", ".", ",", "\n"]),
+)
+def test_hex_alone_never_looks_generated(run: str, end: str) -> None:
+    assert looks_generated(run + end) is False
+    assert looks_generated.__wrapped__(run + end) is False
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        'Traceback (most recent call last):\n  File "/app/x.py", line 4, in f\n    raise KeyError(f"sku {sku}")\nKeyError: "a"',
+        "login failed: password=hunter2! for admin",
+        "Authorization: Bearer aB3xK9qLmN2pQ7rT8vW1yZ",
+        "recovery code 123456",
+        '["redis-cli", "-a", "s3cr3tPassw0rd"]',
+        '{"name": "DB_PASSWORD", "value": "pa55word!"}',
+    ],
+)
+def test_a_text_redacts_the_same_twice_with_its_gates_planned_once(text: str) -> None:
+    redactor = Redactor()
+    first = redactor.redact(text)
+    assert redactor.redact(text) == first
+    assert not re.search(r"hunter2|aB3xK9|s3cr3t|pa55", first)
