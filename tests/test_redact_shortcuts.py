@@ -104,3 +104,14 @@ def test_a_text_redacts_the_same_twice_with_its_gates_planned_once(text: str) ->
     first = redactor.redact(text)
     assert redactor.redact(text) == first
     assert not re.search(r"hunter2|aB3xK9|s3cr3t|pa55", first)
+
+
+@pytest.mark.parametrize(
+    "run", ["https://shop.example.com/healthz?probe=69563", "CACHE_TTL=300!", "x9#y8$z7%w6"]
+)
+def test_a_run_of_one_case_holds_no_strong_password(run: str) -> None:
+    assert list(redact._strong_spans(run.encode())) == []
+
+
+def test_a_run_of_both_cases_is_still_read_for_a_strong_password() -> None:
+    assert [s[2] for s in redact._strong_spans(b"login with Tr0ub4dor&3x please")] == ["password"]

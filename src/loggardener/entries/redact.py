@@ -1492,6 +1492,8 @@ def _strong_spans(data: bytes) -> Iterator[Span]:
         if end - start > 512:
             continue
         run = data[start:end].decode("ascii")
+        if run.lower() == run or run.upper() == run:
+            continue  # one case only: masking adds no letter, so no part has a password's mix of cases
         masked = _NOT_SYMBOLS.sub(_mask_symbols, run)
         for part in _STRONG_PART.finditer(masked):
             core = part.group(0).rstrip(".,\0")
