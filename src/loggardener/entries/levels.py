@@ -738,8 +738,18 @@ _LIFECYCLE_LINE = re.compile(
 )
 
 
+# A word each branch of `_LIFECYCLE_LINE` holds (tests/test_speed_shortcuts.py): an ASCII text holding none of them,
+# in any case, holds no lifecycle line (a text with other characters is searched: `(?i)` matches `ı` to `i`).
+_LIFECYCLE_WORDS = ("status", "limit", "exit(", "failed", "function", "timeout", "oomkilled", "module")
+
+
 def lifecycle_line(text: str) -> bool:
     """True when the text is a line about a service's own container, worker or function run (see above)."""
+    head = text[:2_000]
+    if head.isascii():
+        lower = head.lower()
+        if not any(word in lower for word in _LIFECYCLE_WORDS):
+            return False
     return _LIFECYCLE_LINE.search(text, 0, 2_000) is not None
 
 

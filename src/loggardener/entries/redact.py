@@ -61,8 +61,18 @@ Span = tuple[int, int, str, int]
 _PRIVATE_KEY, _HEADER, _FORMAT, _CONTEXT, _RANDOM = range(5)
 
 
+_BYTE_OPTIONS = re2.Options()  # each byte a character, as Python's bytes patterns read a text
+_BYTE_OPTIONS.encoding = re2.Options.Encoding.LATIN1
+_BYTE_OPTIONS.log_errors = False
+
+
 def _compile(pattern: bytes) -> Any:
     return re2.compile(pattern, _OPTIONS)
+
+
+def _compile_bytes(pattern: bytes) -> Any:
+    """`pattern`, of ASCII classes and literals, compiled to read bytes as Python's `re` reads them."""
+    return re2.compile(pattern, _BYTE_OPTIONS)
 
 
 class _Deferred:
@@ -1066,7 +1076,10 @@ _FIELD_NAMES = {
     "user", "username", "user_name", "login", "email", "mail", "name", "id", "uid", "account", "phone", "host",
     "port", "database", "db", "url", "realm", "domain", "tenant", "scope", "grant_type", "code",
 }  # fmt: skip
-_QUOTED_PAIR_GATE = re.compile(rb"[\"']\s{0,8}(?:,|\]\s{0,8}=)\s{0,8}[\"']")  # what `_QUOTED_PAIR` needs
+# what `_QUOTED_PAIR` needs (`\s` as Python's bytes patterns read it; RE2 searches a long text faster)
+_QUOTED_PAIR_GATE = _compile_bytes(
+    rb"[\"'][ \t\n\r\f\x0b]{0,8}(?:,|\][ \t\n\r\f\x0b]{0,8}=)[ \t\n\r\f\x0b]{0,8}[\"']"
+)
 _JSON_KEY_NEXT = re.compile(rb"\\{0,2}\s{0,8}:")
 _SCHEME_PREFIX = re.compile(r"(?i)([a-z][a-z0-9-]{0,30})[ \t]+(?=\S)")
 # A config line that gives a password after a space, not `=`: redis.conf's `requirepass X` and `masterauth X`,
@@ -1285,6 +1298,7 @@ _SLASH_RUN_GATE = b"<slash random run>"
 _RUN_CHARACTER = re.compile(rb"[A-Za-z0-9+_.%~-]")
 _RUN_SEPARATORS = re.compile(r"%[0-9A-Fa-f]{2}|[._\-~/]+")
 _HEX = re.compile(r"^[0-9a-fA-F]+$")
+_HEX_DIGITS = re.compile(r"[0-9a-fA-F]+")
 _NON_BASE64 = re.compile(r"[._~%-]")
 # a part with a letter and a digit, or with both cases past its first letter: what a random part needs
 _CANDIDATE_PART = re.compile(
@@ -1341,8 +1355,8 @@ def looks_generated(run: str) -> bool:
     digests), UUIDs, dotted names, words and paths stay.
     """
     run = run.strip(".,;:")[:256]  # the start of a long run tells enough (and keeps the checks linear)
-    if len(run) < 20 or run.startswith(("/", "~", "%2F", "%2f")):
-        return False
+    if len(run) < 20 or run.startswith(("/", "~", "%2F", "%2f")) or _HEX_DIGITS.fullmatch(run):
+        return False  # (hex alone, read below, holds no candidate part and no vendor prefix)
     if not _DIGIT_OR_MIXED.search(run):
         return False  # no digit and one case only: words, names
     slashed = run.split("/")
@@ -1478,6 +1492,8 @@ def _strong_spans(data: bytes) -> Iterator[Span]:
         if end - start > 512:
             continue
         run = data[start:end].decode("ascii")
+        if run.lower() == run or run.upper() == run:
+            continue  # one case only: masking adds no letter, so no part has a password's mix of cases
         masked = _NOT_SYMBOLS.sub(_mask_symbols, run)
         for part in _STRONG_PART.finditer(masked):
             core = part.group(0).rstrip(".,\0")
@@ -2178,6 +2194,35 @@ def _matches_and_inner(pattern: Any, data: bytes) -> Iterator[Any]:
                 yield from pattern.finditer(data, start, end)
 
 
+_GROUP_NAME = re.compile(rb"\(\?P<[A-Za-z_][A-Za-z0-9_]*>")
+
+
+def _any_of(patterns: Iterable[_Deferred]) -> _Deferred:
+    """One pattern that matches a text where any of `patterns` matches it (each in its own group, which scopes
+    its flags; its named groups unnamed, as two may share a name): one search tells that none of them can."""
+    sources = [pattern.source for pattern in patterns]
+    if any(b"\\(?P<" in source for source in sources):  # pragma: no cover - a literal `(` before `?P<`
+        raise ValueError("a pattern escapes the `(` of a named group")
+    return _Deferred(b"|".join(b"(?:" + _GROUP_NAME.sub(b"(?:", source) + b")" for source in sources))
+
+
+# The rules `Redactor.spans` runs on every text with a key-name hint, each yielding only at its pattern's
+# matches (`_KEY_VALUE`, which nearly every such text matches, apart): most texts match none of them.
+_KEY_HINT_RULES = _any_of(
+    (
+        _FLAG,
+        _NAME_VALUE,
+        _SPACED_CONFIG,
+        _DIRECTIVE,
+        _AUTHORIZATION,
+        _SCHEME_CREDENTIAL,
+        _CREDENTIAL_WORD,
+        _CODE_PHRASE,
+        _CREDENTIAL_PAIR,
+    )
+)
+
+
 def _key_value_spans(pattern: Any, data: bytes, element: bool = False) -> Iterator[Span]:
     """The values the key-name rule `pattern` finds; an `element`'s text (XML) ends at its closing tag."""
     matches = _matches_and_inner(pattern, data) if pattern is _KEY_VALUE else pattern.finditer(data)
@@ -2437,7 +2482,7 @@ def _user_then_password_spans(data: bytes) -> Iterator[Span]:
             yield start, end, "password", _CONTEXT
 
 
-def _tool_secret_spans(data: bytes, present: set[bytes]) -> Iterator[Span]:
+def _tool_secret_spans(data: bytes, present: frozenset[bytes]) -> Iterator[Span]:
     scanned = 0
     for match in _TOOL.finditer(data) if not present.isdisjoint(_TOOL_GATES[:-1]) else ():
         tool = match.group(b"tool").lower()
@@ -2506,7 +2551,7 @@ def _piped_spans(data: bytes) -> Iterator[Span]:
             yield start, end, "password", _CONTEXT
 
 
-def _positional_spans(data: bytes, present: set[bytes]) -> Iterator[Span]:
+def _positional_spans(data: bytes, present: frozenset[bytes]) -> Iterator[Span]:
     patterns = [_POSITIONAL] if not present.isdisjoint(_POSITIONAL_GATES) else []
     patterns += [_SLASH_PASSWORD] if not present.isdisjoint(_SLASH_GATES) else []
     auth = not present.isdisjoint(_AUTH_GATES)
@@ -2643,7 +2688,7 @@ def _config_set_spans(data: bytes) -> Iterator[Span]:
             yield start, end, kind, rank
 
 
-def _protocol_login_spans(data: bytes, present: set[bytes]) -> Iterator[Span]:
+def _protocol_login_spans(data: bytes, present: frozenset[bytes]) -> Iterator[Span]:
     patterns = [_FTP_PASS] if b"pass" in present and b"USER" in data else []
     patterns += [_IMAP_LOGIN] if b"login" in present else []
     patterns += [_SMTP_LOGIN_PASSWORD] if b"ugfzc3dvcmq6" in present else []
@@ -2802,7 +2847,7 @@ def _gated_rules() -> _GatedRules:
 
 
 # A list of two or more quoted strings (`["mysql", "-uroot", "-pX"]`), and what `_argv_spans` makes spaces of.
-_ARGV_GATE = re.compile(rb"[\"'][ \t]{0,8},[ \t]{0,8}[\"']")
+_ARGV_GATE = _compile_bytes(rb"[\"'][ \t]{0,8},[ \t]{0,8}[\"']")
 _ARGV_LIST = _Deferred(
     rb"\[[ \t]*(?:\"[^\"\r\n\\]*\"[ \t]*,[ \t]*)+\"[^\"\r\n\\]*\"[ \t]*\]"
     rb"|\[[ \t]*(?:'[^'\r\n\\]*'[ \t]*,[ \t]*)+'[^'\r\n\\]*'[ \t]*\]"
@@ -2826,6 +2871,7 @@ _VALUE_FIELDS = frozenset(
         "previous",
     )
 )
+_JSON_LEAVES = frozenset((str, int, float, bool, type(None)))
 _PAIR_NAMES = ("name", "Name", "key", "Key", "ParameterKey", "OptionName")
 _PAIR_VALUES = ("value", "Value", "ParameterValue")
 
@@ -2834,6 +2880,65 @@ def _custom_marker(match: re2._Match) -> bytes:
     """The marker for what an extra pattern matched; nothing for an empty match (`\\b`, `^`), which would
     otherwise mark every boundary, even between the bytes of one character."""
     return b"[REDACTED:custom]" if match.end() > match.start() else b""
+
+
+class _Plan:
+    """What `Redactor.spans` runs for one set of gates found in a text, told once per set (`_plan`): the
+    format rules they gate, in a stable order, and which context rules the gates alone allow (the rules
+    then check the text for what else they need)."""
+
+    def __init__(self, gates: tuple[int, ...]) -> None:
+        gated = _gated_rules()
+        present: set[bytes] = set()
+        rules: list[_Format] = []
+        for index in gates:
+            gate = gated.gates[index]
+            if isinstance(gate, bytes):
+                present.add(gate)
+                rules.extend(gated.by_keyword.get(gate, ()))
+            else:
+                rules.append(gate)
+        self.present = frozenset(present)
+        self.rules = list(dict.fromkeys(rules))  # once each, in a stable order
+        self.private_key = not present.isdisjoint((b"begin", b"--end", b"- end"))
+        self.run = _RUN_GATE in present
+        self.short_run = _SHORT_RUN_GATE in present
+        self.slash_run = _SLASH_RUN_GATE in present
+        self.strong = _STRONG_GATE in present
+        self.key_hint = not present.isdisjoint(_KEY_HINTS)
+        self.key_call = not present.isdisjoint(_KEY_CALL_GATES)
+        self.cookie = b"cookie" in present
+        self.card = not present.isdisjoint(_CARD_GATES)
+        self.sql = b"identified" in present or b"pass" in present
+        self.mutation = b"mutation" in present
+        self.dsn = b"://" in present
+        request = b"://" in present or not present.isdisjoint(_REQUEST_LINES)
+        self.url_path = _PATH_RUN_GATE in present and request
+        self.named_path = _NAMED_PATH_GATE in present and request
+        self.user_flag = b"-u" in present or b" -a" in present or b"auth" in present
+        self.call = not present.isdisjoint(_CALL_GATES)
+        self.expect = b"expect" in present
+        self.cli = not present.isdisjoint(_CLI_FLAGS) and not present.isdisjoint(_CLI_TOOLS)
+        self.user_then_password = b"-u" in present and not present.isdisjoint(_CLI_FLAGS)
+        self.tool = not present.isdisjoint(_TOOL_GATES)
+        self.mysql = b"-p" in present and (b"mysql" in present or b"mariadb" in present)
+        self.sshpass = b"-p" in present and b"sshpass" in present
+        self.at = b"@" in present
+        self.echo = b"echo " in present or b"printf " in present
+        self.here_string = b"<<<" in present
+        self.positional = not present.isdisjoint(_POSITIONAL_GATES + _SLASH_GATES) or not present.isdisjoint(
+            _AUTH_GATES
+        )
+        self.protocol = b"pass" in present or b"login" in present or b"ugfzc3dvcmq6" in present
+        self.k8s = b"secret" in present
+        self.escaped = not present.isdisjoint((b"%", b"\\u", b"\\x", b"&", b":\\/\\/"))
+        self.hex = not present.isdisjoint(_HEX_GATES)
+        self.public = b"begin" in present
+
+
+@functools.lru_cache(maxsize=4096)
+def _plan(gates: tuple[int, ...]) -> _Plan:
+    return _Plan(gates)
 
 
 class Redactor:
@@ -2854,44 +2959,43 @@ class Redactor:
         potential = gated.filter.Match(data, potential=True)
         if not gates and (not potential or gated.filtered.isdisjoint(potential)):
             return []  # most texts: no keyword, and no rule that needs none can match
-        present: set[bytes] = set()
-        rules: list[_Format] = []
-        for index in gates or ():
-            gate = gated.gates[index]
-            if isinstance(gate, bytes):
-                present.add(gate)
-                rules.extend(gated.by_keyword.get(gate, ()))
-            else:
-                rules.append(gate)
-        rules.extend(gated.unkeyed[i] for i in potential or () if i in gated.filtered)
+        plan = _plan(tuple(gates or ()))
+        present = plan.present
+        rules = plan.rules
+        if potential:
+            found = [gated.unkeyed[i] for i in potential if i in gated.filtered]
+            if found:
+                rules = list(dict.fromkeys([*rules, *found]))  # once each, in a stable order
         if not present and not rules:
             return []
         spans: list[Span] = []
-        for rule in dict.fromkeys(rules):  # once each, in a stable order
+        for rule in rules:
             spans.extend(rule.spans(data))
-        if not present.isdisjoint((b"begin", b"--end", b"- end")):
+        if plan.private_key:
             spans.extend(_private_key_spans(data))
-        if _RUN_GATE in present:
+        if plan.run:
             spans.extend(_run_spans(data))
-        if _SHORT_RUN_GATE in present:
+        if plan.short_run:
             spans.extend(_short_run_spans(data))
-        if _SLASH_RUN_GATE in present:
+        if plan.slash_run:
             spans.extend(_slash_run_spans(data))
-        if _STRONG_GATE in present:
+        if plan.strong:
             spans.extend(_strong_spans(data))
-        if not present.isdisjoint(_KEY_HINTS):
+        if plan.key_hint:
             spans.extend(_key_value_spans(_KEY_VALUE, data))
-            spans.extend(_key_value_spans(_FLAG, data))
-            spans.extend(_key_value_spans(_NAME_VALUE, data))
-            spans.extend(_key_value_spans(_SPACED_CONFIG, data))
+            named = _KEY_HINT_RULES.search(data) is not None  # whether the rules it gathers may find anything
+            if named:
+                spans.extend(_key_value_spans(_FLAG, data))
+                spans.extend(_key_value_spans(_NAME_VALUE, data))
+                spans.extend(_key_value_spans(_SPACED_CONFIG, data))
             if b"alue" in data:
                 spans.extend(_key_value_spans(_VALUE_NAME, data))
                 spans.extend(_key_value_spans(_PREFIXED_NAME_VALUE, data))
             if any(gate in data for gate in _SETTER_GATES):
                 spans.extend(_setter_spans(data))
-            if not present.isdisjoint(_KEY_CALL_GATES) and b"(" in data:
+            if plan.key_call and b"(" in data:
                 spans.extend(_key_call_spans(data))
-            if b"\n" in data or b" " in data:
+            if named and (b"\n" in data or b" " in data):
                 spans.extend(_directive_spans(data))
             if b"ENV" in data or b"ARG" in data:
                 spans.extend(_key_value_spans(_DOCKERFILE_ENV, data))
@@ -2899,7 +3003,7 @@ class Redactor:
                 spans.extend(_key_value_spans(_CONCATENATED, data))
             if b"form-data" in data:
                 spans.extend(_key_value_spans(_MULTIPART_FIELD, data, element=True))
-            if _QUOTED_PAIR_GATE.search(data):
+            if (b"," in data or b"]" in data) and _QUOTED_PAIR_GATE.search(data):
                 spans.extend(_quoted_pair_spans(data))
             if b"value" in data:
                 spans.extend(_graphql_spans(data))
@@ -2909,77 +3013,78 @@ class Redactor:
                 spans.extend(_key_value_spans(_XML_ELEMENT, data, element=True))
                 spans.extend(_key_value_spans(_XML_ATTRIBUTE_NAME, data, element=True))
                 spans.extend(_key_value_spans(_XML_SIBLING_NAME, data, element=True))
-            spans.extend(_authorization_spans(data))
-            spans.extend(_phrase_spans(data))
-            spans.extend(_code_spans(data))
+            if named:
+                spans.extend(_authorization_spans(data))
+                spans.extend(_phrase_spans(data))
+                spans.extend(_code_spans(data))
             if b"?" in data or b"$" in data or b"%s" in data:
                 spans.extend(_bound_parameter_spans(data))
-            spans.extend(_credential_pair_spans(data))
+            if named:
+                spans.extend(_credential_pair_spans(data))
             if b"\n" in data and _TABLE_GATE.search(data):
                 spans.extend(_table_spans(data))
-            if b"cookie" in present:
+            if plan.cookie:
                 spans.extend(_simple_spans(_COOKIE, data, "cookie"))
-        if not present.isdisjoint(_CARD_GATES):
+        if plan.card:
             spans.extend(_card_spans(data))
-        if b"identified" in present or b"pass" in present:
+        if plan.sql:
             spans.extend(_quoted_spans(_SQL_PASSWORD, data, "password"))
             spans.extend(_quoted_spans(_SQL_ROLE_PASSWORD, data, "password"))
-        elif b"mutation" in present and b"value" in data:
+        elif plan.mutation and b"value" in data:
             spans.extend(_graphql_spans(data))
-        if b"://" in present:
+        if plan.dsn:
             spans.extend(_dsn_spans(data))
-        if _PATH_RUN_GATE in present and (b"://" in present or not present.isdisjoint(_REQUEST_LINES)):
+        if plan.url_path:
             spans.extend(_url_path_spans(data))
-        if _NAMED_PATH_GATE in present and (b"://" in present or not present.isdisjoint(_REQUEST_LINES)):
+        if plan.named_path:
             spans.extend(_named_path_spans(data))
-        if b"-u" in present or b" -a" in present or b"auth" in present or b"--user" in data:
+        if plan.user_flag or b"--user" in data:
             spans.extend(
                 s for s in _simple_spans(_USER_FLAG, data, "password") if not data[s[0] : s[1]].isdigit()
             )
-        if not present.isdisjoint(_CALL_GATES):
+        if plan.call:
             spans.extend(_connect_call_spans(data))
         if b"chpasswd" in data:
             spans.extend(_simple_spans(_CHPASSWD, data, "password"))
-        if b"expect" in present and b"send" in data:
+        if plan.expect and b"send" in data:
             spans.extend(_quoted_spans(_EXPECT_SEND, data, "password"))
-        if not present.isdisjoint(_CLI_FLAGS) and not present.isdisjoint(_CLI_TOOLS):
+        if plan.cli:
             spans.extend(_quoted_spans(_CLI_PASSWORD, data, "password"))
-        if b"-u" in present and not present.isdisjoint(_CLI_FLAGS):
+        if plan.user_then_password:
             spans.extend(_user_then_password_spans(data))
-        if not present.isdisjoint(_TOOL_GATES):
+        if plan.tool:
             spans.extend(_tool_secret_spans(data, present))
-        if b"-p" in present:
-            if b"mysql" in present or b"mariadb" in present:
-                spans.extend(_quoted_spans(_MYSQL_P, data, "password"))
-            if b"sshpass" in present:
-                spans.extend(_quoted_spans(_SSHPASS, data, "password"))
-        if b"@" in present and b":" in data:
+        if plan.mysql:
+            spans.extend(_quoted_spans(_MYSQL_P, data, "password"))
+        if plan.sshpass:
+            spans.extend(_quoted_spans(_SSHPASS, data, "password"))
+        if plan.at and b":" in data:
             spans.extend(_userinfo_spans(data))
-        if (b"|" in data and (b"echo " in present or b"printf " in present)) or b"<<<" in present:
+        if (plan.echo and b"|" in data) or plan.here_string:
             spans.extend(_piped_spans(data))
-        if not present.isdisjoint(_POSITIONAL_GATES + _SLASH_GATES) or not present.isdisjoint(_AUTH_GATES):
+        if plan.positional:
             spans.extend(_positional_spans(data, present))
-        if b"pass" in present or b"login" in present or b"ugfzc3dvcmq6" in present:
+        if plan.protocol:
             spans.extend(_protocol_login_spans(data, present))
             if b"htpasswd" in data:
                 spans.extend(_htpasswd_spans(data))
-        if not present.isdisjoint(_KEY_HINTS) and _config_set_gate(data):
+        if plan.key_hint and _config_set_gate(data):
             spans.extend(_config_set_spans(data))
-        if b"secret" in present and b"kind" in data:
+        if plan.k8s and b"kind" in data:
             spans.extend(_k8s_secret_spans(data))
-        if self._emails and b"@" in present:
+        if self._emails and plan.at:
             spans.extend(
                 (m.start(), m.end(), "email", _CONTEXT)
                 for m in _EMAIL.finditer(data)
                 if not _SCP_REMOTE.match(data, m.end())
             )
-        if depth < 3 and not present.isdisjoint((b"%", b"\\u", b"\\x", b"&", b":\\/\\/")):
+        if depth < 3 and plan.escaped:
             spans.extend(self._escaped_spans(data, depth))
-        if depth < 3 and _ARGV_GATE.search(data):
+        if depth < 3 and b"," in data and _ARGV_GATE.search(data):
             spans.extend(self._argv_spans(data, depth))
-        if depth < 3 and not present.isdisjoint(_HEX_GATES):
+        if depth < 3 and plan.hex:
             spans.extend(self._hex_spans(data, depth))
-        if b"begin" in present and b"-----BEGIN " in data and (blocks := _public_blocks(data)):
+        if plan.public and b"-----BEGIN " in data and (blocks := _public_blocks(data)):
             spans = [s for s in spans if not _in_public_block(s, blocks)]  # certificates, public keys
         return _merge([_on_characters(data, s) for s in spans if not _marked(data, s[0], s[1])])
 
@@ -3054,10 +3159,12 @@ class Redactor:
             return value
         kind = key_class(key) if key is not None else None
         if isinstance(value, dict):
-            redacted = {
-                k: self.redact_json(v, self._field_name(str(k), key, kind), depth + 1)
-                for k, v in value.items()
-            }
+            redacted = {}
+            for k, v in value.items():
+                name = self._field_name(str(k), key, kind)
+                # a string, number or null under a name that says nothing of its value stays as it is
+                leaf = type(v) in _JSON_LEAVES and key_class(name) is None
+                redacted[k] = v if leaf else self.redact_json(v, name, depth + 1)
             if redacted.get("kind") == "Secret":  # a Kubernetes Secret: every value of its maps is one
                 for field in ("data", "stringData"):
                     if isinstance(redacted.get(field), dict):

@@ -1,0 +1,162 @@
+"""Shortcuts taken for speed (issue 13) decide exactly what the work they skip would have decided."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from loggardener.entries import levels, redact
+from loggardener.entries.redact import Redactor, looks_generated
+
+_MEMBERS = (
+    redact._FLAG,
+    redact._NAME_VALUE,
+    redact._SPACED_CONFIG,
+    redact._DIRECTIVE,
+    redact._AUTHORIZATION,
+    redact._SCHEME_CREDENTIAL,
+    redact._CREDENTIAL_WORD,
+    redact._CODE_PHRASE,
+    redact._CREDENTIAL_PAIR,
+)
+# Pieces the key-name rules read: names, separators, schemes, values, and words that are none of them.
+_PIECES = st.sampled_from(
+    [
+        "password",
+        "Password",
+        "token",
+        "secret",
+        "api_key",
+        "--password",
+        "-p",
+        "Authorization: ",
+        "Bearer ",
+        "Basic ",
+        "recovery code",
+        "credentials",
+        "is",
+        "=",
+        ":",
+        " = ",
+        ": ",
+        '"',
+        "'",
+        " ",
+        "\n",
+        "\t",
+        "/",
+        "KeyError",
+        "sku",
+        "set ",
+        "aB3xK9qLmN2pQ7rT8vW1yZ",
+        "123456",
+        "hunter2!",
+        "admin",
+        "x",
+        "é",
+    ]
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(_PIECES, max_size=12).map("".join))
+def test_the_gathered_key_hint_rules_match_where_any_of_them_does(text: str) -> None:
+    data = text.encode()
+    gathered = redact._KEY_HINT_RULES.search(data) is not None
+    assert gathered == any(member.search(data) is not None for member in _MEMBERS)
+
+
+def test_any_of_scopes_each_patterns_flags_and_unnames_its_groups() -> None:
+    either = redact._any_of([redact._Deferred(rb"(?i)(?P<a>ab)c"), redact._Deferred(rb"(?P<a>de)f")])
+    assert either.search(b"ABc") is not None
+    assert either.search(b"xdef") is not None
+    assert either.search(b"DEF") is None  # the first pattern's `(?i)` stays in its group
+    with pytest.raises(ValueError):
+        redact._any_of([redact._Deferred(rb"\(?P<a>x)")])
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.text(alphabet="0123456789abcdefABCDEF", min_size=1, max_size=300),
+    st.sampled_from(["", ".", ",", "\n"]),
+)
+def test_hex_alone_never_looks_generated(run: str, end: str) -> None:
+    assert looks_generated(run + end) is False
+    assert looks_generated.__wrapped__(run + end) is False
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        'Traceback (most recent call last):\n  File "/app/x.py", line 4, in f\n    raise KeyError(f"sku {sku}")\nKeyError: "a"',
+        "login failed: password=hunter2! for admin",
+        "Authorization: Bearer aB3xK9qLmN2pQ7rT8vW1yZ",
+        "recovery code 123456",
+        '["redis-cli", "-a", "s3cr3tPassw0rd"]',
+        '{"name": "DB_PASSWORD", "value": "pa55word!"}',
+    ],
+)
+def test_a_text_redacts_the_same_twice_with_its_gates_planned_once(text: str) -> None:
+    redactor = Redactor()
+    first = redactor.redact(text)
+    assert redactor.redact(text) == first
+    assert not re.search(r"hunter2|aB3xK9|s3cr3t|pa55", first)
+
+
+@pytest.mark.parametrize(
+    "run", ["https://shop.example.com/healthz?probe=69563", "CACHE_TTL=300!", "x9#y8$z7%w6"]
+)
+def test_a_run_of_one_case_holds_no_strong_password(run: str) -> None:
+    assert list(redact._strong_spans(run.encode())) == []
+
+
+def test_a_run_of_both_cases_is_still_read_for_a_strong_password() -> None:
+    assert [s[2] for s in redact._strong_spans(b"login with Tr0ub4dor&3x please")] == ["password"]
+
+
+def _branches(pattern: str) -> list[str]:
+    """The top-level alternatives of a regex (outside groups and classes)."""
+    branches, depth, in_class, escaped, start = [], 0, False, False, 0
+    for index, char in enumerate(pattern):
+        if escaped:
+            escaped = False
+        elif char == "\\":
+            escaped = True
+        elif in_class:
+            in_class = char != "]"
+        elif char == "[":
+            in_class = True
+        elif char == "(":
+            depth += 1
+        elif char == ")":
+            depth -= 1
+        elif char == "|" and depth == 0:
+            branches.append(pattern[start:index])
+            start = index + 1
+    return [*branches, pattern[start:]]
+
+
+def test_every_branch_of_the_lifecycle_line_holds_one_of_its_words() -> None:
+    branches = _branches(levels._LIFECYCLE_LINE.pattern.removeprefix("(?i)"))
+    assert len(branches) >= 15
+    for branch in branches:
+        literal = re.sub(r"\\(.)", r"\1", branch).lower()
+        assert any(word in literal for word in levels._LIFECYCLE_WORDS), branch
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Container called exit(1).", True),
+        ("CONTAINER CALLED EXIT(1).", True),
+        ("Memory limit of 512 MiB exceeded with 530 MiB used", True),
+        ("oomkilled", True),
+        ("Worker faıled to boot", True),  # a dotless i: not ASCII, so searched as before
+        ("GET /api/orders 200", False),
+    ],
+)
+def test_lifecycle_line_with_its_words_checked_first(text: str, expected: bool) -> None:
+    assert levels.lifecycle_line(text) is expected
