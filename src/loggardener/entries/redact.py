@@ -2194,35 +2194,6 @@ def _matches_and_inner(pattern: Any, data: bytes) -> Iterator[Any]:
                 yield from pattern.finditer(data, start, end)
 
 
-_GROUP_NAME = re.compile(rb"\(\?P<[A-Za-z_][A-Za-z0-9_]*>")
-
-
-def _any_of(patterns: Iterable[_Deferred]) -> _Deferred:
-    """One pattern that matches a text where any of `patterns` matches it (each in its own group, which scopes
-    its flags; its named groups unnamed, as two may share a name): one search tells that none of them can."""
-    sources = [pattern.source for pattern in patterns]
-    if any(b"\\(?P<" in source for source in sources):  # pragma: no cover - a literal `(` before `?P<`
-        raise ValueError("a pattern escapes the `(` of a named group")
-    return _Deferred(b"|".join(b"(?:" + _GROUP_NAME.sub(b"(?:", source) + b")" for source in sources))
-
-
-# The rules `Redactor.spans` runs on every text with a key-name hint, each yielding only at its pattern's
-# matches (`_KEY_VALUE`, which nearly every such text matches, apart): most texts match none of them.
-_KEY_HINT_RULES = _any_of(
-    (
-        _FLAG,
-        _NAME_VALUE,
-        _SPACED_CONFIG,
-        _DIRECTIVE,
-        _AUTHORIZATION,
-        _SCHEME_CREDENTIAL,
-        _CREDENTIAL_WORD,
-        _CODE_PHRASE,
-        _CREDENTIAL_PAIR,
-    )
-)
-
-
 def _key_value_spans(pattern: Any, data: bytes, element: bool = False) -> Iterator[Span]:
     """The values the key-name rule `pattern` finds; an `element`'s text (XML) ends at its closing tag."""
     matches = _matches_and_inner(pattern, data) if pattern is _KEY_VALUE else pattern.finditer(data)
@@ -2983,11 +2954,9 @@ class Redactor:
             spans.extend(_strong_spans(data))
         if plan.key_hint:
             spans.extend(_key_value_spans(_KEY_VALUE, data))
-            named = _KEY_HINT_RULES.search(data) is not None  # whether the rules it gathers may find anything
-            if named:
-                spans.extend(_key_value_spans(_FLAG, data))
-                spans.extend(_key_value_spans(_NAME_VALUE, data))
-                spans.extend(_key_value_spans(_SPACED_CONFIG, data))
+            spans.extend(_key_value_spans(_FLAG, data))
+            spans.extend(_key_value_spans(_NAME_VALUE, data))
+            spans.extend(_key_value_spans(_SPACED_CONFIG, data))
             if b"alue" in data:
                 spans.extend(_key_value_spans(_VALUE_NAME, data))
                 spans.extend(_key_value_spans(_PREFIXED_NAME_VALUE, data))
@@ -2995,7 +2964,7 @@ class Redactor:
                 spans.extend(_setter_spans(data))
             if plan.key_call and b"(" in data:
                 spans.extend(_key_call_spans(data))
-            if named and (b"\n" in data or b" " in data):
+            if b"\n" in data or b" " in data:
                 spans.extend(_directive_spans(data))
             if b"ENV" in data or b"ARG" in data:
                 spans.extend(_key_value_spans(_DOCKERFILE_ENV, data))
@@ -3013,14 +2982,12 @@ class Redactor:
                 spans.extend(_key_value_spans(_XML_ELEMENT, data, element=True))
                 spans.extend(_key_value_spans(_XML_ATTRIBUTE_NAME, data, element=True))
                 spans.extend(_key_value_spans(_XML_SIBLING_NAME, data, element=True))
-            if named:
-                spans.extend(_authorization_spans(data))
-                spans.extend(_phrase_spans(data))
-                spans.extend(_code_spans(data))
+            spans.extend(_authorization_spans(data))
+            spans.extend(_phrase_spans(data))
+            spans.extend(_code_spans(data))
             if b"?" in data or b"$" in data or b"%s" in data:
                 spans.extend(_bound_parameter_spans(data))
-            if named:
-                spans.extend(_credential_pair_spans(data))
+            spans.extend(_credential_pair_spans(data))
             if b"\n" in data and _TABLE_GATE.search(data):
                 spans.extend(_table_spans(data))
             if plan.cookie:
