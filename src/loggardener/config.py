@@ -125,8 +125,9 @@ class EntriesConfig(_Section):
         default=0,
         ge=0,
         le=64,
-        description="Processes that decode and parse an NDJSON export's lines after its first 10,000: "
-        "0 starts one per usable core (at most 4, none on a single core), 1 keeps the scan in one process.",
+        description="Processes that parse an export's entries after its first 10,000 (and decode NDJSON's "
+        "lines): 0 starts one per usable core (at most 4, none on a single core), 1 keeps the scan in one "
+        "process.",
     )
 
 

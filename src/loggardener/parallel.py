@@ -33,10 +33,10 @@ if TYPE_CHECKING:
     from multiprocessing.context import BaseContext
 
 BATCH_LINES = 1_000
-"""Lines sent to a worker at a time."""
+"""Lines (or records) sent to a worker at a time."""
 PARALLEL_AFTER = 10_000
-"""Lines a scan reads in its own process before it starts workers: starting them costs more than a smaller
-export's parse."""
+"""Lines (or records) a scan parses in its own process before it starts workers: starting them costs more than
+a smaller export's parse."""
 YOUNG_COLLECTION_EVERY = 20_000
 """Allocations between collections of the youngest generation while entries are parsed, rather than 700: every
 entry is a fresh dict of dicts, nearly all dropped at once and none in a cycle (a few percent of a scan)."""
