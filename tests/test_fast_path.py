@@ -42,6 +42,7 @@ from loggardener.rendering.markdown import MarkdownWorklog
 from loggardener.sources.demo import demo_export_path
 from loggardener.sources.file import FileSource
 from loggardener.sources.interface import EntrySource
+from regex_parts import top_level_branches
 
 NOW = datetime(2026, 11, 29, tzinfo=timezone.utc)
 REALWORLD = SHARED / "realworld" / "entries.ndjson"
@@ -535,27 +536,8 @@ _KIND_PATTERNS = [
 def _alternatives(source: str) -> list[str]:
     """The alternatives of a pattern, down through groups that are a whole alternative (`^(?:A|B)`,
     `(?P<go_signal>…|…)`), so that each (`PC=0x…` among Go's lines) gets its own examples."""
-    parts: list[str] = []
     alternatives: list[str] = []
-    depth, start, escaped, in_class = 0, 0, False, False
-    for index, char in enumerate(source):
-        if escaped:
-            escaped = False
-        elif char == "\\":
-            escaped = True
-        elif in_class:
-            in_class = char != "]"
-        elif char == "[":
-            in_class = True
-        elif char == "(":
-            depth += 1
-        elif char == ")":
-            depth -= 1
-        elif char == "|" and depth == 0:
-            parts.append(source[start:index])
-            start = index + 1
-    parts.append(source[start:])
-    for part in parts:
+    for part in top_level_branches(source):
         group = re.fullmatch(r"(\^?)\((?:\?:|\?P<\w+>)(.*)\)", part, re.DOTALL)
         if group is None:
             alternatives.append(part)

@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 from loggardener.entries import levels, redact
 from loggardener.entries.redact import Redactor, looks_generated
+from regex_parts import top_level_branches
 
 
 @settings(max_examples=300, deadline=None)
@@ -51,30 +52,8 @@ def test_a_run_of_both_cases_is_still_read_for_a_strong_password() -> None:
     assert [s[2] for s in redact._strong_spans(b"login with Tr0ub4dor&3x please")] == ["password"]
 
 
-def _branches(pattern: str) -> list[str]:
-    """The top-level alternatives of a regex (outside groups and classes)."""
-    branches, depth, in_class, escaped, start = [], 0, False, False, 0
-    for index, char in enumerate(pattern):
-        if escaped:
-            escaped = False
-        elif char == "\\":
-            escaped = True
-        elif in_class:
-            in_class = char != "]"
-        elif char == "[":
-            in_class = True
-        elif char == "(":
-            depth += 1
-        elif char == ")":
-            depth -= 1
-        elif char == "|" and depth == 0:
-            branches.append(pattern[start:index])
-            start = index + 1
-    return [*branches, pattern[start:]]
-
-
 def test_every_branch_of_the_lifecycle_line_holds_one_of_its_words() -> None:
-    branches = _branches(levels._LIFECYCLE_LINE.pattern.removeprefix("(?i)"))
+    branches = top_level_branches(levels._LIFECYCLE_LINE.pattern.removeprefix("(?i)"))
     assert len(branches) >= 15
     for branch in branches:
         literal = re.sub(r"\\(.)", r"\1", branch).lower()
