@@ -397,3 +397,38 @@ def test_workers_end_when_the_scan_is_killed(tmp_path: Path) -> None:
     while any(_running(pid) for pid in started) and time.monotonic() < deadline:
         time.sleep(0.1)
     assert not [pid for pid in started if _running(pid)]
+
+
+def test_a_pool_that_cannot_start_a_thread_scans_in_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Under a memory limit (`ulimit -v`), the pool's manager thread may fail to start the thread that feeds
+    workers: it ends, and no run it holds would ever come back."""
+    import multiprocessing.queues
+
+    def no_thread(self: Any) -> None:
+        raise RuntimeError("can't start new thread")
+
+    def hung(signum: int, frame: Any) -> None:
+        raise AssertionError("the scan waits forever for runs the pool will never parse")
+
+    entries = list(synthetic().realistic(200, seed=8))
+    path = tmp_path / "export.ndjson"
+    path.write_text(_lines(entries, []), encoding="utf-8")
+    serial = outputs(FileSource(path), True, ONE_PROCESS)
+    monkeypatch.setattr(multiprocessing.queues.Queue, "_start_thread", no_thread)
+    previous = signal.signal(signal.SIGALRM, hung)
+    signal.alarm(60)
+    try:
+        source = FileSource(path)
+        alone = outputs(source, True, TWO_WORKERS)
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
+    assert source.stats.notes == [
+        "parsing in worker processes stopped (can't start new thread): "
+        "their lines and the rest were parsed in the scan's own process"
+    ]
+    assert _without_notes(alone[0]) == _without_notes(serial[0])
+    assert alone[2] == serial[2]
+    assert "Traceback" not in capsys.readouterr().err

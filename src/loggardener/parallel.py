@@ -179,6 +179,10 @@ class ParallelParser:
         """Why the workers stopped (one was killed, ran out of memory, or none could start): the rest is parsed
         in the scan's own process."""
         self._pool: ProcessPoolExecutor | None = None
+        self._stopped: str | None = None
+        """Why the pool's manager thread ended early (it could not start a thread: a memory limit)."""
+        self._excepthook = threading.excepthook
+        threading.excepthook = self._thread_failed
         from concurrent.futures import ProcessPoolExecutor
 
         try:
@@ -210,20 +214,50 @@ class ParallelParser:
             yield self._next()
 
     def _next(self) -> tuple[Run, list[RecordOutcome] | None]:
+        from concurrent.futures import TimeoutError as StillRunning
         from concurrent.futures.process import BrokenProcessPool
 
         run, future = self._pending.popleft()
         if future is None or (self.broken is not None and not future.done()):
             return run, None
-        try:
-            return run, future.result()
-        except BrokenProcessPool as exc:
-            self.broken = self.broken or _reason(exc)
-            return run, None
+        while True:
+            try:
+                return run, future.result(timeout=WATCH_SECONDS)
+            except BrokenProcessPool as exc:
+                self.broken = self.broken or _reason(exc)
+                return run, None
+            except StillRunning:
+                if self._manager_alive():
+                    continue
+                self.broken = self.broken or self._stopped or "the pool's manager thread ended"
+                return run, None
+
+    def _manager(self) -> threading.Thread | None:
+        """The pool's thread that feeds workers and collects their results (an attribute of the pool's own)."""
+        thread = getattr(self._pool, "_executor_manager_thread", None)
+        return thread if isinstance(thread, threading.Thread) else None
+
+    def _manager_alive(self) -> bool:
+        """Whether the pool's manager thread still runs: when it ends early, no run it holds ever comes back."""
+        thread = self._manager()
+        return thread is None or thread.is_alive()
+
+    def _thread_failed(self, args: threading.ExceptHookArgs) -> None:
+        """The manager thread's failure, kept as the reason rather than printed; other threads' as before."""
+        if args.thread is not None and args.thread is self._manager():
+            self._stopped = _reason(args.exc_value) if args.exc_value is not None else args.exc_type.__name__
+            return
+        self._excepthook(args)
 
     def close(self) -> None:
-        if self._pool is not None:
-            self._pool.shutdown(wait=True, cancel_futures=True)
+        try:
+            if self._pool is not None:
+                if not self._manager_alive():  # nothing stops the workers: they would wait for work forever
+                    for process in list((getattr(self._pool, "_processes", None) or {}).values()):
+                        process.terminate()
+                self._pool.shutdown(wait=True, cancel_futures=True)
+        finally:
+            threading.excepthook = self._excepthook
 
 
 # What stops workers from starting or running: a worker killed (BrokenProcessPool, a RuntimeError), no
