@@ -14,6 +14,7 @@ from __future__ import annotations
 import gc
 import os
 import signal
+import sys
 import threading
 import time
 from collections import deque
@@ -270,11 +271,18 @@ def _reason(exc: BaseException) -> str:
     return " ".join(str(exc).split()) or type(exc).__name__
 
 
+# multiprocessing's resource tracker, which starts with this interpreter's -W options, frees the semaphores of a
+# scan killed with SIGKILL (the out-of-memory killer): without a warning on the terminal the scan has left.
+_QUIET_TRACKER = "ignore::UserWarning:multiprocessing.resource_tracker"
+
+
 def _start_method() -> BaseContext:
     """A forkserver: a clean process forks the workers (the scan's own may run threads, a progress display,
     which a fork would copy mid-step); spawn where there is none (Windows)."""
     import multiprocessing
 
+    if _QUIET_TRACKER not in sys.warnoptions:
+        sys.warnoptions.append(_QUIET_TRACKER)
     if "forkserver" not in multiprocessing.get_all_start_methods():
         return multiprocessing.get_context("spawn")
     forkserver = multiprocessing.get_context("forkserver")
