@@ -32,7 +32,7 @@ from loggardener.parallel import ParallelParser, ParserSettings, RecordOutcome, 
 from loggardener.pipeline import Scan, ScanOptions
 from loggardener.sources.file import FileSource, decode_lines
 from loggardener.sources.interface import EntrySource, LineBatch, RawRecord, SourceStats
-from test_fast_path import _entry, assert_same, outputs
+from test_fast_path import Outputs, _entry, assert_same, outputs
 
 ONE_PROCESS = GardenerConfig.model_validate({"entries": {"workers": 1}})
 TWO_WORKERS = GardenerConfig.model_validate({"entries": {"workers": 2}})
@@ -63,6 +63,13 @@ def _lines(entries: list[dict[str, Any]], extras: list[tuple[int, str]]) -> str:
     for index, extra in sorted(extras, reverse=True):
         lines.insert(min(index, len(lines)), extra)
     return "\n".join(lines) + "\n"
+
+
+def _export_in_one_process(tmp_path: Path, size: int, seed: int) -> tuple[Path, Outputs]:
+    """An NDJSON export of `size` realistic entries, and the outputs of its scan in one process."""
+    path = tmp_path / "export.ndjson"
+    path.write_text(_lines(list(synthetic().realistic(size, seed=seed)), []), encoding="utf-8")
+    return path, outputs(FileSource(path), True, ONE_PROCESS)
 
 
 # Lines that are no entry, or the same entry again: each is counted, and said, where it stands.
@@ -226,10 +233,7 @@ class _KillingSource(_AlteredExport):
 
 @pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="finds the workers through /proc")
 def test_a_killed_worker_costs_no_entry(tmp_path: Path) -> None:
-    entries = list(synthetic().realistic(400, seed=4))
-    path = tmp_path / "export.ndjson"
-    path.write_text(_lines(entries, []), encoding="utf-8")
-    serial = outputs(FileSource(path), True, ONE_PROCESS)
+    path, serial = _export_in_one_process(tmp_path, 400, 4)
     source = _KillingSource(path)
     killed = outputs(source, True, TWO_WORKERS)
     (note,) = source.stats.notes
@@ -275,10 +279,7 @@ def test_a_platform_without_worker_processes_scans_in_one(
     def no_semaphores() -> None:
         raise NotImplementedError("This platform lacks a functioning sem_open implementation")
 
-    entries = list(synthetic().realistic(200, seed=6))
-    path = tmp_path / "export.ndjson"
-    path.write_text(_lines(entries, []), encoding="utf-8")
-    serial = outputs(FileSource(path), True, ONE_PROCESS)
+    path, serial = _export_in_one_process(tmp_path, 200, 6)
     monkeypatch.setattr(concurrent.futures.process, "_check_system_limits", no_semaphores)
     source = FileSource(path)
     alone = outputs(source, True, TWO_WORKERS)
@@ -413,10 +414,7 @@ def test_a_pool_that_cannot_start_a_thread_scans_in_one(
     def hung(signum: int, frame: Any) -> None:
         raise AssertionError("the scan waits forever for runs the pool will never parse")
 
-    entries = list(synthetic().realistic(200, seed=8))
-    path = tmp_path / "export.ndjson"
-    path.write_text(_lines(entries, []), encoding="utf-8")
-    serial = outputs(FileSource(path), True, ONE_PROCESS)
+    path, serial = _export_in_one_process(tmp_path, 200, 8)
     monkeypatch.setattr(multiprocessing.queues.Queue, "_start_thread", no_thread)
     previous = signal.signal(signal.SIGALRM, hung)
     signal.alarm(60)
