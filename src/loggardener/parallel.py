@@ -55,10 +55,14 @@ class ParserSettings:
     emails: bool
     extra_patterns: tuple[str, ...]
 
+    def redactor(self) -> Redactor:
+        return Redactor(self.emails, self.extra_patterns)
+
+    def stack_parser(self) -> StackParser:
+        return StackParser(self.in_app_prefixes)
+
     def parser(self) -> EntryParser:
-        return EntryParser(
-            Redactor(self.emails, self.extra_patterns), StackParser(list(self.in_app_prefixes))
-        )
+        return EntryParser(self.redactor(), self.stack_parser())
 
 
 Parsed = LogEntry | Quiet | str

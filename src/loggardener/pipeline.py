@@ -19,8 +19,6 @@ from loggardener.config import GardenerConfig
 from loggardener.entries.models import Event, LogEntry, Occurrences, Quiet, Severity
 from loggardener.entries.parse import EntryParser, parse_timestamp
 from loggardener.entries.reassemble import GroupKey, Reassembler, may_neighbour_message, stream_key
-from loggardener.entries.redact import Redactor
-from loggardener.entries.stacks import StackParser
 from loggardener.linking.incidents import build_incidents
 from loggardener.linking.stage import Linker
 from loggardener.parallel import (
@@ -124,14 +122,14 @@ class Scan:
         self.options = options
         self._sink = on_assign
         self._progress = on_progress
-        stacks = StackParser(config.entries.in_app_prefixes)
-        redactor = Redactor(config.redaction.emails, config.redaction.extra_patterns)
-        self._parser = EntryParser(redactor, stacks)
         self._settings = ParserSettings(
             tuple(config.entries.in_app_prefixes),
             config.redaction.emails,
             tuple(config.redaction.extra_patterns),
         )
+        stacks = self._settings.stack_parser()
+        redactor = self._settings.redactor()
+        self._parser = EntryParser(redactor, stacks)
         self._redact = redactor.redact
         self._stacks = stacks
         self._reassembler = Reassembler(config.entries.reassembly_gap_seconds, stacks.parse)
@@ -256,6 +254,12 @@ class Scan:
                         self._healthy_services.add(service)
             yield entry, occurrences
 
+    def _count_read(self, weight: int) -> None:
+        """Count `weight` entries read, and tell the progress display every 500."""
+        self._read += weight
+        if self._progress is not None and self._read // 500 != (self._read - weight) // 500:
+            self._progress(self._read)
+
     def _parsed(
         self, records: Iterable[RawRecord], awaiting: set[GroupKey]
     ) -> Iterator[tuple[LogEntry | Quiet, Occurrences | None]]:
@@ -264,9 +268,7 @@ class Scan:
         for record in records:
             occurrences = record.occurrences
             weight = 1 if occurrences is None else occurrences.count
-            self._read += weight
-            if self._progress is not None and self._read // 500 != (self._read - weight) // 500:
-                self._progress(self._read)
+            self._count_read(weight)
             raw = record.entry
             if raw is None:
                 self._malformed(record.position, None, record.error or "unreadable")
@@ -344,9 +346,7 @@ class Scan:
                 continue
             self.parsed_elsewhere += len(outcomes)
             for index, outcome in enumerate(outcomes):
-                self._read += 1
-                if self._progress is not None and self._read % 500 == 0:
-                    self._progress(self._read)
+                self._count_read(1)
                 entry = outcome.parsed
                 if entry is None:
                     self._malformed(outcome.position, None, outcome.error or "unreadable")
