@@ -13,9 +13,6 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
-from loggardener.errors import GardenerError
-from loggardener.files import atomic_write
-
 
 def cache_dir() -> Path | None:
     """`$XDG_CACHE_HOME/log-gardener`, else `~/.cache/log-gardener`; None without a home directory."""
@@ -44,6 +41,9 @@ pipx, or CI's checkouts) do not evict each other's on every run."""
 
 def cached_json(name: str, key: object, compute: Callable[[], Any]) -> Any:
     """The JSON value cached as `name` when it was stored with this `key`; else `compute()`, stored."""
+    from loggardener.errors import GardenerError  # here: `errors` compiles its patterns through this module
+    from loggardener.files import atomic_write
+
     directory = cache_dir()
     if directory is None:
         return compute()

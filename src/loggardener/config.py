@@ -14,6 +14,7 @@ from loggardener.defaults import MAX_QUERY_SECONDS, REQUEST_TIMEOUT_SECONDS, RET
 from loggardener.entries.levels import START_FAILURE_PATTERNS, STARTUP_EXCEPTION_TYPES
 from loggardener.entries.models import RpcCodeName
 from loggardener.errors import ExitCode, GardenerError, decode_reason
+from loggardener.regexes import compile_regex
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -58,7 +59,7 @@ Label = Annotated[str, AfterValidator(_label)]
 def _valid_patterns(patterns: list[str]) -> list[str]:
     for pattern in patterns:
         try:
-            re.compile(pattern)
+            compile_regex(pattern)
         except re.error as exc:
             raise ValueError(f"invalid regular expression {pattern!r}: {exc}") from exc
     return patterns

@@ -6,6 +6,8 @@ import os
 import re
 from enum import IntEnum
 
+from loggardener.regexes import compile_regex
+
 
 class ExitCode(IntEnum):
     """Documented process exit codes (see README, "Exit codes")."""
@@ -28,7 +30,7 @@ class GardenerError(Exception):
         self.exit_code = exit_code
 
 
-_DIGIT_LIMIT = re.compile(
+_DIGIT_LIMIT = compile_regex(
     r"Exceeds the limit \((\d+) digits\) for integer string conversion(?:: value has (\d+) digits)?"
 )
 
@@ -44,8 +46,8 @@ def decode_reason(exc: ValueError) -> str:
     return f"a number of {digits} digits (at most {int(limit[1]):,} are read)"
 
 
-_USERINFO = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*://)[^/?#]*@")
-_QUERY = re.compile(r"[?#].*", re.S)
+_USERINFO = compile_regex(r"^([A-Za-z][A-Za-z0-9+.-]*://)[^/?#]*@")
+_QUERY = compile_regex(r"[?#].*", re.S)
 
 
 def shown_url(url: str) -> str:

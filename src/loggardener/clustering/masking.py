@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 from functools import cache
 
+from loggardener.regexes import compile_regex
+
 WILDCARD = "<*>"
 ZERO_DIGITS = str.maketrans("123456789", "000000000")
 """Masking treats every ASCII digit alike: a text with its digits zeroed masks as the text does, so it keys a
@@ -67,11 +69,11 @@ _PATTERNS: tuple[tuple[str, tuple[str, ...]], ...] = (
     # `0.0`: the sign with the integer part, as `ids` above takes an unsigned one's)
     (r"[-+]\d+|\d+(?:[.,:]\d+)*", ("digit",)),
 )
-_DIGIT = re.compile(r"\d")
-_RUNS = re.compile(r"(?:<\*>)+")
+_DIGIT = compile_regex(r"\d")
+_RUNS = compile_regex(r"(?:<\*>)+")
 # A bracketed run without letters or brackets holding a value; the lookahead finds the closing bracket
 # first, so a run without one costs one scan, not one scan per value in it.
-_LISTS = re.compile(
+_LISTS = compile_regex(
     r"\[(?=[^][A-Za-z]*\])[^][A-Za-z]*?<\*>[^][A-Za-z]*\]"
     r"|\((?=[^()A-Za-z]*\))[^()A-Za-z]*?<\*>[^()A-Za-z]*\)"
     r"|\{(?=[^{}A-Za-z]*\})[^{}A-Za-z]*?<\*>[^{}A-Za-z]*\}"
@@ -82,7 +84,7 @@ _LISTS = re.compile(
 def _alternation(present: frozenset[str]) -> re.Pattern[str] | None:
     """The patterns that can match a text containing `present` (their required characters), in order."""
     chosen = [pattern for pattern, needs in _PATTERNS if all(need in present for need in needs)]
-    return re.compile("|".join(f"(?:{pattern})" for pattern in chosen)) if chosen else None
+    return compile_regex("|".join(f"(?:{pattern})" for pattern in chosen)) if chosen else None
 
 
 _NEEDS = frozenset(need for _, needs in _PATTERNS for need in needs if need != "digit")

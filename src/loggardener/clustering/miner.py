@@ -48,7 +48,6 @@ import hashlib
 import itertools
 import math
 import operator
-import re
 from bisect import bisect_left
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator
@@ -57,6 +56,7 @@ from difflib import SequenceMatcher
 from typing import cast
 
 from loggardener.clustering.masking import WILDCARD, mask
+from loggardener.regexes import compile_regex
 
 OTHER_ID = "other"
 MAX_TOKENS = 100
@@ -80,24 +80,24 @@ _DIGITS_TO_ZERO = bytes.maketrans(b"0123456789", b"0000000000")
 
 _FLAGS = frozenset(("yes", "no", "true", "false", "on", "off"))  # a flag's two values
 _CLOSERS = "\"')]},;."
-_LETTER = re.compile(r"[A-Za-zµ]")  # µ: a unit's letter (`<*>µs` reads as `<*>ms` does)
+_LETTER = compile_regex(r"[A-Za-zµ]")  # µ: a unit's letter (`<*>µs` reads as `<*>ms` does)
 # A value with a short unit glued to it: `<*>ms`, `(<*>s)`, `<*>KB`.
-_UNIT_AFTER_WILDCARD = re.compile(r"<\*>[A-Za-zµ]{0,3}")
+_UNIT_AFTER_WILDCARD = compile_regex(r"<\*>[A-Za-zµ]{0,3}")
 # Brackets or quotes around nothing: an empty value, `()`, `[]`, `''`. A few of them: a quote both opens
 # and closes, so unbounded runs would split a long run of quotes every way (quadratic on `''''…x`).
-_EMPTY = re.compile(r"[(\[{'\"]{1,16}[)\]}'\"]{1,16}[,;:.]?")
+_EMPTY = compile_regex(r"[(\[{'\"]{1,16}[)\]}'\"]{1,16}[,;:.]?")
 # The comma between members of compact JSON (`{"id":7,"user":"ana"}`): each member is a token.
-_MEMBERS = re.compile(r',(?=")')
+_MEMBERS = compile_regex(r',(?=")')
 # Spaces that pad a bracketed column to its width (`[   worker-1]`, `[WARN ]`): the column's value is one token.
-_PADDING = re.compile(r"(?<=\[) +| +(?=\])")
+_PADDING = compile_regex(r"(?<=\[) +| +(?=\])")
 # One quoted word: a name (`'Security'`, `"orders"`, or `\"orders\"` inside a quoted string) that a slot
 # treats as a value; the signature keeps it.
 # A quoted word inside a token that is not a key: `'ops'` in `'ops'@'<*>'`, `\"web\"` in `{job=\"web\"}`;
 # not `"id"` in `"id":`.
-_QUOTED_NAME = re.compile(r"""(?:(['"])[^\s'"\\]+\1|\\"[^\s'"\\]+\\")(?!:)""")
-_QUOTED_WORD = re.compile(r"""(?:(['"])[^\s'"\\]+\1|\\"[^\s'"\\]+\\")[,;:.)\]]?""")
+_QUOTED_NAME = compile_regex(r"""(?:(['"])[^\s'"\\]+\1|\\"[^\s'"\\]+\\")(?!:)""")
+_QUOTED_WORD = compile_regex(r"""(?:(['"])[^\s'"\\]+\1|\\"[^\s'"\\]+\\")[,;:.)\]]?""")
 # One word in brackets (`[YELLOW]`), with punctuation after it.
-_BRACKETED_WORD = re.compile(r"\[[A-Za-z][\w.-]{0,63}\][,;:.)]?")
+_BRACKETED_WORD = compile_regex(r"\[[A-Za-z][\w.-]{0,63}\][,;:.)]?")
 
 
 def _is_value(token: str) -> bool:
@@ -816,10 +816,10 @@ def _key(token: str) -> str:
     return key if _LETTER.search(key) else ""
 
 
-_WORD_CHAR = re.compile(r"\w")
+_WORD_CHAR = compile_regex(r"\w")
 # A word of a sentence: letters, perhaps a punctuation mark after them.
-_PROSE = re.compile(r"[A-Za-z]+[.,:;!?]?")
-_PATHLIKE = re.compile(r"[/?&<]")
+_PROSE = compile_regex(r"[A-Za-z]+[.,:;!?]?")
+_PATHLIKE = compile_regex(r"[/?&<]")
 
 
 def _core(tokens: list[str]) -> Callable[[str], str]:
@@ -862,7 +862,7 @@ def _value_part(token: str) -> str:
 
 # A word said again in a token of its own: quoted (`\\"nginx\\"`, `'bob'`) or a key's value (`user=bob`), with
 # punctuation around it.
-_ECHO_WORD = re.compile(r"""[(\[{]*(?:\\?["'])?([A-Za-z][\w.-]{0,63})(?:\\?["'])?[)\]},;:.]*""")
+_ECHO_WORD = compile_regex(r"""[(\[{]*(?:\\?["'])?([A-Za-z][\w.-]{0,63})(?:\\?["'])?[)\]},;:.]*""")
 _ECHO = "<^>"
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import re
 from dataclasses import dataclass, field
 
 from loggardener.clustering.masking import WILDCARD, ZERO_DIGITS
@@ -16,20 +15,21 @@ from loggardener.entries.models import Event, Frame
 from loggardener.entries.parse import url_path
 from loggardener.entries.payloads import LOAD_BALANCER_OUTCOME, SECURITY_POLICY_SUFFIX
 from loggardener.entries.stacks import compact_rpc_error
+from loggardener.regexes import compile_regex
 from loggardener.rendering.markdown_safety import cut_at_word
 
 FINGERPRINT_LENGTH = 12
 _IMPORT_ERRORS = frozenset({"ModuleNotFoundError", "ImportError"})
 # A path segment that names one thing rather than a route: numbers, dates (`2024-05`), UUIDs, hex hashes,
 # codes with four or more digits (`B1234`, `ORD-2024-0001`), long tokens with a digit, e-mail addresses.
-_ROUTE_SEGMENT_ID = re.compile(
+_ROUTE_SEGMENT_ID = compile_regex(
     r"^(?:\d+|\d{4}-\d{2}(?:-\d{2})?|[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"
     r"|(?=[0-9a-fA-F]*\d)[0-9a-fA-F]{8,}|(?=(?:[^\d/]*\d){4})[\w.~%+-]+|(?=[\w-]*\d)[\w-]{16,}"
     r"|[\w.%+-]+@[\w.-]+|[A-Za-z0-9_-]{22,}={0,2})$"
 )
 _WEAK_WORDS = frozenset({"null", "none", "nil", "undefined", "error", "exception"})
 # A request a security policy refused, as the parser writes it (`payloads._security_policy_refusal`)
-_POLICY_REFUSAL = re.compile(r"^(\w+)" + SECURITY_POLICY_SUFFIX + r": security policy (\S+)")
+_POLICY_REFUSAL = compile_regex(r"^(\w+)" + SECURITY_POLICY_SUFFIX + r": security policy (\S+)")
 
 
 @dataclass(frozen=True)
@@ -75,7 +75,7 @@ def _shorten(text: str, limit: int = 120) -> str:
 
 
 # A JSON object of context after a message's words (Monolog, Laravel, winston: `message {"exception":…}`)
-_JSON_CONTEXT = re.compile(r' \{"[\w@$.-]{1,64}"\s?[:=]')
+_JSON_CONTEXT = compile_regex(r' \{"[\w@$.-]{1,64}"\s?[:=]')
 
 
 def _without_context(line: str) -> str:
@@ -209,7 +209,7 @@ def _policy_signature(service: str, outcome: str, policy: str, status: str) -> S
 
 
 # The end of a request log's own sentence: `… no available instance. Additional troubleshooting … at: URL`
-_SENTENCE_END = re.compile(r"\.(?:\s|$)")
+_SENTENCE_END = compile_regex(r"\.(?:\s|$)")
 
 
 def _request_reason(message: str) -> str:
@@ -323,14 +323,14 @@ def mined_signature(
 
 # An audit message's head, `CODE on a.b.v1.Service.Method (api): …`: the method's qualifiers before its last
 # two names say again what the API in brackets says
-_AUDIT_METHOD_QUALIFIERS = re.compile(
+_AUDIT_METHOD_QUALIFIERS = compile_regex(
     r"^([A-Z][A-Z_]{1,40} on )[\w-]{1,100}(?:\.[\w-]{1,100}){0,20}\.(?=[\w-]{1,100}\.[\w-]{1,100} \()"
 )
 
 
 # A Knative condition change (Cloud Run's `FAILED_PRECONDITION on /Services.ReplaceService (run.googleapis.com):
 # Ready condition status changed to False for Revision R with message: why`): its words before the reason.
-_CONDITION_CHANGE = re.compile(
+_CONDITION_CHANGE = compile_regex(
     r"^(?:[A-Z][A-Z_]{1,40} on \S{1,200} \([\w.-]{1,100}\): )?(\w{1,40}) condition status changed to (\w{1,10}) "
     r"for (\w{1,40}) (\S{1,200}) with message: "
 )

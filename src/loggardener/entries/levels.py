@@ -15,8 +15,9 @@ import re
 from dataclasses import dataclass
 
 from loggardener.entries.models import RecordLine, Severity
+from loggardener.regexes import compile_regex
 
-_ANSI = re.compile(r"\x1b\[[0-9;?]{0,32}[ -/]{0,4}[@-~]|\x1b[@-Z\\-_]")
+_ANSI = compile_regex(r"\x1b\[[0-9;?]{0,32}[ -/]{0,4}[@-~]|\x1b[@-Z\\-_]")
 _HEAD_CHARS = 200
 
 _LEVEL_WORDS: dict[str, Severity] = {
@@ -92,7 +93,7 @@ _DOTNET_LEVELS = {
 # then a mark of the level; Redis 2 wrote `[1] 17 Sep 17:13:18.198 # …`) and Tornado (Jupyter: `[W 2022-01-21
 # 13:51:42.825 JupyterHub base:393] …`, the level's initial, the time, the module and line). glog writes every line logged before `flag.Parse()` behind
 # `ERROR: logging before flag.Parse: `, whatever its level: the `I`/`W`/`E`/`F` after it is the level.
-_KNOWN_HEADER = re.compile(
+_KNOWN_HEADER = compile_regex(
     r"\s*(?:(?:ERROR: logging before flag\.Parse: )?(?P<glog>[IWEF])\d{4} \d\d:\d\d:\d\d\.\d{1,9}\s{1,8}\d{1,10} [\w./-]{1,200}:\d{1,9}\]\s?"
     r"|[DIWEFA], \[\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d{1,9})? #\d{1,10}\]\s{1,8}"
     r"(?P<ruby>[A-Z]{3,7}) -- [^\n:]{0,200}: ?"
@@ -145,7 +146,7 @@ PREAMBLE_PATTERN = (
     r" [A-Za-z_$][\w$]*(?:\.[\w$]+)+ [\w$<>-]+\r?\n?$"
 )
 """The lines `is_preamble` reads as a record's preamble."""
-_PREAMBLE = re.compile(PREAMBLE_PATTERN)
+_PREAMBLE = compile_regex(PREAMBLE_PATTERN)
 RECORD_PREAMBLE_PATTERN = (
     r"^(?:\pL{3,9}\.? [0-9]{1,2},? [0-9]{4}|[0-9]{1,2} \pL{3,9}\.? [0-9]{4}|[0-9]{4}-[0-9]{2}-[0-9]{2})"
     r" [0-9]{1,2}:[0-9]{2}:[0-9]{2}"
@@ -154,8 +155,8 @@ RECORD_PREAMBLE_PATTERN = (
 RECORD_LEVEL_PATTERN = r"^\pL{3,20}:"
 """A superset of the lines `record_line` reads as a level line (RE2-safe)."""
 # The line after a preamble: a level word and a colon first (`SEVERE: …`, `WARNUNG: …`, Python's `ERROR:root:…`)
-_LEVEL_LINE = re.compile(r"[^\W\d_]{3,20}:")
-_PREFIX_TOKENS = re.compile(
+_LEVEL_LINE = compile_regex(r"[^\W\d_]{3,20}:")
+_PREFIX_TOKENS = compile_regex(
     r"(?P<ts>\[?(?:"
     + _TIMESTAMP
     + r")\]?:?|\[\s{0,12}\d{1,10}\.\d{6}\])"  # and the kernel's `[   12.345678]`
@@ -205,40 +206,40 @@ _PREFIX_TOKENS = re.compile(
 )
 # nginx's error log: `2025/06/10 13:00:00 [error] 29#29: *1234 connect() failed …, client: 10.0.0.1, server: _,
 # request: "GET / HTTP/1.1", upstream: "http://…", host: "…"`; the request's context follows the message
-_NGINX_PROCESS = re.compile(r"\d{1,10}#\d{1,10}:")
+_NGINX_PROCESS = compile_regex(r"\d{1,10}#\d{1,10}:")
 _NGINX_CONTEXTS = (", client: ", ", context: ")
 # OpenResty's (Kong's) Lua function after its file and line: `[lua] dns.lua:152: dns_lookup(): …`
-_FUNCTION_AFTER_LOCATION = re.compile(r" {1,4}[A-Za-z_][\w.:]{0,63}\(\):(?=\s)")
+_FUNCTION_AFTER_LOCATION = compile_regex(r" {1,4}[A-Za-z_][\w.:]{0,63}\(\):(?=\s)")
 # After a header's first token (syslog's timestamp), where no token above matches: syslog's host and program
 # (`worker-1 systemd[1]:`, `worker-1 kernel:`), or a component before a level word (`OSConfigAgent Error`)
-_SYSLOG_PROGRAM = re.compile(r"[\w.-]{1,253} (?:[\w./-]{1,64}\[\d{1,10}\]|kernel):(?=\s)")
+_SYSLOG_PROGRAM = compile_regex(r"[\w.-]{1,253} (?:[\w./-]{1,64}\[\d{1,10}\]|kernel):(?=\s)")
 # A program's name, after its host or not, before the date and time it writes itself: syslog's forwarded line of
 # a program with its own time (`db-1 cloud_sql_proxy: 2018/06/27 08:59:30 …`, `worker[7]: 2026-01-02T03:04:05Z …`).
 # Only names that look like a host or a program (a pid, or a digit, `.`, `-`, `_` or `/` in the name), so words
 # before a time (`Next run: 2026-…`, `last seen: 2026-…`) stay the message.
 _MARKED_NAME = r"[A-Za-z][A-Za-z]{0,63}[\d._/-][\w./-]{0,63}"
-_PROGRAM_BEFORE_TIME = re.compile(
+_PROGRAM_BEFORE_TIME = compile_regex(
     r"(?:[\w.-]{1,253} [A-Za-z][\w./-]{0,63}\[\d{1,10}\]|[A-Za-z][\w./-]{0,63}\[\d{1,10}\]"
     r"|(?:[\w.-]{1,253} )?" + _MARKED_NAME + r"|[\w]{0,63}[\d.-][\w.-]{0,190} [A-Za-z][\w./-]{0,63})"
     r":[ \t]{1,4}(?=\[?\d{4}[-/]\d\d[-/]\d\d[T ]\d\d:\d\d:\d\d)"
 )
-_BARE_COMPONENT = re.compile(
+_BARE_COMPONENT = compile_regex(
     r"(?P<component>[A-Za-z][\w.-]{0,63})\s+(?:[-|:]\s+)?(?=(?:"
     + _LEVEL_ALTERNATION
     + r"|Error|Warning|Info)\b)"
 )
-_LOCATION = re.compile(r"[\w./-]{1,200}\.\w{1,8}:\d{1,9}")
+_LOCATION = compile_regex(r"[\w./-]{1,200}\.\w{1,8}:\d{1,9}")
 # Python's warnings module: `/app/x.py:16: UserWarning: message` (its source line follows on the next line).
-PY_WARNING = re.compile(r"^\S{1,500}\.py:\d{1,9}: (?P<category>[A-Z]\w{0,80}Warning): ")
+PY_WARNING = compile_regex(r"^\S{1,500}\.py:\d{1,9}: (?P<category>[A-Z]\w{0,80}Warning): ")
 # php-fpm relays what its workers write to stderr, under its own level: `[10-Jun-2025 13:00:00] WARNING: [pool www]
 # child 12 said into stderr: "…"`, or `NOTICE: PHP message: …` (PHP's error_log). Its level is the relay's; the
 # relayed text declares its own (`PHP Fatal error:  …`), or none.
-_FPM_RELAY = re.compile(
+_FPM_RELAY = compile_regex(
     r"\s{0,8}(?:\[" + _PHP_DATE + r"\]\s)?(?:[A-Z]{4,7}: )?"
     r"(?:\[pool [^\]\s]{1,64}\] child \d{1,10} said into std(?:err|out): \"(?:PHP message: )?|PHP message: )"
 )
 # PHP's own level, after its error log's date (`PHP Warning:  Undefined variable $x in /app/a.php on line 3`)
-_PHP_LEVEL = re.compile(
+_PHP_LEVEL = compile_regex(
     r"\s{0,8}PHP (?P<level>Fatal error|Parse error|(?:Recoverable|Catchable) fatal error|Warning|Notice|Deprecated"
     r"|Strict Standards):\s"
 )
@@ -249,7 +250,7 @@ _PHP_LEVELS = {
     "Deprecated": Severity.NOTICE,
     "Strict Standards": Severity.NOTICE,
 }
-_LOGFMT_LEVEL = re.compile(r"(?:^|\s)(?:level|lvl|severity)=\"?(?P<level>[A-Za-z]{3,11})\"?(?=\s|$)")
+_LOGFMT_LEVEL = compile_regex(r"(?:^|\s)(?:level|lvl|severity)=\"?(?P<level>[A-Za-z]{3,11})\"?(?=\s|$)")
 
 
 @dataclass(frozen=True)
@@ -354,7 +355,7 @@ def _declared(head: str, text: str | None) -> Declared | None:
 _QUALIFIER = r"(?:[A-Za-z_$][\w$]{0,100}\.){0,16}"
 _CLASS_NAME = _QUALIFIER + r"[A-Z][\w$]{0,100}"
 _EXCEPTION_CLASS = r"(?:" + _CLASS_NAME + r"(?:Error|Exception)|" + _QUALIFIER + r"(?:Error|Exception))"
-_FAILURE_LINE = re.compile(
+_FAILURE_LINE = compile_regex(
     r"\s{0,8}(?:"
     r"(?P<error>(?:" + _EXCEPTION_CLASS + r"|" + _CLASS_NAME + r"Fault)(?::\s|:?\s*$)"
     r'|Exception in thread "|Unhandled [Ee]xception[.:]|Uncaught (?:[Ee]xception|\w{0,64}Error)\b'
@@ -366,9 +367,9 @@ _FAILURE_LINE = re.compile(
     r"|(?P<warning>PHP Warning: |WARN\[)"
     r")"
 )
-_EXCEPTION_NAME = re.compile(r"[A-Z][\w$]{0,100}(?:Error|Exception):")
+_EXCEPTION_NAME = compile_regex(r"[A-Z][\w$]{0,100}(?:Error|Exception):")
 # A message that reports an exception by name after a colon (`Setup failed: ModuleNotFoundError: No module …`)
-_REPORTED_EXCEPTION = re.compile(r": " + _EXCEPTION_CLASS + r": \S")
+_REPORTED_EXCEPTION = compile_regex(r": " + _EXCEPTION_CLASS + r": \S")
 _FAILURE_LEVELS = {"error": Severity.ERROR, "critical": Severity.CRITICAL, "warning": Severity.WARNING}
 
 
@@ -414,7 +415,7 @@ def _header_tokens(line: str) -> list[tuple[str, str]]:
     return tokens
 
 
-_LEVEL_AHEAD = re.compile(r"[ \t]{1,8}(?:" + _LEVEL_ALTERNATION + r")\b")
+_LEVEL_AHEAD = compile_regex(r"[ \t]{1,8}(?:" + _LEVEL_ALTERNATION + r")\b")
 
 
 def _level_ahead(line: str, position: int) -> bool:
@@ -480,7 +481,7 @@ def record_line(text: str, stripped: str) -> RecordLine:
 
 # A line that opens as a failure of its own (`Failed to flush metrics: connection refused`): another thread's
 # error logged in the same milliseconds, not a line of the record before it
-_OWN_FAILURE = re.compile(
+_OWN_FAILURE = compile_regex(
     r"(?:Failed|Failure|Error|Unable|Cannot|Can't|Could not|Couldn't|Fatal|Unhandled|Uncaught|Timed out)\b"
 )
 
@@ -526,10 +527,10 @@ def strip_prefix(text: str) -> str:
 
 # A logfmt line (go-kit, logrus' text format, Grafana, Prometheus, Alertmanager): `key=value` or `key="quoted"`
 # pairs, separated by blanks, and nothing else
-_LOGFMT_PAIR = re.compile(
+_LOGFMT_PAIR = compile_regex(
     r'([A-Za-z_@][\w.@-]{0,63})=("(?:[^"\\\n]|\\.){0,8192}"|[^\s"]{0,8192})(?:[ \t]+|$)'
 )
-_LOGFMT_ESCAPE = re.compile(r"\\(.)")
+_LOGFMT_ESCAPE = compile_regex(r"\\(.)")
 # What logfmt's escapes in a quoted value stand for (logrus quotes a message's line breaks as `\n`)
 _LOGFMT_ESCAPES = {"n": "\n", "t": "\t", "r": ""}
 _LOGFMT_MESSAGE_KEYS = ("msg", "message")
@@ -551,7 +552,7 @@ def logfmt_message(line: str) -> str | None:
 
 # A formatter's `key=value` fields before an unquoted message that runs to the line's end (Python logging's
 # `level=%(levelname)s ts=%(asctime)s module=%(module)s … message=%(message)s`, its time's clock after the date)
-_TRAILING_MESSAGE = re.compile(
+_TRAILING_MESSAGE = compile_regex(
     r'(?:[A-Za-z_][\w.@-]{0,63}=(?:"(?:[^"\\\n]|\\.){0,1024}"|[^\s"=]{0,1024}(?: \d\d:\d\d:\d\d(?:[.,]\d{1,9})?)?)'
     r"[ \t]+){2,16}(?:msg|message)=(?!\")"
 )
@@ -559,7 +560,7 @@ _TRAILING_MESSAGE = re.compile(
 
 # klogr's (go-logr over klog: cert-manager, controller-runtime before 0.15) quoted pairs after the logger's name:
 # `cert-manager/controller/challenges "msg"="propagation check failed" "error"="…" "dnsName"="x"`
-_LOGR_PAIR = re.compile(r'"([\w.-]{1,64})"=("(?:[^"\\\n]|\\.){0,8192}"|[^\s"]{0,8192})(?:[ \t]+|$)')
+_LOGR_PAIR = compile_regex(r'"([\w.-]{1,64})"=("(?:[^"\\\n]|\\.){0,8192}"|[^\s"]{0,8192})(?:[ \t]+|$)')
 
 
 def logr_message(line: str) -> str | None:
@@ -698,7 +699,7 @@ PLATFORM_FAILURE_PATTERN = (
     r"|Kernel panic - not syncing|\bBUG: (?:unable to handle|kernel NULL pointer dereference|soft lockup)"
     r"|\bOops: [0-9a-f]{4} \[#[0-9]{1,4}\]"
 )
-_PLATFORM_FAILURE = re.compile("(?i)" + PLATFORM_FAILURE_PATTERN)
+_PLATFORM_FAILURE = compile_regex("(?i)" + PLATFORM_FAILURE_PATTERN)
 # The exceptions Python raises when it cannot import a program's code: at import time (a `<module>` frame), no
 # instance of the revision can start.
 STARTUP_EXCEPTION_TYPES = ("ModuleNotFoundError", "ImportError", "SyntaxError", "IndentationError")
@@ -720,7 +721,7 @@ START_FAILURE_PATTERNS = (
     r"\bexecutable file not found in \$PATH\b",
     r"\bProvided module can't be loaded\b",  # Cloud Functions' framework: the function's code does not load
 )
-_START_FAILURE = re.compile("|".join(START_FAILURE_PATTERNS))
+_START_FAILURE = compile_regex("|".join(START_FAILURE_PATTERNS))
 
 
 def start_failure(text: str) -> bool:
@@ -731,7 +732,7 @@ def start_failure(text: str) -> bool:
 # What a platform or an application server writes about one service's own containers, workers or function
 # runs. The text names nothing of the service (`Container called exit(1).` reads alike in every one of them), so
 # the same line in two services is two problems.
-_LIFECYCLE_LINE = re.compile(
+_LIFECYCLE_LINE = compile_regex(
     "(?i)" + _CONTAINER_FAILURES + r"|Container called exit\(|Ready condition status changed to False"
     r"|Worker failed to boot|failed to start and listen on the port"
     r"|The request failed because either the HTTP response was malformed or connection to the instance"
@@ -768,7 +769,7 @@ _ERRNO_PHRASES = (
 # A line that says an operation failed, in words a program writes without any level (`… had error: broken pipe`,
 # `failed to connect to db:5432`, `dial tcp 10.0.0.7:443: i/o timeout`): `failure-phrase`. Not a count or an
 # empty error (`0 failed`, `errors: 0`, `error: null`), nor a name (`test_failed_to_x`).
-_FAILURE_PHRASE = re.compile(
+_FAILURE_PHRASE = compile_regex(
     r"(?i)\b(?:failed|failure)(?: to\b| with\b|:)"
     r"|\b(?:unable to|could not|couldn'?t|cannot|can'?t) [a-z]"
     # (one run of blanks before the empty value, so that a long run is read once, not once per split)
@@ -872,11 +873,11 @@ TORNADO_ABOVE = r"\[[wec] \d"
 MAY_RAISE_WORDS = (*_MAY_RAISE_WORDS, *_MAY_RAISE_COLON_WORDS)
 MAY_RAISE_PATTERNS = (_GLOG_LIKE, _SERVER_ERROR, REDIS_WARNING, TORNADO_ABOVE)
 """With `MAY_RAISE_WORDS`, what `MAY_RAISE` looks for (RE2-safe: Log Analytics' query looks for them too)."""
-MAY_RAISE = re.compile("(?i)" + "|".join((*map(literal, MAY_RAISE_WORDS), *MAY_RAISE_PATTERNS)))
-_ASCII_GLOG_LIKE = re.compile(r"[EFWefw]\d{4}")
-_ASCII_SERVER_ERROR = re.compile(_SERVER_ERROR)
-_ASCII_REDIS_WARNING = re.compile(REDIS_WARNING)
-_ASCII_TORNADO_ABOVE = re.compile(TORNADO_ABOVE)  # searched in the lowered text
+MAY_RAISE = compile_regex("(?i)" + "|".join((*map(literal, MAY_RAISE_WORDS), *MAY_RAISE_PATTERNS)))
+_ASCII_GLOG_LIKE = compile_regex(r"[EFWefw]\d{4}")
+_ASCII_SERVER_ERROR = compile_regex(_SERVER_ERROR)
+_ASCII_REDIS_WARNING = compile_regex(REDIS_WARNING)
+_ASCII_TORNADO_ABOVE = compile_regex(TORNADO_ABOVE)  # searched in the lowered text
 
 
 def may_raise(text: str) -> bool:
@@ -985,7 +986,7 @@ ACCESS_STATUS_PATTERN = (
     r"|\bCompleted (?P<rails>[1-5][0-9][0-9]) [A-Z]"
     r"|\[GIN\] [^|]{0,64}\| (?P<gin>[1-5][0-9][0-9]) \|"
 )
-_ACCESS_STATUS = re.compile(ACCESS_STATUS_PATTERN)
+_ACCESS_STATUS = compile_regex(ACCESS_STATUS_PATTERN)
 ACCESS_SERVER_ERROR_PATTERN = ACCESS_STATUS_PATTERN.replace("[1-5][0-9][0-9]", "5[0-9][0-9]")
 """An access line of a server error (5xx): a request at any severity (`entries.parse`), at least ERROR."""
 _ACCESS_HEAD = 8192
@@ -1062,12 +1063,12 @@ ACCESS_REQUEST_PATTERN = (
     r"\s{1,32}\"(?P<gin_path>[^\"\s]{1,4096})\""
 )
 """An access line's request: its method, path and status (`access_request`, and Log Analytics' query)."""
-_ACCESS_REQUEST = re.compile(ACCESS_REQUEST_PATTERN)
+_ACCESS_REQUEST = compile_regex(ACCESS_REQUEST_PATTERN)
 
 
 BARE_REQUEST_PATTERN = r"[\d\s/:.,TZ+\-\[\]]{0,40}(?:" + HTTP_METHODS + r") /"
 """A request first on a line after a time, where `access_request` takes a quick look (with ` HTTP/` and `[GIN]`)."""
-_BARE_REQUEST = re.compile(BARE_REQUEST_PATTERN)
+_BARE_REQUEST = compile_regex(BARE_REQUEST_PATTERN)
 
 
 def access_request(text: str) -> tuple[str, str, int] | None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import functools
-import re
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Literal, NamedTuple
@@ -12,6 +11,7 @@ from urllib.parse import unquote
 from pydantic import BaseModel, ConfigDict, Field
 
 from loggardener.entries.severity import Severity as Severity
+from loggardener.regexes import compile_regex
 
 RpcCodeName = Literal[
     "OK",
@@ -142,7 +142,7 @@ class LogEntry(NamedTuple):
 
 
 # `projects/P/logs/LOG`: project ids are lowercase (a domain-scoped one has `example.com:` before it)
-_LOG_PROJECT = re.compile(r"projects/([a-z0-9][-a-z0-9.:]{0,127})/logs/")
+_LOG_PROJECT = compile_regex(r"projects/([a-z0-9][-a-z0-9.:]{0,127})/logs/")
 
 
 @functools.lru_cache(maxsize=1024)

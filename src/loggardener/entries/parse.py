@@ -40,12 +40,13 @@ from loggardener.entries.reassemble import line_kind
 from loggardener.entries.redact import Redactor
 from loggardener.entries.resources import STREAM_LABEL, resource_identity
 from loggardener.entries.stacks import StackParser
+from loggardener.regexes import compile_regex
 
-_RFC3339 = re.compile(
+_RFC3339 = compile_regex(
     r"^(?P<date>\d{4}-\d{2}-\d{2})[Tt ](?P<time>\d{2}:\d{2}:\d{2})(?:\.(?P<frac>\d{1,9}))?"
     r"(?P<tz>[Zz]|[+-]\d{2}:?\d{2})$"
 )
-_UTC = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]{1,9})?Z")
+_UTC = compile_regex(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]{1,9})?Z")
 # Timestamps outside this span are corrupt (year 1 or 9999 overflow the clusterer's time arithmetic).
 _EARLIEST = datetime(1970, 1, 1, tzinfo=timezone.utc)
 _LATEST = datetime(9000, 1, 1, tzinfo=timezone.utc)
@@ -60,9 +61,9 @@ _QUIET_SEVERITIES = {
 # Texts up to this length go through the parser's caches (8,192 texts each, most of them shared).
 _SHORT_TEXT = 512
 # A program naming itself before its error, as Unix tools do (`tar: …`, `sh: 1: jq: command not found`)
-_PROGRAM_ERROR = re.compile(r"[a-z][a-z0-9_+-]{0,63}: ")
+_PROGRAM_ERROR = compile_regex(r"[a-z][a-z0-9_+-]{0,63}: ")
 # Every character `str.splitlines` breaks a line at.
-_LINE_BREAK = re.compile("[\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
+_LINE_BREAK = compile_regex("[\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
 
 
 def parse_timestamp(value: str) -> datetime:

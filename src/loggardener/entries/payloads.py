@@ -26,6 +26,7 @@ from typing import Any, get_args
 from loggardener.entries.levels import HTTP_METHODS, declared_level, json_level, level_word
 from loggardener.entries.models import MalformedEntry, PayloadKind, RpcCodeName, Severity
 from loggardener.entries.stacks import PY_HEADER, StackParser
+from loggardener.regexes import compile_regex
 
 # The message: most loggers, Serilog CLEF's template and rendered text, journald, .NET's JSON console, structlog;
 # last, Docker's json-file line (`{"log": "…\n", "stream": "stderr"}`) that a log shipper forwarded as it was.
@@ -50,7 +51,7 @@ _ERROR_CLASS_MESSAGES = {"error_class": "error_message", "exception.class": "exc
 # An error object under another name: a key that starts or ends with `error` (Fleet Engine's `errorResponse`,
 # `lastError`, `upstream_error`) holding an object with a message. Only objects: `error_code: "E1"` and
 # `errorCount: 0` say no error happened.
-_ERROR_OBJECT_KEY = re.compile(r"(?i)^error|error$")
+_ERROR_OBJECT_KEY = compile_regex(r"(?i)^error|error$")
 # A job's outcome field saying it failed (`"status": "FAILURE"`), where the payload declares no level.
 OUTCOME_FIELDS = ("status", "state", "result", "outcome")
 FAILED_OUTCOMES = frozenset(("FAILED", "FAILURE", "FAIL"))
@@ -146,7 +147,7 @@ def as_text(value: Any) -> str:
     return json.dumps(value, sort_keys=True, default=str)
 
 
-_WORD = re.compile(r"\S*")
+_WORD = compile_regex(r"\S*")
 
 
 def _cut(text: str, limit: int) -> str:
@@ -179,7 +180,7 @@ def rpc_code_name(code: Any) -> str | None:
 
 
 # Service agents Google runs in your project (Cloud Build, Security Command Center, serverless robots...).
-_GOOGLE_AGENT = re.compile(
+_GOOGLE_AGENT = compile_regex(
     r"^(?:service-(?:org-|folder-)?\d+@|\d+@cloud(?:build|services)\.gserviceaccount\.com$)"
     r"|@(?:gcp-sa-[\w-]+\.iam|system|[\w-]+-robot[\w-]*\.iam)\.gserviceaccount\.com$"
 )
@@ -238,7 +239,7 @@ def _json_line(text: str) -> dict[str, Any] | None:
 # A text line whose fields follow its message as one JSON object, after a tab or a space: zap's console encoder
 # (`2025-06-10T13:00:00Z\terror\tworker/run.go:42\tsync failed\t{"shard": 3, "error": "dial tcp …"}`), as the
 # OpenTelemetry Collector, controller-runtime and many Go services write to stderr
-_TRAILING_FIELDS = re.compile(r"[\t ]\{\"")
+_TRAILING_FIELDS = compile_regex(r"[\t ]\{\"")
 
 
 def _text(text: str) -> Payload:
@@ -436,7 +437,7 @@ def _http_code(value: Any) -> int | None:
 
 # structlog's (and others') event name as the message (`http_error`, `payment.declined`): what happened is in
 # another field, read after it (`http_error: User not found`)
-_EVENT_NAME = re.compile(r"[a-z][a-z0-9]*(?:[._][a-z0-9]+){1,8}")
+_EVENT_NAME = compile_regex(r"[a-z][a-z0-9]*(?:[._][a-z0-9]+){1,8}")
 _DETAIL_FIELDS = ("detail", "details", "reason", "description", "error_message")
 
 
@@ -607,9 +608,9 @@ _FRAME_LISTS = (
 # (Quarkus' and JBoss' JSON formatter: `exceptionType`)
 _ERROR_NAMES = ("name", "class", "className", "exception_class", "@class", "type", "exceptionType")
 _MAX_LISTED_FRAMES = 200
-_RUBY_FRAME = re.compile(r"^\S.*:\d+:in ")
-_LOCATED_FRAME = re.compile(r"\S:\d+(?::\d+)?\)?$")  # `fn (/app/x.js:3:9)`, `/app/x.js:3:9`
-_JAVA_FRAME = re.compile(
+_RUBY_FRAME = compile_regex(r"^\S.*:\d+:in ")
+_LOCATED_FRAME = compile_regex(r"\S:\d+(?::\d+)?\)?$")  # `fn (/app/x.js:3:9)`, `/app/x.js:3:9`
+_JAVA_FRAME = compile_regex(
     r"^(?:at\s+)?[\w$.<>/]+\((?:[\w$.-]+\.(?:java|kt|scala|groovy):\d+|Native Method|Unknown Source)\)$"
 )
 
@@ -773,7 +774,7 @@ _TELLING_WORDS = {
     **dict.fromkeys(("message", "msg", "reason", "detail", "details", "description", "summary"), 1),
     **dict.fromkeys(("status", "state", "code", "result", "outcome"), 2),
 }
-_KEY_WORD = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])")
+_KEY_WORD = compile_regex(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])")
 _TIME_WORDS = frozenset(("time", "timestamp", "date", "at"))
 _SUMMARY_FIELDS = 4
 _SUMMARY_LEAVES = 200
@@ -876,7 +877,7 @@ def _security_policy_refusal(payload: dict[str, Any]) -> Payload:
 HEALTH_CHECK_FIELD = "healthCheckProbeResult"
 """The JSON payload field of a load balancer's health check log (`_health_check`)."""
 # A field of a probe's result text that says nothing (`HTTP response: , Error: Timeout waiting for connect`)
-_EMPTY_FIELD = re.compile(r"\b[A-Z][\w ]{0,40}: ,\s*")
+_EMPTY_FIELD = compile_regex(r"\b[A-Z][\w ]{0,40}: ,\s*")
 
 
 def _health_check(result: dict[str, Any]) -> Payload:
@@ -903,7 +904,7 @@ EVENT_OBJECT_FIELD = "involvedObject"
 EVENT_OBJECT_KEYS = ("kind", "namespace", "name")
 """The keys of `EVENT_OBJECT_FIELD` that name the event's workload (`_workload`)."""
 # A pod's name after its workload's: `api-7d9f8b6c4-x2x9z` (Deployment), `agent-x2x9z` (DaemonSet, Job)
-_POD_SUFFIX = re.compile(r"-(?:[a-z0-9]{6,10}-)?[a-z0-9]{5}$")
+_POD_SUFFIX = compile_regex(r"-(?:[a-z0-9]{6,10}-)?[a-z0-9]{5}$")
 
 
 def _workload(involved: dict[str, Any]) -> str | None:
@@ -920,11 +921,11 @@ def _workload(involved: dict[str, Any]) -> str | None:
 # A managed instance group's autohealer repairing an instance (`compute.instances.repair.recreateInstance`),
 # recorded as a successful system event at INFO: `Instance Group Manager '…/instanceGroupManagers/NAME'
 # initiated ACTION on instance '…'. Reason: WHY`
-_REPAIR_METHOD = re.compile(r"\.instances\.repair\.(?P<action>\w{1,64})$")
-_REPAIR_GROUP = re.compile(r"Instance Group Manager '(?:[^'\s]{0,256}/)?(?P<group>[\w-]{1,128})'")
-_REPAIR_REASON = re.compile(r"\bReason: (?P<reason>.{1,500})", re.DOTALL)
+_REPAIR_METHOD = compile_regex(r"\.instances\.repair\.(?P<action>\w{1,64})$")
+_REPAIR_GROUP = compile_regex(r"Instance Group Manager '(?:[^'\s]{0,256}/)?(?P<group>[\w-]{1,128})'")
+_REPAIR_REASON = compile_regex(r"\bReason: (?P<reason>.{1,500})", re.DOTALL)
 # the autohealer's reason when the instance failed its health check (`… but health status is TIMEOUT.`)
-_FAILED_HEALTH = re.compile(r"\bhealth status is (?!HEALTHY\b)[A-Z_]{2,32}\b")
+_FAILED_HEALTH = compile_regex(r"\bhealth status is (?!HEALTHY\b)[A-Z_]{2,32}\b")
 
 
 def _repair(method: str, status_message: str, metadata: Any) -> tuple[str, bool] | None:
@@ -993,7 +994,7 @@ def _grants_only(payload: dict[str, Any]) -> bool:
 
 
 _JSON_DECODER = json.JSONDecoder()
-_MESSAGE_KEY = re.compile(r"(?i)(?:^|\.|_)(?:error_?)?message$")
+_MESSAGE_KEY = compile_regex(r"(?i)(?:^|\.|_)(?:error_?)?message$")
 
 
 def _without_json_dump(message: str) -> str:
@@ -1060,7 +1061,7 @@ def _request_log(payload: dict[str, Any]) -> Payload:
 
 # The user agents Google's own delivery services send requests with (Pub/Sub push and Eventarc, Cloud Tasks,
 # Cloud Scheduler, Workflows): a 4xx to them is an integration that drops its work, not an outsider refused.
-_GOOGLE_DELIVERY = re.compile(
+_GOOGLE_DELIVERY = compile_regex(
     r"^(?:APIs-Google|Google-Cloud-Tasks|Google-Cloud-Scheduler|GoogleCloudWorkflows)\b"
 )
 

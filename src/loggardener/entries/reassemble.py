@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import functools
 import math
-import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -23,9 +22,10 @@ from datetime import datetime, timedelta, timezone
 from loggardener.entries.levels import PY_WARNING, strip_prefix
 from loggardener.entries.models import Event, LogEntry, Quiet, Severity, StackTrace
 from loggardener.entries.stacks import PHP_THROWN, PY_CHAIN_SEPARATORS, PY_HEADER, RUST_PANIC
+from loggardener.regexes import compile_regex
 
-_FILE_LINE = re.compile(r'^\s*File "[^"]+", line \d+')
-_EXCEPTION_LINE = re.compile(
+_FILE_LINE = compile_regex(r'^\s*File "[^"]+", line \d+')
+_EXCEPTION_LINE = compile_regex(
     r"^(?:Exception in thread \"[^\"]{0,200}\" |Unhandled [Ee]xception\. ?|Uncaught )?"
     r"[A-Za-z_][\w.$`]*(?:::[A-Za-z_]\w*)*(?::\s.*|:)?$"
     # Ruby's uncaught exception (`/app/x.rb:14:in 'deliver': msg (NoMethodError)`) and Rails' (`NoMethodError
@@ -37,22 +37,22 @@ _EXCEPTION_LINE = re.compile(
 )
 # Node.js's report of an uncaught exception starts with where it was thrown (`/app/server.js:42`,
 # `node:internal/process/promises:289`), the source line and a caret, and ends with `Node.js v20.11.1`.
-_NODE_LOCATION = re.compile(r"^(?:file://)?(?:/|[A-Za-z]:[\\/]|node:)\S*:\d+$")
-_NODE_VERSION = re.compile(r"^Node\.js v\d+\.\d+\.\d+$")
+_NODE_LOCATION = compile_regex(r"^(?:file://)?(?:/|[A-Za-z]:[\\/]|node:)\S*:\d+$")
+_NODE_VERSION = compile_regex(r"^Node\.js v\d+\.\d+\.\d+$")
 # A stack frame of Java (`\tat a.B.c(B.java:3)`), Node.js (`    at f (/app/x.js:1:2)`) or .NET (`   at A.B() in x.cs:line 3`)
-_AT_FRAME = re.compile(r"^\s+at \S.{0,1000}(?:\)|:\d+:\d+|:line \d+)\s*\{?$")
+_AT_FRAME = compile_regex(r"^\s+at \S.{0,1000}(?:\)|:\d+:\d+|:line \d+)\s*\{?$")
 # A Ruby backtrace line, as the interpreter prints it (`\tfrom /app/x.rb:3:in '<main>'`, `\tfrom bin/rails:4:in
 # '<main>'`: a script's file may have no extension) or a logger does (`/app/x.rb:14:in `deliver'`,
 # `  app/models/user.rb:9:in `name'`).
-_RUBY_FRAME = re.compile(
+_RUBY_FRAME = compile_regex(
     r"^\s*(?:from \S{1,500}?|(?:from )?(?:\S{1,500}?\.rb|<internal:[^>]{1,200}>)):\d+:in [`'][^`']{1,500}'\s*$"
 )
 # A line of a tagged logger's multi-line message that has nothing after its tags: Rails writes each line of a
 # failure's report after the request's tags (`[6f1c…]   `), its blank ones too
-_TAGS_ONLY = re.compile(r"(?:\[[^\[\]\s]{1,200}\] ?){1,8}\s*")
+_TAGS_ONLY = compile_regex(r"(?:\[[^\[\]\s]{1,200}\] ?){1,8}\s*")
 # (.NET's `   --- End of inner exception stack trace ---` reads `End of inner …` once its prefix is stripped;
 # Java indents a suppressed exception, and the causes and `... N more` within it, by a tab more a level)
-_CAUSE_LINE = re.compile(
+_CAUSE_LINE = compile_regex(
     r"^(?:\s*(?:Caused by|Suppressed): |\s*---> |\s+\.\.\. \d+ (?:more|common frames omitted)\s*$"
     r"|\s*(?:--- )?End of (?:inner exception )?stack trace)"
 )
@@ -62,7 +62,7 @@ _CAUSE_LINE = re.compile(
 # `runtime: …` lines before a fatal error. A frame's file line (`\t/src/x.go:57 +0x2c`) starts with a tab.
 _GO_ARGUMENT = r"(?:0x[0-9a-f]+\??|\.\.\.|\{[0-9a-fx?{}, .]*\})"
 _GO_NAME_PART = r"(?:[\w~%-]+|\(\*?[\w~%-]+(?:\[\.\.\.\])?\))(?:\[\.\.\.\])?"
-_GO_LINE = re.compile(
+_GO_LINE = compile_regex(
     r"(?P<go_header>(?:panic|fatal error): |(?:http: )?panic serving \S+: |SIG[A-Z0-9]{2,8}: \w)"
     r"|(?P<go_signal>\[signal |PC=0x[0-9a-f]+ m=\d+ |signal arrived during cgo execution$)"
     r"|(?P<go_goroutine>(?:goroutine \d+ [^\[\]]{0,200}\[[^\]]{0,200}\]|runtime stack):$)"
@@ -92,31 +92,31 @@ _MAX_GROUP_LINES = 2000
 # the exception (`** (RuntimeError) boom`, `** (exit) …`), its indented frames, then what the process was doing
 # (`Last message: …`, `Last message (from #PID<…>): …`, `State: …`, `Function: …`, `Client #PID<…> is alive`),
 # whose values may go on over indented lines
-_ELIXIR_EXCEPTION = re.compile(r"^\*\* \([A-Za-z][\w.]{0,200}\)")
-_ELIXIR_CONTEXT = re.compile(
+_ELIXIR_EXCEPTION = compile_regex(r"^\*\* \([A-Za-z][\w.]{0,200}\)")
+_ELIXIR_CONTEXT = compile_regex(
     r"^(?:Last message(?: \(from [^()]{1,200}\))?|State|Function|Args|Parent|Ancestors|Neighbours): "
     r"|^Client \S{1,200} is (?:alive|dead)$"
 )
 # Rust's panic (`thread 'main' panicked at src/main.rs:5:5:`, its message on the next line), the backtrace's
 # heading and the note that ends the report (its frames are indented: `source` and `frame` lines)
-_RUST_NOTE = re.compile(r"^note: (?:run with `RUST_BACKTRACE=|Some details are omitted)")
+_RUST_NOTE = compile_regex(r"^note: (?:run with `RUST_BACKTRACE=|Some details are omitted)")
 # Config Sync's error (`[1] KNV2009: failed to apply …`): its wrapped text on indented lines, a blank line, the
 # object's fields (`source: namespaces/shop/web.yaml`, `metadata.name: web`), and the link that ends it
-_KNV_ERROR = re.compile(r"^(?:\[\d{1,4}\] )?KNV\d{4}: \S")
+_KNV_ERROR = compile_regex(r"^(?:\[\d{1,4}\] )?KNV\d{4}: \S")
 _KNV_MORE = "For more information, see https://g.co/cloud/acm-errors"
 # The kinds an intro (a logged line at WARNING or above) may be followed by to be part of their event
 _INTRODUCED = ("header", "elixir", "knv", "continuation", "bare")
 # PHP's report of an uncaught exception: `PHP Fatal error:  Uncaught Error: msg in /app/x.php:11` (`PHP ` and the
 # level are its error log's), then `Stack trace:`, its frames (`#0 /app/x.php(3): f()`, `#1 {main}`) and
 # `  thrown in /app/x.php on line 11`.
-_PHP_HEADER = re.compile(r"^(?:PHP )?Fatal error: {1,2}Uncaught \S")
-_PHP_TRACE = re.compile(
+_PHP_HEADER = compile_regex(r"^(?:PHP )?Fatal error: {1,2}Uncaught \S")
+_PHP_TRACE = compile_regex(
     r"^Stack trace:$|^#\d{1,5} (?:\{main\}|\[internal function\]: \S.*|\S[^(]{0,500}\(\d{1,9}\): \S.*)$"
 )
 
 # .NET's console logger writes a record's header alone on its line (`fail: Acme.Orders.Worker[0]`), then its
 # message, an exception and its frames indented under it: Cloud Run and GKE make each line an entry
-_DOTNET_HEADER = re.compile(r"(?:trce|dbug|info|warn|fail|crit): [\w.`+<>-]{1,256}\[\d{1,10}\]\s*$")
+_DOTNET_HEADER = compile_regex(r"(?:trce|dbug|info|warn|fail|crit): [\w.`+<>-]{1,256}\[\d{1,10}\]\s*$")
 
 GroupKey = tuple[str, str | None, str | None, str | None]
 """A stream: the log, service, instance and revision whose consecutive lines may form one traceback."""
@@ -182,7 +182,7 @@ _SHORT_LINE = 512
 # that holds `.py:` or `.rb:` (a warning, a Ruby frame) or ends with a colon before a space (an exception, a
 # Go header, `SIGQUIT: quit`), no space at all (a bare exception name, a Node.js location), and (checked apart,
 # from the end) `)` or `):` (a Go frame, Rails' `Error (…):`). Most lines have none: one call says so.
-_MAY_BE_KIND = re.compile(
+_MAY_BE_KIND = compile_regex(
     r"\s|[\^~}\[<.-]"
     r"|(?:Traceback |During |The above |File \"|Caused by|End of |from |Node\.js |panic|fatal error|PC=0x"
     r"|signal arrived|goroutine |runtime stack:|created by |exit status |Exception in thread|Unhandled |Uncaught "
@@ -210,10 +210,10 @@ def _line_kind(message: str) -> str | None:
 # A question a loader or an interpreter asks after a failure (`Did you list all required modules in the
 # package.json dependencies?`, `Is there a syntax error in your code?`): an auxiliary verb, then a question mark
 HINT_PATTERN = r"(?:Did|Do|Does|Is|Are|Was|Were|Have|Has|Should|Could|Can) [^?]{1,300}\?"
-_HINT = re.compile(HINT_PATTERN)
+_HINT = compile_regex(HINT_PATTERN)
 # An exception named after a prefix (`Detailed stack trace: Error: Cannot find module 'x'`, `Handler failed:
 # TypeError: …`): the exception line of the frames after it, if frames follow (else a plain line)
-_EMBEDDED_EXCEPTION = re.compile(r"(?:^|[\s:])[\w$.]{0,200}(?:Error|Exception): \S")
+_EMBEDDED_EXCEPTION = compile_regex(r"(?:^|[\s:])[\w$.]{0,200}(?:Error|Exception): \S")
 
 
 def _classify(line: str, stripped: str) -> str | None:

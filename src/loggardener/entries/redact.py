@@ -41,6 +41,7 @@ from typing import Any
 import re2
 
 from loggardener.cache import cached_json, files_key
+from loggardener.regexes import compile_regex
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -48,7 +49,7 @@ else:  # pragma: no cover - Python 3.10
     import tomli as tomllib
 
 MARKER_PREFIX = "[REDACTED:"
-_MARKER = re.compile(r"\[REDACTED:[a-z0-9-]+\]")
+_MARKER = compile_regex(r"\[REDACTED:[a-z0-9-]+\]")
 _OPTIONS = re2.Options()
 _OPTIONS.max_mem = 64 << 20
 _OPTIONS.log_errors = False
@@ -180,8 +181,8 @@ _DETECT_SECRETS_SKIPPED = {"IPPublicDetector", "TelegramBotTokenDetector"}
 _PLUGIN_KINDS = {"basic-auth-credentials": "password"}  # the password of a URL, as our DSN rule names it
 # Python-only syntax in some plugin patterns, turned into what RE2 accepts: a trailing `(?!\w)` only trims a
 # match (dropped), and RE2 caps a repetition at 1000.
-_TRAILING_LOOKAHEAD = re.compile(r"\(\?!\\w\)$")
-_HUGE_REPEAT = re.compile(r"\{(\d+),(\d{4,})\}")
+_TRAILING_LOOKAHEAD = compile_regex(r"\(\?!\\w\)$")
+_HUGE_REPEAT = compile_regex(r"\{(\d+),(\d{4,})\}")
 
 
 @functools.cache
@@ -385,7 +386,7 @@ _WEAK_WORDS = ("key", "auth", "sid", "hmac", "salt", "nonce", "license", "licenc
 # A connection string or a DSN holds a password; written opaque (a vault's reference, an encrypted blob) it is one.
 _CONNECTION_STRING_WORDS = ("connectionstring", "connstring", "connstr")
 # Names that hold a secret word but describe it: `token_count`, `password_length`, `key_file`, `max_tokens`.
-_DESCRIPTIVE = re.compile(
+_DESCRIPTIVE = compile_regex(
     r"(?:^|[_.-])(?:count|len|length|size|type|types|limit|ttl|expires?|expiry|expiration|expires_in|url|uri"
     r"|endpoint|file|path|name|format|version|algorithm|alg|policy|hint|prefix|present|set|required|enabled"
     r"|provided|missing|valid|validation|rotation|id_field|usage|reset|strength|changed|updated|at|start|end"
@@ -399,7 +400,7 @@ _DESCRIPTIVE = re.compile(
     r"|[_.](?:py|js|mjs|cjs|ts|tsx|jsx|go|java|kt|scala|rb|php|cs|rs|c|cc|cpp|h|hpp|swift|ex|exs|erl)$"
 )
 # A number (`0x14ede63a5a70002`, a line number `42:17)`) names no credential.
-_NUMBER = re.compile(r"^(?:0x[0-9a-fA-F]+|\d+(?::\d+)*)$")
+_NUMBER = compile_regex(r"^(?:0x[0-9a-fA-F]+|\d+(?::\d+)*)$")
 # What stands in for a value: a word such as `null`, a mask (`****`, `***REMOVED***`), a note in brackets
 # (`<redacted>`, `[FILTERED]`, `(sensitive value)`), a variable or a template (`${DB_PASSWORD}`, `$(API_KEY)`,
 # `{{ .Values.db.password }}`, `%PASSWORD%`).
@@ -409,7 +410,7 @@ _MASK_NOTE = (
     r"(?:sensitive[ _-]value|not[ _-]set|filtered|redacted|removed|masked|hidden|secret|sensitive|omitted"
     r"|censored|private|unset|none|null|nil|empty|value|password|token|key|yes|no)"
 )
-_PLACEHOLDERS = re.compile(
+_PLACEHOLDERS = compile_regex(
     r"^(?:|null|none|nil|true|false|yes|no|undefined|unknown|empty|n/a|\*+|\*+"
     + _MASK_NOTE
     + r"\*+|x+|\.+|-+"
@@ -420,26 +421,26 @@ _PLACEHOLDERS = re.compile(
 )
 # A bare value that opens a bracket or a template runs to its closing one (`(sensitive value)`, `{{ .Values.x }}`):
 # what the rules cut at a space is read whole to tell a placeholder.
-_BRACKETED = re.compile(
+_BRACKETED = compile_regex(
     rb"\{\{[^{}\r\n]{0,128}\}\}|\([A-Za-z _-]{1,32}\)|\[[A-Za-z _-]{1,32}\]|<[^<>\r\n]{1,64}>"
 )
 _VALUE_ENDS = frozenset((b"", b" ", b"\t", b"\r", b"\n", b'"', b"'", b",", b";", b"&", b")", b"]", b"}"))
-_CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
+_CAMEL = compile_regex(r"(?<=[a-z0-9])(?=[A-Z])")
 # A word (`expired`, `MISSING`, `Not_Set`), which no generated credential is.
-_PLAIN_WORD = re.compile(
+_PLAIN_WORD = compile_regex(
     r"^(?=.{1,64}$)(?:[A-Z]?[a-z]{1,20}|[A-Z]{1,20})(?:[_-](?:[A-Z]?[a-z]{1,20}|[A-Z]{1,20}))*$"
 )
 
 
 # A name built of words, numbers and ids joined by `/` or `:` (`reports/2026-11-29/daily_v3.csv`,
 # `session:550e8400-e29b-41d4-a716-446655440000`): what a weak name such as `key` often holds.
-_NAME_PATH = re.compile(
+_NAME_PATH = compile_regex(
     r"^(?=[^/:]*[/:])(?:[A-Za-z]{1,24}|\d{1,12}|[0-9a-fA-F]{4,64}|[A-Za-z]{1,16}\d{1,4}|[A-Za-z]{1,3}-?\d{1,12})"
     r"(?:[/:._-]{1,2}(?:[A-Za-z]{1,24}|\d{1,12}|[0-9a-fA-F]{4,64}|[A-Za-z]{1,16}\d{1,4}|[A-Za-z]{1,3}-?\d{1,12}))*/?$"
 )
-_WORDS_AND_NUMBERS = re.compile(r"(?:[A-Za-z]{1,20}|\d{1,4})(?:[-_.](?:[A-Za-z]{1,20}|\d{1,4}))+")
-_CAMEL_WORDS = re.compile(r"(?:[A-Z]?[a-z]{2,}){2,8}")
-_CONSONANTS = re.compile(r"[bcdfghjklmnpqrstvwxz]{6,}", re.IGNORECASE)
+_WORDS_AND_NUMBERS = compile_regex(r"(?:[A-Za-z]{1,20}|\d{1,4})(?:[-_.](?:[A-Za-z]{1,20}|\d{1,4}))+")
+_CAMEL_WORDS = compile_regex(r"(?:[A-Z]?[a-z]{2,}){2,8}")
+_CONSONANTS = compile_regex(r"[bcdfghjklmnpqrstvwxz]{6,}", re.IGNORECASE)
 
 
 def is_plain_words(value: str) -> bool:
@@ -456,7 +457,7 @@ def _plain_words(value: str) -> bool:
 
 # What separates the words of a name: not a letter, a digit or a combining mark (Python's `\w` has no marks, so
 # `पासवर्ड` and `รหัสผ่าน` would fall apart), or an underscore.
-_WORD_SEPARATOR = re.compile(
+_WORD_SEPARATOR = compile_regex(
     r"(?:[^\w\u0300-\u036f\u0900-\u0dff\u0e00-\u0eff\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]|_)+"
 )
 
@@ -532,7 +533,7 @@ def _public_key_name(words: list[str]) -> bool:
 
 
 # A value that is public material whatever its name: an SSH public key line, a PEM certificate or public key.
-_PUBLIC_KEY_VALUE = re.compile(
+_PUBLIC_KEY_VALUE = compile_regex(
     r"^(?:(?:ssh-(?:ed25519|rsa|dss)|ecdsa-sha2-nistp\d{3}|sk-ssh-ed25519@openssh\.com)[ \t]+AAAA[A-Za-z0-9+/]+={0,3}"
     r"(?:[ \t]+\S+)?\s*$"
     r"|-----BEGIN (?:CERTIFICATE|PUBLIC KEY|RSA PUBLIC KEY|PGP PUBLIC KEY BLOCK)-----)"
@@ -542,7 +543,7 @@ _PUBLIC_KEY_VALUE = re.compile(
 # What a weak name's value holds when it is made of parts: a URL's scheme, a setting named in letters
 # (`Server=db;Database=app`), a user's `@` after a colon (`svc:X@db`), an address (`ops@example.com`). Not a
 # random run that holds a `=` or an `@` (`Zx8Q2mLp9Kw3Vb7N=Yt4Rq`, `Gx7@kq2Lz9Wp`).
-_SETTINGS_VALUE = re.compile(
+_SETTINGS_VALUE = compile_regex(
     r"://|(?:^|[;&])[ \t]{0,8}[A-Za-z][A-Za-z _.-]{0,40}=|:[^@\s/:]{1,256}@|^[\w.+-]{1,64}@[A-Za-z0-9-]{1,63}\.[A-Za-z]"
 )
 
@@ -551,7 +552,7 @@ _KIND_OF_CLASS = {"password": "password", "token": "token", "pin": "token", "wea
 
 # A value that reads the secret from elsewhere: a template with a source (`${vault:secret/db#password}`), or
 # code reading the environment (`os.environ['DB_PASSWORD']`, `process.env.API_KEY`, `System.getenv(`).
-_REFERENCE = re.compile(
+_REFERENCE = compile_regex(
     r"^(?:\$\{[^{}\s]{1,256}\}$|(?:os\.environ(?:\.get)?|os\.getenv|process\.env|System\.getenv|ENV(?:\.fetch)?"
     r"|Deno\.env\.get)(?:[.\[(]|$))"
 )
@@ -858,7 +859,7 @@ _COOKIE = _Deferred(
 )
 # A DSN or URL with a password: the password runs to the first `@` (it may hold a space, quote or slash).
 _DSN = _Deferred(rb"(?i)\b[a-z][a-z0-9+.-]{0,31}://(?P<user>[^\s:/@\"'<>]*):(?P<cred>[^@\r\n]{1,256}?)@")
-_PORT_OR_PATH = re.compile(r"^\d{1,5}(?:[/?#\s]|$)|://")
+_PORT_OR_PATH = compile_regex(r"^\d{1,5}(?:[/?#\s]|$)|://")
 # `curl -u user:pass`, `mysql -pSECRET`, `sshpass -p SECRET`.
 # `user:pass` or `:pass` after `-u`/`--user`/`-U`/`--proxy-user` (curl; `-u` also attached, `-ubot:X`), `-a`/`--auth` (httpie), `stats auth` (HAProxy);
 # `user,pass` (lftp -u) and `DOM\\user%pass` (smbclient -U) too, quoted or not.
@@ -918,7 +919,7 @@ _SEPARATE_FLAG_VALUE = (
 # A Windows tool's password flag: `xfreerdp /p:X`, `wevtutil /pw:X`, `winrs -p:X`, `schtasks … /rp X`; not an
 # MSBuild property (`/p:Configuration=Release`, `-p:Version=1.2`), whose name the key-value rules read.
 _SLASH_PASSWORD = _Deferred(rb"(?i)(?:^|[\s\"'])(?:[/-](?:p|pw|rp):|/rp[ \t]{1,8})" + _SEPARATE_FLAG_VALUE)
-_PROPERTY = re.compile(rb"[A-Za-z_][A-Za-z0-9_.:-]{0,64}=")
+_PROPERTY = compile_regex(rb"[A-Za-z_][A-Za-z0-9_.:-]{0,64}=")
 _MYSQL_P = _Deferred(
     rb"(?i)\b(?:mysql|mysqldump|mysqladmin|mariadb|mariadb-dump|mysqlsh)\b[^\r\n]{0,256}?\s-p"
     + _QUOTED_FLAG_VALUE
@@ -938,7 +939,7 @@ _PIPED = _Deferred(
 )
 # The same fed by a shell's here-string: `docker login … --password-stdin <<< 'X'`, `vault login - <<< X`.
 _HERE_STRING = _Deferred(rb"(?P<command>[^\r\n|;&<>]{1,256})<<<[ \t]{0,8}" + _QUOTED_FLAG_VALUE)
-_READS_SECRET = re.compile(
+_READS_SECRET = compile_regex(
     rb"(?i)stdin|--data-file[= ]-(?:\s|$)|\bsudo\b.*\s-S\b|\bpasswd\b|\bcryptsetup\b|passphrase-fd"
     rb"|\blogin\b.*\s-(?:\s|$)"  # `vault login -`: the token from the input
     rb"|\bsecrets?[ \t].*\b(?:set|put|add|create)\b"
@@ -948,7 +949,7 @@ _HTPASSWD = _Deferred(
     rb"\bhtpasswd(?P<flags>(?:[ \t]{1,8}-[A-Za-z]{1,8}(?:[ \t]{1,8}[0-9]{1,6})?){1,4})"  # `-C 10`, `-r 5000`
     rb"(?P<args>(?:[ \t]{1,8}(?:\"[^\"\r\n]{0,256}\"|'[^'\r\n]{0,256}'|[^\s\"']{1,256})){2,3})"
 )
-_ARGUMENT = re.compile(rb"\"[^\"]*\"|'[^']*'|[^\s\"']+")
+_ARGUMENT = compile_regex(rb"\"[^\"]*\"|'[^']*'|[^\s\"']+")
 # A CLI's setting given after a space: `aws configure set aws_secret_access_key X`, `yarn config set
 # npmAuthToken X`, `dotnet user-secrets set "Smtp:Password" X`.
 _CONFIG_SET_COMMAND = rb"(?:config(?:ure)?|user-secrets|secrets?)[ \t]{1,8}set[ \t]"
@@ -971,7 +972,7 @@ _IMAP_LOGIN = _Deferred(
 # A Kubernetes Secret written as YAML: every value of its `data:` and `stringData:` maps is a secret.
 _K8S_SECRET_KIND = _Deferred(rb"(?m)^[ \t]{0,16}kind:[ \t]{0,4}[\"']?Secret[\"']?[ \t]{0,4}\r?$")
 _K8S_DATA = _Deferred(rb"(?m)^(?P<indent>[ \t]{0,16})(?:data|stringData):[ \t]{0,4}\r?$")
-_YAML_ENTRY = re.compile(rb"([ \t]*)(?:[^\s:#][^:\r\n]{0,253}:[ \t]+)?([^\r\n]*)")
+_YAML_ENTRY = compile_regex(rb"([ \t]*)(?:[^\s:#][^:\r\n]{0,253}:[ \t]+)?([^\r\n]*)")
 
 _KEY_BEGIN = _Deferred(
     rb"-{4,5} ?BEGIN [A-Z0-9 ]{0,64}(?:PRIVATE KEY(?: BLOCK)?|OpenVPN Static key V\d) ?-{4,5}"
@@ -991,8 +992,8 @@ _EMAIL = _Deferred(
 
 # A password written bare runs to a space or quote: `DB_PASSWORD=LxWJN&Pde0;x` is one value. A backslash stays
 # in it unless it starts an escape of JSON or a shell (`\n`, `\"`); a `&` ends it only in a URL query.
-_PASSWORD_TAIL = re.compile(rb"(?:[^\s\"'\\&]|&(?![A-Za-z0-9_.\-]{1,64}=)|\\(?![nrtu\"'\\/]))*")
-_QUERY_TAIL = re.compile(rb"(?:[^\s\"'\\&]|\\(?![nrtu\"'\\/]))*")
+_PASSWORD_TAIL = compile_regex(rb"(?:[^\s\"'\\&]|&(?![A-Za-z0-9_.\-]{1,64}=)|\\(?![nrtu\"'\\/]))*")
+_QUERY_TAIL = compile_regex(rb"(?:[^\s\"'\\&]|\\(?![nrtu\"'\\/]))*")
 
 # A name, then its value, without `key=value`: XML elements (`<wsse:Password Type="…">X</`), name/value pairs
 # (`<add key="DbPassword" value="X"/>`, `{"name": "DB_PASSWORD", "value": "X"}`, Kubernetes' `- name: X`
@@ -1080,8 +1081,8 @@ _FIELD_NAMES = {
 _QUOTED_PAIR_GATE = _compile_bytes(
     rb"[\"'][ \t\n\r\f\x0b]{0,8}(?:,|\][ \t\n\r\f\x0b]{0,8}=)[ \t\n\r\f\x0b]{0,8}[\"']"
 )
-_JSON_KEY_NEXT = re.compile(rb"\\{0,2}\s{0,8}:")
-_SCHEME_PREFIX = re.compile(r"(?i)([a-z][a-z0-9-]{0,30})[ \t]+(?=\S)")
+_JSON_KEY_NEXT = compile_regex(rb"\\{0,2}\s{0,8}:")
+_SCHEME_PREFIX = compile_regex(r"(?i)([a-z][a-z0-9-]{0,30})[ \t]+(?=\S)")
 # A config line that gives a password after a space, not `=`: redis.conf's `requirepass X` and `masterauth X`,
 # OpenLDAP's `rootpw X`, ipsec.secrets' `: PSK "X"`,
 # `.npmrc`'s `//registry/:_authToken X` (as `npm config set` takes it), `_auth X`, `_password X`.
@@ -1181,13 +1182,15 @@ _TOOL = _Deferred(
 _FLAG_VALUE = rb"(?:'(?P<sq>[^'\r\n]+)'|\"(?P<dq>[^\"\r\n]+)\"|(?P<bare>[^\s\"'\-][^\s\"']*))"
 _SEPARATED = rb"(?:=|[ \t]{1,8})"
 _TOOL_FLAGS = {
-    b"ssh-keygen": re.compile(rb"[ \t]-[NP]" + _SEPARATED + _FLAG_VALUE),
-    b"openssl": re.compile(rb"[ \t]-[kK]" + _SEPARATED + _FLAG_VALUE),
-    b"zip": re.compile(rb"[ \t]-P" + _SEPARATED + _FLAG_VALUE),
-    b"7z": re.compile(rb"[ \t]-p" + _FLAG_VALUE),  # attached: `-pX`
-    b"aws": re.compile(rb"[ \t]--value" + _SEPARATED + _FLAG_VALUE),
-    b"codecov": re.compile(rb"[ \t]-t" + _SEPARATED + _FLAG_VALUE),
-    b"snmp": re.compile(rb"[ \t]-[cAX]" + _SEPARATED + _FLAG_VALUE),  # v1/v2c community, v3 auth and privacy
+    b"ssh-keygen": compile_regex(rb"[ \t]-[NP]" + _SEPARATED + _FLAG_VALUE),
+    b"openssl": compile_regex(rb"[ \t]-[kK]" + _SEPARATED + _FLAG_VALUE),
+    b"zip": compile_regex(rb"[ \t]-P" + _SEPARATED + _FLAG_VALUE),
+    b"7z": compile_regex(rb"[ \t]-p" + _FLAG_VALUE),  # attached: `-pX`
+    b"aws": compile_regex(rb"[ \t]--value" + _SEPARATED + _FLAG_VALUE),
+    b"codecov": compile_regex(rb"[ \t]-t" + _SEPARATED + _FLAG_VALUE),
+    b"snmp": compile_regex(
+        rb"[ \t]-[cAX]" + _SEPARATED + _FLAG_VALUE
+    ),  # v1/v2c community, v3 auth and privacy
 }
 # `-t X` / `-t=X` of any tool, when X is a UUID or a random run (`login -t=OiSDVkbRabW4Yr…`): `-t` takes a
 # token in many CLIs, and a tag, a type or a time otherwise (`docker build -t app:v1`, `ssh-keygen -t rsa`).
@@ -1206,11 +1209,11 @@ _CREDENTIAL_PAIR = _Deferred(
 _CONNECT_CALL = _Deferred(
     rb"(?i)(?P<callee>[A-Za-z0-9_\\>-]{0,64}(?:connect|login|logon|bind|__construct)(?:_s)?)\((?P<args>(?:[^()\r\n]|\([^()\r\n]*\))+)\)"
 )
-_DN_ARGUMENT = re.compile(rb"\s*['\"](?:cn|uid|ou|dc|o|mail)=[^,'\"]{1,256},", re.IGNORECASE)
-_CALL_ARGUMENT = re.compile(rb"'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"|[^,'\"\s][^,'\"]*")
-_DSN_ARGUMENT = re.compile(rb"[\s]*['\"][a-z][a-z0-9]{1,15}:[a-z_]{1,32}=", re.IGNORECASE)
+_DN_ARGUMENT = compile_regex(rb"\s*['\"](?:cn|uid|ou|dc|o|mail)=[^,'\"]{1,256},", re.IGNORECASE)
+_CALL_ARGUMENT = compile_regex(rb"'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"|[^,'\"\s][^,'\"]*")
+_DSN_ARGUMENT = compile_regex(rb"[\s]*['\"][a-z][a-z0-9]{1,15}:[a-z_]{1,32}=", re.IGNORECASE)
 # A YAML block scalar under a password's name (`password: |` then indented lines).
-_YAML_BLOCK_HEADER = re.compile(rb"[|>][+-]?[1-9]?[ \t]*\r?\n")
+_YAML_BLOCK_HEADER = compile_regex(rb"[|>][+-]?[1-9]?[ \t]*\r?\n")
 # Words that name a credential in prose: the value may follow a few words later, without a separator
 # (`Invalid API key provided: X`, `client secret is X`, `bad password X`, `jeton d'accès expiré : X`).
 _CREDENTIAL_WORD = _Deferred(
@@ -1236,7 +1239,7 @@ _CREDENTIAL_WORD = _Deferred(
         + r"))"
     ).encode()
 )
-_PASSWORD_PHRASE = re.compile(
+_PASSWORD_PHRASE = compile_regex(
     r"(?i)pass|secret|contrase|kennwort|senha|wachtwoord|has[lł]o|[sş]ifre|l[oö]senord|salasana|adgangskode|heslo"
     r"|mot de|parola|geheimnis|пароль|密码|口令|パスワード|비밀번호|" + _OTHER_PASSWORD_PATTERN
 )
@@ -1264,14 +1267,14 @@ _COPULAS = {"is", "was", "to"}
 _TOKEN_STRIP = b"()[]{}<>\"'`,;\\"  # also the backslash of an escaped quote (`\"X\"` in a JSON string)
 # Words between spaces, `:`, `=` and their full-width forms `：` `＝`; a multi-byte character is one unit, so
 # a token never starts or ends inside one.
-_PROSE_TOKEN = re.compile(rb"(?:[^\s:=\x80-\xff]|(?!\xef\xbc[\x9a\x9d])[\xc0-\xff][\x80-\xbf]*)+")
+_PROSE_TOKEN = compile_regex(rb"(?:[^\s:=\x80-\xff]|(?!\xef\xbc[\x9a\x9d])[\xc0-\xff][\x80-\xbf]*)+")
 # What a credential in prose is not: a date, a version, an IP address, a URL, an email, a path.
-_NOT_A_SECRET = re.compile(
+_NOT_A_SECRET = compile_regex(
     r"^(?:\d{4}-\d\d-\d\d|v?\d+(?:\.\d+)+\w*$|\d{1,3}(?:\.\d{1,3}){3}|[a-z][a-z0-9+.-]*://|[^@\s]+@[^@\s]+\.[a-z]{2,}$"
     r"|[/~.])",
     re.IGNORECASE,
 )
-_UUID = re.compile(r"^[0-9a-fA-F]{8}-(?:[0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}$")
+_UUID = compile_regex(r"^[0-9a-fA-F]{8}-(?:[0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}$")
 
 # One run of the characters of keys and tokens (base64, base64url, URL-escapes, `.`/`_`/`-` separators) of
 # 20 characters or more: whether it is a secret is decided by `looks_generated` (a vendor prefix then a random
@@ -1295,21 +1298,21 @@ _SLASH_RUN = _Deferred(
     rb"(?:^|[\s\"'=:,(\[{])(?P<run>//?[A-Za-z0-9+][A-Za-z0-9+/]{18,}={0,3})(?:[\s\"',;)\]}&]|$)"
 )
 _SLASH_RUN_GATE = b"<slash random run>"
-_RUN_CHARACTER = re.compile(rb"[A-Za-z0-9+_.%~-]")
-_RUN_SEPARATORS = re.compile(r"%[0-9A-Fa-f]{2}|[._\-~/]+")
-_HEX = re.compile(r"^[0-9a-fA-F]+$")
-_HEX_DIGITS = re.compile(r"[0-9a-fA-F]+")
-_NON_BASE64 = re.compile(r"[._~%-]")
+_RUN_CHARACTER = compile_regex(rb"[A-Za-z0-9+_.%~-]")
+_RUN_SEPARATORS = compile_regex(r"%[0-9A-Fa-f]{2}|[._\-~/]+")
+_HEX = compile_regex(r"^[0-9a-fA-F]+$")
+_HEX_DIGITS = compile_regex(r"[0-9a-fA-F]+")
+_NON_BASE64 = compile_regex(r"[._~%-]")
 # a part with a letter and a digit, or with both cases past its first letter: what a random part needs
-_CANDIDATE_PART = re.compile(
+_CANDIDATE_PART = compile_regex(
     r"[A-Za-z].*[0-9]|[0-9].*[A-Za-z]|[a-z].*[A-Z]|[A-Z].*[A-Z].*[a-z]|[A-Z].*[a-z].*[A-Z]"
 )
-_DIGIT_OR_MIXED = re.compile(r"[0-9]|[A-Z][a-z]{0,3}[A-Z]|[a-z][A-Z]")
-_WORDY = re.compile(r"[A-Z]?[a-z]*[aeiou][a-z]*")
+_DIGIT_OR_MIXED = compile_regex(r"[0-9]|[A-Z][a-z]{0,3}[A-Z]|[a-z][A-Z]")
+_WORDY = compile_regex(r"[A-Z]?[a-z]*[aeiou][a-z]*")
 # A vendor prefix before a separator (`squ_`, `lsv2_`, `CFPAT-`)
-_VENDOR_PREFIX = re.compile(r"^([A-Za-z][A-Za-z0-9]{1,7})[_.-]")
+_VENDOR_PREFIX = compile_regex(r"^([A-Za-z][A-Za-z0-9]{1,7})[_.-]")
 # Prefixes of ids (`req_…`, `sha256-…`): a hex part after them names a record.
-_ID_PREFIXES = re.compile(
+_ID_PREFIXES = compile_regex(
     r"^(?:req|request|trace|span|msg|run|job|op|operation|evt|event|txn|tx|commit|sha\d*|md5|build|chatcmpl|resp"
     r"|file|batch|asst|thread|org|proj|user|usr|acct|cus|sub|inv|id|obj|doc|img|ch|pi|pm|seti|in|ii|price|prod)$",
     re.IGNORECASE,
@@ -1389,8 +1392,8 @@ def looks_generated(run: str) -> bool:
 
 # An identifier of camel-case words and a version or two (`reconcileOrdersGen2`, `parseHTTPBodyV2`), as in the
 # ids platforms make of a function's name (`firebase-schedule-<name>-<region>`): no generated tail.
-_CAMEL_TOKEN = re.compile(r"[A-Z]{2,5}(?![a-z])|[A-Z][a-z]{2,15}|[a-z]{2,15}|[A-Za-z]?[0-9]{1,3}")
-_VOWEL = re.compile(r"[aeiouyAEIOUY]")
+_CAMEL_TOKEN = compile_regex(r"[A-Z]{2,5}(?![a-z])|[A-Z][a-z]{2,15}|[a-z]{2,15}|[A-Za-z]?[0-9]{1,3}")
+_VOWEL = compile_regex(r"[aeiouyAEIOUY]")
 
 
 def _camel_words(part: str) -> bool:
@@ -1438,7 +1441,7 @@ _STRONG_GATE_PATTERN = rb"[0-9][%s]*[%s]|[%s][%s]*[0-9]" % (
     _STRONG_CHARS,
 )
 _STRONG_GATE = b"<strong password>"
-_NOT_SYMBOLS = re.compile(
+_NOT_SYMBOLS = compile_regex(
     r"%(?:2[0-9A-Fa-f]|3[A-Fa-f]|40|5[B-Fb-f]|60|7[B-Eb-e]|0[9ADad])|%[C-Fc-f][0-9A-Fa-f](?:%[89ABab][0-9A-Fa-f]){1,3}"
     r"|(?<![A-Za-z0-9])%[-+ 0#]{0,3}\d{0,3}(?:\.\d{1,3})?(?:l{0,2}|h{0,2}|[zjt])[diouxXeEfFgGcrsaqvTtpwbn%]"
     r"|&(?:amp|lt|gt|quot|apos|nbsp|#\d{1,7}|#[xX][0-9A-Fa-f]{1,6});?|[&?](?=[A-Za-z0-9_.\[\]-]{1,64}=)"
@@ -1447,9 +1450,9 @@ _NOT_SYMBOLS = re.compile(
     r"|#(?=(?:[a-z][a-z_]{3,}|[a-z]+(?:[A-Z][a-z]+)+)[!?]?(?:[^A-Za-z0-9_]|$))"
     r"|(?:(?<=\.[a-z]{2})|(?<=\.[a-z]{3})|(?<=\.[a-z]{4}))\?"
 )
-_STRONG_PART = re.compile(r"[^:=]+")  # `user:X`, `key=X`: each part on its own
-_DOMAIN_AFTER_AT = re.compile(r"@[A-Za-z0-9-]+\.[A-Za-z]")
-_QUALIFIED = re.compile(r"[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)+")  # `com.acme.Outer$Inner1.run`
+_STRONG_PART = compile_regex(r"[^:=]+")  # `user:X`, `key=X`: each part on its own
+_DOMAIN_AFTER_AT = compile_regex(r"@[A-Za-z0-9-]+\.[A-Za-z]")
+_QUALIFIED = compile_regex(r"[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)+")  # `com.acme.Outer$Inner1.run`
 
 
 # Names with a password's mix of symbols, digits and cases: a Java object's default `toString`
@@ -1462,7 +1465,7 @@ _RECORD_NOUNS = (
     "|partition|replica|instance|event|record|entry|sku|product|store|change|patch|release|version|claim|policy"
     "|contract|quote|member|patient|device|host|server|stage|phase|test|rule|alert|check|pipeline|deploy|deployment"
 )
-_IDENTITY = re.compile(
+_IDENTITY = compile_regex(
     r"[A-Z][A-Za-z0-9_]{2,}(?:\$+[A-Za-z0-9_]+)+@(?:[0-9a-f]{6,8}|\d{1,3}(?:\.\d{1,3}){3})"
     r"|[A-Za-z0-9_.-]{1,128}~[0-9a-f]{16}~[A-Za-z0-9_]{0,16}~[A-Za-z-]{0,16}~[0-9.]{1,32}"
     rf"|(?i:{_RECORD_NOUNS})#\d[\d-]{{0,31}}"
@@ -1505,9 +1508,9 @@ def _strong_spans(data: bytes) -> Iterator[Span]:
 
 
 # The name a value is stored under, just before it (`auth_user_id=`, `"Idempotency-Key": "`).
-_NAME_BEFORE = re.compile(rb"([A-Za-z0-9_.-]{1,64})\\{0,2}[\"']?\s{0,4}[:=]\s{0,4}\\{0,2}[\"']?$")
+_NAME_BEFORE = compile_regex(rb"([A-Za-z0-9_.-]{1,64})\\{0,2}[\"']?\s{0,4}[:=]\s{0,4}\\{0,2}[\"']?$")
 # a name of two words or more, then a space (`ackId Cg0I…`, `nextPageToken CgwI…`)
-_NAME_BEFORE_SPACE = re.compile(rb"(?:^|[\s(\[{,;])([A-Za-z][A-Za-z0-9_.-]{1,63})[ \t]{1,4}$")
+_NAME_BEFORE_SPACE = compile_regex(rb"(?:^|[\s(\[{,;])([A-Za-z][A-Za-z0-9_.-]{1,63})[ \t]{1,4}$")
 
 
 def _named_id(data: bytes, start: int) -> bool:
@@ -1568,7 +1571,9 @@ def _named_digest(data: bytes, start: int, run: str) -> bool:
     return len(decoded) in _DIGEST_SIZES
 
 
-_TEXT_WORD = re.compile(r"[^\W\d]+")  # a word of a decoded text: `key_class` tells if it names a credential
+_TEXT_WORD = compile_regex(
+    r"[^\W\d]+"
+)  # a word of a decoded text: `key_class` tells if it names a credential
 
 
 def _plain_json(text: str) -> bool:
@@ -1620,7 +1625,7 @@ def _plain_text_base64(run: str) -> bool:
 # Ethereum or bech32 Bitcoin address, a ULID, Stripe's object ids (its secrets are formats: `sk_live_…`),
 # Twilio's resource SIDs (`SM…` a message, `CA…` a call; its API key SID `SK…` is a format), a Google OAuth
 # client's id (public: its secret is `GOCSPX-…`), an image or a PDF in base64 (by its file's magic bytes).
-_PUBLIC_RUN = re.compile(
+_PUBLIC_RUN = compile_regex(
     r"^(?:sha(?:1|256|384|512)-[A-Za-z0-9+/]{20,}={0,2}|AAAA(?:C3NzaC1|B3NzaC1|E2VjZHNh)[A-Za-z0-9+/]*={0,3}"
     r"|\d{6,16}-[a-z0-9]{32}\.apps\.googleusercontent\.com"
     r"|(?:iVBORw0KGgo|/9j/|R0lGOD[dl]h|JVBERi0)[A-Za-z0-9+/]*={0,2}"
@@ -1633,12 +1638,12 @@ _PUBLIC_RUN = re.compile(
 )
 # … or what stands right before it says so: go.sum's `h1:`, a fingerprint's `SHA256:`, a `data:` URI, a
 # public key's type.
-_PUBLIC_BEFORE = re.compile(
+_PUBLIC_BEFORE = compile_regex(
     rb"(?:\bh1:|\bSHA(?:1|256|384|512):|\bMD5:|\bdata:[\w.+-]{1,64}/[\w.+-]{1,64}(?:;[\w.=-]{1,64}){0,4};base64,"
     rb"|\b(?:ssh-(?:ed25519|rsa|dss)|ecdsa-sha2-nistp\d{3}|sk-ssh-ed25519@openssh\.com)[ \t])$"
 )
 # Blocks of public material: certificates, public keys, PGP public keys and signatures.
-_PUBLIC_BLOCK = re.compile(
+_PUBLIC_BLOCK = compile_regex(
     rb"-----BEGIN (?:CERTIFICATE|TRUSTED CERTIFICATE|PUBLIC KEY|RSA PUBLIC KEY|PGP PUBLIC KEY BLOCK|PGP SIGNATURE"
     rb"|(?:NEW )?CERTIFICATE REQUEST|X509 CRL)-----"
 )
@@ -1737,7 +1742,7 @@ _URL_PATH = _Deferred(
     rb"(?i)(?:\b[a-z][a-z0-9+.-]{0,31}://[^\s/\"'<>?#\\]{1,256}|\b(?:get|post|put|patch|delete|head|options)[ \t]{1,8})"
     rb"(?P<path>/[^\s\"'<>?#\\]{1,1000})"
 )
-_PATH_RUN = re.compile(rb"[A-Za-z0-9_~.%+=-]{24,}")
+_PATH_RUN = compile_regex(rb"[A-Za-z0-9_~.%+=-]{24,}")
 _PATH_RUN_GATE = b"<url path run>"  # the gate of `_URL_PATH`: a segment as long as a key
 _PATH_RUN_GATE_PATTERN = rb"/[A-Za-z0-9_~.%+=-]{24}"
 
@@ -1783,15 +1788,17 @@ _JOINERS = {b"-", b".", b"/", b"_", b"@"}
 _MARKER_OPENING = MARKER_PREFIX.encode()
 
 
-_SPACED_ID = re.compile(r"(?i)secret[ \t]id")
-_NAME_START = re.compile(rb"[A-Za-z0-9_-]{1,64}$")
-_NAMED_VALUE = re.compile(rb"[ \t]{1,4}(?:(?:is|was)[ \t]{1,4})?([A-Za-z0-9+/_~.-]{8,256}?)=*(?:[\s,;)]|$)")
-_TAG_OPENING = re.compile(rb"</?(?:[A-Za-z0-9_.-]{1,32}:)?$")
+_SPACED_ID = compile_regex(r"(?i)secret[ \t]id")
+_NAME_START = compile_regex(rb"[A-Za-z0-9_-]{1,64}$")
+_NAMED_VALUE = compile_regex(
+    rb"[ \t]{1,4}(?:(?:is|was)[ \t]{1,4})?([A-Za-z0-9+/_~.-]{8,256}?)=*(?:[\s,;)]|$)"
+)
+_TAG_OPENING = compile_regex(rb"</?(?:[A-Za-z0-9_.-]{1,32}:)?$")
 
 
-_NEXT_ASSIGNMENT = re.compile(rb"[ \t]{0,16}[A-Za-z_][A-Za-z0-9_.:-]{0,64}=")
-_LINE_ENDS_AT_SEPARATOR = re.compile(rb"[ \t]{0,8}=[ \t]{0,8}\r?\n")
-_ALONE_ON_LINE = re.compile(rb"[ \t]{0,16}[^\s]{1,256}[ \t]{0,16}(?:\r?\n|$)")
+_NEXT_ASSIGNMENT = compile_regex(rb"[ \t]{0,16}[A-Za-z_][A-Za-z0-9_.:-]{0,64}=")
+_LINE_ENDS_AT_SEPARATOR = compile_regex(rb"[ \t]{0,8}=[ \t]{0,8}\r?\n")
+_ALONE_ON_LINE = compile_regex(rb"[ \t]{0,16}[^\s]{1,256}[ \t]{0,16}(?:\r?\n|$)")
 
 
 def _phrase_spans(data: bytes) -> Iterator[Span]:
@@ -1900,10 +1907,10 @@ def _phrase_spans(data: bytes) -> Iterator[Span]:
                 break
 
 
-_PAIR_USER = re.compile(r"[A-Za-z][A-Za-z0-9._-]{0,63}$")
+_PAIR_USER = compile_regex(r"[A-Za-z][A-Za-z0-9._-]{0,63}$")
 # A Kubernetes object's name: words, then the short random suffix its controller adds (`default-token-x2k9q`),
 # written in the alphabet Kubernetes draws it from (no vowel, no 0, 1 or 3): `admin-access-9f8e7d6c` is a token.
-_RESOURCE_NAME = re.compile(r"((?:[a-z]{2,24}-){1,8})[bcdfghjklmnpqrstvwxz2456789]{5,10}")
+_RESOURCE_NAME = compile_regex(r"((?:[a-z]{2,24}-){1,8})[bcdfghjklmnpqrstvwxz2456789]{5,10}")
 
 
 def _object_name(value: str) -> bool:
@@ -1917,7 +1924,7 @@ def _resource_name(word: str, value: str) -> bool:
     return word.lower() in ("secret", "secrets", "token", "tokens") and _object_name(value)
 
 
-_SPACED_PAIR = re.compile(rb"[ \t]{1,4}/[ \t]{1,4}([^\s\"'`,;()\[\]]{4,128})")
+_SPACED_PAIR = compile_regex(rb"[ \t]{1,4}/[ \t]{1,4}([^\s\"'`,;()\[\]]{4,128})")
 
 
 # A one-time code, PIN or card security code named in prose (`your verification code is 482913`, `2FA code
@@ -1934,8 +1941,8 @@ _CODE_PHRASE = _Deferred(
         r"(?P<cred>\d{3,10}|[0-9A-Za-z]{3,5}-[0-9A-Za-z]{3,5})\b"
     ).encode()
 )
-_CODE_SHAPE = re.compile(rb"\d{4,10}|[0-9A-Za-z]{3,5}-[0-9A-Za-z]{3,5}")
-_NEXT_CODE = re.compile(rb"[ \t]{0,4},?[ \t]{1,4}(\d{4,10}|[0-9A-Za-z]{3,5}-[0-9A-Za-z]{3,5})\b")
+_CODE_SHAPE = compile_regex(rb"\d{4,10}|[0-9A-Za-z]{3,5}-[0-9A-Za-z]{3,5}")
+_NEXT_CODE = compile_regex(rb"[ \t]{0,4},?[ \t]{1,4}(\d{4,10}|[0-9A-Za-z]{3,5}-[0-9A-Za-z]{3,5})\b")
 
 
 def _code_spans(data: bytes) -> Iterator[Span]:
@@ -2009,13 +2016,13 @@ def _prose_secret(value: str) -> bool:
     )
 
 
-_ESCAPE = re.compile(
+_ESCAPE = compile_regex(
     rb"%[0-9A-Fa-f]{2}|\\/|\\u[0-9A-Fa-f]{4}|\\x[0-9A-Fa-f]{2}|&(?:quot|amp|lt|gt|apos|#\d{1,7}|#[xX][0-9A-Fa-f]{1,6});"
 )
 # Escapes that can hide a credential's shape (`=`, `:`, `"`, `'`, `@`, `&`, `?`, a double escape `%25`, `\\u…`,
 # `&quot;`, a URL's `:\\/\\/`); a text escaping only `/` or spaces (`logs/run.googleapis.com%2Fstderr`) is
 # not decoded.
-_SHAPE_ESCAPE = re.compile(
+_SHAPE_ESCAPE = compile_regex(
     rb"%(?:3[dDaAfF]|2[2567]|40|5[cC])|:\\/\\/|\\u[0-9A-Fa-f]{4}|\\x[0-9A-Fa-f]{2}|&(?:quot|apos|lt|gt|#\d{1,7}|#[xX][0-9A-Fa-f]{1,6});"
 )
 _ENTITIES = {b"quot": '"', b"amp": "&", b"lt": "<", b"gt": ">", b"apos": "'"}
@@ -2059,7 +2066,7 @@ def _unescape(data: bytes) -> tuple[bytes, list[int], list[int]] | None:
 
 
 # `git@github.com:acme/api.git`: an SSH remote in scp syntax, not an address.
-_SCP_REMOTE = re.compile(rb":[A-Za-z0-9_~.-]")
+_SCP_REMOTE = compile_regex(rb":[A-Za-z0-9_~.-]")
 
 
 @functools.cache
@@ -2085,8 +2092,8 @@ def _value_group(match: Any) -> tuple[int, int]:
 
 # A bare value that names a kind of secret and is followed by a quoted name introduces that name, as in
 # Kubernetes' `volume "secrets" : secret "db-credentials" not found` or `key "password" not found`.
-_KIND_NOUN = re.compile(rb"(?i)(?:secret|key|token|password|credential|certificate|cert)s?")
-_QUOTED_NAME_NEXT = re.compile(rb"[ \t]{1,8}\\?[\"']")
+_KIND_NOUN = compile_regex(rb"(?i)(?:secret|key|token|password|credential|certificate|cert)s?")
+_QUOTED_NAME_NEXT = compile_regex(rb"[ \t]{1,8}\\?[\"']")
 
 
 # Names that carry a credential only as a URL query parameter (`?code=…` of OAuth and Azure Functions,
@@ -2100,7 +2107,7 @@ def _password_end(data: bytes, start: int, tail: re.Pattern[bytes] = _PASSWORD_T
     return match.end() if match is not None else start
 
 
-_YAML_BLOCK_LINE = re.compile(rb"([ \t]*)([^\r\n]*)(?:\r?\n|$)")
+_YAML_BLOCK_LINE = compile_regex(rb"([ \t]*)([^\r\n]*)(?:\r?\n|$)")
 
 
 def _yaml_block(data: bytes, key_start: int, start: int) -> tuple[int, int] | None:
@@ -2127,8 +2134,8 @@ def _yaml_block(data: bytes, key_start: int, start: int) -> tuple[int, int] | No
 
 # A connection string (ODBC, ADO.NET, JDBC) delimits its values with `;`: a password there may hold spaces
 # (`Pwd=my pass word;Encrypt=yes`).
-_TO_SEMICOLON = re.compile(rb"[^;\r\n\"'=<>]{1,256};")
-_CONNECTION_KEY_NEXT = re.compile(rb"[ \t]{0,4}[A-Za-z][A-Za-z0-9 _.]{0,40}=")
+_TO_SEMICOLON = compile_regex(rb"[^;\r\n\"'=<>]{1,256};")
+_CONNECTION_KEY_NEXT = compile_regex(rb"[ \t]{0,4}[A-Za-z][A-Za-z0-9 _.]{0,40}=")
 
 
 def _connection_string_end(data: bytes, key_start: int, end: int) -> int:
@@ -2144,11 +2151,11 @@ def _connection_string_end(data: bytes, key_start: int, end: int) -> int:
 
 
 # The word before a key of one word, with which it may name a secret (`recovery codes`).
-_PREVIOUS_WORD = re.compile(rb"(?:^|[^A-Za-z])([A-Za-z]{2,24})[ \t]$")
+_PREVIOUS_WORD = compile_regex(rb"(?:^|[^A-Za-z])([A-Za-z]{2,24})[ \t]$")
 # A value in a wrapper: a call or a type's tag before a quoted string (`SecretStr('X')`, `Secret("X")`, Rust's
 # `Some("X")`, PHP's `string(12) "X"`), or a string prefix (Python's `b'X'`, C#'s `@"X"` and `$"X"`, PostgreSQL's
 # `E'X'`).
-_WRAPPED = re.compile(
+_WRAPPED = compile_regex(
     rb"(?:[A-Za-z_][\w.:]{0,40}\((?:\d{1,6}\)[ \t]{1,4})?[bruBRU]{0,2}|[bruBRUfFeE]{1,2}|[@$]{1,2})"
     rb"(?:\"([^\"\r\n]{1,256})\"|'([^'\r\n]{1,256})')"
 )
@@ -2156,11 +2163,11 @@ _WRAPPED = re.compile(
 # staple`, a wallet's seed words; one word after it is the message's, `password: letmein refused`) up to the line's
 # end, the closing quote of a string holding it (`"MNEMONIC=X Y Z"`, also escaped) or the next `name=`, or more
 # codes of the same shape (`recovery codes: 4k2d-9x7a 8m3p-2c6v`).
-_MORE_WORDS = re.compile(
+_MORE_WORDS = compile_regex(
     rb"(?:[ \t][a-z]{2,24}(?![\w.-])){2,23}(?=[ \t]*(?:\r?\n|\\[nr]|\\{0,2}[\"']|$)|[ \t]+[A-Za-z_][\w.-]{0,64}=)"
 )
-_MORE_TOKENS = re.compile(rb"(?:[ \t][A-Za-z0-9-]{4,32}){1,15}(?=[ \t]*(?:\r?\n|\\[nr]|$))")
-_TOKEN_SHAPE = re.compile(rb"[A-Za-z0-9]")
+_MORE_TOKENS = compile_regex(rb"(?:[ \t][A-Za-z0-9-]{4,32}){1,15}(?=[ \t]*(?:\r?\n|\\[nr]|$))")
+_TOKEN_SHAPE = compile_regex(rb"[A-Za-z0-9]")
 
 
 def _more_words_end(data: bytes, start: int, end: int, kind: str) -> int:
@@ -2261,9 +2268,9 @@ def _directive_spans(data: bytes) -> Iterator[Span]:
 
 # A table whose header names a credential column (a markdown table, CSV, TSV): each row's cell in it.
 _TABLE_GATE = _Deferred(rb"[|,\t][^\n]*\n[^\n]*[|,\t]")
-_TABLE_LINE = re.compile(rb"[^\n]*")
-_TABLE_RULE = re.compile(rb"[\s|:+-]*")  # a markdown table's `|---|:--|` line
-_COLUMN_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_.-]{0,40}")
+_TABLE_LINE = compile_regex(rb"[^\n]*")
+_TABLE_RULE = compile_regex(rb"[\s|:+-]*")  # a markdown table's `|---|:--|` line
+_COLUMN_NAME = compile_regex(r"[A-Za-z][A-Za-z0-9_.-]{0,40}")
 
 
 def _table_spans(data: bytes) -> Iterator[Span]:
@@ -2378,7 +2385,7 @@ def _graphql_spans(data: bytes) -> Iterator[Span]:
             yield start, end, _KIND_OF_CLASS[kind], _CONTEXT
 
 
-_WRITTEN_VALUE = re.compile(rb"[^\s\"']+")
+_WRITTEN_VALUE = compile_regex(rb"[^\s\"']+")
 
 
 def _authorization_spans(data: bytes) -> Iterator[Span]:
@@ -2494,7 +2501,7 @@ def _dsn_spans(data: bytes) -> Iterator[Span]:
         yield start, end, "password", _CONTEXT
 
 
-_AT_IN_PASSWORD = re.compile(rb"[^\s/@:?#\"'<>]{1,128}@")
+_AT_IN_PASSWORD = compile_regex(rb"[^\s/@:?#\"'<>]{1,128}@")
 
 
 def _userinfo_spans(data: bytes) -> Iterator[Span]:
@@ -2583,9 +2590,9 @@ _SQL_INSERT = _Deferred(
 _SQL_ASSIGN = _Deferred(
     rb"(?i)(?P<col>[A-Za-z_][A-Za-z0-9_]{0,63})[\"`\]]?\s{0,4}(?:=|like)\s{0,4}(?P<mark>\?|\$\d{1,3}|%s)"
 )
-_SQL_MARK = re.compile(rb"\s*(?:\?|\$(\d{1,3})|%s)\s*$")
+_SQL_MARK = compile_regex(rb"\s*(?:\?|\$(\d{1,3})|%s)\s*$")
 _BOUND_LIST = _Deferred(rb"[\[(](?P<items>[^\[\]()\r\n]{1,900})[\])]")
-_BOUND_VALUE = re.compile(rb"'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"|[^\s,'\"]+")
+_BOUND_VALUE = compile_regex(rb"'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"|[^\s,'\"]+")
 
 
 def _bound_parameter_spans(data: bytes) -> Iterator[Span]:
@@ -2642,7 +2649,7 @@ def _htpasswd_spans(data: bytes) -> Iterator[Span]:
                 yield start, end, "password", _CONTEXT
 
 
-_CONFIG_SET_GATE = re.compile(rb"(?i)" + _CONFIG_SET_COMMAND)  # what `_CONFIG_SET` needs
+_CONFIG_SET_GATE = compile_regex(rb"(?i)" + _CONFIG_SET_COMMAND)  # what `_CONFIG_SET` needs
 
 
 def _config_set_gate(data: bytes) -> bool:
@@ -2719,9 +2726,9 @@ def _private_key_spans(data: bytes) -> Iterator[Span]:
 
 
 # A key body's line (base64, or empty) between newlines, raw or escaped.
-_LINE_BREAK = re.compile(rb"(?:\\r)?\\n|\r?\n")
-_BODY_LINE = re.compile(rb"[ \t]{0,8}[A-Za-z0-9+/=]{0,100}[ \t]{0,8}")
-_BODY_TAIL = re.compile(rb"[A-Za-z0-9+/=]{16,100}[ \t]{0,8}$")
+_LINE_BREAK = compile_regex(rb"(?:\\r)?\\n|\r?\n")
+_BODY_LINE = compile_regex(rb"[ \t]{0,8}[A-Za-z0-9+/=]{0,100}[ \t]{0,8}")
+_BODY_TAIL = compile_regex(rb"[A-Za-z0-9+/=]{16,100}[ \t]{0,8}$")
 
 
 def _body_start(data: bytes, low: int, high: int) -> int:
@@ -2823,7 +2830,7 @@ _ARGV_LIST = _Deferred(
     rb"\[[ \t]*(?:\"[^\"\r\n\\]*\"[ \t]*,[ \t]*)+\"[^\"\r\n\\]*\"[ \t]*\]"
     rb"|\[[ \t]*(?:'[^'\r\n\\]*'[ \t]*,[ \t]*)+'[^'\r\n\\]*'[ \t]*\]"
 )
-_ARGV_SEPARATOR = re.compile(rb"^\[[ \t]*[\"']|[\"'][ \t]*,[ \t]*[\"']|[\"'][ \t]*\]$")
+_ARGV_SEPARATOR = compile_regex(rb"^\[[ \t]*[\"']|[\"'][ \t]*,[ \t]*[\"']|[\"'][ \t]*\]$")
 
 # Fields that hold their parent's value (ARM template parameters, protobuf wrappers, rotation records).
 _VALUE_FIELDS = frozenset(

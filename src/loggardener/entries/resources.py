@@ -40,10 +40,10 @@ An instance shown as — is the entry's `labels.instanceId` when it has one (nev
 
 from __future__ import annotations
 
-import re
 from typing import Any, Literal, NamedTuple
 
 from loggardener.entries.payloads import Payload
+from loggardener.regexes import compile_regex
 
 #: How each resource type's service is written in a Logging filter (for `--service`).
 SERVICE_FILTERS: dict[str, str] = {
@@ -142,7 +142,7 @@ _SERVICE_LIKE = (
 
 GCE_NAME_MAX = 63
 """A Compute Engine resource name's length limit: GKE trims a generated name's descriptive fields to fit it."""
-_GKE_NAME = re.compile(
+_GKE_NAME = compile_regex(
     # a NEG or NEG-backed backend service: k8s1-<cluster uid>-<namespace>-<service>-<port>-<hash>
     r"k8s1-[0-9a-z]{8}-(?P<neg>[a-z0-9][a-z0-9-]*?)-\d{1,5}-[0-9a-z]{8}"
     # an Ingress's frontend (url map, proxy, forwarding rule) or an L4 service: k8s2-[um-]<uid>-<ns>-<name>-<hash>
@@ -173,7 +173,7 @@ def gke_backend(name: str) -> str | None:
     return both
 
 
-_GKE_SERVICE = re.compile(r"[a-z0-9][a-z0-9-]*(?:/[a-z0-9][a-z0-9-]*)?")
+_GKE_SERVICE = compile_regex(r"[a-z0-9][a-z0-9-]*(?:/[a-z0-9][a-z0-9-]*)?")
 
 
 def gke_backend_filter(service: str) -> str | None:

@@ -9,79 +9,80 @@ import re
 from collections.abc import Callable, Sequence
 
 from loggardener.entries.models import Frame, Language, StackTrace
+from loggardener.regexes import compile_regex
 
 PY_HEADER = "Traceback (most recent call last):"
 PY_CHAIN_SEPARATORS = (
     "During handling of the above exception, another exception occurred:",
     "The above exception was the direct cause of the following exception:",
 )
-_PY_FRAME = re.compile(r'^\s*File "(?P<file>[^"]+)",\s?line (?P<line>\d+)(?:, in (?P<func>.+))?\s*$')
-_PY_EXCEPTION = re.compile(r"^(?P<type>[A-Za-z_][\w.]*)(?::\s?(?P<message>.*))?$")
+_PY_FRAME = compile_regex(r'^\s*File "(?P<file>[^"]+)",\s?line (?P<line>\d+)(?:, in (?P<func>.+))?\s*$')
+_PY_EXCEPTION = compile_regex(r"^(?P<type>[A-Za-z_][\w.]*)(?::\s?(?P<message>.*))?$")
 # Logback and Spring Boot append the jar: `at a.B.c(B.java:12) ~[app.jar:1.0]`.
-_JAVA_FRAME = re.compile(
+_JAVA_FRAME = compile_regex(
     r"^\s+at (?P<func>[\w$.<>/]+)\((?P<file>[^:()]+)(?::(?P<line>\d+))?\)(?:\s+~?\[[^\]]*\])?\s*$"
 )
-_JAVA_HEADER = re.compile(
+_JAVA_HEADER = compile_regex(
     r"^(?:Exception in thread \"[^\"]*\" )?(?P<type>[a-zA-Z_$][\w$]*(?:\.[\w$]+)+)(?::\s?(?P<message>.*))?$"
 )
-_NODE_FRAME = re.compile(
+_NODE_FRAME = compile_regex(
     r"^\s+at (?:async )?(?:(?P<func>[^()]{1,500}?) \()?(?P<file>[^()\s]+?):(?P<line>\d+):\d+\)?(?:\s*\{)?\s*$"
 )
 # Node.js inspects a rejection whose reason is not an Error (so has no stack) as `[UnhandledPromiseRejection: …]`.
-_NODE_REJECTION = re.compile(
+_NODE_REJECTION = compile_regex(
     r"^\[(?P<type>UnhandledPromiseRejection): (?P<message>.*)\](?: \{)?$", re.MULTILINE
 )
-_NODE_HEADER = re.compile(r"^(?:Uncaught )?(?P<type>[A-Za-z_$][\w$.]*)(?::\s?(?P<message>.*))?$")
+_NODE_HEADER = compile_regex(r"^(?:Uncaught )?(?P<type>[A-Za-z_$][\w$.]*)(?::\s?(?P<message>.*))?$")
 # A header after a prefix: `[req-1] Error checking user: FirebaseAuthError: There is no configuration`.
-_EMBEDDED_HEADER = re.compile(
+_EMBEDDED_HEADER = compile_regex(
     r"(?:^|[\s:])(?P<type>(?:[A-Za-z_$][\w$.]{0,200})?(?:Error|Exception|Rejection))(?::\s?(?P<message>.*))?$"
 )
 # util.inspect of an Error object quotes each line of its stack: `    '    at f (/app/x.js:1:2)\\n' +`.
-_QUOTED_LINE = re.compile(r"^\s*(?:stack:\s*)?'(?P<inner>.*?)(?:\\n)?'\s*\+?\s*,?\s*$")
-_DOTNET_FRAME = re.compile(
+_QUOTED_LINE = compile_regex(r"^\s*(?:stack:\s*)?'(?P<inner>.*?)(?:\\n)?'\s*\+?\s*,?\s*$")
+_DOTNET_FRAME = compile_regex(
     r"^\s+at (?P<func>[^\s(][^(]{0,500}\([^)]{0,500}\))(?: in (?P<file>.+?):line (?P<line>\d+))?\s*$"
 )
-_DOTNET_HEADER = re.compile(
+_DOTNET_HEADER = compile_regex(
     r"^(?:Unhandled [Ee]xception\.\s*|\s*---> )?(?P<type>[A-Za-z_][\w.`]*(?:Exception|Error))(?::\s?(?P<message>.*))?$"
 )
-_PHP_HEADER = re.compile(
+_PHP_HEADER = compile_regex(
     r"(?:PHP )?(?:Fatal error|Warning|Notice|Error)?:?\s*(?:Uncaught )?(?P<type>(?:[A-Za-z_\\][\w\\]*)?(?:Exception|Error))"
     r"(?::\s?(?P<message>.*?))?(?: in (?P<file>\S+?)(?::(?P<line>\d+)| on line (?P<line2>\d+)))?\s*$"
 )
-_PHP_FRAME = re.compile(r"^#\d+ (?P<file>[^(\s][^(]*?)\((?P<line>\d+)\): (?P<func>.+?)\s*$")
+_PHP_FRAME = compile_regex(r"^#\d+ (?P<file>[^(\s][^(]*?)\((?P<line>\d+)\): (?P<func>.+?)\s*$")
 # The line that ends PHP's report of an uncaught exception (`  thrown in /app/index.php on line 11`): a report
 # thrown from the main script has no other frame than `#0 {main}`
-PHP_THROWN = re.compile(r"^\s*thrown in \S.{0,500} on line \d{1,9}\s*$")
-_RUBY_HEADER = re.compile(
+PHP_THROWN = compile_regex(r"^\s*thrown in \S.{0,500} on line \d{1,9}\s*$")
+_RUBY_HEADER = compile_regex(
     r"^(?P<file>\S+?):(?P<line>\d+):in [`'](?P<func>[^'`]+)'?: (?P<message>.*) \((?P<type>[A-Z][\w:]*)\)\s*$"
 )
-_RUBY_FRAME = re.compile(r"^\s+from (?P<file>\S+?):(?P<line>\d+):in [`'](?P<func>[^'`]+)'")
+_RUBY_FRAME = compile_regex(r"^\s+from (?P<file>\S+?):(?P<line>\d+):in [`'](?P<func>[^'`]+)'")
 # Rails logs `NoMethodError (undefined method …):` after its logger's prefix
-_RAILS_HEADER = re.compile(
+_RAILS_HEADER = compile_regex(
     r"(?:^|\s)(?P<type>[A-Z][\w:]*(?:Error|Exception|NotFound|Invalid)\w*) \((?P<message>.*)\):\s*$"
 )
-_RAILS_FRAME = re.compile(r"^\s+(?P<file>[^\s:]+\.rb):(?P<line>\d+):in [`'](?P<func>[^'`]+)'")
+_RAILS_FRAME = compile_regex(r"^\s+(?P<file>[^\s:]+\.rb):(?P<line>\d+):in [`'](?P<func>[^'`]+)'")
 # A backtrace a logger wrote line by line (`e.backtrace.join("\n")`): `/app/x.rb:14:in 'deliver'`, unindented
-_RUBY_BARE_FRAME = re.compile(
+_RUBY_BARE_FRAME = compile_regex(
     r"^(?P<file>(?:\S+?\.rb|<internal:[^>]+>)):(?P<line>\d+):in [`'](?P<func>[^'`]+)'\s*$"
 )
 # and the `Type: message` line before it (`ActiveRecord::RecordNotFound: Couldn't find User`)
-_RUBY_TYPED_HEADER = re.compile(r"^(?P<type>[A-Z]\w*(?:::[A-Z]\w*)*): (?P<message>.*)$")
+_RUBY_TYPED_HEADER = compile_regex(r"^(?P<type>[A-Z]\w*(?:::[A-Z]\w*)*): (?P<message>.*)$")
 # A Go crash's first line: a panic (`net/http` logs a handler's as `http: panic serving ADDR: …`), a fatal
 # error of the runtime (`concurrent map writes`, `all goroutines are asleep - deadlock!`), a signal's dump.
-_GO_HEADER = re.compile(
+_GO_HEADER = compile_regex(
     r"^(?:(?P<kind>panic|fatal error): (?P<message>.*)"
     r"|.{0,300}?\bpanic serving \S+: (?P<served>.*)"
     r"|(?P<signal>SIG[A-Z0-9]{2,8}): (?P<signal_message>\w.*))$"
 )
-_GO_RECOVERED = re.compile(r"\s\[recovered(?:, repanicked)?\]$")
+_GO_RECOVERED = compile_regex(r"\s\[recovered(?:, repanicked)?\]$")
 # `goroutine 7 [running]:`, with GOTRACEBACK=system `goroutine 7 gp=0xc0… m=0 mp=0x… [running]:`
-_GO_GOROUTINE = re.compile(r"^goroutine \d+ [^\[\]]{0,200}\[[^\]]*\]:\s*$")
+_GO_GOROUTINE = compile_regex(r"^goroutine \d+ [^\[\]]{0,200}\[[^\]]*\]:\s*$")
 # `\t/src/x.go:57 +0x2c`, with GOTRACEBACK=system `… +0x2c fp=0xc0… sp=0xc0… pc=0x…`
-_GO_FILE = re.compile(r"^\t(?P<file>\S+?):(?P<line>\d+)(?:\s.*)?$")
-_GO_CREATED_BY = re.compile(r"^created by (?P<func>\S+)(?: in goroutine \d+)?$")
+_GO_FILE = compile_regex(r"^\t(?P<file>\S+?):(?P<line>\d+)(?:\s.*)?$")
+_GO_CREATED_BY = compile_regex(r"^created by (?P<func>\S+)(?: in goroutine \d+)?$")
 
-_PY_LIBRARY = re.compile(
+_PY_LIBRARY = compile_regex(
     r"(site-packages|dist-packages)/|^<(frozen [^>]*|string)>$|(^|/)lib(64)?/python\d+(\.\d+)?/|^<frozen "
 )
 _JAVA_LIBRARY = (
@@ -101,7 +102,7 @@ _JAVA_LIBRARY = (
     "org.hibernate.",
     "io.grpc.",
 )
-_NODE_LIBRARY = re.compile(r"node_modules/|^node:|^internal/|^<anonymous>$")
+_NODE_LIBRARY = compile_regex(r"node_modules/|^node:|^internal/|^<anonymous>$")
 # The standard library's packages (the first element of their import paths), whose files sit under a Go root
 # (`/usr/local/go/src/`, `/usr/lib/go-1.22/src/`, `~/sdk/go1.22.0/src/`) or, built with -trimpath, start at
 # the package (`net/http/server.go`); modules' files sit in the module cache (`/go/pkg/mod/`, `…@v1.2.3/`).
@@ -111,17 +112,17 @@ _GO_STANDARD = (
     "|regexp|runtime|slices|sort|strconv|strings|sync|syscall|testing|text|time|unicode|unique|unsafe"
     "|vendor|weak"
 )
-_GO_LIBRARY = re.compile(r"^/usr/local/go/|/pkg/mod/|@v\d|(?:^|/go[\w.-]*/src/)(?:" + _GO_STANDARD + r")/")
+_GO_LIBRARY = compile_regex(r"^/usr/local/go/|/pkg/mod/|@v\d|(?:^|/go[\w.-]*/src/)(?:" + _GO_STANDARD + r")/")
 _DOTNET_LIBRARY = ("System.", "Microsoft.", "Npgsql.", "Grpc.", "Google.")
-_PHP_LIBRARY = re.compile(r"/vendor/|^\[internal function\]")
-_RUBY_LIBRARY = re.compile(r"/gems/|/ruby/\d|/rubygems/|^<internal:")
+_PHP_LIBRARY = compile_regex(r"/vendor/|^\[internal function\]")
+_RUBY_LIBRARY = compile_regex(r"/gems/|/ruby/\d|/rubygems/|^<internal:")
 # Elixir's and Erlang's crash report (Logger's `GenServer X terminating`, `Task … terminating`, a Phoenix
 # request's `… terminated`): the exception (`** (FunctionClauseError) no function clause matching in X.f/3`,
 # the innermost of `** (exit) an exception was raised:` and the one indented under it) and its frames,
 # innermost first, each with its OTP application and version when known (`(my_app 0.1.0) lib/x.ex:42:
 # MyApp.X.f/2`, `(stdlib 4.1.1) gen_server.erl:1123: :gen_server.try_dispatch/4`, `iex:8: M.f/2`)
-_ELIXIR_HEADER = re.compile(r"^\*\* \((?P<type>[A-Za-z][\w.]{0,200})\) ?(?P<message>.*)$")
-_ELIXIR_FRAME = re.compile(
+_ELIXIR_HEADER = compile_regex(r"^\*\* \((?P<type>[A-Za-z][\w.]{0,200})\) ?(?P<message>.*)$")
+_ELIXIR_FRAME = compile_regex(
     r"^\s+(?:\((?P<app>[a-z][\w]{0,100})(?: [\w.+-]{1,64})?\) )?"
     r"(?P<file>[^\s:()]{1,500}\.(?:ex|exs|erl)|iex|nofile):(?P<line>\d+): (?P<func>\S.{0,1000}?)\s*$"
 )
@@ -129,15 +130,15 @@ _ELIXIR_FRAME = re.compile(
 # or `thread 'main' panicked at 'msg', src/main.rs:5:5` (before); with RUST_BACKTRACE set, `stack backtrace:` and
 # its frames, innermost first: `   2: app::handlers::create` (`::h0123…` with RUST_BACKTRACE=full), then
 # `             at ./src/handlers.rs:88:38` when its place is known
-RUST_PANIC = re.compile(
+RUST_PANIC = compile_regex(
     r"^thread '[^'\n]{0,200}' panicked at "
     r"(?:'(?P<message>.*)', (?P<old_at>[^\s',]{1,500}?):(?P<old_line>\d+):\d+|(?P<at>\S{1,500}?):(?P<line>\d+):\d+:)$"
 )
-_RUST_FRAME = re.compile(
+_RUST_FRAME = compile_regex(
     r"^\s+\d{1,5}:\s{1,40}(?:0x[0-9a-f]+ - )?(?P<func>\S.{0,1000}?)(?:::h[0-9a-f]{16})?\s*$"
 )
-_RUST_AT = re.compile(r"^\s+at (?P<file>\S{1,1000}?):(?P<line>\d+)(?::\d+)?\s*$")
-_RUST_LIBRARY = re.compile(r"^/rustc/|/\.?cargo/registry/|/\.?cargo/git/|/library/(?:std|core|alloc)/")
+_RUST_AT = compile_regex(r"^\s+at (?P<file>\S{1,1000}?):(?P<line>\d+)(?::\d+)?\s*$")
+_RUST_LIBRARY = compile_regex(r"^/rustc/|/\.?cargo/registry/|/\.?cargo/git/|/library/(?:std|core|alloc)/")
 # where a panic's message ends: the backtrace, or the note that ends the report
 _RUST_MESSAGE_END = ("note: run with `RUST_BACKTRACE=", "note: Some details are omitted", "stack backtrace:")
 # OTP's and Elixir's own applications: their frames are no application's code
@@ -168,7 +169,7 @@ _LONG_TEXT = 8192
 # gRPC's repr of a failed call (the `str()` of Python's `_InactiveRpcError`, `_MultiThreadedRendezvous`): its
 # status and details on lines of their own after `<… of RPC that terminated with:`, then a debug string of peer
 # address and time. Bounded and line by line: linear time.
-_GRPC_REPR = re.compile(
+_GRPC_REPR = compile_regex(
     r"<\w{1,80} of RPC that terminated with:\r?\n[ \t]*status = (StatusCode\.\w{1,40})\r?\n"
     r"[ \t]*details = \"([^\n]{0,2000})\"(?:\r?\n[ \t]*debug_error_string = [^\n]{0,4000})?\r?\n[ \t]*>"
 )

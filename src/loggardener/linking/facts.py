@@ -23,6 +23,7 @@ from typing import TypeVar
 from loggardener.entries.models import Event, LogEntry, Quiet, Severity
 from loggardener.linking.cooccurrence import MAX_SPAN_SECONDS, CoOccurrence
 from loggardener.linking.models import ChangeMarker, DeployMarker
+from loggardener.regexes import compile_regex
 
 MAX_TRACES = 20_000
 """Recent traces remembered (least recently seen forgotten first)."""
@@ -40,13 +41,13 @@ POD_RESOURCES = frozenset({"k8s_container", "k8s_pod"})
 MAX_MENTIONS_PER_KEY = 8
 """Distinct texts naming a 5xx status kept per cluster key (the first seen), each clipped."""
 MENTION_CHARS = 2_000
-_LATENCY = re.compile(r"(\d{1,7}(?:\.\d{1,9})?)s")
-FAILED_STATUS_WORD = re.compile(r"(?:5(?<![\w.]5)\d\d|4(?<![\w.]4)(?:29|0[13]))(?![\w.])")
+_LATENCY = compile_regex(r"(\d{1,7}(?:\.\d{1,9})?)s")
+FAILED_STATUS_WORD = compile_regex(r"(?:5(?<![\w.]5)\d\d|4(?<![\w.]4)(?:29|0[13]))(?![\w.])")
 """A 5xx status, a 429 (a server shedding load: `no available instance`, a rate limit) or a 401 or 403 (a
 server refusing the caller) as a word in text: `returned 503`, `code number = 500`, `'429 Too Many Requests'`,
 `'403 Forbidden' for url` (not after a word character or a dot; written to start with its literal digit,
 which the regular expression engine finds fast, then look behind)."""
-TIMED_OUT = re.compile(r"timed[ _]?out|timeout|deadline[ _]exceeded", re.IGNORECASE)
+TIMED_OUT = compile_regex(r"timed[ _]?out|timeout|deadline[ _]exceeded", re.IGNORECASE)
 """A call that timed out, as clients say it: `ReadTimeout`, `timed out`, `DEADLINE_EXCEEDED`, `deadline exceeded`."""
 _TIMEOUT_HINTS = ("timed", "timeout", "deadline")
 """Substrings one of which every `TIMED_OUT` match holds once lowered (`ETIMEDOUT`, `TimeOut`), checked before
@@ -77,14 +78,14 @@ DEPLOY_METHODS = frozenset(
 """Last part of the audit method names that deploy code (Cloud Run, Cloud Functions, App Engine)."""
 DEPLOYING_RESOURCES = frozenset({"cloud_run_revision", "gae_app"})
 """Resource types whose `revision` is a deployed revision (not a job execution or a pod)."""
-_CHANGED_RESOURCE = re.compile(r" on (?:[^\s/]*/)*?(?!-(?:/|$))([^\s/]+)(?:/[^\s/]+/\d+)?$")
+_CHANGED_RESOURCE = compile_regex(r" on (?:[^\s/]*/)*?(?!-(?:/|$))([^\s/]+)(?:/[^\s/]+/\d+)?$")
 """The changed resource's own name in an audit entry's message: its last name part (`storage.setIamPermissions
 on projects/_/buckets/media-raw`), or the one before a numbered version (`secrets/db-password/versions/3`);
 never a wildcard `-` (`projects/-/serviceAccounts/104729384756102938475` is that numbered account)."""
-_HIERARCHY_NODE = re.compile(r" on ((?:projects|folders|organizations)/[^\s/]+)$")
+_HIERARCHY_NODE = compile_regex(r" on ((?:projects|folders|organizations)/[^\s/]+)$")
 """A change to a whole project, folder or organization (`SetIamPolicy on projects/shop-prod`): its resource is
 told with its kind, `projects/shop-prod`, as it concerns everything in it."""
-_RESOURCE_SERVICE = re.compile(r"/(?:services|functions)/([^/\s]+)")
+_RESOURCE_SERVICE = compile_regex(r"/(?:services|functions)/([^/\s]+)")
 
 
 @dataclass(slots=True)

@@ -11,22 +11,23 @@ from loggardener.clustering.models import Cluster, SuspectRevision
 from loggardener.linking.facts import ResolvedFacts, RevisionKey
 from loggardener.linking.models import ChangeMarker, DeployMarker, Incident, Link
 from loggardener.linking.rules import EXIT, PROBE, is_managed_service_record, names_service, role
+from loggardener.regexes import compile_regex
 from loggardener.rendering.markdown_safety import inline_code
 
 _PRIORITY_RANK = {"P0": 0, "P1": 1, "P2": 2, "P3": 3}
-_REVISION_NUMBER = re.compile(r"-(\d{3,6})-[a-z0-9]{3}$")
-_GAE_VERSION = re.compile(r"\d{8}t\d{6}")
+_REVISION_NUMBER = compile_regex(r"-(\d{3,6})-[a-z0-9]{3}$")
+_GAE_VERSION = compile_regex(r"\d{8}t\d{6}")
 CHANGE_LEAD = timedelta(minutes=30)
 """A configuration change is told in an incident that starts at most this long after it."""
 CHANGE_MIN_NAME = 4
 """Shorter resource names (`web`, `db`) are too common a word to say the problems name the resource."""
-_NAME_NOT_RESOLVED = re.compile(
+_NAME_NOT_RESOLVED = compile_regex(
     r"ENOTFOUND|EAI_AGAIN|no such host|Name or service not known|Temporary failure in name resolution|"
     r"nodename nor servname|UnknownHostException|NXDOMAIN|Could not resolve host|getaddrinfo failed",
     re.IGNORECASE,
 )
 """A host name that did not resolve, as Node.js, Go, glibc, Java, curl and Python say it."""
-_PERMISSION_DENIED = re.compile(
+_PERMISSION_DENIED = compile_regex(
     r"PERMISSION_DENIED|Permission ?Denied|AccessDenied|insufficient permissions|"
     r"does not have (?:permission|[\w.]+ (?:access|permission))|lacks (?:IAM )?permission|"
     r"not authori[sz]ed to|\b403 Forbidden",
@@ -35,17 +36,17 @@ _PERMISSION_DENIED = re.compile(
 """A call refused for want of a permission, as Google's client libraries and APIs say it."""
 _HIERARCHY_NODE = ("projects/", "folders/", "organizations/")
 _DATASTORES = (
-    ("redis", re.compile(r"redis|:6379\b", re.IGNORECASE)),
-    ("memcache", re.compile(r"memcache|:11211\b", re.IGNORECASE)),
+    ("redis", compile_regex(r"redis|:6379\b", re.IGNORECASE)),
+    ("memcache", compile_regex(r"memcache|:11211\b", re.IGNORECASE)),
     (
         "sql",
-        re.compile(r"postgres|psycopg|PSQL|pg8000|asyncpg|mysql|SQLSTATE|:5432\b|:3306\b", re.IGNORECASE),
+        compile_regex(r"postgres|psycopg|PSQL|pg8000|asyncpg|mysql|SQLSTATE|:5432\b|:3306\b", re.IGNORECASE),
     ),
-    ("alloydb", re.compile(r"postgres|psycopg|PSQL|pg8000|asyncpg|SQLSTATE|:5432\b", re.IGNORECASE)),
+    ("alloydb", compile_regex(r"postgres|psycopg|PSQL|pg8000|asyncpg|SQLSTATE|:5432\b", re.IGNORECASE)),
 )
 """A managed datastore's word in an audit method (`…CloudRedis.FailoverInstance`, `cloudsql.instances.restart`),
 and how its clients name it when a call fails (`redis.exceptions.ConnectionError`, `…:6379`)."""
-_CONNECTION_FAILED = re.compile(
+_CONNECTION_FAILED = compile_regex(
     r"connection refused|ECONNREFUSED|connection reset|ECONNRESET|connection (?:was )?(?:closed|lost)|"
     r"closed the connection|broken pipe|could not connect|connection timed out|shutting down|"
     r"terminating connection|Error 111\b|connection to server (?:at|on) [^\n]{1,200}? failed|"
@@ -54,7 +55,7 @@ _CONNECTION_FAILED = re.compile(
 )
 """A client whose connection to its server failed (refused, reset, closed, lost, or refused by the server's
 libpq's `connection to server at … failed: …`, a server certificate it could not verify)."""
-_AUTHENTICATION_FAILED = re.compile(
+_AUTHENTICATION_FAILED = compile_regex(
     r"authentication failed|AuthenticationError|invalid api[ _-]?key|UNAUTHENTICATED|401 Unauthori[sz]ed|"
     r"invalid_grant|invalid_client|Access denied for user|invalid credentials|bad credentials|WRONGPASS|"
     r"NOAUTH|certificate verify failed|alert unknown ca|alert bad certificate|certificate has expired",
@@ -67,9 +68,11 @@ _SECRET_METHODS = ("SecretManagerService.", "secretmanager.")
 _SERVICE_ACCOUNT_PERMISSION = "iam.serviceAccounts."
 """The permissions a service account's own IAM policy grants (`iam.serviceAccounts.signBlob`, `…getAccessToken`,
 `…actAs`): a call refused one of them names it."""
-_NETWORK_METHODS = re.compile(r"\bcompute\.(?:firewalls|firewallPolicies|networkFirewallPolicies|routes)\.")
+_NETWORK_METHODS = compile_regex(
+    r"\bcompute\.(?:firewalls|firewallPolicies|networkFirewallPolicies|routes)\."
+)
 """Audit methods that change which hosts reach which (`v1.compute.firewalls.patch`, `…routes.delete`)."""
-_UNREACHABLE = re.compile(
+_UNREACHABLE = compile_regex(
     r"ETIMEDOUT|EHOSTUNREACH|ENETUNREACH|no route to host|network is unreachable|Timeout connecting|"
     r"connect(?:ion)? timed out|dial tcp [^\s]{1,100}: i/o timeout",
     re.IGNORECASE,

@@ -63,6 +63,7 @@ from loggardener.linking.facts import (
     Span,
 )
 from loggardener.linking.models import Link, LinkKind
+from loggardener.regexes import compile_regex
 from loggardener.rendering.markdown_safety import inline_code
 
 TRACE_MIN_SHARE = 0.25
@@ -80,7 +81,7 @@ UPSTREAM_SLACK = timedelta(minutes=5)
 # Roles, in causal order: a role's problems may cause those of higher roles. NONE: never linked.
 NONE, ERROR, EXIT, PROBE, NOT_READY, SERVER_ERROR = range(-1, 5)
 ROLE_NAMES = ("error", "process exit", "failed probe", "revision not ready", "HTTP 5xx")
-_EXIT = re.compile(
+_EXIT = compile_regex(
     r"Container called exit\(|Worker failed to boot|Worker exiting|Memory limit of .* exceeded|"
     r"Could not load the function|"
     r"container (?:exited|terminated)|instance was terminated|The node was low on resource: |"
@@ -92,13 +93,13 @@ _EXIT = re.compile(
     r"\bThe replica \S+ exited with a non-zero status\b",
     re.IGNORECASE,
 )
-_PROBE = re.compile(r"\bprobe failed\b", re.IGNORECASE)
-_INVOCATION_FAILED = re.compile(
+_PROBE = compile_regex(r"\bprobe failed\b", re.IGNORECASE)
+_INVOCATION_FAILED = compile_regex(
     r"finished with status(?: code)?:? ?'?(?:timeout|crash|error|connection error|5\d\d)\b", re.IGNORECASE
 )
 """Cloud Functions' last line of a failed invocation (`Function execution took 14811 ms, finished with status:
 'crash'`): the call's outcome, after whatever failed in it, as a 5xx response is."""
-_NOT_READY = re.compile(
+_NOT_READY = compile_regex(
     r"Ready condition status changed to False|failed to start and listen on the port|revision is not ready",
     re.IGNORECASE,
 )
@@ -107,14 +108,14 @@ REFUSED_STATUSES = frozenset({"401", "403", "429"})
 binding removed) or shed them (too many requests)."""
 TIMEOUT = "timeout"
 """What a caller's error that timed out on an upstream (`ReadTimeout: … /stock/TX-331`) names instead of a status."""
-_COUNTED = re.compile(
+_COUNTED = compile_regex(
     r" (?!(?:errors|responses|codes|statuses|status|across|always|this|thus|unless)(?![\w-]))"
     r"[a-z][a-z_-]{2,40}s(?![\w-])"
 )
 """What follows a number that counts things rather than being a status: a plural noun of four letters or
 more (`wrote 500 orders`, `503 rows`), not the failures themselves (`500 errors`) nor a word like `this`."""
-_PARAMETER = re.compile(r"\{[^/{}]*\}")
-_WORD = re.compile(r"\w+")
+_PARAMETER = compile_regex(r"\{[^/{}]*\}")
+_WORD = compile_regex(r"\w+")
 QUOTE_MIN_WORDS = 5
 """Consecutive words of a managed service's failure an application's error must hold to quote it."""
 CODE_RESOURCES = frozenset(
@@ -331,7 +332,7 @@ def _instance_links(
         )
 
 
-_PROXY = re.compile(
+_PROXY = compile_regex(
     r"(?:cloud-?sql|alloydb)(?:-auth)?-proxy(?:-v2)?|istio-proxy|envoy(?:-sidecar)?|linkerd-proxy",
     re.IGNORECASE,
 )
@@ -402,7 +403,7 @@ def _proxy_links(
         )
 
 
-_RESTARTED = re.compile(r"Back-off restarting failed container|CrashLoopBackOff", re.IGNORECASE)
+_RESTARTED = compile_regex(r"Back-off restarting failed container|CrashLoopBackOff", re.IGNORECASE)
 """The kubelet restarting a container that exited: its back-off reports it up to minutes after the crash."""
 
 
@@ -557,7 +558,7 @@ def _failed_statuses(cluster: Cluster) -> set[str]:
 
 UNAVAILABLE_STATUSES = frozenset({"502", "503", "504"})
 """The statuses of a server that could not answer at all: bad gateway, unavailable, gateway timeout."""
-_UNAVAILABLE_WORDS = re.compile(
+_UNAVAILABLE_WORDS = compile_regex(
     r"[Ss]ervice [Uu]navailable|SERVICE_UNAVAILABLE|Bad Gateway|Gateway Time-?out|\bUNAVAILABLE\b"
 )
 """The same in words, HTTP's reason phrases and gRPC's status (written in capitals: `temporarily unavailable` is
@@ -776,7 +777,7 @@ def _quote_links(clusters: Sequence[Cluster], links: _Links) -> None:
             )
 
 
-_SERVER_OUTAGE = re.compile(
+_SERVER_OUTAGE = compile_regex(
     r"the database system is (?:starting up|shutting down|in recovery mode|not (?:yet )?accepting connections)|"
     r"terminating connection due to (?:administrator command|crash of another server process)|"
     r"was terminated by signal|too many clients already|remaining connection slots are reserved|"

@@ -6,14 +6,15 @@ import re
 
 from loggardener.clustering.models import Cluster
 from loggardener.entries.payloads import LOAD_BALANCER_OUTCOME, SECURITY_POLICY_SUFFIX
+from loggardener.regexes import compile_regex
 from loggardener.rendering.markdown_safety import inline_code as code
 
-_MISSING_MODULE = re.compile(r"No module named '([^']+)'")
-_CANNOT_IMPORT = re.compile(r"cannot import name '([^']+)' from '([^']+)'")
+_MISSING_MODULE = compile_regex(r"No module named '([^']+)'")
+_CANNOT_IMPORT = compile_regex(r"cannot import name '([^']+)' from '([^']+)'")
 # The parser's texts for a request a security policy refused, a load balancer's own answer, a failed health
 # check (`entries.payloads`)
-_POLICY_REFUSAL = re.compile(r"^(\w+)" + SECURITY_POLICY_SUFFIX + r": security policy (\S+)")
-_HEALTH_CHECK = re.compile(r"^(\w+ )?health check (?!HEALTHY\b)(\w+)")
+_POLICY_REFUSAL = compile_regex(r"^(\w+)" + SECURITY_POLICY_SUFFIX + r": security policy (\S+)")
+_HEALTH_CHECK = compile_regex(r"^(\w+ )?health check (?!HEALTHY\b)(\w+)")
 
 
 def _services(cluster: Cluster) -> str:

@@ -12,6 +12,7 @@ from loggardener.entries.models import Severity
 from loggardener.linking.models import Link
 from loggardener.prioritizing.actions import actions_for
 from loggardener.prioritizing.impact import ScanContext, escalate
+from loggardener.regexes import compile_regex
 
 _FALLBACK_REASON = "no rule matched: review manually"
 CAUSE_SUFFIX = ": a cause is at least as urgent as its effects"
@@ -67,7 +68,7 @@ def _compiler(linear: bool) -> Callable[[str], _Searcher]:
     """RE2 for the configuration's rules (linear in the text, so `(a+)+$` cannot hang a scan), Python's re
     for the built-in ones (some use lookaround)."""
     if not linear:
-        return re.compile
+        return compile_regex
     return lambda pattern: cast(_Searcher, re2_compiled(pattern))
 
 

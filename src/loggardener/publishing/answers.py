@@ -20,10 +20,11 @@ from github import GithubException
 from github.Requester import HTTPRequestsConnectionClass, HTTPSRequestsConnectionClass, Requester
 
 from loggardener.errors import shown_url
+from loggardener.regexes import compile_regex
 from loggardener.sources.google_auth import within
 
-_ENDPOINT = re.compile(r"/repos/[^/]+/[^/]+/issues(/\d+/comments|/comments/\d+|/\d+)?\Z")
-_LINK = re.compile(r'<([^<>\s]+)>; rel="([a-z]+)"')
+_ENDPOINT = compile_regex(r"/repos/[^/]+/[^/]+/issues(/\d+/comments|/comments/\d+|/\d+)?\Z")
+_LINK = compile_regex(r'<([^<>\s]+)>; rel="([a-z]+)"')
 _KINDS = {
     bool: "a boolean",
     int: "an integer",

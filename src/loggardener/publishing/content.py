@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
@@ -34,6 +33,7 @@ from loggardener.publishing.markers import (
     fingerprint_marker,
     state_marker,
 )
+from loggardener.regexes import compile_regex
 from loggardener.rendering.bytecode import template_cache
 from loggardener.rendering.markdown import cluster_project, counted, iso
 from loggardener.report import ScanReport
@@ -42,8 +42,8 @@ PRIORITIES = ("P0", "P1", "P2", "P3")
 MAX_BODY_CHARS = safety.GITHUB_BODY_LIMIT - 536
 """Rendered bodies stay under this, leaving room below GitHub's limit."""
 
-_NO_MODULE = re.compile(r"No module named '([^']+)'")
-_CANNOT_IMPORT = re.compile(r"cannot import name '([^']+)' from '([^']+)'")
+_NO_MODULE = compile_regex(r"No module named '([^']+)'")
+_CANNOT_IMPORT = compile_regex(r"cannot import name '([^']+)' from '([^']+)'")
 _EXIT = "Container called exit("
 WILDCARD = "<*>"
 _LINK_SAFE = ":/?#[]@!$&'*+,;=%-._~"

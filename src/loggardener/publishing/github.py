@@ -51,11 +51,12 @@ from loggardener.publishing.markers import (
     is_our_comment,
     read_state,
 )
+from loggardener.regexes import compile_regex
 from loggardener.report import IssueAction
 
 _CLOCK_MARGIN = timedelta(minutes=10)
 """How far this machine's clock may be ahead of GitHub's, for `since` in the twin check."""
-_MARKER = re.compile(r"<!-- log-gardener:fingerprint=([A-Za-z0-9_.:-]{1,128}) -->")
+_MARKER = compile_regex(r"<!-- log-gardener:fingerprint=([A-Za-z0-9_.:-]{1,128}) -->")
 
 
 class IssueRetry(GithubRetry):

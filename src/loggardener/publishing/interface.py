@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import re
 from abc import ABC, abstractmethod
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from loggardener.errors import ExitCode, GardenerError
+from loggardener.regexes import compile_regex
 
 if TYPE_CHECKING:
     from loggardener.clustering.models import Cluster
@@ -19,7 +19,7 @@ NOT_ATTEMPTED = "not attempted: "
 """How the detail of an action that was never tried begins (the publish phase ran out of time)."""
 NO_PERMISSION = "the token may not write issues in "
 """How the detail of a write GitHub refused the token (403) begins: the run exits with code 4, not 6."""
-_REPO = re.compile(r"[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+")
+_REPO = compile_regex(r"[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+")
 
 
 def check_repo(name: str) -> str:

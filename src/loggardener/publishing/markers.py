@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
 from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
-_FINGERPRINT = re.compile(r"[A-Za-z0-9_.:-]{1,128}")
-_STATE = re.compile(r"<!-- log-gardener:state=(\{.*?\}) -->")
+from loggardener.regexes import compile_regex
+
+_FINGERPRINT = compile_regex(r"[A-Za-z0-9_.:-]{1,128}")
+_STATE = compile_regex(r"<!-- log-gardener:state=(\{.*?\}) -->")
 COMMENT_MARKER = "<!-- log-gardener:comment -->"
 MAX_LISTED = 25
 """Items kept per list in a summary (each cut to `MAX_ITEM_CHARS`), so markers stay small."""

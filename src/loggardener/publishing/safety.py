@@ -9,21 +9,23 @@ from __future__ import annotations
 
 import re
 
+from loggardener.regexes import compile_regex
+
 GITHUB_BODY_LIMIT = 65536
 """GitHub rejects issue and comment bodies longer than this many characters."""
 GITHUB_TITLE_LIMIT = 256
 
 _ZWSP = "\u200b"
 # C0/C1 control characters (except tab and newline) and bidirectional overrides ("trojan source").
-_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
-_MENTION = re.compile(r"@(?=[A-Za-z0-9_-])")
-_REFERENCE = re.compile(r"#(?=[0-9])")
-_GH_REFERENCE = re.compile(r"\b(GH)-(?=[0-9])", re.IGNORECASE)
-_MARKDOWN_PUNCTUATION = re.compile(r"([\\`*_\[\]()!|~{}])")
+_CONTROLS = compile_regex(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+_MENTION = compile_regex(r"@(?=[A-Za-z0-9_-])")
+_REFERENCE = compile_regex(r"#(?=[0-9])")
+_GH_REFERENCE = compile_regex(r"\b(GH)-(?=[0-9])", re.IGNORECASE)
+_MARKDOWN_PUNCTUATION = compile_regex(r"([\\`*_\[\]()!|~{}])")
 _HTML = {"&": "&amp;", "<": "&lt;", ">": "&gt;"}
-_BACKTICKS = re.compile(r"`+")
+_BACKTICKS = compile_regex(r"`+")
 # What GitHub autolinks in running text; a link to an issue there becomes a cross-reference.
-_URL = re.compile(r"(?:[A-Za-z][A-Za-z0-9+.-]{0,31}://|www\.)[^\s<>`]*[^\s<>`.,:;!?'\")\]]", re.IGNORECASE)
+_URL = compile_regex(r"(?:[A-Za-z][A-Za-z0-9+.-]{0,31}://|www\.)[^\s<>`]*[^\s<>`.,:;!?'\")\]]", re.IGNORECASE)
 
 
 def clean(text: str) -> str:
@@ -69,7 +71,7 @@ def _block_start(text: str) -> str:
 
 
 # A code span closes at the first backtick run as long as its opener (CommonMark), never across one.
-_CODE_SPAN = re.compile(r"(?<!`)(`+)(?!`)([^\n]+?)(?<!`)\1(?!`)")
+_CODE_SPAN = compile_regex(r"(?<!`)(`+)(?!`)([^\n]+?)(?<!`)\1(?!`)")
 
 
 def prose(text: str) -> str:

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import re
 
-_BACKTICK_RUNS = re.compile(r"`+")
+from loggardener.regexes import compile_regex
+
+_BACKTICK_RUNS = compile_regex(r"`+")
 # C0 controls but tab and newline, DEL, C1 controls, and the bidirectional controls that make text display
 # in another order than it is read (U+202E "right-to-left override" and friends).
-_CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
-_MARKDOWN_ACTIVE = re.compile(r"([\\`*_{}\[\]<>#|~&])")
+_CONTROLS = compile_regex("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+_MARKDOWN_ACTIVE = compile_regex(r"([\\`*_{}\[\]<>#|~&])")
 
 
 def strip_controls(text: str) -> str:

@@ -4,17 +4,17 @@ from __future__ import annotations
 
 import errno
 import os
-import re
 from collections.abc import Mapping
 from pathlib import Path
 
 from loggardener.errors import ExitCode, GardenerError
 from loggardener.files import write_error
+from loggardener.regexes import compile_regex
 
 STEP_SUMMARY_LIMIT = 1024 * 1024
 """GitHub refuses a step's summary larger than 1 MiB (the whole file of the step, in bytes)."""
 
-_FENCE = re.compile(r"^ {0,3}(```|~~~)")
+_FENCE = compile_regex(r"^ {0,3}(```|~~~)")
 
 
 def full_worklog_pointer(worklog: Path, env: Mapping[str, str] | None = None) -> str:

@@ -6,7 +6,6 @@ import gzip
 import json
 import math
 import os
-import re
 import time
 from collections import Counter
 from collections.abc import Callable, Iterator
@@ -31,6 +30,7 @@ from tenacity import (
 from loggardener.defaults import DEFAULT_MAX_ENTRIES, REQUEST_TIMEOUT_SECONDS, RETRY_DEADLINE_SECONDS
 from loggardener.errors import ExitCode, GardenerError, is_utf8, shown_url
 from loggardener.files import check_writable, write_error
+from loggardener.regexes import compile_regex
 from loggardener.sources.google_auth import (
     CREDENTIALS_HINT,
     NETWORK_HINT,
@@ -221,8 +221,8 @@ def _one_clause(message: str) -> str:
     return text[:-1] if text.endswith(".") and not text.endswith("..") else text
 
 
-_REQUEST_PREFIX = re.compile(r"^[A-Z]+ \S+: ")
-_TAG = re.compile(r"<[^>]*>")
+_REQUEST_PREFIX = compile_regex(r"^[A-Z]+ \S+: ")
+_TAG = compile_regex(r"<[^>]*>")
 
 
 def _server_message(exc: api_exceptions.GoogleAPICallError) -> str:

@@ -24,6 +24,7 @@ import ijson
 import orjson
 
 from loggardener.errors import ExitCode, GardenerError, decode_reason
+from loggardener.regexes import compile_regex
 from loggardener.sources.interface import EntrySource, LineBatch, RawRecord, SourceStats
 
 _GZIP_MAGIC = b"\x1f\x8b"
@@ -357,11 +358,11 @@ class _Nesting:
 
 
 # A JSON escape: a surrogate pair, a lone high or low surrogate, or any other escaped character.
-_ESCAPE = re.compile(
+_ESCAPE = compile_regex(
     r"\\(?:(u[dD][89abAB][0-9a-fA-F]{2})(\\u[dD][c-fC-F][0-9a-fA-F]{2})?|(u[dD][c-fC-F][0-9a-fA-F]{2})|.)",
     re.DOTALL,
 )
-_MAYBE_SURROGATE = re.compile(r"\\u[dD]")
+_MAYBE_SURROGATE = compile_regex(r"\\u[dD]")
 _LONGEST_ESCAPE = 12  # a surrogate pair, \ud83d\ude00
 
 
@@ -478,7 +479,7 @@ class _Resumed(io.RawIOBase):
         return self._rest.readinto(view)
 
 
-_PAGE_START = re.compile(r'\{\s*"entries"\s*:\s*\[')
+_PAGE_START = compile_regex(r'\{\s*"entries"\s*:\s*\[')
 
 
 def _values_not_lines(window: bytes, encoding: str) -> bool:
@@ -672,7 +673,7 @@ MAX_DEPTH = 64
 """Deepest nesting of objects and arrays kept in an entry (real LogEntries nest a handful of levels)."""
 _TOO_DEEP = f"JSON nested deeper than {MAX_DEPTH} levels"
 # A lone UTF-16 surrogate (JSON's "\\ud800" escape) is text no output can encode.
-_SURROGATE = re.compile("[\ud800-\udfff]")
+_SURROGATE = compile_regex("[\ud800-\udfff]")
 
 
 class _TooDeep(Exception):

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import urlsplit
 
 from loggardener.errors import ExitCode, GardenerError, shown_url
+from loggardener.regexes import compile_regex
 
 if TYPE_CHECKING:
     from google.auth.credentials import Credentials
@@ -50,7 +51,7 @@ def unreadable_answers() -> dict[type[BaseException], str]:
     }
 
 
-_REQUEST_LINE = re.compile(r"^(?:\d{3} )?(?:GET|POST|PUT|PATCH|DELETE) \S+: ")
+_REQUEST_LINE = compile_regex(r"^(?:\d{3} )?(?:GET|POST|PUT|PATCH|DELETE) \S+: ")
 """The request the client libraries put before the server's message ("POST https://…: ")."""
 
 
@@ -220,7 +221,7 @@ _KEY_FILE_DEPTH = 32
 """Far deeper than any credentials file nests (an external account's is four levels deep): a file nested
 deeper is refused before it is decoded, so the decoder never recurses near the interpreter's limit (whether
 it raised RecursionError, and where, depended on how deep the caller's stack already was)."""
-_JSON_STRUCTURE = re.compile(r'\\.|["\[\]{}]', re.DOTALL)
+_JSON_STRUCTURE = compile_regex(r'\\.|["\[\]{}]', re.DOTALL)
 """The characters that open and close JSON's arrays, objects and strings, and escape pairs (read as one)."""
 
 

@@ -101,6 +101,7 @@ from loggardener.entries.resources import (
 )
 from loggardener.entries.stacks import PHP_THROWN, PY_CHAIN_SEPARATORS, PY_HEADER
 from loggardener.errors import ExitCode, GardenerError, shown_url
+from loggardener.regexes import compile_regex
 from loggardener.sources.google_auth import (
     NETWORK_HINT,
     SERVER_HINT,
@@ -146,8 +147,8 @@ _ROLES = (
     "the account needs roles/bigquery.jobUser on the project that runs the query, and "
     "roles/bigquery.dataViewer on the linked dataset (or roles/logging.viewAccessor on the log view)"
 )
-_NAME = re.compile(r"^[A-Za-z0-9_.:-]+$")
-_DATASET = re.compile(r"^(?P<project>[a-z][a-z0-9.:-]{4,61}[a-z0-9])\.(?P<dataset>[A-Za-z0-9_]{1,1024})$")
+_NAME = compile_regex(r"^[A-Za-z0-9_.:-]+$")
+_DATASET = compile_regex(r"^(?P<project>[a-z][a-z0-9.:-]{4,61}[a-z0-9])\.(?P<dataset>[A-Za-z0-9_]{1,1024})$")
 
 # RE2-safe patterns (no lookaround, no backreferences) shared by BigQuery and DuckDB.
 _DIGIT = r"\d"
@@ -1310,8 +1311,8 @@ class BigQueryEngine:
                 yield dict(row.items())
 
 
-_REQUEST_PREFIX = re.compile(r"^(?:\d{3} )?(?:GET|POST|PUT|PATCH|DELETE) \S+: ")
-_HTML_TAG = re.compile(r"<[^<>]{0,200}>")
+_REQUEST_PREFIX = compile_regex(r"^(?:\d{3} )?(?:GET|POST|PUT|PATCH|DELETE) \S+: ")
+_HTML_TAG = compile_regex(r"<[^<>]{0,200}>")
 
 _CONNECTION_FAILURES = (
     ("Connection refused", "connection refused"),

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import functools
 import json
-import re
 import tempfile
 import time
 from collections.abc import Iterable, Iterator
@@ -21,6 +20,7 @@ from typing import Any
 from loggardener.entries.models import Severity
 from loggardener.entries.parse import MalformedEntry, parse_timestamp
 from loggardener.errors import ExitCode, GardenerError
+from loggardener.regexes import compile_regex
 from loggardener.sources.interface import RetryFn
 from loggardener.sources.log_analytics import REQUEST_LOG_TYPE, QueryResult, QueryStats, rename_keys
 from loggardener.sources.query import rfc3339
@@ -55,7 +55,7 @@ _HTTP_FIELDS = {
     "responseSize": "response_size",
 }
 _INTEGER_HTTP = ("status", "request_size", "response_size")
-_UPPER = re.compile(r"(?<=[a-z0-9])([A-Z])")
+_UPPER = compile_regex(r"(?<=[a-z0-9])([A-Z])")
 
 
 def _snake(name: str) -> str:

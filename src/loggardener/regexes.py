@@ -1,0 +1,155 @@
+"""Regular expressions compiled once per installation, not once per run.
+
+gardener's modules compile about 500 patterns when they are imported; Python's `re` parses each one and
+generates its matching code in pure Python, a fifth of a short scan. `compile_regex` keeps that generated
+code in gardener's cache directory, as Python keeps modules' bytecode in `__pycache__`, and builds a
+pattern from it with the same call `re` ends with. The result is the pattern `re.compile` returns: the
+cache holds what `re` generated, for this Python and this version of its matching engine only. A missing,
+stale or unreadable cache only costs the time it saves, and code the engine refuses (a damaged file) is
+compiled again.
+"""
+
+from __future__ import annotations
+
+import _sre  # type: ignore[import-not-found]
+import array
+import atexit
+import contextlib
+import marshal
+import os
+import re
+import sys
+import tempfile
+import zlib
+from typing import Any, AnyStr
+
+from loggardener.cache import cache_dir
+
+try:  # Python 3.11 renamed the modules `re` compiles with
+    from re import _compiler, _parser  # type: ignore[attr-defined]
+except ImportError:  # pragma: no cover - Python 3.10
+    import sre_compile as _compiler
+    import sre_parse as _parser
+
+_Key = tuple[type, Any, int]
+_Compiled = tuple[int, bytes, int, dict[str, int], tuple[str | None, ...]]
+"""What `re` passes its engine, the code as 32-bit words (marshal reads bytes at once, a list word by word)."""
+
+KEPT = 4096
+"""Patterns kept at most: all of gardener's compile-time patterns, with room for the rest of a run's."""
+
+_VERSION = f"{sys.implementation.cache_tag}-{sys.hexversion:x}-{_sre.MAGIC}"
+_NAME = f"regexes-{_VERSION}.marshal"
+
+_CODE_WORDS = "I"
+"""The array type of the engine's code words: 4 bytes wide on every platform CPython builds for."""
+_CACHED = array.array(_CODE_WORDS).itemsize == _sre.CODESIZE
+
+_known: dict[_Key, _Compiled] | None = None
+_used: dict[_Key, _Compiled] = {}
+_learned = False
+
+
+def compile_regex(pattern: AnyStr, flags: int | re.RegexFlag = 0) -> re.Pattern[AnyStr]:
+    """`re.compile(pattern, flags)`, from the cache of generated code when it holds the pattern."""
+    global _known, _learned
+    if not _CACHED:
+        return re.compile(pattern, flags)
+    flags = int(flags)
+    key: _Key = (type(pattern), pattern, flags)
+    if _known is None:
+        _known = _load()
+    compiled = _known.get(key)
+    if compiled is not None:
+        try:
+            built: re.Pattern[AnyStr] = _build(pattern, compiled)
+        except (RuntimeError, TypeError, ValueError, OverflowError):  # not code this engine accepts
+            pass
+        else:
+            _used[key] = compiled
+            return built
+    compiled = _generate(pattern, flags)
+    _used[key] = compiled
+    if not _learned:
+        _learned = True
+        atexit.register(_store)
+    result: re.Pattern[AnyStr] = _build(pattern, compiled)
+    return result
+
+
+def _build(pattern: str | bytes, compiled: _Compiled) -> Any:
+    flags, code, groups, groupindex, indexgroup = compiled
+    return _sre.compile(
+        pattern, flags, array.array(_CODE_WORDS, code).tolist(), groups, groupindex, indexgroup
+    )
+
+
+def _generate(pattern: str | bytes, flags: int) -> _Compiled:
+    """What `re` passes its engine for `pattern` (the steps of `re._compiler.compile`)."""
+    parsed = _parser.parse(pattern, flags)
+    code = _compiler._code(parsed, flags)
+    groupindex = dict(parsed.state.groupdict)
+    indexgroup: list[str | None] = [None] * parsed.state.groups
+    for name, index in groupindex.items():
+        indexgroup[index] = name
+    return (
+        int(flags | parsed.state.flags),
+        array.array(_CODE_WORDS, code).tobytes(),
+        parsed.state.groups - 1,
+        groupindex,
+        tuple(indexgroup),
+    )
+
+
+def _path() -> str | None:
+    directory = cache_dir()
+    return None if directory is None else os.path.join(directory, _NAME)
+
+
+def _load() -> dict[_Key, _Compiled]:
+    """The cache's patterns; none when it is missing, damaged (its checksum differs) or of another shape."""
+    path = _path()
+    if path is None:
+        return {}
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read()
+        checksum, payload = int.from_bytes(data[:4], "big"), data[4:]
+        if zlib.crc32(payload) != checksum:
+            return {}
+        stored = marshal.loads(payload)
+        return {
+            (bytes if kind == "b" else str, pattern, flags): compiled
+            for (kind, pattern, flags), compiled in stored.items()
+        }
+    except (OSError, EOFError, ValueError, TypeError, AttributeError):
+        return {}
+
+
+def _store() -> None:
+    """Write the cache: this run's patterns, and the earlier runs' while they fit in `KEPT`."""
+    path = _path()
+    if path is None:
+        return
+    merged = dict(_used)
+    for key, compiled in (_known or {}).items():
+        if len(merged) >= KEPT:
+            break
+        merged.setdefault(key, compiled)
+    payload = marshal.dumps(
+        {
+            ("b" if kind is bytes else "s", pattern, flags): value
+            for (kind, pattern, flags), value in merged.items()
+        }
+    )
+    directory = os.path.dirname(path)
+    with contextlib.suppress(OSError):
+        os.makedirs(directory, mode=0o700, exist_ok=True)
+        descriptor, temporary = tempfile.mkstemp(dir=directory, prefix=f".{_NAME}.", suffix=".tmp")
+        try:
+            with os.fdopen(descriptor, "wb") as handle:
+                handle.write(zlib.crc32(payload).to_bytes(4, "big") + payload)
+            os.replace(temporary, path)
+        finally:
+            with contextlib.suppress(OSError):
+                os.unlink(temporary)

@@ -1,0 +1,182 @@
+"""Patterns built from the cache of generated code are the patterns `re.compile` returns, whatever the cache holds."""
+
+from __future__ import annotations
+
+import marshal
+import re
+import tempfile
+import zlib
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from loggardener import regexes
+from loggardener.regexes import compile_regex
+
+
+@pytest.fixture
+def fresh_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """An empty cache directory, and the module as a new process finds it (nothing loaded, nothing used)."""
+    yield _start(tmp_path, monkeypatch)
+
+
+def _start(directory: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(directory))
+    _new_process(monkeypatch)
+    monkeypatch.setattr(regexes, "_learned", True)  # the tests write with `_store`, not at exit
+    return directory / "log-gardener" / regexes._NAME
+
+
+def _new_process(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(regexes, "_known", None)
+    monkeypatch.setattr(regexes, "_used", {})
+
+
+PIECES = [
+    "a", "b", "\\d+", "\\w*?", "[a-z]", "[^/]+", "(x|y)", "(?P<name>z)", "(?:ab)?", "\\s", ".", "^", "$", "\\b",
+    "(?=c)", "(?<!d)", "{2,3}", "\\.", "(?i:k)", "é", "\\Z", "(q)\\1",
+]  # fmt: skip
+
+
+def _same(built: re.Pattern[str], expected: re.Pattern[str], texts: list[str]) -> None:
+    assert (built.pattern, built.flags, built.groups, built.groupindex) == (
+        expected.pattern,
+        expected.flags,
+        expected.groups,
+        expected.groupindex,
+    )
+    for text in texts:
+        assert [m.span() for m in built.finditer(text)] == [m.span() for m in expected.finditer(text)]
+        found, wanted = built.search(text), expected.search(text)
+        assert (found and found.groups()) == (wanted and wanted.groups())
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    pieces=st.lists(st.sampled_from(PIECES), min_size=1, max_size=8),
+    flags=st.sampled_from([0, re.IGNORECASE, re.MULTILINE | re.DOTALL, re.ASCII, re.VERBOSE]),
+    texts=st.lists(st.text(alphabet="abxyzqkcdé./ \n0123456789KZ", max_size=30), max_size=5),
+)
+def test_generated_and_cached_patterns_match_as_re_compiles_them(
+    pieces: list[str], flags: int, texts: list[str]
+) -> None:
+    source = "".join(pieces)
+    with tempfile.TemporaryDirectory() as directory, pytest.MonkeyPatch.context() as monkeypatch:
+        _start(Path(directory), monkeypatch)
+        try:
+            expected = re.compile(source, flags)
+        except re.error:
+            with pytest.raises(re.error):
+                compile_regex(source, flags)
+            return
+        _same(compile_regex(source, flags), expected, texts)
+        regexes._store()
+        _new_process(monkeypatch)
+        cached = compile_regex(source, flags)
+        assert regexes._known is not None and (str, source, int(flags)) in regexes._known
+        _same(cached, expected, texts)
+
+
+def test_bytes_patterns_are_kept_apart_from_text_patterns(
+    fresh_cache: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    compile_regex(r"\w+")
+    compile_regex(rb"\w+")
+    regexes._store()
+    _new_process(monkeypatch)
+    assert compile_regex(rb"\w+").findall(b"ab \xe9") == [b"ab"]
+    assert compile_regex(r"\w+").findall("ab é") == ["ab", "é"]
+
+
+def test_a_second_run_reads_what_the_first_stored(fresh_cache: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    compile_regex(r"(?P<status>\d{3}) (?P<route>/\S*)")
+    assert not fresh_cache.exists()
+    regexes._store()
+    assert fresh_cache.exists()
+    _new_process(monkeypatch)
+    match = compile_regex(r"(?P<status>\d{3}) (?P<route>/\S*)").search("GET 503 /orders")
+    assert match is not None and match.groupdict() == {"status": "503", "route": "/orders"}
+    assert regexes._known and len(regexes._known) == 1
+
+
+def _write(path: Path, payload: bytes, checksum: int | None = None) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes((zlib.crc32(payload) if checksum is None else checksum).to_bytes(4, "big") + payload)
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        "truncated",
+        "flipped byte",
+        "changed after its checksum",
+        "not marshal",
+        "not a dict",
+        "keys of another shape",
+        "values of another shape",
+        "code the engine refuses",
+    ],
+)
+def test_a_damaged_cache_costs_only_time(
+    fresh_cache: Path, monkeypatch: pytest.MonkeyPatch, damage: str
+) -> None:
+    compile_regex(r"secret=(\S+)")
+    compile_regex(r"other")
+    regexes._store()
+    good = fresh_cache.read_bytes()
+    key = ("s", r"secret=(\S+)", 0)
+    stored = marshal.loads(good[4:])
+    flags, _code, groups, groupindex, indexgroup = stored[key]
+    if damage == "truncated":
+        fresh_cache.write_bytes(good[: len(good) // 2])
+    elif damage == "flipped byte":
+        fresh_cache.write_bytes(good[:-1] + bytes([good[-1] ^ 0x01]))
+    elif damage == "changed after its checksum":  # a disk error that marshal still reads
+        stored[key] = stored[("s", "other", 0)]
+        _write(fresh_cache, marshal.dumps(stored), checksum=int.from_bytes(good[:4], "big"))
+    elif damage == "not marshal":
+        _write(fresh_cache, b"\xff\x00 not marshal")
+    elif damage == "not a dict":
+        _write(fresh_cache, marshal.dumps([1, 2, 3]))
+    elif damage == "keys of another shape":
+        _write(fresh_cache, marshal.dumps({"secret": 1}))
+    elif damage == "values of another shape":
+        _write(fresh_cache, marshal.dumps({key: (1, 2)}))
+    else:
+        _write(
+            fresh_cache,
+            marshal.dumps({key: (flags, b"\xff\xff\x00\x00" * 4, groups, groupindex, indexgroup)}),
+        )
+    _new_process(monkeypatch)
+    match = compile_regex(r"secret=(\S+)").search("token secret=hunter2")
+    assert match is not None and match.group(1) == "hunter2"
+
+
+def test_an_unwritable_cache_is_no_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(blocker))  # a file where the directory would go
+    monkeypatch.setattr(regexes, "_known", None)
+    monkeypatch.setattr(regexes, "_used", {})
+    assert compile_regex(r"a+").fullmatch("aaa")
+    regexes._store()
+    assert blocker.read_text() == ""
+
+
+def test_the_cache_keeps_a_bounded_number_of_patterns(
+    fresh_cache: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(regexes, "KEPT", 5)
+    for number in range(4):
+        compile_regex(f"first{number}")
+    regexes._store()
+    _new_process(monkeypatch)
+    for number in range(3):
+        compile_regex(f"second{number}")
+    regexes._store()
+    kept = marshal.loads(fresh_cache.read_bytes()[4:])
+    # this run's patterns first, then the earlier run's while they fit
+    assert sorted(pattern for _, pattern, _ in kept) == ["first0", "first1", "second0", "second1", "second2"]
