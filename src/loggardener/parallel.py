@@ -12,6 +12,7 @@ scan of a short export does not pay for it.)
 from __future__ import annotations
 
 import gc
+import operator
 import os
 import signal
 import sys
@@ -20,7 +21,7 @@ import time
 from collections import deque
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple, cast
 
 from loggardener.entries.models import LogEntry, MalformedEntry, Quiet
 from loggardener.entries.parse import EntryParser
@@ -151,24 +152,42 @@ def records_of(run: Run) -> Iterable[RawRecord]:
     return decode_lines(run) if isinstance(run, LineBatch) else run
 
 
-def _parse_run(run: Run, skim: bool) -> list[RecordOutcome]:
+_Packed = tuple[int, str | None, str | None, Parsed | tuple[Any, ...] | None, str | None]
+"""A `RecordOutcome` as a worker sends it: a plain tuple, with a `Quiet` as the tuple of its fields. Pickle
+writes and reads tuples of plain values without calling back into Python, as it must for a named tuple or a
+dataclass; workers send one per entry, and this halves what sending them costs."""
+
+_quiet_fields = operator.attrgetter(*Quiet.__slots__)
+
+
+def _parse_run(run: Run, skim: bool) -> list[_Packed]:
     parser = _parser
     assert parser is not None, "a worker parses only after `_start_worker`"
-    outcomes: list[RecordOutcome] = []
+    outcomes: list[_Packed] = []
     for record in records_of(run):
         raw = record.entry
         if raw is None:
-            outcomes.append(RecordOutcome(record.position, None, None, None, record.error))
+            outcomes.append((record.position, None, None, None, record.error))
             continue
         insert_id, timestamp = raw.get("insertId"), raw.get("timestamp")
+        parsed = parse_record(parser, record.position, record.unit, raw, skim)
         outcomes.append(
-            RecordOutcome(
+            (
                 record.position,
                 insert_id if isinstance(insert_id, str) else None,
                 timestamp if isinstance(timestamp, str) else None,
-                parse_record(parser, record.position, record.unit, raw, skim),
+                _quiet_fields(parsed) if type(parsed) is Quiet else parsed,
+                None,
             )
         )
+    return outcomes
+
+
+def _unpacked(packed: list[_Packed]) -> list[RecordOutcome]:
+    outcomes: list[RecordOutcome] = []
+    for position, insert_id, timestamp, parsed, error in packed:
+        entry = Quiet(*parsed) if type(parsed) is tuple else cast("Parsed | None", parsed)
+        outcomes.append(RecordOutcome(position, insert_id, timestamp, entry, error))
     return outcomes
 
 
@@ -179,7 +198,7 @@ class ParallelParser:
     def __init__(self, settings: ParserSettings, workers: int, skim: bool) -> None:
         self._limit = 2 * workers
         self._skim = skim
-        self._pending: deque[tuple[Run, Future[list[RecordOutcome]] | None]] = deque()
+        self._pending: deque[tuple[Run, Future[list[_Packed]] | None]] = deque()
         self.broken: str | None = None
         """Why the workers stopped (one was killed, ran out of memory, or none could start): the rest is parsed
         in the scan's own process."""
@@ -227,7 +246,7 @@ class ParallelParser:
             return run, None
         while True:
             try:
-                return run, future.result(timeout=WATCH_SECONDS)
+                return run, _unpacked(future.result(timeout=WATCH_SECONDS))
             except BrokenProcessPool as exc:
                 self.broken = self.broken or _reason(exc)
                 return run, None

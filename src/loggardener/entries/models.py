@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Literal, NamedTuple
+from typing import Literal, NamedTuple
 from urllib.parse import unquote
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -240,8 +240,3 @@ class Quiet:
     text: bool
     """A plain text line (it ends an open traceback group of its log, service, instance and revision)."""
     status: int | None
-
-    def __reduce__(self) -> tuple[type[Quiet], tuple[Any, ...]]:
-        """Pickled as its constructor's arguments (a worker process sends millions): a slots dataclass's
-        default state pickling costs several times more to load."""
-        return Quiet, tuple(getattr(self, name) for name in self.__slots__)
