@@ -28,7 +28,7 @@ from la_support import synthetic
 from loggardener import pipeline
 from loggardener.config import GardenerConfig
 from loggardener.entries.models import Occurrences, Severity
-from loggardener.parallel import ParallelParser, ParserSettings, RecordOutcome, worker_count
+from loggardener.parallel import ParallelParser, ParserSettings, RecordOutcome, parse_record, worker_count
 from loggardener.pipeline import Scan, ScanOptions
 from loggardener.sources.file import FileSource, decode_lines
 from loggardener.sources.interface import EntrySource, LineBatch, RawRecord, SourceStats
@@ -268,6 +268,56 @@ def test_the_pool_gives_runs_back_in_order() -> None:
         pool.close()
     assert [o.position for o in got] == list(range(1, 41))
     assert [o.insert_id for o in got] == [str(n) for n in range(40)]
+
+
+def test_every_part_of_an_entry_comes_back_from_a_worker_as_parsed_here() -> None:
+    """Workers send entries packed (a skimmed one as the tuple of its fields): each comes back equal, field for
+    field, to what the scan's own parser makes of the same record."""
+    settings_ = ParserSettings(("app/",), True, ())
+    records = list(synthetic().realistic(300, seed=5))
+    for n, status in enumerate((200, 302, 404, 499, 500, None)):
+        records.append(
+            {
+                "insertId": f"request-{n}",
+                "timestamp": f"2026-11-21T06:00:0{n}.123456Z",
+                "severity": "INFO",
+                "httpRequest": {} if status is None else {"status": status, "requestUrl": "https://shop/x"},
+                "resource": {
+                    "type": "cloud_run_revision",
+                    "labels": {"service_name": "s", "revision_name": f"s-{n}"},
+                },
+                "labels": {"instanceId": f"instance-{n}"},
+                "logName": "projects/p/logs/run.googleapis.com%2Frequests",
+            }
+        )
+    lines = [json.dumps(record) for record in records]
+    here = settings_.parser()
+    expected = [
+        parse_record(here, record.position, record.unit, record.entry, True)
+        for record in decode_lines(LineBatch(1, lines))
+        if record.entry is not None
+    ]
+    pool = ParallelParser(settings_, 2, skim=True)
+    try:
+        got: list[RecordOutcome] = []
+        for start in range(0, len(lines), 50):
+            for _, outcomes in pool.submit(LineBatch(start + 1, lines[start : start + 50])):
+                got.extend(outcomes or [])
+        for _, outcomes in pool.drain():
+            got.extend(outcomes or [])
+    finally:
+        pool.close()
+    assert pool.broken is None
+    assert [outcome.parsed for outcome in got] == expected
+    kinds = {type(entry).__name__ for entry in expected}
+    assert kinds == {"Quiet", "LogEntry"}, kinds
+    assert {entry.status for entry in expected if type(entry).__name__ == "Quiet"} >= {
+        200,
+        302,
+        404,
+        499,
+        None,
+    }
 
 
 def test_a_platform_without_worker_processes_scans_in_one(
