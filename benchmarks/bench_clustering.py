@@ -89,14 +89,16 @@ def parse_drain3(contents: Sequence[str]) -> list[str]:
 RATIO_GRID = (0.25, 0.5, 0.75, 1.0, 1.25, 1.5, 2.0, 3.0)
 
 
-def leave_one_out(scores: dict[tuple[str, float], float]) -> dict[str, tuple[float, float]]:
-    """For each system: the ratio with the best average GA on the other nine, and the GA it gets on this one.
+def leave_one_out(
+    scores: dict[tuple[str, float], float], systems: Sequence[str] = SYSTEMS
+) -> dict[str, tuple[float, float]]:
+    """For each system: the ratio with the best average GA on the others, and the GA it gets on this one.
 
-    Ties go to the middle one of the tied ratios (in grid order), so the choice never leans on the tenth.
+    Ties go to the middle one of the tied ratios (in grid order), so the choice never leans on the one left out.
     """
     chosen: dict[str, tuple[float, float]] = {}
-    for system in SYSTEMS:
-        others = [other for other in SYSTEMS if other != system]
+    for system in systems:
+        others = [other for other in systems if other != system]
         averages = {
             ratio: sum(scores[other, ratio] for other in others) / len(others) for ratio in RATIO_GRID
         }
@@ -107,42 +109,54 @@ def leave_one_out(scores: dict[tuple[str, float], float]) -> dict[str, tuple[flo
     return chosen
 
 
-def accuracy_table(data: Path) -> tuple[list[str], dict[tuple[str, str, bool], float]]:
+def has_corrected(data: Path, systems: Sequence[str]) -> bool:
+    """Whether every system has a corrected ground truth beside its original one."""
+    return all((data / system / f"{system}_2k.log_structured_corrected.csv").is_file() for system in systems)
+
+
+def accuracy_table(
+    data: Path, systems: Sequence[str] = SYSTEMS
+) -> tuple[list[str], dict[tuple[str, str, bool], float]]:
     """GA of every tool on every system, original and corrected ground truth; gardener in-sample and LOSO.
 
-    In-sample: the miner's default configuration (its threshold was chosen looking at all ten systems).
-    Leave-one-system-out: the threshold chosen on the other nine, measured on the tenth.
+    In-sample: the miner's default configuration (its threshold was chosen looking at the ten default systems).
+    Leave-one-system-out: the threshold chosen on the other systems, measured on the one left out. The
+    corrected columns repeat the original ones where the systems have no corrected ground truth.
     """
     results: dict[tuple[str, str, bool], float] = {}
     ratios: dict[tuple[str, bool], float] = {}
-    for corrected in (False, True):
+    truths = (False, True) if has_corrected(data, systems) else (False,)
+    for corrected in truths:
         scores: dict[tuple[str, float], float] = {}
-        for system in SYSTEMS:
+        for system in systems:
             contents, events = load_system(data, system, corrected)
             results["gardener", system, corrected] = grouping_accuracy(events, parse_gardener(contents))
             results["drain3", system, corrected] = grouping_accuracy(events, parse_drain3(contents))
             for ratio in RATIO_GRID:
                 scores[system, ratio] = grouping_accuracy(events, parse_gardener(contents, ratio))
-        for system, (ratio, score) in leave_one_out(scores).items():
+        for system, (ratio, score) in leave_one_out(scores, systems).items():
             results["gardener-loso", system, corrected] = score
             ratios[system, corrected] = ratio
+    if truths == (False,):
+        results.update({(tool, system, True): score for (tool, system, _), score in list(results.items())})
+        ratios.update({(system, True): ratio for (system, _), ratio in list(ratios.items())})
     tools = ("gardener", "gardener-loso", "drain3")
     lines = [
         "| System | gardener GA | gardener GA (LOSO) | Drain3 GA | gardener GA (corrected) "
         "| gardener GA (corrected, LOSO) | Drain3 GA (corrected) | LOSO ratio |",
         "|---|---:|---:|---:|---:|---:|---:|---|",
     ]
-    for system in SYSTEMS:
+    for system in systems:
         cells = [f"{results[tool, system, corrected]:.3f}" for corrected in (False, True) for tool in tools]
         chosen = f"{ratios[system, False]:g} / {ratios[system, True]:g}"
         lines.append(f"| {system} | " + " | ".join(cells) + f" | {chosen} |")
     averages = [
-        sum(results[tool, system, corrected] for system in SYSTEMS) / len(SYSTEMS)
+        sum(results[tool, system, corrected] for system in systems) / len(systems)
         for corrected in (False, True)
         for tool in tools
     ]
     minimums = [
-        min(results[tool, system, corrected] for system in SYSTEMS)
+        min(results[tool, system, corrected] for system in systems)
         for corrected in (False, True)
         for tool in tools
     ]
@@ -158,14 +172,16 @@ _DIGITS = re.compile(r"\d+")
 STREAMS = (("same-length digits", False), ("varying-length digits", True))
 
 
-def write_stream(data: Path, count: int, seed: int, path: Path, *, vary_length: bool) -> None:
+def write_stream(
+    data: Path, count: int, seed: int, path: Path, *, vary_length: bool, systems: Sequence[str] = SYSTEMS
+) -> None:
     """`count` messages drawn from all systems' lines, every digit run re-rolled.
 
     The re-rolled run keeps its length, or with `vary_length` gets a length from 1 to its own plus 2.
     """
     rng = random.Random(seed)
     pool: list[str] = []
-    for system in SYSTEMS:
+    for system in systems:
         pool.extend(load_system(data, system, corrected=False)[0])
 
     def reroll(match: re.Match[str]) -> str:
@@ -177,7 +193,7 @@ def write_stream(data: Path, count: int, seed: int, path: Path, *, vary_length: 
             out.write(_DIGITS.sub(reroll, rng.choice(pool)).replace("\n", " ") + "\n")
 
 
-def write_cap_stream(data: Path, count: int, seed: int, path: Path) -> None:
+def write_cap_stream(data: Path, count: int, seed: int, path: Path, systems: Sequence[str] = SYSTEMS) -> None:
     """`count` lines that fill the template cap: Loghub lines with one or two words replaced by fresh words.
 
     Fresh letter-only words are not masked, so nearly every line is a new signature, and signatures of one
@@ -185,7 +201,7 @@ def write_cap_stream(data: Path, count: int, seed: int, path: Path) -> None:
     """
     rng = random.Random(seed)
     pool: list[list[str]] = []
-    for system in SYSTEMS:
+    for system in systems:
         pool.extend(line.split() for line in load_system(data, system, corrected=False)[0] if line.split())
 
     def fresh() -> str:
@@ -215,11 +231,11 @@ def cap_worker(path: Path) -> None:
     print(after_stream, after_clusters, len(miner._nodes), len(clusters), miner.other_count)
 
 
-def cap_table(data: Path, count: int, seed: int) -> list[str]:
+def cap_table(data: Path, count: int, seed: int, systems: Sequence[str] = SYSTEMS) -> list[str]:
     """Peak memory of the miner filled to its 50,000-template cap, then asked for its clusters."""
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "cap.log"
-        write_cap_stream(data, count, seed, path)
+        write_cap_stream(data, count, seed, path, systems)
         started = time.perf_counter()
         output = subprocess.run(
             [sys.executable, __file__, "--worker", "gardener-cap", str(path)],
@@ -283,13 +299,13 @@ def run_worker(tool: str, path: Path) -> tuple[float, float, int]:
     return elapsed, usage.ru_maxrss / 1024, int(output.strip() or 0)
 
 
-def stream_table(data: Path, count: int, seed: int) -> list[str]:
+def stream_table(data: Path, count: int, seed: int, systems: Sequence[str] = SYSTEMS) -> list[str]:
     """Every stream tool on both streams, one table, then the ratios per stream."""
     figures: dict[tuple[str, str], tuple[float, float, int]] = {}
     with tempfile.TemporaryDirectory() as tmp:
         for stream, vary_length in STREAMS:
             path = Path(tmp) / "stream.log"
-            write_stream(data, count, seed, path, vary_length=vary_length)
+            write_stream(data, count, seed, path, vary_length=vary_length, systems=systems)
             for tool in STREAM_TOOLS:
                 figures[stream, tool] = run_worker(tool, path)
     lines = [
@@ -318,6 +334,13 @@ def stream_table(data: Path, count: int, seed: int) -> list[str]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA, help="Loghub-2k directory")
+    parser.add_argument(
+        "--systems",
+        nargs="+",
+        default=list(SYSTEMS),
+        metavar="SYSTEM",
+        help="systems to measure GA on (each a <SYSTEM>/<SYSTEM>_2k.log_structured.csv under --data)",
+    )
     parser.add_argument("--lines", type=int, default=1_000_000, help="messages in the throughput stream")
     parser.add_argument("--seed", type=int, default=2024)
     parser.add_argument("--out", type=Path, default=REPO / "benchmarks" / "RESULTS.md")
@@ -328,18 +351,21 @@ def main() -> None:
     if args.worker:
         worker(args.worker[0], Path(args.worker[1]))
         return
-    if not (args.data / "HDFS").is_dir():
-        raise SystemExit(f"{args.data} does not hold the Loghub-2k systems; pass --data")
-    ga_lines, _ = accuracy_table(args.data)
+    missing = [system for system in args.systems if not (args.data / system).is_dir()]
+    if missing:
+        raise SystemExit(f"{args.data} does not hold {', '.join(missing)}; pass --data or --systems")
+    ga_lines, _ = accuracy_table(args.data, args.systems)
     print("\n".join(ga_lines), flush=True)
-    stream_lines = [] if args.skip_stream else stream_table(args.data, args.lines, args.seed)
+    stream_lines = [] if args.skip_stream else stream_table(args.data, args.lines, args.seed, args.systems)
     print("\n".join(stream_lines), flush=True)
-    cap_lines = [] if args.skip_stream else cap_table(args.data, args.cap_lines, args.seed)
+    cap_lines = [] if args.skip_stream else cap_table(args.data, args.cap_lines, args.seed, args.systems)
     print("\n".join(cap_lines))
     command = "python benchmarks/bench_clustering.py" + (
         "" if args.lines == 1_000_000 else f" --lines {args.lines}"
     )
     scope = "grouping accuracy only" if args.skip_stream else "everything; add `--skip-stream` for GA only"
+    if args.systems != list(SYSTEMS):
+        command += " --data DIR --systems " + " ".join(args.systems)
     if args.skip_stream:
         command += " --skip-stream"
     report = [

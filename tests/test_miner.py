@@ -1146,3 +1146,66 @@ def test_a_parenthesized_reason_after_a_sentence_is_a_value() -> None:
         for n in range(60)
     ]
     assert all("from:" in template for template in clusters_of(labelled).values())
+
+
+_IDENTIFIER = st.from_regex(r"[a-z][a-zA-Z0-9]{0,9}", fullmatch=True)
+_CALL_SITE = st.builds(
+    lambda package, owner, nested, method, line: f"{'.'.join(package)}.{owner}{nested}.{method}:{line}",
+    st.lists(_IDENTIFIER, min_size=1, max_size=4),
+    st.from_regex(r"[A-Z][a-zA-Z]{1,11}", fullmatch=True),
+    st.sampled_from(["", "$Inner", "$1"]),
+    st.one_of(_IDENTIFIER, st.just("<init>")),
+    st.integers(min_value=1, max_value=99_999),
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(_CALL_SITE, min_size=2, max_size=16))
+def test_a_call_stack_of_any_depth_reads_as_one_value(stack: list[str]) -> None:
+    """Qualified methods with their line numbers in a row (`a.b.Store.save:120 a.b.Api.put:88`) are the call
+    stack that led to the line: one value, however deep and whatever its frames."""
+    assert signature(f"Closing channel pool-7 called by {' '.join(stack)}") == (
+        "Closing",
+        "channel",
+        "<*>",
+        "called",
+        "by",
+        "<*>",
+    )
+    assert signature(f"stack {' '.join(stack)} unwound") == ("stack", "<*>", "unwound")
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    st.lists(st.from_regex(r"[a-z][a-zA-Z]{0,9}", fullmatch=True), min_size=1, max_size=4),
+    st.from_regex(r"[A-Z][a-zA-Z]{1,11}", fullmatch=True),
+    st.from_regex(r"[a-z]{1,6}[A-Z][a-zA-Z]{0,6}", fullmatch=True),
+)
+def test_a_single_call_site_stays_a_word(package: list[str], owner: str, method: str) -> None:
+    """One qualified method is no stack: it may name the statement (`Retry scheduled by a.b.Queue.pushAll:12`)."""
+    site = f"{'.'.join(package)}.{owner}.{method}"
+    assert signature(f"Retry scheduled by {site}:12") == ("Retry", "scheduled", "by", f"{site}:<*>")
+
+
+def test_a_call_site_glued_to_a_word_is_not_part_of_a_stack() -> None:
+    tokens = signature("trace=org.sample.Store.save:12 org.sample.Api.put:40 done")
+    assert tokens[0].startswith("trace=")
+
+
+def test_lines_with_call_stacks_of_different_depths_are_one_event() -> None:
+    calls = ["Pool.release", "Pool.closeAll", "Session.end", "Server.dispatch", "Binder.run"]
+    frames = [f"org.sample.{call}:{line}" for line, call in enumerate(calls, 11)]
+    messages = [
+        f"Releasing buffer Buffer(name={name}) called by {' '.join(frames[: 2 + depth])}"
+        for name, depth in [("Popup:3f1a", 0), ("Input", 1), ("Popup:77c2", 3), ("Overlay", 2)]
+    ]
+    assert set(clusters_of(messages).values()) == {"Releasing buffer <*> called by <*>"}
+
+
+def test_a_long_call_stack_is_read_in_linear_time() -> None:
+    """A crafted line of 50,000 call sites (or of one dotted name as long) costs time in proportion."""
+    run = assert_linear(
+        lambda size: clusters_of([f"trace {' '.join(['a.B.c:1'] * size)}", f"name {'a.' * size}b:1 x:1 "]),
+        50_000,
+    )
+    assert len(set(run.values())) == 2

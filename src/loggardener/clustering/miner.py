@@ -4,8 +4,8 @@ How it works (docs/clustering.md states it in one page):
 
 1. Every message is reduced to its *signature*, a pure function of the message: the masked text (numbers,
    ids, dates, addresses, host names, paths become `<*>`) split on whitespace, a token that is only a value
-   (`(<*>)`, `'<*>'`, `[<*>]`, `<*>:<*>`, `()`) read as `<*>`, runs of wildcards and repeated value groups
-   folded into one. `add` counts the message under its signature and returns the signature's digest, so a message gets
+   (`(<*>)`, `'<*>'`, `[<*>]`, `<*>:<*>`, `()`) read as `<*>`, runs of wildcards, repeated value groups and
+   call stacks (`a.b.Store.put:<*> a.b.Api.run:<*>`, however deep) folded into one. `add` counts the message under its signature and returns the signature's digest, so a message gets
    the same id whatever else is in the stream and in whatever order it comes.
 2. Clusters are computed from the signatures and their counts alone (when asked, after messages arrived):
    - *values*: signatures that differ in values only (`<*>ms` / `<*>.<*>s`, quoted words, `key=<value>`),
@@ -98,6 +98,15 @@ _QUOTED_NAME = compile_regex(r"""(?:(['"])[^\s'"\\]+\1|\\"[^\s'"\\]+\\")(?!:)"""
 _QUOTED_WORD = compile_regex(r"""(?:(['"])[^\s'"\\]+\1|\\"[^\s'"\\]+\\")[,;:.)\]]?""")
 # One word in brackets (`[YELLOW]`), with punctuation after it.
 _BRACKETED_WORD = compile_regex(r"\[[A-Za-z][\w.-]{0,63}\][,;:.)]?")
+# A call site: a qualified method with its line number, `com.example.Store.putItem:<*>` (`$` of a nested class
+# or a lambda, `<init>` of a constructor), as masking leaves it: names with digits masked with the line number
+# (`Api.put<*>`, `Foo$<*>:<*>`), one that reads as a host name masked whole (`<*>:<*>`). Its parts are split
+# by the dots and dollars alone, so a long name is read once. Two or more in a row are a call stack, one value
+# however deep it is.
+_CALL_SITE = r"(?:(?:[\w<>*]*[.$])+[\w<>*]*:?<\*>|<\*>:<\*>)"
+_CALL_STACK = compile_regex(rf"(?<!\S){_CALL_SITE}(?:\s+{_CALL_SITE})+(?!\S)")
+# What every call stack holds, a site's end and the start of the next one: a quick test for lines without one.
+_CALL_STACK_HINT = compile_regex(r"<\*>\s+(?:\S*[.$]|<\*>:<\*>)")
 
 
 def _is_value(token: str) -> bool:
@@ -138,6 +147,8 @@ def _is_folded_value(token: str) -> bool:
 def signature(message: str) -> tuple[str, ...]:
     """The canonical token sequence of a message: masked, values, wildcard runs and repeats folded."""
     masked = mask(message)
+    if _CALL_STACK_HINT.search(masked):
+        masked = _CALL_STACK.sub(WILDCARD, masked)
     if "[ " in masked or " ]" in masked:
         masked = _PADDING.sub("", masked)
     if ',"' in masked:
