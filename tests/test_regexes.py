@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import marshal
+import os
 import re
+import subprocess
+import sys
 import tempfile
 import zlib
 from collections.abc import Iterator
@@ -180,3 +183,32 @@ def test_the_cache_keeps_a_bounded_number_of_patterns(
     kept = marshal.loads(fresh_cache.read_bytes()[4:])
     # this run's patterns first, then the earlier run's while they fit
     assert sorted(pattern for _, pattern, _ in kept) == ["first0", "first1", "second0", "second1", "second2"]
+
+
+def test_a_warm_scan_generates_no_pattern_and_writes_the_same_worklog(tmp_path: Path) -> None:
+    """A cold run stores the code of every pattern it compiles; the next builds each one from it (none is
+    generated again), and a cache overwritten with garbage only makes a run cold again."""
+    probe = (
+        "import sys; from datetime import datetime, timezone\n"
+        "from loggardener import regexes\n"
+        "from loggardener.config import GardenerConfig\n"
+        "from loggardener.pipeline import Scan, ScanOptions\n"
+        "from loggardener.rendering.markdown import MarkdownWorklog\n"
+        "from loggardener.sources.demo import DemoSource\n"
+        "options = ScanOptions(now=datetime(2026, 1, 1, tzinfo=timezone.utc))\n"
+        "worklog = MarkdownWorklog().render(Scan(GardenerConfig(), options).run(DemoSource()))\n"
+        "print(regexes._learned, len(regexes._used), hash(worklog))\n"
+    )
+    environment = {**os.environ, "XDG_CACHE_HOME": str(tmp_path), "PYTHONHASHSEED": "0"}
+
+    def run() -> list[str]:
+        done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, env=environment)
+        assert done.returncode == 0, done.stderr
+        return done.stdout.split()
+
+    cold = run()
+    warm = run()
+    assert cold[0] == "True" and int(cold[1]) > 300
+    assert warm == ["False", cold[1], cold[2]]
+    (tmp_path / "log-gardener" / regexes._NAME).write_bytes(b"garbage" * 100)
+    assert run() == cold
