@@ -36,7 +36,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from importlib.resources import files
 from pathlib import Path
-from typing import Any
+from typing import Any, AnyStr, Generic
 
 import re2
 
@@ -94,6 +94,18 @@ class _Deferred:
 
     def search(self, data: bytes, position: int = 0) -> Any:
         return self._compiled.search(data, position)
+
+
+class _Lazy(Generic[AnyStr]):
+    """A Python pattern compiled when a text first needs it: a rule for a rare layout then costs a run that never
+    meets one nothing (every run imports this module, and `gardener scan --demo` takes under half a second)."""
+
+    def __init__(self, source: AnyStr) -> None:
+        self.source: AnyStr = source
+
+    @functools.cached_property
+    def compiled(self) -> re.Pattern[AnyStr]:
+        return re.compile(self.source)
 
 
 def _search_set(patterns: Iterable[bytes]) -> Any:
@@ -396,8 +408,9 @@ _DESCRIPTIVE = compile_regex(
     r"|(?:^|[_.-])tokeni[sz](?:e|er|ers|ation|ed)(?:$|[_.-])"
     r"|secrets?manager"  # a service's name (`arn:aws:secretsmanager:…`, `secretmanager.googleapis.com`)
     r"|^(?:max|min|num|total|prompt|completion|input|output|cached|reasoning)[_.-]|tokens$"
-    # a source file with its line (`token.js:42:17` in a stack frame)
+    # a source file with its line (`token.js:42:17` in a stack frame), a data file (`token.json: <its digest>`)
     r"|[_.](?:py|js|mjs|cjs|ts|tsx|jsx|go|java|kt|scala|rb|php|cs|rs|c|cc|cpp|h|hpp|swift|ex|exs|erl)$"
+    r"|[_.](?:json|ya?ml|toml|ini|cfg|conf|xml|csv|txt|log|gz|tar|tgz|zip)$"
 )
 # A number (`0x14ede63a5a70002`, a line number `42:17)`) names no credential.
 _NUMBER = compile_regex(r"^(?:0x[0-9a-fA-F]+|\d+(?::\d+)*)$")
@@ -1358,7 +1371,9 @@ def looks_generated(run: str) -> bool:
     digests), UUIDs, dotted names, words and paths stay.
     """
     run = run.strip(".,;:")[:256]  # the start of a long run tells enough (and keeps the checks linear)
-    if len(run) < 20 or run.startswith(("/", "~", "%2F", "%2f")) or _HEX_DIGITS.fullmatch(run):
+    # `0x…` then hex: a hash or an address (or a key, by the words around it: `_bare_hex_spans`)
+    hex_digits = run[2:] if run.startswith(("0x", "0X")) else run
+    if len(run) < 20 or run.startswith(("/", "~", "%2F", "%2f")) or _HEX_DIGITS.fullmatch(hex_digits):
         return False  # (hex alone, read below, holds no candidate part and no vendor prefix)
     if not _DIGIT_OR_MIXED.search(run):
         return False  # no digit and one case only: words, names
@@ -1569,6 +1584,122 @@ def _named_digest(data: bytes, start: int, run: str) -> bool:
     except (binascii.Error, ValueError):
         return False
     return len(decoded) in _DIGEST_SIZES
+
+
+# A hex key alone in prose (`using key 3f9a…`, `auth ok with 3f9a…`, `[auth] 3f9a… rejected`). Hex is an id far
+# more often than a key (trace and span ids, commits, digests, request and key ids), so a run of 32 hex digits or
+# more is judged by the words around it, never by its shape alone:
+# - under a name (`"name": "3f9a…"`, `name=3f9a…`) the key-name rules decide, by that name;
+# - otherwise the nearest of the three words before it that names something decides, then the nearest of the
+#   three after it: a credential (`key`, `token`, `secret`, `auth`, `hmac`, `session`, `api`, …: `_hex_word`)
+#   makes it a secret, an id's or a digest's name (`commit`, `sha`, `trace`, `request id`, `etag`, `md5`,
+#   `fingerprint`, `key id`, …) keeps it;
+# - when no word near it names anything, a credential word anywhere on its line makes it a secret.
+# A run of one digit or letter mostly (entropy under 3 bits) is no key.
+_BARE_HEX = _Deferred(rb"(?:^|[\s\"'`(\[{,;|<])(?P<run>(?:0[xX])?[0-9A-Fa-f]{32}[0-9A-Fa-f]*)")
+_HEX_KEY_LENGTH = _Lazy(rb"[0-9A-Fa-f]{32}")  # what `_BARE_HEX` needs, looked for before it is compiled
+_BARE_HEX_END = _Lazy(rb"$|[\s\"'`)\]},;|>!?]|[.:](?:\s|$)")
+# What names a hex id or digest rather than a key. A GCP service account's key is named by a 40-hex id (its
+# secret is a JSON file holding a PEM key, never hex): `Service account key <id> does not exist`.
+_HEX_ID_WORDS = frozenset(
+    (
+        *_DIGEST_WORDS,
+        *("sha", "crc32", "hashes", "hashed", "digests", "checksums", "fingerprint", "thumbprint", "kid"),
+        *("commit", "commits", "revision", "rev", "ref", "head", "tree", "parent", "merge", "tag", "build"),
+        *("trace", "traces", "traceparent", "span", "request", "req", "correlation", "uuid", "guid"),
+        *("image", "layer", "blob", "object", "container", "pod", "instance", "execution", "job"),
+        *("tx", "txn", "txid", "transaction", "wallet", "address", "contract", "block"),
+        *("version", "release", "snapshot", "checkpoint", "message", "event", "deployment", "cache"),
+    )
+)
+_SERVICE_ACCOUNT_KEY = _Lazy(rb"(?i)\bservice[ _-]?account[ _-]?key[\"']?[ \t]{1,4}[\"']?$")
+# Credential words that `key_class` leaves alone as single words.
+_HEX_CREDENTIAL_WORDS = frozenset(("api", "keys", "signing", "login", "logon", "signin"))
+_HEX_TOKEN_STRIP = "\"'`()[]{}<>,;:=.!?"
+_QUOTED_NAME_BEFORE = _Lazy(rb"(?:[\"']\s{0,4}[:=]|[A-Za-z0-9_\]-]=)\s{0,4}\\{0,2}[\"']?$")
+
+
+@functools.lru_cache(maxsize=4096)
+def _hex_word(token: str) -> str | None:
+    """What a whitespace-delimited word says of a hex run near it: "id" (an id's, a digest's, a record key's or a
+    page cursor's name: `requestId`, `sha256`, `cache_key`, `NEXT_PAGE_TOKEN`), "credential" (`api_key`, `auth`,
+    also `KEY_FILE`), or None. A file name or a path (`token.json`, `a/b`) says nothing."""
+    token = token.strip(_HEX_TOKEN_STRIP)
+    if not token or "/" in token or "." in token:
+        return None
+    words = _words(token)
+    if not words:
+        return None
+    kind = key_class(token)
+    if words[-1] in _HEX_ID_WORDS or (words[-1] == "id" and kind is None):
+        return "id"
+    if kind is not None:
+        return "credential"
+    if words[-1] in ("key", "keys", "token", "tokens") and (_RECORD_KEY_WORDS | _CURSOR_WORDS) & set(
+        words[:-1]
+    ):
+        return "id"  # what a record's key or a page's cursor names (`KEY_FILE` names a key's file)
+    if "idempotency" in words:
+        return "id"
+    if any(word in _HEX_CREDENTIAL_WORDS or key_class(word) is not None for word in words):
+        return "credential"
+    return None
+
+
+_LINE_WORD = re.compile(r"[^\s/.=:]+")
+
+
+def _line_names_credential(line: bytes) -> bool:
+    """Whether a word of `line` names a credential (`KEY_FILE`, `x-api-key`, `unauthorized`)."""
+    return any(
+        _hex_word(word.group()) == "credential"
+        for word in _LINE_WORD.finditer(line.decode("utf-8", "replace"))
+    )
+
+
+def _hex_near(before: list[str], after: list[str]) -> str | None:
+    """The nearest word before the run that names something, else the nearest after it: "id" or "credential"."""
+    for index in range(len(before) - 1, max(-1, len(before) - 4), -1):
+        token = before[index]
+        if token.strip(_HEX_TOKEN_STRIP).lower() == "id" and index > 0:
+            token = f"{before[index - 1].strip(_HEX_TOKEN_STRIP)}_id"  # `key id` keeps, `session id` is one
+        if said := _hex_word(token):
+            return said
+    for token in after[:3]:
+        if said := _hex_word(token):
+            return said
+    return None
+
+
+def _bare_hex_spans(data: bytes) -> Iterator[Span]:
+    position = 0
+    while (match := _BARE_HEX.search(data, position)) is not None:
+        start, end = _span(match, b"run")
+        position = end
+        if not _BARE_HEX_END.compiled.match(data, end):
+            continue  # part of a name, a path or a host (`3f9a….json`, `<hex>-dot-app.appspot.com`)
+        run = data[start:end].decode("ascii")
+        digits = run[2:] if run[:2] in ("0x", "0X") else run
+        if entropy(digits.lower()) < 3.0 or _QUOTED_NAME_BEFORE.compiled.search(
+            data, max(0, start - 8), start
+        ):
+            continue
+        said, line = _hex_context(data, start, end)
+        if said == "credential" or (said is None and _line_names_credential(line)):
+            yield start, end, "secret", _CONTEXT
+
+
+def _hex_context(data: bytes, start: int, end: int) -> tuple[str | None, bytes]:
+    """What the words near the hex run at `start` say of it ("id", "credential" or None), and its line (at most
+    160 bytes either side)."""
+    line_start = data.rfind(b"\n", max(0, start - 160), start) + 1 or max(0, start - 160)
+    line_end = data.find(b"\n", end, end + 160)
+    line_end = min(len(data), end + 160) if line_end < 0 else line_end
+    if _SERVICE_ACCOUNT_KEY.compiled.search(data, line_start, start):
+        return "id", b""
+    before = data[line_start:start].decode("utf-8", "replace").split()[-4:]
+    after = data[end:line_end].decode("utf-8", "replace").split()[:3]
+    return _hex_near(before, after), data[line_start:line_end]
 
 
 _TEXT_WORD = compile_regex(
@@ -1888,6 +2019,9 @@ def _phrase_spans(data: bytes) -> Iterator[Span]:
                     break
             if suffix and not assigned and not _prose_secret(stripped):
                 first = False  # after a variable's name only a generated value (`db_password, data.value=X`)
+                continue
+            if _HEX.match(stripped) and _hex_context(data, start, value_end)[0] == "id":
+                first = False  # `the token file hashes to <hex>`, `token check for request <hex>`
                 continue
             if (
                 (password and first and _password_like(stripped))
@@ -2908,6 +3042,11 @@ class _Plan:
             _AUTH_GATES
         )
         self.protocol = b"pass" in present or b"login" in present or b"ugfzc3dvcmq6" in present
+        # a run (a hex run of 32 digits is one), and a credential word of `_hex_word` (`api` is the one no gate
+        # holds: `Redactor.spans` looks for it)
+        self.bare_hex = self.run and (
+            self.key_hint or not present.isdisjoint((b"login", b"logon", b"signin"))
+        )
         self.k8s = b"secret" in present
         self.escaped = not present.isdisjoint((b"%", b"\\u", b"\\x", b"&", b":\\/\\/"))
         self.hex = not present.isdisjoint(_HEX_GATES)
@@ -2953,6 +3092,10 @@ class Redactor:
             spans.extend(_private_key_spans(data))
         if plan.run:
             spans.extend(_run_spans(data))
+        if (plan.bare_hex or (plan.run and (b"api" in data or b"API" in data or b"Api" in data))) and (
+            _HEX_KEY_LENGTH.compiled.search(data)
+        ):
+            spans.extend(_bare_hex_spans(data))
         if plan.short_run:
             spans.extend(_short_run_spans(data))
         if plan.slash_run:
