@@ -1932,6 +1932,98 @@ _LINE_ENDS_AT_SEPARATOR = compile_regex(rb"[ \t]{0,8}=[ \t]{0,8}\r?\n")
 _ALONE_ON_LINE = compile_regex(rb"[ \t]{0,16}[^\s]{1,256}[ \t]{0,16}(?:\r?\n|$)")
 
 
+# A credential's name after its value (`X is the api key`, `X was used as password`, `used X as the password`,
+# `X (refresh token)`, `X - api key`): the value, a link (a verb `is`/`was`/`as`, or `(`, `-`, `=`), at most two
+# words that qualify the name (`the admin password`), then the name, which ends its clause (`X is the password
+# reset page` names a page).
+_LINK_WORDS = frozenset(
+    (
+        *("is", "was", "were", "been", "be", "being", "has", "had", "also", "now", "then", "still"),
+        *("used", "set", "accepted", "given", "chosen", "sent", "tried", "entered", "typed", "rejected"),
+        *("as", "the", "my", "our", "your", "their", "his", "her", "its", "a", "an"),
+    )
+)
+_LINK_VERBS = frozenset(("is", "was", "were", "been", "as"))
+# also an en and an em dash
+_LINK_SYMBOLS = frozenset((b"(", b"-", b"=", b"->", b"\xe2\x80\x93", b"\xe2\x80\x94"))
+# What may follow a name that ends its clause: a word that starts another one, or punctuation.
+_CLAUSE_WORDS = frozenset(
+    (
+        *("for", "of", "to", "in", "on", "at", "by", "from", "with", "and", "or", "but", "so", "because"),
+        *("we", "i", "you", "they", "he", "she", "it", "that", "which", "who", "when", "here", "there"),
+        *("was", "is", "were", "has", "had", "will", "would", "should", "again", "too", "now", "then"),
+    )
+)
+_LOOK_BACK_TOKEN = re.compile(rb"\(|[^\s(]+")
+_NEXT_WORD = re.compile(rb"[ \t]{0,4}(?:\)|([A-Za-z]+)|[^\sA-Za-z]|$)")
+_FILE_LINE = _Lazy(r"[\w.-]+\.\w+:\d+")
+_ERROR_CODE = _Lazy(r"[A-Z]{1,6}[-_]?\d{1,6}")  # `E401 - token expired`, `ORA-28000 (password)`
+
+
+def _value_before_name(data: bytes, name_start: int, name_end: int) -> tuple[int, int] | None:
+    """The span of a value written before the credential word at `name_start`, as `_LINK_WORDS` describes."""
+    following = _NEXT_WORD.match(data, name_end)
+    if following is None or (following.group(1) and following.group(1).lower().decode() not in _CLAUSE_WORDS):
+        return None  # `X is the password reset page`, `OAuth2 is the token protocol`
+    window_start = data.rfind(b"\n", max(0, name_start - 160), name_start) + 1 or max(0, name_start - 160)
+    tokens = list(_LOOK_BACK_TOKEN.finditer(data, window_start, name_start))
+    index = len(tokens) - 1
+    for _ in range(2):  # words that qualify the name (`admin`, `current signing`)
+        if (
+            index >= 0
+            and tokens[index].group().isalpha()
+            and tokens[index].group().lower().decode() not in _LINK_WORDS
+        ):
+            index -= 1
+    linked = paren_link = False
+    while index >= 0 and (
+        (link := tokens[index].group()).lower().decode("utf-8", "replace") in _LINK_WORDS
+        or link in _LINK_SYMBOLS
+    ):
+        linked = linked or link in _LINK_SYMBOLS or link.lower().decode() in _LINK_VERBS
+        paren_link = paren_link or link == b"("
+        index -= 1
+    if index < 0:
+        return None
+    # `X: password for svc-deploy`: a colon links a value to the name of whose credential it is
+    linked = linked or (tokens[index].group().endswith(b":") and following.group(1) == b"for")
+    if not linked:
+        return None
+    opening = data.rfind(b"(", window_start, name_start)
+    parenthesized = paren_link or data[name_start - 1 : name_start] == b"("
+    if tokens[index].group() == b"(" or parenthesized != (following.group().strip() == b")"):
+        return None  # `(` opens the name only when `)` closes it (`X (admin password)`, not `(using password: YES)`)
+    if parenthesized and data[opening - 1 : opening] not in (b" ", b"\t"):
+        return None  # a call or a substitution (`$(API_KEY)`), not `X (api key)`
+    start, end = tokens[index].span()
+    quote = data[end - 1 : end]
+    if quote in (b'"', b"'") and data[start : start + 1] != quote:
+        opening_quote = data.rfind(
+            quote, window_start, end - 1
+        )  # a quoted value with spaces: its opening quote
+        if opening_quote < 0:
+            return None
+        start = opening_quote
+    value = data[start:end].rstrip(b".,;:")
+    quoted = len(value) >= 2 and value[:1] in (b'"', b"'") and value[-1:] == value[:1]
+    text = value[1:-1].decode("utf-8", "replace") if quoted else value.decode("utf-8", "replace")
+    if not text or text.startswith((MARKER_PREFIX, "-")) or "=" in text or _placeholder(text):
+        return None
+    if any(q in text for q in "\"'`"):
+        return None  # quoted parts (`'app'@'10.0.0.2'`): a structure, not one value
+    if not quoted and (
+        "/" in text
+        or _FILE_LINE.compiled.fullmatch(text)
+        or _ERROR_CODE.compiled.fullmatch(text)
+        or _WORDS_AND_NUMBERS.fullmatch(text)  # `us-east-1 (credentials)`
+        or _QUALIFIED.fullmatch(text)  # `config.yaml (secrets)`, `app.settings.prod - api key`
+        or _camel_words(text)  # `RateLimiter2 (token)`
+        or not _password_like(text)
+    ):
+        return None
+    return (start + 1, start + len(value) - 1) if quoted else (start, start + len(value))
+
+
 def _phrase_spans(data: bytes) -> Iterator[Span]:
     """A value written a few words after a credential word (`client secret is X`, `bad password X`)."""
     for match in _CREDENTIAL_WORD.finditer(data):
@@ -1944,6 +2036,8 @@ def _phrase_spans(data: bytes) -> Iterator[Span]:
             continue  # the kind of a marker (`[REDACTED:password]`): redacting is idempotent
         if _TAG_OPENING.search(data, max(0, match.start() - 34), match.start()):
             continue  # an element's name (`<Password>X</`, `<wsse:Password>`): `_XML_ELEMENT` reads it
+        if (value_span := _value_before_name(data, match.start(), end)) is not None:
+            yield *value_span, "password" if password else "token", _CONTEXT
         if match.group(b"named") is not None or match.group(b"keyid") is not None:
             # a variable's name then a space: only the next word, and only a generated value (`=`, `:` and
             # quotes after a name are the key-name rules')
@@ -2002,6 +2096,11 @@ def _phrase_spans(data: bytes) -> Iterator[Span]:
                 break  # a variable's name then a flag (`gh secret set DB_PASSWORD --body X`): the flag rules
             if first and _resource_name(word, stripped):
                 break  # `secret "api-token-x2k9q" not found`, `token default-token-x2k9q created`
+            if first and stripped.startswith("-") and is_plain_words(stripped.lstrip("-")):
+                break  # a command's flag (`openssl passwd -help`, `gh secret set --body`)
+            if first and (quoted := _quoted_value(tail, raw.start(), password)) is not None:
+                yield base + quoted[0], base + quoted[1], "password" if password else "token", _CONTEXT
+                break
             start = base + raw.start() + token.index(core)
             value_end = start + len(core)
             spaced = _SPACED_PAIR.match(tail, raw.end()) if first and pair else None
@@ -2039,6 +2138,25 @@ def _phrase_spans(data: bytes) -> Iterator[Span]:
             skipped += 1
             if raw.start() > 96:
                 break
+
+
+# A name of words joined by `-`, `_` or `.`, each with at most a short number (`my-app-secret-v2`, `db_creds_2`).
+_SLUG = _Lazy(r"[A-Za-z]{1,20}\d{0,4}(?:[-_.][A-Za-z]{0,20}\d{0,4})+")
+
+
+def _quoted_value(tail: bytes, start: int, password: bool) -> tuple[int, int] | None:
+    """The span of a quoted value at `start` right after a credential word (`password is "X Y Z"`, `for token
+    'X'`): with spaces after a password's word, else one generated word."""
+    quote = tail[start : start + 1]
+    if quote not in (b'"', b"'"):
+        return None
+    close = tail.find(quote, start + 1)
+    text = tail[start + 1 : close].decode("utf-8", "replace") if close > start + 1 else ""
+    if not text or _placeholder(text) or text.startswith(MARKER_PREFIX):
+        return None
+    spaced = password and " " in text.strip()
+    generated = " " not in text and not _SLUG.compiled.fullmatch(text) and is_secret_value("token", text)
+    return (start + 1, close) if spaced or generated else None
 
 
 _PAIR_USER = compile_regex(r"[A-Za-z][A-Za-z0-9._-]{0,63}$")
@@ -2284,6 +2402,40 @@ def _connection_string_end(data: bytes, key_start: int, end: int) -> int:
     return end
 
 
+# A shell's assignment of a variable, in a command line: `export NAME=`, `env NAME=`, Windows' `set NAME=`,
+# `docker run -e NAME=`, `--build-arg NAME=`, `kubectl … --from-literal=NAME=`, `helm --set NAME=`.
+_SHELL_ASSIGNMENT = _Lazy(
+    rb"(?:^|[\s\"'`;&|(])(?:export|env|set|setx|declare[ \t]{1,4}-x|ENV|ARG|-e|--env|--build-arg|--set|--set-string|-var)"
+    rb"[ \t=]{1,8}[\"']?$|--from-literal=$"
+)
+# Windows' `set NAME=X Y`, a command of its own (at a line's start, after `&`, `(`, `|`, `>` or `cmd /c`): to the
+# line's end. SQL's `UPDATE t SET password = ?` is no such command.
+_SET_COMMAND = _Lazy(rb"(?im)(?:^|[\r\n&(|>]|/[ck])[ \t]{0,8}set[ \t]{1,8}$")
+_COMMAND_END = _Lazy(rb"[ \t]*(?:[&|]|\r?\n|$)")
+_COMMAND_AFTER = _Lazy(rb"[;&|<>`]|[ \t](?:[./$~-]|[A-Za-z_][\w.-]{0,64}=)")
+# A quoted argument or list item that is an assignment (`-e "DB_PASSWORD=X Y"`, `["env", "PASSWORD=X Y"]`, also
+# JSON-escaped); not a JSON string's value (`"message": "password=X refused"`), where the value ends as usual.
+_ARGUMENT_QUOTE = _Lazy(rb"(?:^|[,\[(=][ \t]{0,4}|(?<=[^:\s])[ \t]{1,4})(\\?[\"'])$")
+
+
+def _argument_end(data: bytes, key_start: int, end: int) -> int:
+    """Where a bare password that `end` cut at a space ends: at the closing quote of an argument that the
+    assignment opens, or at the end of a Windows `set` command."""
+    line_end = data.find(b"\n", end, end + 256)
+    line_end = min(len(data), end + 256) if line_end < 0 else line_end
+    opening = _ARGUMENT_QUOTE.compiled.search(data, max(0, key_start - 8), key_start)
+    if opening is not None:
+        close = data.find(opening.group(1), end, line_end)
+        if close > end and not _COMMAND_AFTER.compiled.search(data, end, close):
+            return close
+        return end  # `"PASSWORD=X ./run.sh"`: a command follows the assignment
+    line_start = data.rfind(b"\n", max(0, key_start - 256), key_start) + 1 or max(0, key_start - 256)
+    if _SET_COMMAND.compiled.search(data, line_start, key_start):
+        finish = _COMMAND_END.compiled.search(data, end, line_end + 1)
+        return finish.start() if finish is not None else end
+    return end
+
+
 # The word before a key of one word, with which it may name a secret (`recovery codes`).
 _PREVIOUS_WORD = compile_regex(rb"(?:^|[^A-Za-z])([A-Za-z]{2,24})[ \t]$")
 # A value in a wrapper: a call or a type's tag before a quoted string (`SecretStr('X')`, `Secret("X")`, Rust's
@@ -2293,12 +2445,19 @@ _WRAPPED = compile_regex(
     rb"(?:[A-Za-z_][\w.:]{0,40}\((?:\d{1,6}\)[ \t]{1,4})?[bruBRU]{0,2}|[bruBRUfFeE]{1,2}|[@$]{1,2})"
     rb"(?:\"([^\"\r\n]{1,256})\"|'([^'\r\n]{1,256})')"
 )
-# The rest of a line after a bare password or code: two words or more (a passphrase, `correct horse battery
-# staple`, a wallet's seed words; one word after it is the message's, `password: letmein refused`) up to the line's
-# end, the closing quote of a string holding it (`"MNEMONIC=X Y Z"`, also escaped) or the next `name=`, or more
-# codes of the same shape (`recovery codes: 4k2d-9x7a 8m3p-2c6v`).
+# The rest of a line after a bare password or code: two words or more of its shape (a passphrase, `correct horse
+# battery staple`, `Correct Horse Battery`, a wallet's seed words; one word after it is the message's, `password:
+# letmein refused`), then or else a number (`horse staple 42`), up to the line's end, the closing quote of a string
+# holding it (`"MNEMONIC=X Y Z"`, also escaped) or the next `name=`; or more codes of the same shape (`recovery
+# codes: 4k2d-9x7a 8m3p-2c6v`).
+_WORDS_END = rb"(?=[ \t]*(?:\r?\n|\\[nr]|\\{0,2}[\"']|$)|[ \t]+[A-Za-z_][\w.-]{0,64}=)"
 _MORE_WORDS = compile_regex(
-    rb"(?:[ \t][a-z]{2,24}(?![\w.-])){2,23}(?=[ \t]*(?:\r?\n|\\[nr]|\\{0,2}[\"']|$)|[ \t]+[A-Za-z_][\w.-]{0,64}=)"
+    rb"(?:(?:[ \t][a-z]{2,24}(?![\w.-])){2,23}(?:[ \t]\d{1,6})?|(?:[ \t][a-z]{2,24}(?![\w.-])){0,1}[ \t]\d{1,6})"
+    + _WORDS_END
+)
+_MORE_TITLE_WORDS = _Lazy(
+    rb"(?:(?:[ \t][A-Z][a-z]{1,23}(?![\w.-])){2,23}(?:[ \t]\d{1,6})?|(?:[ \t][A-Z][a-z]{1,23}(?![\w.-])){0,1}[ \t]\d{1,6})"
+    + _WORDS_END
 )
 _MORE_TOKENS = compile_regex(rb"(?:[ \t][A-Za-z0-9-]{4,32}){1,15}(?=[ \t]*(?:\r?\n|\\[nr]|$))")
 _TOKEN_SHAPE = compile_regex(rb"[A-Za-z0-9]")
@@ -2308,8 +2467,8 @@ def _more_words_end(data: bytes, start: int, end: int, kind: str) -> int:
     """Where a bare password or code that `end` cut at a space ends: at the end of its line, if the words after it
     are of its kind (lower-case words after a password's word, codes of the same shape and with digits after a code)."""
     value = data[start:end]
-    if kind == "password" and value.isalpha() and value.islower():
-        more = _MORE_WORDS.match(data, end)
+    if kind == "password" and value.isalpha() and (value.islower() or value.istitle()):
+        more = (_MORE_WORDS if value.islower() else _MORE_TITLE_WORDS.compiled).match(data, end)
         return more.end() if more is not None else end
     more = _MORE_TOKENS.match(data, end) if kind == "pin" else None
     shape = _TOKEN_SHAPE.sub(b"x", value)
@@ -2349,6 +2508,12 @@ def _key_value_spans(pattern: Any, data: bytes, element: bool = False) -> Iterat
             continue
         start, end = _value_group(match)
         bare = b"bare" in _group_index(match.re) and _span(match, b"bare")[0] >= 0
+        if (
+            kind == "token"
+            and bare
+            and _SHELL_ASSIGNMENT.compiled.search(data, max(0, key_start - 24), key_start)
+        ):
+            kind = "password"  # `export API_TOKEN=X`: the value written in a command is the token, whatever it is
         if bare and _KIND_NOUN.fullmatch(data, start, end) and _QUOTED_NAME_NEXT.match(data, end):
             continue
         bracketed = _BRACKETED.match(data, start) if bare else None
@@ -2374,7 +2539,9 @@ def _key_value_spans(pattern: Any, data: bytes, element: bool = False) -> Iterat
         elif bare and kind == "password" and not element:
             end = max(end, _password_end(data, start, _QUERY_TAIL if in_query else _PASSWORD_TAIL))
             if data[end : end + 1] in (b" ", b"\t"):
+                first_word = data[start:end].decode("utf-8", "replace")
                 end = _connection_string_end(data, key_start, end)
+                end = end if _placeholder(first_word) else _argument_end(data, key_start, end)
         if bare and kind in ("password", "pin") and not element and wrapped is None:
             end = _more_words_end(data, start, end, kind)
         value = data[start:end].decode("utf-8", "replace")
