@@ -724,6 +724,21 @@ _CLI_FLAGS = (b"-p", b" -a", b" -w", b" -P")
 _TOOL_GATES = (b"ssh-keygen", b"openssl", b"zip", b"7z", b"put-parameter", b"codecov", b"snmp", b"-t")
 # An HTTP request line, whose path `_URL_PATH` reads.
 _REQUEST_LINES = (b"get /", b"post /", b"put /", b"patch /", b"delete /", b"head /", b"options /")
+# What `_CREDENTIAL_COMMAND` needs: a subcommand named after a credential (`activate-refresh-token`), `vault`,
+# `openssl` (`passwd`) or `mkpasswd`.
+_CREDENTIAL_COMMAND_GATES = (
+    *(
+        b"-token",
+        b"-password",
+        b"-passwd",
+        b"-passphrase",
+        b"-secret",
+        b"-apikey",
+        b"-api-key",
+        b"-authtoken",
+    ),
+    *(b"vault", b"openssl", b"mkpasswd"),
+)
 # The commands `_POSITIONAL` knows.
 _POSITIONAL_GATES = (
     b"rabbitmqctl",
@@ -744,6 +759,12 @@ _CALL_GATES = (b"connect(", b"login(", b"logon(", b"bind(", b"bind_s(", b"__cons
 _SLASH_GATES = (b"/p:", b"/pw:", b"-p:", b"/rp")
 # What `_AUTH_COMMAND` and `_AUTH_ARGUMENT` need: `auth` before a space or a quote (`AUTH X`, `"AUTH" "X"`).
 _AUTH_GATES = (b"auth ", b"auth\t", b'auth"', b"authtoken", b"authenticate ")
+# What `_login_spans` needs besides `auth` and `login`: the other words of a login in prose.
+_LOGIN_GATES = (
+    *(b"log in", b"logs in", b"logged in", b"logging in", b"log on", b"logon", b"logged on", b"logging on"),
+    *(b"sign in", b"signs in", b"signed in", b"signing in", b"signin", b"unlock", b"authenticat", b"authn"),
+    *(b"login", b"auth ", b"auth\t", b"auth(", b"auth:"),
+)
 # Literals that gate the context rules below (private key blocks, cookies, DSNs, flags, emails).
 # Text naming a secret written in hex (PostgreSQL's bytea `\x7061…`, a hex dump of a request body): the hex of
 # `pass`, `secret`, `token`, `key`, `auth` and `pwd` gates `_hex_spans`.
@@ -778,8 +799,10 @@ _CONTEXT_GATES = (
     *_CLI_TOOLS,
     *_TOOL_GATES,
     *_POSITIONAL_GATES,
+    *_CREDENTIAL_COMMAND_GATES,
     *_SLASH_GATES,
     *_AUTH_GATES,
+    *_LOGIN_GATES,
     *_REQUEST_LINES,
     *_CARD_GATES,
 )
@@ -1207,7 +1230,7 @@ _TOOL_FLAGS = {
 }
 # `-t X` / `-t=X` of any tool, when X is a UUID or a random run (`login -t=OiSDVkbRabW4Yr…`): `-t` takes a
 # token in many CLIs, and a tag, a type or a time otherwise (`docker build -t app:v1`, `ssh-keygen -t rsa`).
-_TOKEN_FLAG = _Deferred(rb"(?:^|[\s\"'(])-t(?:=|[ \t]{1,8})(?P<cred>[A-Za-z0-9][A-Za-z0-9_.~+/=-]{11,255})")
+_TOKEN_FLAG = _Deferred(rb"(?:^|[\s\"'(])-t(?:=|[ \t]{1,8})(?P<cred>[A-Za-z0-9][A-Za-z0-9_.~+/=-]{5,255})")
 # Two strings after an authentication word: `HTTPBasicAuth('svc', 'X')`, `auth=('admin', 'X')`, `creds = ("svc",
 # "X")`; or a variable then a string (`server.login(user, "X")`), whose string is one if it looks like a password.
 _CREDENTIAL_PAIR = _Deferred(
@@ -2111,6 +2134,17 @@ def _phrase_spans(data: bytes) -> Iterator[Span]:
             ):
                 yield base + spaced.start(1), base + spaced.end(1), "password", _CONTEXT
                 break
+            if (  # `credentials admin X`: a user, then a password
+                first
+                and word.lower().startswith("cred")
+                and not tail[: raw.start()].strip(b" \t:=")
+                and _PAIR_USER.match(stripped)
+                and stripped.lower() not in _FIELD_NAMES
+                and (following := _NEXT_TOKEN.compiled.match(tail, raw.end())) is not None
+                and _positional_secret(following.group(1).decode("utf-8", "replace"))
+            ):
+                yield base + following.start(1), base + following.end(1), "password", _CONTEXT
+                break
             if first and pair and stripped.count("/") == 1:  # `default creds admin/X`: a user and a password
                 user, _, secret = stripped.partition("/")
                 if _PAIR_USER.match(user) and _password_like(secret) and not secret.startswith("["):
@@ -2176,6 +2210,7 @@ def _resource_name(word: str, value: str) -> bool:
     return word.lower() in ("secret", "secrets", "token", "tokens") and _object_name(value)
 
 
+_NEXT_TOKEN = _Lazy(rb"[ \t]{1,4}([^\s\"'`,;()\[\]{}<>]{4,128})")
 _SPACED_PAIR = compile_regex(rb"[ \t]{1,4}/[ \t]{1,4}([^\s\"'`,;()\[\]]{4,128})")
 
 
@@ -2730,14 +2765,16 @@ def _simple_spans(pattern: Any, data: bytes, kind: str) -> Iterator[Span]:
             yield start, end, kind, _CONTEXT
 
 
-def _quoted_spans(pattern: Any, data: bytes, kind: str) -> Iterator[Span]:
+def _quoted_spans(pattern: Any, data: bytes, kind: str, prose: bytes | None = None) -> Iterator[Span]:
+    """The values `pattern` finds, but a placeholder; after the words `prose` (`with`: SQL quotes its `WITH
+    PASSWORD 'X'`, `login as admin with password expired` is prose), an unquoted one only if it looks like one."""
     for match in pattern.finditer(data):
         start, end = _value_group(match)
-        if (
-            start >= 0
-            and not _marked(data, start, end)
-            and not _placeholder(data[start:end].decode("utf-8", "replace"))
-        ):
+        value = data[start:end].decode("utf-8", "replace")
+        unquoted = prose is not None and _span(match, b"bare")[0] >= 0
+        if unquoted and match.group(0).lower().startswith(prose) and not _password_like(value):
+            continue
+        if start >= 0 and not _marked(data, start, end) and not _placeholder(value):
             yield start, end, kind, _CONTEXT  # not a bound parameter (`SET password_hash = $1`)
 
 
@@ -2785,8 +2822,14 @@ def _tool_secret_spans(data: bytes, present: frozenset[bytes]) -> Iterator[Span]
     if b"-t" in present:
         for match in _TOKEN_FLAG.finditer(data):
             value = match.group(b"cred").decode("ascii", "replace")
-            if _UUID.match(value) or (_prose_secret(value) and "/" not in value and ":" not in value):
-                start, end = _span(match, b"cred")
+            start, end = _span(match, b"cred")
+            line_start = data.rfind(b"\n", max(0, start - 256), start) + 1 or max(0, start - 256)
+            generated = len(value) >= 12 and _prose_secret(value) and "/" not in value and ":" not in value
+            if (
+                _UUID.match(value)
+                or generated
+                or (_AUTH_COMMAND_WORD.compiled.search(data, line_start, start) and _positional_secret(value))
+            ):
                 yield start, end, "token", _CONTEXT
 
 
@@ -2830,6 +2873,50 @@ def _piped_spans(data: bytes) -> Iterator[Span]:
             yield start, end, "password", _CONTEXT
 
 
+# A command that takes a credential as a positional argument: a subcommand named after the credential it takes
+# (`gcloud auth activate-refresh-token [ACCOUNT] TOKEN`, `ngrok config add-authtoken TOKEN`, `tool set-password
+# X`), `vault login TOKEN`, and the password hashers `openssl passwd … PASSWORD` and `mkpasswd … PASSWORD`. Its
+# arguments up to the command's end, those that look like a credential (not a flag, a word, an address, a
+# `name=value`, a variable: `vault login -method=oidc`, `--project acme`, `-m sha-512`).
+_CREDENTIAL_COMMAND = _Deferred(
+    rb"(?:^|[\s\"'`(;|&])(?:[a-z][a-z0-9]{0,31}(?:-[a-z0-9]{1,32}){0,4}-(?:auth-?token|token|password|passwd|passphrase"
+    rb"|secret|api-?key)|vault[ \t]{1,8}(?:login|auth)|openssl[ \t]{1,8}passwd|mkpasswd)"
+    rb"(?P<args>(?:[ \t]{1,8}[^\s\"'|;&<>`]+){1,6})"
+)
+_COMMAND_ARGUMENT = re.compile(rb"[^\s]+")
+# Words that make `-t` a token's flag: an authentication command (`doctl auth init -t X`, `… login -t X`).
+_AUTH_COMMAND_WORD = _Lazy(rb"(?i)(?:^|[\s\"'`])(?:auth|login|authenticate|token)(?:[\s\"'`]|$)")
+
+
+def _positional_secret(value: str) -> bool:
+    """Whether a command's positional argument looks like a credential."""
+    return not (
+        value.startswith(("-", MARKER_PREFIX))
+        or "=" in value
+        or _WORDS_AND_NUMBERS.fullmatch(value)
+        or _placeholder(value)
+        or not _password_like(value)
+    )
+
+
+def _credential_command_spans(data: bytes) -> Iterator[Span]:
+    """The arguments of `_CREDENTIAL_COMMAND` that look like a credential, up to a word that starts a clause (the
+    words are then prose: `invalid username-password pair or user is disabled`)."""
+    for match in _CREDENTIAL_COMMAND.finditer(data):
+        offset = _span(match, b"args")[0]
+        for argument in _COMMAND_ARGUMENT.finditer(match.group(b"args")):
+            value = argument.group(0).rstrip(b".,:").decode("utf-8", "replace")
+            if value.lower() in _CLAUSE_WORDS or value.lower() in ("the", "a", "an", "not", "no"):
+                break
+            if _positional_secret(value):
+                yield (
+                    offset + argument.start(),
+                    offset + argument.start() + len(value.encode()),
+                    "token",
+                    _CONTEXT,
+                )
+
+
 def _positional_spans(data: bytes, present: frozenset[bytes]) -> Iterator[Span]:
     patterns = [_POSITIONAL] if not present.isdisjoint(_POSITIONAL_GATES) else []
     patterns += [_SLASH_PASSWORD] if not present.isdisjoint(_SLASH_GATES) else []
@@ -2860,6 +2947,60 @@ def _positional_spans(data: bytes, present: frozenset[bytes]) -> Iterator[Span]:
             start, end = _span(match, b"cred")
             if not _marked(data, start, end):
                 yield start, end, "token", _CONTEXT
+
+
+# Free text that tells of a login with a credential: an authentication verb, at most six words of its clause, then
+# `with`, `using` or `via` and the value (`login as admin with X failed`, `authenticating user bob with X`, `signing
+# in alice using X`, `unlocked the vault with X`); a user and the value with a slash between them (`auth failed:
+# admin / X`); a call written with bare arguments (`login(admin, X) -> 401`); or `pass X` after a user's field
+# (`user=bob pass X denied`). Not an authentication method (`with OAuth2`, `using SCRAM-SHA-256`, `via SSO`), a
+# word, a number, an address, a name or a variable.
+_LOGIN_VERB = (
+    rb"(?i)(?:^|[^A-Za-z0-9_])(?:log(?:s|ged|ging)?[ \t-]?(?:in|on)|sign(?:s|ed|ing)?[ \t-]?in|auth(?:n|enticat[a-z]{0,6})?"
+    rb"|unlock(?:s|ed|ing)?)"
+)
+# (unbounded repetitions: RE2 compiles each bound's copies, and its matching is linear whatever the pattern; a
+# value longer than `_LOGIN_LONGEST` is passed over)
+_LOGIN_VALUE = rb"(?:\"[^\"\r\n]+\"|'[^'\r\n]+'|[^\s\"'`,;()\[\]{}<>]{4}[^\s\"'`,;()\[\]{}<>]*)"
+_LOGIN_WORD = rb"[ \t]+[^\s.;!?()\[\]{}<>|/]+"
+_LOGIN = _Deferred(
+    _LOGIN_VERB
+    + rb"(?:(?:"
+    + _LOGIN_WORD
+    + rb"){0,6}?[ \t]+(?:with|using|via)[ \t]+(?P<with>"
+    + _LOGIN_VALUE
+    + rb")"
+    rb"|(?:" + _LOGIN_WORD + rb"){0,6}?[ \t]+[A-Za-z][\w.-]*[ \t]+/[ \t]+(?P<pair>" + _LOGIN_VALUE + rb")"
+    rb"|[a-z_]*\([ \t]*[A-Za-z][\w.@-]*[ \t]*,[ \t]*(?P<call>[^\s\"'`,()]{4}[^\s\"'`,()]*)[ \t]*\))"
+    rb"|(?i:\buser(?:name)?[=:][ \t]*[^\s,;]+[ \t,;]+(?:pass|pw|pwd))[ \t]+(?P<pass>" + _LOGIN_VALUE + rb")"
+)
+_LOGIN_LONGEST = 128
+# Authentication methods, protocols and key types, with a version or a variant (`OAuth2`, `LDAPv3`, `TLS1.3`,
+# `SCRAM-SHA-256`, `Kerberos5`, `x509`, `ed25519`).
+_AUTH_METHOD = _Lazy(
+    r"(?i)(?:o?auth|saml|sso|ldaps?|kerberos|krb|ntlm|mfa|2fa|totp|hotp|otp|jwt|oidc|openid|x\.?509|pkcs|webauthn|fido"
+    r"|u2f|passkeys?|m?tls|ssl|ssh|gssapi|scram|cram|digest|plain|xoauth|sasl|spnego|radius|tacacs|pam|iam|adfs"
+    r"|okta|aad|https?|basic|bearer|hmac|sha|md5|rsa|dsa|ecdsa|ed25519|aes|pgp|gpg|yubikey|smartcard|piv|cac)"
+    r"(?:[-_./]?v?\d[\w.-]*|[-_][\w.-]*)?"
+)
+_HOST_NAME = _Lazy(r"(?:[A-Za-z0-9-]{1,63}\.)+[A-Za-z]{2,24}")
+
+
+def _login_spans(data: bytes) -> Iterator[Span]:
+    for match in _LOGIN.finditer(data):
+        group = next(g for g in (b"with", b"pair", b"call", b"pass") if _span(match, g)[0] >= 0)
+        start, end = _span(match, group)
+        if data[start : start + 1] in (b'"', b"'"):
+            start, end = start + 1, end - 1
+        value = data[start:end].rstrip(b".,:").decode("utf-8", "replace")
+        if (
+            len(value) <= _LOGIN_LONGEST
+            and _positional_secret(value)
+            and not _AUTH_METHOD.compiled.fullmatch(value)
+            and not _HOST_NAME.compiled.fullmatch(value)
+            and not _camel_words(value)
+        ):
+            yield start, start + len(value.encode()), "password", _CONTEXT
 
 
 def _connect_call_spans(data: bytes) -> Iterator[Span]:
@@ -3209,6 +3350,10 @@ class _Plan:
             _AUTH_GATES
         )
         self.protocol = b"pass" in present or b"login" in present or b"ugfzc3dvcmq6" in present
+        # a login's words, or `pass` (`user=bob pass X`: `Redactor.spans` looks for the user)
+        self.login = not present.isdisjoint(_LOGIN_GATES)
+        self.user_pass = b"pass" in present
+        self.credential_command = not present.isdisjoint(_CREDENTIAL_COMMAND_GATES)
         # a run (a hex run of 32 digits is one), and a credential word of `_hex_word` (`api` is the one no gate
         # holds: `Redactor.spans` looks for it)
         self.bare_hex = self.run and (
@@ -3312,7 +3457,7 @@ class Redactor:
         if plan.card:
             spans.extend(_card_spans(data))
         if plan.sql:
-            spans.extend(_quoted_spans(_SQL_PASSWORD, data, "password"))
+            spans.extend(_quoted_spans(_SQL_PASSWORD, data, "password", prose=b"with"))
             spans.extend(_quoted_spans(_SQL_ROLE_PASSWORD, data, "password"))
         elif plan.mutation and b"value" in data:
             spans.extend(_graphql_spans(data))
@@ -3348,6 +3493,10 @@ class Redactor:
             spans.extend(_piped_spans(data))
         if plan.positional:
             spans.extend(_positional_spans(data, present))
+        if plan.credential_command:
+            spans.extend(_credential_command_spans(data))
+        if plan.login or (plan.user_pass and (b"user" in data or b"USER" in data or b"User" in data)):
+            spans.extend(_login_spans(data))
         if plan.protocol:
             spans.extend(_protocol_login_spans(data, present))
             if b"htpasswd" in data:
