@@ -352,7 +352,7 @@ def test_redaction_markers_declare_no_level() -> None:
     """`skim` reads a JSON message unredacted: redaction only puts `[REDACTED:kind]` markers in, and no marker,
     wherever it stands, makes inference raise a text (`terraform-token` holds `err`, but not as a level)."""
     kinds = {f.kind for f in _table_formats()} | {f.kind for f in detect_secrets_formats()[0]}
-    kinds |= {"password", "token", "secret", "email", "cookie", "private-key", "custom"}
+    kinds |= {"password", "token", "secret", "email", "cookie", "private-key", "custom", "webhook"}
     for kind in kinds:
         assert re.fullmatch(r"[a-z0-9-]+", kind)
         marker = f"[REDACTED:{kind}]"

@@ -701,6 +701,7 @@ _KEY_HINTS = (
     b"connection-string",
     b"connstr",
     b"dsn",
+    b"hook",  # a webhook's URL (`alertWebhookUrl`, `SLACK_WEBHOOK`): `_webhook_name`
     "секрет".encode(),
     *(word.rsplit(" ", 1)[1].encode() for word in _OTHER_PASSWORD_WORDS if " " in word),  # `mat_khau`
 )
@@ -822,7 +823,7 @@ _KEY_NAME = (
     rb"|\x{5bc6}\x{7801}|\x{5bc6}\x{94a5}|\x{4ee4}\x{724c}|\x{53e3}\x{4ee4}|\x{30d1}\x{30b9}\x{30ef}\x{30fc}\x{30c9}"
     rb"|\x{30c8}\x{30fc}\x{30af}\x{30f3}|\x{be44}\x{bc00}\x{bc88}\x{d638}|\x{d1a0}\x{d070}|csrf|xsrf|chiave|segret|parole|"
     + "|".join(_OTHER_PASSWORD_KEYS + _CJK_SECRET_WORDS).encode()
-    + rb"|pswd|segredo|connection[_-]?string|connstr|dsn|\x{441}\x{435}\x{43a}\x{440}\x{435}\x{442}|"
+    + rb"|pswd|segredo|connection[_-]?string|connstr|dsn|hook|\x{441}\x{435}\x{43a}\x{440}\x{435}\x{442}|"
     + "|".join(word.replace(" ", "[ _.-]?") for word in _OTHER_PASSWORD_WORDS if " " in word).encode()
     + rb")"
     + _KEY_CHAR
@@ -894,7 +895,8 @@ _COOKIE = _Deferred(
     rb"(?i)\b(?:set-)?cookie\\{0,2}[\"']?\s{0,8}[:=]\s{0,8}(?:\\{0,2}[\"'])?(?P<cred>[^\r\n\"\\]+)"
 )
 # A DSN or URL with a password: the password runs to the first `@` (it may hold a space, quote or slash).
-_DSN = _Deferred(rb"(?i)\b[a-z][a-z0-9+.-]{0,31}://(?P<user>[^\s:/@\"'<>]*):(?P<cred>[^@\r\n]{1,256}?)@")
+# (also a user without a password: a token as a URL's user, `https://<token>@github.com/…`)
+_DSN = _Deferred(rb"(?i)\b[a-z][a-z0-9+.-]{0,31}://(?P<user>[^\s:/@\"'<>]*)(?::(?P<cred>[^@\r\n]{1,256}?))?@")
 _PORT_OR_PATH = compile_regex(r"^\d{1,5}(?:[/?#\s]|$)|://")
 # `curl -u user:pass`, `mysql -pSECRET`, `sshpass -p SECRET`.
 # `user:pass` or `:pass` after `-u`/`--user`/`-U`/`--proxy-user` (curl; `-u` also attached, `-ubot:X`), `-a`/`--auth` (httpie), `stats auth` (HAProxy);
@@ -1905,25 +1907,33 @@ _PATH_RUN_GATE_PATTERN = rb"/[A-Za-z0-9_~.%+=-]{24}"
 # (`/with/key/<key>`), a token's (`/reset-password/<token>`). A plural names a collection (`/secrets/db-password`,
 # `/keys/<id>`), and a word, a number or a name stays (`/token/refresh`, `/hooks/12345`).
 _NAMED_PATH_GATE = b"<named url path segment>"
-_NAMED_PATH_GATE_PATTERN = rb"(?i)/[A-Za-z0-9_-]{0,32}(?:key|token|secret|pass|password|passwd|pwd|auth|hooks?)/[A-Za-z0-9_~.%+=-]{12}"
+_NAMED_PATH_GATE_PATTERN = (
+    rb"(?i)/[A-Za-z0-9_-]{0,32}(?:key|token|secret|pass|password|passwd|pwd|auth|hooks?)/[A-Za-z0-9_~.%+=-]{12}"
+    rb"|://(?:[A-Za-z0-9-]+\.){0,3}(?:web)?hooks?\.[^\s/]+/[A-Za-z0-9_~.%+=-]"
+)
 _HOOK_SEGMENTS = {"hook", "hooks", "webhook", "webhooks"}
+# A host that serves webhooks (`hooks.<domain>`, `webhook.<domain>`): its path, from the first segment that is not a
+# word, is the hook's secret.
+_HOOK_HOST = _Lazy(rb"(?i)://(?:[^\s/@]{1,256}@)?(?:[A-Za-z0-9-]{1,63}\.){0,3}(?:web)?hooks?\.")
 
 
 def _named_path_spans(data: bytes) -> Iterator[Span]:
     for match in _URL_PATH.finditer(data):
         start, end = _span(match, b"path")
+        hook_host = _HOOK_HOST.compiled.search(data, match.start(), start) is not None
         position = start + 1
         name = ""
         for segment in data[start + 1 : end].split(b"/"):
             value = segment.decode("ascii", "replace")
-            named = name.lower() in _HOOK_SEGMENTS or (
-                key_class(name) is not None and not name.endswith(("s", "S"))
-            )
-            if (
-                named
-                and is_secret_value("weak", value)
-                and not _marked(data, position, position + len(segment))
-            ):
+            if hook_host and value and not is_plain_words(value):
+                if not _marked(data, position, end):
+                    yield position, end, "token", _CONTEXT
+                break
+            hook = name.lower() in _HOOK_SEGMENTS
+            named = key_class(name) is not None and not name.endswith(("s", "S"))
+            # after a hook's segment, anything but a word, a number or a name (`/hooks/12345`, `/hooks/deploy-v2`)
+            secret = _positional_secret(value) if hook else named and is_secret_value("weak", value)
+            if secret and not _marked(data, position, position + len(segment)):
                 yield position, position + len(segment), "token", _CONTEXT
             name = value
             position += len(segment) + 1
@@ -2529,6 +2539,47 @@ def _matches_and_inner(pattern: Any, data: bytes) -> Iterator[Any]:
                 yield from pattern.finditer(data, start, end)
 
 
+# A name that holds a webhook's URL (`alertWebhookUrl`, `webhook_url`, `SLACK_WEBHOOK`, `hook_url`): the URL is a
+# credential by itself (anyone holding it can post), whatever its shape. Its scheme and host stay.
+_WEBHOOK_WORDS = frozenset(("webhook", "webhooks", "hook", "hooks"))
+_URL_WORDS = frozenset(("url", "urls", "uri", "endpoint", "address", "addr", "link", "target"))
+_URL_PARTS = _Lazy(
+    rb"(?i)[a-z][a-z0-9+.-]{0,31}:(?:\\?/){2}(?:(?P<userinfo>[^\s/?#@\"'<>\\]{1,256})@)?[^\s/?#@\"'<>\\]{1,256}"
+    rb"(?P<rest>(?:\\?/|[?#])[^\s\"'<>]*)?"
+)
+
+
+@functools.lru_cache(maxsize=1024)
+def _webhook_name(key: str) -> bool:
+    words = _words(key)
+    flat = "".join(words)
+    hook = bool(_WEBHOOK_WORDS & set(words)) or flat.endswith(("webhook", "webhooks"))
+    return hook and (words[-1] in _WEBHOOK_WORDS | _URL_WORDS or flat.endswith(("webhook", "webhooks")))
+
+
+def _webhook_url_spans(data: bytes, start: int) -> Iterator[Span]:
+    """The userinfo, and the path and query of a URL at `start` (nothing if it is no URL or has no path)."""
+    url = _URL_PARTS.compiled.match(data, start)
+    if url is None:
+        return
+    for part in ("userinfo", "rest"):
+        part_start, part_end = url.span(part)
+        text = data[part_start:part_end]
+        if part_start >= 0 and text.strip(b"/\\") and not _marked(data, part_start, part_end):
+            yield part_start, part_end, "webhook", _CONTEXT
+
+
+def _redacted_webhook(url: str) -> str:
+    """`url` with its userinfo, path and query replaced by markers."""
+    data = url.encode("utf-8", "surrogatepass")
+    parts: list[bytes] = []
+    position = 0
+    for start, end, kind, _ in _webhook_url_spans(data, 0):
+        parts += [data[position:start], f"{MARKER_PREFIX}{kind}]".encode()]
+        position = end
+    return b"".join([*parts, data[position:]]).decode("utf-8", "surrogatepass")
+
+
 def _key_value_spans(pattern: Any, data: bytes, element: bool = False) -> Iterator[Span]:
     """The values the key-name rule `pattern` finds; an `element`'s text (XML) ends at its closing tag."""
     matches = _matches_and_inner(pattern, data) if pattern is _KEY_VALUE else pattern.finditer(data)
@@ -2540,6 +2591,8 @@ def _key_value_spans(pattern: Any, data: bytes, element: bool = False) -> Iterat
         if kind is None and (previous := _PREVIOUS_WORD.search(data, max(0, key_start - 26), key_start)):
             kind = key_class(f"{previous.group(1).decode()}_{key}")  # `recovery codes: X`, `backup code: X`
         if kind is None:
+            if _webhook_name(key):
+                yield from _webhook_url_spans(data, _value_group(match)[0])
             continue
         start, end = _value_group(match)
         bare = b"bare" in _group_index(match.re) and _span(match, b"bare")[0] >= 0
@@ -2835,6 +2888,11 @@ def _tool_secret_spans(data: bytes, present: frozenset[bytes]) -> Iterator[Span]
 
 def _dsn_spans(data: bytes) -> Iterator[Span]:
     for match in _DSN.finditer(data):
+        user_start, user_end = _span(match, b"user")
+        if _token_user(data[user_start:user_end].decode("utf-8", "replace")):
+            yield user_start, user_end, "token", _CONTEXT
+        if _span(match, b"cred")[0] < 0:
+            continue
         value = match.group(b"cred").decode("utf-8", "replace")
         if _PORT_OR_PATH.search(value) or value.startswith(MARKER_PREFIX):
             continue
@@ -2846,6 +2904,14 @@ def _dsn_spans(data: bytes) -> Iterator[Span]:
 
 
 _AT_IN_PASSWORD = compile_regex(rb"[^\s/@:?#\"'<>]{1,128}@")
+
+
+def _token_user(user: str) -> bool:
+    """Whether a URL's user is a token (`https://<token>@github.com/…`, `https://<token>:x-oauth-basic@…`, a Sentry
+    DSN's key): a generated value, or hex of 32 digits or more."""
+    if not 16 <= len(user) <= 256 or user.startswith(MARKER_PREFIX):
+        return False
+    return (len(user) >= 32 and _HEX.match(user) is not None) or looks_generated(user) or _prose_secret(user)
 
 
 def _userinfo_spans(data: bytes) -> Iterator[Span]:
@@ -3597,6 +3663,8 @@ class Redactor:
                 name = self._field_name(str(k), key, kind)
                 # a string, number or null under a name that says nothing of its value stays as it is
                 leaf = type(v) in _JSON_LEAVES and key_class(name) is None
+                if leaf and type(v) is str and ("ook" in name or "OOK" in name) and _webhook_name(name):
+                    v = _redacted_webhook(v)  # `"alertWebhookUrl": "https://…"`: the URL is a credential
                 redacted[k] = v if leaf else self.redact_json(v, name, depth + 1)
             if redacted.get("kind") == "Secret":  # a Kubernetes Secret: every value of its maps is one
                 for field in ("data", "stringData"):
