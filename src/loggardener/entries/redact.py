@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import bisect
 import functools
 import importlib.util
 import itertools
@@ -50,6 +51,7 @@ else:  # pragma: no cover - Python 3.10
 
 MARKER_PREFIX = "[REDACTED:"
 _MARKER = compile_regex(r"\[REDACTED:[a-z0-9-]+\]")
+_MARKER_BYTES = compile_regex(rb"\[REDACTED:[a-z0-9-]+\]")
 _OPTIONS = re2.Options()
 _OPTIONS.max_mem = 64 << 20
 _OPTIONS.log_errors = False
@@ -3275,6 +3277,12 @@ def _merge(spans: list[Span]) -> list[Span]:
     return merged
 
 
+def _in_marker(markers: list[tuple[int, int]], position: int) -> bool:
+    """Whether `position` falls strictly inside one of `markers` (spans in order, none overlapping)."""
+    index = bisect.bisect_right(markers, (position, sys.maxsize)) - 1
+    return index >= 0 and markers[index][0] < position < markers[index][1]
+
+
 def _literal(text: bytes) -> bytes:
     """`text` as an RE2 pattern that matches it literally (non-ASCII characters as themselves)."""
     return re.sub(rb"[^A-Za-z0-9\x80-\xff]", lambda m: b"\\" + m.group(0), text)
@@ -3585,6 +3593,11 @@ class Redactor:
             spans.extend(self._hex_spans(data, depth))
         if plan.public and b"-----BEGIN " in data and (blocks := _public_blocks(data)):
             spans = [s for s in spans if not _in_public_block(s, blocks)]  # certificates, public keys
+        if _MARKER_OPENING in data:
+            # a redacted text redacts to itself: no span starts or ends inside a marker (`-a [REDACTED:password]`
+            # is no `-a user:X`)
+            markers = [m.span() for m in _MARKER_BYTES.finditer(data)]
+            spans = [s for s in spans if not _in_marker(markers, s[0]) and not _in_marker(markers, s[1])]
         return _merge([_on_characters(data, s) for s in spans if not _marked(data, s[0], s[1])])
 
     def _escaped_spans(self, data: bytes, depth: int) -> Iterator[Span]:
