@@ -3,7 +3,7 @@
 Worklogs are committed to git by the scheduled job and issues may be public, so a leak there is permanent:
 everything taken from a log entry passes through `Redactor` at parse time.
 
-Three kinds of rule find secrets, each reporting the byte span to replace with `[REDACTED:<kind>]`:
+Four kinds of rule find secrets, each reporting the byte span to replace with `[REDACTED:<kind>]`:
 
 - formats recognised by their shape: the plugins of detect-secrets (a maintained scanner, loaded from the
   installed package) and our table `secret_formats.toml` (data: one RE2 pattern, keywords and checks per format);
@@ -12,10 +12,15 @@ Three kinds of rule find secrets, each reporting the byte span to replace with `
   (`Authorization: <scheme> …`, `Cookie:`, `Set-Cookie:`), command-line flags (`--password X`) and DSNs
   (`scheme://user:pass@host`, the password may hold a space, a quote or a slash). Weak names (`*key*`,
   `*auth*`, `sid`) need a value of high entropy, so `cache key=users` stays;
-- private key blocks (PEM, PGP, SSH2, PuTTY), from their BEGIN line to their END line.
+- private key blocks (PEM, PGP, SSH2, PuTTY), from their BEGIN line to their END line;
+- the words around a value, in free text and commands: a hex key with no name of its own, judged by the
+  nearest word that names something (`using key <hex>` goes, `commit <hex>` stays: `_bare_hex_spans`), a
+  credential's name after its value (`X is the api key`), a login told in prose (`login as admin with X`), a
+  command's positional credential (`gcloud auth activate-refresh-token X`), a webhook's URL under its name.
 
-Every built-in pattern is compiled with RE2 (google-re2), whose matching time is linear in the text whatever
-the pattern, and runs only when a cheap gate says it can match (`_GatedRules`). Spans that overlap are merged
+Every built-in pattern the text is searched with is compiled with RE2 (google-re2), whose matching time is
+linear in the text whatever the pattern, and runs only when a cheap gate says it can match (`_GatedRules`);
+Python's `re` reads bounded windows around what they found. Spans that overlap are merged
 before the text is rebuilt, so a redacted text redacts to itself. Custom `extra_patterns` (RE2 too) run after,
 on the redacted text.
 """
