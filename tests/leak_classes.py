@@ -91,6 +91,14 @@ class _Gen:
             ):
                 return value
 
+    def lower_digits(self, size: int) -> str:
+        """Lower-case letters and digits, both (a run of letters alone after a password's word in prose is a
+        word to the rules: `password expired`)."""
+        while True:
+            value = self(LOWER + DIGITS, size)
+            if any(c.isdigit() for c in value) and any(c.isalpha() for c in value):
+                return value
+
     def word(self, syllables: int = 2) -> str:
         return "".join(self._random.choice(_SYLLABLES) for _ in range(syllables))
 
@@ -247,7 +255,7 @@ _NAME_AFTER_SHAPES: tuple[Callable[[_Gen], str], ...] = (
     lambda g: g.policy(),
     lambda g: g.hex(32),
     lambda g: g.mixed(ALNUM, 24),
-    lambda g: g(LOWER + DIGITS, 14),
+    lambda g: g.lower_digits(14),
 )
 _NAME_AFTER_KEPT = (
     ("this is the password reset page", "this"),
@@ -329,7 +337,7 @@ _ARGV_LAYOUTS = (
 _ARGV_SHAPES: tuple[Callable[[_Gen], str], ...] = (
     lambda g: g.word_digits(),
     lambda g: g.policy(),
-    lambda g: g(LOWER + DIGITS, 14),
+    lambda g: g.lower_digits(14),
     lambda g: g.word(3),
     lambda g: g.mixed(ALNUM, 12),
 )
@@ -425,7 +433,7 @@ _CLI_LAYOUTS = (
 _CLI_SHAPES: tuple[Callable[[_Gen], str], ...] = (
     lambda g: g.word_digits(),
     lambda g: g.policy(),
-    lambda g: g(LOWER + DIGITS, 14),
+    lambda g: g.lower_digits(14),
     lambda g: g.mixed(ALNUM, 12),
     lambda g: g.hex(40),
     lambda g: "1//0" + g.mixed(URLSAFE, 40),
@@ -647,7 +655,7 @@ _FREE_TEXT_SHAPES: tuple[Callable[[_Gen], str], ...] = (
     lambda g: g.word_digits(),
     lambda g: g.policy(),
     lambda g: g.mixed(ALNUM, 12),
-    lambda g: g(LOWER + DIGITS, 14),
+    lambda g: g.lower_digits(14),
     lambda g: g.hex(32),
 )
 _FREE_TEXT_KEPT = (
