@@ -20,7 +20,8 @@ Four kinds of rule find secrets, each reporting the byte span to replace with `[
 
 Every built-in pattern the text is searched with is compiled with RE2 (google-re2), whose matching time is
 linear in the text whatever the pattern, and runs only when a cheap gate says it can match (`_GatedRules`);
-Python's `re` reads bounded windows around what they found. Spans that overlap are merged
+Python's `re` checks what they found and the bounded windows around it, or scans with a pattern that cannot
+backtrack (a run of one class: `_HEX_KEY_LENGTH`, `_MARKER_BYTES`). Spans that overlap are merged
 before the text is rebuilt, so a redacted text redacts to itself. Custom `extra_patterns` (RE2 too) run after,
 on the redacted text.
 """
@@ -42,7 +43,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from importlib.resources import files
 from pathlib import Path
-from typing import Any, AnyStr, Generic
+from typing import Any
 
 import re2
 
@@ -101,18 +102,6 @@ class _Deferred:
 
     def search(self, data: bytes, position: int = 0) -> Any:
         return self._compiled.search(data, position)
-
-
-class _Lazy(Generic[AnyStr]):
-    """A Python pattern compiled when a text first needs it: a rule for a rare layout then costs a run that never
-    meets one nothing (every run imports this module, and `gardener scan --demo` takes under half a second)."""
-
-    def __init__(self, source: AnyStr) -> None:
-        self.source: AnyStr = source
-
-    @functools.cached_property
-    def compiled(self) -> re.Pattern[AnyStr]:
-        return re.compile(self.source)
 
 
 def _search_set(patterns: Iterable[bytes]) -> Any:
@@ -1629,8 +1618,9 @@ def _named_digest(data: bytes, start: int, run: str) -> bool:
 # - when no word near it names anything, a credential word anywhere on its line makes it a secret.
 # A run of one digit or letter mostly (entropy under 3 bits) is no key.
 _BARE_HEX = _Deferred(rb"(?:^|[\s\"'`(\[{,;|<])(?P<run>(?:0[xX])?[0-9A-Fa-f]{32}[0-9A-Fa-f]*)")
-_HEX_KEY_LENGTH = _Lazy(rb"[0-9A-Fa-f]{32}")  # what `_BARE_HEX` needs, looked for before it is compiled
-_BARE_HEX_END = _Lazy(rb"$|[\s\"'`)\]},;|>!?]|[.:](?:\s|$)")
+# what `_BARE_HEX` needs, looked for before RE2 compiles it (most runs meet no such text)
+_HEX_KEY_LENGTH = compile_regex(rb"[0-9A-Fa-f]{32}")
+_BARE_HEX_END = compile_regex(rb"$|[\s\"'`)\]},;|>!?]|[.:](?:\s|$)")
 # What names a hex id or digest rather than a key. A GCP service account's key is named by a 40-hex id (its
 # secret is a JSON file holding a PEM key, never hex): `Service account key <id> does not exist`.
 _HEX_ID_WORDS = frozenset(
@@ -1644,11 +1634,11 @@ _HEX_ID_WORDS = frozenset(
         *("version", "release", "snapshot", "checkpoint", "message", "event", "deployment", "cache"),
     )
 )
-_SERVICE_ACCOUNT_KEY = _Lazy(rb"(?i)\bservice[ _-]?account[ _-]?key[\"']?[ \t]{1,4}[\"']?$")
+_SERVICE_ACCOUNT_KEY = compile_regex(rb"(?i)\bservice[ _-]?account[ _-]?key[\"']?[ \t]{1,4}[\"']?$")
 # Credential words that `key_class` leaves alone as single words.
 _HEX_CREDENTIAL_WORDS = frozenset(("api", "keys", "signing", "login", "logon", "signin"))
 _HEX_TOKEN_STRIP = "\"'`()[]{}<>,;:=.!?"
-_QUOTED_NAME_BEFORE = _Lazy(rb"(?:[\"']\s{0,4}[:=]|[A-Za-z0-9_\]-]=)\s{0,4}\\{0,2}[\"']?$")
+_QUOTED_NAME_BEFORE = compile_regex(rb"(?:[\"']\s{0,4}[:=]|[A-Za-z0-9_\]-]=)\s{0,4}\\{0,2}[\"']?$")
 
 
 @functools.lru_cache(maxsize=4096)
@@ -1678,7 +1668,7 @@ def _hex_word(token: str) -> str | None:
     return None
 
 
-_LINE_WORD = re.compile(r"[^\s/.=:]+")
+_LINE_WORD = compile_regex(r"[^\s/.=:]+")
 
 
 def _line_names_credential(line: bytes) -> bool:
@@ -1708,13 +1698,11 @@ def _bare_hex_spans(data: bytes) -> Iterator[Span]:
     while (match := _BARE_HEX.search(data, position)) is not None:
         start, end = _span(match, b"run")
         position = end
-        if not _BARE_HEX_END.compiled.match(data, end):
+        if not _BARE_HEX_END.match(data, end):
             continue  # part of a name, a path or a host (`3f9a….json`, `<hex>-dot-app.appspot.com`)
         run = data[start:end].decode("ascii")
         digits = run[2:] if run[:2] in ("0x", "0X") else run
-        if entropy(digits.lower()) < 3.0 or _QUOTED_NAME_BEFORE.compiled.search(
-            data, max(0, start - 8), start
-        ):
+        if entropy(digits.lower()) < 3.0 or _QUOTED_NAME_BEFORE.search(data, max(0, start - 8), start):
             continue
         said, line = _hex_context(data, start, end)
         if said == "credential" or (said is None and _line_names_credential(line)):
@@ -1727,7 +1715,7 @@ def _hex_context(data: bytes, start: int, end: int) -> tuple[str | None, bytes]:
     line_start = data.rfind(b"\n", max(0, start - 160), start) + 1 or max(0, start - 160)
     line_end = data.find(b"\n", end, end + 160)
     line_end = min(len(data), end + 160) if line_end < 0 else line_end
-    if _SERVICE_ACCOUNT_KEY.compiled.search(data, line_start, start):
+    if _SERVICE_ACCOUNT_KEY.search(data, line_start, start):
         return "id", b""
     before = data[line_start:start].decode("utf-8", "replace").split()[-4:]
     after = data[end:line_end].decode("utf-8", "replace").split()[:3]
@@ -1921,13 +1909,13 @@ _NAMED_PATH_GATE_PATTERN = (
 _HOOK_SEGMENTS = {"hook", "hooks", "webhook", "webhooks"}
 # A host that serves webhooks (`hooks.<domain>`, `webhook.<domain>`): its path, from the first segment that is not a
 # word, is the hook's secret.
-_HOOK_HOST = _Lazy(rb"(?i)://(?:[^\s/@]{1,256}@)?(?:[A-Za-z0-9-]{1,63}\.){0,3}(?:web)?hooks?\.")
+_HOOK_HOST = compile_regex(rb"(?i)://(?:[^\s/@]{1,256}@)?(?:[A-Za-z0-9-]{1,63}\.){0,3}(?:web)?hooks?\.")
 
 
 def _named_path_spans(data: bytes) -> Iterator[Span]:
     for match in _URL_PATH.finditer(data):
         start, end = _span(match, b"path")
-        hook_host = _HOOK_HOST.compiled.search(data, match.start(), start) is not None
+        hook_host = _HOOK_HOST.search(data, match.start(), start) is not None
         position = start + 1
         name = ""
         for segment in data[start + 1 : end].split(b"/"):
@@ -1994,10 +1982,10 @@ _CLAUSE_WORDS = frozenset(
         *("was", "is", "were", "has", "had", "will", "would", "should", "again", "too", "now", "then"),
     )
 )
-_LOOK_BACK_TOKEN = re.compile(rb"\(|[^\s(]+")
-_NEXT_WORD = re.compile(rb"[ \t]{0,4}(?:\)|([A-Za-z]+)|[^\sA-Za-z]|$)")
-_FILE_LINE = _Lazy(r"[\w.-]+\.\w+:\d+")
-_ERROR_CODE = _Lazy(r"[A-Z]{1,6}[-_]?\d{1,6}")  # `E401 - token expired`, `ORA-28000 (password)`
+_LOOK_BACK_TOKEN = compile_regex(rb"\(|[^\s(]+")
+_NEXT_WORD = compile_regex(rb"[ \t]{0,4}(?:\)|([A-Za-z]+)|[^\sA-Za-z]|$)")
+_FILE_LINE = compile_regex(r"[\w.-]+\.\w+:\d+")
+_ERROR_CODE = compile_regex(r"[A-Z]{1,6}[-_]?\d{1,6}")  # `E401 - token expired`, `ORA-28000 (password)`
 
 
 def _value_before_name(data: bytes, name_start: int, name_end: int) -> tuple[int, int] | None:
@@ -2053,8 +2041,8 @@ def _value_before_name(data: bytes, name_start: int, name_end: int) -> tuple[int
         return None  # quoted parts (`'app'@'10.0.0.2'`): a structure, not one value
     if not quoted and (
         "/" in text
-        or _FILE_LINE.compiled.fullmatch(text)
-        or _ERROR_CODE.compiled.fullmatch(text)
+        or _FILE_LINE.fullmatch(text)
+        or _ERROR_CODE.fullmatch(text)
         or _WORDS_AND_NUMBERS.fullmatch(text)  # `us-east-1 (credentials)`
         or _QUALIFIED.fullmatch(text)  # `config.yaml (secrets)`, `app.settings.prod - api key`
         or _camel_words(text)  # `RateLimiter2 (token)`
@@ -2157,7 +2145,7 @@ def _phrase_spans(data: bytes) -> Iterator[Span]:
                 and not tail[: raw.start()].strip(b" \t:=")
                 and _PAIR_USER.match(stripped)
                 and stripped.lower() not in _FIELD_NAMES
-                and (following := _NEXT_TOKEN.compiled.match(tail, raw.end())) is not None
+                and (following := _NEXT_TOKEN.match(tail, raw.end())) is not None
                 and _positional_secret(following.group(1).decode("utf-8", "replace"))
             ):
                 yield base + following.start(1), base + following.end(1), "password", _CONTEXT
@@ -2192,7 +2180,7 @@ def _phrase_spans(data: bytes) -> Iterator[Span]:
 
 
 # A name of words joined by `-`, `_` or `.`, each with at most a short number (`my-app-secret-v2`, `db_creds_2`).
-_SLUG = _Lazy(r"[A-Za-z]{1,20}\d{0,4}(?:[-_.][A-Za-z]{0,20}\d{0,4})+")
+_SLUG = compile_regex(r"[A-Za-z]{1,20}\d{0,4}(?:[-_.][A-Za-z]{0,20}\d{0,4})+")
 
 
 def _quoted_value(tail: bytes, start: int, password: bool) -> tuple[int, int] | None:
@@ -2206,7 +2194,7 @@ def _quoted_value(tail: bytes, start: int, password: bool) -> tuple[int, int] | 
     if not text or _placeholder(text) or text.startswith(MARKER_PREFIX):
         return None
     spaced = password and " " in text.strip()
-    generated = " " not in text and not _SLUG.compiled.fullmatch(text) and is_secret_value("token", text)
+    generated = " " not in text and not _SLUG.fullmatch(text) and is_secret_value("token", text)
     return (start + 1, close) if spaced or generated else None
 
 
@@ -2227,7 +2215,7 @@ def _resource_name(word: str, value: str) -> bool:
     return word.lower() in ("secret", "secrets", "token", "tokens") and _object_name(value)
 
 
-_NEXT_TOKEN = _Lazy(rb"[ \t]{1,4}([^\s\"'`,;()\[\]{}<>]{4,128})")
+_NEXT_TOKEN = compile_regex(rb"[ \t]{1,4}([^\s\"'`,;()\[\]{}<>]{4,128})")
 _SPACED_PAIR = compile_regex(rb"[ \t]{1,4}/[ \t]{1,4}([^\s\"'`,;()\[\]]{4,128})")
 
 
@@ -2456,18 +2444,18 @@ def _connection_string_end(data: bytes, key_start: int, end: int) -> int:
 
 # A shell's assignment of a variable, in a command line: `export NAME=`, `env NAME=`, Windows' `set NAME=`,
 # `docker run -e NAME=`, `--build-arg NAME=`, `kubectl … --from-literal=NAME=`, `helm --set NAME=`.
-_SHELL_ASSIGNMENT = _Lazy(
+_SHELL_ASSIGNMENT = compile_regex(
     rb"(?:^|[\s\"'`;&|(])(?:export|env|set|setx|declare[ \t]{1,4}-x|ENV|ARG|-e|--env|--build-arg|--set|--set-string|-var)"
     rb"[ \t=]{1,8}[\"']?$|--from-literal=$"
 )
 # Windows' `set NAME=X Y`, a command of its own (at a line's start, after `&`, `(`, `|`, `>` or `cmd /c`): to the
 # line's end. SQL's `UPDATE t SET password = ?` is no such command.
-_SET_COMMAND = _Lazy(rb"(?im)(?:^|[\r\n&(|>]|/[ck])[ \t]{0,8}set[ \t]{1,8}$")
-_COMMAND_END = _Lazy(rb"[ \t]*(?:[&|]|\r?\n|$)")
-_COMMAND_AFTER = _Lazy(rb"[;&|<>`]|[ \t](?:[./$~-]|[A-Za-z_][\w.-]{0,64}=)")
+_SET_COMMAND = compile_regex(rb"(?im)(?:^|[\r\n&(|>]|/[ck])[ \t]{0,8}set[ \t]{1,8}$")
+_COMMAND_END = compile_regex(rb"[ \t]*(?:[&|]|\r?\n|$)")
+_COMMAND_AFTER = compile_regex(rb"[;&|<>`]|[ \t](?:[./$~-]|[A-Za-z_][\w.-]{0,64}=)")
 # A quoted argument or list item that is an assignment (`-e "DB_PASSWORD=X Y"`, `["env", "PASSWORD=X Y"]`, also
 # JSON-escaped); not a JSON string's value (`"message": "password=X refused"`), where the value ends as usual.
-_ARGUMENT_QUOTE = _Lazy(rb"(?:^|[,\[(=][ \t]{0,4}|(?<=[^:\s])[ \t]{1,4})(\\?[\"'])$")
+_ARGUMENT_QUOTE = compile_regex(rb"(?:^|[,\[(=][ \t]{0,4}|(?<=[^:\s])[ \t]{1,4})(\\?[\"'])$")
 
 
 def _argument_end(data: bytes, key_start: int, end: int) -> int:
@@ -2475,15 +2463,15 @@ def _argument_end(data: bytes, key_start: int, end: int) -> int:
     assignment opens, or at the end of a Windows `set` command."""
     line_end = data.find(b"\n", end, end + 256)
     line_end = min(len(data), end + 256) if line_end < 0 else line_end
-    opening = _ARGUMENT_QUOTE.compiled.search(data, max(0, key_start - 8), key_start)
+    opening = _ARGUMENT_QUOTE.search(data, max(0, key_start - 8), key_start)
     if opening is not None:
         close = data.find(opening.group(1), end, line_end)
-        if close > end and not _COMMAND_AFTER.compiled.search(data, end, close):
+        if close > end and not _COMMAND_AFTER.search(data, end, close):
             return close
         return end  # `"PASSWORD=X ./run.sh"`: a command follows the assignment
     line_start = data.rfind(b"\n", max(0, key_start - 256), key_start) + 1 or max(0, key_start - 256)
-    if _SET_COMMAND.compiled.search(data, line_start, key_start):
-        finish = _COMMAND_END.compiled.search(data, end, line_end + 1)
+    if _SET_COMMAND.search(data, line_start, key_start):
+        finish = _COMMAND_END.search(data, end, line_end + 1)
         return finish.start() if finish is not None else end
     return end
 
@@ -2507,7 +2495,7 @@ _MORE_WORDS = compile_regex(
     rb"(?:(?:[ \t][a-z]{2,24}(?![\w.-])){2,23}(?:[ \t]\d{1,6})?|(?:[ \t][a-z]{2,24}(?![\w.-])){0,1}[ \t]\d{1,6})"
     + _WORDS_END
 )
-_MORE_TITLE_WORDS = _Lazy(
+_MORE_TITLE_WORDS = compile_regex(
     rb"(?:(?:[ \t][A-Z][a-z]{1,23}(?![\w.-])){2,23}(?:[ \t]\d{1,6})?|(?:[ \t][A-Z][a-z]{1,23}(?![\w.-])){0,1}[ \t]\d{1,6})"
     + _WORDS_END
 )
@@ -2520,7 +2508,7 @@ def _more_words_end(data: bytes, start: int, end: int, kind: str) -> int:
     are of its kind (lower-case words after a password's word, codes of the same shape and with digits after a code)."""
     value = data[start:end]
     if kind == "password" and value.isalpha() and (value.islower() or value.istitle()):
-        more = (_MORE_WORDS if value.islower() else _MORE_TITLE_WORDS.compiled).match(data, end)
+        more = (_MORE_WORDS if value.islower() else _MORE_TITLE_WORDS).match(data, end)
         return more.end() if more is not None else end
     more = _MORE_TOKENS.match(data, end) if kind == "pin" else None
     shape = _TOKEN_SHAPE.sub(b"x", value)
@@ -2550,7 +2538,7 @@ def _matches_and_inner(pattern: Any, data: bytes) -> Iterator[Any]:
 # credential by itself (anyone holding it can post), whatever its shape. Its scheme and host stay.
 _WEBHOOK_WORDS = frozenset(("webhook", "webhooks", "hook", "hooks"))
 _URL_WORDS = frozenset(("url", "urls", "uri", "endpoint", "address", "addr", "link", "target"))
-_URL_PARTS = _Lazy(
+_URL_PARTS = compile_regex(
     rb"(?i)[a-z][a-z0-9+.-]{0,31}:(?:\\?/){2}(?:(?P<userinfo>[^\s/?#@\"'<>\\]{1,256})@)?[^\s/?#@\"'<>\\]{1,256}"
     rb"(?P<rest>(?:\\?/|[?#])[^\s\"'<>]*)?"
 )
@@ -2566,7 +2554,7 @@ def _webhook_name(key: str) -> bool:
 
 def _webhook_url_spans(data: bytes, start: int) -> Iterator[Span]:
     """The userinfo, and the path and query of a URL at `start` (nothing if it is no URL or has no path)."""
-    url = _URL_PARTS.compiled.match(data, start)
+    url = _URL_PARTS.match(data, start)
     if url is None:
         return
     for part in ("userinfo", "rest"):
@@ -2603,11 +2591,7 @@ def _key_value_spans(pattern: Any, data: bytes, element: bool = False) -> Iterat
             continue
         start, end = _value_group(match)
         bare = b"bare" in _group_index(match.re) and _span(match, b"bare")[0] >= 0
-        if (
-            kind == "token"
-            and bare
-            and _SHELL_ASSIGNMENT.compiled.search(data, max(0, key_start - 24), key_start)
-        ):
+        if kind == "token" and bare and _SHELL_ASSIGNMENT.search(data, max(0, key_start - 24), key_start):
             kind = "password"  # `export API_TOKEN=X`: the value written in a command is the token, whatever it is
         if bare and _KIND_NOUN.fullmatch(data, start, end) and _QUOTED_NAME_NEXT.match(data, end):
             continue
@@ -2888,7 +2872,7 @@ def _tool_secret_spans(data: bytes, present: frozenset[bytes]) -> Iterator[Span]
             if (
                 _UUID.match(value)
                 or generated
-                or (_AUTH_COMMAND_WORD.compiled.search(data, line_start, start) and _positional_secret(value))
+                or (_AUTH_COMMAND_WORD.search(data, line_start, start) and _positional_secret(value))
             ):
                 yield start, end, "token", _CONTEXT
 
@@ -2956,9 +2940,9 @@ _CREDENTIAL_COMMAND = _Deferred(
     rb"|secret|api-?key)|vault[ \t]{1,8}(?:login|auth)|openssl[ \t]{1,8}passwd|mkpasswd)"
     rb"(?P<args>(?:[ \t]{1,8}[^\s\"'|;&<>`]+){1,6})"
 )
-_COMMAND_ARGUMENT = re.compile(rb"[^\s]+")
+_COMMAND_ARGUMENT = compile_regex(rb"[^\s]+")
 # Words that make `-t` a token's flag: an authentication command (`doctl auth init -t X`, `… login -t X`).
-_AUTH_COMMAND_WORD = _Lazy(rb"(?i)(?:^|[\s\"'`])(?:auth|login|authenticate|token)(?:[\s\"'`]|$)")
+_AUTH_COMMAND_WORD = compile_regex(rb"(?i)(?:^|[\s\"'`])(?:auth|login|authenticate|token)(?:[\s\"'`]|$)")
 
 
 def _positional_secret(value: str) -> bool:
@@ -3050,13 +3034,13 @@ _LOGIN = _Deferred(
 _LOGIN_LONGEST = 128
 # Authentication methods, protocols and key types, with a version or a variant (`OAuth2`, `LDAPv3`, `TLS1.3`,
 # `SCRAM-SHA-256`, `Kerberos5`, `x509`, `ed25519`).
-_AUTH_METHOD = _Lazy(
+_AUTH_METHOD = compile_regex(
     r"(?i)(?:o?auth|saml|sso|ldaps?|kerberos|krb|ntlm|mfa|2fa|totp|hotp|otp|jwt|oidc|openid|x\.?509|pkcs|webauthn|fido"
     r"|u2f|passkeys?|m?tls|ssl|ssh|gssapi|scram|cram|digest|plain|xoauth|sasl|spnego|radius|tacacs|pam|iam|adfs"
     r"|okta|aad|https?|basic|bearer|hmac|sha|md5|rsa|dsa|ecdsa|ed25519|aes|pgp|gpg|yubikey|smartcard|piv|cac)"
     r"(?:[-_./]?v?\d[\w.-]*|[-_][\w.-]*)?"
 )
-_HOST_NAME = _Lazy(r"(?:[A-Za-z0-9-]{1,63}\.)+[A-Za-z]{2,24}")
+_HOST_NAME = compile_regex(r"(?:[A-Za-z0-9-]{1,63}\.)+[A-Za-z]{2,24}")
 
 
 def _login_spans(data: bytes) -> Iterator[Span]:
@@ -3069,8 +3053,8 @@ def _login_spans(data: bytes) -> Iterator[Span]:
         if (
             len(value) <= _LOGIN_LONGEST
             and _positional_secret(value)
-            and not _AUTH_METHOD.compiled.fullmatch(value)
-            and not _HOST_NAME.compiled.fullmatch(value)
+            and not _AUTH_METHOD.fullmatch(value)
+            and not _HOST_NAME.fullmatch(value)
             and not _camel_words(value)
         ):
             yield start, start + len(value.encode()), "password", _CONTEXT
@@ -3484,7 +3468,7 @@ class Redactor:
         if plan.run:
             spans.extend(_run_spans(data))
         if (plan.bare_hex or (plan.run and (b"api" in data or b"API" in data or b"Api" in data))) and (
-            _HEX_KEY_LENGTH.compiled.search(data)
+            _HEX_KEY_LENGTH.search(data)
         ):
             spans.extend(_bare_hex_spans(data))
         if plan.short_run:
