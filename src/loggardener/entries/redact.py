@@ -14,14 +14,14 @@ Four kinds of rule find secrets, each reporting the byte span to replace with `[
   `*auth*`, `sid`) need a value of high entropy, so `cache key=users` stays;
 - private key blocks (PEM, PGP, SSH2, PuTTY), from their BEGIN line to their END line;
 - the words around a value, in free text and commands: a hex key with no name of its own, judged by the
-  nearest word that names something (`using key <hex>` goes, `commit <hex>` stays: `_bare_hex_spans`), a
+  nearest word that names something (`using key <hex>` goes, `commit <hex>` stays: `_bare_hex_span`), a
   credential's name after its value (`X is the api key`), a login told in prose (`login as admin with X`), a
   command's positional credential (`gcloud auth activate-refresh-token X`), a webhook's URL under its name.
 
 Every built-in pattern the text is searched with is compiled with RE2 (google-re2), whose matching time is
 linear in the text whatever the pattern, and runs only when a cheap gate says it can match (`_GatedRules`);
 Python's `re` checks what they found and the bounded windows around it, or scans with a pattern that cannot
-backtrack (a run of one class: `_HEX_KEY_LENGTH`, `_MARKER_BYTES`). Spans that overlap are merged
+backtrack (a run of one class: `_MARKER_BYTES`). Spans that overlap are merged
 before the text is rebuilt, so a redacted text redacts to itself. Custom `extra_patterns` (RE2 too) run after,
 on the redacted text.
 """
@@ -1392,7 +1392,7 @@ def looks_generated(run: str) -> bool:
     digests), UUIDs, dotted names, words and paths stay.
     """
     run = run.strip(".,;:")[:256]  # the start of a long run tells enough (and keeps the checks linear)
-    # `0x…` then hex: a hash or an address (or a key, by the words around it: `_bare_hex_spans`)
+    # `0x…` then hex: a hash or an address (or a key, by the words around it: `_bare_hex_span`)
     hex_digits = run[2:] if run.startswith(("0x", "0X")) else run
     if len(run) < 20 or run.startswith(("/", "~", "%2F", "%2f")) or _HEX_DIGITS.fullmatch(hex_digits):
         return False  # (hex alone, read below, holds no candidate part and no vendor prefix)
@@ -1616,10 +1616,12 @@ def _named_digest(data: bytes, start: int, run: str) -> bool:
 #   makes it a secret, an id's or a digest's name (`commit`, `sha`, `trace`, `request id`, `etag`, `md5`,
 #   `fingerprint`, `key id`, …) keeps it;
 # - when no word near it names anything, a credential word anywhere on its line makes it a secret.
-# A run of one digit or letter mostly (entropy under 3 bits) is no key.
-_BARE_HEX = _Deferred(rb"(?:^|[\s\"'`(\[{,;|<])(?P<run>(?:0[xX])?[0-9A-Fa-f]{32}[0-9A-Fa-f]*)")
-# what `_BARE_HEX` needs, looked for before RE2 compiles it (most runs meet no such text)
-_HEX_KEY_LENGTH = compile_regex(rb"[0-9A-Fa-f]{32}")
+# A run of one digit or letter mostly (entropy under 3 bits) is no key. Such a run is one of `_RUN`'s, judged
+# where `_run_spans` finds it (`looks_generated` passes hex over).
+_HEX_KEY = compile_regex(r"(?:0[xX])?[0-9A-Fa-f]{32,}")
+# what stands right before and after a bare run (not a name, a path or a host: `3f9a….json`, `/keys/3f9a…`,
+# `<hex>-dot-app.appspot.com`)
+_BARE_HEX_BEFORE = frozenset(b" \t\r\n\"'`([{,;|<")
 _BARE_HEX_END = compile_regex(rb"$|[\s\"'`)\]},;|>!?]|[.:](?:\s|$)")
 # What names a hex id or digest rather than a key. A GCP service account's key is named by a 40-hex id (its
 # secret is a JSON file holding a PEM key, never hex): `Service account key <id> does not exist`.
@@ -1693,20 +1695,21 @@ def _hex_near(before: list[str], after: list[str]) -> str | None:
     return None
 
 
-def _bare_hex_spans(data: bytes) -> Iterator[Span]:
-    position = 0
-    while (match := _BARE_HEX.search(data, position)) is not None:
-        start, end = _span(match, b"run")
-        position = end
-        if not _BARE_HEX_END.match(data, end):
-            continue  # part of a name, a path or a host (`3f9a….json`, `<hex>-dot-app.appspot.com`)
-        run = data[start:end].decode("ascii")
-        digits = run[2:] if run[:2] in ("0x", "0X") else run
-        if entropy(digits.lower()) < 3.0 or _QUOTED_NAME_BEFORE.search(data, max(0, start - 8), start):
-            continue
-        said, line = _hex_context(data, start, end)
-        if said == "credential" or (said is None and _line_names_credential(line)):
-            yield start, end, "secret", _CONTEXT
+def _bare_hex_span(data: bytes, start: int, run: str, words: bool) -> Span | None:
+    """The span of the run at `start` if it is a hex key (`words`: the text may hold a word of `_hex_word`)."""
+    key = run.rstrip(".,;:")
+    end = start + len(key)
+    if len(key) < 32 or not _HEX_KEY.fullmatch(key) or (start and data[start - 1] not in _BARE_HEX_BEFORE):
+        return None
+    if not _BARE_HEX_END.match(data, end) or not (words or b"api" in data.lower()):
+        return None
+    digits = key[2:] if key[:2] in ("0x", "0X") else key
+    if entropy(digits.lower()) < 3.0 or _QUOTED_NAME_BEFORE.search(data, max(0, start - 8), start):
+        return None
+    said, line = _hex_context(data, start, end)
+    if said == "credential" or (said is None and _line_names_credential(line)):
+        return start, end, "secret", _CONTEXT
+    return None
 
 
 def _hex_context(data: bytes, start: int, end: int) -> tuple[str | None, bytes]:
@@ -1824,7 +1827,8 @@ def _in_public_block(span: Span, blocks: list[tuple[int, int]]) -> bool:
     return shape and any(begin <= start and end <= block_end for begin, block_end in blocks)
 
 
-def _run_spans(data: bytes) -> Iterator[Span]:
+def _run_spans(data: bytes, words: bool) -> Iterator[Span]:
+    """Random runs, and hex keys (`_bare_hex_span`) when `words` says the text may hold a credential word."""
     position = 0
     # a run is 20 characters or more: fewer left cannot hold one (most texts end within a run's length of one)
     while len(data) - position >= _RUN_LENGTH and (match := _RUN.search(data, position)) is not None:
@@ -1845,6 +1849,8 @@ def _run_spans(data: bytes) -> Iterator[Span]:
         ):
             stripped = run.rstrip(".,;:")
             yield start, start + len(stripped), "secret", _RANDOM
+        elif len(run) >= 32 and (hex_key := _bare_hex_span(data, start, run, words)) is not None:
+            yield hex_key
 
 
 def _slash_run_spans(data: bytes) -> Iterator[Span]:
@@ -3417,11 +3423,9 @@ class _Plan:
         self.login = not present.isdisjoint(_LOGIN_GATES)
         self.user_pass = b"pass" in present
         self.credential_command = not present.isdisjoint(_CREDENTIAL_COMMAND_GATES)
-        # a run (a hex run of 32 digits is one), and a credential word of `_hex_word` (`api` is the one no gate
-        # holds: `Redactor.spans` looks for it)
-        self.bare_hex = self.run and (
-            self.key_hint or not present.isdisjoint((b"login", b"logon", b"signin"))
-        )
+        # a credential word of `_hex_word`, a hex key's context (`api` is the one no gate holds: `_bare_hex_span`
+        # looks for it when it meets a hex run)
+        self.hex_words = self.key_hint or not present.isdisjoint((b"login", b"logon", b"signin"))
         self.k8s = b"secret" in present
         self.escaped = not present.isdisjoint((b"%", b"\\u", b"\\x", b"&", b":\\/\\/"))
         self.hex = not present.isdisjoint(_HEX_GATES)
@@ -3466,11 +3470,7 @@ class Redactor:
         if plan.private_key:
             spans.extend(_private_key_spans(data))
         if plan.run:
-            spans.extend(_run_spans(data))
-        if (plan.bare_hex or (plan.run and (b"api" in data or b"API" in data or b"Api" in data))) and (
-            _HEX_KEY_LENGTH.search(data)
-        ):
-            spans.extend(_bare_hex_spans(data))
+            spans.extend(_run_spans(data, plan.hex_words))
         if plan.short_run:
             spans.extend(_short_run_spans(data))
         if plan.slash_run:
@@ -3582,7 +3582,7 @@ class Redactor:
             spans.extend(self._hex_spans(data, depth))
         if plan.public and b"-----BEGIN " in data and (blocks := _public_blocks(data)):
             spans = [s for s in spans if not _in_public_block(s, blocks)]  # certificates, public keys
-        if _MARKER_OPENING in data:
+        if spans and _MARKER_OPENING in data:
             # a redacted text redacts to itself: no span starts or ends inside a marker (`-a [REDACTED:password]`
             # is no `-a user:X`)
             markers = [m.span() for m in _MARKER_BYTES.finditer(data)]
