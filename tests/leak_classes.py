@@ -10,11 +10,12 @@ digests, key ids), words after a credential's name, auth mechanisms, plain URLs.
 
 from __future__ import annotations
 
-import random
 import string
 import sys
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+
+from secret_corpus import RandomText
 
 UPPER = string.ascii_uppercase
 LOWER = string.ascii_lowercase
@@ -67,28 +68,12 @@ class Kept:
     value: str
 
 
-class _Gen:
-    def __init__(self, seed: int) -> None:
-        self._random = random.Random(seed)
-
-    def __call__(self, alphabet: str, size: int) -> str:
-        return "".join(self._random.choice(alphabet) for _ in range(size))
-
+class _Gen(RandomText):
     def hex(self, size: int) -> str:
         """Hex with letters and digits both (a run of one kind only is no key)."""
         while True:
             value = self(HEX, size)
             if sum(c.isdigit() for c in value) >= size // 4 and sum(c.isalpha() for c in value) >= size // 4:
-                return value
-
-    def mixed(self, alphabet: str, size: int) -> str:
-        while True:
-            value = self(alphabet, size)
-            if (
-                any(c.isupper() for c in value)
-                and any(c.islower() for c in value)
-                and any(c.isdigit() for c in value)
-            ):
                 return value
 
     def lower_digits(self, size: int) -> str:

@@ -33,7 +33,9 @@ class Case:
     """Whether the secret is recognisable on its own (then it is also planted bare in a query string)."""
 
 
-class _Gen:
+class RandomText:
+    """Random text from a seed, in the shapes generated credentials take."""
+
     def __init__(self, seed: int) -> None:
         self._random = random.Random(seed)
 
@@ -55,12 +57,12 @@ class _Gen:
         return self.mixed(B64, size)
 
 
-def _pem(gen: _Gen, label: str, lines: int = 6) -> tuple[str, str]:
+def _pem(gen: RandomText, label: str, lines: int = 6) -> tuple[str, str]:
     body = "\n".join(gen.b64line(64) for _ in range(lines))
     return body, f"-----BEGIN {label}-----\n{body}\n-----END {label}-----"
 
 
-def _jwt(gen: _Gen) -> str:
+def _jwt(gen: RandomText) -> str:
     def part(value: dict[str, object]) -> str:
         return base64.urlsafe_b64encode(json.dumps(value).encode()).rstrip(b"=").decode()
 
@@ -124,7 +126,7 @@ _CONTEXT = {
 
 
 def cases(seed: int = 20261121) -> list[Case]:
-    g = _Gen(seed)
+    g = RandomText(seed)
     out: list[Case] = []
 
     def add(name: str, secret: str, text: str, key: str | None = None) -> None:
