@@ -10,19 +10,12 @@ digests, key ids), words after a credential's name, auth mechanisms, plain URLs.
 
 from __future__ import annotations
 
-import string
 import sys
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from secret_corpus import RandomText
+from secret_corpus import ALNUM, DIGITS, HEX, LOWER, UPPER, URLSAFE, RandomText
 
-UPPER = string.ascii_uppercase
-LOWER = string.ascii_lowercase
-DIGITS = string.digits
-ALNUM = UPPER + LOWER + DIGITS
-HEX = "0123456789abcdef"
-URLSAFE = ALNUM + "-_"
 SYMBOLS = "!#$%*?^~&"
 # Syllables of made-up words: a passphrase's words that no layout's own words can be mistaken for.
 _SYLLABLES = (
@@ -114,6 +107,18 @@ def _fill(template: str, **values: str) -> str:
     return template
 
 
+def _leaks(
+    group: str, layouts: Iterable[str], shapes: Iterable[Callable[[_Gen], str]], g: _Gen
+) -> list[Leak]:
+    """Every layout of `group` with a secret of every shape, each drawn anew, layout by layout."""
+    return [
+        Leak(group, layout, secret, layout.replace("{s}", secret))
+        for layout in layouts
+        for shape in shapes
+        for secret in [shape(g)]
+    ]
+
+
 # ---------------------------------------------------------------------------------------------------------
 # 1. Hex keys with no name right before them: a credential word elsewhere in the line says what they are.
 
@@ -190,12 +195,7 @@ _HEX_KEPT = (
 
 
 def _hex_cases(g: _Gen) -> tuple[list[Leak], list[Kept]]:
-    leaks = [
-        Leak("bare-hex", layout, secret, layout.replace("{s}", secret))
-        for layout in _HEX_LAYOUTS
-        for shape in _HEX_SHAPES
-        for secret in [shape(g)]
-    ]
+    leaks = _leaks("bare-hex", _HEX_LAYOUTS, _HEX_SHAPES, g)
     kept = []
     for layout in _HEX_KEPT:
         h32, h40, h64 = g.hex(32), g.hex(40), g.hex(64)
@@ -262,12 +262,7 @@ _NAME_AFTER_KEPT = (
 
 
 def _name_after_cases(g: _Gen) -> tuple[list[Leak], list[Kept]]:
-    leaks = [
-        Leak("name-after", layout, secret, layout.replace("{s}", secret))
-        for layout in _NAME_AFTER_LAYOUTS
-        for shape in _NAME_AFTER_SHAPES
-        for secret in [shape(g)]
-    ]
+    leaks = _leaks("name-after", _NAME_AFTER_LAYOUTS, _NAME_AFTER_SHAPES, g)
     return leaks, [Kept("name-after", text, value) for text, value in _NAME_AFTER_KEPT]
 
 
@@ -334,18 +329,8 @@ _SPACED_KEPT = (
 
 
 def _spaced_cases(g: _Gen) -> tuple[list[Leak], list[Kept]]:
-    leaks = [
-        Leak("spaced-password", layout, secret, layout.replace("{s}", secret))
-        for layout in _SPACED_LAYOUTS
-        for shape in _SPACED_SHAPES
-        for secret in [shape(g)]
-    ]
-    leaks += [
-        Leak("spaced-password", layout, secret, layout.replace("{s}", secret))
-        for layout in _ARGV_LAYOUTS
-        for shape in _ARGV_SHAPES
-        for secret in [shape(g)]
-    ]
+    leaks = _leaks("spaced-password", _SPACED_LAYOUTS, _SPACED_SHAPES, g)
+    leaks += _leaks("spaced-password", _ARGV_LAYOUTS, _ARGV_SHAPES, g)
     return leaks, [Kept("spaced-password", text, value) for text, value in _SPACED_KEPT]
 
 
@@ -449,12 +434,7 @@ _CLI_KEPT = (
 
 
 def _cli_cases(g: _Gen) -> tuple[list[Leak], list[Kept]]:
-    leaks = [
-        Leak("cli-argument", layout, secret, layout.replace("{s}", secret))
-        for layout in _CLI_LAYOUTS
-        for shape in _CLI_SHAPES
-        for secret in [shape(g)]
-    ]
+    leaks = _leaks("cli-argument", _CLI_LAYOUTS, _CLI_SHAPES, g)
     return leaks, [Kept("cli-argument", text, value) for text, value in _CLI_KEPT]
 
 
@@ -667,12 +647,7 @@ _FREE_TEXT_KEPT = (
 
 
 def _free_text_cases(g: _Gen) -> tuple[list[Leak], list[Kept]]:
-    leaks = [
-        Leak("free-text", layout, secret, layout.replace("{s}", secret))
-        for layout in _FREE_TEXT_LAYOUTS
-        for shape in _FREE_TEXT_SHAPES
-        for secret in [shape(g)]
-    ]
+    leaks = _leaks("free-text", _FREE_TEXT_LAYOUTS, _FREE_TEXT_SHAPES, g)
     return leaks, [Kept("free-text", text, value) for text, value in _FREE_TEXT_KEPT]
 
 
