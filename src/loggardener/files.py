@@ -21,7 +21,7 @@ import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import IO, TypeVar, cast
+from typing import IO, Any, TypeVar, cast
 
 from loggardener.errors import ExitCode, GardenerError
 
@@ -130,6 +130,18 @@ def _mode(path: Path) -> int:
 @contextmanager
 def atomic_open(path: Path, what: str, mode: int | None = None) -> Iterator[IO[str]]:
     """A text handle whose content replaces `path` when the block ends without an error."""
+    with _replacing(path, what, mode, binary=False) as handle:
+        yield handle
+
+
+def atomic_write_bytes(path: Path, data: bytes, what: str, mode: int | None = None) -> None:
+    """Replace `path` with `data`, atomically."""
+    with _replacing(path, what, mode, binary=True) as handle:
+        handle.write(data)
+
+
+@contextmanager
+def _replacing(path: Path, what: str, mode: int | None, binary: bool) -> Iterator[IO[Any]]:
     _refuse_link(path, what)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -138,7 +150,12 @@ def atomic_open(path: Path, what: str, mode: int | None = None) -> Iterator[IO[s
         raise write_error(what, path, exc) from None
     temporary = Path(name)
     try:
-        with os.fdopen(descriptor, "w", encoding="utf-8", errors="surrogatepass") as handle:
+        opened = (
+            os.fdopen(descriptor, "wb")
+            if binary
+            else os.fdopen(descriptor, "w", encoding="utf-8", errors="surrogatepass")
+        )
+        with opened as handle:
             os.fchmod(handle.fileno(), _mode(path) if mode is None else mode)
             yield handle
             handle.flush()

@@ -16,11 +16,10 @@ import array
 import atexit
 import contextlib
 import marshal
-import os
 import re
 import sys
-import tempfile
 import zlib
+from pathlib import Path
 from typing import Any, AnyStr
 
 from loggardener.cache import cache_dir
@@ -101,9 +100,9 @@ def _generate(pattern: str | bytes, flags: int) -> _Compiled:
     )
 
 
-def _path() -> str | None:
+def _path() -> Path | None:
     directory = cache_dir()
-    return None if directory is None else os.path.join(directory, _NAME)
+    return None if directory is None else directory / _NAME
 
 
 def _load() -> dict[_Key, _Compiled]:
@@ -142,14 +141,8 @@ def _store() -> None:
             for (kind, pattern, flags), value in merged.items()
         }
     )
-    directory = os.path.dirname(path)
-    with contextlib.suppress(OSError):
-        os.makedirs(directory, mode=0o700, exist_ok=True)
-        descriptor, temporary = tempfile.mkstemp(dir=directory, prefix=f".{_NAME}.", suffix=".tmp")
-        try:
-            with os.fdopen(descriptor, "wb") as handle:
-                handle.write(zlib.crc32(payload).to_bytes(4, "big") + payload)
-            os.replace(temporary, path)
-        finally:
-            with contextlib.suppress(OSError):
-                os.unlink(temporary)
+    from loggardener.errors import GardenerError  # here: `errors` compiles its patterns through this module
+    from loggardener.files import atomic_write_bytes
+
+    with contextlib.suppress(GardenerError, OSError):  # a read-only home: generate again next time
+        atomic_write_bytes(path, zlib.crc32(payload).to_bytes(4, "big") + payload, "the regex cache", 0o600)
