@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from datetime import datetime, timezone
 from typing import Any
@@ -853,6 +854,38 @@ def test_a_docker_json_file_line_forwarded_as_it_was_reads_as_its_log() -> None:
     entry = parse({"jsonPayload": {"log": line, "stream": "stderr", "time": "2026-11-30T07:00:00Z"}})
     assert (entry.message, entry.severity) == ("connect() failed (111: Connection refused)", Severity.ERROR)
     assert parse({"jsonPayload": {"msg": "ready", "log": "app.main"}}).message == "ready"  # a logger's name
+
+
+_APP_LEVELS = {
+    "debug": Severity.DEBUG,
+    "info": Severity.INFO,
+    "warn": Severity.WARNING,
+    "error": Severity.ERROR,
+}
+
+
+@given(
+    st.text(st.characters(blacklist_categories=("Cs", "Cc")), min_size=1, max_size=80).filter(str.strip),
+    st.sampled_from(sorted(_APP_LEVELS)),
+    st.sampled_from(["message", "msg"]),
+)
+def test_an_apps_json_line_in_a_forwarded_docker_line_reads_as_the_apps_payload(
+    text: str, level: str, key: str
+) -> None:
+    """A shipper that forwards Docker's json-file line as it was leaves the app's own JSON line in `log`: its
+    message and level are the app's, as if GKE had parsed the line itself."""
+    app = {"level": level, key: text, "tenant": "t1"}
+    forwarded = {"log": json.dumps(app) + "\n", "stream": "stdout", "time": "2026-11-30T07:00:00Z"}
+    direct, shipped = parse({"jsonPayload": app}), parse({"jsonPayload": forwarded})
+    assert (shipped.message, shipped.severity) == (direct.message, direct.severity)
+    assert shipped.severity == _APP_LEVELS[level]
+
+
+def test_a_forwarded_line_beside_a_message_or_not_an_object_stays_as_it_is() -> None:
+    line = '{"level": "error", "message": "inner"}'
+    assert parse({"jsonPayload": {"message": "outer", "log": line}}).message == "outer"
+    assert read_payload({"jsonPayload": {"log": "[1, 2]"}}).message == "[1, 2]"
+    assert read_payload({"jsonPayload": {"log": "{not json"}}).message == "{not json"
 
 
 @pytest.mark.parametrize(
