@@ -401,6 +401,48 @@ def test_crash_lines_of_runtimes_init_and_kernel_are_errors(text: str) -> None:
 @pytest.mark.parametrize(
     "text",
     [
+        "Workflow failed. Causes: S04:Load/Write failed., A work item was attempted 4 times without success.",
+        "Workflow failed. Causes: The Dataflow job appears to be stuck because no worker activity has been seen.",
+        "The job failed because a work item has failed 4 times. Look in previous log entries for the cause.",
+        "Startup of the worker pool in zone europe-west1-b failed to bring up any of the desired 3 workers.",
+    ],
+)
+@pytest.mark.parametrize(("logged", "weak"), [(Severity.DEFAULT, True), (Severity.INFO, False)])
+def test_a_dataflow_job_that_failed_is_an_error_whatever_its_severity(
+    text: str, logged: Severity, weak: bool
+) -> None:
+    inferred = infer_severity(logged, weak=weak, text=text, has_stack=False, has_error_group=False)
+    assert (inferred.severity, inferred.rule) == (Severity.ERROR, "platform-failure")
+    entry = parse(
+        {
+            "textPayload": text,
+            "resource": {
+                "type": "dataflow_step",
+                "labels": {"job_id": "2026-01-02_03_04_05-1", "region": "x"},
+            },
+            "logName": "projects/p/logs/dataflow.googleapis.com%2Fjob-message",
+        }
+    )
+    assert (entry.severity, entry.severity_rule) == (Severity.ERROR, "platform-failure")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Workflow failed.",  # a sentence of an app's own, not Dataflow's job message with its causes
+        "Workflow failed. retrying in 5s",
+        "The job failed because the input was empty",
+        "Startup of the worker pool in zone europe-west1-b is taking longer than expected.",
+    ],
+)
+def test_look_alikes_of_dataflow_job_failures_keep_their_severity(text: str) -> None:
+    inferred = infer_severity(Severity.INFO, weak=False, text=text, has_stack=False, has_error_group=False)
+    assert inferred.severity == Severity.INFO
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
         "etl-runner.service: Main process exited, code=exited, status=0/SUCCESS",
         "etl-runner.service: Main process exited, code=killed, status=15/TERM",
         "etl-runner.service: Deactivated successfully.",

@@ -698,6 +698,9 @@ PLATFORM_FAILURE_PATTERN = (
     # the kernel: a panic, an oops, a bug (the OOM killer's `Out of memory: Killed process` is above)
     r"|Kernel panic - not syncing|\bBUG: (?:unable to handle|kernel NULL pointer dereference|soft lockup)"
     r"|\bOops: [0-9a-f]{4} \[#[0-9]{1,4}\]"
+    # Dataflow: a job that failed, and a worker pool that never came up (its job-message log)
+    r"|^Workflow failed\. Causes: |\bThe job failed because a work item has failed \d{1,4} times\b"
+    r"|\bStartup of the worker pool in zone [\w-]{1,64} failed to bring up any of the desired\b"
 )
 _PLATFORM_FAILURE = compile_regex("(?i)" + PLATFORM_FAILURE_PATTERN)
 # The exceptions Python raises when it cannot import a program's code: at import time (a `<module>` frame), no
@@ -932,6 +935,8 @@ _PLATFORM_FAILURE_WORDS = (
     "rejection",
     "uncaughtexception(",
     "[err_",
+    "job failed because a work item",
+    "failed to bring up any of the desired",
 )
 # and those that hold ": ", looked for only in a text that holds it
 _PLATFORM_FAILURE_COLON_WORDS = (
@@ -942,6 +947,7 @@ _PLATFORM_FAILURE_COLON_WORDS = (
     ": failed with result '",
     "bug: ",
     "oops: ",
+    "workflow failed. causes: ",
 )
 
 
