@@ -42,9 +42,11 @@ from loggardener.entries.resources import STREAM_LABEL, resource_identity
 from loggardener.entries.stacks import StackParser
 from loggardener.regexes import compile_regex
 
+# RFC 3339 (a space may stand for the T). A zone written as its name (`…11.374UTC`, as some exporters and Pub/Sub
+# bridges write App Engine's times; Go's `… +0000 UTC`) is UTC, and an offset before the name is the offset.
 _RFC3339 = compile_regex(
     r"^(?P<date>\d{4}-\d{2}-\d{2})[Tt ](?P<time>\d{2}:\d{2}:\d{2})(?:\.(?P<frac>\d{1,9}))?"
-    r"(?P<tz>[Zz]|[+-]\d{2}:?\d{2})$"
+    r"(?P<tz>[Zz]|[+-]\d{2}:?\d{2}| ?[+-]\d{2}:?\d{2} ?UTC| ?(?:UTC|GMT))$"
 )
 _UTC = compile_regex(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]{1,9})?Z")
 # Timestamps outside this span are corrupt (year 1 or 9999 overflow the clusterer's time arithmetic).
@@ -116,7 +118,7 @@ def _parse_rfc3339(value: str) -> datetime:
     leap = time_of_day.endswith(":60")
     if leap:  # a leap second (RFC 3339 allows it; Python does not): its minute's last microsecond
         time_of_day, fraction = time_of_day[:-2] + "59", "999999"
-    tz = match["tz"].upper()
+    tz = match["tz"].upper().removesuffix("UTC").removesuffix("GMT").strip() or "Z"
     offset = timedelta(0)
     if tz != "Z":
         sign = 1 if tz[0] == "+" else -1
