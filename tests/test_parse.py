@@ -38,6 +38,22 @@ def test_timestamp_roundtrip(moment: datetime, nanos: int) -> None:
     assert parse_timestamp(text) == moment.replace(tzinfo=timezone.utc)
 
 
+@given(
+    st.datetimes(min_value=datetime(1971, 1, 1), max_value=datetime(2200, 1, 1)),
+    st.sampled_from(["UTC", " UTC", "GMT", " GMT", "+00:00 UTC", "+0000 UTC"]),
+)
+def test_a_zone_written_as_its_name_is_utc(moment: datetime, zone: str) -> None:
+    text = moment.strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3]
+    assert parse_timestamp(text + zone) == parse_timestamp(text + "Z")
+
+
+def test_an_offset_before_a_zone_name_is_the_offset_and_a_name_alone_is_no_zone() -> None:
+    assert parse_timestamp("2026-11-21 14:00:00 +0200 UTC") == datetime(2026, 11, 21, 12, tzinfo=timezone.utc)
+    for text in ("2026-11-21T12:00:00 CET", "2026-11-21T12:00:00UTC+1", "2026-11-21T12:00:00ZUTC"):
+        with pytest.raises(MalformedEntry):
+            parse_timestamp(text)
+
+
 def _outcome(parse_text: Callable[[str], datetime], text: str) -> tuple[str, str | None]:
     """What a timestamp parser makes of `text`: the exact instant and zone, or the error it gives."""
     try:
@@ -854,6 +870,23 @@ def test_a_docker_json_file_line_forwarded_as_it_was_reads_as_its_log() -> None:
     entry = parse({"jsonPayload": {"log": line, "stream": "stderr", "time": "2026-11-30T07:00:00Z"}})
     assert (entry.message, entry.severity) == ("connect() failed (111: Connection refused)", Severity.ERROR)
     assert parse({"jsonPayload": {"msg": "ready", "log": "app.main"}}).message == "ready"  # a logger's name
+
+
+def test_an_event_summary_is_the_message_of_a_payload_without_one() -> None:
+    """Cloud Monitoring writes a notification channel's delivery failure as `summary` beside a reference id."""
+    entry = parse(
+        {
+            "severity": "ERROR",
+            "jsonPayload": {
+                "summary": "Webhook failed with 404 Not Found status code.",
+                "errorReference": "r-1",
+            },
+            "resource": {"type": "stackdriver_notification_channel", "labels": {"channel_id": "42"}},
+        }
+    )
+    assert entry.message == "Webhook failed with 404 Not Found status code."
+    beside = parse({"jsonPayload": {"message": "report built", "summary": "3 rows"}})
+    assert beside.message == "report built"
 
 
 _APP_LEVELS = {

@@ -3,7 +3,7 @@
 | payload | read |
 |---|---|
 | `textPayload` | the text (message and stack); a JSON object in it is read as a `jsonPayload` |
-| `jsonPayload` message | `message` / `msg` / `@mt` (Serilog's template, before its rendered `@m`) / `MESSAGE` (journald) / `Message` / `event` / `description` / `log` (a Docker json-file line a shipper forwarded; a JSON object in it is read as the payload), else Rust tracing's `fields.message`, else a field whose last word is `message`/`msg` (`logMessage`) |
+| `jsonPayload` message | `message` / `msg` / `@mt` (Serilog's template, before its rendered `@m`) / `MESSAGE` (journald) / `Message` / `event` / `description` / `summary` / `log` (a Docker json-file line a shipper forwarded; a JSON object in it is read as the payload), else Rust tracing's `fields.message`, else a field whose last word is `message`/`msg` (`logMessage`) |
 | `jsonPayload` error | beside the message, `msg: error`: `error` / `err` (a string, or an object's `message`, else its `type` / `name`), `error.message`, log4j2 `thrown`, Workflows `failure`, an exception's class and message beside it (`error_class` and `error_message`, `exception.class` and `exception.message`: `Class: message`); without a message, the error is the message |
 | `jsonPayload` stack | `stack_trace`, `stacktrace`, `stackTrace`, `stack`, `exception`, `Exception`, `@x`, `exc_info`, `exc_text`, `errorVerbose`, `error.stack_trace`, `error.stack`, and in `error` / `err` / `thrown` / `exception` objects their `stack`, `stack_trace`, `message` or a list of frames written out as the language prints them (log4j2's `extendedStackTrace`, a Jackson-serialized Throwable's `stackTrace`, a Ruby `backtrace`, Sentry-like `frames`, Quarkus' `frames` under its `exceptionType`, a list of `at` lines; `cause`) |
 | `jsonPayload` level | `severity` / `level` / `levelname` / `log.level` / `loglevel` / `lvl` (names, pino numbers), then a level word in `@l` / `LogLevel` / `log.level` (nested) / `status` (never a number); Serilog without `@l`: INFO; MongoDB's `s` (`F`, `E`, `W`, `I`, `D1`-`D5`) beside its `ctx`; journald `PRIORITY` 0-5, 7 when the message declares no level (6 declares nothing) |
@@ -28,8 +28,8 @@ from loggardener.entries.models import MalformedEntry, PayloadKind, RpcCodeName,
 from loggardener.entries.stacks import PY_HEADER, StackParser
 from loggardener.regexes import compile_regex
 
-# The message: most loggers, Serilog CLEF's template and rendered text, journald, .NET's JSON console, structlog;
-# last, Docker's json-file line (`{"log": "…\n", "stream": "stderr"}`) that a log shipper forwarded as it was.
+# The message: most loggers, Serilog CLEF's template and rendered text, journald, .NET's JSON console, structlog,
+# a platform's own event summary (Cloud Monitoring's notification channel events); last, Docker's json-file line (`{"log": "…\n", "stream": "stderr"}`) that a log shipper forwarded as it was.
 MESSAGE_FIELDS = (
     "message",
     "msg",
@@ -40,6 +40,7 @@ MESSAGE_FIELDS = (
     "event",
     "textPayload",
     "description",
+    "summary",
     "log",
 )
 # The error an entry reports beside its message: a string (zap, logrus, zerolog, slog), an object (pino and
