@@ -401,6 +401,37 @@ def test_crash_lines_of_runtimes_init_and_kernel_are_errors(text: str) -> None:
 @pytest.mark.parametrize(
     "text",
     [
+        'Step #1 - "test": npm ERR! code ELIFECYCLE',
+        "Step #0: npm error code ERESOLVE",  # npm 10 writes `npm error`
+        'npm error Missing script: "build"',
+        "2026-03-01T10:00:00.000Z npm ERR! Test failed.  See above for more details.",
+        "[web] npm ERR! errno 1",
+    ],
+)
+def test_npm_errors_after_a_build_step_or_a_header_are_errors(text: str) -> None:
+    declared = declared_level(text)
+    assert declared is not None and (declared.severity, declared.rule) == (Severity.ERROR, "failure-line")
+
+
+@pytest.mark.parametrize(
+    "text", ["npm info using npm@10.2.0", "Step #1: npm notice New major version", "npm errors: 0"]
+)
+def test_npm_lines_that_are_no_error_declare_nothing(text: str) -> None:
+    assert declared_level(text) is None
+
+
+def test_zaps_development_panic_is_critical_in_json_and_in_its_console_line() -> None:
+    entry = parse(
+        {"jsonPayload": {"level": "dpanic", "ts": 1.7e9, "caller": "x/y.go:1", "msg": "invariant broken"}}
+    )
+    assert entry.severity == Severity.CRITICAL
+    declared = declared_level("2026-03-01T10:00:00.000Z\tDPANIC\tx/y.go:1\tinvariant broken")
+    assert declared is not None and declared.severity == Severity.CRITICAL
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
         "Workflow failed. Causes: S04:Load/Write failed., A work item was attempted 4 times without success.",
         "Workflow failed. Causes: The Dataflow job appears to be stuck because no worker activity has been seen.",
         "The job failed because a work item has failed 4 times. Look in previous log entries for the cause.",

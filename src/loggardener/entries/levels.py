@@ -42,6 +42,7 @@ _LEVEL_WORDS: dict[str, Severity] = {
     "CRIT": Severity.CRITICAL,
     "FATAL": Severity.CRITICAL,
     "PANIC": Severity.CRITICAL,
+    "DPANIC": Severity.CRITICAL,  # zap's development panic, which production logs and goes on (zapdriver: CRITICAL)
     "ALERT": Severity.ALERT,
     "EMERGENCY": Severity.EMERGENCY,
     "EMERG": Severity.EMERGENCY,
@@ -360,7 +361,9 @@ _FAILURE_LINE = compile_regex(
     r"(?P<error>(?:" + _EXCEPTION_CLASS + r"|" + _CLASS_NAME + r"Fault)(?::\s|:?\s*$)"
     r'|Exception in thread "|Unhandled [Ee]xception[.:]|Uncaught (?:[Ee]xception|\w{0,64}Error)\b'
     r"|PHP (?:Fatal|Parse|Recoverable fatal) error: |Fatal Python error: |terminate called after throwing "
-    r"|Segmentation fault\b|Bus error\b|[^\n]{0,200}\(core dumped\)|npm ERR! |fatal: |ERRO\["
+    r"|Segmentation fault\b|Bus error\b|[^\n]{0,200}\(core dumped\)|fatal: |ERRO\["
+    # npm's errors (`npm error` since npm 10), also after a header that took `npm` for a program's name
+    r"|npm (?:ERR!|error) |(?<=npm )(?:ERR!|error) "
     # Play's error handler, before the exception's stack: `! @7k3j2l9m0 - Internal server error, for (GET) [/x] ->`
     r"|! @\w{1,32} - Internal server error, for \()"
     r"|(?P<critical>FATA\[|PANI\[)"
