@@ -889,6 +889,60 @@ def test_an_event_summary_is_the_message_of_a_payload_without_one() -> None:
     assert beside.message == "report built"
 
 
+_GAE = "type.googleapis.com/google.appengine.logging.v1.RequestLog"
+
+
+def _gae_request(status: int, lines: list[tuple[str, str]]) -> dict[str, object]:
+    return {
+        "severity": max((level for level, _ in lines), key=lambda name: Severity[name].value),
+        "protoPayload": {
+            "@type": _GAE,
+            "method": "GET",
+            "resource": "/reports/daily?x=1",
+            "status": status,
+            "line": [{"severity": level, "logMessage": text} for level, text in lines],
+        },
+        "resource": {"type": "gae_app", "labels": {"module_id": "default", "version_id": "v7"}},
+    }
+
+
+@pytest.mark.parametrize("status", [200, 204, 302])
+def test_a_request_that_went_well_with_a_raised_line_is_that_line(status: int) -> None:
+    """App Engine records what the app logged while serving a request inside the request's entry: when the
+    request went well, the problem is the line at WARNING or above, not the route."""
+    entry = parse(
+        _gae_request(
+            status,
+            [
+                ("DEBUG", "loading settings"),
+                (
+                    "WARNING",
+                    "Exceeded soft memory limit of 512 MB with 530 MB after servicing 9 requests total.",
+                ),
+                ("INFO", "report built"),
+            ],
+        )
+    )
+    assert (
+        entry.message == "Exceeded soft memory limit of 512 MB with 530 MB after servicing 9 requests total."
+    )
+    assert entry.http is None or entry.http.url is None
+    assert entry.severity == Severity.WARNING
+
+
+@pytest.mark.parametrize(
+    ("status", "lines"),
+    [
+        (500, [("ERROR", "upstream refused the report")]),  # a failed request stays the route's problem
+        (404, [("WARNING", "no such report")]),
+        (200, [("INFO", "report built"), ("DEBUG", "cache hit")]),  # nothing raised
+    ],
+)
+def test_a_failed_or_quiet_request_stays_a_request(status: int, lines: list[tuple[str, str]]) -> None:
+    entry = parse(_gae_request(status, lines))
+    assert entry.http is not None and (entry.http.status, entry.http.url) == (status, "/reports/daily?x=1")
+
+
 _APP_LEVELS = {
     "debug": Severity.DEBUG,
     "info": Severity.INFO,

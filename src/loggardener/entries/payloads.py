@@ -13,7 +13,7 @@
 | Cloud Tasks `TaskActivityLog` | the queue (from `task`), `attemptResponseLog.status`, `attemptResponseLog.targetAddress` |
 | GKE `Event` | `reason`, `message`, `involvedObject` |
 | `protoPayload` AuditLog | `serviceName`, `methodName`, `resourceName`, `status.code` / `status.message`, principal |
-| `protoPayload` App Engine RequestLog | `method`, `resource`, `status`, `line[].logMessage` / `line[].severity` |
+| `protoPayload` App Engine RequestLog | `method`, `resource`, `status`, `line[].logMessage` / `line[].severity`; a request that went well (below 400) with lines at WARNING or above is those lines, not the request |
 """
 
 from __future__ import annotations
@@ -1066,17 +1066,27 @@ def _request_log(payload: dict[str, Any]) -> Payload:
         if isinstance(line, dict) and line.get("severity")
     ]
     status = payload.get("status")
-    method = as_text(payload.get("method")) or None
-    resource = as_text(payload.get("resource")) or None
-    message = "\n".join(messages)
+    status = status if isinstance(status, int) and not isinstance(status, bool) else None
+    declared = max(severities) if severities else None
+    if status is not None and status < 400 and declared is not None and declared >= Severity.WARNING:
+        # The request went well; what went wrong is what the app logged while serving it (`Exceeded soft
+        # memory limit…`, an error it handled): the problem is those lines, not the request's route
+        raised = [
+            as_text(line.get("logMessage"))
+            for line in lines
+            if isinstance(line, dict)
+            and line.get("logMessage")
+            and Severity.parse(line.get("severity")) >= Severity.WARNING
+        ]
+        return Payload(kind="json", message="\n".join(raised), stack_sources=messages, declared=declared)
     return Payload(
         kind="json",
-        message=message,
+        message="\n".join(messages),
         stack_sources=messages,
-        declared=max(severities) if severities else None,
-        http_method=method,
-        http_url=resource,
-        http_status=status if isinstance(status, int) and not isinstance(status, bool) else None,
+        declared=declared,
+        http_method=as_text(payload.get("method")) or None,
+        http_url=as_text(payload.get("resource")) or None,
+        http_status=status,
     )
 
 
