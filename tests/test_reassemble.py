@@ -12,7 +12,7 @@ from conftest import scan_entries
 from entry_factories import run_entry, split_lines, split_traceback
 from loggardener.entries.models import LogEntry
 from loggardener.entries.parse import EntryParser
-from loggardener.entries.reassemble import Reassembler, _within
+from loggardener.entries.reassemble import Reassembler, _within, line_kind
 from loggardener.entries.redact import Redactor
 from loggardener.entries.stacks import StackParser
 
@@ -742,6 +742,46 @@ def test_rails_fatal_line_with_nothing_after_its_tags_starts_the_report_after_it
     report = scan_entries(list(reversed(raw)) if newest_first else raw)
     assert [(c.count, c.max_severity) for c in report.clusters] == [(4, "CRITICAL")]
     assert report.clusters[0].title.startswith("ActiveRecord::RecordNotFound: Couldn't find User")
+
+
+_SPRING_REPORT = [
+    "2026-03-01 10:00:00.123 ERROR 1 --- [nio-8080-exec-4] o.a.c.c.C.[.[.[/].[dispatcherServlet]    : "
+    "Servlet.service() for servlet [dispatcherServlet] in context with path [] threw exception "
+    "[Request processing failed; nested exception is java.lang.IllegalStateException: no cart] with root cause",
+    "",
+    "java.lang.IllegalStateException: no cart",
+    "\tat shop.cart.CartService.current(CartService.java:31) ~[classes!/:0.0.1]",
+    "\tat shop.web.CartController.show(CartController.java:18) ~[classes!/:0.0.1]",
+    "\tat sun.reflect.NativeMethodAccessorImpl.invoke0(Native Method) ~[na:1.8.0_372]",
+    "\tat org.springframework.web.servlet.FrameworkServlet.service(FrameworkServlet.java:897) "
+    "~[spring-webmvc-5.3.27.jar!/:5.3.27]",
+    "\tat java.lang.Thread.run(Thread.java:750) [na:1.8.0_372]",
+]
+
+
+@pytest.mark.parametrize("newest_first", [False, True])
+@pytest.mark.parametrize("gke", [False, True])
+def test_springs_root_cause_report_split_per_line_is_one_event(newest_first: bool, gke: bool) -> None:
+    """Spring Boot logs `… with root cause`, a blank line, then the exception and its frames, each frame with
+    the jar logback appends (`~[classes!/:0.0.1]`): one line an entry, it is one event, the exception's."""
+    raw = split_lines(1, _SPRING_REPORT, gke=gke)
+    [event] = events(list(reversed(raw)) if newest_first else raw)
+    assert len(event.members) == len(_SPRING_REPORT)
+    assert event.primary.stack is not None
+    assert event.primary.stack.exception_type == "java.lang.IllegalStateException"
+    assert [f.function for f in event.primary.stack.frames][-1] == "shop.cart.CartService.current"
+
+
+@pytest.mark.parametrize(
+    "frame",
+    [
+        "\tat shop.cart.CartService.current(CartService.java:31) ~[classes!/:0.0.1]",
+        "\tat java.lang.Thread.run(Thread.java:750) [na:1.8.0_372]",
+        "\tat sun.reflect.GeneratedMethodAccessor9.invoke(Unknown Source) ~[na:na]",
+    ],
+)
+def test_a_java_frame_with_its_jar_is_a_frame_line(frame: str) -> None:
+    assert line_kind(frame) == "frame"
 
 
 def test_a_line_that_says_something_does_not_join_the_report_after_it() -> None:

@@ -39,8 +39,9 @@ _EXCEPTION_LINE = compile_regex(
 # `node:internal/process/promises:289`), the source line and a caret, and ends with `Node.js v20.11.1`.
 _NODE_LOCATION = compile_regex(r"^(?:file://)?(?:/|[A-Za-z]:[\\/]|node:)\S*:\d+$")
 _NODE_VERSION = compile_regex(r"^Node\.js v\d+\.\d+\.\d+$")
-# A stack frame of Java (`\tat a.B.c(B.java:3)`), Node.js (`    at f (/app/x.js:1:2)`) or .NET (`   at A.B() in x.cs:line 3`)
-_AT_FRAME = compile_regex(r"^\s+at \S.{0,1000}(?:\)|:\d+:\d+|:line \d+)\s*\{?$")
+# A stack frame of Java (`\tat a.B.c(B.java:3)`, with the jar logback and Spring Boot append: `… ~[app.jar:1.0]`),
+# Node.js (`    at f (/app/x.js:1:2)`) or .NET (`   at A.B() in x.cs:line 3`)
+_AT_FRAME = compile_regex(r"^\s+at \S.{0,1000}(?:\)(?:\s+~?\[[^\]\n]{0,300}\])?|:\d+:\d+|:line \d+)\s*\{?$")
 # A Ruby backtrace line, as the interpreter prints it (`\tfrom /app/x.rb:3:in '<main>'`, `\tfrom bin/rails:4:in
 # '<main>'`: a script's file may have no extension) or a logger does (`/app/x.rb:14:in `deliver'`,
 # `  app/models/user.rb:9:in `name'`).
@@ -464,14 +465,14 @@ class Reassembler:
 
     def _introduces(self, line: LogEntry, header: LogEntry) -> bool:
         """`line` is the logged message of the report `header` starts (or, newest first, the line of it that
-        came last): a traceback's header, an Elixir or Config Sync report; or any report's line, blank or not,
-        after a line with nothing after its header and tags (Rails' `F, […] FATAL -- : [6f1c…]   `)."""
+        came last): a traceback's header, an Elixir or Config Sync report, an exception's line; or a blank line
+        after a line that announces a report (`_announces`), which may stand between them."""
         if not _may_introduce(line) or abs(line.timestamp - header.timestamp) > self._gap:
             return False
         kind = entry_kind(header)
         if kind == "bare":
             return line.record_line == "head" and _continues(line, header)
-        return kind in (*_INTRODUCED, "exception") or (kind == "blank" and _says_nothing(line))
+        return kind in (*_INTRODUCED, "exception") or (kind == "blank" and _announces(line))
 
     def _release(self, key: GroupKey) -> Iterator[Event]:
         intro = self._intros.pop(key, None)
@@ -729,10 +730,14 @@ def _may_introduce(entry: LogEntry) -> bool:
     )
 
 
-def _says_nothing(entry: LogEntry) -> bool:
-    """A logged line with nothing after its header and tags: it ends with a tag and blanks."""
+def _announces(entry: LogEntry) -> bool:
+    """A logged line that announces the report after it, blank lines between: one with nothing after its header
+    and tags (Rails' `F, […] FATAL -- : [6f1c…]   `), or one that ends saying a report follows (Spring's
+    `Servlet.service() … threw exception […] with root cause`, a message ending with a colon)."""
     message = entry.message
-    return message[-1:].isspace() and message.rstrip().endswith("]")
+    if message[-1:].isspace() and message.rstrip().endswith("]"):
+        return True
+    return message.rstrip().endswith((":", " with root cause"))
 
 
 def _copies(lines: list[LogEntry]) -> list[list[LogEntry]]:
