@@ -460,6 +460,28 @@ def test_a_dataflow_job_that_failed_is_an_error_whatever_its_severity(
 @pytest.mark.parametrize(
     "text",
     [
+        "Exceeded hard memory limit of 1024 MB with 1031 MB after servicing 812 requests total. Consider setting "
+        "a larger instance class in app.yaml.",
+        "Exceeded hard private memory limit of 256 MB with 262 MB after servicing 3 requests total.",
+        "Process terminated because the request deadline was exceeded. Please ensure that your HTTP server is "
+        "listening for requests on 0.0.0.0 and on the port defined by the PORT environment variable.",
+    ],
+)
+def test_an_app_engine_instance_killed_while_serving_is_an_error_whatever_its_severity(text: str) -> None:
+    inferred = infer_severity(Severity.WARNING, weak=False, text=text, has_stack=False, has_error_group=False)
+    assert (inferred.severity, inferred.rule) == (Severity.ERROR, "platform-failure")
+
+
+def test_the_soft_memory_limit_keeps_its_severity() -> None:
+    """Past the soft limit the request went well; the instance is replaced after it."""
+    text = "Exceeded soft memory limit of 256 MB with 270 MB after servicing 15 requests total."
+    inferred = infer_severity(Severity.WARNING, weak=False, text=text, has_stack=False, has_error_group=False)
+    assert (inferred.severity, inferred.rule) == (Severity.WARNING, None)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
         "Workflow failed.",  # a sentence of an app's own, not Dataflow's job message with its causes
         "Workflow failed. retrying in 5s",
         "The job failed because the input was empty",

@@ -701,6 +701,10 @@ PLATFORM_FAILURE_PATTERN = (
     # the kernel: a panic, an oops, a bug (the OOM killer's `Out of memory: Killed process` is above)
     r"|Kernel panic - not syncing|\bBUG: (?:unable to handle|kernel NULL pointer dereference|soft lockup)"
     r"|\bOops: [0-9a-f]{4} \[#[0-9]{1,4}\]"
+    # App Engine standard: an instance killed while it served a request (past its hard memory limit, or its
+    # request's deadline); the soft limit's line says the instance is replaced after the request, which went well
+    r"|\bExceeded hard (?:private )?memory limit of \d{1,7} ?[MG]B\b"
+    r"|\bProcess terminated because the request deadline was exceeded\b"
     # Dataflow: a job that failed, and a worker pool that never came up (its job-message log)
     r"|^Workflow failed\. Causes: |\bThe job failed because a work item has failed \d{1,4} times\b"
     r"|\bStartup of the worker pool in zone [\w-]{1,64} failed to bring up any of the desired\b"
@@ -939,6 +943,8 @@ _PLATFORM_FAILURE_WORDS = (
     "uncaughtexception(",
     "[err_",
     "job failed because a work item",
+    "exceeded hard ",
+    "request deadline was exceeded",
     "failed to bring up any of the desired",
 )
 # and those that hold ": ", looked for only in a text that holds it
