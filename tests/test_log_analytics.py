@@ -1023,7 +1023,7 @@ _POD = {"cluster_name": "c", "namespace_name": "shop", "container_name": "cart",
         (_raised("INFO", _STDOUT, {"textPayload": "  W1121 06:00:01.5 7 cart.go:9] cache cold"}), "WARNING"),
         (_raised("INFO", _STDOUT, {"jsonPayload": {"lvl": 50, "msg": "cart lost"}}), "WARNING"),
         (_raised("INFO", _STDOUT, {"jsonPayload": {"level": "60", "msg": "cart lost"}}), "WARNING"),
-        (_raised("INFO", _STDOUT, {"jsonPayload": {"severity": 100, "msg": "cart lost"}}), "ERROR"),
+        (_raised("INFO", _STDOUT, {"jsonPayload": {"severity": 500, "msg": "cart lost"}}), "ERROR"),
         (_raised("INFO", _STDOUT, {"jsonPayload": {"PRIORITY": "3", "MESSAGE": "cart lost"}}), "WARNING"),
         # an exception's class beside the message (Sidekiq's job hash)
         (

@@ -6,11 +6,18 @@ from datetime import datetime, timezone
 from typing import Any
 
 import pytest
-from hypothesis import given
+from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from loggardener.entries.models import Severity
-from loggardener.entries.parse import EntryParser, MalformedEntry, _parse_rfc3339, parse_timestamp, url_path
+from loggardener.entries.parse import (
+    EntryParser,
+    MalformedEntry,
+    _parse_rfc3339,
+    json_level,
+    parse_timestamp,
+    url_path,
+)
 from loggardener.entries.payloads import read_payload
 from loggardener.entries.redact import Redactor
 from loggardener.entries.stacks import StackParser
@@ -941,6 +948,66 @@ def test_a_request_that_went_well_with_a_raised_line_is_that_line(status: int) -
 def test_a_failed_or_quiet_request_stays_a_request(status: int, lines: list[tuple[str, str]]) -> None:
     entry = parse(_gae_request(status, lines))
     assert entry.http is not None and (entry.http.status, entry.http.url) == (status, "/reports/daily?x=1")
+
+
+@pytest.mark.parametrize(
+    ("payload", "severity"),
+    [
+        # Monolog (PHP, Laravel): its own scale, its level's name beside it
+        (
+            {"message": "Invoice sent", "level": 200, "level_name": "INFO", "channel": "production"},
+            Severity.INFO,
+        ),
+        ({"message": "Slow query", "level": 300, "level_name": "WARNING"}, Severity.WARNING),
+        ({"message": "Connection refused", "level": 400, "level_name": "ERROR"}, Severity.ERROR),
+        ({"message": "Disk full", "level": 500, "level_name": "CRITICAL"}, Severity.CRITICAL),
+        # a LogSeverity number the agent left in the payload
+        ({"message": "x", "severity": 200}, Severity.INFO),
+        ({"message": "x", "severity": 500}, Severity.ERROR),
+        ({"message": "x", "severity": "400"}, Severity.WARNING),
+        # pino and bunyan, as before
+        ({"msg": "x", "level": 30}, Severity.INFO),
+        ({"msg": "x", "level": 50}, Severity.ERROR),
+        ({"msg": "x", "level": 60}, Severity.CRITICAL),
+        # Serilog's JsonFormatter
+        (
+            {"Level": "Error", "MessageTemplate": "Payment {Id} failed", "Properties": {"Id": 4}},
+            Severity.ERROR,
+        ),
+        ({"Level": "Information", "MessageTemplate": "Started"}, Severity.INFO),
+    ],
+)
+def test_a_level_number_is_read_on_its_own_scale(payload: dict[str, object], severity: Severity) -> None:
+    """Numbers below 100 are pino's; from 100 up a Monolog level (its name beside it decides) or a LogSeverity:
+    a Monolog `INFO` (200) is no pino `fatal`."""
+    assert parse({"jsonPayload": payload}).severity == severity
+
+
+@given(st.sampled_from(list(Severity)))
+def test_a_logseverity_number_in_a_payload_is_that_severity(severity: Severity) -> None:
+    assume(severity >= Severity.DEBUG)
+    assert json_level({"severity": severity.value}) == severity
+    assert json_level({"severity": str(severity.value)}) == severity
+
+
+@given(
+    st.sampled_from(["DEBUG", "INFO", "NOTICE", "WARNING", "ERROR", "CRITICAL", "ALERT", "EMERGENCY"]),
+    st.integers(100, 600),
+)
+def test_a_level_name_beside_a_scaled_number_decides(name: str, number: int) -> None:
+    assert json_level({"level": number, "level_name": name}) == Severity[name]
+
+
+def test_serilogs_json_formatter_message_is_its_template_then_its_rendered_text() -> None:
+    templated = {
+        "Level": "Error",
+        "MessageTemplate": "Payment {Id} failed",
+        "RenderedMessage": "Payment 4 failed",
+    }
+    assert parse({"jsonPayload": templated}).message == "Payment {Id} failed"
+    assert parse({"jsonPayload": {"Level": "Error", "RenderedMessage": "Payment 4 failed"}}).message == (
+        "Payment 4 failed"
+    )
 
 
 _APP_LEVELS = {

@@ -60,7 +60,13 @@ _REDIS_LEVELS = {"#": Severity.WARNING, "*": Severity.NOTICE, "-": Severity.DEBU
 _GLOG_LEVELS = {"I": Severity.INFO, "W": Severity.WARNING, "E": Severity.ERROR, "F": Severity.CRITICAL}
 # pino / bunyan numeric levels
 NUMERIC_LEVELS = ((60, Severity.CRITICAL), (50, Severity.ERROR), (40, Severity.WARNING), (30, Severity.INFO))
-JSON_LEVEL_KEYS = ("severity", "level", "levelname", "log.level", "loglevel", "log_level", "lvl")
+# (Serilog's JsonFormatter writes `Level`)
+JSON_LEVEL_KEYS = ("severity", "level", "levelname", "log.level", "loglevel", "log_level", "lvl", "Level")
+# A level number from 100 up is on another scale than pino's: Cloud Logging's LogSeverity (`"severity": 500`), or
+# Monolog's (PHP: 100 debug, 200 info, 250 notice, 300 warning, 400 error, 500 critical…), which writes the level's
+# name beside it. The name decides; without one, the number is a LogSeverity.
+_SCALED_LEVEL = 100
+_LEVEL_NAME_KEYS = ("level_name", *JSON_LEVEL_KEYS)
 
 _LEVEL_ALTERNATION = "|".join(sorted(_LEVEL_WORDS, key=len, reverse=True))
 # PHP's error log and php-fpm date their lines `[10-Jun-2025 13:00:00 UTC]` (a zone name, or none)
@@ -278,7 +284,8 @@ def level_word(word: str) -> Severity | None:
 
 
 def json_level(payload: dict[str, object]) -> Severity | None:
-    """The level a JSON object declares in `severity`, `level`, `levelname`… (name or pino number)."""
+    """The level a JSON object declares in `severity`, `level`, `levelname`… (a name, or a number: pino's, below
+    100, else `_number_level`'s)."""
     for key in JSON_LEVEL_KEYS:
         value = payload.get(key)
         if value is None:
@@ -286,14 +293,28 @@ def json_level(payload: dict[str, object]) -> Severity | None:
         if isinstance(value, bool):
             continue
         if isinstance(value, (int, float)):
-            return next((severity for floor, severity in NUMERIC_LEVELS if value >= floor), Severity.DEBUG)
+            return _number_level(value, payload)
         if isinstance(value, str):
             word = level_word(value)
             if word is not None:
                 return word
             if value.strip().isdigit():
-                return json_level({key: int(value.strip())})
+                return _number_level(int(value.strip()), payload)
     return None
+
+
+def _number_level(value: float, payload: dict[str, object]) -> Severity:
+    """A level number: pino's and bunyan's below 100; from 100 up, the level name written beside it (Monolog's
+    `level_name`), else a LogSeverity number."""
+    if not value >= _SCALED_LEVEL:  # (or no number at all: NaN)
+        return next((severity for floor, severity in NUMERIC_LEVELS if value >= floor), Severity.DEBUG)
+    for key in _LEVEL_NAME_KEYS:
+        name = payload.get(key)
+        if isinstance(name, str):
+            word = level_word(name)
+            if word is not None:
+                return word
+    return Severity.parse(int(value)) if value < 2**63 else Severity.EMERGENCY
 
 
 def declared_level(text: str) -> Declared | None:

@@ -35,6 +35,8 @@ MESSAGE_FIELDS = (
     "msg",
     "@mt",
     "@m",
+    "MessageTemplate",  # Serilog's JsonFormatter: its template, then the rendered text
+    "RenderedMessage",
     "MESSAGE",
     "Message",
     "event",

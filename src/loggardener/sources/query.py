@@ -113,7 +113,8 @@ _LEVEL_WORD_ABOVE = quote_string(
     "(?i)^(warn|warning|wrn|err|error|severe|crit|critical|fatal|panic|alert|emerg|emergency)$"
 )
 # The JSON payload fields that may hold such a word (entries.payloads reads them): the usual level keys,
-# ECS's dotted and nested `log.level`, Serilog's `@l`, .NET's `LogLevel`, Datadog's `status`.
+# ECS's dotted and nested `log.level`, Serilog's `@l` (and its JsonFormatter's `Level`), .NET's `LogLevel`,
+# Datadog's `status`.
 _JSON_LEVEL_FIELDS = (
     "severity",
     "level",
@@ -122,6 +123,7 @@ _JSON_LEVEL_FIELDS = (
     "loglevel",
     "log_level",
     "lvl",
+    "Level",
     '"@l"',
     "LogLevel",
     "status",
@@ -166,7 +168,8 @@ DECLARED_ABOVE = (
     )
     + f" OR textPayload=~{_TRAILING_SERVER_ERROR}"
     + f" OR ({_json_field(MONGO_LEVEL_FIELD)}=({_MONGO_ABOVE}) AND {_json_field(MONGO_CONTEXT_FIELD)}:*)"
-    + ' OR jsonPayload.level>=40 OR jsonPayload.PRIORITY=("0" OR "1" OR "2" OR "3" OR "4"))))'
+    + " OR jsonPayload.level>=40 OR jsonPayload.severity>=400"  # pino's, Monolog's; a LogSeverity number
+    + ' OR jsonPayload.PRIORITY=("0" OR "1" OR "2" OR "3" OR "4"))))'
 )
 
 
