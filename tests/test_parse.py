@@ -1010,6 +1010,26 @@ def test_serilogs_json_formatter_message_is_its_template_then_its_rendered_text(
     )
 
 
+def test_an_error_reporting_event_is_an_error_without_a_stack_or_a_level() -> None:
+    """`@type: …ReportedErrorEvent` is how an app tells Error Reporting an entry is an error."""
+    entry = parse(
+        {
+            "jsonPayload": {
+                "@type": "type.googleapis.com/google.devtools.clouderrorreporting.v1beta1.ReportedErrorEvent",
+                "message": "Payment declined for order 42",
+                "serviceContext": {"service": "pay", "version": "3"},
+            },
+            "resource": {"type": "cloud_run_revision", "labels": {"service_name": "pay"}},
+            "logName": "projects/p/logs/run.googleapis.com%2Fstdout",
+        }
+    )
+    assert (entry.severity, entry.severity_rule, entry.message) == (
+        Severity.ERROR,
+        "json-error",
+        "Payment declined for order 42",
+    )
+
+
 _APP_LEVELS = {
     "debug": Severity.DEBUG,
     "info": Severity.INFO,

@@ -4,7 +4,7 @@
 |---|---|
 | `textPayload` | the text (message and stack); a JSON object in it is read as a `jsonPayload` |
 | `jsonPayload` message | `message` / `msg` / `@mt` (Serilog's template, before its rendered `@m`) / `MESSAGE` (journald) / `Message` / `event` / `description` / `summary` / `log` (a Docker json-file line a shipper forwarded; a JSON object in it is read as the payload), else Rust tracing's `fields.message`, else a field whose last word is `message`/`msg` (`logMessage`) |
-| `jsonPayload` error | beside the message, `msg: error`: `error` / `err` (a string, or an object's `message`, else its `type` / `name`), `error.message`, log4j2 `thrown`, Workflows `failure`, an exception's class and message beside it (`error_class` and `error_message`, `exception.class` and `exception.message`: `Class: message`); without a message, the error is the message |
+| `jsonPayload` error | Error Reporting's `@type` (`…ReportedErrorEvent`); beside the message, `msg: error`: `error` / `err` (a string, or an object's `message`, else its `type` / `name`), `error.message`, log4j2 `thrown`, Workflows `failure`, an exception's class and message beside it (`error_class` and `error_message`, `exception.class` and `exception.message`: `Class: message`); without a message, the error is the message |
 | `jsonPayload` stack | `stack_trace`, `stacktrace`, `stackTrace`, `stack`, `exception`, `Exception`, `@x`, `exc_info`, `exc_text`, `errorVerbose`, `error.stack_trace`, `error.stack`, and in `error` / `err` / `thrown` / `exception` objects their `stack`, `stack_trace`, `message` or a list of frames written out as the language prints them (log4j2's `extendedStackTrace`, a Jackson-serialized Throwable's `stackTrace`, a Ruby `backtrace`, Sentry-like `frames`, Quarkus' `frames` under its `exceptionType`, a list of `at` lines; `cause`) |
 | `jsonPayload` level | `severity` / `level` / `levelname` / `log.level` / `loglevel` / `lvl` (names, pino numbers), then a level word in `@l` / `LogLevel` / `log.level` (nested) / `status` (never a number); Serilog without `@l`: INFO; MongoDB's `s` (`F`, `E`, `W`, `I`, `D1`-`D5`) beside its `ctx`; journald `PRIORITY` 0-5, 7 when the message declares no level (6 declares nothing) |
 | MongoDB's log line | `msg`, with `attr.error` (a string, or `codeName: errmsg`) or WiredTiger's `attr.message` after it |
@@ -55,6 +55,8 @@ _ERROR_CLASS_MESSAGES = {"error_class": "error_message", "exception.class": "exc
 # `lastError`, `upstream_error`) holding an object with a message. Only objects: `error_code: "E1"` and
 # `errorCount: 0` say no error happened.
 _ERROR_OBJECT_KEY = compile_regex(r"(?i)^error|error$")
+# The `@type` with which an app marks an entry as an error for Error Reporting
+REPORTED_ERROR_EVENT = "clouderrorreporting.v1beta1.ReportedErrorEvent"
 # A job's outcome field saying it failed (`"status": "FAILURE"`), where the payload declares no level.
 OUTCOME_FIELDS = ("status", "state", "result", "outcome")
 FAILED_OUTCOMES = frozenset(("FAILED", "FAILURE", "FAIL"))
@@ -315,7 +317,10 @@ def _json(payload: dict[str, Any]) -> Payload:
     if otel is not None:
         payload = otel
     kind = payload.get("@type")
+    reported = False
     if isinstance(kind, str) and kind:
+        # Error Reporting's own type: the app says this entry is an error, whatever level it wrote
+        reported = kind.endswith(REPORTED_ERROR_EVENT)
         if kind.endswith("AttemptFinished"):
             return _scheduler_attempt(payload)
         if kind.endswith("TaskActivityLog") and isinstance(payload.get("attemptResponseLog"), dict):
@@ -373,7 +378,8 @@ def _json(payload: dict[str, Any]) -> Payload:
             not _ERROR_KEYS.isdisjoint(source) and any(_reported(source.get(k)) for k in ERROR_FIELDS)
         )
         or _failed_outcome(source)
-        or bool(error_object),
+        or bool(error_object)
+        or reported,
         http_method=access[0] if access else None,
         http_url=access[1] if access else None,
         http_status=access[2] if access else None,
