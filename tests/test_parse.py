@@ -1055,6 +1055,33 @@ def test_an_apps_json_line_in_a_forwarded_docker_line_reads_as_the_apps_payload(
     assert shipped.severity == _APP_LEVELS[level]
 
 
+@pytest.mark.parametrize(
+    ("payload", "message", "severity"),
+    [
+        (
+            {"message": '{"level":"error","msg":"db timeout","time":"2026-03-01T10:00:00Z"}'},
+            "db timeout",
+            Severity.ERROR,
+        ),
+        (  # a service's JSON line in journald: its level, not journald's PRIORITY 6
+            {
+                "MESSAGE": '{"level":"warn","message":"disk 91% full"}',
+                "PRIORITY": "6",
+                "_SYSTEMD_UNIT": "app.service",
+            },
+            "disk 91% full",
+            Severity.WARNING,
+        ),
+        ({"level": "error", "message": '{"msg":"quota exceeded"}'}, "quota exceeded", Severity.ERROR),  # kept
+    ],
+)
+def test_an_apps_json_line_as_the_message_reads_as_the_apps_payload(
+    payload: dict[str, object], message: str, severity: Severity
+) -> None:
+    entry = parse({"jsonPayload": payload})
+    assert (entry.message, entry.severity) == (message, severity)
+
+
 def test_a_forwarded_line_beside_a_message_or_not_an_object_stays_as_it_is() -> None:
     line = '{"level": "error", "message": "inner"}'
     assert parse({"jsonPayload": {"message": "outer", "log": line}}).message == "outer"

@@ -3,7 +3,7 @@
 | payload | read |
 |---|---|
 | `textPayload` | the text (message and stack); a JSON object in it is read as a `jsonPayload` |
-| `jsonPayload` message | `message` / `msg` / `@mt` (Serilog's template, before its rendered `@m`) / `MESSAGE` (journald) / `Message` / `event` / `description` / `summary` / `log` (a Docker json-file line a shipper forwarded; a JSON object in it is read as the payload), else Rust tracing's `fields.message`, else a field whose last word is `message`/`msg` (`logMessage`) |
+| `jsonPayload` message (a JSON object line in it is read as the payload) | `message` / `msg` / `@mt` (Serilog's template, before its rendered `@m`) / `MESSAGE` (journald) / `Message` / `event` / `description` / `summary` / `log` (a Docker json-file line a shipper forwarded), else Rust tracing's `fields.message`, else a field whose last word is `message`/`msg` (`logMessage`) |
 | `jsonPayload` error | Error Reporting's `@type` (`…ReportedErrorEvent`); beside the message, `msg: error`: `error` / `err` (a string, or an object's `message`, else its `type` / `name`), `error.message`, log4j2 `thrown`, Workflows `failure`, an exception's class and message beside it (`error_class` and `error_message`, `exception.class` and `exception.message`: `Class: message`); without a message, the error is the message |
 | `jsonPayload` stack | `stack_trace`, `stacktrace`, `stackTrace`, `stack`, `exception`, `Exception`, `@x`, `exc_info`, `exc_text`, `errorVerbose`, `error.stack_trace`, `error.stack`, and in `error` / `err` / `thrown` / `exception` objects their `stack`, `stack_trace`, `message` or a list of frames written out as the language prints them (log4j2's `extendedStackTrace`, a Jackson-serialized Throwable's `stackTrace`, a Ruby `backtrace`, Sentry-like `frames`, Quarkus' `frames` under its `exceptionType`, a list of `at` lines; `cause`) |
 | `jsonPayload` level | `severity` / `level` / `levelname` / `log.level` / `loglevel` / `lvl` (names, pino numbers), then a level word in `@l` / `LogLevel` / `log.level` (nested) / `status` (never a number); Serilog without `@l`: INFO; MongoDB's `s` (`F`, `E`, `W`, `I`, `D1`-`D5`) beside its `ctx`; journald `PRIORITY` 0-5, 7 when the message declares no level (6 declares nothing) |
@@ -99,6 +99,7 @@ SYSLOG_LEVELS = {
     "7": Severity.DEBUG,
 }
 # To find, in one set operation, which of these fields a payload has (most have none, or one).
+_MESSAGE_KEYS = frozenset(MESSAGE_FIELDS)
 _STACK_KEYS = frozenset(STACK_FIELDS)
 _ERROR_KEYS = frozenset(ERROR_FIELDS)
 # MongoDB (4.4+) writes one JSON object a line, its level a letter in `s` beside `c` (component), `ctx` (the
@@ -335,13 +336,18 @@ def _json(payload: dict[str, Any]) -> Payload:
         return _kubernetes_event(payload)
     if isinstance(payload.get(HEALTH_CHECK_FIELD), dict):
         return _health_check(payload[HEALTH_CHECK_FIELD])
-    forwarded = _forwarded_json_line(payload)
-    if forwarded is not None:
-        return _json(forwarded)
     fields = payload.get("fields")
     source = fields if isinstance(fields, dict) and not _has_message(payload) else payload  # Rust tracing
+    message = _message_field(source)
+    if message[:1] == "{" or message.lstrip()[:1] == "{":
+        # the app's own JSON line as the message: forwarded as it was (Docker's json-file `log`, journald's
+        # `MESSAGE`) or encoded twice (`"message": "{\"level\":\"error\",…}"`): its fields are the app's, over
+        # those written around it
+        inner = _json_line(message)
+        if inner is not None:
+            return _json({**{k: v for k, v in source.items() if k not in _MESSAGE_KEYS}, **inner})
     error_object = _error_object(source)
-    message = _with_error(_message_field(source), source, error_object)
+    message = _with_error(message, source, error_object)
     if MONGO_CONTEXT_FIELD in payload:
         detail = _mongo_detail(payload)
         message = _joined(message, detail) if message and detail else message
@@ -384,23 +390,6 @@ def _json(payload: dict[str, Any]) -> Payload:
         http_url=access[1] if access else None,
         http_status=access[2] if access else None,
     )
-
-
-_FORWARDED_LINE_FIELD = "log"
-# the message fields a payload may have besides Docker's `log`: with one of them, `log` is no forwarded line
-_MESSAGE_BESIDES_LOG = tuple(key for key in MESSAGE_FIELDS if key != _FORWARDED_LINE_FIELD)
-
-
-def _forwarded_json_line(payload: dict[str, Any]) -> dict[str, Any] | None:
-    """The app's own JSON object when the payload is a Docker json-file line a shipper forwarded as it was and
-    the app wrote JSON (`{"log": "{\"level\":\"warn\",\"message\":…}\n", "stream": "stdout"}`), so that its
-    message and level are read from it; None otherwise (most payloads have no `log`, or a text one)."""
-    line = payload.get(_FORWARDED_LINE_FIELD)
-    if not isinstance(line, str) or not line.lstrip().startswith("{"):
-        return None
-    if any(isinstance(payload.get(key), str) for key in _MESSAGE_BESIDES_LOG):
-        return None
-    return _json_line(line)
 
 
 # A JSON access log (Envoy's and Istio's, lograge, pino-http, a proxy's or a framework's request line): the
