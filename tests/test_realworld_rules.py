@@ -472,6 +472,39 @@ def test_an_app_engine_instance_killed_while_serving_is_an_error_whatever_its_se
     assert (inferred.severity, inferred.rule) == (Severity.ERROR, "platform-failure")
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "[ 1234.567890] EXT4-fs error (device sda1): ext4_find_entry:1455: inode #2: comm nginx: reading directory",
+        "[ 2345.678901] blk_update_request: I/O error, dev sdb, sector 123456 op 0x0:(READ) flags 0x0",
+        "print_req_error: I/O error, dev nvme0n1, sector 2048",
+        "[ 3456.100000] Buffer I/O error on dev sda1, logical block 0, async page read",
+    ],
+)
+def test_a_failing_disk_or_a_corrupt_file_system_on_a_vms_console_is_an_error(text: str) -> None:
+    """A VM's serial console writes the kernel's lines without a severity."""
+    entry = parse(
+        {
+            "textPayload": text,
+            "resource": {"type": "gce_instance", "labels": {"instance_id": "42", "zone": "europe-west1-b"}},
+            "logName": "projects/p/logs/serialconsole.googleapis.com%2Fserial_port_1_output",
+        }
+    )
+    assert (entry.severity, entry.severity_rule) == (Severity.ERROR, "platform-failure")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "EXT4-fs (sda1): mounted filesystem with ordered data mode",
+        "retried 3 reads, 0 I/O errors, dev sda healthy",
+    ],
+)
+def test_a_healthy_disks_kernel_lines_keep_their_severity(text: str) -> None:
+    inferred = infer_severity(Severity.INFO, weak=False, text=text, has_stack=False, has_error_group=False)
+    assert inferred.severity == Severity.INFO
+
+
 def test_the_soft_memory_limit_keeps_its_severity() -> None:
     """Past the soft limit the request went well; the instance is replaced after it."""
     text = "Exceeded soft memory limit of 256 MB with 270 MB after servicing 15 requests total."

@@ -722,6 +722,8 @@ PLATFORM_FAILURE_PATTERN = (
     # the kernel: a panic, an oops, a bug (the OOM killer's `Out of memory: Killed process` is above)
     r"|Kernel panic - not syncing|\bBUG: (?:unable to handle|kernel NULL pointer dereference|soft lockup)"
     r"|\bOops: [0-9a-f]{4} \[#[0-9]{1,4}\]"
+    # the kernel: a disk that fails reads or writes, a file system that finds itself corrupt
+    r"|\bEXT[234]-fs error\b|\bI/O error, dev [\w.-]{1,64}, sector\b|\bBuffer I/O error on dev(?:ice)? \S"
     # App Engine standard: an instance killed while it served a request (past its hard memory limit, or its
     # request's deadline); the soft limit's line says the instance is replaced after the request, which went well
     r"|\bExceeded hard (?:private )?memory limit of \d{1,7} ?[MG]B\b"
@@ -965,6 +967,8 @@ _PLATFORM_FAILURE_WORDS = (
     "[err_",
     "job failed because a work item",
     "exceeded hard ",
+    "-fs error",
+    "i/o error",
     "request deadline was exceeded",
     "failed to bring up any of the desired",
 )
