@@ -471,7 +471,7 @@ class TemplateMiner:
             by_length[len(view)].append(index)
         # a field's values read alike around a slot (`tag=<*>` of a cluster that varied it and `tag="lab",` of
         # one that did not): one place
-        contexts = [tuple(map(_keyed_blind, view)) for view in views]
+        contexts = [tuple(map(_context_token, view)) for view in views]
         slots = [slot for members in by_length.values() for slot in _slots(views, members, contexts)]
         slots += [slot for members in by_length.values() for slot in _echo_slots(views, members)]
         # Where each word fills a slot (length, position): a word that fills slots in several places is a
@@ -581,6 +581,7 @@ class TemplateMiner:
             if values:
                 found.union(values[0], words[0])
         elif values:
+            # a key's word joins its values whatever its count (`name=android` among `name=<*>`)
             for index in words:
                 if counts[index] < value_count or keyed is _value_part:
                     found.union(values[0], index)
@@ -687,6 +688,15 @@ def _value_blind(tokens: tuple[str, ...]) -> tuple[str, ...]:
         else:
             out.append(token)
     return tuple(out)
+
+
+def _context_token(token: str) -> str:
+    """A token as a slot's context reads it: a key's value (`_keyed_blind`) or a quoted word (`"login",`) as a
+    value."""
+    blind = _keyed_blind(token)
+    if blind is token and _QUOTED_WORD.fullmatch(token) is not None:
+        return WILDCARD
+    return blind
 
 
 def _keyed_blind(token: str) -> str:
