@@ -1,8 +1,12 @@
 from __future__ import annotations
 
+import json
+import os
 import random
 import re
 import string
+import subprocess
+import sys
 import tracemalloc
 import uuid
 from collections.abc import Callable
@@ -1263,3 +1267,41 @@ def test_record_rows_whose_fields_vary_together_are_one_event() -> None:
         )
 
     assert_one_cluster_per_event([lambda: row("spool acquire"), lambda: row("spool release:")], 80, rng)
+
+
+_SEEDED_RUN = """
+import json, sys
+from loggardener.clustering.miner import TemplateMiner
+miner = TemplateMiner()
+messages = json.load(sys.stdin)
+ids = [miner.add(message) for message in messages]
+print(json.dumps([miner.template(template_id) for template_id in ids]))
+"""
+
+
+def test_clusters_do_not_depend_on_the_hash_seed() -> None:
+    """Every step is a function of the signatures: the same lines give the same clusters in any process (a
+    string hash, which varies with PYTHONHASHSEED, once decided whether slot rounds went on)."""
+    accounts = ["ana", "ben", "cai", "dov", "eli", "fay"]
+    realms = ["staff", "vendors", "lab", "ops"]
+    messages = [
+        f"login accepted: account={account} realm={realm} client=cli"
+        for i, account in enumerate(accounts)
+        for realm in (realms[i % 4], realms[(i + 1) % 4])
+    ]
+    messages += [f"logout: account={account} realm={realm}" for account in accounts for realm in realms]
+    messages += [
+        f'spool hold job={n}, queue="{q}", owner=cups' for n, q in enumerate(["lab", "A B", "x"] * 4)
+    ]
+    runs = {
+        subprocess.run(
+            [sys.executable, "-c", _SEEDED_RUN],
+            input=json.dumps(messages),
+            capture_output=True,
+            text=True,
+            check=True,
+            env={**os.environ, "PYTHONHASHSEED": seed, "PYTHONPATH": os.pathsep.join(sys.path)},
+        ).stdout
+        for seed in ("0", "1", "2", "3")
+    }
+    assert len(runs) == 1

@@ -459,7 +459,6 @@ class TemplateMiner:
         common words is variable too.
         """
         groups = _groups(found, range(len(keys)))
-        before = len(groups)
         merged: dict[tuple[str, ...], list[int]] = defaultdict(list)
         for root, group in groups.items():
             merged[_keyed_template([keys[i] for i in group])].append(root)
@@ -504,6 +503,7 @@ class TemplateMiner:
                 spread[len(view), position, view[position]] += weight
         for position, filling in slots:
             self._merge_slot(views, weights, position, filling, filled, spread, local, labelled)
+        before = len(groups)
         for index, view in enumerate(views):
             roots = merged[view] + merged[views[local.find(index)]]
             for root in roots[1:]:
