@@ -483,12 +483,12 @@ class TemplateMiner:
         for position, filling in slots:
             view = views[filling[0]]
             around = _words_around(view, position)
-            before = _before(view, position)
+            preceding = _before(view, position)
             field = _is_field(view, position)
             core = _core([_value_part(views[index][position]) for index in filling])
             for index in filling:
                 where = places[core(_value_part(views[index][position]))]
-                where.add((len(view), position, around, before))
+                where.add((len(view), position, around, preceding))
                 if field:
                     where.add((len(view), position, _FIELD, _NO_WORD))
         filled = {word: _places(where) for word, where in places.items()}
