@@ -57,6 +57,13 @@ from loggardener.clustering.masking import WILDCARD, mask
         # the host name Java's `InetAddress` (and OpenVPN, for a client) prints before an address: one value
         ("connect to db-primary/10.0.0.5:5432 failed", "connect to <*> failed"),
         ("laptop-anna/203.0.113.7:1194 MULTI: Learn", "<*> MULTI: Learn"),
+        # the path of a request line however short: `/login` is a path there, as `/v1/users` is
+        ('request: "GET /login HTTP/1.1", host', 'request: "GET <*> HTTP/<*>.<*>", host'),
+        ('"DELETE / HTTP/2.0" 204', '"DELETE <*> HTTP/<*>.<*>" <*>'),
+        ("path /login then HTTP", "path /login then HTTP"),
+        # a unit's word followed by a dotted name is no unit: a call stack's frame (`ms.AA`), not `1 ms`
+        ("by a.AA.a:1 ms.AA.<init>:1", "by a.AA.a:<*> ms.AA.<init>:<*>"),
+        ("took 250 ms. Then 3 bytes.", "took <*>. Then <*>."),
     ],
 )
 def test_mask_examples(text: str, expected: str) -> None:
@@ -79,6 +86,19 @@ def test_masking_ignores_digit_values(text: str, rng: object) -> None:
 def test_masking_is_order_insensitive(messages: list[str], order: list[int]) -> None:
     shuffled = [messages[i] for i in order if i < len(messages)]
     assert {m: mask(m) for m in shuffled} == {m: mask(m) for m in messages}
+
+
+@given(
+    st.sampled_from(["GET", "POST", "PUT", "DELETE", "HEAD", "OPTIONS"]),
+    st.text(
+        alphabet=st.characters(blacklist_categories=("Cs", "Z", "Cc"), blacklist_characters="'\"<>"),
+        max_size=40,
+    ),
+    st.sampled_from(["1.0", "1.1", "2.0"]),
+)
+def test_a_request_lines_path_is_one_value(method: str, path: str, version: str) -> None:
+    """Whatever the path of a request line, the line reads `METHOD <*> HTTP/<*>.<*>`."""
+    assert mask(f'"{method} /{path} HTTP/{version}"') == f'"{method} {WILDCARD} HTTP/{WILDCARD}.{WILDCARD}"'
 
 
 def test_wildcard_is_the_template_marker() -> None:
@@ -109,6 +129,8 @@ ADVERSARIAL: dict[str, Callable[[int], str]] = {
     "underscored labels": lambda n: "_a." * (n // 3) + "1",
     "names before addresses": lambda n: "a/" * (n // 2) + "1.2.3.4",
     "hyphenated name before a slash": lambda n: "a-" * (n // 2) + "/1.2.3",
+    "request paths without a version": lambda n: " /a" * (n // 3) + " HTTP/",
+    "a long request path": lambda n: "GET /" + "a" * n + " HTTP/1.1",
 }
 
 

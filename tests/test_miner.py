@@ -1,8 +1,12 @@
 from __future__ import annotations
 
+import json
+import os
 import random
 import re
 import string
+import subprocess
+import sys
 import tracemalloc
 import uuid
 from collections.abc import Callable
@@ -1209,3 +1213,95 @@ def test_a_long_call_stack_is_read_in_linear_time() -> None:
         50_000,
     )
     assert len(set(run.values())) == 2
+
+
+def test_a_keys_quoted_names_with_a_space_are_names_too() -> None:
+    """A key whose quoted texts are mostly one word holds names: one with a space is a name as well, also
+    where another field of the line varies with it."""
+    rng = random.Random(2)
+    queues = ["lab", "*batch*", "ENG_3F", "plotter", "Front Desk"]
+    messages = [
+        f'spool hold job={n}, queue="{queue}", owner={rng.choice(["cups", "print.example.org"])}'
+        for n, queue in enumerate(queues * 6)
+    ]
+    assert len(set(clusters_of(messages).values())) == 1
+
+
+def test_a_keys_quoted_sentences_stay_messages() -> None:
+    """Most texts of the key are sentences: the texts are the messages, not names (`msg="…"` of logfmt)."""
+    texts = ["shim disconnected", "cleaning up after shim disconnected", "loading plugin", "ready"]
+    messages = [f'level=info msg="{text}" id={n}' for n in range(8) for text in texts]
+    assert len(set(clusters_of(messages).values())) == len(texts)
+
+
+@pytest.mark.parametrize("empty", ["null", "None", "nil", "-"])
+def test_an_empty_keyed_value_is_a_value(empty: str) -> None:
+    """`owner=null` is a field left empty, however often: the same event as `owner=Group{<*>}`."""
+    messages = [f"lease grant id={n}, owner=Group{{{n}}}, ttl={n}s" for n in range(4)] + [
+        f"lease grant id={n}, owner={empty}, ttl={n}s" for n in range(12)
+    ]
+    assert set(clusters_of(messages).values()) == {"lease grant id=<*>, <*> ttl=<*>s"}
+
+
+def test_a_keyed_word_joins_the_values_of_its_field() -> None:
+    """A key's word value (`name=android`) is a value of the field even where it outnumbers the masked ones."""
+    messages = [f"wake acquire lock={n}, name=android, pid={n}" for n in range(20)] + [
+        f"wake acquire lock={n}, name=com.example.{app}, pid={n}"
+        for n in range(3)
+        for app in ("mail", "maps")
+    ]
+    assert set(clusters_of(messages).values()) == {"wake acquire lock=<*>, <*> pid=<*>"}
+
+
+def test_record_rows_whose_fields_vary_together_are_one_event() -> None:
+    """Fields that vary at once (a name, an owner, an empty or set group): the rows of one record line."""
+    rng = random.Random(5)
+    queues = ["Front Desk", "lab", "*batch*", "ENG_3F", "plotter", "Night Shift"]
+    owners = ["cups", "print.example.org", "spool.example.net"]
+
+    def row(verb: str) -> str:
+        group = rng.choice(["null", f"Group{{{rng.randint(100, 999)}}}"])
+        return (
+            f"{verb} job={rng.randint(10**6, 10**8)}, flags=0x{rng.randint(1, 9)}, "
+            f'queue="{rng.choice(queues)}", owner={rng.choice(owners)}, ws={group}, uid={rng.randint(1, 9999)}'
+        )
+
+    assert_one_cluster_per_event([lambda: row("spool acquire"), lambda: row("spool release:")], 80, rng)
+
+
+_SEEDED_RUN = """
+import json, sys
+from loggardener.clustering.miner import TemplateMiner
+miner = TemplateMiner()
+messages = json.load(sys.stdin)
+ids = [miner.add(message) for message in messages]
+print(json.dumps([miner.template(template_id) for template_id in ids]))
+"""
+
+
+def test_clusters_do_not_depend_on_the_hash_seed() -> None:
+    """Every step is a function of the signatures: the same lines give the same clusters in any process (a
+    string hash, which varies with PYTHONHASHSEED, once decided whether slot rounds went on)."""
+    accounts = ["ana", "ben", "cai", "dov", "eli", "fay"]
+    realms = ["staff", "vendors", "lab", "ops"]
+    messages = [
+        f"login accepted: account={account} realm={realm} client=cli"
+        for i, account in enumerate(accounts)
+        for realm in (realms[i % 4], realms[(i + 1) % 4])
+    ]
+    messages += [f"logout: account={account} realm={realm}" for account in accounts for realm in realms]
+    messages += [
+        f'spool hold job={n}, queue="{q}", owner=cups' for n, q in enumerate(["lab", "A B", "x"] * 4)
+    ]
+    runs = {
+        subprocess.run(
+            [sys.executable, "-c", _SEEDED_RUN],
+            input=json.dumps(messages),
+            capture_output=True,
+            text=True,
+            check=True,
+            env={**os.environ, "PYTHONHASHSEED": seed, "PYTHONPATH": os.pathsep.join(sys.path)},
+        ).stdout
+        for seed in ("0", "1", "2", "3")
+    }
+    assert len(runs) == 1

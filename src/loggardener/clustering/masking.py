@@ -56,9 +56,12 @@ _PATTERNS: tuple[tuple[str, tuple[str, ...]], ...] = (
     (r"(?<![\w:])(?:[0-9a-fA-F]{0,4}:){2,}[0-9a-fA-F]{1,4}\b", (":",)),  # IPv6, MAC addresses
     (r"\b\d[xX][0-9a-fA-F]+\b", ("digit",)),  # hex literals
     (r"\b(?=[0-9a-fA-F]*\d)(?=[0-9a-fA-F]*[a-fA-F])[0-9a-fA-F]{8,}\b", ("digit",)),  # hex ids
+    # the path of an HTTP request line, however short (`"GET /login HTTP/1.1"`, `GET / HTTP/2.0`)
+    (r"(?<=\s)/[^\s'\"<>]{0,2048}(?=\sHTTP/\d)", ("/", "HTTP/")),
     # absolute paths, with the query string of a request's path (`/search?q=shoes&page=2`)
     (r"(?<![\w<])(?:(?:/[\w.@%+-]*){2,}|/[\w.@%+-]*(?=\?))(?:\?[^\s'\"<>()\[\]{},;]*)?", ("/",)),
-    (rf"(?<![\w*])[-+]?\d+(?:\.\d+)?\s{_UNIT}\b", ("digit",)),  # quantities with a unit after a space
+    # quantities with a unit after a space (`250 ms`, not the `1 ms` of a call stack's `…:1 ms.Api.run:2`)
+    (rf"(?<![\w*])[-+]?\d+(?:\.\d+)?\s{_UNIT}\b(?!\.\w)", ("digit",)),
     # ids with a digit within their first 64 characters, not 30s, 5KB, eth0; a file name's extensions go with
     # it (`part-00017.csv.gz`), as they do when the name reads as a host name
     (

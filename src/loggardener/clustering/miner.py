@@ -79,6 +79,9 @@ RECENT_CACHE = 65_536
 _DIGITS_TO_ZERO = bytes.maketrans(b"0123456789", b"0000000000")
 
 _FLAGS = frozenset(("yes", "no", "true", "false", "on", "off"))  # a flag's two values
+_ABSENT = frozenset(
+    ("null", "none", "nil", "undefined", "n/a", "-")
+)  # a field's value that says there is none
 _CLOSERS = "\"')]},;."
 _LETTER = compile_regex(r"[A-Za-zµ]")  # µ: a unit's letter (`<*>µs` reads as `<*>ms` does)
 # A value with a short unit glued to it: `<*>ms`, `(<*>s)`, `<*>KB`.
@@ -458,14 +461,17 @@ class TemplateMiner:
         groups = _groups(found, range(len(keys)))
         merged: dict[tuple[str, ...], list[int]] = defaultdict(list)
         for root, group in groups.items():
-            merged[_same_length_template([keys[i] for i in group])].append(root)
+            merged[_keyed_template([keys[i] for i in group])].append(root)
         views = sorted(merged)
         weights = [sum(counts[i] for root in merged[view] for i in groups[root]) for view in views]
         local = _UnionFind(len(views))
         by_length: dict[int, list[int]] = defaultdict(list)
         for index, view in enumerate(views):
             by_length[len(view)].append(index)
-        slots = [slot for members in by_length.values() for slot in _slots(views, members)]
+        # a field's values read alike around a slot (`tag=<*>` of a cluster that varied it and `tag="lab",` of
+        # one that did not): one place
+        contexts = [tuple(map(_context_token, view)) for view in views]
+        slots = [slot for members in by_length.values() for slot in _slots(views, members, contexts)]
         slots += [slot for members in by_length.values() for slot in _echo_slots(views, members)]
         # Where each word fills a slot (length, position): a word that fills slots in several places is a
         # value (a user name in `session opened for user X …` and `session closed for user X`), not a word
@@ -477,12 +483,12 @@ class TemplateMiner:
         for position, filling in slots:
             view = views[filling[0]]
             around = _words_around(view, position)
-            before = _before(view, position)
+            preceding = _before(view, position)
             field = _is_field(view, position)
             core = _core([_value_part(views[index][position]) for index in filling])
             for index in filling:
                 where = places[core(_value_part(views[index][position]))]
-                where.add((len(view), position, around, before))
+                where.add((len(view), position, around, preceding))
                 if field:
                     where.add((len(view), position, _FIELD, _NO_WORD))
         filled = {word: _places(where) for word, where in places.items()}
@@ -575,8 +581,9 @@ class TemplateMiner:
             if values:
                 found.union(values[0], words[0])
         elif values:
+            # a key's word joins its values whatever its count (`name=android` among `name=<*>`)
             for index in words:
-                if counts[index] < value_count:
+                if counts[index] < value_count or keyed is _value_part:
                     found.union(values[0], index)
 
 
@@ -673,15 +680,33 @@ def _value_blind(tokens: tuple[str, ...]) -> tuple[str, ...]:
     """The tokens with every value read `<*>` (a keyed token's value: `took=<*>`; a key for grouping only)."""
     out: list[str] = []
     for token in tokens:
-        key = _key(token)
-        value = _value_part(token)
-        if key and value != token and _is_value(value):
-            out.append(f"{key}={WILDCARD}")
+        blind = _keyed_blind(token)
+        if blind is not token:
+            out.append(blind)
         elif _is_value(token):
             out.append(WILDCARD)
         else:
             out.append(token)
     return tuple(out)
+
+
+def _context_token(token: str) -> str:
+    """A token as a slot's context reads it: a key's value (`_keyed_blind`) or a quoted word (`"login",`) as a
+    value."""
+    blind = _keyed_blind(token)
+    if blind is token and _QUOTED_WORD.fullmatch(token) is not None:
+        return WILDCARD
+    return blind
+
+
+def _keyed_blind(token: str) -> str:
+    """A keyed token whose value is a value (masked, quoted, built around a masked id: `ws=WorkSource{<*>}`, or
+    empty: `ws=null`) as `key=<*>`; any other token itself."""
+    key = _key(token)
+    value = _value_part(token)
+    if key and value != token and (_is_value(value) or WILDCARD in value or _is_absent(value)):
+        return f"{key}={WILDCARD}"
+    return token
 
 
 # Marks, among a word's places, a (length, position) where it filled a field (`_words_around` is a hash,
@@ -814,6 +839,11 @@ def _after_glued_prefix(tokens: list[str]) -> Callable[[str], str]:
     return lambda token: token[head:]
 
 
+def _is_absent(value: str) -> bool:
+    """A key's value that says it has none (`ws=null`, `parent=None`, `next=nil`): a value, as an id there is."""
+    return value.rstrip(_CLOSERS).strip("\"'").lower() in _ABSENT
+
+
 def _itself(token: str) -> str:
     return token
 
@@ -920,7 +950,9 @@ def _echo_slots(keys: list[tuple[str, ...]], members: list[int]) -> list[tuple[i
     return found
 
 
-def _slots(keys: list[tuple[str, ...]], members: list[int]) -> list[tuple[int, list[int]]]:
+def _slots(
+    keys: list[tuple[str, ...]], members: list[int], contexts: list[tuple[str, ...]]
+) -> list[tuple[int, list[int]]]:
     """Every slot among signatures of one length: (position, signatures equal but at that position).
 
     Only slots whose context has a word count: values around nothing but other values prove nothing. The key
@@ -933,7 +965,7 @@ def _slots(keys: list[tuple[str, ...]], members: list[int]) -> list[tuple[int, l
     for position in range(len(keys[members[0]])):
         slots: dict[tuple[str, ...], list[int]] = defaultdict(list)
         for index in members:
-            tokens = keys[index]
+            tokens = contexts[index]
             slots[tokens[:position] + tokens[position + 1 :]].append(index)
         for context, filling in slots.items():
             if len(filling) < 2:
@@ -1061,6 +1093,7 @@ def _keyed_texts(keys: list[tuple[str, ...]], counts: list[int]) -> dict[int, tu
     here: dict[tuple[str, ...], Counter[tuple[str, ...]]] = defaultdict(Counter)
     beside: dict[tuple[int, tuple[str, ...]], set[tuple[str, ...]]] = defaultdict(set)
     bare: dict[int, tuple[str, ...]] = {}
+    by_key: dict[str, set[tuple[str, ...]]] = defaultdict(set)  # every text each key takes
     for index, found in stretches.items():
         tokens = keys[index]
         if _has_message(tokens, found, -1, keyed_too=False):
@@ -1068,6 +1101,7 @@ def _keyed_texts(keys: list[tuple[str, ...]], counts: list[int]) -> dict[int, tu
         for start, end, keyed in found:
             if keyed:
                 here[_fold_texts(tokens, [(start, end, True)])][tokens[start:end]] += counts[index]
+                by_key[tokens[start].partition("=")[0]].add(tokens[start:end])
                 if index in bare:
                     beside[start, bare[index]].add(tokens[start:end])
     folded: dict[int, tuple[str, ...]] = {}
@@ -1083,11 +1117,19 @@ def _keyed_texts(keys: list[tuple[str, ...]], counts: list[int]) -> dict[int, tu
                     _texts_vary(here[_fold_texts(tokens, [(start, end, True)])])
                     and _has_message(tokens, found, start, keyed_too=True)
                 )
+                or (end - start > 1 and _names(by_key[tokens[start].partition("=")[0]]))
             )
         ]
         if chosen:
             folded[index] = _fold_texts(tokens, chosen)
     return folded
+
+
+def _names(texts: set[tuple[str, ...]]) -> bool:
+    """A key whose texts, wherever it is, are names: at least `MIN_DISTINCT` texts, most of them one word
+    (`tag="*launch*"`, `tag="RILJ_ACK_WL"`): a text of several words there is a name with a space in it
+    (`tag="View Lock"`), not a message (`msg="shim disconnected"`, most of whose texts are sentences)."""
+    return len(texts) >= MIN_DISTINCT and 2 * sum(len(text) == 1 for text in texts) > len(texts)
 
 
 def _texts_vary(texts: Counter[tuple[str, ...]]) -> bool:
@@ -1400,6 +1442,11 @@ def _same_length_template(members: list[tuple[str, ...]]) -> tuple[str, ...]:
         return plain
     # Values only: the keys of its fields are all that tell the statement (`<*> client=<*>`).
     return tuple(_keyed_wildcard([member[i] for member in members]) for i in range(len(first)))
+
+
+def _keyed_template(members: list[tuple[str, ...]]) -> tuple[str, ...]:
+    """The template of members of one length with the key of each varying field kept (`tag=<*>`)."""
+    return tuple(_keyed_wildcard([member[i] for member in members]) for i in range(len(members[0])))
 
 
 def _template(members: list[tuple[str, ...]]) -> str:
