@@ -825,18 +825,18 @@ _KEY_NAME = (
     + _KEY_CHAR
     + rb"{0,64}"
 )
-# A key, its closing quote (JSON, or JSON inside a JSON string: `\"`), a separator (also a comparison in source
-# code, `if password == "X"`), then the value on the same
+# A key, its closing quote (JSON, or JSON inside a JSON string: `\"`, or inside that: `\\\"`), a separator
+# (also a comparison in source code, `if password == "X"`), then the value on the same
 # line: double quoted (escapes allowed), escaped-quoted, single quoted, or bare up to a space, quote, `&`, `;`
 # or `\`; or a lone value on the next line.
 _KEY_VALUE = _Deferred(
     rb"(?i)(?P<key>"
     + _KEY_NAME
     # an Erlang tuple's comma before a binary (`{default_pass,<<"X">>}`)
-    + rb")(?:\\{0,2}[\"']\]?|\\)?\s{0,8}(?:=>|:=|={2,3}|!={1,2}|=|:|\x{ff1a}|\x{ff1d}|,[ \t]{0,8}<<)"
+    + rb")(?:\\{0,3}[\"']\]?|\\)?\s{0,8}(?:=>|:=|={2,3}|!={1,2}|=|:|\x{ff1a}|\x{ff1d}|,[ \t]{0,8}<<)"
     # Go's `%#v` of a header (`"X-Api-Key":[]string{"X"}`), an Erlang binary (`password => <<"X">>`)
     rb"(?:\s{0,8}(?:\[\][A-Za-z0-9_.*]{1,32}\{|<<)?(?:"
-    rb"\\\"(?P<esc>(?:[^\"\\]|\\[^\"])+)\\\""
+    rb"(?:\\\\)?\\\"(?P<esc>(?:[^\"\\]|\\[^\"])+?)(?:\\\\)?\\\""  # also JSON escaped twice: `\\\"X\\\"`
     rb"|\"(?:\"\")?(?P<dq>(?:[^\"\\]|\\.)+)\""  # also Python's `\"\"\"X\"\"\"`
     # T-SQL's Unicode literal `N'X'`; a quote escaped inside (`'it\'s'`) if the value closes after it
     rb"|N?'(?:'')?(?P<sq>(?:[^'\\\r\n]|\\[^\r\n])+|[^'\r\n]+)')"
@@ -877,10 +877,12 @@ _AUTH_SCHEMES = {
     "client-id",
     "geniekey",
 }
-# `Authorization: <scheme> <credentials>`: the scheme is kept when it is a known one.
+# `Authorization: <scheme> <credentials>`: the scheme is kept when it is a known one. The credentials may be on
+# a continuation line of the header (a folded header, a wrapped log line: `Bearer` then `\n  X`).
 _AUTHORIZATION = _Deferred(
     rb"(?i)\b(?:proxy-)?(?:authorization|x-auth-token|x-api-key|api-key|x-goog-api-key)\\{0,2}[\"']?\s{0,8}[:=]\s{0,8}"
-    rb"(?:\\{0,2}[\"'])?(?:(?P<scheme>[A-Za-z][A-Za-z0-9-]{0,30})[ \t]{1,8})?(?P<cred>[^\s\"'\\,()\[\]{}<>]+)"
+    rb"(?:\\{0,2}[\"'])?(?:(?P<scheme>[A-Za-z][A-Za-z0-9-]{0,30})[ \t]{0,8}(?:\r?\n)?[ \t]{1,8})?"
+    rb"(?P<cred>[^\s\"'\\,()\[\]{}<>]+)"
 )
 # A credential after a scheme word anywhere (`Bearer abc…`, `SSWS 00x…`): not a plain dictionary word.
 _SCHEME_CREDENTIAL = _Deferred(
@@ -1040,7 +1042,7 @@ _XML_ELEMENT = _Deferred(
 _NAME_VALUE = _Deferred(
     rb"(?i)\b(?:name|key|type|id|param|parameter|variable|setting|property)\\{0,2}[\"']?\s{0,8}[:=]\s{0,8}\\{0,2}[\"']?"
     rb"(?P<key>" + _KEY_NAME + rb")\\{0,2}[\"']?[^{}<>\[\]]{0,96}?\bvalue\\{0,2}[\"']?\s{0,8}[:=]\s{0,8}(?:"
-    rb"\\\"(?P<esc>(?:[^\"\\]|\\[^\"])+)\\\""
+    rb"(?:\\\\)?\\\"(?P<esc>(?:[^\"\\]|\\[^\"])+?)(?:\\\\)?\\\""
     rb"|\"(?P<dq>(?:[^\"\\]|\\.)+)\""
     rb"|'(?P<sq>[^'\r\n]+)'"
     rb"|(?P<bare>[^\s\"'<>,}]+))"
@@ -1050,7 +1052,7 @@ _NAME_VALUE = _Deferred(
 # a tag's `{"Value": "X", "Key": "api_token"}`, Azure's `{"keyName": "key1", "value": "X"}`.
 _VALUE_NAME = _Deferred(
     rb"(?i)\b(?:[a-z]{1,32})?value\\{0,2}[\"']?\s{0,8}[:=]\s{0,8}(?:"
-    rb"\\\"(?P<esc>(?:[^\"\\]|\\[^\"])+)\\\""
+    rb"(?:\\\\)?\\\"(?P<esc>(?:[^\"\\]|\\[^\"])+?)(?:\\\\)?\\\""
     rb"|\"(?P<dq>(?:[^\"\\]|\\.)+)\""
     rb"|'(?P<sq>[^'\r\n]+)')"
     rb"[^{}<>\[\]]{0,96}?\b(?:[a-z]{1,32})?(?:name|key)\\{0,2}[\"']?\s{0,8}[:=]\s{0,8}\\{0,2}[\"']?"
@@ -1061,7 +1063,7 @@ _PREFIXED_NAME_VALUE = _Deferred(
     rb"(?P<key>"
     + _KEY_NAME
     + rb")\\{0,2}[\"']?[^{}<>\[\]]{0,96}?\b[a-z]{1,32}value\\{0,2}[\"']?\s{0,8}[:=]\s{0,8}(?:"
-    rb"\\\"(?P<esc>(?:[^\"\\]|\\[^\"])+)\\\""
+    rb"(?:\\\\)?\\\"(?P<esc>(?:[^\"\\]|\\[^\"])+?)(?:\\\\)?\\\""
     rb"|\"(?P<dq>(?:[^\"\\]|\\.)+)\""
     rb"|'(?P<sq>[^'\r\n]+)')"
 )
@@ -1294,14 +1296,20 @@ _FILLER = {
     "-",
     ":=",
     "->",
+    "\u2192",  # `→`
+    "\u21d2",  # `⇒`
     "|",  # a table's cell separator (`| token | X |`)
 }
 # The verbs after which a password word's value follows (`password for admin is X`, `changed password to X`).
 _COPULAS = {"is", "was", "to"}
 _TOKEN_STRIP = b"()[]{}<>\"'`,;\\"  # also the backslash of an escaped quote (`\"X\"` in a JSON string)
-# Words between spaces, `:`, `=` and their full-width forms `：` `＝`; a multi-byte character is one unit, so
-# a token never starts or ends inside one.
-_PROSE_TOKEN = compile_regex(rb"(?:[^\s:=\x80-\xff]|(?!\xef\xbc[\x9a\x9d])[\xc0-\xff][\x80-\xbf]*)+")
+# Words between spaces, `:`, `=` and their full-width forms `：` `＝`, and before a URL query's next parameter
+# (`&page=`); in a query `+` and `%20` are spaces (`?q=password+reset`). A multi-byte character is one unit,
+# so a token never starts or ends inside one.
+_QUERY_SPACES = compile_regex(rb"^(?:\+|%20)+")
+_PROSE_TOKEN = compile_regex(
+    rb"(?:%20)*(?:[^\s:=&%\x80-\xff]|&(?![A-Za-z0-9_.\-]{1,64}=)|%(?!20)|(?!\xef\xbc[\x9a\x9d])[\xc0-\xff][\x80-\xbf]*)+"
+)
 # What a credential in prose is not: a date, a version, an IP address, a URL, an email, a path.
 _NOT_A_SECRET = compile_regex(
     r"^(?:\d{4}-\d\d-\d\d|v?\d+(?:\.\d+)+\w*$|\d{1,3}(?:\.\d{1,3}){3}|[a-z][a-z0-9+.-]*://|[^@\s]+@[^@\s]+\.[a-z]{2,}$"
@@ -2117,7 +2125,8 @@ def _phrase_spans(data: bytes) -> Iterator[Span]:
         suffix = match.group(b"suffix") is not None
         for raw in _PROSE_TOKEN.finditer(tail):
             token = raw.group(0)
-            core = token.strip(_TOKEN_STRIP)
+            core = token[len(token) - len(_QUERY_SPACES.sub(b"", token, count=1)) :].strip(_TOKEN_STRIP)
+            core = _TYPOGRAPHIC_QUOTES.sub(b"", core) if core[-1:] > b"\x7f" or core[:1] > b"\x7f" else core
             core = core.rstrip(b".") or core
             stripped = core.decode("utf-8", "replace")
             if not core or stripped.lower() in _FILLER:
@@ -2189,19 +2198,30 @@ def _phrase_spans(data: bytes) -> Iterator[Span]:
 _SLUG = compile_regex(r"[A-Za-z]{1,20}\d{0,4}(?:[-_.][A-Za-z]{0,20}\d{0,4})+")
 
 
+# Quotes around a value in prose: ASCII, or typographic (`“X”`, `„X“`, `‘X’`, `«X»`, `「X」`), which close with
+# any typographic closing quote (languages pair them differently).
+_OPENING_QUOTE = compile_regex(rb"[\"']|\xe2\x80[\x9c\x9e\x98\x9a]|\xc2[\xab\xbb]|\xe3\x80[\x8c\x8e]")
+_CLOSING_QUOTE = compile_regex(rb"\xe2\x80[\x9c\x9d\x98\x99]|\xc2[\xab\xbb]|\xe3\x80[\x8d\x8f]")
+_TYPOGRAPHIC_QUOTES = compile_regex(
+    rb"^(?:\xe2\x80[\x98-\x9f]|\xc2[\xab\xbb]|\xe3\x80[\x8c-\x8f])+|(?:\xe2\x80[\x98-\x9f]|\xc2[\xab\xbb]|\xe3\x80[\x8c-\x8f])+$"
+)
+
+
 def _quoted_value(tail: bytes, start: int, password: bool) -> tuple[int, int] | None:
     """The span of a quoted value at `start` right after a credential word (`password is "X Y Z"`, `for token
     'X'`): with spaces after a password's word, else one generated word."""
-    quote = tail[start : start + 1]
-    if quote not in (b'"', b"'"):
+    opening = _OPENING_QUOTE.match(tail, start)
+    if opening is None:
         return None
-    close = tail.find(quote, start + 1)
-    text = tail[start + 1 : close].decode("utf-8", "replace") if close > start + 1 else ""
+    first = opening.end()
+    closing = _CLOSING_QUOTE.search(tail, first) if opening.group() not in (b'"', b"'") else None
+    close = closing.start() if closing is not None else tail.find(opening.group(), first)
+    text = tail[first:close].decode("utf-8", "replace") if close > first else ""
     if not text or _placeholder(text) or text.startswith(MARKER_PREFIX):
         return None
     spaced = password and " " in text.strip()
     generated = " " not in text and not _SLUG.fullmatch(text) and is_secret_value("token", text)
-    return (start + 1, close) if spaced or generated else None
+    return (first, close) if spaced or generated else None
 
 
 _PAIR_USER = compile_regex(r"[A-Za-z][A-Za-z0-9._-]{0,63}$")
@@ -2318,10 +2338,11 @@ _ESCAPE = compile_regex(
     rb"%[0-9A-Fa-f]{2}|\\/|\\u[0-9A-Fa-f]{4}|\\x[0-9A-Fa-f]{2}|&(?:quot|amp|lt|gt|apos|#\d{1,7}|#[xX][0-9A-Fa-f]{1,6});"
 )
 # Escapes that can hide a credential's shape (`=`, `:`, `"`, `'`, `@`, `&`, `?`, a double escape `%25`, `\\u…`,
-# `&quot;`, a URL's `:\\/\\/`); a text escaping only `/` or spaces (`logs/run.googleapis.com%2Fstderr`) is
-# not decoded.
+# `&quot;`, a URL's `:\\/\\/`), or a space after a credential's word (`wrong%20password%20X`: a phrase); a text
+# escaping only `/` or other spaces (`logs/run.googleapis.com%2Fstderr`) is not decoded.
 _SHAPE_ESCAPE = compile_regex(
     rb"%(?:3[dDaAfF]|2[2567]|40|5[cC])|:\\/\\/|\\u[0-9A-Fa-f]{4}|\\x[0-9A-Fa-f]{2}|&(?:quot|apos|lt|gt|#\d{1,7}|#[xX][0-9A-Fa-f]{1,6});"
+    rb"|(?i:pass|secret|token|key|credential)[A-Za-z]{0,8}%20"
 )
 _ENTITIES = {b"quot": '"', b"amp": "&", b"lt": "<", b"gt": ">", b"apos": "'"}
 
@@ -2409,12 +2430,15 @@ _YAML_BLOCK_LINE = compile_regex(rb"([ \t]*)([^\r\n]*)(?:\r?\n|$)")
 
 
 def _yaml_block(data: bytes, key_start: int, start: int) -> tuple[int, int] | None:
-    """The lines of a YAML block scalar (`token: |` at `start`): those indented past the key's column. Blocks
-    nest only by indenting further, so scanning each block's lines stays linear in the text."""
+    """The lines of a YAML block scalar (`token: |` at `start`): those indented past the key's column, or past
+    its line's indent when a log prefix comes before the key (`app | token: |`). Blocks nest only by indenting
+    further, so scanning each block's lines stays linear in the text."""
     header = _YAML_BLOCK_HEADER.match(data, start)
     if header is None:
         return None
-    column = key_start - (data.rfind(b"\n", 0, key_start) + 1)
+    before = data[data.rfind(b"\n", 0, key_start) + 1 : key_start]
+    # YAML's own indent and sequence dashes (`  - token: |`) put the key's column; other text puts the line's
+    column = len(before) if not before.lstrip(b" \t-") else len(before) - len(before.lstrip(b" \t"))
     position = header.end()
     first = end = -1
     while position < len(data) and (line := _YAML_BLOCK_LINE.match(data, position)) is not None:

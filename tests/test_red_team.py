@@ -1,0 +1,139 @@
+"""The second red-team corpus (tests/red_team.py): credentials as programs dump them, none survives redaction and
+each class's look-alikes come out as written. Then each rule this corpus opened, on generated input."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from leak_classes import Kept
+from loggardener.entries.redact import Redactor
+from red_team import CLASSES, corpus
+
+LEAKS, KEPT = corpus()
+REDACT = Redactor().redact
+
+
+@pytest.mark.parametrize("group", CLASSES)
+def test_no_credential_of_the_class_leaks(group: str) -> None:
+    cases = [case for case in LEAKS if case.group == group]
+    assert len(cases) >= 30
+    still_open = [
+        f"{case.layout!r}: {REDACT(case.text)!r}"
+        for case in cases
+        if any(part in REDACT(case.text) for part in case.parts())
+    ]
+    assert not still_open, "\n".join(still_open)
+
+
+@pytest.mark.parametrize("kept", KEPT, ids=lambda kept: kept.text[:60])
+def test_the_look_alikes_of_each_class_are_kept(kept: Kept) -> None:
+    assert kept.value in REDACT(kept.text)
+
+
+def test_the_corpus_redacts_to_itself() -> None:
+    for case in LEAKS:
+        once = REDACT(case.text)
+        assert REDACT(once) == once, case.text
+
+
+# a person's password or a generated token: letters, digits and a capital, not one character over and over
+_SECRETS = st.from_regex(r"[a-z]{3,6}[0-9]{2,3}[A-Z][A-Za-z0-9]{3,8}", fullmatch=True).filter(
+    lambda secret: len(set(secret)) >= 7
+)
+_PREFIXES = st.sampled_from(["", "app | ", "2026-12-01T10:00:00Z worker[3]: ", "probe ", "  "])
+_NAMES = st.sampled_from(["password", "client_secret", "api_token", "db_pass"])
+
+
+@given(prefix=_PREFIXES, name=_NAMES, header=st.sampled_from(["|", ">", "|-", ">+"]), secret=_SECRETS)
+def test_a_yaml_block_after_a_log_prefix_is_redacted(
+    prefix: str, name: str, header: str, secret: str
+) -> None:
+    text = f"{prefix}{name}: {header}\n{' ' * (len(prefix) - len(prefix.lstrip()) + 2)}{secret}\nnext: line"
+    redacted = REDACT(text)
+    assert secret not in redacted
+    assert redacted.endswith("next: line")
+
+
+def test_a_yaml_block_under_a_sequence_dash_ends_at_the_next_key_of_its_item() -> None:
+    assert (
+        REDACT("- password: |\n    hunter22x\n  user: bob")
+        == "- password: |\n    [REDACTED:password]\n  user: bob"
+    )
+
+
+@given(name=_NAMES, secret=_SECRETS, depth=st.integers(0, 2))
+def test_json_escaped_once_or_twice_is_redacted(name: str, secret: str, depth: int) -> None:
+    text = json.dumps({name: secret, "user": "bob"})
+    for _ in range(depth):
+        text = json.dumps({"msg": text})
+    assert secret not in REDACT(f"payload {text}")
+
+
+@given(
+    user=st.from_regex(r"[a-z]{3,8}", fullmatch=True),
+    secret=_SECRETS,
+    verb=st.sampled_from(["connect", "CONN"]),
+)
+def test_an_oracle_connect_command_loses_its_password(user: str, secret: str, verb: str) -> None:
+    assert secret not in REDACT(f"SQL> {verb} {user}/{secret}@db.internal:1521/ORCL")
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["uses: actions/checkout@v4", "connect to host/path@v2 failed", "connect failed: db/primary@zone-a"],
+)
+def test_a_path_with_an_at_sign_is_no_oracle_login(text: str) -> None:
+    assert REDACT(text) == text
+
+
+@given(secret=_SECRETS, space=st.sampled_from(["+", "%20"]))
+def test_a_password_in_an_url_encoded_phrase_is_redacted(secret: str, space: str) -> None:
+    text = f"GET /feedback?msg=wrong{space}password{space}{secret}&page=2"
+    redacted = REDACT(text)
+    assert secret not in redacted and redacted.endswith("&page=2")
+
+
+@given(
+    word=st.sampled_from(["reset", "expired", "forgot", "change", "policy"]),
+    space=st.sampled_from(["+", "%20"]),
+)
+def test_a_search_for_a_password_word_is_kept(word: str, space: str) -> None:
+    text = f"GET /search?q=password{space}{word}&page=2 200"
+    assert REDACT(text) == text
+
+
+_QUOTES = st.sampled_from([("“", "”"), ("„", "“"), ("‘", "’"), ("«", "»"), ("「", "」")])
+
+
+@given(quotes=_QUOTES, secret=_SECRETS, name=st.sampled_from(["api key", "password", "token", "secret"]))
+def test_a_credential_in_typographic_quotes_is_redacted(
+    quotes: tuple[str, str], secret: str, name: str
+) -> None:
+    opening, closing = quotes
+    assert secret not in REDACT(f"{name} {opening}{secret}{closing} rejected")
+
+
+@given(quotes=_QUOTES, word=st.sampled_from(["expired", "changed", "reset", "missing"]))
+def test_a_word_in_typographic_quotes_after_a_credential_word_is_kept(
+    quotes: tuple[str, str], word: str
+) -> None:
+    text = f"password {quotes[0]}{word}{quotes[1]} for bob"
+    assert REDACT(text) == text
+
+
+@given(secret=_SECRETS, arrow=st.sampled_from(["→", "⇒", "->"]))
+def test_a_credential_after_an_arrow_is_redacted(secret: str, arrow: str) -> None:
+    assert secret not in REDACT(f"secret {arrow} {secret}")
+
+
+@given(
+    secret=_SECRETS,
+    scheme=st.sampled_from(["Bearer", "Basic", "Token"]),
+    newline=st.sampled_from(["\n", "\r\n"]),
+)
+def test_a_folded_authorization_header_loses_its_credential(secret: str, scheme: str, newline: str) -> None:
+    assert secret not in REDACT(f"Authorization: {scheme}{newline}  {secret}")
