@@ -9,8 +9,12 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from entry_factories import run_entry
 from leak_classes import Kept
+from loggardener.entries.parse import EntryParser
+from loggardener.entries.reassemble import Reassembler
 from loggardener.entries.redact import Redactor
+from loggardener.entries.stacks import StackParser
 from red_team import CLASSES, corpus
 
 LEAKS, KEPT = corpus()
@@ -137,3 +141,66 @@ def test_a_credential_after_an_arrow_is_redacted(secret: str, arrow: str) -> Non
 )
 def test_a_folded_authorization_header_loses_its_credential(secret: str, scheme: str, newline: str) -> None:
     assert secret not in REDACT(f"Authorization: {scheme}{newline}  {secret}")
+
+
+def _split_events(
+    lines: list[str], gap: float = 0.001, instances: tuple[str, ...] = ("inst-1",)
+) -> list[str]:
+    """The messages of the events of `lines`, each logged as its own entry (a stream split per line)."""
+    parser = EntryParser(Redactor(), StackParser())
+    raw = [
+        run_entry(10.0 + n * gap, text=line, severity="ERROR", instance=instances[n % len(instances)])
+        for n, line in enumerate(lines)
+    ]
+    entries = [parser.parse(n, entry) for n, entry in enumerate(raw, start=1)]
+    return [event.primary.message for event in Reassembler(2.0, StackParser().parse, REDACT).events(entries)]
+
+
+_LABELS = st.sampled_from(
+    [
+        "login failed, password:",
+        "api_key =",
+        "    password: |",
+        "client_secret: >-",
+        "token:",
+        "Enter password:",
+    ]
+)
+
+
+@given(label=_LABELS, secret=_SECRETS, indent=st.sampled_from(["", "  ", "      ", "\t"]))
+def test_a_credential_on_the_line_after_its_name_in_the_next_entry_is_redacted(
+    label: str, secret: str, indent: str
+) -> None:
+    indent = (
+        indent if not label.rstrip().endswith(("|", ">-")) else " " * (len(label) - len(label.lstrip()) + 2)
+    )
+    messages = _split_events(["worker starting", label, f"{indent}{secret}", "worker stopped"])
+    assert not any(secret in message for message in messages), messages
+    assert messages[0] == "worker starting" and messages[-1] == "worker stopped"
+
+
+@given(secret=_SECRETS)
+def test_a_line_after_a_credential_label_of_another_stream_or_much_later_stays(secret: str) -> None:
+    """Only the next line of the same stream, within the reassembly gap, is read after a label."""
+    assert any(secret in m for m in _split_events(["password:", secret], instances=("inst-1", "inst-2")))
+    assert any(secret in m for m in _split_events(["password:", secret], gap=5.0))
+
+
+@pytest.mark.parametrize(
+    "lines",
+    [
+        ["token:", "  expires_in: 3600"],
+        ["password:", "changed by admin at 10:02"],
+        ["api_key =", "4bf92f3577b34da6a3ce929d0e0e4736 is the trace"],
+        ["config loaded", "  request_id: a1b2c3d4"],
+    ],
+)
+def test_the_next_line_after_a_label_keeps_what_is_no_credential(lines: list[str]) -> None:
+    assert _split_events(lines)[-1] == lines[-1]
+
+
+def test_a_yaml_block_header_that_ends_a_text_is_no_password() -> None:
+    """Its block is in the next entry, where the reassembler reads it after the header."""
+    assert REDACT("    password: |") == "    password: |"
+    assert REDACT("client_secret: >-") == "client_secret: >-"

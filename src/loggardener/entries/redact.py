@@ -1250,6 +1250,7 @@ _CALL_ARGUMENT = compile_regex(rb"'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"|[^,'\"\
 _DSN_ARGUMENT = compile_regex(rb"[\s]*['\"][a-z][a-z0-9]{1,15}:[a-z_]{1,32}=", re.IGNORECASE)
 # A YAML block scalar under a password's name (`password: |` then indented lines).
 _YAML_BLOCK_HEADER = compile_regex(rb"[|>][+-]?[1-9]?[ \t]*\r?\n")
+_BLOCK_HEADER_AT_END = compile_regex(rb"[|>][+-]?[1-9]?\s*\Z")
 # Words that name a credential in prose: the value may follow a few words later, without a separator
 # (`Invalid API key provided: X`, `client secret is X`, `bad password X`, `jeton d'accès expiré : X`).
 _CREDENTIAL_WORD = _Deferred(
@@ -2639,8 +2640,12 @@ def _key_value_spans(pattern: Any, data: bytes, element: bool = False) -> Iterat
                 one_token = len(text.split()) == 1 or kind in ("password", "token")
                 if one_token and is_secret_value(kind, "".join(text.split())):
                     yield block[0], block[1], _KIND_OF_CLASS[kind], _CONTEXT
-            if block is not None or data[start : start + 1] == b">":
-                continue
+            if (
+                block is not None
+                or data[start : start + 1] == b">"
+                or _BLOCK_HEADER_AT_END.match(data, start)
+            ):
+                continue  # a header that ends the text: the block is in the next entry (`Reassembler` reads it)
         on_next_line = b"nl" in _group_index(match.re) and _span(match, b"nl")[0] >= 0
         wrapped = _WRAPPED.match(data, start) if (bare or on_next_line) and not element else None
         if wrapped is not None:  # `SecretStr('X')`, `Some("X")`, PHP's `string(12) "X"`, Python's `b'X'`
