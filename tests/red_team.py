@@ -468,6 +468,22 @@ def planted(leaks: list[Leak]) -> tuple[list[dict[str, Any]], list[tuple[Leak, s
             fields = json.loads(json.dumps(fields).replace("PROBE", probe))
             entries.append({**_base(n, probe), **fields})
             index.append((case, place, probe))
+        if "\n" in case.text:  # each line its own entry, a millisecond apart: a stream split per line
+            n = len(entries)
+            probe = f"rtprobe{n:05d}x"
+            base = _base(n, probe)
+            for number, line in enumerate(case.text.split("\n")):
+                line = f"{probe} {line}" if number == 0 else line
+                stamp = base["timestamp"].replace("Z", f".{number:03d}Z")
+                entries.append(
+                    {
+                        **base,
+                        "insertId": f"{base['insertId']}-{number}",
+                        "timestamp": stamp,
+                        "textPayload": line,
+                    }
+                )
+            index.append((case, "split-lines", probe))
     return entries, index
 
 

@@ -164,6 +164,7 @@ _LABELS = st.sampled_from(
         "client_secret: >-",
         "token:",
         "Enter password:",
+        "Authorization: Bearer",
     ]
 )
 
@@ -172,9 +173,10 @@ _LABELS = st.sampled_from(
 def test_a_credential_on_the_line_after_its_name_in_the_next_entry_is_redacted(
     label: str, secret: str, indent: str
 ) -> None:
-    indent = (
-        indent if not label.rstrip().endswith(("|", ">-")) else " " * (len(label) - len(label.lstrip()) + 2)
-    )
+    if label.rstrip().endswith(("|", ">-")):  # a block's lines are indented past its key
+        indent = " " * (len(label) - len(label.lstrip()) + 2)
+    elif label.startswith("Authorization"):  # a folded header's next line starts with a space
+        indent = indent or " "
     messages = _split_events(["worker starting", label, f"{indent}{secret}", "worker stopped"])
     assert not any(secret in message for message in messages), messages
     assert messages[0] == "worker starting" and messages[-1] == "worker stopped"

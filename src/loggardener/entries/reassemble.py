@@ -88,12 +88,16 @@ _GO_KINDS = {
 # panic raised while another one ran).
 _GO_CONTINUATIONS = ("go-signal", "go-goroutine", "go-frame", "go-runtime", "source", "blank")
 _MAX_GROUP_LINES = 2000
-# A line that ends by naming a credential whose value the stream's next line may hold (`login failed, password:`,
-# `api_key =`, `client_secret: >-`): the end of a name and a separator, or a YAML block's header.
-_LABEL_ENDS = frozenset(":=>|-+")
+# A line that ends by naming a credential whose value the stream's next line may hold: the end of a name and a
+# separator (`login failed, password:`, `api_key =`, PHP's `["password"]=>`), a YAML block's header
+# (`client_secret: >-`), an Authorization header's scheme (`Authorization: Bearer`), or a name/value pair's name
+# (`- name: DB_PASSWORD` before `  value: X`).
+_LABEL_ENDS = frozenset(":=>|-+\"'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_")
+_CREDENTIAL_WORD = r"(?:pass\w*|pwd|secret|token|key|credentials?|auth\w*|phrase|pin|otp|code)"
 _CREDENTIAL_LABEL = compile_regex(
-    r"(?i)(?:pass\w*|pwd|secret|token|key|credentials?|auth\w*|phrase|pin|otp|code)[\"']?\s{0,4}"
-    r"(?:[:=]|=>|->)\s{0,4}(?:[|>][+-]?)?\s*$"
+    rf"(?i)(?:{_CREDENTIAL_WORD}[\"']?\]?\s{{0,4}}(?:[:=]|=>|->)\s{{0,4}}(?:[|>][+-]?)?"
+    r"|authorization[\"']?\s{0,4}[:=]\s{0,4}[A-Za-z][A-Za-z0-9-]{0,30}"
+    rf"|\bname[\"']?\s{{0,4}}[:=]\s{{0,4}}[\"']?[\w.-]{{0,64}}{_CREDENTIAL_WORD}\w{{0,32}}[\"']?,?)\s*$"
 )
 # Elixir's crash report, which Logger writes after `GenServer #PID<0.123.0> terminating` (or `Task … terminating`):
 # the exception (`** (RuntimeError) boom`, `** (exit) …`), its indented frames, then what the process was doing
