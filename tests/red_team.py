@@ -30,6 +30,7 @@ CLASSES = (
     "userinfo",
     "line-break",
     "unicode-quote",
+    "record",
 )
 
 _SYMBOLS = "!#$%*?^~&@"
@@ -343,6 +344,32 @@ def _unicode_cases(g: _Gen) -> tuple[list[Leak], list[Kept]]:
     return _cases("unicode-quote", _UNICODE_LAYOUTS, _SHAPES, g), kept
 
 
+# ---------------------------------------------------------------------------------------------------------
+# 9. Records: a credential matched to its name by position (an INSERT's columns and values), or by a layout
+# (Markdown's bold or code name, `email:password` as a login or a credential list writes it).
+
+_RECORD_LAYOUTS = (
+    "INSERT INTO users (name, password) VALUES ('bob', '{s}')",
+    "insert into api_clients (id, client_secret, note) values (7, '{s}', 'rotated, ok')",
+    'INSERT INTO "accounts" ("email", "password_hash", "active") VALUES ("a@b.test", "{s}", 1)',
+    "- **Password**: {s}",
+    "| `api_token`: {s} |",
+    "login bob@example.test:{s} rejected",
+    "curl -u ops@corp.example.org:{s} https://api.example.test",
+)
+
+
+def _record_cases(g: _Gen) -> tuple[list[Leak], list[Kept]]:
+    kept = [
+        Kept("record", "INSERT INTO users (name, password_changed) VALUES ('bob', true)", "true"),
+        Kept("record", "INSERT INTO sessions (user_id, token_type) VALUES (42, 'bearer')", "'bearer'"),
+        Kept("record", "git push git@github.com:acme/app.git main", "git@github.com:acme/app.git"),
+        Kept("record", "relay bob@example.test:2525 refused", "2525"),
+        Kept("record", "- **Status**: degraded", "degraded"),
+    ]
+    return _cases("record", _RECORD_LAYOUTS, _SHAPES, g), kept
+
+
 def corpus(seed: int = 20261201) -> tuple[list[Leak], list[Kept]]:
     g = _Gen(seed)
     leaks: list[Leak] = []
@@ -356,6 +383,7 @@ def corpus(seed: int = 20261201) -> tuple[list[Leak], list[Kept]]:
         _userinfo_cases,
         _break_cases,
         _unicode_cases,
+        _record_cases,
     ):
         more_leaks, more_kept = build(g)
         leaks += more_leaks

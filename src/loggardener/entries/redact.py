@@ -825,15 +825,15 @@ _KEY_NAME = (
     + _KEY_CHAR
     + rb"{0,64}"
 )
-# A key, its closing quote (JSON, or JSON inside a JSON string: `\"`, or inside that: `\\\"`), a separator
-# (also a comparison in source code, `if password == "X"`), then the value on the same
-# line: double quoted (escapes allowed), escaped-quoted, single quoted, or bare up to a space, quote, `&`, `;`
-# or `\`; or a lone value on the next line.
+# A key, its closing quote (JSON, or JSON inside a JSON string: `\"`, or inside that: `\\\"`) or Markdown
+# (`**password**:`, `` `token`: ``), a separator (also a comparison in source code, `if password == "X"`), then
+# the value on the same line: double quoted (escapes allowed), escaped-quoted, single quoted, or bare up to a
+# space, quote, `&`, `;` or `\`; or a lone value on the next line.
 _KEY_VALUE = _Deferred(
     rb"(?i)(?P<key>"
     + _KEY_NAME
     # an Erlang tuple's comma before a binary (`{default_pass,<<"X">>}`)
-    + rb")(?:\\{0,3}[\"']\]?|\\)?\s{0,8}(?:=>|:=|={2,3}|!={1,2}|=|:|\x{ff1a}|\x{ff1d}|,[ \t]{0,8}<<)"
+    + rb")(?:\\{0,3}[\"']\]?|\\|\*{1,2}|`)?\s{0,8}(?:=>|:=|={2,3}|!={1,2}|=|:|\x{ff1a}|\x{ff1d}|,[ \t]{0,8}<<)"
     # Go's `%#v` of a header (`"X-Api-Key":[]string{"X"}`), an Erlang binary (`password => <<"X">>`)
     rb"(?:\s{0,8}(?:\[\][A-Za-z0-9_.*]{1,32}\{|<<)?(?:"
     rb"(?:\\\\)?\\\"(?P<esc>(?:[^\"\\]|\\[^\"])+?)(?:\\\\)?\\\""  # also JSON escaped twice: `\\\"X\\\"`
@@ -1021,6 +1021,12 @@ _USERINFO = _Deferred(
     rb"(?P<host>(?:tcp|udp|unix)\(|[A-Za-z0-9][A-Za-z0-9.-]{0,252})"  # Go's MySQL DSN: `user:pass@tcp(db:3306)/x`
 )
 _NOT_USERS = (b"mailto", b"sip", b"sips", b"xmpp", b"tel", b"im", b"pres", b"acct", b"urn", b"news")
+# `email:password`, a login as credential lists and `curl -u` write it: what follows the address's `:` up to a space
+# or quote, when it looks like a password (not a port, a path: `git@github.com:acme/app.git`, a word).
+_EMAIL_PASSWORD = _Deferred(
+    rb"(?:^|[\s\"'(=,;<>])[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63}){0,8}\.[A-Za-z]{2,24}"
+    rb":(?P<cred>[^\s:/@\"'<>\[\](){},;~]{4,128})(?:$|[\s\"',;)\]}])"
+)
 _EMAIL = _Deferred(
     rb"\b[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63}){0,8}\.[A-Za-z]{2,24}\b"
 )
@@ -2385,8 +2391,9 @@ def _unescape(data: bytes) -> tuple[bytes, list[int], list[int]] | None:
     return b"".join(parts), starts, ends
 
 
-# `git@github.com:acme/api.git`: an SSH remote in scp syntax, not an address.
-_SCP_REMOTE = compile_regex(rb":[A-Za-z0-9_~.-]")
+# `git@github.com:acme/api.git`: an SSH remote in scp syntax, not an address; and so `bob@x.org:X`, whose `X`
+# the password after an address may take (`_email_password_spans`), also once redacted.
+_SCP_REMOTE = compile_regex(rb":(?:[A-Za-z0-9_~.-]|\[REDACTED:)")
 
 
 @functools.cache
@@ -2751,6 +2758,9 @@ def _cells(data: bytes, start: int, end: int, separator: bytes) -> list[tuple[in
     return cells
 
 
+_COLUMN_LIST_END = compile_regex(rb"[^()\r\n]{0,512}\)\s{0,8}values\b", re.IGNORECASE)
+
+
 def _quoted_pair_spans(data: bytes) -> Iterator[Span]:
     for match in _QUOTED_PAIR.finditer(data):
         kind = key_class(match.group(b"key").decode("utf-8", "replace"))
@@ -2759,6 +2769,8 @@ def _quoted_pair_spans(data: bytes) -> Iterator[Span]:
         start, end = _value_group(match)
         if _JSON_KEY_NEXT.match(data, end + 1):
             continue  # `{"name":"DB_PASSWORD","value":"X"}`: the next string is a key (`_NAME_VALUE` reads it)
+        if _COLUMN_LIST_END.match(data, end + 1):
+            continue  # an INSERT's columns (`("email", "password", "active") VALUES`): `_inserted_literals`
         value = data[start:end].decode("utf-8", "replace")
         listed = kind == "password" and match.group(b"sep") == b"," and is_plain_words(value)
         if listed and (key_class(value) is not None or value.lower() in _FIELD_NAMES):
@@ -2940,6 +2952,13 @@ def _token_user(user: str) -> bool:
     return (len(user) >= 32 and _HEX.match(user) is not None) or looks_generated(user) or _prose_secret(user)
 
 
+def _email_password_spans(data: bytes) -> Iterator[Span]:
+    for match in _EMAIL_PASSWORD.finditer(data):
+        start, end = _span(match, b"cred")
+        if _password_like(data[start:end].decode("utf-8", "replace")) and not _marked(data, start, end):
+            yield start, end, "password", _CONTEXT
+
+
 def _userinfo_spans(data: bytes) -> Iterator[Span]:
     for match in _USERINFO.finditer(data):
         user = match.group(b"user").lower()
@@ -3117,7 +3136,8 @@ def _connect_call_spans(data: bytes) -> Iterator[Span]:
 
 
 # A SQL statement with bound parameters, echoed with their values (`INSERT INTO users (login, password) VALUES
-# (?, ?) params=('ana', 'X')`, `… WHERE token = $1 [args: "X"]`): the value bound to a credential column is one.
+# (?, ?) params=('ana', 'X')`, `… WHERE token = $1 [args: "X"]`), or an INSERT of literal values: the value
+# bound to a credential column is one.
 _SQL_INSERT = _Deferred(
     rb"(?i)\((?P<cols>[^()\r\n]{1,512})\)\s{0,8}values\s{0,8}\((?P<marks>[^()\r\n]{1,512})\)"
 )
@@ -3129,12 +3149,33 @@ _BOUND_LIST = _Deferred(rb"[\[(](?P<items>[^\[\]()\r\n]{1,900})[\])]")
 _BOUND_VALUE = compile_regex(rb"'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"|[^\s,'\"]+")
 
 
+def _inserted_literals(match: Any, columns: list[str]) -> Iterator[Span]:
+    """The literal values an `INSERT … (columns) VALUES (values)` writes to its credential columns
+    (`(name, password) VALUES ('ana', 'X')`), matched by position."""
+    values = list(_BOUND_VALUE.finditer(match.group(b"marks")))
+    if len(values) != len(columns) or not any(key_class(column) for column in columns):
+        return
+    offset = _span(match, b"marks")[0]
+    for column, value in zip(columns, values, strict=True):
+        kind = key_class(column) if not column.startswith(MARKER_PREFIX) else None
+        text = value.group(0)
+        if kind is None or _SQL_MARK.match(text):
+            continue
+        quoted = text[:1] in (b"'", b'"')
+        start, stop = offset + value.start() + quoted, offset + value.end() - quoted
+        if stop > start and is_secret_value(
+            kind, text[quoted : len(text) - quoted].decode("utf-8", "replace")
+        ):
+            yield start, stop, _KIND_OF_CLASS[kind], _CONTEXT
+
+
 def _bound_parameter_spans(data: bytes) -> Iterator[Span]:
     """The values bound to a statement's credential columns, read from the list that follows the statement."""
     marks: list[tuple[int, int | None, str]] = []  # where each placeholder is, its number (`$2`), its column
     end = 0
     for match in _SQL_INSERT.finditer(data):
         columns = [c.strip(b" \t\"'`[]").decode("utf-8", "replace") for c in match.group(b"cols").split(b",")]
+        yield from _inserted_literals(match, columns)
         items = match.group(b"marks").split(b",")
         if len(columns) != len(items):
             continue
@@ -3539,8 +3580,8 @@ class Redactor:
             spans.extend(_authorization_spans(data))
             spans.extend(_phrase_spans(data))
             spans.extend(_code_spans(data))
-            if b"?" in data or b"$" in data or b"%s" in data:
-                spans.extend(_bound_parameter_spans(data))
+            if b"?" in data or b"$" in data or b"%s" in data or b"ALUES" in data or b"alues" in data:
+                spans.extend(_bound_parameter_spans(data))  # also an INSERT's literal `VALUES`
             spans.extend(_credential_pair_spans(data))
             if b"\n" in data and _TABLE_GATE.search(data):
                 spans.extend(_table_spans(data))
@@ -3581,6 +3622,7 @@ class Redactor:
             spans.extend(_quoted_spans(_SSHPASS, data, "password"))
         if plan.at and b":" in data:
             spans.extend(_userinfo_spans(data))
+            spans.extend(_email_password_spans(data))
         if (plan.echo and b"|" in data) or plan.here_string:
             spans.extend(_piped_spans(data))
         if plan.positional:
