@@ -285,6 +285,8 @@ _USERINFO_LAYOUTS = (
     "connect app/{s}@db.internal:1521/ORCL",
     "wget --user=app --password={s} https://example.test/f",
     "rsync rsync://app:{s}@backup.internal/share",
+    "auth failed for app:{s}@db",
+    "DATABASE=app:{s}@postgres:5432/app",
 )
 
 
@@ -294,6 +296,7 @@ def _userinfo_cases(g: _Gen) -> tuple[list[Leak], list[Kept]]:
         Kept("userinfo", "image registry.internal:5000/app:v1.2@sha256:" + "ab" * 32, "registry.internal:5000/app:v1.2"),
         Kept("userinfo", "listening on 0.0.0.0:8080/api", "0.0.0.0:8080/api"),
         Kept("userinfo", "sqlplus reports/ORA-01017 handled", "reports/ORA-01017"),
+        Kept("userinfo", "pull redis:7-alpine@sha256:" + "0f" * 32 + " done", "redis:7-alpine@sha256"),
     ]  # fmt: skip
     return _cases("userinfo", _USERINFO_LAYOUTS, _SHAPES, g), kept
 

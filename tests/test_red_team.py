@@ -256,3 +256,25 @@ def test_an_address_then_a_port_a_path_or_a_word_is_kept(text: str) -> None:
 @given(secret=_SECRETS, name=_NAMES, mark=st.sampled_from(["**", "*", "`"]))
 def test_a_credential_under_a_markdown_name_is_redacted(secret: str, name: str, mark: str) -> None:
     assert secret not in REDACT(f"- {mark}{name}{mark}: {secret}")
+
+
+_HOSTS = st.sampled_from(["db", "postgres", "redis", "cache-1", "localhost", "db.internal"])
+
+
+@given(secret=_SECRETS, host=_HOSTS, tail=st.sampled_from(["", ":5432", ":6379/0", "/app", " failed", "'"]))
+def test_a_login_before_a_host_of_one_label_is_redacted(secret: str, host: str, tail: str) -> None:
+    assert secret not in REDACT(f"auth failed for app:{secret}@{host}{tail}")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "pull redis:7-alpine@sha256:0123456789abcdef done",
+        "FROM node:18-slim@sha256:abcdef0123456789",
+        "Error:bob@x",
+        "time 12:30@host",
+        "v=app:release@prod now",
+    ],
+)
+def test_an_image_digest_or_a_word_before_an_at_sign_is_no_login(text: str) -> None:
+    assert REDACT(text) == text

@@ -1021,6 +1021,10 @@ _USERINFO = _Deferred(
     rb"(?P<host>(?:tcp|udp|unix)\(|[A-Za-z0-9][A-Za-z0-9.-]{0,252})"  # Go's MySQL DSN: `user:pass@tcp(db:3306)/x`
 )
 _NOT_USERS = (b"mailto", b"sip", b"sips", b"xmpp", b"tel", b"im", b"pres", b"acct", b"urn", b"news")
+# After a host of one label (a container's or a service's name: `app:X@db`), where an address ends: a port, a
+# path, a space, a quote or the text's end; not an image's digest (`redis:7-alpine@sha256:…`).
+_SHORT_HOST_END = compile_regex(rb"(?::\d{1,5})?(?:[/\s\"',;)\]}>]|$)")
+_DIGEST_HOSTS = frozenset((b"sha256", b"sha512", b"sha384", b"sha1", b"md5", b"blake2b", b"blake3"))
 # `email:password`, a login as credential lists and `curl -u` write it: what follows the address's `:` up to a space
 # or quote, when it looks like a password (not a port, a path: `git@github.com:acme/app.git`, a word).
 _EMAIL_PASSWORD = _Deferred(
@@ -2959,13 +2963,28 @@ def _email_password_spans(data: bytes) -> Iterator[Span]:
             yield start, end, "password", _CONTEXT
 
 
+def _short_host(data: bytes, match: Any, value: str) -> bool:
+    """Whether `user:X@host`, its host one label, is a login: the address ends there and X looks like a
+    password."""
+    host = match.group(b"host")
+    return (
+        host.lower() not in _DIGEST_HOSTS
+        and _SHORT_HOST_END.match(data, match.end()) is not None
+        and _password_like(value)
+    )
+
+
 def _userinfo_spans(data: bytes) -> Iterator[Span]:
     for match in _USERINFO.finditer(data):
         user = match.group(b"user").lower()
         host = match.group(b"host")
-        if user in _NOT_USERS or not (b"." in host or host == b"localhost" or host.endswith(b"(")):
-            continue
         value = match.group(b"cred").decode("utf-8", "replace")
+        if user in _NOT_USERS:
+            continue
+        if not (b"." in host or host == b"localhost" or host.endswith(b"(")) and not _short_host(
+            data, match, value
+        ):
+            continue
         lower_only = value.isalpha() and value.islower()
         if lower_only or value.isdigit() or value.startswith(MARKER_PREFIX):
             continue  # a word or a number (`origin:git@github.com`) is no password
