@@ -1315,11 +1315,12 @@ _FILLER = {
 _COPULAS = {"is", "was", "to"}
 _TOKEN_STRIP = b"()[]{}<>\"'`,;\\"  # also the backslash of an escaped quote (`\"X\"` in a JSON string)
 # Words between spaces, `:`, `=` and their full-width forms `：` `＝`, and before a URL query's next parameter
-# (`&page=`); in a query `+` and `%20` are spaces (`?q=password+reset`). A multi-byte character is one unit,
-# so a token never starts or ends inside one.
-_QUERY_SPACES = compile_regex(rb"^(?:\+|%20)+")
+# (`&page=`); a `+` before a word is a query's space (`?q=password+reset`). A multi-byte character is one unit,
+# so a token never starts or ends inside one. (`%20` stays inside a token: a password may hold an escaped space;
+# a text with one after a credential's word is also read decoded, `_SHAPE_ESCAPE`.)
+_QUERY_SPACE = compile_regex(rb"^\++")
 _PROSE_TOKEN = compile_regex(
-    rb"(?:%20)*(?:[^\s:=&%\x80-\xff]|&(?![A-Za-z0-9_.\-]{1,64}=)|%(?!20)|(?!\xef\xbc[\x9a\x9d])[\xc0-\xff][\x80-\xbf]*)+"
+    rb"(?:[^\s:=&\x80-\xff]|&(?![A-Za-z0-9_.\-]{1,64}=)|(?!\xef\xbc[\x9a\x9d])[\xc0-\xff][\x80-\xbf]*)+"
 )
 # What a credential in prose is not: a date, a version, an IP address, a URL, an email, a path.
 _NOT_A_SECRET = compile_regex(
@@ -2136,7 +2137,7 @@ def _phrase_spans(data: bytes) -> Iterator[Span]:
         suffix = match.group(b"suffix") is not None
         for raw in _PROSE_TOKEN.finditer(tail):
             token = raw.group(0)
-            core = token[len(token) - len(_QUERY_SPACES.sub(b"", token, count=1)) :].strip(_TOKEN_STRIP)
+            core = token[len(token) - len(_QUERY_SPACE.sub(b"", token, count=1)) :].strip(_TOKEN_STRIP)
             core = _TYPOGRAPHIC_QUOTES.sub(b"", core) if core[-1:] > b"\x7f" or core[:1] > b"\x7f" else core
             core = core.rstrip(b".") or core
             stripped = core.decode("utf-8", "replace")
