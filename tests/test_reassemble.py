@@ -33,7 +33,7 @@ def events(raw: list[dict[str, object]]):  # type: ignore[no-untyped-def]
     parser = EntryParser(Redactor(), StackParser())
     stacks = StackParser()
     entries: list[LogEntry] = [parser.parse(i, e) for i, e in enumerate(raw, start=1)]
-    return list(Reassembler(2.0, stacks.parse).events(entries))
+    return list(Reassembler(2.0, stacks.parse, Redactor().redact).events(entries))
 
 
 def test_split_traceback_becomes_one_event() -> None:
@@ -560,8 +560,8 @@ def test_skipping_the_stale_check_never_changes_the_events(lines: list[tuple[str
         raw.append(run_entry(moment, text=text, instance=instance))
     entries = [parser.parse(i, e) for i, e in enumerate(raw, start=1)]
     stacks = StackParser()
-    assert list(Reassembler(2.0, stacks.parse).events(entries)) == list(
-        _LooksEveryTime(2.0, stacks.parse).events(entries)
+    assert list(Reassembler(2.0, stacks.parse, Redactor().redact).events(entries)) == list(
+        _LooksEveryTime(2.0, stacks.parse, Redactor().redact).events(entries)
     )
 
 

@@ -132,7 +132,7 @@ class Scan:
         self._parser = EntryParser(redactor, stacks)
         self._redact = redactor.redact
         self._stacks = stacks
-        self._reassembler = Reassembler(config.entries.reassembly_gap_seconds, stacks.parse)
+        self._reassembler = Reassembler(config.entries.reassembly_gap_seconds, stacks.parse, self._redact)
         self._batch_reassembled = 0
         self._batch_lone_headers = 0
         self._clusterer = Clusterer(
@@ -434,7 +434,9 @@ class Scan:
     def _batch_events(self, batch: list[tuple[LogEntry, Occurrences]]) -> Iterator[Event]:
         """The events of a batch: one copy of a run of lines that stands for `count` copies, each line
         counted from its copies' first to last occurrence."""
-        reassembler = Reassembler(self.config.entries.reassembly_gap_seconds, self._stacks.parse)
+        reassembler = Reassembler(
+            self.config.entries.reassembly_gap_seconds, self._stacks.parse, self._redact
+        )
         lines = {entry.position: occurrences for entry, occurrences in batch}
         weight = batch[0][1].count
         instances = tuple(sorted({instance for _, o in batch for instance in o.instances}))

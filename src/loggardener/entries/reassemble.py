@@ -89,6 +89,17 @@ _GO_KINDS = {
 # panic raised while another one ran).
 _GO_CONTINUATIONS = ("go-signal", "go-goroutine", "go-frame", "go-runtime", "source", "blank")
 _MAX_GROUP_LINES = 2000
+# A line that ends by naming a credential whose value the stream's next line may hold: the end of a name and a
+# separator (`login failed, password:`, `api_key =`, PHP's `["password"]=>`), a YAML block's header
+# (`client_secret: >-`), an Authorization header's scheme (`Authorization: Bearer`), or a name/value pair's name
+# (`- name: DB_PASSWORD` before `  value: X`).
+_LABEL_ENDS = frozenset(":=>|-+\"'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_")
+_CREDENTIAL_WORD = r"(?:pass\w*|pwd|secret|token|key|credentials?|auth\w*|phrase|pin|otp|code)"
+_CREDENTIAL_LABEL = compile_regex(
+    rf"(?i)(?:{_CREDENTIAL_WORD}[\"']?\]?\s{{0,4}}(?:[:=]|=>|->)\s{{0,4}}(?:[|>][+-]?)?"
+    r"|authorization[\"']?\s{0,4}[:=]\s{0,4}[A-Za-z][A-Za-z0-9-]{0,30}"
+    rf"|\bname[\"']?\s{{0,4}}[:=]\s{{0,4}}[\"']?[\w.-]{{0,64}}{_CREDENTIAL_WORD}\w{{0,32}}[\"']?,?)\s*$"
+)
 # Elixir's crash report, which Logger writes after `GenServer #PID<0.123.0> terminating` (or `Task … terminating`):
 # the exception (`** (RuntimeError) boom`, `** (exit) …`), its indented frames, then what the process was doing
 # (`Last message: …`, `Last message (from #PID<…>): …`, `State: …`, `Function: …`, `Client #PID<…> is alive`),
@@ -287,11 +298,21 @@ class _Group:
 class Reassembler:
     """Turns a stream of entries into a stream of events."""
 
-    def __init__(self, max_gap_seconds: float, parse_stack: Callable[[str], StackTrace | None]) -> None:
+    def __init__(
+        self,
+        max_gap_seconds: float,
+        parse_stack: Callable[[str], StackTrace | None],
+        redact: Callable[[str], str],
+    ) -> None:
         # Two times are within the gap when `abs(a - b) <= self._gap`: exactly when their distance in
         # seconds (`total_seconds()`) is at most `max_gap_seconds`, without a float per comparison.
         self._gap = _within(max_gap_seconds)
         self._parse_stack = parse_stack
+        # Each line was redacted alone; a credential's name may end one line and its value start the next
+        # (`password:` then `  X`, a YAML block logged line by line): a joined text is redacted again, whole.
+        self._redact = redact
+        # Per stream, the last line of its latest text entry, and its time, when that line ends naming a credential
+        self._labels: dict[GroupKey, tuple[datetime, str]] = {}
         self._groups: dict[GroupKey, _Group] = {}
         # A logged line that may introduce the traceback after it (`ERROR:app:Exception on /x [POST]`).
         self._intros: dict[GroupKey, LogEntry] = {}
@@ -392,6 +413,8 @@ class Reassembler:
                         yield from self._release(quiet_key)
                 yield entry
                 continue
+            if entry.payload_kind == "text":
+                entry = self._after_label(entry)
             # a line with a stack of its own is whole, unless the stack has no frame (a Node.js rejection's
             # `[UnhandledPromiseRejection: …]`, whose report goes on in the next lines) or no exception (its
             # exception line may come in the next entries)
@@ -452,6 +475,22 @@ class Reassembler:
             yield from self._flush(key)
         for key in list(self._intros):
             yield from self._release(key)
+
+    def _after_label(self, entry: LogEntry) -> LogEntry:
+        """`entry`, redacted again after the line before it in its stream when that line ends naming a credential
+        (oldest first: `password:` then `  X` in the next entry, as a stream split per line logs them); and that
+        line remembered when `entry`'s own last line names one."""
+        key = (entry.log_name, entry.service, entry.instance, entry.revision)
+        label = self._labels.pop(key, None) if self._labels else None
+        if label is not None and abs(entry.timestamp - label[0]) <= self._gap:
+            _, separator, tail = self._redact(f"{label[1]}\n{entry.message}").partition("\n")
+            if separator and tail != entry.message:
+                entry = entry._replace(message=tail)
+        last = entry.message.rstrip()
+        last = last[last.rfind("\n") + 1 :]
+        if last[-1:] in _LABEL_ENDS and _CREDENTIAL_LABEL.search(last[-160:]):
+            self._labels[key] = (entry.timestamp, last)
+        return entry
 
     def _panic_message(self, last: LogEntry) -> str | None:
         """`rust-message` when a plain line is the message of the Rust panic whose line came last, else None:
@@ -641,11 +680,15 @@ class Reassembler:
             return Event(primary=lines[start], members=(lines[start],)), start + 1
         return event, end + 1
 
+    def _joined(self, span: list[LogEntry]) -> str:
+        """The messages of `span` as one text, redacted again as a whole."""
+        return self._redact("\n".join(entry.message.rstrip("\n") for entry in span))
+
     def _join(self, span: list[LogEntry], intro: int) -> Event:
         """A report without a stack written over several lines (Config Sync's error) as one event, at the
         severity of its loudest line; its message is the report's, without the `intro` lines logged before it
         (`1 error(s)`)."""
-        text = "\n".join(entry.message.rstrip("\n") for entry in span[intro:])
+        text = self._joined(span[intro:])
         loudest = max(span, key=lambda entry: entry.severity)
         primary = span[0]._replace(
             message=text, severity=loudest.severity, severity_rule=loudest.severity_rule
@@ -656,7 +699,7 @@ class Reassembler:
         """A .NET console logger's record split per line as one event: its message is the record's without
         the header (`fail: Category[EventId]`), its stack the exception's in it, its level the header's."""
         header = span[0]
-        text = "\n".join(entry.message.rstrip("\n") for entry in span)
+        text = self._joined(span)
         stack = self._parse_stack(text)
         if stack is not None and not stack.frames:
             stack = None
@@ -668,13 +711,13 @@ class Reassembler:
     def _merge_warning(self, span: list[LogEntry]) -> Event:
         """A Python warning and the source line the warnings module prints after it: one event."""
         first = span[0]
-        text = "\n".join(entry.message.rstrip("\n") for entry in span)
+        text = self._joined(span)
         return Event(primary=first._replace(message=text), members=tuple(span))
 
     def _merge(self, span: list[LogEntry], frameless: bool = False) -> Event | None:
         """The span as one event, if its text parses as a stack with frames (or, `frameless`, with none: a
         crash report says where it was thrown in its own lines)."""
-        text = "\n".join(entry.message.rstrip("\n") for entry in span)
+        text = self._joined(span)
         stack = self._parse_stack(text)
         if stack is None or not (stack.frames or frameless):
             return None

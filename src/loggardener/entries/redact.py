@@ -825,18 +825,18 @@ _KEY_NAME = (
     + _KEY_CHAR
     + rb"{0,64}"
 )
-# A key, its closing quote (JSON, or JSON inside a JSON string: `\"`), a separator (also a comparison in source
-# code, `if password == "X"`), then the value on the same
-# line: double quoted (escapes allowed), escaped-quoted, single quoted, or bare up to a space, quote, `&`, `;`
-# or `\`; or a lone value on the next line.
+# A key, its closing quote (JSON, or JSON inside a JSON string: `\"`, or inside that: `\\\"`) or Markdown
+# (`**password**:`, `` `token`: ``), a separator (also a comparison in source code, `if password == "X"`), then
+# the value on the same line: double quoted (escapes allowed), escaped-quoted, single quoted, or bare up to a
+# space, quote, `&`, `;` or `\`; or a lone value on the next line.
 _KEY_VALUE = _Deferred(
     rb"(?i)(?P<key>"
     + _KEY_NAME
     # an Erlang tuple's comma before a binary (`{default_pass,<<"X">>}`)
-    + rb")(?:\\{0,2}[\"']\]?|\\)?\s{0,8}(?:=>|:=|={2,3}|!={1,2}|=|:|\x{ff1a}|\x{ff1d}|,[ \t]{0,8}<<)"
+    + rb")(?:\\{0,3}[\"']\]?|\\|\*{1,2}|`)?\s{0,8}(?:=>|:=|={2,3}|!={1,2}|=|:|\x{ff1a}|\x{ff1d}|,[ \t]{0,8}<<)"
     # Go's `%#v` of a header (`"X-Api-Key":[]string{"X"}`), an Erlang binary (`password => <<"X">>`)
     rb"(?:\s{0,8}(?:\[\][A-Za-z0-9_.*]{1,32}\{|<<)?(?:"
-    rb"\\\"(?P<esc>(?:[^\"\\]|\\[^\"])+)\\\""
+    rb"(?:\\\\)?\\\"(?P<esc>(?:[^\"\\]|\\[^\"])+?)(?:\\\\)?\\\""  # also JSON escaped twice: `\\\"X\\\"`
     rb"|\"(?:\"\")?(?P<dq>(?:[^\"\\]|\\.)+)\""  # also Python's `\"\"\"X\"\"\"`
     # T-SQL's Unicode literal `N'X'`; a quote escaped inside (`'it\'s'`) if the value closes after it
     rb"|N?'(?:'')?(?P<sq>(?:[^'\\\r\n]|\\[^\r\n])+|[^'\r\n]+)')"
@@ -877,10 +877,12 @@ _AUTH_SCHEMES = {
     "client-id",
     "geniekey",
 }
-# `Authorization: <scheme> <credentials>`: the scheme is kept when it is a known one.
+# `Authorization: <scheme> <credentials>`: the scheme is kept when it is a known one. The credentials may be on
+# a continuation line of the header (a folded header, a wrapped log line: `Bearer` then `\n  X`).
 _AUTHORIZATION = _Deferred(
     rb"(?i)\b(?:proxy-)?(?:authorization|x-auth-token|x-api-key|api-key|x-goog-api-key)\\{0,2}[\"']?\s{0,8}[:=]\s{0,8}"
-    rb"(?:\\{0,2}[\"'])?(?:(?P<scheme>[A-Za-z][A-Za-z0-9-]{0,30})[ \t]{1,8})?(?P<cred>[^\s\"'\\,()\[\]{}<>]+)"
+    rb"(?:\\{0,2}[\"'])?(?:(?P<scheme>[A-Za-z][A-Za-z0-9-]{0,30})[ \t]{0,8}(?:\r?\n)?[ \t]{1,8})?"
+    rb"(?P<cred>[^\s\"'\\,()\[\]{}<>]+)"
 )
 # A credential after a scheme word anywhere (`Bearer abc…`, `SSWS 00x…`): not a plain dictionary word.
 _SCHEME_CREDENTIAL = _Deferred(
@@ -1019,6 +1021,16 @@ _USERINFO = _Deferred(
     rb"(?P<host>(?:tcp|udp|unix)\(|[A-Za-z0-9][A-Za-z0-9.-]{0,252})"  # Go's MySQL DSN: `user:pass@tcp(db:3306)/x`
 )
 _NOT_USERS = (b"mailto", b"sip", b"sips", b"xmpp", b"tel", b"im", b"pres", b"acct", b"urn", b"news")
+# After a host of one label (a container's or a service's name: `app:X@db`), where an address ends: a port, a
+# path, a space, a quote or the text's end; not an image's digest (`redis:7-alpine@sha256:…`).
+_SHORT_HOST_END = compile_regex(rb"(?::\d{1,5})?(?:[/\s\"',;)\]}>]|$)")
+_DIGEST_HOSTS = frozenset((b"sha256", b"sha512", b"sha384", b"sha1", b"md5", b"blake2b", b"blake3"))
+# `email:password`, a login as credential lists and `curl -u` write it: what follows the address's `:` up to a space
+# or quote, when it looks like a password (not a port, a path: `git@github.com:acme/app.git`, a word).
+_EMAIL_PASSWORD = _Deferred(
+    rb"(?:^|[\s\"'(=,;<>])[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63}){0,8}\.[A-Za-z]{2,24}"
+    rb":(?P<cred>[^\s:/@\"'<>\[\](){},;~]{4,128})(?:$|[\s\"',;)\]}])"
+)
 _EMAIL = _Deferred(
     rb"\b[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63}){0,8}\.[A-Za-z]{2,24}\b"
 )
@@ -1040,7 +1052,7 @@ _XML_ELEMENT = _Deferred(
 _NAME_VALUE = _Deferred(
     rb"(?i)\b(?:name|key|type|id|param|parameter|variable|setting|property)\\{0,2}[\"']?\s{0,8}[:=]\s{0,8}\\{0,2}[\"']?"
     rb"(?P<key>" + _KEY_NAME + rb")\\{0,2}[\"']?[^{}<>\[\]]{0,96}?\bvalue\\{0,2}[\"']?\s{0,8}[:=]\s{0,8}(?:"
-    rb"\\\"(?P<esc>(?:[^\"\\]|\\[^\"])+)\\\""
+    rb"(?:\\\\)?\\\"(?P<esc>(?:[^\"\\]|\\[^\"])+?)(?:\\\\)?\\\""
     rb"|\"(?P<dq>(?:[^\"\\]|\\.)+)\""
     rb"|'(?P<sq>[^'\r\n]+)'"
     rb"|(?P<bare>[^\s\"'<>,}]+))"
@@ -1050,7 +1062,7 @@ _NAME_VALUE = _Deferred(
 # a tag's `{"Value": "X", "Key": "api_token"}`, Azure's `{"keyName": "key1", "value": "X"}`.
 _VALUE_NAME = _Deferred(
     rb"(?i)\b(?:[a-z]{1,32})?value\\{0,2}[\"']?\s{0,8}[:=]\s{0,8}(?:"
-    rb"\\\"(?P<esc>(?:[^\"\\]|\\[^\"])+)\\\""
+    rb"(?:\\\\)?\\\"(?P<esc>(?:[^\"\\]|\\[^\"])+?)(?:\\\\)?\\\""
     rb"|\"(?P<dq>(?:[^\"\\]|\\.)+)\""
     rb"|'(?P<sq>[^'\r\n]+)')"
     rb"[^{}<>\[\]]{0,96}?\b(?:[a-z]{1,32})?(?:name|key)\\{0,2}[\"']?\s{0,8}[:=]\s{0,8}\\{0,2}[\"']?"
@@ -1061,7 +1073,7 @@ _PREFIXED_NAME_VALUE = _Deferred(
     rb"(?P<key>"
     + _KEY_NAME
     + rb")\\{0,2}[\"']?[^{}<>\[\]]{0,96}?\b[a-z]{1,32}value\\{0,2}[\"']?\s{0,8}[:=]\s{0,8}(?:"
-    rb"\\\"(?P<esc>(?:[^\"\\]|\\[^\"])+)\\\""
+    rb"(?:\\\\)?\\\"(?P<esc>(?:[^\"\\]|\\[^\"])+?)(?:\\\\)?\\\""
     rb"|\"(?P<dq>(?:[^\"\\]|\\.)+)\""
     rb"|'(?P<sq>[^'\r\n]+)')"
 )
@@ -1248,6 +1260,7 @@ _CALL_ARGUMENT = compile_regex(rb"'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"|[^,'\"\
 _DSN_ARGUMENT = compile_regex(rb"[\s]*['\"][a-z][a-z0-9]{1,15}:[a-z_]{1,32}=", re.IGNORECASE)
 # A YAML block scalar under a password's name (`password: |` then indented lines).
 _YAML_BLOCK_HEADER = compile_regex(rb"[|>][+-]?[1-9]?[ \t]*\r?\n")
+_BLOCK_HEADER_AT_END = compile_regex(rb"[|>][+-]?[1-9]?\s*\Z")
 # Words that name a credential in prose: the value may follow a few words later, without a separator
 # (`Invalid API key provided: X`, `client secret is X`, `bad password X`, `jeton d'accès expiré : X`).
 _CREDENTIAL_WORD = _Deferred(
@@ -1294,14 +1307,21 @@ _FILLER = {
     "-",
     ":=",
     "->",
+    "\u2192",  # `→`
+    "\u21d2",  # `⇒`
     "|",  # a table's cell separator (`| token | X |`)
 }
 # The verbs after which a password word's value follows (`password for admin is X`, `changed password to X`).
 _COPULAS = {"is", "was", "to"}
 _TOKEN_STRIP = b"()[]{}<>\"'`,;\\"  # also the backslash of an escaped quote (`\"X\"` in a JSON string)
-# Words between spaces, `:`, `=` and their full-width forms `：` `＝`; a multi-byte character is one unit, so
-# a token never starts or ends inside one.
-_PROSE_TOKEN = compile_regex(rb"(?:[^\s:=\x80-\xff]|(?!\xef\xbc[\x9a\x9d])[\xc0-\xff][\x80-\xbf]*)+")
+# Words between spaces, `:`, `=` and their full-width forms `：` `＝`, and before a URL query's next parameter
+# (`&page=`); a `+` before a word is a query's space (`?q=password+reset`). A multi-byte character is one unit,
+# so a token never starts or ends inside one. (`%20` stays inside a token: a password may hold an escaped space;
+# a text with one after a credential's word is also read decoded, `_SHAPE_ESCAPE`.)
+_QUERY_SPACE = compile_regex(rb"^\++")
+_PROSE_TOKEN = compile_regex(
+    rb"(?:[^\s:=&\x80-\xff]|&(?![A-Za-z0-9_.\-]{1,64}=)|(?!\xef\xbc[\x9a\x9d])[\xc0-\xff][\x80-\xbf]*)+"
+)
 # What a credential in prose is not: a date, a version, an IP address, a URL, an email, a path.
 _NOT_A_SECRET = compile_regex(
     r"^(?:\d{4}-\d\d-\d\d|v?\d+(?:\.\d+)+\w*$|\d{1,3}(?:\.\d{1,3}){3}|[a-z][a-z0-9+.-]*://|[^@\s]+@[^@\s]+\.[a-z]{2,}$"
@@ -2117,7 +2137,8 @@ def _phrase_spans(data: bytes) -> Iterator[Span]:
         suffix = match.group(b"suffix") is not None
         for raw in _PROSE_TOKEN.finditer(tail):
             token = raw.group(0)
-            core = token.strip(_TOKEN_STRIP)
+            core = token[len(token) - len(_QUERY_SPACE.sub(b"", token, count=1)) :].strip(_TOKEN_STRIP)
+            core = _TYPOGRAPHIC_QUOTES.sub(b"", core) if core[-1:] > b"\x7f" or core[:1] > b"\x7f" else core
             core = core.rstrip(b".") or core
             stripped = core.decode("utf-8", "replace")
             if not core or stripped.lower() in _FILLER:
@@ -2189,19 +2210,30 @@ def _phrase_spans(data: bytes) -> Iterator[Span]:
 _SLUG = compile_regex(r"[A-Za-z]{1,20}\d{0,4}(?:[-_.][A-Za-z]{0,20}\d{0,4})+")
 
 
+# Quotes around a value in prose: ASCII, or typographic (`“X”`, `„X“`, `‘X’`, `«X»`, `「X」`), which close with
+# any typographic closing quote (languages pair them differently).
+_OPENING_QUOTE = compile_regex(rb"[\"']|\xe2\x80[\x9c\x9e\x98\x9a]|\xc2[\xab\xbb]|\xe3\x80[\x8c\x8e]")
+_CLOSING_QUOTE = compile_regex(rb"\xe2\x80[\x9c\x9d\x98\x99]|\xc2[\xab\xbb]|\xe3\x80[\x8d\x8f]")
+_TYPOGRAPHIC_QUOTES = compile_regex(
+    rb"^(?:\xe2\x80[\x98-\x9f]|\xc2[\xab\xbb]|\xe3\x80[\x8c-\x8f])+|(?:\xe2\x80[\x98-\x9f]|\xc2[\xab\xbb]|\xe3\x80[\x8c-\x8f])+$"
+)
+
+
 def _quoted_value(tail: bytes, start: int, password: bool) -> tuple[int, int] | None:
     """The span of a quoted value at `start` right after a credential word (`password is "X Y Z"`, `for token
     'X'`): with spaces after a password's word, else one generated word."""
-    quote = tail[start : start + 1]
-    if quote not in (b'"', b"'"):
+    opening = _OPENING_QUOTE.match(tail, start)
+    if opening is None:
         return None
-    close = tail.find(quote, start + 1)
-    text = tail[start + 1 : close].decode("utf-8", "replace") if close > start + 1 else ""
+    first = opening.end()
+    closing = _CLOSING_QUOTE.search(tail, first) if opening.group() not in (b'"', b"'") else None
+    close = closing.start() if closing is not None else tail.find(opening.group(), first)
+    text = tail[first:close].decode("utf-8", "replace") if close > first else ""
     if not text or _placeholder(text) or text.startswith(MARKER_PREFIX):
         return None
     spaced = password and " " in text.strip()
     generated = " " not in text and not _SLUG.fullmatch(text) and is_secret_value("token", text)
-    return (start + 1, close) if spaced or generated else None
+    return (first, close) if spaced or generated else None
 
 
 _PAIR_USER = compile_regex(r"[A-Za-z][A-Za-z0-9._-]{0,63}$")
@@ -2318,10 +2350,11 @@ _ESCAPE = compile_regex(
     rb"%[0-9A-Fa-f]{2}|\\/|\\u[0-9A-Fa-f]{4}|\\x[0-9A-Fa-f]{2}|&(?:quot|amp|lt|gt|apos|#\d{1,7}|#[xX][0-9A-Fa-f]{1,6});"
 )
 # Escapes that can hide a credential's shape (`=`, `:`, `"`, `'`, `@`, `&`, `?`, a double escape `%25`, `\\u…`,
-# `&quot;`, a URL's `:\\/\\/`); a text escaping only `/` or spaces (`logs/run.googleapis.com%2Fstderr`) is
-# not decoded.
+# `&quot;`, a URL's `:\\/\\/`), or a space after a credential's word (`wrong%20password%20X`: a phrase); a text
+# escaping only `/` or other spaces (`logs/run.googleapis.com%2Fstderr`) is not decoded.
 _SHAPE_ESCAPE = compile_regex(
     rb"%(?:3[dDaAfF]|2[2567]|40|5[cC])|:\\/\\/|\\u[0-9A-Fa-f]{4}|\\x[0-9A-Fa-f]{2}|&(?:quot|apos|lt|gt|#\d{1,7}|#[xX][0-9A-Fa-f]{1,6});"
+    rb"|(?i:pass|secret|token|key|credential)[A-Za-z]{0,8}%20"
 )
 _ENTITIES = {b"quot": '"', b"amp": "&", b"lt": "<", b"gt": ">", b"apos": "'"}
 
@@ -2363,8 +2396,9 @@ def _unescape(data: bytes) -> tuple[bytes, list[int], list[int]] | None:
     return b"".join(parts), starts, ends
 
 
-# `git@github.com:acme/api.git`: an SSH remote in scp syntax, not an address.
-_SCP_REMOTE = compile_regex(rb":[A-Za-z0-9_~.-]")
+# `git@github.com:acme/api.git`: an SSH remote in scp syntax, not an address; and so `bob@x.org:X`, whose `X`
+# the password after an address may take (`_email_password_spans`), also once redacted.
+_SCP_REMOTE = compile_regex(rb":(?:[A-Za-z0-9_~.-]|\[REDACTED:)")
 
 
 @functools.cache
@@ -2409,12 +2443,15 @@ _YAML_BLOCK_LINE = compile_regex(rb"([ \t]*)([^\r\n]*)(?:\r?\n|$)")
 
 
 def _yaml_block(data: bytes, key_start: int, start: int) -> tuple[int, int] | None:
-    """The lines of a YAML block scalar (`token: |` at `start`): those indented past the key's column. Blocks
-    nest only by indenting further, so scanning each block's lines stays linear in the text."""
+    """The lines of a YAML block scalar (`token: |` at `start`): those indented past the key's column, or past
+    its line's indent when a log prefix comes before the key (`app | token: |`). Blocks nest only by indenting
+    further, so scanning each block's lines stays linear in the text."""
     header = _YAML_BLOCK_HEADER.match(data, start)
     if header is None:
         return None
-    column = key_start - (data.rfind(b"\n", 0, key_start) + 1)
+    before = data[data.rfind(b"\n", 0, key_start) + 1 : key_start]
+    # YAML's own indent and sequence dashes (`  - token: |`) put the key's column; other text puts the line's
+    column = len(before) if not before.lstrip(b" \t-") else len(before) - len(before.lstrip(b" \t"))
     position = header.end()
     first = end = -1
     while position < len(data) and (line := _YAML_BLOCK_LINE.match(data, position)) is not None:
@@ -2615,8 +2652,12 @@ def _key_value_spans(pattern: Any, data: bytes, element: bool = False) -> Iterat
                 one_token = len(text.split()) == 1 or kind in ("password", "token")
                 if one_token and is_secret_value(kind, "".join(text.split())):
                     yield block[0], block[1], _KIND_OF_CLASS[kind], _CONTEXT
-            if block is not None or data[start : start + 1] == b">":
-                continue
+            if (
+                block is not None
+                or data[start : start + 1] == b">"
+                or _BLOCK_HEADER_AT_END.match(data, start)
+            ):
+                continue  # a header that ends the text: the block is in the next entry (`Reassembler` reads it)
         on_next_line = b"nl" in _group_index(match.re) and _span(match, b"nl")[0] >= 0
         wrapped = _WRAPPED.match(data, start) if (bare or on_next_line) and not element else None
         if wrapped is not None:  # `SecretStr('X')`, `Some("X")`, PHP's `string(12) "X"`, Python's `b'X'`
@@ -2722,6 +2763,9 @@ def _cells(data: bytes, start: int, end: int, separator: bytes) -> list[tuple[in
     return cells
 
 
+_COLUMN_LIST_END = compile_regex(rb"[^()\r\n]{0,512}\)\s{0,8}values\b", re.IGNORECASE)
+
+
 def _quoted_pair_spans(data: bytes) -> Iterator[Span]:
     for match in _QUOTED_PAIR.finditer(data):
         kind = key_class(match.group(b"key").decode("utf-8", "replace"))
@@ -2730,6 +2774,8 @@ def _quoted_pair_spans(data: bytes) -> Iterator[Span]:
         start, end = _value_group(match)
         if _JSON_KEY_NEXT.match(data, end + 1):
             continue  # `{"name":"DB_PASSWORD","value":"X"}`: the next string is a key (`_NAME_VALUE` reads it)
+        if _COLUMN_LIST_END.match(data, end + 1):
+            continue  # an INSERT's columns (`("email", "password", "active") VALUES`): `_inserted_literals`
         value = data[start:end].decode("utf-8", "replace")
         listed = kind == "password" and match.group(b"sep") == b"," and is_plain_words(value)
         if listed and (key_class(value) is not None or value.lower() in _FIELD_NAMES):
@@ -2911,13 +2957,35 @@ def _token_user(user: str) -> bool:
     return (len(user) >= 32 and _HEX.match(user) is not None) or looks_generated(user) or _prose_secret(user)
 
 
+def _email_password_spans(data: bytes) -> Iterator[Span]:
+    for match in _EMAIL_PASSWORD.finditer(data):
+        start, end = _span(match, b"cred")
+        if _password_like(data[start:end].decode("utf-8", "replace")) and not _marked(data, start, end):
+            yield start, end, "password", _CONTEXT
+
+
+def _short_host(data: bytes, match: Any, value: str) -> bool:
+    """Whether `user:X@host`, its host one label, is a login: the address ends there and X looks like a
+    password."""
+    host = match.group(b"host")
+    return (
+        host.lower() not in _DIGEST_HOSTS
+        and _SHORT_HOST_END.match(data, match.end()) is not None
+        and _password_like(value)
+    )
+
+
 def _userinfo_spans(data: bytes) -> Iterator[Span]:
     for match in _USERINFO.finditer(data):
         user = match.group(b"user").lower()
         host = match.group(b"host")
-        if user in _NOT_USERS or not (b"." in host or host == b"localhost" or host.endswith(b"(")):
-            continue
         value = match.group(b"cred").decode("utf-8", "replace")
+        if user in _NOT_USERS:
+            continue
+        if not (b"." in host or host == b"localhost" or host.endswith(b"(")) and not _short_host(
+            data, match, value
+        ):
+            continue
         lower_only = value.isalpha() and value.islower()
         if lower_only or value.isdigit() or value.startswith(MARKER_PREFIX):
             continue  # a word or a number (`origin:git@github.com`) is no password
@@ -3088,7 +3156,8 @@ def _connect_call_spans(data: bytes) -> Iterator[Span]:
 
 
 # A SQL statement with bound parameters, echoed with their values (`INSERT INTO users (login, password) VALUES
-# (?, ?) params=('ana', 'X')`, `… WHERE token = $1 [args: "X"]`): the value bound to a credential column is one.
+# (?, ?) params=('ana', 'X')`, `… WHERE token = $1 [args: "X"]`), or an INSERT of literal values: the value
+# bound to a credential column is one.
 _SQL_INSERT = _Deferred(
     rb"(?i)\((?P<cols>[^()\r\n]{1,512})\)\s{0,8}values\s{0,8}\((?P<marks>[^()\r\n]{1,512})\)"
 )
@@ -3100,12 +3169,33 @@ _BOUND_LIST = _Deferred(rb"[\[(](?P<items>[^\[\]()\r\n]{1,900})[\])]")
 _BOUND_VALUE = compile_regex(rb"'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"|[^\s,'\"]+")
 
 
+def _inserted_literals(match: Any, columns: list[str]) -> Iterator[Span]:
+    """The literal values an `INSERT … (columns) VALUES (values)` writes to its credential columns
+    (`(name, password) VALUES ('ana', 'X')`), matched by position."""
+    values = list(_BOUND_VALUE.finditer(match.group(b"marks")))
+    if len(values) != len(columns) or not any(key_class(column) for column in columns):
+        return
+    offset = _span(match, b"marks")[0]
+    for column, value in zip(columns, values, strict=True):
+        kind = key_class(column) if not column.startswith(MARKER_PREFIX) else None
+        text = value.group(0)
+        if kind is None or _SQL_MARK.match(text):
+            continue
+        quoted = text[:1] in (b"'", b'"')
+        start, stop = offset + value.start() + quoted, offset + value.end() - quoted
+        if stop > start and is_secret_value(
+            kind, text[quoted : len(text) - quoted].decode("utf-8", "replace")
+        ):
+            yield start, stop, _KIND_OF_CLASS[kind], _CONTEXT
+
+
 def _bound_parameter_spans(data: bytes) -> Iterator[Span]:
     """The values bound to a statement's credential columns, read from the list that follows the statement."""
     marks: list[tuple[int, int | None, str]] = []  # where each placeholder is, its number (`$2`), its column
     end = 0
     for match in _SQL_INSERT.finditer(data):
         columns = [c.strip(b" \t\"'`[]").decode("utf-8", "replace") for c in match.group(b"cols").split(b",")]
+        yield from _inserted_literals(match, columns)
         items = match.group(b"marks").split(b",")
         if len(columns) != len(items):
             continue
@@ -3510,8 +3600,8 @@ class Redactor:
             spans.extend(_authorization_spans(data))
             spans.extend(_phrase_spans(data))
             spans.extend(_code_spans(data))
-            if b"?" in data or b"$" in data or b"%s" in data:
-                spans.extend(_bound_parameter_spans(data))
+            if b"?" in data or b"$" in data or b"%s" in data or b"ALUES" in data or b"alues" in data:
+                spans.extend(_bound_parameter_spans(data))  # also an INSERT's literal `VALUES`
             spans.extend(_credential_pair_spans(data))
             if b"\n" in data and _TABLE_GATE.search(data):
                 spans.extend(_table_spans(data))
@@ -3552,6 +3642,7 @@ class Redactor:
             spans.extend(_quoted_spans(_SSHPASS, data, "password"))
         if plan.at and b":" in data:
             spans.extend(_userinfo_spans(data))
+            spans.extend(_email_password_spans(data))
         if (plan.echo and b"|" in data) or plan.here_string:
             spans.extend(_piped_spans(data))
         if plan.positional:

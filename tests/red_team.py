@@ -1,0 +1,590 @@
+"""Second red-team corpus: credentials in the shapes programs dump them (object reprs, config blobs, escaped and
+encoded text, signed URLs, vendor tokens, credentials cut by a line break), each class in many variants, and the
+look-alikes of each class that must come out as written. Each case is measured twice: redacted as a text, and
+end to end (planted in LogEntry fields, `gardener scan` run with every output, each output searched).
+
+    PYTHONPATH=src python tests/red_team.py          # leaks per class (text and scan), look-alikes changed
+    PYTHONPATH=src python tests/red_team.py -v       # and each open case
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import sys
+import tempfile
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+from leak_classes import Kept, Leak, _Gen
+from secret_corpus import ALNUM, B64, DIGITS, HEX, LOWER, UPPER, URLSAFE
+
+CLASSES = (
+    "vendor-token",
+    "signed-url",
+    "encoded",
+    "config-blob",
+    "object-dump",
+    "userinfo",
+    "line-break",
+    "unicode-quote",
+    "record",
+)
+
+_SYMBOLS = "!#$%*?^~&@"
+
+
+def _word_password(g: _Gen) -> str:
+    return g.word(2) + g(DIGITS, 3)
+
+
+def _symbol_password(g: _Gen) -> str:
+    return g.word(2).capitalize() + g(DIGITS, 2) + g(_SYMBOLS, 1) + g(LOWER, 2)
+
+
+def _random_key(g: _Gen) -> str:
+    return g.mixed(ALNUM, 32)
+
+
+def _short_key(g: _Gen) -> str:
+    return g.lower_digits(12)
+
+
+_SHAPES: tuple[Callable[[_Gen], str], ...] = (_word_password, _symbol_password, _random_key, _short_key)
+
+
+def _cases(
+    group: str, layouts: Iterable[str], shapes: Iterable[Callable[[_Gen], str]], g: _Gen
+) -> list[Leak]:
+    return [
+        Leak(group, layout, secret, layout.replace("{s}", secret))
+        for layout in layouts
+        for shape in shapes
+        for secret in [shape(g)]
+    ]
+
+
+# ---------------------------------------------------------------------------------------------------------
+# 1. Vendor tokens, bare in prose and in headers.
+
+
+def _vendor_tokens(g: _Gen) -> list[str]:
+    return [
+        f"xoxb-{g(DIGITS, 12)}-{g(DIGITS, 13)}-{g.mixed(ALNUM, 24)}",
+        f"xoxp-{g(DIGITS, 12)}-{g(DIGITS, 12)}-{g(DIGITS, 13)}-{g(HEX, 32)}",
+        f"xoxe.xoxp-1-{g.mixed(ALNUM, 140)}",
+        f"rk_live_{g.mixed(ALNUM, 24)}",
+        f"sk_live_{g.mixed(ALNUM, 99)}",
+        f"SK{g(HEX, 32)}",
+        f"SG.{g.mixed(URLSAFE, 22)}.{g.mixed(URLSAFE, 43)}",
+        f"key-{g(HEX, 32)}",
+        f"npm_{g.mixed(ALNUM, 36)}",
+        f"pypi-AgEIcHlwaS5vcmc{g.mixed(URLSAFE, 70)}",
+        f"glpat-{g.mixed(URLSAFE, 20)}",
+        f"shpat_{g(HEX, 32)}",
+        f"dp.pt.{g.mixed(ALNUM, 43)}",
+        f"hvs.{g.mixed(URLSAFE, 90)}",
+        f"ya29.a0{g.mixed(URLSAFE, 150)}",
+        f"ghp_{g.mixed(ALNUM, 36)}",
+        f"github_pat_11{g(UPPER + DIGITS, 20)}_{g.mixed(ALNUM, 59)}",
+        f"AKIA{g(UPPER + DIGITS, 16)}",
+        f"sk-proj-{g.mixed(URLSAFE, 48)}",
+        f"sk-ant-api03-{g.mixed(URLSAFE, 93)}AA",
+        f"hf_{g.mixed(ALNUM, 34)}",
+        f"dop_v1_{g(HEX, 64)}",
+        f"lin_api_{g.mixed(ALNUM, 40)}",
+        f"AIza{g.mixed(URLSAFE, 35)}",
+    ]
+
+
+_VENDOR_LAYOUTS = (
+    "upstream rejected credential {s}",
+    "Authorization: Bearer {s}",
+    "curl -H 'X-Api-Key: {s}' https://api.example.test/v1",
+    "config loaded: {'client': 'billing', 'credential': '{s}'}",
+    "POST /v1/send?auth={s} 401",
+    "env API_CREDENTIAL={s}",
+)
+
+
+def _vendor_cases(g: _Gen) -> tuple[list[Leak], list[Kept]]:
+    leaks = [
+        Leak("vendor-token", layout, token, layout.replace("{s}", token))
+        for layout in _VENDOR_LAYOUTS
+        for token in _vendor_tokens(g)
+    ]
+    kept = [
+        Kept("vendor-token", f"deploy image gcr.io/p/app@sha256:{digest} rolled out", digest)
+        for digest in (g(HEX, 64) for _ in range(3))
+    ] + [
+        Kept("vendor-token", "task sk_batch_runner finished in 3s", "sk_batch_runner"),
+        Kept("vendor-token", "queue key-value store warmed up", "key-value"),
+        Kept("vendor-token", "module npm_install_cache hit", "npm_install_cache"),
+    ]
+    return leaks, kept
+
+
+# ---------------------------------------------------------------------------------------------------------
+# 2. Signed URLs: their signature and credential parameters, in absolute and relative URLs, raw and encoded.
+
+
+def _signed_urls(g: _Gen) -> list[tuple[str, str]]:
+    sig = g.mixed(B64, 43) + "="
+    amz = g(HEX, 64)
+    goog = g(HEX, 256)
+    akia = "AKIA" + g(UPPER + DIGITS, 16)
+    token = g.mixed(URLSAFE, 40)
+    return [
+        (sig, f"https://acct.blob.core.windows.net/c/b.bin?sv=2022-11-02&se=2026-12-02T00%3A00%3A00Z&sr=b&sp=r&sig={quote(sig, safe='')}"),
+        (sig, f"/c/b.bin?sp=r&st=2026-12-01&sig={quote(sig, safe='')}&spr=https"),
+        (amz, f"https://b.s3.amazonaws.com/o.bin?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Signature={amz}&X-Amz-Expires=60"),
+        (akia, f"/o.bin?X-Amz-Credential={akia}%2F20261201%2Fus-east-1%2Fs3%2Faws4_request&X-Amz-Date=20261201T000000Z"),
+        (goog, f"https://storage.googleapis.com/b/o?X-Goog-Algorithm=GOOG4-RSA-SHA256&X-Goog-Signature={goog}"),
+        (token, f"/download?file=report.pdf&access_token={token}"),
+        (token, f"../api/export?format=csv&apiKey={token}&limit=10"),
+        (token, f"https://cdn.example.test/v/seg.ts?Policy=eyJ{token}&Signature={token}&Key-Pair-Id=K2JCJMDEHXQW5F"),
+    ]  # fmt: skip
+
+
+_URL_LAYOUTS = (
+    "GET {u} 403",
+    "fetch failed: {u}",
+    'upstream said {"redirect": "{u}"}',
+    "redirect to {e}",
+)
+
+
+def _signed_url_cases(g: _Gen) -> tuple[list[Leak], list[Kept]]:
+    leaks: list[Leak] = []
+    for layout in _URL_LAYOUTS:
+        for secret, url in _signed_urls(g):
+            text = layout.replace("{u}", url).replace("{e}", quote(url, safe=""))
+            leaks.append(Leak("signed-url", layout, secret, text))
+    kept = [
+        Kept("signed-url", "GET /o.bin?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Date=20261201T000000Z 200", "20261201T000000Z"),
+        Kept("signed-url", "GET /c/b.bin?sv=2022-11-02&sr=b 200", "sv=2022-11-02"),
+        Kept("signed-url", "GET /search?q=password+reset&page=2 200", "q=password+reset"),
+        Kept("signed-url", "GET /v1/items?request_id=9f3c2a7e-41d2-4c2b-9a55-0e5b7f1c2d3e 500", "9f3c2a7e-41d2-4c2b-9a55-0e5b7f1c2d3e"),
+    ]  # fmt: skip
+    return leaks, kept
+
+
+# ---------------------------------------------------------------------------------------------------------
+# 3. Encoded: a credential's name and value URL-encoded, JSON-escaped (once, twice), or wrapped in base64.
+
+_ENCODED_LAYOUTS = (
+    "body=user%3Dbob%26password%3D{q}%26remember%3D1",
+    "form: username%3Dbob%26passwd%3D{q}",
+    'payload "{\\"user\\":\\"bob\\",\\"password\\":\\"{s}\\"}" rejected',
+    'log {"msg": "{\\"client_secret\\": \\"{s}\\"}"}',
+    'wrapped "{\\\\\\"api_token\\\\\\":\\\\\\"{s}\\\\\\"}"',
+    "%7B%22password%22%3A%22{q}%22%7D",
+    "creds header {b}",
+    "X-Auth-Blob: {b}",
+    "config={b} loaded",
+)
+
+
+def _encoded_cases(g: _Gen) -> tuple[list[Leak], list[Kept]]:
+    leaks: list[Leak] = []
+    for layout in _ENCODED_LAYOUTS:
+        for shape in _SHAPES:
+            secret = shape(g)
+            blob = base64.b64encode(json.dumps({"username": "bob", "password": secret}).encode()).decode()
+            text = layout.replace("{q}", quote(secret, safe="")).replace("{s}", secret).replace("{b}", blob)
+            leaks.append(Leak("encoded", layout, secret, text))
+    plain = base64.b64encode(json.dumps({"event": "signup", "plan": "pro"}).encode()).decode()
+    kept = [
+        Kept("encoded", "body=user%3Dbob%26remember%3D1%26page%3D2", "remember%3D1"),
+        Kept("encoded", f"event blob {plain} queued", plain),
+        Kept("encoded", 'payload "{\\"user\\":\\"bob\\",\\"password_changed\\":true}"', "password_changed"),
+    ]
+    return leaks, kept
+
+
+# ---------------------------------------------------------------------------------------------------------
+# 4. Config blobs: env dumps, .env, YAML, INI, properties, TOML, Dockerfile, Kubernetes env lists.
+
+_CONFIG_LAYOUTS = (
+    "export DATABASE_PASSWORD={s}\nexport PATH=/usr/bin",
+    "set REDIS_AUTH={s}",
+    "ENV APP_SECRET {s}",
+    "ARG NPM_AUTH_TOKEN={s}",
+    "PORT=8080\nSMTP_PASS={s}\nDEBUG=false",
+    "database:\n  host: db\n  user: app\n  password: {s}\n  port: 5432",
+    "[client]\nuser = app\npassword = {s}\nhost = db",
+    "spring.datasource.username=app\nspring.datasource.password={s}",
+    'db_password = "{s}"\nretries = 3',
+    "env:\n- name: API_SECRET\n  value: {s}\n- name: PORT\n  value: '8080'",
+    'env: [{"name":"DB_PASS","value":"{s}"},{"name":"PORT","value":"8080"}]',
+    "settings: {'SECRET_KEY': '{s}', 'DEBUG': False}",
+    "machine api.example.test login app password {s}",
+    "docker run -e POSTGRES_PASSWORD={s} postgres:16",
+    "kubectl create secret generic db --from-literal=password={s}",
+    "helm install app ./chart --set db.password={s}",
+)
+
+
+def _config_cases(g: _Gen) -> tuple[list[Leak], list[Kept]]:
+    kept = [
+        Kept("config-blob", "export PATH=/usr/local/bin:/usr/bin\nexport LANG=C.UTF-8", "/usr/local/bin:/usr/bin"),
+        Kept("config-blob", "ENV NODE_ENV production", "production"),
+        Kept("config-blob", "database:\n  host: db-primary\n  replicas: 3\n  password_min_length: 12", "db-primary"),
+        Kept("config-blob", "[client]\nuser = app\nhost = db.internal", "db.internal"),
+        Kept("config-blob", "env:\n- name: PORT\n  value: '8080'\n- name: LOG_LEVEL\n  value: debug", "debug"),
+        Kept("config-blob", "helm install app ./chart --set image.tag=v1.2.3", "image.tag=v1.2.3"),
+    ]  # fmt: skip
+    return _cases("config-blob", _CONFIG_LAYOUTS, _SHAPES, g), kept
+
+
+# ---------------------------------------------------------------------------------------------------------
+# 5. Object dumps: how languages print a record holding a credential.
+
+_DUMP_LAYOUTS = (
+    "login with {'username': 'bob', 'password': '{s}'} failed",
+    "Credentials(username='bob', password='{s}') rejected",
+    "User{id=42, name=bob, password={s}, active=true}",
+    "User{id=42, name='bob', apiKey='{s}'}",
+    "&{ID:42 Name:bob Password:{s} Active:true}",
+    "{ID:42 Token:{s} Scope:read}",
+    "map[password:{s} user:bob]",
+    'Credentials { user: "bob", password: "{s}" }',
+    'Config { api_key: "{s}", timeout: 30 }',
+    '{:user=>"bob", :password=>"{s}"}',
+    '#<User id: 42, name: "bob", password_digest: nil, api_token: "{s}">',
+    "Array\n(\n    [user] => bob\n    [password] => {s}\n)",
+    '["password"]=>\n  string(12) "{s}"',
+    '%{user: "bob", secret: "{s}"}',
+    "Creds(user=bob, secret={s})",
+    "ConnectionParams[host=db, user=app, password={s}]",
+)
+
+
+def _dump_cases(g: _Gen) -> tuple[list[Leak], list[Kept]]:
+    kept = [
+        Kept("object-dump", "User{id=42, name=bob, active=true}", "name=bob"),
+        Kept("object-dump", "&{ID:42 Name:bob Active:true TraceID:4bf92f3577b34da6a3ce929d0e0e4736}", "4bf92f3577b34da6a3ce929d0e0e4736"),
+        Kept("object-dump", "map[commit:3f786850e387550fdab836ed7e6dc881de23001b user:bob]", "3f786850e387550fdab836ed7e6dc881de23001b"),
+        Kept("object-dump", "{'request_id': 'a1b2c3d4e5f60718', 'status': 'failed'}", "a1b2c3d4e5f60718"),
+        Kept("object-dump", "Config { password_min_length: 12, token_ttl: 3600 }", "token_ttl: 3600"),
+    ]  # fmt: skip
+    return _cases("object-dump", _DUMP_LAYOUTS, _SHAPES, g), kept
+
+
+# ---------------------------------------------------------------------------------------------------------
+# 6. Userinfo with no scheme, and user/password pairs of database clients.
+
+_USERINFO_LAYOUTS = (
+    "http_proxy=app:{s}@proxy.internal:3128",
+    "using proxy app:{s}@10.0.0.5:8080",
+    "curl --proxy-user app:{s} https://example.test",
+    "curl -U app:{s} -x proxy:3128 https://example.test",
+    "sqlplus app/{s}@ORCL",
+    "connect app/{s}@db.internal:1521/ORCL",
+    "wget --user=app --password={s} https://example.test/f",
+    "rsync rsync://app:{s}@backup.internal/share",
+    "auth failed for app:{s}@db",
+    "DATABASE=app:{s}@postgres:5432/app",
+)
+
+
+def _userinfo_cases(g: _Gen) -> tuple[list[Leak], list[Kept]]:
+    kept = [
+        Kept("userinfo", "ssh git@github.com:acme/app.git failed", "git@github.com:acme/app.git"),
+        Kept("userinfo", "image registry.internal:5000/app:v1.2@sha256:" + "ab" * 32, "registry.internal:5000/app:v1.2"),
+        Kept("userinfo", "listening on 0.0.0.0:8080/api", "0.0.0.0:8080/api"),
+        Kept("userinfo", "sqlplus reports/ORA-01017 handled", "reports/ORA-01017"),
+        Kept("userinfo", "pull redis:7-alpine@sha256:" + "0f" * 32 + " done", "redis:7-alpine@sha256"),
+    ]  # fmt: skip
+    return _cases("userinfo", _USERINFO_LAYOUTS, _SHAPES, g), kept
+
+
+# ---------------------------------------------------------------------------------------------------------
+# 7. A credential cut from its name by a line break (a wrapped log line, a YAML block, a prompt).
+
+_BREAK_LAYOUTS = (
+    "auth failed, password:\n{s}",
+    "Enter password:\n{s}\nLogin incorrect",
+    "api_key =\n    {s}",
+    "token:\r\n  {s}",
+    '"password":\n    "{s}"',
+    "password: |\n  {s}\n",
+    "client_secret: >-\n  {s}\n",
+    "Authorization: Bearer\n {s}",
+)
+
+
+def _break_cases(g: _Gen) -> tuple[list[Leak], list[Kept]]:
+    kept = [
+        Kept("line-break", "password:\nchanged by admin", "changed by admin"),
+        Kept("line-break", "token:\n  expires_in: 3600", "expires_in: 3600"),
+    ]
+    return _cases("line-break", _BREAK_LAYOUTS, _SHAPES, g), kept
+
+
+# ---------------------------------------------------------------------------------------------------------
+# 8. Unicode quotes and full-width separators around a credential.
+
+_UNICODE_LAYOUTS = (
+    "password=“{s}”",
+    "password: ‘{s}’",
+    "password = «{s}»",
+    "パスワード：{s}",
+    "password＝{s}",
+    "api key „{s}“",
+    "token=「{s}」",
+    "secret → {s}",
+)
+
+
+def _unicode_cases(g: _Gen) -> tuple[list[Leak], list[Kept]]:
+    kept = [
+        Kept("unicode-quote", "password “expired” for bob", "expired"),
+        Kept("unicode-quote", "token → refreshed", "refreshed"),
+    ]
+    return _cases("unicode-quote", _UNICODE_LAYOUTS, _SHAPES, g), kept
+
+
+# ---------------------------------------------------------------------------------------------------------
+# 9. Records: a credential matched to its name by position (an INSERT's columns and values), or by a layout
+# (Markdown's bold or code name, `email:password` as a login or a credential list writes it).
+
+_RECORD_LAYOUTS = (
+    "INSERT INTO users (name, password) VALUES ('bob', '{s}')",
+    "insert into api_clients (id, client_secret, note) values (7, '{s}', 'rotated, ok')",
+    'INSERT INTO "accounts" ("email", "password_hash", "active") VALUES ("a@b.test", "{s}", 1)',
+    "- **Password**: {s}",
+    "| `api_token`: {s} |",
+    "login bob@example.test:{s} rejected",
+    "curl -u ops@corp.example.org:{s} https://api.example.test",
+)
+
+
+def _record_cases(g: _Gen) -> tuple[list[Leak], list[Kept]]:
+    kept = [
+        Kept("record", "INSERT INTO users (name, password_changed) VALUES ('bob', true)", "true"),
+        Kept("record", "INSERT INTO sessions (user_id, token_type) VALUES (42, 'bearer')", "'bearer'"),
+        Kept("record", "git push git@github.com:acme/app.git main", "git@github.com:acme/app.git"),
+        Kept("record", "relay bob@example.test:2525 refused", "2525"),
+        Kept("record", "- **Status**: degraded", "degraded"),
+    ]
+    return _cases("record", _RECORD_LAYOUTS, _SHAPES, g), kept
+
+
+def corpus(seed: int = 20261201) -> tuple[list[Leak], list[Kept]]:
+    g = _Gen(seed)
+    leaks: list[Leak] = []
+    kept: list[Kept] = []
+    for build in (
+        _vendor_cases,
+        _signed_url_cases,
+        _encoded_cases,
+        _config_cases,
+        _dump_cases,
+        _userinfo_cases,
+        _break_cases,
+        _unicode_cases,
+        _record_cases,
+    ):
+        more_leaks, more_kept = build(g)
+        leaks += more_leaks
+        kept += more_kept
+    return leaks, kept
+
+
+# ---------------------------------------------------------------------------------------------------------
+# End to end: each case planted in the fields of a LogEntry, one probe word per entry.
+
+
+def _base(n: int, probe: str) -> dict[str, Any]:
+    return {
+        "insertId": f"rt-{n:05d}",
+        "timestamp": f"2026-12-01T10:{n // 60 % 60:02d}:{n % 60:02d}Z",
+        "severity": "ERROR",
+        "logName": "projects/p/logs/run.googleapis.com%2Fstderr",
+        "resource": {"type": "cloud_run_revision", "labels": {"service_name": f"svc-{probe}"}},
+    }
+
+
+def _placements(probe: str, text: str, secret: str) -> list[tuple[str, dict[str, Any]]]:
+    line = f"{probe} {text}"
+    return [
+        ("textPayload", {"textPayload": line}),
+        ("json-message", {"jsonPayload": {"message": line, "level": "error"}}),
+        (
+            "json-deep",
+            {"jsonPayload": {"message": f"{probe} call failed", "ctx": {"a": [{"b": {"x": text}}]}}},
+        ),
+        ("json-odd-key", {"jsonPayload": {"message": f"{probe} call failed", "0": text, "@detail": [text]}}),
+        (
+            "traceback",
+            {
+                "textPayload": (
+                    "Traceback (most recent call last):\n"
+                    f'  File "/app/{probe}/worker.py", line 88, in run\n'
+                    "    client.call(settings)\n"
+                    f"RuntimeError: {probe} upstream refused: {text}"
+                )
+            },
+        ),
+        (
+            "stack-field",
+            {
+                "jsonPayload": {
+                    "message": f"{probe} request failed",
+                    "stack_trace": f"java.lang.IllegalStateException: {probe} {text}\n\tat com.acme.Db.connect(Db.java:42)",
+                }
+            },
+        ),
+        (
+            "error-context",
+            {
+                "jsonPayload": {
+                    "@type": "type.googleapis.com/google.devtools.clouderrorreporting.v1beta1.ReportedErrorEvent",
+                    "message": f"Error: {probe} {text}\n    at handler (/app/index.js:3:9)",
+                    "context": {
+                        "httpRequest": {"url": f"/{probe}?note={quote(text, safe='')}"},
+                        "user": text,
+                    },
+                }
+            },
+        ),
+        (
+            "proto",
+            {
+                "protoPayload": {
+                    "@type": "type.googleapis.com/google.cloud.audit.AuditLog",
+                    "methodName": "SetSecret",
+                    "resourceName": f"projects/p/{probe}",
+                    "status": {"code": 7, "message": f"{probe} {text}"},
+                    "request": {"config": text},
+                }
+            },
+        ),
+        (
+            "http",
+            {
+                "textPayload": f"{probe} request failed",
+                "httpRequest": {
+                    "requestMethod": "GET",
+                    "requestUrl": f"https://app.example.test/{probe}?q={quote(text, safe='')}",
+                    "status": 502,
+                    "referer": f"https://app.example.test/from?{quote(text, safe='')}",
+                    "userAgent": f"bot/1.0 ({text})",
+                },
+            },
+        ),
+        (
+            "labels",
+            {
+                "textPayload": f"{probe} job failed",
+                "labels": {"note": text, "secret": secret},
+                "operation": {"id": f"op {text}", "producer": text},
+                "sourceLocation": {"file": "app.py", "line": "3", "function": text},
+            },
+        ),
+    ]
+
+
+def planted(leaks: list[Leak]) -> tuple[list[dict[str, Any]], list[tuple[Leak, str, str]]]:
+    """Entries, and for each: its case, its placement and its probe word."""
+    entries: list[dict[str, Any]] = []
+    index: list[tuple[Leak, str, str]] = []
+    for case in leaks:
+        for place, fields in _placements("PROBE", case.text, case.secret):
+            n = len(entries)
+            probe = f"rtprobe{n:05d}x"
+            fields = json.loads(json.dumps(fields).replace("PROBE", probe))
+            entries.append({**_base(n, probe), **fields})
+            index.append((case, place, probe))
+        if "\n" in case.text:  # each line its own entry, a millisecond apart: a stream split per line
+            n = len(entries)
+            probe = f"rtprobe{n:05d}x"
+            base = _base(n, probe)
+            for number, line in enumerate(case.text.split("\n")):
+                line = f"{probe} {line}" if number == 0 else line
+                stamp = base["timestamp"].replace("Z", f".{number:03d}Z")
+                entries.append(
+                    {
+                        **base,
+                        "insertId": f"{base['insertId']}-{number}",
+                        "timestamp": stamp,
+                        "textPayload": line,
+                    }
+                )
+            index.append((case, "split-lines", probe))
+    return entries, index
+
+
+def scan_outputs(entries: list[dict[str, Any]], root: Path) -> str:
+    """Every output of one `gardener scan` of `entries` (worklog, drafts, report, assignments, state, terminal)."""
+    import subprocess
+
+    export = root / "planted.ndjson"
+    export.write_text("\n".join(json.dumps(e, ensure_ascii=False) for e in entries) + "\n", encoding="utf-8")
+    config = root / "gardener.toml"
+    config.write_text(
+        '[issues]\nthreshold = "P3"\n\n[clustering]\nsamples_per_cluster = 20\n', encoding="utf-8"
+    )
+    out = root / "out"
+    result = subprocess.run(
+        [sys.executable, "-m", "loggardener", "scan", "--from", str(export), "--config", str(config),
+         "--out", str(out), "--issues", "draft", "--repo", "o/r", "--report-json", str(root / "report.json"),
+         "--assignments", str(root / "assignments.ndjson"), "--state", str(root / "state.json"),
+         "--since", "2026-12-01T00:00:00Z", "--until", "2026-12-02T00:00:00Z"],
+        capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    if result.returncode not in (0, 1):
+        raise RuntimeError(result.stderr)
+    written = [p.read_text(encoding="utf-8") for p in sorted(root.rglob("*")) if p.is_file() and p != export]
+    return "\n".join(written) + result.stdout + result.stderr
+
+
+def main() -> int:
+    from loggardener.entries.redact import Redactor
+
+    redact = Redactor().redact
+    verbose = "-v" in sys.argv
+    leaks, kept = corpus()
+    only = [arg.partition("=")[2] for arg in sys.argv if arg.startswith("--only=")]
+    if only:
+        leaks = [c for c in leaks if c.group in only]
+        kept = [k for k in kept if k.group in only]
+    entries, index = planted(leaks)
+    with tempfile.TemporaryDirectory() as tmp:
+        outputs = scan_outputs(entries, Path(tmp))
+    reached = {probe for _, _, probe in index if probe in outputs}
+    place_of = {probe: place for _, place, probe in index}
+    scan_open: dict[str, set[str]] = {}
+    for case in leaks:
+        for part in case.parts():
+            at = outputs.find(part)
+            while at >= 0:  # named by the nearest probe before the leak (an entry's own word)
+                probe = outputs.rfind("rtprobe", 0, at)
+                place = place_of.get(outputs[probe : probe + 13], "?") if probe >= 0 else "?"
+                scan_open.setdefault(case.group, set()).add(f"{place}: {case.text!r}")
+                at = outputs.find(part, at + 1)
+    print(f"entries {len(entries)}, probes in the outputs {len(reached)}")
+    for group in only or CLASSES:
+        cases = [c for c in leaks if c.group == group]
+        open_cases = [c for c in cases if any(p in redact(c.text) for p in c.parts())]
+        scan_cases = {c.text for c in cases if any(p in outputs for p in c.parts())}
+        changed = [k for k in kept if k.group == group and k.value not in redact(k.text)]
+        print(
+            f"{group:14} text leaks {len(open_cases):3} of {len(cases):3}   scan leaks {len(scan_cases):3}   "
+            f"look-alikes changed {len(changed)} of {sum(k.group == group for k in kept)}"
+        )
+        if verbose:
+            for case in open_cases:
+                print(f"    LEAK {case.layout!r}: {redact(case.text)!r}")
+            for line in sorted(scan_open.get(group, ())):
+                print(f"    SCAN {line}")
+            for k in changed:
+                print(f"    KEPT? {redact(k.text)!r}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,286 @@
+"""The second red-team corpus (tests/red_team.py): credentials as programs dump them, none survives redaction and
+each class's look-alikes come out as written. Then each rule this corpus opened, on generated input."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from entry_factories import run_entry
+from leak_classes import Kept
+from loggardener.entries.parse import EntryParser
+from loggardener.entries.reassemble import Reassembler
+from loggardener.entries.redact import Redactor
+from loggardener.entries.stacks import StackParser
+from red_team import CLASSES, corpus
+
+LEAKS, KEPT = corpus()
+REDACT = Redactor().redact
+
+
+@pytest.mark.parametrize("group", CLASSES)
+def test_no_credential_of_the_class_leaks(group: str) -> None:
+    cases = [case for case in LEAKS if case.group == group]
+    assert len(cases) >= 28
+    still_open = [
+        f"{case.layout!r}: {REDACT(case.text)!r}"
+        for case in cases
+        if any(part in REDACT(case.text) for part in case.parts())
+    ]
+    assert not still_open, "\n".join(still_open)
+
+
+@pytest.mark.parametrize("kept", KEPT, ids=lambda kept: kept.text[:60])
+def test_the_look_alikes_of_each_class_are_kept(kept: Kept) -> None:
+    assert kept.value in REDACT(kept.text)
+
+
+def test_the_corpus_redacts_to_itself() -> None:
+    for case in LEAKS:
+        once = REDACT(case.text)
+        assert REDACT(once) == once, case.text
+
+
+# a person's password or a generated token: letters, digits and a capital, not one character over and over
+_SECRETS = st.from_regex(r"[a-z]{3,6}[0-9]{2,3}[A-Z][A-Za-z0-9]{3,8}", fullmatch=True).filter(
+    lambda secret: len(set(secret)) >= 7
+)
+_PREFIXES = st.sampled_from(["", "app | ", "2026-12-01T10:00:00Z worker[3]: ", "probe ", "  "])
+_NAMES = st.sampled_from(["password", "client_secret", "api_token", "db_pass"])
+
+
+@given(prefix=_PREFIXES, name=_NAMES, header=st.sampled_from(["|", ">", "|-", ">+"]), secret=_SECRETS)
+def test_a_yaml_block_after_a_log_prefix_is_redacted(
+    prefix: str, name: str, header: str, secret: str
+) -> None:
+    text = f"{prefix}{name}: {header}\n{' ' * (len(prefix) - len(prefix.lstrip()) + 2)}{secret}\nnext: line"
+    redacted = REDACT(text)
+    assert secret not in redacted
+    assert redacted.endswith("next: line")
+
+
+def test_a_yaml_block_under_a_sequence_dash_ends_at_the_next_key_of_its_item() -> None:
+    assert (
+        REDACT("- password: |\n    hunter22x\n  user: bob")
+        == "- password: |\n    [REDACTED:password]\n  user: bob"
+    )
+
+
+@given(name=_NAMES, secret=_SECRETS, depth=st.integers(0, 2))
+def test_json_escaped_once_or_twice_is_redacted(name: str, secret: str, depth: int) -> None:
+    text = json.dumps({name: secret, "user": "bob"})
+    for _ in range(depth):
+        text = json.dumps({"msg": text})
+    assert secret not in REDACT(f"payload {text}")
+
+
+@given(
+    user=st.from_regex(r"[a-z]{3,8}", fullmatch=True),
+    secret=_SECRETS,
+    verb=st.sampled_from(["connect", "CONN"]),
+)
+def test_an_oracle_connect_command_loses_its_password(user: str, secret: str, verb: str) -> None:
+    assert secret not in REDACT(f"SQL> {verb} {user}/{secret}@db.internal:1521/ORCL")
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["uses: actions/checkout@v4", "connect to host/path@v2 failed", "connect failed: db/primary@zone-a"],
+)
+def test_a_path_with_an_at_sign_is_no_oracle_login(text: str) -> None:
+    assert REDACT(text) == text
+
+
+@given(secret=_SECRETS, space=st.sampled_from(["+", "%20"]))
+def test_a_password_in_an_url_encoded_phrase_is_redacted(secret: str, space: str) -> None:
+    text = f"GET /feedback?msg=wrong{space}password{space}{secret}&page=2"
+    redacted = REDACT(text)
+    assert secret not in redacted and redacted.endswith("&page=2")
+
+
+@given(
+    word=st.sampled_from(["reset", "expired", "forgot", "change", "policy"]),
+)
+def test_a_search_for_a_password_word_is_kept(word: str) -> None:
+    """A `+` is a query's space; `%20` stays inside a word (a password may hold an escaped space)."""
+    text = f"GET /search?q=password+{word}&page=2 200"
+    assert REDACT(text) == text
+
+
+@given(secret=_SECRETS, name=st.sampled_from(["password is", "the password is", "password"]))
+def test_a_password_holding_an_escaped_space_is_redacted_whole(secret: str, name: str) -> None:
+    text = f"{name} {secret[:4]}%20{secret[4:]}"
+    assert secret[4:] not in REDACT(text)
+
+
+_QUOTES = st.sampled_from([("“", "”"), ("„", "“"), ("‘", "’"), ("«", "»"), ("「", "」")])
+
+
+@given(quotes=_QUOTES, secret=_SECRETS, name=st.sampled_from(["api key", "password", "token", "secret"]))
+def test_a_credential_in_typographic_quotes_is_redacted(
+    quotes: tuple[str, str], secret: str, name: str
+) -> None:
+    opening, closing = quotes
+    assert secret not in REDACT(f"{name} {opening}{secret}{closing} rejected")
+
+
+@given(quotes=_QUOTES, word=st.sampled_from(["expired", "changed", "reset", "missing"]))
+def test_a_word_in_typographic_quotes_after_a_credential_word_is_kept(
+    quotes: tuple[str, str], word: str
+) -> None:
+    text = f"password {quotes[0]}{word}{quotes[1]} for bob"
+    assert REDACT(text) == text
+
+
+@given(secret=_SECRETS, arrow=st.sampled_from(["→", "⇒", "->"]))
+def test_a_credential_after_an_arrow_is_redacted(secret: str, arrow: str) -> None:
+    assert secret not in REDACT(f"secret {arrow} {secret}")
+
+
+@given(
+    secret=_SECRETS,
+    scheme=st.sampled_from(["Bearer", "Basic", "Token"]),
+    newline=st.sampled_from(["\n", "\r\n"]),
+)
+def test_a_folded_authorization_header_loses_its_credential(secret: str, scheme: str, newline: str) -> None:
+    assert secret not in REDACT(f"Authorization: {scheme}{newline}  {secret}")
+
+
+def _split_events(
+    lines: list[str], gap: float = 0.001, instances: tuple[str, ...] = ("inst-1",)
+) -> list[str]:
+    """The messages of the events of `lines`, each logged as its own entry (a stream split per line)."""
+    parser = EntryParser(Redactor(), StackParser())
+    raw = [
+        run_entry(10.0 + n * gap, text=line, severity="ERROR", instance=instances[n % len(instances)])
+        for n, line in enumerate(lines)
+    ]
+    entries = [parser.parse(n, entry) for n, entry in enumerate(raw, start=1)]
+    return [event.primary.message for event in Reassembler(2.0, StackParser().parse, REDACT).events(entries)]
+
+
+_LABELS = st.sampled_from(
+    [
+        "login failed, password:",
+        "api_key =",
+        "    password: |",
+        "client_secret: >-",
+        "token:",
+        "Enter password:",
+        "Authorization: Bearer",
+    ]
+)
+
+
+@given(label=_LABELS, secret=_SECRETS, indent=st.sampled_from(["", "  ", "      ", "\t"]))
+def test_a_credential_on_the_line_after_its_name_in_the_next_entry_is_redacted(
+    label: str, secret: str, indent: str
+) -> None:
+    if label.rstrip().endswith(("|", ">-")):  # a block's lines are indented past its key
+        indent = " " * (len(label) - len(label.lstrip()) + 2)
+    elif label.startswith("Authorization"):  # a folded header's next line starts with a space
+        indent = indent or " "
+    messages = _split_events(["worker starting", label, f"{indent}{secret}", "worker stopped"])
+    assert not any(secret in message for message in messages), messages
+    assert messages[0] == "worker starting" and messages[-1] == "worker stopped"
+
+
+@given(secret=_SECRETS)
+def test_a_line_after_a_credential_label_of_another_stream_or_much_later_stays(secret: str) -> None:
+    """Only the next line of the same stream, within the reassembly gap, is read after a label."""
+    assert any(secret in m for m in _split_events(["password:", secret], instances=("inst-1", "inst-2")))
+    assert any(secret in m for m in _split_events(["password:", secret], gap=5.0))
+
+
+@pytest.mark.parametrize(
+    "lines",
+    [
+        ["token:", "  expires_in: 3600"],
+        ["password:", "changed by admin at 10:02"],
+        ["api_key =", "4bf92f3577b34da6a3ce929d0e0e4736 is the trace"],
+        ["config loaded", "  request_id: a1b2c3d4"],
+    ],
+)
+def test_the_next_line_after_a_label_keeps_what_is_no_credential(lines: list[str]) -> None:
+    assert _split_events(lines)[-1] == lines[-1]
+
+
+def test_a_yaml_block_header_that_ends_a_text_is_no_password() -> None:
+    """Its block is in the next entry, where the reassembler reads it after the header."""
+    assert REDACT("    password: |") == "    password: |"
+    assert REDACT("client_secret: >-") == "client_secret: >-"
+
+
+_COLUMNS = st.sampled_from(["password", "password_hash", "client_secret", "api_token", "passwd"])
+_PLAIN_COLUMNS = st.sampled_from(["name", "email", "note", "created_at", "id"])
+
+
+@given(
+    column=_COLUMNS,
+    secret=_SECRETS,
+    before=st.lists(_PLAIN_COLUMNS, max_size=3, unique=True),
+    after=st.lists(_PLAIN_COLUMNS, max_size=2, unique=True),
+    quote=st.sampled_from(["'", '"']),
+)
+def test_an_insert_of_literal_values_loses_the_value_of_its_credential_column(
+    column: str, secret: str, before: list[str], after: list[str], quote: str
+) -> None:
+    columns = [*before, column, *after]
+    values = [f"{quote}x, {n}{quote}" for n in range(len(before))] + [f"{quote}{secret}{quote}"]
+    values += [str(n) for n in range(len(after))]
+    text = f"INSERT INTO t ({', '.join(columns)}) VALUES ({', '.join(values)})"
+    redacted = REDACT(text)
+    assert secret not in redacted
+    assert all(value in redacted for value in values if secret not in value)
+
+
+@given(
+    secret=_SECRETS,
+    user=st.from_regex(r"[a-z]{2,8}(?:\.[a-z]{2,8})?", fullmatch=True),
+    end=st.sampled_from(["", " rejected", "'", ","]),
+)
+def test_a_password_after_an_email_address_and_a_colon_is_redacted(secret: str, user: str, end: str) -> None:
+    assert secret not in REDACT(f"login {user}@corp.example.org:{secret}{end}")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "git@github.com:acme/app.git",
+        "bob@example.test:2525",
+        "bob@example.test:~/backup",
+        "bob@example.test:admin",
+    ],
+)
+def test_an_address_then_a_port_a_path_or_a_word_is_kept(text: str) -> None:
+    assert REDACT(f"push {text} done").endswith(f"{text.partition(':')[2]} done")
+
+
+@given(secret=_SECRETS, name=_NAMES, mark=st.sampled_from(["**", "*", "`"]))
+def test_a_credential_under_a_markdown_name_is_redacted(secret: str, name: str, mark: str) -> None:
+    assert secret not in REDACT(f"- {mark}{name}{mark}: {secret}")
+
+
+_HOSTS = st.sampled_from(["db", "postgres", "redis", "cache-1", "localhost", "db.internal"])
+
+
+@given(secret=_SECRETS, host=_HOSTS, tail=st.sampled_from(["", ":5432", ":6379/0", "/app", " failed", "'"]))
+def test_a_login_before_a_host_of_one_label_is_redacted(secret: str, host: str, tail: str) -> None:
+    assert secret not in REDACT(f"auth failed for app:{secret}@{host}{tail}")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "pull redis:7-alpine@sha256:0123456789abcdef done",
+        "FROM node:18-slim@sha256:abcdef0123456789",
+        "Error:bob@x",
+        "time 12:30@host",
+        "v=app:release@prod now",
+    ],
+)
+def test_an_image_digest_or_a_word_before_an_at_sign_is_no_login(text: str) -> None:
+    assert REDACT(text) == text
