@@ -12,7 +12,14 @@ from conftest import scan_entries
 from entry_factories import run_entry, split_lines, split_traceback
 from loggardener.entries.models import LogEntry
 from loggardener.entries.parse import EntryParser
-from loggardener.entries.reassemble import Reassembler, _within, line_kind
+from loggardener.entries.reassemble import (
+    _CREDENTIAL_LABEL,
+    Reassembler,
+    _within,
+    line_kind,
+    may_name_credential,
+    names_credential,
+)
 from loggardener.entries.redact import Redactor
 from loggardener.entries.stacks import StackParser
 
@@ -830,3 +837,34 @@ def test_a_dotnet_console_record_split_per_line_is_one_event_at_its_headers_leve
 def test_a_dotnet_header_without_its_lines_stays_alone() -> None:
     raw = split_lines(1, ["fail: Acme.Worker[0]", "next record"]) + split_lines(9, ["      late line"])
     assert [len(e.members) for e in events(raw)] == [1, 1, 1]
+
+
+# Pieces of lines that end naming a credential, and of lines that do not, in any case (and letters that fold to ASCII)
+_LABEL_PIECES = st.sampled_from(
+    [
+        "password", "PASS", "passwd", "pwd", "Secret", "TOKEN", "api_key", "credentials", "Auth", "authorization",
+        "phrase", "pin", "otp", "code", "name", "- name: ", "DB_", "value", "\"", "'", "]", ":", "=", "=>", "->",
+        " ", "  ", "|", ">-", "+", ",", "x", "user", "ſecret", "\u212aey", "é", "\t", "[", "Bearer",
+    ]
+)  # fmt: skip
+
+
+@settings(max_examples=3000)
+@given(st.lists(_LABEL_PIECES, max_size=12).map("".join))
+def test_a_line_the_credential_label_pre_check_turns_away_is_no_label(line: str) -> None:
+    """The pre-check only spares the search where it cannot match: the two always agree."""
+    found = _CREDENTIAL_LABEL.search(line) is not None
+    assert names_credential(line) == found
+    if found:
+        assert may_name_credential(line)
+
+
+@given(st.text(max_size=80))
+def test_the_credential_label_pre_check_agrees_with_the_search_on_any_text(line: str) -> None:
+    assert names_credential(line) == (_CREDENTIAL_LABEL.search(line) is not None)
+
+
+def test_the_credential_label_pre_check_turns_away_plain_lines() -> None:
+    assert not may_name_credential("GET /api/orders 200 in 12 ms")
+    assert may_name_credential("db password:")
+    assert may_name_credential("paſſword:")  # not ASCII: searched

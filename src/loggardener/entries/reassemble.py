@@ -100,6 +100,36 @@ _CREDENTIAL_LABEL = compile_regex(
     r"|authorization[\"']?\s{0,4}[:=]\s{0,4}[A-Za-z][A-Za-z0-9-]{0,30}"
     rf"|\bname[\"']?\s{{0,4}}[:=]\s{{0,4}}[\"']?[\w.-]{{0,64}}{_CREDENTIAL_WORD}\w{{0,32}}[\"']?,?)\s*$"
 )
+# Every alternative of `_CREDENTIAL_LABEL` holds one of these: a line of ASCII without any is no label, and is not
+# searched (most lines). On other text the search runs: case-insensitive, it also folds letters such as `ſ` to `s`.
+_CREDENTIAL_STEMS = (
+    "pass",
+    "pwd",
+    "secret",
+    "token",
+    "key",
+    "credential",
+    "auth",
+    "phrase",
+    "pin",
+    "otp",
+    "code",
+)
+
+
+def may_name_credential(line: str) -> bool:
+    """Whether `_CREDENTIAL_LABEL` may match `line`: False only when it cannot."""
+    if not line.isascii():
+        return True
+    lowered = line.lower()
+    return any(stem in lowered for stem in _CREDENTIAL_STEMS)
+
+
+def names_credential(line: str) -> bool:
+    """Whether `line` ends naming a credential whose value the stream's next line may hold (`_CREDENTIAL_LABEL`)."""
+    return may_name_credential(line) and _CREDENTIAL_LABEL.search(line) is not None
+
+
 # Elixir's crash report, which Logger writes after `GenServer #PID<0.123.0> terminating` (or `Task … terminating`):
 # the exception (`** (RuntimeError) boom`, `** (exit) …`), its indented frames, then what the process was doing
 # (`Last message: …`, `Last message (from #PID<…>): …`, `State: …`, `Function: …`, `Client #PID<…> is alive`),
@@ -488,7 +518,7 @@ class Reassembler:
                 entry = entry._replace(message=tail)
         last = entry.message.rstrip()
         last = last[last.rfind("\n") + 1 :]
-        if last[-1:] in _LABEL_ENDS and _CREDENTIAL_LABEL.search(last[-160:]):
+        if last[-1:] in _LABEL_ENDS and names_credential(last[-160:]):
             self._labels[key] = (entry.timestamp, last)
         return entry
 
