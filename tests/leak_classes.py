@@ -107,7 +107,7 @@ def _fill(template: str, **values: str) -> str:
     return template
 
 
-def _leaks(
+def leak_cases(
     group: str, layouts: Iterable[str], shapes: Iterable[Callable[[_Gen], str]], g: _Gen
 ) -> list[Leak]:
     """Every layout of `group` with a secret of every shape, each drawn anew, layout by layout."""
@@ -195,7 +195,7 @@ _HEX_KEPT = (
 
 
 def _hex_cases(g: _Gen) -> tuple[list[Leak], list[Kept]]:
-    leaks = _leaks("bare-hex", _HEX_LAYOUTS, _HEX_SHAPES, g)
+    leaks = leak_cases("bare-hex", _HEX_LAYOUTS, _HEX_SHAPES, g)
     kept = []
     for layout in _HEX_KEPT:
         h32, h40, h64 = g.hex(32), g.hex(40), g.hex(64)
@@ -262,7 +262,7 @@ _NAME_AFTER_KEPT = (
 
 
 def _name_after_cases(g: _Gen) -> tuple[list[Leak], list[Kept]]:
-    leaks = _leaks("name-after", _NAME_AFTER_LAYOUTS, _NAME_AFTER_SHAPES, g)
+    leaks = leak_cases("name-after", _NAME_AFTER_LAYOUTS, _NAME_AFTER_SHAPES, g)
     return leaks, [Kept("name-after", text, value) for text, value in _NAME_AFTER_KEPT]
 
 
@@ -329,8 +329,8 @@ _SPACED_KEPT = (
 
 
 def _spaced_cases(g: _Gen) -> tuple[list[Leak], list[Kept]]:
-    leaks = _leaks("spaced-password", _SPACED_LAYOUTS, _SPACED_SHAPES, g)
-    leaks += _leaks("spaced-password", _ARGV_LAYOUTS, _ARGV_SHAPES, g)
+    leaks = leak_cases("spaced-password", _SPACED_LAYOUTS, _SPACED_SHAPES, g)
+    leaks += leak_cases("spaced-password", _ARGV_LAYOUTS, _ARGV_SHAPES, g)
     return leaks, [Kept("spaced-password", text, value) for text, value in _SPACED_KEPT]
 
 
@@ -434,7 +434,7 @@ _CLI_KEPT = (
 
 
 def _cli_cases(g: _Gen) -> tuple[list[Leak], list[Kept]]:
-    leaks = _leaks("cli-argument", _CLI_LAYOUTS, _CLI_SHAPES, g)
+    leaks = leak_cases("cli-argument", _CLI_LAYOUTS, _CLI_SHAPES, g)
     return leaks, [Kept("cli-argument", text, value) for text, value in _CLI_KEPT]
 
 
@@ -647,7 +647,7 @@ _FREE_TEXT_KEPT = (
 
 
 def _free_text_cases(g: _Gen) -> tuple[list[Leak], list[Kept]]:
-    leaks = _leaks("free-text", _FREE_TEXT_LAYOUTS, _FREE_TEXT_SHAPES, g)
+    leaks = leak_cases("free-text", _FREE_TEXT_LAYOUTS, _FREE_TEXT_SHAPES, g)
     return leaks, [Kept("free-text", text, value) for text, value in _FREE_TEXT_KEPT]
 
 

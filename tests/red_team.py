@@ -13,12 +13,12 @@ import base64
 import json
 import sys
 import tempfile
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-from leak_classes import Kept, Leak, _Gen
+from leak_classes import Kept, Leak, _Gen, leak_cases
 from secret_corpus import ALNUM, B64, DIGITS, HEX, LOWER, UPPER, URLSAFE
 
 CLASSES = (
@@ -53,17 +53,6 @@ def _short_key(g: _Gen) -> str:
 
 
 _SHAPES: tuple[Callable[[_Gen], str], ...] = (_word_password, _symbol_password, _random_key, _short_key)
-
-
-def _cases(
-    group: str, layouts: Iterable[str], shapes: Iterable[Callable[[_Gen], str]], g: _Gen
-) -> list[Leak]:
-    return [
-        Leak(group, layout, secret, layout.replace("{s}", secret))
-        for layout in layouts
-        for shape in shapes
-        for secret in [shape(g)]
-    ]
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -236,7 +225,7 @@ def _config_cases(g: _Gen) -> tuple[list[Leak], list[Kept]]:
         Kept("config-blob", "env:\n- name: PORT\n  value: '8080'\n- name: LOG_LEVEL\n  value: debug", "debug"),
         Kept("config-blob", "helm install app ./chart --set image.tag=v1.2.3", "image.tag=v1.2.3"),
     ]  # fmt: skip
-    return _cases("config-blob", _CONFIG_LAYOUTS, _SHAPES, g), kept
+    return leak_cases("config-blob", _CONFIG_LAYOUTS, _SHAPES, g), kept
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -270,7 +259,7 @@ def _dump_cases(g: _Gen) -> tuple[list[Leak], list[Kept]]:
         Kept("object-dump", "{'request_id': 'a1b2c3d4e5f60718', 'status': 'failed'}", "a1b2c3d4e5f60718"),
         Kept("object-dump", "Config { password_min_length: 12, token_ttl: 3600 }", "token_ttl: 3600"),
     ]  # fmt: skip
-    return _cases("object-dump", _DUMP_LAYOUTS, _SHAPES, g), kept
+    return leak_cases("object-dump", _DUMP_LAYOUTS, _SHAPES, g), kept
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -298,7 +287,7 @@ def _userinfo_cases(g: _Gen) -> tuple[list[Leak], list[Kept]]:
         Kept("userinfo", "sqlplus reports/ORA-01017 handled", "reports/ORA-01017"),
         Kept("userinfo", "pull redis:7-alpine@sha256:" + "0f" * 32 + " done", "redis:7-alpine@sha256"),
     ]  # fmt: skip
-    return _cases("userinfo", _USERINFO_LAYOUTS, _SHAPES, g), kept
+    return leak_cases("userinfo", _USERINFO_LAYOUTS, _SHAPES, g), kept
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -321,7 +310,7 @@ def _break_cases(g: _Gen) -> tuple[list[Leak], list[Kept]]:
         Kept("line-break", "password:\nchanged by admin", "changed by admin"),
         Kept("line-break", "token:\n  expires_in: 3600", "expires_in: 3600"),
     ]
-    return _cases("line-break", _BREAK_LAYOUTS, _SHAPES, g), kept
+    return leak_cases("line-break", _BREAK_LAYOUTS, _SHAPES, g), kept
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -344,7 +333,7 @@ def _unicode_cases(g: _Gen) -> tuple[list[Leak], list[Kept]]:
         Kept("unicode-quote", "password “expired” for bob", "expired"),
         Kept("unicode-quote", "token → refreshed", "refreshed"),
     ]
-    return _cases("unicode-quote", _UNICODE_LAYOUTS, _SHAPES, g), kept
+    return leak_cases("unicode-quote", _UNICODE_LAYOUTS, _SHAPES, g), kept
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -370,7 +359,7 @@ def _record_cases(g: _Gen) -> tuple[list[Leak], list[Kept]]:
         Kept("record", "relay bob@example.test:2525 refused", "2525"),
         Kept("record", "- **Status**: degraded", "degraded"),
     ]
-    return _cases("record", _RECORD_LAYOUTS, _SHAPES, g), kept
+    return leak_cases("record", _RECORD_LAYOUTS, _SHAPES, g), kept
 
 
 def corpus(seed: int = 20261201) -> tuple[list[Leak], list[Kept]]:
