@@ -94,35 +94,36 @@ _MAX_GROUP_LINES = 2000
 # (`client_secret: >-`), an Authorization header's scheme (`Authorization: Bearer`), or a name/value pair's name
 # (`- name: DB_PASSWORD` before `  value: X`).
 _LABEL_ENDS = frozenset(":=>|-+\"'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_")
-_CREDENTIAL_WORD = r"(?:pass\w*|pwd|secret|token|key|credentials?|auth\w*|phrase|pin|otp|code)"
+# The words that name a credential, each with what may follow it (`passwd`, `credentials`, `authToken`)
+_CREDENTIAL_WORDS = {
+    "pass": r"\w*",
+    "pwd": "",
+    "secret": "",
+    "token": "",
+    "key": "",
+    "credential": "s?",
+    "auth": r"\w*",
+    "phrase": "",
+    "pin": "",
+    "otp": "",
+    "code": "",
+}
+_CREDENTIAL_WORD = "(?:" + "|".join(word + rest for word, rest in _CREDENTIAL_WORDS.items()) + ")"
 _CREDENTIAL_LABEL = compile_regex(
     rf"(?i)(?:{_CREDENTIAL_WORD}[\"']?\]?\s{{0,4}}(?:[:=]|=>|->)\s{{0,4}}(?:[|>][+-]?)?"
     r"|authorization[\"']?\s{0,4}[:=]\s{0,4}[A-Za-z][A-Za-z0-9-]{0,30}"
     rf"|\bname[\"']?\s{{0,4}}[:=]\s{{0,4}}[\"']?[\w.-]{{0,64}}{_CREDENTIAL_WORD}\w{{0,32}}[\"']?,?)\s*$"
 )
-# Every alternative of `_CREDENTIAL_LABEL` holds one of these: a line of ASCII without any is no label, and is not
-# searched (most lines). On other text the search runs: case-insensitive, it also folds letters such as `ſ` to `s`.
-_CREDENTIAL_STEMS = (
-    "pass",
-    "pwd",
-    "secret",
-    "token",
-    "key",
-    "credential",
-    "auth",
-    "phrase",
-    "pin",
-    "otp",
-    "code",
-)
 
 
 def may_name_credential(line: str) -> bool:
     """Whether `_CREDENTIAL_LABEL` may match `line`: False only when it cannot."""
+    # Every alternative of the pattern holds a credential word: a line of ASCII without any is no label, and is not
+    # searched (most lines). On other text the search runs: case-insensitive, it also folds letters such as `ſ`.
     if not line.isascii():
         return True
     lowered = line.lower()
-    return any(stem in lowered for stem in _CREDENTIAL_STEMS)
+    return any(word in lowered for word in _CREDENTIAL_WORDS)
 
 
 def names_credential(line: str) -> bool:
@@ -443,15 +444,15 @@ class Reassembler:
                         yield from self._release(quiet_key)
                 yield entry
                 continue
+            # one stream: two containers of a pod write to one log, from one instance
+            key = (entry.log_name, entry.service, entry.instance, entry.revision)
             if entry.payload_kind == "text":
-                entry = self._after_label(entry)
+                entry = self._after_label(entry, key)
             # a line with a stack of its own is whole, unless the stack has no frame (a Node.js rejection's
             # `[UnhandledPromiseRejection: …]`, whose report goes on in the next lines) or no exception (its
             # exception line may come in the next entries)
             whole = entry.stack is not None and bool(entry.stack.frames) and not entry.stack.cut_off
             kind = entry_kind(entry) if entry.payload_kind == "text" and not whole else None
-            # one stream: two containers of a pod write to one log, from one instance
-            key = (entry.log_name, entry.service, entry.instance, entry.revision)
             if kind is None and entry.payload_kind == "text" and not whole and key in self._groups:
                 kind = self._panic_message(self._groups[key].members[-1])
             if (
@@ -506,11 +507,10 @@ class Reassembler:
         for key in list(self._intros):
             yield from self._release(key)
 
-    def _after_label(self, entry: LogEntry) -> LogEntry:
+    def _after_label(self, entry: LogEntry, key: GroupKey) -> LogEntry:
         """`entry`, redacted again after the line before it in its stream when that line ends naming a credential
         (oldest first: `password:` then `  X` in the next entry, as a stream split per line logs them); and that
-        line remembered when `entry`'s own last line names one."""
-        key = (entry.log_name, entry.service, entry.instance, entry.revision)
+        line remembered when `entry`'s own last line names one. `key` is its stream's."""
         label = self._labels.pop(key, None) if self._labels else None
         if label is not None and abs(entry.timestamp - label[0]) <= self._gap:
             _, separator, tail = self._redact(f"{label[1]}\n{entry.message}").partition("\n")
