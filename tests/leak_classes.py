@@ -651,22 +651,34 @@ def _free_text_cases(g: _Gen) -> tuple[list[Leak], list[Kept]]:
     return leaks, [Kept("free-text", text, value) for text, value in _FREE_TEXT_KEPT]
 
 
-def corpus(seed: int = 20261219) -> tuple[list[Leak], list[Kept]]:
-    """Every class's cases and look-alikes, generated from `seed`."""
-    g = _Gen(seed)
+def gather(
+    g: _Gen, builds: Iterable[Callable[[_Gen], tuple[list[Leak], list[Kept]]]]
+) -> tuple[list[Leak], list[Kept]]:
+    """The cases and look-alikes of every class `builds` makes, in order, each drawing from `g`."""
     leaks: list[Leak] = []
     kept: list[Kept] = []
-    for build in (_hex_cases, _name_after_cases, _spaced_cases, _cli_cases, _webhook_cases, _free_text_cases):
+    for build in builds:
         more_leaks, more_kept = build(g)
         leaks += more_leaks
         kept += more_kept
     return leaks, kept
 
 
+def corpus(seed: int = 20261219) -> tuple[list[Leak], list[Kept]]:
+    """Every class's cases and look-alikes, generated from `seed`."""
+    builds = (_hex_cases, _name_after_cases, _spaced_cases, _cli_cases, _webhook_cases, _free_text_cases)
+    return gather(_Gen(seed), builds)
+
+
 def leaked(redact: Callable[[str], str], case: Leak) -> list[str]:
     """The parts of the case's secret that are still in its redacted text."""
     redacted = redact(case.text)
     return [part for part in case.parts() if part in redacted]
+
+
+def changed_look_alikes(redact: Callable[[str], str], kept: Iterable[Kept], group: str) -> list[Kept]:
+    """The look-alikes of `group` whose value does not come out of redaction as written."""
+    return [k for k in kept if k.group == group and k.value not in redact(k.text)]
 
 
 def main() -> int:
@@ -677,7 +689,7 @@ def main() -> int:
     for group in CLASSES:
         cases = [c for c in leaks if c.group == group]
         open_cases = [c for c in cases if leaked(redact, c)]
-        changed = [k for k in kept if k.group == group and k.value not in redact(k.text)]
+        changed = changed_look_alikes(redact, kept, group)
         print(
             f"{group:16} leaks {len(open_cases):4} of {len(cases):4}   look-alikes changed {len(changed)} of "
             f"{sum(k.group == group for k in kept)}"

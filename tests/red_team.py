@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-from leak_classes import Kept, Leak, _Gen, leak_cases
+from leak_classes import Kept, Leak, _Gen, changed_look_alikes, gather, leak_cases, leaked
 from secret_corpus import ALNUM, B64, DIGITS, HEX, LOWER, UPPER, URLSAFE
 
 CLASSES = (
@@ -363,10 +363,7 @@ def _record_cases(g: _Gen) -> tuple[list[Leak], list[Kept]]:
 
 
 def corpus(seed: int = 20261201) -> tuple[list[Leak], list[Kept]]:
-    g = _Gen(seed)
-    leaks: list[Leak] = []
-    kept: list[Kept] = []
-    for build in (
+    builds = (
         _vendor_cases,
         _signed_url_cases,
         _encoded_cases,
@@ -376,11 +373,8 @@ def corpus(seed: int = 20261201) -> tuple[list[Leak], list[Kept]]:
         _break_cases,
         _unicode_cases,
         _record_cases,
-    ):
-        more_leaks, more_kept = build(g)
-        leaks += more_leaks
-        kept += more_kept
-    return leaks, kept
+    )
+    return gather(_Gen(seed), builds)
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -558,9 +552,9 @@ def main() -> int:
     print(f"entries {len(entries)}, probes in the outputs {len(reached)}")
     for group in only or CLASSES:
         cases = [c for c in leaks if c.group == group]
-        open_cases = [c for c in cases if any(p in redact(c.text) for p in c.parts())]
+        open_cases = [c for c in cases if leaked(redact, c)]
         scan_cases = {c.text for c in cases if any(p in outputs for p in c.parts())}
-        changed = [k for k in kept if k.group == group and k.value not in redact(k.text)]
+        changed = changed_look_alikes(redact, kept, group)
         print(
             f"{group:14} text leaks {len(open_cases):3} of {len(cases):3}   scan leaks {len(scan_cases):3}   "
             f"look-alikes changed {len(changed)} of {sum(k.group == group for k in kept)}"
