@@ -402,8 +402,9 @@ def test_key_value_fields_are_not_a_value_of_several_words() -> None:
     assert {templates[message].split()[3] for message in messages} == {"RESOLVED.", "REJECTED.", "DUPLICATE."}
 
 
-def test_two_variables_of_few_values_each_merge_over_rounds() -> None:
-    """Every account meets few realms: a slot of one fills only once the other is a wildcard."""
+def _logins_and_logouts() -> list[str]:
+    """Every account logs in to two of four realms (a slot of each fills only once the other is a wildcard), and
+    out of all four."""
     accounts = ["ana", "ben", "cai", "dov", "eli", "fay"]
     realms = ["staff", "vendors", "lab", "ops"]
     messages = [
@@ -411,7 +412,12 @@ def test_two_variables_of_few_values_each_merge_over_rounds() -> None:
         for i, account in enumerate(accounts)
         for realm in (realms[i % 4], realms[(i + 1) % 4])
     ]
-    messages += [f"logout: account={account} realm={realm}" for account in accounts for realm in realms]
+    return messages + [f"logout: account={account} realm={realm}" for account in accounts for realm in realms]
+
+
+def test_two_variables_of_few_values_each_merge_over_rounds() -> None:
+    """Every account meets few realms: a slot of one fills only once the other is a wildcard."""
+    messages = _logins_and_logouts()
     templates = clusters_of(messages)
     assert len({templates[message] for message in messages if message.startswith("login")}) == 1
 
@@ -1282,14 +1288,7 @@ print(json.dumps([miner.template(template_id) for template_id in ids]))
 def test_clusters_do_not_depend_on_the_hash_seed() -> None:
     """Every step is a function of the signatures: the same lines give the same clusters in any process (a
     string hash, which varies with PYTHONHASHSEED, once decided whether slot rounds went on)."""
-    accounts = ["ana", "ben", "cai", "dov", "eli", "fay"]
-    realms = ["staff", "vendors", "lab", "ops"]
-    messages = [
-        f"login accepted: account={account} realm={realm} client=cli"
-        for i, account in enumerate(accounts)
-        for realm in (realms[i % 4], realms[(i + 1) % 4])
-    ]
-    messages += [f"logout: account={account} realm={realm}" for account in accounts for realm in realms]
+    messages = _logins_and_logouts()
     messages += [
         f'spool hold job={n}, queue="{q}", owner=cups' for n, q in enumerate(["lab", "A B", "x"] * 4)
     ]
