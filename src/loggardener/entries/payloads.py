@@ -339,7 +339,7 @@ def _json(payload: dict[str, Any]) -> Payload:
     fields = payload.get("fields")
     source = fields if isinstance(fields, dict) and not _has_message(payload) else payload  # Rust tracing
     message = _message_field(source)
-    if message[:1] == "{" or message.lstrip()[:1] == "{":
+    if message.lstrip()[:1] == "{":
         # the app's own JSON line as the message: forwarded as it was (Docker's json-file `log`, journald's
         # `MESSAGE`) or encoded twice (`"message": "{\"level\":\"error\",…}"`): its fields are the app's, over
         # those written around it
