@@ -134,6 +134,10 @@ class LogEntry(NamedTuple):
     record_line: RecordLine = ""
     """What the text line is to a record written over several lines: its head, a bare line that may continue it,
     or PostgreSQL's continuation (`DETAIL:`, `STATEMENT:`…); "" for none of them."""
+    credential_label: str = ""
+    """The text's last line as it was logged, before its prefix was stripped, when it ends naming a credential whose
+    value the stream's next line may hold (`- name: API_SECRET`, whose `- name: ` reads as a prefix; reassembly
+    redacts that line after it); "" when it does not, or when nothing was stripped (reassembly reads the message)."""
 
     @property
     def log_id(self) -> str:

@@ -36,7 +36,7 @@ from loggardener.entries.models import (
     Severity,
 )
 from loggardener.entries.payloads import MAX_MESSAGE, Payload, as_text, caller_kind, read_payload
-from loggardener.entries.reassemble import line_kind
+from loggardener.entries.reassemble import credential_label, line_kind
 from loggardener.entries.redact import Redactor
 from loggardener.entries.resources import STREAM_LABEL, resource_identity
 from loggardener.entries.stacks import StackParser
@@ -307,8 +307,9 @@ class EntryParser:
 
     def _quiet(self, message: str, text: bool) -> bool:
         """Whether a message shows nothing that may raise its entry to WARNING (or, `text`, no traceback piece
-        and no record's first line, `levels.is_preamble`, which reassembly joins to the record after it): one
-        line, not starting a JSON text or a comment, no ANSI code, nothing `levels.may_raise` finds."""
+        and no record's first line, `levels.is_preamble`, which reassembly joins to the record after it, nor a
+        line that ends naming a credential, after which reassembly redacts the stream's next line): one line, not
+        starting a JSON text or a comment, no ANSI code, nothing `levels.may_raise` finds."""
         if text and is_preamble(message):
             return False
         if (
@@ -320,6 +321,8 @@ class EntryParser:
             or may_raise(message)
         ):
             return False
+        if text and credential_label(message):
+            return False  # a line naming a credential: reassembly redacts its stream's next line after it
         return not text or line_kind(self._strip_prefix(self._redact_text(message))) is None
 
     def parse(self, position: int, raw: dict[str, Any]) -> LogEntry:
@@ -394,6 +397,8 @@ class EntryParser:
             traceback_piece and not (piece == "exception" and _PROGRAM_ERROR.match(stripped) is not None),
         )
         role = _record_line(payload, message, stripped, logged, inferred.severity)
+        # a label the prefix stripping would hide from reassembly (`- name: DB_PASSWORD` reads `DB_PASSWORD`)
+        label = credential_label(message) if payload.kind == "text" and stripped != message else ""
         message = stripped
         return LogEntry(
             position=position,
@@ -421,6 +426,7 @@ class EntryParser:
             source_location=self._name(_source_location(raw.get("sourceLocation")) or ""),
             trace=self._redact_trace(as_text(raw.get("trace"))) or None,
             record_line=role,
+            credential_label=label,
         )
 
 

@@ -90,9 +90,13 @@ _GO_KINDS = {
 _GO_CONTINUATIONS = ("go-signal", "go-goroutine", "go-frame", "go-runtime", "source", "blank")
 _MAX_GROUP_LINES = 2000
 # A line that ends by naming a credential whose value the stream's next line may hold: the end of a name and a
-# separator (`login failed, password:`, `api_key =`, PHP's `["password"]=>`), a YAML block's header
-# (`client_secret: >-`), an Authorization header's scheme (`Authorization: Bearer`), or a name/value pair's name
-# (`- name: DB_PASSWORD` before `  value: X`).
+# separator (`login failed, password:`, `api_key =`, PHP's `["password"]=>` and `["secret":protected]=>`), a YAML
+# block's header (`client_secret: >-`), an Authorization header's scheme (`Authorization: Bearer`), a name/value
+# pair's name (`- name: DB_PASSWORD` before `  value: X`, `Key: ClientSecret`, `Name: /prod/db/password`,
+# `Property: spring.datasource.password`), an XML element that opens around it (`<Password>`) or names it
+# (`<key>api_token</key>` before `<string>X</string>`), R's print of a list's element (`$password` before
+# `[1] "X"`), and a prompt or a sentence that gives it next (`Enter passphrase for key '/k':`, `[sudo] password
+# for bob:`, `your new password is:`).
 _LABEL_ENDS = frozenset(":=>|-+\"'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_")
 # The words that name a credential, each with what may follow it (`passwd`, `credentials`, `authToken`)
 _CREDENTIAL_WORDS = {
@@ -110,10 +114,26 @@ _CREDENTIAL_WORDS = {
 }
 _CREDENTIAL_WORD = "(?:" + "|".join(word + rest for word, rest in _CREDENTIAL_WORDS.items()) + ")"
 _CREDENTIAL_LABEL = compile_regex(
-    rf"(?i)(?:{_CREDENTIAL_WORD}[\"']?\]?\s{{0,4}}(?:[:=]|=>|->)\s{{0,4}}(?:[|>][+-]?)?"
+    rf"(?i)(?:{_CREDENTIAL_WORD}(?:[\"'](?::[^\]\r\n]{{1,100}})?)?\]?\s{{0,4}}(?:[:=]|=>|->)\s{{0,4}}(?:[|>][+-]?)?"
     r"|authorization[\"']?\s{0,4}[:=]\s{0,4}[A-Za-z][A-Za-z0-9-]{0,30}"
-    rf"|\bname[\"']?\s{{0,4}}[:=]\s{{0,4}}[\"']?[\w.-]{{0,64}}{_CREDENTIAL_WORD}\w{{0,32}}[\"']?,?)\s*$"
+    r"|\b(?:name|key|property|param(?:eter)?|variable|setting|field)[\"']?\s{0,4}[:=]\s{0,4}[\"']?"
+    rf"[\w./:-]{{0,64}}{_CREDENTIAL_WORD}\w{{0,32}}[\"']?,?"
+    rf"|<(?:[\w.-]{{1,32}}:)?[\w.-]{{0,64}}{_CREDENTIAL_WORD}[\w.-]{{0,32}}(?:\s[^<>\r\n]{{0,200}})?>"
+    rf"|<(?:key|name)>[\w./:-]{{0,64}}{_CREDENTIAL_WORD}[\w.-]{{0,32}}</(?:key|name)>"
+    rf"|(?:^|\s)\$[\w.]{{0,64}}{_CREDENTIAL_WORD}[\w.]{{0,32}}"
+    rf"|{_CREDENTIAL_WORD}\s{{1,4}}(?:is|was)\s{{0,4}}:?|{_CREDENTIAL_WORD}\s{{1,4}}for\s[^\r\n]{{1,200}}?:"
+    r")\s*$"
 )
+# A private key's block logged one line per entry: its BEGIN line redacted whole (or, newest first, its END line)
+# opens it; the stream's next lines of a key's body (base64, the padding, PGP's checksum, PEM's headers, a blank
+# line) are its body, each redacted whole though alone it may look like no key (`q/Msc…G==`)
+_KEY_MARKER = "[REDACTED:private-key]"
+_KEY_BODY = compile_regex(
+    r"\s*(?:[A-Za-z0-9+/]{16,}={0,2}|[A-Za-z0-9+/]{0,15}={1,2}|=[A-Za-z0-9+/]{4}"
+    r"|(?:Proc-Type|DEK-Info|Comment|Version): [^\r\n]*|)\s*"
+)
+# A name/value pair's value line (`  value: X`, `"Value": "X",`), which may come before its name's line
+_VALUE_LINE = compile_regex(r"(?i)^\s*[\"']?value[\"']?\s{0,4}[:=]")
 
 
 def may_name_credential(line: str) -> bool:
@@ -129,6 +149,13 @@ def may_name_credential(line: str) -> bool:
 def names_credential(line: str) -> bool:
     """Whether `line` ends naming a credential whose value the stream's next line may hold (`_CREDENTIAL_LABEL`)."""
     return may_name_credential(line) and _CREDENTIAL_LABEL.search(line) is not None
+
+
+def credential_label(text: str) -> str:
+    """`text`'s last line when it ends naming a credential (`names_credential`), else ""."""
+    last = text.rstrip()
+    last = last[last.rfind("\n") + 1 :]
+    return last if last[-1:] in _LABEL_ENDS and names_credential(last[-160:]) else ""
 
 
 # Elixir's crash report, which Logger writes after `GenServer #PID<0.123.0> terminating` (or `Task … terminating`):
@@ -344,6 +371,8 @@ class Reassembler:
         self._redact = redact
         # Per stream, the last line of its latest text entry, and its time, when that line ends naming a credential
         self._labels: dict[GroupKey, tuple[datetime, str]] = {}
+        # Per stream, the time of its latest line of a private key's block still open (`_KEY_BODY`)
+        self._key_blocks: dict[GroupKey, datetime] = {}
         self._groups: dict[GroupKey, _Group] = {}
         # A logged line that may introduce the traceback after it (`ERROR:app:Exception on /x [POST]`).
         self._intros: dict[GroupKey, LogEntry] = {}
@@ -475,7 +504,8 @@ class Reassembler:
                 if group is not None:
                     yield from self._flush(key)
                 yield from self._release(key)
-                if _may_introduce(entry):
+                if _may_introduce(entry) or (self._steps_down > self._steps_up and _may_be_value(entry)):
+                    # (newest first, a value's line comes before its label's: held, `_redact_held` may redact it)
                     self._intros[key] = entry
                     self._hold(entry.timestamp)
                 else:
@@ -486,7 +516,12 @@ class Reassembler:
             if intro is not None:
                 if group is None and self._introduces(intro, entry):
                     group = self._groups[key] = _Group(members=[intro])
-                elif group is None and kind == "hint" and abs(intro.timestamp - timestamp) <= gap:
+                elif (
+                    group is None
+                    and kind == "hint"
+                    and _may_introduce(intro)
+                    and abs(intro.timestamp - timestamp) <= gap
+                ):
                     group = self._groups[key] = _Group(members=[intro])  # the failure the hint explains
                 else:
                     yield Event(primary=intro, members=(intro,))
@@ -508,19 +543,54 @@ class Reassembler:
             yield from self._release(key)
 
     def _after_label(self, entry: LogEntry, key: GroupKey) -> LogEntry:
-        """`entry`, redacted again after the line before it in its stream when that line ends naming a credential
+        """`entry` redacted whole when it is a line of a private key's block its stream opened (`_KEY_BODY`); else
+        `entry`, redacted again after the line before it in its stream when that line ends naming a credential
         (oldest first: `password:` then `  X` in the next entry, as a stream split per line logs them); and that
-        line remembered when `entry`'s own last line names one. `key` is its stream's."""
+        line remembered when `entry`'s own last line names one, as it was logged (`LogEntry.credential_label`),
+        the line of its stream held still that follows it in time redacted after it (`_redact_held`). `key` is its
+        stream's."""
+        message = entry.message
+        if self._key_blocks:
+            since = self._key_blocks.pop(key, None)
+            if since is not None and abs(entry.timestamp - since) <= self._gap:
+                if message == _KEY_MARKER or _KEY_BODY.fullmatch(message):
+                    self._key_blocks[key] = entry.timestamp
+                    return entry._replace(message=_KEY_MARKER)
+        if message == _KEY_MARKER or ("-----END" in message and "PRIVATE KEY" in message):
+            self._key_blocks[key] = entry.timestamp
         label = self._labels.pop(key, None) if self._labels else None
         if label is not None and abs(entry.timestamp - label[0]) <= self._gap:
-            _, separator, tail = self._redact(f"{label[1]}\n{entry.message}").partition("\n")
-            if separator and tail != entry.message:
-                entry = entry._replace(message=tail)
-        last = entry.message.rstrip()
-        last = last[last.rfind("\n") + 1 :]
-        if last[-1:] in _LABEL_ENDS and names_credential(last[-160:]):
+            entry = self._redacted_after(label[1], entry)
+        last = entry.credential_label or credential_label(entry.message)
+        if last:
             self._labels[key] = (entry.timestamp, last)
+            self._redact_held(key, entry.timestamp, last)
         return entry
+
+    def _redacted_after(self, label: str, entry: LogEntry) -> LogEntry:
+        """`entry` with its message redacted as the line after `label`."""
+        _, separator, tail = self._redact(f"{label}\n{entry.message}").partition("\n")
+        return entry._replace(message=tail) if separator and tail != entry.message else entry
+
+    def _redact_held(self, key: GroupKey, moment: datetime, label: str) -> None:
+        """Newest first, the value of the label at `moment` came before it: the stream's line held still (a
+        logged line that may introduce a traceback, the last line of an open group) redacted after the label
+        when it follows it in time, or (a name/value pair written value first) holds the pair's value."""
+        intro = self._intros.get(key)
+        if intro is not None and self._follows(intro, moment, label):
+            self._intros[key] = self._redacted_after(label, intro)
+        group = self._groups.get(key)
+        if group is not None and group.members and self._follows(group.members[-1], moment, label):
+            group.members[-1] = self._redacted_after(label, group.members[-1])
+
+    def _follows(self, held: LogEntry, moment: datetime, label: str) -> bool:
+        """Whether `held`, a line that came before the label at `moment`, is the one after it in its stream."""
+        step = held.timestamp - moment
+        if abs(step) > self._gap:
+            return False
+        if step > timedelta(0) or (not step and self._steps_down > self._steps_up):
+            return True
+        return _VALUE_LINE.match(held.message) is not None
 
     def _panic_message(self, last: LogEntry) -> str | None:
         """`rust-message` when a plain line is the message of the Rust panic whose line came last, else None:
@@ -800,6 +870,18 @@ def _may_introduce(entry: LogEntry) -> bool:
         and entry.stack is None
         and entry.severity >= Severity.WARNING
         and "\n" not in entry.message.rstrip("\n")
+    )
+
+
+def _may_be_value(entry: LogEntry) -> bool:
+    """A one-line text entry of one word (`X`, `<string>X</string>`, `"X",`): it may be the value of a label that,
+    newest first, comes after it."""
+    message = entry.message.strip()
+    return (
+        entry.payload_kind == "text"
+        and entry.stack is None
+        and 0 < len(message) <= _SHORT_LINE
+        and not any(c.isspace() for c in message)
     )
 
 
