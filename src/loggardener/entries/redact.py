@@ -948,6 +948,10 @@ _CHPASSWD = _Deferred(
     rb"\becho[ \t]{1,8}(?:-[ne][ \t]{1,8})?[\"']?[^\s:\"']{1,64}:(?P<cred>[^\s\"']{1,256})[\"']?[ \t]{0,8}\|"
     rb"[ \t]{0,8}(?:sudo[ \t]{1,8})?chpasswd"
 )
+# The same fed by a here-string: `chpasswd <<< 'user:pass'`
+_CHPASSWD_HERE = _Deferred(
+    rb"\bchpasswd\b[^\r\n|;&<>]{0,64}<<<[ \t]{0,8}[\"']?[^\s:\"']{1,64}:(?P<cred>[^\s\"']{1,256})"
+)
 # The same after a separate flag, where a bare value is not a next flag (`-p -h db`).
 _SEPARATE_FLAG_VALUE = (
     rb"(?:'(?P<sq>[^'\r\n]{1,256})'|\"(?P<dq>[^\"\r\n]{1,256})\"|(?P<bare>[^\s\"'-][^\s\"']{0,255}))"
@@ -961,6 +965,13 @@ _MYSQL_P = _Deferred(
     + _QUOTED_FLAG_VALUE
 )
 _SSHPASS = _Deferred(rb"\bsshpass\s{1,8}-p\s{0,8}" + _QUOTED_FLAG_VALUE)
+# A user's password (its crypt hash, which cracks offline) given to the tool that sets it: `useradd -m -p '$6$…'
+# bob`, `usermod --password X bob`
+_USER_TOOL_GATES = (b"useradd", b"usermod", b"adduser")
+_USER_TOOL_PASSWORD = _Deferred(
+    rb"\b(?:useradd|usermod|adduser)\b[^\r\n|;&]{0,256}?[ \t](?:-p|--password)(?:=|[ \t]{1,8})"
+    + _SEPARATE_FLAG_VALUE
+)
 # An Expect script's answer to a password prompt: `expect "*assword:*"` then `send "X\r"`.
 _EXPECT_SEND = _Deferred(
     rb"(?i)\bexpect[ \t]{1,8}[^\r\n]{0,64}?(?:assword|passphrase|passcode|\bpin\b)[^\r\n]{0,64}\r?\n[ \t]{0,16}"
@@ -1049,8 +1060,42 @@ _XML_ELEMENT = _Deferred(
     rb"(?i)<(?:[A-Za-z0-9_.-]{1,32}:)?(?P<key>" + _KEY_NAME + rb")(?:\s[^<>]*)?>"
     rb"(?:<!\[CDATA\[(?P<dq>[^\]]{1,1000})\]\]>|(?P<bare>[^<]+))</"
 )
+# A credential given on the line after the words that ask or tell it: a prompt (`Enter passphrase for key
+# '/root/.ssh/id_rsa':`, `[sudo] password for bob:`, `Password for 'https://bob@github.com':`) or a sentence
+# (`your new password is:`, `the generated admin password was`), or R's print of a list's element (`$password` then
+# `[1] "X"`); the value alone on its line (quoted, or of a password's shape: `password is` then `required` stays).
+_ANSWER_LINE = _Deferred(
+    rb"(?i)(?:(?P<key>" + _KEY_NAME + rb")[ \t]{1,4}(?:(?:is|was)[ \t]{0,4}:?|for[ \t][^\r\n]{1,200}?:)"
+    rb"|(?:^|\s)\$(?P<rkey>" + _KEY_NAME + rb"))[ \t]*\r?\n[ \t]{0,16}(?:\[1\][ \t]{1,4})?"
+    rb"(?:\"(?P<dq>[^\"\r\n]{1,256})\"|'(?P<sq>[^'\r\n]{1,256})'|(?P<bare>[^\s\"'<>]{1,256}))[ \t]*(?:\r?\n|$)"
+)
+# An XML element named for a credential whose text starts on its next line (`<Password>` then `  X`), as a
+# stream split per line logs it
+_XML_OPEN_NEXT = _Deferred(
+    rb"(?i)<(?:[A-Za-z0-9_.-]{1,32}:)?(?P<key>"
+    + _KEY_NAME
+    + rb")(?:\s[^<>\r\n]{0,200})?>[ \t]*\r?\n[ \t]{0,16}"
+    rb"(?P<bare>[^\s<>]{1,256})[ \t]*(?:\r?\n|$|</)"
+)
+# PHP's `var_dump` of an object's private or protected property: `["secret":protected]=>`,
+# `["db_pass":"App\Config":private]=>`, then `string(9) "X"` (on the same line or the next)
+_PHP_PROPERTY = _Deferred(
+    rb"(?i)\[[\"'](?P<key>"
+    + _KEY_NAME
+    + rb")[\"']:[^\]\r\n]{1,128}\]=>\s{0,16}(?:string\(\d{1,9}\)[ \t]{0,4})?"
+    rb"\"(?P<dq>(?:[^\"\\\r\n]|\\.){1,256})\""
+)
+# A name with its type, then its quoted value: `PASSWORD: str = 'X'` (Python), `const SECRET_KEY: &str = "X";`
+# (Rust), `apiKey: string = "X"` (TypeScript)
+_ANNOTATED = _Deferred(
+    rb"(?i)(?P<key>"
+    + _KEY_NAME
+    + rb")[ \t]{0,4}:[ \t]{0,4}&?(?:'static[ \t]{1,4})?[A-Za-z_][\w.\[\], <>|]{0,48}?"
+    rb"[ \t]{0,4}=[ \t]{0,4}(?:\"(?P<dq>(?:[^\"\\\r\n]|\\.){1,256})\"|'(?P<sq>[^'\r\n]{1,256})')"
+)
 _NAME_VALUE = _Deferred(
     rb"(?i)\b(?:name|key|type|id|param|parameter|variable|setting|property)\\{0,2}[\"']?\s{0,8}[:=]\s{0,8}\\{0,2}[\"']?"
+    rb"(?:/?(?:[A-Za-z0-9_.-]{1,64}/){1,8})?"  # a parameter store's path (`Name: /prod/db/password`)
     rb"(?P<key>" + _KEY_NAME + rb")\\{0,2}[\"']?[^{}<>\[\]]{0,96}?\bvalue\\{0,2}[\"']?\s{0,8}[:=]\s{0,8}(?:"
     rb"(?:\\\\)?\\\"(?P<esc>(?:[^\"\\]|\\[^\"])+?)(?:\\\\)?\\\""
     rb"|\"(?P<dq>(?:[^\"\\]|\\.)+)\""
@@ -1064,7 +1109,8 @@ _VALUE_NAME = _Deferred(
     rb"(?i)\b(?:[a-z]{1,32})?value\\{0,2}[\"']?\s{0,8}[:=]\s{0,8}(?:"
     rb"(?:\\\\)?\\\"(?P<esc>(?:[^\"\\]|\\[^\"])+?)(?:\\\\)?\\\""
     rb"|\"(?P<dq>(?:[^\"\\]|\\.)+)\""
-    rb"|'(?P<sq>[^'\r\n]+)')"
+    rb"|'(?P<sq>[^'\r\n]+)'"
+    rb"|(?P<bare>[^\s\"'<>,}]+))"  # Kubernetes' `value: X` then `name: DB_PASSWORD`, written value first
     rb"[^{}<>\[\]]{0,96}?\b(?:[a-z]{1,32})?(?:name|key)\\{0,2}[\"']?\s{0,8}[:=]\s{0,8}\\{0,2}[\"']?"
     rb"(?P<key>" + _KEY_NAME + rb")"
 )
@@ -2874,6 +2920,19 @@ def _quoted_spans(pattern: Any, data: bytes, kind: str, prose: bytes | None = No
             yield start, end, kind, _CONTEXT  # not a bound parameter (`SET password_hash = $1`)
 
 
+def _answer_line_spans(data: bytes) -> Iterator[Span]:
+    """The values `_ANSWER_LINE` finds after a name of a credential: quoted, or of a password's shape."""
+    for match in _ANSWER_LINE.finditer(data):
+        key = match.group(b"key") or match.group(b"rkey")
+        kind = key_class(key.decode("utf-8", "replace"))
+        start, end = _value_group(match)
+        value = data[start:end].decode("utf-8", "replace")
+        if kind is None or _marked(data, start, end) or _placeholder(value):
+            continue
+        if _span(match, b"bare")[0] < 0 or _password_like(value):
+            yield start, end, _KIND_OF_CLASS[kind], _CONTEXT
+
+
 def _credential_pair_spans(data: bytes) -> Iterator[Span]:
     """The second of two credentials an authentication call takes; after a variable, only a password's shape."""
     for match in _CREDENTIAL_PAIR.finditer(data):
@@ -3593,6 +3652,14 @@ class Redactor:
                 spans.extend(_graphql_spans(data))
             if b"igest" in data:
                 spans.extend(_quoted_spans(_DIGEST_RESPONSE, data, "token"))
+            if b"\n" in data:
+                spans.extend(_answer_line_spans(data))
+                if b">" in data:
+                    spans.extend(_key_value_spans(_XML_OPEN_NEXT, data, element=True))
+            if b"]=>" in data:
+                spans.extend(_key_value_spans(_PHP_PROPERTY, data))
+            if b"=" in data and b":" in data:
+                spans.extend(_key_value_spans(_ANNOTATED, data))
             if b"</" in data:  # each XML rule ends at a closing tag: `<module>` in a stack frame opens none
                 spans.extend(_key_value_spans(_XML_ELEMENT, data, element=True))
                 spans.extend(_key_value_spans(_XML_ATTRIBUTE_NAME, data, element=True))
@@ -3628,6 +3695,9 @@ class Redactor:
             spans.extend(_connect_call_spans(data))
         if b"chpasswd" in data:
             spans.extend(_simple_spans(_CHPASSWD, data, "password"))
+            spans.extend(_simple_spans(_CHPASSWD_HERE, data, "password"))
+        if b"-p" in present and any(tool in data for tool in _USER_TOOL_GATES):
+            spans.extend(_quoted_spans(_USER_TOOL_PASSWORD, data, "password"))
         if plan.expect and b"send" in data:
             spans.extend(_quoted_spans(_EXPECT_SEND, data, "password"))
         if plan.cli:
