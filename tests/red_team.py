@@ -1,9 +1,10 @@
 """Second red-team corpus: credentials in the shapes programs dump them (object reprs, config blobs, escaped and
 encoded text, signed URLs, vendor tokens, credentials cut by a line break), each class in many variants, and the
-look-alikes of each class that must come out as written. Each case is measured twice: redacted as a text, and
-end to end (planted in LogEntry fields, `gardener scan` run with every output, each output searched).
+look-alikes of each class that must come out as written. Each case is measured three times: redacted as a text,
+end to end (planted in LogEntry fields, `gardener scan` run with every output, each output searched), and end to end
+with the export newest first (a value's line split from its name's then comes before it).
 
-    PYTHONPATH=src python tests/red_team.py          # leaks per class (text and scan), look-alikes changed
+    PYTHONPATH=src python tests/red_team.py          # leaks per class (text, scan, scan newest first), look-alikes
     PYTHONPATH=src python tests/red_team.py -v       # and each open case
 """
 
@@ -31,6 +32,8 @@ CLASSES = (
     "line-break",
     "unicode-quote",
     "record",
+    "split-label",
+    "more-shapes",
 )
 
 _SYMBOLS = "!#$%*?^~&@"
@@ -362,6 +365,164 @@ def _record_cases(g: _Gen) -> tuple[list[Leak], list[Kept]]:
     return leak_cases("record", _RECORD_LAYOUTS, _SHAPES, g), kept
 
 
+# ---------------------------------------------------------------------------------------------------------
+# 10. A credential's name and its value on two lines, which a stream split per line logs as two entries (either may
+# come first: newest first, or a pair written value first); the name's line may read as a log prefix
+# (`- name: `), a tag (`["password"]=>`), a prompt or a sentence.
+
+_SPLIT_LABEL_LAYOUTS = (
+    "env:\n- name: API_SECRET\n  value: {s}",
+    '- name: DB_PASSWORD\n  value: "{s}"',
+    "  - name: stripe-api-key\n    value: '{s}'",
+    "- name: GITHUB_TOKEN\n  value: {s}\n- name: PORT\n  value: '8080'",
+    "name: REDIS_AUTH\nvalue: {s}",
+    "Name: /prod/db/password\nValue: {s}",
+    "key: smtp_password\nvalue: {s}",
+    "Key: ClientSecret\nValue: {s}",
+    '{\n  "name": "DB_PASSWORD",\n  "value": "{s}"\n}',
+    '"Name": "API_TOKEN",\n"Value": "{s}",',
+    'Property: spring.datasource.password\nValue: "{s}"',
+    '["password"]=>\n  string(12) "{s}"',
+    'array(2) {\n  ["user"]=>\n  string(3) "bob"\n  ["api_key"]=>\n  string(20) "{s}"\n}',
+    'object(Config)#1 (1) {\n  ["secret":protected]=>\n  string(9) "{s}"\n}',
+    '  ["db_pass":"App\\Config":private]=>\n  string(9) "{s}"',
+    '{:user=>"bob",\n :password=>\n  "{s}"}',
+    "{'client_secret':\n    '{s}'}",
+    '{\n  "password":\n    "{s}"\n}',
+    '$password\n[1] "{s}"',
+    "<Password>\n{s}\n</Password>",
+    "<key>api_token</key>\n<string>{s}</string>",
+    "Authorization:\n  Bearer {s}",
+    "api_token: |-\n    {s}",
+    '"value": "{s}",\n"name": "API_TOKEN"',
+    "value: {s}\nname: DB_PASSWORD",
+    "your password was:\n{s}",
+    "Your new password is:\n{s}",
+    "the generated admin password is\n{s}",
+    "Enter passphrase for key '/root/.ssh/id_rsa':\n{s}",
+    "[sudo] password for deploy:\n{s}",
+    "Password for 'https://bob@github.com':\n{s}",
+    "deploy@db.internal's password:\n{s}",
+)
+
+
+def _split_label_cases(g: _Gen) -> tuple[list[Leak], list[Kept]]:
+    kept = [
+        Kept("split-label", '- name: PORT\n  value: "8080"', '"8080"'),
+        Kept("split-label", '- name: TOKEN_TTL\n  value: "3600"', '"3600"'),
+        Kept("split-label", '- name: PASSWORD_MIN_LENGTH\n  value: "12"', '"12"'),
+        Kept("split-label", '["username"]=>\n  string(3) "bob"', '"bob"'),
+        Kept("split-label", "the password is\ntoo short", "too short"),
+        Kept("split-label", "password is\nrequired", "required"),
+        Kept("split-label", "checking password for bob:\nok", "ok"),
+        Kept("split-label", "value: debug\nname: LOG_LEVEL", "debug"),
+        Kept("split-label", "value: 42\nname: token_count", "42"),
+    ]
+    return leak_cases("split-label", _SPLIT_LABEL_LAYOUTS, _SHAPES, g), kept
+
+
+# ---------------------------------------------------------------------------------------------------------
+# 11. More shapes: commands that set a user's password, URLs of any scheme, headers and cookies, how more
+# languages print or assign a credential (types, separators, casing, quoting), and JSON text in a line.
+
+_MORE_LAYOUTS = (
+    "useradd -m -p '{s}' bob",
+    "usermod --password {s} bob",
+    "echo 'root:{s}' | chpasswd",
+    "chpasswd <<< 'bob:{s}'",
+    "mysql -uroot -p{s} app",
+    "mysql --user=root --password='{s}' app",
+    "PGPASSWORD={s} pg_dump -h db app",
+    "MYSQL_PWD={s} mysqldump app",
+    "htpasswd -b .htpasswd bob {s}",
+    "rabbitmqctl change_password admin {s}",
+    "az login --service-principal -u 0f1e2d3c -p {s} --tenant acme",
+    "kubectl config set-credentials ci --token={s}",
+    "vault kv put secret/app password={s}",
+    "CREATE USER 'app'@'%' IDENTIFIED BY '{s}';",
+    "SET PASSWORD FOR 'app'@'%' = PASSWORD('{s}')",
+    "git clone https://oauth2:{s}@gitlab.com/acme/app.git",
+    "pip install --index-url https://__token__:{s}@pypi.example.org/simple pkg",
+    "amqp://guest:{s}@rabbit:5672/",
+    "redis://:{s}@cache:6379/0",
+    "mongodb+srv://app:{s}@cluster0.abcd.mongodb.net/test",
+    "ftp://anonymous:{s}@ftp.example.org/pub",
+    "connecting to postgresql://app:{q}@db:5432/app?sslmode=require failed",
+    "jdbc:mysql://db:3306/app?user=app&password={s}",
+    "Data Source=db;Initial Catalog=app;User ID=sa;Password={s}",
+    'Authorization: Token token="{s}"',
+    "> Authorization: Bearer {s}",
+    "Cookie: _ga=GA1.2.3; session={s}; theme=dark",
+    "Set-Cookie: sid={s}; Path=/; HttpOnly",
+    "X-Vault-Token: {s}",
+    'Password => "{s}"',
+    "$password = '{s}';",
+    'let apiKey = "{s}"',
+    'const SECRET_KEY: &str = "{s}";',
+    "PASSWORD: str = '{s}'",
+    'password := "{s}"',
+    '%{"api_key" => "{s}"}',
+    'Config { password: Some("{s}") }',
+    "password=Optional[{s}]",
+    'Creds {user = "bob", password = "{s}"}',
+    '{:user "bob", :password "{s}"}',
+    '[{password,"{s}"}]',
+    "auth=('bob', '{s}')",
+    'new NetworkCredential("bob", "{s}")',
+    "pAsSwOrD={s}",
+    "password -> {s}",
+    "password\t{s}",
+    "password=`{s}`",
+    "secret_key=[{s}]",
+    "Passwort: {s}",
+    "пароль: {s}",
+    "private_key_passphrase = {s}",
+    "jwtSecret: '{s}'",
+    '{"level":"info","client_secret":"{s}"}',
+    'request body: {"passwd": "{s}"}',
+    "{'credentials': {'password': '{s}'}}",
+)
+
+
+def _more_cases(g: _Gen) -> tuple[list[Leak], list[Kept]]:
+    leaks = [
+        Leak(
+            "more-shapes",
+            layout,
+            secret,
+            layout.replace("{s}", secret).replace("{q}", quote(secret, safe="")),
+        )
+        for layout in _MORE_LAYOUTS
+        for shape in _SHAPES
+        for secret in [shape(g)]
+    ]
+    kept = [
+        Kept("more-shapes", "passport number field invalid", "passport number"),
+        Kept("more-shapes", "keyboard layout us loaded", "keyboard layout us"),
+        Kept("more-shapes", "tokenizer loaded: bert-base-uncased", "bert-base-uncased"),
+        Kept("more-shapes", "keystore loaded from /etc/ssl/keystore.jks", "/etc/ssl/keystore.jks"),
+        Kept("more-shapes", "token bucket refilled: 100 tokens", "100 tokens"),
+        Kept("more-shapes", "secretary role assigned to bob", "bob"),
+        Kept("more-shapes", "keyspace app_prod ready", "app_prod"),
+        Kept("more-shapes", "GPIO pin 17 high", "17"),
+        Kept("more-shapes", "GET /static/app.3f9a8c7d2e1b.js 200", "app.3f9a8c7d2e1b.js"),
+        Kept("more-shapes", "x-request-id: 7f3e2a1b-9c8d-4e5f-a6b7-c8d9e0f1a2b3", "7f3e2a1b-9c8d-4e5f-a6b7-c8d9e0f1a2b3"),
+        Kept("more-shapes", "x-cloud-trace-context: 105445aa7843bc8bf206b12000100000/1;o=1", "105445aa7843bc8bf206b12000100000"),
+        Kept("more-shapes", "/var/cache/apt/archives/partial/3f9a8c7d2e1b4a5f6e7d8c9b0a1f2e3d.deb", "3f9a8c7d2e1b4a5f6e7d8c9b0a1f2e3d"),
+        Kept("more-shapes", "pod web-7d9f8b6c5-x2k9q restarted", "web-7d9f8b6c5-x2k9q"),
+        Kept("more-shapes", "ULID 01ARZ3NDEKTSV4RRFFQ69G5FAV", "01ARZ3NDEKTSV4RRFFQ69G5FAV"),
+        Kept("more-shapes", "password_min_length: int = 12", "12"),
+        Kept("more-shapes", "key: str = 'users'", "'users'"),
+        Kept("more-shapes", "useradd -m bob", "bob"),
+        Kept("more-shapes", "sshpass -f /run/pw ssh db", "/run/pw"),
+        Kept("more-shapes", "postgres://db:5432/app", "postgres://db:5432/app"),
+        Kept("more-shapes", "amqp://rabbit:5672/", "amqp://rabbit:5672/"),
+        Kept("more-shapes", "the token is expired", "expired"),
+        Kept("more-shapes", "Password policy: min 12 chars", "min 12 chars"),
+    ]  # fmt: skip
+    return leaks, kept
+
+
 def corpus(seed: int = 20261201) -> tuple[list[Leak], list[Kept]]:
     builds = (
         _vendor_cases,
@@ -373,6 +534,8 @@ def corpus(seed: int = 20261201) -> tuple[list[Leak], list[Kept]]:
         _break_cases,
         _unicode_cases,
         _record_cases,
+        _split_label_cases,
+        _more_cases,
     )
     return gather(_Gen(seed), builds)
 
@@ -538,6 +701,8 @@ def main() -> int:
     entries, index = planted(leaks)
     with tempfile.TemporaryDirectory() as tmp:
         outputs = scan_outputs(entries, Path(tmp))
+    with tempfile.TemporaryDirectory() as tmp:  # the same export newest first, as gcloud prints it
+        newest_first = scan_outputs(entries[::-1], Path(tmp))
     reached = {probe for _, _, probe in index if probe in outputs}
     place_of = {probe: place for _, place, probe in index}
     scan_open: dict[str, set[str]] = {}
@@ -554,9 +719,11 @@ def main() -> int:
         cases = [c for c in leaks if c.group == group]
         open_cases = [c for c in cases if leaked(redact, c)]
         scan_cases = {c.text for c in cases if any(p in outputs for p in c.parts())}
+        newest_cases = {c.text for c in cases if any(p in newest_first for p in c.parts())}
         changed = changed_look_alikes(redact, kept, group)
         print(
             f"{group:14} text leaks {len(open_cases):3} of {len(cases):3}   scan leaks {len(scan_cases):3}   "
+            f"newest first {len(newest_cases):3}   "
             f"look-alikes changed {len(changed)} of {sum(k.group == group for k in kept)}"
         )
         if verbose:
@@ -564,6 +731,8 @@ def main() -> int:
                 print(f"    LEAK {case.layout!r}: {redact(case.text)!r}")
             for line in sorted(scan_open.get(group, ())):
                 print(f"    SCAN {line}")
+            for text in sorted(newest_cases):
+                print(f"    NEWEST FIRST {text!r}")
             for k in changed:
                 print(f"    KEPT? {redact(k.text)!r}")
     return 0

@@ -280,3 +280,114 @@ def test_a_login_before_a_host_of_one_label_is_redacted(secret: str, host: str, 
 )
 def test_an_image_digest_or_a_word_before_an_at_sign_is_no_login(text: str) -> None:
     assert REDACT(text) == text
+
+
+def _ordered_events(lines: list[str], newest_first: bool, severity: str = "ERROR") -> list[str]:
+    """The messages of the events of `lines` logged one per entry, a millisecond apart, the export oldest or newest
+    first."""
+    parser = EntryParser(Redactor(), StackParser())
+    raw = [run_entry(10.0 + n * 0.001, text=line, severity=severity) for n, line in enumerate(lines)]
+    if newest_first:
+        raw.reverse()
+    entries = [parser.parse(n, entry) for n, entry in enumerate(raw, start=1)]
+    return [event.primary.message for event in Reassembler(2.0, StackParser().parse, REDACT).events(entries)]
+
+
+# A credential's name on one line and its value on the next, in the shapes programs print them; the name's line
+# may read as a log prefix (`- name: `) or a tag (`["password"]=>`) once the parser strips it.
+_NAME_THEN_VALUE = st.sampled_from(
+    [
+        ("- name: {name}", "  value: {s}"),
+        ("  - name: {name}", '    value: "{s}"'),
+        ('  "name": "{name}",', '  "value": "{s}"'),
+        ("Key: {name}", "Value: {s}"),
+        ("Name: /prod/app/{name}", "Value: {s}"),
+        ("Property: spring.datasource.{name}", 'Value: "{s}"'),
+        ('["{name}"]=>', '  string(14) "{s}"'),
+        ('  ["{name}":protected]=>', '  string(14) "{s}"'),
+        ('  ["{name}":"App\\Config":private]=>', '  string(14) "{s}"'),
+        ("<{name}>", "{s}"),
+        ("<key>{name}</key>", "<string>{s}</string>"),
+        ("${name}", '[1] "{s}"'),
+        ("{{'{name}':", "    '{s}'}}"),
+        ("Enter passphrase for key '/root/.ssh/id_rsa':", "{s}"),
+        ("[sudo] password for deploy:", "{s}"),
+        ("your new {name} is:", "{s}"),
+    ]
+)
+_CREDENTIAL_NAMES = st.sampled_from(["API_SECRET", "DB_PASSWORD", "api_token", "ClientSecret", "password"])
+
+
+@given(pair=_NAME_THEN_VALUE, name=_CREDENTIAL_NAMES, secret=_SECRETS, newest_first=st.booleans())
+def test_a_value_split_from_its_name_is_redacted_in_either_order(
+    pair: tuple[str, str], name: str, secret: str, newest_first: bool
+) -> None:
+    label, value = (part.format(name=name, s=secret) for part in pair)
+    messages = _ordered_events(["worker starting", label, value, "worker stopped"], newest_first)
+    assert not any(secret in message for message in messages), messages
+    assert {"worker starting", "worker stopped"} <= set(messages)
+
+
+@given(name=_CREDENTIAL_NAMES, secret=_SECRETS, quote=st.sampled_from(["", '"']))
+def test_a_pair_written_value_first_loses_its_value(name: str, secret: str, quote: str) -> None:
+    messages = _ordered_events([f"  value: {quote}{secret}{quote}", f"- name: {name}"], newest_first=False)
+    assert not any(secret in message for message in messages), messages
+
+
+@given(label=_NAME_THEN_VALUE, name=_CREDENTIAL_NAMES)
+def test_the_fast_path_leaves_a_line_naming_a_credential_to_the_parser(
+    label: tuple[str, str], name: str
+) -> None:
+    """A label below WARNING is parsed, not skimmed, so that reassembly reads it before its value's line."""
+    parser = EntryParser(Redactor(), StackParser())
+    assert parser.skim(1, run_entry(10.0, text=label[0].format(name=name), severity="INFO")) is None
+
+
+@pytest.mark.parametrize(
+    ("label", "title"),
+    [("- name: DB_PASSWORD", "DB_PASSWORD"), ('["api_key"]=>', "=>"), ("- name: PORT", "PORT")],
+)
+def test_a_label_keeps_its_title_and_is_read_as_it_was_logged(label: str, title: str) -> None:
+    entry = EntryParser(Redactor(), StackParser()).parse(1, run_entry(10.0, text=label, severity="ERROR"))
+    assert entry.message == title
+    assert entry.credential_label == ("" if title == "PORT" else label)
+
+
+@pytest.mark.parametrize(
+    "lines",
+    [
+        ["- name: PORT", '  value: "8080"'],
+        ["- name: TOKEN_TTL", '  value: "3600"'],
+        ["- name: LOG_LEVEL", "  value: debug"],
+        ['["username"]=>', '  string(3) "bob"'],
+        ["the password is", "too short"],
+        ["checking password for bob:", "ok"],
+        ["Enter your choice:", "2"],
+    ],
+)
+@pytest.mark.parametrize("newest_first", [False, True])
+def test_a_split_pair_that_holds_no_credential_is_kept(lines: list[str], newest_first: bool) -> None:
+    messages = _ordered_events(["worker starting", *lines, "worker stopped"], newest_first)
+    assert lines[-1].strip() in {m.strip() for m in messages}, messages
+
+
+@given(
+    label=st.sampled_from(["RSA PRIVATE KEY", "OPENSSH PRIVATE KEY", "PRIVATE KEY", "PGP PRIVATE KEY BLOCK"]),
+    body=st.lists(st.from_regex(r"[A-Za-z0-9+/]{20,64}", fullmatch=True), min_size=1, max_size=5),
+    last=st.from_regex(r"[A-Za-z0-9+/]{4,30}={1,2}", fullmatch=True),
+    newest_first=st.booleans(),
+)
+def test_a_private_key_logged_one_line_per_entry_is_redacted_line_by_line(
+    label: str, body: list[str], last: str, newest_first: bool
+) -> None:
+    lines = ["loading key", f"-----BEGIN {label}-----", *body, last, f"-----END {label}-----", "key loaded"]
+    messages = _ordered_events(lines, newest_first)
+    assert not any(part in message for message in messages for part in [*body, last]), messages
+    assert {"loading key", "key loaded"} <= set(messages)
+
+
+@pytest.mark.parametrize("newest_first", [False, True])
+def test_a_certificate_logged_one_line_per_entry_opens_no_key_block(newest_first: bool) -> None:
+    body = ["MIIBszCCAVmgAwIB", "AwIBAgIU=="]
+    lines = ["-----BEGIN CERTIFICATE-----", *body, "-----END CERTIFICATE-----"]
+    assert set(body) <= set(_ordered_events(lines, newest_first))

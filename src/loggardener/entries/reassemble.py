@@ -97,7 +97,7 @@ _MAX_GROUP_LINES = 2000
 # (`<key>api_token</key>` before `<string>X</string>`), R's print of a list's element (`$password` before
 # `[1] "X"`), and a prompt or a sentence that gives it next (`Enter passphrase for key '/k':`, `[sudo] password
 # for bob:`, `your new password is:`).
-_LABEL_ENDS = frozenset(":=>|-+\"'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_")
+_LABEL_ENDS = frozenset(":=>|-+,\"'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_")
 # The words that name a credential, each with what may follow it (`passwd`, `credentials`, `authToken`)
 _CREDENTIAL_WORDS = {
     "pass": r"\w*",
@@ -126,10 +126,11 @@ _CREDENTIAL_LABEL = compile_regex(
 )
 # A private key's block logged one line per entry: its BEGIN line redacted whole (or, newest first, its END line)
 # opens it; the stream's next lines of a key's body (base64, the padding, PGP's checksum, PEM's headers, a blank
-# line) are its body, each redacted whole though alone it may look like no key (`q/Msc…G==`)
+# line, a line redaction already replaced) are its body, each redacted whole though alone it may look like no key
+# (`q/Msc…G==`)
 _KEY_MARKER = "[REDACTED:private-key]"
 _KEY_BODY = compile_regex(
-    r"\s*(?:[A-Za-z0-9+/]{16,}={0,2}|[A-Za-z0-9+/]{0,15}={1,2}|=[A-Za-z0-9+/]{4}"
+    r"\s*(?:[A-Za-z0-9+/]{16,}={0,2}|[A-Za-z0-9+/]{0,15}={1,2}|=[A-Za-z0-9+/]{4}|\[REDACTED:[a-z0-9-]+\]"
     r"|(?:Proc-Type|DEK-Info|Comment|Version): [^\r\n]*|)\s*"
 )
 # A name/value pair's value line (`  value: X`, `"Value": "X",`), which may come before its name's line
@@ -552,10 +553,13 @@ class Reassembler:
         message = entry.message
         if self._key_blocks:
             since = self._key_blocks.pop(key, None)
-            if since is not None and abs(entry.timestamp - since) <= self._gap:
-                if message == _KEY_MARKER or _KEY_BODY.fullmatch(message):
-                    self._key_blocks[key] = entry.timestamp
-                    return entry._replace(message=_KEY_MARKER)
+            if (
+                since is not None
+                and abs(entry.timestamp - since) <= self._gap
+                and (message == _KEY_MARKER or _KEY_BODY.fullmatch(message))
+            ):
+                self._key_blocks[key] = entry.timestamp
+                return entry._replace(message=_KEY_MARKER)
         if message == _KEY_MARKER or ("-----END" in message and "PRIVATE KEY" in message):
             self._key_blocks[key] = entry.timestamp
         label = self._labels.pop(key, None) if self._labels else None

@@ -2664,6 +2664,11 @@ def _redacted_webhook(url: str) -> str:
     return b"".join([*parts, data[position:]]).decode("utf-8", "surrogatepass")
 
 
+# What follows a property's name in PHP's `var_dump` of an object, its visibility: `":protected]=>`,
+# `":"App\Config":private]=>`
+_PHP_VISIBILITY = compile_regex(rb'(?:"[^"\r\n]{0,128}":)?(?:private|protected)\]=>')
+
+
 def _key_value_spans(pattern: Any, data: bytes, element: bool = False) -> Iterator[Span]:
     """The values the key-name rule `pattern` finds; an `element`'s text (XML) ends at its closing tag."""
     matches = _matches_and_inner(pattern, data) if pattern is _KEY_VALUE else pattern.finditer(data)
@@ -2679,6 +2684,10 @@ def _key_value_spans(pattern: Any, data: bytes, element: bool = False) -> Iterat
                 yield from _webhook_url_spans(data, _value_group(match)[0])
             continue
         start, end = _value_group(match)
+        if data.find(b"]=>", start, end + 140) >= 0 and (
+            _PHP_VISIBILITY.match(data, start) or _PHP_VISIBILITY.match(data, max(0, start - 1))
+        ):
+            continue  # PHP's `["secret":protected]=>`: the value is on its next line (`_PHP_PROPERTY`)
         bare = b"bare" in _group_index(match.re) and _span(match, b"bare")[0] >= 0
         if kind == "token" and bare and _SHELL_ASSIGNMENT.search(data, max(0, key_start - 24), key_start):
             kind = "password"  # `export API_TOKEN=X`: the value written in a command is the token, whatever it is
