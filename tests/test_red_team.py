@@ -391,3 +391,26 @@ def test_a_certificate_logged_one_line_per_entry_opens_no_key_block(newest_first
     body = ["MIIBszCCAVmgAwIB", "AwIBAgIU=="]
     lines = ["-----BEGIN CERTIFICATE-----", *body, "-----END CERTIFICATE-----"]
     assert set(body) <= set(_ordered_events(lines, newest_first))
+
+
+@given(
+    secret=_SECRETS,
+    siblings=st.lists(
+        st.sampled_from(
+            ['"Type": "SecureString",', '"Version": 3,', "  kind: Opaque", '"ARN": "arn:aws:ssm:x",']
+        ),
+        min_size=1,
+        max_size=3,
+    ),
+)
+def test_a_pair_whose_value_comes_after_sibling_fields_loses_its_value(
+    secret: str, siblings: list[str]
+) -> None:
+    lines = ['"Name": "/prod/db/password",', *siblings, f'"Value": "{secret}",']
+    messages = _ordered_events(["{", *lines, "}"], newest_first=False)
+    assert not any(secret in message for message in messages), messages
+
+
+def test_a_pair_of_no_credential_after_sibling_fields_is_kept() -> None:
+    lines = ['"Name": "/prod/app/port",', '"Type": "String",', '"Value": "8080",']
+    assert '"Value": "8080",' in _ordered_events(lines, newest_first=False)

@@ -133,6 +133,13 @@ _KEY_BODY = compile_regex(
     r"\s*(?:[A-Za-z0-9+/]{16,}={0,2}|[A-Za-z0-9+/]{0,15}={1,2}|=[A-Za-z0-9+/]{4}|\[REDACTED:[a-z0-9-]+\]"
     r"|(?:Proc-Type|DEK-Info|Comment|Version): [^\r\n]*|)\s*"
 )
+# A pair's name (`"Name": "/prod/db/password",`), whose value may come after a few sibling fields of its object
+# (`"Type": "SecureString",` then `"Value": "X"`), each a line of its own
+_PAIR_NAME = compile_regex(
+    r"(?i)\b(?:name|key|property|param(?:eter)?|variable|setting|field)[\"']?\s{0,4}[:=]"
+)
+_SIBLING_KEY = compile_regex(r"\s*[\"']?(?i:(?!value)[a-z_])[\w.-]{0,64}[\"']?\s{0,4}[:=]")
+_SIBLINGS = 3
 # A name/value pair's value line (`  value: X`, `"Value": "X",`), which may come before its name's line
 _VALUE_LINE = compile_regex(r"(?i)^\s*[\"']?value[\"']?\s{0,4}[:=]")
 
@@ -371,7 +378,8 @@ class Reassembler:
         # (`password:` then `  X`, a YAML block logged line by line): a joined text is redacted again, whole.
         self._redact = redact
         # Per stream, the last line of its latest text entry, and its time, when that line ends naming a credential
-        self._labels: dict[GroupKey, tuple[datetime, str]] = {}
+        # (and, a pair's name, how many sibling fields more may stand between it and its value)
+        self._labels: dict[GroupKey, tuple[datetime, str, int]] = {}
         # Per stream, the time of its latest line of a private key's block still open (`_KEY_BODY`)
         self._key_blocks: dict[GroupKey, datetime] = {}
         self._groups: dict[GroupKey, _Group] = {}
@@ -564,10 +572,14 @@ class Reassembler:
             self._key_blocks[key] = entry.timestamp
         label = self._labels.pop(key, None) if self._labels else None
         if label is not None and abs(entry.timestamp - label[0]) <= self._gap:
-            entry = self._redacted_after(label[1], entry)
+            redacted = self._redacted_after(label[1], entry)
+            if redacted is entry and label[2] and _SIBLING_KEY.match(message) and _PAIR_NAME.search(label[1]):
+                # a pair's name, then a sibling field before its value (`"Type": "SecureString",`)
+                self._labels[key] = (entry.timestamp, label[1], label[2] - 1)
+            entry = redacted
         last = entry.credential_label or credential_label(entry.message)
         if last:
-            self._labels[key] = (entry.timestamp, last)
+            self._labels[key] = (entry.timestamp, last, _SIBLINGS)
             self._redact_held(key, entry.timestamp, last)
         return entry
 
