@@ -1109,10 +1109,14 @@ _VALUE_NAME = _Deferred(
     rb"(?i)\b(?:[a-z]{1,32})?value\\{0,2}[\"']?\s{0,8}[:=]\s{0,8}(?:"
     rb"(?:\\\\)?\\\"(?P<esc>(?:[^\"\\]|\\[^\"])+?)(?:\\\\)?\\\""
     rb"|\"(?P<dq>(?:[^\"\\]|\\.)+)\""
-    rb"|'(?P<sq>[^'\r\n]+)'"
-    rb"|(?P<bare>[^\s\"'<>,}]+))"  # Kubernetes' `value: X` then `name: DB_PASSWORD`, written value first
+    rb"|'(?P<sq>[^'\r\n]+)')"
     rb"[^{}<>\[\]]{0,96}?\b(?:[a-z]{1,32})?(?:name|key)\\{0,2}[\"']?\s{0,8}[:=]\s{0,8}\\{0,2}[\"']?"
     rb"(?P<key>" + _KEY_NAME + rb")"
+)
+# The same pair on two lines, value first and bare (Kubernetes' `value: X` then `- name: DB_PASSWORD`)
+_VALUE_LINE_NAME = _Deferred(
+    rb"(?i)\bvalue[ \t]{0,8}[:=][ \t]{0,8}(?P<bare>[^\s\"'<>,}]+)[ \t]*\r?\n[ \t]{0,16}(?:-[ \t]{1,8})?"
+    rb"(?:name|key)[ \t]{0,8}[:=][ \t]{0,8}[\"']?(?P<key>" + _KEY_NAME + rb")"
 )
 _PREFIXED_NAME_VALUE = _Deferred(
     rb"(?i)\b[a-z]{1,32}(?:name|key)\\{0,2}[\"']?\s{0,8}[:=]\s{0,8}\\{0,2}[\"']?"
@@ -2134,6 +2138,8 @@ def _phrase_spans(data: bytes) -> Iterator[Span]:
             continue  # part of a name (`projects/secret-project/logs`, `token.js`)
         if data[end : end + 1] == b"]" and data.endswith(_MARKER_OPENING, 0, match.start()):
             continue  # the kind of a marker (`[REDACTED:password]`): redacting is idempotent
+        if data[end : end + 2] in (b'":', b"':") and _PHP_VISIBILITY.match(data, end + 2):
+            continue  # a PHP property's name (`["password":protected]=>`): `_PHP_PROPERTY` reads its value
         if _TAG_OPENING.search(data, max(0, match.start() - 34), match.start()):
             continue  # an element's name (`<Password>X</`, `<wsse:Password>`): `_XML_ELEMENT` reads it
         if (value_span := _value_before_name(data, match.start(), end)) is not None:
@@ -3665,9 +3671,11 @@ class Redactor:
                 spans.extend(_answer_line_spans(data))
                 if b">" in data:
                     spans.extend(_key_value_spans(_XML_OPEN_NEXT, data, element=True))
+                if b"alue" in data:
+                    spans.extend(_key_value_spans(_VALUE_LINE_NAME, data))
             if b"]=>" in data:
                 spans.extend(_key_value_spans(_PHP_PROPERTY, data))
-            if b"=" in data and b":" in data:
+            if b": " in data and (b'= "' in data or b"= '" in data):
                 spans.extend(_key_value_spans(_ANNOTATED, data))
             if b"</" in data:  # each XML rule ends at a closing tag: `<module>` in a stack frame opens none
                 spans.extend(_key_value_spans(_XML_ELEMENT, data, element=True))
