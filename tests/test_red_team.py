@@ -300,6 +300,7 @@ _NAME_THEN_VALUE = st.sampled_from(
         ("- name: {name}", "  value: {s}"),
         ("  - name: {name}", '    value: "{s}"'),
         ('  "name": "{name}",', '  "value": "{s}"'),
+        ('"Name": "{name}",', '"Value": "{s}",'),
         ("Key: {name}", "Value: {s}"),
         ("Name: /prod/app/{name}", "Value: {s}"),
         ("Property: spring.datasource.{name}", 'Value: "{s}"'),

@@ -140,8 +140,8 @@ _PAIR_NAME = compile_regex(
 )
 _SIBLING_KEY = compile_regex(r"\s*[\"']?(?i:(?!value)[a-z_])[\w.-]{0,64}[\"']?\s{0,4}[:=]")
 _SIBLINGS = 3
-# A name/value pair's value line (`  value: X`, `"Value": "X",`), which may come before its name's line
-_VALUE_LINE = compile_regex(r"(?i)^\s*[\"']?value[\"']?\s{0,4}[:=]")
+# A name/value pair's value (`  value: X`, `"Value": "X",`, after a prefix), whose line may come before its name's
+_VALUE_LINE = compile_regex(r"(?i)(?:^|\s)[\"']?value[\"']?\s{0,4}[:=]")
 
 
 def may_name_credential(line: str) -> bool:
@@ -606,7 +606,7 @@ class Reassembler:
             return False
         if step > timedelta(0) or (not step and self._steps_down > self._steps_up):
             return True
-        return _VALUE_LINE.match(held.message) is not None
+        return _VALUE_LINE.search(held.message) is not None
 
     def _panic_message(self, last: LogEntry) -> str | None:
         """`rust-message` when a plain line is the message of the Rust panic whose line came last, else None:
@@ -890,14 +890,17 @@ def _may_introduce(entry: LogEntry) -> bool:
 
 
 def _may_be_value(entry: LogEntry) -> bool:
-    """A one-line text entry of one word (`X`, `<string>X</string>`, `"X",`): it may be the value of a label that,
-    newest first, comes after it."""
+    """A one-line text entry of one word (`X`, `<string>X</string>`, `"X",`) or a pair's value (`"Value": "X",`): it
+    may be the value of a label that, newest first, comes after it."""
     message = entry.message.strip()
     return (
         entry.payload_kind == "text"
         and entry.stack is None
         and 0 < len(message) <= _SHORT_LINE
-        and not any(c.isspace() for c in message)
+        and (
+            not any(c.isspace() for c in message)
+            or ("alue" in message and "\n" not in message and _VALUE_LINE.search(message) is not None)
+        )
     )
 
 
