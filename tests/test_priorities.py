@@ -324,6 +324,33 @@ def test_an_error_that_calls_itself_a_test_is_noise(message: str) -> None:
     )
 
 
+@pytest.mark.parametrize(
+    "stack",
+    [
+        # the failing command names an examples package: the message is data, the frames are the operator's
+        'Traceback (most recent call last):\n  File "/opt/app/hooks/submit.py", line 41, in submit\n'
+        "    raise RunError(cmd)\nhooks.RunError: Cannot run: launcher --class org.acme.examples.Pi demo.jar",
+        "java.lang.IllegalStateException: no such class com.acme.samples.Loader\n\tat io.acme.Boot.load(Boot.java:9)",
+    ],
+)
+def test_an_example_named_only_in_the_exception_message_is_no_demo(stack: str) -> None:
+    ranked = prioritizer.rank(
+        cluster(kind="exception", message=stack.rsplit("\n", 1)[-1], max_severity="ERROR", stack_pattern=stack)
+    )
+    assert ranked.reasons[0] != "a deliberate example or test error, by its text (1 event)"
+    assert ranked.priority != "P3"
+
+
+def test_a_frame_in_an_examples_package_of_any_language_is_a_demo() -> None:
+    for stack in (
+        'Traceback (most recent call last):\n  File "/srv/examples/run.py", line 3, in <module>\nValueError: x',
+        "panic: boom\n\ngoroutine 1 [running]:\nmain.main()\n\t/src/examples/main.go:12 +0x1d",
+        "Error: x\n    at main (/app/demo/index.js:4:9)",
+    ):
+        ranked = prioritizer.rank(cluster(kind="exception", message="x", max_severity="ERROR", stack_pattern=stack))
+        assert ranked.priority == "P3", stack
+
+
 def test_many_errors_that_call_themselves_tests_are_not_noise() -> None:
     assert (
         prioritizer.rank(cluster(message="test error", max_severity="ERROR", count=9, events=9)).priority
