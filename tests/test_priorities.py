@@ -351,6 +351,19 @@ def test_a_frame_in_an_examples_package_of_any_language_is_a_demo() -> None:
         assert ranked.priority == "P3", stack
 
 
+@pytest.mark.parametrize(
+    ("message", "events", "priority"),
+    [
+        ("BackOff: Back-off restarting failed container (ns/web)", 1, "P1"),
+        ("pod web-1 in CrashLoopBackOff", 1, "P1"),
+        ("BackOff: Back-off restarting failed container (ns/web)", 3, "P0"),  # the exit loop's rule
+    ],
+)
+def test_one_back_off_event_is_a_crash_loop(message: str, events: int, priority: str) -> None:
+    ranked = prioritizer.rank(cluster(message=message, max_severity="ERROR", count=events, events=events))
+    assert ranked.priority == priority
+
+
 def test_many_errors_that_call_themselves_tests_are_not_noise() -> None:
     assert (
         prioritizer.rank(cluster(message="test error", max_severity="ERROR", count=9, events=9)).priority

@@ -503,6 +503,15 @@ def default_rules() -> list[PriorityRule]:
             min_events=2,
         ),
         PriorityRule(
+            name="container-back-off",
+            priority="P1",
+            reason="a container crash-loops: the kubelet backs off restarting it after repeated failures "
+            "({event_word} {when}); how many replicas still serve is not in the entries",
+            # one back-off line already says the container failed again and again (a Kubernetes event
+            # stands for many: its `count`); fewer than the exit loop's two events, so P1, not P0
+            message_patterns=[r"CrashLoopBackOff", r"Back-off restarting failed container"],
+        ),
+        PriorityRule(
             name="revision-not-ready",
             priority="P0",
             reason="revision not ready: the service cannot serve ({entries})",
