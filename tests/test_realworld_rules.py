@@ -513,6 +513,31 @@ def test_the_soft_memory_limit_keeps_its_severity() -> None:
 
 
 @pytest.mark.parametrize(
+    ("text", "severity"),
+    [
+        ("Marking task as FAILED. dag_id=nightly, task_id=load, execution_date=20260101T000000", Severity.ERROR),
+        ("[2026-01-01, 00:00:09 UTC] {taskinstance.py:1400} INFO - Marking task as FAILED. dag_id=d, task_id=t",
+         Severity.ERROR),
+        # a retry is still to come: the task has not failed yet
+        ("Marking task as UP_FOR_RETRY. dag_id=nightly, task_id=load", Severity.INFO),
+        ("Marking task as SUCCESS. dag_id=nightly, task_id=load", Severity.INFO),
+    ],
+)
+def test_an_airflow_task_marked_failed_is_an_error_though_logged_at_info(text: str, severity: Severity) -> None:
+    inferred = infer_severity(Severity.INFO, weak=False, text=text, has_stack=False, has_error_group=False)
+    assert inferred.severity == severity
+    entry = parse(
+        {
+            "textPayload": text,
+            "severity": "INFO",
+            "resource": {"type": "cloud_composer_environment", "labels": {"environment_name": "etl"}},
+            "logName": "projects/p/logs/airflow-worker",
+        }
+    )
+    assert entry.severity == severity
+
+
+@pytest.mark.parametrize(
     "text",
     [
         "Workflow failed.",  # a sentence of an app's own, not Dataflow's job message with its causes

@@ -731,6 +731,8 @@ PLATFORM_FAILURE_PATTERN = (
     # Dataflow: a job that failed, and a worker pool that never came up (its job-message log)
     r"|^Workflow failed\. Causes: |\bThe job failed because a work item has failed \d{1,4} times\b"
     r"|\bStartup of the worker pool in zone [\w-]{1,64} failed to bring up any of the desired\b"
+    # Airflow (Cloud Composer): a task failed with its retries spent; Airflow's task runner logs it at INFO
+    r"|\bMarking task as FAILED\b"
 )
 _PLATFORM_FAILURE = compile_regex("(?i)" + PLATFORM_FAILURE_PATTERN)
 # The exceptions Python raises when it cannot import a program's code: at import time (a `<module>` frame), no
@@ -971,6 +973,7 @@ _PLATFORM_FAILURE_WORDS = (
     "i/o error",
     "request deadline was exceeded",
     "failed to bring up any of the desired",
+    "marking task as failed",
 )
 # and those that hold ": ", looked for only in a text that holds it
 _PLATFORM_FAILURE_COLON_WORDS = (
