@@ -364,6 +364,15 @@ def test_one_back_off_event_is_a_crash_loop(message: str, events: int, priority:
     assert ranked.priority == priority
 
 
+@pytest.mark.parametrize(
+    "message",
+    ["GenServer #PID<<*>.<*>.<*>> terminating\n** (stop) :econnaborted", "Error: read ECONNRESET"],
+)
+def test_an_errno_name_of_a_dropped_connection_is_a_transient_network_error(message: str) -> None:
+    ranked = prioritizer.rank(cluster(message=message, max_severity="ERROR", count=2, events=2))
+    assert (ranked.priority, ranked.reasons[0][:35]) == ("P3", "one transient network error (2 even")
+
+
 def test_many_errors_that_call_themselves_tests_are_not_noise() -> None:
     assert (
         prioritizer.rank(cluster(message="test error", max_severity="ERROR", count=9, events=9)).priority

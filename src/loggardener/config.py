@@ -229,6 +229,8 @@ _TRANSIENT_NETWORK = [
     r"(?i)connection reset",
     r"(?i)broken pipe",
     r"(?i)connection (?:refused|closed|aborted)",
+    # the errno names (Node.js `read ECONNRESET`, Erlang/Elixir `** (stop) :econnaborted`)
+    r"(?i)\beconn(?:reset|refused|aborted)\b",
     r"(?i)timed out",
     r"(?i)deadline exceeded",
     r"(?i)temporarily unavailable",
