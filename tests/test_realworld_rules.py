@@ -242,6 +242,9 @@ def test_plain_text_declares_nothing() -> None:
             "[2026-02-03, 04:05:06 UTC] {python.py:201} ERROR - Task failed with exception",
             "Task failed with exception",
         ),
+        # … and its zone offset in hours alone (ISO 8601's `±hh`)
+        ("[2026-02-03, 04:05:06 +03] {taskinstance.py:9} INFO - Marking task as FAILED.", "Marking task as FAILED."),
+        ("[2026-02-03, 04:05:06 -05] {x.py:1} WARNING - slow", "slow"),
         # a component before a date alone, a level word or an exception's name is no program
         ("Notice: 2024-01-01 is a holiday", "Notice: 2024-01-01 is a holiday"),
         # words before a date and time are no program

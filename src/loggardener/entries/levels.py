@@ -75,8 +75,9 @@ _PHP_DATE = (
 )
 _TIMESTAMP = (
     _PHP_DATE
-    # (Airflow's task log writes a comma after the date: `[2025-06-10, 13:00:00 UTC]`)
-    + r"|\d{4}[-/]\d\d[-/]\d\d(?:(?:[T ]|, )\d\d:\d\d(?::\d\d)?(?:[.,]\d{1,9})?)?(?:\s?(?:Z|[+-]\d\d:?\d\d|UTC))?"
+    # (Airflow's task log writes a comma after the date: `[2025-06-10, 13:00:00 UTC]`, and a zone offset of
+    # hours alone where it has no minutes, ISO 8601's `±hh`: `[2022-05-26, 07:03:53 +03]`)
+    + r"|\d{4}[-/]\d\d[-/]\d\d(?:(?:[T ]|, )\d\d:\d\d(?::\d\d)?(?:[.,]\d{1,9})?)?(?:\s?(?:Z|[+-]\d\d(?::?\d\d)?|UTC))?"
     # (Akka's `[06/10/2024 08:20:13.456]`)
     r"|\d\d/\d\d/\d{4},?\s\d\d?:\d\d(?::\d\d)?(?:[.,]\d{1,9})?(?:\s?[AP]M)?"
     # Log4j's `%d{yy/MM/dd HH:mm:ss}` (Spark's and Hadoop's default layout: Dataproc's driver and YARN logs)
