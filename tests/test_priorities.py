@@ -335,7 +335,9 @@ def test_an_error_that_calls_itself_a_test_is_noise(message: str) -> None:
 )
 def test_an_example_named_only_in_the_exception_message_is_no_demo(stack: str) -> None:
     ranked = prioritizer.rank(
-        cluster(kind="exception", message=stack.rsplit("\n", 1)[-1], max_severity="ERROR", stack_pattern=stack)
+        cluster(
+            kind="exception", message=stack.rsplit("\n", 1)[-1], max_severity="ERROR", stack_pattern=stack
+        )
     )
     assert ranked.reasons[0] != "a deliberate example or test error, by its text (1 event)"
     assert ranked.priority != "P3"
@@ -347,7 +349,9 @@ def test_a_frame_in_an_examples_package_of_any_language_is_a_demo() -> None:
         "panic: boom\n\ngoroutine 1 [running]:\nmain.main()\n\t/src/examples/main.go:12 +0x1d",
         "Error: x\n    at main (/app/demo/index.js:4:9)",
     ):
-        ranked = prioritizer.rank(cluster(kind="exception", message="x", max_severity="ERROR", stack_pattern=stack))
+        ranked = prioritizer.rank(
+            cluster(kind="exception", message="x", max_severity="ERROR", stack_pattern=stack)
+        )
         assert ranked.priority == "P3", stack
 
 
