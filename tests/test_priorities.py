@@ -377,6 +377,25 @@ def test_an_errno_name_of_a_dropped_connection_is_a_transient_network_error(mess
     assert (ranked.priority, ranked.reasons[0][:35]) == ("P3", "one transient network error (2 even")
 
 
+@pytest.mark.parametrize(
+    "message",
+    [
+        '"/srv/www/site/wp-admin/setup.php" is not found (2: No such file or directory)',
+        'open() "/usr/share/nginx/html/.env" failed (2: No such file or directory)',
+        'directory index of "/srv/www/static/" is forbidden',
+    ],
+)
+def test_nginx_serving_no_file_for_a_client_is_noise_however_often(message: str) -> None:
+    ranked = prioritizer.rank(cluster(message=message, max_severity="ERROR", count=400, events=400))
+    assert (ranked.priority, ranked.reasons[0][:30]) == ("P3", "nginx found no file (or no ind")
+
+
+def test_a_missing_file_of_the_program_itself_is_no_client_404() -> None:
+    message = "open /etc/app/config.yaml: no such file or directory"
+    ranked = prioritizer.rank(cluster(message=message, max_severity="ERROR", count=3, events=3))
+    assert not ranked.reasons[0].startswith("nginx found no file")
+
+
 def test_many_errors_that_call_themselves_tests_are_not_noise() -> None:
     assert (
         prioritizer.rank(cluster(message="test error", max_severity="ERROR", count=9, events=9)).priority

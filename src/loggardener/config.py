@@ -618,6 +618,19 @@ def default_rules() -> list[PriorityRule]:
             max_events=5,
         ),
         PriorityRule(
+            name="client-missing-file",
+            priority="P3",
+            reason="nginx found no file (or no index) for what a client asked ({event_word}): the client got a "
+            "404 or 403; noise unless your own pages link to it",
+            # nginx's error log writes these at `error` for every request of a path it does not serve (a
+            # scanner's `/wp-login.php`), with the request after the message
+            message_patterns=[
+                r'\bopen\(\) "[^"\n]{1,1000}" failed \(2: No such file or directory\)',
+                r'(?m)^"[^"\n]{1,1000}" is not found \(2: No such file or directory\)',
+                r'\bdirectory index of "[^"\n]{1,1000}" is forbidden\b',
+            ],
+        ),
+        PriorityRule(
             name="security-policy-block",
             priority="P3",
             reason="HTTP {status}: the load balancer's security policy (Cloud Armor) denied or throttled these "
