@@ -407,10 +407,11 @@ _RAILS_REQUEST_EXCEPTION = (
 
 # Code that only demonstrates: a stack whose frames are in an examples/demo/samples package, a `*Demo` or
 # `*Example` class, or a Java test class's `main` (`com.acme.logging.examples.LoggerDemo.main`). Only the
-# frames count, the indented lines of a stack in every language (`  File "…"`, `\tat …`, `    at …`, Go's
-# `\t/src/…go:12`, Elixir's `    (app) lib/…`): the exception's own message is data, and a real failure may
-# name an example (`Cannot execute: spark-submit --class org.apache.spark.examples.SparkPi`).
-_FRAME_LINE = r"(?m)^[ \t]+[^\n]{0,500}?"
+# frames count: the indented lines of a stack in every language (`  File "…"`, `\tat …`, `    at …`, Go's
+# `\t/src/…go:12`, Elixir's `    (app) lib/…`) and Go's function lines, a module path and a call
+# (`github.com/acme/examples/api.(*Server).Get(…)`); the exception's own message is data, and a real failure
+# may name an example (`Cannot execute: spark-submit --class org.apache.spark.examples.SparkPi`).
+_FRAME_LINE = r"(?m)^(?:[ \t]+|(?=[\w.-]{1,253}/[^\s(]{1,1000}\())[^\n]{0,500}?"
 _EXAMPLE_CODE = [
     # (not the reserved domains `example.com`, `example.org`, `example.net`: a Go module path or a URL anonymized)
     _FRAME_LINE + r"[\s(/.](?:examples?|demos?|samples?)(?:/|\.(?!(?:com|org|net)\b))\w",
