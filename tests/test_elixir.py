@@ -63,6 +63,20 @@ def test_crashes_of_one_code_path_in_many_processes_are_one_problem_apart_from_a
     assert all("#PID" not in c.title for c in report.clusters)
 
 
+def test_a_long_title_names_the_frame_by_its_function_and_arity() -> None:
+    """Past the title's length the place is shortened to its last names; an arity (`/1`) is no path's tail."""
+    text = (
+        "10:00:00.000 [error] GenServer Shop.Notifier terminating\n"
+        "** (RuntimeError) Tried to subscribe to the pub-sub process Shop.PubSub 5 times and gave up for now\n"
+        "    (shop 1.4.0) lib/shop/notifications/pub_sub_listener.ex:83: "
+        "Shop.Notifications.PubSubListener.subscribe/1\n"
+        "    (stdlib 5.2) gen_server.erl:1131: :gen_server.try_dispatch/4"
+    )
+    report = scan_entries([run_entry(0.0, text=text)])
+    (title,) = [c.title for c in report.clusters]
+    assert title.endswith(" in PubSubListener.subscribe/1"), title
+
+
 def test_an_elixir_frame_is_read_in_linear_time() -> None:
     assert_linear(
         lambda n: stacks._ELIXIR_FRAME.match("    (app 1.0) lib/" + "a" * n + ".ex:1: " + " " * n), 2_000

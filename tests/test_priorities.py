@@ -324,6 +324,78 @@ def test_an_error_that_calls_itself_a_test_is_noise(message: str) -> None:
     )
 
 
+@pytest.mark.parametrize(
+    "stack",
+    [
+        # the failing command names an examples package: the message is data, the frames are the operator's
+        'Traceback (most recent call last):\n  File "/opt/app/hooks/submit.py", line 41, in submit\n'
+        "    raise RunError(cmd)\nhooks.RunError: Cannot run: launcher --class org.acme.examples.Pi demo.jar",
+        "java.lang.IllegalStateException: no such class com.acme.samples.Loader\n\tat io.acme.Boot.load(Boot.java:9)",
+    ],
+)
+def test_an_example_named_only_in_the_exception_message_is_no_demo(stack: str) -> None:
+    ranked = prioritizer.rank(
+        cluster(
+            kind="exception", message=stack.rsplit("\n", 1)[-1], max_severity="ERROR", stack_pattern=stack
+        )
+    )
+    assert ranked.reasons[0] != "a deliberate example or test error, by its text (1 event)"
+    assert ranked.priority != "P3"
+
+
+def test_a_frame_in_an_examples_package_of_any_language_is_a_demo() -> None:
+    for stack in (
+        'Traceback (most recent call last):\n  File "/srv/examples/run.py", line 3, in <module>\nValueError: x',
+        "panic: boom\n\ngoroutine 1 [running]:\nmain.main()\n\t/src/examples/main.go:12 +0x1d",
+        "Error: x\n    at main (/app/demo/index.js:4:9)",
+    ):
+        ranked = prioritizer.rank(
+            cluster(kind="exception", message="x", max_severity="ERROR", stack_pattern=stack)
+        )
+        assert ranked.priority == "P3", stack
+
+
+@pytest.mark.parametrize(
+    ("message", "events", "priority"),
+    [
+        ("BackOff: Back-off restarting failed container (ns/web)", 1, "P1"),
+        ("pod web-1 in CrashLoopBackOff", 1, "P1"),
+        ("BackOff: Back-off restarting failed container (ns/web)", 3, "P0"),  # the exit loop's rule
+    ],
+)
+def test_one_back_off_event_is_a_crash_loop(message: str, events: int, priority: str) -> None:
+    ranked = prioritizer.rank(cluster(message=message, max_severity="ERROR", count=events, events=events))
+    assert ranked.priority == priority
+
+
+@pytest.mark.parametrize(
+    "message",
+    ["GenServer #PID<<*>.<*>.<*>> terminating\n** (stop) :econnaborted", "Error: read ECONNRESET"],
+)
+def test_an_errno_name_of_a_dropped_connection_is_a_transient_network_error(message: str) -> None:
+    ranked = prioritizer.rank(cluster(message=message, max_severity="ERROR", count=2, events=2))
+    assert (ranked.priority, ranked.reasons[0][:35]) == ("P3", "one transient network error (2 even")
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        '"/srv/www/site/wp-admin/setup.php" is not found (2: No such file or directory)',
+        'open() "/usr/share/nginx/html/.env" failed (2: No such file or directory)',
+        'directory index of "/srv/www/static/" is forbidden',
+    ],
+)
+def test_nginx_serving_no_file_for_a_client_is_noise_however_often(message: str) -> None:
+    ranked = prioritizer.rank(cluster(message=message, max_severity="ERROR", count=400, events=400))
+    assert (ranked.priority, ranked.reasons[0][:30]) == ("P3", "nginx found no file (or no ind")
+
+
+def test_a_missing_file_of_the_program_itself_is_no_client_404() -> None:
+    message = "open /etc/app/config.yaml: no such file or directory"
+    ranked = prioritizer.rank(cluster(message=message, max_severity="ERROR", count=3, events=3))
+    assert not ranked.reasons[0].startswith("nginx found no file")
+
+
 def test_many_errors_that_call_themselves_tests_are_not_noise() -> None:
     assert (
         prioritizer.rank(cluster(message="test error", max_severity="ERROR", count=9, events=9)).priority

@@ -242,6 +242,12 @@ def test_plain_text_declares_nothing() -> None:
             "[2026-02-03, 04:05:06 UTC] {python.py:201} ERROR - Task failed with exception",
             "Task failed with exception",
         ),
+        # … and its zone offset in hours alone (ISO 8601's `±hh`)
+        (
+            "[2026-02-03, 04:05:06 +03] {taskinstance.py:9} INFO - Marking task as FAILED.",
+            "Marking task as FAILED.",
+        ),
+        ("[2026-02-03, 04:05:06 -05] {x.py:1} WARNING - slow", "slow"),
         # a component before a date alone, a level word or an exception's name is no program
         ("Notice: 2024-01-01 is a holiday", "Notice: 2024-01-01 is a holiday"),
         # words before a date and time are no program
@@ -510,6 +516,38 @@ def test_the_soft_memory_limit_keeps_its_severity() -> None:
     text = "Exceeded soft memory limit of 256 MB with 270 MB after servicing 15 requests total."
     inferred = infer_severity(Severity.WARNING, weak=False, text=text, has_stack=False, has_error_group=False)
     assert (inferred.severity, inferred.rule) == (Severity.WARNING, None)
+
+
+@pytest.mark.parametrize(
+    ("text", "severity"),
+    [
+        (
+            "Marking task as FAILED. dag_id=nightly, task_id=load, execution_date=20260101T000000",
+            Severity.ERROR,
+        ),
+        (
+            "[2026-01-01, 00:00:09 UTC] {taskinstance.py:1400} INFO - Marking task as FAILED. dag_id=d, task_id=t",
+            Severity.ERROR,
+        ),
+        # a retry is still to come: the task has not failed yet
+        ("Marking task as UP_FOR_RETRY. dag_id=nightly, task_id=load", Severity.INFO),
+        ("Marking task as SUCCESS. dag_id=nightly, task_id=load", Severity.INFO),
+    ],
+)
+def test_an_airflow_task_marked_failed_is_an_error_though_logged_at_info(
+    text: str, severity: Severity
+) -> None:
+    inferred = infer_severity(Severity.INFO, weak=False, text=text, has_stack=False, has_error_group=False)
+    assert inferred.severity == severity
+    entry = parse(
+        {
+            "textPayload": text,
+            "severity": "INFO",
+            "resource": {"type": "cloud_composer_environment", "labels": {"environment_name": "etl"}},
+            "logName": "projects/p/logs/airflow-worker",
+        }
+    )
+    assert entry.severity == severity
 
 
 @pytest.mark.parametrize(

@@ -229,6 +229,8 @@ _TRANSIENT_NETWORK = [
     r"(?i)connection reset",
     r"(?i)broken pipe",
     r"(?i)connection (?:refused|closed|aborted)",
+    # the errno names (Node.js `read ECONNRESET`, Erlang/Elixir `** (stop) :econnaborted`)
+    r"(?i)\beconn(?:reset|refused|aborted)\b",
     r"(?i)timed out",
     r"(?i)deadline exceeded",
     r"(?i)temporarily unavailable",
@@ -404,12 +406,17 @@ _RAILS_REQUEST_EXCEPTION = (
 
 
 # Code that only demonstrates: a stack whose frames are in an examples/demo/samples package, a `*Demo` or
-# `*Example` class, or a Java test class's `main` (`com.acme.logging.examples.LoggerDemo.main`).
+# `*Example` class, or a Java test class's `main` (`com.acme.logging.examples.LoggerDemo.main`). Only the
+# frames count: the indented lines of a stack in every language (`  File "…"`, `\tat …`, `    at …`, Go's
+# `\t/src/…go:12`, Elixir's `    (app) lib/…`) and Go's function lines, a module path and a call
+# (`github.com/acme/examples/api.(*Server).Get(…)`); the exception's own message is data, and a real failure
+# may name an example (`Cannot execute: spark-submit --class org.apache.spark.examples.SparkPi`).
+_FRAME_LINE = r"(?m)^(?:[ \t]+|(?=[\w.-]{1,253}/[^\s(]{1,1000}\())[^\n]{0,500}?"
 _EXAMPLE_CODE = [
     # (not the reserved domains `example.com`, `example.org`, `example.net`: a Go module path or a URL anonymized)
-    r"(?:^|[\s(/.])(?:examples?|demos?|samples?)(?:/|\.(?!(?:com|org|net)\b))\w",
-    r"\b[A-Z]\w*(?:Demo|Example|Sample)\.(?:<?\w+>?|lambda\$\w+)",
-    r"\b[A-Z]\w*Test\.main\b",
+    _FRAME_LINE + r"[\s(/.](?:examples?|demos?|samples?)(?:/|\.(?!(?:com|org|net)\b))\w",
+    _FRAME_LINE + r"\b[A-Z]\w*(?:Demo|Example|Sample)\.(?:<?\w+>?|lambda\$\w+)",
+    _FRAME_LINE + r"\b[A-Z]\w*Test\.main\b",
 ]
 
 
@@ -497,6 +504,15 @@ def default_rules() -> list[PriorityRule]:
                 r"Back-off restarting failed container",
             ],
             min_events=2,
+        ),
+        PriorityRule(
+            name="container-back-off",
+            priority="P1",
+            reason="a container crash-loops: the kubelet backs off restarting it after repeated failures "
+            "({event_word} {when}); how many replicas still serve is not in the entries",
+            # one back-off line already says the container failed again and again (a Kubernetes event
+            # stands for many: its `count`); fewer than the exit loop's two events, so P1, not P0
+            message_patterns=[r"CrashLoopBackOff", r"Back-off restarting failed container"],
         ),
         PriorityRule(
             name="revision-not-ready",
@@ -601,6 +617,19 @@ def default_rules() -> list[PriorityRule]:
             ],
             stack_patterns=_EXAMPLE_CODE,
             max_events=5,
+        ),
+        PriorityRule(
+            name="client-missing-file",
+            priority="P3",
+            reason="nginx found no file (or no index) for what a client asked ({event_word}): the client got a "
+            "404 or 403; noise unless your own pages link to it",
+            # nginx's error log writes these at `error` for every request of a path it does not serve (a
+            # scanner's `/wp-login.php`), with the request after the message
+            message_patterns=[
+                r'\bopen\(\) "[^"\n]{1,1000}" failed \(2: No such file or directory\)',
+                r'(?m)^"[^"\n]{1,1000}" is not found \(2: No such file or directory\)',
+                r'\bdirectory index of "[^"\n]{1,1000}" is forbidden\b',
+            ],
         ),
         PriorityRule(
             name="security-policy-block",

@@ -276,9 +276,17 @@ def worded_title(title: str, example: str) -> str:
     return _title(f"messages with no word in common, e.g. {example.strip()}")
 
 
+# An Elixir or Erlang function's arity after its name (`Shop.CartServer.handle_call/3`): no path's separator
+_ARITY = compile_regex(r"(?<=[\w?!])/\d{1,3}$")
+
+
 def _short_place(place: str) -> str:
     """A function or file by its last names: `cart.(*Store).Get` for a Go package path's, `Rates.Get` for
-    `Acme.Pricing.Rates.Get`, `Db.php` for `/var/www/src/Db.php`."""
+    `Acme.Pricing.Rates.Get`, `Db.php` for `/var/www/src/Db.php`, `CartServer.handle_call/3` for
+    `Shop.CartServer.handle_call/3` (an arity is no path)."""
+    arity = _ARITY.search(place)
+    if arity is not None and "/" not in place[: arity.start()].replace("\\", "/"):
+        return _short_place(place[: arity.start()]) + arity[0]
     tail = place.replace("\\", "/").rsplit("/", 1)[-1]
     if "/" in place.replace("\\", "/"):
         return tail or place

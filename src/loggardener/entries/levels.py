@@ -75,8 +75,9 @@ _PHP_DATE = (
 )
 _TIMESTAMP = (
     _PHP_DATE
-    # (Airflow's task log writes a comma after the date: `[2025-06-10, 13:00:00 UTC]`)
-    + r"|\d{4}[-/]\d\d[-/]\d\d(?:(?:[T ]|, )\d\d:\d\d(?::\d\d)?(?:[.,]\d{1,9})?)?(?:\s?(?:Z|[+-]\d\d:?\d\d|UTC))?"
+    # (Airflow's task log writes a comma after the date: `[2025-06-10, 13:00:00 UTC]`, and a zone offset of
+    # hours alone where it has no minutes, ISO 8601's `±hh`: `[2022-05-26, 07:03:53 +03]`)
+    + r"|\d{4}[-/]\d\d[-/]\d\d(?:(?:[T ]|, )\d\d:\d\d(?::\d\d)?(?:[.,]\d{1,9})?)?(?:\s?(?:Z|[+-]\d\d(?::?\d\d)?|UTC))?"
     # (Akka's `[06/10/2024 08:20:13.456]`)
     r"|\d\d/\d\d/\d{4},?\s\d\d?:\d\d(?::\d\d)?(?:[.,]\d{1,9})?(?:\s?[AP]M)?"
     # Log4j's `%d{yy/MM/dd HH:mm:ss}` (Spark's and Hadoop's default layout: Dataproc's driver and YARN logs)
@@ -731,6 +732,8 @@ PLATFORM_FAILURE_PATTERN = (
     # Dataflow: a job that failed, and a worker pool that never came up (its job-message log)
     r"|^Workflow failed\. Causes: |\bThe job failed because a work item has failed \d{1,4} times\b"
     r"|\bStartup of the worker pool in zone [\w-]{1,64} failed to bring up any of the desired\b"
+    # Airflow (Cloud Composer): a task failed with its retries spent; Airflow's task runner logs it at INFO
+    r"|\bMarking task as FAILED\b"
 )
 _PLATFORM_FAILURE = compile_regex("(?i)" + PLATFORM_FAILURE_PATTERN)
 # The exceptions Python raises when it cannot import a program's code: at import time (a `<module>` frame), no
@@ -971,6 +974,7 @@ _PLATFORM_FAILURE_WORDS = (
     "i/o error",
     "request deadline was exceeded",
     "failed to bring up any of the desired",
+    "marking task as failed",
 )
 # and those that hold ": ", looked for only in a text that holds it
 _PLATFORM_FAILURE_COLON_WORDS = (
