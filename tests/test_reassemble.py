@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import math
 import random
+import re
 from datetime import timedelta
 
 import pytest
@@ -14,6 +15,7 @@ from loggardener.entries.models import LogEntry
 from loggardener.entries.parse import EntryParser
 from loggardener.entries.reassemble import (
     _CREDENTIAL_LABEL,
+    _CREDENTIAL_WORDS,
     Reassembler,
     _within,
     line_kind,
@@ -849,7 +851,7 @@ _LABEL_PIECES = st.sampled_from(
 )  # fmt: skip
 
 
-@settings(max_examples=3000)
+@settings(max_examples=300)
 @given(st.lists(_LABEL_PIECES, max_size=12).map("".join))
 def test_a_line_the_credential_label_pre_check_turns_away_is_no_label(line: str) -> None:
     """The pre-check only spares the search where it cannot match: the two always agree."""
@@ -862,6 +864,26 @@ def test_a_line_the_credential_label_pre_check_turns_away_is_no_label(line: str)
 @given(st.text(max_size=80))
 def test_the_credential_label_pre_check_agrees_with_the_search_on_any_text(line: str) -> None:
     assert names_credential(line) == (_CREDENTIAL_LABEL.search(line) is not None)
+
+
+# Every character outside ASCII that a case-insensitive search reads as an ASCII letter (`ſ` as `s`, `K` as `k`)
+_FOLDED_LETTERS = {
+    char: letter
+    for char in map(chr, range(0x80, 0x10000))
+    if re.fullmatch("(?i)[a-z]", char)
+    for letter in "abcdefghijklmnopqrstuvwxyz"
+    if re.fullmatch(letter, char, re.IGNORECASE)
+}
+
+
+@pytest.mark.parametrize("word", sorted(_CREDENTIAL_WORDS))
+def test_a_credential_word_spelled_with_folded_letters_is_searched(word: str) -> None:
+    """Each letter of each credential word, written as every character that folds to it, on a label line: the
+    pre-check must hand the line to the search, which decides."""
+    for char, letter in _FOLDED_LETTERS.items():
+        for at in (at for at, own in enumerate(word) if own == letter):
+            line = f"db {word[:at]}{char}{word[at + 1 :]}:"
+            assert names_credential(line) == (_CREDENTIAL_LABEL.search(line) is not None), line
 
 
 def test_the_credential_label_pre_check_turns_away_plain_lines() -> None:
