@@ -1007,107 +1007,113 @@ def _raised(severity: str, log: dict[str, str], payload: dict[str, Any], **field
 _POD = {"cluster_name": "c", "namespace_name": "shop", "container_name": "cart", "pod_name": "cart-1"}
 
 
-@pytest.mark.parametrize(
-    ("entry", "threshold"),
-    [
-        # a platform failure line in a JSON message, whatever the severity (`platform-failure`)
-        (_raised("DEBUG", _APP, {"jsonPayload": {"message": "Memory limit of 256 MiB exceeded"}}), "WARNING"),
-        (_raised("NOTICE", _APP, {"jsonPayload": {"msg": "STARTUP HTTP probe failed 3 times"}}), "WARNING"),
-        (_raised("WARNING", _APP, {"jsonPayload": {"message": "Container called exit(2)."}}), "ERROR"),
-        (_raised("DEBUG", _APP, {"textPayload": '{"message": "panic: nil map write"}'}), "WARNING"),
-        # an entry Error Reporting grouped (`error-group`)
-        (_raised("INFO", _APP, {"textPayload": "cart total off"}, errorGroups=[{"id": "CKq1"}]), "WARNING"),
-        (_raised("WARNING", _APP, {"textPayload": "cart total off"}, errorGroups=[{"id": "CKq1"}]), "ERROR"),
-        # a weak INFO that declares a level, a stack or an error only its payload's structure shows
-        (_raised("INFO", _STDOUT, {"textPayload": "06:00:01 WRN cart cache cold"}), "WARNING"),
-        (_raised("INFO", _STDOUT, {"textPayload": "  W1121 06:00:01.5 7 cart.go:9] cache cold"}), "WARNING"),
-        (_raised("INFO", _STDOUT, {"jsonPayload": {"lvl": 50, "msg": "cart lost"}}), "WARNING"),
-        (_raised("INFO", _STDOUT, {"jsonPayload": {"level": "60", "msg": "cart lost"}}), "WARNING"),
-        (_raised("INFO", _STDOUT, {"jsonPayload": {"severity": 500, "msg": "cart lost"}}), "ERROR"),
-        (_raised("INFO", _STDOUT, {"jsonPayload": {"PRIORITY": "3", "MESSAGE": "cart lost"}}), "WARNING"),
-        # an exception's class beside the message (Sidekiq's job hash)
-        (
-            _raised(
-                "INFO",
-                _STDOUT,
-                {
-                    "jsonPayload": {
-                        "msg": "cart job done",
-                        "error_class": "Redis::TimeoutError",
-                        "error_message": "t",
-                    }
-                },
-            ),
-            "WARNING",
+# Entries written below a threshold that inference raises to it, and the threshold
+_RAISED_FROM_BELOW: list[tuple[dict[str, Any], str]] = [
+    # a platform failure line in a JSON message, whatever the severity (`platform-failure`)
+    (_raised("DEBUG", _APP, {"jsonPayload": {"message": "Memory limit of 256 MiB exceeded"}}), "WARNING"),
+    (_raised("NOTICE", _APP, {"jsonPayload": {"msg": "STARTUP HTTP probe failed 3 times"}}), "WARNING"),
+    (_raised("WARNING", _APP, {"jsonPayload": {"message": "Container called exit(2)."}}), "ERROR"),
+    (_raised("DEBUG", _APP, {"textPayload": '{"message": "panic: nil map write"}'}), "WARNING"),
+    # an entry Error Reporting grouped (`error-group`)
+    (_raised("INFO", _APP, {"textPayload": "cart total off"}, errorGroups=[{"id": "CKq1"}]), "WARNING"),
+    (_raised("WARNING", _APP, {"textPayload": "cart total off"}, errorGroups=[{"id": "CKq1"}]), "ERROR"),
+    # a weak INFO that declares a level, a stack or an error only its payload's structure shows
+    (_raised("INFO", _STDOUT, {"textPayload": "06:00:01 WRN cart cache cold"}), "WARNING"),
+    (_raised("INFO", _STDOUT, {"textPayload": "  W1121 06:00:01.5 7 cart.go:9] cache cold"}), "WARNING"),
+    (_raised("INFO", _STDOUT, {"jsonPayload": {"lvl": 50, "msg": "cart lost"}}), "WARNING"),
+    (_raised("INFO", _STDOUT, {"jsonPayload": {"level": "60", "msg": "cart lost"}}), "WARNING"),
+    (_raised("INFO", _STDOUT, {"jsonPayload": {"severity": 500, "msg": "cart lost"}}), "ERROR"),
+    (_raised("INFO", _STDOUT, {"jsonPayload": {"PRIORITY": "3", "MESSAGE": "cart lost"}}), "WARNING"),
+    # an exception's class beside the message (Sidekiq's job hash)
+    (
+        _raised(
+            "INFO",
+            _STDOUT,
+            {
+                "jsonPayload": {
+                    "msg": "cart job done",
+                    "error_class": "Redis::TimeoutError",
+                    "error_message": "t",
+                }
+            },
         ),
-        # MongoDB's level letter; Redis' warning mark; Tornado's level initial
-        (
-            _raised(
-                "INFO", _STDOUT, {"textPayload": "[W 261121 06:00:01 web:2243] 404 GET /cart (10.0.0.1) 1ms"}
-            ),
-            "WARNING",
+        "WARNING",
+    ),
+    # MongoDB's level letter; Redis' warning mark; Tornado's level initial
+    (
+        _raised(
+            "INFO", _STDOUT, {"textPayload": "[W 261121 06:00:01 web:2243] 404 GET /cart (10.0.0.1) 1ms"}
         ),
-        (
-            _raised(
-                "INFO",
-                _STDOUT,
-                {"jsonPayload": {"s": "W", "c": "STORAGE", "ctx": "conn7", "msg": "cart slow"}},
-            ),
-            "WARNING",
+        "WARNING",
+    ),
+    (
+        _raised(
+            "INFO",
+            _STDOUT,
+            {"jsonPayload": {"s": "W", "c": "STORAGE", "ctx": "conn7", "msg": "cart slow"}},
         ),
-        (
-            _raised(
-                "INFO",
-                _STDOUT,
-                {"textPayload": "7:S 21 Nov 2026 06:00:01.500 # Connection with master lost."},
-            ),
-            "WARNING",
+        "WARNING",
+    ),
+    (
+        _raised(
+            "INFO",
+            _STDOUT,
+            {"textPayload": "7:S 21 Nov 2026 06:00:01.500 # Connection with master lost."},
         ),
-        # a failure said in words only (`failure-phrase`)
-        (
-            _raised("INFO", _STDOUT, {"textPayload": "cart sync: dial tcp 10.2.0.4:6379: i/o timeout"}),
-            "WARNING",
+        "WARNING",
+    ),
+    # a failure said in words only (`failure-phrase`)
+    (
+        _raised("INFO", _STDOUT, {"textPayload": "cart sync: dial tcp 10.2.0.4:6379: i/o timeout"}),
+        "WARNING",
+    ),
+    (_raised("INFO", _STDOUT, {"jsonPayload": {"msg": "could not price cart 7"}}), "WARNING"),
+    (
+        _raised("INFO", _STDOUT, {"jsonPayload": {"msg": "cart saved", "thrown": {"message": "io"}}}),
+        "WARNING",
+    ),
+    (_raised("INFO", _STDOUT, {"jsonPayload": {"msg": "cart saved", "failure": "quota"}}), "WARNING"),
+    (
+        _raised(
+            "INFO", _STDOUT, {"jsonPayload": {"msg": "cart saved", "stack": "Oops\n    at f (/c.js:1:2)"}}
         ),
-        (_raised("INFO", _STDOUT, {"jsonPayload": {"msg": "could not price cart 7"}}), "WARNING"),
-        (
-            _raised("INFO", _STDOUT, {"jsonPayload": {"msg": "cart saved", "thrown": {"message": "io"}}}),
-            "WARNING",
+        "WARNING",
+    ),
+    (
+        _raised(
+            "INFO",
+            _STDOUT,
+            {
+                "jsonPayload": {
+                    "@type": "type.googleapis.com/google.cloud.scheduler.logging.AttemptFinished",
+                    "jobName": "projects/p/locations/l/jobs/sweep",
+                    "status": "UNAVAILABLE",
+                }
+            },
         ),
-        (_raised("INFO", _STDOUT, {"jsonPayload": {"msg": "cart saved", "failure": "quota"}}), "WARNING"),
-        (
-            _raised(
-                "INFO", _STDOUT, {"jsonPayload": {"msg": "cart saved", "stack": "Oops\n    at f (/c.js:1:2)"}}
-            ),
-            "WARNING",
-        ),
-        (
-            _raised(
-                "INFO",
-                _STDOUT,
-                {
-                    "jsonPayload": {
-                        "@type": "type.googleapis.com/google.cloud.scheduler.logging.AttemptFinished",
-                        "jobName": "projects/p/locations/l/jobs/sweep",
-                        "status": "UNAVAILABLE",
-                    }
-                },
-            ),
-            "WARNING",
-        ),
-    ],
-)
-def test_entries_inference_raises_from_below_the_threshold_come_back(
-    entry: dict[str, Any], threshold: str
-) -> None:
+        "WARNING",
+    ),
+]
+
+
+@pytest.mark.parametrize("threshold", sorted({threshold for _, threshold in _RAISED_FROM_BELOW}))
+def test_entries_inference_raises_from_below_the_threshold_come_back(threshold: str) -> None:
     """Every rule that raises an entry written below the threshold (`levels.infer_severity`) is in the
-    query's severity clause: the entry comes back and is triaged as `--from` triages it."""
+    query's severity clause: the entry comes back and is triaged as `--from` triages it. Three entries of each
+    case, each case an hour after the one before, so that no case's lines join or link with another's."""
+    cases = [entry for entry, raised_to in _RAISED_FROM_BELOW if raised_to == threshold]
     entries = [
-        {**entry, "insertId": f"r{i}", "timestamp": (START + timedelta(seconds=i)).isoformat()}
+        {
+            **entry,
+            "insertId": f"r{case}-{i}",
+            "timestamp": (START + timedelta(hours=case, seconds=i)).isoformat(),
+        }
+        for case, entry in enumerate(cases)
         for i in range(3)
     ]
     options = {"min_severity": Severity[threshold]}
     local = local_report(ListSource(entries), **options)
-    assert local.totals.clustered == 3
+    assert local.totals.clustered == 3 * len(cases)
     assert_equivalent(local, log_analytics_report(engine_with(entries), **options))
 
 
