@@ -113,11 +113,12 @@ _CREDENTIAL_WORDS = {
     "code": "",
 }
 _CREDENTIAL_WORD = "(?:" + "|".join(word + rest for word, rest in _CREDENTIAL_WORDS.items()) + ")"
+# A name/value pair's name field and its separator (`name:`, `"Key" =`, `Property:`)
+_PAIR_NAME_FIELD = r"\b(?:name|key|property|param(?:eter)?|variable|setting|field)[\"']?\s{0,4}[:=]"
 _CREDENTIAL_LABEL = compile_regex(
     rf"(?i)(?:{_CREDENTIAL_WORD}(?:[\"'](?::[^\]\r\n]{{1,100}})?)?\]?\s{{0,4}}(?:[:=]|=>|->)\s{{0,4}}(?:[|>][+-]?)?"
     r"|authorization[\"']?\s{0,4}[:=]\s{0,4}[A-Za-z][A-Za-z0-9-]{0,30}"
-    r"|\b(?:name|key|property|param(?:eter)?|variable|setting|field)[\"']?\s{0,4}[:=]\s{0,4}[\"']?"
-    rf"[\w./:-]{{0,64}}{_CREDENTIAL_WORD}\w{{0,32}}[\"']?,?"
+    rf"|{_PAIR_NAME_FIELD}\s{{0,4}}[\"']?[\w./:-]{{0,64}}{_CREDENTIAL_WORD}\w{{0,32}}[\"']?,?"
     rf"|<(?:[\w.-]{{1,32}}:)?[\w.-]{{0,64}}{_CREDENTIAL_WORD}[\w.-]{{0,32}}(?:\s[^<>\r\n]{{0,200}})?>"
     rf"|<(?:key|name)>[\w./:-]{{0,64}}{_CREDENTIAL_WORD}[\w.-]{{0,32}}</(?:key|name)>"
     rf"|(?:^|\s)\$[\w.]{{0,64}}{_CREDENTIAL_WORD}[\w.]{{0,32}}"
@@ -135,9 +136,7 @@ _KEY_BODY = compile_regex(
 )
 # A pair's name (`"Name": "/prod/db/password",`), whose value may come after a few sibling fields of its object
 # (`"Type": "SecureString",` then `"Value": "X"`), each a line of its own
-_PAIR_NAME = compile_regex(
-    r"(?i)\b(?:name|key|property|param(?:eter)?|variable|setting|field)[\"']?\s{0,4}[:=]"
-)
+_PAIR_NAME = compile_regex("(?i)" + _PAIR_NAME_FIELD)
 _SIBLING_KEY = compile_regex(r"\s*[\"']?(?i:(?!value)[a-z_])[\w.-]{0,64}[\"']?\s{0,4}[:=]")
 _SIBLINGS = 3
 # A name/value pair's value (`  value: X`, `"Value": "X",`, after a prefix), whose line may come before its name's
