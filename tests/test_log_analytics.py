@@ -332,39 +332,53 @@ def test_any_entries_scan_alike(entries: list[dict[str, Any]]) -> None:
     )
 
 
-def _labelled(kind: str, position: int, labels: dict[str, str], own: dict[str, str]) -> dict[str, Any]:
+def _labelled(
+    kind: str, hour: int, position: int, labels: dict[str, str], own: dict[str, str]
+) -> dict[str, Any]:
     return {
         "insertId": f"{kind}-{position}",
-        "timestamp": (START + timedelta(seconds=position)).isoformat(),
+        "timestamp": (START + timedelta(hours=hour, seconds=position)).isoformat(),
         "severity": "WARNING",
         "logName": "projects/p/logs/agent",
         "resource": {"type": kind, "labels": {"cluster_name": "c", "job_id": "j", **labels}},
         "labels": own,
-        "textPayload": f"disk {kind} nearly full",
+        # a message of its own length for each type: the miner keeps messages of different lengths apart
+        "textPayload": "disk nearly full" + " again" * hour,
     }
 
 
-@pytest.mark.parametrize("kind", [*INSTANCE_LABELS, "dataflow_step"])
-def test_every_resource_types_instances_are_counted_alike(kind: str) -> None:
-    # each of the type's instance labels alone, all of them, and the first one empty (as none)
-    places = INSTANCE_LABELS.get(kind, OTHER_INSTANCE_LABELS)
-    label_sets: list[list[tuple[str, str, str]]] = [[(place, key, f"{key}-a")] for place, key in places]
-    label_sets.append([(place, key, f"{key}-b") for place, key in places])
-    label_sets.append([(place, key, "" if i == 0 else f"{key}-c") for i, (place, key) in enumerate(places)])
-    label_sets.append([("resource", "zone", "z1"), ("entry", "pod", "p1")])  # labels naming no instance
-    entries = [
-        _labelled(
-            kind,
-            position,
-            {key: value for place, key, value in labels if place == "resource"},
-            {key: value for place, key, value in labels if place == "entry"},
+def test_every_resource_types_instances_are_counted_alike() -> None:
+    """Each resource type's instance labels alone, all of them, and the first one empty (as none), one scan of
+    every type, each type an hour after the one before and with a message of its own length, so that no type's
+    entries join, link or cluster with another's."""
+    kinds = [*INSTANCE_LABELS, "dataflow_step"]
+    expected: dict[str, int] = {}
+    entries = []
+    for hour, kind in enumerate(kinds):
+        places = INSTANCE_LABELS.get(kind, OTHER_INSTANCE_LABELS)
+        label_sets: list[list[tuple[str, str, str]]] = [[(place, key, f"{key}-a")] for place, key in places]
+        label_sets.append([(place, key, f"{key}-b") for place, key in places])
+        label_sets.append(
+            [(place, key, "" if i == 0 else f"{key}-c") for i, (place, key) in enumerate(places)]
         )
-        for position, labels in enumerate(label_sets)
-    ]
+        label_sets.append([("resource", "zone", "z1"), ("entry", "pod", "p1")])  # labels naming no instance
+        entries.extend(
+            _labelled(
+                kind,
+                hour,
+                position,
+                {key: value for place, key, value in labels if place == "resource"},
+                {key: value for place, key, value in labels if place == "entry"},
+            )
+            for position, labels in enumerate(label_sets)
+        )
+        # each label alone, then the first label of all of them, then the second one (when there is one)
+        expected[kind] = len(places) + min(len(places), 2) if places else 0
     local = local_report(ListSource(entries))
     assert_equivalent(local, log_analytics_report(engine_with(entries)))
-    # each label alone, then the first label of all of them, then the second one (when there is one)
-    assert sum(c.instances for c in local.clusters) == (len(places) + min(len(places), 2) if places else 0)
+    assert {c.title.count(" again"): c.instances for c in local.clusters} == {
+        hour: expected[kind] for hour, kind in enumerate(kinds)
+    }
 
 
 def test_autohealing_repairs_logged_at_info_come_back() -> None:
@@ -418,26 +432,31 @@ def test_health_checks_logged_at_info_come_back() -> None:
     assert_equivalent(local, log_analytics_report(engine_with(entries)))
 
 
-@pytest.mark.parametrize("severity", [None, "DEBUG", "INFO", "NOTICE"])
-def test_access_lines_of_server_errors_come_back_at_any_severity(severity: str | None) -> None:
+def test_access_lines_of_server_errors_come_back_at_any_severity() -> None:
+    """An access line of a 5xx comes back whatever severity it was written at, or none: one scan, a service of
+    its own for each severity, each severity an hour after the one before."""
     line = '10.2.0.{n} - - [21/Nov/2026:06:00:0{n} +0000] "GET /basket/{n}?v=2 HTTP/1.1" 503 0 "-" "probe/1"'
+    severities = [None, "DEBUG", "INFO", "NOTICE"]
     entries = [
         {
-            "insertId": f"acc-{n}",
-            "timestamp": (START + timedelta(seconds=n)).isoformat(),
+            "insertId": f"acc-{hour}-{n}",
+            "timestamp": (START + timedelta(hours=hour, seconds=n)).isoformat(),
             "logName": "projects/p/logs/stdout",
             "resource": {
                 "type": "cloud_run_revision",
-                "labels": {"service_name": "shop", "revision_name": "shop-1"},
+                "labels": {"service_name": f"shop-{severity}", "revision_name": f"shop-{severity}-1"},
             },
             "labels": {"instanceId": "i1"},
             "textPayload": line.format(n=n),
             **({"severity": severity} if severity else {}),
         }
+        for hour, severity in enumerate(severities)
         for n in range(3)
     ]
     local = local_report(ListSource(entries))
-    assert [(c.title, c.count) for c in local.clusters] == [("HTTP 503 on GET /basket/{id} (shop)", 3)]
+    assert sorted((c.title, c.count) for c in local.clusters) == sorted(
+        (f"HTTP 503 on GET /basket/{{id}} (shop-{severity})", 3) for severity in severities
+    )
     assert_equivalent(local, log_analytics_report(engine_with(entries)))
 
 
@@ -1564,17 +1583,23 @@ _JSON_ACCESS_LOGS: list[dict[str, Any]] = [
 ]
 
 
-@pytest.mark.parametrize(
-    ("severity", "threshold"),
-    [("DEBUG", "WARNING"), ("NOTICE", "WARNING"), ("INFO", "ERROR"), ("WARNING", "ERROR"), ("DEBUG", "INFO")],
-)
-def test_json_access_logs_of_server_errors_come_back_at_any_severity(severity: str, threshold: str) -> None:
+_JSON_ACCESS_SEVERITIES = {"WARNING": ["DEBUG", "NOTICE"], "ERROR": ["INFO", "WARNING"], "INFO": ["DEBUG"]}
+
+
+@pytest.mark.parametrize("threshold", sorted(_JSON_ACCESS_SEVERITIES))
+def test_json_access_logs_of_server_errors_come_back_at_any_severity(threshold: str) -> None:
     """A JSON access log of a 5xx is a failed request whatever level it was written at (`http-status`): the query
-    reads it below the threshold as it reads a text access line or an `httpRequest` of one."""
+    reads it below the threshold as it reads a text access line or an `httpRequest` of one. One scan per
+    threshold, each severity below it an hour after the one before."""
     entries = [
         _on_instance(
-            "i1", (START + timedelta(seconds=n)).isoformat(), insertId=f"a{n}", severity=severity, **fields
+            "i1",
+            (START + timedelta(hours=hour, seconds=n)).isoformat(),
+            insertId=f"a{hour}-{n}",
+            severity=severity,
+            **fields,
         )
+        for hour, severity in enumerate(_JSON_ACCESS_SEVERITIES[threshold])
         for n, fields in enumerate(_JSON_ACCESS_LOGS)
     ]
     options = {"min_severity": Severity[threshold]}
