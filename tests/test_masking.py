@@ -18,6 +18,10 @@ from loggardener.clustering.masking import WILDCARD, mask
         ("timeout exceeded (30s) for pool db-main-3", "timeout exceeded (<*>s) for pool <*>"),
         ("from 10.0.0.12:5432 and fe80::1ff:fe23:4567:890a", "from <*> and <*>"),
         ("request 123e4567-e89b-12d3-a456-426614174000 done", "request <*> done"),
+        # a file named by a UUID is one value, whatever its extension (`.png`, `.mp4`)
+        ("signing 123e4567-e89b-12d3-a456-426614174000.png failed", "signing <*> failed"),
+        ("signing 123e4567-e89b-12d3-a456-426614174000.mp4 failed", "signing <*> failed"),
+        ("id 123e4567-e89b-12d3-a456-426614174000. Next", "id <*>. Next"),
         ("addr 0x7fed806eb5d id 04DF80A7942FFFFF0C08", "addr <*> id <*>"),
         ("mail alice@example.com at https://example.com/a?b=1", "mail <*> at <*>"),
         ("connection from ns1.dyn-77.example.net closed", "connection from <*> closed"),

@@ -1283,3 +1283,63 @@ def test_what_the_proxy_discard_and_persistence_rules_leave_alone(
 @pytest.mark.parametrize("unit", ["while connecting to ", "message has been ", "Background saving "])
 def test_the_proxy_discard_and_persistence_rules_match_in_linear_time(unit: str) -> None:
     assert_linear(lambda n: prioritizer.rank(cluster(message=unit * n, max_severity="ERROR")), _filling(unit))
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "SQLSTATE[HY000] [2002] Connection refused {…}",
+        "redis.exceptions.ConnectionError: Error 111 connecting to 10.0.1.3:6379. Connection refused.",
+        "Error: connect ECONNREFUSED 10.0.0.5:5432",
+        "psycopg2.OperationalError: could not connect: [Errno 111] Connection refused",
+    ],
+)
+def test_a_dependency_that_refuses_connections_again_is_p1_once_is_isolated(message: str) -> None:
+    """Nothing listens at the dependency's address: a retry does not change that, unlike a reset."""
+    again = prioritizer.rank(cluster(message=message, max_severity="ERROR", count=2, events=2))
+    once = prioritizer.rank(cluster(message=message, max_severity="ERROR", count=1, events=1))
+    assert (again.priority, again.reasons[0][:41]) == ("P1", "a dependency refuses connections: nothing")
+    assert (once.priority, once.reasons[0][:14]) == ("P2", "isolated error")
+
+
+@pytest.mark.parametrize(("status", "events", "priority"), [("UNAVAILABLE", 2, "P1"), ("UNKNOWN", 1, "P2")])
+def test_a_queued_task_that_keeps_failing_is_p1(status: str, events: int, priority: str) -> None:
+    message = f"Cloud Tasks queue mail task attempt finished: {status} calling POST https://api.test/send"
+    ranked = prioritizer.rank(cluster(message=message, max_severity="ERROR", count=events, events=events))
+    assert ranked.priority == priority
+
+
+GO_CRASH = (
+    "panic: assignment to entry in nil map\n\ngoroutine 7 [running]:\nmain.load()\n\t/src/main.go:9 +0x1d"
+)
+
+
+@pytest.mark.parametrize(
+    ("message", "stack", "priority"),
+    [
+        ("assignment to entry in nil map", GO_CRASH, "P1"),
+        (
+            "concurrent map writes",
+            GO_CRASH.replace("panic: assignment to entry in nil map", "fatal error: x"),
+            "P1",
+        ),
+        ("thread 'main' panicked at src/main.rs:15:10", None, "P1"),
+        # a goroutine dump the program printed on purpose, and a worker thread's panic, end no process
+        ("dump", "goroutine 1 [running]:\nmain.main()\n\t/src/main.go:3 +0x1", "P2"),
+        ("boom", "thread 'tokio-runtime-worker' panicked at src/job.rs:3:9:\nboom", "P2"),
+    ],
+)
+def test_a_panic_nothing_recovered_ends_the_process(message: str, stack: str | None, priority: str) -> None:
+    ranked = prioritizer.rank(
+        cluster(kind="exception", message=message, max_severity="ERROR", stack_pattern=stack)
+    )
+    assert ranked.priority == priority
+
+
+def test_a_controller_refused_by_an_admission_webhook_cannot_start_its_pods() -> None:
+    message = (
+        'FailedCreate: Error creating: admission webhook "warden-validating.common-webhooks.networking.gke.io" '
+        "denied the request: GKE Warden rejected the request because it violates one or more constraints."
+    )
+    ranked = prioritizer.rank(cluster(message=message))
+    assert (ranked.priority, ranked.reasons[0][:24]) == ("P2", "a pod could not start (s")

@@ -30,6 +30,13 @@ def parse(raw: dict[str, Any]) -> Any:
     [
         ("[2026-11-21 12:00:00 +0000] [7] [CRITICAL] WORKER TIMEOUT (pid:9)", "CRITICAL", "bracketed-level"),
         ("2026-11-21 12:00:00 [WARNING] cache: stale entry", "WARNING", "bracketed-level"),
+        # a component named in words between the timestamp and the bracketed level
+        (
+            "[2026-11-21T12:00:00.000Z] [Order Sync] [WARN] Error listing orders:",
+            "WARNING",
+            "bracketed-level",
+        ),
+        ("[2026-11-21T12:00:00.000Z] [Order Sync API v2] [error] boom", "ERROR", "bracketed-level"),
         ("ERROR:app:payment failed", "ERROR", "level-header"),
         ("E1124 12:00:00.123456    1 main.go:42] cannot dial", "ERROR", "glog-header"),
         # glog's prefix on lines logged before flag.Parse() says nothing of their level: the letter does
@@ -1757,3 +1764,11 @@ def test_an_erlang_process_after_the_level_is_header() -> None:
     assert strip_prefix(line) == "closing AMQP connection <0.2375.628> (10.0.0.7:54720):"
     declared = declared_level(line)
     assert declared is not None and declared.severity.name == "WARNING"
+
+
+@pytest.mark.parametrize(
+    "text", ["[Errno 111] Connection refused", "[object Object] [done]", "[Order Sync] boom"]
+)
+def test_words_in_brackets_are_a_tag_only_before_a_bracketed_level(text: str) -> None:
+    assert strip_prefix(text) == text
+    assert declared_level(text) is None

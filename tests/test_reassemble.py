@@ -890,3 +890,24 @@ def test_the_credential_label_pre_check_turns_away_plain_lines() -> None:
     assert not may_name_credential("GET /api/orders 200 in 12 ms")
     assert may_name_credential("db password:")
     assert may_name_credential("paſſword:")  # not ASCII: searched
+
+
+@pytest.mark.parametrize(
+    "header",
+    ["thread 'main' panicked at src/main.rs:160:71:", "thread 'main' panicked at src/main.rs:160:71"],
+)
+def test_a_rust_panic_on_an_error_with_causes_is_one_event(header: str) -> None:
+    """`anyhow`'s report of the error a panic unwrapped (`Caused by:` and the causes indented under it) belongs
+    to the panic, as does its note; a header whose last colon a formatter dropped still takes the next line."""
+    lines = [
+        header,
+        "called `Result::unwrap()` on an `Err` value: failed to open object",
+        "",
+        "Caused by:",
+        "    Function not implemented (os error 38)",
+        "note: run with `RUST_BACKTRACE=1` environment variable to display a backtrace",
+    ]
+    report = scan_entries(split_lines(1, lines, step=0.001))
+    assert [c.count for c in report.clusters] == [len(lines)]
+    assert report.clusters[0].title.startswith("panic: called `Result::unwrap()` on an `Err` value")
+    assert report.totals.skipped == {}

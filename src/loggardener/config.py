@@ -225,15 +225,34 @@ _VM_AGENT_LOGS = [
     "gce_instance windows_event_log",
     "gce_instance",
 ]
+# (not a refused connection: nothing listens at the address, which a retry does not change; `_CONNECTION_REFUSED`)
 _TRANSIENT_NETWORK = [
     r"(?i)connection reset",
     r"(?i)broken pipe",
-    r"(?i)connection (?:refused|closed|aborted)",
+    r"(?i)connection (?:closed|aborted)",
     # the errno names (Node.js `read ECONNRESET`, Erlang/Elixir `** (stop) :econnaborted`)
-    r"(?i)\beconn(?:reset|refused|aborted)\b",
+    r"(?i)\beconn(?:reset|aborted)\b",
     r"(?i)timed out",
     r"(?i)deadline exceeded",
     r"(?i)temporarily unavailable",
+]
+
+# A dependency that refuses connections: nothing listens at its address (down, restarting, or the wrong address
+# or network), in the words of the client that tried: `SQLSTATE[HY000] [2002] Connection refused`, redis-py's
+# `Error 111 connecting to 10.0.1.3:6379. Connection refused.`, Node.js' `connect ECONNREFUSED 10.0.0.5:5432`,
+# Python's `[Errno 111] Connection refused`.
+_CONNECTION_REFUSED = [
+    r"(?i)\bconnection refused\b",
+    r"(?i)\beconnrefused\b",
+    r"\[Errno 111\]",
+]
+
+# A process that died of a panic no code recovered: Go's runtime prints `panic: …` (or `fatal error: …`) and the
+# goroutine that was running, then exits with status 2; a Rust panic of the `main` thread ends the process.
+# (A panic that Go's `net/http` recovers is `panic serving …`: `_REQUEST_UNCAUGHT`.)
+_PROCESS_PANIC = [
+    r"\A(?:panic|fatal error): [^\n]*(?:\n[^\n]*){0,3}?\ngoroutine \d+ \[running\]:",
+    r"(?m)^thread 'main' panicked at ",
 ]
 
 
@@ -271,6 +290,8 @@ _POD_START_FAILURES = [
     r"\b(?:secret|configmap) \"[^\"]+\" not found\b",
     r"\bFailed to create pod sandbox\b",
     r"\bError creating: pods \"[^\"]{1,253}\" is forbidden\b",
+    # a controller's pod refused by an admission webhook (GKE Autopilot's Warden, a policy engine)
+    r"\bError creating: admission webhook \"[^\"\n]{1,253}\" denied the request\b",
 ]
 
 
@@ -670,6 +691,17 @@ def default_rules() -> list[PriorityRule]:
             max_events=2,
         ),
         PriorityRule(
+            name="dependency-refusing",
+            priority="P1",
+            reason="a dependency refuses connections: nothing listens at its address ({event_word} {when}); "
+            "whatever needs it fails until it is back or the address is fixed",
+            kinds=["message"],
+            message_patterns=_CONNECTION_REFUSED,
+            stack_patterns=_CONNECTION_REFUSED,
+            min_severity="ERROR",
+            min_events=2,
+        ),
+        PriorityRule(
             name="dns-loop-probe",
             priority="P3",
             reason="CoreDNS' loop-detection probe got no answer from the upstream resolver ({event_word}): "
@@ -790,6 +822,15 @@ def default_rules() -> list[PriorityRule]:
             min_severity="ERROR",
         ),
         PriorityRule(
+            name="queued-task-failing",
+            priority="P1",
+            reason="a queued task keeps failing: {event_word} {when}; Cloud Tasks retries it, and the work it "
+            "carries is not done",
+            message_patterns=[r"(?m)^Cloud Tasks queue \S+ task attempt finished: (?!OK\b)"],
+            min_severity="ERROR",
+            min_events=2,
+        ),
+        PriorityRule(
             name="server-errors",
             priority="P1",
             reason="HTTP {status} responses: {requests} failed {when}",
@@ -804,6 +845,15 @@ def default_rules() -> list[PriorityRule]:
             message_patterns=_REQUEST_UNCAUGHT,
             # (the framework's line may open the stack its event joined: Play's `! @… - Internal server error`)
             stack_patterns=_REQUEST_UNCAUGHT,
+            min_severity="ERROR",
+        ),
+        PriorityRule(
+            name="process-panicked",
+            priority="P1",
+            reason="the process died of a panic nothing recovered ({event_word} {when}): what it served or ran "
+            "stopped, and restarts until the panic is fixed",
+            message_patterns=[_PROCESS_PANIC[1]],
+            stack_patterns=_PROCESS_PANIC,
             min_severity="ERROR",
         ),
         PriorityRule(

@@ -32,7 +32,13 @@ _PATTERNS: tuple[tuple[str, tuple[str, ...]], ...] = (
     (r"(?:(?<=[=:])|(?<=[=:]\s))(?:true|false|True|False|TRUE|FALSE)\b", ("e",)),  # a key's boolean value
     (r"\b[a-zA-Z][a-zA-Z0-9+.-]{0,31}://[^\s'\"<>]+", ("://",)),  # URLs (schemes up to 32 characters)
     (r"\b[\w.+-]{1,64}@[\w-]+(?:\.[\w-]+)+\b", ("@",)),  # e-mail addresses (local part up to 64)
-    (r"\b[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\b", ("-",)),  # UUIDs
+    # UUIDs, with a file name's extensions when one names a file (`4f1c….png`, `4f1c….mp4`: one value, whatever
+    # its type, as the ids below take theirs)
+    (
+        r"\b[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\b"
+        r"(?:(?:\.[A-Za-z][A-Za-z0-9]{0,7}){1,2}\b(?!\.))?",
+        ("-",),
+    ),
     (
         rf"\b(?:{_DAY},?\s+)?{_MONTH}\s+\d{{1,2}},?\s+(?:\d{{4}}\s+)?\d\d?:\d\d(?::\d\d)?(?:[.,]\d+)?"
         rf"(?:\s+[A-Z]{{3,4}})?(?:\s+\d{{4}})?",

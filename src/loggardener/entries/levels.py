@@ -197,6 +197,10 @@ _PREFIX_TOKENS = compile_regex(
     r"|(?P<thread>\([^()\n]{1,80}\))(?=\s)"
     # (Spring Boot pads its thread's name on the left: `[           main]`)
     r"|(?P<tag>\[ {0,40}[^\]\s]{1,64}\]|\{[^}\s]{1,64}\}|\[Nest\]|\[(?:client|remote) [^\]\s]{1,64}\]"
+    # a component named in words, right before a bracketed level (`[Pipeline API] [WARN] …`)
+    r"|\[[A-Za-z][\w.-]{0,40}(?: [A-Za-z][\w.-]{0,40}){1,3}\](?= \[ {0,4}(?i:"
+    + _LEVEL_ALTERNATION
+    + r") {0,4}\])"
     r'|Step #\d{1,4}(?: - "[^"\n]{0,128}")?:'  # Cloud Build's step, and its id
     # Kafka's log identity, a name and its `key=value` pairs (`[ReplicaFetcher replicaId=1, leaderId=3, fetcherId=0]`)
     r"|\[[A-Za-z][\w-]{0,40}(?: [\w.-]{1,40}=[^\],\s=]{0,80},?){1,8}\]"

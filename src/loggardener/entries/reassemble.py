@@ -54,7 +54,7 @@ _TAGS_ONLY = compile_regex(r"(?:\[[^\[\]\s]{1,200}\] ?){1,8}\s*")
 # (.NET's `   --- End of inner exception stack trace ---` reads `End of inner …` once its prefix is stripped;
 # Java indents a suppressed exception, and the causes and `... N more` within it, by a tab more a level)
 _CAUSE_LINE = compile_regex(
-    r"^(?:\s*(?:Caused by|Suppressed): |\s*---> |\s+\.\.\. \d+ (?:more|common frames omitted)\s*$"
+    r"^(?:\s*(?:Caused by|Suppressed): |\s*Caused by:\s*$|\s*---> |\s+\.\.\. \d+ (?:more|common frames omitted)\s*$"
     r"|\s*(?:--- )?End of (?:inner exception )?stack trace)"
 )
 # Go: a panic or fatal error (`net/http` logs a handler's as `http: panic serving ADDR: …`, a signal dump
@@ -611,7 +611,7 @@ class Reassembler:
         """`rust-message` when a plain line is the message of the Rust panic whose line came last, else None:
         the line after `… panicked at src/main.rs:5:5:`, or (newest first) the one before its backtrace or note."""
         kind = line_kind(last.message)
-        if kind == "rust-panic" and last.message.rstrip().endswith(":"):
+        if kind == "rust-panic" and _awaits_message(last.message):
             return "rust-message"
         if kind == "rust-backtrace" or (kind == "rust-note" and self._steps_down > self._steps_up):
             return "rust-message"
@@ -1032,18 +1032,34 @@ def _knv_error_end(kinds: list[str | None], start: int) -> int:
 
 def _rust_panic_end(kinds: list[str | None], lines: list[LogEntry], start: int) -> int:
     """Index of the last line of the Rust panic at `start`: its message (the line after a header that ends with
-    a colon, and the indented lines of a message that goes on), the backtrace and the note that ends it."""
+    a colon, and the indented lines of a message that goes on), the causes of an error it unwrapped (`anyhow`'s
+    `Caused by:` and the indented causes after it), the backtrace and the note that ends it."""
     end = start
-    if lines[start].message.rstrip().endswith(":") and start + 1 < len(kinds):
+    if start + 1 < len(kinds) and _awaits_message(lines[start].message):
         end = start + 1
     index = end + 1
-    while index < len(kinds) and kinds[index] in ("source", "frame", "rust-backtrace", "rust-note", "blank"):
+    while index < len(kinds) and kinds[index] in (
+        "source",
+        "frame",
+        "caused",
+        "rust-backtrace",
+        "rust-note",
+        "blank",
+    ):
         if kinds[index] != "blank":
             end = index
         if kinds[index] == "rust-note":
             break
         index += 1
     return end
+
+
+def _awaits_message(header: str) -> bool:
+    """Whether a Rust panic's line is followed by its message: the line of Rust 1.73 and later (`thread 'main'
+    panicked at src/main.rs:5:5:`, the message on the next line; some pastes and formatters drop the last colon),
+    not the older one that quotes the message (`panicked at 'boom', src/main.rs:5:5`)."""
+    panic = RUST_PANIC.match(header.strip())
+    return panic is not None and panic["message"] is None
 
 
 def _php_trace_end(kinds: list[str | None], start: int) -> int:

@@ -132,7 +132,7 @@ _ELIXIR_FRAME = compile_regex(
 # `             at ./src/handlers.rs:88:38` when its place is known
 RUST_PANIC = compile_regex(
     r"^thread '[^'\n]{0,200}' panicked at "
-    r"(?:'(?P<message>.*)', (?P<old_at>[^\s',]{1,500}?):(?P<old_line>\d+):\d+|(?P<at>\S{1,500}?):(?P<line>\d+):\d+:)$"
+    r"(?:'(?P<message>.*)', (?P<old_at>[^\s',]{1,500}?):(?P<old_line>\d+):\d+|(?P<at>\S{1,500}?):(?P<line>\d+):\d+:?)$"
 )
 _RUST_FRAME = compile_regex(
     r"^\s+\d{1,5}:\s{1,40}(?:0x[0-9a-f]+ - )?(?P<func>\S.{0,1000}?)(?:::h[0-9a-f]{16})?\s*$"
