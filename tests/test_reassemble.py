@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from conftest import scan_entries
 from entry_factories import run_entry, split_lines, split_traceback
-from loggardener.entries.models import LogEntry
+from loggardener.entries.models import LogEntry, Severity
 from loggardener.entries.parse import EntryParser
 from loggardener.entries.reassemble import (
     _CREDENTIAL_LABEL,
@@ -751,6 +751,213 @@ def test_rails_fatal_line_with_nothing_after_its_tags_starts_the_report_after_it
     report = scan_entries(list(reversed(raw)) if newest_first else raw)
     assert [(c.count, c.max_severity) for c in report.clusters] == [(4, "CRITICAL")]
     assert report.clusters[0].title.startswith("ActiveRecord::RecordNotFound: Couldn't find User")
+
+
+_RAILS_TAGS = "[3d1855e6-688c-4d33-92b3-c43714059c8f]"
+
+
+def _logger_header(letter: str, n: int) -> str:
+    word = {"F": "FATAL", "E": "ERROR", "W": "WARN", "I": "INFO", "A": "ANY"}[letter]
+    return f"{letter}, [2021-06-17T22:55:15.48{n:04d} #4] {word:>5} -- : "
+
+
+def _rails_report(lines: list[str], letter: str, tags: str, every_line: bool) -> list[str]:
+    """Rails' report of an exception (`ActionDispatch::DebugExceptions#log_error`): its lines after Ruby's Logger's
+    header and the request's tags, every line (logged one by one) or only the first (logged as one message,
+    the tags repeated after each newline); a blank line with nothing after its tags, trimmed."""
+    report = []
+    for n, line in enumerate(lines):
+        text = f"{tags} {line}".rstrip() if tags else line.rstrip()
+        report.append(f"{_logger_header(letter, n)}{text}".rstrip() if every_line or n == 0 else text)
+    return report
+
+
+_NO_METHOD = [
+    "",
+    "NoMethodError (undefined method `[]' for nil:NilClass):",
+    "",
+    "app/controllers/quizes_controller.rb:64:in `start'",
+]
+_CSRF = [
+    "  ",
+    "ActionController::InvalidAuthenticityToken (ActionController::InvalidAuthenticityToken):",
+    "  ",
+    "actionpack (6.0.3.2) lib/action_controller/metal/request_forgery_protection.rb:215:in `handle_unverified_request'",
+    "actionpack (6.0.3.2) lib/action_controller/metal/request_forgery_protection.rb:247:in `handle_unverified_request'",
+    "app/controllers/application_controller.rb:12:in `verify'",
+]
+_TEMPLATE = [
+    "  ",
+    "ActionView::Template::Error (undefined method `username' for #<User:0x0000562003cf43f0>):",
+    "    1: <%= form_for(@user) do |f| %>",
+    "    2:   <%= render 'shared/error_messages', object: @user %>",
+    "    3:   <%= f.label :username %>",
+    "    4: ",
+    "  ",
+    "app/views/users/_form.html.erb:3",
+    "app/views/users/new.html.erb:3:in `_app_views_users_new_html_erb___1'",
+]
+
+
+@pytest.mark.parametrize("newest_first", [False, True])
+@pytest.mark.parametrize("gke", [False, True], ids=["cloud-run", "gke-stderr"])
+@pytest.mark.parametrize(
+    ("report", "letter", "tags", "every_line", "exception", "function"),
+    [
+        (_NO_METHOD, "F", _RAILS_TAGS, True, "NoMethodError", "start"),
+        (_NO_METHOD, "E", f"[www] {_RAILS_TAGS}", True, "NoMethodError", "start"),
+        (_NO_METHOD, "F", "", True, "NoMethodError", "start"),
+        (
+            _CSRF,
+            "F",
+            _RAILS_TAGS,
+            False,
+            "ActionController::InvalidAuthenticityToken",
+            "handle_unverified_request",
+        ),
+        (
+            _CSRF,
+            "F",
+            _RAILS_TAGS,
+            True,
+            "ActionController::InvalidAuthenticityToken",
+            "handle_unverified_request",
+        ),
+        (_TEMPLATE, "F", _RAILS_TAGS, False, "ActionView::Template::Error", None),
+        (_TEMPLATE, "F", _RAILS_TAGS, True, "ActionView::Template::Error", None),
+    ],
+    ids=[
+        "heroku",
+        "two-tags-error",
+        "untagged",
+        "csrf",
+        "csrf-every-line",
+        "template",
+        "template-every-line",
+    ],
+)
+def test_a_rails_report_logged_line_by_line_is_one_event(
+    report: list[str],
+    letter: str,
+    tags: str,
+    every_line: bool,
+    exception: str,
+    function: str | None,
+    gke: bool,
+    newest_first: bool,
+) -> None:
+    """Rails' report of a request's exception, one entry per line: its blank lines (the Logger's header and the
+    tags alone, trailing blanks trimmed or not), the exception's line, the excerpt of a template, and its frames
+    (the app's, a gem's named by its version, a template's without a method) are one event, the exception's;
+    no line of it is a problem titled by its header."""
+    lines = _rails_report(report, letter, tags, every_line)
+    raw = split_lines(1, lines, step=0.0001, gke=gke)
+    [event] = events(list(reversed(raw)) if newest_first else raw)
+    assert len(event.members) == len(lines)
+    stack = event.primary.stack
+    assert stack is not None and stack.exception_type == exception
+    assert stack.frames[-1].function == function
+    (cluster,) = scan_entries(list(reversed(raw)) if newest_first else raw).clusters
+    assert cluster.title.startswith(exception) and cluster.count == len(lines)
+    assert cluster.priority == ("P1" if letter in "FE" else "P2")
+
+
+def test_a_gems_frame_is_a_librarys_and_a_templates_names_no_method() -> None:
+    text = "\n".join(
+        [_CSRF[1], _CSRF[3], "app/views/users/_form.html.erb:3", "app/models/user.rb:9:in `name'"]
+    )
+    stack = StackParser().parse(text)
+    assert stack is not None
+    assert [(f.file, f.line, f.function, f.in_app) for f in stack.frames] == [
+        ("app/models/user.rb", 9, "name", True),
+        ("app/views/users/_form.html.erb", 3, None, True),
+        (
+            "lib/action_controller/metal/request_forgery_protection.rb",
+            215,
+            "handle_unverified_request",
+            False,
+        ),
+    ]
+
+
+@pytest.mark.parametrize("newest_first", [False, True])
+@pytest.mark.parametrize("every_line", [False, True])
+def test_a_rails_report_without_frames_is_one_event_at_its_exceptions_priority(
+    every_line: bool, newest_first: bool
+) -> None:
+    """A report whose backtrace Rails' cleaner emptied (a route that does not exist): its blank lines are its
+    event's, the exception's line its title, and what Rails answered (404) its priority."""
+    lines = _rails_report(
+        ["  ", 'ActionController::RoutingError (No route matches [GET] "/wp-login.php"):', "  "],
+        "F",
+        _RAILS_TAGS,
+        every_line,
+    )
+    raw = split_lines(1, lines, step=0.0001)
+    (cluster,) = scan_entries(list(reversed(raw)) if newest_first else raw).clusters
+    assert cluster.count == 3 and cluster.title.startswith("ActionController::RoutingError (No route")
+    assert (cluster.max_severity, cluster.priority) == ("CRITICAL", "P3")
+
+
+@pytest.mark.parametrize(
+    ("line", "kind"),
+    [
+        ("F, [2021-06-17T22:55:15.481534 #4] FATAL -- : [3d1855e6-688c-4d33-92b3-c43714059c8f]", "blank"),
+        ("I, [2021-06-17T22:55:15.481534 #4]  INFO -- app: [www] [3d1855e6-688c]   ", "blank"),
+        ("E, [2021-06-17T22:55:15.481534 #4] ERROR -- : ", "blank"),
+        ("[3d1855e6-688c-4d33-92b3-c43714059c8f]", "blank"),
+        ("[www] [10.0.0.7]", "blank"),
+        ("[OK]   ", "blank"),  # (a blank line after its tags, as before)
+        ("actionpack (6.0.3.2) lib/action_controller/metal.rb:215:in `dispatch'", "frame"),
+        ("app/views/users/_form.html.erb:3", "frame"),
+        ("ActionController::ParameterMissing (param is missing or the value is empty: user):", "exception"),
+        ("Errno::ECONNREFUSED (Connection refused - connect(2) for 10.0.0.7:6379):", "exception"),
+        # a bracketed word, a short number, a line that says something after the header: text
+        ("[OK]", None),
+        ("[main]", None),
+        ("[1]", None),
+        ("[2021]", None),
+        ("F, [2021-06-17T22:55:15.481534 #4] FATAL -- : [3d1855e6-688c] boot failed", None),
+        ("build (1 of 3) done", None),
+        ("Seeding (users):", None),
+    ],
+)
+def test_rails_report_lines_are_read_by_their_kind(line: str, kind: str | None) -> None:
+    parser = EntryParser(Redactor(), StackParser())
+    assert line_kind(parser.parse(0, run_entry(0, text=line)).message) == kind
+
+
+def test_numbered_lines_after_no_exception_are_plain_lines() -> None:
+    """A numbered line reads as a template's excerpt only after an exception's line: elsewhere it is a plain
+    line, as before (its own event, at the level a plain line has: on GKE's stderr, INFO without a sign of
+    failure)."""
+    numbered = ["1: migrate users", "2: migrate orders", "3: done"]
+    parsed = events(split_lines(1, numbered, gke=True))
+    assert [(len(e.members), e.primary.severity) for e in parsed] == [(1, Severity.INFO)] * 3
+    traceback = [
+        "Traceback (most recent call last):",
+        '  File "/app/x.py", line 3, in <module>',
+        "ValueError: bad",
+    ]
+    for raw in (
+        split_lines(1, [*traceback, "", "1: cleaning up"], gke=True),
+        split_lines(1, ["1: x", *traceback]),
+    ):
+        parsed = events(raw)
+        assert sorted(len(e.members) for e in parsed) == [1] * (len(raw) - 3) + [3]
+
+
+def test_a_bracketed_word_does_not_join_a_line_to_the_report_after_it() -> None:
+    """`[OK]` is text, no blank line: the line before it does not introduce the exception after it."""
+    lines = [
+        "E, [2021-06-17T22:55:15.481534 #4] ERROR -- : job 7 finished with warnings",
+        "[OK]",
+        "E, [2021-06-17T22:55:15.481734 #4] ERROR -- : NoMethodError (undefined method `x' for nil):",
+        "E, [2021-06-17T22:55:15.481834 #4] ERROR -- : app/jobs/sync_job.rb:9:in `perform'",
+    ]
+    parsed = events(split_lines(1, lines, step=0.0001))
+    report = [event for event in parsed if event.primary.stack is not None]
+    assert [len(event.members) for event in report] == [2]
 
 
 _SPRING_REPORT = [

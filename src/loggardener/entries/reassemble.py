@@ -29,9 +29,9 @@ _EXCEPTION_LINE = compile_regex(
     r"^(?:Exception in thread \"[^\"]{0,200}\" |Unhandled [Ee]xception\. ?|Uncaught )?"
     r"[A-Za-z_][\w.$`]*(?:::[A-Za-z_]\w*)*(?::\s.*|:)?$"
     # Ruby's uncaught exception (`/app/x.rb:14:in 'deliver': msg (NoMethodError)`) and Rails' (`NoMethodError
-    # (msg):`)
+    # (msg):`, `ActionController::ParameterMissing (msg):`, `Errno::ECONNREFUSED (msg):`)
     r"|^\S{1,500}?\.rb:\d+:in [`'][^`']{1,500}'?: .* \([A-Z][\w:]*\)$"
-    r"|^[A-Z][\w:]*(?:Error|Exception|NotFound|Invalid)\w* \(.*\):$"
+    r"|^(?:[A-Z]\w{0,100}::){1,8}[A-Z]\w{0,100} \(.*\):$|^[A-Z][\w:]*(?:Error|Exception|NotFound|Invalid)\w* \(.*\):$"
     # Node.js's inspection of an error without a stack: `[UnhandledPromiseRejection: … reason "x".] {`
     r"|^\[[A-Za-z_$][\w$.]*: .*\](?: \{)?$"
 )
@@ -45,12 +45,34 @@ _AT_FRAME = compile_regex(r"^\s+at \S.{0,1000}(?:\)(?:\s+~?\[[^\]\n]{0,300}\])?|
 # A Ruby backtrace line, as the interpreter prints it (`\tfrom /app/x.rb:3:in '<main>'`, `\tfrom bin/rails:4:in
 # '<main>'`: a script's file may have no extension) or a logger does (`/app/x.rb:14:in `deliver'`,
 # `  app/models/user.rb:9:in `name'`).
+# Rails' backtrace cleaner names a gem's frame by the gem and its version (`actionpack (6.0.3.2)
+# lib/action_controller/metal.rb:215:in 'dispatch'`), and a template's frame (`app/views/users/new.html.erb:3:in
+# '_app_views_users_new_html_erb___1'`) may have no method (`app/views/users/_form.html.erb:3`).
+_RUBY_SOURCE = r"\.(?:rb|erb|haml|slim|builder|jbuilder|rabl)"
 _RUBY_FRAME = compile_regex(
-    r"^\s*(?:from \S{1,500}?|(?:from )?(?:\S{1,500}?\.rb|<internal:[^>]{1,200}>)):\d+:in [`'][^`']{1,500}'\s*$"
+    r"^\s*(?:from \S{1,500}?|(?:from )?(?:[\w.-]{1,100} \(\d[\w.-]{0,50}\) )?(?:\S{1,500}?"
+    + _RUBY_SOURCE
+    + r"|<internal:[^>]{1,200}>)):\d+:in [`'][^`']{1,500}'\s*$"
+    r"|^\s*(?:[\w.-]{1,100} \(\d[\w.-]{0,50}\) )?\S{1,500}?" + _RUBY_SOURCE + r":\d+\s*$"
 )
 # A line of a tagged logger's multi-line message that has nothing after its tags: Rails writes each line of a
-# failure's report after the request's tags (`[6f1c…]   `), its blank ones too
+# failure's report after the request's tags (`[6f1c…]   `), its blank ones too. Without the trailing blanks (a
+# stream that trims lines) only tags among which is an id say so (a request's id: `[6f1c…]`, `[10.0.0.7]`): a line
+# that is a bracketed word (`[OK]`, `[main]`) or a short number (`[1]`) is text.
 _TAGS_ONLY = compile_regex(r"(?:\[[^\[\]\s]{1,200}\] ?){1,8}\s*")
+_ID_TAGS_ONLY = compile_regex(
+    r"(?:\[[^\[\]\s]{1,200}\] ?){0,7}\[(?=[^\]\d]{0,200}\d)[^\[\]\s]{6,200}\](?: ?\[[^\[\]\s]{1,200}\]){0,7}"
+)
+# Ruby's Logger's header with tags and nothing else (`F, [2021-06-17T22:55:15.481534 #4] FATAL -- : [6f1c…]`,
+# trailing blanks or not), in any level's letter (UNKNOWN's is `A`, for `ANY`): each line of Rails' report logged
+# on its own, a blank one among them. The prefix stripping leaves it whole (it would leave nothing).
+_LOGGER_TAGS_ONLY = compile_regex(
+    r"[DIWEFA], \[\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d{1,9})? #\d{1,10}\]\s{1,8}[A-Z]{3,7} -- [^\n:]{0,200}:"
+    r"(?: ?\[[^\[\]\s]{1,200}\]){0,8}\s*"
+)
+# A line of the template's source that ActionView prints under the error it raised in it (`    1: <%= form_for(@user)
+# do |f| %>`), its indentation gone with the tags before it: a line's number, a colon, the line
+_EXCERPT = compile_regex(r"\d{1,6}:(?: .*)?")
 # (.NET's `   --- End of inner exception stack trace ---` reads `End of inner …` once its prefix is stripped;
 # Java indents a suppressed exception, and the causes and `... N more` within it, by a tab more a level)
 _CAUSE_LINE = compile_regex(
@@ -256,15 +278,17 @@ _SHORT_LINE = 512
 
 # What every line `_classify` gives a kind starts or ends with: whitespace (indented, blank), a character or
 # word that opens a kind (`^`, `}`, `[`, `<internal:`, `...`, `---> `, `Traceback `, `panic`...), a first word
-# that holds `.py:` or `.rb:` (a warning, a Ruby frame) or ends with a colon before a space (an exception, a
-# Go header, `SIGQUIT: quit`), no space at all (a bare exception name, a Node.js location), and (checked apart,
-# from the end) `)` or `):` (a Go frame, Rails' `Error (…):`). Most lines have none: one call says so.
+# that holds `.py:` or `.rb:` (a warning, a Ruby frame; `.erb:`, a template's) or ends with a colon before a space
+# (an exception, a Go header, `SIGQUIT: quit`), no space at all (a bare exception name, a Node.js location), Ruby's
+# Logger's header (alone, with its tags) or a gem's name and version (a frame), and (checked apart, from the end)
+# `)` or `):` (a Go frame, Rails' `Error (…):`). Most lines have none: one call says so.
 _MAY_BE_KIND = compile_regex(
     r"\s|[\^~}\[<.-]"
     r"|(?:Traceback |During |The above |File \"|Caused by|End of |from |Node\.js |panic|fatal error|PC=0x"
     r"|signal arrived|goroutine |runtime stack:|created by |exit status |Exception in thread|Unhandled |Uncaught "
     r"|#\d|Stack trace:$|\*\* \(|Last message|Client |thread '|stack backtrace:|For more information)"
-    r"|\S*(?::\s|\.(?:py|rb):)|\S*\s*$"
+    r"|\S*(?::\s|\.py:|" + _RUBY_SOURCE + r":)|\S*\s*$"
+    r"|[DIWEFA], \[|[\w.-]{1,100} \(\d"
 )
 
 
@@ -295,7 +319,14 @@ _EMBEDDED_EXCEPTION = compile_regex(r"(?:^|[\s:])[\w$.]{0,200}(?:Error|Exception
 
 def _classify(line: str, stripped: str) -> str | None:
     """The kind of a line (`stripped` is `line.strip()`)."""
-    if not stripped or (stripped[-1] == "]" and line[-1:].isspace() and _TAGS_ONLY.fullmatch(stripped)):
+    if not stripped:
+        return "blank"
+    last = stripped[-1]
+    if last == "]" and (
+        (line[-1:].isspace() and _TAGS_ONLY.fullmatch(stripped)) or _ID_TAGS_ONLY.fullmatch(stripped)
+    ):
+        return "blank"
+    if last in "]:" and stripped[1:3] == ", " and _LOGGER_TAGS_ONLY.fullmatch(stripped):
         return "blank"
     if stripped == PY_HEADER:
         return "header"
@@ -348,6 +379,8 @@ def _classify(line: str, stripped: str) -> str | None:
         return "embedded"
     if _HINT.fullmatch(stripped):
         return "hint"
+    if stripped[0].isdigit() and _EXCERPT.fullmatch(stripped):
+        return "excerpt"  # (only a line of a report's excerpt when it follows the report's exception)
     return None
 
 
@@ -492,6 +525,8 @@ class Reassembler:
             kind = entry_kind(entry) if entry.payload_kind == "text" and not whole else None
             if kind is None and entry.payload_kind == "text" and not whole and key in self._groups:
                 kind = self._panic_message(self._groups[key].members[-1])
+            elif kind == "excerpt" and not _excerpt_follows(self._groups.get(key)):
+                kind = None  # a numbered line elsewhere is plain text
             if (
                 kind == "bare"
                 and key in self._groups
@@ -664,14 +699,18 @@ class Reassembler:
 
     def _split(self, lines: list[LogEntry]) -> Iterator[Event]:
         """The events of a group's lines; a hint (`Did you list all required modules…?`) joins the event
-        before it, the failure it explains."""
+        before it, the failure it explains, and so does a tagged logger's blank line after it (`_only_tags`),
+        which says nothing of its own."""
         previous: Event | None = None
         for event in self._split_events(lines):
             if (
                 previous is not None
                 and len(event.members) == 1
-                and line_kind(event.primary.message) == "hint"
-                and entry_kind(previous.primary) != "bare"  # (a bare line alone is no failure to explain)
+                and (
+                    # (a bare line alone is no failure to explain)
+                    (line_kind(event.primary.message) == "hint" and entry_kind(previous.primary) != "bare")
+                    or _only_tags(event.primary)
+                )
             ):
                 previous = Event(primary=previous.primary, members=(*previous.members, event.primary))
                 continue
@@ -727,6 +766,13 @@ class Reassembler:
                 index += 1
                 while kinds[index] == "blank":
                     index += 1
+            elif kinds[index] == "blank" and _next_kind(kinds, index) == "exception":
+                # a tagged logger's report opens with a blank line (Rails' `F, […] FATAL -- : [6f1c…]`)
+                end = index
+                while kinds[end] == "blank":
+                    end += 1
+                if any(_only_tags(line) for line in lines[index:end]):
+                    index = end
             if kinds[index] in ("continuation", "bare"):
                 # a record's own lines after its head (PostgreSQL's `DETAIL:`, `STATEMENT:`; bare lines written
                 # with it): its members, the head its message. A bare line after no head is alone.
@@ -757,15 +803,31 @@ class Reassembler:
                     yield event
                     index = end + 1
                 continue
-            if kinds[index] == "exception" and _next_kind(kinds, index) in ("frame", "caused"):
+            if kinds[index] == "exception" and _next_kind(kinds, index, _BEFORE_FRAMES) in (
+                "frame",
+                "caused",
+            ):
                 # Java, Node.js, .NET, Ruby: the exception line, then its frames (.NET's and Java's may start
-                # with an inner exception's or a cause's line, Rails' after a blank line)
+                # with an inner exception's or a cause's line, Rails' after a blank line, or after the excerpt of
+                # the template ActionView raised it in)
                 end = _frames_end(kinds, lines, index)
                 event = self._merge(lines[start : end + 1])
                 if event is None:
                     yield from (Event(primary=entry, members=(entry,)) for entry in lines[start : end + 1])
                 else:
                     yield event
+                index = end + 1
+                continue
+            if kinds[index] == "exception" and (
+                (start < index and kinds[start] == "blank") or _next_kind(kinds, index) == "excerpt"
+            ):
+                # a tagged logger's report without frames (Rails' `ActionController::RoutingError (…):`, whose
+                # backtrace its cleaner emptied, or whose frames were not exported): the exception's line, with
+                # its blank lines and the excerpt of its template, at the report's level
+                end = index
+                while end + 1 < len(kinds) and kinds[end + 1] in _BEFORE_FRAMES:
+                    end += 1
+                yield self._report(lines[start : end + 1], index - start)
                 index = end + 1
                 continue
             if start < index and kinds[index] != "header":
@@ -823,6 +885,13 @@ class Reassembler:
         self.reassembled += 1
         return Event(primary=primary, members=tuple(span))
 
+    def _report(self, span: list[LogEntry], exception: int) -> Event:
+        """A report without a stack over several lines (blank ones and an excerpt around the exception's line at
+        `exception`) as one event: the exception's line, at the level of the loudest line."""
+        loudest = max(span, key=lambda entry: entry.severity)
+        primary = span[exception]._replace(severity=loudest.severity, severity_rule=loudest.severity_rule)
+        return Event(primary=primary, members=tuple(span))
+
     def _merge_warning(self, span: list[LogEntry]) -> Event:
         """A Python warning and the source line the warnings module prints after it: one event."""
         first = span[0]
@@ -874,6 +943,22 @@ def _within(seconds: float) -> timedelta:
     while micro / 10**6 > seconds:
         micro -= 1
     return timedelta(microseconds=micro)
+
+
+def _excerpt_follows(group: _Group | None) -> bool:
+    """A line of a template's excerpt (`excerpt`) may come after the last line of `group`: the exception ActionView
+    raised (or, newest first, the blank line of the report after its excerpt), or a line of the excerpt."""
+    if group is None:
+        return False
+    last = group.members[-1]
+    kind = entry_kind(last)
+    return kind in ("exception", "excerpt") or (kind == "blank" and bool(last.message.strip()))
+
+
+def _only_tags(entry: LogEntry) -> bool:
+    """A blank line of a tagged logger's report: its header or tags and nothing else (`F, […] FATAL -- : [6f1c…]`,
+    `[6f1c…]   `)."""
+    return bool(entry.message.strip()) and entry_kind(entry) == "blank"
 
 
 def _may_introduce(entry: LogEntry) -> bool:
@@ -938,10 +1023,14 @@ def _copies(lines: list[LogEntry]) -> list[list[LogEntry]]:
     return [copy for copy in split if copy]
 
 
-def _next_kind(kinds: list[str | None], index: int) -> str | None:
-    """The kind of the first line after `index` that is not blank."""
+# What may stand between an exception's line and its frames: blank lines, and the excerpt of a template (Rails)
+_BEFORE_FRAMES = ("blank", "excerpt")
+
+
+def _next_kind(kinds: list[str | None], index: int, skipped: tuple[str, ...] = ("blank",)) -> str | None:
+    """The kind of the first line after `index` that is not blank (nor of another kind `skipped`)."""
     index += 1
-    while index < len(kinds) and kinds[index] == "blank":
+    while index < len(kinds) and kinds[index] in skipped:
         index += 1
     return kinds[index] if index < len(kinds) else None
 
@@ -966,7 +1055,7 @@ def _frames_end(kinds: list[str | None], lines: list[LogEntry], start: int) -> i
             properties = lines[index].message.rstrip().endswith("{")
         elif kind == "node-version":
             return index
-        elif kind != "blank":
+        elif kind not in _BEFORE_FRAMES:
             break
         index += 1
     return end

@@ -59,12 +59,22 @@ _RUBY_HEADER = compile_regex(
 _RUBY_FRAME = compile_regex(r"^\s+from (?P<file>\S+?):(?P<line>\d+):in [`'](?P<func>[^'`]+)'")
 # Rails logs `NoMethodError (undefined method …):` after its logger's prefix
 _RAILS_HEADER = compile_regex(
-    r"(?:^|\s)(?P<type>[A-Z][\w:]*(?:Error|Exception|NotFound|Invalid)\w*) \((?P<message>.*)\):\s*$"
+    r"(?:^|\s)(?P<type>(?:[A-Z]\w*::)+[A-Z]\w*|[A-Z][\w:]*(?:Error|Exception|NotFound|Invalid)\w*)"
+    r" \((?P<message>.*)\):\s*$"
 )
-_RAILS_FRAME = compile_regex(r"^\s+(?P<file>[^\s:]+\.rb):(?P<line>\d+):in [`'](?P<func>[^'`]+)'")
-# A backtrace a logger wrote line by line (`e.backtrace.join("\n")`): `/app/x.rb:14:in 'deliver'`, unindented
+_RUBY_SOURCE = r"\.(?:rb|erb|haml|slim|builder|jbuilder|rabl)"  # a Ruby file's, a template's
+_RAILS_FRAME = compile_regex(
+    r"^\s+(?P<file>[^\s:]+" + _RUBY_SOURCE + r"):(?P<line>\d+):in [`'](?P<func>[^'`]+)'"
+)
+# A backtrace a logger wrote line by line (`e.backtrace.join("\n")`): `/app/x.rb:14:in 'deliver'`, unindented;
+# Rails' backtrace cleaner names a gem's frame by the gem and its version (`actionpack (6.0.3.2)
+# lib/action_controller/metal.rb:215:in 'dispatch'`), and a template's frame may have no method
+# (`app/views/users/_form.html.erb:3`)
 _RUBY_BARE_FRAME = compile_regex(
-    r"^(?P<file>(?:\S+?\.rb|<internal:[^>]+>)):(?P<line>\d+):in [`'](?P<func>[^'`]+)'\s*$"
+    r"^(?P<gem>[\w.-]+ \(\d[\w.-]*\) )?(?:(?P<file>(?:\S+?"
+    + _RUBY_SOURCE
+    + r"|<internal:[^>]+>)):(?P<line>\d+)"
+    r":in [`'](?P<func>[^'`]+)'|(?P<template>\S+?" + _RUBY_SOURCE + r"):(?P<template_line>\d+))\s*$"
 )
 # and the `Type: message` line before it (`ActiveRecord::RecordNotFound: Couldn't find User`)
 _RUBY_TYPED_HEADER = compile_regex(r"^(?P<type>[A-Z]\w*(?:::[A-Z]\w*)*): (?P<message>.*)$")
@@ -359,12 +369,15 @@ class StackParser:
 
     def _ruby(self, lines: list[str], text: str) -> StackTrace | None:
         def frame(match: re.Match[str]) -> Frame:
-            file = match["file"]
+            groups = match.groupdict()
+            file = groups.get("file") or match["template"]
+            # (a gem's frame, named by the gem, is a library's)
+            library = bool(groups.get("gem")) or bool(_RUBY_LIBRARY.search(file))
             return Frame(
                 file=file,
-                line=int(match["line"]),
-                function=match["func"].removeprefix("block in "),
-                in_app=self._in_app(bool(_RUBY_LIBRARY.search(file)), file),
+                line=int(groups.get("line") or match["template_line"]),
+                function=match["func"].removeprefix("block in ") if groups.get("func") else None,
+                in_app=self._in_app(library, file),
             )
 
         header_line = next((line for line in lines if _RUBY_HEADER.match(line.strip())), None)
