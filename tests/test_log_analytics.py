@@ -935,6 +935,62 @@ def test_split_stacks_of_other_languages_scan_alike(copies: int, instances: int)
     assert_equivalent(local, log_analytics_report(engine_with(entries)))
 
 
+_RAILS_HEADER = "F, [2026-11-30T10:00:00.200131 #1] FATAL -- : "
+_RAILS_SPLIT_SHAPES = [
+    [  # Rails' report, every line logged on its own: its blank lines trimmed after the header and tags
+        (0, f"{_RAILS_HEADER}[3d18-{{n}}]"),
+        (0, f"{_RAILS_HEADER}[3d18-{{n}}] NoMethodError (undefined method `[]' for nil:NilClass):"),
+        (0, f"{_RAILS_HEADER}[3d18-{{n}}]"),
+        (0, f"{_RAILS_HEADER}[3d18-{{n}}] app/controllers/quizes_controller.rb:64:in `start'"),
+    ],
+    [  # logged as one message (the tags after each newline), a gem's frames named by its version
+        (0, f"{_RAILS_HEADER}[5ff6-{{n}}]   "),
+        (
+            0,
+            "[5ff6-{n}] ActionController::InvalidAuthenticityToken (ActionController::InvalidAuthenticityToken):",
+        ),
+        (0, "[5ff6-{n}]"),
+        (
+            0,
+            "[5ff6-{n}] actionpack (6.0.3.2) lib/action_controller/metal/request_forgery_protection.rb:215:in `x'",
+        ),
+        (0, "[5ff6-{n}] app/controllers/application_controller.rb:{n}:in `verify'"),
+    ],
+    [  # a template's error, the excerpt of the template, its frames without a method or in the template
+        (0, f"{_RAILS_HEADER}[e5fa-{{n}}]"),
+        (
+            0,
+            f"{_RAILS_HEADER}[e5fa-{{n}}] ActionView::Template::Error (undefined method `username' for #<User>):",
+        ),
+        (0, f"{_RAILS_HEADER}[e5fa-{{n}}]     1: <%= form_for(@user) do |f| %>"),
+        (0, "[e5fa-{n}]     2:   <%= f.label :username %>"),
+        (0, "[e5fa-{n}]   "),
+        (0, "[e5fa-{n}] app/views/users/_form.html.erb:{n}"),
+        (0, "[e5fa-{n}] app/views/users/new.html.erb:3:in `_app_views_users_new_html_erb___1'"),
+    ],
+    [  # a report without frames (a route that does not exist), after the line of the request it answered
+        (0, "I, [2026-11-30T10:00:00.200131 #1]  INFO -- : [b7d1-{n}] Completed 404 Not Found in 2ms"),
+        (0, f"{_RAILS_HEADER}[b7d1-{{n}}]"),
+        (
+            0,
+            f'{_RAILS_HEADER}[b7d1-{{n}}] ActionController::RoutingError (No route matches [GET] "/x/{{n}}"):',
+        ),
+        (0, f"{_RAILS_HEADER}[b7d1-{{n}}]"),
+    ],
+]
+
+
+@pytest.mark.parametrize(("copies", "instances"), [(5, 40), (60, 10)], ids=["few", "crowded"])
+def test_rails_reports_split_per_line_scan_alike(copies: int, instances: int) -> None:
+    entries = _split_tracebacks(
+        copies, seed=copies, hours=0.15, instances=instances, shapes=_RAILS_SPLIT_SHAPES
+    )
+    local = local_report(ListSource(entries))
+    assert local.totals.reassembled_tracebacks >= 3 * copies
+    assert not any(cluster.title.startswith(("F, [", "[")) for cluster in local.clusters)
+    assert_equivalent(local, log_analytics_report(engine_with(entries)))
+
+
 def test_split_tracebacks_come_back_bounded_by_their_shapes_not_their_number() -> None:
     """Runs that reassemble alike are one batch of rows, however many there are: only the earliest runs
     of each come back line by line (as many as the clustering keeps samples)."""

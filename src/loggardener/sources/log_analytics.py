@@ -348,6 +348,18 @@ def _traceback_line(text: str) -> str:
     )
 
 
+# A frame of a Ruby template (`app/views/users/new.html.erb:3:in '_app_views…'`), or one that names no method
+# (`app/views/users/_form.html.erb:3`), after a gem's name or not
+_RUBY_TEMPLATE_FRAME = r"\.(?:rb|erb|haml|slim|builder|jbuilder|rabl):\d+(?::in |\s*$)"
+# A line of Rails' report after Ruby's Logger's header and its tags: a blank one, a line of a template's excerpt,
+# the exception's line, a frame (`reassemble._classify`: `blank`, `excerpt`, `exception`, `frame`)
+_RUBY_LOGGER_PIECE = (
+    r"^[A-Z], \[[^\]]*\] +[A-Z]+ -- [^:]*:(?: ?\[[^\]]*\])*"
+    r"(?:\s*$|\s+\d+:(?:\s|$)|\s+[A-Z][\w:]* \(.*\):\s*$|\s+[\w.-]+ \(\d)"
+)
+# Rails' exception line (`NoMethodError (…):`) after a Logger's header, tags or neither: a report that may stand
+# without frames (its blank lines and its excerpt are its event's)
+_RAILS_EXCEPTION = r"^(?:[A-Z], \[[^\]]*\] +[A-Z]+ -- [^:]*: ?)?(?:\[[^\]]*\] ?)*[A-Z][\w:]* \(.*\):\s*$"
 # Lines that open or continue a stack of another language (Java `Caused by:`, .NET `Unhandled exception.`,
 # a Go panic's lines, Ruby's backtrace and Rails' header, Node.js's closing line) or a Python warning, whose
 # next line is its source line.
@@ -357,14 +369,18 @@ _STACK_OPENERS = (
     r"|^(?:goroutine \d+ |runtime stack:|created by |exit status \d|fatal error: |PC=0x|signal arrived "
     r"|(?:http: )?panic serving |\.\.\.(?:additional|\d+) frames |Node\.js v\d)"
     r"|^[\w./*()\[\]~%-]+\([0-9a-fx?{}, .]*\)$"
-    r"|\.rb:\d+:in |^[A-Z][\w:]* \(.*\):$"
+    r"|\.rb:\d+:in |^[A-Z][\w:]* \(.*\):$|"
+    + _RUBY_TEMPLATE_FRAME
+    + "|"
+    + _RUBY_LOGGER_PIECE
+    + "|^\\d+:(?:\\s|$)"
     r"|^Stack trace:\s*$"  # PHP's, after its uncaught exception's line
     r"|^Last message|^Client \S+ is (?:alive|dead)$"  # an Elixir crash report's context
     r"|^thread '[^']*' panicked at |^stack backtrace:$"  # a Rust panic's
     r"|^For more information, see https://g\.co/cloud/acm-errors"  # the end of Config Sync's error
     r"|" + CONTINUATION_PATTERN  # PostgreSQL's line that continues the record before it
 )
-# A line with nothing after its tags (`reassemble._says_nothing`)
+# A line with nothing after its tags (`reassemble._announces`)
 _SAYS_NOTHING = r"\]\s+$"
 # A Rust panic whose message is on the next line
 _OPENS_MESSAGE = r"^thread '[^']*' panicked at \S+:\d+:\d+:\s*$"
@@ -373,8 +389,11 @@ _OPENS_MESSAGE = r"^thread '[^']*' panicked at \S+:\d+:\d+:\s*$"
 # loader's hint question, which joins the failure before it as a traceback's lines do.
 _STACK_HEADER = (
     r"^\s+at \S|^\S+\.py:\d+: \w*Warning: |^goroutine \d+ |\.rb:\d+:in [`']|^\[UnhandledPromiseRejection: "
-    r"|^\*\* \([A-Za-z]|^thread '[^']*' panicked at |^KNV\d{4}: \S"
-    r"|Fatal error: {1,2}Uncaught \S|"  # PHP's uncaught exception, and the line that ends its report
+    r"|^\*\* \([A-Za-z]|^thread '[^']*' panicked at |^KNV\d{4}: \S|"
+    + _RUBY_TEMPLATE_FRAME
+    + "|"
+    + _RAILS_EXCEPTION
+    + r"|Fatal error: {1,2}Uncaught \S|"  # PHP's uncaught exception, and the line that ends its report
     + CONTINUATION_PATTERN  # PostgreSQL's line that continues the record logged before it
     + "|"
     + PHP_THROWN.pattern
