@@ -2014,3 +2014,136 @@ def test_cloud_runs_cloud_sql_connection_failing_causes_the_apps_database_error_
         entries.append(run_entry(i * 40 + 0.05, severity="ERROR", instance=f"i{i}", text=MYSQL_CONNECT))
     links = {(cause[:10], effect[:10]) for cause, effect, _ in links_of(scan_entries(entries))}
     assert links == ({("Cloud SQL ", "sqlalchemy")} if linked else set())
+
+
+def restarting_pods(workload: str, at: float) -> list[dict[str, Any]]:
+    """`workload`'s container crashes on two pods and the kubelet restarts it (an exit) from `at`."""
+    entries = []
+    for i in range(2):
+        pod = f"{workload}-6f5e4d3c2-w{i}x4z"
+        entries.append(
+            container_entry(at + i * 60, pod, workload, "panic: runtime error: index out of range [3]")
+        )
+        entries.append(
+            pod_event(
+                at + i * 60 + 20,
+                pod,
+                "BackOff",
+                f"Back-off restarting failed container {workload} in pod {pod}",
+            )
+        )
+    return entries
+
+
+def caller_errors(at: float, text: str, container: str = "cart") -> list[dict[str, Any]]:
+    return [
+        container_entry(at + 25 + i * 30, f"{container}-59c8d7e6f-r3t5y", container, text) for i in range(4)
+    ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        'Get "http://inventory.shop.svc.cluster.local:8080/stock/42": dial tcp 10.12.4.9:8080: connect: connection refused',
+        "reserve via inventory:50051 failed: Error: 14 UNAVAILABLE: No connection established",
+        "aiohttp.client_exceptions.ClientConnectorError: Cannot connect to host inventory:8080 ssl:default",
+        "System.Net.Http.HttpRequestException: Connection refused (inventory:8080)",
+        "requests.exceptions.ConnectionError: HTTPConnectionPool(host='inventory', port=8080): Max retries exceeded "
+        "with url: /stock/42 (Caused by NewConnectionError('Failed to establish a new connection: [Errno 111] "
+        "Connection refused'))",
+        "WebClientRequestException: Connection refused: inventory/10.12.4.9:8080",
+        "Errno::ECONNREFUSED: Failed to open TCP connection to inventory.shop:8080 (Connection refused)",
+    ],
+)
+def test_a_callers_refused_connection_naming_a_service_as_its_host_is_the_effect_of_its_restarts(
+    text: str,
+) -> None:
+    """A Kubernetes service logs no requests: a caller refused by it names it as the host it called, in any
+    client's words, and its restarts (not the crash before them, nor its probes) are what the caller met."""
+    links = links_of(scan_entries(restarting_pods("inventory", 0) + caller_errors(0, text)))
+    upstream = [(cause, kinds) for cause, effect, kinds in links if effect.startswith(text[:20])]
+    assert [(cause[:8], kinds) for cause, kinds in upstream] == [("BackOff:", "upstream")]
+
+
+@pytest.mark.parametrize(
+    ("at", "text"),
+    [
+        (0, 'Post "http://inventory-db:5432/": dial tcp: connect: connection refused'),  # another name
+        (0, "Error: read ECONNRESET calling https://inventory.stripe.com:443/v1/events"),  # another domain
+        (0, "inventory is slow: 14 UNAVAILABLE from the cache"),  # the name as a word, not as a host
+        (0, "Get http://inventory:8080/stock/42: 404 Not Found"),  # not cut off, no 5xx
+        (
+            0,
+            "at Object.<anonymous> (node:inventory:503:14) connect ECONNREFUSED 10.0.0.1:80",
+        ),  # a source line
+        (
+            5400,
+            'Get "http://inventory:8080/stock/42": dial tcp: connect: connection refused',
+        ),  # 90 minutes later
+    ],
+)
+def test_no_host_link_for_another_host_a_word_a_source_line_or_another_time(at: float, text: str) -> None:
+    links = links_of(scan_entries(restarting_pods("inventory", 0) + caller_errors(at, text)))
+    assert [effect for _, effect, _ in links if effect.startswith(text[:12])] == []
+
+
+def test_no_host_link_to_a_service_that_only_warns() -> None:
+    entries = [
+        container_entry(i * 30, "payments-3d4e-t5u6v", "payments", f"WARN slow query took 2.{i}s")
+        | {"severity": "WARNING"}
+        for i in range(4)
+    ]
+    entries += caller_errors(0, 'Post "http://payments:8080/v1/settle": read: connection reset by peer')
+    assert links_of(scan_entries(entries)) == set()
+
+
+@pytest.mark.parametrize(("errors", "linked"), [(1, True), (2, False)])
+def test_a_5xx_from_a_service_that_logs_no_requests_is_the_effect_of_its_one_error_then(
+    errors: int, linked: bool
+) -> None:
+    """The caller names the host and the 500 it answered; the service logs no request, so its error in the same
+    minutes is what answered 500; of two errors then, which one is not told."""
+    failures = ["OSError: [Errno 28] No space left on device: '/scratch/seg.ts'", "KeyError: 'preset'"][
+        :errors
+    ]
+    entries = [
+        container_entry(i * 20 + k, f"transcoder-7c6d-h{i}k9q", "transcoder", failure)
+        for i in range(3)
+        for k, failure in enumerate(failures)
+    ]
+    entries += caller_errors(
+        0, "transcode failed: 500 Server Error for url: http://transcoder.shop.svc.cluster.local:8000/jobs"
+    )
+    links = links_of(scan_entries(entries))
+    found = [cause for cause, effect, _ in links if effect.startswith("transcode failed")]
+    assert [cause[:20] for cause in found] == (["OSError: [Errno 28] "] if linked else [])
+
+
+def test_a_source_lines_number_is_neither_a_host_nor_the_status_a_call_was_answered_with() -> None:
+    from loggardener.linking.rules import _answered, _host_names
+
+    text = "Error: socket hang up\n    at TLSSocket.socketOnEnd (node:_http_client:519:23)\n    at (node:events:517:28)"
+    assert list(_host_names(text)) == []
+    assert _answered(text) == set()
+    assert _answered("Get http://catalog:8080/x: 503 Service Unavailable") == {"503"}
+
+
+def test_the_host_and_cut_off_patterns_stay_linear() -> None:
+    from loggardener.linking.facts import CUT_OFF
+    from loggardener.linking.rules import _HOST
+
+    assert_linear(lambda n: list(_HOST.finditer("a.b:1/" * n)), 20_000)
+    assert_linear(lambda n: list(_HOST.finditer("x" + ".y" * n)), 20_000)
+    assert_linear(lambda n: CUT_OFF.search("Connection to " * n), 20_000)
+
+
+@given(st.text(alphabet="connectiorfusedhaup UNAVILBE-_", max_size=40))
+@example("Error: connect ECONNREFUSED 10.0.0.3:5432")
+@example("code = Unavailable desc = connection error")
+@example("Cannot connect to host inventory:8080")
+def test_names_failure_finds_every_cut_off_call_the_regular_expression_finds(text: str) -> None:
+    from loggardener.linking.facts import CUT_OFF
+
+    assert names_failure(text) == bool(
+        FAILED_STATUS_WORD.search(text) or TIMED_OUT.search(text) or CUT_OFF.search(text)
+    )

@@ -39,7 +39,7 @@ RESTART_WINDOW_SECONDS = 300.0
 container`): its back-off doubles from 10 s up to five minutes."""
 POD_RESOURCES = frozenset({"k8s_container", "k8s_pod"})
 MAX_MENTIONS_PER_KEY = 8
-"""Distinct texts naming a 5xx status kept per cluster key (the first seen), each clipped."""
+"""Distinct texts naming a failed call (`names_failure`) kept per cluster key (the first seen), each clipped."""
 MENTION_CHARS = 2_000
 _LATENCY = compile_regex(r"(\d{1,7}(?:\.\d{1,9})?)s")
 FAILED_STATUS_WORD = compile_regex(r"(?:5(?<![\w.]5)\d\d|4(?<![\w.]4)(?:29|0[13]))(?![\w.])")
@@ -52,15 +52,31 @@ TIMED_OUT = compile_regex(r"timed[ _]?out|timeout|deadline[ _]exceeded", re.IGNO
 _TIMEOUT_HINTS = ("timed", "timeout", "deadline")
 """Substrings one of which every `TIMED_OUT` match holds once lowered (`ETIMEDOUT`, `TimeOut`), checked before
 the regular expression runs."""
+CUT_OFF = compile_regex(
+    r"(?i:connection refused|connection reset|ECONNREFUSED|ECONNRESET|EHOSTUNREACH|no route to host|"
+    r"Failed to establish a new connection|socket hang up|upstream connect error|no healthy upstream|"
+    r"Connection aborted|RemoteDisconnected|Connection to [^\s]{1,200} refused|actively refused|"
+    r"Cannot connect to host|Connect call failed)|\bUNAVAILABLE\b|code = Unavailable"
+)
+"""A call its server did not take or answer, as clients say it: refused (`ECONNREFUSED`, `[Errno 111] Connection
+refused`, PostgreSQL JDBC's `Connection to 10.0.0.3:5432 refused`), reset, unreachable, Envoy's `upstream connect
+error` and `no healthy upstream`, gRPC's `14 UNAVAILABLE` and `code = Unavailable` (in capitals: `temporarily
+unavailable` is a local resource's `EAGAIN`)."""
+_CUT_OFF_HINTS = ("refused", "reset", "unreach", "no route", "establish", "hang up", "upstream", "aborted",
+                  "disconnected", "unavailable", "connect to host", "connect call")  # fmt: skip
+"""Substrings one of which every `CUT_OFF` match holds once lowered, checked before the regular expression runs."""
 
 
 def names_failure(text: str) -> bool:
-    """The text's head names a failed status (`FAILED_STATUS_WORD`) or a timeout (`TIMED_OUT`)."""
+    """The text's head names a failed status (`FAILED_STATUS_WORD`), a timeout (`TIMED_OUT`) or a call cut off
+    (`CUT_OFF`)."""
     if FAILED_STATUS_WORD.search(text, 0, MENTION_CHARS):
         return True
     head = text[:MENTION_CHARS]
     lowered = head.lower()
-    return any(hint in lowered for hint in _TIMEOUT_HINTS) and TIMED_OUT.search(head) is not None
+    if any(hint in lowered for hint in _TIMEOUT_HINTS) and TIMED_OUT.search(head) is not None:
+        return True
+    return any(hint in lowered for hint in _CUT_OFF_HINTS) and CUT_OFF.search(head) is not None
 
 
 DEPLOY_METHODS = frozenset(

@@ -54,6 +54,7 @@ from loggardener.clustering.models import Cluster
 from loggardener.entries.levels import STARTUP_EXCEPTION_TYPES, start_failure
 from loggardener.entries.models import Severity
 from loggardener.linking.facts import (
+    CUT_OFF,
     FAILED_STATUS_WORD,
     MENTION_CHARS,
     RESTART_WINDOW_SECONDS,
@@ -805,6 +806,129 @@ def names_service(service: str, text: str, url_only: bool = False) -> bool:
     return re.search(rf"(?<![\w-]){name}{after}", text, re.IGNORECASE) is not None
 
 
+_HOST = compile_regex(
+    r"(?:(?<=//)|(?<=host=')|(?<![\w.@:/-]))([A-Za-z][\w-]{1,62})((?:\.[\w-]{1,63}){0,8})"
+    r"(', port=\d{2,5}|(?:/\d{1,3}(?:\.\d{1,3}){3})?:\d{2,5}(?![\d.:]))?"
+)
+"""A host in text, with its domain if any and the port it was called on: a URL's (`http://catalog.shop.svc.cluster.local:8080/…`),
+urllib3's (`host='inventory', port=8080`), Java's (`inventory/10.12.4.9:8080`), or a name with a port (`inventory:50051`);
+not a source line (`node:events:517:28`, `client.js:132:73`)."""
+_RUN_APP_SUFFIX = compile_regex(r"-(?:[a-z0-9]{10}-[a-z]{2}|\d{6,})$")
+"""What a Cloud Run URL adds to its service's name (`orders-5otr7xq3za-uc.a.run.app`, `orders-123456789012.…`)."""
+_UNANSWERED = frozenset({"502", "503", "504"})
+DOWN_RUNGS = (EXIT, PROBE, NOT_READY)
+"""A service that is not there to answer: its process exited, failed its probes, or its revision is not ready."""
+
+
+def _host_names(text: str) -> Iterable[tuple[str, str]]:
+    """(host as written, the name it gives) of every host in the text that may name one of ours: a URL's or a
+    `name:port`, alone or in a Kubernetes namespace (`catalog.shop`, `catalog.shop.svc.cluster.local`: given as
+    `catalog.shop`), or a Cloud Run URL's (`orders-5otr7xq3za-uc.a.run.app`: `orders`); a name in another domain
+    (`storage.googleapis.com`) is given whole, and names none of ours."""
+    for match in _HOST.finditer(text):
+        name, domain, port = match.groups()
+        before = text[max(0, match.start() - 6) : match.start()]
+        if not (port or ".svc" in domain or before.endswith(("//", "host='"))):
+            continue
+        name, domain = name.lower(), domain.lower()
+        if domain.endswith(".run.app"):
+            named = _RUN_APP_SUFFIX.sub("", name)
+        else:
+            named = f"{name}{domain.partition('.svc')[0]}"
+        yield match.group(0), named
+
+
+def _host_keys(service: str) -> list[str]:
+    """The names a host gives that stand for the service: `catalog` and `catalog.shop` for `shop/catalog`,
+    `orders-db` for Cloud SQL's `shop-prod:orders-db` (none under three characters)."""
+    namespace, _, name = service.lower().rpartition("/")
+    name = name.rpartition(":")[2]
+    if len(name) < 3:
+        return []
+    return [name, f"{name}.{namespace}"] if namespace else [name]
+
+
+def _host_links(clusters: Sequence[Cluster], facts: ResolvedFacts, links: _Links) -> None:
+    """A caller's error naming another service as the host it called (`Get "http://catalog.shop.svc.cluster.local:8080/…":
+    dial tcp …: connection refused`, `inventory:50051 failed: 14 UNAVAILABLE`) with the call cut off, or with a
+    5xx of a service that logs no request, is the effect of that service's failure in the same minutes that
+    such a call meets (`_unanswering`). A service the upstream rule already links to the caller is left to it."""
+    failing: dict[str, list[Cluster]] = {}
+    for cluster in clusters:
+        if _is_failure(cluster) and role(cluster) != NONE:
+            for service in cluster.services:
+                failing.setdefault(service, []).append(cluster)
+    by_key: dict[str, list[str]] = {}
+    for service in failing:
+        for key in _host_keys(service):
+            by_key.setdefault(key, []).append(service)
+    linked = set(links.pending)
+    by_fingerprint = {c.fingerprint: c for c in clusters}
+    for downstream in clusters:
+        texts = facts.mentions.get(downstream.fingerprint, {}) if by_key else {}
+        if not texts or role(downstream) == NONE:
+            continue
+        found: dict[tuple[str, str], tuple[str, set[str]]] = {}
+        for text, span in texts.items():
+            cut_off = CUT_OFF.search(text) is not None
+            statuses = _answered(text)
+            if not (cut_off or statuses):
+                continue
+            for written, named in _host_names(text):
+                for service in by_key.get(named, []):
+                    problems = failing[service]
+                    if service in downstream.services or any(
+                        (c.fingerprint, downstream.fingerprint) in linked for c in problems
+                    ):
+                        continue
+                    near = [c for c in problems if _overlaps(span, c)]
+                    said = {f"status {s}" for s in statuses} or {"a refused connection"}
+                    for cause in _unanswering(near, statuses, problems):
+                        found.setdefault((cause.fingerprint, service), (written, set()))[1].update(said)
+        for (fingerprint, service), (written, said) in sorted(found.items()):
+            cause = by_fingerprint[fingerprint]
+            links.add(
+                fingerprint,
+                downstream.fingerprint,
+                "upstream",
+                f"{_q(downstream.title)} ({', '.join(downstream.services) or 'another service'}) names host "
+                f"{_q(written)} of {_q(service)} and {' and '.join(sorted(said))} while {_q(cause.title)} fails "
+                f"({_hhmm(cause.first_seen)}–{_hhmm(cause.last_seen)})",
+            )
+
+
+def _answered(text: str) -> set[str]:
+    """The 5xx statuses a text says a call was answered with (`status_words`), not a source line's number
+    (`node:_http_client:519:23`, `(Client.java:503)`)."""
+    return {
+        m.group(0)
+        for m in FAILED_STATUS_WORD.finditer(text)
+        if m.group(0).startswith("5")
+        and text[m.start() - 1 : m.start()] != ":"
+        and text[m.end() : m.end() + 1] not in (":", ")")
+        and not _COUNTED.match(text, m.end())
+    }
+
+
+def _unanswering(near: list[Cluster], statuses: set[str], problems: list[Cluster]) -> list[Cluster]:
+    """The service's problems in the same minutes that explain a call it did not take or answer.
+
+    A call cut off or answered 502, 503 or 504: the service was not there, the first rung of its failure found
+    (process exits, else failed probes, else a revision not ready; else its own requests answered 502, 503 or
+    504). Another 5xx, from a service that logs no request: its one error then (of two, which one is not told).
+    """
+    if not statuses or statuses & _UNANSWERED:
+        down = [c for c in near if role(c) in DOWN_RUNGS]
+        if down:
+            first = min(role(c) for c in down)
+            return [c for c in down if role(c) == first]
+        return [c for c in near if c.kind == "request" and set(c.http_statuses) & _UNANSWERED]
+    if any(c.kind == "request" for c in problems):
+        return []  # it logs its requests: the upstream rule matches their statuses
+    errors = [c for c in near if role(c) == ERROR]
+    return errors if len(errors) == 1 else []
+
+
 def find_links(
     clusters: Sequence[Cluster], facts: ResolvedFacts, instance_window_seconds: float
 ) -> list[Link]:
@@ -818,5 +942,6 @@ def find_links(
     _restart_links(by_fingerprint, facts, links)
     _service_links(clusters, facts, links)
     _upstream_links(clusters, facts, links)
+    _host_links(clusters, facts, links)
     _quote_links(clusters, links)
     return links.links()
