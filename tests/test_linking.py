@@ -900,7 +900,8 @@ CLIENT_ERROR = "psycopg2.OperationalError: {quote}\nSSL connection has been clos
     [
         ("terminating connection due to administrator command", 30, "api", True),
         ("terminating connection due to administrator command", 3 * 3600, "api", False),  # hours later
-        ("terminating connection", 30, "api", False),  # too few words to quote the database
+        # too few words to quote the database (its outage links it: the next tests)
+        ("terminating connection", 30, "api", False),
     ],
 )
 def test_an_application_error_quoting_a_databases_failure_in_the_same_minutes_is_its_effect(
@@ -911,13 +912,17 @@ def test_an_application_error_quoting_a_databases_failure_in_the_same_minutes_is
         run_entry(app_at + i * 5, text=CLIENT_ERROR.format(quote=quote), severity="ERROR", service=service)
         for i in range(3)
     ]
-    links = links_of(scan_entries(entries))
-    found = [
-        kinds
-        for cause, effect, kinds in links
-        if cause.startswith("terminating connection") and effect.startswith("psycopg2.OperationalError")
+    report = scan_entries(entries)
+    titles = {c.fingerprint: c.title for c in report.clusters}
+    quoted = [
+        (titles[link.cause], titles[link.effect])
+        for incident in report.incidents
+        for link in incident.links
+        if any(" quotes " in evidence for evidence in link.evidence)
     ]
-    assert found == (["upstream"] if linked else [])
+    assert [(cause[:22], effect[:25]) for cause, effect in quoted] == (
+        [("terminating connection", "psycopg2.OperationalError")] if linked else []
+    )
 
 
 UNDEFINED_COLUMN = (
@@ -2130,11 +2135,12 @@ def test_a_source_lines_number_is_neither_a_host_nor_the_status_a_call_was_answe
 
 def test_the_host_and_cut_off_patterns_stay_linear() -> None:
     from loggardener.linking.facts import CUT_OFF
-    from loggardener.linking.rules import _HOST
+    from loggardener.linking.rules import _HOST, _SERVER_GONE
 
     assert_linear(lambda n: list(_HOST.finditer("a.b:1/" * n)), 20_000)
     assert_linear(lambda n: list(_HOST.finditer("x" + ".y" * n)), 20_000)
     assert_linear(lambda n: CUT_OFF.search("Connection to " * n), 20_000)
+    assert_linear(lambda n: _SERVER_GONE.search("connection was " * n), 20_000)
 
 
 @given(st.text(alphabet="connectiorfusedhaup UNAVILBE-_", max_size=40))
@@ -2147,3 +2153,66 @@ def test_names_failure_finds_every_cut_off_call_the_regular_expression_finds(tex
     assert names_failure(text) == bool(
         FAILED_STATUS_WORD.search(text) or TIMED_OUT.search(text) or CUT_OFF.search(text)
     )
+
+
+def postgres_line(seconds: float, text: str, instance: str = "orders-db") -> dict[str, Any]:
+    return cloudsql_line(seconds, text) | {
+        "insertId": f"pg-{instance}-{seconds}",
+        "resource": {
+            "type": "cloudsql_database",
+            "labels": {"database_id": f"p:{instance}", "project_id": "p"},
+        },
+    }
+
+
+PG_CLIENTS = [
+    'psycopg2.OperationalError: connection to server at "10.31.0.3", port 5432 failed: Connection refused',
+    "org.postgresql.util.PSQLException: Connection to 10.31.0.3:5432 refused. Check that the hostname and port are correct",
+    "Error: Connection terminated unexpectedly\n    at Connection.<anonymous> (/app/node_modules/pg/lib/client.js:132:73)",
+    "failed to connect to `host=10.31.0.3 user=app database=orders`: dial error (dial tcp 10.31.0.3:5432: connect: "
+    "connection refused)",
+]
+
+
+@pytest.mark.parametrize("client", PG_CLIENTS)
+def test_a_database_saying_it_is_down_causes_the_failed_connections_of_its_engines_clients(
+    client: str,
+) -> None:
+    """The client names no instance (an address), but its driver or port names the engine, and one PostgreSQL
+    instance says it is down in the same minutes."""
+    entries = [postgres_line(i * 15, "FATAL:  the database system is starting up") for i in range(4)]
+    entries += [run_entry(10 + i * 20, text=client, severity="ERROR") for i in range(3)]
+    links = links_of(scan_entries(entries))
+    assert [(cause, kinds) for cause, effect, kinds in links if effect.startswith(client[:12])] == [
+        ("the database system is starting up", "upstream")
+    ]
+    (incident,) = scan_entries(entries).incidents
+    assert "the only PostgreSQL instance saying it is down then" in incident.story
+
+
+@pytest.mark.parametrize(
+    ("client", "at", "second_instance"),
+    [
+        (
+            "redis.exceptions.ConnectionError: Error 111 connecting to 10.31.0.9:6379. Connection refused.",
+            10,
+            False,
+        ),
+        (PG_CLIENTS[0], 1800, False),  # half an hour after the database came back
+        (PG_CLIENTS[0], 10, True),  # two PostgreSQL instances down: which one it called is not told
+        ('psycopg2.OperationalError: FATAL:  password authentication failed for user "app"', 10, False),
+    ],
+)
+def test_no_outage_link_for_another_engine_another_time_two_instances_down_or_a_refused_password(
+    client: str, at: float, second_instance: bool
+) -> None:
+    entries = [postgres_line(i * 15, "FATAL:  the database system is shutting down") for i in range(4)]
+    if second_instance:
+        entries += [
+            postgres_line(i * 15, "FATAL:  the database system is starting up", "billing-db")
+            for i in range(4)
+        ]
+    entries += [run_entry(at + i * 20, text=client, severity="ERROR") for i in range(3)]
+    assert [
+        effect for _, effect, _ in links_of(scan_entries(entries)) if effect.startswith(client[:12])
+    ] == []

@@ -806,6 +806,97 @@ def names_service(service: str, text: str, url_only: bool = False) -> bool:
     return re.search(rf"(?<![\w-]){name}{after}", text, re.IGNORECASE) is not None
 
 
+_ENGINE_CLIENTS = (
+    (
+        "PostgreSQL",
+        compile_regex(
+            r"postgres|psycopg|PSQLException|pg8000|asyncpg|libpq|pgconn|\bpq: |/pg/|[: ]5432\b", re.I
+        ),
+    ),
+    ("MySQL", compile_regex(r"mysql|[: ]3306\b", re.I)),
+    ("Redis", compile_regex(r"redis|[: ]6379\b", re.I)),
+)
+"""How a database's clients name its engine when a call fails: the driver (`psycopg2`, `PSQLException`, `pymysql`,
+`redis.exceptions`) or the engine's port (`10.31.0.3:5432`, `port 5432 failed`)."""
+_SERVER_GONE = compile_regex(
+    r"connection (?:was )?(?:closed|lost)|closed the connection|server has gone away|could not connect to server|"
+    r"terminating connection|connection terminated|the database system is|Error 111\b|Can't connect to MySQL server|"
+    r"Lost connection to MySQL server",
+    re.IGNORECASE,
+)
+"""A client whose database server was not there, besides a call cut off (`CUT_OFF`: refused, reset): closed or
+lost, gone away, `terminating connection`, `Error 111 connecting to …` (not a password or a statement refused)."""
+
+
+def _engine(cluster: Cluster) -> str | None:
+    """The engine of a managed database's own log: `…/postgres.log` (Cloud SQL, AlloyDB), `…/mysql.err`, Memorystore."""
+    for log in cluster.logs:
+        resource, _, name = log.partition(" ")
+        if resource == "redis_instance":
+            return "Redis"
+        if resource in DATABASE_RESOURCES and resource != "spanner_instance":
+            lowered = name.lower()
+            if "postgres" in lowered or resource.startswith("alloydb"):
+                return "PostgreSQL"
+            if "mysql" in lowered:
+                return "MySQL"
+    return None
+
+
+def _outage_links(clusters: Sequence[Cluster], links: _Links) -> None:
+    """A managed database whose own log says it is down (`is_server_outage`: shutting down, starting up, out of
+    connection slots) causes the errors of code whose connection to a server of its engine failed in the same
+    minutes (`psycopg2.OperationalError: … port 5432 failed: Connection refused`): the client names no instance
+    (an address), so only when one instance of that engine says it is down then; two at once, which one is not
+    told."""
+    outages: dict[str, list[Cluster]] = {}
+    for cluster in clusters:
+        engine = _engine(cluster)
+        if (
+            engine
+            and _is_failure(cluster)
+            and is_managed_service_record(cluster)
+            and is_server_outage(cluster)
+        ):
+            outages.setdefault(engine, []).append(cluster)
+    for client in clusters if outages else ():
+        if (
+            client.kind == "request"
+            or role(client) != ERROR
+            or not _is_failure(client)
+            or not _runs_code(client)
+        ):
+            continue
+        # the stack names the driver when the message does not (`node_modules/pg/lib/client.js`)
+        head = (
+            f"{client.title}\n{client.message}"[:MENTION_CHARS]
+            + f"\n{client.stack_pattern or ''}"[:MENTION_CHARS]
+        )
+        if not (CUT_OFF.search(head) or _SERVER_GONE.search(head)):
+            continue
+        for engine, pattern in _ENGINE_CLIENTS:
+            if engine not in outages or not pattern.search(head):
+                continue
+            during = [
+                down
+                for down in outages[engine]
+                if down.first_seen - UPSTREAM_SLACK <= client.last_seen
+                and client.first_seen <= down.last_seen + UPSTREAM_SLACK
+                and not set(down.services) & set(client.services)
+            ]
+            if len({service for down in during for service in down.services}) != 1:
+                continue
+            for down in during:
+                links.add(
+                    down.fingerprint,
+                    client.fingerprint,
+                    "upstream",
+                    f"{_q(client.title)} ({', '.join(client.services) or 'an application'}) says its connection to "
+                    f"a {engine} server failed while {_q(down.title)} ({', '.join(down.services)}, the only {engine} "
+                    f"instance saying it is down then, {_hhmm(down.first_seen)}–{_hhmm(down.last_seen)})",
+                )
+
+
 _HOST = compile_regex(
     r"(?:(?<=//)|(?<=host=')|(?<![\w.@:/-]))([A-Za-z][\w-]{1,62})((?:\.[\w-]{1,63}){0,8})"
     r"(', port=\d{2,5}|(?:/\d{1,3}(?:\.\d{1,3}){3})?:\d{2,5}(?![\d.:]))?"
@@ -944,4 +1035,5 @@ def find_links(
     _upstream_links(clusters, facts, links)
     _host_links(clusters, facts, links)
     _quote_links(clusters, links)
+    _outage_links(clusters, links)
     return links.links()
