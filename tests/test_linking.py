@@ -2216,3 +2216,38 @@ def test_no_outage_link_for_another_engine_another_time_two_instances_down_or_a_
     assert [
         effect for _, effect, _ in links_of(scan_entries(entries)) if effect.startswith(client[:12])
     ] == []
+
+
+@pytest.mark.parametrize(
+    ("text", "linked"),
+    [
+        ("Error: socket hang up (POST https://quotes-5otr7xq3za-uc.a.run.app/v1/quote)", True),
+        (
+            "Error: connect ECONNREFUSED calling http://quotes:8080/v1/quote",
+            False,
+        ),  # another host of that name
+    ],
+)
+def test_a_cloud_run_service_is_named_as_a_host_only_by_its_url(text: str, linked: bool) -> None:
+    entries = []
+    for i in range(4):
+        entries.append(
+            run_entry(
+                i * 60,
+                text=OOM_RUN.format(used=520 + i),
+                severity="ERROR",
+                service="quotes",
+                revision="quotes-00031-vex",
+                instance=f"q{i}",
+                log="run.googleapis.com%2Fvarlog%2Fsystem",
+            )
+        )
+        entries.append(run_entry(i * 60 + 1, text=text, severity="ERROR", service="pricing-web",
+                                 revision="pricing-web-00008-zix", instance="p"))  # fmt: skip
+    links = links_of(scan_entries(entries))
+    assert [cause[:12] for cause, effect, _ in links if effect == text] == (
+        ["Memory limit"] if linked else []
+    )
+
+
+OOM_RUN = "Memory limit of 512 MiB exceeded with {used} MiB used. Consider increasing the memory limit"

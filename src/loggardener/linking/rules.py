@@ -914,8 +914,8 @@ DOWN_RUNGS = (EXIT, PROBE, NOT_READY)
 def _host_names(text: str) -> Iterable[tuple[str, str]]:
     """(host as written, the name it gives) of every host in the text that may name one of ours: a URL's or a
     `name:port`, alone or in a Kubernetes namespace (`catalog.shop`, `catalog.shop.svc.cluster.local`: given as
-    `catalog.shop`), or a Cloud Run URL's (`orders-5otr7xq3za-uc.a.run.app`: `orders`); a name in another domain
-    (`storage.googleapis.com`) is given whole, and names none of ours."""
+    `catalog.shop`), or a Cloud Run URL's (`orders-5otr7xq3za-uc.a.run.app`: `orders.run.app`); a name in another
+    domain (`storage.googleapis.com`) is given whole, and names none of ours."""
     for match in _HOST.finditer(text):
         name, domain, port = match.groups()
         before = text[max(0, match.start() - 6) : match.start()]
@@ -923,20 +923,21 @@ def _host_names(text: str) -> Iterable[tuple[str, str]]:
             continue
         name, domain = name.lower(), domain.lower()
         if domain.endswith(".run.app"):
-            named = _RUN_APP_SUFFIX.sub("", name)
+            named = f"{_RUN_APP_SUFFIX.sub('', name)}.run.app"
         else:
             named = f"{name}{domain.partition('.svc')[0]}"
         yield match.group(0), named
 
 
 def _host_keys(service: str) -> list[str]:
-    """The names a host gives that stand for the service: `catalog` and `catalog.shop` for `shop/catalog`,
-    `orders-db` for Cloud SQL's `shop-prod:orders-db` (none under three characters)."""
+    """The names a host gives that stand for the service (none under three characters): a Kubernetes service's
+    (`shop/catalog`) by its name alone or in its namespace (`catalog`, `catalog.shop`), as the cluster's DNS
+    resolves them; any other's only by its Cloud Run URL (`orders.run.app`), the one way to call it by name (a
+    bare `orders:8080` is another host)."""
     namespace, _, name = service.lower().rpartition("/")
-    name = name.rpartition(":")[2]
     if len(name) < 3:
         return []
-    return [name, f"{name}.{namespace}"] if namespace else [name]
+    return [name, f"{name}.{namespace}"] if namespace else [f"{name}.run.app"]
 
 
 def _host_links(clusters: Sequence[Cluster], facts: ResolvedFacts, links: _Links) -> None:
