@@ -2251,3 +2251,28 @@ def test_a_cloud_run_service_is_named_as_a_host_only_by_its_url(text: str, linke
 
 
 OOM_RUN = "Memory limit of 512 MiB exceeded with {used} MiB used. Consider increasing the memory limit"
+
+
+PROXY_DIAL = (
+    "[p:europe-west1:{instance}] failed to connect to instance: Dial error: failed to dial (connection name = "
+    '"p:europe-west1:{instance}"): dial tcp 10.31.0.4:3307: connect: connection refused'
+)
+
+
+@pytest.mark.parametrize(("instance", "linked"), [("orders-db", True), ("billing-db", False)])
+def test_a_client_naming_the_instance_that_says_it_is_down_is_its_effect_whatever_its_engine_words(
+    instance: str, linked: bool
+) -> None:
+    """The Cloud SQL Auth Proxy names the instance by its connection name (and port 3307, no engine's): that
+    instance, and no other, is what it could not reach."""
+    entries = [postgres_line(i * 15, "FATAL:  the database system is shutting down") for i in range(4)]
+    entries += [
+        container_entry(
+            5 + i * 20, f"orders-svc-5b6c-a{i}", "cloud-sql-proxy", PROXY_DIAL.format(instance=instance)
+        )
+        for i in range(3)
+    ]
+    links = links_of(scan_entries(entries))
+    assert [cause for cause, effect, _ in links if effect.startswith("failed to connect to instance")] == (
+        ["the database system is shutting down"] if linked else []
+    )

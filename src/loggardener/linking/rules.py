@@ -843,12 +843,22 @@ def _engine(cluster: Cluster) -> str | None:
     return None
 
 
+def _connection_name(service: str) -> re.Pattern[str] | None:
+    """How clients name a Cloud SQL instance (`shop-prod:orders-db`): its connection name, with its region
+    (`shop-prod:europe-west1:orders-db`), as the Cloud SQL Auth Proxy and the connectors write it."""
+    project, _, instance = service.partition(":")
+    if not (project and instance):
+        return None
+    return re.compile(rf"(?<![\w-]){re.escape(project)}:[a-z0-9-]{{1,40}}:{re.escape(instance)}(?![\w-])")
+
+
 def _outage_links(clusters: Sequence[Cluster], links: _Links) -> None:
     """A managed database whose own log says it is down (`is_server_outage`: shutting down, starting up, out of
-    connection slots) causes the errors of code whose connection to a server of its engine failed in the same
-    minutes (`psycopg2.OperationalError: … port 5432 failed: Connection refused`): the client names no instance
-    (an address), so only when one instance of that engine says it is down then; two at once, which one is not
-    told."""
+    connection slots) causes the errors of code whose connection to it failed in the same minutes: one that
+    names the instance (the Cloud SQL Auth Proxy's `[shop-prod:europe-west1:orders-db] failed to connect to
+    instance: … connection refused`), or one that names only a server of its engine (`psycopg2.OperationalError:
+    … port 5432 failed: Connection refused`, an address) when one instance of that engine says it is down then
+    (two at once: which one is not told)."""
     outages: dict[str, list[Cluster]] = {}
     for cluster in clusters:
         engine = _engine(cluster)
@@ -859,6 +869,12 @@ def _outage_links(clusters: Sequence[Cluster], links: _Links) -> None:
             and is_server_outage(cluster)
         ):
             outages.setdefault(engine, []).append(cluster)
+    names = {
+        service: pattern
+        for down in (c for found in outages.values() for c in found)
+        for service in down.services
+        if (pattern := _connection_name(service)) is not None
+    }
     for client in clusters if outages else ():
         if (
             client.kind == "request"
@@ -874,8 +890,9 @@ def _outage_links(clusters: Sequence[Cluster], links: _Links) -> None:
         )
         if not (CUT_OFF.search(head) or _SERVER_GONE.search(head)):
             continue
+        named = {service for service, pattern in names.items() if pattern.search(head)}
         for engine, pattern in _ENGINE_CLIENTS:
-            if engine not in outages or not pattern.search(head):
+            if engine not in outages or not (named or pattern.search(head)):
                 continue
             during = [
                 down
@@ -883,17 +900,24 @@ def _outage_links(clusters: Sequence[Cluster], links: _Links) -> None:
                 if down.first_seen - UPSTREAM_SLACK <= client.last_seen
                 and client.first_seen <= down.last_seen + UPSTREAM_SLACK
                 and not set(down.services) & set(client.services)
+                and (not named or set(down.services) & named)
             ]
             if len({service for down in during for service in down.services}) != 1:
                 continue
             for down in during:
+                how = (
+                    f"failed to connect to the instance {_q(next(iter(named)))}"
+                    if named
+                    else f"says its connection to a {engine} server failed"
+                )
+                only = "" if named else f", the only {engine} instance saying it is down then"
                 links.add(
                     down.fingerprint,
                     client.fingerprint,
                     "upstream",
-                    f"{_q(client.title)} ({', '.join(client.services) or 'an application'}) says its connection to "
-                    f"a {engine} server failed while {_q(down.title)} ({', '.join(down.services)}, the only {engine} "
-                    f"instance saying it is down then, {_hhmm(down.first_seen)}–{_hhmm(down.last_seen)})",
+                    f"{_q(client.title)} ({', '.join(client.services) or 'an application'}) {how} while "
+                    f"{_q(down.title)} ({', '.join(down.services)}{only}, "
+                    f"{_hhmm(down.first_seen)}–{_hhmm(down.last_seen)})",
                 )
 
 
