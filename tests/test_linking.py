@@ -2276,3 +2276,54 @@ def test_a_client_naming_the_instance_that_says_it_is_down_is_its_effect_whateve
     assert [cause for cause, effect, _ in links if effect.startswith("failed to connect to instance")] == (
         ["the database system is shutting down"] if linked else []
     )
+
+
+def kube_dns(seconds: float, pod: str) -> list[dict[str, Any]]:
+    crash = container_entry(seconds, pod, "kubedns", "fatal error: runtime: out of memory")
+    crash["resource"]["labels"]["namespace_name"] = "kube-system"
+    restart = pod_event(
+        seconds + 20, pod, "BackOff", f"Back-off restarting failed container kubedns in pod {pod}"
+    )
+    restart["resource"]["labels"]["namespace_name"] = restart["jsonPayload"]["involvedObject"][
+        "namespace"
+    ] = "kube-system"
+    return [crash, restart]
+
+
+@pytest.mark.parametrize(
+    ("text", "linked"),
+    [
+        ("dial tcp: lookup payments.shop.svc.cluster.local on 10.96.0.10:53: read udp 10.8.1.4:51234->"
+         "10.96.0.10:53: i/o timeout", True),
+        ("Error: getaddrinfo EAI_AGAIN productcatalog.shop.svc.cluster.local", True),
+        ("Failed to resolve 'catalog' ([Errno -3] Temporary failure in name resolution)", True),
+        ("Error: getaddrinfo ENOTFOUND smtp.partner-mail.example", False),  # a name that does not exist
+        ("dial tcp: lookup payments on 10.96.0.10:53: no such host", False),
+    ],
+)  # fmt: skip
+def test_the_cluster_dns_failing_causes_the_lookups_of_its_workloads_it_did_not_answer(
+    text: str, linked: bool
+) -> None:
+    entries = kube_dns(0, "kube-dns-6b8d5c7f4-x9k2m") + kube_dns(100, "kube-dns-6b8d5c7f4-p3q8r")
+    entries += caller_errors(0, text, "checkout")
+    links = links_of(scan_entries(entries))
+    assert [cause[:8] for cause, effect, _ in links if effect.startswith(text[:15])] == (
+        ["BackOff:"] if linked else []
+    )
+
+
+def test_code_outside_the_cluster_does_not_ask_its_dns() -> None:
+    entries = kube_dns(0, "kube-dns-6b8d5c7f4-x9k2m")
+    entries += [
+        run_entry(10 + i * 20, text="Error: getaddrinfo EAI_AGAIN api.partner.example", severity="ERROR")
+        for i in range(3)
+    ]
+    assert [effect for _, effect, _ in links_of(scan_entries(entries)) if "EAI_AGAIN" in effect] == []
+
+
+def test_the_lookup_and_dns_server_patterns_stay_linear() -> None:
+    from loggardener.linking.rules import _CLUSTER_DNS, _LOOKUP_UNANSWERED
+
+    assert_linear(lambda n: _LOOKUP_UNANSWERED.search("lookup a on b:53: " * n), 20_000)
+    assert_linear(lambda n: _LOOKUP_UNANSWERED.search("lookup " + "a" * n + " on b:53: x"), 20_000)
+    assert_linear(lambda n: _CLUSTER_DNS.fullmatch("kube-system/kube-dns" + "-" * n), 20_000)

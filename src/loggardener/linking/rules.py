@@ -1045,6 +1045,56 @@ def _unanswering(near: list[Cluster], statuses: set[str], problems: list[Cluster
     return errors if len(errors) == 1 else []
 
 
+_CLUSTER_DNS = compile_regex(r"kube-system/(?:kube-?dns|coredns|node-local-dns|dnsmasq)(?:-autoscaler)?")
+"""A Kubernetes cluster's DNS server: kube-dns (its `kubedns` and `dnsmasq` containers), CoreDNS, NodeLocal
+DNSCache, as a service (`kube-system/kube-dns`)."""
+_LOOKUP_UNANSWERED = compile_regex(
+    r"lookup [^\s]{1,255} on [^\s]{1,64}:53: [^\n]{0,200}?(?:i/o timeout|server misbehaving|connection refused)|"
+    r"EAI_AGAIN|Temporary failure in name resolution|UnknownHostException: [^\s]{1,255}: Try again"
+)
+"""A name lookup the DNS server did not answer (not a name it said does not exist, NXDOMAIN): Go's `lookup … on
+10.96.0.10:53: … i/o timeout` or `server misbehaving`, Node.js' `EAI_AGAIN`, glibc's `Temporary failure in name
+resolution`, Java's `UnknownHostException: …: Try again`."""
+KUBERNETES_CODE = frozenset({"k8s_container", "container"})
+
+
+def _cluster_dns_links(clusters: Sequence[Cluster], links: _Links) -> None:
+    """The cluster's DNS server failing (`_CLUSTER_DNS`: its crash, its restarts, its probes) causes the errors of
+    Kubernetes workloads whose name lookups got no answer in the same minutes (`_LOOKUP_UNANSWERED`); code outside
+    the cluster (Cloud Run) resolves names elsewhere. The cause is the first rung of its failure then: its
+    process exits, else its failed probes, else its errors."""
+    servers = [
+        c
+        for c in clusters
+        if _is_failure(c) and role(c) != NONE and any(_CLUSTER_DNS.fullmatch(s) for s in c.services)
+    ]
+    for client in clusters if servers else ():
+        if client.kind == "request" or client in servers or not _is_failure(client):
+            continue
+        if not any(log.split(" ", 1)[0] in KUBERNETES_CODE for log in client.logs):
+            continue
+        said = _LOOKUP_UNANSWERED.search(f"{client.title}\n{client.message}"[:MENTION_CHARS])
+        if said is None:
+            continue
+        near = [
+            c
+            for c in servers
+            if c.first_seen - UPSTREAM_SLACK <= client.last_seen
+            and client.first_seen <= c.last_seen + UPSTREAM_SLACK
+        ]
+        down = [c for c in near if role(c) in DOWN_RUNGS]
+        first = min((role(c) for c in down), default=ERROR)
+        for server in [c for c in (down or near) if role(c) == first]:
+            links.add(
+                server.fingerprint,
+                client.fingerprint,
+                "upstream",
+                f"{_q(client.title)} ({', '.join(client.services)}) says a name lookup got no answer "
+                f"({_q(said.group(0))}) while the cluster's DNS server fails: {_q(server.title)} "
+                f"({', '.join(server.services)}, {_hhmm(server.first_seen)}–{_hhmm(server.last_seen)})",
+            )
+
+
 def find_links(
     clusters: Sequence[Cluster], facts: ResolvedFacts, instance_window_seconds: float
 ) -> list[Link]:
@@ -1061,4 +1111,5 @@ def find_links(
     _host_links(clusters, facts, links)
     _quote_links(clusters, links)
     _outage_links(clusters, links)
+    _cluster_dns_links(clusters, links)
     return links.links()
