@@ -2327,3 +2327,37 @@ def test_the_lookup_and_dns_server_patterns_stay_linear() -> None:
     assert_linear(lambda n: _LOOKUP_UNANSWERED.search("lookup a on b:53: " * n), 20_000)
     assert_linear(lambda n: _LOOKUP_UNANSWERED.search("lookup " + "a" * n + " on b:53: x"), 20_000)
     assert_linear(lambda n: _CLUSTER_DNS.fullmatch("kube-system/kube-dns" + "-" * n), 20_000)
+
+
+@pytest.mark.parametrize(("client_day", "linked"), [(1, False), (2, True)])
+def test_a_database_down_on_two_days_is_not_down_on_the_day_between(client_day: int, linked: bool) -> None:
+    """One problem, the same words on two days: its first and last times span the day between, its minutes
+    do not."""
+    day = 86_400
+    entries = [
+        postgres_line(d * day + i * 15, "FATAL:  the database system is shutting down")
+        for d in (0, 2)
+        for i in range(4)
+    ]
+    entries += [
+        run_entry(client_day * day + 10 + i * 20, text=PG_CLIENTS[0], severity="ERROR") for i in range(3)
+    ]
+    links = links_of(scan_entries(entries))
+    assert [cause for cause, effect, _ in links if effect.startswith("psycopg2")] == (
+        ["the database system is shutting down"] if linked else []
+    )
+
+
+def test_the_minutes_kept_per_problem_are_bounded_and_a_chronic_one_keeps_none() -> None:
+    from loggardener.linking.facts import MAX_MINUTES_PER_KEY
+
+    facts = LinkFacts(10.0)
+    for minute in range(MAX_MINUTES_PER_KEY * 3):
+        facts.add(entry(minute * 60.0, f"t{minute}"), "chronic")
+        facts.add(entry(minute * 60.0, f"t{minute}"), "chronic")
+    facts.add(entry(0.0, "t"), "rare")
+    facts.add(entry(59.0, "t"), "rare")
+    facts.add(entry(3600.0, "t"), "rare")
+    resolved = facts.resolve(str)
+    assert "chronic" not in resolved.minutes
+    assert len(resolved.minutes["rare"]) == 2

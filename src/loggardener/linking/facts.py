@@ -41,6 +41,9 @@ POD_RESOURCES = frozenset({"k8s_container", "k8s_pod"})
 MAX_MENTIONS_PER_KEY = 8
 """Distinct texts naming a failed call (`names_failure`) kept per cluster key (the first seen), each clipped."""
 MENTION_CHARS = 2_000
+MAX_MINUTES_PER_KEY = 64
+"""Distinct minutes kept per cluster key in which it occurred; a problem seen in more is chronic, and only its
+first and last time count (`ResolvedFacts.minutes`)."""
 _LATENCY = compile_regex(r"(\d{1,7}(?:\.\d{1,9})?)s")
 FAILED_STATUS_WORD = compile_regex(r"(?:5(?<![\w.]5)\d\d|4(?<![\w.]4)(?:29|0[13]))(?![\w.])")
 """A 5xx status, a 429 (a server shedding load: `no available instance`, a rate limit) or a 401 or 403 (a
@@ -161,6 +164,9 @@ class ResolvedFacts:
     upstream)."""
     restart_shares: dict[tuple[str, str], float]
     """As `instance_shares`, for Kubernetes pods' events within `RESTART_WINDOW_SECONDS`."""
+    minutes: dict[str, frozenset[int]]
+    """Per fingerprint, the minutes (since the epoch) it occurred in, when they are few (`MAX_MINUTES_PER_KEY`):
+    a problem of several days' outages is not failing in the hours between them."""
 
 
 def is_deploy(entry: LogEntry) -> bool:
@@ -225,6 +231,7 @@ class LinkFacts:
         self._deploy_count = 0
         self._changes: list[tuple[float, int, ChangeMarker]] = []
         self._mentions: dict[str, dict[str, Span]] = {}
+        self._minutes: dict[str, set[int] | None] = {}
 
     @property
     def traces_held(self) -> int:
@@ -266,6 +273,14 @@ class LinkFacts:
             self.restarts.add_at(key, entry.instance, seconds, end)
         if entry.trace:
             self._add_trace(entry.trace, key, seconds)
+        minute = int(seconds // 60)
+        if key not in self._minutes:
+            self._minutes[key] = {minute}
+        elif (minutes := self._minutes[key]) is not None and minute not in minutes:
+            if len(minutes) < MAX_MINUTES_PER_KEY:
+                minutes.add(minute)
+            else:
+                self._minutes[key] = None
         if names_failure(entry.message):
             text = entry.message[:MENTION_CHARS]
             _see(self._mentions.setdefault(key, {}), text, seconds, MAX_MENTIONS_PER_KEY)
@@ -325,7 +340,20 @@ class LinkFacts:
             changes=[marker for _, _, marker in sorted(self._changes, reverse=True)],
             mentions=_by_fingerprint(self._mentions, final),
             restart_shares=self.restarts.shares(final),
+            minutes=_minutes_by_fingerprint(self._minutes, final),
         )
+
+
+def _minutes_by_fingerprint(
+    by_key: dict[str, set[int] | None], final: Callable[[str], str]
+) -> dict[str, frozenset[int]]:
+    """The minutes of each fingerprint's keys together; none for a fingerprint one of whose keys is chronic."""
+    merged: dict[str, set[int] | None] = {}
+    for key, minutes in by_key.items():
+        fingerprint = final(key)
+        known = merged.get(fingerprint, set())
+        merged[fingerprint] = None if minutes is None or known is None else known | minutes
+    return {fingerprint: frozenset(minutes) for fingerprint, minutes in merged.items() if minutes is not None}
 
 
 def _keep(markers: list[tuple[float, int, _M]], item: tuple[float, int, _M]) -> None:

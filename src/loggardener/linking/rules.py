@@ -548,6 +548,24 @@ def _overlaps(span: Span, upstream: Cluster) -> bool:
     )
 
 
+def _same_minutes(first: Cluster, second: Cluster, facts: ResolvedFacts) -> bool:
+    """The two problems occur within `UPSTREAM_SLACK` of each other: by the minutes each occurred in when both are
+    known (a database down twice, days apart, is not down in the days between), else by their first and last
+    times."""
+    if not (
+        first.first_seen - UPSTREAM_SLACK <= second.last_seen
+        and second.first_seen <= first.last_seen + UPSTREAM_SLACK
+    ):
+        return False
+    ours, theirs = facts.minutes.get(first.fingerprint), facts.minutes.get(second.fingerprint)
+    if ours is None or theirs is None:
+        return True
+    if len(ours) > len(theirs):
+        ours, theirs = theirs, ours
+    reach = int(UPSTREAM_SLACK.total_seconds() // 60)
+    return any(minute + step in theirs for minute in ours for step in range(-reach, reach + 1))
+
+
 def _failed_statuses(cluster: Cluster) -> set[str]:
     """The statuses a request problem failed its callers with: a 5xx, a 429 (the server shed the call: Cloud
     Run's `no available instance`, a rate limit a retry storm ran into), or a 401 or 403 (it refused them),
@@ -852,7 +870,7 @@ def _connection_name(service: str) -> re.Pattern[str] | None:
     return re.compile(rf"(?<![\w-]){re.escape(project)}:[a-z0-9-]{{1,40}}:{re.escape(instance)}(?![\w-])")
 
 
-def _outage_links(clusters: Sequence[Cluster], links: _Links) -> None:
+def _outage_links(clusters: Sequence[Cluster], facts: ResolvedFacts, links: _Links) -> None:
     """A managed database whose own log says it is down (`is_server_outage`: shutting down, starting up, out of
     connection slots) causes the errors of code whose connection to it failed in the same minutes: one that
     names the instance (the Cloud SQL Auth Proxy's `[shop-prod:europe-west1:orders-db] failed to connect to
@@ -897,8 +915,7 @@ def _outage_links(clusters: Sequence[Cluster], links: _Links) -> None:
             during = [
                 down
                 for down in outages[engine]
-                if down.first_seen - UPSTREAM_SLACK <= client.last_seen
-                and client.first_seen <= down.last_seen + UPSTREAM_SLACK
+                if _same_minutes(down, client, facts)
                 and not set(down.services) & set(client.services)
                 and (not named or set(down.services) & named)
             ]
@@ -997,7 +1014,7 @@ def _host_links(clusters: Sequence[Cluster], facts: ResolvedFacts, links: _Links
                         (c.fingerprint, downstream.fingerprint) in linked for c in problems
                     ):
                         continue
-                    near = [c for c in problems if _overlaps(span, c)]
+                    near = [c for c in problems if _meets(downstream, span, c, facts)]
                     said = {f"status {s}" for s in statuses} or {"a refused connection"}
                     for cause in _unanswering(near, statuses, problems):
                         found.setdefault((cause.fingerprint, service), (written, set()))[1].update(said)
@@ -1011,6 +1028,14 @@ def _host_links(clusters: Sequence[Cluster], facts: ResolvedFacts, links: _Links
                 f"{_q(written)} of {_q(service)} and {' and '.join(sorted(said))} while {_q(cause.title)} fails "
                 f"({_hhmm(cause.first_seen)}–{_hhmm(cause.last_seen)})",
             )
+
+
+def _meets(downstream: Cluster, span: Span, upstream: Cluster, facts: ResolvedFacts) -> bool:
+    """The downstream problem occurs in the same minutes as the upstream's (`_same_minutes`); a chronic one (its
+    minutes too many to keep) only by the occurrences of the text that names the upstream (`span`)."""
+    if downstream.fingerprint in facts.minutes:
+        return _same_minutes(downstream, upstream, facts)
+    return _overlaps(span, upstream)
 
 
 def _answered(text: str) -> set[str]:
@@ -1058,7 +1083,7 @@ resolution`, Java's `UnknownHostException: …: Try again`."""
 KUBERNETES_CODE = frozenset({"k8s_container", "container"})
 
 
-def _cluster_dns_links(clusters: Sequence[Cluster], links: _Links) -> None:
+def _cluster_dns_links(clusters: Sequence[Cluster], facts: ResolvedFacts, links: _Links) -> None:
     """The cluster's DNS server failing (`_CLUSTER_DNS`: its crash, its restarts, its probes) causes the errors of
     Kubernetes workloads whose name lookups got no answer in the same minutes (`_LOOKUP_UNANSWERED`); code outside
     the cluster (Cloud Run) resolves names elsewhere. The cause is the first rung of its failure then: its
@@ -1076,12 +1101,7 @@ def _cluster_dns_links(clusters: Sequence[Cluster], links: _Links) -> None:
         said = _LOOKUP_UNANSWERED.search(f"{client.title}\n{client.message}"[:MENTION_CHARS])
         if said is None:
             continue
-        near = [
-            c
-            for c in servers
-            if c.first_seen - UPSTREAM_SLACK <= client.last_seen
-            and client.first_seen <= c.last_seen + UPSTREAM_SLACK
-        ]
+        near = [c for c in servers if _same_minutes(c, client, facts)]
         down = [c for c in near if role(c) in DOWN_RUNGS]
         first = min((role(c) for c in down), default=ERROR)
         for server in [c for c in (down or near) if role(c) == first]:
@@ -1110,6 +1130,6 @@ def find_links(
     _upstream_links(clusters, facts, links)
     _host_links(clusters, facts, links)
     _quote_links(clusters, links)
-    _outage_links(clusters, links)
-    _cluster_dns_links(clusters, links)
+    _outage_links(clusters, facts, links)
+    _cluster_dns_links(clusters, facts, links)
     return links.links()
