@@ -2147,6 +2147,9 @@ def test_the_host_and_cut_off_patterns_stay_linear() -> None:
 @example("Error: connect ECONNREFUSED 10.0.0.3:5432")
 @example("code = Unavailable desc = connection error")
 @example("Cannot connect to host inventory:8080")
+@example("No connection could be made because the target machine actively refused it")
+@example("socket hang up")
+@example("connect EHOSTUNREACH 10.0.0.3:443")
 def test_names_failure_finds_every_cut_off_call_the_regular_expression_finds(text: str) -> None:
     from loggardener.linking.facts import CUT_OFF
 

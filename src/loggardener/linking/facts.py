@@ -44,6 +44,8 @@ MENTION_CHARS = 2_000
 MAX_MINUTES_PER_KEY = 64
 """Distinct minutes kept per cluster key in which it occurred; a problem seen in more is chronic, and only its
 first and last time count (`ResolvedFacts.minutes`)."""
+_CHRONIC: frozenset[int] = frozenset()
+"""The minutes of a cluster key seen in more than `MAX_MINUTES_PER_KEY`: none kept."""
 _LATENCY = compile_regex(r"(\d{1,7}(?:\.\d{1,9})?)s")
 FAILED_STATUS_WORD = compile_regex(r"(?:5(?<![\w.]5)\d\d|4(?<![\w.]4)(?:29|0[13]))(?![\w.])")
 """A 5xx status, a 429 (a server shedding load: `no available instance`, a rate limit) or a 401 or 403 (a
@@ -58,16 +60,27 @@ the regular expression runs."""
 CUT_OFF = compile_regex(
     r"(?i:connection refused|connection reset|ECONNREFUSED|ECONNRESET|EHOSTUNREACH|no route to host|"
     r"Failed to establish a new connection|socket hang up|upstream connect error|no healthy upstream|"
-    r"Connection aborted|RemoteDisconnected|Connection to [^\s]{1,200} refused|actively refused|"
+    r"Connection aborted|RemoteDisconnected|Connection to [^\s]{1,200} refused|No connection could be made|"
     r"Cannot connect to host|Connect call failed)|\bUNAVAILABLE\b|code = Unavailable"
 )
 """A call its server did not take or answer, as clients say it: refused (`ECONNREFUSED`, `[Errno 111] Connection
-refused`, PostgreSQL JDBC's `Connection to 10.0.0.3:5432 refused`), reset, unreachable, Envoy's `upstream connect
-error` and `no healthy upstream`, gRPC's `14 UNAVAILABLE` and `code = Unavailable` (in capitals: `temporarily
-unavailable` is a local resource's `EAGAIN`)."""
-_CUT_OFF_HINTS = ("refused", "reset", "unreach", "no route", "establish", "hang up", "upstream", "aborted",
-                  "disconnected", "unavailable", "connect to host", "connect call")  # fmt: skip
-"""Substrings one of which every `CUT_OFF` match holds once lowered, checked before the regular expression runs."""
+refused`, PostgreSQL JDBC's `Connection to 10.0.0.3:5432 refused`, .NET's `No connection could be made`), reset,
+unreachable, Envoy's `upstream connect error` and `no healthy upstream`, gRPC's `14 UNAVAILABLE` and `code =
+Unavailable` (in capitals: `temporarily unavailable` is a local resource's `EAGAIN`)."""
+
+
+def _may_be_cut_off(lowered: str) -> bool:
+    """Whether a lowered text holds a substring every `CUT_OFF` match holds (`conn`: refused, reset, aborted,
+    established, disconnected, connect to host; or `unavailable`, `upstream`, `hang up`, `unreach`, `no route`),
+    checked before the regular expression runs."""
+    return (
+        "conn" in lowered
+        or "unavailable" in lowered
+        or "upstream" in lowered
+        or "hang up" in lowered
+        or "unreach" in lowered
+        or "no route" in lowered
+    )
 
 
 def names_failure(text: str) -> bool:
@@ -79,7 +92,7 @@ def names_failure(text: str) -> bool:
     lowered = head.lower()
     if any(hint in lowered for hint in _TIMEOUT_HINTS) and TIMED_OUT.search(head) is not None:
         return True
-    return any(hint in lowered for hint in _CUT_OFF_HINTS) and CUT_OFF.search(head) is not None
+    return _may_be_cut_off(lowered) and CUT_OFF.search(head) is not None
 
 
 DEPLOY_METHODS = frozenset(
@@ -231,7 +244,7 @@ class LinkFacts:
         self._deploy_count = 0
         self._changes: list[tuple[float, int, ChangeMarker]] = []
         self._mentions: dict[str, dict[str, Span]] = {}
-        self._minutes: dict[str, set[int] | None] = {}
+        self._minutes: dict[str, set[int] | frozenset[int]] = {}
 
     @property
     def traces_held(self) -> int:
@@ -274,13 +287,14 @@ class LinkFacts:
         if entry.trace:
             self._add_trace(entry.trace, key, seconds)
         minute = int(seconds // 60)
-        if key not in self._minutes:
+        minutes = self._minutes.get(key)
+        if minutes is None:
             self._minutes[key] = {minute}
-        elif (minutes := self._minutes[key]) is not None and minute not in minutes:
+        elif minute not in minutes and isinstance(minutes, set):
             if len(minutes) < MAX_MINUTES_PER_KEY:
                 minutes.add(minute)
             else:
-                self._minutes[key] = None
+                self._minutes[key] = _CHRONIC
         if names_failure(entry.message):
             text = entry.message[:MENTION_CHARS]
             _see(self._mentions.setdefault(key, {}), text, seconds, MAX_MENTIONS_PER_KEY)
@@ -345,14 +359,14 @@ class LinkFacts:
 
 
 def _minutes_by_fingerprint(
-    by_key: dict[str, set[int] | None], final: Callable[[str], str]
+    by_key: dict[str, set[int] | frozenset[int]], final: Callable[[str], str]
 ) -> dict[str, frozenset[int]]:
     """The minutes of each fingerprint's keys together; none for a fingerprint one of whose keys is chronic."""
     merged: dict[str, set[int] | None] = {}
     for key, minutes in by_key.items():
         fingerprint = final(key)
         known = merged.get(fingerprint, set())
-        merged[fingerprint] = None if minutes is None or known is None else known | minutes
+        merged[fingerprint] = None if minutes is _CHRONIC or known is None else known | minutes
     return {fingerprint: frozenset(minutes) for fingerprint, minutes in merged.items() if minutes is not None}
 
 
