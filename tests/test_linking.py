@@ -2364,3 +2364,42 @@ def test_the_minutes_kept_per_problem_are_bounded_and_a_chronic_one_keeps_none()
     resolved = facts.resolve(str)
     assert "chronic" not in resolved.minutes
     assert len(resolved.minutes["rare"]) == 2
+
+
+@pytest.mark.parametrize(("caller_day", "linked"), [(1, False), (2, True)])
+def test_an_upstream_failing_on_two_days_does_not_fail_on_the_day_between(
+    caller_day: int, linked: bool
+) -> None:
+    day = 86_400
+    entries = [
+        request(
+            d * day + i * 20, f"/api/orders/{i}", 503, service="orders-api", revision="orders-api-00001-abc"
+        )
+        for d in (0, 2)
+        for i in range(4)
+    ]
+    entries += [
+        run_entry(caller_day * day + 10 + i * 20, json_payload={"message": f"Upstream orders-api returned 503 for GET /api/orders/{i}"},
+                  severity="WARNING", service="web", revision="web-00001-abc", instance="w")
+        for i in range(4)
+    ]  # fmt: skip
+    assert len(links_of(scan_entries(entries))) == (1 if linked else 0)
+
+
+@pytest.mark.parametrize(("app_day", "linked"), [(1, False), (2, True)])
+def test_a_quoted_database_failure_on_two_days_is_not_quoted_on_the_day_between(
+    app_day: int, linked: bool
+) -> None:
+    day = 86_400
+    entries = [
+        cloudsql_line(d * day + i * 3, ADMIN_FATAL.format(pid=700 + i)) for d in (0, 2) for i in range(3)
+    ]
+    quote = "terminating connection due to administrator command"
+    entries += [
+        run_entry(
+            app_day * day + 30 + i * 5, text=CLIENT_ERROR.format(quote=quote), severity="ERROR", service="api"
+        )
+        for i in range(3)
+    ]
+    links = links_of(scan_entries(entries))
+    assert len([effect for _, effect, _ in links if effect.startswith("psycopg2")]) == (1 if linked else 0)

@@ -542,10 +542,20 @@ def route_pattern(route: str) -> re.Pattern[str] | None:
     return re.compile(rf"{path}(?![\w/-])")
 
 
-def _overlaps(span: Span, upstream: Cluster) -> bool:
-    return (
+def _overlaps(span: Span, upstream: Cluster, facts: ResolvedFacts) -> bool:
+    """The text's occurrences (`span`) fall while the upstream fails, give or take `UPSTREAM_SLACK`: within its
+    first and last times and, when its minutes are known, near one of them (an upstream failing on two days does
+    not fail in the day between)."""
+    if not (
         upstream.first_seen - UPSTREAM_SLACK <= span.end and span.start <= upstream.last_seen + UPSTREAM_SLACK
-    )
+    ):
+        return False
+    minutes = facts.minutes.get(upstream.fingerprint)
+    if minutes is None:
+        return True
+    reach = UPSTREAM_SLACK.total_seconds()
+    low, high = (span.first - reach) // 60, (span.last + reach) // 60
+    return any(low <= minute <= high for minute in minutes)
 
 
 def _same_minutes(first: Cluster, second: Cluster, facts: ResolvedFacts) -> bool:
@@ -631,7 +641,7 @@ def _upstream_links(clusters: Sequence[Cluster], facts: ResolvedFacts, links: _L
             for text, span, carried in mentions:
                 statuses = failing & (status_words(text) | carried)
                 timed_out = not statuses and TIMED_OUT.search(text) is not None
-                if not (statuses or timed_out) or not _overlaps(span, upstream):
+                if not (statuses or timed_out) or not _overlaps(span, upstream, facts):
                     continue
                 routes = {r for r, pattern in patterns if pattern.search(text)}
                 services = {
@@ -750,7 +760,7 @@ def is_managed_service_record(cluster: Cluster) -> bool:
     )
 
 
-def _quote_links(clusters: Sequence[Cluster], links: _Links) -> None:
+def _quote_links(clusters: Sequence[Cluster], facts: ResolvedFacts, links: _Links) -> None:
     """A managed service's failure (a database's own log, an API's audit entry) that the error of code calling
     it quotes in the same minutes: the call failed because the service did. Two programs quoting the same
     words (two clients of one API) are not linked: neither is the service. Of two audited operations on code
@@ -769,10 +779,7 @@ def _quote_links(clusters: Sequence[Cluster], links: _Links) -> None:
         quoted, gapped_quoted = _word_runs(said), _gapped_quotes(said)
         audited = is_managed_service_record(effect)
         for cause, parts, gapped in services:
-            if set(cause.services) & set(effect.services) or not (
-                cause.first_seen - UPSTREAM_SLACK <= effect.last_seen
-                and effect.first_seen <= cause.last_seen + UPSTREAM_SLACK
-            ):
+            if set(cause.services) & set(effect.services) or not _same_minutes(cause, effect, facts):
                 continue
             if audited and cause.first_seen >= effect.first_seen:
                 continue  # two audited operations: the one that failed later quotes the other
@@ -1035,7 +1042,7 @@ def _meets(downstream: Cluster, span: Span, upstream: Cluster, facts: ResolvedFa
     minutes too many to keep) only by the occurrences of the text that names the upstream (`span`)."""
     if downstream.fingerprint in facts.minutes:
         return _same_minutes(downstream, upstream, facts)
-    return _overlaps(span, upstream)
+    return _overlaps(span, upstream, facts)
 
 
 def _answered(text: str) -> set[str]:
@@ -1129,7 +1136,7 @@ def find_links(
     _service_links(clusters, facts, links)
     _upstream_links(clusters, facts, links)
     _host_links(clusters, facts, links)
-    _quote_links(clusters, links)
+    _quote_links(clusters, facts, links)
     _outage_links(clusters, facts, links)
     _cluster_dns_links(clusters, facts, links)
     return links.links()
