@@ -2058,6 +2058,8 @@ def caller_errors(at: float, text: str, container: str = "cart") -> list[dict[st
         "Connection refused'))",
         "WebClientRequestException: Connection refused: inventory/10.12.4.9:8080",
         "Errno::ECONNREFUSED: Failed to open TCP connection to inventory.shop:8080 (Connection refused)",
+        'Get "http://inventory:8080/stock/42": context deadline exceeded (Client.Timeout exceeded while awaiting '
+        "headers)",
     ],
 )
 def test_a_callers_refused_connection_naming_a_service_as_its_host_is_the_effect_of_its_restarts(

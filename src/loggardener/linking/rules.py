@@ -990,8 +990,8 @@ def _host_keys(service: str) -> list[str]:
 
 def _host_links(clusters: Sequence[Cluster], facts: ResolvedFacts, links: _Links) -> None:
     """A caller's error naming another service as the host it called (`Get "http://catalog.shop.svc.cluster.local:8080/…":
-    dial tcp …: connection refused`, `inventory:50051 failed: 14 UNAVAILABLE`) with the call cut off, or with a
-    5xx of a service that logs no request, is the effect of that service's failure in the same minutes that
+    dial tcp …: connection refused`, `inventory:50051 failed: 14 UNAVAILABLE`) with the call cut off or timed out,
+    or with a 5xx of a service that logs no request, is the effect of that service's failure in the same minutes that
     such a call meets (`_unanswering`). A service the upstream rule already links to the caller is left to it."""
     failing: dict[str, list[Cluster]] = {}
     for cluster in clusters:
@@ -1010,10 +1010,15 @@ def _host_links(clusters: Sequence[Cluster], facts: ResolvedFacts, links: _Links
             continue
         found: dict[tuple[str, str], tuple[str, set[str]]] = {}
         for text, span in texts.items():
-            cut_off = CUT_OFF.search(text) is not None
             statuses = _answered(text)
-            if not (cut_off or statuses):
+            cut_off = CUT_OFF.search(text)
+            timed_out = not (statuses or cut_off) and TIMED_OUT.search(text) is not None
+            if not (statuses or cut_off or timed_out):
                 continue
+            if statuses:
+                said = {f"status {s}" for s in statuses}
+            else:
+                said = {f"a call cut off ({_q(cut_off.group(0))})" if cut_off else "a timeout"}
             for written, named in _host_names(text):
                 for service in by_key.get(named, []):
                     problems = failing[service]
@@ -1022,8 +1027,7 @@ def _host_links(clusters: Sequence[Cluster], facts: ResolvedFacts, links: _Links
                     ):
                         continue
                     near = [c for c in problems if _meets(downstream, span, c, facts)]
-                    said = {f"status {s}" for s in statuses} or {"a refused connection"}
-                    for cause in _unanswering(near, statuses, problems):
+                    for cause in _unanswering(near, statuses, problems, timed_out):
                         found.setdefault((cause.fingerprint, service), (written, set()))[1].update(said)
         for (fingerprint, service), (written, said) in sorted(found.items()):
             cause = by_fingerprint[fingerprint]
@@ -1058,18 +1062,24 @@ def _answered(text: str) -> set[str]:
     }
 
 
-def _unanswering(near: list[Cluster], statuses: set[str], problems: list[Cluster]) -> list[Cluster]:
+def _unanswering(
+    near: list[Cluster], statuses: set[str], problems: list[Cluster], timed_out: bool
+) -> list[Cluster]:
     """The service's problems in the same minutes that explain a call it did not take or answer.
 
     A call cut off or answered 502, 503 or 504: the service was not there, the first rung of its failure found
     (process exits, else failed probes, else a revision not ready; else its own requests answered 502, 503 or
-    504). Another 5xx, from a service that logs no request: its one error then (of two, which one is not told).
+    504). A call that timed out: the same rungs only (requests that timed out are the upstream rule's, which
+    reads their route or URL). Another 5xx, from a service that logs no request: its one error then (of two,
+    which one is not told).
     """
     if not statuses or statuses & _UNANSWERED:
         down = [c for c in near if role(c) in DOWN_RUNGS]
         if down:
             first = min(role(c) for c in down)
             return [c for c in down if role(c) == first]
+        if timed_out:
+            return []
         return [c for c in near if c.kind == "request" and set(c.http_statuses) & _UNANSWERED]
     if any(c.kind == "request" for c in problems):
         return []  # it logs its requests: the upstream rule matches their statuses
