@@ -2060,6 +2060,9 @@ def caller_errors(at: float, text: str, container: str = "cart") -> list[dict[st
         "Errno::ECONNREFUSED: Failed to open TCP connection to inventory.shop:8080 (Connection refused)",
         'Get "http://inventory:8080/stock/42": context deadline exceeded (Client.Timeout exceeded while awaiting '
         "headers)",
+        "java.net.ConnectException: Failed to connect to inventory/10.12.4.9:8080",
+        "curl: (7) Failed to connect to inventory port 8080 after 3 ms: Connection refused",
+        "rpc error: code = Unavailable desc = connection error (target dns:///inventory:9090)",
     ],
 )
 def test_a_callers_refused_connection_naming_a_service_as_its_host_is_the_effect_of_its_restarts(
@@ -2092,6 +2095,15 @@ def test_a_callers_refused_connection_naming_a_service_as_its_host_is_the_effect
 def test_no_host_link_for_another_host_a_word_a_source_line_or_another_time(at: float, text: str) -> None:
     links = links_of(scan_entries(restarting_pods("inventory", 0) + caller_errors(at, text)))
     assert [effect for _, effect, _ in links if effect.startswith(text[:12])] == []
+
+
+def test_a_short_host_name_is_a_service_of_the_callers_own_namespace() -> None:
+    """`inventory:8080` called from the `billing` namespace is billing's inventory, not shop's."""
+    callers = caller_errors(0, 'Get "http://inventory:8080/stock/42": dial tcp: connect: connection refused')
+    for caller in callers:
+        caller["resource"]["labels"]["namespace_name"] = "billing"
+    links = links_of(scan_entries(restarting_pods("inventory", 0) + callers))
+    assert [effect for _, effect, _ in links if effect.startswith("Get ")] == []
 
 
 def test_no_host_link_to_a_service_that_only_warns() -> None:

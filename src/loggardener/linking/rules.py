@@ -947,10 +947,11 @@ def _outage_links(clusters: Sequence[Cluster], facts: ResolvedFacts, links: _Lin
 
 _HOST = compile_regex(
     r"(?:(?<=//)|(?<=host=')|(?<![\w.@:/-]))([A-Za-z][\w-]{1,62})((?:\.[\w-]{1,63}){0,8})"
-    r"(', port=\d{2,5}|(?:/\d{1,3}(?:\.\d{1,3}){3})?:\d{2,5}(?![\d.:]))?"
+    r"(', port=\d{2,5}| port \d{2,5}(?!\d)|(?:/\d{1,3}(?:\.\d{1,3}){3})?:\d{2,5}(?![\d.:]))?"
 )
 """A host in text, with its domain if any and the port it was called on: a URL's (`http://catalog.shop.svc.cluster.local:8080/…`),
-urllib3's (`host='inventory', port=8080`), Java's (`inventory/10.12.4.9:8080`), or a name with a port (`inventory:50051`);
+urllib3's (`host='inventory', port=8080`), Java's (`inventory/10.12.4.9:8080`), curl's (`inventory port 8080`), or a name
+with a port (`inventory:50051`);
 not a source line (`node:events:517:28`, `client.js:132:73`)."""
 _RUN_APP_SUFFIX = compile_regex(r"-(?:[a-z0-9]{10}-[a-z]{2}|\d{6,})$")
 """What a Cloud Run URL adds to its service's name (`orders-5otr7xq3za-uc.a.run.app`, `orders-123456789012.…`)."""
@@ -979,13 +980,13 @@ def _host_names(text: str) -> Iterable[tuple[str, str]]:
 
 def _host_keys(service: str) -> list[str]:
     """The names a host gives that stand for the service (none under three characters): a Kubernetes service's
-    (`shop/catalog`) by its name alone or in its namespace (`catalog`, `catalog.shop`), as the cluster's DNS
-    resolves them; any other's only by its Cloud Run URL (`orders.run.app`), the one way to call it by name (a
-    bare `orders:8080` is another host)."""
+    (`shop/catalog`) by its name in its namespace (`catalog.shop`), or alone (`catalog@shop`: a short name resolves
+    in its caller's own namespace), as the cluster's DNS resolves them; any other's only by its Cloud Run URL
+    (`orders.run.app`), the one way to call it by name (a bare `orders:8080` is another host)."""
     namespace, _, name = service.lower().rpartition("/")
     if len(name) < 3:
         return []
-    return [name, f"{name}.{namespace}"] if namespace else [f"{name}.run.app"]
+    return [f"{name}@{namespace}", f"{name}.{namespace}"] if namespace else [f"{name}.run.app"]
 
 
 def _host_links(clusters: Sequence[Cluster], facts: ResolvedFacts, links: _Links) -> None:
@@ -1009,6 +1010,7 @@ def _host_links(clusters: Sequence[Cluster], facts: ResolvedFacts, links: _Links
         if not texts or role(downstream) == NONE:
             continue
         found: dict[tuple[str, str], tuple[str, set[str]]] = {}
+        namespaces = {service.lower().rpartition("/")[0] for service in downstream.services if "/" in service}
         for text, span in texts.items():
             statuses = _answered(text)
             cut_off = CUT_OFF.search(text)
@@ -1020,7 +1022,8 @@ def _host_links(clusters: Sequence[Cluster], facts: ResolvedFacts, links: _Links
             else:
                 said = {f"a call cut off ({_q(cut_off.group(0))})" if cut_off else "a timeout"}
             for written, named in _host_names(text):
-                for service in by_key.get(named, []):
+                keys = [f"{named}@{namespace}" for namespace in namespaces] if "." not in named else [named]
+                for service in (service for key in keys for service in by_key.get(key, [])):
                     problems = failing[service]
                     if service in downstream.services or any(
                         (c.fingerprint, downstream.fingerprint) in linked for c in problems
