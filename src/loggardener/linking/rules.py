@@ -36,6 +36,10 @@ Four kinds of evidence, each read from facts collected while clustering (`facts.
   that quotes `QUOTE_MIN_WORDS` consecutive words a managed service's failure always logs (a database's own
   log, `the database system is starting up`; an API's audit entry, `Quota exceeded: …`), in the same minutes;
   a value the failure names may stand between the quoted words (`column books.<*> does not exist`).
+  Or a caller naming another service as the host it called, the call cut off or timed out (`_host_links`); a
+  client whose connection to a managed database failed while the database's own log says it is down
+  (`_outage_links`); a workload's name lookup the cluster's DNS server, failing then, did not answer
+  (`_cluster_dns_links`). "The same minutes" are the minutes both occurred in (`_same_minutes`).
 
 Which side is the cause follows the problem's role (`role`): an exception or error message, then a process
 exit, a failed probe, a revision not ready, an HTTP 5xx response (or a function's failed invocation, `finished
@@ -949,10 +953,10 @@ _HOST = compile_regex(
     r"(?:(?<=//)|(?<=host=')|(?<![\w.@:/-]))([A-Za-z][\w-]{1,62})((?:\.[\w-]{1,63}){0,8})"
     r"(', port=\d{2,5}| port \d{2,5}(?!\d)|(?:/\d{1,3}(?:\.\d{1,3}){3})?:\d{2,5}(?![\d.:]))?"
 )
-"""A host in text, with its domain if any and the port it was called on: a URL's (`http://catalog.shop.svc.cluster.local:8080/…`),
-urllib3's (`host='inventory', port=8080`), Java's (`inventory/10.12.4.9:8080`), curl's (`inventory port 8080`), or a name
-with a port (`inventory:50051`);
-not a source line (`node:events:517:28`, `client.js:132:73`)."""
+"""A host in text, with its domain if any and the port it was called on: a URL's
+(`http://catalog.shop.svc.cluster.local:8080/…`), urllib3's (`host='inventory', port=8080`), Java's
+(`inventory/10.12.4.9:8080`), curl's (`inventory port 8080`), or a name with a port (`inventory:50051`); not a
+source line (`node:events:517:28`, `client.js:132:73`)."""
 _RUN_APP_SUFFIX = compile_regex(r"-(?:[a-z0-9]{10}-[a-z]{2}|\d{6,})$")
 """What a Cloud Run URL adds to its service's name (`orders-5otr7xq3za-uc.a.run.app`, `orders-123456789012.…`)."""
 _UNANSWERED = frozenset({"502", "503", "504"})
@@ -1113,8 +1117,9 @@ def _cluster_dns_links(clusters: Sequence[Cluster], facts: ResolvedFacts, links:
         for c in clusters
         if _is_failure(c) and role(c) != NONE and any(_CLUSTER_DNS.fullmatch(s) for s in c.services)
     ]
+    own = {c.fingerprint for c in servers}
     for client in clusters if servers else ():
-        if client.kind == "request" or client in servers or not _is_failure(client):
+        if client.kind == "request" or client.fingerprint in own or not _is_failure(client):
             continue
         if not any(log.split(" ", 1)[0] in KUBERNETES_CODE for log in client.logs):
             continue
