@@ -900,7 +900,8 @@ CLIENT_ERROR = "psycopg2.OperationalError: {quote}\nSSL connection has been clos
     [
         ("terminating connection due to administrator command", 30, "api", True),
         ("terminating connection due to administrator command", 3 * 3600, "api", False),  # hours later
-        ("terminating connection", 30, "api", False),  # too few words to quote the database
+        # too few words to quote the database (its outage links it: the next tests)
+        ("terminating connection", 30, "api", False),
     ],
 )
 def test_an_application_error_quoting_a_databases_failure_in_the_same_minutes_is_its_effect(
@@ -911,13 +912,17 @@ def test_an_application_error_quoting_a_databases_failure_in_the_same_minutes_is
         run_entry(app_at + i * 5, text=CLIENT_ERROR.format(quote=quote), severity="ERROR", service=service)
         for i in range(3)
     ]
-    links = links_of(scan_entries(entries))
-    found = [
-        kinds
-        for cause, effect, kinds in links
-        if cause.startswith("terminating connection") and effect.startswith("psycopg2.OperationalError")
+    report = scan_entries(entries)
+    titles = {c.fingerprint: c.title for c in report.clusters}
+    quoted = [
+        (titles[link.cause], titles[link.effect])
+        for incident in report.incidents
+        for link in incident.links
+        if any(" quotes " in evidence for evidence in link.evidence)
     ]
-    assert found == (["upstream"] if linked else [])
+    assert [(cause[:22], effect[:25]) for cause, effect in quoted] == (
+        [("terminating connection", "psycopg2.OperationalError")] if linked else []
+    )
 
 
 UNDEFINED_COLUMN = (
@@ -2014,3 +2019,401 @@ def test_cloud_runs_cloud_sql_connection_failing_causes_the_apps_database_error_
         entries.append(run_entry(i * 40 + 0.05, severity="ERROR", instance=f"i{i}", text=MYSQL_CONNECT))
     links = {(cause[:10], effect[:10]) for cause, effect, _ in links_of(scan_entries(entries))}
     assert links == ({("Cloud SQL ", "sqlalchemy")} if linked else set())
+
+
+def restarting_pods(workload: str, at: float) -> list[dict[str, Any]]:
+    """`workload`'s container crashes on two pods and the kubelet restarts it (an exit) from `at`."""
+    entries = []
+    for i in range(2):
+        pod = f"{workload}-6f5e4d3c2-w{i}x4z"
+        entries.append(
+            container_entry(at + i * 60, pod, workload, "panic: runtime error: index out of range [3]")
+        )
+        entries.append(
+            pod_event(
+                at + i * 60 + 20,
+                pod,
+                "BackOff",
+                f"Back-off restarting failed container {workload} in pod {pod}",
+            )
+        )
+    return entries
+
+
+def caller_errors(at: float, text: str, container: str = "cart") -> list[dict[str, Any]]:
+    return [
+        container_entry(at + 25 + i * 30, f"{container}-59c8d7e6f-r3t5y", container, text) for i in range(4)
+    ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        'Get "http://inventory.shop.svc.cluster.local:8080/stock/42": dial tcp 10.12.4.9:8080: connect: connection refused',
+        "reserve via inventory:50051 failed: Error: 14 UNAVAILABLE: No connection established",
+        "aiohttp.client_exceptions.ClientConnectorError: Cannot connect to host inventory:8080 ssl:default",
+        "System.Net.Http.HttpRequestException: Connection refused (inventory:8080)",
+        "requests.exceptions.ConnectionError: HTTPConnectionPool(host='inventory', port=8080): Max retries exceeded "
+        "with url: /stock/42 (Caused by NewConnectionError('Failed to establish a new connection: [Errno 111] "
+        "Connection refused'))",
+        "WebClientRequestException: Connection refused: inventory/10.12.4.9:8080",
+        "Errno::ECONNREFUSED: Failed to open TCP connection to inventory.shop:8080 (Connection refused)",
+        'Get "http://inventory:8080/stock/42": context deadline exceeded (Client.Timeout exceeded while awaiting '
+        "headers)",
+        "java.net.ConnectException: Failed to connect to inventory/10.12.4.9:8080",
+        "curl: (7) Failed to connect to inventory port 8080 after 3 ms: Connection refused",
+        "rpc error: code = Unavailable desc = connection error (target dns:///inventory:9090)",
+    ],
+)
+def test_a_callers_refused_connection_naming_a_service_as_its_host_is_the_effect_of_its_restarts(
+    text: str,
+) -> None:
+    """A Kubernetes service logs no requests: a caller refused by it names it as the host it called, in any
+    client's words, and its restarts (not the crash before them, nor its probes) are what the caller met."""
+    links = links_of(scan_entries(restarting_pods("inventory", 0) + caller_errors(0, text)))
+    upstream = [(cause, kinds) for cause, effect, kinds in links if effect.startswith(text[:20])]
+    assert [(cause[:8], kinds) for cause, kinds in upstream] == [("BackOff:", "upstream")]
+
+
+@pytest.mark.parametrize(
+    ("at", "text"),
+    [
+        (0, 'Post "http://inventory-db:5432/": dial tcp: connect: connection refused'),  # another name
+        (0, "Error: read ECONNRESET calling https://inventory.stripe.com:443/v1/events"),  # another domain
+        (0, "inventory is slow: 14 UNAVAILABLE from the cache"),  # the name as a word, not as a host
+        (0, "Get http://inventory:8080/stock/42: 404 Not Found"),  # not cut off, no 5xx
+        (
+            0,
+            "at Object.<anonymous> (node:inventory:503:14) connect ECONNREFUSED 10.0.0.1:80",
+        ),  # a source line
+        (
+            5400,
+            'Get "http://inventory:8080/stock/42": dial tcp: connect: connection refused',
+        ),  # 90 minutes later
+    ],
+)
+def test_no_host_link_for_another_host_a_word_a_source_line_or_another_time(at: float, text: str) -> None:
+    links = links_of(scan_entries(restarting_pods("inventory", 0) + caller_errors(at, text)))
+    assert [effect for _, effect, _ in links if effect.startswith(text[:12])] == []
+
+
+def test_a_short_host_name_is_a_service_of_the_callers_own_namespace() -> None:
+    """`inventory:8080` called from the `billing` namespace is billing's inventory, not shop's."""
+    callers = caller_errors(0, 'Get "http://inventory:8080/stock/42": dial tcp: connect: connection refused')
+    for caller in callers:
+        caller["resource"]["labels"]["namespace_name"] = "billing"
+    links = links_of(scan_entries(restarting_pods("inventory", 0) + callers))
+    assert [effect for _, effect, _ in links if effect.startswith("Get ")] == []
+
+
+def test_no_host_link_to_a_service_that_only_warns() -> None:
+    entries = [
+        container_entry(i * 30, "payments-3d4e-t5u6v", "payments", f"WARN slow query took 2.{i}s")
+        | {"severity": "WARNING"}
+        for i in range(4)
+    ]
+    entries += caller_errors(0, 'Post "http://payments:8080/v1/settle": read: connection reset by peer')
+    assert links_of(scan_entries(entries)) == set()
+
+
+@pytest.mark.parametrize(("errors", "linked"), [(1, True), (2, False)])
+def test_a_5xx_from_a_service_that_logs_no_requests_is_the_effect_of_its_one_error_then(
+    errors: int, linked: bool
+) -> None:
+    """The caller names the host and the 500 it answered; the service logs no request, so its error in the same
+    minutes is what answered 500; of two errors then, which one is not told."""
+    failures = ["OSError: [Errno 28] No space left on device: '/scratch/seg.ts'", "KeyError: 'preset'"][
+        :errors
+    ]
+    entries = [
+        container_entry(i * 20 + k, f"transcoder-7c6d-h{i}k9q", "transcoder", failure)
+        for i in range(3)
+        for k, failure in enumerate(failures)
+    ]
+    entries += caller_errors(
+        0, "transcode failed: 500 Server Error for url: http://transcoder.shop.svc.cluster.local:8000/jobs"
+    )
+    links = links_of(scan_entries(entries))
+    found = [cause for cause, effect, _ in links if effect.startswith("transcode failed")]
+    assert [cause[:20] for cause in found] == (["OSError: [Errno 28] "] if linked else [])
+
+
+def test_a_source_lines_number_is_neither_a_host_nor_the_status_a_call_was_answered_with() -> None:
+    from loggardener.linking.rules import _answered, _host_names
+
+    text = "Error: socket hang up\n    at TLSSocket.socketOnEnd (node:_http_client:519:23)\n    at (node:events:517:28)"
+    assert list(_host_names(text)) == []
+    assert _answered(text) == set()
+    assert _answered("Get http://catalog:8080/x: 503 Service Unavailable") == {"503"}
+
+
+def test_the_host_and_cut_off_patterns_stay_linear() -> None:
+    from loggardener.linking.facts import CUT_OFF
+    from loggardener.linking.rules import _HOST, _SERVER_GONE
+
+    assert_linear(lambda n: list(_HOST.finditer("a.b:1/" * n)), 20_000)
+    assert_linear(lambda n: list(_HOST.finditer("x" + ".y" * n)), 20_000)
+    assert_linear(lambda n: CUT_OFF.search("Connection to " * n), 20_000)
+    assert_linear(lambda n: _SERVER_GONE.search("connection was " * n), 20_000)
+
+
+@given(st.text(alphabet="connectiorfusedhaup UNAVILBE-_", max_size=40))
+@example("Error: connect ECONNREFUSED 10.0.0.3:5432")
+@example("code = Unavailable desc = connection error")
+@example("Cannot connect to host inventory:8080")
+@example("No connection could be made because the target machine actively refused it")
+@example("socket hang up")
+@example("connect EHOSTUNREACH 10.0.0.3:443")
+def test_names_failure_finds_every_cut_off_call_the_regular_expression_finds(text: str) -> None:
+    from loggardener.linking.facts import CUT_OFF
+
+    assert names_failure(text) == bool(
+        FAILED_STATUS_WORD.search(text) or TIMED_OUT.search(text) or CUT_OFF.search(text)
+    )
+
+
+def postgres_line(seconds: float, text: str, instance: str = "orders-db") -> dict[str, Any]:
+    return cloudsql_line(seconds, text) | {
+        "insertId": f"pg-{instance}-{seconds}",
+        "resource": {
+            "type": "cloudsql_database",
+            "labels": {"database_id": f"p:{instance}", "project_id": "p"},
+        },
+    }
+
+
+PG_CLIENTS = [
+    'psycopg2.OperationalError: connection to server at "10.31.0.3", port 5432 failed: Connection refused',
+    "org.postgresql.util.PSQLException: Connection to 10.31.0.3:5432 refused. Check that the hostname and port are correct",
+    "Error: Connection terminated unexpectedly\n    at Connection.<anonymous> (/app/node_modules/pg/lib/client.js:132:73)",
+    "failed to connect to `host=10.31.0.3 user=app database=orders`: dial error (dial tcp 10.31.0.3:5432: connect: "
+    "connection refused)",
+]
+
+
+@pytest.mark.parametrize("client", PG_CLIENTS)
+def test_a_database_saying_it_is_down_causes_the_failed_connections_of_its_engines_clients(
+    client: str,
+) -> None:
+    """The client names no instance (an address), but its driver or port names the engine, and one PostgreSQL
+    instance says it is down in the same minutes."""
+    entries = [postgres_line(i * 15, "FATAL:  the database system is starting up") for i in range(4)]
+    entries += [run_entry(10 + i * 20, text=client, severity="ERROR") for i in range(3)]
+    links = links_of(scan_entries(entries))
+    assert [(cause, kinds) for cause, effect, kinds in links if effect.startswith(client[:12])] == [
+        ("the database system is starting up", "upstream")
+    ]
+    (incident,) = scan_entries(entries).incidents
+    assert "the only PostgreSQL instance saying it is down then" in incident.story
+
+
+@pytest.mark.parametrize(
+    ("client", "at", "second_instance"),
+    [
+        (
+            "redis.exceptions.ConnectionError: Error 111 connecting to 10.31.0.9:6379. Connection refused.",
+            10,
+            False,
+        ),
+        (PG_CLIENTS[0], 1800, False),  # half an hour after the database came back
+        (PG_CLIENTS[0], 10, True),  # two PostgreSQL instances down: which one it called is not told
+        ('psycopg2.OperationalError: FATAL:  password authentication failed for user "app"', 10, False),
+    ],
+)
+def test_no_outage_link_for_another_engine_another_time_two_instances_down_or_a_refused_password(
+    client: str, at: float, second_instance: bool
+) -> None:
+    entries = [postgres_line(i * 15, "FATAL:  the database system is shutting down") for i in range(4)]
+    if second_instance:
+        entries += [
+            postgres_line(i * 15, "FATAL:  the database system is starting up", "billing-db")
+            for i in range(4)
+        ]
+    entries += [run_entry(at + i * 20, text=client, severity="ERROR") for i in range(3)]
+    assert [
+        effect for _, effect, _ in links_of(scan_entries(entries)) if effect.startswith(client[:12])
+    ] == []
+
+
+@pytest.mark.parametrize(
+    ("text", "linked"),
+    [
+        ("Error: socket hang up (POST https://quotes-5otr7xq3za-uc.a.run.app/v1/quote)", True),
+        (
+            "Error: connect ECONNREFUSED calling http://quotes:8080/v1/quote",
+            False,
+        ),  # another host of that name
+    ],
+)
+def test_a_cloud_run_service_is_named_as_a_host_only_by_its_url(text: str, linked: bool) -> None:
+    entries = []
+    for i in range(4):
+        entries.append(
+            run_entry(
+                i * 60,
+                text=OOM_RUN.format(used=520 + i),
+                severity="ERROR",
+                service="quotes",
+                revision="quotes-00031-vex",
+                instance=f"q{i}",
+                log="run.googleapis.com%2Fvarlog%2Fsystem",
+            )
+        )
+        entries.append(run_entry(i * 60 + 1, text=text, severity="ERROR", service="pricing-web",
+                                 revision="pricing-web-00008-zix", instance="p"))  # fmt: skip
+    links = links_of(scan_entries(entries))
+    assert [cause[:12] for cause, effect, _ in links if effect == text] == (
+        ["Memory limit"] if linked else []
+    )
+
+
+OOM_RUN = "Memory limit of 512 MiB exceeded with {used} MiB used. Consider increasing the memory limit"
+
+
+PROXY_DIAL = (
+    "[p:europe-west1:{instance}] failed to connect to instance: Dial error: failed to dial (connection name = "
+    '"p:europe-west1:{instance}"): dial tcp 10.31.0.4:3307: connect: connection refused'
+)
+
+
+@pytest.mark.parametrize(("instance", "linked"), [("orders-db", True), ("billing-db", False)])
+def test_a_client_naming_the_instance_that_says_it_is_down_is_its_effect_whatever_its_engine_words(
+    instance: str, linked: bool
+) -> None:
+    """The Cloud SQL Auth Proxy names the instance by its connection name (and port 3307, no engine's): that
+    instance, and no other, is what it could not reach."""
+    entries = [postgres_line(i * 15, "FATAL:  the database system is shutting down") for i in range(4)]
+    entries += [
+        container_entry(
+            5 + i * 20, f"orders-svc-5b6c-a{i}", "cloud-sql-proxy", PROXY_DIAL.format(instance=instance)
+        )
+        for i in range(3)
+    ]
+    links = links_of(scan_entries(entries))
+    assert [cause for cause, effect, _ in links if effect.startswith("failed to connect to instance")] == (
+        ["the database system is shutting down"] if linked else []
+    )
+
+
+def kube_dns(seconds: float, pod: str) -> list[dict[str, Any]]:
+    crash = container_entry(seconds, pod, "kubedns", "fatal error: runtime: out of memory")
+    crash["resource"]["labels"]["namespace_name"] = "kube-system"
+    restart = pod_event(
+        seconds + 20, pod, "BackOff", f"Back-off restarting failed container kubedns in pod {pod}"
+    )
+    restart["resource"]["labels"]["namespace_name"] = restart["jsonPayload"]["involvedObject"][
+        "namespace"
+    ] = "kube-system"
+    return [crash, restart]
+
+
+@pytest.mark.parametrize(
+    ("text", "linked"),
+    [
+        ("dial tcp: lookup payments.shop.svc.cluster.local on 10.96.0.10:53: read udp 10.8.1.4:51234->"
+         "10.96.0.10:53: i/o timeout", True),
+        ("Error: getaddrinfo EAI_AGAIN productcatalog.shop.svc.cluster.local", True),
+        ("Failed to resolve 'catalog' ([Errno -3] Temporary failure in name resolution)", True),
+        ("Error: getaddrinfo ENOTFOUND smtp.partner-mail.example", False),  # a name that does not exist
+        ("dial tcp: lookup payments on 10.96.0.10:53: no such host", False),
+    ],
+)  # fmt: skip
+def test_the_cluster_dns_failing_causes_the_lookups_of_its_workloads_it_did_not_answer(
+    text: str, linked: bool
+) -> None:
+    entries = kube_dns(0, "kube-dns-6b8d5c7f4-x9k2m") + kube_dns(100, "kube-dns-6b8d5c7f4-p3q8r")
+    entries += caller_errors(0, text, "checkout")
+    links = links_of(scan_entries(entries))
+    assert [cause[:8] for cause, effect, _ in links if effect.startswith(text[:15])] == (
+        ["BackOff:"] if linked else []
+    )
+
+
+def test_code_outside_the_cluster_does_not_ask_its_dns() -> None:
+    entries = kube_dns(0, "kube-dns-6b8d5c7f4-x9k2m")
+    entries += [
+        run_entry(10 + i * 20, text="Error: getaddrinfo EAI_AGAIN api.partner.example", severity="ERROR")
+        for i in range(3)
+    ]
+    assert [effect for _, effect, _ in links_of(scan_entries(entries)) if "EAI_AGAIN" in effect] == []
+
+
+def test_the_lookup_and_dns_server_patterns_stay_linear() -> None:
+    from loggardener.linking.rules import _CLUSTER_DNS, _LOOKUP_UNANSWERED
+
+    assert_linear(lambda n: _LOOKUP_UNANSWERED.search("lookup a on b:53: " * n), 20_000)
+    assert_linear(lambda n: _LOOKUP_UNANSWERED.search("lookup " + "a" * n + " on b:53: x"), 20_000)
+    assert_linear(lambda n: _CLUSTER_DNS.fullmatch("kube-system/kube-dns" + "-" * n), 20_000)
+
+
+@pytest.mark.parametrize(("client_day", "linked"), [(1, False), (2, True)])
+def test_a_database_down_on_two_days_is_not_down_on_the_day_between(client_day: int, linked: bool) -> None:
+    """One problem, the same words on two days: its first and last times span the day between, its minutes
+    do not."""
+    day = 86_400
+    entries = [
+        postgres_line(d * day + i * 15, "FATAL:  the database system is shutting down")
+        for d in (0, 2)
+        for i in range(4)
+    ]
+    entries += [
+        run_entry(client_day * day + 10 + i * 20, text=PG_CLIENTS[0], severity="ERROR") for i in range(3)
+    ]
+    links = links_of(scan_entries(entries))
+    assert [cause for cause, effect, _ in links if effect.startswith("psycopg2")] == (
+        ["the database system is shutting down"] if linked else []
+    )
+
+
+def test_the_minutes_kept_per_problem_are_bounded_and_a_chronic_one_keeps_none() -> None:
+    from loggardener.linking.facts import MAX_MINUTES_PER_KEY
+
+    facts = LinkFacts(10.0)
+    for minute in range(MAX_MINUTES_PER_KEY * 3):
+        facts.add(entry(minute * 60.0, f"t{minute}"), "chronic")
+        facts.add(entry(minute * 60.0, f"t{minute}"), "chronic")
+    facts.add(entry(0.0, "t"), "rare")
+    facts.add(entry(59.0, "t"), "rare")
+    facts.add(entry(3600.0, "t"), "rare")
+    resolved = facts.resolve(str)
+    assert "chronic" not in resolved.minutes
+    assert len(resolved.minutes["rare"]) == 2
+
+
+@pytest.mark.parametrize(("caller_day", "linked"), [(1, False), (2, True)])
+def test_an_upstream_failing_on_two_days_does_not_fail_on_the_day_between(
+    caller_day: int, linked: bool
+) -> None:
+    day = 86_400
+    entries = [
+        request(
+            d * day + i * 20, f"/api/orders/{i}", 503, service="orders-api", revision="orders-api-00001-abc"
+        )
+        for d in (0, 2)
+        for i in range(4)
+    ]
+    entries += [
+        run_entry(caller_day * day + 10 + i * 20, json_payload={"message": f"Upstream orders-api returned 503 for GET /api/orders/{i}"},
+                  severity="WARNING", service="web", revision="web-00001-abc", instance="w")
+        for i in range(4)
+    ]  # fmt: skip
+    assert len(links_of(scan_entries(entries))) == (1 if linked else 0)
+
+
+@pytest.mark.parametrize(("app_day", "linked"), [(1, False), (2, True)])
+def test_a_quoted_database_failure_on_two_days_is_not_quoted_on_the_day_between(
+    app_day: int, linked: bool
+) -> None:
+    day = 86_400
+    entries = [
+        cloudsql_line(d * day + i * 3, ADMIN_FATAL.format(pid=700 + i)) for d in (0, 2) for i in range(3)
+    ]
+    quote = "terminating connection due to administrator command"
+    entries += [
+        run_entry(
+            app_day * day + 30 + i * 5, text=CLIENT_ERROR.format(quote=quote), severity="ERROR", service="api"
+        )
+        for i in range(3)
+    ]
+    links = links_of(scan_entries(entries))
+    assert len([effect for _, effect, _ in links if effect.startswith("psycopg2")]) == (1 if linked else 0)

@@ -39,8 +39,13 @@ RESTART_WINDOW_SECONDS = 300.0
 container`): its back-off doubles from 10 s up to five minutes."""
 POD_RESOURCES = frozenset({"k8s_container", "k8s_pod"})
 MAX_MENTIONS_PER_KEY = 8
-"""Distinct texts naming a 5xx status kept per cluster key (the first seen), each clipped."""
+"""Distinct texts naming a failed call (`names_failure`) kept per cluster key (the first seen), each clipped."""
 MENTION_CHARS = 2_000
+MAX_MINUTES_PER_KEY = 64
+"""Distinct minutes kept per cluster key in which it occurred; a problem seen in more is chronic, and only its
+first and last time count (`ResolvedFacts.minutes`)."""
+_CHRONIC: frozenset[int] = frozenset()
+"""The minutes of a cluster key seen in more than `MAX_MINUTES_PER_KEY`: none kept."""
 _LATENCY = compile_regex(r"(\d{1,7}(?:\.\d{1,9})?)s")
 FAILED_STATUS_WORD = compile_regex(r"(?:5(?<![\w.]5)\d\d|4(?<![\w.]4)(?:29|0[13]))(?![\w.])")
 """A 5xx status, a 429 (a server shedding load: `no available instance`, a rate limit) or a 401 or 403 (a
@@ -52,15 +57,43 @@ TIMED_OUT = compile_regex(r"timed[ _]?out|timeout|deadline[ _]exceeded", re.IGNO
 _TIMEOUT_HINTS = ("timed", "timeout", "deadline")
 """Substrings one of which every `TIMED_OUT` match holds once lowered (`ETIMEDOUT`, `TimeOut`), checked before
 the regular expression runs."""
+CUT_OFF = compile_regex(
+    r"(?i:connection refused|connection reset|ECONNREFUSED|ECONNRESET|EHOSTUNREACH|no route to host|"
+    r"Failed to establish a new connection|socket hang up|upstream connect error|no healthy upstream|"
+    r"Connection aborted|RemoteDisconnected|Connection to [^\s]{1,200} refused|No connection could be made|"
+    r"Cannot connect to host|Connect call failed|Failed to connect to)|\bUNAVAILABLE\b|code = Unavailable"
+)
+"""A call its server did not take or answer, as clients say it: refused (`ECONNREFUSED`, `[Errno 111] Connection
+refused`, PostgreSQL JDBC's `Connection to 10.0.0.3:5432 refused`, .NET's `No connection could be made`, OkHttp's
+and curl's `Failed to connect to`), reset, unreachable, Envoy's `upstream connect error` and `no healthy upstream`,
+gRPC's `14 UNAVAILABLE` and `code = Unavailable` (in capitals: `temporarily unavailable` is a local resource's
+`EAGAIN`)."""
+
+
+def _may_be_cut_off(lowered: str) -> bool:
+    """Whether a lowered text holds a substring every `CUT_OFF` match holds (`conn`: refused, reset, aborted,
+    established, disconnected, connect to host; or `unavailable`, `upstream`, `hang up`, `unreach`, `no route`),
+    checked before the regular expression runs."""
+    return (
+        "conn" in lowered
+        or "unavailable" in lowered
+        or "upstream" in lowered
+        or "hang up" in lowered
+        or "unreach" in lowered
+        or "no route" in lowered
+    )
 
 
 def names_failure(text: str) -> bool:
-    """The text's head names a failed status (`FAILED_STATUS_WORD`) or a timeout (`TIMED_OUT`)."""
+    """The text's head names a failed status (`FAILED_STATUS_WORD`), a timeout (`TIMED_OUT`) or a call cut off
+    (`CUT_OFF`)."""
     if FAILED_STATUS_WORD.search(text, 0, MENTION_CHARS):
         return True
     head = text[:MENTION_CHARS]
     lowered = head.lower()
-    return any(hint in lowered for hint in _TIMEOUT_HINTS) and TIMED_OUT.search(head) is not None
+    if any(hint in lowered for hint in _TIMEOUT_HINTS) and TIMED_OUT.search(head) is not None:
+        return True
+    return _may_be_cut_off(lowered) and CUT_OFF.search(head) is not None
 
 
 DEPLOY_METHODS = frozenset(
@@ -145,6 +178,9 @@ class ResolvedFacts:
     upstream)."""
     restart_shares: dict[tuple[str, str], float]
     """As `instance_shares`, for Kubernetes pods' events within `RESTART_WINDOW_SECONDS`."""
+    minutes: dict[str, frozenset[int]]
+    """Per fingerprint, the minutes (since the epoch) it occurred in, when they are few (`MAX_MINUTES_PER_KEY`):
+    a problem of several days' outages is not failing in the hours between them."""
 
 
 def is_deploy(entry: LogEntry) -> bool:
@@ -209,6 +245,7 @@ class LinkFacts:
         self._deploy_count = 0
         self._changes: list[tuple[float, int, ChangeMarker]] = []
         self._mentions: dict[str, dict[str, Span]] = {}
+        self._minutes: dict[str, set[int] | frozenset[int]] = {}
 
     @property
     def traces_held(self) -> int:
@@ -250,6 +287,15 @@ class LinkFacts:
             self.restarts.add_at(key, entry.instance, seconds, end)
         if entry.trace:
             self._add_trace(entry.trace, key, seconds)
+        minute = int(seconds // 60)
+        minutes = self._minutes.get(key)
+        if minutes is None:
+            self._minutes[key] = {minute}
+        elif minute not in minutes and isinstance(minutes, set):
+            if len(minutes) < MAX_MINUTES_PER_KEY:
+                minutes.add(minute)
+            else:
+                self._minutes[key] = _CHRONIC
         if names_failure(entry.message):
             text = entry.message[:MENTION_CHARS]
             _see(self._mentions.setdefault(key, {}), text, seconds, MAX_MENTIONS_PER_KEY)
@@ -309,7 +355,20 @@ class LinkFacts:
             changes=[marker for _, _, marker in sorted(self._changes, reverse=True)],
             mentions=_by_fingerprint(self._mentions, final),
             restart_shares=self.restarts.shares(final),
+            minutes=_minutes_by_fingerprint(self._minutes, final),
         )
+
+
+def _minutes_by_fingerprint(
+    by_key: dict[str, set[int] | frozenset[int]], final: Callable[[str], str]
+) -> dict[str, frozenset[int]]:
+    """The minutes of each fingerprint's keys together; none for a fingerprint one of whose keys is chronic."""
+    merged: dict[str, set[int] | None] = {}
+    for key, minutes in by_key.items():
+        fingerprint = final(key)
+        known = merged.get(fingerprint, set())
+        merged[fingerprint] = None if minutes is _CHRONIC or known is None else known | minutes
+    return {fingerprint: frozenset(minutes) for fingerprint, minutes in merged.items() if minutes is not None}
 
 
 def _keep(markers: list[tuple[float, int, _M]], item: tuple[float, int, _M]) -> None:

@@ -36,6 +36,10 @@ Four kinds of evidence, each read from facts collected while clustering (`facts.
   that quotes `QUOTE_MIN_WORDS` consecutive words a managed service's failure always logs (a database's own
   log, `the database system is starting up`; an API's audit entry, `Quota exceeded: …`), in the same minutes;
   a value the failure names may stand between the quoted words (`column books.<*> does not exist`).
+  Or a caller naming another service as the host it called, the call cut off or timed out (`_host_links`); a
+  client whose connection to a managed database failed while the database's own log says it is down
+  (`_outage_links`); a workload's name lookup the cluster's DNS server, failing then, did not answer
+  (`_cluster_dns_links`). "The same minutes" are the minutes both occurred in (`_same_minutes`).
 
 Which side is the cause follows the problem's role (`role`): an exception or error message, then a process
 exit, a failed probe, a revision not ready, an HTTP 5xx response (or a function's failed invocation, `finished
@@ -54,6 +58,7 @@ from loggardener.clustering.models import Cluster
 from loggardener.entries.levels import STARTUP_EXCEPTION_TYPES, start_failure
 from loggardener.entries.models import Severity
 from loggardener.linking.facts import (
+    CUT_OFF,
     FAILED_STATUS_WORD,
     MENTION_CHARS,
     RESTART_WINDOW_SECONDS,
@@ -541,10 +546,38 @@ def route_pattern(route: str) -> re.Pattern[str] | None:
     return re.compile(rf"{path}(?![\w/-])")
 
 
-def _overlaps(span: Span, upstream: Cluster) -> bool:
-    return (
+def _overlaps(span: Span, upstream: Cluster, facts: ResolvedFacts) -> bool:
+    """The text's occurrences (`span`) fall while the upstream fails, give or take `UPSTREAM_SLACK`: within its
+    first and last times and, when its minutes are known, near one of them (an upstream failing on two days does
+    not fail in the day between)."""
+    if not (
         upstream.first_seen - UPSTREAM_SLACK <= span.end and span.start <= upstream.last_seen + UPSTREAM_SLACK
-    )
+    ):
+        return False
+    minutes = facts.minutes.get(upstream.fingerprint)
+    if minutes is None:
+        return True
+    reach = UPSTREAM_SLACK.total_seconds()
+    low, high = (span.first - reach) // 60, (span.last + reach) // 60
+    return any(low <= minute <= high for minute in minutes)
+
+
+def _same_minutes(first: Cluster, second: Cluster, facts: ResolvedFacts) -> bool:
+    """The two problems occur within `UPSTREAM_SLACK` of each other: by the minutes each occurred in when both are
+    known (a database down twice, days apart, is not down in the days between), else by their first and last
+    times."""
+    if not (
+        first.first_seen - UPSTREAM_SLACK <= second.last_seen
+        and second.first_seen <= first.last_seen + UPSTREAM_SLACK
+    ):
+        return False
+    ours, theirs = facts.minutes.get(first.fingerprint), facts.minutes.get(second.fingerprint)
+    if ours is None or theirs is None:
+        return True
+    if len(ours) > len(theirs):
+        ours, theirs = theirs, ours
+    reach = int(UPSTREAM_SLACK.total_seconds() // 60)
+    return any(minute + step in theirs for minute in ours for step in range(-reach, reach + 1))
 
 
 def _failed_statuses(cluster: Cluster) -> set[str]:
@@ -612,7 +645,7 @@ def _upstream_links(clusters: Sequence[Cluster], facts: ResolvedFacts, links: _L
             for text, span, carried in mentions:
                 statuses = failing & (status_words(text) | carried)
                 timed_out = not statuses and TIMED_OUT.search(text) is not None
-                if not (statuses or timed_out) or not _overlaps(span, upstream):
+                if not (statuses or timed_out) or not _overlaps(span, upstream, facts):
                     continue
                 routes = {r for r, pattern in patterns if pattern.search(text)}
                 services = {
@@ -731,7 +764,7 @@ def is_managed_service_record(cluster: Cluster) -> bool:
     )
 
 
-def _quote_links(clusters: Sequence[Cluster], links: _Links) -> None:
+def _quote_links(clusters: Sequence[Cluster], facts: ResolvedFacts, links: _Links) -> None:
     """A managed service's failure (a database's own log, an API's audit entry) that the error of code calling
     it quotes in the same minutes: the call failed because the service did. Two programs quoting the same
     words (two clients of one API) are not linked: neither is the service. Of two audited operations on code
@@ -750,10 +783,7 @@ def _quote_links(clusters: Sequence[Cluster], links: _Links) -> None:
         quoted, gapped_quoted = _word_runs(said), _gapped_quotes(said)
         audited = is_managed_service_record(effect)
         for cause, parts, gapped in services:
-            if set(cause.services) & set(effect.services) or not (
-                cause.first_seen - UPSTREAM_SLACK <= effect.last_seen
-                and effect.first_seen <= cause.last_seen + UPSTREAM_SLACK
-            ):
+            if set(cause.services) & set(effect.services) or not _same_minutes(cause, effect, facts):
                 continue
             if audited and cause.first_seen >= effect.first_seen:
                 continue  # two audited operations: the one that failed later quotes the other
@@ -805,6 +835,311 @@ def names_service(service: str, text: str, url_only: bool = False) -> bool:
     return re.search(rf"(?<![\w-]){name}{after}", text, re.IGNORECASE) is not None
 
 
+_ENGINE_CLIENTS = (
+    (
+        "PostgreSQL",
+        compile_regex(
+            r"postgres|psycopg|PSQLException|pg8000|asyncpg|libpq|pgconn|\bpq: |/pg/|[: ]5432\b", re.I
+        ),
+    ),
+    ("MySQL", compile_regex(r"mysql|[: ]3306\b", re.I)),
+    ("Redis", compile_regex(r"redis|[: ]6379\b", re.I)),
+)
+"""How a database's clients name its engine when a call fails: the driver (`psycopg2`, `PSQLException`, `pymysql`,
+`redis.exceptions`) or the engine's port (`10.31.0.3:5432`, `port 5432 failed`)."""
+_SERVER_GONE = compile_regex(
+    r"connection (?:was )?(?:closed|lost)|closed the connection|server has gone away|could not connect to server|"
+    r"terminating connection|connection terminated|the database system is|Error 111\b|Can't connect to MySQL server|"
+    r"Lost connection to MySQL server",
+    re.IGNORECASE,
+)
+"""A client whose database server was not there, besides a call cut off (`CUT_OFF`: refused, reset): closed or
+lost, gone away, `terminating connection`, `Error 111 connecting to …` (not a password or a statement refused)."""
+
+
+def _engine(cluster: Cluster) -> str | None:
+    """The engine of a managed database's own log: `…/postgres.log` (Cloud SQL, AlloyDB), `…/mysql.err`, Memorystore."""
+    for log in cluster.logs:
+        resource, _, name = log.partition(" ")
+        if resource == "redis_instance":
+            return "Redis"
+        if resource in DATABASE_RESOURCES and resource != "spanner_instance":
+            lowered = name.lower()
+            if "postgres" in lowered or resource.startswith("alloydb"):
+                return "PostgreSQL"
+            if "mysql" in lowered:
+                return "MySQL"
+    return None
+
+
+def _connection_name(service: str) -> re.Pattern[str] | None:
+    """How clients name a Cloud SQL instance (`shop-prod:orders-db`): its connection name, with its region
+    (`shop-prod:europe-west1:orders-db`), as the Cloud SQL Auth Proxy and the connectors write it."""
+    project, _, instance = service.partition(":")
+    if not (project and instance):
+        return None
+    return re.compile(rf"(?<![\w-]){re.escape(project)}:[a-z0-9-]{{1,40}}:{re.escape(instance)}(?![\w-])")
+
+
+def _outage_links(clusters: Sequence[Cluster], facts: ResolvedFacts, links: _Links) -> None:
+    """A managed database whose own log says it is down (`is_server_outage`: shutting down, starting up, out of
+    connection slots) causes the errors of code whose connection to it failed in the same minutes: one that
+    names the instance (the Cloud SQL Auth Proxy's `[shop-prod:europe-west1:orders-db] failed to connect to
+    instance: … connection refused`), or one that names only a server of its engine (`psycopg2.OperationalError:
+    … port 5432 failed: Connection refused`, an address) when one instance of that engine says it is down then
+    (two at once: which one is not told)."""
+    outages: dict[str, list[Cluster]] = {}
+    for cluster in clusters:
+        engine = _engine(cluster)
+        if (
+            engine
+            and _is_failure(cluster)
+            and is_managed_service_record(cluster)
+            and is_server_outage(cluster)
+        ):
+            outages.setdefault(engine, []).append(cluster)
+    names = {
+        service: pattern
+        for down in (c for found in outages.values() for c in found)
+        for service in down.services
+        if (pattern := _connection_name(service)) is not None
+    }
+    for client in clusters if outages else ():
+        if (
+            client.kind == "request"
+            or role(client) != ERROR
+            or not _is_failure(client)
+            or not _runs_code(client)
+        ):
+            continue
+        # the stack names the driver when the message does not (`node_modules/pg/lib/client.js`)
+        head = (
+            f"{client.title}\n{client.message}"[:MENTION_CHARS]
+            + f"\n{client.stack_pattern or ''}"[:MENTION_CHARS]
+        )
+        if not (CUT_OFF.search(head) or _SERVER_GONE.search(head)):
+            continue
+        named = {service for service, pattern in names.items() if pattern.search(head)}
+        for engine, pattern in _ENGINE_CLIENTS:
+            if engine not in outages or not (named or pattern.search(head)):
+                continue
+            during = [
+                down
+                for down in outages[engine]
+                if _same_minutes(down, client, facts)
+                and not set(down.services) & set(client.services)
+                and (not named or set(down.services) & named)
+            ]
+            if len({service for down in during for service in down.services}) != 1:
+                continue
+            for down in during:
+                how = (
+                    f"failed to connect to the instance {_q(next(iter(named)))}"
+                    if named
+                    else f"says its connection to a {engine} server failed"
+                )
+                only = "" if named else f", the only {engine} instance saying it is down then"
+                links.add(
+                    down.fingerprint,
+                    client.fingerprint,
+                    "upstream",
+                    f"{_q(client.title)} ({', '.join(client.services) or 'an application'}) {how} while "
+                    f"{_q(down.title)} ({', '.join(down.services)}{only}, "
+                    f"{_hhmm(down.first_seen)}–{_hhmm(down.last_seen)})",
+                )
+
+
+_HOST = compile_regex(
+    r"(?:(?<=//)|(?<=host=')|(?<![\w.@:/-]))([A-Za-z][\w-]{1,62})((?:\.[\w-]{1,63}){0,8})"
+    r"(', port=\d{2,5}| port \d{2,5}(?!\d)|(?:/\d{1,3}(?:\.\d{1,3}){3})?:\d{2,5}(?![\d.:]))?"
+)
+"""A host in text, with its domain if any and the port it was called on: a URL's
+(`http://catalog.shop.svc.cluster.local:8080/…`), urllib3's (`host='inventory', port=8080`), Java's
+(`inventory/10.12.4.9:8080`), curl's (`inventory port 8080`), or a name with a port (`inventory:50051`); not a
+source line (`node:events:517:28`, `client.js:132:73`)."""
+_RUN_APP_SUFFIX = compile_regex(r"-(?:[a-z0-9]{10}-[a-z]{2}|\d{6,})$")
+"""What a Cloud Run URL adds to its service's name (`orders-5otr7xq3za-uc.a.run.app`, `orders-123456789012.…`)."""
+_UNANSWERED = frozenset({"502", "503", "504"})
+DOWN_RUNGS = (EXIT, PROBE, NOT_READY)
+"""A service that is not there to answer: its process exited, failed its probes, or its revision is not ready."""
+
+
+def _host_names(text: str) -> Iterable[tuple[str, str]]:
+    """(host as written, the name it gives) of every host in the text that may name one of ours: a URL's or a
+    `name:port`, alone or in a Kubernetes namespace (`catalog.shop`, `catalog.shop.svc.cluster.local`: given as
+    `catalog.shop`), or a Cloud Run URL's (`orders-5otr7xq3za-uc.a.run.app`: `orders.run.app`); a name in another
+    domain (`storage.googleapis.com`) is given whole, and names none of ours."""
+    for match in _HOST.finditer(text):
+        name, domain, port = match.groups()
+        before = text[max(0, match.start() - 6) : match.start()]
+        if not (port or ".svc" in domain or before.endswith(("//", "host='"))):
+            continue
+        name, domain = name.lower(), domain.lower()
+        if domain.endswith(".run.app"):
+            named = f"{_RUN_APP_SUFFIX.sub('', name)}.run.app"
+        else:
+            named = f"{name}{domain.partition('.svc')[0]}"
+        yield match.group(0), named
+
+
+def _host_keys(service: str) -> list[str]:
+    """The names a host gives that stand for the service (none under three characters): a Kubernetes service's
+    (`shop/catalog`) by its name in its namespace (`catalog.shop`), or alone (`catalog@shop`: a short name resolves
+    in its caller's own namespace), as the cluster's DNS resolves them; any other's only by its Cloud Run URL
+    (`orders.run.app`), the one way to call it by name (a bare `orders:8080` is another host)."""
+    namespace, _, name = service.lower().rpartition("/")
+    if len(name) < 3:
+        return []
+    return [f"{name}@{namespace}", f"{name}.{namespace}"] if namespace else [f"{name}.run.app"]
+
+
+def _host_links(clusters: Sequence[Cluster], facts: ResolvedFacts, links: _Links) -> None:
+    """A caller's error naming another service as the host it called (`Get "http://catalog.shop.svc.cluster.local:8080/…":
+    dial tcp …: connection refused`, `inventory:50051 failed: 14 UNAVAILABLE`) with the call cut off or timed out,
+    or with a 5xx of a service that logs no request, is the effect of that service's failure in the same minutes that
+    such a call meets (`_unanswering`). A service the upstream rule already links to the caller is left to it."""
+    failing: dict[str, list[Cluster]] = {}
+    for cluster in clusters:
+        if _is_failure(cluster) and role(cluster) != NONE:
+            for service in cluster.services:
+                failing.setdefault(service, []).append(cluster)
+    by_key: dict[str, list[str]] = {}
+    for service in failing:
+        for key in _host_keys(service):
+            by_key.setdefault(key, []).append(service)
+    linked = set(links.pending)
+    by_fingerprint = {c.fingerprint: c for c in clusters}
+    for downstream in clusters:
+        texts = facts.mentions.get(downstream.fingerprint, {}) if by_key else {}
+        if not texts or role(downstream) == NONE:
+            continue
+        found: dict[tuple[str, str], tuple[str, set[str]]] = {}
+        namespaces = {service.lower().rpartition("/")[0] for service in downstream.services if "/" in service}
+        for text, span in texts.items():
+            statuses = _answered(text)
+            cut_off = CUT_OFF.search(text)
+            timed_out = not (statuses or cut_off) and TIMED_OUT.search(text) is not None
+            if not (statuses or cut_off or timed_out):
+                continue
+            if statuses:
+                said = {f"status {s}" for s in statuses}
+            else:
+                said = {f"a call cut off ({_q(cut_off.group(0))})" if cut_off else "a timeout"}
+            for written, named in _host_names(text):
+                keys = [f"{named}@{namespace}" for namespace in namespaces] if "." not in named else [named]
+                for service in (service for key in keys for service in by_key.get(key, [])):
+                    problems = failing[service]
+                    if service in downstream.services or any(
+                        (c.fingerprint, downstream.fingerprint) in linked for c in problems
+                    ):
+                        continue
+                    near = [c for c in problems if _meets(downstream, span, c, facts)]
+                    for cause in _unanswering(near, statuses, problems, timed_out):
+                        found.setdefault((cause.fingerprint, service), (written, set()))[1].update(said)
+        for (fingerprint, service), (written, said) in sorted(found.items()):
+            cause = by_fingerprint[fingerprint]
+            links.add(
+                fingerprint,
+                downstream.fingerprint,
+                "upstream",
+                f"{_q(downstream.title)} ({', '.join(downstream.services) or 'another service'}) names host "
+                f"{_q(written)} of {_q(service)} and {' and '.join(sorted(said))} while {_q(cause.title)} fails "
+                f"({_hhmm(cause.first_seen)}–{_hhmm(cause.last_seen)})",
+            )
+
+
+def _meets(downstream: Cluster, span: Span, upstream: Cluster, facts: ResolvedFacts) -> bool:
+    """The downstream problem occurs in the same minutes as the upstream's (`_same_minutes`); a chronic one (its
+    minutes too many to keep) only by the occurrences of the text that names the upstream (`span`)."""
+    if downstream.fingerprint in facts.minutes:
+        return _same_minutes(downstream, upstream, facts)
+    return _overlaps(span, upstream, facts)
+
+
+def _answered(text: str) -> set[str]:
+    """The 5xx statuses a text says a call was answered with (`status_words`), not a source line's number
+    (`node:_http_client:519:23`, `(Client.java:503)`)."""
+    return {
+        m.group(0)
+        for m in FAILED_STATUS_WORD.finditer(text)
+        if m.group(0).startswith("5")
+        and text[m.start() - 1 : m.start()] != ":"
+        and text[m.end() : m.end() + 1] not in (":", ")")
+        and not _COUNTED.match(text, m.end())
+    }
+
+
+def _unanswering(
+    near: list[Cluster], statuses: set[str], problems: list[Cluster], timed_out: bool
+) -> list[Cluster]:
+    """The service's problems in the same minutes that explain a call it did not take or answer.
+
+    A call cut off or answered 502, 503 or 504: the service was not there, the first rung of its failure found
+    (process exits, else failed probes, else a revision not ready; else its own requests answered 502, 503 or
+    504). A call that timed out: the same rungs only (requests that timed out are the upstream rule's, which
+    reads their route or URL). Another 5xx, from a service that logs no request: its one error then (of two,
+    which one is not told).
+    """
+    if not statuses or statuses & _UNANSWERED:
+        down = [c for c in near if role(c) in DOWN_RUNGS]
+        if down:
+            first = min(role(c) for c in down)
+            return [c for c in down if role(c) == first]
+        if timed_out:
+            return []
+        return [c for c in near if c.kind == "request" and set(c.http_statuses) & _UNANSWERED]
+    if any(c.kind == "request" for c in problems):
+        return []  # it logs its requests: the upstream rule matches their statuses
+    errors = [c for c in near if role(c) == ERROR]
+    return errors if len(errors) == 1 else []
+
+
+_CLUSTER_DNS = compile_regex(r"kube-system/(?:kube-?dns|coredns|node-local-dns|dnsmasq)(?:-autoscaler)?")
+"""A Kubernetes cluster's DNS server: kube-dns (its `kubedns` and `dnsmasq` containers), CoreDNS, NodeLocal
+DNSCache, as a service (`kube-system/kube-dns`)."""
+_LOOKUP_UNANSWERED = compile_regex(
+    r"lookup [^\s]{1,255} on [^\s]{1,64}:53: [^\n]{0,200}?(?:i/o timeout|server misbehaving|connection refused)|"
+    r"EAI_AGAIN|Temporary failure in name resolution|UnknownHostException: [^\s]{1,255}: Try again"
+)
+"""A name lookup the DNS server did not answer (not a name it said does not exist, NXDOMAIN): Go's `lookup … on
+10.96.0.10:53: … i/o timeout` or `server misbehaving`, Node.js' `EAI_AGAIN`, glibc's `Temporary failure in name
+resolution`, Java's `UnknownHostException: …: Try again`."""
+KUBERNETES_CODE = frozenset({"k8s_container", "container"})
+
+
+def _cluster_dns_links(clusters: Sequence[Cluster], facts: ResolvedFacts, links: _Links) -> None:
+    """The cluster's DNS server failing (`_CLUSTER_DNS`: its crash, its restarts, its probes) causes the errors of
+    Kubernetes workloads whose name lookups got no answer in the same minutes (`_LOOKUP_UNANSWERED`); code outside
+    the cluster (Cloud Run) resolves names elsewhere. The cause is the first rung of its failure then: its
+    process exits, else its failed probes, else its errors."""
+    servers = [
+        c
+        for c in clusters
+        if _is_failure(c) and role(c) != NONE and any(_CLUSTER_DNS.fullmatch(s) for s in c.services)
+    ]
+    own = {c.fingerprint for c in servers}
+    for client in clusters if servers else ():
+        if client.kind == "request" or client.fingerprint in own or not _is_failure(client):
+            continue
+        if not any(log.split(" ", 1)[0] in KUBERNETES_CODE for log in client.logs):
+            continue
+        said = _LOOKUP_UNANSWERED.search(f"{client.title}\n{client.message}"[:MENTION_CHARS])
+        if said is None:
+            continue
+        near = [c for c in servers if _same_minutes(c, client, facts)]
+        down = [c for c in near if role(c) in DOWN_RUNGS]
+        first = min((role(c) for c in down), default=ERROR)
+        for server in [c for c in (down or near) if role(c) == first]:
+            links.add(
+                server.fingerprint,
+                client.fingerprint,
+                "upstream",
+                f"{_q(client.title)} ({', '.join(client.services)}) says a name lookup got no answer "
+                f"({_q(said.group(0))}) while the cluster's DNS server fails: {_q(server.title)} "
+                f"({', '.join(server.services)}, {_hhmm(server.first_seen)}–{_hhmm(server.last_seen)})",
+            )
+
+
 def find_links(
     clusters: Sequence[Cluster], facts: ResolvedFacts, instance_window_seconds: float
 ) -> list[Link]:
@@ -818,5 +1153,8 @@ def find_links(
     _restart_links(by_fingerprint, facts, links)
     _service_links(clusters, facts, links)
     _upstream_links(clusters, facts, links)
-    _quote_links(clusters, links)
+    _host_links(clusters, facts, links)
+    _quote_links(clusters, facts, links)
+    _outage_links(clusters, facts, links)
+    _cluster_dns_links(clusters, facts, links)
     return links.links()
