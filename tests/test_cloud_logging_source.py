@@ -1147,6 +1147,47 @@ def test_a_page_token_sent_back_again_stops_the_read_loudly() -> None:
     assert any("sent a page token it had sent before" in note for note in source.stats.notes)
 
 
+@pytest.mark.parametrize(
+    ("settings", "said"),
+    [
+        ({"expired_tokens": True}, "HTTP 400: Invalid page token"),
+        (
+            {"faults": {2: Fault(404, "Requested entity was not found.")}},
+            "HTTP 404: Requested entity was not found",
+        ),
+    ],
+    ids=["expired-token", "not-found"],
+)
+def test_a_next_page_refused_is_a_failed_read_not_a_bad_query_or_project(
+    settings: dict[str, Any], said: str
+) -> None:
+    """The query and the project were accepted for the first page: a 400 or 404 to a request that names a page
+    token says nothing about --filter or --project, and a read cut there is no scan of the window."""
+    with FakeLoggingServer(make_entries(25), page_limit=10, **settings) as server:
+        source = source_for(server, FakeClock())
+        with pytest.raises(GardenerError) as refused:
+            read_all(source)
+        assert [bool(r.body.get("pageToken")) for r in server.requests] == [False, True]
+    assert refused.value.exit_code == ExitCode.SOURCE_FAILED
+    message = refused.value.message
+    assert f"refused to go on with the read after 1 pages (10 entries) ({said})" in message
+    assert "rerun the scan" in message
+    assert "--filter" not in message and "--project" not in message and "\n" not in message
+
+
+def test_a_live_scan_whose_next_page_is_refused_writes_nothing_and_exits_5(tmp_path: Path) -> None:
+    with FakeLoggingServer(demo_entries(), page_limit=300, expired_tokens=True) as server:
+        result = CliRunner().invoke(
+            app,
+            ["scan", "--project", "P", "--hours", "12", "--now", NOW, "--out", str(tmp_path / "out")],
+            env={"GARDENER_LOGGING_ENDPOINT": server.endpoint},
+        )
+    assert result.exit_code == ExitCode.SOURCE_FAILED
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and "Invalid page token" in lines[0] and "Traceback" not in result.stderr
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_empty_pages_without_end_stop_the_read_loudly() -> None:
     """A server that answers every request with an empty page and a new token would be read forever (the
     repeated-token check never fires): a run of MAX_EMPTY_PAGES such pages stops the read, said as truncated."""

@@ -305,6 +305,9 @@ class CloudLoggingSource(EntrySource):
         self.request_timeout = request_timeout
         self._gave_up = (RETRY_ATTEMPTS, 0.0)
         """Attempts and seconds spent on the request that failed last."""
+        self._continuing = False
+        """Whether the request that failed last named a page token: the query was accepted already."""
+        self._entries_read = 0
         self._anonymous = False
         self.filter = build_filter(query)
         self.stats = SourceStats(query_filter=self.filter)
@@ -352,6 +355,7 @@ class CloudLoggingSource(EntrySource):
 
         def request(**kwargs: Any) -> Any:
             started = time.monotonic()
+            self._continuing = bool((kwargs.get("data") or {}).get("pageToken"))
             timeouts: list[float] = []
 
             def attempt() -> Any:
@@ -477,6 +481,7 @@ class CloudLoggingSource(EntrySource):
                     self._note_truncation(last_timestamp)
                     return
                 position += 1
+                self._entries_read = position
                 if not isinstance(item, dict):
                     yield RawRecord(position, None, f"entry is a JSON {type(item).__name__}, not an object")
                     continue
@@ -594,6 +599,16 @@ class CloudLoggingSource(EntrySource):
                 _server_message(exc) if isinstance(exc, api_exceptions.Unauthorized) else _auth_message(exc)
             )
             return GardenerError(f"credentials rejected ({detail}); {CREDENTIALS_HINT}", ExitCode.CREDENTIALS)
+        if self._continuing and isinstance(exc, api_exceptions.BadRequest | api_exceptions.NotFound):
+            # the query and the project were accepted for the pages before: neither is what is wrong
+            return GardenerError(
+                f"Cloud Logging refused to go on with the read after {self.stats.pages} pages "
+                f"({self._entries_read} entries) (HTTP {exc.code}: {_server_message(exc)}): its page token "
+                "for the next page was not accepted, so the read cannot go on and nothing is written; "
+                "rerun the scan (a page token can expire during a long read: a narrower window reads fewer "
+                "pages)",
+                ExitCode.SOURCE_FAILED,
+            )
         disabled = _not_enabled(exc, project, "Cloud Logging API", "logging.googleapis.com")
         if disabled is not None:
             return disabled
