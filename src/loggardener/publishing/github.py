@@ -41,6 +41,7 @@ from loggardener.publishing.interface import (
     DEFAULT_API_URL,
     NO_PERMISSION,
     NOT_ATTEMPTED,
+    TOKEN_REJECTED,
     IssuePublisher,
     check_repo,
 )
@@ -208,10 +209,7 @@ _NO_PERMISSION = (
 
 
 def _rejected() -> GardenerError:
-    return GardenerError(
-        "GitHub rejected the token (401 Bad credentials): check GH_TOKEN or GITHUB_TOKEN; nothing published",
-        ExitCode.CREDENTIALS,
-    )
+    return GardenerError(f"{TOKEN_REJECTED}; nothing published", ExitCode.CREDENTIALS)
 
 
 class GitHubPublisher(IssuePublisher):
@@ -285,9 +283,14 @@ class GitHubPublisher(IssuePublisher):
                 f"cannot list the issues labelled {label!r} in {self.repo_name}: {describe(exc)}; "
                 "nothing published, so that no duplicate is made"
             )
-            return [
-                IssueAction(fingerprint=c.fingerprint, action="failed", title=c.title, detail=line)
-                for c in clusters
+            return [  # one failure, the rest never tried: said once, not once per problem
+                IssueAction(
+                    fingerprint=c.fingerprint,
+                    action="failed",
+                    title=c.title,
+                    detail=line if index == 0 else NOT_ATTEMPTED + line,
+                )
+                for index, c in enumerate(clusters)
             ]
         run = _Run(numbers={fp: issue.number for fp, issue in candidates.items()}, since=listed_at)
         actions: list[IssueAction] = []
@@ -315,7 +318,7 @@ class GitHubPublisher(IssuePublisher):
                 stopped = describe(exc)
                 actions.append(self._failed(cluster, stopped))
             except BadCredentialsException:
-                stopped = "GitHub rejected the token (401)"
+                stopped = TOKEN_REJECTED
                 actions.append(self._failed(cluster, stopped))
             except _API_ERRORS as exc:
                 issue = candidates.get(cluster.fingerprint)
