@@ -327,12 +327,14 @@ def _run(
         worklog = _worklog_path(outputs, report, options.services)
         failures: list[GardenerError] = []
         refused = False
+        drafts_lost = False
         try:
             known = {} if state is None else state.issue_numbers()
             report = process_issues(report, config.issues, publisher_for(worklog), known)
         except GardenerError as exc:  # e.g. GitHub rejected the token: still write the worklog and report
             failures.append(exc)
             refused = True
+            drafts_lost = outputs.drafts  # the drafts are an output of this run that could not be written
         note_reopened(report)
         writes: list[tuple[str, Callable[[], object]]] = []
         try:
@@ -357,7 +359,7 @@ def _run(
                 failures.append(exc)
             else:
                 written.append(what)
-        kept = len(written) < len(writes)  # a document failed: the state stays as it was
+        kept = drafts_lost or len(written) < len(writes)  # an output failed: the state stays as it was
         if state is not None and outputs.state is not None and not kept:
             state.record_run(report)
             state.prune(report.window.end or report.generated_at, config.state.forget_after_days)
