@@ -289,6 +289,23 @@ def test_a_retry_after_that_is_no_number_of_seconds_falls_back_to_the_backoff() 
     assert 1 <= clock.sleeps[0] <= 2 and 2 <= clock.sleeps[1] <= 3 and clock.sleeps[2] == 60
 
 
+def test_a_request_timeout_or_an_aborted_attempt_is_retried_but_a_conflict_is_not() -> None:
+    """408 (a proxy's request timeout, in HTML) and ABORTED (409) end an attempt, not the read; a 409 of
+    another status is no transient failure."""
+    clock = FakeClock()
+    faults = {1: Fault(408, raw=b"<html><body>408 Request Timeout</body></html>"), 2: Fault(409, "Aborted.")}
+    with FakeLoggingServer(make_entries(3), faults=faults) as server:
+        assert len(read_all(source_for(server, clock))) == 3
+        assert len(server.requests) == 3
+    assert len(clock.sleeps) == 2
+    conflict = Fault(409, raw=b'{"error": {"code": 409, "message": "x", "status": "ALREADY_EXISTS"}}')
+    with FakeLoggingServer(make_entries(3), faults={1: conflict}) as server:
+        with pytest.raises(GardenerError) as failed:
+            read_all(source_for(server, FakeClock()))
+        assert len(server.requests) == 1
+    assert failed.value.exit_code == ExitCode.SOURCE_FAILED and "HTTP 409" in failed.value.message
+
+
 def test_unreachable_endpoint_is_a_source_failure() -> None:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))

@@ -150,6 +150,13 @@ def _keep_raw(_iterator: page_iterator.Iterator, item: Any) -> Any:
 
 
 def _is_transient(exc: BaseException) -> bool:
+    """429, 5xx, a silence or a dropped connection, an unreadable answer; and an attempt the server gave up on
+    itself: 408 (a proxy's or a load balancer's request timeout) or ABORTED (409: a concurrency conflict on
+    Google's side that its guidance says to retry)."""
+    if isinstance(exc, api_exceptions.GoogleAPICallError) and (
+        exc.code == 408 or (exc.code == 409 and _google_error(exc).get("status") == "ABORTED")
+    ):
+        return True
     return isinstance(
         exc,
         api_exceptions.TooManyRequests
