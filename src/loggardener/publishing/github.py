@@ -34,7 +34,7 @@ from urllib3.connectionpool import ConnectionPool
 from urllib3.response import HTTPResponse
 
 from loggardener.clustering.models import Cluster
-from loggardener.errors import ExitCode, GardenerError, debugging
+from loggardener.errors import ExitCode, GardenerError, debugging, shown_url
 from loggardener.publishing.answers import CheckedRequester, UnreadableAnswer
 from loggardener.publishing.content import PRIORITIES, Composer, summary, utc
 from loggardener.publishing.interface import (
@@ -55,6 +55,11 @@ from loggardener.publishing.markers import (
 from loggardener.regexes import compile_regex
 from loggardener.report import IssueAction
 
+_OS_CAUSE = compile_regex(r"\[Errno -?\d+\] ([^'\"()\[\]]+)")
+"""The operating system's words in urllib3's text of a failed connection (`Connection refused`, `Name or
+service not known`)."""
+_ORIGIN = compile_regex(r"(?<=[^/:])/.*$")
+"""All of a URL after its scheme and host: the path and query are not where GitHub is."""
 _CLOCK_MARGIN = timedelta(minutes=10)
 """How far this machine's clock may be ahead of GitHub's, for `since` in the twin check."""
 _MARKER = compile_regex(r"<!-- log-gardener:fingerprint=([A-Za-z0-9_.:-]{1,128}) -->")
@@ -150,7 +155,12 @@ def describe(exc: Exception) -> str:
     if isinstance(exc, InvalidHeader):  # its text quotes the header: the token
         return "a request header holds a character HTTP refuses (check GH_TOKEN or GITHUB_TOKEN)"
     if isinstance(exc, RequestException):
-        return f"cannot reach GitHub: {type(exc).__name__}: {str(exc)[:200]}"
+        # urllib3's text wraps the cause in the pool, the URL and object addresses: say the cause, and where
+        cause = _OS_CAUSE.search(str(exc))
+        url = exc.request.url if exc.request is not None and exc.request.url else None
+        where = f" at {shown_url(_ORIGIN.sub('', str(url)))}" if url else ""
+        said = cause.group(1).strip() if cause else str(exc)[:200]
+        return f"cannot reach GitHub{where}: {type(exc).__name__}: {said}"
     return f"{type(exc).__name__}: {str(exc)[:200]}"
 
 
