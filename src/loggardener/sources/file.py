@@ -28,8 +28,10 @@ from loggardener.regexes import compile_regex
 from loggardener.sources.interface import EntrySource, LineBatch, RawRecord, SourceStats
 
 _GZIP_MAGIC = b"\x1f\x8b"
-# Compressions given by mistake (an export is JSON or gzip): said by name, rather than "not an export".
+# Compressions given by mistake (an export is JSON or gzip): said by name, rather than "not an export". Gzip
+# here is what gzip held: the input was compressed twice (`gzip -f` of a .gz, a server's Content-Encoding).
 _OTHER_COMPRESSIONS = (
+    (_GZIP_MAGIC, "gzip twice (zcat FILE | gunzip > FILE.json)"),
     (b"BZh", "bzip2 (bunzip2 -k)"),
     (b"\xfd7zXZ\x00", "xz (unxz -k)"),
     (b"\x28\xb5\x2f\xfd", "zstd (zstd -d)"),
