@@ -1277,6 +1277,23 @@ def test_an_error_page_in_html_is_said_without_tags_or_the_request_line() -> Non
     assert "POST" not in caught.value.message and "<" not in caught.value.message
 
 
+def test_a_400_that_is_not_the_apis_error_is_no_rejected_query() -> None:
+    """nginx's "plain HTTP request was sent to HTTPS port", a proxy's refusal: nothing Cloud Logging said about
+    the query, so neither --filter nor --print-filter is the way out."""
+    page = b"<html><head><title>400 Bad Request</title></head><body>The plain HTTP request was sent to HTTPS port</body></html>"
+    with FakeLoggingServer(make_entries(3), faults={1: Fault(400, raw=page)}) as server:
+        with pytest.raises(GardenerError) as caught:
+            read_all(source_for(server, FakeClock()))
+        assert len(server.requests) == 1
+    message = caught.value.message
+    assert caught.value.exit_code == ExitCode.SOURCE_FAILED
+    assert (
+        "refused the request with HTTP 400" in message
+        and "plain HTTP request was sent to HTTPS port" in message
+    )
+    assert "--filter" not in message and "<" not in message
+
+
 def test_a_password_in_an_endpoint_is_never_printed_nor_written(tmp_path: Path) -> None:
     """`http://user:password@host` (a proxy in front of an emulator): the password goes to the server, never to
     the terminal, the worklog or the report, which show `***@`; an endpoint refused for its query does not

@@ -637,6 +637,15 @@ class CloudLoggingSource(EntrySource):
                 "and the config's `project` (`gcloud projects list` shows the ids you can use)",
                 ExitCode.BAD_INPUT,
             )
+        if isinstance(exc, api_exceptions.BadRequest) and not _google_error(exc).get("status"):
+            # Google's errors name their status: this 400 is a proxy's, or a server's that is no Logging API
+            return GardenerError(
+                f"{shown_url(self.endpoint or 'logging.googleapis.com')} refused the request with HTTP 400 "
+                f"({_server_message(exc)}) that is not the Logging API's error: something in between (a proxy, "
+                "a firewall) or --logging-endpoint refused it before Cloud Logging read the query; check them "
+                "(HTTPS_PROXY, the endpoint's scheme and port) and rerun",
+                ExitCode.SOURCE_FAILED,
+            )
         if isinstance(exc, api_exceptions.BadRequest) and f"projects/{project}" in _server_message(exc):
             return GardenerError(
                 f"Cloud Logging rejected the project id {project}: {_server_message(exc)}; check --project, "
