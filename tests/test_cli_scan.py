@@ -233,6 +233,7 @@ def test_an_export_compressed_other_than_gzip_is_named_exit_2(tmp_path: Path) ->
         ("e.json.xz", lzma.compress(text), "xz"),
         ("e.json.zst", b"\x28\xb5\x2f\xfd" + text, "zstd"),
         ("e.zip", b"PK\x03\x04" + text, "zip"),
+        ("e.json.gz", gzip.compress(gzip.compress(text)), "gzip twice"),
     ):
         path = tmp_path / name
         path.write_bytes(data)

@@ -289,6 +289,23 @@ def test_a_retry_after_that_is_no_number_of_seconds_falls_back_to_the_backoff() 
     assert 1 <= clock.sleeps[0] <= 2 and 2 <= clock.sleeps[1] <= 3 and clock.sleeps[2] == 60
 
 
+def test_a_request_timeout_or_an_aborted_attempt_is_retried_but_a_conflict_is_not() -> None:
+    """408 (a proxy's request timeout, in HTML) and ABORTED (409) end an attempt, not the read; a 409 of
+    another status is no transient failure."""
+    clock = FakeClock()
+    faults = {1: Fault(408, raw=b"<html><body>408 Request Timeout</body></html>"), 2: Fault(409, "Aborted.")}
+    with FakeLoggingServer(make_entries(3), faults=faults) as server:
+        assert len(read_all(source_for(server, clock))) == 3
+        assert len(server.requests) == 3
+    assert len(clock.sleeps) == 2
+    conflict = Fault(409, raw=b'{"error": {"code": 409, "message": "x", "status": "ALREADY_EXISTS"}}')
+    with FakeLoggingServer(make_entries(3), faults={1: conflict}) as server:
+        with pytest.raises(GardenerError) as failed:
+            read_all(source_for(server, FakeClock()))
+        assert len(server.requests) == 1
+    assert failed.value.exit_code == ExitCode.SOURCE_FAILED and "HTTP 409" in failed.value.message
+
+
 def test_unreachable_endpoint_is_a_source_failure() -> None:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -1147,6 +1164,47 @@ def test_a_page_token_sent_back_again_stops_the_read_loudly() -> None:
     assert any("sent a page token it had sent before" in note for note in source.stats.notes)
 
 
+@pytest.mark.parametrize(
+    ("settings", "said"),
+    [
+        ({"expired_tokens": True}, "HTTP 400: Invalid page token"),
+        (
+            {"faults": {2: Fault(404, "Requested entity was not found.")}},
+            "HTTP 404: Requested entity was not found",
+        ),
+    ],
+    ids=["expired-token", "not-found"],
+)
+def test_a_next_page_refused_is_a_failed_read_not_a_bad_query_or_project(
+    settings: dict[str, Any], said: str
+) -> None:
+    """The query and the project were accepted for the first page: a 400 or 404 to a request that names a page
+    token says nothing about --filter or --project, and a read cut there is no scan of the window."""
+    with FakeLoggingServer(make_entries(25), page_limit=10, **settings) as server:
+        source = source_for(server, FakeClock())
+        with pytest.raises(GardenerError) as refused:
+            read_all(source)
+        assert [bool(r.body.get("pageToken")) for r in server.requests] == [False, True]
+    assert refused.value.exit_code == ExitCode.SOURCE_FAILED
+    message = refused.value.message
+    assert f"refused to go on with the read after 1 pages (10 entries) ({said})" in message
+    assert "rerun the scan" in message
+    assert "--filter" not in message and "--project" not in message and "\n" not in message
+
+
+def test_a_live_scan_whose_next_page_is_refused_writes_nothing_and_exits_5(tmp_path: Path) -> None:
+    with FakeLoggingServer(demo_entries(), page_limit=300, expired_tokens=True) as server:
+        result = CliRunner().invoke(
+            app,
+            ["scan", "--project", "P", "--hours", "12", "--now", NOW, "--out", str(tmp_path / "out")],
+            env={"GARDENER_LOGGING_ENDPOINT": server.endpoint},
+        )
+    assert result.exit_code == ExitCode.SOURCE_FAILED
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and "Invalid page token" in lines[0] and "Traceback" not in result.stderr
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_empty_pages_without_end_stop_the_read_loudly() -> None:
     """A server that answers every request with an empty page and a new token would be read forever (the
     repeated-token check never fires): a run of MAX_EMPTY_PAGES such pages stops the read, said as truncated."""
@@ -1217,6 +1275,23 @@ def test_an_error_page_in_html_is_said_without_tags_or_the_request_line() -> Non
         read_all(source_for(server, FakeClock()))
     assert "(HTTP 502): 502. That's an error; the service is failing on its side" in caught.value.message
     assert "POST" not in caught.value.message and "<" not in caught.value.message
+
+
+def test_a_400_that_is_not_the_apis_error_is_no_rejected_query() -> None:
+    """nginx's "plain HTTP request was sent to HTTPS port", a proxy's refusal: nothing Cloud Logging said about
+    the query, so neither --filter nor --print-filter is the way out."""
+    page = b"<html><head><title>400 Bad Request</title></head><body>The plain HTTP request was sent to HTTPS port</body></html>"
+    with FakeLoggingServer(make_entries(3), faults={1: Fault(400, raw=page)}) as server:
+        with pytest.raises(GardenerError) as caught:
+            read_all(source_for(server, FakeClock()))
+        assert len(server.requests) == 1
+    message = caught.value.message
+    assert caught.value.exit_code == ExitCode.SOURCE_FAILED
+    assert (
+        "refused the request with HTTP 400" in message
+        and "plain HTTP request was sent to HTTPS port" in message
+    )
+    assert "--filter" not in message and "<" not in message
 
 
 def test_a_password_in_an_endpoint_is_never_printed_nor_written(tmp_path: Path) -> None:

@@ -210,6 +210,10 @@ def test_bytes_not_utf8_are_said_and_another_compression_is_named(tmp_path: Path
     packed.write_bytes(bz2.compress(b"down 1\ndown 2\n"))
     result = runner.invoke(app, ["cluster", str(packed)])
     assert result.exit_code == 2 and "is compressed with bzip2" in result.stderr
+    twice = tmp_path / "w.log.gz"
+    twice.write_bytes(gzip.compress(gzip.compress(b"down 1\ndown 2\n")))
+    result = runner.invoke(app, ["cluster", str(twice)])
+    assert result.exit_code == 2 and "is compressed with gzip twice" in result.stderr
 
 
 def test_a_tar_archive_is_named_not_clustered_as_text(tmp_path: Path) -> None:

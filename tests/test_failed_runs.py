@@ -4,14 +4,20 @@ cannot be, no empty directory it made, and the traceback GARDENER_DEBUG asks for
 from __future__ import annotations
 
 import json
+import os
+import resource
+import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+import typer
 from typer.testing import CliRunner
 
+import loggardener
 from loggardener import cli
 from loggardener.cli import app
+from loggardener.console import user_errors
 from loggardener.errors import ExitCode, debugging
 
 runner = CliRunner()
@@ -104,3 +110,48 @@ def test_gardener_debug_shows_the_traceback_of_an_os_error(monkeypatch: pytest.M
 def test_gardener_debug_0_is_off(monkeypatch: pytest.MonkeyPatch, value: str, on: bool) -> None:
     monkeypatch.setenv("GARDENER_DEBUG", value)
     assert debugging() is on
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")
+def test_an_environment_fault_no_check_foresaw_is_one_line_exit_2_not_an_internal_error(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """A full disk (or quota, size limit, read-only file system) met on a file no check before the scan
+    covers is the machine's fault, not a bug of gardener's: exit 2 and what to do, not "internal error"."""
+
+    @user_errors
+    def command() -> None:
+        with open("/dev/full", "w", encoding="utf-8") as device:
+            device.write("x")
+
+    with pytest.raises(typer.Exit) as stopped:
+        command()
+    assert stopped.value.exit_code == ExitCode.BAD_INPUT
+    said = capsys.readouterr().err.strip().splitlines()
+    assert said == [
+        "error: cannot read or write a file: no space left on the device: free some space and rerun"
+    ]
+
+
+def test_a_temporary_directory_without_room_for_the_assignments_says_so(tmp_path: Path) -> None:
+    """--assignments gathers its lines in a temporary file until the fingerprints are final: a temporary
+    directory that cannot take it (full, or a size limit as here) is named, with the way out (TMPDIR)."""
+    limit = 60_000  # the worklog fits; the demo's 1,344 assignment lines do not
+    process = subprocess.run(
+        [sys.executable, "-m", "loggardener", "scan", "--demo", "--out", "out", "--no-state", "--assignments",
+         "a.ndjson"],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        timeout=120,
+        env={**os.environ, "PYTHONPATH": str(Path(loggardener.__file__).parent.parent), "TMPDIR": str(tmp_path)},
+        preexec_fn=lambda: resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit)),
+    )  # fmt: skip
+    assert process.returncode == ExitCode.BAD_INPUT
+    lines = process.stderr.strip().splitlines()
+    assert len(lines) == 1 and "Traceback" not in process.stderr
+    assert lines[0].startswith(
+        f"error: cannot write the temporary file --assignments is gathered in (in {tmp_path})"
+    )
+    assert "set TMPDIR to a directory with room" in lines[0]
+    assert sorted(p.name for p in tmp_path.iterdir()) == []

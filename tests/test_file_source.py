@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import io
+import itertools
 import json
 import math
 import random
@@ -294,10 +295,37 @@ def test_brackets_and_escaped_quotes_in_strings_do_not_count_as_nesting() -> Non
     assert [r.error for r in records] == [None] * 40
 
 
-def test_two_arrays_appended_to_one_file_say_what_happened(tmp_path: Path) -> None:
-    path = tmp_path / "export.json"
-    path.write_text(json.dumps(_entries(2)) + "\n" + json.dumps(_entries(2)) + "\n", encoding="utf-8")
+@given(
+    cuts=st.lists(st.integers(min_value=0, max_value=12), max_size=4),
+    indent=st.sampled_from([None, 1, 2]),
+    ndjson_tail=st.integers(min_value=0, max_value=3),
+)
+def test_arrays_appended_to_one_file_are_read_whole(
+    tmp_path_factory: pytest.TempPathFactory, cuts: list[int], indent: int | None, ndjson_tail: int
+) -> None:
+    """`cat a.json b.json`, or an array of entries on NDJSON's first line: every entry is read, in order."""
+    entries = _entries(12 + ndjson_tail)
+    bounds = [0, *sorted(cuts), 12]
+    arrays = [entries[a:b] for a, b in itertools.pairwise(bounds)]
+    text = "\n".join(json.dumps(array, indent=indent) for array in arrays) + "\n"
+    text += "".join(json.dumps(entry) + "\n" for entry in entries[12:])
+    path = tmp_path_factory.mktemp("appended") / "export.json"
+    path.write_text(text, encoding="utf-8")
     records = _read(path)
+    assert [r.entry for r in records] == entries
+    assert [r.position for r in records] == list(range(1, len(entries) + 1))
+
+
+def test_an_array_of_entries_on_the_first_line_of_ndjson_costs_nothing(tmp_path: Path) -> None:
+    entries = _entries(300)  # the first line alone is larger than the bytes the format is told from
+    path = tmp_path / "export.ndjson"
+    path.write_text(json.dumps(entries[:200]) + "\n" + _ndjson(entries[200:]).decode(), encoding="utf-8")
+    assert [r.entry for r in _read(path)] == entries
+
+
+def test_arrays_appended_past_the_whole_array_size_say_what_happened() -> None:
+    text = json.dumps(_entries(2)) + "\n" + json.dumps(_entries(2)) + "\n"
+    records = list(_array_records(_Utf8(io.StringIO(text)), "x.json", whole_limit=0))
     assert [r.entry is not None for r in records] == [True, True, False]
     assert records[2].error is not None
     assert "more text follows the end of the array (exports appended to one file?" in records[2].error

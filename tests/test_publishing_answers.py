@@ -252,7 +252,9 @@ def test_an_unreadable_listing_is_one_line_exit_6_and_the_worklog_is_kept(
     assert result.exit_code == ExitCode.PUBLISH_FAILED
     assert "Traceback" not in result.stderr and TOKEN not in result.stderr + result.stdout
     lines = [line for line in result.stderr.splitlines() if line.startswith("issue failed:")]
-    assert lines and all("GET /repos/o/r/issues is unreadable: not JSON (text/html" in x for x in lines)
+    assert len(lines) == 2  # the listing's failure, then every problem not attempted for it, in one line
+    assert all("GET /repos/o/r/issues is unreadable: not JSON (text/html" in x for x in lines)
+    assert ": not attempted: cannot list the issues labelled 'log-gardener'" in lines[1]
     worklog = next(out.glob("*.md")).read_text(encoding="utf-8")
     assert "GitHub's answer to GET /repos/o/r/issues is unreadable" in worklog
     assert not server.issues

@@ -191,6 +191,26 @@ def test_a_write_the_token_may_not_make_exits_4_like_a_refused_listing(
     assert "permissions: issues: write" in stderr and "Traceback" not in stderr
     assert len(server.requests_matching("POST", r"/repos/o/r/issues")) == 1
     assert next((tmp_path / "out").glob("*.md")).read_text(encoding="utf-8").count("| failed |") == 8
+    failures = [line for line in stderr.splitlines() if line.startswith("issue failed:")]
+    assert len(failures) == 2  # the write refused, then the 7 not attempted for that reason, in one line
+    assert " and 6 more: not attempted: the token may not write issues in o/r" in failures[1]
+
+
+def test_a_token_rejected_after_the_listing_exits_4_said_once_and_the_worklog_lists_every_problem(
+    server: FakeGitHub, tmp_path: Path, config: Path
+) -> None:
+    """A token revoked (or expired) between the listing and the first write: the token, not GitHub, failed."""
+    server.fail("POST", r"/repos/o/r/issues", status=401, times=50, body={"message": "Bad credentials"})
+
+    code, stdout, stderr = publish(server, tmp_path / "out", config)
+
+    assert code == ExitCode.CREDENTIALS
+    assert "Traceback" not in stderr and TOKEN not in stdout + stderr
+    assert len(server.requests_matching("POST", r"/repos/o/r/issues")) == 1  # no write tried after the 401
+    failures = [line for line in stderr.splitlines() if line.startswith("issue failed:")]
+    assert len(failures) == 2 and all("check GH_TOKEN or GITHUB_TOKEN" in line for line in failures)
+    assert "8 of 8 issues could not be published (7 not attempted)" in stderr
+    assert next((tmp_path / "out").glob("*.md")).read_text(encoding="utf-8").count("| failed |") == 8
 
 
 @pytest.mark.parametrize(

@@ -583,3 +583,26 @@ def test_an_answer_sent_a_byte_at_a_time_ends_the_publish_phase_in_time(server: 
         "cannot list the issues" in actions[0].detail and "did not complete within 3 s" in actions[0].detail
     )
     assert server.issues == {}
+
+
+@pytest.mark.parametrize("url", ["http://127.0.0.1:{port}/repos/o/r/issues", "http://no-such-host.invalid/x"])
+def test_a_github_that_cannot_be_reached_is_said_with_the_cause_and_where(url: str) -> None:
+    """urllib3's text of a failed connection is the pool, the URL with its query and object addresses, with
+    the cause last (cut off at 200 characters): the line says the cause and the host instead."""
+    import socket
+
+    import requests
+
+    from loggardener.publishing.github import describe
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    with pytest.raises(requests.ConnectionError) as failed:
+        requests.get(url.format(port=port), timeout=10)
+    said = describe(failed.value)
+    host = url.format(port=port).split("/")[2]
+    assert said.startswith(f"cannot reach GitHub at http://{host}: ConnectionError: ")
+    cause = said.split("ConnectionError: ", 1)[1]  # the system's words: "Connection refused", a failed lookup
+    assert 0 < len(cause) < 60 and "(" not in cause, said
+    assert "/repos/" not in said and "object at 0x" not in said

@@ -6,6 +6,9 @@ from __future__ import annotations
 import json
 import os
 import re
+import resource
+import subprocess
+import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -14,6 +17,7 @@ import pytest
 from filelock import FileLock
 from typer.testing import CliRunner
 
+import loggardener
 from fakes.github_server import FakeGitHub
 from loggardener.cli import app
 from loggardener.sources.demo import demo_export_path
@@ -362,6 +366,39 @@ def test_a_document_that_cannot_be_written_leaves_the_state_as_it_was(
     assert "no space left on the device" in stderr
     assert state.read_bytes() == before
     assert "unchanged: an output was not written" in " ".join(stdout.split())
+
+
+def test_drafts_that_cannot_be_written_leave_the_state_as_it_was(tmp_path: Path) -> None:
+    """The drafts are an output like the worklog: a run that cannot write them (a file size limit, as a full
+    disk) must not advance the state either, or the problems they would have filed as new never are."""
+    out = tmp_path / "out"
+    config = tmp_path / "gardener.toml"
+    config.write_text(  # issue bodies larger than the file size limit below; the state and worklog within it
+        '[issues.business_justification]\n"orders-api" = "' + "Checkout depends on it. " * 1200 + '"\n',
+        encoding="utf-8",
+    )
+    assert _run("--demo", "--out", str(out), "--config", str(config))[0] == 0
+    state = out / ".gardener-state.json"
+    before = state.read_bytes()
+    templates = tmp_path / "templates"
+    templates.mkdir()
+    (templates / "worklog.md.j2").write_text("A worklog of one line.\n", encoding="utf-8")
+    limit = len(before) + 4000
+
+    process = subprocess.run(
+        [sys.executable, "-m", "loggardener", "scan", "--demo", "--out", str(out), "--config", str(config),
+         "--issues", "draft", "--templates", str(templates)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, "PYTHONPATH": str(Path(loggardener.__file__).parent.parent)},
+        preexec_fn=lambda: resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit)),
+    )  # fmt: skip
+
+    assert process.returncode == 2, process.stderr
+    assert "cannot write draft" in process.stderr and "Traceback" not in process.stderr
+    assert state.read_bytes() == before
+    assert "unchanged: an output was not written" in " ".join(process.stdout.split())
 
 
 def test_issues_published_before_the_worklog_failed_are_listed_in_the_terminal(

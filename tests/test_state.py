@@ -108,6 +108,25 @@ def test_a_corrupt_or_foreign_file_is_a_clear_error(tmp_path: Path, content: str
     assert path.read_text(encoding="utf-8") == content, "a bad state file is never reset"
 
 
+@pytest.mark.parametrize(
+    "encode",
+    [lambda text: text.encode("utf-16"), lambda text: b"\x98\x00\xff" + text.encode()],
+    ids=["saved-as-utf-16", "bytes-that-are-no-text"],
+)
+def test_a_state_file_that_is_not_utf8_is_corrupt_with_the_way_out(tmp_path: Path, encode: Any) -> None:
+    """A state re-saved by an editor in another encoding, or overwritten with binary data: the same
+    advice as any other corrupt state, and the file left as it is."""
+    path = tmp_path / "state.json"
+    data = encode(_saved_state(path).decode())
+    path.write_bytes(data)
+    with pytest.raises(GardenerError) as caught:
+        load_state(path)
+    assert caught.value.exit_code == ExitCode.BAD_INPUT
+    assert f"state file {path} is corrupt (not UTF-8 text: byte " in caught.value.message
+    assert "move it aside" in caught.value.message
+    assert path.read_bytes() == data
+
+
 def _saved_state(path: Path) -> bytes:
     state = State()
     state.record_run(report(cluster("aaa"), cluster("bbb")))

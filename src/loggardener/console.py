@@ -12,7 +12,7 @@ from rich.console import Console
 from rich.markup import escape
 
 from loggardener.errors import ExitCode, GardenerError, debugging
-from loggardener.files import STANDARD_OUTPUT
+from loggardener.files import ENVIRONMENT_ERRNOS, STANDARD_OUTPUT, write_reason
 from loggardener.rendering.markdown_safety import strip_controls
 
 err = Console(stderr=True)
@@ -70,6 +70,15 @@ def user_errors(command: Callable[P, R]) -> Callable[P, R]:
         except Exception as exc:
             if debugging():
                 raise
+            if isinstance(exc, OSError) and exc.errno in ENVIRONMENT_ERRNOS:
+                # the machine, not gardener: on a file no check before the scan could foresee (a temporary file)
+                where = escape(strip_controls(str(exc.filename))) if exc.filename else "a file"
+                err.print(
+                    f"[bold red]error:[/] cannot read or write {where}: {escape(write_reason(exc))}",
+                    highlight=False,
+                    soft_wrap=True,
+                )
+                raise typer.Exit(int(ExitCode.BAD_INPUT)) from None
             err.print(
                 f"[bold red]internal error:[/] {type(exc).__name__}: {escape(str(exc))} "
                 "(set GARDENER_DEBUG=1 for the details and report it)",

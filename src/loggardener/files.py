@@ -61,12 +61,23 @@ def write_error(what: str, path: Path, exc: OSError) -> GardenerError:
     return GardenerError(f"cannot write {what} {path}: {write_reason(exc)}", ExitCode.BAD_INPUT)
 
 
+ENVIRONMENT_ERRNOS = frozenset(
+    {errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EROFS, errno.EMFILE, errno.ENFILE, errno.EIO}
+)
+"""What a file operation fails with because of the machine, not of gardener: a full disk or quota, a file size
+or open-files limit, a read-only file system, a failing device."""
+
+
 def write_reason(exc: OSError) -> str:
     """Why a write failed, in words; a full disk says so plainly."""
     if exc.errno == errno.ENOSPC:
         return "no space left on the device: free some space and rerun"
     if exc.errno == errno.EDQUOT:
         return "disk quota exceeded: free some space and rerun"
+    if exc.errno == errno.EFBIG:
+        return "file too large for this process's file size limit (`ulimit -f`) or the file system: raise it and rerun"
+    if exc.errno in (errno.EMFILE, errno.ENFILE):
+        return "too many open files (`ulimit -n`): raise the limit and rerun"
     if exc.errno == errno.ELOOP:  # what opening a link with O_NOFOLLOW says, as a lock file is opened
         return (
             "it is a symbolic link; gardener does not write through links (remove it or choose another path)"

@@ -29,6 +29,7 @@ from loggardener.files import (
     prepare_directory,
     unused_path,
     write_error,
+    write_reason,
 )
 from loggardener.pipeline import ProgressFn, Scan, ScanOptions
 from loggardener.publishing.interface import IssuePublisher
@@ -95,12 +96,24 @@ class _AssignmentWriter:
         pending = self._pending
         pending.append(f"{_json_text(key)}\t{_json_text(insert_id)}\t{position:d}\t{_json_text(skipped)}\n")
         if len(pending) >= _BATCH:
-            self._spool.write("".join(pending))
+            self._spooled("".join(pending))
             pending.clear()
+
+    def _spooled(self, text: str, flush: bool = False) -> None:
+        try:
+            self._spool.write(text)
+            if flush:
+                self._spool.flush()
+        except OSError as exc:  # the temporary directory is full, or over a quota or size limit
+            raise GardenerError(
+                f"cannot write the temporary file --assignments is gathered in (in {tempfile.gettempdir()}): "
+                f"{write_reason(exc)}, or set TMPDIR to a directory with room",
+                ExitCode.BAD_INPUT,
+            ) from None
 
     def finish(self, handle: IO[str], final: Callable[[str], str]) -> None:
         """Write the spooled lines to `handle`, each key replaced by its final fingerprint."""
-        self._spool.write("".join(self._pending))
+        self._spooled("".join(self._pending), flush=True)
         self._pending.clear()
         self._spool.seek(0)
         fingerprints: dict[str, str] = {"null": "null"}  # a key's JSON text → its final fingerprint's
@@ -327,12 +340,14 @@ def _run(
         worklog = _worklog_path(outputs, report, options.services)
         failures: list[GardenerError] = []
         refused = False
+        drafts_lost = False
         try:
             known = {} if state is None else state.issue_numbers()
             report = process_issues(report, config.issues, publisher_for(worklog), known)
         except GardenerError as exc:  # e.g. GitHub rejected the token: still write the worklog and report
             failures.append(exc)
             refused = True
+            drafts_lost = outputs.drafts  # the drafts are an output of this run that could not be written
         note_reopened(report)
         writes: list[tuple[str, Callable[[], object]]] = []
         try:
@@ -357,7 +372,7 @@ def _run(
                 failures.append(exc)
             else:
                 written.append(what)
-        kept = len(written) < len(writes)  # a document failed: the state stays as it was
+        kept = drafts_lost or len(written) < len(writes)  # an output failed: the state stays as it was
         if state is not None and outputs.state is not None and not kept:
             state.record_run(report)
             state.prune(report.window.end or report.generated_at, config.state.forget_after_days)

@@ -27,6 +27,7 @@ STATUS_NAMES = {
     401: "UNAUTHENTICATED",
     403: "PERMISSION_DENIED",
     404: "NOT_FOUND",
+    409: "ABORTED",
     429: "RESOURCE_EXHAUSTED",
     500: "INTERNAL",
     503: "UNAVAILABLE",
@@ -106,6 +107,8 @@ class FakeLoggingState:
     """Offsets (in the window's entries) where an empty page with a nextPageToken comes first."""
     sticky_token: bool = False
     """A broken pager: a request with a page token gets the first page again and the same token back."""
+    expired_tokens: bool = False
+    """Every page token is refused as the service refuses one past its lifetime (400 "Invalid page token")."""
     endless_empty_pages: bool = False
     """Every answer is an empty page naming a new next page (a server that never ends a read)."""
     requests: list[RecordedRequest] = field(default_factory=list)
@@ -301,7 +304,7 @@ class _Handler(BaseHTTPRequestHandler):
         offset, empty_served = 0, False
         token = body.get("pageToken")
         if token is not None:
-            issued = state.tokens.get(token)
+            issued = None if state.expired_tokens else state.tokens.get(token)
             if issued is None:
                 return 400, Fault(400, "Invalid page token.").body()
             offset, empty_served, issued_for = issued

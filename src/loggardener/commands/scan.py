@@ -34,7 +34,7 @@ if TYPE_CHECKING:
     from loggardener.config import GardenerConfig, RetriesConfig
     from loggardener.pipeline import ProgressFn, ScanOptions
     from loggardener.publishing.run import IssuesMode
-    from loggardener.report import ScanReport
+    from loggardener.report import IssueAction, ScanReport
     from loggardener.sources.interface import EntrySource
 
 
@@ -824,7 +824,7 @@ def _print_issue_actions(
     be written); the error to exit with when some issues were not published."""
     if mode == "none":
         return None
-    from loggardener.publishing.interface import NO_PERMISSION, NOT_ATTEMPTED
+    from loggardener.publishing.interface import NO_PERMISSION, NOT_ATTEMPTED, TOKEN_REJECTED
     from loggardener.publishing.run import drafts_directory
 
     actions = report.issue_actions
@@ -840,13 +840,24 @@ def _print_issue_actions(
                 line = escape(strip_controls(f"#{action.number} {action.title} {action.url or ''}".rstrip()))
                 console.print(f"issue {action.action}: {line}", highlight=False, soft_wrap=True)
     failed = [a for a in actions if a.action == "failed"]
+    untried: dict[str, list[IssueAction]] = {}
     for action in failed:
+        if worklog_written and action.detail.startswith(NOT_ATTEMPTED):
+            # a cause that stopped publishing (said on the line of the issue it stopped at) is said once
+            untried.setdefault(action.detail.removeprefix(NOT_ATTEMPTED), []).append(action)
+            continue
         line = escape(strip_controls(f"{action.title}: {action.detail}"))
+        err.print(f"[bold red]issue failed:[/] {line}", highlight=False, soft_wrap=True)
+    for reason, group in untried.items():
+        more = f" and {len(group) - 1} more" if len(group) > 1 else ""
+        line = escape(strip_controls(f"{group[0].title}{more}: {NOT_ATTEMPTED}{reason}"))
         err.print(f"[bold red]issue failed:[/] {line}", highlight=False, soft_wrap=True)
     if not failed:
         return None
     undone = sum(1 for a in failed if a.detail.startswith(NOT_ATTEMPTED))
-    denied = any(a.detail.startswith(NO_PERMISSION) for a in failed)  # the token's permission, as on listing
+    denied = any(  # the token rejected, or refused the permission, as on listing
+        a.detail.removeprefix(NOT_ATTEMPTED).startswith((NO_PERMISSION, TOKEN_REJECTED)) for a in failed
+    )
     return GardenerError(
         f"{len(failed)} of {len(actions)} issues could not be published"
         + (f" ({undone} not attempted)" if undone else "")

@@ -34,13 +34,14 @@ from urllib3.connectionpool import ConnectionPool
 from urllib3.response import HTTPResponse
 
 from loggardener.clustering.models import Cluster
-from loggardener.errors import ExitCode, GardenerError, debugging
+from loggardener.errors import ExitCode, GardenerError, debugging, shown_url
 from loggardener.publishing.answers import CheckedRequester, UnreadableAnswer
 from loggardener.publishing.content import PRIORITIES, Composer, summary, utc
 from loggardener.publishing.interface import (
     DEFAULT_API_URL,
     NO_PERMISSION,
     NOT_ATTEMPTED,
+    TOKEN_REJECTED,
     IssuePublisher,
     check_repo,
 )
@@ -54,6 +55,11 @@ from loggardener.publishing.markers import (
 from loggardener.regexes import compile_regex
 from loggardener.report import IssueAction
 
+_OS_CAUSE = compile_regex(r"\[Errno -?\d+\] ([^'\"()\[\]]+)")
+"""The operating system's words in urllib3's text of a failed connection (`Connection refused`, `Name or
+service not known`)."""
+_ORIGIN = compile_regex(r"(?<=[^/:])/.*$")
+"""All of a URL after its scheme and host: the path and query are not where GitHub is."""
 _CLOCK_MARGIN = timedelta(minutes=10)
 """How far this machine's clock may be ahead of GitHub's, for `since` in the twin check."""
 _MARKER = compile_regex(r"<!-- log-gardener:fingerprint=([A-Za-z0-9_.:-]{1,128}) -->")
@@ -149,7 +155,12 @@ def describe(exc: Exception) -> str:
     if isinstance(exc, InvalidHeader):  # its text quotes the header: the token
         return "a request header holds a character HTTP refuses (check GH_TOKEN or GITHUB_TOKEN)"
     if isinstance(exc, RequestException):
-        return f"cannot reach GitHub: {type(exc).__name__}: {str(exc)[:200]}"
+        # urllib3's text wraps the cause in the pool, the URL and object addresses: say the cause, and where
+        cause = _OS_CAUSE.search(str(exc))
+        url = exc.request.url if exc.request is not None and exc.request.url else None
+        where = f" at {shown_url(_ORIGIN.sub('', str(url)))}" if url else ""
+        said = cause.group(1).strip() if cause else str(exc)[:200]
+        return f"cannot reach GitHub{where}: {type(exc).__name__}: {said}"
     return f"{type(exc).__name__}: {str(exc)[:200]}"
 
 
@@ -208,10 +219,7 @@ _NO_PERMISSION = (
 
 
 def _rejected() -> GardenerError:
-    return GardenerError(
-        "GitHub rejected the token (401 Bad credentials): check GH_TOKEN or GITHUB_TOKEN; nothing published",
-        ExitCode.CREDENTIALS,
-    )
+    return GardenerError(f"{TOKEN_REJECTED}; nothing published", ExitCode.CREDENTIALS)
 
 
 class GitHubPublisher(IssuePublisher):
@@ -285,9 +293,14 @@ class GitHubPublisher(IssuePublisher):
                 f"cannot list the issues labelled {label!r} in {self.repo_name}: {describe(exc)}; "
                 "nothing published, so that no duplicate is made"
             )
-            return [
-                IssueAction(fingerprint=c.fingerprint, action="failed", title=c.title, detail=line)
-                for c in clusters
+            return [  # one failure, the rest never tried: said once, not once per problem
+                IssueAction(
+                    fingerprint=c.fingerprint,
+                    action="failed",
+                    title=c.title,
+                    detail=line if index == 0 else NOT_ATTEMPTED + line,
+                )
+                for index, c in enumerate(clusters)
             ]
         run = _Run(numbers={fp: issue.number for fp, issue in candidates.items()}, since=listed_at)
         actions: list[IssueAction] = []
@@ -315,7 +328,7 @@ class GitHubPublisher(IssuePublisher):
                 stopped = describe(exc)
                 actions.append(self._failed(cluster, stopped))
             except BadCredentialsException:
-                stopped = "GitHub rejected the token (401)"
+                stopped = TOKEN_REJECTED
                 actions.append(self._failed(cluster, stopped))
             except _API_ERRORS as exc:
                 issue = candidates.get(cluster.fingerprint)

@@ -19,6 +19,8 @@ NOT_ATTEMPTED = "not attempted: "
 """How the detail of an action that was never tried begins (the publish phase ran out of time)."""
 NO_PERMISSION = "the token may not write issues in "
 """How the detail of a write GitHub refused the token (403) begins: the run exits with code 4, not 6."""
+TOKEN_REJECTED = "GitHub rejected the token (401 Bad credentials): check GH_TOKEN or GITHUB_TOKEN"
+"""How the detail of a write GitHub answered with 401 begins: the run exits with code 4, not 6."""
 _REPO = compile_regex(r"[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+")
 
 

@@ -150,6 +150,13 @@ def _keep_raw(_iterator: page_iterator.Iterator, item: Any) -> Any:
 
 
 def _is_transient(exc: BaseException) -> bool:
+    """429, 5xx, a silence or a dropped connection, an unreadable answer; and an attempt the server gave up on
+    itself: 408 (a proxy's or a load balancer's request timeout) or ABORTED (409: a concurrency conflict on
+    Google's side that its guidance says to retry)."""
+    if isinstance(exc, api_exceptions.GoogleAPICallError) and (
+        exc.code == 408 or (exc.code == 409 and _google_error(exc).get("status") == "ABORTED")
+    ):
+        return True
     return isinstance(
         exc,
         api_exceptions.TooManyRequests
@@ -305,6 +312,9 @@ class CloudLoggingSource(EntrySource):
         self.request_timeout = request_timeout
         self._gave_up = (RETRY_ATTEMPTS, 0.0)
         """Attempts and seconds spent on the request that failed last."""
+        self._continuing = False
+        """Whether the request that failed last named a page token: the query was accepted already."""
+        self._entries_read = 0
         self._anonymous = False
         self.filter = build_filter(query)
         self.stats = SourceStats(query_filter=self.filter)
@@ -352,6 +362,7 @@ class CloudLoggingSource(EntrySource):
 
         def request(**kwargs: Any) -> Any:
             started = time.monotonic()
+            self._continuing = bool((kwargs.get("data") or {}).get("pageToken"))
             timeouts: list[float] = []
 
             def attempt() -> Any:
@@ -477,6 +488,7 @@ class CloudLoggingSource(EntrySource):
                     self._note_truncation(last_timestamp)
                     return
                 position += 1
+                self._entries_read = position
                 if not isinstance(item, dict):
                     yield RawRecord(position, None, f"entry is a JSON {type(item).__name__}, not an object")
                     continue
@@ -594,6 +606,16 @@ class CloudLoggingSource(EntrySource):
                 _server_message(exc) if isinstance(exc, api_exceptions.Unauthorized) else _auth_message(exc)
             )
             return GardenerError(f"credentials rejected ({detail}); {CREDENTIALS_HINT}", ExitCode.CREDENTIALS)
+        if self._continuing and isinstance(exc, api_exceptions.BadRequest | api_exceptions.NotFound):
+            # the query and the project were accepted for the pages before: neither is what is wrong
+            return GardenerError(
+                f"Cloud Logging refused to go on with the read after {self.stats.pages} pages "
+                f"({self._entries_read} entries) (HTTP {exc.code}: {_server_message(exc)}): its page token "
+                "for the next page was not accepted, so the read cannot go on and nothing is written; "
+                "rerun the scan (a page token can expire during a long read: a narrower window reads fewer "
+                "pages)",
+                ExitCode.SOURCE_FAILED,
+            )
         disabled = _not_enabled(exc, project, "Cloud Logging API", "logging.googleapis.com")
         if disabled is not None:
             return disabled
@@ -614,6 +636,15 @@ class CloudLoggingSource(EntrySource):
                 f"unknown project {project}: {_server_message(exc)}; check --project, GOOGLE_CLOUD_PROJECT "
                 "and the config's `project` (`gcloud projects list` shows the ids you can use)",
                 ExitCode.BAD_INPUT,
+            )
+        if isinstance(exc, api_exceptions.BadRequest) and not _google_error(exc).get("status"):
+            # Google's errors name their status: this 400 is a proxy's, or a server's that is no Logging API
+            return GardenerError(
+                f"{shown_url(self.endpoint or 'logging.googleapis.com')} refused the request with HTTP 400 "
+                f"({_server_message(exc)}) that is not the Logging API's error: something in between (a proxy, "
+                "a firewall) or --logging-endpoint refused it before Cloud Logging read the query; check them "
+                "(HTTPS_PROXY, the endpoint's scheme and port) and rerun",
+                ExitCode.SOURCE_FAILED,
             )
         if isinstance(exc, api_exceptions.BadRequest) and f"projects/{project}" in _server_message(exc):
             return GardenerError(

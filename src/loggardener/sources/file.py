@@ -28,8 +28,10 @@ from loggardener.regexes import compile_regex
 from loggardener.sources.interface import EntrySource, LineBatch, RawRecord, SourceStats
 
 _GZIP_MAGIC = b"\x1f\x8b"
-# Compressions given by mistake (an export is JSON or gzip): said by name, rather than "not an export".
+# Compressions given by mistake (an export is JSON or gzip): said by name, rather than "not an export". Gzip
+# here is what gzip held: the input was compressed twice (`gzip -f` of a .gz, a server's Content-Encoding).
 _OTHER_COMPRESSIONS = (
+    (_GZIP_MAGIC, "gzip twice (zcat FILE | gunzip > FILE.json)"),
     (b"BZh", "bzip2 (bunzip2 -k)"),
     (b"\xfd7zXZ\x00", "xz (unxz -k)"),
     (b"\x28\xb5\x2f\xfd", "zstd (zstd -d)"),
@@ -95,9 +97,9 @@ class FileSource(EntrySource):
             text = io.TextIOWrapper(stream, encoding=encoding, errors=COUNTED_REPLACE, newline=None)
             undecodable = undecodable_bytes()
             try:
-                if first == "[":
+                if first == "[" and not _more_values_follow(window, encoding):
                     yield from _array_records(_Utf8(text), self.path)
-                elif _values_not_lines(window, encoding):
+                elif first == "[" or _values_not_lines(window, encoding):
                     yield from _document_records(_Utf8(text), self.path)
                 else:
                     yield from ndjson(text)
@@ -411,10 +413,14 @@ def _array_records(
     or Infinity: yajl reads none of them).
     """
     head, broken = _read_head(stream, whole_limit + 1)
-    items = _whole_array(head) if broken is None and len(head) <= whole_limit else None
+    whole = broken is None and len(head) <= whole_limit
+    items = _whole_array(head) if whole else None
     if items is not None:
         for position, item in enumerate(items, start=1):
             yield _record(position, item, "entry", clean=not _shallow(item))
+        return
+    if whole and _more_values_follow(head, "utf-8"):
+        yield from _document_records(_Resumed(head, broken, stream), path)
         return
     yield from _streamed_array_records(_Resumed(head, broken, stream), path)
 
@@ -477,6 +483,18 @@ class _Resumed(io.RawIOBase):
         if self._broken is not None:
             raise self._broken
         return self._rest.readinto(view)
+
+
+def _more_values_follow(window: bytes, encoding: str) -> bool:
+    """Whether an input starting with `[` holds that whole array in `window` and then another JSON value:
+    exports appended to one file (`cat a.json b.json`), or an array of entries on the first line of NDJSON.
+    Such an input is read as values one after another, so what follows the first array is read too."""
+    text = codecs.getincrementaldecoder(encoding)(errors="replace").decode(window).lstrip(" \t\r\n\ufeff")
+    try:
+        _, end = json.JSONDecoder().raw_decode(text)
+    except (ValueError, RecursionError):  # longer than the window, or damaged: read as one array
+        return False
+    return text[end:].lstrip(" \t\r\n")[:1] in ("[", "{")
 
 
 _PAGE_START = compile_regex(r'\{\s*"entries"\s*:\s*\[')

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 from datetime import datetime, timedelta, timezone
+from errno import EACCES, EPERM
 from pathlib import Path
 from typing import Annotated, Literal
 
@@ -176,13 +177,23 @@ class State(BaseModel):
 
 def load_state(path: Path) -> State:
     """Read the state at `path`; a missing file is an empty state (the first run)."""
+    fix = "move it aside to start a fresh state, or pass another --state path"
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         return State()
-    except (OSError, UnicodeDecodeError) as exc:
-        raise GardenerError(f"cannot read state file {path}: {exc}", ExitCode.BAD_INPUT) from None
-    fix = "move it aside to start a fresh state, or pass another --state path"
+    except UnicodeDecodeError as exc:  # log gardener writes it as UTF-8 JSON: something else wrote this
+        raise GardenerError(
+            f"state file {path} is corrupt (not UTF-8 text: byte {exc.start} is 0x{exc.object[exc.start]:02x}); "
+            f"{fix}",
+            ExitCode.BAD_INPUT,
+        ) from None
+    except OSError as exc:
+        access = "give this user read and write access to it, or " if exc.errno in (EACCES, EPERM) else ""
+        raise GardenerError(
+            f"cannot read state file {path}: {exc.strerror or exc}; {access}pass another --state path",
+            ExitCode.BAD_INPUT,
+        ) from None
     try:
         data = json.loads(text)
     except (ValueError, RecursionError) as exc:  # not JSON; an integer past 4,300 digits; nested too deeply
