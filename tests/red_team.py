@@ -695,6 +695,14 @@ def _key_shape_cases(g: _Gen) -> tuple[list[Leak], list[Kept]]:
             if layout.startswith("GET") and not secret[:2].isalpha():
                 continue
             leaks.append(Leak("key-shape", layout, secret, layout.replace("{s}", secret)))
+    for secret in (f"bkua_{g.hex(40)}", f"squ_{g.hex(40)}", f"sk-or-v1-{g.hex(64)}", f"dor_v1_{g.hex(64)}"):
+        for layout in (
+            "GET /search?q=failed%20using%20{s} 200",
+            "GET /r?msg=401%20for%20{s}%20from%20billing 200",
+        ):
+            leaks.append(
+                Leak("key-shape", f"%20 before a token: {layout}", secret, layout.replace("{s}", secret))
+            )
     leaks += [
         Leak("key-shape", "code_verifier", s, f"token request: code_verifier={s}")
         for s in (g.mixed(URLSAFE, 43) for _ in range(5))
@@ -707,6 +715,8 @@ def _key_shape_cases(g: _Gen) -> tuple[list[Leak], list[Kept]]:
         Kept("key-shape", f"pubkey={public}", public),
         Kept("key-shape", "token_endpoint_auth_method=client_secret_basic", "client_secret_basic"),
         Kept("key-shape", "ssl_verifier=strict", "strict"),
+        Kept("key-shape", "GET /search?q=hello%20world%20internationalization%20check 200", "internationalization"),
+        Kept("key-shape", f"GET /search?q=sha%20{g.hex(40)}%20deployed 200", "%20deployed"),
         Kept("key-shape", "module app_secret_rotation_enabled_for_tenants loaded", "app_secret_rotation_enabled_for_tenants"),
     ]  # fmt: skip
     return leaks, kept

@@ -562,3 +562,33 @@ def test_sibling_fields_of_a_pair_of_no_credential_are_kept(newest_first: bool) 
     ]
     messages = _ordered_events(lines, newest_first)
     assert {"  value: debug", '  value: "8080"'} <= {m.rstrip() for m in messages}, messages
+
+
+@given(
+    secret=st.one_of(_SECRETS, st.from_regex(r"[a-z0-9]{14}", fullmatch=True)).filter(
+        lambda s: any(c.isdigit() for c in s) and any(c.isalpha() for c in s)
+    ),
+    label=st.sampled_from(["Enter password:", "password:", "api_key =", "token:"]),
+)
+def test_a_stream_written_newest_first_inside_an_oldest_first_export_loses_its_value(
+    secret: str, label: str
+) -> None:
+    """The export is oldest first; one stream's label and value come value first (its writer's order)."""
+    parser = EntryParser(Redactor(), StackParser())
+    raw = [
+        run_entry(10.0 + n * 0.01, text=f"other line {n}", severity="ERROR", instance="b") for n in range(5)
+    ]
+    raw.append(run_entry(10.061, text=secret, severity="ERROR", instance="a"))
+    raw.append(run_entry(10.06, text=label, severity="ERROR", instance="a"))
+    raw += [
+        run_entry(10.07 + n * 0.01, text=f"more line {n}", severity="ERROR", instance="b") for n in range(5)
+    ]
+    entries = [parser.parse(n, entry) for n, entry in enumerate(raw, start=1)]
+    messages = [e.primary.message for e in Reassembler(2.0, StackParser().parse, REDACT).events(entries)]
+    assert not any(secret in message for message in messages), messages
+    assert len(messages) == len(raw)
+
+
+@pytest.mark.parametrize("text", ["login password=*A refused", "login password=*Ab refused"])
+def test_a_password_that_starts_with_an_asterisk_is_no_yaml_alias(text: str) -> None:
+    assert REDACT(text) == "login password=[REDACTED:password] refused"

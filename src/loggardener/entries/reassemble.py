@@ -21,6 +21,7 @@ from datetime import datetime, timedelta, timezone
 
 from loggardener.entries.levels import PY_WARNING, strip_prefix
 from loggardener.entries.models import Event, LogEntry, Quiet, Severity, StackTrace
+from loggardener.entries.redact import is_plain_words
 from loggardener.entries.stacks import PHP_THROWN, PY_CHAIN_SEPARATORS, PY_HEADER, RUST_PANIC
 from loggardener.regexes import compile_regex
 
@@ -520,8 +521,11 @@ class Reassembler:
                 if group is not None:
                     yield from self._flush(key)
                 yield from self._release(key)
-                if _may_introduce(entry) or (self._steps_down > self._steps_up and _may_be_value(entry)):
-                    # (newest first, a value's line comes before its label's: held, `_redact_held` may redact it)
+                if _may_introduce(entry) or (
+                    _may_be_value(entry) and (self._steps_down > self._steps_up or _may_be_secret(entry))
+                ):
+                    # (newest first, a value's line comes before its label's: held, `_redact_held` may redact it; so
+                    # is a line that may be a credential in any export, as one stream may be written newest first)
                     self._intros[key] = entry
                     self._hold(entry.timestamp)
                 else:
@@ -928,6 +932,12 @@ def _may_introduce(entry: LogEntry) -> bool:
         and entry.severity >= Severity.WARNING
         and "\n" not in entry.message.rstrip("\n")
     )
+
+
+def _may_be_secret(entry: LogEntry) -> bool:
+    """A one-word line (`_may_be_value`) that may be a credential: neither a word nor a number (`OK`, `done`, `200`)."""
+    word = entry.message.strip()
+    return " " not in word and len(word) >= 6 and not word.isdigit() and not is_plain_words(word)
 
 
 def _between_pair(message: str) -> bool:

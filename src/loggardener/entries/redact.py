@@ -2252,7 +2252,7 @@ def _phrase_spans(data: bytes) -> Iterator[Span]:
                 break  # a variable's name then a flag (`gh secret set DB_PASSWORD --body X`): the flag rules
             if first and _YAML_PROPERTY.fullmatch(core):
                 continue  # a YAML node's anchor or tag (`password: !!str X`): the value follows it
-            if first and _yaml_alias(core):
+            if first and _yaml_alias(core) and tail[: raw.start()].rstrip(b" \t").endswith(b":"):
                 break  # a YAML alias (`password: *db_password`): the value is its anchor's
             if first and _resource_name(word, stripped):
                 break  # `secret "api-token-x2k9q" not found`, `token default-token-x2k9q created`
@@ -2317,7 +2317,10 @@ _YAML_PROPERTY = compile_regex(rb"&[A-Za-z0-9_.-]{1,64}|!!?[A-Za-z0-9_.:/-]{0,64
 
 def _yaml_alias(value: bytes) -> bool:
     """Whether `value` is a YAML alias named in words (`*db_password`, `*pw`): a reference to an anchor's value."""
-    return value[:1] == b"*" and is_plain_words(value[1:].decode("ascii", "replace"))
+    return value[:1] == b"*" and len(value) > 2 and is_plain_words(value[1:].decode("ascii", "replace"))
+
+
+_YAML_SEPARATOR = compile_regex(rb":[ \t]{1,8}$")  # a YAML mapping's `key: `, before an alias
 
 
 # A name of words joined by `-`, `_` or `.`, each with at most a short number (`my-app-secret-v2`, `db_creds_2`).
@@ -2464,11 +2467,12 @@ _ESCAPE = compile_regex(
     rb"%[0-9A-Fa-f]{2}|\\/|\\u[0-9A-Fa-f]{4}|\\x[0-9A-Fa-f]{2}|&(?:quot|amp|lt|gt|apos|#\d{1,7}|#[xX][0-9A-Fa-f]{1,6});"
 )
 # Escapes that can hide a credential's shape (`=`, `:`, `"`, `'`, `@`, `&`, `?`, a double escape `%25`, `\\u…`,
-# `&quot;`, a URL's `:\\/\\/`), or a space after a credential's word (`wrong%20password%20X`: a phrase); a text
-# escaping only `/` or other spaces (`logs/run.googleapis.com%2Fstderr`) is not decoded.
+# `&quot;`, a URL's `:\\/\\/`), or a space after a credential's word (`wrong%20password%20X`: a phrase) or before a
+# run as long as a token (`q=failed%20using%20bkua_<hex>`: a format's `\b` reads `0b` as one word); a text escaping
+# only `/` or other spaces (`logs/run.googleapis.com%2Fstderr`, `q=hello%20world`) is not decoded.
 _SHAPE_ESCAPE = compile_regex(
     rb"%(?:3[dDaAfF]|2[2567]|40|5[cC])|:\\/\\/|\\u[0-9A-Fa-f]{4}|\\x[0-9A-Fa-f]{2}|&(?:quot|apos|lt|gt|#\d{1,7}|#[xX][0-9A-Fa-f]{1,6});"
-    rb"|(?i:pass|secret|token|key|credential)[A-Za-z]{0,8}%20"
+    rb"|(?i:pass|secret|token|key|credential)[A-Za-z]{0,8}%20|%20[A-Za-z0-9_.+/-]{16}"
 )
 _ENTITIES = {b"quot": '"', b"amp": "&", b"lt": "<", b"gt": ">", b"apos": "'"}
 
@@ -2817,7 +2821,7 @@ def _key_value_spans(pattern: Any, data: bytes, element: bool = False) -> Iterat
             and _IDENTIFIER.fullmatch(data, start, end)
         ):
             continue  # `password: !secret db_password`: a reference by name
-        if bare and data[start : start + 1] == b"*" and _yaml_alias(data[start:end]):
+        if bare and _yaml_alias(data[start:end]) and _YAML_SEPARATOR.search(data, max(0, start - 9), start):
             continue  # a YAML alias (`password: *db_password`): the value is its anchor's
         if bare and data[start : start + 1] == b"{" and _OBJECT_OPENING.match(data, start):
             members = credential_map_kind(key)
