@@ -522,7 +522,7 @@ class Reassembler:
                     yield from self._flush(key)
                 yield from self._release(key)
                 if _may_introduce(entry) or (
-                    _may_be_value(entry) and (self._steps_down > self._steps_up or _may_be_secret(entry))
+                    (self._steps_down > self._steps_up or _may_be_secret(entry)) and _may_be_value(entry)
                 ):
                     # (newest first, a value's line comes before its label's: held, `_redact_held` may redact it; so
                     # is a line that may be a credential in any export, as one stream may be written newest first)
@@ -937,7 +937,13 @@ def _may_introduce(entry: LogEntry) -> bool:
 def _may_be_secret(entry: LogEntry) -> bool:
     """A one-word line (`_may_be_value`) that may be a credential: neither a word nor a number (`OK`, `done`, `200`)."""
     word = entry.message.strip()
-    return " " not in word and len(word) >= 6 and not word.isdigit() and not is_plain_words(word)
+    return (
+        " " not in word
+        and 6 <= len(word) <= _SHORT_LINE
+        and "\n" not in word
+        and not word.isdigit()
+        and not is_plain_words(word)
+    )
 
 
 def _between_pair(message: str) -> bool:

@@ -1234,7 +1234,6 @@ _DOCKERFILE_ENV = _Deferred(
     + rb"))"
     rb"[ \t]{1,8}(?:\"(?P<dq>[^\"\r\n]+)\"|'(?P<sq>[^'\r\n]+)'|(?P<bare>[^\s\"'=;][^\s\"';]*))"
 )
-_DIRECTIVE_GATES = (b"ENV", b"ARG", b"etEnv", b"setenv", b"eader", b"_param")
 # A multipart form's field (`Content-Disposition: form-data; name="password"`, its other headers, a blank line, then
 # the value), with raw or escaped line breaks.
 _BREAK = rb"(?:\r?\n|(?:\\r)?\\n)"
@@ -3792,7 +3791,14 @@ class Redactor:
                 spans.extend(_key_call_spans(data))
             if b"\n" in data or b" " in data:
                 spans.extend(_directive_spans(data))
-            if any(gate in data for gate in _DIRECTIVE_GATES):
+            if (
+                b"ENV" in data
+                or b"ARG" in data
+                or b"eader" in data
+                or b"etEnv" in data
+                or b"setenv" in data
+                or b"_param" in data
+            ):
                 spans.extend(_key_value_spans(_DOCKERFILE_ENV, data))
             if b"+" in data:
                 spans.extend(_key_value_spans(_CONCATENATED, data))
