@@ -34,6 +34,12 @@ CLASSES = (
     "record",
     "split-label",
     "more-shapes",
+    "yaml-property",
+    "credential-map",
+    "named-pair",
+    "told-value",
+    "directive",
+    "key-shape",
 )
 
 _SYMBOLS = "!#$%*?^~&@"
@@ -523,6 +529,199 @@ def _more_cases(g: _Gen) -> tuple[list[Leak], list[Kept]]:
     return leaks, kept
 
 
+# ---------------------------------------------------------------------------------------------------------
+# 12. A YAML node's anchor or tag between a credential's name and its value; a local tag (`!secret`, `!Ref`) names
+# where the value comes from, and the name after it stays.
+
+_YAML_PROPERTY_LAYOUTS = (
+    "password: &pw {s}",
+    "password: !!str {s}",
+    "db:\n  password: &db_password {s}\n  port: 5432",
+    "- api_token: !!str '{s}'",
+    'client_secret: &cs "{s}"',
+    "smtp_pass: &smtp !!str {s}",
+    "secret_key: !!binary {s}",
+)
+
+
+def _yaml_property_cases(g: _Gen) -> tuple[list[Leak], list[Kept]]:
+    kept = [
+        Kept("yaml-property", "password: !secret db_password", "db_password"),
+        Kept("yaml-property", "MasterUserPassword: !Ref DbPassword", "DbPassword"),
+        Kept("yaml-property", "password: *pw", "*pw"),
+        Kept("yaml-property", "password: &pw_policy\n  min_length: 12", "min_length: 12"),
+        Kept("yaml-property", "token_ttl: !!int 3600", "3600"),
+    ]
+    return leak_cases("yaml-property", _YAML_PROPERTY_LAYOUTS, _SHAPES, g), kept
+
+
+# ---------------------------------------------------------------------------------------------------------
+# 13. A map of credentials: under a plural name (`passwords`, `secrets`, `credentials`, `apiTokens`) its members
+# are named for users or services; under any credential's name, a member named for a host (Composer's auth.json).
+
+_MAP_LAYOUTS = (
+    '{"passwords": {"admin": "{s}", "ops": "{s}"}}',
+    '{"credentials": {"db": "{s}"}}',
+    '{"secrets": {"STRIPE": "{s}", "region": "eu-west-1"}}',
+    '{"dbPasswords": {"billing": "{s}"}}',
+    '{"bearer": {"repo.example.test": "{s}"}}',
+    '{"gitlab-token": {"gitlab.example.test": "{s}"}}',
+    "passwords: {admin: {s}, ops: x}",
+)
+
+
+def _map_cases(g: _Gen) -> tuple[list[Leak], list[Kept]]:
+    digest = g(HEX, 40)
+    kept = [
+        Kept("credential-map", '{"tokens": {"prompt": 1532, "completion": 211}}', "1532"),
+        Kept("credential-map", '{"credentials": {"provider": "gcp", "region": "us-east-1"}}', "us-east-1"),
+        Kept("credential-map", '{"credentials": {"type": "service_account", "user": "user-42"}}', "user-42"),
+        Kept("credential-map", '{"secrets": {"count": 3, "rotated": "2026-12-01"}}', "2026-12-01"),
+        Kept("credential-map", '{"secrets": {"name": "db-password", "version": "v3"}}', "db-password"),
+        Kept("credential-map", '{"token": {"aud": "api.example.test", "sub": "user-42"}}', "user-42"),
+        Kept("credential-map", '{"auth": {"api.example.test": "enabled"}}', "enabled"),
+        Kept("credential-map", f'{{"keys": {{"object": "{digest}"}}}}', digest),
+    ]
+    return leak_cases("credential-map", _MAP_LAYOUTS, _SHAPES, g), kept
+
+
+# ---------------------------------------------------------------------------------------------------------
+# 14. A name/value pair whose name is a form's field, a header, a variable, an option or an attribute, in either
+# order (JSON written with sorted keys puts `value` first).
+
+_NAMED_PAIR_LAYOUTS = (
+    '[{"header": "Accept", "value": "*/*"}, {"header": "X-Api-Key", "value": "{s}"}]',
+    '{"variable": "DB_PASSWORD", "value": "{s}", "masked": true}',
+    '{"value": "{s}", "variable": "db_password"}',
+    '{"field": "password", "message": "too weak", "value": "{s}"}',
+    '{"option": "api_token", "value": "{s}"}',
+    '{"value": "{s}", "attribute": "client_secret"}',
+    '{"property": "spring.datasource.password", "value": "{s}"}',
+)
+
+
+def _named_pair_cases(g: _Gen) -> tuple[list[Leak], list[Kept]]:
+    kept = [
+        Kept("named-pair", '{"field": "password_min", "value": "12"}', '"12"'),
+        Kept("named-pair", '{"header": "X-Request-Id", "value": "9f3c2a7e-41d2-4c2b-9a55-0e5b7f1c2d3e"}', "9f3c2a7e-41d2-4c2b-9a55-0e5b7f1c2d3e"),
+        Kept("named-pair", '{"value": "3", "variable": "RETRIES"}', '"3"'),
+    ]  # fmt: skip
+    return leak_cases("named-pair", _NAMED_PAIR_LAYOUTS, _SHAPES, g), kept
+
+
+# ---------------------------------------------------------------------------------------------------------
+# 15. A value a program tells after words that name it: on the line after a blank one (Jenkins' first start), last
+# on the line after `for <account>:` (MySQL's temporary root password, Elasticsearch's reset).
+
+_TOLD_LAYOUTS = (
+    "Jenkins initial setup is required. An admin user has been created and a password generated.\n"
+    "Please use the following password to proceed to installation:\n\n{s}\n\n"
+    "This may also be found at: /var/jenkins_home/secrets/initialAdminPassword",
+    "Please use the following password to log in:\n\n{s}\n",
+    "[Server] A temporary password is generated for root@localhost: {s}",
+    "Password for the [elastic] user successfully reset. New value: {s}",
+    "Your password for https://app.example.test is:\n\n{s}",
+    "generated token for ci-bot: {s}",
+    "the api key to use for billing:\n{s}",
+)
+
+
+def _told_cases(g: _Gen) -> tuple[list[Leak], list[Kept]]:
+    kept = [
+        Kept("told-value", "password for bob: expired", "expired"),
+        Kept("told-value", "token for service: expired at 10:00", "expired at 10:00"),
+        Kept("told-value", "Please use the following password to proceed:\n\nJenkins is fully up", "Jenkins is fully up"),
+        Kept("told-value", "password is set for bob: ok", "ok"),
+        Kept("told-value", "This may also be found at: /var/jenkins_home/secrets/initialAdminPassword", "/var/jenkins_home/secrets/initialAdminPassword"),
+    ]  # fmt: skip
+    return leak_cases("told-value", _TOLD_LAYOUTS, _SHAPES, g), kept
+
+
+# ---------------------------------------------------------------------------------------------------------
+# 16. Directives that set a variable or a header to a credential (Apache, nginx, csh), and commands that store a
+# secret given on their command line (a `--value` flag, a value piped in after printf's format).
+
+_DIRECTIVE_LAYOUTS = (
+    "SetEnv DB_PASSWORD {s}",
+    'RequestHeader set X-Api-Key "{s}"',
+    "Header always set X-Auth-Token {s}",
+    "fastcgi_param DB_PASSWORD {s};",
+    "proxy_set_header X-Api-Key {s};",
+    "setenv API_TOKEN {s}",
+    "az keyvault secret set --vault-name kv --name db-pass --value {s}",
+    "printf %s {s} | docker secret create db_password -",
+)
+
+
+def _directive_cases(g: _Gen) -> tuple[list[Leak], list[Kept]]:
+    kept = [
+        Kept("directive", "RequestHeader set X-Forwarded-Proto https", "https"),
+        Kept("directive", "SetEnv DB_PASSWORD_FILE /run/secrets/db", "/run/secrets/db"),
+        Kept("directive", "proxy_set_header Authorization $http_authorization;", "$http_authorization"),
+        Kept("directive", "printf %s hello | wc -c", "hello"),
+        Kept("directive", "az keyvault secret set --vault-name kv --name db-pass --file /run/pw", "/run/pw"),
+        Kept("directive", "SetEnv APP_ENV production", "production"),
+    ]
+    return leak_cases("directive", _DIRECTIVE_LAYOUTS, _SHAPES, g), kept
+
+
+# ---------------------------------------------------------------------------------------------------------
+# 17. Key material by its shape: a `0x` hex of 128 bits or more under a credential's name (an Ethereum private key)
+# is no number; tokens whose prefix says secret, NuGet keys, PKCE verifiers. A public key's name keeps a value of a
+# key's shape (WireGuard's X25519 keys look alike, public or private).
+
+
+def _key_shape_cases(g: _Gen) -> tuple[list[Leak], list[Kept]]:
+    leaks: list[Leak] = []
+    for layout in (
+        "PRIVATE_KEY=0x{s}",
+        '{"privateKey": "0x{s}"}',
+        "signing_key: 0x{s}",
+        "--private-key 0x{s}",
+    ):
+        for size in (32, 40, 64, 64):
+            secret = g.hex(size)
+            leaks.append(Leak("key-shape", layout, secret, layout.replace("{s}", secret)))
+    for secret in (
+        "oy2" + g.lower_digits(43),
+        f"sb_secret_{g.mixed(URLSAFE, 31)}",
+        f"acme_secret_{g.mixed(ALNUM, 40)}",
+        g.mixed(URLSAFE, 43),
+    ):
+        for layout in (
+            "request failed using {s}",
+            "GET /token?grant_type=authorization_code&code_verifier={s}&x=1",
+        ):
+            if layout.startswith("GET") and not secret[:2].isalpha():
+                continue
+            leaks.append(Leak("key-shape", layout, secret, layout.replace("{s}", secret)))
+    for secret in (f"bkua_{g.hex(40)}", f"squ_{g.hex(40)}", f"sk-or-v1-{g.hex(64)}", f"dor_v1_{g.hex(64)}"):
+        for layout in (
+            "GET /search?q=failed%20using%20{s} 200",
+            "GET /r?msg=401%20for%20{s}%20from%20billing 200",
+        ):
+            leaks.append(
+                Leak("key-shape", f"%20 before a token: {layout}", secret, layout.replace("{s}", secret))
+            )
+    leaks += [
+        Leak("key-shape", "code_verifier", s, f"token request: code_verifier={s}")
+        for s in (g.mixed(URLSAFE, 43) for _ in range(5))
+    ]
+    public = base64.b64encode(bytes.fromhex(g(HEX, 64))).decode()
+    kept = [
+        Kept("key-shape", "pid 0x14ede63a5a70002 exited", "0x14ede63a5a70002"),
+        Kept("key-shape", f"[Peer]\nPublicKey = {public}\nAllowedIPs = 10.0.0.0/24", public),
+        Kept("key-shape", f'{{"publicKey": "{public}"}}', public),
+        Kept("key-shape", f"pubkey={public}", public),
+        Kept("key-shape", "token_endpoint_auth_method=client_secret_basic", "client_secret_basic"),
+        Kept("key-shape", "ssl_verifier=strict", "strict"),
+        Kept("key-shape", "GET /search?q=hello%20world%20internationalization%20check 200", "internationalization"),
+        Kept("key-shape", f"GET /search?q=sha%20{g.hex(40)}%20deployed 200", "%20deployed"),
+        Kept("key-shape", "module app_secret_rotation_enabled_for_tenants loaded", "app_secret_rotation_enabled_for_tenants"),
+    ]  # fmt: skip
+    return leaks, kept
+
+
 def corpus(seed: int = 20261201) -> tuple[list[Leak], list[Kept]]:
     builds = (
         _vendor_cases,
@@ -536,6 +735,12 @@ def corpus(seed: int = 20261201) -> tuple[list[Leak], list[Kept]]:
         _record_cases,
         _split_label_cases,
         _more_cases,
+        _yaml_property_cases,
+        _map_cases,
+        _named_pair_cases,
+        _told_cases,
+        _directive_cases,
+        _key_shape_cases,
     )
     return gather(_Gen(seed), builds)
 

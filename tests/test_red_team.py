@@ -4,6 +4,7 @@ each class's look-alikes come out as written. Then each rule this corpus opened,
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import pytest
 from hypothesis import given
@@ -13,7 +14,7 @@ from entry_factories import run_entry
 from leak_classes import Kept, leaked
 from loggardener.entries.parse import EntryParser
 from loggardener.entries.reassemble import Reassembler
-from loggardener.entries.redact import Redactor
+from loggardener.entries.redact import Redactor, key_class
 from loggardener.entries.stacks import StackParser
 from red_team import CLASSES, corpus
 
@@ -415,3 +416,179 @@ def test_a_pair_whose_value_comes_after_sibling_fields_loses_its_value(
 def test_a_pair_of_no_credential_after_sibling_fields_is_kept() -> None:
     lines = ['"Name": "/prod/app/port",', '"Type": "String",', '"Value": "8080",']
     assert '"Value": "8080",' in _ordered_events(lines, newest_first=False)
+
+
+_MEMBERS = st.from_regex(r"[a-z]{2,8}(?:[._-][a-z]{2,6})?|[A-Z]{2,8}(?:_[A-Z]{2,6})?", fullmatch=True).filter(
+    lambda name: key_class(name) is None
+)
+
+
+@given(
+    name=st.sampled_from(["passwords", "secrets", "credentials", "dbPasswords", "creds"]),
+    members=st.dictionaries(_MEMBERS, _SECRETS, min_size=1, max_size=3),
+)
+def test_a_map_of_credentials_by_user_or_service_loses_every_credential(
+    name: str, members: dict[str, str]
+) -> None:
+    payload = {name: {**members, "count": 3, "region": "us-east-1"}}
+    redacted = Redactor().redact_json(payload)
+    assert not any(secret in json.dumps(redacted) for secret in members.values()), redacted
+    assert redacted[name]["count"] == 3 and redacted[name]["region"] == "us-east-1"
+    text = REDACT(f"config loaded: {json.dumps(payload)}")
+    assert not any(secret in text for secret in members.values()), text
+    assert '"region": "us-east-1"' in text
+
+
+@given(
+    name=st.sampled_from(["gitlab-token", "bearer", "password", "auth_token"]),
+    host=st.from_regex(r"[a-z]{2,10}\.(?:example\.test|internal|io)", fullmatch=True),
+    secret=_SECRETS,
+)
+def test_a_credential_keyed_by_its_host_is_redacted(name: str, host: str, secret: str) -> None:
+    payload = {name: {host: secret}}
+    assert secret not in json.dumps(Redactor().redact_json(payload))
+    assert secret not in REDACT(json.dumps(payload))
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [
+        {"tokens": {"prompt": 1532, "completion": 211, "model": "gpt-4o-mini-2024-07-18"}},
+        {"credentials": {"provider": "gcp", "type": "service_account", "user": "user-42"}},
+        {"secrets": {"name": "db-password", "rotated": "2026-12-01T10:00:00Z", "version": "v3"}},
+        {"token": {"aud": "api.example.test", "sub": "user-42", "iss": "https://auth.example.test"}},
+        {"keys": {"object": "3f786850e387550fdab836ed7e6dc881de23001b"}},
+    ],
+)
+def test_a_map_under_a_credential_name_keeps_what_is_no_credential(payload: dict[str, Any]) -> None:
+    assert Redactor().redact_json(payload) == payload
+    assert REDACT(json.dumps(payload)) == json.dumps(payload)
+
+
+@given(
+    field=st.sampled_from(["header", "variable", "field", "option", "attribute", "property", "setting"]),
+    name=st.sampled_from(["X-Api-Key", "DB_PASSWORD", "client_secret", "password"]),
+    secret=_SECRETS,
+    sort=st.booleans(),
+)
+def test_a_pair_named_by_any_name_field_loses_its_value(
+    field: str, name: str, secret: str, sort: bool
+) -> None:
+    pair = {field: name, "value": secret}
+    assert secret not in json.dumps(Redactor().redact_json({"items": [pair]}))
+    assert secret not in REDACT(json.dumps([{field: "Accept", "value": "*/*"}, pair], sort_keys=sort))
+
+
+@given(
+    prefix=st.sampled_from(["", "  ", "- "]),
+    name=_NAMES,
+    properties=st.sampled_from(["&pw", "!!str", "&db !!str", "!!binary"]),
+    secret=_SECRETS,
+)
+def test_a_yaml_value_after_an_anchor_or_a_tag_is_redacted(
+    prefix: str, name: str, properties: str, secret: str
+) -> None:
+    text = f"{prefix}{name}: {properties} {secret}\nport: 5432"
+    redacted = REDACT(text)
+    assert secret not in redacted
+    assert redacted == text.replace(secret, redacted.split(properties + " ", 1)[1].split("\n")[0])
+
+
+@pytest.mark.parametrize(
+    "text", ["password: !secret db_password", "MasterUserPassword: !Ref DbPassword", "password: *db_password"]
+)
+def test_a_yaml_reference_by_name_is_kept(text: str) -> None:
+    assert REDACT(text) == text
+
+
+_SIBLING_FIELDS = st.lists(
+    st.sampled_from(["  description: primary database", "  valueFrom: null", "  optional: false", ""]),
+    min_size=1,
+    max_size=3,
+)
+
+
+@given(secret=_SECRETS, siblings=_SIBLING_FIELDS, newest_first=st.booleans())
+def test_a_pair_with_sibling_fields_or_blank_lines_between_its_name_and_value_loses_its_value(
+    secret: str, siblings: list[str], newest_first: bool
+) -> None:
+    lines = ["env:", "- name: DB_PASSWORD", *siblings, f"  value: {secret}"]
+    messages = _ordered_events(["worker starting", *lines, "worker stopped"], newest_first)
+    assert not any(secret in message for message in messages), messages
+
+
+@given(
+    secret=_SECRETS,
+    siblings=st.lists(st.sampled_from(['"Type": "SecureString",', '"Version": 3,']), min_size=1, max_size=3),
+)
+def test_a_json_pair_newest_first_with_sibling_fields_between_loses_its_value(
+    secret: str, siblings: list[str]
+) -> None:
+    lines = ["{", '"Name": "/prod/db/password",', *siblings, f'"Value": "{secret}",', "}"]
+    messages = _ordered_events(lines, newest_first=True)
+    assert not any(secret in message for message in messages), messages
+
+
+@given(
+    secret=st.one_of(
+        _SECRETS, st.from_regex(r"[0-9a-f]{32}", fullmatch=True).filter(lambda h: len(set(h)) > 8)
+    ),
+    blanks=st.integers(0, 2),
+    newest_first=st.booleans(),
+)
+def test_a_value_told_after_a_blank_line_in_the_next_entries_is_redacted(
+    secret: str, blanks: int, newest_first: bool
+) -> None:
+    lines = [
+        "Please use the following password to proceed to installation:",
+        *[""] * blanks,
+        secret,
+        "",
+        "This may also be found at: /var/jenkins_home/secrets/initialAdminPassword",
+    ]
+    messages = _ordered_events(["jenkins starting", *lines], newest_first)
+    assert not any(secret in message for message in messages), messages
+    assert "This may also be found at: /var/jenkins_home/secrets/initialAdminPassword" in messages
+
+
+@pytest.mark.parametrize("newest_first", [False, True])
+def test_sibling_fields_of_a_pair_of_no_credential_are_kept(newest_first: bool) -> None:
+    lines = [
+        "- name: LOG_LEVEL",
+        "  description: verbosity",
+        "  value: debug",
+        "- name: PORT",
+        '  value: "8080"',
+    ]
+    messages = _ordered_events(lines, newest_first)
+    assert {"  value: debug", '  value: "8080"'} <= {m.rstrip() for m in messages}, messages
+
+
+@given(
+    secret=st.one_of(_SECRETS, st.from_regex(r"[a-z0-9]{14}", fullmatch=True)).filter(
+        lambda s: any(c.isdigit() for c in s) and any(c.isalpha() for c in s)
+    ),
+    label=st.sampled_from(["Enter password:", "password:", "api_key =", "token:"]),
+)
+def test_a_stream_written_newest_first_inside_an_oldest_first_export_loses_its_value(
+    secret: str, label: str
+) -> None:
+    """The export is oldest first; one stream's label and value come value first (its writer's order)."""
+    parser = EntryParser(Redactor(), StackParser())
+    raw = [
+        run_entry(10.0 + n * 0.01, text=f"other line {n}", severity="ERROR", instance="b") for n in range(5)
+    ]
+    raw.append(run_entry(10.061, text=secret, severity="ERROR", instance="a"))
+    raw.append(run_entry(10.06, text=label, severity="ERROR", instance="a"))
+    raw += [
+        run_entry(10.07 + n * 0.01, text=f"more line {n}", severity="ERROR", instance="b") for n in range(5)
+    ]
+    entries = [parser.parse(n, entry) for n, entry in enumerate(raw, start=1)]
+    messages = [e.primary.message for e in Reassembler(2.0, StackParser().parse, REDACT).events(entries)]
+    assert not any(secret in message for message in messages), messages
+    assert len(messages) == len(raw)
+
+
+@pytest.mark.parametrize("text", ["login password=*A refused", "login password=*Ab refused"])
+def test_a_password_that_starts_with_an_asterisk_is_no_yaml_alias(text: str) -> None:
+    assert REDACT(text) == "login password=[REDACTED:password] refused"

@@ -21,6 +21,7 @@ from datetime import datetime, timedelta, timezone
 
 from loggardener.entries.levels import PY_WARNING, strip_prefix
 from loggardener.entries.models import Event, LogEntry, Quiet, Severity, StackTrace
+from loggardener.entries.redact import is_plain_words
 from loggardener.entries.stacks import PHP_THROWN, PY_CHAIN_SEPARATORS, PY_HEADER, RUST_PANIC
 from loggardener.regexes import compile_regex
 
@@ -118,7 +119,8 @@ _MAX_GROUP_LINES = 2000
 # `Property: spring.datasource.password`), an XML element that opens around it (`<Password>`) or names it
 # (`<key>api_token</key>` before `<string>X</string>`), R's print of a list's element (`$password` before
 # `[1] "X"`), and a prompt or a sentence that gives it next (`Enter passphrase for key '/k':`, `[sudo] password
-# for bob:`, `your new password is:`).
+# for bob:`, `your new password is:`, Jenkins' `use the following password to proceed to installation:`, a blank line
+# or two after it).
 _LABEL_ENDS = frozenset(":=>|-+,\"'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_")
 # The words that name a credential, each with what may follow it (`passwd`, `credentials`, `authToken`)
 _CREDENTIAL_WORDS = {
@@ -144,7 +146,8 @@ _CREDENTIAL_LABEL = compile_regex(
     rf"|<(?:[\w.-]{{1,32}}:)?[\w.-]{{0,64}}{_CREDENTIAL_WORD}[\w.-]{{0,32}}(?:\s[^<>\r\n]{{0,200}})?>"
     rf"|<(?:key|name)>[\w./:-]{{0,64}}{_CREDENTIAL_WORD}[\w.-]{{0,32}}</(?:key|name)>"
     rf"|(?:^|\s)\$[\w.]{{0,64}}{_CREDENTIAL_WORD}[\w.]{{0,32}}"
-    rf"|{_CREDENTIAL_WORD}\s{{1,4}}(?:is|was)\s{{0,4}}:?|{_CREDENTIAL_WORD}\s{{1,4}}for\s[^\r\n]{{1,200}}?:"
+    rf"|{_CREDENTIAL_WORD}\s{{1,4}}(?:is|was)\s{{0,4}}:?"
+    rf"|{_CREDENTIAL_WORD}(?:\s{{1,4}}[A-Za-z]{{2,16}}){{0,3}}\s{{1,4}}(?:for|to)\s[^\r\n]{{1,200}}?:"
     r")\s*$"
 )
 # A private key's block logged one line per entry: its BEGIN line redacted whole (or, newest first, its END line)
@@ -159,7 +162,7 @@ _KEY_BODY = compile_regex(
 # A pair's name (`"Name": "/prod/db/password",`), whose value may come after a few sibling fields of its object
 # (`"Type": "SecureString",` then `"Value": "X"`), each a line of its own
 _PAIR_NAME = compile_regex("(?i)" + _PAIR_NAME_FIELD)
-_SIBLING_KEY = compile_regex(r"\s*[\"']?(?i:(?!value)[a-z_])[\w.-]{0,64}[\"']?\s{0,4}[:=]")
+_SIBLING_KEY = compile_regex(r"\s*[\"']?(?i:(?!value[\"']?\s{0,4}[:=])[a-z_])[\w.-]{0,64}[\"']?\s{0,4}[:=]")
 _SIBLINGS = 3
 # A name/value pair's value (`  value: X`, `"Value": "X",`, after a prefix), whose line may come before its name's
 _VALUE_LINE = compile_regex(r"(?i)(?:^|\s)[\"']?value[\"']?\s{0,4}[:=]")
@@ -412,6 +415,9 @@ class Reassembler:
         # Per stream, the last line of its latest text entry, and its time, when that line ends naming a credential
         # (and, a pair's name, how many sibling fields more may stand between it and its value)
         self._labels: dict[GroupKey, tuple[datetime, str, int]] = {}
+        # Per stream, newest first: the position of the value line held (`_may_be_value`), and how many sibling
+        # fields and blank lines have passed it since (`_passes_value`)
+        self._passed: dict[GroupKey, tuple[int, int]] = {}
         # Per stream, the time of its latest line of a private key's block still open (`_KEY_BODY`)
         self._key_blocks: dict[GroupKey, datetime] = {}
         self._groups: dict[GroupKey, _Group] = {}
@@ -527,6 +533,9 @@ class Reassembler:
                 kind = self._panic_message(self._groups[key].members[-1])
             elif kind == "excerpt" and not _excerpt_follows(self._groups.get(key)):
                 kind = None  # a numbered line elsewhere is plain text
+            if key in self._intros and self._steps_down > self._steps_up and self._passes_value(key, entry):
+                yield Event(primary=entry, members=(entry,))  # the value held stays held for its name's line
+                continue
             if (
                 kind == "bare"
                 and key in self._groups
@@ -547,8 +556,11 @@ class Reassembler:
                 if group is not None:
                     yield from self._flush(key)
                 yield from self._release(key)
-                if _may_introduce(entry) or (self._steps_down > self._steps_up and _may_be_value(entry)):
-                    # (newest first, a value's line comes before its label's: held, `_redact_held` may redact it)
+                if _may_introduce(entry) or (
+                    (self._steps_down > self._steps_up or _may_be_secret(entry)) and _may_be_value(entry)
+                ):
+                    # (newest first, a value's line comes before its label's: held, `_redact_held` may redact it; so
+                    # is a line that may be a credential in any export, as one stream may be written newest first)
                     self._intros[key] = entry
                     self._hold(entry.timestamp)
                 else:
@@ -606,6 +618,10 @@ class Reassembler:
             self._key_blocks[key] = entry.timestamp
         label = self._labels.pop(key, None) if self._labels else None
         if label is not None and abs(entry.timestamp - label[0]) <= self._gap:
+            if not message.strip():
+                if label[2]:  # a blank line between a label and its value (Jenkins' initial password)
+                    self._labels[key] = (entry.timestamp, label[1], label[2] - 1)
+                return entry
             redacted = self._redacted_after(label[1], entry)
             if redacted is entry and label[2] and _SIBLING_KEY.match(message) and _PAIR_NAME.search(label[1]):
                 # a pair's name, then a sibling field before its value (`"Type": "SecureString",`)
@@ -616,6 +632,27 @@ class Reassembler:
             self._labels[key] = (entry.timestamp, last, _SIBLINGS)
             self._redact_held(key, entry.timestamp, last)
         return entry
+
+    def _passes_value(self, key: GroupKey, entry: LogEntry) -> bool:
+        """Newest first, whether `entry` is a sibling field of the pair whose value line is held (`"Type":
+        "SecureString",`, `  description: …`) or a blank line, which stand between a value and its name's line
+        (Jenkins' password, a blank line, then its label): it passes, the value stays held for the label up to
+        `_SIBLINGS` such lines (`_redact_held`)."""
+        held = self._intros[key]
+        message = entry.message
+        blank = not message.strip()
+        if (
+            entry.payload_kind != "text"
+            or abs(entry.timestamp - held.timestamp) > self._gap
+            or not _may_be_value(held)
+            or not (blank or (_between_pair(message) and _VALUE_LINE.search(held.message)))
+            or names_credential(message)
+        ):
+            return False
+        position, passed = self._passed.get(key, (-1, 0))
+        passed = passed + 1 if position == held.position else 1
+        self._passed[key] = (held.position, passed)
+        return passed <= _SIBLINGS
 
     def _redacted_after(self, label: str, entry: LogEntry) -> LogEntry:
         """`entry` with its message redacted as the line after `label`."""
@@ -630,8 +667,17 @@ class Reassembler:
         if intro is not None and self._follows(intro, moment, label):
             self._intros[key] = self._redacted_after(label, intro)
         group = self._groups.get(key)
-        if group is not None and group.members and self._follows(group.members[-1], moment, label):
-            group.members[-1] = self._redacted_after(label, group.members[-1])
+        if group is not None and group.members:
+            members = group.members
+            index = (
+                len(members) - 1
+            )  # the value, before the sibling fields and blank lines that came after it
+            while (
+                index > 0 and len(members) - 1 - index < _SIBLINGS and _between_pair(members[index].message)
+            ):
+                index -= 1
+            if self._follows(members[index], moment, label):
+                members[index] = self._redacted_after(label, members[index])
 
     def _follows(self, held: LogEntry, moment: datetime, label: str) -> bool:
         """Whether `held`, a line that came before the label at `moment`, is the one after it in its stream."""
@@ -970,6 +1016,26 @@ def _may_introduce(entry: LogEntry) -> bool:
         and entry.stack is None
         and entry.severity >= Severity.WARNING
         and "\n" not in entry.message.rstrip("\n")
+    )
+
+
+def _may_be_secret(entry: LogEntry) -> bool:
+    """A one-word line (`_may_be_value`) that may be a credential: neither a word nor a number (`OK`, `done`, `200`)."""
+    word = entry.message.strip()
+    return (
+        " " not in word
+        and 6 <= len(word) <= _SHORT_LINE
+        and "\n" not in word
+        and not word.isdigit()
+        and not is_plain_words(word)
+    )
+
+
+def _between_pair(message: str) -> bool:
+    """A line that may stand between a pair's name and its value: a sibling field of their object (`"Type":
+    "SecureString",`, `  description: …`) or a blank line."""
+    return not message.strip() or (
+        _SIBLING_KEY.match(message) is not None and _VALUE_LINE.search(message) is None
     )
 
 

@@ -350,6 +350,7 @@ _TOKEN_EXACT = {
     "secretkey",
     "assertion",
     "pat",  # a personal access token (`AZURE_DEVOPS_PAT`, `gitlab_pat`)
+    "verifier",  # PKCE's `code_verifier`, OAuth 1's `oauth_verifier`: the secret half of an exchange
     "csrf",  # an anti-forgery token (`_csrf`, `X-CSRF`), session material
     "xsrf",
 }
@@ -399,7 +400,8 @@ _DESCRIPTIVE = compile_regex(
     r"|endpoint|file|path|name|format|version|algorithm|alg|policy|hint|prefix|present|set|required|enabled"
     r"|provided|missing|valid|validation|rotation|id_field|usage|reset|strength|changed|updated|at|start|end"
     r"|time|timestamp|date|duration|timeout|status|state|mode|level|scope|manager|service|handler|provider|stdin|fd"
-    r"|error|errors|method|scheme|strategy|flow|mechanism|backend|pool|header|headers|field|fields|store|arn)$"
+    r"|error|errors|method|scheme|strategy|flow|mechanism|backend|pool|header|headers|field|fields|store|arn"
+    r"|min|max|minimum|maximum)$"
     # a tokenizer names a text's splitting (`tokenizer=cl100k_base`)
     r"|(?:^|[_.-])tokeni[sz](?:e|er|ers|ation|ed)(?:$|[_.-])"
     r"|secrets?manager"  # a service's name (`arn:aws:secretsmanager:…`, `secretmanager.googleapis.com`)
@@ -408,8 +410,9 @@ _DESCRIPTIVE = compile_regex(
     r"|[_.](?:py|js|mjs|cjs|ts|tsx|jsx|go|java|kt|scala|rb|php|cs|rs|c|cc|cpp|h|hpp|swift|ex|exs|erl)$"
     r"|[_.](?:json|ya?ml|toml|ini|cfg|conf|xml|csv|txt|log|gz|tar|tgz|zip)$"
 )
-# A number (`0x14ede63a5a70002`, a line number `42:17)`) names no credential.
-_NUMBER = compile_regex(r"^(?:0x[0-9a-fA-F]+|\d+(?::\d+)*)$")
+# A number (`0x14ede63a5a70002`, a line number `42:17)`) names no credential. A `0x` hex longer than any machine
+# word or address (32 digits or more: 128 bits) is a key written as one (`PRIVATE_KEY=0x<64 hex>`).
+_NUMBER = compile_regex(r"^(?:0x[0-9a-fA-F]{1,31}|\d+(?::\d+)*)$")
 # What stands in for a value: a word such as `null`, a mask (`****`, `***REMOVED***`), a note in brackets
 # (`<redacted>`, `[FILTERED]`, `(sensitive value)`), a variable or a template (`${DB_PASSWORD}`, `$(API_KEY)`,
 # `{{ .Values.db.password }}`, `%PASSWORD%`).
@@ -718,7 +721,17 @@ _CLI_TOOLS = (
 )
 _CLI_FLAGS = (b"-p", b" -a", b" -w", b" -P")
 # The tools `_TOOL` knows, and the `-t` of `_TOKEN_FLAG`.
-_TOOL_GATES = (b"ssh-keygen", b"openssl", b"zip", b"7z", b"put-parameter", b"codecov", b"snmp", b"-t")
+_TOOL_GATES = (
+    b"ssh-keygen",
+    b"openssl",
+    b"zip",
+    b"7z",
+    b"put-parameter",
+    b"codecov",
+    b"snmp",
+    b"keyvault",
+    b"-t",
+)
 # An HTTP request line, whose path `_URL_PATH` reads.
 _REQUEST_LINES = (b"get /", b"post /", b"put /", b"patch /", b"delete /", b"head /", b"options /")
 # What `_CREDENTIAL_COMMAND` needs: a subcommand named after a credential (`activate-refresh-token`), `vault`,
@@ -834,6 +847,9 @@ _KEY_VALUE = _Deferred(
     + _KEY_NAME
     # an Erlang tuple's comma before a binary (`{default_pass,<<"X">>}`)
     + rb")(?:\\{0,3}[\"']\]?|\\|\*{1,2}|`)?\s{0,8}(?:=>|:=|={2,3}|!={1,2}|=|:|\x{ff1a}|\x{ff1d}|,[ \t]{0,8}<<)"
+    # a YAML node's anchor or tag before its value (`password: &db X`, `token: !!str X`); a local tag names where the
+    # value comes from, the name after it is no value (Home Assistant's `password: !secret db_password`, `!Ref`, `!ENV`)
+    rb"(?:[ \t]{1,8}(?:&[A-Za-z0-9_.-]{1,64}|!![A-Za-z0-9_.:/-]{0,64}|(?P<tag>![A-Za-z][A-Za-z0-9_.:/-]{0,63}))){0,2}"
     # Go's `%#v` of a header (`"X-Api-Key":[]string{"X"}`), an Erlang binary (`password => <<"X">>`)
     rb"(?:\s{0,8}(?:\[\][A-Za-z0-9_.*]{1,32}\{|<<)?(?:"
     rb"(?:\\\\)?\\\"(?P<esc>(?:[^\"\\]|\\[^\"])+?)(?:\\\\)?\\\""  # also JSON escaped twice: `\\\"X\\\"`
@@ -980,7 +996,7 @@ _EXPECT_SEND = _Deferred(
 # A value piped to a command that reads a secret from its input: `echo X | docker login --password-stdin`,
 # `printf 'X' | gcloud secrets versions add … --data-file=-`, `echo X | sudo -S …`, `… | passwd --stdin`.
 _PIPED = _Deferred(
-    rb"\b(?:echo|printf(?:[ \t]{1,8}(?:'%s[^'\r\n]{0,8}'|\"%s[^\"\r\n]{0,8}\"))?)[ \t]{1,8}(?:-[neE]{1,3}[ \t]{1,8})?"
+    rb"\b(?:echo|printf(?:[ \t]{1,8}(?:'%s[^'\r\n]{0,8}'|\"%s[^\"\r\n]{0,8}\"|%s(?:\\n)?))?)[ \t]{1,8}(?:-[neE]{1,3}[ \t]{1,8})?"
     rb"(?:'(?P<sq>[^'\r\n]{1,256})'|\"(?P<dq>[^\"\r\n]{1,256})\"|(?P<bare>[^\s|'\"][^\s|]{0,255}))"
     rb"[ \t]{0,8}\|[ \t]{0,8}(?P<command>[^\r\n|;&]{1,256})"
 )
@@ -1062,11 +1078,17 @@ _XML_ELEMENT = _Deferred(
 )
 # A credential given on the line after the words that ask or tell it: a prompt (`Enter passphrase for key
 # '/root/.ssh/id_rsa':`, `[sudo] password for bob:`, `Password for 'https://bob@github.com':`) or a sentence
-# (`your new password is:`, `the generated admin password was`), or R's print of a list's element (`$password` then
+# (`your new password is:`, `the generated admin password was`, Jenkins' `use the following password to proceed to
+# installation:` and a blank line; MySQL's `A temporary password is generated for root@localhost: X`, the value last
+# on the same line), or R's print of a list's element (`$password` then
 # `[1] "X"`); the value alone on its line (quoted, or of a password's shape: `password is` then `required` stays).
 _ANSWER_LINE = _Deferred(
-    rb"(?i)(?:(?P<key>" + _KEY_NAME + rb")[ \t]{1,4}(?:(?:is|was)[ \t]{0,4}:?|for[ \t][^\r\n]{1,200}?:)"
-    rb"|(?:^|\s)\$(?P<rkey>" + _KEY_NAME + rb"))[ \t]*\r?\n[ \t]{0,16}(?:\[1\][ \t]{1,4})?"
+    rb"(?i)(?:(?P<key>"
+    + _KEY_NAME
+    + rb")[ \t]{1,4}(?:(?:is|was)[ \t]{0,4}:?|(?:[A-Za-z]{2,16}[ \t]{1,4}){0,3}(?:for|to)[ \t][^\r\n]{1,200}?:)"
+    rb"|(?:^|\s)\$(?P<rkey>"
+    + _KEY_NAME
+    + rb"))(?:[ \t]*\r?\n(?:[ \t]*\r?\n){0,2}[ \t]{0,16}|[ \t]{1,4})(?:\[1\][ \t]{1,4})?"
     rb"(?:\"(?P<dq>[^\"\r\n]{1,256})\"|'(?P<sq>[^'\r\n]{1,256})'|(?P<bare>[^\s\"'<>]{1,256}))[ \t]*(?:\r?\n|$)"
 )
 # An XML element named for a credential whose text starts on its next line (`<Password>` then `  X`), as a
@@ -1094,7 +1116,8 @@ _ANNOTATED = _Deferred(
     rb"[ \t]{0,4}=[ \t]{0,4}(?:\"(?P<dq>(?:[^\"\\\r\n]|\\.){1,256})\"|'(?P<sq>[^'\r\n]{1,256})')"
 )
 _NAME_VALUE = _Deferred(
-    rb"(?i)\b(?:name|key|type|id|param|parameter|variable|setting|property)\\{0,2}[\"']?\s{0,8}[:=]\s{0,8}\\{0,2}[\"']?"
+    rb"(?i)\b(?:name|key|type|id|param|parameter|variable|setting|property|header|field|option|attribute)"
+    rb"\\{0,2}[\"']?\s{0,8}[:=]\s{0,8}\\{0,2}[\"']?"
     rb"(?:/?(?:[A-Za-z0-9_.-]{1,64}/){1,8})?"  # a parameter store's path (`Name: /prod/db/password`)
     rb"(?P<key>" + _KEY_NAME + rb")\\{0,2}[\"']?[^{}<>\[\]]{0,96}?\bvalue\\{0,2}[\"']?\s{0,8}[:=]\s{0,8}(?:"
     rb"(?:\\\\)?\\\"(?P<esc>(?:[^\"\\]|\\[^\"])+?)(?:\\\\)?\\\""
@@ -1110,7 +1133,8 @@ _VALUE_NAME = _Deferred(
     rb"(?:\\\\)?\\\"(?P<esc>(?:[^\"\\]|\\[^\"])+?)(?:\\\\)?\\\""
     rb"|\"(?P<dq>(?:[^\"\\]|\\.)+)\""
     rb"|'(?P<sq>[^'\r\n]+)')"
-    rb"[^{}<>\[\]]{0,96}?\b(?:[a-z]{1,32})?(?:name|key)\\{0,2}[\"']?\s{0,8}[:=]\s{0,8}\\{0,2}[\"']?"
+    rb"[^{}<>\[\]]{0,96}?\b(?:[a-z]{1,32})?(?:name|key|header|variable|field|param|parameter|property|setting|option"
+    rb"|attribute)\\{0,2}[\"']?\s{0,8}[:=]\s{0,8}\\{0,2}[\"']?"
     rb"(?P<key>" + _KEY_NAME + rb")"
 )
 # The same pair on two lines, value first and bare (Kubernetes' `value: X` then `- name: DB_PASSWORD`)
@@ -1200,9 +1224,15 @@ _CONCATENATED = _Deferred(
     + rb")[:=][\"']\s{0,4}\+\s{0,4}(?:\"(?P<dq>[^\"\r\n]{1,256})\"|'(?P<sq>[^'\r\n]{1,256})')"
 )
 # A Dockerfile's `ENV NAME value` and `ARG`'s build output (`Step 5/9 : ENV DB_PASS X`): a name, a space, its value.
+# So do the directives of web servers and shells that set a variable or a header: Apache's `SetEnv DB_PASSWORD X`,
+# `RequestHeader set X-Api-Key "X"`, `Header always set …`, nginx's `fastcgi_param DB_PASSWORD X;`, `proxy_set_header
+# X-Api-Key X;`, csh's `setenv API_TOKEN X`.
 _DOCKERFILE_ENV = _Deferred(
-    rb"(?:^|[\s:])(?:ENV|ARG)[ \t]{1,8}(?P<key>(?i:" + _KEY_NAME + rb"))[ \t]{1,8}(?:"
-    rb"\"(?P<dq>[^\"\r\n]+)\"|'(?P<sq>[^'\r\n]+)'|(?P<bare>[^\s\"'=][^\s\"']*))"
+    rb"(?:^|[\s:])(?:ENV|ARG|SetEnv|setenv|(?:Request)?Header[ \t]{1,8}(?:always[ \t]{1,8})?(?:set|add|append|merge)"
+    rb"|(?:fastcgi|uwsgi|scgi)_param|(?:proxy|grpc)_set_header|add_header)[ \t]{1,8}(?P<key>(?i:"
+    + _KEY_NAME
+    + rb"))"
+    rb"[ \t]{1,8}(?:\"(?P<dq>[^\"\r\n]+)\"|'(?P<sq>[^'\r\n]+)'|(?P<bare>[^\s\"'=;][^\s\"';]*))"
 )
 # A multipart form's field (`Content-Disposition: form-data; name="password"`, its other headers, a blank line, then
 # the value), with raw or escaped line breaks.
@@ -1273,7 +1303,8 @@ _USER_THEN_PASSWORD = _Deferred(
 # the rest of its line (each flag of the line, at most 1024 bytes).
 _TOOL = _Deferred(
     rb"(?:^|[\s\"'`(;|&/])(?P<tool>ssh-keygen|openssl|zip|unzip|funzip|zipcloak|7z|7za|7zz|7zr"
-    rb"|aws[ \t]{1,8}ssm[ \t]{1,8}put-parameter|codecov|codecovcli|codecov-cli|snmp[a-z]{0,12})(?:\.exe)?[ \t]"
+    rb"|aws[ \t]{1,8}ssm[ \t]{1,8}put-parameter|codecov|codecovcli|codecov-cli|snmp[a-z]{0,12}"
+    rb"|az[ \t]{1,8}keyvault[ \t]{1,8}secret[ \t]{1,8}set)(?:\.exe)?[ \t]"
 )
 _FLAG_VALUE = rb"(?:'(?P<sq>[^'\r\n]+)'|\"(?P<dq>[^\"\r\n]+)\"|(?P<bare>[^\s\"'\-][^\s\"']*))"
 _SEPARATED = rb"(?:=|[ \t]{1,8})"
@@ -1283,6 +1314,7 @@ _TOOL_FLAGS = {
     b"zip": compile_regex(rb"[ \t]-P" + _SEPARATED + _FLAG_VALUE),
     b"7z": compile_regex(rb"[ \t]-p" + _FLAG_VALUE),  # attached: `-pX`
     b"aws": compile_regex(rb"[ \t]--value" + _SEPARATED + _FLAG_VALUE),
+    b"az": compile_regex(rb"[ \t]--value" + _SEPARATED + _FLAG_VALUE),  # `az keyvault secret set --value X`
     b"codecov": compile_regex(rb"[ \t]-t" + _SEPARATED + _FLAG_VALUE),
     b"snmp": compile_regex(
         rb"[ \t]-[cAX]" + _SEPARATED + _FLAG_VALUE
@@ -1890,6 +1922,22 @@ def _public_run(data: bytes, start: int, run: str) -> bool:
     )
 
 
+# A public key's name, then its separator, right before a value (WireGuard's `PublicKey = X`, `"public_key": "X"`,
+# `pubkey: X`): a value of a key's shape there (X25519 and Ed25519 keys look alike, public or private) is public.
+_PUBLIC_KEY_GATE = compile_regex(rb"(?i)pub(?:lic)?[ _.-]?keys?")
+_PUBLIC_KEY_BEFORE = compile_regex(
+    rb"(?i)(?:^|[^A-Za-z0-9])pub(?:lic)?[ _.-]?keys?\\{0,2}[\"']?[ \t]{0,4}[:=][ \t]{0,4}\\{0,2}[\"']?$"
+)
+
+
+def _named_public(data: bytes, span: Span) -> bool:
+    """Whether `span` is a value found by its shape alone (a random run, a lone base64 line) under a public key's
+    name."""
+    start, _, kind, rank = span
+    shape = rank == _RANDOM or (rank == _FORMAT and kind == "private-key")
+    return shape and _PUBLIC_KEY_BEFORE.search(data, max(0, start - 64), start) is not None
+
+
 def _in_public_block(span: Span, blocks: list[tuple[int, int]]) -> bool:
     """Whether `span` is a random run or a lone base64 line (`private-key` format) of a public block's body."""
     start, end, kind, rank = span
@@ -2201,6 +2249,10 @@ def _phrase_spans(data: bytes) -> Iterator[Span]:
                 suffix and core.startswith(b"-")
             ):
                 break  # a variable's name then a flag (`gh secret set DB_PASSWORD --body X`): the flag rules
+            if first and _YAML_PROPERTY.fullmatch(core):
+                continue  # a YAML node's anchor or tag (`password: !!str X`): the value follows it
+            if first and _yaml_alias(core) and tail[: raw.start()].rstrip(b" \t").endswith(b":"):
+                break  # a YAML alias (`password: *db_password`): the value is its anchor's
             if first and _resource_name(word, stripped):
                 break  # `secret "api-token-x2k9q" not found`, `token default-token-x2k9q created`
             if first and stripped.startswith("-") and is_plain_words(stripped.lstrip("-")):
@@ -2256,6 +2308,18 @@ def _phrase_spans(data: bytes) -> Iterator[Span]:
             skipped += 1
             if raw.start() > 96:
                 break
+
+
+# A YAML node's anchor or tag (`&db`, `!!str`, `!vault`), written between a key and its value.
+_YAML_PROPERTY = compile_regex(rb"&[A-Za-z0-9_.-]{1,64}|!!?[A-Za-z0-9_.:/-]{0,64}")
+
+
+def _yaml_alias(value: bytes) -> bool:
+    """Whether `value` is a YAML alias named in words (`*db_password`, `*pw`): a reference to an anchor's value."""
+    return value[:1] == b"*" and len(value) > 2 and is_plain_words(value[1:].decode("ascii", "replace"))
+
+
+_YAML_SEPARATOR = compile_regex(rb":[ \t]{1,8}$")  # a YAML mapping's `key: `, before an alias
 
 
 # A name of words joined by `-`, `_` or `.`, each with at most a short number (`my-app-secret-v2`, `db_creds_2`).
@@ -2402,11 +2466,12 @@ _ESCAPE = compile_regex(
     rb"%[0-9A-Fa-f]{2}|\\/|\\u[0-9A-Fa-f]{4}|\\x[0-9A-Fa-f]{2}|&(?:quot|amp|lt|gt|apos|#\d{1,7}|#[xX][0-9A-Fa-f]{1,6});"
 )
 # Escapes that can hide a credential's shape (`=`, `:`, `"`, `'`, `@`, `&`, `?`, a double escape `%25`, `\\u…`,
-# `&quot;`, a URL's `:\\/\\/`), or a space after a credential's word (`wrong%20password%20X`: a phrase); a text
-# escaping only `/` or other spaces (`logs/run.googleapis.com%2Fstderr`) is not decoded.
+# `&quot;`, a URL's `:\\/\\/`), or a space after a credential's word (`wrong%20password%20X`: a phrase) or before a
+# run as long as a token (`q=failed%20using%20bkua_<hex>`: a format's `\b` reads `0b` as one word); a text escaping
+# only `/` or other spaces (`logs/run.googleapis.com%2Fstderr`, `q=hello%20world`) is not decoded.
 _SHAPE_ESCAPE = compile_regex(
     rb"%(?:3[dDaAfF]|2[2567]|40|5[cC])|:\\/\\/|\\u[0-9A-Fa-f]{4}|\\x[0-9A-Fa-f]{2}|&(?:quot|apos|lt|gt|#\d{1,7}|#[xX][0-9A-Fa-f]{1,6});"
-    rb"|(?i:pass|secret|token|key|credential)[A-Za-z]{0,8}%20"
+    rb"|(?i:pass|secret|token|key|credential)[A-Za-z]{0,8}%20|%20[A-Za-z0-9_.+/-]{16}"
 )
 _ENTITIES = {b"quot": '"', b"amp": "&", b"lt": "<", b"gt": ">", b"apos": "'"}
 
@@ -2674,6 +2739,60 @@ def _redacted_webhook(url: str) -> str:
 # `":"App\Config":private]=>`
 _PHP_VISIBILITY = compile_regex(rb'(?:"[^"\r\n]{0,128}":)?(?:private|protected)\]=>')
 
+_IDENTIFIER = compile_regex(rb"[A-Za-z_][A-Za-z0-9_.-]{0,127}")
+# An object opening after a name (JSON's `{"`, `{}`, YAML's flow mapping `{user: app`): not a value, its members are.
+_OBJECT_OPENING = compile_regex(rb"\{[ \t]{0,8}(?:[\"'}]|\\\"|[A-Za-z_][\w.-]{0,64}[ \t]{0,4}:|\r?\n|$)")
+# A member of a one-level object (no object inside): `"name": "value"`, `'name': 'value'`, YAML's `name: value`.
+_MAP_MEMBER = compile_regex(
+    rb"[{,][ \t]{0,8}[\"']?([^\"'\s:,{}]{1,128})[\"']?[ \t]{0,8}:[ \t]{0,8}"
+    rb"(?:\"((?:[^\"\\\r\n]|\\.){1,256})\"|'([^'\r\n]{1,256})'|([^\s\"',{}]{1,256}))"
+)
+_MAP_END = compile_regex(rb"[^{}\r\n]{0,1024}\}")
+
+
+@functools.lru_cache(maxsize=4096)
+def credential_map_kind(key: str) -> str | None:
+    """The kind of the credentials a name gives in the plural (`passwords`, `secrets`, `apiTokens`, `creds`, `auths`):
+    a map of them, keyed by the users, hosts or services they open (`{"admin": "X"}`, `{"github.com": "X"}`); None
+    for any other name. Credentials are passwords as often as tokens: judged as passwords."""
+    words = _words(key)
+    if not words or len(words[-1]) <= 3 or not words[-1].endswith("s"):
+        return None
+    kind = key_class(words[-1][:-1])
+    return "password" if kind is not None and words[-1].startswith("cred") else kind
+
+
+def map_member_secret(kind: str, value: str) -> bool:
+    """Whether a string in a map of credentials (`credential_map_kind`), under a name that says nothing of its
+    own, is one of them: of a password's shape for passwords, generated for tokens and keys; not a word, a number,
+    a date, a region or a name (`{"credentials": {"provider": "gcp", "region": "us-east-1"}}` stays)."""
+    if not is_secret_value(kind, value) or _WORDS_AND_NUMBERS.fullmatch(value) or is_plain_words(value):
+        return False
+    if kind == "weak" and _HEX.match(value):
+        return False  # `{"keys": {"object": <hex>}}`: digests by name, as a cache keeps them
+    return _password_like(value) if kind == "password" else _prose_secret(value)
+
+
+# A host's name (`github.com`, `repo.example.test:8443`): a map of credentials keyed by hosts is one whatever its name
+# says (Composer's `"gitlab-token": {"gitlab.example.test": "X"}`, `"bearer": {"repo.example.test": "X"}`).
+_HOST_NAME_KEY = compile_regex(r"(?:[A-Za-z0-9-]{1,63}\.)+[A-Za-z]{2,24}(?::\d{1,5})?")
+
+
+def _map_spans(data: bytes, opening: int, kind: str, plural: bool) -> Iterator[Span]:
+    """The credentials among the members of the one-level object opening at `opening`: any member under a plural
+    name (`credential_map_kind`), a member named as a host under a singular one."""
+    end = _MAP_END.match(data, opening + 1)
+    if end is None:
+        return
+    for member in _MAP_MEMBER.finditer(data, opening, end.end()):
+        name = member.group(1).decode("utf-8", "replace")
+        if key_class(name) is not None or not (plural or _HOST_NAME_KEY.fullmatch(name)):
+            continue  # a member named for a credential: the key-name rules read it
+        start, stop = next(member.span(g) for g in (2, 3, 4) if member.start(g) >= 0)
+        # a host's credential is judged as a password: the host says what it is
+        if map_member_secret(kind if plural else "password", data[start:stop].decode("utf-8", "replace")):
+            yield start, stop, _KIND_OF_CLASS[kind], _CONTEXT
+
 
 def _key_value_spans(pattern: Any, data: bytes, element: bool = False) -> Iterator[Span]:
     """The values the key-name rule `pattern` finds; an `element`'s text (XML) ends at its closing tag."""
@@ -2695,6 +2814,18 @@ def _key_value_spans(pattern: Any, data: bytes, element: bool = False) -> Iterat
         ):
             continue  # PHP's `["secret":protected]=>`: the value is on its next line (`_PHP_PROPERTY`)
         bare = b"bare" in _group_index(match.re) and _span(match, b"bare")[0] >= 0
+        if (
+            b"tag" in _group_index(match.re)
+            and _span(match, b"tag")[0] >= 0
+            and _IDENTIFIER.fullmatch(data, start, end)
+        ):
+            continue  # `password: !secret db_password`: a reference by name
+        if bare and _yaml_alias(data[start:end]) and _YAML_SEPARATOR.search(data, max(0, start - 9), start):
+            continue  # a YAML alias (`password: *db_password`): the value is its anchor's
+        if bare and data[start : start + 1] == b"{" and _OBJECT_OPENING.match(data, start):
+            members = credential_map_kind(key)
+            yield from _map_spans(data, start, members or kind, members is not None)
+            continue  # an object: its members are read by their own names
         if kind == "token" and bare and _SHELL_ASSIGNMENT.search(data, max(0, key_start - 24), key_start):
             kind = "password"  # `export API_TOKEN=X`: the value written in a command is the token, whatever it is
         if bare and _KIND_NOUN.fullmatch(data, start, end) and _QUOTED_NAME_NEXT.match(data, end):
@@ -3525,8 +3656,13 @@ _VALUE_FIELDS = frozenset(
     )
 )
 _JSON_LEAVES = frozenset((str, int, float, bool, type(None)))
-_PAIR_NAMES = ("name", "Name", "key", "Key", "ParameterKey", "OptionName")
-_PAIR_VALUES = ("value", "Value", "ParameterValue")
+# also a form's field, a header, a variable or a setting given as a pair (`{"header": "X-Api-Key", "value": "X"}`,
+# `{"variable": "DB_PASSWORD", "value": "X"}`)
+_PAIR_NAMES = (
+    "name", "Name", "key", "Key", "ParameterKey", "OptionName", "field", "Field", "header", "Header", "variable",
+    "Variable", "param", "parameter", "property", "setting", "option", "attribute",
+)  # fmt: skip
+_PAIR_VALUES = ("value", "Value", "ParameterValue", "val")
 
 
 def _custom_marker(match: re2._Match) -> bytes:
@@ -3655,7 +3791,14 @@ class Redactor:
                 spans.extend(_key_call_spans(data))
             if b"\n" in data or b" " in data:
                 spans.extend(_directive_spans(data))
-            if b"ENV" in data or b"ARG" in data:
+            if (
+                b"ENV" in data
+                or b"ARG" in data
+                or b"eader" in data
+                or b"etEnv" in data
+                or b"setenv" in data
+                or b"_param" in data
+            ):
                 spans.extend(_key_value_spans(_DOCKERFILE_ENV, data))
             if b"+" in data:
                 spans.extend(_key_value_spans(_CONCATENATED, data))
@@ -3667,8 +3810,9 @@ class Redactor:
                 spans.extend(_graphql_spans(data))
             if b"igest" in data:
                 spans.extend(_quoted_spans(_DIGEST_RESPONSE, data, "token"))
-            if b"\n" in data:
+            if b"\n" in data or b" for " in data:  # `password for root@localhost: X` on one line
                 spans.extend(_answer_line_spans(data))
+            if b"\n" in data:
                 if b">" in data:
                     spans.extend(_key_value_spans(_XML_OPEN_NEXT, data, element=True))
                 if b"alue" in data:
@@ -3760,6 +3904,8 @@ class Redactor:
             spans.extend(self._hex_spans(data, depth))
         if plan.public and b"-----BEGIN " in data and (blocks := _public_blocks(data)):
             spans = [s for s in spans if not _in_public_block(s, blocks)]  # certificates, public keys
+        if spans and plan.key_hint and _PUBLIC_KEY_GATE.search(data):
+            spans = [s for s in spans if not _named_public(data, s)]  # `PublicKey = <base64>`
         if spans and _MARKER_OPENING in data:
             # a redacted text redacts to itself: no span starts or ends inside a marker (`-a [REDACTED:password]`
             # is no `-a user:X`)
@@ -3839,12 +3985,23 @@ class Redactor:
         kind = key_class(key) if key is not None else None
         if isinstance(value, dict):
             redacted = {}
+            # a map of credentials by user, host or service (`"passwords": {"admin": "X"}`)
+            members = credential_map_kind(key) if key is not None else None
             for k, v in value.items():
                 name = self._field_name(str(k), key, kind)
                 # a string, number or null under a name that says nothing of its value stays as it is
                 leaf = type(v) in _JSON_LEAVES and key_class(name) is None
                 if leaf and type(v) is str and ("ook" in name or "OOK" in name) and _webhook_name(name):
                     v = _redacted_webhook(v)  # `"alertWebhookUrl": "https://…"`: the URL is a credential
+                by_host = members is None and kind is not None and _HOST_NAME_KEY.fullmatch(name) is not None
+                # a host's credential is judged as a password: the host says what it is
+                if (
+                    leaf
+                    and (members or by_host)
+                    and type(v) is str
+                    and map_member_secret(members or "password", v)
+                ):
+                    v = f"{MARKER_PREFIX}{_KIND_OF_CLASS[members or kind or 'password']}]"
                 redacted[k] = v if leaf else self.redact_json(v, name, depth + 1)
             if redacted.get("kind") == "Secret":  # a Kubernetes Secret: every value of its maps is one
                 for field in ("data", "stringData"):
