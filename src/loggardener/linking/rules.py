@@ -50,7 +50,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -607,10 +607,15 @@ def reports_unavailable_upstream(cluster: Cluster) -> bool:
     return bool(status_words(head) & UNAVAILABLE_STATUSES) or _UNAVAILABLE_WORDS.search(head) is not None
 
 
+def _status_matches(text: str) -> Iterator[re.Match[str]]:
+    """The failed statuses a text names, where it names them: a 5xx, 429, 401 or 403 word that does not count
+    things (`wrote 500 orders`)."""
+    return (m for m in FAILED_STATUS_WORD.finditer(text) if not _COUNTED.match(text, m.end()))
+
+
 def status_words(text: str) -> set[str]:
-    """The failed statuses a text names: a 5xx, 429, 401 or 403 word that does not count things (`wrote 500
-    orders`)."""
-    return {m.group(0) for m in FAILED_STATUS_WORD.finditer(text) if not _COUNTED.match(text, m.end())}
+    """The failed statuses a text names (`_status_matches`)."""
+    return {m.group(0) for m in _status_matches(text)}
 
 
 def _mentions(cluster: Cluster, facts: ResolvedFacts) -> list[tuple[str, Span, set[str]]]:
@@ -1061,11 +1066,10 @@ def _answered(text: str) -> set[str]:
     (`node:_http_client:519:23`, `(Client.java:503)`)."""
     return {
         m.group(0)
-        for m in FAILED_STATUS_WORD.finditer(text)
+        for m in _status_matches(text)
         if m.group(0).startswith("5")
         and text[m.start() - 1 : m.start()] != ":"
         and text[m.end() : m.end() + 1] not in (":", ")")
-        and not _COUNTED.match(text, m.end())
     }
 
 
@@ -1081,10 +1085,9 @@ def _unanswering(
     which one is not told).
     """
     if not statuses or statuses & _UNANSWERED:
-        down = [c for c in near if role(c) in DOWN_RUNGS]
+        down = _first_rung(near)
         if down:
-            first = min(role(c) for c in down)
-            return [c for c in down if role(c) == first]
+            return down
         if timed_out:
             return []
         return [c for c in near if c.kind == "request" and set(c.http_statuses) & _UNANSWERED]
@@ -1092,6 +1095,14 @@ def _unanswering(
         return []  # it logs its requests: the upstream rule matches their statuses
     errors = [c for c in near if role(c) == ERROR]
     return errors if len(errors) == 1 else []
+
+
+def _first_rung(near: list[Cluster]) -> list[Cluster]:
+    """Of a service's problems, those on the first rung of its not being there (`DOWN_RUNGS`: its process exits,
+    else its failed probes, else its revision not ready); none when it shows none of them."""
+    down = [c for c in near if role(c) in DOWN_RUNGS]
+    first = min((role(c) for c in down), default=None)
+    return [c for c in down if role(c) == first]
 
 
 _CLUSTER_DNS = compile_regex(r"kube-system/(?:kube-?dns|coredns|node-local-dns|dnsmasq)(?:-autoscaler)?")
@@ -1127,9 +1138,7 @@ def _cluster_dns_links(clusters: Sequence[Cluster], facts: ResolvedFacts, links:
         if said is None:
             continue
         near = [c for c in servers if _same_minutes(c, client, facts)]
-        down = [c for c in near if role(c) in DOWN_RUNGS]
-        first = min((role(c) for c in down), default=ERROR)
-        for server in [c for c in (down or near) if role(c) == first]:
+        for server in _first_rung(near) or [c for c in near if role(c) == ERROR]:
             links.add(
                 server.fingerprint,
                 client.fingerprint,
