@@ -2207,6 +2207,52 @@ def test_a_database_saying_it_is_down_causes_the_failed_connections_of_its_engin
     assert "the only PostgreSQL instance saying it is down then" in incident.story
 
 
+def mysql_line(seconds: float, text: str, severity: str) -> dict[str, Any]:
+    return cloudsql_line(seconds, text) | {
+        "insertId": f"my-{seconds}",
+        "severity": severity,
+        "logName": "projects/p/logs/cloudsql.googleapis.com%2Fmysql.err",
+        "resource": {"type": "cloudsql_database", "labels": {"database_id": "p:stock-db", "project_id": "p"}},
+    }
+
+
+@pytest.mark.parametrize(
+    ("client", "linked"),
+    [
+        ("pymysql.err.OperationalError: (2003, \"Can't connect to MySQL server on '10.2.0.4' (111)\")", True),
+        (
+            "Error: Connection lost: The server closed the connection.\n    at x (/app/node_modules/mysql2/lib/c.js:1:1)",
+            True,
+        ),
+        ("Lost connection to MySQL server during query", True),
+        (
+            "pymysql.err.OperationalError: (1045, \"Access denied for user 'u'@'10.0.0.1' (using password: YES)\")",
+            False,
+        ),
+        (
+            'psycopg2.OperationalError: connection to server at "10.2.0.5", port 5432 failed: Connection refused',
+            False,
+        ),
+    ],
+)
+def test_a_mysql_server_logging_its_shutdown_as_warnings_causes_its_clients_lost_connections(
+    client: str, linked: bool
+) -> None:
+    """MySQL writes its shutdown as notes and one warning per client thread it closes: that is its outage, and
+    its clients' connections failing then are its effects (not a password refused, not another engine's)."""
+    entries = [
+        mysql_line(
+            i,
+            f"0 [Warning] [MY-010909] [Server] /usr/sbin/mysqld: Forcing close of thread {i}  user: 'a'.",
+            "WARNING",
+        )
+        for i in range(3)
+    ]
+    entries += [run_entry(5 + i * 20, text=client, severity="ERROR") for i in range(3)]
+    causes = [cause for cause, effect, _ in links_of(scan_entries(entries)) if effect.startswith(client[:12])]
+    assert causes == (["/usr/sbin/mysqld: Forcing close of thread <*> user: 'a'."] if linked else [])
+
+
 @pytest.mark.parametrize(
     ("client", "at", "second_instance"),
     [

@@ -816,11 +816,14 @@ _SERVER_OUTAGE = compile_regex(
     r"the database system is (?:starting up|shutting down|in recovery mode|not (?:yet )?accepting connections)|"
     r"terminating connection due to (?:administrator command|crash of another server process)|"
     r"was terminated by signal|too many clients already|remaining connection slots are reserved|"
-    r"Too many connections|server has gone away|\bLOADING Redis is loading|\bMASTERDOWN\b",
+    r"Too many connections|server has gone away|\bLOADING Redis is loading|\bMASTERDOWN\b|"
+    r"Forcing close of thread|Shutting down mysqld|mysqld: (?:Normal shutdown|Shutdown complete)|"
+    r"Server shutdown in progress",
     re.IGNORECASE,
 )
 """A database server that says it is down or full, whoever calls it: starting, stopping, recovering from a
-crash, out of connection slots (PostgreSQL, MySQL, Redis)."""
+crash, out of connection slots (PostgreSQL, MySQL, Redis). MySQL says its shutdown in its error log as notes and
+a warning per client thread it closes (`/usr/sbin/mysqld: Forcing close of thread 1180  user: 'app'`)."""
 
 
 def is_server_outage(cluster: Cluster) -> bool:
@@ -888,7 +891,7 @@ def _connection_name(service: str) -> re.Pattern[str] | None:
 
 def _outage_links(clusters: Sequence[Cluster], facts: ResolvedFacts, links: _Links) -> None:
     """A managed database whose own log says it is down (`is_server_outage`: shutting down, starting up, out of
-    connection slots) causes the errors of code whose connection to it failed in the same minutes: one that
+    connection slots; at whatever level it logs it: MySQL's shutdown is notes and warnings) causes the errors of code whose connection to it failed in the same minutes: one that
     names the instance (the Cloud SQL Auth Proxy's `[shop-prod:europe-west1:orders-db] failed to connect to
     instance: … connection refused`), or one that names only a server of its engine (`psycopg2.OperationalError:
     … port 5432 failed: Connection refused`, an address) when one instance of that engine says it is down then
@@ -896,12 +899,7 @@ def _outage_links(clusters: Sequence[Cluster], facts: ResolvedFacts, links: _Lin
     outages: dict[str, list[Cluster]] = {}
     for cluster in clusters:
         engine = _engine(cluster)
-        if (
-            engine
-            and _is_failure(cluster)
-            and is_managed_service_record(cluster)
-            and is_server_outage(cluster)
-        ):
+        if engine and is_managed_service_record(cluster) and is_server_outage(cluster):
             outages.setdefault(engine, []).append(cluster)
     names = {
         service: pattern
