@@ -2463,3 +2463,33 @@ def test_a_quoted_database_failure_on_two_days_is_not_quoted_on_the_day_between(
     ]
     links = links_of(scan_entries(entries))
     assert len([effect for _, effect, _ in links if effect.startswith("psycopg2")]) == (1 if linked else 0)
+
+
+@pytest.mark.parametrize(
+    ("text", "linked"),
+    [
+        ("lookup failed: upstream https://search-api-5otr7xq3za-uc.a.run.app/v1/search returned 503", True),
+        # the same service name and route, in another project: another URL host
+        ("lookup failed: upstream https://search-api-k3m9q2w7ze-ew.a.run.app/v1/search returned 503", False),
+    ],
+)
+def test_a_cloud_run_url_names_the_service_only_by_the_host_its_own_requests_were_made_to(
+    text: str, linked: bool
+) -> None:
+    """Cloud Run's URL host holds a hash of the project: the service's own requests tell its host, and a caller
+    naming another host of that name (by the name or the route) called another project's service."""
+    entries = []
+    for i in range(3):
+        entries.append(
+            run_entry(i * 60, severity="ERROR", service="search-api", revision="search-api-00004-kix",
+                      log="run.googleapis.com%2Frequests",
+                      httpRequest={"requestMethod": "GET", "status": 503,
+                                   "requestUrl": "https://search-api-5otr7xq3za-uc.a.run.app/v1/search?q=boots"})
+        )  # fmt: skip
+        entries.append(
+            run_entry(
+                i * 60 + 1, text=text, severity="ERROR", service="web", revision="web-00002-mop", instance="w"
+            )
+        )
+    links = links_of(scan_entries(entries))
+    assert [cause[:8] for cause, effect, _ in links if effect == text] == (["HTTP 503"] if linked else [])

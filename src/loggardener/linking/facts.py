@@ -46,6 +46,11 @@ MAX_MINUTES_PER_KEY = 64
 first and last time count (`ResolvedFacts.minutes`)."""
 _CHRONIC: frozenset[int] = frozenset()
 """The minutes of a cluster key seen in more than `MAX_MINUTES_PER_KEY`: none kept."""
+MAX_HOSTS_PER_SERVICE = 4
+"""Cloud Run hosts kept per service (`run_hosts`)."""
+_RUN_HOST = compile_regex(r"//([a-z0-9-]{1,80}\.(?:a\.run\.app|[a-z]+-[a-z]+\d\.run\.app))(?![\w.-])")
+"""The host of a Cloud Run service's own URL in its request log (`https://orders-5otr7xq3za-uc.a.run.app/…`,
+`https://orders-123456789012.us-central1.run.app/…`)."""
 _LATENCY = compile_regex(r"(\d{1,7}(?:\.\d{1,9})?)s")
 FAILED_STATUS_WORD = compile_regex(r"(?:5(?<![\w.]5)\d\d|4(?<![\w.]4)(?:29|0[13]))(?![\w.])")
 """A 5xx status, a 429 (a server shedding load: `no available instance`, a rate limit) or a 401 or 403 (a
@@ -181,6 +186,9 @@ class ResolvedFacts:
     minutes: dict[str, frozenset[int]]
     """Per fingerprint, the minutes (since the epoch) it occurred in, when they are few (`MAX_MINUTES_PER_KEY`):
     a problem of several days' outages is not failing in the hours between them."""
+    run_hosts: dict[str, frozenset[str]]
+    """Per Cloud Run service, the hosts of its own URL its requests were made to (`orders-5otr7xq3za-uc.a.run.app`):
+    the URL of a service of that name in another project has another host."""
 
 
 def is_deploy(entry: LogEntry) -> bool:
@@ -246,6 +254,7 @@ class LinkFacts:
         self._changes: list[tuple[float, int, ChangeMarker]] = []
         self._mentions: dict[str, dict[str, Span]] = {}
         self._minutes: dict[str, set[int] | frozenset[int]] = {}
+        self._run_hosts: dict[str, set[str]] = {}
 
     @property
     def traces_held(self) -> int:
@@ -302,6 +311,15 @@ class LinkFacts:
         revision = _revision_key(entry)
         if revision is not None:
             _see(self._key_revisions.setdefault(key, {}), revision, end, MAX_REVISIONS_PER_KEY)
+            if entry.http is not None and entry.http.url and ".run.app" in entry.http.url:
+                self._see_run_host(revision[0], entry.http.url)
+
+    def _see_run_host(self, service: str, url: str) -> None:
+        """Keep the host of a Cloud Run service's own URL that its request log names."""
+        host = _RUN_HOST.search(url)
+        hosts = self._run_hosts.setdefault(service, set())
+        if host is not None and len(hosts) < MAX_HOSTS_PER_SERVICE:
+            hosts.add(host.group(1).lower())
 
     def _add_trace(self, trace: str, key: str, seconds: float) -> None:
         """Count the trace for `key` and its pairs with the keys already in it, and which came first in it."""
@@ -356,6 +374,7 @@ class LinkFacts:
             mentions=_by_fingerprint(self._mentions, final),
             restart_shares=self.restarts.shares(final),
             minutes=_minutes_by_fingerprint(self._minutes, final),
+            run_hosts={service: frozenset(hosts) for service, hosts in self._run_hosts.items() if hosts},
         )
 
 

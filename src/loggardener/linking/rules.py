@@ -647,14 +647,22 @@ def _upstream_links(clusters: Sequence[Cluster], facts: ResolvedFacts, links: _L
                 continue
             if set(upstream.routes) & set(downstream.routes):
                 continue
+            hosts = frozenset(h for s in upstream.services for h in facts.run_hosts.get(s, ()))
             for text, span, carried in mentions:
                 statuses = failing & (status_words(text) | carried)
                 timed_out = not statuses and TIMED_OUT.search(text) is not None
                 if not (statuses or timed_out) or not _overlaps(span, upstream, facts):
                     continue
-                routes = {r for r, pattern in patterns if pattern.search(text)}
+                routes = {
+                    r
+                    for r, pattern in patterns
+                    if any(not _on_another_run_host(text, m.start(), hosts) for m in pattern.finditer(text))
+                }
                 services = {
-                    s for s in upstream.services if len(s) >= 3 and names_service(s, text, url_only=timed_out)
+                    s
+                    for s in upstream.services
+                    if len(s) >= 3
+                    and names_service(s, text, url_only=timed_out, hosts=facts.run_hosts.get(s, frozenset()))
                 }
                 statuses = statuses or {TIMEOUT}
                 if routes or services:
@@ -836,11 +844,32 @@ _RUN_APP_HOST = r"-(?:[a-z0-9]{10}-[a-z]{2}\.a|\d{6,}\.[a-z]+-[a-z]+\d)\.run\.ap
 or `-project_number.region.run.app` (`orders-123456789012.us-central1.run.app`)."""
 
 
-def names_service(service: str, text: str, url_only: bool = False) -> bool:
-    """The text names the service: as a word, or as the host of its Cloud Run URL (only that, `url_only`)."""
+def names_service(
+    service: str, text: str, url_only: bool = False, hosts: frozenset[str] = frozenset()
+) -> bool:
+    """The text names the service: as a word, or as the host of its Cloud Run URL (only that, `url_only`). When
+    the hosts of the service's own URL are known (`hosts`, `ResolvedFacts.run_hosts`), a Cloud Run URL names it
+    only as one of them: a service of that name in another project has another URL."""
     name = re.escape(service)
     after = _RUN_APP_HOST if url_only else rf"(?:(?![\w-])|{_RUN_APP_HOST})"
-    return re.search(rf"(?<![\w-]){name}{after}", text, re.IGNORECASE) is not None
+    return any(
+        not hosts or not (written := match.group(0).lower()).endswith(".run.app") or written in hosts
+        for match in re.finditer(rf"(?<![\w-]){name}{after}", text, re.IGNORECASE)
+    )
+
+
+_URL_HOST = compile_regex(r"://([\w.-]{1,253})(?::\d{1,5})?(?:/[^\s]*)?$")
+"""The host of the URL a text's position is in (what lies before it: `https://orders-5otr7xq3za-uc.a.run.app/v1/`)."""
+
+
+def _on_another_run_host(text: str, start: int, hosts: frozenset[str]) -> bool:
+    """The text's position lies in the URL of a Cloud Run host other than the service's own (`hosts`, when known):
+    a route there is another service's (`https://search-k3m9q2w7ze-uc.a.run.app/v1/search` of another project)."""
+    if not hosts:
+        return False
+    found = _URL_HOST.search(text, max(0, start - 300), start)
+    host = found.group(1).lower() if found else ""
+    return host.endswith(".run.app") and host not in hosts
 
 
 _ENGINE_CLIENTS = (
@@ -1036,6 +1065,9 @@ def _host_links(clusters: Sequence[Cluster], facts: ResolvedFacts, links: _Links
                         (c.fingerprint, downstream.fingerprint) in linked for c in problems
                     ):
                         continue
+                    own = facts.run_hosts.get(service)
+                    if own and named.endswith(".run.app") and written.lower().split(":")[0] not in own:
+                        continue  # a Cloud Run service of that name in another project
                     near = [c for c in problems if _meets(downstream, span, c, facts)]
                     for cause in _unanswering(near, statuses, problems, timed_out):
                         found.setdefault((cause.fingerprint, service), (written, set()))[1].update(said)
