@@ -2493,3 +2493,121 @@ def test_a_cloud_run_url_names_the_service_only_by_the_host_its_own_requests_wer
         )
     links = links_of(scan_entries(entries))
     assert [cause[:8] for cause, effect, _ in links if effect == text] == (["HTTP 503"] if linked else [])
+
+
+def app_engine_entry(seconds: float, text: str | None = None, status: int | None = None) -> dict[str, Any]:
+    entry: dict[str, Any] = {
+        "insertId": f"gae{seconds}{status}",
+        "timestamp": stamp(seconds),
+        "severity": "ERROR",
+        "logName": "projects/shop-prod/logs/"
+        + ("appengine.googleapis.com%2Frequest_log" if status else "stderr"),
+        "resource": {"type": "gae_app", "labels": {"project_id": "shop-prod", "module_id": "inventory",
+                                                   "version_id": "20261021t104500"}},
+    }  # fmt: skip
+    if status:
+        entry["httpRequest"] = {"requestMethod": "GET", "requestUrl": "/api/stock/7", "status": status}
+    else:
+        entry["textPayload"] = text
+    return entry
+
+
+@pytest.mark.parametrize(
+    ("text", "linked"),
+    [
+        (
+            "requests.exceptions.ConnectionError: HTTPSConnectionPool(host='inventory-dot-shop-prod.ew.r.appspot.com'"
+            ", port=443): Max retries exceeded (Caused by ConnectionResetError(104, 'Connection reset by peer'))",
+            True,
+        ),
+        ("Error: socket hang up (GET https://v7-dot-inventory-dot-shop-prod.appspot.com/api/stock)", True),
+        ("Error: socket hang up (GET https://inventory-dot-partner-prod.appspot.com/api/stock)", False),
+        ("Error: socket hang up (GET https://shop-prod.appspot.com/api/stock)", False),  # the default service
+    ],
+)
+def test_an_app_engine_service_is_named_as_a_host_by_its_appspot_name_in_its_own_project(
+    text: str, linked: bool
+) -> None:
+    """App Engine shuts an instance down for its memory (an exit: its requests fail after it); a caller whose
+    call to the service's appspot host of its project was cut off is the effect. Another project's service of
+    that name, or the project's default service, is another host."""
+    entries = []
+    for i in range(3):
+        entries.append(app_engine_entry(i * 60, text=f"Exceeded hard memory limit of 384 MiB with {401 + i} MiB "
+                                                     "after servicing 37 requests total."))  # fmt: skip
+        entries.append(app_engine_entry(i * 60 + 1, status=503))
+        entries.append(
+            run_entry(
+                i * 60 + 2, text=text, severity="ERROR", service="pricing", revision="pricing-00001-abc"
+            )
+        )
+    links = links_of(scan_entries(entries))
+    assert {(cause[:8], kinds) for cause, effect, kinds in links if effect.startswith("HTTP 503")} == {
+        ("Exceeded", "revision")
+    }
+    assert [cause[:8] for cause, effect, _ in links if effect[:30] == text[:30]] == (
+        ["Exceeded"] if linked else []
+    )
+
+
+PROBED_AT = 'Readiness probe failed: Get "http://10.8.2.31:8080/healthz": dial tcp 10.8.2.31:8080: connect: connection refused'
+
+
+@pytest.mark.parametrize(
+    ("text", "linked"),
+    [
+        (
+            "grpc._channel._InactiveRpcError: StatusCode.UNAVAILABLE: failed to connect to all addresses; last "
+            "error: UNKNOWN: ipv4:10.8.2.31:50051: Failed to connect to remote host: Connection refused",
+            True,
+        ),
+        (
+            "kafka: client has run out of available brokers to talk to: dial tcp 10.8.2.31:9092: connect: "
+            "connection refused",
+            True,
+        ),
+        ("dial tcp 10.8.2.3:8080: connect: connection refused", False),  # another address
+        ("dial tcp 10.8.2.31:8080: connect: connection refused", False),  # an hour and a half later
+    ],
+)
+def test_a_caller_naming_the_address_a_services_failed_probe_names_called_that_service(
+    text: str, linked: bool
+) -> None:
+    """The kubelet probes a pod at its own address: a caller cut off at that address in the same minutes named
+    no host, but it called that pod."""
+    at = 5400 if "10.8.2.31:8080" in text else 0
+    entries = []
+    for i in range(3):
+        entries.append(pod_event(i * 60, "quotes-5c4d3b2a1-h7j8k", "Unhealthy", PROBED_AT))
+    entries += caller_errors(at, text)
+    links = links_of(scan_entries(entries))
+    assert [cause[:10] for cause, effect, _ in links if effect.startswith(text[:12])] == (
+        ["Unhealthy:"] if linked else []
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "linked"),
+    [
+        (
+            "[Producer clientId=producer-1] Connection to node 1 (inventory-1.inventory-headless.shop.svc.cluster."
+            "local/10.9.0.4:9092) could not be established. Broker may not be available.",
+            True,
+        ),
+        (
+            "Connect attempt to <BrokerConnection node_id=1 host=inventory-0.inventory-headless.shop.svc.cluster."
+            "local:9092 <connecting>> returned error 111. Disconnecting.",
+            True,
+        ),
+        (  # another workload's pod
+            "Connection to node 1 (kafka-1.kafka-headless.shop.svc.cluster.local/10.9.0.4:9092) could not be "
+            "established. Broker may not be available.",
+            False,
+        ),
+    ],
+)
+def test_a_statefulset_pods_own_dns_name_names_its_workload(text: str, linked: bool) -> None:
+    """A StatefulSet's pod is called by its own name under its headless service (`inventory-1.inventory-headless.
+    shop.svc`): that name, less its ordinal, is the workload's."""
+    links = links_of(scan_entries(restarting_pods("inventory", 0) + caller_errors(0, text)))
+    assert [cause[:8] for cause, effect, _ in links if ":9092" in effect] == (["BackOff:"] if linked else [])

@@ -66,11 +66,14 @@ CUT_OFF = compile_regex(
     r"(?i:connection refused|connection reset|ECONNREFUSED|ECONNRESET|EHOSTUNREACH|no route to host|"
     r"Failed to establish a new connection|socket hang up|upstream connect error|no healthy upstream|"
     r"Connection aborted|RemoteDisconnected|Connection to [^\s]{1,200} refused|No connection could be made|"
-    r"Cannot connect to host|Connect call failed|Failed to connect to)|\bUNAVAILABLE\b|code = Unavailable"
+    r"Cannot connect to host|Connect call failed|Failed to connect to|"
+    r"Connection to [^\n]{1,300}? could not be established|Connect attempt to [^\n]{1,300}? returned error \d)|"
+    r"\bUNAVAILABLE\b|code = Unavailable"
 )
 """A call its server did not take or answer, as clients say it: refused (`ECONNREFUSED`, `[Errno 111] Connection
 refused`, PostgreSQL JDBC's `Connection to 10.0.0.3:5432 refused`, .NET's `No connection could be made`, OkHttp's
-and curl's `Failed to connect to`), reset, unreachable, Envoy's `upstream connect error` and `no healthy upstream`,
+and curl's `Failed to connect to`, Kafka's `Connection to node 1 (…:9092) could not be established` and kafka-python's
+`Connect attempt to <BrokerConnection …> returned error 111`), reset, unreachable, Envoy's `upstream connect error` and `no healthy upstream`,
 gRPC's `14 UNAVAILABLE` and `code = Unavailable` (in capitals: `temporarily unavailable` is a local resource's
 `EAGAIN`)."""
 

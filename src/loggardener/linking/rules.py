@@ -88,6 +88,8 @@ NONE, ERROR, EXIT, PROBE, NOT_READY, SERVER_ERROR = range(-1, 5)
 ROLE_NAMES = ("error", "process exit", "failed probe", "revision not ready", "HTTP 5xx")
 _EXIT = compile_regex(
     r"Container called exit\(|Worker failed to boot|Worker exiting|Memory limit of .* exceeded|"
+    # App Engine's instance shut down for its memory (`Exceeded hard memory limit of 384 MiB with 401 MiB …`)
+    r"Exceeded (?:soft|hard) (?:private )?memory limit|using too much memory and was terminated|"
     r"Could not load the function|"
     r"container (?:exited|terminated)|instance was terminated|The node was low on resource: |"
     r"Back-off restarting failed container|CrashLoopBackOff|OOMKilled|Container terminated on signal|"
@@ -991,6 +993,12 @@ _HOST = compile_regex(
 source line (`node:events:517:28`, `client.js:132:73`)."""
 _RUN_APP_SUFFIX = compile_regex(r"-(?:[a-z0-9]{10}-[a-z]{2}|\d{6,})$")
 """What a Cloud Run URL adds to its service's name (`orders-5otr7xq3za-uc.a.run.app`, `orders-123456789012.…`)."""
+_ADDRESS = compile_regex(r"(?<![\w.])(\d{1,3}(?:\.\d{1,3}){3})(?![\w.])")
+"""An IPv4 address in text (`dial tcp 10.8.2.31:8080`, `upstream: "http://10.8.2.31:8080/"`, `ipv4:10.8.2.31:50051`)."""
+_ORDINAL = compile_regex(r"-\d{1,4}$")
+"""A StatefulSet pod's ordinal after its workload's name (`kafka-1`)."""
+_APP_ENGINE = "gae_app "
+"""How an App Engine service's logs begin in a cluster's `logs` (resource type, then log)."""
 _UNANSWERED = frozenset({"502", "503", "504"})
 DOWN_RUNGS = (EXIT, PROBE, NOT_READY)
 """A service that is not there to answer: its process exited, failed its probes, or its revision is not ready."""
@@ -999,8 +1007,10 @@ DOWN_RUNGS = (EXIT, PROBE, NOT_READY)
 def _host_names(text: str) -> Iterable[tuple[str, str]]:
     """(host as written, the name it gives) of every host in the text that may name one of ours: a URL's or a
     `name:port`, alone or in a Kubernetes namespace (`catalog.shop`, `catalog.shop.svc.cluster.local`: given as
-    `catalog.shop`), or a Cloud Run URL's (`orders-5otr7xq3za-uc.a.run.app`: `orders.run.app`); a name in another
-    domain (`storage.googleapis.com`) is given whole, and names none of ours."""
+    `catalog.shop`), a Cloud Run URL's (`orders-5otr7xq3za-uc.a.run.app`: `orders.run.app`), or an App Engine
+    service's with its project (`inventory-dot-shop-prod.ew.r.appspot.com`, `v2-dot-inventory-dot-shop-prod.appspot.com`:
+    `inventory.appspot:shop-prod`; the project's own host, `shop-prod.appspot.com`, is its `default` service); a name in
+    another domain (`storage.googleapis.com`) is given whole, and names none of ours."""
     for match in _HOST.finditer(text):
         name, domain, port = match.groups()
         before = text[max(0, match.start() - 6) : match.start()]
@@ -1009,20 +1019,34 @@ def _host_names(text: str) -> Iterable[tuple[str, str]]:
         name, domain = name.lower(), domain.lower()
         if domain.endswith(".run.app"):
             named = f"{_RUN_APP_SUFFIX.sub('', name)}.run.app"
+        elif domain.endswith(".appspot.com"):
+            parts = ["default", *name.split("-dot-")]
+            named = f"{parts[-2]}.appspot:{parts[-1]}"
         else:
             named = f"{name}{domain.partition('.svc')[0]}"
+            if named.count(".") == 2 and ".svc" in domain:
+                # a StatefulSet pod's own name (`kafka-1.kafka-headless.data.svc`): its workload's, and its service's
+                _, service, namespace = named.split(".")
+                yield match.group(0), f"{_ORDINAL.sub('', name)}.{namespace}"
+                named = f"{service}.{namespace}"
         yield match.group(0), named
+    for address in _ADDRESS.finditer(text):
+        yield address.group(0), f"ip:{address.group(1)}"
 
 
-def _host_keys(service: str) -> list[str]:
+def _host_keys(service: str, app_engine_projects: set[str]) -> list[str]:
     """The names a host gives that stand for the service (none under three characters): a Kubernetes service's
     (`shop/catalog`) by its name in its namespace (`catalog.shop`), or alone (`catalog@shop`: a short name resolves
-    in its caller's own namespace), as the cluster's DNS resolves them; any other's only by its Cloud Run URL
-    (`orders.run.app`), the one way to call it by name (a bare `orders:8080` is another host)."""
+    in its caller's own namespace), as the cluster's DNS resolves them; an App Engine service's by its appspot host
+    in its own projects (`inventory.appspot:shop-prod`: another project's `inventory` is another service); any
+    other's only by its Cloud Run URL (`orders.run.app`), the one way to call it by name (a bare `orders:8080` is
+    another host)."""
     namespace, _, name = service.lower().rpartition("/")
-    if len(name) < 3:
-        return []
-    return [f"{name}@{namespace}", f"{name}.{namespace}"] if namespace else [f"{name}.run.app"]
+    if namespace:
+        return [f"{name}@{namespace}", f"{name}.{namespace}"] if len(name) >= 3 else []
+    if app_engine_projects:
+        return [f"{name}.appspot:{project}" for project in sorted(app_engine_projects)]
+    return [f"{name}.run.app"] if len(name) >= 3 else []
 
 
 def _host_links(clusters: Sequence[Cluster], facts: ResolvedFacts, links: _Links) -> None:
@@ -1031,13 +1055,18 @@ def _host_links(clusters: Sequence[Cluster], facts: ResolvedFacts, links: _Links
     or with a 5xx of a service that logs no request, is the effect of that service's failure in the same minutes that
     such a call meets (`_unanswering`). A service the upstream rule already links to the caller is left to it."""
     failing: dict[str, list[Cluster]] = {}
+    app_engine: dict[str, set[str]] = {}
     for cluster in clusters:
         if _is_failure(cluster) and role(cluster) != NONE:
             for service in cluster.services:
                 failing.setdefault(service, []).append(cluster)
+            if any(log.startswith(_APP_ENGINE) for log in cluster.logs):
+                for sample in cluster.samples:
+                    if sample.service and sample.project:
+                        app_engine.setdefault(sample.service, set()).add(sample.project.lower())
     by_key: dict[str, list[str]] = {}
-    for service in failing:
-        for key in _host_keys(service):
+    for service, problems in failing.items():
+        for key in _host_keys(service, app_engine.get(service, set())) + _own_addresses(problems, facts):
             by_key.setdefault(key, []).append(service)
     linked = set(links.pending)
     by_fingerprint = {c.fingerprint: c for c in clusters}
@@ -1081,6 +1110,21 @@ def _host_links(clusters: Sequence[Cluster], facts: ResolvedFacts, links: _Links
                 f"{_q(written)} of {_q(service)} and {' and '.join(sorted(said))} while {_q(cause.title)} fails "
                 f"({_hhmm(cause.first_seen)}–{_hhmm(cause.last_seen)})",
             )
+
+
+def _own_addresses(problems: list[Cluster], facts: ResolvedFacts) -> list[str]:
+    """The addresses a service's failed probes name (`ip:10.8.2.31`): the kubelet probes a pod at its own address
+    (`Readiness probe failed: Get "http://10.8.2.31:8080/healthz": dial tcp 10.8.2.31:8080: connect: connection
+    refused`), so a caller naming that address (an ingress's upstream, a gRPC target `ipv4:10.8.2.31:50051`) called
+    the pod."""
+    found: set[str] = set()
+    for problem in problems:
+        if role(problem) == PROBE:
+            texts = [problem.message, *facts.mentions.get(problem.fingerprint, {})]
+            found.update(
+                f"ip:{m.group(1)}" for text in texts for m in _ADDRESS.finditer(text[:MENTION_CHARS])
+            )
+    return sorted(found)
 
 
 def _meets(downstream: Cluster, span: Span, upstream: Cluster, facts: ResolvedFacts) -> bool:
