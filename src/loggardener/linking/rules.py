@@ -36,7 +36,9 @@ Four kinds of evidence, each read from facts collected while clustering (`facts.
   that quotes `QUOTE_MIN_WORDS` consecutive words a managed service's failure always logs (a database's own
   log, `the database system is starting up`; an API's audit entry, `Quota exceeded: …`), in the same minutes;
   a value the failure names may stand between the quoted words (`column books.<*> does not exist`).
-  Or a caller naming another service as the host it called, the call cut off or timed out (`_host_links`); a
+  Or a caller naming another service as the host it called (a Kubernetes DNS name, a StatefulSet pod's own name, an
+  address the service's failed probes name, an App Engine appspot host of its project, a Cloud Run URL of its own
+  host), the call cut off or timed out (`_host_links`); a
   client whose connection to a managed database failed while the database's own log says it is down
   (`_outage_links`); a workload's name lookup the cluster's DNS server, failing then, did not answer
   (`_cluster_dns_links`). "The same minutes" are the minutes both occurred in (`_same_minutes`).
