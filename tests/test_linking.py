@@ -2063,6 +2063,7 @@ def caller_errors(at: float, text: str, container: str = "cart") -> list[dict[st
         "java.net.ConnectException: Failed to connect to inventory/10.12.4.9:8080",
         "curl: (7) Failed to connect to inventory port 8080 after 3 ms: Connection refused",
         "rpc error: code = Unavailable desc = connection error (target dns:///inventory:9090)",
+        "redis.exceptions.ConnectionError: Error 111 connecting to inventory:6379. Connection refused.",
     ],
 )
 def test_a_callers_refused_connection_naming_a_service_as_its_host_is_the_effect_of_its_restarts(
@@ -2611,3 +2612,16 @@ def test_a_statefulset_pods_own_dns_name_names_its_workload(text: str, linked: b
     shop.svc`): that name, less its ordinal, is the workload's."""
     links = links_of(scan_entries(restarting_pods("inventory", 0) + caller_errors(0, text)))
     assert [cause[:8] for cause, effect, _ in links if ":9092" in effect] == (["BackOff:"] if linked else [])
+
+
+def test_a_loopback_address_a_probe_names_is_every_pods_own_and_names_no_service() -> None:
+    """An exec probe checks its container at 127.0.0.1; a caller refused at 127.0.0.1 called its own pod (a
+    sidecar), not the pod whose probe failed."""
+    entries = [
+        pod_event(i * 60, "cache-5c4d3b2a1-h7j8k", "Unhealthy", "Liveness probe failed: Could not connect to Redis at "
+                  "127.0.0.1:6379: Connection refused")
+        for i in range(3)
+    ]  # fmt: skip
+    text = "Error: connect ECONNREFUSED 127.0.0.1:5432"
+    links = links_of(scan_entries(entries + caller_errors(0, text)))
+    assert [cause for cause, effect, _ in links if effect.startswith(text[:12])] == []

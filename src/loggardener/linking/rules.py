@@ -987,16 +987,19 @@ def _outage_links(clusters: Sequence[Cluster], facts: ResolvedFacts, links: _Lin
 
 _HOST = compile_regex(
     r"(?:(?<=//)|(?<=host=')|(?<![\w.@:/-]))([A-Za-z][\w-]{1,62})((?:\.[\w-]{1,63}){0,8})"
-    r"(', port=\d{2,5}| port \d{2,5}(?!\d)|(?:/\d{1,3}(?:\.\d{1,3}){3})?:\d{2,5}(?![\d.:]))?"
+    r"(', port=\d{2,5}| port \d{2,5}(?!\d)|(?:/\d{1,3}(?:\.\d{1,3}){3})?:\d{2,5}(?![\d:]|\.\w))?"
 )
 """A host in text, with its domain if any and the port it was called on: a URL's
 (`http://catalog.shop.svc.cluster.local:8080/…`), urllib3's (`host='inventory', port=8080`), Java's
-(`inventory/10.12.4.9:8080`), curl's (`inventory port 8080`), or a name with a port (`inventory:50051`); not a
-source line (`node:events:517:28`, `client.js:132:73`)."""
+(`inventory/10.12.4.9:8080`), curl's (`inventory port 8080`), or a name with a port (`inventory:50051`, also
+ending a sentence: redis-py's `Error 111 connecting to cache.shop:6379. Connection refused.`); not a source line
+(`node:events:517:28`, `client.js:132:73`)."""
 _RUN_APP_SUFFIX = compile_regex(r"-(?:[a-z0-9]{10}-[a-z]{2}|\d{6,})$")
 """What a Cloud Run URL adds to its service's name (`orders-5otr7xq3za-uc.a.run.app`, `orders-123456789012.…`)."""
-_ADDRESS = compile_regex(r"(?<![\w.])(\d{1,3}(?:\.\d{1,3}){3})(?![\w.])")
-"""An IPv4 address in text (`dial tcp 10.8.2.31:8080`, `upstream: "http://10.8.2.31:8080/"`, `ipv4:10.8.2.31:50051`)."""
+_ADDRESS = compile_regex(r"(?<![\w.])(?!127\.|0\.|169\.254\.)(\d{1,3}(?:\.\d{1,3}){3})(?![\w.])")
+"""An IPv4 address in text that names a host of the network (`dial tcp 10.8.2.31:8080`, `upstream:
+"http://10.8.2.31:8080/"`, `ipv4:10.8.2.31:50051`): not the loopback, which is every pod's own (an exec probe's
+`127.0.0.1:6379`, a sidecar's), nor `0.0.0.0` nor a link-local address (the metadata server's)."""
 _ORDINAL = compile_regex(r"-\d{1,4}$")
 """A StatefulSet pod's ordinal after its workload's name (`kafka-1`)."""
 _APP_ENGINE = "gae_app "
