@@ -2524,6 +2524,8 @@ def app_engine_entry(seconds: float, text: str | None = None, status: int | None
         ("Error: socket hang up (GET https://v7-dot-inventory-dot-shop-prod.appspot.com/api/stock)", True),
         ("Error: socket hang up (GET https://inventory-dot-partner-prod.appspot.com/api/stock)", False),
         ("Error: socket hang up (GET https://shop-prod.appspot.com/api/stock)", False),  # the default service
+        # a Cloud Run service of that name: App Engine's inventory has no Cloud Run URL
+        ("httpx.ReadTimeout: timed out (GET https://inventory-7hq2c4x5ra-ew.a.run.app/api/stock/7)", False),
     ],
 )
 def test_an_app_engine_service_is_named_as_a_host_by_its_appspot_name_in_its_own_project(

@@ -146,6 +146,9 @@ CODE_RESOURCES = frozenset(
     }
 )
 """Resource types whose logs come from the user's code: the side that calls a managed service and quotes it."""
+CLOUD_RUN_URLS = frozenset({"cloud_run_revision", "cloud_function"})
+"""Resource types of services a Cloud Run URL (`…run.app`) may call: Cloud Run's, and Cloud Functions' (gen2
+functions are Cloud Run services)."""
 DATABASE_RESOURCES = frozenset(
     {"cloudsql_database", "alloydb.googleapis.com/Instance", "spanner_instance", "redis_instance"}
 )
@@ -652,6 +655,7 @@ def _upstream_links(clusters: Sequence[Cluster], facts: ResolvedFacts, links: _L
             if set(upstream.routes) & set(downstream.routes):
                 continue
             hosts = frozenset(h for s in upstream.services for h in facts.run_hosts.get(s, ()))
+            on_cloud_run = any(log.split(" ", 1)[0] in CLOUD_RUN_URLS for log in upstream.logs)
             for text, span, carried in mentions:
                 statuses = failing & (status_words(text) | carried)
                 timed_out = not statuses and TIMED_OUT.search(text) is not None
@@ -660,13 +664,22 @@ def _upstream_links(clusters: Sequence[Cluster], facts: ResolvedFacts, links: _L
                 routes = {
                     r
                     for r, pattern in patterns
-                    if any(not _on_another_run_host(text, m.start(), hosts) for m in pattern.finditer(text))
+                    if any(
+                        not _on_another_run_host(text, m.start(), hosts, on_cloud_run)
+                        for m in pattern.finditer(text)
+                    )
                 }
                 services = {
                     s
                     for s in upstream.services
                     if len(s) >= 3
-                    and names_service(s, text, url_only=timed_out, hosts=facts.run_hosts.get(s, frozenset()))
+                    and names_service(
+                        s,
+                        text,
+                        url_only=timed_out,
+                        hosts=facts.run_hosts.get(s, frozenset()),
+                        on_cloud_run=on_cloud_run,
+                    )
                 }
                 statuses = statuses or {TIMEOUT}
                 if routes or services:
@@ -849,12 +862,19 @@ or `-project_number.region.run.app` (`orders-123456789012.us-central1.run.app`).
 
 
 def names_service(
-    service: str, text: str, url_only: bool = False, hosts: frozenset[str] = frozenset()
+    service: str,
+    text: str,
+    url_only: bool = False,
+    hosts: frozenset[str] = frozenset(),
+    on_cloud_run: bool = True,
 ) -> bool:
     """The text names the service: as a word, or as the host of its Cloud Run URL (only that, `url_only`). When
     the hosts of the service's own URL are known (`hosts`, `ResolvedFacts.run_hosts`), a Cloud Run URL names it
-    only as one of them: a service of that name in another project has another URL."""
+    only as one of them: a service of that name in another project has another URL. A service that does not run
+    on Cloud Run (`on_cloud_run`: an App Engine service, a Kubernetes workload) has no Cloud Run URL."""
     name = re.escape(service)
+    if not on_cloud_run:
+        return not url_only and re.search(rf"(?<![\w-]){name}(?![\w-])", text, re.IGNORECASE) is not None
     after = _RUN_APP_HOST if url_only else rf"(?:(?![\w-])|{_RUN_APP_HOST})"
     return any(
         not hosts or not (written := match.group(0).lower()).endswith(".run.app") or written in hosts
@@ -866,14 +886,15 @@ _URL_HOST = compile_regex(r"://([\w.-]{1,253})(?::\d{1,5})?(?:/[^\s]*)?$")
 """The host of the URL a text's position is in (what lies before it: `https://orders-5otr7xq3za-uc.a.run.app/v1/`)."""
 
 
-def _on_another_run_host(text: str, start: int, hosts: frozenset[str]) -> bool:
-    """The text's position lies in the URL of a Cloud Run host other than the service's own (`hosts`, when known):
-    a route there is another service's (`https://search-k3m9q2w7ze-uc.a.run.app/v1/search` of another project)."""
-    if not hosts:
+def _on_another_run_host(text: str, start: int, hosts: frozenset[str], on_cloud_run: bool) -> bool:
+    """The text's position lies in the URL of a Cloud Run host other than the service's own (`hosts`, when known;
+    any, for a service not on Cloud Run): a route there is another service's
+    (`https://search-k3m9q2w7ze-uc.a.run.app/v1/search` of another project)."""
+    if on_cloud_run and not hosts:
         return False
     found = _URL_HOST.search(text, max(0, start - 300), start)
     host = found.group(1).lower() if found else ""
-    return host.endswith(".run.app") and host not in hosts
+    return host.endswith(".run.app") and (not on_cloud_run or host not in hosts)
 
 
 _ENGINE_CLIENTS = (
@@ -1039,19 +1060,19 @@ def _host_names(text: str) -> Iterable[tuple[str, str]]:
         yield address.group(0), f"ip:{address.group(1)}"
 
 
-def _host_keys(service: str, app_engine_projects: set[str]) -> list[str]:
+def _host_keys(service: str, app_engine_projects: set[str], on_cloud_run: bool) -> list[str]:
     """The names a host gives that stand for the service (none under three characters): a Kubernetes service's
     (`shop/catalog`) by its name in its namespace (`catalog.shop`), or alone (`catalog@shop`: a short name resolves
     in its caller's own namespace), as the cluster's DNS resolves them; an App Engine service's by its appspot host
-    in its own projects (`inventory.appspot:shop-prod`: another project's `inventory` is another service); any
-    other's only by its Cloud Run URL (`orders.run.app`), the one way to call it by name (a bare `orders:8080` is
-    another host)."""
+    in its own projects (`inventory.appspot:shop-prod`: another project's `inventory` is another service); a Cloud
+    Run service's (`on_cloud_run`) only by its Cloud Run URL (`orders.run.app`), the one way to call it by name (a
+    bare `orders:8080` is another host); any other's (a job, a VM) by none."""
     namespace, _, name = service.lower().rpartition("/")
     if namespace:
         return [f"{name}@{namespace}", f"{name}.{namespace}"] if len(name) >= 3 else []
     if app_engine_projects:
         return [f"{name}.appspot:{project}" for project in sorted(app_engine_projects)]
-    return [f"{name}.run.app"] if len(name) >= 3 else []
+    return [f"{name}.run.app"] if len(name) >= 3 and on_cloud_run else []
 
 
 def _host_links(clusters: Sequence[Cluster], facts: ResolvedFacts, links: _Links) -> None:
@@ -1061,17 +1082,21 @@ def _host_links(clusters: Sequence[Cluster], facts: ResolvedFacts, links: _Links
     such a call meets (`_unanswering`). A service the upstream rule already links to the caller is left to it."""
     failing: dict[str, list[Cluster]] = {}
     app_engine: dict[str, set[str]] = {}
+    on_cloud_run: set[str] = set()
     for cluster in clusters:
         if _is_failure(cluster) and role(cluster) != NONE:
             for service in cluster.services:
                 failing.setdefault(service, []).append(cluster)
+            if any(log.split(" ", 1)[0] in CLOUD_RUN_URLS for log in cluster.logs):
+                on_cloud_run.update(cluster.services)
             if any(log.startswith(_APP_ENGINE) for log in cluster.logs):
                 for sample in cluster.samples:
                     if sample.service and sample.project:
                         app_engine.setdefault(sample.service, set()).add(sample.project.lower())
     by_key: dict[str, list[str]] = {}
     for service, problems in failing.items():
-        for key in _host_keys(service, app_engine.get(service, set())) + _own_addresses(problems, facts):
+        keys = _host_keys(service, app_engine.get(service, set()), service in on_cloud_run)
+        for key in keys + _own_addresses(problems, facts):
             by_key.setdefault(key, []).append(service)
     linked = set(links.pending)
     by_fingerprint = {c.fingerprint: c for c in clusters}
