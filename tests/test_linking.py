@@ -2627,3 +2627,32 @@ def test_a_loopback_address_a_probe_names_is_every_pods_own_and_names_no_service
     text = "Error: connect ECONNREFUSED 127.0.0.1:5432"
     links = links_of(scan_entries(entries + caller_errors(0, text)))
     assert [cause for cause, effect, _ in links if effect.startswith(text[:12])] == []
+
+
+@pytest.mark.parametrize(
+    ("server", "client", "linked"),
+    [
+        ("postgres", PG_CLIENTS[0], True),
+        (
+            "postgresql",
+            'connection to server at "db.shop.svc.cluster.local" (10.12.0.8), port 5432 failed: '
+            "Connection refused",
+            True,
+        ),
+        ("worker", PG_CLIENTS[0], False),  # a container not named after a database server
+        ("postgres", "redis.exceptions.ConnectionError: Error 111 connecting to 10.12.3.7:6379.", False),
+    ],
+)
+def test_a_database_server_in_a_container_named_after_it_saying_it_is_down_causes_its_clients_failures(
+    server: str, client: str, linked: bool
+) -> None:
+    """A self-hosted PostgreSQL (a StatefulSet's `postgres` container, behind a Service of any name) says it is
+    shutting down: its engine's clients failing then are its effects, as a managed database's are."""
+    entries = [
+        container_entry(i * 10, f"{server}-0", server, "2026-10-22 11:00:03.551 UTC [9001] FATAL:  the database "
+                        "system is shutting down")
+        for i in range(4)
+    ]  # fmt: skip
+    entries += caller_errors(0, client, container="orders")
+    causes = [cause for cause, effect, _ in links_of(scan_entries(entries)) if effect[:12] == client[:12]]
+    assert bool(causes) == linked

@@ -919,8 +919,26 @@ _SERVER_GONE = compile_regex(
 lost, gone away, `terminating connection`, `Error 111 connecting to …` (not a password or a statement refused)."""
 
 
+_ENGINE_CONTAINERS = {
+    "postgres": "PostgreSQL",
+    "postgresql": "PostgreSQL",
+    "mysql": "MySQL",
+    "mysqld": "MySQL",
+    "mariadb": "MySQL",
+    "redis": "Redis",
+    "redis-server": "Redis",
+    "valkey": "Redis",
+}
+"""Containers named after the database server they run (the official images' and Helm charts' names), by engine."""
+
+
 def _engine(cluster: Cluster) -> str | None:
-    """The engine of a managed database's own log: `…/postgres.log` (Cloud SQL, AlloyDB), `…/mysql.err`, Memorystore."""
+    """The engine of a database server's own log: a managed one's (`…/postgres.log` of Cloud SQL or AlloyDB,
+    `…/mysql.err`, Memorystore), or a Kubernetes container's named after its server (`data/postgres`, `cache/redis`:
+    `_ENGINE_CONTAINERS`) whose every entry comes from it."""
+    if cluster.logs and all(log.split(" ", 1)[0] in KUBERNETES_CODE for log in cluster.logs):
+        engines = {_ENGINE_CONTAINERS.get(service.rpartition("/")[2].lower()) for service in cluster.services}
+        return engines.pop() if len(engines) == 1 else None
     for log in cluster.logs:
         resource, _, name = log.partition(" ")
         if resource == "redis_instance":
@@ -944,8 +962,9 @@ def _connection_name(service: str) -> re.Pattern[str] | None:
 
 
 def _outage_links(clusters: Sequence[Cluster], facts: ResolvedFacts, links: _Links) -> None:
-    """A managed database whose own log says it is down (`is_server_outage`: shutting down, starting up, out of
-    connection slots; at whatever level it logs it: MySQL's shutdown is notes and warnings) causes the errors of code whose connection to it failed in the same minutes: one that
+    """A database server whose own log says it is down (`is_server_outage`: shutting down, starting up, out of
+    connection slots; at whatever level it logs it: MySQL's shutdown is notes and warnings), a managed one or one a
+    Kubernetes container named after it runs (`_engine`), causes the errors of code whose connection to it failed in the same minutes: one that
     names the instance (the Cloud SQL Auth Proxy's `[shop-prod:europe-west1:orders-db] failed to connect to
     instance: … connection refused`), or one that names only a server of its engine (`psycopg2.OperationalError:
     … port 5432 failed: Connection refused`, an address) when one instance of that engine says it is down then
@@ -953,7 +972,7 @@ def _outage_links(clusters: Sequence[Cluster], facts: ResolvedFacts, links: _Lin
     outages: dict[str, list[Cluster]] = {}
     for cluster in clusters:
         engine = _engine(cluster)
-        if engine and is_managed_service_record(cluster) and is_server_outage(cluster):
+        if engine and is_server_outage(cluster):
             outages.setdefault(engine, []).append(cluster)
     names = {
         service: pattern
