@@ -2656,3 +2656,17 @@ def test_a_database_server_in_a_container_named_after_it_saying_it_is_down_cause
     entries += caller_errors(0, client, container="orders")
     causes = [cause for cause, effect, _ in links_of(scan_entries(entries)) if effect[:12] == client[:12]]
     assert bool(causes) == linked
+
+
+def test_a_postgresql_server_warning_it_ends_its_connections_after_a_crash_causes_its_clients_failures() -> (
+    None
+):
+    """PostgreSQL warns each session it ends when another server process crashed (`WARNING:  terminating connection
+    because of crash of another server process`): a warning, but the server is down for its clients then."""
+    warning = "WARNING:  terminating connection because of crash of another server process"
+    entries = [postgres_line(i * 5, warning) | {"severity": "WARNING"} for i in range(4)]
+    entries += [run_entry(10 + i * 20, text=PG_CLIENTS[0], severity="ERROR") for i in range(3)]
+    links = links_of(scan_entries(entries))
+    assert [cause for cause, effect, _ in links if effect.startswith(PG_CLIENTS[0][:12])] == [
+        "terminating connection because of crash of another server process"
+    ]

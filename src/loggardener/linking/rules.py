@@ -839,7 +839,7 @@ def _quote_links(clusters: Sequence[Cluster], facts: ResolvedFacts, links: _Link
 
 _SERVER_OUTAGE = compile_regex(
     r"the database system is (?:starting up|shutting down|in recovery mode|not (?:yet )?accepting connections)|"
-    r"terminating connection due to (?:administrator command|crash of another server process)|"
+    r"terminating connection (?:due to|because of) (?:administrator command|crash of another server process)|"
     r"was terminated by signal|too many clients already|remaining connection slots are reserved|"
     r"Too many connections|server has gone away|\bLOADING Redis is loading|\bMASTERDOWN\b|"
     r"Forcing close of thread|Shutting down mysqld|mysqld: (?:Normal shutdown|Shutdown complete)|"
