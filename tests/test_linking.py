@@ -2670,3 +2670,28 @@ def test_a_postgresql_server_warning_it_ends_its_connections_after_a_crash_cause
     assert [cause for cause, effect, _ in links if effect.startswith(PG_CLIENTS[0][:12])] == [
         "terminating connection because of crash of another server process"
     ]
+
+
+@pytest.mark.parametrize(
+    ("client", "linked"),
+    [
+        ("cloud-sql-proxy", True),  # it names orders-db
+        ("orders", False),  # its driver names only the engine: which of the two it called is not told
+    ],
+)
+def test_a_client_naming_the_instance_picks_it_out_of_a_problem_two_instances_log_alike(
+    client: str, linked: bool
+) -> None:
+    """Two instances saying the same words are one problem: a client naming one of them by its connection name
+    is still that one's effect, a client naming only the engine is no one's."""
+    entries = [
+        postgres_line(i * 15, "FATAL:  the database system is shutting down", instance)
+        for i in range(4)
+        for instance in ("orders-db", "billing-db")
+    ]
+    text = PROXY_DIAL.format(instance="orders-db") if client == "cloud-sql-proxy" else PG_CLIENTS[0]
+    entries += [container_entry(5 + i * 20, f"orders-svc-5b6c-a{i}", client, text) for i in range(3)]
+    links = links_of(scan_entries(entries))
+    assert [cause for cause, effect, _ in links if effect[:12] in text] == (
+        ["the database system is shutting down"] if linked else []
+    )

@@ -1006,8 +1006,10 @@ def _outage_links(clusters: Sequence[Cluster], facts: ResolvedFacts, links: _Lin
                 and not set(down.services) & set(client.services)
                 and (not named or set(down.services) & named)
             ]
-            if len({service for down in during for service in down.services}) != 1:
-                continue
+            instances = {service for down in during for service in down.services}
+            if len(instances & named if named else instances) != 1:
+                continue  # which instance it called is not told (a client naming one picks it out of a problem
+                # several instances log alike)
             for down in during:
                 how = (
                     f"failed to connect to the instance {_q(next(iter(named)))}"
