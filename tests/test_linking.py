@@ -2063,6 +2063,7 @@ def caller_errors(at: float, text: str, container: str = "cart") -> list[dict[st
         "java.net.ConnectException: Failed to connect to inventory/10.12.4.9:8080",
         "curl: (7) Failed to connect to inventory port 8080 after 3 ms: Connection refused",
         "rpc error: code = Unavailable desc = connection error (target dns:///inventory:9090)",
+        "redis.exceptions.ConnectionError: Error 111 connecting to inventory:6379. Connection refused.",
     ],
 )
 def test_a_callers_refused_connection_naming_a_service_as_its_host_is_the_effect_of_its_restarts(
@@ -2205,6 +2206,52 @@ def test_a_database_saying_it_is_down_causes_the_failed_connections_of_its_engin
     ]
     (incident,) = scan_entries(entries).incidents
     assert "the only PostgreSQL instance saying it is down then" in incident.story
+
+
+def mysql_line(seconds: float, text: str, severity: str) -> dict[str, Any]:
+    return cloudsql_line(seconds, text) | {
+        "insertId": f"my-{seconds}",
+        "severity": severity,
+        "logName": "projects/p/logs/cloudsql.googleapis.com%2Fmysql.err",
+        "resource": {"type": "cloudsql_database", "labels": {"database_id": "p:stock-db", "project_id": "p"}},
+    }
+
+
+@pytest.mark.parametrize(
+    ("client", "linked"),
+    [
+        ("pymysql.err.OperationalError: (2003, \"Can't connect to MySQL server on '10.2.0.4' (111)\")", True),
+        (
+            "Error: Connection lost: The server closed the connection.\n    at x (/app/node_modules/mysql2/lib/c.js:1:1)",
+            True,
+        ),
+        ("Lost connection to MySQL server during query", True),
+        (
+            "pymysql.err.OperationalError: (1045, \"Access denied for user 'u'@'10.0.0.1' (using password: YES)\")",
+            False,
+        ),
+        (
+            'psycopg2.OperationalError: connection to server at "10.2.0.5", port 5432 failed: Connection refused',
+            False,
+        ),
+    ],
+)
+def test_a_mysql_server_logging_its_shutdown_as_warnings_causes_its_clients_lost_connections(
+    client: str, linked: bool
+) -> None:
+    """MySQL writes its shutdown as notes and one warning per client thread it closes: that is its outage, and
+    its clients' connections failing then are its effects (not a password refused, not another engine's)."""
+    entries = [
+        mysql_line(
+            i,
+            f"0 [Warning] [MY-010909] [Server] /usr/sbin/mysqld: Forcing close of thread {i}  user: 'a'.",
+            "WARNING",
+        )
+        for i in range(3)
+    ]
+    entries += [run_entry(5 + i * 20, text=client, severity="ERROR") for i in range(3)]
+    causes = [cause for cause, effect, _ in links_of(scan_entries(entries)) if effect.startswith(client[:12])]
+    assert causes == (["/usr/sbin/mysqld: Forcing close of thread <*> user: 'a'."] if linked else [])
 
 
 @pytest.mark.parametrize(
@@ -2417,3 +2464,234 @@ def test_a_quoted_database_failure_on_two_days_is_not_quoted_on_the_day_between(
     ]
     links = links_of(scan_entries(entries))
     assert len([effect for _, effect, _ in links if effect.startswith("psycopg2")]) == (1 if linked else 0)
+
+
+@pytest.mark.parametrize(
+    ("text", "linked"),
+    [
+        ("lookup failed: upstream https://search-api-5otr7xq3za-uc.a.run.app/v1/search returned 503", True),
+        # the same service name and route, in another project: another URL host
+        ("lookup failed: upstream https://search-api-k3m9q2w7ze-ew.a.run.app/v1/search returned 503", False),
+    ],
+)
+def test_a_cloud_run_url_names_the_service_only_by_the_host_its_own_requests_were_made_to(
+    text: str, linked: bool
+) -> None:
+    """Cloud Run's URL host holds a hash of the project: the service's own requests tell its host, and a caller
+    naming another host of that name (by the name or the route) called another project's service."""
+    entries = []
+    for i in range(3):
+        entries.append(
+            run_entry(i * 60, severity="ERROR", service="search-api", revision="search-api-00004-kix",
+                      log="run.googleapis.com%2Frequests",
+                      httpRequest={"requestMethod": "GET", "status": 503,
+                                   "requestUrl": "https://search-api-5otr7xq3za-uc.a.run.app/v1/search?q=boots"})
+        )  # fmt: skip
+        entries.append(
+            run_entry(
+                i * 60 + 1, text=text, severity="ERROR", service="web", revision="web-00002-mop", instance="w"
+            )
+        )
+    links = links_of(scan_entries(entries))
+    assert [cause[:8] for cause, effect, _ in links if effect == text] == (["HTTP 503"] if linked else [])
+
+
+def app_engine_entry(seconds: float, text: str | None = None, status: int | None = None) -> dict[str, Any]:
+    entry: dict[str, Any] = {
+        "insertId": f"gae{seconds}{status}",
+        "timestamp": stamp(seconds),
+        "severity": "ERROR",
+        "logName": "projects/shop-prod/logs/"
+        + ("appengine.googleapis.com%2Frequest_log" if status else "stderr"),
+        "resource": {"type": "gae_app", "labels": {"project_id": "shop-prod", "module_id": "inventory",
+                                                   "version_id": "20261021t104500"}},
+    }  # fmt: skip
+    if status:
+        entry["httpRequest"] = {"requestMethod": "GET", "requestUrl": "/api/stock/7", "status": status}
+    else:
+        entry["textPayload"] = text
+    return entry
+
+
+@pytest.mark.parametrize(
+    ("text", "linked"),
+    [
+        (
+            "requests.exceptions.ConnectionError: HTTPSConnectionPool(host='inventory-dot-shop-prod.ew.r.appspot.com'"
+            ", port=443): Max retries exceeded (Caused by ConnectionResetError(104, 'Connection reset by peer'))",
+            True,
+        ),
+        ("Error: socket hang up (GET https://v7-dot-inventory-dot-shop-prod.appspot.com/api/stock)", True),
+        ("Error: socket hang up (GET https://inventory-dot-partner-prod.appspot.com/api/stock)", False),
+        ("Error: socket hang up (GET https://shop-prod.appspot.com/api/stock)", False),  # the default service
+        # a Cloud Run service of that name: App Engine's inventory has no Cloud Run URL
+        ("httpx.ReadTimeout: timed out (GET https://inventory-7hq2c4x5ra-ew.a.run.app/api/stock/7)", False),
+    ],
+)
+def test_an_app_engine_service_is_named_as_a_host_by_its_appspot_name_in_its_own_project(
+    text: str, linked: bool
+) -> None:
+    """App Engine shuts an instance down for its memory (an exit: its requests fail after it); a caller whose
+    call to the service's appspot host of its project was cut off is the effect. Another project's service of
+    that name, or the project's default service, is another host."""
+    entries = []
+    for i in range(3):
+        entries.append(app_engine_entry(i * 60, text=f"Exceeded hard memory limit of 384 MiB with {401 + i} MiB "
+                                                     "after servicing 37 requests total."))  # fmt: skip
+        entries.append(app_engine_entry(i * 60 + 1, status=503))
+        entries.append(
+            run_entry(
+                i * 60 + 2, text=text, severity="ERROR", service="pricing", revision="pricing-00001-abc"
+            )
+        )
+    links = links_of(scan_entries(entries))
+    assert {(cause[:8], kinds) for cause, effect, kinds in links if effect.startswith("HTTP 503")} == {
+        ("Exceeded", "revision")
+    }
+    assert [cause[:8] for cause, effect, _ in links if effect[:30] == text[:30]] == (
+        ["Exceeded"] if linked else []
+    )
+
+
+PROBED_AT = 'Readiness probe failed: Get "http://10.8.2.31:8080/healthz": dial tcp 10.8.2.31:8080: connect: connection refused'
+
+
+@pytest.mark.parametrize(
+    ("text", "linked"),
+    [
+        (
+            "grpc._channel._InactiveRpcError: StatusCode.UNAVAILABLE: failed to connect to all addresses; last "
+            "error: UNKNOWN: ipv4:10.8.2.31:50051: Failed to connect to remote host: Connection refused",
+            True,
+        ),
+        (
+            "kafka: client has run out of available brokers to talk to: dial tcp 10.8.2.31:9092: connect: "
+            "connection refused",
+            True,
+        ),
+        ("dial tcp 10.8.2.3:8080: connect: connection refused", False),  # another address
+        ("dial tcp 10.8.2.31:8080: connect: connection refused", False),  # an hour and a half later
+    ],
+)
+def test_a_caller_naming_the_address_a_services_failed_probe_names_called_that_service(
+    text: str, linked: bool
+) -> None:
+    """The kubelet probes a pod at its own address: a caller cut off at that address in the same minutes named
+    no host, but it called that pod."""
+    at = 5400 if "10.8.2.31:8080" in text else 0
+    entries = []
+    for i in range(3):
+        entries.append(pod_event(i * 60, "quotes-5c4d3b2a1-h7j8k", "Unhealthy", PROBED_AT))
+    entries += caller_errors(at, text)
+    links = links_of(scan_entries(entries))
+    assert [cause[:10] for cause, effect, _ in links if effect.startswith(text[:12])] == (
+        ["Unhealthy:"] if linked else []
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "linked"),
+    [
+        (
+            "[Producer clientId=producer-1] Connection to node 1 (inventory-1.inventory-headless.shop.svc.cluster."
+            "local/10.9.0.4:9092) could not be established. Broker may not be available.",
+            True,
+        ),
+        (
+            "Connect attempt to <BrokerConnection node_id=1 host=inventory-0.inventory-headless.shop.svc.cluster."
+            "local:9092 <connecting>> returned error 111. Disconnecting.",
+            True,
+        ),
+        (  # another workload's pod
+            "Connection to node 1 (kafka-1.kafka-headless.shop.svc.cluster.local/10.9.0.4:9092) could not be "
+            "established. Broker may not be available.",
+            False,
+        ),
+    ],
+)
+def test_a_statefulset_pods_own_dns_name_names_its_workload(text: str, linked: bool) -> None:
+    """A StatefulSet's pod is called by its own name under its headless service (`inventory-1.inventory-headless.
+    shop.svc`): that name, less its ordinal, is the workload's."""
+    links = links_of(scan_entries(restarting_pods("inventory", 0) + caller_errors(0, text)))
+    assert [cause[:8] for cause, effect, _ in links if ":9092" in effect] == (["BackOff:"] if linked else [])
+
+
+def test_a_loopback_address_a_probe_names_is_every_pods_own_and_names_no_service() -> None:
+    """An exec probe checks its container at 127.0.0.1; a caller refused at 127.0.0.1 called its own pod (a
+    sidecar), not the pod whose probe failed."""
+    entries = [
+        pod_event(i * 60, "cache-5c4d3b2a1-h7j8k", "Unhealthy", "Liveness probe failed: Could not connect to Redis at "
+                  "127.0.0.1:6379: Connection refused")
+        for i in range(3)
+    ]  # fmt: skip
+    text = "Error: connect ECONNREFUSED 127.0.0.1:5432"
+    links = links_of(scan_entries(entries + caller_errors(0, text)))
+    assert [cause for cause, effect, _ in links if effect.startswith(text[:12])] == []
+
+
+@pytest.mark.parametrize(
+    ("server", "client", "linked"),
+    [
+        ("postgres", PG_CLIENTS[0], True),
+        (
+            "postgresql",
+            'connection to server at "db.shop.svc.cluster.local" (10.12.0.8), port 5432 failed: '
+            "Connection refused",
+            True,
+        ),
+        ("worker", PG_CLIENTS[0], False),  # a container not named after a database server
+        ("postgres", "redis.exceptions.ConnectionError: Error 111 connecting to 10.12.3.7:6379.", False),
+    ],
+)
+def test_a_database_server_in_a_container_named_after_it_saying_it_is_down_causes_its_clients_failures(
+    server: str, client: str, linked: bool
+) -> None:
+    """A self-hosted PostgreSQL (a StatefulSet's `postgres` container, behind a Service of any name) says it is
+    shutting down: its engine's clients failing then are its effects, as a managed database's are."""
+    entries = [
+        container_entry(i * 10, f"{server}-0", server, "2026-10-22 11:00:03.551 UTC [9001] FATAL:  the database "
+                        "system is shutting down")
+        for i in range(4)
+    ]  # fmt: skip
+    entries += caller_errors(0, client, container="orders")
+    causes = [cause for cause, effect, _ in links_of(scan_entries(entries)) if effect[:12] == client[:12]]
+    assert bool(causes) == linked
+
+
+def test_a_postgresql_server_warning_it_ends_its_connections_after_a_crash_causes_its_clients_failures() -> (
+    None
+):
+    """PostgreSQL warns each session it ends when another server process crashed (`WARNING:  terminating connection
+    because of crash of another server process`): a warning, but the server is down for its clients then."""
+    warning = "WARNING:  terminating connection because of crash of another server process"
+    entries = [postgres_line(i * 5, warning) | {"severity": "WARNING"} for i in range(4)]
+    entries += [run_entry(10 + i * 20, text=PG_CLIENTS[0], severity="ERROR") for i in range(3)]
+    links = links_of(scan_entries(entries))
+    assert [cause for cause, effect, _ in links if effect.startswith(PG_CLIENTS[0][:12])] == [
+        "terminating connection because of crash of another server process"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("client", "linked"),
+    [
+        ("cloud-sql-proxy", True),  # it names orders-db
+        ("orders", False),  # its driver names only the engine: which of the two it called is not told
+    ],
+)
+def test_a_client_naming_the_instance_picks_it_out_of_a_problem_two_instances_log_alike(
+    client: str, linked: bool
+) -> None:
+    """Two instances saying the same words are one problem: a client naming one of them by its connection name
+    is still that one's effect, a client naming only the engine is no one's."""
+    entries = [
+        postgres_line(i * 15, "FATAL:  the database system is shutting down", instance)
+        for i in range(4)
+        for instance in ("orders-db", "billing-db")
+    ]
+    text = PROXY_DIAL.format(instance="orders-db") if client == "cloud-sql-proxy" else PG_CLIENTS[0]
+    entries += [container_entry(5 + i * 20, f"orders-svc-5b6c-a{i}", client, text) for i in range(3)]
+    links = links_of(scan_entries(entries))
+    assert [cause for cause, effect, _ in links if effect[:12] in text] == (
+        ["the database system is shutting down"] if linked else []
+    )

@@ -1374,6 +1374,12 @@ def test_an_entry_whose_resource_names_no_service_is_named_by_the_log_its_writer
             "api-7d9f8b6c4-x2x9z",
         ),
         (
+            {"type": "k8s_pod", "labels": {"cluster_name": "prod", "pod_name": "redis-master-2"}},
+            {"kind": "Pod", "namespace": "cache", "name": "redis-master-2"},
+            "cache/redis-master",
+            "redis-master-2",
+        ),
+        (
             {"type": "k8s_cluster", "labels": {"cluster_name": "prod"}},
             {"kind": "Endpoints", "namespace": "kube-system", "name": "kube-dns"},
             "kube-system/kube-dns",

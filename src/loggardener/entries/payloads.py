@@ -921,8 +921,9 @@ EVENT_OBJECT_FIELD = "involvedObject"
 """The JSON payload field of a Kubernetes event naming the object it is about."""
 EVENT_OBJECT_KEYS = ("kind", "namespace", "name")
 """The keys of `EVENT_OBJECT_FIELD` that name the event's workload (`_workload`)."""
-# A pod's name after its workload's: `api-7d9f8b6c4-x2x9z` (Deployment), `agent-x2x9z` (DaemonSet, Job)
-_POD_SUFFIX = compile_regex(r"-(?:[a-z0-9]{6,10}-)?[a-z0-9]{5}$")
+# A pod's name after its workload's: `api-7d9f8b6c4-x2x9z` (Deployment), `agent-x2x9z` (DaemonSet, Job),
+# `redis-master-0` (StatefulSet: its ordinal)
+_POD_SUFFIX = compile_regex(r"-(?:(?:[a-z0-9]{6,10}-)?[a-z0-9]{5}|\d{1,4})$")
 
 
 def _workload(involved: dict[str, Any]) -> str | None:

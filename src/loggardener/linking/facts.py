@@ -46,6 +46,11 @@ MAX_MINUTES_PER_KEY = 64
 first and last time count (`ResolvedFacts.minutes`)."""
 _CHRONIC: frozenset[int] = frozenset()
 """The minutes of a cluster key seen in more than `MAX_MINUTES_PER_KEY`: none kept."""
+MAX_HOSTS_PER_SERVICE = 4
+"""Cloud Run hosts kept per service (`run_hosts`)."""
+_RUN_HOST = compile_regex(r"[a-z0-9-]{1,80}\.(?:a|[a-z]{1,20}-[a-z]{1,20}\d{1,2})\.run\.app")
+"""The host of a Cloud Run service's own URL in its request log (`orders-5otr7xq3za-uc.a.run.app`,
+`orders-123456789012.us-central1.run.app`)."""
 _LATENCY = compile_regex(r"(\d{1,7}(?:\.\d{1,9})?)s")
 FAILED_STATUS_WORD = compile_regex(r"(?:5(?<![\w.]5)\d\d|4(?<![\w.]4)(?:29|0[13]))(?![\w.])")
 """A 5xx status, a 429 (a server shedding load: `no available instance`, a rate limit) or a 401 or 403 (a
@@ -61,11 +66,14 @@ CUT_OFF = compile_regex(
     r"(?i:connection refused|connection reset|ECONNREFUSED|ECONNRESET|EHOSTUNREACH|no route to host|"
     r"Failed to establish a new connection|socket hang up|upstream connect error|no healthy upstream|"
     r"Connection aborted|RemoteDisconnected|Connection to [^\s]{1,200} refused|No connection could be made|"
-    r"Cannot connect to host|Connect call failed|Failed to connect to)|\bUNAVAILABLE\b|code = Unavailable"
+    r"Cannot connect to host|Connect call failed|Failed to connect to|"
+    r"Connection to [^\n]{1,300}? could not be established|Connect attempt to [^\n]{1,300}? returned error \d)|"
+    r"\bUNAVAILABLE\b|code = Unavailable"
 )
 """A call its server did not take or answer, as clients say it: refused (`ECONNREFUSED`, `[Errno 111] Connection
 refused`, PostgreSQL JDBC's `Connection to 10.0.0.3:5432 refused`, .NET's `No connection could be made`, OkHttp's
-and curl's `Failed to connect to`), reset, unreachable, Envoy's `upstream connect error` and `no healthy upstream`,
+and curl's `Failed to connect to`, Kafka's `Connection to node 1 (…:9092) could not be established` and kafka-python's
+`Connect attempt to <BrokerConnection …> returned error 111`), reset, unreachable, Envoy's `upstream connect error` and `no healthy upstream`,
 gRPC's `14 UNAVAILABLE` and `code = Unavailable` (in capitals: `temporarily unavailable` is a local resource's
 `EAGAIN`)."""
 
@@ -181,6 +189,9 @@ class ResolvedFacts:
     minutes: dict[str, frozenset[int]]
     """Per fingerprint, the minutes (since the epoch) it occurred in, when they are few (`MAX_MINUTES_PER_KEY`):
     a problem of several days' outages is not failing in the hours between them."""
+    run_hosts: dict[str, frozenset[str]]
+    """Per Cloud Run service, the hosts of its own URL its requests were made to (`orders-5otr7xq3za-uc.a.run.app`):
+    the URL of a service of that name in another project has another host."""
 
 
 def is_deploy(entry: LogEntry) -> bool:
@@ -246,6 +257,7 @@ class LinkFacts:
         self._changes: list[tuple[float, int, ChangeMarker]] = []
         self._mentions: dict[str, dict[str, Span]] = {}
         self._minutes: dict[str, set[int] | frozenset[int]] = {}
+        self._run_hosts: dict[str, set[str]] = {}
 
     @property
     def traces_held(self) -> int:
@@ -302,6 +314,16 @@ class LinkFacts:
         revision = _revision_key(entry)
         if revision is not None:
             _see(self._key_revisions.setdefault(key, {}), revision, end, MAX_REVISIONS_PER_KEY)
+            if entry.http is not None and entry.http.url and ".run.app" in entry.http.url:
+                self._see_run_host(revision[0], entry.http.url)
+
+    def _see_run_host(self, service: str, url: str) -> None:
+        """Keep the host of a Cloud Run service's own URL that its request log names (a known one costs a set
+        lookup, not a regular expression)."""
+        host = url.partition("//")[2].partition("/")[0].partition("?")[0].lower()
+        hosts = self._run_hosts.setdefault(service, set())
+        if host not in hosts and len(hosts) < MAX_HOSTS_PER_SERVICE and _RUN_HOST.fullmatch(host):
+            hosts.add(host)
 
     def _add_trace(self, trace: str, key: str, seconds: float) -> None:
         """Count the trace for `key` and its pairs with the keys already in it, and which came first in it."""
@@ -356,6 +378,7 @@ class LinkFacts:
             mentions=_by_fingerprint(self._mentions, final),
             restart_shares=self.restarts.shares(final),
             minutes=_minutes_by_fingerprint(self._minutes, final),
+            run_hosts={service: frozenset(hosts) for service, hosts in self._run_hosts.items() if hosts},
         )
 
 

@@ -36,7 +36,9 @@ Four kinds of evidence, each read from facts collected while clustering (`facts.
   that quotes `QUOTE_MIN_WORDS` consecutive words a managed service's failure always logs (a database's own
   log, `the database system is starting up`; an API's audit entry, `Quota exceeded: …`), in the same minutes;
   a value the failure names may stand between the quoted words (`column books.<*> does not exist`).
-  Or a caller naming another service as the host it called, the call cut off or timed out (`_host_links`); a
+  Or a caller naming another service as the host it called (a Kubernetes DNS name, a StatefulSet pod's own name, an
+  address the service's failed probes name, an App Engine appspot host of its project, a Cloud Run URL of its own
+  host), the call cut off or timed out (`_host_links`); a
   client whose connection to a managed database failed while the database's own log says it is down
   (`_outage_links`); a workload's name lookup the cluster's DNS server, failing then, did not answer
   (`_cluster_dns_links`). "The same minutes" are the minutes both occurred in (`_same_minutes`).
@@ -88,6 +90,8 @@ NONE, ERROR, EXIT, PROBE, NOT_READY, SERVER_ERROR = range(-1, 5)
 ROLE_NAMES = ("error", "process exit", "failed probe", "revision not ready", "HTTP 5xx")
 _EXIT = compile_regex(
     r"Container called exit\(|Worker failed to boot|Worker exiting|Memory limit of .* exceeded|"
+    # App Engine's instance shut down for its memory (`Exceeded hard memory limit of 384 MiB with 401 MiB …`)
+    r"Exceeded (?:soft|hard) (?:private )?memory limit|using too much memory and was terminated|"
     r"Could not load the function|"
     r"container (?:exited|terminated)|instance was terminated|The node was low on resource: |"
     r"Back-off restarting failed container|CrashLoopBackOff|OOMKilled|Container terminated on signal|"
@@ -142,6 +146,9 @@ CODE_RESOURCES = frozenset(
     }
 )
 """Resource types whose logs come from the user's code: the side that calls a managed service and quotes it."""
+CLOUD_RUN_URLS = frozenset({"cloud_run_revision", "cloud_function"})
+"""Resource types of services a Cloud Run URL (`…run.app`) may call: Cloud Run's, and Cloud Functions' (gen2
+functions are Cloud Run services)."""
 DATABASE_RESOURCES = frozenset(
     {"cloudsql_database", "alloydb.googleapis.com/Instance", "spanner_instance", "redis_instance"}
 )
@@ -647,14 +654,32 @@ def _upstream_links(clusters: Sequence[Cluster], facts: ResolvedFacts, links: _L
                 continue
             if set(upstream.routes) & set(downstream.routes):
                 continue
+            hosts = frozenset(h for s in upstream.services for h in facts.run_hosts.get(s, ()))
+            on_cloud_run = any(log.split(" ", 1)[0] in CLOUD_RUN_URLS for log in upstream.logs)
             for text, span, carried in mentions:
                 statuses = failing & (status_words(text) | carried)
                 timed_out = not statuses and TIMED_OUT.search(text) is not None
                 if not (statuses or timed_out) or not _overlaps(span, upstream, facts):
                     continue
-                routes = {r for r, pattern in patterns if pattern.search(text)}
+                routes = {
+                    r
+                    for r, pattern in patterns
+                    if any(
+                        not _on_another_run_host(text, m.start(), hosts, on_cloud_run)
+                        for m in pattern.finditer(text)
+                    )
+                }
                 services = {
-                    s for s in upstream.services if len(s) >= 3 and names_service(s, text, url_only=timed_out)
+                    s
+                    for s in upstream.services
+                    if len(s) >= 3
+                    and names_service(
+                        s,
+                        text,
+                        url_only=timed_out,
+                        hosts=facts.run_hosts.get(s, frozenset()),
+                        on_cloud_run=on_cloud_run,
+                    )
                 }
                 statuses = statuses or {TIMEOUT}
                 if routes or services:
@@ -814,13 +839,16 @@ def _quote_links(clusters: Sequence[Cluster], facts: ResolvedFacts, links: _Link
 
 _SERVER_OUTAGE = compile_regex(
     r"the database system is (?:starting up|shutting down|in recovery mode|not (?:yet )?accepting connections)|"
-    r"terminating connection due to (?:administrator command|crash of another server process)|"
+    r"terminating connection (?:due to|because of) (?:administrator command|crash of another server process)|"
     r"was terminated by signal|too many clients already|remaining connection slots are reserved|"
-    r"Too many connections|server has gone away|\bLOADING Redis is loading|\bMASTERDOWN\b",
+    r"Too many connections|server has gone away|\bLOADING Redis is loading|\bMASTERDOWN\b|"
+    r"Forcing close of thread|Shutting down mysqld|mysqld: (?:Normal shutdown|Shutdown complete)|"
+    r"Server shutdown in progress",
     re.IGNORECASE,
 )
 """A database server that says it is down or full, whoever calls it: starting, stopping, recovering from a
-crash, out of connection slots (PostgreSQL, MySQL, Redis)."""
+crash, out of connection slots (PostgreSQL, MySQL, Redis). MySQL says its shutdown in its error log as notes and
+a warning per client thread it closes (`/usr/sbin/mysqld: Forcing close of thread 1180  user: 'app'`)."""
 
 
 def is_server_outage(cluster: Cluster) -> bool:
@@ -833,11 +861,40 @@ _RUN_APP_HOST = r"-(?:[a-z0-9]{10}-[a-z]{2}\.a|\d{6,}\.[a-z]+-[a-z]+\d)\.run\.ap
 or `-project_number.region.run.app` (`orders-123456789012.us-central1.run.app`)."""
 
 
-def names_service(service: str, text: str, url_only: bool = False) -> bool:
-    """The text names the service: as a word, or as the host of its Cloud Run URL (only that, `url_only`)."""
+def names_service(
+    service: str,
+    text: str,
+    url_only: bool = False,
+    hosts: frozenset[str] = frozenset(),
+    on_cloud_run: bool = True,
+) -> bool:
+    """The text names the service: as a word, or as the host of its Cloud Run URL (only that, `url_only`). When
+    the hosts of the service's own URL are known (`hosts`, `ResolvedFacts.run_hosts`), a Cloud Run URL names it
+    only as one of them: a service of that name in another project has another URL. A service that does not run
+    on Cloud Run (`on_cloud_run`: an App Engine service, a Kubernetes workload) has no Cloud Run URL."""
     name = re.escape(service)
+    if not on_cloud_run:
+        return not url_only and re.search(rf"(?<![\w-]){name}(?![\w-])", text, re.IGNORECASE) is not None
     after = _RUN_APP_HOST if url_only else rf"(?:(?![\w-])|{_RUN_APP_HOST})"
-    return re.search(rf"(?<![\w-]){name}{after}", text, re.IGNORECASE) is not None
+    return any(
+        not hosts or not (written := match.group(0).lower()).endswith(".run.app") or written in hosts
+        for match in re.finditer(rf"(?<![\w-]){name}{after}", text, re.IGNORECASE)
+    )
+
+
+_URL_HOST = compile_regex(r"://([\w.-]{1,253})(?::\d{1,5})?(?:/[^\s]*)?$")
+"""The host of the URL a text's position is in (what lies before it: `https://orders-5otr7xq3za-uc.a.run.app/v1/`)."""
+
+
+def _on_another_run_host(text: str, start: int, hosts: frozenset[str], on_cloud_run: bool) -> bool:
+    """The text's position lies in the URL of a Cloud Run host other than the service's own (`hosts`, when known;
+    any, for a service not on Cloud Run): a route there is another service's
+    (`https://search-k3m9q2w7ze-uc.a.run.app/v1/search` of another project)."""
+    if on_cloud_run and not hosts:
+        return False
+    found = _URL_HOST.search(text, max(0, start - 300), start)
+    host = found.group(1).lower() if found else ""
+    return host.endswith(".run.app") and (not on_cloud_run or host not in hosts)
 
 
 _ENGINE_CLIENTS = (
@@ -862,8 +919,26 @@ _SERVER_GONE = compile_regex(
 lost, gone away, `terminating connection`, `Error 111 connecting to …` (not a password or a statement refused)."""
 
 
+_ENGINE_CONTAINERS = {
+    "postgres": "PostgreSQL",
+    "postgresql": "PostgreSQL",
+    "mysql": "MySQL",
+    "mysqld": "MySQL",
+    "mariadb": "MySQL",
+    "redis": "Redis",
+    "redis-server": "Redis",
+    "valkey": "Redis",
+}
+"""Containers named after the database server they run (the official images' and Helm charts' names), by engine."""
+
+
 def _engine(cluster: Cluster) -> str | None:
-    """The engine of a managed database's own log: `…/postgres.log` (Cloud SQL, AlloyDB), `…/mysql.err`, Memorystore."""
+    """The engine of a database server's own log: a managed one's (`…/postgres.log` of Cloud SQL or AlloyDB,
+    `…/mysql.err`, Memorystore), or a Kubernetes container's named after its server (`data/postgres`, `cache/redis`:
+    `_ENGINE_CONTAINERS`) whose every entry comes from it."""
+    if cluster.logs and all(log.split(" ", 1)[0] in KUBERNETES_CODE for log in cluster.logs):
+        engines = {_ENGINE_CONTAINERS.get(service.rpartition("/")[2].lower()) for service in cluster.services}
+        return engines.pop() if len(engines) == 1 else None
     for log in cluster.logs:
         resource, _, name = log.partition(" ")
         if resource == "redis_instance":
@@ -887,8 +962,9 @@ def _connection_name(service: str) -> re.Pattern[str] | None:
 
 
 def _outage_links(clusters: Sequence[Cluster], facts: ResolvedFacts, links: _Links) -> None:
-    """A managed database whose own log says it is down (`is_server_outage`: shutting down, starting up, out of
-    connection slots) causes the errors of code whose connection to it failed in the same minutes: one that
+    """A database server whose own log says it is down (`is_server_outage`: shutting down, starting up, out of
+    connection slots; at whatever level it logs it: MySQL's shutdown is notes and warnings), a managed one or one a
+    Kubernetes container named after it runs (`_engine`), causes the errors of code whose connection to it failed in the same minutes: one that
     names the instance (the Cloud SQL Auth Proxy's `[shop-prod:europe-west1:orders-db] failed to connect to
     instance: … connection refused`), or one that names only a server of its engine (`psycopg2.OperationalError:
     … port 5432 failed: Connection refused`, an address) when one instance of that engine says it is down then
@@ -896,12 +972,7 @@ def _outage_links(clusters: Sequence[Cluster], facts: ResolvedFacts, links: _Lin
     outages: dict[str, list[Cluster]] = {}
     for cluster in clusters:
         engine = _engine(cluster)
-        if (
-            engine
-            and _is_failure(cluster)
-            and is_managed_service_record(cluster)
-            and is_server_outage(cluster)
-        ):
+        if engine and is_server_outage(cluster):
             outages.setdefault(engine, []).append(cluster)
     names = {
         service: pattern
@@ -935,8 +1006,10 @@ def _outage_links(clusters: Sequence[Cluster], facts: ResolvedFacts, links: _Lin
                 and not set(down.services) & set(client.services)
                 and (not named or set(down.services) & named)
             ]
-            if len({service for down in during for service in down.services}) != 1:
-                continue
+            instances = {service for down in during for service in down.services}
+            if len(instances & named if named else instances) != 1:
+                continue  # which instance it called is not told (a client naming one picks it out of a problem
+                # several instances log alike)
             for down in during:
                 how = (
                     f"failed to connect to the instance {_q(next(iter(named)))}"
@@ -956,14 +1029,23 @@ def _outage_links(clusters: Sequence[Cluster], facts: ResolvedFacts, links: _Lin
 
 _HOST = compile_regex(
     r"(?:(?<=//)|(?<=host=')|(?<![\w.@:/-]))([A-Za-z][\w-]{1,62})((?:\.[\w-]{1,63}){0,8})"
-    r"(', port=\d{2,5}| port \d{2,5}(?!\d)|(?:/\d{1,3}(?:\.\d{1,3}){3})?:\d{2,5}(?![\d.:]))?"
+    r"(', port=\d{2,5}| port \d{2,5}(?!\d)|(?:/\d{1,3}(?:\.\d{1,3}){3})?:\d{2,5}(?![\d:]|\.\w))?"
 )
 """A host in text, with its domain if any and the port it was called on: a URL's
 (`http://catalog.shop.svc.cluster.local:8080/…`), urllib3's (`host='inventory', port=8080`), Java's
-(`inventory/10.12.4.9:8080`), curl's (`inventory port 8080`), or a name with a port (`inventory:50051`); not a
-source line (`node:events:517:28`, `client.js:132:73`)."""
+(`inventory/10.12.4.9:8080`), curl's (`inventory port 8080`), or a name with a port (`inventory:50051`, also
+ending a sentence: redis-py's `Error 111 connecting to cache.shop:6379. Connection refused.`); not a source line
+(`node:events:517:28`, `client.js:132:73`)."""
 _RUN_APP_SUFFIX = compile_regex(r"-(?:[a-z0-9]{10}-[a-z]{2}|\d{6,})$")
 """What a Cloud Run URL adds to its service's name (`orders-5otr7xq3za-uc.a.run.app`, `orders-123456789012.…`)."""
+_ADDRESS = compile_regex(r"(?<![\w.])(?!127\.|0\.|169\.254\.)(\d{1,3}(?:\.\d{1,3}){3})(?![\w.])")
+"""An IPv4 address in text that names a host of the network (`dial tcp 10.8.2.31:8080`, `upstream:
+"http://10.8.2.31:8080/"`, `ipv4:10.8.2.31:50051`): not the loopback, which is every pod's own (an exec probe's
+`127.0.0.1:6379`, a sidecar's), nor `0.0.0.0` nor a link-local address (the metadata server's)."""
+_ORDINAL = compile_regex(r"-\d{1,4}$")
+"""A StatefulSet pod's ordinal after its workload's name (`kafka-1`)."""
+_APP_ENGINE = "gae_app "
+"""How an App Engine service's logs begin in a cluster's `logs` (resource type, then log)."""
 _UNANSWERED = frozenset({"502", "503", "504"})
 DOWN_RUNGS = (EXIT, PROBE, NOT_READY)
 """A service that is not there to answer: its process exited, failed its probes, or its revision is not ready."""
@@ -972,8 +1054,10 @@ DOWN_RUNGS = (EXIT, PROBE, NOT_READY)
 def _host_names(text: str) -> Iterable[tuple[str, str]]:
     """(host as written, the name it gives) of every host in the text that may name one of ours: a URL's or a
     `name:port`, alone or in a Kubernetes namespace (`catalog.shop`, `catalog.shop.svc.cluster.local`: given as
-    `catalog.shop`), or a Cloud Run URL's (`orders-5otr7xq3za-uc.a.run.app`: `orders.run.app`); a name in another
-    domain (`storage.googleapis.com`) is given whole, and names none of ours."""
+    `catalog.shop`), a Cloud Run URL's (`orders-5otr7xq3za-uc.a.run.app`: `orders.run.app`), or an App Engine
+    service's with its project (`inventory-dot-shop-prod.ew.r.appspot.com`, `v2-dot-inventory-dot-shop-prod.appspot.com`:
+    `inventory.appspot:shop-prod`; the project's own host, `shop-prod.appspot.com`, is its `default` service); a name in
+    another domain (`storage.googleapis.com`) is given whole, and names none of ours."""
     for match in _HOST.finditer(text):
         name, domain, port = match.groups()
         before = text[max(0, match.start() - 6) : match.start()]
@@ -982,20 +1066,34 @@ def _host_names(text: str) -> Iterable[tuple[str, str]]:
         name, domain = name.lower(), domain.lower()
         if domain.endswith(".run.app"):
             named = f"{_RUN_APP_SUFFIX.sub('', name)}.run.app"
+        elif domain.endswith(".appspot.com"):
+            parts = ["default", *name.split("-dot-")]
+            named = f"{parts[-2]}.appspot:{parts[-1]}"
         else:
             named = f"{name}{domain.partition('.svc')[0]}"
+            if named.count(".") == 2 and ".svc" in domain:
+                # a StatefulSet pod's own name (`kafka-1.kafka-headless.data.svc`): its workload's, and its service's
+                _, service, namespace = named.split(".")
+                yield match.group(0), f"{_ORDINAL.sub('', name)}.{namespace}"
+                named = f"{service}.{namespace}"
         yield match.group(0), named
+    for address in _ADDRESS.finditer(text):
+        yield address.group(0), f"ip:{address.group(1)}"
 
 
-def _host_keys(service: str) -> list[str]:
+def _host_keys(service: str, app_engine_projects: set[str], on_cloud_run: bool) -> list[str]:
     """The names a host gives that stand for the service (none under three characters): a Kubernetes service's
     (`shop/catalog`) by its name in its namespace (`catalog.shop`), or alone (`catalog@shop`: a short name resolves
-    in its caller's own namespace), as the cluster's DNS resolves them; any other's only by its Cloud Run URL
-    (`orders.run.app`), the one way to call it by name (a bare `orders:8080` is another host)."""
+    in its caller's own namespace), as the cluster's DNS resolves them; an App Engine service's by its appspot host
+    in its own projects (`inventory.appspot:shop-prod`: another project's `inventory` is another service); a Cloud
+    Run service's (`on_cloud_run`) only by its Cloud Run URL (`orders.run.app`), the one way to call it by name (a
+    bare `orders:8080` is another host); any other's (a job, a VM) by none."""
     namespace, _, name = service.lower().rpartition("/")
-    if len(name) < 3:
-        return []
-    return [f"{name}@{namespace}", f"{name}.{namespace}"] if namespace else [f"{name}.run.app"]
+    if namespace:
+        return [f"{name}@{namespace}", f"{name}.{namespace}"] if len(name) >= 3 else []
+    if app_engine_projects:
+        return [f"{name}.appspot:{project}" for project in sorted(app_engine_projects)]
+    return [f"{name}.run.app"] if len(name) >= 3 and on_cloud_run else []
 
 
 def _host_links(clusters: Sequence[Cluster], facts: ResolvedFacts, links: _Links) -> None:
@@ -1004,13 +1102,22 @@ def _host_links(clusters: Sequence[Cluster], facts: ResolvedFacts, links: _Links
     or with a 5xx of a service that logs no request, is the effect of that service's failure in the same minutes that
     such a call meets (`_unanswering`). A service the upstream rule already links to the caller is left to it."""
     failing: dict[str, list[Cluster]] = {}
+    app_engine: dict[str, set[str]] = {}
+    on_cloud_run: set[str] = set()
     for cluster in clusters:
         if _is_failure(cluster) and role(cluster) != NONE:
             for service in cluster.services:
                 failing.setdefault(service, []).append(cluster)
+            if any(log.split(" ", 1)[0] in CLOUD_RUN_URLS for log in cluster.logs):
+                on_cloud_run.update(cluster.services)
+            if any(log.startswith(_APP_ENGINE) for log in cluster.logs):
+                for sample in cluster.samples:
+                    if sample.service and sample.project:
+                        app_engine.setdefault(sample.service, set()).add(sample.project.lower())
     by_key: dict[str, list[str]] = {}
-    for service in failing:
-        for key in _host_keys(service):
+    for service, problems in failing.items():
+        keys = _host_keys(service, app_engine.get(service, set()), service in on_cloud_run)
+        for key in keys + _own_addresses(problems, facts):
             by_key.setdefault(key, []).append(service)
     linked = set(links.pending)
     by_fingerprint = {c.fingerprint: c for c in clusters}
@@ -1038,6 +1145,9 @@ def _host_links(clusters: Sequence[Cluster], facts: ResolvedFacts, links: _Links
                         (c.fingerprint, downstream.fingerprint) in linked for c in problems
                     ):
                         continue
+                    own = facts.run_hosts.get(service)
+                    if own and named.endswith(".run.app") and written.lower().split(":")[0] not in own:
+                        continue  # a Cloud Run service of that name in another project
                     near = [c for c in problems if _meets(downstream, span, c, facts)]
                     for cause in _unanswering(near, statuses, problems, timed_out):
                         found.setdefault((cause.fingerprint, service), (written, set()))[1].update(said)
@@ -1051,6 +1161,21 @@ def _host_links(clusters: Sequence[Cluster], facts: ResolvedFacts, links: _Links
                 f"{_q(written)} of {_q(service)} and {' and '.join(sorted(said))} while {_q(cause.title)} fails "
                 f"({_hhmm(cause.first_seen)}–{_hhmm(cause.last_seen)})",
             )
+
+
+def _own_addresses(problems: list[Cluster], facts: ResolvedFacts) -> list[str]:
+    """The addresses a service's failed probes name (`ip:10.8.2.31`): the kubelet probes a pod at its own address
+    (`Readiness probe failed: Get "http://10.8.2.31:8080/healthz": dial tcp 10.8.2.31:8080: connect: connection
+    refused`), so a caller naming that address (an ingress's upstream, a gRPC target `ipv4:10.8.2.31:50051`) called
+    the pod."""
+    found: set[str] = set()
+    for problem in problems:
+        if role(problem) == PROBE:
+            texts = [problem.message, *facts.mentions.get(problem.fingerprint, {})]
+            found.update(
+                f"ip:{m.group(1)}" for text in texts for m in _ADDRESS.finditer(text[:MENTION_CHARS])
+            )
+    return sorted(found)
 
 
 def _meets(downstream: Cluster, span: Span, upstream: Cluster, facts: ResolvedFacts) -> bool:
