@@ -1118,3 +1118,58 @@ def test_a_rust_panic_on_an_error_with_causes_is_one_event(header: str) -> None:
     assert [c.count for c in report.clusters] == [len(lines)]
     assert report.clusters[0].title.startswith("panic: called `Result::unwrap()` on an `Err` value")
     assert report.totals.skipped == {}
+
+
+@pytest.mark.parametrize("newest_first", [False, True])
+@pytest.mark.parametrize(
+    ("lines", "title", "priority"),
+    [
+        # Rails' report under a `SEVERITY message` formatter: each record's level, its blank ones bare
+        (
+            [
+                "FATAL   ",
+                "FATAL NoMethodError (undefined method `total' for nil):",
+                "FATAL   ",
+                "FATAL app/models/cart.rb:7:in `sum'",
+            ],
+            "NoMethodError: undefined method `total' for nil",
+            "P1",
+        ),
+        # one record whose message opens with its blank line, split per line by the platform
+        (
+            ["ERROR ", "KeyError: 'sku'", "    at pricing (/srv/app.js:3:9)"],
+            "KeyError: 'sku'",
+            "P2",
+        ),
+    ],
+)
+def test_a_record_that_is_only_its_level_opens_the_report_after_it(
+    lines: list[str], title: str, priority: str, newest_first: bool
+) -> None:
+    raw = split_lines(1, lines, step=0.0001)
+    (cluster,) = scan_entries(list(reversed(raw)) if newest_first else raw).clusters
+    assert (cluster.count, cluster.title[: len(title)], cluster.priority) == (len(lines), title, priority)
+
+
+def test_a_record_that_is_only_its_level_alone_says_nothing() -> None:
+    """Left alone (its report's lines not kept with it), a bare `FATAL` is no P0 titled by its header."""
+    (cluster,) = scan_entries(split_lines(1, ["FATAL "], step=0.0001)).clusters
+    assert (cluster.priority, cluster.reasons[0][:40]) == ("P3", "records that say a level and nothing els")
+
+
+@pytest.mark.parametrize(
+    ("line", "blank"),
+    [
+        ("FATAL", True),
+        ("ERROR   ", True),
+        ("2024-05-01 10:00:00 ERROR", True),
+        # an exception's bare name (Node.js prints `Error` before its frames), a word, a level with a message
+        ("Error", False),
+        ("NullPointerException", False),
+        ("OK", False),
+        ("ERROR: disk full", False),
+    ],
+)
+def test_a_level_alone_is_a_blank_line_of_a_report(line: str, blank: bool) -> None:
+    parser = EntryParser(Redactor(), StackParser())
+    assert (line_kind(parser.parse(0, run_entry(0, text=line)).message) == "blank") == blank

@@ -383,6 +383,11 @@ _UPDATE_CONFLICT = [r"\bthe object has been modified; please apply your changes 
 # the whole message (Rails' `ActionView::Template::Error (Broken pipe)`, Ruby's `Errno::EPIPE`, Python's
 # `BrokenPipeError: [Errno 32] Broken pipe`, Java's `IOException: Broken pipe`), Tomcat's `ClientAbortException`,
 # Rails' `ActionController::Live::ClientDisconnected`. Nobody was served an error.
+# A record that is a level and nothing else (`FATAL`): the blank line of a report logged one record per line (Rails'
+# `logger.fatal "  "` under a `SEVERITY message` formatter) whose lines with words the stream did not keep together
+# with it. It says nothing by itself.
+_EMPTY_RECORD = [r"\A(?:FATAL|ERROR|CRITICAL|ALERT|EMERGENCY|PANIC|SEVERE)\n"]
+
 _CLIENT_WENT_AWAY = [
     r"(?m)^(?:\[Errno 32\] )?Broken pipe(?: - \S{1,200})?$",
     r"\bClientAbortException\b",
@@ -727,6 +732,14 @@ def default_rules() -> list[PriorityRule]:
             reason="a controller's update lost a race with another writer and is re-queued ({event_word}): "
             "Kubernetes' optimistic concurrency at work, retried by design",
             message_patterns=_UPDATE_CONFLICT,
+        ),
+        PriorityRule(
+            name="empty-record",
+            priority="P3",
+            reason="records that say a level and nothing else ({event_word}): the blank line of a report logged "
+            "one record per line; read what the same stream logged beside it",
+            kinds=["message"],
+            message_patterns=_EMPTY_RECORD,
         ),
         PriorityRule(
             name="client-went-away",

@@ -288,6 +288,16 @@ def level_word(word: str) -> Severity | None:
     return _LEVEL_WORDS.get(word.strip().upper())
 
 
+def header_only(line: str) -> bool:
+    """True when `line` is a record's header and nothing else, its level in capitals last (`FATAL`, `2024-05-01
+    10:00:00 ERROR`): a blank line of a report logged one record per line (Rails' `logger.fatal "  "` under a
+    `SEVERITY message` formatter), its level said but no message. A capitalised `Error` alone is an exception's
+    name (Node.js prints it before its frames), not this."""
+    head = line.strip()
+    word = head.rpartition(" ")[2]
+    return word.isupper() and word in _LEVEL_WORDS and _header_end(head + " ") >= len(head)
+
+
 def json_level(payload: dict[str, object]) -> Severity | None:
     """The level a JSON object declares in `severity`, `level`, `levelname`… (a name, or a number: pino's, below
     100, else `_number_level`'s)."""

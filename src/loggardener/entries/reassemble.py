@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 
-from loggardener.entries.levels import PY_WARNING, strip_prefix
+from loggardener.entries.levels import PY_WARNING, header_only, strip_prefix
 from loggardener.entries.models import Event, LogEntry, Quiet, Severity, StackTrace
 from loggardener.entries.redact import is_plain_words
 from loggardener.entries.stacks import PHP_THROWN, PY_CHAIN_SEPARATORS, PY_HEADER, RUST_PANIC
@@ -330,6 +330,8 @@ def _classify(line: str, stripped: str) -> str | None:
     ):
         return "blank"
     if last in "]:" and stripped[1:3] == ", " and _LOGGER_TAGS_ONLY.fullmatch(stripped):
+        return "blank"
+    if last.isupper() and header_only(stripped):
         return "blank"
     if stripped == PY_HEADER:
         return "header"
