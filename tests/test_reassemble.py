@@ -1173,3 +1173,47 @@ def test_a_record_that_is_only_its_level_alone_says_nothing() -> None:
 def test_a_level_alone_is_a_blank_line_of_a_report(line: str, blank: bool) -> None:
     parser = EntryParser(Redactor(), StackParser())
     assert (line_kind(parser.parse(0, run_entry(0, text=line)).message) == "blank") == blank
+
+
+ZAP_RECORD = [
+    "2026-03-02T10:15:04.112Z\tERROR\tinventory/sync.go:88\tsync failed\t"
+    '{"store": "north", "error": "dial tcp 10.4.0.9:5432: connect: connection refused"}',
+    "example.org/inventory/internal/sync.(*Worker).run",
+    "\t/src/internal/sync/worker.go:88",
+    "example.org/inventory/internal/sync.Start.func1",
+    "\t/src/internal/sync/start.go:31",
+]
+
+
+@pytest.mark.parametrize("newest_first", [False, True])
+@pytest.mark.parametrize("gke", [False, True])
+def test_a_go_loggers_record_and_the_stack_under_it_are_one_event(gke: bool, newest_first: bool) -> None:
+    """zap's console record with its `stacktrace` split one entry per line: the record is the event, its
+    function and file lines its members; titled by the record, not by a frame."""
+    raw = split_lines(1, ZAP_RECORD, step=0.0001, gke=gke)
+    (cluster,) = scan_entries(list(reversed(raw)) if newest_first else raw).clusters
+    assert cluster.count == 5 and "sync failed" in cluster.title and cluster.max_severity == "ERROR"
+
+
+def test_go_function_lines_without_their_file_lines_stay_lines() -> None:
+    """A package path and name without the tab-indented file line under it is no stack: the lines stay apart."""
+    lines = [ZAP_RECORD[0], "example.org/inventory/internal/sync.(*Worker).run", "next: retry scheduled"]
+    # (logged apart: within a few milliseconds a line without a header continues the record before it)
+    parsed = events(split_lines(1, lines, step=0.5, gke=True))
+    assert [len(event.members) for event in parsed] == [1, 1, 1]
+    parsed = events(split_lines(1, lines, gke=True))
+    assert [len(event.members) for event in parsed] == [2, 1]
+
+
+@pytest.mark.parametrize(
+    ("line", "kind"),
+    [
+        ("github.com/go-logr/zapr.(*zapLogger).Error", "go-function"),
+        ("sigs.k8s.io/controller-runtime/pkg/internal/controller.(*Controller).Start.func2.2", "go-function"),
+        # a panic's frame (its arguments), a URL path, a dotted word: not a Go logger's function line
+        ("main.main()", "go-frame"),
+        ("example.org/docs", None),
+    ],
+)
+def test_go_logger_stack_lines_are_read_by_their_kind(line: str, kind: str | None) -> None:
+    assert line_kind(line) == kind

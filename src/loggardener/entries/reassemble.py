@@ -3,7 +3,8 @@
 Consecutive entries of the same log, service, instance and revision, close in time, that together form a traceback
 become one `Event`: Python's (header, `File` lines, source and caret lines, chained-exception separators,
 final `Type: message`), an exception line and its `at` frames (Java, Node.js, .NET) or backtrace (Ruby), a Go
-panic or fatal error (header, signal line, goroutine headers, function and file lines, `exit status`), PHP's and
+panic or fatal error (header, signal line, goroutine headers, function and file lines, `exit status`), a Go
+logger's record with the stack under it (zap's), PHP's and
 Node.js's crash reports, Elixir's (`** (Type) message`, frames, `Last message:`/`State:` lines), a Rust panic (its
 message, backtrace and note), Config Sync's error (`KNV2009: …`, its fields and link) and a record of .NET's console
 logger (`fail: Category[0]` and its indented lines). Works on exports in either time order (gcloud prints newest first) and keeps memory bounded: only the
@@ -100,6 +101,10 @@ _GO_LINE = compile_regex(
     r"|(?P<go_exit>exit status \d+$)"
     r"|(?P<go_runtime>runtime: \S)"
 )
+# A function's line of the stack a Go logger writes under its record (zap's `stacktrace`, pkg/errors' `%+v`):
+# its package's path and name, without the arguments a panic's frame has (`github.com/go-logr/zapr.(*zapLogger).
+# Error`); its file's line follows, tab-indented
+_GO_STACK_FUNCTION = compile_regex(r"(?:[\w.~%-]+/)+" + _GO_NAME_PART + r"(?:\.+" + _GO_NAME_PART + r")+$")
 _GO_KINDS = {
     "go_header": "go-header",
     "go_signal": "go-signal",
@@ -378,6 +383,8 @@ def _classify(line: str, stripped: str) -> str | None:
     go = _GO_LINE.match(line)
     if go is not None:
         return _GO_KINDS[go.lastgroup or ""]
+    if _GO_STACK_FUNCTION.match(line):
+        return "go-function"
     if _EXCEPTION_LINE.match(stripped):
         return "exception"
     if _EMBEDDED_EXCEPTION.search(stripped, 0, 2_000):
@@ -709,7 +716,7 @@ class Reassembler:
         kind = entry_kind(header)
         if kind == "bare":
             return line.record_line == "head" and _continues(line, header)
-        return kind in (*_INTRODUCED, "exception") or (kind == "blank" and _announces(line))
+        return kind in (*_INTRODUCED, "exception", "go-function") or (kind == "blank" and _announces(line))
 
     def _release(self, key: GroupKey) -> Iterator[Event]:
         intro = self._intros.pop(key, None)
@@ -773,6 +780,8 @@ class Reassembler:
         for i, kind in enumerate(kinds):  # an embedded exception is one when frames follow, else a plain line
             if kind == "embedded":
                 kinds[i] = "exception" if _next_kind(kinds, i) in ("frame", "caused") else None
+            elif kind == "go-function" and (i + 1 == len(kinds) or kinds[i + 1] != "source"):
+                kinds[i] = "bare" if lines[i].record_line == "bare" else None  # no file line: no stack's
         index = 0
         while index < len(lines):
             if kinds[index] == "warning" and index + 1 < len(kinds) and kinds[index + 1] == "source":
@@ -804,6 +813,13 @@ class Reassembler:
                 crash, index = self._crash(lines, index, _node_crash_end(kinds, lines, index), frameless=True)
                 yield crash
                 continue
+            if kinds[index] in (None, "bare") and _next_kind(kinds, index) == "go-function":
+                end = _go_stack_end(kinds, index + 1)
+                if end > index:
+                    # a Go logger's record and the stack it wrote under it: the record, at its loudest line
+                    yield self._report(lines[index : end + 1], 0)
+                    index = end + 1
+                    continue
             start = index
             if (
                 kinds[index] is None
@@ -1247,6 +1263,17 @@ def _go_trace_end(kinds: list[str | None], start: int) -> int:
         if kind != "blank":
             end = index
         index += 1
+    return end
+
+
+def _go_stack_end(kinds: list[str | None], start: int) -> int:
+    """Index of the last line of the Go logger's stack at `start` (function lines, each followed by its file's
+    tab-indented line); `start - 1` when no such pair is there."""
+    end = start - 1
+    index = start
+    while index + 1 < len(kinds) and kinds[index] == "go-function" and kinds[index + 1] == "source":
+        end = index + 1
+        index += 2
     return end
 
 
