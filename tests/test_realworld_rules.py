@@ -1803,3 +1803,25 @@ def test_rails_exception_line_without_a_header_is_an_error(line: str) -> None:
 )
 def test_namespaced_names_elsewhere_declare_nothing(line: str) -> None:
     assert declared_level(line) is None
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Step #1: The command '/bin/sh -c npm ci --omit=dev' returned a non-zero code: 1",
+        'invalid argument "registry//app:1f2e3d" for "-t, --tag" flag: invalid reference format',
+        "mount /data: invalid argument",
+    ],
+)
+def test_a_build_instruction_or_a_call_that_failed_in_words_is_kept(line: str) -> None:
+    """Docker's failed instruction and EINVAL's words, written without a level (Cloud Build sets none): kept at
+    WARNING as a failure said in words, not skimmed."""
+    assert may_raise(line)
+    (cluster,) = scan_entries([run_entry(0, text=line, log="cloudbuild")]).clusters
+    assert cluster.max_severity in ("WARNING", "ERROR")
+
+
+def test_the_words_of_a_success_are_no_failure() -> None:
+    assert not scan_entries(
+        [run_entry(0, text="Step #1: the command returned code 0", log="cloudbuild")]
+    ).clusters

@@ -817,6 +817,7 @@ _ERRNO_PHRASES = (
     ": operation not permitted",
     ": too many open files",
     ": command not found",
+    ": invalid argument",
 )
 
 
@@ -830,6 +831,10 @@ _FAILURE_PHRASE = compile_regex(
     r"|\berror:(?!\s*(?:(?:null|none|nil|<nil>|0|false|\"\"|''|\[\]|\{\})\s*)?(?:$|[,;)}\]]))"
     r"|\bconnection (?:reset|refused|timed out|closed unexpectedly)|\bbroken pipe\b|\bi/o timeout\b"
     r"|\bdeadline exceeded\b|\bno such host\b|\btimed out\b"
+    # Docker's report of a build instruction that failed (`The command '/bin/sh -c npm ci' returned a non-zero code: 1`)
+    r"|\breturned a non-zero code\b"
+    # a Go CLI's refused flag (cobra's: `invalid argument "x//y:1" for "-t, --tag" flag: invalid reference format`)
+    r'|\binvalid argument "[^"\n]{0,500}" for "[^"\n]{0,200}" flag: '
     # a system call's error after what it was doing (`chmod: changing permissions of 'x': Read-only file system`)
     r"|: (?:" + "|".join(phrase.removeprefix(": ") for phrase in _ERRNO_PHRASES) + r")\b"
 )
@@ -852,6 +857,8 @@ _FAILURE_PHRASE_WORDS = (
     "deadline exceeded",
     "no such host",
     "timed out",
+    "non-zero code",
+    "invalid argument",
 )
 
 
