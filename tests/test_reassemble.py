@@ -1217,3 +1217,42 @@ def test_go_function_lines_without_their_file_lines_stay_lines() -> None:
 )
 def test_go_logger_stack_lines_are_read_by_their_kind(line: str, kind: str | None) -> None:
     assert line_kind(line) == kind
+
+
+@pytest.mark.parametrize("newest_first", [False, True])
+@pytest.mark.parametrize("gke", [False, True])
+def test_a_rails_report_with_its_causes_section_is_one_event(gke: bool, newest_first: bool) -> None:
+    """Rails 7.1's report names the causes of its exception under `Causes:` (each `Class (message)`, no colon),
+    before the template's excerpt and the frames: all one event, titled by the exception, not a P0 per line."""
+    lines = _rails_report(
+        [
+            "  ",
+            "ActionView::Template::Error (undefined method `title' for nil):",
+            " ",
+            "Causes:",
+            "NoMethodError (undefined method `title' for nil)",
+            "    1: <h1><%= @post.title %></h1>",
+            "  ",
+            "app/views/posts/show.html.erb:1",
+            "app/controllers/posts_controller.rb:8:in `show'",
+        ],
+        "F",
+        _RAILS_TAGS,
+        True,
+    )
+    raw = split_lines(1, lines, step=0.0001, gke=gke)
+    (cluster,) = scan_entries(list(reversed(raw)) if newest_first else raw).clusters
+    assert cluster.count == len(lines) and cluster.title.startswith("ActionView::Template::Error: undefined")
+    assert cluster.priority == "P1"
+
+
+@pytest.mark.parametrize(
+    "lines",
+    [
+        ["Seeding (users)", "Seeding (orders)"],  # words before a parenthesis: no cause
+        ["NoMethodError (undefined method `x' for nil)"],  # a cause's form without `Causes:` before it
+    ],
+)
+def test_lines_in_a_causes_form_without_the_heading_are_lines(lines: list[str]) -> None:
+    parsed = events(split_lines(1, lines, step=0.5, gke=True))
+    assert [len(event.members) for event in parsed] == [1] * len(lines)

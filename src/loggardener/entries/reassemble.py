@@ -81,6 +81,12 @@ _CAUSE_LINE = compile_regex(
     r"^(?:\s*(?:Caused by|Suppressed): |\s*Caused by:\s*$|\s*---> |\s+\.\.\. \d+ (?:more|common frames omitted)\s*$"
     r"|\s*(?:--- )?End of (?:inner exception )?stack trace)"
 )
+# Rails' `Causes:` section (7.1 on) between its exception's line and the excerpt: the heading, then each cause's class
+# and message, without the colon the exception's line ends with (`NoMethodError (undefined method 'x' for nil)`)
+_RAILS_CAUSES = "Causes:"
+_RAILS_CAUSE = compile_regex(
+    r"(?:[A-Z]\w{0,100}::){1,8}[A-Z]\w{0,100} \(.*\)|[A-Z][\w:]{0,200}(?:Error|Exception|NotFound|Invalid)\w* \(.*\)"
+)
 # Go: a panic or fatal error (`net/http` logs a handler's as `http: panic serving ADDR: …`, a signal dump
 # starts `SIGQUIT: quit`); the signal it came from; a goroutine's header; a frame's function line (arguments
 # printed as hex words, `...` when elided) or `created by` line; `exit status 2`; the runtime's own
@@ -346,6 +352,8 @@ def _classify(line: str, stripped: str) -> str | None:
         return "warning"
     if stripped in PY_CHAIN_SEPARATORS:
         return "separator"
+    if stripped == _RAILS_CAUSES:
+        return "caused"
     if _FILE_LINE.match(line):
         return "file"
     if _CAUSE_LINE.match(line):
@@ -540,6 +548,10 @@ class Reassembler:
             kind = entry_kind(entry) if entry.payload_kind == "text" and not whole else None
             if kind is None and entry.payload_kind == "text" and not whole and key in self._groups:
                 kind = self._panic_message(self._groups[key].members[-1])
+                if kind is None and _RAILS_CAUSE.fullmatch(entry.message.strip()):
+                    kind = (
+                        "caused"  # (a cause of Rails' report, read as one in `_split_events` after `Causes:`)
+                    )
             elif kind == "excerpt" and not _excerpt_follows(self._groups.get(key)):
                 kind = None  # a numbered line elsewhere is plain text
             if key in self._intros and self._steps_down > self._steps_up and self._passes_value(key, entry):
@@ -780,6 +792,14 @@ class Reassembler:
         for i, kind in enumerate(kinds):  # an embedded exception is one when frames follow, else a plain line
             if kind == "embedded":
                 kinds[i] = "exception" if _next_kind(kinds, i) in ("frame", "caused") else None
+            elif (
+                kind is None
+                and i
+                and kinds[i - 1] == "caused"
+                and _RAILS_CAUSE.fullmatch(lines[i].message.strip())
+            ):
+                # a cause under Rails' `Causes:` (its heading, or a cause before it)
+                kinds[i] = "caused" if _after_causes(kinds, lines, i) else None
             elif kind == "go-function" and (i + 1 == len(kinds) or kinds[i + 1] != "source"):
                 kinds[i] = "bare" if lines[i].record_line == "bare" else None  # no file line: no stack's
         index = 0
@@ -1009,6 +1029,16 @@ def _within(seconds: float) -> timedelta:
     return timedelta(microseconds=micro)
 
 
+def _after_causes(kinds: list[str | None], lines: list[LogEntry], index: int) -> bool:
+    """The line at `index` follows Rails' `Causes:` heading, with only causes between them."""
+    before = index - 1
+    while before >= 0 and kinds[before] == "caused":
+        if lines[before].message.strip() == _RAILS_CAUSES:
+            return True
+        before -= 1
+    return False
+
+
 def _excerpt_follows(group: _Group | None) -> bool:
     """A line of a template's excerpt (`excerpt`) may come after the last line of `group`: the exception ActionView
     raised (or, newest first, the blank line of the report after its excerpt), or a line of the excerpt."""
@@ -1016,7 +1046,10 @@ def _excerpt_follows(group: _Group | None) -> bool:
         return False
     last = group.members[-1]
     kind = entry_kind(last)
-    return kind in ("exception", "excerpt") or (kind == "blank" and bool(last.message.strip()))
+    return kind in ("exception", "excerpt") or (
+        (kind == "blank" and bool(last.message.strip()))
+        or (kind is None and _RAILS_CAUSE.fullmatch(last.message.strip()) is not None)
+    )
 
 
 def _only_tags(entry: LogEntry) -> bool:
