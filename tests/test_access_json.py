@@ -199,3 +199,41 @@ def test_a_trailing_error_object_is_read_as_the_error_of_its_line() -> None:
 )
 def test_an_event_name_message_reads_its_detail(payload: dict[str, Any], message: str) -> None:
     assert _parse({"jsonPayload": {"log_level": "error", **payload}}).message == message
+
+
+@pytest.mark.parametrize(
+    ("flags", "status"),
+    [
+        ("UO", 503),  # circuit breaking
+        ("UF,URX", 503),
+        ("UH", 503),
+        ("UT", 504),
+    ],
+)
+def test_an_envoy_access_log_without_a_response_fails_by_its_upstream_flags(flags: str, status: int) -> None:
+    """Code 0 (a TCP proxy's connection, a stream reset before any response) with an upstream failure flag is
+    what a 503 (a timeout: 504) is: a failed request, whatever level GKE wrote it at; Envoy's `-` is no path."""
+    payload = {"response_code": "0", "response_flags": flags, "method": "-", "path": "-", "duration": "0"}
+    entry = _parse(
+        {"severity": "INFO", "labels": {"container.googleapis.com/stream": "stdout"}, "jsonPayload": payload}
+    )
+    assert (entry.severity, entry.severity_rule) == (Severity.ERROR, "http-status")
+    assert entry.http is not None and (entry.http.url, entry.http.status) == (None, status)
+    assert entry.message == f"HTTP {status} {flags}"
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [
+        {"response_code": "0", "response_flags": "-", "duration": "12"},  # a TCP connection that went fine
+        {"response_code": "0", "response_flags": "DC", "duration": "3"},  # the client hung up
+        {"response_code": 200, "response_flags": "UF", "method": "GET", "path": "/x"},  # retried, then served
+    ],
+)
+def test_an_envoy_access_log_that_failed_nothing_upstream_is_no_failed_request(
+    payload: dict[str, Any],
+) -> None:
+    entry = _parse(
+        {"severity": "INFO", "labels": {"container.googleapis.com/stream": "stdout"}, "jsonPayload": payload}
+    )
+    assert entry.severity == Severity.INFO and entry.severity_rule is None

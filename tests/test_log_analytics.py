@@ -968,6 +968,17 @@ _RAILS_SPLIT_SHAPES = [
         (0, "[e5fa-{n}] app/views/users/_form.html.erb:{n}"),
         (0, "[e5fa-{n}] app/views/users/new.html.erb:3:in `_app_views_users_new_html_erb___1'"),
     ],
+    [  # Rails 7.1's report with its `Causes:` section, logged as one message (the tags after each newline)
+        (0, f"{_RAILS_HEADER}[c71a-{{n}}]   "),
+        (0, "[c71a-{n}] ActionView::Template::Error (undefined method `title' for nil):"),
+        (0, "[c71a-{n}] "),
+        (0, "[c71a-{n}] Causes:"),
+        (0, "[c71a-{n}] NoMethodError (undefined method `title' for nil)"),
+        (0, "[c71a-{n}]     1: <h1><%= @post.title %></h1>"),
+        (0, "[c71a-{n}]   "),
+        (0, "[c71a-{n}] app/views/posts/show.html.erb:{n}"),
+        (0, "[c71a-{n}] app/controllers/posts_controller.rb:8:in `show'"),
+    ],
     [  # a report without frames (a route that does not exist), after the line of the request it answered
         (0, "I, [2026-11-30T10:00:00.200131 #1]  INFO -- : [b7d1-{n}] Completed 404 Not Found in 2ms"),
         (0, f"{_RAILS_HEADER}[b7d1-{{n}}]"),
@@ -986,7 +997,7 @@ def test_rails_reports_split_per_line_scan_alike(copies: int, instances: int) ->
         copies, seed=copies, hours=0.15, instances=instances, shapes=_RAILS_SPLIT_SHAPES
     )
     local = local_report(ListSource(entries))
-    assert local.totals.reassembled_tracebacks >= 3 * copies
+    assert local.totals.reassembled_tracebacks >= 4 * copies
     assert not any(cluster.title.startswith(("F, [", "[")) for cluster in local.clusters)
     assert_equivalent(local, log_analytics_report(engine_with(entries)))
 

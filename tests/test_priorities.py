@@ -1343,3 +1343,55 @@ def test_a_controller_refused_by_an_admission_webhook_cannot_start_its_pods() ->
     )
     ranked = prioritizer.rank(cluster(message=message))
     assert (ranked.priority, ranked.reasons[0][:24]) == ("P2", "a pod could not start (s")
+
+
+@pytest.mark.parametrize(
+    ("stack", "priority"),
+    [
+        (
+            "PHP Fatal error:  Uncaught TypeError: count(): Argument #1 must be of type Countable in /app/cart.php:12"
+            "\nStack trace:\n#0 {main}\n  thrown in /app/cart.php on line 12",
+            "P1",
+        ),
+        (
+            "[php:error] [pid 7] Fatal error: Uncaught Exception: boom in /srv/a.php:3\\nStack trace:\\n#0 {main}",
+            "P1",
+        ),
+        # a PHP warning, and a fatal that is no uncaught exception, are not this rule's
+        ('PHP Warning:  Undefined array key "id" in /app/cart.php on line 9', "P2"),
+    ],
+)
+def test_a_php_fatal_on_an_uncaught_exception_fails_the_request(stack: str, priority: str) -> None:
+    ranked = prioritizer.rank(
+        cluster(kind="exception", message="boom", max_severity="ERROR", stack_pattern=stack)
+    )
+    assert ranked.priority == priority
+
+
+def test_a_beam_pipeline_that_failed_where_it_was_launched_is_a_failed_pipeline_job() -> None:
+    message = (
+        "apache_beam.runners.dataflow.dataflow_runner.DataflowRuntimeException: Dataflow pipeline failed. "
+        "State: FAILED, Error:\nWorkers failed to start."
+    )
+    ranked = prioritizer.rank(cluster(message=message, max_severity="ERROR"))
+    assert (ranked.priority, ranked.reasons[0][:30]) == ("P1", "a data pipeline's job or task ")
+
+
+@pytest.mark.parametrize(
+    ("title", "message", "priority"),
+    [
+        ("ActionView::Template::Error: Broken pipe", "Broken pipe", "P3"),
+        ("BrokenPipeError: [Errno 32] Broken pipe", "[Errno 32] Broken pipe", "P3"),
+        ("Errno::EPIPE: Broken pipe - write", "Broken pipe - write", "P3"),
+        ("org.apache.catalina.connector.ClientAbortException: java.io.IOException: x", "x", "P3"),
+        # a pipe broken to something else than the client, said among other words, is not the client leaving
+        (
+            "RuntimeError: the worker's broken pipe cannot be repaired",
+            "the worker's broken pipe cannot be…",
+            "P2",
+        ),
+    ],
+)
+def test_an_exception_because_the_client_went_away_is_p3(title: str, message: str, priority: str) -> None:
+    ranked = prioritizer.rank(cluster(kind="exception", title=title, message=message, max_severity="ERROR"))
+    assert ranked.priority == priority

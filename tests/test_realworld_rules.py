@@ -12,7 +12,7 @@ from conftest import scan_entries
 from entry_factories import gke_entry, run_entry, split_traceback
 from linear import assert_linear
 from loggardener.clustering.signature import normalize_route
-from loggardener.entries.levels import declared_level, infer_severity, strip_prefix
+from loggardener.entries.levels import declared_level, infer_severity, may_raise, strip_prefix
 from loggardener.entries.models import Severity
 from loggardener.entries.parse import EntryParser
 from loggardener.entries.redact import Redactor
@@ -1772,3 +1772,56 @@ def test_an_erlang_process_after_the_level_is_header() -> None:
 def test_words_in_brackets_are_a_tag_only_before_a_bracketed_level(text: str) -> None:
     assert strip_prefix(text) == text
     assert declared_level(text) is None
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "[0b7c2e51-9d4a-4f3e-8a10-6c5d4e3f2a19] ActiveRecord::RecordNotFound (Couldn't find Invoice with 'id'=77):",
+        "ActionController::UnknownFormat (ActionController::UnknownFormat):",
+        "[shop] [10.0.0.7] Pundit::NotAuthorizedError (not allowed to update? this Order):",
+    ],
+)
+def test_rails_exception_line_without_a_header_is_an_error(line: str) -> None:
+    """Rails' report of a request's exception where the stream keeps no logger header (Cloud Run's stdout, no
+    severity): the line is a failure, kept by the fast path, at ERROR."""
+    declared = declared_level(line)
+    assert declared is not None and (declared.severity, declared.rule) == (Severity.ERROR, "failure-line")
+    assert may_raise(line)
+    (cluster,) = scan_entries([run_entry(0, text=line, log="run.googleapis.com%2Fstdout")]).clusters
+    assert cluster.max_severity == "ERROR"
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        '  Admin::User Load (0.4ms)  SELECT "users".* FROM "users" LIMIT 1',
+        "Processing by Admin::UsersController#index as HTML",
+        "Rendered Admin::Dashboard (0.3ms): cached",
+        '::1 - - [01/May/2024:10:00:00 +0000] "GET / HTTP/1.1" 200 12',
+    ],
+)
+def test_namespaced_names_elsewhere_declare_nothing(line: str) -> None:
+    assert declared_level(line) is None
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Step #1: The command '/bin/sh -c npm ci --omit=dev' returned a non-zero code: 1",
+        'invalid argument "registry//app:1f2e3d" for "-t, --tag" flag: invalid reference format',
+        "mount /data: invalid argument",
+    ],
+)
+def test_a_build_instruction_or_a_call_that_failed_in_words_is_kept(line: str) -> None:
+    """Docker's failed instruction and EINVAL's words, written without a level (Cloud Build sets none): kept at
+    WARNING as a failure said in words, not skimmed."""
+    assert may_raise(line)
+    (cluster,) = scan_entries([run_entry(0, text=line, log="cloudbuild")]).clusters
+    assert cluster.max_severity in ("WARNING", "ERROR")
+
+
+def test_the_words_of_a_success_are_no_failure() -> None:
+    assert not scan_entries(
+        [run_entry(0, text="Step #1: the command returned code 0", log="cloudbuild")]
+    ).clusters

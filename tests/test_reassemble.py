@@ -1118,3 +1118,141 @@ def test_a_rust_panic_on_an_error_with_causes_is_one_event(header: str) -> None:
     assert [c.count for c in report.clusters] == [len(lines)]
     assert report.clusters[0].title.startswith("panic: called `Result::unwrap()` on an `Err` value")
     assert report.totals.skipped == {}
+
+
+@pytest.mark.parametrize("newest_first", [False, True])
+@pytest.mark.parametrize(
+    ("lines", "title", "priority"),
+    [
+        # Rails' report under a `SEVERITY message` formatter: each record's level, its blank ones bare
+        (
+            [
+                "FATAL   ",
+                "FATAL NoMethodError (undefined method `total' for nil):",
+                "FATAL   ",
+                "FATAL app/models/cart.rb:7:in `sum'",
+            ],
+            "NoMethodError: undefined method `total' for nil",
+            "P1",
+        ),
+        # one record whose message opens with its blank line, split per line by the platform
+        (
+            ["ERROR ", "KeyError: 'sku'", "    at pricing (/srv/app.js:3:9)"],
+            "KeyError: 'sku'",
+            "P2",
+        ),
+    ],
+)
+def test_a_record_that_is_only_its_level_opens_the_report_after_it(
+    lines: list[str], title: str, priority: str, newest_first: bool
+) -> None:
+    raw = split_lines(1, lines, step=0.0001)
+    (cluster,) = scan_entries(list(reversed(raw)) if newest_first else raw).clusters
+    assert (cluster.count, cluster.title[: len(title)], cluster.priority) == (len(lines), title, priority)
+
+
+def test_a_record_that_is_only_its_level_alone_says_nothing() -> None:
+    """Left alone (its report's lines not kept with it), a bare `FATAL` is no P0 titled by its header."""
+    (cluster,) = scan_entries(split_lines(1, ["FATAL "], step=0.0001)).clusters
+    assert (cluster.priority, cluster.reasons[0][:40]) == ("P3", "records that say a level and nothing els")
+
+
+@pytest.mark.parametrize(
+    ("line", "blank"),
+    [
+        ("FATAL", True),
+        ("ERROR   ", True),
+        ("2024-05-01 10:00:00 ERROR", True),
+        # an exception's bare name (Node.js prints `Error` before its frames), a word, a level with a message
+        ("Error", False),
+        ("NullPointerException", False),
+        ("OK", False),
+        ("ERROR: disk full", False),
+    ],
+)
+def test_a_level_alone_is_a_blank_line_of_a_report(line: str, blank: bool) -> None:
+    parser = EntryParser(Redactor(), StackParser())
+    assert (line_kind(parser.parse(0, run_entry(0, text=line)).message) == "blank") == blank
+
+
+ZAP_RECORD = [
+    "2026-03-02T10:15:04.112Z\tERROR\tinventory/sync.go:88\tsync failed\t"
+    '{"store": "north", "error": "dial tcp 10.4.0.9:5432: connect: connection refused"}',
+    "example.org/inventory/internal/sync.(*Worker).run",
+    "\t/src/internal/sync/worker.go:88",
+    "example.org/inventory/internal/sync.Start.func1",
+    "\t/src/internal/sync/start.go:31",
+]
+
+
+@pytest.mark.parametrize("newest_first", [False, True])
+@pytest.mark.parametrize("gke", [False, True])
+def test_a_go_loggers_record_and_the_stack_under_it_are_one_event(gke: bool, newest_first: bool) -> None:
+    """zap's console record with its `stacktrace` split one entry per line: the record is the event, its
+    function and file lines its members; titled by the record, not by a frame."""
+    raw = split_lines(1, ZAP_RECORD, step=0.0001, gke=gke)
+    (cluster,) = scan_entries(list(reversed(raw)) if newest_first else raw).clusters
+    assert cluster.count == 5 and "sync failed" in cluster.title and cluster.max_severity == "ERROR"
+
+
+def test_go_function_lines_without_their_file_lines_stay_lines() -> None:
+    """A package path and name without the tab-indented file line under it is no stack: the lines stay apart."""
+    lines = [ZAP_RECORD[0], "example.org/inventory/internal/sync.(*Worker).run", "next: retry scheduled"]
+    # (logged apart: within a few milliseconds a line without a header continues the record before it)
+    parsed = events(split_lines(1, lines, step=0.5, gke=True))
+    assert [len(event.members) for event in parsed] == [1, 1, 1]
+    parsed = events(split_lines(1, lines, gke=True))
+    assert [len(event.members) for event in parsed] == [2, 1]
+
+
+@pytest.mark.parametrize(
+    ("line", "kind"),
+    [
+        ("github.com/go-logr/zapr.(*zapLogger).Error", "go-function"),
+        ("sigs.k8s.io/controller-runtime/pkg/internal/controller.(*Controller).Start.func2.2", "go-function"),
+        # a panic's frame (its arguments), a URL path, a dotted word: not a Go logger's function line
+        ("main.main()", "go-frame"),
+        ("example.org/docs", None),
+    ],
+)
+def test_go_logger_stack_lines_are_read_by_their_kind(line: str, kind: str | None) -> None:
+    assert line_kind(line) == kind
+
+
+@pytest.mark.parametrize("newest_first", [False, True])
+@pytest.mark.parametrize("gke", [False, True])
+def test_a_rails_report_with_its_causes_section_is_one_event(gke: bool, newest_first: bool) -> None:
+    """Rails 7.1's report names the causes of its exception under `Causes:` (each `Class (message)`, no colon),
+    before the template's excerpt and the frames: all one event, titled by the exception, not a P0 per line."""
+    lines = _rails_report(
+        [
+            "  ",
+            "ActionView::Template::Error (undefined method `title' for nil):",
+            " ",
+            "Causes:",
+            "NoMethodError (undefined method `title' for nil)",
+            "    1: <h1><%= @post.title %></h1>",
+            "  ",
+            "app/views/posts/show.html.erb:1",
+            "app/controllers/posts_controller.rb:8:in `show'",
+        ],
+        "F",
+        _RAILS_TAGS,
+        True,
+    )
+    raw = split_lines(1, lines, step=0.0001, gke=gke)
+    (cluster,) = scan_entries(list(reversed(raw)) if newest_first else raw).clusters
+    assert cluster.count == len(lines) and cluster.title.startswith("ActionView::Template::Error: undefined")
+    assert cluster.priority == "P1"
+
+
+@pytest.mark.parametrize(
+    "lines",
+    [
+        ["Seeding (users)", "Seeding (orders)"],  # words before a parenthesis: no cause
+        ["NoMethodError (undefined method `x' for nil)"],  # a cause's form without `Causes:` before it
+    ],
+)
+def test_lines_in_a_causes_form_without_the_heading_are_lines(lines: list[str]) -> None:
+    parsed = events(split_lines(1, lines, step=0.5, gke=True))
+    assert [len(event.members) for event in parsed] == [1] * len(lines)

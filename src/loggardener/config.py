@@ -362,7 +362,9 @@ _REQUEST_UNCAUGHT = [
     r"\bHTTP Request to /\S{0,500} failed, error id: ",
     r"(?m)^! @\w{1,32} - Internal server error, for \([A-Z]{3,7}\) \[/",
     # Go's net/http, which recovers a handler's panic, logs it and drops the request's connection
-    r"(?m)^(?:http: )?panic serving \S{1,200}: ",
+    r"(?m)^(?:http: )?panic serving \S{1,200}: ",  # PHP under a web server (php-fpm, Apache's mod_php): an uncaught exception or error is fatal and ends the
+    # request with a 500 (`PHP Fatal error:  Uncaught Error: Call to undefined function get_header() in …`)
+    r"\b(?:PHP )?Fatal error: {1,4}Uncaught\b",
 ]
 
 
@@ -375,6 +377,22 @@ _DNS_LOOP_PROBE = [r"(?:^|\s)\d{10,20}\.\d{10,20}\. HINFO: "]
 # and the controller re-queues the object (`Operation cannot be fulfilled on certificates.cert-manager.io "x": the
 # object has been modified; please apply your changes to the latest version and try again`).
 _UPDATE_CONFLICT = [r"\bthe object has been modified; please apply your changes to the latest version\b"]
+
+
+# A server's exception because its client went away before the answer was written: the socket's `Broken pipe` as
+# the whole message (Rails' `ActionView::Template::Error (Broken pipe)`, Ruby's `Errno::EPIPE`, Python's
+# `BrokenPipeError: [Errno 32] Broken pipe`, Java's `IOException: Broken pipe`), Tomcat's `ClientAbortException`,
+# Rails' `ActionController::Live::ClientDisconnected`. Nobody was served an error.
+# A record that is a level and nothing else (`FATAL`): the blank line of a report logged one record per line (Rails'
+# `logger.fatal "  "` under a `SEVERITY message` formatter) whose lines with words the stream did not keep together
+# with it. It says nothing by itself.
+_EMPTY_RECORD = [r"\A(?:FATAL|ERROR|CRITICAL|ALERT|EMERGENCY|PANIC|SEVERE)\n"]
+
+_CLIENT_WENT_AWAY = [
+    r"(?m)^(?:\[Errno 32\] )?Broken pipe(?: - \S{1,200})?$",
+    r"\bClientAbortException\b",
+    r"\bActionController::Live::ClientDisconnected\b",
+]
 
 
 # A Kubernetes Job that gave up: its retries are spent or its deadline passed (the job controller's events).
@@ -716,6 +734,22 @@ def default_rules() -> list[PriorityRule]:
             message_patterns=_UPDATE_CONFLICT,
         ),
         PriorityRule(
+            name="empty-record",
+            priority="P3",
+            reason="records that say a level and nothing else ({event_word}): the blank line of a report logged "
+            "one record per line; read what the same stream logged beside it",
+            kinds=["message"],
+            message_patterns=_EMPTY_RECORD,
+        ),
+        PriorityRule(
+            name="client-went-away",
+            priority="P3",
+            reason="the client closed the connection before the answer was written ({event_word}): nobody was "
+            "served an error; many at once point at slow answers",
+            kinds=["exception"],
+            message_patterns=_CLIENT_WENT_AWAY,
+        ),
+        PriorityRule(
             name="database-restarting",
             priority="P3",
             reason="the database refused connections while it started, stopped or recovered ({event_word}); "
@@ -863,6 +897,8 @@ def default_rules() -> list[PriorityRule]:
             message_patterns=[
                 r"(?m)^Workflow failed\. Causes: ",  # Dataflow's job message
                 r"\bTemplate launch failed\b",  # Dataflow Flex Templates
+                # Apache Beam's Python SDK, where the pipeline was launched (a Composer task, a job)
+                r"\bDataflow pipeline failed\. State: FAILED\b",
                 # Airflow (Cloud Composer), when its retries are spent, and its task runner's report
                 r"\bMarking task as FAILED\b",
                 r"\bFailed to execute job \S+ for task \S",

@@ -288,6 +288,16 @@ def level_word(word: str) -> Severity | None:
     return _LEVEL_WORDS.get(word.strip().upper())
 
 
+def header_only(line: str) -> bool:
+    """True when `line` is a record's header and nothing else, its level in capitals last (`FATAL`, `2024-05-01
+    10:00:00 ERROR`): a blank line of a report logged one record per line (Rails' `logger.fatal "  "` under a
+    `SEVERITY message` formatter), its level said but no message. A capitalised `Error` alone is an exception's
+    name (Node.js prints it before its frames), not this."""
+    head = line.strip()
+    word = head.rpartition(" ")[2]
+    return word.isupper() and word in _LEVEL_WORDS and _header_end(head + " ") >= len(head)
+
+
 def json_level(payload: dict[str, object]) -> Severity | None:
     """The level a JSON object declares in `severity`, `level`, `levelname`… (a name, or a number: pino's, below
     100, else `_number_level`'s)."""
@@ -382,6 +392,7 @@ def _declared(head: str, text: str | None) -> Declared | None:
 _QUALIFIER = r"(?:[A-Za-z_$][\w$]{0,100}\.){0,16}"
 _CLASS_NAME = _QUALIFIER + r"[A-Z][\w$]{0,100}"
 _EXCEPTION_CLASS = r"(?:" + _CLASS_NAME + r"(?:Error|Exception)|" + _QUALIFIER + r"(?:Error|Exception))"
+_RAILS_EXCEPTION_LINE = r"(?:[A-Z]\w{0,100}::){1,8}[A-Z]\w{0,100} \([^\n]{0,4000}\):\s*$"
 _FAILURE_LINE = compile_regex(
     r"\s{0,8}(?:"
     r"(?P<error>(?:" + _EXCEPTION_CLASS + r"|" + _CLASS_NAME + r"Fault)(?::\s|:?\s*$)"
@@ -391,7 +402,10 @@ _FAILURE_LINE = compile_regex(
     # npm's errors (`npm error` since npm 10), also after a header that took `npm` for a program's name
     r"|npm (?:ERR!|error) |(?<=npm )(?:ERR!|error) "
     # Play's error handler, before the exception's stack: `! @7k3j2l9m0 - Internal server error, for (GET) [/x] ->`
-    r"|! @\w{1,32} - Internal server error, for \()"
+    r"|! @\w{1,32} - Internal server error, for \("
+    # Rails' report of a request's exception, after the request's tags, in any class (`ActiveRecord::RecordNotFound
+    # (Couldn't find User with 'id'=9):`), where a stream keeps no logger's header (Cloud Run's stdout)
+    r"|" + _RAILS_EXCEPTION_LINE + r")"
     r"|(?P<critical>FATA\[|PANI\[)"
     r"|(?P<warning>PHP Warning: |WARN\[)"
     r")"
@@ -803,6 +817,7 @@ _ERRNO_PHRASES = (
     ": operation not permitted",
     ": too many open files",
     ": command not found",
+    ": invalid argument",
 )
 
 
@@ -816,6 +831,10 @@ _FAILURE_PHRASE = compile_regex(
     r"|\berror:(?!\s*(?:(?:null|none|nil|<nil>|0|false|\"\"|''|\[\]|\{\})\s*)?(?:$|[,;)}\]]))"
     r"|\bconnection (?:reset|refused|timed out|closed unexpectedly)|\bbroken pipe\b|\bi/o timeout\b"
     r"|\bdeadline exceeded\b|\bno such host\b|\btimed out\b"
+    # Docker's report of a build instruction that failed (`The command '/bin/sh -c npm ci' returned a non-zero code: 1`)
+    r"|\breturned a non-zero code\b"
+    # a Go CLI's refused flag (cobra's: `invalid argument "x//y:1" for "-t, --tag" flag: invalid reference format`)
+    r'|\binvalid argument "[^"\n]{0,500}" for "[^"\n]{0,200}" flag: '
     # a system call's error after what it was doing (`chmod: changing permissions of 'x': Read-only file system`)
     r"|: (?:" + "|".join(phrase.removeprefix(": ") for phrase in _ERRNO_PHRASES) + r")\b"
 )
@@ -838,6 +857,8 @@ _FAILURE_PHRASE_WORDS = (
     "deadline exceeded",
     "no such host",
     "timed out",
+    "non-zero code",
+    "invalid argument",
 )
 
 
@@ -853,7 +874,7 @@ MAY_DECLARE_LEVEL = (
     r"(?i)err|warn|crit|fatal|panic|severe|emerg|alert|exception|traceback|^[EFW]\d{4} |^fail: "
     r"|fault|core dumped|terminate called|fata\[|pani\[|bus error|container called exit\("
     r"|provided module can't be loaded|could not load the function"
-    r"|\"level\":\s*[4-6]\d|\n\s+at | 5\d\d\b|\d\d:\d\d:\d\d\.\d\d\d # |\[[ewc] \d|"
+    r"|\"level\":\s*[4-6]\d|\n\s+at | 5\d\d\b|\d\d:\d\d:\d\d\.\d\d\d # |\[[ewc] \d|::[a-z]\w* \(|"
     + "|".join((*_FAILURE_PHRASE_WORDS, *_ERRNO_PHRASES))  # plain words: no character RE2 reads otherwise
 )
 # A superset, for the parser's fast path, of the texts inference may raise to WARNING or above: every level
@@ -908,16 +929,19 @@ _MAY_RAISE_COLON_WORDS = (
 # warning mark after its time
 _GLOG_LIKE = r"[efw]\d{4}"
 _SERVER_ERROR = r" 5\d\d\b"
+# a namespaced class before a parenthesis (Rails' `ActiveRecord::RecordNotFound (…):`, `failure-line`)
+RAILS_EXCEPTION = r"::[A-Z]\w{0,100} \("
 REDIS_WARNING = r"\d\d:\d\d:\d\d\.\d\d\d # "
 TORNADO_ABOVE = r"\[[wec] \d"
 MAY_RAISE_WORDS = (*_MAY_RAISE_WORDS, *_MAY_RAISE_COLON_WORDS)
-MAY_RAISE_PATTERNS = (_GLOG_LIKE, _SERVER_ERROR, REDIS_WARNING, TORNADO_ABOVE)
+MAY_RAISE_PATTERNS = (_GLOG_LIKE, _SERVER_ERROR, REDIS_WARNING, TORNADO_ABOVE, RAILS_EXCEPTION)
 """With `MAY_RAISE_WORDS`, what `MAY_RAISE` looks for (RE2-safe: Log Analytics' query looks for them too)."""
 MAY_RAISE = compile_regex("(?i)" + "|".join((*map(literal, MAY_RAISE_WORDS), *MAY_RAISE_PATTERNS)))
 _ASCII_GLOG_LIKE = compile_regex(r"[EFWefw]\d{4}")
 _ASCII_SERVER_ERROR = compile_regex(_SERVER_ERROR)
 _ASCII_REDIS_WARNING = compile_regex(REDIS_WARNING)
 _ASCII_TORNADO_ABOVE = compile_regex(TORNADO_ABOVE)  # searched in the lowered text
+_ASCII_RAILS_EXCEPTION = compile_regex(RAILS_EXCEPTION)
 
 
 def may_raise(text: str) -> bool:
@@ -940,6 +964,8 @@ def may_raise(text: str) -> bool:
     if ("[w " in lower or "[e " in lower or "[c " in lower) and _ASCII_TORNADO_ABOVE.search(
         lower
     ) is not None:
+        return True
+    if "::" in text and _ASCII_RAILS_EXCEPTION.search(text) is not None:
         return True
     return _ASCII_GLOG_LIKE.search(text) is not None
 

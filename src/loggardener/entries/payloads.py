@@ -407,6 +407,11 @@ _ACCESS_METHOD_FIELDS = (
 ACCESS_PATH_FIELDS = ("path", "req_path", "url", "uri", "request_uri", "requestUrl", "route")
 ACCESS_FLAGS_FIELD = "response_flags"
 _HTTP_METHODS = frozenset(HTTP_METHODS.split("|"))
+# Envoy's flags of an upstream that failed a request or connection it answered nothing to (code 0: a TCP proxy's,
+# or a stream reset before any response): no healthy host, connection failure, overflow (circuit breaking),
+# retries exhausted, no cluster, timeout, terminated or reset upstream connection, a local reset. With code 0
+# they are what a 503 (UT: 504) is to an HTTP access log.
+ENVOY_UPSTREAM_FAILURE_FLAGS = ("UH", "UF", "UO", "URX", "NC", "UT", "UC", "UR", "LR")
 
 
 def _access_server_error(payload: dict[str, Any]) -> tuple[str | None, str | None, int] | None:
@@ -417,14 +422,31 @@ def _access_server_error(payload: dict[str, Any]) -> tuple[str | None, str | Non
     request = request if isinstance(request, dict) else payload
     response = response if isinstance(response, dict) else payload
     status = next((_http_code(response.get(key)) for key in ACCESS_STATUS_FIELDS if key in response), None)
+    if status == 0 or (status is None and ACCESS_FLAGS_FIELD in payload):
+        status = _envoy_failure_status(payload)
     if status is None or not 500 <= status <= 599:
         return None
     written = next((v for k in _ACCESS_METHOD_FIELDS if isinstance(v := request.get(k), str)), "").upper()
     method = written if written in _HTTP_METHODS else None
     if method is None and ACCESS_FLAGS_FIELD not in payload:
         return None
-    path = next((v for k in ACCESS_PATH_FIELDS if isinstance(v := request.get(k), str) and v), None)
+    # (Envoy writes `-` for a field it has no value for: a TCP connection's path)
+    path = next(
+        (v for k in ACCESS_PATH_FIELDS if isinstance(v := request.get(k), str) and v not in ("", "-")), None
+    )
     return method, path, status
+
+
+def _envoy_failure_status(payload: dict[str, Any]) -> int | None:
+    """The status an Envoy access log without a response (code 0) stands for: 504 for an upstream timeout, 503
+    for another upstream failure flag (`ENVOY_UPSTREAM_FAILURE_FLAGS`), else None."""
+    flags = payload.get(ACCESS_FLAGS_FIELD)
+    if not isinstance(flags, str) or not flags or flags == "-":
+        return None
+    named = flags.split(",")
+    if "UT" in named:
+        return 504
+    return 503 if any(flag in ENVOY_UPSTREAM_FAILURE_FLAGS for flag in named) else None
 
 
 # What Envoy says of why a request failed, beside its flags: its details (`via_upstream` says the upstream

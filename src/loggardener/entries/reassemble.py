@@ -3,7 +3,8 @@
 Consecutive entries of the same log, service, instance and revision, close in time, that together form a traceback
 become one `Event`: Python's (header, `File` lines, source and caret lines, chained-exception separators,
 final `Type: message`), an exception line and its `at` frames (Java, Node.js, .NET) or backtrace (Ruby), a Go
-panic or fatal error (header, signal line, goroutine headers, function and file lines, `exit status`), PHP's and
+panic or fatal error (header, signal line, goroutine headers, function and file lines, `exit status`), a Go
+logger's record with the stack under it (zap's), PHP's and
 Node.js's crash reports, Elixir's (`** (Type) message`, frames, `Last message:`/`State:` lines), a Rust panic (its
 message, backtrace and note), Config Sync's error (`KNV2009: …`, its fields and link) and a record of .NET's console
 logger (`fail: Category[0]` and its indented lines). Works on exports in either time order (gcloud prints newest first) and keeps memory bounded: only the
@@ -19,7 +20,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 
-from loggardener.entries.levels import PY_WARNING, strip_prefix
+from loggardener.entries.levels import PY_WARNING, header_only, strip_prefix
 from loggardener.entries.models import Event, LogEntry, Quiet, Severity, StackTrace
 from loggardener.entries.redact import is_plain_words
 from loggardener.entries.stacks import PHP_THROWN, PY_CHAIN_SEPARATORS, PY_HEADER, RUST_PANIC
@@ -80,6 +81,12 @@ _CAUSE_LINE = compile_regex(
     r"^(?:\s*(?:Caused by|Suppressed): |\s*Caused by:\s*$|\s*---> |\s+\.\.\. \d+ (?:more|common frames omitted)\s*$"
     r"|\s*(?:--- )?End of (?:inner exception )?stack trace)"
 )
+# Rails' `Causes:` section (7.1 on) between its exception's line and the excerpt: the heading, then each cause's class
+# and message, without the colon the exception's line ends with (`NoMethodError (undefined method 'x' for nil)`)
+_RAILS_CAUSES = "Causes:"
+_RAILS_CAUSE = compile_regex(
+    r"(?:[A-Z]\w{0,100}::){1,8}[A-Z]\w{0,100} \(.*\)|[A-Z][\w:]{0,200}(?:Error|Exception|NotFound|Invalid)\w* \(.*\)"
+)
 # Go: a panic or fatal error (`net/http` logs a handler's as `http: panic serving ADDR: …`, a signal dump
 # starts `SIGQUIT: quit`); the signal it came from; a goroutine's header; a frame's function line (arguments
 # printed as hex words, `...` when elided) or `created by` line; `exit status 2`; the runtime's own
@@ -100,6 +107,10 @@ _GO_LINE = compile_regex(
     r"|(?P<go_exit>exit status \d+$)"
     r"|(?P<go_runtime>runtime: \S)"
 )
+# A function's line of the stack a Go logger writes under its record (zap's `stacktrace`, pkg/errors' `%+v`):
+# its package's path and name, without the arguments a panic's frame has (`github.com/go-logr/zapr.(*zapLogger).
+# Error`); its file's line follows, tab-indented
+_GO_STACK_FUNCTION = compile_regex(r"(?:[\w.~%-]+/)+" + _GO_NAME_PART + r"(?:\.+" + _GO_NAME_PART + r")+$")
 _GO_KINDS = {
     "go_header": "go-header",
     "go_signal": "go-signal",
@@ -331,6 +342,8 @@ def _classify(line: str, stripped: str) -> str | None:
         return "blank"
     if last in "]:" and stripped[1:3] == ", " and _LOGGER_TAGS_ONLY.fullmatch(stripped):
         return "blank"
+    if last.isupper() and header_only(stripped):
+        return "blank"
     if stripped == PY_HEADER:
         return "header"
     if _DOTNET_HEADER.match(line):
@@ -339,6 +352,8 @@ def _classify(line: str, stripped: str) -> str | None:
         return "warning"
     if stripped in PY_CHAIN_SEPARATORS:
         return "separator"
+    if stripped == _RAILS_CAUSES:
+        return "caused"
     if _FILE_LINE.match(line):
         return "file"
     if _CAUSE_LINE.match(line):
@@ -376,6 +391,8 @@ def _classify(line: str, stripped: str) -> str | None:
     go = _GO_LINE.match(line)
     if go is not None:
         return _GO_KINDS[go.lastgroup or ""]
+    if _GO_STACK_FUNCTION.match(line):
+        return "go-function"
     if _EXCEPTION_LINE.match(stripped):
         return "exception"
     if _EMBEDDED_EXCEPTION.search(stripped, 0, 2_000):
@@ -531,6 +548,10 @@ class Reassembler:
             kind = entry_kind(entry) if entry.payload_kind == "text" and not whole else None
             if kind is None and entry.payload_kind == "text" and not whole and key in self._groups:
                 kind = self._panic_message(self._groups[key].members[-1])
+                if kind is None and _RAILS_CAUSE.fullmatch(entry.message.strip()):
+                    kind = (
+                        "caused"  # (a cause of Rails' report, read as one in `_split_events` after `Causes:`)
+                    )
             elif kind == "excerpt" and not _excerpt_follows(self._groups.get(key)):
                 kind = None  # a numbered line elsewhere is plain text
             if key in self._intros and self._steps_down > self._steps_up and self._passes_value(key, entry):
@@ -707,7 +728,7 @@ class Reassembler:
         kind = entry_kind(header)
         if kind == "bare":
             return line.record_line == "head" and _continues(line, header)
-        return kind in (*_INTRODUCED, "exception") or (kind == "blank" and _announces(line))
+        return kind in (*_INTRODUCED, "exception", "go-function") or (kind == "blank" and _announces(line))
 
     def _release(self, key: GroupKey) -> Iterator[Event]:
         intro = self._intros.pop(key, None)
@@ -771,6 +792,16 @@ class Reassembler:
         for i, kind in enumerate(kinds):  # an embedded exception is one when frames follow, else a plain line
             if kind == "embedded":
                 kinds[i] = "exception" if _next_kind(kinds, i) in ("frame", "caused") else None
+            elif (
+                kind is None
+                and i
+                and kinds[i - 1] == "caused"
+                and _RAILS_CAUSE.fullmatch(lines[i].message.strip())
+            ):
+                # a cause under Rails' `Causes:` (its heading, or a cause before it)
+                kinds[i] = "caused" if _after_causes(kinds, lines, i) else None
+            elif kind == "go-function" and (i + 1 == len(kinds) or kinds[i + 1] != "source"):
+                kinds[i] = "bare" if lines[i].record_line == "bare" else None  # no file line: no stack's
         index = 0
         while index < len(lines):
             if kinds[index] == "warning" and index + 1 < len(kinds) and kinds[index + 1] == "source":
@@ -802,6 +833,13 @@ class Reassembler:
                 crash, index = self._crash(lines, index, _node_crash_end(kinds, lines, index), frameless=True)
                 yield crash
                 continue
+            if kinds[index] in (None, "bare") and _next_kind(kinds, index) == "go-function":
+                end = _go_stack_end(kinds, index + 1)
+                if end > index:
+                    # a Go logger's record and the stack it wrote under it: the record, at its loudest line
+                    yield self._report(lines[index : end + 1], 0)
+                    index = end + 1
+                    continue
             start = index
             if (
                 kinds[index] is None
@@ -991,6 +1029,16 @@ def _within(seconds: float) -> timedelta:
     return timedelta(microseconds=micro)
 
 
+def _after_causes(kinds: list[str | None], lines: list[LogEntry], index: int) -> bool:
+    """The line at `index` follows Rails' `Causes:` heading, with only causes between them."""
+    before = index - 1
+    while before >= 0 and kinds[before] == "caused":
+        if lines[before].message.strip() == _RAILS_CAUSES:
+            return True
+        before -= 1
+    return False
+
+
 def _excerpt_follows(group: _Group | None) -> bool:
     """A line of a template's excerpt (`excerpt`) may come after the last line of `group`: the exception ActionView
     raised (or, newest first, the blank line of the report after its excerpt), or a line of the excerpt."""
@@ -998,7 +1046,10 @@ def _excerpt_follows(group: _Group | None) -> bool:
         return False
     last = group.members[-1]
     kind = entry_kind(last)
-    return kind in ("exception", "excerpt") or (kind == "blank" and bool(last.message.strip()))
+    return kind in ("exception", "excerpt") or (
+        (kind == "blank" and bool(last.message.strip()))
+        or (kind is None and _RAILS_CAUSE.fullmatch(last.message.strip()) is not None)
+    )
 
 
 def _only_tags(entry: LogEntry) -> bool:
@@ -1245,6 +1296,17 @@ def _go_trace_end(kinds: list[str | None], start: int) -> int:
         if kind != "blank":
             end = index
         index += 1
+    return end
+
+
+def _go_stack_end(kinds: list[str | None], start: int) -> int:
+    """Index of the last line of the Go logger's stack at `start` (function lines, each followed by its file's
+    tab-indented line); `start - 1` when no such pair is there."""
+    end = start - 1
+    index = start
+    while index + 1 < len(kinds) and kinds[index] == "go-function" and kinds[index + 1] == "source":
+        end = index + 1
+        index += 2
     return end
 
 

@@ -76,8 +76,10 @@ from loggardener.entries.levels import (
 )
 from loggardener.entries.models import Occurrences, Severity
 from loggardener.entries.payloads import (
+    ACCESS_FLAGS_FIELD,
     ACCESS_PATH_FIELDS,
     ACCESS_STATUS_FIELDS,
+    ENVOY_UPSTREAM_FAILURE_FLAGS,
     ERROR_FIELDS,
     EVENT_OBJECT_FIELD,
     EVENT_OBJECT_KEYS,
@@ -266,7 +268,17 @@ def _at_least(floor: int) -> str:
 
 # A JSON access log of a server error (`http-status`, `payloads.ACCESS_STATUS_FIELDS`), its status a number or a
 # digit string, in a JSON payload or a text's JSON (a JSON line, or fields after a message)
-_JSON_ACCESS_SERVER_ERROR = _json_keys(ACCESS_STATUS_FIELDS) + '"?5[0-9][0-9](?:[^0-9]|$)'
+_JSON_ACCESS_SERVER_ERROR = (
+    "(?:"
+    + _json_keys(ACCESS_STATUS_FIELDS)
+    + '"?5[0-9][0-9](?:[^0-9]|$)'
+    # or Envoy's flags of an upstream failure, which a log without a response (code 0) stands for a 5xx by
+    + "|"
+    + _json_keys([ACCESS_FLAGS_FIELD])
+    + '"(?:[A-Z]{1,4},)*(?:'
+    + "|".join(ENVOY_UPSTREAM_FAILURE_FLAGS)
+    + ')[,"])'
+)
 # and the paths in it (`payloads.ACCESS_PATH_FIELDS`), without their query
 _JSON_ACCESS_PATH = _json_keys(ACCESS_PATH_FIELDS) + r'"((?:[^"\\?#]|\\.)*)'
 

@@ -10,7 +10,9 @@ from urllib.parse import quote
 from loggardener.entries.levels import MAY_DECLARE_LEVEL, PLATFORM_FAILURE_PATTERN
 from loggardener.entries.models import Severity
 from loggardener.entries.payloads import (
+    ACCESS_FLAGS_FIELD,
     ACCESS_STATUS_FIELDS,
+    ENVOY_UPSTREAM_FAILURE_FLAGS,
     ERROR_FIELDS,
     FAILED_OUTCOMES,
     MESSAGE_FIELDS,
@@ -142,6 +144,8 @@ _MAY_DECLARE_TEXT = quote_string(MAY_DECLARE_LEVEL + r"|\n")
 _SERVER_ERROR_CODE = quote_string(r"^5[0-9][0-9]$")
 # A text line's trailing JSON fields of an access log of a server error (`Request completed {"status":500}`)
 _TRAILING_SERVER_ERROR = quote_string('"(?:' + "|".join(ACCESS_STATUS_FIELDS) + ')"\\s*:\\s*"?5[0-9][0-9]')
+# Envoy's flags of an upstream failure (an access log without a response stands for a 5xx by them)
+_ENVOY_FAILURE_FLAGS = quote_string("(^|,)(" + "|".join(ENVOY_UPSTREAM_FAILURE_FLAGS) + ")(,|$)")
 _FAILED_OUTCOME = quote_string(r"(?i)^\s*(" + "|".join(sorted(FAILED_OUTCOMES)) + r")\s*$")
 # MongoDB's level letters from WARNING up (`s` beside its `ctx`)
 _MONGO_ABOVE = " OR ".join(
@@ -167,6 +171,7 @@ DECLARED_ABOVE = (
         for field in (*(_json_field(key) for key in ACCESS_STATUS_FIELDS), "jsonPayload.res.statusCode")
     )
     + f" OR textPayload=~{_TRAILING_SERVER_ERROR}"
+    + f" OR {_json_field(ACCESS_FLAGS_FIELD)}=~{_ENVOY_FAILURE_FLAGS}"
     + f" OR ({_json_field(MONGO_LEVEL_FIELD)}=({_MONGO_ABOVE}) AND {_json_field(MONGO_CONTEXT_FIELD)}:*)"
     + " OR jsonPayload.level>=40 OR jsonPayload.severity>=400"  # pino's, Monolog's; a LogSeverity number
     + ' OR jsonPayload.PRIORITY=("0" OR "1" OR "2" OR "3" OR "4"))))'
