@@ -362,7 +362,8 @@ _REQUEST_UNCAUGHT = [
     r"\bHTTP Request to /\S{0,500} failed, error id: ",
     r"(?m)^! @\w{1,32} - Internal server error, for \([A-Z]{3,7}\) \[/",
     # Go's net/http, which recovers a handler's panic, logs it and drops the request's connection
-    r"(?m)^(?:http: )?panic serving \S{1,200}: ",  # PHP under a web server (php-fpm, Apache's mod_php): an uncaught exception or error is fatal and ends the
+    r"(?m)^(?:http: )?panic serving \S{1,200}: ",
+    # PHP under a web server (php-fpm, Apache's mod_php): an uncaught exception or error is fatal and ends the
     # request with a 500 (`PHP Fatal error:  Uncaught Error: Call to undefined function get_header() in …`)
     r"\b(?:PHP )?Fatal error: {1,4}Uncaught\b",
 ]
@@ -379,15 +380,15 @@ _DNS_LOOP_PROBE = [r"(?:^|\s)\d{10,20}\.\d{10,20}\. HINFO: "]
 _UPDATE_CONFLICT = [r"\bthe object has been modified; please apply your changes to the latest version\b"]
 
 
-# A server's exception because its client went away before the answer was written: the socket's `Broken pipe` as
-# the whole message (Rails' `ActionView::Template::Error (Broken pipe)`, Ruby's `Errno::EPIPE`, Python's
-# `BrokenPipeError: [Errno 32] Broken pipe`, Java's `IOException: Broken pipe`), Tomcat's `ClientAbortException`,
-# Rails' `ActionController::Live::ClientDisconnected`. Nobody was served an error.
 # A record that is a level and nothing else (`FATAL`): the blank line of a report logged one record per line (Rails'
 # `logger.fatal "  "` under a `SEVERITY message` formatter) whose lines with words the stream did not keep together
 # with it. It says nothing by itself.
 _EMPTY_RECORD = [r"\A(?:FATAL|ERROR|CRITICAL|ALERT|EMERGENCY|PANIC|SEVERE)\n"]
 
+# A server's exception because its client went away before the answer was written: the socket's `Broken pipe` as
+# the whole message (Rails' `ActionView::Template::Error (Broken pipe)`, Ruby's `Errno::EPIPE`, Python's
+# `BrokenPipeError: [Errno 32] Broken pipe`, Java's `IOException: Broken pipe`), Tomcat's `ClientAbortException`,
+# Rails' `ActionController::Live::ClientDisconnected`. Nobody was served an error.
 _CLIENT_WENT_AWAY = [
     r"(?m)^(?:\[Errno 32\] )?Broken pipe(?: - \S{1,200})?$",
     r"\bClientAbortException\b",
