@@ -1304,3 +1304,53 @@ def test_clusters_do_not_depend_on_the_hash_seed() -> None:
         for seed in ("0", "1", "2", "3")
     }
     assert len(runs) == 1
+
+
+# Few sayings of one statement (an hourly window of a quiet service): names of things in the world, joined by
+# marks (`shard-east`, `web/<*>`, `Meta{Name:x,…}`), are values however few times they are seen.
+NAME_PART = st.from_regex(r"[a-z]{2,7}", fullmatch=True)
+NAME = st.tuples(NAME_PART, st.sampled_from("-/.:@"), NAME_PART).map("".join)
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    st.lists(NAME, min_size=2, max_size=3, unique=True), st.lists(NAME, min_size=2, max_size=3, unique=True)
+)
+def test_two_sayings_differing_in_names_are_one_event(shards: list[str], owners: list[str]) -> None:
+    messages = [
+        f"Rebuilt index for shard {shard} in {17 * i}ms, owner={owner}"
+        for i, (shard, owner) in enumerate(zip(shards, owners, strict=False))
+    ]
+    assert len(set(clusters_of(messages).values())) == 1
+
+
+def test_names_in_a_few_sayings_are_values_among_other_statements() -> None:
+    """Each statement said two or three times, with another replica, queue or struct each time: one cluster
+    per statement, and the statements stay apart."""
+    messages = [
+        "Replica db-east asks for a snapshot",
+        "Replica db-west asks for a snapshot",
+        "Replica db-east sent a snapshot to dc/rack-2",
+        "Replica db-north sent a snapshot to dc/rack-9",
+        "Replica db-west sent a snapshot to dc/rack-1",
+        "queue billing.retry drained by consumer mail-sender",
+        "queue orders.created drained by consumer audit-log",
+        "Spawned &Job{Name:rollup,Attempt:3,} on worker-a",
+        "Spawned &Job{Name:cleanup,Attempt:0,} on worker-b",
+    ]
+    clusters = clusters_of(messages)
+    assert len(set(clusters.values())) == 4
+    assert clusters[messages[0]] == clusters[messages[1]] == "Replica <*> asks for a snapshot"
+    assert clusters[messages[5]] == "queue <*> drained by consumer <*>"
+
+
+def test_codes_and_names_in_code_keep_their_statements_apart() -> None:
+    """A code of underscores (`reason=bad_token`), a function's name (`tls_read_error_cb`) and a qualified
+    constant (`os.signal.SIGTERM`) may be what tells two statements apart: seen once each, they stay apart."""
+    pairs = [
+        ("login refused reason=bad_token", "login refused reason=no_such_account"),
+        ("callback tls_read_error_cb fired", "callback tls_write_done_cb fired"),
+        ("received os.signal.SIGTERM from init", "received os.signal.SIGHUP from init"),
+    ]
+    for pair in pairs:
+        assert len(set(clusters_of(list(pair)).values())) == 2, pair

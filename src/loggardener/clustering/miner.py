@@ -8,8 +8,9 @@ How it works (docs/clustering.md states it in one page):
    call stacks (`a.b.Store.put:<*> a.b.Api.run:<*>`, however deep) folded into one. `add` counts the message under its signature and returns the signature's digest, so a message gets
    the same id whatever else is in the stream and in whatever order it comes.
 2. Clusters are computed from the signatures and their counts alone (when asked, after messages arrived):
-   - *values*: signatures that differ in values only (`<*>ms` / `<*>.<*>s`, quoted words, `key=<value>`),
-     at however many positions, are one cluster from the start.
+   - *values*: signatures that differ in values only (`<*>ms` / `<*>.<*>s`, quoted words, `key=<value>`,
+     names of things after the first token: `node-a`, `web/<*>`, not codes such as `bad_token`), at however
+     many positions, are one cluster from the start, however few messages show them.
    - *phrases*: a stretch of prose words that is a value (a unit's description, an error text: the same
      stretches fill several places, `Starting <*>...`, `failed: <*>`) reads as one wildcard (`_phrases`);
      values after its first word are part of it (`User Manager for UID <*>`).
@@ -399,7 +400,7 @@ class TemplateMiner:
         # differ in values only, at however many places (a line of eleven durations), merge at once.
         blind: dict[tuple[str, ...], int] = {}
         for index, view in enumerate(views):
-            found.union(blind.setdefault(_value_blind(view), index), index)
+            found.union(blind.setdefault(_name_blind(_value_blind(view)), index), index)
         places: dict[str, set[tuple[int, int, int, int]]] = defaultdict(set)
         for _ in range(MAX_ROUNDS):
             if not self._merge_slots(views, counts, found, places):
@@ -470,7 +471,7 @@ class TemplateMiner:
             by_length[len(view)].append(index)
         # a field's values read alike around a slot (`tag=<*>` of a cluster that varied it and `tag="lab",` of
         # one that did not): one place
-        contexts = [tuple(map(_context_token, view)) for view in views]
+        contexts = [_name_blind(tuple(map(_context_token, view))) for view in views]
         slots = [slot for members in by_length.values() for slot in _slots(views, members, contexts)]
         slots += [slot for members in by_length.values() for slot in _echo_slots(views, members)]
         # Where each word fills a slot (length, position): a word that fills slots in several places is a
@@ -526,7 +527,10 @@ class TemplateMiner:
         keyed = _same_key(tokens)
         # a key's value built around a masked part is an id (`lease_id=auth/approle/login/<*>`), words and all
         is_value = [
-            _is_value(keyed(token)) or (keyed is _value_part and WILDCARD in keyed(token)) for token in tokens
+            _is_value(keyed(token))
+            or (keyed is _value_part and WILDCARD in keyed(token))
+            or (position > 0 and _is_name(keyed(token)))
+            for token in tokens
         ]
         if keyed is _itself and not all(is_value):
             glued = _after_glued_prefix(tokens)
@@ -685,6 +689,46 @@ def _value_blind(tokens: tuple[str, ...]) -> tuple[str, ...]:
             out.append(blind)
         elif _is_value(token):
             out.append(WILDCARD)
+        else:
+            out.append(token)
+    return tuple(out)
+
+
+# A name: word parts joined inside the token by `_`, `-`, `/`, `.`, `:`, `@`, `,`, braces (`app_backend/<*>`,
+# `node-a`, `hourly_sync.notify`, `&Meta{Name:api,Attempt:<*>,}`), with brackets, quotes and marks around.
+_NAME = compile_regex(r"""[(\[{'"]*([\w<>*&]+(?:[-_/.:@,{}][\w<>*]+)+)[)\]}'",;.]*""")
+# A name in code, the statement's own: a function's (`__x`, `mDNS_Register`, `a_b_c_d`), a qualified one
+# (`android.intent.action.SCREEN_ON`).
+_CODE_NAME = compile_regex(r"__|[a-z][A-Z].*_|_.*[a-z][A-Z]|(?:_[^_]*){3}|(?:\.[A-Za-z]\w*){2}")
+# What makes a name one of the world's (a host's, a pod's, a path's, a struct's: `redis-cache`, `web/<*>`) and
+# not a code (`bad_secret`, `SIGN_IN`, which may tell two events apart): a joiner other than `_`, or a masked
+# part.
+_WORLDLY = compile_regex(r"[-/.:@,{}&]|<\*>")
+
+
+@functools.lru_cache(maxsize=RECENT_CACHE)
+def _is_name(token: str) -> bool:
+    """A name of something in the world (`node-a`, `app_backend/<*>`), not code: a value, whichever statement
+    says it."""
+    match = _NAME.fullmatch(token)
+    if match is None:
+        return False
+    name = match.group(1)
+    return (
+        _LETTER.search(name) is not None
+        and _WORLDLY.search(name) is not None
+        and _CODE_NAME.search(name) is None
+    )
+
+
+def _name_blind(tokens: tuple[str, ...]) -> tuple[str, ...]:
+    """The tokens with every name after the first token read `<*>` (`node-a`, `backend=web/<*>` as
+    `backend=<*>`): values that differ between two sayings of one statement, however few the sayings."""
+    out: list[str] = list(tokens[:1])
+    for token in tokens[1:]:
+        key = _key(token)
+        if _is_name(_value_part(token) if key else token):
+            out.append(f"{key}={WILDCARD}" if key else WILDCARD)
         else:
             out.append(token)
     return tuple(out)
