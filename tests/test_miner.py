@@ -1354,3 +1354,17 @@ def test_codes_and_names_in_code_keep_their_statements_apart() -> None:
     ]
     for pair in pairs:
         assert len(set(clusters_of(list(pair)).values())) == 2, pair
+
+
+def test_the_verbs_a_message_opens_with_name_their_statements() -> None:
+    """`Starting` / `Pausing` / `Stopping` … the same listener, a few times each: five statements, however many
+    verbs there are; names opening a message are still values (`test_variable_first_token`)."""
+    rng = random.Random(7)
+    verbs = ["Initializing", "Starting", "Pausing", "Stopping", "Destroyed"]
+    messages = [
+        f'{verb} listener ["{rng.choice(["tcp", "tls"])}-{rng.randint(1000, 9999)}"]'
+        for verb in verbs
+        for _ in range(rng.randint(2, 5))
+    ]
+    clusters = clusters_of(messages)
+    assert {clusters[message] for message in messages} == {f"{verb} listener <*>" for verb in verbs}
