@@ -1368,3 +1368,20 @@ def test_the_verbs_a_message_opens_with_name_their_statements() -> None:
     ]
     clusters = clusters_of(messages)
     assert {clusters[message] for message in messages} == {f"{verb} listener <*>" for verb in verbs}
+
+
+def test_a_name_masked_with_the_value_beside_it_is_the_same_event() -> None:
+    """`peer joined: edge-b 10.0.0.7` and `peer joined: edge-7 10.0.0.9`: a name with a digit is masked and folds
+    with the address after it into one `<*>`, one token fewer; the same statement whichever is seen more."""
+    for sayings in (1, 2, 3):
+        messages = [
+            f"peer joined: {name} 10.0.{i}.7"
+            for i, name in enumerate(["edge-a", "edge-b", "edge-c"][:sayings])
+        ]
+        messages += [
+            "peer joined: edge-7 10.0.0.9",
+            "peer left: edge-b 10.0.3.1",
+            "peer left: edge-c 10.0.3.2",
+        ]
+        clusters = clusters_of(messages)
+        assert len(set(clusters.values())) == 2, clusters

@@ -33,7 +33,8 @@ How it works (docs/clustering.md states it in one page):
      common, or two words that are a flag's values, `yes` / `no` (`_is_labelled`, `_few_common`).
    - *absorption*: a cluster whose template equals a bigger cluster's template except where that one has a
      wildcard joins it, whatever its tokens there; so does one whose extra tokens (up to
-     `MAX_VALUE_TOKENS` for one wildcard) fill such a wildcard (`Invalid user boris zhang from <*>`).
+     `MAX_VALUE_TOKENS` for one wildcard) fill such a wildcard (`Invalid user boris zhang from <*>`), and,
+     whichever is bigger, one whose names and wildcards in a row fill it (`joined: node-a <*>`, `joined: <*>`).
 3. A cluster's template aligns its signatures: tokens they share stay, the rest read `<*>`. A cluster's id
    is the digest of its template, so clusters whose templates coincide are one cluster.
 
@@ -433,7 +434,8 @@ class TemplateMiner:
         totals = {root: sum(counts[i] for i in group) for root, group in groups.items()}
         absorbers = _Absorbers(templates, totals, keys)
         for root, template in templates.items():
-            target = absorbers.find(template, totals[root])
+            keyed = _name_blind(_keyed_template([views[i] for i in groups[root]]))
+            target = absorbers.find(template, totals[root], keyed)
             if target is not None:
                 found.union(root, bisect_left(keys, target))
         self._absorbers = absorbers
@@ -1402,8 +1404,12 @@ class _Absorbers:
                     if key not in self._longer or _better(entry, self._longer[key]):
                         self._longer[key] = entry
 
-    def find(self, tokens: tuple[str, ...], total: int) -> tuple[str, ...] | None:
-        """A member signature of the biggest cluster (bigger than `total`) that `tokens` fits, if any."""
+    def find(
+        self, tokens: tuple[str, ...], total: int, keyed: tuple[str, ...] | None = None
+    ) -> tuple[str, ...] | None:
+        """A member signature of the biggest cluster (bigger than `total`) that `tokens` fits, if any; with
+        `keyed` (the template with its fields' keys and its names read `<*>`, `_name_blind`), also a smaller
+        cluster that has one wildcard where `keyed` has a few in a row."""
         best: tuple[int, tuple[str, ...]] | None = None
         size = len(tokens)
         for holes in self._masks.get(size, ()):
@@ -1416,7 +1422,17 @@ class _Absorbers:
                 break
             for hole in range(length):
                 entry = self._longer.get((length, hole, tokens[:hole], tokens[hole + extra + 1 :]))
-                if entry is not None and entry[0] > total and (best is None or _better(entry, best)):
+                # values in a row, names or wildcards but no field's key, where the cluster has one
+                # wildcard: the same template, whichever is bigger (`joined: edge-a <*>` and a name with a
+                # digit masked and folded with the address beside it, `joined: <*>`)
+                folds = keyed is not None and all(
+                    token == WILDCARD for token in keyed[hole : hole + extra + 1]
+                )
+                if (
+                    entry is not None
+                    and (entry[0] > total or folds)
+                    and (best is None or _better(entry, best))
+                ):
                     best = entry
         # A text of words at the end of the line fills a template's last wildcard (`time source <*>` takes
         # `time source VM IC Time Synchronization Provider.`)
