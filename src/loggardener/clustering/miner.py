@@ -620,12 +620,19 @@ def _records(templates: dict[int, tuple[str, ...]], signatures: list[tuple[str, 
         candidates = [
             p for p in differ if p not in bound and len({row[p] for row in rows} - {WILDCARD}) >= MIN_DISTINCT
         ]
+        # a field of names that every row reads `<*>` (its names merged from the start): each row holds
+        # several of them, so the other fields combine with it
+        named = any(
+            all(row[q] == WILDCARD for row in rows) and any(_is_name(signatures[root][q]) for root in roots)
+            for q in range(len(rows[0]))
+        )
         # free: a field that combines with another, or one that a row already reads `<*>` (its words varied
         # there: a slot merged them)
         free = {
             p
             for p in candidates
-            if any(row[p] == WILDCARD for row in rows)
+            if named
+            or any(row[p] == WILDCARD for row in rows)
             or any(q != p and _combine(rows, p, q) for q in candidates)
         }
         if not free:
