@@ -738,14 +738,16 @@ def _is_name(token: str) -> bool:
 def _name_blind(tokens: tuple[str, ...]) -> tuple[str, ...]:
     """The tokens with every name after the first token read `<*>` (`node-a`, `backend=web/<*>` as
     `backend=<*>`): values that differ between two sayings of one statement, however few the sayings."""
-    out: list[str] = list(tokens[:1])
-    for token in tokens[1:]:
-        key = _key(token)
-        if _is_name(_value_part(token) if key else token):
-            out.append(f"{key}={WILDCARD}" if key else WILDCARD)
-        else:
-            out.append(token)
-    return tuple(out)
+    return tokens[:1] + tuple(map(_name_as_value, tokens[1:]))
+
+
+@functools.lru_cache(maxsize=RECENT_CACHE)
+def _name_as_value(token: str) -> str:
+    """A name as `<*>` (a key's as `key=<*>`); any other token itself."""
+    key = _key(token)
+    if _is_name(_value_part(token) if key else token):
+        return f"{key}={WILDCARD}" if key else WILDCARD
+    return token
 
 
 def _context_token(token: str) -> str:
