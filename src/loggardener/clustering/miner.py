@@ -22,8 +22,8 @@ How it works (docs/clustering.md states it in one page):
      share around them: `staging` of `staging.DEBUG:`), or when, besides the most
      frequent one, there are at least `MIN_DISTINCT` - 1 of them and their number is at least
      `variable_ratio` times the square root of the messages they cover at that place (many rare values:
-     a variable; a few frequent ones, `VM Started` / `VM Paused` twenty times each: different events; verbs
-     that open a message, `Starting <*>` / `Pausing <*>`, name their statements however many they are).
+     a variable; a few frequent ones, `VM Started` / `VM Paused` twenty times each: different events; verbs,
+     `Starting <*>` / `Pausing <*>`, `VM Resumed` / `VM Paused`, name their statements however many they are).
      Slots are found again over the clusters' templates, up to `MAX_ROUNDS` times: two variables of few
      values each fill each other's slots only once the other one reads `<*>`.
    - *records*: cluster templates of one length with the same words outside their fields are rows of one
@@ -561,11 +561,12 @@ class TemplateMiner:
         word_counts = [spread[size, position, keys[i][position]] for i in words]
         rest = len(words) - 1
         rest_count = sum(word_counts) - max(word_counts) if words else 0
-        # verbs a message starts with name its statement: what happens (`Starting` / `Stopping` / `Pausing <*>`,
-        # `Deployed` / `Removed <*>`), however many there are; other words there may be values (`admin logged in`)
-        opening = position == 0 and all(_OPENING_WORD.fullmatch(keys[i][0]) for i in words)
+        # verbs name their statement: what happens (`Starting` / `Stopping` / `Pausing <*>`, `worker <*> Suspended`
+        # / `Resumed` / `Restarted`), however many of them a few messages show; other words there may be values
+        # (`admin logged in`)
+        verbs = all(_VERB.fullmatch(keys[i][position]) for i in words)
         variable = shared >= MIN_DISTINCT or (
-            not opening
+            not verbs
             and len(words) >= MIN_DISTINCT
             and (
                 rest >= self.variable_ratio * math.sqrt(rest_count)
@@ -921,8 +922,8 @@ _WORD_CHAR = compile_regex(r"\w")
 # A word of a sentence: letters, perhaps a punctuation mark after them.
 _PROSE = compile_regex(r"[A-Za-z]+[.,:;!?]?")
 _PATHLIKE = compile_regex(r"[/?&<]")
-# A verb that opens a message: what is happening or has happened (`Starting`, `stopped:`).
-_OPENING_WORD = compile_regex(r"[A-Za-z][a-z]+(?:ing|ed)[.,:;!?]?")
+# A verb: what is happening or has happened (`Starting`, `stopped:`).
+_VERB = compile_regex(r"[A-Za-z][a-z]+(?:ing|ed)[.,:;!?]?")
 
 
 def _core(tokens: list[str]) -> Callable[[str], str]:
