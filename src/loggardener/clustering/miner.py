@@ -8,8 +8,9 @@ How it works (docs/clustering.md states it in one page):
    call stacks (`a.b.Store.put:<*> a.b.Api.run:<*>`, however deep) folded into one. `add` counts the message under its signature and returns the signature's digest, so a message gets
    the same id whatever else is in the stream and in whatever order it comes.
 2. Clusters are computed from the signatures and their counts alone (when asked, after messages arrived):
-   - *values*: signatures that differ in values only (`<*>ms` / `<*>.<*>s`, quoted words, `key=<value>`),
-     at however many positions, are one cluster from the start.
+   - *values*: signatures that differ in values only (`<*>ms` / `<*>.<*>s`, quoted words, `key=<value>`,
+     names of things after the first token: `node-a`, `web/<*>`, not codes such as `bad_token`), at however
+     many positions, are one cluster from the start, however few messages show them.
    - *phrases*: a stretch of prose words that is a value (a unit's description, an error text: the same
      stretches fill several places, `Starting <*>...`, `failed: <*>`) reads as one wildcard (`_phrases`);
      values after its first word are part of it (`User Manager for UID <*>`).
@@ -21,7 +22,8 @@ How it works (docs/clustering.md states it in one page):
      share around them: `staging` of `staging.DEBUG:`), or when, besides the most
      frequent one, there are at least `MIN_DISTINCT` - 1 of them and their number is at least
      `variable_ratio` times the square root of the messages they cover at that place (many rare values:
-     a variable; a few frequent ones, `VM Started` / `VM Paused` twenty times each: different events).
+     a variable; a few frequent ones, `VM Started` / `VM Paused` twenty times each: different events; verbs,
+     `Starting <*>` / `Pausing <*>`, `VM Resumed` / `VM Paused`, name their statements however many they are).
      Slots are found again over the clusters' templates, up to `MAX_ROUNDS` times: two variables of few
      values each fill each other's slots only once the other one reads `<*>`.
    - *records*: cluster templates of one length with the same words outside their fields are rows of one
@@ -31,7 +33,8 @@ How it works (docs/clustering.md states it in one page):
      common, or two words that are a flag's values, `yes` / `no` (`_is_labelled`, `_few_common`).
    - *absorption*: a cluster whose template equals a bigger cluster's template except where that one has a
      wildcard joins it, whatever its tokens there; so does one whose extra tokens (up to
-     `MAX_VALUE_TOKENS` for one wildcard) fill such a wildcard (`Invalid user boris zhang from <*>`).
+     `MAX_VALUE_TOKENS` for one wildcard) fill such a wildcard (`Invalid user boris zhang from <*>`), and,
+     whichever is bigger, one whose names and wildcards in a row fill it (`joined: node-a <*>`, `joined: <*>`).
 3. A cluster's template aligns its signatures: tokens they share stay, the rest read `<*>`. A cluster's id
    is the digest of its template, so clusters whose templates coincide are one cluster.
 
@@ -399,7 +402,7 @@ class TemplateMiner:
         # differ in values only, at however many places (a line of eleven durations), merge at once.
         blind: dict[tuple[str, ...], int] = {}
         for index, view in enumerate(views):
-            found.union(blind.setdefault(_value_blind(view), index), index)
+            found.union(blind.setdefault(_name_blind(_value_blind(view)), index), index)
         places: dict[str, set[tuple[int, int, int, int]]] = defaultdict(set)
         for _ in range(MAX_ROUNDS):
             if not self._merge_slots(views, counts, found, places):
@@ -431,7 +434,8 @@ class TemplateMiner:
         totals = {root: sum(counts[i] for i in group) for root, group in groups.items()}
         absorbers = _Absorbers(templates, totals, keys)
         for root, template in templates.items():
-            target = absorbers.find(template, totals[root])
+            keyed = _name_blind(_keyed_template([views[i] for i in groups[root]]))
+            target = absorbers.find(template, totals[root], keyed)
             if target is not None:
                 found.union(root, bisect_left(keys, target))
         self._absorbers = absorbers
@@ -470,7 +474,7 @@ class TemplateMiner:
             by_length[len(view)].append(index)
         # a field's values read alike around a slot (`tag=<*>` of a cluster that varied it and `tag="lab",` of
         # one that did not): one place
-        contexts = [tuple(map(_context_token, view)) for view in views]
+        contexts = [_name_blind(tuple(map(_context_token, view))) for view in views]
         slots = [slot for members in by_length.values() for slot in _slots(views, members, contexts)]
         slots += [slot for members in by_length.values() for slot in _echo_slots(views, members)]
         # Where each word fills a slot (length, position): a word that fills slots in several places is a
@@ -526,7 +530,10 @@ class TemplateMiner:
         keyed = _same_key(tokens)
         # a key's value built around a masked part is an id (`lease_id=auth/approle/login/<*>`), words and all
         is_value = [
-            _is_value(keyed(token)) or (keyed is _value_part and WILDCARD in keyed(token)) for token in tokens
+            _is_value(keyed(token))
+            or (keyed is _value_part and WILDCARD in keyed(token))
+            or (position > 0 and _is_name(keyed(token)))
+            for token in tokens
         ]
         if keyed is _itself and not all(is_value):
             glued = _after_glued_prefix(tokens)
@@ -554,8 +561,13 @@ class TemplateMiner:
         word_counts = [spread[size, position, keys[i][position]] for i in words]
         rest = len(words) - 1
         rest_count = sum(word_counts) - max(word_counts) if words else 0
+        # verbs name their statement: what happens (`Starting` / `Stopping` / `Pausing <*>`, `worker <*> Suspended`
+        # / `Resumed` / `Restarted`), however many of them a few messages show; other words there may be values
+        # (`admin logged in`)
+        verbs = all(_VERB.fullmatch(keys[i][position]) for i in words)
         variable = shared >= MIN_DISTINCT or (
-            len(words) >= MIN_DISTINCT
+            not verbs
+            and len(words) >= MIN_DISTINCT
             and (
                 rest >= self.variable_ratio * math.sqrt(rest_count)
                 or _in_value_list(keys[filling[0]], position)
@@ -609,12 +621,19 @@ def _records(templates: dict[int, tuple[str, ...]], signatures: list[tuple[str, 
         candidates = [
             p for p in differ if p not in bound and len({row[p] for row in rows} - {WILDCARD}) >= MIN_DISTINCT
         ]
+        # a field of names that every row reads `<*>` (its names merged from the start): each row holds
+        # several of them, so the other fields combine with it
+        named = any(
+            all(row[q] == WILDCARD for row in rows) and any(_is_name(signatures[root][q]) for root in roots)
+            for q in range(len(rows[0]))
+        )
         # free: a field that combines with another, or one that a row already reads `<*>` (its words varied
         # there: a slot merged them)
         free = {
             p
             for p in candidates
-            if any(row[p] == WILDCARD for row in rows)
+            if named
+            or any(row[p] == WILDCARD for row in rows)
             or any(q != p and _combine(rows, p, q) for q in candidates)
         }
         if not free:
@@ -688,6 +707,48 @@ def _value_blind(tokens: tuple[str, ...]) -> tuple[str, ...]:
         else:
             out.append(token)
     return tuple(out)
+
+
+# A name: word parts joined inside the token by `_`, `-`, `/`, `.`, `:`, `@`, `,`, braces (`app_backend/<*>`,
+# `node-a`, `hourly_sync.notify`, `&Meta{Name:api,Attempt:<*>,}`), with brackets, quotes and marks around.
+_NAME = compile_regex(r"""[(\[{'"]*([\w<>*&]+(?:[-_/.:@,{}][\w<>*]+)+)[)\]}'",;.]*""")
+# A name in code, the statement's own: a function's (`__x`, `mDNS_Register`, `a_b_c_d`), a qualified one
+# (`android.intent.action.SCREEN_ON`).
+_CODE_NAME = compile_regex(r"__|[a-z][A-Z].*_|_.*[a-z][A-Z]|(?:_[^_]*){3}|(?:\.[A-Za-z]\w*){2}")
+# What makes a name one of the world's (a host's, a pod's, a path's, a struct's: `redis-cache`, `web/<*>`) and
+# not a code (`bad_secret`, `SIGN_IN`, which may tell two events apart): a joiner other than `_`, or a masked
+# part.
+_WORLDLY = compile_regex(r"[-/.:@,{}&]|<\*>")
+
+
+@functools.lru_cache(maxsize=RECENT_CACHE)
+def _is_name(token: str) -> bool:
+    """A name of something in the world (`node-a`, `app_backend/<*>`), not code: a value, whichever statement
+    says it."""
+    match = _NAME.fullmatch(token)
+    if match is None:
+        return False
+    name = match.group(1)
+    return (
+        _LETTER.search(name) is not None
+        and _WORLDLY.search(name) is not None
+        and _CODE_NAME.search(name) is None
+    )
+
+
+def _name_blind(tokens: tuple[str, ...]) -> tuple[str, ...]:
+    """The tokens with every name after the first token read `<*>` (`node-a`, `backend=web/<*>` as
+    `backend=<*>`): values that differ between two sayings of one statement, however few the sayings."""
+    return tokens[:1] + tuple(map(_name_as_value, tokens[1:]))
+
+
+@functools.lru_cache(maxsize=RECENT_CACHE)
+def _name_as_value(token: str) -> str:
+    """A name as `<*>` (a key's as `key=<*>`); any other token itself."""
+    key = _key(token)
+    if _is_name(_value_part(token) if key else token):
+        return f"{key}={WILDCARD}" if key else WILDCARD
+    return token
 
 
 def _context_token(token: str) -> str:
@@ -861,6 +922,8 @@ _WORD_CHAR = compile_regex(r"\w")
 # A word of a sentence: letters, perhaps a punctuation mark after them.
 _PROSE = compile_regex(r"[A-Za-z]+[.,:;!?]?")
 _PATHLIKE = compile_regex(r"[/?&<]")
+# A verb: what is happening or has happened (`Starting`, `stopped:`).
+_VERB = compile_regex(r"[A-Za-z][a-z]+(?:ing|ed)[.,:;!?]?")
 
 
 def _core(tokens: list[str]) -> Callable[[str], str]:
@@ -1351,8 +1414,12 @@ class _Absorbers:
                     if key not in self._longer or _better(entry, self._longer[key]):
                         self._longer[key] = entry
 
-    def find(self, tokens: tuple[str, ...], total: int) -> tuple[str, ...] | None:
-        """A member signature of the biggest cluster (bigger than `total`) that `tokens` fits, if any."""
+    def find(
+        self, tokens: tuple[str, ...], total: int, keyed: tuple[str, ...] | None = None
+    ) -> tuple[str, ...] | None:
+        """A member signature of the biggest cluster (bigger than `total`) that `tokens` fits, if any; with
+        `keyed` (the template with its fields' keys and its names read `<*>`, `_name_blind`), also a smaller
+        cluster that has one wildcard where `keyed` has a few in a row."""
         best: tuple[int, tuple[str, ...]] | None = None
         size = len(tokens)
         for holes in self._masks.get(size, ()):
@@ -1365,7 +1432,17 @@ class _Absorbers:
                 break
             for hole in range(length):
                 entry = self._longer.get((length, hole, tokens[:hole], tokens[hole + extra + 1 :]))
-                if entry is not None and entry[0] > total and (best is None or _better(entry, best)):
+                # values in a row, names or wildcards but no field's key, where the cluster has one
+                # wildcard: the same template, whichever is bigger (`joined: edge-a <*>` and a name with a
+                # digit masked and folded with the address beside it, `joined: <*>`)
+                folds = keyed is not None and all(
+                    token == WILDCARD for token in keyed[hole : hole + extra + 1]
+                )
+                if (
+                    entry is not None
+                    and (entry[0] > total or folds)
+                    and (best is None or _better(entry, best))
+                ):
                     best = entry
         # A text of words at the end of the line fills a template's last wildcard (`time source <*>` takes
         # `time source VM IC Time Synchronization Provider.`)
