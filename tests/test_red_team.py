@@ -592,3 +592,35 @@ def test_a_stream_written_newest_first_inside_an_oldest_first_export_loses_its_v
 @pytest.mark.parametrize("text", ["login password=*A refused", "login password=*Ab refused"])
 def test_a_password_that_starts_with_an_asterisk_is_no_yaml_alias(text: str) -> None:
     assert REDACT(text) == "login password=[REDACTED:password] refused"
+
+
+@given(
+    field=st.sampled_from(["password", "newPassword", "user.api_token", "client_secret"]),
+    secret=_SECRETS,
+    order=st.permutations(["loc", "msg", "input", "type"]),
+)
+def test_a_validation_error_payload_loses_the_input_of_a_credential_field(
+    field: str, secret: str, order: list[str]
+) -> None:
+    """pydantic's and FastAPI's errors (`loc`, `input`) and Spring's (`field`, `rejectedValue`), as a structured
+    payload and as JSON text, in any key order."""
+    values = {"loc": ["body", *field.split(".")], "msg": "invalid", "input": secret, "type": "value_error"}
+    error = {key: values[key] for key in order}
+    spring = {"field": field, "rejectedValue": secret, "code": "Size"}
+    for payload in ({"detail": [error]}, {"errors": [spring]}):
+        assert secret not in json.dumps(Redactor().redact_json(payload))
+        assert secret not in REDACT(json.dumps(payload))
+
+
+def test_a_validation_error_payload_keeps_the_input_of_other_fields() -> None:
+    payload = {"detail": [{"loc": ["body", "age"], "msg": "not a number", "input": "forty-two"}]}
+    assert Redactor().redact_json(payload) == payload
+    assert REDACT(json.dumps(payload)) == json.dumps(payload)
+
+
+@given(secret=_SECRETS)
+def test_an_id_token_hint_is_redacted(secret: str) -> None:
+    """OpenID Connect's `id_token_hint` holds the ID token itself; `login_hint` and `password_hint` name no secret."""
+    text = f"GET /logout?id_token_hint={secret}&login_hint=ana&post_logout_redirect_uri=%2F 302"
+    redacted = REDACT(text)
+    assert secret not in redacted and "login_hint=ana" in redacted
