@@ -42,6 +42,7 @@ CLASSES = (
     "key-shape",
     "rejected-input",
     "command-output",
+    "query-text",
 )
 
 _SYMBOLS = "!#$%*?^~&@"
@@ -784,6 +785,39 @@ def _command_output_cases(g: _Gen) -> tuple[list[Leak], list[Kept]]:
     return leak_cases("command-output", _COMMAND_OUTPUT_LAYOUTS, _SHAPES, g), kept
 
 
+# ---------------------------------------------------------------------------------------------------------
+# 20. A query value that holds a text of its own, URL-encoded: a command, a sentence, a `.pgpass` line, CSV lines
+# (a request logged with what the user searched for or sent).
+
+_QUERY_TEXT_LAYOUTS = (
+    "GET /run?cmd={q:zip -P {s} backup.zip db.sql} 400",
+    "GET /run?q={q:net user svc_backup {s} /add} 400",
+    "GET /x?page=2&text={q:sending AUTH default {s}} 500",
+    "GET /x?line={q:db.internal:5432:app:app:{s}} 500",
+    "POST /import?rows={q:user,password,role\nbob,{s},admin} 400",
+    "GET /search?q={q:mysql -u root -p{s} app} 200",
+    "GET /search?q={q:sshpass -p {s} ssh bob@host} 200",
+)
+
+
+def _query_text_cases(g: _Gen) -> tuple[list[Leak], list[Kept]]:
+    leaks = []
+    for layout in _QUERY_TEXT_LAYOUTS:
+        head, _, rest = layout.partition("{q:")
+        inner, _, tail = rest.rpartition("}")
+        for shape in _SHAPES:
+            secret = shape(g)
+            text = head + quote(inner.replace("{s}", secret), safe="") + tail
+            leaks.append(Leak("query-text", layout, secret, text))
+    kept = [
+        Kept("query-text", "GET /search?q=hello%20world%20again&page=2 200", "hello%20world%20again"),
+        Kept("query-text", "GET /cb?redirect_uri=https%3A%2F%2Fapp.test%3A8443%2Fcb&state=x 302", "https%3A%2F%2Fapp.test%3A8443%2Fcb"),
+        Kept("query-text", "GET /t?at=2026-12-01%2010%3A42%3A17%3A123 200", "10%3A42%3A17%3A123"),
+        Kept("query-text", "GET /search?q=reset%20password%20help 200", "reset%20password%20help"),
+    ]  # fmt: skip
+    return leaks, kept
+
+
 def corpus(seed: int = 20261201) -> tuple[list[Leak], list[Kept]]:
     builds = (
         _vendor_cases,
@@ -805,6 +839,7 @@ def corpus(seed: int = 20261201) -> tuple[list[Leak], list[Kept]]:
         _key_shape_cases,
         _rejected_input_cases,
         _command_output_cases,
+        _query_text_cases,
     )
     return gather(_Gen(seed), builds)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from typing import Any
+from urllib.parse import quote
 
 import pytest
 from hypothesis import given
@@ -624,3 +625,17 @@ def test_an_id_token_hint_is_redacted(secret: str) -> None:
     text = f"GET /logout?id_token_hint={secret}&login_hint=ana&post_logout_redirect_uri=%2F 302"
     redacted = REDACT(text)
     assert secret not in redacted and "login_hint=ana" in redacted
+
+
+@given(
+    secret=_SECRETS,
+    command=st.sampled_from(["zip -P {s} out.zip db.sql", "net user svc {s} /add", "AUTH default {s}"]),
+    escape=st.sampled_from(["%20", "%0A"]),
+)
+def test_a_command_url_encoded_in_a_query_value_loses_its_credential(
+    secret: str, command: str, escape: str
+) -> None:
+    encoded = quote(command.format(s=secret), safe="")
+    if escape == "%0A":
+        encoded = "started%0A" + encoded
+    assert secret not in REDACT(f"GET /run?page=1&cmd={encoded}&x=2 400")

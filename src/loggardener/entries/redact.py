@@ -44,6 +44,7 @@ from dataclasses import dataclass
 from importlib.resources import files
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote_to_bytes
 
 import re2
 
@@ -2553,6 +2554,10 @@ _SHAPE_ESCAPE = compile_regex(
     rb"%(?:3[dDaAfF]|2[2567]|40|5[cC])|:\\/\\/|\\u[0-9A-Fa-f]{4}|\\x[0-9A-Fa-f]{2}|&(?:quot|apos|lt|gt|#\d{1,7}|#[xX][0-9A-Fa-f]{1,6});"
     rb"|(?i:pass|secret|token|key|credential)[A-Za-z]{0,8}%20|%20[A-Za-z0-9_.+/-]{16}"
 )
+# A query value that holds an encoded space or line break, or four encoded colons: a text of its own (a
+# command, a sentence, lines, a `.pgpass` line `host:port:db:user:X`), read alone (`_query_value_spans`)
+_QUERY_TEXT = _Deferred(rb"[?&][^=&\s#]{1,64}=(?P<value>[^&\s#]*%(?:20|0[AaDd9]|3[Aa])[^&\s#]*)")
+_QUERY_TEXT_ESCAPES = (b"%20", b"%0A", b"%0a", b"%0D", b"%0d", b"%09")
 _ENTITIES = {b"quot": '"', b"amp": "&", b"lt": "<", b"gt": ">", b"apos": "'"}
 
 
@@ -4075,11 +4080,30 @@ class Redactor:
         """Secrets written with URL, JSON or HTML escapes (`api_key%3DX`, `\\u0022password\\u0022`, `&quot;`):
         found in the decoded text and mapped back onto the escaped one."""
         decoded = _unescape(data) if _SHAPE_ESCAPE.search(data) else None
-        if decoded is None:
-            return
-        text, starts, ends = decoded
-        for start, end, kind, rank in self.spans(text, depth + 1):
-            yield starts[start], ends[end - 1], kind, rank
+        if decoded is not None:
+            text, starts, ends = decoded
+            for start, end, kind, rank in self.spans(text, depth + 1):
+                yield starts[start], ends[end - 1], kind, rank
+        if b"%20" in data or b"%0" in data or b"%3A" in data or b"%3a" in data:
+            yield from self._query_value_spans(data, depth)
+
+    def _query_value_spans(self, data: bytes, depth: int) -> Iterator[Span]:
+        """Secrets in a query value that holds a text of its own (`?q=zip%20-P%20X%20f.zip`,
+        `&cmd=net%20user%20bob%20X`, a `.pgpass` line, CSV lines, a sentence: `_QUERY_TEXT`): each such value decoded
+        and read alone, so a command or a line it holds starts where the value does."""
+        for match in _QUERY_TEXT.finditer(data):
+            start, end = _span(match, b"value")
+            value = data[start:end]
+            if not any(escape in value for escape in _QUERY_TEXT_ESCAPES) and value.lower().count(b"%3a") < 4:
+                continue  # one value of a URL (`redirect_uri=https%3A%2F%2Fapp%2Fcb`)
+            if not self.spans(unquote_to_bytes(value), depth + 1):
+                continue  # most values (a search's words): read once, without mapping each byte back
+            decoded = _unescape(value)
+            if decoded is None:
+                continue
+            text, starts, ends = decoded
+            for span_start, span_end, kind, rank in self.spans(text, depth + 1):
+                yield start + starts[span_start], start + ends[span_end - 1], kind, rank
 
     def _hex_spans(self, data: bytes, depth: int) -> Iterator[Span]:
         """Hex runs that decode to text holding a secret (`\\x70617373776f72643d…`, `password=…`): redacted whole."""
