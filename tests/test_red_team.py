@@ -639,3 +639,45 @@ def test_a_command_url_encoded_in_a_query_value_loses_its_credential(
     if escape == "%0A":
         encoded = "started%0A" + encoded
     assert secret not in REDACT(f"GET /run?page=1&cmd={encoded}&x=2 400")
+
+
+# A line that names a credential's field or prints one, and its value in the stream's next entry, either order.
+_ANNOUNCED = st.sampled_from(
+    [
+        (
+            "pydantic_core._pydantic_core.ValidationError: 1 validation error for Settings",
+            "smtp_password",
+            "  String should have at least 16 characters [type=string_too_short, input_value='{s}', input_type=str]",
+        ),
+        ("$ terraform output -raw db_password", "{s}"),
+        ("+ kubectl get secret app -o jsonpath='{{.data.api_token}}' | base64 -d", "{s}"),
+        ("vault kv get -field=password secret/app", "{s}"),
+        ("Password for the [elastic] user successfully reset.", "New value: {s}"),
+        ("email,password,plan", "ana@example.test,{s},pro"),
+    ]
+)
+
+
+@given(lines=_ANNOUNCED, secret=_SECRETS, newest_first=st.booleans())
+def test_a_value_after_a_line_naming_its_field_or_printing_it_in_the_next_entry_is_redacted(
+    lines: tuple[str, ...], secret: str, newest_first: bool
+) -> None:
+    messages = _ordered_events(["job started", *(line.format(s=secret) for line in lines)], newest_first)
+    assert not any(secret in message for message in messages), messages
+    assert "job started" in messages
+
+
+@pytest.mark.parametrize("newest_first", [False, True])
+@pytest.mark.parametrize(
+    "lines",
+    [
+        ["$ kubectl get pods -l app=web", "web-7d9f8b6c5d-x2x9q"],
+        ["1 validation error for Settings", "db_host", "  Input should be a valid string [type=string_type, input_value=5432, input_type=int]"],
+        ["Password reset email sent.", "Result: ok"],
+        ["id,name,token_count", "7,ana,1532"],
+    ],
+)  # fmt: skip
+def test_the_line_after_a_command_a_field_or_a_header_keeps_what_is_no_credential(
+    lines: list[str], newest_first: bool
+) -> None:
+    assert lines[-1] in _ordered_events(lines, newest_first)
