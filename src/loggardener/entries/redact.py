@@ -1134,6 +1134,14 @@ _COMMAND_OUTPUT = _Deferred(
     rb"(?P<command>[A-Za-z./][\w./-]{0,64}[ \t][^\r\n]{1,512})\r?\n"
     rb"[ \t]{0,8}(?P<bare>[^\s\"'<>{}\[\]]{4,256})[ \t]*(?:\r?\n|$)"
 )
+# what `_COMMAND_OUTPUT` needs at a line's start: a prompt or a tool that reads secrets (one RE2 search)
+_COMMAND_LINE = _Deferred(
+    rb"(?m)^[ \t]{0,8}(?:"
+    + COMMAND_PROMPT.encode()
+    + rb"|(?:"
+    + "|".join(SECRET_TOOLS).encode()
+    + rb")[ \t])"
+)
 _COMMAND_ARGUMENT = compile_regex(rb"[^\s=/'\"{}()|:,;]+")
 _FILE_EXTENSION = compile_regex(
     rb"\.(?:py|go|js|ts|rb|java|sh|ya?ml|json|md|txt|toml|cfg|conf|ini|lock|log|tf)$"
@@ -3190,7 +3198,7 @@ def _command_output_spans(data: bytes) -> Iterator[Span]:
     reads secrets, a command naming a credential or reading a secret store, and one value of a password's shape;
     a value told on the line after a sentence naming it (`_VALUE_AFTER_SENTENCE`) and a value the sentence after
     it names (`_VALUE_NAMED_AFTER`)."""
-    for match in _COMMAND_OUTPUT.finditer(data):
+    for match in _COMMAND_OUTPUT.finditer(data) if _COMMAND_LINE.search(data) else ():
         command = match.group(b"command")
         tool = command.split(None, 1)[0].rsplit(b"/", 1)[-1].decode("utf-8", "replace")
         if _span(match, b"prompt")[0] < 0 and tool not in SECRET_TOOLS:
@@ -3215,7 +3223,8 @@ def _command_output_spans(data: bytes) -> Iterator[Span]:
         value = data[start:end].decode("utf-8", "replace")
         if kind in ("password", "token") and _password_like(value) and not _marked(data, start, end):
             yield start, end, _KIND_OF_CLASS[kind], _CONTEXT
-    for match in _VALUE_NAMED_AFTER.finditer(data):
+    named_after = b"his " in data or b"HIS " in data or b"hat " in data or b"bove " in data
+    for match in _VALUE_NAMED_AFTER.finditer(data) if named_after else ():
         start, end = _span(match, b"bare")
         kind = key_class(match.group(b"key").decode("utf-8", "replace"))
         value = data[start:end].decode("utf-8", "replace")
