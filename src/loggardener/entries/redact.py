@@ -2489,7 +2489,8 @@ def _code_spans(data: bytes) -> Iterator[Span]:
             if not any(c in b"0123456789" for c in data[start:end]):
                 break
             yield start, end, "token", _CONTEXT
-    if b"xchang" in data or b"edeem" in data or b"uth" in data or b"rant" in data:
+    named = b"xchang" in data or b"edeem" in data or b"uth" in data or b"rant" in data
+    if named and (b"ode" in data or b"ODE" in data):
         for match in _OAUTH_CODE.finditer(data):
             start, end = _span(match, b"cred")
             value = data[start:end].decode("utf-8", "replace").rstrip(".")
