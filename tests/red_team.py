@@ -40,6 +40,9 @@ CLASSES = (
     "told-value",
     "directive",
     "key-shape",
+    "rejected-input",
+    "command-output",
+    "query-text",
 )
 
 _SYMBOLS = "!#$%*?^~&@"
@@ -722,6 +725,99 @@ def _key_shape_cases(g: _Gen) -> tuple[list[Leak], list[Kept]]:
     return leaks, kept
 
 
+# ---------------------------------------------------------------------------------------------------------
+# 18. A validation error that echoes the input it rejected, the field named apart from the value: pydantic's field
+# path line then `[type=…, input_value='X', …]`, its errors as JSON or a dict (`"loc": […, "password"]` and
+# `"input"`, in any key order), Spring's `on field 'password': rejected value [X]` and `"rejectedValue"`.
+
+_REJECTED_INPUT_LAYOUTS = (
+    "1 validation error for Settings\ndb_password\n  String should have at least 12 characters "
+    "[type=string_too_short, input_value='{s}', input_type=str]",
+    "2 validation errors for SignupForm\nbody.account.api_token\n  Value error, bad token "
+    '[type=value_error, input_value="{s}", input_type=str]',
+    '422 {"detail":[{"type":"string_too_short","loc":["body","password"],"msg":"too short","input":"{s}"}]}',
+    "errors=[{'type': 'value_error', 'loc': ('client_secret',), 'msg': 'Value error', 'input': '{s}'}]",
+    '{"input": "{s}", "loc": ["query", "token"], "msg": "invalid", "type": "value_error"}',
+    "Field error in object 'loginForm' on field 'password': rejected value [{s}]; codes [Size.loginForm.password]",
+    '{"errors":[{"defaultMessage":"size must be between 12 and 64","field":"newPassword","rejectedValue":"{s}"}]}',
+)
+
+
+def _rejected_input_cases(g: _Gen) -> tuple[list[Leak], list[Kept]]:
+    kept = [
+        Kept("rejected-input", "1 validation error for Settings\ndb_host\n  Input should be a valid string "
+             "[type=string_type, input_value=5432, input_type=int]", "input_value=5432"),
+        Kept("rejected-input", '{"loc":["body","age"],"msg":"not a number","input":"forty-two"}', "forty-two"),
+        Kept("rejected-input", "Field error in object 'form' on field 'age': rejected value [-3]; codes [Min]", "[-3]"),
+        Kept("rejected-input", "1 validation error for Settings\npassword\n  Field required [type=missing, input_value={}, input_type=dict]", "input_value={}"),
+    ]  # fmt: skip
+    return leak_cases("rejected-input", _REJECTED_INPUT_LAYOUTS, _SHAPES, g), kept
+
+
+# ---------------------------------------------------------------------------------------------------------
+# 19. A command that prints a credential and its output on the next line (a CI log, a shell transcript), a value
+# the sentence after it names (Argo CD), a value told as `New value:` after a sentence naming it (Elasticsearch),
+# a column of values after more than eight spaces (Consul), an OAuth code named by its exchange.
+
+_COMMAND_OUTPUT_LAYOUTS = (
+    "$ argocd admin initial-password -n argocd\n{s}\n\n This password must be only used for first time login.",
+    "+ vault kv get -field=password secret/app/db\n{s}",
+    "kubectl get secret app-db -o jsonpath='{.data.password}' | base64 -d\n{s}",
+    "[command]/usr/bin/terraform output -raw admin_password\n{s}",
+    "{s}\n\nThis token will not be shown again.",
+    "Password for the [kibana_system] user successfully reset.\nNew value: {s}",
+    "AccessorID:       0b1c2d3e-4f5a-4b6c-8d7e-9f0a1b2c3d4e\nSecretID:             {s}",
+    "OIDC: exchanged code z{s}9 for tokens",
+)
+
+
+def _command_output_cases(g: _Gen) -> tuple[list[Leak], list[Kept]]:
+    kept = [
+        Kept("command-output", "$ kubectl get pods -l app=web\nweb-7d9f8b6c5d-x2x9q", "web-7d9f8b6c5d-x2x9q"),
+        Kept("command-output", "$ git rev-parse HEAD\n9fceb02d0ae598e95dc970b74767f19372d61af8", "9fceb02d0ae598e95dc970b74767f19372d61af8"),
+        Kept("command-output", "+ vault kv get -field=password secret/app/db\nerror: permission denied", "permission denied"),
+        Kept("command-output", "Password policy updated.\nNew value: 12", "New value: 12"),
+        Kept("command-output", "Done\n\nThis token expires in 24 hours.", "Done"),
+        Kept("command-output", "AccessorID:       0b1c2d3e-4f5a-4b6c-8d7e-9f0a1b2c3d4e", "0b1c2d3e-4f5a-4b6c-8d7e-9f0a1b2c3d4e"),
+        Kept("command-output", "worker exited with code 137", "137"),
+        Kept("command-output", "UPDATE users SET password_changed_at = '2026-12-01' WHERE id = 42", "2026-12-01"),
+    ]  # fmt: skip
+    return leak_cases("command-output", _COMMAND_OUTPUT_LAYOUTS, _SHAPES, g), kept
+
+
+# ---------------------------------------------------------------------------------------------------------
+# 20. A query value that holds a text of its own, URL-encoded: a command, a sentence, a `.pgpass` line, CSV lines
+# (a request logged with what the user searched for or sent).
+
+_QUERY_TEXT_LAYOUTS = (
+    "GET /run?cmd={q:zip -P {s} backup.zip db.sql} 400",
+    "GET /run?q={q:net user svc_backup {s} /add} 400",
+    "GET /x?page=2&text={q:sending AUTH default {s}} 500",
+    "GET /x?line={q:db.internal:5432:app:app:{s}} 500",
+    "POST /import?rows={q:user,password,role\nbob,{s},admin} 400",
+    "GET /search?q={q:mysql -u root -p{s} app} 200",
+    "GET /search?q={q:sshpass -p {s} ssh bob@host} 200",
+)
+
+
+def _query_text_cases(g: _Gen) -> tuple[list[Leak], list[Kept]]:
+    leaks = []
+    for layout in _QUERY_TEXT_LAYOUTS:
+        head, _, rest = layout.partition("{q:")
+        inner, _, tail = rest.rpartition("}")
+        for shape in _SHAPES:
+            secret = shape(g)
+            text = head + quote(inner.replace("{s}", secret), safe="") + tail
+            leaks.append(Leak("query-text", layout, secret, text))
+    kept = [
+        Kept("query-text", "GET /search?q=hello%20world%20again&page=2 200", "hello%20world%20again"),
+        Kept("query-text", "GET /cb?redirect_uri=https%3A%2F%2Fapp.test%3A8443%2Fcb&state=x 302", "https%3A%2F%2Fapp.test%3A8443%2Fcb"),
+        Kept("query-text", "GET /t?at=2026-12-01%2010%3A42%3A17%3A123 200", "10%3A42%3A17%3A123"),
+        Kept("query-text", "GET /search?q=reset%20password%20help 200", "reset%20password%20help"),
+    ]  # fmt: skip
+    return leaks, kept
+
+
 def corpus(seed: int = 20261201) -> tuple[list[Leak], list[Kept]]:
     builds = (
         _vendor_cases,
@@ -741,6 +837,9 @@ def corpus(seed: int = 20261201) -> tuple[list[Leak], list[Kept]]:
         _told_cases,
         _directive_cases,
         _key_shape_cases,
+        _rejected_input_cases,
+        _command_output_cases,
+        _query_text_cases,
     )
     return gather(_Gen(seed), builds)
 

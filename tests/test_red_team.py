@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from typing import Any
+from urllib.parse import quote
 
 import pytest
 from hypothesis import given
@@ -592,3 +593,91 @@ def test_a_stream_written_newest_first_inside_an_oldest_first_export_loses_its_v
 @pytest.mark.parametrize("text", ["login password=*A refused", "login password=*Ab refused"])
 def test_a_password_that_starts_with_an_asterisk_is_no_yaml_alias(text: str) -> None:
     assert REDACT(text) == "login password=[REDACTED:password] refused"
+
+
+@given(
+    field=st.sampled_from(["password", "newPassword", "user.api_token", "client_secret"]),
+    secret=_SECRETS,
+    order=st.permutations(["loc", "msg", "input", "type"]),
+)
+def test_a_validation_error_payload_loses_the_input_of_a_credential_field(
+    field: str, secret: str, order: list[str]
+) -> None:
+    """pydantic's and FastAPI's errors (`loc`, `input`) and Spring's (`field`, `rejectedValue`), as a structured
+    payload and as JSON text, in any key order."""
+    values = {"loc": ["body", *field.split(".")], "msg": "invalid", "input": secret, "type": "value_error"}
+    error = {key: values[key] for key in order}
+    spring = {"field": field, "rejectedValue": secret, "code": "Size"}
+    for payload in ({"detail": [error]}, {"errors": [spring]}):
+        assert secret not in json.dumps(Redactor().redact_json(payload))
+        assert secret not in REDACT(json.dumps(payload))
+
+
+def test_a_validation_error_payload_keeps_the_input_of_other_fields() -> None:
+    payload = {"detail": [{"loc": ["body", "age"], "msg": "not a number", "input": "forty-two"}]}
+    assert Redactor().redact_json(payload) == payload
+    assert REDACT(json.dumps(payload)) == json.dumps(payload)
+
+
+@given(secret=_SECRETS)
+def test_an_id_token_hint_is_redacted(secret: str) -> None:
+    """OpenID Connect's `id_token_hint` holds the ID token itself; `login_hint` and `password_hint` name no secret."""
+    text = f"GET /logout?id_token_hint={secret}&login_hint=ana&post_logout_redirect_uri=%2F 302"
+    redacted = REDACT(text)
+    assert secret not in redacted and "login_hint=ana" in redacted
+
+
+@given(
+    secret=_SECRETS,
+    command=st.sampled_from(["zip -P {s} out.zip db.sql", "net user svc {s} /add", "AUTH default {s}"]),
+    escape=st.sampled_from(["%20", "%0A"]),
+)
+def test_a_command_url_encoded_in_a_query_value_loses_its_credential(
+    secret: str, command: str, escape: str
+) -> None:
+    encoded = quote(command.format(s=secret), safe="")
+    if escape == "%0A":
+        encoded = "started%0A" + encoded
+    assert secret not in REDACT(f"GET /run?page=1&cmd={encoded}&x=2 400")
+
+
+# A line that names a credential's field or prints one, and its value in the stream's next entry, either order.
+_ANNOUNCED = st.sampled_from(
+    [
+        (
+            "pydantic_core._pydantic_core.ValidationError: 1 validation error for Settings",
+            "smtp_password",
+            "  String should have at least 16 characters [type=string_too_short, input_value='{s}', input_type=str]",
+        ),
+        ("$ terraform output -raw db_password", "{s}"),
+        ("+ kubectl get secret app -o jsonpath='{{.data.api_token}}' | base64 -d", "{s}"),
+        ("vault kv get -field=password secret/app", "{s}"),
+        ("Password for the [elastic] user successfully reset.", "New value: {s}"),
+        ("email,password,plan", "ana@example.test,{s},pro"),
+    ]
+)
+
+
+@given(lines=_ANNOUNCED, secret=_SECRETS, newest_first=st.booleans())
+def test_a_value_after_a_line_naming_its_field_or_printing_it_in_the_next_entry_is_redacted(
+    lines: tuple[str, ...], secret: str, newest_first: bool
+) -> None:
+    messages = _ordered_events(["job started", *(line.format(s=secret) for line in lines)], newest_first)
+    assert not any(secret in message for message in messages), messages
+    assert "job started" in messages
+
+
+@pytest.mark.parametrize("newest_first", [False, True])
+@pytest.mark.parametrize(
+    "lines",
+    [
+        ["$ kubectl get pods -l app=web", "web-7d9f8b6c5d-x2x9q"],
+        ["1 validation error for Settings", "db_host", "  Input should be a valid string [type=string_type, input_value=5432, input_type=int]"],
+        ["Password reset email sent.", "Result: ok"],
+        ["id,name,token_count", "7,ana,1532"],
+    ],
+)  # fmt: skip
+def test_the_line_after_a_command_a_field_or_a_header_keeps_what_is_no_credential(
+    lines: list[str], newest_first: bool
+) -> None:
+    assert lines[-1] in _ordered_events(lines, newest_first)

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import functools
 import math
+import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -22,7 +23,7 @@ from datetime import datetime, timedelta, timezone
 
 from loggardener.entries.levels import PY_WARNING, header_only, strip_prefix
 from loggardener.entries.models import Event, LogEntry, Quiet, Severity, StackTrace
-from loggardener.entries.redact import is_plain_words
+from loggardener.entries.redact import COMMAND_PROMPT, SECRET_TOOLS, is_plain_words
 from loggardener.entries.stacks import PHP_THROWN, PY_CHAIN_SEPARATORS, PY_HEADER, RUST_PANIC
 from loggardener.regexes import compile_regex
 
@@ -129,10 +130,14 @@ _MAX_GROUP_LINES = 2000
 # pair's name (`- name: DB_PASSWORD` before `  value: X`, `Key: ClientSecret`, `Name: /prod/db/password`,
 # `Property: spring.datasource.password`), an XML element that opens around it (`<Password>`) or names it
 # (`<key>api_token</key>` before `<string>X</string>`), R's print of a list's element (`$password` before
-# `[1] "X"`), and a prompt or a sentence that gives it next (`Enter passphrase for key '/k':`, `[sudo] password
+# `[1] "X"`), a prompt or a sentence that gives it next (`Enter passphrase for key '/k':`, `[sudo] password
 # for bob:`, `your new password is:`, Jenkins' `use the following password to proceed to installation:`, a blank line
-# or two after it).
-_LABEL_ENDS = frozenset(":=>|-+,\"'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_")
+# or two after it; a sentence saying one was made or reset, as Elasticsearch's before `New value: X`), a field's
+# path alone (pydantic's `db_password` before `  … input_value='X'`), a table's header naming a credential's
+# column (`user,password,role`) and a command that prints a credential (`$ terraform output -raw db_password`,
+# `redact._COMMAND_OUTPUT`).
+# (a command's line may end in a value already redacted: `vault kv get -field=password [REDACTED:password]`)
+_LABEL_ENDS = frozenset(":=>|-+,.]\"'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_")
 # The words that name a credential, each with what may follow it (`passwd`, `credentials`, `authToken`)
 _CREDENTIAL_WORDS = {
     "pass": r"\w*",
@@ -148,6 +153,7 @@ _CREDENTIAL_WORDS = {
     "code": "",
 }
 _CREDENTIAL_WORD = "(?:" + "|".join(word + rest for word, rest in _CREDENTIAL_WORDS.items()) + ")"
+_SECRET_TOOLS = "|".join(map(re.escape, SECRET_TOOLS))
 # A name/value pair's name field and its separator (`name:`, `"Key" =`, `Property:`)
 _PAIR_NAME_FIELD = r"\b(?:name|key|property|param(?:eter)?|variable|setting|field)[\"']?\s{0,4}[:=]"
 _CREDENTIAL_LABEL = compile_regex(
@@ -159,6 +165,17 @@ _CREDENTIAL_LABEL = compile_regex(
     rf"|(?:^|\s)\$[\w.]{{0,64}}{_CREDENTIAL_WORD}[\w.]{{0,32}}"
     rf"|{_CREDENTIAL_WORD}\s{{1,4}}(?:is|was)\s{{0,4}}:?"
     rf"|{_CREDENTIAL_WORD}(?:\s{{1,4}}[A-Za-z]{{2,16}}){{0,3}}\s{{1,4}}(?:for|to)\s[^\r\n]{{1,200}}?:"
+    # a sentence saying a credential was made or reset, its value told on the next line (Elasticsearch's `Password
+    # for the [elastic] user successfully reset.` before `New value: X`)
+    rf"|{_CREDENTIAL_WORD}\b[^\r\n]{{0,200}}?\b(?:reset|generated|created|changed|rotated|issued)\b[^\r\n]{{0,100}}"
+    # a table's header (CSV, TSV, `|`) with a credential's column, its first row on the next line
+    r"|^[ \t]{0,8}(?=[^\r\n]{0,400}[,;\t|])(?:[\w .-]{0,40}[,;\t|]){0,32}"
+    rf"[\w .-]{{0,40}}?{_CREDENTIAL_WORD}[\w .-]{{0,40}}(?:[,;\t|][\w .-]{{0,40}}){{0,32}}"
+    # a field's path alone on its line, as pydantic's validation error names the field whose input it echoes next
+    rf"|^[ \t]{{0,8}}[A-Za-z_][\w.\[\]-]{{0,64}}{_CREDENTIAL_WORD}[\w.\[\]-]{{0,32}}"
+    # a command that prints a credential, its output on the next line (`$ terraform output -raw db_password`)
+    rf"|^[ \t]{{0,8}}(?:{COMMAND_PROMPT}[A-Za-z./][\w./-]{{0,64}}|(?:{_SECRET_TOOLS}))"
+    rf"[ \t][^\r\n]*?{_CREDENTIAL_WORD}[^\r\n]*"
     r")\s*$"
 )
 # A private key's block logged one line per entry: its BEGIN line redacted whole (or, newest first, its END line)

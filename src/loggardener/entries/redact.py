@@ -44,6 +44,7 @@ from dataclasses import dataclass
 from importlib.resources import files
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote_to_bytes
 
 import re2
 
@@ -485,6 +486,8 @@ def key_class(key: str) -> str | None:
     if not words:
         return None
     joined = "_".join(words)
+    if joined.endswith("id_token_hint"):
+        return "token"  # OpenID Connect's logout hint is the ID token itself, not a hint of one
     if _DESCRIPTIVE.search(joined):
         return None
     flat = "".join(words)
@@ -856,7 +859,8 @@ _KEY_VALUE = _Deferred(
     rb"|\"(?:\"\")?(?P<dq>(?:[^\"\\]|\\.)+)\""  # also Python's `\"\"\"X\"\"\"`
     # T-SQL's Unicode literal `N'X'`; a quote escaped inside (`'it\'s'`) if the value closes after it
     rb"|N?'(?:'')?(?P<sq>(?:[^'\\\r\n]|\\[^\r\n])+|[^'\r\n]+)')"
-    rb"|[ \t]{0,8}(?P<bare>>[+-]?[ \t]{0,8}\r?\n|[^\s\"'&;\\<>]+)"  # `>` only as a YAML folded block's header
+    # after up to 32 spaces: a column of values (Consul's `SecretID:         X`, `kubectl describe`)
+    rb"|[ \t]{0,32}(?P<bare>>[+-]?[ \t]{0,8}\r?\n|[^\s\"'&;\\<>]+)"  # `>` only as a YAML folded block's header
     # a value alone on the next line; not a key there (`auth:` then `  client_secret: X` is a parent key)
     rb"|[ \t]{0,8}\r?\n[ \t]{1,16}(?P<nl>[^\s\"'&;\\<>:]{1,256})"
     rb"(?:[ \t]{1,4}\"[^\"\r\n]{0,256}\")?[ \t]{0,8}(?:\r?\n|$))"  # PHP's `string(12) "X"` after `=>`
@@ -1091,6 +1095,75 @@ _ANSWER_LINE = _Deferred(
     + rb"))(?:[ \t]*\r?\n(?:[ \t]*\r?\n){0,2}[ \t]{0,16}|[ \t]{1,4})(?:\[1\][ \t]{1,4})?"
     rb"(?:\"(?P<dq>[^\"\r\n]{1,256})\"|'(?P<sq>[^'\r\n]{1,256})'|(?P<bare>[^\s\"'<>]{1,256}))[ \t]*(?:\r?\n|$)"
 )
+# A validation error that echoes the input it rejected, the field named apart from the value: pydantic's
+# `db_password` line then `  String should have … [type=string_too_short, input_value='X', input_type=str]`, and
+# Spring's `Field error in object 'form' on field 'password': rejected value [X];`. The value is judged by the
+# field's name (its last dotted part).
+_REJECTED_INPUT = _Deferred(
+    rb"(?m)^[ \t]{0,8}(?P<key>[A-Za-z_][A-Za-z0-9_.\[\]-]{0,128})[ \t]*\r?\n[ \t]{1,8}[^\r\n]{0,512}?"
+    rb"\[type=[A-Za-z0-9_.]{1,64},[ \t]input_value="
+    rb"(?:'(?P<sq>[^'\r\n]{1,256})'|\"(?P<dq>[^\"\r\n]{1,256})\"|(?P<bare>[^,\]\s{\[][^,\]\s]{0,255}))"
+    rb"|on field '(?P<field>[^'\r\n]{1,128})': rejected value \[(?P<rejected>[^\]\r\n]{1,256})\]"
+)
+# The same as a structured error, in JSON or a Python dict: pydantic's and FastAPI's `{"loc": ["body",
+# "password"], "msg": …, "input": "X"}`, Spring's `{"field": "password", "rejectedValue": "X"}`, in any key order:
+# the value's key is found, then the field's name in the same object (`_ERROR_FIELD`).
+_ERROR_INPUT = _Deferred(
+    rb"\\{0,2}[\"'](?:input|rejectedValue|invalidValue)\\{0,2}[\"'][ \t]{0,8}:[ \t]{0,8}"
+    rb"(?:\\{0,2}\"(?P<dq>[^\"\\\r\n]{1,256})\\{0,2}\"|'(?P<sq>[^'\r\n]{1,256})'|(?P<bare>[^,}\]\s\"']{1,256}))"
+)
+_ERROR_FIELD = compile_regex(
+    rb"\\{0,2}[\"'](?:loc\\{0,2}[\"'][ \t]{0,8}:[ \t]{0,8}[\[(](?P<path>[^\])\r\n]{1,256})[\])]"
+    rb"|(?:field|propertyPath)\\{0,2}[\"'][ \t]{0,8}:[ \t]{0,8}\\{0,2}[\"'](?P<name>[^\"'\\\r\n]{1,128}))"
+)
+_LAST_QUOTED = compile_regex(rb"[\"']([^\"'\\]{1,128})\\{0,2}[\"'][ \t]*,?[ \t]*$")
+# A command that prints a credential, and its output alone on the next line, as a CI log or a shell transcript
+# shows them: `$ argocd admin initial-password -n argocd` then `X`, `+ vault kv get -field=password secret/db`,
+# `kubectl get secret db -o jsonpath='{.data.password}' | base64 -d`, `terraform output -raw db_password`. The
+# command is written after a prompt (`$`, `+` of `set -x`, `[command]` of GitHub Actions, `PS …>`) or starts
+# with a tool that reads secrets (`SECRET_TOOLS`); it names a credential in an argument, or reads a secret store
+# (`_SECRET_READS`); `_command_output_spans` judges both and the output's shape.
+SECRET_TOOLS = (
+    "vault", "kubectl", "oc", "gcloud", "aws", "az", "op", "pass", "gopass", "bw", "lpass", "doppler",
+    "infisical", "sops", "terraform", "tofu", "heroku", "fly", "flyctl", "argocd", "grafana-cli", "cat", "security",
+    "pwgen", "base64", "jq", "yq", "kubeseal", "chamber", "credhub", "keyring", "secret-tool", "sudo",
+)  # fmt: skip
+COMMAND_PROMPT = r"(?:(?:\$|\+{1,3}|PS [^>\r\n]{0,64}>)[ \t]{1,4}|\[command\])"
+_COMMAND_OUTPUT = _Deferred(
+    rb"(?m)^[ \t]{0,8}(?P<prompt>" + COMMAND_PROMPT.encode() + rb")?"
+    rb"(?P<command>[A-Za-z./][\w./-]{0,64}[ \t][^\r\n]{1,512})\r?\n"
+    rb"[ \t]{0,8}(?P<bare>[^\s\"'<>{}\[\]]{4,256})[ \t]*(?:\r?\n|$)"
+)
+# what `_COMMAND_OUTPUT` needs at a line's start: a prompt or a tool that reads secrets (one RE2 search)
+_COMMAND_LINE = _Deferred(
+    rb"(?m)^[ \t]{0,8}(?:"
+    + COMMAND_PROMPT.encode()
+    + rb"|(?:"
+    + "|".join(SECRET_TOOLS).encode()
+    + rb")[ \t])"
+)
+_COMMAND_ARGUMENT = compile_regex(rb"[^\s=/'\"{}()|:,;]+")
+_FILE_EXTENSION = compile_regex(
+    rb"\.(?:py|go|js|ts|rb|java|sh|ya?ml|json|md|txt|toml|cfg|conf|ini|lock|log|tf)$"
+)
+_SECRET_READS = compile_regex(
+    rb"(?i)\bsecrets?[ \t]+(?:versions[ \t]+access|show|get|read|reveal|describe|cat|view|download)\b"
+    rb"|\bget-secret-value\b|\bkv[ \t]+get\b|\bvault[ \t]+read\b|\bop[ \t]+read\b|\bpass[ \t]+show\b"
+    rb"|\bfind-(?:generic|internet)-password\b|\bbase64[ \t]+(?:-d|--decode|-D)\b|\bconfig:get\b"
+)
+# A value alone on its line that the next sentence names (a blank line or two between): Argo CD's `X` then
+# `This password must be only used for first time login.`, `The above token expires in 24h`.
+_VALUE_NAMED_AFTER = _Deferred(
+    rb"(?m)^[ \t]{0,8}(?P<bare>[^\s\"'<>{}\[\]]{4,256})[ \t]*\r?\n(?:[ \t]*\r?\n){0,2}[ \t]{0,8}"
+    rb"(?i:this|that|the[ \t]+above|above)[ \t]+(?P<key>[A-Za-z][A-Za-z_-]{1,40})\b"
+)
+# A value told on the line after a sentence that names its credential, under a word that only says "the value"
+# (Elasticsearch's `Password for the [elastic] user successfully reset.` then `New value: X`).
+_VALUE_AFTER_SENTENCE = _Deferred(
+    rb"(?im)(?:^|[\s\[(\"'])(?P<key>" + _KEY_NAME + rb")\b[^\r\n]{0,200}\r?\n"
+    rb"[ \t]{0,8}(?:new[ \t]{1,4}|generated[ \t]{1,4})?(?:value|result|output)[ \t]{0,4}:[ \t]{0,8}"
+    rb"(?:\"(?P<dq>[^\"\r\n]{1,256})\"|'(?P<sq>[^'\r\n]{1,256})'|(?P<bare>[^\s\"'<>]{1,256}))[ \t]*(?:\r?\n|$)"
+)
 # An XML element named for a credential whose text starts on its next line (`<Password>` then `  X`), as a
 # stream split per line logs it
 _XML_OPEN_NEXT = _Deferred(
@@ -1259,8 +1332,9 @@ _MULTIPART_FIELD = _Deferred(
 # SQL: `IDENTIFIED BY 'X'`, `WITH [ENCRYPTED] PASSWORD 'X'`, `PASSWORD = 'X'`, `SET PASSWORD … = 'X'`.
 _SQL_PASSWORD = _Deferred(
     rb"(?i)\b(?:identified\s{1,8}(?:with\s{1,8}\S{1,64}\s{1,8})?by(?:\s{1,8}password)?"
-    rb"|(?:with|encrypted|unencrypted)\s{1,8}password|set\s{1,8}password[^=\r\n]*=(?:\s{0,8}password\s{0,8}\()?)"
-    rb"\s{1,8}(?:\"(?P<dq>[^\"\r\n]+)\"|'(?P<sq>[^'\r\n]+)'|(?P<bare>[^\s\"';,)=?][^\s\"';,)]*))"  # `= ?` binds one
+    rb"|(?:with|encrypted|unencrypted)\s{1,8}password|set\s{1,8}password(?:\s{1,8}for\s[^=\r\n]{1,256})?\s{0,8}=(?:\s{0,8}password\s{0,8}\()?)"
+    # a quoted value also right after `=` (`SET PASSWORD FOR bob@localhost='X'`)
+    rb"\s{0,8}(?:\"(?P<dq>[^\"\r\n]+)\"|'(?P<sq>[^'\r\n]+)'|\s(?P<bare>[^\s\"';,)=?][^\s\"';,)]*))"  # `= ?` binds one
 )
 # `CREATE|ALTER ROLE|USER|LOGIN … PASSWORD 'X'`: after that keyword a quoted value is a password whatever its
 # shape (`'bluebird'`).
@@ -2387,12 +2461,20 @@ _CODE_PHRASE = _Deferred(
         r"(?P<cred>\d{3,10}|[0-9A-Za-z]{3,5}-[0-9A-Za-z]{3,5})\b"
     ).encode()
 )
+# An OAuth authorization code named by what is done with it (`exchanged code X for tokens`, `redeeming the
+# authorization code X`, `auth_code: X`): whatever its length, a code of letters and digits is the credential.
+_OAUTH_CODE = _Deferred(
+    rb"(?i)\b(?:(?:exchang|redeem)[a-z]{0,4}[ \t]{1,4}(?:(?:the|an?)[ \t]{1,4})?(?:[a-z0-9]{2,16}[ \t]{1,4})?"
+    rb"|(?:authori[sz]ation|oauth2?|auth|grant)[ \t_-]{1,3})code[ \t]{0,4}[:=]?[ \t]{0,4}[\"']?"
+    rb"(?P<cred>[A-Za-z0-9._~/-]{8,512})"
+)
 _CODE_SHAPE = compile_regex(rb"\d{4,10}|[0-9A-Za-z]{3,5}-[0-9A-Za-z]{3,5}")
 _NEXT_CODE = compile_regex(rb"[ \t]{0,4},?[ \t]{1,4}(\d{4,10}|[0-9A-Za-z]{3,5}-[0-9A-Za-z]{3,5})\b")
 
 
 def _code_spans(data: bytes) -> Iterator[Span]:
-    """One-time codes, PINs and card security codes in prose, and the codes listed after the first."""
+    """One-time codes, PINs and card security codes in prose, the codes listed after the first, and OAuth's
+    authorization codes (`_OAUTH_CODE`)."""
     for match in _CODE_PHRASE.finditer(data):
         start, end = _span(match, b"cred")
         code = data[start:end]
@@ -2407,6 +2489,14 @@ def _code_spans(data: bytes) -> Iterator[Span]:
             if not any(c in b"0123456789" for c in data[start:end]):
                 break
             yield start, end, "token", _CONTEXT
+    named = b"xchang" in data or b"edeem" in data or b"uth" in data or b"rant" in data
+    if named and (b"ode" in data or b"ODE" in data):
+        for match in _OAUTH_CODE.finditer(data):
+            start, end = _span(match, b"cred")
+            value = data[start:end].decode("utf-8", "replace").rstrip(".")
+            letters, digits = any(c.isalpha() for c in value), any(c.isdigit() for c in value)
+            if letters and digits and _password_like(value) and not _UUID.match(value):
+                yield start, start + len(value.encode()), "token", _CONTEXT
 
 
 # A payment card number (13 to 19 digits, in groups or not, with a valid Luhn check digit) near a card word.
@@ -2473,6 +2563,10 @@ _SHAPE_ESCAPE = compile_regex(
     rb"%(?:3[dDaAfF]|2[2567]|40|5[cC])|:\\/\\/|\\u[0-9A-Fa-f]{4}|\\x[0-9A-Fa-f]{2}|&(?:quot|apos|lt|gt|#\d{1,7}|#[xX][0-9A-Fa-f]{1,6});"
     rb"|(?i:pass|secret|token|key|credential)[A-Za-z]{0,8}%20|%20[A-Za-z0-9_.+/-]{16}"
 )
+# A query value that holds an encoded space or line break, or four encoded colons: a text of its own (a
+# command, a sentence, lines, a `.pgpass` line `host:port:db:user:X`), read alone (`_query_value_spans`)
+_QUERY_TEXT = _Deferred(rb"[?&][^=&\s#]{1,64}=(?P<value>[^&\s#]*%(?:20|0[AaDd9]|3[Aa])[^&\s#]*)")
+_QUERY_TEXT_ESCAPES = (b"%20", b"%0A", b"%0a", b"%0D", b"%0d", b"%09")
 _ENTITIES = {b"quot": '"', b"amp": "&", b"lt": "<", b"gt": ">", b"apos": "'"}
 
 
@@ -3064,6 +3158,79 @@ def _quoted_spans(pattern: Any, data: bytes, kind: str, prose: bytes | None = No
             continue
         if start >= 0 and not _marked(data, start, end) and not _placeholder(value):
             yield start, end, kind, _CONTEXT  # not a bound parameter (`SET password_hash = $1`)
+
+
+def _field_kind(name: bytes) -> str | None:
+    """What a field's name (`body.password`, `users[0].api_token`) says of its value: its last part's class."""
+    last = re.split(rb"[.\[\]]+", name.strip(b" \t.[]"))[-1]
+    return key_class(last.decode("utf-8", "replace")) if last else None
+
+
+def _rejected_input_spans(data: bytes) -> Iterator[Span]:
+    """The input a validation error echoes for a field named as a credential (`_REJECTED_INPUT`, `_ERROR_INPUT`)."""
+    for match in _REJECTED_INPUT.finditer(data):
+        spring = _span(match, b"field")[0] >= 0
+        kind = _field_kind(match.group(b"field") if spring else match.group(b"key"))
+        start, end = _span(match, b"rejected") if spring else _value_group(match)
+        if kind is not None and is_secret_value(kind, data[start:end].decode("utf-8", "replace")):
+            yield start, end, _KIND_OF_CLASS[kind], _CONTEXT
+    for match in _ERROR_INPUT.finditer(data):
+        start, end = _value_group(match)
+        opening = data.rfind(b"{", max(0, match.start() - 600), match.start())
+        closing = data.find(b"}", end, end + 600)
+        window_start = opening + 1 if opening >= 0 else max(0, match.start() - 600)
+        window = data[window_start : closing if closing >= 0 else end + 600]
+        field = _ERROR_FIELD.search(window)
+        if field is None:
+            continue
+        path = field.group("path")
+        if path is not None:
+            last = _LAST_QUOTED.search(path)
+            kind = _field_kind(last.group(1)) if last is not None else None
+        else:
+            kind = _field_kind(field.group("name"))
+        value = data[start:end].decode("utf-8", "replace")
+        if kind is not None and not _marked(data, start, end) and is_secret_value(kind, value):
+            yield start, end, _KIND_OF_CLASS[kind], _CONTEXT
+
+
+def _command_output_spans(data: bytes) -> Iterator[Span]:
+    """The output line of a command that prints a credential (`_COMMAND_OUTPUT`): after a prompt or a tool that
+    reads secrets, a command naming a credential or reading a secret store, and one value of a password's shape;
+    a value told on the line after a sentence naming it (`_VALUE_AFTER_SENTENCE`) and a value the sentence after
+    it names (`_VALUE_NAMED_AFTER`)."""
+    for match in _COMMAND_OUTPUT.finditer(data) if _COMMAND_LINE.search(data) else ():
+        command = match.group(b"command")
+        tool = command.split(None, 1)[0].rsplit(b"/", 1)[-1].decode("utf-8", "replace")
+        if _span(match, b"prompt")[0] < 0 and tool not in SECRET_TOOLS:
+            continue
+        names = any(
+            key_class(argument.decode("utf-8", "replace").lstrip("-.")) in ("password", "token")
+            for argument in _COMMAND_ARGUMENT.findall(command)
+            if not _FILE_EXTENSION.search(argument)
+        )
+        start, end = _span(match, b"bare")
+        value = data[start:end].decode("utf-8", "replace")
+        if (
+            (names or _SECRET_READS.search(command))
+            and _password_like(value)
+            and not _marked(data, start, end)
+        ):
+            yield start, end, "password", _CONTEXT
+    sentence = b"alue" in data or b"esult" in data or b"utput" in data
+    for match in _VALUE_AFTER_SENTENCE.finditer(data) if sentence else ():
+        kind = key_class(match.group(b"key").decode("utf-8", "replace"))
+        start, end = _value_group(match)
+        value = data[start:end].decode("utf-8", "replace")
+        if kind in ("password", "token") and _password_like(value) and not _marked(data, start, end):
+            yield start, end, _KIND_OF_CLASS[kind], _CONTEXT
+    named_after = b"his " in data or b"HIS " in data or b"hat " in data or b"bove " in data
+    for match in _VALUE_NAMED_AFTER.finditer(data) if named_after else ():
+        start, end = _span(match, b"bare")
+        kind = key_class(match.group(b"key").decode("utf-8", "replace"))
+        value = data[start:end].decode("utf-8", "replace")
+        if kind in ("password", "token") and _password_like(value) and not _marked(data, start, end):
+            yield start, end, _KIND_OF_CLASS[kind], _CONTEXT
 
 
 def _answer_line_spans(data: bytes) -> Iterator[Span]:
@@ -3660,9 +3827,11 @@ _JSON_LEAVES = frozenset((str, int, float, bool, type(None)))
 # `{"variable": "DB_PASSWORD", "value": "X"}`)
 _PAIR_NAMES = (
     "name", "Name", "key", "Key", "ParameterKey", "OptionName", "field", "Field", "header", "Header", "variable",
-    "Variable", "param", "parameter", "property", "setting", "option", "attribute",
+    "Variable", "param", "parameter", "property", "setting", "option", "attribute", "propertyPath",
 )  # fmt: skip
-_PAIR_VALUES = ("value", "Value", "ParameterValue", "val")
+# also the input a validation error echoes (pydantic's `{"loc": ["body", "password"], "input": "X"}`, Spring's
+# `{"field": "password", "rejectedValue": "X"}`)
+_PAIR_VALUES = ("value", "Value", "ParameterValue", "val", "input", "rejectedValue", "invalidValue")
 
 
 def _custom_marker(match: re2._Match) -> bytes:
@@ -3812,6 +3981,10 @@ class Redactor:
                 spans.extend(_quoted_spans(_DIGEST_RESPONSE, data, "token"))
             if b"\n" in data or b" for " in data:  # `password for root@localhost: X` on one line
                 spans.extend(_answer_line_spans(data))
+            if b"input" in data or b"ejected" in data or b"nvalidValue" in data:
+                spans.extend(_rejected_input_spans(data))
+            if b"\n" in data:
+                spans.extend(_command_output_spans(data))
             if b"\n" in data:
                 if b">" in data:
                     spans.extend(_key_value_spans(_XML_OPEN_NEXT, data, element=True))
@@ -3917,11 +4090,30 @@ class Redactor:
         """Secrets written with URL, JSON or HTML escapes (`api_key%3DX`, `\\u0022password\\u0022`, `&quot;`):
         found in the decoded text and mapped back onto the escaped one."""
         decoded = _unescape(data) if _SHAPE_ESCAPE.search(data) else None
-        if decoded is None:
-            return
-        text, starts, ends = decoded
-        for start, end, kind, rank in self.spans(text, depth + 1):
-            yield starts[start], ends[end - 1], kind, rank
+        if decoded is not None:
+            text, starts, ends = decoded
+            for start, end, kind, rank in self.spans(text, depth + 1):
+                yield starts[start], ends[end - 1], kind, rank
+        if b"%20" in data or b"%0" in data or b"%3A" in data or b"%3a" in data:
+            yield from self._query_value_spans(data, depth)
+
+    def _query_value_spans(self, data: bytes, depth: int) -> Iterator[Span]:
+        """Secrets in a query value that holds a text of its own (`?q=zip%20-P%20X%20f.zip`,
+        `&cmd=net%20user%20bob%20X`, a `.pgpass` line, CSV lines, a sentence: `_QUERY_TEXT`): each such value decoded
+        and read alone, so a command or a line it holds starts where the value does."""
+        for match in _QUERY_TEXT.finditer(data):
+            start, end = _span(match, b"value")
+            value = data[start:end]
+            if not any(escape in value for escape in _QUERY_TEXT_ESCAPES) and value.lower().count(b"%3a") < 4:
+                continue  # one value of a URL (`redirect_uri=https%3A%2F%2Fapp%2Fcb`)
+            if not self.spans(unquote_to_bytes(value), depth + 1):
+                continue  # most values (a search's words): read once, without mapping each byte back
+            decoded = _unescape(value)
+            if decoded is None:
+                continue
+            text, starts, ends = decoded
+            for span_start, span_end, kind, rank in self.spans(text, depth + 1):
+                yield start + starts[span_start], start + ends[span_end - 1], kind, rank
 
     def _hex_spans(self, data: bytes, depth: int) -> Iterator[Span]:
         """Hex runs that decode to text holding a secret (`\\x70617373776f72643d…`, `password=…`): redacted whole."""
@@ -4033,6 +4225,9 @@ class Redactor:
     def _name_value_pair(self, pair: dict[Any, Any]) -> dict[Any, Any]:
         """A `{"name": "DB_PASSWORD", "value": "X"}` pair (Kubernetes env, AWS parameters) with its value redacted."""
         names = [pair[k] for k in _PAIR_NAMES if isinstance(pair.get(k), str)]
+        location = pair.get("loc")
+        if not names and isinstance(location, (list, tuple)) and location and isinstance(location[-1], str):
+            names = [location[-1]]  # a validation error's path to the field
         kind = key_class(names[0]) if names else None
         if kind is None:
             return pair
