@@ -632,9 +632,9 @@ def test_a_terminal_that_cannot_show_a_character_gets_its_escape(tmp_path: Path,
 @pytest.mark.parametrize(
     ("content", "says"),
     [
-        (b"[1, 2, 3]", "entry 1: expected a LogEntry object, found int"),
+        (b"[1, 2, 3]", "entry 1: expected a LogEntry object, found a JSON number"),
         (b"{}", "line 1: no timestamp"),
-        (json.dumps([[{"timestamp": "2026-11-30T10:00:00Z"}]]).encode(), "found list"),
+        (json.dumps([[{"timestamp": "2026-11-30T10:00:00Z"}]]).encode(), "found a JSON array"),
     ],
 )
 def test_input_of_which_nothing_is_readable_says_what_to_give(
