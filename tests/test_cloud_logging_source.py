@@ -355,7 +355,7 @@ def test_no_credentials_says_how_to_get_them(monkeypatch: pytest.MonkeyPatch, tm
     [
         (None, "is a directory, not a key file"),
         (b"0\x82\x0a\xd5\x02\x01\x03\xffSECRET-KEY-MATERIAL\x81", "not UTF-8 text: a P12 key?"),
-        (b'["SECRET-KEY-MATERIAL"]', "holds a JSON list, not a credentials object"),
+        (b'["SECRET-KEY-MATERIAL"]', "holds a JSON array, not a credentials object"),
         (b'{"type": "service_account", "private_key": "SECRET-KEY-MATERIAL"', "is not valid JSON at line 1"),
         (b"", "is not valid JSON at line 1 column 1"),
         (b"[" * 100_000 + b"]" * 100_000, "is not a JSON key file (nested too deeply)"),
@@ -701,7 +701,7 @@ def test_an_item_that_is_not_an_object_is_counted_not_fatal() -> None:
     with FakeLoggingServer(entries) as server:
         records = list(source_for(server, FakeClock()).records())
     assert [r.position for r in records] == [1, 2, 3, 4]
-    assert records[2].entry is None and records[2].error == "entry is a JSON str, not an object"
+    assert records[2].entry is None and records[2].error == "entry is a JSON string, not an object"
 
 
 def test_save_export_writes_the_raw_entries_as_ndjson(tmp_path: Path) -> None:
@@ -1143,6 +1143,25 @@ def test_an_answer_that_is_no_page_is_retried_then_said_in_one_line(fault: Fault
     assert caught.value.exit_code == ExitCode.SOURCE_FAILED
     assert caught.value.message.startswith(f"cannot read the answers of Cloud Logging at {server.endpoint}")
     assert "\n" not in caught.value.message
+
+
+@pytest.mark.parametrize(
+    ("answer", "said"),
+    [
+        (b"null", "the answer is a JSON null, not an object"),
+        (b'"entries"', "the answer is a JSON string, not an object"),
+        (b'{"entries": "x"}', "its `entries` is a JSON string, not a list"),
+        (b'{"entries": [], "nextPageToken": 7}', "its `nextPageToken` is a JSON number, not text"),
+        (b'{"entries": [], "nextPageToken": true}', "its `nextPageToken` is a JSON boolean, not text"),
+    ],
+    ids=["null", "string", "entries-string", "token-number", "token-boolean"],
+)
+def test_an_answer_of_another_shape_is_said_in_jsons_words_not_pythons(answer: bytes, said: str) -> None:
+    fault = Fault(200, raw=answer, content_type="application/json")
+    server = FakeLoggingServer(make_entries(3), faults=dict.fromkeys(range(1, 20), fault))
+    with server, pytest.raises(GardenerError) as caught:
+        read_all(source_for(server, FakeClock()))
+    assert said in caught.value.message, caught.value.message
 
 
 def test_null_entries_and_token_are_an_empty_last_page() -> None:

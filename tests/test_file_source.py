@@ -96,12 +96,16 @@ def test_a_non_utf8_byte_keeps_the_entry(tmp_path: Path) -> None:
 def test_errors_name_lines_for_ndjson_and_entries_for_arrays(write_export) -> None:  # type: ignore[no-untyped-def]
     good = _entries(1)[0]
     ndjson = write_export([good, [1, 2], good])
-    assert [r.error for r in _read(ndjson)] == [None, "line 2: expected a LogEntry object, found list", None]
+    assert [r.error for r in _read(ndjson)] == [
+        None,
+        "line 2: expected a LogEntry object, found a JSON array",
+        None,
+    ]
     array = write_export([good, [1, 2], "x"], name="export.json", array=True)
     assert [r.error for r in _read(array)] == [
         None,
-        "entry 2: expected a LogEntry object, found list",
-        "entry 3: expected a LogEntry object, found str",
+        "entry 2: expected a LogEntry object, found a JSON array",
+        "entry 3: expected a LogEntry object, found a JSON string",
     ]
     broken = ndjson.with_name("broken.ndjson")
     broken.write_text(json.dumps(good) + "\n{not json\n", encoding="utf-8")
@@ -254,7 +258,7 @@ def test_an_item_nested_too_deep_is_refused_however_the_array_is_decoded() -> No
         assert [(r.position, r.error) for r in records] == [
             (1, None),
             (2, "entry 2: JSON nested deeper than 64 levels"),
-            (3, "entry 3: expected a LogEntry object, found list"),
+            (3, "entry 3: expected a LogEntry object, found a JSON array"),
         ]
 
 

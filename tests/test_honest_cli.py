@@ -632,9 +632,9 @@ def test_a_terminal_that_cannot_show_a_character_gets_its_escape(tmp_path: Path,
 @pytest.mark.parametrize(
     ("content", "says"),
     [
-        (b"[1, 2, 3]", "entry 1: expected a LogEntry object, found int"),
+        (b"[1, 2, 3]", "entry 1: expected a LogEntry object, found a JSON number"),
         (b"{}", "line 1: no timestamp"),
-        (json.dumps([[{"timestamp": "2026-11-30T10:00:00Z"}]]).encode(), "found list"),
+        (json.dumps([[{"timestamp": "2026-11-30T10:00:00Z"}]]).encode(), "found a JSON array"),
     ],
 )
 def test_input_of_which_nothing_is_readable_says_what_to_give(
@@ -658,3 +658,41 @@ def test_a_gzip_file_cut_before_its_data_says_to_copy_it_again(tmp_path: Path) -
     assert (
         "it starts as gzip does, but ends before its first data: copy or download it whole" in result.stderr
     )
+
+
+def _children(pid: int) -> list[int]:
+    return [int(child) for child in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+
+
+@pytest.mark.skipif(not Path(f"/proc/{os.getpid()}/task").exists(), reason="needs /proc")
+@pytest.mark.parametrize("signum", [2, 15])
+@pytest.mark.parametrize("wait", [0.0, 0.05, 0.15, 0.3])
+def test_a_signal_while_the_workers_start_prints_no_traceback(
+    tmp_path: Path, signum: int, wait: float
+) -> None:
+    """Stopped while its worker processes are still starting, a scan exits at once: a worker still loading
+    finds the pool gone, and that must not reach the terminal after the scan's own line."""
+    fifo = tmp_path / "export.ndjson"
+    os.mkfifo(fifo)
+    line = {"timestamp": "2026-11-21T10:00:00Z", "severity": "ERROR", "textPayload": "disk quota hit"}
+    process = subprocess.Popen(
+        [sys.executable, "-c", "import signal, runpy; signal.signal(2, signal.default_int_handler); "
+         "runpy.run_module('loggardener', run_name='__main__')", "scan", "--from", str(fifo), "--out", "out"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        cwd=tmp_path,
+        env={**os.environ, "PYTHONPATH": str(Path(loggardener.__file__).parent.parent)},
+    )  # fmt: skip
+    with fifo.open("w") as writer:  # past the entries one process parses, so the worker pool starts
+        for number in range(12_000):
+            writer.write(json.dumps({**line, "insertId": str(number)}) + "\n")
+        writer.flush()
+        deadline = time.monotonic() + 30
+        while not _children(process.pid) and time.monotonic() < deadline:  # the forkserver: workers coming
+            time.sleep(0.005)
+        time.sleep(wait)
+        process.send_signal(signum)
+        _, stderr = process.communicate(timeout=60)
+    said = stderr.decode()
+    assert process.returncode == 128 + signum
+    assert "Traceback" not in said and len(said.strip().splitlines()) == 1, said

@@ -66,6 +66,14 @@ def is_utf8(text: str) -> bool:
     return True
 
 
+_JSON_TYPES = {str: "string", int: "number", float: "number", bool: "boolean", dict: "object", list: "array"}
+
+
+def json_type(value: object) -> str:
+    """JSON's name for the type of a decoded `value` (`null`, `string`, `array`…), not Python's (`NoneType`)."""
+    return "null" if value is None else _JSON_TYPES.get(type(value), type(value).__name__)
+
+
 def debugging() -> bool:
     """GARDENER_DEBUG is set to anything but empty, 0, false, no or off: show tracebacks."""
     return os.environ.get("GARDENER_DEBUG", "").strip().lower() not in ("", "0", "false", "no", "off")

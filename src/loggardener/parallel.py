@@ -273,6 +273,27 @@ class ParallelParser:
             return
         self._excepthook(args)
 
+    def abort(self) -> None:
+        """End the workers at once, those still starting too (the scan is stopping: Ctrl-C, SIGTERM, an error):
+        waiting for them could wait forever for one whose start the signal cut short, and none is needed."""
+        import multiprocessing
+
+        if self._pool is None:
+            return
+        # The pool's queue of runs for the workers: its feeder thread may be stuck writing a run to a pipe no
+        # worker reads any more, and the pool (Python 3.11) joins that thread when it stops: forever.
+        queue = getattr(self._pool, "_call_queue", None)
+        if queue is not None:
+            queue.cancel_join_thread()
+        workers = {
+            *multiprocessing.active_children(),
+            *(getattr(self._pool, "_processes", None) or {}).values(),
+        }
+        for process in workers:
+            process.terminate()
+        self._pool.shutdown(wait=False, cancel_futures=True)
+        self._pool = None
+
     def close(self) -> None:
         try:
             if self._pool is not None:
@@ -309,5 +330,5 @@ def _start_method() -> BaseContext:
     if "forkserver" not in multiprocessing.get_all_start_methods():
         return multiprocessing.get_context("spawn")
     forkserver = multiprocessing.get_context("forkserver")
-    forkserver.set_forkserver_preload([__name__])
+    forkserver.set_forkserver_preload([__name__, "loggardener.forkserver"])
     return forkserver

@@ -327,6 +327,11 @@ class Scan:
                 yield from dispatch(records)
             if pool is not None:
                 yield from self._outcomes(pool.drain(), awaiting)
+        except BaseException:
+            # interrupted, terminated, an error, or the reader stopped: no worker's run is waited for
+            if pool is not None:
+                pool.abort()
+            raise
         finally:
             if pool is not None:
                 pool.close()

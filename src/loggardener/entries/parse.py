@@ -40,6 +40,7 @@ from loggardener.entries.reassemble import credential_label, line_kind
 from loggardener.entries.redact import Redactor
 from loggardener.entries.resources import STREAM_LABEL, resource_identity
 from loggardener.entries.stacks import StackParser
+from loggardener.errors import json_type
 from loggardener.regexes import compile_regex
 
 # RFC 3339 (a space may stand for the T). A zone written as its name (`…11.374UTC`, as some exporters and Pub/Sub
@@ -96,12 +97,7 @@ def _not_a_timestamp(value: object) -> str:
     except ValueError:  # an integer past 4,300 digits
         shown = "(a long number)"
     shown = shown if len(shown) <= 60 else shown[:57] + "..."
-    return (
-        f"timestamp {shown} is a JSON {_JSON_TYPES.get(type(value), type(value).__name__)}, not RFC 3339 text"
-    )
-
-
-_JSON_TYPES = {int: "number", float: "number", bool: "boolean", dict: "object", list: "array"}
+    return f"timestamp {shown} is a JSON {json_type(value)}, not RFC 3339 text"
 
 
 def _parse_rfc3339(value: str) -> datetime:

@@ -28,7 +28,7 @@ from tenacity import (
 )
 
 from loggardener.defaults import DEFAULT_MAX_ENTRIES, REQUEST_TIMEOUT_SECONDS, RETRY_DEADLINE_SECONDS
-from loggardener.errors import ExitCode, GardenerError, is_utf8, shown_url
+from loggardener.errors import ExitCode, GardenerError, is_utf8, json_type, shown_url
 from loggardener.files import check_writable, write_error
 from loggardener.regexes import compile_regex
 from loggardener.sources.google_auth import (
@@ -127,7 +127,7 @@ def _checked_page(response: Any) -> dict[str, Any]:
     A `null` field is the field's default, as proto3's JSON mapping reads it (no entries, no next page).
     """
     if not isinstance(response, dict):
-        raise UnreadableAnswer(f"the answer is a JSON {type(response).__name__}, not an object")
+        raise UnreadableAnswer(f"the answer is a JSON {json_type(response)}, not an object")
     page = {key: value for key, value in response.items() if value is not None}
     if "error" in page and "entries" not in page:  # Google's error format behind a status of 200
         error = page["error"]
@@ -137,10 +137,10 @@ def _checked_page(response: Any) -> dict[str, Any]:
         )
     entries = page.get("entries", [])
     if not isinstance(entries, list):
-        raise UnreadableAnswer(f"its `entries` is a JSON {type(entries).__name__}, not a list")
+        raise UnreadableAnswer(f"its `entries` is a JSON {json_type(entries)}, not a list")
     token = page.get("nextPageToken", "")
     if not isinstance(token, str):
-        raise UnreadableAnswer(f"its `nextPageToken` is a JSON {type(token).__name__}, not text")
+        raise UnreadableAnswer(f"its `nextPageToken` is a JSON {json_type(token)}, not text")
     return page
 
 
@@ -490,7 +490,7 @@ class CloudLoggingSource(EntrySource):
                 position += 1
                 self._entries_read = position
                 if not isinstance(item, dict):
-                    yield RawRecord(position, None, f"entry is a JSON {type(item).__name__}, not an object")
+                    yield RawRecord(position, None, f"entry is a JSON {json_type(item)}, not an object")
                     continue
                 if export is not None:
                     self._save(export, item)

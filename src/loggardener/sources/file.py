@@ -23,7 +23,7 @@ from typing import IO, Any, TypeVar, cast
 import ijson
 import orjson
 
-from loggardener.errors import ExitCode, GardenerError, decode_reason
+from loggardener.errors import ExitCode, GardenerError, decode_reason, json_type
 from loggardener.regexes import compile_regex
 from loggardener.sources.interface import EntrySource, LineBatch, RawRecord, SourceStats
 
@@ -676,7 +676,7 @@ def _reason(exc: BaseException) -> str:
 def _record(position: int, item: Any, unit: str, clean: bool = True) -> RawRecord:
     if not isinstance(item, dict):
         return RawRecord(
-            position, None, f"{unit} {position}: expected a LogEntry object, found {type(item).__name__}"
+            position, None, f"{unit} {position}: expected a LogEntry object, found a JSON {json_type(item)}"
         )
     if not clean:
         return RawRecord(position, item, unit=unit)

@@ -14,7 +14,7 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import urlsplit
 
-from loggardener.errors import ExitCode, GardenerError, shown_url
+from loggardener.errors import ExitCode, GardenerError, json_type, shown_url
 from loggardener.regexes import compile_regex
 
 if TYPE_CHECKING:
@@ -278,7 +278,7 @@ def _read_key_file(path: str) -> tuple[str | None, dict[str, Any] | None]:
         where = f" at line {exc.lineno} column {exc.colno}" if isinstance(exc, json.JSONDecodeError) else ""
         return f"is not valid JSON{where}", None
     if not isinstance(info, dict):
-        return f"holds a JSON {type(info).__name__}, not a credentials object", None
+        return f"holds a JSON {json_type(info)}, not a credentials object", None
     return None, info if data.startswith(codecs.BOM_UTF8) or not regular else None
 
 
