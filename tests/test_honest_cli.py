@@ -128,6 +128,16 @@ def test_choices_are_click_choices_shown_in_help() -> None:
         assert f"─ {panel} ─" in result.stdout, panel
 
 
+def test_a_mistyped_option_is_offered_the_options_help_lists_only(tmp_path: Path) -> None:
+    """`--no` and `--ou` are offered `--out` and `--repo`, never the hidden `--now` that tests pin time with."""
+    for typo, offered in (("--no", "--out, --repo"), ("--ou", "--hours, --out")):
+        result = runner.invoke(app, ["scan", "--demo", typo, "x"], env={"COLUMNS": "300"})
+        assert result.exit_code == 2
+        assert f"No such option: {typo} (Possible options: {offered})" in result.stderr, result.stderr
+    assert "--now" not in runner.invoke(app, ["scan", "-h"], env={"COLUMNS": "300"}).stdout
+    assert _scan(tmp_path, "--now", "2026-11-21T18:00:00Z")[0] == 0, "still there for reproducible reports"
+
+
 def test_short_help_and_shell_completion_are_available() -> None:
     assert runner.invoke(app, ["-h"]).exit_code == 0
     result = runner.invoke(app, ["--help"])
