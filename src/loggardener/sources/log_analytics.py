@@ -1433,9 +1433,18 @@ def log_analytics_source(
     """The source `gardener scan --log-analytics PROJECT.DATASET` reads (`live_only`: entries.list options
     given, which do not apply)."""
     if live_only:
+        instead = []
+        if {"--resource-type", "--filter"} & set(live_only):
+            instead.append("narrow a Log Analytics scan with --service and --min-severity")
+        if "--print-filter" in live_only:
+            instead.append("--dry-run prints a Log Analytics scan's query")
+        if "--save-export" in live_only:
+            instead.append(
+                "a Log Analytics scan reads groups of entries, which make no export: drop --save-export"
+            )
         raise GardenerError(
             f"{', '.join(live_only)} appl{'ies' if len(live_only) == 1 else 'y'} to a scan of entries.list, "
-            "not to --log-analytics; narrow a Log Analytics scan with --service and --min-severity",
+            f"not to --log-analytics; {'; '.join(instead)}",
             ExitCode.BAD_INPUT,
         )
     if start is None:
