@@ -41,6 +41,25 @@ def test_a_timestamp_before_1970_says_why(tmp_path: Path) -> None:
     assert "not an RFC 3339" not in stderr
 
 
+@pytest.mark.parametrize(
+    ("since", "zone_missing"),
+    [
+        ("yesterday", False),
+        ("2026-11-21", False),
+        ("2026-11-21T16:00:00", True),
+        ("2026-11-21 16:00:00", True),
+    ],
+)
+def test_a_bad_time_is_told_missing_a_zone_only_when_a_zone_would_mend_it(
+    tmp_path: Path, since: str, zone_missing: bool
+) -> None:
+    code, _, stderr = _scan(tmp_path, "--since", since)
+    assert code == 2
+    assert f"--since: invalid timestamp {since!r}" in stderr
+    assert ("no time zone" in stderr) is zone_missing, stderr
+    assert "such as 2025-09-16T17:44:00Z" in stderr
+
+
 def test_report_json_dash_writes_the_report_to_stdout_and_the_summary_to_stderr(tmp_path: Path) -> None:
     code, stdout, stderr = _scan(tmp_path, "--report-json", "-")
     assert code == 0
