@@ -1346,7 +1346,8 @@ class LogAnalyticsConfig(_Section):
     """`gardener scan` through Log Analytics (BigQuery) instead of entries.list."""
 
     dataset: Annotated[str | None, AfterValidator(_dataset)] = Field(
-        default=None, description="The linked dataset, PROJECT.DATASET: scans without --from read it."
+        default=None,
+        description="The linked dataset, PROJECT.DATASET: live scans (without --from or --demo) read it.",
     )
     view: Annotated[str, AfterValidator(_view)] = Field(
         default="_AllLogs", description="The log view to query."
