@@ -82,7 +82,17 @@ def test_gcloud_export_clusters_entry_messages(tmp_path: Path) -> None:
     assert len({r["cluster"] for r in records[:5]}) == 1
     assert records[5]["template"] == "VM Paused"
     assert records[6]["cluster"] is None and records[6]["skipped"]
-    assert "skipped 1 line" in result.stderr
+    assert "skipped 1 entry (first: entry 7," in result.stderr, (
+        "an export's items are entries, as its error says"
+    )
+
+
+def test_one_template_of_one_message_is_said_in_the_singular(tmp_path: Path) -> None:
+    path = tmp_path / "one.log"
+    path.write_text("VM Started\n", encoding="utf-8")
+    result = runner.invoke(app, ["cluster", str(path)], env={"COLUMNS": "200"})
+    assert result.exit_code == 0, result.output
+    assert "1 template in 1 message from" in result.stdout
 
 
 def test_missing_file_is_one_line_and_exit_code_2(tmp_path: Path) -> None:

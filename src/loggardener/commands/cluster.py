@@ -204,11 +204,18 @@ def cluster(
     _print_table(err if assignments == STDOUT else out, miner, limit, path)
     if skipped:
         first = min(skipped)
+        unit = "line" if text else "entry"  # an export's item, as the error above says
         err.print(
-            f"[yellow]skipped {len(skipped)} line{'s' if len(skipped) != 1 else ''}[/] "
-            f"(first: line {first}, {escape(skipped[first])})",
+            f"[yellow]skipped {_count(len(skipped), unit)}[/] (first: {unit} {first}, {escape(skipped[first])})",
             highlight=False,
         )
+
+
+def _count(number: int, word: str) -> str:
+    """`1 template`, `3 templates`, `2 entries`."""
+    if number == 1:
+        return f"1 {word}"
+    return f"{number:,} {word[:-1] + 'ies' if word.endswith('y') else word + 's'}"
 
 
 def _write_assignments(
@@ -247,7 +254,9 @@ def _print_table(console: Console, miner: TemplateMiner, limit: int, path: str) 
         console.print(f"No messages in {escape(source)}.")
         return
     redact = Redactor().redact
-    table = Table(title=f"{len(clusters):,} templates in {total:,} messages from {escape(source)}")
+    table = Table(
+        title=f"{_count(len(clusters), 'template')} in {_count(total, 'message')} from {escape(source)}"
+    )
     table.add_column("Count", justify="right")
     table.add_column("Share", justify="right")
     table.add_column("Cluster")
@@ -263,4 +272,4 @@ def _print_table(console: Console, miner: TemplateMiner, limit: int, path: str) 
         table.add_row(f"{found.count:,}", share, found.id, escape(template))
     console.print(table)
     if len(shown) < len(clusters):
-        console.print(f"… and {len(clusters) - len(shown):,} more templates (--limit 0 shows all)")
+        console.print(f"… and {_count(len(clusters) - len(shown), 'more template')} (--limit 0 shows all)")
