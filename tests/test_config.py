@@ -85,6 +85,12 @@ def test_gardener_toml_wins_over_pyproject(tmp_path: Path) -> None:
         ('[log_analytics]\ndataset = "p.logs"\n', "key 'log_analytics.dataset': 'p' is no project id"),
         ('[log_analytics]\ndataset = "my-proj.app-logs"\n', "'app-logs' is no dataset name"),
         ('[log_analytics]\nview = "all logs"\n', "key 'log_analytics.view': 'all logs' is not a log view's"),
+        # a section given a value is told how a table is written, not the name of a class of ours
+        (
+            "entries = 5\n",
+            "key 'entries': got int 5 where a table of keys goes: write [entries] with its keys",
+        ),
+        ("[priorities]\nrules = [1]\n", "got int 1 where a table of keys goes: write [[priorities.rules]]"),
     ],
 )
 def test_bad_config_is_a_clear_error_naming_the_key(tmp_path: Path, text: str, expected: str) -> None:
@@ -107,6 +113,18 @@ def test_names_of_the_shape_a_scan_takes_are_read(tmp_path: Path, text: str) -> 
     path = tmp_path / "gardener.toml"
     path.write_text(text, encoding="utf-8")
     load_config(path)
+
+
+def test_a_tool_gardener_that_is_no_table_is_told_how_to_write_one(tmp_path: Path) -> None:
+    path = tmp_path / "pyproject.toml"
+    path.write_text("[tool]\ngardener = 5\n", encoding="utf-8")
+    with pytest.raises(GardenerError) as caught:
+        load_config(path)
+    assert caught.value.exit_code == ExitCode.BAD_CONFIG
+    assert caught.value.message.endswith(
+        "got int 5 where a table of keys goes: write [tool.gardener] with its keys under it"
+    )
+    assert "GardenerConfig" not in caught.value.message
 
 
 def test_an_integer_where_a_number_of_seconds_goes_is_read(tmp_path: Path) -> None:

@@ -1411,6 +1411,18 @@ def _describe(error: ValidationError, origin: str) -> str:
         )
     if first["type"] == "extra_forbidden":
         return f"{origin}: unknown key '{key}'; see the README's Configuration section for the keys"
+    if first["type"] == "model_type":  # a section given a value: its message would name a class of ours
+        names = [str(part) for part in first["loc"] if not isinstance(part, int)] or ["tool", "gardener"]
+        table = (
+            f"[[{'.'.join(names)}]]"
+            if first["loc"] and isinstance(first["loc"][-1], int)
+            else f"[{'.'.join(names)}]"
+        )
+        where = f"key '{key}': " if first["loc"] else ""
+        return (
+            f"{origin}: {where}got {type(first['input']).__name__} {first['input']!r} where a table of keys goes: "
+            f"write {table} with its keys under it"
+        )
     message = first["msg"].removeprefix("Value error, ")
     if first["type"] in _TYPE_ERRORS:
         message = f"{message}, got {type(first['input']).__name__} {first['input']!r}"
