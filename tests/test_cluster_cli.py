@@ -4,6 +4,7 @@ import gzip
 import json
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from loggardener.cli import app
@@ -85,6 +86,28 @@ def test_gcloud_export_clusters_entry_messages(tmp_path: Path) -> None:
     assert "skipped 1 entry (first: entry 7," in result.stderr, (
         "an export's items are entries, as its error says"
     )
+
+
+@pytest.mark.parametrize("indent", [None, 2])
+def test_an_export_clustered_as_text_says_format_gcloud_reads_it(tmp_path: Path, indent: int | None) -> None:
+    entries = [
+        {"insertId": f"e{i}", "logName": "projects/p/logs/app", "timestamp": "2026-01-01T00:00:00Z",
+         "textPayload": f"job {i} failed"}
+        for i in range(3)
+    ]  # fmt: skip
+    path = tmp_path / "export.json"
+    text = json.dumps(entries, indent=indent) if indent else "\n".join(json.dumps(e) for e in entries)
+    path.write_text(text + "\n", encoding="utf-8")
+    result = runner.invoke(app, ["cluster", str(path)], env={"COLUMNS": "300"})
+    assert result.exit_code == 0, result.output
+    assert (
+        "looks like a Cloud Logging export: --format gcloud clusters its entries' messages" in result.stderr
+    )
+    read = runner.invoke(app, ["cluster", str(path), "--format", "gcloud"], env={"COLUMNS": "300"})
+    assert "job <*> failed" in read.stdout and "looks like" not in read.stderr
+    log = tmp_path / "app.log"
+    log.write_text('request done {"status": 200, "logName": "x"}\n' * 3, encoding="utf-8")
+    assert "looks like" not in runner.invoke(app, ["cluster", str(log)]).stderr, "a field of a text log's own"
 
 
 def test_one_template_of_one_message_is_said_in_the_singular(tmp_path: Path) -> None:

@@ -10,6 +10,7 @@ import gzip
 import io
 import json
 import os
+import re
 import zlib
 from array import array
 from collections.abc import Iterator
@@ -79,6 +80,12 @@ def _open_text(path: str) -> io.TextIOWrapper:
 
 def _unreadable(path: str, exc: OSError) -> GardenerError:
     return GardenerError(f"cannot read {path}: {exc.strerror or exc}", ExitCode.BAD_INPUT)
+
+
+# A LogEntry's own fields opening one of a text log's first lines, or in the object that does: an export
+# (NDJSON, or an array one field a line) given without --format gcloud.
+_EXPORT_FIELDS = re.compile(r'^\s*(?:\{.*)?"(?:insertId|logName|receiveTimestamp)"\s*:')
+_EXPORT_SIGN_LINES = 8
 
 
 def text_items(path: str) -> Iterator[Item]:
@@ -175,7 +182,10 @@ def cluster(
     ids: list[str | None] = []
     skipped: dict[int, str] = {}
     items = gcloud_items(path) if input_format is InputFormat.gcloud else text_items(path)
+    looks_exported = False
     for position, message, reason in items:
+        if position <= _EXPORT_SIGN_LINES and message is not None and input_format is InputFormat.text:
+            looks_exported = looks_exported or _EXPORT_FIELDS.search(message) is not None
         if assignments is not None:
             positions.append(position)
             ids.append(None if message is None else miner.add(message))
@@ -202,6 +212,12 @@ def cluster(
         with output_open(assignments, "assignments") as handle:
             _write_assignments(handle, miner, positions, ids, skipped)
     _print_table(err if assignments == STDOUT else out, miner, limit, path)
+    if looks_exported:  # its JSON's lines clustered as text: `<*> <*>`, `},`
+        err.print(
+            f"[yellow]note:[/] {escape(_source(path))} looks like a Cloud Logging export: "
+            "--format gcloud clusters its entries' messages",
+            highlight=False,
+        )
     if skipped:
         first = min(skipped)
         unit = "line" if text else "entry"  # an export's item, as the error above says
