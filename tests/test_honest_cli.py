@@ -630,6 +630,31 @@ def test_an_endpoint_that_is_no_url_is_said_before_any_request(
     assert time.monotonic() - started < 10
 
 
+@pytest.mark.parametrize(
+    ("variable", "analytics"),
+    [
+        ("GARDENER_LOGGING_ENDPOINT", []),
+        ("GARDENER_BIGQUERY_ENDPOINT", ["--log-analytics", "my-project.logs"]),
+    ],
+)
+def test_an_endpoint_from_the_environment_that_is_no_url_names_its_variable(
+    tmp_path: Path, variable: str, analytics: list[str]
+) -> None:
+    """No option on the command line: the variable set long ago in a shell profile is what to change."""
+    window = [
+        "--hours",
+        "1",
+        "--project",
+        "p",
+        "--out",
+        str(tmp_path),
+        "--dry-run" if analytics else "--no-state",
+    ]
+    result = runner.invoke(app, ["scan", *window, *analytics], env={variable: "localhost:8080"})
+    assert result.exit_code == 2, result.stderr
+    assert f"or {variable}) must start with http:// or https://" in " ".join(result.stderr.split())
+
+
 def test_a_path_too_long_for_the_file_system_is_one_line(tmp_path: Path) -> None:
     long = str(tmp_path / ("x" * 300))
     for options in (["--out", long], ["--out", str(tmp_path), "--templates", long]):
