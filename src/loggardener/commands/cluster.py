@@ -217,6 +217,7 @@ def cluster(
             f"[yellow]note:[/] {escape(_source(path))} looks like a Cloud Logging export: "
             "--format gcloud clusters its entries' messages",
             highlight=False,
+            soft_wrap=True,
         )
     if skipped:
         first = min(skipped)
