@@ -221,6 +221,7 @@ def test_a_file_that_is_not_json_is_exit_2(tmp_path: Path) -> None:
     path.write_text("hello, these are not logs\n", encoding="utf-8")
     code, _, stderr = scan("--from", str(path), "--out", str(tmp_path))
     assert code == 2 and "is not a Cloud Logging export" in stderr
+    assert "a text log, one message per line, is grouped by `gardener cluster`" in " ".join(stderr.split())
 
 
 def test_an_export_compressed_other_than_gzip_is_named_exit_2(tmp_path: Path) -> None:

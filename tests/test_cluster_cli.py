@@ -4,6 +4,7 @@ import gzip
 import json
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from loggardener.cli import app
@@ -82,7 +83,39 @@ def test_gcloud_export_clusters_entry_messages(tmp_path: Path) -> None:
     assert len({r["cluster"] for r in records[:5]}) == 1
     assert records[5]["template"] == "VM Paused"
     assert records[6]["cluster"] is None and records[6]["skipped"]
-    assert "skipped 1 line" in result.stderr
+    assert "skipped 1 entry (first: entry 7," in result.stderr, (
+        "an export's items are entries, as its error says"
+    )
+
+
+@pytest.mark.parametrize("indent", [None, 2])
+def test_an_export_clustered_as_text_says_format_gcloud_reads_it(tmp_path: Path, indent: int | None) -> None:
+    entries = [
+        {"insertId": f"e{i}", "logName": "projects/p/logs/app", "timestamp": "2026-01-01T00:00:00Z",
+         "textPayload": f"job {i} failed"}
+        for i in range(3)
+    ]  # fmt: skip
+    path = tmp_path / "export.json"
+    text = json.dumps(entries, indent=indent) if indent else "\n".join(json.dumps(e) for e in entries)
+    path.write_text(text + "\n", encoding="utf-8")
+    result = runner.invoke(app, ["cluster", str(path)], env={"COLUMNS": "300"})
+    assert result.exit_code == 0, result.output
+    assert (
+        "looks like a Cloud Logging export: --format gcloud clusters its entries' messages" in result.stderr
+    )
+    read = runner.invoke(app, ["cluster", str(path), "--format", "gcloud"], env={"COLUMNS": "300"})
+    assert "job <*> failed" in read.stdout and "looks like" not in read.stderr
+    log = tmp_path / "app.log"
+    log.write_text('request done {"status": 200, "logName": "x"}\n' * 3, encoding="utf-8")
+    assert "looks like" not in runner.invoke(app, ["cluster", str(log)]).stderr, "a field of a text log's own"
+
+
+def test_one_template_of_one_message_is_said_in_the_singular(tmp_path: Path) -> None:
+    path = tmp_path / "one.log"
+    path.write_text("VM Started\n", encoding="utf-8")
+    result = runner.invoke(app, ["cluster", str(path)], env={"COLUMNS": "200"})
+    assert result.exit_code == 0, result.output
+    assert "1 template in 1 message from" in result.stdout
 
 
 def test_missing_file_is_one_line_and_exit_code_2(tmp_path: Path) -> None:

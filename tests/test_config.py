@@ -78,6 +78,19 @@ def test_gardener_toml_wins_over_pyproject(tmp_path: Path) -> None:
         ('[log_analytics]\nmax_rows = "500"\n', "got str '500'"),
         ("[issues]\nreopen_regressions = 1\n", "got int 1"),
         ("project = 42\n", "key 'project': Input should be a valid string, got int 42"),
+        # names a scan uses later are checked when the file is read, as the key, not as an option
+        ('project = "my project"\n', "key 'project': the project id 'my project' holds a space"),
+        ('[log_analytics]\ndataset = "logs"\n', "key 'log_analytics.dataset': give the linked dataset as"),
+        ('[log_analytics]\ndataset = "my-proj:logs"\n', "bq's PROJECT:DATASET is written PROJECT.DATASET"),
+        ('[log_analytics]\ndataset = "p.logs"\n', "key 'log_analytics.dataset': 'p' is no project id"),
+        ('[log_analytics]\ndataset = "my-proj.app-logs"\n', "'app-logs' is no dataset name"),
+        ('[log_analytics]\nview = "all logs"\n', "key 'log_analytics.view': 'all logs' is not a log view's"),
+        # a section given a value is told how a table is written, not the name of a class of ours
+        (
+            "entries = 5\n",
+            "key 'entries': got int 5 where a table of keys goes: write [entries] with its keys",
+        ),
+        ("[priorities]\nrules = [1]\n", "got int 1 where a table of keys goes: write [[priorities.rules]]"),
     ],
 )
 def test_bad_config_is_a_clear_error_naming_the_key(tmp_path: Path, text: str, expected: str) -> None:
@@ -87,6 +100,31 @@ def test_bad_config_is_a_clear_error_naming_the_key(tmp_path: Path, text: str, e
         load_config(path)
     assert caught.value.exit_code == ExitCode.BAD_CONFIG
     assert expected in caught.value.message
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        'project = " my-project "\n',  # spaces around an id are dropped, as for --project
+        '[log_analytics]\ndataset = "example.com:shop.app_logs"\nview = "_Default.errors:v-1"\n',
+    ],
+)
+def test_names_of_the_shape_a_scan_takes_are_read(tmp_path: Path, text: str) -> None:
+    path = tmp_path / "gardener.toml"
+    path.write_text(text, encoding="utf-8")
+    load_config(path)
+
+
+def test_a_tool_gardener_that_is_no_table_is_told_how_to_write_one(tmp_path: Path) -> None:
+    path = tmp_path / "pyproject.toml"
+    path.write_text("[tool]\ngardener = 5\n", encoding="utf-8")
+    with pytest.raises(GardenerError) as caught:
+        load_config(path)
+    assert caught.value.exit_code == ExitCode.BAD_CONFIG
+    assert caught.value.message.endswith(
+        "got int 5 where a table of keys goes: write [tool.gardener] with its keys under it"
+    )
+    assert "GardenerConfig" not in caught.value.message
 
 
 def test_an_integer_where_a_number_of_seconds_goes_is_read(tmp_path: Path) -> None:

@@ -41,6 +41,25 @@ def test_a_timestamp_before_1970_says_why(tmp_path: Path) -> None:
     assert "not an RFC 3339" not in stderr
 
 
+@pytest.mark.parametrize(
+    ("since", "zone_missing"),
+    [
+        ("yesterday", False),
+        ("2026-11-21", False),
+        ("2026-11-21T16:00:00", True),
+        ("2026-11-21 16:00:00", True),
+    ],
+)
+def test_a_bad_time_is_told_missing_a_zone_only_when_a_zone_would_mend_it(
+    tmp_path: Path, since: str, zone_missing: bool
+) -> None:
+    code, _, stderr = _scan(tmp_path, "--since", since)
+    assert code == 2
+    assert f"--since: invalid timestamp {since!r}" in stderr
+    assert ("no time zone" in stderr) is zone_missing, stderr
+    assert "such as 2025-09-16T17:44:00Z" in stderr
+
+
 def test_report_json_dash_writes_the_report_to_stdout_and_the_summary_to_stderr(tmp_path: Path) -> None:
     code, stdout, stderr = _scan(tmp_path, "--report-json", "-")
     assert code == 0
@@ -126,6 +145,16 @@ def test_choices_are_click_choices_shown_in_help() -> None:
         assert shown in result.stdout, shown
     for panel in ("Input", "Window", "Outputs", "GitHub issues", "Live source (Cloud Logging)", "State"):
         assert f"─ {panel} ─" in result.stdout, panel
+
+
+def test_a_mistyped_option_is_offered_the_options_help_lists_only(tmp_path: Path) -> None:
+    """`--no` and `--ou` are offered `--out` and `--repo`, never the hidden `--now` that tests pin time with."""
+    for typo, offered in (("--no", "--out, --repo"), ("--ou", "--hours, --out")):
+        result = runner.invoke(app, ["scan", "--demo", typo, "x"], env={"COLUMNS": "300"})
+        assert result.exit_code == 2
+        assert f"No such option: {typo} (Possible options: {offered})" in result.stderr, result.stderr
+    assert "--now" not in runner.invoke(app, ["scan", "-h"], env={"COLUMNS": "300"}).stdout
+    assert _scan(tmp_path, "--now", "2026-11-21T18:00:00Z")[0] == 0, "still there for reproducible reports"
 
 
 def test_short_help_and_shell_completion_are_available() -> None:
@@ -599,6 +628,31 @@ def test_an_endpoint_that_is_no_url_is_said_before_any_request(
     assert result.exit_code == 2, result.stderr
     assert problem in result.stderr and "give one such as http://127.0.0.1:8080" in result.stderr
     assert time.monotonic() - started < 10
+
+
+@pytest.mark.parametrize(
+    ("variable", "analytics"),
+    [
+        ("GARDENER_LOGGING_ENDPOINT", []),
+        ("GARDENER_BIGQUERY_ENDPOINT", ["--log-analytics", "my-project.logs"]),
+    ],
+)
+def test_an_endpoint_from_the_environment_that_is_no_url_names_its_variable(
+    tmp_path: Path, variable: str, analytics: list[str]
+) -> None:
+    """No option on the command line: the variable set long ago in a shell profile is what to change."""
+    window = [
+        "--hours",
+        "1",
+        "--project",
+        "p",
+        "--out",
+        str(tmp_path),
+        "--dry-run" if analytics else "--no-state",
+    ]
+    result = runner.invoke(app, ["scan", *window, *analytics], env={variable: "localhost:8080"})
+    assert result.exit_code == 2, result.stderr
+    assert f"or {variable}) must start with http:// or https://" in " ".join(result.stderr.split())
 
 
 def test_a_path_too_long_for_the_file_system_is_one_line(tmp_path: Path) -> None:

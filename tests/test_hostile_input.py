@@ -199,6 +199,7 @@ def test_numbers_beyond_64_bits_nan_and_infinity_cost_no_entry_of_an_array_expor
             'timestamp {"seconds": 1795262400, "nanos": 0} is a JSON object',
         ),
         ("2026-11-21T12:00:00", "(no time zone: end it with Z or an offset)"),
+        ("2026-11-21 12:00:00.5", "(no time zone: end it with Z or an offset)"),
         (None, "no timestamp"),
     ],
 )

@@ -260,6 +260,21 @@ def test_an_unknown_view_is_one_line_naming_the_setup(emulator: str) -> None:
         (["--log-analytics", "nodataset", "--hours", "1"], "PROJECT.DATASET"),
         (["--log-analytics", "p-roject.d"], "--hours N or --since"),
         (["--log-analytics", "p-roject.d", "--hours", "1", "--filter", "x"], "--filter applies"),
+        (
+            ["--log-analytics", "p-roject.d", "--hours", "1", "--filter", "x"],
+            "narrow a Log Analytics scan with",
+        ),
+        # what to do instead fits the option given: the query is printed by --dry-run
+        (
+            ["--log-analytics", "p-roject.d", "--hours", "1", "--print-filter"],
+            "--dry-run prints a Log Analytics",
+        ),
+        (["--log-analytics", "p-roject.d", "--hours", "1", "--save-export", "x"], "drop --save-export"),
+        (["--log-analytics", "p.d", "--hours", "1"], "'p' is no project id"),
+        (
+            ["--log-analytics", "my-project:logs", "--hours", "1"],
+            "bq's PROJECT:DATASET is written PROJECT.DATASET",
+        ),
         (["--log-analytics", "p-roject.d", "--demo"], "not both"),
         (["--demo", "--dry-run"], "--dry-run estimates a Log Analytics query"),
         (

@@ -7,6 +7,7 @@ assignment, in order. The pipeline's thresholds are lowered so that small export
 
 from __future__ import annotations
 
+import contextlib
 import gzip
 import inspect
 import json
@@ -227,7 +228,8 @@ class _KillingSource(_AlteredExport):
         for number, item in enumerate(self._file.batches(size)):
             if number == 12:
                 for pid in _descendants() - before:
-                    os.kill(pid, signal.SIGKILL)
+                    with contextlib.suppress(ProcessLookupError):  # one that ended since it was listed
+                        os.kill(pid, signal.SIGKILL)
             yield item
 
 

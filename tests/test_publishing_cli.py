@@ -229,6 +229,18 @@ def test_a_token_rejected_after_the_listing_exits_4_said_once_and_the_worklog_li
             2,
             "must look like owner/name",
         ),
+        (
+            ["--issues", "publish", "--repo", "https://github.com/acme/shop.git"],
+            {"GITHUB_TOKEN": "x"},
+            2,
+            "got 'https://github.com/acme/shop.git': give acme/shop, without the URL",
+        ),
+        (
+            ["--issues", "draft"],
+            {"GITHUB_REPOSITORY": "shop"},
+            2,
+            "--repo (or GITHUB_REPOSITORY) must look like owner/name, got 'shop'",
+        ),
         (["--issues", "maybe"], {}, 2, "'maybe' is not one of"),
         (
             ["--issues", "publish", "--repo", "o/r"],

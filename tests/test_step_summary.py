@@ -109,3 +109,26 @@ def test_a_named_pipe_nobody_reads_is_refused_at_once_not_waited_on(tmp_path: Pa
     assert done.returncode == 2
     assert "is a named pipe that no process reads" in done.stderr
     assert not list(out.glob("*.md"))
+
+
+def test_a_step_summary_that_cannot_be_written_names_its_variable(tmp_path: Path) -> None:
+    """The runner sets GITHUB_STEP_SUMMARY for every step: the line names it, not only the option."""
+    import os
+    import subprocess
+    import sys
+
+    command = [
+        sys.executable,
+        "-m",
+        "loggardener",
+        "scan",
+        "--demo",
+        "--no-state",
+        "--out",
+        str(tmp_path / "out"),
+    ]
+    environment = {**os.environ, "GITHUB_STEP_SUMMARY": str(tmp_path)}  # a directory
+    done = subprocess.run(command, capture_output=True, text=True, timeout=120, check=False, env=environment)
+    assert done.returncode == 2
+    assert f"cannot write the step summary (--step-summary or GITHUB_STEP_SUMMARY) {tmp_path}" in done.stderr
+    assert len(done.stderr.strip().splitlines()) == 1

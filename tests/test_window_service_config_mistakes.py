@@ -98,6 +98,21 @@ def test_a_service_that_matches_nothing_is_said_even_when_every_entry_matched_an
     assert "no entry of --service chekout in the input; check the name" in " ".join(result.stderr.split())
 
 
+def test_services_listed_in_one_service_option_are_told_to_be_given_one_by_one(tmp_path: Path) -> None:
+    result = runner.invoke(
+        app,
+        [
+            "scan", "--from", str(_export(tmp_path / "in.ndjson")), "--service", "checkout, cart",
+            "--out", str(tmp_path / "out"), "--no-state", "--now", NOW,
+        ],
+    )  # fmt: skip
+    assert result.exit_code == 0
+    assert (
+        "no entry of --service checkout, cart in the input; --service takes one name each time: "
+        "--service checkout --service cart; services it has: checkout"
+    ) in " ".join(result.stderr.split())
+
+
 def test_a_pyproject_table_that_gardener_toml_overrides_is_said(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -162,10 +162,11 @@ def test_the_scan_publishes_issues_and_keeps_the_state_in_worklogs() -> None:
         '--hours "$HOURS"',
         "--issues publish",
         '--repo "$REPOSITORY"',
-        '--state "$STATE_FILE"',
+        '--state "$state"',
     ):
         assert part in script
     assert scan["env"]["REPOSITORY"] == "${{ github.repository }}"
+    assert scan["env"]["SCHEDULED_SERVICES"] == "${{ vars.GARDENER_SERVICES }}"
     assert scan["env"]["GITHUB_TOKEN"] == "${{ github.token }}"
     assert "${{" not in script, "inputs reach the script through env, never by interpolation"
 
@@ -184,7 +185,7 @@ def test_the_worklog_is_uploaded_with_the_hidden_state_and_committed_by_the_bot(
     scan = _step("scan", SCAN_COMMAND)
     assert scan["env"]["OUT"] == "${{ runner.temp }}/worklog"
     assert '--out "$OUT"' in scan["run"]
-    assert 'cp "$STATE_FILE" "$OUT/"' in scan["run"], "the state travels with the worklog"
+    assert 'cp "$state" "$OUT/"' in scan["run"], "the state travels with the worklog"
     (commit,) = [s for s in jobs["commit"]["steps"] if "git commit" in s.get("run", "")]
     assert 'git config user.name "github-actions[bot]"' in commit["run"]
     assert "41898282+github-actions[bot]@users.noreply.github.com" in commit["run"]
@@ -318,6 +319,7 @@ def test_the_scan_step_records_the_exit_code_and_whether_it_wrote_outputs(
                 "GCP_PROJECT": "P",
                 "HOURS": "1",
                 "SERVICES": " api, ",
+                "SCHEDULED_SERVICES": "api",
                 "REPOSITORY": "o/r",
                 "OUT": str(out),
                 "GITHUB_TOKEN": github.token,
@@ -339,6 +341,74 @@ def test_the_scan_step_records_the_exit_code_and_whether_it_wrote_outputs(
         assert recorded["produced"] == "false"
         assert recorded["rc"] not in ("0", "6")
         assert list(out.iterdir()) == []
+
+
+def _scope_function() -> str:
+    match = re.search(r"(?ms)^scope\(\) \{\n.*?^\}\n", _step("scan", SCAN_COMMAND)["run"])
+    assert match is not None, "the scan step names a scope as gardener does"
+    return match.group(0)
+
+
+@pytest.mark.parametrize(
+    "services",
+    [
+        ["api"],
+        ["worker", " api "],
+        ["api", "api"],
+        ["shop/cart", "shop/cart-web"],
+        ["a-b", "a_b", "a.b", "a"],
+        ["café", "naïve~x"],
+        [f"service-number-{i}" for i in range(8)],  # past 80 characters: hashed
+    ],
+)
+def test_the_workflow_names_a_scope_as_gardener_names_its_state_file(
+    tmp_path: Path, services: list[str]
+) -> None:
+    from loggardener.state.store import state_file_name
+
+    script = _scope_function() + 'printf \'%s\' "$(scope "$SERVICES")"\n'
+    finished = _bash(script, tmp_path, {"SERVICES": ",".join(services), "LC_ALL": "C.UTF-8"})
+    assert finished.returncode == 0, finished.stderr
+    names = tuple(name.strip() for name in services)
+    assert f".gardener-state-{finished.stdout}.json" == state_file_name(names)
+
+
+@pytest.mark.parametrize(
+    ("services", "scheduled", "state"),
+    [
+        ("api", "", ".gardener-state-api.json"),  # one service of all: the others must not look quiet
+        ("web,api", "api", ".gardener-state-api-web.json"),
+        ("api, web", " web,api", ".gardener-state.json"),  # the scheduled runs' services, written otherwise
+        ("", "", ".gardener-state.json"),
+    ],
+)
+def test_a_manual_run_of_other_services_keeps_its_own_state(
+    tmp_path: Path, services: str, scheduled: str, state: str
+) -> None:
+    """A scan of some services would find the others' problems gone: in the scheduled runs' state file they
+    would be listed as resolved, then as regressions. Gardener's default gives such a scan its own file."""
+    gardener = tmp_path / "bin" / "gardener"
+    gardener.parent.mkdir()
+    gardener.write_text('#!/bin/sh\necho "$@" > "$ARGS"\n', encoding="utf-8")
+    gardener.chmod(0o755)
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    env = {
+        "PATH": f"{gardener.parent}{os.pathsep}{os.environ.get('PATH', '')}",
+        "ARGS": str(tmp_path / "args"),
+        "STATE_FILE": "worklogs/.gardener-state.json",
+        "GCP_PROJECT": "P",
+        "HOURS": "1",
+        "SERVICES": services,
+        "SCHEDULED_SERVICES": scheduled,
+        "REPOSITORY": "o/r",
+        "OUT": str(tmp_path / "worklog"),
+        "GITHUB_OUTPUT": str(tmp_path / "github_output"),
+    }
+    finished = _bash(_step("scan", SCAN_COMMAND)["run"], repo, env)
+    assert finished.returncode == 0, finished.stderr
+    args = (tmp_path / "args").read_text(encoding="utf-8").split()
+    assert args[args.index("--state") + 1] == f"worklogs/{state}"
 
 
 def test_scheduled_runs_do_nothing_while_the_variables_are_unset() -> None:

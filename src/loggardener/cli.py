@@ -36,7 +36,13 @@ class _OptionsOnce(TyperCommand):
     it is no name, so `--project ""` would quietly fall back to GOOGLE_CLOUD_PROJECT)."""
 
     def parse_args(self, ctx: Any, args: list[str]) -> list[str]:  # ctx: typer's vendored click Context
-        values, _, order = self.make_parser(ctx).parse_args(args=list(args))  # order: one per occurrence
+        try:
+            values, _, order = self.make_parser(ctx).parse_args(args=list(args))  # order: one per occurrence
+        except Exception as exc:  # click's NoSuchOption: its suggestions would name options kept for tests
+            hidden = {opt for param in self.params if getattr(param, "hidden", False) for opt in param.opts}
+            if getattr(exc, "possibilities", None):
+                exc.possibilities = [name for name in exc.possibilities if name not in hidden]  # type: ignore[attr-defined]
+            raise
         given: set[str] = set()
         for param in order:
             if ctx.resilient_parsing:  # shell completion parses half a line

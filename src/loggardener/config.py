@@ -55,6 +55,57 @@ def _named_label(name: str) -> str:
 
 Label = Annotated[str, AfterValidator(_label)]
 
+# A Log Analytics linked dataset, PROJECT.DATASET (a domain-scoped project, `example.com:shop`, holds a dot
+# itself: the dataset is what follows the last one), and a log view's name.
+DATASET_NAME = compile_regex(
+    r"^(?P<project>[a-z][a-z0-9.:-]{4,61}[a-z0-9])\.(?P<dataset>[A-Za-z0-9_]{1,1024})$"
+)
+VIEW_NAME = compile_regex(r"^[A-Za-z0-9_.:-]+$")
+
+
+def dataset_problem(text: str) -> str | None:
+    """What is wrong with `text` as PROJECT.DATASET, in words; None when nothing is."""
+    if DATASET_NAME.match(text.strip()):
+        return None
+    project, dot, dataset = text.strip().rpartition(".")
+    if not dot:
+        shape = " (bq's PROJECT:DATASET is written PROJECT.DATASET here)" if ":" in text else ""
+        return f"give the linked dataset as PROJECT.DATASET (e.g. my-project.logs){shape}"
+    if not DATASET_NAME.match(f"{project}.x"):
+        return (
+            f"{project!r} is no project id (6 to 30 lowercase letters, digits and hyphens, starting with a "
+            "letter): give the linked dataset as PROJECT.DATASET (e.g. my-project.logs)"
+        )
+    return (
+        f"{dataset!r} is no dataset name (letters, digits and underscores): give the linked dataset as "
+        "PROJECT.DATASET (e.g. my-project.logs)"
+    )
+
+
+def _dataset(text: str | None) -> str | None:
+    problem = None if text is None else dataset_problem(text)
+    if problem:
+        raise ValueError(problem)
+    return text
+
+
+def _view(name: str) -> str:
+    if not VIEW_NAME.match(name):
+        raise ValueError(
+            f"{name!r} is not a log view's name (letters, digits, '_', '.', ':' and '-'), e.g. _AllLogs"
+        )
+    return name
+
+
+def _project(project: str | None) -> str | None:
+    """No project id holds a space, a line break or a control character (around it they are dropped)."""
+    if project is not None and any(char.isspace() or not char.isprintable() for char in project.strip()):
+        raise ValueError(
+            f"the project id {project.strip()!r} holds a space, line break or control character, which no "
+            "project id has: give the id alone (`gcloud projects list` shows the ids)"
+        )
+    return project
+
 
 def _valid_patterns(patterns: list[str]) -> list[str]:
     for pattern in patterns:
@@ -1294,10 +1345,13 @@ class StateConfig(_Section):
 class LogAnalyticsConfig(_Section):
     """`gardener scan` through Log Analytics (BigQuery) instead of entries.list."""
 
-    dataset: str | None = Field(
-        default=None, description="The linked dataset, PROJECT.DATASET: scans without --from read it."
+    dataset: Annotated[str | None, AfterValidator(_dataset)] = Field(
+        default=None,
+        description="The linked dataset, PROJECT.DATASET: live scans (without --from or --demo) read it.",
     )
-    view: str = Field(default="_AllLogs", description="The log view to query.")
+    view: Annotated[str, AfterValidator(_view)] = Field(
+        default="_AllLogs", description="The log view to query."
+    )
     maximum_bytes_billed: int = Field(
         default=10 * 1000**3, ge=1, description="Cost guard: a query that would bill more fails."
     )
@@ -1332,7 +1386,7 @@ class RetriesConfig(_Section):
 class GardenerConfig(_Section):
     """All of log gardener's settings. Every key is optional."""
 
-    project: str | None = None
+    project: Annotated[str | None, AfterValidator(_project)] = None
     min_severity: SeverityName = "WARNING"
     entries: EntriesConfig = EntriesConfig()
     redaction: RedactionConfig = RedactionConfig()
@@ -1357,6 +1411,18 @@ def _describe(error: ValidationError, origin: str) -> str:
         )
     if first["type"] == "extra_forbidden":
         return f"{origin}: unknown key '{key}'; see the README's Configuration section for the keys"
+    if first["type"] == "model_type":  # a section given a value: its message would name a class of ours
+        names = [str(part) for part in first["loc"] if not isinstance(part, int)] or ["tool", "gardener"]
+        table = (
+            f"[[{'.'.join(names)}]]"
+            if first["loc"] and isinstance(first["loc"][-1], int)
+            else f"[{'.'.join(names)}]"
+        )
+        where = f"key '{key}': " if first["loc"] else ""
+        return (
+            f"{origin}: {where}got {type(first['input']).__name__} {first['input']!r} where a table of keys goes: "
+            f"write {table} with its keys under it"
+        )
     message = first["msg"].removeprefix("Value error, ")
     if first["type"] in _TYPE_ERRORS:
         message = f"{message}, got {type(first['input']).__name__} {first['input']!r}"

@@ -36,7 +36,12 @@ from loggardener.publishing.interface import IssuePublisher
 from loggardener.publishing.run import drafts_directory, process_issues
 from loggardener.rendering.json_report import JsonReport
 from loggardener.rendering.markdown import MarkdownWorklog, run_marker, worklog_filename
-from loggardener.rendering.step_summary import append_step_summary, check_appendable, full_worklog_pointer
+from loggardener.rendering.step_summary import (
+    STEP_SUMMARY,
+    append_step_summary,
+    check_appendable,
+    full_worklog_pointer,
+)
 from loggardener.report import ScanReport
 from loggardener.sources.interface import EntrySource
 from loggardener.state import State, apply_trends, load_state, note_reopened, save_state
@@ -154,7 +159,7 @@ def _refuse_shared_paths(outputs: Outputs) -> None:
         (outputs.report_json, "--report-json"),
         (outputs.assignments, "--assignments"),
         (outputs.state, "the state file"),
-        (outputs.step_summary, "the step summary"),
+        (outputs.step_summary, STEP_SUMMARY),
     )
     seen: dict[str, str] = {}
     for path, what in named:

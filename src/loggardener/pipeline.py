@@ -556,8 +556,16 @@ class Scan:
             )
         unmatched = sorted(set(self.options.services) - {s for s in self._matched_services if s})
         if unmatched:  # a name that matched nothing (mistyped, another project's) is said, never silent
+            listed = [
+                part.strip() for name in unmatched if "," in name for part in name.split(",") if part.strip()
+            ]
             notes.append(
                 f"no entry of --service {', '.join(unmatched)} in the input"
+                + (  # no service's name holds a comma: a list given as one name, as GARDENER_SERVICES is written
+                    f"; --service takes one name each time: --service {' --service '.join(listed)}"
+                    if listed
+                    else ""
+                )
                 + (
                     f"; services it has: {', '.join(sorted(self._other_services))}"
                     if self._other_services

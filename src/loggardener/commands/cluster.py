@@ -10,6 +10,7 @@ import gzip
 import io
 import json
 import os
+import re
 import zlib
 from array import array
 from collections.abc import Iterator
@@ -79,6 +80,12 @@ def _open_text(path: str) -> io.TextIOWrapper:
 
 def _unreadable(path: str, exc: OSError) -> GardenerError:
     return GardenerError(f"cannot read {path}: {exc.strerror or exc}", ExitCode.BAD_INPUT)
+
+
+# A LogEntry's own fields opening one of a text log's first lines, or in the object that does: an export
+# (NDJSON, or an array one field a line) given without --format gcloud.
+_EXPORT_FIELDS = re.compile(r'^\s*(?:\{.*)?"(?:insertId|logName|receiveTimestamp)"\s*:')
+_EXPORT_SIGN_LINES = 8
 
 
 def text_items(path: str) -> Iterator[Item]:
@@ -175,7 +182,10 @@ def cluster(
     ids: list[str | None] = []
     skipped: dict[int, str] = {}
     items = gcloud_items(path) if input_format is InputFormat.gcloud else text_items(path)
+    looks_exported = False
     for position, message, reason in items:
+        if position <= _EXPORT_SIGN_LINES and message is not None and input_format is InputFormat.text:
+            looks_exported = looks_exported or _EXPORT_FIELDS.search(message) is not None
         if assignments is not None:
             positions.append(position)
             ids.append(None if message is None else miner.add(message))
@@ -202,13 +212,27 @@ def cluster(
         with output_open(assignments, "assignments") as handle:
             _write_assignments(handle, miner, positions, ids, skipped)
     _print_table(err if assignments == STDOUT else out, miner, limit, path)
+    if looks_exported:  # its JSON's lines clustered as text: `<*> <*>`, `},`
+        err.print(
+            f"[yellow]note:[/] {escape(_source(path))} looks like a Cloud Logging export: "
+            "--format gcloud clusters its entries' messages",
+            highlight=False,
+            soft_wrap=True,
+        )
     if skipped:
         first = min(skipped)
+        unit = "line" if text else "entry"  # an export's item, as the error above says
         err.print(
-            f"[yellow]skipped {len(skipped)} line{'s' if len(skipped) != 1 else ''}[/] "
-            f"(first: line {first}, {escape(skipped[first])})",
+            f"[yellow]skipped {_count(len(skipped), unit)}[/] (first: {unit} {first}, {escape(skipped[first])})",
             highlight=False,
         )
+
+
+def _count(number: int, word: str) -> str:
+    """`1 template`, `3 templates`, `2 entries`."""
+    if number == 1:
+        return f"1 {word}"
+    return f"{number:,} {word[:-1] + 'ies' if word.endswith('y') else word + 's'}"
 
 
 def _write_assignments(
@@ -247,7 +271,9 @@ def _print_table(console: Console, miner: TemplateMiner, limit: int, path: str) 
         console.print(f"No messages in {escape(source)}.")
         return
     redact = Redactor().redact
-    table = Table(title=f"{len(clusters):,} templates in {total:,} messages from {escape(source)}")
+    table = Table(
+        title=f"{_count(len(clusters), 'template')} in {_count(total, 'message')} from {escape(source)}"
+    )
     table.add_column("Count", justify="right")
     table.add_column("Share", justify="right")
     table.add_column("Cluster")
@@ -263,4 +289,4 @@ def _print_table(console: Console, miner: TemplateMiner, limit: int, path: str) 
         table.add_row(f"{found.count:,}", share, found.id, escape(template))
     console.print(table)
     if len(shown) < len(clusters):
-        console.print(f"… and {len(clusters) - len(shown):,} more templates (--limit 0 shows all)")
+        console.print(f"… and {_count(len(clusters) - len(shown), 'more template')} (--limit 0 shows all)")

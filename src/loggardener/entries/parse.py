@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import functools
 import json
-import re
 from collections.abc import Callable
 from datetime import datetime, timedelta, timezone
 from typing import Any
@@ -103,10 +102,8 @@ def _not_a_timestamp(value: object) -> str:
 def _parse_rfc3339(value: str) -> datetime:
     match = _RFC3339.match(value.strip())
     if match is None:
-        zone = (
-            ""
-            if re.search(r"[Zz]$|[+-]\d{2}:?\d{2}$", value.strip())
-            else " (no time zone: end it with Z or an offset)"
+        zone = (  # said only of a time that a zone would make readable, not of any text (`yesterday`)
+            " (no time zone: end it with Z or an offset)" if _RFC3339.match(value.strip() + "Z") else ""
         )
         raise MalformedEntry(f"invalid timestamp {value!r}{zone}")
     fraction = (match["frac"] or "").ljust(6, "0")[:6]

@@ -27,7 +27,13 @@ _REPO = compile_regex(r"[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+")
 def check_repo(name: str) -> str:
     """`owner/name`, or a GardenerError saying what is wrong."""
     if not _REPO.fullmatch(name or ""):
-        raise GardenerError(f"--repo must look like owner/name, got {name!r}", ExitCode.BAD_INPUT)
+        path = (name or "").rstrip("/").removesuffix(".git").split("://", 1)[-1].split("/", 1)
+        shown = path[1] if len(path) == 2 and _REPO.fullmatch(path[1]) else ""  # a URL: its owner/name
+        raise GardenerError(
+            f"--repo (or GITHUB_REPOSITORY) must look like owner/name, got {name!r}"
+            + (f": give {shown}, without the URL" if shown else ""),
+            ExitCode.BAD_INPUT,
+        )
     return name
 
 

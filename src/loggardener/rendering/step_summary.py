@@ -70,6 +70,11 @@ def _closers(lines: list[str]) -> str:
     return closing + "</details>\n" * max(open_details, 0)
 
 
+# Named with where it is set: GitHub's runner sets the variable for every step, so a user may never have
+# given the option.
+STEP_SUMMARY = "the step summary (--step-summary or GITHUB_STEP_SUMMARY)"
+
+
 def check_appendable(path: Path) -> None:
     """Fail before the scan if the summary file cannot be appended to."""
     os.close(_open_append(path))
@@ -85,11 +90,11 @@ def _open_append(path: Path) -> int:
     except OSError as exc:
         if exc.errno == errno.ENXIO:
             raise GardenerError(
-                f"cannot write the step summary {path}: it is a named pipe that no process reads; "
+                f"cannot write {STEP_SUMMARY} {path}: it is a named pipe that no process reads; "
                 "start its reader first, or give a file",
                 ExitCode.BAD_INPUT,
             ) from None
-        raise write_error("the step summary", path, exc) from None
+        raise write_error(STEP_SUMMARY, path, exc) from None
 
 
 def append_step_summary(path: Path, markdown: str, pointer: str, limit: int = STEP_SUMMARY_LIMIT) -> bool:
@@ -105,5 +110,5 @@ def append_step_summary(path: Path, markdown: str, pointer: str, limit: int = ST
         with os.fdopen(_open_append(path), "a", encoding="utf-8") as handle:
             handle.write(fitted)
     except OSError as exc:
-        raise write_error("the step summary", path, exc) from None
+        raise write_error(STEP_SUMMARY, path, exc) from None
     return fitted != text

@@ -91,7 +91,8 @@ class FileSource(EntrySource):
             if first not in ("[", "{") and not _object_line_follows(window, encoding):
                 raise GardenerError(
                     f"{self.stats.description} is not a Cloud Logging export: expected a JSON array "
-                    "(gcloud logging read --format=json) or NDJSON, one LogEntry per line",
+                    "(gcloud logging read --format=json) or NDJSON, one LogEntry per line; a text log, one "
+                    "message per line, is grouped by `gardener cluster`",
                     ExitCode.BAD_INPUT,
                 )
             text = io.TextIOWrapper(stream, encoding=encoding, errors=COUNTED_REPLACE, newline=None)

@@ -112,19 +112,24 @@ def within(seconds: float, call: Callable[[], _T]) -> _T:
     return value  # type: ignore[no-any-return]
 
 
+# Where an endpoint comes from: an environment variable set long ago is named, not only the option.
+_ENDPOINT_SETTINGS = {
+    "logging": "--logging-endpoint or GARDENER_LOGGING_ENDPOINT",
+    "BigQuery": "--bigquery-endpoint or GARDENER_BIGQUERY_ENDPOINT",
+}
+
+
 def endpoint_url(endpoint: str | None, service: str) -> str | None:
     """The endpoint without its trailing slash; a usage error unless it is an http(s) URL."""
     if endpoint is None:
         return None
+    named = f"{service} endpoint {shown_url(endpoint)!r} ({_ENDPOINT_SETTINGS.get(service, 'its option')})"
     if not endpoint.startswith(("http://", "https://")):
-        raise GardenerError(
-            f"{service} endpoint {shown_url(endpoint)!r} must start with http:// or https://",
-            ExitCode.BAD_INPUT,
-        )
+        raise GardenerError(f"{named} must start with http:// or https://", ExitCode.BAD_INPUT)
     problem = _url_problem(endpoint)
     if problem:  # said now, not as a minute of retries to reach it
         raise GardenerError(
-            f"{service} endpoint {shown_url(endpoint)!r} is not a URL to send requests to: {problem}; give one such as "
+            f"{named} is not a URL to send requests to: {problem}; give one such as "
             "http://127.0.0.1:8080 or https://logging.googleapis.com",
             ExitCode.BAD_INPUT,
         )

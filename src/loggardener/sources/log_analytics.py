@@ -53,7 +53,7 @@ from datetime import datetime, timedelta, timezone
 from functools import partial
 from typing import Any, Protocol
 
-from loggardener.config import EntriesConfig, GardenerConfig
+from loggardener.config import DATASET_NAME, VIEW_NAME, EntriesConfig, GardenerConfig, dataset_problem
 from loggardener.defaults import MAX_QUERY_SECONDS, REQUEST_TIMEOUT_SECONDS, RETRY_DEADLINE_SECONDS
 from loggardener.entries.levels import (
     ACCESS_REQUEST_PATTERN,
@@ -149,8 +149,6 @@ _ROLES = (
     "the account needs roles/bigquery.jobUser on the project that runs the query, and "
     "roles/bigquery.dataViewer on the linked dataset (or roles/logging.viewAccessor on the log view)"
 )
-_NAME = compile_regex(r"^[A-Za-z0-9_.:-]+$")
-_DATASET = compile_regex(r"^(?P<project>[a-z][a-z0-9.:-]{4,61}[a-z0-9])\.(?P<dataset>[A-Za-z0-9_]{1,1024})$")
 
 # RE2-safe patterns (no lookaround, no backreferences) shared by BigQuery and DuckDB.
 _DIGIT = r"\d"
@@ -204,12 +202,9 @@ def _string(value: str) -> str:
 
 def parse_dataset(text: str) -> tuple[str, str]:
     """`PROJECT.DATASET` → (project, dataset); a bad name is a usage error."""
-    match = _DATASET.match(text.strip())
+    match = DATASET_NAME.match(text.strip())
     if match is None:
-        raise GardenerError(
-            f"--log-analytics {text!r}: give the linked dataset as PROJECT.DATASET (e.g. my-project.logs)",
-            ExitCode.BAD_INPUT,
-        )
+        raise GardenerError(f"--log-analytics {text!r}: {dataset_problem(text)}", ExitCode.BAD_INPUT)
     return match["project"], match["dataset"]
 
 
@@ -229,7 +224,7 @@ class LogAnalyticsQuery:
     max_rows: int = DEFAULT_MAX_ROWS
 
     def __post_init__(self) -> None:
-        if not _NAME.match(self.view):
+        if not VIEW_NAME.match(self.view):
             raise GardenerError(f"--view {self.view!r} is not a view name", ExitCode.BAD_INPUT)
         if self.start >= self.end:
             raise GardenerError(
@@ -1438,9 +1433,18 @@ def log_analytics_source(
     """The source `gardener scan --log-analytics PROJECT.DATASET` reads (`live_only`: entries.list options
     given, which do not apply)."""
     if live_only:
+        instead = []
+        if {"--resource-type", "--filter"} & set(live_only):
+            instead.append("narrow a Log Analytics scan with --service and --min-severity")
+        if "--print-filter" in live_only:
+            instead.append("--dry-run prints a Log Analytics scan's query")
+        if "--save-export" in live_only:
+            instead.append(
+                "a Log Analytics scan reads groups of entries, which make no export: drop --save-export"
+            )
         raise GardenerError(
             f"{', '.join(live_only)} appl{'ies' if len(live_only) == 1 else 'y'} to a scan of entries.list, "
-            "not to --log-analytics; narrow a Log Analytics scan with --service and --min-severity",
+            f"not to --log-analytics; {'; '.join(instead)}",
             ExitCode.BAD_INPUT,
         )
     if start is None:
