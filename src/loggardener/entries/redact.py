@@ -3707,15 +3707,23 @@ def _config_set_spans(data: bytes) -> Iterator[Span]:
 _CONFIG_ARGUMENTS = _Deferred(rb"(?i)\bconfig(?:ure)?[ \t]{1,8}(?P<args>[^\r\n|;&]{1,512})")
 _BASIC_SETTING = "http-basic."
 _TOKEN_SETTINGS = frozenset(("github-oauth", "gitlab-oauth", "gitlab-token", "bitbucket-oauth", "bearer"))
+# The words of the settings this rule reads (the usual names of a password or a token: a setting named otherwise,
+# `jwt`, `clave`, is left to the other rules); a text or an argument without any is not read further
+_SETTING_HINTS = (b"pass", b"pw", b"secret", b"token", b"key", b"auth", b"cred", b"http-basic", b"bearer")
 
 
 def _config_argument_spans(data: bytes) -> Iterator[Span]:
+    text = data.lower()
+    if not any(hint in text for hint in _SETTING_HINTS):
+        return  # no argument can name a credential
     for match in _CONFIG_ARGUMENTS.finditer(data):
         offset = _span(match, b"args")[0]
         arguments = list(_ARGUMENT.finditer(match.group(b"args")))
         for index, argument in enumerate(arguments):
             name = argument.group(0).strip(b"\"'").decode("utf-8", "replace")
             if "=" in name or name.startswith("-"):
+                continue
+            if not any(hint in argument.group(0).lower() for hint in _SETTING_HINTS):
                 continue
             lowered = name.lower()
             kind = key_class(name)
@@ -3729,8 +3737,8 @@ def _config_argument_spans(data: bytes) -> Iterator[Span]:
             quoted = value.group(0)[:1] in (b'"', b"'")
             start = offset + value.start() + quoted
             end = offset + value.end() - quoted if quoted else start + len(value.group(0).rstrip(b".,:;"))
-            text = data[start:end].decode("utf-8", "replace")
-            if end > start and _positional_secret(text) and not _marked(data, start, end):
+            written = data[start:end].decode("utf-8", "replace")
+            if end > start and _positional_secret(written) and not _marked(data, start, end):
                 yield start, end, kind, _CONTEXT
 
 
