@@ -43,6 +43,9 @@ CLASSES = (
     "rejected-input",
     "command-output",
     "query-text",
+    "mail-transcript",
+    "link-token",
+    "tool-setting",
 )
 
 _SYMBOLS = "!#$%*?^~&@"
@@ -818,6 +821,111 @@ def _query_text_cases(g: _Gen) -> tuple[list[Leak], list[Kept]]:
     return leaks, kept
 
 
+# ---------------------------------------------------------------------------------------------------------
+# 21. SMTP's AUTH LOGIN as clients' debug output writes it: after the server's password prompt (`334 UGFzc3dvcmQ6`,
+# `Password:` in base64), the client's next line is the password in base64, after the client's own prefix.
+
+_MAIL_TRANSCRIPT_LAYOUTS = (
+    "2026-12-01 10:00:00 SERVER -> CLIENT: 334 UGFzc3dvcmQ6\n2026-12-01 10:00:00 CLIENT -> SERVER: {e}\n"
+    "2026-12-01 10:00:00 SERVER -> CLIENT: 535 5.7.8 Username and Password not accepted",
+    "[2026-12-01 10:00:00] DEBUG [smtp] S: 334 UGFzc3dvcmQ6\n[2026-12-01 10:00:00] DEBUG [smtp] C: {e}",
+    "< 334 UGFzc3dvcmQ6\n> {e}\n< 535 5.7.8 Authentication credentials invalid",
+    "Net::SMTP=GLOB(0x55d0c8a1e2f8)<<< 334 UGFzc3dvcmQ6\nNet::SMTP=GLOB(0x55d0c8a1e2f8)>>> {e}",
+    "S: 334 cGFzc3dvcmQ6\nC: {e}\nS: 235 ok",
+    "reply: retcode (334); Msg: b'UGFzc3dvcmQ6'\nsend: '{e}\\r\\n'\nreply: b'535 5.7.8 failed\\r\\n'",
+    "<~  334 UGFzc3dvcmQ6\n ~> {e}\n<~* 535 5.7.8 Error: authentication failed",
+)
+
+
+def _mail_transcript_cases(g: _Gen) -> tuple[list[Leak], list[Kept]]:
+    leaks = []
+    for layout in _MAIL_TRANSCRIPT_LAYOUTS:
+        for shape in _SHAPES:
+            secret = base64.b64encode(shape(g).encode()).decode()
+            leaks.append(Leak("mail-transcript", layout, secret, layout.replace("{e}", secret)))
+    kept = [
+        Kept("mail-transcript", "SERVER -> CLIENT: 235 2.7.0 Authentication successful", "235 2.7.0 Authentication successful"),
+        Kept("mail-transcript", "SERVER -> CLIENT: 334 VXNlcm5hbWU6\nCLIENT -> SERVER: Ym9iQGFjbWUudGVzdA==", "Ym9iQGFjbWUudGVzdA=="),
+        Kept("mail-transcript", "CLIENT -> SERVER: RCPT TO:<bob@acme.test>", "RCPT TO:"),
+        Kept("mail-transcript", "S: 334 UGFzc3dvcmQ6\nC: *\nS: 501 5.7.0 Authentication aborted", "501 5.7.0 Authentication aborted"),
+    ]  # fmt: skip
+    return leaks, kept
+
+
+# ---------------------------------------------------------------------------------------------------------
+# 22. A one-time link's token in a URL's path, after the segment that says what the link does (a password's
+# reset, an account's activation, an address's confirmation, an invitation), a short id or a word between; also
+# in Rails' `Started GET "/path"`. Hex digests, UUIDs and lower-case runs too, which the path's run rule leaves.
+
+_LINK_TOKEN_LAYOUTS = (
+    "GET /accounts/reset/Mjc/{t}/ 404",
+    'Started GET "/users/password/edit/{t}" for 10.0.0.7 at 2026-12-01 10:00:00 +0000',
+    "GET https://app.example.test/account/activate/{t} 500",
+    "POST /api/v1/email/confirm/{t} 400",
+    "GET /auth/verify-email/{t}?lang=en 500",
+    "GET /newsletter/unsubscribe/{t} 500",
+    '"GET /invite/{t}/accept HTTP/1.1" 500',
+)
+
+
+def _link_tokens(g: _Gen) -> list[str]:
+    uuid = f"{g.hex(8)}-{g.hex(4)}-4{g.hex(3)}-a{g.hex(3)}-{g.hex(12)}"
+    return [g.hex(40), g.lower_digits(32), uuid, f"{g.lower_digits(6)}-{g.hex(32)}"]
+
+
+def _link_token_cases(g: _Gen) -> tuple[list[Leak], list[Kept]]:
+    leaks = []
+    for layout in _LINK_TOKEN_LAYOUTS:
+        for token in _link_tokens(g):
+            leaks.append(Leak("link-token", layout, token, layout.replace("{t}", token)))
+    kept = [
+        Kept("link-token", "GET /accounts/reset/done/ 200", "/accounts/reset/done/"),
+        Kept("link-token", "GET /users/8f3c2a1e-5d4b-4c3a-9e8f-7d6c5b4a3e2f/verify-email 500", "8f3c2a1e-5d4b-4c3a-9e8f-7d6c5b4a3e2f"),
+        Kept("link-token", "GET /blog/how-we-reset-passwords-safely 200", "/blog/how-we-reset-passwords-safely"),
+        Kept("link-token", "POST /invitations/482913/accept 500", "/invitations/482913/accept"),
+        Kept("link-token", "GET /releases/v1.2.3/confirm 200", "/releases/v1.2.3/confirm"),
+        Kept("link-token", 'Started GET "/orders/12345/items" for 10.0.0.7', "/orders/12345/items"),
+        Kept("link-token", "GET /commits/9fceb02d0ae598e95dc970b74767f19372d61af8 200", "9fceb02d0ae598e95dc970b74767f19372d61af8"),
+        Kept("link-token", "GET /auth/activate/done 200", "/auth/activate/done"),
+    ]  # fmt: skip
+    return leaks, kept
+
+
+# ---------------------------------------------------------------------------------------------------------
+# 23. A tool's setting given as separate arguments (`composer config http-basic.HOST USER X`, rclone's name/value
+# pairs), a value a CI job declares secret (`##vso[task.setsecret]X`), a value piped to `gh auth login
+# --with-token`.
+
+_TOOL_SETTING_LAYOUTS = (
+    "composer config --global http-basic.repo.example.test deploy {s}",
+    "poetry config http-basic.internal ci {s}",
+    "poetry config pypi-token.private {s}",
+    "composer config -g github-oauth.github.com {s}",
+    "rclone config create s3 s3 provider AWS secret_access_key {s} region eu-west-1",
+    "rclone config update sftp-backup pass {s} host backup.example.test",
+    "2026-12-01T10:00:00.1234567Z ##vso[task.setsecret]{s}",
+    "echo {s} | gh auth login --hostname ghe.example.test --with-token",
+)
+
+
+def _tool_setting_cases(g: _Gen) -> tuple[list[Leak], list[Kept]]:
+    leaks = [
+        Leak("tool-setting", layout, secret, layout.replace("{s}", secret))
+        for layout in _TOOL_SETTING_LAYOUTS
+        for secret in (shape(g) for shape in _SHAPES)
+    ]
+    kept = [
+        Kept("tool-setting", "poetry config virtualenvs.in-project true", "virtualenvs.in-project true"),
+        Kept("tool-setting", "composer config --global process-timeout 2000", "process-timeout 2000"),
+        Kept("tool-setting", "rclone config create s3 s3 provider AWS region eu-west-1", "region eu-west-1"),
+        Kept("tool-setting", "##vso[task.setvariable variable=buildNumber]20261201.4", "20261201.4"),
+        Kept("tool-setting", "echo started | tee -a /var/log/deploy.log", "echo started"),
+        Kept("tool-setting", "git config --global user.name deploybot", "deploybot"),
+        Kept("tool-setting", "config token expired, refreshing", "expired, refreshing"),
+    ]  # fmt: skip
+    return leaks, kept
+
+
 def corpus(seed: int = 20261201) -> tuple[list[Leak], list[Kept]]:
     builds = (
         _vendor_cases,
@@ -840,6 +948,9 @@ def corpus(seed: int = 20261201) -> tuple[list[Leak], list[Kept]]:
         _rejected_input_cases,
         _command_output_cases,
         _query_text_cases,
+        _mail_transcript_cases,
+        _link_token_cases,
+        _tool_setting_cases,
     )
     return gather(_Gen(seed), builds)
 

@@ -3,6 +3,7 @@ each class's look-alikes come out as written. Then each rule this corpus opened,
 
 from __future__ import annotations
 
+import base64
 import json
 from typing import Any
 from urllib.parse import quote
@@ -681,3 +682,100 @@ def test_the_line_after_a_command_a_field_or_a_header_keeps_what_is_no_credentia
     lines: list[str], newest_first: bool
 ) -> None:
     assert lines[-1] in _ordered_events(lines, newest_first)
+
+
+# SMTP's password prompt and the client's answer, each line logged as its own entry (the prefix a client's debug
+# output writes before each line, then the base64 of the password)
+_SMTP_PAIRS = st.sampled_from(
+    [
+        ("SERVER -> CLIENT: 334 UGFzc3dvcmQ6", "CLIENT -> SERVER: {e}"),
+        ("< 334 UGFzc3dvcmQ6", "> {e}"),
+        ("S: 334 cGFzc3dvcmQ6", "C: {e}"),
+        ("<-  334 UGFzc3dvcmQ6", " -> {e}"),
+    ]
+)
+
+
+@given(pair=_SMTP_PAIRS, secret=_SECRETS, newest_first=st.booleans())
+def test_the_answer_to_smtps_password_prompt_in_the_next_entry_is_redacted_in_either_order(
+    pair: tuple[str, str], secret: str, newest_first: bool
+) -> None:
+    encoded = base64.b64encode(secret.encode()).decode()
+    prompt, answer = pair[0], pair[1].format(e=encoded)
+    messages = _ordered_events(["mailer starting", prompt, answer, "mailer stopped"], newest_first)
+    assert not any(encoded in message for message in messages), messages
+    assert {"mailer starting", "mailer stopped"} <= set(messages)
+
+
+def test_the_answer_to_smtps_user_prompt_stays() -> None:
+    """`334 VXNlcm5hbWU6` asks for the user's name, which is no secret."""
+    assert _split_events(["S: 334 VXNlcm5hbWU6", "C: Ym9iQGFjbWUudGVzdA=="])[-1] == "C: Ym9iQGFjbWUudGVzdA=="
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        'POST https://events.pagerduty.com/v2/enqueue body={"routing_key":"{h}","event_action":"trigger"} 400',
+        "pagerduty_configs:\n  - routing_key: {h}\n    severity: critical",
+        "level=error integration=pagerduty routing_key={h} err=400",
+    ],
+)
+def test_a_routing_key_of_a_generated_value_is_redacted(text: str) -> None:
+    """PagerDuty's routing key (Events API v2) is its integration's secret; a message queue's routing key is a
+    dotted name, and stays."""
+    secret = "35d31fb71bd97e469103948334dcb4b7"
+    assert secret not in REDACT(text.replace("{h}", secret))
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["routing_key=orders.created.v2 published", '{"routing_key": "billing.invoice.paid"}', "routing_key: #"],
+)
+def test_a_routing_key_that_names_a_route_stays(text: str) -> None:
+    assert REDACT(text) == text
+
+
+@given(
+    signature=st.from_regex(r"[A-Za-z0-9_-]{22}", fullmatch=True).filter(
+        lambda s: any(c.isupper() for c in s) and any(c.islower() for c in s) and any(c.isdigit() for c in s)
+    )
+)
+def test_an_nginx_secure_link_signature_is_redacted(signature: str) -> None:
+    text = f'"GET /videos/a.mp4?md5={signature}&expires=1764583200 HTTP/1.1" 403 153'
+    assert signature not in REDACT(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "GET /download?file=a.iso&md5=d41d8cd98f00b204e9800998ecf8427e 200",
+        "GET /f?md5=1B2M2Y8AsgTpgAmY7PhCfg== 200",
+    ],
+)
+def test_a_checksum_in_a_query_stays(text: str) -> None:
+    """A content checksum is hex (32) or padded base64 (24): not nginx's signature (22, unpadded)."""
+    assert REDACT(text) == text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "  const sig = crypto.createHmac('sha256', process.env.WEBHOOK_SECRET)",
+        "const token = crypto.createHmac('sha512', key)",
+        '{"key": "aes-256-gcm", "auth": "HS256"}',
+        "    r = requests.get(URL, auth=(user, password), timeout=5)",
+        "stripe publishable key pk_live_51HxYzAbCdEfGh9KlMn loaded",
+        "client-certificate-data: LS0tLS1CRUdJTiBDRVJUSUZJQ0FURS0tLS0tCk1JSUJrVENCK3dJSkFPM2x",
+        "public_key_data: LS0tLS1CRUdJTiBQVUJMSUMgS0VZLS0tLS0KTUZrd0V3WUhLb1pJemowQ0FRWUlLb1pJ",
+        "nostr event note1qqqsyqcyq5rqwzqfpg9scrgwpugpzysn8rp5m8 fetched",
+    ],
+)
+def test_what_names_an_algorithm_a_variable_or_public_material_stays(text: str) -> None:
+    assert REDACT(text) == text
+
+
+@pytest.mark.parametrize("name", ["client-key-data", "tls.key", "note"])
+def test_a_private_key_in_pem_wrapped_in_base64_is_redacted(name: str) -> None:
+    pem = "-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC7VJTUt9Us8cKj\n-----END PRIVATE KEY-----\n"
+    wrapped = base64.b64encode(pem.encode()).decode()
+    assert wrapped[40:80] not in REDACT(f"{name}: {wrapped}")

@@ -135,7 +135,7 @@ _MAX_GROUP_LINES = 2000
 # or two after it; a sentence saying one was made or reset, as Elasticsearch's before `New value: X`), a field's
 # path alone (pydantic's `db_password` before `  … input_value='X'`), a table's header naming a credential's
 # column (`user,password,role`) and a command that prints a credential (`$ terraform output -raw db_password`,
-# `redact._COMMAND_OUTPUT`).
+# `redact._COMMAND_OUTPUT`), and SMTP's prompt for the password (`334 UGFzc3dvcmQ6`).
 # (a command's line may end in a value already redacted: `vault kv get -field=password [REDACTED:password]`)
 _LABEL_ENDS = frozenset(":=>|-+,.]\"'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_")
 # The words that name a credential, each with what may follow it (`passwd`, `credentials`, `authToken`)
@@ -153,6 +153,7 @@ _CREDENTIAL_WORDS = {
     "code": "",
 }
 _CREDENTIAL_WORD = "(?:" + "|".join(word + rest for word, rest in _CREDENTIAL_WORDS.items()) + ")"
+_SMTP_PROMPT = "UGFzc3dvcmQ6|cGFzc3dvcmQ6"  # base64 of `Password:` and of `password:`
 _SECRET_TOOLS = "|".join(map(re.escape, SECRET_TOOLS))
 # A name/value pair's name field and its separator (`name:`, `"Key" =`, `Property:`)
 _PAIR_NAME_FIELD = r"\b(?:name|key|property|param(?:eter)?|variable|setting|field)[\"']?\s{0,4}[:=]"
@@ -176,6 +177,8 @@ _CREDENTIAL_LABEL = compile_regex(
     # a command that prints a credential, its output on the next line (`$ terraform output -raw db_password`)
     rf"|^[ \t]{{0,8}}(?:{COMMAND_PROMPT}[A-Za-z./][\w./-]{{0,64}}|(?:{_SECRET_TOOLS}))"
     rf"[ \t][^\r\n]*?{_CREDENTIAL_WORD}[^\r\n]*"
+    # SMTP's `AUTH LOGIN` prompt for the password (`334 UGFzc3dvcmQ6`, `Password:` in base64), its answer next
+    rf"|\b334[ \t]{{1,8}}(?:{_SMTP_PROMPT})"
     r")\s*$"
 )
 # A private key's block logged one line per entry: its BEGIN line redacted whole (or, newest first, its END line)
@@ -203,7 +206,7 @@ def may_name_credential(line: str) -> bool:
     if not line.isascii():
         return True
     lowered = line.lower()
-    return any(word in lowered for word in _CREDENTIAL_WORDS)
+    return any(word in lowered for word in _CREDENTIAL_WORDS) or "gfzc3dvcmq6" in lowered
 
 
 def names_credential(line: str) -> bool:
@@ -711,7 +714,10 @@ class Reassembler:
                 len(members) - 1
             )  # the value, before the sibling fields and blank lines that came after it
             while (
-                index > 0 and len(members) - 1 - index < _SIBLINGS and _between_pair(members[index].message)
+                index > 0
+                and len(members) - 1 - index < _SIBLINGS
+                and _between_pair(members[index].message)
+                and _CLIENT_LINE.fullmatch(members[index].message) is None  # `C: X` is an answer, no field
             ):
                 index -= 1
             if self._follows(members[index], moment, label):
@@ -1107,9 +1113,14 @@ def _between_pair(message: str) -> bool:
     )
 
 
+# A protocol client's line of one base64 word, as debug output writes it (`> X`, `C: X`, Perl's `Net::SMTP=GLOB(…)>>> X`,
+# PHPMailer's `CLIENT -> SERVER: X`): the answer to SMTP's password prompt, whose line comes after it newest first
+_CLIENT_LINE = compile_regex(r"(?:\S{0,64}(?:>|C:)|CLIENT -> SERVER:)[ \t]{1,4}[A-Za-z0-9+/]{4,512}={0,2}")
+
+
 def _may_be_value(entry: LogEntry) -> bool:
-    """A one-line text entry of one word (`X`, `<string>X</string>`, `"X",`) or a pair's value (`"Value": "X",`): it
-    may be the value of a label that, newest first, comes after it."""
+    """A one-line text entry of one word (`X`, `<string>X</string>`, `"X",`), a pair's value (`"Value": "X",`) or a
+    protocol client's base64 line (`> X`): it may be the value of a label that, newest first, comes after it."""
     message = entry.message.strip()
     return (
         entry.payload_kind == "text"
@@ -1118,6 +1129,7 @@ def _may_be_value(entry: LogEntry) -> bool:
         and (
             not any(c.isspace() for c in message)
             or ("alue" in message and "\n" not in message and _VALUE_LINE.search(message) is not None)
+            or _CLIENT_LINE.fullmatch(message) is not None
         )
     )
 

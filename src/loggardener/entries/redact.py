@@ -366,7 +366,7 @@ _CODE_QUALIFIERS = {
 _CURSOR_WORDS = {"page", "continuation", "pagination", "cursor"}
 # A key named after what it keys (`cache_key`, `s3 key`, `Idempotency-Key`) names a record, not a secret.
 _RECORD_KEY_WORDS = {
-    "cache", "partition", "sort", "primary", "foreign", "object", "s3", "gcs", "blob", "routing", "dedup",
+    "cache", "partition", "sort", "primary", "foreign", "object", "s3", "gcs", "blob", "dedup",
     "dedupe", "deduplication", "lock", "row", "shard", "hash", "range", "idempotency", "message", "bucket",
     "lookup", "map", "group", "index", "unique", "composite", "natural", "surrogate", "i18n", "translation",
     "locale", "redis", "memcache", "memcached", "kafka", "storage_path", "file", "hot", "keyboard", "press",
@@ -423,6 +423,11 @@ _MASK_NOTE = (
     r"(?:sensitive[ _-]value|not[ _-]set|filtered|redacted|removed|masked|hidden|secret|sensitive|omitted"
     r"|censored|private|unset|none|null|nil|empty|value|password|token|key|yes|no)"
 )
+# A hash's, a MAC's, a cipher's or a JWT signature's algorithm, by its name
+_ALGORITHM = compile_regex(
+    r"(?i)(?:hmac[-_]?)?(?:sha[-_]?(?:1|224|256|384|512)|sha3[-_](?:224|256|384|512)|md5|blake2[bs]?|blake3)"
+    r"|[hrep]s(?:256|384|512)|aes[-_]?(?:128|192|256)(?:[-_](?:cbc|gcm|ctr|ecb|cfb|ofb|siv))?|chacha20(?:-poly1305)?"
+)
 _PLACEHOLDERS = compile_regex(
     r"^(?:|null|none|nil|true|false|yes|no|undefined|unknown|empty|n/a|\*+|\*+"
     + _MASK_NOTE
@@ -447,11 +452,17 @@ _PLAIN_WORD = compile_regex(
 
 # A name built of words, numbers and ids joined by `/` or `:` (`reports/2026-11-29/daily_v3.csv`,
 # `session:550e8400-e29b-41d4-a716-446655440000`): what a weak name such as `key` often holds.
+# A tuple of code that names variables (`auth=(user, password)`): a bare value would read its first element
+_VARIABLES_TUPLE = compile_regex(
+    rb"\([ \t]{0,4}[A-Za-z_][A-Za-z0-9_.]{0,64}(?:[ \t]{0,4},[ \t]{0,4}[A-Za-z_][A-Za-z0-9_.]{0,64}){1,8}[ \t]{0,4}\)"
+)
 _NAME_PATH = compile_regex(
     r"^(?=[^/:]*[/:])(?:[A-Za-z]{1,24}|\d{1,12}|[0-9a-fA-F]{4,64}|[A-Za-z]{1,16}\d{1,4}|[A-Za-z]{1,3}-?\d{1,12})"
     r"(?:[/:._-]{1,2}(?:[A-Za-z]{1,24}|\d{1,12}|[0-9a-fA-F]{4,64}|[A-Za-z]{1,16}\d{1,4}|[A-Za-z]{1,3}-?\d{1,12}))*/?$"
 )
-_WORDS_AND_NUMBERS = compile_regex(r"(?:[A-Za-z]{1,20}|\d{1,4})(?:[-_.](?:[A-Za-z]{1,20}|\d{1,4}))+")
+_WORDS_AND_NUMBERS = compile_regex(
+    r"(?:[A-Za-z]{1,20}\d{0,2}|\d{1,4})(?:[-_.](?:[A-Za-z]{1,20}\d{0,2}|\d{1,4}))+"
+)
 _CAMEL_WORDS = compile_regex(r"(?:[A-Z]?[a-z]{2,}){2,8}")
 _CONSONANTS = compile_regex(r"[bcdfghjklmnpqrstvwxz]{6,}", re.IGNORECASE)
 
@@ -551,7 +562,8 @@ def _public_key_name(words: list[str]) -> bool:
 _PUBLIC_KEY_VALUE = compile_regex(
     r"^(?:(?:ssh-(?:ed25519|rsa|dss)|ecdsa-sha2-nistp\d{3}|sk-ssh-ed25519@openssh\.com)[ \t]+AAAA[A-Za-z0-9+/]+={0,3}"
     r"(?:[ \t]+\S+)?\s*$"
-    r"|-----BEGIN (?:CERTIFICATE|PUBLIC KEY|RSA PUBLIC KEY|PGP PUBLIC KEY BLOCK)-----)"
+    r"|-----BEGIN (?:CERTIFICATE|PUBLIC KEY|RSA PUBLIC KEY|PGP PUBLIC KEY BLOCK)-----"
+    r"|LS0tLS1CRUdJTiB(?:DRVJUSUZJQ0FURS0tLS0t|QVUJMSUMgS0VZLS0tLS0))"  # the same in base64 (kubeconfig's `*-data`)
 )
 
 
@@ -596,6 +608,8 @@ def is_secret_value(key_kind: str, value: str) -> bool:
         return False
     if key_kind == "password":
         return True
+    if _ALGORITHM.fullmatch(value):
+        return False  # `token = createHmac('sha256', …)`, `"key": "aes-256-gcm"`: what signs, not with what
     if _PUBLIC_KEY_VALUE.match(value) and "PRIVATE" not in value:
         return False  # `hostKey: ssh-rsa AAAA…`, a certificate under `tls_key`
     word = value.rstrip(")]},.;:")
@@ -736,7 +750,10 @@ _TOOL_GATES = (
     b"-t",
 )
 # An HTTP request line, whose path `_URL_PATH` reads.
-_REQUEST_LINES = (b"get /", b"post /", b"put /", b"patch /", b"delete /", b"head /", b"options /")
+_REQUEST_LINES = (
+    *(b"get /", b"post /", b"put /", b"patch /", b"delete /", b"head /", b"options /"),
+    *(b'get "/', b'post "/', b'put "/', b'patch "/', b'delete "/'),  # Rails' `Started GET "/path" for …`
+)
 # What `_CREDENTIAL_COMMAND` needs: a subcommand named after a credential (`activate-refresh-token`), `vault`,
 # `openssl` (`passwd`) or `mkpasswd`.
 _CREDENTIAL_COMMAND_GATES = (
@@ -793,6 +810,9 @@ _CONTEXT_GATES = (
     b"printf ",
     b"<<<",  # a here-string
     b"ugfzc3dvcmq6",  # SMTP's password prompt, `Password:` in base64
+    b"http-basic.",  # a package manager's basic credentials (`composer config http-basic.HOST USER X`)
+    b"-oauth.",  # and its OAuth token (`composer config github-oauth.github.com X`)
+    b"cgfzc3dvcmq6",  # `password:` in base64
     *_CALL_GATES,
     b"cookie",
     b"://",
@@ -998,7 +1018,8 @@ _EXPECT_SEND = _Deferred(
     rb"(?:exp_)?send[ \t]{1,8}(?:--[ \t]{1,8})?(?:\"(?P<dq>[^\"\r\n\\]{1,256})(?:\\[rn])?\"|(?P<bare>[^\s\"\\]{1,256}))"
 )
 # A value piped to a command that reads a secret from its input: `echo X | docker login --password-stdin`,
-# `printf 'X' | gcloud secrets versions add … --data-file=-`, `echo X | sudo -S …`, `… | passwd --stdin`.
+# `printf 'X' | gcloud secrets versions add … --data-file=-`, `echo X | sudo -S …`, `… | passwd --stdin`,
+# `… | gh auth login --with-token`.
 _PIPED = _Deferred(
     rb"\b(?:echo|printf(?:[ \t]{1,8}(?:'%s[^'\r\n]{0,8}'|\"%s[^\"\r\n]{0,8}\"|%s(?:\\n)?))?)[ \t]{1,8}(?:-[neE]{1,3}[ \t]{1,8})?"
     rb"(?:'(?P<sq>[^'\r\n]{1,256})'|\"(?P<dq>[^\"\r\n]{1,256})\"|(?P<bare>[^\s|'\"][^\s|]{0,255}))"
@@ -1007,7 +1028,7 @@ _PIPED = _Deferred(
 # The same fed by a shell's here-string: `docker login … --password-stdin <<< 'X'`, `vault login - <<< X`.
 _HERE_STRING = _Deferred(rb"(?P<command>[^\r\n|;&<>]{1,256})<<<[ \t]{0,8}" + _QUOTED_FLAG_VALUE)
 _READS_SECRET = compile_regex(
-    rb"(?i)stdin|--data-file[= ]-(?:\s|$)|\bsudo\b.*\s-S\b|\bpasswd\b|\bcryptsetup\b|passphrase-fd"
+    rb"(?i)stdin|--with-token\b|--data-file[= ]-(?:\s|$)|\bsudo\b.*\s-S\b|\bpasswd\b|\bcryptsetup\b|passphrase-fd"
     rb"|\blogin\b.*\s-(?:\s|$)"  # `vault login -`: the token from the input
     rb"|\bsecrets?[ \t].*\b(?:set|put|add|create)\b"
 )
@@ -1310,13 +1331,15 @@ _DOCKERFILE_ENV = _Deferred(
 # A multipart form's field (`Content-Disposition: form-data; name="password"`, its other headers, a blank line, then
 # the value), with raw or escaped line breaks.
 _BREAK = rb"(?:\r?\n|(?:\\r)?\\n)"
-# SMTP's `AUTH LOGIN`: the server asks `334 UGFzc3dvcmQ6` (base64 of `Password:`), the client's next line is the
-# password in base64 (raw or escaped line breaks, a `C:` or `>>>` before it).
+# SMTP's `AUTH LOGIN`: the server asks `334 UGFzc3dvcmQ6` (base64 of `Password:`, or of `password:`), the client's
+# next line is the password in base64 (raw or escaped line breaks). The line may open with what a client's debug
+# output writes before each line: `C:`, `>>>`, a time and `CLIENT -> SERVER:` (PHPMailer), `DEBUG [smtp] C:`.
+_SMTP_PROMPTS = (b"ugfzc3dvcmq6", b"cgfzc3dvcmq6")
 _SMTP_LOGIN_PASSWORD = _Deferred(
-    rb"334[ \t]{1,8}UGFzc3dvcmQ6[^\r\n\\]{0,64}"
+    rb"(?:334[ \t]{1,8}|Msg: b')(?:UGFzc3dvcmQ6|cGFzc3dvcmQ6)[^\r\n\\]{0,64}"
     + _BREAK
-    + rb"[^\r\n\\]{0,24}?(?P<bare>[A-Za-z0-9+/]{4,512}={0,2})"
-    rb"[ \t]{0,8}(?:\r?\n|\\r|\\n|$)"
+    + rb"(?:[^\r\n\\]{0,96}?[\s:>'])?(?P<bare>[A-Za-z0-9+/]{4,512}={0,2})"
+    rb"[ \t]{0,8}(?:\r?\n|\\r|\\n|'|$)"
 )
 _MULTIPART_FIELD = _Deferred(
     rb"(?i)\bname=\\{0,2}\"(?P<key>"
@@ -1954,11 +1977,15 @@ def _plain_text_base64(run: str) -> bool:
 # Public material and ids that have the shape of a key: an SRI or npm integrity hash, an SSH public key, an
 # Ethereum or bech32 Bitcoin address, a ULID, Stripe's object ids (its secrets are formats: `sk_live_…`),
 # Twilio's resource SIDs (`SM…` a message, `CA…` a call; its API key SID `SK…` is a format), a Google OAuth
-# client's id (public: its secret is `GOCSPX-…`), an image or a PDF in base64 (by its file's magic bytes).
+# client's id (public: its secret is `GOCSPX-…`), Stripe's publishable key (`pk_live_…`, meant for browsers), Nostr's
+# public ids (`npub1…`, `note1…`), an image or a PDF in base64 (by its file's magic bytes), a certificate or a public
+# key in PEM wrapped in base64 (kubeconfig's `client-certificate-data`).
 _PUBLIC_RUN = compile_regex(
     r"^(?:sha(?:1|256|384|512)-[A-Za-z0-9+/]{20,}={0,2}|AAAA(?:C3NzaC1|B3NzaC1|E2VjZHNh)[A-Za-z0-9+/]*={0,3}"
     r"|\d{6,16}-[a-z0-9]{32}\.apps\.googleusercontent\.com"
     r"|(?:iVBORw0KGgo|/9j/|R0lGOD[dl]h|JVBERi0)[A-Za-z0-9+/]*={0,2}"
+    r"|LS0tLS1CRUdJTiB(?:DRVJUSUZJQ0FURS0tLS0t|QVUJMSUMgS0VZLS0tLS0)[A-Za-z0-9+/]*={0,2}"
+    r"|pk_(?:live|test)_[0-9A-Za-z]{10,}|(?:npub|note|nevent|nprofile|naddr)1[02-9ac-hj-np-z]{20,}"
     # a DER public key (SubjectPublicKeyInfo) of Ed25519/X25519, EC P-256/P-384 or RSA 1024/2048/4096
     r"|(?:MCowBQYDK2V[wu]AyEA|MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAE|MHYwEAYHKoZIzj0CAQYFK4EEACIDYgAE"
     r"|MIGfMA0GCSqGSIb3DQEBAQUAA4GNAD|MII[BC]IjANBgkqhkiG9w0BAQEFAAOCA[Qg]8A)[A-Za-z0-9+/]*={0,2}"
@@ -2088,7 +2115,7 @@ def _short_run_spans(data: bytes) -> Iterator[Span]:
 # a log collector's `/receiver/v1/http/<token>`, a signed image URL `/<signature>/300x200/a.jpg`): a run of 24
 # characters or more of a segment that looks generated. Hex (digests, commits), UUIDs, words and slugs stay.
 _URL_PATH = _Deferred(
-    rb"(?i)(?:\b[a-z][a-z0-9+.-]{0,31}://[^\s/\"'<>?#\\]{1,256}|\b(?:get|post|put|patch|delete|head|options)[ \t]{1,8})"
+    rb"(?i)(?:\b[a-z][a-z0-9+.-]{0,31}://[^\s/\"'<>?#\\]{1,256}|\b(?:get|post|put|patch|delete|head|options)[ \t]{1,8}\"?)"
     rb"(?P<path>/[^\s\"'<>?#\\]{1,1000})"
 )
 _PATH_RUN = compile_regex(rb"[A-Za-z0-9_~.%+=-]{24,}")
@@ -2101,13 +2128,45 @@ _PATH_RUN_GATE_PATTERN = rb"/[A-Za-z0-9_~.%+=-]{24}"
 # `/keys/<id>`), and a word, a number or a name stays (`/token/refresh`, `/hooks/12345`).
 _NAMED_PATH_GATE = b"<named url path segment>"
 _NAMED_PATH_GATE_PATTERN = (
-    rb"(?i)/[A-Za-z0-9_-]{0,32}(?:key|token|secret|pass|password|passwd|pwd|auth|hooks?)/[A-Za-z0-9_~.%+=-]{12}"
+    rb"(?i)/[A-Za-z0-9_-]{0,32}(?:key|token|secret|pass|password|passwd|pwd|auth|hooks?)/"
+    rb"(?:[A-Za-z]{1,12}/)?[A-Za-z0-9_~.%+=-]{12}"
+    rb"|/[A-Za-z0-9_-]{0,32}(?:reset|activat|confirm|verif|unlock|recover|unsubscrib|invit|magic|redeem)"
+    rb"[A-Za-z0-9_-]{0,32}/[A-Za-z0-9_~.%+=-]"
     rb"|://(?:[A-Za-z0-9-]+\.){0,3}(?:web)?hooks?\.[^\s/]+/[A-Za-z0-9_~.%+=-]"
 )
 _HOOK_SEGMENTS = {"hook", "hooks", "webhook", "webhooks"}
 # A host that serves webhooks (`hooks.<domain>`, `webhook.<domain>`): its path, from the first segment that is not a
 # word, is the hook's secret.
 _HOOK_HOST = compile_regex(rb"(?i)://(?:[^\s/@]{1,256}@)?(?:[A-Za-z0-9-]{1,63}\.){0,3}(?:web)?hooks?\.")
+# A segment that names what a link may do once, the link's own token after it: a password's reset
+# (`/reset/<uidb64>/<token>/`, Django's, with the user's id first), an account's activation or an address's
+# confirmation, an invitation, a magic link, an unsubscription. A short segment (Django's user id in base64) or a
+# word (`/password/edit/<token>`, Devise's) may stand between. (A rule of secret_formats.toml
+# takes a mixed-case token right after such a word; this also reads hex digests, UUIDs and lower-case runs.)
+_CAPABILITY_WORDS = frozenset(
+    (
+        *("reset", "activate", "activation", "confirm", "confirmation", "verify", "verification", "unlock"),
+        *("recover", "recovery", "unsubscribe", "invite", "invitation", "magic", "redeem"),
+    )
+)
+_CAPABILITY_TOKEN = compile_regex(r"[A-Za-z0-9_~.=-]{16,128}")
+_SEGMENT_WORDS = compile_regex(r"[-_.]")
+
+
+def _capability_name(name: str) -> bool:
+    """Whether a path's segment names a link's one-time action (`reset`, `verify-email`, `magic-link`)."""
+    return not _CAPABILITY_WORDS.isdisjoint(_SEGMENT_WORDS.split(name.lower()))
+
+
+def _capability_token(value: str) -> bool:
+    """A one-time link's token: long, of letters and digits, not words (a UUID, a hex digest, `1mmit7-03df…`)."""
+    return (
+        _CAPABILITY_TOKEN.fullmatch(value) is not None
+        and any(c.isdigit() for c in value)
+        and any(c.isalpha() for c in value)
+        and not is_plain_words(value)
+        and not _WORDS_AND_NUMBERS.fullmatch(value)
+    )
 
 
 def _named_path_spans(data: bytes) -> Iterator[Span]:
@@ -2116,6 +2175,7 @@ def _named_path_spans(data: bytes) -> Iterator[Span]:
         hook_host = _HOOK_HOST.search(data, match.start(), start) is not None
         position = start + 1
         name = ""
+        capability = 0  # how many segments on a one-time link's token may still come
         for segment in data[start + 1 : end].split(b"/"):
             value = segment.decode("ascii", "replace")
             if hook_host and value and not is_plain_words(value):
@@ -2126,8 +2186,13 @@ def _named_path_spans(data: bytes) -> Iterator[Span]:
             named = key_class(name) is not None and not name.endswith(("s", "S"))
             # after a hook's segment, anything but a word, a number or a name (`/hooks/12345`, `/hooks/deploy-v2`)
             secret = _positional_secret(value) if hook else named and is_secret_value("weak", value)
+            secret = secret or (capability > 0 and _capability_token(value))
             if secret and not _marked(data, position, position + len(segment)):
                 yield position, position + len(segment), "token", _CONTEXT
+            if _capability_name(value) or (named and value.isalpha()):
+                capability = 2
+            else:
+                capability = capability - 1 if len(value) <= 8 and not secret else 0
             name = value
             position += len(segment) + 1
 
@@ -2916,6 +2981,8 @@ def _key_value_spans(pattern: Any, data: bytes, element: bool = False) -> Iterat
             continue  # `password: !secret db_password`: a reference by name
         if bare and _yaml_alias(data[start:end]) and _YAML_SEPARATOR.search(data, max(0, start - 9), start):
             continue  # a YAML alias (`password: *db_password`): the value is its anchor's
+        if bare and kind != "password" and _VARIABLES_TUPLE.match(data, start):
+            continue  # code passing variables (`auth=(user, password)`): their values are not written here
         if bare and data[start : start + 1] == b"{" and _OBJECT_OPENING.match(data, start):
             members = credential_map_kind(key)
             yield from _map_spans(data, start, members or kind, members is not None)
@@ -3633,10 +3700,52 @@ def _config_set_spans(data: bytes) -> Iterator[Span]:
             yield start, end, kind, rank
 
 
+# A setting given to a tool's `config` as separate arguments, with or without a verb: `composer config -g
+# github-oauth.github.com X`, `poetry config pypi-token.NAME X`, rclone's `config create NAME TYPE key value …`
+# pairs. HTTP basic credentials take the user, then the password: `composer config http-basic.HOST USER X`,
+# `poetry config http-basic.NAME USER X`.
+_CONFIG_ARGUMENTS = _Deferred(rb"(?i)\bconfig(?:ure)?[ \t]{1,8}(?P<args>[^\r\n|;&]{1,512})")
+_BASIC_SETTING = "http-basic."
+_TOKEN_SETTINGS = frozenset(("github-oauth", "gitlab-oauth", "gitlab-token", "bitbucket-oauth", "bearer"))
+# The words of the settings this rule reads (the usual names of a password or a token: a setting named otherwise,
+# `jwt`, `clave`, is left to the other rules); a text or an argument without any is not read further
+_SETTING_HINTS = (b"pass", b"pw", b"secret", b"token", b"key", b"auth", b"cred", b"http-basic", b"bearer")
+
+
+def _config_argument_spans(data: bytes) -> Iterator[Span]:
+    text = data.lower()
+    if not any(hint in text for hint in _SETTING_HINTS):
+        return  # no argument can name a credential
+    for match in _CONFIG_ARGUMENTS.finditer(data):
+        offset = _span(match, b"args")[0]
+        arguments = list(_ARGUMENT.finditer(match.group(b"args")))
+        for index, argument in enumerate(arguments):
+            name = argument.group(0).strip(b"\"'").decode("utf-8", "replace")
+            if "=" in name or name.startswith("-"):
+                continue
+            if not any(hint in argument.group(0).lower() for hint in _SETTING_HINTS):
+                continue
+            lowered = name.lower()
+            kind = key_class(name)
+            if lowered.startswith(_BASIC_SETTING):
+                index, kind = index + 1, "password"  # the user comes first
+            elif lowered.partition(".")[0] in _TOKEN_SETTINGS:
+                kind = "token"
+            if kind not in ("password", "token") or index + 1 >= len(arguments):
+                continue
+            value = arguments[index + 1]
+            quoted = value.group(0)[:1] in (b'"', b"'")
+            start = offset + value.start() + quoted
+            end = offset + value.end() - quoted if quoted else start + len(value.group(0).rstrip(b".,:;"))
+            written = data[start:end].decode("utf-8", "replace")
+            if end > start and _positional_secret(written) and not _marked(data, start, end):
+                yield start, end, kind, _CONTEXT
+
+
 def _protocol_login_spans(data: bytes, present: frozenset[bytes]) -> Iterator[Span]:
     patterns = [_FTP_PASS] if b"pass" in present and b"USER" in data else []
     patterns += [_IMAP_LOGIN] if b"login" in present else []
-    patterns += [_SMTP_LOGIN_PASSWORD] if b"ugfzc3dvcmq6" in present else []
+    patterns += [_SMTP_LOGIN_PASSWORD] if not present.isdisjoint(_SMTP_PROMPTS) else []
     for pattern in patterns:
         for match in pattern.finditer(data):
             start, end = _value_group(match)
@@ -3887,7 +3996,7 @@ class _Plan:
         self.positional = not present.isdisjoint(_POSITIONAL_GATES + _SLASH_GATES) or not present.isdisjoint(
             _AUTH_GATES
         )
-        self.protocol = b"pass" in present or b"login" in present or b"ugfzc3dvcmq6" in present
+        self.protocol = b"pass" in present or b"login" in present or not present.isdisjoint(_SMTP_PROMPTS)
         # a login's words, or `pass` (`user=bob pass X`: `Redactor.spans` looks for the user)
         self.login = not present.isdisjoint(_LOGIN_GATES)
         self.user_pass = b"pass" in present
@@ -4061,6 +4170,8 @@ class Redactor:
                 spans.extend(_htpasswd_spans(data))
         if plan.key_hint and _config_set_gate(data):
             spans.extend(_config_set_spans(data))
+        if b"onfig" in data:
+            spans.extend(_config_argument_spans(data))
         if plan.k8s and b"kind" in data:
             spans.extend(_k8s_secret_spans(data))
         if self._emails and plan.at:
