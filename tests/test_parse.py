@@ -433,10 +433,40 @@ def test_stacks_in_error_objects_and_exception_fields(
         ({"MESSAGE": "I0610 11:00:14.123456    1853 kubelet.go:9] synced", "PRIORITY": "3"}, Severity.INFO),
         ({"MESSAGE": "x", "PRIORITY": "9"}, Severity.DEFAULT),
         ({"MESSAGE": "x", "PRIORITY": True}, Severity.DEFAULT),
+        # a GELF record's level is a syslog number; elsewhere a number below 10 is under pino's lowest
+        ({"version": "1.1", "short_message": "x", "level": 3}, Severity.ERROR),
+        ({"version": "1.1", "short_message": "x", "level": 4}, Severity.WARNING),
+        ({"short_message": "x", "level": "2"}, Severity.CRITICAL),
+        ({"version": "1.1", "short_message": "x", "level": 6}, Severity.INFO),
+        ({"version": "1.1", "short_message": "x", "level": 7}, Severity.DEBUG),
+        ({"message": "x", "level": 3}, Severity.DEBUG),
+        ({"short_message": "x", "level": 50}, Severity.ERROR),  # not a syslog number: pino's
     ],
 )
 def test_levels_declared_in_json_payloads(payload: dict[str, object], severity: Severity) -> None:
     assert parse({"jsonPayload": payload}).severity is severity
+
+
+def test_a_gelf_record_is_its_short_message_with_the_stack_of_its_full_message() -> None:
+    entry = parse(
+        {
+            "jsonPayload": {
+                "version": "1.1",
+                "host": "billing-1",
+                "short_message": "Invoice export failed",
+                "full_message": "Invoice export failed\n\njava.io.UncheckedIOException: disk full\n"
+                "\tat com.shop.billing.Exporter.write(Exporter.java:88)\n"
+                "\tat com.shop.billing.Job.run(Job.java:12)",
+                "level": 3,
+                "_logger": "com.shop.billing.Exporter",
+            }
+        }
+    )
+    assert entry.severity is Severity.ERROR
+    assert entry.stack is not None and entry.stack.exception_type == "java.io.UncheckedIOException"
+    frame = entry.stack.innermost_in_app
+    assert frame is not None and frame.function == "com.shop.billing.Exporter.write"
+    assert entry.message.startswith("Invoice export failed")
 
 
 def test_a_journald_entry_is_its_message_and_its_host() -> None:

@@ -67,6 +67,19 @@ JSON_LEVEL_KEYS = ("severity", "level", "levelname", "log.level", "loglevel", "l
 # name beside it. The name decides; without one, the number is a LogSeverity.
 _SCALED_LEVEL = 100
 _LEVEL_NAME_KEYS = ("level_name", *JSON_LEVEL_KEYS)
+# A GELF record (Graylog's format; Spring Boot's `gelf` structured logging, logstash-gelf, gelf-client) names its
+# message `short_message` and writes its `level` as a syslog number: 3 is an error there, not a debug line of pino's.
+GELF_MESSAGE_FIELD = "short_message"
+SYSLOG_LEVEL_NUMBERS = (
+    Severity.EMERGENCY,
+    Severity.ALERT,
+    Severity.CRITICAL,
+    Severity.ERROR,
+    Severity.WARNING,
+    Severity.NOTICE,
+    Severity.INFO,
+    Severity.DEBUG,
+)
 
 _LEVEL_ALTERNATION = "|".join(sorted(_LEVEL_WORDS, key=len, reverse=True))
 # PHP's error log and php-fpm date their lines `[10-Jun-2025 13:00:00 UTC]` (a zone name, or none)
@@ -319,8 +332,10 @@ def json_level(payload: dict[str, object]) -> Severity | None:
 
 
 def _number_level(value: float, payload: dict[str, object]) -> Severity:
-    """A level number: pino's and bunyan's below 100; from 100 up, the level name written beside it (Monolog's
-    `level_name`), else a LogSeverity number."""
+    """A level number: a GELF record's syslog number (0 to 7); pino's and bunyan's below 100; from 100 up, the
+    level name written beside it (Monolog's `level_name`), else a LogSeverity number."""
+    if GELF_MESSAGE_FIELD in payload and 0 <= value < len(SYSLOG_LEVEL_NUMBERS):
+        return SYSLOG_LEVEL_NUMBERS[int(value)]
     if not value >= _SCALED_LEVEL:  # (or no number at all: NaN)
         return next((severity for floor, severity in NUMERIC_LEVELS if value >= floor), Severity.DEBUG)
     for key in _LEVEL_NAME_KEYS:

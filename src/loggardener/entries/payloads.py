@@ -3,10 +3,10 @@
 | payload | read |
 |---|---|
 | `textPayload` | the text (message and stack); a JSON object in it is read as a `jsonPayload` |
-| `jsonPayload` message (a JSON object line in it is read as the payload) | `message` / `msg` / `@mt` (Serilog's template, before its rendered `@m`) / `MESSAGE` (journald) / `Message` / `event` / `description` / `summary` / `log` (a Docker json-file line a shipper forwarded), else Rust tracing's `fields.message`, else a field whose last word is `message`/`msg` (`logMessage`) |
+| `jsonPayload` message (a JSON object line in it is read as the payload) | `message` / `msg` / `@mt` (Serilog's template, before its rendered `@m`) / `short_message` (GELF) / `MESSAGE` (journald) / `Message` / `event` / `description` / `summary` / `log` (a Docker json-file line a shipper forwarded), else Rust tracing's `fields.message`, else a field whose last word is `message`/`msg` (`logMessage`) |
 | `jsonPayload` error | Error Reporting's `@type` (`…ReportedErrorEvent`); beside the message, `msg: error`: `error` / `err` (a string, or an object's `message`, else its `type` / `name`), `error.message`, log4j2 `thrown`, Workflows `failure`, an exception's class and message beside it (`error_class` and `error_message`, `exception.class` and `exception.message`: `Class: message`); without a message, the error is the message |
-| `jsonPayload` stack | `stack_trace`, `stacktrace`, `stackTrace`, `stack`, `exception`, `Exception`, `@x`, `exc_info`, `exc_text`, `errorVerbose`, `error.stack_trace`, `error.stack`, and in `error` / `err` / `thrown` / `exception` objects their `stack`, `stack_trace`, `message` or a list of frames written out as the language prints them (log4j2's `extendedStackTrace`, a Jackson-serialized Throwable's `stackTrace`, a Ruby `backtrace`, Sentry-like `frames`, Quarkus' `frames` under its `exceptionType`, a list of `at` lines; `cause`) |
-| `jsonPayload` level | `severity` / `level` / `levelname` / `log.level` / `loglevel` / `lvl` (names, pino numbers), then a level word in `@l` / `LogLevel` / `log.level` (nested) / `status` (never a number); Serilog without `@l`: INFO; MongoDB's `s` (`F`, `E`, `W`, `I`, `D1`-`D5`) beside its `ctx`; journald `PRIORITY` 0-5, 7 when the message declares no level (6 declares nothing) |
+| `jsonPayload` stack | `stack_trace`, `stacktrace`, `stackTrace`, `stack`, `exception`, `Exception`, `@x`, `exc_info`, `exc_text`, `errorVerbose`, `full_message` (GELF), `error.stack_trace`, `error.stack`, and in `error` / `err` / `thrown` / `exception` objects their `stack`, `stack_trace`, `message` or a list of frames written out as the language prints them (log4j2's `extendedStackTrace`, a Jackson-serialized Throwable's `stackTrace`, a Ruby `backtrace`, Sentry-like `frames`, Quarkus' `frames` under its `exceptionType`, a list of `at` lines; `cause`) |
+| `jsonPayload` level | `severity` / `level` / `levelname` / `log.level` / `loglevel` / `lvl` (names, pino numbers, a GELF record's syslog numbers), then a level word in `@l` / `LogLevel` / `log.level` (nested) / `status` (never a number); Serilog without `@l`: INFO; MongoDB's `s` (`F`, `E`, `W`, `I`, `D1`-`D5`) beside its `ctx`; journald `PRIORITY` 0-5, 7 when the message declares no level (6 declares nothing) |
 | MongoDB's log line | `msg`, with `attr.error` (a string, or `codeName: errmsg`) or WiredTiger's `attr.message` after it |
 | `jsonPayload` without message | its type's short name and up to four fields as `path=value`: errors first, then messages and reasons, then statuses and codes (else the first fields that are not times) |
 | Cloud Scheduler `AttemptFinished` | `jobName`, `status`, `url`, `debugInfo` |
@@ -23,12 +23,18 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, get_args
 
-from loggardener.entries.levels import HTTP_METHODS, declared_level, json_level, level_word
+from loggardener.entries.levels import (
+    GELF_MESSAGE_FIELD,
+    HTTP_METHODS,
+    declared_level,
+    json_level,
+    level_word,
+)
 from loggardener.entries.models import MalformedEntry, PayloadKind, RpcCodeName, Severity
 from loggardener.entries.stacks import PY_HEADER, StackParser
 from loggardener.regexes import compile_regex
 
-# The message: most loggers, Serilog CLEF's template and rendered text, journald, .NET's JSON console, structlog,
+# The message: most loggers, Serilog CLEF's template and rendered text, GELF's short message, journald, .NET's JSON console, structlog,
 # a platform's own event summary (Cloud Monitoring's notification channel events); last, Docker's json-file line (`{"log": "…\n", "stream": "stderr"}`) that a log shipper forwarded as it was.
 MESSAGE_FIELDS = (
     "message",
@@ -37,6 +43,7 @@ MESSAGE_FIELDS = (
     "@m",
     "MessageTemplate",  # Serilog's JsonFormatter: its template, then the rendered text
     "RenderedMessage",
+    GELF_MESSAGE_FIELD,
     "MESSAGE",
     "Message",
     "event",
@@ -75,6 +82,7 @@ STACK_FIELDS = (
     "exc_info",  # python-json-logger
     "exc_text",
     "errorVerbose",  # zap: the error with its pkg/errors stack
+    "full_message",  # GELF: the message with its stack under it
     "error.stack_trace",  # ECS, dotted
     "error.stack",  # Datadog, dotted
     "error",
