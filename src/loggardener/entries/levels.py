@@ -173,8 +173,18 @@ RECORD_PREAMBLE_PATTERN = (
     r" [0-9]{1,2}:[0-9]{2}:[0-9]{2}"
 )
 """A superset of the lines `is_preamble` reads as a record's preamble (RE2-safe, for Log Analytics)."""
-RECORD_LEVEL_PATTERN = r"^\pL{3,20}:"
-"""A superset of the lines `record_line` reads as a level line (RE2-safe)."""
+# SQL Server's error log (ERRORLOG: a container's output, Cloud SQL for SQL Server's `sqlserver.err`) dates each
+# line to the centisecond and names its source (`Logon`, `Server`, `spid51`, `spid7s`) in a column padded to 12
+# characters (two blanks at least after it: one, as in `… 17:00:00.12 Starting server`, is a sentence). It writes
+# an error as two lines at one instant: `2023-02-06 18:17:02.56 Logon       Error: 18456, Severity: 14, State: 40.`
+# (the record's first line: its level, number and state), then what failed (`… Logon       Login failed for user
+# 'app'. Reason: Failed to open the database 'orders' specified in the login properties. [CLIENT: 10.0.0.7]`).
+_ERRORLOG_HEADER = r"[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{2} (?:spid[0-9]{1,6}s?|[A-Z][a-z]{1,19})  +"
+_ERRORLOG_LINE = compile_regex(
+    _ERRORLOG_HEADER + r"(Error: [0-9]{1,6}, Severity: [0-9]{1,2}, State: [0-9]{1,3}\.\s*$)?"
+)
+RECORD_LEVEL_PATTERN = r"^\pL{3,20}:|^[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{2} "
+"""A superset of the lines `record_line` reads as a level line, and of SQL Server's error log lines (RE2-safe)."""
 # The line after a preamble: a level word and a colon first (`SEVERE: …`, `WARNUNG: …`, Python's `ERROR:root:…`)
 _LEVEL_LINE = compile_regex(r"[^\W\d_]{3,20}:")
 _PREFIX_TOKENS = compile_regex(
@@ -504,6 +514,24 @@ def _leading_program(line: str, position: int, token: re.Match[str] | None) -> r
 def is_preamble(text: str) -> bool:
     """A one-line text is a record's preamble, its first line without a level (`PREAMBLE_PATTERN`)."""
     return text[:1].isalnum() and len(text) <= _HEAD_CHARS and _PREAMBLE.match(text) is not None
+
+
+def errorlog_line(text: str) -> str:
+    """What a line of SQL Server's error log is to its error (`_ERRORLOG_LINE`): `error` for an error's first line
+    (`… Logon       Error: 18456, Severity: 14, State: 8.`), `message` for any other line of the log (the line
+    after an error's first says what failed), "" for a line of another log."""
+    if text[19:20] != "." or not text[:1].isdigit():
+        return ""
+    found = _ERRORLOG_LINE.match(text)
+    if found is None or "\n" in text.rstrip("\n"):
+        return ""
+    return "error" if found.group(1) is not None else "message"
+
+
+def errorlog_message(text: str) -> str:
+    """A line of SQL Server's error log without its date and source column (the text unchanged otherwise)."""
+    found = _ERRORLOG_LINE.match(text) if text[19:20] == "." else None
+    return text if found is None else text[found.end() :]
 
 
 def record_line(text: str, stripped: str) -> RecordLine:
