@@ -1368,6 +1368,30 @@ def test_a_php_fatal_on_an_uncaught_exception_fails_the_request(stack: str, prio
     assert ranked.priority == priority
 
 
+@pytest.mark.parametrize(
+    ("stack", "priority"),
+    [
+        (
+            "2026-03-02 10:00:01.204 [eventLoopGroupProxy-4-2] ERROR ktor.application - Unhandled: DELETE - "
+            "/api/carts/77\njava.lang.IllegalStateException: cart 77 is locked\n"
+            "\tat shop.CartRoutesKt$cartRoutes$2.invokeSuspend(CartRoutes.kt:41)",
+            "P1",
+        ),
+        # an unhandled thing that is no call (a coroutine's, a scheduler's) is not a failed request
+        (
+            "Unhandled: exception in coroutine\njava.lang.IllegalStateException: cart 77 is locked\n"
+            "\tat shop.CartSync.run(CartSync.kt:12)",
+            "P2",
+        ),
+    ],
+)
+def test_ktors_unhandled_call_is_a_request_failed_on_an_uncaught_exception(stack: str, priority: str) -> None:
+    ranked = prioritizer.rank(
+        cluster(kind="exception", message="cart 77 is locked", max_severity="ERROR", stack_pattern=stack)
+    )
+    assert ranked.priority == priority
+
+
 def test_a_beam_pipeline_that_failed_where_it_was_launched_is_a_failed_pipeline_job() -> None:
     message = (
         "apache_beam.runners.dataflow.dataflow_runner.DataflowRuntimeException: Dataflow pipeline failed. "

@@ -366,6 +366,9 @@ _REQUEST_UNCAUGHT = [
     # PHP under a web server (php-fpm, Apache's mod_php): an uncaught exception or error is fatal and ends the
     # request with a 500 (`PHP Fatal error:  Uncaught Error: Call to undefined function get_header() in …`)
     r"\b(?:PHP )?Fatal error: {1,4}Uncaught\b",
+    # Ktor's call logging, when no status page handled the call's exception (it answers 500): `Unhandled: POST -
+    # /api/users/me/cards`, then the exception
+    r"\bUnhandled: [A-Z]{3,7} - /",
 ]
 
 
