@@ -1324,9 +1324,17 @@ GO_CRASH = (
             "P1",
         ),
         ("thread 'main' panicked at src/main.rs:15:10", None, "P1"),
+        ("error: Uncaught (in promise) Error: feed closed", None, "P1"),  # Deno
+        (
+            "error: Uncaught TypeError: x is not a function",
+            "error: Uncaught TypeError: x is not a function\n    at render (file:///app/main.ts:4:3)",
+            "P1",
+        ),
         # a goroutine dump the program printed on purpose, and a worker thread's panic, end no process
         ("dump", "goroutine 1 [running]:\nmain.main()\n\t/src/main.go:3 +0x1", "P2"),
         ("boom", "thread 'tokio-runtime-worker' panicked at src/job.rs:3:9:\nboom", "P2"),
+        # a browser's console, quoted in a message, ends no process
+        ("report says: error: Uncaught (in promise) TypeError: x", None, "P2"),
     ],
 )
 def test_a_panic_nothing_recovered_ends_the_process(message: str, stack: str | None, priority: str) -> None:

@@ -248,11 +248,13 @@ _CONNECTION_REFUSED = [
 ]
 
 # A process that died of a panic no code recovered: Go's runtime prints `panic: …` (or `fatal error: …`) and the
-# goroutine that was running, then exits with status 2; a Rust panic of the `main` thread ends the process.
+# goroutine that was running, then exits with status 2; a Rust panic of the `main` thread ends the process; Deno
+# ends on an exception or a rejection nothing caught (`error: Uncaught (in promise) TypeError: …`, exit status 1).
 # (A panic that Go's `net/http` recovers is `panic serving …`: `_REQUEST_UNCAUGHT`.)
 _PROCESS_PANIC = [
     r"\A(?:panic|fatal error): [^\n]*(?:\n[^\n]*){0,3}?\ngoroutine \d+ \[running\]:",
     r"(?m)^thread 'main' panicked at ",
+    r"(?m)^error: Uncaught (?:\(in promise\) )?[\w$.]{1,200}",
 ]
 
 
@@ -890,7 +892,7 @@ def default_rules() -> list[PriorityRule]:
             priority="P1",
             reason="the process died of a panic nothing recovered ({event_word} {when}): what it served or ran "
             "stopped, and restarts until the panic is fixed",
-            message_patterns=[_PROCESS_PANIC[1]],
+            message_patterns=_PROCESS_PANIC[1:],
             stack_patterns=_PROCESS_PANIC,
             min_severity="ERROR",
         ),
