@@ -279,6 +279,50 @@ def test_the_error_in_a_text_lines_trailing_fields_is_part_of_it(text: str, mess
     assert read_payload({"textPayload": text}).message == message
 
 
+_TRACING_RECORD = (
+    '{"timestamp":"2026-03-02T08:00:01.5Z","level":"ERROR","fields":{"message":"migration 0042 failed",'
+    '"error":"relation \\"carts\\" already exists"},"target":"schema_engine::migrate"}'
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "severity", "message"),
+    [
+        # the npm `debug` module relays a program's JSON record behind its time and namespace, or (on a terminal)
+        # behind its namespace with the time since its last line after it; a process manager behind its tag
+        (
+            f"2026-03-02T08:00:01.512Z engine:migrate:stderr {_TRACING_RECORD}",
+            Severity.ERROR,
+            'migration 0042 failed: relation "carts" already exists',
+        ),
+        (
+            f"  engine:migrate:stderr  {_TRACING_RECORD} +12ms",
+            Severity.ERROR,
+            'migration 0042 failed: relation "carts" already exists',
+        ),
+        (
+            '0|cart-api  | {"level":"warn","msg":"cart 9 kept for retry"}',
+            Severity.WARNING,
+            "cart 9 kept for retry",
+        ),
+        (_TRACING_RECORD, Severity.ERROR, 'migration 0042 failed: relation "carts" already exists'),
+        # trailing fields without a level, a JSON object that is no record, the elapsed time after no record
+        (
+            'cart sync failed {"level_hint":"x","msg":"y"}',
+            Severity.DEFAULT,
+            'cart sync failed {"level_hint":"x","msg":"y"}',
+        ),
+        ('cart saved {"level":"error","cart":9}', Severity.DEFAULT, 'cart saved {"level":"error","cart":9}'),
+        ('  engine:query cart 9 {"ms":3} +2ms', Severity.DEFAULT, '  engine:query cart 9 {"ms":3} +2ms'),
+    ],
+)
+def test_a_json_record_relayed_behind_a_prefix_is_the_payload(
+    text: str, severity: Severity, message: str
+) -> None:
+    entry = parse({"textPayload": text})
+    assert (entry.severity, entry.message) == (severity, message)
+
+
 def test_two_errors_in_trailing_fields_are_two_problems() -> None:
     def title(error: str) -> str:
         return parse(

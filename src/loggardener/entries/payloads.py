@@ -247,23 +247,41 @@ def _json_line(text: str) -> dict[str, Any] | None:
         return None
     if not isinstance(value, dict):
         return None
-    return value if _has_message(value) or _otel_record(value) is not None else None
+    return value if _is_record(value) else None
+
+
+def _is_record(value: dict[str, Any]) -> bool:
+    """A JSON object is a log record: it has a message (Rust tracing's in its `fields`), or it is an
+    OpenTelemetry log record."""
+    if _has_message(value):
+        return True
+    fields = value.get("fields")
+    return (isinstance(fields, dict) and _has_message(fields)) or _otel_record(value) is not None
 
 
 # A text line whose fields follow its message as one JSON object, after a tab or a space: zap's console encoder
 # (`2025-06-10T13:00:00Z\terror\tworker/run.go:42\tsync failed\t{"shard": 3, "error": "dial tcp …"}`), as the
 # OpenTelemetry Collector, controller-runtime and many Go services write to stderr
 _TRAILING_FIELDS = compile_regex(r"[\t ]\{\"")
+# The npm `debug` module on a terminal writes the time since its namespace's last line after the line
+# (`  prisma:schemaEngine:stderr  {"level":"ERROR",…} +1ms`)
+_ELAPSED = compile_regex(r"\} \+[0-9]{1,9}(?:ms|s|m|h)$")
 
 
 def _text(text: str) -> Payload:
-    """A text payload. A one-line text whose trailing JSON fields (winston's and zap's `message {…}`) report an
+    """A text payload. A one-line text that ends with a JSON record of its own (a level and a message) is that
+    record, relayed behind a prefix. A one-line text whose trailing JSON fields (winston's and zap's `message {…}`) report an
     error reads `message: error`, as a JSON payload's message and error field do: an error field, or an error
     object itself (a `message` beside its `stack`); one whose fields are an access log of a server error is that
     request, its message the text before them (`Request completed {"method": "POST", "status": 500, …}`)."""
     plain = Payload(kind="text", message=text, stack_sources=[text])
     stripped = text.rstrip()
-    if not stripped.endswith("}") or "\n" in stripped or len(stripped) > MAX_MESSAGE:
+    if not stripped.endswith("}"):
+        elapsed = _ELAPSED.search(stripped) if "} +" in stripped[-16:] else None
+        if elapsed is None:
+            return plain
+        stripped = stripped[: elapsed.start() + 1]
+    if "\n" in stripped or len(stripped) > MAX_MESSAGE:
         return plain
     start = _TRAILING_FIELDS.search(stripped)
     if start is None:
@@ -275,6 +293,10 @@ def _text(text: str) -> Payload:
     head = stripped[: start.start()].rstrip().rstrip(".")
     if not isinstance(fields, dict) or not head:
         return plain
+    if json_level(fields) is not None and _is_record(fields):
+        # a program's whole record, relayed behind its relay's prefix (a time, the `debug` module's namespace,
+        # a process's tag): the record is the payload
+        return _json(fields)
     access = _access_server_error(fields)
     if access is not None:
         method, url, status = access
