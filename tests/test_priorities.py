@@ -1400,6 +1400,47 @@ def test_ktors_unhandled_call_is_a_request_failed_on_an_uncaught_exception(stack
     assert ranked.priority == priority
 
 
+CELERY_TRACE = (
+    "Traceback (most recent call last):\n"
+    '  File "/usr/local/lib/python3.12/site-packages/celery/app/trace.py", line 453, in trace_task\n'
+    "    R = retval = fun(*args, **kwargs)\n"
+    '  File "/srv/shop/tasks.py", line 31, in send_receipt\n'
+    "    smtp.send(receipt)\n"
+    "smtplib.SMTPAuthenticationError: (535, b'bad credentials')"
+)
+
+
+@pytest.mark.parametrize(
+    ("message", "stack", "events", "priority"),
+    [
+        ("(535, b'bad credentials')", CELERY_TRACE, 2, "P1"),
+        (
+            "Task shop.tasks.send_receipt[0b6f5c1e-3b7a-4c1e-9d2a-6f0e8a1b2c3d] raised unexpected: KeyError('cart')",
+            None,
+            2,
+            "P1",
+        ),
+        ("(535, b'bad credentials')", CELERY_TRACE, 1, "P2"),  # once: isolated
+        # the same exception outside Celery's task runner is no background task
+        ("(535, b'bad credentials')", CELERY_TRACE.replace("celery/app/trace.py", "shop/mailer.py"), 2, "P2"),
+    ],
+)
+def test_a_background_task_that_fails_each_time_it_runs_is_p1(
+    message: str, stack: str | None, events: int, priority: str
+) -> None:
+    ranked = prioritizer.rank(
+        cluster(
+            kind="exception" if stack else "message",
+            message=message,
+            max_severity="ERROR",
+            stack_pattern=stack,
+            count=events,
+            events=events,
+        )
+    )
+    assert ranked.priority == priority
+
+
 def test_a_beam_pipeline_that_failed_where_it_was_launched_is_a_failed_pipeline_job() -> None:
     message = (
         "apache_beam.runners.dataflow.dataflow_runner.DataflowRuntimeException: Dataflow pipeline failed. "

@@ -247,6 +247,11 @@ _CONNECTION_REFUSED = [
     r"\[Errno 111\]",
 ]
 
+# Celery's worker reports a task that raised (`Task billing.tasks.charge[8f2c…] raised unexpected: KeyError('x')`),
+# the traceback under it passing through Celery's task runner; its retries report `retry:` instead
+_TASK_RAISED = [r"\bTask [\w.]{1,200}\[[0-9a-f-]{36}\] raised unexpected: "]
+_TASK_RUNNER_FRAME = [r"/celery/app/trace\.py\", line \d+, in trace_task\n"]
+
 # A process that died of a panic no code recovered: Go's runtime prints `panic: …` (or `fatal error: …`) and the
 # goroutine that was running, then exits with status 2; a Rust panic of the `main` thread ends the process; Deno
 # ends on an exception or a rejection nothing caught (`error: Uncaught (in promise) TypeError: …`, exit status 1).
@@ -722,6 +727,16 @@ def default_rules() -> list[PriorityRule]:
             kinds=["message"],
             message_patterns=_CONNECTION_REFUSED,
             stack_patterns=_CONNECTION_REFUSED,
+            min_severity="ERROR",
+            min_events=2,
+        ),
+        PriorityRule(
+            name="background-task-failing",
+            priority="P1",
+            reason="a background task fails each time it runs ({event_word} {when}): the work it does is not "
+            "done until it is fixed",
+            message_patterns=_TASK_RAISED,
+            stack_patterns=_TASK_RUNNER_FRAME,
             min_severity="ERROR",
             min_events=2,
         ),
