@@ -34,8 +34,8 @@ from loggardener.entries.models import MalformedEntry, PayloadKind, RpcCodeName,
 from loggardener.entries.stacks import PY_HEADER, StackParser
 from loggardener.regexes import compile_regex
 
-# The message: most loggers, Serilog CLEF's template and rendered text, GELF's short message, journald, .NET's JSON console, structlog,
-# a platform's own event summary (Cloud Monitoring's notification channel events); last, Docker's json-file line (`{"log": "…\n", "stream": "stderr"}`) that a log shipper forwarded as it was.
+# The message: most loggers, Serilog CLEF's template and rendered text, GELF's short message, journald, .NET's JSON
+# console, structlog, a platform's own event summary (Cloud Monitoring's notification channel events); last, Docker's json-file line (`{"log": "…\n", "stream": "stderr"}`) that a log shipper forwarded as it was.
 MESSAGE_FIELDS = (
     "message",
     "msg",
@@ -270,10 +270,10 @@ _ELAPSED = compile_regex(r"\} \+[0-9]{1,9}(?:ms|s|m|h)$")
 
 def _text(text: str) -> Payload:
     """A text payload. A one-line text that ends with a JSON record of its own (a level and a message) is that
-    record, relayed behind a prefix. A one-line text whose trailing JSON fields (winston's and zap's `message {…}`) report an
-    error reads `message: error`, as a JSON payload's message and error field do: an error field, or an error
-    object itself (a `message` beside its `stack`); one whose fields are an access log of a server error is that
-    request, its message the text before them (`Request completed {"method": "POST", "status": 500, …}`)."""
+    record, relayed behind a prefix. A one-line text whose trailing JSON fields (winston's and zap's `message {…}`)
+    report an error reads `message: error`, as a JSON payload's message and error field do: an error field, or an
+    error object itself (a `message` beside its `stack`); one whose fields are an access log of a server error is
+    that request, its message the text before them (`Request completed {"method": "POST", "status": 500, …}`)."""
     plain = Payload(kind="text", message=text, stack_sources=[text])
     stripped = text.rstrip()
     if not stripped.endswith("}"):

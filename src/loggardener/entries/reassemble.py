@@ -285,7 +285,8 @@ PREAMBLE_STEP = timedelta(milliseconds=2)
 # A record's first line and the line it opens: java.util.logging's preamble and level line, SQL Server's error
 # and the line that says what failed (`levels.errorlog_line`)
 _OPENS = {"preamble": "level", "error": "message"}
-_RECORD_PARTS = frozenset((*_OPENS, *_OPENS.values()))
+_OPENED = frozenset(_OPENS.values())
+_RECORD_PARTS = _OPENED.union(_OPENS)
 
 
 def _record_part(event: Event) -> bool:
@@ -542,7 +543,7 @@ class Reassembler:
             first = item.members[0]
             if first.record_line in _OPENS and len(item.members) == 1:
                 preambles[key] = item
-            elif first.record_line in _RECORD_PARTS and self._steps_down > self._steps_up:
+            elif first.record_line in _OPENED and self._steps_down > self._steps_up:
                 records[key] = item
             else:
                 yield item
