@@ -1400,6 +1400,22 @@ def test_ktors_unhandled_call_is_a_request_failed_on_an_uncaught_exception(stack
     assert ranked.priority == priority
 
 
+@pytest.mark.parametrize(
+    ("message", "severity", "priority"),
+    [
+        ("listen tcp :8080: bind: address already in use", "ERROR", "P1"),
+        ("Error: listen EADDRINUSE: address already in use :::3000", "ERROR", "P1"),
+        ("[Errno 98] Address already in use", "CRITICAL", "P1"),
+        ("java.net.BindException: Address already in use", "ERROR", "P1"),
+        # a warning that another port was taken instead is no failure to serve
+        ("port 8080 is already in use by the debugger, listening on 8081", "WARNING", "P3"),
+    ],
+)
+def test_a_server_that_cannot_listen_on_its_port_is_p1(message: str, severity: str, priority: str) -> None:
+    ranked = prioritizer.rank(cluster(message=message, max_severity=severity))
+    assert ranked.priority == priority
+
+
 CELERY_TRACE = (
     "Traceback (most recent call last):\n"
     '  File "/usr/local/lib/python3.12/site-packages/celery/app/trace.py", line 453, in trace_task\n'

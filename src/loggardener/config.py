@@ -247,6 +247,11 @@ _CONNECTION_REFUSED = [
     r"\[Errno 111\]",
 ]
 
+# A server that cannot listen on its port: another process holds it (Go's `listen tcp :4000: bind: address already
+# in use`, Node.js' `listen EADDRINUSE: address already in use :::3000`, Python's `[Errno 98] Address already in use`,
+# Java's `java.net.BindException: Address already in use`)
+_CANNOT_LISTEN = [r"(?i)\baddress already in use\b", r"\bEADDRINUSE\b"]
+
 # Celery's worker reports a task that raised (`Task billing.tasks.charge[8f2c…] raised unexpected: KeyError('x')`),
 # the traceback under it passing through Celery's task runner; its retries report `retry:` instead
 _TASK_RAISED = [r"\bTask [\w.]{1,200}\[[0-9a-f-]{36}\] raised unexpected: "]
@@ -729,6 +734,15 @@ def default_rules() -> list[PriorityRule]:
             stack_patterns=_CONNECTION_REFUSED,
             min_severity="ERROR",
             min_events=2,
+        ),
+        PriorityRule(
+            name="cannot-listen",
+            priority="P1",
+            reason="a server cannot listen on its port, another process holds it ({event_word} {when}): it "
+            "serves nothing until the port is free",
+            message_patterns=_CANNOT_LISTEN,
+            stack_patterns=_CANNOT_LISTEN,
+            min_severity="ERROR",
         ),
         PriorityRule(
             name="background-task-failing",
