@@ -1274,7 +1274,7 @@ def _pod_line(minute: int, second: int, log: str, severity: str | None, **payloa
 def test_digits_inference_reads_keep_entries_apart() -> None:
     """The query zeroes a text's digits, but not those the parser infers a severity from: an exit code (`exit(0)`
     is no failure), a function's status, an access line's status on stderr, a JSON line's numeric level, a
-    level or journald PRIORITY written as text."""
+    level or journald PRIORITY written as text, a GELF record's syslog level."""
     lines: list[tuple[str, str | None, dict[str, Any]]] = [
         ("run.googleapis.com%2Fvarlog%2Fsystem", "INFO", {"textPayload": "Container called exit(0)."}),
         ("run.googleapis.com%2Fvarlog%2Fsystem", "INFO", {"textPayload": "Container called exit(3)."}),
@@ -1296,6 +1296,10 @@ def test_digits_inference_reads_keep_entries_apart() -> None:
         ("app", None, {"jsonPayload": {"level": "20", "msg": "cart kept"}}),
         ("syslog", None, {"jsonPayload": {"PRIORITY": "3", "MESSAGE": "cart disk"}}),
         ("syslog", None, {"jsonPayload": {"PRIORITY": "6", "MESSAGE": "cart disk"}}),
+        ("gelf", None, {"jsonPayload": {"version": "1.1", "short_message": "cart gelf", "level": 3}}),
+        ("gelf", None, {"jsonPayload": {"version": "1.1", "short_message": "cart gelf", "level": 6}}),
+        ("stdout", "INFO", {"textPayload": '{"short_message": "cart gelf", "level": 4}'}),
+        ("stdout", "INFO", {"textPayload": '{"short_message": "cart gelf", "level": 7}'}),
     ]
     # more of each than the samples a group returns
     entries = [

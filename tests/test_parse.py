@@ -279,6 +279,50 @@ def test_the_error_in_a_text_lines_trailing_fields_is_part_of_it(text: str, mess
     assert read_payload({"textPayload": text}).message == message
 
 
+_TRACING_RECORD = (
+    '{"timestamp":"2026-03-02T08:00:01.5Z","level":"ERROR","fields":{"message":"migration 0042 failed",'
+    '"error":"relation \\"carts\\" already exists"},"target":"schema_engine::migrate"}'
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "severity", "message"),
+    [
+        # the npm `debug` module relays a program's JSON record behind its time and namespace, or (on a terminal)
+        # behind its namespace with the time since its last line after it; a process manager behind its tag
+        (
+            f"2026-03-02T08:00:01.512Z engine:migrate:stderr {_TRACING_RECORD}",
+            Severity.ERROR,
+            'migration 0042 failed: relation "carts" already exists',
+        ),
+        (
+            f"  engine:migrate:stderr  {_TRACING_RECORD} +12ms",
+            Severity.ERROR,
+            'migration 0042 failed: relation "carts" already exists',
+        ),
+        (
+            '0|cart-api  | {"level":"warn","msg":"cart 9 kept for retry"}',
+            Severity.WARNING,
+            "cart 9 kept for retry",
+        ),
+        (_TRACING_RECORD, Severity.ERROR, 'migration 0042 failed: relation "carts" already exists'),
+        # trailing fields without a level, a JSON object that is no record, the elapsed time after no record
+        (
+            'cart sync failed {"level_hint":"x","msg":"y"}',
+            Severity.DEFAULT,
+            'cart sync failed {"level_hint":"x","msg":"y"}',
+        ),
+        ('cart saved {"level":"error","cart":9}', Severity.DEFAULT, 'cart saved {"level":"error","cart":9}'),
+        ('  engine:query cart 9 {"ms":3} +2ms', Severity.DEFAULT, '  engine:query cart 9 {"ms":3} +2ms'),
+    ],
+)
+def test_a_json_record_relayed_behind_a_prefix_is_the_payload(
+    text: str, severity: Severity, message: str
+) -> None:
+    entry = parse({"textPayload": text})
+    assert (entry.severity, entry.message) == (severity, message)
+
+
 def test_two_errors_in_trailing_fields_are_two_problems() -> None:
     def title(error: str) -> str:
         return parse(
@@ -433,10 +477,40 @@ def test_stacks_in_error_objects_and_exception_fields(
         ({"MESSAGE": "I0610 11:00:14.123456    1853 kubelet.go:9] synced", "PRIORITY": "3"}, Severity.INFO),
         ({"MESSAGE": "x", "PRIORITY": "9"}, Severity.DEFAULT),
         ({"MESSAGE": "x", "PRIORITY": True}, Severity.DEFAULT),
+        # a GELF record's level is a syslog number; elsewhere a number below 10 is under pino's lowest
+        ({"version": "1.1", "short_message": "x", "level": 3}, Severity.ERROR),
+        ({"version": "1.1", "short_message": "x", "level": 4}, Severity.WARNING),
+        ({"short_message": "x", "level": "2"}, Severity.CRITICAL),
+        ({"version": "1.1", "short_message": "x", "level": 6}, Severity.INFO),
+        ({"version": "1.1", "short_message": "x", "level": 7}, Severity.DEBUG),
+        ({"message": "x", "level": 3}, Severity.DEBUG),
+        ({"short_message": "x", "level": 50}, Severity.ERROR),  # not a syslog number: pino's
     ],
 )
 def test_levels_declared_in_json_payloads(payload: dict[str, object], severity: Severity) -> None:
     assert parse({"jsonPayload": payload}).severity is severity
+
+
+def test_a_gelf_record_is_its_short_message_with_the_stack_of_its_full_message() -> None:
+    entry = parse(
+        {
+            "jsonPayload": {
+                "version": "1.1",
+                "host": "billing-1",
+                "short_message": "Invoice export failed",
+                "full_message": "Invoice export failed\n\njava.io.UncheckedIOException: disk full\n"
+                "\tat com.shop.billing.Exporter.write(Exporter.java:88)\n"
+                "\tat com.shop.billing.Job.run(Job.java:12)",
+                "level": 3,
+                "_logger": "com.shop.billing.Exporter",
+            }
+        }
+    )
+    assert entry.severity is Severity.ERROR
+    assert entry.stack is not None and entry.stack.exception_type == "java.io.UncheckedIOException"
+    frame = entry.stack.innermost_in_app
+    assert frame is not None and frame.function == "com.shop.billing.Exporter.write"
+    assert entry.message.startswith("Invoice export failed")
 
 
 def test_a_journald_entry_is_its_message_and_its_host() -> None:

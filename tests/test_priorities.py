@@ -1324,9 +1324,17 @@ GO_CRASH = (
             "P1",
         ),
         ("thread 'main' panicked at src/main.rs:15:10", None, "P1"),
+        ("error: Uncaught (in promise) Error: feed closed", None, "P1"),  # Deno
+        (
+            "error: Uncaught TypeError: x is not a function",
+            "error: Uncaught TypeError: x is not a function\n    at render (file:///app/main.ts:4:3)",
+            "P1",
+        ),
         # a goroutine dump the program printed on purpose, and a worker thread's panic, end no process
         ("dump", "goroutine 1 [running]:\nmain.main()\n\t/src/main.go:3 +0x1", "P2"),
         ("boom", "thread 'tokio-runtime-worker' panicked at src/job.rs:3:9:\nboom", "P2"),
+        # a browser's console, quoted in a message, ends no process
+        ("report says: error: Uncaught (in promise) TypeError: x", None, "P2"),
     ],
 )
 def test_a_panic_nothing_recovered_ends_the_process(message: str, stack: str | None, priority: str) -> None:
@@ -1364,6 +1372,87 @@ def test_a_controller_refused_by_an_admission_webhook_cannot_start_its_pods() ->
 def test_a_php_fatal_on_an_uncaught_exception_fails_the_request(stack: str, priority: str) -> None:
     ranked = prioritizer.rank(
         cluster(kind="exception", message="boom", max_severity="ERROR", stack_pattern=stack)
+    )
+    assert ranked.priority == priority
+
+
+@pytest.mark.parametrize(
+    ("stack", "priority"),
+    [
+        (
+            "2026-03-02 10:00:01.204 [eventLoopGroupProxy-4-2] ERROR ktor.application - Unhandled: DELETE - "
+            "/api/carts/77\njava.lang.IllegalStateException: cart 77 is locked\n"
+            "\tat shop.CartRoutesKt$cartRoutes$2.invokeSuspend(CartRoutes.kt:41)",
+            "P1",
+        ),
+        # an unhandled thing that is no call (a coroutine's, a scheduler's) is not a failed request
+        (
+            "Unhandled: exception in coroutine\njava.lang.IllegalStateException: cart 77 is locked\n"
+            "\tat shop.CartSync.run(CartSync.kt:12)",
+            "P2",
+        ),
+    ],
+)
+def test_ktors_unhandled_call_is_a_request_failed_on_an_uncaught_exception(stack: str, priority: str) -> None:
+    ranked = prioritizer.rank(
+        cluster(kind="exception", message="cart 77 is locked", max_severity="ERROR", stack_pattern=stack)
+    )
+    assert ranked.priority == priority
+
+
+@pytest.mark.parametrize(
+    ("message", "severity", "priority"),
+    [
+        ("listen tcp :8080: bind: address already in use", "ERROR", "P1"),
+        ("Error: listen EADDRINUSE: address already in use :::3000", "ERROR", "P1"),
+        ("[Errno 98] Address already in use", "CRITICAL", "P1"),
+        ("java.net.BindException: Address already in use", "ERROR", "P1"),
+        # a warning that another port was taken instead is no failure to serve
+        ("port 8080 is already in use by the debugger, listening on 8081", "WARNING", "P3"),
+    ],
+)
+def test_a_server_that_cannot_listen_on_its_port_is_p1(message: str, severity: str, priority: str) -> None:
+    ranked = prioritizer.rank(cluster(message=message, max_severity=severity))
+    assert ranked.priority == priority
+
+
+CELERY_TRACE = (
+    "Traceback (most recent call last):\n"
+    '  File "/usr/local/lib/python3.12/site-packages/celery/app/trace.py", line 453, in trace_task\n'
+    "    R = retval = fun(*args, **kwargs)\n"
+    '  File "/srv/shop/tasks.py", line 31, in send_receipt\n'
+    "    smtp.send(receipt)\n"
+    "smtplib.SMTPAuthenticationError: (535, b'bad credentials')"
+)
+
+
+@pytest.mark.parametrize(
+    ("message", "stack", "events", "priority"),
+    [
+        ("(535, b'bad credentials')", CELERY_TRACE, 2, "P1"),
+        (
+            "Task shop.tasks.send_receipt[0b6f5c1e-3b7a-4c1e-9d2a-6f0e8a1b2c3d] raised unexpected: KeyError('cart')",
+            None,
+            2,
+            "P1",
+        ),
+        ("(535, b'bad credentials')", CELERY_TRACE, 1, "P2"),  # once: isolated
+        # the same exception outside Celery's task runner is no background task
+        ("(535, b'bad credentials')", CELERY_TRACE.replace("celery/app/trace.py", "shop/mailer.py"), 2, "P2"),
+    ],
+)
+def test_a_background_task_that_fails_each_time_it_runs_is_p1(
+    message: str, stack: str | None, events: int, priority: str
+) -> None:
+    ranked = prioritizer.rank(
+        cluster(
+            kind="exception" if stack else "message",
+            message=message,
+            max_severity="ERROR",
+            stack_pattern=stack,
+            count=events,
+            events=events,
+        )
     )
     assert ranked.priority == priority
 

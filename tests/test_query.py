@@ -161,6 +161,7 @@ def test_the_query_fetches_every_json_level_field_the_parser_reads() -> None:
     assert 'jsonPayload.PRIORITY=("0" OR "1" OR "2" OR "3" OR "4")' in DECLARED_ABOVE  # journald
     assert '(jsonPayload.s=("F" OR "E" OR "W") AND jsonPayload.ctx:*)' in DECLARED_ABOVE  # MongoDB
     assert "jsonPayload.MESSAGE=~" in DECLARED_ABOVE
+    assert "(jsonPayload.short_message:* AND jsonPayload.level<=4)" in DECLARED_ABOVE  # GELF
 
 
 def test_the_query_fetches_every_json_field_inference_reads_a_failure_from() -> None:

@@ -298,12 +298,24 @@ _CONNECTION_REFUSED = [
     r"\[Errno 111\]",
 ]
 
+# A server that cannot listen on its port: another process holds it (Go's `listen tcp :4000: bind: address already
+# in use`, Node.js' `listen EADDRINUSE: address already in use :::3000`, Python's `[Errno 98] Address already in use`,
+# Java's `java.net.BindException: Address already in use`)
+_CANNOT_LISTEN = [r"(?i)\baddress already in use\b", r"\bEADDRINUSE\b"]
+
+# Celery's worker reports a task that raised (`Task billing.tasks.charge[8f2c…] raised unexpected: KeyError('x')`),
+# the traceback under it passing through Celery's task runner; its retries report `retry:` instead
+_TASK_RAISED = [r"\bTask [\w.]{1,200}\[[0-9a-f-]{36}\] raised unexpected: "]
+_TASK_RUNNER_FRAME = [r"/celery/app/trace\.py\", line \d+, in trace_task\n"]
+
 # A process that died of a panic no code recovered: Go's runtime prints `panic: …` (or `fatal error: …`) and the
-# goroutine that was running, then exits with status 2; a Rust panic of the `main` thread ends the process.
+# goroutine that was running, then exits with status 2; a Rust panic of the `main` thread ends the process; Deno
+# ends on an exception or a rejection nothing caught (`error: Uncaught (in promise) TypeError: …`, exit status 1).
 # (A panic that Go's `net/http` recovers is `panic serving …`: `_REQUEST_UNCAUGHT`.)
 _PROCESS_PANIC = [
     r"\A(?:panic|fatal error): [^\n]*(?:\n[^\n]*){0,3}?\ngoroutine \d+ \[running\]:",
     r"(?m)^thread 'main' panicked at ",
+    r"(?m)^error: Uncaught (?:\(in promise\) )?[\w$.]{1,200}",
 ]
 
 
@@ -417,6 +429,9 @@ _REQUEST_UNCAUGHT = [
     # PHP under a web server (php-fpm, Apache's mod_php): an uncaught exception or error is fatal and ends the
     # request with a 500 (`PHP Fatal error:  Uncaught Error: Call to undefined function get_header() in …`)
     r"\b(?:PHP )?Fatal error: {1,4}Uncaught\b",
+    # Ktor's call logging, when no status page handled the call's exception (it answers 500): `Unhandled: POST -
+    # /api/users/me/cards`, then the exception
+    r"\bUnhandled: [A-Z]{3,7} - /",
 ]
 
 
@@ -772,6 +787,25 @@ def default_rules() -> list[PriorityRule]:
             min_events=2,
         ),
         PriorityRule(
+            name="cannot-listen",
+            priority="P1",
+            reason="a server cannot listen on its port, another process holds it ({event_word} {when}): it "
+            "serves nothing until the port is free",
+            message_patterns=_CANNOT_LISTEN,
+            stack_patterns=_CANNOT_LISTEN,
+            min_severity="ERROR",
+        ),
+        PriorityRule(
+            name="background-task-failing",
+            priority="P1",
+            reason="a background task fails each time it runs ({event_word} {when}): the work it does is not "
+            "done until it is fixed",
+            message_patterns=_TASK_RAISED,
+            stack_patterns=_TASK_RUNNER_FRAME,
+            min_severity="ERROR",
+            min_events=2,
+        ),
+        PriorityRule(
             name="dns-loop-probe",
             priority="P3",
             reason="CoreDNS' loop-detection probe got no answer from the upstream resolver ({event_word}): "
@@ -938,7 +972,7 @@ def default_rules() -> list[PriorityRule]:
             priority="P1",
             reason="the process died of a panic nothing recovered ({event_word} {when}): what it served or ran "
             "stopped, and restarts until the panic is fixed",
-            message_patterns=[_PROCESS_PANIC[1]],
+            message_patterns=_PROCESS_PANIC[1:],
             stack_patterns=_PROCESS_PANIC,
             min_severity="ERROR",
         ),

@@ -67,6 +67,19 @@ JSON_LEVEL_KEYS = ("severity", "level", "levelname", "log.level", "loglevel", "l
 # name beside it. The name decides; without one, the number is a LogSeverity.
 _SCALED_LEVEL = 100
 _LEVEL_NAME_KEYS = ("level_name", *JSON_LEVEL_KEYS)
+# A GELF record (Graylog's format; Spring Boot's `gelf` structured logging, logstash-gelf, gelf-client) names its
+# message `short_message` and writes its `level` as a syslog number: 3 is an error there, not a debug line of pino's.
+GELF_MESSAGE_FIELD = "short_message"
+SYSLOG_LEVEL_NUMBERS = (
+    Severity.EMERGENCY,
+    Severity.ALERT,
+    Severity.CRITICAL,
+    Severity.ERROR,
+    Severity.WARNING,
+    Severity.NOTICE,
+    Severity.INFO,
+    Severity.DEBUG,
+)
 
 _LEVEL_ALTERNATION = "|".join(sorted(_LEVEL_WORDS, key=len, reverse=True))
 # PHP's error log and php-fpm date their lines `[10-Jun-2025 13:00:00 UTC]` (a zone name, or none)
@@ -160,8 +173,18 @@ RECORD_PREAMBLE_PATTERN = (
     r" [0-9]{1,2}:[0-9]{2}:[0-9]{2}"
 )
 """A superset of the lines `is_preamble` reads as a record's preamble (RE2-safe, for Log Analytics)."""
-RECORD_LEVEL_PATTERN = r"^\pL{3,20}:"
-"""A superset of the lines `record_line` reads as a level line (RE2-safe)."""
+# SQL Server's error log (ERRORLOG: a container's output, Cloud SQL for SQL Server's `sqlserver.err`) dates each
+# line to the centisecond and names its source (`Logon`, `Server`, `spid51`, `spid7s`) in a column padded to 12
+# characters (two blanks at least after it: one, as in `… 17:00:00.12 Starting server`, is a sentence). It writes
+# an error as two lines at one instant: `2023-02-06 18:17:02.56 Logon       Error: 18456, Severity: 14, State: 40.`
+# (the record's first line: its level, number and state), then what failed (`… Logon       Login failed for user
+# 'app'. Reason: Failed to open the database 'orders' specified in the login properties. [CLIENT: 10.0.0.7]`).
+_ERRORLOG_HEADER = r"[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{2} (?:spid[0-9]{1,6}s?|[A-Z][a-z]{1,19})  +"
+_ERRORLOG_LINE = compile_regex(
+    _ERRORLOG_HEADER + r"(Error: [0-9]{1,6}, Severity: [0-9]{1,2}, State: [0-9]{1,3}\.\s*$)?"
+)
+RECORD_LEVEL_PATTERN = r"^\pL{3,20}:|^[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{2} "
+"""A superset of the lines `record_line` reads as a level line, and of SQL Server's error log lines (RE2-safe)."""
 # The line after a preamble: a level word and a colon first (`SEVERE: …`, `WARNUNG: …`, Python's `ERROR:root:…`)
 _LEVEL_LINE = compile_regex(r"[^\W\d_]{3,20}:")
 _PREFIX_TOKENS = compile_regex(
@@ -319,8 +342,10 @@ def json_level(payload: dict[str, object]) -> Severity | None:
 
 
 def _number_level(value: float, payload: dict[str, object]) -> Severity:
-    """A level number: pino's and bunyan's below 100; from 100 up, the level name written beside it (Monolog's
-    `level_name`), else a LogSeverity number."""
+    """A level number: a GELF record's syslog number (0 to 7); pino's and bunyan's below 100; from 100 up, the
+    level name written beside it (Monolog's `level_name`), else a LogSeverity number."""
+    if GELF_MESSAGE_FIELD in payload and 0 <= value < len(SYSLOG_LEVEL_NUMBERS):
+        return SYSLOG_LEVEL_NUMBERS[int(value)]
     if not value >= _SCALED_LEVEL:  # (or no number at all: NaN)
         return next((severity for floor, severity in NUMERIC_LEVELS if value >= floor), Severity.DEBUG)
     for key in _LEVEL_NAME_KEYS:
@@ -489,6 +514,24 @@ def _leading_program(line: str, position: int, token: re.Match[str] | None) -> r
 def is_preamble(text: str) -> bool:
     """A one-line text is a record's preamble, its first line without a level (`PREAMBLE_PATTERN`)."""
     return text[:1].isalnum() and len(text) <= _HEAD_CHARS and _PREAMBLE.match(text) is not None
+
+
+def errorlog_line(text: str) -> str:
+    """What a line of SQL Server's error log is to its error (`_ERRORLOG_LINE`): `error` for an error's first line
+    (`… Logon       Error: 18456, Severity: 14, State: 8.`), `message` for any other line of the log (the line
+    after an error's first says what failed), "" for a line of another log."""
+    if text[19:20] != "." or not text[:1].isdigit():
+        return ""
+    found = _ERRORLOG_LINE.match(text)
+    if found is None or "\n" in text.rstrip("\n"):
+        return ""
+    return "error" if found.group(1) is not None else "message"
+
+
+def errorlog_message(text: str) -> str:
+    """A line of SQL Server's error log without its date and source column (the text unchanged otherwise)."""
+    found = _ERRORLOG_LINE.match(text) if text[19:20] == "." else None
+    return text if found is None else text[found.end() :]
 
 
 def record_line(text: str, stripped: str) -> RecordLine:

@@ -15,6 +15,8 @@ from urllib.parse import urlsplit
 from loggardener.entries.levels import (
     Inferred,
     access_request,
+    errorlog_line,
+    errorlog_message,
     infer_severity,
     is_preamble,
     json_level,
@@ -300,10 +302,11 @@ class EntryParser:
 
     def _quiet(self, message: str, text: bool) -> bool:
         """Whether a message shows nothing that may raise its entry to WARNING (or, `text`, no traceback piece
-        and no record's first line, `levels.is_preamble`, which reassembly joins to the record after it, nor a
+        and no record's first line, `levels.is_preamble`, which reassembly joins to the record after it, nor a line
+        of SQL Server's error log, whose error's first line reassembly joins to the line after it, nor a
         line that ends naming a credential, after which reassembly redacts the stream's next line): one line, not
         starting a JSON text or a comment, no ANSI code, nothing `levels.may_raise` finds."""
-        if text and is_preamble(message):
+        if text and (is_preamble(message) or errorlog_line(message)):
             return False
         if (
             message[:1].isspace()
@@ -393,7 +396,8 @@ class EntryParser:
         role = _record_line(payload, message, stripped, logged, inferred.severity)
         # a label the prefix stripping would hide from reassembly (`- name: DB_PASSWORD` reads `DB_PASSWORD`)
         label = credential_label(message) if payload.kind == "text" and stripped != message else ""
-        message = stripped
+        # a line of SQL Server's error log reads without its date and source column (`Logon`, `spid51`)
+        message = errorlog_message(message) if role == "message" else stripped
         return LogEntry(
             position=position,
             insert_id=self._redact(str(raw.get("insertId") or f"#{position}")),
@@ -430,9 +434,14 @@ def _record_line(
     """`levels.record_line` of a text line that may join a record: a head or PostgreSQL's continuation at WARNING
     or above, a bare line logged at WARNING or above (a line below WARNING is read as one the fast path skims:
     alone, and it skims no line logged at WARNING or above); a preamble (`levels.is_preamble`) at any level, which
-    the fast path never skims."""
-    if payload.kind == "text" and is_preamble(payload.message):
-        return "preamble"
+    the fast path never skims, and so a line of SQL Server's error log (`levels.errorlog_line`): an error's first
+    line (`error`), any other line a `message` that may say what that error was."""
+    if payload.kind == "text":
+        if is_preamble(payload.message):
+            return "preamble"
+        errorlog = errorlog_line(payload.message)
+        if errorlog:  # SQL Server's error: its first line, then what failed
+            return "error" if errorlog == "error" else "message"
     if (
         payload.kind != "text"
         or (severity < Severity.WARNING and logged < Severity.WARNING)

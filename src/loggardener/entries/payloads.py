@@ -3,10 +3,10 @@
 | payload | read |
 |---|---|
 | `textPayload` | the text (message and stack); a JSON object in it is read as a `jsonPayload` |
-| `jsonPayload` message (a JSON object line in it is read as the payload) | `message` / `msg` / `@mt` (Serilog's template, before its rendered `@m`) / `MESSAGE` (journald) / `Message` / `event` / `description` / `summary` / `log` (a Docker json-file line a shipper forwarded), else Rust tracing's `fields.message`, else a field whose last word is `message`/`msg` (`logMessage`) |
+| `jsonPayload` message (a JSON object line in it is read as the payload) | `message` / `msg` / `@mt` (Serilog's template, before its rendered `@m`) / `short_message` (GELF) / `MESSAGE` (journald) / `Message` / `event` / `description` / `summary` / `log` (a Docker json-file line a shipper forwarded), else Rust tracing's `fields.message`, else a field whose last word is `message`/`msg` (`logMessage`) |
 | `jsonPayload` error | Error Reporting's `@type` (`…ReportedErrorEvent`); beside the message, `msg: error`: `error` / `err` (a string, or an object's `message`, else its `type` / `name`), `error.message`, log4j2 `thrown`, Workflows `failure`, an exception's class and message beside it (`error_class` and `error_message`, `exception.class` and `exception.message`: `Class: message`); without a message, the error is the message |
-| `jsonPayload` stack | `stack_trace`, `stacktrace`, `stackTrace`, `stack`, `exception`, `Exception`, `@x`, `exc_info`, `exc_text`, `errorVerbose`, `error.stack_trace`, `error.stack`, and in `error` / `err` / `thrown` / `exception` objects their `stack`, `stack_trace`, `message` or a list of frames written out as the language prints them (log4j2's `extendedStackTrace`, a Jackson-serialized Throwable's `stackTrace`, a Ruby `backtrace`, Sentry-like `frames`, Quarkus' `frames` under its `exceptionType`, a list of `at` lines; `cause`) |
-| `jsonPayload` level | `severity` / `level` / `levelname` / `log.level` / `loglevel` / `lvl` (names, pino numbers), then a level word in `@l` / `LogLevel` / `log.level` (nested) / `status` (never a number); Serilog without `@l`: INFO; MongoDB's `s` (`F`, `E`, `W`, `I`, `D1`-`D5`) beside its `ctx`; journald `PRIORITY` 0-5, 7 when the message declares no level (6 declares nothing) |
+| `jsonPayload` stack | `stack_trace`, `stacktrace`, `stackTrace`, `stack`, `exception`, `Exception`, `@x`, `exc_info`, `exc_text`, `errorVerbose`, `full_message` (GELF), `error.stack_trace`, `error.stack`, and in `error` / `err` / `thrown` / `exception` objects their `stack`, `stack_trace`, `message` or a list of frames written out as the language prints them (log4j2's `extendedStackTrace`, a Jackson-serialized Throwable's `stackTrace`, a Ruby `backtrace`, Sentry-like `frames`, Quarkus' `frames` under its `exceptionType`, a list of `at` lines; `cause`) |
+| `jsonPayload` level | `severity` / `level` / `levelname` / `log.level` / `loglevel` / `lvl` (names, pino numbers, a GELF record's syslog numbers), then a level word in `@l` / `LogLevel` / `log.level` (nested) / `status` (never a number); Serilog without `@l`: INFO; MongoDB's `s` (`F`, `E`, `W`, `I`, `D1`-`D5`) beside its `ctx`; journald `PRIORITY` 0-5, 7 when the message declares no level (6 declares nothing) |
 | MongoDB's log line | `msg`, with `attr.error` (a string, or `codeName: errmsg`) or WiredTiger's `attr.message` after it |
 | `jsonPayload` without message | its type's short name and up to four fields as `path=value`: errors first, then messages and reasons, then statuses and codes (else the first fields that are not times) |
 | Cloud Scheduler `AttemptFinished` | `jobName`, `status`, `url`, `debugInfo` |
@@ -23,13 +23,19 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, get_args
 
-from loggardener.entries.levels import HTTP_METHODS, declared_level, json_level, level_word
+from loggardener.entries.levels import (
+    GELF_MESSAGE_FIELD,
+    HTTP_METHODS,
+    declared_level,
+    json_level,
+    level_word,
+)
 from loggardener.entries.models import MalformedEntry, PayloadKind, RpcCodeName, Severity
 from loggardener.entries.stacks import PY_HEADER, StackParser
 from loggardener.regexes import compile_regex
 
-# The message: most loggers, Serilog CLEF's template and rendered text, journald, .NET's JSON console, structlog,
-# a platform's own event summary (Cloud Monitoring's notification channel events); last, Docker's json-file line (`{"log": "…\n", "stream": "stderr"}`) that a log shipper forwarded as it was.
+# The message: most loggers, Serilog CLEF's template and rendered text, GELF's short message, journald, .NET's JSON
+# console, structlog, a platform's own event summary (Cloud Monitoring's notification channel events); last, Docker's json-file line (`{"log": "…\n", "stream": "stderr"}`) that a log shipper forwarded as it was.
 MESSAGE_FIELDS = (
     "message",
     "msg",
@@ -37,6 +43,7 @@ MESSAGE_FIELDS = (
     "@m",
     "MessageTemplate",  # Serilog's JsonFormatter: its template, then the rendered text
     "RenderedMessage",
+    GELF_MESSAGE_FIELD,
     "MESSAGE",
     "Message",
     "event",
@@ -75,6 +82,7 @@ STACK_FIELDS = (
     "exc_info",  # python-json-logger
     "exc_text",
     "errorVerbose",  # zap: the error with its pkg/errors stack
+    "full_message",  # GELF: the message with its stack under it
     "error.stack_trace",  # ECS, dotted
     "error.stack",  # Datadog, dotted
     "error",
@@ -239,23 +247,41 @@ def _json_line(text: str) -> dict[str, Any] | None:
         return None
     if not isinstance(value, dict):
         return None
-    return value if _has_message(value) or _otel_record(value) is not None else None
+    return value if _is_record(value) else None
+
+
+def _is_record(value: dict[str, Any]) -> bool:
+    """A JSON object is a log record: it has a message (Rust tracing's in its `fields`), or it is an
+    OpenTelemetry log record."""
+    if _has_message(value):
+        return True
+    fields = value.get("fields")
+    return (isinstance(fields, dict) and _has_message(fields)) or _otel_record(value) is not None
 
 
 # A text line whose fields follow its message as one JSON object, after a tab or a space: zap's console encoder
 # (`2025-06-10T13:00:00Z\terror\tworker/run.go:42\tsync failed\t{"shard": 3, "error": "dial tcp …"}`), as the
 # OpenTelemetry Collector, controller-runtime and many Go services write to stderr
 _TRAILING_FIELDS = compile_regex(r"[\t ]\{\"")
+# The npm `debug` module on a terminal writes the time since its namespace's last line after the line
+# (`  prisma:schemaEngine:stderr  {"level":"ERROR",…} +1ms`)
+_ELAPSED = compile_regex(r"\} \+[0-9]{1,9}(?:ms|s|m|h)$")
 
 
 def _text(text: str) -> Payload:
-    """A text payload. A one-line text whose trailing JSON fields (winston's and zap's `message {…}`) report an
-    error reads `message: error`, as a JSON payload's message and error field do: an error field, or an error
-    object itself (a `message` beside its `stack`); one whose fields are an access log of a server error is that
-    request, its message the text before them (`Request completed {"method": "POST", "status": 500, …}`)."""
+    """A text payload. A one-line text that ends with a JSON record of its own (a level and a message) is that
+    record, relayed behind a prefix. A one-line text whose trailing JSON fields (winston's and zap's `message {…}`)
+    report an error reads `message: error`, as a JSON payload's message and error field do: an error field, or an
+    error object itself (a `message` beside its `stack`); one whose fields are an access log of a server error is
+    that request, its message the text before them (`Request completed {"method": "POST", "status": 500, …}`)."""
     plain = Payload(kind="text", message=text, stack_sources=[text])
     stripped = text.rstrip()
-    if not stripped.endswith("}") or "\n" in stripped or len(stripped) > MAX_MESSAGE:
+    if not stripped.endswith("}"):
+        elapsed = _ELAPSED.search(stripped) if "} +" in stripped[-16:] else None
+        if elapsed is None:
+            return plain
+        stripped = stripped[: elapsed.start() + 1]
+    if "\n" in stripped or len(stripped) > MAX_MESSAGE:
         return plain
     start = _TRAILING_FIELDS.search(stripped)
     if start is None:
@@ -267,6 +293,10 @@ def _text(text: str) -> Payload:
     head = stripped[: start.start()].rstrip().rstrip(".")
     if not isinstance(fields, dict) or not head:
         return plain
+    if json_level(fields) is not None and _is_record(fields):
+        # a program's whole record, relayed behind its relay's prefix (a time, the `debug` module's namespace,
+        # a process's tag): the record is the payload
+        return _json(fields)
     access = _access_server_error(fields)
     if access is not None:
         method, url, status = access

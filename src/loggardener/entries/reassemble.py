@@ -285,20 +285,41 @@ def _continues(head: LogEntry, line: LogEntry) -> bool:
 PREAMBLE_STEP = timedelta(milliseconds=2)
 
 
+# A record's first line and the line it opens: java.util.logging's preamble and level line, SQL Server's error
+# and the line that says what failed (`levels.errorlog_line`)
+_OPENS = {"preamble": "level", "error": "message"}
+_OPENED = frozenset(_OPENS.values())
+_RECORD_PARTS = _OPENED.union(_OPENS)
+
+
 def _record_part(event: Event) -> bool:
-    """An event that may be a record's preamble or its level line (`_join_preambles`)."""
-    return event.members[0].record_line in ("preamble", "level")
+    """An event that may be a record's preamble, its level line or SQL Server's message (`_join_preambles`)."""
+    return event.members[0].record_line in _RECORD_PARTS
 
 
 def _prefaces(preamble: Event, record: Event) -> bool:
-    """`preamble`'s one line is the preamble of the record `record` opens with its level line."""
+    """`preamble`'s one line is the preamble of the record `record` opens with its level line, or SQL Server's
+    error's first line before the line that says what failed (`levels.errorlog_line`)."""
     head, first = preamble.primary, record.members[0]
     return (
         len(preamble.members) == 1
-        and head.record_line == "preamble"
-        and first.record_line == "level"
+        and first.record_line == _OPENS.get(head.record_line)
         and timedelta(0) <= first.timestamp - head.timestamp < PREAMBLE_STEP
     )
+
+
+def _prefaced(preamble: LogEntry, record: Event) -> Event:
+    """The record's event with its preamble's line: the record's entry stays the primary (its title and place
+    are the record's). SQL Server's message takes the level its error's first line declared."""
+    primary = record.primary
+    if primary.record_line == "message":
+        primary = primary._replace(
+            severity=max(preamble.severity, primary.severity),
+            severity_rule=preamble.severity_rule
+            if preamble.severity > primary.severity
+            else primary.severity_rule,
+        )
+    return Event(primary=primary, members=(preamble, *record.members))
 
 
 def line_kind(message: str) -> str | None:
@@ -513,19 +534,19 @@ class Reassembler:
             preamble = preambles.pop(key, None)
             if preamble is not None:
                 if _prefaces(preamble, item):
-                    yield Event(primary=item.primary, members=(preamble.primary, *item.members))
+                    yield _prefaced(preamble.primary, item)
                     continue
                 yield preamble
             record = records.pop(key, None)
             if record is not None:
                 if _prefaces(item, record):
-                    yield Event(primary=record.primary, members=(item.primary, *record.members))
+                    yield _prefaced(item.primary, record)
                     continue
                 yield record
             first = item.members[0]
-            if first.record_line == "preamble" and len(item.members) == 1:
+            if first.record_line in _OPENS and len(item.members) == 1:
                 preambles[key] = item
-            elif first.record_line == "level" and self._steps_down > self._steps_up:
+            elif first.record_line in _OPENED and self._steps_down > self._steps_up:
                 records[key] = item
             else:
                 yield item
@@ -1083,10 +1104,10 @@ def _only_tags(entry: LogEntry) -> bool:
 
 def _may_introduce(entry: LogEntry) -> bool:
     """A one-line text entry at WARNING or above may be the message a traceback was logged with (not a record's
-    preamble: its level line is)."""
+    preamble or SQL Server's error's first line: the line after it is)."""
     return (
         entry.payload_kind == "text"
-        and entry.record_line != "preamble"
+        and entry.record_line not in _OPENS
         and entry.stack is None
         and entry.severity >= Severity.WARNING
         and "\n" not in entry.message.rstrip("\n")

@@ -289,6 +289,8 @@ def _may_declare_pattern() -> str:
             _any_word(MAY_RAISE_WORDS),
             *MAY_RAISE_PATTERNS,
             _json_keys(JSON_LEVEL_KEYS) + _at_least(floor),
+            # a GELF record's syslog number from WARNING down to 0 (pino's numbers start at 10)
+            _json_keys(["level"]) + '"?\\s*[0-4](?:[^0-9.]|$)',
             _json_keys([SYSLOG_PRIORITY_FIELD]) + f'"?\\s*(?:{"|".join(priorities)})(?:[^0-9]|$)',
             _json_keys(ERROR_FIELDS),  # `json-error`
             # `json-error` too: a job's failed outcome (`"status": "FAILURE"`), an error object under another key

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from urllib.parse import quote
 
-from loggardener.entries.levels import MAY_DECLARE_LEVEL, PLATFORM_FAILURE_PATTERN
+from loggardener.entries.levels import GELF_MESSAGE_FIELD, MAY_DECLARE_LEVEL, PLATFORM_FAILURE_PATTERN
 from loggardener.entries.models import Severity
 from loggardener.entries.payloads import (
     ACCESS_FLAGS_FIELD,
@@ -174,6 +174,7 @@ DECLARED_ABOVE = (
     + f" OR {_json_field(ACCESS_FLAGS_FIELD)}=~{_ENVOY_FAILURE_FLAGS}"
     + f" OR ({_json_field(MONGO_LEVEL_FIELD)}=({_MONGO_ABOVE}) AND {_json_field(MONGO_CONTEXT_FIELD)}:*)"
     + " OR jsonPayload.level>=40 OR jsonPayload.severity>=400"  # pino's, Monolog's; a LogSeverity number
+    + f" OR (jsonPayload.{GELF_MESSAGE_FIELD}:* AND jsonPayload.level<=4)"  # a GELF record's syslog number
     + ' OR jsonPayload.PRIORITY=("0" OR "1" OR "2" OR "3" OR "4"))))'
 )
 
