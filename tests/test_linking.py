@@ -1674,6 +1674,46 @@ def test_a_scheduler_attempt_carrying_its_targets_5xx_only_in_its_http_request_i
     assert links == {("HTTP 500 on ", "Cloud Scheduler job", "upstream")}
 
 
+@pytest.mark.parametrize(
+    ("status", "host", "linked"),
+    [
+        ("INTERNAL", "mailer-q7x2kd9mza-ew.a.run.app", True),
+        ("NOT_FOUND", "mailer-q7x2kd9mza-ew.a.run.app", False),  # a 404 is no failure of the target's
+        ("UNKNOWN", "mailer-q7x2kd9mza-ew.a.run.app", False),  # no answer: no status of the target's
+        ("INTERNAL", "thumbnailer-q7x2kd9mza-ew.a.run.app", False),  # another service's URL
+    ],
+)
+def test_a_cloud_tasks_attempt_naming_its_targets_5xx_by_its_rpc_code_is_its_effect(
+    status: str, host: str, linked: bool
+) -> None:
+    """Cloud Tasks' attempt record names the target's answer by its RPC code only (`INTERNAL` for a 500) and has
+    no `httpRequest`: the code stands for the status it maps to."""
+    entries = [
+        run_entry(
+            i * 300,
+            severity="ERROR",
+            log="run.googleapis.com%2Frequests",
+            httpRequest={"requestMethod": "POST", "requestUrl": "https://mailer-q7x2kd9mza-ew.a.run.app/tasks/send",
+                         "status": 500},
+            service="mailer",
+            revision="mailer-00031-gax",
+        )
+        for i in range(3)
+    ]  # fmt: skip
+    entries += [
+        {"insertId": f"att{i}", "timestamp": stamp(i * 300 + 1), "severity": "ERROR",
+         "logName": "projects/p/logs/cloudtasks.googleapis.com%2Ftask_operations_log",
+         "resource": {"type": "cloud_tasks_queue", "labels": {"queue_id": "email-queue", "project_id": "p"}},
+         "jsonPayload": {"@type": "type.googleapis.com/google.cloud.tasks.logging.v1.TaskActivityLog",
+                         "task": f"projects/p/locations/europe-west1/queues/email-queue/tasks/{7310993 + i}",
+                         "attemptResponseLog": {"status": status, "targetAddress": f"POST https://{host}/tasks/send",
+                                                "targetType": "HTTP", "dispatchCount": "2"}}}
+        for i in range(3)
+    ]  # fmt: skip
+    links = {(cause[:12], effect[:16], kinds) for cause, effect, kinds in links_of(scan_entries(entries))}
+    assert links == ({("HTTP 500 on ", "Cloud Tasks queu", "upstream")} if linked else set())
+
+
 ENVOY_TLS = (
     "warning envoy connection ssl_socket.cc:246 [C4471] remote address:10.8.5.17:8080,"
     "TLS_error:|268435581:SSL routines:OPENSSL_internal:CERTIFICATE_VERIFY_FAILED:TLS_error_end"

@@ -625,13 +625,37 @@ def status_words(text: str) -> set[str]:
     return {m.group(0) for m in _status_matches(text)}
 
 
+_ATTEMPT_STATUS = compile_regex(r"\battempt finished: ([A-Z_]{4,24})\b")
+"""The status an attempt record (`payloads._attempt`) says its call ended with, by its RPC code's name."""
+_RPC_STATUSES = {
+    "INTERNAL": "500",
+    "UNAVAILABLE": "503",
+    "RESOURCE_EXHAUSTED": "429",
+    "PERMISSION_DENIED": "403",
+    "UNAUTHENTICATED": "401",
+}
+"""The HTTP status an RPC code stands for in the record of an HTTP call (`google.rpc.Code`'s own mapping): Cloud
+Tasks' `attemptResponseLog.status` names only the code (`INTERNAL` for the target's 500). `DEADLINE_EXCEEDED` is a
+timeout already (`TIMED_OUT`); `UNKNOWN` is a call with no answer (an unreachable target), no status of its."""
+
+
+def _attempt_statuses(text: str) -> set[str]:
+    """The HTTP status an attempt record's RPC code stands for (`_RPC_STATUSES`), as a set; empty for any other
+    text."""
+    found = _ATTEMPT_STATUS.search(text) if "attempt finished: " in text else None
+    status = _RPC_STATUSES.get(found.group(1)) if found is not None else None
+    return {status} if status else set()
+
+
 def _mentions(cluster: Cluster, facts: ResolvedFacts) -> list[tuple[str, Span, set[str]]]:
     """The cluster's texts that may name an upstream's failure, each with the statuses it carries besides its
     words: an attempt record (Cloud Scheduler's, Cloud Tasks') holds the status its target answered in its
-    `httpRequest`, not in its text (`attempt finished: INTERNAL calling https://…`)."""
+    `httpRequest`, not in its text (`attempt finished: INTERNAL calling https://…`), or only by its RPC code
+    (`_attempt_statuses`: Cloud Tasks writes no `httpRequest`)."""
     texts = [(text, span, set[str]()) for text, span in facts.mentions.get(cluster.fingerprint, {}).items()]
     if cluster.kind != "request":
         carried = {s for s in cluster.http_statuses if s.startswith("5") or s in REFUSED_STATUSES}
+        carried |= _attempt_statuses(cluster.title)
         if carried:
             span = Span(cluster.first_seen.timestamp(), cluster.last_seen.timestamp(), cluster.count)
             texts.append((f"{cluster.title}\n{cluster.message}"[:MENTION_CHARS], span, carried))
