@@ -20,6 +20,10 @@ from entry_factories import run_entry, split_traceback, stamp
 from linear import assert_linear
 from loggardener.clustering.models import Cluster
 from loggardener.entries.models import Event, LogEntry, Severity
+from loggardener.entries.parse import EntryParser
+from loggardener.entries.redact import Redactor
+from loggardener.entries.resources import GCE_NAME_LABEL
+from loggardener.entries.stacks import StackParser
 from loggardener.linking.cooccurrence import MAX_SPAN_SECONDS, CoOccurrence
 from loggardener.linking.facts import FAILED_STATUS_WORD, MAX_TRACES, TIMED_OUT, LinkFacts, names_failure
 from loggardener.linking.rules import names_service, route_pattern, status_words
@@ -2735,3 +2739,110 @@ def test_a_client_naming_the_instance_picks_it_out_of_a_problem_two_instances_lo
     assert [cause for cause, effect, _ in links if effect[:12] in text] == (
         ["the database system is shutting down"] if linked else []
     )
+
+
+def node_problem(seconds: float, node: str, reason: str, message: str, component: str) -> dict[str, Any]:
+    """An event a node's kubelet or problem detector logs of the node itself (`k8s_node`)."""
+    return {
+        "insertId": f"node{seconds}{node}{reason}",
+        "timestamp": stamp(seconds),
+        "severity": "WARNING",
+        "logName": "projects/p/logs/events",
+        "resource": {"type": "k8s_node", "labels": {"project_id": "p", "cluster_name": "c", "node_name": node}},
+        "jsonPayload": {"kind": "Event", "reason": reason, "message": message, "type": "Warning",
+                        "involvedObject": {"kind": "Node", "name": node, "uid": node},
+                        "source": {"component": component, "host": node}},
+    }  # fmt: skip
+
+
+KERNEL_OOM = (
+    "Memory cgroup out of memory: Killed process {pid} (java) total-vm:5063909kB, anon-rss:1466160kB, "
+    "file-rss:13684kB, shmem-rss:0kB, UID:1000 pgtables:3120kB oom_score_adj:999"
+)
+
+
+@pytest.mark.parametrize(
+    ("cause", "effect", "on_node"),
+    [
+        (
+            ("OOMKilling", KERNEL_OOM, "kernel-monitor"),
+            ("BackOff", "Back-off restarting failed container"),
+            True,
+        ),
+        (
+            ("OOMKilling", KERNEL_OOM, "kernel-monitor"),
+            ("BackOff", "Back-off restarting failed container"),
+            False,
+        ),
+        (
+            ("EvictionThresholdMet", "Attempting to reclaim memory", "kubelet"),
+            (
+                "Evicted",
+                "The node was low on resource: memory. Threshold quantity: 100Mi, available: 87608Ki.",
+            ),
+            True,
+        ),
+        (
+            ("EvictionThresholdMet", "Attempting to reclaim memory", "kubelet"),
+            (
+                "Evicted",
+                "The node was low on resource: memory. Threshold quantity: 100Mi, available: 87608Ki.",
+            ),
+            False,
+        ),
+    ],
+)
+def test_a_nodes_own_failure_causes_the_exits_of_the_pods_on_that_node(
+    cause: tuple[str, str, str], effect: tuple[str, str], on_node: bool
+) -> None:
+    """The kernel's OOM kill names the process, the kubelet's eviction threshold names no pod: the node ties them
+    to the pods restarted or evicted there (the kubelet's host of their events). A pod on another node, at the
+    same times, is not the node's effect."""
+    entries = []
+    for i in range(3):
+        entries.append(
+            node_problem(i * 600, "gke-c-pool-2-m4zq", cause[0], cause[1].format(pid=28438 + i), cause[2])
+        )
+        event = pod_event(
+            i * 600 + 25, "ledger-7d9f8c6b5-k2xqp", effect[0], f"{effect[1]} ledger in pod x{i}"
+        )
+        event["jsonPayload"]["source"] = {"component": "kubelet", "host": "gke-c-pool-2-m4zq" if on_node else
+                                          "gke-c-pool-1-x7kq"}  # fmt: skip
+        entries.append(event)
+    links = {(c[: len(cause[0])], e[: len(effect[0])], k) for c, e, k in links_of(scan_entries(entries))}
+    assert links == ({(cause[0], effect[0], "instance")} if on_node else set())
+
+
+def test_a_warning_a_node_logs_all_day_is_not_the_cause_of_a_restart_on_it() -> None:
+    entries = [
+        node_problem(
+            i * 60, "gke-c-pool-2-m4zq", "EvictionThresholdMet", "Attempting to reclaim memory", "kubelet"
+        )
+        for i in range(60)
+    ]
+    event = pod_event(
+        1800, "ledger-7d9f8c6b5-k2xqp", "BackOff", "Back-off restarting failed container ledger"
+    )
+    event["jsonPayload"]["source"] = {"component": "kubelet", "host": "gke-c-pool-2-m4zq"}
+    entries.append(event)
+    assert links_of(scan_entries(entries)) == set()
+
+
+@pytest.mark.parametrize(
+    ("entry", "node"),
+    [
+        (container_entry(0, "ledger-1", "ledger", "boom") | {"labels": {GCE_NAME_LABEL: "gke-c-pool-2-m4zq"}},
+         "gke-c-pool-2-m4zq"),
+        (container_entry(0, "ledger-1", "ledger", "boom"), None),
+        (node_problem(0, "gke-c-pool-2-m4zq", "OOMKilling", "Memory cgroup out of memory", "kernel-monitor"),
+         "gke-c-pool-2-m4zq"),
+        (pod_event(0, "ledger-1", "BackOff", "Back-off restarting failed container"), None),  # no kubelet named
+        (pod_event(0, "ledger-1", "BackOff", "Back-off") | {"jsonPayload": {
+            "kind": "Event", "reason": "BackOff", "message": "Back-off", "reportingInstance": "gke-c-pool-1-x7kq",
+            "involvedObject": {"kind": "Pod", "name": "ledger-1", "namespace": "shop"}}}, "gke-c-pool-1-x7kq"),
+        (run_entry(0, text="boom", severity="ERROR"), None),
+    ],
+)  # fmt: skip
+def test_an_entry_knows_the_kubernetes_node_it_ran_on(entry: dict[str, Any], node: str | None) -> None:
+    parsed = EntryParser(Redactor(), StackParser()).parse(1, entry)
+    assert parsed.node == node

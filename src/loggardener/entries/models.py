@@ -115,6 +115,8 @@ class LogEntry(NamedTuple):
     service: str | None = None
     revision: str | None = None
     instance: str | None = None
+    node: str | None = None
+    """The Kubernetes node the entry's pod ran on, or the node it is about (`resources.node_of`)."""
     payload_kind: PayloadKind = "none"
     message: str = ""
     stack: StackTrace | None = None

@@ -38,7 +38,7 @@ from loggardener.entries.models import (
 from loggardener.entries.payloads import MAX_MESSAGE, Payload, as_text, caller_kind, read_payload
 from loggardener.entries.reassemble import credential_label, line_kind
 from loggardener.entries.redact import Redactor
-from loggardener.entries.resources import STREAM_LABEL, resource_identity
+from loggardener.entries.resources import STREAM_LABEL, node_of, resource_identity
 from loggardener.entries.stacks import StackParser
 from loggardener.errors import json_type
 from loggardener.regexes import compile_regex
@@ -397,6 +397,7 @@ class EntryParser:
         # a label the prefix stripping would hide from reassembly (`- name: DB_PASSWORD` reads `DB_PASSWORD`)
         label = credential_label(message) if payload.kind == "text" and stripped != message else ""
         message = stripped
+        node = node_of(resource_type, resource_labels, entry_labels, payload)
         return LogEntry(
             position=position,
             insert_id=self._redact(str(raw.get("insertId") or f"#{position}")),
@@ -409,6 +410,7 @@ class EntryParser:
             service=self._name(identity.service or ""),
             revision=self._name(identity.revision or ""),
             instance=self._name(identity.instance or ""),
+            node=self._name(node) if node else None,
             payload_kind=payload.kind,
             message=message,
             stack=stack,

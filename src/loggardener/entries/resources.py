@@ -222,6 +222,19 @@ def resource_identity(
     )
 
 
+def node_of(
+    resource_type: str, labels: dict[str, Any], entry_labels: dict[str, Any], payload: Payload
+) -> str | None:
+    """The Kubernetes node of an entry: the node a container ran on (GKE labels its entries with the node's VM,
+    `compute.googleapis.com/resource_name`), the node a Kubernetes event happened on (`Payload.event_node`), a
+    node's own log's (`node_name`); None for any other resource."""
+    if resource_type in ("k8s_container", "container"):
+        return _get(entry_labels, GCE_NAME_LABEL)
+    if resource_type in _KUBERNETES:
+        return payload.event_node or _get(labels, "node_name")
+    return None
+
+
 _PLATFORM_LOGS = frozenset(("stdout", "stderr"))
 
 

@@ -186,6 +186,8 @@ class ResolvedFacts:
     upstream)."""
     restart_shares: dict[tuple[str, str], float]
     """As `instance_shares`, for Kubernetes pods' events within `RESTART_WINDOW_SECONDS`."""
+    node_shares: dict[tuple[str, str], float]
+    """As `restart_shares`, for the events of one Kubernetes node (its own, and its pods')."""
     minutes: dict[str, frozenset[int]]
     """Per fingerprint, the minutes (since the epoch) it occurred in, when they are few (`MAX_MINUTES_PER_KEY`):
     a problem of several days' outages is not failing in the hours between them."""
@@ -246,6 +248,7 @@ class LinkFacts:
     def __init__(self, instance_window_seconds: float) -> None:
         self.co_occurrence = CoOccurrence(instance_window_seconds)
         self.restarts = CoOccurrence(RESTART_WINDOW_SECONDS)
+        self.nodes = CoOccurrence(RESTART_WINDOW_SECONDS)
         self._traces: OrderedDict[str, dict[str, float]] = OrderedDict()
         self._traced: Counter[str] = Counter()
         self._trace_pairs: Counter[tuple[str, str]] = Counter()
@@ -297,6 +300,8 @@ class LinkFacts:
         self.co_occurrence.add_at(key, entry.instance, seconds, end)
         if entry.resource_type in POD_RESOURCES:
             self.restarts.add_at(key, entry.instance, seconds, end)
+        if entry.node:
+            self.nodes.add_at(key, entry.node, seconds, end)
         if entry.trace:
             self._add_trace(entry.trace, key, seconds)
         minute = int(seconds // 60)
@@ -377,6 +382,7 @@ class LinkFacts:
             changes=[marker for _, _, marker in sorted(self._changes, reverse=True)],
             mentions=_by_fingerprint(self._mentions, final),
             restart_shares=self.restarts.shares(final),
+            node_shares=self.nodes.shares(final),
             minutes=_minutes_by_fingerprint(self._minutes, final),
             run_hosts={service: frozenset(hosts) for service, hosts in self._run_hosts.items() if hosts},
         )

@@ -448,6 +448,40 @@ def _restart_links(clusters: dict[str, Cluster], facts: ResolvedFacts, links: _L
             )
 
 
+_NODE_LOG = "k8s_node "
+"""How a Kubernetes node's own logs begin in a cluster's `logs` (its kernel's, its kubelet's events about it)."""
+
+
+def _of_node(cluster: Cluster) -> bool:
+    """A problem a node logs of itself (`k8s_node`): its kernel killing a process for memory, the node problem
+    detector's `OOMKilling`, the kubelet's `EvictionThresholdMet` under memory or disk pressure."""
+    return bool(cluster.logs) and all(log.startswith(_NODE_LOG) for log in cluster.logs)
+
+
+def _node_links(clusters: dict[str, Cluster], facts: ResolvedFacts, links: _Links) -> None:
+    """A pod's container the kubelet restarts or evicts (an exit) on a node, the effect of the node's own failure
+    before it there within the back-off (`RESTART_WINDOW_SECONDS`): the kernel's out-of-memory kill names the
+    process, not the pod, and the kubelet's eviction threshold names no pod; what ties them is the node (an
+    event's kubelet host, a container's node label). Most of the exits come with the node's failure, and the
+    failure comes with them at least sometimes (`INSTANCE_MIN_CAUSE_SHARE`: a warning the node logs all day is
+    not the cause); a pod on another node is not touched."""
+    shares = facts.node_shares
+    for (first, second), share in sorted(shares.items()):
+        effect, cause = clusters.get(first), clusters.get(second)
+        if effect is None or cause is None or role(effect) != EXIT or _of_node(effect) or not _of_node(cause):
+            continue
+        if role(cause) not in (ERROR, EXIT) or cause.first_seen > effect.first_seen:
+            continue
+        if share >= INSTANCE_MIN_SHARE and shares.get((second, first), 0.0) >= INSTANCE_MIN_CAUSE_SHARE:
+            links.add(
+                cause.fingerprint,
+                effect.fingerprint,
+                "instance",
+                f"{share:.0%} of the occurrences of {_q(effect.title)} come within {RESTART_WINDOW_SECONDS:g} s "
+                f"of {_q(cause.title)} on the same node",
+            )
+
+
 def _is_failure(cluster: Cluster) -> bool:
     """A problem that failed rather than warned: an error at ERROR or above, or a rung of a failure."""
     return role(cluster) != ERROR or Severity[cluster.max_severity] >= Severity.ERROR
@@ -1309,6 +1343,7 @@ def find_links(
     _instance_links(by_fingerprint, facts, instance_window_seconds, links)
     _proxy_links(by_fingerprint, facts, instance_window_seconds, links)
     _restart_links(by_fingerprint, facts, links)
+    _node_links(by_fingerprint, facts, links)
     _service_links(clusters, facts, links)
     _upstream_links(clusters, facts, links)
     _host_links(clusters, facts, links)
