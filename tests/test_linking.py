@@ -2846,3 +2846,56 @@ def test_a_warning_a_node_logs_all_day_is_not_the_cause_of_a_restart_on_it() -> 
 def test_an_entry_knows_the_kubernetes_node_it_ran_on(entry: dict[str, Any], node: str | None) -> None:
     parsed = EntryParser(Redactor(), StackParser()).parse(1, entry)
     assert parsed.node == node
+
+
+NGINX_LINE = (
+    "2026/11/03 19:00:{s:02d} [error] 45#45: *8812{s} {failure}, client: 10.8.0.1, server: shop.example.com, "
+    'request: "POST /api/pay HTTP/1.1", upstream: "http://{address}:8080/api/pay", host: "shop.example.com"'
+)
+
+
+@pytest.mark.parametrize(
+    ("failure", "address", "linked"),
+    [
+        ("upstream prematurely closed connection while reading response header from upstream", "10.8.2.31", True),
+        ("connect() failed (111: Connection refused) while connecting to upstream", "10.8.2.31", True),
+        ("recv() failed (104: Connection reset by peer) while reading response header from upstream", "10.8.2.31",
+         True),
+        ("upstream prematurely closed connection while reading response header from upstream", "10.8.2.3", False),
+    ],
+)  # fmt: skip
+def test_an_nginx_error_names_the_upstream_it_called_in_the_context_stripped_from_its_message(
+    failure: str, address: str, linked: bool
+) -> None:
+    """nginx writes the upstream it passed a request to after its message, in the request's context, which the
+    message loses (the context is no part of the problem): the call still went to that address, a pod's whose
+    probe names it."""
+    entries = [pod_event(i * 60, "quotes-5c4d3b2a1-h7j8k", "Unhealthy", PROBED_AT) for i in range(3)]
+    entries += [
+        container_entry(25 + i * 30, "ingress-nginx-controller-7f8d9c-abcde", "controller",
+                        NGINX_LINE.format(s=25 + i, failure=failure, address=address))
+        for i in range(4)
+    ]  # fmt: skip
+    report = scan_entries(entries)
+    (nginx,) = [c for c in report.clusters if "shop/controller" in c.services]
+    assert "client:" not in nginx.title and "upstream: " not in nginx.message  # the problem is as it was
+    links = links_of(report)
+    assert [cause[:10] for cause, effect, _ in links if effect == nginx.title] == (
+        ["Unhealthy:"] if linked else []
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "upstream"),
+    [
+        (NGINX_LINE.format(s=1, failure="no live upstreams while connecting to upstream", address="10.8.2.31"),
+         "http://10.8.2.31:8080/api/pay"),
+        ('proxy said: connect failed, upstream: "http://10.8.2.31:8080/x"', ""),  # no nginx header: kept whole
+        ("2026/11/03 19:00:01 [error] 45#45: *1 open() \"/srv/x\" failed (2: No such file or directory), client: "
+         '10.8.0.1, server: _, request: "GET /x HTTP/1.1", host: "shop.example.com"', ""),
+    ],
+)  # fmt: skip
+def test_an_nginx_error_line_keeps_the_upstream_its_context_names(text: str, upstream: str) -> None:
+    entry = container_entry(0, "ingress-nginx-controller-7f8d9c-abcde", "controller", text)
+    parsed = EntryParser(Redactor(), StackParser()).parse(1, entry)
+    assert parsed.upstream == upstream

@@ -14,6 +14,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from loggardener.entries.levels import (
+    NGINX_UPSTREAM_FIELD,
     Inferred,
     access_request,
     infer_severity,
@@ -21,6 +22,7 @@ from loggardener.entries.levels import (
     json_level,
     lifecycle_line,
     may_raise,
+    nginx_upstream,
     record_line,
     stream_default,
     strip_ansi,
@@ -396,6 +398,8 @@ class EntryParser:
         role = _record_line(payload, message, stripped, logged, inferred.severity)
         # a label the prefix stripping would hide from reassembly (`- name: DB_PASSWORD` reads `DB_PASSWORD`)
         label = credential_label(message) if payload.kind == "text" and stripped != message else ""
+        # the upstream nginx names in the request's context, which the stripping removed with it
+        upstream = nginx_upstream(message) if NGINX_UPSTREAM_FIELD in message and stripped != message else ""
         message = stripped
         node = node_of(resource_type, resource_labels, entry_labels, payload)
         return LogEntry(
@@ -426,6 +430,7 @@ class EntryParser:
             trace=self._redact_trace(as_text(raw.get("trace"))) or None,
             record_line=role,
             credential_label=label,
+            upstream=upstream,
         )
 
 

@@ -67,13 +67,15 @@ CUT_OFF = compile_regex(
     r"Failed to establish a new connection|socket hang up|upstream connect error|no healthy upstream|"
     r"Connection aborted|RemoteDisconnected|Connection to [^\s]{1,200} refused|No connection could be made|"
     r"Cannot connect to host|Connect call failed|Failed to connect to|"
-    r"Connection to [^\n]{1,300}? could not be established|Connect attempt to [^\n]{1,300}? returned error \d)|"
+    r"Connection to [^\n]{1,300}? could not be established|Connect attempt to [^\n]{1,300}? returned error \d|"
+    r"upstream prematurely closed connection|no live upstreams)|"
     r"\bUNAVAILABLE\b|code = Unavailable"
 )
 """A call its server did not take or answer, as clients say it: refused (`ECONNREFUSED`, `[Errno 111] Connection
 refused`, PostgreSQL JDBC's `Connection to 10.0.0.3:5432 refused`, .NET's `No connection could be made`, OkHttp's
 and curl's `Failed to connect to`, Kafka's `Connection to node 1 (…:9092) could not be established` and kafka-python's
 `Connect attempt to <BrokerConnection …> returned error 111`), reset, unreachable, Envoy's `upstream connect error` and `no healthy upstream`,
+nginx's `upstream prematurely closed connection` (the upstream hung up before it answered) and `no live upstreams`,
 gRPC's `14 UNAVAILABLE` and `code = Unavailable` (in capitals: `temporarily unavailable` is a local resource's
 `EAGAIN`)."""
 
@@ -314,7 +316,9 @@ class LinkFacts:
             else:
                 self._minutes[key] = _CHRONIC
         if names_failure(entry.message):
-            text = entry.message[:MENTION_CHARS]
+            # the upstream a proxy's line named in the context stripped from its message, as the host it called
+            text = f"{entry.message} (upstream: {entry.upstream})" if entry.upstream else entry.message
+            text = text[:MENTION_CHARS]
             _see(self._mentions.setdefault(key, {}), text, seconds, MAX_MENTIONS_PER_KEY)
         revision = _revision_key(entry)
         if revision is not None:
