@@ -2899,3 +2899,27 @@ def test_an_nginx_error_line_keeps_the_upstream_its_context_names(text: str, ups
     entry = container_entry(0, "ingress-nginx-controller-7f8d9c-abcde", "controller", text)
     parsed = EntryParser(Redactor(), StackParser()).parse(1, entry)
     assert parsed.upstream == upstream
+
+
+@pytest.mark.parametrize(
+    ("block", "linked"),
+    [("shop-quotes-8080", True), ("web-quotes-8080", False), ("shop-quotes-api-8080", False)],
+)
+def test_an_ingress_nginx_upstream_block_names_its_service(block: str, linked: bool) -> None:
+    """ingress-nginx names the upstream block of a Service NAMESPACE-SERVICE-PORT; with no pod ready behind it, it
+    logs `no live upstreams` for that block: the Service's pods failing their probes are the cause. A block of
+    another namespace's, or of another Service, is not."""
+    entries = [
+        pod_event(i * 40, "quotes-5c4d3b2a1-h7j8k", "Unhealthy", "Readiness probe failed: HTTP probe failed with "
+                  "statuscode: 500") for i in range(6)
+    ]  # fmt: skip
+    failure = "no live upstreams while connecting to upstream"
+    entries += [
+        container_entry(5 + i * 40, "ingress-nginx-controller-7f8d9c-abcde", "controller",
+                        NGINX_LINE.format(s=5 + i, failure=failure, address="x").replace("http://x:8080", f"http://{block}"))
+        for i in range(6)
+    ]  # fmt: skip
+    links = links_of(scan_entries(entries))
+    assert [cause[:10] for cause, effect, _ in links if effect.startswith("no live")] == (
+        ["Unhealthy:"] if linked else []
+    )

@@ -1100,6 +1100,12 @@ _ADDRESS = compile_regex(r"(?<![\w.])(?!127\.|0\.|169\.254\.)(\d{1,3}(?:\.\d{1,3
 """An IPv4 address in text that names a host of the network (`dial tcp 10.8.2.31:8080`, `upstream:
 "http://10.8.2.31:8080/"`, `ipv4:10.8.2.31:50051`): not the loopback, which is every pod's own (an exec probe's
 `127.0.0.1:6379`, a sidecar's), nor `0.0.0.0` nor a link-local address (the metadata server's)."""
+_UPSTREAM_BLOCK = compile_regex(r"([a-z0-9][a-z0-9-]{0,120}[a-z0-9]-[a-z0-9][a-z0-9-]{0,62})-\d{2,5}")
+"""ingress-nginx's name for the upstream block of a Kubernetes Service, `NAMESPACE-SERVICE-PORT` (`shop-cart-8080`),
+which its error log names as the upstream of a request that found no live endpoint (`upstream:
+"http://shop-cart-8080/api/cart"`)."""
+_BLOCK = ".ingress-upstream"
+"""What the name an upstream block gives ends with (`shop-cart.ingress-upstream`)."""
 _ORDINAL = compile_regex(r"-\d{1,4}$")
 """A StatefulSet pod's ordinal after its workload's name (`kafka-1`)."""
 _APP_ENGINE = "gae_app "
@@ -1114,7 +1120,8 @@ def _host_names(text: str) -> Iterable[tuple[str, str]]:
     `name:port`, alone or in a Kubernetes namespace (`catalog.shop`, `catalog.shop.svc.cluster.local`: given as
     `catalog.shop`), a Cloud Run URL's (`orders-5otr7xq3za-uc.a.run.app`: `orders.run.app`), or an App Engine
     service's with its project (`inventory-dot-shop-prod.ew.r.appspot.com`, `v2-dot-inventory-dot-shop-prod.appspot.com`:
-    `inventory.appspot:shop-prod`; the project's own host, `shop-prod.appspot.com`, is its `default` service); a name in
+    `inventory.appspot:shop-prod`; the project's own host, `shop-prod.appspot.com`, is its `default` service), an
+    ingress-nginx upstream block's (`http://shop-cart-8080/`: `shop-cart.ingress-upstream`, `_UPSTREAM_BLOCK`); a name in
     another domain (`storage.googleapis.com`) is given whole, and names none of ours."""
     for match in _HOST.finditer(text):
         name, domain, port = match.groups()
@@ -1129,6 +1136,9 @@ def _host_names(text: str) -> Iterable[tuple[str, str]]:
             named = f"{parts[-2]}.appspot:{parts[-1]}"
         else:
             named = f"{name}{domain.partition('.svc')[0]}"
+            block = _UPSTREAM_BLOCK.fullmatch(name) if not (domain or port) else None
+            if block is not None:  # ingress-nginx's upstream block of a Service (`shop-cart-8080`)
+                yield match.group(0), f"{block.group(1)}{_BLOCK}"
             if named.count(".") == 2 and ".svc" in domain:
                 # a StatefulSet pod's own name (`kafka-1.kafka-headless.data.svc`): its workload's, and its service's
                 _, service, namespace = named.split(".")
@@ -1142,13 +1152,18 @@ def _host_names(text: str) -> Iterable[tuple[str, str]]:
 def _host_keys(service: str, app_engine_projects: set[str], on_cloud_run: bool) -> list[str]:
     """The names a host gives that stand for the service (none under three characters): a Kubernetes service's
     (`shop/catalog`) by its name in its namespace (`catalog.shop`), or alone (`catalog@shop`: a short name resolves
-    in its caller's own namespace), as the cluster's DNS resolves them; an App Engine service's by its appspot host
+    in its caller's own namespace), as the cluster's DNS resolves them, or by ingress-nginx's upstream block
+    (`shop-catalog-8080`: `shop-catalog.ingress-upstream`); an App Engine service's by its appspot host
     in its own projects (`inventory.appspot:shop-prod`: another project's `inventory` is another service); a Cloud
     Run service's (`on_cloud_run`) only by its Cloud Run URL (`orders.run.app`), the one way to call it by name (a
     bare `orders:8080` is another host); any other's (a job, a VM) by none."""
     namespace, _, name = service.lower().rpartition("/")
     if namespace:
-        return [f"{name}@{namespace}", f"{name}.{namespace}"] if len(name) >= 3 else []
+        return (
+            [f"{name}@{namespace}", f"{name}.{namespace}", f"{namespace}-{name}{_BLOCK}"]
+            if len(name) >= 3
+            else []
+        )
     if app_engine_projects:
         return [f"{name}.appspot:{project}" for project in sorted(app_engine_projects)]
     return [f"{name}.run.app"] if len(name) >= 3 and on_cloud_run else []
