@@ -401,7 +401,7 @@ class EntryParser:
         # the upstream nginx names in the request's context, which the stripping removed with it
         upstream = nginx_upstream(message) if NGINX_UPSTREAM_FIELD in message and stripped != message else ""
         message = stripped
-        node = node_of(resource_type, resource_labels, entry_labels, payload)
+        node = node_of(resource_type, resource_labels, payload)
         return LogEntry(
             position=position,
             insert_id=self._redact(str(raw.get("insertId") or f"#{position}")),

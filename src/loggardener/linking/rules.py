@@ -466,9 +466,10 @@ def _node_links(clusters: dict[str, Cluster], facts: ResolvedFacts, links: _Link
     failure comes with them at least sometimes (`INSTANCE_MIN_CAUSE_SHARE`: a warning the node logs all day is
     not the cause); a pod on another node is not touched."""
     shares = facts.node_shares
-    for (first, second), share in sorted(shares.items()):
+    causes = {fingerprint for fingerprint, cluster in clusters.items() if _of_node(cluster)}
+    for (first, second), share in sorted(shares.items()) if causes else ():
         effect, cause = clusters.get(first), clusters.get(second)
-        if effect is None or cause is None or role(effect) != EXIT or _of_node(effect) or not _of_node(cause):
+        if second not in causes or effect is None or cause is None or first in causes or role(effect) != EXIT:
             continue
         if role(cause) not in (ERROR, EXIT) or cause.first_seen > effect.first_seen:
             continue
