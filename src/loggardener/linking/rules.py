@@ -26,7 +26,8 @@ Four kinds of evidence, each read from facts collected while clustering (`facts.
   read as its Kubernetes service (`entries.resources.gke_backend`), so the load balancer's 502s meet the
   liveness failures of the pods behind it. A pod the kubelet evicted for node pressure counts as an exit, and
   so does a container it restarts (`Back-off restarting failed container`, `CrashLoopBackOff`, `OOMKilled`):
-  the effect of the error its pod logged up to the back-off's five minutes before (`_restart_links`).
+  the effect of the error its pod logged up to the back-off's five minutes before (`_restart_links`), or of
+  its node's own failure there (an OOM kill, an eviction threshold: `_node_links`).
 - **upstream**: a problem of another service whose text names a failing route (`/api/orders/{id}`), or names
   the service (as a word, or as the host of its Cloud Run URL, `orders-api-5otr7xq3za-uc.a.run.app`) and the
   status it returned (`Upstream orders-api returned 503`; a 429 the service shed the call with counts too:
@@ -37,8 +38,8 @@ Four kinds of evidence, each read from facts collected while clustering (`facts.
   log, `the database system is starting up`; an API's audit entry, `Quota exceeded: …`), in the same minutes;
   a value the failure names may stand between the quoted words (`column books.<*> does not exist`).
   Or a caller naming another service as the host it called (a Kubernetes DNS name, a StatefulSet pod's own name, an
-  address the service's failed probes name, an App Engine appspot host of its project, a Cloud Run URL of its own
-  host), the call cut off or timed out (`_host_links`); a
+  address the service's failed probes name, an ingress-nginx upstream block, an App Engine appspot host of its
+  project, a Cloud Run URL of its own host), the call cut off or timed out (`_host_links`); a
   client whose connection to a managed database failed while the database's own log says it is down
   (`_outage_links`); a workload's name lookup the cluster's DNS server, failing then, did not answer
   (`_cluster_dns_links`). "The same minutes" are the minutes both occurred in (`_same_minutes`).
