@@ -20,6 +20,10 @@ from entry_factories import run_entry, split_traceback, stamp
 from linear import assert_linear
 from loggardener.clustering.models import Cluster
 from loggardener.entries.models import Event, LogEntry, Severity
+from loggardener.entries.parse import EntryParser
+from loggardener.entries.redact import Redactor
+from loggardener.entries.resources import GCE_NAME_LABEL
+from loggardener.entries.stacks import StackParser
 from loggardener.linking.cooccurrence import MAX_SPAN_SECONDS, CoOccurrence
 from loggardener.linking.facts import FAILED_STATUS_WORD, MAX_TRACES, TIMED_OUT, LinkFacts, names_failure
 from loggardener.linking.rules import names_service, route_pattern, status_words
@@ -1674,6 +1678,46 @@ def test_a_scheduler_attempt_carrying_its_targets_5xx_only_in_its_http_request_i
     assert links == {("HTTP 500 on ", "Cloud Scheduler job", "upstream")}
 
 
+@pytest.mark.parametrize(
+    ("status", "host", "linked"),
+    [
+        ("INTERNAL", "mailer-q7x2kd9mza-ew.a.run.app", True),
+        ("NOT_FOUND", "mailer-q7x2kd9mza-ew.a.run.app", False),  # a 404 is no failure of the target's
+        ("UNKNOWN", "mailer-q7x2kd9mza-ew.a.run.app", False),  # no answer: no status of the target's
+        ("INTERNAL", "thumbnailer-q7x2kd9mza-ew.a.run.app", False),  # another service's URL
+    ],
+)
+def test_a_cloud_tasks_attempt_naming_its_targets_5xx_by_its_rpc_code_is_its_effect(
+    status: str, host: str, linked: bool
+) -> None:
+    """Cloud Tasks' attempt record names the target's answer by its RPC code only (`INTERNAL` for a 500) and has
+    no `httpRequest`: the code stands for the status it maps to."""
+    entries = [
+        run_entry(
+            i * 300,
+            severity="ERROR",
+            log="run.googleapis.com%2Frequests",
+            httpRequest={"requestMethod": "POST", "requestUrl": "https://mailer-q7x2kd9mza-ew.a.run.app/tasks/send",
+                         "status": 500},
+            service="mailer",
+            revision="mailer-00031-gax",
+        )
+        for i in range(3)
+    ]  # fmt: skip
+    entries += [
+        {"insertId": f"att{i}", "timestamp": stamp(i * 300 + 1), "severity": "ERROR",
+         "logName": "projects/p/logs/cloudtasks.googleapis.com%2Ftask_operations_log",
+         "resource": {"type": "cloud_tasks_queue", "labels": {"queue_id": "email-queue", "project_id": "p"}},
+         "jsonPayload": {"@type": "type.googleapis.com/google.cloud.tasks.logging.v1.TaskActivityLog",
+                         "task": f"projects/p/locations/europe-west1/queues/email-queue/tasks/{7310993 + i}",
+                         "attemptResponseLog": {"status": status, "targetAddress": f"POST https://{host}/tasks/send",
+                                                "targetType": "HTTP", "dispatchCount": "2"}}}
+        for i in range(3)
+    ]  # fmt: skip
+    links = {(cause[:12], effect[:16], kinds) for cause, effect, kinds in links_of(scan_entries(entries))}
+    assert links == ({("HTTP 500 on ", "Cloud Tasks queu", "upstream")} if linked else set())
+
+
 ENVOY_TLS = (
     "warning envoy connection ssl_socket.cc:246 [C4471] remote address:10.8.5.17:8080,"
     "TLS_error:|268435581:SSL routines:OPENSSL_internal:CERTIFICATE_VERIFY_FAILED:TLS_error_end"
@@ -2694,4 +2738,188 @@ def test_a_client_naming_the_instance_picks_it_out_of_a_problem_two_instances_lo
     links = links_of(scan_entries(entries))
     assert [cause for cause, effect, _ in links if effect[:12] in text] == (
         ["the database system is shutting down"] if linked else []
+    )
+
+
+def node_problem(seconds: float, node: str, reason: str, message: str, component: str) -> dict[str, Any]:
+    """An event a node's kubelet or problem detector logs of the node itself (`k8s_node`)."""
+    return {
+        "insertId": f"node{seconds}{node}{reason}",
+        "timestamp": stamp(seconds),
+        "severity": "WARNING",
+        "logName": "projects/p/logs/events",
+        "resource": {"type": "k8s_node", "labels": {"project_id": "p", "cluster_name": "c", "node_name": node}},
+        "jsonPayload": {"kind": "Event", "reason": reason, "message": message, "type": "Warning",
+                        "involvedObject": {"kind": "Node", "name": node, "uid": node},
+                        "source": {"component": component, "host": node}},
+    }  # fmt: skip
+
+
+KERNEL_OOM = (
+    "Memory cgroup out of memory: Killed process {pid} (java) total-vm:5063909kB, anon-rss:1466160kB, "
+    "file-rss:13684kB, shmem-rss:0kB, UID:1000 pgtables:3120kB oom_score_adj:999"
+)
+
+
+@pytest.mark.parametrize(
+    ("cause", "effect", "on_node"),
+    [
+        (
+            ("OOMKilling", KERNEL_OOM, "kernel-monitor"),
+            ("BackOff", "Back-off restarting failed container"),
+            True,
+        ),
+        (
+            ("OOMKilling", KERNEL_OOM, "kernel-monitor"),
+            ("BackOff", "Back-off restarting failed container"),
+            False,
+        ),
+        (
+            ("EvictionThresholdMet", "Attempting to reclaim memory", "kubelet"),
+            (
+                "Evicted",
+                "The node was low on resource: memory. Threshold quantity: 100Mi, available: 87608Ki.",
+            ),
+            True,
+        ),
+        (
+            ("EvictionThresholdMet", "Attempting to reclaim memory", "kubelet"),
+            (
+                "Evicted",
+                "The node was low on resource: memory. Threshold quantity: 100Mi, available: 87608Ki.",
+            ),
+            False,
+        ),
+    ],
+)
+def test_a_nodes_own_failure_causes_the_exits_of_the_pods_on_that_node(
+    cause: tuple[str, str, str], effect: tuple[str, str], on_node: bool
+) -> None:
+    """The kernel's OOM kill names the process, the kubelet's eviction threshold names no pod: the node ties them
+    to the pods restarted or evicted there (the kubelet's host of their events). A pod on another node, at the
+    same times, is not the node's effect."""
+    entries = []
+    for i in range(3):
+        entries.append(
+            node_problem(i * 600, "gke-c-pool-2-m4zq", cause[0], cause[1].format(pid=28438 + i), cause[2])
+        )
+        event = pod_event(
+            i * 600 + 25, "ledger-7d9f8c6b5-k2xqp", effect[0], f"{effect[1]} ledger in pod x{i}"
+        )
+        event["jsonPayload"]["source"] = {"component": "kubelet", "host": "gke-c-pool-2-m4zq" if on_node else
+                                          "gke-c-pool-1-x7kq"}  # fmt: skip
+        entries.append(event)
+    links = {(c[: len(cause[0])], e[: len(effect[0])], k) for c, e, k in links_of(scan_entries(entries))}
+    assert links == ({(cause[0], effect[0], "instance")} if on_node else set())
+
+
+def test_a_warning_a_node_logs_all_day_is_not_the_cause_of_a_restart_on_it() -> None:
+    entries = [
+        node_problem(
+            i * 60, "gke-c-pool-2-m4zq", "EvictionThresholdMet", "Attempting to reclaim memory", "kubelet"
+        )
+        for i in range(60)
+    ]
+    event = pod_event(
+        1800, "ledger-7d9f8c6b5-k2xqp", "BackOff", "Back-off restarting failed container ledger"
+    )
+    event["jsonPayload"]["source"] = {"component": "kubelet", "host": "gke-c-pool-2-m4zq"}
+    entries.append(event)
+    assert links_of(scan_entries(entries)) == set()
+
+
+@pytest.mark.parametrize(
+    ("entry", "node"),
+    [
+        # a container's own log is not read by node: the kubelet's events report its restarts and evictions
+        (container_entry(0, "ledger-1", "ledger", "boom") | {"labels": {GCE_NAME_LABEL: "gke-c-pool-2-m4zq"}}, None),
+        (container_entry(0, "ledger-1", "ledger", "boom"), None),
+        (node_problem(0, "gke-c-pool-2-m4zq", "OOMKilling", "Memory cgroup out of memory", "kernel-monitor"),
+         "gke-c-pool-2-m4zq"),
+        (pod_event(0, "ledger-1", "BackOff", "Back-off restarting failed container"), None),  # no kubelet named
+        (pod_event(0, "ledger-1", "BackOff", "Back-off") | {"jsonPayload": {
+            "kind": "Event", "reason": "BackOff", "message": "Back-off", "reportingInstance": "gke-c-pool-1-x7kq",
+            "involvedObject": {"kind": "Pod", "name": "ledger-1", "namespace": "shop"}}}, "gke-c-pool-1-x7kq"),
+        (run_entry(0, text="boom", severity="ERROR"), None),
+    ],
+)  # fmt: skip
+def test_an_entry_knows_the_kubernetes_node_it_ran_on(entry: dict[str, Any], node: str | None) -> None:
+    parsed = EntryParser(Redactor(), StackParser()).parse(1, entry)
+    assert parsed.node == node
+
+
+NGINX_LINE = (
+    "2026/11/03 19:00:{s:02d} [error] 45#45: *8812{s} {failure}, client: 10.8.0.1, server: shop.example.com, "
+    'request: "POST /api/pay HTTP/1.1", upstream: "http://{address}:8080/api/pay", host: "shop.example.com"'
+)
+
+
+@pytest.mark.parametrize(
+    ("failure", "address", "linked"),
+    [
+        ("upstream prematurely closed connection while reading response header from upstream", "10.8.2.31", True),
+        ("connect() failed (111: Connection refused) while connecting to upstream", "10.8.2.31", True),
+        ("recv() failed (104: Connection reset by peer) while reading response header from upstream", "10.8.2.31",
+         True),
+        ("upstream prematurely closed connection while reading response header from upstream", "10.8.2.3", False),
+    ],
+)  # fmt: skip
+def test_an_nginx_error_names_the_upstream_it_called_in_the_context_stripped_from_its_message(
+    failure: str, address: str, linked: bool
+) -> None:
+    """nginx writes the upstream it passed a request to after its message, in the request's context, which the
+    message loses (the context is no part of the problem): the call still went to that address, a pod's whose
+    probe names it."""
+    entries = [pod_event(i * 60, "quotes-5c4d3b2a1-h7j8k", "Unhealthy", PROBED_AT) for i in range(3)]
+    entries += [
+        container_entry(25 + i * 30, "ingress-nginx-controller-7f8d9c-abcde", "controller",
+                        NGINX_LINE.format(s=25 + i, failure=failure, address=address))
+        for i in range(4)
+    ]  # fmt: skip
+    report = scan_entries(entries)
+    (nginx,) = [c for c in report.clusters if "shop/controller" in c.services]
+    assert "client:" not in nginx.title and "upstream: " not in nginx.message  # the problem is as it was
+    links = links_of(report)
+    assert [cause[:10] for cause, effect, _ in links if effect == nginx.title] == (
+        ["Unhealthy:"] if linked else []
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "upstream"),
+    [
+        (NGINX_LINE.format(s=1, failure="no live upstreams while connecting to upstream", address="10.8.2.31"),
+         "http://10.8.2.31:8080/api/pay"),
+        ('proxy said: connect failed, upstream: "http://10.8.2.31:8080/x"', ""),  # no nginx header: kept whole
+        ("2026/11/03 19:00:01 [error] 45#45: *1 open() \"/srv/x\" failed (2: No such file or directory), client: "
+         '10.8.0.1, server: _, request: "GET /x HTTP/1.1", host: "shop.example.com"', ""),
+    ],
+)  # fmt: skip
+def test_an_nginx_error_line_keeps_the_upstream_its_context_names(text: str, upstream: str) -> None:
+    entry = container_entry(0, "ingress-nginx-controller-7f8d9c-abcde", "controller", text)
+    parsed = EntryParser(Redactor(), StackParser()).parse(1, entry)
+    assert parsed.upstream == upstream
+
+
+@pytest.mark.parametrize(
+    ("block", "linked"),
+    [("shop-quotes-8080", True), ("web-quotes-8080", False), ("shop-quotes-api-8080", False)],
+)
+def test_an_ingress_nginx_upstream_block_names_its_service(block: str, linked: bool) -> None:
+    """ingress-nginx names the upstream block of a Service NAMESPACE-SERVICE-PORT; with no pod ready behind it, it
+    logs `no live upstreams` for that block: the Service's pods failing their probes are the cause. A block of
+    another namespace's, or of another Service, is not."""
+    entries = [
+        pod_event(i * 40, "quotes-5c4d3b2a1-h7j8k", "Unhealthy", "Readiness probe failed: HTTP probe failed with "
+                  "statuscode: 500") for i in range(6)
+    ]  # fmt: skip
+    failure = "no live upstreams while connecting to upstream"
+    entries += [
+        container_entry(5 + i * 40, "ingress-nginx-controller-7f8d9c-abcde", "controller",
+                        NGINX_LINE.format(s=5 + i, failure=failure, address="x").replace("http://x:8080", f"http://{block}"))
+        for i in range(6)
+    ]  # fmt: skip
+    links = links_of(scan_entries(entries))
+    assert [cause[:10] for cause, effect, _ in links if effect.startswith("no live")] == (
+        ["Unhealthy:"] if linked else []
     )

@@ -243,6 +243,19 @@ _PREFIX_TOKENS = compile_regex(
 # request: "GET / HTTP/1.1", upstream: "http://…", host: "…"`; the request's context follows the message
 _NGINX_PROCESS = compile_regex(r"\d{1,10}#\d{1,10}:")
 _NGINX_CONTEXTS = (", client: ", ", context: ")
+_NGINX_UPSTREAM = compile_regex(r', upstream: "([^"\s]{1,500})"')
+NGINX_UPSTREAM_FIELD = ', upstream: "'
+"""How nginx's error log names, in the request's context, the upstream a request was passed to."""
+
+
+def nginx_upstream(text: str) -> str:
+    """The upstream an nginx error line's request context names (`…, upstream: "http://10.8.6.14:8080/x", host:
+    …`), which `strip_prefix` removes with the context; "" when its first line names none."""
+    first = text.partition("\n")[0]
+    found = _NGINX_UPSTREAM.search(first) if NGINX_UPSTREAM_FIELD in first else None
+    return found.group(1) if found is not None else ""
+
+
 # OpenResty's (Kong's) Lua function after its file and line: `[lua] dns.lua:152: dns_lookup(): …`
 _FUNCTION_AFTER_LOCATION = compile_regex(r" {1,4}[A-Za-z_][\w.:]{0,63}\(\):(?=\s)")
 # After a header's first token (syslog's timestamp), where no token above matches: syslog's host and program

@@ -115,6 +115,8 @@ class LogEntry(NamedTuple):
     service: str | None = None
     revision: str | None = None
     instance: str | None = None
+    node: str | None = None
+    """The Kubernetes node a Kubernetes event happened on, or a node's own log's (`resources.node_of`)."""
     payload_kind: PayloadKind = "none"
     message: str = ""
     stack: StackTrace | None = None
@@ -138,6 +140,10 @@ class LogEntry(NamedTuple):
     """The text's last line as it was logged, before its prefix was stripped, when it ends naming a credential whose
     value the stream's next line may hold (`- name: API_SECRET`, whose `- name: ` reads as a prefix; reassembly
     redacts that line after it); "" when it does not, or when nothing was stripped (reassembly reads the message)."""
+    upstream: str = ""
+    """The upstream a proxy's error line names in the request's context that prefix stripping removes from the
+    message (nginx's `…, upstream: "http://10.8.6.14:8080/api/pay", host: …`: `http://10.8.6.14:8080/api/pay`);
+    "" for none. Linking reads it as the host the failed call went to."""
 
     @property
     def log_id(self) -> str:

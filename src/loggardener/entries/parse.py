@@ -13,6 +13,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from loggardener.entries.levels import (
+    NGINX_UPSTREAM_FIELD,
     Inferred,
     access_request,
     errorlog_line,
@@ -22,6 +23,7 @@ from loggardener.entries.levels import (
     json_level,
     lifecycle_line,
     may_raise,
+    nginx_upstream,
     record_line,
     stream_default,
     strip_ansi,
@@ -39,7 +41,7 @@ from loggardener.entries.models import (
 from loggardener.entries.payloads import MAX_MESSAGE, Payload, as_text, caller_kind, read_payload
 from loggardener.entries.reassemble import credential_label, line_kind
 from loggardener.entries.redact import Redactor
-from loggardener.entries.resources import STREAM_LABEL, resource_identity
+from loggardener.entries.resources import STREAM_LABEL, node_of, resource_identity
 from loggardener.entries.stacks import StackParser
 from loggardener.errors import json_type
 from loggardener.regexes import compile_regex
@@ -396,8 +398,11 @@ class EntryParser:
         role = _record_line(payload, message, stripped, logged, inferred.severity)
         # a label the prefix stripping would hide from reassembly (`- name: DB_PASSWORD` reads `DB_PASSWORD`)
         label = credential_label(message) if payload.kind == "text" and stripped != message else ""
+        # the upstream nginx names in the request's context, which the stripping removed with it
+        upstream = nginx_upstream(message) if NGINX_UPSTREAM_FIELD in message and stripped != message else ""
         # a line of SQL Server's error log reads without its date and source column (`Logon`, `spid51`)
         message = errorlog_message(message) if role == "message" else stripped
+        node = node_of(resource_type, resource_labels, payload)
         return LogEntry(
             position=position,
             insert_id=self._redact(str(raw.get("insertId") or f"#{position}")),
@@ -410,6 +415,7 @@ class EntryParser:
             service=self._name(identity.service or ""),
             revision=self._name(identity.revision or ""),
             instance=self._name(identity.instance or ""),
+            node=self._name(node) if node else None,
             payload_kind=payload.kind,
             message=message,
             stack=stack,
@@ -425,6 +431,7 @@ class EntryParser:
             trace=self._redact_trace(as_text(raw.get("trace"))) or None,
             record_line=role,
             credential_label=label,
+            upstream=upstream,
         )
 
 

@@ -146,6 +146,9 @@ class Payload:
     host_name: str | None = None
     object_name: str | None = None
     """`namespace/name` of the workload a Kubernetes event is about."""
+    event_node: str | None = None
+    """The node a Kubernetes event happened on: the kubelet's host that reported it (`source.host`,
+    `reportingInstance`), or the node it is about."""
     failed_check: bool = False
     """A health check's probe result that found its target unhealthy (logged at INFO by the load balancer)."""
     grants_only: bool = False
@@ -915,7 +918,25 @@ def _kubernetes_event(payload: dict[str, Any]) -> Payload:
         message=message or json.dumps(payload, sort_keys=True, default=str),
         declared=declared,
         object_name=_workload(involved),
+        event_node=_event_node(payload, involved),
     )
+
+
+def _event_node(payload: dict[str, Any], involved: Any) -> str | None:
+    """The node a Kubernetes event happened on: the one it is about (`involvedObject` of kind Node), else the
+    host of the kubelet that reported it (`source.host` of a core event, `reportingInstance` of an
+    `events.k8s.io` one); None for a controller's event (the scheduler, a ReplicaSet's), which names no node."""
+    if (
+        isinstance(involved, dict)
+        and involved.get("kind") == "Node"
+        and isinstance(involved.get("name"), str)
+    ):
+        return involved["name"] or None
+    source = payload.get("source")
+    host = source.get("host") if isinstance(source, dict) else None
+    if not isinstance(host, str) or not host:
+        host = payload.get("reportingInstance")
+    return host if isinstance(host, str) and host else None
 
 
 # How the parser writes a load balancer's own account of a request it could not pass on or answer

@@ -222,6 +222,16 @@ def resource_identity(
     )
 
 
+def node_of(resource_type: str, labels: dict[str, Any], payload: Payload) -> str | None:
+    """The Kubernetes node of a Kubernetes event or a node's own log: the node an event happened on
+    (`Payload.event_node`: the kubelet's host that reported it, or the node it is about), a node's own log's
+    (`node_name`); None for any other entry (a container's own log is not read by node: the kubelet's events
+    report its restarts and evictions)."""
+    if resource_type in _KUBERNETES:
+        return payload.event_node or _get(labels, "node_name")
+    return None
+
+
 _PLATFORM_LOGS = frozenset(("stdout", "stderr"))
 
 

@@ -67,13 +67,15 @@ CUT_OFF = compile_regex(
     r"Failed to establish a new connection|socket hang up|upstream connect error|no healthy upstream|"
     r"Connection aborted|RemoteDisconnected|Connection to [^\s]{1,200} refused|No connection could be made|"
     r"Cannot connect to host|Connect call failed|Failed to connect to|"
-    r"Connection to [^\n]{1,300}? could not be established|Connect attempt to [^\n]{1,300}? returned error \d)|"
+    r"Connection to [^\n]{1,300}? could not be established|Connect attempt to [^\n]{1,300}? returned error \d|"
+    r"upstream prematurely closed connection|no live upstreams)|"
     r"\bUNAVAILABLE\b|code = Unavailable"
 )
 """A call its server did not take or answer, as clients say it: refused (`ECONNREFUSED`, `[Errno 111] Connection
 refused`, PostgreSQL JDBC's `Connection to 10.0.0.3:5432 refused`, .NET's `No connection could be made`, OkHttp's
 and curl's `Failed to connect to`, Kafka's `Connection to node 1 (…:9092) could not be established` and kafka-python's
 `Connect attempt to <BrokerConnection …> returned error 111`), reset, unreachable, Envoy's `upstream connect error` and `no healthy upstream`,
+nginx's `upstream prematurely closed connection` (the upstream hung up before it answered) and `no live upstreams`,
 gRPC's `14 UNAVAILABLE` and `code = Unavailable` (in capitals: `temporarily unavailable` is a local resource's
 `EAGAIN`)."""
 
@@ -186,6 +188,8 @@ class ResolvedFacts:
     upstream)."""
     restart_shares: dict[tuple[str, str], float]
     """As `instance_shares`, for Kubernetes pods' events within `RESTART_WINDOW_SECONDS`."""
+    node_shares: dict[tuple[str, str], float]
+    """As `restart_shares`, for the events of one Kubernetes node (its own, and its pods')."""
     minutes: dict[str, frozenset[int]]
     """Per fingerprint, the minutes (since the epoch) it occurred in, when they are few (`MAX_MINUTES_PER_KEY`):
     a problem of several days' outages is not failing in the hours between them."""
@@ -246,6 +250,7 @@ class LinkFacts:
     def __init__(self, instance_window_seconds: float) -> None:
         self.co_occurrence = CoOccurrence(instance_window_seconds)
         self.restarts = CoOccurrence(RESTART_WINDOW_SECONDS)
+        self.nodes = CoOccurrence(RESTART_WINDOW_SECONDS)
         self._traces: OrderedDict[str, dict[str, float]] = OrderedDict()
         self._traced: Counter[str] = Counter()
         self._trace_pairs: Counter[tuple[str, str]] = Counter()
@@ -297,6 +302,8 @@ class LinkFacts:
         self.co_occurrence.add_at(key, entry.instance, seconds, end)
         if entry.resource_type in POD_RESOURCES:
             self.restarts.add_at(key, entry.instance, seconds, end)
+        if entry.node:
+            self.nodes.add_at(key, entry.node, seconds, end)
         if entry.trace:
             self._add_trace(entry.trace, key, seconds)
         minute = int(seconds // 60)
@@ -309,7 +316,9 @@ class LinkFacts:
             else:
                 self._minutes[key] = _CHRONIC
         if names_failure(entry.message):
-            text = entry.message[:MENTION_CHARS]
+            # the upstream a proxy's line named in the context stripped from its message, as the host it called
+            text = f"{entry.message} (upstream: {entry.upstream})" if entry.upstream else entry.message
+            text = text[:MENTION_CHARS]
             _see(self._mentions.setdefault(key, {}), text, seconds, MAX_MENTIONS_PER_KEY)
         revision = _revision_key(entry)
         if revision is not None:
@@ -377,6 +386,7 @@ class LinkFacts:
             changes=[marker for _, _, marker in sorted(self._changes, reverse=True)],
             mentions=_by_fingerprint(self._mentions, final),
             restart_shares=self.restarts.shares(final),
+            node_shares=self.nodes.shares(final),
             minutes=_minutes_by_fingerprint(self._minutes, final),
             run_hosts={service: frozenset(hosts) for service, hosts in self._run_hosts.items() if hosts},
         )

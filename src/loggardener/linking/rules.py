@@ -26,7 +26,8 @@ Four kinds of evidence, each read from facts collected while clustering (`facts.
   read as its Kubernetes service (`entries.resources.gke_backend`), so the load balancer's 502s meet the
   liveness failures of the pods behind it. A pod the kubelet evicted for node pressure counts as an exit, and
   so does a container it restarts (`Back-off restarting failed container`, `CrashLoopBackOff`, `OOMKilled`):
-  the effect of the error its pod logged up to the back-off's five minutes before (`_restart_links`).
+  the effect of the error its pod logged up to the back-off's five minutes before (`_restart_links`), or of
+  its node's own failure there (an OOM kill, an eviction threshold: `_node_links`).
 - **upstream**: a problem of another service whose text names a failing route (`/api/orders/{id}`), or names
   the service (as a word, or as the host of its Cloud Run URL, `orders-api-5otr7xq3za-uc.a.run.app`) and the
   status it returned (`Upstream orders-api returned 503`; a 429 the service shed the call with counts too:
@@ -37,8 +38,8 @@ Four kinds of evidence, each read from facts collected while clustering (`facts.
   log, `the database system is starting up`; an API's audit entry, `Quota exceeded: …`), in the same minutes;
   a value the failure names may stand between the quoted words (`column books.<*> does not exist`).
   Or a caller naming another service as the host it called (a Kubernetes DNS name, a StatefulSet pod's own name, an
-  address the service's failed probes name, an App Engine appspot host of its project, a Cloud Run URL of its own
-  host), the call cut off or timed out (`_host_links`); a
+  address the service's failed probes name, an ingress-nginx upstream block, an App Engine appspot host of its
+  project, a Cloud Run URL of its own host), the call cut off or timed out (`_host_links`); a
   client whose connection to a managed database failed while the database's own log says it is down
   (`_outage_links`); a workload's name lookup the cluster's DNS server, failing then, did not answer
   (`_cluster_dns_links`). "The same minutes" are the minutes both occurred in (`_same_minutes`).
@@ -448,6 +449,41 @@ def _restart_links(clusters: dict[str, Cluster], facts: ResolvedFacts, links: _L
             )
 
 
+_NODE_LOG = "k8s_node "
+"""How a Kubernetes node's own logs begin in a cluster's `logs` (its kernel's, its kubelet's events about it)."""
+
+
+def _of_node(cluster: Cluster) -> bool:
+    """A problem a node logs of itself (`k8s_node`): its kernel killing a process for memory, the node problem
+    detector's `OOMKilling`, the kubelet's `EvictionThresholdMet` under memory or disk pressure."""
+    return bool(cluster.logs) and all(log.startswith(_NODE_LOG) for log in cluster.logs)
+
+
+def _node_links(clusters: dict[str, Cluster], facts: ResolvedFacts, links: _Links) -> None:
+    """A pod's container the kubelet restarts or evicts (an exit) on a node, the effect of the node's own failure
+    before it there within the back-off (`RESTART_WINDOW_SECONDS`): the kernel's out-of-memory kill names the
+    process, not the pod, and the kubelet's eviction threshold names no pod; what ties them is the node (an
+    event's kubelet host, a container's node label). Most of the exits come with the node's failure, and the
+    failure comes with them at least sometimes (`INSTANCE_MIN_CAUSE_SHARE`: a warning the node logs all day is
+    not the cause); a pod on another node is not touched."""
+    shares = facts.node_shares
+    causes = {fingerprint for fingerprint, cluster in clusters.items() if _of_node(cluster)}
+    for (first, second), share in sorted(shares.items()) if causes else ():
+        effect, cause = clusters.get(first), clusters.get(second)
+        if second not in causes or effect is None or cause is None or first in causes or role(effect) != EXIT:
+            continue
+        if role(cause) not in (ERROR, EXIT) or cause.first_seen > effect.first_seen:
+            continue
+        if share >= INSTANCE_MIN_SHARE and shares.get((second, first), 0.0) >= INSTANCE_MIN_CAUSE_SHARE:
+            links.add(
+                cause.fingerprint,
+                effect.fingerprint,
+                "instance",
+                f"{share:.0%} of the occurrences of {_q(effect.title)} come within {RESTART_WINDOW_SECONDS:g} s "
+                f"of {_q(cause.title)} on the same node",
+            )
+
+
 def _is_failure(cluster: Cluster) -> bool:
     """A problem that failed rather than warned: an error at ERROR or above, or a rung of a failure."""
     return role(cluster) != ERROR or Severity[cluster.max_severity] >= Severity.ERROR
@@ -625,13 +661,37 @@ def status_words(text: str) -> set[str]:
     return {m.group(0) for m in _status_matches(text)}
 
 
+_ATTEMPT_STATUS = compile_regex(r"\battempt finished: ([A-Z_]{4,24})\b")
+"""The status an attempt record (`payloads._attempt`) says its call ended with, by its RPC code's name."""
+_RPC_STATUSES = {
+    "INTERNAL": "500",
+    "UNAVAILABLE": "503",
+    "RESOURCE_EXHAUSTED": "429",
+    "PERMISSION_DENIED": "403",
+    "UNAUTHENTICATED": "401",
+}
+"""The HTTP status an RPC code stands for in the record of an HTTP call (`google.rpc.Code`'s own mapping): Cloud
+Tasks' `attemptResponseLog.status` names only the code (`INTERNAL` for the target's 500). `DEADLINE_EXCEEDED` is a
+timeout already (`TIMED_OUT`); `UNKNOWN` is a call with no answer (an unreachable target), no status of its."""
+
+
+def _attempt_statuses(text: str) -> set[str]:
+    """The HTTP status an attempt record's RPC code stands for (`_RPC_STATUSES`), as a set; empty for any other
+    text."""
+    found = _ATTEMPT_STATUS.search(text) if "attempt finished: " in text else None
+    status = _RPC_STATUSES.get(found.group(1)) if found is not None else None
+    return {status} if status else set()
+
+
 def _mentions(cluster: Cluster, facts: ResolvedFacts) -> list[tuple[str, Span, set[str]]]:
     """The cluster's texts that may name an upstream's failure, each with the statuses it carries besides its
     words: an attempt record (Cloud Scheduler's, Cloud Tasks') holds the status its target answered in its
-    `httpRequest`, not in its text (`attempt finished: INTERNAL calling https://…`)."""
+    `httpRequest`, not in its text (`attempt finished: INTERNAL calling https://…`), or only by its RPC code
+    (`_attempt_statuses`: Cloud Tasks writes no `httpRequest`)."""
     texts = [(text, span, set[str]()) for text, span in facts.mentions.get(cluster.fingerprint, {}).items()]
     if cluster.kind != "request":
         carried = {s for s in cluster.http_statuses if s.startswith("5") or s in REFUSED_STATUSES}
+        carried |= _attempt_statuses(cluster.title)
         if carried:
             span = Span(cluster.first_seen.timestamp(), cluster.last_seen.timestamp(), cluster.count)
             texts.append((f"{cluster.title}\n{cluster.message}"[:MENTION_CHARS], span, carried))
@@ -1042,6 +1102,12 @@ _ADDRESS = compile_regex(r"(?<![\w.])(?!127\.|0\.|169\.254\.)(\d{1,3}(?:\.\d{1,3
 """An IPv4 address in text that names a host of the network (`dial tcp 10.8.2.31:8080`, `upstream:
 "http://10.8.2.31:8080/"`, `ipv4:10.8.2.31:50051`): not the loopback, which is every pod's own (an exec probe's
 `127.0.0.1:6379`, a sidecar's), nor `0.0.0.0` nor a link-local address (the metadata server's)."""
+_UPSTREAM_BLOCK = compile_regex(r"([a-z0-9][a-z0-9-]{0,120}[a-z0-9]-[a-z0-9][a-z0-9-]{0,62})-\d{2,5}")
+"""ingress-nginx's name for the upstream block of a Kubernetes Service, `NAMESPACE-SERVICE-PORT` (`shop-cart-8080`),
+which its error log names as the upstream of a request that found no live endpoint (`upstream:
+"http://shop-cart-8080/api/cart"`)."""
+_BLOCK = ".ingress-upstream"
+"""What the name an upstream block gives ends with (`shop-cart.ingress-upstream`)."""
 _ORDINAL = compile_regex(r"-\d{1,4}$")
 """A StatefulSet pod's ordinal after its workload's name (`kafka-1`)."""
 _APP_ENGINE = "gae_app "
@@ -1056,7 +1122,8 @@ def _host_names(text: str) -> Iterable[tuple[str, str]]:
     `name:port`, alone or in a Kubernetes namespace (`catalog.shop`, `catalog.shop.svc.cluster.local`: given as
     `catalog.shop`), a Cloud Run URL's (`orders-5otr7xq3za-uc.a.run.app`: `orders.run.app`), or an App Engine
     service's with its project (`inventory-dot-shop-prod.ew.r.appspot.com`, `v2-dot-inventory-dot-shop-prod.appspot.com`:
-    `inventory.appspot:shop-prod`; the project's own host, `shop-prod.appspot.com`, is its `default` service); a name in
+    `inventory.appspot:shop-prod`; the project's own host, `shop-prod.appspot.com`, is its `default` service), an
+    ingress-nginx upstream block's (`http://shop-cart-8080/`: `shop-cart.ingress-upstream`, `_UPSTREAM_BLOCK`); a name in
     another domain (`storage.googleapis.com`) is given whole, and names none of ours."""
     for match in _HOST.finditer(text):
         name, domain, port = match.groups()
@@ -1071,6 +1138,9 @@ def _host_names(text: str) -> Iterable[tuple[str, str]]:
             named = f"{parts[-2]}.appspot:{parts[-1]}"
         else:
             named = f"{name}{domain.partition('.svc')[0]}"
+            block = _UPSTREAM_BLOCK.fullmatch(name) if not (domain or port) else None
+            if block is not None:  # ingress-nginx's upstream block of a Service (`shop-cart-8080`)
+                yield match.group(0), f"{block.group(1)}{_BLOCK}"
             if named.count(".") == 2 and ".svc" in domain:
                 # a StatefulSet pod's own name (`kafka-1.kafka-headless.data.svc`): its workload's, and its service's
                 _, service, namespace = named.split(".")
@@ -1084,13 +1154,18 @@ def _host_names(text: str) -> Iterable[tuple[str, str]]:
 def _host_keys(service: str, app_engine_projects: set[str], on_cloud_run: bool) -> list[str]:
     """The names a host gives that stand for the service (none under three characters): a Kubernetes service's
     (`shop/catalog`) by its name in its namespace (`catalog.shop`), or alone (`catalog@shop`: a short name resolves
-    in its caller's own namespace), as the cluster's DNS resolves them; an App Engine service's by its appspot host
+    in its caller's own namespace), as the cluster's DNS resolves them, or by ingress-nginx's upstream block
+    (`shop-catalog-8080`: `shop-catalog.ingress-upstream`); an App Engine service's by its appspot host
     in its own projects (`inventory.appspot:shop-prod`: another project's `inventory` is another service); a Cloud
     Run service's (`on_cloud_run`) only by its Cloud Run URL (`orders.run.app`), the one way to call it by name (a
     bare `orders:8080` is another host); any other's (a job, a VM) by none."""
     namespace, _, name = service.lower().rpartition("/")
     if namespace:
-        return [f"{name}@{namespace}", f"{name}.{namespace}"] if len(name) >= 3 else []
+        return (
+            [f"{name}@{namespace}", f"{name}.{namespace}", f"{namespace}-{name}{_BLOCK}"]
+            if len(name) >= 3
+            else []
+        )
     if app_engine_projects:
         return [f"{name}.appspot:{project}" for project in sorted(app_engine_projects)]
     return [f"{name}.run.app"] if len(name) >= 3 and on_cloud_run else []
@@ -1285,6 +1360,7 @@ def find_links(
     _instance_links(by_fingerprint, facts, instance_window_seconds, links)
     _proxy_links(by_fingerprint, facts, instance_window_seconds, links)
     _restart_links(by_fingerprint, facts, links)
+    _node_links(by_fingerprint, facts, links)
     _service_links(clusters, facts, links)
     _upstream_links(clusters, facts, links)
     _host_links(clusters, facts, links)
