@@ -1409,3 +1409,64 @@ def test_a_few_lifecycle_verbs_seen_once_or_twice_stay_apart() -> None:
     assert {clusters[message] for message in messages} == {
         f"[worker <*>] pool member {verb} (supervisor)" for verb in verbs
     }
+
+
+_CONTEXT_EVENTS = (
+    "connect() failed (111: Connection refused) while connecting to upstream",
+    "upstream timed out (110: Connection timed out) while reading response header from upstream",
+    'user "{user}": password mismatch',
+)
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(["GET", "POST", "PUT", "DELETE", "CONNECT"]),
+            st.sampled_from(["", "shop.example.com", "_", "localhost"]),
+            st.sampled_from(['"localhost"', '"shop.example.com"', '"127.0.0.1:8443"']),
+            st.integers(1, 99_999),
+        ),
+        min_size=2,
+        max_size=3,
+    ),
+    st.booleans(),
+)
+def test_the_values_of_a_context_list_are_values_whatever_their_shape(
+    requests: list[tuple[str, str, str, int]], referrer: bool
+) -> None:
+    # nginx appends the fields of the request an error happened to: its method, an empty, named or `_`
+    # server, a quoted host. Two or three lines of each event (a quiet hour) vary in all of them at once:
+    # each event is one cluster, its own.
+    messages: list[tuple[int, str]] = []
+    for event, text in enumerate(_CONTEXT_EVENTS):
+        for method, server, host, n in requests:
+            tail = f'client: 10.0.{n % 250}.9, server: {server}, request: "{method} /api/v{n} HTTP/1.1", host: {host}'
+            if referrer:
+                tail += ', referrer: "https://shop.example.com/cart"'
+            messages.append((event, f"*{n} {text.format(user=('ana', 'bob')[n % 2])}, {tail}"))
+    clusters = clusters_of([message for _, message in messages])
+    by_event = [{clusters[m] for e, m in messages if e == event} for event in range(len(_CONTEXT_EVENTS))]
+    assert all(len(templates) == 1 for templates in by_event)
+    assert len(set.union(*by_event)) == len(_CONTEXT_EVENTS)
+
+
+def test_fields_that_are_no_context_list_keep_their_events() -> None:
+    # A context list keeps which fields it has (a `referrer:` more is another event, as Loghub's OpenSSH
+    # truth holds pam's `rhost=<*>` and `rhost=<*> user=root` apart). Not a context list: fields mostly of
+    # words (`status: done` / `status: failed`: maybe two events), `key=value` pairs, and fields with no
+    # message before them.
+    messages = []
+    for n in range(3):
+        tail = f'client: 10.0.0.{n}, server: _, request: "GET /v{n} HTTP/1.1", host: "localhost"'
+        messages += [
+            f"*{n} connect() failed (111: Connection refused) while connecting to upstream, {tail}",
+            f'*{n} connect() failed (111: Connection refused) while connecting to upstream, {tail}, referrer: "-"',
+            f"Finished job nightly, status: done, mode: full, shard: s{n}",
+            f"Finished job nightly, status: failed, mode: full, shard: s{n}",
+            f"authentication failure; logname= uid=0 euid=0 tty=ssh ruser= rhost=10.0.0.{n}",
+            f"authentication failure; logname= uid=0 euid=0 tty=ssh ruser= rhost=10.0.0.{n}  user=root",
+            f"user: ana{n}, action: login, client: 10.0.0.{n}",
+            f"user: ana{n}, action: logout, client: 10.0.0.{n}",
+        ]
+    assert len(set(clusters_of(messages).values())) == 8

@@ -394,7 +394,13 @@ class TemplateMiner:
         # The quoted text of a key beside the line's message (`err="…"` after `msg="Scrape failed"`) is a
         # value once three texts fill it, or two common ones (`_keyed_texts`); so is a bracketed text
         # (`_bracketed_texts`).
-        for texts_as_values in (functools.partial(_keyed_texts, counts=counts), _bracketed_texts):
+        # The values of a message's context list (nginx's `, client: <*>, server: _, request: "GET …", host:
+        # "localhost"`) are values, whatever their shape (`_context_lists`).
+        for texts_as_values in (
+            functools.partial(_keyed_texts, counts=counts),
+            _bracketed_texts,
+            _context_lists,
+        ):
             for index, view in texts_as_values(views).items():
                 views[index] = view
                 found.union(first.setdefault(view, index), index)
@@ -1133,6 +1139,9 @@ def _phrases(keys: list[tuple[str, ...]]) -> dict[int, tuple[int, int]]:
 
 # Keyed quoted texts looked at per signature (`_keyed_texts`): the work per signature stays linear.
 MAX_KEYED_TEXTS = 8
+# Fields a context list has at least (`_context_lists`), and what labels them: a lowercase word and a colon.
+MIN_CONTEXT_FIELDS = 2
+_LABEL = compile_regex(r"[a-z][a-z0-9_-]{0,31}:")
 
 
 def _keyed_texts(keys: list[tuple[str, ...]], counts: list[int]) -> dict[int, tuple[str, ...]]:
@@ -1231,6 +1240,74 @@ def _bracketed_texts(keys: list[tuple[str, ...]]) -> dict[int, tuple[str, ...]]:
         if chosen:
             folded[index] = tokens
     return folded
+
+
+def _context_lists(keys: list[tuple[str, ...]]) -> dict[int, tuple[str, ...]]:
+    """Signatures that end in a context list, each with its fields' values read as `<*>`.
+
+    A message that says what happened, then, after a comma, the fields of the request or connection it
+    happened to (nginx's error log: `connect() failed (<*>: Connection refused) while connecting to
+    upstream, client: <*>, server: _, request: "GET <*> HTTP/<*>.<*>", host: "localhost"`): the values of
+    those fields are the request's, whatever their shape (a method, an empty or named server, a quoted
+    host), so they are values however few lines show them. Which fields a line has stays part of its
+    signature (a line with a `referrer:` is another event, as Loghub's OpenSSH truth holds `rhost=<*>` and
+    `rhost=<*> user=<*>` apart). A context list is at least `MIN_CONTEXT_FIELDS` fields to the end of the
+    line, each a lowercase `label:` with one value token or one quoted text, the fields but the last ending
+    with a comma (or a value, which reads its comma with it), at least half of them masked values (or
+    empty), so that a list of words (`status: done, mode: full`) keeps them; before it, after a comma, a
+    message with two prose words in a row. A label inside the message (`too large body: <*> bytes,`) is no
+    field of it.
+    """
+    folded: dict[int, tuple[str, ...]] = {}
+    for index, tokens in enumerate(keys):
+        start = _context_start(tokens)
+        if start is not None:
+            view = list(tokens[:start])
+            while start < len(tokens):
+                view += (tokens[start], WILDCARD)
+                start = cast(int, _field_end(tokens, start + 1))
+            folded[index] = tuple(view)
+    return folded
+
+
+def _context_start(tokens: tuple[str, ...]) -> int | None:
+    """Where the context list that ends `tokens` starts (`_context_lists`), if it has one."""
+    size = len(tokens)
+    if size < 2 * MIN_CONTEXT_FIELDS + 2 or (_LABEL.fullmatch(tokens[-2]) is None and '"' not in tokens[-1]):
+        return None
+    fields = [0] * (size + 1)  # fields in the list that starts at a position, 0: none does
+    masked = [0] * (size + 1)  # how many of them hold a masked value (or none: `server: ,`)
+    start = None
+    for at in range(size - 2, 0, -1):
+        if _LABEL.fullmatch(tokens[at]) is None:
+            continue
+        end = _field_end(tokens, at + 1)
+        if end is None or (end < size and not fields[end]):
+            continue
+        last = tokens[end - 1]
+        if end < size and not (last.endswith(",") or last == WILDCARD):
+            continue
+        fields[at] = 1 + fields[end]
+        masked[at] = masked[end] + (WILDCARD in " ".join(tokens[at + 1 : end]) or tokens[at + 1] == ",")
+        if tokens[at - 1].endswith(",") or tokens[at - 1] == WILDCARD:
+            start = at  # the list starts right after the message, not inside it (`too large body: <*>`)
+    if start is None or fields[start] < MIN_CONTEXT_FIELDS or 2 * masked[start] < fields[start]:
+        return None
+    prose = [_PROSE.fullmatch(token) is not None for token in tokens[:start]]
+    return start if any(a and b for a, b in itertools.pairwise(prose)) else None
+
+
+def _field_end(tokens: tuple[str, ...], at: int) -> int | None:
+    """The end of the value of a context list's field that starts at `at`: one token, or a quoted text."""
+    if at >= len(tokens) or _LABEL.fullmatch(tokens[at]) is not None:
+        return None
+    token = tokens[at]
+    if not token.startswith('"') or token.replace('\\"', "").count('"') != 1:
+        return at + 1
+    for end in range(at + 1, min(len(tokens), at + MAX_PHRASE)):
+        if '"' in tokens[end].replace('\\"', ""):
+            return end + 1
+    return None
 
 
 def _fold_span(tokens: tuple[str, ...], start: int, end: int) -> tuple[str, ...]:
