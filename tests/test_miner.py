@@ -1470,3 +1470,23 @@ def test_fields_that_are_no_context_list_keep_their_events() -> None:
             f"user: ana{n}, action: logout, client: 10.0.0.{n}",
         ]
     assert len(set(clusters_of(messages).values())) == 8
+
+
+def test_an_access_log_field_left_empty_is_a_value() -> None:
+    # The combined log format writes `"-"` for a referrer or a user agent the request did not send: the
+    # quoted dash is a value, as a URL there is, so lines with and without a referrer are one event (a
+    # browser's user agent of many words then fills the value a client's one-word agent leaves).
+    rng = random.Random(5)
+    agents = [
+        '"curl/8.4.0"',
+        '"-"',
+        '"Mozilla/5.0 (X11; Linux x86_64; rv:121.0) Gecko/20100101 Firefox/121.0"',
+    ]
+    messages = []
+    for n in range(12):
+        referrer = '"-"' if n % 3 else f'"https://shop.example.com/p/{n}"'
+        messages.append(
+            f'10.0.0.{n} - - [05/Jul/2015:07:{n:02d}:19 -0700] "GET /static/{n}.jpg HTTP/1.1" 200 '
+            f"{rng.randrange(99_999)} {referrer} {agents[n % 2] if n < 9 else agents[2]}"
+        )
+    assert len(set(clusters_of(messages).values())) == 1

@@ -92,6 +92,9 @@ _UNIT_AFTER_WILDCARD = compile_regex(r"<\*>[A-Za-zµ]{0,3}")
 # Brackets or quotes around nothing: an empty value, `()`, `[]`, `''`. A few of them: a quote both opens
 # and closes, so unbounded runs would split a long run of quotes every way (quadratic on `''''…x`).
 _EMPTY = compile_regex(r"[(\[{'\"]{1,16}[)\]}'\"]{1,16}[,;:.]?")
+# A quoted dash: the value an access log writes for a field it has none for (`"-"` for a referrer or a user
+# agent the request did not send).
+_QUOTED_DASH = compile_regex(r"""(["'])-\1[,;:.]?""")
 # The comma between members of compact JSON (`{"id":7,"user":"ana"}`): each member is a token.
 _MEMBERS = compile_regex(r',(?=")')
 # Spaces that pad a bracketed column to its width (`[   worker-1]`, `[WARN ]`): the column's value is one token.
@@ -144,9 +147,9 @@ def _balanced(token: str) -> bool:
 
 
 def _is_folded_value(token: str) -> bool:
-    """A token that reads as one value: masked values with punctuation only, or empty brackets."""
+    """A token that reads as one value: masked values with punctuation only, empty brackets, or a quoted dash."""
     if WILDCARD not in token:
-        return _EMPTY.fullmatch(token) is not None
+        return _EMPTY.fullmatch(token) is not None or _QUOTED_DASH.fullmatch(token) is not None
     return _LETTER.search(token) is None and _balanced(token)
 
 
