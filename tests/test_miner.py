@@ -1490,3 +1490,33 @@ def test_an_access_log_field_left_empty_is_a_value() -> None:
             f"{rng.randrange(99_999)} {referrer} {agents[n % 2] if n < 9 else agents[2]}"
         )
     assert len(set(clusters_of(messages).values())) == 1
+
+
+@settings(max_examples=30, deadline=None)
+@given(
+    st.lists(
+        st.tuples(st.integers(0, 2), st.integers(1, 99_999), st.sampled_from(["SIP", "PJSIP", "AMI"])),
+        min_size=6,
+        max_size=12,
+    )
+)
+def test_a_record_of_quoted_pairs_without_spaces_is_read_pair_by_pair(
+    draws: list[tuple[int, int, str]],
+) -> None:
+    # Asterisk's security log writes one event as `Key="value"` pairs joined by commas alone, one token: the
+    # pairs are its fields, so records of other keys are other events, and one kind's records are one event
+    # whatever their values.
+    kinds = (
+        'SecurityEvent="InvalidAccountID",EventTV="{n}-5",Service="{s}",AccountID="{n}",RemoteAddress="IPV4/UDP/10.0.0.{m}/5060"',
+        'SecurityEvent="FailedACL",EventTV="{n}-5",Service="{s}",AccountID="",RemoteAddress="IPV4/UDP/10.0.0.{m}/5060",ACLName="deny_all"',
+        'SecurityEvent="ChallengeResponseFailed",EventTV="{n}-5",Service="{s}",AccountID="{n}",RemoteAddress="IPV4/UDP/10.0.0.{m}/5060",Challenge="{n}",Response="{n}ab",ExpectedResponse=""',
+    )
+    messages = [(kind, kinds[kind].format(n=n, m=n % 250, s=service)) for kind, n, service in draws]
+    clusters = clusters_of([message for _, message in messages])
+    by_kind = {kind: {clusters[m] for k, m in messages if k == kind} for kind, _, _ in draws}
+    assert all(len(templates) == 1 for templates in by_kind.values())
+    assert len(set.union(*by_kind.values())) == len(by_kind)
+    # compact JSON and label sets in braces keep their own reading
+    assert signature('rate({job="web",instance="a:9090"}[5m])') == (
+        'rate({job="web",instance="a:<*>"}[<*>m])',
+    )

@@ -97,6 +97,11 @@ _EMPTY = compile_regex(r"[(\[{'\"]{1,16}[)\]}'\"]{1,16}[,;:.]?")
 _QUOTED_DASH = compile_regex(r"""(["'])-\1[,;:.]?""")
 # The comma between members of compact JSON (`{"id":7,"user":"ana"}`): each member is a token.
 _MEMBERS = compile_regex(r',(?=")')
+# A record of quoted `key="value"` pairs written without spaces (Asterisk's security log:
+# `SecurityEvent="FailedACL",Severity="Error",…`): a token that starts with a key and its quoted value, and
+# the commas after a closing quote that start another pair, where it splits into its pairs.
+_RECORD_START = compile_regex(r"""[A-Za-z][\w.-]{0,63}=["']""")
+_RECORD_COMMA = compile_regex(r"""(?<=["'])(?<![=,]["'])(?<!\\["']),(?=[A-Za-z][\w.-]{0,63}=["'])""")
 # Spaces that pad a bracketed column to its width (`[   worker-1]`, `[WARN ]`): the column's value is one token.
 _PADDING = compile_regex(r"(?<=\[) +| +(?=\])")
 # One quoted word: a name (`'Security'`, `"orders"`, or `\"orders\"` inside a quoted string) that a slot
@@ -163,6 +168,12 @@ def signature(message: str) -> tuple[str, ...]:
     if ',"' in masked:
         masked = _MEMBERS.sub(", ", masked)
     tokens = masked.split()
+    if '",' in masked or "'," in masked:
+        tokens = [
+            pair
+            for token in tokens
+            for pair in (_RECORD_COMMA.sub(", ", token).split() if _RECORD_START.match(token) else (token,))
+        ]
     if " - " in masked:
         tokens = _absent_values(tokens)
     if WILDCARD in masked or _EMPTY.search(masked):
