@@ -11,6 +11,9 @@ How it works (docs/clustering.md states it in one page):
    - *values*: signatures that differ in values only (`<*>ms` / `<*>.<*>s`, quoted words, `key=<value>`,
      names of things after the first token: `node-a`, `web/<*>`, not codes such as `bad_token`), at however
      many positions, are one cluster from the start, however few messages show them.
+   - *context lists*: the values of the fields a message ends with, after a comma (nginx's `, client: <*>,
+     server: _, request: "GET <*> HTTP/<*>.<*>", host: "localhost"`), are values, whatever their shape;
+     which fields a line has stays its own (`_context_lists`).
    - *phrases*: a stretch of prose words that is a value (a unit's description, an error text: the same
      stretches fill several places, `Starting <*>...`, `failed: <*>`) reads as one wildcard (`_phrases`);
      values after its first word are part of it (`User Manager for UID <*>`).
