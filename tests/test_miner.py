@@ -1468,8 +1468,11 @@ def test_fields_that_are_no_context_list_keep_their_events() -> None:
             f"authentication failure; logname= uid=0 euid=0 tty=ssh ruser= rhost=10.0.0.{n}  user=root",
             f"user: ana{n}, action: login, client: 10.0.0.{n}",
             f"user: ana{n}, action: logout, client: 10.0.0.{n}",
+            # labels in a sentence, no comma: no list (`dest: alpha` / `dest: beta`, two words, stay apart)
+            f"Receiving block blk_{n} src: /10.0.0.{n}:50010 dest: alpha",
+            f"Receiving block blk_{n} src: /10.0.0.{n}:50010 dest: beta",
         ]
-    assert len(set(clusters_of(messages).values())) == 8
+    assert len(set(clusters_of(messages).values())) == 10
 
 
 def test_an_access_log_field_left_empty_is_a_value() -> None:

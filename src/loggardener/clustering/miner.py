@@ -1308,7 +1308,14 @@ def _context_start(tokens: tuple[str, ...]) -> int | None:
         masked[at] = masked[end] + (WILDCARD in " ".join(tokens[at + 1 : end]) or tokens[at + 1] == ",")
         if tokens[at - 1].endswith(",") or tokens[at - 1] == WILDCARD:
             start = at  # the list starts right after the message, not inside it (`too large body: <*>`)
-    if start is None or fields[start] < MIN_CONTEXT_FIELDS or 2 * masked[start] < fields[start]:
+    # A list shows a comma where a value does not read it (`"GET …",`, `_,`); labels in a sentence without one
+    # (HDFS's `Receiving block <*> src: <*> dest: <*>`) are no list.
+    if (
+        start is None
+        or fields[start] < MIN_CONTEXT_FIELDS
+        or 2 * masked[start] < fields[start]
+        or not any(token.endswith(",") for token in tokens[start - 1 :])
+    ):
         return None
     prose = [_PROSE.fullmatch(token) is not None for token in tokens[:start]]
     return start if any(a and b for a, b in itertools.pairwise(prose)) else None
