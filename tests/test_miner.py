@@ -1409,3 +1409,117 @@ def test_a_few_lifecycle_verbs_seen_once_or_twice_stay_apart() -> None:
     assert {clusters[message] for message in messages} == {
         f"[worker <*>] pool member {verb} (supervisor)" for verb in verbs
     }
+
+
+_CONTEXT_EVENTS = (
+    "connect() failed (111: Connection refused) while connecting to upstream",
+    "upstream timed out (110: Connection timed out) while reading response header from upstream",
+    'user "{user}": password mismatch',
+)
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(["GET", "POST", "PUT", "DELETE", "CONNECT"]),
+            st.sampled_from(["", "shop.example.com", "_", "localhost"]),
+            st.sampled_from(['"localhost"', '"shop.example.com"', '"127.0.0.1:8443"']),
+            st.integers(1, 99_999),
+        ),
+        min_size=2,
+        max_size=3,
+    ),
+    st.booleans(),
+)
+def test_the_values_of_a_context_list_are_values_whatever_their_shape(
+    requests: list[tuple[str, str, str, int]], referrer: bool
+) -> None:
+    # nginx appends the fields of the request an error happened to: its method, an empty, named or `_`
+    # server, a quoted host. Two or three lines of each event (a quiet hour) vary in all of them at once:
+    # each event is one cluster, its own.
+    messages: list[tuple[int, str]] = []
+    for event, text in enumerate(_CONTEXT_EVENTS):
+        for method, server, host, n in requests:
+            tail = f'client: 10.0.{n % 250}.9, server: {server}, request: "{method} /api/v{n} HTTP/1.1", host: {host}'
+            if referrer:
+                tail += ', referrer: "https://shop.example.com/cart"'
+            messages.append((event, f"*{n} {text.format(user=('ana', 'bob')[n % 2])}, {tail}"))
+    clusters = clusters_of([message for _, message in messages])
+    by_event = [{clusters[m] for e, m in messages if e == event} for event in range(len(_CONTEXT_EVENTS))]
+    assert all(len(templates) == 1 for templates in by_event)
+    assert len(set.union(*by_event)) == len(_CONTEXT_EVENTS)
+
+
+def test_fields_that_are_no_context_list_keep_their_events() -> None:
+    # A context list keeps which fields it has (a `referrer:` more is another event, as Loghub's OpenSSH
+    # truth holds pam's `rhost=<*>` and `rhost=<*> user=root` apart). Not a context list: fields mostly of
+    # words (`status: done` / `status: failed`: maybe two events), `key=value` pairs, and fields with no
+    # message before them.
+    messages = []
+    for n in range(3):
+        tail = f'client: 10.0.0.{n}, server: _, request: "GET /v{n} HTTP/1.1", host: "localhost"'
+        messages += [
+            f"*{n} connect() failed (111: Connection refused) while connecting to upstream, {tail}",
+            f'*{n} connect() failed (111: Connection refused) while connecting to upstream, {tail}, referrer: "-"',
+            f"Finished job nightly, status: done, mode: full, shard: s{n}",
+            f"Finished job nightly, status: failed, mode: full, shard: s{n}",
+            f"authentication failure; logname= uid=0 euid=0 tty=ssh ruser= rhost=10.0.0.{n}",
+            f"authentication failure; logname= uid=0 euid=0 tty=ssh ruser= rhost=10.0.0.{n}  user=root",
+            f"user: ana{n}, action: login, client: 10.0.0.{n}",
+            f"user: ana{n}, action: logout, client: 10.0.0.{n}",
+            # labels in a sentence, no comma: no list (`dest: alpha` / `dest: beta`, two words, stay apart)
+            f"Receiving block blk_{n} src: /10.0.0.{n}:50010 dest: alpha",
+            f"Receiving block blk_{n} src: /10.0.0.{n}:50010 dest: beta",
+        ]
+    assert len(set(clusters_of(messages).values())) == 10
+
+
+def test_an_access_log_field_left_empty_is_a_value() -> None:
+    # The combined log format writes `"-"` for a referrer or a user agent the request did not send: the
+    # quoted dash is a value, as a URL there is, so lines with and without a referrer are one event (a
+    # browser's user agent of many words then fills the value a client's one-word agent leaves).
+    rng = random.Random(5)
+    agents = [
+        '"curl/8.4.0"',
+        '"-"',
+        '"Mozilla/5.0 (X11; Linux x86_64; rv:121.0) Gecko/20100101 Firefox/121.0"',
+    ]
+    messages = []
+    for n in range(12):
+        referrer = '"-"' if n % 3 else f'"https://shop.example.com/p/{n}"'
+        messages.append(
+            f'10.0.0.{n} - - [05/Jul/2015:07:{n:02d}:19 -0700] "GET /static/{n}.jpg HTTP/1.1" 200 '
+            f"{rng.randrange(99_999)} {referrer} {agents[n % 2] if n < 9 else agents[2]}"
+        )
+    assert len(set(clusters_of(messages).values())) == 1
+
+
+@settings(max_examples=30, deadline=None)
+@given(
+    st.lists(
+        st.tuples(st.integers(0, 2), st.integers(1, 99_999), st.sampled_from(["SIP", "PJSIP", "AMI"])),
+        min_size=6,
+        max_size=12,
+    )
+)
+def test_a_record_of_quoted_pairs_without_spaces_is_read_pair_by_pair(
+    draws: list[tuple[int, int, str]],
+) -> None:
+    # Asterisk's security log writes one event as `Key="value"` pairs joined by commas alone, one token: the
+    # pairs are its fields, so records of other keys are other events, and one kind's records are one event
+    # whatever their values.
+    kinds = (
+        'SecurityEvent="InvalidAccountID",EventTV="{n}-5",Service="{s}",AccountID="{n}",RemoteAddress="IPV4/UDP/10.0.0.{m}/5060"',
+        'SecurityEvent="FailedACL",EventTV="{n}-5",Service="{s}",AccountID="",RemoteAddress="IPV4/UDP/10.0.0.{m}/5060",ACLName="deny_all"',
+        'SecurityEvent="ChallengeResponseFailed",EventTV="{n}-5",Service="{s}",AccountID="{n}",RemoteAddress="IPV4/UDP/10.0.0.{m}/5060",Challenge="{n}",Response="{n}ab",ExpectedResponse=""',
+    )
+    messages = [(kind, kinds[kind].format(n=n, m=n % 250, s=service)) for kind, n, service in draws]
+    clusters = clusters_of([message for _, message in messages])
+    by_kind = {kind: {clusters[m] for k, m in messages if k == kind} for kind, _, _ in draws}
+    assert all(len(templates) == 1 for templates in by_kind.values())
+    assert len(set.union(*by_kind.values())) == len(by_kind)
+    # compact JSON and label sets in braces keep their own reading
+    assert signature('rate({job="web",instance="a:9090"}[5m])') == (
+        'rate({job="web",instance="a:<*>"}[<*>m])',
+    )

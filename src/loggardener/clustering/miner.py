@@ -11,6 +11,9 @@ How it works (docs/clustering.md states it in one page):
    - *values*: signatures that differ in values only (`<*>ms` / `<*>.<*>s`, quoted words, `key=<value>`,
      names of things after the first token: `node-a`, `web/<*>`, not codes such as `bad_token`), at however
      many positions, are one cluster from the start, however few messages show them.
+   - *context lists*: the values of the fields a message ends with, after a comma (nginx's `, client: <*>,
+     server: _, request: "GET <*> HTTP/<*>.<*>", host: "localhost"`), are values, whatever their shape;
+     which fields a line has stays its own (`_context_lists`).
    - *phrases*: a stretch of prose words that is a value (a unit's description, an error text: the same
      stretches fill several places, `Starting <*>...`, `failed: <*>`) reads as one wildcard (`_phrases`);
      values after its first word are part of it (`User Manager for UID <*>`).
@@ -92,8 +95,16 @@ _UNIT_AFTER_WILDCARD = compile_regex(r"<\*>[A-Za-zµ]{0,3}")
 # Brackets or quotes around nothing: an empty value, `()`, `[]`, `''`. A few of them: a quote both opens
 # and closes, so unbounded runs would split a long run of quotes every way (quadratic on `''''…x`).
 _EMPTY = compile_regex(r"[(\[{'\"]{1,16}[)\]}'\"]{1,16}[,;:.]?")
+# A quoted dash: the value an access log writes for a field it has none for (`"-"` for a referrer or a user
+# agent the request did not send).
+_QUOTED_DASH = compile_regex(r"""(["'])-\1[,;:.]?""")
 # The comma between members of compact JSON (`{"id":7,"user":"ana"}`): each member is a token.
 _MEMBERS = compile_regex(r',(?=")')
+# A record of quoted `key="value"` pairs written without spaces (Asterisk's security log:
+# `SecurityEvent="FailedACL",Severity="Error",…`): a token that starts with a key and its quoted value, and
+# the commas after a closing quote that start another pair, where it splits into its pairs.
+_RECORD_START = compile_regex(r"""[A-Za-z][\w.-]{0,63}=["']""")
+_RECORD_COMMA = compile_regex(r"""(?<=["'])(?<![=,]["'])(?<!\\["']),(?=[A-Za-z][\w.-]{0,63}=["'])""")
 # Spaces that pad a bracketed column to its width (`[   worker-1]`, `[WARN ]`): the column's value is one token.
 _PADDING = compile_regex(r"(?<=\[) +| +(?=\])")
 # One quoted word: a name (`'Security'`, `"orders"`, or `\"orders\"` inside a quoted string) that a slot
@@ -144,9 +155,9 @@ def _balanced(token: str) -> bool:
 
 
 def _is_folded_value(token: str) -> bool:
-    """A token that reads as one value: masked values with punctuation only, or empty brackets."""
+    """A token that reads as one value: masked values with punctuation only, empty brackets, or a quoted dash."""
     if WILDCARD not in token:
-        return _EMPTY.fullmatch(token) is not None
+        return _EMPTY.fullmatch(token) is not None or _QUOTED_DASH.fullmatch(token) is not None
     return _LETTER.search(token) is None and _balanced(token)
 
 
@@ -160,6 +171,12 @@ def signature(message: str) -> tuple[str, ...]:
     if ',"' in masked:
         masked = _MEMBERS.sub(", ", masked)
     tokens = masked.split()
+    if '",' in masked or "'," in masked:
+        tokens = [
+            pair
+            for token in tokens
+            for pair in (_RECORD_COMMA.sub(", ", token).split() if _RECORD_START.match(token) else (token,))
+        ]
     if " - " in masked:
         tokens = _absent_values(tokens)
     if WILDCARD in masked or _EMPTY.search(masked):
@@ -394,7 +411,13 @@ class TemplateMiner:
         # The quoted text of a key beside the line's message (`err="…"` after `msg="Scrape failed"`) is a
         # value once three texts fill it, or two common ones (`_keyed_texts`); so is a bracketed text
         # (`_bracketed_texts`).
-        for texts_as_values in (functools.partial(_keyed_texts, counts=counts), _bracketed_texts):
+        # The values of a message's context list (nginx's `, client: <*>, server: _, request: "GET …", host:
+        # "localhost"`) are values, whatever their shape (`_context_lists`).
+        for texts_as_values in (
+            functools.partial(_keyed_texts, counts=counts),
+            _bracketed_texts,
+            _context_lists,
+        ):
             for index, view in texts_as_values(views).items():
                 views[index] = view
                 found.union(first.setdefault(view, index), index)
@@ -1133,6 +1156,9 @@ def _phrases(keys: list[tuple[str, ...]]) -> dict[int, tuple[int, int]]:
 
 # Keyed quoted texts looked at per signature (`_keyed_texts`): the work per signature stays linear.
 MAX_KEYED_TEXTS = 8
+# Fields a context list has at least (`_context_lists`), and what labels them: a lowercase word and a colon.
+MIN_CONTEXT_FIELDS = 2
+_LABEL = compile_regex(r"[a-z][a-z0-9_-]{0,31}:")
 
 
 def _keyed_texts(keys: list[tuple[str, ...]], counts: list[int]) -> dict[int, tuple[str, ...]]:
@@ -1231,6 +1257,81 @@ def _bracketed_texts(keys: list[tuple[str, ...]]) -> dict[int, tuple[str, ...]]:
         if chosen:
             folded[index] = tokens
     return folded
+
+
+def _context_lists(keys: list[tuple[str, ...]]) -> dict[int, tuple[str, ...]]:
+    """Signatures that end in a context list, each with its fields' values read as `<*>`.
+
+    A message that says what happened, then, after a comma, the fields of the request or connection it
+    happened to (nginx's error log: `connect() failed (<*>: Connection refused) while connecting to
+    upstream, client: <*>, server: _, request: "GET <*> HTTP/<*>.<*>", host: "localhost"`): the values of
+    those fields are the request's, whatever their shape (a method, an empty or named server, a quoted
+    host), so they are values however few lines show them. Which fields a line has stays part of its
+    signature (a line with a `referrer:` is another event, as Loghub's OpenSSH truth holds `rhost=<*>` and
+    `rhost=<*> user=<*>` apart). A context list is at least `MIN_CONTEXT_FIELDS` fields to the end of the
+    line, each a lowercase `label:` with one value token or one quoted text, the fields but the last ending
+    with a comma (or a value, which reads its comma with it), at least half of them masked values (or
+    empty), so that a list of words (`status: done, mode: full`) keeps them; before it, after a comma, a
+    message with two prose words in a row. A label inside the message (`too large body: <*> bytes,`) is no
+    field of it.
+    """
+    folded: dict[int, tuple[str, ...]] = {}
+    for index, tokens in enumerate(keys):
+        start = _context_start(tokens)
+        if start is not None:
+            view = list(tokens[:start])
+            while start < len(tokens):
+                view += (tokens[start], WILDCARD)
+                start = cast(int, _field_end(tokens, start + 1))
+            folded[index] = tuple(view)
+    return folded
+
+
+def _context_start(tokens: tuple[str, ...]) -> int | None:
+    """Where the context list that ends `tokens` starts (`_context_lists`), if it has one."""
+    size = len(tokens)
+    if size < 2 * MIN_CONTEXT_FIELDS + 2 or (_LABEL.fullmatch(tokens[-2]) is None and '"' not in tokens[-1]):
+        return None
+    fields = [0] * (size + 1)  # fields in the list that starts at a position, 0: none does
+    masked = [0] * (size + 1)  # how many of them hold a masked value (or none: `server: ,`)
+    start = None
+    for at in range(size - 2, 0, -1):
+        if _LABEL.fullmatch(tokens[at]) is None:
+            continue
+        end = _field_end(tokens, at + 1)
+        if end is None or (end < size and not fields[end]):
+            continue
+        last = tokens[end - 1]
+        if end < size and not (last.endswith(",") or last == WILDCARD):
+            continue
+        fields[at] = 1 + fields[end]
+        masked[at] = masked[end] + (WILDCARD in " ".join(tokens[at + 1 : end]) or tokens[at + 1] == ",")
+        if tokens[at - 1].endswith(",") or tokens[at - 1] == WILDCARD:
+            start = at  # the list starts right after the message, not inside it (`too large body: <*>`)
+    # A list shows a comma where a value does not read it (`"GET …",`, `_,`); labels in a sentence without one
+    # (HDFS's `Receiving block <*> src: <*> dest: <*>`) are no list.
+    if (
+        start is None
+        or fields[start] < MIN_CONTEXT_FIELDS
+        or 2 * masked[start] < fields[start]
+        or not any(token.endswith(",") for token in tokens[start - 1 :])
+    ):
+        return None
+    prose = [_PROSE.fullmatch(token) is not None for token in tokens[:start]]
+    return start if any(a and b for a, b in itertools.pairwise(prose)) else None
+
+
+def _field_end(tokens: tuple[str, ...], at: int) -> int | None:
+    """The end of the value of a context list's field that starts at `at`: one token, or a quoted text."""
+    if at >= len(tokens) or _LABEL.fullmatch(tokens[at]) is not None:
+        return None
+    token = tokens[at]
+    if not token.startswith('"') or token.replace('\\"', "").count('"') != 1:
+        return at + 1
+    for end in range(at + 1, min(len(tokens), at + MAX_PHRASE)):
+        if '"' in tokens[end].replace('\\"', ""):
+            return end + 1
+    return None
 
 
 def _fold_span(tokens: tuple[str, ...], start: int, end: int) -> tuple[str, ...]:
