@@ -24,10 +24,12 @@ TOKEN_REJECTED = "GitHub rejected the token (401 Bad credentials): check GH_TOKE
 _REPO = compile_regex(r"[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+")
 
 
-def check_repo(name: str) -> str:
-    """`owner/name`, or a GardenerError saying what is wrong."""
+def check_repo(name: str, given_as: str = "--repo") -> str:
+    """`owner/name`, or a GardenerError saying what is wrong, naming where the value came from (`given_as`:
+    the option, or the environment variable GitHub Actions sets)."""
     if not _REPO.fullmatch(name or ""):
-        raise GardenerError(f"--repo must look like owner/name, got {name!r}", ExitCode.BAD_INPUT)
+        fix = "" if given_as == "--repo" else ": fix it, or give --repo owner/name, which takes precedence"
+        raise GardenerError(f"{given_as} must look like owner/name, got {name!r}{fix}", ExitCode.BAD_INPUT)
     return name
 
 

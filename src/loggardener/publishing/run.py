@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
 from loggardener.errors import ExitCode, GardenerError, shown_url
-from loggardener.publishing.interface import DEFAULT_API_URL, IssuePublisher
+from loggardener.publishing.interface import DEFAULT_API_URL, IssuePublisher, check_repo
 
 if TYPE_CHECKING:
     from loggardener.config import IssuesConfig
@@ -33,7 +33,8 @@ def choose_publisher(
     GITHUB_API_URL and GITHUB_REPOSITORY."""
     if mode == "none":
         return None
-    repo = repo or environ.get("GITHUB_REPOSITORY") or None
+    if not repo and environ.get("GITHUB_REPOSITORY"):
+        repo = check_repo(environ["GITHUB_REPOSITORY"], "GITHUB_REPOSITORY")
     if mode == "draft":
         from loggardener.publishing.drafts import DraftWriter  # issue content loads only for issues
 
