@@ -701,7 +701,8 @@ def test_an_item_that_is_not_an_object_is_counted_not_fatal() -> None:
     with FakeLoggingServer(entries) as server:
         records = list(source_for(server, FakeClock()).records())
     assert [r.position for r in records] == [1, 2, 3, 4]
-    assert records[2].entry is None and records[2].error == "entry is a JSON string, not an object"
+    assert records[2].entry is None
+    assert records[2].error == "entry 3 (page 1): the entry is a JSON string, not an object"
 
 
 def test_save_export_writes_the_raw_entries_as_ndjson(tmp_path: Path) -> None:
@@ -953,6 +954,48 @@ def test_live_scan_finds_the_same_clusters_as_the_export_despite_faults(tmp_path
     # the export holds every entry once, in the order the service serves them: by timestamp
     served = sorted(entries, key=lambda entry: str(entry["timestamp"]))  # one format, 9 digits: text order
     assert [json.loads(line) for line in export.read_text(encoding="utf-8").splitlines()] == served
+
+
+def test_a_malformed_live_entry_is_named_by_its_page_and_insertid_not_by_a_line(tmp_path: Path) -> None:
+    """A live read has no lines: an entry it cannot use is named by its place in the read, its page and its
+    insertId, which is what finds it in Logs Explorer. The line numbers of an export stay as they are."""
+    entries = make_entries(7, start=datetime(2026, 11, 21, 10, tzinfo=timezone.utc))
+    del entries[4]["textPayload"]
+    entries[4]["jsonPayload"] = "not an object"
+    entries[4]["insertId"] = "bad-one-" + "x" * 200  # a hostile insertId is quoted cut
+    entries[5] = ["not", "an", "entry"]
+    with FakeLoggingServer(entries, page_limit=3) as server:
+        result = CliRunner().invoke(
+            app,
+            [
+                "scan",
+                "--project",
+                "P",
+                "--hours",
+                "12",
+                "--now",
+                NOW,
+                "--out",
+                str(tmp_path / "live"),
+                "--no-state",
+            ],
+            env={"GARDENER_LOGGING_ENDPOINT": server.endpoint},
+        )
+    assert result.exit_code == 0, result.stderr
+    said = " ".join(result.stderr.split())
+    joined = "".join(result.stderr.split())  # the terminal wraps the long insertId anywhere
+    assert f"entry5(page2,insertIdbad-one-{'x' * 72}):jsonPayloadisnotanobject" in joined
+    assert "entry 6 (page 2): the entry is a JSON array, not an object" in said
+    assert "line" not in said.lower().replace("malformed lines", "")
+    worklog = next((tmp_path / "live").glob("*.md")).read_text(encoding="utf-8")
+    assert "entry 5 (page 2, insertId bad-one-" in worklog
+
+    export = tmp_path / "e.ndjson"
+    export.write_text("\n".join(json.dumps(e) for e in entries) + "\n", encoding="utf-8")
+    result = CliRunner().invoke(
+        app, ["scan", "--from", str(export), "--out", str(tmp_path / "file"), "--no-state"]
+    )
+    assert "skipped line 5: jsonPayload is not an object" in " ".join(result.stderr.split())
 
 
 @pytest.mark.parametrize(

@@ -256,7 +256,12 @@ def test_a_token_rejected_after_the_listing_exits_4_said_once_and_the_worklog_li
             2,
             "GITHUB_REPOSITORY must look like owner/name, got 'nope': fix it, or give --repo",
         ),
-        (["--issues", "draft"], {"GITHUB_REPOSITORY": "a/b/c"}, 2, "GITHUB_REPOSITORY must look like owner/name"),
+        (
+            ["--issues", "draft"],
+            {"GITHUB_REPOSITORY": "a/b/c"},
+            2,
+            "GITHUB_REPOSITORY must look like owner/name",
+        ),
     ],
 )
 def test_issue_option_mistakes_fail_before_scanning(

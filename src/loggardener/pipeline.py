@@ -37,7 +37,7 @@ from loggardener.prioritizing.impact import ScanContext
 from loggardener.prioritizing.rules import Prioritizer
 from loggardener.report import ScanReport, SkippedLine, Totals, Window
 from loggardener.sources.file import decode_lines
-from loggardener.sources.interface import EntrySource, LineBatch, RawRecord
+from loggardener.sources.interface import EntrySource, LineBatch, RawRecord, place
 
 MAX_MALFORMED_LISTED = 50
 MAX_SERVICES_LISTED = 20
@@ -282,7 +282,10 @@ class Scan:
                 entry = parse_record(parser, record.position, record.unit, raw, False)
             if isinstance(entry, str):
                 insert_id = raw.get("insertId")
-                self._malformed(record.position, insert_id if isinstance(insert_id, str) else None, entry)
+                insert_id = insert_id if isinstance(insert_id, str) else None
+                if record.page is not None:  # an API's entry: named by its page and insertId, not a line
+                    entry = f"{place(record, insert_id)}: {entry.partition(': ')[2]}"
+                self._malformed(record.position, insert_id, entry)
                 continue
             yield entry, occurrences
 

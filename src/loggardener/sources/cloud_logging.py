@@ -46,7 +46,7 @@ from loggardener.sources.google_auth import (
 from loggardener.sources.google_auth import (
     not_enabled as _not_enabled,
 )
-from loggardener.sources.interface import EntrySource, RawRecord, SourceStats
+from loggardener.sources.interface import EntrySource, RawRecord, SourceStats, place
 from loggardener.sources.query import LogQuery, build_filter, console_url, rfc3339
 
 PAGE_SIZE = 1000
@@ -490,13 +490,16 @@ class CloudLoggingSource(EntrySource):
                 position += 1
                 self._entries_read = position
                 if not isinstance(item, dict):
-                    yield RawRecord(position, None, f"entry is a JSON {json_type(item)}, not an object")
+                    record = RawRecord(position, None, unit="entry", page=self.stats.pages)
+                    yield record._replace(
+                        error=f"{place(record)}: the entry is a JSON {json_type(item)}, not an object"
+                    )
                     continue
                 if export is not None:
                     self._save(export, item)
                 if isinstance(item.get("timestamp"), str):
                     last_timestamp = item["timestamp"]
-                yield RawRecord(position, item)
+                yield RawRecord(position, item, unit="entry", page=self.stats.pages)
                 if position >= self.max_entries and (index + 1 < len(items) or iterator.next_page_token):
                     self._note_truncation(last_timestamp)
                     return
