@@ -343,7 +343,8 @@ def _run(
         drafts_lost = False
         try:
             known = {} if state is None else state.issue_numbers()
-            report = process_issues(report, config.issues, publisher_for(worklog), known)
+            unconfirmed = {} if state is None else state.unconfirmed_creates()
+            report = process_issues(report, config.issues, publisher_for(worklog), known, unconfirmed)
         except GardenerError as exc:  # e.g. GitHub rejected the token: still write the worklog and report
             failures.append(exc)
             refused = True

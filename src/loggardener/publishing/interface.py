@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from collections.abc import Mapping, Sequence
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 from loggardener.errors import ExitCode, GardenerError
@@ -38,7 +39,12 @@ class IssuePublisher(ABC):
 
     @abstractmethod
     def publish(
-        self, composer: Composer, clusters: Sequence[Cluster], known: Mapping[str, int] | None = None
+        self,
+        composer: Composer,
+        clusters: Sequence[Cluster],
+        known: Mapping[str, int] | None = None,
+        unconfirmed: Mapping[str, datetime] | None = None,
     ) -> list[IssueAction]:
         """One action per cluster, in order. API failures become `failed` actions, never exceptions. `known`
-        maps fingerprints to the issue numbers earlier runs recorded in the state."""
+        maps fingerprints to the issue numbers earlier runs recorded in the state; `unconfirmed` to when an
+        earlier run sent a create whose answer was lost (`IssueAction.sent_at`)."""

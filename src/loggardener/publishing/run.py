@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
@@ -97,13 +98,15 @@ def process_issues(
     config: IssuesConfig,
     publisher: IssuePublisher | None,
     known: Mapping[str, int] | None = None,
+    unconfirmed: Mapping[str, datetime] | None = None,
 ) -> ScanReport:
     """The report with `issue_actions` filled for the clusters at or above the threshold; `known` holds the
-    issue numbers the state recorded, by fingerprint."""
+    issue numbers the state recorded, by fingerprint, and `unconfirmed` when it recorded a create whose
+    answer was lost."""
     if publisher is None:
         return report
     from loggardener.publishing.content import Composer
 
     composer = Composer(report, config)
-    actions = publisher.publish(composer, composer.selected(), known)
+    actions = publisher.publish(composer, composer.selected(), known, unconfirmed)
     return report.model_copy(update={"issue_actions": actions})
