@@ -70,12 +70,16 @@ class ScanOptions:
         return self.since, self.until
 
 
-def _record_at(run: Run, index: int, position: int) -> RawRecord:
-    """The record behind a worker's `index`-th outcome of `run`, at `position`: a line decoded again (the
-    outcomes of lines skip the blank ones), or the record itself."""
+def _record_at(run: Run, outcomes: list[RecordOutcome], index: int) -> RawRecord:
+    """The record behind a worker's `index`-th outcome of `run`: a line decoded again (the outcomes of lines
+    skip the blank ones, and a line holding an array gives one per entry), or the record itself."""
     if isinstance(run, LineBatch):
-        (record,) = decode_lines(LineBatch(position, [run.lines[position - run.first]]))
-        return record
+        position = outcomes[index].position
+        records = list(decode_lines(LineBatch(position, [run.lines[position - run.first]])))
+        before = index
+        while before > 0 and outcomes[before - 1].position == position:
+            before -= 1
+        return records[index - before]
     return run[index]
 
 
@@ -363,7 +367,7 @@ class Scan:
                     self._skip(outcome.position, self._redact(str(outcome.insert_id)), "duplicate")
                     continue
                 if awaiting and type(entry) is Quiet and stream_key(entry) in awaiting:
-                    record = _record_at(run, index, entry.position)
+                    record = _record_at(run, outcomes, index)
                     assert record.entry is not None, "a worker read this record"
                     entry = parse_record(self._parser, record.position, record.unit, record.entry, False)
                 if isinstance(entry, str):

@@ -581,7 +581,11 @@ def _ndjson_records(stream: IO[str], path: str) -> Iterator[RawRecord]:
         for line_number, line in enumerate(stream, start=1):
             if not line or line.isspace():  # (`line.strip()` would copy every line)
                 continue
-            yield _line_record(line_number, line)
+            record = _line_record(line_number, line)
+            if type(record) is RawRecord:
+                yield record
+            else:
+                yield from record
     except _BROKEN_STREAM as exc:
         yield _ended_early(line_number + 1, exc)
     except OSError as exc:
@@ -613,11 +617,16 @@ def decode_lines(batch: LineBatch) -> Iterator[RawRecord]:
     """The records of a run of NDJSON lines, as `FileSource.records` gives them."""
     for offset, line in enumerate(batch.lines):
         if line and not line.isspace():
-            yield _line_record(batch.first + offset, line)
+            record = _line_record(batch.first + offset, line)
+            if type(record) is RawRecord:
+                yield record
+            else:
+                yield from record
 
 
-def _line_record(line_number: int, line: str) -> RawRecord:
-    """The record of one NDJSON line (not blank)."""
+def _line_record(line_number: int, line: str) -> RawRecord | list[RawRecord]:
+    """The record of one NDJSON line (not blank); the records of the entries of a line that holds an array of
+    them (an export pasted into NDJSON, `jq -c .` of a `gcloud` array), each at that line."""
     try:
         item, brackets = _decode(line)
     except ValueError as exc:  # JSONDecodeError, or an integer past Python's 4,300-digit limit
@@ -627,6 +636,8 @@ def _line_record(line_number: int, line: str) -> RawRecord:
     # a line with few brackets and no surrogate escape cannot need cleaning: skip the walk
     if brackets <= MAX_DEPTH and "\\u" not in line and type(item) is dict:
         return RawRecord(line_number, item)
+    if type(item) is list and any(type(entry) is dict for entry in item):
+        return [_record(line_number, entry, "line") for entry in item]
     return _record(line_number, item, "line")
 
 
