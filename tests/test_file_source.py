@@ -350,6 +350,29 @@ def test_an_array_of_entries_on_any_line_of_ndjson_is_read_entry_by_entry(data: 
     assert list(decode_lines(LineBatch(1, [line + "\n" for line in lines]))) == records
 
 
+def test_json_text_sequences_are_read_as_ndjson(tmp_path: Path) -> None:
+    """RFC 7464 (`jq --seq`): each JSON text begins with the record separator, one per line all the same."""
+    entries = _entries(5)
+    path = tmp_path / "export.json"
+    path.write_bytes(b"".join(b"\x1e" + json.dumps(e).encode() + b"\n" for e in entries) + b"\x1e\n")
+    records = _read(path)
+    assert [r.entry for r in records if r.entry is not None] == entries
+    assert all(r.entry is not None for r in records)  # a separator alone is a blank line
+
+
+def test_text_appended_to_a_gzip_file_is_said_as_such_after_its_entries(tmp_path: Path) -> None:
+    entries = _entries(4)
+    path = tmp_path / "export.json.gz"
+    path.write_bytes(gzip.compress(_ndjson(entries)) + b"this is not gzip\n" + _ndjson(entries))
+    records = _read(path)
+    assert [r.entry for r in records[:4]] == entries
+    [broken] = records[4:]
+    assert broken.error == (
+        "line 5: input ends early: the gzip data ends and bytes that are not gzip follow (b'th'): text appended "
+        "to a compressed file? What follows was not read: decompress the file and scan it whole"
+    )
+
+
 def test_a_line_holding_an_array_of_no_entry_is_one_malformed_line() -> None:
     records = list(_ndjson_records(io.StringIO('[1, 2]\n[]\n{"a": 1}\n'), "x.ndjson"))
     assert [r.error for r in records] == [

@@ -630,6 +630,8 @@ def _line_record(line_number: int, line: str) -> RawRecord | list[RawRecord]:
     try:
         item, brackets = _decode(line)
     except ValueError as exc:  # JSONDecodeError, or an integer past Python's 4,300-digit limit
+        if line.startswith(_RECORD_SEPARATOR) and len(line) > 1:  # RFC 7464 JSON text sequences (`jq --seq`)
+            return _line_record(line_number, line[1:])
         return RawRecord(line_number, None, f"line {line_number}: invalid JSON: {decode_reason(exc)}")
     except RecursionError:
         return RawRecord(line_number, None, f"line {line_number}: {_TOO_DEEP}")
@@ -639,6 +641,10 @@ def _line_record(line_number: int, line: str) -> RawRecord | list[RawRecord]:
     if type(item) is list and any(type(entry) is dict for entry in item):
         return [_record(line_number, entry, "line") for entry in item]
     return _record(line_number, item, "line")
+
+
+_RECORD_SEPARATOR = "\x1e"
+"""What begins each JSON text of an RFC 7464 sequence (`jq --seq`): one LogEntry per line all the same."""
 
 
 def _ended_early(line_number: int, exc: BaseException) -> RawRecord:
@@ -681,6 +687,12 @@ def _decode(line: str) -> tuple[Any, int]:
 def _reason(exc: BaseException) -> str:
     """Why a compressed stream broke off, in one line."""
     detail = " ".join(str(exc).split()) or type(exc).__name__
+    if isinstance(exc, gzip.BadGzipFile) and detail.startswith("Not a gzipped file"):
+        # gzip reads a next member where its data ends: these bytes follow the compressed data
+        return (
+            f"the gzip data ends and bytes that are not gzip follow ({detail[19:].strip('()')}): text "
+            "appended to a compressed file? What follows was not read: decompress the file and scan it whole"
+        )
     return detail if isinstance(exc, EOFError) else f"corrupt compressed data: {detail}"
 
 
