@@ -582,10 +582,10 @@ def _ndjson_records(stream: IO[str], path: str) -> Iterator[RawRecord]:
             if not line or line.isspace():  # (`line.strip()` would copy every line)
                 continue
             record = _line_record(line_number, line)
-            if type(record) is RawRecord:
-                yield record
-            else:
+            if isinstance(record, list):
                 yield from record
+            else:
+                yield record
     except _BROKEN_STREAM as exc:
         yield _ended_early(line_number + 1, exc)
     except OSError as exc:
@@ -618,10 +618,10 @@ def decode_lines(batch: LineBatch) -> Iterator[RawRecord]:
     for offset, line in enumerate(batch.lines):
         if line and not line.isspace():
             record = _line_record(batch.first + offset, line)
-            if type(record) is RawRecord:
-                yield record
-            else:
+            if isinstance(record, list):
                 yield from record
+            else:
+                yield record
 
 
 def _line_record(line_number: int, line: str) -> RawRecord | list[RawRecord]:
