@@ -694,7 +694,7 @@ def scan(
         )
     elif result.state is not None:
         console.print(
-            f"{trend_line(report)} (state {escape(str(state_path))} unchanged: an output was not written)",
+            f"{trend_line(report)} (state {escape(str(state_path))} unchanged: {result.state_kept_because})",
             soft_wrap=True,
         )
     unpublished = (
