@@ -702,7 +702,7 @@ def test_an_item_that_is_not_an_object_is_counted_not_fatal() -> None:
         records = list(source_for(server, FakeClock()).records())
     assert [r.position for r in records] == [1, 2, 3, 4]
     assert records[2].entry is None
-    assert records[2].error == "entry 3 (page 1): the entry is a JSON string, not an object"
+    assert records[2].error == "entry 3 (page 1): expected a LogEntry object, found a JSON string"
 
 
 def test_save_export_writes_the_raw_entries_as_ndjson(tmp_path: Path) -> None:
@@ -985,7 +985,7 @@ def test_a_malformed_live_entry_is_named_by_its_page_and_insertid_not_by_a_line(
     said = " ".join(result.stderr.split())
     joined = "".join(result.stderr.split())  # the terminal wraps the long insertId anywhere
     assert f"entry5(page2,insertIdbad-one-{'x' * 72}):jsonPayloadisnotanobject" in joined
-    assert "entry 6 (page 2): the entry is a JSON array, not an object" in said
+    assert "entry 6 (page 2): expected a LogEntry object, found a JSON array" in said
     assert "line" not in said.lower().replace("malformed lines", "")
     worklog = next((tmp_path / "live").glob("*.md")).read_text(encoding="utf-8")
     assert "entry 5 (page 2, insertId bad-one-" in worklog
@@ -996,6 +996,48 @@ def test_a_malformed_live_entry_is_named_by_its_page_and_insertid_not_by_a_line(
         app, ["scan", "--from", str(export), "--out", str(tmp_path / "file"), "--no-state"]
     )
     assert "skipped line 5: jsonPayload is not an object" in " ".join(result.stderr.split())
+
+
+def test_a_live_entry_holding_lone_surrogates_or_nested_too_deep_is_read_as_an_exports(
+    tmp_path: Path,
+) -> None:
+    """An API's answer is JSON too: a lone surrogate escape (text no output can encode) in a message or a
+    service name ended the scan with an internal error; it is replaced, as in an export, and an entry nested
+    past the bound is one named malformed entry."""
+    entries = make_entries(4, start=datetime(2026, 11, 21, 10, tzinfo=timezone.utc))
+    entries[1]["textPayload"] = "boom \ud800 here"
+    entries[1]["resource"]["labels"]["service_name"] = "api-\udc00"
+    deep: Any = []
+    for _ in range(80):
+        deep = [deep]
+    entries[2]["jsonPayload"] = {"deep": deep}
+    out = tmp_path / "live"
+    with FakeLoggingServer(entries) as server:
+        result = CliRunner().invoke(
+            app,
+            [
+                "scan",
+                "--project",
+                "P",
+                "--hours",
+                "12",
+                "--now",
+                NOW,
+                "--out",
+                str(out),
+                "--no-state",
+                "--report-json",
+                str(tmp_path / "r.json"),
+            ],
+            env={"GARDENER_LOGGING_ENDPOINT": server.endpoint},
+        )
+    assert result.exit_code == 0, result.stderr
+    report = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))
+    assert (report["totals"]["read"], report["totals"]["clustered"]) == (4, 3)
+    [malformed] = report["totals"]["malformed"]
+    assert malformed["error"] == "entry 3 (page 1, insertId id-00002): JSON nested deeper than 64 levels"
+    assert "api-\ufffd" in {service for c in report["clusters"] for service in c["services"]}
+    next(out.glob("*.md")).read_text(encoding="utf-8")
 
 
 @pytest.mark.parametrize(

@@ -696,17 +696,26 @@ def _reason(exc: BaseException) -> str:
     return detail if isinstance(exc, EOFError) else f"corrupt compressed data: {detail}"
 
 
+def entry_record(position: int, item: Any, unit: str) -> RawRecord:
+    """The record of an item another source decoded (an API's page): the entry, its lone surrogates
+    replaced and its nesting bounded as an export's are, or why it is none (`unit position: reason`)."""
+    return _record(position, item, unit)
+
+
 def _record(position: int, item: Any, unit: str, clean: bool = True) -> RawRecord:
     if not isinstance(item, dict):
         return RawRecord(
-            position, None, f"{unit} {position}: expected a LogEntry object, found a JSON {json_type(item)}"
+            position,
+            None,
+            f"{unit} {position}: expected a LogEntry object, found a JSON {json_type(item)}",
+            unit=unit,
         )
     if not clean:
         return RawRecord(position, item, unit=unit)
     try:
         clean = _clean(item, MAX_DEPTH)
     except _TooDeep:
-        return RawRecord(position, None, f"{unit} {position}: {_TOO_DEEP}")
+        return RawRecord(position, None, f"{unit} {position}: {_TOO_DEEP}", unit=unit)
     return RawRecord(position, cast("dict[str, Any]", clean), unit=unit)
 
 
