@@ -415,8 +415,8 @@ class GitHubPublisher(IssuePublisher):
         return found
 
     def _look_for(self, repo: Repository, fingerprints: set[str], since: datetime) -> dict[str, Issue]:
-        """The issues of `fingerprints` among those updated since `since`, whatever their labels (at most
-        `_MAX_LOOKED_AT` read, newest last)."""
+        """The issues of `fingerprints` among those updated since `since`, whatever their labels: the oldest
+        of each, at most `_MAX_LOOKED_AT` read."""
         found: dict[str, Issue] = {}
         listed = repo.get_issues(state="all", since=since, sort="created", direction="asc")
         for count, issue in enumerate(listed):
