@@ -384,6 +384,21 @@ def test_a_lost_create_github_does_not_list_yet_is_held_then_found(server: FakeG
     assert len(server.issues) == 2
 
 
+def test_lost_creates_while_github_fails_its_listing_too_are_looked_for_once(server: FakeGitHub) -> None:
+    """GitHub failing (each create a 502 after filing it, each listing a 500): the run asks for its recent
+    issues once, not once per create, and every lost create is remembered for the next run."""
+    server.reshape("GET", r"/repos/o/r/issues", times=1)  # the first listing answers
+    server.fail("GET", r"/repos/o/r/issues", status=500, times=1000)
+    server.fail("POST", r"/repos/o/r/issues", status=502, apply=True, times=2)
+
+    actions = publish(server, make_report())
+
+    assert kinds(actions) == ["failed", "failed"] and all(a.sent_at is not None for a in actions)
+    looks = [r for r in server.requests_matching("GET", r"/repos/o/r/issues") if "since" in r.query]
+    assert len(looks) == 4  # one look, retried 3 times
+    assert len(server.issues) == 2
+
+
 def test_a_lost_create_never_listed_is_filed_once_the_listing_lag_has_passed(server: FakeGitHub) -> None:
     """GitHub had not performed it after all: past the lag, the problem gets its issue."""
     report = make_report()

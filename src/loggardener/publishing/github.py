@@ -137,7 +137,7 @@ class _Run:
     unconfirmed: dict[str, datetime] = field(default_factory=dict)
     """Creates of earlier runs whose answer was lost and whose issue is still not listed: when they were sent."""
     looked: bool = True
-    """Whether those issues could be looked for (the listing of recent issues answered)."""
+    """Whether issues could be looked for by their markers (the listing of recent issues answered)."""
 
 
 _API_ERRORS = (GithubException, RequestException, UnreadableAnswer)
@@ -469,10 +469,12 @@ class GitHubPublisher(IssuePublisher):
         except _API_ERRORS as exc:
             if not _maybe_performed(exc):
                 raise
-            try:
-                found = self._look_for(repo, {cluster.fingerprint}, run.since).get(cluster.fingerprint)
-            except _API_ERRORS:
-                found = None
+            found = None
+            if run.looked:  # GitHub failing its listing too: not asked again for each create this run
+                try:
+                    found = self._look_for(repo, {cluster.fingerprint}, run.since).get(cluster.fingerprint)
+                except _API_ERRORS:
+                    run.looked = False
             if found is None:
                 return self._failed(
                     cluster,
