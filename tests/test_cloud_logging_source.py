@@ -701,7 +701,8 @@ def test_an_item_that_is_not_an_object_is_counted_not_fatal() -> None:
     with FakeLoggingServer(entries) as server:
         records = list(source_for(server, FakeClock()).records())
     assert [r.position for r in records] == [1, 2, 3, 4]
-    assert records[2].entry is None and records[2].error == "entry is a JSON string, not an object"
+    assert records[2].entry is None
+    assert records[2].error == "entry 3 (page 1): expected a LogEntry object, found a JSON string"
 
 
 def test_save_export_writes_the_raw_entries_as_ndjson(tmp_path: Path) -> None:
@@ -953,6 +954,102 @@ def test_live_scan_finds_the_same_clusters_as_the_export_despite_faults(tmp_path
     # the export holds every entry once, in the order the service serves them: by timestamp
     served = sorted(entries, key=lambda entry: str(entry["timestamp"]))  # one format, 9 digits: text order
     assert [json.loads(line) for line in export.read_text(encoding="utf-8").splitlines()] == served
+
+
+def test_a_malformed_live_entry_is_named_by_its_page_and_insertid_not_by_a_line(tmp_path: Path) -> None:
+    """A live read has no lines: an entry it cannot use is named by its place in the read, its page and its
+    insertId, which is what finds it in Logs Explorer. The line numbers of an export stay as they are."""
+    entries = make_entries(7, start=datetime(2026, 11, 21, 10, tzinfo=timezone.utc))
+    del entries[4]["textPayload"]
+    entries[4]["jsonPayload"] = "not an object"
+    entries[4]["insertId"] = "bad-one-" + "x" * 200  # a hostile insertId is quoted cut
+    entries[5] = ["not", "an", "entry"]
+    with FakeLoggingServer(entries, page_limit=3) as server:
+        result = CliRunner().invoke(
+            app,
+            [
+                "scan",
+                "--project",
+                "P",
+                "--hours",
+                "12",
+                "--now",
+                NOW,
+                "--out",
+                str(tmp_path / "live"),
+                "--no-state",
+            ],
+            env={"GARDENER_LOGGING_ENDPOINT": server.endpoint},
+        )
+    assert result.exit_code == 0, result.stderr
+    said = " ".join(result.stderr.split())
+    joined = "".join(result.stderr.split())  # the terminal wraps the long insertId anywhere
+    assert f"entry5(page2,insertIdbad-one-{'x' * 72}):jsonPayloadisnotanobject" in joined
+    assert "entry 6 (page 2): expected a LogEntry object, found a JSON array" in said
+    assert "line" not in said.lower()
+    worklog = next((tmp_path / "live").glob("*.md")).read_text(encoding="utf-8")
+    assert "entry 5 (page 2, insertId bad-one-" in worklog
+
+    export = tmp_path / "e.ndjson"
+    export.write_text("\n".join(json.dumps(e) for e in entries) + "\n", encoding="utf-8")
+    result = CliRunner().invoke(
+        app, ["scan", "--from", str(export), "--out", str(tmp_path / "file"), "--no-state"]
+    )
+    assert "skipped line 5: jsonPayload is not an object" in " ".join(result.stderr.split())
+
+
+def test_malformed_live_entries_past_those_listed_are_counted_as_entries(tmp_path: Path) -> None:
+    entries: list[Any] = [*make_entries(3, start=datetime(2026, 11, 21, 10, tzinfo=timezone.utc)), *range(53)]
+    with FakeLoggingServer(entries) as server:
+        result = CliRunner().invoke(
+            app,
+            ["scan", "--project", "P", "--hours", "12", "--now", NOW, "--out", str(tmp_path), "--no-state"],
+            env={"GARDENER_LOGGING_ENDPOINT": server.endpoint},
+        )
+    assert result.exit_code == 0, result.stderr
+    assert "… and 3 more malformed entries" in result.stderr
+
+
+def test_a_live_entry_holding_lone_surrogates_or_nested_too_deep_is_read_as_an_exports(
+    tmp_path: Path,
+) -> None:
+    """An API's answer is JSON too: a lone surrogate escape (text no output can encode) in a message or a
+    service name ended the scan with an internal error; it is replaced, as in an export, and an entry nested
+    past the bound is one named malformed entry."""
+    entries = make_entries(4, start=datetime(2026, 11, 21, 10, tzinfo=timezone.utc))
+    entries[1]["textPayload"] = "boom \ud800 here"
+    entries[1]["resource"]["labels"]["service_name"] = "api-\udc00"
+    deep: Any = []
+    for _ in range(80):
+        deep = [deep]
+    entries[2]["jsonPayload"] = {"deep": deep}
+    out = tmp_path / "live"
+    with FakeLoggingServer(entries) as server:
+        result = CliRunner().invoke(
+            app,
+            [
+                "scan",
+                "--project",
+                "P",
+                "--hours",
+                "12",
+                "--now",
+                NOW,
+                "--out",
+                str(out),
+                "--no-state",
+                "--report-json",
+                str(tmp_path / "r.json"),
+            ],
+            env={"GARDENER_LOGGING_ENDPOINT": server.endpoint},
+        )
+    assert result.exit_code == 0, result.stderr
+    report = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))
+    assert (report["totals"]["read"], report["totals"]["clustered"]) == (4, 3)
+    [malformed] = report["totals"]["malformed"]
+    assert malformed["error"] == "entry 3 (page 1, insertId id-00002): JSON nested deeper than 64 levels"
+    assert "api-\ufffd" in {service for c in report["clusters"] for service in c["services"]}
+    next(out.glob("*.md")).read_text(encoding="utf-8")
 
 
 @pytest.mark.parametrize(

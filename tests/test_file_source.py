@@ -23,9 +23,11 @@ from loggardener.sources.file import (
     FileSource,
     _array_records,
     _loads,
+    _ndjson_records,
     _Utf8,
+    decode_lines,
 )
-from loggardener.sources.interface import RawRecord
+from loggardener.sources.interface import LineBatch, RawRecord
 
 
 def _entries(count: int) -> list[dict[str, Any]]:
@@ -325,6 +327,59 @@ def test_an_array_of_entries_on_the_first_line_of_ndjson_costs_nothing(tmp_path:
     path = tmp_path / "export.ndjson"
     path.write_text(json.dumps(entries[:200]) + "\n" + _ndjson(entries[200:]).decode(), encoding="utf-8")
     assert [r.entry for r in _read(path)] == entries
+
+
+@given(st.data())
+def test_an_array_of_entries_on_any_line_of_ndjson_is_read_entry_by_entry(data: st.DataObject) -> None:
+    """An export pasted into NDJSON (`jq -c .` of a gcloud array, appended to a log): its entries are read, each
+    at that line, where one "malformed" item used to stand for all of them. A non-object in it is counted."""
+    entries = _entries(30)
+    where = data.draw(st.integers(1, 28))
+    size = data.draw(st.integers(1, 30 - where))
+    pasted: list[Any] = entries[where : where + size]
+    odd = data.draw(st.booleans())
+    lines = [json.dumps(e) for e in entries[:where]]
+    lines.append(json.dumps([*pasted, 7] if odd else pasted))
+    lines += [json.dumps(e) for e in entries[where + size :]]
+    records = list(_ndjson_records(io.StringIO("\n".join(lines) + "\n"), "x.ndjson"))
+    assert [r.entry for r in records if r.entry is not None] == entries
+    assert {r.position for r in records[where : where + size]} == {where + 1}
+    errors = [r.error for r in records if r.entry is None]
+    assert errors == ([f"line {where + 1}: expected a LogEntry object, found a JSON number"] if odd else [])
+    # decoded in runs, as worker processes do: the same records
+    assert list(decode_lines(LineBatch(1, [line + "\n" for line in lines]))) == records
+
+
+def test_json_text_sequences_are_read_as_ndjson(tmp_path: Path) -> None:
+    """RFC 7464 (`jq --seq`): each JSON text begins with the record separator, one per line all the same."""
+    entries = _entries(5)
+    path = tmp_path / "export.json"
+    path.write_bytes(b"".join(b"\x1e" + json.dumps(e).encode() + b"\n" for e in entries) + b"\x1e\n")
+    records = _read(path)
+    assert [r.entry for r in records if r.entry is not None] == entries
+    assert all(r.entry is not None for r in records)  # a separator alone is a blank line
+
+
+def test_text_appended_to_a_gzip_file_is_said_as_such_after_its_entries(tmp_path: Path) -> None:
+    entries = _entries(4)
+    path = tmp_path / "export.json.gz"
+    path.write_bytes(gzip.compress(_ndjson(entries)) + b"this is not gzip\n" + _ndjson(entries))
+    records = _read(path)
+    assert [r.entry for r in records[:4]] == entries
+    [broken] = records[4:]
+    assert broken.error == (
+        "line 5: input ends early: the gzip data ends and bytes that are not gzip follow (b'th'): text appended "
+        "to a compressed file? What follows was not read: decompress the file and scan it whole"
+    )
+
+
+def test_a_line_holding_an_array_of_no_entry_is_one_malformed_line() -> None:
+    records = list(_ndjson_records(io.StringIO('[1, 2]\n[]\n{"a": 1}\n'), "x.ndjson"))
+    assert [r.error for r in records] == [
+        "line 1: expected a LogEntry object, found a JSON array",
+        "line 2: expected a LogEntry object, found a JSON array",
+        None,
+    ]
 
 
 def test_arrays_appended_past_the_whole_array_size_say_what_happened() -> None:

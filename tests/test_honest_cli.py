@@ -489,6 +489,39 @@ def test_an_export_wholly_outside_the_window_says_so_not_only_healthy(tmp_path: 
     assert "note: every entry read is outside the window" in result.stderr
 
 
+def test_runs_whose_window_holds_no_entry_read_leave_the_state_as_it_was(tmp_path: Path) -> None:
+    """A clock or an `--hours` off (or an old export) gives a window none of the entries read fall in: such a
+    run looked at nothing, so it is no quiet run; recorded, three of them marked every problem resolved."""
+    export = tmp_path / "export.ndjson"
+    lines = [
+        {
+            "insertId": f"q{i}",
+            "timestamp": f"2026-02-03T04:0{i}:00Z",
+            "severity": "ERROR",
+            "textPayload": "vault sync failed",
+        }
+        for i in range(3)
+    ]
+    export.write_text("".join(json.dumps(line) + "\n" for line in lines), encoding="utf-8")
+    out = tmp_path / "out"
+    first = runner.invoke(app, ["scan", "--from", str(export), "--out", str(out)])
+    assert first.exit_code == 0, first.stderr
+    state = out / ".gardener-state.json"
+    recorded = state.read_bytes()
+
+    for _ in range(3):
+        late = ["--hours", "1", "--now", "2026-02-10T00:00:00Z"]
+        result = runner.invoke(app, ["scan", "--from", str(export), "--out", str(out), *late])
+        assert result.exit_code == 0, result.stderr
+        assert "unchanged: no entry read was inside the window" in " ".join(result.stdout.split())
+    assert state.read_bytes() == recorded
+
+    # a window holding some of them is a run like any other
+    some = ["--since", "2026-02-03T04:01:00Z", "--until", "2026-02-03T05:00:00Z"]
+    assert runner.invoke(app, ["scan", "--from", str(export), "--out", str(out), *some]).exit_code == 0
+    assert json.loads(state.read_text(encoding="utf-8"))["runs"] == 2
+
+
 def test_project_names_who_runs_a_log_analytics_query(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

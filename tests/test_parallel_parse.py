@@ -86,6 +86,23 @@ _EXTRAS = st.sampled_from(
         '{"timestamp": 7, "severity": "ERROR", "textPayload": "boom"}',
         '{"timestamp": "2026-11-21T06:00:01Z", "severity": "ERROR", "textPayload": "' + "[" * 70 + '"}',
         "[" * 80 + "]" * 80,
+        # entries pasted as one array line: each read at that line, a split traceback's first line among them
+        json.dumps(
+            [
+                {
+                    "insertId": "a1",
+                    "timestamp": "2026-11-21T06:00:02Z",
+                    "severity": "ERROR",
+                    "textPayload": "x",
+                },
+                {
+                    "insertId": "a2",
+                    "timestamp": "2026-11-21T06:00:03Z",
+                    "textPayload": "Traceback (most recent call last):",
+                },
+                5,
+            ]
+        ),
     ]
 )
 
@@ -120,6 +137,21 @@ def test_a_realistic_export_reports_the_same(tmp_path: Path, options: dict[str, 
     _compare(path, fast, **options)
     scan = _parallel_scan(path)
     assert scan.parsed_elsewhere > 1000  # the workers did parse
+
+
+def test_entries_pasted_as_one_array_line_report_the_same_in_workers(tmp_path: Path) -> None:
+    """Lines whose entries a worker parses, one of them an array of entries: every entry is read once, and
+    the records behind a worker's outcomes (decoded again when an entry is awaited) are the right ones."""
+    entries = list(synthetic().realistic(400, seed=5))
+    lines = [json.dumps(entry) for entry in entries]
+    lines[100:160] = [json.dumps(entries[100:160])]
+    lines[200:203] = [json.dumps(entries[200:203])]
+    path = tmp_path / "export.ndjson"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    _compare(path)
+    scan = _parallel_scan(path)
+    assert scan.totals.read == len(entries) and "malformed" not in scan.totals.skipped
+    assert scan.parsed_elsewhere > 300
 
 
 def test_a_compressed_export_cut_short_reports_the_same(tmp_path: Path) -> None:

@@ -321,10 +321,94 @@ def test_create_that_succeeds_but_answers_500_is_not_repeated(server: FakeGitHub
 
     first = publish(server, make_report())
 
-    assert kinds(first) == ["failed", "created"]
-    assert first[0].detail == "GitHub answered 500: Server Error"
+    # not sent again: looked for by its marker among the issues updated since the run began, and found
+    assert kinds(first) == ["created", "created"]
+    assert first[0].number == 1
+    assert (
+        "the answer was lost (GitHub answered 500: Server Error), the issue found by its marker"
+        in first[0].detail
+    )
     assert len(server.requests_matching("POST", r"/repos/o/r/issues")) == 2  # not retried
     assert kinds(publish(server, make_report())) == ["skipped", "skipped"]
+    assert len(server.issues) == 2
+
+
+def hide_issue(server: FakeGitHub, number: int) -> None:
+    """Listings leave out issue `number`, as GitHub's do for a while after it files one (replicas lag)."""
+    server.reshape(
+        "GET",
+        r"/repos/o/r/issues",
+        lambda answer: [i for i in answer if i["number"] != number] if isinstance(answer, list) else answer,
+        times=1000,
+    )
+
+
+def test_a_lost_create_whose_issue_lost_its_labels_is_found_not_filed_twice(server: FakeGitHub) -> None:
+    """Without push access GitHub drops a new issue's labels, so the labelled listing never shows it: a create
+    whose answer was lost is looked for among all the issues updated since the run began."""
+    server.push_access = False
+    server.fail("POST", r"/repos/o/r/issues", status=502, apply=True)
+
+    first = publish(server, make_report())
+
+    assert first[0].action == "created" and first[0].number == 1 and first[0].sent_at is None
+    assert "found by its marker" in first[0].detail and "without the 'log-gardener' label" in first[0].detail
+    assert len(server.issues) == 1
+
+
+def test_a_lost_create_github_does_not_list_yet_is_held_then_found(server: FakeGitHub) -> None:
+    server.fail("POST", r"/repos/o/r/issues", status=502, apply=True)
+    hide_issue(server, 1)
+    report = make_report()
+    composer = Composer(report, IssuesConfig())
+    crash = composer.selected()[0].fingerprint
+
+    first = publisher(server).publish(composer, composer.selected())
+
+    assert kinds(first) == ["failed", "created"]
+    sent_at = first[0].sent_at
+    assert sent_at is not None and "the next run looks for it by its marker" in first[0].detail
+    posts = len(server.requests_matching("POST", r"/repos/o/r/issues"))
+
+    # the next run, GitHub still not listing it: not sent again, said why and until when
+    second = publisher(server).publish(composer, composer.selected(), {}, {crash: sent_at})
+    assert second[0].action == "failed" and second[0].sent_at == sent_at
+    assert "GitHub may have filed it at" in second[0].detail and "not filed again before" in second[0].detail
+    assert len(server.requests_matching("POST", r"/repos/o/r/issues")) == posts
+
+    # once listed, whatever its labels, it is the problem's issue
+    server.rules.clear()
+    server.issues[1].labels = []
+    third = publisher(server).publish(composer, composer.selected(), {}, {crash: sent_at})
+    assert third[0].number == 1 and third[0].action != "failed"
+    assert len(server.issues) == 2
+
+
+def test_lost_creates_while_github_fails_its_listing_too_are_looked_for_once(server: FakeGitHub) -> None:
+    """GitHub failing (each create a 502 after filing it, each listing a 500): the run asks for its recent
+    issues once, not once per create, and every lost create is remembered for the next run."""
+    server.reshape("GET", r"/repos/o/r/issues", times=1)  # the first listing answers
+    server.fail("GET", r"/repos/o/r/issues", status=500, times=1000)
+    server.fail("POST", r"/repos/o/r/issues", status=502, apply=True, times=2)
+
+    actions = publish(server, make_report())
+
+    assert kinds(actions) == ["failed", "failed"] and all(a.sent_at is not None for a in actions)
+    looks = [r for r in server.requests_matching("GET", r"/repos/o/r/issues") if "since" in r.query]
+    assert len(looks) == 4  # one look, retried 3 times
+    assert len(server.issues) == 2
+
+
+def test_a_lost_create_never_listed_is_filed_once_the_listing_lag_has_passed(server: FakeGitHub) -> None:
+    """GitHub had not performed it after all: past the lag, the problem gets its issue."""
+    report = make_report()
+    composer = Composer(report, IssuesConfig())
+    crash = composer.selected()[0].fingerprint
+    long_ago = T0 - timedelta(hours=1)
+
+    actions = publisher(server).publish(composer, composer.selected(), {}, {crash: long_ago})
+
+    assert kinds(actions) == ["created", "created"]
     assert len(server.issues) == 2
 
 

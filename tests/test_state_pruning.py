@@ -3,6 +3,7 @@ most `max_resolved_listed` resolved problems (the rest in later runs)."""
 
 from __future__ import annotations
 
+import json
 from datetime import timedelta
 from pathlib import Path
 
@@ -51,7 +52,19 @@ def test_a_scan_prunes_the_state_file_it_writes(tmp_path: Path) -> None:
     seen = set(load_state(out / ".gardener-state.json").fingerprints)
     assert seen
 
-    result = runner.invoke(app, [*demo, "--hours", "1", "--now", "2026-11-25T00:00:00Z"])
+    # days later, a run whose window holds an entry (one holding none leaves the state as it was)
+    later = tmp_path / "later.ndjson"
+    entry = {
+        "insertId": "l1",
+        "timestamp": "2026-11-24T23:30:00Z",
+        "severity": "ERROR",
+        "textPayload": "late",
+    }
+    later.write_text(json.dumps(entry) + "\n", encoding="utf-8")
+    window = ["--hours", "1", "--now", "2026-11-25T00:00:00Z", "--state", str(out / ".gardener-state.json")]
+    result = runner.invoke(
+        app, ["scan", "--from", str(later), "--out", str(out), "--config", str(config), *window]
+    )
 
     assert result.exit_code == 0, result.stderr
     assert load_state(out / ".gardener-state.json").fingerprints.keys().isdisjoint(seen)

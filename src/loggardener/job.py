@@ -81,6 +81,8 @@ class JobResult:
     the next run then marks the same trends again instead of building on a run whose record is lost."""
     publishing_refused: bool = False
     """Publishing stopped before any issue (a rejected token, a repository GitHub does not show it)."""
+    state_kept_because: str = "an output was not written"
+    """Why the state was left as it was, when it was."""
 
 
 class _AssignmentWriter:
@@ -348,7 +350,8 @@ def _run(
         drafts_lost = False
         try:
             known = {} if state is None else state.issue_numbers()
-            report = process_issues(report, config.issues, publisher_for(worklog), known)
+            unconfirmed = {} if state is None else state.unconfirmed_creates()
+            report = process_issues(report, config.issues, publisher_for(worklog), known, unconfirmed)
         except GardenerError as exc:  # e.g. GitHub rejected the token: still write the worklog and report
             failures.append(exc)
             refused = True
@@ -378,7 +381,10 @@ def _run(
             else:
                 written.append(what)
         kept = drafts_lost or len(written) < len(writes)  # an output failed: the state stays as it was
-        if state is not None and outputs.state is not None and not kept:
+        # a window that holds none of the entries read (a clock or an --hours off, an old export) saw nothing:
+        # recorded, it would be a quiet run, and a few of them would mark every problem resolved
+        blind = 0 < report.totals.read == report.totals.skipped.get("outside the window", 0)
+        if state is not None and outputs.state is not None and not kept and not blind:
             state.record_run(report)
             state.prune(report.window.end or report.generated_at, config.state.forget_after_days)
             try:
@@ -395,4 +401,7 @@ def _run(
         worklog_written="worklog" in written,
         state_written="state" in written,
         publishing_refused=refused,
+        state_kept_because="no entry read was inside the window"
+        if blind and not kept
+        else JobResult.state_kept_because,
     )

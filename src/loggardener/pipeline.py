@@ -37,7 +37,7 @@ from loggardener.prioritizing.impact import ScanContext
 from loggardener.prioritizing.rules import Prioritizer
 from loggardener.report import ScanReport, SkippedLine, Totals, Window
 from loggardener.sources.file import decode_lines
-from loggardener.sources.interface import EntrySource, LineBatch, RawRecord
+from loggardener.sources.interface import EntrySource, LineBatch, RawRecord, place
 
 MAX_MALFORMED_LISTED = 50
 MAX_SERVICES_LISTED = 20
@@ -70,12 +70,16 @@ class ScanOptions:
         return self.since, self.until
 
 
-def _record_at(run: Run, index: int, position: int) -> RawRecord:
-    """The record behind a worker's `index`-th outcome of `run`, at `position`: a line decoded again (the
-    outcomes of lines skip the blank ones), or the record itself."""
+def _record_at(run: Run, outcomes: list[RecordOutcome], index: int) -> RawRecord:
+    """The record behind a worker's `index`-th outcome of `run`: a line decoded again (the outcomes of lines
+    skip the blank ones, and a line holding an array gives one per entry), or the record itself."""
     if isinstance(run, LineBatch):
-        (record,) = decode_lines(LineBatch(position, [run.lines[position - run.first]]))
-        return record
+        position = outcomes[index].position
+        records = list(decode_lines(LineBatch(position, [run.lines[position - run.first]])))
+        before = index
+        while before > 0 and outcomes[before - 1].position == position:
+            before -= 1
+        return records[index - before]
     return run[index]
 
 
@@ -282,7 +286,10 @@ class Scan:
                 entry = parse_record(parser, record.position, record.unit, raw, False)
             if isinstance(entry, str):
                 insert_id = raw.get("insertId")
-                self._malformed(record.position, insert_id if isinstance(insert_id, str) else None, entry)
+                insert_id = insert_id if isinstance(insert_id, str) else None
+                if record.page is not None:  # an API's entry: named by its page and insertId, not a line
+                    entry = f"{place(record, insert_id)}: {entry.partition(': ')[2]}"
+                self._malformed(record.position, insert_id, entry)
                 continue
             yield entry, occurrences
 
@@ -360,7 +367,7 @@ class Scan:
                     self._skip(outcome.position, self._redact(str(outcome.insert_id)), "duplicate")
                     continue
                 if awaiting and type(entry) is Quiet and stream_key(entry) in awaiting:
-                    record = _record_at(run, index, entry.position)
+                    record = _record_at(run, outcomes, index)
                     assert record.entry is not None, "a worker read this record"
                     entry = parse_record(self._parser, record.position, record.unit, record.entry, False)
                 if isinstance(entry, str):

@@ -60,6 +60,9 @@ class IssueAction(BaseModel):
     number: int | None = None
     url: str | None = None
     detail: str = ""
+    sent_at: datetime | None = None
+    """On a failed create whose request may have reached GitHub (its answer was lost, and the issue is not
+    listed yet): when it was sent. The next run looks for that issue by its marker before filing again."""
 
 
 class ResolvedCluster(BaseModel):

@@ -694,7 +694,7 @@ def scan(
         )
     elif result.state is not None:
         console.print(
-            f"{trend_line(report)} (state {escape(str(state_path))} unchanged: an output was not written)",
+            f"{trend_line(report)} (state {escape(str(state_path))} unchanged: {result.state_kept_because})",
             soft_wrap=True,
         )
     unpublished = (
@@ -889,7 +889,8 @@ def _print_summary(console: Console, report: ScanReport, worklog: Path | None) -
         err.print(f"[yellow]skipped[/] {escape(strip_controls(line.error))}", highlight=False)
     hidden = totals.skipped.get("malformed", 0) - len(totals.malformed)
     if hidden > 0:
-        err.print(f"[yellow]… and {hidden} more malformed lines[/]")
+        items = "lines" if report.query_filter is None else "entries"  # a query's answer has no lines
+        err.print(f"[yellow]… and {hidden} more malformed {items}[/]")
     for note in report.notes:
         err.print(f"[bold yellow]note:[/] {escape(strip_controls(note))}")
     if worklog is not None:

@@ -19,6 +19,7 @@ import shutil
 import stat
 import tempfile
 from collections.abc import Mapping, Sequence
+from datetime import datetime
 from pathlib import Path
 
 from loggardener.clustering.models import Cluster
@@ -110,7 +111,11 @@ class DraftWriter(IssuePublisher):
         self.repo = check_repo(repo) if repo else ""
 
     def publish(
-        self, composer: Composer, clusters: Sequence[Cluster], known: Mapping[str, int] | None = None
+        self,
+        composer: Composer,
+        clusters: Sequence[Cluster],
+        known: Mapping[str, int] | None = None,
+        unconfirmed: Mapping[str, datetime] | None = None,
     ) -> list[IssueAction]:
         """Write the drafts into a new directory that replaces the drafts directory once complete: a run
         that fails part way (a full disk, Ctrl-C) leaves the previous drafts, never half of the new ones

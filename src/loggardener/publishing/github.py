@@ -29,7 +29,7 @@ from github.Issue import Issue
 from github.IssueComment import IssueComment
 from github.Repository import Repository
 from requests import RequestException
-from requests.exceptions import InvalidHeader, RetryError
+from requests.exceptions import ConnectTimeout, InvalidHeader, RetryError
 from urllib3.connectionpool import ConnectionPool
 from urllib3.response import HTTPResponse
 
@@ -63,6 +63,11 @@ _ORIGIN = compile_regex(r"(?<=[^/:])/.*$")
 _CLOCK_MARGIN = timedelta(minutes=10)
 """How far this machine's clock may be ahead of GitHub's, for `since` in the twin check."""
 _MARKER = compile_regex(r"<!-- log-gardener:fingerprint=([A-Za-z0-9_.:-]{1,128}) -->")
+_LISTING_LAG = timedelta(minutes=10)
+"""How long GitHub may take to list an issue it filed: a create whose answer was lost is not sent again, while
+its issue is not listed, until this long after it was sent (a duplicate costs more than a delay)."""
+_MAX_LOOKED_AT = 1000
+"""Issues read at most when looking for one filed by a create whose answer was lost."""
 
 
 class IssueRetry(GithubRetry):
@@ -129,6 +134,10 @@ class _Run:
     unfindable: str | None = None
     """Why no more issues are created: one came back without the generated-by label, so would the rest."""
     created: dict[str, Issue] = field(default_factory=dict)
+    unconfirmed: dict[str, datetime] = field(default_factory=dict)
+    """Creates of earlier runs whose answer was lost and whose issue is still not listed: when they were sent."""
+    looked: bool = True
+    """Whether issues could be looked for by their markers (the listing of recent issues answered)."""
 
 
 _API_ERRORS = (GithubException, RequestException, UnreadableAnswer)
@@ -178,6 +187,22 @@ def _details(data: object) -> str:
         elif error:
             said.append(str(error))
     return f" ({'; '.join(said)[:300]})" if any(said) else ""
+
+
+def _maybe_performed(exc: Exception) -> bool:
+    """Whether GitHub may have performed a create that failed with `exc`: its answer was a 5xx, unreadable or
+    cut off, or the connection broke after the request went out. A 4xx (refused, rate limited: not performed)
+    or a connection never made (refused, no such host, timed out connecting) was not."""
+    if isinstance(exc, GithubException):
+        return exc.status >= 500
+    if isinstance(exc, UnreadableAnswer):
+        return True
+    if isinstance(exc, RequestException):
+        text = str(exc)
+        return not isinstance(exc, ConnectTimeout) and not any(
+            name in text for name in ("NewConnectionError", "NameResolutionError")
+        )
+    return False
 
 
 def _refused(exc: GithubException, repo: str) -> GardenerError | None:
@@ -271,11 +296,16 @@ class GitHubPublisher(IssuePublisher):
         self.requester.whole_seconds = max_rate_limit_wait + 2 * timeout
 
     def publish(
-        self, composer: Composer, clusters: Sequence[Cluster], known: Mapping[str, int] | None = None
+        self,
+        composer: Composer,
+        clusters: Sequence[Cluster],
+        known: Mapping[str, int] | None = None,
+        unconfirmed: Mapping[str, datetime] | None = None,
     ) -> list[IssueAction]:
         """Publish `clusters`, within `max_rate_limit_wait` seconds for the whole phase: past that, the rest
         are returned as failed "not attempted", so the run ends and writes everything. `known` holds the issue
-        numbers earlier runs filed (the state's), read when the listing lacks one of them."""
+        numbers earlier runs filed (the state's), read when the listing lacks one of them; `unconfirmed` when
+        earlier runs sent a create whose answer was lost, looked for before filing again."""
         label = composer.config.generated_by_label
         deadline = time.monotonic() + self.max_rate_limit_wait
         self._retry.deadline = deadline
@@ -303,6 +333,18 @@ class GitHubPublisher(IssuePublisher):
                 for index, c in enumerate(clusters)
             ]
         run = _Run(numbers={fp: issue.number for fp, issue in candidates.items()}, since=listed_at)
+        wanted = {cluster.fingerprint for cluster in clusters}
+        pending = {fp: at for fp, at in (unconfirmed or {}).items() if fp in wanted and fp not in candidates}
+        if pending:
+            # GitHub may have filed them without listing them by the label (it drops the labels of a new
+            # issue when the token lacks push access): every issue updated since, by its marker
+            try:
+                seen = self._look_for(repo, set(pending), min(pending.values()) - _CLOCK_MARGIN)
+            except _API_ERRORS:
+                seen, run.looked = {}, False
+            candidates.update(seen)
+            run.numbers.update((fp, issue.number) for fp, issue in seen.items())
+            run.unconfirmed = {fp: at for fp, at in pending.items() if fp not in seen}
         actions: list[IssueAction] = []
         stopped: str | None = None
         for cluster in clusters:
@@ -372,6 +414,21 @@ class GitHubPublisher(IssuePublisher):
                 found[fingerprint] = issue
         return found
 
+    def _look_for(self, repo: Repository, fingerprints: set[str], since: datetime) -> dict[str, Issue]:
+        """The issues of `fingerprints` among those updated since `since`, whatever their labels: the oldest
+        of each, at most `_MAX_LOOKED_AT` read."""
+        found: dict[str, Issue] = {}
+        listed = repo.get_issues(state="all", since=since, sort="created", direction="asc")
+        for count, issue in enumerate(listed):
+            if count >= _MAX_LOOKED_AT:
+                break
+            match = _MARKER.search(issue.body or "")
+            if match is None or match.group(1) not in fingerprints or match.group(1) in found:
+                continue
+            if self._ours(issue.url, issue.number) and "/pull/" not in (issue.html_url or ""):
+                found[match.group(1)] = issue
+        return found
+
     def _ours(self, url: str, number: int) -> bool:
         """Whether an issue's API `url` is issue `number` of this repository."""
         return url.lower().endswith(f"/repos/{self.repo_name.lower()}/issues/{number}")
@@ -382,29 +439,65 @@ class GitHubPublisher(IssuePublisher):
         if issue is None:
             if run.unfindable is not None:
                 return self._failed(cluster, NOT_ATTEMPTED + run.unfindable)
-            content = composer.issue(cluster, run.numbers)
-            created = repo.create_issue(title=content.title, body=content.body, labels=content.labels)
-            run.created[cluster.fingerprint] = created
-            run.numbers[cluster.fingerprint] = created.number
-            run.touched.append(_Touched(created, cluster, content.summary.related_issues))
-            labels = [label.name for label in created.labels]
-            detail = f"labels {', '.join(labels) or 'none'}"
-            label = composer.config.generated_by_label
-            if label not in labels:
-                run.unfindable = (
-                    f"GitHub created #{created.number} without the {label!r} label (it drops the labels of "
-                    f"a new issue when the token lacks push access to {self.repo_name}: give it write or "
-                    "triage access), so a later run may not find it and file it again; add the label to it "
-                    "by hand; no more issues created"
-                )
-                detail += f"; {run.unfindable}"
-            return self._action(cluster, "created", created, content.title, detail)
+            return self._create(repo, composer, cluster, run)
         body_state = read_state(issue.body)
         listed = body_state.related_issues if body_state else []
         if issue.state == "closed":
             return self._closed(composer, cluster, issue, body_state, listed, run)
         run.touched.append(_Touched(issue, cluster, listed))
         return self._open(composer, cluster, issue, body_state)
+
+    def _create(self, repo: Repository, composer: Composer, cluster: Cluster, run: _Run) -> IssueAction:
+        """File `cluster`: once. A create whose answer is lost may have been performed: the issue is looked
+        for by its marker at once and, when GitHub does not list it yet, the next run looks again and does
+        not send it again until `_LISTING_LAG` has passed."""
+        earlier = run.unconfirmed.get(cluster.fingerprint)
+        if earlier is not None and (not run.looked or datetime.now(timezone.utc) < earlier + _LISTING_LAG):
+            why = "does not list it yet" if run.looked else "could not be asked for its recent issues"
+            return self._failed(
+                cluster,
+                f"GitHub may have filed it at {utc(earlier)} (the answer to that create was lost) and {why}: "
+                f"not filed again before {utc(earlier + _LISTING_LAG)}, so that it is not filed twice; "
+                "rerun then",
+                sent_at=earlier,
+            )
+        content = composer.issue(cluster, run.numbers)
+        sent = datetime.now(timezone.utc)
+        lost = ""
+        try:
+            created = repo.create_issue(title=content.title, body=content.body, labels=content.labels)
+        except _API_ERRORS as exc:
+            if not _maybe_performed(exc):
+                raise
+            found = None
+            if run.looked:  # GitHub failing its listing too: not asked again for each create this run
+                try:
+                    found = self._look_for(repo, {cluster.fingerprint}, run.since).get(cluster.fingerprint)
+                except _API_ERRORS:
+                    run.looked = False
+            if found is None:
+                return self._failed(
+                    cluster,
+                    f"{describe(exc)}; GitHub may have filed it all the same (the answer was lost) and does "
+                    "not list it yet: the next run looks for it by its marker before filing it again",
+                    sent_at=sent,
+                )
+            created, lost = found, f"; the answer was lost ({describe(exc)}), the issue found by its marker"
+        run.created[cluster.fingerprint] = created
+        run.numbers[cluster.fingerprint] = created.number
+        run.touched.append(_Touched(created, cluster, content.summary.related_issues))
+        labels = [label.name for label in created.labels]
+        detail = f"labels {', '.join(labels) or 'none'}{lost}"
+        label = composer.config.generated_by_label
+        if label not in labels:
+            run.unfindable = (
+                f"GitHub created #{created.number} without the {label!r} label (it drops the labels of "
+                f"a new issue when the token lacks push access to {self.repo_name}: give it write or "
+                "triage access), so a later run may not find it and file it again; add the label to it "
+                "by hand; no more issues created"
+            )
+            detail += f"; {run.unfindable}"
+        return self._action(cluster, "created", created, content.title, detail)
 
     def _close_twins(self, repo: Repository, label: str, run: _Run, actions: list[IssueAction]) -> None:
         """When another run filed a problem while this one did (both listed before either created), the
@@ -620,5 +713,11 @@ class GitHubPublisher(IssuePublisher):
         )
 
     @staticmethod
-    def _failed(cluster: Cluster, line: str) -> IssueAction:
-        return IssueAction(fingerprint=cluster.fingerprint, action="failed", title=cluster.title, detail=line)
+    def _failed(cluster: Cluster, line: str, sent_at: datetime | None = None) -> IssueAction:
+        return IssueAction(
+            fingerprint=cluster.fingerprint,
+            action="failed",
+            title=cluster.title,
+            detail=line,
+            sent_at=sent_at,
+        )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from collections.abc import Mapping, Sequence
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 from loggardener.errors import ExitCode, GardenerError
@@ -24,14 +25,16 @@ TOKEN_REJECTED = "GitHub rejected the token (401 Bad credentials): check GH_TOKE
 _REPO = compile_regex(r"[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+")
 
 
-def check_repo(name: str) -> str:
-    """`owner/name`, or a GardenerError saying what is wrong."""
+def check_repo(name: str, given_as: str = "--repo") -> str:
+    """`owner/name`, or a GardenerError saying what is wrong, naming where the value came from (`given_as`:
+    the option, or the environment variable GitHub Actions sets)."""
     if not _REPO.fullmatch(name or ""):
         path = (name or "").rstrip("/").removesuffix(".git").split("://", 1)[-1].split("/", 1)
         shown = path[1] if len(path) == 2 and _REPO.fullmatch(path[1]) else ""  # a URL: its owner/name
+        fix = "" if given_as == "--repo" else ": fix it, or give --repo owner/name, which takes precedence"
         raise GardenerError(
-            f"--repo (or GITHUB_REPOSITORY) must look like owner/name, got {name!r}"
-            + (f": give {shown}, without the URL" if shown else ""),
+            f"{given_as} must look like owner/name, got {name!r}"
+            + (f": give {shown}, without the URL" if shown else fix),
             ExitCode.BAD_INPUT,
         )
     return name
@@ -42,7 +45,12 @@ class IssuePublisher(ABC):
 
     @abstractmethod
     def publish(
-        self, composer: Composer, clusters: Sequence[Cluster], known: Mapping[str, int] | None = None
+        self,
+        composer: Composer,
+        clusters: Sequence[Cluster],
+        known: Mapping[str, int] | None = None,
+        unconfirmed: Mapping[str, datetime] | None = None,
     ) -> list[IssueAction]:
         """One action per cluster, in order. API failures become `failed` actions, never exceptions. `known`
-        maps fingerprints to the issue numbers earlier runs recorded in the state."""
+        maps fingerprints to the issue numbers earlier runs recorded in the state; `unconfirmed` to when an
+        earlier run sent a create whose answer was lost (`IssueAction.sent_at`)."""

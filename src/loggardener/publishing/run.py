@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
 from loggardener.errors import ExitCode, GardenerError, shown_url
-from loggardener.publishing.interface import DEFAULT_API_URL, IssuePublisher
+from loggardener.publishing.interface import DEFAULT_API_URL, IssuePublisher, check_repo
 
 if TYPE_CHECKING:
     from loggardener.config import IssuesConfig
@@ -33,7 +34,8 @@ def choose_publisher(
     GITHUB_API_URL and GITHUB_REPOSITORY."""
     if mode == "none":
         return None
-    repo = repo or environ.get("GITHUB_REPOSITORY") or None
+    if not repo and environ.get("GITHUB_REPOSITORY"):
+        repo = check_repo(environ["GITHUB_REPOSITORY"], "GITHUB_REPOSITORY")
     if mode == "draft":
         from loggardener.publishing.drafts import DraftWriter  # issue content loads only for issues
 
@@ -96,13 +98,15 @@ def process_issues(
     config: IssuesConfig,
     publisher: IssuePublisher | None,
     known: Mapping[str, int] | None = None,
+    unconfirmed: Mapping[str, datetime] | None = None,
 ) -> ScanReport:
     """The report with `issue_actions` filled for the clusters at or above the threshold; `known` holds the
-    issue numbers the state recorded, by fingerprint."""
+    issue numbers the state recorded, by fingerprint, and `unconfirmed` when it recorded a create whose
+    answer was lost."""
     if publisher is None:
         return report
     from loggardener.publishing.content import Composer
 
     composer = Composer(report, config)
-    actions = publisher.publish(composer, composer.selected(), known)
+    actions = publisher.publish(composer, composer.selected(), known, unconfirmed)
     return report.model_copy(update={"issue_actions": actions})

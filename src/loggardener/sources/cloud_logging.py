@@ -31,6 +31,7 @@ from loggardener.defaults import DEFAULT_MAX_ENTRIES, REQUEST_TIMEOUT_SECONDS, R
 from loggardener.errors import ExitCode, GardenerError, is_utf8, json_type, shown_url
 from loggardener.files import check_writable, write_error
 from loggardener.regexes import compile_regex
+from loggardener.sources.file import entry_record
 from loggardener.sources.google_auth import (
     CREDENTIALS_HINT,
     NETWORK_HINT,
@@ -46,7 +47,7 @@ from loggardener.sources.google_auth import (
 from loggardener.sources.google_auth import (
     not_enabled as _not_enabled,
 )
-from loggardener.sources.interface import EntrySource, RawRecord, SourceStats
+from loggardener.sources.interface import EntrySource, RawRecord, SourceStats, place
 from loggardener.sources.query import LogQuery, build_filter, console_url, rfc3339
 
 PAGE_SIZE = 1000
@@ -489,14 +490,19 @@ class CloudLoggingSource(EntrySource):
                     return
                 position += 1
                 self._entries_read = position
-                if not isinstance(item, dict):
-                    yield RawRecord(position, None, f"entry is a JSON {json_type(item)}, not an object")
+                # as an export's: a lone surrogate (text no output can encode) replaced, nesting bounded
+                record = entry_record(position, item, "entry")._replace(page=self.stats.pages)
+                if record.entry is None:
+                    named = item.get("insertId") if isinstance(item, dict) else None
+                    where = place(record, named if isinstance(named, str) else None)
+                    yield record._replace(error=f"{where}: {(record.error or '').partition(': ')[2]}")
                     continue
+                item = record.entry
                 if export is not None:
                     self._save(export, item)
                 if isinstance(item.get("timestamp"), str):
                     last_timestamp = item["timestamp"]
-                yield RawRecord(position, item)
+                yield record
                 if position >= self.max_entries and (index + 1 < len(items) or iterator.next_page_token):
                     self._note_truncation(last_timestamp)
                     return

@@ -582,7 +582,11 @@ def _ndjson_records(stream: IO[str], path: str) -> Iterator[RawRecord]:
         for line_number, line in enumerate(stream, start=1):
             if not line or line.isspace():  # (`line.strip()` would copy every line)
                 continue
-            yield _line_record(line_number, line)
+            record = _line_record(line_number, line)
+            if isinstance(record, list):
+                yield from record
+            else:
+                yield record
     except _BROKEN_STREAM as exc:
         yield _ended_early(line_number + 1, exc)
     except OSError as exc:
@@ -614,21 +618,34 @@ def decode_lines(batch: LineBatch) -> Iterator[RawRecord]:
     """The records of a run of NDJSON lines, as `FileSource.records` gives them."""
     for offset, line in enumerate(batch.lines):
         if line and not line.isspace():
-            yield _line_record(batch.first + offset, line)
+            record = _line_record(batch.first + offset, line)
+            if isinstance(record, list):
+                yield from record
+            else:
+                yield record
 
 
-def _line_record(line_number: int, line: str) -> RawRecord:
-    """The record of one NDJSON line (not blank)."""
+def _line_record(line_number: int, line: str) -> RawRecord | list[RawRecord]:
+    """The record of one NDJSON line (not blank); the records of the entries of a line that holds an array of
+    them (an export pasted into NDJSON, `jq -c .` of a `gcloud` array), each at that line."""
     try:
         item, brackets = _decode(line)
     except ValueError as exc:  # JSONDecodeError, or an integer past Python's 4,300-digit limit
+        if line.startswith(_RECORD_SEPARATOR) and len(line) > 1:  # RFC 7464 JSON text sequences (`jq --seq`)
+            return _line_record(line_number, line[1:])
         return RawRecord(line_number, None, f"line {line_number}: invalid JSON: {decode_reason(exc)}")
     except RecursionError:
         return RawRecord(line_number, None, f"line {line_number}: {_TOO_DEEP}")
     # a line with few brackets and no surrogate escape cannot need cleaning: skip the walk
     if brackets <= MAX_DEPTH and "\\u" not in line and type(item) is dict:
         return RawRecord(line_number, item)
+    if type(item) is list and any(type(entry) is dict for entry in item):
+        return [_record(line_number, entry, "line") for entry in item]
     return _record(line_number, item, "line")
+
+
+_RECORD_SEPARATOR = "\x1e"
+"""What begins each JSON text of an RFC 7464 sequence (`jq --seq`): one LogEntry per line all the same."""
 
 
 def _ended_early(line_number: int, exc: BaseException) -> RawRecord:
@@ -671,20 +688,35 @@ def _decode(line: str) -> tuple[Any, int]:
 def _reason(exc: BaseException) -> str:
     """Why a compressed stream broke off, in one line."""
     detail = " ".join(str(exc).split()) or type(exc).__name__
+    if isinstance(exc, gzip.BadGzipFile) and detail.startswith("Not a gzipped file"):
+        # gzip reads a next member where its data ends: these bytes follow the compressed data
+        return (
+            f"the gzip data ends and bytes that are not gzip follow ({detail[19:].strip('()')}): text "
+            "appended to a compressed file? What follows was not read: decompress the file and scan it whole"
+        )
     return detail if isinstance(exc, EOFError) else f"corrupt compressed data: {detail}"
+
+
+def entry_record(position: int, item: Any, unit: str) -> RawRecord:
+    """The record of an item another source decoded (an API's page): the entry, its lone surrogates
+    replaced and its nesting bounded as an export's are, or why it is none (`unit position: reason`)."""
+    return _record(position, item, unit)
 
 
 def _record(position: int, item: Any, unit: str, clean: bool = True) -> RawRecord:
     if not isinstance(item, dict):
         return RawRecord(
-            position, None, f"{unit} {position}: expected a LogEntry object, found a JSON {json_type(item)}"
+            position,
+            None,
+            f"{unit} {position}: expected a LogEntry object, found a JSON {json_type(item)}",
+            unit=unit,
         )
     if not clean:
         return RawRecord(position, item, unit=unit)
     try:
         clean = _clean(item, MAX_DEPTH)
     except _TooDeep:
-        return RawRecord(position, None, f"{unit} {position}: {_TOO_DEEP}")
+        return RawRecord(position, None, f"{unit} {position}: {_TOO_DEEP}", unit=unit)
     return RawRecord(position, cast("dict[str, Any]", clean), unit=unit)
 
 

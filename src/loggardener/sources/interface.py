@@ -24,6 +24,22 @@ class RawRecord(NamedTuple):
     """What `position` counts, for messages: "line" (NDJSON) or "entry" (JSON array, API pages)."""
     occurrences: Occurrences | None = None
     """Set by a source that aggregates: the entry stands for `occurrences.count` entries (see `Occurrences`)."""
+    page: int | None = None
+    """The page of an API's answer the entry came on (a live read has no lines): named with the entry."""
+
+
+MAX_NAMED_ID = 80
+"""Characters of an insertId quoted when an entry is named (a hostile one may be of any length)."""
+
+
+def place(record: RawRecord, insert_id: str | None = None) -> str:
+    """Where `record` is, for a message: `line 23`, or for an entry of a page `entry 651 (page 3, insertId
+    abc)`, so a reader can find an entry that has no line in any file."""
+    where = f"{record.unit} {record.position}"
+    if record.page is None:
+        return where
+    named = f", insertId {insert_id[:MAX_NAMED_ID]}" if insert_id else ""
+    return f"{where} (page {record.page}{named})"
 
 
 class LineBatch(NamedTuple):

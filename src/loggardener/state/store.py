@@ -66,6 +66,11 @@ class FingerprintHistory(BaseModel):
     runs_seen: int = Field(default=1, ge=1)
     counts: list[RunCount] = Field(default_factory=list, description=f"The last {HISTORY_LIMIT} runs seen.")
     issue_number: int | None = Field(default=None, ge=1)
+    unconfirmed_create_at: UtcDatetime | None = Field(
+        default=None,
+        description="When a create was sent whose answer was lost and whose issue was not listed: the next "
+        "run looks for it before filing again.",
+    )
     resolved_run: int | None = Field(default=None, ge=1, description="The run that listed it as resolved.")
     missed_in_truncated_runs: int = Field(
         default=0,
@@ -119,6 +124,14 @@ class State(BaseModel):
         """The issue each fingerprint was last published as, where there is one."""
         return {fp: h.issue_number for fp, h in self.fingerprints.items() if h.issue_number is not None}
 
+    def unconfirmed_creates(self) -> dict[str, datetime]:
+        """When a create was sent for a fingerprint whose issue GitHub may have filed, unseen so far."""
+        return {
+            fp: h.unconfirmed_create_at
+            for fp, h in self.fingerprints.items()
+            if h.unconfirmed_create_at is not None
+        }
+
     def record_run(self, report: ScanReport) -> None:
         """Add `report` as the next run: its clusters, the resolved list and the issue numbers published.
 
@@ -156,9 +169,16 @@ class State(BaseModel):
                 history.resolved_run = run
         for action in report.issue_actions:
             history = self.fingerprints.get(action.fingerprint)
-            if history is None or action.number is None or action.action == "failed":
+            if history is None:
+                continue
+            if action.action == "failed":
+                if action.sent_at is not None:  # GitHub may have filed it: the next run looks first
+                    history.unconfirmed_create_at = action.sent_at
+                continue
+            if action.number is None:
                 continue
             history.issue_number = action.number
+            history.unconfirmed_create_at = None
         self.runs = run
         self.last_run_at = report.generated_at
 
