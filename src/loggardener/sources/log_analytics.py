@@ -1199,11 +1199,7 @@ class BigQueryEngine:
                 raise disabled from None
             reason = _reason(exc)
             if reason in _QUOTA_REASONS:
-                raise GardenerError(
-                    f"BigQuery quota exceeded {what}: {_message(exc)}; wait and rerun, or narrow the window "
-                    "(--dry-run shows the bytes a query reads)",
-                    ExitCode.SOURCE_FAILED,
-                ) from None
+                raise _quota_exceeded(what, exc) from None
             if (
                 reason == "responseTooLarge"
             ):  # a 403 that is no permission: the answer is over BigQuery's limit
@@ -1246,6 +1242,8 @@ class BigQueryEngine:
         except api.GoogleAPICallError as exc:
             if _reason(exc) in _QUERY_REASONS:  # a failed job's errorResult: the client picks the HTTP class
                 raise _rejected_query(what, exc) from None
+            if _reason(exc) in _QUOTA_REASONS:  # a failed job's rate limit, which the client makes an HTTP 429
+                raise _quota_exceeded(what, exc) from None
             raise GardenerError(
                 f"BigQuery failed {what} (HTTP {exc.code}): {_message(exc)}; {SERVER_HINT}",
                 ExitCode.SOURCE_FAILED,
@@ -1379,7 +1377,8 @@ def _connection_failure(exc: BaseException) -> str:
 
 
 _QUOTA_REASONS = {"quotaExceeded", "rateLimitExceeded"}
-"""BigQuery's reasons for a 403 that is a quota or rate limit, not a missing permission."""
+"""BigQuery's reasons for a 403 (or a failed job's error, which the client may make a 429) that is a quota or rate
+limit, not a missing permission nor a failing service."""
 _QUERY_REASONS = {
     "bytesBilledLimitExceeded",
     "billingTierLimitExceeded",
@@ -1390,6 +1389,15 @@ _QUERY_REASONS = {
 """BigQuery's reasons for a query it refuses to run as written (too costly, too big, not valid): a failed job's
 `status.errorResult` carries them, and the client turns one it does not know (`bytesBilledLimitExceeded`) into
 an HTTP 500, which is no server failure."""
+
+
+def _quota_exceeded(what: str, exc: BaseException) -> GardenerError:
+    """A quota or rate limit BigQuery met (exit code 5: rerun later)."""
+    return GardenerError(
+        f"BigQuery quota exceeded {what}: {_message(exc)}; wait and rerun, or narrow the window "
+        "(--dry-run shows the bytes a query reads)",
+        ExitCode.SOURCE_FAILED,
+    )
 
 
 def _rejected_query(what: str, exc: BaseException) -> GardenerError:
