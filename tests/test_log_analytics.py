@@ -9,6 +9,7 @@ from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
+import duckdb
 import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
@@ -26,6 +27,7 @@ from la_support import (
 from loggardener.config import GardenerConfig
 from loggardener.entries.models import Severity
 from loggardener.entries.parse import EntryParser
+from loggardener.entries.reassemble import line_kind
 from loggardener.entries.redact import Redactor
 from loggardener.entries.resources import INSTANCE_LABELS, OTHER_INSTANCE_LABELS
 from loggardener.entries.stacks import StackParser
@@ -36,11 +38,13 @@ from loggardener.sources.file import FileSource
 from loggardener.sources.log_analytics import (
     REQUIRED_COLUMNS,
     LogAnalyticsQuery,
+    _traceback_line,
     build_sql,
     parse_dataset,
     to_log_entry,
 )
 from loggardener.sources.log_analytics_local import LocalEngine, to_duckdb, view_row
+from test_fast_path import _KIND_PATTERNS, _alternatives
 
 REALWORLD = SHARED / "realworld" / "entries.ndjson"
 START = datetime(2026, 11, 21, 6, 0, tzinfo=timezone.utc)
@@ -932,6 +936,66 @@ def test_split_stacks_of_other_languages_scan_alike(copies: int, instances: int)
     )
     local = local_report(ListSource(entries))
     assert local.totals.reassembled_tracebacks >= copies
+    assert_equivalent(local, log_analytics_report(engine_with(entries)))
+
+
+# Lines the reassembler holds that are not indented and open with a letter: an unwrapped error's bare `Caused by:`
+# heading (Rust's anyhow, the causes indented under it), .NET's `End of … stack trace` line without its dashes,
+# Ruby's `from` frames of a script without an extension (`bin/rails`), each between other lines of its stack.
+_UNINDENTED_HELD_SHAPES: list[list[tuple[float, str]]] = [
+    [
+        (0, "thread 'main' panicked at src/main.rs:160:71:"),
+        (0, "called `Result::unwrap()` on an `Err` value: failed to open object {n}"),
+        (0, "Caused by:"),
+        (0, "    Function not implemented (os error 38)"),
+        (0, "note: run with `RUST_BACKTRACE=1` environment variable to display a backtrace"),
+    ],
+    [
+        (0, "System.InvalidOperationException: order {n} is closed"),
+        (0, "   at Shop.Orders.Close(Int32 id) in /src/Orders.cs:line 41"),
+        (0, "End of inner exception stack trace"),
+        (0, "   at Shop.Api.Handle() in /src/Api.cs:line 9"),
+    ],
+    [
+        (0, "NoMethodError: undefined method `id' for nil ({n})"),
+        (0, "/app/lib/worker.rb:14:in `perform'"),
+        (0, "from bin/sidekiq:8:in `require'"),
+        (0, "from bin/sidekiq:3:in `<main>'"),
+    ],
+]
+
+
+_KIND_LINES = st.sampled_from(
+    [alternative for pattern in _KIND_PATTERNS for alternative in _alternatives(pattern.pattern)]
+).flatmap(
+    lambda alternative: st.from_regex(
+        alternative, fullmatch=True, alphabet=st.characters(min_codepoint=32, max_codepoint=126)
+    )
+)
+
+
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.lists(st.tuples(st.sampled_from(["", " ", "\t"]), _KIND_LINES).map("".join), min_size=50, max_size=80)
+)
+def test_every_line_reassembly_holds_may_be_a_traceback_line_in_the_query(lines: list[str]) -> None:
+    """The query's test of a line that may belong to a split stack is a superset of reassembly's kinds: a line
+    it misses cuts the stack in two (each pattern's alternatives, as the fast path's test draws them)."""
+    held = sorted({line for line in lines if "\n" not in line and line_kind(line) is not None})
+    connection = duckdb.connect()
+    connection.execute("CREATE TABLE t (text_payload VARCHAR)")
+    connection.executemany("INSERT INTO t VALUES (?)", [(line,) for line in held])
+    sql = to_duckdb(f"SELECT text_payload FROM t WHERE NOT ({_traceback_line('text_payload')})")
+    assert connection.execute(sql).fetchall() == []
+
+
+@pytest.mark.parametrize(("copies", "instances"), [(5, 40), (40, 5)], ids=["few", "crowded"])
+def test_held_lines_that_open_with_a_letter_do_not_cut_a_split_stack(copies: int, instances: int) -> None:
+    entries = _split_tracebacks(
+        copies, seed=copies, hours=0.15, instances=instances, shapes=_UNINDENTED_HELD_SHAPES
+    )
+    local = local_report(ListSource(entries))
+    assert local.totals.reassembled_tracebacks >= 3 * copies
     assert_equivalent(local, log_analytics_report(engine_with(entries)))
 
 

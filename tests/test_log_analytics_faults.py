@@ -242,7 +242,10 @@ def test_a_failed_job_is_classed_by_its_reason_not_by_the_status_the_client_give
 @pytest.mark.parametrize(
     ("reason", "message"),
     [
-        ("rateLimitExceeded", "Exceeded rate limits: too many concurrent queries for this project_and_region."),
+        (
+            "rateLimitExceeded",
+            "Exceeded rate limits: too many concurrent queries for this project_and_region.",
+        ),
         ("quotaExceeded", "Quota exceeded: Your project exceeded quota for free query bytes scanned."),
     ],
 )

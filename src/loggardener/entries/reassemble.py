@@ -52,12 +52,13 @@ _AT_FRAME = compile_regex(r"^\s+at \S.{0,1000}(?:\)(?:\s+~?\[[^\]\n]{0,300}\])?|
 # lib/action_controller/metal.rb:215:in 'dispatch'`), and a template's frame (`app/views/users/new.html.erb:3:in
 # '_app_views_users_new_html_erb___1'`) may have no method (`app/views/users/_form.html.erb:3`).
 _RUBY_SOURCE = r"\.(?:rb|erb|haml|slim|builder|jbuilder|rabl)"
-_RUBY_FRAME = compile_regex(
+RUBY_FRAME_PATTERN = (
     r"^\s*(?:from \S{1,500}?|(?:from )?(?:[\w.-]{1,100} \(\d[\w.-]{0,50}\) )?(?:\S{1,500}?"
     + _RUBY_SOURCE
     + r"|<internal:[^>]{1,200}>)):\d+:in [`'][^`']{1,500}'\s*$"
     r"|^\s*(?:[\w.-]{1,100} \(\d[\w.-]{0,50}\) )?\S{1,500}?" + _RUBY_SOURCE + r":\d+\s*$"
 )
+_RUBY_FRAME = compile_regex(RUBY_FRAME_PATTERN)
 # A line of a tagged logger's multi-line message that has nothing after its tags: Rails writes each line of a
 # failure's report after the request's tags (`[6f1c…]   `), its blank ones too. Without the trailing blanks (a
 # stream that trims lines) only tags among which is an id say so (a request's id: `[6f1c…]`, `[10.0.0.7]`): a line
@@ -78,10 +79,11 @@ _LOGGER_TAGS_ONLY = compile_regex(
 _EXCERPT = compile_regex(r"\d{1,6}:(?: .*)?")
 # (.NET's `   --- End of inner exception stack trace ---` reads `End of inner …` once its prefix is stripped;
 # Java indents a suppressed exception, and the causes and `... N more` within it, by a tab more a level)
-_CAUSE_LINE = compile_regex(
+CAUSE_LINE_PATTERN = (
     r"^(?:\s*(?:Caused by|Suppressed): |\s*Caused by:\s*$|\s*---> |\s+\.\.\. \d+ (?:more|common frames omitted)\s*$"
     r"|\s*(?:--- )?End of (?:inner exception )?stack trace)"
 )
+_CAUSE_LINE = compile_regex(CAUSE_LINE_PATTERN)
 # Rails' `Causes:` section (7.1 on) between its exception's line and the excerpt: the heading, then each cause's class
 # and message, without the colon the exception's line ends with (`NoMethodError (undefined method 'x' for nil)`)
 _RAILS_CAUSES = "Causes:"

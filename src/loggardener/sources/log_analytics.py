@@ -92,7 +92,13 @@ from loggardener.entries.payloads import (
     SYSLOG_LEVELS,
     SYSLOG_PRIORITY_FIELD,
 )
-from loggardener.entries.reassemble import HINT_PATTERN, PREAMBLE_STEP, RECORD_STEP
+from loggardener.entries.reassemble import (
+    CAUSE_LINE_PATTERN,
+    HINT_PATTERN,
+    PREAMBLE_STEP,
+    RECORD_STEP,
+    RUBY_FRAME_PATTERN,
+)
 from loggardener.entries.resources import (
     EXECUTION_LABEL,
     IDENTITY_ENTRY_LABELS,
@@ -390,7 +396,14 @@ _STACK_OPENERS = (
     r"|^Last message|^Client \S+ is (?:alive|dead)$"  # an Elixir crash report's context
     r"|^thread '[^']*' panicked at |^stack backtrace:$"  # a Rust panic's
     r"|^For more information, see https://g\.co/cloud/acm-errors"  # the end of Config Sync's error
-    r"|" + CONTINUATION_PATTERN  # PostgreSQL's line that continues the record before it
+    r"|"
+    + CONTINUATION_PATTERN  # PostgreSQL's line that continues the record before it
+    # a cause's line (an unwrapped error's bare `Caused by:` heading, .NET's `End of … stack trace` without its
+    # dashes) and a Ruby frame (`from bin/rails:4:in '<main>'`, a script without an extension), as reassembly's
+    + "|"
+    + _re2_superset(CAUSE_LINE_PATTERN)
+    + "|"
+    + _re2_superset(RUBY_FRAME_PATTERN)
 )
 # A line with nothing after its tags (`reassemble._announces`)
 _SAYS_NOTHING = r"\]\s+$"
@@ -1242,7 +1255,9 @@ class BigQueryEngine:
         except api.GoogleAPICallError as exc:
             if _reason(exc) in _QUERY_REASONS:  # a failed job's errorResult: the client picks the HTTP class
                 raise _rejected_query(what, exc) from None
-            if _reason(exc) in _QUOTA_REASONS:  # a failed job's rate limit, which the client makes an HTTP 429
+            if (
+                _reason(exc) in _QUOTA_REASONS
+            ):  # a failed job's rate limit, which the client makes an HTTP 429
                 raise _quota_exceeded(what, exc) from None
             raise GardenerError(
                 f"BigQuery failed {what} (HTTP {exc.code}): {_message(exc)}; {SERVER_HINT}",
