@@ -27,7 +27,7 @@ from la_support import (
 from loggardener.config import GardenerConfig
 from loggardener.entries.models import Severity
 from loggardener.entries.parse import EntryParser
-from loggardener.entries.reassemble import line_kind
+from loggardener.entries.reassemble import credential_label, line_kind
 from loggardener.entries.redact import Redactor
 from loggardener.entries.resources import INSTANCE_LABELS, OTHER_INSTANCE_LABELS
 from loggardener.entries.stacks import StackParser
@@ -36,8 +36,10 @@ from loggardener.report import ScanReport
 from loggardener.sources.demo import DemoSource
 from loggardener.sources.file import FileSource
 from loggardener.sources.log_analytics import (
+    _CREDENTIAL_LABEL,
     REQUIRED_COLUMNS,
     LogAnalyticsQuery,
+    _string,
     _traceback_line,
     build_sql,
     parse_dataset,
@@ -997,6 +999,107 @@ def test_held_lines_that_open_with_a_letter_do_not_cut_a_split_stack(copies: int
     local = local_report(ListSource(entries))
     assert local.totals.reassembled_tracebacks >= 3 * copies
     assert_equivalent(local, log_analytics_report(engine_with(entries)))
+
+
+# A credential's label and its value logged one line per entry (reassembly redacts the value after its label): a
+# YAML pair, a pair's name then a sibling field before its value, a table's header then its row, a field's path
+# before the input pydantic echoes, a command that prints a secret; and a private key's block (its BEGIN line
+# redacted whole opens it, each line of its body redacted after it). The value lines differ but for digits from
+# copy to copy, as passwords generated alike do.
+_SPLIT_CREDENTIAL_SHAPES: list[list[tuple[float, str]]] = [
+    [(0, "password: |-"), (0, "  Mekuvenk{n}!pb"), (0, "port: 5432")],
+    [
+        (0, "  env:"),
+        (0, "    - name: STRIPE_SECRET"),
+        (0, "      description: live key"),
+        (0, '      value: "zant{n}"'),
+    ],
+    [(0, "user,password,role"), (0, "bob,quen{n}quen,admin")],
+    [
+        (0, "1 validation error for Settings"),
+        (0, "db_password"),
+        (0, "  Value error, too short [input_value='x{n}y']"),
+    ],
+    [(0, "$ terraform output -raw db_password"), (0, "Hq7{n}vLpz")],
+    [
+        (0, "-----BEGIN RSA PRIVATE KEY-----"),
+        (0, "MIIEowIBAAKCAQEAu{n}0eK8dR7cXb2mG9tTqYvNpL5sWcJ3fHkQ8aZ1xV"),
+        (0, "q/MscW{n}G=="),
+        (0, "-----END RSA PRIVATE KEY-----"),
+    ],
+]
+
+
+_LABELS = [
+    "password:",
+    "DB_PASSWORD=",
+    "api_key => |",
+    "Authorization: Bearer",
+    "- name: STRIPE_SECRET",
+    '"Name": "/prod/db/password",',
+    "<password>",
+    "<name>smtp.password</name>",
+    "export $DB_TOKEN",
+    "the secret is:",
+    "Token generated for user bob",
+    "user,password,role",
+    "id\tname\tapi_key",
+    "db_password",
+    "settings.auth_token",
+    "$ terraform output -raw db_password",
+    "vault kv get -field=token secret/ci",
+    "Password for the [elastic] user successfully reset.",
+    "Passwört_für:",
+    "pass\u00a0:",
+]
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(
+                ["", "  ", "2026-12-01 10:00:00,114 ERROR [app] ", "E1201 10:00:00.1 1 x.go:9] "]
+            ),
+            st.sampled_from(_LABELS),
+            st.sampled_from(["", " ", "\t", "\u2003"]),
+        ).map("".join),
+        min_size=20,
+        max_size=40,
+    )
+)
+def test_every_line_reassembly_reads_as_a_credentials_label_is_one_in_the_query(lines: list[str]) -> None:
+    """The query's label test is a superset of reassembly's (`credential_label`), on the text as logged."""
+    parser = EntryParser(Redactor(), StackParser())
+    labels = [
+        line
+        for position, line in enumerate(lines)
+        if credential_label(
+            parser.parse(position, {"timestamp": "2026-12-01T10:00:00Z", "textPayload": line}).message
+        )
+    ]
+    assert labels
+    connection = duckdb.connect()
+    connection.execute("CREATE TABLE t (text_payload VARCHAR)")
+    connection.executemany("INSERT INTO t VALUES (?)", [(line,) for line in labels])
+    missed = (
+        f"SELECT text_payload FROM t WHERE NOT REGEXP_CONTAINS(text_payload, {_string(_CREDENTIAL_LABEL)})"
+    )
+    assert connection.execute(to_duckdb(missed)).fetchall() == []
+
+
+@pytest.mark.parametrize(("copies", "instances"), [(4, 40), (30, 5)], ids=["few", "crowded"])
+def test_a_credential_split_from_its_label_is_redacted_alike(copies: int, instances: int) -> None:
+    """Whether reassembly redacts a line depends on the line before it in its stream: the query returns the label,
+    the value and the lines between in their stream, so no value comes back alone (it would show verbatim)."""
+    entries = _split_tracebacks(
+        copies, seed=copies, hours=0.15, instances=instances, shapes=_SPLIT_CREDENTIAL_SHAPES
+    )
+    local = local_report(ListSource(entries))
+    analytics = log_analytics_report(engine_with(entries))
+    assert_equivalent(local, analytics)
+    told = json.dumps([cluster.model_dump(mode="json") for cluster in analytics.clusters])
+    assert not re.search(r"Mekuvenk|zant\d|quen\d|Hq7\d|MIIEow|MscW", told)
 
 
 _RAILS_HEADER = "F, [2026-11-30T10:00:00.200131 #1] FATAL -- : "

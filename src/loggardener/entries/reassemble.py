@@ -158,7 +158,7 @@ _CREDENTIAL_WORD = "(?:" + "|".join(word + rest for word, rest in _CREDENTIAL_WO
 _SECRET_TOOLS = "|".join(map(re.escape, SECRET_TOOLS))
 # A name/value pair's name field and its separator (`name:`, `"Key" =`, `Property:`)
 _PAIR_NAME_FIELD = r"\b(?:name|key|property|param(?:eter)?|variable|setting|field)[\"']?\s{0,4}[:=]"
-_CREDENTIAL_LABEL = compile_regex(
+CREDENTIAL_LABEL_PATTERN = (
     rf"(?i)(?:{_CREDENTIAL_WORD}(?:[\"'](?::[^\]\r\n]{{1,100}})?)?\]?\s{{0,4}}(?:[:=]|=>|->)\s{{0,4}}(?:[|>][+-]?)?"
     r"|authorization[\"']?\s{0,4}[:=]\s{0,4}[A-Za-z][A-Za-z0-9-]{0,30}"
     rf"|{_PAIR_NAME_FIELD}\s{{0,4}}[\"']?[\w./:-]{{0,64}}{_CREDENTIAL_WORD}\w{{0,32}}[\"']?,?"
@@ -180,6 +180,7 @@ _CREDENTIAL_LABEL = compile_regex(
     rf"[ \t][^\r\n]*?{_CREDENTIAL_WORD}[^\r\n]*"
     r")\s*$"
 )
+_CREDENTIAL_LABEL = compile_regex(CREDENTIAL_LABEL_PATTERN)
 # A private key's block logged one line per entry: its BEGIN line redacted whole (or, newest first, its END line)
 # opens it; the stream's next lines of a key's body (base64, the padding, PGP's checksum, PEM's headers, a blank
 # line, a line redaction already replaced) are its body, each redacted whole though alone it may look like no key
@@ -194,6 +195,8 @@ _KEY_BODY = compile_regex(
 _PAIR_NAME = compile_regex("(?i)" + _PAIR_NAME_FIELD)
 _SIBLING_KEY = compile_regex(r"\s*[\"']?(?i:(?!value[\"']?\s{0,4}[:=])[a-z_])[\w.-]{0,64}[\"']?\s{0,4}[:=]")
 _SIBLINGS = 3
+LABEL_REACH = 1 + _SIBLINGS
+"""How many lines after a credential's label its value may come (the sibling fields or blank lines between)."""
 # A name/value pair's value (`  value: X`, `"Value": "X",`, after a prefix), whose line may come before its name's
 _VALUE_LINE = compile_regex(r"(?i)(?:^|\s)[\"']?value[\"']?\s{0,4}[:=]")
 
