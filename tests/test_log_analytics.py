@@ -991,6 +991,43 @@ def test_every_line_reassembly_holds_may_be_a_traceback_line_in_the_query(lines:
     assert connection.execute(sql).fetchall() == []
 
 
+# Stacks split per line that the query found no header in: a Go logger's record and the stack it wrote under it
+# (zap: function lines and their tab-indented file lines), a report whose every line opens with its level (a
+# `SEVERITY message` formatter: the level alone on its blank lines), a Rust panic whose header lost its last
+# colon, a blank line before the causes of the error it unwrapped.
+_HEADERLESS_SHAPES: list[list[tuple[float, str]]] = [
+    [
+        (0, '2026-03-02T10:15:04.112Z\tERROR\tinventory/sync.go:88\tsync failed\t{{"store": "north{n}"}}'),
+        (0.0001, "example.org/inventory/internal/sync.(*Worker).run"),
+        (0.0001, "\t/src/internal/sync/worker.go:88"),
+        (0.0001, "example.org/inventory/internal/sync.Start.func1"),
+        (0.0001, "\t/src/internal/sync/start.go:31 +0x1d"),
+    ],
+    [
+        (0, "FATAL   "),
+        (0.0001, "FATAL NoMethodError (undefined method `total' for nil):"),
+        (0.0001, "FATAL   "),
+        (0.0001, "FATAL app/models/cart.rb:{n}:in `sum'"),
+    ],
+    [
+        (0, "thread 'main' panicked at src/main.rs:160:71"),
+        (0.001, "called `Result::unwrap()` on an `Err` value: failed to open object {n}"),
+        (0.001, ""),
+        (0.001, "Caused by:"),
+        (0.001, "    Function not implemented (os error 38)"),
+        (0.001, "note: run with `RUST_BACKTRACE=1` environment variable to display a backtrace"),
+    ],
+]
+
+
+@pytest.mark.parametrize(("copies", "instances"), [(4, 40), (30, 3)], ids=["few", "crowded"])
+def test_stacks_whose_header_the_query_did_not_know_scan_alike(copies: int, instances: int) -> None:
+    entries = _split_tracebacks(copies, seed=5, hours=0.15, instances=instances, shapes=_HEADERLESS_SHAPES)
+    local = local_report(ListSource(entries))
+    assert local.totals.events == 3 * copies
+    assert_equivalent(local, log_analytics_report(engine_with(entries)))
+
+
 @pytest.mark.parametrize(("copies", "instances"), [(5, 40), (40, 5)], ids=["few", "crowded"])
 def test_held_lines_that_open_with_a_letter_do_not_cut_a_split_stack(copies: int, instances: int) -> None:
     entries = _split_tracebacks(

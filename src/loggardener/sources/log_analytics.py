@@ -63,6 +63,7 @@ from loggardener.entries.levels import (
     CONTINUATION_PATTERN,
     HTTP_METHODS,
     JSON_LEVEL_KEYS,
+    LEVEL_WORDS_PATTERN,
     MAY_RAISE_PATTERNS,
     MAY_RAISE_WORDS,
     NUMERIC_LEVELS,
@@ -440,14 +441,19 @@ _STACK_OPENERS = (
 )
 # A line with nothing after its tags (`reassemble._announces`)
 _SAYS_NOTHING = r"\]\s+$"
-# A Rust panic whose message is on the next line
-_OPENS_MESSAGE = r"^thread '[^']*' panicked at \S+:\d+:\d+:\s*$"
+# A Rust panic whose message is on the next line (some pastes and formatters drop the last colon)
+_OPENS_MESSAGE = r"^thread '[^']*' panicked at \S+:\d+:\d+:?\s*$"
+# A line's header of a timestamp and a level word, or a level word alone (`FATAL NoMethodError (…):`, `ERROR `):
+# the message under it, as the parser strips it, may be a traceback's line (a superset: any case, any separator)
+_LEVEL_PREFIX = (
+    r"(?i)^\[?(?:[0-9][0-9TZ:.,/+ -]{6,40}\]?\s*)?\[?" + LEVEL_WORDS_PATTERN + r"\]?(?:[\s:|-]+|$)"
+)
 # A line that makes its run a stack to reassemble locally: Python's header, an `at` frame, a Python warning,
 # a Go goroutine's header, a Ruby backtrace line, a Node.js rejection, an Elixir crash report's exception; and a
 # loader's hint question, which joins the failure before it as a traceback's lines do.
 _STACK_HEADER = (
     r"^\s+at \S|^\S+\.py:\d+: \w*Warning: |^goroutine \d+ |\.rb:\d+:in [`']|^\[UnhandledPromiseRejection: "
-    r"|^\*\* \([A-Za-z]|^thread '[^']*' panicked at |^KNV\d{4}: \S|"
+    r"|^\*\* \([A-Za-z]|^thread '[^']*' panicked at |^KNV\d{4}: \S|^\s+\S+\.go:\d+(?: \+0x[0-9a-f]+)?\s*$|"
     + _RUBY_TEMPLATE_FRAME
     + "|"
     + _RAILS_EXCEPTION
@@ -646,16 +652,17 @@ scoped AS (
   -- whether an entry comes back whatever the entries around it: its severity may reach the threshold once the
   -- parser infers it; answered requests below 500 tell a revision that serves from one that is down
   -- (prioritizing.impact); a 5xx is at least ERROR whatever its severity (`http-status`)
-  SELECT *, ({fetched}) AS fetched FROM keyed
+  SELECT *, ({fetched}) AS fetched, REGEXP_REPLACE(text_payload, {_string(_LEVEL_PREFIX)}, '') AS bare_text
+  FROM keyed
 ),
 text_lines AS (
   SELECT
     insert_id, timestamp, log_name, instance, resource_labels, execution,
-    {_traceback_line("text_payload")} AS maybe_line,
+    {_traceback_line("text_payload")} OR {_traceback_line("bare_text")} AS maybe_line,
     REGEXP_CONTAINS(text_payload, {_string(_OPENS_MESSAGE)}) AS opens_message,
     -- a line with nothing after its tags (Rails' `F, […] FATAL -- : [6f1c…]   `) may start the report after it
     REGEXP_CONTAINS(text_payload, {_string(_SAYS_NOTHING)}) AS says_nothing,
-    {_stack_header("text_payload")} AS header,
+    {_stack_header("text_payload")} OR {_stack_header("bare_text")} AS header,
     -- a record's head, and a line at WARNING or above that may continue it (`levels.record_line`'s supersets)
     REGEXP_CONTAINS(text_payload, {_string(RECORD_HEAD_PATTERN)}) AS opens_record,
     severity IN ({_severity_names(Severity.WARNING)}) AND REGEXP_CONTAINS(text_payload, {_string(RECORD_BARE_PATTERN)})
