@@ -155,6 +155,8 @@ _CREDENTIAL_WORDS = {
     "code": "",
 }
 _CREDENTIAL_WORD = "(?:" + "|".join(word + rest for word, rest in _CREDENTIAL_WORDS.items()) + ")"
+CREDENTIAL_WORDS = tuple(_CREDENTIAL_WORDS)
+"""The words every credential's label holds (lower case)."""
 _SECRET_TOOLS = "|".join(map(re.escape, SECRET_TOOLS))
 # A name/value pair's name field and its separator (`name:`, `"Key" =`, `Property:`)
 _PAIR_NAME_FIELD = r"\b(?:name|key|property|param(?:eter)?|variable|setting|field)[\"']?\s{0,4}[:=]"

@@ -96,6 +96,7 @@ from loggardener.entries.payloads import (
 from loggardener.entries.reassemble import (
     CAUSE_LINE_PATTERN,
     CREDENTIAL_LABEL_PATTERN,
+    CREDENTIAL_WORDS,
     HINT_PATTERN,
     LABEL_REACH,
     PREAMBLE_STEP,
@@ -469,6 +470,8 @@ _STACK_HEADER = (
 # A line that ends naming a credential (`reassemble.credential_label`'s superset, on the text as logged): its stream's
 # next lines may hold the value, which reassembly redacts after it
 _CREDENTIAL_LABEL = _re2_text_superset(CREDENTIAL_LABEL_PATTERN)
+# the quick look first (`reassemble.may_name_credential`): a credential's word, or a character that is not ASCII
+_MAY_NAME_CREDENTIAL = "(?i)" + _any_word(CREDENTIAL_WORDS) + r"|[^\x00-\x7F]"
 # A line of a private key's block logged one line per entry (`reassemble._KEY_BODY`'s superset: one word, a blank
 # line, a PEM header), and the BEGIN or END line that opens it (redacted whole)
 _KEY_LINE = r"^\s*(?:\S*|(?:Proc-Type|DEK-Info|Comment|Version): .*)\s*$"
@@ -658,11 +661,12 @@ scoped AS (
 text_lines AS (
   SELECT
     insert_id, timestamp, log_name, instance, resource_labels, execution,
-    {_traceback_line("text_payload")} OR {_traceback_line("bare_text")} AS maybe_line,
+    {_traceback_line("text_payload")} OR IF(bare_text = text_payload, FALSE, {_traceback_line("bare_text")})
+      AS maybe_line,
     REGEXP_CONTAINS(text_payload, {_string(_OPENS_MESSAGE)}) AS opens_message,
     -- a line with nothing after its tags (Rails' `F, […] FATAL -- : [6f1c…]   `) may start the report after it
     REGEXP_CONTAINS(text_payload, {_string(_SAYS_NOTHING)}) AS says_nothing,
-    {_stack_header("text_payload")} OR {_stack_header("bare_text")} AS header,
+    {_stack_header("text_payload")} OR IF(bare_text = text_payload, FALSE, {_stack_header("bare_text")}) AS header,
     -- a record's head, and a line at WARNING or above that may continue it (`levels.record_line`'s supersets)
     REGEXP_CONTAINS(text_payload, {_string(RECORD_HEAD_PATTERN)}) AS opens_record,
     severity IN ({_severity_names(Severity.WARNING)}) AND REGEXP_CONTAINS(text_payload, {_string(RECORD_BARE_PATTERN)})
@@ -671,7 +675,8 @@ text_lines AS (
     REGEXP_CONTAINS(text_payload, {_string(RECORD_PREAMBLE_PATTERN)}) AS preamble,
     REGEXP_CONTAINS(text_payload, {_string(RECORD_LEVEL_PATTERN)}) AS level_line,
     -- a credential's label, and whether the line is fetched whatever it follows (a value reassembly may redact)
-    REGEXP_CONTAINS(text_payload, {_string(_CREDENTIAL_LABEL)}) AS names_label, fetched,
+    IF(REGEXP_CONTAINS(text_payload, {_string(_MAY_NAME_CREDENTIAL)}),
+      REGEXP_CONTAINS(text_payload, {_string(_CREDENTIAL_LABEL)}), FALSE) AS names_label, fetched,
     -- a private key's block, one line per entry
     REGEXP_CONTAINS(text_payload, {_string(_KEY_MARKER)}) AS key_marker,
     REGEXP_CONTAINS(text_payload, {_string(_KEY_LINE)}) AS key_line,
