@@ -9,6 +9,7 @@ from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
+import duckdb
 import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
@@ -26,6 +27,7 @@ from la_support import (
 from loggardener.config import GardenerConfig
 from loggardener.entries.models import Severity
 from loggardener.entries.parse import EntryParser
+from loggardener.entries.reassemble import credential_label, line_kind
 from loggardener.entries.redact import Redactor
 from loggardener.entries.resources import INSTANCE_LABELS, OTHER_INSTANCE_LABELS
 from loggardener.entries.stacks import StackParser
@@ -34,13 +36,17 @@ from loggardener.report import ScanReport
 from loggardener.sources.demo import DemoSource
 from loggardener.sources.file import FileSource
 from loggardener.sources.log_analytics import (
+    _CREDENTIAL_LABEL,
     REQUIRED_COLUMNS,
     LogAnalyticsQuery,
+    _string,
+    _traceback_line,
     build_sql,
     parse_dataset,
     to_log_entry,
 )
 from loggardener.sources.log_analytics_local import LocalEngine, to_duckdb, view_row
+from test_fast_path import _KIND_PATTERNS, _alternatives
 
 REALWORLD = SHARED / "realworld" / "entries.ndjson"
 START = datetime(2026, 11, 21, 6, 0, tzinfo=timezone.utc)
@@ -933,6 +939,205 @@ def test_split_stacks_of_other_languages_scan_alike(copies: int, instances: int)
     local = local_report(ListSource(entries))
     assert local.totals.reassembled_tracebacks >= copies
     assert_equivalent(local, log_analytics_report(engine_with(entries)))
+
+
+# Lines the reassembler holds that are not indented and open with a letter: an unwrapped error's bare `Caused by:`
+# heading (Rust's anyhow, the causes indented under it), .NET's `End of … stack trace` line without its dashes,
+# Ruby's `from` frames of a script without an extension (`bin/rails`), each between other lines of its stack.
+_UNINDENTED_HELD_SHAPES: list[list[tuple[float, str]]] = [
+    [
+        (0, "thread 'main' panicked at src/main.rs:160:71:"),
+        (0, "called `Result::unwrap()` on an `Err` value: failed to open object {n}"),
+        (0, "Caused by:"),
+        (0, "    Function not implemented (os error 38)"),
+        (0, "note: run with `RUST_BACKTRACE=1` environment variable to display a backtrace"),
+    ],
+    [
+        (0, "System.InvalidOperationException: order {n} is closed"),
+        (0, "   at Shop.Orders.Close(Int32 id) in /src/Orders.cs:line 41"),
+        (0, "End of inner exception stack trace"),
+        (0, "   at Shop.Api.Handle() in /src/Api.cs:line 9"),
+    ],
+    [
+        (0, "NoMethodError: undefined method `id' for nil ({n})"),
+        (0, "/app/lib/worker.rb:14:in `perform'"),
+        (0, "from bin/sidekiq:8:in `require'"),
+        (0, "from bin/sidekiq:3:in `<main>'"),
+    ],
+]
+
+
+_KIND_LINES = st.sampled_from(
+    [alternative for pattern in _KIND_PATTERNS for alternative in _alternatives(pattern.pattern)]
+).flatmap(
+    lambda alternative: st.from_regex(
+        alternative, fullmatch=True, alphabet=st.characters(min_codepoint=32, max_codepoint=126)
+    )
+)
+
+
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.lists(st.tuples(st.sampled_from(["", " ", "\t"]), _KIND_LINES).map("".join), min_size=50, max_size=80)
+)
+def test_every_line_reassembly_holds_may_be_a_traceback_line_in_the_query(lines: list[str]) -> None:
+    """The query's test of a line that may belong to a split stack is a superset of reassembly's kinds: a line
+    it misses cuts the stack in two (each pattern's alternatives, as the fast path's test draws them)."""
+    held = sorted({line for line in lines if "\n" not in line and line_kind(line) is not None})
+    connection = duckdb.connect()
+    connection.execute("CREATE TABLE t (text_payload VARCHAR)")
+    connection.executemany("INSERT INTO t VALUES (?)", [(line,) for line in held])
+    sql = to_duckdb(f"SELECT text_payload FROM t WHERE NOT ({_traceback_line('text_payload')})")
+    assert connection.execute(sql).fetchall() == []
+
+
+# Stacks split per line that the query found no header in: a Go logger's record and the stack it wrote under it
+# (zap: function lines and their tab-indented file lines), a report whose every line opens with its level (a
+# `SEVERITY message` formatter: the level alone on its blank lines), a Rust panic whose header lost its last
+# colon, a blank line before the causes of the error it unwrapped.
+_HEADERLESS_SHAPES: list[list[tuple[float, str]]] = [
+    [
+        (0, '2026-03-02T10:15:04.112Z\tERROR\tinventory/sync.go:88\tsync failed\t{{"store": "north{n}"}}'),
+        (0.0001, "example.org/inventory/internal/sync.(*Worker).run"),
+        (0.0001, "\t/src/internal/sync/worker.go:88"),
+        (0.0001, "example.org/inventory/internal/sync.Start.func1"),
+        (0.0001, "\t/src/internal/sync/start.go:31 +0x1d"),
+    ],
+    [
+        (0, "FATAL   "),
+        (0.0001, "FATAL NoMethodError (undefined method `total' for nil):"),
+        (0.0001, "FATAL   "),
+        (0.0001, "FATAL app/models/cart.rb:{n}:in `sum'"),
+    ],
+    [
+        (0, "thread 'main' panicked at src/main.rs:160:71"),
+        (0.001, "called `Result::unwrap()` on an `Err` value: failed to open object {n}"),
+        (0.001, ""),
+        (0.001, "Caused by:"),
+        (0.001, "    Function not implemented (os error 38)"),
+        (0.001, "note: run with `RUST_BACKTRACE=1` environment variable to display a backtrace"),
+    ],
+]
+
+
+@pytest.mark.parametrize(("copies", "instances"), [(4, 40), (30, 3)], ids=["few", "crowded"])
+def test_stacks_whose_header_the_query_did_not_know_scan_alike(copies: int, instances: int) -> None:
+    entries = _split_tracebacks(copies, seed=5, hours=0.15, instances=instances, shapes=_HEADERLESS_SHAPES)
+    local = local_report(ListSource(entries))
+    assert local.totals.events == 3 * copies
+    assert_equivalent(local, log_analytics_report(engine_with(entries)))
+
+
+@pytest.mark.parametrize(("copies", "instances"), [(5, 40), (40, 5)], ids=["few", "crowded"])
+def test_held_lines_that_open_with_a_letter_do_not_cut_a_split_stack(copies: int, instances: int) -> None:
+    entries = _split_tracebacks(
+        copies, seed=copies, hours=0.15, instances=instances, shapes=_UNINDENTED_HELD_SHAPES
+    )
+    local = local_report(ListSource(entries))
+    assert local.totals.reassembled_tracebacks >= 3 * copies
+    assert_equivalent(local, log_analytics_report(engine_with(entries)))
+
+
+# A credential's label and its value logged one line per entry (reassembly redacts the value after its label): a
+# YAML pair, a pair's name then a sibling field before its value, a table's header then its row, a field's path
+# before the input pydantic echoes, a command that prints a secret; and a private key's block (its BEGIN line
+# redacted whole opens it, each line of its body redacted after it). The value lines differ but for digits from
+# copy to copy, as passwords generated alike do.
+_SPLIT_CREDENTIAL_SHAPES: list[list[tuple[float, str]]] = [
+    [(0, "password: |-"), (0, "  Mekuvenk{n}!pb"), (0, "port: 5432")],
+    [
+        (0, "  env:"),
+        (0, "    - name: STRIPE_SECRET"),
+        (0, "      description: live key"),
+        (0, '      value: "zant{n}"'),
+    ],
+    [(0, "user,password,role"), (0, "bob,quen{n}quen,admin")],
+    [
+        (0, "1 validation error for Settings"),
+        (0, "db_password"),
+        (0, "  Value error, too short [input_value='x{n}y']"),
+    ],
+    [(0, "$ terraform output -raw db_password"), (0, "Hq7{n}vLpz")],
+    [
+        (0, "-----BEGIN RSA PRIVATE KEY-----"),
+        (0, "MIIEowIBAAKCAQEAu{n}0eK8dR7cXb2mG9tTqYvNpL5sWcJ3fHkQ8aZ1xV"),
+        (0, "q/MscW{n}G=="),
+        (0, "-----END RSA PRIVATE KEY-----"),
+    ],
+    [(0, "SERVER -> CLIENT: 334 UGFzc3dvcmQ6"), (0, "CLIENT -> SERVER: WmFudG{n}Rvdm9sdA==")],
+]
+
+
+_LABELS = [
+    "password:",
+    "DB_PASSWORD=",
+    "api_key => |",
+    "Authorization: Bearer",
+    "- name: STRIPE_SECRET",
+    '"Name": "/prod/db/password",',
+    "<password>",
+    "<name>smtp.password</name>",
+    "export $DB_TOKEN",
+    "the secret is:",
+    "Token generated for user bob",
+    "user,password,role",
+    "id\tname\tapi_key",
+    "db_password",
+    "settings.auth_token",
+    "$ terraform output -raw db_password",
+    "vault kv get -field=token secret/ci",
+    "Password for the [elastic] user successfully reset.",
+    "Passwört_für:",
+    "pass\u00a0:",
+]
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(
+                ["", "  ", "2026-12-01 10:00:00,114 ERROR [app] ", "E1201 10:00:00.1 1 x.go:9] "]
+            ),
+            st.sampled_from(_LABELS),
+            st.sampled_from(["", " ", "\t", "\u2003"]),
+        ).map("".join),
+        min_size=20,
+        max_size=40,
+    )
+)
+def test_every_line_reassembly_reads_as_a_credentials_label_is_one_in_the_query(lines: list[str]) -> None:
+    """The query's label test is a superset of reassembly's (`credential_label`), on the text as logged."""
+    parser = EntryParser(Redactor(), StackParser())
+    labels = [
+        line
+        for position, line in enumerate(lines)
+        if credential_label(
+            parser.parse(position, {"timestamp": "2026-12-01T10:00:00Z", "textPayload": line}).message
+        )
+    ]
+    assert labels
+    connection = duckdb.connect()
+    connection.execute("CREATE TABLE t (text_payload VARCHAR)")
+    connection.executemany("INSERT INTO t VALUES (?)", [(line,) for line in labels])
+    missed = (
+        f"SELECT text_payload FROM t WHERE NOT REGEXP_CONTAINS(text_payload, {_string(_CREDENTIAL_LABEL)})"
+    )
+    assert connection.execute(to_duckdb(missed)).fetchall() == []
+
+
+@pytest.mark.parametrize(("copies", "instances"), [(4, 40), (30, 5)], ids=["few", "crowded"])
+def test_a_credential_split_from_its_label_is_redacted_alike(copies: int, instances: int) -> None:
+    """Whether reassembly redacts a line depends on the line before it in its stream: the query returns the label,
+    the value and the lines between in their stream, so no value comes back alone (it would show verbatim)."""
+    entries = _split_tracebacks(
+        copies, seed=copies, hours=0.15, instances=instances, shapes=_SPLIT_CREDENTIAL_SHAPES
+    )
+    local = local_report(ListSource(entries))
+    analytics = log_analytics_report(engine_with(entries))
+    assert_equivalent(local, analytics)
+    told = json.dumps([cluster.model_dump(mode="json") for cluster in analytics.clusters])
+    assert not re.search(r"Mekuvenk|zant\d|quen\d|Hq7\d|MIIEow|MscW|WmFudG", told)
 
 
 _RAILS_HEADER = "F, [2026-11-30T10:00:00.200131 #1] FATAL -- : "

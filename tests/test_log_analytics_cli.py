@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -152,22 +153,24 @@ def _scan(*args: str) -> tuple[int, str, str]:
     return result.exit_code, result.stdout, result.stderr
 
 
-@pytest.fixture
-def recording_proxy(emulator: str) -> Iterator[tuple[str, list[dict[str, Any]]]]:
-    """A pass-through to the emulator that keeps every JSON request body (what the client really sent)."""
+def _proxy(
+    emulator: str, bodies: list[dict[str, Any]], paths: list[str], page_rows: int | None = None
+) -> Iterator[str]:
+    """A pass-through to the emulator that keeps every JSON request body (what the client really sent) and
+    request path; with `page_rows`, it asks for pages of that many rows whatever the client asked for."""
     import requests
-
-    bodies: list[dict[str, Any]] = []
 
     class Forward(BaseHTTPRequestHandler):
         def _forward(self) -> None:
             body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
             if body:
                 bodies.append(json.loads(body))
+            path = self.path
+            if page_rows is not None and "/queries/" in path:
+                path = re.sub(r"maxResults=\d+", f"maxResults={page_rows}", path)
+            paths.append(path)
             headers = {k: v for k, v in self.headers.items() if k.lower() not in ("host", "content-length")}
-            answer = requests.request(
-                self.command, emulator + self.path, data=body, headers=headers, timeout=60
-            )
+            answer = requests.request(self.command, emulator + path, data=body, headers=headers, timeout=60)
             self.send_response(answer.status_code)
             for key, value in answer.headers.items():
                 if key.lower() not in (
@@ -190,10 +193,36 @@ def recording_proxy(emulator: str) -> Iterator[tuple[str, list[dict[str, Any]]]]
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
-        yield f"http://127.0.0.1:{server.server_address[1]}", bodies
+        yield f"http://127.0.0.1:{server.server_address[1]}"
     finally:
         server.shutdown()
         server.server_close()
+
+
+@pytest.fixture
+def recording_proxy(emulator: str) -> Iterator[tuple[str, list[dict[str, Any]]]]:
+    bodies: list[dict[str, Any]] = []
+    for endpoint in _proxy(emulator, bodies, []):
+        yield endpoint, bodies
+
+
+@pytest.fixture
+def paging_proxy(emulator: str) -> Iterator[tuple[str, list[str]]]:
+    """The emulator answering the query's rows in pages of 40 (BigQuery pages an answer past 10 MB)."""
+    paths: list[str] = []
+    for endpoint in _proxy(emulator, [], paths, page_rows=40):
+        yield endpoint, paths
+
+
+def _facts(report: Path) -> tuple[list[dict[str, Any]], list[Any]]:
+    """A report's problems without what linking derives, and the totals of what was triaged."""
+    loaded = json.loads(report.read_text(encoding="utf-8"))
+    derived = ("related", "causes", "effects", "incident", "suspect_revision", "reasons")  # linking's facts
+    clusters = [{k: v for k, v in c.items() if k not in derived} for c in loaded["clusters"]]
+    totals = [
+        loaded["totals"][key] for key in ("clustered", "events", "by_severity", "reassembled_tracebacks")
+    ]
+    return clusters, totals
 
 
 def test_a_log_analytics_scan_reports_what_a_scan_of_the_export_reports(
@@ -219,20 +248,31 @@ def test_a_log_analytics_scan_reports_what_a_scan_of_the_export_reports(
         "--demo", *WINDOW, "--out", str(tmp_path / "file"), "--report-json", str(tmp_path / "file.json")
     )
     assert code == 0, stdout + stderr
+    assert _facts(tmp_path / "la.json") == _facts(tmp_path / "file.json")
     analytics = json.loads((tmp_path / "la.json").read_text(encoding="utf-8"))
-    local = json.loads((tmp_path / "file.json").read_text(encoding="utf-8"))
-    derived = ("related", "causes", "effects", "incident", "suspect_revision", "reasons")  # linking's facts
-    assert [{k: v for k, v in c.items() if k not in derived} for c in analytics["clusters"]] == [
-        {k: v for k, v in c.items() if k not in derived} for c in local["clusters"]
-    ]
-    for key in ("clustered", "events", "by_severity", "reassembled_tracebacks"):
-        assert analytics["totals"][key] == local["totals"][key]
     assert analytics["source"] == f"Log Analytics {PROJECT}.logs._AllLogs"
     notes = " ".join(analytics["notes"])
     assert "processed, slot time" in notes and "rows returned" in notes
     assert analytics["query_filter"].startswith("-- log gardener: pre-groups")
     worklog = next((tmp_path / "la").glob("*.md")).read_text(encoding="utf-8")
     assert "rows returned" in worklog
+
+
+def test_an_answer_in_many_pages_is_read_whole(paging_proxy: tuple[str, list[str]], tmp_path: Path) -> None:
+    """The real client follows BigQuery's page tokens: every page of the query's rows is read, once."""
+    endpoint, paths = paging_proxy
+    code, stdout, stderr = _scan(
+        "--log-analytics", f"{PROJECT}.logs", "--bigquery-endpoint", endpoint, *WINDOW,
+        "--out", str(tmp_path / "la"), "--report-json", str(tmp_path / "la.json"),
+    )  # fmt: skip
+    assert code == 0, stdout + stderr
+    pages = [path for path in paths if "/queries/" in path and "pageToken=" in path]
+    assert len(pages) >= 3 and len(set(pages)) == len(pages)
+    code, stdout, stderr = _scan(
+        "--demo", *WINDOW, "--out", str(tmp_path / "file"), "--report-json", str(tmp_path / "file.json")
+    )
+    assert code == 0, stdout + stderr
+    assert _facts(tmp_path / "la.json") == _facts(tmp_path / "file.json")
 
 
 def test_dry_run_prints_the_query_and_the_estimate(emulator: str) -> None:

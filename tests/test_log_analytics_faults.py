@@ -239,6 +239,29 @@ def test_a_failed_job_is_classed_by_its_reason_not_by_the_status_the_client_give
     assert said in result.stderr
 
 
+@pytest.mark.parametrize(
+    ("reason", "message"),
+    [
+        (
+            "rateLimitExceeded",
+            "Exceeded rate limits: too many concurrent queries for this project_and_region.",
+        ),
+        ("quotaExceeded", "Quota exceeded: Your project exceeded quota for free query bytes scanned."),
+    ],
+)
+def test_a_job_that_met_a_quota_says_so_whatever_status_the_client_gives_it(
+    tmp_path: Path, reason: str, message: str
+) -> None:
+    """A failed job's rate limit reaches gardener as an HTTP 429 from the client (a quota as a 403): both are a
+    quota to wait for (exit code 5), not a failing service nor a missing permission."""
+    with _Answering(error={"reason": reason, "message": message, "location": "query"}) as endpoint:
+        result = _scan(endpoint, tmp_path)
+    assert result.exit_code == 5, result.output
+    assert result.stderr.startswith("error: BigQuery quota exceeded running the query: ")
+    assert "wait and rerun" in result.stderr
+    assert "failing on its side" not in result.stderr
+
+
 _SCHEMA = [
     {
         "name": "samples",

@@ -82,6 +82,8 @@ SYSLOG_LEVEL_NUMBERS = (
 )
 
 _LEVEL_ALTERNATION = "|".join(sorted(_LEVEL_WORDS, key=len, reverse=True))
+LEVEL_WORDS_PATTERN = "(?:" + _LEVEL_ALTERNATION + ")"
+"""The level words a line's header may name (RE2-safe)."""
 # PHP's error log and php-fpm date their lines `[10-Jun-2025 13:00:00 UTC]` (a zone name, or none)
 _PHP_DATE = (
     r"\d\d-[A-Z][a-z]{2}-\d{4} \d\d:\d\d:\d\d(?:\.\d{1,9})?(?: UTC| GMT| [A-Z][a-z]{1,20}/[A-Za-z_]{1,30})?"

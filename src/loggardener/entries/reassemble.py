@@ -52,12 +52,13 @@ _AT_FRAME = compile_regex(r"^\s+at \S.{0,1000}(?:\)(?:\s+~?\[[^\]\n]{0,300}\])?|
 # lib/action_controller/metal.rb:215:in 'dispatch'`), and a template's frame (`app/views/users/new.html.erb:3:in
 # '_app_views_users_new_html_erb___1'`) may have no method (`app/views/users/_form.html.erb:3`).
 _RUBY_SOURCE = r"\.(?:rb|erb|haml|slim|builder|jbuilder|rabl)"
-_RUBY_FRAME = compile_regex(
+RUBY_FRAME_PATTERN = (
     r"^\s*(?:from \S{1,500}?|(?:from )?(?:[\w.-]{1,100} \(\d[\w.-]{0,50}\) )?(?:\S{1,500}?"
     + _RUBY_SOURCE
     + r"|<internal:[^>]{1,200}>)):\d+:in [`'][^`']{1,500}'\s*$"
     r"|^\s*(?:[\w.-]{1,100} \(\d[\w.-]{0,50}\) )?\S{1,500}?" + _RUBY_SOURCE + r":\d+\s*$"
 )
+_RUBY_FRAME = compile_regex(RUBY_FRAME_PATTERN)
 # A line of a tagged logger's multi-line message that has nothing after its tags: Rails writes each line of a
 # failure's report after the request's tags (`[6f1c…]   `), its blank ones too. Without the trailing blanks (a
 # stream that trims lines) only tags among which is an id say so (a request's id: `[6f1c…]`, `[10.0.0.7]`): a line
@@ -78,10 +79,11 @@ _LOGGER_TAGS_ONLY = compile_regex(
 _EXCERPT = compile_regex(r"\d{1,6}:(?: .*)?")
 # (.NET's `   --- End of inner exception stack trace ---` reads `End of inner …` once its prefix is stripped;
 # Java indents a suppressed exception, and the causes and `... N more` within it, by a tab more a level)
-_CAUSE_LINE = compile_regex(
+CAUSE_LINE_PATTERN = (
     r"^(?:\s*(?:Caused by|Suppressed): |\s*Caused by:\s*$|\s*---> |\s+\.\.\. \d+ (?:more|common frames omitted)\s*$"
     r"|\s*(?:--- )?End of (?:inner exception )?stack trace)"
 )
+_CAUSE_LINE = compile_regex(CAUSE_LINE_PATTERN)
 # Rails' `Causes:` section (7.1 on) between its exception's line and the excerpt: the heading, then each cause's class
 # and message, without the colon the exception's line ends with (`NoMethodError (undefined method 'x' for nil)`)
 _RAILS_CAUSES = "Causes:"
@@ -154,10 +156,12 @@ _CREDENTIAL_WORDS = {
 }
 _CREDENTIAL_WORD = "(?:" + "|".join(word + rest for word, rest in _CREDENTIAL_WORDS.items()) + ")"
 _SMTP_PROMPT = "UGFzc3dvcmQ6|cGFzc3dvcmQ6"  # base64 of `Password:` and of `password:`
+CREDENTIAL_WORDS = (*_CREDENTIAL_WORDS, "gfzc3dvcmq6")
+"""What every credential's label holds, in lower case: a credential's word, or SMTP's prompt for the password."""
 _SECRET_TOOLS = "|".join(map(re.escape, SECRET_TOOLS))
 # A name/value pair's name field and its separator (`name:`, `"Key" =`, `Property:`)
 _PAIR_NAME_FIELD = r"\b(?:name|key|property|param(?:eter)?|variable|setting|field)[\"']?\s{0,4}[:=]"
-_CREDENTIAL_LABEL = compile_regex(
+CREDENTIAL_LABEL_PATTERN = (
     rf"(?i)(?:{_CREDENTIAL_WORD}(?:[\"'](?::[^\]\r\n]{{1,100}})?)?\]?\s{{0,4}}(?:[:=]|=>|->)\s{{0,4}}(?:[|>][+-]?)?"
     r"|authorization[\"']?\s{0,4}[:=]\s{0,4}[A-Za-z][A-Za-z0-9-]{0,30}"
     rf"|{_PAIR_NAME_FIELD}\s{{0,4}}[\"']?[\w./:-]{{0,64}}{_CREDENTIAL_WORD}\w{{0,32}}[\"']?,?"
@@ -181,6 +185,7 @@ _CREDENTIAL_LABEL = compile_regex(
     rf"|\b334[ \t]{{1,8}}(?:{_SMTP_PROMPT})"
     r")\s*$"
 )
+_CREDENTIAL_LABEL = compile_regex(CREDENTIAL_LABEL_PATTERN)
 # A private key's block logged one line per entry: its BEGIN line redacted whole (or, newest first, its END line)
 # opens it; the stream's next lines of a key's body (base64, the padding, PGP's checksum, PEM's headers, a blank
 # line, a line redaction already replaced) are its body, each redacted whole though alone it may look like no key
@@ -195,6 +200,8 @@ _KEY_BODY = compile_regex(
 _PAIR_NAME = compile_regex("(?i)" + _PAIR_NAME_FIELD)
 _SIBLING_KEY = compile_regex(r"\s*[\"']?(?i:(?!value[\"']?\s{0,4}[:=])[a-z_])[\w.-]{0,64}[\"']?\s{0,4}[:=]")
 _SIBLINGS = 3
+LABEL_REACH = 1 + _SIBLINGS
+"""How many lines after a credential's label its value may come (the sibling fields or blank lines between)."""
 # A name/value pair's value (`  value: X`, `"Value": "X",`, after a prefix), whose line may come before its name's
 _VALUE_LINE = compile_regex(r"(?i)(?:^|\s)[\"']?value[\"']?\s{0,4}[:=]")
 
@@ -206,7 +213,7 @@ def may_name_credential(line: str) -> bool:
     if not line.isascii():
         return True
     lowered = line.lower()
-    return any(word in lowered for word in _CREDENTIAL_WORDS) or "gfzc3dvcmq6" in lowered
+    return any(word in lowered for word in CREDENTIAL_WORDS)
 
 
 def names_credential(line: str) -> bool:

@@ -63,6 +63,7 @@ from loggardener.entries.levels import (
     CONTINUATION_PATTERN,
     HTTP_METHODS,
     JSON_LEVEL_KEYS,
+    LEVEL_WORDS_PATTERN,
     MAY_RAISE_PATTERNS,
     MAY_RAISE_WORDS,
     NUMERIC_LEVELS,
@@ -92,7 +93,16 @@ from loggardener.entries.payloads import (
     SYSLOG_LEVELS,
     SYSLOG_PRIORITY_FIELD,
 )
-from loggardener.entries.reassemble import HINT_PATTERN, PREAMBLE_STEP, RECORD_STEP
+from loggardener.entries.reassemble import (
+    CAUSE_LINE_PATTERN,
+    CREDENTIAL_LABEL_PATTERN,
+    CREDENTIAL_WORDS,
+    HINT_PATTERN,
+    LABEL_REACH,
+    PREAMBLE_STEP,
+    RECORD_STEP,
+    RUBY_FRAME_PATTERN,
+)
 from loggardener.entries.resources import (
     EXECUTION_LABEL,
     IDENTITY_ENTRY_LABELS,
@@ -174,6 +184,37 @@ def _re2_superset(pattern: str) -> str:
     is added where one is wanted), and a repetition beyond RE2's 1000 left open (`{1,4096}` as `{1,}`)."""
     unnamed = re.sub(r"\(\?P<\w+>", "(?:", pattern)
     return re.sub(r"\{(\d+),(\d+)\}", lambda m: m[0] if int(m[2]) <= 1000 else f"{{{m[1]},}}", unnamed)
+
+
+def _re2_text_superset(pattern: str) -> str:
+    """A Python pattern over one line of text as RE2 takes it, matching at least what it matches anywhere in the
+    line: lookaheads, `^` anchors and the upper bounds of counted repetitions dropped (each only narrows a match;
+    RE2 refuses nested counts whose product passes 1000), and `\\w` and `\\s` widened to the Unicode characters
+    Python's hold (RE2's are ASCII)."""
+    pattern = re.sub(r"\(\?=[^()]*\)", "", pattern)
+    pattern = re.sub(r"(?<!\\)\{(\d+),\d+\}", lambda m: "*" if m[1] == "0" else f"{{{m[1]},}}", pattern)
+    pattern = re.sub(r"\(\?P<\w+>", "(?:", pattern)
+    widen = {"w": r"\w\x{80}-\x{10FFFF}", "s": r"\s\x{1c}-\x{1f}\x{85}\x{a0}\p{Z}"}
+    out: list[str] = []
+    in_class = escaped = False
+    for character in pattern:
+        if escaped:
+            escaped = False
+            if character in widen:
+                out.append(widen[character] if in_class else f"[{widen[character]}]")
+            else:
+                out.append("\\" + character)
+        elif character == "\\":
+            escaped = True
+        elif in_class:
+            in_class = character != "]" or out[-1] == "["
+            out.append(character)
+        elif character == "[":
+            in_class = True
+            out.append(character)
+        elif character != "^":
+            out.append(character)
+    return "".join(out)
 
 
 # An access line's request and status (`levels.ACCESS_STATUS_PATTERN`) as one RE2 group (RE2 allows no more)
@@ -387,18 +428,30 @@ _STACK_OPENERS = (
     r"|^Last message|^Client \S+ is (?:alive|dead)$"  # an Elixir crash report's context
     r"|^thread '[^']*' panicked at |^stack backtrace:$"  # a Rust panic's
     r"|^For more information, see https://g\.co/cloud/acm-errors"  # the end of Config Sync's error
-    r"|" + CONTINUATION_PATTERN  # PostgreSQL's line that continues the record before it
+    r"|"
+    + CONTINUATION_PATTERN  # PostgreSQL's line that continues the record before it
+    # a cause's line (an unwrapped error's bare `Caused by:` heading, .NET's `End of … stack trace` without its
+    # dashes) and a Ruby frame (`from bin/rails:4:in '<main>'`, a script without an extension), as reassembly's
+    + "|"
+    + _re2_superset(CAUSE_LINE_PATTERN)
+    + "|"
+    + _re2_superset(RUBY_FRAME_PATTERN)
 )
 # A line with nothing after its tags (`reassemble._announces`)
 _SAYS_NOTHING = r"\]\s+$"
-# A Rust panic whose message is on the next line
-_OPENS_MESSAGE = r"^thread '[^']*' panicked at \S+:\d+:\d+:\s*$"
+# A Rust panic whose message is on the next line (some pastes and formatters drop the last colon)
+_OPENS_MESSAGE = r"^thread '[^']*' panicked at \S+:\d+:\d+:?\s*$"
+# A line's header of a timestamp and a level word, or a level word alone (`FATAL NoMethodError (…):`, `ERROR `):
+# the message under it, as the parser strips it, may be a traceback's line (a superset: any case, any separator)
+_LEVEL_PREFIX = (
+    r"(?i)^\[?(?:[0-9][0-9TZ:.,/+ -]{6,40}\]?\s*)?\[?" + LEVEL_WORDS_PATTERN + r"\]?(?:[\s:|-]+|$)"
+)
 # A line that makes its run a stack to reassemble locally: Python's header, an `at` frame, a Python warning,
 # a Go goroutine's header, a Ruby backtrace line, a Node.js rejection, an Elixir crash report's exception; and a
 # loader's hint question, which joins the failure before it as a traceback's lines do.
 _STACK_HEADER = (
     r"^\s+at \S|^\S+\.py:\d+: \w*Warning: |^goroutine \d+ |\.rb:\d+:in [`']|^\[UnhandledPromiseRejection: "
-    r"|^\*\* \([A-Za-z]|^thread '[^']*' panicked at |^KNV\d{4}: \S|"
+    r"|^\*\* \([A-Za-z]|^thread '[^']*' panicked at |^KNV\d{4}: \S|^\s+\S+\.go:\d+(?: \+0x[0-9a-f]+)?\s*$|"
     + _RUBY_TEMPLATE_FRAME
     + "|"
     + _RAILS_EXCEPTION
@@ -409,6 +462,17 @@ _STACK_HEADER = (
     + "|"
     + HINT_PATTERN
 )
+
+
+# A line that ends naming a credential (`reassemble.credential_label`'s superset, on the text as logged): its stream's
+# next lines may hold the value, which reassembly redacts after it
+_CREDENTIAL_LABEL = _re2_text_superset(CREDENTIAL_LABEL_PATTERN)
+# the quick look first (`reassemble.may_name_credential`): a credential's word, or a character that is not ASCII
+_MAY_NAME_CREDENTIAL = "(?i)" + _any_word(CREDENTIAL_WORDS) + r"|[^\x00-\x7F]"
+# A line of a private key's block logged one line per entry (`reassemble._KEY_BODY`'s superset: one word, a blank
+# line, a PEM header), and the BEGIN or END line that opens it (redacted whole)
+_KEY_LINE = r"^\s*(?:\S*|(?:Proc-Type|DEK-Info|Comment|Version): .*)\s*$"
+_KEY_MARKER = r"PRIVATE KEY|\[REDACTED:private-key\]"
 
 
 def _stack_header(text: str) -> str:
@@ -545,6 +609,19 @@ def build_sql(query: LogAnalyticsQuery, columns: Iterable[str]) -> str:
         "TO_JSON_STRING(source_location)",
     ]
     group_keys = ",\n  ".join(keys)
+    fetched = (
+        f"{_severity_clause(query.min_severity)} OR REGEXP_CONTAINS(IFNULL(status, ''), r'^[1-5][0-9][0-9]$')"
+    )
+    after_label = " OR ".join(
+        f"(IFNULL(LAG(names_label, {k}) OVER ({line_order}), FALSE) "
+        f"AND TIMESTAMP_DIFF(timestamp, LAG(timestamp, {k}) OVER ({line_order}), MICROSECOND) <= {k * gap})"
+        for k in range(1, LABEL_REACH + 1)
+    )
+    label_needed = " OR ".join(
+        f"(IFNULL(LEAD(after_label AND fetched, {k}) OVER ({line_order}), FALSE) "
+        f"AND TIMESTAMP_DIFF(LEAD(timestamp, {k}) OVER ({line_order}), timestamp, MICROSECOND) <= {k * gap})"
+        for k in range(1, LABEL_REACH + 1)
+    )
     # a chunk's lines share the partition's log, resource labels and execution: its key names them once
     partition = ("log_name", "resource_labels", "execution")
     line_key = ", ".join(_field(key) for key in keys if key not in partition)
@@ -571,22 +648,37 @@ keyed AS (
     {status} AS status
   FROM entries
 ),
+scoped AS (
+  -- whether an entry comes back whatever the entries around it: its severity may reach the threshold once the
+  -- parser infers it; answered requests below 500 tell a revision that serves from one that is down
+  -- (prioritizing.impact); a 5xx is at least ERROR whatever its severity (`http-status`)
+  SELECT *, ({fetched}) AS fetched, REGEXP_REPLACE(text_payload, {_string(_LEVEL_PREFIX)}, '') AS bare_text
+  FROM keyed
+),
 text_lines AS (
   SELECT
     insert_id, timestamp, log_name, instance, resource_labels, execution,
-    {_traceback_line("text_payload")} AS maybe_line,
+    {_traceback_line("text_payload")} OR IF(bare_text = text_payload, FALSE, {_traceback_line("bare_text")})
+      AS maybe_line,
     REGEXP_CONTAINS(text_payload, {_string(_OPENS_MESSAGE)}) AS opens_message,
     -- a line with nothing after its tags (Rails' `F, […] FATAL -- : [6f1c…]   `) may start the report after it
     REGEXP_CONTAINS(text_payload, {_string(_SAYS_NOTHING)}) AS says_nothing,
-    {_stack_header("text_payload")} AS header,
+    {_stack_header("text_payload")} OR IF(bare_text = text_payload, FALSE, {_stack_header("bare_text")}) AS header,
     -- a record's head, and a line at WARNING or above that may continue it (`levels.record_line`'s supersets)
     REGEXP_CONTAINS(text_payload, {_string(RECORD_HEAD_PATTERN)}) AS opens_record,
     severity IN ({_severity_names(Severity.WARNING)}) AND REGEXP_CONTAINS(text_payload, {_string(RECORD_BARE_PATTERN)})
       AND NOT REGEXP_CONTAINS(text_payload, r'\n[^\n]') AS may_continue,
     -- a record's preamble and a level line that may follow it (`levels.is_preamble`'s, `record_line`'s supersets)
     REGEXP_CONTAINS(text_payload, {_string(RECORD_PREAMBLE_PATTERN)}) AS preamble,
-    REGEXP_CONTAINS(text_payload, {_string(RECORD_LEVEL_PATTERN)}) AS level_line
-  FROM keyed
+    REGEXP_CONTAINS(text_payload, {_string(RECORD_LEVEL_PATTERN)}) AS level_line,
+    -- a credential's label, and whether the line is fetched whatever it follows (a value reassembly may redact)
+    IF(REGEXP_CONTAINS(text_payload, {_string(_MAY_NAME_CREDENTIAL)}),
+      REGEXP_CONTAINS(text_payload, {_string(_CREDENTIAL_LABEL)}), FALSE) AS names_label, fetched,
+    -- a private key's block, one line per entry
+    REGEXP_CONTAINS(text_payload, {_string(_KEY_MARKER)}) AS key_marker,
+    REGEXP_CONTAINS(text_payload, {_string(_KEY_LINE)}) AS key_line,
+    LAG(timestamp) OVER ({line_order}) AS line_before
+  FROM scoped
   WHERE text_payload IS NOT NULL
 ),
 continued AS (
@@ -599,19 +691,30 @@ continued AS (
     -- a level line within `reassemble.PREAMBLE_STEP` of the preamble before it (`reassemble._prefaces`)
     level_line AND IFNULL(LAG(preamble) OVER ({line_order}), FALSE)
       AND TIMESTAMP_DIFF(timestamp, LAG(timestamp) OVER ({line_order}), MICROSECOND) < {preamble_step}
-      AS prefaced
+      AS prefaced,
+    -- within `reassemble.LABEL_REACH` lines of a credential's label, each within the gap of the one before
+    {after_label} AS after_label,
+    SUM(IF(NOT (key_line OR key_marker)
+      OR TIMESTAMP_DIFF(timestamp, line_before, MICROSECOND) > {gap}, 1, 0))
+      OVER ({line_order} ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS key_run
   FROM text_lines
 ),
 prefacing AS (
-  SELECT *, IFNULL(LEAD(prefaced) OVER ({line_order}), FALSE) AS prefaces FROM continued
+  SELECT
+    *,
+    IFNULL(LEAD(prefaced) OVER ({line_order}), FALSE) AS prefaces,
+    -- a label a fetched line follows: the label, the value and the lines between come back in their stream
+    names_label AND ({label_needed}) AS label_needed,
+    (key_line OR key_marker) AND LOGICAL_OR(key_marker) OVER (PARTITION BY {part}, key_run) AS in_key
+  FROM continued
 ),
 lines AS (
   SELECT
     insert_id, timestamp, log_name, instance, resource_labels, execution,
-    header OR continues_record OR prefaces AS header, says_nothing,
+    header OR continues_record OR prefaces OR label_needed OR (in_key AND key_marker) AS header, says_nothing,
     -- the line after a Rust panic's `… panicked at src/main.rs:5:5:` is its message, whatever it says
     maybe_line OR IFNULL(LAG(opens_message) OVER ({line_order}), FALSE) OR continues_record OR prefaces OR prefaced
-      AS maybe_traceback
+      OR label_needed OR after_label OR in_key AS maybe_traceback
   FROM prefacing
 ),
 steps AS (
@@ -672,9 +775,9 @@ chunked AS (
   FROM chunk_starts
 ),
 marked AS (
-  SELECT keyed.*, chunked.insert_id IS NOT NULL AS reassemble, chunked.chunk, chunked.step
-  FROM keyed LEFT JOIN (SELECT * FROM chunked WHERE reassemble) AS chunked
-    ON keyed.insert_id = chunked.insert_id AND keyed.timestamp = chunked.timestamp
+  SELECT scoped.*, chunked.insert_id IS NOT NULL AS reassemble, chunked.chunk, chunked.step
+  FROM scoped LEFT JOIN (SELECT * FROM chunked WHERE reassemble) AS chunked
+    ON scoped.insert_id = chunked.insert_id AND scoped.timestamp = chunked.timestamp
 ),
 chunk_lines AS (
   SELECT
@@ -735,10 +838,7 @@ SELECT
   ARRAY_AGG(DISTINCT IFNULL(instance, '')) AS instances,
   ARRAY_AGG({entry} ORDER BY chunk_rank, timestamp, insert_id LIMIT {query.samples}) AS samples
 FROM assembled
-WHERE reassemble OR {_severity_clause(query.min_severity)}
-  -- answered requests below 500 tell a revision that serves from one that is down (prioritizing.impact);
-  -- a 5xx is at least ERROR whatever its severity (`http-status`)
-  OR REGEXP_CONTAINS(IFNULL(status, ''), r'^[1-5][0-9][0-9]$')
+WHERE reassemble OR fetched
 GROUP BY
   IF(reassemble AND batch IS NULL, insert_id, NULL),
   IF(reassemble AND batch IS NULL, UNIX_MICROS(timestamp), NULL),
@@ -1196,11 +1296,7 @@ class BigQueryEngine:
                 raise disabled from None
             reason = _reason(exc)
             if reason in _QUOTA_REASONS:
-                raise GardenerError(
-                    f"BigQuery quota exceeded {what}: {_message(exc)}; wait and rerun, or narrow the window "
-                    "(--dry-run shows the bytes a query reads)",
-                    ExitCode.SOURCE_FAILED,
-                ) from None
+                raise _quota_exceeded(what, exc) from None
             if (
                 reason == "responseTooLarge"
             ):  # a 403 that is no permission: the answer is over BigQuery's limit
@@ -1243,6 +1339,10 @@ class BigQueryEngine:
         except api.GoogleAPICallError as exc:
             if _reason(exc) in _QUERY_REASONS:  # a failed job's errorResult: the client picks the HTTP class
                 raise _rejected_query(what, exc) from None
+            if (
+                _reason(exc) in _QUOTA_REASONS
+            ):  # a failed job's rate limit, which the client makes an HTTP 429
+                raise _quota_exceeded(what, exc) from None
             raise GardenerError(
                 f"BigQuery failed {what} (HTTP {exc.code}): {_message(exc)}; {SERVER_HINT}",
                 ExitCode.SOURCE_FAILED,
@@ -1376,7 +1476,8 @@ def _connection_failure(exc: BaseException) -> str:
 
 
 _QUOTA_REASONS = {"quotaExceeded", "rateLimitExceeded"}
-"""BigQuery's reasons for a 403 that is a quota or rate limit, not a missing permission."""
+"""BigQuery's reasons for a 403 (or a failed job's error, which the client may make a 429) that is a quota or rate
+limit, not a missing permission nor a failing service."""
 _QUERY_REASONS = {
     "bytesBilledLimitExceeded",
     "billingTierLimitExceeded",
@@ -1387,6 +1488,15 @@ _QUERY_REASONS = {
 """BigQuery's reasons for a query it refuses to run as written (too costly, too big, not valid): a failed job's
 `status.errorResult` carries them, and the client turns one it does not know (`bytesBilledLimitExceeded`) into
 an HTTP 500, which is no server failure."""
+
+
+def _quota_exceeded(what: str, exc: BaseException) -> GardenerError:
+    """A quota or rate limit BigQuery met (exit code 5: rerun later)."""
+    return GardenerError(
+        f"BigQuery quota exceeded {what}: {_message(exc)}; wait and rerun, or narrow the window "
+        "(--dry-run shows the bytes a query reads)",
+        ExitCode.SOURCE_FAILED,
+    )
 
 
 def _rejected_query(what: str, exc: BaseException) -> GardenerError:
