@@ -17,7 +17,7 @@ from typing import Any
 
 import pytest
 from google.oauth2.credentials import Credentials
-from typer.testing import CliRunner
+from typer.testing import CliRunner, Result
 
 from fakes import FakeLoggingServer, Fault
 from fakes.logging_server import ACCESS_TOKEN
@@ -956,6 +956,15 @@ def test_live_scan_finds_the_same_clusters_as_the_export_despite_faults(tmp_path
     assert [json.loads(line) for line in export.read_text(encoding="utf-8").splitlines()] == served
 
 
+def _live_scan(endpoint: str, out: Path, *more: str) -> Result:
+    """`gardener scan` of project P's last 12 hours at NOW, against the fake Logging API at `endpoint`."""
+    return CliRunner().invoke(
+        app,
+        ["scan", "--project", "P", "--hours", "12", "--now", NOW, "--out", str(out), "--no-state", *more],
+        env={"GARDENER_LOGGING_ENDPOINT": endpoint},
+    )
+
+
 def test_a_malformed_live_entry_is_named_by_its_page_and_insertid_not_by_a_line(tmp_path: Path) -> None:
     """A live read has no lines: an entry it cannot use is named by its place in the read, its page and its
     insertId, which is what finds it in Logs Explorer. The line numbers of an export stay as they are."""
@@ -965,22 +974,7 @@ def test_a_malformed_live_entry_is_named_by_its_page_and_insertid_not_by_a_line(
     entries[4]["insertId"] = "bad-one-" + "x" * 200  # a hostile insertId is quoted cut
     entries[5] = ["not", "an", "entry"]
     with FakeLoggingServer(entries, page_limit=3) as server:
-        result = CliRunner().invoke(
-            app,
-            [
-                "scan",
-                "--project",
-                "P",
-                "--hours",
-                "12",
-                "--now",
-                NOW,
-                "--out",
-                str(tmp_path / "live"),
-                "--no-state",
-            ],
-            env={"GARDENER_LOGGING_ENDPOINT": server.endpoint},
-        )
+        result = _live_scan(server.endpoint, tmp_path / "live")
     assert result.exit_code == 0, result.stderr
     said = " ".join(result.stderr.split())
     joined = "".join(result.stderr.split())  # the terminal wraps the long insertId anywhere
@@ -1001,11 +995,7 @@ def test_a_malformed_live_entry_is_named_by_its_page_and_insertid_not_by_a_line(
 def test_malformed_live_entries_past_those_listed_are_counted_as_entries(tmp_path: Path) -> None:
     entries: list[Any] = [*make_entries(3, start=datetime(2026, 11, 21, 10, tzinfo=timezone.utc)), *range(53)]
     with FakeLoggingServer(entries) as server:
-        result = CliRunner().invoke(
-            app,
-            ["scan", "--project", "P", "--hours", "12", "--now", NOW, "--out", str(tmp_path), "--no-state"],
-            env={"GARDENER_LOGGING_ENDPOINT": server.endpoint},
-        )
+        result = _live_scan(server.endpoint, tmp_path)
     assert result.exit_code == 0, result.stderr
     assert "… and 3 more malformed entries" in result.stderr
 
@@ -1025,24 +1015,7 @@ def test_a_live_entry_holding_lone_surrogates_or_nested_too_deep_is_read_as_an_e
     entries[2]["jsonPayload"] = {"deep": deep}
     out = tmp_path / "live"
     with FakeLoggingServer(entries) as server:
-        result = CliRunner().invoke(
-            app,
-            [
-                "scan",
-                "--project",
-                "P",
-                "--hours",
-                "12",
-                "--now",
-                NOW,
-                "--out",
-                str(out),
-                "--no-state",
-                "--report-json",
-                str(tmp_path / "r.json"),
-            ],
-            env={"GARDENER_LOGGING_ENDPOINT": server.endpoint},
-        )
+        result = _live_scan(server.endpoint, out, "--report-json", str(tmp_path / "r.json"))
     assert result.exit_code == 0, result.stderr
     report = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))
     assert (report["totals"]["read"], report["totals"]["clustered"]) == (4, 3)

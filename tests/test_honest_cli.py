@@ -464,10 +464,8 @@ def test_an_option_given_an_empty_value_is_refused_not_read_as_the_current_direc
     assert not (tmp_path / "out").exists()
 
 
-def test_an_export_wholly_outside_the_window_says_so_not_only_healthy(tmp_path: Path) -> None:
-    """`--hours 1` on last week's export: HEALTHY, "3 outside the window", and no word that nothing was
-    looked at."""
-    export = tmp_path / "old.ndjson"
+def _last_weeks_export(export: Path) -> Path:
+    """`export` written with three errors of 2026-02-03, a week before the scans' `--now`."""
     lines = [
         {
             "insertId": f"q{i}",
@@ -478,6 +476,13 @@ def test_an_export_wholly_outside_the_window_says_so_not_only_healthy(tmp_path: 
         for i in range(3)
     ]
     export.write_text("".join(json.dumps(line) + "\n" for line in lines), encoding="utf-8")
+    return export
+
+
+def test_an_export_wholly_outside_the_window_says_so_not_only_healthy(tmp_path: Path) -> None:
+    """`--hours 1` on last week's export: HEALTHY, "3 outside the window", and no word that nothing was
+    looked at."""
+    export = _last_weeks_export(tmp_path / "old.ndjson")
     args = ["--from", str(export), "--hours", "1", "--now", "2026-02-10T00:00:00Z", "--report-json", "-"]
     result = runner.invoke(app, ["scan", "--out", str(tmp_path / "out"), "--no-state", *args])
     assert result.exit_code == 0, result.stderr
@@ -492,17 +497,7 @@ def test_an_export_wholly_outside_the_window_says_so_not_only_healthy(tmp_path: 
 def test_runs_whose_window_holds_no_entry_read_leave_the_state_as_it_was(tmp_path: Path) -> None:
     """A clock or an `--hours` off (or an old export) gives a window none of the entries read fall in: such a
     run looked at nothing, so it is no quiet run; recorded, three of them marked every problem resolved."""
-    export = tmp_path / "export.ndjson"
-    lines = [
-        {
-            "insertId": f"q{i}",
-            "timestamp": f"2026-02-03T04:0{i}:00Z",
-            "severity": "ERROR",
-            "textPayload": "vault sync failed",
-        }
-        for i in range(3)
-    ]
-    export.write_text("".join(json.dumps(line) + "\n" for line in lines), encoding="utf-8")
+    export = _last_weeks_export(tmp_path / "export.ndjson")
     out = tmp_path / "out"
     first = runner.invoke(app, ["scan", "--from", str(export), "--out", str(out)])
     assert first.exit_code == 0, first.stderr
