@@ -47,7 +47,7 @@ from loggardener.sources.google_auth import (
 from loggardener.sources.google_auth import (
     not_enabled as _not_enabled,
 )
-from loggardener.sources.interface import EntrySource, RawRecord, SourceStats, place
+from loggardener.sources.interface import EntrySource, RawRecord, SourceStats
 from loggardener.sources.query import LogQuery, build_filter, console_url, rfc3339
 
 PAGE_SIZE = 1000
@@ -491,11 +491,9 @@ class CloudLoggingSource(EntrySource):
                 position += 1
                 self._entries_read = position
                 # as an export's: a lone surrogate (text no output can encode) replaced, nesting bounded
-                record = entry_record(position, item, "entry")._replace(page=self.stats.pages)
+                record = entry_record(position, item, "entry", page=self.stats.pages)
                 if record.entry is None:
-                    named = item.get("insertId") if isinstance(item, dict) else None
-                    where = place(record, named if isinstance(named, str) else None)
-                    yield record._replace(error=f"{where}: {(record.error or '').partition(': ')[2]}")
+                    yield record
                     continue
                 item = record.entry
                 if export is not None:

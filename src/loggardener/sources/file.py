@@ -25,7 +25,7 @@ import orjson
 
 from loggardener.errors import ExitCode, GardenerError, decode_reason, json_type
 from loggardener.regexes import compile_regex
-from loggardener.sources.interface import EntrySource, LineBatch, RawRecord, SourceStats
+from loggardener.sources.interface import EntrySource, LineBatch, RawRecord, SourceStats, place
 
 _GZIP_MAGIC = b"\x1f\x8b"
 # Compressions given by mistake (an export is JSON or gzip): said by name, rather than "not an export". Gzip
@@ -697,27 +697,31 @@ def _reason(exc: BaseException) -> str:
     return detail if isinstance(exc, EOFError) else f"corrupt compressed data: {detail}"
 
 
-def entry_record(position: int, item: Any, unit: str) -> RawRecord:
-    """The record of an item another source decoded (an API's page): the entry, its lone surrogates
-    replaced and its nesting bounded as an export's are, or why it is none (`unit position: reason`)."""
-    return _record(position, item, unit)
+def entry_record(position: int, item: Any, unit: str, page: int | None = None) -> RawRecord:
+    """The record of an item another source decoded (an API's `page`): the entry, its lone surrogates
+    replaced and its nesting bounded as an export's are, or why it is none (`place`: reason)."""
+    return _record(position, item, unit, page=page)
 
 
-def _record(position: int, item: Any, unit: str, clean: bool = True) -> RawRecord:
+def _record(position: int, item: Any, unit: str, clean: bool = True, page: int | None = None) -> RawRecord:
     if not isinstance(item, dict):
-        return RawRecord(
-            position,
-            None,
-            f"{unit} {position}: expected a LogEntry object, found a JSON {json_type(item)}",
-            unit=unit,
-        )
+        return _unusable(position, unit, page, f"expected a LogEntry object, found a JSON {json_type(item)}")
     if not clean:
-        return RawRecord(position, item, unit=unit)
+        return RawRecord(position, item, unit=unit, page=page)
     try:
         clean = _clean(item, MAX_DEPTH)
     except _TooDeep:
-        return RawRecord(position, None, f"{unit} {position}: {_TOO_DEEP}", unit=unit)
-    return RawRecord(position, cast("dict[str, Any]", clean), unit=unit)
+        named = item.get("insertId")
+        return _unusable(position, unit, page, _TOO_DEEP, named if isinstance(named, str) else None)
+    return RawRecord(position, cast("dict[str, Any]", clean), unit=unit, page=page)
+
+
+def _unusable(
+    position: int, unit: str, page: int | None, reason: str, insert_id: str | None = None
+) -> RawRecord:
+    """The record of an item that is no entry, named by its `place`."""
+    record = RawRecord(position, None, unit=unit, page=page)
+    return record._replace(error=f"{place(record, insert_id)}: {reason}")
 
 
 MAX_DEPTH = 64
