@@ -212,11 +212,13 @@ _PREFIX_TOKENS = compile_regex(
     r"|(?P<marker>[\u2a2f\u26a0](?=\s))"
     # `[1]`, `(1)`, Python logging's process and thread `(7/MainThread)`, `1 ---`; PostgreSQL's `[92001]:` and
     # session line `[7-1]`; nginx's `29#29:` and connection `*1234`; Apache's `[pid 18:tid 140]`; MySQL's thread
-    # id before its `[ERROR]`; Sidekiq's process and thread `10117 TID-owed9kmd8`; an Erlang process (RabbitMQ's
-    # `[warning] <0.2375.628>`)
+    # id before its `[ERROR]`; Sidekiq's process and thread `10117 TID-owed9kmd8`, since Sidekiq 6 as pairs with
+    # the job's context after them (`pid=1 tid=2lkf class=SyncJob jid=5f0c… elapsed=0.41`); an Erlang process
+    # (RabbitMQ's `[warning] <0.2375.628>`)
     r"|(?P<pid>\[\d{1,10}\]:?|<\d{1,10}\.\d{1,10}\.\d{1,10}>|\(\d{1,10}(?:/[A-Za-z][\w.-]{0,63})?\)|\d{1,10}(?=\s+-{1,3}\s)|-{1,3}(?=\s)"
     r"|\[\d{1,10}-\d{1,10}\]|\d{1,10}#\d{1,10}:|\*\d{1,20}(?=\s)|\[pid \d{1,10}(?::tid \d{1,20})?\]"
-    r"|\d{1,10}(?=\s\[)|\d{1,10} TID-[0-9A-Za-z]{1,32}(?=\s))"
+    r"|\d{1,10}(?=\s\[)|\d{1,10} TID-[0-9A-Za-z]{1,32}(?=\s)"
+    r"|pid=\d{1,10} tid=[0-9a-z]{1,32}(?: [a-z_]{1,32}=[^\s=]{1,256}){0,8}(?=\s))"
     # JBoss', WildFly's, Quarkus' (Keycloak's) thread after the category: `WARN  [org.keycloak.events] (default
     # task-11) …` (after a level and a tag only)
     r"|(?P<thread>\([^()\n]{1,80}\))(?=\s)"
