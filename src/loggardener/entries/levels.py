@@ -212,11 +212,13 @@ _PREFIX_TOKENS = compile_regex(
     r"|(?P<marker>[\u2a2f\u26a0](?=\s))"
     # `[1]`, `(1)`, Python logging's process and thread `(7/MainThread)`, `1 ---`; PostgreSQL's `[92001]:` and
     # session line `[7-1]`; nginx's `29#29:` and connection `*1234`; Apache's `[pid 18:tid 140]`; MySQL's thread
-    # id before its `[ERROR]`; Sidekiq's process and thread `10117 TID-owed9kmd8`; an Erlang process (RabbitMQ's
-    # `[warning] <0.2375.628>`)
+    # id before its `[ERROR]`; Sidekiq's process and thread `10117 TID-owed9kmd8`, since Sidekiq 6 as pairs with
+    # the job's context after them (`pid=1 tid=2lkf class=SyncJob jid=5f0c… elapsed=0.41`); an Erlang process
+    # (RabbitMQ's `[warning] <0.2375.628>`)
     r"|(?P<pid>\[\d{1,10}\]:?|<\d{1,10}\.\d{1,10}\.\d{1,10}>|\(\d{1,10}(?:/[A-Za-z][\w.-]{0,63})?\)|\d{1,10}(?=\s+-{1,3}\s)|-{1,3}(?=\s)"
     r"|\[\d{1,10}-\d{1,10}\]|\d{1,10}#\d{1,10}:|\*\d{1,20}(?=\s)|\[pid \d{1,10}(?::tid \d{1,20})?\]"
-    r"|\d{1,10}(?=\s\[)|\d{1,10} TID-[0-9A-Za-z]{1,32}(?=\s))"
+    r"|\d{1,10}(?=\s\[)|\d{1,10} TID-[0-9A-Za-z]{1,32}(?=\s)"
+    r"|pid=\d{1,10} tid=[0-9a-z]{1,32}(?: [a-z_]{1,32}=[^\s=]{1,256}){0,8}(?=\s))"
     # JBoss', WildFly's, Quarkus' (Keycloak's) thread after the category: `WARN  [org.keycloak.events] (default
     # task-11) …` (after a level and a tag only)
     r"|(?P<thread>\([^()\n]{1,80}\))(?=\s)"
@@ -282,12 +284,22 @@ _LOCATION = compile_regex(r"[\w./-]{1,200}\.\w{1,8}:\d{1,9}")
 # Python's warnings module: `/app/x.py:16: UserWarning: message` (its source line follows on the next line).
 PY_WARNING = compile_regex(r"^\S{1,500}\.py:\d{1,9}: (?P<category>[A-Z]\w{0,80}Warning): ")
 # php-fpm relays what its workers write to stderr, under its own level: `[10-Jun-2025 13:00:00] WARNING: [pool www]
-# child 12 said into stderr: "…"`, or `NOTICE: PHP message: …` (PHP's error_log). Its level is the relay's; the
-# relayed text declares its own (`PHP Fatal error:  …`), or none.
+# child 12 said into stderr: "…"`, or `NOTICE: PHP message: …` (PHP's error_log), or both, the second inside the
+# first's quotes (`… said into stderr: "NOTICE: PHP message: PHP Fatal error:  …"`). Its level is the relay's;
+# the relayed text declares its own (`PHP Fatal error:  …`), or none.
 _FPM_RELAY = compile_regex(
     r"\s{0,8}(?:\[" + _PHP_DATE + r"\]\s)?(?:[A-Z]{4,7}: )?"
-    r"(?:\[pool [^\]\s]{1,64}\] child \d{1,10} said into std(?:err|out): \"(?:PHP message: )?|PHP message: )"
+    r"(?:\[pool [^\]\s]{1,64}\] child \d{1,10} said into std(?:err|out): \"(?:(?:[A-Z]{4,7}: )?PHP message: )?"
+    r"|PHP message: )"
 )
+_QUOTED_RELAY = "said into std"
+# nginx relays what a FastCGI server (php-fpm) wrote to stderr under its own `[error]`, whatever it was, after its
+# header and before the request's context: `2025/06/10 13:00:00 [error] 29#29: *1234 FastCGI sent in stderr: "PHP
+# message: PHP Deprecated:  …" while reading response header from upstream, client: …`. The relayed text's level
+# counts where it declares one (a deprecation is a notice), nginx's where it declares none.
+FASTCGI_RELAY_WORDS = "FastCGI sent in std"
+_FASTCGI_RELAY = compile_regex(r'[ \t]{0,8}FastCGI sent in std(?:err|out): "(?:PHP message: )?')
+_FASTCGI_CONTEXT = '" while '
 # PHP's own level, after its error log's date (`PHP Warning:  Undefined variable $x in /app/a.php on line 3`)
 _PHP_LEVEL = compile_regex(
     r"\s{0,8}PHP (?P<level>Fatal error|Parse error|(?:Recoverable|Catchable) fatal error|Warning|Notice|Deprecated"
@@ -378,7 +390,19 @@ def declared_level(text: str) -> Declared | None:
     relay = _FPM_RELAY.match(head)
     if relay is not None:  # the relayed text's level, not php-fpm's
         return _declared(head[relay.end() :], None)
+    fastcgi = _fastcgi_relay(head)
+    if fastcgi is not None:  # the relayed text's level where it declares one, else nginx's
+        return _declared(head[fastcgi:], None) or _declared(head, text)
     return _declared(head, text)
+
+
+def _fastcgi_relay(line: str) -> int | None:
+    """Where the text nginx relays from a FastCGI server starts, when its header is followed by
+    `FastCGI sent in stderr: "` (`_FASTCGI_RELAY`), or None."""
+    if FASTCGI_RELAY_WORDS not in line:
+        return None
+    relay = _FASTCGI_RELAY.match(line, _header_end(line.split("\n", 1)[0]))
+    return relay.end() if relay is not None else None
 
 
 def _declared(head: str, text: str | None) -> Declared | None:
@@ -598,7 +622,7 @@ def strip_prefix(text: str) -> str:
     relay = _FPM_RELAY.match(clean)
     if relay is not None:  # what the worker wrote, without php-fpm's date, level and pool
         relayed, newline, rest = clean[relay.end() :].partition("\n")
-        if relay[0].endswith(('"', '"PHP message: ')) and relayed.endswith('"'):
+        if _QUOTED_RELAY in relay[0] and relayed.endswith('"'):
             relayed = relayed[:-1]
         clean = relayed + newline + rest
     known = _KNOWN_HEADER.match(clean)
@@ -621,6 +645,12 @@ def strip_prefix(text: str) -> str:
     if first.find("#", 0, position) >= 0 and _NGINX_PROCESS.search(first, 0, position) is not None:
         for context in _NGINX_CONTEXTS:  # the request it failed (or succeeded) for, or the timer it ran in
             body = body.split(context, 1)[0]
+        fastcgi = _FASTCGI_RELAY.match(body) if body.startswith(FASTCGI_RELAY_WORDS) else None
+        if fastcgi is not None:  # what the FastCGI server wrote, without nginx's quotes and what it was doing
+            relayed = body[fastcgi.end() :]
+            end = relayed.rfind(_FASTCGI_CONTEXT)
+            relayed = relayed[:end] if end >= 0 else relayed.removesuffix('"')
+            body = relayed if relayed.strip() else body
     if not body.strip():
         return clean.strip("\r\n")
     return (body + newline + rest).rstrip("\r\n")

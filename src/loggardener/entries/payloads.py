@@ -346,10 +346,32 @@ def _otel_record(payload: dict[str, Any]) -> dict[str, Any] | None:
     return record
 
 
+# Monolog's JSON record (Laravel's, Symfony's `JsonFormatter`: `message`, `context`, `level`, `level_name`,
+# `channel`, `datetime`, `extra`) keeps what the app logged with the message in `context`: an error string, or
+# an exception (`{"class": …, "message": …, "code": …, "file": "/app/x.php:27", "trace": […]}`), read as the
+# record's error object (its message beside the record's: `Uncaught exception: Call to undefined method …`)
+_MONOLOG_RECORD = ("context", "channel", "level_name")
+
+
+def _monolog_errors(payload: dict[str, Any]) -> dict[str, Any]:
+    """The error fields of a Monolog record's `context`, to be read as the record's own; {} for other payloads."""
+    context = payload.get("context")
+    if not isinstance(context, dict) or not all(key in payload for key in _MONOLOG_RECORD):
+        return {}
+    lifted = {key: context[key] for key in ERROR_FIELDS if key in context and key not in payload}
+    exception = context.get("exception")
+    if isinstance(exception, dict) and "error" not in lifted and "error" not in payload:
+        lifted["error"] = exception
+    return lifted
+
+
 def _json(payload: dict[str, Any]) -> Payload:
     otel = _otel_record(payload)
     if otel is not None:
         payload = otel
+    lifted = _monolog_errors(payload)
+    if lifted:
+        payload = {**payload, **lifted}
     kind = payload.get("@type")
     reported = False
     if isinstance(kind, str) and kind:

@@ -24,7 +24,13 @@ from datetime import datetime, timedelta, timezone
 from loggardener.entries.levels import PY_WARNING, header_only, strip_prefix
 from loggardener.entries.models import Event, LogEntry, Quiet, Severity, StackTrace
 from loggardener.entries.redact import COMMAND_PROMPT, SECRET_TOOLS, is_plain_words
-from loggardener.entries.stacks import PHP_THROWN, PY_CHAIN_SEPARATORS, PY_HEADER, RUST_PANIC
+from loggardener.entries.stacks import (
+    MONOLOG_EXCEPTION,
+    PHP_THROWN,
+    PY_CHAIN_SEPARATORS,
+    PY_HEADER,
+    RUST_PANIC,
+)
 from loggardener.regexes import compile_regex
 
 _FILE_LINE = compile_regex(r'^\s*File "[^"]+", line \d+')
@@ -253,6 +259,10 @@ _PHP_HEADER = compile_regex(r"^(?:PHP )?Fatal error: {1,2}Uncaught \S")
 _PHP_TRACE = compile_regex(
     r"^Stack trace:$|^#\d{1,5} (?:\{main\}|\[internal function\]: \S.*|\S[^(]{0,500}\(\d{1,9}\): \S.*)$"
 )
+# Monolog's block after a record that holds an exception (`stacks.MONOLOG_EXCEPTION`): `[stacktrace]`, the frames
+# (`_PHP_TRACE`), a previous exception's own (`[previous exception] [object] (PDOException(code: 7): … at …)`), and
+# `"}`, the end of the record's JSON context
+_MONOLOG_TRACE = compile_regex(r'^\[stacktrace\]$|^\[previous exception\] \[object\] \(.*\)$|^"\}$')
 
 # .NET's console logger writes a record's header alone on its line (`fail: Acme.Orders.Worker[0]`), then its
 # message, an exception and its frames indented under it: Cloud Run and GKE make each line an entry
@@ -394,6 +404,8 @@ def _classify(line: str, stripped: str) -> str | None:
         return "blank"
     if stripped == PY_HEADER:
         return "header"
+    if _MONOLOG_TRACE.match(stripped):
+        return "php-trace"
     if _DOTNET_HEADER.match(line):
         return "dotnet-header"
     if PY_WARNING.match(line):
@@ -424,7 +436,7 @@ def _classify(line: str, stripped: str) -> str | None:
         return "frame"
     if _PHP_TRACE.match(stripped) or PHP_THROWN.match(line):
         return "php-trace"
-    if _PHP_HEADER.match(stripped):
+    if _PHP_HEADER.match(stripped) or ("[object] (" in line and MONOLOG_EXCEPTION.search(line)):
         return "php-header"
     if line.startswith((" ", "\t")) or not stripped.strip("^~") or stripped == "[":
         # indented, a caret line under a source line, or an array that opens among an error's properties

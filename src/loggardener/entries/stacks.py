@@ -50,6 +50,13 @@ _PHP_HEADER = compile_regex(
     r"(?::\s?(?P<message>.*?))?(?: in (?P<file>\S+?)(?::(?P<line>\d+)| on line (?P<line2>\d+)))?\s*$"
 )
 _PHP_FRAME = compile_regex(r"^#\d+ (?P<file>[^(\s][^(]*?)\((?P<line>\d+)\): (?P<func>.+?)\s*$")
+# Monolog's line formatter (Laravel's and Symfony's text logs) writes an exception in a record's context as
+# `{"exception":"[object] (Illuminate\\Database\\QueryException(code: 7): message at /app/Connection.php:760)`, in
+# JSON, then (with stack traces included) `[stacktrace]`, PHP's frames and `"}` on lines of their own
+MONOLOG_EXCEPTION = compile_regex(
+    r'"exception":"\[object\] \((?P<type>[A-Za-z_\\][\w\\]{0,300})\(code: -?\d{1,20}\): (?P<message>.*) '
+    r"at (?P<file>[^\s()]{1,500}):(?P<line>\d{1,9})\)"
+)
 # The line that ends PHP's report of an uncaught exception (`  thrown in /app/index.php on line 11`): a report
 # thrown from the main script has no other frame than `#0 {main}`
 PHP_THROWN = compile_regex(r"^\s*thrown in \S.{0,500} on line \d{1,9}\s*$")
@@ -337,20 +344,23 @@ class StackParser:
 
     def _php(self, lines: list[str], text: str) -> StackTrace | None:
         header = next((m for line in lines if (m := _PHP_HEADER.search(line.strip()))), None)
+        escaped = header is None  # Monolog's frames are inside a JSON string: each backslash doubled
+        if escaped and lines and "[object] (" in lines[0]:
+            header = MONOLOG_EXCEPTION.search(lines[0])
         if header is None:
             return None
         frames = [
             Frame(
                 file=m["file"],
                 line=int(m["line"]),
-                function=m["func"],
+                function=m["func"].replace("\\\\", "\\") if escaped else m["func"],
                 in_app=self._in_app(bool(_PHP_LIBRARY.search(m["file"])), m["file"]),
             )
             for line in lines
             if (m := _PHP_FRAME.match(line.strip()))
         ]
         if header["file"]:
-            line_number = header["line"] or header["line2"]
+            line_number = header["line"] or header.groupdict().get("line2")
             thrown = Frame(
                 file=header["file"],
                 line=int(line_number) if line_number else None,
@@ -361,7 +371,7 @@ class StackParser:
         frames.reverse()
         return StackTrace(
             language="php",
-            exception_type=header["type"].lstrip("\\"),
+            exception_type=header["type"].replace("\\\\", "\\").lstrip("\\"),
             message=(header["message"] or "").strip(),
             frames=tuple(frames),
             text=text.strip(),

@@ -485,12 +485,16 @@ def _node_links(clusters: dict[str, Cluster], facts: ResolvedFacts, links: _Link
 
 
 def _is_failure(cluster: Cluster) -> bool:
-    """A problem that failed rather than warned: an error at ERROR or above, or a rung of a failure."""
-    return role(cluster) != ERROR or Severity[cluster.max_severity] >= Severity.ERROR
+    """A problem that failed rather than warned: an error at ERROR or above, or a rung of a failure (that its
+    text does not declare below WARNING: gunicorn's `[INFO] Worker exiting` is a worker's ordinary end)."""
+    severity = Severity[cluster.max_severity]
+    return severity >= Severity.ERROR or (role(cluster) != ERROR and severity >= Severity.WARNING)
 
 
 def _rung(cluster: Cluster) -> int | None:
-    """The cluster's rung on a revision's failure ladder, if it has one."""
+    """The cluster's rung on a revision's failure ladder, if it has one (none below WARNING, `_is_failure`)."""
+    if Severity[cluster.max_severity] < Severity.WARNING:
+        return None
     if is_startup_crash(cluster):
         return ERROR
     rung = role(cluster)

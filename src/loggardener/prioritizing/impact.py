@@ -4,7 +4,9 @@
   more: its 5xx problems are P0 (the revision cannot serve). A service without revisions (a load
   balancer's backend, an access log) is down the same way when none of its requests was answered below 400.
 - `effect-of`: an effect takes its cause's priority when the cause is more urgent (a 503 route of a
-  revision that cannot start is part of that outage); `rules.raise_causes` does the converse.
+  revision that cannot start is part of that outage); `rules.raise_causes` does the converse. An effect whose
+  entries all declare a level below WARNING (gunicorn's `[INFO] Worker exiting` after a worker timeout) is a
+  step of the story, not a failure: it keeps its own priority.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from loggardener.clustering.models import Cluster
+from loggardener.entries.models import Severity
 from loggardener.linking.models import Link
 
 
@@ -73,6 +76,8 @@ def escalate(clusters: Sequence[Cluster], context: ScanContext, links: Sequence[
         changed = False
         for link in links:
             cause, effect = link.cause, link.effect
+            if effect in by_fingerprint and Severity[by_fingerprint[effect].max_severity] < Severity.WARNING:
+                continue
             if cause in priority and effect in priority and priority[cause] < priority[effect]:
                 priority[effect] = priority[cause]
                 reasons[effect].append(f"{EFFECT_PREFIX}{by_fingerprint[cause].title} ({priority[cause]})")

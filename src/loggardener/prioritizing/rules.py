@@ -238,13 +238,17 @@ class Prioritizer:
 
 
 def raise_causes(clusters: Sequence[Cluster], links: Sequence[Link]) -> list[Cluster]:
-    """The clusters with every cause at least as urgent as its effects (along chains of links), saying why."""
+    """The clusters with every cause at least as urgent as its effects (along chains of links), saying why; a
+    cause whose entries all declare a level below WARNING keeps its own priority (it is a step of the story,
+    not a failure)."""
     by_fingerprint = {c.fingerprint: c for c in clusters}
     for _ in range(len(clusters)):  # a chain of n links settles in n rounds
         changed = False
         for link in links:
             cause, effect = by_fingerprint.get(link.cause), by_fingerprint.get(link.effect)
             if cause is None or effect is None or cause.priority <= effect.priority:
+                continue
+            if Severity[cause.max_severity] < Severity.WARNING:
                 continue
             reason = f"causes {effect.title!r} ({effect.priority}){CAUSE_SUFFIX}"
             kept = [r for r in cause.reasons if not r.endswith(CAUSE_SUFFIX)]
