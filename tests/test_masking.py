@@ -68,6 +68,16 @@ from loggardener.clustering.masking import WILDCARD, mask
         # a unit's word followed by a dotted name is no unit: a call stack's frame (`ms.AA`), not `1 ms`
         ("by a.AA.a:1 ms.AA.<init>:1", "by a.AA.a:<*> ms.AA.<init>:<*>"),
         ("took 250 ms. Then 3 bytes.", "took <*>. Then <*>."),
+        # every common spelling of a time or size unit (uWSGI's `msecs`/`micros`, PostgreSQL's `kB`, days)
+        ("generated 47 bytes in 129 msecs", "generated <*> in <*>"),
+        ("generated 215 bytes in 68 micros", "generated <*> in <*>"),
+        ("distance=33 kB, estimate=35 kB", "distance=<*>, estimate=<*>"),
+        ("expires in 7 days", "expires in <*>"),
+        ("3 microservices and 2 dayshifts", "<*> microservices and <*> dayshifts"),
+        # the path after a request's method, however short, quoted or not
+        ("POST /update_metrics => generated", "POST <*> => generated"),
+        ('Started GET "/" for <*>', 'Started GET "<*>" for <*>'),
+        ("FORGET /x and get /y", "FORGET /x and get /y"),
     ],
 )
 def test_mask_examples(text: str, expected: str) -> None:
@@ -105,6 +115,38 @@ def test_a_request_lines_path_is_one_value(method: str, path: str, version: str)
     assert mask(f'"{method} /{path} HTTP/{version}"') == f'"{method} {WILDCARD} HTTP/{WILDCARD}.{WILDCARD}"'
 
 
+UNITS = [
+    "B", "kB", "KB", "KiB", "MB", "MiB", "GB", "GiB", "TB", "PB", "byte", "bytes",
+    "ns", "us", "µs", "ms", "nsec", "usec", "msec", "msecs", "nanos", "micros", "millis",
+    "nanosecond", "microseconds", "milliseconds", "second", "seconds", "sec", "secs",
+    "min", "mins", "minute", "minutes", "hour", "hours", "day", "days",
+]  # fmt: skip
+
+
+@given(st.from_regex(r"[0-9]{1,6}(\.[0-9]{1,3})?", fullmatch=True), st.sampled_from(UNITS))
+def test_a_quantity_in_any_unit_of_time_or_size_is_one_value(number: str, unit: str) -> None:
+    """`in 129 msecs`, `in 68 micros`, `33 kB`, `7 days`: the quantity with its unit, whatever the spelling."""
+    assert mask(f"took {number} {unit} then") == "took <*> then"
+    # a word that only starts like a unit is no unit
+    assert mask(f"took {number} {unit}x then") == f"took {mask(number)} {unit}x then"
+
+
+@given(
+    st.sampled_from(["GET", "HEAD", "POST", "PUT", "DELETE", "CONNECT", "OPTIONS", "TRACE", "PATCH"]),
+    st.text(
+        alphabet=st.characters(whitelist_categories=("L", "Nd"), whitelist_characters="/._-@%+"), max_size=40
+    ),
+    st.sampled_from(["", '"']),
+)
+def test_the_path_after_a_request_method_is_one_value(method: str, path: str, quote: str) -> None:
+    """`POST /update_metrics =>`, `Started GET "/"`: the request's path, however short, is one value."""
+    assert mask(f"{method} {quote}/{path}{quote} => done") == f"{method} {quote}{WILDCARD}{quote} => done"
+    # not after a word that only ends like a method, nor after a method glued to the path or in lowercase
+    segment = re.sub(r"[^A-Za-z_]", "", path)
+    for text in (f"FOR{method} /{segment} x", f"{method}/{segment} x", f"{method.lower()} /{segment} x"):
+        assert mask(text) == text
+
+
 def test_wildcard_is_the_template_marker() -> None:
     assert WILDCARD == "<*>"
 
@@ -135,6 +177,8 @@ ADVERSARIAL: dict[str, Callable[[int], str]] = {
     "hyphenated name before a slash": lambda n: "a-" * (n // 2) + "/1.2.3",
     "request paths without a version": lambda n: " /a" * (n // 3) + " HTTP/",
     "a long request path": lambda n: "GET /" + "a" * n + " HTTP/1.1",
+    "methods before paths": lambda n: "GET /a " * (n // 7),
+    "quantities before unit-like words": lambda n: "1 millisecondsx " * (n // 16),
 }
 
 

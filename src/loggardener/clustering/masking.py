@@ -22,7 +22,16 @@ _DAY = r"(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)[a-z]*"
 _MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*"
 # one quoted value without brackets or line breaks (so a list is scanned once from its one opening bracket)
 _QUOTED = r"(?:'[^'\[\]\n]{0,256}'|\"[^\"\[\]\n]{0,256}\")"
-_UNIT = r"(?:[KMGTP]i?B|B|bytes?|[mun]s|µs|ms|secs?|seconds?|mins?|minutes?|hours?)"
+# units of size and of time, every common spelling: a size in bytes with a binary or decimal prefix (`kB`, `KiB`),
+# and a time from nanoseconds to days, abbreviated or not (`ms`, `msecs`, `micros`, `nanoseconds`, `days`)
+_UNIT = (
+    r"(?:[kKMGTP]i?B|B|bytes?|[mun]s|µs|[mun]secs?|(?:milli|micro|nano)s|(?:milli|micro|nano)?seconds?"
+    r"|secs?|mins?|minutes?|hours?|days?)"
+)
+# the request methods of HTTP (RFC 9110, and PATCH of RFC 5789): the path a method is followed by, quoted or not,
+# is the request's (`POST /update_metrics =>`, `Started GET "/login"`), however short
+_METHODS = ("GET", "HEAD", "POST", "PUT", "DELETE", "CONNECT", "OPTIONS", "TRACE", "PATCH")
+_AFTER_METHOD = "|".join(f"(?<=\\b{method}\\s{quote}/)" for method in _METHODS for quote in ("", '"'))
 
 # (pattern, what the text must contain for it to match anywhere), in priority order: at one position
 # the first pattern that matches wins. "digit" stands for any character `\d` matches.
@@ -64,6 +73,8 @@ _PATTERNS: tuple[tuple[str, tuple[str, ...]], ...] = (
     (r"\b(?=[0-9a-fA-F]*\d)(?=[0-9a-fA-F]*[a-fA-F])[0-9a-fA-F]{8,}\b", ("digit",)),  # hex ids
     # the path of an HTTP request line, however short (`"GET /login HTTP/1.1"`, `GET / HTTP/2.0`)
     (r"(?<=\s)/[^\s'\"<>]{0,2048}(?=\sHTTP/\d)", ("/", "HTTP/")),
+    # the path after a request's method, however short (`POST /update_metrics =>`, `GET "/"`)
+    (rf"/(?:{_AFTER_METHOD})[\w.@%+-]*(?:/[\w.@%+-]*)*(?:\?[^\s'\"<>()\[\]{{}},;]*)?", ("/",)),
     # absolute paths, with the query string of a request's path (`/search?q=shoes&page=2`)
     (r"(?<![\w<])(?:(?:/[\w.@%+-]*){2,}|/[\w.@%+-]*(?=\?))(?:\?[^\s'\"<>()\[\]{},;]*)?", ("/",)),
     # quantities with a unit after a space (`250 ms`, not the `1 ms` of a call stack's `…:1 ms.Api.run:2`)
