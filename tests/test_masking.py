@@ -78,6 +78,19 @@ from loggardener.clustering.masking import WILDCARD, mask
         ("POST /update_metrics => generated", "POST <*> => generated"),
         ('Started GET "/" for <*>', 'Started GET "<*>" for <*>'),
         ("FORGET /x and get /y", "FORGET /x and get /y"),
+        # an SQL statement a database or an ORM logs is one value, to the end of the line or of its quotes
+        ("statement: SELECT * FROM users WHERE last_login > NOW() - INTERVAL '7 days';", "statement: <*>"),
+        ("statement: CREATE INDEX idx_users_email ON users(email);", "statement: <*>"),
+        ('query="UPDATE orders SET a=1 WHERE id=2" took 5ms', 'query="<*>" took <*>ms'),
+        ('User Load (0.5ms)  SELECT "users".* FROM "users" LIMIT $1', "User Load (<*>.<*>ms)  <*>"),
+        ("WITH t AS (SELECT 1) SELECT * FROM t", "<*>"),
+        # capitals of a sentence, an SQL word named in an error, a command alone: no statement
+        ("SELECT failed: the SELECT is slow", "SELECT failed: the SELECT is slow"),
+        (
+            'syntax error at or near "SELECT" at character 5',
+            'syntax error at or near "SELECT" at character <*>',
+        ),
+        ("Please UPDATE your client, then DELETE it", "Please UPDATE your client, then DELETE it"),
     ],
 )
 def test_mask_examples(text: str, expected: str) -> None:
@@ -147,6 +160,41 @@ def test_the_path_after_a_request_method_is_one_value(method: str, path: str, qu
         assert mask(text) == text
 
 
+SQL_STATEMENTS = st.sampled_from(
+    [
+        "SELECT * FROM {t} WHERE id = {n}",
+        "SELECT {c}, {c} FROM {t} WHERE {c} = '{w}' ORDER BY {c} LIMIT {n}",
+        "SELECT {n}",
+        "INSERT INTO {t} ({c}, {c}) VALUES ('{w}', {n})",
+        "UPDATE {t} SET {c} = '{w}' WHERE id = {n}",
+        "DELETE FROM {t} WHERE {c} < now() - interval '{n} days'",
+        "CREATE UNIQUE INDEX {c}_idx ON {t}({c});",
+        "ALTER TABLE {t} ADD COLUMN {c} text",
+        "DROP MATERIALIZED VIEW {t}",
+        "WITH {t} AS (SELECT {c} FROM {t}) SELECT * FROM {t}",
+    ]
+)
+SQL_NAMES = st.from_regex(r"[a-z][a-z_]{0,11}", fullmatch=True)
+
+
+@given(SQL_STATEMENTS, SQL_NAMES, SQL_NAMES, st.text(alphabet="abc xyz", max_size=8), st.integers(0, 10**6))
+def test_an_sql_statement_is_one_value(shape: str, table: str, column: str, word: str, number: int) -> None:
+    """PostgreSQL's `statement: …`, `duration: … statement: …`, an ORM's query, a query in a quoted field:
+    whatever the statement, the line reads the same."""
+    statement = shape.format(t=table, c=column, w=word, n=number)
+    assert mask(f"duration: 1.5 ms  statement: {statement}") == "duration: <*>  statement: <*>"
+    assert mask(f'slow query="{statement}" rows=3') == 'slow query="<*>" rows=<*>'
+
+
+@given(
+    st.sampled_from(["SELECT", "INSERT", "UPDATE", "DELETE", "CREATE", "ALTER", "DROP", "WITH"]), SQL_NAMES
+)
+def test_an_sql_command_word_in_a_sentence_stays(command: str, word: str) -> None:
+    """A command word that no statement's shape follows is a word of the message (`SELECT failed`)."""
+    text = f"the {command} {word} failed"
+    assert mask(text) == text
+
+
 def test_wildcard_is_the_template_marker() -> None:
     assert WILDCARD == "<*>"
 
@@ -179,6 +227,8 @@ ADVERSARIAL: dict[str, Callable[[int], str]] = {
     "a long request path": lambda n: "GET /" + "a" * n + " HTTP/1.1",
     "methods before paths": lambda n: "GET /a " * (n // 7),
     "quantities before unit-like words": lambda n: "1 millisecondsx " * (n // 16),
+    "selects without a from": lambda n: "SELECT a " * (n // 9),
+    "updates without a set": lambda n: "UPDATE " + "a" * n,
 }
 
 

@@ -229,6 +229,21 @@ def test_a_request_log_with_short_paths_and_any_time_unit_is_one_event() -> None
     assert "POST <*> => generated <*> in <*> (HTTP/<*>.<*> <*>)" in clusters[lines[0]]
 
 
+def test_the_statements_a_database_logs_are_one_event_whatever_the_sql() -> None:
+    """PostgreSQL's `statement: …` with any SQL is one event; its `duration: … statement: …` is another."""
+    statements = [
+        "SELECT * FROM users WHERE last_login > NOW() - INTERVAL '7 days';",
+        "CREATE INDEX idx_users_email ON users(email);",
+        "UPDATE orders SET status = 'shipped' WHERE id = 12",
+        "INSERT INTO audit_log (actor, action) VALUES ('ana', 'login')",
+    ]
+    logged = [f"statement: {sql}" for sql in statements]
+    timed = [f"duration: {n}.5 ms  statement: {sql}" for n, sql in enumerate(statements)]
+    clusters = clusters_of([*logged, *timed])
+    assert {clusters[line] for line in logged} == {"statement: <*>"}
+    assert {clusters[line] for line in timed} == {"duration: <*> statement: <*>"}
+
+
 def test_quoted_requests_keep_their_constant_words() -> None:
     messages = [
         f'10.0.0.{i} "{verb} /v2/{i:08x}/servers HTTP/1.1" status: {status} len: {i * 7} time: 0.{i}'

@@ -33,12 +33,22 @@ _UNIT = (
 _METHODS = ("GET", "HEAD", "POST", "PUT", "DELETE", "CONNECT", "OPTIONS", "TRACE", "PATCH")
 _AFTER_METHOD = "|".join(f"(?<=\\b{method}\\s{quote}/)" for method in _METHODS for quote in ("", '"'))
 
+# an SQL statement a database or an ORM logs (`statement: SELECT * FROM users WHERE …`, `UPDATE orders SET …`): from
+# its command, in capitals and in one of SQL's shapes, to the end of the line, or of the quoted text it opens
+_SQL_COMMAND = (
+    r"(?:SELECT\s(?:[^\n]{0,512}?\sFROM\s|\s*\d|\s*\*)|INSERT\s+INTO\s|UPDATE\s+\S{1,128}\s+SET\s|DELETE\s+FROM\s"
+    r"|(?:CREATE|ALTER|DROP)\s+(?:UNIQUE\s+|OR\s+REPLACE\s+|TEMP(?:ORARY)?\s+)?(?:TABLE|INDEX|VIEW|SCHEMA|DATABASE"
+    r"|SEQUENCE|FUNCTION|TRIGGER|EXTENSION|TYPE|ROLE|USER|MATERIALIZED\s+VIEW)\s|WITH\s+\w{1,64}\s+AS\s+\()"
+)
+_SQL = rf"(?<=\")\b{_SQL_COMMAND}[^\"\n]*|(?<=')\b{_SQL_COMMAND}[^'\n]*|(?<![\w\"'.]){_SQL_COMMAND}[^\n]*"
+
 # (pattern, what the text must contain for it to match anywhere), in priority order: at one position
 # the first pattern that matches wins. "digit" stands for any character `\d` matches.
 _PATTERNS: tuple[tuple[str, tuple[str, ...]], ...] = (
     # a list of quoted values, however many (`['id', 'name']`: the data's columns, keys or names)
     (rf"\[\s*{_QUOTED}(?:\s*,\s*{_QUOTED})*\s*,?\s*\]", ("[",)),
     (r"(?:(?<=[=:])|(?<=[=:]\s))(?:true|false|True|False|TRUE|FALSE)\b", ("e",)),  # a key's boolean value
+    (_SQL, ()),  # an SQL statement
     (r"\b[a-zA-Z][a-zA-Z0-9+.-]{0,31}://[^\s'\"<>]+", ("://",)),  # URLs (schemes up to 32 characters)
     (r"\b[\w.+-]{1,64}@[\w-]+(?:\.[\w-]+)+\b", ("@",)),  # e-mail addresses (local part up to 64)
     # UUIDs, with a file name's extensions when one names a file (`4f1c….png`, `4f1c….mp4`: one value, whatever
