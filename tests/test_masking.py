@@ -68,6 +68,29 @@ from loggardener.clustering.masking import WILDCARD, mask
         # a unit's word followed by a dotted name is no unit: a call stack's frame (`ms.AA`), not `1 ms`
         ("by a.AA.a:1 ms.AA.<init>:1", "by a.AA.a:<*> ms.AA.<init>:<*>"),
         ("took 250 ms. Then 3 bytes.", "took <*>. Then <*>."),
+        # every common spelling of a time or size unit (uWSGI's `msecs`/`micros`, PostgreSQL's `kB`, days)
+        ("generated 47 bytes in 129 msecs", "generated <*> in <*>"),
+        ("generated 215 bytes in 68 micros", "generated <*> in <*>"),
+        ("distance=33 kB, estimate=35 kB", "distance=<*>, estimate=<*>"),
+        ("expires in 7 days", "expires in <*>"),
+        ("3 microservices and 2 dayshifts", "<*> microservices and <*> dayshifts"),
+        # the path after a request's method, however short, quoted or not
+        ("POST /update_metrics => generated", "POST <*> => generated"),
+        ('Started GET "/" for <*>', 'Started GET "<*>" for <*>'),
+        ("FORGET /x and get /y", "FORGET /x and get /y"),
+        # an SQL statement a database or an ORM logs is one value, to the end of the line or of its quotes
+        ("statement: SELECT * FROM users WHERE last_login > NOW() - INTERVAL '7 days';", "statement: <*>"),
+        ("statement: CREATE INDEX idx_users_email ON users(email);", "statement: <*>"),
+        ('query="UPDATE orders SET a=1 WHERE id=2" took 5ms', 'query="<*>" took <*>ms'),
+        ('User Load (0.5ms)  SELECT "users".* FROM "users" LIMIT $1', "User Load (<*>.<*>ms)  <*>"),
+        ("WITH t AS (SELECT 1) SELECT * FROM t", "<*>"),
+        # capitals of a sentence, an SQL word named in an error, a command alone: no statement
+        ("SELECT failed: the SELECT is slow", "SELECT failed: the SELECT is slow"),
+        (
+            'syntax error at or near "SELECT" at character 5',
+            'syntax error at or near "SELECT" at character <*>',
+        ),
+        ("Please UPDATE your client, then DELETE it", "Please UPDATE your client, then DELETE it"),
     ],
 )
 def test_mask_examples(text: str, expected: str) -> None:
@@ -105,6 +128,73 @@ def test_a_request_lines_path_is_one_value(method: str, path: str, version: str)
     assert mask(f'"{method} /{path} HTTP/{version}"') == f'"{method} {WILDCARD} HTTP/{WILDCARD}.{WILDCARD}"'
 
 
+UNITS = [
+    "B", "kB", "KB", "KiB", "MB", "MiB", "GB", "GiB", "TB", "PB", "byte", "bytes",
+    "ns", "us", "µs", "ms", "nsec", "usec", "msec", "msecs", "nanos", "micros", "millis",
+    "nanosecond", "microseconds", "milliseconds", "second", "seconds", "sec", "secs",
+    "min", "mins", "minute", "minutes", "hour", "hours", "day", "days",
+]  # fmt: skip
+
+
+@given(st.from_regex(r"[0-9]{1,6}(\.[0-9]{1,3})?", fullmatch=True), st.sampled_from(UNITS))
+def test_a_quantity_in_any_unit_of_time_or_size_is_one_value(number: str, unit: str) -> None:
+    """`in 129 msecs`, `in 68 micros`, `33 kB`, `7 days`: the quantity with its unit, whatever the spelling."""
+    assert mask(f"took {number} {unit} then") == "took <*> then"
+    # a word that only starts like a unit is no unit
+    assert mask(f"took {number} {unit}x then") == f"took {mask(number)} {unit}x then"
+
+
+@given(
+    st.sampled_from(["GET", "HEAD", "POST", "PUT", "DELETE", "CONNECT", "OPTIONS", "TRACE", "PATCH"]),
+    st.text(
+        alphabet=st.characters(whitelist_categories=("L", "Nd"), whitelist_characters="/._-@%+"), max_size=40
+    ),
+    st.sampled_from(["", '"']),
+)
+def test_the_path_after_a_request_method_is_one_value(method: str, path: str, quote: str) -> None:
+    """`POST /update_metrics =>`, `Started GET "/"`: the request's path, however short, is one value."""
+    assert mask(f"{method} {quote}/{path}{quote} => done") == f"{method} {quote}{WILDCARD}{quote} => done"
+    # not after a word that only ends like a method, nor after a method glued to the path or in lowercase
+    segment = re.sub(r"[^A-Za-z_]", "", path)
+    for text in (f"FOR{method} /{segment} x", f"{method}/{segment} x", f"{method.lower()} /{segment} x"):
+        assert mask(text) == text
+
+
+SQL_STATEMENTS = st.sampled_from(
+    [
+        "SELECT * FROM {t} WHERE id = {n}",
+        "SELECT {c}, {c} FROM {t} WHERE {c} = '{w}' ORDER BY {c} LIMIT {n}",
+        "SELECT {n}",
+        "INSERT INTO {t} ({c}, {c}) VALUES ('{w}', {n})",
+        "UPDATE {t} SET {c} = '{w}' WHERE id = {n}",
+        "DELETE FROM {t} WHERE {c} < now() - interval '{n} days'",
+        "CREATE UNIQUE INDEX {c}_idx ON {t}({c});",
+        "ALTER TABLE {t} ADD COLUMN {c} text",
+        "DROP MATERIALIZED VIEW {t}",
+        "WITH {t} AS (SELECT {c} FROM {t}) SELECT * FROM {t}",
+    ]
+)
+SQL_NAMES = st.from_regex(r"[a-z][a-z_]{0,11}", fullmatch=True)
+
+
+@given(SQL_STATEMENTS, SQL_NAMES, SQL_NAMES, st.text(alphabet="abc xyz", max_size=8), st.integers(0, 10**6))
+def test_an_sql_statement_is_one_value(shape: str, table: str, column: str, word: str, number: int) -> None:
+    """PostgreSQL's `statement: …`, `duration: … statement: …`, an ORM's query, a query in a quoted field:
+    whatever the statement, the line reads the same."""
+    statement = shape.format(t=table, c=column, w=word, n=number)
+    assert mask(f"duration: 1.5 ms  statement: {statement}") == "duration: <*>  statement: <*>"
+    assert mask(f'slow query="{statement}" rows=3') == 'slow query="<*>" rows=<*>'
+
+
+@given(
+    st.sampled_from(["SELECT", "INSERT", "UPDATE", "DELETE", "CREATE", "ALTER", "DROP", "WITH"]), SQL_NAMES
+)
+def test_an_sql_command_word_in_a_sentence_stays(command: str, word: str) -> None:
+    """A command word that no statement's shape follows is a word of the message (`SELECT failed`)."""
+    text = f"the {command} {word} failed"
+    assert mask(text) == text
+
+
 def test_wildcard_is_the_template_marker() -> None:
     assert WILDCARD == "<*>"
 
@@ -135,6 +225,10 @@ ADVERSARIAL: dict[str, Callable[[int], str]] = {
     "hyphenated name before a slash": lambda n: "a-" * (n // 2) + "/1.2.3",
     "request paths without a version": lambda n: " /a" * (n // 3) + " HTTP/",
     "a long request path": lambda n: "GET /" + "a" * n + " HTTP/1.1",
+    "methods before paths": lambda n: "GET /a " * (n // 7),
+    "quantities before unit-like words": lambda n: "1 millisecondsx " * (n // 16),
+    "selects without a from": lambda n: "SELECT a " * (n // 9),
+    "updates without a set": lambda n: "UPDATE " + "a" * n,
 }
 
 

@@ -211,6 +211,39 @@ def test_a_rare_word_does_not_absorb_a_bigger_event() -> None:
     assert len(set(clusters_of(messages).values())) == 2
 
 
+def test_a_request_log_with_short_paths_and_any_time_unit_is_one_event() -> None:
+    """uWSGI's request line: the path after the method is the request's however short, and the unit of the
+    time is formatted in (`msecs`, `micros`); a line of another statement with a path stays apart."""
+    rng = random.Random(25)
+    paths = ["/update_metrics", "/endpoint2", "/", "/login?next=home"]
+    lines = [
+        f"[pid: {rng.randrange(9999)}|app: 0|req: 1/{n}] 127.0.0.1 () {{38 vars in 696 bytes}} "
+        f"POST {rng.choice(paths)} => generated {rng.randrange(999)} bytes in {rng.randrange(999)} "
+        f"{rng.choice(['msecs', 'micros', 'ms', 'nanoseconds'])} (HTTP/1.1 200)"
+        for n in range(6)
+    ]
+    other = "open /update_metrics failed: permission denied"
+    clusters = clusters_of([*lines, other])
+    assert len({clusters[line] for line in lines}) == 1
+    assert clusters[other] != clusters[lines[0]]
+    assert "POST <*> => generated <*> in <*> (HTTP/<*>.<*> <*>)" in clusters[lines[0]]
+
+
+def test_the_statements_a_database_logs_are_one_event_whatever_the_sql() -> None:
+    """PostgreSQL's `statement: …` with any SQL is one event; its `duration: … statement: …` is another."""
+    statements = [
+        "SELECT * FROM users WHERE last_login > NOW() - INTERVAL '7 days';",
+        "CREATE INDEX idx_users_email ON users(email);",
+        "UPDATE orders SET status = 'shipped' WHERE id = 12",
+        "INSERT INTO audit_log (actor, action) VALUES ('ana', 'login')",
+    ]
+    logged = [f"statement: {sql}" for sql in statements]
+    timed = [f"duration: {n}.5 ms  statement: {sql}" for n, sql in enumerate(statements)]
+    clusters = clusters_of([*logged, *timed])
+    assert {clusters[line] for line in logged} == {"statement: <*>"}
+    assert {clusters[line] for line in timed} == {"duration: <*> statement: <*>"}
+
+
 def test_quoted_requests_keep_their_constant_words() -> None:
     messages = [
         f'10.0.0.{i} "{verb} /v2/{i:08x}/servers HTTP/1.1" status: {status} len: {i * 7} time: 0.{i}'

@@ -22,7 +22,39 @@ _DAY = r"(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)[a-z]*"
 _MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*"
 # one quoted value without brackets or line breaks (so a list is scanned once from its one opening bracket)
 _QUOTED = r"(?:'[^'\[\]\n]{0,256}'|\"[^\"\[\]\n]{0,256}\")"
-_UNIT = r"(?:[KMGTP]i?B|B|bytes?|[mun]s|µs|ms|secs?|seconds?|mins?|minutes?|hours?)"
+# units of size and of time, every common spelling: a size in bytes with a binary or decimal prefix (`kB`, `KiB`),
+# and a time from nanoseconds to days, abbreviated or not (`ms`, `msecs`, `micros`, `nanoseconds`, `days`)
+_UNIT = (
+    r"(?:[kKMGTP]i?B|B|bytes?|[mun]s|µs|[mun]secs?|(?:milli|micro|nano)s|(?:milli|micro|nano)?seconds?"
+    r"|secs?|mins?|minutes?|hours?|days?)"
+)
+# the request methods of HTTP (RFC 9110, and PATCH of RFC 5789): the path a method is followed by, quoted or not,
+# is the request's (`POST /update_metrics =>`, `Started GET "/login"`), however short
+_METHODS = ("GET", "HEAD", "POST", "PUT", "DELETE", "CONNECT", "OPTIONS", "TRACE", "PATCH")
+_AFTER_METHOD = "|".join(f"(?<=\\b{method}\\s{quote}/)" for method in _METHODS for quote in ("", '"'))
+_PATH_AFTER = r"[\w.@%+-]*(?:/[\w.@%+-]*)*(?:\?[^\s'\"<>()\[\]{},;]*)?"
+# an SQL statement a database or an ORM logs (`statement: SELECT * FROM users WHERE …`, `UPDATE orders SET …`): from
+# its command, in capitals and in one of SQL's shapes, to the end of the line, or of the quoted text it opens
+_SQL_OBJECTS = (
+    r"\s+(?:UNIQUE\s+|OR\s+REPLACE\s+|TEMP(?:ORARY)?\s+)?(?:TABLE|INDEX|VIEW|SCHEMA|DATABASE|SEQUENCE|FUNCTION"
+    r"|TRIGGER|EXTENSION|TYPE|ROLE|USER|MATERIALIZED\s+VIEW)\s"
+)
+_SQL_COMMANDS = (
+    ("SELECT", r"SELECT\s(?:[^\n]{0,512}?\sFROM\s|\s*\d|\s*\*)"),
+    ("INSERT", r"INSERT\s+INTO\s"),
+    ("UPDATE", r"UPDATE\s+\S{1,128}\s+SET\s"),
+    ("DELETE", r"DELETE\s+FROM\s"),
+    ("CREATE", rf"CREATE{_SQL_OBJECTS}"),
+    ("ALTER", rf"ALTER{_SQL_OBJECTS}"),
+    ("DROP", rf"DROP{_SQL_OBJECTS}"),
+    ("WITH", r"WITH\s+\w{1,64}\s+AS\s+\("),
+)
+
+
+def _sql(command: str) -> str:
+    """A statement that starts with `command`: to the end of the quotes it opens, else to the end of the line."""
+    return rf"(?<=\")\b{command}[^\"\n]*|(?<=')\b{command}[^'\n]*|(?<![\w\"'.]){command}[^\n]*"
+
 
 # (pattern, what the text must contain for it to match anywhere), in priority order: at one position
 # the first pattern that matches wins. "digit" stands for any character `\d` matches.
@@ -30,6 +62,7 @@ _PATTERNS: tuple[tuple[str, tuple[str, ...]], ...] = (
     # a list of quoted values, however many (`['id', 'name']`: the data's columns, keys or names)
     (rf"\[\s*{_QUOTED}(?:\s*,\s*{_QUOTED})*\s*,?\s*\]", ("[",)),
     (r"(?:(?<=[=:])|(?<=[=:]\s))(?:true|false|True|False|TRUE|FALSE)\b", ("e",)),  # a key's boolean value
+    *((_sql(command), ("command",)) for _, command in _SQL_COMMANDS),  # an SQL statement
     (r"\b[a-zA-Z][a-zA-Z0-9+.-]{0,31}://[^\s'\"<>]+", ("://",)),  # URLs (schemes up to 32 characters)
     (r"\b[\w.+-]{1,64}@[\w-]+(?:\.[\w-]+)+\b", ("@",)),  # e-mail addresses (local part up to 64)
     # UUIDs, with a file name's extensions when one names a file (`4f1c….png`, `4f1c….mp4`: one value, whatever
@@ -64,6 +97,11 @@ _PATTERNS: tuple[tuple[str, tuple[str, ...]], ...] = (
     (r"\b(?=[0-9a-fA-F]*\d)(?=[0-9a-fA-F]*[a-fA-F])[0-9a-fA-F]{8,}\b", ("digit",)),  # hex ids
     # the path of an HTTP request line, however short (`"GET /login HTTP/1.1"`, `GET / HTTP/2.0`)
     (r"(?<=\s)/[^\s'\"<>]{0,2048}(?=\sHTTP/\d)", ("/", "HTTP/")),
+    # the path after a request's method, however short (`POST /update_metrics =>`, `GET "/"`)
+    (
+        rf"/(?:{_AFTER_METHOD}){_PATH_AFTER}",
+        ("command", "/"),
+    ),
     # absolute paths, with the query string of a request's path (`/search?q=shoes&page=2`)
     (r"(?<![\w<])(?:(?:/[\w.@%+-]*){2,}|/[\w.@%+-]*(?=\?))(?:\?[^\s'\"<>()\[\]{},;]*)?", ("/",)),
     # quantities with a unit after a space (`250 ms`, not the `1 ms` of a call stack's `…:1 ms.Api.run:2`)
@@ -89,14 +127,17 @@ _LISTS = compile_regex(
 )
 
 
-@cache  # at most one pattern per subset of the nine needs
+@cache  # at most one pattern per subset of the ten needs
 def _alternation(present: frozenset[str]) -> re.Pattern[str] | None:
     """The patterns that can match a text containing `present` (their required characters), in order."""
     chosen = [pattern for pattern, needs in _PATTERNS if all(need in present for need in needs)]
     return compile_regex("|".join(f"(?:{pattern})" for pattern in chosen)) if chosen else None
 
 
-_NEEDS = frozenset(need for _, needs in _PATTERNS for need in needs if need != "digit")
+_NEEDS = frozenset(need for _, needs in _PATTERNS for need in needs if need not in {"digit", "command"})
+# "command" stands for any word that starts a request's method or an SQL statement: one scan finds whether the text
+# holds one (most do not), and one need keeps the subsets of needs, each a pattern of its own, few
+_COMMAND = compile_regex("|".join(sorted({*_METHODS, *(word for word, _ in _SQL_COMMANDS)})))
 
 
 def mask(text: str) -> str:
@@ -107,6 +148,8 @@ def mask(text: str) -> str:
     present = frozenset(need for need in _NEEDS if need in text)
     if _DIGIT.search(text):
         present |= {"digit"}
+    if _COMMAND.search(text):
+        present |= {"command"}
     pattern = _alternation(present)
     masked = text if pattern is None else pattern.sub(WILDCARD, text)
     if "<*><*>" in masked:
