@@ -295,8 +295,7 @@ def scan(
         typer.Option(
             "--hours",
             rich_help_panel="Window",
-            max=MAX_HOURS,
-            help="Scan the N hours up to --until (default now); N above 0.",
+            help=f"Scan the N hours up to --until (default now); N above 0, at most {MAX_HOURS} (ten years).",
         ),
     ] = None,
     since: Annotated[
@@ -367,6 +366,7 @@ def scan(
         typer.Option(
             "--issues",
             rich_help_panel="GitHub issues",
+            case_sensitive=False,
             help="GitHub issues for problems at or above issues.threshold: none; draft (markdown drafts and "
             "a gh script next to the worklog, no token); publish (needs --repo and GH_TOKEN or GITHUB_TOKEN).",
         ),
@@ -458,6 +458,7 @@ def scan(
         typer.Option(
             "--fail-on",
             rich_help_panel="Outputs",
+            case_sensitive=False,
             help="Exit with code 1 when a problem at or above this priority is found (CI gating).",
         ),
     ] = None,
