@@ -340,6 +340,43 @@ def test_persistent_server_errors_say_what_to_do(status: int) -> None:
     assert "rerun later (https://status.cloud.google.com shows outages)" in caught.value.message
 
 
+@pytest.mark.parametrize(
+    "fault",
+    [Fault(503), Fault(429), Fault(200, raw=b"<html>captive portal</html>")],
+    ids=["503", "429", "page"],
+)
+def test_a_read_that_fails_pages_into_it_says_how_far_it_got(fault: Fault) -> None:
+    """A failure after the retries, met on a later page, says how many pages and entries were read (none of
+    them written), as a refused page token does; one on the first page says nothing of pages."""
+    faults = {n: fault for n in range(3, 30)}
+    with FakeLoggingServer(make_entries(30), page_limit=10, faults=faults) as server:
+        with pytest.raises(GardenerError) as caught:
+            read_all(source_for(server, FakeClock()))
+    assert caught.value.exit_code == ExitCode.SOURCE_FAILED
+    assert " attempts, 2 pages (20 entries) into the read, which is not written" in caught.value.message
+    with FakeLoggingServer(
+        make_entries(30), page_limit=10, faults={n: fault for n in range(1, 30)}
+    ) as server:
+        with pytest.raises(GardenerError) as first:
+            read_all(source_for(server, FakeClock()))
+    assert "into the read" not in first.value.message
+
+
+def test_a_quota_whose_retry_after_is_past_a_minute_says_how_long_the_server_asks_to_wait() -> None:
+    faults = {n: Fault(429, retry_after=3600) for n in range(1, 30)}
+    with FakeLoggingServer(make_entries(3), faults=faults) as server, pytest.raises(GardenerError) as caught:
+        read_all(source_for(server, FakeClock()))
+    assert caught.value.exit_code == ExitCode.SOURCE_FAILED
+    assert "Cloud Logging asks to wait 3600 s (Retry-After) before trying again" in caught.value.message
+    assert "wait a minute" not in caught.value.message
+    with FakeLoggingServer(
+        make_entries(3), faults={n: Fault(429, retry_after=30) for n in range(1, 30)}
+    ) as server:
+        with pytest.raises(GardenerError) as short:
+            read_all(source_for(server, FakeClock()))
+    assert "wait a minute" in short.value.message  # a wait within the minute the quota refills in
+
+
 def test_no_credentials_says_how_to_get_them(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setenv("GOOGLE_APPLICATION_CREDENTIALS", str(tmp_path / "missing-key.json"))
     source = CloudLoggingSource(LogQuery(start=START, end=END), project="P")

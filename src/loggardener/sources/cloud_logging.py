@@ -169,16 +169,22 @@ def _is_transient(exc: BaseException) -> bool:
     )
 
 
-def _retry_after(exc: BaseException) -> float | None:
-    """The server's Retry-After, in seconds, when it sent one (capped at a minute); None for one that is no
-    number of seconds (an HTTP date, `NaN`, negative), which the backoff then replaces."""
+def _asked_wait(exc: BaseException) -> float | None:
+    """The server's Retry-After, in seconds, when it sent one; None for one that is no number of seconds (an
+    HTTP date, `NaN`, negative)."""
     response = getattr(exc, "response", None)
     value = response.headers.get("Retry-After") if response is not None else None
     try:
         seconds = float(value) if value is not None else None
     except ValueError:
         return None
-    return None if seconds is None or math.isnan(seconds) or seconds < 0 else min(seconds, 60.0)
+    return None if seconds is None or math.isnan(seconds) or seconds < 0 else seconds
+
+
+def _retry_after(exc: BaseException) -> float | None:
+    """The server's Retry-After, capped at a minute; None for none, which the backoff then replaces."""
+    seconds = _asked_wait(exc)
+    return None if seconds is None else min(seconds, 60.0)
 
 
 class _BackoffWait:
@@ -576,6 +582,11 @@ class CloudLoggingSource(EntrySource):
             attempts = f" after {tried} attempt{'s' if tried != 1 else ''}" + (
                 f" in {spent:.0f} s" if spent >= 1 else ""
             )
+            if self._continuing:  # the read had gone on for pages: how far, and that none of it is used
+                attempts += (
+                    f", {self.stats.pages} page{'s' if self.stats.pages != 1 else ''} "
+                    f"({self._entries_read} entries) into the read, which is not written"
+                )
         if isinstance(exc, requests.Timeout):
             return GardenerError(
                 f"no answer from Cloud Logging at {shown_url(self.endpoint or 'logging.googleapis.com')}{attempts} (each "
@@ -664,10 +675,16 @@ class CloudLoggingSource(EntrySource):
                 ExitCode.BAD_INPUT,
             )
         if isinstance(exc, api_exceptions.TooManyRequests):
+            asked = _asked_wait(exc)
+            wait = (
+                f"Cloud Logging asks to wait {asked:g} s (Retry-After) before trying again"
+                if asked is not None and asked > 60
+                else "wait a minute"
+            )
             return GardenerError(
                 f"Cloud Logging quota exceeded{attempts}: {_server_message(exc)}; entries.list allows "
-                f"{QUOTA_PER_MINUTE} requests a minute per project, shared by everyone reading it: wait a "
-                "minute, or narrow the window",
+                f"{QUOTA_PER_MINUTE} requests a minute per project, shared by everyone reading it: {wait}, "
+                "or narrow the window",
                 ExitCode.SOURCE_FAILED,
             )
         if isinstance(exc, api_exceptions.GoogleAPICallError):
