@@ -138,6 +138,22 @@ class _Run:
     """Creates of earlier runs whose answer was lost and whose issue is still not listed: when they were sent."""
     looked: bool = True
     """Whether issues could be looked for by their markers (the listing of recent issues answered)."""
+    twins: dict[str, list[Issue]] = field(default_factory=dict)
+    """Open issues listed with the marker of a problem whose older open issue is kept: filed by earlier runs
+    (a create held past the listing's lag, two runs at once, a body copied by hand)."""
+
+
+def _close_as_duplicate(issue: Issue, fingerprint: str, kept: int, note: str) -> str | None:
+    """Close `issue` as not planned, `note` first in its body and its marker disarmed (no run finds it again as
+    the problem's issue); what failed, if it did."""
+    body = (issue.body or "").replace(
+        fingerprint_marker(fingerprint), f"<!-- log-gardener:duplicate-of={kept} -->"
+    )
+    try:
+        issue.edit(state="closed", state_reason="not_planned", body=f"{note}\n\n{body}")
+    except _API_ERRORS as exc:
+        return describe(exc)
+    return None
 
 
 _API_ERRORS = (GithubException, RequestException, UnreadableAnswer)
@@ -312,7 +328,8 @@ class GitHubPublisher(IssuePublisher):
         listed_at = datetime.now(timezone.utc) - _CLOCK_MARGIN
         try:
             repo = Repository(self.requester, url=f"/repos/{self.repo_name}")  # lazy: no request
-            candidates = self._candidates(repo, label)
+            twins: dict[str, list[Issue]] = {}
+            candidates = self._candidates(repo, label, twins)
         except BadCredentialsException:
             raise _rejected() from None
         except _API_ERRORS as exc:
@@ -332,8 +349,12 @@ class GitHubPublisher(IssuePublisher):
                 )
                 for index, c in enumerate(clusters)
             ]
-        run = _Run(numbers={fp: issue.number for fp, issue in candidates.items()}, since=listed_at)
         wanted = {cluster.fingerprint for cluster in clusters}
+        run = _Run(
+            numbers={fp: issue.number for fp, issue in candidates.items()},
+            since=listed_at,
+            twins={fp: issues for fp, issues in twins.items() if fp in wanted},
+        )
         pending = {fp: at for fp, at in (unconfirmed or {}).items() if fp in wanted and fp not in candidates}
         if pending:
             # GitHub may have filed them without listing them by the label (it drops the labels of a new
@@ -392,13 +413,18 @@ class GitHubPublisher(IssuePublisher):
                 actions.append(self._failed(cluster, describe(exc) if stopped is None else stopped))
         if stopped is None:
             self._close_twins(repo, label, run, actions)
+            self._close_listed_twins(run, actions)
             self._refresh_related(composer, run, actions)
         return actions
 
     # -- steps -----------------------------------------------------------------------------------------
-    def _candidates(self, repo: Repository, label: str) -> dict[str, Issue]:
-        """Issues with the generated-by label, by the fingerprint in their marker: open first, then oldest."""
+    def _candidates(
+        self, repo: Repository, label: str, twins: dict[str, list[Issue]] | None = None
+    ) -> dict[str, Issue]:
+        """Issues with the generated-by label, by the fingerprint in their marker: open first, then oldest.
+        The other open issues of a fingerprint go to `twins`."""
         found: dict[str, Issue] = {}
+        opened: dict[str, list[Issue]] = {}
         for issue in repo.get_issues(state="all", labels=[label], sort="created", direction="asc"):
             if not self._ours(issue.url, issue.number):
                 # GitHub followed its own redirect (a renamed repository) and lists another one's issues
@@ -412,6 +438,10 @@ class GitHubPublisher(IssuePublisher):
             held = found.get(fingerprint)
             if held is None or (held.state != "open" and issue.state == "open"):
                 found[fingerprint] = issue
+            if issue.state == "open":
+                opened.setdefault(fingerprint, []).append(issue)
+        if twins is not None:  # listed oldest first: the first open one is kept
+            twins.update((fp, issues[1:]) for fp, issues in opened.items() if len(issues) > 1)
         return found
 
     def _look_for(self, repo: Repository, fingerprints: set[str], since: datetime) -> dict[str, Issue]:
@@ -520,14 +550,10 @@ class GitHubPublisher(IssuePublisher):
             index = next((n for n, a in enumerate(actions) if a.fingerprint == fingerprint), None)
             if kept is None or kept.number >= created.number or index is None:
                 continue
-            body = (created.body or "").replace(
-                fingerprint_marker(fingerprint), f"<!-- log-gardener:duplicate-of={kept.number} -->"
-            )
             note = f"Duplicate of #{kept.number}: another run of log gardener filed this problem at the same time."
-            try:
-                created.edit(state="closed", state_reason="not_planned", body=f"{note}\n\n{body}")
-            except _API_ERRORS as exc:
-                line = f"; another run filed it as #{kept.number}, closing this duplicate failed: {describe(exc)}"
+            failure = _close_as_duplicate(created, fingerprint, kept.number, note)
+            if failure is not None:
+                line = f"; another run filed it as #{kept.number}, closing this duplicate failed: {failure}"
                 actions[index] = actions[index].model_copy(update={"detail": actions[index].detail + line})
                 continue
             run.numbers[fingerprint] = kept.number
@@ -542,6 +568,28 @@ class GitHubPublisher(IssuePublisher):
                     "detail": detail,
                 }
             )
+
+    def _close_listed_twins(self, run: _Run, actions: list[IssueAction]) -> None:
+        """Open issues of one problem filed by earlier runs (a lost create filed again once its hold had passed,
+        while GitHub still did not list it; two runs at once in other workflows): the oldest stays, as the
+        listing keeps it, and each newer one is closed as its duplicate, its marker disarmed, so that no two
+        open issues track one problem and no later run updates both."""
+        for fingerprint, twins in run.twins.items():
+            index = next((n for n, a in enumerate(actions) if a.fingerprint == fingerprint), None)
+            kept = run.numbers.get(fingerprint)
+            if index is None or kept is None or actions[index].action == "failed":
+                continue
+            for twin in twins:
+                if twin.number == kept:
+                    continue
+                note = f"Duplicate of #{kept}: log gardener filed this problem twice; #{kept} is the older issue."
+                failure = _close_as_duplicate(twin, fingerprint, kept, note)
+                line = (
+                    f"; #{twin.number}, a second open issue of this problem, closed as its duplicate"
+                    if failure is None
+                    else f"; #{twin.number} is a second open issue of this problem, closing it failed: {failure}"
+                )
+                actions[index] = actions[index].model_copy(update={"detail": actions[index].detail + line})
 
     def _known(self, repo: Repository, fingerprint: str, number: int) -> Issue | None:
         """Issue `number` of this repository when it still carries `fingerprint`'s marker: in its body (the
