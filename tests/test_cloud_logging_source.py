@@ -349,16 +349,18 @@ def test_a_read_that_fails_pages_into_it_says_how_far_it_got(fault: Fault) -> No
     """A failure after the retries, met on a later page, says how many pages and entries were read (none of
     them written), as a refused page token does; one on the first page says nothing of pages."""
     faults = {n: fault for n in range(3, 30)}
-    with FakeLoggingServer(make_entries(30), page_limit=10, faults=faults) as server:
-        with pytest.raises(GardenerError) as caught:
-            read_all(source_for(server, FakeClock()))
+    with (
+        FakeLoggingServer(make_entries(30), page_limit=10, faults=faults) as server,
+        pytest.raises(GardenerError) as caught,
+    ):
+        read_all(source_for(server, FakeClock()))
     assert caught.value.exit_code == ExitCode.SOURCE_FAILED
     assert " attempts, 2 pages (20 entries) into the read, which is not written" in caught.value.message
-    with FakeLoggingServer(
-        make_entries(30), page_limit=10, faults={n: fault for n in range(1, 30)}
-    ) as server:
-        with pytest.raises(GardenerError) as first:
-            read_all(source_for(server, FakeClock()))
+    with (
+        FakeLoggingServer(make_entries(30), page_limit=10, faults={n: fault for n in range(1, 30)}) as server,
+        pytest.raises(GardenerError) as first,
+    ):
+        read_all(source_for(server, FakeClock()))
     assert "into the read" not in first.value.message
 
 
@@ -369,11 +371,13 @@ def test_a_quota_whose_retry_after_is_past_a_minute_says_how_long_the_server_ask
     assert caught.value.exit_code == ExitCode.SOURCE_FAILED
     assert "Cloud Logging asks to wait 3600 s (Retry-After) before trying again" in caught.value.message
     assert "wait a minute" not in caught.value.message
-    with FakeLoggingServer(
-        make_entries(3), faults={n: Fault(429, retry_after=30) for n in range(1, 30)}
-    ) as server:
-        with pytest.raises(GardenerError) as short:
-            read_all(source_for(server, FakeClock()))
+    with (
+        FakeLoggingServer(
+            make_entries(3), faults={n: Fault(429, retry_after=30) for n in range(1, 30)}
+        ) as server,
+        pytest.raises(GardenerError) as short,
+    ):
+        read_all(source_for(server, FakeClock()))
     assert "wait a minute" in short.value.message  # a wait within the minute the quota refills in
 
 

@@ -134,7 +134,9 @@ def test_two_open_issues_of_one_problem_filed_by_earlier_runs_become_one(server:
         twin = server.issues[number]
         assert twin.state == "closed" and twin.state_reason == "not_planned"
         assert twin.body.startswith("Duplicate of #1") and fingerprint_marker("a1b2c3d4e5f6") not in twin.body
-    assert server.issues[3].state_reason is None and fingerprint_marker("a1b2c3d4e5f6") in server.issues[3].body
+    assert (
+        server.issues[3].state_reason is None and fingerprint_marker("a1b2c3d4e5f6") in server.issues[3].body
+    )
     assert server.issues[1].state == server.issues[2].state == "open"
     assert "duplicate" not in actions[1].detail
 
