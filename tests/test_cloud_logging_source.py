@@ -21,6 +21,7 @@ from typer.testing import CliRunner, Result
 
 from fakes import FakeLoggingServer, Fault
 from fakes.logging_server import ACCESS_TOKEN
+from fakes.tls import serve_tls
 from loggardener.cli import app
 from loggardener.errors import ExitCode, GardenerError
 from loggardener.sources.cloud_logging import (
@@ -379,6 +380,39 @@ def test_a_quota_whose_retry_after_is_past_a_minute_says_how_long_the_server_ask
     ):
         read_all(source_for(server, FakeClock()))
     assert "wait a minute" in short.value.message  # a wait within the minute the quota refills in
+
+
+def test_a_certificate_not_trusted_is_said_with_the_way_to_trust_it_not_retried(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An https:// endpoint (a private one, or behind a TLS-inspecting proxy) whose certificate is refused: one
+    line naming it and REQUESTS_CA_BUNDLE, at the first attempt; with its authority's certificate in
+    REQUESTS_CA_BUNDLE the read works."""
+    server = FakeLoggingServer(make_entries(3))
+    bundle = serve_tls(server._server, tmp_path)
+    with server:
+        endpoint = server.endpoint.replace("http://", "https://")
+        clock = FakeClock()
+
+        def source(clock: FakeClock) -> CloudLoggingSource:
+            return CloudLoggingSource(
+                LogQuery(start=START, end=END),
+                project="P",
+                endpoint=endpoint,
+                credentials=Credentials(token=ACCESS_TOKEN),
+                pacer=RequestPacer(clock=clock.time, sleep=clock.sleep),
+                sleep=clock.sleep,
+            )
+
+        with pytest.raises(GardenerError) as caught:
+            read_all(source(clock))
+        assert caught.value.exit_code == ExitCode.SOURCE_FAILED
+        assert caught.value.message.startswith(
+            f"cannot reach Cloud Logging at {endpoint}: its TLS certificate is not trusted (self-signed certificate); "
+        )
+        assert "REQUESTS_CA_BUNDLE" in caught.value.message and not clock.sleeps  # not retried
+        monkeypatch.setenv("REQUESTS_CA_BUNDLE", str(bundle))
+        assert len(read_all(source(FakeClock()))) == 3
 
 
 def test_no_credentials_says_how_to_get_them(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:

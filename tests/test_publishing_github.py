@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 
 from fakes.github_server import FakeGitHub, Raw
+from fakes.tls import serve_tls
 from loggardener.config import IssuesConfig
 from loggardener.errors import ExitCode, GardenerError
 from loggardener.publishing.content import Composer
@@ -690,3 +693,29 @@ def test_a_github_that_cannot_be_reached_is_said_with_the_cause_and_where(url: s
     cause = said.split("ConnectionError: ", 1)[1]  # the system's words: "Connection refused", a failed lookup
     assert 0 < len(cause) < 60 and "(" not in cause, said
     assert "/repos/" not in said and "object at 0x" not in said
+
+
+def test_a_certificate_not_trusted_is_said_with_the_way_to_trust_it_at_once_not_retried(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A GitHub Enterprise (or a TLS-inspecting proxy) with a certificate authority of its own: one line naming
+    the certificate refused and REQUESTS_CA_BUNDLE, without the retries' backoff (it would be refused again);
+    with the authority's certificate in REQUESTS_CA_BUNDLE the same publish works."""
+    fake = FakeGitHub(token=TOKEN)
+    bundle = serve_tls(fake._server, tmp_path)
+    with fake:
+        url = fake.url.replace("http://", "https://")
+        composer = Composer(make_report(), IssuesConfig())
+        gardener = GitHubPublisher("o/r", TOKEN, url, retries=4, backoff=2, max_rate_limit_wait=60.0)
+        started = time.monotonic()
+        actions = gardener.publish(composer, composer.selected())
+        assert time.monotonic() - started < 2  # a backoff of 2 s would take 2 + 4 + 8 + 16 s
+        assert [a.action for a in actions] == ["failed", "failed"]
+        assert (
+            f"cannot reach GitHub at {url}: its TLS certificate is not trusted (self-signed certificate); "
+            in (actions[0].detail)
+        )
+        assert "REQUESTS_CA_BUNDLE" in actions[0].detail and not fake.issues
+        monkeypatch.setenv("REQUESTS_CA_BUNDLE", str(bundle))
+        trusted = GitHubPublisher("o/r", TOKEN, url, retries=1, backoff=0, max_rate_limit_wait=5.0)
+        assert [a.action for a in trusted.publish(composer, composer.selected())] == ["created", "created"]

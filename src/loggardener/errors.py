@@ -46,6 +46,27 @@ def decode_reason(exc: ValueError) -> str:
     return f"a number of {digits} digits (at most {int(limit[1]):,} are read)"
 
 
+_UNTRUSTED = compile_regex(r"certificate verify failed: ([^(')\"\]]+)")
+
+
+def untrusted_certificate(exc: BaseException) -> str | None:
+    """Why the server's TLS certificate was refused, when that is why a connection failed (`self-signed
+    certificate`, `unable to get local issuer certificate`: a GitHub Enterprise or an endpoint with its own
+    certificate authority, a TLS-inspecting proxy); None for any other failure. Retrying cannot mend it."""
+    text = " ".join(str(exc).split())
+    if "CERTIFICATE_VERIFY_FAILED" not in text:
+        return None
+    reason = _UNTRUSTED.search(text)
+    return reason.group(1).strip() if reason else "certificate verify failed"
+
+
+CERTIFICATE_HINT = (
+    "when it, or a proxy in between, has its own certificate authority, give that authority's certificates "
+    "(PEM) in REQUESTS_CA_BUNDLE"
+)
+"""What to do about a certificate refused (requests, google-auth's transport and PyGithub read the variable)."""
+
+
 _USERINFO = compile_regex(r"^([A-Za-z][A-Za-z0-9+.-]*://)[^/?#]*@")
 _QUERY = compile_regex(r"[?#].*", re.S)
 

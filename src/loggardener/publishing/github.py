@@ -34,7 +34,14 @@ from urllib3.connectionpool import ConnectionPool
 from urllib3.response import HTTPResponse
 
 from loggardener.clustering.models import Cluster
-from loggardener.errors import ExitCode, GardenerError, debugging, shown_url
+from loggardener.errors import (
+    CERTIFICATE_HINT,
+    ExitCode,
+    GardenerError,
+    debugging,
+    shown_url,
+    untrusted_certificate,
+)
 from loggardener.publishing.answers import CheckedRequester, UnreadableAnswer
 from loggardener.publishing.content import PRIORITIES, Composer, summary, utc
 from loggardener.publishing.interface import (
@@ -102,6 +109,8 @@ class IssueRetry(GithubRetry):
     ) -> IssueRetry:
         if (method or "").upper() == "POST" and error is not None and not self._is_connection_error(error):
             raise error
+        if error is not None and untrusted_certificate(error) is not None:
+            raise error  # a certificate refused is refused again: no retries, no backoff
         retry = cast(IssueRetry, super().increment(method, url, response, error, _pool, _stacktrace))
         if self.deadline is not None and response is not None:
             wait = max(retry.get_retry_after(response) or 0.0, retry.get_backoff_time())
@@ -184,6 +193,12 @@ def describe(exc: Exception) -> str:
         cause = _OS_CAUSE.search(str(exc))
         url = exc.request.url if exc.request is not None and exc.request.url else None
         where = f" at {shown_url(_ORIGIN.sub('', str(url)))}" if url else ""
+        untrusted = untrusted_certificate(exc)
+        if untrusted is not None:
+            return (
+                f"cannot reach GitHub{where}: its TLS certificate is not trusted ({untrusted}); "
+                f"{CERTIFICATE_HINT}, or check GITHUB_API_URL"
+            )
         said = cause.group(1).strip() if cause else str(exc)[:200]
         return f"cannot reach GitHub{where}: {type(exc).__name__}: {said}"
     return f"{type(exc).__name__}: {str(exc)[:200]}"

@@ -28,7 +28,15 @@ from tenacity import (
 )
 
 from loggardener.defaults import DEFAULT_MAX_ENTRIES, REQUEST_TIMEOUT_SECONDS, RETRY_DEADLINE_SECONDS
-from loggardener.errors import ExitCode, GardenerError, is_utf8, json_type, shown_url
+from loggardener.errors import (
+    CERTIFICATE_HINT,
+    ExitCode,
+    GardenerError,
+    is_utf8,
+    json_type,
+    shown_url,
+    untrusted_certificate,
+)
 from loggardener.files import check_writable, write_error
 from loggardener.regexes import compile_regex
 from loggardener.sources.file import entry_record
@@ -158,6 +166,8 @@ def _is_transient(exc: BaseException) -> bool:
         exc.code == 408 or (exc.code == 409 and _google_error(exc).get("status") == "ABORTED")
     ):
         return True
+    if isinstance(exc, requests.ConnectionError | TransportError) and untrusted_certificate(exc) is not None:
+        return False  # a certificate refused is refused again
     return isinstance(
         exc,
         api_exceptions.TooManyRequests
@@ -600,6 +610,20 @@ class CloudLoggingSource(EntrySource):
             return GardenerError(
                 f"cannot read the answers of Cloud Logging at {where}{attempts}: {exc}; a proxy or firewall "
                 "in between may be cutting or replacing them (check it, and --logging-endpoint)",
+                ExitCode.SOURCE_FAILED,
+            )
+        untrusted = (
+            untrusted_certificate(exc) if isinstance(exc, requests.ConnectionError | TransportError) else None
+        )
+        if untrusted is not None:
+            what = (
+                "the token service (to refresh the credentials)"
+                if isinstance(exc, TransportError)
+                else f"Cloud Logging at {shown_url(self.endpoint or 'logging.googleapis.com')}"
+            )
+            return GardenerError(
+                f"cannot reach {what}: its TLS certificate is not trusted ({untrusted}); {CERTIFICATE_HINT}, or "
+                "check --logging-endpoint",
                 ExitCode.SOURCE_FAILED,
             )
         if isinstance(exc, TransportError):
