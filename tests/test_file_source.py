@@ -399,6 +399,27 @@ def test_lines_that_open_a_value_never_read_whole_are_counted_one_by_one_as_befo
     assert _batched(text, 2) == records
 
 
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig"])
+def test_files_saved_with_a_byte_order_mark_and_appended_are_read_whole(
+    tmp_path: Path, encoding: str
+) -> None:
+    """`cat a.ndjson b.ndjson` where b (or both) was saved with a BOM (PowerShell, Notepad): the mark at the
+    start of b's first line is no part of its entry, which used to be lost as "Unexpected UTF-8 BOM"."""
+    entries = _entries(6)
+    path = tmp_path / "export.ndjson"
+    first = "".join(json.dumps(e) + "\n" for e in entries[:3]).encode(encoding)
+    path.write_bytes(first + "".join(json.dumps(e) + "\n" for e in entries[3:]).encode("utf-8-sig"))
+    records = _read(path)
+    assert [r.entry for r in records] == entries
+    assert [
+        r.entry for r in decode_lines(LineBatch(1, path.read_text(encoding="utf-8-sig").splitlines()))
+    ] == entries
+    lone = list(_ndjson_records(io.StringIO("\ufeff\n" + json.dumps(entries[0]) + "\n"), "x.ndjson"))
+    assert (
+        "Unexpected UTF-8 BOM" in str(lone[0].error) and lone[1].entry == entries[0]
+    )  # a mark alone: no entry
+
+
 def test_json_text_sequences_are_read_as_ndjson(tmp_path: Path) -> None:
     """RFC 7464 (`jq --seq`): each JSON text begins with the record separator, one per line all the same."""
     entries = _entries(5)

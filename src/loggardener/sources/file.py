@@ -688,6 +688,8 @@ def _line_record(line_number: int, line: str) -> RawRecord | list[RawRecord]:
     except ValueError as exc:  # JSONDecodeError, or an integer past Python's 4,300-digit limit
         if line.startswith(_RECORD_SEPARATOR) and len(line) > 1:  # RFC 7464 JSON text sequences (`jq --seq`)
             return _line_record(line_number, line[1:])
+        if line.startswith(_BYTE_ORDER_MARK) and not line[1:].isspace():  # files saved with one, appended
+            return _line_record(line_number, line[1:])
         return RawRecord(line_number, None, f"line {line_number}: invalid JSON: {decode_reason(exc)}")
     except RecursionError:
         return RawRecord(line_number, None, f"line {line_number}: {_TOO_DEEP}")
@@ -699,6 +701,8 @@ def _line_record(line_number: int, line: str) -> RawRecord | list[RawRecord]:
     return _record(line_number, item, "line")
 
 
+_BYTE_ORDER_MARK = "\ufeff"
+"""Where a file saved with a byte order mark begins; inside an input, where such a file was appended to it."""
 _RECORD_SEPARATOR = "\x1e"
 """What begins each JSON text of an RFC 7464 sequence (`jq --seq`): one LogEntry per line all the same."""
 
