@@ -152,6 +152,11 @@ class _Run:
     (a create held past the listing's lag, two runs at once, a body copied by hand)."""
 
 
+def _author(issue: Issue) -> str | None:
+    """Who filed `issue` (its listing names them: no request)."""
+    return issue.user.login if issue.user is not None else None
+
+
 def _close_as_duplicate(issue: Issue, fingerprint: str, kept: int, note: str) -> str | None:
     """Close `issue` as not planned, `note` first in its body and its marker disarmed (no run finds it again as
     the problem's issue); what failed, if it did."""
@@ -455,8 +460,11 @@ class GitHubPublisher(IssuePublisher):
                 found[fingerprint] = issue
             if issue.state == "open":
                 opened.setdefault(fingerprint, []).append(issue)
-        if twins is not None:  # listed oldest first: the first open one is kept
-            twins.update((fp, issues[1:]) for fp, issues in opened.items() if len(issues) > 1)
+        if twins is not None:  # listed oldest first: the first open one is kept; those a person filed stay
+            for fingerprint, issues in opened.items():
+                same = [i for i in issues[1:] if _author(i) == _author(issues[0])]
+                if same:
+                    twins[fingerprint] = same
         return found
 
     def _look_for(self, repo: Repository, fingerprints: set[str], since: datetime) -> dict[str, Issue]:
