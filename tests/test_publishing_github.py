@@ -719,3 +719,22 @@ def test_a_certificate_not_trusted_is_said_with_the_way_to_trust_it_at_once_not_
         monkeypatch.setenv("REQUESTS_CA_BUNDLE", str(bundle))
         trusted = GitHubPublisher("o/r", TOKEN, url, retries=1, backoff=0, max_rate_limit_wait=5.0)
         assert [a.action for a in trusted.publish(composer, composer.selected())] == ["created", "created"]
+
+
+def test_an_issue_deleted_since_it_was_filed_is_filed_again_and_said(server: FakeGitHub) -> None:
+    """A maintainer deleted the issue an earlier run filed (GitHub answers 410 for it, and 404 for one moved
+    where the token cannot see it): the problem is filed again, and the new issue's action says why."""
+    publish(server, make_report())
+    server.issues.pop(1)
+    server.fail("GET", r"/repos/o/r/issues/1", 410, times=5, body={"message": "This issue was deleted"})
+    server.issues.pop(2)  # the exit loop's: 404 now
+    composer = Composer(make_report(), IssuesConfig())
+
+    actions = publisher(server).publish(composer, composer.selected(), {"a1b2c3d4e5f6": 1, "0e1f2a3b4c5d": 2})
+
+    assert kinds(actions) == ["created", "created"] and len(server.issues) == 2
+    assert "; #1, which an earlier run filed, is gone (deleted: GitHub answered 410)" in actions[0].detail
+    assert (
+        "; #2, which an earlier run filed, is gone (deleted, or moved where this token cannot see it: "
+        in (actions[1].detail)
+    )

@@ -147,6 +147,9 @@ class _Run:
     """Creates of earlier runs whose answer was lost and whose issue is still not listed: when they were sent."""
     looked: bool = True
     """Whether issues could be looked for by their markers (the listing of recent issues answered)."""
+    gone: dict[str, str] = field(default_factory=dict)
+    """Issues earlier runs filed that GitHub no longer serves (deleted: 410; or moved where the token cannot
+    see them: 404), by fingerprint: what a new issue of that problem says."""
     twins: dict[str, list[Issue]] = field(default_factory=dict)
     """Open issues listed with the marker of a problem whose older open issue is kept: filed by earlier runs
     (a create held past the listing's lag, two runs at once, a body copied by hand)."""
@@ -399,7 +402,7 @@ class GitHubPublisher(IssuePublisher):
             try:
                 number = (known or {}).get(cluster.fingerprint)
                 if cluster.fingerprint not in candidates and number is not None:
-                    found = self._known(repo, cluster.fingerprint, number)
+                    found = self._known(repo, cluster.fingerprint, number, run)
                     if found is not None and not self._ours(found.url, found.number):
                         actions.append(self._moved(cluster, found, number))
                         continue
@@ -541,6 +544,8 @@ class GitHubPublisher(IssuePublisher):
         run.touched.append(_Touched(created, cluster, content.summary.related_issues))
         labels = [label.name for label in created.labels]
         detail = f"labels {', '.join(labels) or 'none'}{lost}"
+        if cluster.fingerprint in run.gone:
+            detail += f"; {run.gone[cluster.fingerprint]}"
         label = composer.config.generated_by_label
         if label not in labels:
             run.unfindable = (
@@ -614,7 +619,7 @@ class GitHubPublisher(IssuePublisher):
                 )
                 actions[index] = actions[index].model_copy(update={"detail": actions[index].detail + line})
 
-    def _known(self, repo: Repository, fingerprint: str, number: int) -> Issue | None:
+    def _known(self, repo: Repository, fingerprint: str, number: int, run: _Run) -> Issue | None:
         """Issue `number` of this repository when it still carries `fingerprint`'s marker: in its body (the
         listing misses it when its generated-by label is gone), or, when a person rewrote the body without
         any marker, in one of our comments; None when it was deleted or is another problem's. An issue a
@@ -625,6 +630,10 @@ class GitHubPublisher(IssuePublisher):
             body, url = issue.body, issue.html_url or ""
         except GithubException as exc:
             if exc.status in (404, 410):  # deleted, or transferred to a repository this token cannot see
+                why = "deleted" if exc.status == 410 else "deleted, or moved where this token cannot see it"
+                run.gone[fingerprint] = (
+                    f"#{number}, which an earlier run filed, is gone ({why}: GitHub answered {exc.status})"
+                )
                 return None
             raise
         if not self._ours(issue.url, issue.number):
