@@ -330,6 +330,37 @@ def test_unreachable_endpoint_is_a_source_failure() -> None:
     )
 
 
+@pytest.mark.parametrize("variable", ["HTTP_PROXY", "http_proxy", "ALL_PROXY"])
+def test_a_proxy_that_cannot_be_reached_is_named_with_the_variable_that_names_it(
+    monkeypatch: pytest.MonkeyPatch, variable: str
+) -> None:
+    """The connection that failed was to the proxy, not to Cloud Logging: the line names the proxy and where it
+    came from, and how to go around it; Cloud Logging itself is fine."""
+    for name in (
+        "HTTP_PROXY",
+        "http_proxy",
+        "HTTPS_PROXY",
+        "https_proxy",
+        "ALL_PROXY",
+        "all_proxy",
+        "NO_PROXY",
+        "no_proxy",
+    ):
+        monkeypatch.delenv(name, raising=False)
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    monkeypatch.setenv(variable, f"http://user:secret@127.0.0.1:{port}")
+    with FakeLoggingServer(make_entries(3)) as server, pytest.raises(GardenerError) as caught:
+        read_all(source_for(server, FakeClock()))
+    assert caught.value.exit_code == ExitCode.SOURCE_FAILED
+    said = caught.value.message
+    assert said.startswith(f"cannot reach Cloud Logging at {server.endpoint} after {RETRY_ATTEMPTS} attempts")
+    assert f" through the proxy http://***@127.0.0.1:{port} ({variable}): Connection refused; " in said
+    assert said.endswith("check that proxy, or name the host in NO_PROXY to go around it, then rerun")
+    assert "secret" not in said and "HTTPConnectionPool" not in said
+
+
 @pytest.mark.parametrize("status", [500, 503])
 def test_persistent_server_errors_say_what_to_do(status: int) -> None:
     clock = FakeClock()

@@ -738,3 +738,24 @@ def test_an_issue_deleted_since_it_was_filed_is_filed_again_and_said(server: Fak
         "; #2, which an earlier run filed, is gone (deleted, or moved where this token cannot see it: "
         in (actions[1].detail)
     )
+
+
+def test_a_proxy_that_cannot_be_reached_is_named_not_github(monkeypatch: pytest.MonkeyPatch) -> None:
+    import socket
+
+    import requests
+
+    from loggardener.publishing.github import describe
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    monkeypatch.setenv("HTTPS_PROXY", f"http://127.0.0.1:{port}")
+    monkeypatch.delenv("NO_PROXY", raising=False)
+    monkeypatch.delenv("no_proxy", raising=False)
+    with pytest.raises(requests.ConnectionError) as failed:
+        requests.get("https://ghe.example.com/api/v3/repos/o/r/issues", timeout=10)
+    assert describe(failed.value) == (
+        f"cannot reach GitHub at https://ghe.example.com through the proxy http://127.0.0.1:{port} (HTTPS_PROXY): "
+        "Connection refused; check that proxy, or name the host in NO_PROXY to go around it, then rerun"
+    )

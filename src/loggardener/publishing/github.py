@@ -36,9 +36,11 @@ from urllib3.response import HTTPResponse
 from loggardener.clustering.models import Cluster
 from loggardener.errors import (
     CERTIFICATE_HINT,
+    PROXY_HINT,
     ExitCode,
     GardenerError,
     debugging,
+    proxy_failure,
     shown_url,
     untrusted_certificate,
 )
@@ -201,6 +203,9 @@ def describe(exc: Exception) -> str:
         cause = _OS_CAUSE.search(str(exc))
         url = exc.request.url if exc.request is not None and exc.request.url else None
         where = f" at {shown_url(_ORIGIN.sub('', str(url)))}" if url else ""
+        proxy = proxy_failure(exc, str(url or DEFAULT_API_URL))
+        if proxy is not None:
+            return f"cannot reach GitHub{where} through {proxy}; {PROXY_HINT}"
         untrusted = untrusted_certificate(exc)
         if untrusted is not None:
             return (

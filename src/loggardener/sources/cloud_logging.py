@@ -30,10 +30,12 @@ from tenacity import (
 from loggardener.defaults import DEFAULT_MAX_ENTRIES, REQUEST_TIMEOUT_SECONDS, RETRY_DEADLINE_SECONDS
 from loggardener.errors import (
     CERTIFICATE_HINT,
+    PROXY_HINT,
     ExitCode,
     GardenerError,
     is_utf8,
     json_type,
+    proxy_failure,
     shown_url,
     untrusted_certificate,
 )
@@ -717,6 +719,12 @@ class CloudLoggingSource(EntrySource):
                 ExitCode.SOURCE_FAILED,
             )
         where = shown_url(self.endpoint or "logging.googleapis.com")
+        proxy = proxy_failure(exc, self.endpoint or "https://logging.googleapis.com")
+        if proxy is not None:
+            return GardenerError(
+                f"cannot reach Cloud Logging at {where}{attempts} through {proxy}; {PROXY_HINT}",
+                ExitCode.SOURCE_FAILED,
+            )
         detail = " ".join(str(exc).split())
         message = f"cannot reach Cloud Logging at {where}{attempts}: {detail}; {NETWORK_HINT}"
         return GardenerError(message, ExitCode.SOURCE_FAILED)
