@@ -643,10 +643,11 @@ def _ndjson_batches(stream: IO[str], path: str, size: int) -> Iterator[RawRecord
     """`_ndjson_records`' lines in runs of `size`, undecoded (`decode_lines` decodes them)."""
     line_number = 0
     lines: list[str] = []
+    short = _OPENER_LENGTH  # (a local: this loop runs once per line of the export)
     try:
         numbered = enumerate(stream, start=1)
         for line_number, line in numbered:
-            if len(line) < _OPENER_LENGTH and line.strip() in _OPENERS:
+            if len(line) < short and line.strip() in _OPENERS:
                 joined, taken, broken = _pretty_value(line, (text for _, text in numbered))
                 lines.append(line if joined is None else joined)
                 lines.extend(taken)
