@@ -21,6 +21,7 @@ from typer.testing import CliRunner, Result
 
 from fakes import FakeLoggingServer, Fault
 from fakes.logging_server import ACCESS_TOKEN
+from fakes.tls import serve_tls
 from loggardener.cli import app
 from loggardener.errors import ExitCode, GardenerError
 from loggardener.sources.cloud_logging import (
@@ -329,6 +330,37 @@ def test_unreachable_endpoint_is_a_source_failure() -> None:
     )
 
 
+@pytest.mark.parametrize("variable", ["HTTP_PROXY", "http_proxy", "ALL_PROXY"])
+def test_a_proxy_that_cannot_be_reached_is_named_with_the_variable_that_names_it(
+    monkeypatch: pytest.MonkeyPatch, variable: str
+) -> None:
+    """The connection that failed was to the proxy, not to Cloud Logging: the line names the proxy and where it
+    came from, and how to go around it; Cloud Logging itself is fine."""
+    for name in (
+        "HTTP_PROXY",
+        "http_proxy",
+        "HTTPS_PROXY",
+        "https_proxy",
+        "ALL_PROXY",
+        "all_proxy",
+        "NO_PROXY",
+        "no_proxy",
+    ):
+        monkeypatch.delenv(name, raising=False)
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    monkeypatch.setenv(variable, f"http://user:secret@127.0.0.1:{port}")
+    with FakeLoggingServer(make_entries(3)) as server, pytest.raises(GardenerError) as caught:
+        read_all(source_for(server, FakeClock()))
+    assert caught.value.exit_code == ExitCode.SOURCE_FAILED
+    said = caught.value.message
+    assert said.startswith(f"cannot reach Cloud Logging at {server.endpoint} after {RETRY_ATTEMPTS} attempts")
+    assert f" through the proxy http://***@127.0.0.1:{port} ({variable}): Connection refused; " in said
+    assert said.endswith("check that proxy, or name the host in NO_PROXY to go around it, then rerun")
+    assert "secret" not in said and "HTTPConnectionPool" not in said
+
+
 @pytest.mark.parametrize("status", [500, 503])
 def test_persistent_server_errors_say_what_to_do(status: int) -> None:
     clock = FakeClock()
@@ -338,6 +370,80 @@ def test_persistent_server_errors_say_what_to_do(status: int) -> None:
     assert caught.value.exit_code == ExitCode.SOURCE_FAILED
     assert f"Cloud Logging failed after {RETRY_ATTEMPTS} attempts (HTTP {status})" in caught.value.message
     assert "rerun later (https://status.cloud.google.com shows outages)" in caught.value.message
+
+
+@pytest.mark.parametrize(
+    "fault",
+    [Fault(503), Fault(429), Fault(200, raw=b"<html>captive portal</html>")],
+    ids=["503", "429", "page"],
+)
+def test_a_read_that_fails_pages_into_it_says_how_far_it_got(fault: Fault) -> None:
+    """A failure after the retries, met on a later page, says how many pages and entries were read (none of
+    them written), as a refused page token does; one on the first page says nothing of pages."""
+    faults = {n: fault for n in range(3, 30)}
+    with (
+        FakeLoggingServer(make_entries(30), page_limit=10, faults=faults) as server,
+        pytest.raises(GardenerError) as caught,
+    ):
+        read_all(source_for(server, FakeClock()))
+    assert caught.value.exit_code == ExitCode.SOURCE_FAILED
+    assert " attempts, 2 pages (20 entries) into the read, which is not written" in caught.value.message
+    with (
+        FakeLoggingServer(make_entries(30), page_limit=10, faults={n: fault for n in range(1, 30)}) as server,
+        pytest.raises(GardenerError) as first,
+    ):
+        read_all(source_for(server, FakeClock()))
+    assert "into the read" not in first.value.message
+
+
+def test_a_quota_whose_retry_after_is_past_a_minute_says_how_long_the_server_asks_to_wait() -> None:
+    faults = {n: Fault(429, retry_after=3600) for n in range(1, 30)}
+    with FakeLoggingServer(make_entries(3), faults=faults) as server, pytest.raises(GardenerError) as caught:
+        read_all(source_for(server, FakeClock()))
+    assert caught.value.exit_code == ExitCode.SOURCE_FAILED
+    assert "Cloud Logging asks to wait 3600 s (Retry-After) before trying again" in caught.value.message
+    assert "wait a minute" not in caught.value.message
+    with (
+        FakeLoggingServer(
+            make_entries(3), faults={n: Fault(429, retry_after=30) for n in range(1, 30)}
+        ) as server,
+        pytest.raises(GardenerError) as short,
+    ):
+        read_all(source_for(server, FakeClock()))
+    assert "wait a minute" in short.value.message  # a wait within the minute the quota refills in
+
+
+def test_a_certificate_not_trusted_is_said_with_the_way_to_trust_it_not_retried(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An https:// endpoint (a private one, or behind a TLS-inspecting proxy) whose certificate is refused: one
+    line naming it and REQUESTS_CA_BUNDLE, at the first attempt; with its authority's certificate in
+    REQUESTS_CA_BUNDLE the read works."""
+    server = FakeLoggingServer(make_entries(3))
+    bundle = serve_tls(server._server, tmp_path)
+    with server:
+        endpoint = server.endpoint.replace("http://", "https://")
+        clock = FakeClock()
+
+        def source(clock: FakeClock) -> CloudLoggingSource:
+            return CloudLoggingSource(
+                LogQuery(start=START, end=END),
+                project="P",
+                endpoint=endpoint,
+                credentials=Credentials(token=ACCESS_TOKEN),
+                pacer=RequestPacer(clock=clock.time, sleep=clock.sleep),
+                sleep=clock.sleep,
+            )
+
+        with pytest.raises(GardenerError) as caught:
+            read_all(source(clock))
+        assert caught.value.exit_code == ExitCode.SOURCE_FAILED
+        assert caught.value.message.startswith(
+            f"cannot reach Cloud Logging at {endpoint}: its TLS certificate is not trusted (self-signed certificate); "
+        )
+        assert "REQUESTS_CA_BUNDLE" in caught.value.message and not clock.sleeps  # not retried
+        monkeypatch.setenv("REQUESTS_CA_BUNDLE", str(bundle))
+        assert len(read_all(source(FakeClock()))) == 3
 
 
 def test_no_credentials_says_how_to_get_them(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:

@@ -105,6 +105,8 @@ def test_an_export_clustered_as_text_says_format_gcloud_reads_it(tmp_path: Path,
     )
     read = runner.invoke(app, ["cluster", str(path), "--format", "gcloud"], env={"COLUMNS": "300"})
     assert "job <*> failed" in read.stdout and "looks like" not in read.stderr
+    upper = runner.invoke(app, ["cluster", str(path), "--format", "GCloud"], env={"COLUMNS": "300"})
+    assert upper.stdout == read.stdout, "a choice is taken in any case, as scan's --min-severity is"
     log = tmp_path / "app.log"
     log.write_text('request done {"status": 200, "logName": "x"}\n' * 3, encoding="utf-8")
     assert "looks like" not in runner.invoke(app, ["cluster", str(log)]).stderr, "a field of a text log's own"

@@ -115,6 +115,30 @@ def test_names_of_the_shape_a_scan_takes_are_read(tmp_path: Path, text: str) -> 
     load_config(path)
 
 
+def test_priority_and_severity_names_are_read_in_any_case_as_the_command_line_takes_them(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "gardener.toml"
+    path.write_text(
+        'min_severity = "error"\n[issues]\nthreshold = "p1"\n'
+        '[[priorities.rules]]\nname = "quiet"\npriority = "p3"\nreason = "r"\nmin_severity = "Warning"\n',
+        encoding="utf-8",
+    )
+    config = load_config(path)
+    assert (config.min_severity, config.issues.threshold) == ("ERROR", "P1")
+    rule = next(rule for rule in config.priorities.rules if rule.name == "quiet")
+    assert (rule.priority, rule.min_severity) == ("P3", "WARNING")
+
+
+def test_a_name_that_is_no_priority_in_any_case_is_still_refused(tmp_path: Path) -> None:
+    path = tmp_path / "gardener.toml"
+    path.write_text('[issues]\nthreshold = "p5"\n', encoding="utf-8")
+    with pytest.raises(GardenerError) as caught:
+        load_config(path)
+    assert caught.value.exit_code == ExitCode.BAD_CONFIG
+    assert "key 'issues.threshold'" in caught.value.message
+
+
 def test_a_tool_gardener_that_is_no_table_is_told_how_to_write_one(tmp_path: Path) -> None:
     path = tmp_path / "pyproject.toml"
     path.write_text("[tool]\ngardener = 5\n", encoding="utf-8")

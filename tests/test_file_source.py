@@ -23,6 +23,7 @@ from loggardener.sources.file import (
     FileSource,
     _array_records,
     _loads,
+    _ndjson_batches,
     _ndjson_records,
     _Utf8,
     decode_lines,
@@ -348,6 +349,75 @@ def test_an_array_of_entries_on_any_line_of_ndjson_is_read_entry_by_entry(data: 
     assert errors == ([f"line {where + 1}: expected a LogEntry object, found a JSON number"] if odd else [])
     # decoded in runs, as worker processes do: the same records
     assert list(decode_lines(LineBatch(1, [line + "\n" for line in lines]))) == records
+
+
+def _batched(text: str, size: int) -> list[RawRecord]:
+    """The records of NDJSON `text` read in runs of `size` lines, decoded as worker processes decode them."""
+    records: list[RawRecord] = []
+    for item in _ndjson_batches(io.StringIO(text), "x.ndjson", size):
+        records += decode_lines(item) if isinstance(item, LineBatch) else [item]
+    return records
+
+
+@given(st.data())
+def test_a_json_value_printed_over_several_lines_inside_ndjson_is_read_whole(data: st.DataObject) -> None:
+    """`jq .` or `json.dumps(indent=2)` output appended to NDJSON (an array of entries, or one entry): its
+    entries are read at its first line, where each of its lines used to be one unexplained malformed line; the
+    lines after it keep their numbers; read in runs of lines (workers) it is the same, wherever a run ends."""
+    entries = _entries(30)
+    where = data.draw(st.integers(0, 29))
+    size = data.draw(st.integers(1, 30 - where))
+    one = size == 1 and data.draw(st.booleans())
+    indent = data.draw(st.sampled_from([1, 2, 4, "\t"]))
+    pretty = json.dumps(entries[where] if one else entries[where : where + size], indent=indent)
+    tail = [json.dumps(e) for e in entries[where + size :]] + ["not json"]
+    text = "\n".join([*(json.dumps(e) for e in entries[:where]), pretty, *tail]) + "\n"
+    records = list(_ndjson_records(io.StringIO(text), "x.ndjson"))
+    assert [r.entry for r in records[:-1]] == entries
+    assert {r.position for r in records[where : where + size]} == {where + 1}
+    assert records[-1].error == f"line {where + pretty.count(chr(10)) + len(tail) + 1}: invalid JSON: " + (
+        "Expecting value: line 1 column 1 (char 0)"
+    )
+    assert _batched(text, data.draw(st.integers(1, 40))) == records
+
+
+@pytest.mark.parametrize(
+    "broken",
+    [
+        '[\n  {"a": 1},\n  oops\n]\n',  # closed, but no JSON
+        '{\n  "insertId": "x",\n',  # never closed
+        "  [\n]\n",  # closed at another indentation than it opened
+    ],
+)
+def test_lines_that_open_a_value_never_read_whole_are_counted_one_by_one_as_before(broken: str) -> None:
+    entry = json.dumps(_entries(1)[0])
+    text = f"{entry}\n{broken}{entry}\n"
+    records = list(_ndjson_records(io.StringIO(text), "x.ndjson"))
+    lines = text.splitlines()
+    assert [r.position for r in records] == [n for n, line in enumerate(lines, start=1) if line.strip()]
+    assert records[-1].entry is not None  # the entry after it is read
+    assert _batched(text, 2) == records
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig"])
+def test_files_saved_with_a_byte_order_mark_and_appended_are_read_whole(
+    tmp_path: Path, encoding: str
+) -> None:
+    """`cat a.ndjson b.ndjson` where b (or both) was saved with a BOM (PowerShell, Notepad): the mark at the
+    start of b's first line is no part of its entry, which used to be lost as "Unexpected UTF-8 BOM"."""
+    entries = _entries(6)
+    path = tmp_path / "export.ndjson"
+    first = "".join(json.dumps(e) + "\n" for e in entries[:3]).encode(encoding)
+    path.write_bytes(first + "".join(json.dumps(e) + "\n" for e in entries[3:]).encode("utf-8-sig"))
+    records = _read(path)
+    assert [r.entry for r in records] == entries
+    assert [
+        r.entry for r in decode_lines(LineBatch(1, path.read_text(encoding="utf-8-sig").splitlines()))
+    ] == entries
+    lone = list(_ndjson_records(io.StringIO("\ufeff\n" + json.dumps(entries[0]) + "\n"), "x.ndjson"))
+    assert (
+        "Unexpected UTF-8 BOM" in str(lone[0].error) and lone[1].entry == entries[0]
+    )  # a mark alone: no entry
 
 
 def test_json_text_sequences_are_read_as_ndjson(tmp_path: Path) -> None:

@@ -27,11 +27,15 @@ def _scan(tmp_path: Path, *args: str) -> tuple[int, str, str]:
     return result.exit_code, result.stdout, result.stderr
 
 
-@pytest.mark.parametrize("hours", ["nan", "inf", "-inf", "1e9", "0", "-1"])
-def test_hours_that_are_not_a_sensible_number_are_exit_2(tmp_path: Path, hours: str) -> None:
+@pytest.mark.parametrize("hours", ["nan", "inf", "-inf", "1e9", "1e400", "0", "-1", "87601"])
+def test_hours_that_are_not_a_sensible_number_are_exit_2_said_in_one_line(tmp_path: Path, hours: str) -> None:
     code, _, stderr = _scan(tmp_path, "--hours", hours)
     assert code == 2
-    assert "--hours" in stderr and "Traceback" not in stderr and "internal error" not in stderr
+    assert "Traceback" not in stderr and "internal error" not in stderr
+    # one line, the same for each (NaN is no number "above 87600", as a range check would call it)
+    assert stderr.strip().splitlines() == [
+        f"error: --hours {float(hours):g}: give a number of hours above 0 and at most 87600"
+    ]
 
 
 def test_a_timestamp_before_1970_says_why(tmp_path: Path) -> None:
@@ -133,6 +137,26 @@ def test_fail_on_exits_1_when_a_problem_at_or_above_is_found(
     assert "Worklog:" in stdout  # everything is written first
 
 
+@pytest.mark.parametrize(
+    ("args", "code", "said"),
+    [
+        (["--fail-on", "p1"], 1, "at or above P1 (--fail-on P1)"),
+        (["--issues", "DRAFT", "--repo", "o/r"], 0, ""),
+        (
+            ["--issues", "Draft", "--repo", "o/r", "--min-severity", "error", "--fail-on", "p0"],
+            1,
+            "(--fail-on P0)",
+        ),
+    ],
+)
+def test_choices_are_taken_in_any_case_as_min_severity_is(
+    tmp_path: Path, args: list[str], code: int, said: str
+) -> None:
+    exit_code, _, stderr = _scan(tmp_path, *args)
+    assert exit_code == code, stderr
+    assert said in stderr
+
+
 def test_fail_on_passes_when_nothing_reaches_the_threshold(tmp_path: Path) -> None:
     exit_code, _, stderr = _scan(tmp_path, "--fail-on", "P0", "--hours", "1", "--now", "2026-01-01T00:00:00Z")
     assert exit_code == 0, stderr
@@ -141,7 +165,7 @@ def test_fail_on_passes_when_nothing_reaches_the_threshold(tmp_path: Path) -> No
 def test_choices_are_click_choices_shown_in_help() -> None:
     result = runner.invoke(app, ["scan", "-h"], env={"COLUMNS": "300", "TERMINAL_WIDTH": "300"})
     assert result.exit_code == 0
-    for shown in ("<none|draft|publish>", "<P0|P1|P2|P3>", "[x<=87600]", "N above 0", "|warning|error|"):
+    for shown in ("<none|draft|publish>", "<p0|p1|p2|p3>", "at most 87600", "N above 0", "|warning|error|"):
         assert shown in result.stdout, shown
     for panel in ("Input", "Window", "Outputs", "GitHub issues", "Live source (Cloud Logging)", "State"):
         assert f"─ {panel} ─" in result.stdout, panel

@@ -154,6 +154,25 @@ def test_entries_pasted_as_one_array_line_report_the_same_in_workers(tmp_path: P
     assert scan.parsed_elsewhere > 300
 
 
+def test_entries_printed_over_many_lines_inside_ndjson_report_the_same_in_workers(tmp_path: Path) -> None:
+    """`jq .` output appended in the middle of NDJSON that workers parse, across the end of a run of lines:
+    every entry is read once, and the lines after it keep their numbers."""
+    entries = list(synthetic().realistic(400, seed=6))
+    lines = [json.dumps(entry) for entry in entries]
+    lines[150:170] = [json.dumps(entries[150:170], indent=2)]
+    lines[300:301] = [json.dumps(entries[300], indent=2)]
+    path = tmp_path / "export.ndjson"
+    path.write_text("\n".join(lines) + "\nnot json\n", encoding="utf-8")
+    _compare(path)
+    scan = _parallel_scan(path)
+    assert scan.totals.read == len(entries) + 1 and scan.totals.skipped["malformed"] == 1
+    total_lines = len(path.read_text(encoding="utf-8").splitlines())
+    assert [line.error for line in scan.totals.malformed] == [
+        f"line {total_lines}: invalid JSON: Expecting value: line 1 column 1 (char 0)"
+    ]
+    assert scan.parsed_elsewhere > 300
+
+
 def test_a_compressed_export_cut_short_reports_the_same(tmp_path: Path) -> None:
     entries = list(synthetic().realistic(600, seed=3))
     whole = gzip.compress(_lines(entries, []).encode())

@@ -160,7 +160,7 @@ def test_no_planted_secret_reaches_github_or_a_file(server: FakeGitHub, tmp_path
     assert TOKEN not in sent + written
 
 
-def test_api_failure_is_one_line_per_issue_exit_6_and_the_worklog_is_kept(
+def test_api_failure_is_said_once_for_the_issues_it_failed_exit_6_and_the_worklog_is_kept(
     server: FakeGitHub, tmp_path: Path, config: Path
 ) -> None:
     server.fail("POST", r"/repos/o/r/issues", status=500, times=2)
@@ -170,17 +170,58 @@ def test_api_failure_is_one_line_per_issue_exit_6_and_the_worklog_is_kept(
     assert code == 6
     assert TOKEN not in stdout + stderr
     failures = [line for line in stderr.splitlines() if line.startswith("issue failed:")]
-    assert len(failures) == 2
+    assert len(failures) == 1
     # a 500 may come after GitHub filed the issue: it is looked for, and the next run looks again first
-    assert all(
-        "GitHub answered 500: Server Error; GitHub may have filed it all the same" in line
-        for line in failures
+    assert (
+        " and 1 more: GitHub answered 500: Server Error; GitHub may have filed it all the same" in failures[0]
     )
     assert "Traceback" not in stderr
     assert "could not be published" in stderr
     assert "rerun the scan to publish them (those published are found again, not duplicated)" in stderr
     worklog = next((tmp_path / "out").glob("*.md")).read_text(encoding="utf-8")
     assert worklog.count("| failed |") == 2
+
+
+def test_one_refusal_every_issue_meets_is_said_once_with_their_count_each_other_on_its_own_line(
+    server: FakeGitHub, tmp_path: Path, config: Path
+) -> None:
+    label = {
+        "message": "Validation Failed",
+        "errors": [{"resource": "Label", "code": "invalid", "field": "name", "message": "name is too long"}],
+    }
+    title = {
+        "message": "Validation Failed",
+        "errors": [{"resource": "Issue", "code": "custom", "field": "title", "message": "title is wrong"}],
+    }
+    server.fail("POST", r"/repos/o/r/issues", status=422, times=1, body=title)
+    server.fail("POST", r"/repos/o/r/issues", status=422, times=100, body=label)
+
+    code, _, stderr = publish(server, tmp_path / "out", config)
+
+    assert code == ExitCode.PUBLISH_FAILED
+    failures = [line for line in stderr.splitlines() if line.startswith("issue failed:")]
+    assert len(failures) == 2, stderr
+    assert "title is wrong" in failures[0] and " and " not in failures[0].split(": GitHub")[0]
+    assert " and 6 more: GitHub answered 422: Validation Failed (Label name: name is too long)" in failures[1]
+    worklog = next((tmp_path / "out").glob("*.md")).read_text(encoding="utf-8")
+    assert worklog.count("| failed |") == 8  # the worklog still lists each issue
+
+
+def test_a_publishing_failure_wins_over_fail_on_whose_finding_is_still_said(
+    server: FakeGitHub, tmp_path: Path, config: Path
+) -> None:
+    server.fail("POST", r"/repos/o/r/issues", status=502, times=100)
+    env = {"GITHUB_API_URL": server.url, "GITHUB_TOKEN": TOKEN}
+
+    code, _, stderr = scan(
+        tmp_path / "out", config, "--issues", "publish", "--repo", "o/r", "--fail-on", "P1", env=env
+    )
+
+    assert code == ExitCode.PUBLISH_FAILED  # as the README's exit codes say: the failure's code wins
+    lines = stderr.strip().splitlines()
+    gate = next(n for n, line in enumerate(lines) if line.startswith("failing: "))
+    assert "at or above P1 (--fail-on P1)" in lines[gate]
+    assert lines[-1].startswith("error: 8 of 8 issues could not be published") and gate < len(lines) - 1
 
 
 def test_a_write_the_token_may_not_make_exits_4_like_a_refused_listing(

@@ -113,3 +113,45 @@ def test_two_runs_filing_one_problem_at_once_keep_the_older_issue(server: FakeGi
     # the other run's issue carries no state of this one's: a status comment on it, no new issue
     assert kinds(again) == ["updated", "skipped"] and [a.number for a in again] == [1, 3]
     assert len(server.issues) == 3
+
+
+def test_two_open_issues_of_one_problem_filed_by_earlier_runs_become_one(server: FakeGitHub) -> None:
+    """A create held past GitHub's listing lag and filed again, or two runs in other workflows: the next run
+    that lists both keeps the older and closes the newer as its duplicate, its marker disarmed; a closed one
+    of the same problem, one a person filed with the body pasted, and another problem's issues stay as they
+    are."""
+    publish(server, make_report())
+    body = server.issues[1].body
+    server.add_issue("an old closed copy", body, ["log-gardener"], state="closed")  # #3
+    server.add_issue("filed again", body, ["log-gardener"])  # #4, open
+    server.add_issue("and once more", body, ["log-gardener"])  # #5, open
+    server.add_issue("a person pasted the body", body, ["log-gardener"])  # #6, open, filed by someone else
+
+    def filed_by_a_person(answer: Any) -> Any:
+        for item in answer if isinstance(answer, list) else []:
+            if item["number"] == 6:
+                item["user"] = {**item["user"], "login": "octocat", "id": 8}
+        return answer
+
+    server.reshape("GET", LIST, filed_by_a_person, times=10)
+
+    actions = publish(server, make_report())
+
+    assert [a.number for a in actions] == [1, 2]
+    assert "#4, a second open issue of this problem, closed as its duplicate" in actions[0].detail
+    assert "#5, a second open issue of this problem, closed as its duplicate" in actions[0].detail
+    for number in (4, 5):
+        twin = server.issues[number]
+        assert twin.state == "closed" and twin.state_reason == "not_planned"
+        assert twin.body.startswith("Duplicate of #1") and fingerprint_marker("a1b2c3d4e5f6") not in twin.body
+    assert (
+        server.issues[3].state_reason is None and fingerprint_marker("a1b2c3d4e5f6") in server.issues[3].body
+    )
+    assert server.issues[1].state == server.issues[2].state == server.issues[6].state == "open"
+    assert "#6" not in actions[0].detail  # a person's issue is theirs to close
+    assert "duplicate" not in actions[1].detail
+
+    again = publish(server, make_report())
+
+    assert [a.number for a in again] == [1, 2] and "duplicate" not in again[0].detail
+    assert not server.requests_matching("PATCH", r"/repos/o/r/issues/[456]")[2:]

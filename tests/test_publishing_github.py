@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 
 from fakes.github_server import FakeGitHub, Raw
+from fakes.tls import serve_tls
 from loggardener.config import IssuesConfig
 from loggardener.errors import ExitCode, GardenerError
 from loggardener.publishing.content import Composer
@@ -690,3 +693,69 @@ def test_a_github_that_cannot_be_reached_is_said_with_the_cause_and_where(url: s
     cause = said.split("ConnectionError: ", 1)[1]  # the system's words: "Connection refused", a failed lookup
     assert 0 < len(cause) < 60 and "(" not in cause, said
     assert "/repos/" not in said and "object at 0x" not in said
+
+
+def test_a_certificate_not_trusted_is_said_with_the_way_to_trust_it_at_once_not_retried(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A GitHub Enterprise (or a TLS-inspecting proxy) with a certificate authority of its own: one line naming
+    the certificate refused and REQUESTS_CA_BUNDLE, without the retries' backoff (it would be refused again);
+    with the authority's certificate in REQUESTS_CA_BUNDLE the same publish works."""
+    fake = FakeGitHub(token=TOKEN)
+    bundle = serve_tls(fake._server, tmp_path)
+    with fake:
+        url = fake.url.replace("http://", "https://")
+        composer = Composer(make_report(), IssuesConfig())
+        gardener = GitHubPublisher("o/r", TOKEN, url, retries=4, backoff=2, max_rate_limit_wait=60.0)
+        started = time.monotonic()
+        actions = gardener.publish(composer, composer.selected())
+        assert time.monotonic() - started < 2  # a backoff of 2 s would take 2 + 4 + 8 + 16 s
+        assert [a.action for a in actions] == ["failed", "failed"]
+        assert (
+            f"cannot reach GitHub at {url}: its TLS certificate is not trusted (self-signed certificate); "
+            in (actions[0].detail)
+        )
+        assert "REQUESTS_CA_BUNDLE" in actions[0].detail and not fake.issues
+        monkeypatch.setenv("REQUESTS_CA_BUNDLE", str(bundle))
+        trusted = GitHubPublisher("o/r", TOKEN, url, retries=1, backoff=0, max_rate_limit_wait=5.0)
+        assert [a.action for a in trusted.publish(composer, composer.selected())] == ["created", "created"]
+
+
+def test_an_issue_deleted_since_it_was_filed_is_filed_again_and_said(server: FakeGitHub) -> None:
+    """A maintainer deleted the issue an earlier run filed (GitHub answers 410 for it, and 404 for one moved
+    where the token cannot see it): the problem is filed again, and the new issue's action says why."""
+    publish(server, make_report())
+    server.issues.pop(1)
+    server.fail("GET", r"/repos/o/r/issues/1", 410, times=5, body={"message": "This issue was deleted"})
+    server.issues.pop(2)  # the exit loop's: 404 now
+    composer = Composer(make_report(), IssuesConfig())
+
+    actions = publisher(server).publish(composer, composer.selected(), {"a1b2c3d4e5f6": 1, "0e1f2a3b4c5d": 2})
+
+    assert kinds(actions) == ["created", "created"] and len(server.issues) == 2
+    assert "; #1, which an earlier run filed, is gone (deleted: GitHub answered 410)" in actions[0].detail
+    assert (
+        "; #2, which an earlier run filed, is gone (deleted, or moved where this token cannot see it: "
+        in (actions[1].detail)
+    )
+
+
+def test_a_proxy_that_cannot_be_reached_is_named_not_github(monkeypatch: pytest.MonkeyPatch) -> None:
+    import socket
+
+    import requests
+
+    from loggardener.publishing.github import describe
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    monkeypatch.setenv("HTTPS_PROXY", f"http://127.0.0.1:{port}")
+    monkeypatch.delenv("NO_PROXY", raising=False)
+    monkeypatch.delenv("no_proxy", raising=False)
+    with pytest.raises(requests.ConnectionError) as failed:
+        requests.get("https://ghe.example.com/api/v3/repos/o/r/issues", timeout=10)
+    assert describe(failed.value) == (
+        f"cannot reach GitHub at https://ghe.example.com through the proxy http://127.0.0.1:{port} (HTTPS_PROXY): "
+        "Connection refused; check that proxy, or name the host in NO_PROXY to go around it, then rerun"
+    )

@@ -51,6 +51,30 @@ def test_record_run_keeps_first_and_last_seen_counts_and_issue(tmp_path: Path) -
     assert again.fingerprints["bbb"].first_run == 2
 
 
+def test_fields_a_later_release_added_are_kept_when_an_older_one_writes_the_file(tmp_path: Path) -> None:
+    """Within one format version a release may add fields (`unconfirmed_create_at` was one): a job rolled back
+    to an older release keeps them on its runs, so nothing is lost when it moves forward again."""
+    state = State()
+    state.record_run(report(cluster("aaa", count=4, hour=0), hour=0))
+    path = tmp_path / "state.json"
+    save_state(path, state)
+    data = json.loads(path.read_text(encoding="utf-8"))
+    data["later_setting"] = {"kept": True}
+    data["fingerprints"]["aaa"]["held_until"] = "2026-01-01T00:00:00Z"
+    data["fingerprints"]["aaa"]["counts"][0]["instances"] = 3
+    path.write_text(json.dumps(data), encoding="utf-8")
+
+    again = load_state(path)
+    again.record_run(report(cluster("aaa", count=2, hour=1), cluster("bbb", hour=1), hour=1))
+    save_state(path, again)
+
+    written = json.loads(path.read_text(encoding="utf-8"))
+    assert written["later_setting"] == {"kept": True} and written["runs"] == 2
+    assert written["fingerprints"]["aaa"]["held_until"] == "2026-01-01T00:00:00Z"
+    assert written["fingerprints"]["aaa"]["counts"][0]["instances"] == 3
+    assert "held_until" not in written["fingerprints"]["bbb"]
+
+
 def test_a_failed_issue_action_links_nothing() -> None:
     state = State()
     failed = IssueAction(fingerprint="aaa", action="failed", title="t", number=5, detail="HTTP 500")

@@ -8,7 +8,15 @@ import sys
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+)
 
 from loggardener.defaults import MAX_QUERY_SECONDS, REQUEST_TIMEOUT_SECONDS, RETRY_DEADLINE_SECONDS
 from loggardener.entries.levels import START_FAILURE_PATTERNS, STARTUP_EXCEPTION_TYPES
@@ -21,9 +29,16 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover - exercised on Python 3.10 only
     import tomli as tomllib
 
-PriorityName = Literal["P0", "P1", "P2", "P3"]
-SeverityName = Literal[
-    "DEFAULT", "DEBUG", "INFO", "NOTICE", "WARNING", "ERROR", "CRITICAL", "ALERT", "EMERGENCY"
+
+def _upper(value: Any) -> Any:
+    """A priority or severity name in any case, as the command line takes them (`--min-severity error`)."""
+    return value.upper() if isinstance(value, str) else value
+
+
+PriorityName = Annotated[Literal["P0", "P1", "P2", "P3"], BeforeValidator(_upper)]
+SeverityName = Annotated[
+    Literal["DEFAULT", "DEBUG", "INFO", "NOTICE", "WARNING", "ERROR", "CRITICAL", "ALERT", "EMERGENCY"],
+    BeforeValidator(_upper),
 ]
 ClusterKindName = Literal["exception", "message", "request", "audit"]
 PrincipalKindName = Literal["anonymous", "google-agent", "google-delivery", "service-account", "user"]

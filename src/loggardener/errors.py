@@ -46,6 +46,53 @@ def decode_reason(exc: ValueError) -> str:
     return f"a number of {digits} digits (at most {int(limit[1]):,} are read)"
 
 
+_UNTRUSTED = compile_regex(r"certificate verify failed: ([^(')\"\]]+)")
+
+
+def untrusted_certificate(exc: BaseException) -> str | None:
+    """Why the server's TLS certificate was refused, when that is why a connection failed (`self-signed
+    certificate`, `unable to get local issuer certificate`: a GitHub Enterprise or an endpoint with its own
+    certificate authority, a TLS-inspecting proxy); None for any other failure. Retrying cannot mend it."""
+    text = " ".join(str(exc).split())
+    if "CERTIFICATE_VERIFY_FAILED" not in text:
+        return None
+    reason = _UNTRUSTED.search(text)
+    return reason.group(1).strip() if reason else "certificate verify failed"
+
+
+_PROXY_VARIABLES = {
+    "http": ("HTTP_PROXY", "http_proxy", "ALL_PROXY", "all_proxy"),
+    "https": ("HTTPS_PROXY", "https_proxy", "ALL_PROXY", "all_proxy"),
+}
+_OS_CAUSE = compile_regex(r"\[Errno -?\d+\] ([^'\"()\[\]]+)")
+
+
+def proxy_failure(exc: BaseException, url: str) -> str | None:
+    """When a connection to `url` failed at the proxy the environment names (requests' ProxyError): the proxy,
+    the variable that names it and the system's words, e.g. `the proxy http://10.0.0.1:3128 (HTTPS_PROXY):
+    Connection refused`; None for any other failure."""
+    text = " ".join(str(exc).split())
+    if type(exc).__name__ != "ProxyError" and "ProxyError(" not in text:
+        return None
+    scheme = url.split(":", 1)[0].lower()
+    named = next(
+        (name for name in _PROXY_VARIABLES.get(scheme, ()) if os.environ.get(name, "").strip()), None
+    )
+    proxy = f"the proxy {shown_url(os.environ[named].strip())} ({named})" if named else "the proxy"
+    cause = _OS_CAUSE.search(text)
+    return f"{proxy}: {cause.group(1).strip() if cause else 'it refused or dropped the connection'}"
+
+
+PROXY_HINT = "check that proxy, or name the host in NO_PROXY to go around it, then rerun"
+
+
+CERTIFICATE_HINT = (
+    "when it, or a proxy in between, has its own certificate authority, give that authority's certificates "
+    "(PEM) in REQUESTS_CA_BUNDLE"
+)
+"""What to do about a certificate refused (requests, google-auth's transport and PyGithub read the variable)."""
+
+
 _USERINFO = compile_regex(r"^([A-Za-z][A-Za-z0-9+.-]*://)[^/?#]*@")
 _QUERY = compile_regex(r"[?#].*", re.S)
 

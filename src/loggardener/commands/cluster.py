@@ -151,6 +151,7 @@ def cluster(
         InputFormat,
         typer.Option(
             "--format",
+            case_sensitive=False,
             help="text: one message per line; gcloud: a Cloud Logging export (JSON array or NDJSON, .gz too).",
         ),
     ] = InputFormat.text,

@@ -295,8 +295,7 @@ def scan(
         typer.Option(
             "--hours",
             rich_help_panel="Window",
-            max=MAX_HOURS,
-            help="Scan the N hours up to --until (default now); N above 0.",
+            help=f"Scan the N hours up to --until (default now); N above 0, at most {MAX_HOURS} (ten years).",
         ),
     ] = None,
     since: Annotated[
@@ -367,6 +366,7 @@ def scan(
         typer.Option(
             "--issues",
             rich_help_panel="GitHub issues",
+            case_sensitive=False,
             help="GitHub issues for problems at or above issues.threshold: none; draft (markdown drafts and "
             "a gh script next to the worklog, no token); publish (needs --repo and GH_TOKEN or GITHUB_TOKEN).",
         ),
@@ -458,6 +458,7 @@ def scan(
         typer.Option(
             "--fail-on",
             rich_help_panel="Outputs",
+            case_sensitive=False,
             help="Exit with code 1 when a problem at or above this priority is found (CI gating).",
         ),
     ] = None,
@@ -702,6 +703,8 @@ def scan(
         if result.publishing_refused
         else _print_issue_actions(console, report, mode, worklog, result.worklog_written)
     )
+    # the gate's finding is said whatever the exit code; a run that failed part-way exits with its own code
+    gated = fail_on is not None and _fail_on(report, fail_on.value)
     for failure in result.failures[:-1]:
         err.print(
             f"[bold red]error:[/] {escape(strip_controls(failure.message))}", highlight=False, soft_wrap=True
@@ -710,8 +713,8 @@ def scan(
         raise result.failures[-1]
     if unpublished is not None:
         raise unpublished
-    if fail_on is not None:
-        _fail_on(report, fail_on.value)
+    if gated:
+        raise typer.Exit(1)
 
 
 def _refuse_empty_window(
@@ -745,8 +748,9 @@ def _print_plain(text: str) -> None:
     STANDARD_OUTPUT.flush()
 
 
-def _fail_on(report: ScanReport, threshold: str) -> None:
-    """`--fail-on P1`: exit code 1 when a problem at or above P1 was found (everything is written first)."""
+def _fail_on(report: ScanReport, threshold: str) -> bool:
+    """`--fail-on P1`: whether a problem at or above P1 was found (exit code 1, everything written first), said
+    on stderr when it was."""
     found = [c for c in report.clusters if c.priority <= threshold]
     if found:
         err.print(
@@ -754,7 +758,7 @@ def _fail_on(report: ScanReport, threshold: str) -> None:
             f"(--fail-on {threshold})",
             highlight=False,
         )
-        raise typer.Exit(1)
+    return bool(found)
 
 
 def _refuse_given(given: dict[str, bool], explain: Callable[[str, str], str]) -> None:
@@ -840,18 +844,20 @@ def _print_issue_actions(
                 line = escape(strip_controls(f"#{action.number} {action.title} {action.url or ''}".rstrip()))
                 console.print(f"issue {action.action}: {line}", highlight=False, soft_wrap=True)
     failed = [a for a in actions if a.action == "failed"]
+    # one cause met by several issues (a 422 on a label every issue carries, a stop that left the rest untried)
+    # is said once with their count when the worklog lists each; without it, each issue is its own line
+    tried: dict[str, list[IssueAction]] = {}
     untried: dict[str, list[IssueAction]] = {}
     for action in failed:
-        if worklog_written and action.detail.startswith(NOT_ATTEMPTED):
-            # a cause that stopped publishing (said on the line of the issue it stopped at) is said once
-            untried.setdefault(action.detail.removeprefix(NOT_ATTEMPTED), []).append(action)
-            continue
-        line = escape(strip_controls(f"{action.title}: {action.detail}"))
-        err.print(f"[bold red]issue failed:[/] {line}", highlight=False, soft_wrap=True)
-    for reason, group in untried.items():
-        more = f" and {len(group) - 1} more" if len(group) > 1 else ""
-        line = escape(strip_controls(f"{group[0].title}{more}: {NOT_ATTEMPTED}{reason}"))
-        err.print(f"[bold red]issue failed:[/] {line}", highlight=False, soft_wrap=True)
+        if action.detail.startswith(NOT_ATTEMPTED):
+            untried.setdefault(action.detail, []).append(action)
+        else:
+            tried.setdefault(action.detail, []).append(action)
+    for detail, group in [*tried.items(), *untried.items()]:
+        for lines in [group] if worklog_written else [[action] for action in group]:
+            more = f" and {len(lines) - 1} more" if len(lines) > 1 else ""
+            line = escape(strip_controls(f"{lines[0].title}{more}: {detail}"))
+            err.print(f"[bold red]issue failed:[/] {line}", highlight=False, soft_wrap=True)
     if not failed:
         return None
     undone = sum(1 for a in failed if a.detail.startswith(NOT_ATTEMPTED))

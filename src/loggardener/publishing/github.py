@@ -34,7 +34,16 @@ from urllib3.connectionpool import ConnectionPool
 from urllib3.response import HTTPResponse
 
 from loggardener.clustering.models import Cluster
-from loggardener.errors import ExitCode, GardenerError, debugging, shown_url
+from loggardener.errors import (
+    CERTIFICATE_HINT,
+    PROXY_HINT,
+    ExitCode,
+    GardenerError,
+    debugging,
+    proxy_failure,
+    shown_url,
+    untrusted_certificate,
+)
 from loggardener.publishing.answers import CheckedRequester, UnreadableAnswer
 from loggardener.publishing.content import PRIORITIES, Composer, summary, utc
 from loggardener.publishing.interface import (
@@ -102,6 +111,8 @@ class IssueRetry(GithubRetry):
     ) -> IssueRetry:
         if (method or "").upper() == "POST" and error is not None and not self._is_connection_error(error):
             raise error
+        if error is not None and untrusted_certificate(error) is not None:
+            raise error  # a certificate refused is refused again: no retries, no backoff
         retry = cast(IssueRetry, super().increment(method, url, response, error, _pool, _stacktrace))
         if self.deadline is not None and response is not None:
             wait = max(retry.get_retry_after(response) or 0.0, retry.get_backoff_time())
@@ -138,6 +149,30 @@ class _Run:
     """Creates of earlier runs whose answer was lost and whose issue is still not listed: when they were sent."""
     looked: bool = True
     """Whether issues could be looked for by their markers (the listing of recent issues answered)."""
+    gone: dict[str, str] = field(default_factory=dict)
+    """Issues earlier runs filed that GitHub no longer serves (deleted: 410; or moved where the token cannot
+    see them: 404), by fingerprint: what a new issue of that problem says."""
+    twins: dict[str, list[Issue]] = field(default_factory=dict)
+    """Open issues listed with the marker of a problem whose older open issue is kept: filed by earlier runs
+    (a create held past the listing's lag, two runs at once, a body copied by hand)."""
+
+
+def _author(issue: Issue) -> str | None:
+    """Who filed `issue` (its listing names them: no request)."""
+    return issue.user.login if issue.user is not None else None
+
+
+def _close_as_duplicate(issue: Issue, fingerprint: str, kept: int, note: str) -> str | None:
+    """Close `issue` as not planned, `note` first in its body and its marker disarmed (no run finds it again as
+    the problem's issue); what failed, if it did."""
+    body = (issue.body or "").replace(
+        fingerprint_marker(fingerprint), f"<!-- log-gardener:duplicate-of={kept} -->"
+    )
+    try:
+        issue.edit(state="closed", state_reason="not_planned", body=f"{note}\n\n{body}")
+    except _API_ERRORS as exc:
+        return describe(exc)
+    return None
 
 
 _API_ERRORS = (GithubException, RequestException, UnreadableAnswer)
@@ -168,6 +203,15 @@ def describe(exc: Exception) -> str:
         cause = _OS_CAUSE.search(str(exc))
         url = exc.request.url if exc.request is not None and exc.request.url else None
         where = f" at {shown_url(_ORIGIN.sub('', str(url)))}" if url else ""
+        proxy = proxy_failure(exc, str(url or DEFAULT_API_URL))
+        if proxy is not None:
+            return f"cannot reach GitHub{where} through {proxy}; {PROXY_HINT}"
+        untrusted = untrusted_certificate(exc)
+        if untrusted is not None:
+            return (
+                f"cannot reach GitHub{where}: its TLS certificate is not trusted ({untrusted}); "
+                f"{CERTIFICATE_HINT}, or check GITHUB_API_URL"
+            )
         said = cause.group(1).strip() if cause else str(exc)[:200]
         return f"cannot reach GitHub{where}: {type(exc).__name__}: {said}"
     return f"{type(exc).__name__}: {str(exc)[:200]}"
@@ -312,7 +356,8 @@ class GitHubPublisher(IssuePublisher):
         listed_at = datetime.now(timezone.utc) - _CLOCK_MARGIN
         try:
             repo = Repository(self.requester, url=f"/repos/{self.repo_name}")  # lazy: no request
-            candidates = self._candidates(repo, label)
+            twins: dict[str, list[Issue]] = {}
+            candidates = self._candidates(repo, label, twins)
         except BadCredentialsException:
             raise _rejected() from None
         except _API_ERRORS as exc:
@@ -332,8 +377,12 @@ class GitHubPublisher(IssuePublisher):
                 )
                 for index, c in enumerate(clusters)
             ]
-        run = _Run(numbers={fp: issue.number for fp, issue in candidates.items()}, since=listed_at)
         wanted = {cluster.fingerprint for cluster in clusters}
+        run = _Run(
+            numbers={fp: issue.number for fp, issue in candidates.items()},
+            since=listed_at,
+            twins={fp: issues for fp, issues in twins.items() if fp in wanted},
+        )
         pending = {fp: at for fp, at in (unconfirmed or {}).items() if fp in wanted and fp not in candidates}
         if pending:
             # GitHub may have filed them without listing them by the label (it drops the labels of a new
@@ -358,7 +407,7 @@ class GitHubPublisher(IssuePublisher):
             try:
                 number = (known or {}).get(cluster.fingerprint)
                 if cluster.fingerprint not in candidates and number is not None:
-                    found = self._known(repo, cluster.fingerprint, number)
+                    found = self._known(repo, cluster.fingerprint, number, run)
                     if found is not None and not self._ours(found.url, found.number):
                         actions.append(self._moved(cluster, found, number))
                         continue
@@ -392,13 +441,18 @@ class GitHubPublisher(IssuePublisher):
                 actions.append(self._failed(cluster, describe(exc) if stopped is None else stopped))
         if stopped is None:
             self._close_twins(repo, label, run, actions)
+            self._close_listed_twins(run, actions)
             self._refresh_related(composer, run, actions)
         return actions
 
     # -- steps -----------------------------------------------------------------------------------------
-    def _candidates(self, repo: Repository, label: str) -> dict[str, Issue]:
-        """Issues with the generated-by label, by the fingerprint in their marker: open first, then oldest."""
+    def _candidates(
+        self, repo: Repository, label: str, twins: dict[str, list[Issue]] | None = None
+    ) -> dict[str, Issue]:
+        """Issues with the generated-by label, by the fingerprint in their marker: open first, then oldest.
+        The other open issues of a fingerprint go to `twins`."""
         found: dict[str, Issue] = {}
+        opened: dict[str, list[Issue]] = {}
         for issue in repo.get_issues(state="all", labels=[label], sort="created", direction="asc"):
             if not self._ours(issue.url, issue.number):
                 # GitHub followed its own redirect (a renamed repository) and lists another one's issues
@@ -412,6 +466,13 @@ class GitHubPublisher(IssuePublisher):
             held = found.get(fingerprint)
             if held is None or (held.state != "open" and issue.state == "open"):
                 found[fingerprint] = issue
+            if issue.state == "open":
+                opened.setdefault(fingerprint, []).append(issue)
+        if twins is not None:  # listed oldest first: the first open one is kept; those a person filed stay
+            for fingerprint, issues in opened.items():
+                same = [i for i in issues[1:] if _author(i) == _author(issues[0])]
+                if same:
+                    twins[fingerprint] = same
         return found
 
     def _look_for(self, repo: Repository, fingerprints: set[str], since: datetime) -> dict[str, Issue]:
@@ -488,6 +549,8 @@ class GitHubPublisher(IssuePublisher):
         run.touched.append(_Touched(created, cluster, content.summary.related_issues))
         labels = [label.name for label in created.labels]
         detail = f"labels {', '.join(labels) or 'none'}{lost}"
+        if cluster.fingerprint in run.gone:
+            detail += f"; {run.gone[cluster.fingerprint]}"
         label = composer.config.generated_by_label
         if label not in labels:
             run.unfindable = (
@@ -520,14 +583,10 @@ class GitHubPublisher(IssuePublisher):
             index = next((n for n, a in enumerate(actions) if a.fingerprint == fingerprint), None)
             if kept is None or kept.number >= created.number or index is None:
                 continue
-            body = (created.body or "").replace(
-                fingerprint_marker(fingerprint), f"<!-- log-gardener:duplicate-of={kept.number} -->"
-            )
             note = f"Duplicate of #{kept.number}: another run of log gardener filed this problem at the same time."
-            try:
-                created.edit(state="closed", state_reason="not_planned", body=f"{note}\n\n{body}")
-            except _API_ERRORS as exc:
-                line = f"; another run filed it as #{kept.number}, closing this duplicate failed: {describe(exc)}"
+            failure = _close_as_duplicate(created, fingerprint, kept.number, note)
+            if failure is not None:
+                line = f"; another run filed it as #{kept.number}, closing this duplicate failed: {failure}"
                 actions[index] = actions[index].model_copy(update={"detail": actions[index].detail + line})
                 continue
             run.numbers[fingerprint] = kept.number
@@ -543,7 +602,29 @@ class GitHubPublisher(IssuePublisher):
                 }
             )
 
-    def _known(self, repo: Repository, fingerprint: str, number: int) -> Issue | None:
+    def _close_listed_twins(self, run: _Run, actions: list[IssueAction]) -> None:
+        """Open issues of one problem filed by earlier runs (a lost create filed again once its hold had passed,
+        while GitHub still did not list it; two runs at once in other workflows): the oldest stays, as the
+        listing keeps it, and each newer one is closed as its duplicate, its marker disarmed, so that no two
+        open issues track one problem and no later run updates both."""
+        for fingerprint, twins in run.twins.items():
+            index = next((n for n, a in enumerate(actions) if a.fingerprint == fingerprint), None)
+            kept = run.numbers.get(fingerprint)
+            if index is None or kept is None or actions[index].action == "failed":
+                continue
+            for twin in twins:
+                if twin.number == kept:
+                    continue
+                note = f"Duplicate of #{kept}: log gardener filed this problem twice; #{kept} is the older issue."
+                failure = _close_as_duplicate(twin, fingerprint, kept, note)
+                line = (
+                    f"; #{twin.number}, a second open issue of this problem, closed as its duplicate"
+                    if failure is None
+                    else f"; #{twin.number} is a second open issue of this problem, closing it failed: {failure}"
+                )
+                actions[index] = actions[index].model_copy(update={"detail": actions[index].detail + line})
+
+    def _known(self, repo: Repository, fingerprint: str, number: int, run: _Run) -> Issue | None:
         """Issue `number` of this repository when it still carries `fingerprint`'s marker: in its body (the
         listing misses it when its generated-by label is gone), or, when a person rewrote the body without
         any marker, in one of our comments; None when it was deleted or is another problem's. An issue a
@@ -554,6 +635,10 @@ class GitHubPublisher(IssuePublisher):
             body, url = issue.body, issue.html_url or ""
         except GithubException as exc:
             if exc.status in (404, 410):  # deleted, or transferred to a repository this token cannot see
+                why = "deleted" if exc.status == 410 else "deleted, or moved where this token cannot see it"
+                run.gone[fingerprint] = (
+                    f"#{number}, which an earlier run filed, is gone ({why}: GitHub answered {exc.status})"
+                )
                 return None
             raise
         if not self._ours(issue.url, issue.number):

@@ -28,7 +28,17 @@ from tenacity import (
 )
 
 from loggardener.defaults import DEFAULT_MAX_ENTRIES, REQUEST_TIMEOUT_SECONDS, RETRY_DEADLINE_SECONDS
-from loggardener.errors import ExitCode, GardenerError, is_utf8, json_type, shown_url
+from loggardener.errors import (
+    CERTIFICATE_HINT,
+    PROXY_HINT,
+    ExitCode,
+    GardenerError,
+    is_utf8,
+    json_type,
+    proxy_failure,
+    shown_url,
+    untrusted_certificate,
+)
 from loggardener.files import check_writable, write_error
 from loggardener.regexes import compile_regex
 from loggardener.sources.file import entry_record
@@ -158,6 +168,8 @@ def _is_transient(exc: BaseException) -> bool:
         exc.code == 408 or (exc.code == 409 and _google_error(exc).get("status") == "ABORTED")
     ):
         return True
+    if isinstance(exc, requests.ConnectionError | TransportError) and untrusted_certificate(exc) is not None:
+        return False  # a certificate refused is refused again
     return isinstance(
         exc,
         api_exceptions.TooManyRequests
@@ -169,16 +181,22 @@ def _is_transient(exc: BaseException) -> bool:
     )
 
 
-def _retry_after(exc: BaseException) -> float | None:
-    """The server's Retry-After, in seconds, when it sent one (capped at a minute); None for one that is no
-    number of seconds (an HTTP date, `NaN`, negative), which the backoff then replaces."""
+def _asked_wait(exc: BaseException) -> float | None:
+    """The server's Retry-After, in seconds, when it sent one; None for one that is no number of seconds (an
+    HTTP date, `NaN`, negative)."""
     response = getattr(exc, "response", None)
     value = response.headers.get("Retry-After") if response is not None else None
     try:
         seconds = float(value) if value is not None else None
     except ValueError:
         return None
-    return None if seconds is None or math.isnan(seconds) or seconds < 0 else min(seconds, 60.0)
+    return None if seconds is None or math.isnan(seconds) or seconds < 0 else seconds
+
+
+def _retry_after(exc: BaseException) -> float | None:
+    """The server's Retry-After, capped at a minute; None for none, which the backoff then replaces."""
+    seconds = _asked_wait(exc)
+    return None if seconds is None else min(seconds, 60.0)
 
 
 class _BackoffWait:
@@ -576,6 +594,11 @@ class CloudLoggingSource(EntrySource):
             attempts = f" after {tried} attempt{'s' if tried != 1 else ''}" + (
                 f" in {spent:.0f} s" if spent >= 1 else ""
             )
+            if self._continuing:  # the read had gone on for pages: how far, and that none of it is used
+                attempts += (
+                    f", {self.stats.pages} page{'s' if self.stats.pages != 1 else ''} "
+                    f"({self._entries_read} entries) into the read, which is not written"
+                )
         if isinstance(exc, requests.Timeout):
             return GardenerError(
                 f"no answer from Cloud Logging at {shown_url(self.endpoint or 'logging.googleapis.com')}{attempts} (each "
@@ -589,6 +612,20 @@ class CloudLoggingSource(EntrySource):
             return GardenerError(
                 f"cannot read the answers of Cloud Logging at {where}{attempts}: {exc}; a proxy or firewall "
                 "in between may be cutting or replacing them (check it, and --logging-endpoint)",
+                ExitCode.SOURCE_FAILED,
+            )
+        untrusted = (
+            untrusted_certificate(exc) if isinstance(exc, requests.ConnectionError | TransportError) else None
+        )
+        if untrusted is not None:
+            what = (
+                "the token service (to refresh the credentials)"
+                if isinstance(exc, TransportError)
+                else f"Cloud Logging at {shown_url(self.endpoint or 'logging.googleapis.com')}"
+            )
+            return GardenerError(
+                f"cannot reach {what}: its TLS certificate is not trusted ({untrusted}); {CERTIFICATE_HINT}, or "
+                "check --logging-endpoint",
                 ExitCode.SOURCE_FAILED,
             )
         if isinstance(exc, TransportError):
@@ -664,10 +701,16 @@ class CloudLoggingSource(EntrySource):
                 ExitCode.BAD_INPUT,
             )
         if isinstance(exc, api_exceptions.TooManyRequests):
+            asked = _asked_wait(exc)
+            wait = (
+                f"Cloud Logging asks to wait {asked:g} s (Retry-After) before trying again"
+                if asked is not None and asked > 60
+                else "wait a minute"
+            )
             return GardenerError(
                 f"Cloud Logging quota exceeded{attempts}: {_server_message(exc)}; entries.list allows "
-                f"{QUOTA_PER_MINUTE} requests a minute per project, shared by everyone reading it: wait a "
-                "minute, or narrow the window",
+                f"{QUOTA_PER_MINUTE} requests a minute per project, shared by everyone reading it: {wait}, "
+                "or narrow the window",
                 ExitCode.SOURCE_FAILED,
             )
         if isinstance(exc, api_exceptions.GoogleAPICallError):
@@ -676,6 +719,12 @@ class CloudLoggingSource(EntrySource):
                 ExitCode.SOURCE_FAILED,
             )
         where = shown_url(self.endpoint or "logging.googleapis.com")
+        proxy = proxy_failure(exc, self.endpoint or "https://logging.googleapis.com")
+        if proxy is not None:
+            return GardenerError(
+                f"cannot reach Cloud Logging at {where}{attempts} through {proxy}; {PROXY_HINT}",
+                ExitCode.SOURCE_FAILED,
+            )
         detail = " ".join(str(exc).split())
         message = f"cannot reach Cloud Logging at {where}{attempts}: {detail}; {NETWORK_HINT}"
         return GardenerError(message, ExitCode.SOURCE_FAILED)

@@ -579,8 +579,19 @@ def _ndjson_records(stream: IO[str], path: str) -> Iterator[RawRecord]:
     """
     line_number = 0
     try:
-        for line_number, line in enumerate(stream, start=1):
+        numbered = enumerate(stream, start=1)
+        for line_number, line in numbered:
             if not line or line.isspace():  # (`line.strip()` would copy every line)
+                continue
+            if len(line) < _OPENER_LENGTH and line.strip() in _OPENERS:
+                joined, lines, broken = _pretty_value(line, (text for _, text in numbered))
+                for offset, text in enumerate([joined] if joined is not None else [line, *lines]):
+                    if text and not text.isspace():
+                        record = _line_record(line_number + offset, text)
+                        yield from record if isinstance(record, list) else (record,)
+                line_number += len(lines)
+                if broken is not None:
+                    raise broken
                 continue
             record = _line_record(line_number, line)
             if isinstance(record, list):
@@ -593,15 +604,60 @@ def _ndjson_records(stream: IO[str], path: str) -> Iterator[RawRecord]:
         raise GardenerError(f"cannot read {path}: {exc}", ExitCode.BAD_INPUT) from None
 
 
+_OPENERS = ("[", "{")
+_OPENER_LENGTH = 5
+"""Longer than a line holding `[` or `{` alone (with its indentation and line end); shorter than any entry."""
+PRETTY_VALUE_CHARS = 4 * 1024 * 1024
+"""The most of a JSON value printed over several lines inside NDJSON that is gathered to be read whole."""
+
+
+def _pretty_value(opener: str, rest: Iterator[str]) -> tuple[str | None, list[str], BaseException | None]:
+    """A JSON value printed over several lines inside NDJSON (`jq .` or `json.dumps(indent=2)` output appended
+    to an export), whose first line, `opener`, is `[` or `{` alone: the lines after it are read from `rest` up
+    to the one that closes it at its indentation. Returns the value on one line when it is JSON (read at the
+    opener's line, the lines it took left blank), else None; the lines read after the opener, which are then
+    read one by one as before; and the error of a compressed stream that broke off meanwhile."""
+    indent = opener[: len(opener) - len(opener.lstrip())]
+    closer = indent + ("]" if opener.strip() == "[" else "}")
+    lines: list[str] = []
+    size = len(opener)
+    try:
+        for line in rest:
+            lines.append(line)
+            size += len(line)
+            if line.rstrip() == closer:
+                value = opener + "".join(lines)
+                try:
+                    _decode(value)
+                except (ValueError, RecursionError):
+                    return None, lines, None
+                return value, [""] * len(lines), None
+            if size > PRETTY_VALUE_CHARS:
+                break
+    except _BROKEN_STREAM as exc:
+        return None, lines, exc
+    return None, lines, None
+
+
 def _ndjson_batches(stream: IO[str], path: str, size: int) -> Iterator[RawRecord | LineBatch]:
     """`_ndjson_records`' lines in runs of `size`, undecoded (`decode_lines` decodes them)."""
     line_number = 0
     lines: list[str] = []
+    short = _OPENER_LENGTH  # (a local: this loop runs once per line of the export)
     try:
-        for line_number, line in enumerate(stream, start=1):
-            lines.append(line)
-            if len(lines) == size:
-                yield LineBatch(line_number - size + 1, lines)
+        numbered = enumerate(stream, start=1)
+        for line_number, line in numbered:
+            if len(line) < short and line.strip() in _OPENERS:
+                joined, taken, broken = _pretty_value(line, (text for _, text in numbered))
+                lines.append(line if joined is None else joined)
+                lines.extend(taken)
+                line_number += len(taken)
+                if broken is not None:
+                    raise broken
+            else:
+                lines.append(line)
+            if len(lines) >= size:
+                yield LineBatch(line_number - len(lines) + 1, lines)
                 lines = []
     except _BROKEN_STREAM as exc:
         if lines:
@@ -633,6 +689,8 @@ def _line_record(line_number: int, line: str) -> RawRecord | list[RawRecord]:
     except ValueError as exc:  # JSONDecodeError, or an integer past Python's 4,300-digit limit
         if line.startswith(_RECORD_SEPARATOR) and len(line) > 1:  # RFC 7464 JSON text sequences (`jq --seq`)
             return _line_record(line_number, line[1:])
+        if line.startswith(_BYTE_ORDER_MARK) and not line[1:].isspace():  # files saved with one, appended
+            return _line_record(line_number, line[1:])
         return RawRecord(line_number, None, f"line {line_number}: invalid JSON: {decode_reason(exc)}")
     except RecursionError:
         return RawRecord(line_number, None, f"line {line_number}: {_TOO_DEEP}")
@@ -644,6 +702,8 @@ def _line_record(line_number: int, line: str) -> RawRecord | list[RawRecord]:
     return _record(line_number, item, "line")
 
 
+_BYTE_ORDER_MARK = "\ufeff"
+"""Where a file saved with a byte order mark begins; inside an input, where such a file was appended to it."""
 _RECORD_SEPARATOR = "\x1e"
 """What begins each JSON text of an RFC 7464 sequence (`jq --seq`): one LogEntry per line all the same."""
 

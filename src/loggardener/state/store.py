@@ -15,7 +15,7 @@ from errno import EACCES, EPERM
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, Field, ValidationError, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from loggardener import __version__
 from loggardener.defaults import STATE_FILE_NAME
@@ -47,8 +47,16 @@ HISTORY_LIMIT = 48
 """Per-run counts kept for each fingerprint (two days of an hourly job)."""
 
 
+_KEEP_UNKNOWN = ConfigDict(extra="allow")
+"""A field this version does not know (a later release added it within the same format version, as
+`unconfirmed_create_at` was) is kept when the file is written again, not dropped: a job rolled back to an
+older release and forward again loses nothing the newer one recorded."""
+
+
 class RunCount(BaseModel):
     """How many entries a fingerprint had in one run."""
+
+    model_config = _KEEP_UNKNOWN
 
     run: int = Field(ge=1)
     at: UtcDatetime
@@ -57,6 +65,8 @@ class RunCount(BaseModel):
 
 class FingerprintHistory(BaseModel):
     """Everything the state remembers about one fingerprint."""
+
+    model_config = _KEEP_UNKNOWN
 
     title: str
     first_seen: UtcDatetime = Field(description="Earliest log entry of the cluster, over all runs.")
@@ -97,6 +107,8 @@ class FingerprintHistory(BaseModel):
 
 class State(BaseModel):
     """The whole state file."""
+
+    model_config = _KEEP_UNKNOWN
 
     format: Literal["log-gardener-state"] = STATE_FORMAT
     version: int = STATE_VERSION
