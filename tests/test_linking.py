@@ -2923,3 +2923,57 @@ def test_an_ingress_nginx_upstream_block_names_its_service(block: str, linked: b
     assert [cause[:10] for cause, effect, _ in links if effect.startswith("no live")] == (
         ["Unhealthy:"] if linked else []
     )
+
+
+def flex_entry(seconds: float, instance: str, log: str, severity: str, **payload: Any) -> dict[str, Any]:
+    """An App Engine flexible environment's entry: its instance is named by `appengine.googleapis.com/instance_name`."""
+    return {
+        "insertId": f"f{seconds}{instance}{log}",
+        "timestamp": stamp(seconds),
+        "severity": severity,
+        "logName": f"projects/p/logs/appengine.googleapis.com%2F{log}",
+        "resource": {"type": "gae_app", "labels": {"project_id": "p", "module_id": "api",
+                                                   "version_id": "20261105t204512", "zone": "europe-west1-b"}},
+        "labels": {"appengine.googleapis.com/instance_name": instance},
+        **payload,
+    }  # fmt: skip
+
+
+@pytest.mark.parametrize(("killed_on", "linked"), [("same", True), ("other", False)])
+def test_an_app_engine_flexible_instance_is_named_by_its_instance_name_label(
+    killed_on: str, linked: bool
+) -> None:
+    """gunicorn kills a worker stuck on a request (`WORKER TIMEOUT`) and that request is answered 502 on the same
+    flexible instance: its logs name the instance by `appengine.googleapis.com/instance_name`, not `clone_id`. A
+    worker killed on another instance is not that request's cause."""
+    entries = []
+    for i in range(4):
+        start, instance = i * 300, f"aef-api-20261105t204512-x{i}k2"
+        killer = instance if killed_on == "same" else f"aef-api-20261105t204512-q{i}m4"
+        entries.append(
+            flex_entry(
+                start,
+                instance,
+                "request_log",
+                "ERROR",
+                httpRequest={
+                    "requestMethod": "POST",
+                    "requestUrl": "/v1/render",
+                    "status": 502,
+                    "latency": "30.01s",
+                },
+            )
+        )
+        entries.append(
+            flex_entry(
+                start + 30,
+                killer,
+                "stderr",
+                "ERROR",
+                textPayload=(f"[2026-11-21 12:00:30 +0000] [1] [CRITICAL] WORKER TIMEOUT (pid:{14 + i})"),
+            )
+        )
+    report = scan_entries(entries)
+    timeout, bad_gateway = by_title(report, "WORKER TIMEOUT"), by_title(report, "HTTP 502")
+    assert timeout.instances == bad_gateway.instances == 4
+    assert (bad_gateway.causes == [timeout.fingerprint]) is linked
