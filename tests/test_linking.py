@@ -1212,6 +1212,29 @@ def test_a_cloud_sql_failover_is_told_in_the_incident_of_the_instances_own_failu
     assert [c.resource for c in incident.changes] == ["orders-db"]
 
 
+@pytest.mark.parametrize(
+    ("failure", "told"),
+    [
+        ("pymysql.err.OperationalError: (1290, 'The MySQL server is running with the --read-only option so it "
+         "cannot execute this statement')", True),
+        ("psycopg2.errors.ReadOnlySqlTransaction: cannot execute UPDATE in a read-only transaction", True),
+        ("ReplyError: READONLY You can't write against a read only replica.", False),  # a cache's replica
+    ],
+)  # fmt: skip
+def test_a_cloud_sql_failover_is_told_for_writes_its_old_primary_refuses_as_a_replica(
+    failure: str, told: bool
+) -> None:
+    """After a failover, clients still connected to the old primary, now a replica, have their writes refused in the
+    engine's own words, which name no instance."""
+    failover = audited_change(0, "cloudsql.instances.failover", "projects/p/instances/orders-db")
+    entries = [failover] + [
+        run_entry(30 + i * 20, severity="ERROR", service="web", instance=f"w{i}", text=failure)
+        for i in range(3)
+    ]
+    (incident,) = scan_entries(entries).incidents
+    assert [c.resource for c in incident.changes] == (["orders-db"] if told else [])
+
+
 def audited_change(seconds: float, method: str, resource_name: str) -> dict[str, Any]:
     """A successful admin-activity audit entry: `method` on `resource_name`."""
     return redis_failover(seconds) | {
@@ -1620,6 +1643,12 @@ def test_a_change_to_a_resource_named_after_the_service_is_told_in_its_incident(
         ("Error: connect ECONNREFUSED 10.0.8.3:6379", True),
         ("redis.exceptions.ResponseError: WRONGTYPE Operation against a key", False),  # not its connection
         ("psycopg2.OperationalError: connection refused to 10.20.0.3:5432", False),  # another datastore
+        # writes refused by the old primary, now a replica, in Redis' own words (ioredis, redis-py)
+        ("ReplyError: READONLY You can't write against a read only replica.", True),
+        ("redis.exceptions.ReadOnlyError: You can't write against a read only replica.", True),
+        # another engine's replica refusing a write (PostgreSQL), and a read-only file: not the cache's failover
+        ("psycopg2.errors.ReadOnlySqlTransaction: cannot execute INSERT in a read-only transaction", False),
+        ("OSError: [Errno 30] Read-only file system: '/app/cache/index.json'", False),
     ],
 )
 def test_a_datastore_change_is_told_for_its_clients_failed_connections_that_name_no_instance(
@@ -1767,12 +1796,19 @@ def test_a_proxys_kind_is_told_by_its_container_not_by_its_namespace(
 
 
 def test_the_change_kind_patterns_stay_linear() -> None:
-    from loggardener.linking.incidents import _CONNECTION_FAILED, _DATASTORES, _PERMISSION_DENIED
+    from loggardener.linking.incidents import (
+        _CONNECTION_FAILED,
+        _DATASTORES,
+        _PERMISSION_DENIED,
+        _WRITE_REFUSED_BY_REPLICA,
+    )
 
     assert_linear(lambda n: _PERMISSION_DENIED.search("does not have " * n + "x" * n), 20_000)
     assert_linear(lambda n: _CONNECTION_FAILED.search("connection was " * n), 20_000)
     for _, client in _DATASTORES:
         assert_linear(lambda n, client=client: client.search(":637 " * n), 20_000)
+    for refused in _WRITE_REFUSED_BY_REPLICA.values():
+        assert_linear(lambda n, refused=refused: refused.search("cannot execute x in a " * n), 20_000)
 
 
 def test_the_patterns_of_changes_credentials_and_outages_stay_linear() -> None:
