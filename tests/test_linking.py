@@ -3013,3 +3013,50 @@ def test_an_app_engine_flexible_instance_is_named_by_its_instance_name_label(
     timeout, bad_gateway = by_title(report, "WORKER TIMEOUT"), by_title(report, "HTTP 502")
     assert timeout.instances == bad_gateway.instances == 4
     assert (bad_gateway.causes == [timeout.fingerprint]) is linked
+
+
+@pytest.mark.parametrize(
+    ("client", "linked"),
+    [
+        ("[mysql] 2026/11/21 12:00:05 packets.go:37: unexpected EOF", True),
+        ("[mysql] 2026/11/21 12:00:05 connection.go:173: driver: bad connection", True),
+        ("[mysql] 2026/11/21 12:00:05 connection.go:319: invalid connection", True),
+        # a Go HTTP client's read cut short: it names no database
+        ('Post "https://api.partner-pay.example/v2/charges": unexpected EOF', False),
+        # another driver's tag (pgx would call PostgreSQL): not the MySQL server's client
+        ("[pgx] 2026/11/21 12:00:05 conn.go:88: unexpected EOF", False),
+    ],
+)
+def test_go_sql_drivers_tagged_lines_are_the_mysql_servers_clients_while_it_shuts_down(
+    client: str, linked: bool
+) -> None:
+    """go-sql-driver logs through Go's logger with the prefix `[mysql] `, which header stripping removes with the
+    date and the file: the tag still says which engine the line's connection went to."""
+    entries = [
+        mysql_line(
+            i,
+            f"0 [Warning] [MY-010909] [Server] /usr/sbin/mysqld: Forcing close of thread {i}  user: 'a'.",
+            "WARNING",
+        )
+        for i in range(3)
+    ]
+    entries += [run_entry(5 + i * 20, text=client, severity="ERROR") for i in range(3)]
+    report = scan_entries(entries)
+    (effect,) = [c for c in report.clusters if "cloudsql_database" not in "".join(c.logs)]
+    assert "[mysql]" not in effect.title  # the problem reads as before
+    causes = [cause for cause, effect_title, _ in links_of(report) if effect_title == effect.title]
+    assert causes == (["/usr/sbin/mysqld: Forcing close of thread <*> user: 'a'."] if linked else [])
+
+
+@pytest.mark.parametrize(
+    ("text", "tag"),
+    [
+        ("[mysql] 2026/11/21 12:00:05 packets.go:37: unexpected EOF", "mysql"),
+        ("[ERROR] 2026/11/21 12:00:05 worker.go:12: queue closed", ""),  # a level, not a component
+        ("unexpected EOF", ""),
+        ("[a b] not a tag", ""),
+    ],
+)
+def test_an_entry_keeps_the_component_its_header_named_in_brackets(text: str, tag: str) -> None:
+    parsed = EntryParser(Redactor(), StackParser()).parse(1, run_entry(0, text=text, severity="ERROR"))
+    assert parsed.tag == tag

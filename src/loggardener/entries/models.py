@@ -144,6 +144,10 @@ class LogEntry(NamedTuple):
     """The upstream a proxy's error line names in the request's context that prefix stripping removes from the
     message (nginx's `…, upstream: "http://10.8.6.14:8080/api/pay", host: …`: `http://10.8.6.14:8080/api/pay`);
     "" for none. Linking reads it as the host the failed call went to."""
+    tag: str = ""
+    """The component a line's header named in brackets that prefix stripping removes from the message (go-sql-driver's
+    `[mysql] 2026/11/05 09:00:04 packets.go:37: unexpected EOF`: `mysql`); "" for none. Linking reads it as the
+    client library that logged the line (which database engine it calls)."""
 
     @property
     def log_id(self) -> str:

@@ -18,6 +18,7 @@ from loggardener.entries.levels import (
     access_request,
     errorlog_line,
     errorlog_message,
+    header_tag,
     infer_severity,
     is_preamble,
     json_level,
@@ -400,6 +401,8 @@ class EntryParser:
         label = credential_label(message) if payload.kind == "text" and stripped != message else ""
         # the upstream nginx names in the request's context, which the stripping removed with it
         upstream = nginx_upstream(message) if NGINX_UPSTREAM_FIELD in message and stripped != message else ""
+        # the component tag the stripping removed (go-sql-driver's `[mysql] 2026/11/05 09:00:04 packets.go:37: …`)
+        tag = header_tag(message) if stripped != message and message[:1] == "[" else ""
         # a line of SQL Server's error log reads without its date and source column (`Logon`, `spid51`)
         message = errorlog_message(message) if role == "message" else stripped
         node = node_of(resource_type, resource_labels, payload)
@@ -432,6 +435,7 @@ class EntryParser:
             record_line=role,
             credential_label=label,
             upstream=upstream,
+            tag=tag,
         )
 
 

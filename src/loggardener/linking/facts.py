@@ -46,6 +46,8 @@ MAX_MINUTES_PER_KEY = 64
 first and last time count (`ResolvedFacts.minutes`)."""
 _CHRONIC: frozenset[int] = frozenset()
 """The minutes of a cluster key seen in more than `MAX_MINUTES_PER_KEY`: none kept."""
+MAX_TAGS_PER_KEY = 4
+"""Distinct header tags (`LogEntry.tag`) kept per cluster key (the first seen)."""
 MAX_HOSTS_PER_SERVICE = 4
 """Cloud Run hosts kept per service (`run_hosts`)."""
 _RUN_HOST = compile_regex(r"[a-z0-9-]{1,80}\.(?:a|[a-z]{1,20}-[a-z]{1,20}\d{1,2})\.run\.app")
@@ -196,6 +198,9 @@ class ResolvedFacts:
     run_hosts: dict[str, frozenset[str]]
     """Per Cloud Run service, the hosts of its own URL its requests were made to (`orders-5otr7xq3za-uc.a.run.app`):
     the URL of a service of that name in another project has another host."""
+    tags: dict[str, frozenset[str]]
+    """Per fingerprint, the components its lines' headers named in brackets (`mysql`: go-sql-driver's logger), which
+    the messages lost with their headers."""
 
 
 def is_deploy(entry: LogEntry) -> bool:
@@ -263,6 +268,7 @@ class LinkFacts:
         self._mentions: dict[str, dict[str, Span]] = {}
         self._minutes: dict[str, set[int] | frozenset[int]] = {}
         self._run_hosts: dict[str, set[str]] = {}
+        self._tags: dict[str, set[str]] = {}
 
     @property
     def traces_held(self) -> int:
@@ -315,6 +321,10 @@ class LinkFacts:
                 minutes.add(minute)
             else:
                 self._minutes[key] = _CHRONIC
+        if entry.tag:
+            tags = self._tags.setdefault(key, set())
+            if len(tags) < MAX_TAGS_PER_KEY:
+                tags.add(entry.tag)
         if names_failure(entry.message):
             # the upstream a proxy's line named in the context stripped from its message, as the host it called
             text = f"{entry.message} (upstream: {entry.upstream})" if entry.upstream else entry.message
@@ -389,7 +399,17 @@ class LinkFacts:
             node_shares=self.nodes.shares(final),
             minutes=_minutes_by_fingerprint(self._minutes, final),
             run_hosts={service: frozenset(hosts) for service, hosts in self._run_hosts.items() if hosts},
+            tags=_tags_by_fingerprint(self._tags, final),
         )
+
+
+def _tags_by_fingerprint(
+    by_key: dict[str, set[str]], final: Callable[[str], str]
+) -> dict[str, frozenset[str]]:
+    merged: dict[str, set[str]] = {}
+    for key, tags in by_key.items():
+        merged.setdefault(final(key), set()).update(tags)
+    return {fingerprint: frozenset(tags) for fingerprint, tags in merged.items()}
 
 
 def _minutes_by_fingerprint(

@@ -972,11 +972,13 @@ _ENGINE_CLIENTS = (
 _SERVER_GONE = compile_regex(
     r"connection (?:was )?(?:closed|lost)|closed the connection|server has gone away|could not connect to server|"
     r"terminating connection|connection terminated|the database system is|Error 111\b|Can't connect to MySQL server|"
-    r"Lost connection to MySQL server",
+    r"Lost connection to MySQL server|unexpected EOF|driver: bad connection|invalid connection",
     re.IGNORECASE,
 )
 """A client whose database server was not there, besides a call cut off (`CUT_OFF`: refused, reset): closed or
-lost, gone away, `terminating connection`, `Error 111 connecting to …` (not a password or a statement refused)."""
+lost, gone away, `terminating connection`, `Error 111 connecting to …`, a Go driver's read cut short or its
+connection given up (go-sql-driver's `[mysql] … packets.go:37: unexpected EOF`, `driver: bad connection`,
+`invalid connection`); not a password or a statement refused."""
 
 
 _ENGINE_CONTAINERS = {
@@ -1049,9 +1051,11 @@ def _outage_links(clusters: Sequence[Cluster], facts: ResolvedFacts, links: _Lin
         ):
             continue
         # the stack names the driver when the message does not (`node_modules/pg/lib/client.js`)
+        # and the tag its logger's header gave (go-sql-driver's `[mysql]`) when the message lost it with the header
         head = (
             f"{client.title}\n{client.message}"[:MENTION_CHARS]
             + f"\n{client.stack_pattern or ''}"[:MENTION_CHARS]
+            + "".join(f"\n[{tag}]" for tag in sorted(facts.tags.get(client.fingerprint, ())))
         )
         if not (CUT_OFF.search(head) or _SERVER_GONE.search(head)):
             continue
