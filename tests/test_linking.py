@@ -1814,13 +1814,14 @@ def test_the_change_kind_patterns_stay_linear() -> None:
 def test_the_patterns_of_changes_credentials_and_outages_stay_linear() -> None:
     from loggardener.linking.facts import _CHANGED_RESOURCE
     from loggardener.linking.incidents import _AUTHENTICATION_FAILED, _CONNECTION_FAILED, _UNREACHABLE
-    from loggardener.linking.rules import _SERVER_OUTAGE, _UNAVAILABLE_WORDS
+    from loggardener.linking.rules import _LOCAL_UPSTREAM, _SERVER_OUTAGE, _UNAVAILABLE_WORDS
 
     assert_linear(lambda n: _CONNECTION_FAILED.search("connection to server at " * n), 20_000)
     assert_linear(lambda n: _UNREACHABLE.search("dial tcp " * n), 20_000)
     assert_linear(lambda n: _AUTHENTICATION_FAILED.search("authentication " * n), 20_000)
     assert_linear(lambda n: _SERVER_OUTAGE.search("the database system is " * n), 20_000)
     assert_linear(lambda n: _UNAVAILABLE_WORDS.search("Service Gateway " * n), 20_000)
+    assert_linear(lambda n: _LOCAL_UPSTREAM.search("(upstream: http://127.0.0 " * n), 20_000)
     assert_linear(lambda n: _CHANGED_RESOURCE.search("x on " + "-/" * n + "a b"), 2_000)
 
 
@@ -3060,3 +3061,39 @@ def test_go_sql_drivers_tagged_lines_are_the_mysql_servers_clients_while_it_shut
 def test_an_entry_keeps_the_component_its_header_named_in_brackets(text: str, tag: str) -> None:
     parsed = EntryParser(Redactor(), StackParser()).parse(1, run_entry(0, text=text, severity="ERROR"))
     assert parsed.tag == tag
+
+
+@pytest.mark.parametrize(
+    ("upstream", "same_instance", "linked"),
+    [
+        ("http://172.17.0.1:8080/v1/render", True, True),  # App Engine flexible: the app's container
+        ("http://unix:/run/gunicorn.sock:/v1/render", True, True),  # a VM's gunicorn behind nginx
+        ("http://127.0.0.1:8080/v1/render", True, True),  # a sidecar
+        ("http://10.8.6.14:8080/v1/render", True, False),  # another host: not the application beside it
+        ("http://172.17.0.1:8080/v1/render", False, False),  # the worker killed on another instance
+    ],
+)
+def test_a_proxys_call_to_the_application_on_its_own_instance_cut_off_follows_the_applications_failure(
+    upstream: str, same_instance: bool, linked: bool
+) -> None:
+    """gunicorn kills a worker stuck on a request (`WORKER TIMEOUT`); nginx in front of it, on the same instance,
+    logs the call it passed to the worker as cut off (`upstream prematurely closed connection`). Both are errors: what
+    orders them is that nginx's upstream is the application on its own instance."""
+    entries = []
+    for i in range(4):
+        start, instance = i * 300, f"aef-api-20261105t204512-x{i}k2"
+        worker = instance if same_instance else f"aef-api-20261105t204512-q{i}m4"
+        text = (
+            f"2026/11/21 12:00:30 [error] 33#33: *{1812 + i} upstream prematurely closed connection while reading "
+            'response header from upstream, client: 169.254.1.1, server: , request: "POST /v1/render HTTP/1.1", '
+            f'upstream: "{upstream}", host: "api-dot-p.ew.r.appspot.com"'
+        )
+        entries.append(
+            flex_entry(
+                start + 30, worker, "stderr", "ERROR", textPayload="[1] [CRITICAL] WORKER TIMEOUT (pid:14)"
+            )
+        )
+        entries.append(flex_entry(start + 30.01, instance, "nginx.error", "ERROR", textPayload=text))
+    report = scan_entries(entries)
+    timeout, nginx = by_title(report, "WORKER TIMEOUT"), by_title(report, "upstream prematurely")
+    assert (nginx.causes == [timeout.fingerprint]) is linked

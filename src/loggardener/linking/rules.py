@@ -15,7 +15,9 @@ Four kinds of evidence, each read from facts collected while clustering (`facts.
   A request counts from its timestamp (its start) to its end (plus its latency): a 503 that waited four
   minutes on a container that never started is near the startup probe failure at its end. Two errors qualify
   when one is a pod's database or mesh proxy (`cloud-sql-proxy`, `istio-proxy`): it causes the application's
-  (a mesh proxy's warning too, when most of its occurrences come with that error).
+  (a mesh proxy's warning too, when most of its occurrences come with that error). And a proxy's error saying its
+  call to the application on its own instance was cut off (nginx in front of gunicorn) follows the application's
+  failure there (`_local_upstream_links`).
 - **revision**: in one deployed revision, the revision's failure ladder: startup crash (`is_startup_crash`) → container exit →
   startup probe failed → `Ready` condition false → 5xx responses. Each rung found in the revision (holding
   most of its events in that service: a platform line logged alike by several services is on each one's
@@ -414,6 +416,50 @@ def _proxy_links(
             f"{_q(proxy.title)} of its {_proxy_kind(proxy)} proxy on the same "
             + ("instance" if _is_sql_connector(proxy) else "pod"),
         )
+
+
+_LOCAL_UPSTREAM = compile_regex(
+    r"\(upstream: (?:https?://)?(?:unix:|localhost(?![\w.-])|127\.\d{1,3}\.\d{1,3}\.\d{1,3}(?![\d.])|"
+    r"\[::1\]|172\.17\.0\.1(?![\d.]))"
+)
+"""A proxy's call to the application on its own instance, as the upstream its error names (`LogEntry.upstream`, in
+a failed call's text): the loopback (a sidecar's `http://127.0.0.1:8080`), a unix socket (nginx in front of gunicorn
+on a VM, `http://unix:/run/gunicorn.sock:/`), or the container host's default bridge (App Engine flexible's nginx in
+front of the app's container, `http://172.17.0.1:8080`)."""
+
+
+def _local_upstream_links(
+    clusters: dict[str, Cluster], facts: ResolvedFacts, window_seconds: float, links: _Links
+) -> None:
+    """A proxy's error saying its call to the application on its own instance was cut off (`_LOCAL_UPSTREAM`:
+    nginx's `upstream prematurely closed connection`, `connect() … failed (111: Connection refused)`), the effect of
+    the application's failure on that instance within seconds (gunicorn's `WORKER TIMEOUT`, a crash): both errors,
+    so their roles cannot order them. Most of the proxy's errors come with the application's failure, and it comes
+    with them at least sometimes; a call to another host is the upstream rules'."""
+    cut_off = {
+        fingerprint
+        for fingerprint, cluster in clusters.items()
+        if role(cluster) == ERROR
+        and any(
+            _LOCAL_UPSTREAM.search(text) and CUT_OFF.search(text)
+            for text in facts.mentions.get(fingerprint, {})
+        )
+    }
+    shares = facts.instance_shares
+    for (first, second), share in sorted(shares.items()) if cut_off else ():
+        proxy, app = clusters.get(first), clusters.get(second)
+        if proxy is None or app is None or first not in cut_off or second in cut_off:
+            continue
+        if role(app) not in (ERROR, EXIT) or not _is_failure(app):
+            continue
+        if share >= INSTANCE_MIN_SHARE and shares.get((second, first), 0.0) >= INSTANCE_MIN_CAUSE_SHARE:
+            links.add(
+                app.fingerprint,
+                proxy.fingerprint,
+                "instance",
+                f"{share:.0%} of the occurrences of {_q(proxy.title)}, a call to the application on its own "
+                f"instance cut off, come within {window_seconds:g} s of {_q(app.title)} on the same instance",
+            )
 
 
 _RESTARTED = compile_regex(r"Back-off restarting failed container|CrashLoopBackOff", re.IGNORECASE)
@@ -1363,6 +1409,7 @@ def find_links(
     _revision_links(by_fingerprint, facts, links)
     _instance_links(by_fingerprint, facts, instance_window_seconds, links)
     _proxy_links(by_fingerprint, facts, instance_window_seconds, links)
+    _local_upstream_links(by_fingerprint, facts, instance_window_seconds, links)
     _restart_links(by_fingerprint, facts, links)
     _node_links(by_fingerprint, facts, links)
     _service_links(clusters, facts, links)
