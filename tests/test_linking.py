@@ -3097,3 +3097,66 @@ def test_a_proxys_call_to_the_application_on_its_own_instance_cut_off_follows_th
     report = scan_entries(entries)
     timeout, nginx = by_title(report, "WORKER TIMEOUT"), by_title(report, "upstream prematurely")
     assert (nginx.causes == [timeout.fingerprint]) is linked
+
+
+def vm_entry(seconds: float, vm: str, log: str, **payload: Any) -> dict[str, Any]:
+    """A Compute Engine VM's entry through the Ops Agent (`syslog`, `nginx_error`)."""
+    return {
+        "insertId": f"vm{seconds}{vm}{log}",
+        "timestamp": stamp(seconds),
+        "logName": f"projects/p/logs/{log}",
+        "resource": {
+            "type": "gce_instance",
+            "labels": {"project_id": "p", "instance_id": f"44{len(vm)}{vm[-1]}"},
+        },
+        "labels": {"compute.googleapis.com/resource_name": vm},
+        **payload,
+    }
+
+
+def ops_agent_nginx_error(seconds: float, vm: str, upstream: str) -> dict[str, Any]:
+    """The Ops Agent's `nginx_error` entry: nginx's error line parsed into fields, the upstream one of them."""
+    return vm_entry(seconds, vm, "nginx_error", severity="ERROR", jsonPayload={
+        "level": "error", "pid": "901", "tid": "901", "connection": f"{int(seconds)}",
+        "message": "connect() to unix:/run/gunicorn.sock failed (111: Connection refused) while connecting to upstream",
+        "client": "35.191.12.40", "server": "shop.example.com", "request": "GET /api/products HTTP/1.1",
+        "upstream": upstream, "host": "shop.example.com"})  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("upstream", "linked"),
+    [("http://unix:/run/gunicorn.sock:/api/products", True), ("http://10.128.0.44:8000/api/products", False)],
+)
+def test_a_vms_nginx_refused_by_the_gunicorn_whose_unit_was_killed_is_its_effect_not_its_cause(
+    upstream: str, linked: bool
+) -> None:
+    """systemd says gunicorn's main process was killed (an exit), then nginx on the same VM, through the Ops Agent,
+    cannot connect to the socket gunicorn listened on: the exit is the cause, though the instance rule orders an
+    error before an exit. nginx calling another host is not the unit's effect."""
+    entries = []
+    for i in range(4):
+        entries.append(
+            vm_entry(
+                i * 300,
+                "web-1",
+                "syslog",
+                textPayload=(
+                    "Nov  6 11:00:00 web-1 systemd[1]: gunicorn.service: Main process exited, code=killed, status=9/KILL"
+                ),
+            )
+        )
+        entries.append(ops_agent_nginx_error(i * 300 + 0.5, "web-1", upstream))
+    links = {(cause[:8], effect[:8]) for cause, effect, _ in links_of(scan_entries(entries))}
+    assert (("gunicorn", "connect(") in links) is linked
+
+
+@pytest.mark.parametrize(
+    ("field", "upstream"),
+    [
+        ("http://unix:/run/gunicorn.sock:/api/products", "http://unix:/run/gunicorn.sock:/api/products"),
+        ("payments", ""),  # a name, not the URL a proxy called
+    ],
+)
+def test_a_structured_nginx_error_keeps_the_upstream_its_field_names(field: str, upstream: str) -> None:
+    entry = ops_agent_nginx_error(0, "web-1", field)
+    assert EntryParser(Redactor(), StackParser()).parse(1, entry).upstream == upstream

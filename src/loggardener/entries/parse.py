@@ -401,6 +401,8 @@ class EntryParser:
         label = credential_label(message) if payload.kind == "text" and stripped != message else ""
         # the upstream nginx names in the request's context, which the stripping removed with it
         upstream = nginx_upstream(message) if NGINX_UPSTREAM_FIELD in message and stripped != message else ""
+        if not upstream and payload.upstream:  # named in a field of its own (the Ops Agent's `nginx_error`)
+            upstream = self._redact_url(payload.upstream)
         # the component tag the stripping removed (go-sql-driver's `[mysql] 2026/11/05 09:00:04 packets.go:37: …`)
         tag = header_tag(message) if stripped != message and message[:1] == "[" else ""
         # a line of SQL Server's error log reads without its date and source column (`Logon`, `spid51`)

@@ -1407,9 +1407,11 @@ def find_links(
     links = _Links()
     _trace_links(by_fingerprint, facts, links)
     _revision_links(by_fingerprint, facts, links)
+    # before the instance rule, which orders two problems by role: a proxy's call cut off (an error) does not
+    # cause the exit of the application it called
+    _local_upstream_links(by_fingerprint, facts, instance_window_seconds, links)
     _instance_links(by_fingerprint, facts, instance_window_seconds, links)
     _proxy_links(by_fingerprint, facts, instance_window_seconds, links)
-    _local_upstream_links(by_fingerprint, facts, instance_window_seconds, links)
     _restart_links(by_fingerprint, facts, links)
     _node_links(by_fingerprint, facts, links)
     _service_links(clusters, facts, links)
