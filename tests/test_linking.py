@@ -3160,3 +3160,67 @@ def test_a_vms_nginx_refused_by_the_gunicorn_whose_unit_was_killed_is_its_effect
 def test_a_structured_nginx_error_keeps_the_upstream_its_field_names(field: str, upstream: str) -> None:
     entry = ops_agent_nginx_error(0, "web-1", field)
     assert EntryParser(Redactor(), StackParser()).parse(1, entry).upstream == upstream
+
+
+def labelled_container_entry(
+    seconds: float, namespace: str, pod: str, container: str, app: str | None, text: str
+) -> dict[str, Any]:
+    entry = container_entry(seconds, pod, container, text)
+    entry["resource"]["labels"]["namespace_name"] = namespace
+    if app is not None:
+        entry["labels"] = {"k8s-pod/app": app, "k8s-pod/pod-template-hash": pod.split("-")[-2]}
+    return entry
+
+
+@pytest.mark.parametrize(
+    ("namespace", "app", "called", "linked"),
+    [
+        ("shop", "catalog", "catalog.shop.svc.cluster.local", True),
+        ("shop", None, "catalog.shop.svc.cluster.local", False),  # nothing ties the Service to the workload
+        ("web", "catalog", "catalog.shop.svc.cluster.local", False),  # the label of pods in another namespace
+        ("shop", "catalog", "ratings.shop.svc.cluster.local", False),  # another Service
+    ],
+)
+def test_a_service_named_after_its_pods_app_label_stands_for_a_workload_named_otherwise(
+    namespace: str, app: str | None, called: str, linked: bool
+) -> None:
+    """Deployment `catalog-backend`, its pods labelled `app: catalog`, crashes and restarts; the Service `catalog`
+    selects its pods by that label, and a caller's calls to `catalog.shop.svc.cluster.local` are refused."""
+    entries = []
+    for i in range(4):
+        pod = f"catalog-backend-7f9c6d5b4-k{i}m4p"
+        entries.append(
+            labelled_container_entry(
+                i * 60, namespace, pod, "server", app, "panic: assignment to entry in nil map"
+            )
+        )
+        event = pod_event(
+            i * 60 + 12, pod, "BackOff", f"Back-off restarting failed container server in pod {pod}"
+        )
+        event["resource"]["labels"]["namespace_name"] = namespace
+        event["jsonPayload"]["involvedObject"]["namespace"] = namespace
+        entries.append(event)
+        entries.append(labelled_container_entry(
+            i * 60 + 20, "shop", "storefront-6b7c8d9e0-f1a2b", "storefront", "storefront",
+            f'list products failed: Get "http://{called}/v1/products": dial tcp 10.12.7.40:80: connect: connection refused',
+        ))  # fmt: skip
+    links = links_of(scan_entries(entries))
+    assert (
+        any(cause.startswith("BackOff") and effect.startswith("list products") for cause, effect, _ in links)
+        is linked
+    )
+
+
+@pytest.mark.parametrize(
+    ("labels", "app"),
+    [
+        ({"k8s-pod/app": "catalog"}, "catalog"),
+        ({"k8s-pod/app_kubernetes_io/name": "catalog", "k8s-pod/pod-template-hash": "7f9c6d5b4"}, "catalog"),
+        ({"k8s-pod/pod-template-hash": "7f9c6d5b4"}, ""),
+    ],
+)
+def test_a_containers_entry_keeps_the_app_its_pod_is_labelled_with(labels: dict[str, str], app: str) -> None:
+    entry = container_entry(0, "catalog-backend-7f9c6d5b4-k2m4p", "server", "panic: boom") | {
+        "labels": labels
+    }
+    assert EntryParser(Redactor(), StackParser()).parse(1, entry).pod_app == app

@@ -42,7 +42,7 @@ from loggardener.entries.models import (
 from loggardener.entries.payloads import MAX_MESSAGE, Payload, as_text, caller_kind, read_payload
 from loggardener.entries.reassemble import credential_label, line_kind
 from loggardener.entries.redact import Redactor
-from loggardener.entries.resources import STREAM_LABEL, node_of, resource_identity
+from loggardener.entries.resources import STREAM_LABEL, node_of, pod_app, resource_identity
 from loggardener.entries.stacks import StackParser
 from loggardener.errors import json_type
 from loggardener.regexes import compile_regex
@@ -408,6 +408,7 @@ class EntryParser:
         # a line of SQL Server's error log reads without its date and source column (`Logon`, `spid51`)
         message = errorlog_message(message) if role == "message" else stripped
         node = node_of(resource_type, resource_labels, payload)
+        app = pod_app(resource_type, entry_labels)
         return LogEntry(
             position=position,
             insert_id=self._redact(str(raw.get("insertId") or f"#{position}")),
@@ -438,6 +439,7 @@ class EntryParser:
             credential_label=label,
             upstream=upstream,
             tag=tag,
+            pod_app=(self._name(app) or "") if app else "",
         )
 
 

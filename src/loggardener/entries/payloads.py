@@ -1012,8 +1012,13 @@ def _workload(involved: dict[str, Any]) -> str | None:
     if not namespace or not name:
         return None
     if kind == "Pod":
-        name = _POD_SUFFIX.sub("", name) or name
+        name = pod_workload(name)
     return f"{namespace}/{name}"
+
+
+def pod_workload(pod: str) -> str:
+    """The name of the workload a pod belongs to (`catalog-backend-7f9c6d5b4-k2m4p`: `catalog-backend`)."""
+    return _POD_SUFFIX.sub("", pod) or pod
 
 
 # A managed instance group's autohealer repairing an instance (`compute.instances.repair.recreateInstance`),

@@ -226,6 +226,18 @@ def resource_identity(
     )
 
 
+POD_APP_LABELS = ("k8s-pod/app", "k8s-pod/app_kubernetes_io/name")
+"""The entry labels GKE copies a container's pod labels into that name its application: `app`, and
+`app.kubernetes.io/name` (written with `_` for `.`): what a Service selects its pods by, whatever the workload's name."""
+
+
+def pod_app(resource_type: str, entry_labels: dict[str, Any]) -> str | None:
+    """The application a container's pod is labelled with (`POD_APP_LABELS`); None for another entry."""
+    if resource_type not in ("k8s_container", "container"):
+        return None
+    return next((value for key in POD_APP_LABELS if (value := _get(entry_labels, key))), None)
+
+
 def node_of(resource_type: str, labels: dict[str, Any], payload: Payload) -> str | None:
     """The Kubernetes node of a Kubernetes event or a node's own log: the node an event happened on
     (`Payload.event_node`: the kubelet's host that reported it, or the node it is about), a node's own log's

@@ -39,7 +39,8 @@ Four kinds of evidence, each read from facts collected while clustering (`facts.
   that quotes `QUOTE_MIN_WORDS` consecutive words a managed service's failure always logs (a database's own
   log, `the database system is starting up`; an API's audit entry, `Quota exceeded: …`), in the same minutes;
   a value the failure names may stand between the quoted words (`column books.<*> does not exist`).
-  Or a caller naming another service as the host it called (a Kubernetes DNS name, a StatefulSet pod's own name, an
+  Or a caller naming another service as the host it called (a Kubernetes DNS name, also of the Service named after
+  the `app` label of the workload's pods, a StatefulSet pod's own name, an
   address the service's failed probes name, an ingress-nginx upstream block, an App Engine appspot host of its
   project, a Cloud Run URL of its own host), the call cut off or timed out (`_host_links`); a
   client whose connection to a managed database failed while the database's own log says it is down
@@ -1242,6 +1243,11 @@ def _host_links(clusters: Sequence[Cluster], facts: ResolvedFacts, links: _Links
     by_key: dict[str, list[str]] = {}
     for service, problems in failing.items():
         keys = _host_keys(service, app_engine.get(service, set()), service in on_cloud_run)
+        namespace = service.rpartition("/")[0]
+        for app in sorted(facts.service_apps.get(service, ())) if namespace else ():
+            keys += _host_keys(
+                f"{namespace}/{app}", set(), False
+            )  # the Service that selects its pods by their label
         for key in keys + _own_addresses(problems, facts):
             by_key.setdefault(key, []).append(service)
     linked = set(links.pending)
