@@ -3224,3 +3224,53 @@ def test_a_containers_entry_keeps_the_app_its_pod_is_labelled_with(labels: dict[
         "labels": labels
     }
     assert EntryParser(Redactor(), StackParser()).parse(1, entry).pod_app == app
+
+
+def dataflow_entry(seconds: float, job: str, log: str, text: str) -> dict[str, Any]:
+    """A Dataflow job's entry: a worker's log or the service's job message."""
+    return {
+        "insertId": f"df{seconds}{job}{log}",
+        "timestamp": stamp(seconds),
+        "severity": "ERROR",
+        "logName": f"projects/p/logs/dataflow.googleapis.com%2F{log}",
+        "resource": {
+            "type": "dataflow_step",
+            "labels": {"project_id": "p", "job_name": job, "job_id": f"2026-{job}"},
+        },
+        "textPayload": text,
+    }
+
+
+WORKFLOW_FAILED = (
+    "Workflow failed. Causes: S05:ReadOrders/Read+ParseEvents+WriteOrders failed., The job failed because a work "
+    "item has failed 4 times. Look in previous log entries for the cause of each one of the 4 failures."
+)
+
+
+@pytest.mark.parametrize(
+    ("error_job", "error_end", "linked"),
+    [
+        ("etl-orders", 345, True),
+        ("etl-clicks", 345, False),  # another job's error
+        ("etl-orders", -3600, False),  # the job's error of an hour before (an earlier run)
+    ],
+)
+def test_a_dataflow_job_failed_by_the_service_follows_the_jobs_own_errors_before_it(
+    error_job: str, error_end: float, linked: bool
+) -> None:
+    """Dataflow fails the whole job once a work item has failed four times: the workers' exception is the cause."""
+    entries = [
+        dataflow_entry(
+            error_end - 95 * i, error_job, "worker", "ValueError: invalid literal for int() with base 10"
+        )
+        for i in range(4)
+    ]
+    entries.append(dataflow_entry(440, "etl-orders", "job-message", WORKFLOW_FAILED))
+    links = links_of(scan_entries(entries))
+    assert (
+        any(
+            cause.startswith("ValueError") and effect.startswith("Workflow failed")
+            for cause, effect, _ in links
+        )
+        is linked
+    )

@@ -29,7 +29,8 @@ Four kinds of evidence, each read from facts collected while clustering (`facts.
   liveness failures of the pods behind it. A pod the kubelet evicted for node pressure counts as an exit, and
   so does a container it restarts (`Back-off restarting failed container`, `CrashLoopBackOff`, `OOMKilled`):
   the effect of the error its pod logged up to the back-off's five minutes before (`_restart_links`), or of
-  its node's own failure there (an OOM kill, an eviction threshold: `_node_links`).
+  its node's own failure there (an OOM kill, an eviction threshold: `_node_links`). A managed service failing a
+  whole batch job (Dataflow's `Workflow failed.`) follows the job's own errors before it (`_job_links`).
 - **upstream**: a problem of another service whose text names a failing route (`/api/orders/{id}`), or names
   the service (as a word, or as the host of its Cloud Run URL, `orders-api-5otr7xq3za-uc.a.run.app`) and the
   status it returned (`Upstream orders-api returned 503`; a 429 the service shed the call with counts too:
@@ -103,7 +104,9 @@ _EXIT = compile_regex(
     # systemd's unit whose process ended (`search.service: Main process exited, code=killed, status=9/KILL`),
     # Vertex AI's training replica (`The replica workerpool0-0 exited with a non-zero status of 1.`)
     r"\.service: (?:Main process exited, code=|Failed with result ')|"
-    r"\bThe replica \S+ exited with a non-zero status\b",
+    r"\bThe replica \S+ exited with a non-zero status\b|"
+    # Dataflow failing the whole job (`Workflow failed. Causes: … a work item has failed 4 times.`)
+    r"\bWorkflow failed\. Causes: ",
     re.IGNORECASE,
 )
 _PROBE = compile_regex(r"\bprobe failed\b", re.IGNORECASE)
@@ -528,6 +531,43 @@ def _node_links(clusters: dict[str, Cluster], facts: ResolvedFacts, links: _Link
                 "instance",
                 f"{share:.0%} of the occurrences of {_q(effect.title)} come within {RESTART_WINDOW_SECONDS:g} s "
                 f"of {_q(cause.title)} on the same node",
+            )
+
+
+_JOB_FAILED = compile_regex(r"\bWorkflow failed\. Causes: ")
+"""Dataflow's record of failing a whole job, which points back at its workers' errors (`… The job failed because a
+work item has failed 4 times. Look in previous log entries for the cause of each one of the 4 failures.`)."""
+JOB_LOGS = ("dataflow_step ",)
+"""How the logs of a batch job run by a managed service begin in a cluster's `logs` (Dataflow's workers' and its
+job messages)."""
+
+
+def _job_links(clusters: Sequence[Cluster], links: _Links) -> None:
+    """A managed service failing a whole job (`_JOB_FAILED`) is the effect of the job's own errors before it (its
+    workers' exceptions, logged again as the service's `Error message from worker: …`), up to `UPSTREAM_SLACK`
+    before: both are the job's, with no instance or revision to tie them."""
+    failed = [
+        c
+        for c in clusters
+        if c.logs
+        and all(log.startswith(JOB_LOGS) for log in c.logs)
+        and _JOB_FAILED.search(f"{c.title}\n{c.message}"[:MENTION_CHARS])
+    ]
+    for failure in failed:
+        for cause in clusters:
+            if cause is failure or not set(cause.services) & set(failure.services):
+                continue
+            if role(cause) != ERROR or not _is_failure(cause):
+                continue
+            if not (cause.first_seen <= failure.first_seen <= cause.last_seen + UPSTREAM_SLACK):
+                continue
+            links.add(
+                cause.fingerprint,
+                failure.fingerprint,
+                "service",
+                f"in job {' and '.join(_q(s) for s in sorted(set(cause.services) & set(failure.services)))}, "
+                f"{_q(failure.title)} ({_hhmm(failure.first_seen)}) follows {_q(cause.title)} "
+                f"({_hhmm(cause.first_seen)}–{_hhmm(cause.last_seen)})",
             )
 
 
@@ -1421,6 +1461,7 @@ def find_links(
     _restart_links(by_fingerprint, facts, links)
     _node_links(by_fingerprint, facts, links)
     _service_links(clusters, facts, links)
+    _job_links(clusters, links)
     _upstream_links(clusters, facts, links)
     _host_links(clusters, facts, links)
     _quote_links(clusters, facts, links)
