@@ -1212,6 +1212,29 @@ def test_a_cloud_sql_failover_is_told_in_the_incident_of_the_instances_own_failu
     assert [c.resource for c in incident.changes] == ["orders-db"]
 
 
+@pytest.mark.parametrize(
+    ("failure", "told"),
+    [
+        ("pymysql.err.OperationalError: (1290, 'The MySQL server is running with the --read-only option so it "
+         "cannot execute this statement')", True),
+        ("psycopg2.errors.ReadOnlySqlTransaction: cannot execute UPDATE in a read-only transaction", True),
+        ("ReplyError: READONLY You can't write against a read only replica.", False),  # a cache's replica
+    ],
+)  # fmt: skip
+def test_a_cloud_sql_failover_is_told_for_writes_its_old_primary_refuses_as_a_replica(
+    failure: str, told: bool
+) -> None:
+    """After a failover, clients still connected to the old primary, now a replica, have their writes refused in the
+    engine's own words, which name no instance."""
+    failover = audited_change(0, "cloudsql.instances.failover", "projects/p/instances/orders-db")
+    entries = [failover] + [
+        run_entry(30 + i * 20, severity="ERROR", service="web", instance=f"w{i}", text=failure)
+        for i in range(3)
+    ]
+    (incident,) = scan_entries(entries).incidents
+    assert [c.resource for c in incident.changes] == (["orders-db"] if told else [])
+
+
 def audited_change(seconds: float, method: str, resource_name: str) -> dict[str, Any]:
     """A successful admin-activity audit entry: `method` on `resource_name`."""
     return redis_failover(seconds) | {
@@ -1620,6 +1643,12 @@ def test_a_change_to_a_resource_named_after_the_service_is_told_in_its_incident(
         ("Error: connect ECONNREFUSED 10.0.8.3:6379", True),
         ("redis.exceptions.ResponseError: WRONGTYPE Operation against a key", False),  # not its connection
         ("psycopg2.OperationalError: connection refused to 10.20.0.3:5432", False),  # another datastore
+        # writes refused by the old primary, now a replica, in Redis' own words (ioredis, redis-py)
+        ("ReplyError: READONLY You can't write against a read only replica.", True),
+        ("redis.exceptions.ReadOnlyError: You can't write against a read only replica.", True),
+        # another engine's replica refusing a write (PostgreSQL), and a read-only file: not the cache's failover
+        ("psycopg2.errors.ReadOnlySqlTransaction: cannot execute INSERT in a read-only transaction", False),
+        ("OSError: [Errno 30] Read-only file system: '/app/cache/index.json'", False),
     ],
 )
 def test_a_datastore_change_is_told_for_its_clients_failed_connections_that_name_no_instance(
@@ -1767,24 +1796,32 @@ def test_a_proxys_kind_is_told_by_its_container_not_by_its_namespace(
 
 
 def test_the_change_kind_patterns_stay_linear() -> None:
-    from loggardener.linking.incidents import _CONNECTION_FAILED, _DATASTORES, _PERMISSION_DENIED
+    from loggardener.linking.incidents import (
+        _CONNECTION_FAILED,
+        _DATASTORES,
+        _PERMISSION_DENIED,
+        _WRITE_REFUSED_BY_REPLICA,
+    )
 
     assert_linear(lambda n: _PERMISSION_DENIED.search("does not have " * n + "x" * n), 20_000)
     assert_linear(lambda n: _CONNECTION_FAILED.search("connection was " * n), 20_000)
     for _, client in _DATASTORES:
         assert_linear(lambda n, client=client: client.search(":637 " * n), 20_000)
+    for refused in _WRITE_REFUSED_BY_REPLICA.values():
+        assert_linear(lambda n, refused=refused: refused.search("cannot execute x in a " * n), 20_000)
 
 
 def test_the_patterns_of_changes_credentials_and_outages_stay_linear() -> None:
     from loggardener.linking.facts import _CHANGED_RESOURCE
     from loggardener.linking.incidents import _AUTHENTICATION_FAILED, _CONNECTION_FAILED, _UNREACHABLE
-    from loggardener.linking.rules import _SERVER_OUTAGE, _UNAVAILABLE_WORDS
+    from loggardener.linking.rules import _LOCAL_UPSTREAM, _SERVER_OUTAGE, _UNAVAILABLE_WORDS
 
     assert_linear(lambda n: _CONNECTION_FAILED.search("connection to server at " * n), 20_000)
     assert_linear(lambda n: _UNREACHABLE.search("dial tcp " * n), 20_000)
     assert_linear(lambda n: _AUTHENTICATION_FAILED.search("authentication " * n), 20_000)
     assert_linear(lambda n: _SERVER_OUTAGE.search("the database system is " * n), 20_000)
     assert_linear(lambda n: _UNAVAILABLE_WORDS.search("Service Gateway " * n), 20_000)
+    assert_linear(lambda n: _LOCAL_UPSTREAM.search("(upstream: http://127.0.0 " * n), 20_000)
     assert_linear(lambda n: _CHANGED_RESOURCE.search("x on " + "-/" * n + "a b"), 2_000)
 
 
@@ -2922,4 +2959,318 @@ def test_an_ingress_nginx_upstream_block_names_its_service(block: str, linked: b
     links = links_of(scan_entries(entries))
     assert [cause[:10] for cause, effect, _ in links if effect.startswith("no live")] == (
         ["Unhealthy:"] if linked else []
+    )
+
+
+def flex_entry(seconds: float, instance: str, log: str, severity: str, **payload: Any) -> dict[str, Any]:
+    """An App Engine flexible environment's entry: its instance is named by `appengine.googleapis.com/instance_name`."""
+    return {
+        "insertId": f"f{seconds}{instance}{log}",
+        "timestamp": stamp(seconds),
+        "severity": severity,
+        "logName": f"projects/p/logs/appengine.googleapis.com%2F{log}",
+        "resource": {"type": "gae_app", "labels": {"project_id": "p", "module_id": "api",
+                                                   "version_id": "20261105t204512", "zone": "europe-west1-b"}},
+        "labels": {"appengine.googleapis.com/instance_name": instance},
+        **payload,
+    }  # fmt: skip
+
+
+@pytest.mark.parametrize(("killed_on", "linked"), [("same", True), ("other", False)])
+def test_an_app_engine_flexible_instance_is_named_by_its_instance_name_label(
+    killed_on: str, linked: bool
+) -> None:
+    """gunicorn kills a worker stuck on a request (`WORKER TIMEOUT`) and that request is answered 502 on the same
+    flexible instance: its logs name the instance by `appengine.googleapis.com/instance_name`, not `clone_id`. A
+    worker killed on another instance is not that request's cause."""
+    entries = []
+    for i in range(4):
+        start, instance = i * 300, f"aef-api-20261105t204512-x{i}k2"
+        killer = instance if killed_on == "same" else f"aef-api-20261105t204512-q{i}m4"
+        entries.append(
+            flex_entry(
+                start,
+                instance,
+                "request_log",
+                "ERROR",
+                httpRequest={
+                    "requestMethod": "POST",
+                    "requestUrl": "/v1/render",
+                    "status": 502,
+                    "latency": "30.01s",
+                },
+            )
+        )
+        entries.append(
+            flex_entry(
+                start + 30,
+                killer,
+                "stderr",
+                "ERROR",
+                textPayload=(f"[2026-11-21 12:00:30 +0000] [1] [CRITICAL] WORKER TIMEOUT (pid:{14 + i})"),
+            )
+        )
+    report = scan_entries(entries)
+    timeout, bad_gateway = by_title(report, "WORKER TIMEOUT"), by_title(report, "HTTP 502")
+    assert timeout.instances == bad_gateway.instances == 4
+    assert (bad_gateway.causes == [timeout.fingerprint]) is linked
+
+
+@pytest.mark.parametrize(
+    ("client", "linked"),
+    [
+        ("[mysql] 2026/11/21 12:00:05 packets.go:37: unexpected EOF", True),
+        ("[mysql] 2026/11/21 12:00:05 connection.go:173: driver: bad connection", True),
+        ("[mysql] 2026/11/21 12:00:05 connection.go:319: invalid connection", True),
+        # a Go HTTP client's read cut short: it names no database
+        ('Post "https://api.partner-pay.example/v2/charges": unexpected EOF', False),
+        # another driver's tag (pgx would call PostgreSQL): not the MySQL server's client
+        ("[pgx] 2026/11/21 12:00:05 conn.go:88: unexpected EOF", False),
+    ],
+)
+def test_go_sql_drivers_tagged_lines_are_the_mysql_servers_clients_while_it_shuts_down(
+    client: str, linked: bool
+) -> None:
+    """go-sql-driver logs through Go's logger with the prefix `[mysql] `, which header stripping removes with the
+    date and the file: the tag still says which engine the line's connection went to."""
+    entries = [
+        mysql_line(
+            i,
+            f"0 [Warning] [MY-010909] [Server] /usr/sbin/mysqld: Forcing close of thread {i}  user: 'a'.",
+            "WARNING",
+        )
+        for i in range(3)
+    ]
+    entries += [run_entry(5 + i * 20, text=client, severity="ERROR") for i in range(3)]
+    report = scan_entries(entries)
+    (effect,) = [c for c in report.clusters if "cloudsql_database" not in "".join(c.logs)]
+    assert "[mysql]" not in effect.title  # the problem reads as before
+    causes = [cause for cause, effect_title, _ in links_of(report) if effect_title == effect.title]
+    assert causes == (["/usr/sbin/mysqld: Forcing close of thread <*> user: 'a'."] if linked else [])
+
+
+@pytest.mark.parametrize(
+    ("text", "tag"),
+    [
+        ("[mysql] 2026/11/21 12:00:05 packets.go:37: unexpected EOF", "mysql"),
+        ("[ERROR] 2026/11/21 12:00:05 worker.go:12: queue closed", ""),  # a level, not a component
+        ("unexpected EOF", ""),
+        ("[a b] not a tag", ""),
+    ],
+)
+def test_an_entry_keeps_the_component_its_header_named_in_brackets(text: str, tag: str) -> None:
+    parsed = EntryParser(Redactor(), StackParser()).parse(1, run_entry(0, text=text, severity="ERROR"))
+    assert parsed.tag == tag
+
+
+@pytest.mark.parametrize(
+    ("upstream", "same_instance", "linked"),
+    [
+        ("http://172.17.0.1:8080/v1/render", True, True),  # App Engine flexible: the app's container
+        ("http://unix:/run/gunicorn.sock:/v1/render", True, True),  # a VM's gunicorn behind nginx
+        ("http://127.0.0.1:8080/v1/render", True, True),  # a sidecar
+        ("http://10.8.6.14:8080/v1/render", True, False),  # another host: not the application beside it
+        ("http://172.17.0.1:8080/v1/render", False, False),  # the worker killed on another instance
+    ],
+)
+def test_a_proxys_call_to_the_application_on_its_own_instance_cut_off_follows_the_applications_failure(
+    upstream: str, same_instance: bool, linked: bool
+) -> None:
+    """gunicorn kills a worker stuck on a request (`WORKER TIMEOUT`); nginx in front of it, on the same instance,
+    logs the call it passed to the worker as cut off (`upstream prematurely closed connection`). Both are errors: what
+    orders them is that nginx's upstream is the application on its own instance."""
+    entries = []
+    for i in range(4):
+        start, instance = i * 300, f"aef-api-20261105t204512-x{i}k2"
+        worker = instance if same_instance else f"aef-api-20261105t204512-q{i}m4"
+        text = (
+            f"2026/11/21 12:00:30 [error] 33#33: *{1812 + i} upstream prematurely closed connection while reading "
+            'response header from upstream, client: 169.254.1.1, server: , request: "POST /v1/render HTTP/1.1", '
+            f'upstream: "{upstream}", host: "api-dot-p.ew.r.appspot.com"'
+        )
+        entries.append(
+            flex_entry(
+                start + 30, worker, "stderr", "ERROR", textPayload="[1] [CRITICAL] WORKER TIMEOUT (pid:14)"
+            )
+        )
+        entries.append(flex_entry(start + 30.01, instance, "nginx.error", "ERROR", textPayload=text))
+    report = scan_entries(entries)
+    timeout, nginx = by_title(report, "WORKER TIMEOUT"), by_title(report, "upstream prematurely")
+    assert (nginx.causes == [timeout.fingerprint]) is linked
+
+
+def vm_entry(seconds: float, vm: str, log: str, **payload: Any) -> dict[str, Any]:
+    """A Compute Engine VM's entry through the Ops Agent (`syslog`, `nginx_error`)."""
+    return {
+        "insertId": f"vm{seconds}{vm}{log}",
+        "timestamp": stamp(seconds),
+        "logName": f"projects/p/logs/{log}",
+        "resource": {
+            "type": "gce_instance",
+            "labels": {"project_id": "p", "instance_id": f"44{len(vm)}{vm[-1]}"},
+        },
+        "labels": {"compute.googleapis.com/resource_name": vm},
+        **payload,
+    }
+
+
+def ops_agent_nginx_error(seconds: float, vm: str, upstream: str) -> dict[str, Any]:
+    """The Ops Agent's `nginx_error` entry: nginx's error line parsed into fields, the upstream one of them."""
+    return vm_entry(seconds, vm, "nginx_error", severity="ERROR", jsonPayload={
+        "level": "error", "pid": "901", "tid": "901", "connection": f"{int(seconds)}",
+        "message": "connect() to unix:/run/gunicorn.sock failed (111: Connection refused) while connecting to upstream",
+        "client": "35.191.12.40", "server": "shop.example.com", "request": "GET /api/products HTTP/1.1",
+        "upstream": upstream, "host": "shop.example.com"})  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("upstream", "linked"),
+    [("http://unix:/run/gunicorn.sock:/api/products", True), ("http://10.128.0.44:8000/api/products", False)],
+)
+def test_a_vms_nginx_refused_by_the_gunicorn_whose_unit_was_killed_is_its_effect_not_its_cause(
+    upstream: str, linked: bool
+) -> None:
+    """systemd says gunicorn's main process was killed (an exit), then nginx on the same VM, through the Ops Agent,
+    cannot connect to the socket gunicorn listened on: the exit is the cause, though the instance rule orders an
+    error before an exit. nginx calling another host is not the unit's effect."""
+    entries = []
+    for i in range(4):
+        entries.append(
+            vm_entry(
+                i * 300,
+                "web-1",
+                "syslog",
+                textPayload=(
+                    "Nov  6 11:00:00 web-1 systemd[1]: gunicorn.service: Main process exited, code=killed, status=9/KILL"
+                ),
+            )
+        )
+        entries.append(ops_agent_nginx_error(i * 300 + 0.5, "web-1", upstream))
+    links = {(cause[:8], effect[:8]) for cause, effect, _ in links_of(scan_entries(entries))}
+    assert (("gunicorn", "connect(") in links) is linked
+
+
+@pytest.mark.parametrize(
+    ("field", "upstream"),
+    [
+        ("http://unix:/run/gunicorn.sock:/api/products", "http://unix:/run/gunicorn.sock:/api/products"),
+        ("payments", ""),  # a name, not the URL a proxy called
+    ],
+)
+def test_a_structured_nginx_error_keeps_the_upstream_its_field_names(field: str, upstream: str) -> None:
+    entry = ops_agent_nginx_error(0, "web-1", field)
+    assert EntryParser(Redactor(), StackParser()).parse(1, entry).upstream == upstream
+
+
+def labelled_container_entry(
+    seconds: float, namespace: str, pod: str, container: str, app: str | None, text: str
+) -> dict[str, Any]:
+    entry = container_entry(seconds, pod, container, text)
+    entry["resource"]["labels"]["namespace_name"] = namespace
+    if app is not None:
+        entry["labels"] = {"k8s-pod/app": app, "k8s-pod/pod-template-hash": pod.split("-")[-2]}
+    return entry
+
+
+@pytest.mark.parametrize(
+    ("namespace", "app", "called", "linked"),
+    [
+        ("shop", "catalog", "catalog.shop.svc.cluster.local", True),
+        ("shop", None, "catalog.shop.svc.cluster.local", False),  # nothing ties the Service to the workload
+        ("web", "catalog", "catalog.shop.svc.cluster.local", False),  # the label of pods in another namespace
+        ("shop", "catalog", "ratings.shop.svc.cluster.local", False),  # another Service
+    ],
+)
+def test_a_service_named_after_its_pods_app_label_stands_for_a_workload_named_otherwise(
+    namespace: str, app: str | None, called: str, linked: bool
+) -> None:
+    """Deployment `catalog-backend`, its pods labelled `app: catalog`, crashes and restarts; the Service `catalog`
+    selects its pods by that label, and a caller's calls to `catalog.shop.svc.cluster.local` are refused."""
+    entries = []
+    for i in range(4):
+        pod = f"catalog-backend-7f9c6d5b4-k{i}m4p"
+        entries.append(
+            labelled_container_entry(
+                i * 60, namespace, pod, "server", app, "panic: assignment to entry in nil map"
+            )
+        )
+        event = pod_event(
+            i * 60 + 12, pod, "BackOff", f"Back-off restarting failed container server in pod {pod}"
+        )
+        event["resource"]["labels"]["namespace_name"] = namespace
+        event["jsonPayload"]["involvedObject"]["namespace"] = namespace
+        entries.append(event)
+        entries.append(labelled_container_entry(
+            i * 60 + 20, "shop", "storefront-6b7c8d9e0-f1a2b", "storefront", "storefront",
+            f'list products failed: Get "http://{called}/v1/products": dial tcp 10.12.7.40:80: connect: connection refused',
+        ))  # fmt: skip
+    links = links_of(scan_entries(entries))
+    assert (
+        any(cause.startswith("BackOff") and effect.startswith("list products") for cause, effect, _ in links)
+        is linked
+    )
+
+
+@pytest.mark.parametrize(
+    ("labels", "app"),
+    [
+        ({"k8s-pod/app": "catalog"}, "catalog"),
+        ({"k8s-pod/app_kubernetes_io/name": "catalog", "k8s-pod/pod-template-hash": "7f9c6d5b4"}, "catalog"),
+        ({"k8s-pod/pod-template-hash": "7f9c6d5b4"}, ""),
+    ],
+)
+def test_a_containers_entry_keeps_the_app_its_pod_is_labelled_with(labels: dict[str, str], app: str) -> None:
+    entry = container_entry(0, "catalog-backend-7f9c6d5b4-k2m4p", "server", "panic: boom") | {
+        "labels": labels
+    }
+    assert EntryParser(Redactor(), StackParser()).parse(1, entry).pod_app == app
+
+
+def dataflow_entry(seconds: float, job: str, log: str, text: str) -> dict[str, Any]:
+    """A Dataflow job's entry: a worker's log or the service's job message."""
+    return {
+        "insertId": f"df{seconds}{job}{log}",
+        "timestamp": stamp(seconds),
+        "severity": "ERROR",
+        "logName": f"projects/p/logs/dataflow.googleapis.com%2F{log}",
+        "resource": {
+            "type": "dataflow_step",
+            "labels": {"project_id": "p", "job_name": job, "job_id": f"2026-{job}"},
+        },
+        "textPayload": text,
+    }
+
+
+WORKFLOW_FAILED = (
+    "Workflow failed. Causes: S05:ReadOrders/Read+ParseEvents+WriteOrders failed., The job failed because a work "
+    "item has failed 4 times. Look in previous log entries for the cause of each one of the 4 failures."
+)
+
+
+@pytest.mark.parametrize(
+    ("error_job", "error_end", "linked"),
+    [
+        ("etl-orders", 345, True),
+        ("etl-clicks", 345, False),  # another job's error
+        ("etl-orders", -3600, False),  # the job's error of an hour before (an earlier run)
+    ],
+)
+def test_a_dataflow_job_failed_by_the_service_follows_the_jobs_own_errors_before_it(
+    error_job: str, error_end: float, linked: bool
+) -> None:
+    """Dataflow fails the whole job once a work item has failed four times: the workers' exception is the cause."""
+    entries = [
+        dataflow_entry(
+            error_end - 95 * i, error_job, "worker", "ValueError: invalid literal for int() with base 10"
+        )
+        for i in range(4)
+    ]
+    entries.append(dataflow_entry(440, "etl-orders", "job-message", WORKFLOW_FAILED))
+    links = links_of(scan_entries(entries))
+    assert (
+        any(
+            cause.startswith("ValueError") and effect.startswith("Workflow failed")
+            for cause, effect, _ in links
+        )
+        is linked
     )

@@ -252,6 +252,20 @@ NGINX_UPSTREAM_FIELD = ', upstream: "'
 """How nginx's error log names, in the request's context, the upstream a request was passed to."""
 
 
+_HEADER_TAG = compile_regex(r"\[([A-Za-z][\w.-]{0,39})\] ")
+"""A component's tag in brackets at the head of a line (`[mysql] 2026/11/05 09:00:04 packets.go:37: unexpected EOF`:
+go-sql-driver's logger)."""
+
+
+def header_tag(text: str) -> str:
+    """The component a line's header names in brackets (`mysql`), which `strip_prefix` removes with the header; ""
+    when it begins with none, or with a level word (`[ERROR]`)."""
+    found = _HEADER_TAG.match(text) if text[:1] == "[" else None
+    if found is None or found.group(1).upper() in _LEVEL_WORDS:
+        return ""
+    return found.group(1)
+
+
 def nginx_upstream(text: str) -> str:
     """The upstream an nginx error line's request context names (`…, upstream: "http://10.8.6.14:8080/x", host:
     …`), which `strip_prefix` removes with the context; "" when its first line names none."""

@@ -142,8 +142,16 @@ class LogEntry(NamedTuple):
     redacts that line after it); "" when it does not, or when nothing was stripped (reassembly reads the message)."""
     upstream: str = ""
     """The upstream a proxy's error line names in the request's context that prefix stripping removes from the
-    message (nginx's `…, upstream: "http://10.8.6.14:8080/api/pay", host: …`: `http://10.8.6.14:8080/api/pay`);
-    "" for none. Linking reads it as the host the failed call went to."""
+    message (nginx's `…, upstream: "http://10.8.6.14:8080/api/pay", host: …`: `http://10.8.6.14:8080/api/pay`), or
+    in a field of its own (the Ops Agent's `nginx_error`); "" for none. Linking reads it as the host the failed call
+    went to."""
+    pod_app: str = ""
+    """The application a Kubernetes container's pod is labelled with (`resources.POD_APP_LABELS`: `app`,
+    `app.kubernetes.io/name`), which a Service selects its pods by whatever the workload is named; "" for none."""
+    tag: str = ""
+    """The component a line's header named in brackets that prefix stripping removes from the message (go-sql-driver's
+    `[mysql] 2026/11/05 09:00:04 packets.go:37: unexpected EOF`: `mysql`); "" for none. Linking reads it as the
+    client library that logged the line (which database engine it calls)."""
 
     @property
     def log_id(self) -> str:

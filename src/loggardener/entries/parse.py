@@ -18,6 +18,7 @@ from loggardener.entries.levels import (
     access_request,
     errorlog_line,
     errorlog_message,
+    header_tag,
     infer_severity,
     is_preamble,
     json_level,
@@ -41,7 +42,7 @@ from loggardener.entries.models import (
 from loggardener.entries.payloads import MAX_MESSAGE, Payload, as_text, caller_kind, read_payload
 from loggardener.entries.reassemble import credential_label, line_kind
 from loggardener.entries.redact import Redactor
-from loggardener.entries.resources import STREAM_LABEL, node_of, resource_identity
+from loggardener.entries.resources import STREAM_LABEL, node_of, pod_app, resource_identity
 from loggardener.entries.stacks import StackParser
 from loggardener.errors import json_type
 from loggardener.regexes import compile_regex
@@ -400,9 +401,14 @@ class EntryParser:
         label = credential_label(message) if payload.kind == "text" and stripped != message else ""
         # the upstream nginx names in the request's context, which the stripping removed with it
         upstream = nginx_upstream(message) if NGINX_UPSTREAM_FIELD in message and stripped != message else ""
+        if not upstream and payload.upstream:  # named in a field of its own (the Ops Agent's `nginx_error`)
+            upstream = self._redact_url(payload.upstream)
+        # the component tag the stripping removed (go-sql-driver's `[mysql] 2026/11/05 09:00:04 packets.go:37: …`)
+        tag = header_tag(message) if stripped != message and message[:1] == "[" else ""
         # a line of SQL Server's error log reads without its date and source column (`Logon`, `spid51`)
         message = errorlog_message(message) if role == "message" else stripped
         node = node_of(resource_type, resource_labels, payload)
+        app = pod_app(resource_type, entry_labels)
         return LogEntry(
             position=position,
             insert_id=self._redact(str(raw.get("insertId") or f"#{position}")),
@@ -432,6 +438,8 @@ class EntryParser:
             record_line=role,
             credential_label=label,
             upstream=upstream,
+            tag=tag,
+            pod_app=(self._name(app) or "") if app else "",
         )
 
 

@@ -153,6 +153,9 @@ class Payload:
     """A health check's probe result that found its target unhealthy (logged at INFO by the load balancer)."""
     grants_only: bool = False
     """An audited IAM policy change whose every binding delta adds a role (`policyDelta`): it grants, never revokes."""
+    upstream: str | None = None
+    """The upstream a proxy's structured error log names in a field of its own (the Ops Agent's `nginx_error`:
+    `"upstream": "http://unix:/run/gunicorn.sock:/api"`), as a URL."""
 
 
 def as_text(value: Any) -> str:
@@ -444,6 +447,9 @@ def _json(payload: dict[str, Any]) -> Payload:
         http_method=access[0] if access else None,
         http_url=access[1] if access else None,
         http_status=access[2] if access else None,
+        upstream=upstream
+        if isinstance(upstream := payload.get("upstream"), str) and "://" in upstream
+        else None,
     )
 
 
@@ -1028,8 +1034,13 @@ def _workload(involved: dict[str, Any]) -> str | None:
     if not namespace or not name:
         return None
     if kind == "Pod":
-        name = _POD_SUFFIX.sub("", name) or name
+        name = pod_workload(name)
     return f"{namespace}/{name}"
+
+
+def pod_workload(pod: str) -> str:
+    """The name of the workload a pod belongs to (`catalog-backend-7f9c6d5b4-k2m4p`: `catalog-backend`)."""
+    return _POD_SUFFIX.sub("", pod) or pod
 
 
 # A managed instance group's autohealer repairing an instance (`compute.instances.repair.recreateInstance`),

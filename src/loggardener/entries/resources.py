@@ -5,7 +5,7 @@
 | `cloud_run_revision` | `service_name` | `revision_name` | `labels.instanceId` |
 | `cloud_run_job` | `job_name` | `labels["run.googleapis.com/execution_name"]` | `labels.instanceId` |
 | `cloud_function` | `function_name` | — | `labels.instanceId` / `execution_id` |
-| `gae_app` | `module_id` | `version_id` | `labels.clone_id` |
+| `gae_app` | `module_id` | `version_id` | `labels.clone_id` (flexible: `labels["appengine.googleapis.com/instance_name"]`) |
 | `k8s_container`, `container` | `namespace/container` | — | pod |
 | `k8s_pod` | `namespace` | — | pod |
 | `gce_instance` | the instance *name* (`labels["compute.googleapis.com/resource_name"]`, the payload's host name) | — | `instance_id` |
@@ -73,6 +73,8 @@ EXECUTION_LABEL = "run.googleapis.com/execution_name"
 """The entry label naming a Cloud Run job's execution (its revision)."""
 GCE_NAME_LABEL = "compute.googleapis.com/resource_name"
 """The entry label naming a Compute Engine instance (its service)."""
+GAE_FLEX_INSTANCE_LABEL = "appengine.googleapis.com/instance_name"
+"""The entry label naming an App Engine flexible environment's instance (its VM)."""
 STREAM_LABEL = "container.googleapis.com/stream"
 """The entry label naming a container's output stream (`stdout`, `stderr`), which can make its severity weak."""
 IDENTITY_ENTRY_LABELS = (EXECUTION_LABEL, GCE_NAME_LABEL, STREAM_LABEL)
@@ -84,7 +86,9 @@ INSTANCE_LABELS: dict[str, tuple[tuple[LabelPlace, str], ...]] = {
         sorted(_KUBERNETES), (("resource", "pod_name"), ("resource", "node_name"), ("entry", "instanceId"))
     ),
     "cloud_function": (("entry", "instanceId"), ("entry", "execution_id")),
-    "gae_app": (("entry", "clone_id"), ("entry", "instanceId")),
+    # App Engine standard names its instance `clone_id`; the flexible environment (its app's, nginx's and agents'
+    # logs) `appengine.googleapis.com/instance_name` (`aef-api-20261105t204512-x7k2`)
+    "gae_app": (("entry", "clone_id"), ("entry", "instanceId"), ("entry", GAE_FLEX_INSTANCE_LABEL)),
     "k8s_container": (("resource", "pod_name"), ("resource", "pod_id")),
     "container": (("resource", "pod_name"), ("resource", "pod_id")),
     "gce_instance": (("resource", "instance_id"),),
@@ -220,6 +224,18 @@ def resource_identity(
         revision,
         instance_of(resource_type, labels, entry_labels),
     )
+
+
+POD_APP_LABELS = ("k8s-pod/app", "k8s-pod/app_kubernetes_io/name")
+"""The entry labels GKE copies a container's pod labels into that name its application: `app`, and
+`app.kubernetes.io/name` (written with `_` for `.`): what a Service selects its pods by, whatever the workload's name."""
+
+
+def pod_app(resource_type: str, entry_labels: dict[str, Any]) -> str | None:
+    """The application a container's pod is labelled with (`POD_APP_LABELS`); None for another entry."""
+    if resource_type not in ("k8s_container", "container"):
+        return None
+    return next((value for key in POD_APP_LABELS if (value := _get(entry_labels, key))), None)
 
 
 def node_of(resource_type: str, labels: dict[str, Any], payload: Payload) -> str | None:

@@ -21,6 +21,7 @@ from datetime import datetime, timezone
 from typing import TypeVar
 
 from loggardener.entries.models import Event, LogEntry, Quiet, Severity
+from loggardener.entries.payloads import pod_workload
 from loggardener.linking.cooccurrence import MAX_SPAN_SECONDS, CoOccurrence
 from loggardener.linking.models import ChangeMarker, DeployMarker
 from loggardener.regexes import compile_regex
@@ -46,6 +47,11 @@ MAX_MINUTES_PER_KEY = 64
 first and last time count (`ResolvedFacts.minutes`)."""
 _CHRONIC: frozenset[int] = frozenset()
 """The minutes of a cluster key seen in more than `MAX_MINUTES_PER_KEY`: none kept."""
+MAX_TAGS_PER_KEY = 4
+"""Distinct header tags (`LogEntry.tag`) kept per cluster key (the first seen)."""
+MAX_PODS = 50_000
+"""Pods whose application label (`LogEntry.pod_app`) was read (the first seen)."""
+MAX_APPS_PER_SERVICE = 4
 MAX_HOSTS_PER_SERVICE = 4
 """Cloud Run hosts kept per service (`run_hosts`)."""
 _RUN_HOST = compile_regex(r"[a-z0-9-]{1,80}\.(?:a|[a-z]{1,20}-[a-z]{1,20}\d{1,2})\.run\.app")
@@ -196,6 +202,13 @@ class ResolvedFacts:
     run_hosts: dict[str, frozenset[str]]
     """Per Cloud Run service, the hosts of its own URL its requests were made to (`orders-5otr7xq3za-uc.a.run.app`):
     the URL of a service of that name in another project has another host."""
+    service_apps: dict[str, frozenset[str]]
+    """Per Kubernetes service (`namespace/container`, and the pod's workload `namespace/workload`), the applications
+    its pods are labelled with when named otherwise (`shop/catalog-backend`: `catalog`): a Service selects its pods by
+    that label, and callers name the Service."""
+    tags: dict[str, frozenset[str]]
+    """Per fingerprint, the components its lines' headers named in brackets (`mysql`: go-sql-driver's logger), which
+    the messages lost with their headers."""
 
 
 def is_deploy(entry: LogEntry) -> bool:
@@ -263,6 +276,9 @@ class LinkFacts:
         self._mentions: dict[str, dict[str, Span]] = {}
         self._minutes: dict[str, set[int] | frozenset[int]] = {}
         self._run_hosts: dict[str, set[str]] = {}
+        self._tags: dict[str, set[str]] = {}
+        self._pods: set[tuple[str, str, str]] = set()
+        self._service_apps: dict[str, set[str]] = {}
 
     @property
     def traces_held(self) -> int:
@@ -275,6 +291,8 @@ class LinkFacts:
         revision = _revision_key(entry)
         if revision is not None:
             self._see_revision(revision, seconds)
+        if entry.pod_app and entry.instance and entry.service:
+            self._see_pod_app(entry.service, entry.instance, entry.pod_app)
         if entry.audit_method and is_deploy(entry):
             _keep(self._deploys, (-seconds, self._deploy_count, _deploy(entry)))
         elif entry.audit_method and (change := _change(entry)) is not None:
@@ -286,6 +304,20 @@ class LinkFacts:
         deploy marker): the revision it ran."""
         if quiet.resource_type in DEPLOYING_RESOURCES and quiet.service and quiet.revision:
             self._see_revision((quiet.service, quiet.revision), quiet.timestamp.timestamp())
+
+    def _see_pod_app(self, service: str, pod: str, app: str) -> None:
+        """The application a pod is labelled with, for its container's service and its workload, when it names them
+        otherwise (a pod seen before costs a set lookup)."""
+        seen = (service, pod, app)
+        if seen in self._pods or len(self._pods) >= MAX_PODS:
+            return
+        self._pods.add(seen)
+        namespace = service.rpartition("/")[0]
+        for named in (service, f"{namespace}/{pod_workload(pod)}") if namespace else ():
+            if named.rpartition("/")[2] != app:
+                apps = self._service_apps.setdefault(named, set())
+                if len(apps) < MAX_APPS_PER_SERVICE:
+                    apps.add(app)
 
     def _see_revision(self, revision: RevisionKey, seconds: float) -> None:
         span = self._revisions.get(revision)
@@ -315,6 +347,10 @@ class LinkFacts:
                 minutes.add(minute)
             else:
                 self._minutes[key] = _CHRONIC
+        if entry.tag:
+            tags = self._tags.setdefault(key, set())
+            if len(tags) < MAX_TAGS_PER_KEY:
+                tags.add(entry.tag)
         if names_failure(entry.message):
             # the upstream a proxy's line named in the context stripped from its message, as the host it called
             text = f"{entry.message} (upstream: {entry.upstream})" if entry.upstream else entry.message
@@ -389,7 +425,18 @@ class LinkFacts:
             node_shares=self.nodes.shares(final),
             minutes=_minutes_by_fingerprint(self._minutes, final),
             run_hosts={service: frozenset(hosts) for service, hosts in self._run_hosts.items() if hosts},
+            service_apps={service: frozenset(apps) for service, apps in self._service_apps.items()},
+            tags=_tags_by_fingerprint(self._tags, final),
         )
+
+
+def _tags_by_fingerprint(
+    by_key: dict[str, set[str]], final: Callable[[str], str]
+) -> dict[str, frozenset[str]]:
+    merged: dict[str, set[str]] = {}
+    for key, tags in by_key.items():
+        merged.setdefault(final(key), set()).update(tags)
+    return {fingerprint: frozenset(tags) for fingerprint, tags in merged.items()}
 
 
 def _minutes_by_fingerprint(

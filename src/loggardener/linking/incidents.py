@@ -46,6 +46,17 @@ _DATASTORES = (
 )
 """A managed datastore's word in an audit method (`…CloudRedis.FailoverInstance`, `cloudsql.instances.restart`),
 and how its clients name it when a call fails (`redis.exceptions.ConnectionError`, `…:6379`)."""
+_WRITE_REFUSED_BY_REPLICA = {
+    "redis": compile_regex(r"You can't write against a read only (?:replica|slave)"),
+    "sql": compile_regex(
+        r"--read-only option so it cannot execute|cannot execute \w+ in a read-only transaction"
+    ),
+    "alloydb": compile_regex(r"cannot execute \w+ in a read-only transaction"),
+}
+"""A write a replica refused, in the words of the datastore's own reply, which name its engine: a client still
+connected to the old primary after a failover (Redis' `READONLY You can't write against a read only replica.`,
+which redis-py raises as `ReadOnlyError: You can't write …`; MySQL's `… running with the --read-only option so it
+cannot execute this statement`; PostgreSQL's `cannot execute INSERT in a read-only transaction`)."""
 _CONNECTION_FAILED = compile_regex(
     r"connection refused|ECONNREFUSED|connection reset|ECONNRESET|connection (?:was )?(?:closed|lost)|"
     r"closed the connection|broken pipe|could not connect|connection timed out|shutting down|"
@@ -316,7 +327,8 @@ def _concerns_by_kind(change: ChangeMarker, problems: Sequence[Cluster]) -> bool
     it grants (`Permission 'iam.serviceAccounts.signBlob' denied`); a secret's new, disabled or destroyed
     version and a credential refused (`password authentication failed`, `Invalid API Key`); a VPC firewall rule's or route's change and connections that time out or are refused; a
     managed datastore's change (a Memorystore failover, a Cloud SQL restart) and its clients' connections
-    failing (`redis.exceptions.ConnectionError: … Connection refused`)."""
+    failing (`redis.exceptions.ConnectionError: … Connection refused`), or their writes refused by what is now a
+    replica (`READONLY You can't write against a read only replica.`: `_WRITE_REFUSED_BY_REPLICA`)."""
     heads = [f"{c.title}\n{c.message}"[:_TEXT_HEAD] for c in problems]
     if change.method.startswith("dns."):
         return any(_NAME_NOT_RESOLVED.search(head) for head in heads)
@@ -331,7 +343,12 @@ def _concerns_by_kind(change: ChangeMarker, problems: Sequence[Cluster]) -> bool
     method = change.method.lower()
     for word, client in _DATASTORES:
         if word in method:
-            return any(client.search(head) and _CONNECTION_FAILED.search(head) for head in heads)
+            refused = _WRITE_REFUSED_BY_REPLICA.get(word)  # Memcache has no replica to refuse a write
+            return any(
+                (client.search(head) and _CONNECTION_FAILED.search(head))
+                or (refused is not None and refused.search(head))
+                for head in heads
+            )
     if "NodePool" in change.method.rsplit(".", 1)[-1]:
         return any(
             role(c) in (EXIT, PROBE) and any(log.split(" ", 1)[0] in KUBERNETES_RESOURCES for log in c.logs)

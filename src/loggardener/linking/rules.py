@@ -15,7 +15,9 @@ Four kinds of evidence, each read from facts collected while clustering (`facts.
   A request counts from its timestamp (its start) to its end (plus its latency): a 503 that waited four
   minutes on a container that never started is near the startup probe failure at its end. Two errors qualify
   when one is a pod's database or mesh proxy (`cloud-sql-proxy`, `istio-proxy`): it causes the application's
-  (a mesh proxy's warning too, when most of its occurrences come with that error).
+  (a mesh proxy's warning too, when most of its occurrences come with that error). And a proxy's error saying its
+  call to the application on its own instance was cut off (nginx in front of gunicorn) follows the application's
+  failure there (`_local_upstream_links`).
 - **revision**: in one deployed revision, the revision's failure ladder: startup crash (`is_startup_crash`) → container exit →
   startup probe failed → `Ready` condition false → 5xx responses. Each rung found in the revision (holding
   most of its events in that service: a platform line logged alike by several services is on each one's
@@ -27,7 +29,8 @@ Four kinds of evidence, each read from facts collected while clustering (`facts.
   liveness failures of the pods behind it. A pod the kubelet evicted for node pressure counts as an exit, and
   so does a container it restarts (`Back-off restarting failed container`, `CrashLoopBackOff`, `OOMKilled`):
   the effect of the error its pod logged up to the back-off's five minutes before (`_restart_links`), or of
-  its node's own failure there (an OOM kill, an eviction threshold: `_node_links`).
+  its node's own failure there (an OOM kill, an eviction threshold: `_node_links`). A managed service failing a
+  whole batch job (Dataflow's `Workflow failed.`) follows the job's own errors before it (`_job_links`).
 - **upstream**: a problem of another service whose text names a failing route (`/api/orders/{id}`), or names
   the service (as a word, or as the host of its Cloud Run URL, `orders-api-5otr7xq3za-uc.a.run.app`) and the
   status it returned (`Upstream orders-api returned 503`; a 429 the service shed the call with counts too:
@@ -37,7 +40,8 @@ Four kinds of evidence, each read from facts collected while clustering (`facts.
   that quotes `QUOTE_MIN_WORDS` consecutive words a managed service's failure always logs (a database's own
   log, `the database system is starting up`; an API's audit entry, `Quota exceeded: …`), in the same minutes;
   a value the failure names may stand between the quoted words (`column books.<*> does not exist`).
-  Or a caller naming another service as the host it called (a Kubernetes DNS name, a StatefulSet pod's own name, an
+  Or a caller naming another service as the host it called (a Kubernetes DNS name, also of the Service named after
+  the `app` label of the workload's pods, a StatefulSet pod's own name, an
   address the service's failed probes name, an ingress-nginx upstream block, an App Engine appspot host of its
   project, a Cloud Run URL of its own host), the call cut off or timed out (`_host_links`); a
   client whose connection to a managed database failed while the database's own log says it is down
@@ -100,7 +104,9 @@ _EXIT = compile_regex(
     # systemd's unit whose process ended (`search.service: Main process exited, code=killed, status=9/KILL`),
     # Vertex AI's training replica (`The replica workerpool0-0 exited with a non-zero status of 1.`)
     r"\.service: (?:Main process exited, code=|Failed with result ')|"
-    r"\bThe replica \S+ exited with a non-zero status\b",
+    r"\bThe replica \S+ exited with a non-zero status\b|"
+    # Dataflow failing the whole job (`Workflow failed. Causes: … a work item has failed 4 times.`)
+    r"\bWorkflow failed\. Causes: ",
     re.IGNORECASE,
 )
 _PROBE = compile_regex(r"\bprobe failed\b", re.IGNORECASE)
@@ -416,6 +422,50 @@ def _proxy_links(
         )
 
 
+_LOCAL_UPSTREAM = compile_regex(
+    r"\(upstream: (?:https?://)?(?:unix:|localhost(?![\w.-])|127\.\d{1,3}\.\d{1,3}\.\d{1,3}(?![\d.])|"
+    r"\[::1\]|172\.17\.0\.1(?![\d.]))"
+)
+"""A proxy's call to the application on its own instance, as the upstream its error names (`LogEntry.upstream`, in
+a failed call's text): the loopback (a sidecar's `http://127.0.0.1:8080`), a unix socket (nginx in front of gunicorn
+on a VM, `http://unix:/run/gunicorn.sock:/`), or the container host's default bridge (App Engine flexible's nginx in
+front of the app's container, `http://172.17.0.1:8080`)."""
+
+
+def _local_upstream_links(
+    clusters: dict[str, Cluster], facts: ResolvedFacts, window_seconds: float, links: _Links
+) -> None:
+    """A proxy's error saying its call to the application on its own instance was cut off (`_LOCAL_UPSTREAM`:
+    nginx's `upstream prematurely closed connection`, `connect() … failed (111: Connection refused)`), the effect of
+    the application's failure on that instance within seconds (gunicorn's `WORKER TIMEOUT`, a crash): both errors,
+    so their roles cannot order them. Most of the proxy's errors come with the application's failure, and it comes
+    with them at least sometimes; a call to another host is the upstream rules'."""
+    cut_off = {
+        fingerprint
+        for fingerprint, cluster in clusters.items()
+        if role(cluster) == ERROR
+        and any(
+            _LOCAL_UPSTREAM.search(text) and CUT_OFF.search(text)
+            for text in facts.mentions.get(fingerprint, {})
+        )
+    }
+    shares = facts.instance_shares
+    for (first, second), share in sorted(shares.items()) if cut_off else ():
+        proxy, app = clusters.get(first), clusters.get(second)
+        if proxy is None or app is None or first not in cut_off or second in cut_off:
+            continue
+        if role(app) not in (ERROR, EXIT) or not _is_failure(app):
+            continue
+        if share >= INSTANCE_MIN_SHARE and shares.get((second, first), 0.0) >= INSTANCE_MIN_CAUSE_SHARE:
+            links.add(
+                app.fingerprint,
+                proxy.fingerprint,
+                "instance",
+                f"{share:.0%} of the occurrences of {_q(proxy.title)}, a call to the application on its own "
+                f"instance cut off, come within {window_seconds:g} s of {_q(app.title)} on the same instance",
+            )
+
+
 _RESTARTED = compile_regex(r"Back-off restarting failed container|CrashLoopBackOff", re.IGNORECASE)
 """The kubelet restarting a container that exited: its back-off reports it up to minutes after the crash."""
 
@@ -481,6 +531,43 @@ def _node_links(clusters: dict[str, Cluster], facts: ResolvedFacts, links: _Link
                 "instance",
                 f"{share:.0%} of the occurrences of {_q(effect.title)} come within {RESTART_WINDOW_SECONDS:g} s "
                 f"of {_q(cause.title)} on the same node",
+            )
+
+
+_JOB_FAILED = compile_regex(r"\bWorkflow failed\. Causes: ")
+"""Dataflow's record of failing a whole job, which points back at its workers' errors (`… The job failed because a
+work item has failed 4 times. Look in previous log entries for the cause of each one of the 4 failures.`)."""
+JOB_LOGS = ("dataflow_step ",)
+"""How the logs of a batch job run by a managed service begin in a cluster's `logs` (Dataflow's workers' and its
+job messages)."""
+
+
+def _job_links(clusters: Sequence[Cluster], links: _Links) -> None:
+    """A managed service failing a whole job (`_JOB_FAILED`) is the effect of the job's own errors before it (its
+    workers' exceptions, logged again as the service's `Error message from worker: …`), up to `UPSTREAM_SLACK`
+    before: both are the job's, with no instance or revision to tie them."""
+    failed = [
+        c
+        for c in clusters
+        if c.logs
+        and all(log.startswith(JOB_LOGS) for log in c.logs)
+        and _JOB_FAILED.search(f"{c.title}\n{c.message}"[:MENTION_CHARS])
+    ]
+    for failure in failed:
+        for cause in clusters:
+            if cause is failure or not set(cause.services) & set(failure.services):
+                continue
+            if role(cause) != ERROR or not _is_failure(cause):
+                continue
+            if not (cause.first_seen <= failure.first_seen <= cause.last_seen + UPSTREAM_SLACK):
+                continue
+            links.add(
+                cause.fingerprint,
+                failure.fingerprint,
+                "service",
+                f"in job {' and '.join(_q(s) for s in sorted(set(cause.services) & set(failure.services)))}, "
+                f"{_q(failure.title)} ({_hhmm(failure.first_seen)}) follows {_q(cause.title)} "
+                f"({_hhmm(cause.first_seen)}–{_hhmm(cause.last_seen)})",
             )
 
 
@@ -976,11 +1063,13 @@ _ENGINE_CLIENTS = (
 _SERVER_GONE = compile_regex(
     r"connection (?:was )?(?:closed|lost)|closed the connection|server has gone away|could not connect to server|"
     r"terminating connection|connection terminated|the database system is|Error 111\b|Can't connect to MySQL server|"
-    r"Lost connection to MySQL server",
+    r"Lost connection to MySQL server|unexpected EOF|driver: bad connection|invalid connection",
     re.IGNORECASE,
 )
 """A client whose database server was not there, besides a call cut off (`CUT_OFF`: refused, reset): closed or
-lost, gone away, `terminating connection`, `Error 111 connecting to …` (not a password or a statement refused)."""
+lost, gone away, `terminating connection`, `Error 111 connecting to …`, a Go driver's read cut short or its
+connection given up (go-sql-driver's `[mysql] … packets.go:37: unexpected EOF`, `driver: bad connection`,
+`invalid connection`); not a password or a statement refused."""
 
 
 _ENGINE_CONTAINERS = {
@@ -1053,9 +1142,11 @@ def _outage_links(clusters: Sequence[Cluster], facts: ResolvedFacts, links: _Lin
         ):
             continue
         # the stack names the driver when the message does not (`node_modules/pg/lib/client.js`)
+        # and the tag its logger's header gave (go-sql-driver's `[mysql]`) when the message lost it with the header
         head = (
             f"{client.title}\n{client.message}"[:MENTION_CHARS]
             + f"\n{client.stack_pattern or ''}"[:MENTION_CHARS]
+            + "".join(f"\n[{tag}]" for tag in sorted(facts.tags.get(client.fingerprint, ())))
         )
         if not (CUT_OFF.search(head) or _SERVER_GONE.search(head)):
             continue
@@ -1196,6 +1287,11 @@ def _host_links(clusters: Sequence[Cluster], facts: ResolvedFacts, links: _Links
     by_key: dict[str, list[str]] = {}
     for service, problems in failing.items():
         keys = _host_keys(service, app_engine.get(service, set()), service in on_cloud_run)
+        namespace = service.rpartition("/")[0]
+        for app in sorted(facts.service_apps.get(service, ())) if namespace else ():
+            keys += _host_keys(
+                f"{namespace}/{app}", set(), False
+            )  # the Service that selects its pods by their label
         for key in keys + _own_addresses(problems, facts):
             by_key.setdefault(key, []).append(service)
     linked = set(links.pending)
@@ -1361,11 +1457,15 @@ def find_links(
     links = _Links()
     _trace_links(by_fingerprint, facts, links)
     _revision_links(by_fingerprint, facts, links)
+    # before the instance rule, which orders two problems by role: a proxy's call cut off (an error) does not
+    # cause the exit of the application it called
+    _local_upstream_links(by_fingerprint, facts, instance_window_seconds, links)
     _instance_links(by_fingerprint, facts, instance_window_seconds, links)
     _proxy_links(by_fingerprint, facts, instance_window_seconds, links)
     _restart_links(by_fingerprint, facts, links)
     _node_links(by_fingerprint, facts, links)
     _service_links(clusters, facts, links)
+    _job_links(clusters, links)
     _upstream_links(clusters, facts, links)
     _host_links(clusters, facts, links)
     _quote_links(clusters, facts, links)
