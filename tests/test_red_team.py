@@ -452,6 +452,12 @@ def test_a_credential_keyed_by_its_host_is_redacted(name: str, host: str, secret
     assert secret not in REDACT(json.dumps(payload))
 
 
+@pytest.mark.parametrize("host", ["pat.example.test", "key.internal", "token.example.io"])
+def test_a_credential_keyed_by_a_host_whose_first_label_is_a_credential_word_is_redacted(host: str) -> None:
+    """The host names the member, not its kind (hypothesis found `pat.example.test`, read as a weak key name)."""
+    assert "eli04Nx9o" not in REDACT(json.dumps({"gitlab-token": {host: "eli04Nx9o"}}))
+
+
 @pytest.mark.parametrize(
     "payload",
     [

@@ -3001,7 +3001,10 @@ def _map_spans(data: bytes, opening: int, kind: str, plural: bool) -> Iterator[S
         return
     for member in _MAP_MEMBER.finditer(data, opening, end.end()):
         name = member.group(1).decode("utf-8", "replace")
-        if key_class(name) is not None or not (plural or _HOST_NAME_KEY.fullmatch(name)):
+        host = (
+            _HOST_NAME_KEY.fullmatch(name) is not None
+        )  # `pat.example.test`, `key.internal`: a host, no name
+        if (key_class(name) is not None and not host) or not (plural or host):
             continue  # a member named for a credential: the key-name rules read it
         start, stop = next(member.span(g) for g in (2, 3, 4) if member.start(g) >= 0)
         # a host's credential is judged as a password: the host says what it is
