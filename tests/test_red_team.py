@@ -774,6 +774,9 @@ def test_a_checksum_in_a_query_stays(text: str) -> None:
         "client-certificate-data: LS0tLS1CRUdJTiBDRVJUSUZJQ0FURS0tLS0tCk1JSUJrVENCK3dJSkFPM2x",
         "public_key_data: LS0tLS1CRUdJTiBQVUJMSUMgS0VZLS0tLS0KTUZrd0V3WUhLb1pJemowQ0FRWUlLb1pJ",
         "nostr event note1qqqsyqcyq5rqwzqfpg9scrgwpugpzysn8rp5m8 fetched",
+        "posthog: sending batch with project key phc_4kX9sQ2mZ7vL1pR8tY3wN6bH0cJ5dF",
+        "oci: using compartment ocid1.compartment.oc1..aaaaaaaa6b5xq3yqz2m7kz4d8r3n2p1s0t9u8v7w6x5y4z3a2b1c0d",
+        "launched ocid1.instance.oc1.eu-frankfurt-1.antheljt7wnvqyqc4x2kd3mz5p8r9s0t1u2v3w4x5y6z7a8b9c0d1e2f",
     ],
 )
 def test_what_names_an_algorithm_a_variable_or_public_material_stays(text: str) -> None:
