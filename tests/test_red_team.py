@@ -777,6 +777,8 @@ def test_a_checksum_in_a_query_stays(text: str) -> None:
         "posthog: sending batch with project key phc_4kX9sQ2mZ7vL1pR8tY3wN6bH0cJ5dF",
         "oci: using compartment ocid1.compartment.oc1..aaaaaaaa6b5xq3yqz2m7kz4d8r3n2p1s0t9u8v7w6x5y4z3a2b1c0d",
         "launched ocid1.instance.oc1.eu-frankfurt-1.antheljt7wnvqyqc4x2kd3mz5p8r9s0t1u2v3w4x5y6z7a8b9c0d1e2f",
+        "event ksuid=2Ws6J5ZkqQy3u9fXvT8pL1mN0aB processed",
+        "user_uid: xBz3Kq9mT2vL8pR4sY6wN1cJ5dFh deleted",
     ],
 )
 def test_what_names_an_algorithm_a_variable_or_public_material_stays(text: str) -> None:

@@ -1799,7 +1799,11 @@ def _named_id(data: bytes, start: int) -> bool:
         return False
     if words[-1] == "token" and _CURSOR_WORDS & set(words):
         return True
-    return (words[-1] == "id" and not _SECRET_IDS & set(words)) or "idempotency" in words
+    return (words[-1] in _ID_WORDS and not _SECRET_IDS & set(words)) or "idempotency" in words
+
+
+# The last words of an id's name: an id, or a generated unique id of a known scheme (`ksuid=`, `event_ulid:`)
+_ID_WORDS = frozenset(("id", "uid", "uuid", "guid", "ulid", "ksuid"))
 
 
 # Names of a digest (`Content-MD5:`, `md5Hash`, `x-goog-hash: crc32c=`, `checksum`), and the byte lengths of
