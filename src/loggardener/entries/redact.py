@@ -719,7 +719,6 @@ _KEY_HINTS = (
     b"connstr",
     b"dsn",
     b"hook",  # a webhook's URL (`alertWebhookUrl`, `SLACK_WEBHOOK`): `_webhook_name`
-    b"community",  # an SNMP community (`snmp-server community X RO`): `_device_config_spans`
     "секрет".encode(),
     "ключ".encode(),  # `ключ доступа: X` (a key word's qualifier follows it: `_QUALIFIED_NAME`)
     b"klucz",
@@ -842,6 +841,7 @@ _CONTEXT_GATES = (
     *_LOGIN_GATES,
     *_REQUEST_LINES,
     *_CARD_GATES,
+    b"community",  # an SNMP community (`snmp-server community X RO`): `_device_config_spans` alone
 )
 _RUN_GATE = b"<random run>"  # the gate of `_RUN`, which needs no literal
 # A character of a key name: ASCII word characters, or any non-ASCII one but CJK and full-width punctuation
@@ -4099,6 +4099,7 @@ class _Plan:
         self.key_hint = not present.isdisjoint(_KEY_HINTS)
         self.key_call = not present.isdisjoint(_KEY_CALL_GATES)
         self.cookie = b"cookie" in present
+        self.community = b"community" in present
         self.card = not present.isdisjoint(_CARD_GATES)
         self.sql = b"identified" in present or b"pass" in present
         self.mutation = b"mutation" in present
@@ -4245,6 +4246,8 @@ class Redactor:
                 spans.extend(_table_spans(data))
             if plan.cookie:
                 spans.extend(_simple_spans(_COOKIE, data, "cookie"))
+        elif plan.community:
+            spans.extend(_device_config_spans(data))
         if plan.card:
             spans.extend(_card_spans(data))
         if plan.sql:
