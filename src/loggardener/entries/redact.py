@@ -720,8 +720,6 @@ _KEY_HINTS = (
     b"dsn",
     b"hook",  # a webhook's URL (`alertWebhookUrl`, `SLACK_WEBHOOK`): `_webhook_name`
     "секрет".encode(),
-    "ключ".encode(),  # `ключ доступа: X` (a key word's qualifier follows it: `_QUALIFIED_NAME`)
-    b"klucz",
     *(word.rsplit(" ", 1)[1].encode() for word in _OTHER_PASSWORD_WORDS if " " in word),  # `mat_khau`
 )
 # The tools `_CLI_PASSWORD` knows (`docker … login` by its `login`): with one of its flags, they gate it.
@@ -803,6 +801,9 @@ _LOGIN_GATES = (
 # `pass`, `secret`, `token`, `key`, `auth` and `pwd` gates `_hex_spans`.
 _HEX_GATES = tuple(word.encode().hex().encode() for word in ("pass", "secret", "token", "key", "auth", "pwd"))
 _HEX_RUN = _Deferred(rb"(?:^|[^0-9A-Fa-f])(?P<run>[0-9A-Fa-f]{16,})")
+# A key's word in a language that writes its qualifier after it (`ключ доступа: X`, `klucz dostępu: X`): it gates
+# `_phrase_spans` alone (`_QUALIFIED_NAME`), not the whole key-name battery.
+_QUALIFIED_KEY_GATES = ("ключ".encode(), b"klucz")
 _CONTEXT_GATES = (
     *_HEX_GATES,
     b"expect",  # an Expect script's `send` after a password prompt
@@ -842,6 +843,7 @@ _CONTEXT_GATES = (
     *_REQUEST_LINES,
     *_CARD_GATES,
     b"community",  # an SNMP community (`snmp-server community X RO`): `_device_config_spans` alone
+    *_QUALIFIED_KEY_GATES,
 )
 _RUN_GATE = b"<random run>"  # the gate of `_RUN`, which needs no literal
 # A character of a key name: ASCII word characters, or any non-ASCII one but CJK and full-width punctuation
@@ -4100,6 +4102,7 @@ class _Plan:
         self.key_call = not present.isdisjoint(_KEY_CALL_GATES)
         self.cookie = b"cookie" in present
         self.community = b"community" in present
+        self.qualified_key = not present.isdisjoint(_QUALIFIED_KEY_GATES)
         self.card = not present.isdisjoint(_CARD_GATES)
         self.sql = b"identified" in present or b"pass" in present
         self.mutation = b"mutation" in present
@@ -4246,8 +4249,11 @@ class Redactor:
                 spans.extend(_table_spans(data))
             if plan.cookie:
                 spans.extend(_simple_spans(_COOKIE, data, "cookie"))
-        elif plan.community:
-            spans.extend(_device_config_spans(data))
+        else:
+            if plan.community:
+                spans.extend(_device_config_spans(data))
+            if plan.qualified_key:
+                spans.extend(_phrase_spans(data))
         if plan.card:
             spans.extend(_card_spans(data))
         if plan.sql:
