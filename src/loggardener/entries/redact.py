@@ -3118,12 +3118,18 @@ def _device_config_spans(data: bytes) -> Iterator[Span]:
     encryption type follows it (`secret 0 X`) or its line names a protocol (`tacacs-server host … key X`). The
     value is not a word, a number or a placeholder (`enable secret 5 is configured`, `community public`). A
     `community` needs SNMP's name on its line (`snmp-server community X RO`, not `join our community X`)."""
+    line_end = -1  # the end of the line of the last bare keyword, and whether that line names a protocol
+    context = False
     for match in _DEVICE_CONFIG.finditer(data):
         key = match.group(b"key").lower()
         if key in _GENERIC_DEVICE_KEYS and not match.group(b"type"):
-            line_start = data.rfind(b"\n", 0, match.start()) + 1
-            line_end = data.find(b"\n", match.end())
-            if not _DEVICE_CONTEXT.search(data, line_start, line_end if line_end >= 0 else len(data)):
+            at = _span(match, b"key")[0]  # (the match may start at the line break before its key)
+            if at > line_end:  # a later line (matches come in order: each line is read once)
+                line_start = data.rfind(b"\n", max(line_end, 0), at) + 1
+                line_end = data.find(b"\n", at)
+                line_end = line_end if line_end >= 0 else len(data)
+                context = _DEVICE_CONTEXT.search(data, line_start, line_end) is not None
+            if not context:
                 continue
         start, end = _value_group(match)
         value = data[start:end].decode("utf-8", "replace")
@@ -3141,26 +3147,20 @@ _QUOTED_REPR = compile_regex(rb"b?(['\"])(.{1,512})\1")
 
 
 def _annotated_frame_spans(data: bytes) -> Iterator[Span]:
-    """The string values annotated under a frame's source line whose name there is a credential's."""
-    lines = data.split(b"\n")
-    offsets = [0]
-    for line in lines[:-1]:
-        offsets.append(offsets[-1] + len(line) + 1)
-    for number, line in enumerate(lines):
-        at = line.find(_ANNOTATION)
-        if at < 0:
-            continue
+    """The string values annotated under a frame's source line whose name there is a credential's. One pass: the
+    source line is the last line before the annotation lines (each line is read once)."""
+    source: str | None = None
+    offset = 0
+    for line in data.split(b"\n"):
+        start_of_line = offset
+        offset += len(line) + 1
         text = line.decode("utf-8", "replace").rstrip("\r")
         if not _ANNOTATION_LINE.fullmatch(text):
+            source = text  # a source line, or any other: the annotations under it name its names
             continue
-        source_number = number - 1  # the source line: the first line above that is no annotation
-        while source_number >= 0 and _ANNOTATION_LINE.fullmatch(
-            lines[source_number].decode("utf-8", "replace").rstrip("\r")
-        ):
-            source_number -= 1
-        if source_number < 0:
-            continue
-        source = lines[source_number].decode("utf-8", "replace")
+        at = line.find(_ANNOTATION)
+        if at < 0 or source is None:
+            continue  # `│` bars only, or no line above
         name = _ANNOTATED_NAME.match(source, len(line[:at].decode("utf-8", "replace")))
         kind = key_class(name.group(0)) if name is not None else None
         value = _QUOTED_REPR.fullmatch(line, at + len(_ANNOTATION), len(line.rstrip(b"\r")))
@@ -3168,8 +3168,7 @@ def _annotated_frame_spans(data: bytes) -> Iterator[Span]:
             continue
         secret = value.group(2).decode("utf-8", "replace")
         if is_secret_value(kind, secret) and (kind != "weak" or _prose_secret(secret)):
-            start = offsets[number] + value.start(2)
-            yield start, start + len(value.group(2)), _KIND_OF_CLASS.get(kind, "secret"), _CONTEXT
+            yield start_of_line + value.start(2), start_of_line + value.end(2), _KIND_OF_CLASS[kind], _CONTEXT
 
 
 # A table whose header names a credential column (a markdown table, CSV, TSV): each row's cell in it.
