@@ -46,6 +46,8 @@ CLASSES = (
     "mail-transcript",
     "link-token",
     "tool-setting",
+    "device-config",
+    "annotated-frame",
 )
 
 _SYMBOLS = "!#$%*?^~&@"
@@ -926,6 +928,103 @@ def _tool_setting_cases(g: _Gen) -> tuple[list[Leak], list[Kept]]:
     return leaks, kept
 
 
+# ---------------------------------------------------------------------------------------------------------
+# 24. A network device's configuration as automation and config backups echo it: a credential keyword, an optional
+# encryption type or key number and algorithm, then the value after a space.
+
+_DEVICE_CONFIG_LAYOUTS = (
+    "username netops privilege 15 secret 0 {s}",
+    "changed: [edge-02] => snmp-server community {s} RW 99",
+    "crypto isakmp key {s} address 0.0.0.0 0.0.0.0",
+    "radius-server host 10.9.0.4 auth-port 1812 key 7 {s}",
+    "interface Vlan20\n ip ospf message-digest-key 3 md5 {s}",
+    "key chain uplink\n key 1\n  key-string 0 {s}",
+    "config vpn ipsec phase1-interface\n    set psksecret {s}",
+    "set system login user ops authentication plain-text-password-value {s}",
+)
+
+
+def _device_config_cases(g: _Gen) -> tuple[list[Leak], list[Kept]]:
+    leaks = [
+        Leak("device-config", layout, secret, layout.replace("{s}", secret))
+        for layout in _DEVICE_CONFIG_LAYOUTS
+        for secret in (shape(g) for shape in _SHAPES)
+    ]
+    kept = [
+        Kept("device-config", "enable secret 5 is configured on all routers", "is configured on all routers"),
+        Kept("device-config", "snmp-server community public RO", "community public RO"),
+        Kept("device-config", "join our community abc123 today", "abc123"),
+        Kept("device-config", "cache key user42 evicted", "user42"),
+        Kept("device-config", "ntp authentication-key 4 md5 is missing", "md5 is missing"),
+        Kept("device-config", "interface GigabitEthernet0/1 description uplink-core-02", "uplink-core-02"),
+        Kept("device-config", "invalid key 0 for index users_by_email", "key 0 for index"),
+    ]  # fmt: skip
+    return leaks, kept
+
+
+# ---------------------------------------------------------------------------------------------------------
+# 25. loguru's (`diagnose=True`, its default) and better_exceptions' annotated frames: each name of a frame's
+# source line has its value on a line below, `└ value` at the name's column; the value's line does not name it.
+
+_ANNOTATED_FRAME_LAYOUTS = (
+    "    conn = connect(host, user, password)\n"
+    "           │       │     │     └ '{s}'\n"
+    "           │       │     └ 'app'\n"
+    "           │       └ 'db.internal'\n"
+    "           └ <function connect at 0x7f00aa11bb22>",
+    "    client.login(username, passwd)\n"
+    "    │      │     │         └ '{s}'\n"
+    "    │      │     └ 'ops'\n"
+    "    │      └ <function Client.login at 0x7f00aa11bb22>\n"
+    "    └ <app.Client object at 0x7f00aa11bb22>",
+    "    sign(payload, signing_key, 'sha256')\n"
+    "    │    │        └ b'{s}'\n"
+    "    │    └ {{'id': 7}}\n"
+    "    └ <function sign at 0x7f00aa11bb22>",
+    "    r = fetch(url, api_token, retries=3)\n"
+    '        │     │    └ "{s}"\n'
+    "        │     └ 'https://api.example.test/v2/items'\n"
+    "        └ <function fetch at 0x7f00aa11bb22>",
+    "    smtp.login(self.user, self.smtp_password)\n"
+    "    │    │     │    │     │    └ '{s}'\n"
+    "    │    │     │    │     └ <app.Mailer object at 0x7f00aa11bb22>\n"
+    "    │    │     │    └ 'alerts'\n"
+    "    │    │     └ <app.Mailer object at 0x7f00aa11bb22>\n"
+    "    │    └ <function SMTP.login at 0x7f00aa11bb22>\n"
+    "    └ <smtplib.SMTP object at 0x7f00aa11bb22>",
+    "    return Vault(addr, vault_token).read(path)\n"
+    "           │     │     │                 └ 'secret/data/app'\n"
+    "           │     │     └ '{s}'\n"
+    "           │     └ 'https://vault.internal:8200'\n"
+    "           └ <class 'app.Vault'>",
+    "    if not check(user, pw):\n"
+    "           │     │     └ '{s}'\n"
+    "           │     └ 'marta'\n"
+    "           └ <function check at 0x7f00aa11bb22>",
+)
+_FRAME_HEAD = 'Traceback (most recent call last):\n  File "/app/svc/core.py", line 41, in run\n'
+
+
+def _annotated_frame_cases(g: _Gen) -> tuple[list[Leak], list[Kept]]:
+    leaks = [
+        Leak(
+            "annotated-frame",
+            layout[:40],
+            secret,
+            _FRAME_HEAD + layout.format(s=secret) + "\nRuntimeError: denied",
+        )
+        for layout in _ANNOTATED_FRAME_LAYOUTS
+        for secret in (shape(g) for shape in _SHAPES)
+    ]
+    kept = [
+        Kept("annotated-frame", "    order = get(order_id)\n            │   └ 'ord_20261201_0042'\n            └ <function get at 0x7f00aa11bb22>", "ord_20261201_0042"),
+        Kept("annotated-frame", "    login(user, password)\n    │     │     └ None\n    │     └ 'marta'\n    └ <function login at 0x7f00aa11bb22>", "'marta'"),
+        Kept("annotated-frame", "    resp = session.get(url)\n           │       │   └ 'https://api.example.test/v1/items?page=3'\n           │       └ <function Session.get at 0x7f00aa11bb22>\n           └ <requests.Session object at 0x7f00aa11bb22>", "https://api.example.test/v1/items?page=3"),
+        Kept("annotated-frame", "    total = add(token_count, b)\n            │   │            └ 2\n            │   └ 'forty-two'\n            └ <function add at 0x7f00aa11bb22>", "'forty-two'"),
+    ]  # fmt: skip
+    return leaks, kept
+
+
 def corpus(seed: int = 20261201) -> tuple[list[Leak], list[Kept]]:
     builds = (
         _vendor_cases,
@@ -951,6 +1050,8 @@ def corpus(seed: int = 20261201) -> tuple[list[Leak], list[Kept]]:
         _mail_transcript_cases,
         _link_token_cases,
         _tool_setting_cases,
+        _device_config_cases,
+        _annotated_frame_cases,
     )
     return gather(_Gen(seed), builds)
 

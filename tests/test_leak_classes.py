@@ -200,6 +200,11 @@ def _hostile_inputs(size: int) -> dict[str, str]:
         "credentials and users": "credentials admin " * (size // 18),
         "auth flags": "auth -t " * (size // 8),
         "markers and spans": "[REDACTED:password] pw=Xy7kP2mQ9r " * (size // 35),
+        "annotated frames": "    f(password)\n" + "    \u2514 'Xy7kP2mQ9r'\n" * (size // 20),
+        "annotation bars": "    f(password)\n" + "    \u2502 \u2502 \u2502 \u2502 \u2502\n" * (size // 20),
+        "device keys": "key 0 key 0 " * (size // 12) + "snmp-server community " * (size // 22),
+        "qualified names": "токен доступа доступа " * (size // 40) + ": Xy7kP2mQ9r",
+        "code owners": "recovery codes for " * (size // 19) + ": ab12cd34",
     }
 
 

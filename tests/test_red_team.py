@@ -452,6 +452,12 @@ def test_a_credential_keyed_by_its_host_is_redacted(name: str, host: str, secret
     assert secret not in REDACT(json.dumps(payload))
 
 
+@pytest.mark.parametrize("host", ["pat.example.test", "key.internal", "token.example.io"])
+def test_a_credential_keyed_by_a_host_whose_first_label_is_a_credential_word_is_redacted(host: str) -> None:
+    """The host names the member, not its kind (hypothesis found `pat.example.test`, read as a weak key name)."""
+    assert "eli04Nx9o" not in REDACT(json.dumps({"gitlab-token": {host: "eli04Nx9o"}}))
+
+
 @pytest.mark.parametrize(
     "payload",
     [
@@ -768,6 +774,11 @@ def test_a_checksum_in_a_query_stays(text: str) -> None:
         "client-certificate-data: LS0tLS1CRUdJTiBDRVJUSUZJQ0FURS0tLS0tCk1JSUJrVENCK3dJSkFPM2x",
         "public_key_data: LS0tLS1CRUdJTiBQVUJMSUMgS0VZLS0tLS0KTUZrd0V3WUhLb1pJemowQ0FRWUlLb1pJ",
         "nostr event note1qqqsyqcyq5rqwzqfpg9scrgwpugpzysn8rp5m8 fetched",
+        "posthog: sending batch with project key phc_4kX9sQ2mZ7vL1pR8tY3wN6bH0cJ5dF",
+        "oci: using compartment ocid1.compartment.oc1..aaaaaaaa6b5xq3yqz2m7kz4d8r3n2p1s0t9u8v7w6x5y4z3a2b1c0d",
+        "launched ocid1.instance.oc1.eu-frankfurt-1.antheljt7wnvqyqc4x2kd3mz5p8r9s0t1u2v3w4x5y6z7a8b9c0d1e2f",
+        "event ksuid=2Ws6J5ZkqQy3u9fXvT8pL1mN0aB processed",
+        "user_uid: xBz3Kq9mT2vL8pR4sY6wN1cJ5dFh deleted",
     ],
 )
 def test_what_names_an_algorithm_a_variable_or_public_material_stays(text: str) -> None:
@@ -779,3 +790,166 @@ def test_a_private_key_in_pem_wrapped_in_base64_is_redacted(name: str) -> None:
     pem = "-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC7VJTUt9Us8cKj\n-----END PRIVATE KEY-----\n"
     wrapped = base64.b64encode(pem.encode()).decode()
     assert wrapped[40:80] not in REDACT(f"{name}: {wrapped}")
+
+
+# Round sec25: one-time codes of letters and digits, codes whose owner is named before the separator, and an
+# authenticator's base32 seed after a secret's name in prose.
+@pytest.mark.parametrize(
+    ("layout", "code"),
+    [
+        ("login with backup code {c} rejected: already used", "QX7RM2KD"),
+        ("user 7 signed in with recovery code {c}", "7HQ2MZXKPA"),
+        ("security code {c} accepted", "ab12cd34"),
+        ("generated recovery codes for user 42: {c} k2m9x-4hq7z", "f8d2k-7x9qm"),
+        ("sms code for +4915100000000: {c}", "482913"),
+        ("backup codes regenerated for bob: {c}, ukn1-xo78-o5i8", "677e-do89-p299"),
+    ],
+)
+def test_a_one_time_code_of_letters_and_digits_or_named_for_its_owner_is_redacted(
+    layout: str, code: str
+) -> None:
+    assert code not in REDACT(layout.format(c=code))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "verification code sent to bob",
+        "pin v2beta1 required",
+        "auth code expired for user 42: retry",
+        "error code E1234X from upstream",
+        "user 42 requested new recovery codes",
+    ],
+)
+def test_a_code_word_without_a_code_stays(text: str) -> None:
+    assert REDACT(text) == text
+
+
+@given(
+    name=st.sampled_from(["totp_secret", "mfa_secret", "otp_seed_secret", "GOOGLE_AUTH_SECRET"]),
+    seed=st.text(alphabet="ABCDEFGHIJKLMNOPQRSTUVWXYZ234567", min_size=16, max_size=32).filter(
+        lambda seed: max(seed.count(c) for c in seed) <= 3  # random, not a mask (`AAAAAAAAABCDEFGH`)
+    ),
+)
+def test_a_base32_seed_after_a_secrets_name_in_prose_is_redacted(name: str, seed: str) -> None:
+    assert seed not in REDACT(f"mfa: created {name} {seed} for user 42")
+
+
+# Names whose qualifying words follow the noun (`токен доступа`, `chave de acesso`), then a separator and the value
+@pytest.mark.parametrize(
+    "name",
+    [
+        "токен доступа",
+        "ключ доступа",
+        "ключ API",
+        "chave de acesso",
+        "clave de acceso",
+        "token de acceso",
+        "klucz dostępu",
+    ],
+)
+@pytest.mark.parametrize("separator", [": ", "=", "："])
+@pytest.mark.parametrize("secret", ["Quorfani40%nt", "aB3dE5fG7hJ9kL1mN2pQ"])
+def test_a_credential_named_with_its_qualifier_after_the_noun_is_redacted(
+    name: str, separator: str, secret: str
+) -> None:
+    assert secret not in REDACT(f"auth failed, {name}{separator}{secret}")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "secret rotation: enabled",
+        "password policy: strict",
+        "token expired at: 2026-12-01T10:00:00Z",
+        "chave de acesso inválida",
+        "ключ кэша: user42",
+    ],
+)
+def test_a_credential_word_qualified_by_what_is_no_credential_stays(text: str) -> None:
+    assert REDACT(text) == text
+
+
+# A URL parser's complaint about a port that is no number: the port is the start of a password holding a `/`
+@pytest.mark.parametrize(
+    "layout",
+    [
+        'parse "amqp://orders:{s}/x1@mq.internal:5672/": invalid port ":{s}" after host',
+        'parse "redis://10.0.0.7:{s}/0": invalid port ":{s}" after host',
+        "ValueError: Port could not be cast to integer value as '{s}'",
+    ],
+)
+@pytest.mark.parametrize("secret", ["Rk9FHSb0lw", "hulo7tislu"])
+def test_a_password_read_as_a_port_is_redacted(layout: str, secret: str) -> None:
+    assert secret not in REDACT(layout.format(s=secret))
+
+
+@pytest.mark.parametrize(
+    "text", ["dial tcp 10.0.0.5:5432: invalid port", "dial tcp: address 10.0.0.1:99999: invalid port"]
+)
+def test_a_number_read_as_a_port_stays(text: str) -> None:
+    assert REDACT(text) == text
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "rtmp://a.rtmp.youtube.com/live2/{k}",
+        "rtmps://global-live.mux.com:443/app/{k}",
+        "rtmp://ingest.example.test:1935/live/{k}",
+    ],
+)
+@pytest.mark.parametrize(
+    "key", ["vlg4-k2qd-m842-dxc8-g544", "redjdcd9djh1opwrqhl1", "Xk29abQ7mN4pL8rT2vW6yZ0c"]
+)
+def test_a_stream_key_in_an_rtmp_url_is_redacted(url: str, key: str) -> None:
+    assert key not in REDACT(f"Output #0, flv, to '{url.format(k=key)}':")
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["rtmp://ingest.example.test/live/studio2", "rtmp://ingest.example.test/live/camera-front-door-east"],
+)
+def test_a_stream_named_in_words_stays(text: str) -> None:
+    assert REDACT(text) == text
+
+
+_ANNOTATED_NAMES = st.sampled_from(["user", "host", "url", "timeout", "order_id", "page", "region"])
+_CREDENTIAL_NAMES = st.sampled_from(
+    ["password", "pwd", "api_key", "access_token", "client_secret", "db_pass"]
+)
+
+
+@given(
+    before=st.lists(_ANNOTATED_NAMES, min_size=0, max_size=3),
+    credential=_CREDENTIAL_NAMES,
+    after=st.lists(_ANNOTATED_NAMES, min_size=0, max_size=3),
+    secret=_SECRETS,
+    indent=st.integers(min_value=4, max_value=12),
+    bytes_repr=st.booleans(),
+)
+def test_an_annotated_frames_value_is_redacted_by_the_name_at_its_column(
+    before: list[str], credential: str, after: list[str], secret: str, indent: int, bytes_repr: bool
+) -> None:
+    """loguru/better_exceptions: `└ value` under the column of its name in the source line above; the names to
+    its right come first (their lines are above), each earlier name keeps a `│` at its column."""
+    names = [*before, credential, *after]
+    source = " " * indent + "call(" + ", ".join(names) + ")"
+    columns = []
+    at = indent + len("call(")
+    for name in names:
+        columns.append(at)
+        at += len(name) + 2
+    values = {name: f"'{name}-value'" for name in names}
+    values[credential] = f"b'{secret}'" if bytes_repr else f"'{secret}'"
+    lines = [source]
+    for index in range(len(names) - 1, -1, -1):
+        line = [" "] * columns[index]
+        for earlier in columns[:index]:
+            line[earlier] = "\u2502"
+        lines.append("".join(line) + "\u2514 " + values[names[index]])
+    text = "Traceback (most recent call last):\n" + "\n".join(lines) + "\nRuntimeError: failed"
+    redacted = REDACT(text)
+    assert secret not in redacted
+    for name in [*before, *after]:
+        assert f"'{name}-value'" in redacted

@@ -376,6 +376,7 @@ _RECORD_KEY_WORDS = {
 _SECRET_KEY_WORDS = {
     "encryption", "decryption", "signing", "master", "client", "license", "licence", "shared", "webhook",
     "subscription", "admin", "ingest", "deploy", "crypto", "aes", "hmac", "consumer", "ssh", "app", "service",
+    "acesso", "acceso", "accesso", "accès", "acces", "доступа", "dostępu", "dostepu",  # `chave de acesso`
 }  # fmt: skip
 # other languages' words for a key
 _FOREIGN_KEY_WORDS = {
@@ -800,6 +801,9 @@ _LOGIN_GATES = (
 # `pass`, `secret`, `token`, `key`, `auth` and `pwd` gates `_hex_spans`.
 _HEX_GATES = tuple(word.encode().hex().encode() for word in ("pass", "secret", "token", "key", "auth", "pwd"))
 _HEX_RUN = _Deferred(rb"(?:^|[^0-9A-Fa-f])(?P<run>[0-9A-Fa-f]{16,})")
+# A key's word in a language that writes its qualifier after it (`ключ доступа: X`, `klucz dostępu: X`): it gates
+# `_phrase_spans` alone (`_QUALIFIED_NAME`), not the whole key-name battery.
+_QUALIFIED_KEY_GATES = ("ключ".encode(), b"klucz")
 _CONTEXT_GATES = (
     *_HEX_GATES,
     b"expect",  # an Expect script's `send` after a password prompt
@@ -838,6 +842,8 @@ _CONTEXT_GATES = (
     *_LOGIN_GATES,
     *_REQUEST_LINES,
     *_CARD_GATES,
+    b"community",  # an SNMP community (`snmp-server community X RO`): `_device_config_spans` alone
+    *_QUALIFIED_KEY_GATES,
 )
 _RUN_GATE = b"<random run>"  # the gate of `_RUN`, which needs no literal
 # A character of a key name: ASCII word characters, or any non-ASCII one but CJK and full-width punctuation
@@ -1304,6 +1310,31 @@ _SPACED_CONFIG = _Deferred(
     rb"(?i)(?:^|[\s\"'`;])(?P<key>requirepass|masterauth|rootpw|psk|(?:\S{0,256}:)?_(?:authToken|auth|password))[ \t]{1,8}(?:"
     rb"\"(?P<dq>[^\"\r\n]+)\"|'(?P<sq>[^'\r\n]+)'|(?P<bare>[^\s\"']+))"
 )
+# A network device's configuration (Cisco IOS/NX-OS, Junos, FortiOS, hostapd), as automation and config backups
+# echo it: a credential keyword, an optional encryption type or key number and algorithm, then the value after a
+# space (`username admin secret 0 X`, `snmp-server community X RO`, `crypto isakmp key X address …`,
+# `ip ospf message-digest-key 1 md5 X`, `key-string X`, `set psksecret X`, `pre-shared-key ascii X`,
+# `plain-text-password-value X`, `wpa-psk X`, SNMPv3's `auth sha X priv aes 128 X`). `_device_config_spans` decides.
+_DEVICE_CONFIG = _Deferred(
+    rb"(?i)(?:^|[\s\"';:])(?P<key>community|psksecret|pre-?shared-key|key-string|wpa-psk|wpa-passphrase|auth-key"
+    rb"|[a-z]{1,16}(?:-[a-z]{1,16}){0,3}-password-value|(?:message-digest|authentication)-key(?:[ \t]{1,4}\d{1,5})?"
+    rb"|secret|password|key|auth[ \t]{1,4}(?:md5|sha\d{0,3})|priv[ \t]{1,4}(?:des|3des|aes)(?:[ \t]{1,4}\d{3})?)"
+    rb"(?P<type>(?:[ \t]{1,4}(?:[05-9]|md5|sha\d{0,3}|ascii(?:-text)?|hex|enc|encrypted|plain(?:text)?|cleartext|unencrypted))?)"
+    rb"[ \t]{1,4}(?:\"(?P<dq>[^\"\r\n]{1,128})\"|(?P<bare>[^\s\"']{4,128}))"
+)
+# The protocols and features a bare `key`, `secret` or `password` belongs to in a device's configuration.
+_DEVICE_CONTEXT = compile_regex(
+    rb"(?i)\b(?:isakmp|ikev?[12]?|ipsec|crypto|tacacs(?:-server)?|radius(?:-server)?|ospf|bgp|neighbor|eigrp|isis"
+    rb"|ntp|snmp(?:-server)?|vrrp|hsrp|glbp|standby|tunnel|key[ \t]chain|aaa)\b"
+)
+# A typed credential (`secret 0 X`, `key 7 X`) or a protocol's name: `_device_config_spans` may find a value.
+_DEVICE_CONTEXT_GATE = compile_regex(
+    rb"(?i)(?:secret|password|key)[ \t]{1,4}(?:[05-9]|md5|sha\d{0,3}|ascii|hex|enc(?:rypted)?)[ \t]|"
+    + _DEVICE_CONTEXT.pattern[4:]
+)
+_DEVICE_GATES = (b"community", b"psk", b"shared-key", b"key-string", b"-key ", b"password-value", b"auth-key")
+_GENERIC_DEVICE_KEYS = (b"secret", b"password", b"key", b"community")  # need a type or a protocol's name
+
 # Any config line `name value` (sshd, nginx, Postgres, rclone style: a space, no `=`), whose compound name
 # (`ssl_key_password`, `shared-secret`, `smtp.auth.token`) says its value is a secret; the value is the whole rest.
 _DIRECTIVE = _Deferred(
@@ -1458,7 +1489,7 @@ _CREDENTIAL_WORD = _Deferred(
         r"|[A-Za-z0-9][_-](?P<named>(?:(?:api|access|secret|private|signing|encryption|master|auth)[_-]?)?"
         r"(?:secrets?|tokens?)|(?:api|access|secret|private|signing|encryption|master)[_-]?keys?)\b"
         r"|\b(?P<keyid>private[_-]?key[_-]?id)\b"
-        r"|(?P<other>пароль|токен|密码|密钥|令牌|口令|パスワード|トークン|비밀번호|토큰|"
+        r"|(?P<other>пароль|токен|密码|密钥|令牌|口令|パスワード|トークン|비밀번호|토큰|ключ|\bchave\b|\bklucz\b|"
         + "|".join(_CJK_SECRET_WORDS)
         + "|"
         + _OTHER_PASSWORD_PATTERN
@@ -1468,6 +1499,12 @@ _CREDENTIAL_WORD = _Deferred(
 _PASSWORD_PHRASE = compile_regex(
     r"(?i)pass|secret|contrase|kennwort|senha|wachtwoord|has[lł]o|[sş]ifre|l[oö]senord|salasana|adgangskode|heslo"
     r"|mot de|parola|geheimnis|пароль|密码|口令|パスワード|비밀번호|" + _OTHER_PASSWORD_PATTERN
+)
+# A credential word's qualifying words, written after it (`токен доступа`, `chave de acesso`, `clave de acceso`),
+# then a separator and the value (`_phrase_spans` asks `key_class` of the whole name).
+_QUALIFIED_NAME = compile_regex(
+    rb"[ \t]{1,4}([^\s:=\d\"'`,;()]{1,24}(?:[ \t]{1,4}[^\s:=\d\"'`,;()]{1,24}){0,2})[ \t]{0,4}"
+    rb"(?::|=|\xef\xbc\x9a|\xef\xbc\x9d)[ \t]{0,4}([^\s\"'`,;]{4,128})"
 )
 # Separators and words between a credential word and its value.
 _FILLER = {
@@ -1764,7 +1801,11 @@ def _named_id(data: bytes, start: int) -> bool:
         return False
     if words[-1] == "token" and _CURSOR_WORDS & set(words):
         return True
-    return (words[-1] == "id" and not _SECRET_IDS & set(words)) or "idempotency" in words
+    return (words[-1] in _ID_WORDS and not _SECRET_IDS & set(words)) or "idempotency" in words
+
+
+# The last words of an id's name: an id, or a generated unique id of a known scheme (`ksuid=`, `event_ulid:`)
+_ID_WORDS = frozenset(("id", "uid", "uuid", "guid", "ulid", "ksuid"))
 
 
 # Names of a digest (`Content-MD5:`, `md5Hash`, `x-goog-hash: crc32c=`, `checksum`), and the byte lengths of
@@ -1986,6 +2027,8 @@ _PUBLIC_RUN = compile_regex(
     r"|(?:iVBORw0KGgo|/9j/|R0lGOD[dl]h|JVBERi0)[A-Za-z0-9+/]*={0,2}"
     r"|LS0tLS1CRUdJTiB(?:DRVJUSUZJQ0FURS0tLS0t|QVUJMSUMgS0VZLS0tLS0)[A-Za-z0-9+/]*={0,2}"
     r"|pk_(?:live|test)_[0-9A-Za-z]{10,}|(?:npub|note|nevent|nprofile|naddr)1[02-9ac-hj-np-z]{20,}"
+    # PostHog's project key, made for browsers; an Oracle Cloud resource's id (`ocid1.<type>.<realm>.<region>.<id>`)
+    r"|phc_[0-9A-Za-z]{20,}|ocid1\.[a-z0-9]{2,40}\.oc\d{1,2}\.[a-z0-9-]{0,40}\.[a-z0-9]{20,}"
     # a DER public key (SubjectPublicKeyInfo) of Ed25519/X25519, EC P-256/P-384 or RSA 1024/2048/4096
     r"|(?:MCowBQYDK2V[wu]AyEA|MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAE|MHYwEAYHKoZIzj0CAQYFK4EEACIDYgAE"
     r"|MIGfMA0GCSqGSIb3DQEBAQUAA4GNAD|MII[BC]IjANBgkqhkiG9w0BAQEFAAOCA[Qg]8A)[A-Za-z0-9+/]*={0,2}"
@@ -2339,7 +2382,8 @@ def _phrase_spans(data: bytes) -> Iterator[Span]:
             kind = key_class(name.group(0).decode("ascii")) if name is not None else None
             if value is not None and kind is not None:
                 found = value.group(1).decode("utf-8", "replace")
-                if _prose_secret(found) and is_secret_value(kind, found):
+                seed = _BASE32_SEED.fullmatch(found) is not None and not is_plain_words(found.lower())
+                if (seed or _prose_secret(found)) and is_secret_value(kind, found):
                     yield value.start(1), value.end(1), "token", _CONTEXT
             continue
         quote = data[match.start() - 1 : match.start()]
@@ -2358,6 +2402,13 @@ def _phrase_spans(data: bytes) -> Iterator[Span]:
             and not _LINE_ENDS_AT_SEPARATOR.match(data, end)
         ):
             continue  # `password=X`: the key-name rules read it (not `password=` then X on the next line)
+        qualified = _QUALIFIED_NAME.match(data, end)
+        if qualified is not None:  # `токен доступа: X`, `chave de acesso=X`: the name's words, then its value
+            kind = key_class(f"{word}_{'_'.join(qualified.group(1).decode('utf-8', 'replace').split())}")
+            found = qualified.group(2).decode("utf-8", "replace")
+            if kind in ("password", "token") and _password_like(found) and is_secret_value(kind, found):
+                yield qualified.start(2), qualified.end(2), _KIND_OF_CLASS[kind], _CONTEXT
+                continue
         base = end
         line_end = data.find(b"\n", base, base + 160)
         rest = data[base:line_end].strip(b" \t\r") if line_end >= 0 else b""
@@ -2449,6 +2500,11 @@ def _phrase_spans(data: bytes) -> Iterator[Span]:
                 break
 
 
+# A TOTP/HOTP seed as authenticator apps take it: RFC 4648 base32, upper case, 16 characters or more
+# (`totp_secret HQAALXQKUFXGTZ6L`). After a secret's name in prose it is the secret, letters and digits or not.
+_BASE32_SEED = compile_regex(r"[A-Z2-7]{16,128}=*")
+
+
 # A YAML node's anchor or tag (`&db`, `!!str`, `!vault`), written between a key and its value.
 _YAML_PROPERTY = compile_regex(rb"&[A-Za-z0-9_.-]{1,64}|!!?[A-Za-z0-9_.:/-]{0,64}")
 
@@ -2522,8 +2578,10 @@ _CODE_NAME = (
 _CODE_PHRASE = _Deferred(
     (
         r"(?i)\b(?P<name>" + _CODE_NAME + r")"
-        r"(?:[ \t]{1,4}(?:is|are|was|were|[a-z]{2,12}ed))?(?:[ \t]{0,4}[:=][ \t]{0,4}|[ \t]{1,4})"
-        r"(?P<cred>\d{3,10}|[0-9A-Za-z]{3,5}-[0-9A-Za-z]{3,5})\b"
+        r"(?:[ \t]{1,4}(?:is|are|was|were|[a-z]{2,12}ed))?"
+        # `recovery codes for user 42: X Y`: whose codes they are, then the separator
+        r"(?:[ \t]{1,4}for[ \t][^:=\r\n]{1,40}?[ \t]{0,4}[:=][ \t]{0,4}|[ \t]{0,4}[:=][ \t]{0,4}|[ \t]{1,4})"
+        r"(?P<cred>\d{3,10}|[0-9A-Za-z]{3,5}(?:-[0-9A-Za-z]{3,5}){1,3}|[0-9A-Za-z]{6,16})\b"
     ).encode()
 )
 # An OAuth authorization code named by what is done with it (`exchanged code X for tokens`, `redeeming the
@@ -2533,8 +2591,9 @@ _OAUTH_CODE = _Deferred(
     rb"|(?:authori[sz]ation|oauth2?|auth|grant)[ \t_-]{1,3})code[ \t]{0,4}[:=]?[ \t]{0,4}[\"']?"
     rb"(?P<cred>[A-Za-z0-9._~/-]{8,512})"
 )
-_CODE_SHAPE = compile_regex(rb"\d{4,10}|[0-9A-Za-z]{3,5}-[0-9A-Za-z]{3,5}")
-_NEXT_CODE = compile_regex(rb"[ \t]{0,4},?[ \t]{1,4}(\d{4,10}|[0-9A-Za-z]{3,5}-[0-9A-Za-z]{3,5})\b")
+_CODE_SHAPE = compile_regex(rb"\d{4,10}|[0-9A-Za-z]{3,5}(?:-[0-9A-Za-z]{3,5}){1,3}")
+_LETTERED_CODE = compile_regex(rb"(?=[A-Za-z]*\d)(?=\d*[A-Za-z])[0-9A-Za-z]{6,16}")
+_NEXT_CODE = compile_regex(rb"[ \t]{0,4},?[ \t]{1,4}(\d{4,10}|[0-9A-Za-z]{3,5}(?:-[0-9A-Za-z]{3,5}){1,3})\b")
 
 
 def _code_spans(data: bytes) -> Iterator[Span]:
@@ -2543,8 +2602,13 @@ def _code_spans(data: bytes) -> Iterator[Span]:
     for match in _CODE_PHRASE.finditer(data):
         start, end = _span(match, b"cred")
         code = data[start:end]
-        security = match.group(b"name").lower().startswith(b"cv")
-        if not (security or _CODE_SHAPE.fullmatch(code)) or not any(c in b"0123456789" for c in code):
+        name = match.group(b"name").lower()
+        security = name.startswith(b"cv")
+        # a code of letters and digits (`backup code VL9KKDYE`), after a name of codes only (not `pin v2beta1`)
+        lettered = name.rstrip(b"s").endswith(b"code") and _LETTERED_CODE.fullmatch(code) is not None
+        if not (security or lettered or _CODE_SHAPE.fullmatch(code)) or not any(
+            c in b"0123456789" for c in code
+        ):
             continue  # `pin 42`, `auth code abc-def`: no code
         if data[end : end + 1] in (b"-", b".", b":", b"/") and data[end + 1 : end + 2].isdigit():
             continue  # a date, a time or a version (`login code 2026-11-21`)
@@ -2945,7 +3009,10 @@ def _map_spans(data: bytes, opening: int, kind: str, plural: bool) -> Iterator[S
         return
     for member in _MAP_MEMBER.finditer(data, opening, end.end()):
         name = member.group(1).decode("utf-8", "replace")
-        if key_class(name) is not None or not (plural or _HOST_NAME_KEY.fullmatch(name)):
+        host = (
+            _HOST_NAME_KEY.fullmatch(name) is not None
+        )  # `pat.example.test`, `key.internal`: a host, no name
+        if (key_class(name) is not None and not host) or not (plural or host):
             continue  # a member named for a credential: the key-name rules read it
         start, stop = next(member.span(g) for g in (2, 3, 4) if member.start(g) >= 0)
         # a host's credential is judged as a password: the host says what it is
@@ -3044,6 +3111,64 @@ def _directive_spans(data: bytes) -> Iterator[Span]:
             and not _marked(data, start, end)
         ):
             yield start, end, _KIND_OF_CLASS[kind], _CONTEXT
+
+
+def _device_config_spans(data: bytes) -> Iterator[Span]:
+    """The values of `_DEVICE_CONFIG`: a device keyword's value, or a bare `secret`/`password`/`key`'s when an
+    encryption type follows it (`secret 0 X`) or its line names a protocol (`tacacs-server host … key X`). The
+    value is not a word, a number or a placeholder (`enable secret 5 is configured`, `community public`). A
+    `community` needs SNMP's name on its line (`snmp-server community X RO`, not `join our community X`)."""
+    line_end = -1  # the end of the line of the last bare keyword, and whether that line names a protocol
+    context = False
+    for match in _DEVICE_CONFIG.finditer(data):
+        key = match.group(b"key").lower()
+        if key in _GENERIC_DEVICE_KEYS and not match.group(b"type"):
+            at = _span(match, b"key")[0]  # (the match may start at the line break before its key)
+            if at > line_end:  # a later line (matches come in order: each line is read once)
+                line_start = data.rfind(b"\n", max(line_end, 0), at) + 1
+                line_end = data.find(b"\n", at)
+                line_end = line_end if line_end >= 0 else len(data)
+                context = _DEVICE_CONTEXT.search(data, line_start, line_end) is not None
+            if not context:
+                continue
+        start, end = _value_group(match)
+        value = data[start:end].decode("utf-8", "replace")
+        if _password_like(value) and not value.startswith(MARKER_PREFIX) and not _marked(data, start, end):
+            yield start, end, "password", _CONTEXT
+
+
+# better_exceptions' and loguru's (`diagnose=True`, its default) annotated frames: under a frame's source line each
+# name's value stands on a line of its own, `└ value` at the name's column, `│` marking the columns of the names
+# whose values follow (`    login(user, pwd)` then `    │     │    └ 'X'`). The value's line does not hold its name.
+_ANNOTATION = "\u2514 ".encode()  # `└ `
+_ANNOTATION_LINE = compile_regex(r"[ \t\u2502]*(?:\u2514 .*)?")  # `│` bars and at most one `└ value`
+_ANNOTATED_NAME = compile_regex(r"[A-Za-z_][A-Za-z0-9_]{0,63}")
+_QUOTED_REPR = compile_regex(rb"b?(['\"])(.{1,512})\1")
+
+
+def _annotated_frame_spans(data: bytes) -> Iterator[Span]:
+    """The string values annotated under a frame's source line whose name there is a credential's. One pass: the
+    source line is the last line before the annotation lines (each line is read once)."""
+    source: str | None = None
+    offset = 0
+    for line in data.split(b"\n"):
+        start_of_line = offset
+        offset += len(line) + 1
+        text = line.decode("utf-8", "replace").rstrip("\r")
+        if not _ANNOTATION_LINE.fullmatch(text):
+            source = text  # a source line, or any other: the annotations under it name its names
+            continue
+        at = line.find(_ANNOTATION)
+        if at < 0 or source is None:
+            continue  # `│` bars only, or no line above
+        name = _ANNOTATED_NAME.match(source, len(line[:at].decode("utf-8", "replace")))
+        kind = key_class(name.group(0)) if name is not None else None
+        value = _QUOTED_REPR.fullmatch(line, at + len(_ANNOTATION), len(line.rstrip(b"\r")))
+        if kind is None or value is None:
+            continue
+        secret = value.group(2).decode("utf-8", "replace")
+        if is_secret_value(kind, secret) and (kind != "weak" or _prose_secret(secret)):
+            yield start_of_line + value.start(2), start_of_line + value.end(2), _KIND_OF_CLASS[kind], _CONTEXT
 
 
 # A table whose header names a credential column (a markdown table, CSV, TSV): each row's cell in it.
@@ -3975,6 +4100,8 @@ class _Plan:
         self.key_hint = not present.isdisjoint(_KEY_HINTS)
         self.key_call = not present.isdisjoint(_KEY_CALL_GATES)
         self.cookie = b"cookie" in present
+        self.community = b"community" in present
+        self.qualified_key = not present.isdisjoint(_QUALIFIED_KEY_GATES)
         self.card = not present.isdisjoint(_CARD_GATES)
         self.sql = b"identified" in present or b"pass" in present
         self.mutation = b"mutation" in present
@@ -4060,6 +4187,8 @@ class Redactor:
             spans.extend(_key_value_spans(_FLAG, data))
             spans.extend(_key_value_spans(_NAME_VALUE, data))
             spans.extend(_key_value_spans(_SPACED_CONFIG, data))
+            if any(gate in data for gate in _DEVICE_GATES) or _DEVICE_CONTEXT_GATE.search(data):
+                spans.extend(_device_config_spans(data))
             if b"alue" in data:
                 spans.extend(_key_value_spans(_VALUE_NAME, data))
                 spans.extend(_key_value_spans(_PREFIXED_NAME_VALUE, data))
@@ -4107,6 +4236,8 @@ class Redactor:
                 spans.extend(_key_value_spans(_XML_ELEMENT, data, element=True))
                 spans.extend(_key_value_spans(_XML_ATTRIBUTE_NAME, data, element=True))
                 spans.extend(_key_value_spans(_XML_SIBLING_NAME, data, element=True))
+            if _ANNOTATION in data:
+                spans.extend(_annotated_frame_spans(data))
             spans.extend(_authorization_spans(data))
             spans.extend(_phrase_spans(data))
             spans.extend(_code_spans(data))
@@ -4117,6 +4248,11 @@ class Redactor:
                 spans.extend(_table_spans(data))
             if plan.cookie:
                 spans.extend(_simple_spans(_COOKIE, data, "cookie"))
+        else:
+            if plan.community:
+                spans.extend(_device_config_spans(data))
+            if plan.qualified_key:
+                spans.extend(_phrase_spans(data))
         if plan.card:
             spans.extend(_card_spans(data))
         if plan.sql:
