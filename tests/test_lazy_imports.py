@@ -25,6 +25,17 @@ def test_the_cli_loads_no_pipeline_for_help() -> None:
     assert _loaded("loggardener.cli", heavy) == []
 
 
+def test_the_cli_loads_no_digests_for_help() -> None:
+    """`--help` hashes nothing: OpenSSL's digests (`hashlib`) load when a name is first hashed."""
+    assert _loaded("loggardener.cli", ("hashlib", "_hashlib")) == []
+
+
+def test_a_scan_loads_the_streaming_json_reader_only_for_streamed_input() -> None:
+    """A scan of NDJSON or of a short JSON array (the demo's) decodes with orjson: ijson, which streams a long
+    or damaged array, loads only when one is read."""
+    assert _loaded("loggardener.job", ("ijson",)) == []
+
+
 def test_the_pipeline_loads_multiprocessing_only_for_workers() -> None:
     """A scan of a short export starts no worker: the pipeline imports no multiprocessing for it."""
     assert _loaded("loggardener.pipeline", ("multiprocessing", "concurrent.futures")) == []

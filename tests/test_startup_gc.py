@@ -56,3 +56,15 @@ def test_a_command_runs_at_the_usual_pace_with_its_start_up_frozen(
     )
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
     assert done.stdout.splitlines()[-1] == f"{gc.get_threshold()} True"
+
+
+def test_help_leaves_what_is_alive_to_the_end_of_the_process() -> None:
+    """`--help` never calls `startup.end`; once it has printed, what is alive is frozen all the same, so the
+    full collections of the interpreter's shutdown do not examine it (`startup.leave`)."""
+    probe = (
+        "import atexit, gc, sys; from loggardener import cli; "
+        "atexit.register(lambda: print(gc.get_freeze_count() > 10000)); "
+        "sys.argv = ['gardener', '--help']; cli.main()"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert done.stdout.splitlines()[-1] == "True"

@@ -113,3 +113,5 @@ def main() -> None:
         failure = exc if isinstance(exc, GardenerError) else standard_output_error(exc)
         err.print(f"error: {failure.message}", markup=False, highlight=False, soft_wrap=True)
         sys.exit(int(failure.exit_code))
+    finally:
+        startup.leave()  # the command has finished: what is alive now is freed with the process

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import errno
 import gzip
-import hashlib
 import io
 import os
 import re
@@ -28,6 +27,8 @@ from loggardener.errors import ExitCode, GardenerError
 
 def scope_slug(names: tuple[str, ...]) -> str:
     """Names (e.g. services) as one file-name part: sorted, unsafe characters replaced, hashed when long."""
+    import hashlib  # here: `--help` loads this module, and OpenSSL's digests cost it a noticeable part
+
     slug = "-".join(re.sub(r"[^A-Za-z0-9_.-]+", "_", name) for name in sorted(set(names)))
     return hashlib.sha256(slug.encode()).hexdigest()[:12] if len(slug) > 80 else slug
 

@@ -8,6 +8,10 @@ has loaded what it runs) the collector runs only after `START_UP_THRESHOLD` new 
 start-up made out of its sight for good (`gc.freeze`; the garbage among it stays: about 1 MB) and restores its
 pace. A command that never calls `end` still collects, at the start-up pace. Measured on `scan --demo`: 137
 collections (41 ms) before, 71 (11 ms) after; most of those left run while `loggardener.cli` is imported.
+
+When the command has finished (`leave`), what is still alive lives until the process ends: it is frozen too, so
+that the full collections of the interpreter's shutdown do not examine it once more. Measured on `--help`,
+which never calls `end`: 7% of its instructions went to those collections.
 """
 
 from __future__ import annotations
@@ -35,3 +39,9 @@ def end() -> None:
         gc.freeze()
         gc.set_threshold(*_paced)
         _paced = None
+
+
+def leave() -> None:
+    """The command has finished and the process is about to exit: freeze what is alive (see the module's
+    docstring). What the command wrote is written and closed by then; standard output is flushed at exit."""
+    gc.freeze()

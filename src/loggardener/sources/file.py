@@ -20,7 +20,6 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import IO, Any, TypeVar, cast
 
-import ijson
 import orjson
 
 from loggardener.errors import ExitCode, GardenerError, decode_reason, json_type
@@ -524,6 +523,8 @@ def _document_records(stream: io.RawIOBase, path: str) -> Iterator[RawRecord]:
     """Entries of JSON values one after another, however they are laid out: each value an entry, an
     entries.list page, or an array of entries; a record's position is its entry number."""
 
+    import ijson  # here, as in the other streamed readings: an export of lines or a short array never needs it
+
     def entries() -> Iterator[Any]:
         for value in ijson.items(stream, "", multiple_values=True, use_float=True):
             if _is_page(value):
@@ -537,11 +538,15 @@ def _document_records(stream: io.RawIOBase, path: str) -> Iterator[RawRecord]:
 
 
 def _streamed_array_records(stream: io.RawIOBase, path: str) -> Iterator[RawRecord]:
+    import ijson
+
     yield from _streamed_records(ijson.items(stream, "item", use_float=True), path)
 
 
 def _streamed_records(items: Iterator[Any], path: str) -> Iterator[RawRecord]:
     """Records of the items ijson decodes from `path`; damage ends the reading with one malformed record."""
+    import ijson
+
     position = 0
     try:
         for item in items:
