@@ -1971,3 +1971,31 @@ def test_stacks_naming_their_place_on_a_line_not_indented_stay_apart() -> None:
     local = local_report(ListSource(entries))
     assert local.totals.reassembled_tracebacks == 10
     assert_equivalent(local, log_analytics_report(engine_with(entries)))
+
+
+def test_stacks_in_proto_payloads_keep_their_frames_apart() -> None:
+    """A traceback an App Engine request log's line carries, or an audit log's status message, names its files'
+    lines in its frames: the query keys a proto payload's frames verbatim, as a text's and a JSON payload's, so
+    that a problem counts each frame's line (`affected_files`) and keeps its earliest stack, as `--from` does."""
+    python = 'Traceback (most recent call last):\n  File "main.py", line {n}, in get\nZeroDivisionError: division by zero'
+    java = "java.lang.IllegalStateException: closed\n\tat com.acme.Pool.take(Pool.java:{n})\n\tat com.acme.Main.run(Main.java:9)"
+    entries = []
+    for n in (
+        7,
+        3,
+        12,
+        3,
+        7,
+        41,
+    ):  # more of each line than the samples a group returns, earliest not the least
+        at = START + timedelta(minutes=len(entries))
+        entries.append(_app_engine_request(at, "/api/v1/carts", 500, [python.replace("{n}", str(n))]))
+        audit = _failed_call(at + timedelta(seconds=1), 13)
+        audit["protoPayload"]["status"]["message"] = java.replace("{n}", str(n))
+        entries.append(audit)
+    for position, entry in enumerate(entries):
+        entry["insertId"] = f"f{position}"
+    local = local_report(ListSource(entries))
+    files = {f.line for c in local.clusters for f in c.affected_files if f.file == "main.py"}
+    assert files == {7, 3, 12, 41}
+    assert_equivalent(local, log_analytics_report(engine_with(entries)))

@@ -598,6 +598,10 @@ def build_sql(query: LogAnalyticsQuery, columns: Iterable[str]) -> str:
         # where a stack names its place on a line that is not indented (a Ruby or PHP header, a Go function)
         f"ARRAY_TO_STRING(REGEXP_EXTRACT_ALL(IFNULL(text_payload, json_text), {_string(_UNINDENTED_PLACES)}), '|')",
         f"REGEXP_REPLACE(proto_text, r'{_DIGIT}', '0')",
+        # a stack a proto payload carries (a request log's line, an audit log's status message): its frames, and
+        # where it names its place on a line that is not indented, as a JSON payload's
+        f"ARRAY_TO_STRING(REGEXP_EXTRACT_ALL(proto_text, {_string(_JSON_FRAMES)}), '|')",
+        f"ARRAY_TO_STRING(REGEXP_EXTRACT_ALL(proto_text, {_string(_UNINDENTED_PLACES)}), '|')",
         f"REGEXP_EXTRACT(proto_text, {_string(_METHOD)})",
         method,
         "status",
