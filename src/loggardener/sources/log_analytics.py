@@ -159,6 +159,14 @@ _ROLES = (
     "the account needs roles/bigquery.jobUser on the project that runs the query, and "
     "roles/bigquery.dataViewer on the linked dataset (or roles/logging.viewAccessor on the log view)"
 )
+READING_ROWS = "reading the query's rows"
+# What a 403 names as denied: the job itself (`bigquery.jobs.create` in the project that runs it), or the data
+# (a dataset's or table's permission, `Access Denied: Table p:d.t` or `Dataset p:d`)
+_JOB_DENIED = compile_regex(r"bigquery\.jobs\.create")
+_DATA_DENIED = compile_regex(
+    r"(?:Table|Dataset|dataset|table) ([a-z][a-z0-9.:-]*[a-z0-9]):(\w+)|bigquery\.(?:tables|datasets)\.\w+|"
+    r"permission to query table"
+)
 
 # RE2-safe patterns (no lookaround, no backreferences) shared by BigQuery and DuckDB.
 _DIGIT = r"\d"
@@ -1316,7 +1324,8 @@ class BigQueryEngine:
                     ExitCode.BAD_INPUT,
                 ) from None
             raise GardenerError(
-                f"permission denied {what}: {_message(exc)}; {_ROLES}", ExitCode.CREDENTIALS
+                f"permission denied {what}: {_message(exc)}; {_roles(exc, self.billing_project)}",
+                ExitCode.CREDENTIALS,
             ) from None
         except (api.Unauthorized, GoogleAuthError) as exc:
             if is_emulator(
@@ -1332,14 +1341,21 @@ class BigQueryEngine:
                 f"credentials rejected {what}: {_message(exc)}; run `gcloud auth application-default login`",
                 ExitCode.CREDENTIALS,
             ) from None
-        except api.NotFound as exc:
+        except (api.NotFound, api.BadRequest) as exc:
+            if what == READING_ROWS:
+                # the query ran: its results, read page by page, expired or their page token was refused
+                raise GardenerError(
+                    f"BigQuery failed {what} after the query ran (HTTP {exc.code}): {_message(exc)}; a query's "
+                    "results are kept for a day and read by page tokens: rerun the scan",
+                    ExitCode.SOURCE_FAILED,
+                ) from None
+            if isinstance(exc, api.BadRequest):
+                raise _rejected_query(what, exc) from None
             raise GardenerError(
                 f"not found {what}: {_message(exc)}; is the bucket upgraded to Log Analytics with a linked "
                 f"dataset? {_SETUP}",
                 ExitCode.BAD_INPUT,
             ) from None
-        except api.BadRequest as exc:
-            raise _rejected_query(what, exc) from None
         except api.GoogleAPICallError as exc:
             if _reason(exc) in _QUERY_REASONS:  # a failed job's errorResult: the client picks the HTTP class
                 raise _rejected_query(what, exc) from None
@@ -1425,9 +1441,19 @@ class BigQueryEngine:
             return
         pages = iter(rows.pages)
         sent: set[str] = set()
+        read = 0
         while True:
-            page = self._call("reading the query's rows", lambda: next(pages, None))
+            page = self._call(READING_ROWS, lambda: next(pages, None))
             if page is None:
+                total = rows.total_rows
+                if isinstance(total, int) and read < total:
+                    # a page without a next page's token before the end: counts from it would be partial
+                    raise GardenerError(
+                        f"BigQuery's answer ended after {read:,} of the query's {total:,} rows (a page came "
+                        "without the next page's token): the counts would be partial; rerun the scan (a proxy "
+                        "or emulator in between, --bigquery-endpoint, may be cutting the answer)",
+                        ExitCode.SOURCE_FAILED,
+                    )
                 return
             token = rows.next_page_token
             if token is not None and token in sent:
@@ -1439,7 +1465,8 @@ class BigQueryEngine:
                 )
             if token is not None:
                 sent.add(token)
-            for row in self._call("reading the query's rows", partial(list, page)):
+            for row in self._call(READING_ROWS, partial(list, page)):
+                read += 1
                 yield dict(row.items())
 
 
@@ -1494,6 +1521,23 @@ _QUERY_REASONS = {
 an HTTP 500, which is no server failure."""
 
 
+def _roles(exc: BaseException, billing_project: str | None) -> str:
+    """The role to grant for a 403 that is a missing permission: the one its message names as denied (the job's
+    or the data's), else both."""
+    text = _message(exc)
+    job = f"roles/bigquery.jobUser on the project that runs the query ({billing_project}; --project picks another)"
+    if _JOB_DENIED.search(text):
+        return f"the account needs {job}"
+    found = _DATA_DENIED.search(text)
+    if found:
+        dataset = f"{found[1]}.{found[2]}" if found[1] else "the linked dataset"
+        return (
+            f"the account needs roles/bigquery.dataViewer on {dataset} (or roles/logging.viewAccessor on the "
+            "log view)"
+        )
+    return _ROLES
+
+
 def _quota_exceeded(what: str, exc: BaseException) -> GardenerError:
     """A quota or rate limit BigQuery met (exit code 5: rerun later)."""
     return GardenerError(
@@ -1531,6 +1575,11 @@ def _message(exc: BaseException) -> str:
     message = getattr(exc, "message", None)
     text = message if isinstance(message, str) and message else str(exc)
     text = " ".join(_HTML_TAG.sub(" ", _REQUEST_PREFIX.sub("", " ".join(text.split()))).split())
+    # a failed job's message, then the client's `; reason: …, message: …, location: …` of each of its errors:
+    # the one that repeats the message is dropped
+    head, said, _ = text.partition("; reason: ")
+    if said:
+        text = re.sub("; reason: \\w+, message: " + re.escape(head) + r"(?:, location: [\w.]+)?", "", text)
     return text.replace(" Location: None", "").rstrip(".")  # the client's tail when BigQuery named none
 
 
