@@ -27,9 +27,16 @@ from la_support import (
 from loggardener.config import GardenerConfig
 from loggardener.entries.models import Severity
 from loggardener.entries.parse import EntryParser
+from loggardener.entries.payloads import Payload
 from loggardener.entries.reassemble import credential_label, line_kind
 from loggardener.entries.redact import Redactor
-from loggardener.entries.resources import INSTANCE_LABELS, OTHER_INSTANCE_LABELS
+from loggardener.entries.resources import (
+    EXECUTION_LABEL,
+    INSTANCE_LABELS,
+    OTHER_INSTANCE_LABELS,
+    STREAM_RESOURCE_LABELS,
+    resource_identity,
+)
 from loggardener.entries.stacks import StackParser
 from loggardener.errors import GardenerError
 from loggardener.report import ScanReport
@@ -1999,3 +2006,77 @@ def test_stacks_in_proto_payloads_keep_their_frames_apart() -> None:
     files = {f.line for c in local.clusters for f in c.affected_files if f.file == "main.py"}
     assert files == {7, 3, 12, 41}
     assert_equivalent(local, log_analytics_report(engine_with(entries)))
+
+
+def test_a_stream_whose_resource_labels_come_in_any_key_order_reassembles_alike(tmp_path: Any) -> None:
+    """A JSON column keeps no key order (BigQuery's JSON, an emulator's insertAll keeps each row's own): the
+    lines of one split traceback whose resource labels were written in other orders are one stream, as the
+    reassembler's (log, service, instance, revision), not as many as the labels' JSON texts."""
+    labels = {
+        "project_id": "shop",
+        "location": "us-east1",
+        "service_name": "worker",
+        "revision_name": "worker-00004-wan",
+        "configuration_name": "worker",
+    }
+    lines = [
+        "Traceback (most recent call last):",
+        '  File "/app/main.py", line 12, in handle',
+        "    charge(order)",
+        "ValueError: order {n} has no items",
+    ]
+    entries = []
+    for n in range(6):  # more copies than the samples a group returns
+        at = START + timedelta(minutes=n)
+        for position, line in enumerate(lines):
+            entries.append(
+                _on_instance(
+                    "i1",
+                    (at + timedelta(microseconds=35 * position)).isoformat(),
+                    insertId=f"k{n}-{position}",
+                    textPayload=line.replace("{n}", str(n)),
+                )
+            )
+    local = local_report(ListSource(entries))
+    assert local.totals.reassembled_tracebacks == 6
+    rows = []
+    for at, entry in enumerate(entries, start=1):
+        row = view_row(dict(entry, resource={"type": "cloud_run_revision", "labels": labels}), at)
+        assert row is not None
+        keys = list(labels)
+        turn = at % len(keys)  # each row's labels in another key order, as its writer gave them
+        row["resource"]["labels"] = {key: labels[key] for key in keys[turn:] + keys[:turn]}
+        rows.append(json.dumps(row))
+    path = tmp_path / "rows.ndjson"
+    path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    engine = LocalEngine("synthetic-project", "logs")
+    engine.load_ndjson(path)
+    entries = [dict(entry, resource={"type": "cloud_run_revision", "labels": labels}) for entry in entries]
+    assert_equivalent(local_report(ListSource(entries)), log_analytics_report(engine))
+
+
+_RESOURCE_TYPES = sorted(
+    {*INSTANCE_LABELS, "cloud_run_revision", "cloud_run_job", "gcs_bucket", "api", "other"}
+)
+_LABEL_KEYS = sorted(
+    {*STREAM_RESOURCE_LABELS, "project_id", "location", "zone", "region", "configuration_name"}
+)
+
+
+@given(
+    st.sampled_from(_RESOURCE_TYPES),
+    st.dictionaries(st.sampled_from(_LABEL_KEYS), st.sampled_from(["a", "b", ""]), max_size=8),
+    st.dictionaries(
+        st.sampled_from(["instanceId", "clone_id", EXECUTION_LABEL]), st.sampled_from(["x", "y"])
+    ),
+)
+def test_an_entrys_service_revision_and_instance_read_only_the_stream_labels(
+    resource_type: str, labels: dict[str, str], entry_labels: dict[str, str]
+) -> None:
+    """The query tells a stream by `STREAM_RESOURCE_LABELS` alone of the resource labels: the parser's
+    service, revision and instance may depend on no other."""
+    kept = {key: value for key, value in labels.items() if key in STREAM_RESOURCE_LABELS}
+    log = "projects/p/logs/app"
+    assert resource_identity(resource_type, labels, entry_labels, Payload(), log) == resource_identity(
+        resource_type, kept, entry_labels, Payload(), log
+    )

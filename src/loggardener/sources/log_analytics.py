@@ -108,6 +108,7 @@ from loggardener.entries.resources import (
     IDENTITY_ENTRY_LABELS,
     INSTANCE_LABELS,
     OTHER_INSTANCE_LABELS,
+    STREAM_RESOURCE_LABELS,
     LabelPlace,
     instance_of,
 )
@@ -558,7 +559,8 @@ def build_sql(query: LogAnalyticsQuery, columns: Iterable[str]) -> str:
     method = "http_request.request_method" if has_http else "CAST(NULL AS STRING)"
     status = "CAST(http_request.status AS STRING)" if has_http else "CAST(NULL AS STRING)"
     url = "http_request.request_url" if has_http else "CAST(NULL AS STRING)"
-    part = "log_name, instance, resource_labels, execution"
+    # a stream of lines, as the reassembler's (`reassemble.stream_key`): by the resource labels it reads
+    part = "log_name, instance, stream_labels, execution"
     line_order = f"PARTITION BY {part} ORDER BY timestamp, insert_id"
     gap = round(query.reassembly_gap_seconds * 1_000_000)
     record_step = RECORD_STEP // timedelta(microseconds=1)
@@ -634,8 +636,9 @@ def build_sql(query: LogAnalyticsQuery, columns: Iterable[str]) -> str:
         f"AND TIMESTAMP_DIFF(LEAD(timestamp, {k}) OVER ({line_order}), timestamp, MICROSECOND) <= {k * gap})"
         for k in range(1, LABEL_REACH + 1)
     )
-    # a chunk's lines share the partition's log, resource labels and execution: its key names them once
-    partition = ("log_name", "resource_labels", "execution")
+    # a chunk's lines share the partition's log and execution: its key names them once (not the resource labels'
+    # JSON text, which the partition reads only the stream's labels of)
+    partition = ("log_name", "execution")
     line_key = ", ".join(_field(key) for key in keys if key not in partition)
     entry = (
         "STRUCT(" + ", ".join(f"{name} AS {name}" for name in (*REQUIRED_COLUMNS, *OPTIONAL_COLUMNS)) + ")"
@@ -654,6 +657,7 @@ keyed AS (
     {_instance_column()} AS instance,
     JSON_VALUE(labels, '$."{EXECUTION_LABEL}"') AS execution,
     TO_JSON_STRING(resource.labels) AS resource_labels,
+    CONCAT({", ".join(_field(f"JSON_VALUE(resource.labels, '$.{key}')") for key in STREAM_RESOURCE_LABELS)}) AS stream_labels,
     TO_JSON_STRING(json_payload) AS json_text,
     TO_JSON_STRING(proto_payload) AS proto_text,
     {url} AS url,
@@ -669,7 +673,7 @@ scoped AS (
 ),
 text_lines AS (
   SELECT
-    insert_id, timestamp, log_name, instance, resource_labels, execution,
+    insert_id, timestamp, log_name, instance, stream_labels, execution,
     {_traceback_line("text_payload")} OR IF(bare_text = text_payload, FALSE, {_traceback_line("bare_text")})
       AS maybe_line,
     REGEXP_CONTAINS(text_payload, {_string(_OPENS_MESSAGE)}) AS opens_message,
@@ -722,7 +726,7 @@ prefacing AS (
 ),
 lines AS (
   SELECT
-    insert_id, timestamp, log_name, instance, resource_labels, execution,
+    insert_id, timestamp, log_name, instance, stream_labels, execution,
     header OR continues_record OR prefaces OR label_needed OR (in_key AND key_marker) AS header, says_nothing,
     -- the line after a Rust panic's `… panicked at src/main.rs:5:5:` is its message, whatever it says
     maybe_line OR IFNULL(LAG(opens_message) OVER ({line_order}), FALSE) OR continues_record OR prefaces OR prefaced
@@ -753,7 +757,7 @@ tracebacks AS (
 ),
 flagged AS (
   SELECT
-    insert_id, timestamp, log_name, instance, resource_labels, execution, previous_timestamp,
+    insert_id, timestamp, log_name, instance, stream_labels, execution, previous_timestamp,
     maybe_traceback, header, says_nothing,
     in_traceback
       OR LAG(in_traceback) OVER ({line_order}) IS TRUE
@@ -780,7 +784,7 @@ chunked AS (
     -- chunk, at the same instant, later
     CASE WHEN starts_chunk THEN 'F' WHEN timestamp = previous_timestamp THEN 'S' ELSE 'L' END AS step,
     CONCAT(
-      {_field("log_name")}, {_field("instance")}, {_field("resource_labels")}, {_field("execution")},
+      {_field("log_name")}, {_field("instance")}, {_field("stream_labels")}, {_field("execution")},
       CAST(SUM(IF(starts_chunk, 1, 0)) OVER ({line_order} ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)
         AS STRING)
     ) AS chunk
@@ -793,7 +797,7 @@ marked AS (
 ),
 chunk_lines AS (
   SELECT
-    insert_id, timestamp, chunk, log_name, resource_labels, execution,
+    insert_id, timestamp, chunk, log_name, stream_labels, execution,
     ROW_NUMBER() OVER (PARTITION BY chunk ORDER BY timestamp, insert_id) AS line,
     CONCAT(step, {line_key}) AS line_key
   FROM marked
@@ -803,7 +807,7 @@ chunks AS (
   SELECT
     chunk,
     ANY_VALUE(log_name) AS log_name,
-    ANY_VALUE(resource_labels) AS resource_labels,
+    ANY_VALUE(stream_labels) AS stream_labels,
     ANY_VALUE(execution) AS execution,
     STRING_AGG(line_key, '' ORDER BY timestamp, insert_id) AS chunk_key,
     MIN(timestamp) AS chunk_first,
@@ -815,7 +819,7 @@ chunk_groups AS (
   SELECT
     *,
     CONCAT(
-      chunk_key, {_field("log_name")}, {_field("resource_labels")}, {_field("execution")},
+      chunk_key, {_field("log_name")}, {_field("stream_labels")}, {_field("execution")},
       CAST(DIV(UNIX_MICROS(chunk_first), {bucket}) AS STRING),
       IF(DIV(UNIX_MICROS(chunk_first), {bucket}) = DIV(UNIX_MICROS(chunk_last), {bucket}), '', CONCAT('|', chunk))
     ) AS chunk_group
