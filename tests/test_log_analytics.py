@@ -2080,3 +2080,37 @@ def test_an_entrys_service_revision_and_instance_read_only_the_stream_labels(
     assert resource_identity(resource_type, labels, entry_labels, Payload(), log) == resource_identity(
         resource_type, kept, entry_labels, Payload(), log
     )
+
+
+def test_a_row_holding_a_lone_surrogate_reads_as_the_live_source_reads_it() -> None:
+    """An answer's JSON may escape a lone UTF-16 surrogate (`\\ud83d`), which no output can encode: it is
+    replaced by U+FFFD, as in an export's or a live read's entry, not carried to the worklog."""
+    from loggardener.sources.log_analytics import records_of
+
+    sample = view_row(
+        {
+            "insertId": "s1",
+            "timestamp": START.isoformat(),
+            "severity": "ERROR",
+            "logName": "projects/p/logs/app",
+            "resource": {"type": "global", "labels": {}},
+            "textPayload": "emoji \ud83d cut in half",
+            "jsonPayload": None,
+            "labels": {"k\udc00": "v\ud800"},
+        }
+    )
+    assert sample is not None
+    row = {
+        "reassemble": False,
+        "batch": None,
+        "line": None,
+        "entries": 1,
+        "first_seen": START,
+        "last_seen": START,
+        "instances": [""],
+        "samples": [sample],
+    }
+    (record,) = records_of([row])
+    assert record.entry is not None and record.occurrences is not None
+    assert record.entry["textPayload"] == "emoji \ufffd cut in half"
+    assert record.entry["labels"] == {"k\ufffd": "v\ufffd"}

@@ -115,6 +115,7 @@ from loggardener.entries.resources import (
 from loggardener.entries.stacks import PHP_THROWN, PY_CHAIN_SEPARATORS, PY_HEADER
 from loggardener.errors import ExitCode, GardenerError, shown_url
 from loggardener.regexes import compile_regex
+from loggardener.sources.file import entry_record
 from loggardener.sources.google_auth import (
     NETWORK_HINT,
     SERVER_HINT,
@@ -1059,7 +1060,8 @@ def records_of(rows: Iterable[Mapping[str, Any]]) -> Iterator[RawRecord]:
     for row in rows:
         for _, _, entry, occurrences in _pieces(row):
             position += 1
-            yield RawRecord(position, entry, unit="row", occurrences=occurrences)
+            # as a live read's entry: a lone surrogate (text no output can encode) replaced, nesting bounded
+            yield entry_record(position, entry, "row")._replace(occurrences=occurrences)
 
 
 def _size(count: int | None) -> str:
