@@ -27,9 +27,16 @@ from la_support import (
 from loggardener.config import GardenerConfig
 from loggardener.entries.models import Severity
 from loggardener.entries.parse import EntryParser
+from loggardener.entries.payloads import Payload
 from loggardener.entries.reassemble import credential_label, line_kind
 from loggardener.entries.redact import Redactor
-from loggardener.entries.resources import INSTANCE_LABELS, OTHER_INSTANCE_LABELS
+from loggardener.entries.resources import (
+    EXECUTION_LABEL,
+    INSTANCE_LABELS,
+    OTHER_INSTANCE_LABELS,
+    STREAM_RESOURCE_LABELS,
+    resource_identity,
+)
 from loggardener.entries.stacks import StackParser
 from loggardener.errors import GardenerError
 from loggardener.report import ScanReport
@@ -1971,3 +1978,139 @@ def test_stacks_naming_their_place_on_a_line_not_indented_stay_apart() -> None:
     local = local_report(ListSource(entries))
     assert local.totals.reassembled_tracebacks == 10
     assert_equivalent(local, log_analytics_report(engine_with(entries)))
+
+
+def test_stacks_in_proto_payloads_keep_their_frames_apart() -> None:
+    """A traceback an App Engine request log's line carries, or an audit log's status message, names its files'
+    lines in its frames: the query keys a proto payload's frames verbatim, as a text's and a JSON payload's, so
+    that a problem counts each frame's line (`affected_files`) and keeps its earliest stack, as `--from` does."""
+    python = 'Traceback (most recent call last):\n  File "main.py", line {n}, in get\nZeroDivisionError: division by zero'
+    java = "java.lang.IllegalStateException: closed\n\tat com.acme.Pool.take(Pool.java:{n})\n\tat com.acme.Main.run(Main.java:9)"
+    entries = []
+    for n in (
+        7,
+        3,
+        12,
+        3,
+        7,
+        41,
+    ):  # more of each line than the samples a group returns, earliest not the least
+        at = START + timedelta(minutes=len(entries))
+        entries.append(_app_engine_request(at, "/api/v1/carts", 500, [python.replace("{n}", str(n))]))
+        audit = _failed_call(at + timedelta(seconds=1), 13)
+        audit["protoPayload"]["status"]["message"] = java.replace("{n}", str(n))
+        entries.append(audit)
+    for position, entry in enumerate(entries):
+        entry["insertId"] = f"f{position}"
+    local = local_report(ListSource(entries))
+    files = {f.line for c in local.clusters for f in c.affected_files if f.file == "main.py"}
+    assert files == {7, 3, 12, 41}
+    assert_equivalent(local, log_analytics_report(engine_with(entries)))
+
+
+def test_a_stream_whose_resource_labels_come_in_any_key_order_reassembles_alike(tmp_path: Any) -> None:
+    """A JSON column keeps no key order (BigQuery's JSON, an emulator's insertAll keeps each row's own): the
+    lines of one split traceback whose resource labels were written in other orders are one stream, as the
+    reassembler's (log, service, instance, revision), not as many as the labels' JSON texts."""
+    labels = {
+        "project_id": "shop",
+        "location": "us-east1",
+        "service_name": "worker",
+        "revision_name": "worker-00004-wan",
+        "configuration_name": "worker",
+    }
+    lines = [
+        "Traceback (most recent call last):",
+        '  File "/app/main.py", line 12, in handle',
+        "    charge(order)",
+        "ValueError: order {n} has no items",
+    ]
+    entries = []
+    for n in range(6):  # more copies than the samples a group returns
+        at = START + timedelta(minutes=n)
+        for position, line in enumerate(lines):
+            entries.append(
+                _on_instance(
+                    "i1",
+                    (at + timedelta(microseconds=35 * position)).isoformat(),
+                    insertId=f"k{n}-{position}",
+                    textPayload=line.replace("{n}", str(n)),
+                )
+            )
+    local = local_report(ListSource(entries))
+    assert local.totals.reassembled_tracebacks == 6
+    rows = []
+    for at, entry in enumerate(entries, start=1):
+        row = view_row(dict(entry, resource={"type": "cloud_run_revision", "labels": labels}), at)
+        assert row is not None
+        keys = list(labels)
+        turn = at % len(keys)  # each row's labels in another key order, as its writer gave them
+        row["resource"]["labels"] = {key: labels[key] for key in keys[turn:] + keys[:turn]}
+        rows.append(json.dumps(row))
+    path = tmp_path / "rows.ndjson"
+    path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    engine = LocalEngine("synthetic-project", "logs")
+    engine.load_ndjson(path)
+    entries = [dict(entry, resource={"type": "cloud_run_revision", "labels": labels}) for entry in entries]
+    assert_equivalent(local_report(ListSource(entries)), log_analytics_report(engine))
+
+
+_RESOURCE_TYPES = sorted(
+    {*INSTANCE_LABELS, "cloud_run_revision", "cloud_run_job", "gcs_bucket", "api", "other"}
+)
+_LABEL_KEYS = sorted(
+    {*STREAM_RESOURCE_LABELS, "project_id", "location", "zone", "region", "configuration_name"}
+)
+
+
+@given(
+    st.sampled_from(_RESOURCE_TYPES),
+    st.dictionaries(st.sampled_from(_LABEL_KEYS), st.sampled_from(["a", "b", ""]), max_size=8),
+    st.dictionaries(
+        st.sampled_from(["instanceId", "clone_id", EXECUTION_LABEL]), st.sampled_from(["x", "y"])
+    ),
+)
+def test_an_entrys_service_revision_and_instance_read_only_the_stream_labels(
+    resource_type: str, labels: dict[str, str], entry_labels: dict[str, str]
+) -> None:
+    """The query tells a stream by `STREAM_RESOURCE_LABELS` alone of the resource labels: the parser's
+    service, revision and instance may depend on no other."""
+    kept = {key: value for key, value in labels.items() if key in STREAM_RESOURCE_LABELS}
+    log = "projects/p/logs/app"
+    assert resource_identity(resource_type, labels, entry_labels, Payload(), log) == resource_identity(
+        resource_type, kept, entry_labels, Payload(), log
+    )
+
+
+def test_a_row_holding_a_lone_surrogate_reads_as_the_live_source_reads_it() -> None:
+    """An answer's JSON may escape a lone UTF-16 surrogate (`\\ud83d`), which no output can encode: it is
+    replaced by U+FFFD, as in an export's or a live read's entry, not carried to the worklog."""
+    from loggardener.sources.log_analytics import records_of
+
+    sample = view_row(
+        {
+            "insertId": "s1",
+            "timestamp": START.isoformat(),
+            "severity": "ERROR",
+            "logName": "projects/p/logs/app",
+            "resource": {"type": "global", "labels": {}},
+            "textPayload": "emoji \ud83d cut in half",
+            "jsonPayload": None,
+            "labels": {"k\udc00": "v\ud800"},
+        }
+    )
+    assert sample is not None
+    row = {
+        "reassemble": False,
+        "batch": None,
+        "line": None,
+        "entries": 1,
+        "first_seen": START,
+        "last_seen": START,
+        "instances": [""],
+        "samples": [sample],
+    }
+    (record,) = records_of([row])
+    assert record.entry is not None and record.occurrences is not None
+    assert record.entry["textPayload"] == "emoji \ufffd cut in half"
+    assert record.entry["labels"] == {"k\ufffd": "v\ufffd"}

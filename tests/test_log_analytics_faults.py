@@ -148,7 +148,14 @@ class _Answering:
     required columns; the main query's job fails with `error` (its `status.errorResult`), or its results are
     `results` (getQueryResults' JSON)."""
 
-    def __init__(self, error: dict[str, str] | None = None, results: dict[str, Any] | None = None) -> None:
+    def __init__(
+        self,
+        error: dict[str, str] | None = None,
+        results: dict[str, Any] | None = None,
+        pages: list[dict[str, Any] | tuple[int, str, str]] | None = None,
+    ) -> None:
+        """`pages`: the main query's getQueryResults answers by page token (the first page, then token `1`…),
+        each JSON or an error (status, reason, message)."""
         jobs: dict[str, dict[str, Any]] = {}
 
         class Handler(BaseHTTPRequestHandler):
@@ -186,6 +193,19 @@ class _Answering:
                     answer["schema"] = {"fields": [{"name": "column_name", "type": "STRING"}]}
                     answer["totalRows"] = str(len(REQUIRED_COLUMNS))
                     answer["rows"] = [{"f": [{"v": name}]} for name in REQUIRED_COLUMNS]
+                elif pages is not None:
+                    token = re.search(r"pageToken=(\d+)", self.path)
+                    page = pages[int(token.group(1)) if token else 0]
+                    if isinstance(page, tuple):
+                        status, reason, message = page
+                        error = {
+                            "code": status,
+                            "message": message,
+                            "errors": [{"reason": reason, "message": message}],
+                        }
+                        send_json(self, {"error": error}, status)
+                        return
+                    answer.update(page)
                 else:
                     answer.update(results or {})
                 self._send(answer)
@@ -314,3 +334,98 @@ def test_a_page_token_sent_again_stops_the_read_with_one_line(tmp_path: Path) ->
     assert result.exit_code == 5, result.output
     assert "BigQuery sent a page token it had sent before, after 2 pages" in result.stderr
     assert not (tmp_path / "out").exists()
+
+
+def test_an_answer_that_ends_before_its_rows_do_is_a_source_failure(tmp_path: Path) -> None:
+    """A page without the next page's token before `totalRows` rows came (a proxy cutting the answer) made a
+    report from partial counts, in silence: it is one line, exit code 5. An answer read whole is no failure."""
+    empty = {"schema": {"fields": _SCHEMA}, "totalRows": "0", "rows": []}
+    with _Answering(pages=[{**empty, "totalRows": "120"}]) as endpoint:
+        result = _scan(endpoint, tmp_path)
+    assert result.exit_code == 5, result.output
+    assert "BigQuery's answer ended after 0 of the query's 120 rows" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert not (tmp_path / "out").exists()
+    with _Answering(pages=[{**empty, "pageToken": "1"}, {**empty, "pageToken": "2"}, empty]) as endpoint:
+        result = _scan(endpoint, tmp_path)
+    assert result.exit_code == 0, result.output
+
+
+@pytest.mark.parametrize(
+    "failure",
+    [(404, "notFound", "Not found: Job my-project:US.bquxjob_1"), (400, "invalid", "Invalid page token.")],
+    ids=["results-expired", "token-refused"],
+)
+def test_a_page_of_rows_lost_after_the_query_ran_is_a_failed_read(
+    tmp_path: Path, failure: tuple[int, str, str]
+) -> None:
+    """A later page's 404 (the job's results expired) was said as a missing dataset with the commands to link
+    one, and its 400 as a query BigQuery refused, both exit code 2: the query ran, reading its rows failed."""
+    empty = {"schema": {"fields": _SCHEMA}, "totalRows": "0", "rows": []}
+    with _Answering(pages=[{**empty, "pageToken": "1"}, failure]) as endpoint:
+        result = _scan(endpoint, tmp_path)
+    assert result.exit_code == 5, result.output
+    assert result.stderr.startswith(
+        f"error: BigQuery failed reading the query's rows after the query ran (HTTP {failure[0]}): {failure[2].rstrip('.')}"
+    )
+    assert "rerun the scan" in result.stderr
+    assert "gcloud logging links create" not in result.stderr and "rejected" not in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("message", "grant", "not_grant"),
+    [
+        (
+            "Access Denied: Project my-project: User does not have bigquery.jobs.create permission in project "
+            "my-project.",
+            "roles/bigquery.jobUser on the project that runs the query (my-project; --project picks another)",
+            "roles/bigquery.dataViewer",
+        ),
+        (
+            "Access Denied: Table my-project:logs._AllLogs: User does not have permission to query table "
+            "my-project:logs._AllLogs, or perhaps it does not exist.",
+            "roles/bigquery.dataViewer on my-project.logs (or roles/logging.viewAccessor on the log view)",
+            "roles/bigquery.jobUser",
+        ),
+        (
+            "Access Denied: Dataset other-project:app_logs: Permission bigquery.tables.get denied on dataset "
+            "other-project:app_logs (or it may not exist).",
+            "roles/bigquery.dataViewer on other-project.app_logs",
+            "roles/bigquery.jobUser",
+        ),
+        (
+            "Access Denied: User lacks bigquery.tables.getData.",
+            "roles/bigquery.dataViewer on the linked dataset",
+            "roles/bigquery.jobUser",
+        ),
+        # naming neither: both roles, as before
+        ("Access Denied.", "roles/bigquery.jobUser on the project that runs the query, and roles/bigquery.dataViewer", "--project picks"),
+    ],
+    ids=["job", "table", "dataset", "data-permission", "neither"],
+)  # fmt: skip
+def test_a_permission_denied_names_the_role_for_what_was_denied(
+    tmp_path: Path, message: str, grant: str, not_grant: str
+) -> None:
+    """A 403 said both roles whatever it denied: the job's (`bigquery.jobs.create`, in the project that runs
+    it) or the data's (a dataset or table); it now names the one for what it denied, both when it names
+    neither."""
+    with _Answering(error={"reason": "accessDenied", "message": message, "location": "query"}) as endpoint:
+        result = _scan(endpoint, tmp_path)
+    assert result.exit_code == 4, result.output
+    assert grant in result.stderr
+    assert not_grant not in result.stderr
+
+
+def test_a_failed_jobs_message_is_said_once(tmp_path: Path) -> None:
+    """The client appends each of a failed job's errors to its message (`; reason: …, message: …`), the first
+    repeating the message: it is said once; another error's message stays."""
+    error = {
+        "reason": "invalidQuery",
+        "message": "Syntax error: Unexpected keyword WHERE at [3:4]",
+        "location": "query",
+    }
+    with _Answering(error=error) as endpoint:
+        result = _scan(endpoint, tmp_path)
+    assert result.exit_code == 2, result.output
+    assert result.stderr.count("Unexpected keyword WHERE") == 1
+    assert "reason: invalidQuery" not in result.stderr

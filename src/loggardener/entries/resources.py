@@ -143,6 +143,27 @@ _SERVICE_LIKE = (
     "cluster_name",
 )
 
+# Every resource label `resource_identity` may read (`_service_of`'s own, `_LABELLED`'s, `_SERVICE_LIKE`, and the
+# instances'): an entry's service, revision and instance depend on these alone of its resource labels, so Log
+# Analytics' query tells a stream by them (not by the labels' JSON text, whose key order may vary).
+STREAM_RESOURCE_LABELS: tuple[str, ...] = tuple(
+    sorted(
+        {
+            *("service_name", "revision_name", "job_name", "function_name", "module_id", "version_id"),
+            *(
+                "namespace_name",
+                "namespace_id",
+                "container_name",
+                "job_id",
+                "build_trigger_id",
+                "cluster_name",
+            ),
+            *(key for keys in _LABELLED.values() for key in keys),
+            *_SERVICE_LIKE,
+            *(key for labels in INSTANCE_LABELS.values() for place, key in labels if place == "resource"),
+        }
+    )
+)
 
 GCE_NAME_MAX = 63
 """A Compute Engine resource name's length limit: GKE trims a generated name's descriptive fields to fit it."""

@@ -108,12 +108,14 @@ from loggardener.entries.resources import (
     IDENTITY_ENTRY_LABELS,
     INSTANCE_LABELS,
     OTHER_INSTANCE_LABELS,
+    STREAM_RESOURCE_LABELS,
     LabelPlace,
     instance_of,
 )
 from loggardener.entries.stacks import PHP_THROWN, PY_CHAIN_SEPARATORS, PY_HEADER
 from loggardener.errors import ExitCode, GardenerError, shown_url
 from loggardener.regexes import compile_regex
+from loggardener.sources.file import entry_record
 from loggardener.sources.google_auth import (
     NETWORK_HINT,
     SERVER_HINT,
@@ -158,6 +160,14 @@ _SETUP = (
 _ROLES = (
     "the account needs roles/bigquery.jobUser on the project that runs the query, and "
     "roles/bigquery.dataViewer on the linked dataset (or roles/logging.viewAccessor on the log view)"
+)
+READING_ROWS = "reading the query's rows"
+# What a 403 names as denied: the job itself (`bigquery.jobs.create` in the project that runs it), or the data
+# (a dataset's or table's permission, `Access Denied: Table p:d.t` or `Dataset p:d`)
+_JOB_DENIED = compile_regex(r"bigquery\.jobs\.create")
+_DATA_DENIED = compile_regex(
+    r"(?:Table|Dataset|dataset|table) ([a-z][a-z0-9.:-]*[a-z0-9]):(\w+)|bigquery\.(?:tables|datasets)\.\w+|"
+    r"permission to query table"
 )
 
 # RE2-safe patterns (no lookaround, no backreferences) shared by BigQuery and DuckDB.
@@ -550,7 +560,8 @@ def build_sql(query: LogAnalyticsQuery, columns: Iterable[str]) -> str:
     method = "http_request.request_method" if has_http else "CAST(NULL AS STRING)"
     status = "CAST(http_request.status AS STRING)" if has_http else "CAST(NULL AS STRING)"
     url = "http_request.request_url" if has_http else "CAST(NULL AS STRING)"
-    part = "log_name, instance, resource_labels, execution"
+    # a stream of lines, as the reassembler's (`reassemble.stream_key`): by the resource labels it reads
+    part = "log_name, instance, stream_labels, execution"
     line_order = f"PARTITION BY {part} ORDER BY timestamp, insert_id"
     gap = round(query.reassembly_gap_seconds * 1_000_000)
     record_step = RECORD_STEP // timedelta(microseconds=1)
@@ -598,6 +609,10 @@ def build_sql(query: LogAnalyticsQuery, columns: Iterable[str]) -> str:
         # where a stack names its place on a line that is not indented (a Ruby or PHP header, a Go function)
         f"ARRAY_TO_STRING(REGEXP_EXTRACT_ALL(IFNULL(text_payload, json_text), {_string(_UNINDENTED_PLACES)}), '|')",
         f"REGEXP_REPLACE(proto_text, r'{_DIGIT}', '0')",
+        # a stack a proto payload carries (a request log's line, an audit log's status message): its frames, and
+        # where it names its place on a line that is not indented, as a JSON payload's
+        f"ARRAY_TO_STRING(REGEXP_EXTRACT_ALL(proto_text, {_string(_JSON_FRAMES)}), '|')",
+        f"ARRAY_TO_STRING(REGEXP_EXTRACT_ALL(proto_text, {_string(_UNINDENTED_PLACES)}), '|')",
         f"REGEXP_EXTRACT(proto_text, {_string(_METHOD)})",
         method,
         "status",
@@ -622,8 +637,9 @@ def build_sql(query: LogAnalyticsQuery, columns: Iterable[str]) -> str:
         f"AND TIMESTAMP_DIFF(LEAD(timestamp, {k}) OVER ({line_order}), timestamp, MICROSECOND) <= {k * gap})"
         for k in range(1, LABEL_REACH + 1)
     )
-    # a chunk's lines share the partition's log, resource labels and execution: its key names them once
-    partition = ("log_name", "resource_labels", "execution")
+    # a chunk's lines share the partition's log and execution: its key names them once (not the resource labels'
+    # JSON text, which the partition reads only the stream's labels of)
+    partition = ("log_name", "execution")
     line_key = ", ".join(_field(key) for key in keys if key not in partition)
     entry = (
         "STRUCT(" + ", ".join(f"{name} AS {name}" for name in (*REQUIRED_COLUMNS, *OPTIONAL_COLUMNS)) + ")"
@@ -642,6 +658,7 @@ keyed AS (
     {_instance_column()} AS instance,
     JSON_VALUE(labels, '$."{EXECUTION_LABEL}"') AS execution,
     TO_JSON_STRING(resource.labels) AS resource_labels,
+    CONCAT({", ".join(_field(f"JSON_VALUE(resource.labels, '$.{key}')") for key in STREAM_RESOURCE_LABELS)}) AS stream_labels,
     TO_JSON_STRING(json_payload) AS json_text,
     TO_JSON_STRING(proto_payload) AS proto_text,
     {url} AS url,
@@ -657,7 +674,7 @@ scoped AS (
 ),
 text_lines AS (
   SELECT
-    insert_id, timestamp, log_name, instance, resource_labels, execution,
+    insert_id, timestamp, log_name, instance, stream_labels, execution,
     {_traceback_line("text_payload")} OR IF(bare_text = text_payload, FALSE, {_traceback_line("bare_text")})
       AS maybe_line,
     REGEXP_CONTAINS(text_payload, {_string(_OPENS_MESSAGE)}) AS opens_message,
@@ -710,7 +727,7 @@ prefacing AS (
 ),
 lines AS (
   SELECT
-    insert_id, timestamp, log_name, instance, resource_labels, execution,
+    insert_id, timestamp, log_name, instance, stream_labels, execution,
     header OR continues_record OR prefaces OR label_needed OR (in_key AND key_marker) AS header, says_nothing,
     -- the line after a Rust panic's `… panicked at src/main.rs:5:5:` is its message, whatever it says
     maybe_line OR IFNULL(LAG(opens_message) OVER ({line_order}), FALSE) OR continues_record OR prefaces OR prefaced
@@ -741,7 +758,7 @@ tracebacks AS (
 ),
 flagged AS (
   SELECT
-    insert_id, timestamp, log_name, instance, resource_labels, execution, previous_timestamp,
+    insert_id, timestamp, log_name, instance, stream_labels, execution, previous_timestamp,
     maybe_traceback, header, says_nothing,
     in_traceback
       OR LAG(in_traceback) OVER ({line_order}) IS TRUE
@@ -768,7 +785,7 @@ chunked AS (
     -- chunk, at the same instant, later
     CASE WHEN starts_chunk THEN 'F' WHEN timestamp = previous_timestamp THEN 'S' ELSE 'L' END AS step,
     CONCAT(
-      {_field("log_name")}, {_field("instance")}, {_field("resource_labels")}, {_field("execution")},
+      {_field("log_name")}, {_field("instance")}, {_field("stream_labels")}, {_field("execution")},
       CAST(SUM(IF(starts_chunk, 1, 0)) OVER ({line_order} ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)
         AS STRING)
     ) AS chunk
@@ -781,7 +798,7 @@ marked AS (
 ),
 chunk_lines AS (
   SELECT
-    insert_id, timestamp, chunk, log_name, resource_labels, execution,
+    insert_id, timestamp, chunk, log_name, stream_labels, execution,
     ROW_NUMBER() OVER (PARTITION BY chunk ORDER BY timestamp, insert_id) AS line,
     CONCAT(step, {line_key}) AS line_key
   FROM marked
@@ -791,7 +808,7 @@ chunks AS (
   SELECT
     chunk,
     ANY_VALUE(log_name) AS log_name,
-    ANY_VALUE(resource_labels) AS resource_labels,
+    ANY_VALUE(stream_labels) AS stream_labels,
     ANY_VALUE(execution) AS execution,
     STRING_AGG(line_key, '' ORDER BY timestamp, insert_id) AS chunk_key,
     MIN(timestamp) AS chunk_first,
@@ -803,7 +820,7 @@ chunk_groups AS (
   SELECT
     *,
     CONCAT(
-      chunk_key, {_field("log_name")}, {_field("resource_labels")}, {_field("execution")},
+      chunk_key, {_field("log_name")}, {_field("stream_labels")}, {_field("execution")},
       CAST(DIV(UNIX_MICROS(chunk_first), {bucket}) AS STRING),
       IF(DIV(UNIX_MICROS(chunk_first), {bucket}) = DIV(UNIX_MICROS(chunk_last), {bucket}), '', CONCAT('|', chunk))
     ) AS chunk_group
@@ -1043,7 +1060,8 @@ def records_of(rows: Iterable[Mapping[str, Any]]) -> Iterator[RawRecord]:
     for row in rows:
         for _, _, entry, occurrences in _pieces(row):
             position += 1
-            yield RawRecord(position, entry, unit="row", occurrences=occurrences)
+            # as a live read's entry: a lone surrogate (text no output can encode) replaced, nesting bounded
+            yield entry_record(position, entry, "row")._replace(occurrences=occurrences)
 
 
 def _size(count: int | None) -> str:
@@ -1312,7 +1330,8 @@ class BigQueryEngine:
                     ExitCode.BAD_INPUT,
                 ) from None
             raise GardenerError(
-                f"permission denied {what}: {_message(exc)}; {_ROLES}", ExitCode.CREDENTIALS
+                f"permission denied {what}: {_message(exc)}; {_roles(exc, self.billing_project)}",
+                ExitCode.CREDENTIALS,
             ) from None
         except (api.Unauthorized, GoogleAuthError) as exc:
             if is_emulator(
@@ -1328,14 +1347,21 @@ class BigQueryEngine:
                 f"credentials rejected {what}: {_message(exc)}; run `gcloud auth application-default login`",
                 ExitCode.CREDENTIALS,
             ) from None
-        except api.NotFound as exc:
+        except (api.NotFound, api.BadRequest) as exc:
+            if what == READING_ROWS:
+                # the query ran: its results, read page by page, expired or their page token was refused
+                raise GardenerError(
+                    f"BigQuery failed {what} after the query ran (HTTP {exc.code}): {_message(exc)}; a query's "
+                    "results are kept for a day and read by page tokens: rerun the scan",
+                    ExitCode.SOURCE_FAILED,
+                ) from None
+            if isinstance(exc, api.BadRequest):
+                raise _rejected_query(what, exc) from None
             raise GardenerError(
                 f"not found {what}: {_message(exc)}; is the bucket upgraded to Log Analytics with a linked "
                 f"dataset? {_SETUP}",
                 ExitCode.BAD_INPUT,
             ) from None
-        except api.BadRequest as exc:
-            raise _rejected_query(what, exc) from None
         except api.GoogleAPICallError as exc:
             if _reason(exc) in _QUERY_REASONS:  # a failed job's errorResult: the client picks the HTTP class
                 raise _rejected_query(what, exc) from None
@@ -1421,9 +1447,19 @@ class BigQueryEngine:
             return
         pages = iter(rows.pages)
         sent: set[str] = set()
+        read = 0
         while True:
-            page = self._call("reading the query's rows", lambda: next(pages, None))
+            page = self._call(READING_ROWS, lambda: next(pages, None))
             if page is None:
+                total = rows.total_rows
+                if isinstance(total, int) and read < total:
+                    # a page without a next page's token before the end: counts from it would be partial
+                    raise GardenerError(
+                        f"BigQuery's answer ended after {read:,} of the query's {total:,} rows (a page came "
+                        "without the next page's token): the counts would be partial; rerun the scan (a proxy "
+                        "or emulator in between, --bigquery-endpoint, may be cutting the answer)",
+                        ExitCode.SOURCE_FAILED,
+                    )
                 return
             token = rows.next_page_token
             if token is not None and token in sent:
@@ -1435,7 +1471,8 @@ class BigQueryEngine:
                 )
             if token is not None:
                 sent.add(token)
-            for row in self._call("reading the query's rows", partial(list, page)):
+            for row in self._call(READING_ROWS, partial(list, page)):
+                read += 1
                 yield dict(row.items())
 
 
@@ -1490,6 +1527,23 @@ _QUERY_REASONS = {
 an HTTP 500, which is no server failure."""
 
 
+def _roles(exc: BaseException, billing_project: str | None) -> str:
+    """The role to grant for a 403 that is a missing permission: the one its message names as denied (the job's
+    or the data's), else both."""
+    text = _message(exc)
+    job = f"roles/bigquery.jobUser on the project that runs the query ({billing_project}; --project picks another)"
+    if _JOB_DENIED.search(text):
+        return f"the account needs {job}"
+    found = _DATA_DENIED.search(text)
+    if found:
+        dataset = f"{found[1]}.{found[2]}" if found[1] else "the linked dataset"
+        return (
+            f"the account needs roles/bigquery.dataViewer on {dataset} (or roles/logging.viewAccessor on the "
+            "log view)"
+        )
+    return _ROLES
+
+
 def _quota_exceeded(what: str, exc: BaseException) -> GardenerError:
     """A quota or rate limit BigQuery met (exit code 5: rerun later)."""
     return GardenerError(
@@ -1527,6 +1581,11 @@ def _message(exc: BaseException) -> str:
     message = getattr(exc, "message", None)
     text = message if isinstance(message, str) and message else str(exc)
     text = " ".join(_HTML_TAG.sub(" ", _REQUEST_PREFIX.sub("", " ".join(text.split()))).split())
+    # a failed job's message, then the client's `; reason: …, message: …, location: …` of each of its errors:
+    # the one that repeats the message is dropped
+    head, said, _ = text.partition("; reason: ")
+    if said:
+        text = re.sub("; reason: \\w+, message: " + re.escape(head) + r"(?:, location: [\w.]+)?", "", text)
     return text.replace(" Location: None", "").rstrip(".")  # the client's tail when BigQuery named none
 
 
