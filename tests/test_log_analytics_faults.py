@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import json
 import re
+import socket
 import threading
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
@@ -14,6 +16,7 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
+from fakes.tls import serve_tls
 from loggardener.cli import app
 from loggardener.sources.log_analytics import REQUIRED_COLUMNS
 
@@ -429,3 +432,126 @@ def test_a_failed_jobs_message_is_said_once(tmp_path: Path) -> None:
     assert result.exit_code == 2, result.output
     assert result.stderr.count("Unexpected keyword WHERE") == 1
     assert "reason: invalidQuery" not in result.stderr
+
+
+class _TokenService(BaseHTTPRequestHandler):
+    """OAuth's token endpoint: any refresh gets an access token."""
+
+    def do_POST(self) -> None:
+        self.rfile.read(int(self.headers.get("Content-Length") or 0))
+        send_json(self, {"access_token": "ya29.test-access", "expires_in": 3600, "token_type": "Bearer"})
+
+    def log_message(self, *args: Any) -> None:
+        pass
+
+
+@contextmanager
+def _serving(handler: type[BaseHTTPRequestHandler], tls_in: Path | None = None) -> Iterator[str]:
+    """A server of `handler` on localhost, behind TLS with a self-signed certificate when `tls_in` names a
+    directory for it; its base URL."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    if tls_in is not None:
+        serve_tls(server, tls_in)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"{'https' if tls_in else 'http'}://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def _service_account_key(directory: Path, token_uri: str) -> Path:
+    """A service account's key file whose credentials refresh at `token_uri` (a key of its own, made here)."""
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+
+    private = rsa.generate_private_key(public_exponent=65537, key_size=2048).private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    )
+    key = directory / "service-account.json"
+    key.write_text(
+        json.dumps(
+            {
+                "type": "service_account",
+                "project_id": "my-project",
+                "private_key_id": "test-key",
+                "private_key": private.decode(),
+                "client_email": "gardener@my-project.iam.gserviceaccount.com",
+                "client_id": "1",
+                "token_uri": token_uri,
+            }
+        )
+    )
+    return key
+
+
+@pytest.mark.parametrize("refused", ["bigquery", "token service"])
+def test_a_certificate_not_trusted_is_said_with_the_way_to_trust_it_not_retried(
+    refused: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """BigQuery, or the token service its credentials refresh at, behind a certificate no client trusts (an
+    endpoint with its own certificate authority, a TLS-inspecting proxy): one line naming the certificate and
+    REQUESTS_CA_BUNDLE, at the first attempt (retries.deadline_seconds would otherwise be spent retrying)."""
+    (tmp_path / "tls").mkdir()
+    config = tmp_path / "gardener.toml"
+    config.write_text("[retries]\ndeadline_seconds = 20\n")
+    with (
+        _serving(_TokenService, tmp_path / "tls" if refused == "token service" else None) as tokens,
+        _serving(_TokenService, tmp_path / "tls" if refused == "bigquery" else None) as bigquery_url,
+    ):
+        key = _service_account_key(tmp_path, f"{tokens}/token")
+        monkeypatch.setenv("GOOGLE_APPLICATION_CREDENTIALS", str(key))
+        endpoint = bigquery_url if refused == "bigquery" else bigquery_url.replace("http://", "https://")
+        started = time.monotonic()
+        result = CliRunner().invoke(
+            app,
+            [
+                *("scan", "--hours", "1", "--project", "my-project", "--log-analytics", "my-project.logs"),
+                *("--bigquery-endpoint", endpoint, "--out", str(tmp_path / "out"), "--no-state"),
+                *("--config", str(config)),
+            ],
+        )
+    assert result.exit_code == 5, result.output
+    service = (
+        f"BigQuery at {endpoint}"
+        if refused == "bigquery"
+        else "the token service (to refresh the credentials)"
+    )
+    assert result.stderr.startswith(
+        f"error: cannot reach {service} reading the columns of my-project.logs._AllLogs: its TLS certificate is "
+        "not trusted (self-signed certificate); "
+    ), result.stderr
+    assert "REQUESTS_CA_BUNDLE" in result.stderr and "retrying" not in result.stderr
+    assert time.monotonic() - started < 15  # at the first attempt, not after the 20 s of retries
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_proxy_that_refuses_is_named_with_its_variable(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """HTTPS_PROXY names a proxy that refuses connections: the line names the proxy and its variable, and how to
+    go around it, not only "cannot reach BigQuery"."""
+    config = tmp_path / "gardener.toml"
+    config.write_text("[retries]\ndeadline_seconds = 1\n")
+    with _serving(_TokenService) as tokens, socket.socket() as unused:
+        unused.bind(("127.0.0.1", 0))  # a port nothing listens on
+        proxy = f"http://127.0.0.1:{unused.getsockname()[1]}"
+        monkeypatch.setenv(
+            "GOOGLE_APPLICATION_CREDENTIALS", str(_service_account_key(tmp_path, f"{tokens}/token"))
+        )
+        monkeypatch.setenv("HTTPS_PROXY", proxy)
+        result = CliRunner().invoke(
+            app,
+            [
+                *("scan", "--hours", "1", "--project", "my-project", "--log-analytics", "my-project.logs"),
+                *("--bigquery-endpoint", "https://bigquery.example.test", "--out", str(tmp_path / "out")),
+                *("--no-state", "--config", str(config)),
+            ],
+        )
+    assert result.exit_code == 5, result.output
+    last = result.stderr.strip().splitlines()[-1]
+    assert last.startswith(
+        "error: cannot reach BigQuery at https://bigquery.example.test reading the columns"
+    ), last
+    assert f"through the proxy {proxy} (HTTPS_PROXY): Connection refused; " in last
+    assert "NO_PROXY" in last

@@ -113,7 +113,15 @@ from loggardener.entries.resources import (
     instance_of,
 )
 from loggardener.entries.stacks import PHP_THROWN, PY_CHAIN_SEPARATORS, PY_HEADER
-from loggardener.errors import ExitCode, GardenerError, shown_url
+from loggardener.errors import (
+    CERTIFICATE_HINT,
+    PROXY_HINT,
+    ExitCode,
+    GardenerError,
+    proxy_failure,
+    shown_url,
+    untrusted_certificate,
+)
 from loggardener.regexes import compile_regex
 from loggardener.sources.file import entry_record
 from loggardener.sources.google_auth import (
@@ -1247,8 +1255,37 @@ class BigQueryEngine:
                     f"in {left:.0f} s (retries.deadline_seconds)"
                 )
 
-        retry = Retry(predicate=DEFAULT_RETRY._predicate, timeout=self.retry_seconds, on_error=said)
+        def retried(exc: Exception) -> bool:  # a certificate refused is refused again: no retries
+            return bool(DEFAULT_RETRY._predicate(exc)) and untrusted_certificate(exc) is None
+
+        retry = Retry(predicate=retried, timeout=self.retry_seconds, on_error=said)
         return {"retry": retry, "job_retry": None}
+
+    def _unreachable(self, exc: BaseException, what: str, retried: str = "") -> GardenerError | None:
+        """The scan's one line when BigQuery or its token service could not be reached because of the TLS
+        certificate it showed, or of the proxy the environment names; None for any other failure."""
+        where = shown_url(self.endpoint or "bigquery.googleapis.com")
+        untrusted = untrusted_certificate(exc)
+        if untrusted is not None:
+            from google.auth.exceptions import TransportError
+
+            service = (
+                "the token service (to refresh the credentials)"
+                if isinstance(exc, TransportError)
+                else f"BigQuery at {where}"
+            )
+            return GardenerError(
+                f"cannot reach {service} {what}: its TLS certificate is not trusted ({untrusted}); "
+                f"{CERTIFICATE_HINT}, or check --bigquery-endpoint",
+                ExitCode.SOURCE_FAILED,
+            )
+        proxy = proxy_failure(exc, self.endpoint or "https://bigquery.googleapis.com")
+        if proxy is not None:
+            return GardenerError(
+                f"cannot reach BigQuery at {where} {what}{retried} through {proxy}; {PROXY_HINT}",
+                ExitCode.SOURCE_FAILED,
+            )
+        return None
 
     def _result(self, job: Any, **options: Any) -> Any:
         """The rows of a query job, waited for by the client's own polling, at most `max_query_seconds` in all;
@@ -1298,6 +1335,13 @@ class BigQueryEngine:
                 )
                 cause = f"(HTTP {exc.cause.code}) {_message(exc.cause)}"
             else:  # a connection that never came
+                unreachable = self._unreachable(
+                    exc.cause or exc,
+                    what,
+                    f" after {self.retry_seconds:g} s of retries (retries.deadline_seconds)",
+                )
+                if unreachable is not None:
+                    raise unreachable from None
                 failed = (
                     f"cannot reach BigQuery at {where} {what} after {self.retry_seconds:g} s of retries "
                     "(retries.deadline_seconds)"
@@ -1334,6 +1378,9 @@ class BigQueryEngine:
                 ExitCode.CREDENTIALS,
             ) from None
         except (api.Unauthorized, GoogleAuthError) as exc:
+            unreachable = self._unreachable(exc, what)
+            if unreachable is not None:
+                raise unreachable from None
             if is_emulator(
                 self.endpoint
             ):  # a 401 makes google-auth refresh, which anonymous credentials cannot
@@ -1384,6 +1431,9 @@ class BigQueryEngine:
                 ExitCode.SOURCE_FAILED,
             ) from None
         except OSError as exc:
+            unreachable = self._unreachable(exc, what)
+            if unreachable is not None:
+                raise unreachable from None
             where = shown_url(self.endpoint or "bigquery.googleapis.com")
             raise GardenerError(
                 f"cannot reach BigQuery at {where} {what}: {_connection_failure(exc)}; {NETWORK_HINT}",
