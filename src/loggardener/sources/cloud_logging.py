@@ -29,7 +29,6 @@ from tenacity import (
 
 from loggardener.defaults import DEFAULT_MAX_ENTRIES, REQUEST_TIMEOUT_SECONDS, RETRY_DEADLINE_SECONDS
 from loggardener.errors import (
-    CERTIFICATE_HINT,
     PROXY_HINT,
     ExitCode,
     GardenerError,
@@ -47,6 +46,7 @@ from loggardener.sources.google_auth import (
     NETWORK_HINT,
     SERVER_HINT,
     TOO_DEEP_ANSWER,
+    certificate_refused,
     credentials_for,
     endpoint_url,
     guard_refresh,
@@ -614,20 +614,13 @@ class CloudLoggingSource(EntrySource):
                 "in between may be cutting or replacing them (check it, and --logging-endpoint)",
                 ExitCode.SOURCE_FAILED,
             )
-        untrusted = (
-            untrusted_certificate(exc) if isinstance(exc, requests.ConnectionError | TransportError) else None
+        refused = certificate_refused(
+            exc,
+            f"Cloud Logging at {shown_url(self.endpoint or 'logging.googleapis.com')}",
+            "--logging-endpoint",
         )
-        if untrusted is not None:
-            what = (
-                "the token service (to refresh the credentials)"
-                if isinstance(exc, TransportError)
-                else f"Cloud Logging at {shown_url(self.endpoint or 'logging.googleapis.com')}"
-            )
-            return GardenerError(
-                f"cannot reach {what}: its TLS certificate is not trusted ({untrusted}); {CERTIFICATE_HINT}, or "
-                "check --logging-endpoint",
-                ExitCode.SOURCE_FAILED,
-            )
+        if refused is not None:
+            return refused
         if isinstance(exc, TransportError):
             return GardenerError(
                 f"cannot reach the token service to refresh the credentials{attempts}: {_auth_message(exc)}; "

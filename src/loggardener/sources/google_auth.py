@@ -14,7 +14,14 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import urlsplit
 
-from loggardener.errors import ExitCode, GardenerError, json_type, shown_url
+from loggardener.errors import (
+    CERTIFICATE_HINT,
+    ExitCode,
+    GardenerError,
+    json_type,
+    shown_url,
+    untrusted_certificate,
+)
 from loggardener.regexes import compile_regex
 
 if TYPE_CHECKING:
@@ -298,3 +305,25 @@ def _auth_detail(exc: Exception) -> str:
     """google-auth's message and the cause it passes along (its args), without the cause's raw content."""
     parts = [part for part in exc.args if isinstance(part, str | BaseException)]
     return "; ".join(part if isinstance(part, str) else _short(part) for part in parts) or type(exc).__name__
+
+
+def certificate_refused(
+    exc: BaseException, service: str, option: str, doing: str = ""
+) -> GardenerError | None:
+    """The one line for a connection to `service` (`Cloud Logging at https://…`), or to the token service its
+    credentials refresh at, that failed `doing` something (` reading the columns of …`) because the TLS
+    certificate shown is not trusted; `option` names the endpoint's option. None for any other failure."""
+    import requests
+    from google.auth.exceptions import TransportError
+
+    untrusted = (
+        untrusted_certificate(exc) if isinstance(exc, requests.ConnectionError | TransportError) else None
+    )
+    if untrusted is None:
+        return None
+    where = "the token service (to refresh the credentials)" if isinstance(exc, TransportError) else service
+    return GardenerError(
+        f"cannot reach {where}{doing}: its TLS certificate is not trusted ({untrusted}); {CERTIFICATE_HINT}, or check "
+        f"{option}",
+        ExitCode.SOURCE_FAILED,
+    )

@@ -114,7 +114,6 @@ from loggardener.entries.resources import (
 )
 from loggardener.entries.stacks import PHP_THROWN, PY_CHAIN_SEPARATORS, PY_HEADER
 from loggardener.errors import (
-    CERTIFICATE_HINT,
     PROXY_HINT,
     ExitCode,
     GardenerError,
@@ -128,6 +127,7 @@ from loggardener.sources.google_auth import (
     NETWORK_HINT,
     SERVER_HINT,
     TOO_DEEP_ANSWER,
+    certificate_refused,
     credentials_for,
     endpoint_url,
     is_emulator,
@@ -1265,20 +1265,9 @@ class BigQueryEngine:
         """The scan's one line when BigQuery or its token service could not be reached because of the TLS
         certificate it showed, or of the proxy the environment names; None for any other failure."""
         where = shown_url(self.endpoint or "bigquery.googleapis.com")
-        untrusted = untrusted_certificate(exc)
-        if untrusted is not None:
-            from google.auth.exceptions import TransportError
-
-            service = (
-                "the token service (to refresh the credentials)"
-                if isinstance(exc, TransportError)
-                else f"BigQuery at {where}"
-            )
-            return GardenerError(
-                f"cannot reach {service} {what}: its TLS certificate is not trusted ({untrusted}); "
-                f"{CERTIFICATE_HINT}, or check --bigquery-endpoint",
-                ExitCode.SOURCE_FAILED,
-            )
+        refused = certificate_refused(exc, f"BigQuery at {where}", "--bigquery-endpoint", f" {what}")
+        if refused is not None:
+            return refused
         proxy = proxy_failure(exc, self.endpoint or "https://bigquery.googleapis.com")
         if proxy is not None:
             return GardenerError(
