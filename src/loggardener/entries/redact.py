@@ -1501,9 +1501,11 @@ _PASSWORD_PHRASE = compile_regex(
     r"|mot de|parola|geheimnis|пароль|密码|口令|パスワード|비밀번호|" + _OTHER_PASSWORD_PATTERN
 )
 # A credential word's qualifying words, written after it (`токен доступа`, `chave de acesso`, `clave de acceso`),
-# then a separator and the value (`_phrase_spans` asks `key_class` of the whole name).
+# then a separator and the value (`_phrase_spans` asks `key_class` of the whole name). A qualifying word holds no
+# digit and no ASCII punctuation but `-` (`password ?<<?=X` is a value after its name, not a name's words).
+_QUALIFIED_WORD = rb"[^\s\x21-\x2c\x2e-\x40\x5b-\x60\x7b-\x7e]{1,24}"
 _QUALIFIED_NAME = compile_regex(
-    rb"[ \t]{1,4}([^\s:=\d\"'`,;()]{1,24}(?:[ \t]{1,4}[^\s:=\d\"'`,;()]{1,24}){0,2})[ \t]{0,4}"
+    rb"[ \t]{1,4}(" + _QUALIFIED_WORD + rb"(?:[ \t]{1,4}" + _QUALIFIED_WORD + rb"){0,2})[ \t]{0,4}"
     rb"(?::|=|\xef\xbc\x9a|\xef\xbc\x9d)[ \t]{0,4}([^\s\"'`,;]{4,128})"
 )
 # Separators and words between a credential word and its value.
