@@ -828,7 +828,9 @@ def test_a_code_word_without_a_code_stays(text: str) -> None:
 @given(
     name=st.sampled_from(["totp_secret", "mfa_secret", "otp_seed_secret", "GOOGLE_AUTH_SECRET"]),
     seed=st.text(alphabet="ABCDEFGHIJKLMNOPQRSTUVWXYZ234567", min_size=16, max_size=32).filter(
-        lambda seed: max(seed.count(c) for c in seed) <= 3  # random, not a mask (`AAAAAAAAABCDEFGH`)
+        # random, not a mask (`AAAAAAAAABCDEFGH`); with a digit, as 96% of random 16-character seeds have: one of
+        # letters only may read as words (`AAABBBCCICDDDEEE`), which stay, as every rule keeps words
+        lambda seed: max(seed.count(c) for c in seed) <= 3 and any(c in "234567" for c in seed)
     ),
 )
 def test_a_base32_seed_after_a_secrets_name_in_prose_is_redacted(name: str, seed: str) -> None:
