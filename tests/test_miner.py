@@ -1556,3 +1556,42 @@ def test_a_record_of_quoted_pairs_without_spaces_is_read_pair_by_pair(
     assert signature('rate({job="web",instance="a:9090"}[5m])') == (
         'rate({job="web",instance="a:<*>"}[<*>m])',
     )
+
+
+MOUNTS = [
+    ("system", "sys"),
+    ("kv", "secret"),
+    ("identity", "identity"),
+    ("cubbyhole", "cubbyhole"),
+    ("token", "token"),
+]
+
+
+@given(
+    st.lists(st.integers(1, 2), min_size=len(MOUNTS), max_size=len(MOUNTS)),
+    st.sampled_from(["path={}/", 'path="{}/"', "at {}/", "prefix={}/,"]),
+)
+def test_a_directory_written_with_its_trailing_slash_is_a_name(repeats: list[int], shape: str) -> None:
+    """`path=secret/` is a directory, a name like `secret/data`: a value however few lines show it, so a field
+    that pairs one to one with it (Vault's mount type and its default path) is judged alone, and five types
+    seen once or twice each are a variable, one event."""
+    messages = [
+        f"core: successfully mounted backend: type={kind} {shape.format(path)}"
+        for (kind, path), repeat in zip(MOUNTS, repeats, strict=True)
+        for _ in range(repeat)
+    ]
+    assert len(set(clusters_of(messages).values())) == 1
+
+
+def test_a_directory_does_not_join_two_words_of_a_field() -> None:
+    """Look-alike: with the directory a value, a field of two words still names two events (`mode=push` /
+    `pull`), and a first token ending in `/` stays the statement's own."""
+    messages = [
+        f"sync finished mode={mode} path={path}/ in {n} ms"
+        for mode in ("push", "pull")
+        for path in ("alpha", "beta", "gamma")
+        for n in range(4)
+    ]
+    assert len(set(clusters_of(messages).values())) == 2
+    messages = [f"{head}/ mounted" for head in ("sys", "proc", "dev") for _ in range(5)]
+    assert len(set(clusters_of(messages).values())) == 3
