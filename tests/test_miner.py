@@ -1595,3 +1595,22 @@ def test_a_directory_does_not_join_two_words_of_a_field() -> None:
     assert len(set(clusters_of(messages).values())) == 2
     messages = [f"{head}/ mounted" for head in ("sys", "proc", "dev") for _ in range(5)]
     assert len(set(clusters_of(messages).values())) == 3
+
+
+def test_a_flag_few_lines_show_is_still_a_value() -> None:
+    """A flag's two values after a label are one field however rarely one of them is seen: MySQL's `(using
+    password: NO)` three times and `YES)` once are one statement."""
+    rng = random.Random(26)
+    for yes in (1, 2):
+        messages = [
+            f"Access denied for user 'root'@'10.0.{rng.randint(0, 9)}.{i}' (using password: NO)"
+            for i in range(3)
+        ] + [f"Access denied for user 'root'@'10.0.1.{i}' (using password: YES)" for i in range(yes)]
+        assert len(set(clusters_of(messages).values())) == 1
+
+
+def test_two_rare_words_of_a_field_that_are_no_flag_stay_apart() -> None:
+    """Look-alike: two words of a field, each in few lines, that are not a flag's values (`state: open` /
+    `closed)`) keep their statements apart."""
+    messages = [f"valve {i} changed (state: open)" for i in range(3)] + ["valve 7 changed (state: closed)"]
+    assert len(set(clusters_of(messages).values())) == 2

@@ -33,7 +33,8 @@ How it works (docs/clustering.md states it in one page):
      record; its fields of `MIN_DISTINCT` words or more that combine freely are values (`_records`).
    - *labelled fields*: then the slot rounds run again, and a slot a label names (`method=GET`) that ends
      the line or is followed by another field is variable when at least `MIN_DISTINCT` words fill it, each
-     common, or two words that are a flag's values, `yes` / `no` (`_is_labelled`, `_few_common`).
+     common, or two words that are a flag's values, `yes` / `no`, however few lines show them (`_is_labelled`,
+     `_few_common`).
    - *absorption*: a cluster whose template equals a bigger cluster's template except where that one has a
      wildcard joins it, whatever its tokens there; so does one whose extra tokens (up to
      `MAX_VALUE_TOKENS` for one wildcard) fill such a wildcard (`Invalid user boris zhang from <*>`), and,
@@ -598,15 +599,14 @@ class TemplateMiner:
         )
         # a labelled field of a few values, each common (`method=GET` / `PUT` / `POST`, `state: idle` / `busy` /
         # `stalled`); two words of a field may name two events (`mode=push` / `pull`) unless they are a flag's
-        # (`password: YES` / `NO)`)
+        # (`password: YES` / `NO)`), however few lines show each
         variable = variable or (
             labelled
             and len(words) > 1
             and (
-                len(words) >= MIN_DISTINCT
+                (len(words) >= MIN_DISTINCT and _few_common(word_counts))
                 or all(keys[i][position].strip(_CLOSERS).lower() in _FLAGS for i in words)
             )
-            and _few_common(word_counts)
             and not any(keys[i][position].endswith(":") for i in words)
             and _is_labelled(keys[filling[0]], position, keyed is _value_part)
         )
