@@ -1614,3 +1614,19 @@ def test_two_rare_words_of_a_field_that_are_no_flag_stay_apart() -> None:
     `closed)`) keep their statements apart."""
     messages = [f"valve {i} changed (state: open)" for i in range(3)] + ["valve 7 changed (state: closed)"]
     assert len(set(clusters_of(messages).values())) == 2
+
+
+def test_a_value_one_cluster_varied_and_another_holds_is_one_context() -> None:
+    """Beside a slot, a value reads as any value: the `YES` lines' accounts vary (`'<*>'@'<*>'`), the `NO`
+    lines' do not (`'root'@'<*>'`), and the flag after them is still one field (MariaDB's access log)."""
+    users = ["root", "hacker", "user", "root", "root"]
+    messages = [f"Access denied for user 'root'@'192.0.2.{i}' (using password: NO)" for i in range(3)] + [
+        f"Access denied for user '{user}'@'198.51.100.{i}' (using password: YES)"
+        for i, user in enumerate(users)
+    ]
+    assert len(set(clusters_of(messages).values())) == 1
+    # look-alike: the same contexts around two words that are no flag keep two events
+    messages = [f"Session for '{user}'@'10.0.0.{i}' ended (reason: idle)" for i, user in enumerate(users)] + [
+        f"Session for 'root'@'10.0.1.{i}' ended (reason: kicked)" for i in range(3)
+    ]
+    assert len(set(clusters_of(messages).values())) == 2

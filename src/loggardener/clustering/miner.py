@@ -776,10 +776,10 @@ def _name_as_value(token: str) -> str:
 
 
 def _context_token(token: str) -> str:
-    """A token as a slot's context reads it: a key's value (`_keyed_blind`) or a quoted word (`"login",`) as a
-    value."""
+    """A token as a slot's context reads it: a key's value (`_keyed_blind`) or any value (a quoted word,
+    `"login",`; an account at a host, `'root'@'<*>'`) as `<*>`, as a cluster that varied it reads it."""
     blind = _keyed_blind(token)
-    if blind is token and _QUOTED_WORD.fullmatch(token) is not None:
+    if blind is token and _is_value(token):
         return WILDCARD
     return blind
 
