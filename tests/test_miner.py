@@ -1630,3 +1630,34 @@ def test_a_value_one_cluster_varied_and_another_holds_is_one_context() -> None:
         f"Session for 'root'@'10.0.1.{i}' ended (reason: kicked)" for i in range(3)
     ]
     assert len(set(clusters_of(messages).values())) == 2
+
+
+PEER_HOSTS = ["", "mx.example.org ", "rrcs-24-106-174-74.se.biz.rr.com ", "static-ip.pool.example.com "]
+PEER_HELOS = ["", "(ylmf-pc) ", "(USER) ", "(SERVER) ", "([192.168.2.33]) ", "(mail.example.net) "]
+PEER_ADDRESSES = ["[192.0.2.1]", "[198.51.100.7]:41556", "[IPv6:2001:db8::1]", "[203.0.113.9]:25"]
+
+
+@given(
+    st.lists(
+        st.tuples(st.sampled_from(PEER_HOSTS), st.sampled_from(PEER_HELOS), st.sampled_from(PEER_ADDRESSES)),
+        min_size=2,
+        max_size=12,
+    )
+)
+def test_a_mail_peer_is_one_value_with_or_without_its_host_and_helo_name(
+    peers: list[tuple[str, str, str]],
+) -> None:
+    """Exim and sendmail write a peer as `host (helo) [ip]:port`, the host and the name it gave in its HELO
+    each there or not: every such peer is one value, so each statement is one event."""
+    messages = [
+        f"login authenticator failed for {host}{helo}{address}: 535 Incorrect authentication data"
+        for host, helo, address in peers
+    ] + [f"SMTP connection from {host}{helo}{address} closed by DROP in ACL" for host, helo, address in peers]
+    assert len(set(clusters_of(messages).values())) == 2
+
+
+def test_a_word_in_parentheses_before_a_bracketed_number_stays_a_word() -> None:
+    """Look-alike: only an IP address in brackets makes the parenthesized token before it a peer's name; an
+    outcome before a bracketed count (`(ok) [42]`) still tells two statements apart."""
+    messages = [f"batch {n} finished ({outcome}) [{n * 7}]" for outcome in ("ok", "failed") for n in range(5)]
+    assert len(set(clusters_of(messages).values())) == 2

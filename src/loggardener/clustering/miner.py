@@ -164,6 +164,8 @@ def _is_folded_value(token: str) -> bool:
 
 def signature(message: str) -> tuple[str, ...]:
     """The canonical token sequence of a message: masked, values, wildcard runs and repeats folded."""
+    if ") [" in message:
+        message = _PEER_NAME.sub("", message)
     masked = mask(message)
     if _CALL_STACK_HINT.search(masked):
         masked = _CALL_STACK.sub(WILDCARD, masked)
@@ -195,6 +197,14 @@ def signature(message: str) -> tuple[str, ...]:
     if len(tokens) > MAX_TOKENS:
         tokens = [*tokens[:MAX_TOKENS], WILDCARD]
     return tuple(tokens)
+
+
+# A mail peer as Exim and sendmail write it, `host (helo) [192.0.2.1]:25`: the name the peer gave in its
+# HELO, one token in parentheses (`(ylmf-pc)`, `(USER)`) right before an IP address in brackets, is part of
+# the peer, a value like the host and the address around it.
+_PEER_NAME = compile_regex(
+    r"\([^\s()]{1,64}\) (?=\[(?:IPv6:)?(?:\d{1,3}(?:\.\d{1,3}){3}|[0-9A-Fa-f]{0,4}(?::[0-9A-Fa-f]{0,4}){2,7})\])"
+)
 
 
 def _absent_values(tokens: list[str]) -> list[str]:
