@@ -1661,3 +1661,21 @@ def test_a_word_in_parentheses_before_a_bracketed_number_stays_a_word() -> None:
     outcome before a bracketed count (`(ok) [42]`) still tells two statements apart."""
     messages = [f"batch {n} finished ({outcome}) [{n * 7}]" for outcome in ("ok", "failed") for n in range(5)]
     assert len(set(clusters_of(messages).values())) == 2
+
+
+def test_a_keys_value_written_in_two_tokens_is_one_value() -> None:
+    """sendmail's `relay=host [ip]` and `relay=[ip]` (no host name found): a key's value followed by another
+    value is one value, as two values in a row are."""
+    rng = random.Random(27)
+    messages = [
+        f"ruleset=check_relay, arg1={a}, relay={host}[10.{rng.randint(0, 255)}.0.{rng.randint(1, 254)}], "
+        "reject=421 4.3.2 Connection rate limit exceeded."
+        for a, host in [("x.example.net", "x.example.net "), ("[198.51.100.2]", ""), ("a.example.org", "")]
+        * 2
+    ]
+    assert len(set(clusters_of(messages).values())) == 1
+    # look-alike: a key's value followed by a word keeps the word, and two words name two statements
+    messages = [
+        f"relay={n}.example.net {verb} by policy" for verb in ("accepted", "rejected") for n in range(4)
+    ]
+    assert len(set(clusters_of(messages).values())) == 2

@@ -189,8 +189,10 @@ def signature(message: str) -> tuple[str, ...]:
             bracketed = token.startswith("[") and token.endswith("]")
             if token != WILDCARD and _is_folded_value(token):
                 token = WILDCARD  # `<*>:<*>`, `(<*>)`, `'<*>'`, `()`: one value (`(<*>ms)` keeps its unit)
-            if token == WILDCARD and folded and folded[-1] == WILDCARD and not (bracketed or column):
-                continue
+            if token == WILDCARD and folded and not (bracketed or column):
+                last = folded[-1]
+                if last == WILDCARD or (last.endswith("=" + WILDCARD) and _key(last)):
+                    continue  # a value of several tokens: `<*> <*>`, a key's `relay=<*> [<*>]`
             column = bracketed
             folded.append(token)
         tokens = _fold_repeats(folded) if folded.count(WILDCARD) > 1 else folded
