@@ -1679,3 +1679,30 @@ def test_a_keys_value_written_in_two_tokens_is_one_value() -> None:
         f"relay={n}.example.net {verb} by policy" for verb in ("accepted", "rejected") for n in range(4)
     ]
     assert len(set(clusters_of(messages).values())) == 2
+
+
+ES_INDICES = [
+    "project",
+    "orders",
+    "chipseq_filter_quality_metric",
+    "testing_post_put_patch",
+    "analysis_step_version",
+]
+
+
+@given(st.lists(st.sampled_from(ES_INDICES), min_size=3, max_size=12, unique=True))
+def test_an_index_said_with_its_id_and_again_alone_is_one_value(indices: list[str]) -> None:
+    """Elasticsearch names an index with its id, `[project/G9e5RHTzSmSX6dgpVppu3A]`, and says it again alone
+    (`create_mapping [project]`): the two sayings are one value, whatever the name's shape, so each statement
+    is one event however few lines show each index."""
+    rng = random.Random(len(indices))
+
+    def uid() -> str:
+        return "".join(rng.choice(string.ascii_letters + string.digits) for _ in range(21)) + "7"
+
+    messages = [f"[{index}/{uid()}] create_mapping [{index}]" for index in indices]
+    messages += [f"[{index}/{uid()}] update_mapping [_doc]" for index in indices]
+    templates = clusters_of(messages)
+    assert len({templates[m] for m in messages if "create_mapping" in m}) == 1
+    # look-alike: the constant `[_doc]` is no echo, and the two statements stay two events
+    assert len(set(templates.values())) == 2

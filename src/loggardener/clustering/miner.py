@@ -1004,15 +1004,19 @@ def _value_part(token: str) -> str:
 # punctuation around it.
 _ECHO_WORD = compile_regex(r"""[(\[{]*(?:\\?["'])?([A-Za-z][\w.-]{0,63})(?:\\?["'])?[)\]},;:.]*""")
 _ECHO = "<^>"
+# A name with its id after a slash, in brackets: Elasticsearch's `[index/<*>]`, which says the index again
+# alone (`[index/<*>] create_mapping [index]`).
+_NAMED_ID = compile_regex(r"""\[([A-Za-z][\w.-]{0,63})/<\*>\][,;:.]?""")
 
 
 def _echo_word(token: str) -> tuple[str, bool]:
-    """The word a token holds and whether it holds it as a value (quoted, or a key's value); ('', False) if
-    the token is more than one word."""
+    """The word a token holds and whether it holds it as a value (quoted, a key's value, or a name with its
+    id, Elasticsearch's `[index/<*>]`); ('', False) if the token is more than one word."""
     value = _value_part(token)
     match = _ECHO_WORD.fullmatch(value)
     if match is None:
-        return "", False
+        named = _NAMED_ID.fullmatch(value)
+        return (named.group(1), True) if named is not None else ("", False)
     return match.group(1), value != token or "'" in value or '"' in value
 
 
@@ -1028,8 +1032,8 @@ def _echo_slots(keys: list[tuple[str, ...]], members: list[int]) -> list[tuple[i
     echoes: dict[tuple[int, int, tuple[str, ...]], list[int]] = defaultdict(list)
     for index in members:
         tokens = keys[index]
-        if not any("=" in token or "'" in token or '"' in token for token in tokens):
-            continue  # no value that can be said as a word (quoted, or a key's)
+        if not any("=" in token or "'" in token or '"' in token or "/<*>]" in token for token in tokens):
+            continue  # no value that can be said as a word (quoted, a key's, a name with its id)
         first: dict[str, tuple[int, bool]] = {}
         for position, token in enumerate(tokens):
             word, marked = _echo_word(token)
