@@ -17,6 +17,9 @@ from loggardener.clustering.masking import WILDCARD, mask
         ("retry 3 of 5 after 250 ms", "retry <*> of <*> after <*>"),
         ("timeout exceeded (30s) for pool db-main-3", "timeout exceeded (<*>s) for pool <*>"),
         ("from 10.0.0.12:5432 and fe80::1ff:fe23:4567:890a", "from <*> and <*>"),
+        # an SMTP address literal (RFC 5321) is an address with its tag; the word `IPv6` alone stays a word
+        ("example.com [IPv6:2001:DB8::1] did not issue MAIL", "<*> [<*>] did not issue MAIL"),
+        ("IPv6: enabled on eth0", "IPv<*>: enabled on eth<*>"),
         ("request 123e4567-e89b-12d3-a456-426614174000 done", "request <*> done"),
         # a file named by a UUID is one value, whatever its extension (`.png`, `.mp4`)
         ("signing 123e4567-e89b-12d3-a456-426614174000.png failed", "signing <*> failed"),

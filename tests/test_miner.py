@@ -1556,3 +1556,153 @@ def test_a_record_of_quoted_pairs_without_spaces_is_read_pair_by_pair(
     assert signature('rate({job="web",instance="a:9090"}[5m])') == (
         'rate({job="web",instance="a:<*>"}[<*>m])',
     )
+
+
+MOUNTS = [
+    ("system", "sys"),
+    ("kv", "secret"),
+    ("identity", "identity"),
+    ("cubbyhole", "cubbyhole"),
+    ("token", "token"),
+]
+
+
+@given(
+    st.lists(st.integers(1, 2), min_size=len(MOUNTS), max_size=len(MOUNTS)),
+    st.sampled_from(["path={}/", 'path="{}/"', "at {}/", "prefix={}/,"]),
+)
+def test_a_directory_written_with_its_trailing_slash_is_a_name(repeats: list[int], shape: str) -> None:
+    """`path=secret/` is a directory, a name like `secret/data`: a value however few lines show it, so a field
+    that pairs one to one with it (Vault's mount type and its default path) is judged alone, and five types
+    seen once or twice each are a variable, one event."""
+    messages = [
+        f"core: successfully mounted backend: type={kind} {shape.format(path)}"
+        for (kind, path), repeat in zip(MOUNTS, repeats, strict=True)
+        for _ in range(repeat)
+    ]
+    assert len(set(clusters_of(messages).values())) == 1
+
+
+def test_a_directory_does_not_join_two_words_of_a_field() -> None:
+    """Look-alike: with the directory a value, a field of two words still names two events (`mode=push` /
+    `pull`), and a first token ending in `/` stays the statement's own."""
+    messages = [
+        f"sync finished mode={mode} path={path}/ in {n} ms"
+        for mode in ("push", "pull")
+        for path in ("alpha", "beta", "gamma")
+        for n in range(4)
+    ]
+    assert len(set(clusters_of(messages).values())) == 2
+    messages = [f"{head}/ mounted" for head in ("sys", "proc", "dev") for _ in range(5)]
+    assert len(set(clusters_of(messages).values())) == 3
+
+
+def test_a_flag_few_lines_show_is_still_a_value() -> None:
+    """A flag's two values after a label are one field however rarely one of them is seen: MySQL's `(using
+    password: NO)` three times and `YES)` once are one statement."""
+    rng = random.Random(26)
+    for yes in (1, 2):
+        messages = [
+            f"Access denied for user 'root'@'10.0.{rng.randint(0, 9)}.{i}' (using password: NO)"
+            for i in range(3)
+        ] + [f"Access denied for user 'root'@'10.0.1.{i}' (using password: YES)" for i in range(yes)]
+        assert len(set(clusters_of(messages).values())) == 1
+
+
+def test_two_rare_words_of_a_field_that_are_no_flag_stay_apart() -> None:
+    """Look-alike: two words of a field, each in few lines, that are not a flag's values (`state: open` /
+    `closed)`) keep their statements apart."""
+    messages = [f"valve {i} changed (state: open)" for i in range(3)] + ["valve 7 changed (state: closed)"]
+    assert len(set(clusters_of(messages).values())) == 2
+
+
+def test_a_value_one_cluster_varied_and_another_holds_is_one_context() -> None:
+    """Beside a slot, a value reads as any value: the `YES` lines' accounts vary (`'<*>'@'<*>'`), the `NO`
+    lines' do not (`'root'@'<*>'`), and the flag after them is still one field (MariaDB's access log)."""
+    users = ["root", "hacker", "user", "root", "root"]
+    messages = [f"Access denied for user 'root'@'192.0.2.{i}' (using password: NO)" for i in range(3)] + [
+        f"Access denied for user '{user}'@'198.51.100.{i}' (using password: YES)"
+        for i, user in enumerate(users)
+    ]
+    assert len(set(clusters_of(messages).values())) == 1
+    # look-alike: the same contexts around two words that are no flag keep two events
+    messages = [f"Session for '{user}'@'10.0.0.{i}' ended (reason: idle)" for i, user in enumerate(users)] + [
+        f"Session for 'root'@'10.0.1.{i}' ended (reason: kicked)" for i in range(3)
+    ]
+    assert len(set(clusters_of(messages).values())) == 2
+
+
+PEER_HOSTS = ["", "mx.example.org ", "rrcs-24-106-174-74.se.biz.rr.com ", "static-ip.pool.example.com "]
+PEER_HELOS = ["", "(ylmf-pc) ", "(USER) ", "(SERVER) ", "([192.168.2.33]) ", "(mail.example.net) "]
+PEER_ADDRESSES = ["[192.0.2.1]", "[198.51.100.7]:41556", "[IPv6:2001:db8::1]", "[203.0.113.9]:25"]
+
+
+@given(
+    st.lists(
+        st.tuples(st.sampled_from(PEER_HOSTS), st.sampled_from(PEER_HELOS), st.sampled_from(PEER_ADDRESSES)),
+        min_size=2,
+        max_size=12,
+    )
+)
+def test_a_mail_peer_is_one_value_with_or_without_its_host_and_helo_name(
+    peers: list[tuple[str, str, str]],
+) -> None:
+    """Exim and sendmail write a peer as `host (helo) [ip]:port`, the host and the name it gave in its HELO
+    each there or not: every such peer is one value, so each statement is one event."""
+    messages = [
+        f"login authenticator failed for {host}{helo}{address}: 535 Incorrect authentication data"
+        for host, helo, address in peers
+    ] + [f"SMTP connection from {host}{helo}{address} closed by DROP in ACL" for host, helo, address in peers]
+    assert len(set(clusters_of(messages).values())) == 2
+
+
+def test_a_word_in_parentheses_before_a_bracketed_number_stays_a_word() -> None:
+    """Look-alike: only an IP address in brackets makes the parenthesized token before it a peer's name; an
+    outcome before a bracketed count (`(ok) [42]`) still tells two statements apart."""
+    messages = [f"batch {n} finished ({outcome}) [{n * 7}]" for outcome in ("ok", "failed") for n in range(5)]
+    assert len(set(clusters_of(messages).values())) == 2
+
+
+def test_a_keys_value_written_in_two_tokens_is_one_value() -> None:
+    """sendmail's `relay=host [ip]` and `relay=[ip]` (no host name found): a key's value followed by another
+    value is one value, as two values in a row are."""
+    rng = random.Random(27)
+    messages = [
+        f"ruleset=check_relay, arg1={a}, relay={host}[10.{rng.randint(0, 255)}.0.{rng.randint(1, 254)}], "
+        "reject=421 4.3.2 Connection rate limit exceeded."
+        for a, host in [("x.example.net", "x.example.net "), ("[198.51.100.2]", ""), ("a.example.org", "")]
+        * 2
+    ]
+    assert len(set(clusters_of(messages).values())) == 1
+    # look-alike: a key's value followed by a word keeps the word, and two words name two statements
+    messages = [
+        f"relay={n}.example.net {verb} by policy" for verb in ("accepted", "rejected") for n in range(4)
+    ]
+    assert len(set(clusters_of(messages).values())) == 2
+
+
+ES_INDICES = [
+    "project",
+    "orders",
+    "chipseq_filter_quality_metric",
+    "testing_post_put_patch",
+    "analysis_step_version",
+]
+
+
+@given(st.lists(st.sampled_from(ES_INDICES), min_size=3, max_size=12, unique=True))
+def test_an_index_said_with_its_id_and_again_alone_is_one_value(indices: list[str]) -> None:
+    """Elasticsearch names an index with its id, `[project/G9e5RHTzSmSX6dgpVppu3A]`, and says it again alone
+    (`create_mapping [project]`): the two sayings are one value, whatever the name's shape, so each statement
+    is one event however few lines show each index."""
+    rng = random.Random(len(indices))
+
+    def uid() -> str:
+        return "".join(rng.choice(string.ascii_letters + string.digits) for _ in range(21)) + "7"
+
+    messages = [f"[{index}/{uid()}] create_mapping [{index}]" for index in indices]
+    messages += [f"[{index}/{uid()}] update_mapping [_doc]" for index in indices]
+    templates = clusters_of(messages)
+    assert len({templates[m] for m in messages if "create_mapping" in m}) == 1
+    # look-alike: the constant `[_doc]` is no echo, and the two statements stay two events
+    assert len(set(templates.values())) == 2

@@ -92,7 +92,8 @@ _PATTERNS: tuple[tuple[str, tuple[str, ...]], ...] = (
     # OpenVPN's client `laptop-anna/10.0.0.5:1194`): one address
     (r"\b[\w-]{1,64}/\d{1,3}(?:\.\d{1,3}){3}(?::\d+)?\b", ("digit", ".", "/")),
     (r"\b\d{1,3}(?:\.\d{1,3}){3}(?::\d+)?\b", ("digit", ".")),
-    (r"(?<![\w:])(?:[0-9a-fA-F]{0,4}:){2,}[0-9a-fA-F]{1,4}\b", (":",)),  # IPv6, MAC addresses
+    # IPv6 (with the `IPv6:` tag of an SMTP address literal, `[IPv6:2001:db8::1]`), MAC addresses
+    (r"(?<![\w:])(?:IPv6:)?(?:[0-9a-fA-F]{0,4}:){2,}[0-9a-fA-F]{1,4}\b", (":",)),
     (r"\b\d[xX][0-9a-fA-F]+\b", ("digit",)),  # hex literals
     (r"\b(?=[0-9a-fA-F]*\d)(?=[0-9a-fA-F]*[a-fA-F])[0-9a-fA-F]{8,}\b", ("digit",)),  # hex ids
     # the path of an HTTP request line, however short (`"GET /login HTTP/1.1"`, `GET / HTTP/2.0`)

@@ -33,7 +33,8 @@ How it works (docs/clustering.md states it in one page):
      record; its fields of `MIN_DISTINCT` words or more that combine freely are values (`_records`).
    - *labelled fields*: then the slot rounds run again, and a slot a label names (`method=GET`) that ends
      the line or is followed by another field is variable when at least `MIN_DISTINCT` words fill it, each
-     common, or two words that are a flag's values, `yes` / `no` (`_is_labelled`, `_few_common`).
+     common, or two words that are a flag's values, `yes` / `no`, however few lines show them (`_is_labelled`,
+     `_few_common`).
    - *absorption*: a cluster whose template equals a bigger cluster's template except where that one has a
      wildcard joins it, whatever its tokens there; so does one whose extra tokens (up to
      `MAX_VALUE_TOKENS` for one wildcard) fill such a wildcard (`Invalid user boris zhang from <*>`), and,
@@ -163,6 +164,8 @@ def _is_folded_value(token: str) -> bool:
 
 def signature(message: str) -> tuple[str, ...]:
     """The canonical token sequence of a message: masked, values, wildcard runs and repeats folded."""
+    if ") [" in message:
+        message = _PEER_NAME.sub("", message)
     masked = mask(message)
     if _CALL_STACK_HINT.search(masked):
         masked = _CALL_STACK.sub(WILDCARD, masked)
@@ -186,14 +189,24 @@ def signature(message: str) -> tuple[str, ...]:
             bracketed = token.startswith("[") and token.endswith("]")
             if token != WILDCARD and _is_folded_value(token):
                 token = WILDCARD  # `<*>:<*>`, `(<*>)`, `'<*>'`, `()`: one value (`(<*>ms)` keeps its unit)
-            if token == WILDCARD and folded and folded[-1] == WILDCARD and not (bracketed or column):
-                continue
+            if token == WILDCARD and folded and not (bracketed or column):
+                last = folded[-1]
+                if last == WILDCARD or (last.endswith("=" + WILDCARD) and _key(last)):
+                    continue  # a value of several tokens: `<*> <*>`, a key's `relay=<*> [<*>]`
             column = bracketed
             folded.append(token)
         tokens = _fold_repeats(folded) if folded.count(WILDCARD) > 1 else folded
     if len(tokens) > MAX_TOKENS:
         tokens = [*tokens[:MAX_TOKENS], WILDCARD]
     return tuple(tokens)
+
+
+# A mail peer as Exim and sendmail write it, `host (helo) [192.0.2.1]:25`: the name the peer gave in its
+# HELO, one token in parentheses (`(ylmf-pc)`, `(USER)`) right before an IP address in brackets, is part of
+# the peer, a value like the host and the address around it.
+_PEER_NAME = compile_regex(
+    r"\([^\s()]{1,64}\) (?=\[(?:IPv6:)?(?:\d{1,3}(?:\.\d{1,3}){3}|[0-9A-Fa-f]{0,4}(?::[0-9A-Fa-f]{0,4}){2,7})\])"
+)
 
 
 def _absent_values(tokens: list[str]) -> list[str]:
@@ -598,15 +611,14 @@ class TemplateMiner:
         )
         # a labelled field of a few values, each common (`method=GET` / `PUT` / `POST`, `state: idle` / `busy` /
         # `stalled`); two words of a field may name two events (`mode=push` / `pull`) unless they are a flag's
-        # (`password: YES` / `NO)`)
+        # (`password: YES` / `NO)`), however few lines show each
         variable = variable or (
             labelled
             and len(words) > 1
             and (
-                len(words) >= MIN_DISTINCT
+                (len(words) >= MIN_DISTINCT and _few_common(word_counts))
                 or all(keys[i][position].strip(_CLOSERS).lower() in _FLAGS for i in words)
             )
-            and _few_common(word_counts)
             and not any(keys[i][position].endswith(":") for i in words)
             and _is_labelled(keys[filling[0]], position, keyed is _value_part)
         )
@@ -733,8 +745,9 @@ def _value_blind(tokens: tuple[str, ...]) -> tuple[str, ...]:
 
 
 # A name: word parts joined inside the token by `_`, `-`, `/`, `.`, `:`, `@`, `,`, braces (`app_backend/<*>`,
-# `node-a`, `hourly_sync.notify`, `&Meta{Name:api,Attempt:<*>,}`), with brackets, quotes and marks around.
-_NAME = compile_regex(r"""[(\[{'"]*([\w<>*&]+(?:[-_/.:@,{}][\w<>*]+)+)[)\]}'",;.]*""")
+# `node-a`, `hourly_sync.notify`, `&Meta{Name:api,Attempt:<*>,}`), or a directory with its trailing slash
+# (`secret/`, `logs/archive/`), with brackets, quotes and marks around.
+_NAME = compile_regex(r"""[(\[{'"]*([\w<>*&]+(?:[-_/.:@,{}][\w<>*]+)+/?|[\w<>*&]+/)[)\]}'",;.]*""")
 # A name in code, the statement's own: a function's (`__x`, `mDNS_Register`, `a_b_c_d`), a qualified one
 # (`android.intent.action.SCREEN_ON`).
 _CODE_NAME = compile_regex(r"__|[a-z][A-Z].*_|_.*[a-z][A-Z]|(?:_[^_]*){3}|(?:\.[A-Za-z]\w*){2}")
@@ -775,10 +788,10 @@ def _name_as_value(token: str) -> str:
 
 
 def _context_token(token: str) -> str:
-    """A token as a slot's context reads it: a key's value (`_keyed_blind`) or a quoted word (`"login",`) as a
-    value."""
+    """A token as a slot's context reads it: a key's value (`_keyed_blind`) or any value (a quoted word,
+    `"login",`; an account at a host, `'root'@'<*>'`) as `<*>`, as a cluster that varied it reads it."""
     blind = _keyed_blind(token)
-    if blind is token and _QUOTED_WORD.fullmatch(token) is not None:
+    if blind is token and _is_value(token):
         return WILDCARD
     return blind
 
@@ -991,15 +1004,19 @@ def _value_part(token: str) -> str:
 # punctuation around it.
 _ECHO_WORD = compile_regex(r"""[(\[{]*(?:\\?["'])?([A-Za-z][\w.-]{0,63})(?:\\?["'])?[)\]},;:.]*""")
 _ECHO = "<^>"
+# A name with its id after a slash, in brackets: Elasticsearch's `[index/<*>]`, which says the index again
+# alone (`[index/<*>] create_mapping [index]`).
+_NAMED_ID = compile_regex(r"""\[([A-Za-z][\w.-]{0,63})/<\*>\][,;:.]?""")
 
 
 def _echo_word(token: str) -> tuple[str, bool]:
-    """The word a token holds and whether it holds it as a value (quoted, or a key's value); ('', False) if
-    the token is more than one word."""
+    """The word a token holds and whether it holds it as a value (quoted, a key's value, or a name with its
+    id, Elasticsearch's `[index/<*>]`); ('', False) if the token is more than one word."""
     value = _value_part(token)
     match = _ECHO_WORD.fullmatch(value)
     if match is None:
-        return "", False
+        named = _NAMED_ID.fullmatch(value)
+        return (named.group(1), True) if named is not None else ("", False)
     return match.group(1), value != token or "'" in value or '"' in value
 
 
@@ -1015,8 +1032,8 @@ def _echo_slots(keys: list[tuple[str, ...]], members: list[int]) -> list[tuple[i
     echoes: dict[tuple[int, int, tuple[str, ...]], list[int]] = defaultdict(list)
     for index in members:
         tokens = keys[index]
-        if not any("=" in token or "'" in token or '"' in token for token in tokens):
-            continue  # no value that can be said as a word (quoted, or a key's)
+        if not any("=" in token or "'" in token or '"' in token or "/<*>]" in token for token in tokens):
+            continue  # no value that can be said as a word (quoted, a key's, a name with its id)
         first: dict[str, tuple[int, bool]] = {}
         for position, token in enumerate(tokens):
             word, marked = _echo_word(token)
