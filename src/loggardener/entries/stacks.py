@@ -32,7 +32,14 @@ _NODE_FRAME = compile_regex(
 _NODE_REJECTION = compile_regex(
     r"^\[(?P<type>UnhandledPromiseRejection): (?P<message>.*)\](?: \{)?$", re.MULTILINE
 )
-_NODE_HEADER = compile_regex(r"^(?:Uncaught )?(?P<type>[A-Za-z_$][\w$.]*)(?::\s?(?P<message>.*))?$")
+# Node.js names an error's code after its name (`TypeError [ERR_INVALID_URL]: Invalid URL`, `AggregateError
+# [ECONNREFUSED]:`), as .NET names an exception's HRESULT or error code (`Npgsql.NpgsqlException (0x80004005): …`,
+# `System.Net.Sockets.SocketException (111): …`): the type is the name, the code is neither type nor message
+NODE_ERROR_CODE = r"(?: \[[A-Za-z][\w.-]{0,60}\](?=:))?"
+DOTNET_ERROR_CODE = r"(?: \((?:0x[0-9A-Fa-f]{1,8}|-?\d{1,10})\)(?=:))?"
+_NODE_HEADER = compile_regex(
+    r"^(?:Uncaught )?(?P<type>[A-Za-z_$][\w$.]*)" + NODE_ERROR_CODE + r"(?::\s?(?P<message>.*))?$"
+)
 # A header after a prefix: `[req-1] Error checking user: FirebaseAuthError: There is no configuration`.
 _EMBEDDED_HEADER = compile_regex(
     r"(?:^|[\s:])(?P<type>(?:[A-Za-z_$][\w$.]{0,200})?(?:Error|Exception|Rejection))(?::\s?(?P<message>.*))?$"
@@ -42,8 +49,10 @@ _QUOTED_LINE = compile_regex(r"^\s*(?:stack:\s*)?'(?P<inner>.*?)(?:\\n)?'\s*\+?\
 _DOTNET_FRAME = compile_regex(
     r"^\s+at (?P<func>[^\s(][^(]{0,500}\([^)]{0,500}\))(?: in (?P<file>.+?):line (?P<line>\d+))?\s*$"
 )
-_DOTNET_HEADER = compile_regex(
-    r"^(?:Unhandled [Ee]xception\.\s*|\s*---> )?(?P<type>[A-Za-z_][\w.`]*(?:Exception|Error))(?::\s?(?P<message>.*))?$"
+DOTNET_HEADER = compile_regex(
+    r"^(?:Unhandled [Ee]xception\.\s*|\s*---> )?(?P<type>[A-Za-z_][\w.`]*(?:Exception|Error))"
+    + DOTNET_ERROR_CODE
+    + r"(?::\s?(?P<message>.*))?$"
 )
 _PHP_HEADER = compile_regex(
     r"(?:PHP )?(?:Fatal error|Warning|Notice|Error)?:?\s*(?:Uncaught )?(?P<type>(?:[A-Za-z_\\][\w\\]*)?(?:Exception|Error))"
@@ -338,9 +347,7 @@ class StackParser:
             )
 
         # Frames of the outer exception end at an inner exception's marker.
-        return _framed(
-            "dotnet", lines, text, _DOTNET_HEADER, _DOTNET_FRAME, frame, stop_prefix="End of inner"
-        )
+        return _framed("dotnet", lines, text, DOTNET_HEADER, _DOTNET_FRAME, frame, stop_prefix="End of inner")
 
     def _php(self, lines: list[str], text: str) -> StackTrace | None:
         header = next((m for line in lines if (m := _PHP_HEADER.search(line.strip()))), None)
