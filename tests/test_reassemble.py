@@ -332,6 +332,70 @@ def test_lines_between_an_exception_and_frames_that_are_not_dotnet_stay_apart() 
     assert [len(e.members) for e in events(split_lines(1, python, gke=True))] == [4, 1]
 
 
+FAULTHANDLER = [
+    "Fatal Python error: Segmentation fault",
+    "",
+    "Current thread 0x00007f2c4a1b2740 (most recent call first):",
+    '  File "/srv/venv/lib/python3.11/site-packages/lxml/html/__init__.py", line 88 in fromstring',
+    '  File "/srv/app/render.py", line 31 in to_pdf',
+    '  File "/srv/app/main.py", line 12 in <module>',
+    "",
+    "Extension modules: lxml.etree, lxml._elementpath (total: 2)",
+]
+V8_OUT_OF_MEMORY = [
+    "<--- Last few GCs --->",
+    "[7:0x5e1c2a0]    41207 ms: Mark-Compact 2034.1 (2081.6) -> 2031.9 (2082.6) MB, 1402.66 / 0.00 ms  (average mu = "
+    "0.120, current mu = 0.031) allocation failure; scavenge might not succeed",
+    "[7:0x5e1c2a0]    42790 ms: Scavenge 2047.9 (2082.6) -> 2047.1 (2094.6) MB, 9.41 / 0.00 ms  (average mu = 0.120, "
+    "current mu = 0.031) allocation failure;",
+    "<--- JS stacktrace --->",
+    "FATAL ERROR: Ineffective mark-compacts near heap limit Allocation failed - JavaScript heap out of memory",
+    "----- Native stack trace -----",
+    " 1: 0xb82d8c node::OOMErrorHandler(char const*, v8::OOMDetails const&) [node]",
+    " 2: 0xf07b10 v8::Utils::ReportOOMFailure(v8::internal::Isolate*, char const*, v8::OOMDetails const&) [node]",
+    "10: 0x1922ef6  [node]",
+]
+
+
+@pytest.mark.parametrize("newest_first", [False, True], ids=["oldest-first", "newest-first"])
+@pytest.mark.parametrize("gke", [True, False], ids=["gke-stderr-error", "cloud-run-no-severity"])
+def test_a_faulthandler_dump_split_per_line_is_one_crash(gke: bool, newest_first: bool) -> None:
+    lines = split_lines(1, FAULTHANDLER, gke=gke)
+    raw = [
+        *split_lines(0, ["rendering 3 invoices"], gke=gke, severity="INFO"),
+        *(reversed(lines) if newest_first else lines),
+    ]
+    report = scan_entries(raw)
+    assert [(c.count, c.max_severity) for c in report.clusters] == [(len(FAULTHANDLER), "ERROR")]
+    cluster = report.clusters[0]
+    assert cluster.title.startswith("Fatal Python error: Segmentation fault")
+    assert (cluster.affected_files[0].function, cluster.affected_files[0].location) == (
+        "to_pdf",
+        "/srv/app/render.py:31",
+    )
+
+
+@pytest.mark.parametrize("newest_first", [False, True], ids=["oldest-first", "newest-first"])
+@pytest.mark.parametrize("gke", [True, False], ids=["gke-stderr-error", "cloud-run-no-severity"])
+def test_a_v8_heap_exhaustion_report_split_per_line_is_one_crash(gke: bool, newest_first: bool) -> None:
+    """The report's lines before and after its `FATAL ERROR:` line (the collections, the native frames) are its
+    own: no line of it is dropped, and it is titled by what failed."""
+    lines = split_lines(1, V8_OUT_OF_MEMORY, gke=gke)
+    raw = [
+        *split_lines(0, ["GET /export 200"], gke=gke, severity="INFO"),
+        *(reversed(lines) if newest_first else lines),
+    ]
+    report = scan_entries(raw)
+    assert [c.count for c in report.clusters] == [len(V8_OUT_OF_MEMORY)]
+    assert "JavaScript heap out of memory" in report.clusters[0].title
+
+
+def test_v8_collection_lines_without_their_fatal_error_stay_lines() -> None:
+    """A report cut before its `FATAL ERROR:` line is not made into a crash."""
+    result = events(split_lines(1, V8_OUT_OF_MEMORY[:4], gke=True))
+    assert all(len(e.members) == 1 for e in result)
+
+
 def test_go_panics_of_two_pods_interleaved_are_kept_apart() -> None:
     one = split_lines(1, GO_PANIC, gke=True, pod="orders-5f-aaaaa")
     two = split_lines(1.00001, GO_FATAL[: len(GO_PANIC)], gke=True, pod="orders-5f-bbbbb")

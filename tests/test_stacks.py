@@ -302,6 +302,32 @@ def test_an_exception_line_with_a_code_after_its_name_is_read(
     assert stack.innermost_in_app is not None and stack.innermost_in_app.function == innermost
 
 
+def test_a_faulthandler_dump_is_its_fatal_error_at_the_current_threads_innermost_frame() -> None:
+    """faulthandler prints the most recent call first, `line N in f` without a comma, the current thread first."""
+    text = (
+        "Fatal Python error: Segmentation fault\n"
+        "\n"
+        "Current thread 0x00007f2c4a1b2740 (most recent call first):\n"
+        '  File "/srv/venv/lib/python3.11/site-packages/lxml/html/__init__.py", line 88 in fromstring\n'
+        '  File "/srv/app/render.py", line 31 in to_pdf\n'
+        '  File "/srv/app/main.py", line 12 in <module>\n'
+        "\n"
+        "Thread 0x00007f2c40ff9640 (most recent call first):\n"
+        '  File "/usr/lib/python3.11/threading.py", line 324 in wait\n'
+        "\n"
+        "Extension modules: lxml.etree, lxml._elementpath (total: 2)\n"
+    )
+    stack = StackParser().parse(text)
+    assert stack is not None
+    assert (stack.language, stack.exception_type, stack.message) == (
+        "python",
+        "Fatal Python error",
+        "Segmentation fault",
+    )
+    assert [f.function for f in stack.frames] == ["<module>", "to_pdf", "fromstring"]
+    assert stack.innermost_in_app is not None and stack.innermost_in_app.function == "to_pdf"
+
+
 def test_a_name_and_a_parenthesis_without_a_colon_is_no_exception_line() -> None:
     text = "Npgsql.NpgsqlException (0x80004005)\n   at Acme.Billing.Ledger.Open() in /src/Ledger.cs:line 3\n"
     stack = StackParser().parse(text)

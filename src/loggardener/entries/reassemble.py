@@ -6,8 +6,9 @@ final `Type: message`), an exception line and its `at` frames (Java, Node.js, .N
 panic or fatal error (header, signal line, goroutine headers, function and file lines, `exit status`), a Go
 logger's record with the stack under it (zap's), PHP's and
 Node.js's crash reports, Elixir's (`** (Type) message`, frames, `Last message:`/`State:` lines), a Rust panic (its
-message, backtrace and note), Config Sync's error (`KNV2009: …`, its fields and link) and a record of .NET's console
-logger (`fail: Category[0]` and its indented lines). Works on exports in either time order (gcloud prints newest first) and keeps memory bounded: only the
+message, backtrace and note), Config Sync's error (`KNV2009: …`, its fields and link), a record of .NET's console
+logger (`fail: Category[0]` and its indented lines), Python's faulthandler dump of a fatal signal and V8's report of
+a fatal error (Node.js's heap exhaustion). Works on exports in either time order (gcloud prints newest first) and keeps memory bounded: only the
 lines of tracebacks still open are held.
 """
 
@@ -27,6 +28,8 @@ from loggardener.entries.redact import COMMAND_PROMPT, SECRET_TOOLS, is_plain_wo
 from loggardener.entries.stacks import (
     DOTNET_ERROR_CODE,
     DOTNET_HEADER,
+    FAULT_HEADER,
+    FAULT_THREAD,
     MONOLOG_EXCEPTION,
     NODE_ERROR_CODE,
     PHP_THROWN,
@@ -272,6 +275,23 @@ _MONOLOG_TRACE = compile_regex(r'^\[stacktrace\]$|^\[previous exception\] \[obje
 _DOTNET_HEADER = compile_regex(r"(?:trce|dbug|info|warn|fail|crit): [\w.`+<>-]{1,256}\[\d{1,10}\]\s*$")
 # Node.js's inspection of an array of objects nested too deep to print (`[ [Error], [Error] ]`)
 _NODE_ARRAY = compile_regex(r"\[ \[[A-Za-z]\w{0,60}\](?:, \[[A-Za-z]\w{0,60}\]){0,100} \],?")
+# Python's faulthandler dump of a fatal signal: `Fatal Python error: Segmentation fault`, a header per thread, its
+# frames (`File "x.py", line 3 in f`, the most recent call first) and the extension modules loaded
+_FAULT_MODULES = "Extension modules: "
+# V8's report of a fatal error (Node.js's heap exhaustion): the last collections (`<--- Last few GCs --->`, then
+# `[7:0x5e1c…]  41207 ms: Mark-Compact …`, whose `[pid:isolate]` the parser may strip), the JavaScript and native
+# stacks' markers and frames (` 1: 0xb82d8c node::OOMErrorHandler(…) [node]`), and the `FATAL ERROR: …` line
+# itself (its `FATAL ERROR:` read as the line's level and stripped)
+_V8_LINE = compile_regex(
+    r"(?P<v8_marker><--- (?:Last few GCs|JS stacktrace) --->$|==== JS stack trace =+$|----- Native stack trace -----$"
+    r"|Security context: )"
+    r"|(?P<v8_gc>(?:\[\d+:0x[0-9a-f]+\]\s+)?\d+ ms: (?:Scavenge|Mark-[Ss]weep|Mark-[Cc]ompact|Minor Mark-[Ss]weep)\b)"
+    r"|(?P<v8_frame>\d{1,3}: 0x[0-9a-f]+ )"
+)
+_V8_KINDS = {"v8_marker": "v8-marker", "v8_gc": "v8-gc", "v8_frame": "v8-frame"}
+_V8_OUT_OF_MEMORY = (" JavaScript heap out of memory", " process out of memory")
+_V8_ALLOCATION_FAILED = "Allocation failed - "
+_V8_REPORT = ("v8-marker", "v8-gc", "v8-frame", "v8-fatal", "source", "blank")
 # .NET indents its frames by three spaces (Java by a tab, Node.js by four); an exception's message may go on
 # over lines of its own before them (PostgreSQL's `POSITION: 75` after a blank line), a few at most
 _DOTNET_FRAME_INDENT = "   at "
@@ -364,13 +384,18 @@ _SHORT_LINE = 512
 # word that opens a kind (`^`, `}`, `[`, `<internal:`, `...`, `---> `, `Traceback `, `panic`...), a first word
 # that holds `.py:` or `.rb:` (a warning, a Ruby frame; `.erb:`, a template's) or ends with a colon before a space
 # (an exception, a Go header, `SIGQUIT: quit`), no space at all (a bare exception name, a Node.js location), Ruby's
-# Logger's header (alone, with its tags) or a gem's name and version (a frame), and (checked apart, from the end)
-# `)` or `):` (a Go frame, Rails' `Error (…):`). Most lines have none: one call says so.
+# Logger's header (alone, with its tags) or a gem's name and version (a frame), a first word with a code after it,
+# and (checked apart, `may_be_kind`, from the end) `)` or `):` (a Go frame, Rails' `Error (…):`), `?` (a hint) or
+# V8's `… out of memory`. Most lines have none: one call says so.
 _MAY_BE_KIND = compile_regex(
     r"\s|[\^~}\[<.-]"
     r"|(?:Traceback |During |The above |File \"|Caused by|End of |from |Node\.js |panic|fatal error|PC=0x"
     r"|signal arrived|goroutine |runtime stack:|created by |exit status |Exception in thread|Unhandled |Uncaught "
-    r"|#\d|Stack trace:$|\*\* \(|Last message|Client |thread '|stack backtrace:|For more information)"
+    r"|#\d|Stack trace:$|\*\* \(|Last message|Client |thread '|stack backtrace:|For more information"
+    r"|Fatal Python error: |Current thread 0x|Thread 0x|Extension modules: |<--- |==== JS |----- Native |\d+ ms: "
+    r"|Security context: )"
+    # an exception's name with a code after it (`TypeError [ERR_INVALID_URL]:`, `NpgsqlException (0x80004005):`)
+    r"|\S* (?:\[[A-Za-z][\w.-]{0,60}\]|\((?:0x[0-9A-Fa-f]{1,8}|-?\d{1,10})\)):"
     r"|\S*(?::\s|\.py:|" + _RUBY_SOURCE + r":)|\S*\s*$"
     r"|[DIWEFA], \[|[\w.-]{1,100} \(\d"
 )
@@ -381,17 +406,17 @@ def _line_kind(message: str) -> str | None:
         return None
     line = message.rstrip("\n")
     stripped = line.strip()
-    if (
-        _MAY_BE_KIND.match(line) is None
-        and not stripped.endswith((")", "):"))
-        and "Error: " not in line
-        and "Exception: " not in line
-        and "Error [" not in line  # (Node.js's `TypeError [ERR_INVALID_URL]: …`)
-        and "Exception (" not in line  # (.NET's `Npgsql.NpgsqlException (0x80004005): …`)
-        and not stripped.endswith("?")
-    ):
-        return None
-    return _classify(line, stripped)
+    return _classify(line, stripped) if may_be_kind(line, stripped) else None
+
+
+def may_be_kind(line: str, stripped: str) -> bool:
+    """The pre-check of `_classify`: whether `line` (`stripped` is `line.strip()`) may have a kind at all."""
+    return (
+        _MAY_BE_KIND.match(line) is not None
+        or stripped.endswith((")", "):", "?", *_V8_OUT_OF_MEMORY))
+        or "Error: " in line
+        or "Exception: " in line
+    )
 
 
 # A question a loader or an interpreter asks after a failure (`Did you list all required modules in the
@@ -418,6 +443,17 @@ def _classify(line: str, stripped: str) -> str | None:
         return "blank"
     if stripped == PY_HEADER:
         return "header"
+    if line.startswith(FAULT_HEADER):
+        return "fault-header"
+    if FAULT_THREAD.match(line):
+        return "fault-thread"
+    if line.startswith(_FAULT_MODULES):
+        return "fault-modules"
+    v8 = _V8_LINE.match(stripped)
+    if v8 is not None:
+        return _V8_KINDS[v8.lastgroup or ""]
+    if stripped.endswith(_V8_OUT_OF_MEMORY) and _V8_ALLOCATION_FAILED in stripped:
+        return "v8-fatal"
     if _MONOLOG_TRACE.match(stripped):
         return "php-trace"
     if _DOTNET_HEADER.match(line):
@@ -913,6 +949,17 @@ class Reassembler:
                 yield self._merge_warning(lines[index : index + 2])
                 index += 2
                 continue
+            if kinds[index] == "fault-header":
+                crash, index = self._crash(lines, index, _fault_end(kinds, index))
+                yield crash
+                continue
+            if kinds[index] in ("v8-marker", "v8-fatal"):
+                end = _v8_report_end(kinds, index)
+                fatal = next((i for i in range(index, end + 1) if kinds[i] == "v8-fatal"), None)
+                if fatal is not None and end > index:
+                    yield self._report(lines[index : end + 1], fatal - index)
+                    index = end + 1
+                    continue
             if kinds[index] in ("go-header", "go-runtime"):
                 crash, index = self._crash(lines, index, _go_trace_end(kinds, index))
                 yield crash
@@ -1413,6 +1460,34 @@ def _awaits_message(header: str) -> bool:
     not the older one that quotes the message (`panicked at 'boom', src/main.rs:5:5`)."""
     panic = RUST_PANIC.match(header.strip())
     return panic is not None and panic["message"] is None
+
+
+def _fault_end(kinds: list[str | None], start: int) -> int:
+    """Index of the last line of the faulthandler dump whose `Fatal Python error:` line is at `start`: each
+    thread's header and frames, and the extension modules' line."""
+    end = index = start
+    while index + 1 < len(kinds) and kinds[index + 1] in (
+        "blank",
+        "fault-thread",
+        "file",
+        "source",
+        "fault-modules",
+    ):
+        index += 1
+        if kinds[index] != "blank":
+            end = index
+    return end
+
+
+def _v8_report_end(kinds: list[str | None], start: int) -> int:
+    """Index of the last line of V8's fatal error report that starts at `start`: its markers, collections,
+    frames and `FATAL ERROR:` line."""
+    end = index = start
+    while index + 1 < len(kinds) and kinds[index + 1] in _V8_REPORT:
+        index += 1
+        if kinds[index] != "blank":
+            end = index
+    return end
 
 
 def _php_trace_end(kinds: list[str | None], start: int) -> int:

@@ -16,7 +16,14 @@ PY_CHAIN_SEPARATORS = (
     "During handling of the above exception, another exception occurred:",
     "The above exception was the direct cause of the following exception:",
 )
-_PY_FRAME = compile_regex(r'^\s*File "(?P<file>[^"]+)",\s?line (?P<line>\d+)(?:, in (?P<func>.+))?\s*$')
+# (faulthandler writes `line 3 in f`, without the comma)
+_PY_FRAME = compile_regex(r'^\s*File "(?P<file>[^"]+)",\s?line (?P<line>\d+)(?:,? in (?P<func>.+))?\s*$')
+# Python's faulthandler dump of a fatal signal: `Fatal Python error: Segmentation fault`, then a header per thread
+# (`Current thread 0x00007f… (most recent call first):`, the current one first; a name in brackets since 3.13)
+FAULT_HEADER = "Fatal Python error: "
+FAULT_THREAD = compile_regex(
+    r"^(?:Current thread|Thread) 0x[0-9a-f]{1,16} (?:\[[^\]\n]{0,100}\] )?\(most recent call first\):\s*$"
+)
 _PY_EXCEPTION = compile_regex(r"^(?P<type>[A-Za-z_][\w.]*)(?::\s?(?P<message>.*))?$")
 # Logback and Spring Boot append the jar: `at a.B.c(B.java:12) ~[app.jar:1.0]`.
 _JAVA_FRAME = compile_regex(
@@ -238,6 +245,10 @@ class StackParser:
                 return unescaped
         if PY_HEADER in text:
             return self._python(text)
+        if FAULT_HEADER in text:
+            fault = self._faulthandler(text)
+            if fault is not None:
+                return fault
         if "goroutine " in text:
             go = self._go(text)
             if go is not None:
@@ -469,6 +480,38 @@ class StackParser:
         message = compact_rpc_error("\n".join(message_lines).strip())
         return StackTrace(
             language="python", exception_type=match["type"], message=message, frames=tuple(frames), text=trace
+        )
+
+    def _faulthandler(self, text: str) -> StackTrace | None:
+        """Python's faulthandler dump of a fatal signal: `Fatal Python error: Segmentation fault`, then each
+        thread's frames, the most recent call first (`File "x.py", line 3 in f`), the current thread's first."""
+        start = text.index(FAULT_HEADER)
+        trace = text[start:].rstrip()
+        lines = trace.splitlines()
+        frames: list[Frame] = []
+        for line in lines[1:]:
+            if frames and FAULT_THREAD.match(line):
+                break  # another thread's: the current thread's frames came first
+            frame = _PY_FRAME.match(line)
+            if frame:
+                file = frame["file"]
+                frames.append(
+                    Frame(
+                        file=file,
+                        line=int(frame["line"]),
+                        function=frame["func"],
+                        in_app=self._in_app(bool(_PY_LIBRARY.search(file)), file),
+                    )
+                )
+        if not frames:
+            return None
+        frames.reverse()
+        return StackTrace(
+            language="python",
+            exception_type=FAULT_HEADER.removesuffix(": "),
+            message=lines[0][len(FAULT_HEADER) :].strip(),
+            frames=tuple(frames),
+            text=trace,
         )
 
     def _java(self, lines: list[str], text: str) -> StackTrace | None:
