@@ -512,8 +512,8 @@ def test_the_quick_searches_answer_as_the_regular_expressions(text: str) -> None
     assert platform_failure(text) == (_PLATFORM_FAILURE.search(text[:4096]) is not None)
 
 
-# `reassemble._line_kind` classifies only the lines `_MAY_BE_KIND` (or a closing `)`) lets through: every line
-# a kind's pattern matches, with any whitespace around it, must get through.
+# `reassemble._line_kind` classifies only the lines its pre-check (`may_be_kind`) lets through: every line a kind's
+# pattern matches, with any whitespace around it, must get through.
 _KIND_PATTERNS = [
     PY_WARNING,
     reassemble._FILE_LINE,
@@ -530,6 +530,8 @@ _KIND_PATTERNS = [
     reassemble.RUST_PANIC,
     reassemble._RUST_NOTE,
     reassemble._KNV_ERROR,
+    reassemble._V8_LINE,
+    reassemble.FAULT_THREAD,
 ]
 
 
@@ -566,7 +568,7 @@ _LINES = st.one_of(
 def test_a_line_the_pre_check_turns_away_has_no_kind(text: str) -> None:
     line = text.rstrip("\n")
     stripped = line.strip()
-    if reassemble._MAY_BE_KIND.match(line) is None and not stripped.endswith((")", "):")):
+    if not reassemble.may_be_kind(line, stripped):
         assert reassemble._classify(line, stripped) is None
 
 

@@ -218,8 +218,33 @@ GO_FATAL = [
             "panic: assignment to entry in nil map",
             "main.handler /app/main.go:14",
         ),
+        (  # arguments printed as `_` (unused), and structs nested in braces with `...` among them
+            [
+                "2025/06/10 12:00:00 http: panic serving 10.0.0.7:51234: runtime error: slice bounds out of range",
+                "goroutine 41 [running]:",
+                "net/http.(*conn).serve.func1()",
+                "\t/usr/local/go/src/net/http/server.go:1898 +0xbe",
+                "panic({0x6c8e40?, 0xc0000162e8?})",
+                "\t/usr/local/go/src/runtime/panic.go:770 +0x132",
+                "github.com/acme/quota/internal/admit.(*Validator).Handle(_, {_, _}, {{{0xc000696d20, 0x24}, "
+                "{{0xc000ea7b40, 0xe}, {0xc000ea7b18, 0x7}, ...}}, ...})",
+                "\t/src/internal/admit/validator.go:88 +0xa44",
+                "net/http.(*conn).serve(0xc0011de1b0, {0x3969550, 0xc0003ed900})",
+                "\t/usr/local/go/src/net/http/server.go:2009 +0x1a59",
+                "created by net/http.(*Server).Serve in goroutine 543",
+                "\t/usr/local/go/src/net/http/server.go:3086 +0xa65",
+            ],
+            "panic: runtime error: slice bounds out of range",
+            "github.com/acme/quota/internal/admit.(*Validator).Handle /src/internal/admit/validator.go:88",
+        ),
     ],
-    ids=["panic", "fatal-error-goroutine-dump", "stack-overflow", "http-panic-serving"],
+    ids=[
+        "panic",
+        "fatal-error-goroutine-dump",
+        "stack-overflow",
+        "http-panic-serving",
+        "blank-and-nested-arguments",
+    ],
 )
 def test_a_go_crash_split_per_line_is_one_problem(
     lines: list[str], title: str, place: str, gke: bool
@@ -247,6 +272,128 @@ def test_a_go_panic_printed_newest_first_is_reassembled() -> None:
     assert len(result) == 1
     assert result[0].primary.message.splitlines()[0] == GO_PANIC[0]
     assert result[0].primary.message.splitlines()[-1] == "exit status 2"
+
+
+DOTNET_CRASH = [
+    'Unhandled exception. Npgsql.PostgresException (0x80004005): 42P01: relation "ledger_entries" does not exist',
+    "",
+    "POSITION: 15",
+    "   at Npgsql.Internal.NpgsqlConnector.ReadMessageLong(Boolean async, DataRowLoadingMode mode)",
+    "   at Acme.Ledger.Importer.RunAsync(CancellationToken token) in /src/Ledger/Importer.cs:line 40",
+    "   at Program.<Main>(String[] args)",
+    "  Exception data:",
+    "    Severity: ERROR",
+    "    SqlState: 42P01",
+]
+
+
+@pytest.mark.parametrize("newest_first", [False, True], ids=["oldest-first", "newest-first"])
+def test_a_dotnet_crash_whose_message_goes_on_over_lines_is_one_event(newest_first: bool) -> None:
+    lines = split_lines(1, DOTNET_CRASH, gke=True)
+    result = events(list(reversed(lines)) if newest_first else lines)
+    assert [len(e.members) for e in result] == [len(DOTNET_CRASH)]
+    stack = result[0].primary.stack
+    assert stack is not None and stack.exception_type == "Npgsql.PostgresException"
+    assert (
+        stack.innermost_in_app is not None
+        and stack.innermost_in_app.function == "Acme.Ledger.Importer.RunAsync"
+    )
+
+
+def test_lines_between_an_exception_and_frames_that_are_not_dotnet_stay_apart() -> None:
+    """Only a .NET exception's message goes on over lines before its frames (indented three spaces): a plain
+    line after another exception, a line before a .NET exception that has its own line, and lines after an
+    exception whose frames never come stay lines of their own."""
+    java = [
+        "java.lang.IllegalStateException: ledger closed",
+        "retrying in 5 s",
+        "\tat com.acme.ledger.Book.post(Book.java:88)",
+    ]
+    assert [len(e.members) for e in events(split_lines(1, java, gke=True))] == [1, 1, 1]
+    before = [
+        "Retrying: attempt 3",
+        "System.TimeoutException: The operation has timed out.",
+        "   at Acme.Poller.Run() in /src/Poller.cs:line 10",
+    ]
+    assert [len(e.members) for e in events(split_lines(1, before, gke=True))] == [1, 2]
+    frameless = [
+        "System.TimeoutException: The operation has timed out.",
+        "retrying in 5 s",
+        "GET /health 200",
+    ]
+    assert [len(e.members) for e in events(split_lines(1, frameless, gke=True))] == [1, 1, 1]
+    python = [
+        "Traceback (most recent call last):",
+        '  File "/app/jobs.py", line 3, in run',
+        "    sync()",
+        "app.errors.SyncException: remote closed",
+        "sync finished with errors",
+    ]
+    assert [len(e.members) for e in events(split_lines(1, python, gke=True))] == [4, 1]
+
+
+FAULTHANDLER = [
+    "Fatal Python error: Segmentation fault",
+    "",
+    "Current thread 0x00007f2c4a1b2740 (most recent call first):",
+    '  File "/srv/venv/lib/python3.11/site-packages/lxml/html/__init__.py", line 88 in fromstring',
+    '  File "/srv/app/render.py", line 31 in to_pdf',
+    '  File "/srv/app/main.py", line 12 in <module>',
+    "",
+    "Extension modules: lxml.etree, lxml._elementpath (total: 2)",
+]
+V8_OUT_OF_MEMORY = [
+    "<--- Last few GCs --->",
+    "[7:0x5e1c2a0]    41207 ms: Mark-Compact 2034.1 (2081.6) -> 2031.9 (2082.6) MB, 1402.66 / 0.00 ms  (average mu = "
+    "0.120, current mu = 0.031) allocation failure; scavenge might not succeed",
+    "[7:0x5e1c2a0]    42790 ms: Scavenge 2047.9 (2082.6) -> 2047.1 (2094.6) MB, 9.41 / 0.00 ms  (average mu = 0.120, "
+    "current mu = 0.031) allocation failure;",
+    "<--- JS stacktrace --->",
+    "FATAL ERROR: Ineffective mark-compacts near heap limit Allocation failed - JavaScript heap out of memory",
+    "----- Native stack trace -----",
+    " 1: 0xb82d8c node::OOMErrorHandler(char const*, v8::OOMDetails const&) [node]",
+    " 2: 0xf07b10 v8::Utils::ReportOOMFailure(v8::internal::Isolate*, char const*, v8::OOMDetails const&) [node]",
+    "10: 0x1922ef6  [node]",
+]
+
+
+@pytest.mark.parametrize("newest_first", [False, True], ids=["oldest-first", "newest-first"])
+@pytest.mark.parametrize("gke", [True, False], ids=["gke-stderr-error", "cloud-run-no-severity"])
+def test_a_faulthandler_dump_split_per_line_is_one_crash(gke: bool, newest_first: bool) -> None:
+    lines = split_lines(1, FAULTHANDLER, gke=gke)
+    raw = [
+        *split_lines(0, ["rendering 3 invoices"], gke=gke, severity="INFO"),
+        *(reversed(lines) if newest_first else lines),
+    ]
+    report = scan_entries(raw)
+    assert [(c.count, c.max_severity) for c in report.clusters] == [(len(FAULTHANDLER), "ERROR")]
+    cluster = report.clusters[0]
+    assert cluster.title.startswith("Fatal Python error: Segmentation fault")
+    assert (cluster.affected_files[0].function, cluster.affected_files[0].location) == (
+        "to_pdf",
+        "/srv/app/render.py:31",
+    )
+
+
+@pytest.mark.parametrize("newest_first", [False, True], ids=["oldest-first", "newest-first"])
+@pytest.mark.parametrize("gke", [True, False], ids=["gke-stderr-error", "cloud-run-no-severity"])
+def test_a_v8_heap_exhaustion_report_split_per_line_is_one_crash(gke: bool, newest_first: bool) -> None:
+    """The report's lines before and after its `FATAL ERROR:` line (the collections, the native frames) are its
+    own: no line of it is dropped, and it is titled by what failed."""
+    lines = split_lines(1, V8_OUT_OF_MEMORY, gke=gke)
+    raw = [
+        *split_lines(0, ["GET /export 200"], gke=gke, severity="INFO"),
+        *(reversed(lines) if newest_first else lines),
+    ]
+    report = scan_entries(raw)
+    assert [c.count for c in report.clusters] == [len(V8_OUT_OF_MEMORY)]
+    assert "JavaScript heap out of memory" in report.clusters[0].title
+
+
+def test_v8_collection_lines_without_their_fatal_error_stay_lines() -> None:
+    """A report cut before its `FATAL ERROR:` line is not made into a crash."""
+    result = events(split_lines(1, V8_OUT_OF_MEMORY[:4], gke=True))
+    assert all(len(e.members) == 1 for e in result)
 
 
 def test_go_panics_of_two_pods_interleaved_are_kept_apart() -> None:
@@ -461,6 +608,53 @@ def test_go_lines_without_their_header_stay_single() -> None:
             "AggregateError: All promises were rejected",
             "fetchFirst /app/lib/mirror.js:14",
         ),
+        (  # an error's code after its name, its properties after the stack
+            [
+                "TypeError [ERR_INVALID_URL]: Invalid URL",
+                "    at new URL (node:internal/url:676:13)",
+                "    at buildLink (/srv/app/links.js:12:15) {",
+                "  input: 'http://:3000/x',",
+                "  code: 'ERR_INVALID_URL'",
+                "}",
+            ],
+            "TypeError: Invalid URL",
+            "buildLink /srv/app/links.js:12",
+        ),
+        (  # a cause whose name carries its code, and the array of an AggregateError's errors inspected on one line
+            [
+                "TypeError: fetch failed",
+                "    at Object.fetch (node:internal/deps/undici/undici:11730:11)",
+                "    at async loadPrices (/srv/app/prices.js:8:17) {",
+                "  [cause]: AggregateError [ETIMEDOUT]:",
+                "      at internalConnectMultiple (node:net:1117:18)",
+                "      at afterConnectMultiple (node:net:1684:7) {",
+                "    code: 'ETIMEDOUT',",
+                "    [errors]: [ [Error], [Error] ]",
+                "  }",
+                "}",
+            ],
+            "TypeError: fetch failed",
+            "loadPrices /srv/app/prices.js:8",
+        ),
+        (  # .NET: an exception's HRESULT, its message over several lines, and the data the runtime prints
+            [
+                "Unhandled exception. Npgsql.PostgresException (0x80004005): 23505: duplicate key value violates "
+                'unique constraint "ix_users_handle"',
+                "",
+                "DETAIL: Detail redacted as it may contain sensitive data. Specify 'Include Error Detail' in the "
+                "connection string to include this information.",
+                "   at Npgsql.Internal.NpgsqlConnector.ReadMessageLong(Boolean async, DataRowLoadingMode mode)",
+                "   at Acme.Users.Signup.CreateAsync(SignupForm form) in /src/Users/Signup.cs:line 88",
+                "   at Program.<Main>$(String[] args) in /src/Users/Program.cs:line 21",
+                "   at Program.<Main>(String[] args)",
+                "  Exception data:",
+                "    Severity: ERROR",
+                "    SqlState: 23505",
+                "    ConstraintName: ix_users_handle",
+            ],
+            "Npgsql.PostgresException: 23505: duplicate key value",
+            "Acme.Users.Signup.CreateAsync /src/Users/Signup.cs:88",
+        ),
         (  # its message, a plain line the fast path would skim, on the line after it
             RUST_PANIC,
             "panic: called `Option::unwrap()` on a `None` value",
@@ -482,6 +676,9 @@ def test_go_lines_without_their_header_stay_single() -> None:
         "elixir-task-exit",
         "node-cause",
         "node-aggregate-error",
+        "node-error-code",
+        "node-cause-with-code",
+        "dotnet-hresult-message-data",
         "rust-panic-backtrace",
     ],
 )

@@ -265,6 +265,76 @@ def test_dotnet_inner_exception_frames_end_at_its_marker() -> None:
 
 
 @pytest.mark.parametrize(
+    ("text", "exception", "message", "innermost"),
+    [
+        (  # an exception with an HRESULT: a DbException, a Win32Exception
+            "Npgsql.NpgsqlException (0x80004005): Failed to connect to 10.4.0.3:5432\n"
+            "   at Npgsql.Internal.NpgsqlConnector.Connect(NpgsqlTimeout timeout)\n"
+            "   at Acme.Billing.Ledger.OpenAsync(CancellationToken token) in /src/Billing/Ledger.cs:line 31\n",
+            "Npgsql.NpgsqlException",
+            "Failed to connect to 10.4.0.3:5432",
+            "Acme.Billing.Ledger.OpenAsync",
+        ),
+        (  # a SocketException names its error code, and the runtime prefixes an unhandled one
+            "Unhandled exception. System.Net.Sockets.SocketException (111): Connection refused\n"
+            "   at System.Net.Sockets.Socket.Connect(EndPoint remoteEP)\n"
+            "   at Acme.Relay.Client.Open() in /src/Relay/Client.cs:line 12\n",
+            "System.Net.Sockets.SocketException",
+            "Connection refused",
+            "Acme.Relay.Client.Open",
+        ),
+        (  # Node.js names an error's code after its name
+            "TypeError [ERR_INVALID_URL]: Invalid URL\n"
+            "    at new URL (node:internal/url:676:13)\n"
+            "    at buildLink (/srv/app/links.js:12:15)\n",
+            "TypeError",
+            "Invalid URL",
+            "buildLink",
+        ),
+    ],
+)
+def test_an_exception_line_with_a_code_after_its_name_is_read(
+    text: str, exception: str, message: str, innermost: str
+) -> None:
+    stack = StackParser().parse(text)
+    assert stack is not None
+    assert (stack.exception_type, stack.message) == (exception, message)
+    assert stack.innermost_in_app is not None and stack.innermost_in_app.function == innermost
+
+
+def test_a_faulthandler_dump_is_its_fatal_error_at_the_current_threads_innermost_frame() -> None:
+    """faulthandler prints the most recent call first, `line N in f` without a comma, the current thread first."""
+    text = (
+        "Fatal Python error: Segmentation fault\n"
+        "\n"
+        "Current thread 0x00007f2c4a1b2740 (most recent call first):\n"
+        '  File "/srv/venv/lib/python3.11/site-packages/lxml/html/__init__.py", line 88 in fromstring\n'
+        '  File "/srv/app/render.py", line 31 in to_pdf\n'
+        '  File "/srv/app/main.py", line 12 in <module>\n'
+        "\n"
+        "Thread 0x00007f2c40ff9640 (most recent call first):\n"
+        '  File "/usr/lib/python3.11/threading.py", line 324 in wait\n'
+        "\n"
+        "Extension modules: lxml.etree, lxml._elementpath (total: 2)\n"
+    )
+    stack = StackParser().parse(text)
+    assert stack is not None
+    assert (stack.language, stack.exception_type, stack.message) == (
+        "python",
+        "Fatal Python error",
+        "Segmentation fault",
+    )
+    assert [f.function for f in stack.frames] == ["<module>", "to_pdf", "fromstring"]
+    assert stack.innermost_in_app is not None and stack.innermost_in_app.function == "to_pdf"
+
+
+def test_a_name_and_a_parenthesis_without_a_colon_is_no_exception_line() -> None:
+    text = "Npgsql.NpgsqlException (0x80004005)\n   at Acme.Billing.Ledger.Open() in /src/Ledger.cs:line 3\n"
+    stack = StackParser().parse(text)
+    assert stack is None or stack.exception_type != "Npgsql.NpgsqlException"
+
+
+@pytest.mark.parametrize(
     ("text", "exception", "innermost"),
     [
         (

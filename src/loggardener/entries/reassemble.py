@@ -6,8 +6,9 @@ final `Type: message`), an exception line and its `at` frames (Java, Node.js, .N
 panic or fatal error (header, signal line, goroutine headers, function and file lines, `exit status`), a Go
 logger's record with the stack under it (zap's), PHP's and
 Node.js's crash reports, Elixir's (`** (Type) message`, frames, `Last message:`/`State:` lines), a Rust panic (its
-message, backtrace and note), Config Sync's error (`KNV2009: …`, its fields and link) and a record of .NET's console
-logger (`fail: Category[0]` and its indented lines). Works on exports in either time order (gcloud prints newest first) and keeps memory bounded: only the
+message, backtrace and note), Config Sync's error (`KNV2009: …`, its fields and link), a record of .NET's console
+logger (`fail: Category[0]` and its indented lines), Python's faulthandler dump of a fatal signal and V8's report of
+a fatal error (Node.js's heap exhaustion). Works on exports in either time order (gcloud prints newest first) and keeps memory bounded: only the
 lines of tracebacks still open are held.
 """
 
@@ -25,7 +26,12 @@ from loggardener.entries.levels import PY_WARNING, header_only, strip_prefix
 from loggardener.entries.models import Event, LogEntry, Quiet, Severity, StackTrace
 from loggardener.entries.redact import COMMAND_PROMPT, SECRET_TOOLS, is_plain_words
 from loggardener.entries.stacks import (
+    DOTNET_ERROR_CODE,
+    DOTNET_HEADER,
+    FAULT_HEADER,
+    FAULT_THREAD,
     MONOLOG_EXCEPTION,
+    NODE_ERROR_CODE,
     PHP_THROWN,
     PY_CHAIN_SEPARATORS,
     PY_HEADER,
@@ -36,7 +42,7 @@ from loggardener.regexes import compile_regex
 _FILE_LINE = compile_regex(r'^\s*File "[^"]+", line \d+')
 _EXCEPTION_LINE = compile_regex(
     r"^(?:Exception in thread \"[^\"]{0,200}\" |Unhandled [Ee]xception\. ?|Uncaught )?"
-    r"[A-Za-z_][\w.$`]*(?:::[A-Za-z_]\w*)*(?::\s.*|:)?$"
+    r"[A-Za-z_][\w.$`]*(?:::[A-Za-z_]\w*)*" + NODE_ERROR_CODE + DOTNET_ERROR_CODE + r"(?::\s.*|:)?$"
     # Ruby's uncaught exception (`/app/x.rb:14:in 'deliver': msg (NoMethodError)`) and Rails' (`NoMethodError
     # (msg):`, `ActionController::ParameterMissing (msg):`, `Errno::ECONNREFUSED (msg):`)
     r"|^\S{1,500}?\.rb:\d+:in [`'][^`']{1,500}'?: .* \([A-Z][\w:]*\)$"
@@ -98,9 +104,9 @@ _RAILS_CAUSE = compile_regex(
 )
 # Go: a panic or fatal error (`net/http` logs a handler's as `http: panic serving ADDR: …`, a signal dump
 # starts `SIGQUIT: quit`); the signal it came from; a goroutine's header; a frame's function line (arguments
-# printed as hex words, `...` when elided) or `created by` line; `exit status 2`; the runtime's own
+# printed as hex words, `_` when unused, structs in braces, `...` when elided) or `created by` line; `exit status 2`; the runtime's own
 # `runtime: …` lines before a fatal error. A frame's file line (`\t/src/x.go:57 +0x2c`) starts with a tab.
-_GO_ARGUMENT = r"(?:0x[0-9a-f]+\??|\.\.\.|\{[0-9a-fx?{}, .]*\})"
+_GO_ARGUMENT = r"(?:0x[0-9a-f]+\??|\.\.\.|_|\{[0-9a-fx?{}, ._]*\})"
 _GO_NAME_PART = r"(?:[\w~%-]+|\(\*?[\w~%-]+(?:\[\.\.\.\])?\))(?:\[\.\.\.\])?"
 _GO_LINE = compile_regex(
     r"(?P<go_header>(?:panic|fatal error): |(?:http: )?panic serving \S+: |SIG[A-Z0-9]{2,8}: \w)"
@@ -267,6 +273,32 @@ _MONOLOG_TRACE = compile_regex(r'^\[stacktrace\]$|^\[previous exception\] \[obje
 # .NET's console logger writes a record's header alone on its line (`fail: Acme.Orders.Worker[0]`), then its
 # message, an exception and its frames indented under it: Cloud Run and GKE make each line an entry
 _DOTNET_HEADER = compile_regex(r"(?:trce|dbug|info|warn|fail|crit): [\w.`+<>-]{1,256}\[\d{1,10}\]\s*$")
+# Node.js's inspection of an array of objects nested too deep to print (`[ [Error], [Error] ]`)
+_NODE_ARRAY = compile_regex(r"\[ \[[A-Za-z]\w{0,60}\](?:, \[[A-Za-z]\w{0,60}\]){0,100} \],?")
+# Python's faulthandler dump of a fatal signal: `Fatal Python error: Segmentation fault`, a header per thread, its
+# frames (`File "x.py", line 3 in f`, the most recent call first) and the extension modules loaded
+_FAULT_MODULES = "Extension modules: "
+# V8's report of a fatal error (Node.js's heap exhaustion): the last collections (`<--- Last few GCs --->`, then
+# `[7:0x5e1c…]  41207 ms: Mark-Compact …`, whose `[pid:isolate]` the parser may strip), the JavaScript and native
+# stacks' markers and frames (` 1: 0xb82d8c node::OOMErrorHandler(…) [node]`), and the `FATAL ERROR: …` line
+# itself (its `FATAL ERROR:` read as the line's level and stripped)
+_V8_LINE = compile_regex(
+    r"(?P<v8_marker><--- (?:Last few GCs|JS stacktrace) --->$|==== JS stack trace =+$|----- Native stack trace -----$"
+    r"|Security context: )"
+    r"|(?P<v8_gc>(?:\[\d+:0x[0-9a-f]+\]\s+)?\d+ ms: (?:Scavenge|Mark-[Ss]weep|Mark-[Cc]ompact|Minor Mark-[Ss]weep)\b)"
+    r"|(?P<v8_frame>\d{1,3}: 0x[0-9a-f]+ )"
+)
+_V8_KINDS = {"v8_marker": "v8-marker", "v8_gc": "v8-gc", "v8_frame": "v8-frame"}
+_V8_OUT_OF_MEMORY = (" JavaScript heap out of memory", " process out of memory")
+_V8_ALLOCATION_FAILED = "Allocation failed - "
+_V8_REPORT = ("v8-marker", "v8-gc", "v8-frame", "v8-fatal", "source", "blank")
+# .NET indents its frames by three spaces (Java by a tab, Node.js by four); an exception's message may go on
+# over lines of its own before them (PostgreSQL's `POSITION: 75` after a blank line), a few at most
+_DOTNET_FRAME_INDENT = "   at "
+_MESSAGE_LINES = 6
+_MESSAGE_KINDS = (None, "bare", "blank", "exception", "source")
+# What .NET prints of an exception's `Data` after its frames: this heading, then each entry indented under it
+_DOTNET_DATA = "Exception data:"
 
 GroupKey = tuple[str, str | None, str | None, str | None]
 """A stream: the log, service, instance and revision whose consecutive lines may form one traceback."""
@@ -352,13 +384,18 @@ _SHORT_LINE = 512
 # word that opens a kind (`^`, `}`, `[`, `<internal:`, `...`, `---> `, `Traceback `, `panic`...), a first word
 # that holds `.py:` or `.rb:` (a warning, a Ruby frame; `.erb:`, a template's) or ends with a colon before a space
 # (an exception, a Go header, `SIGQUIT: quit`), no space at all (a bare exception name, a Node.js location), Ruby's
-# Logger's header (alone, with its tags) or a gem's name and version (a frame), and (checked apart, from the end)
-# `)` or `):` (a Go frame, Rails' `Error (…):`). Most lines have none: one call says so.
+# Logger's header (alone, with its tags) or a gem's name and version (a frame), a first word with a code after it,
+# and (checked apart, `may_be_kind`, from the end) `)` or `):` (a Go frame, Rails' `Error (…):`), `?` (a hint) or
+# V8's `… out of memory`. Most lines have none: one call says so.
 _MAY_BE_KIND = compile_regex(
     r"\s|[\^~}\[<.-]"
     r"|(?:Traceback |During |The above |File \"|Caused by|End of |from |Node\.js |panic|fatal error|PC=0x"
     r"|signal arrived|goroutine |runtime stack:|created by |exit status |Exception in thread|Unhandled |Uncaught "
-    r"|#\d|Stack trace:$|\*\* \(|Last message|Client |thread '|stack backtrace:|For more information)"
+    r"|#\d|Stack trace:$|\*\* \(|Last message|Client |thread '|stack backtrace:|For more information"
+    r"|Fatal Python error: |Current thread 0x|Thread 0x|Extension modules: |<--- |==== JS |----- Native |\d+ ms: "
+    r"|Security context: )"
+    # an exception's name with a code after it (`TypeError [ERR_INVALID_URL]:`, `NpgsqlException (0x80004005):`)
+    r"|\S* (?:\[[A-Za-z][\w.-]{0,60}\]|\((?:0x[0-9A-Fa-f]{1,8}|-?\d{1,10})\)):"
     r"|\S*(?::\s|\.py:|" + _RUBY_SOURCE + r":)|\S*\s*$"
     r"|[DIWEFA], \[|[\w.-]{1,100} \(\d"
 )
@@ -369,15 +406,17 @@ def _line_kind(message: str) -> str | None:
         return None
     line = message.rstrip("\n")
     stripped = line.strip()
-    if (
-        _MAY_BE_KIND.match(line) is None
-        and not stripped.endswith((")", "):"))
-        and "Error: " not in line
-        and "Exception: " not in line
-        and not stripped.endswith("?")
-    ):
-        return None
-    return _classify(line, stripped)
+    return _classify(line, stripped) if may_be_kind(line, stripped) else None
+
+
+def may_be_kind(line: str, stripped: str) -> bool:
+    """The pre-check of `_classify`: whether `line` (`stripped` is `line.strip()`) may have a kind at all."""
+    return (
+        _MAY_BE_KIND.match(line) is not None
+        or stripped.endswith((")", "):", "?", *_V8_OUT_OF_MEMORY))
+        or "Error: " in line
+        or "Exception: " in line
+    )
 
 
 # A question a loader or an interpreter asks after a failure (`Did you list all required modules in the
@@ -404,6 +443,17 @@ def _classify(line: str, stripped: str) -> str | None:
         return "blank"
     if stripped == PY_HEADER:
         return "header"
+    if line.startswith(FAULT_HEADER):
+        return "fault-header"
+    if FAULT_THREAD.match(line):
+        return "fault-thread"
+    if line.startswith(_FAULT_MODULES):
+        return "fault-modules"
+    v8 = _V8_LINE.match(stripped)
+    if v8 is not None:
+        return _V8_KINDS[v8.lastgroup or ""]
+    if stripped.endswith(_V8_OUT_OF_MEMORY) and _V8_ALLOCATION_FAILED in stripped:
+        return "v8-fatal"
     if _MONOLOG_TRACE.match(stripped):
         return "php-trace"
     if _DOTNET_HEADER.match(line):
@@ -438,9 +488,15 @@ def _classify(line: str, stripped: str) -> str | None:
         return "php-trace"
     if _PHP_HEADER.match(stripped) or ("[object] (" in line and MONOLOG_EXCEPTION.search(line)):
         return "php-header"
-    if line.startswith((" ", "\t")) or not stripped.strip("^~") or stripped == "[":
-        # indented, a caret line under a source line, or an array that opens among an error's properties
-        # (Node.js's `  [errors]: [` of an AggregateError reads `[` once its `[errors]:` is taken for a tag)
+    if (
+        line.startswith((" ", "\t"))
+        or not stripped.strip("^~")
+        or stripped == "["
+        or (stripped.startswith("[ [") and _NODE_ARRAY.fullmatch(stripped))
+    ):
+        # indented, a caret line under a source line, or an array among an error's properties (Node.js's
+        # `  [errors]: [` of an AggregateError reads `[` once its `[errors]:` is taken for a tag, and
+        # `    [errors]: [ [Error], [Error] ]`, inspected on one line, reads `[ [Error], [Error] ]`)
         return "source"
     if stripped == "}":
         return "close"  # of an error's own properties (Node.js prints them after its stack)
@@ -607,11 +663,14 @@ class Reassembler:
             whole = entry.stack is not None and bool(entry.stack.frames) and not entry.stack.cut_off
             kind = entry_kind(entry) if entry.payload_kind == "text" and not whole else None
             if kind is None and entry.payload_kind == "text" and not whole and key in self._groups:
-                kind = self._panic_message(self._groups[key].members[-1])
+                members = self._groups[key].members
+                kind = self._panic_message(members[-1])
                 if kind is None and _RAILS_CAUSE.fullmatch(entry.message.strip()):
                     kind = (
                         "caused"  # (a cause of Rails' report, read as one in `_split_events` after `Causes:`)
                     )
+                elif kind is None and self._in_dotnet_message(members):
+                    kind = "message"  # (read as one in `_split_events` if the exception's frames follow)
             elif kind == "excerpt" and not _excerpt_follows(self._groups.get(key)):
                 kind = None  # a numbered line elsewhere is plain text
             if key in self._intros and self._steps_down > self._steps_up and self._passes_value(key, entry):
@@ -782,6 +841,22 @@ class Reassembler:
             return "rust-message"
         return None
 
+    def _in_dotnet_message(self, members: list[LogEntry]) -> bool:
+        """A plain line may go on with the message of the .NET exception whose lines are held: it comes after
+        the exception's first line, the stream's first held (newest first: before the exception's first frame),
+        with a few lines at most between."""
+        newest_first = self._steps_down > self._steps_up
+        if not newest_first and len(members) > _MESSAGE_LINES + 1:
+            return False
+        for between, entry in enumerate(reversed(members[-_MESSAGE_LINES:])):
+            if newest_first and entry.message.startswith(_DOTNET_FRAME_INDENT):
+                return True
+            if not newest_first and _dotnet_exception(entry.message):
+                return len(members) - between <= 2  # (after the line that introduced it, if one did)
+            if entry_kind(entry) not in _MESSAGE_KINDS:
+                return False
+        return False
+
     def _introduces(self, line: LogEntry, header: LogEntry) -> bool:
         """`line` is the logged message of the report `header` starts (or, newest first, the line of it that
         came last): a traceback's header, an Elixir or Config Sync report, an exception's line; or a blank line
@@ -865,12 +940,26 @@ class Reassembler:
                 kinds[i] = "caused" if _after_causes(kinds, lines, i) else None
             elif kind == "go-function" and (i + 1 == len(kinds) or kinds[i + 1] != "source"):
                 kinds[i] = "bare" if lines[i].record_line == "bare" else None  # no file line: no stack's
+            elif kind == "exception" and kinds[i + 1 : i + 2] != ["frame"]:
+                end = _dotnet_message_end(kinds, lines, i)
+                kinds[i + 1 : end + 1] = ["message"] * (end - i)
         index = 0
         while index < len(lines):
             if kinds[index] == "warning" and index + 1 < len(kinds) and kinds[index + 1] == "source":
                 yield self._merge_warning(lines[index : index + 2])
                 index += 2
                 continue
+            if kinds[index] == "fault-header":
+                crash, index = self._crash(lines, index, _fault_end(kinds, index))
+                yield crash
+                continue
+            if kinds[index] in ("v8-marker", "v8-fatal"):
+                end = _v8_report_end(kinds, index)
+                fatal = next((i for i in range(index, end + 1) if kinds[i] == "v8-fatal"), None)
+                if fatal is not None and end > index:
+                    yield self._report(lines[index : end + 1], fatal - index)
+                    index = end + 1
+                    continue
             if kinds[index] in ("go-header", "go-runtime"):
                 crash, index = self._crash(lines, index, _go_trace_end(kinds, index))
                 yield crash
@@ -1210,7 +1299,8 @@ def _copies(lines: list[LogEntry]) -> list[list[LogEntry]]:
 
 
 # What may stand between an exception's line and its frames: blank lines, and the excerpt of a template (Rails)
-_BEFORE_FRAMES = ("blank", "excerpt")
+# (and `message`: the lines of a .NET exception's message after its first, `_dotnet_message_end`)
+_BEFORE_FRAMES = ("blank", "excerpt", "message")
 
 
 def _next_kind(kinds: list[str | None], index: int, skipped: tuple[str, ...] = ("blank",)) -> str | None:
@@ -1223,8 +1313,9 @@ def _next_kind(kinds: list[str | None], index: int, skipped: tuple[str, ...] = (
 
 def _frames_end(kinds: list[str | None], lines: list[LogEntry], start: int) -> int:
     """Index of the last line of a stack that starts with its exception line at `start`: its frames, causes
-    and inner exceptions, the properties Node.js prints after a line ending `{` up to a `}`, and Node.js's
-    closing `Node.js v20.11.1`."""
+    and inner exceptions, the properties Node.js prints after a line ending `{` up to a `}`, the data .NET
+    prints after the frames (`  Exception data:` and its indented entries), and Node.js's closing
+    `Node.js v20.11.1`."""
     end = start
     properties = lines[start].message.rstrip().endswith("{")
     index = start + 1
@@ -1239,12 +1330,46 @@ def _frames_end(kinds: list[str | None], lines: list[LogEntry], start: int) -> i
         elif kind in ("frame", "caused"):
             end = index
             properties = lines[index].message.rstrip().endswith("{")
+        elif kind == "source" and end > start and lines[index].message.strip() == _DOTNET_DATA:
+            end = index = _indented_end(lines, index)
         elif kind == "node-version":
             return index
         elif kind not in _BEFORE_FRAMES:
             break
         index += 1
     return end
+
+
+def _dotnet_exception(message: str) -> bool:
+    """`message` is the first line of a .NET exception: a type that ends `Exception`, named with its namespace
+    or after the runtime's `Unhandled exception.` (a Python exception's line has neither)."""
+    header = DOTNET_HEADER.match(message.strip())
+    return (
+        header is not None
+        and header["type"].endswith("Exception")
+        and ("." in header["type"] or message.startswith("Unhandled"))
+    )
+
+
+def _dotnet_message_end(kinds: list[str | None], lines: list[LogEntry], start: int) -> int:
+    """Index of the last line of the message of the .NET exception whose first line is at `start`, when its
+    message goes on over lines of its own (a blank one, `POSITION: 75`) up to its first frame; `start` when it
+    does not, when no .NET frame follows, or when a line between names an exception of its own (the one the
+    frames are of)."""
+    if not _dotnet_exception(lines[start].message):
+        return start
+    index = start + 1
+    while index < len(kinds) and kinds[index] != "frame":
+        if (
+            index - start > _MESSAGE_LINES
+            or kinds[index] not in _MESSAGE_KINDS
+            or DOTNET_HEADER.match(lines[index].message.strip()) is not None
+        ):
+            return start
+        index += 1
+    if index == len(kinds) or not lines[index].message.startswith(_DOTNET_FRAME_INDENT):
+        return start
+    return index - 1
 
 
 def _node_crash_end(kinds: list[str | None], lines: list[LogEntry], start: int) -> int:
@@ -1335,6 +1460,34 @@ def _awaits_message(header: str) -> bool:
     not the older one that quotes the message (`panicked at 'boom', src/main.rs:5:5`)."""
     panic = RUST_PANIC.match(header.strip())
     return panic is not None and panic["message"] is None
+
+
+def _fault_end(kinds: list[str | None], start: int) -> int:
+    """Index of the last line of the faulthandler dump whose `Fatal Python error:` line is at `start`: each
+    thread's header and frames, and the extension modules' line."""
+    end = index = start
+    while index + 1 < len(kinds) and kinds[index + 1] in (
+        "blank",
+        "fault-thread",
+        "file",
+        "source",
+        "fault-modules",
+    ):
+        index += 1
+        if kinds[index] != "blank":
+            end = index
+    return end
+
+
+def _v8_report_end(kinds: list[str | None], start: int) -> int:
+    """Index of the last line of V8's fatal error report that starts at `start`: its markers, collections,
+    frames and `FATAL ERROR:` line."""
+    end = index = start
+    while index + 1 < len(kinds) and kinds[index + 1] in _V8_REPORT:
+        index += 1
+        if kinds[index] != "blank":
+            end = index
+    return end
 
 
 def _php_trace_end(kinds: list[str | None], start: int) -> int:

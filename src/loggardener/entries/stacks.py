@@ -16,7 +16,14 @@ PY_CHAIN_SEPARATORS = (
     "During handling of the above exception, another exception occurred:",
     "The above exception was the direct cause of the following exception:",
 )
-_PY_FRAME = compile_regex(r'^\s*File "(?P<file>[^"]+)",\s?line (?P<line>\d+)(?:, in (?P<func>.+))?\s*$')
+# (faulthandler writes `line 3 in f`, without the comma)
+_PY_FRAME = compile_regex(r'^\s*File "(?P<file>[^"]+)",\s?line (?P<line>\d+)(?:,? in (?P<func>.+))?\s*$')
+# Python's faulthandler dump of a fatal signal: `Fatal Python error: Segmentation fault`, then a header per thread
+# (`Current thread 0x00007f… (most recent call first):`, the current one first; a name in brackets since 3.13)
+FAULT_HEADER = "Fatal Python error: "
+FAULT_THREAD = compile_regex(
+    r"^(?:Current thread|Thread) 0x[0-9a-f]{1,16} (?:\[[^\]\n]{0,100}\] )?\(most recent call first\):\s*$"
+)
 _PY_EXCEPTION = compile_regex(r"^(?P<type>[A-Za-z_][\w.]*)(?::\s?(?P<message>.*))?$")
 # Logback and Spring Boot append the jar: `at a.B.c(B.java:12) ~[app.jar:1.0]`.
 _JAVA_FRAME = compile_regex(
@@ -32,7 +39,14 @@ _NODE_FRAME = compile_regex(
 _NODE_REJECTION = compile_regex(
     r"^\[(?P<type>UnhandledPromiseRejection): (?P<message>.*)\](?: \{)?$", re.MULTILINE
 )
-_NODE_HEADER = compile_regex(r"^(?:Uncaught )?(?P<type>[A-Za-z_$][\w$.]*)(?::\s?(?P<message>.*))?$")
+# Node.js names an error's code after its name (`TypeError [ERR_INVALID_URL]: Invalid URL`, `AggregateError
+# [ECONNREFUSED]:`), as .NET names an exception's HRESULT or error code (`Npgsql.NpgsqlException (0x80004005): …`,
+# `System.Net.Sockets.SocketException (111): …`): the type is the name, the code is neither type nor message
+NODE_ERROR_CODE = r"(?: \[[A-Za-z][\w.-]{0,60}\](?=:))?"
+DOTNET_ERROR_CODE = r"(?: \((?:0x[0-9A-Fa-f]{1,8}|-?\d{1,10})\)(?=:))?"
+_NODE_HEADER = compile_regex(
+    r"^(?:Uncaught )?(?P<type>[A-Za-z_$][\w$.]*)" + NODE_ERROR_CODE + r"(?::\s?(?P<message>.*))?$"
+)
 # A header after a prefix: `[req-1] Error checking user: FirebaseAuthError: There is no configuration`.
 _EMBEDDED_HEADER = compile_regex(
     r"(?:^|[\s:])(?P<type>(?:[A-Za-z_$][\w$.]{0,200})?(?:Error|Exception|Rejection))(?::\s?(?P<message>.*))?$"
@@ -42,8 +56,10 @@ _QUOTED_LINE = compile_regex(r"^\s*(?:stack:\s*)?'(?P<inner>.*?)(?:\\n)?'\s*\+?\
 _DOTNET_FRAME = compile_regex(
     r"^\s+at (?P<func>[^\s(][^(]{0,500}\([^)]{0,500}\))(?: in (?P<file>.+?):line (?P<line>\d+))?\s*$"
 )
-_DOTNET_HEADER = compile_regex(
-    r"^(?:Unhandled [Ee]xception\.\s*|\s*---> )?(?P<type>[A-Za-z_][\w.`]*(?:Exception|Error))(?::\s?(?P<message>.*))?$"
+DOTNET_HEADER = compile_regex(
+    r"^(?:Unhandled [Ee]xception\.\s*|\s*---> )?(?P<type>[A-Za-z_][\w.`]*(?:Exception|Error))"
+    + DOTNET_ERROR_CODE
+    + r"(?::\s?(?P<message>.*))?$"
 )
 _PHP_HEADER = compile_regex(
     r"(?:PHP )?(?:Fatal error|Warning|Notice|Error)?:?\s*(?:Uncaught )?(?P<type>(?:[A-Za-z_\\][\w\\]*)?(?:Exception|Error))"
@@ -229,6 +245,10 @@ class StackParser:
                 return unescaped
         if PY_HEADER in text:
             return self._python(text)
+        if FAULT_HEADER in text:
+            fault = self._faulthandler(text)
+            if fault is not None:
+                return fault
         if "goroutine " in text:
             go = self._go(text)
             if go is not None:
@@ -338,9 +358,7 @@ class StackParser:
             )
 
         # Frames of the outer exception end at an inner exception's marker.
-        return _framed(
-            "dotnet", lines, text, _DOTNET_HEADER, _DOTNET_FRAME, frame, stop_prefix="End of inner"
-        )
+        return _framed("dotnet", lines, text, DOTNET_HEADER, _DOTNET_FRAME, frame, stop_prefix="End of inner")
 
     def _php(self, lines: list[str], text: str) -> StackTrace | None:
         header = next((m for line in lines if (m := _PHP_HEADER.search(line.strip()))), None)
@@ -462,6 +480,38 @@ class StackParser:
         message = compact_rpc_error("\n".join(message_lines).strip())
         return StackTrace(
             language="python", exception_type=match["type"], message=message, frames=tuple(frames), text=trace
+        )
+
+    def _faulthandler(self, text: str) -> StackTrace | None:
+        """Python's faulthandler dump of a fatal signal: `Fatal Python error: Segmentation fault`, then each
+        thread's frames, the most recent call first (`File "x.py", line 3 in f`), the current thread's first."""
+        start = text.index(FAULT_HEADER)
+        trace = text[start:].rstrip()
+        lines = trace.splitlines()
+        frames: list[Frame] = []
+        for line in lines[1:]:
+            if frames and FAULT_THREAD.match(line):
+                break  # another thread's: the current thread's frames came first
+            frame = _PY_FRAME.match(line)
+            if frame:
+                file = frame["file"]
+                frames.append(
+                    Frame(
+                        file=file,
+                        line=int(frame["line"]),
+                        function=frame["func"],
+                        in_app=self._in_app(bool(_PY_LIBRARY.search(file)), file),
+                    )
+                )
+        if not frames:
+            return None
+        frames.reverse()
+        return StackTrace(
+            language="python",
+            exception_type=FAULT_HEADER.removesuffix(": "),
+            message=lines[0][len(FAULT_HEADER) :].strip(),
+            frames=tuple(frames),
+            text=trace,
         )
 
     def _java(self, lines: list[str], text: str) -> StackTrace | None:

@@ -248,8 +248,8 @@ _REQUEST_PATH = "(?:" + HTTP_METHODS + r')\s+"?([^"\s?#]+)'
 # line (`main.handler2(...)`, also between escaped newlines in JSON), the function of Go's `created by`
 _UNINDENTED_PLACES = (
     r"(?m)((?:[\w./<>-]+\.[A-Za-z]\w*|<internal:[^>\n]+>):[0-9]+(?::in [`'][^'`\n]*)?"
-    r"|^[\w./*()\[\]~%-]+\([0-9a-fx?{}, .]*\)$"
-    r"|\\n[\w./*()\[\]~%-]+\([0-9a-fx?{}, .]*\)\\n"
+    r"|^[\w./*()\[\]~%-]+\([0-9a-fx?{}, ._]*\)$"
+    r"|\\n[\w./*()\[\]~%-]+\([0-9a-fx?{}, ._]*\)\\n"
     r"|^created by \S+)"
 )
 
@@ -436,7 +436,7 @@ _STACK_OPENERS = (
     r"|^\S+\.py:\d+: \w*Warning: "
     r"|^(?:goroutine \d+ |runtime stack:|created by |exit status \d|fatal error: |PC=0x|signal arrived "
     r"|(?:http: )?panic serving |\.\.\.(?:additional|\d+) frames |Node\.js v\d)"
-    r"|^[\w./*()\[\]~%-]+\([0-9a-fx?{}, .]*\)$"
+    r"|^[\w./*()\[\]~%-]+\([0-9a-fx?{}, ._]*\)$"
     r"|\.rb:\d+:in |^[A-Z][\w:]* \(.*\):$|"
     + _RUBY_TEMPLATE_FRAME
     + "|"
@@ -445,6 +445,11 @@ _STACK_OPENERS = (
     r"|^Stack trace:\s*$"  # PHP's, after its uncaught exception's line
     r"|^Last message|^Client \S+ is (?:alive|dead)$"  # an Elixir crash report's context
     r"|^thread '[^']*' panicked at |^stack backtrace:$"  # a Rust panic's
+    # Python's faulthandler dump, V8's fatal error report (Node.js's heap exhaustion)
+    r"|^(?:Fatal Python error: |(?:Current )?[Tt]hread 0x|Extension modules: |Security context: |\d+ ms: )"
+    r"|out of memory\s*$"
+    # an exception's name with a code after it (`TypeError [ERR_INVALID_URL]:`, `NpgsqlException (0x80004005):`)
+    r"|^\S* (?:\[[A-Za-z][\w.-]{0,60}\]|\((?:0x[0-9A-Fa-f]{1,8}|-?\d{1,10})\)):"
     r"|^For more information, see https://g\.co/cloud/acm-errors"  # the end of Config Sync's error
     r"|"
     + CONTINUATION_PATTERN  # PostgreSQL's line that continues the record before it
@@ -474,6 +479,7 @@ _STACK_HEADER = (
     + "|"
     + _RAILS_EXCEPTION
     + r"|Fatal error: {1,2}Uncaught \S|"  # PHP's uncaught exception, and the line that ends its report
+    r"^Fatal Python error: |^<--- (?:Last few GCs|JS stacktrace) --->|"  # faulthandler's dump, V8's report
     + CONTINUATION_PATTERN  # PostgreSQL's line that continues the record logged before it
     + "|"
     + PHP_THROWN.pattern
