@@ -49,6 +49,12 @@ class ChangeMarker(BaseModel):
         default=False,
         description="An IAM policy change whose every binding delta adds a role: it refuses nothing.",
     )
+    engine: str | None = Field(
+        default=None,
+        exclude=True,
+        description="The engine a changed Cloud SQL instance's own logs in the window are written by (`PostgreSQL`, "
+        "`MySQL`, `SQL Server`); None when they are not seen. The audit entry does not say it.",
+    )
 
 
 class Incident(BaseModel):

@@ -90,6 +90,9 @@ SERVICE_SLACK = timedelta(minutes=2)
 UPSTREAM_SLACK = timedelta(minutes=5)
 """A downstream problem counts while its upstream fails, or up to this long before or after."""
 
+K8S_JOB_FAILED = r"Job has reached the specified backoff limit|Job was active longer than specified deadline"
+"""The Kubernetes Job controller's record of failing a Job (events `BackoffLimitExceeded`, `DeadlineExceeded`) after
+its pods failed."""
 # Roles, in causal order: a role's problems may cause those of higher roles. NONE: never linked.
 NONE, ERROR, EXIT, PROBE, NOT_READY, SERVER_ERROR = range(-1, 5)
 ROLE_NAMES = ("error", "process exit", "failed probe", "revision not ready", "HTTP 5xx")
@@ -105,8 +108,9 @@ _EXIT = compile_regex(
     # Vertex AI's training replica (`The replica workerpool0-0 exited with a non-zero status of 1.`)
     r"\.service: (?:Main process exited, code=|Failed with result ')|"
     r"\bThe replica \S+ exited with a non-zero status\b|"
-    # Dataflow failing the whole job (`Workflow failed. Causes: … a work item has failed 4 times.`)
-    r"\bWorkflow failed\. Causes: ",
+    # Dataflow failing the whole job (`Workflow failed. Causes: … a work item has failed 4 times.`), a Kubernetes
+    # Job controller failing its Job (`BackoffLimitExceeded`, `DeadlineExceeded`)
+    r"\bWorkflow failed\. Causes: |" + K8S_JOB_FAILED,
     re.IGNORECASE,
 )
 _PROBE = compile_regex(r"\bprobe failed\b", re.IGNORECASE)
@@ -537,25 +541,40 @@ def _node_links(clusters: dict[str, Cluster], facts: ResolvedFacts, links: _Link
 _JOB_FAILED = compile_regex(r"\bWorkflow failed\. Causes: ")
 """Dataflow's record of failing a whole job, which points back at its workers' errors (`… The job failed because a
 work item has failed 4 times. Look in previous log entries for the cause of each one of the 4 failures.`)."""
+_K8S_JOB_FAILED = compile_regex(K8S_JOB_FAILED)
+_K8S_EVENTS = ("k8s_cluster ",)
+"""How the logs of a Kubernetes event about a cluster's object other than a pod or a node (a Job) begin in a
+cluster's `logs`."""
 JOB_LOGS = ("dataflow_step ",)
 """How the logs of a batch job run by a managed service begin in a cluster's `logs` (Dataflow's workers' and its
 job messages)."""
 
 
-def _job_links(clusters: Sequence[Cluster], links: _Links) -> None:
+def _job_links(clusters: Sequence[Cluster], facts: ResolvedFacts, links: _Links) -> None:
     """A managed service failing a whole job (`_JOB_FAILED`) is the effect of the job's own errors before it (its
     workers' exceptions, logged again as the service's `Error message from worker: …`), up to `UPSTREAM_SLACK`
-    before: both are the job's, with no instance or revision to tie them."""
+    before: both are the job's, with no instance or revision to tie them. So is a Kubernetes Job its controller
+    failed (`_K8S_JOB_FAILED`, an event about the Job) of the errors of the pods it made (`ResolvedFacts.pod_owners`:
+    pod `nightly-export-29145600-7xk2p` of Job `batch/nightly-export-29145600`), whatever their container's name."""
     failed = [
         c
         for c in clusters
         if c.logs
-        and all(log.startswith(JOB_LOGS) for log in c.logs)
-        and _JOB_FAILED.search(f"{c.title}\n{c.message}"[:MENTION_CHARS])
+        and (
+            (
+                all(log.startswith(JOB_LOGS) for log in c.logs)
+                and _JOB_FAILED.search(f"{c.title}\n{c.message}"[:MENTION_CHARS])
+            )
+            or (
+                all(log.startswith(_K8S_EVENTS) for log in c.logs)
+                and _K8S_JOB_FAILED.search(f"{c.title}\n{c.message}"[:MENTION_CHARS])
+            )
+        )
     ]
     for failure in failed:
         for cause in clusters:
-            if cause is failure or not set(cause.services) & set(failure.services):
+            jobs = set(cause.services) | facts.pod_owners.get(cause.fingerprint, frozenset())
+            if cause is failure or not jobs & set(failure.services):
                 continue
             if role(cause) != ERROR or not _is_failure(cause):
                 continue
@@ -565,7 +584,7 @@ def _job_links(clusters: Sequence[Cluster], links: _Links) -> None:
                 cause.fingerprint,
                 failure.fingerprint,
                 "service",
-                f"in job {' and '.join(_q(s) for s in sorted(set(cause.services) & set(failure.services)))}, "
+                f"in job {' and '.join(_q(s) for s in sorted(jobs & set(failure.services)))}, "
                 f"{_q(failure.title)} ({_hhmm(failure.first_seen)}) follows {_q(cause.title)} "
                 f"({_hhmm(cause.first_seen)}–{_hhmm(cause.last_seen)})",
             )
@@ -1465,7 +1484,7 @@ def find_links(
     _restart_links(by_fingerprint, facts, links)
     _node_links(by_fingerprint, facts, links)
     _service_links(clusters, facts, links)
-    _job_links(clusters, links)
+    _job_links(clusters, facts, links)
     _upstream_links(clusters, facts, links)
     _host_links(clusters, facts, links)
     _quote_links(clusters, facts, links)
