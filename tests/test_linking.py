@@ -1696,11 +1696,17 @@ def test_a_change_to_a_resource_named_after_the_service_is_told_in_its_incident(
             "    at Socket.<anonymous> (/app/node_modules/@redis/client/dist/lib/client/socket.js:194:118)",
             True,
         ),
-        # a password refused is not the failover's doing, nor is another engine's lost connection
+        (
+            "StackExchange.Redis.RedisConnectionException: No connection is active/available to service this "
+            "operation: GET basket:7781; It was not possible to connect to the redis server(s).",
+            True,
+        ),
+        # a password refused, AUTH asked for: not the failover's doing, nor is another engine's lost connection
         (
             "redis.exceptions.AuthenticationError: WRONGPASS invalid username-password pair or user is disabled.",
             False,
         ),
+        ("redis.exceptions.AuthenticationError: NOAUTH Authentication required.", False),
         ("org.postgresql.util.PSQLException: This connection has been closed.", False),
     ],
 )
@@ -1738,6 +1744,15 @@ def test_a_datastore_change_is_told_for_its_clients_failed_connections_that_name
          "'etl'@'10.20.0.7' (using password: YES)\")", True),
         ("cloudsql.users.update", 'psycopg2.OperationalError: connection to server at "10.20.0.5", port 5432 '
          "failed: Connection refused", False),
+        # Connector/J's lost connection, the certificate it refused named in the cause
+        ("cloudsql.instances.rotateServerCa", "com.mysql.cj.jdbc.exceptions.CommunicationsException: Communications "
+         "link failure\n\tat com.mysql.cj.jdbc.ConnectionImpl.createNewIO(ConnectionImpl.java:815)\nCaused by: "
+         "javax.net.ssl.SSLHandshakeException: PKIX path building failed", True),
+        # a settings change may turn authentication on: a password refused then is its doing, as is a lost connection
+        ("cloudsql.instances.patch", "pymysql.err.OperationalError: (1045, \"Access denied for user "
+         "'etl'@'10.20.0.7' (using password: YES)\")", True),
+        ("cloudsql.instances.patch", 'psycopg2.OperationalError: connection to server at "10.20.0.5", port 5432 '
+         "failed: Connection refused", True),
         # another server's certificate (a partner's), which names no database
         ("cloudsql.instances.rotateServerCa", "Error: certificate has expired\n    at TLSSocket.onConnectSecure "
          "(node:_tls_wrap:1674:34)", False),
@@ -3427,6 +3442,22 @@ def test_a_kubernetes_job_its_controller_failed_follows_the_errors_of_the_pods_i
     assert (
         any(cause.startswith("google.api_core") and reason in effect for cause, effect, _ in links) is linked
     )
+
+
+@pytest.mark.parametrize(("job", "linked"), [("reindex", True), ("index", False), ("reindex-1x", False)])
+def test_an_indexed_jobs_pods_are_named_with_their_completion_index_after_the_jobs_name(
+    job: str, linked: bool
+) -> None:
+    """An indexed Job's pods are `<job>-<index>-<5 characters>`."""
+    entries = [
+        container_entry(
+            i * 70, f"reindex-{i % 3}-{suffix}", "worker", f"ValueError: shard {i % 3} has no primary"
+        )
+        for i, suffix in enumerate(("x8c7v", "b6n5m", "q1w2e", "r4t5y"))
+    ]
+    entries.append(job_event(300, job, "BackoffLimitExceeded", "Job has reached the specified backoff limit"))
+    links = links_of(scan_entries(entries))
+    assert any(cause.startswith("ValueError") for cause, _, _ in links) is linked
 
 
 def test_a_kubernetes_job_failed_an_hour_after_its_pods_errors_does_not_follow_them() -> None:

@@ -403,15 +403,18 @@ class LinkFacts:
                 self._see_run_host(revision[0], entry.http.url)
 
     def _see_pod_owner(self, key: str, service: str, pod: str) -> None:
-        """Keep the object that made a pod (its name less the random suffix its controller gave it) for the key."""
+        """Keep the object that made a pod for the key: its name less the random suffix its controller gave it, and
+        less the completion index before it (an indexed Job's pod `reindex-0-x8c7v`: `reindex`)."""
         owner, _, suffix = pod.rpartition("-")
         namespace = service.rpartition("/")[0]
         if not (owner and namespace and _POD_NAME_SUFFIX.fullmatch(suffix)):
             return
         owners = self._pod_owners.setdefault(key, set())
-        named = f"{namespace}/{owner}"
-        if named not in owners and len(owners) < MAX_OWNERS_PER_KEY:
-            owners.add(named)
+        indexed, _, index = owner.rpartition("-")
+        for name in (owner, indexed) if indexed and index.isdigit() else (owner,):
+            named = f"{namespace}/{name}"
+            if named not in owners and len(owners) < MAX_OWNERS_PER_KEY:
+                owners.add(named)
 
     def _see_run_host(self, service: str, url: str) -> None:
         """Keep the host of a Cloud Run service's own URL that its request log names (a known one costs a set
