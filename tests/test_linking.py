@@ -2397,6 +2397,42 @@ def test_a_database_saying_it_is_down_causes_the_failed_connections_of_its_engin
     assert "the only PostgreSQL instance saying it is down then" in incident.story
 
 
+HIKARI_TIMEOUT = "HikariPool-1 - Connection is not available, request timed out after 30000ms."
+
+
+@pytest.mark.parametrize(
+    ("instances", "client_from", "client", "linked"),
+    [
+        (("orders-db",), 10, HIKARI_TIMEOUT, True),
+        (("orders-db",), 10, "sqlalchemy.exc.TimeoutError: QueuePool limit of size 5 overflow 10 reached, "
+         "connection timed out, timeout 30.00", True),
+        # two instances down then: which one the pool waited for is not told
+        (("orders-db", "stock-db"), 10, HIKARI_TIMEOUT, False),
+        # the pool timing out an hour later, the instance long up
+        (("orders-db",), 3_600, HIKARI_TIMEOUT, False),
+        # a timeout of something else than a pool
+        (("orders-db",), 10, "requests.exceptions.ReadTimeout: HTTPSConnectionPool(host='api.partner.example', "
+         "port=443): Read timed out. (read timeout=10)", False),
+    ],
+)  # fmt: skip
+def test_a_connection_pool_naming_no_engine_waited_for_the_one_database_instance_down_then(
+    instances: tuple[str, ...], client_from: float, client: str, linked: bool
+) -> None:
+    """HikariCP's (SQLAlchemy's) pool timeout names neither the engine nor the instance: while exactly one database
+    instance says it is down, the pool waited for that one."""
+    entries = [
+        postgres_line(i * 15, "FATAL:  the database system is starting up", instance)
+        for instance in instances
+        for i in range(4)
+    ]
+    entries += [
+        container_entry(client_from + i * 20, f"payouts-9c0d1e2f3-a{i}b5c", "payouts", client)
+        for i in range(3)
+    ]
+    links = links_of(scan_entries(entries))
+    assert any(effect.startswith(client[:12]) for _, effect, _ in links) is linked
+
+
 def mysql_line(seconds: float, text: str, severity: str) -> dict[str, Any]:
     return cloudsql_line(seconds, text) | {
         "insertId": f"my-{seconds}",

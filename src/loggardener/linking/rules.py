@@ -1091,6 +1091,17 @@ connection given up (go-sql-driver's `[mysql] … packets.go:37: unexpected EOF`
 `invalid connection`); not a password or a statement refused."""
 
 
+_POOL_TIMED_OUT = compile_regex(
+    r"Connection is not available, request timed out after|Unable to acquire JDBC Connection|"
+    r"QueuePool limit of size \d+ overflow \d+ reached, connection timed out",
+    re.IGNORECASE,
+)
+"""A connection pool that waited in vain for a connection to its database (HikariCP's `HikariPool-1 - Connection is
+not available, request timed out after 30000ms.`, Hibernate's `Unable to acquire JDBC Connection`, SQLAlchemy's
+`QueuePool limit of size 5 overflow 10 reached, connection timed out`), which often names neither the engine nor the
+instance: while one database instance says it is down, it is that one's client (`_outage_links`)."""
+_ANY_ENGINE = "database"
+"""The engine of a pool's client that names none (`_POOL_TIMED_OUT`): any instance down then."""
 _ENGINE_CONTAINERS = {
     "postgres": "PostgreSQL",
     "postgresql": "PostgreSQL",
@@ -1167,15 +1178,23 @@ def _outage_links(clusters: Sequence[Cluster], facts: ResolvedFacts, links: _Lin
             + f"\n{client.stack_pattern or ''}"[:MENTION_CHARS]
             + "".join(f"\n[{tag}]" for tag in sorted(facts.tags.get(client.fingerprint, ())))
         )
-        if not (CUT_OFF.search(head) or _SERVER_GONE.search(head)):
+        pooled = _POOL_TIMED_OUT.search(head) is not None
+        if not (pooled or CUT_OFF.search(head) or _SERVER_GONE.search(head)):
             continue
         named = {service for service, pattern in names.items() if pattern.search(head)}
-        for engine, pattern in _ENGINE_CLIENTS:
-            if engine not in outages or not (named or pattern.search(head)):
+        engines = [engine for engine, pattern in _ENGINE_CLIENTS if named or pattern.search(head)]
+        if pooled and not engines:
+            # a pool that names no engine waited for a connection to whichever server is down then
+            engines = [_ANY_ENGINE]
+        for engine in engines:
+            down_then = (
+                [c for f in outages.values() for c in f] if engine == _ANY_ENGINE else outages.get(engine)
+            )
+            if not down_then:
                 continue
             during = [
                 down
-                for down in outages[engine]
+                for down in down_then
                 if _same_minutes(down, client, facts)
                 and not set(down.services) & set(client.services)
                 and (not named or set(down.services) & named)
@@ -1188,6 +1207,8 @@ def _outage_links(clusters: Sequence[Cluster], facts: ResolvedFacts, links: _Lin
                 how = (
                     f"failed to connect to the instance {_q(next(iter(named)))}"
                     if named
+                    else "waited in vain for a connection from its pool"
+                    if engine == _ANY_ENGINE
                     else f"says its connection to a {engine} server failed"
                 )
                 only = "" if named else f", the only {engine} instance saying it is down then"
