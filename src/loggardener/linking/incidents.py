@@ -87,9 +87,9 @@ _CONNECTION_FAILED = compile_regex(
 """A client whose connection to its server failed (refused, reset, closed, lost, or refused by the server's
 libpq's `connection to server at … failed: …`; Jedis' `Unexpected end of stream.`, Lettuce's `Unable to connect to
 …`, node-redis' `Socket closed unexpectedly`, StackExchange.Redis' `No connection is active/available to service
-this operation`, Connector/J's `Communications link failure`), or a server certificate it could not verify (a rotated server CA:
-`certificate verify failed`, Go's `x509: certificate signed by unknown authority`, Java's `PKIX path building
-failed`)."""
+this operation`, Connector/J's `Communications link failure`), or a server certificate it could not verify (a
+rotated server CA: `certificate verify failed`, Go's `x509: certificate signed by unknown authority`, Java's `PKIX
+path building failed`)."""
 _CREDENTIAL_REFUSED = compile_regex(
     r"password authentication failed|Access denied for user|WRONGPASS|NOAUTH|invalid password|"
     r"no pg_hba\.conf entry",
@@ -366,9 +366,9 @@ def _concerns_by_kind(change: ChangeMarker, problems: Sequence[Cluster]) -> bool
     managed datastore's change (a Memorystore failover, a Cloud SQL restart, its server CA rotated) and its
     clients' connections failing (`redis.exceptions.ConnectionError: … Connection refused`, a certificate they no
     longer verify) or their credentials refused after a change of its users or settings (`_fails_as_changed`), or
-    their writes refused by what is now a replica (`READONLY You can't
-    write against a read only replica.`: `_WRITE_REFUSED_BY_REPLICA`); of a Cloud SQL instance whose own logs show its
-    engine, only that engine's clients and refusals (`_SQL_ENGINES`)."""
+    their writes refused by what is now a replica (`READONLY You can't write against a read only replica.`:
+    `_WRITE_REFUSED_BY_REPLICA`); of a Cloud SQL instance whose own logs show its engine, only that engine's clients
+    and refusals (`_SQL_ENGINES`)."""
     heads = [f"{c.title}\n{c.message}"[:_TEXT_HEAD] for c in problems]
     if change.method.startswith("dns."):
         return any(_NAME_NOT_RESOLVED.search(head) for head in heads)
