@@ -3496,6 +3496,35 @@ def test_an_indexed_jobs_pods_are_named_with_their_completion_index_after_the_jo
     assert any(cause.startswith("ValueError") for cause, _, _ in links) is linked
 
 
+def test_two_jobs_failed_alike_on_two_days_each_follow_their_own_pods_errors() -> None:
+    """The Job controller's events of two Jobs a day apart are one problem; each day's failure follows that day's
+    errors of the pods its Job made."""
+    day = 86_400
+    entries = [
+        container_entry(i * 70, f"nightly-export-29145600-{suffix}", "export", "KeyError: 'region'")
+        for i, suffix in enumerate(("7xk2p", "q9w8e"))
+    ]
+    entries.append(
+        job_event(
+            200,
+            "nightly-export-29145600",
+            "BackoffLimitExceeded",
+            "Job has reached the specified backoff limit",
+        )
+    )
+    entries += [
+        container_entry(day + i * 70, f"reindex-{i}-{suffix}", "worker", "ValueError: shard has no primary")
+        for i, suffix in enumerate(("x8c7v", "b6n5m"))
+    ]
+    entries.append(
+        job_event(day + 200, "reindex", "BackoffLimitExceeded", "Job has reached the specified backoff limit")
+    )
+    causes = {
+        cause.split(":")[0] for cause, effect, _ in links_of(scan_entries(entries)) if "backoff" in effect
+    }
+    assert causes == {"KeyError", "ValueError"}
+
+
 def test_a_kubernetes_job_failed_an_hour_after_its_pods_errors_does_not_follow_them() -> None:
     entries = [
         container_entry(i * 70, f"nightly-export-29145600-{suffix}", "export", "KeyError: 'region'")

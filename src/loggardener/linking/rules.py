@@ -578,7 +578,7 @@ def _job_links(clusters: Sequence[Cluster], facts: ResolvedFacts, links: _Links)
                 continue
             if role(cause) != ERROR or not _is_failure(cause):
                 continue
-            if not (cause.first_seen <= failure.first_seen <= cause.last_seen + UPSTREAM_SLACK):
+            if not _ends_after(cause, failure, facts):
                 continue
             links.add(
                 cause.fingerprint,
@@ -588,6 +588,17 @@ def _job_links(clusters: Sequence[Cluster], facts: ResolvedFacts, links: _Links)
                 f"{_q(failure.title)} ({_hhmm(failure.first_seen)}) follows {_q(cause.title)} "
                 f"({_hhmm(cause.first_seen)}–{_hhmm(cause.last_seen)})",
             )
+
+
+def _ends_after(cause: Cluster, failure: Cluster, facts: ResolvedFacts) -> bool:
+    """The failure of a job occurs at most `UPSTREAM_SLACK` after the cause: in a minute that follows one the cause
+    occurred in when both are known (two Jobs failed alike, days apart, are one problem), else after its first time
+    and before its last time and the slack."""
+    ends, errors = facts.minutes.get(failure.fingerprint), facts.minutes.get(cause.fingerprint)
+    if not ends or not errors:
+        return cause.first_seen <= failure.first_seen <= cause.last_seen + UPSTREAM_SLACK
+    reach = int(UPSTREAM_SLACK.total_seconds() // 60)
+    return any(end - step in errors for end in ends for step in range(reach + 1))
 
 
 def _is_failure(cluster: Cluster) -> bool:
