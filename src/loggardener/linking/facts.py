@@ -341,7 +341,7 @@ class LinkFacts:
         )
         if not engines or len(engines) != 1:
             return change
-        return change.model_copy(update={"engine": next(iter(engines))})
+        return change.with_engine(next(iter(engines)))
 
     def _see_pod_app(self, service: str, pod: str, app: str) -> None:
         """The application a pod is labelled with, for its container's service and its workload, when it names them
