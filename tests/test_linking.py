@@ -1235,6 +1235,45 @@ def test_a_cloud_sql_failover_is_told_for_writes_its_old_primary_refuses_as_a_re
     assert [c.resource for c in incident.changes] == (["orders-db"] if told else [])
 
 
+@pytest.mark.parametrize(
+    ("log", "failure", "told"),
+    [
+        # the instance's own log says its engine: only its engine's refusals are the failover's
+        ("mysql.err", "psycopg2.errors.ReadOnlySqlTransaction: cannot execute UPDATE in a read-only transaction",
+         False),
+        ("mysql.err", "java.sql.SQLException: The MySQL server is running with the --read-only option so it cannot "
+         "execute this statement", True),
+        ("postgres.log", "java.sql.SQLException: The MySQL server is running with the --read-only option so it "
+         "cannot execute this statement", False),
+        ("postgres.log", "psycopg2.errors.ReadOnlySqlTransaction: cannot execute UPDATE in a read-only transaction",
+         True),
+        ("postgres.log", 'psycopg2.OperationalError: connection to server at "10.20.0.5", port 5432 failed: '
+         "Connection refused", True),
+        ("mysql.err", 'psycopg2.OperationalError: connection to server at "10.20.0.5", port 5432 failed: '
+         "Connection refused", False),
+        # no log of the instance in the window: either engine's words
+        (None, "psycopg2.errors.ReadOnlySqlTransaction: cannot execute UPDATE in a read-only transaction", True),
+    ],
+)  # fmt: skip
+def test_a_cloud_sql_change_is_told_only_for_the_engine_the_instances_own_logs_show(
+    log: str | None, failure: str, told: bool
+) -> None:
+    """A Cloud SQL audit entry does not say the instance's engine; its logs in the window do, even at INFO."""
+    failover = audited_change(0, "cloudsql.instances.failover", "projects/p/instances/billing-db")
+    entries = [failover] + [
+        run_entry(30 + i * 20, severity="ERROR", service="web", instance=f"w{i}", text=failure)
+        for i in range(3)
+    ]
+    if log is not None:
+        entries.append(
+            {"insertId": "own", "timestamp": stamp(-600), "severity": "INFO",
+             "resource": {"type": "cloudsql_database", "labels": {"project_id": "p", "database_id": "p:billing-db"}},
+             "logName": f"projects/p/logs/cloudsql.googleapis.com%2F{log}", "textPayload": "ready for connections"}
+        )  # fmt: skip
+    (incident,) = scan_entries(entries).incidents
+    assert [c.resource for c in incident.changes] == (["billing-db"] if told else [])
+
+
 def audited_change(seconds: float, method: str, resource_name: str) -> dict[str, Any]:
     """A successful admin-activity audit entry: `method` on `resource_name`."""
     return redis_failover(seconds) | {
@@ -1649,6 +1688,26 @@ def test_a_change_to_a_resource_named_after_the_service_is_told_in_its_incident(
         # another engine's replica refusing a write (PostgreSQL), and a read-only file: not the cache's failover
         ("psycopg2.errors.ReadOnlySqlTransaction: cannot execute INSERT in a read-only transaction", False),
         ("OSError: [Errno 30] Read-only file system: '/app/cache/index.json'", False),
+        # the connection's end in Jedis', Lettuce's and node-redis' own words
+        ("redis.clients.jedis.exceptions.JedisConnectionException: Unexpected end of stream.", True),
+        ("io.lettuce.core.RedisConnectionException: Unable to connect to 10.0.8.3/<unresolved>:6379", True),
+        (
+            "SocketClosedUnexpectedlyError: Socket closed unexpectedly\n"
+            "    at Socket.<anonymous> (/app/node_modules/@redis/client/dist/lib/client/socket.js:194:118)",
+            True,
+        ),
+        (
+            "StackExchange.Redis.RedisConnectionException: No connection is active/available to service this "
+            "operation: GET basket:7781; It was not possible to connect to the redis server(s).",
+            True,
+        ),
+        # a password refused, AUTH asked for: not the failover's doing, nor is another engine's lost connection
+        (
+            "redis.exceptions.AuthenticationError: WRONGPASS invalid username-password pair or user is disabled.",
+            False,
+        ),
+        ("redis.exceptions.AuthenticationError: NOAUTH Authentication required.", False),
+        ("org.postgresql.util.PSQLException: This connection has been closed.", False),
     ],
 )
 def test_a_datastore_change_is_told_for_its_clients_failed_connections_that_name_no_instance(
@@ -1660,6 +1719,55 @@ def test_a_datastore_change_is_told_for_its_clients_failed_connections_that_name
     ]
     (incident,) = scan_entries(entries).incidents
     assert [c.resource for c in incident.changes] == (["cart-cache"] if told else [])
+
+
+@pytest.mark.parametrize(
+    ("method", "failure", "told"),
+    [
+        # the server's CA rotated: clients that verify its certificate no longer do, in their TLS library's words
+        ("cloudsql.instances.rotateServerCa", "failed to connect to `user=orders database=orders`: "
+         "10.20.0.5:5432 (10.20.0.5): tls error: tls: failed to verify certificate: x509: certificate signed by "
+         "unknown authority", True),
+        ("cloudsql.instances.rotateServerCa", "org.postgresql.util.PSQLException: SSL error: PKIX path building "
+         "failed: sun.security.provider.certpath.SunCertPathBuilderException: unable to find valid certification "
+         "path to requested target", True),
+        ("cloudsql.instances.restart", 'psycopg2.OperationalError: connection to server at "10.20.0.5", port 5432 '
+         "failed: Connection refused", True),
+        # a password refused: only a change of the instance's users refuses it
+        ("cloudsql.instances.rotateServerCa", 'psycopg2.OperationalError: connection to server at "10.20.0.5", '
+         'port 5432 failed: FATAL:  password authentication failed for user "etl"', False),
+        ("cloudsql.instances.restart", "pymysql.err.OperationalError: (1045, \"Access denied for user "
+         "'etl'@'10.20.0.7' (using password: YES)\")", False),
+        ("cloudsql.users.update", 'psycopg2.OperationalError: connection to server at "10.20.0.5", port 5432 '
+         'failed: FATAL:  password authentication failed for user "etl"', True),
+        ("cloudsql.users.update", "pymysql.err.OperationalError: (1045, \"Access denied for user "
+         "'etl'@'10.20.0.7' (using password: YES)\")", True),
+        ("cloudsql.users.update", 'psycopg2.OperationalError: connection to server at "10.20.0.5", port 5432 '
+         "failed: Connection refused", False),
+        # Connector/J's lost connection, the certificate it refused named in the cause
+        ("cloudsql.instances.rotateServerCa", "com.mysql.cj.jdbc.exceptions.CommunicationsException: Communications "
+         "link failure\n\tat com.mysql.cj.jdbc.ConnectionImpl.createNewIO(ConnectionImpl.java:815)\nCaused by: "
+         "javax.net.ssl.SSLHandshakeException: PKIX path building failed", True),
+        # a settings change may turn authentication on: a password refused then is its doing, as is a lost connection
+        ("cloudsql.instances.patch", "pymysql.err.OperationalError: (1045, \"Access denied for user "
+         "'etl'@'10.20.0.7' (using password: YES)\")", True),
+        ("cloudsql.instances.patch", 'psycopg2.OperationalError: connection to server at "10.20.0.5", port 5432 '
+         "failed: Connection refused", True),
+        # another server's certificate (a partner's), which names no database
+        ("cloudsql.instances.rotateServerCa", "Error: certificate has expired\n    at TLSSocket.onConnectSecure "
+         "(node:_tls_wrap:1674:34)", False),
+    ],
+)  # fmt: skip
+def test_a_cloud_sql_change_is_told_for_the_connections_it_fails_and_a_password_only_for_a_users_change(
+    method: str, failure: str, told: bool
+) -> None:
+    change = audited_change(0, method, "projects/p/instances/ledger-db")
+    entries = [change] + [
+        run_entry(30 + i * 20, severity="ERROR", service="web", instance=f"w{i}", text=failure)
+        for i in range(3)
+    ]
+    (incident,) = scan_entries(entries).incidents
+    assert [c.resource for c in incident.changes] == (["ledger-db"] if told else [])
 
 
 NOT_NULL = 'null value in column "currency" of relation "entries" violates not-null constraint'
@@ -2287,6 +2395,42 @@ def test_a_database_saying_it_is_down_causes_the_failed_connections_of_its_engin
     ]
     (incident,) = scan_entries(entries).incidents
     assert "the only PostgreSQL instance saying it is down then" in incident.story
+
+
+HIKARI_TIMEOUT = "HikariPool-1 - Connection is not available, request timed out after 30000ms."
+
+
+@pytest.mark.parametrize(
+    ("instances", "client_from", "client", "linked"),
+    [
+        (("orders-db",), 10, HIKARI_TIMEOUT, True),
+        (("orders-db",), 10, "sqlalchemy.exc.TimeoutError: QueuePool limit of size 5 overflow 10 reached, "
+         "connection timed out, timeout 30.00", True),
+        # two instances down then: which one the pool waited for is not told
+        (("orders-db", "stock-db"), 10, HIKARI_TIMEOUT, False),
+        # the pool timing out an hour later, the instance long up
+        (("orders-db",), 3_600, HIKARI_TIMEOUT, False),
+        # a timeout of something else than a pool
+        (("orders-db",), 10, "requests.exceptions.ReadTimeout: HTTPSConnectionPool(host='api.partner.example', "
+         "port=443): Read timed out. (read timeout=10)", False),
+    ],
+)  # fmt: skip
+def test_a_connection_pool_naming_no_engine_waited_for_the_one_database_instance_down_then(
+    instances: tuple[str, ...], client_from: float, client: str, linked: bool
+) -> None:
+    """HikariCP's (SQLAlchemy's) pool timeout names neither the engine nor the instance: while exactly one database
+    instance says it is down, the pool waited for that one."""
+    entries = [
+        postgres_line(i * 15, "FATAL:  the database system is starting up", instance)
+        for instance in instances
+        for i in range(4)
+    ]
+    entries += [
+        container_entry(client_from + i * 20, f"payouts-9c0d1e2f3-a{i}b5c", "payouts", client)
+        for i in range(3)
+    ]
+    links = links_of(scan_entries(entries))
+    assert any(effect.startswith(client[:12]) for _, effect, _ in links) is linked
 
 
 def mysql_line(seconds: float, text: str, severity: str) -> dict[str, Any]:
@@ -3274,3 +3418,124 @@ def test_a_dataflow_job_failed_by_the_service_follows_the_jobs_own_errors_before
         )
         is linked
     )
+
+
+def job_event(seconds: float, job: str, reason: str, message: str) -> dict[str, Any]:
+    """The Job controller's event about a Job, which GKE writes on the cluster's resource."""
+    return {
+        "insertId": f"job{seconds}{job}{reason}",
+        "timestamp": stamp(seconds),
+        "severity": "WARNING",
+        "logName": "projects/p/logs/events",
+        "resource": {"type": "k8s_cluster", "labels": {"project_id": "p", "cluster_name": "c", "location": "l"}},
+        "jsonPayload": {"kind": "Event", "reason": reason, "message": message, "type": "Warning",
+                        "involvedObject": {"kind": "Job", "namespace": "shop", "name": job, "apiVersion": "batch/v1"},
+                        "source": {"component": "job-controller"}},
+    }  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("pods", "reason", "message", "linked"),
+    [
+        (
+            "nightly-export-29145600",
+            "BackoffLimitExceeded",
+            "Job has reached the specified backoff limit",
+            True,
+        ),
+        (
+            "nightly-export-29145600",
+            "DeadlineExceeded",
+            "Job was active longer than specified deadline",
+            True,
+        ),
+        # another Job's pods, a Deployment's pods of a like name: not the failed Job's
+        (
+            "weekly-report-29145590",
+            "BackoffLimitExceeded",
+            "Job has reached the specified backoff limit",
+            False,
+        ),
+        (
+            "nightly-export-7f9c6d5b4",
+            "BackoffLimitExceeded",
+            "Job has reached the specified backoff limit",
+            False,
+        ),
+    ],
+)
+def test_a_kubernetes_job_its_controller_failed_follows_the_errors_of_the_pods_it_made(
+    pods: str, reason: str, message: str, linked: bool
+) -> None:
+    """The Job's pods are named after it (`<job>-<5 characters>`), whatever their container's name (`export`)."""
+    entries = [
+        container_entry(i * 70, f"{pods}-{suffix}", "export", "google.api_core.exceptions.NotFound: 404 POST "
+                        "https://storage.googleapis.com/upload/storage/v1/b/exports/o: The specified bucket does not exist.")
+        for i, suffix in enumerate(("7xk2p", "q9w8e", "r5t6y", "m3n4b"))
+    ]  # fmt: skip
+    entries.append(job_event(300, "nightly-export-29145600", reason, message))
+    links = links_of(scan_entries(entries))
+    assert (
+        any(cause.startswith("google.api_core") and reason in effect for cause, effect, _ in links) is linked
+    )
+
+
+@pytest.mark.parametrize(("job", "linked"), [("reindex", True), ("index", False), ("reindex-1x", False)])
+def test_an_indexed_jobs_pods_are_named_with_their_completion_index_after_the_jobs_name(
+    job: str, linked: bool
+) -> None:
+    """An indexed Job's pods are `<job>-<index>-<5 characters>`."""
+    entries = [
+        container_entry(
+            i * 70, f"reindex-{i % 3}-{suffix}", "worker", f"ValueError: shard {i % 3} has no primary"
+        )
+        for i, suffix in enumerate(("x8c7v", "b6n5m", "q1w2e", "r4t5y"))
+    ]
+    entries.append(job_event(300, job, "BackoffLimitExceeded", "Job has reached the specified backoff limit"))
+    links = links_of(scan_entries(entries))
+    assert any(cause.startswith("ValueError") for cause, _, _ in links) is linked
+
+
+def test_two_jobs_failed_alike_on_two_days_each_follow_their_own_pods_errors() -> None:
+    """The Job controller's events of two Jobs a day apart are one problem; each day's failure follows that day's
+    errors of the pods its Job made."""
+    day = 86_400
+    entries = [
+        container_entry(i * 70, f"nightly-export-29145600-{suffix}", "export", "KeyError: 'region'")
+        for i, suffix in enumerate(("7xk2p", "q9w8e"))
+    ]
+    entries.append(
+        job_event(
+            200,
+            "nightly-export-29145600",
+            "BackoffLimitExceeded",
+            "Job has reached the specified backoff limit",
+        )
+    )
+    entries += [
+        container_entry(day + i * 70, f"reindex-{i}-{suffix}", "worker", "ValueError: shard has no primary")
+        for i, suffix in enumerate(("x8c7v", "b6n5m"))
+    ]
+    entries.append(
+        job_event(day + 200, "reindex", "BackoffLimitExceeded", "Job has reached the specified backoff limit")
+    )
+    causes = {
+        cause.split(":")[0] for cause, effect, _ in links_of(scan_entries(entries)) if "backoff" in effect
+    }
+    assert causes == {"KeyError", "ValueError"}
+
+
+def test_a_kubernetes_job_failed_an_hour_after_its_pods_errors_does_not_follow_them() -> None:
+    entries = [
+        container_entry(i * 70, f"nightly-export-29145600-{suffix}", "export", "KeyError: 'region'")
+        for i, suffix in enumerate(("7xk2p", "q9w8e"))
+    ]
+    entries.append(
+        job_event(
+            3_900,
+            "nightly-export-29145600",
+            "BackoffLimitExceeded",
+            "Job has reached the specified backoff limit",
+        )
+    )
+    assert not links_of(scan_entries(entries))

@@ -897,6 +897,13 @@ def test_a_python_warning_and_its_source_line_are_one_event() -> None:
         ("https://h/orders/B1234", "/orders/{id}"),
         ("https://h/blobs/9f86d081884c7d659a2feaa0c55ad015", "/blobs/{id}"),
         ("https://h/api/v2/users", "/api/v2/users"),
+        # a word's code numbered after a hyphen or an underscore names one thing (a SKU, an item)
+        ("https://h/price/SKU-706", "/price/{id}"),
+        ("https://h/items/item_42/reviews", "/items/{id}/reviews"),
+        # a version, an encoding, a name with a digit in it stay the route's words
+        ("https://h/charset/utf-8", "/charset/utf-8"),
+        ("https://h/oauth2/callback", "/oauth2/callback"),
+        ("https://h/step-1/next", "/step-1/next"),
     ],
 )
 def test_routes_are_normalized(url: str, route: str) -> None:

@@ -21,10 +21,12 @@ from loggardener.rendering.markdown_safety import cut_at_word
 FINGERPRINT_LENGTH = 12
 _IMPORT_ERRORS = frozenset({"ModuleNotFoundError", "ImportError"})
 # A path segment that names one thing rather than a route: numbers, dates (`2024-05`), UUIDs, hex hashes,
-# codes with four or more digits (`B1234`, `ORD-2024-0001`), long tokens with a digit, e-mail addresses.
+# codes with four or more digits (`B1234`, `ORD-2024-0001`), a word's code numbered after a hyphen or an underscore
+# (`SKU-706`, `item_42`; not `utf-8`, `v2`), long tokens with a digit, e-mail addresses.
 _ROUTE_SEGMENT_ID = compile_regex(
     r"^(?:\d+|\d{4}-\d{2}(?:-\d{2})?|[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"
-    r"|(?=[0-9a-fA-F]*\d)[0-9a-fA-F]{8,}|(?=(?:[^\d/]*\d){4})[\w.~%+-]+|(?=[\w-]*\d)[\w-]{16,}"
+    r"|(?=[0-9a-fA-F]*\d)[0-9a-fA-F]{8,}|(?=(?:[^\d/]*\d){4})[\w.~%+-]+|[A-Za-z]{1,16}[-_]\d{2,}"
+    r"|(?=[\w-]*\d)[\w-]{16,}"
     r"|[\w.%+-]+@[\w.-]+|[A-Za-z0-9_-]{22,}={0,2})$"
 )
 _WEAK_WORDS = frozenset({"null", "none", "nil", "undefined", "error", "exception"})

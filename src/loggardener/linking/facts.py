@@ -49,6 +49,15 @@ _CHRONIC: frozenset[int] = frozenset()
 """The minutes of a cluster key seen in more than `MAX_MINUTES_PER_KEY`: none kept."""
 MAX_TAGS_PER_KEY = 4
 """Distinct header tags (`LogEntry.tag`) kept per cluster key (the first seen)."""
+MAX_OWNERS_PER_KEY = 4
+"""Distinct owners of the Kubernetes pods a cluster key's events came from (`pod_owners`), the first seen."""
+_POD_NAME_SUFFIX = compile_regex(r"[a-z0-9]{5}")
+"""The random suffix the controller that made a pod gave its name (`nightly-export-29145600-7xk2p`)."""
+MAX_DATABASES = 1_000
+"""Cloud SQL instances whose engine is kept (`_see_database`), the first seen."""
+_DATABASE_LOG_ENGINES = (("postgres", "PostgreSQL"), ("mysql", "MySQL"), ("sqlserver", "SQL Server"))
+"""The engine that writes a Cloud SQL instance's log, by its name (`cloudsql.googleapis.com/postgres.log`,
+`…/mysql.err`, `…/mysql-slow.log`, `…/sqlserver.err`)."""
 MAX_PODS = 50_000
 """Pods whose application label (`LogEntry.pod_app`) was read (the first seen)."""
 MAX_APPS_PER_SERVICE = 4
@@ -209,6 +218,9 @@ class ResolvedFacts:
     tags: dict[str, frozenset[str]]
     """Per fingerprint, the components its lines' headers named in brackets (`mysql`: go-sql-driver's logger), which
     the messages lost with their headers."""
+    pod_owners: dict[str, frozenset[str]]
+    """Per fingerprint, `namespace/name` of the objects that made the Kubernetes pods its events came from, read from
+    the pods' names (`batch/nightly-export-29145600` of pod `nightly-export-29145600-7xk2p`: its Job)."""
 
 
 def is_deploy(entry: LogEntry) -> bool:
@@ -277,6 +289,8 @@ class LinkFacts:
         self._minutes: dict[str, set[int] | frozenset[int]] = {}
         self._run_hosts: dict[str, set[str]] = {}
         self._tags: dict[str, set[str]] = {}
+        self._pod_owners: dict[str, set[str]] = {}
+        self._database_engines: dict[str, set[str]] = {}
         self._pods: set[tuple[str, str, str]] = set()
         self._service_apps: dict[str, set[str]] = {}
 
@@ -293,6 +307,8 @@ class LinkFacts:
             self._see_revision(revision, seconds)
         if entry.pod_app and entry.instance and entry.service:
             self._see_pod_app(entry.service, entry.instance, entry.pod_app)
+        if entry.resource_type == "cloudsql_database" and entry.service:
+            self._see_database(entry.service, entry.log_name)
         if entry.audit_method and is_deploy(entry):
             _keep(self._deploys, (-seconds, self._deploy_count, _deploy(entry)))
         elif entry.audit_method and (change := _change(entry)) is not None:
@@ -304,6 +320,28 @@ class LinkFacts:
         deploy marker): the revision it ran."""
         if quiet.resource_type in DEPLOYING_RESOURCES and quiet.service and quiet.revision:
             self._see_revision((quiet.service, quiet.revision), quiet.timestamp.timestamp())
+        elif quiet.resource_type == "cloudsql_database" and quiet.service:
+            self._see_database(quiet.service, quiet.log_name)
+
+    def _see_database(self, service: str, log_name: str) -> None:
+        """The engine of a Cloud SQL instance (`project:instance`), read from the name of the log it wrote."""
+        instance = service.rpartition(":")[2]
+        engines = self._database_engines.get(instance)
+        if engines is None:
+            if len(self._database_engines) >= MAX_DATABASES:
+                return
+            engines = self._database_engines[instance] = set()
+        lowered = log_name.lower()
+        engines.update(engine for word, engine in _DATABASE_LOG_ENGINES if word in lowered)
+
+    def _with_engine(self, change: ChangeMarker) -> ChangeMarker:
+        """A change to a Cloud SQL instance with the engine its own logs show, when they show one."""
+        engines = (
+            self._database_engines.get(change.resource) if change.method.startswith("cloudsql.") else None
+        )
+        if not engines or len(engines) != 1:
+            return change
+        return change.with_engine(next(iter(engines)))
 
     def _see_pod_app(self, service: str, pod: str, app: str) -> None:
         """The application a pod is labelled with, for its container's service and its workload, when it names them
@@ -351,6 +389,8 @@ class LinkFacts:
             tags = self._tags.setdefault(key, set())
             if len(tags) < MAX_TAGS_PER_KEY:
                 tags.add(entry.tag)
+        if entry.resource_type == "k8s_container" and entry.instance and entry.service:
+            self._see_pod_owner(key, entry.service, entry.instance)
         if names_failure(entry.message):
             # the upstream a proxy's line named in the context stripped from its message, as the host it called
             text = f"{entry.message} (upstream: {entry.upstream})" if entry.upstream else entry.message
@@ -361,6 +401,20 @@ class LinkFacts:
             _see(self._key_revisions.setdefault(key, {}), revision, end, MAX_REVISIONS_PER_KEY)
             if entry.http is not None and entry.http.url and ".run.app" in entry.http.url:
                 self._see_run_host(revision[0], entry.http.url)
+
+    def _see_pod_owner(self, key: str, service: str, pod: str) -> None:
+        """Keep the object that made a pod for the key: its name less the random suffix its controller gave it, and
+        less the completion index before it (an indexed Job's pod `reindex-0-x8c7v`: `reindex`)."""
+        owner, _, suffix = pod.rpartition("-")
+        namespace = service.rpartition("/")[0]
+        if not (owner and namespace and _POD_NAME_SUFFIX.fullmatch(suffix)):
+            return
+        owners = self._pod_owners.setdefault(key, set())
+        indexed, _, index = owner.rpartition("-")
+        for name in (owner, indexed) if indexed and index.isdigit() else (owner,):
+            named = f"{namespace}/{name}"
+            if named not in owners and len(owners) < MAX_OWNERS_PER_KEY:
+                owners.add(named)
 
     def _see_run_host(self, service: str, url: str) -> None:
         """Keep the host of a Cloud Run service's own URL that its request log names (a known one costs a set
@@ -419,7 +473,7 @@ class LinkFacts:
             revisions=dict(self._revisions),
             cluster_revisions=_by_fingerprint(self._key_revisions, final),
             deploys=[marker for _, _, marker in sorted(self._deploys, reverse=True)],
-            changes=[marker for _, _, marker in sorted(self._changes, reverse=True)],
+            changes=[self._with_engine(marker) for _, _, marker in sorted(self._changes, reverse=True)],
             mentions=_by_fingerprint(self._mentions, final),
             restart_shares=self.restarts.shares(final),
             node_shares=self.nodes.shares(final),
@@ -427,12 +481,14 @@ class LinkFacts:
             run_hosts={service: frozenset(hosts) for service, hosts in self._run_hosts.items() if hosts},
             service_apps={service: frozenset(apps) for service, apps in self._service_apps.items()},
             tags=_tags_by_fingerprint(self._tags, final),
+            pod_owners=_tags_by_fingerprint(self._pod_owners, final),
         )
 
 
 def _tags_by_fingerprint(
     by_key: dict[str, set[str]], final: Callable[[str], str]
 ) -> dict[str, frozenset[str]]:
+    """Sets kept per cluster key (tags, pod owners), merged per final fingerprint."""
     merged: dict[str, set[str]] = {}
     for key, tags in by_key.items():
         merged.setdefault(final(key), set()).update(tags)

@@ -57,15 +57,52 @@ _WRITE_REFUSED_BY_REPLICA = {
 connected to the old primary after a failover (Redis' `READONLY You can't write against a read only replica.`,
 which redis-py raises as `ReadOnlyError: You can't write …`; MySQL's `… running with the --read-only option so it
 cannot execute this statement`; PostgreSQL's `cannot execute INSERT in a read-only transaction`)."""
+_SQL_ENGINES = {
+    "PostgreSQL": (
+        compile_regex(r"postgres|psycopg|PSQL|pg8000|asyncpg|SQLSTATE|:5432\b", re.IGNORECASE),
+        compile_regex(r"cannot execute \w+ in a read-only transaction"),
+    ),
+    "MySQL": (
+        compile_regex(r"mysql|SQLSTATE|:3306\b", re.IGNORECASE),
+        compile_regex(r"--read-only option so it cannot execute"),
+    ),
+}
+"""How the clients of a Cloud SQL instance whose engine its own logs show (`ChangeMarker.engine`) name it, and the
+write its replica refuses in that engine's words: a MySQL instance's failover is not told for a PostgreSQL replica's
+refusal (`_DATASTORES`' `sql` holds both engines' words, for an instance whose logs are not in the window)."""
 _CONNECTION_FAILED = compile_regex(
     r"connection refused|ECONNREFUSED|connection reset|ECONNRESET|connection (?:was )?(?:closed|lost)|"
     r"closed the connection|broken pipe|could not connect|connection timed out|shutting down|"
     r"terminating connection|Error 111\b|connection to server (?:at|on) [^\n]{1,200}? failed|"
-    r"Can't connect to MySQL server|Lost connection to MySQL server|certificate verify failed",
+    r"Can't connect to MySQL server|Lost connection to MySQL server|"
+    # the connection's end in the client libraries' own words: Jedis', Lettuce's, node-redis', PgJDBC's,
+    # StackExchange.Redis', Connector/J's
+    r"Unexpected end of stream|(?:Unable|not possible|Failed) to connect to|Socket closed unexpectedly|"
+    r"This connection has been closed|No connection is (?:active|available)|Communications link failure|"
+    # a server certificate the client could not verify: OpenSSL's, Go's, Java's, Node.js'
+    r"certificate verify failed|x509: certificate signed by unknown authority|PKIX path building failed|"
+    r"unable to get local issuer certificate|self[- ]signed certificate in certificate chain",
     re.IGNORECASE,
 )
 """A client whose connection to its server failed (refused, reset, closed, lost, or refused by the server's
-libpq's `connection to server at … failed: …`, a server certificate it could not verify)."""
+libpq's `connection to server at … failed: …`; Jedis' `Unexpected end of stream.`, Lettuce's `Unable to connect to
+…`, node-redis' `Socket closed unexpectedly`, StackExchange.Redis' `No connection is active/available to service
+this operation`, Connector/J's `Communications link failure`), or a server certificate it could not verify (a
+rotated server CA: `certificate verify failed`, Go's `x509: certificate signed by unknown authority`, Java's `PKIX
+path building failed`)."""
+_CREDENTIAL_REFUSED = compile_regex(
+    r"password authentication failed|Access denied for user|WRONGPASS|NOAUTH|invalid password|"
+    r"no pg_hba\.conf entry",
+    re.IGNORECASE,
+)
+"""A server refusing the client's credentials (PostgreSQL's `password authentication failed for user`, MySQL's
+`Access denied for user`, Redis' `WRONGPASS`, `NOAUTH`): a change of a datastore's users (`cloudsql.users.update`)
+or settings (AUTH turned on) refuses them, not its restart, failover, upgrade or certificate."""
+_USERS_METHOD = ".users."
+"""What an audit method changing a datastore's users holds (`cloudsql.users.update`, `cloudsql.users.delete`)."""
+_SETTINGS_METHODS = ("update", "patch", "Update", "Patch")
+"""How the last part of an audit method changing a datastore's settings begins (`cloudsql.instances.patch`,
+`…CloudRedis.UpdateInstance`), which may turn its authentication on or change how it is asked."""
 _AUTHENTICATION_FAILED = compile_regex(
     r"authentication failed|AuthenticationError|invalid api[ _-]?key|UNAUTHENTICATED|401 Unauthori[sz]ed|"
     r"invalid_grant|invalid_client|Access denied for user|invalid credentials|bad credentials|WRONGPASS|"
@@ -326,9 +363,12 @@ def _concerns_by_kind(change: ChangeMarker, problems: Sequence[Cluster]) -> bool
     (`google.iam.admin.v1.SetIAMPolicy`, its resource a numeric id) and a call refused one of the permissions
     it grants (`Permission 'iam.serviceAccounts.signBlob' denied`); a secret's new, disabled or destroyed
     version and a credential refused (`password authentication failed`, `Invalid API Key`); a VPC firewall rule's or route's change and connections that time out or are refused; a
-    managed datastore's change (a Memorystore failover, a Cloud SQL restart) and its clients' connections
-    failing (`redis.exceptions.ConnectionError: … Connection refused`), or their writes refused by what is now a
-    replica (`READONLY You can't write against a read only replica.`: `_WRITE_REFUSED_BY_REPLICA`)."""
+    managed datastore's change (a Memorystore failover, a Cloud SQL restart, its server CA rotated) and its
+    clients' connections failing (`redis.exceptions.ConnectionError: … Connection refused`, a certificate they no
+    longer verify) or their credentials refused after a change of its users or settings (`_fails_as_changed`), or
+    their writes refused by what is now a replica (`READONLY You can't write against a read only replica.`:
+    `_WRITE_REFUSED_BY_REPLICA`); of a Cloud SQL instance whose own logs show its engine, only that engine's clients
+    and refusals (`_SQL_ENGINES`)."""
     heads = [f"{c.title}\n{c.message}"[:_TEXT_HEAD] for c in problems]
     if change.method.startswith("dns."):
         return any(_NAME_NOT_RESOLVED.search(head) for head in heads)
@@ -344,10 +384,12 @@ def _concerns_by_kind(change: ChangeMarker, problems: Sequence[Cluster]) -> bool
     for word, client in _DATASTORES:
         if word in method:
             refused = _WRITE_REFUSED_BY_REPLICA.get(word)  # Memcache has no replica to refuse a write
+            if word == "sql" and change.engine in _SQL_ENGINES:
+                client, refused = _SQL_ENGINES[change.engine]
             return any(
-                (client.search(head) and _CONNECTION_FAILED.search(head))
+                _fails_as_changed(method, client, f"{head}\n{c.stack_pattern or ''}"[: 2 * _TEXT_HEAD])
                 or (refused is not None and refused.search(head))
-                for head in heads
+                for c, head in zip(problems, heads, strict=True)
             )
     if "NodePool" in change.method.rsplit(".", 1)[-1]:
         return any(
@@ -355,6 +397,21 @@ def _concerns_by_kind(change: ChangeMarker, problems: Sequence[Cluster]) -> bool
             for c in problems
         )
     return False
+
+
+def _fails_as_changed(method: str, client: re.Pattern[str], text: str) -> bool:
+    """A client of the changed datastore (`client`: its engine's words, in the message or the stack, which names the
+    library when the message does not: `node_modules/@redis/client/…`, a Java `Caused by:`) failing as a change of
+    that kind fails it: its credentials refused by a change of its users (`cloudsql.users.update`) or of its settings
+    (`…CloudRedis.UpdateInstance` turning AUTH on, `cloudsql.instances.patch`), its connection lost by any change but
+    a change of its users (a restart, a failover, an upgrade, a rotated server CA, a settings change)."""
+    if not client.search(text):
+        return False
+    last = method.rpartition(".")[2]
+    users = _USERS_METHOD in method
+    if _CREDENTIAL_REFUSED.search(text):
+        return users or last.startswith(_SETTINGS_METHODS)
+    return not users and _CONNECTION_FAILED.search(text) is not None
 
 
 def _story(

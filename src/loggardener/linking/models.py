@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
 
 LinkKind = Literal["trace", "instance", "revision", "service", "upstream"]
 
@@ -49,6 +49,20 @@ class ChangeMarker(BaseModel):
         default=False,
         description="An IAM policy change whose every binding delta adds a role: it refuses nothing.",
     )
+    _engine: str | None = PrivateAttr(default=None)
+    """The engine a changed Cloud SQL instance's own logs in the window are written by (`PostgreSQL`, `MySQL`,
+    `SQL Server`); None when they are not seen. The audit entry does not say it; linking reads it, the report does
+    not carry it."""
+
+    @property
+    def engine(self) -> str | None:
+        return self._engine
+
+    def with_engine(self, engine: str) -> ChangeMarker:
+        """The same change, the changed instance's engine known."""
+        marker = self.model_copy()
+        marker._engine = engine
+        return marker
 
 
 class Incident(BaseModel):

@@ -90,6 +90,9 @@ SERVICE_SLACK = timedelta(minutes=2)
 UPSTREAM_SLACK = timedelta(minutes=5)
 """A downstream problem counts while its upstream fails, or up to this long before or after."""
 
+K8S_JOB_FAILED = r"Job has reached the specified backoff limit|Job was active longer than specified deadline"
+"""The Kubernetes Job controller's record of failing a Job (events `BackoffLimitExceeded`, `DeadlineExceeded`) after
+its pods failed."""
 # Roles, in causal order: a role's problems may cause those of higher roles. NONE: never linked.
 NONE, ERROR, EXIT, PROBE, NOT_READY, SERVER_ERROR = range(-1, 5)
 ROLE_NAMES = ("error", "process exit", "failed probe", "revision not ready", "HTTP 5xx")
@@ -105,8 +108,9 @@ _EXIT = compile_regex(
     # Vertex AI's training replica (`The replica workerpool0-0 exited with a non-zero status of 1.`)
     r"\.service: (?:Main process exited, code=|Failed with result ')|"
     r"\bThe replica \S+ exited with a non-zero status\b|"
-    # Dataflow failing the whole job (`Workflow failed. Causes: … a work item has failed 4 times.`)
-    r"\bWorkflow failed\. Causes: ",
+    # Dataflow failing the whole job (`Workflow failed. Causes: … a work item has failed 4 times.`), a Kubernetes
+    # Job controller failing its Job (`BackoffLimitExceeded`, `DeadlineExceeded`)
+    r"\bWorkflow failed\. Causes: |" + K8S_JOB_FAILED,
     re.IGNORECASE,
 )
 _PROBE = compile_regex(r"\bprobe failed\b", re.IGNORECASE)
@@ -537,38 +541,64 @@ def _node_links(clusters: dict[str, Cluster], facts: ResolvedFacts, links: _Link
 _JOB_FAILED = compile_regex(r"\bWorkflow failed\. Causes: ")
 """Dataflow's record of failing a whole job, which points back at its workers' errors (`… The job failed because a
 work item has failed 4 times. Look in previous log entries for the cause of each one of the 4 failures.`)."""
+_K8S_JOB_FAILED = compile_regex(K8S_JOB_FAILED)
+_K8S_EVENTS = ("k8s_cluster ",)
+"""How the logs of a Kubernetes event about a cluster's object other than a pod or a node (a Job) begin in a
+cluster's `logs`."""
 JOB_LOGS = ("dataflow_step ",)
 """How the logs of a batch job run by a managed service begin in a cluster's `logs` (Dataflow's workers' and its
 job messages)."""
 
 
-def _job_links(clusters: Sequence[Cluster], links: _Links) -> None:
+def _job_links(clusters: Sequence[Cluster], facts: ResolvedFacts, links: _Links) -> None:
     """A managed service failing a whole job (`_JOB_FAILED`) is the effect of the job's own errors before it (its
     workers' exceptions, logged again as the service's `Error message from worker: …`), up to `UPSTREAM_SLACK`
-    before: both are the job's, with no instance or revision to tie them."""
+    before: both are the job's, with no instance or revision to tie them. So is a Kubernetes Job its controller
+    failed (`_K8S_JOB_FAILED`, an event about the Job) of the errors of the pods it made (`ResolvedFacts.pod_owners`:
+    pod `nightly-export-29145600-7xk2p` of Job `batch/nightly-export-29145600`), whatever their container's name."""
     failed = [
         c
         for c in clusters
         if c.logs
-        and all(log.startswith(JOB_LOGS) for log in c.logs)
-        and _JOB_FAILED.search(f"{c.title}\n{c.message}"[:MENTION_CHARS])
+        and (
+            (
+                all(log.startswith(JOB_LOGS) for log in c.logs)
+                and _JOB_FAILED.search(f"{c.title}\n{c.message}"[:MENTION_CHARS])
+            )
+            or (
+                all(log.startswith(_K8S_EVENTS) for log in c.logs)
+                and _K8S_JOB_FAILED.search(f"{c.title}\n{c.message}"[:MENTION_CHARS])
+            )
+        )
     ]
     for failure in failed:
         for cause in clusters:
-            if cause is failure or not set(cause.services) & set(failure.services):
+            jobs = set(cause.services) | facts.pod_owners.get(cause.fingerprint, frozenset())
+            if cause is failure or not jobs & set(failure.services):
                 continue
             if role(cause) != ERROR or not _is_failure(cause):
                 continue
-            if not (cause.first_seen <= failure.first_seen <= cause.last_seen + UPSTREAM_SLACK):
+            if not _ends_after(cause, failure, facts):
                 continue
             links.add(
                 cause.fingerprint,
                 failure.fingerprint,
                 "service",
-                f"in job {' and '.join(_q(s) for s in sorted(set(cause.services) & set(failure.services)))}, "
+                f"in job {' and '.join(_q(s) for s in sorted(jobs & set(failure.services)))}, "
                 f"{_q(failure.title)} ({_hhmm(failure.first_seen)}) follows {_q(cause.title)} "
                 f"({_hhmm(cause.first_seen)}–{_hhmm(cause.last_seen)})",
             )
+
+
+def _ends_after(cause: Cluster, failure: Cluster, facts: ResolvedFacts) -> bool:
+    """The failure of a job occurs at most `UPSTREAM_SLACK` after the cause: in a minute that follows one the cause
+    occurred in when both are known (two Jobs failed alike, days apart, are one problem), else after its first time
+    and before its last time and the slack."""
+    ends, errors = facts.minutes.get(failure.fingerprint), facts.minutes.get(cause.fingerprint)
+    if not ends or not errors:
+        return cause.first_seen <= failure.first_seen <= cause.last_seen + UPSTREAM_SLACK
+    reach = int(UPSTREAM_SLACK.total_seconds() // 60)
+    return any(end - step in errors for end in ends for step in range(reach + 1))
 
 
 def _is_failure(cluster: Cluster) -> bool:
@@ -1072,6 +1102,17 @@ connection given up (go-sql-driver's `[mysql] … packets.go:37: unexpected EOF`
 `invalid connection`); not a password or a statement refused."""
 
 
+_POOL_TIMED_OUT = compile_regex(
+    r"Connection is not available, request timed out after|Unable to acquire JDBC Connection|"
+    r"QueuePool limit of size \d+ overflow \d+ reached, connection timed out",
+    re.IGNORECASE,
+)
+"""A connection pool that waited in vain for a connection to its database (HikariCP's `HikariPool-1 - Connection is
+not available, request timed out after 30000ms.`, Hibernate's `Unable to acquire JDBC Connection`, SQLAlchemy's
+`QueuePool limit of size 5 overflow 10 reached, connection timed out`), which often names neither the engine nor the
+instance: while one database instance says it is down, it is that one's client (`_outage_links`)."""
+_ANY_ENGINE = "database"
+"""The engine of a pool's client that names none (`_POOL_TIMED_OUT`): any instance down then."""
 _ENGINE_CONTAINERS = {
     "postgres": "PostgreSQL",
     "postgresql": "PostgreSQL",
@@ -1148,15 +1189,23 @@ def _outage_links(clusters: Sequence[Cluster], facts: ResolvedFacts, links: _Lin
             + f"\n{client.stack_pattern or ''}"[:MENTION_CHARS]
             + "".join(f"\n[{tag}]" for tag in sorted(facts.tags.get(client.fingerprint, ())))
         )
-        if not (CUT_OFF.search(head) or _SERVER_GONE.search(head)):
+        pooled = _POOL_TIMED_OUT.search(head) is not None
+        if not (pooled or CUT_OFF.search(head) or _SERVER_GONE.search(head)):
             continue
         named = {service for service, pattern in names.items() if pattern.search(head)}
-        for engine, pattern in _ENGINE_CLIENTS:
-            if engine not in outages or not (named or pattern.search(head)):
+        engines = [engine for engine, pattern in _ENGINE_CLIENTS if named or pattern.search(head)]
+        if pooled and not engines:
+            # a pool that names no engine waited for a connection to whichever server is down then
+            engines = [_ANY_ENGINE]
+        for engine in engines:
+            down_then = (
+                [c for f in outages.values() for c in f] if engine == _ANY_ENGINE else outages.get(engine)
+            )
+            if not down_then:
                 continue
             during = [
                 down
-                for down in outages[engine]
+                for down in down_then
                 if _same_minutes(down, client, facts)
                 and not set(down.services) & set(client.services)
                 and (not named or set(down.services) & named)
@@ -1169,6 +1218,8 @@ def _outage_links(clusters: Sequence[Cluster], facts: ResolvedFacts, links: _Lin
                 how = (
                     f"failed to connect to the instance {_q(next(iter(named)))}"
                     if named
+                    else "waited in vain for a connection from its pool"
+                    if engine == _ANY_ENGINE
                     else f"says its connection to a {engine} server failed"
                 )
                 only = "" if named else f", the only {engine} instance saying it is down then"
@@ -1465,7 +1516,7 @@ def find_links(
     _restart_links(by_fingerprint, facts, links)
     _node_links(by_fingerprint, facts, links)
     _service_links(clusters, facts, links)
-    _job_links(clusters, links)
+    _job_links(clusters, facts, links)
     _upstream_links(clusters, facts, links)
     _host_links(clusters, facts, links)
     _quote_links(clusters, facts, links)
