@@ -858,6 +858,24 @@ def test_a_credential_named_with_its_qualifier_after_the_noun_is_redacted(
     assert secret not in REDACT(f"auth failed, {name}{separator}{secret}")
 
 
+# Words after a credential word that the prose reading takes as its value are no qualifiers: the value is read
+# whole, as before qualifiers were read, and reading the redacted text again changes nothing
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("password AAAa:000:", "AAAa:000:"),
+        ("пароль AAAa:000:", "AAAa:000:"),
+        ("密码 bBAq-:e0:I1", "bBAq-:e0:I1"),
+        ("login failed, password Xk2-: pw9", "Xk2-:"),
+        ("secret Zq7 v8Kq2LmN4pX: abc", "v8Kq2LmN4pX"),
+    ],
+)
+def test_a_value_after_a_credential_word_is_no_qualifier_of_its_name(text: str, value: str) -> None:
+    redacted = REDACT(text)
+    assert value not in redacted
+    assert REDACT(redacted) == redacted
+
+
 @pytest.mark.parametrize(
     "text",
     [

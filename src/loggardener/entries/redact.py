@@ -1508,6 +1508,16 @@ _QUALIFIED_NAME = compile_regex(
     rb"[ \t]{1,4}(" + _QUALIFIED_WORD + rb"(?:[ \t]{1,4}" + _QUALIFIED_WORD + rb"){0,2})[ \t]{0,4}"
     rb"(?::|=|\xef\xbc\x9a|\xef\xbc\x9d)[ \t]{0,4}([^\s\"'`,;]{4,128})"
 )
+
+
+def _qualifying(words: list[str], password: bool) -> bool:
+    """Whether the words after a credential word qualify its name (`доступа`, `de acesso`, `API`), not start its
+    value: what the prose reading takes as a value (after a password's name its first word when password-like,
+    anywhere a generated-looking word) qualifies nothing (`password AAAa:000:` is one value, redacted whole), so
+    a name read with its qualifiers reads the same once its value is redacted."""
+    return not (password and _password_like(words[0])) and not any(_prose_secret(word) for word in words)
+
+
 # Separators and words between a credential word and its value.
 _FILLER = {
     "is",
@@ -2405,8 +2415,10 @@ def _phrase_spans(data: bytes) -> Iterator[Span]:
         ):
             continue  # `password=X`: the key-name rules read it (not `password=` then X on the next line)
         qualified = _QUALIFIED_NAME.match(data, end)
-        if qualified is not None:  # `токен доступа: X`, `chave de acesso=X`: the name's words, then its value
-            kind = key_class(f"{word}_{'_'.join(qualified.group(1).decode('utf-8', 'replace').split())}")
+        qualifiers = qualified.group(1).decode("utf-8", "replace").split() if qualified is not None else []
+        if qualified is not None and _qualifying(qualifiers, password):
+            # `токен доступа: X`, `chave de acesso=X`: the name's words, then its value
+            kind = key_class(f"{word}_{'_'.join(qualifiers)}")
             found = qualified.group(2).decode("utf-8", "replace")
             if kind in ("password", "token") and _password_like(found) and is_secret_value(kind, found):
                 yield qualified.start(2), qualified.end(2), _KIND_OF_CLASS[kind], _CONTEXT
