@@ -609,6 +609,11 @@ def is_secret_value(key_kind: str, value: str) -> bool:
         return False
     if key_kind == "password":
         return True
+    if MARKER_PREFIX in value:
+        # what redaction left of a value (`z:[REDACTED:token]`): judged as it was before, without the marker
+        value = _MARKER.sub("", value).strip()
+        if not value or not is_secret_value(key_kind, value):
+            return False
     if _ALGORITHM.fullmatch(value):
         return False  # `token = createHmac('sha256', …)`, `"key": "aes-256-gcm"`: what signs, not with what
     if _PUBLIC_KEY_VALUE.match(value) and "PRIVATE" not in value:
