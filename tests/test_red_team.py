@@ -1037,6 +1037,8 @@ def test_a_powershell_variable_or_the_call_that_reads_a_secret_stays(text: str, 
         '    wlan.connect("Office", "{s}")',
         "sta_if.connect(SSID, '{s}')",
         'WiFi.begin("warehouse", "{s}");',
+        'wifiMulti.addAP("warehouse", "{s}");',
+        'WiFi.softAP("esp-setup", "{s}")',
     ],
 )
 @pytest.mark.parametrize("secret", ["Belthulo58%vl", "mekrquor668"])
@@ -1052,6 +1054,7 @@ def test_a_wifi_passphrase_is_redacted(layout: str, secret: str) -> None:
         "nmcli device wifi list ifname wlan0",
         "cmd wifi connect-network Office open",
         'tx.begin("orders", "Belthulo58%vl")',
+        'pool.addAP("a", "b", "Belthulo58%vl")',
         "WIFI:S:guest;T:nopass;P:;;",
     ],
 )
@@ -1066,6 +1069,7 @@ def test_what_names_a_wifi_network_or_begins_something_else_stays(text: str) -> 
         'GET /s/{t} HTTP/1.1" 404',
         "download failed: https://cloud.acme.test/index.php/s/{t}/download?path=%2F&files=Q3.pdf",
         '{{"ocs":{{"data":{{"url":"https://cloud.acme.test/s/{t}"}}}}}}',
+        '{{"app":"files_sharing","url":"\\/index.php\\/s\\/{t}\\/download","message":"Share not found"}}',
     ],
 )
 @pytest.mark.parametrize("token", ["b3L2nDcgiBw9ZHc", "Bn2Q8pin3LZATJD", "aB3dE5fG7hJ9kL1mN2pQxY"])
@@ -1083,6 +1087,7 @@ def test_a_slack_files_public_link_loses_its_secret() -> None:
         "GET /s/about HTTP/1.1 404",
         "GET /s/PublicDocuments HTTP/1.1 200",
         "GET /s/releasenotes2024 HTTP/1.1 200",
+        '{"url":"\\/s\\/about"}',
     ],
 )
 def test_a_share_path_named_in_words_stays(text: str) -> None:

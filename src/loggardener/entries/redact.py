@@ -798,7 +798,17 @@ _POSITIONAL_GATES = (
 # What `_CONNECT_CALL` needs: a call that logs in.
 # Words near a payment card number (`_card_spans`).
 _CARD_GATES = (b"card", b"pan", b"visa", b"mastercard", b"amex", b"credit", b"debit")
-_CALL_GATES = (b"connect(", b"login(", b"logon(", b"bind(", b"bind_s(", b"__construct(", b".begin(")
+_CALL_GATES = (
+    b"connect(",
+    b"login(",
+    b"logon(",
+    b"bind(",
+    b"bind_s(",
+    b"__construct(",
+    b".begin(",
+    b".addap(",
+    b".softap(",
+)
 # What `_SLASH_PASSWORD` needs: a Windows tool's password flag.
 _SLASH_GATES = (b"/p:", b"/pw:", b"-p:", b"/rp")
 # What `_AUTH_COMMAND` and `_AUTH_ARGUMENT` need: `auth` before a space or a quote (`AUTH X`, `"AUTH" "X"`).
@@ -1487,9 +1497,10 @@ _CREDENTIAL_PAIR = _Deferred(
 # quoted arguments from the third on that look like a password (a database's name is a word). A constructor
 # counts when its first argument is a DSN.
 _CONNECT_CALL = _Deferred(
-    rb"(?i)(?P<callee>[A-Za-z0-9_\\>-]{0,64}(?:connect|login|logon|bind|__construct|begin)(?:_s)?)\((?P<args>(?:[^()\r\n]|\([^()\r\n]*\))+)\)"
+    rb"(?i)(?P<callee>[A-Za-z0-9_\\>-]{0,64}(?:connect|login|logon|bind|__construct|begin|addAP|softAP)(?:_s)?)\((?P<args>(?:[^()\r\n]|\([^()\r\n]*\))+)\)"
 )
-# The object of a Wi-Fi station's join call (MicroPython's `wlan.connect`, `sta_if.connect`, Arduino's `WiFi.begin`)
+# The object of a Wi-Fi station's join call (MicroPython's `wlan.connect`, `sta_if.connect`, Arduino's `WiFi.begin`,
+# `wifiMulti.addAP`, an access point's `WiFi.softAP`)
 _WIFI_STATION = compile_regex(rb"(?i)(?:wlan|wifi|sta_if|station)[A-Za-z0-9_]{0,16}\.\Z")
 _DN_ARGUMENT = compile_regex(rb"\s*['\"](?:cn|uid|ou|dc|o|mail)=[^,'\"]{1,256},", re.IGNORECASE)
 _CALL_ARGUMENT = compile_regex(rb"'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"|[^,'\"\s][^,'\"]*")
@@ -3750,7 +3761,7 @@ def _connect_call_spans(data: bytes) -> Iterator[Span]:
         dn = bool(arguments) and _DN_ARGUMENT.match(arguments[0].group(0)) is not None
         # a Wi-Fi station's join: an SSID, then its passphrase (`wlan.connect("Office", "X")`, `WiFi.begin(…)`)
         station = _WIFI_STATION.search(data[max(0, match.start() - 32) : match.start()]) is not None
-        if not station and match.group(b"callee").lower().endswith(b"begin"):
+        if not station and match.group(b"callee").lower().endswith((b"begin", b"addap", b"softap")):
             continue  # `tx.begin(…)`: only a station begins a login
         for argument in arguments[1:2] if dn or station else arguments[2:]:
             text = argument.group(0)
