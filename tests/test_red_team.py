@@ -858,6 +858,41 @@ def test_a_credential_named_with_its_qualifier_after_the_noun_is_redacted(
     assert secret not in REDACT(f"auth failed, {name}{separator}{secret}")
 
 
+# Words after a credential word that the prose reading takes as its value are no qualifiers: the value is read
+# whole, as before qualifiers were read, and reading the redacted text again changes nothing
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("password AAAa:000:", "AAAa:000:"),
+        ("пароль AAAa:000:", "AAAa:000:"),
+        ("密码 bBAq-:e0:I1", "bBAq-:e0:I1"),
+        ("login failed, password Xk2-: pw9", "Xk2-:"),
+        ("secret Zq7 v8Kq2LmN4pX: abc", "v8Kq2LmN4pX"),
+    ],
+)
+def test_a_value_after_a_credential_word_is_no_qualifier_of_its_name(text: str, value: str) -> None:
+    redacted = REDACT(text)
+    assert value not in redacted
+    assert REDACT(redacted) == redacted
+
+
+# What redaction left of a value (`z:[REDACTED:token]`) is judged without its marker, as the value was before: a
+# second reading changes nothing (hypothesis finds of unseeded runs)
+@pytest.mark.parametrize(
+    "text",
+    [
+        'token: z:_I;"BzA1Ib_t',
+        "api_key ;P.00ya'I0b;zc",
+        "api key: o-/:Pd0zc'zA;a",
+        "api_key: :0'Za9Bb.Zzu0",
+    ],
+)
+def test_what_redaction_left_of_a_value_is_not_read_again(text: str) -> None:
+    once = REDACT(text)
+    assert "[REDACTED:" in once
+    assert REDACT(once) == once
+
+
 @pytest.mark.parametrize(
     "text",
     [
@@ -955,3 +990,130 @@ def test_an_annotated_frames_value_is_redacted_by_the_name_at_its_column(
     assert secret not in redacted
     for name in [*before, *after]:
         assert f"'{name}-value'" in redacted
+
+
+# PowerShell's plain-text secure string, its flags in any order before the string; a variable or the call that reads
+# the secret is no value (`$env:DEPLOY_PW`, `(ConvertTo-SecureString …`)
+@pytest.mark.parametrize(
+    "layout",
+    [
+        "ConvertTo-SecureString -AsPlainText '{s}' -Force",
+        'New-LocalUser -Name deploy -Password (ConvertTo-SecureString -AsPlainText "{s}" -Force)',
+        'Set-ADAccountPassword -Identity jdoe -Reset -NewPassword (ConvertTo-SecureString -AsPlainText -Force "{s}")',
+        "$p = ConvertTo-SecureString -Force -AsPlainText -String '{s}'",
+    ],
+)
+@pytest.mark.parametrize("secret", ["Belthulo58%vl", "ksariksari707"])
+def test_a_powershell_secure_string_after_its_flags_is_redacted(layout: str, secret: str) -> None:
+    assert secret not in REDACT(layout.format(s=secret))
+
+
+@pytest.mark.parametrize(
+    ("text", "kept"),
+    [
+        (
+            "$pw = ConvertTo-SecureString $env:DEPLOY_PW -AsPlainText -Force",
+            "ConvertTo-SecureString $env:DEPLOY_PW",
+        ),
+        ("New-ADUser -Name svc -AccountPassword (Read-Host -AsSecureString)", "(Read-Host -AsSecureString)"),
+        ("Invoke-Command -ComputerName db01 -ArgumentList $using:dbPassword", "$using:dbPassword"),
+    ],
+)
+def test_a_powershell_variable_or_the_call_that_reads_a_secret_stays(text: str, kept: str) -> None:
+    assert kept in REDACT(text)
+
+
+# Wi-Fi passphrases where the tools print them: netsh's profile (`Key Content : X`), NetworkManager's secret
+# properties, Android's `cmd wifi`, a station's join call (MicroPython, Arduino)
+@pytest.mark.parametrize(
+    "layout",
+    [
+        "    Security key           : Present\n    Key Content            : {s}",
+        "Key Content : {s}",
+        "nmcli connection modify office wifi-sec.key-mgmt wpa-psk wifi-sec.psk {s}",
+        'nmcli con add type wifi ifname wlan0 ssid corp 802-1x.password "{s}" 802-1x.identity bob',
+        "adb shell cmd wifi connect-network Office wpa2 {s}",
+        "cmd wifi add-network \"Office 5G\" wpa3 '{s}'",
+        '    wlan.connect("Office", "{s}")',
+        "sta_if.connect(SSID, '{s}')",
+        'WiFi.begin("warehouse", "{s}");',
+        'wifiMulti.addAP("warehouse", "{s}");',
+        'WiFi.softAP("esp-setup", "{s}")',
+    ],
+)
+@pytest.mark.parametrize("secret", ["Belthulo58%vl", "mekrquor668"])
+def test_a_wifi_passphrase_is_redacted(layout: str, secret: str) -> None:
+    assert secret not in REDACT(layout.format(s=secret))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "    Security key           : Present",
+        "key contents are listed below",
+        "nmcli device wifi list ifname wlan0",
+        "cmd wifi connect-network Office open",
+        'tx.begin("orders", "Belthulo58%vl")',
+        'pool.addAP("a", "b", "Belthulo58%vl")',
+        "WIFI:S:guest;T:nopass;P:;;",
+    ],
+)
+def test_what_names_a_wifi_network_or_begins_something_else_stays(text: str) -> None:
+    assert REDACT(text) == text
+
+
+# A share link's token: Nextcloud's and ownCloud's `/s/<token>`, a Slack file's public link
+@pytest.mark.parametrize(
+    "layout",
+    [
+        'GET /s/{t} HTTP/1.1" 404',
+        "download failed: https://cloud.acme.test/index.php/s/{t}/download?path=%2F&files=Q3.pdf",
+        '{{"ocs":{{"data":{{"url":"https://cloud.acme.test/s/{t}"}}}}}}',
+        '{{"app":"files_sharing","url":"\\/index.php\\/s\\/{t}\\/download","message":"Share not found"}}',
+    ],
+)
+@pytest.mark.parametrize("token", ["b3L2nDcgiBw9ZHc", "Bn2Q8pin3LZATJD", "aB3dE5fG7hJ9kL1mN2pQxY"])
+def test_a_share_links_token_is_redacted(layout: str, token: str) -> None:
+    assert token not in REDACT(layout.format(t=token))
+
+
+def test_a_slack_files_public_link_loses_its_secret() -> None:
+    assert "c99b6152dd" not in REDACT("GET https://slack-files.com/T0ACME12-F0ACME123-c99b6152dd 404")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "GET /s/about HTTP/1.1 404",
+        "GET /s/PublicDocuments HTTP/1.1 200",
+        "GET /s/releasenotes2024 HTTP/1.1 200",
+        '{"url":"\\/s\\/about"}',
+    ],
+)
+def test_a_share_path_named_in_words_stays(text: str) -> None:
+    assert REDACT(text) == text
+
+
+# An Expect dialogue at its password prompt: as the script writes it, as `expect -d` traces it, and one line per
+# entry (a stream split per line)
+_EXPECT_TRACE = [
+    'expect: does "bob@10.0.0.5\'s password: " (spawn_id exp4) match glob pattern "*assword:"? yes',
+    'expect: set expect_out(0,string) "password:"',
+    'send: sending "{s}\\r" to {{ exp4 }}',
+    'expect: does "\\r\\nPermission denied" (spawn_id exp4) match glob pattern "$ "? no',
+]
+_EXPECT_SCRIPT = ["spawn ssh admin@10.0.0.5", 'expect "assword:"', 'send -- "{s}\\r"', "interact"]
+
+
+@pytest.mark.parametrize("lines", [_EXPECT_TRACE, _EXPECT_SCRIPT], ids=["trace", "script"])
+@pytest.mark.parametrize("secret", ["Belthulo58%vl", "ksariksari707"])
+def test_an_expect_dialogues_answer_to_a_password_prompt_is_redacted(lines: list[str], secret: str) -> None:
+    text = "\n".join(lines).format(s=secret)
+    assert secret not in REDACT(text)
+    assert not any(secret in message for message in _split_events(text.split("\n")))
+
+
+def test_an_expect_dialogues_other_answers_stay() -> None:
+    text = 'expect: does "continue connecting (yes/no)? " (spawn_id exp4) match glob pattern "yes/no"? yes\n'
+    text += 'send: sending "yes\\r" to { exp4 }'
+    assert REDACT(text) == text

@@ -168,8 +168,9 @@ _CREDENTIAL_WORDS = {
 }
 _CREDENTIAL_WORD = "(?:" + "|".join(word + rest for word, rest in _CREDENTIAL_WORDS.items()) + ")"
 _SMTP_PROMPT = "UGFzc3dvcmQ6|cGFzc3dvcmQ6"  # base64 of `Password:` and of `password:`
-CREDENTIAL_WORDS = (*_CREDENTIAL_WORDS, "gfzc3dvcmq6")
-"""What every credential's label holds, in lower case: a credential's word, or SMTP's prompt for the password."""
+CREDENTIAL_WORDS = (*_CREDENTIAL_WORDS, "gfzc3dvcmq6", "assword")
+"""What every credential's label holds, in lower case: a credential's word, SMTP's prompt for the password, or the
+glob of Expect's (`*assword:`)."""
 _SECRET_TOOLS = "|".join(map(re.escape, SECRET_TOOLS))
 # A name/value pair's name field and its separator (`name:`, `"Key" =`, `Property:`)
 _PAIR_NAME_FIELD = r"\b(?:name|key|property|param(?:eter)?|variable|setting|field)[\"']?\s{0,4}[:=]"
@@ -195,6 +196,10 @@ CREDENTIAL_LABEL_PATTERN = (
     rf"[ \t][^\r\n]*?{_CREDENTIAL_WORD}[^\r\n]*"
     # SMTP's `AUTH LOGIN` prompt for the password (`334 UGFzc3dvcmQ6`, `Password:` in base64), its answer next
     rf"|\b334[ \t]{{1,8}}(?:{_SMTP_PROMPT})"
+    # an Expect dialogue at its password prompt: the script's `expect "*assword:"` (its `send "X\r"` next), or as
+    # `expect -d` traces it, the prompt matched (`… match glob pattern "*assword:"? yes`) and its text kept
+    # (`expect: set expect_out(0,string) "password:"`), then `send: sending "X\r" …`
+    r"|\bexpect\b[^\r\n]{0,160}?assword[^\r\n]{0,160}"
     r")\s*$"
 )
 _CREDENTIAL_LABEL = compile_regex(CREDENTIAL_LABEL_PATTERN)

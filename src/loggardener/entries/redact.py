@@ -511,6 +511,8 @@ def key_class(key: str) -> str | None:
         return None
     if {"seed", "recovery"} & set(words) and "phrase" in words:
         return "password"  # `seed_phrase`, `recovery phrase`: a wallet's words
+    if words[-2:] in (["key", "content"], ["key", "contents"]):
+        return "password"  # a key's content is the key (`ssh_key_content`, netsh's Wi-Fi `Key Content : X`)
     stems = [w.rstrip("0123456789") for w in words]  # `pass1`, `pwd2`: a second password is one too
     if (
         any(w in flat for w in _PASSWORD_WORDS)
@@ -582,7 +584,12 @@ _KIND_OF_CLASS = {"password": "password", "token": "token", "pin": "token", "wea
 # code reading the environment (`os.environ['DB_PASSWORD']`, `process.env.API_KEY`, `System.getenv(`).
 _REFERENCE = compile_regex(
     r"^(?:\$\{[^{}\s]{1,256}\}$|(?:os\.environ(?:\.get)?|os\.getenv|process\.env|System\.getenv|ENV(?:\.fetch)?"
-    r"|Deno\.env\.get)(?:[.\[(]|$))"
+    r"|Deno\.env\.get)(?:[.\[(]|$)"
+    # PowerShell: a scoped variable (`$env:DEPLOY_PW`, `$using:pw`), or the call that reads or makes the secret
+    # (`(ConvertTo-SecureString …`, `Read-Host -AsSecureString`, `(Get-Secret …`)
+    r"|\$(?i:env|using|script|global|local|private):[A-Za-z_][\w.]{0,255}$"
+    r"|\(?(?i:ConvertTo-SecureString|ConvertFrom-SecureString|Read-Host|Get-Secret|Get-Credential"
+    r"|Get-StoredCredential|Get-AzKeyVaultSecret|Import-Clixml)\)?$)"
 )
 
 
@@ -609,6 +616,11 @@ def is_secret_value(key_kind: str, value: str) -> bool:
         return False
     if key_kind == "password":
         return True
+    if MARKER_PREFIX in value:
+        # what redaction left of a value (`z:[REDACTED:token]`): judged as it was before, without the marker
+        value = _MARKER.sub("", value).strip()
+        if not value or not is_secret_value(key_kind, value):
+            return False
     if _ALGORITHM.fullmatch(value):
         return False  # `token = createHmac('sha256', …)`, `"key": "aes-256-gcm"`: what signs, not with what
     if _PUBLIC_KEY_VALUE.match(value) and "PRIVATE" not in value:
@@ -781,11 +793,22 @@ _POSITIONAL_GATES = (
     b"auth-pass",
     b"setuser",
     b"net use",
+    b"-network",
 )
 # What `_CONNECT_CALL` needs: a call that logs in.
 # Words near a payment card number (`_card_spans`).
 _CARD_GATES = (b"card", b"pan", b"visa", b"mastercard", b"amex", b"credit", b"debit")
-_CALL_GATES = (b"connect(", b"login(", b"logon(", b"bind(", b"bind_s(", b"__construct(")
+_CALL_GATES = (
+    b"connect(",
+    b"login(",
+    b"logon(",
+    b"bind(",
+    b"bind_s(",
+    b"__construct(",
+    b".begin(",
+    b".addap(",
+    b".softap(",
+)
 # What `_SLASH_PASSWORD` needs: a Windows tool's password flag.
 _SLASH_GATES = (b"/p:", b"/pw:", b"-p:", b"/rp")
 # What `_AUTH_COMMAND` and `_AUTH_ARGUMENT` need: `auth` before a space or a quote (`AUTH X`, `"AUTH" "X"`).
@@ -853,7 +876,7 @@ _KEY_CHAR = rb"[A-Za-z0-9_.\-\x{80}-\x{2fff}\x{3040}-\x{fefe}]"
 _KEY_NAME = (
     _KEY_CHAR
     + rb"{0,64}(?:pass|pwd|pw|secret|token|credential|cred|sig|auth|cookie|sess|key|sid|jwt|bearer|otp|mfa|2fa|licen"
-    rb"|psk|mnemonic"
+    rb"|psk|mnemonic|key[ ]content[ ]{0,24}"  # netsh's `Key Content      : X`: a Wi-Fi profile's passphrase
     rb"|phrase|\.login|-team"
     rb"|hmac|salt|nonce|code|ticket|pin|saml|assertion|dockerc|logged_in|kennwort|senha|wachtwoord|contrase|haslo"
     rb"|sifre|losenord|geheimnis|jeton|clave|parola|salasana|adgangskode|heslo|has\x{142}o|\x{15f}ifre|l\x{f6}senord"
@@ -882,7 +905,8 @@ _KEY_VALUE = _Deferred(
     # Go's `%#v` of a header (`"X-Api-Key":[]string{"X"}`), an Erlang binary (`password => <<"X">>`)
     rb"(?:\s{0,8}(?:\[\][A-Za-z0-9_.*]{1,32}\{|<<)?(?:"
     rb"(?:\\\\)?\\\"(?P<esc>(?:[^\"\\]|\\[^\"])+?)(?:\\\\)?\\\""  # also JSON escaped twice: `\\\"X\\\"`
-    rb"|\"(?:\"\")?(?P<dq>(?:[^\"\\]|\\.)+)\""  # also Python's `\"\"\"X\"\"\"`
+    # also Python's `\"\"\"X\"\"\"`; not a quote that ends its line (`"password:"` then the next line)
+    rb"|\"(?:\"\")?(?P<dq>(?:[^\"\\\r\n]|\\.)(?:[^\"\\]|\\.)*)\""
     # T-SQL's Unicode literal `N'X'`; a quote escaped inside (`'it\'s'`) if the value closes after it
     rb"|N?'(?:'')?(?P<sq>(?:[^'\\\r\n]|\\[^\r\n])+|[^'\r\n]+)')"
     # after up to 32 spaces: a column of values (Consul's `SecretID:         X`, `kubectl describe`)
@@ -969,7 +993,9 @@ _POSITIONAL = _Deferred(
     + rb"(?:[ \t]{1,8}/user:[^\s\"']+)?"  # the password may come after the user
     + rb"|wpa_passphrase[ \t]{1,8}" + _ARGUMENT_RE2
     + rb"|mc[ \t]{1,8}(?:alias[ \t]{1,8}set|config[ \t]{1,8}host[ \t]{1,8}add)(?:[ \t]{1,8}" + _ARGUMENT_RE2 + rb"){3}"
-    + rb"|(?i:ConvertTo-SecureString)(?:[ \t]{1,8}-String)?"
+    + rb"|(?i:ConvertTo-SecureString)(?:[ \t]{1,8}-(?i:String|AsPlainText|Force)){0,3}"
+    # Android's `cmd wifi connect-network|add-network SSID wpa2|wpa3|wep PASSPHRASE`
+    + rb"|cmd[ \t]{1,8}wifi[ \t]{1,8}(?:connect|add)-network[ \t]{1,8}" + _ARGUMENT_RE2 + rb"[ \t]{1,8}(?:wpa2|wpa3|wep)"
     + rb"|sentinel[ \t]{1,8}auth-pass[ \t]{1,8}" + _ARGUMENT_RE2
     + rb")[ \t]{1,8}" + _QUOTED_FLAG_VALUE
     # Redis' ACL rules give a password after `>`: `ACL SETUSER bob on >X ~* +@all`
@@ -1018,10 +1044,15 @@ _USER_TOOL_PASSWORD = _Deferred(
     rb"\b(?:useradd|usermod|adduser)\b[^\r\n|;&]{0,256}?[ \t](?:-p|--password)(?:=|[ \t]{1,8})"
     + _SEPARATE_FLAG_VALUE
 )
-# An Expect script's answer to a password prompt: `expect "*assword:*"` then `send "X\r"`.
+# An Expect script's answer to a password prompt: `expect "*assword:*"` then `send "X\r"`; or as `expect -d` (or
+# `exp_internal 1`) traces it: the prompt matched (`expect: does "…password: " (spawn_id exp4) match glob pattern
+# "*assword:"? yes`, `expect: set expect_out(0,string) "password:"`), then, a few trace lines on, `send: sending "X\r"
+# to { exp4 }`.
 _EXPECT_SEND = _Deferred(
-    rb"(?i)\bexpect[ \t]{1,8}[^\r\n]{0,64}?(?:assword|passphrase|passcode|\bpin\b)[^\r\n]{0,64}\r?\n[ \t]{0,16}"
-    rb"(?:exp_)?send[ \t]{1,8}(?:--[ \t]{1,8})?(?:\"(?P<dq>[^\"\r\n\\]{1,256})(?:\\[rn])?\"|(?P<bare>[^\s\"\\]{1,256}))"
+    rb"(?i)(?:\bexpect[ \t]{1,8}[^\r\n]{0,64}?(?:assword|passphrase|passcode|\bpin\b)[^\r\n]{0,64}\r?\n[ \t]{0,16}"
+    rb"(?:exp_)?send[ \t]{1,8}(?:--[ \t]{1,8})?"
+    rb"|(?:assword|passphrase|passcode|\bpin\b)[^\r\n]{0,160}(?:\?[ \t]{1,4}yes|\")\r?\n(?:[^\r\n]{0,200}\r?\n){0,3}?"
+    rb"send:[ \t]{1,4}sending[ \t]{1,4})(?:\"(?P<dq>[^\"\r\n\\]{1,256})(?:\\[rn])?\"|(?P<bare>[^\s\"\\]{1,256}))"
 )
 # A value piped to a command that reads a secret from its input: `echo X | docker login --password-stdin`,
 # `printf 'X' | gcloud secrets versions add … --data-file=-`, `echo X | sudo -S …`, `… | passwd --stdin`,
@@ -1304,10 +1335,13 @@ _QUOTED_PAIR_GATE = _compile_bytes(
 _JSON_KEY_NEXT = compile_regex(rb"\\{0,2}\s{0,8}:")
 _SCHEME_PREFIX = compile_regex(r"(?i)([a-z][a-z0-9-]{0,30})[ \t]+(?=\S)")
 # A config line that gives a password after a space, not `=`: redis.conf's `requirepass X` and `masterauth X`,
-# OpenLDAP's `rootpw X`, ipsec.secrets' `: PSK "X"`,
+# OpenLDAP's `rootpw X`, ipsec.secrets' `: PSK "X"`, nmcli's `wifi-sec.psk X`,
 # `.npmrc`'s `//registry/:_authToken X` (as `npm config set` takes it), `_auth X`, `_password X`.
 _SPACED_CONFIG = _Deferred(
-    rb"(?i)(?:^|[\s\"'`;])(?P<key>requirepass|masterauth|rootpw|psk|(?:\S{0,256}:)?_(?:authToken|auth|password))[ \t]{1,8}(?:"
+    rb"(?i)(?:^|[\s\"'`;])(?P<key>requirepass|masterauth|rootpw|psk|(?:\S{0,256}:)?_(?:authToken|auth|password)"
+    # NetworkManager's secret properties, as `nmcli connection add|modify` takes them (`wifi-sec.psk X`)
+    rb"|(?:wifi-sec|802-11-wireless-security|802-1x|gsm|cdma|pppoe|wireguard)\.(?:psk|password|wep-key[0-3]"
+    rb"|leap-password|private-key-password|phase2-private-key-password|private-key|preshared-key))[ \t]{1,8}(?:"
     rb"\"(?P<dq>[^\"\r\n]+)\"|'(?P<sq>[^'\r\n]+)'|(?P<bare>[^\s\"']+))"
 )
 # A network device's configuration (Cisco IOS/NX-OS, Junos, FortiOS, hostapd), as automation and config backups
@@ -1463,8 +1497,11 @@ _CREDENTIAL_PAIR = _Deferred(
 # quoted arguments from the third on that look like a password (a database's name is a word). A constructor
 # counts when its first argument is a DSN.
 _CONNECT_CALL = _Deferred(
-    rb"(?i)(?P<callee>[A-Za-z0-9_\\>-]{0,64}(?:connect|login|logon|bind|__construct)(?:_s)?)\((?P<args>(?:[^()\r\n]|\([^()\r\n]*\))+)\)"
+    rb"(?i)(?P<callee>[A-Za-z0-9_\\>-]{0,64}(?:connect|login|logon|bind|__construct|begin|addAP|softAP)(?:_s)?)\((?P<args>(?:[^()\r\n]|\([^()\r\n]*\))+)\)"
 )
+# The object of a Wi-Fi station's join call (MicroPython's `wlan.connect`, `sta_if.connect`, Arduino's `WiFi.begin`,
+# `wifiMulti.addAP`, an access point's `WiFi.softAP`)
+_WIFI_STATION = compile_regex(rb"(?i)(?:wlan|wifi|sta_if|station)[A-Za-z0-9_]{0,16}\.\Z")
 _DN_ARGUMENT = compile_regex(rb"\s*['\"](?:cn|uid|ou|dc|o|mail)=[^,'\"]{1,256},", re.IGNORECASE)
 _CALL_ARGUMENT = compile_regex(rb"'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"|[^,'\"\s][^,'\"]*")
 _DSN_ARGUMENT = compile_regex(rb"[\s]*['\"][a-z][a-z0-9]{1,15}:[a-z_]{1,32}=", re.IGNORECASE)
@@ -1508,6 +1545,16 @@ _QUALIFIED_NAME = compile_regex(
     rb"[ \t]{1,4}(" + _QUALIFIED_WORD + rb"(?:[ \t]{1,4}" + _QUALIFIED_WORD + rb"){0,2})[ \t]{0,4}"
     rb"(?::|=|\xef\xbc\x9a|\xef\xbc\x9d)[ \t]{0,4}([^\s\"'`,;]{4,128})"
 )
+
+
+def _qualifying(words: list[str], password: bool) -> bool:
+    """Whether the words after a credential word qualify its name (`доступа`, `de acesso`, `API`), not start its
+    value: what the prose reading takes as a value (after a password's name its first word when password-like,
+    anywhere a generated-looking word) qualifies nothing (`password AAAa:000:` is one value, redacted whole), so
+    a name read with its qualifiers reads the same once its value is redacted."""
+    return not (password and _password_like(words[0])) and not any(_prose_secret(word) for word in words)
+
+
 # Separators and words between a credential word and its value.
 _FILLER = {
     "is",
@@ -2405,8 +2452,10 @@ def _phrase_spans(data: bytes) -> Iterator[Span]:
         ):
             continue  # `password=X`: the key-name rules read it (not `password=` then X on the next line)
         qualified = _QUALIFIED_NAME.match(data, end)
-        if qualified is not None:  # `токен доступа: X`, `chave de acesso=X`: the name's words, then its value
-            kind = key_class(f"{word}_{'_'.join(qualified.group(1).decode('utf-8', 'replace').split())}")
+        qualifiers = qualified.group(1).decode("utf-8", "replace").split() if qualified is not None else []
+        if qualified is not None and _qualifying(qualifiers, password):
+            # `токен доступа: X`, `chave de acesso=X`: the name's words, then its value
+            kind = key_class(f"{word}_{'_'.join(qualifiers)}")
             found = qualified.group(2).decode("utf-8", "replace")
             if kind in ("password", "token") and _password_like(found) and is_secret_value(kind, found):
                 yield qualified.start(2), qualified.end(2), _KIND_OF_CLASS[kind], _CONTEXT
@@ -3710,7 +3759,11 @@ def _connect_call_spans(data: bytes) -> Iterator[Span]:
             continue
         # an LDAP bind: a DN, then its password whatever its shape (`simple_bind_s("cn=…,dc=…", "X")`)
         dn = bool(arguments) and _DN_ARGUMENT.match(arguments[0].group(0)) is not None
-        for argument in arguments[1:2] if dn else arguments[2:]:
+        # a Wi-Fi station's join: an SSID, then its passphrase (`wlan.connect("Office", "X")`, `WiFi.begin(…)`)
+        station = _WIFI_STATION.search(data[max(0, match.start() - 32) : match.start()]) is not None
+        if not station and match.group(b"callee").lower().endswith((b"begin", b"addap", b"softap")):
+            continue  # `tx.begin(…)`: only a station begins a login
+        for argument in arguments[1:2] if dn or station else arguments[2:]:
             text = argument.group(0)
             if text[:1] not in (b"'", b'"'):
                 continue
