@@ -3036,3 +3036,25 @@ def test_base64_of_a_json_object_of_plain_fields_stays(value: object) -> None:
 def test_base64_of_a_json_object_holding_a_secret_is_redacted(value: object) -> None:
     encoded = _b64_json(value)
     assert encoded not in Redactor().redact(f"pubsub message data {encoded} failed schema")
+
+
+_DEVICE_CONTEXT_PIECES = st.sampled_from(
+    (
+        "secret", "SECRET", "Password", "key", "KEY", "ſecret", "\u212aey", " ", "\t", "  \t ", "\n", "0", "5", "7",
+        "md5", "sha", "SHA256", "ascii", "hex", "enc", "Encrypted", "isakmp", "ike", "IKEv2", "ipsec", "crypto",
+        "tacacs-server", "radius", "ospf", "bgp", "neighbor", "ntp", "snmp-server", "key chain", "aaa", "AAA",
+        "x", "_", "-", "é", "\xb5", "\xff", ".", "KeyError", ":",
+    )
+)  # fmt: skip
+
+
+@given(st.lists(_DEVICE_CONTEXT_PIECES, max_size=12), st.sampled_from(("utf-8", "latin-1")))
+@example(["KeyError", ":", " ", "key", " ", "7", " "], "utf-8")
+@example(["x", "aaa", "_"], "utf-8")
+@example(["\u212aey", " ", "0", " "], "utf-8")
+def test_the_device_context_gate_finds_what_re_finds(pieces: list[str], encoding: str) -> None:
+    """RE2 runs the gate, each byte a character: it finds what `re` finds with the same bytes pattern (ASCII case
+    folding and word boundaries), on UTF-8 text and on any byte."""
+    data = "".join(pieces).encode(encoding, "replace")
+    gate = redact._DEVICE_CONTEXT_GATE
+    assert (gate.search(data) is None) is (re.compile(gate.source).search(data) is None)
