@@ -6,7 +6,7 @@ import re
 from datetime import timedelta
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from conftest import scan_entries
@@ -17,6 +17,7 @@ from loggardener.entries.reassemble import (
     _CREDENTIAL_LABEL,
     _CREDENTIAL_WORDS,
     Reassembler,
+    _label_superset,
     _within,
     line_kind,
     may_name_credential,
@@ -1453,3 +1454,29 @@ def test_a_rails_report_with_its_causes_section_is_one_event(gke: bool, newest_f
 def test_lines_in_a_causes_form_without_the_heading_are_lines(lines: list[str]) -> None:
     parsed = events(split_lines(1, lines, step=0.5, gke=True))
     assert [len(event.members) for event in parsed] == [1] * len(lines)
+
+
+# ASCII pieces of every alternative of the label (a table's header, XML, R's `$name`, a prompt, a command, SMTP's
+# prompt, a sentence) and the blanks `re` reads as `\s` that RE2's `\s` lacks (the vertical tab, `\x1c`-`\x1f`)
+_ASCII_LABEL_PIECES = st.sampled_from(
+    [
+        "password", "db_password", "Token", "KEY", "auth_token", "credential", "pin", "otp", "code", "name", "key",
+        "Property", "field", "value", "authorization", ": ", ":", "=", "=>", "->", "|", ">-", "\"", "'", "]", "[",
+        ",", ";", "\t", "\x0b", "\x1c", "\x1f", "\n", "\r\n", " ", "  ", "<", ">", "</key>", "<key>", "<name>",
+        "$", "$ ", "+ ", "PS C:\\app> ", "[command]", "vault ", "kubectl ", "terraform output -raw ", "334 ",
+        "UGFzc3dvcmQ6", " is", " was", " for ", " to ", "reset", "generated", "x", "KeyError", "-", ".", "_", "1",
+    ]
+)  # fmt: skip
+
+
+@settings(max_examples=500)
+@given(st.lists(_ASCII_LABEL_PIECES, max_size=14).map("".join))
+@example("KeyError: 'sku-42'")
+@example("user,\x0bpassword")
+@example("password\x1c")
+def test_the_ascii_superset_of_the_credential_label_finds_every_label(line: str) -> None:
+    """RE2 turns lines away before the search on ASCII text (`reassemble._label_superset`): it must find every line
+    the search finds, whatever blanks, repetitions or lookaheads the label's alternatives read."""
+    if _CREDENTIAL_LABEL.search(line) is not None:
+        assert _label_superset().search(line.encode("ascii")) is not None
+    assert names_credential(line) == (_CREDENTIAL_LABEL.search(line) is not None)

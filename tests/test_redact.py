@@ -8,6 +8,7 @@ import string
 from collections.abc import Callable
 
 import pytest
+import re2
 from hypothesis import assume, example, given, settings
 from hypothesis import strategies as st
 
@@ -3036,3 +3037,54 @@ def test_base64_of_a_json_object_of_plain_fields_stays(value: object) -> None:
 def test_base64_of_a_json_object_holding_a_secret_is_redacted(value: object) -> None:
     encoded = _b64_json(value)
     assert encoded not in Redactor().redact(f"pubsub message data {encoded} failed schema")
+
+
+_DEVICE_CONTEXT_PIECES = st.sampled_from(
+    (
+        "secret", "SECRET", "Password", "key", "KEY", "ſecret", "\u212aey", " ", "\t", "  \t ", "\n", "0", "5", "7",
+        "md5", "sha", "SHA256", "ascii", "hex", "enc", "Encrypted", "isakmp", "ike", "IKEv2", "ipsec", "crypto",
+        "tacacs-server", "radius", "ospf", "bgp", "neighbor", "ntp", "snmp-server", "key chain", "aaa", "AAA",
+        "x", "_", "-", "é", "\xb5", "\xff", ".", "KeyError", ":",
+    )
+)  # fmt: skip
+
+
+@given(st.lists(_DEVICE_CONTEXT_PIECES, max_size=12), st.sampled_from(("utf-8", "latin-1")))
+@example(["KeyError", ":", " ", "key", " ", "7", " "], "utf-8")
+@example(["x", "aaa", "_"], "utf-8")
+@example(["\u212aey", " ", "0", " "], "utf-8")
+def test_the_device_context_gate_finds_what_re_finds(pieces: list[str], encoding: str) -> None:
+    """RE2 runs the gate, each byte a character: it finds what `re` finds with the same bytes pattern (ASCII case
+    folding and word boundaries), on UTF-8 text and on any byte."""
+    data = "".join(pieces).encode(encoding, "replace")
+    gate = redact._DEVICE_CONTEXT_GATE
+    assert (gate.search(data) is None) is (re.compile(gate.source).search(data) is None)
+
+
+_RUN_WITH_GROUP = re2.compile(
+    rb"(?:^|[^A-Za-z0-9+/_.%~=-]|[A-Za-z0-9_.\]-]=)(?P<run>[A-Za-z0-9+_.%~-][A-Za-z0-9+/_.%~-]{19,}={0,3})"
+)
+_RUN_PIECES = st.sampled_from(
+    (
+        "aB3dE5fG7hJ9kL1mN3pQ", "0123456789abcdef0123", "x", "Z9", "/", "+", "_", ".", "%2F", "~", "-", "=", "==",
+        "a=", "]=", "/=", "+=", " ", "\n", ",", ":", "é", "\u212a", "\udc80", "projects/p-1/traces/", "?ref=",
+    )
+)  # fmt: skip
+
+
+@given(st.lists(_RUN_PIECES, max_size=10), st.integers(min_value=0, max_value=40))
+@example(["a=", "aB3dE5fG7hJ9kL1mN3pQ", "=="], 0)
+@example(["é", "aB3dE5fG7hJ9kL1mN3pQ"], 0)
+@example(["/", "aB3dE5fG7hJ9kL1mN3pQ"], 0)
+def test_a_random_run_is_found_where_its_pattern_with_a_group_finds_it(
+    pieces: list[str], position: int
+) -> None:
+    """`_RUN` finds a match's bounds without a group (RE2's automaton alone); `_run_at` takes the run out of it where
+    the same pattern with a group around the run puts it, whatever comes before it (a multi-byte character too)."""
+    data = "".join(pieces).encode("utf-8", "surrogatepass")
+    position = min(position, len(data))
+    found = redact._RUN.search(data, position)
+    expected = _RUN_WITH_GROUP.search(data, position)
+    assert (found is None) is (expected is None)
+    if found is not None:
+        assert redact._run_at(data, *found.span()) == expected.span(1)
