@@ -12,7 +12,7 @@ import time
 from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from enum import Enum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -83,7 +83,17 @@ def _hours(hours: float | None, since: str | None) -> float | None:
         raise GardenerError("use either --hours or --since, not both (--until may go with either)")
     if not math.isfinite(hours) or not 0 < hours <= MAX_HOURS:
         raise GardenerError(f"--hours {hours:g}: give a number of hours above 0 and at most {MAX_HOURS}")
+    if timedelta(hours=hours) < timedelta(microseconds=1):  # a window the clock cannot tell from none
+        raise GardenerError(f"--hours {hours:g} is shorter than a microsecond: give a window of at least one")
     return hours
+
+
+def _max_entries(count: int) -> int:
+    """`--max-entries`: a read that may stop before its first entry reads nothing, so 0 or less is refused in
+    one line, as `--hours` is (a range on the option would be click's usage box)."""
+    if count < 1:
+        raise GardenerError(f"--max-entries {count}: give a number of entries of at least 1")
+    return count
 
 
 PLAIN_PROGRESS_SECONDS = 30.0
@@ -408,8 +418,7 @@ def scan(
         typer.Option(
             "--max-entries",
             rich_help_panel="Live source (Cloud Logging)",
-            min=1,
-            help="Live scan: stop after this many entries.",
+            help="Live scan: stop after this many entries (at least 1).",
         ),
     ] = DEFAULT_MAX_ENTRIES,
     save_export: Annotated[
@@ -596,7 +605,7 @@ def scan(
                 logging_endpoint,
                 resource_type,
                 extra_filter,
-                max_entries,
+                _max_entries(max_entries),
                 save_export,
                 config.retries,
             )
