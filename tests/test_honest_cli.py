@@ -60,11 +60,18 @@ def test_hours_of_a_microsecond_or_more_still_scan(tmp_path: Path, hours: str) -
 @pytest.mark.parametrize(
     ("args", "line"),
     [
-        (["scan", "--project", "P", "--logging-endpoint", "http://127.0.0.1:9", "--max-entries", "0"],
-         "error: --max-entries 0: give a number of entries of at least 1"),
-        (["scan", "--project", "P", "--logging-endpoint", "http://127.0.0.1:9", "--max-entries", "-5"],
-         "error: --max-entries -5: give a number of entries of at least 1"),
-        (["cluster", "-", "--limit", "-1"], "error: --limit -1: give a number of templates to show, or 0 for all"),
+        (
+            ["scan", "--project", "P", "--logging-endpoint", "http://127.0.0.1:9", "--max-entries", "0"],
+            "error: --max-entries 0: give a number of entries of at least 1",
+        ),
+        (
+            ["scan", "--project", "P", "--logging-endpoint", "http://127.0.0.1:9", "--max-entries", "-5"],
+            "error: --max-entries -5: give a number of entries of at least 1",
+        ),
+        (
+            ["cluster", "-", "--limit", "-1"],
+            "error: --limit -1: give a number of templates to show, or 0 for all",
+        ),
     ],
     ids=["max-entries-0", "max-entries-negative", "limit-negative"],
 )
