@@ -529,6 +529,21 @@ def test_a_secondary_rate_limit_past_the_cap_says_the_wait_it_asks_for(server: F
     assert len(server.requests_matching("POST")) == 1
 
 
+def test_a_server_error_whose_retry_would_pass_the_cap_is_said_as_that_not_as_a_rate_limit(
+    server: FakeGitHub,
+) -> None:
+    server.fail("GET", r"/repos/o/r/issues", status=502, times=9, body={"message": "Bad Gateway"})
+    composer = Composer(make_report(), IssuesConfig())
+
+    actions = publisher(server, backoff=1, max_rate_limit_wait=0.5).publish(composer, composer.selected())
+
+    assert kinds(actions) == ["failed", "failed"]
+    assert "GitHub answered 502, and waiting to try again would pass issues.max_rate_limit_wait" in (
+        actions[0].detail
+    )
+    assert "rate limit" not in actions[0].detail.replace("max_rate_limit_wait", "")
+
+
 @pytest.mark.parametrize(
     ("headers", "message", "authorize"),
     [
