@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import json
+import os
 import re
+import signal
 import socket
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -16,6 +20,7 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
+import loggardener
 from fakes.tls import serve_tls
 from loggardener.cli import app
 from loggardener.sources.log_analytics import REQUIRED_COLUMNS
@@ -124,6 +129,40 @@ def test_a_query_job_that_never_finishes_is_cancelled_after_max_query_seconds(
     assert "did not finish within 2 s (log_analytics.max_query_seconds) and was cancelled" in result.stderr
     assert any(request.endswith("/cancel") for request in seen)
     assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize(
+    ("signum", "code"), [(signal.SIGTERM, 143), (signal.SIGINT, 130)], ids=["TERM", "INT"]
+)
+def test_a_scan_stopped_while_its_query_job_runs_cancels_the_job(
+    stuck_bigquery: tuple[str, list[str]], tmp_path: Path, signum: int, code: int
+) -> None:
+    """A cancelled CI job (SIGTERM) or Ctrl-C while BigQuery runs the query: nobody will read its rows, so the
+    job is cancelled before the scan ends, not left to run (and cost slot time) for up to six hours."""
+    endpoint, seen = stuck_bigquery
+    process = subprocess.Popen(
+        [
+            *(sys.executable, "-m", "loggardener", "scan", "--hours", "1", "--project", "my-project"),
+            *("--log-analytics", "my-project.logs", "--bigquery-endpoint", endpoint, "--no-state"),
+            *("--out", str(tmp_path / "out")),
+        ],
+        env={**os.environ, "PYTHONPATH": str(Path(loggardener.__file__).parent.parent)},
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while not any("/queries/" in request for request in seen) and time.monotonic() < deadline:
+            time.sleep(0.05)  # the job is inserted, and its results polled: it runs
+        process.send_signal(signum)
+        _, stderr = process.communicate(timeout=30)
+    finally:
+        process.kill()
+    assert process.returncode == code, stderr
+    assert "Traceback" not in stderr
+    assert any(request.endswith("/cancel") for request in seen)
 
 
 @pytest.mark.parametrize("stuck_bigquery", [True], indirect=True)
