@@ -394,6 +394,39 @@ def test_without_a_terminal_a_long_read_still_says_how_far_it_got(
     assert "reading bundled" not in stdout
 
 
+def test_without_a_terminal_a_read_that_waits_long_without_an_entry_still_says_so(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Entries are not the only measure of a long read: a Cloud Logging that keeps failing (retried with
+    backoff), empty pages paced under the quota, a Log Analytics job running. The line comes all the same."""
+    from fakes import FakeLoggingServer, Fault
+    from loggardener.commands import scan as scan_command
+
+    monkeypatch.setattr(scan_command, "PLAIN_PROGRESS_SECONDS", 0.3)
+    monkeypatch.setattr(scan_command, "HEARTBEAT_FLOOR_SECONDS", 0.05, raising=False)
+    entry = {"timestamp": "2026-11-21T10:00:00Z", "severity": "ERROR", "textPayload": "disk quota hit"}
+    with FakeLoggingServer([entry], faults={1: Fault(503), 2: Fault(503)}) as server:
+        result = runner.invoke(
+            app,
+            [
+                *(
+                    "scan",
+                    "--project",
+                    "P",
+                    "--since",
+                    "2026-11-21T09:00:00Z",
+                    "--until",
+                    "2026-11-21T11:00:00Z",
+                ),
+                *("--out", str(tmp_path / "out"), "--no-state"),
+            ],
+            env={"GARDENER_LOGGING_ENDPOINT": server.endpoint},
+        )
+    assert result.exit_code == 0, result.stderr
+    waiting = [line for line in result.stderr.splitlines() if line.startswith("reading Cloud Logging")]
+    assert any(": 0 entries in " in line for line in waiting), result.stderr  # said while it waited
+
+
 @pytest.mark.parametrize(
     ("signum", "code", "said"),
     [(2, 130, "interrupted:"), (15, 143, "terminated (SIGTERM):"), (1, 129, "terminated (SIGHUP):")],

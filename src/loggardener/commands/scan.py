@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import math
+import threading
 import time
 from collections import Counter
 from collections.abc import Callable, Iterator
@@ -97,34 +98,58 @@ def _max_entries(count: int) -> int:
 
 
 PLAIN_PROGRESS_SECONDS = 30.0
-"""When standard error is not a terminal (a CI log), a progress line at most this often."""
+"""When standard error is not a terminal (a CI log), a progress line at most this often, and at least this often
+while the source is read, whether entries come or not."""
+HEARTBEAT_FLOOR_SECONDS = 1.0
+"""The progress line that comes without an entry is looked at no more often than this."""
 
 
 @contextmanager
 def _reading(enabled: bool, source: EntrySource) -> Iterator[ProgressFn | None]:
     """A transient progress display on stderr (entries, pages, rate) while the source is read; without a
-    terminal, a plain line every PLAIN_PROGRESS_SECONDS, so a long scan in a CI log is not silent. A request
-    the source retries is one line on stderr (what failed, when it is tried again, when the source gives up),
-    never on standard output, which may carry `--report-json -`."""
+    terminal, a plain line every PLAIN_PROGRESS_SECONDS, so a long scan in a CI log is not silent, even while no
+    entry comes (a heartbeat thread says it then). A request the source retries is one line on stderr (what
+    failed, when it is tried again, when the source gives up), never on standard output, which may carry
+    `--report-json -`."""
     source.on_retry = lambda text: err.print(
         f"[yellow]retrying:[/] {escape(text)}", highlight=False, soft_wrap=True
     )
     if not enabled:
         started = last = time.monotonic()
+        read = 0
+        lock = threading.Lock()
+        stop = threading.Event()
 
-        def note(count: int) -> None:
-            nonlocal last
-            now = time.monotonic()
-            if now - last >= PLAIN_PROGRESS_SECONDS:
+        def say(count: int) -> None:
+            nonlocal last, read
+            with lock:  # from the reading and from the heartbeat alike: one line at a time, none twice
+                read = max(read, count)
+                now = time.monotonic()
+                if now - last < PLAIN_PROGRESS_SECONDS:
+                    return
                 last = now
                 pages = f", {source.stats.pages} pages" if source.stats.pages else ""
                 err.print(
-                    f"reading {escape(source.stats.description)}: {count:,} entries{pages} in {now - started:.0f} s",
+                    f"reading {escape(source.stats.description)}: {read:,} entries{pages} in {now - started:.0f} s",
                     highlight=False,
                     soft_wrap=True,
                 )
 
-        yield note
+        def heartbeat() -> None:
+            # a read may go long without an entry (empty pages paced under the quota, a Log Analytics query job
+            # running, a slow server): the line comes all the same
+            while not stop.wait(
+                max(last + PLAIN_PROGRESS_SECONDS - time.monotonic(), HEARTBEAT_FLOOR_SECONDS)
+            ):
+                say(0)
+
+        beating = threading.Thread(target=heartbeat, name="gardener-progress", daemon=True)
+        beating.start()
+        try:
+            yield say
+        finally:
+            stop.set()
+            beating.join()
         return
     from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
