@@ -277,6 +277,19 @@ def test_retry_after_from_the_server_is_honoured() -> None:
     assert clock.sleeps == [0, 7.5, 60]  # a Retry-After beyond a minute is capped
 
 
+def test_a_server_that_keeps_asking_for_no_wait_still_gets_the_backoff_after_its_first_retry() -> None:
+    """`Retry-After: 0` on every answer (a proxy's, a broken server's): the first retry is at once, as asked;
+    the later ones back off, so a quota that frees up within the minute is waited for, not every attempt spent
+    within a second."""
+    clock = FakeClock()
+    faults = {n: Fault(429, retry_after=0) for n in range(1, 30)}
+    with FakeLoggingServer(make_entries(3), faults=faults) as server, pytest.raises(GardenerError):
+        read_all(source_for(server, clock))
+    assert clock.sleeps[0] == 0
+    for n, wait in enumerate(clock.sleeps[1:], start=1):
+        assert 2**n <= wait <= 2**n + 1
+
+
 def test_a_retry_after_that_is_no_number_of_seconds_falls_back_to_the_backoff() -> None:
     """`NaN` (which time.sleep refuses) and a negative Retry-After are ignored; `inf` is capped at a minute."""
     clock = FakeClock()

@@ -200,7 +200,10 @@ def _retry_after(exc: BaseException) -> float | None:
 
 
 class _BackoffWait:
-    """Wait the server's Retry-After when given, else exponential backoff with jitter."""
+    """Wait the server's Retry-After when given, else exponential backoff with jitter. From the second retry
+    on, a Retry-After shorter than the backoff is the backoff: a server (or a proxy) that keeps answering
+    `Retry-After: 0` would otherwise have every attempt spent within a second, a quota that frees up within
+    the minute never waited for."""
 
     def __init__(self) -> None:
         self._backoff = wait_exponential_jitter(initial=1, max=32, jitter=1)
@@ -208,7 +211,9 @@ class _BackoffWait:
     def __call__(self, state: RetryCallState) -> float:
         exc = state.outcome.exception() if state.outcome is not None else None
         told = _retry_after(exc) if exc is not None else None
-        return told if told is not None else self._backoff(state)
+        if told is None:
+            return self._backoff(state)
+        return told if state.attempt_number <= 1 else max(told, self._backoff(state))
 
 
 def _failure_of(exc: BaseException, timeout: float) -> str:
