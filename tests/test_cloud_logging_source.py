@@ -700,6 +700,32 @@ def test_revoked_credentials_are_rejected_at_once_with_the_way_out() -> None:
     )
 
 
+def test_credentials_revoked_or_a_permission_removed_pages_into_a_read_say_how_far_it_got() -> None:
+    """A key deleted or a role removed while a long read runs (its token refreshed between pages): the line says
+    how far the read got, none of it written, as a failure after the retries does; on the first page, nothing
+    of pages."""
+    revoked = {3: Fault(401), 4: Fault(400, "Token has been expired or revoked.")}  # 1 token, 2 page 1
+    with FakeLoggingServer(make_entries(30), page_limit=10, faults=revoked) as server:
+        source = source_for(server, FakeClock(), credentials=user_credentials(server))
+        with pytest.raises(GardenerError) as caught:
+            read_all(source)
+    assert caught.value.exit_code == ExitCode.CREDENTIALS
+    assert caught.value.message.startswith(
+        "credentials rejected (invalid_grant: Token has been expired or revoked), 1 page (10 entries) into the "
+        "read, which is not written; run `gcloud auth application-default login`"
+    )
+    with (
+        FakeLoggingServer(make_entries(30), page_limit=10, faults={3: Fault(403)}) as server,
+        pytest.raises(GardenerError) as denied,
+    ):
+        read_all(source_for(server, FakeClock()))
+    assert denied.value.exit_code == ExitCode.CREDENTIALS
+    assert denied.value.message.startswith(
+        "permission denied reading the logs of project P: The caller does not have permission, 2 pages (20 "
+        "entries) into the read, which is not written; the account needs roles/logging.viewer"
+    )
+
+
 def test_a_token_the_api_keeps_refusing_is_rejected_with_the_servers_message() -> None:
     faults = {n: Fault(401) for n in (2, 4, 6)}  # google-auth refreshes twice, then gives the 401 up
     with FakeLoggingServer(make_entries(3), faults=faults) as server:

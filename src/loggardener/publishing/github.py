@@ -231,11 +231,15 @@ def _rate_limited(exc: RateLimitExceededException) -> str:
     secondary = "retry-after" in headers or "secondary rate limit" in message or "abuse" in message
     if primary or not (secondary or beyond):
         when = (
-            f"; it resets at {utc(datetime.fromtimestamp(int(reset), timezone.utc))}" if reset.isdigit() else ""
+            f"; it resets at {utc(datetime.fromtimestamp(int(reset), timezone.utc))}"
+            if reset.isdigit()
+            else ""
         )
         return f"GitHub rate limit exhausted{when}"
     asked = headers.get("retry-after", "").strip()
-    wait = f"it asks to wait {asked} s (Retry-After)" if asked.isdigit() else "it asks to wait at least a minute"
+    wait = (
+        f"it asks to wait {asked} s (Retry-After)" if asked.isdigit() else "it asks to wait at least a minute"
+    )
     longer = ", longer than is left of issues.max_rate_limit_wait" if beyond else ""
     return f"GitHub's secondary rate limit (too many requests in a short time): {wait}{longer}; rerun later"
 

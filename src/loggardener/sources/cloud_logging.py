@@ -595,15 +595,18 @@ class CloudLoggingSource(EntrySource):
         project = self.project or "(unknown)"
         tried, spent = self._gave_up
         attempts = ""
+        # a read that had gone on for pages: how far, and that none of it is used
+        how_far = (
+            f", {self.stats.pages} page{'s' if self.stats.pages != 1 else ''} ({self._entries_read} entries) "
+            "into the read, which is not written"
+            if self._continuing
+            else ""
+        )
         if _is_transient(exc):
             attempts = f" after {tried} attempt{'s' if tried != 1 else ''}" + (
                 f" in {spent:.0f} s" if spent >= 1 else ""
             )
-            if self._continuing:  # the read had gone on for pages: how far, and that none of it is used
-                attempts += (
-                    f", {self.stats.pages} page{'s' if self.stats.pages != 1 else ''} "
-                    f"({self._entries_read} entries) into the read, which is not written"
-                )
+            attempts += how_far
         if isinstance(exc, requests.Timeout):
             return GardenerError(
                 f"no answer from Cloud Logging at {shown_url(self.endpoint or 'logging.googleapis.com')}{attempts} (each "
@@ -644,7 +647,9 @@ class CloudLoggingSource(EntrySource):
             detail = (
                 _server_message(exc) if isinstance(exc, api_exceptions.Unauthorized) else _auth_message(exc)
             )
-            return GardenerError(f"credentials rejected ({detail}); {CREDENTIALS_HINT}", ExitCode.CREDENTIALS)
+            return GardenerError(
+                f"credentials rejected ({detail}){how_far}; {CREDENTIALS_HINT}", ExitCode.CREDENTIALS
+            )
         if self._continuing and isinstance(exc, api_exceptions.BadRequest | api_exceptions.NotFound):
             # the query and the project were accepted for the pages before: neither is what is wrong
             return GardenerError(
@@ -660,7 +665,7 @@ class CloudLoggingSource(EntrySource):
             return disabled
         if isinstance(exc, api_exceptions.Forbidden):
             return GardenerError(
-                f"permission denied reading the logs of project {project}: {_server_message(exc)}; "
+                f"permission denied reading the logs of project {project}: {_server_message(exc)}{how_far}; "
                 f"{ROLE_HINT}, and the project needs the Cloud Logging API enabled",
                 ExitCode.CREDENTIALS,
             )
