@@ -517,6 +517,29 @@ def test_a_secondary_rate_limit_without_retry_after_is_said_as_such_not_as_the_h
     assert len(server.requests_matching("POST")) == 1
 
 
+def test_a_rate_limit_wait_is_said_before_it_starts_a_short_backoff_is_not(
+    server: FakeGitHub, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A wait GitHub asks for (up to issues.max_rate_limit_wait, five minutes) is said on stderr before it
+    starts, as a source says what it retries: a CI log does not sit silent for a minute."""
+    from loggardener.publishing import github as github_module
+
+    monkeypatch.setattr(github_module, "SAID_WAIT_SECONDS", 0.5, raising=False)
+    server.secondary_rate_limit("POST", r"/repos/o/r/issues", retry_after=1, times=1)
+    server.fail("GET", r"/repos/o/r/issues", status=502, times=1)  # retried at once: its backoff is unsaid
+    told: list[str] = []
+    composer = Composer(make_report(), IssuesConfig())
+    chosen = publisher(server, max_rate_limit_wait=30)
+    chosen.on_wait = told.append
+
+    actions = chosen.publish(composer, composer.selected())
+
+    assert kinds(actions) == ["created", "created"]
+    assert told == [
+        "GitHub's secondary rate limit (too many requests in a short time): waiting 1 s before trying again"
+    ]
+
+
 def test_a_secondary_rate_limit_past_the_cap_says_the_wait_it_asks_for(server: FakeGitHub) -> None:
     server.secondary_rate_limit("POST", r"/repos/o/r/issues", retry_after=3600, times=5)
 

@@ -34,6 +34,7 @@ if TYPE_CHECKING:
 
     from loggardener.config import GardenerConfig, RetriesConfig
     from loggardener.pipeline import ProgressFn, ScanOptions
+    from loggardener.publishing.interface import IssuePublisher
     from loggardener.publishing.run import IssuesMode
     from loggardener.report import IssueAction, ScanReport
     from loggardener.sources.interface import EntrySource
@@ -172,6 +173,16 @@ def _reading(enabled: bool, source: EntrySource) -> Iterator[ProgressFn | None]:
             progress.update(task, description=label + (f", {speed:,.0f} entries/s" if speed else ""))
 
         yield advance
+
+
+def _telling_waits(publisher: IssuePublisher | None) -> IssuePublisher | None:
+    """The publisher, saying on stderr what a long wait between its requests is for before it starts (a rate
+    limit GitHub asks to wait out), as a source says what it retries: not a minute of silence in a CI log."""
+    if publisher is not None:
+        publisher.on_wait = lambda text: err.print(
+            f"[yellow]retrying:[/] {escape(text)}", highlight=False, soft_wrap=True
+        )
+    return publisher
 
 
 NARROW = 72
@@ -710,7 +721,7 @@ def scan(
             options,
             source,
             outputs,
-            lambda worklog: choose_publisher(mode, config.issues, repo, worklog),
+            lambda worklog: _telling_waits(choose_publisher(mode, config.issues, repo, worklog)),
             on_progress=advance,
         )
     report, worklog = result.report, result.worklog

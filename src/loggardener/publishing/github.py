@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 import re
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from types import TracebackType
@@ -88,10 +88,13 @@ class IssueRetry(GithubRetry):
 
     deadline: float | None = None
     """`time.monotonic()` past which no wait is started: the publish phase as a whole is bounded."""
+    on_wait: Callable[[str], None] | None = None
+    """Told, before a wait of at least `SAID_WAIT_SECONDS`, what it is for (a rate limit): not a silent minute."""
 
     def new(self, **kw: Any) -> IssueRetry:
         retry = super().new(**kw)
         retry.deadline = self.deadline
+        retry.on_wait = self.on_wait
         return retry
 
     def is_retry(self, method: str, status_code: int, has_retry_after: bool = False) -> bool:
@@ -123,7 +126,23 @@ class IssueRetry(GithubRetry):
                     dict(response.headers),
                     wait=wait,
                 )
+            if self.on_wait is not None and wait >= SAID_WAIT_SECONDS:
+                self.on_wait(f"{_waiting_for(response)}: waiting {wait:.0f} s before trying again")
         return retry
+
+
+SAID_WAIT_SECONDS = 5.0
+"""A wait between attempts at least this long is said before it starts; shorter backoffs pass unsaid."""
+
+
+def _waiting_for(response: HTTPResponse) -> str:
+    """What a wait between attempts is for, from the answer that led to it."""
+    headers = {str(key).lower(): str(value) for key, value in response.headers.items()}
+    if response.status not in (403, 429):
+        return f"GitHub answered {response.status}"
+    if headers.get("x-ratelimit-remaining") == "0":
+        return "GitHub's rate limit (the hour's requests) is exhausted until its reset"
+    return "GitHub's secondary rate limit (too many requests in a short time)"
 
 
 @dataclass
@@ -405,6 +424,7 @@ class GitHubPublisher(IssuePublisher):
         label = composer.config.generated_by_label
         deadline = time.monotonic() + self.max_rate_limit_wait
         self._retry.deadline = deadline
+        self._retry.on_wait = self.on_wait
         listed_at = datetime.now(timezone.utc) - _CLOCK_MARGIN
         try:
             repo = Repository(self.requester, url=f"/repos/{self.repo_name}")  # lazy: no request
