@@ -106,7 +106,7 @@ HEARTBEAT_FLOOR_SECONDS = 1.0
 
 
 @contextmanager
-def _reading(enabled: bool, source: EntrySource) -> Iterator[ProgressFn | None]:
+def _reading(enabled: bool, source: EntrySource) -> Iterator[tuple[ProgressFn | None, Callable[[], None]]]:
     """A transient progress display on stderr (entries, pages, rate) while the source is read; without a
     terminal, a plain line every PLAIN_PROGRESS_SECONDS, so a long scan in a CI log is not silent, even while no
     entry comes (a heartbeat thread says it then). A request the source retries is one line on stderr (what
@@ -147,7 +147,7 @@ def _reading(enabled: bool, source: EntrySource) -> Iterator[ProgressFn | None]:
         beating = threading.Thread(target=heartbeat, name="gardener-progress", daemon=True)
         beating.start()
         try:
-            yield say
+            yield say, stop.set  # the read is over: what follows (a lock, publishing) says its own waits
         finally:
             stop.set()
             beating.join()
@@ -172,7 +172,7 @@ def _reading(enabled: bool, source: EntrySource) -> Iterator[ProgressFn | None]:
             label = f"Reading {source.stats.description}" + (f", {pages} pages" if pages else "")
             progress.update(task, description=label + (f", {speed:,.0f} entries/s" if speed else ""))
 
-        yield advance
+        yield advance, lambda: None
 
 
 def _telling_waits(publisher: IssuePublisher | None) -> IssuePublisher | None:
@@ -715,7 +715,7 @@ def scan(
         save_export=save_export,
         drafts=mode == "draft",
     )
-    with _reading(err.is_terminal, source) as advance:
+    with _reading(err.is_terminal, source) as (advance, scanned):
         result = run_scan_job(
             config,
             options,
@@ -723,6 +723,10 @@ def scan(
             outputs,
             lambda worklog: _telling_waits(choose_publisher(mode, config.issues, repo, worklog)),
             on_progress=advance,
+            on_scanned=scanned,
+            on_wait=lambda text: err.print(
+                f"[yellow]waiting:[/] {escape(text)}", highlight=False, soft_wrap=True
+            ),
         )
     report, worklog = result.report, result.worklog
     if to_stdout:
