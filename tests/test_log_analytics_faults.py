@@ -524,6 +524,42 @@ def _service_account_key(directory: Path, token_uri: str) -> Path:
     return key
 
 
+class _RevokingTokenService(BaseHTTPRequestHandler):
+    """OAuth's token endpoint refusing the key (deleted or disabled), as oauth2.googleapis.com answers."""
+
+    def do_POST(self) -> None:
+        self.rfile.read(int(self.headers.get("Content-Length") or 0))
+        send_json(self, {"error": "invalid_grant", "error_description": "Invalid JWT Signature."}, 400)
+
+    def log_message(self, *args: Any) -> None:
+        pass
+
+
+def test_credentials_the_token_service_refuses_are_one_line_without_its_raw_answer(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A service account's key deleted or disabled: exit 4, google-auth's message as Cloud Logging says it (not
+    the token service's answer as a Python tuple), and both ways to get credentials."""
+    with _serving(_RevokingTokenService) as tokens:
+        monkeypatch.setenv(
+            "GOOGLE_APPLICATION_CREDENTIALS", str(_service_account_key(tmp_path, f"{tokens}/token"))
+        )
+        result = CliRunner().invoke(
+            app,
+            [
+                *("scan", "--hours", "1", "--project", "my-project", "--log-analytics", "my-project.logs"),
+                *("--bigquery-endpoint", "https://bigquery.example.test", "--out", str(tmp_path / "out")),
+                "--no-state",
+            ],
+        )
+    assert result.exit_code == 4, result.output
+    assert result.stderr.strip() == (
+        "error: credentials rejected reading the columns of my-project.logs._AllLogs: invalid_grant: Invalid JWT "
+        "Signature; run `gcloud auth application-default login`, or set GOOGLE_APPLICATION_CREDENTIALS to a "
+        "service-account key file"
+    )
+
+
 @pytest.mark.parametrize("refused", ["bigquery", "token service"])
 def test_a_certificate_not_trusted_is_said_with_the_way_to_trust_it_not_retried(
     refused: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch

@@ -46,6 +46,7 @@ from loggardener.sources.google_auth import (
     NETWORK_HINT,
     SERVER_HINT,
     TOO_DEEP_ANSWER,
+    auth_message,
     certificate_refused,
     credentials_for,
     endpoint_url,
@@ -263,12 +264,6 @@ def _server_message(exc: api_exceptions.GoogleAPICallError) -> str:
     if not isinstance(message, str) or not message:
         message = _TAG.sub(" ", _REQUEST_PREFIX.sub("", str(exc.message), count=1))
     return _one_clause(message)[:300] or f"HTTP {exc.code}"
-
-
-def _auth_message(exc: GoogleAuthError) -> str:
-    """google-auth's message, without the raw token-service response it passes along."""
-    first = exc.args[0] if exc.args else None
-    return _one_clause(first if isinstance(first, str) else str(exc))
 
 
 def resolve_project(explicit: str | None, configured: str | None = None) -> str | None:
@@ -631,7 +626,7 @@ class CloudLoggingSource(EntrySource):
             return refused
         if isinstance(exc, TransportError):
             return GardenerError(
-                f"cannot reach the token service to refresh the credentials{attempts}: {_auth_message(exc)}; "
+                f"cannot reach the token service to refresh the credentials{attempts}: {auth_message(exc)}; "
                 f"{NETWORK_HINT}",
                 ExitCode.SOURCE_FAILED,
             )
@@ -645,7 +640,7 @@ class CloudLoggingSource(EntrySource):
             )
         if isinstance(exc, api_exceptions.Unauthorized | GoogleAuthError):
             detail = (
-                _server_message(exc) if isinstance(exc, api_exceptions.Unauthorized) else _auth_message(exc)
+                _server_message(exc) if isinstance(exc, api_exceptions.Unauthorized) else auth_message(exc)
             )
             return GardenerError(
                 f"credentials rejected ({detail}){how_far}; {CREDENTIALS_HINT}", ExitCode.CREDENTIALS

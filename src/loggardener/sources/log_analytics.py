@@ -126,9 +126,11 @@ from loggardener.errors import (
 from loggardener.regexes import compile_regex
 from loggardener.sources.file import entry_record
 from loggardener.sources.google_auth import (
+    CREDENTIALS_HINT,
     NETWORK_HINT,
     SERVER_HINT,
     TOO_DEEP_ANSWER,
+    auth_message,
     certificate_refused,
     credentials_for,
     endpoint_url,
@@ -1389,9 +1391,9 @@ class BigQueryEngine:
                     "https:// one to send Application Default Credentials",
                     ExitCode.CREDENTIALS,
                 ) from None
+            said = _message(exc) if isinstance(exc, api.Unauthorized) else auth_message(exc)
             raise GardenerError(
-                f"credentials rejected {what}: {_message(exc)}; run `gcloud auth application-default login`",
-                ExitCode.CREDENTIALS,
+                f"credentials rejected {what}: {said}; {CREDENTIALS_HINT}", ExitCode.CREDENTIALS
             ) from None
         except (api.NotFound, api.BadRequest) as exc:
             if what == READING_ROWS:
