@@ -409,6 +409,25 @@ def test_a_read_that_fails_pages_into_it_says_how_far_it_got(fault: Fault) -> No
     assert "into the read" not in first.value.message
 
 
+def test_an_answer_not_compressed_as_its_header_says_is_said_in_words_not_as_the_clients_tuple() -> None:
+    """A proxy that says `Content-Encoding: gzip` over a body it did not compress: retried as any unreadable
+    answer, then one line saying what is wrong, with zlib's reason, not requests' and urllib3's errors nested
+    in a Python tuple."""
+    bad = Fault(200, raw=b'{"entries": []}', content_type="application/json", content_encoding="gzip")
+    with (
+        FakeLoggingServer(make_entries(3), faults={n: bad for n in range(1, 30)}) as server,
+        pytest.raises(GardenerError) as caught,
+    ):
+        read_all(source_for(server, FakeClock()))
+    assert caught.value.exit_code == ExitCode.SOURCE_FAILED
+    said = caught.value.message
+    assert (
+        ": the answer is not compressed as its Content-Encoding says (Error -3 while decompressing data: "
+        in said
+    )
+    assert "('" not in said and "error(" not in said
+
+
 def test_a_quota_whose_retry_after_is_past_a_minute_says_how_long_the_server_asks_to_wait() -> None:
     faults = {n: Fault(429, retry_after=3600) for n in range(1, 30)}
     with FakeLoggingServer(make_entries(3), faults=faults) as server, pytest.raises(GardenerError) as caught:

@@ -129,6 +129,14 @@ class UnreadableAnswer(Exception):
 _CUT_OFF = unreadable_answers()
 
 
+def _innermost(exc: BaseException) -> str:
+    """What the innermost of the errors requests and urllib3 wrap in each other says (`incorrect header check`),
+    not the tuple of them all that their text is."""
+    while exc.args and isinstance(exc.args[-1], BaseException):
+        exc = exc.args[-1]
+    return str(exc) or type(exc).__name__
+
+
 MAX_EMPTY_PAGES = 50
 """Empty pages in a row, each with a next page token, after which a read stops (and says it is truncated)."""
 
@@ -397,7 +405,7 @@ class CloudLoggingSource(EntrySource):
                     raise
                 except tuple(_CUT_OFF) as exc:
                     meaning = next(text for kind, text in _CUT_OFF.items() if isinstance(exc, kind))
-                    raise UnreadableAnswer(f"{meaning} ({' '.join(str(exc).split())[:200]})") from exc
+                    raise UnreadableAnswer(f"{meaning} ({' '.join(_innermost(exc).split())[:200]})") from exc
                 except RecursionError:  # no page of the API nests so deep: a proxy's or a broken answer
                     raise UnreadableAnswer(TOO_DEEP_ANSWER) from None
                 return _checked_page(response)

@@ -60,7 +60,7 @@ def unreadable_answers() -> dict[type[BaseException], str]:
     return {
         requests.exceptions.JSONDecodeError: "the answer is not JSON",
         requests.exceptions.ChunkedEncodingError: "the answer was cut off",
-        requests.exceptions.ContentDecodingError: "the answer could not be decompressed",
+        requests.exceptions.ContentDecodingError: "the answer is not compressed as its Content-Encoding says",
         # last: JSON the decoder refuses past its syntax (an integer of more than 4,300 digits), which
         # requests does not wrap; its subclass JSONDecodeError is matched above
         ValueError: "the answer is JSON no client can read",
