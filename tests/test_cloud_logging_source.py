@@ -277,6 +277,19 @@ def test_retry_after_from_the_server_is_honoured() -> None:
     assert clock.sleeps == [0, 7.5, 60]  # a Retry-After beyond a minute is capped
 
 
+def test_a_server_that_keeps_asking_for_no_wait_still_gets_the_backoff_after_its_first_retry() -> None:
+    """`Retry-After: 0` on every answer (a proxy's, a broken server's): the first retry is at once, as asked;
+    the later ones back off, so a quota that frees up within the minute is waited for, not every attempt spent
+    within a second."""
+    clock = FakeClock()
+    faults = {n: Fault(429, retry_after=0) for n in range(1, 30)}
+    with FakeLoggingServer(make_entries(3), faults=faults) as server, pytest.raises(GardenerError):
+        read_all(source_for(server, clock))
+    assert clock.sleeps[0] == 0
+    for n, wait in enumerate(clock.sleeps[1:], start=1):
+        assert 2**n <= wait <= 2**n + 1
+
+
 def test_a_retry_after_that_is_no_number_of_seconds_falls_back_to_the_backoff() -> None:
     """`NaN` (which time.sleep refuses) and a negative Retry-After are ignored; `inf` is capped at a minute."""
     clock = FakeClock()
@@ -394,6 +407,25 @@ def test_a_read_that_fails_pages_into_it_says_how_far_it_got(fault: Fault) -> No
     ):
         read_all(source_for(server, FakeClock()))
     assert "into the read" not in first.value.message
+
+
+def test_an_answer_not_compressed_as_its_header_says_is_said_in_words_not_as_the_clients_tuple() -> None:
+    """A proxy that says `Content-Encoding: gzip` over a body it did not compress: retried as any unreadable
+    answer, then one line saying what is wrong, with zlib's reason, not requests' and urllib3's errors nested
+    in a Python tuple."""
+    bad = Fault(200, raw=b'{"entries": []}', content_type="application/json", content_encoding="gzip")
+    with (
+        FakeLoggingServer(make_entries(3), faults={n: bad for n in range(1, 30)}) as server,
+        pytest.raises(GardenerError) as caught,
+    ):
+        read_all(source_for(server, FakeClock()))
+    assert caught.value.exit_code == ExitCode.SOURCE_FAILED
+    said = caught.value.message
+    assert (
+        ": the answer is not compressed as its Content-Encoding says (Error -3 while decompressing data: "
+        in said
+    )
+    assert "('" not in said and "error(" not in said
 
 
 def test_a_quota_whose_retry_after_is_past_a_minute_says_how_long_the_server_asks_to_wait() -> None:
@@ -684,6 +716,32 @@ def test_revoked_credentials_are_rejected_at_once_with_the_way_out() -> None:
     assert caught.value.message == (
         "credentials rejected (invalid_grant: Token has been expired or revoked); run `gcloud auth "
         "application-default login`, or set GOOGLE_APPLICATION_CREDENTIALS to a service-account key file"
+    )
+
+
+def test_credentials_revoked_or_a_permission_removed_pages_into_a_read_say_how_far_it_got() -> None:
+    """A key deleted or a role removed while a long read runs (its token refreshed between pages): the line says
+    how far the read got, none of it written, as a failure after the retries does; on the first page, nothing
+    of pages."""
+    revoked = {3: Fault(401), 4: Fault(400, "Token has been expired or revoked.")}  # 1 token, 2 page 1
+    with FakeLoggingServer(make_entries(30), page_limit=10, faults=revoked) as server:
+        source = source_for(server, FakeClock(), credentials=user_credentials(server))
+        with pytest.raises(GardenerError) as caught:
+            read_all(source)
+    assert caught.value.exit_code == ExitCode.CREDENTIALS
+    assert caught.value.message.startswith(
+        "credentials rejected (invalid_grant: Token has been expired or revoked), 1 page (10 entries) into the "
+        "read, which is not written; run `gcloud auth application-default login`"
+    )
+    with (
+        FakeLoggingServer(make_entries(30), page_limit=10, faults={3: Fault(403)}) as server,
+        pytest.raises(GardenerError) as denied,
+    ):
+        read_all(source_for(server, FakeClock()))
+    assert denied.value.exit_code == ExitCode.CREDENTIALS
+    assert denied.value.message.startswith(
+        "permission denied reading the logs of project P: The caller does not have permission, 2 pages (20 "
+        "entries) into the read, which is not written; the account needs roles/logging.viewer"
     )
 
 

@@ -103,6 +103,39 @@ def test_bad_config_is_a_clear_error_naming_the_key(tmp_path: Path, text: str, e
 
 
 @pytest.mark.parametrize(
+    ("text", "said"),
+    [
+        ('[isues]\nthreshold = "P1"\n', "unknown key 'isues' (did you mean 'issues'?)"),
+        ('[issues]\ntreshold = "P1"\n', "unknown key 'issues.treshold' (did you mean 'issues.threshold'?)"),
+        (
+            "[retries]\ndeadline_secs = 30\n",
+            "unknown key 'retries.deadline_secs' (did you mean 'retries.deadline_seconds'?)",
+        ),
+        (
+            'threshold = "P1"\n',
+            "unknown key 'threshold' (it belongs in the [issues] table: issues.threshold)",
+        ),
+        (
+            "[state]\nlock_timeout = 5\n",
+            "unknown key 'state.lock_timeout' (did you mean 'state.lock_timeout_seconds'?)",
+        ),
+        # nothing close: no guess
+        ("typo = 1\n", "unknown key 'typo'; see the README's Configuration section for the keys"),
+        ("[issues]\ncolour = 1\n", "unknown key 'issues.colour'; see the README's Configuration section"),
+    ],
+)
+def test_an_unknown_key_names_the_known_one_it_looks_like(tmp_path: Path, text: str, said: str) -> None:
+    """A typo in a table or key name, or a key written outside its table, says which known key was meant; a
+    key like no other is named alone, as before."""
+    path = tmp_path / "gardener.toml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(GardenerError) as caught:
+        load_config(path)
+    assert caught.value.exit_code == ExitCode.BAD_CONFIG
+    assert said in caught.value.message
+
+
+@pytest.mark.parametrize(
     "text",
     [
         'project = " my-project "\n',  # spaces around an id are dropped, as for --project

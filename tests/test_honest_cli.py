@@ -38,6 +38,51 @@ def test_hours_that_are_not_a_sensible_number_are_exit_2_said_in_one_line(tmp_pa
     ]
 
 
+@pytest.mark.parametrize("hours", ["1e-300", "1e-12", "1e-10"])
+def test_hours_shorter_than_a_microsecond_are_one_line_not_a_window_ending_at_until_none(
+    tmp_path: Path, hours: str
+) -> None:
+    """Above 0, yet a window the clock cannot tell from none: said as such, not as an empty window that
+    'ends at --until None' when no --until was given."""
+    code, _, stderr = _scan(tmp_path, "--hours", hours)
+    assert code == 2
+    assert stderr.strip().splitlines() == [
+        f"error: --hours {float(hours):g} is shorter than a microsecond: give a window of at least one"
+    ]
+
+
+@pytest.mark.parametrize("hours", ["3e-10", "0.001"])
+def test_hours_of_a_microsecond_or_more_still_scan(tmp_path: Path, hours: str) -> None:
+    code, _, stderr = _scan(tmp_path, "--hours", hours, "--until", "2026-11-21T17:39:00Z")
+    assert code == 0, stderr
+
+
+@pytest.mark.parametrize(
+    ("args", "line"),
+    [
+        (
+            ["scan", "--project", "P", "--logging-endpoint", "http://127.0.0.1:9", "--max-entries", "0"],
+            "error: --max-entries 0: give a number of entries of at least 1",
+        ),
+        (
+            ["scan", "--project", "P", "--logging-endpoint", "http://127.0.0.1:9", "--max-entries", "-5"],
+            "error: --max-entries -5: give a number of entries of at least 1",
+        ),
+        (
+            ["cluster", "-", "--limit", "-1"],
+            "error: --limit -1: give a number of templates to show, or 0 for all",
+        ),
+    ],
+    ids=["max-entries-0", "max-entries-negative", "limit-negative"],
+)
+def test_counts_out_of_range_are_one_line_as_hours_are_not_a_usage_box(args: list[str], line: str) -> None:
+    """A number option out of its range is our one line (exit 2) before anything is read or reached, as
+    --hours 0 is; click's range check printed its usage box."""
+    result = runner.invoke(app, args, input="a 1\n")
+    assert result.exit_code == 2
+    assert result.stderr.strip().splitlines() == [line]
+
+
 def test_a_timestamp_before_1970_says_why(tmp_path: Path) -> None:
     code, _, stderr = _scan(tmp_path, "--since", "1969-12-31T00:00:00Z")
     assert code == 2
@@ -347,6 +392,39 @@ def test_without_a_terminal_a_long_read_still_says_how_far_it_got(
     assert code == 0
     assert "reading bundled demo export" in stderr and "1,000 entries in " in stderr
     assert "reading bundled" not in stdout
+
+
+def test_without_a_terminal_a_read_that_waits_long_without_an_entry_still_says_so(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Entries are not the only measure of a long read: a Cloud Logging that keeps failing (retried with
+    backoff), empty pages paced under the quota, a Log Analytics job running. The line comes all the same."""
+    from fakes import FakeLoggingServer, Fault
+    from loggardener.commands import scan as scan_command
+
+    monkeypatch.setattr(scan_command, "PLAIN_PROGRESS_SECONDS", 0.3)
+    monkeypatch.setattr(scan_command, "HEARTBEAT_FLOOR_SECONDS", 0.05, raising=False)
+    entry = {"timestamp": "2026-11-21T10:00:00Z", "severity": "ERROR", "textPayload": "disk quota hit"}
+    with FakeLoggingServer([entry], faults={1: Fault(503), 2: Fault(503)}) as server:
+        result = runner.invoke(
+            app,
+            [
+                *(
+                    "scan",
+                    "--project",
+                    "P",
+                    "--since",
+                    "2026-11-21T09:00:00Z",
+                    "--until",
+                    "2026-11-21T11:00:00Z",
+                ),
+                *("--out", str(tmp_path / "out"), "--no-state"),
+            ],
+            env={"GARDENER_LOGGING_ENDPOINT": server.endpoint},
+        )
+    assert result.exit_code == 0, result.stderr
+    waiting = [line for line in result.stderr.splitlines() if line.startswith("reading Cloud Logging")]
+    assert any(": 0 entries in " in line for line in waiting), result.stderr  # said while it waited
 
 
 @pytest.mark.parametrize(

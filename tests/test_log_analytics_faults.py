@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import json
+import os
 import re
+import signal
 import socket
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -16,6 +20,7 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
+import loggardener
 from fakes.tls import serve_tls
 from loggardener.cli import app
 from loggardener.sources.log_analytics import REQUIRED_COLUMNS
@@ -124,6 +129,40 @@ def test_a_query_job_that_never_finishes_is_cancelled_after_max_query_seconds(
     assert "did not finish within 2 s (log_analytics.max_query_seconds) and was cancelled" in result.stderr
     assert any(request.endswith("/cancel") for request in seen)
     assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize(
+    ("signum", "code"), [(signal.SIGTERM, 143), (signal.SIGINT, 130)], ids=["TERM", "INT"]
+)
+def test_a_scan_stopped_while_its_query_job_runs_cancels_the_job(
+    stuck_bigquery: tuple[str, list[str]], tmp_path: Path, signum: int, code: int
+) -> None:
+    """A cancelled CI job (SIGTERM) or Ctrl-C while BigQuery runs the query: nobody will read its rows, so the
+    job is cancelled before the scan ends, not left to run (and cost slot time) for up to six hours."""
+    endpoint, seen = stuck_bigquery
+    process = subprocess.Popen(
+        [
+            *(sys.executable, "-m", "loggardener", "scan", "--hours", "1", "--project", "my-project"),
+            *("--log-analytics", "my-project.logs", "--bigquery-endpoint", endpoint, "--no-state"),
+            *("--out", str(tmp_path / "out")),
+        ],
+        env={**os.environ, "PYTHONPATH": str(Path(loggardener.__file__).parent.parent)},
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while not any("/queries/" in request for request in seen) and time.monotonic() < deadline:
+            time.sleep(0.05)  # the job is inserted, and its results polled: it runs
+        process.send_signal(signum)
+        _, stderr = process.communicate(timeout=30)
+    finally:
+        process.kill()
+    assert process.returncode == code, stderr
+    assert "Traceback" not in stderr
+    assert any(request.endswith("/cancel") for request in seen)
 
 
 @pytest.mark.parametrize("stuck_bigquery", [True], indirect=True)
@@ -483,6 +522,42 @@ def _service_account_key(directory: Path, token_uri: str) -> Path:
         )
     )
     return key
+
+
+class _RevokingTokenService(BaseHTTPRequestHandler):
+    """OAuth's token endpoint refusing the key (deleted or disabled), as oauth2.googleapis.com answers."""
+
+    def do_POST(self) -> None:
+        self.rfile.read(int(self.headers.get("Content-Length") or 0))
+        send_json(self, {"error": "invalid_grant", "error_description": "Invalid JWT Signature."}, 400)
+
+    def log_message(self, *args: Any) -> None:
+        pass
+
+
+def test_credentials_the_token_service_refuses_are_one_line_without_its_raw_answer(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A service account's key deleted or disabled: exit 4, google-auth's message as Cloud Logging says it (not
+    the token service's answer as a Python tuple), and both ways to get credentials."""
+    with _serving(_RevokingTokenService) as tokens:
+        monkeypatch.setenv(
+            "GOOGLE_APPLICATION_CREDENTIALS", str(_service_account_key(tmp_path, f"{tokens}/token"))
+        )
+        result = CliRunner().invoke(
+            app,
+            [
+                *("scan", "--hours", "1", "--project", "my-project", "--log-analytics", "my-project.logs"),
+                *("--bigquery-endpoint", "https://bigquery.example.test", "--out", str(tmp_path / "out")),
+                "--no-state",
+            ],
+        )
+    assert result.exit_code == 4, result.output
+    assert result.stderr.strip() == (
+        "error: credentials rejected reading the columns of my-project.logs._AllLogs: invalid_grant: Invalid JWT "
+        "Signature; run `gcloud auth application-default login`, or set GOOGLE_APPLICATION_CREDENTIALS to a "
+        "service-account key file"
+    )
 
 
 @pytest.mark.parametrize("refused", ["bigquery", "token service"])

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from typing import Any
 
 import pytest
@@ -37,6 +37,25 @@ def test_timestamp_with_nanoseconds_and_offsets() -> None:
     assert parse_timestamp("2026-11-21T14:00:00+02:00") == datetime(2026, 11, 21, 12, tzinfo=timezone.utc)
     with pytest.raises(MalformedEntry):
         parse_timestamp("yesterday")
+
+
+@given(
+    st.datetimes(min_value=datetime(1971, 1, 1), max_value=datetime(2200, 1, 1)),
+    st.text(alphabet="0123456789", min_size=4, max_size=30),
+    st.sampled_from(["Z", "+00:00", "-05:30"]),
+)
+def test_a_fraction_of_any_length_is_read_to_the_microsecond(moment: datetime, more: str, zone: str) -> None:
+    """RFC 3339 puts no bound on the fraction's digits: twelve (a picosecond clock, a converter) are read as
+    nine are, cut to the microsecond, not counted as a malformed timestamp."""
+    text = moment.strftime("%Y-%m-%dT%H:%M:%S.%f") + more + zone
+    offset = {"Z": timedelta(0), "+00:00": timedelta(0), "-05:30": -timedelta(hours=5, minutes=30)}[zone]
+    assert parse_timestamp(text) == (moment - offset).replace(tzinfo=timezone.utc)
+
+
+def test_a_fraction_without_digits_or_with_other_marks_is_still_malformed() -> None:
+    for text in ("2026-11-21T12:00:00.Z", "2026-11-21T12:00:00,123456789012Z", "2026-11-21T12:00:00.12a4Z"):
+        with pytest.raises(MalformedEntry):
+            parse_timestamp(text)
 
 
 @given(st.datetimes(min_value=datetime(1971, 1, 1), max_value=datetime(2200, 1, 1)), st.integers(0, 999))

@@ -15,6 +15,7 @@ from loggardener.config import IssuesConfig
 from loggardener.errors import ExitCode, GardenerError
 from loggardener.publishing.content import Composer
 from loggardener.publishing.github import GitHubPublisher
+from loggardener.publishing.interface import NOT_ATTEMPTED
 from loggardener.publishing.markers import fingerprint_marker
 from loggardener.report import IssueAction, ScanReport
 from publishing_support import T0, crash_cluster, exit_cluster, make_report
@@ -489,6 +490,117 @@ def test_rate_limit_beyond_the_wait_cap_stops_with_one_line_each(server: FakeGit
     assert actions[1].detail.startswith("not attempted: GitHub rate limit exhausted")
     assert len(server.requests_matching("POST")) == 1
     assert not server.issues
+
+
+SECONDARY = (
+    "You have exceeded a secondary rate limit. Please wait a few minutes before you try again. If you reach out "
+    "to GitHub Support for help, please include the request ID 0000:1111:2222."
+)
+
+
+def test_a_secondary_rate_limit_without_retry_after_is_said_as_such_not_as_the_hours_limit(
+    server: FakeGitHub,
+) -> None:
+    """GitHub's secondary limit names no reset (its X-RateLimit-Reset is the hour's, with requests left) and,
+    without Retry-After, asks for at least a minute: past a shorter cap it is given up at once, said as what
+    it is, not as 'rate limit exhausted; it resets at' an hour away."""
+    server.fail("POST", r"/repos/o/r/issues", status=403, times=5, body={"message": SECONDARY})
+
+    actions = publish(server, make_report())
+
+    assert kinds(actions) == ["failed", "failed"]
+    assert actions[0].detail == (
+        "GitHub's secondary rate limit (too many requests in a short time): it asks to wait at least a minute, "
+        "longer than is left of issues.max_rate_limit_wait; rerun later"
+    )
+    assert actions[1].detail == NOT_ATTEMPTED + actions[0].detail
+    assert len(server.requests_matching("POST")) == 1
+
+
+def test_a_rate_limit_wait_is_said_before_it_starts_a_short_backoff_is_not(
+    server: FakeGitHub, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A wait GitHub asks for (up to issues.max_rate_limit_wait, five minutes) is said on stderr before it
+    starts, as a source says what it retries: a CI log does not sit silent for a minute."""
+    from loggardener.publishing import github as github_module
+
+    monkeypatch.setattr(github_module, "SAID_WAIT_SECONDS", 0.5, raising=False)
+    server.secondary_rate_limit("POST", r"/repos/o/r/issues", retry_after=1, times=1)
+    server.fail("GET", r"/repos/o/r/issues", status=502, times=1)  # retried at once: its backoff is unsaid
+    told: list[str] = []
+    composer = Composer(make_report(), IssuesConfig())
+    chosen = publisher(server, max_rate_limit_wait=30)
+    chosen.on_wait = told.append
+
+    actions = chosen.publish(composer, composer.selected())
+
+    assert kinds(actions) == ["created", "created"]
+    assert told == [
+        "GitHub's secondary rate limit (too many requests in a short time): waiting 1 s before trying again"
+    ]
+
+
+def test_a_secondary_rate_limit_past_the_cap_says_the_wait_it_asks_for(server: FakeGitHub) -> None:
+    server.secondary_rate_limit("POST", r"/repos/o/r/issues", retry_after=3600, times=5)
+
+    actions = publish(server, make_report())
+
+    assert actions[0].detail == (
+        "GitHub's secondary rate limit (too many requests in a short time): it asks to wait 3600 s "
+        "(Retry-After), longer than is left of issues.max_rate_limit_wait; rerun later"
+    )
+    assert len(server.requests_matching("POST")) == 1
+
+
+def test_a_server_error_whose_retry_would_pass_the_cap_is_said_as_that_not_as_a_rate_limit(
+    server: FakeGitHub,
+) -> None:
+    server.fail("GET", r"/repos/o/r/issues", status=502, times=9, body={"message": "Bad Gateway"})
+    composer = Composer(make_report(), IssuesConfig())
+
+    actions = publisher(server, backoff=1, max_rate_limit_wait=0.5).publish(composer, composer.selected())
+
+    assert kinds(actions) == ["failed", "failed"]
+    assert "GitHub answered 502, and waiting to try again would pass issues.max_rate_limit_wait" in (
+        actions[0].detail
+    )
+    assert "rate limit" not in actions[0].detail.replace("max_rate_limit_wait", "")
+
+
+@pytest.mark.parametrize(
+    ("headers", "message", "authorize"),
+    [
+        (
+            {"X-GitHub-SSO": "required; url=https://github.com/orgs/o/sso?authorization_request=AbC123"},
+            "Resource protected by organization SAML enforcement. You must grant your Personal Access token "
+            "access to this organization.",
+            "at https://github.com/orgs/o/sso?authorization_request=AbC123",
+        ),
+        (
+            {},
+            "Resource protected by organization SAML enforcement. You must grant your Personal Access token "
+            "access to this organization.",
+            "(Settings, Developer settings, its token, Configure SSO)",
+        ),
+    ],
+    ids=["header", "message-only"],
+)
+def test_a_token_not_authorized_for_single_sign_on_is_told_to_authorize_it_not_to_get_a_permission(
+    server: FakeGitHub, headers: dict[str, str], message: str, authorize: str
+) -> None:
+    server.fail("GET", r"/repos/o/r/issues", status=403, times=1, body={"message": message}, headers=headers)
+    composer = Composer(make_report(), IssuesConfig())
+
+    with pytest.raises(GardenerError) as refused:
+        publisher(server).publish(composer, composer.selected())
+
+    assert refused.value.exit_code == ExitCode.CREDENTIALS
+    assert refused.value.message == (
+        "the token may not write issues in o/r: its organization enforces SAML single sign-on and the token is "
+        f"not authorized for it (GitHub answered 403: {message}): authorize the token for the organization "
+        f"{authorize}, then rerun; nothing published"
+    )
+    assert not server.requests_matching("POST")
 
 
 def test_bad_token_is_one_line_and_never_shown(server: FakeGitHub) -> None:

@@ -149,6 +149,26 @@ def test_a_second_run_on_a_locked_state_waits_then_says_so(server: FakeGitHub, t
     assert not (out / ".gardener-state.json").exists()
 
 
+def test_a_run_that_waits_for_another_holding_the_state_says_so_when_the_wait_starts(tmp_path: Path) -> None:
+    """Up to state.lock_timeout_seconds (a minute by default) of waiting is said when it starts, not only when
+    it has run out: a CI log does not sit silent for a minute."""
+    out = tmp_path / "out"
+    out.mkdir()
+    config = tmp_path / "gardener.toml"
+    config.write_text("[state]\nlock_timeout_seconds = 0.5\n", encoding="utf-8")
+    with FileLock(out / ".gardener-state.json.lock"):
+        code, _, stderr = _run("--demo", "--out", str(out), "--config", str(config))
+    said = " ".join(stderr.split())
+    state = out / ".gardener-state.json"
+    waiting = (
+        f"waiting: another gardener run holds the state file {state}: waiting up to 0.5 s "
+        "(state.lock_timeout_seconds) for it to finish"
+    )
+    assert code == 2
+    assert waiting in said
+    assert said.index(waiting) < said.index("error: another gardener run holds the state file")
+
+
 def test_a_lock_file_planted_as_a_symbolic_link_is_said_so(tmp_path: Path) -> None:
     out = tmp_path / "out"
     out.mkdir()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import re
 import string
 import sys
@@ -1459,7 +1460,8 @@ def _describe(error: ValidationError, origin: str) -> str:
             "file put its keys at the top level"
         )
     if first["type"] == "extra_forbidden":
-        return f"{origin}: unknown key '{key}'; see the README's Configuration section for the keys"
+        hint = _known_key_like([str(part) for part in first["loc"] if not isinstance(part, int)])
+        return f"{origin}: unknown key '{key}'{hint}; see the README's Configuration section for the keys"
     if first["type"] == "model_type":  # a section given a value: its message would name a class of ours
         names = [str(part) for part in first["loc"] if not isinstance(part, int)] or ["tool", "gardener"]
         table = (
@@ -1476,6 +1478,35 @@ def _describe(error: ValidationError, origin: str) -> str:
     if first["type"] in _TYPE_ERRORS:
         message = f"{message}, got {type(first['input']).__name__} {first['input']!r}"
     return f"{origin}: key '{key}': {message}"
+
+
+def _section_model(annotation: object) -> type[BaseModel] | None:
+    return annotation if isinstance(annotation, type) and issubclass(annotation, BaseModel) else None
+
+
+def _known_key_like(path: list[str]) -> str:
+    """For an unknown key: the known key of its table it most looks like (a typo: `[isues]`,
+    `deadline_secs`; the unit left out: `lock_timeout`), or, for one at the top level, the table that has a key of that name (`threshold` is
+    `issues.threshold`); empty when none is close."""
+    model: type[BaseModel] = GardenerConfig
+    for part in path[:-1]:
+        field = model.model_fields.get(part)
+        inner = _section_model(field.annotation) if field is not None else None
+        if inner is None:
+            return ""
+        model = inner
+    name = path[-1]
+    known = list(model.model_fields)
+    longer = [key for key in known if key.startswith(name + "_")]  # its unit left out: `lock_timeout`
+    close = longer if len(longer) == 1 else difflib.get_close_matches(name, known, n=1, cutoff=0.8)
+    if close:
+        return f" (did you mean '{'.'.join([*path[:-1], close[0]])}'?)"
+    if len(path) == 1:
+        for table, field in GardenerConfig.model_fields.items():
+            inner = _section_model(field.annotation)
+            if inner is not None and name in inner.model_fields:
+                return f" (it belongs in the [{table}] table: {table}.{name})"
+    return ""
 
 
 def parse_config(data: dict[str, Any], origin: str) -> GardenerConfig:

@@ -194,17 +194,28 @@ def _preflight(outputs: Outputs) -> None:
 
 
 @contextmanager
-def _state_lock(path: Path | None, timeout: float) -> Iterator[None]:
+def _state_lock(
+    path: Path | None, timeout: float, on_wait: Callable[[str], None] | None = None
+) -> Iterator[None]:
     """Hold an exclusive lock on the state file from reading it to writing it, publishing in between: two
     runs sharing one state would both create the same issues and one would lose the other's fingerprints.
-    The lock is `STATE.lock`, beside the state file (left there, empty, as lock files are)."""
+    The lock is `STATE.lock`, beside the state file (left there, empty, as lock files are). A run that has to
+    wait for another says so first (`on_wait`), not a silent minute."""
     if path is None:
         yield
         return
     lock_path = path.with_name(path.name + ".lock")
     lock = FileLock(lock_path, timeout=timeout)
     try:
-        lock.acquire()
+        try:
+            lock.acquire(timeout=0)
+        except Timeout:
+            if timeout > 0 and on_wait is not None:
+                on_wait(
+                    f"another gardener run holds the state file {path}: waiting up to {timeout:g} s "
+                    "(state.lock_timeout_seconds) for it to finish"
+                )
+            lock.acquire()
     except Timeout:
         raise GardenerError(
             f"another gardener run holds the state file {path} (lock {lock_path}); waited {timeout:g} s "
@@ -297,8 +308,11 @@ def run_scan_job(
     outputs: Outputs,
     publisher_for: PublisherFactory,
     on_progress: ProgressFn | None = None,
+    on_scanned: Callable[[], None] | None = None,
+    on_wait: Callable[[str], None] | None = None,
 ) -> JobResult:
-    """Scan, then mark trends, publish issues, and write the documents and the state.
+    """Scan, then mark trends, publish issues, and write the documents and the state. `on_scanned` is told
+    when the source has been read and clustered; `on_wait`, before a wait for another run holding the state.
 
     Every output is checked before the scan, and once issues are published every output is attempted even
     if one fails: the failures are returned (`JobResult.failures`) for the caller to report after it has
@@ -307,7 +321,7 @@ def run_scan_job(
     """
     directories, files = _absent(outputs)
     try:
-        return _run(config, options, source, outputs, publisher_for, on_progress)
+        return _run(config, options, source, outputs, publisher_for, on_progress, on_scanned, on_wait)
     except BaseException:
         _remove_if_empty(directories, files)
         raise
@@ -320,6 +334,8 @@ def _run(
     outputs: Outputs,
     publisher_for: PublisherFactory,
     on_progress: ProgressFn | None,
+    on_scanned: Callable[[], None] | None,
+    on_wait: Callable[[str], None] | None,
 ) -> JobResult:
     renderer = MarkdownWorklog(outputs.templates)
     _preflight(outputs)
@@ -328,6 +344,8 @@ def _run(
     with _assignment_sink(outputs.assignments) as sink:
         scan = Scan(config, options, on_assign=sink, on_progress=on_progress)
         report = scan.run(source)
+        if on_scanned is not None:
+            on_scanned()
         _refuse_unreadable(report)
         if outputs.drafts:  # before any output is written; its name comes from the window read
             from loggardener.publishing.drafts import check_drafts_directory  # issue content: only for issues
@@ -338,7 +356,7 @@ def _run(
         if sink is not None and outputs.assignments is not None:
             with output_open(outputs.assignments, "assignments") as handle:
                 sink.finish(handle, scan.final_fingerprint)
-    with _state_lock(outputs.state, config.state.lock_timeout_seconds):
+    with _state_lock(outputs.state, config.state.lock_timeout_seconds, on_wait):
         # read again under the lock: a run that finished while this one scanned has changed it
         state = load_state(outputs.state) if outputs.state is not None else None
         if state is not None:

@@ -63,6 +63,8 @@ class Rule:
     """For a secondary rate limit: the `Retry-After` header."""
     body: dict[str, Any] | None = None
     """The answer's JSON (default `{"message": "Server Error"}`)."""
+    headers: dict[str, str] = field(default_factory=dict)
+    """Headers the failure is answered with (`X-GitHub-SSO`, `Retry-After`)."""
     reshape: Callable[[Any], Any] | None = None
     """Perform the request, then answer `reshape(the JSON it would answer)` (a `Raw` is sent as it is)."""
     link: str | None = None
@@ -157,10 +159,11 @@ class FakeGitHub:
         times: int = 1,
         apply: bool = False,
         body: dict[str, Any] | None = None,
+        headers: dict[str, str] | None = None,
     ) -> None:
-        """Make the next `times` matching requests fail with `status` and `body` (after doing them, if
-        `apply`)."""
-        self.rules.append(Rule(method, path, status, times, apply, body=body))
+        """Make the next `times` matching requests fail with `status`, `body` and `headers` (after doing them,
+        if `apply`)."""
+        self.rules.append(Rule(method, path, status, times, apply, body=body, headers=dict(headers or {})))
 
     def reshape(
         self,
@@ -472,7 +475,7 @@ class FakeGitHub:
                     self._route(method, path, query, data)
                     if method != "GET":
                         self._writes += 1
-                return rule.status, rule.body or {"message": "Server Error"}, {}
+                return rule.status, rule.body or {"message": "Server Error"}, dict(rule.headers)
         status, payload, extra = self._route(method, path, query, data)
         if method != "GET" and status < 400:
             self._writes += 1

@@ -67,6 +67,8 @@ class Fault:
     too, an answer that is no page."""
     content_type: str = "text/html; charset=UTF-8"
     """The raw body's Content-Type."""
+    content_encoding: str = ""
+    """The raw body's Content-Encoding, when set (a proxy that says gzip over a body it did not compress)."""
     hang: float = 0.0
     """Seconds of silence before the connection is closed unanswered."""
     trickle: float = 0.0
@@ -244,6 +246,8 @@ class _Handler(BaseHTTPRequestHandler):
         if fault is not None and fault.raw is not None:
             self.send_response(fault.status)
             self.send_header("Content-Type", fault.content_type)
+            if fault.content_encoding:
+                self.send_header("Content-Encoding", fault.content_encoding)
             self.send_header("Content-Length", str(len(fault.raw)))
             self.end_headers()
             self.wfile.write(fault.raw)

@@ -163,10 +163,13 @@ def cluster(
             "'-' for standard output (the table then goes to stderr).",
         ),
     ] = None,
-    limit: Annotated[int, typer.Option("--limit", min=0, help="Show only the N most frequent (0: all).")] = 0,
+    limit: Annotated[int, typer.Option("--limit", help="Show only the N most frequent (0: all).")] = 0,
 ) -> None:
     """Cluster a log into templates and print them, most frequent first."""
     from loggardener.clustering.miner import TemplateMiner
+
+    if limit < 0:  # said in one line before reading, as scan's --hours and --max-entries are
+        raise GardenerError(f"--limit {limit}: give a number of templates to show, or 0 for all")
 
     if assignments == STDOUT:
         standard_output("--assignments")  # closed: said now, not after reading a large input

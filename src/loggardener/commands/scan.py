@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import json
 import math
+import threading
 import time
 from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from enum import Enum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -33,6 +34,7 @@ if TYPE_CHECKING:
 
     from loggardener.config import GardenerConfig, RetriesConfig
     from loggardener.pipeline import ProgressFn, ScanOptions
+    from loggardener.publishing.interface import IssuePublisher
     from loggardener.publishing.run import IssuesMode
     from loggardener.report import IssueAction, ScanReport
     from loggardener.sources.interface import EntrySource
@@ -83,38 +85,72 @@ def _hours(hours: float | None, since: str | None) -> float | None:
         raise GardenerError("use either --hours or --since, not both (--until may go with either)")
     if not math.isfinite(hours) or not 0 < hours <= MAX_HOURS:
         raise GardenerError(f"--hours {hours:g}: give a number of hours above 0 and at most {MAX_HOURS}")
+    if timedelta(hours=hours) < timedelta(microseconds=1):  # a window the clock cannot tell from none
+        raise GardenerError(f"--hours {hours:g} is shorter than a microsecond: give a window of at least one")
     return hours
 
 
+def _max_entries(count: int) -> int:
+    """`--max-entries`: a read that may stop before its first entry reads nothing, so 0 or less is refused in
+    one line, as `--hours` is (a range on the option would be click's usage box)."""
+    if count < 1:
+        raise GardenerError(f"--max-entries {count}: give a number of entries of at least 1")
+    return count
+
+
 PLAIN_PROGRESS_SECONDS = 30.0
-"""When standard error is not a terminal (a CI log), a progress line at most this often."""
+"""When standard error is not a terminal (a CI log), a progress line at most this often, and at least this often
+while the source is read, whether entries come or not."""
+HEARTBEAT_FLOOR_SECONDS = 1.0
+"""The progress line that comes without an entry is looked at no more often than this."""
 
 
 @contextmanager
-def _reading(enabled: bool, source: EntrySource) -> Iterator[ProgressFn | None]:
+def _reading(enabled: bool, source: EntrySource) -> Iterator[tuple[ProgressFn | None, Callable[[], None]]]:
     """A transient progress display on stderr (entries, pages, rate) while the source is read; without a
-    terminal, a plain line every PLAIN_PROGRESS_SECONDS, so a long scan in a CI log is not silent. A request
-    the source retries is one line on stderr (what failed, when it is tried again, when the source gives up),
-    never on standard output, which may carry `--report-json -`."""
+    terminal, a plain line every PLAIN_PROGRESS_SECONDS, so a long scan in a CI log is not silent, even while no
+    entry comes (a heartbeat thread says it then). A request the source retries is one line on stderr (what
+    failed, when it is tried again, when the source gives up), never on standard output, which may carry
+    `--report-json -`."""
     source.on_retry = lambda text: err.print(
         f"[yellow]retrying:[/] {escape(text)}", highlight=False, soft_wrap=True
     )
     if not enabled:
         started = last = time.monotonic()
+        read = 0
+        lock = threading.Lock()
+        stop = threading.Event()
 
-        def note(count: int) -> None:
-            nonlocal last
-            now = time.monotonic()
-            if now - last >= PLAIN_PROGRESS_SECONDS:
+        def say(count: int) -> None:
+            nonlocal last, read
+            with lock:  # from the reading and from the heartbeat alike: one line at a time, none twice
+                read = max(read, count)
+                now = time.monotonic()
+                if now - last < PLAIN_PROGRESS_SECONDS:
+                    return
                 last = now
                 pages = f", {source.stats.pages} pages" if source.stats.pages else ""
                 err.print(
-                    f"reading {escape(source.stats.description)}: {count:,} entries{pages} in {now - started:.0f} s",
+                    f"reading {escape(source.stats.description)}: {read:,} entries{pages} in {now - started:.0f} s",
                     highlight=False,
                     soft_wrap=True,
                 )
 
-        yield note
+        def heartbeat() -> None:
+            # a read may go long without an entry (empty pages paced under the quota, a Log Analytics query job
+            # running, a slow server): the line comes all the same
+            while not stop.wait(
+                max(last + PLAIN_PROGRESS_SECONDS - time.monotonic(), HEARTBEAT_FLOOR_SECONDS)
+            ):
+                say(0)
+
+        beating = threading.Thread(target=heartbeat, name="gardener-progress", daemon=True)
+        beating.start()
+        try:
+            yield say, stop.set  # the read is over: what follows (a lock, publishing) says its own waits
+        finally:
+            stop.set()
+            beating.join()
         return
     from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
@@ -136,7 +172,17 @@ def _reading(enabled: bool, source: EntrySource) -> Iterator[ProgressFn | None]:
             label = f"Reading {source.stats.description}" + (f", {pages} pages" if pages else "")
             progress.update(task, description=label + (f", {speed:,.0f} entries/s" if speed else ""))
 
-        yield advance
+        yield advance, lambda: None
+
+
+def _telling_waits(publisher: IssuePublisher | None) -> IssuePublisher | None:
+    """The publisher, saying on stderr what a long wait between its requests is for before it starts (a rate
+    limit GitHub asks to wait out), as a source says what it retries: not a minute of silence in a CI log."""
+    if publisher is not None:
+        publisher.on_wait = lambda text: err.print(
+            f"[yellow]retrying:[/] {escape(text)}", highlight=False, soft_wrap=True
+        )
+    return publisher
 
 
 NARROW = 72
@@ -408,8 +454,7 @@ def scan(
         typer.Option(
             "--max-entries",
             rich_help_panel="Live source (Cloud Logging)",
-            min=1,
-            help="Live scan: stop after this many entries.",
+            help="Live scan: stop after this many entries (at least 1).",
         ),
     ] = DEFAULT_MAX_ENTRIES,
     save_export: Annotated[
@@ -596,7 +641,7 @@ def scan(
                 logging_endpoint,
                 resource_type,
                 extra_filter,
-                max_entries,
+                _max_entries(max_entries),
                 save_export,
                 config.retries,
             )
@@ -670,14 +715,18 @@ def scan(
         save_export=save_export,
         drafts=mode == "draft",
     )
-    with _reading(err.is_terminal, source) as advance:
+    with _reading(err.is_terminal, source) as (advance, scanned):
         result = run_scan_job(
             config,
             options,
             source,
             outputs,
-            lambda worklog: choose_publisher(mode, config.issues, repo, worklog),
+            lambda worklog: _telling_waits(choose_publisher(mode, config.issues, repo, worklog)),
             on_progress=advance,
+            on_scanned=scanned,
+            on_wait=lambda text: err.print(
+                f"[yellow]waiting:[/] {escape(text)}", highlight=False, soft_wrap=True
+            ),
         )
     report, worklog = result.report, result.worklog
     if to_stdout:

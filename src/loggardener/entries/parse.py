@@ -47,10 +47,11 @@ from loggardener.entries.stacks import StackParser
 from loggardener.errors import json_type
 from loggardener.regexes import compile_regex
 
-# RFC 3339 (a space may stand for the T). A zone written as its name (`…11.374UTC`, as some exporters and Pub/Sub
-# bridges write App Engine's times; Go's `… +0000 UTC`) is UTC, and an offset before the name is the offset.
+# RFC 3339 (a space may stand for the T; any number of fractional digits). A zone written as its name
+# (`…11.374UTC`, as some exporters and Pub/Sub bridges write App Engine's times; Go's `… +0000 UTC`) is UTC, and
+# an offset before the name is the offset.
 _RFC3339 = compile_regex(
-    r"^(?P<date>\d{4}-\d{2}-\d{2})[Tt ](?P<time>\d{2}:\d{2}:\d{2})(?:\.(?P<frac>\d{1,9}))?"
+    r"^(?P<date>\d{4}-\d{2}-\d{2})[Tt ](?P<time>\d{2}:\d{2}:\d{2})(?:\.(?P<frac>\d+))?"
     r"(?P<tz>[Zz]|[+-]\d{2}:?\d{2}| ?[+-]\d{2}:?\d{2} ?UTC| ?(?:UTC|GMT))$"
 )
 _UTC = compile_regex(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]{1,9})?Z")
@@ -74,7 +75,9 @@ _LINE_BREAK = compile_regex("[\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
 
 
 def parse_timestamp(value: str) -> datetime:
-    """Parse RFC 3339 with up to nine fractional digits (kept to the microsecond) into an aware UTC datetime."""
+    """Parse RFC 3339 into an aware UTC datetime. The fraction of a second may have any number of digits, as
+    RFC 3339 allows (Cloud Logging writes up to nine; a picosecond clock or a converter may write twelve): it is
+    kept to the microsecond."""
     moment = _parse_utc(value)
     return moment if moment is not None else _parse_rfc3339(value)
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 import re
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from types import TracebackType
@@ -88,10 +88,13 @@ class IssueRetry(GithubRetry):
 
     deadline: float | None = None
     """`time.monotonic()` past which no wait is started: the publish phase as a whole is bounded."""
+    on_wait: Callable[[str], None] | None = None
+    """Told, before a wait of at least `SAID_WAIT_SECONDS`, what it is for (a rate limit): not a silent minute."""
 
     def new(self, **kw: Any) -> IssueRetry:
         retry = super().new(**kw)
         retry.deadline = self.deadline
+        retry.on_wait = self.on_wait
         return retry
 
     def is_retry(self, method: str, status_code: int, has_retry_after: bool = False) -> bool:
@@ -123,7 +126,23 @@ class IssueRetry(GithubRetry):
                     dict(response.headers),
                     wait=wait,
                 )
+            if self.on_wait is not None and wait >= SAID_WAIT_SECONDS:
+                self.on_wait(f"{_waiting_for(response)}: waiting {wait:.0f} s before trying again")
         return retry
+
+
+SAID_WAIT_SECONDS = 5.0
+"""A wait between attempts at least this long is said before it starts; shorter backoffs pass unsaid."""
+
+
+def _waiting_for(response: HTTPResponse) -> str:
+    """What a wait between attempts is for, from the answer that led to it."""
+    headers = {str(key).lower(): str(value) for key, value in response.headers.items()}
+    if response.status not in (403, 429):
+        return f"GitHub answered {response.status}"
+    if headers.get("x-ratelimit-remaining") == "0":
+        return "GitHub's rate limit (the hour's requests) is exhausted until its reset"
+    return "GitHub's secondary rate limit (too many requests in a short time)"
 
 
 @dataclass
@@ -185,9 +204,7 @@ def describe(exc: Exception) -> str:
     """One line about an API failure (never the token: PyGithub exceptions hold no request headers, and the
     one of requests that does is not quoted)."""
     if isinstance(exc, RateLimitExceededException):
-        reset = (exc.headers or {}).get("X-RateLimit-Reset") or (exc.headers or {}).get("x-ratelimit-reset")
-        when = f"; it resets at {utc(datetime.fromtimestamp(int(reset), timezone.utc))}" if reset else ""
-        return f"GitHub rate limit exhausted{when}"
+        return _rate_limited(exc)
     if isinstance(exc, GithubException):
         message = exc.data.get("message") if isinstance(exc.data, dict) else None
         return f"GitHub answered {exc.status}" + (f": {message}" if message else "") + _details(exc.data)
@@ -215,6 +232,51 @@ def describe(exc: Exception) -> str:
         said = cause.group(1).strip() if cause else str(exc)[:200]
         return f"cannot reach GitHub{where}: {type(exc).__name__}: {said}"
     return f"{type(exc).__name__}: {str(exc)[:200]}"
+
+
+def _rate_limited(exc: RateLimitExceededException) -> str:
+    """Which of GitHub's rate limits refused, and when to try again. The primary one (the hour's requests,
+    `X-RateLimit-Remaining: 0`) resets at `X-RateLimit-Reset`; a secondary one (too many requests in a short
+    time) names no reset, which would be the hour's: it says how long to wait in `Retry-After`, or, without
+    one, GitHub asks for at least a minute."""
+    headers = {str(key).lower(): str(value) for key, value in (exc.headers or {}).items()}
+    said = exc.data.get("message") if isinstance(exc.data, dict) else None
+    message = said.lower() if isinstance(said, str) else ""
+    beyond = isinstance(exc, RateLimitExceededExceedsMaxWait)
+    if exc.status not in (403, 429):  # a server error whose next retry would pass the cap (IssueRetry)
+        return f"GitHub answered {exc.status}, and waiting to try again would pass issues.max_rate_limit_wait"
+    reset = headers.get("x-ratelimit-reset", "")
+    primary = headers.get("x-ratelimit-remaining") == "0" or message.startswith("api rate limit exceeded")
+    secondary = "retry-after" in headers or "secondary rate limit" in message or "abuse" in message
+    if primary or not (secondary or beyond):
+        when = (
+            f"; it resets at {utc(datetime.fromtimestamp(int(reset), timezone.utc))}"
+            if reset.isdigit()
+            else ""
+        )
+        return f"GitHub rate limit exhausted{when}"
+    asked = headers.get("retry-after", "").strip()
+    wait = (
+        f"it asks to wait {asked} s (Retry-After)" if asked.isdigit() else "it asks to wait at least a minute"
+    )
+    longer = ", longer than is left of issues.max_rate_limit_wait" if beyond else ""
+    return f"GitHub's secondary rate limit (too many requests in a short time): {wait}{longer}; rerun later"
+
+
+_SSO_URL = compile_regex(r"\burl=(https://[^\s;,]{1,300})")
+"""The page that authorizes a token for an organization's single sign-on, in GitHub's `X-GitHub-SSO`."""
+
+
+def _single_sign_on(exc: GithubException) -> str | None:
+    """How to authorize the token for the organization's SAML single sign-on, when that is why GitHub refused
+    (a 403 whose `X-GitHub-SSO` says `required`, or whose message names SAML enforcement); None otherwise."""
+    headers = {str(key).lower(): str(value) for key, value in (exc.headers or {}).items()}
+    sso = headers.get("x-github-sso", "")
+    message = exc.data.get("message") if isinstance(exc.data, dict) else None
+    if not sso.startswith("required") and not (isinstance(message, str) and "SAML" in message):
+        return None
+    found = _SSO_URL.search(sso)
+    return f"at {found.group(1)}" if found else "(Settings, Developer settings, its token, Configure SSO)"
 
 
 def _details(data: object) -> str:
@@ -277,6 +339,14 @@ def _refused(exc: GithubException, repo: str) -> GardenerError | None:
             ExitCode.BAD_INPUT,
         )
     if exc.status == 403 and not isinstance(exc, RateLimitExceededException):
+        authorize = _single_sign_on(exc)
+        if authorize is not None:  # a permission or scope would not help: the token lacks the SSO grant
+            return GardenerError(
+                f"{NO_PERMISSION}{repo}: its organization enforces SAML single sign-on and the token is not "
+                f"authorized for it ({describe(exc)}): authorize the token for the organization {authorize}, "
+                "then rerun; nothing published",
+                ExitCode.CREDENTIALS,
+            )
         return GardenerError(_NO_PERMISSION.format(repo=repo, answer=describe(exc)), ExitCode.CREDENTIALS)
     return None
 
@@ -322,7 +392,8 @@ class GitHubPublisher(IssuePublisher):
             total=retries,
             backoff_factor=backoff,
             max_rate_limit_wait=max_rate_limit_wait,
-            secondary_rate_wait=min(60.0, max_rate_limit_wait),
+            # GitHub: without Retry-After, wait at least a minute; a shorter cap gives up at once, said as such
+            secondary_rate_wait=60.0,
         )
         self.requester = CheckedRequester(
             Auth.Token(token),
@@ -353,6 +424,7 @@ class GitHubPublisher(IssuePublisher):
         label = composer.config.generated_by_label
         deadline = time.monotonic() + self.max_rate_limit_wait
         self._retry.deadline = deadline
+        self._retry.on_wait = self.on_wait
         listed_at = datetime.now(timezone.utc) - _CLOCK_MARGIN
         try:
             repo = Repository(self.requester, url=f"/repos/{self.repo_name}")  # lazy: no request

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING
 
@@ -42,6 +42,9 @@ def check_repo(name: str, given_as: str = "--repo") -> str:
 
 class IssuePublisher(ABC):
     """Turns the clusters worth an issue into issues, or into drafts of them."""
+
+    on_wait: Callable[[str], None] | None = None
+    """Set by the command line to say on stderr what a long wait (a rate limit) is for, before it starts."""
 
     @abstractmethod
     def publish(

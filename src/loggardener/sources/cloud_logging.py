@@ -46,6 +46,7 @@ from loggardener.sources.google_auth import (
     NETWORK_HINT,
     SERVER_HINT,
     TOO_DEEP_ANSWER,
+    auth_message,
     certificate_refused,
     credentials_for,
     endpoint_url,
@@ -128,6 +129,14 @@ class UnreadableAnswer(Exception):
 _CUT_OFF = unreadable_answers()
 
 
+def _innermost(exc: BaseException) -> str:
+    """What the innermost of the errors requests and urllib3 wrap in each other says (`incorrect header check`),
+    not the tuple of them all that their text is."""
+    while exc.args and isinstance(exc.args[-1], BaseException):
+        exc = exc.args[-1]
+    return str(exc) or type(exc).__name__
+
+
 MAX_EMPTY_PAGES = 50
 """Empty pages in a row, each with a next page token, after which a read stops (and says it is truncated)."""
 
@@ -200,7 +209,10 @@ def _retry_after(exc: BaseException) -> float | None:
 
 
 class _BackoffWait:
-    """Wait the server's Retry-After when given, else exponential backoff with jitter."""
+    """Wait the server's Retry-After when given, else exponential backoff with jitter. From the second retry
+    on, a Retry-After shorter than the backoff is the backoff: a server (or a proxy) that keeps answering
+    `Retry-After: 0` would otherwise have every attempt spent within a second, a quota that frees up within
+    the minute never waited for."""
 
     def __init__(self) -> None:
         self._backoff = wait_exponential_jitter(initial=1, max=32, jitter=1)
@@ -208,7 +220,9 @@ class _BackoffWait:
     def __call__(self, state: RetryCallState) -> float:
         exc = state.outcome.exception() if state.outcome is not None else None
         told = _retry_after(exc) if exc is not None else None
-        return told if told is not None else self._backoff(state)
+        if told is None:
+            return self._backoff(state)
+        return told if state.attempt_number <= 1 else max(told, self._backoff(state))
 
 
 def _failure_of(exc: BaseException, timeout: float) -> str:
@@ -258,12 +272,6 @@ def _server_message(exc: api_exceptions.GoogleAPICallError) -> str:
     if not isinstance(message, str) or not message:
         message = _TAG.sub(" ", _REQUEST_PREFIX.sub("", str(exc.message), count=1))
     return _one_clause(message)[:300] or f"HTTP {exc.code}"
-
-
-def _auth_message(exc: GoogleAuthError) -> str:
-    """google-auth's message, without the raw token-service response it passes along."""
-    first = exc.args[0] if exc.args else None
-    return _one_clause(first if isinstance(first, str) else str(exc))
 
 
 def resolve_project(explicit: str | None, configured: str | None = None) -> str | None:
@@ -397,7 +405,7 @@ class CloudLoggingSource(EntrySource):
                     raise
                 except tuple(_CUT_OFF) as exc:
                     meaning = next(text for kind, text in _CUT_OFF.items() if isinstance(exc, kind))
-                    raise UnreadableAnswer(f"{meaning} ({' '.join(str(exc).split())[:200]})") from exc
+                    raise UnreadableAnswer(f"{meaning} ({' '.join(_innermost(exc).split())[:200]})") from exc
                 except RecursionError:  # no page of the API nests so deep: a proxy's or a broken answer
                     raise UnreadableAnswer(TOO_DEEP_ANSWER) from None
                 return _checked_page(response)
@@ -590,15 +598,18 @@ class CloudLoggingSource(EntrySource):
         project = self.project or "(unknown)"
         tried, spent = self._gave_up
         attempts = ""
+        # a read that had gone on for pages: how far, and that none of it is used
+        how_far = (
+            f", {self.stats.pages} page{'s' if self.stats.pages != 1 else ''} ({self._entries_read} entries) "
+            "into the read, which is not written"
+            if self._continuing
+            else ""
+        )
         if _is_transient(exc):
             attempts = f" after {tried} attempt{'s' if tried != 1 else ''}" + (
                 f" in {spent:.0f} s" if spent >= 1 else ""
             )
-            if self._continuing:  # the read had gone on for pages: how far, and that none of it is used
-                attempts += (
-                    f", {self.stats.pages} page{'s' if self.stats.pages != 1 else ''} "
-                    f"({self._entries_read} entries) into the read, which is not written"
-                )
+            attempts += how_far
         if isinstance(exc, requests.Timeout):
             return GardenerError(
                 f"no answer from Cloud Logging at {shown_url(self.endpoint or 'logging.googleapis.com')}{attempts} (each "
@@ -623,7 +634,7 @@ class CloudLoggingSource(EntrySource):
             return refused
         if isinstance(exc, TransportError):
             return GardenerError(
-                f"cannot reach the token service to refresh the credentials{attempts}: {_auth_message(exc)}; "
+                f"cannot reach the token service to refresh the credentials{attempts}: {auth_message(exc)}; "
                 f"{NETWORK_HINT}",
                 ExitCode.SOURCE_FAILED,
             )
@@ -637,9 +648,11 @@ class CloudLoggingSource(EntrySource):
             )
         if isinstance(exc, api_exceptions.Unauthorized | GoogleAuthError):
             detail = (
-                _server_message(exc) if isinstance(exc, api_exceptions.Unauthorized) else _auth_message(exc)
+                _server_message(exc) if isinstance(exc, api_exceptions.Unauthorized) else auth_message(exc)
             )
-            return GardenerError(f"credentials rejected ({detail}); {CREDENTIALS_HINT}", ExitCode.CREDENTIALS)
+            return GardenerError(
+                f"credentials rejected ({detail}){how_far}; {CREDENTIALS_HINT}", ExitCode.CREDENTIALS
+            )
         if self._continuing and isinstance(exc, api_exceptions.BadRequest | api_exceptions.NotFound):
             # the query and the project were accepted for the pages before: neither is what is wrong
             return GardenerError(
@@ -655,7 +668,7 @@ class CloudLoggingSource(EntrySource):
             return disabled
         if isinstance(exc, api_exceptions.Forbidden):
             return GardenerError(
-                f"permission denied reading the logs of project {project}: {_server_message(exc)}; "
+                f"permission denied reading the logs of project {project}: {_server_message(exc)}{how_far}; "
                 f"{ROLE_HINT}, and the project needs the Cloud Logging API enabled",
                 ExitCode.CREDENTIALS,
             )

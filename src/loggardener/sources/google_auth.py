@@ -32,6 +32,15 @@ CREDENTIALS_HINT = (
     "service-account key file"
 )
 
+
+def auth_message(exc: BaseException) -> str:
+    """google-auth's message on one line, without its closing period and without the raw token-service
+    response it passes along as a second argument (`('invalid_grant: …', {'error': …})`)."""
+    first = exc.args[0] if exc.args else None
+    text = " ".join((first if isinstance(first, str) else str(exc)).split())
+    return text[:-1] if text.endswith(".") and not text.endswith("..") else text
+
+
 SERVER_HINT = (
     "the service is failing on its side: rerun later (https://status.cloud.google.com shows outages)"
 )
@@ -51,7 +60,7 @@ def unreadable_answers() -> dict[type[BaseException], str]:
     return {
         requests.exceptions.JSONDecodeError: "the answer is not JSON",
         requests.exceptions.ChunkedEncodingError: "the answer was cut off",
-        requests.exceptions.ContentDecodingError: "the answer could not be decompressed",
+        requests.exceptions.ContentDecodingError: "the answer is not compressed as its Content-Encoding says",
         # last: JSON the decoder refuses past its syntax (an integer of more than 4,300 digits), which
         # requests does not wrap; its subclass JSONDecodeError is matched above
         ValueError: "the answer is JSON no client can read",

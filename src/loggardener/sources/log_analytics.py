@@ -45,6 +45,7 @@ Log Analytics does not deduplicate: entries are deduplicated on `insert_id` and 
 
 from __future__ import annotations
 
+import contextlib
 import re
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -54,6 +55,7 @@ from functools import partial
 from typing import Any, Protocol
 
 from loggardener.config import DATASET_NAME, VIEW_NAME, EntriesConfig, GardenerConfig, dataset_problem
+from loggardener.console import Terminated
 from loggardener.defaults import MAX_QUERY_SECONDS, REQUEST_TIMEOUT_SECONDS, RETRY_DEADLINE_SECONDS
 from loggardener.entries.levels import (
     ACCESS_REQUEST_PATTERN,
@@ -124,9 +126,11 @@ from loggardener.errors import (
 from loggardener.regexes import compile_regex
 from loggardener.sources.file import entry_record
 from loggardener.sources.google_auth import (
+    CREDENTIALS_HINT,
     NETWORK_HINT,
     SERVER_HINT,
     TOO_DEEP_ANSWER,
+    auth_message,
     certificate_refused,
     credentials_for,
     endpoint_url,
@@ -141,6 +145,8 @@ from loggardener.sources.query import rfc3339
 DEFAULT_VIEW = "_AllLogs"
 DEFAULT_MAXIMUM_BYTES_BILLED = 10 * 1000**3
 DEFAULT_MAX_ROWS = 1_000_000
+CANCEL_SECONDS = 5.0
+"""How long a scan that is being stopped waits for BigQuery to take its query job's cancellation."""
 
 REQUIRED_COLUMNS = (
     "timestamp",
@@ -1287,6 +1293,12 @@ class BigQueryEngine:
         past that the job is cancelled (one request, not retried) and the scan stops with exit code 5."""
         try:
             return job.result(retry=self._retry()["retry"], timeout=self.max_query_seconds, **options)
+        except (KeyboardInterrupt, Terminated):
+            # the scan is stopped (Ctrl-C, a cancelled CI job): its query is of no use to anyone, and a job left
+            # running would go on costing slot time, up to BigQuery's six hours; one request, not retried
+            with contextlib.suppress(Exception):
+                job.cancel(retry=None, timeout=min(self.request_timeout, CANCEL_SECONDS))
+            raise
         except TimeoutError:  # concurrent.futures.TimeoutError: the job did not finish in time
             try:
                 job.cancel(retry=None, timeout=self.request_timeout)
@@ -1385,9 +1397,9 @@ class BigQueryEngine:
                     "https:// one to send Application Default Credentials",
                     ExitCode.CREDENTIALS,
                 ) from None
+            said = _message(exc) if isinstance(exc, api.Unauthorized) else auth_message(exc)
             raise GardenerError(
-                f"credentials rejected {what}: {_message(exc)}; run `gcloud auth application-default login`",
-                ExitCode.CREDENTIALS,
+                f"credentials rejected {what}: {said}; {CREDENTIALS_HINT}", ExitCode.CREDENTIALS
             ) from None
         except (api.NotFound, api.BadRequest) as exc:
             if what == READING_ROWS:
