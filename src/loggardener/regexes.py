@@ -146,3 +146,28 @@ def _store() -> None:
 
     with contextlib.suppress(GardenerError, OSError):  # a read-only home: generate again next time
         atomic_write_bytes(path, zlib.crc32(payload).to_bytes(4, "big") + payload, "the regex cache", 0o600)
+
+
+def widen_escapes(pattern: str, widen: dict[str, str], keep_carets: bool = True) -> str:
+    r"""`pattern` with each escape named in `widen` (`\s`, `\w`) replaced by its class body, inside a class or as a
+    class of its own; with `keep_carets` false, `^` outside a class is dropped (an anchor that only narrows)."""
+    out: list[str] = []
+    in_class = escaped = False
+    for character in pattern:
+        if escaped:
+            escaped = False
+            if character in widen:
+                out.append(widen[character] if in_class else f"[{widen[character]}]")
+            else:
+                out.append("\\" + character)
+        elif character == "\\":
+            escaped = True
+        elif in_class:
+            in_class = character != "]" or out[-1] == "["
+            out.append(character)
+        elif character == "[":
+            in_class = True
+            out.append(character)
+        elif character != "^" or keep_carets:
+            out.append(character)
+    return "".join(out)

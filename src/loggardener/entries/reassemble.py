@@ -40,7 +40,7 @@ from loggardener.entries.stacks import (
     PY_HEADER,
     RUST_PANIC,
 )
-from loggardener.regexes import compile_regex
+from loggardener.regexes import compile_regex, widen_escapes
 
 _FILE_LINE = compile_regex(r'^\s*File "[^"]+", line \d+')
 _EXCEPTION_LINE = compile_regex(
@@ -216,24 +216,7 @@ def _ascii_superset(pattern: str) -> bytes:
     pattern = re.sub(r"\(\?=[^()]*\)", "", pattern)
     pattern = re.sub(r"(?<!\\)\{(\d+),\d+\}", r"{\1,}", pattern)
     blanks = r"\t\n\x0b\f\r \x1c-\x1f"
-    out: list[str] = []
-    in_class = escaped = False
-    for character in pattern:
-        if escaped:
-            escaped = False
-            if character == "s":
-                out.append(blanks if in_class else f"[{blanks}]")
-            else:
-                out.append("\\" + character)
-        elif character == "\\":
-            escaped = True
-        elif in_class:
-            in_class = character != "]" or out[-1] == "["
-            out.append(character)
-        else:
-            in_class = character == "["
-            out.append(character)
-    return "".join(out).encode("ascii")
+    return widen_escapes(pattern, {"s": blanks}).encode("ascii")
 
 
 @functools.cache

@@ -454,15 +454,7 @@ class StackParser:
         for line in last_block.splitlines():
             frame = _PY_FRAME.match(line)
             if frame:
-                file = frame["file"]
-                frames.append(
-                    Frame(
-                        file=file,
-                        line=int(frame["line"]),
-                        function=frame["func"],
-                        in_app=self._in_app(bool(_PY_LIBRARY.search(file)), file),
-                    )
-                )
+                frames.append(self._python_frame(frame))
                 tail = []
             elif (line.strip() and not line.startswith((" ", "\t"))) or tail:
                 tail.append(line)
@@ -482,6 +474,16 @@ class StackParser:
             language="python", exception_type=match["type"], message=message, frames=tuple(frames), text=trace
         )
 
+    def _python_frame(self, match: re.Match[str]) -> Frame:
+        """A frame of a Python traceback or of faulthandler's dump (`File "x.py", line 3, in f`)."""
+        file = match["file"]
+        return Frame(
+            file=file,
+            line=int(match["line"]),
+            function=match["func"],
+            in_app=self._in_app(bool(_PY_LIBRARY.search(file)), file),
+        )
+
     def _faulthandler(self, text: str) -> StackTrace | None:
         """Python's faulthandler dump of a fatal signal: `Fatal Python error: Segmentation fault`, then each
         thread's frames, the most recent call first (`File "x.py", line 3 in f`), the current thread's first."""
@@ -494,15 +496,7 @@ class StackParser:
                 break  # another thread's: the current thread's frames came first
             frame = _PY_FRAME.match(line)
             if frame:
-                file = frame["file"]
-                frames.append(
-                    Frame(
-                        file=file,
-                        line=int(frame["line"]),
-                        function=frame["func"],
-                        in_app=self._in_app(bool(_PY_LIBRARY.search(file)), file),
-                    )
-                )
+                frames.append(self._python_frame(frame))
         if not frames:
             return None
         frames.reverse()

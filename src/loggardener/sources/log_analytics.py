@@ -123,7 +123,7 @@ from loggardener.errors import (
     shown_url,
     untrusted_certificate,
 )
-from loggardener.regexes import compile_regex
+from loggardener.regexes import compile_regex, widen_escapes
 from loggardener.sources.file import entry_record
 from loggardener.sources.google_auth import (
     CREDENTIALS_HINT,
@@ -219,26 +219,7 @@ def _re2_text_superset(pattern: str) -> str:
     pattern = re.sub(r"(?<!\\)\{(\d+),\d+\}", lambda m: "*" if m[1] == "0" else f"{{{m[1]},}}", pattern)
     pattern = re.sub(r"\(\?P<\w+>", "(?:", pattern)
     widen = {"w": r"\w\x{80}-\x{10FFFF}", "s": r"\s\x{1c}-\x{1f}\x{85}\x{a0}\p{Z}"}
-    out: list[str] = []
-    in_class = escaped = False
-    for character in pattern:
-        if escaped:
-            escaped = False
-            if character in widen:
-                out.append(widen[character] if in_class else f"[{widen[character]}]")
-            else:
-                out.append("\\" + character)
-        elif character == "\\":
-            escaped = True
-        elif in_class:
-            in_class = character != "]" or out[-1] == "["
-            out.append(character)
-        elif character == "[":
-            in_class = True
-            out.append(character)
-        elif character != "^":
-            out.append(character)
-    return "".join(out)
+    return widen_escapes(pattern, widen, keep_carets=False)
 
 
 # An access line's request and status (`levels.ACCESS_STATUS_PATTERN`) as one RE2 group (RE2 allows no more)
