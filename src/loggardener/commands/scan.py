@@ -105,6 +105,12 @@ HEARTBEAT_FLOOR_SECONDS = 1.0
 """The progress line that comes without an entry is looked at no more often than this."""
 
 
+def _stderr_line(label: str) -> Callable[[str], None]:
+    """A callback saying a text on stderr as one line after its label (`retrying:`, `waiting:`), never on
+    standard output, which may carry `--report-json -`."""
+    return lambda text: err.print(f"[yellow]{label}:[/] {escape(text)}", highlight=False, soft_wrap=True)
+
+
 @contextmanager
 def _reading(enabled: bool, source: EntrySource) -> Iterator[tuple[ProgressFn | None, Callable[[], None]]]:
     """A transient progress display on stderr (entries, pages, rate) while the source is read; without a
@@ -112,9 +118,7 @@ def _reading(enabled: bool, source: EntrySource) -> Iterator[tuple[ProgressFn | 
     entry comes (a heartbeat thread says it then). A request the source retries is one line on stderr (what
     failed, when it is tried again, when the source gives up), never on standard output, which may carry
     `--report-json -`."""
-    source.on_retry = lambda text: err.print(
-        f"[yellow]retrying:[/] {escape(text)}", highlight=False, soft_wrap=True
-    )
+    source.on_retry = _stderr_line("retrying")
     if not enabled:
         started = last = time.monotonic()
         read = 0
@@ -179,9 +183,7 @@ def _telling_waits(publisher: IssuePublisher | None) -> IssuePublisher | None:
     """The publisher, saying on stderr what a long wait between its requests is for before it starts (a rate
     limit GitHub asks to wait out), as a source says what it retries: not a minute of silence in a CI log."""
     if publisher is not None:
-        publisher.on_wait = lambda text: err.print(
-            f"[yellow]retrying:[/] {escape(text)}", highlight=False, soft_wrap=True
-        )
+        publisher.on_wait = _stderr_line("retrying")
     return publisher
 
 
@@ -724,9 +726,7 @@ def scan(
             lambda worklog: _telling_waits(choose_publisher(mode, config.issues, repo, worklog)),
             on_progress=advance,
             on_scanned=scanned,
-            on_wait=lambda text: err.print(
-                f"[yellow]waiting:[/] {escape(text)}", highlight=False, soft_wrap=True
-            ),
+            on_wait=_stderr_line("waiting"),
         )
     report, worklog = result.report, result.worklog
     if to_stdout:
