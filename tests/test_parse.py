@@ -6,9 +6,10 @@ from datetime import datetime, timedelta, timezone
 from typing import Any
 
 import pytest
-from hypothesis import assume, given
+from hypothesis import assume, example, given
 from hypothesis import strategies as st
 
+from loggardener.entries.levels import access_status, platform_failure
 from loggardener.entries.models import Severity
 from loggardener.entries.parse import (
     EntryParser,
@@ -1136,16 +1137,22 @@ _APP_LEVELS = {
     st.sampled_from(sorted(_APP_LEVELS)),
     st.sampled_from(["message", "msg"]),
 )
+@example("FATAL ERROR: ", "debug", "message")  # V8's fatal line, read case-blind as Go's `fatal error: `
+@example('1.2.3.4 - - [01/Dec/2026:10:00:00 +0000] "GET / HTTP/1.1" 503 12', "info", "msg")
+@example("disk 91% full", "warn", "msg")
 def test_an_apps_json_line_in_a_forwarded_docker_line_reads_as_the_apps_payload(
     text: str, level: str, key: str
 ) -> None:
     """A shipper that forwards Docker's json-file line as it was leaves the app's own JSON line in `log`: its
-    message and level are the app's, as if GKE had parsed the line itself."""
+    message and level are the app's, as if GKE had parsed the line itself. The level is the app's unless the text
+    is one a failure overrides it for: a platform's failure line (`PANIC: …`, `OOMKilled`) or an access line of a
+    server error."""
     app = {"level": level, key: text, "tenant": "t1"}
     forwarded = {"log": json.dumps(app) + "\n", "stream": "stdout", "time": "2026-11-30T07:00:00Z"}
     direct, shipped = parse({"jsonPayload": app}), parse({"jsonPayload": forwarded})
     assert (shipped.message, shipped.severity) == (direct.message, direct.severity)
-    assert shipped.severity == _APP_LEVELS[level]
+    if not platform_failure(text) and (access_status(text) or 0) < 500:
+        assert shipped.severity == _APP_LEVELS[level]
 
 
 @pytest.mark.parametrize(
