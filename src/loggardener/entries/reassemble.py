@@ -178,7 +178,7 @@ _SECRET_TOOLS = "|".join(map(re.escape, SECRET_TOOLS))
 # A name/value pair's name field and its separator (`name:`, `"Key" =`, `Property:`)
 _PAIR_NAME_FIELD = r"\b(?:name|key|property|param(?:eter)?|variable|setting|field)[\"']?\s{0,4}[:=]"
 CREDENTIAL_LABEL_PATTERN = (
-    rf"(?i)(?:{_CREDENTIAL_WORD}(?:[\"'](?::[^\]\r\n]{{1,100}})?)?\]?\s{{0,4}}(?:[:=]|=>|->)\s{{0,4}}(?:[|>][+-]?)?"
+    rf"(?i)(?:{_CREDENTIAL_WORD}(?:[\"'](?::[^\]\r\n]{{1,100}})?)?\]?\s{{0,4}}(?:[:=]{{1,2}}|=>|->)\s{{0,4}}(?:[|>][+-]?)?"
     r"|authorization[\"']?\s{0,4}[:=]\s{0,4}[A-Za-z][A-Za-z0-9-]{0,30}"
     rf"|{_PAIR_NAME_FIELD}\s{{0,4}}[\"']?[\w./:-]{{0,64}}{_CREDENTIAL_WORD}\w{{0,32}}[\"']?,?"
     rf"|<(?:[\w.-]{{1,32}}:)?[\w.-]{{0,64}}{_CREDENTIAL_WORD}[\w.-]{{0,32}}(?:\s[^<>\r\n]{{0,200}})?>"
@@ -203,6 +203,9 @@ CREDENTIAL_LABEL_PATTERN = (
     # `expect -d` traces it, the prompt matched (`… match glob pattern "*assword:"? yes`) and its text kept
     # (`expect: set expect_out(0,string) "password:"`), then `send: sending "X\r" …`
     r"|\bexpect\b[^\r\n]{0,160}?assword[^\r\n]{0,160}"
+    # a multipart form's part named after a credential (`Content-Disposition: form-data; name="password"`), its value
+    # after the part's blank line
+    rf"|\bform-data;[^\r\n]{{0,200}}?\bname=\"?[\w.\[\]-]{{0,64}}{_CREDENTIAL_WORD}[\w.\[\]-]{{0,32}}\"?(?:;[^\r\n]{{0,200}})?"
     r")\s*$"
 )
 _CREDENTIAL_LABEL = compile_regex(CREDENTIAL_LABEL_PATTERN)
