@@ -1268,3 +1268,38 @@ def test_a_value_after_a_doubled_separator_or_a_blank_line_is_redacted(
 )
 def test_a_doubled_separator_without_a_value_stays(text: str) -> None:
     assert REDACT(text) == text
+
+
+# A password piped or fed by a here-string to a command that reads it from its input: Kerberos' kinit, Samba's
+# smbpasswd, ldappasswd, kpasswd, `htpasswd -i`, cifscreds, FreeIPA's `--password`
+@pytest.mark.parametrize(
+    "layout",
+    [
+        "echo {s} | kinit bob@CORP.TEST",
+        "echo '{s}' | smbpasswd -s -a bob",
+        'smbpasswd -a bob <<< "{s}"',
+        'printf "%s" "{s}" | ldappasswd -x -D cn=admin -W -S uid=bob',
+        "echo {s} | kpasswd bob",
+        "echo '{s}' | htpasswd -i /etc/nginx/.htpasswd bob",
+        "cifscreds add -u bob fs01 <<< {s}",
+        "echo {s} | ipa user-add bob --first B --last C --password",
+    ],
+)
+@pytest.mark.parametrize("secret", ["Belthulo58%vl", "quorzupo757"])
+def test_a_password_fed_to_a_command_that_reads_it_from_its_input_is_redacted(
+    layout: str, secret: str
+) -> None:
+    assert secret not in REDACT(layout.format(s=secret))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "echo done | kinit-wrapper",
+        "echo $KRB_PASS | kinit bob",
+        "echo hello | grep h",
+        "htpasswd -c /etc/h bob",
+    ],
+)
+def test_what_is_fed_to_another_command_or_a_variable_stays(text: str) -> None:
+    assert REDACT(text) == text

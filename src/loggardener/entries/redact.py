@@ -1079,7 +1079,9 @@ _PIPED = _Deferred(
 # The same fed by a shell's here-string: `docker login … --password-stdin <<< 'X'`, `vault login - <<< X`.
 _HERE_STRING = _Deferred(rb"(?P<command>[^\r\n|;&<>]{1,256})<<<[ \t]{0,8}" + _QUOTED_FLAG_VALUE)
 _READS_SECRET = compile_regex(
-    rb"(?i)stdin|--with-token\b|--data-file[= ]-(?:\s|$)|\bsudo\b.*\s-S\b|\bpasswd\b|\bcryptsetup\b|passphrase-fd"
+    rb"(?i)stdin|--with-token\b|--data-file[= ]-(?:\s|$)|\bsudo\b.*\s-S\b|\b(?:smb|ldap|k)?passwd\b|\bcryptsetup\b|passphrase-fd"
+    # Kerberos' `kinit user@REALM`, `htpasswd -i`, `cifscreds add`, FreeIPA's `--password`: the password from the input
+    rb"|\bkinit(?:\s|$)|\bhtpasswd\b.*\s-[A-Za-z]*i\b|\bcifscreds\b|\bipa\b.*\s--password\b"
     rb"|\blogin\b.*\s-(?:\s|$)"  # `vault login -`: the token from the input
     rb"|\bsecrets?[ \t].*\b(?:set|put|add|create)\b"
 )
