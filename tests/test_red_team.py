@@ -1303,3 +1303,34 @@ def test_a_password_fed_to_a_command_that_reads_it_from_its_input_is_redacted(
 )
 def test_what_is_fed_to_another_command_or_a_variable_stays(text: str) -> None:
     assert REDACT(text) == text
+
+
+# A value written before the sentence that names it, one line per entry, a blank line or none between (Argo CD's
+# `argocd admin initial-password`: the password, then `This password must be only used for first time login.`)
+@pytest.mark.parametrize("blanks", [0, 1, 2])
+@pytest.mark.parametrize("newest_first", [False, True])
+@pytest.mark.parametrize("secret", ["hs5we0x3HM3Wrsh4", "Belthulo58%vl"])
+def test_a_value_before_the_sentence_that_names_it_one_line_per_entry_is_redacted(
+    blanks: int, newest_first: bool, secret: str
+) -> None:
+    sentence = (
+        " This password must be only used for first time login. We strongly recommend you update the password"
+    )
+    lines = ["worker starting", secret, *[""] * blanks, sentence, "worker stopped"]
+    messages = _ordered_events(lines, newest_first)
+    assert not any(secret in message for message in messages)
+    assert any(message.strip().startswith("This password") for message in messages)
+
+
+@pytest.mark.parametrize("newest_first", [False, True])
+def test_a_word_before_a_sentence_that_names_no_value_stays(newest_first: bool) -> None:
+    lines = [
+        "worker starting",
+        "NullPointerException",
+        "",
+        "This method is deprecated",
+        "quorbelt",
+        "This token expired",
+    ]
+    messages = _ordered_events(lines, newest_first)
+    assert "NullPointerException" in messages and "quorbelt" in messages
