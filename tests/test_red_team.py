@@ -1117,3 +1117,220 @@ def test_an_expect_dialogues_other_answers_stay() -> None:
     text = 'expect: does "continue connecting (yes/no)? " (spawn_id exp4) match glob pattern "yes/no"? yes\n'
     text += 'send: sending "yes\\r" to { exp4 }'
     assert REDACT(text) == text
+
+
+# netsh's `Key Content` as a localized Windows prints it (`netsh wlan show profile NAME key=clear`): the content of
+# a key is the key, a word or not
+@pytest.mark.parametrize(
+    "label",
+    [
+        "Schlüsselinhalt",
+        "Contenu de la clé",
+        "Contenido de la clave",
+        "Conteúdo da Chave",
+        "Contenuto chiave",
+        "Sleutelinhoud",
+        "Содержимое ключа",
+        "Zawartość klucza",
+        "Nyckelinnehåll",
+        "关键内容",
+        "主要なコンテンツ",
+    ],
+)
+@pytest.mark.parametrize("secret", ["Belthulo58%vl", "mekrquor668"])
+def test_a_localized_netsh_key_content_is_redacted(label: str, secret: str) -> None:
+    text = f"    Authentication         : WPA2-Personal\n    {label:<22} : {secret}"
+    assert secret not in REDACT(text)
+    assert not any(secret in message for message in _split_events(text.split("\n")))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "    Sicherheitsschlüssel   : Vorhanden",
+        "    Clé de sécurité        : Présent",
+        "    Authentifizierung      : WPA2",
+    ],
+)
+def test_a_localized_netsh_field_that_holds_no_key_stays(text: str) -> None:
+    assert REDACT(text) == text
+
+
+# A WEP key given to a wireless tool: iw's `key [d:]<index>:<key>`, iwconfig's `key [restricted] s:<ascii>|<hex>`
+@pytest.mark.parametrize(
+    "layout",
+    [
+        "iw dev wlan0 connect Office key 0:{s}",
+        "command failed: iw dev wlp2s0 connect -w lab-ap key d:1:{s} (-22)",
+        "+ iw dev wlan1 ibss join adhoc 2412 key 0:abcde d:1:{s}",
+        "iwconfig wlan0 essid Office key s:{s}",
+    ],
+)
+@pytest.mark.parametrize("secret", ["97737b62b7", "369da00643fa06f675a41e2809", "mekrquor668"])
+def test_a_wep_key_given_to_a_wireless_tool_is_redacted(layout: str, secret: str) -> None:
+    assert secret not in REDACT(layout.format(s=secret))
+
+
+def test_an_iwconfig_hex_key_is_redacted() -> None:
+    assert "1234-5678-90" not in REDACT("iwconfig wlan0 key restricted 1234-5678-90")
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["iw dev wlan0 connect Office", "iwconfig wlan0 key off", "iwconfig wlan0 key open", "iw dev wlan0 link"],
+)
+def test_a_wireless_command_without_a_key_stays(text: str) -> None:
+    assert REDACT(text) == text
+
+
+# A Nextcloud public share opened over WebDAV: its token is the access log's user and, on the newer endpoint, a
+# segment of the path
+@pytest.mark.parametrize(
+    "layout",
+    [
+        '203.0.113.7 - {t} [01/Dec/2026:10:04:11 +0000] "PROPFIND /public.php/webdav/ HTTP/1.1" 401 437',
+        '10.1.2.3 - - [01/Dec/2026:10:05:00 +0000] "GET /public.php/dav/files/{t}/Q3.pdf HTTP/2.0" 200 18211',
+        '10.1.2.3 - {t} [01/Dec/2026:10:05:00 +0000] "PUT /nc/public.php/webdav/upload.zip HTTP/1.1" 201 0',
+        "GET https://cloud.acme.test/remote.php/dav/public-files/{t}/a.txt 404",
+    ],
+)
+@pytest.mark.parametrize("token", ["Ovne2eltp1E2Y9M", "WjMs9xQhE3Oxtf1ab"])
+def test_a_nextcloud_public_webdav_share_token_is_redacted(layout: str, token: str) -> None:
+    assert token not in REDACT(layout.format(t=token))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '10.0.0.5 - jdoe [01/Dec/2026:10:04:11 +0000] "GET /remote.php/dav/files/jdoe/ HTTP/1.1" 207 911',
+        '10.0.0.5 - administrator [01/Dec/2026:10:04:11 +0000] "PROPFIND /public.php/webdav/ HTTP/1.1" 207 911',
+        '203.0.113.7 - - [01/Dec/2026:10:04:11 +0000] "PROPFIND /public.php/webdav/ HTTP/1.1" 401 437',
+    ],
+)
+def test_a_webdav_user_that_is_a_person_stays(text: str) -> None:
+    assert REDACT(text) == text
+
+
+# The command an auditd EXECVE record holds, one `aN="…"` field per argument, read as its command line
+@pytest.mark.parametrize(
+    "layout",
+    [
+        'type=EXECVE msg=audit(1764583202.555:8820): argc=4 a0="curl" a1="-u" a2="admin:{s}" a3="https://ci.test/"',
+        'type=EXECVE msg=audit(1764583200.412:8812): argc=5 a0="mysql" a1="-uroot" a2="-p{s}" a3="-h" a4="db01"',
+        'type=EXECVE msg=audit(1764583201.102:8815): argc=4 a0="sshpass" a1="-p" a2="{s}" a3="ssh"',
+        'type=EXECVE msg=audit(1764583201.102:8815): argc=5 a0="htpasswd" a1="-b" a2="/etc/h" a3="admin" a4="{s}"',
+    ],
+)
+@pytest.mark.parametrize("secret", ["Belthulo58%vl", "quorzupo757"])
+def test_a_password_in_an_auditd_execve_record_is_redacted(layout: str, secret: str) -> None:
+    assert secret not in REDACT(layout.format(s=secret))
+
+
+def test_an_auditd_execve_record_without_a_credential_stays() -> None:
+    text = 'type=EXECVE msg=audit(1764583200.412:8812): argc=4 a0="ls" a1="-la" a2="/var/log/nginx" a3="-h"'
+    assert REDACT(text) == text
+
+
+# A password's quote of its own after lftp's `-u user,` (`-u deploy,'X'`); Expect's answer at OpenSSL's
+# `Enter PEM pass phrase:` (the prompt's words apart)
+@pytest.mark.parametrize("secret", ["Belthulo58%vl", "quorzupo757"])
+def test_a_quoted_lftp_password_and_an_answer_to_a_pass_phrase_prompt_are_redacted(secret: str) -> None:
+    assert secret not in REDACT(f"+ lftp -u deploy,'{secret}' sftp://files.acme.test -e 'ls; bye'")
+    trace = 'expect: does "Enter PEM pass phrase:" (spawn_id exp7) match glob pattern "*pass phrase*"? yes\n'
+    trace += f'send: sending "{secret}\\r" to {{ exp7 }}'
+    assert secret not in REDACT(trace)
+
+
+# A label whose separator is doubled or whose value follows a blank line: `password==` then the value on the
+# next line, `token::`, `password:`, a blank line, then the value; in one text and one line per entry
+@pytest.mark.parametrize(
+    "label",
+    ["password==", "token::", "secret:=", "password:", 'Content-Disposition: form-data; name="password"'],
+)
+@pytest.mark.parametrize("blank", ["", "\n"])
+@pytest.mark.parametrize("secret", ["Belthulo58%vl", "quorzupo757"])
+def test_a_value_after_a_doubled_separator_or_a_blank_line_is_redacted(
+    label: str, blank: str, secret: str
+) -> None:
+    text = f"{label}\n{blank}{secret}"
+    redacted = REDACT(text)
+    assert secret not in redacted
+    assert REDACT(redacted) == redacted
+    for newest_first in (False, True):
+        assert not any(
+            secret in m for m in _ordered_events([label, *blank.split("\n")[:-1], secret], newest_first)
+        )
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["password==", "token ==", "a = b\nc == d", "Password:\n\nLogin failed for user bob"],
+)
+def test_a_doubled_separator_without_a_value_stays(text: str) -> None:
+    assert REDACT(text) == text
+
+
+# A password piped or fed by a here-string to a command that reads it from its input: Kerberos' kinit, Samba's
+# smbpasswd, ldappasswd, kpasswd, `htpasswd -i`, cifscreds, FreeIPA's `--password`
+@pytest.mark.parametrize(
+    "layout",
+    [
+        "echo {s} | kinit bob@CORP.TEST",
+        "echo '{s}' | smbpasswd -s -a bob",
+        'smbpasswd -a bob <<< "{s}"',
+        'printf "%s" "{s}" | ldappasswd -x -D cn=admin -W -S uid=bob',
+        "echo {s} | kpasswd bob",
+        "echo '{s}' | htpasswd -i /etc/nginx/.htpasswd bob",
+        "cifscreds add -u bob fs01 <<< {s}",
+        "echo {s} | ipa user-add bob --first B --last C --password",
+    ],
+)
+@pytest.mark.parametrize("secret", ["Belthulo58%vl", "quorzupo757"])
+def test_a_password_fed_to_a_command_that_reads_it_from_its_input_is_redacted(
+    layout: str, secret: str
+) -> None:
+    assert secret not in REDACT(layout.format(s=secret))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "echo done | kinit-wrapper",
+        "echo $KRB_PASS | kinit bob",
+        "echo hello | grep h",
+        "htpasswd -c /etc/h bob",
+    ],
+)
+def test_what_is_fed_to_another_command_or_a_variable_stays(text: str) -> None:
+    assert REDACT(text) == text
+
+
+# A value written before the sentence that names it, one line per entry, a blank line or none between (Argo CD's
+# `argocd admin initial-password`: the password, then `This password must be only used for first time login.`)
+@pytest.mark.parametrize("blanks", [0, 1, 2])
+@pytest.mark.parametrize("newest_first", [False, True])
+@pytest.mark.parametrize("secret", ["hs5we0x3HM3Wrsh4", "Belthulo58%vl"])
+def test_a_value_before_the_sentence_that_names_it_one_line_per_entry_is_redacted(
+    blanks: int, newest_first: bool, secret: str
+) -> None:
+    sentence = (
+        " This password must be only used for first time login. We strongly recommend you update the password"
+    )
+    lines = ["worker starting", secret, *[""] * blanks, sentence, "worker stopped"]
+    messages = _ordered_events(lines, newest_first)
+    assert not any(secret in message for message in messages)
+    assert any(message.strip().startswith("This password") for message in messages)
+
+
+@pytest.mark.parametrize("newest_first", [False, True])
+def test_a_word_before_a_sentence_that_names_no_value_stays(newest_first: bool) -> None:
+    lines = [
+        "worker starting",
+        "NullPointerException",
+        "",
+        "This method is deprecated",
+        "quorbelt",
+        "This token expired",
+    ]
+    messages = _ordered_events(lines, newest_first)
+    assert "NullPointerException" in messages and "quorbelt" in messages

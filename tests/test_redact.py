@@ -732,6 +732,9 @@ _SEPARATORS = [":", "：", "=", "＝", " ", "： ", "\u3000", ": ", "=>"]
 @example("", "password", "=", "a" * 255 + "密码")  # a bare password's tail is cut at 256 bytes
 @example("", "secret", "：", "\ud800x")  # a lone surrogate, as `surrogatepass` carries it
 @example("", "password", "=", "\n0")  # the value alone on the next line: its marker is read as a marker
+@example(
+    "", "password", " ", "AA\x1fA:000:"
+)  # a control character inside a word, not between two (unseeded find)
 def test_redaction_never_raises_nor_splits_a_character(
     before: str, word: str, separator: str, after: str
 ) -> None:

@@ -178,7 +178,7 @@ _SECRET_TOOLS = "|".join(map(re.escape, SECRET_TOOLS))
 # A name/value pair's name field and its separator (`name:`, `"Key" =`, `Property:`)
 _PAIR_NAME_FIELD = r"\b(?:name|key|property|param(?:eter)?|variable|setting|field)[\"']?\s{0,4}[:=]"
 CREDENTIAL_LABEL_PATTERN = (
-    rf"(?i)(?:{_CREDENTIAL_WORD}(?:[\"'](?::[^\]\r\n]{{1,100}})?)?\]?\s{{0,4}}(?:[:=]|=>|->)\s{{0,4}}(?:[|>][+-]?)?"
+    rf"(?i)(?:{_CREDENTIAL_WORD}(?:[\"'](?::[^\]\r\n]{{1,100}})?)?\]?\s{{0,4}}(?:[:=]{{1,2}}|=>|->)\s{{0,4}}(?:[|>][+-]?)?"
     r"|authorization[\"']?\s{0,4}[:=]\s{0,4}[A-Za-z][A-Za-z0-9-]{0,30}"
     rf"|{_PAIR_NAME_FIELD}\s{{0,4}}[\"']?[\w./:-]{{0,64}}{_CREDENTIAL_WORD}\w{{0,32}}[\"']?,?"
     rf"|<(?:[\w.-]{{1,32}}:)?[\w.-]{{0,64}}{_CREDENTIAL_WORD}[\w.-]{{0,32}}(?:\s[^<>\r\n]{{0,200}})?>"
@@ -203,6 +203,9 @@ CREDENTIAL_LABEL_PATTERN = (
     # `expect -d` traces it, the prompt matched (`… match glob pattern "*assword:"? yes`) and its text kept
     # (`expect: set expect_out(0,string) "password:"`), then `send: sending "X\r" …`
     r"|\bexpect\b[^\r\n]{0,160}?assword[^\r\n]{0,160}"
+    # a multipart form's part named after a credential (`Content-Disposition: form-data; name="password"`), its value
+    # after the part's blank line
+    rf"|\bform-data;[^\r\n]{{0,200}}?\bname=\"?[\w.\[\]-]{{0,64}}{_CREDENTIAL_WORD}[\w.\[\]-]{{0,32}}\"?(?:;[^\r\n]{{0,200}})?"
     r")\s*$"
 )
 _CREDENTIAL_LABEL = compile_regex(CREDENTIAL_LABEL_PATTERN)
@@ -247,6 +250,12 @@ LABEL_REACH = 1 + _SIBLINGS
 """How many lines after a credential's label its value may come (the sibling fields or blank lines between)."""
 # A name/value pair's value (`  value: X`, `"Value": "X",`, after a prefix), whose line may come before its name's
 _VALUE_LINE = compile_regex(r"(?i)(?:^|\s)[\"']?value[\"']?\s{0,4}[:=]")
+# A sentence that names the value on a line before it (Argo CD's `This password must be only used for first time
+# login.` after the password, a blank line between; `The above token …`): `redact._VALUE_NAMED_AFTER`'s sentence
+_NAMES_VALUE_BEFORE = compile_regex(
+    r"(?i)^\s{0,8}(?:this|that|the\s+above|above)\s+[A-Za-z][A-Za-z_-]{1,40}\b"
+)
+_SENTENCE_REACH = 2
 
 
 def may_name_credential(line: str) -> bool:
@@ -583,6 +592,9 @@ class Reassembler:
         # Per stream, the last line of its latest text entry, and its time, when that line ends naming a credential
         # (and, a pair's name, how many sibling fields more may stand between it and its value)
         self._labels: dict[GroupKey, tuple[datetime, str, int]] = {}
+        # Per stream, newest first: its latest sentence that names a value before it (`_NAMES_VALUE_BEFORE`), its
+        # time, and how many blank lines more may stand between it and the value's line, which comes next
+        self._sentences: dict[GroupKey, tuple[datetime, str, int]] = {}
         # Per stream, newest first: the position of the value line held (`_may_be_value`), and how many sibling
         # fields and blank lines have passed it since (`_passes_value`)
         self._passed: dict[GroupKey, tuple[int, int]] = {}
@@ -802,11 +814,54 @@ class Reassembler:
                 # a pair's name, then a sibling field before its value (`"Type": "SecureString",`)
                 self._labels[key] = (entry.timestamp, label[1], label[2] - 1)
             entry = redacted
+        entry = self._before_sentence(entry, key)
         last = entry.credential_label or credential_label(entry.message)
         if last:
             self._labels[key] = (entry.timestamp, last, _SIBLINGS)
             self._redact_held(key, entry.timestamp, last)
         return entry
+
+    def _before_sentence(self, entry: LogEntry, key: GroupKey) -> LogEntry:
+        """A value written before the sentence that names it, one line per entry (`X`, a blank line, `This password
+        must be …`): oldest first, the stream's one-word line held (an intro, or an open group's last line but
+        blank ones) redacted before the sentence when it came first in time; newest first, the sentence remembered, and `entry`,
+        the next line of its stream but blank ones, redacted before it when it came first in time."""
+        message = entry.message
+        sentence = self._sentences.pop(key, None) if self._sentences else None
+        if sentence is not None and entry.timestamp <= sentence[0] <= entry.timestamp + self._gap:
+            if not message.strip():
+                if sentence[2]:
+                    self._sentences[key] = (sentence[0], sentence[1], sentence[2] - 1)
+                return entry
+            entry = self._redacted_before(entry, sentence[1])
+        if not _NAMES_VALUE_BEFORE.match(message):
+            return entry
+        group = self._groups.get(key)
+        intro = self._intros.get(key)
+        # the last line of an open group but the blank lines after it
+        members = group.members if group is not None else []
+        blanks = next((n for n, m in enumerate(reversed(members)) if m.message.strip()), len(members))
+        last = len(members) - 1 - blanks
+        if last >= 0 and blanks <= _SENTENCE_REACH and self._names(members[last], entry):
+            members[last] = self._redacted_before(members[last], message)
+        elif intro is not None and self._names(intro, entry):
+            self._intros[key] = self._redacted_before(intro, message)
+        elif self._steps_down > self._steps_up:
+            self._sentences[key] = (entry.timestamp, message, _SENTENCE_REACH)
+        return entry
+
+    def _names(self, held: LogEntry, sentence: LogEntry) -> bool:
+        """Whether `held`, a one-word line that may be a value, came before `sentence` within the gap."""
+        return (
+            held.timestamp <= sentence.timestamp <= held.timestamp + self._gap
+            and _may_be_secret(held)
+            and _may_be_value(held)
+        )
+
+    def _redacted_before(self, entry: LogEntry, sentence: str) -> LogEntry:
+        """`entry` with its message redacted as the line before `sentence`."""
+        head, separator, _ = self._redact(f"{entry.message}\n{sentence}").partition("\n")
+        return entry._replace(message=head) if separator and head != entry.message else entry
 
     def _passes_value(self, key: GroupKey, entry: LogEntry) -> bool:
         """Newest first, whether `entry` is a sibling field of the pair whose value line is held (`"Type":

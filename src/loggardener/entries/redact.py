@@ -264,6 +264,16 @@ _OTHER_PASSWORD_WORDS = (
 _OTHER_PASSWORD_KEYS = tuple(word for word in _OTHER_PASSWORD_WORDS if " " not in word)
 _OTHER_PASSWORD_PATTERN = "|".join(_OTHER_PASSWORD_WORDS).replace(" ", "[ \\t]")
 
+# netsh's `Key Content` (`netsh wlan show profile NAME key=clear`: a Wi-Fi profile's passphrase) as the localized
+# Windows prints it: the content of a key is the key, whatever the value looks like.
+_KEY_CONTENT_NAMES = (
+    "schlüsselinhalt", "contenu de la clé", "contenido de la clave", "conteúdo da chave", "contenuto chiave",
+    "contenuto della chiave", "sleutelinhoud", "содержимое ключа", "вміст ключа", "zawartość klucza",
+    "nyckelinnehåll", "nøkkelinnhold", "nøgleindhold", "avaimen sisältö", "obsah klíče", "kulcs tartalma",
+    "关键内容", "金鑰內容", "主要なコンテンツ", "키 콘텐츠",
+)  # fmt: skip
+_KEY_CONTENT_FLAT = frozenset(name.replace(" ", "") for name in _KEY_CONTENT_NAMES)
+
 # Chinese, Japanese and Korean words for a secret or a secret key (秘钥 is the common variant of 密钥).
 _CJK_SECRET_WORDS = ("秘钥", "秘密鍵", "シークレット", "시크릿", "비밀키")
 # A name is split into words (snake, kebab, dot and camel case); a word names a secret when it is or holds:
@@ -512,7 +522,7 @@ def key_class(key: str) -> str | None:
         return None
     if {"seed", "recovery"} & set(words) and "phrase" in words:
         return "password"  # `seed_phrase`, `recovery phrase`: a wallet's words
-    if words[-2:] in (["key", "content"], ["key", "contents"]):
+    if words[-2:] in (["key", "content"], ["key", "contents"]) or "".join(words) in _KEY_CONTENT_FLAT:
         return "password"  # a key's content is the key (`ssh_key_content`, netsh's Wi-Fi `Key Content : X`)
     stems = [w.rstrip("0123456789") for w in words]  # `pass1`, `pwd2`: a second password is one too
     if (
@@ -732,6 +742,7 @@ _KEY_HINTS = (
     b"connstr",
     b"dsn",
     b"hook",  # a webhook's URL (`alertWebhookUrl`, `SLACK_WEBHOOK`): `_webhook_name`
+    *(name.encode() for name in _KEY_CONTENT_NAMES),
     "секрет".encode(),
     *(word.rsplit(" ", 1)[1].encode() for word in _OTHER_PASSWORD_WORDS if " " in word),  # `mat_khau`
 )
@@ -877,8 +888,9 @@ _KEY_CHAR = rb"[A-Za-z0-9_.\-\x{80}-\x{2fff}\x{3040}-\x{fefe}]"
 _KEY_NAME = (
     _KEY_CHAR
     + rb"{0,64}(?:pass|pwd|pw|secret|token|credential|cred|sig|auth|cookie|sess|key|sid|jwt|bearer|otp|mfa|2fa|licen"
-    rb"|psk|mnemonic|key[ ]content[ ]{0,24}"  # netsh's `Key Content      : X`: a Wi-Fi profile's passphrase
-    rb"|phrase|\.login|-team"
+    rb"|psk|mnemonic|key[ ]content[ ]{0,24}|"  # netsh's `Key Content      : X`: a Wi-Fi profile's passphrase
+    + "|".join(name.replace(" ", "[ ]") + "[ ]{0,24}" for name in _KEY_CONTENT_NAMES).encode()
+    + rb"|phrase|\.login|-team"
     rb"|hmac|salt|nonce|code|ticket|pin|saml|assertion|dockerc|logged_in|kennwort|senha|wachtwoord|contrase|haslo"
     rb"|sifre|losenord|geheimnis|jeton|clave|parola|salasana|adgangskode|heslo|has\x{142}o|\x{15f}ifre|l\x{f6}senord"
     rb"|cl\x{e9}|schl\x{fc}ssel|\x{43f}\x{430}\x{440}\x{43e}\x{43b}\x{44c}|\x{442}\x{43e}\x{43a}\x{435}\x{43d}"
@@ -911,7 +923,8 @@ _KEY_VALUE = _Deferred(
     # T-SQL's Unicode literal `N'X'`; a quote escaped inside (`'it\'s'`) if the value closes after it
     rb"|N?'(?:'')?(?P<sq>(?:[^'\\\r\n]|\\[^\r\n])+|[^'\r\n]+)')"
     # after up to 32 spaces: a column of values (Consul's `SecretID:         X`, `kubectl describe`)
-    rb"|[ \t]{0,32}(?P<bare>>[+-]?[ \t]{0,8}\r?\n|[^\s\"'&;\\<>]+)"  # `>` only as a YAML folded block's header
+    # not a separator's second half (`password==` is `==` and what follows)
+    rb"|[ \t]{0,32}(?P<bare>>[+-]?[ \t]{0,8}\r?\n|[^\s\"'&;\\<>=][^\s\"'&;\\<>]*)"  # `>` only as a YAML folded block's header
     # a value alone on the next line; not a key there (`auth:` then `  client_secret: X` is a parent key)
     rb"|[ \t]{0,8}\r?\n[ \t]{1,16}(?P<nl>[^\s\"'&;\\<>:]{1,256})"
     rb"(?:[ \t]{1,4}\"[^\"\r\n]{0,256}\")?[ \t]{0,8}(?:\r?\n|$))"  # PHP's `string(12) "X"` after `=>`
@@ -975,7 +988,7 @@ _USER_FLAG = _Deferred(
     rb"(?:(?:-u|-U|--user|--proxy-user|-a|--auth|stats[ \t]{1,8}auth)(?:=|[ \t]{1,8})|-u)[\"']?[^\s:,%\"']+:"
     rb"|(?:-u|--user)(?:=|[ \t]{1,8})[\"']?:"  # an empty user: the token is the password (`curl -u :X`)
     rb"|-U(?:=|[ \t]{1,8})[\"']?[^\s%\"']+%"
-    rb"|lftp[ \t](?:[^\r\n]{0,256}?[ \t])?-u[ \t]{1,8}[\"']?[^\s,\"']+,"
+    rb"|lftp[ \t](?:[^\r\n]{0,256}?[ \t])?-u[ \t]{1,8}[\"']?[^\s,\"']+,[\"']?"
     rb")(?P<cred>[^\s\"'/~][^\s\"']*)"
 )
 # A password or token that a command takes as a positional argument, not after a flag: `rabbitmqctl add_user U P`,
@@ -1050,9 +1063,9 @@ _USER_TOOL_PASSWORD = _Deferred(
 # "*assword:"? yes`, `expect: set expect_out(0,string) "password:"`), then, a few trace lines on, `send: sending "X\r"
 # to { exp4 }`.
 _EXPECT_SEND = _Deferred(
-    rb"(?i)(?:\bexpect[ \t]{1,8}[^\r\n]{0,64}?(?:assword|passphrase|passcode|\bpin\b)[^\r\n]{0,64}\r?\n[ \t]{0,16}"
+    rb"(?i)(?:\bexpect[ \t]{1,8}[^\r\n]{0,64}?(?:assword|pass[ \t]?phrase|passcode|\bpin\b)[^\r\n]{0,64}\r?\n[ \t]{0,16}"
     rb"(?:exp_)?send[ \t]{1,8}(?:--[ \t]{1,8})?"
-    rb"|(?:assword|passphrase|passcode|\bpin\b)[^\r\n]{0,160}(?:\?[ \t]{1,4}yes|\")\r?\n(?:[^\r\n]{0,200}\r?\n){0,3}?"
+    rb"|(?:assword|pass[ \t]?phrase|passcode|\bpin\b)[^\r\n]{0,160}(?:\?[ \t]{1,4}yes|\")\r?\n(?:[^\r\n]{0,200}\r?\n){0,3}?"
     rb"send:[ \t]{1,4}sending[ \t]{1,4})(?:\"(?P<dq>[^\"\r\n\\]{1,256})(?:\\[rn])?\"|(?P<bare>[^\s\"\\]{1,256}))"
 )
 # A value piped to a command that reads a secret from its input: `echo X | docker login --password-stdin`,
@@ -1066,7 +1079,9 @@ _PIPED = _Deferred(
 # The same fed by a shell's here-string: `docker login … --password-stdin <<< 'X'`, `vault login - <<< X`.
 _HERE_STRING = _Deferred(rb"(?P<command>[^\r\n|;&<>]{1,256})<<<[ \t]{0,8}" + _QUOTED_FLAG_VALUE)
 _READS_SECRET = compile_regex(
-    rb"(?i)stdin|--with-token\b|--data-file[= ]-(?:\s|$)|\bsudo\b.*\s-S\b|\bpasswd\b|\bcryptsetup\b|passphrase-fd"
+    rb"(?i)stdin|--with-token\b|--data-file[= ]-(?:\s|$)|\bsudo\b.*\s-S\b|\b(?:smb|ldap|k)?passwd\b|\bcryptsetup\b|passphrase-fd"
+    # Kerberos' `kinit user@REALM`, `htpasswd -i`, `cifscreds add`, FreeIPA's `--password`: the password from the input
+    rb"|\bkinit(?:\s|$)|\bhtpasswd\b.*\s-[A-Za-z]*i\b|\bcifscreds\b|\bipa\b.*\s--password\b"
     rb"|\blogin\b.*\s-(?:\s|$)"  # `vault login -`: the token from the input
     rb"|\bsecrets?[ \t].*\b(?:set|put|add|create)\b"
 )
@@ -1415,11 +1430,12 @@ _MULTIPART_FIELD = _Deferred(
     + _KEY_NAME
     + rb")\\{0,2}\"[^\r\n\\]{0,128}"
     + _BREAK
-    + rb"(?:[^\r\n\\]{1,128}"
+    + rb"(?:(?:[^\r\n\\]{1,128}"
     + _BREAK
     + rb"){0,2}?"
     + _BREAK
-    + rb"(?P<bare>[^\r\n\\]{1,256})"
+    # the blank line may be missing where a stream split per line dropped it (the value follows its name's line)
+    + rb")?(?P<bare>[^\r\n\\]{1,256})"
 )
 # SQL: `IDENTIFIED BY 'X'`, `WITH [ENCRYPTED] PASSWORD 'X'`, `PASSWORD = 'X'`, `SET PASSWORD … = 'X'`.
 _SQL_PASSWORD = _Deferred(
@@ -1545,6 +1561,9 @@ _PASSWORD_PHRASE = compile_regex(
 # then a separator and the value (`_phrase_spans` asks `key_class` of the whole name). A qualifying word holds no
 # digit and no ASCII punctuation but `-` (`password ?<<?=X` is a value after its name, not a name's words).
 _QUALIFIED_WORD = rb"[^\s\x21-\x2c\x2e-\x40\x5b-\x60\x7b-\x7e]{1,24}"
+# what separates the qualifying words, as `_QUALIFIED_NAME` reads them (a control character such as `\x1f`, blank
+# to `str.split`, is part of a word there)
+_QUALIFIER_GAP = compile_regex(r"[ \t]{1,4}")
 _QUALIFIED_NAME = compile_regex(
     rb"[ \t]{1,4}(" + _QUALIFIED_WORD + rb"(?:[ \t]{1,4}" + _QUALIFIED_WORD + rb"){0,2})[ \t]{0,4}"
     rb"(?::|=|\xef\xbc\x9a|\xef\xbc\x9d)[ \t]{0,4}([^\s\"'`,;]{4,128})"
@@ -2326,8 +2345,11 @@ _TAG_OPENING = compile_regex(rb"</?(?:[A-Za-z0-9_.-]{1,32}:)?$")
 
 
 _NEXT_ASSIGNMENT = compile_regex(rb"[ \t]{0,16}[A-Za-z_][A-Za-z0-9_.:-]{0,64}=")
-_LINE_ENDS_AT_SEPARATOR = compile_regex(rb"[ \t]{0,8}=[ \t]{0,8}\r?\n")
+# a separator that ends its line, doubled or not (`password=`, `password==`, `token::`, `secret:=`)
+_LABEL_SEPARATORS = (b":", b"=", "：".encode(), b"==", b"::", b":=", b"=>")
+_LINE_ENDS_AT_SEPARATOR = compile_regex(rb"[ \t]{0,8}(?:={1,2}|::|:=|=>)[ \t]{0,8}\r?\n")
 _ALONE_ON_LINE = compile_regex(rb"[ \t]{0,16}[^\s]{1,256}[ \t]{0,16}(?:\r?\n|$)")
+_BLANK_LINES = compile_regex(rb"(?:[ \t]{0,16}\r?\n){0,2}")
 
 
 # A credential's name after its value (`X is the api key`, `X was used as password`, `used X as the password`,
@@ -2467,7 +2489,11 @@ def _phrase_spans(data: bytes) -> Iterator[Span]:
         ):
             continue  # `password=X`: the key-name rules read it (not `password=` then X on the next line)
         qualified = _QUALIFIED_NAME.match(data, end)
-        qualifiers = qualified.group(1).decode("utf-8", "replace").split() if qualified is not None else []
+        qualifiers = (
+            _QUALIFIER_GAP.split(qualified.group(1).decode("utf-8", "replace"))
+            if qualified is not None
+            else []
+        )
         if qualified is not None and _qualifying(qualifiers, password):
             # `токен доступа: X`, `chave de acesso=X`: the name's words, then its value
             kind = key_class(f"{word}_{'_'.join(qualifiers)}")
@@ -2478,13 +2504,14 @@ def _phrase_spans(data: bytes) -> Iterator[Span]:
         base = end
         line_end = data.find(b"\n", base, base + 160)
         rest = data[base:line_end].strip(b" \t\r") if line_end >= 0 else b""
-        labelled = (
-            rest in (b":", b"=", "：".encode()) and _ALONE_ON_LINE.match(data, line_end + 1) is not None
-        )
+        # the value's line, after up to two blank lines (`password:`, a blank line, then the value)
+        blank = _BLANK_LINES.match(data, line_end + 1)
+        value_line = blank.end() if blank is not None else line_end + 1
+        labelled = rest in _LABEL_SEPARATORS and _ALONE_ON_LINE.match(data, value_line) is not None
         # `password=` at a line's end, the value alone on the next line (a wrapped line), not a next assignment
         assigned = labelled and rest == b"=" and not _NEXT_ASSIGNMENT.match(data, line_end + 1)
         if labelled:  # `Your temporary token:` then the value alone on the next line: a label and its value
-            base = line_end + 1
+            base = value_line
             line_end = data.find(b"\n", base, base + 160)
         tail = data[base : line_end if line_end >= 0 else base + 160]
         first = True
@@ -4108,6 +4135,11 @@ _ARGV_LIST = _Deferred(
     rb"|\[[ \t]*(?:'[^'\r\n\\]*'[ \t]*,[ \t]*)+'[^'\r\n\\]*'[ \t]*\]"
 )
 _ARGV_SEPARATOR = compile_regex(rb"^\[[ \t]*[\"']|[\"'][ \t]*,[ \t]*[\"']|[\"'][ \t]*\]$")
+# An auditd EXECVE record: the command's arguments one field each (`argc=3 a0="mysql" a1="-uroot" a2="-pX"`), and
+# what `_execve_spans` makes spaces of (a hex-encoded argument, auditd's form for one holding a space or a quote, is
+# read by `_hex_spans`).
+_EXECVE_ARGS = _Deferred(rb"\bargc=[0-9]{1,4}(?:[ \t]a[0-9]{1,4}=(?:\"[^\"\r\n]*\"|[0-9A-Fa-f]+|\(null\)))+")
+_EXECVE_SEPARATOR = compile_regex(rb"^argc=[0-9]{1,4}|[ \t]a[0-9]{1,4}=\"?|\"(?=[ \t]a[0-9]|$)")
 
 # Fields that hold their parent's value (ARM template parameters, protobuf wrappers, rotation records).
 _VALUE_FIELDS = frozenset(
@@ -4390,6 +4422,8 @@ class Redactor:
             spans.extend(self._escaped_spans(data, depth))
         if depth < 3 and b"," in data and _ARGV_GATE.search(data):
             spans.extend(self._argv_spans(data, depth))
+        if depth < 3 and b' a1="' in data:
+            spans.extend(self._execve_spans(data, depth))
         if depth < 3 and plan.hex:
             spans.extend(self._hex_spans(data, depth))
         if plan.public and b"-----BEGIN " in data and (blocks := _public_blocks(data)):
@@ -4458,6 +4492,15 @@ class Redactor:
         for match in _ARGV_LIST.finditer(data):
             start, end = match.span()
             line = _ARGV_SEPARATOR.sub(lambda m: b" " * len(m.group(0)), data[start:end])
+            for span_start, span_end, kind, rank in self.spans(line, depth + 1):
+                yield start + span_start, start + span_end, kind, rank
+
+    def _execve_spans(self, data: bytes, depth: int) -> Iterator[Span]:
+        """Secrets in the command an auditd EXECVE record holds: read as its command line, each `aN="` and the
+        closing quote as spaces (the same length, so the spans fall on the arguments)."""
+        for match in _EXECVE_ARGS.finditer(data):
+            start, end = match.span()
+            line = _EXECVE_SEPARATOR.sub(lambda m: b" " * len(m.group(0)), data[start:end])
             for span_start, span_end, kind, rank in self.spans(line, depth + 1):
                 yield start + span_start, start + span_end, kind, rank
 
