@@ -177,6 +177,10 @@ def to_duckdb(sql: str) -> str:
     return str(tree.transform(_array_agg_limit).transform(_json_value).sql(dialect="duckdb"))
 
 
+PLANS_ON_STATISTICS = frozenset({"statistics_propagation", "compressed_materialization", "row_group_pruner"})
+"""DuckDB's optimizer passes whose plan holds only for the rows whose statistics it read."""
+
+
 class LocalEngine:
     """A DuckDB holding one Log Analytics view: in memory, or in a database file (`storage`) with a memory
     limit, so that tens of millions of entries spill to disk instead of exhausting memory."""
@@ -191,11 +195,25 @@ class LocalEngine:
         view: str = "_AllLogs",
         storage: Path | None = None,
         memory_limit: str | None = None,
+        reuse_plans: bool = False,
+        disabled_optimizers: Iterable[str] = (),
     ) -> None:
+        """`reuse_plans`: DuckDB plans each query once (binding and optimizing the generated SQL costs more than
+        running it on a few thousand rows) and runs that plan again on whatever rows `load_rows` puts in place
+        of the last ones. `disabled_optimizers`: DuckDB's optimizer passes to skip (none changes an answer)."""
         import duckdb
 
         self.connection = duckdb.connect(":memory:")
         self.connection.execute("SET TimeZone = 'UTC'")
+        disabled = set(disabled_optimizers)
+        if reuse_plans:
+            # A plan that outlives its rows may not rest on their statistics: the passes below turn them into the
+            # plan (a filter no row passed becomes an empty result, a column's range a static filter), which
+            # then answers for the old rows (duckdb/duckdb#23704; upstream skips the same pass for a prepared plan).
+            disabled |= PLANS_ON_STATISTICS
+        if disabled:
+            self.connection.execute(f"SET disabled_optimizers = '{','.join(sorted(disabled))}'")
+        self._plans: dict[str, str] | None = {} if reuse_plans else None
         if memory_limit is not None:
             self.connection.execute(f"SET memory_limit = '{memory_limit}'")
         if storage is not None:
@@ -219,12 +237,15 @@ class LocalEngine:
         return count
 
     def load_ndjson(self, path: Path) -> None:
-        """Create the view's table from an NDJSON file of rows."""
+        """Create the view's table from an NDJSON file of rows (with `reuse_plans`: put them in place of the
+        table's rows, so that the queries' plans stay bound to it)."""
         columns = "{" + ", ".join(f"'{name}': '{kind}'" for name, kind in COLUMNS.items()) + "}"
-        self.connection.execute(
-            f"CREATE OR REPLACE TABLE {self.table} AS SELECT * FROM read_json('{path}', "
-            f"format = 'newline_delimited', columns = {columns})"
-        )
+        rows = f"SELECT * FROM read_json('{path}', format = 'newline_delimited', columns = {columns})"
+        if self._plans:  # plans are bound to the table: replace its rows, not the table
+            self.connection.execute(f"DELETE FROM {self.table}")
+            self.connection.execute(f"INSERT INTO {self.table} {rows}")
+        else:
+            self.connection.execute(f"CREATE OR REPLACE TABLE {self.table} AS {rows}")
 
     def columns(self, project: str, dataset: str, view: str) -> set[str]:
         rows = self.connection.execute(
@@ -243,7 +264,13 @@ class LocalEngine:
     def run(self, sql: str) -> QueryResult:
         self.last_sql = to_duckdb(sql)
         started = time.perf_counter()
-        cursor = self.connection.execute(self.last_sql)
+        if self._plans is None:
+            cursor = self.connection.execute(self.last_sql)
+        else:
+            if (plan := self._plans.get(self.last_sql)) is None:
+                plan = self._plans[self.last_sql] = f"plan_{len(self._plans)}"
+                self.connection.execute(f"PREPARE {plan} AS {self.last_sql}")
+            cursor = self.connection.execute(f"EXECUTE {plan}")
         elapsed = time.perf_counter() - started
         names = [column[0] for column in cursor.description or ()]
 
