@@ -308,6 +308,25 @@ def test_a_closed_standard_input_is_one_line(tmp_path: Path, args: list[str]) ->
     assert len(lines) == 1 and "reads standard input, which is closed" in lines[0]
 
 
+@pytest.mark.parametrize("variable", ["FORCE_COLOR", "TTY_COMPATIBLE"])
+def test_colour_forced_in_a_log_writes_no_spinner_frames_into_it(tmp_path: Path, variable: str) -> None:
+    """CI sets FORCE_COLOR for coloured logs; rich then takes any file for a terminal, and its spinner wrote
+    each frame and its cursor codes into the log (17 lines of them for the demo). The plain line is what a log
+    gets, in colour if asked."""
+    env = {**os.environ, "PYTHONPATH": str(Path(loggardener.__file__).parent.parent), variable: "1"}
+    process = subprocess.run(
+        [sys.executable, "-m", "loggardener", "scan", "--demo", "--no-state", "--out", "out"],
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        cwd=tmp_path,
+        env=env,
+        timeout=120,
+    )
+    stderr = process.stderr.decode()
+    assert process.returncode == 0, stderr
+    assert "\r" not in stderr and "\x1b[?25l" not in stderr and "\x1b[2K" not in stderr and "\x1b[1A" not in stderr
+
+
 def test_a_terminal_as_standard_input_is_said_so_it_does_not_look_like_a_hang(tmp_path: Path) -> None:
     main, terminal = pty.openpty()
     try:

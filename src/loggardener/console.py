@@ -18,6 +18,15 @@ from loggardener.rendering.markdown_safety import strip_controls
 err = Console(stderr=True)
 out = Console(file=STANDARD_OUTPUT)
 
+
+def animates(console: Console) -> bool:
+    """Whether a progress display may animate on `console`: only on a real terminal. FORCE_COLOR (set in CI
+    logs for colour) makes rich take any file for a terminal, and a spinner there writes its frames and cursor
+    codes into the log; colour alone stays."""
+    isatty = getattr(console.file, "isatty", None)
+    return console.is_terminal and callable(isatty) and bool(isatty())
+
+
 INTERRUPTED = (
     "stopped before the end; each output is written whole or not at all, so rerun the scan (issues already "
     "published are found again, not duplicated)"

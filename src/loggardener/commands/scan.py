@@ -22,7 +22,7 @@ import typer
 from rich.markup import escape
 
 from loggardener import startup
-from loggardener.console import err, out, user_errors
+from loggardener.console import animates, err, out, user_errors
 from loggardener.defaults import DEFAULT_MAX_ENTRIES, DEFAULT_STATE_PATH, STATE_FILE_NAME
 from loggardener.entries.severity import Severity
 from loggardener.errors import ExitCode, GardenerError, is_utf8
@@ -717,7 +717,7 @@ def scan(
         save_export=save_export,
         drafts=mode == "draft",
     )
-    with _reading(err.is_terminal, source) as (advance, scanned):
+    with _reading(animates(err), source) as (advance, scanned):
         result = run_scan_job(
             config,
             options,
