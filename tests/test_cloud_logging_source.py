@@ -1440,7 +1440,7 @@ def test_a_next_page_refused_is_a_failed_read_not_a_bad_query_or_project(
         assert [bool(r.body.get("pageToken")) for r in server.requests] == [False, True]
     assert refused.value.exit_code == ExitCode.SOURCE_FAILED
     message = refused.value.message
-    assert f"refused to go on with the read after 1 pages (10 entries) ({said})" in message
+    assert f"refused to go on with the read after 1 page (10 entries) ({said})" in message
     assert "rerun the scan" in message
     assert "--filter" not in message and "--project" not in message and "\n" not in message
 

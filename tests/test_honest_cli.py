@@ -7,6 +7,7 @@ import gzip
 import json
 import os
 import pty
+import re
 import subprocess
 import sys
 import time
@@ -411,6 +412,39 @@ def test_without_a_terminal_a_long_read_still_says_how_far_it_got(
     assert code == 0
     assert "reading bundled demo export" in stderr and "1,000 entries in " in stderr
     assert "reading bundled" not in stdout
+
+
+def test_counts_of_one_are_said_in_the_singular_where_the_terminal_says_them(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`1 entries`, `1 pages`, `1 problems`: every count said on the terminal takes its noun's number (the
+    worklog's already did)."""
+    from fakes import FakeLoggingServer
+    from loggardener.commands import scan as scan_command
+
+    monkeypatch.setattr(scan_command, "PLAIN_PROGRESS_SECONDS", 0.0)  # every update, not every 30 s
+    entry = {"timestamp": "2026-11-21T10:00:00Z", "severity": "ERROR", "textPayload": "disk quota hit"}
+    with FakeLoggingServer([entry]) as server:
+        result = runner.invoke(
+            app,
+            [
+                *("scan", "--project", "P", "--since", "2026-11-21T09:00:00Z", "--until", "2026-11-21T11:00:00Z"),
+                *("--logging-endpoint", server.endpoint, "--out", str(tmp_path / "out"), "--no-state"),
+            ],
+        )
+    assert result.exit_code == 0, result.stderr
+    said = result.stderr + result.stdout
+    assert ": 1 entry, 1 page in " in said
+    assert "1 entry read: 1 clustered" in said and "1 problem — " in said
+    assert not re.search(r"\b1 (entries|pages|problems)\b", said)
+
+
+def test_counts_take_the_number_of_their_noun() -> None:
+    from loggardener.words import counted
+
+    assert [counted(n, "entry") for n in (0, 1, 2)] == ["0 entries", "1 entry", "2 entries"]
+    assert counted(1344, "page", grouped=True) == "1,344 pages" and counted(1, "day") == "1 day"
+    assert counted(2, "day") == "2 days" and counted(1, "more template") == "1 more template"
 
 
 def test_without_a_terminal_a_read_that_waits_long_without_an_entry_still_says_so(

@@ -34,7 +34,9 @@ def choose_publisher(
     GITHUB_API_URL and GITHUB_REPOSITORY."""
     if mode == "none":
         return None
-    from_actions = environ.get("GITHUB_REPOSITORY", "").strip()  # a value written to a file keeps its line break
+    from_actions = environ.get(
+        "GITHUB_REPOSITORY", ""
+    ).strip()  # a value written to a file keeps its line break
     if not repo and from_actions:
         repo = check_repo(from_actions, "GITHUB_REPOSITORY")
     if mode == "draft":
