@@ -338,6 +338,9 @@ def test_unreachable_endpoint_is_a_source_failure() -> None:
     assert f"cannot reach Cloud Logging at http://127.0.0.1:{port} after {RETRY_ATTEMPTS} attempts" in (
         caught.value.message
     )
+    # the cause in a few words, not urllib3's pool, URL and object addresses around it
+    assert ": connection refused; check the network" in caught.value.message
+    assert "ConnectionPool" not in caught.value.message and "Max retries" not in caught.value.message
     assert caught.value.message.endswith(
         "check the network, a proxy (HTTPS_PROXY) and the endpoint option, then rerun"
     )
@@ -663,6 +666,27 @@ def test_a_token_service_that_stays_unreachable_is_a_source_failure() -> None:
         f"cannot reach the token service to refresh the credentials after {RETRY_ATTEMPTS} attempts: "
     )
     assert len(clock.sleeps) == RETRY_ATTEMPTS - 1
+
+
+def test_a_token_service_whose_host_does_not_resolve_is_said_in_words_naming_the_host() -> None:
+    """gcloud's user credentials refresh at oauth2.googleapis.com: without DNS for it the line said urllib3's
+    `HTTPSConnectionPool(host=…): Max retries exceeded with url: /token (Caused by NameResolutionError(…))`."""
+    clock = FakeClock()
+    with FakeLoggingServer(make_entries(3)) as server:
+        credentials = Credentials(  # type: ignore[no-untyped-call]
+            token=None,
+            refresh_token="1//refresh-token",
+            client_id="client-id",
+            client_secret="client-secret",
+            token_uri="http://token-service.invalid/token",
+        )
+        source = source_for(server, clock, credentials=credentials)
+        with pytest.raises(GardenerError) as caught:
+            read_all(source)
+    said = caught.value.message
+    assert caught.value.exit_code == ExitCode.SOURCE_FAILED
+    assert f"after {RETRY_ATTEMPTS} attempts: the host name does not resolve (token-service.invalid); " in said
+    assert "ConnectionPool" not in said and "Caused by" not in said
 
 
 @pytest.mark.parametrize(

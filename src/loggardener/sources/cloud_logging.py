@@ -32,6 +32,7 @@ from loggardener.errors import (
     PROXY_HINT,
     ExitCode,
     GardenerError,
+    connection_failure,
     is_utf8,
     json_type,
     proxy_failure,
@@ -637,7 +638,8 @@ class CloudLoggingSource(EntrySource):
             return refused
         if isinstance(exc, TransportError):
             return GardenerError(
-                f"cannot reach the token service to refresh the credentials{attempts}: {auth_message(exc)}; "
+                f"cannot reach the token service to refresh the credentials{attempts}: "
+                f"{connection_failure(auth_message(exc), naming_the_host=True)}; "
                 f"{NETWORK_HINT}",
                 ExitCode.SOURCE_FAILED,
             )
@@ -734,6 +736,7 @@ class CloudLoggingSource(EntrySource):
                 f"cannot reach Cloud Logging at {where}{attempts} through {proxy}; {PROXY_HINT}",
                 ExitCode.SOURCE_FAILED,
             )
-        detail = " ".join(str(exc).split())
-        message = f"cannot reach Cloud Logging at {where}{attempts}: {detail}; {NETWORK_HINT}"
+        message = (
+            f"cannot reach Cloud Logging at {where}{attempts}: {connection_failure(exc)}; {NETWORK_HINT}"
+        )
         return GardenerError(message, ExitCode.SOURCE_FAILED)
