@@ -685,7 +685,9 @@ def test_a_token_service_whose_host_does_not_resolve_is_said_in_words_naming_the
             read_all(source)
     said = caught.value.message
     assert caught.value.exit_code == ExitCode.SOURCE_FAILED
-    assert f"after {RETRY_ATTEMPTS} attempts: the host name does not resolve (token-service.invalid); " in said
+    assert (
+        f"after {RETRY_ATTEMPTS} attempts: the host name does not resolve (token-service.invalid); " in said
+    )
     assert "ConnectionPool" not in said and "Caused by" not in said
 
 

@@ -325,7 +325,12 @@ def test_colour_forced_in_a_log_writes_no_spinner_frames_into_it(tmp_path: Path,
     )
     stderr = process.stderr.decode()
     assert process.returncode == 0, stderr
-    assert "\r" not in stderr and "\x1b[?25l" not in stderr and "\x1b[2K" not in stderr and "\x1b[1A" not in stderr
+    assert (
+        "\r" not in stderr
+        and "\x1b[?25l" not in stderr
+        and "\x1b[2K" not in stderr
+        and "\x1b[1A" not in stderr
+    )
 
 
 def test_a_terminal_as_standard_input_is_said_so_it_does_not_look_like_a_hang(tmp_path: Path) -> None:
@@ -428,7 +433,15 @@ def test_counts_of_one_are_said_in_the_singular_where_the_terminal_says_them(
         result = runner.invoke(
             app,
             [
-                *("scan", "--project", "P", "--since", "2026-11-21T09:00:00Z", "--until", "2026-11-21T11:00:00Z"),
+                *(
+                    "scan",
+                    "--project",
+                    "P",
+                    "--since",
+                    "2026-11-21T09:00:00Z",
+                    "--until",
+                    "2026-11-21T11:00:00Z",
+                ),
                 *("--logging-endpoint", server.endpoint, "--out", str(tmp_path / "out"), "--no-state"),
             ],
         )
