@@ -579,21 +579,30 @@ def test_a_credentials_file_google_auth_cannot_read_again_is_read_once(
     assert isinstance(credentials, Credentials) and credentials.refresh_token == "1//r"
 
 
-def test_a_credentials_path_with_a_stray_line_break_is_shown_quoted(
+def test_a_credentials_path_with_a_stray_line_break_is_read_without_it(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
-    """A variable set from `$(cat path.txt)` keeps no newline, but one set from a file read whole does: the
-    line names the path quoted, so the break is seen, on one line."""
+    """A variable set from `$(cat path.txt)` keeps no newline, but one written to `$GITHUB_ENV` or set from a
+    file read whole does: no path to a key file ends in one, as no project id or token does (both were already
+    read without it), so the key is read. Before, the line said the path 'does not exist'."""
     key = tmp_path / "key.json"
-    key.write_text("{}", encoding="utf-8")
+    key.write_text(
+        json.dumps(
+            {"type": "authorized_user", "client_id": "id", "client_secret": "s", "refresh_token": "1//r"}
+        ),
+        encoding="utf-8",
+    )
     monkeypatch.setenv("GOOGLE_APPLICATION_CREDENTIALS", f"{key}\n")
+    credentials, _ = credentials_for(None, ["https://www.googleapis.com/auth/logging.read"])
+    assert isinstance(credentials, Credentials) and credentials.refresh_token == "1//r"
+
+    monkeypatch.setenv("GOOGLE_APPLICATION_CREDENTIALS", f"{tmp_path / 'missing.json'}\r\n")
     with pytest.raises(GardenerError) as caught:
         credentials_for(None, ["https://www.googleapis.com/auth/logging.read"])
     assert caught.value.exit_code == ExitCode.CREDENTIALS
     assert caught.value.message.startswith(
-        f"GOOGLE_APPLICATION_CREDENTIALS names '{key}\\n', which does not exist"
+        f"GOOGLE_APPLICATION_CREDENTIALS names {tmp_path / 'missing.json'}, which does not exist"
     )
-    assert "\n" not in caught.value.message
 
 
 # --- credentials --------------------------------------------------------------------------------------------

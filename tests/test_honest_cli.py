@@ -826,6 +826,30 @@ def test_an_endpoint_that_is_no_url_is_said_before_any_request(
     assert time.monotonic() - started < 10
 
 
+@pytest.mark.parametrize("variable", ["GARDENER_LOGGING_ENDPOINT", "GARDENER_BIGQUERY_ENDPOINT"])
+def test_an_endpoint_from_the_environment_is_read_without_the_line_break_around_it(
+    tmp_path: Path, variable: str
+) -> None:
+    """Written to `$GITHUB_ENV` or a file with its line break, the value was refused as holding a space."""
+    from fakes import FakeLoggingServer
+
+    entry = {"timestamp": "2026-11-21T10:00:00Z", "severity": "ERROR", "textPayload": "disk quota hit"}
+    window = ["--since", "2026-11-21T09:00:00Z", "--until", "2026-11-21T11:00:00Z", "--project", "P"]
+    with FakeLoggingServer([entry]) as server:
+        analytics = ["--log-analytics", "my-project.logs", "--dry-run"] if "BIGQUERY" in variable else []
+        result = runner.invoke(
+            app,
+            ["scan", *window, *analytics, "--out", str(tmp_path / "out"), "--no-state"],
+            env={variable: f" {server.endpoint}\n"},
+        )
+        requests = len(server.requests)
+    if analytics:  # the dry run's first request goes to the endpoint as given, without the line break
+        assert f"or {variable})" not in " ".join(result.stderr.split())  # no word against the endpoint
+    else:
+        assert result.exit_code == 0, result.stderr
+        assert requests >= 1
+
+
 @pytest.mark.parametrize(
     ("variable", "analytics"),
     [
