@@ -139,7 +139,9 @@ def endpoint_url(endpoint: str | None, service: str) -> str | None:
     """The endpoint without its trailing slash; a usage error unless it is an http(s) URL."""
     if endpoint is None:
         return None
-    endpoint = endpoint.strip()  # a value written to a file or $GITHUB_ENV keeps its line break; no URL has one
+    endpoint = (
+        endpoint.strip()
+    )  # a value written to a file or $GITHUB_ENV keeps its line break; no URL has one
     named = f"{service} endpoint {shown_url(endpoint)!r} ({_ENDPOINT_SETTINGS.get(service, 'its option')})"
     if not endpoint.startswith(("http://", "https://")):
         raise GardenerError(f"{named} must start with http:// or https://", ExitCode.BAD_INPUT)
