@@ -346,6 +346,30 @@ def test_a_terminal_as_standard_input_is_said_so_it_does_not_look_like_a_hang(tm
     assert "Reading a log from the terminal until Ctrl-D" in stderr.decode()
 
 
+def test_a_signal_that_stops_cluster_says_so_without_the_scans_words_about_issues(tmp_path: Path) -> None:
+    """`cluster` publishes nothing: its stop line said 'rerun the scan (issues already published are found
+    again, not duplicated)'."""
+    import signal
+
+    main, terminal = pty.openpty()
+    try:
+        process = _gardener(["cluster", "-"], terminal, tmp_path)
+        os.close(terminal)
+        os.write(main, b"disk full on node 7\n")
+        assert process.stderr is not None
+        said = process.stderr.readline().decode()  # the terminal's line: the command runs
+        assert "Reading a log from the terminal" in said
+        process.send_signal(signal.SIGTERM)
+        _, stderr = process.communicate(timeout=60)
+    finally:
+        os.close(main)
+    assert process.returncode == 128 + signal.SIGTERM
+    assert stderr.decode().strip() == (
+        "terminated (SIGTERM): stopped before the end; each output is written whole or not at all, so run the "
+        "command again"
+    )
+
+
 def test_assignments_dash_is_standard_output_not_a_file_named_dash(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -22,7 +22,7 @@ import typer
 from rich.markup import escape
 
 from loggardener import startup
-from loggardener.console import animates, err, out, user_errors
+from loggardener.console import SCAN_INTERRUPTED, animates, err, out, reporting_errors
 from loggardener.defaults import DEFAULT_MAX_ENTRIES, DEFAULT_STATE_PATH, STATE_FILE_NAME
 from loggardener.entries.severity import Severity
 from loggardener.errors import ExitCode, GardenerError, is_utf8
@@ -327,7 +327,7 @@ def _log_analytics_source(
     )
 
 
-@user_errors
+@reporting_errors(SCAN_INTERRUPTED)
 def scan(
     ctx: typer.Context,
     from_path: Annotated[
