@@ -1315,6 +1315,11 @@ class BigQueryEngine:
             return action()
         except api.RetryError as exc:
             where = shown_url(self.endpoint or "bigquery.googleapis.com")
+            if isinstance(exc.cause, api.GoogleAPICallError) and _reason(exc.cause) in _QUOTA_REASONS:
+                # a quota or rate limit (too many concurrent queries) outlasted the retries: not the service failing
+                raise _quota_exceeded(
+                    f"{what} after {self.retry_seconds:g} s of retries (retries.deadline_seconds)", exc.cause
+                ) from None
             if isinstance(
                 exc.cause, api.GoogleAPICallError
             ):  # an answer that kept coming (a rate limit, a 5xx)
