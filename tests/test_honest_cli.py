@@ -482,6 +482,8 @@ def test_counts_take_the_number_of_their_noun() -> None:
     assert [counted(n, "entry") for n in (0, 1, 2)] == ["0 entries", "1 entry", "2 entries"]
     assert counted(1344, "page", grouped=True) == "1,344 pages" and counted(1, "day") == "1 day"
     assert counted(2, "day") == "2 days" and counted(1, "more template") == "1 more template"
+    assert counted(1, "more malformed entry") == "1 more malformed entry"
+    assert counted(2, "more malformed line") == "2 more malformed lines"
 
 
 def test_without_a_terminal_a_read_that_waits_long_without_an_entry_still_says_so(

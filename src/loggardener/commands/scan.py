@@ -950,8 +950,8 @@ def _print_summary(console: Console, report: ScanReport, worklog: Path | None) -
         err.print(f"[yellow]skipped[/] {escape(strip_controls(line.error))}", highlight=False)
     hidden = totals.skipped.get("malformed", 0) - len(totals.malformed)
     if hidden > 0:
-        items = "lines" if report.query_filter is None else "entries"  # a query's answer has no lines
-        err.print(f"[yellow]… and {hidden} more malformed {items}[/]")
+        item = "line" if report.query_filter is None else "entry"  # a query's answer has no lines
+        err.print(f"[yellow]… and {counted(hidden, f'more malformed {item}')}[/]")
     for note in report.notes:
         err.print(f"[bold yellow]note:[/] {escape(strip_controls(note))}")
     if worklog is not None:
