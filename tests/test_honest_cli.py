@@ -370,6 +370,26 @@ def test_a_signal_that_stops_cluster_says_so_without_the_scans_words_about_issue
     )
 
 
+@pytest.mark.parametrize("delay", [0.15, 0.3, 0.45, 0.6, 0.8, 1.0])
+def test_a_signal_while_the_command_line_is_still_read_prints_no_traceback(
+    tmp_path: Path, delay: float
+) -> None:
+    """gardener takes SIGTERM as soon as it starts; one that came while typer parsed the options or loaded the
+    command (a CI job cancelled at once, a loaded machine) was raised outside the command's handling: exit 1 and
+    a traceback ending in `loggardener.console.Terminated: 15`."""
+    import signal
+
+    process = _gardener(["cluster", "-"], subprocess.PIPE, tmp_path)
+    time.sleep(delay)
+    process.send_signal(signal.SIGTERM)
+    _, stderr = process.communicate(b"disk full on node 7\n", timeout=60)
+    said = stderr.decode()
+    assert "Traceback" not in said and "Terminated:" not in said
+    assert process.returncode in (-signal.SIGTERM, 128 + signal.SIGTERM, 0), (
+        said
+    )  # before the handler, or done
+
+
 def test_assignments_dash_is_standard_output_not_a_file_named_dash(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
