@@ -338,6 +338,9 @@ def test_unreachable_endpoint_is_a_source_failure() -> None:
     assert f"cannot reach Cloud Logging at http://127.0.0.1:{port} after {RETRY_ATTEMPTS} attempts" in (
         caught.value.message
     )
+    # the cause in a few words, not urllib3's pool, URL and object addresses around it
+    assert ": connection refused; check the network" in caught.value.message
+    assert "ConnectionPool" not in caught.value.message and "Max retries" not in caught.value.message
     assert caught.value.message.endswith(
         "check the network, a proxy (HTTPS_PROXY) and the endpoint option, then rerun"
     )
@@ -576,21 +579,30 @@ def test_a_credentials_file_google_auth_cannot_read_again_is_read_once(
     assert isinstance(credentials, Credentials) and credentials.refresh_token == "1//r"
 
 
-def test_a_credentials_path_with_a_stray_line_break_is_shown_quoted(
+def test_a_credentials_path_with_a_stray_line_break_is_read_without_it(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
-    """A variable set from `$(cat path.txt)` keeps no newline, but one set from a file read whole does: the
-    line names the path quoted, so the break is seen, on one line."""
+    """A variable set from `$(cat path.txt)` keeps no newline, but one written to `$GITHUB_ENV` or set from a
+    file read whole does: no path to a key file ends in one, as no project id or token does (both were already
+    read without it), so the key is read. Before, the line said the path 'does not exist'."""
     key = tmp_path / "key.json"
-    key.write_text("{}", encoding="utf-8")
+    key.write_text(
+        json.dumps(
+            {"type": "authorized_user", "client_id": "id", "client_secret": "s", "refresh_token": "1//r"}
+        ),
+        encoding="utf-8",
+    )
     monkeypatch.setenv("GOOGLE_APPLICATION_CREDENTIALS", f"{key}\n")
+    credentials, _ = credentials_for(None, ["https://www.googleapis.com/auth/logging.read"])
+    assert isinstance(credentials, Credentials) and credentials.refresh_token == "1//r"
+
+    monkeypatch.setenv("GOOGLE_APPLICATION_CREDENTIALS", f"{tmp_path / 'missing.json'}\r\n")
     with pytest.raises(GardenerError) as caught:
         credentials_for(None, ["https://www.googleapis.com/auth/logging.read"])
     assert caught.value.exit_code == ExitCode.CREDENTIALS
     assert caught.value.message.startswith(
-        f"GOOGLE_APPLICATION_CREDENTIALS names '{key}\\n', which does not exist"
+        f"GOOGLE_APPLICATION_CREDENTIALS names {tmp_path / 'missing.json'}, which does not exist"
     )
-    assert "\n" not in caught.value.message
 
 
 # --- credentials --------------------------------------------------------------------------------------------
@@ -663,6 +675,29 @@ def test_a_token_service_that_stays_unreachable_is_a_source_failure() -> None:
         f"cannot reach the token service to refresh the credentials after {RETRY_ATTEMPTS} attempts: "
     )
     assert len(clock.sleeps) == RETRY_ATTEMPTS - 1
+
+
+def test_a_token_service_whose_host_does_not_resolve_is_said_in_words_naming_the_host() -> None:
+    """gcloud's user credentials refresh at oauth2.googleapis.com: without DNS for it the line said urllib3's
+    `HTTPSConnectionPool(host=…): Max retries exceeded with url: /token (Caused by NameResolutionError(…))`."""
+    clock = FakeClock()
+    with FakeLoggingServer(make_entries(3)) as server:
+        credentials = Credentials(  # type: ignore[no-untyped-call]
+            token=None,
+            refresh_token="1//refresh-token",
+            client_id="client-id",
+            client_secret="client-secret",
+            token_uri="http://token-service.invalid/token",
+        )
+        source = source_for(server, clock, credentials=credentials)
+        with pytest.raises(GardenerError) as caught:
+            read_all(source)
+    said = caught.value.message
+    assert caught.value.exit_code == ExitCode.SOURCE_FAILED
+    assert (
+        f"after {RETRY_ATTEMPTS} attempts: the host name does not resolve (token-service.invalid); " in said
+    )
+    assert "ConnectionPool" not in said and "Caused by" not in said
 
 
 @pytest.mark.parametrize(
@@ -1440,7 +1475,7 @@ def test_a_next_page_refused_is_a_failed_read_not_a_bad_query_or_project(
         assert [bool(r.body.get("pageToken")) for r in server.requests] == [False, True]
     assert refused.value.exit_code == ExitCode.SOURCE_FAILED
     message = refused.value.message
-    assert f"refused to go on with the read after 1 pages (10 entries) ({said})" in message
+    assert f"refused to go on with the read after 1 page (10 entries) ({said})" in message
     assert "rerun the scan" in message
     assert "--filter" not in message and "--project" not in message and "\n" not in message
 

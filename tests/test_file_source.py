@@ -381,6 +381,52 @@ def test_a_json_value_printed_over_several_lines_inside_ndjson_is_read_whole(dat
     assert _batched(text, data.draw(st.integers(1, 40))) == records
 
 
+@given(st.data())
+def test_an_entry_cut_short_is_said_as_cut_and_at_the_end_of_a_file_as_the_file_cut_there(
+    data: st.DataObject,
+) -> None:
+    """A download, a copy or a disk that ran out cuts an export inside its last entry; a line length limit cuts
+    one inside the file. Either is counted with its line, as before, and now said as what it is, in the scan's
+    process and in workers alike; the entries before it are read."""
+    entries = _entries(data.draw(st.integers(1, 6)))
+    cut_line = json.dumps(entries[-1])
+    cut = cut_line[: data.draw(st.integers(2, len(cut_line) - 1))]
+    at_end = data.draw(st.booleans())
+    text = "".join(json.dumps(e) + "\n" for e in entries[:-1]) + cut + ("" if at_end else "\n")
+    records = list(_ndjson_records(io.StringIO(text), "x.ndjson"))
+    assert [r.entry for r in records[:-1]] == entries[:-1]
+    said = records[-1].error or ""
+    expected = "the file ends in the middle of this entry" if at_end else "the entry is cut short"
+    assert said.startswith(f"line {len(entries)}: {expected} (")
+    assert _batched(text, data.draw(st.integers(1, 4))) == records
+
+
+@given(st.integers(1, 5), st.floats(0.05, 0.95), st.sampled_from([None, 2]))
+def test_a_json_array_cut_short_keeps_its_whole_entries_and_says_the_file_ends_there(
+    count: int, fraction: float, indent: int | None
+) -> None:
+    """gcloud's array, cut by a download, a copy or a disk that ran out: yajl's `parse error: premature EOF
+    (right here) ------^` was the reason given."""
+    entries = _entries(count)
+    text = json.dumps(entries, indent=indent)
+    cut = text[: max(2, int(len(text) * fraction))]
+    records = list(_array_records(io.BytesIO(cut.encode()), "x.json"))
+    whole = [r.entry for r in records if r.entry is not None]
+    assert whole == entries[: len(whole)]
+    after = f", after entry {len(whole)}" if whole else ""
+    assert records[-1].error == (
+        f"entry {len(whole) + 1}: the file ends in the middle of this entry{after} (it was cut short: a "
+        "download, a copy or a disk that ran out?)"
+    )
+
+
+@pytest.mark.parametrize("line", ["not json", '{"a": 1} {"b": 2}', '{"a": 1}}', "{'a': 1}", '{"a": tx}'])
+def test_a_line_that_is_no_json_but_not_cut_is_still_invalid_json(line: str) -> None:
+    for text in (f"{line}\n", line):
+        [record] = list(_ndjson_records(io.StringIO(text), "x.ndjson"))
+        assert (record.error or "").startswith("line 1: invalid JSON: ")
+
+
 @pytest.mark.parametrize(
     "broken",
     [
@@ -498,7 +544,9 @@ def test_damage_in_values_keeps_the_values_before_it_and_is_counted(tmp_path: Pa
     path.write_text(pretty[0] + "\n" + pretty[1] + "\n" + pretty[2][:-40], encoding="utf-8")
     records = _read(path)
     assert [r.entry is not None for r in records] == [True, True, False]
-    assert records[2].error is not None and records[2].error.startswith("entry 3: invalid JSON after entry 2")
+    assert records[2].error is not None and records[2].error.startswith(
+        "entry 3: the file ends in the middle of this entry, after entry 2"
+    )
 
 
 def test_ndjson_with_a_damaged_first_line_is_still_read_line_by_line(tmp_path: Path) -> None:
@@ -506,7 +554,7 @@ def test_ndjson_with_a_damaged_first_line_is_still_read_line_by_line(tmp_path: P
     path.write_bytes(b'{"insertId": "cut\n' + _ndjson(_entries(3)))
     records = _read(path)
     assert [r.entry is not None for r in records] == [False, True, True, True]
-    assert records[0].error is not None and records[0].error.startswith("line 1: invalid JSON")
+    assert records[0].error is not None and records[0].error.startswith("line 1: the entry is cut short (")
 
 
 @pytest.mark.parametrize(

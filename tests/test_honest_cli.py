@@ -7,6 +7,7 @@ import gzip
 import json
 import os
 import pty
+import re
 import subprocess
 import sys
 import time
@@ -308,6 +309,30 @@ def test_a_closed_standard_input_is_one_line(tmp_path: Path, args: list[str]) ->
     assert len(lines) == 1 and "reads standard input, which is closed" in lines[0]
 
 
+@pytest.mark.parametrize("variable", ["FORCE_COLOR", "TTY_COMPATIBLE"])
+def test_colour_forced_in_a_log_writes_no_spinner_frames_into_it(tmp_path: Path, variable: str) -> None:
+    """CI sets FORCE_COLOR for coloured logs; rich then takes any file for a terminal, and its spinner wrote
+    each frame and its cursor codes into the log (17 lines of them for the demo). The plain line is what a log
+    gets, in colour if asked."""
+    env = {**os.environ, "PYTHONPATH": str(Path(loggardener.__file__).parent.parent), variable: "1"}
+    process = subprocess.run(
+        [sys.executable, "-m", "loggardener", "scan", "--demo", "--no-state", "--out", "out"],
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        cwd=tmp_path,
+        env=env,
+        timeout=120,
+    )
+    stderr = process.stderr.decode()
+    assert process.returncode == 0, stderr
+    assert (
+        "\r" not in stderr
+        and "\x1b[?25l" not in stderr
+        and "\x1b[2K" not in stderr
+        and "\x1b[1A" not in stderr
+    )
+
+
 def test_a_terminal_as_standard_input_is_said_so_it_does_not_look_like_a_hang(tmp_path: Path) -> None:
     main, terminal = pty.openpty()
     try:
@@ -319,6 +344,50 @@ def test_a_terminal_as_standard_input_is_said_so_it_does_not_look_like_a_hang(tm
         os.close(main)
     assert process.returncode == 0
     assert "Reading a log from the terminal until Ctrl-D" in stderr.decode()
+
+
+def test_a_signal_that_stops_cluster_says_so_without_the_scans_words_about_issues(tmp_path: Path) -> None:
+    """`cluster` publishes nothing: its stop line said 'rerun the scan (issues already published are found
+    again, not duplicated)'."""
+    import signal
+
+    main, terminal = pty.openpty()
+    try:
+        process = _gardener(["cluster", "-"], terminal, tmp_path)
+        os.close(terminal)
+        os.write(main, b"disk full on node 7\n")
+        assert process.stderr is not None
+        said = process.stderr.readline().decode()  # the terminal's line: the command runs
+        assert "Reading a log from the terminal" in said
+        process.send_signal(signal.SIGTERM)
+        _, stderr = process.communicate(timeout=60)
+    finally:
+        os.close(main)
+    assert process.returncode == 128 + signal.SIGTERM
+    assert stderr.decode().strip() == (
+        "terminated (SIGTERM): stopped before the end; each output is written whole or not at all, so run the "
+        "command again"
+    )
+
+
+@pytest.mark.parametrize("delay", [0.15, 0.3, 0.45, 0.6, 0.8, 1.0])
+def test_a_signal_while_the_command_line_is_still_read_prints_no_traceback(
+    tmp_path: Path, delay: float
+) -> None:
+    """gardener takes SIGTERM as soon as it starts; one that came while typer parsed the options or loaded the
+    command (a CI job cancelled at once, a loaded machine) was raised outside the command's handling: exit 1 and
+    a traceback ending in `loggardener.console.Terminated: 15`."""
+    import signal
+
+    process = _gardener(["cluster", "-"], subprocess.PIPE, tmp_path)
+    time.sleep(delay)
+    process.send_signal(signal.SIGTERM)
+    _, stderr = process.communicate(b"disk full on node 7\n", timeout=60)
+    said = stderr.decode()
+    assert "Traceback" not in said and "Terminated:" not in said
+    assert process.returncode in (-signal.SIGTERM, 128 + signal.SIGTERM, 0), (
+        said
+    )  # before the handler, or done
 
 
 def test_assignments_dash_is_standard_output_not_a_file_named_dash(
@@ -392,6 +461,49 @@ def test_without_a_terminal_a_long_read_still_says_how_far_it_got(
     assert code == 0
     assert "reading bundled demo export" in stderr and "1,000 entries in " in stderr
     assert "reading bundled" not in stdout
+
+
+def test_counts_of_one_are_said_in_the_singular_where_the_terminal_says_them(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`1 entries`, `1 pages`, `1 problems`: every count said on the terminal takes its noun's number (the
+    worklog's already did)."""
+    from fakes import FakeLoggingServer
+    from loggardener.commands import scan as scan_command
+
+    monkeypatch.setattr(scan_command, "PLAIN_PROGRESS_SECONDS", 0.0)  # every update, not every 30 s
+    entry = {"timestamp": "2026-11-21T10:00:00Z", "severity": "ERROR", "textPayload": "disk quota hit"}
+    with FakeLoggingServer([entry]) as server:
+        result = runner.invoke(
+            app,
+            [
+                *(
+                    "scan",
+                    "--project",
+                    "P",
+                    "--since",
+                    "2026-11-21T09:00:00Z",
+                    "--until",
+                    "2026-11-21T11:00:00Z",
+                ),
+                *("--logging-endpoint", server.endpoint, "--out", str(tmp_path / "out"), "--no-state"),
+            ],
+        )
+    assert result.exit_code == 0, result.stderr
+    said = result.stderr + result.stdout
+    assert ": 1 entry, 1 page in " in said
+    assert "1 entry read: 1 clustered" in said and "1 problem — " in said
+    assert not re.search(r"\b1 (entries|pages|problems)\b", said)
+
+
+def test_counts_take_the_number_of_their_noun() -> None:
+    from loggardener.words import counted
+
+    assert [counted(n, "entry") for n in (0, 1, 2)] == ["0 entries", "1 entry", "2 entries"]
+    assert counted(1344, "page", grouped=True) == "1,344 pages" and counted(1, "day") == "1 day"
+    assert counted(2, "day") == "2 days" and counted(1, "more template") == "1 more template"
+    assert counted(1, "more malformed entry") == "1 more malformed entry"
+    assert counted(2, "more malformed line") == "2 more malformed lines"
 
 
 def test_without_a_terminal_a_read_that_waits_long_without_an_entry_still_says_so(
@@ -758,6 +870,30 @@ def test_an_endpoint_that_is_no_url_is_said_before_any_request(
     assert result.exit_code == 2, result.stderr
     assert problem in result.stderr and "give one such as http://127.0.0.1:8080" in result.stderr
     assert time.monotonic() - started < 10
+
+
+@pytest.mark.parametrize("variable", ["GARDENER_LOGGING_ENDPOINT", "GARDENER_BIGQUERY_ENDPOINT"])
+def test_an_endpoint_from_the_environment_is_read_without_the_line_break_around_it(
+    tmp_path: Path, variable: str
+) -> None:
+    """Written to `$GITHUB_ENV` or a file with its line break, the value was refused as holding a space."""
+    from fakes import FakeLoggingServer
+
+    entry = {"timestamp": "2026-11-21T10:00:00Z", "severity": "ERROR", "textPayload": "disk quota hit"}
+    window = ["--since", "2026-11-21T09:00:00Z", "--until", "2026-11-21T11:00:00Z", "--project", "P"]
+    with FakeLoggingServer([entry]) as server:
+        analytics = ["--log-analytics", "my-project.logs", "--dry-run"] if "BIGQUERY" in variable else []
+        result = runner.invoke(
+            app,
+            ["scan", *window, *analytics, "--out", str(tmp_path / "out"), "--no-state"],
+            env={variable: f" {server.endpoint}\n"},
+        )
+        requests = len(server.requests)
+    if analytics:  # the dry run's first request goes to the endpoint as given, without the line break
+        assert f"or {variable})" not in " ".join(result.stderr.split())  # no word against the endpoint
+    else:
+        assert result.exit_code == 0, result.stderr
+        assert requests >= 1
 
 
 @pytest.mark.parametrize(

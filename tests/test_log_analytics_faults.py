@@ -324,6 +324,28 @@ def test_a_job_that_met_a_quota_says_so_whatever_status_the_client_gives_it(
     assert "failing on its side" not in result.stderr
 
 
+def test_a_rate_limit_that_outlasts_the_retries_is_a_quota_not_a_failing_service(tmp_path: Path) -> None:
+    """`Exceeded rate limits: too many concurrent queries` on every try until the deadline: the project's own
+    queries are the cause, so 'the service is failing on its side' sent the reader to a status page."""
+    message = "Exceeded rate limits: too many concurrent queries for this project_and_region."
+    config = tmp_path / "gardener.toml"
+    config.write_text("[retries]\ndeadline_seconds = 2\n", encoding="utf-8")
+    with _Answering(pages=[(403, "rateLimitExceeded", message)]) as endpoint:
+        result = CliRunner().invoke(
+            app,
+            [
+                *("scan", "--hours", "1", "--project", "my-project", "--log-analytics", "my-project.logs"),
+                *("--bigquery-endpoint", endpoint, "--out", str(tmp_path / "out"), "--no-state"),
+                *("--config", str(config)),
+            ],
+        )
+    said = " ".join(result.stderr.split())
+    assert result.exit_code == 5, result.output
+    assert "error: BigQuery quota exceeded running the query after 2 s of retries" in said, said
+    assert message.rstrip(".") in said and "wait and rerun" in said
+    assert "failing on its side" not in said
+
+
 _SCHEMA = [
     {
         "name": "samples",

@@ -368,6 +368,22 @@ def test_issue_option_mistakes_fail_before_scanning(
     assert not (tmp_path / "out").exists()
 
 
+@pytest.mark.parametrize("repository", ["o/r\n", "o/r\r\n", " o/r "])
+def test_a_repository_from_the_environment_is_read_without_the_line_break_a_file_leaves(
+    server: FakeGitHub, tmp_path: Path, config: Path, repository: str
+) -> None:
+    """A value written to `$GITHUB_ENV` or read from a file keeps its line break; no repository name has one,
+    as no token does (GITHUB_TOKEN's was already dropped)."""
+    env = {"GITHUB_API_URL": server.url + "\n", "GITHUB_TOKEN": TOKEN, "GITHUB_REPOSITORY": repository}
+    exit_code, _, stderr = scan(tmp_path / "out", config, "--issues", "publish", env=env)
+
+    assert exit_code == 0, stderr
+    assert len(server.issues) >= 8
+    assert {request.path.split("?")[0] for request in server.requests} <= {"/repos/o/r/issues"} | {
+        f"/repos/o/r/issues/{number}" for number in server.issues
+    }
+
+
 @pytest.fixture(scope="module")
 def drafted(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The drafts directory of one `--issues draft --repo o/r` demo scan (the tests copy it, never edit it)."""

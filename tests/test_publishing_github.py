@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import gzip
 import time
 from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
+from typing import Any, cast
 
 import pytest
 
@@ -552,18 +554,30 @@ def test_a_secondary_rate_limit_past_the_cap_says_the_wait_it_asks_for(server: F
     assert len(server.requests_matching("POST")) == 1
 
 
+@pytest.mark.parametrize(
+    ("body", "headers", "said"),
+    [
+        (b'{"message": "Bad Gateway"}', {}, "GitHub answered 502: Bad Gateway; waiting"),
+        (
+            gzip.compress(b'{"message": "Bad Gateway"}'),
+            {"Content-Encoding": "gzip"},
+            "502: Bad Gateway; waiting",
+        ),
+        (b"<html><body><h1>502 Bad Gateway</h1></body></html>", {}, "GitHub answered 502; waiting"),
+    ],
+    ids=["json", "gzip", "a-proxys-page"],
+)
 def test_a_server_error_whose_retry_would_pass_the_cap_is_said_as_that_not_as_a_rate_limit(
-    server: FakeGitHub,
+    server: FakeGitHub, body: bytes, headers: dict[str, str], said: str
 ) -> None:
-    server.fail("GET", r"/repos/o/r/issues", status=502, times=9, body={"message": "Bad Gateway"})
+    """Said with GitHub's own message (decompressed), as any other answer GitHub refuses with is."""
+    server.fail("GET", r"/repos/o/r/issues", status=502, times=9, body=cast(Any, Raw(body)), headers=headers)
     composer = Composer(make_report(), IssuesConfig())
 
     actions = publisher(server, backoff=1, max_rate_limit_wait=0.5).publish(composer, composer.selected())
 
     assert kinds(actions) == ["failed", "failed"]
-    assert "GitHub answered 502, and waiting to try again would pass issues.max_rate_limit_wait" in (
-        actions[0].detail
-    )
+    assert f"{said} to try again would pass issues.max_rate_limit_wait" in actions[0].detail
     assert "rate limit" not in actions[0].detail.replace("max_rate_limit_wait", "")
 
 

@@ -169,6 +169,39 @@ def test_a_run_that_waits_for_another_holding_the_state_says_so_when_the_wait_st
     assert said.index(waiting) < said.index("error: another gardener run holds the state file")
 
 
+def test_temporary_files_of_a_state_write_killed_before_its_rename_are_removed_by_the_next_run(
+    tmp_path: Path,
+) -> None:
+    """A run killed (SIGKILL, OOM, a runner lost) between writing the state's temporary file and renaming it
+    left `.gardener-state.json.XXXXXXXX.tmp` beside the state, one more each time. The next run holds the
+    lock, so no write of the state is under way: it removes them. Other files that look alike stay."""
+    import tempfile
+
+    out = tmp_path / "out"
+    assert _run("--demo", "--out", str(out))[0] == 0
+    state = out / ".gardener-state.json"
+    leftovers = []
+    for _ in range(3):
+        descriptor, name = tempfile.mkstemp(dir=out, prefix=f".{state.name}.", suffix=".tmp")
+        os.write(descriptor, state.read_bytes()[:100])
+        os.close(descriptor)
+        leftovers.append(Path(name))
+    others = [
+        out / ".gardener-state.json.backup.tmp",  # not a name mkstemp gives
+        out / ".gardener-state.api.json.abcd1234.tmp",  # the state of a scan limited to a service
+        out / ".GCP-LOG-GARDENER-WORKLOG-last-1-hour-2026-11-21-17-00.md.abcd1234.tmp",  # another output's
+    ]
+    for other in others:
+        other.write_text("keep\n", encoding="utf-8")
+
+    code, _, stderr = _run("--demo", "--out", str(out))
+
+    assert code == 0, stderr
+    assert not any(leftover.exists() for leftover in leftovers)
+    assert all(other.read_text(encoding="utf-8") == "keep\n" for other in others)
+    assert json.loads(state.read_text(encoding="utf-8"))["runs"] == 2
+
+
 def test_a_lock_file_planted_as_a_symbolic_link_is_said_so(tmp_path: Path) -> None:
     out = tmp_path / "out"
     out.mkdir()

@@ -93,6 +93,17 @@ def test_the_pointer_names_the_worklog_and_the_run() -> None:
     assert full_worklog_pointer(Path("worklogs/x.md"), {}) == "The full worklog is `worklogs/x.md`."
 
 
+def test_the_pointer_reads_the_runs_variables_without_a_line_break_around_them() -> None:
+    env = {
+        "GITHUB_SERVER_URL": "https://github.com\n",
+        "GITHUB_REPOSITORY": "acme/shop\n",
+        "GITHUB_RUN_ID": " 42\n",
+    }
+    assert "[this run](https://github.com/acme/shop/actions/runs/42)." in full_worklog_pointer(
+        Path("w.md"), env
+    )
+
+
 def test_a_named_pipe_nobody_reads_is_refused_at_once_not_waited_on(tmp_path: Path) -> None:
     """Opening it to append waited for a reader forever, before the scan read anything."""
     import os

@@ -14,7 +14,7 @@ from typer.core import TyperCommand, TyperOption
 from loggardener import __version__, startup
 from loggardener.commands.cluster import cluster as cluster_command
 from loggardener.commands.scan import scan as scan_command
-from loggardener.console import err, out, raise_terminated
+from loggardener.console import INTERRUPTED, Terminated, err, out, raise_terminated
 from loggardener.errors import GardenerError, debugging
 from loggardener.files import holds_any_character, standard_output_error
 
@@ -107,6 +107,14 @@ def main() -> None:
         signal.signal(signal.SIGHUP, raise_terminated)
     try:
         app()
+    except Terminated as exc:  # before the command's own handling began (options parsed, modules loading)
+        err.print(
+            f"terminated ({signal.Signals(exc.signum).name}): {INTERRUPTED}", markup=False, soft_wrap=True
+        )
+        sys.exit(128 + exc.signum)
+    except KeyboardInterrupt:
+        err.print(f"interrupted: {INTERRUPTED}", markup=False, soft_wrap=True)
+        sys.exit(130)
     except (OSError, GardenerError) as exc:  # --help, --version or a usage error to a full standard output
         if isinstance(exc, OSError) and debugging():  # a command's own error, whose traceback was asked for
             raise

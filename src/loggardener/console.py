@@ -18,7 +18,17 @@ from loggardener.rendering.markdown_safety import strip_controls
 err = Console(stderr=True)
 out = Console(file=STANDARD_OUTPUT)
 
-INTERRUPTED = (
+
+def animates(console: Console) -> bool:
+    """Whether a progress display may animate on `console`: only on a real terminal. FORCE_COLOR (set in CI
+    logs for colour) makes rich take any file for a terminal, and a spinner there writes its frames and cursor
+    codes into the log; colour alone stays."""
+    isatty = getattr(console.file, "isatty", None)
+    return console.is_terminal and callable(isatty) and bool(isatty())
+
+
+INTERRUPTED = "stopped before the end; each output is written whole or not at all, so run the command again"
+SCAN_INTERRUPTED = (
     "stopped before the end; each output is written whole or not at all, so rerun the scan (issues already "
     "published are found again, not duplicated)"
 )
@@ -44,11 +54,21 @@ R = TypeVar("R")
 
 
 def user_errors(command: Callable[P, R]) -> Callable[P, R]:
-    """Turn a `GardenerError` into one red line and its exit code; an unexpected error into exit code 1.
+    """Turn a `GardenerError` into one red line and its exit code; an unexpected error into exit code 1; a
+    signal into one line saying the command stopped (`INTERRUPTED`).
 
     Set GARDENER_DEBUG=1 to see the traceback of an unexpected error.
     """
+    return reporting_errors(INTERRUPTED)(command)
 
+
+def reporting_errors(interrupted: str) -> Callable[[Callable[P, R]], Callable[P, R]]:
+    """`user_errors`, saying `interrupted` when a signal stops the command (the scan's says what a rerun of it
+    does about issues it published; other commands publish none)."""
+    return functools.partial(_reporting_errors, interrupted=interrupted)
+
+
+def _reporting_errors(command: Callable[P, R], interrupted: str) -> Callable[P, R]:
     @functools.wraps(command)
     def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
         try:
@@ -59,11 +79,11 @@ def user_errors(command: Callable[P, R]) -> Callable[P, R]:
             )
             raise typer.Exit(int(exc.exit_code)) from None
         except KeyboardInterrupt:
-            err.print(f"[bold red]interrupted:[/] {INTERRUPTED}", highlight=False, soft_wrap=True)
+            err.print(f"[bold red]interrupted:[/] {interrupted}", highlight=False, soft_wrap=True)
             raise typer.Exit(130) from None
         except Terminated as exc:
             name = signal.Signals(exc.signum).name
-            err.print(f"[bold red]terminated ({name}):[/] {INTERRUPTED}", highlight=False, soft_wrap=True)
+            err.print(f"[bold red]terminated ({name}):[/] {interrupted}", highlight=False, soft_wrap=True)
             raise typer.Exit(128 + exc.signum) from None
         except (typer.Exit, typer.Abort):
             raise

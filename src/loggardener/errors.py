@@ -83,6 +83,36 @@ def proxy_failure(exc: BaseException, url: str) -> str | None:
     return f"{proxy}: {cause.group(1).strip() if cause else 'it refused or dropped the connection'}"
 
 
+_CONNECTION_FAILURES = (
+    ("Connection refused", "connection refused"),
+    ("Name or service not known", "the host name does not resolve"),
+    ("nodename nor servname", "the host name does not resolve"),
+    ("Temporary failure in name resolution", "the host name does not resolve"),
+    ("No address associated with hostname", "the host name does not resolve"),
+    ("timed out", "the connection timed out"),
+    ("CERTIFICATE_VERIFY_FAILED", "its TLS certificate is not trusted"),
+    ("Network is unreachable", "the network is unreachable"),
+    ("No route to host", "no route to the host"),
+    ("Connection reset by peer", "the connection was reset"),
+    ("RemoteDisconnected", "the server closed the connection without an answer"),
+)
+"""What urllib3's long reprs ("HTTPConnectionPool(…): Max retries exceeded … (Caused by …)") come down to."""
+_POOL_HOST = compile_regex(r"ConnectionPool\(host='([^']{1,255})'")
+
+
+def connection_failure(exc: BaseException | str, *, naming_the_host: bool = False) -> str:
+    """Why a connection failed, in a few words when it is a known cause (else the system's words, else the
+    error on one line), never urllib3's pool, URL and object addresses; `naming_the_host` adds the host urllib3
+    tried (` (oauth2.googleapis.com)`) for a service the message does not name."""
+    text = " ".join(str(exc).split())
+    said = next((said for needle, said in _CONNECTION_FAILURES if needle in text), None)
+    if said is None:
+        cause = _OS_CAUSE.search(text)
+        said = cause.group(1).strip() if cause else text[:300]
+    host = _POOL_HOST.search(text) if naming_the_host else None
+    return f"{said} ({host.group(1)})" if host else said
+
+
 PROXY_HINT = "check that proxy, or name the host in NO_PROXY to go around it, then rerun"
 
 

@@ -10,6 +10,7 @@ make gardener overwrite a file it was never asked to touch.
 from __future__ import annotations
 
 import errno
+import glob
 import gzip
 import io
 import os
@@ -181,6 +182,30 @@ def _replacing(path: Path, what: str, mode: int | None, binary: bool) -> Iterato
         raise
     _fsync_directory(path.parent)
 
+
+def remove_leftover_writes(path: Path) -> int:
+    """Remove the temporary files that writes of `path` left when their process was killed before the rename
+    (`.NAME.XXXXXXXX.tmp`, as `_replacing` names them); the caller makes sure no write of `path` is under way
+    (it holds `path`'s lock). How many were removed; one that cannot be removed is left, as it was."""
+    removed = 0
+    try:
+        candidates = list(path.parent.glob(f".{glob.escape(path.name)}.*.tmp"))
+    except OSError:
+        return 0
+    for leftover in candidates:
+        middle = leftover.name[len(path.name) + 2 : -len(".tmp")]
+        if len(middle) != _TEMPORARY_LETTERS or not leftover.is_file() or leftover.is_symlink():
+            continue
+        try:
+            leftover.unlink()
+        except OSError:
+            continue
+        removed += 1
+    return removed
+
+
+_TEMPORARY_LETTERS = 8
+"""How many random letters `tempfile.mkstemp` puts in a name."""
 
 _T = TypeVar("_T")
 

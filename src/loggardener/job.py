@@ -27,6 +27,7 @@ from loggardener.files import (
     output_open,
     output_write,
     prepare_directory,
+    remove_leftover_writes,
     unused_path,
     write_error,
     write_reason,
@@ -225,6 +226,7 @@ def _state_lock(
     except OSError as exc:
         raise write_error("the lock of state file", lock_path, exc) from None
     try:
+        remove_leftover_writes(path)  # of runs killed mid-write: no write is under way while we hold the lock
         yield
     finally:
         lock.release()

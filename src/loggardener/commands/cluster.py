@@ -25,6 +25,7 @@ from loggardener import startup
 from loggardener.console import err, out, user_errors
 from loggardener.errors import ExitCode, GardenerError
 from loggardener.files import STDOUT, check_writable, output_open, standard_output
+from loggardener.words import counted
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -227,16 +228,9 @@ def cluster(
         first = min(skipped)
         unit = "line" if text else "entry"  # an export's item, as the error above says
         err.print(
-            f"[yellow]skipped {_count(len(skipped), unit)}[/] (first: {unit} {first}, {escape(skipped[first])})",
+            f"[yellow]skipped {counted(len(skipped), unit, grouped=True)}[/] (first: {unit} {first}, {escape(skipped[first])})",
             highlight=False,
         )
-
-
-def _count(number: int, word: str) -> str:
-    """`1 template`, `3 templates`, `2 entries`."""
-    if number == 1:
-        return f"1 {word}"
-    return f"{number:,} {word[:-1] + 'ies' if word.endswith('y') else word + 's'}"
 
 
 def _write_assignments(
@@ -276,7 +270,7 @@ def _print_table(console: Console, miner: TemplateMiner, limit: int, path: str) 
         return
     redact = Redactor().redact
     table = Table(
-        title=f"{_count(len(clusters), 'template')} in {_count(total, 'message')} from {escape(source)}"
+        title=f"{counted(len(clusters), 'template', grouped=True)} in {counted(total, 'message', grouped=True)} from {escape(source)}"
     )
     table.add_column("Count", justify="right")
     table.add_column("Share", justify="right")
@@ -293,4 +287,6 @@ def _print_table(console: Console, miner: TemplateMiner, limit: int, path: str) 
         table.add_row(f"{found.count:,}", share, found.id, escape(template))
     console.print(table)
     if len(shown) < len(clusters):
-        console.print(f"… and {_count(len(clusters) - len(shown), 'more template')} (--limit 0 shows all)")
+        console.print(
+            f"… and {counted(len(clusters) - len(shown), 'more template', grouped=True)} (--limit 0 shows all)"
+        )

@@ -22,11 +22,12 @@ import typer
 from rich.markup import escape
 
 from loggardener import startup
-from loggardener.console import err, out, user_errors
+from loggardener.console import SCAN_INTERRUPTED, animates, err, out, reporting_errors
 from loggardener.defaults import DEFAULT_MAX_ENTRIES, DEFAULT_STATE_PATH, STATE_FILE_NAME
 from loggardener.entries.severity import Severity
 from loggardener.errors import ExitCode, GardenerError, is_utf8
 from loggardener.rendering.markdown_safety import strip_controls
+from loggardener.words import counted
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -133,9 +134,10 @@ def _reading(enabled: bool, source: EntrySource) -> Iterator[tuple[ProgressFn | 
                 if now - last < PLAIN_PROGRESS_SECONDS:
                     return
                 last = now
-                pages = f", {source.stats.pages} pages" if source.stats.pages else ""
+                pages = f", {counted(source.stats.pages, 'page', grouped=True)}" if source.stats.pages else ""
                 err.print(
-                    f"reading {escape(source.stats.description)}: {read:,} entries{pages} in {now - started:.0f} s",
+                    f"reading {escape(source.stats.description)}: {counted(read, 'entry', grouped=True)}{pages} "
+                    f"in {now - started:.0f} s",
                     highlight=False,
                     soft_wrap=True,
                 )
@@ -161,19 +163,23 @@ def _reading(enabled: bool, source: EntrySource) -> Iterator[tuple[ProgressFn | 
     progress = Progress(
         SpinnerColumn(),
         TextColumn("[progress.description]{task.description}"),
-        TextColumn("{task.completed} entries"),
+        TextColumn("{task.fields[entries]}"),
         TimeElapsedColumn(),
         console=err,
         transient=True,
     )
     with progress:
-        task = progress.add_task(f"Reading {source.stats.description}", total=None)
+        task = progress.add_task(
+            f"Reading {source.stats.description}", total=None, entries=counted(0, "entry")
+        )
 
         def advance(count: int) -> None:
-            progress.update(task, completed=count)
+            progress.update(task, completed=count, entries=counted(count, "entry", grouped=True))
             pages = source.stats.pages
             speed = next((t.speed for t in progress.tasks if t.id == task), None)
-            label = f"Reading {source.stats.description}" + (f", {pages} pages" if pages else "")
+            label = f"Reading {source.stats.description}" + (
+                f", {counted(pages, 'page', grouped=True)}" if pages else ""
+            )
             progress.update(task, description=label + (f", {speed:,.0f} entries/s" if speed else ""))
 
         yield advance, lambda: None
@@ -201,7 +207,7 @@ def _summary_table(report: ScanReport, width: int) -> Table:
 
     narrow = width < NARROW
     table = Table(
-        title=Text(f"{len(report.clusters)} problems — {report.status}"),
+        title=Text(f"{counted(len(report.clusters), 'problem')} — {report.status}"),
         title_justify="left",
         box=None if narrow else box.HEAVY_HEAD,
         padding=(0, 1, 0, 0) if narrow else (0, 1),
@@ -321,7 +327,7 @@ def _log_analytics_source(
     )
 
 
-@user_errors
+@reporting_errors(SCAN_INTERRUPTED)
 def scan(
     ctx: typer.Context,
     from_path: Annotated[
@@ -717,7 +723,7 @@ def scan(
         save_export=save_export,
         drafts=mode == "draft",
     )
-    with _reading(err.is_terminal, source) as (advance, scanned):
+    with _reading(animates(err), source) as (advance, scanned):
         result = run_scan_job(
             config,
             options,
@@ -914,7 +920,7 @@ def _print_issue_actions(
         a.detail.removeprefix(NOT_ATTEMPTED).startswith((NO_PERMISSION, TOKEN_REJECTED)) for a in failed
     )
     return GardenerError(
-        f"{len(failed)} of {len(actions)} issues could not be published"
+        f"{len(failed)} of {counted(len(actions), 'issue')} could not be published"
         + (f" ({undone} not attempted)" if undone else "")
         + ("; the worklog lists them" if worklog_written else "; the lines above list them")
         + (
@@ -933,7 +939,7 @@ def _print_summary(console: Console, report: ScanReport, worklog: Path | None) -
     if hidden > 0:
         console.print(f"… {hidden} more problem{'s' if hidden != 1 else ''} in the worklog")
     console.print(
-        f"{totals.read} entries read: {totals.clustered} clustered, {totals.skipped_total} skipped"
+        f"{counted(totals.read, 'entry')} read: {totals.clustered} clustered, {totals.skipped_total} skipped"
         + (
             f" ({', '.join(f'{n} {reason}' for reason, n in totals.skipped.items())})"
             if totals.skipped
@@ -944,8 +950,8 @@ def _print_summary(console: Console, report: ScanReport, worklog: Path | None) -
         err.print(f"[yellow]skipped[/] {escape(strip_controls(line.error))}", highlight=False)
     hidden = totals.skipped.get("malformed", 0) - len(totals.malformed)
     if hidden > 0:
-        items = "lines" if report.query_filter is None else "entries"  # a query's answer has no lines
-        err.print(f"[yellow]… and {hidden} more malformed {items}[/]")
+        item = "line" if report.query_filter is None else "entry"  # a query's answer has no lines
+        err.print(f"[yellow]… and {counted(hidden, f'more malformed {item}')}[/]")
     for note in report.notes:
         err.print(f"[bold yellow]note:[/] {escape(strip_controls(note))}")
     if worklog is not None:

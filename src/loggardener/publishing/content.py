@@ -35,8 +35,9 @@ from loggardener.publishing.markers import (
 )
 from loggardener.regexes import compile_regex
 from loggardener.rendering.bytecode import template_cache
-from loggardener.rendering.markdown import cluster_project, counted, iso
+from loggardener.rendering.markdown import cluster_project, iso
 from loggardener.report import ScanReport
+from loggardener.words import counted
 
 PRIORITIES = ("P0", "P1", "P2", "P3")
 MAX_BODY_CHARS = safety.GITHUB_BODY_LIMIT - 536

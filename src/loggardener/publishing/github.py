@@ -7,6 +7,7 @@ checked here in code: GitHub search lags and does not reliably index HTML commen
 
 from __future__ import annotations
 
+import json
 import logging
 import re
 import time
@@ -31,6 +32,7 @@ from github.Repository import Repository
 from requests import RequestException
 from requests.exceptions import ConnectTimeout, InvalidHeader, RetryError
 from urllib3.connectionpool import ConnectionPool
+from urllib3.exceptions import HTTPError
 from urllib3.response import HTTPResponse
 
 from loggardener.clustering.models import Cluster
@@ -120,15 +122,27 @@ class IssueRetry(GithubRetry):
         if self.deadline is not None and response is not None:
             wait = max(retry.get_retry_after(response) or 0.0, retry.get_backoff_time())
             if time.monotonic() + wait > self.deadline:
+                said = _answer_message(response)  # GitHub's words, for the line that says why it stopped
                 raise RateLimitExceededExceedsMaxWait(
-                    response.status,
-                    {"message": f"waiting {wait:g} s more would pass issues.max_rate_limit_wait"},
-                    dict(response.headers),
-                    wait=wait,
+                    response.status, {"message": said} if said else {}, dict(response.headers), wait=wait
                 )
             if self.on_wait is not None and wait >= SAID_WAIT_SECONDS:
                 self.on_wait(f"{_waiting_for(response)}: waiting {wait:.0f} s before trying again")
         return retry
+
+
+def _answer_message(response: HTTPResponse) -> str | None:
+    """GitHub's `message` in the JSON body of an answer the retry gives up on (decompressed as its
+    Content-Encoding says; at most 64 KiB read), on one line; None when the body holds none (a proxy's page)."""
+    try:
+        body = json.loads(response.read(_MESSAGE_BYTES, decode_content=True) or b"null")
+    except (OSError, ValueError, RecursionError, HTTPError):
+        return None
+    message = body.get("message") if isinstance(body, dict) else None
+    return (" ".join(message.split())[:300] or None) if isinstance(message, str) else None
+
+
+_MESSAGE_BYTES = 1 << 16
 
 
 SAID_WAIT_SECONDS = 5.0
@@ -244,7 +258,8 @@ def _rate_limited(exc: RateLimitExceededException) -> str:
     message = said.lower() if isinstance(said, str) else ""
     beyond = isinstance(exc, RateLimitExceededExceedsMaxWait)
     if exc.status not in (403, 429):  # a server error whose next retry would pass the cap (IssueRetry)
-        return f"GitHub answered {exc.status}, and waiting to try again would pass issues.max_rate_limit_wait"
+        answered = f"GitHub answered {exc.status}" + (f": {said}" if said else "")
+        return f"{answered}; waiting to try again would pass issues.max_rate_limit_wait"
     reset = headers.get("x-ratelimit-reset", "")
     primary = headers.get("x-ratelimit-remaining") == "0" or message.startswith("api rate limit exceeded")
     secondary = "retry-after" in headers or "secondary rate limit" in message or "abuse" in message

@@ -34,8 +34,11 @@ def choose_publisher(
     GITHUB_API_URL and GITHUB_REPOSITORY."""
     if mode == "none":
         return None
-    if not repo and environ.get("GITHUB_REPOSITORY"):
-        repo = check_repo(environ["GITHUB_REPOSITORY"], "GITHUB_REPOSITORY")
+    from_actions = environ.get(
+        "GITHUB_REPOSITORY", ""
+    ).strip()  # a value written to a file keeps its line break
+    if not repo and from_actions:
+        repo = check_repo(from_actions, "GITHUB_REPOSITORY")
     if mode == "draft":
         from loggardener.publishing.drafts import DraftWriter  # issue content loads only for issues
 
@@ -46,7 +49,7 @@ def choose_publisher(
         )
     from loggardener.publishing.github import GitHubPublisher  # PyGithub only when publishing
 
-    api_url = environ.get("GITHUB_API_URL") or DEFAULT_API_URL
+    api_url = environ.get("GITHUB_API_URL", "").strip() or DEFAULT_API_URL
     if not _is_http_url(api_url):
         raise GardenerError(
             f"GITHUB_API_URL {shown_url(api_url)!r} is not a URL: give https://api.github.com, your GitHub Enterprise "

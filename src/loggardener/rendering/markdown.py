@@ -29,6 +29,7 @@ from loggardener.rendering.markdown_safety import (
     table_cell,
 )
 from loggardener.report import ScanReport
+from loggardener.words import counted
 
 PRIORITY_MARKS = {"P0": "🔴", "P1": "🟠", "P2": "🟡", "P3": "🔵"}
 _SPARKS = "▁▂▃▄▅▆▇█"
@@ -77,12 +78,6 @@ def error_group_url(group_id: str, project: str | None) -> str:
     """The Error Reporting page of a group; both parts percent-encoded, so neither can end the link."""
     suffix = f"?project={quote(project, safe='')}" if project else ""
     return f"https://console.cloud.google.com/errors/detail/{quote(group_id, safe='')}{suffix}"
-
-
-def counted(n: int, noun: str, plural: str | None = None) -> str:
-    """`1 entry`, `2 entries`, `3 days`, `0 revisions`: a count with its noun in the right number."""
-    many = plural or (f"{noun[:-1]}ies" if noun.endswith("y") and noun[-2:-1] not in "aeiou" else f"{noun}s")
-    return f"{n} {noun if n == 1 else many}"
 
 
 def cluster_project(cluster: Cluster, project: str | None) -> str | None:

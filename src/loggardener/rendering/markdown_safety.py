@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from loggardener.regexes import compile_regex
+from loggardener.words import counted
 
 _BACKTICK_RUNS = compile_regex(r"`+")
 # C0 controls but tab and newline, DEL, C1 controls, and the bidirectional controls that make text display
@@ -70,7 +71,11 @@ def code_block(text: str, language: str = "text", max_lines: int = 60) -> str:
     lines = strip_controls(text).rstrip().splitlines()
     if len(lines) > max_lines:
         omitted = len(lines) - max_lines
-        lines = [*lines[: max_lines // 2], f"… {omitted} lines omitted …", *lines[-max_lines // 2 :]]
+        lines = [
+            *lines[: max_lines // 2],
+            f"… {counted(omitted, 'line')} omitted …",
+            *lines[-max_lines // 2 :],
+        ]
     body = "\n".join(lines)
     fence = "`" * max(3, _longest_run(body) + 1)
     return f"{fence}{language}\n{body}\n{fence}"

@@ -21,7 +21,7 @@ def full_worklog_pointer(worklog: Path, env: Mapping[str, str] | None = None) ->
     """Where to find the full worklog: inside Actions, the run's artifacts; elsewhere, its path."""
     env = os.environ if env is None else env
     server, repository, run_id = (
-        env.get(key) for key in ("GITHUB_SERVER_URL", "GITHUB_REPOSITORY", "GITHUB_RUN_ID")
+        (env.get(key) or "").strip() for key in ("GITHUB_SERVER_URL", "GITHUB_REPOSITORY", "GITHUB_RUN_ID")
     )
     if server and repository and run_id:
         url = f"{server}/{repository}/actions/runs/{run_id}"

@@ -32,6 +32,7 @@ from loggardener.errors import (
     PROXY_HINT,
     ExitCode,
     GardenerError,
+    connection_failure,
     is_utf8,
     json_type,
     proxy_failure,
@@ -60,6 +61,7 @@ from loggardener.sources.google_auth import (
 )
 from loggardener.sources.interface import EntrySource, RawRecord, SourceStats
 from loggardener.sources.query import LogQuery, build_filter, console_url, rfc3339
+from loggardener.words import counted
 
 PAGE_SIZE = 1000
 """The API's largest page."""
@@ -475,7 +477,9 @@ class CloudLoggingSource(EntrySource):
             if retried:
                 counts = ", ".join(f"{status} x{n}" for status, n in sorted(retried.items()))
                 total = sum(retried.values())
-                self.stats.notes.append(f"retried {total} requests after transient errors ({counts})")
+                self.stats.notes.append(
+                    f"retried {counted(total, 'request')} after transient errors ({counts})"
+                )
             if self.pacer.waited >= 1:
                 self.stats.notes.append(
                     f"paced under the entries.list quota ({QUOTA_PER_MINUTE}/min): "
@@ -541,7 +545,7 @@ class CloudLoggingSource(EntrySource):
 
     def _note_loop(self, last_timestamp: str | None) -> None:
         self._note_partial(
-            f"Cloud Logging sent a page token it had sent before, after {self.stats.pages} pages",
+            f"Cloud Logging sent a page token it had sent before, after {counted(self.stats.pages, 'page')}",
             last_timestamp,
             "following it would read the same pages forever, so the read stopped there. Counts are partial: "
             "rerun the scan, or narrow the window",
@@ -600,7 +604,7 @@ class CloudLoggingSource(EntrySource):
         attempts = ""
         # a read that had gone on for pages: how far, and that none of it is used
         how_far = (
-            f", {self.stats.pages} page{'s' if self.stats.pages != 1 else ''} ({self._entries_read} entries) "
+            f", {counted(self.stats.pages, 'page')} ({counted(self._entries_read, 'entry')}) "
             "into the read, which is not written"
             if self._continuing
             else ""
@@ -634,7 +638,8 @@ class CloudLoggingSource(EntrySource):
             return refused
         if isinstance(exc, TransportError):
             return GardenerError(
-                f"cannot reach the token service to refresh the credentials{attempts}: {auth_message(exc)}; "
+                f"cannot reach the token service to refresh the credentials{attempts}: "
+                f"{connection_failure(auth_message(exc), naming_the_host=True)}; "
                 f"{NETWORK_HINT}",
                 ExitCode.SOURCE_FAILED,
             )
@@ -656,8 +661,8 @@ class CloudLoggingSource(EntrySource):
         if self._continuing and isinstance(exc, api_exceptions.BadRequest | api_exceptions.NotFound):
             # the query and the project were accepted for the pages before: neither is what is wrong
             return GardenerError(
-                f"Cloud Logging refused to go on with the read after {self.stats.pages} pages "
-                f"({self._entries_read} entries) (HTTP {exc.code}: {_server_message(exc)}): its page token "
+                f"Cloud Logging refused to go on with the read after {counted(self.stats.pages, 'page')} "
+                f"({counted(self._entries_read, 'entry')}) (HTTP {exc.code}: {_server_message(exc)}): its page token "
                 "for the next page was not accepted, so the read cannot go on and nothing is written; "
                 "rerun the scan (a page token can expire during a long read: a narrower window reads fewer "
                 "pages)",
@@ -731,6 +736,7 @@ class CloudLoggingSource(EntrySource):
                 f"cannot reach Cloud Logging at {where}{attempts} through {proxy}; {PROXY_HINT}",
                 ExitCode.SOURCE_FAILED,
             )
-        detail = " ".join(str(exc).split())
-        message = f"cannot reach Cloud Logging at {where}{attempts}: {detail}; {NETWORK_HINT}"
+        message = (
+            f"cannot reach Cloud Logging at {where}{attempts}: {connection_failure(exc)}; {NETWORK_HINT}"
+        )
         return GardenerError(message, ExitCode.SOURCE_FAILED)

@@ -554,6 +554,17 @@ def _streamed_records(items: Iterator[Any], path: str) -> Iterator[RawRecord]:
             yield _record(position, item, "entry")
     except (ijson.JSONError, ijson.IncompleteJSONError) as exc:
         reason = " ".join(str(exc).split())
+        if (
+            "premature EOF" in reason or "Incomplete JSON content" in reason
+        ):  # yajl's words, or the Python backend's
+            yield RawRecord(
+                position + 1,
+                None,
+                f"entry {position + 1}: the file ends in the middle of this entry"
+                + (f", after entry {position}" if position else "")
+                + " (it was cut short: a download, a copy or a disk that ran out?)",
+            )
+            return
         # only after an array (values are read one after another): `gcloud logging read … >> export.json`, twice
         if "trailing garbage" in reason:
             reason = (
@@ -696,7 +707,9 @@ def _line_record(line_number: int, line: str) -> RawRecord | list[RawRecord]:
             return _line_record(line_number, line[1:])
         if line.startswith(_BYTE_ORDER_MARK) and not line[1:].isspace():  # files saved with one, appended
             return _line_record(line_number, line[1:])
-        return RawRecord(line_number, None, f"line {line_number}: invalid JSON: {decode_reason(exc)}")
+        return RawRecord(
+            line_number, None, f"line {line_number}: {_cut_short(line, exc)}{decode_reason(exc)}"
+        )
     except RecursionError:
         return RawRecord(line_number, None, f"line {line_number}: {_TOO_DEEP}")
     # a line with few brackets and no surrogate escape cannot need cleaning: skip the walk
@@ -705,6 +718,29 @@ def _line_record(line_number: int, line: str) -> RawRecord | list[RawRecord]:
     if type(item) is list and any(type(entry) is dict for entry in item):
         return [_record(line_number, entry, "line") for entry in item]
     return _record(line_number, item, "line")
+
+
+def _cut_short(line: str, exc: ValueError) -> str:
+    """What a line whose JSON did not decode is, before the decoder's reason: an entry cut short when its JSON
+    ends before it closes (the decoder ran out of text), said as the end of a file cut there (a download, a copy
+    or a disk that ran out) when no line break follows; else invalid JSON."""
+    if not isinstance(exc, json.JSONDecodeError):
+        return "invalid JSON: "
+    rest = exc.doc[exc.pos :].rstrip()
+    ran_out = (
+        exc.msg.startswith("Unterminated string")
+        or not rest
+        or any(word.startswith(rest) for word in ("true", "false", "null"))  # cut inside a literal
+        or rest.strip("0123456789+-.eE") == ""  # or inside a number (`1.`, `2e`)
+    )
+    if not ran_out or exc.pos == 0:
+        return "invalid JSON: "
+    if line.endswith("\n"):
+        return "the entry is cut short (its JSON ends before it closes: a line cut at a length limit?): "
+    return (
+        "the file ends in the middle of this entry (it was cut short: a download, a copy or a disk that ran "
+        "out?): "
+    )
 
 
 _BYTE_ORDER_MARK = "\ufeff"

@@ -139,6 +139,9 @@ def endpoint_url(endpoint: str | None, service: str) -> str | None:
     """The endpoint without its trailing slash; a usage error unless it is an http(s) URL."""
     if endpoint is None:
         return None
+    endpoint = (
+        endpoint.strip()
+    )  # a value written to a file or $GITHUB_ENV keeps its line break; no URL has one
     named = f"{service} endpoint {shown_url(endpoint)!r} ({_ENDPOINT_SETTINGS.get(service, 'its option')})"
     if not endpoint.startswith(("http://", "https://")):
         raise GardenerError(f"{named} must start with http:// or https://", ExitCode.BAD_INPUT)
@@ -185,8 +188,9 @@ def credentials_for(endpoint: str | None, scopes: Sequence[str]) -> tuple[Creden
 
     if is_emulator(endpoint):
         return AnonymousCredentials(), None  # type: ignore[no-untyped-call]
-    key_file = os.environ.get("GOOGLE_APPLICATION_CREDENTIALS") or ""
-    problem, decoded = _read_key_file(key_file) if key_file else (None, None)
+    named = os.environ.get("GOOGLE_APPLICATION_CREDENTIALS") or ""
+    key_file = named.strip()  # written to a file or $GITHUB_ENV with its line break: the path is without it
+    problem, decoded = _read_key_file(key_file, keep=key_file != named) if key_file else (None, None)
     if problem:
         raise GardenerError(
             f"GOOGLE_APPLICATION_CREDENTIALS names {_shown_path(key_file)}, which {problem}; {CREDENTIALS_HINT}",
@@ -272,11 +276,12 @@ def _shown_path(path: str) -> str:
     return path if path.isprintable() and path == path.strip() else repr(path)
 
 
-def _read_key_file(path: str) -> tuple[str | None, dict[str, Any] | None]:
+def _read_key_file(path: str, keep: bool = False) -> tuple[str | None, dict[str, Any] | None]:
     """What makes `path` unusable as a JSON credentials file, said without any of its content (None if it may
     be one: google-auth then checks its fields); and the credentials object read from it when google-auth
-    cannot read it again: a pipe, read once (`<(vault read …)`), or a file that starts with a BOM (Notepad's
-    UTF-8), which google-auth's JSON decoding refuses."""
+    cannot read it again: a pipe, read once (`<(vault read …)`), a file that starts with a BOM (Notepad's
+    UTF-8), which google-auth's JSON decoding refuses, or, with `keep`, any file (the variable names it with
+    spaces or a line break around it, which google-auth would not strip)."""
     try:
         with open(path, "rb") as handle:
             regular = stat.S_ISREG(os.fstat(handle.fileno()).st_mode)
@@ -300,7 +305,7 @@ def _read_key_file(path: str) -> tuple[str | None, dict[str, Any] | None]:
         return f"is not valid JSON{where}", None
     if not isinstance(info, dict):
         return f"holds a JSON {json_type(info)}, not a credentials object", None
-    return None, info if data.startswith(codecs.BOM_UTF8) or not regular else None
+    return None, info if keep or data.startswith(codecs.BOM_UTF8) or not regular else None
 
 
 def _short(exc: BaseException) -> str:

@@ -119,6 +119,7 @@ from loggardener.errors import (
     PROXY_HINT,
     ExitCode,
     GardenerError,
+    connection_failure,
     proxy_failure,
     shown_url,
     untrusted_certificate,
@@ -1314,6 +1315,11 @@ class BigQueryEngine:
             return action()
         except api.RetryError as exc:
             where = shown_url(self.endpoint or "bigquery.googleapis.com")
+            if isinstance(exc.cause, api.GoogleAPICallError) and _reason(exc.cause) in _QUOTA_REASONS:
+                # a quota or rate limit (too many concurrent queries) outlasted the retries: not the service failing
+                raise _quota_exceeded(
+                    f"{what} after {self.retry_seconds:g} s of retries (retries.deadline_seconds)", exc.cause
+                ) from None
             if isinstance(
                 exc.cause, api.GoogleAPICallError
             ):  # an answer that kept coming (a rate limit, a 5xx)
@@ -1424,7 +1430,7 @@ class BigQueryEngine:
                 raise unreachable from None
             where = shown_url(self.endpoint or "bigquery.googleapis.com")
             raise GardenerError(
-                f"cannot reach BigQuery at {where} {what}: {_connection_failure(exc)}; {NETWORK_HINT}",
+                f"cannot reach BigQuery at {where} {what}: {connection_failure(exc)}; {NETWORK_HINT}",
                 ExitCode.SOURCE_FAILED,
             ) from None
 
@@ -1517,17 +1523,6 @@ class BigQueryEngine:
 _REQUEST_PREFIX = compile_regex(r"^(?:\d{3} )?(?:GET|POST|PUT|PATCH|DELETE) \S+: ")
 _HTML_TAG = compile_regex(r"<[^<>]{0,200}>")
 
-_CONNECTION_FAILURES = (
-    ("Connection refused", "connection refused"),
-    ("Name or service not known", "the host name does not resolve"),
-    ("nodename nor servname", "the host name does not resolve"),
-    ("Temporary failure in name resolution", "the host name does not resolve"),
-    ("timed out", "the connection timed out"),
-    ("CERTIFICATE_VERIFY_FAILED", "its TLS certificate is not trusted"),
-    ("Network is unreachable", "the network is unreachable"),
-)
-"""What urllib3's long reprs ("HTTPConnectionPool(…): Max retries exceeded … (Caused by …)") come down to."""
-
 
 def _attempt_failure(exc: BaseException, timeout: float) -> str:
     """What went wrong with one attempt, in a few words."""
@@ -1538,16 +1533,7 @@ def _attempt_failure(exc: BaseException, timeout: float) -> str:
     code = getattr(exc, "code", None)
     if isinstance(code, int):
         return f"HTTP {code}"
-    return _connection_failure(exc)
-
-
-def _connection_failure(exc: BaseException) -> str:
-    """Why a connection failed, in a few words when it is a known cause, else the error on one line."""
-    text = " ".join(str(exc).split())
-    for needle, said in _CONNECTION_FAILURES:
-        if needle in text:
-            return said
-    return text[:300]
+    return connection_failure(exc)
 
 
 _QUOTA_REASONS = {"quotaExceeded", "rateLimitExceeded"}
