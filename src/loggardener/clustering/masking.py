@@ -32,6 +32,10 @@ _UNIT = (
 # is the request's (`POST /update_metrics =>`, `Started GET "/login"`), however short
 _METHODS = ("GET", "HEAD", "POST", "PUT", "DELETE", "CONNECT", "OPTIONS", "TRACE", "PATCH")
 _AFTER_METHOD = "|".join(f"(?<=\\b{method}\\s{quote}/)" for method in _METHODS for quote in ("", '"'))
+# a version's pre-release or build tag: dotted names
+_TAG = r"[0-9A-Za-z-]{1,64}(?:\.[0-9A-Za-z-]{1,64}){0,8}"
+_QUANTITY = r"\d+(?:,\d{3})*(?:\.\d+)?"
+_WIN_NAME = r"[\w.@%+$~*-]{1,255}"  # one name of a Windows path: a folder or a file, `*` of a file pattern
 _PATH_AFTER = r"[\w.@%+-]*(?:/[\w.@%+-]*)*(?:\?[^\s'\"<>()\[\]{},;]*)?"
 # an SQL statement a database or an ORM logs (`statement: SELECT * FROM users WHERE …`, `UPDATE orders SET …`): from
 # its command, in capitals and in one of SQL's shapes, to the end of the line, or of the quoted text it opens
@@ -103,10 +107,27 @@ _PATTERNS: tuple[tuple[str, tuple[str, ...]], ...] = (
         rf"/(?:{_AFTER_METHOD}){_PATH_AFTER}",
         ("command", "/"),
     ),
+    # Windows paths, from a drive letter (`C:\Windows\servicing\sqm\*_std.sqm`) or a share's `\\host\share\…`,
+    # their backslashes escaped or not; a folder's name may hold spaces (`C:\Program Files\Apache Software
+    # Foundation\Tomcat 9.0\webapps`), up to three, as its closing backslash tells; the last name does not
+    (
+        rf"(?<![\w\\])(?:[A-Za-z]:|\\\\{_WIN_NAME})\\{{1,2}}(?:{_WIN_NAME}(?: {_WIN_NAME}){{0,3}}\\{{1,2}})*(?:{_WIN_NAME})?",
+        ("\\",),
+    ),
     # absolute paths, with the query string of a request's path (`/search?q=shoes&page=2`)
     (r"(?<![\w<])(?:(?:/[\w.@%+-]*){2,}|/[\w.@%+-]*(?=\?))(?:\?[^\s'\"<>()\[\]{},;]*)?", ("/",)),
-    # quantities with a unit after a space (`250 ms`, not the `1 ms` of a call stack's `…:1 ms.Api.run:2`)
-    (rf"(?<![\w*])[-+]?\d+(?:\.\d+)?\s{_UNIT}\b(?!\.\w)", ("digit",)),
+    # a version with a pre-release or build tag (`3.0.0-beta.0+git`, `v1.19.0+builtin.vault`, `2.6.0-SNAPSHOT`):
+    # one value, as the plain `3.4.30` is
+    (
+        rf"\bv?\d+(?:\.\d+){{2,3}}(?:-{_TAG}(?:\+{_TAG})?|\+{_TAG})(?![\w+-])",
+        ("digit", "."),
+    ),
+    # quantities with a unit after a space (`250 ms`, not the `1 ms` of a call stack's `…:1 ms.Api.run:2`), with
+    # thousands separated (`2,309 ms`) or the number in brackets (Tomcat's `finished in [58,056] ms`)
+    (
+        rf"(?<![\w*])[-+]?(?:{_QUANTITY}|\[{_QUANTITY}\])\s{_UNIT}\b(?!\.\w)",
+        ("digit",),
+    ),
     # ids with a digit within their first 64 characters, not 30s, 5KB, eth0; a file name's extensions go with
     # it (`part-00017.csv.gz`), as they do when the name reads as a host name
     (
