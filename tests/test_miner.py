@@ -211,6 +211,31 @@ def test_a_rare_word_does_not_absorb_a_bigger_event() -> None:
     assert len(set(clusters_of(messages).values())) == 2
 
 
+def test_a_word_no_more_common_than_the_values_of_its_slot_joins_them() -> None:
+    """A word where other lines of the event have masked values joins them when it is no more common than they
+    are, a tie too: a client id that reads as a word (Mosquitto's `Received SUBSCRIBE from TechBubble` beside
+    `from 860719020206417`), etcd's `cluster version: to_be_decided]` twice beside `3.4]` and `2.3]`."""
+    messages = [
+        "Received SUBSCRIBE from 860719020206417",
+        "Received SUBSCRIBE from TechBubble",
+        "Sending SUBACK to 860719020206417",
+        "Sending SUBACK to TechBubble",
+    ]
+    assert len(set(clusters_of(messages).values())) == 2
+    messages = [
+        f"etcdserver: starting server... [version: {version}, cluster version: {cluster}]"
+        for version, cluster in [
+            ("3.0.0+git", "to_be_decided"),
+            ("3.2.0+git", "to_be_decided"),
+            ("3.4.30", "3.4"),
+            ("2.3.7", "2.3"),
+        ]
+    ]
+    assert len(set(clusters_of(messages).values())) == 1
+    # look-alike: a word more common than the values beside it names its own event
+    assert len(set(clusters_of(["Login failed"] * 2 + ["7 failed"]).values())) == 2
+
+
 def test_a_request_log_with_short_paths_and_any_time_unit_is_one_event() -> None:
     """uWSGI's request line: the path after the method is the request's however short, and the unit of the
     time is formatted in (`msecs`, `micros`); a line of another statement with a path stays apart."""

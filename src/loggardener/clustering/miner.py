@@ -20,7 +20,7 @@ How it works (docs/clustering.md states it in one page):
    - *slots*: signatures of one length that are equal but for one position form a slot (or but for two
      positions that say one value twice, quoted or as a key's value at one of them: `_echo_slots`). Its
      values merge when the slot is variable: values without words (`<*>`, `<*>ms`) always do; a word joins
-     masked values that occur more often than it (wildcard absorption); words merge with each other when at
+     masked values that occur at least as often as it (wildcard absorption); words merge with each other when at
      least `MIN_DISTINCT` of them fill slots elsewhere too (user names; read without what the slot's tokens
      share around them: `staging` of `staging.DEBUG:`), or when, besides the most
      frequent one, there are at least `MIN_DISTINCT` - 1 of them and their number is at least
@@ -628,9 +628,11 @@ class TemplateMiner:
             if values:
                 found.union(values[0], words[0])
         elif values:
-            # a key's word joins its values whatever its count (`name=android` among `name=<*>`)
+            # a word joins values that cover at least as many messages as it does (a client id that reads as a
+            # word, once beside one masked id), and a key's word joins its values whatever its count
+            # (`name=android` among `name=<*>`)
             for index in words:
-                if counts[index] < value_count or keyed is _value_part:
+                if counts[index] <= value_count or keyed is _value_part:
                     found.union(values[0], index)
 
 
