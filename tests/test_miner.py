@@ -211,6 +211,29 @@ def test_a_rare_word_does_not_absorb_a_bigger_event() -> None:
     assert len(set(clusters_of(messages).values())) == 2
 
 
+@given(st.lists(st.sampled_from(["DF", "SYN", "ACK", "PSH", "RST", "FIN"]), max_size=3), st.randoms())
+def test_a_records_bare_flags_between_its_fields_are_values(flags: list[str], rng: object) -> None:
+    """A packet log's bare flags between two `KEY=value` fields (`ID=0 DF PROTO=UDP`, `RES=0x00 ACK PSH
+    URGP=0`), set on some packets and not on others, leave the line one event."""
+    port = rng.randrange(1, 65535)  # type: ignore[attr-defined]
+    line = "[UFW BLOCK] IN=eth0 OUT= SRC=192.0.2.{} DST=198.51.100.7 LEN=40 TTL=52 ID={} {} PROTO=TCP SPT={} URGP=0"
+    messages = [line.format(i, i * 7, " ".join(flags[:i]), port + i) for i in range(4)]
+    assert len(set(clusters_of(messages).values())) == 1
+    assert signature(messages[3]) == signature(messages[0])
+
+
+def test_a_word_between_fields_that_is_no_flag_stays() -> None:
+    """Look-alikes: a rule's prefix before the fields (`RULE 24 -- DROP` / `DENY`) and a sentence's word between
+    fields keep their events apart."""
+    messages = [
+        f"RULE 24 -- {action} IN=eth0 SRC=192.0.2.{i} PROTO=TCP"
+        for action in ("DROP", "DENY")
+        for i in range(3)
+    ]
+    assert len(set(clusters_of(messages).values())) == 2
+    assert signature("a=1 BAD word b=2") == ("a=<*>", "BAD", "word", "b=<*>")
+
+
 def test_a_word_no_more_common_than_the_values_of_its_slot_joins_them() -> None:
     """A word where other lines of the event have masked values joins them when it is no more common than they
     are, a tie too: a client id that reads as a word (Mosquitto's `Received SUBSCRIBE from TechBubble` beside

@@ -196,6 +196,8 @@ def signature(message: str) -> tuple[str, ...]:
             column = bracketed
             folded.append(token)
         tokens = _fold_repeats(folded) if folded.count(WILDCARD) > 1 else folded
+    if "=" in masked:
+        tokens = _without_flags(tokens)
     if len(tokens) > MAX_TOKENS:
         tokens = [*tokens[:MAX_TOKENS], WILDCARD]
     return tuple(tokens)
@@ -207,6 +209,25 @@ def signature(message: str) -> tuple[str, ...]:
 _PEER_NAME = compile_regex(
     r"\([^\s()]{1,64}\) (?=\[(?:IPv6:)?(?:\d{1,3}(?:\.\d{1,3}){3}|[0-9A-Fa-f]{0,4}(?::[0-9A-Fa-f]{0,4}){2,7})\])"
 )
+
+
+_FLAG = compile_regex(r"[A-Z]{2,5}")
+
+
+def _without_flags(tokens: list[str]) -> list[str]:
+    """A record's bare flags between two of its `KEY=value` fields are left out: a packet log's `DF`, `SYN`, `ACK
+    PSH` (`TTL=52 ID=0 DF PROTO=UDP`), set on some packets and not on others, are values of one line, not words."""
+    out: list[str] = []
+    run: list[str] = []
+    for token in tokens:
+        if out and "=" in out[-1] and _FLAG.fullmatch(token):
+            run.append(token)
+            continue
+        if "=" not in token:
+            out.extend(run)
+        run = []
+        out.append(token)
+    return out + run
 
 
 def _absent_values(tokens: list[str]) -> list[str]:
