@@ -116,6 +116,12 @@ from loggardener.clustering.masking import WILDCARD, mask
         ('mounted: version="v1.19.0+builtin.vault" path', 'mounted: version="<*>" path'),
         ("Running Spark version 1.6.0-SNAPSHOT.", "Running Spark version <*>."),
         ("kernel 5.4.0-1045-aws booted", "kernel <*> booted"),
+        # an HTTP status code with its reason phrase is one value (RFC 9110's phrases, as its methods above)
+        ("Completed /render 200 OK in 1.009688339s", "Completed /render <*> in <*>.<*>s"),
+        ("Completed / 404 Not Found in 2.687ms", "Completed / <*> in <*>.<*>ms"),
+        ("HTTP/1.1 503 Service Unavailable", "HTTP/<*>.<*> <*>"),
+        ("error 500 internal", "error <*> internal"),
+        ("200 Notes found", "<*> Notes found"),
     ],
 )
 def test_mask_examples(text: str, expected: str) -> None:
@@ -259,6 +265,7 @@ ADVERSARIAL: dict[str, Callable[[int], str]] = {
     "backslashes": lambda n: "\\" * n + "1",
     "versions with long tags": lambda n: "1.2.3-" + "a." * (n // 2) + "_",
     "bracketed quantities never closed": lambda n: "[1," * (n // 3) + "000 ms",
+    "status codes without a phrase": lambda n: "200 Not " * (n // 8) + "1",
 }
 
 
