@@ -234,6 +234,17 @@ def test_a_word_between_fields_that_is_no_flag_stays() -> None:
     assert signature("a=1 BAD word b=2") == ("a=<*>", "BAD", "word", "b=<*>")
 
 
+def test_a_longer_text_fills_a_wildcard_whatever_the_units_of_the_values_beside_it() -> None:
+    """A rare line whose extra tokens fill a wildcard joins the cluster though a value beside them has another
+    unit (Grafana 2's `Completed /api/render 200 OK in 1.0s` and `Completed / 404 Not Found in 2.687ms`)."""
+    messages = [f"Completed /api/render 200 OK in 1.{i}9688339s" for i in range(5)]
+    messages.append("Completed / 404 Not Found in 2.687ms")
+    assert len(set(clusters_of(messages).values())) == 1
+    # look-alike: a different word beside the filled wildcard keeps the events apart
+    messages[-1] = "Completed / 404 Not Found after 2.687ms"
+    assert len(set(clusters_of(messages).values())) == 2
+
+
 def test_a_word_no_more_common_than_the_values_of_its_slot_joins_them() -> None:
     """A word where other lines of the event have masked values joins them when it is no more common than they
     are, a tie too: a client id that reads as a word (Mosquitto's `Received SUBSCRIBE from TechBubble` beside

@@ -1550,8 +1550,11 @@ class _Absorbers:
                 if rest not in table or _better(entry, table[rest]):
                     table[rest] = entry
             if holes and _has_letters(template):
+                # values read alike around the wildcard (`in <*>.<*>s` as `in <*>.<*>ms`): a longer text fits
+                # whatever the units of the values beside what it fills
+                blind = _value_blind(template)
                 for hole in holes:
-                    key = (len(template), hole, template[:hole], template[hole + 1 :])
+                    key = (len(template), hole, blind[:hole], blind[hole + 1 :])
                     if key not in self._longer or _better(entry, self._longer[key]):
                         self._longer[key] = entry
 
@@ -1567,12 +1570,13 @@ class _Absorbers:
             entry = self._same[size, holes].get(_rest(size, holes)(tokens))
             if entry is not None and entry[0] > total and (best is None or _better(entry, best)):
                 best = entry
+        blind = _value_blind(tokens)
         for extra in range(1, MAX_VALUE_TOKENS):
             length = size - extra
             if length < 2:
                 break
             for hole in range(length):
-                entry = self._longer.get((length, hole, tokens[:hole], tokens[hole + extra + 1 :]))
+                entry = self._longer.get((length, hole, blind[:hole], blind[hole + extra + 1 :]))
                 # values in a row, names or wildcards but no field's key, where the cluster has one
                 # wildcard: the same template, whichever is bigger (`joined: edge-a <*>` and a name with a
                 # digit masked and folded with the address beside it, `joined: <*>`)
@@ -1590,13 +1594,13 @@ class _Absorbers:
         for extra in range(MAX_VALUE_TOKENS, min(MAX_PHRASE, size - 2) + 1):
             length = size - extra
             if all(_PROSE.fullmatch(token) for token in tokens[length - 1 :]):
-                entry = self._longer.get((length, length - 1, tokens[: length - 1], ()))
+                entry = self._longer.get((length, length - 1, blind[: length - 1], ()))
                 if entry is not None and entry[0] > total and (best is None or _better(entry, best)):
                     best = entry
         # A quoted string of several tokens (with the values beside it) fills a wildcard as one value
         # (`"curl/<*>"` is one token, `"Mozilla/<*> (X11; Linux <*>) …"` ten, in one access-log field).
         for start, end in _quoted_stretches(tokens):
-            entry = self._longer.get((size - (end - start) + 1, start, tokens[:start], tokens[end:]))
+            entry = self._longer.get((size - (end - start) + 1, start, blind[:start], blind[end:]))
             if entry is not None and entry[0] > total and (best is None or _better(entry, best)):
                 best = entry
         return None if best is None else best[1]
