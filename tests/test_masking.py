@@ -122,6 +122,15 @@ from loggardener.clustering.masking import WILDCARD, mask
         ("HTTP/1.1 503 Service Unavailable", "HTTP/<*>.<*> <*>"),
         ("error 500 internal", "error <*> internal"),
         ("200 Notes found", "<*> Notes found"),
+        # a lowercase statement is one value where a statement starts, in the shapes of SQL; prose stays
+        ("statement: select id, name from users where id = 42", "statement: <*>"),
+        ("execute <unnamed>: select count(*) from t where a = $1", "execute <unnamed>: <*>"),
+        ("Query\tinsert into audit (a) values (1)", "Query\t<*>"),
+        ('query="update orders set status = 1 where id = 2" took 5ms', 'query="<*>" took <*>ms'),
+        ("statement: delete from sessions where expires_at < now()", "statement: <*>"),
+        ("error: select a file from the list", "error: select a file from the list"),
+        ("we select id, name from users", "we select id, name from users"),
+        ("token updated: delete it", "token updated: delete it"),
     ],
 )
 def test_mask_examples(text: str, expected: str) -> None:
@@ -266,6 +275,8 @@ ADVERSARIAL: dict[str, Callable[[int], str]] = {
     "versions with long tags": lambda n: "1.2.3-" + "a." * (n // 2) + "_",
     "bracketed quantities never closed": lambda n: "[1," * (n // 3) + "000 ms",
     "status codes without a phrase": lambda n: "200 Not " * (n // 8) + "1",
+    "lowercase columns without a from": lambda n: ": select " + "a, " * (n // 3) + "1",
+    "lowercase statements without their shape": lambda n: ": select a" * (n // 10) + " 1",
 }
 
 

@@ -66,6 +66,22 @@ _SQL_COMMANDS = (
     ("WITH", r"WITH\s+\w{1,64}\s+AS\s+\("),
 )
 
+# the same statements in lowercase, as a client may send them (`statement: select id, name from users where …`),
+# in stricter shapes (`select` and its columns, then `from`: not `select a file from the list`), and only where a
+# statement starts: after a label's colon, a tab, or a quote, or at the start of the text
+_LOWER_SQL_COMMANDS = (
+    r"select\s+(?:\*|[\w.\"()*]{1,128}(?:\s*,\s*[\w.\"()*]{1,128}){0,64})\s+from\s",
+    r"insert\s+into\s+[\w.\"]{1,128}",
+    r"update\s+[\w.\"]{1,128}\s+set\s+[\w.\"]{1,128}\s*=",
+    r"delete\s+from\s+[\w.\"]{1,128}",
+)
+_LOWER_SQL_START = r"(?:(?<=: )|(?<=:\t)|(?<=\t)|^)"
+
+
+def _lower_sql(command: str) -> str:
+    """A lowercase statement that starts with `command` where a statement starts: as `_sql` reads it."""
+    return rf"(?<=\"){command}[^\"\n]*|(?<='){command}[^'\n]*|{_LOWER_SQL_START}{command}[^\n]*"
+
 
 def _sql(command: str) -> str:
     """A statement that starts with `command`: to the end of the quotes it opens, else to the end of the line."""
@@ -79,6 +95,7 @@ _PATTERNS: tuple[tuple[str, tuple[str, ...]], ...] = (
     (rf"\[\s*{_QUOTED}(?:\s*,\s*{_QUOTED})*\s*,?\s*\]", ("[",)),
     (r"(?:(?<=[=:])|(?<=[=:]\s))(?:true|false|True|False|TRUE|FALSE)\b", ("e",)),  # a key's boolean value
     *((_sql(command), ("command",)) for _, command in _SQL_COMMANDS),  # an SQL statement
+    *((_lower_sql(command), ("command",)) for command in _LOWER_SQL_COMMANDS),
     (r"\b[a-zA-Z][a-zA-Z0-9+.-]{0,31}://[^\s'\"<>]+", ("://",)),  # URLs (schemes up to 32 characters)
     (r"\b[\w.+-]{1,64}@[\w-]+(?:\.[\w-]+)+\b", ("@",)),  # e-mail addresses (local part up to 64)
     # UUIDs, with a file name's extensions when one names a file (`4f1c….png`, `4f1c….mp4`: one value, whatever
@@ -173,7 +190,10 @@ def _alternation(present: frozenset[str]) -> re.Pattern[str] | None:
 _NEEDS = frozenset(need for _, needs in _PATTERNS for need in needs if need not in {"digit", "command"})
 # "command" stands for any word that starts a request's method or an SQL statement: one scan finds whether the text
 # holds one (most do not), and one need keeps the subsets of needs, each a pattern of its own, few
-_COMMAND = compile_regex("|".join(sorted({*_METHODS, *(word for word, _ in _SQL_COMMANDS)})))
+_COMMAND = compile_regex(
+    "|".join(sorted({*_METHODS, *(word for word, _ in _SQL_COMMANDS)}))
+    + r"|(?:^|[:\t\"'])\s?(?:select|insert|update|delete)\s"
+)
 
 
 def mask(text: str) -> str:
