@@ -95,7 +95,7 @@ _PATTERNS: tuple[tuple[str, tuple[str, ...]], ...] = (
     (rf"\[\s*{_QUOTED}(?:\s*,\s*{_QUOTED})*\s*,?\s*\]", ("[",)),
     (r"(?:(?<=[=:])|(?<=[=:]\s))(?:true|false|True|False|TRUE|FALSE)\b", ("e",)),  # a key's boolean value
     *((_sql(command), ("command",)) for _, command in _SQL_COMMANDS),  # an SQL statement
-    *((_lower_sql(command), ("command",)) for command in _LOWER_SQL_COMMANDS),
+    *((_lower_sql(command), ("lowercase sql",)) for command in _LOWER_SQL_COMMANDS),
     (r"\b[a-zA-Z][a-zA-Z0-9+.-]{0,31}://[^\s'\"<>]+", ("://",)),  # URLs (schemes up to 32 characters)
     (r"\b[\w.+-]{1,64}@[\w-]+(?:\.[\w-]+)+\b", ("@",)),  # e-mail addresses (local part up to 64)
     # UUIDs, with a file name's extensions when one names a file (`4f1c….png`, `4f1c….mp4`: one value, whatever
@@ -187,13 +187,15 @@ def _alternation(present: frozenset[str]) -> re.Pattern[str] | None:
     return compile_regex("|".join(f"(?:{pattern})" for pattern in chosen)) if chosen else None
 
 
-_NEEDS = frozenset(need for _, needs in _PATTERNS for need in needs if need not in {"digit", "command"})
+_NEEDS = frozenset(
+    need for _, needs in _PATTERNS for need in needs if need not in {"digit", "command", "lowercase sql"}
+)
 # "command" stands for any word that starts a request's method or an SQL statement: one scan finds whether the text
 # holds one (most do not), and one need keeps the subsets of needs, each a pattern of its own, few
-_COMMAND = compile_regex(
-    "|".join(sorted({*_METHODS, *(word for word, _ in _SQL_COMMANDS)}))
-    + r"|(?:^|[:\t\"'])\s?(?:select|insert|update|delete)\s"
-)
+_COMMAND = compile_regex("|".join(sorted({*_METHODS, *(word for word, _ in _SQL_COMMANDS)})))
+# "lowercase sql" stands for a lowercase command where a statement starts; substring tests first, as most texts
+# hold none of the four words
+_LOWER_COMMAND = compile_regex(r"(?:^|[:\t\"'])\s?(?:select|insert|update|delete)\s")
 
 
 def mask(text: str) -> str:
@@ -206,6 +208,10 @@ def mask(text: str) -> str:
         present |= {"digit"}
     if _COMMAND.search(text):
         present |= {"command"}
+    if (
+        "select" in text or "insert" in text or "update" in text or "delete" in text
+    ) and _LOWER_COMMAND.search(text):
+        present |= {"lowercase sql"}
     pattern = _alternation(present)
     masked = text if pattern is None else pattern.sub(WILDCARD, text)
     if "<*><*>" in masked:
