@@ -236,12 +236,12 @@ def test_a_word_between_fields_that_is_no_flag_stays() -> None:
 
 def test_a_longer_text_fills_a_wildcard_whatever_the_units_of_the_values_beside_it() -> None:
     """A rare line whose extra tokens fill a wildcard joins the cluster though a value beside them has another
-    unit (Grafana 2's `Completed /api/render 200 OK in 1.0s` and `Completed / 404 Not Found in 2.687ms`)."""
-    messages = [f"Completed /api/render 200 OK in 1.{i}9688339s" for i in range(5)]
-    messages.append("Completed / 404 Not Found in 2.687ms")
+    unit (`Completed nightly export in 2.687ms` beside `Completed /api/render/7 in 1.0s`)."""
+    messages = [f"Completed /api/render/{i} in 1.{i}9688339s" for i in range(5)]
+    messages.append("Completed nightly export in 2.687ms")
     assert len(set(clusters_of(messages).values())) == 1
     # look-alike: a different word beside the filled wildcard keeps the events apart
-    messages[-1] = "Completed / 404 Not Found after 2.687ms"
+    messages[-1] = "Completed nightly export after 2.687ms"
     assert len(set(clusters_of(messages).values())) == 2
 
 

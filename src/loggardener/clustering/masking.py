@@ -31,18 +31,6 @@ _UNIT = (
 # the request methods of HTTP (RFC 9110, and PATCH of RFC 5789): the path a method is followed by, quoted or not,
 # is the request's (`POST /update_metrics =>`, `Started GET "/login"`), however short
 _METHODS = ("GET", "HEAD", "POST", "PUT", "DELETE", "CONNECT", "OPTIONS", "TRACE", "PATCH")
-# the reason phrases of HTTP's status codes (RFC 9110, section 15; `Too Many Requests` of RFC 6585)
-_REASONS = (
-    "Continue", "Switching Protocols", "OK", "Created", "Accepted", "Non-Authoritative Information",
-    "No Content", "Reset Content", "Partial Content", "Multiple Choices", "Moved Permanently", "Found",
-    "See Other", "Not Modified", "Use Proxy", "Temporary Redirect", "Permanent Redirect", "Bad Request",
-    "Unauthorized", "Payment Required", "Forbidden", "Not Found", "Method Not Allowed", "Not Acceptable",
-    "Proxy Authentication Required", "Request Timeout", "Conflict", "Gone", "Length Required",
-    "Precondition Failed", "Content Too Large", "Payload Too Large", "URI Too Long", "Unsupported Media Type",
-    "Range Not Satisfiable", "Expectation Failed", "Misdirected Request", "Unprocessable Content",
-    "Unprocessable Entity", "Upgrade Required", "Too Many Requests", "Internal Server Error", "Not Implemented",
-    "Bad Gateway", "Service Unavailable", "Gateway Timeout", "HTTP Version Not Supported",
-)  # fmt: skip
 _AFTER_METHOD = "|".join(f"(?<=\\b{method}\\s{quote}/)" for method in _METHODS for quote in ("", '"'))
 # a version's pre-release or build tag: dotted names
 _TAG = r"[0-9A-Za-z-]{1,64}(?:\.[0-9A-Za-z-]{1,64}){0,8}"
@@ -145,8 +133,6 @@ _PATTERNS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ),
     # absolute paths, with the query string of a request's path (`/search?q=shoes&page=2`)
     (r"(?<![\w<])(?:(?:/[\w.@%+-]*){2,}|/[\w.@%+-]*(?=\?))(?:\?[^\s'\"<>()\[\]{},;]*)?", ("/",)),
-    # an HTTP status code with its reason phrase (RFC 9110: `200 OK`, `404 Not Found`, `503 Service Unavailable`)
-    (rf"\b\d{{3}} (?:{'|'.join(_REASONS)})\b", ("digit",)),
     # a version with a pre-release or build tag (`3.0.0-beta.0+git`, `v1.19.0+builtin.vault`, `2.6.0-SNAPSHOT`):
     # one value, as the plain `3.4.30` is
     (
