@@ -94,6 +94,37 @@ from loggardener.clustering.masking import WILDCARD, mask
             'syntax error at or near "SELECT" at character <*>',
         ),
         ("Please UPDATE your client, then DELETE it", "Please UPDATE your client, then DELETE it"),
+        # a Windows path is one value, from a drive letter or a share, its backslashes escaped or not, a folder's
+        # name with spaces (`Program Files`) and all; a word with a colon before a backslash is no drive
+        (
+            r"Deploying web application directory C:\Program Files\Apache Software Foundation\Tomcat 9.0\webapps\ROOT",
+            "Deploying web application directory <*>",
+        ),
+        (r"pattern: C:\Windows\servicing\sqm\*_std.sqm, flags: 0x2", "pattern: <*>, flags: <*>"),
+        (r"copy \\fs01\share\reports\q3.xlsx done", "copy <*> done"),
+        ('open "C:\\\\Users\\\\bob\\\\notes.txt" failed', 'open "<*>" failed'),
+        (r"C:\Temp\my notes", "<*> notes"),
+        (r"regex:\d+ matched", r"regex:\d+ matched"),
+        # a quantity with its thousands separated, or its number in brackets (Tomcat 8.5+), is one value
+        ("has finished in [58,056] ms", "has finished in <*>"),
+        ("has finished in 2,309 ms", "has finished in <*>"),
+        ("MyFaces Core has started, it took [1180] ms.", "MyFaces Core has started, it took <*>."),
+        ("ids [3] ms", "ids <*>"),
+        ("kept 1,2 ms", "kept <*>,<*>"),
+        # a version with a pre-release or build tag is one value, as a plain one is; a sentence's stop stays
+        ("[version: 3.0.0-beta.0+git, cluster version: 3.4]", "[version: <*>, cluster version: <*>.<*>]"),
+        ('mounted: version="v1.19.0+builtin.vault" path', 'mounted: version="<*>" path'),
+        ("Running Spark version 1.6.0-SNAPSHOT.", "Running Spark version <*>."),
+        ("kernel 5.4.0-1045-aws booted", "kernel <*> booted"),
+        # a lowercase statement is one value where a statement starts, in the shapes of SQL; prose stays
+        ("statement: select id, name from users where id = 42", "statement: <*>"),
+        ("execute <unnamed>: select count(*) from t where a = $1", "execute <unnamed>: <*>"),
+        ("Query\tinsert into audit (a) values (1)", "Query\t<*>"),
+        ('query="update orders set status = 1 where id = 2" took 5ms', 'query="<*>" took <*>ms'),
+        ("statement: delete from sessions where expires_at < now()", "statement: <*>"),
+        ("error: select a file from the list", "error: select a file from the list"),
+        ("we select id, name from users", "we select id, name from users"),
+        ("token updated: delete it", "token updated: delete it"),
     ],
 )
 def test_mask_examples(text: str, expected: str) -> None:
@@ -232,6 +263,13 @@ ADVERSARIAL: dict[str, Callable[[int], str]] = {
     "quantities before unit-like words": lambda n: "1 millisecondsx " * (n // 16),
     "selects without a from": lambda n: "SELECT a " * (n // 9),
     "updates without a set": lambda n: "UPDATE " + "a" * n,
+    "windows folders with spaces, never closed": lambda n: "C:\\" + "a " * (n // 2) + "1",
+    "windows drives": lambda n: "C:\\a" * (n // 4) + " 1",
+    "backslashes": lambda n: "\\" * n + "1",
+    "versions with long tags": lambda n: "1.2.3-" + "a." * (n // 2) + "_",
+    "bracketed quantities never closed": lambda n: "[1," * (n // 3) + "000 ms",
+    "lowercase columns without a from": lambda n: ": select " + "a, " * (n // 3) + "1",
+    "lowercase statements without their shape": lambda n: ": select a" * (n // 10) + " 1",
 }
 
 

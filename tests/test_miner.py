@@ -211,6 +211,65 @@ def test_a_rare_word_does_not_absorb_a_bigger_event() -> None:
     assert len(set(clusters_of(messages).values())) == 2
 
 
+@given(st.lists(st.sampled_from(["DF", "SYN", "ACK", "PSH", "RST", "FIN"]), max_size=3), st.randoms())
+def test_a_records_bare_flags_between_its_fields_are_values(flags: list[str], rng: object) -> None:
+    """A packet log's bare flags between two `KEY=value` fields (`ID=0 DF PROTO=UDP`, `RES=0x00 ACK PSH
+    URGP=0`), set on some packets and not on others, leave the line one event."""
+    port = rng.randrange(1, 65535)  # type: ignore[attr-defined]
+    line = "[UFW BLOCK] IN=eth0 OUT= SRC=192.0.2.{} DST=198.51.100.7 LEN=40 TTL=52 ID={} {} PROTO=TCP SPT={} URGP=0"
+    messages = [line.format(i, i * 7, " ".join(flags[:i]), port + i) for i in range(4)]
+    assert len(set(clusters_of(messages).values())) == 1
+    assert signature(messages[3]) == signature(messages[0])
+
+
+def test_a_word_between_fields_that_is_no_flag_stays() -> None:
+    """Look-alikes: a rule's prefix before the fields (`RULE 24 -- DROP` / `DENY`) and a sentence's word between
+    fields keep their events apart."""
+    messages = [
+        f"RULE 24 -- {action} IN=eth0 SRC=192.0.2.{i} PROTO=TCP"
+        for action in ("DROP", "DENY")
+        for i in range(3)
+    ]
+    assert len(set(clusters_of(messages).values())) == 2
+    assert signature("a=1 BAD word b=2") == ("a=<*>", "BAD", "word", "b=<*>")
+
+
+def test_a_longer_text_fills_a_wildcard_whatever_the_units_of_the_values_beside_it() -> None:
+    """A rare line whose extra tokens fill a wildcard joins the cluster though a value beside them has another
+    unit (`Completed nightly export in 2.687ms` beside `Completed /api/render/7 in 1.0s`)."""
+    messages = [f"Completed /api/render/{i} in 1.{i}9688339s" for i in range(5)]
+    messages.append("Completed nightly export in 2.687ms")
+    assert len(set(clusters_of(messages).values())) == 1
+    # look-alike: a different word beside the filled wildcard keeps the events apart
+    messages[-1] = "Completed nightly export after 2.687ms"
+    assert len(set(clusters_of(messages).values())) == 2
+
+
+def test_a_word_no_more_common_than_the_values_of_its_slot_joins_them() -> None:
+    """A word where other lines of the event have masked values joins them when it is no more common than they
+    are, a tie too: a client id that reads as a word (Mosquitto's `Received SUBSCRIBE from TechBubble` beside
+    `from 860719020206417`), etcd's `cluster version: to_be_decided]` twice beside `3.4]` and `2.3]`."""
+    messages = [
+        "Received SUBSCRIBE from 860719020206417",
+        "Received SUBSCRIBE from TechBubble",
+        "Sending SUBACK to 860719020206417",
+        "Sending SUBACK to TechBubble",
+    ]
+    assert len(set(clusters_of(messages).values())) == 2
+    messages = [
+        f"etcdserver: starting server... [version: {version}, cluster version: {cluster}]"
+        for version, cluster in [
+            ("3.0.0+git", "to_be_decided"),
+            ("3.2.0+git", "to_be_decided"),
+            ("3.4.30", "3.4"),
+            ("2.3.7", "2.3"),
+        ]
+    ]
+    assert len(set(clusters_of(messages).values())) == 1
+    # look-alike: a word more common than the values beside it names its own event
+    assert len(set(clusters_of(["Login failed"] * 2 + ["7 failed"]).values())) == 2
+
+
 def test_a_request_log_with_short_paths_and_any_time_unit_is_one_event() -> None:
     """uWSGI's request line: the path after the method is the request's however short, and the unit of the
     time is formatted in (`msecs`, `micros`); a line of another statement with a path stays apart."""

@@ -32,6 +32,10 @@ _UNIT = (
 # is the request's (`POST /update_metrics =>`, `Started GET "/login"`), however short
 _METHODS = ("GET", "HEAD", "POST", "PUT", "DELETE", "CONNECT", "OPTIONS", "TRACE", "PATCH")
 _AFTER_METHOD = "|".join(f"(?<=\\b{method}\\s{quote}/)" for method in _METHODS for quote in ("", '"'))
+# a version's pre-release or build tag: dotted names
+_TAG = r"[0-9A-Za-z-]{1,64}(?:\.[0-9A-Za-z-]{1,64}){0,8}"
+_QUANTITY = r"\d+(?:,\d{3})*(?:\.\d+)?"
+_WIN_NAME = r"[\w.@%+$~*-]{1,255}"  # one name of a Windows path: a folder or a file, `*` of a file pattern
 _PATH_AFTER = r"[\w.@%+-]*(?:/[\w.@%+-]*)*(?:\?[^\s'\"<>()\[\]{},;]*)?"
 # an SQL statement a database or an ORM logs (`statement: SELECT * FROM users WHERE …`, `UPDATE orders SET …`): from
 # its command, in capitals and in one of SQL's shapes, to the end of the line, or of the quoted text it opens
@@ -50,6 +54,22 @@ _SQL_COMMANDS = (
     ("WITH", r"WITH\s+\w{1,64}\s+AS\s+\("),
 )
 
+# the same statements in lowercase, as a client may send them (`statement: select id, name from users where …`),
+# in stricter shapes (`select` and its columns, then `from`: not `select a file from the list`), and only where a
+# statement starts: after a label's colon, a tab, or a quote, or at the start of the text
+_LOWER_SQL_COMMANDS = (
+    r"select\s+(?:\*|[\w.\"()*]{1,128}(?:\s*,\s*[\w.\"()*]{1,128}){0,64})\s+from\s",
+    r"insert\s+into\s+[\w.\"]{1,128}",
+    r"update\s+[\w.\"]{1,128}\s+set\s+[\w.\"]{1,128}\s*=",
+    r"delete\s+from\s+[\w.\"]{1,128}",
+)
+_LOWER_SQL_START = r"(?:(?<=: )|(?<=:\t)|(?<=\t)|^)"
+
+
+def _lower_sql(command: str) -> str:
+    """A lowercase statement that starts with `command` where a statement starts: as `_sql` reads it."""
+    return rf"(?<=\"){command}[^\"\n]*|(?<='){command}[^'\n]*|{_LOWER_SQL_START}{command}[^\n]*"
+
 
 def _sql(command: str) -> str:
     """A statement that starts with `command`: to the end of the quotes it opens, else to the end of the line."""
@@ -63,6 +83,7 @@ _PATTERNS: tuple[tuple[str, tuple[str, ...]], ...] = (
     (rf"\[\s*{_QUOTED}(?:\s*,\s*{_QUOTED})*\s*,?\s*\]", ("[",)),
     (r"(?:(?<=[=:])|(?<=[=:]\s))(?:true|false|True|False|TRUE|FALSE)\b", ("e",)),  # a key's boolean value
     *((_sql(command), ("command",)) for _, command in _SQL_COMMANDS),  # an SQL statement
+    *((_lower_sql(command), ("lowercase sql",)) for command in _LOWER_SQL_COMMANDS),
     (r"\b[a-zA-Z][a-zA-Z0-9+.-]{0,31}://[^\s'\"<>]+", ("://",)),  # URLs (schemes up to 32 characters)
     (r"\b[\w.+-]{1,64}@[\w-]+(?:\.[\w-]+)+\b", ("@",)),  # e-mail addresses (local part up to 64)
     # UUIDs, with a file name's extensions when one names a file (`4f1c….png`, `4f1c….mp4`: one value, whatever
@@ -103,10 +124,27 @@ _PATTERNS: tuple[tuple[str, tuple[str, ...]], ...] = (
         rf"/(?:{_AFTER_METHOD}){_PATH_AFTER}",
         ("command", "/"),
     ),
+    # Windows paths, from a drive letter (`C:\Windows\servicing\sqm\*_std.sqm`) or a share's `\\host\share\…`,
+    # their backslashes escaped or not; a folder's name may hold spaces (`C:\Program Files\Apache Software
+    # Foundation\Tomcat 9.0\webapps`), up to three, as its closing backslash tells; the last name does not
+    (
+        rf"(?<![\w\\])(?:[A-Za-z]:|\\\\{_WIN_NAME})\\{{1,2}}(?:{_WIN_NAME}(?: {_WIN_NAME}){{0,3}}\\{{1,2}})*(?:{_WIN_NAME})?",
+        ("\\",),
+    ),
     # absolute paths, with the query string of a request's path (`/search?q=shoes&page=2`)
     (r"(?<![\w<])(?:(?:/[\w.@%+-]*){2,}|/[\w.@%+-]*(?=\?))(?:\?[^\s'\"<>()\[\]{},;]*)?", ("/",)),
-    # quantities with a unit after a space (`250 ms`, not the `1 ms` of a call stack's `…:1 ms.Api.run:2`)
-    (rf"(?<![\w*])[-+]?\d+(?:\.\d+)?\s{_UNIT}\b(?!\.\w)", ("digit",)),
+    # a version with a pre-release or build tag (`3.0.0-beta.0+git`, `v1.19.0+builtin.vault`, `2.6.0-SNAPSHOT`):
+    # one value, as the plain `3.4.30` is
+    (
+        rf"\bv?\d+(?:\.\d+){{2,3}}(?:-{_TAG}(?:\+{_TAG})?|\+{_TAG})(?![\w+-])",
+        ("digit", "."),
+    ),
+    # quantities with a unit after a space (`250 ms`, not the `1 ms` of a call stack's `…:1 ms.Api.run:2`), with
+    # thousands separated (`2,309 ms`) or the number in brackets (Tomcat's `finished in [58,056] ms`)
+    (
+        rf"(?<![\w*])[-+]?(?:{_QUANTITY}|\[{_QUANTITY}\])\s{_UNIT}\b(?!\.\w)",
+        ("digit",),
+    ),
     # ids with a digit within their first 64 characters, not 30s, 5KB, eth0; a file name's extensions go with
     # it (`part-00017.csv.gz`), as they do when the name reads as a host name
     (
@@ -135,10 +173,15 @@ def _alternation(present: frozenset[str]) -> re.Pattern[str] | None:
     return compile_regex("|".join(f"(?:{pattern})" for pattern in chosen)) if chosen else None
 
 
-_NEEDS = frozenset(need for _, needs in _PATTERNS for need in needs if need not in {"digit", "command"})
+_NEEDS = frozenset(
+    need for _, needs in _PATTERNS for need in needs if need not in {"digit", "command", "lowercase sql"}
+)
 # "command" stands for any word that starts a request's method or an SQL statement: one scan finds whether the text
 # holds one (most do not), and one need keeps the subsets of needs, each a pattern of its own, few
 _COMMAND = compile_regex("|".join(sorted({*_METHODS, *(word for word, _ in _SQL_COMMANDS)})))
+# "lowercase sql" stands for a lowercase command where a statement starts; substring tests first, as most texts
+# hold none of the four words
+_LOWER_COMMAND = compile_regex(r"(?:^|[:\t\"'])\s?(?:select|insert|update|delete)\s")
 
 
 def mask(text: str) -> str:
@@ -151,6 +194,10 @@ def mask(text: str) -> str:
         present |= {"digit"}
     if _COMMAND.search(text):
         present |= {"command"}
+    if (
+        "select" in text or "insert" in text or "update" in text or "delete" in text
+    ) and _LOWER_COMMAND.search(text):
+        present |= {"lowercase sql"}
     pattern = _alternation(present)
     masked = text if pattern is None else pattern.sub(WILDCARD, text)
     if "<*><*>" in masked:

@@ -20,7 +20,7 @@ How it works (docs/clustering.md states it in one page):
    - *slots*: signatures of one length that are equal but for one position form a slot (or but for two
      positions that say one value twice, quoted or as a key's value at one of them: `_echo_slots`). Its
      values merge when the slot is variable: values without words (`<*>`, `<*>ms`) always do; a word joins
-     masked values that occur more often than it (wildcard absorption); words merge with each other when at
+     masked values that occur at least as often as it (wildcard absorption); words merge with each other when at
      least `MIN_DISTINCT` of them fill slots elsewhere too (user names; read without what the slot's tokens
      share around them: `staging` of `staging.DEBUG:`), or when, besides the most
      frequent one, there are at least `MIN_DISTINCT` - 1 of them and their number is at least
@@ -196,6 +196,8 @@ def signature(message: str) -> tuple[str, ...]:
             column = bracketed
             folded.append(token)
         tokens = _fold_repeats(folded) if folded.count(WILDCARD) > 1 else folded
+    if "=" in masked:
+        tokens = _without_flags(tokens)
     if len(tokens) > MAX_TOKENS:
         tokens = [*tokens[:MAX_TOKENS], WILDCARD]
     return tuple(tokens)
@@ -207,6 +209,25 @@ def signature(message: str) -> tuple[str, ...]:
 _PEER_NAME = compile_regex(
     r"\([^\s()]{1,64}\) (?=\[(?:IPv6:)?(?:\d{1,3}(?:\.\d{1,3}){3}|[0-9A-Fa-f]{0,4}(?::[0-9A-Fa-f]{0,4}){2,7})\])"
 )
+
+
+_FLAG = compile_regex(r"[A-Z]{2,5}")
+
+
+def _without_flags(tokens: list[str]) -> list[str]:
+    """A record's bare flags between two of its `KEY=value` fields are left out: a packet log's `DF`, `SYN`, `ACK
+    PSH` (`TTL=52 ID=0 DF PROTO=UDP`), set on some packets and not on others, are values of one line, not words."""
+    out: list[str] = []
+    run: list[str] = []
+    for token in tokens:
+        if out and "=" in out[-1] and _FLAG.fullmatch(token):
+            run.append(token)
+            continue
+        if "=" not in token:
+            out.extend(run)
+        run = []
+        out.append(token)
+    return out + run
 
 
 def _absent_values(tokens: list[str]) -> list[str]:
@@ -628,9 +649,11 @@ class TemplateMiner:
             if values:
                 found.union(values[0], words[0])
         elif values:
-            # a key's word joins its values whatever its count (`name=android` among `name=<*>`)
+            # a word joins values that cover at least as many messages as it does (a client id that reads as a
+            # word, once beside one masked id), and a key's word joins its values whatever its count
+            # (`name=android` among `name=<*>`)
             for index in words:
-                if counts[index] < value_count or keyed is _value_part:
+                if counts[index] <= value_count or keyed is _value_part:
                     found.union(values[0], index)
 
 
@@ -1527,8 +1550,11 @@ class _Absorbers:
                 if rest not in table or _better(entry, table[rest]):
                     table[rest] = entry
             if holes and _has_letters(template):
+                # values read alike around the wildcard (`in <*>.<*>s` as `in <*>.<*>ms`): a longer text fits
+                # whatever the units of the values beside what it fills
+                blind = _value_blind(template)
                 for hole in holes:
-                    key = (len(template), hole, template[:hole], template[hole + 1 :])
+                    key = (len(template), hole, blind[:hole], blind[hole + 1 :])
                     if key not in self._longer or _better(entry, self._longer[key]):
                         self._longer[key] = entry
 
@@ -1544,12 +1570,13 @@ class _Absorbers:
             entry = self._same[size, holes].get(_rest(size, holes)(tokens))
             if entry is not None and entry[0] > total and (best is None or _better(entry, best)):
                 best = entry
+        blind = _value_blind(tokens)
         for extra in range(1, MAX_VALUE_TOKENS):
             length = size - extra
             if length < 2:
                 break
             for hole in range(length):
-                entry = self._longer.get((length, hole, tokens[:hole], tokens[hole + extra + 1 :]))
+                entry = self._longer.get((length, hole, blind[:hole], blind[hole + extra + 1 :]))
                 # values in a row, names or wildcards but no field's key, where the cluster has one
                 # wildcard: the same template, whichever is bigger (`joined: edge-a <*>` and a name with a
                 # digit masked and folded with the address beside it, `joined: <*>`)
@@ -1567,13 +1594,13 @@ class _Absorbers:
         for extra in range(MAX_VALUE_TOKENS, min(MAX_PHRASE, size - 2) + 1):
             length = size - extra
             if all(_PROSE.fullmatch(token) for token in tokens[length - 1 :]):
-                entry = self._longer.get((length, length - 1, tokens[: length - 1], ()))
+                entry = self._longer.get((length, length - 1, blind[: length - 1], ()))
                 if entry is not None and entry[0] > total and (best is None or _better(entry, best)):
                     best = entry
         # A quoted string of several tokens (with the values beside it) fills a wildcard as one value
         # (`"curl/<*>"` is one token, `"Mozilla/<*> (X11; Linux <*>) …"` ten, in one access-log field).
         for start, end in _quoted_stretches(tokens):
-            entry = self._longer.get((size - (end - start) + 1, start, tokens[:start], tokens[end:]))
+            entry = self._longer.get((size - (end - start) + 1, start, blind[:start], blind[end:]))
             if entry is not None and entry[0] > total and (best is None or _better(entry, best)):
                 best = entry
         return None if best is None else best[1]
