@@ -95,6 +95,25 @@ gRPC's `14 UNAVAILABLE` and `code = Unavailable` (in capitals: `temporarily unav
 `EAGAIN`)."""
 
 
+_SERVICE_NAME = r"([a-z0-9][a-z0-9-]{0,62})/([a-z0-9][a-z0-9-]{0,62})"
+NO_ENDPOINTS = compile_regex(
+    rf'Service "{_SERVICE_NAME}" does not have any active Endpoint|'
+    rf"(?:Service endpoints not found|Endpoints not (?:available|found)) for {_SERVICE_NAME}"
+)
+"""A proxy in front of a Kubernetes Service saying, by `namespace/name`, that the Service has no endpoint to pass a
+call to (no pod of it is ready): ingress-nginx's `Service "shop/cart" does not have any active Endpoint.`,
+Traefik 1's `Endpoints not available for shop/cart` and `Service endpoints not found for shop/cart`."""
+
+
+def no_endpoint_service(text: str) -> str:
+    """The Kubernetes Service (`shop/cart`) a text says has no endpoint (`NO_ENDPOINTS`), or ""."""
+    found = NO_ENDPOINTS.search(text) if "ndpoint" in text else None
+    if found is None:
+        return ""
+    namespace, name = (found[1], found[2]) if found[1] else (found[3], found[4])
+    return f"{namespace}/{name}"
+
+
 def _may_be_cut_off(lowered: str) -> bool:
     """Whether a lowered text holds a substring every `CUT_OFF` match holds (`conn`: refused, reset, aborted,
     established, disconnected, connect to host; or `unavailable`, `upstream`, `hang up`, `unreach`, `no route`),
@@ -110,15 +129,17 @@ def _may_be_cut_off(lowered: str) -> bool:
 
 
 def names_failure(text: str) -> bool:
-    """The text's head names a failed status (`FAILED_STATUS_WORD`), a timeout (`TIMED_OUT`) or a call cut off
-    (`CUT_OFF`)."""
+    """The text's head names a failed status (`FAILED_STATUS_WORD`), a timeout (`TIMED_OUT`), a call cut off
+    (`CUT_OFF`) or a Kubernetes Service with no endpoint to take a call (`NO_ENDPOINTS`)."""
     if FAILED_STATUS_WORD.search(text, 0, MENTION_CHARS):
         return True
     head = text[:MENTION_CHARS]
     lowered = head.lower()
     if any(hint in lowered for hint in _TIMEOUT_HINTS) and TIMED_OUT.search(head) is not None:
         return True
-    return _may_be_cut_off(lowered) and CUT_OFF.search(head) is not None
+    if _may_be_cut_off(lowered) and CUT_OFF.search(head) is not None:
+        return True
+    return "endpoint" in lowered and NO_ENDPOINTS.search(head) is not None
 
 
 DEPLOY_METHODS = frozenset(
