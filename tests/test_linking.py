@@ -3666,3 +3666,51 @@ def test_the_no_endpoint_pattern_stays_linear() -> None:
 
     assert_linear(lambda n: NO_ENDPOINTS.search("Endpoints not found for " * n), 20_000)
     assert_linear(lambda n: NO_ENDPOINTS.search('Service "a' + "-" * n), 20_000)
+
+
+DEAD_LETTERED = "Dead-lettered message 11829374652 from subscription projects/p/subscriptions/{subscription} (delivery attempt 5)"
+
+
+@pytest.mark.parametrize(
+    ("subscription", "record_from", "failing", "linked"),
+    [
+        ("shipping-orders", 40, ("shipping",), "HTTP 500"),
+        ("orders.shipping-push", 40, ("shipping",), "HTTP 500"),
+        # the attribute Pub/Sub sets on a dead-lettered message
+        ("CloudPubSubDeadLetterSourceSubscription=shipping-orders", 40, ("shipping",), "HTTP 500"),
+        # no failing service in its name, a name only like it, two services in its name, an hour later
+        ("invoices-push", 40, ("shipping",), None),
+        ("shippingx-orders", 40, ("shipping",), None),
+        ("shipping-billing", 40, ("shipping", "billing"), None),
+        ("shipping-orders", 3_600, ("shipping",), None),
+    ],
+)  # fmt: skip
+def test_messages_dead_lettered_from_a_subscription_follow_the_failed_pushes_of_the_service_it_names(
+    subscription: str, record_from: float, failing: tuple[str, ...], linked: str | None
+) -> None:
+    """A dead-letter handler's record names the subscription the messages came from; the one service whose name
+    the subscription's holds, failing its pushes (5xx) in the same minutes, did not acknowledge them. No failing
+    service named, a name that only begins alike, two named, or the record an hour later: not linked."""
+    entries = []
+    for service in failing:
+        entries += [
+            run_entry(i * 12, service=service, revision=f"{service}-00014-qor", severity="ERROR",
+                      log="run.googleapis.com%2Frequests",
+                      httpRequest={"requestMethod": "POST", "requestUrl": f"https://{service}-x.a.run.app/_pubsub",
+                                   "status": 500})
+            for i in range(12)
+        ]  # fmt: skip
+    text = (
+        f"Dead-lettered message 11829374652 ({subscription}, delivery attempt 5)"
+        if "=" in subscription
+        else DEAD_LETTERED.format(subscription=subscription)
+    )
+    entries += [
+        run_entry(record_from + i * 30, service="dlq-archiver", revision="dlq-archiver-00002-vic", text=text,
+                  severity="WARNING")
+        for i in range(4)
+    ]  # fmt: skip
+    causes = [
+        cause for cause, effect, _ in links_of(scan_entries(entries)) if effect.startswith("Dead-lettered")
+    ]
+    assert [cause[:8] for cause in causes] == ([linked] if linked else [])

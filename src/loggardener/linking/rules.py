@@ -1512,6 +1512,61 @@ def _endpoint_links(clusters: Sequence[Cluster], facts: ResolvedFacts, links: _L
             )
 
 
+_DEAD_LETTERED = compile_regex(r"(?i)dead[- _]?letter")
+_SUBSCRIPTION = compile_regex(
+    r"(?:subscriptions/|DeadLetterSourceSubscription[\"']?\s?[=:]\s?[\"']?)([A-Za-z][\w.~+%-]{2,254})"
+)
+"""A Pub/Sub subscription a text names: by its path (`projects/p/subscriptions/shipping-orders`), or as the
+attribute Pub/Sub sets on a dead-lettered message (`CloudPubSubDeadLetterSourceSubscription=shipping-orders`)."""
+_NAME_PARTS = compile_regex(r"[-_.]")
+
+
+def _named_in(subscription: str, service: str) -> bool:
+    """Whether a subscription's name holds the service's (its workload's) name as whole parts (`shipping-orders`,
+    `orders.shipping-push`: `shipping`; `order-fulfilment-push`: `order-fulfilment`; not `shippingx-orders`)."""
+    parts = _NAME_PARTS.split(subscription.lower())
+    wanted = _NAME_PARTS.split(service.lower().rpartition("/")[2])
+    return any(parts[i : i + len(wanted)] == wanted for i in range(len(parts) - len(wanted) + 1))
+
+
+def _dead_letter_links(clusters: Sequence[Cluster], facts: ResolvedFacts, links: _Links) -> None:
+    """A record of Pub/Sub messages dead-lettered from a subscription (a dead-letter handler's `Dead-lettered
+    message … from subscription projects/p/subscriptions/shipping-orders`) is the effect of the deliveries that
+    subscription's subscriber did not acknowledge in the same minutes: the one service its name holds
+    (`_named_in`), by its requests failed with a 5xx (a push subscription's endpoint), else by its one error then
+    (a pull subscriber's). A subscription naming no failing service, or two, tells none."""
+    failing: dict[str, list[Cluster]] = {}
+    for cluster in clusters:
+        if _is_failure(cluster) and role(cluster) in (ERROR, SERVER_ERROR):
+            for service in cluster.services:
+                failing.setdefault(service, []).append(cluster)
+    for record in clusters if failing else ():
+        texts = [f"{record.title}\n{record.message}"[:MENTION_CHARS], *(s.message for s in record.samples)]
+        if not _DEAD_LETTERED.search(texts[0]):
+            continue
+        subscriptions = {m.group(1) for text in texts for m in _SUBSCRIPTION.finditer(text[:MENTION_CHARS])}
+        named = {
+            service
+            for service in failing
+            if service not in record.services and any(_named_in(s, service) for s in subscriptions)
+        }
+        if len(named) != 1:
+            continue
+        (service,) = named
+        near = [c for c in failing[service] if _same_minutes(c, record, facts)]
+        causes = [c for c in near if c.kind == "request" and role(c) == SERVER_ERROR]
+        errors = [c for c in near if role(c) == ERROR]
+        for cause in causes or (errors if len(errors) == 1 else []):
+            links.add(
+                cause.fingerprint,
+                record.fingerprint,
+                "upstream",
+                f"{_q(record.title)} ({', '.join(record.services) or 'a handler'}) records messages dead-lettered "
+                f"from a subscription of {_q(service)} while {_q(cause.title)} fails "
+                f"({_hhmm(cause.first_seen)}–{_hhmm(cause.last_seen)})",
+            )
+
+
 _CLUSTER_DNS = compile_regex(r"kube-system/(?:kube-?dns|coredns|node-local-dns|dnsmasq)(?:-autoscaler)?")
 """A Kubernetes cluster's DNS server: kube-dns (its `kubedns` and `dnsmasq` containers), CoreDNS, NodeLocal
 DNSCache, as a service (`kube-system/kube-dns`)."""
@@ -1576,6 +1631,7 @@ def find_links(
     _upstream_links(clusters, facts, links)
     _host_links(clusters, facts, links)
     _endpoint_links(clusters, facts, links)
+    _dead_letter_links(clusters, facts, links)
     _quote_links(clusters, facts, links)
     _outage_links(clusters, facts, links)
     _cluster_dns_links(clusters, facts, links)
