@@ -3714,3 +3714,33 @@ def test_messages_dead_lettered_from_a_subscription_follow_the_failed_pushes_of_
         cause for cause, effect, _ in links_of(scan_entries(entries)) if effect.startswith("Dead-lettered")
     ]
     assert [cause[:8] for cause in causes] == ([linked] if linked else [])
+
+
+@pytest.mark.parametrize(("app", "linked"), [("catalog", True), ("catalog-admin", False), (None, False)])
+def test_a_service_named_after_the_app_label_of_pods_that_log_only_below_warning_stands_for_their_workload(
+    app: str | None, linked: bool
+) -> None:
+    """Deployment `catalog-backend`'s pods (`app: catalog`) log only their served requests, at INFO, which the
+    parser skims; their readiness probes fail and ingress-nginx says Service `shop/catalog` has no endpoint. The
+    skimmed lines' pod label still ties the Service to the workload; another label, or none, does not."""
+    pod = "catalog-backend-5f6a7b8c9-d1e2f"
+    entries = [
+        labelled_container_entry(i * 30, "shop", pod, "catalog-backend", app, "GET /api/items 200 8ms")
+        | {"severity": "INFO", "logName": "projects/p/logs/stdout"}
+        for i in range(4)
+    ]
+    entries += [
+        pod_event(
+            10 + i * 29, pod, "Unhealthy", "Readiness probe failed: HTTP probe failed with statuscode: 503"
+        )
+        for i in range(6)
+    ]
+    entries += [
+        container_entry(40 + i * 13, "ingress-nginx-controller-7d9f8c6b5-x2k9p", "controller",
+                        INGRESS_NGINX_NO_ENDPOINT.format(s=40 + i, service="shop/catalog"))
+        for i in range(5)
+    ]  # fmt: skip
+    report = scan_entries(entries)
+    assert not [c for c in report.clusters if "GET /api/items" in c.title]  # skimmed
+    causes = [cause for cause, effect, _ in links_of(report) if "ndpoint" in effect]
+    assert [cause.split(" ", 1)[0] for cause in causes] == (["Unhealthy:"] if linked else [])

@@ -338,11 +338,14 @@ class LinkFacts:
 
     def observe_quiet(self, quiet: Quiet) -> None:
         """What `observe` reads of an entry the parser skimmed (below WARNING, no audit payload, so never a
-        deploy marker): the revision it ran."""
+        deploy marker): the revision it ran, a Cloud SQL instance's engine, the application its pod is labelled
+        with."""
         if quiet.resource_type in DEPLOYING_RESOURCES and quiet.service and quiet.revision:
             self._see_revision((quiet.service, quiet.revision), quiet.timestamp.timestamp())
         elif quiet.resource_type == "cloudsql_database" and quiet.service:
             self._see_database(quiet.service, quiet.log_name)
+        elif quiet.pod_app and quiet.instance and quiet.service:
+            self._see_pod_app(quiet.service, quiet.instance, quiet.pod_app)
 
     def _see_database(self, service: str, log_name: str) -> None:
         """The engine of a Cloud SQL instance (`project:instance`), read from the name of the log it wrote."""
