@@ -3683,6 +3683,8 @@ DEAD_LETTERED = "Dead-lettered message 11829374652 from subscription projects/p/
         ("shippingx-orders", 40, ("shipping",), None),
         ("shipping-billing", 40, ("shipping", "billing"), None),
         ("shipping-orders", 3_600, ("shipping",), None),
+        # the service's pages failing, not its pushes
+        ("shipping-orders", 40, ("shipping:GET",), None),
     ],
 )  # fmt: skip
 def test_messages_dead_lettered_from_a_subscription_follow_the_failed_pushes_of_the_service_it_names(
@@ -3690,14 +3692,16 @@ def test_messages_dead_lettered_from_a_subscription_follow_the_failed_pushes_of_
 ) -> None:
     """A dead-letter handler's record names the subscription the messages came from; the one service whose name
     the subscription's holds, failing its pushes (5xx) in the same minutes, did not acknowledge them. No failing
-    service named, a name that only begins alike, two named, or the record an hour later: not linked."""
+    service named, a name that only begins alike, two named, the record an hour later, or the service failing only
+    its pages (GET, not Pub/Sub's POSTs): not linked."""
     entries = []
-    for service in failing:
+    for failed in failing:
+        service, _, method = failed.partition(":")
         entries += [
             run_entry(i * 12, service=service, revision=f"{service}-00014-qor", severity="ERROR",
                       log="run.googleapis.com%2Frequests",
-                      httpRequest={"requestMethod": "POST", "requestUrl": f"https://{service}-x.a.run.app/_pubsub",
-                                   "status": 500})
+                      httpRequest={"requestMethod": method or "POST", "status": 500,
+                                   "requestUrl": f"https://{service}-x.a.run.app/_pubsub"})
             for i in range(12)
         ]  # fmt: skip
     text = (

@@ -1519,6 +1519,9 @@ _SUBSCRIPTION = compile_regex(
 """A Pub/Sub subscription a text names: by its path (`projects/p/subscriptions/shipping-orders`), or as the
 attribute Pub/Sub sets on a dead-lettered message (`CloudPubSubDeadLetterSourceSubscription=shipping-orders`)."""
 _NAME_PARTS = compile_regex(r"[-_.]")
+_PUSHED = " on POST "
+"""What the title of a request problem answered to a POST holds (`HTTP 500 on POST /_pubsub/orders`): Pub/Sub pushes
+each message as a POST."""
 
 
 def _named_in(subscription: str, service: str) -> bool:
@@ -1533,7 +1536,7 @@ def _dead_letter_links(clusters: Sequence[Cluster], facts: ResolvedFacts, links:
     """A record of Pub/Sub messages dead-lettered from a subscription (a dead-letter handler's `Dead-lettered
     message … from subscription projects/p/subscriptions/shipping-orders`) is the effect of the deliveries that
     subscription's subscriber did not acknowledge in the same minutes: the one service its name holds
-    (`_named_in`), by its requests failed with a 5xx (a push subscription's endpoint), else by its one error then
+    (`_named_in`), by its POST requests failed with a 5xx (a push subscription's endpoint), else by its one error then
     (a pull subscriber's). A subscription naming no failing service, or two, tells none."""
     failing: dict[str, list[Cluster]] = {}
     for cluster in clusters:
@@ -1554,7 +1557,7 @@ def _dead_letter_links(clusters: Sequence[Cluster], facts: ResolvedFacts, links:
             continue
         (service,) = named
         near = [c for c in failing[service] if _same_minutes(c, record, facts)]
-        causes = [c for c in near if c.kind == "request" and role(c) == SERVER_ERROR]
+        causes = [c for c in near if c.kind == "request" and role(c) == SERVER_ERROR and _PUSHED in c.title]
         errors = [c for c in near if role(c) == ERROR]
         for cause in causes or (errors if len(errors) == 1 else []):
             links.add(
