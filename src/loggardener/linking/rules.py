@@ -1532,12 +1532,21 @@ def _named_in(subscription: str, service: str) -> bool:
     return any(parts[i : i + len(wanted)] == wanted for i in range(len(parts) - len(wanted) + 1))
 
 
+def _undelivered(problems: list[Cluster], record: Cluster, facts: ResolvedFacts) -> list[Cluster]:
+    """A subscriber's problems in the same minutes as a dead-letter record that refused its deliveries: its POSTs
+    answered with a 5xx (pushes), else its one error then (a pull subscriber's)."""
+    near = [c for c in problems if _same_minutes(c, record, facts)]
+    pushes = [c for c in near if c.kind == "request" and role(c) == SERVER_ERROR and _PUSHED in c.title]
+    errors = [c for c in near if role(c) == ERROR]
+    return pushes or (errors if len(errors) == 1 else [])
+
+
 def _dead_letter_links(clusters: Sequence[Cluster], facts: ResolvedFacts, links: _Links) -> None:
     """A record of Pub/Sub messages dead-lettered from a subscription (a dead-letter handler's `Dead-lettered
     message … from subscription projects/p/subscriptions/shipping-orders`) is the effect of the deliveries that
-    subscription's subscriber did not acknowledge in the same minutes: the one service its name holds
-    (`_named_in`), by its POST requests failed with a 5xx (a push subscription's endpoint), else by its one error then
-    (a pull subscriber's). A subscription naming no failing service, or two, tells none."""
+    subscription's subscriber did not acknowledge in the same minutes: the one service its name holds (`_named_in`)
+    that refused deliveries then (`_undelivered`: its POST requests failed with a 5xx, a push subscription's
+    endpoint; else its one error, a pull subscriber's). A subscription naming no such service, or two, tells none."""
     failing: dict[str, list[Cluster]] = {}
     for cluster in clusters:
         if _is_failure(cluster) and role(cluster) in (ERROR, SERVER_ERROR):
@@ -1553,13 +1562,15 @@ def _dead_letter_links(clusters: Sequence[Cluster], facts: ResolvedFacts, links:
             for service in failing
             if service not in record.services and any(_named_in(s, service) for s in subscriptions)
         }
-        if len(named) != 1:
-            continue
-        (service,) = named
-        near = [c for c in failing[service] if _same_minutes(c, record, facts)]
-        causes = [c for c in near if c.kind == "request" and role(c) == SERVER_ERROR and _PUSHED in c.title]
-        errors = [c for c in near if role(c) == ERROR]
-        for cause in causes or (errors if len(errors) == 1 else []):
+        undelivered = {
+            service: causes
+            for service in sorted(named)
+            if (causes := _undelivered(failing[service], record, facts))
+        }
+        if len(undelivered) != 1:
+            continue  # which subscriber it was is not told
+        ((service, causes),) = undelivered.items()
+        for cause in causes:
             links.add(
                 cause.fingerprint,
                 record.fingerprint,
