@@ -1486,6 +1486,7 @@ def _endpoint_links(clusters: Sequence[Cluster], facts: ResolvedFacts, links: _L
                 apps = facts.service_apps.get(service, frozenset())
                 for named in {name, *apps}:
                     workloads.setdefault(f"{namespace}/{named}", []).append(cluster)
+    by_fingerprint = {c.fingerprint: c for c in clusters} if workloads else {}
     for downstream in clusters if workloads else ():
         found: dict[str, str] = {}
         for text, span in facts.mentions.get(downstream.fingerprint, {}).items():
@@ -1499,7 +1500,6 @@ def _endpoint_links(clusters: Sequence[Cluster], facts: ResolvedFacts, links: _L
             ]
             for cause in causes:
                 found.setdefault(cause.fingerprint, service)
-        by_fingerprint = {c.fingerprint: c for c in clusters} if found else {}
         for fingerprint, service in sorted(found.items()):
             cause = by_fingerprint[fingerprint]
             links.add(
