@@ -1553,9 +1553,10 @@ def _dead_letter_links(clusters: Sequence[Cluster], facts: ResolvedFacts, links:
             for service in cluster.services:
                 failing.setdefault(service, []).append(cluster)
     for record in clusters if failing else ():
-        texts = [f"{record.title}\n{record.message}"[:MENTION_CHARS], *(s.message for s in record.samples)]
-        if not _DEAD_LETTERED.search(texts[0]):
+        head = f"{record.title}\n{record.message}"[:MENTION_CHARS]
+        if not _DEAD_LETTERED.search(head):
             continue
+        texts = [head, *(sample.message for sample in record.samples)]
         subscriptions = {m.group(1) for text in texts for m in _SUBSCRIPTION.finditer(text[:MENTION_CHARS])}
         named = {
             service
