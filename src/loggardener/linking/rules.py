@@ -1513,12 +1513,15 @@ def _endpoint_links(clusters: Sequence[Cluster], facts: ResolvedFacts, links: _L
 
 
 _DEAD_LETTERED = compile_regex(r"(?i)dead[- _]?letter")
+"""A record that says a message was dead-lettered, or came from a dead-letter topic (`Dead-lettered message …`,
+`Received dead-letter message …`)."""
 _SUBSCRIPTION = compile_regex(
     r"(?:subscriptions/|DeadLetterSourceSubscription[\"']?\s?[=:]\s?[\"']?)([A-Za-z][\w.~+%-]{2,254})"
 )
 """A Pub/Sub subscription a text names: by its path (`projects/p/subscriptions/shipping-orders`), or as the
 attribute Pub/Sub sets on a dead-lettered message (`CloudPubSubDeadLetterSourceSubscription=shipping-orders`)."""
 _NAME_PARTS = compile_regex(r"[-_.]")
+"""What separates the words of a subscription's or a service's name (`eventarc-europe-west1-fulfil-orders-sub-418`)."""
 _PUSHED = " on POST "
 """What the title of a request problem answered to a POST holds (`HTTP 500 on POST /_pubsub/orders`): Pub/Sub pushes
 each message as a POST."""
