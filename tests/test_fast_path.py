@@ -248,7 +248,15 @@ def _entry(draw: st.DrawFn, index: int) -> dict[str, Any]:
         entry["resource"] = resource
     entry["labels"] = draw(
         st.sampled_from(
-            [{"instanceId": "i-1"}, {"instanceId": "i-2"}, {}, {"container.googleapis.com/stream": "stdout"}]
+            [
+                {"instanceId": "i-1"},
+                {"instanceId": "i-2"},
+                {},
+                {"container.googleapis.com/stream": "stdout"},
+                {
+                    "k8s-pod/app": "catalog"
+                },  # a Kubernetes pod's label, which linking reads of skimmed lines too
+            ]
         )
     )
     payload = draw(st.integers(0, 9))
