@@ -248,7 +248,15 @@ def _entry(draw: st.DrawFn, index: int) -> dict[str, Any]:
         entry["resource"] = resource
     entry["labels"] = draw(
         st.sampled_from(
-            [{"instanceId": "i-1"}, {"instanceId": "i-2"}, {}, {"container.googleapis.com/stream": "stdout"}]
+            [
+                {"instanceId": "i-1"},
+                {"instanceId": "i-2"},
+                {},
+                {"container.googleapis.com/stream": "stdout"},
+                {
+                    "k8s-pod/app": "catalog"
+                },  # a Kubernetes pod's label, which linking reads of skimmed lines too
+            ]
         )
     )
     payload = draw(st.integers(0, 9))
@@ -592,3 +600,30 @@ def test_a_repeated_quiet_message_is_read_once_and_each_entry_kept_alike(
     assert all(isinstance(entry, Quiet) and entry.text for entry in quiet)
     loud = dict(raw, textPayload="cache warm failed: timeout")
     assert skimmer.skim(4, loud) is None and skimmer.skim(5, loud) is None
+
+
+@pytest.mark.parametrize(
+    ("labels", "app"),
+    [
+        ({"k8s-pod/app": "catalog"}, "catalog"),
+        ({"k8s-pod/app_kubernetes_io/name": "catalog"}, "catalog"),
+        ({}, ""),
+    ],
+)
+def test_a_skimmed_container_line_keeps_the_app_its_pod_is_labelled_with_as_parse_does(
+    labels: dict[str, str], app: str
+) -> None:
+    raw = {
+        "timestamp": "2026-11-21T06:00:00.5Z",
+        "insertId": "a",
+        "severity": "INFO",
+        "logName": "projects/p/logs/stdout",
+        "resource": {"type": "k8s_container", "labels": {"namespace_name": "shop", "container_name": "server",
+                                                         "pod_name": "catalog-backend-5f6a7b8c9-d1e2f"}},
+        "labels": labels,
+        "textPayload": "GET /api/items 200 8ms",
+    }  # fmt: skip
+    parser = EntryParser(Redactor(), StackParser())
+    quiet = parser.skim(1, raw)
+    assert quiet is not None
+    assert quiet.pod_app == app == parser.parse(1, raw).pod_app

@@ -3539,3 +3539,215 @@ def test_a_kubernetes_job_failed_an_hour_after_its_pods_errors_does_not_follow_t
         )
     )
     assert not links_of(scan_entries(entries))
+
+
+HIKARI_VALIDATE = (
+    "2026-11-21 09:00:05.118  WARN 1 --- [nio-8080-exec-2] com.zaxxer.hikari.pool.PoolBase          : HikariPool-1 - "
+    "Failed to validate connection {connection}@6c3f5a20 ({reason}). Possibly consider using a shorter maxLifetime "
+    "value."
+)
+
+
+@pytest.mark.parametrize(
+    ("client_from", "warning", "linked"),
+    [
+        (5, HIKARI_VALIDATE.format(connection="org.postgresql.jdbc.PgConnection",
+                                   reason="This connection has been closed."), True),
+        (5, "2026-11-21 09:00:05.118  WARN 1 --- [nio-8080-exec-2] com.zaxxer.hikari.pool.ProxyConnection    : "
+            "HikariPool-1 - Connection org.postgresql.jdbc.PgConnection@6c3f5a20 marked as broken because of "
+            "SQLSTATE(57P01), ErrorCode(0)", True),
+        # a MySQL connection found closed while only a PostgreSQL instance is down
+        (5, HIKARI_VALIDATE.format(connection="com.mysql.cj.jdbc.ConnectionImpl",
+                                   reason="No operations allowed after connection closed."), False),
+        # the pool's other warnings: a leak, a paused housekeeper
+        (5, "2026-11-21 09:00:05.771  WARN 1 --- [l-1 housekeeper] com.zaxxer.hikari.pool.ProxyLeakTask     : "
+            "Connection leak detection triggered for org.postgresql.jdbc.PgConnection@3f2a1b9 on thread "
+            "nio-8080-exec-7, stack trace follows", False),
+        (5, "2026-11-21 09:00:05.004  WARN 1 --- [l-1 housekeeper] com.zaxxer.hikari.pool.HikariPool        : "
+            "HikariPool-1 - Thread starvation or clock leap detected (housekeeper delta=1m4s287ms).", False),
+        # a connection found closed an hour after the restart: its maxLifetime, not the outage
+        (3_600, HIKARI_VALIDATE.format(connection="org.postgresql.jdbc.PgConnection",
+                                       reason="This connection has been closed."), False),
+    ],
+)  # fmt: skip
+def test_a_pools_warning_that_it_found_a_connection_dead_follows_the_database_down_then(
+    client_from: float, warning: str, linked: bool
+) -> None:
+    """HikariCP warns, and makes a new connection, when a connection it held is found closed: while the one
+    PostgreSQL instance says it is down, that warning is the outage's trace in each client that held connections
+    (its engine from the connection's class). The pool's other warnings, another engine's connection, or a
+    connection found closed an hour later are not."""
+    entries = [postgres_line(i * 2, ADMIN_FATAL.format(pid=3301 + i)) for i in range(3)]
+    entries += [postgres_line(30 + i * 7, "FATAL:  the database system is starting up") for i in range(3)]
+    entries += [
+        container_entry(client_from + i * 2, f"pricing-7d8e9f0a1-c{i}d3e", "pricing", warning)
+        | {"severity": "INFO", "logName": "projects/p/logs/stdout"}
+        for i in range(3)
+    ]
+    report = scan_entries(entries)
+    (warned,) = [c for c in report.clusters if "pricing" in " ".join(c.services)]
+    assert warned.max_severity == "WARNING"
+    links = links_of(report)
+    causes = {cause for cause, effect, _ in links if effect == warned.title}
+    assert bool(causes) is linked
+    if linked:
+        (incident,) = [i for i in report.incidents if warned.fingerprint in i.problems]
+        assert "found a connection in its pool closed" in incident.story
+
+
+INGRESS_NGINX_NO_ENDPOINT = (
+    "W1120 10:00:{s:02d}.123456       7 controller.go:1112] "
+    'Service "{service}" does not have any active Endpoint.'
+)
+
+
+@pytest.mark.parametrize(
+    ("pods", "proxy_from", "proxy", "linked"),
+    [
+        (("Failed", 'Error: secret "cart-db-v2" not found'), 40, INGRESS_NGINX_NO_ENDPOINT, "Failed:"),
+        (("Failed", 'Failed to pull image "europe-west1-docker.pkg.dev/p/apps/cart:2.14.0": rpc error: code = '
+          "NotFound desc = failed to resolve reference: not found"), 40, INGRESS_NGINX_NO_ENDPOINT, "Failed:"),
+        # exits come first on the ladder of a service not there
+        (("BackOff", "Back-off restarting failed container cart in pod cart"), 40, INGRESS_NGINX_NO_ENDPOINT,
+         "BackOff:"),
+        (("Failed", 'Error: secret "cart-db-v2" not found'), 40,
+         'time="2026-11-20T10:00:{s:02d}Z" level=warning msg="Endpoints not available for {service}"', "Failed:"),
+        # another Service, the same name in another namespace, an hour later: not linked
+        (("Failed", 'Error: secret "cart-db-v2" not found'), 40,
+         INGRESS_NGINX_NO_ENDPOINT.replace("{service}", "shop/legacy-search"), None),
+        (("Failed", 'Error: secret "cart-db-v2" not found'), 40,
+         INGRESS_NGINX_NO_ENDPOINT.replace("{service}", "staging/cart"), None),
+        (("Failed", 'Error: secret "cart-db-v2" not found'), 3_600, INGRESS_NGINX_NO_ENDPOINT, None),
+    ],
+)  # fmt: skip
+def test_a_proxy_saying_a_kubernetes_service_has_no_endpoint_follows_what_keeps_its_pods_from_serving(
+    pods: tuple[str, str], proxy_from: float, proxy: str, linked: str | None
+) -> None:
+    """ingress-nginx (Traefik 1) names, by namespace/name, a Service none of whose pods is ready: the effect of its
+    workload failing then, the first rung of its not being there, else what its pods' events say keeps them from
+    running (a missing secret, an image that cannot be pulled). Another Service, a Service of that name in another
+    namespace, or the same warning an hour later are not."""
+    reason, message = pods
+    entries = [pod_event(i * 20, f"cart-6f8d9c7b5-k{i}x4p", reason, message) for i in range(4)]
+    entries += [
+        container_entry(proxy_from + i * 13, "ingress-nginx-controller-7d9f8c6b5-x2k9p", "controller",
+                        proxy.format(s=i * 13 % 60, service="shop/cart"))
+        for i in range(5)
+    ]  # fmt: skip
+    report = scan_entries(entries)
+    causes = [cause for cause, effect, _ in links_of(report) if "ndpoint" in effect]
+    assert [cause.split(" ", 1)[0] for cause in causes] == ([linked] if linked else [])
+
+
+KUBERNETES_NAME = st.from_regex(r"[a-z0-9][a-z0-9-]{0,30}", fullmatch=True)
+
+
+@given(KUBERNETES_NAME, KUBERNETES_NAME, st.sampled_from([
+    'W1120 10:00:40.123456       7 controller.go:1112] Service "{s}" does not have any active Endpoint.',
+    'time="2026-11-20T10:00:40Z" level=warning msg="Endpoints not available for {s}"',
+    "Service endpoints not found for {s}, falling back to Service ClusterIP",
+    "Endpoints not found for {s}",
+]))  # fmt: skip
+@example("shop", "cart", "Service shop/cart has endpoints: {s}")
+def test_the_service_a_proxy_says_has_no_endpoint_is_read_by_its_namespace_and_name(
+    namespace: str, name: str, phrasing: str
+) -> None:
+    from loggardener.linking.facts import NO_ENDPOINTS, no_endpoint_service
+
+    text = phrasing.format(s=f"{namespace}/{name}")
+    said = NO_ENDPOINTS.search(text) is not None
+    assert no_endpoint_service(text) == (f"{namespace}/{name}" if said else "")
+    assert said == ("{s}" in phrasing and "has endpoints" not in phrasing)
+    assert names_failure(text) is said
+
+
+def test_the_no_endpoint_pattern_stays_linear() -> None:
+    from loggardener.linking.facts import NO_ENDPOINTS
+
+    assert_linear(lambda n: NO_ENDPOINTS.search("Endpoints not found for " * n), 20_000)
+    assert_linear(lambda n: NO_ENDPOINTS.search('Service "a' + "-" * n), 20_000)
+
+
+DEAD_LETTERED = "Dead-lettered message 11829374652 from subscription projects/p/subscriptions/{subscription} (delivery attempt 5)"
+
+
+@pytest.mark.parametrize(
+    ("subscription", "record_from", "failing", "linked"),
+    [
+        ("shipping-orders", 40, ("shipping",), "HTTP 500 on POST"),
+        ("orders.shipping-push", 40, ("shipping",), "HTTP 500 on POST"),
+        # the attribute Pub/Sub sets on a dead-lettered message
+        ("CloudPubSubDeadLetterSourceSubscription=shipping-orders", 40, ("shipping",), "HTTP 500 on POST"),
+        # no failing service in its name, a name only like it, two services in its name, an hour later
+        ("invoices-push", 40, ("shipping",), None),
+        ("shippingx-orders", 40, ("shipping",), None),
+        ("shipping-billing", 40, ("shipping", "billing"), None),
+        ("shipping-orders", 3_600, ("shipping",), None),
+        # the service's pages failing, not its pushes
+        ("shipping-orders", 40, ("shipping:GET",), None),
+        # two services in its name, one refusing the pushes, the other failing its pages
+        ("eventarc-europe-west1-fulfil-orders-created-sub-418", 40, ("fulfil-orders", "orders:GET"),
+         "HTTP 500 on POST"),
+    ],
+)  # fmt: skip
+def test_messages_dead_lettered_from_a_subscription_follow_the_failed_pushes_of_the_service_it_names(
+    subscription: str, record_from: float, failing: tuple[str, ...], linked: str | None
+) -> None:
+    """A dead-letter handler's record names the subscription the messages came from; the one service whose name
+    the subscription's holds, failing its pushes (5xx) in the same minutes, did not acknowledge them. No failing
+    service named, a name that only begins alike, two named, the record an hour later, or the service failing only
+    its pages (GET, not Pub/Sub's POSTs): not linked."""
+    entries = []
+    for failed in failing:
+        service, _, method = failed.partition(":")
+        entries += [
+            run_entry(i * 12, service=service, revision=f"{service}-00014-qor", severity="ERROR",
+                      log="run.googleapis.com%2Frequests",
+                      httpRequest={"requestMethod": method or "POST", "status": 500,
+                                   "requestUrl": f"https://{service}-x.a.run.app/_pubsub"})
+            for i in range(12)
+        ]  # fmt: skip
+    text = (
+        f"Dead-lettered message 11829374652 ({subscription}, delivery attempt 5)"
+        if "=" in subscription
+        else DEAD_LETTERED.format(subscription=subscription)
+    )
+    entries += [
+        run_entry(record_from + i * 30, service="dlq-archiver", revision="dlq-archiver-00002-vic", text=text,
+                  severity="WARNING")
+        for i in range(4)
+    ]  # fmt: skip
+    causes = [
+        cause for cause, effect, _ in links_of(scan_entries(entries)) if effect.startswith("Dead-lettered")
+    ]
+    assert [cause[: len(linked or "")] for cause in causes] == ([linked] if linked else [])
+
+
+@pytest.mark.parametrize(("app", "linked"), [("catalog", True), ("catalog-admin", False), (None, False)])
+def test_a_service_named_after_the_app_label_of_pods_that_log_only_below_warning_stands_for_their_workload(
+    app: str | None, linked: bool
+) -> None:
+    """Deployment `catalog-backend`'s pods (`app: catalog`) log only their served requests, at INFO, which the
+    parser skims; their readiness probes fail and ingress-nginx says Service `shop/catalog` has no endpoint. The
+    skimmed lines' pod label still ties the Service to the workload; another label, or none, does not."""
+    pod = "catalog-backend-5f6a7b8c9-d1e2f"
+    entries = [
+        labelled_container_entry(i * 30, "shop", pod, "catalog-backend", app, "GET /api/items 200 8ms")
+        | {"severity": "INFO", "logName": "projects/p/logs/stdout"}
+        for i in range(4)
+    ]
+    entries += [
+        pod_event(
+            10 + i * 29, pod, "Unhealthy", "Readiness probe failed: HTTP probe failed with statuscode: 503"
+        )
+        for i in range(6)
+    ]
+    entries += [
+        container_entry(40 + i * 13, "ingress-nginx-controller-7d9f8c6b5-x2k9p", "controller",
+                        INGRESS_NGINX_NO_ENDPOINT.format(s=40 + i, service="shop/catalog"))
+        for i in range(5)
+    ]  # fmt: skip
+    report = scan_entries(entries)
+    assert not [c for c in report.clusters if "GET /api/items" in c.title]  # skimmed
+    causes = [cause for cause, effect, _ in links_of(report) if "ndpoint" in effect]
+    assert [cause.split(" ", 1)[0] for cause in causes] == (["Unhealthy:"] if linked else [])

@@ -258,3 +258,6 @@ class Quiet:
     text: bool
     """A plain text line (it ends an open traceback group of its log, service, instance and revision)."""
     status: int | None
+    pod_app: str = ""
+    """The application its Kubernetes pod is labelled with (`LogEntry.pod_app`): linking reads a Service named after
+    it as the workload's, whatever level the workload logs at."""

@@ -286,13 +286,11 @@ class EntryParser:
         status = _status_code(fields if isinstance(fields, dict) else {}, payload)
         if status is not None and 500 <= status <= 599:
             return None  # a server error: at least ERROR (`http-status`)
+        kind = str(resource.get("type") or "")
         identity = resource_identity(
-            str(resource.get("type") or ""),
-            resource_labels,
-            entry_labels,
-            payload,
-            str(raw.get("logName") or ""),
+            kind, resource_labels, entry_labels, payload, str(raw.get("logName") or "")
         )
+        app = pod_app(kind, entry_labels)
         return Quiet(
             position=position,
             raw_insert_id=str(raw.get("insertId") or f"#{position}"),
@@ -304,6 +302,7 @@ class EntryParser:
             instance=self._name(identity.instance or ""),
             text=text,
             status=status,
+            pod_app=(self._name(app) or "") if app else "",
         )
 
     def _quiet(self, message: str, text: bool) -> bool:

@@ -95,6 +95,25 @@ gRPC's `14 UNAVAILABLE` and `code = Unavailable` (in capitals: `temporarily unav
 `EAGAIN`)."""
 
 
+_SERVICE_NAME = r"([a-z0-9][a-z0-9-]{0,62})/([a-z0-9][a-z0-9-]{0,62})"
+NO_ENDPOINTS = compile_regex(
+    rf'Service "{_SERVICE_NAME}" does not have any active Endpoint|'
+    rf"(?:Service endpoints not found|Endpoints not (?:available|found)) for {_SERVICE_NAME}"
+)
+"""A proxy in front of a Kubernetes Service saying, by `namespace/name`, that the Service has no endpoint to pass a
+call to (no pod of it is ready): ingress-nginx's `Service "shop/cart" does not have any active Endpoint.`,
+Traefik 1's `Endpoints not available for shop/cart` and `Service endpoints not found for shop/cart`."""
+
+
+def no_endpoint_service(text: str) -> str:
+    """The Kubernetes Service (`shop/cart`) a text says has no endpoint (`NO_ENDPOINTS`), or ""."""
+    found = NO_ENDPOINTS.search(text) if "ndpoint" in text else None
+    if found is None:
+        return ""
+    namespace, name = (found[1], found[2]) if found[1] else (found[3], found[4])
+    return f"{namespace}/{name}"
+
+
 def _may_be_cut_off(lowered: str) -> bool:
     """Whether a lowered text holds a substring every `CUT_OFF` match holds (`conn`: refused, reset, aborted,
     established, disconnected, connect to host; or `unavailable`, `upstream`, `hang up`, `unreach`, `no route`),
@@ -110,15 +129,17 @@ def _may_be_cut_off(lowered: str) -> bool:
 
 
 def names_failure(text: str) -> bool:
-    """The text's head names a failed status (`FAILED_STATUS_WORD`), a timeout (`TIMED_OUT`) or a call cut off
-    (`CUT_OFF`)."""
+    """The text's head names a failed status (`FAILED_STATUS_WORD`), a timeout (`TIMED_OUT`), a call cut off
+    (`CUT_OFF`) or a Kubernetes Service with no endpoint to take a call (`NO_ENDPOINTS`)."""
     if FAILED_STATUS_WORD.search(text, 0, MENTION_CHARS):
         return True
     head = text[:MENTION_CHARS]
     lowered = head.lower()
     if any(hint in lowered for hint in _TIMEOUT_HINTS) and TIMED_OUT.search(head) is not None:
         return True
-    return _may_be_cut_off(lowered) and CUT_OFF.search(head) is not None
+    if _may_be_cut_off(lowered) and CUT_OFF.search(head) is not None:
+        return True
+    return "endpoint" in lowered and NO_ENDPOINTS.search(head) is not None
 
 
 DEPLOY_METHODS = frozenset(
@@ -317,11 +338,14 @@ class LinkFacts:
 
     def observe_quiet(self, quiet: Quiet) -> None:
         """What `observe` reads of an entry the parser skimmed (below WARNING, no audit payload, so never a
-        deploy marker): the revision it ran."""
+        deploy marker): the revision it ran, a Cloud SQL instance's engine, the application its pod is labelled
+        with."""
         if quiet.resource_type in DEPLOYING_RESOURCES and quiet.service and quiet.revision:
             self._see_revision((quiet.service, quiet.revision), quiet.timestamp.timestamp())
         elif quiet.resource_type == "cloudsql_database" and quiet.service:
             self._see_database(quiet.service, quiet.log_name)
+        elif quiet.pod_app and quiet.instance and quiet.service:
+            self._see_pod_app(quiet.service, quiet.instance, quiet.pod_app)
 
     def _see_database(self, service: str, log_name: str) -> None:
         """The engine of a Cloud SQL instance (`project:instance`), read from the name of the log it wrote."""

@@ -73,6 +73,7 @@ from loggardener.linking.facts import (
     ResolvedFacts,
     RevisionKey,
     Span,
+    no_endpoint_service,
 )
 from loggardener.linking.models import Link, LinkKind
 from loggardener.regexes import compile_regex
@@ -1111,6 +1112,14 @@ _POOL_TIMED_OUT = compile_regex(
 not available, request timed out after 30000ms.`, Hibernate's `Unable to acquire JDBC Connection`, SQLAlchemy's
 `QueuePool limit of size 5 overflow 10 reached, connection timed out`), which often names neither the engine nor the
 instance: while one database instance says it is down, it is that one's client (`_outage_links`)."""
+_POOL_FOUND_DEAD = compile_regex(
+    r"Failed to validate connection|marked as broken because of SQLSTATE\((?:08\w{3}|57P0[1-3])\)"
+)
+"""A connection pool's warning that a connection it held was found dead (HikariCP's `HikariPool-1 - Failed to
+validate connection org.postgresql.jdbc.PgConnection@6c3f5a20 (This connection has been closed.)`, `Connection
+… marked as broken because of SQLSTATE(08006)`, or `57P01`, PostgreSQL's `admin_shutdown`): logged as a warning
+because the pool makes a new one, it is the trace its database's outage leaves in each client that held
+connections (`_outage_links`)."""
 _ANY_ENGINE = "database"
 """The engine of a pool's client that names none (`_POOL_TIMED_OUT`): any instance down then."""
 _ENGINE_CONTAINERS = {
@@ -1175,13 +1184,11 @@ def _outage_links(clusters: Sequence[Cluster], facts: ResolvedFacts, links: _Lin
         if (pattern := _connection_name(service)) is not None
     }
     for client in clusters if outages else ():
-        if (
-            client.kind == "request"
-            or role(client) != ERROR
-            or not _is_failure(client)
-            or not _runs_code(client)
-        ):
+        if client.kind == "request" or role(client) != ERROR or not _runs_code(client):
             continue
+        found_dead = _POOL_FOUND_DEAD.search(client.message[:MENTION_CHARS]) is not None
+        if not (found_dead or _is_failure(client)):
+            continue  # a warning only when its pool found a connection dead
         # the stack names the driver when the message does not (`node_modules/pg/lib/client.js`)
         # and the tag its logger's header gave (go-sql-driver's `[mysql]`) when the message lost it with the header
         head = (
@@ -1189,7 +1196,7 @@ def _outage_links(clusters: Sequence[Cluster], facts: ResolvedFacts, links: _Lin
             + f"\n{client.stack_pattern or ''}"[:MENTION_CHARS]
             + "".join(f"\n[{tag}]" for tag in sorted(facts.tags.get(client.fingerprint, ())))
         )
-        pooled = _POOL_TIMED_OUT.search(head) is not None
+        pooled = found_dead or _POOL_TIMED_OUT.search(head) is not None
         if not (pooled or CUT_OFF.search(head) or _SERVER_GONE.search(head)):
             continue
         named = {service for service, pattern in names.items() if pattern.search(head)}
@@ -1218,6 +1225,8 @@ def _outage_links(clusters: Sequence[Cluster], facts: ResolvedFacts, links: _Lin
                 how = (
                     f"failed to connect to the instance {_q(next(iter(named)))}"
                     if named
+                    else "found a connection in its pool closed"
+                    if found_dead
                     else "waited in vain for a connection from its pool"
                     if engine == _ANY_ENGINE
                     else f"says its connection to a {engine} server failed"
@@ -1456,6 +1465,126 @@ def _first_rung(near: list[Cluster]) -> list[Cluster]:
     return [c for c in down if role(c) == first]
 
 
+_POD_EVENTS = "k8s_pod "
+"""How a Kubernetes pod's own events begin in a cluster's `logs` (resource type, then log): the kubelet's and the
+scheduler's word on the pod (`Failed: Error: secret "x" not found`, `Failed to pull image`, `FailedScheduling`)."""
+
+
+def _endpoint_links(clusters: Sequence[Cluster], facts: ResolvedFacts, links: _Links) -> None:
+    """A proxy saying a Kubernetes Service has no endpoint (`NO_ENDPOINTS`: ingress-nginx's `Service "shop/cart"
+    does not have any active Endpoint.`) is the effect of that Service's workload (named as the Service, or by its
+    pods' `app` label) failing in the same minutes: the first rung of its not being there (its process exits, else
+    its failed probes, else not ready), else what its pods' events say keeps them from running (`Error: secret
+    "cart-db" not found`, `Failed to pull image …`)."""
+    workloads: dict[str, list[Cluster]] = {}
+    for cluster in clusters:
+        if role(cluster) == NONE or Severity[cluster.max_severity] < Severity.WARNING:
+            continue
+        for service in cluster.services:
+            namespace, _, name = service.lower().rpartition("/")
+            if namespace:
+                apps = facts.service_apps.get(service, frozenset())
+                for named in {name, *apps}:
+                    workloads.setdefault(f"{namespace}/{named}", []).append(cluster)
+    by_fingerprint = {c.fingerprint: c for c in clusters} if workloads else {}
+    for downstream in clusters if workloads else ():
+        found: dict[str, str] = {}
+        for text, span in facts.mentions.get(downstream.fingerprint, {}).items():
+            service = no_endpoint_service(text)
+            problems = workloads.get(service, [])
+            if not problems or any(service == s.lower() for s in downstream.services):
+                continue
+            near = [c for c in problems if _meets(downstream, span, c, facts)]
+            causes = _first_rung(near) or [
+                c for c in near if role(c) == ERROR and any(log.startswith(_POD_EVENTS) for log in c.logs)
+            ]
+            for cause in causes:
+                found.setdefault(cause.fingerprint, service)
+        for fingerprint, service in sorted(found.items()):
+            cause = by_fingerprint[fingerprint]
+            links.add(
+                fingerprint,
+                downstream.fingerprint,
+                "upstream",
+                f"{_q(downstream.title)} ({', '.join(downstream.services) or 'a proxy'}) says Kubernetes Service "
+                f"{_q(service)} has no endpoint while {_q(cause.title)} ({', '.join(cause.services)}) keeps its "
+                f"pods from serving ({_hhmm(cause.first_seen)}–{_hhmm(cause.last_seen)})",
+            )
+
+
+_DEAD_LETTERED = compile_regex(r"(?i)dead[- _]?letter")
+"""A record that says a message was dead-lettered, or came from a dead-letter topic (`Dead-lettered message …`,
+`Received dead-letter message …`)."""
+_SUBSCRIPTION = compile_regex(
+    r"(?:subscriptions/|DeadLetterSourceSubscription[\"']?\s?[=:]\s?[\"']?)([A-Za-z][\w.~+%-]{2,254})"
+)
+"""A Pub/Sub subscription a text names: by its path (`projects/p/subscriptions/shipping-orders`), or as the
+attribute Pub/Sub sets on a dead-lettered message (`CloudPubSubDeadLetterSourceSubscription=shipping-orders`)."""
+_NAME_PARTS = compile_regex(r"[-_.]")
+"""What separates the words of a subscription's or a service's name (`eventarc-europe-west1-fulfil-orders-sub-418`)."""
+_PUSHED = " on POST "
+"""What the title of a request problem answered to a POST holds (`HTTP 500 on POST /_pubsub/orders`): Pub/Sub pushes
+each message as a POST."""
+
+
+def _named_in(subscription: str, service: str) -> bool:
+    """Whether a subscription's name holds the service's (its workload's) name as whole parts (`shipping-orders`,
+    `orders.shipping-push`: `shipping`; `order-fulfilment-push`: `order-fulfilment`; not `shippingx-orders`)."""
+    parts = _NAME_PARTS.split(subscription.lower())
+    wanted = _NAME_PARTS.split(service.lower().rpartition("/")[2])
+    return any(parts[i : i + len(wanted)] == wanted for i in range(len(parts) - len(wanted) + 1))
+
+
+def _undelivered(problems: list[Cluster], record: Cluster, facts: ResolvedFacts) -> list[Cluster]:
+    """A subscriber's problems in the same minutes as a dead-letter record that refused its deliveries: its POSTs
+    answered with a 5xx (pushes), else its one error then (a pull subscriber's)."""
+    near = [c for c in problems if _same_minutes(c, record, facts)]
+    pushes = [c for c in near if c.kind == "request" and role(c) == SERVER_ERROR and _PUSHED in c.title]
+    errors = [c for c in near if role(c) == ERROR]
+    return pushes or (errors if len(errors) == 1 else [])
+
+
+def _dead_letter_links(clusters: Sequence[Cluster], facts: ResolvedFacts, links: _Links) -> None:
+    """A record of Pub/Sub messages dead-lettered from a subscription (a dead-letter handler's `Dead-lettered
+    message … from subscription projects/p/subscriptions/shipping-orders`) is the effect of the deliveries that
+    subscription's subscriber did not acknowledge in the same minutes: the one service its name holds (`_named_in`)
+    that refused deliveries then (`_undelivered`: its POST requests failed with a 5xx, a push subscription's
+    endpoint; else its one error, a pull subscriber's). A subscription naming no such service, or two, tells none."""
+    failing: dict[str, list[Cluster]] = {}
+    for cluster in clusters:
+        if _is_failure(cluster) and role(cluster) in (ERROR, SERVER_ERROR):
+            for service in cluster.services:
+                failing.setdefault(service, []).append(cluster)
+    for record in clusters if failing else ():
+        head = f"{record.title}\n{record.message}"[:MENTION_CHARS]
+        if not _DEAD_LETTERED.search(head):
+            continue
+        texts = [head, *(sample.message for sample in record.samples)]
+        subscriptions = {m.group(1) for text in texts for m in _SUBSCRIPTION.finditer(text[:MENTION_CHARS])}
+        named = {
+            service
+            for service in failing
+            if service not in record.services and any(_named_in(s, service) for s in subscriptions)
+        }
+        undelivered = {
+            service: causes
+            for service in sorted(named)
+            if (causes := _undelivered(failing[service], record, facts))
+        }
+        if len(undelivered) != 1:
+            continue  # which subscriber it was is not told
+        ((service, causes),) = undelivered.items()
+        for cause in causes:
+            links.add(
+                cause.fingerprint,
+                record.fingerprint,
+                "upstream",
+                f"{_q(record.title)} ({', '.join(record.services) or 'a handler'}) records messages dead-lettered "
+                f"from a subscription of {_q(service)} while {_q(cause.title)} fails "
+                f"({_hhmm(cause.first_seen)}–{_hhmm(cause.last_seen)})",
+            )
+
+
 _CLUSTER_DNS = compile_regex(r"kube-system/(?:kube-?dns|coredns|node-local-dns|dnsmasq)(?:-autoscaler)?")
 """A Kubernetes cluster's DNS server: kube-dns (its `kubedns` and `dnsmasq` containers), CoreDNS, NodeLocal
 DNSCache, as a service (`kube-system/kube-dns`)."""
@@ -1519,6 +1648,8 @@ def find_links(
     _job_links(clusters, facts, links)
     _upstream_links(clusters, facts, links)
     _host_links(clusters, facts, links)
+    _endpoint_links(clusters, facts, links)
+    _dead_letter_links(clusters, facts, links)
     _quote_links(clusters, facts, links)
     _outage_links(clusters, facts, links)
     _cluster_dns_links(clusters, facts, links)
