@@ -2813,6 +2813,11 @@ def test_reading_quoted_values_again_stays_linear() -> None:
         "AUTH failed: WRONGPASS invalid username-password pair or user is disabled.",
         "ARN arn:aws:secretsmanager:us-east-1:123456789012:secret:prod/db/password-AbCdEf not found",
         "E1130 10:00:00.123456 reflector.go:138] Failed to watch *v1.Secret: unknown",
+        # Kubernetes' answer about an object it looked for by kind and name, the name any DNS-1123 name
+        'Error: secret "cart-db-v2" not found',
+        'MountVolume.SetUp failed for volume "tls" : secret "tls-2024.example" not found',
+        'secrets "db-pass-7" is forbidden: User "system:serviceaccount:shop:cart" cannot get resource "secrets"',
+        'Error from server (AlreadyExists): secrets "registry-creds-2" already exists',
     ],
 )
 def test_kubernetes_object_names_and_messages_about_credentials_stay(text: str) -> None:
@@ -2827,6 +2832,7 @@ def test_kubernetes_object_names_and_messages_about_credentials_stay(text: str) 
         ("token abc-def-a8f9d7e6c5b4a3f2e1d0 leaked", "a8f9d7e6c5b4a3f2e1d0"),
         ("AUTH Xk92mmQp1zq", "Xk92mmQp1zq"),
         ("secret: prod-api-Q7x9k2Lm", "Q7x9k2Lm"),
+        ('secret "Hunter2x9Q" not found', "Hunter2x9Q"),  # no DNS-1123 name (capitals): a value
     ],
 )
 def test_secrets_shaped_like_names_after_a_credential_word_still_go(text: str, secret: str) -> None:

@@ -2538,6 +2538,8 @@ def _phrase_spans(data: bytes) -> Iterator[Span]:
                 break  # a YAML alias (`password: *db_password`): the value is its anchor's
             if first and _resource_name(word, stripped):
                 break  # `secret "api-token-x2k9q" not found`, `token default-token-x2k9q created`
+            if first and word.lower() in _OBJECT_KINDS and _OBJECT_ANSWER.match(tail, raw.start()):
+                break  # `Error: secret "cart-db-v2" not found`: Kubernetes names the object it looked for
             if first and stripped.startswith("-") and is_plain_words(stripped.lstrip("-")):
                 break  # a command's flag (`openssl passwd -help`, `gh secret set --body`)
             if first and (quoted := _quoted_value(tail, raw.start(), password)) is not None:
@@ -2650,6 +2652,14 @@ def _object_name(value: str) -> bool:
     """Whether `value` is such a name."""
     name = _RESOURCE_NAME.fullmatch(value)
     return name is not None and is_plain_words(name.group(1).rstrip("-"))
+
+
+# Kubernetes' answer about an object it was asked for by kind and quoted name (`secret "cart-db-v2" not found`,
+# `secrets "tls-2024" is forbidden: User …`, `secret "x" already exists`): the quoted text is a DNS-1123 name
+_OBJECT_KINDS = frozenset({"secret", "secrets", "token", "tokens"})
+_OBJECT_ANSWER = compile_regex(
+    rb'[ \t]{0,4}"[a-z0-9](?:[a-z0-9.-]{0,251}[a-z0-9])?" (?:not found|is forbidden|already exists)\b'
+)
 
 
 def _resource_name(word: str, value: str) -> bool:
