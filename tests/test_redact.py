@@ -3097,3 +3097,44 @@ def test_a_random_run_is_found_where_its_pattern_with_a_group_finds_it(
     assert (found is None) is (expected is None)
     if found is not None:
         assert redact._run_at(data, *found.span()) == expected.span(1)
+
+
+_URL_PATH_IN_ONE = re2.compile(
+    rb"(?i)(?:\b[a-z][a-z0-9+.-]{0,31}://[^\s/\"'<>?#\\]{1,256}|\b(?:get|post|put|patch|delete|head|options)[ \t]{1,8}\"?)"
+    rb"(?P<path>/[^\s\"'<>?#\\]{1,1000})"
+)
+_URL_PIECES = st.sampled_from(
+    (
+        "https://", "http://h/", "HTTP://", "s3+x.y-z://", "://", "get ", "POST\t", "Delete   ", "options", "GET",
+        "/", "//", "h", "a1", "x" * 40, "é" * 3, "€", "ſ", "\u212a", "\udc80", "\x00", "\"", "'", "<", ">", "?",
+        "#", "\\", " ", "\t", "\n", "\x0b", ".", "-", "@", "%2F",
+    )
+)  # fmt: skip
+
+
+@given(st.lists(_URL_PIECES, max_size=16), st.sampled_from(("utf-8", "latin-1")))
+@example(["GET ", '"', "/", "é"], "utf-8")
+@example(["https://", "h", "/", "/"], "utf-8")
+@example(["http://h/", "\udc80", "x"], "utf-8")
+def test_a_url_path_is_found_in_two_steps_where_one_pattern_finds_it(
+    pieces: list[str], encoding: str
+) -> None:
+    """`_url_paths` (the head, then the rest of the path, anchored) finds each URL's start and path where the one
+    pattern with the path's `{1,1000}` finds them, one after another: on UTF-8 text, lone surrogates, any byte."""
+    data = "".join(pieces).encode(encoding, "surrogatepass" if encoding == "utf-8" else "replace")
+    expected = [(match.start(), *match.span(1)) for match in _URL_PATH_IN_ONE.finditer(data)]
+    assert list(redact._url_paths(data)) == expected
+
+
+@pytest.mark.parametrize("length", [31, 32, 255, 256, 257, 999, 1000, 1001, 1500])
+@pytest.mark.parametrize("character", ["a", "é", "€"])
+def test_a_long_url_path_or_host_ends_where_one_pattern_ends_it(length: int, character: str) -> None:
+    """The bounds: a scheme of 32 characters, a host of 256, a path of 1,000 characters after its `/` (multi-byte
+    ones counted as one)."""
+    for text in (
+        f"GET /{character * length} then https://h/{character * length}",
+        f"http://{character * length}/x and {'s' * length}://h/p",
+    ):
+        data = text.encode()
+        expected = [(match.start(), *match.span(1)) for match in _URL_PATH_IN_ONE.finditer(data)]
+        assert list(redact._url_paths(data)) == expected
