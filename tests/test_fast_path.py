@@ -519,6 +519,7 @@ _KIND_PATTERNS = [
     reassemble._FILE_LINE,
     reassemble._CAUSE_LINE,
     reassemble._AT_FRAME,
+    reassemble._COROUTINE_MARKER,
     reassemble._RUBY_FRAME,
     reassemble._NODE_LOCATION,
     reassemble._NODE_VERSION,

@@ -139,6 +139,19 @@ RUST_PANIC = [
     "             at ./src/handlers/orders.rs:88:38",
     "note: Some details are omitted, run with `RUST_BACKTRACE=full` for a verbose backtrace.",
 ]
+RUST_QUOTED_PANIC = [
+    "thread 'main' panicked at 'attempt to subtract with overflow', src/invoice.rs:41:17",
+    "stack backtrace:",
+    "   0:     0x55d0c1a2b3c4 - std::panicking::begin_panic::h1a2b3c4d5e6f7a8b",
+    "                               at src/libstd/panicking.rs:397",
+    "   1:     0x55d0c1a2b3d8 - <std::sys_common::backtrace::_print::DisplayBacktrace as core::fmt::Display>::fmt::h0a",
+    "                               at src/libstd/sys_common/backtrace.rs:61",
+    "   2:     0x55d0c1a2b4e0 - billing::invoice::total::h0f1e2d3c4b5a6978",
+    "                               at src/invoice.rs:41",
+    "   3:     0x55d0c1a2b5f1 - billing::main::h8888a4b960d98f89",
+    "                               at src/main.rs:12",
+    "note: Some details are omitted, run with `RUST_BACKTRACE=full` for a verbose backtrace.",
+]
 GO_PANIC = [
     "panic: runtime error: invalid memory address or nil pointer dereference",
     "[signal SIGSEGV: segmentation violation code=0x1 addr=0x18 pc=0x6a1b2c]",
@@ -273,6 +286,50 @@ def test_a_go_panic_printed_newest_first_is_reassembled() -> None:
     assert len(result) == 1
     assert result[0].primary.message.splitlines()[0] == GO_PANIC[0]
     assert result[0].primary.message.splitlines()[-1] == "exit status 2"
+
+
+KOTLIN_COROUTINE_CRASH = [
+    'Exception in thread "main" java.lang.IllegalStateException: ledger closed',
+    "\tat com.acme.ledger.Ledger.append(Ledger.kt:58)",
+    "\t(Coroutine boundary)",
+    "\tat com.acme.ledger.MainKt.main(Main.kt:9)",
+]
+
+
+@pytest.mark.parametrize(
+    "lines",
+    [RUST_QUOTED_PANIC, KOTLIN_COROUTINE_CRASH],
+    ids=["rust-quoted-panic", "kotlin-coroutine-boundary"],
+)
+def test_a_quoted_rust_panic_or_a_coroutine_stack_printed_newest_first_is_reassembled(
+    lines: list[str],
+) -> None:
+    result = events(list(reversed(split_lines(1, lines, gke=True))))
+    assert [len(event.members) for event in result] == [len(lines)]
+    assert result[0].primary.message.splitlines() == lines
+
+
+def test_a_quoted_rust_panic_alone_stays_its_line_and_a_line_after_it_stays_apart() -> None:
+    panic = "thread 'main' panicked at 'attempt to subtract with overflow', src/invoice.rs:41:17"
+    result = events(split_lines(1, [panic, "worker 3 restarted after a failure"], step=0.001, gke=True))
+    assert [event.primary.message for event in result] == [panic, "worker 3 restarted after a failure"]
+    stack = result[0].primary.stack
+    assert stack is not None
+    assert (stack.message, stack.frames[-1].file, stack.frames[-1].line) == (
+        "attempt to subtract with overflow",
+        "src/invoice.rs",
+        41,
+    )
+
+
+def test_an_indented_parenthesised_line_after_a_java_stack_is_no_coroutine_marker() -> None:
+    lines = [
+        "java.lang.IllegalStateException: ledger closed",
+        "\tat com.acme.ledger.Ledger.append(Ledger.kt:58)",
+        "\t(retrying in 5 s)",
+    ]
+    result = events(split_lines(1, lines, gke=True))
+    assert [len(event.members) for event in result] == [2, 1]
 
 
 DOTNET_CRASH = [
@@ -661,6 +718,37 @@ def test_go_lines_without_their_header_stay_single() -> None:
             "panic: called `Option::unwrap()` on a `None` value",
             "orders::handlers::orders::create ./src/handlers/orders.rs:88",
         ),
+        (  # before Rust 1.73: the message quoted on the panic's line; frames with their address, std's
+            # sources relative (`src/libstd/…`, before 1.47), a trait implementation's frame named `<std::… as …>`
+            RUST_QUOTED_PANIC,
+            "panic: attempt to subtract with overflow",
+            "billing::invoice::total src/invoice.rs:41",
+        ),
+        (  # kotlinx.coroutines' markers among the frames of a stack it recovered across coroutines
+            [
+                'Exception in thread "DefaultDispatcher-worker-2" java.lang.IllegalStateException: ledger closed',
+                "\tat com.acme.ledger.Ledger.append(Ledger.kt:58)",
+                "\t(Coroutine boundary)",
+                "\tat com.acme.ledger.Posting$post$2.invokeSuspend(Posting.kt:22)",
+                "\t(Coroutine creation stacktrace)",
+                "\tat kotlinx.coroutines.BuildersKt.launch(Builders.kt:47)",
+                "Caused by: java.lang.IllegalStateException: ledger closed",
+                "\tat com.acme.ledger.Ledger.append(Ledger.kt:58)",
+            ],
+            "java.lang.IllegalStateException: ledger closed",
+            "com.acme.ledger.Ledger.append Ledger.kt:58",
+        ),
+        (  # the same, with no message, its first row a marker
+            [
+                'Exception in thread "main" java.net.SocketTimeoutException',
+                "\t(Coroutine boundary)",
+                "\tat com.acme.sync.MainKt.main(Main.kt:15)",
+                "Caused by: java.net.SocketTimeoutException: timeout",
+                "\tat okio.AsyncTimeout.exit(AsyncTimeout.java:285)",
+            ],
+            "java.net.SocketTimeoutException",
+            "com.acme.sync.MainKt.main Main.kt:15",
+        ),
     ],
     ids=[
         "ruby-logged",
@@ -681,6 +769,9 @@ def test_go_lines_without_their_header_stay_single() -> None:
         "node-cause-with-code",
         "dotnet-hresult-message-data",
         "rust-panic-backtrace",
+        "rust-quoted-panic-backtrace",
+        "kotlin-coroutine-markers",
+        "kotlin-coroutine-boundary-first",
     ],
 )
 def test_a_stack_of_another_language_split_per_line_is_one_problem(

@@ -60,6 +60,9 @@ _NODE_VERSION = compile_regex(r"^Node\.js v\d+\.\d+\.\d+$")
 # A stack frame of Java (`\tat a.B.c(B.java:3)`, with the jar logback and Spring Boot append: `… ~[app.jar:1.0]`),
 # Node.js (`    at f (/app/x.js:1:2)`) or .NET (`   at A.B() in x.cs:line 3`)
 _AT_FRAME = compile_regex(r"^\s+at \S.{0,1000}(?:\)(?:\s+~?\[[^\]\n]{0,300}\])?|:\d+:\d+|:line \d+)\s*\{?$")
+# The markers kotlinx.coroutines writes among a JVM stack's frames where it recovered the stack across coroutines
+# (`\t(Coroutine boundary)`, `\t(Coroutine creation stacktrace)`): rows of the stack, as its frames are
+_COROUTINE_MARKER = compile_regex(r"^\s+\(Coroutine (?:boundary|creation stacktrace)\)\s*$")
 # A Ruby backtrace line, as the interpreter prints it (`\tfrom /app/x.rb:3:in '<main>'`, `\tfrom bin/rails:4:in
 # '<main>'`: a script's file may have no extension) or a logger does (`/app/x.rb:14:in `deliver'`,
 # `  app/models/user.rb:9:in `name'`).
@@ -517,7 +520,11 @@ def _classify(line: str, stripped: str) -> str | None:
         return "rust-backtrace"
     if _RUST_NOTE.match(line):
         return "rust-note"
-    if _AT_FRAME.match(line) or _RUBY_FRAME.match(line):
+    if (
+        _AT_FRAME.match(line)
+        or _RUBY_FRAME.match(line)
+        or (stripped[0] == "(" and _COROUTINE_MARKER.match(line))
+    ):
         return "frame"
     if _PHP_TRACE.match(stripped) or PHP_THROWN.match(line):
         return "php-trace"
@@ -693,9 +700,16 @@ class Reassembler:
             if entry.payload_kind == "text":
                 entry = self._after_label(entry, key)
             # a line with a stack of its own is whole, unless the stack has no frame (a Node.js rejection's
-            # `[UnhandledPromiseRejection: …]`, whose report goes on in the next lines) or no exception (its
-            # exception line may come in the next entries)
-            whole = entry.stack is not None and bool(entry.stack.frames) and not entry.stack.cut_off
+            # `[UnhandledPromiseRejection: …]`, whose report goes on in the next lines), no exception (its
+            # exception line may come in the next entries) or is a Rust panic's line alone (`… panicked at
+            # 'boom', src/main.rs:5:5`, its place read as its frame: its backtrace and note may come next)
+            stack = entry.stack
+            whole = (
+                stack is not None
+                and bool(stack.frames)
+                and not stack.cut_off
+                and not (stack.language == "rust" and "\n" not in entry.message)
+            )
             kind = entry_kind(entry) if entry.payload_kind == "text" and not whole else None
             if kind is None and entry.payload_kind == "text" and not whole and key in self._groups:
                 members = self._groups[key].members
