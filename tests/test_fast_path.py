@@ -520,6 +520,8 @@ _KIND_PATTERNS = [
     reassemble._CAUSE_LINE,
     reassemble._AT_FRAME,
     reassemble._COROUTINE_MARKER,
+    reassemble._DOC_LINK,
+    reassemble._STATEMENT_LINE,
     reassemble._RUBY_FRAME,
     reassemble._NODE_LOCATION,
     reassemble._NODE_VERSION,

@@ -332,6 +332,79 @@ def test_an_indented_parenthesised_line_after_a_java_stack_is_no_coroutine_marke
     assert [len(event.members) for event in result] == [2, 1]
 
 
+SETTINGS_TRACEBACK = [
+    "Traceback (most recent call last):",
+    '  File "/app/billing/main.py", line 4, in <module>',
+    "    settings = Settings()",
+    '  File "/usr/lib/python3.12/site-packages/pydantic_settings/main.py", line 84, in __init__',
+    "    super().__init__(",
+    "pydantic_core._pydantic_core.ValidationError: 2 validation errors for Settings",
+    "redis_url",
+    "  Field required [type=missing, input_value={}, input_type=dict]",
+    "    For further information visit https://errors.pydantic.dev/2.7/v/missing",
+    "port",
+    "  Input should be a valid integer, unable to parse string as an integer [type=int_parsing, input_value='x']",
+]
+CHAINED_DATABASE_TRACEBACK = [
+    "Traceback (most recent call last):",
+    '  File "/usr/lib/python3.11/site-packages/sqlalchemy/engine/base.py", line 1960, in _exec_single_context',
+    "    self.dialect.do_execute(",
+    'psycopg2.errors.UndefinedTable: relation "invoices" does not exist',
+    "LINE 1: SELECT id FROM invoices",
+    "                       ^",
+    "",
+    "",
+    "The above exception was the direct cause of the following exception:",
+    "",
+    "Traceback (most recent call last):",
+    '  File "/app/billing/jobs.py", line 31, in close_month',
+    "    rows = session.execute(query).all()",
+    'sqlalchemy.exc.ProgrammingError: (psycopg2.errors.UndefinedTable) relation "invoices" does not exist',
+    "LINE 1: SELECT id FROM invoices",
+    "                       ^",
+    "",
+    "[SQL: SELECT id FROM invoices]",
+    "(Background on this error at: https://sqlalche.me/e/20/f405)",
+]
+
+
+@pytest.mark.parametrize("newest_first", [False, True], ids=["oldest-first", "newest-first"])
+@pytest.mark.parametrize("gke", [True, False], ids=["gke-stderr-error", "cloud-run-no-severity"])
+@pytest.mark.parametrize(
+    ("lines", "title"),
+    [
+        (
+            SETTINGS_TRACEBACK,
+            "pydantic_core._pydantic_core.ValidationError: 2 validation errors for Settings",
+        ),
+        (
+            CHAINED_DATABASE_TRACEBACK,
+            "sqlalchemy.exc.ProgrammingError: (psycopg2.errors.UndefinedTable) relation",
+        ),
+    ],
+    ids=["validation-errors", "chained-database-error"],
+)
+def test_a_python_exception_whose_message_goes_on_over_lines_is_one_event(
+    lines: list[str], title: str, gke: bool, newest_first: bool
+) -> None:
+    raw = split_lines(1, lines, gke=gke)
+    report = scan_entries(list(reversed(raw)) if newest_first else raw)
+    assert [cluster.count for cluster in report.clusters] == [len(lines)]
+    assert report.clusters[0].title.startswith(title)
+
+
+def test_lines_after_a_python_exception_with_a_pause_or_a_header_of_their_own_stay_apart() -> None:
+    traceback = SETTINGS_TRACEBACK[:6]
+    paused = [*split_lines(1, traceback, gke=True), *split_lines(1.05, ["redis_url"], gke=True)]
+    assert [len(event.members) for event in events(paused)] == [len(traceback), 1]
+    headed = split_lines(
+        1, [*traceback, "[2026-12-01 10:00:01 +0000] [7] [INFO] Worker exiting (pid: 7)"], gke=True
+    )
+    assert [len(event.members) for event in events(headed)] == [len(traceback), 1]
+    link = "(Background on this error at: https://sqlalche.me/e/20/f405)"
+    assert [event.primary.message for event in events(split_lines(1, [link], gke=True))] == [link]
+
+
 DOTNET_CRASH = [
     'Unhandled exception. Npgsql.PostgresException (0x80004005): 42P01: relation "ledger_entries" does not exist',
     "",

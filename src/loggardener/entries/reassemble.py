@@ -335,6 +335,22 @@ _V8_REPORT = ("v8-marker", "v8-gc", "v8-frame", "v8-fatal", "source", "blank")
 _DOTNET_FRAME_INDENT = "   at "
 _MESSAGE_LINES = 6
 _MESSAGE_KINDS = (None, "bare", "blank", "exception", "source")
+# A Python exception's message may go on over lines after its exception line, written with it (pydantic's
+# `1 validation error for Settings`, then the field, the error indented, `For further information visit …`;
+# SQLAlchemy's `[SQL: …]`, `[parameters: …]` and `(Background on this error at: …)`; psycopg2's `\tIs the
+# server running …?`): lines without a header of their own, each within `RECORD_STEP` of the one before
+_PY_MESSAGE_LINES = 40
+# the line that ends such a message pointing at the error's documentation (SQLAlchemy's `(Background on this error
+# at: https://sqlalche.me/e/20/e3q8)`, httpx's `For more information check: https://…`, pydantic's `For further
+# information visit https://…`)
+_DOC_LINK = compile_regex(
+    r"^\s*\(?(?:Background on this error at|For (?:more|further) information(?:,? (?:see|check|visit))?):? "
+    r"https?://[^\s()]{1,500}\)?\s*$"
+)
+# and PostgreSQL's position of an error in its statement (`LINE 1: SELECT id FROM invoices`, a caret under it), which
+# psycopg2's and Django's errors carry
+_STATEMENT_LINE = compile_regex(r"^LINE \d{1,6}: ")
+_PY_MESSAGE_KINDS = (*_MESSAGE_KINDS, "doc-link", "statement-line")
 # What .NET prints of an exception's `Data` after its frames: this heading, then each entry indented under it
 _DOTNET_DATA = "Exception data:"
 
@@ -431,7 +447,7 @@ _MAY_BE_KIND = compile_regex(
     r"|signal arrived|goroutine |runtime stack:|created by |exit status |Exception in thread|Unhandled |Uncaught "
     r"|#\d|Stack trace:$|\*\* \(|Last message|Client |thread '|stack backtrace:|For more information"
     r"|Fatal Python error: |Current thread 0x|Thread 0x|Extension modules: |<--- |==== JS |----- Native |\d+ ms: "
-    r"|Security context: )"
+    r"|Security context: |LINE \d)"
     # an exception's name with a code after it (`TypeError [ERR_INVALID_URL]:`, `NpgsqlException (0x80004005):`)
     r"|\S* (?:\[[A-Za-z][\w.-]{0,60}\]|\((?:0x[0-9A-Fa-f]{1,8}|-?\d{1,10})\)):"
     r"|\S*(?::\s|\.py:|" + _RUBY_SOURCE + r":)|\S*\s*$"
@@ -516,6 +532,10 @@ def _classify(line: str, stripped: str) -> str | None:
         return "knv"
     if line.startswith(_KNV_MORE):
         return "knv-more"
+    if _DOC_LINK.match(line):
+        return "doc-link"
+    if _STATEMENT_LINE.match(line):
+        return "statement-line"
     if stripped == "stack backtrace:":
         return "rust-backtrace"
     if _RUST_NOTE.match(line):
@@ -1121,7 +1141,7 @@ class Reassembler:
                 yield Event(primary=lines[index], members=(lines[index],))
                 index += 1
                 continue
-            end = _traceback_end(kinds, index)
+            end = _traceback_end(kinds, lines, index)
             span = lines[start : end + 1]
             event = self._merge(span) if end > index else None
             if end == index:
@@ -1591,9 +1611,10 @@ def _indented_end(lines: list[LogEntry], start: int) -> int:
     return end
 
 
-def _traceback_end(kinds: list[str | None], start: int) -> int:
-    """Index of the last line of the traceback that starts at `start` (a header line); without an exception
-    line after its frames (cut off, or its last lines lost), its last frame line."""
+def _traceback_end(kinds: list[str | None], lines: list[LogEntry], start: int) -> int:
+    """Index of the last line of the traceback that starts at `start` (a header line), with the lines its
+    exception's message goes on over (`_python_message_end`); without an exception line after its frames (cut
+    off, or its last lines lost), its last frame line."""
     end = start
     saw_frame = False
     last_frame = start
@@ -1606,7 +1627,7 @@ def _traceback_end(kinds: list[str | None], start: int) -> int:
         elif kind in ("header", "separator", "blank"):
             pass
         elif kind == "exception" and saw_frame:
-            end = index
+            end = index = _python_message_end(kinds, lines, index)
             following = kinds[index + 1] if index + 1 < len(kinds) else None
             if following not in ("separator", "header", "blank"):
                 return end
@@ -1615,3 +1636,22 @@ def _traceback_end(kinds: list[str | None], start: int) -> int:
             break
         index += 1
     return last_frame if end == start and saw_frame else end
+
+
+def _python_message_end(kinds: list[str | None], lines: list[LogEntry], exception: int) -> int:
+    """Index of the last line of the message of the Python exception whose line (the last of its traceback) is at
+    `exception`: the lines after it that its message goes on over (`_PY_MESSAGE_LINES`), up to a blank line
+    before a chained traceback's separator or header, a line with a header of its own or a pause."""
+    end = index = exception
+    while index + 1 < len(kinds) and index - exception < _PY_MESSAGE_LINES:
+        line = lines[index + 1]
+        if (
+            kinds[index + 1] not in _PY_MESSAGE_KINDS
+            or line.record_line not in ("", "bare")
+            or line.timestamp - lines[index].timestamp > RECORD_STEP
+        ):
+            break
+        index += 1
+        if kinds[index] != "blank":
+            end = index
+    return end
