@@ -344,8 +344,8 @@ _PY_MESSAGE_LINES = 40
 # at: https://sqlalche.me/e/20/e3q8)`, httpx's `For more information check: https://…`, pydantic's `For further
 # information visit https://…`)
 _DOC_LINK = compile_regex(
-    r"^\s*\(?(?:Background on this error at|For (?:more|further) information(?:,? (?:see|check|visit))?):? "
-    r"https?://[^\s()]{1,500}\)?\s*$"
+    r"^\s*(?:\(Background on this error at: https?://[^\s()]{1,500}\)"
+    r"|For (?:more|further) information(?:,? (?:see|check|visit))?:? https?://\S{1,500})\s*$"
 )
 # and PostgreSQL's position of an error in its statement (`LINE 1: SELECT id FROM invoices`, a caret under it), which
 # psycopg2's and Django's errors carry
@@ -445,7 +445,7 @@ _MAY_BE_KIND = compile_regex(
     r"\s|[\^~}\[<.-]"
     r"|(?:Traceback |During |The above |File \"|Caused by|End of |from |Node\.js |panic|fatal error|PC=0x"
     r"|signal arrived|goroutine |runtime stack:|created by |exit status |Exception in thread|Unhandled |Uncaught "
-    r"|#\d|Stack trace:$|\*\* \(|Last message|Client |thread '|stack backtrace:|For more information"
+    r"|#\d|Stack trace:$|\*\* \(|Last message|Client |thread '|stack backtrace:|For (?:more|further) information"
     r"|Fatal Python error: |Current thread 0x|Thread 0x|Extension modules: |<--- |==== JS |----- Native |\d+ ms: "
     r"|Security context: |LINE \d)"
     # an exception's name with a code after it (`TypeError [ERR_INVALID_URL]:`, `NpgsqlException (0x80004005):`)
