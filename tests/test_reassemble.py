@@ -139,6 +139,19 @@ RUST_PANIC = [
     "             at ./src/handlers/orders.rs:88:38",
     "note: Some details are omitted, run with `RUST_BACKTRACE=full` for a verbose backtrace.",
 ]
+RUST_QUOTED_PANIC = [
+    "thread 'main' panicked at 'attempt to subtract with overflow', src/invoice.rs:41:17",
+    "stack backtrace:",
+    "   0:     0x55d0c1a2b3c4 - std::panicking::begin_panic::h1a2b3c4d5e6f7a8b",
+    "                               at src/libstd/panicking.rs:397",
+    "   1:     0x55d0c1a2b3d8 - <std::sys_common::backtrace::_print::DisplayBacktrace as core::fmt::Display>::fmt::h0a",
+    "                               at src/libstd/sys_common/backtrace.rs:61",
+    "   2:     0x55d0c1a2b4e0 - billing::invoice::total::h0f1e2d3c4b5a6978",
+    "                               at src/invoice.rs:41",
+    "   3:     0x55d0c1a2b5f1 - billing::main::h8888a4b960d98f89",
+    "                               at src/main.rs:12",
+    "note: Some details are omitted, run with `RUST_BACKTRACE=full` for a verbose backtrace.",
+]
 GO_PANIC = [
     "panic: runtime error: invalid memory address or nil pointer dereference",
     "[signal SIGSEGV: segmentation violation code=0x1 addr=0x18 pc=0x6a1b2c]",
@@ -273,6 +286,123 @@ def test_a_go_panic_printed_newest_first_is_reassembled() -> None:
     assert len(result) == 1
     assert result[0].primary.message.splitlines()[0] == GO_PANIC[0]
     assert result[0].primary.message.splitlines()[-1] == "exit status 2"
+
+
+KOTLIN_COROUTINE_CRASH = [
+    'Exception in thread "main" java.lang.IllegalStateException: ledger closed',
+    "\tat com.acme.ledger.Ledger.append(Ledger.kt:58)",
+    "\t(Coroutine boundary)",
+    "\tat com.acme.ledger.MainKt.main(Main.kt:9)",
+]
+
+
+@pytest.mark.parametrize(
+    "lines",
+    [RUST_QUOTED_PANIC, KOTLIN_COROUTINE_CRASH],
+    ids=["rust-quoted-panic", "kotlin-coroutine-boundary"],
+)
+def test_a_quoted_rust_panic_or_a_coroutine_stack_printed_newest_first_is_reassembled(
+    lines: list[str],
+) -> None:
+    result = events(list(reversed(split_lines(1, lines, gke=True))))
+    assert [len(event.members) for event in result] == [len(lines)]
+    assert result[0].primary.message.splitlines() == lines
+
+
+def test_a_quoted_rust_panic_alone_stays_its_line_and_a_line_after_it_stays_apart() -> None:
+    panic = "thread 'main' panicked at 'attempt to subtract with overflow', src/invoice.rs:41:17"
+    result = events(split_lines(1, [panic, "worker 3 restarted after a failure"], step=0.001, gke=True))
+    assert [event.primary.message for event in result] == [panic, "worker 3 restarted after a failure"]
+    stack = result[0].primary.stack
+    assert stack is not None
+    assert (stack.message, stack.frames[-1].file, stack.frames[-1].line) == (
+        "attempt to subtract with overflow",
+        "src/invoice.rs",
+        41,
+    )
+
+
+def test_an_indented_parenthesised_line_after_a_java_stack_is_no_coroutine_marker() -> None:
+    lines = [
+        "java.lang.IllegalStateException: ledger closed",
+        "\tat com.acme.ledger.Ledger.append(Ledger.kt:58)",
+        "\t(retrying in 5 s)",
+    ]
+    result = events(split_lines(1, lines, gke=True))
+    assert [len(event.members) for event in result] == [2, 1]
+
+
+SETTINGS_TRACEBACK = [
+    "Traceback (most recent call last):",
+    '  File "/app/billing/main.py", line 4, in <module>',
+    "    settings = Settings()",
+    '  File "/usr/lib/python3.12/site-packages/pydantic_settings/main.py", line 84, in __init__',
+    "    super().__init__(",
+    "pydantic_core._pydantic_core.ValidationError: 2 validation errors for Settings",
+    "redis_url",
+    "  Field required [type=missing, input_value={}, input_type=dict]",
+    "    For further information visit https://errors.pydantic.dev/2.7/v/missing",
+    "port",
+    "  Input should be a valid integer, unable to parse string as an integer [type=int_parsing, input_value='x']",
+]
+CHAINED_DATABASE_TRACEBACK = [
+    "Traceback (most recent call last):",
+    '  File "/usr/lib/python3.11/site-packages/sqlalchemy/engine/base.py", line 1960, in _exec_single_context',
+    "    self.dialect.do_execute(",
+    'psycopg2.errors.UndefinedTable: relation "invoices" does not exist',
+    "LINE 1: SELECT id FROM invoices",
+    "                       ^",
+    "",
+    "",
+    "The above exception was the direct cause of the following exception:",
+    "",
+    "Traceback (most recent call last):",
+    '  File "/app/billing/jobs.py", line 31, in close_month',
+    "    rows = session.execute(query).all()",
+    'sqlalchemy.exc.ProgrammingError: (psycopg2.errors.UndefinedTable) relation "invoices" does not exist',
+    "LINE 1: SELECT id FROM invoices",
+    "                       ^",
+    "",
+    "[SQL: SELECT id FROM invoices]",
+    "(Background on this error at: https://sqlalche.me/e/20/f405)",
+]
+
+
+@pytest.mark.parametrize("newest_first", [False, True], ids=["oldest-first", "newest-first"])
+@pytest.mark.parametrize("gke", [True, False], ids=["gke-stderr-error", "cloud-run-no-severity"])
+@pytest.mark.parametrize(
+    ("lines", "title"),
+    [
+        (
+            SETTINGS_TRACEBACK,
+            "pydantic_core._pydantic_core.ValidationError: 2 validation errors for Settings",
+        ),
+        (
+            CHAINED_DATABASE_TRACEBACK,
+            "sqlalchemy.exc.ProgrammingError: (psycopg2.errors.UndefinedTable) relation",
+        ),
+    ],
+    ids=["validation-errors", "chained-database-error"],
+)
+def test_a_python_exception_whose_message_goes_on_over_lines_is_one_event(
+    lines: list[str], title: str, gke: bool, newest_first: bool
+) -> None:
+    raw = split_lines(1, lines, gke=gke)
+    report = scan_entries(list(reversed(raw)) if newest_first else raw)
+    assert [cluster.count for cluster in report.clusters] == [len(lines)]
+    assert report.clusters[0].title.startswith(title)
+
+
+def test_lines_after_a_python_exception_with_a_pause_or_a_header_of_their_own_stay_apart() -> None:
+    traceback = SETTINGS_TRACEBACK[:6]
+    paused = [*split_lines(1, traceback, gke=True), *split_lines(1.05, ["redis_url"], gke=True)]
+    assert [len(event.members) for event in events(paused)] == [len(traceback), 1]
+    headed = split_lines(
+        1, [*traceback, "[2026-12-01 10:00:01 +0000] [7] [INFO] Worker exiting (pid: 7)"], gke=True
+    )
+    assert [len(event.members) for event in events(headed)] == [len(traceback), 1]
+    link = "(Background on this error at: https://sqlalche.me/e/20/f405)"
+    assert [event.primary.message for event in events(split_lines(1, [link], gke=True))] == [link]
 
 
 DOTNET_CRASH = [
@@ -661,6 +791,37 @@ def test_go_lines_without_their_header_stay_single() -> None:
             "panic: called `Option::unwrap()` on a `None` value",
             "orders::handlers::orders::create ./src/handlers/orders.rs:88",
         ),
+        (  # before Rust 1.73: the message quoted on the panic's line; frames with their address, std's
+            # sources relative (`src/libstd/…`, before 1.47), a trait implementation's frame named `<std::… as …>`
+            RUST_QUOTED_PANIC,
+            "panic: attempt to subtract with overflow",
+            "billing::invoice::total src/invoice.rs:41",
+        ),
+        (  # kotlinx.coroutines' markers among the frames of a stack it recovered across coroutines
+            [
+                'Exception in thread "DefaultDispatcher-worker-2" java.lang.IllegalStateException: ledger closed',
+                "\tat com.acme.ledger.Ledger.append(Ledger.kt:58)",
+                "\t(Coroutine boundary)",
+                "\tat com.acme.ledger.Posting$post$2.invokeSuspend(Posting.kt:22)",
+                "\t(Coroutine creation stacktrace)",
+                "\tat kotlinx.coroutines.BuildersKt.launch(Builders.kt:47)",
+                "Caused by: java.lang.IllegalStateException: ledger closed",
+                "\tat com.acme.ledger.Ledger.append(Ledger.kt:58)",
+            ],
+            "java.lang.IllegalStateException: ledger closed",
+            "com.acme.ledger.Ledger.append Ledger.kt:58",
+        ),
+        (  # the same, with no message, its first row a marker
+            [
+                'Exception in thread "main" java.net.SocketTimeoutException',
+                "\t(Coroutine boundary)",
+                "\tat com.acme.sync.MainKt.main(Main.kt:15)",
+                "Caused by: java.net.SocketTimeoutException: timeout",
+                "\tat okio.AsyncTimeout.exit(AsyncTimeout.java:285)",
+            ],
+            "java.net.SocketTimeoutException",
+            "com.acme.sync.MainKt.main Main.kt:15",
+        ),
     ],
     ids=[
         "ruby-logged",
@@ -681,6 +842,9 @@ def test_go_lines_without_their_header_stay_single() -> None:
         "node-cause-with-code",
         "dotnet-hresult-message-data",
         "rust-panic-backtrace",
+        "rust-quoted-panic-backtrace",
+        "kotlin-coroutine-markers",
+        "kotlin-coroutine-boundary-first",
     ],
 )
 def test_a_stack_of_another_language_split_per_line_is_one_problem(

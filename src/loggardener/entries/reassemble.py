@@ -60,6 +60,9 @@ _NODE_VERSION = compile_regex(r"^Node\.js v\d+\.\d+\.\d+$")
 # A stack frame of Java (`\tat a.B.c(B.java:3)`, with the jar logback and Spring Boot append: `… ~[app.jar:1.0]`),
 # Node.js (`    at f (/app/x.js:1:2)`) or .NET (`   at A.B() in x.cs:line 3`)
 _AT_FRAME = compile_regex(r"^\s+at \S.{0,1000}(?:\)(?:\s+~?\[[^\]\n]{0,300}\])?|:\d+:\d+|:line \d+)\s*\{?$")
+# The markers kotlinx.coroutines writes among a JVM stack's frames where it recovered the stack across coroutines
+# (`\t(Coroutine boundary)`, `\t(Coroutine creation stacktrace)`): rows of the stack, as its frames are
+_COROUTINE_MARKER = compile_regex(r"^\s+\(Coroutine (?:boundary|creation stacktrace)\)\s*$")
 # A Ruby backtrace line, as the interpreter prints it (`\tfrom /app/x.rb:3:in '<main>'`, `\tfrom bin/rails:4:in
 # '<main>'`: a script's file may have no extension) or a logger does (`/app/x.rb:14:in `deliver'`,
 # `  app/models/user.rb:9:in `name'`).
@@ -341,6 +344,22 @@ _V8_REPORT = ("v8-marker", "v8-gc", "v8-frame", "v8-fatal", "source", "blank")
 _DOTNET_FRAME_INDENT = "   at "
 _MESSAGE_LINES = 6
 _MESSAGE_KINDS = (None, "bare", "blank", "exception", "source")
+# A Python exception's message may go on over lines after its exception line, written with it (pydantic's
+# `1 validation error for Settings`, then the field, the error indented, `For further information visit …`;
+# SQLAlchemy's `[SQL: …]`, `[parameters: …]` and `(Background on this error at: …)`; psycopg2's `\tIs the
+# server running …?`): lines without a header of their own, each within `RECORD_STEP` of the one before
+_PY_MESSAGE_LINES = 40
+# the line that ends such a message pointing at the error's documentation (SQLAlchemy's `(Background on this error
+# at: https://sqlalche.me/e/20/e3q8)`, httpx's `For more information check: https://…`, pydantic's `For further
+# information visit https://…`)
+_DOC_LINK = compile_regex(
+    r"^\s*(?:\(Background on this error at: https?://[^\s()]{1,500}\)"
+    r"|For (?:more|further) information(?:,? (?:see|check|visit))?:? https?://\S{1,500})\s*$"
+)
+# and PostgreSQL's position of an error in its statement (`LINE 1: SELECT id FROM invoices`, a caret under it), which
+# psycopg2's and Django's errors carry
+_STATEMENT_LINE = compile_regex(r"^LINE \d{1,6}: ")
+_PY_MESSAGE_KINDS = (*_MESSAGE_KINDS, "doc-link", "statement-line")
 # What .NET prints of an exception's `Data` after its frames: this heading, then each entry indented under it
 _DOTNET_DATA = "Exception data:"
 
@@ -435,9 +454,9 @@ _MAY_BE_KIND = compile_regex(
     r"\s|[\^~}\[<.-]"
     r"|(?:Traceback |During |The above |File \"|Caused by|End of |from |Node\.js |panic|fatal error|PC=0x"
     r"|signal arrived|goroutine |runtime stack:|created by |exit status |Exception in thread|Unhandled |Uncaught "
-    r"|#\d|Stack trace:$|\*\* \(|Last message|Client |thread '|stack backtrace:|For more information"
+    r"|#\d|Stack trace:$|\*\* \(|Last message|Client |thread '|stack backtrace:|For (?:more|further) information"
     r"|Fatal Python error: |Current thread 0x|Thread 0x|Extension modules: |<--- |==== JS |----- Native |\d+ ms: "
-    r"|Security context: )"
+    r"|Security context: |LINE \d)"
     # an exception's name with a code after it (`TypeError [ERR_INVALID_URL]:`, `NpgsqlException (0x80004005):`)
     r"|\S* (?:\[[A-Za-z][\w.-]{0,60}\]|\((?:0x[0-9A-Fa-f]{1,8}|-?\d{1,10})\)):"
     r"|\S*(?::\s|\.py:|" + _RUBY_SOURCE + r":)|\S*\s*$"
@@ -522,11 +541,19 @@ def _classify(line: str, stripped: str) -> str | None:
         return "knv"
     if line.startswith(_KNV_MORE):
         return "knv-more"
+    if _DOC_LINK.match(line):
+        return "doc-link"
+    if _STATEMENT_LINE.match(line):
+        return "statement-line"
     if stripped == "stack backtrace:":
         return "rust-backtrace"
     if _RUST_NOTE.match(line):
         return "rust-note"
-    if _AT_FRAME.match(line) or _RUBY_FRAME.match(line):
+    if (
+        _AT_FRAME.match(line)
+        or _RUBY_FRAME.match(line)
+        or (stripped[0] == "(" and _COROUTINE_MARKER.match(line))
+    ):
         return "frame"
     if _PHP_TRACE.match(stripped) or PHP_THROWN.match(line):
         return "php-trace"
@@ -705,9 +732,16 @@ class Reassembler:
             if entry.payload_kind == "text":
                 entry = self._after_label(entry, key)
             # a line with a stack of its own is whole, unless the stack has no frame (a Node.js rejection's
-            # `[UnhandledPromiseRejection: …]`, whose report goes on in the next lines) or no exception (its
-            # exception line may come in the next entries)
-            whole = entry.stack is not None and bool(entry.stack.frames) and not entry.stack.cut_off
+            # `[UnhandledPromiseRejection: …]`, whose report goes on in the next lines), no exception (its
+            # exception line may come in the next entries) or is a Rust panic's line alone (`… panicked at
+            # 'boom', src/main.rs:5:5`, its place read as its frame: its backtrace and note may come next)
+            stack = entry.stack
+            whole = (
+                stack is not None
+                and bool(stack.frames)
+                and not stack.cut_off
+                and not (stack.language == "rust" and "\n" not in entry.message)
+            )
             kind = entry_kind(entry) if entry.payload_kind == "text" and not whole else None
             if kind is None and entry.payload_kind == "text" and not whole and key in self._groups:
                 members = self._groups[key].members
@@ -1162,7 +1196,7 @@ class Reassembler:
                 yield Event(primary=lines[index], members=(lines[index],))
                 index += 1
                 continue
-            end = _traceback_end(kinds, index)
+            end = _traceback_end(kinds, lines, index)
             span = lines[start : end + 1]
             event = self._merge(span) if end > index else None
             if end == index:
@@ -1632,9 +1666,10 @@ def _indented_end(lines: list[LogEntry], start: int) -> int:
     return end
 
 
-def _traceback_end(kinds: list[str | None], start: int) -> int:
-    """Index of the last line of the traceback that starts at `start` (a header line); without an exception
-    line after its frames (cut off, or its last lines lost), its last frame line."""
+def _traceback_end(kinds: list[str | None], lines: list[LogEntry], start: int) -> int:
+    """Index of the last line of the traceback that starts at `start` (a header line), with the lines its
+    exception's message goes on over (`_python_message_end`); without an exception line after its frames (cut
+    off, or its last lines lost), its last frame line."""
     end = start
     saw_frame = False
     last_frame = start
@@ -1647,7 +1682,7 @@ def _traceback_end(kinds: list[str | None], start: int) -> int:
         elif kind in ("header", "separator", "blank"):
             pass
         elif kind == "exception" and saw_frame:
-            end = index
+            end = index = _python_message_end(kinds, lines, index)
             following = kinds[index + 1] if index + 1 < len(kinds) else None
             if following not in ("separator", "header", "blank"):
                 return end
@@ -1656,3 +1691,22 @@ def _traceback_end(kinds: list[str | None], start: int) -> int:
             break
         index += 1
     return last_frame if end == start and saw_frame else end
+
+
+def _python_message_end(kinds: list[str | None], lines: list[LogEntry], exception: int) -> int:
+    """Index of the last line of the message of the Python exception whose line (the last of its traceback) is at
+    `exception`: the lines after it that its message goes on over (`_PY_MESSAGE_LINES`), up to a blank line
+    before a chained traceback's separator or header, a line with a header of its own or a pause."""
+    end = index = exception
+    while index + 1 < len(kinds) and index - exception < _PY_MESSAGE_LINES:
+        line = lines[index + 1]
+        if (
+            kinds[index + 1] not in _PY_MESSAGE_KINDS
+            or line.record_line not in ("", "bare")
+            or line.timestamp - lines[index].timestamp > RECORD_STEP
+        ):
+            break
+        index += 1
+        if kinds[index] != "blank":
+            end = index
+    return end

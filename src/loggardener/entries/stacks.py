@@ -171,7 +171,12 @@ _RUST_FRAME = compile_regex(
     r"^\s+\d{1,5}:\s{1,40}(?:0x[0-9a-f]+ - )?(?P<func>\S.{0,1000}?)(?:::h[0-9a-f]{16})?\s*$"
 )
 _RUST_AT = compile_regex(r"^\s+at (?P<file>\S{1,1000}?):(?P<line>\d+)(?::\d+)?\s*$")
-_RUST_LIBRARY = compile_regex(r"^/rustc/|/\.?cargo/registry/|/\.?cargo/git/|/library/(?:std|core|alloc)/")
+# the standard library's frames: under `/rustc/<commit>/library/` (or, before Rust 1.47, `src/libstd/`, `src/libcore/`…
+# relative), and a crate's from cargo's registry or git checkouts
+_RUST_LIBRARY = compile_regex(
+    r"^/rustc/|/\.?cargo/registry/|/\.?cargo/git/|/library/(?:std|core|alloc)/"
+    r"|^src/lib(?:std|core|alloc|panic_unwind|panic_abort)/"
+)
 # where a panic's message ends: the backtrace, or the note that ends the report
 _RUST_MESSAGE_END = ("note: run with `RUST_BACKTRACE=", "note: Some details are omitted", "stack backtrace:")
 # OTP's and Elixir's own applications: their frames are no application's code
@@ -316,7 +321,7 @@ class StackParser:
             at = _RUST_AT.match(line)
             if at is not None and function is not None:
                 file = at["file"]
-                library = bool(_RUST_LIBRARY.search(file)) or function.startswith(
+                library = bool(_RUST_LIBRARY.search(file)) or function.lstrip("<").startswith(
                     ("std::", "core::", "alloc::", "rust_begin_unwind", "__rust")
                 )
                 frames.append(Frame(file, int(at["line"]), function, self._in_app(library, file, function)))

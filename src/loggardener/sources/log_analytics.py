@@ -439,6 +439,9 @@ _STACK_OPENERS = (
     # an exception's name with a code after it (`TypeError [ERR_INVALID_URL]:`, `NpgsqlException (0x80004005):`)
     r"|^\S* (?:\[[A-Za-z][\w.-]{0,60}\]|\((?:0x[0-9A-Fa-f]{1,8}|-?\d{1,10})\)):"
     r"|^For more information, see https://g\.co/cloud/acm-errors"  # the end of Config Sync's error
+    # the lines a Python exception's message may go on over after it: a link to the error's documentation
+    # (SQLAlchemy's, httpx's, pydantic's) and PostgreSQL's position in the statement (`LINE 1: …`)
+    r"|^\(?(?:Background on this error at|For (?:more|further) information)|^LINE \d+: "
     r"|"
     + CONTINUATION_PATTERN  # PostgreSQL's line that continues the record before it
     # a cause's line (an unwrapped error's bare `Caused by:` heading, .NET's `End of … stack trace` without its
