@@ -451,6 +451,18 @@ def test_a_narrow_terminal_keeps_the_titles_readable(tmp_path: Path) -> None:
     assert "ModuleNotFoundError" in table.replace(" ", "")  # the title, folded, not cut to an ellipsis
 
 
+_SCAN_OF_AN_HOUR = (
+    "scan",
+    "--project",
+    "P",
+    "--since",
+    "2026-11-21T09:00:00Z",
+    "--until",
+    "2026-11-21T11:00:00Z",
+)
+"""A live scan of project P over one hour that holds the fake servers' entries."""
+
+
 def test_without_a_terminal_a_long_read_still_says_how_far_it_got(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -477,15 +489,7 @@ def test_counts_of_one_are_said_in_the_singular_where_the_terminal_says_them(
         result = runner.invoke(
             app,
             [
-                *(
-                    "scan",
-                    "--project",
-                    "P",
-                    "--since",
-                    "2026-11-21T09:00:00Z",
-                    "--until",
-                    "2026-11-21T11:00:00Z",
-                ),
+                *_SCAN_OF_AN_HOUR,
                 *("--logging-endpoint", server.endpoint, "--out", str(tmp_path / "out"), "--no-state"),
             ],
         )
@@ -521,15 +525,7 @@ def test_without_a_terminal_a_read_that_waits_long_without_an_entry_still_says_s
         result = runner.invoke(
             app,
             [
-                *(
-                    "scan",
-                    "--project",
-                    "P",
-                    "--since",
-                    "2026-11-21T09:00:00Z",
-                    "--until",
-                    "2026-11-21T11:00:00Z",
-                ),
+                *_SCAN_OF_AN_HOUR,
                 *("--out", str(tmp_path / "out"), "--no-state"),
             ],
             env={"GARDENER_LOGGING_ENDPOINT": server.endpoint},
