@@ -19,6 +19,7 @@ from typer.testing import CliRunner
 import loggardener
 from loggardener.cli import app
 from loggardener.sources.demo import demo_export_path
+from processes import GARDENER
 
 runner = CliRunner()
 
@@ -557,8 +558,7 @@ def test_a_scan_stopped_by_a_signal_says_so_and_leaves_no_half_written_file(
         "a.ndjson",
     ]
     process = subprocess.Popen(
-        [sys.executable, "-c", "import signal, runpy; signal.signal(2, signal.default_int_handler); "
-         "runpy.run_module('loggardener', run_name='__main__')", *args],
+        [*GARDENER, *args],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         cwd=tmp_path,
@@ -992,8 +992,7 @@ def test_a_signal_while_the_workers_start_prints_no_traceback(
     os.mkfifo(fifo)
     line = {"timestamp": "2026-11-21T10:00:00Z", "severity": "ERROR", "textPayload": "disk quota hit"}
     process = subprocess.Popen(
-        [sys.executable, "-c", "import signal, runpy; signal.signal(2, signal.default_int_handler); "
-         "runpy.run_module('loggardener', run_name='__main__')", "scan", "--from", str(fifo), "--out", "out"],
+        [*GARDENER, "scan", "--from", str(fifo), "--out", "out"],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         cwd=tmp_path,

@@ -8,7 +8,6 @@ import re
 import signal
 import socket
 import subprocess
-import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -24,6 +23,7 @@ import loggardener
 from fakes.tls import serve_tls
 from loggardener.cli import app
 from loggardener.sources.log_analytics import REQUIRED_COLUMNS
+from processes import GARDENER
 
 pytest.importorskip("google.cloud.bigquery")
 
@@ -142,7 +142,7 @@ def test_a_scan_stopped_while_its_query_job_runs_cancels_the_job(
     endpoint, seen = stuck_bigquery
     process = subprocess.Popen(
         [
-            *(sys.executable, "-m", "loggardener", "scan", "--hours", "1", "--project", "my-project"),
+            *(*GARDENER, "scan", "--hours", "1", "--project", "my-project"),
             *("--log-analytics", "my-project.logs", "--bigquery-endpoint", endpoint, "--no-state"),
             *("--out", str(tmp_path / "out")),
         ],
