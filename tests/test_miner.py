@@ -1029,6 +1029,23 @@ def test_a_bracketed_word_within_a_sentence_is_a_value() -> None:
     assert len(set(clusters_of(column).values())) == 3
 
 
+def test_a_name_with_its_number_in_brackets_within_a_sentence_is_a_value() -> None:
+    """`host name (cadmin1) unknown` and `(dadmin1)`, once each: a name with its number, in parentheses or
+    brackets after a word of a sentence, is one of a kind, a value as a bracketed word is. A word in
+    parentheses without a number, the same names without brackets, and a bracketed column before the sentence
+    tell events apart."""
+    named = [f"Lost contact with peer ({name}) during the vote" for name in ("store7", "cache4")]
+    assert set(clusters_of(named).values()) == {"Lost contact with peer <*> during the vote"}
+    squared = [f"Lost contact with peer [{name}] during the vote" for name in ("store7", "cache4")]
+    assert len(set(clusters_of(squared).values())) == 1
+    worded = [f"Lost contact with peer ({word}) during the vote" for word in ("leader", "witness")]
+    assert len(set(clusters_of(worded).values())) == 2
+    bare = [f"Lost contact with peer {name} during the vote" for name in ("store7", "cache4")]
+    assert len(set(clusters_of(bare).values())) == 2
+    column = [f"({name}) Lost contact during the vote" for name in ("store7", "cache4")]
+    assert len(set(clusters_of(column).values())) == 2
+
+
 def test_quoted_text_before_a_comma_fills_a_wildcard() -> None:
     # A quoted text of several words fills the wildcard of the event whose quoted words read `<*>` there,
     # with a comma after it as without (HAProxy's `info: "Internal Server Error", check duration: 5ms`).

@@ -114,8 +114,11 @@ _PADDING = compile_regex(r"(?<=\[) +| +(?=\])")
 # not `"id"` in `"id":`.
 _QUOTED_NAME = compile_regex(r"""(?:(['"])[^\s'"\\]+\1|\\"[^\s'"\\]+\\")(?!:)""")
 _QUOTED_WORD = compile_regex(r"""(?:(['"])[^\s'"\\]+\1|\\"[^\s'"\\]+\\")[,;:.)\]]?""")
-# One word in brackets (`[YELLOW]`), with punctuation after it.
-_BRACKETED_WORD = compile_regex(r"\[[A-Za-z][\w.-]{0,63}\][,;:.)]?")
+# One word in brackets (`[YELLOW]`), with punctuation after it; or a name with its number in parentheses
+# (`(cadmin<*>)`, a host's or a node's: one of a kind, as `[node<*>]` is).
+_BRACKETED_WORD = compile_regex(
+    r"\[[A-Za-z][\w.-]{0,63}(?:<\*>)?\][,;:.)]?|\([A-Za-z][\w.-]{0,63}<\*>\)[,;:.]?"
+)
 # A call site: a qualified method with its line number, `com.example.Store.putItem:<*>` (`$` of a nested class
 # or a lambda, `<init>` of a constructor), as masking leaves it: names with digits masked with the line number
 # (`Api.put<*>`, `Foo$<*>:<*>`), one that reads as a host name masked whole (`<*>:<*>`). Its parts are split
@@ -600,7 +603,8 @@ class TemplateMiner:
                 ]
         if position and not all(is_value) and _PROSE.fullmatch(keys[filling[0]][position - 1]):
             # a word in brackets within a sentence is a value, as a quoted word is (Elasticsearch brackets the
-            # values it logs: `from [YELLOW] to [GREEN]`); a bracketed column (`[main] [WARN]`) is not
+            # values it logs: `from [YELLOW] to [GREEN]`), and so is a name with its number in parentheses
+            # (`host name (cadmin1) unknown`); a bracketed column (`[main] [WARN]`) is not
             is_value = [
                 value or _BRACKETED_WORD.fullmatch(token) is not None
                 for value, token in zip(is_value, tokens, strict=True)
