@@ -1029,6 +1029,20 @@ def test_a_bracketed_word_within_a_sentence_is_a_value() -> None:
     assert len(set(clusters_of(column).values())) == 3
 
 
+def test_a_records_field_between_values_holds_names_with_their_numbers() -> None:
+    """ntpd's `Listen normally on 3 eth0 10.0.0.5:123` beside `on 2 lo 127.0.0.1:123`: in a record's field
+    between two values, a name with its number (`eth1`) is a value, as an id is, and a word there (`lo`) joins
+    such values whatever its count. After a word of a sentence they stay words, and so does a word that ends
+    the line after a value where it outnumbers the values."""
+    ifaces = ["lo"] * 5 + ["eth1", "eth3", "eth1"]
+    inner = [f"Bound socket {n} {iface} 10.1.{n}.{n}:4500" for n, iface in enumerate(ifaces)]
+    assert set(clusters_of(inner).values()) == {"Bound socket <*> <*> <*>"}
+    sentence = [f"Bound socket on {iface} to 10.1.{n}.{n}:4500" for n, iface in enumerate(ifaces)]
+    assert len(set(clusters_of(sentence).values())) == 2
+    last = [f"Bound socket 10.1.{n}.{n}:4500 {iface}" for n, iface in enumerate(ifaces)]
+    assert len(set(clusters_of(last).values())) == 2
+
+
 def test_two_word_fields_of_a_record_that_cross_are_values() -> None:
     """A record's fields of two words each (a query type, `GET` / `PUT`, and a transport, `tcp` / `udp`) whose
     words all meet (four pairs) vary freely: one event. Fields that pair one to one, or one field of two

@@ -114,6 +114,8 @@ _PADDING = compile_regex(r"(?<=\[) +| +(?=\])")
 # not `"id"` in `"id":`.
 _QUOTED_NAME = compile_regex(r"""(?:(['"])[^\s'"\\]+\1|\\"[^\s'"\\]+\\")(?!:)""")
 _QUOTED_WORD = compile_regex(r"""(?:(['"])[^\s'"\\]+\1|\\"[^\s'"\\]+\\")[,;:.)\]]?""")
+# A word with a number glued after it (`eth<*>` of `eth0`, `node<*>`): one thing of a kind, in a record's field.
+_NUMBERED_NAME = compile_regex(r"[A-Za-z][A-Za-z-]{0,63}<\*>")
 # One word in brackets (`[YELLOW]`), with punctuation after it; or a name with its number in parentheses
 # (`(cadmin<*>)`, a host's or a node's: one of a kind, as `[node<*>]` is).
 _BRACKETED_WORD = compile_regex(
@@ -588,11 +590,16 @@ class TemplateMiner:
         """One slot: signatures equal but at `position`. Merge the values that show it is variable."""
         tokens = [keys[i][position] for i in filling]
         keyed = _same_key(tokens)
+        view = keys[filling[0]]
+        field = _is_field(view, position)
         # a key's value built around a masked part is an id (`lease_id=auth/approle/login/<*>`), words and all
         is_value = [
             _is_value(keyed(token))
             or (keyed is _value_part and WILDCARD in keyed(token))
             or (position > 0 and _is_name(keyed(token)))
+            # a record's field holds a name with its number as a value (`eth0` of ntpd's `Listen normally on 3
+            # eth0 10.0.0.5:123`), as it holds an id
+            or (field and _NUMBERED_NAME.fullmatch(token) is not None)
             for token in tokens
         ]
         if keyed is _itself and not all(is_value):
@@ -601,7 +608,7 @@ class TemplateMiner:
                 is_value = [
                     value or _is_value(glued(token)) for value, token in zip(is_value, tokens, strict=True)
                 ]
-        if position and not all(is_value) and _PROSE.fullmatch(keys[filling[0]][position - 1]):
+        if position and not all(is_value) and _PROSE.fullmatch(view[position - 1]):
             # a word in brackets within a sentence is a value, as a quoted word is (Elasticsearch brackets the
             # values it logs: `from [YELLOW] to [GREEN]`), and so is a name with its number in parentheses
             # (`host name (cadmin1) unknown`); a bracketed column (`[main] [WARN]`) is not
@@ -618,7 +625,7 @@ class TemplateMiner:
         shared = sum(filled[core(_value_part(keys[i][position]))] > 1 for i in words)
         # Besides the most frequent word, are the others many for the messages they cover (there and in
         # every other slot of the place)?
-        size = len(keys[filling[0]])
+        size = len(view)
         word_counts = [spread[size, position, keys[i][position]] for i in words]
         rest = len(words) - 1
         rest_count = sum(word_counts) - max(word_counts) if words else 0
@@ -629,10 +636,7 @@ class TemplateMiner:
         variable = shared >= MIN_DISTINCT or (
             not verbs
             and len(words) >= MIN_DISTINCT
-            and (
-                rest >= self.variable_ratio * math.sqrt(rest_count)
-                or _in_value_list(keys[filling[0]], position)
-            )
+            and (rest >= self.variable_ratio * math.sqrt(rest_count) or _in_value_list(view, position))
         )
         # a labelled field of a few values, each common (`method=GET` / `PUT` / `POST`, `state: idle` / `busy` /
         # `stalled`); two words of a field may name two events (`mode=push` / `pull`) unless they are a flag's
@@ -645,7 +649,7 @@ class TemplateMiner:
                 or all(keys[i][position].strip(_CLOSERS).lower() in _FLAGS for i in words)
             )
             and not any(keys[i][position].endswith(":") for i in words)
-            and _is_labelled(keys[filling[0]], position, keyed is _value_part)
+            and _is_labelled(view, position, keyed is _value_part)
         )
         if variable:
             for index in words[1:]:
@@ -655,9 +659,11 @@ class TemplateMiner:
         elif values:
             # a word joins values that cover at least as many messages as it does (a client id that reads as a
             # word, once beside one masked id), and a key's word joins its values whatever its count
-            # (`name=android` among `name=<*>`)
+            # (`name=android` among `name=<*>`), as does a word of a field between two values (the interface
+            # `lo` among `eth0`, `wlan0` in `Listen normally on <*> lo <*>`)
+            inner = field and position + 1 < len(view) and not _is_word(view[position + 1])
             for index in words:
-                if counts[index] <= value_count or keyed is _value_part:
+                if counts[index] <= value_count or keyed is _value_part or inner:
                     found.union(values[0], index)
 
 
