@@ -1043,25 +1043,6 @@ def test_a_records_field_between_values_holds_names_with_their_numbers() -> None
     assert len(set(clusters_of(last).values())) == 2
 
 
-def test_two_word_fields_of_a_record_that_cross_are_values() -> None:
-    """A record's fields of two words each (a query type, `GET` / `PUT`, and a transport, `tcp` / `udp`) whose
-    words all meet (four pairs) vary freely: one event. Fields that pair one to one, or one field of two
-    words alone, may name two events and stay apart."""
-
-    def rows(pairs: list[tuple[str, str]]) -> list[str]:
-        return [f"10.0.{n}.7 {verb} {n * 13} {proto} {n}ms served" for n, (verb, proto) in enumerate(pairs)]
-
-    crossed = rows([(verb, proto) for verb in ("GET", "PUT") for proto in ("tcp", "udp")] * 3)
-    assert len(set(clusters_of(crossed).values())) == 1
-    paired = rows([("GET", "tcp"), ("PUT", "udp")] * 6)
-    assert len(set(clusters_of(paired).values())) == 2
-    single = rows([("GET", "tcp"), ("PUT", "tcp")] * 6)
-    assert len(set(clusters_of(single).values())) == 2
-    # three of the four pairs: no evidence that the words are free
-    partial = rows([("GET", "tcp"), ("GET", "udp"), ("PUT", "tcp")] * 4)
-    assert len(set(clusters_of(partial).values())) == 3
-
-
 def test_a_name_with_its_number_in_brackets_within_a_sentence_is_a_value() -> None:
     """`host name (cadmin1) unknown` and `(dadmin1)`, once each: a name with its number, in parentheses or
     brackets after a word of a sentence, is one of a kind, a value as a bracketed word is. A word in

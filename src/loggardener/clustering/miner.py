@@ -673,9 +673,8 @@ def _records(templates: dict[int, tuple[str, ...]], signatures: list[tuple[str, 
     Templates of one length with the same words outside their fields (`_is_field`) are rows of one record
     (an access log: client, frontend, termination state, method). A field whose values pair one to one
     with another's (`error=not_found` always with `user=null`: they group the rows alike) tells events apart, as does one of fewer
-    than `MIN_DISTINCT` words unless its two words cross another field's (`_crossed`); the others are free
-    where two of them combine (`_combine`) or where a row already reads `<*>`, and the rows that agree on
-    every other field are one event.
+    than `MIN_DISTINCT` words; the others are free where two of them combine (`_combine`) or where a row
+    already reads `<*>`, and the rows that agree on every other field are one event.
     """
     out: list[list[int]] = []
     for roots in _families(templates, signatures).values():
@@ -705,10 +704,6 @@ def _records(templates: dict[int, tuple[str, ...]], signatures: list[tuple[str, 
             or any(row[p] == WILDCARD for row in rows)
             or any(q != p and _combine(rows, p, q) for q in candidates)
         }
-        # a field of two words is free where it crosses another: each of its words meets the same two words
-        # there (CoreDNS's `A` / `AAAA` with `udp` and `tcp`, and with `NOERROR` and `NXDOMAIN`)
-        pairs = [p for p in differ if p not in bound and len({row[p] for row in rows} - {WILDCARD}) == 2]
-        free |= {p for p in pairs if any(q != p and _crossed(rows, p, q) for q in pairs + candidates)}
         if not free:
             continue
         by_bound: dict[tuple[str, ...], list[int]] = defaultdict(list)
@@ -766,18 +761,6 @@ def _combine(rows: list[tuple[str, ...]], p: int, q: int) -> bool:
     """Whether the words at `p` and `q` combine: one at `p` meets two at `q`, and one at `q` two at `p`."""
     pairs = {(row[p], row[q]) for row in rows if row[p] != WILDCARD and row[q] != WILDCARD}
     return len({a for a, _ in pairs}) < len(pairs) and len({b for _, b in pairs}) < len(pairs)
-
-
-def _crossed(rows: list[tuple[str, ...]], p: int, q: int) -> bool:
-    """Whether the two words at `p` each meet the same two words at `q` or more: all four pairs occur."""
-    pairs = {(row[p], row[q]) for row in rows if row[p] != WILDCARD and row[q] != WILDCARD}
-    met: dict[str, set[str]] = defaultdict(set)
-    for a, b in pairs:
-        met[a].add(b)
-    if len(met) != 2:
-        return False
-    first, second = met.values()
-    return len(first & second) >= 2
 
 
 def _value_blind(tokens: tuple[str, ...]) -> tuple[str, ...]:
