@@ -114,7 +114,8 @@ _PADDING = compile_regex(r"(?<=\[) +| +(?=\])")
 # not `"id"` in `"id":`.
 _QUOTED_NAME = compile_regex(r"""(?:(['"])[^\s'"\\]+\1|\\"[^\s'"\\]+\\")(?!:)""")
 _QUOTED_WORD = compile_regex(r"""(?:(['"])[^\s'"\\]+\1|\\"[^\s'"\\]+\\")[,;:.)\]]?""")
-# A word with a number glued after it (`eth<*>` of `eth0`, `node<*>`): one thing of a kind, in a record's field.
+# A word with a number glued after it (`eth<*>` of `eth0`, `node<*>`): one thing of a kind, a value in a record's
+# field, as the label that leads a line (`wlan<*>:`), and in the place around a stretch of words.
 _NUMBERED_NAME = compile_regex(r"[A-Za-z][A-Za-z-]{0,63}<\*>")
 # One word in brackets (`[YELLOW]`), with punctuation after it; or a name with its number in parentheses
 # (`(cadmin<*>)`, a host's or a node's: one of a kind, as `[node<*>]` is).
@@ -600,6 +601,8 @@ class TemplateMiner:
             # a record's field holds a name with its number as a value (`eth0` of ntpd's `Listen normally on 3
             # eth0 10.0.0.5:123`), as it holds an id
             or (field and _NUMBERED_NAME.fullmatch(token) is not None)
+            # and so is the one a line starts with as its label (hostapd's `wlan0:` / `ap0:`, two interfaces)
+            or (position == 0 and token[-1:] == ":" and _NUMBERED_NAME.fullmatch(token[:-1]) is not None)
             for token in tokens
         ]
         if keyed is _itself and not all(is_value):
@@ -788,6 +791,9 @@ _CODE_NAME = compile_regex(r"__|[a-z][A-Z].*_|_.*[a-z][A-Z]|(?:_[^_]*){3}|(?:\.[
 # not a code (`bad_secret`, `SIGN_IN`, which may tell two events apart): a joiner other than `_`, or a masked
 # part.
 _WORLDLY = compile_regex(r"[-/.:@,{}&]|<\*>")
+# A lowercase letter: a name written all in capitals (`AP-STA-CONNECTED`, `UNINITIALIZED->ENABLED`) is a code, a
+# constant of the program that may name its event, whatever joins its words (`SIGN_IN` as `SIGN-IN`).
+_LOWER = compile_regex(r"[a-z]")
 
 
 @functools.lru_cache(maxsize=RECENT_CACHE)
@@ -802,6 +808,7 @@ def _is_name(token: str) -> bool:
         _LETTER.search(name) is not None
         and _WORLDLY.search(name) is not None
         and _CODE_NAME.search(name) is None
+        and _LOWER.search(name) is not None
     )
 
 
@@ -1146,12 +1153,15 @@ def _phrases(keys: list[tuple[str, ...]]) -> dict[int, tuple[int, int]]:
             continue
         last_start = before[index]
         first_end = size - after[index]
+        # the place around a stretch, with a name with its number read as the value it is (`wlan<*>:` and
+        # `ap<*>:`, two interfaces, make one place: the same statements said there are no stretches moving about)
+        around = [WILDCARD if _NUMBERED_NAME.fullmatch(token.rstrip(":")) else token for token in tokens]
         prefix = [0] * (size + 1)
-        for i, token in enumerate(tokens):
+        for i, token in enumerate(around):
             prefix[i + 1] = hash((prefix[i], token))
         suffix = [0] * (size + 1)
         for i in range(size - 1, -1, -1):
-            suffix[i] = hash((tokens[i], suffix[i + 1]))
+            suffix[i] = hash((around[i], suffix[i + 1]))
         # (`key=value` is no prose, nor is a quoted name: `'prod',` is a value as `'/',` is)
         words = [
             (_is_word(token) or _is_numbered_name(token)) and "=" not in token and not _is_value(token)
