@@ -1029,6 +1029,77 @@ def test_a_bracketed_word_within_a_sentence_is_a_value() -> None:
     assert len(set(clusters_of(column).values())) == 3
 
 
+def test_a_records_field_between_values_holds_names_with_their_numbers() -> None:
+    """ntpd's `Listen normally on 3 eth0 10.0.0.5:123` beside `on 2 lo 127.0.0.1:123`: in a record's field
+    between two values, a name with its number (`eth1`) is a value, as an id is, and a word there (`lo`) joins
+    such values whatever its count. After a word of a sentence they stay words, and so does a word that ends
+    the line after a value where it outnumbers the values."""
+    ifaces = ["lo"] * 5 + ["eth1", "eth3", "eth1"]
+    inner = [f"Bound socket {n} {iface} 10.1.{n}.{n}:4500" for n, iface in enumerate(ifaces)]
+    assert set(clusters_of(inner).values()) == {"Bound socket <*> <*> <*>"}
+    sentence = [f"Bound socket on {iface} to 10.1.{n}.{n}:4500" for n, iface in enumerate(ifaces)]
+    assert len(set(clusters_of(sentence).values())) == 2
+    last = [f"Bound socket 10.1.{n}.{n}:4500 {iface}" for n, iface in enumerate(ifaces)]
+    assert len(set(clusters_of(last).values())) == 2
+
+
+def test_statements_after_a_numbered_label_keep_their_words() -> None:
+    """hostapd's `wlan0: STA … authenticated` and `ap0: AP-STA-CONNECTED …`: a label that is a name with its
+    number (`eth0:`, `br0:`) is a value, so each statement is one event whichever interface says it, and the
+    same statements said after two interfaces are no stretch of words moving between places: five
+    statements stay five events."""
+    rng = random.Random(5)
+    statements = {
+        "aged": "LLDP neighbor {mac} aged out after the hold timer",
+        "moved": "STP port {mac} moved to the forwarding state",
+        "change": "topology change detected from {mac}",
+        "joined": "LACP member {mac} joined bundle {n}",
+        "learned": "neighbor {mac} learned",
+    }
+    lines = []
+    for port in ("eth0", "eth1", "br0"):
+        for event, text in statements.items():
+            for _ in range(rng.randint(1, 3)):
+                mac = ":".join(f"{rng.randrange(256):02x}" for _ in range(6))
+                lines.append((event, f"{port}: " + text.format(mac=mac, n=rng.randint(1, 9))))
+    templates = clusters_of([line for _, line in lines])
+    groups: dict[str, set[str]] = {}
+    for event, line in lines:
+        groups.setdefault(templates[line], set()).add(event)
+    assert sorted(groups.values(), key=sorted) == sorted(({event} for event in statements), key=sorted)
+
+
+def test_a_name_in_capitals_is_a_code() -> None:
+    """`AP-STA-CONNECTED` / `AP-STA-DISCONNECTED`: a name written all in capitals is a constant of the
+    program, which may name its event, as `SIGN_IN` is; a name with lowercase letters (`node-a`) is a value."""
+    codes = [
+        f"eth{port}: AP-{state} {n}"
+        for port in (0, 1)
+        for state in ("LINK-UP", "LINK-DOWN")
+        for n in range(3)
+    ]
+    assert len(set(clusters_of(codes).values())) == 2
+    names = [f"eth{port}: {name} {n}" for port in (0, 1) for name in ("node-a", "node-b") for n in range(3)]
+    assert len(set(clusters_of(names).values())) == 1
+
+
+def test_a_name_with_its_number_in_brackets_within_a_sentence_is_a_value() -> None:
+    """`host name (cadmin1) unknown` and `(dadmin1)`, once each: a name with its number, in parentheses or
+    brackets after a word of a sentence, is one of a kind, a value as a bracketed word is. A word in
+    parentheses without a number, the same names without brackets, and a bracketed column before the sentence
+    tell events apart."""
+    named = [f"Lost contact with peer ({name}) during the vote" for name in ("store7", "cache4")]
+    assert set(clusters_of(named).values()) == {"Lost contact with peer <*> during the vote"}
+    squared = [f"Lost contact with peer [{name}] during the vote" for name in ("store7", "cache4")]
+    assert len(set(clusters_of(squared).values())) == 1
+    worded = [f"Lost contact with peer ({word}) during the vote" for word in ("leader", "witness")]
+    assert len(set(clusters_of(worded).values())) == 2
+    bare = [f"Lost contact with peer {name} during the vote" for name in ("store7", "cache4")]
+    assert len(set(clusters_of(bare).values())) == 2
+    column = [f"({name}) Lost contact during the vote" for name in ("store7", "cache4")]
+    assert len(set(clusters_of(column).values())) == 2
+
+
 def test_quoted_text_before_a_comma_fills_a_wildcard() -> None:
     # A quoted text of several words fills the wildcard of the event whose quoted words read `<*>` there,
     # with a comma after it as without (HAProxy's `info: "Internal Server Error", check duration: 5ms`).

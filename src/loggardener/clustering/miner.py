@@ -114,8 +114,14 @@ _PADDING = compile_regex(r"(?<=\[) +| +(?=\])")
 # not `"id"` in `"id":`.
 _QUOTED_NAME = compile_regex(r"""(?:(['"])[^\s'"\\]+\1|\\"[^\s'"\\]+\\")(?!:)""")
 _QUOTED_WORD = compile_regex(r"""(?:(['"])[^\s'"\\]+\1|\\"[^\s'"\\]+\\")[,;:.)\]]?""")
-# One word in brackets (`[YELLOW]`), with punctuation after it.
-_BRACKETED_WORD = compile_regex(r"\[[A-Za-z][\w.-]{0,63}\][,;:.)]?")
+# A word with a number glued after it (`eth<*>` of `eth0`, `node<*>`): one thing of a kind, a value in a record's
+# field, as the label that leads a line (`wlan<*>:`), and in the place around a stretch of words.
+_NUMBERED_NAME = compile_regex(r"[A-Za-z][A-Za-z-]{0,63}<\*>")
+# One word in brackets (`[YELLOW]`), with punctuation after it; or a name with its number in parentheses
+# (`(cadmin<*>)`, a host's or a node's: one of a kind, as `[node<*>]` is).
+_BRACKETED_WORD = compile_regex(
+    r"\[[A-Za-z][\w.-]{0,63}(?:<\*>)?\][,;:.)]?|\([A-Za-z][\w.-]{0,63}<\*>\)[,;:.]?"
+)
 # A call site: a qualified method with its line number, `com.example.Store.putItem:<*>` (`$` of a nested class
 # or a lambda, `<init>` of a constructor), as masking leaves it: names with digits masked with the line number
 # (`Api.put<*>`, `Foo$<*>:<*>`), one that reads as a host name masked whole (`<*>:<*>`). Its parts are split
@@ -585,11 +591,18 @@ class TemplateMiner:
         """One slot: signatures equal but at `position`. Merge the values that show it is variable."""
         tokens = [keys[i][position] for i in filling]
         keyed = _same_key(tokens)
+        view = keys[filling[0]]
+        field = _is_field(view, position)
         # a key's value built around a masked part is an id (`lease_id=auth/approle/login/<*>`), words and all
         is_value = [
             _is_value(keyed(token))
             or (keyed is _value_part and WILDCARD in keyed(token))
             or (position > 0 and _is_name(keyed(token)))
+            # a record's field holds a name with its number as a value (`eth0` of ntpd's `Listen normally on 3
+            # eth0 10.0.0.5:123`), as it holds an id
+            or (field and _NUMBERED_NAME.fullmatch(token) is not None)
+            # and so is the one a line starts with as its label (hostapd's `wlan0:` / `ap0:`, two interfaces)
+            or (position == 0 and token[-1:] == ":" and _NUMBERED_NAME.fullmatch(token[:-1]) is not None)
             for token in tokens
         ]
         if keyed is _itself and not all(is_value):
@@ -598,9 +611,10 @@ class TemplateMiner:
                 is_value = [
                     value or _is_value(glued(token)) for value, token in zip(is_value, tokens, strict=True)
                 ]
-        if position and not all(is_value) and _PROSE.fullmatch(keys[filling[0]][position - 1]):
+        if position and not all(is_value) and _PROSE.fullmatch(view[position - 1]):
             # a word in brackets within a sentence is a value, as a quoted word is (Elasticsearch brackets the
-            # values it logs: `from [YELLOW] to [GREEN]`); a bracketed column (`[main] [WARN]`) is not
+            # values it logs: `from [YELLOW] to [GREEN]`), and so is a name with its number in parentheses
+            # (`host name (cadmin1) unknown`); a bracketed column (`[main] [WARN]`) is not
             is_value = [
                 value or _BRACKETED_WORD.fullmatch(token) is not None
                 for value, token in zip(is_value, tokens, strict=True)
@@ -614,7 +628,7 @@ class TemplateMiner:
         shared = sum(filled[core(_value_part(keys[i][position]))] > 1 for i in words)
         # Besides the most frequent word, are the others many for the messages they cover (there and in
         # every other slot of the place)?
-        size = len(keys[filling[0]])
+        size = len(view)
         word_counts = [spread[size, position, keys[i][position]] for i in words]
         rest = len(words) - 1
         rest_count = sum(word_counts) - max(word_counts) if words else 0
@@ -625,10 +639,7 @@ class TemplateMiner:
         variable = shared >= MIN_DISTINCT or (
             not verbs
             and len(words) >= MIN_DISTINCT
-            and (
-                rest >= self.variable_ratio * math.sqrt(rest_count)
-                or _in_value_list(keys[filling[0]], position)
-            )
+            and (rest >= self.variable_ratio * math.sqrt(rest_count) or _in_value_list(view, position))
         )
         # a labelled field of a few values, each common (`method=GET` / `PUT` / `POST`, `state: idle` / `busy` /
         # `stalled`); two words of a field may name two events (`mode=push` / `pull`) unless they are a flag's
@@ -641,7 +652,7 @@ class TemplateMiner:
                 or all(keys[i][position].strip(_CLOSERS).lower() in _FLAGS for i in words)
             )
             and not any(keys[i][position].endswith(":") for i in words)
-            and _is_labelled(keys[filling[0]], position, keyed is _value_part)
+            and _is_labelled(view, position, keyed is _value_part)
         )
         if variable:
             for index in words[1:]:
@@ -651,9 +662,11 @@ class TemplateMiner:
         elif values:
             # a word joins values that cover at least as many messages as it does (a client id that reads as a
             # word, once beside one masked id), and a key's word joins its values whatever its count
-            # (`name=android` among `name=<*>`)
+            # (`name=android` among `name=<*>`), as does a word of a field between two values (the interface
+            # `lo` among `eth0`, `wlan0` in `Listen normally on <*> lo <*>`)
+            inner = field and position + 1 < len(view) and not _is_word(view[position + 1])
             for index in words:
-                if counts[index] <= value_count or keyed is _value_part:
+                if counts[index] <= value_count or keyed is _value_part or inner:
                     found.union(values[0], index)
 
 
@@ -778,6 +791,9 @@ _CODE_NAME = compile_regex(r"__|[a-z][A-Z].*_|_.*[a-z][A-Z]|(?:_[^_]*){3}|(?:\.[
 # not a code (`bad_secret`, `SIGN_IN`, which may tell two events apart): a joiner other than `_`, or a masked
 # part.
 _WORLDLY = compile_regex(r"[-/.:@,{}&]|<\*>")
+# A lowercase letter: a name written all in capitals (`AP-STA-CONNECTED`, `UNINITIALIZED->ENABLED`) is a code, a
+# constant of the program that may name its event, whatever joins its words (`SIGN_IN` as `SIGN-IN`).
+_LOWER = compile_regex(r"[a-z]")
 
 
 @functools.lru_cache(maxsize=RECENT_CACHE)
@@ -792,6 +808,7 @@ def _is_name(token: str) -> bool:
         _LETTER.search(name) is not None
         and _WORLDLY.search(name) is not None
         and _CODE_NAME.search(name) is None
+        and _LOWER.search(name) is not None
     )
 
 
@@ -1136,12 +1153,15 @@ def _phrases(keys: list[tuple[str, ...]]) -> dict[int, tuple[int, int]]:
             continue
         last_start = before[index]
         first_end = size - after[index]
+        # the place around a stretch, with a name with its number read as the value it is (`wlan<*>:` and
+        # `ap<*>:`, two interfaces, make one place: the same statements said there are no stretches moving about)
+        around = [WILDCARD if _NUMBERED_NAME.fullmatch(token.rstrip(":")) else token for token in tokens]
         prefix = [0] * (size + 1)
-        for i, token in enumerate(tokens):
+        for i, token in enumerate(around):
             prefix[i + 1] = hash((prefix[i], token))
         suffix = [0] * (size + 1)
         for i in range(size - 1, -1, -1):
-            suffix[i] = hash((tokens[i], suffix[i + 1]))
+            suffix[i] = hash((around[i], suffix[i + 1]))
         # (`key=value` is no prose, nor is a quoted name: `'prod',` is a value as `'/',` is)
         words = [
             (_is_word(token) or _is_numbered_name(token)) and "=" not in token and not _is_value(token)
