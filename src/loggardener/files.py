@@ -213,6 +213,20 @@ STDOUT = Path("-")
 """An output path meaning standard output, as `-` does for every command-line tool."""
 
 
+def discard_stream(stream: object) -> None:
+    """Point the file descriptor under `stream` (standard output or error) at /dev/null: its reader went away
+    or it cannot be written, so what is still written to it, and the flush at exit, go nowhere instead of
+    failing again."""
+    try:
+        null = os.open(os.devnull, os.O_WRONLY)
+        try:
+            os.dup2(null, cast(IO[str], stream).fileno())
+        finally:
+            os.close(null)
+    except (OSError, ValueError, AttributeError):  # not a file descriptor (a test's buffer)
+        pass
+
+
 def standard_output_error(exc: OSError) -> GardenerError:
     """The one line for standard output that cannot be written (full, an I/O error)."""
     return GardenerError(f"cannot write to standard output: {write_reason(exc)}", ExitCode.BAD_INPUT)
@@ -220,8 +234,9 @@ def standard_output_error(exc: OSError) -> GardenerError:
 
 class StandardOutput(io.TextIOBase):
     """Standard output as it is at each call (tests swap it), where a failed write is one line (exit code 2)
-    rather than an internal error; a closed pipe (`| head`) stays a BrokenPipeError, which rich and click
-    end quietly. When standard output is closed (`>&-`), what is written to it is dropped."""
+    rather than an internal error. When standard output is closed (`>&-`), or its reader went away (`| head`
+    read what it wanted), what is written to it is dropped: the command finishes and exits with its own code,
+    not click's exit code 1 (which the README gives to `--fail-on`) nor an internal error."""
 
     def write(self, text: str) -> int:
         return self._on_stdout(lambda stream: stream.write(text), len(text))
@@ -237,23 +252,11 @@ class StandardOutput(io.TextIOBase):
         try:
             return action(stream)
         except BrokenPipeError:
-            raise
+            discard_stream(stream)
+            return closed
         except OSError as exc:
-            raise self._failed(exc) from None
-
-    @staticmethod
-    def _failed(exc: OSError) -> GardenerError:
-        """The error to raise; standard output then goes to /dev/null, so that the exit (which flushes it)
-        does not fail on it again."""
-        try:
-            null = os.open(os.devnull, os.O_WRONLY)
-            try:
-                os.dup2(null, sys.stdout.fileno())
-            finally:
-                os.close(null)
-        except (OSError, ValueError, AttributeError):  # not a file descriptor (a test's buffer)
-            pass
-        return standard_output_error(exc)
+            discard_stream(stream)
+            raise standard_output_error(exc) from None
 
     def writable(self) -> bool:
         return True
