@@ -177,6 +177,14 @@ def test_credentials_in_a_url_given_where_a_path_or_repository_goes_are_never_ec
         ("visit https://console.example/overview?project=123 then retry", None),  # no secret in it
         ("a?token=x without a scheme, user:pw@host", None),
         ("https://h/p@q", None),  # an @ in the path is no user
+        (
+            "authorize it at https://github.com/orgs/o/sso?authorization_request=AbC123, then rerun",
+            None,  # a link the reader must open, whose parameter only holds the word
+        ),
+        (
+            "a signed https://s.example/o?X-Amz-Security-Token=abc&X-Amz-Date=1.",
+            "a signed https://s.example/o?X-Amz-Security-Token=***&X-Amz-Date=1.",
+        ),
     ],
 )
 def test_only_the_credentials_of_a_url_are_hidden(text: str, shown: str | None) -> None:

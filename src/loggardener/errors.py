@@ -31,12 +31,17 @@ class GardenerError(Exception):
         self.exit_code = exit_code
 
 
-_URL_IN_TEXT = compile_regex(r"[A-Za-z][A-Za-z0-9+.-]*://[^\s'\"<>`]+")
+_URL_IN_TEXT = compile_regex(r"[A-Za-z][A-Za-z0-9+.-]*://[^\s'\"<>`]*[^\s'\"<>`,.;:!?)\]]")
+"""A URL in a sentence: up to a space or quote, without the punctuation that ends the sentence's clause."""
 _USERINFO_IN_URL = compile_regex(r"^([A-Za-z][A-Za-z0-9+.-]*://)[^/?#@]*@")
 _SECRET_PARAMETER = compile_regex(
-    r"([?&;][A-Za-z0-9_.-]*(?:sig|token|key|secret|pass|pwd|auth|session|credential)[A-Za-z0-9_.-]*=)[^&#;]+",
+    r"([?&;](?:[A-Za-z0-9_.-]*[_.-])?(?:sig|signature|token|key|apikey|secret|password|passwd|pass|pwd|auth)=)"
+    r"[^&#;]+",
     re.IGNORECASE,
 )
+"""A query parameter whose name is, or ends in, a secret's (`sig`, `X-Goog-Signature`, `access_token`,
+`X-Amz-Security-Token`, `api_key`, `client_secret`, `auth`), not one that merely holds the word
+(`authorization_request`, the SSO link a reader must open)."""
 
 
 def _hidden(url: re.Match[str]) -> str:
