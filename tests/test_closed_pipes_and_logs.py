@@ -117,6 +117,8 @@ def _without_reader(args: list[str], cwd: Path, stream: str) -> tuple[int, bytes
         ["scan", "--demo", "--no-state", "--out", "out"],
         ["scan", "--project", "p", "--hours", "1", "--print-filter"],
         ["--version"],
+        ["scan", "--help"],
+        ["--help"],
     ],
 )
 def test_a_reader_that_leaves_standard_output_ends_the_command_with_its_own_exit_code(
@@ -207,3 +209,9 @@ def test_a_killed_runs_worklog_write_of_another_window_is_removed_by_the_next_ru
     assert result.exit_code == 0, result.stderr
     assert not old.exists()
     assert young.exists()  # another run's write under way, for all this run knows
+
+
+def test_gardener_alone_still_shows_its_help_not_an_empty_error_line() -> None:
+    result = runner.invoke(app, [])
+    assert result.exit_code == 2
+    assert "scan" in result.stdout and "error:" not in result.stdout + result.stderr

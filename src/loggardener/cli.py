@@ -31,7 +31,8 @@ def _in_one_line(ctx: Any, parse: Callable[[], _T]) -> _T:
     try:
         return parse()
     except _UsageError as exc:
-        if ctx.resilient_parsing:  # shell completion parses half a line
+        # shell completion parses half a line; `gardener` alone shows the help (printed already), no message
+        if ctx.resilient_parsing or not exc.format_message().strip():  # type: ignore[attr-defined]
             raise
         err.print(
             f"error: {exc.format_message()} (`{ctx.command_path} -h` lists the options)",  # type: ignore[attr-defined]
@@ -42,8 +43,23 @@ def _in_one_line(ctx: Any, parse: Callable[[], _T]) -> _T:
         raise typer.Exit(exc.exit_code) from None  # type: ignore[attr-defined]
 
 
+def _help_to_a_closed_pipe(show: Callable[[], None]) -> None:
+    """`show()`, the help typer prints with a rich console of its own, where a reader that left standard output
+    (`gardener scan -h | head -1`) ends the help quietly: rich answers the closed pipe with SystemExit(1), having
+    pointed standard output at /dev/null, and 1 is the README's code for `--fail-on`."""
+    try:
+        show()
+    except SystemExit as exc:
+        if exc.code != 1:
+            raise
+
+
 class _Commands(TyperGroup):
-    """The `gardener` group: a mistyped command or option is one line (`_in_one_line`)."""
+    """The `gardener` group: a mistyped command or option is one line (`_in_one_line`); its help, to a closed
+    pipe, ends quietly (`_help_to_a_closed_pipe`)."""
+
+    def format_help(self, ctx: Any, formatter: Any) -> None:
+        _help_to_a_closed_pipe(lambda: super(_Commands, self).format_help(ctx, formatter))
 
     def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
         return _in_one_line(ctx, lambda: super(_Commands, self).parse_args(ctx, args))
@@ -60,6 +76,9 @@ class _OptionsOnce(TyperCommand):
 
     def parse_args(self, ctx: Any, args: list[str]) -> list[str]:  # ctx: typer's vendored click Context
         return _in_one_line(ctx, lambda: self._parse_args(ctx, args))
+
+    def format_help(self, ctx: Any, formatter: Any) -> None:
+        _help_to_a_closed_pipe(lambda: super(_OptionsOnce, self).format_help(ctx, formatter))
 
     def _parse_args(self, ctx: Any, args: list[str]) -> list[str]:
         try:
