@@ -236,3 +236,36 @@ def test_a_directory_where_the_config_is_looked_for_is_said_not_skipped(tmp_path
         load_config(search_dir=tmp_path)
     assert caught.value.exit_code == ExitCode.BAD_CONFIG
     assert f"config file {tmp_path / name} is a directory" in caught.value.message
+
+
+@pytest.mark.parametrize(
+    ("text", "key"),
+    [
+        ("[issues]\nseconds_between_writes = 1e12\n", "issues.seconds_between_writes"),  # milliseconds meant
+        ("[issues]\nseconds_between_writes = 61\n", "issues.seconds_between_writes"),
+        ("[issues]\nmax_rate_limit_wait = 1e300\n", "issues.max_rate_limit_wait"),
+        ("[state]\nlock_timeout_seconds = 1e300\n", "state.lock_timeout_seconds"),
+    ],
+)
+def test_a_wait_longer_than_the_platform_clock_can_time_is_a_config_error_naming_its_key(
+    tmp_path: Path, text: str, key: str
+) -> None:
+    """A wait is a sleep or a lock timeout, which the platform refuses past its clock's range (an internal
+    OverflowError after the scan, mid-publishing); a wait of days between writes would hang the hourly job."""
+    path = tmp_path / "gardener.toml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(GardenerError) as error:
+        load_config(path)
+    assert f"key '{key}'" in error.value.message and "less than or equal" in error.value.message
+    assert error.value.exit_code == ExitCode.BAD_CONFIG
+
+
+def test_the_longest_waits_allowed_are_read(tmp_path: Path) -> None:
+    path = tmp_path / "gardener.toml"
+    path.write_text(
+        "[issues]\nseconds_between_writes = 60\nmax_rate_limit_wait = 86400\n[state]\nlock_timeout_seconds = 86400\n",
+        encoding="utf-8",
+    )
+    config = load_config(path)
+    assert (config.issues.seconds_between_writes, config.issues.max_rate_limit_wait) == (60, 86400)
+    assert config.state.lock_timeout_seconds == 86400

@@ -70,3 +70,29 @@ def test_a_report_aimed_at_a_device_is_refused_before_the_scan(tmp_path: Path) -
     assert f"cannot write report {device}: it is a device, not a file" in result.stderr
     assert device.is_char_device()
     assert not any(out.rglob("*"))  # no worklog: the refusal came before the scan
+
+
+def _leftover(directory: Path, name: str, age: float) -> Path:
+    path = directory / name
+    path.write_text("half a write", encoding="utf-8")
+    then = os.path.getmtime(path) - age
+    os.utime(path, (then, then))
+    return path
+
+
+def test_a_write_removes_what_a_killed_write_of_the_same_file_left_not_a_write_under_way(
+    tmp_path: Path,
+) -> None:
+    """A run killed before its rename (SIGKILL, out of memory) leaves `.NAME.XXXXXXXX.tmp` beside the output,
+    and the scheduled job commits the worklog directory. The next write of that file removes an old one; a
+    young one may be another run's write under way, and another file's leftover is not this file's."""
+    old = _leftover(tmp_path, ".r.json.k3x9q2zw.tmp", 3600)
+    young = _leftover(tmp_path, ".r.json.a1b2c3d4.tmp", 5)
+    other = _leftover(tmp_path, ".r.json.gz.p0q9z8xw.tmp", 3600)
+    not_ours = _leftover(tmp_path, ".r.json.notmkstemp.tmp", 3600)
+
+    atomic_write(tmp_path / "r.json", "{}", "report")
+
+    assert not old.exists()
+    assert young.exists() and other.exists() and not_ours.exists()
+    assert (tmp_path / "r.json").read_text(encoding="utf-8") == "{}"

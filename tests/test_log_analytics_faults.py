@@ -324,6 +324,19 @@ def test_a_job_that_met_a_quota_says_so_whatever_status_the_client_gives_it(
     assert "failing on its side" not in result.stderr
 
 
+def test_a_job_cancelled_by_someone_else_is_said_as_cancelled_not_as_a_failing_service(
+    tmp_path: Path,
+) -> None:
+    """BigQuery's reason `stopped` is a job cancelled (in the console, with `bq cancel`, or by a job timeout):
+    'the service is failing on its side' sent the reader to a status page."""
+    message = "Job execution was cancelled: User requested cancellation"
+    with _Answering(error={"reason": "stopped", "message": message, "location": "query"}) as endpoint:
+        result = _scan(endpoint, tmp_path)
+    assert result.exit_code == 5, result.output
+    assert result.stderr.startswith("error: BigQuery's query job was cancelled running the query: " + message)
+    assert "rerun the scan" in result.stderr and "failing on its side" not in result.stderr
+
+
 def test_a_rate_limit_that_outlasts_the_retries_is_a_quota_not_a_failing_service(tmp_path: Path) -> None:
     """`Exceeded rate limits: too many concurrent queries` on every try until the deadline: the project's own
     queries are the cause, so 'the service is failing on its side' sent the reader to a status page."""

@@ -885,3 +885,55 @@ def test_a_proxy_that_cannot_be_reached_is_named_not_github(monkeypatch: pytest.
         f"cannot reach GitHub at https://ghe.example.com through the proxy http://127.0.0.1:{port} (HTTPS_PROXY): "
         "Connection refused; check that proxy, or name the host in NO_PROXY to go around it, then rerun"
     )
+
+
+class _CaseBlindLabels(FakeGitHub):
+    """GitHub compares label names without regard to case: an issue created or edited with `Log-Gardener` or
+    `P0` gets the repository's own `log-gardener` or `p0`, answered in that spelling, and a listing filtered by
+    either spelling finds it."""
+
+    stored = ("log-gardener", "p0", "p1", "p2", "p3", "Bug")
+
+    def _route(
+        self, method: str, path: str, query: dict[str, str], data: Any
+    ) -> tuple[int, Any, dict[str, str]]:
+        own = {name.casefold(): name for name in self.stored}
+        if isinstance(data, dict) and isinstance(data.get("labels"), list):
+            data = {**data, "labels": [own.get(str(name).casefold(), name) for name in data["labels"]]}
+        if query.get("labels"):
+            query = {
+                **query,
+                "labels": ",".join(own.get(n.casefold(), n) for n in query["labels"].split(",")),
+            }
+        return super()._route(method, path, query, data)
+
+
+def test_labels_are_compared_as_github_compares_them_without_regard_to_case() -> None:
+    """A generated-by label configured `Log-Gardener` in a repository holding `log-gardener` (and `p0`, `Bug`)
+    is no label GitHub dropped: every problem is filed, a rerun files none again and rewrites no label."""
+    config = IssuesConfig(generated_by_label="Log-Gardener")
+    with _CaseBlindLabels(token=TOKEN) as server:
+        first = publish(server, make_report(), config)
+        assert kinds(first) == ["created", "created"]
+        assert all("without the" not in action.detail for action in first)
+        assert server.issues[1].labels == ["p0", "Bug", "log-gardener"]
+        writes = len([r for r in server.requests if r.method != "GET"])
+
+        again = publish(server, make_report(), config)
+
+        assert kinds(again) == ["skipped", "skipped"]
+        assert len(server.issues) == 2
+        assert (
+            len([r for r in server.requests if r.method != "GET"]) == writes
+        )  # no label swapped back and forth
+
+
+def test_a_priority_label_of_another_case_is_the_priority_and_a_change_still_swaps_it() -> None:
+    with _CaseBlindLabels(token=TOKEN) as server:
+        publish(server, make_report())
+        demoted = crash_cluster(priority="P1", reasons=["sustained errors: 84 ERROR entries over 55 minutes"])
+
+        actions = publish(server, make_report(demoted, exit_cluster()))
+
+        assert actions[0].action == "updated"
+        assert server.issues[1].labels == ["p1", "Bug", "log-gardener"]

@@ -6,10 +6,11 @@ import io
 import os
 import signal
 import sys
-from typing import Annotated, Any
+from collections.abc import Callable
+from typing import Annotated, Any, TypeVar
 
 import typer
-from typer.core import TyperCommand, TyperOption
+from typer.core import TyperCommand, TyperGroup, TyperOption
 
 from loggardener import __version__, startup
 from loggardener.commands.cluster import cluster as cluster_command
@@ -18,15 +19,53 @@ from loggardener.console import INTERRUPTED, Terminated, err, out, raise_termina
 from loggardener.errors import GardenerError, debugging
 from loggardener.files import holds_any_character, standard_output_error
 
-app = typer.Typer(
-    name="gardener",
-    help="Turn a Google Cloud project's logs into triaged, de-duplicated worklogs and GitHub issues.",
-    no_args_is_help=True,
-    add_completion=True,
-    context_settings={"help_option_names": ["-h", "--help"]},
-    pretty_exceptions_enable=False,
-    rich_markup_mode="markdown",
-)
+_T = TypeVar("_T")
+_UsageError: type[Exception] = typer.BadParameter.__bases__[0]
+"""click's UsageError, whether typer vendors click (as its later releases do) or depends on it."""
+
+
+def _in_one_line(ctx: Any, parse: Callable[[], _T]) -> _T:
+    """`parse()`, where a usage error (a value of the wrong type, an unknown option or command, an option
+    without its value) is one line and exit code 2, as gardener's own checks say theirs: click's box of six
+    lines wraps its message at 80 columns, in a CI log too."""
+    try:
+        return parse()
+    except _UsageError as exc:
+        # shell completion parses half a line; `gardener` alone shows the help (printed already), no message
+        if ctx.resilient_parsing or not exc.format_message().strip():  # type: ignore[attr-defined]
+            raise
+        err.print(
+            f"error: {exc.format_message()} (`{ctx.command_path} -h` lists the options)",  # type: ignore[attr-defined]
+            markup=False,
+            highlight=False,
+            soft_wrap=True,
+        )
+        raise typer.Exit(exc.exit_code) from None  # type: ignore[attr-defined]
+
+
+def _help_to_a_closed_pipe(show: Callable[[], None]) -> None:
+    """`show()`, the help typer prints with a rich console of its own, where a reader that left standard output
+    (`gardener scan -h | head -1`) ends the help quietly: rich answers the closed pipe with SystemExit(1), having
+    pointed standard output at /dev/null, and 1 is the README's code for `--fail-on`."""
+    try:
+        show()
+    except SystemExit as exc:
+        if exc.code != 1:
+            raise
+
+
+class _Commands(TyperGroup):
+    """The `gardener` group: a mistyped command or option is one line (`_in_one_line`); its help, to a closed
+    pipe, ends quietly (`_help_to_a_closed_pipe`)."""
+
+    def format_help(self, ctx: Any, formatter: Any) -> None:
+        _help_to_a_closed_pipe(lambda: super(_Commands, self).format_help(ctx, formatter))
+
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        return _in_one_line(ctx, lambda: super(_Commands, self).parse_args(ctx, args))
+
+    def resolve_command(self, ctx: Any, args: list[str]) -> Any:
+        return _in_one_line(ctx, lambda: super(_Commands, self).resolve_command(ctx, args))
 
 
 class _OptionsOnce(TyperCommand):
@@ -36,6 +75,12 @@ class _OptionsOnce(TyperCommand):
     it is no name, so `--project ""` would quietly fall back to GOOGLE_CLOUD_PROJECT)."""
 
     def parse_args(self, ctx: Any, args: list[str]) -> list[str]:  # ctx: typer's vendored click Context
+        return _in_one_line(ctx, lambda: self._parse_args(ctx, args))
+
+    def format_help(self, ctx: Any, formatter: Any) -> None:
+        _help_to_a_closed_pipe(lambda: super(_OptionsOnce, self).format_help(ctx, formatter))
+
+    def _parse_args(self, ctx: Any, args: list[str]) -> list[str]:
         try:
             values, _, order = self.make_parser(ctx).parse_args(args=list(args))  # order: one per occurrence
         except Exception as exc:  # click's NoSuchOption: its suggestions would name options kept for tests
@@ -65,6 +110,17 @@ class _OptionsOnce(TyperCommand):
             given.add(param.opts[0])
         return super().parse_args(ctx, args)
 
+
+app = typer.Typer(
+    name="gardener",
+    help="Turn a Google Cloud project's logs into triaged, de-duplicated worklogs and GitHub issues.",
+    no_args_is_help=True,
+    add_completion=True,
+    context_settings={"help_option_names": ["-h", "--help"]},
+    pretty_exceptions_enable=False,
+    rich_markup_mode="markdown",
+    cls=_Commands,
+)
 
 app.command("cluster", cls=_OptionsOnce)(cluster_command)
 app.command("scan", cls=_OptionsOnce)(scan_command)

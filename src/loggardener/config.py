@@ -1345,11 +1345,13 @@ class IssuesConfig(_Section):
     seconds_between_writes: float = Field(
         default=1.0,
         ge=0,
+        le=60,  # a wait PyGithub sleeps before each write: past this, a run of issues outlasts the hourly job
         description="Pause between GitHub writes (GitHub asks for 1s against secondary limits).",
     )
     max_rate_limit_wait: float = Field(
         default=300.0,
         ge=0,
+        le=86_400,  # a day: a wait is a timeout of the platform's clock, which refuses one of years
         description="Longest wait for a GitHub rate-limit reset before giving up the run.",
     )
 
@@ -1388,6 +1390,7 @@ class StateConfig(_Section):
     lock_timeout_seconds: float = Field(
         default=60,
         ge=0,
+        le=86_400,
         description="How long a run waits for another run holding the same state file before giving up.",
     )
 

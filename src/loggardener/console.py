@@ -12,11 +12,22 @@ from rich.console import Console
 from rich.markup import escape
 
 from loggardener.errors import ExitCode, GardenerError, debugging
-from loggardener.files import ENVIRONMENT_ERRNOS, STANDARD_OUTPUT, write_reason
+from loggardener.files import ENVIRONMENT_ERRNOS, STANDARD_OUTPUT, discard_stream, write_reason
 from loggardener.rendering.markdown_safety import strip_controls
 
-err = Console(stderr=True)
-out = Console(file=STANDARD_OUTPUT)
+
+class _Console(Console):
+    """A rich console that falls silent when its reader goes away (`gardener scan | head`, a log pipe closed)
+    instead of ending the command with rich's exit code 1, which the README gives to `--fail-on`: the command
+    goes on, writes its files, and exits with its own code."""
+
+    def on_broken_pipe(self) -> None:
+        self.quiet = True
+        discard_stream(self.file)
+
+
+err = _Console(stderr=True)
+out = _Console(file=STANDARD_OUTPUT)
 
 
 def animates(console: Console) -> bool:

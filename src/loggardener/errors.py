@@ -25,9 +25,37 @@ class GardenerError(Exception):
     """A problem the user can fix: one line saying what is wrong and what to do."""
 
     def __init__(self, message: str, exit_code: ExitCode = ExitCode.BAD_INPUT) -> None:
+        message = hide_url_credentials(message)
         super().__init__(message)
         self.message = message
         self.exit_code = exit_code
+
+
+_URL_IN_TEXT = compile_regex(r"[A-Za-z][A-Za-z0-9+.-]*://[^\s'\"<>`]*[^\s'\"<>`,.;:!?)\]]")
+"""A URL in a sentence: up to a space or quote, without the punctuation that ends the sentence's clause."""
+_USERINFO_IN_URL = compile_regex(r"^([A-Za-z][A-Za-z0-9+.-]*://)[^/?#@]*@")
+_SECRET_PARAMETER = compile_regex(
+    r"([?&;](?:[A-Za-z0-9_.-]*[_.-])?(?:sig|signature|token|key|apikey|secret|password|passwd|pass|pwd|auth)=)"
+    r"[^&#;]+",
+    re.IGNORECASE,
+)
+"""A query parameter whose name is, or ends in, a secret's (`sig`, `X-Goog-Signature`, `access_token`,
+`X-Amz-Security-Token`, `api_key`, `client_secret`, `auth`), not one that merely holds the word
+(`authorization_request`, the SSO link a reader must open)."""
+
+
+def _hidden(url: re.Match[str]) -> str:
+    return _SECRET_PARAMETER.sub(r"\1***", _USERINFO_IN_URL.sub(r"\1***@", url.group()))
+
+
+def hide_url_credentials(text: str) -> str:
+    """`text` with the credentials of every URL in it hidden: a user name and password (`https://u:p@host`
+    becomes `https://***@host`) and the value of a query parameter named as a secret (`?sig=…`,
+    `X-Goog-Signature=…`, `access_token=…`). A value the user gave where a path, a repository or an endpoint
+    was expected (a clone URL holding a token, a signed URL) is echoed in an error line, and CI logs keep it."""
+    if "://" not in text:
+        return text
+    return _URL_IN_TEXT.sub(_hidden, text)
 
 
 _DIGIT_LIMIT = compile_regex(

@@ -18,6 +18,7 @@ import re
 import stat
 import sys
 import tempfile
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -156,6 +157,8 @@ def atomic_write_bytes(path: Path, data: bytes, what: str, mode: int | None = No
 @contextmanager
 def _replacing(path: Path, what: str, mode: int | None, binary: bool) -> Iterator[IO[Any]]:
     _refuse_link(path, what)
+    # a killed run's leftovers of this file, which a job committing the directory would keep
+    remove_leftover_writes(path, LEFTOVER_SECONDS)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         descriptor, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
@@ -183,18 +186,28 @@ def _replacing(path: Path, what: str, mode: int | None, binary: bool) -> Iterato
     _fsync_directory(path.parent)
 
 
-def remove_leftover_writes(path: Path) -> int:
+def remove_leftover_writes(path: Path, older_than: float = 0.0, names: str | None = None) -> int:
     """Remove the temporary files that writes of `path` left when their process was killed before the rename
-    (`.NAME.XXXXXXXX.tmp`, as `_replacing` names them); the caller makes sure no write of `path` is under way
-    (it holds `path`'s lock). How many were removed; one that cannot be removed is left, as it was."""
+    (`.NAME.XXXXXXXX.tmp`, as `_replacing` names them), or of the files in its directory whose names match the
+    glob `names` (worklogs of other windows). Only those last modified `older_than` seconds ago or earlier: a
+    younger one may be a write of another run under way (0: the caller holds `path`'s lock, so none is). How
+    many were removed; one that cannot be removed is left, as it was."""
+    pattern = glob.escape(path.name) if names is None else names
     removed = 0
     try:
-        candidates = list(path.parent.glob(f".{glob.escape(path.name)}.*.tmp"))
+        candidates = list(path.parent.glob(f".{pattern}.*.tmp"))
     except OSError:
         return 0
+    now = time.time()
     for leftover in candidates:
-        middle = leftover.name[len(path.name) + 2 : -len(".tmp")]
-        if len(middle) != _TEMPORARY_LETTERS or not leftover.is_file() or leftover.is_symlink():
+        stem, _, letters = leftover.name[: -len(".tmp")].rpartition(".")
+        if len(letters) != _TEMPORARY_LETTERS or (names is None and stem != f".{path.name}"):
+            continue  # of another file (`.r.json.gz.XXXXXXXX.tmp` beside `r.json`), or not mkstemp's
+        try:
+            info = leftover.lstat()
+        except OSError:
+            continue
+        if not stat.S_ISREG(info.st_mode) or now - info.st_mtime < older_than:
             continue
         try:
             leftover.unlink()
@@ -202,6 +215,11 @@ def remove_leftover_writes(path: Path) -> int:
             continue
         removed += 1
     return removed
+
+
+LEFTOVER_SECONDS = 600.0
+"""A temporary file of a write this old was left by a run killed before its rename (SIGKILL, out of memory, a
+machine gone): a write under way takes seconds."""
 
 
 _TEMPORARY_LETTERS = 8
@@ -213,6 +231,20 @@ STDOUT = Path("-")
 """An output path meaning standard output, as `-` does for every command-line tool."""
 
 
+def discard_stream(stream: object) -> None:
+    """Point the file descriptor under `stream` (standard output or error) at /dev/null: its reader went away
+    or it cannot be written, so what is still written to it, and the flush at exit, go nowhere instead of
+    failing again."""
+    try:
+        null = os.open(os.devnull, os.O_WRONLY)
+        try:
+            os.dup2(null, cast(IO[str], stream).fileno())
+        finally:
+            os.close(null)
+    except (OSError, ValueError, AttributeError):  # not a file descriptor (a test's buffer)
+        pass
+
+
 def standard_output_error(exc: OSError) -> GardenerError:
     """The one line for standard output that cannot be written (full, an I/O error)."""
     return GardenerError(f"cannot write to standard output: {write_reason(exc)}", ExitCode.BAD_INPUT)
@@ -220,8 +252,9 @@ def standard_output_error(exc: OSError) -> GardenerError:
 
 class StandardOutput(io.TextIOBase):
     """Standard output as it is at each call (tests swap it), where a failed write is one line (exit code 2)
-    rather than an internal error; a closed pipe (`| head`) stays a BrokenPipeError, which rich and click
-    end quietly. When standard output is closed (`>&-`), what is written to it is dropped."""
+    rather than an internal error. When standard output is closed (`>&-`), or its reader went away (`| head`
+    read what it wanted), what is written to it is dropped: the command finishes and exits with its own code,
+    not click's exit code 1 (which the README gives to `--fail-on`) nor an internal error."""
 
     def write(self, text: str) -> int:
         return self._on_stdout(lambda stream: stream.write(text), len(text))
@@ -237,23 +270,11 @@ class StandardOutput(io.TextIOBase):
         try:
             return action(stream)
         except BrokenPipeError:
-            raise
+            discard_stream(stream)
+            return closed
         except OSError as exc:
-            raise self._failed(exc) from None
-
-    @staticmethod
-    def _failed(exc: OSError) -> GardenerError:
-        """The error to raise; standard output then goes to /dev/null, so that the exit (which flushes it)
-        does not fail on it again."""
-        try:
-            null = os.open(os.devnull, os.O_WRONLY)
-            try:
-                os.dup2(null, sys.stdout.fileno())
-            finally:
-                os.close(null)
-        except (OSError, ValueError, AttributeError):  # not a file descriptor (a test's buffer)
-            pass
-        return standard_output_error(exc)
+            discard_stream(stream)
+            raise standard_output_error(exc) from None
 
     def writable(self) -> bool:
         return True

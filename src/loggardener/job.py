@@ -21,6 +21,7 @@ from loggardener.config import GardenerConfig
 from loggardener.entries.models import Severity
 from loggardener.errors import ExitCode, GardenerError
 from loggardener.files import (
+    LEFTOVER_SECONDS,
     STDOUT,
     atomic_write,
     check_writable,
@@ -36,7 +37,7 @@ from loggardener.pipeline import ProgressFn, Scan, ScanOptions
 from loggardener.publishing.interface import IssuePublisher
 from loggardener.publishing.run import drafts_directory, process_issues
 from loggardener.rendering.json_report import JsonReport
-from loggardener.rendering.markdown import MarkdownWorklog, run_marker, worklog_filename
+from loggardener.rendering.markdown import WORKLOG_NAMES, MarkdownWorklog, run_marker, worklog_filename
 from loggardener.rendering.step_summary import (
     STEP_SUMMARY,
     append_step_summary,
@@ -384,6 +385,8 @@ def _run(
             failures.append(exc)
         else:
             marked = f"{markdown.rstrip()}\n\n{marker}\n"
+            # a killed run's worklog was of another window, so of another name than this one
+            remove_leftover_writes(worklog, LEFTOVER_SECONDS, names=WORKLOG_NAMES)
             writes.append(("worklog", lambda: atomic_write(worklog, marked, "worklog")))
             if outputs.step_summary is not None:
                 summary = outputs.step_summary

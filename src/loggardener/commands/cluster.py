@@ -110,7 +110,7 @@ def text_items(path: str) -> Iterator[Item]:
         raise _unreadable(path, exc) from None
     finally:
         for note in undecodable_note(undecodable_bytes() - undecodable, handle.encoding, _source(path)):
-            err.print(f"[yellow]note:[/] {escape(note)}", highlight=False)
+            err.print(f"[yellow]note:[/] {escape(note)}", highlight=False, soft_wrap=True)
         if path != "-":
             handle.close()
 
@@ -230,6 +230,7 @@ def cluster(
         err.print(
             f"[yellow]skipped {counted(len(skipped), unit, grouped=True)}[/] (first: {unit} {first}, {escape(skipped[first])})",
             highlight=False,
+            soft_wrap=True,
         )
 
 
@@ -266,7 +267,7 @@ def _print_table(console: Console, miner: TemplateMiner, limit: int, path: str) 
     total = sum(found.count for found in clusters)
     source = "standard input" if path == "-" else path
     if not total:
-        console.print(f"No messages in {escape(source)}.")
+        console.print(f"No messages in {escape(source)}.", soft_wrap=True)
         return
     redact = Redactor().redact
     table = Table(
@@ -288,5 +289,6 @@ def _print_table(console: Console, miner: TemplateMiner, limit: int, path: str) 
     console.print(table)
     if len(shown) < len(clusters):
         console.print(
-            f"… and {counted(len(clusters) - len(shown), 'more template', grouped=True)} (--limit 0 shows all)"
+            f"… and {counted(len(clusters) - len(shown), 'more template', grouped=True)} (--limit 0 shows all)",
+            soft_wrap=True,
         )

@@ -812,6 +812,7 @@ def _fail_on(report: ScanReport, threshold: str) -> bool:
             f"failing: {len(found)} problem{'s' if len(found) != 1 else ''} at or above {threshold} "
             f"(--fail-on {threshold})",
             highlight=False,
+            soft_wrap=True,
         )
     return bool(found)
 
@@ -889,7 +890,7 @@ def _print_issue_actions(
     actions = report.issue_actions
     tally = Counter(a.action for a in actions)
     counts = ", ".join(f"{n} {name}" for name, n in tally.items())
-    console.print(f"Issues: {counts or 'none at or above the threshold'}")
+    console.print(f"Issues: {counts or 'none at or above the threshold'}", soft_wrap=True)
     if mode == "draft" and actions:
         drafts = escape(str(drafts_directory(worklog)))
         console.print(f"Drafts: {drafts} (publish with gh-issues.sh)", soft_wrap=True)
@@ -937,22 +938,23 @@ def _print_summary(console: Console, report: ScanReport, worklog: Path | None) -
     console.print(_summary_table(report, console.width))
     hidden = len(report.clusters) - TABLE_ROWS
     if hidden > 0:
-        console.print(f"… {hidden} more problem{'s' if hidden != 1 else ''} in the worklog")
+        console.print(f"… {hidden} more problem{'s' if hidden != 1 else ''} in the worklog", soft_wrap=True)
     console.print(
         f"{counted(totals.read, 'entry')} read: {totals.clustered} clustered, {totals.skipped_total} skipped"
         + (
             f" ({', '.join(f'{n} {reason}' for reason, n in totals.skipped.items())})"
             if totals.skipped
             else ""
-        )
+        ),
+        soft_wrap=True,
     )
     for line in totals.malformed:
-        err.print(f"[yellow]skipped[/] {escape(strip_controls(line.error))}", highlight=False)
+        err.print(f"[yellow]skipped[/] {escape(strip_controls(line.error))}", highlight=False, soft_wrap=True)
     hidden = totals.skipped.get("malformed", 0) - len(totals.malformed)
     if hidden > 0:
         item = "line" if report.query_filter is None else "entry"  # a query's answer has no lines
-        err.print(f"[yellow]… and {counted(hidden, f'more malformed {item}')}[/]")
+        err.print(f"[yellow]… and {counted(hidden, f'more malformed {item}')}[/]", soft_wrap=True)
     for note in report.notes:
-        err.print(f"[bold yellow]note:[/] {escape(strip_controls(note))}")
+        err.print(f"[bold yellow]note:[/] {escape(strip_controls(note))}", soft_wrap=True)
     if worklog is not None:
         console.print(f"Worklog: {escape(str(worklog))}", soft_wrap=True)

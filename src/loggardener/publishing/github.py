@@ -73,6 +73,15 @@ _ORIGIN = compile_regex(r"(?<=[^/:])/.*$")
 """All of a URL after its scheme and host: the path and query are not where GitHub is."""
 _CLOCK_MARGIN = timedelta(minutes=10)
 """How far this machine's clock may be ahead of GitHub's, for `since` in the twin check."""
+_PRIORITY_NAMES = frozenset(name.casefold() for name in PRIORITIES)
+
+
+def _has_label(names: Sequence[str], label: str) -> bool:
+    """Whether `label` is among `names` as GitHub compares label names: without regard to case (a repository
+    holding `log-gardener` applies it to an issue created with `Log-Gardener`, and answers its own spelling)."""
+    return label.casefold() in {name.casefold() for name in names}
+
+
 _MARKER = compile_regex(r"<!-- log-gardener:fingerprint=([A-Za-z0-9_.:-]{1,128}) -->")
 _LISTING_LAG = timedelta(minutes=10)
 """How long GitHub may take to list an issue it filed: a create whose answer was lost is not sent again, while
@@ -639,7 +648,7 @@ class GitHubPublisher(IssuePublisher):
         if cluster.fingerprint in run.gone:
             detail += f"; {run.gone[cluster.fingerprint]}"
         label = composer.config.generated_by_label
-        if label not in labels:
+        if not _has_label(labels, label):
             run.unfindable = (
                 f"GitHub created #{created.number} without the {label!r} label (it drops the labels of "
                 f"a new issue when the token lacks push access to {self.repo_name}: give it write or "
@@ -846,9 +855,12 @@ class GitHubPublisher(IssuePublisher):
     @staticmethod
     def _priority_labels(issue: Issue, priority: str) -> list[str] | None:
         names = [label.name for label in issue.labels]
-        if priority in names and not any(name in PRIORITIES and name != priority for name in names):
+        others = [name for name in names if name.casefold() not in _PRIORITY_NAMES]
+        if {name.casefold() for name in names} - {name.casefold() for name in others} == {
+            priority.casefold()
+        }:
             return None
-        return [priority] + [name for name in names if name not in PRIORITIES]
+        return [priority, *others]
 
     def _swap_priority(self, issue: Issue, priority: str) -> None:
         labels = self._priority_labels(issue, priority)

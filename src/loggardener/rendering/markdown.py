@@ -207,7 +207,12 @@ def worklog_filename(report: ScanReport, services: tuple[str, ...] = ()) -> str:
     label = re.sub(r"[^a-z0-9]+", "-", report.window.label.lower()).strip("-") or "scan"
     moment = report.window.end or report.generated_at
     scope = f"{scope_slug(services)}-" if services else ""
-    return f"GCP-LOG-GARDENER-WORKLOG-{scope}{label}-{moment.strftime('%Y-%m-%d-%H-%M')}.md"
+    return f"{WORKLOG_PREFIX}{scope}{label}-{moment.strftime('%Y-%m-%d-%H-%M')}.md"
+
+
+WORKLOG_PREFIX = "GCP-LOG-GARDENER-WORKLOG-"
+WORKLOG_NAMES = f"{WORKLOG_PREFIX}*.md"
+"""A glob of every worklog's file name."""
 
 
 def run_marker(report: ScanReport, services: tuple[str, ...]) -> str:

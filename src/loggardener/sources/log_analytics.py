@@ -1413,6 +1413,12 @@ class BigQueryEngine:
                 _reason(exc) in _QUOTA_REASONS
             ):  # a failed job's rate limit, which the client makes an HTTP 429
                 raise _quota_exceeded(what, exc) from None
+            if _reason(exc) == "stopped":  # BigQuery's reason for a job cancelled: no failure of the service
+                raise GardenerError(
+                    f"BigQuery's query job was cancelled {what}: {_message(exc)}; someone (the console, `bq "
+                    "cancel`) or something (a job timeout set on the project) stopped it: rerun the scan",
+                    ExitCode.SOURCE_FAILED,
+                ) from None
             raise GardenerError(
                 f"BigQuery failed {what} (HTTP {exc.code}): {_message(exc)}; {SERVER_HINT}",
                 ExitCode.SOURCE_FAILED,
