@@ -3126,6 +3126,23 @@ def test_a_url_path_is_found_in_two_steps_where_one_pattern_finds_it(
     assert list(redact._url_paths(data)) == expected
 
 
+@given(
+    st.lists(st.sampled_from(("a", "é", "€", "\U0001f511", "\udc80", " ", "?")), min_size=995, max_size=1010),
+    st.sampled_from(("GET /", "https://h/")),
+)
+@example(["a"] * 1000, "GET /")
+@example(["a"] * 1001, "GET /")
+@example(["a"] * 999 + ["é"], "https://h/")
+def test_a_path_near_a_thousand_bytes_ends_where_one_pattern_ends_it(
+    characters: list[str], head: str
+) -> None:
+    """A path read unbounded is cut to 1,000 characters by the counted pattern only when it is longer than 1,000
+    bytes: at most 1,000 bytes hold at most 1,000 characters, so a shorter one ends where it ends."""
+    data = (head + "".join(characters)).encode("utf-8", "surrogatepass")
+    expected = [(match.start(), *match.span(1)) for match in _URL_PATH_IN_ONE.finditer(data)]
+    assert list(redact._url_paths(data)) == expected
+
+
 @pytest.mark.parametrize("length", [31, 32, 255, 256, 257, 999, 1000, 1001, 1500])
 @pytest.mark.parametrize("character", ["a", "é", "€"])
 def test_a_long_url_path_or_host_ends_where_one_pattern_ends_it(length: int, character: str) -> None:
