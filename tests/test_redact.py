@@ -3143,6 +3143,23 @@ def test_a_path_near_a_thousand_bytes_ends_where_one_pattern_ends_it(
     assert list(redact._url_paths(data)) == expected
 
 
+@given(
+    st.lists(
+        st.sampled_from(("a", "é", "€", "\U0001f511", "\udc80", ":", "?", " ")), min_size=250, max_size=262
+    ),
+    st.sampled_from(("", " GET /next", " http://h/next", "/more")),
+)
+@example(["a"] * 256, "")
+@example(["a"] * 257, " GET /next")
+@example(["a"] * 255 + ["é"], " http://h/next")
+def test_a_host_near_256_bytes_ends_where_one_pattern_ends_it(characters: list[str], after: str) -> None:
+    """A host read unbounded is read again with its count of 256 characters only when it is longer than 256 bytes,
+    and then the URL after one whose host is too long is found, as the one pattern finds it."""
+    data = ("see https://" + "".join(characters) + "/path" + after).encode("utf-8", "surrogatepass")
+    expected = [(match.start(), *match.span(1)) for match in _URL_PATH_IN_ONE.finditer(data)]
+    assert list(redact._url_paths(data)) == expected
+
+
 @pytest.mark.parametrize("length", [31, 32, 255, 256, 257, 999, 1000, 1001, 1500])
 @pytest.mark.parametrize("character", ["a", "é", "€"])
 def test_a_long_url_path_or_host_ends_where_one_pattern_ends_it(length: int, character: str) -> None:

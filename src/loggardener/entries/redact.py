@@ -2250,13 +2250,20 @@ def _short_run_spans(data: bytes) -> Iterator[Span]:
 # scheme, the host and the path at once: ~160 M instructions for each new URL of a run. The head has one way to
 # match at a start (a scheme ends at its `://`, a host at its `/`, the blanks before a request's path at the
 # `"?/`), and the greedy path takes all it can, so the two steps give the spans the one pattern gave.
+#
+# A host is up to 256 characters, a path up to 1,000. Counting them costs RE2 a copy of the class for each (8 ms to
+# compile the path's 1,000), so each is read unbounded, and read again with its count only when it is longer in
+# bytes than its count in characters: a shorter one is found where the counted pattern finds it (at a start, the
+# head has one way to match; each run is all of the class up to the next `/` or the path's end).
 _URL_PATH_HEAD = _Deferred(
+    rb"(?i)(?:\b[a-z][a-z0-9+.-]{0,31}://[^\s/\"'<>?#\\]+|\b(?:get|post|put|patch|delete|head|options)[ \t]{1,8}\"?)"
+    rb"/[^\s\"'<>?#\\]"
+)
+_URL_PATH_HEAD_COUNTED = _Deferred(
     rb"(?i)(?:\b[a-z][a-z0-9+.-]{0,31}://[^\s/\"'<>?#\\]{1,256}|\b(?:get|post|put|patch|delete|head|options)[ \t]{1,8}\"?)"
     rb"/[^\s\"'<>?#\\]"
 )
-# The rest of the path, anchored at its `/`: up to 1,000 characters. Counting them costs RE2 a program of 1,000
-# copies of the class (8 ms to compile); a run of at most 1,000 bytes holds at most 1,000 characters, so the
-# run is read unbounded and only one longer than that is read again with the count.
+_URL_HOST_BYTES = 256
 _URL_PATH_REST = _Deferred(rb"/[^\s\"'<>?#\\]+")
 _URL_PATH_REST_COUNTED = _Deferred(rb"/[^\s\"'<>?#\\]{1,1000}")
 _URL_PATH_BYTES = 1 + 1000  # the `/` and 1,000 characters of one byte
@@ -2270,6 +2277,12 @@ def _url_paths(data: bytes) -> Iterator[tuple[int, int, int]]:
         start, first_end = head.span()
         # the path's `/`: its first character, one byte or several of 0x80 and above, holds no other `/`
         slash = data.rindex(b"/", start, first_end - 1)
+        host = data.find(b"://", start, slash)  # a scheme's, before its host (a request line has none)
+        if host >= 0 and slash - host - 3 > _URL_HOST_BYTES:
+            if (head := _URL_PATH_HEAD_COUNTED.search(data, position)) is None:
+                return
+            start, first_end = head.span()
+            slash = data.rindex(b"/", start, first_end - 1)
         position = _URL_PATH_REST.match(data, slash).end()  # it matches: the head found a first character
         if position - slash > _URL_PATH_BYTES:
             position = _URL_PATH_REST_COUNTED.match(data, slash).end()
