@@ -3172,3 +3172,65 @@ def test_a_long_url_path_or_host_ends_where_one_pattern_ends_it(length: int, cha
         data = text.encode()
         expected = [(match.start(), *match.span(1)) for match in _URL_PATH_IN_ONE.finditer(data)]
         assert list(redact._url_paths(data)) == expected
+
+
+_CAPPED = (
+    "_ANSWER_LINE",
+    "_KEY_VALUE",
+    "_KEY_CALL",
+    "_XML_OPEN_NEXT",
+    "_DIRECTIVE",
+    "_EMAIL_PASSWORD",
+    "_USERINFO",
+)
+_CAPPED_PIECES = st.sampled_from(
+    (
+        "password", "Password", "token", "api_key", "secret", "db.pass", "$", " is ", " was: ", " for root: ", " to ",
+        ":", "=", " = ", "<", ">", "</", "<password>", "</password>", "jwt.sign(", "hmac.new(", "createHmac(",
+        "SecretKeySpec(", "'", '"', "\n", "\r\n", "\n  ", " ", "\t", "@", "bob", "a@b.co", ":X1@db", "tcp(", "(", ",",
+        "-", ".", "_", "é", "€", "\U0001f511", "\udc80", "ab", "Zq9",
+    )
+)  # fmt: skip
+_CAPPED_RUNS = st.builds(
+    lambda character, length: character * length,
+    st.sampled_from(("a", "é", "x y", '"', "€")),
+    st.sampled_from((3, 5, 6, 127, 128, 129, 200, 255, 256, 257, 300)),
+)
+
+
+def _every_span(matches: object) -> list[tuple[tuple[int, int], ...]]:
+    return [tuple(match.span(g) for g in range(match.re.groups + 1)) for match in matches]  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize("name", _CAPPED)
+@given(
+    pieces=st.lists(st.one_of(_CAPPED_PIECES, _CAPPED_RUNS), max_size=14),
+    position=st.integers(min_value=0, max_value=60),
+    cut=st.integers(min_value=0, max_value=60),
+)
+@example(pieces=["password", " is ", "a" * 257, "\n"], position=0, cut=0)
+@example(pieces=["password", " is ", "ab", "\n", "password", " is ", "a" * 257, "\n"], position=0, cut=0)
+@example(pieces=["token", ": ", '"', "a" * 256, '"', " token", ": ", '"', "b", '"'], position=0, cut=0)
+@example(pieces=["\n", "a@b.co", ":", "é" * 128, " ", "bob", ":X1@db"], position=0, cut=0)
+@settings(max_examples=150)
+def test_a_capped_pattern_finds_what_its_counted_pattern_finds(
+    name: str, pieces: list[str], position: int, cut: int
+) -> None:
+    """A pattern run with its capped groups uncounted (`_Capped`) finds, searches and matches exactly what the
+    pattern with its counts finds, groups and all: with groups at, under and over their bounds in bytes and in
+    characters, one after another, from a position and up to an end."""
+    pattern = getattr(redact, name)
+    assert isinstance(pattern, redact._Capped)
+    counted = redact._Deferred(pattern.source)
+    data = "".join(pieces).encode("utf-8", "surrogatepass")
+    position = min(position, len(data))
+    end = max(position, len(data) - cut)
+    assert _every_span(pattern.finditer(data)) == _every_span(counted.finditer(data))
+    assert _every_span(pattern.finditer(data, position, end)) == _every_span(
+        counted.finditer(data, position, end)
+    )
+    for found, expected in (
+        (pattern.search(data, position), counted.search(data, position)),
+        (pattern.match(data, position), counted.match(data, position)),
+    ):
+        assert _every_span([found] if found else []) == _every_span([expected] if expected else [])
