@@ -3182,13 +3182,16 @@ _CAPPED = (
     "_DIRECTIVE",
     "_EMAIL_PASSWORD",
     "_USERINFO",
+    "_VALUE_AFTER_SENTENCE",
+    "_VALUE_NAMED_AFTER",
 )
 _CAPPED_PIECES = st.sampled_from(
     (
         "password", "Password", "token", "api_key", "secret", "db.pass", "$", " is ", " was: ", " for root: ", " to ",
         ":", "=", " = ", "<", ">", "</", "<password>", "</password>", "jwt.sign(", "hmac.new(", "createHmac(",
         "SecretKeySpec(", "'", '"', "\n", "\r\n", "\n  ", " ", "\t", "@", "bob", "a@b.co", ":X1@db", "tcp(", "(", ",",
-        "-", ".", "_", "é", "€", "\U0001f511", "\udc80", "ab", "Zq9",
+        "-", ".", "_", "é", "€", "\U0001f511", "\udc80", "ab", "Zq9", "New value: ", "result:", "this password",
+        "the above token",
     )
 )  # fmt: skip
 _CAPPED_RUNS = st.builds(
@@ -3212,6 +3215,11 @@ def _every_span(matches: object) -> list[tuple[tuple[int, int], ...]]:
 @example(pieces=["password", " is ", "ab", "\n", "password", " is ", "a" * 257, "\n"], position=0, cut=0)
 @example(pieces=["token", ": ", '"', "a" * 256, '"', " token", ": ", '"', "b", '"'], position=0, cut=0)
 @example(pieces=["\n", "a@b.co", ":", "é" * 128, " ", "bob", ":X1@db"], position=0, cut=0)
+@example(
+    pieces=["secret", "\n", "New value: ", "a" * 257, "\n", "a" * 256, "\n", "this password"],
+    position=0,
+    cut=0,
+)
 @settings(max_examples=150)
 def test_a_capped_pattern_finds_what_its_counted_pattern_finds(
     name: str, pieces: list[str], position: int, cut: int
@@ -3233,4 +3241,34 @@ def test_a_capped_pattern_finds_what_its_counted_pattern_finds(
         (pattern.search(data, position), counted.search(data, position)),
         (pattern.match(data, position), counted.match(data, position)),
     ):
+        assert _every_span([found] if found else []) == _every_span([expected] if expected else [])
+
+
+@pytest.mark.parametrize(
+    ("name", "template"),
+    [
+        ("_ANSWER_LINE", "password is {}\n"),
+        ("_KEY_VALUE", "password:\n  {}\n"),
+        ("_KEY_CALL", 'jwt.sign(payload, "{}")\n'),
+        ("_XML_OPEN_NEXT", "<password>\n  {}\n"),
+        ("_DIRECTIVE", "db.password {}\n"),
+        ("_EMAIL_PASSWORD", " a@b.co:{} "),
+        ("_USERINFO", " bob:{}@db "),
+        ("_VALUE_AFTER_SENTENCE", "secret reset\nNew value: {}\n"),
+        ("_VALUE_NAMED_AFTER", "{}\nthis password\n"),
+    ],
+)
+@pytest.mark.parametrize("length", [127, 128, 129, 255, 256, 257, 300])
+@pytest.mark.parametrize("character", ["a", "é"])
+def test_a_capped_group_at_its_bound_is_read_as_the_counted_pattern_reads_it(
+    name: str, template: str, length: int, character: str
+) -> None:
+    """Each capped pattern's value at, under and over its bound, after and before a short one: the matches one
+    after another are the counted pattern's."""
+    pattern = getattr(redact, name)
+    counted = redact._Deferred(pattern.source)
+    long, short = template.format(character * length), template.format("Xy7-secret")
+    for data in ((short + long).encode(), (long + short).encode(), long.encode()):
+        assert _every_span(pattern.finditer(data)) == _every_span(counted.finditer(data))
+        found, expected = pattern.search(data), counted.search(data)
         assert _every_span([found] if found else []) == _every_span([expected] if expected else [])

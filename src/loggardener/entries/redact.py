@@ -1282,13 +1282,13 @@ _SECRET_READS = compile_regex(
 )
 # A value alone on its line that the next sentence names (a blank line or two between): Argo CD's `X` then
 # `This password must be only used for first time login.`, `The above token expires in 24h`.
-_VALUE_NAMED_AFTER = _Deferred(
+_VALUE_NAMED_AFTER = _Capped(
     rb"(?m)^[ \t]{0,8}(?P<bare>[^\s\"'<>{}\[\]]{4,256})[ \t]*\r?\n(?:[ \t]*\r?\n){0,2}[ \t]{0,8}"
     rb"(?i:this|that|the[ \t]+above|above)[ \t]+(?P<key>[A-Za-z][A-Za-z_-]{1,40})\b"
 )
 # A value told on the line after a sentence that names its credential, under a word that only says "the value"
 # (Elasticsearch's `Password for the [elastic] user successfully reset.` then `New value: X`).
-_VALUE_AFTER_SENTENCE = _Deferred(
+_VALUE_AFTER_SENTENCE = _Capped(
     rb"(?im)(?:^|[\s\[(\"'])(?P<key>" + _KEY_NAME + rb")\b[^\r\n]{0,200}\r?\n"
     rb"[ \t]{0,8}(?:new[ \t]{1,4}|generated[ \t]{1,4})?(?:value|result|output)[ \t]{0,4}:[ \t]{0,8}"
     rb"(?:\"(?P<dq>[^\"\r\n]{1,256})\"|'(?P<sq>[^'\r\n]{1,256})'|(?P<bare>[^\s\"'<>]{1,256}))[ \t]*(?:\r?\n|$)"
