@@ -3126,6 +3126,40 @@ def test_a_url_path_is_found_in_two_steps_where_one_pattern_finds_it(
     assert list(redact._url_paths(data)) == expected
 
 
+@given(
+    st.lists(st.sampled_from(("a", "é", "€", "\U0001f511", "\udc80", " ", "?")), min_size=995, max_size=1010),
+    st.sampled_from(("GET /", "https://h/")),
+)
+@example(["a"] * 1000, "GET /")
+@example(["a"] * 1001, "GET /")
+@example(["a"] * 999 + ["é"], "https://h/")
+def test_a_path_near_a_thousand_bytes_ends_where_one_pattern_ends_it(
+    characters: list[str], head: str
+) -> None:
+    """A path read unbounded is cut to 1,000 characters by the counted pattern only when it is longer than 1,000
+    bytes: at most 1,000 bytes hold at most 1,000 characters, so a shorter one ends where it ends."""
+    data = (head + "".join(characters)).encode("utf-8", "surrogatepass")
+    expected = [(match.start(), *match.span(1)) for match in _URL_PATH_IN_ONE.finditer(data)]
+    assert list(redact._url_paths(data)) == expected
+
+
+@given(
+    st.lists(
+        st.sampled_from(("a", "é", "€", "\U0001f511", "\udc80", ":", "?", " ")), min_size=250, max_size=262
+    ),
+    st.sampled_from(("", " GET /next", " http://h/next", "/more")),
+)
+@example(["a"] * 256, "")
+@example(["a"] * 257, " GET /next")
+@example(["a"] * 255 + ["é"], " http://h/next")
+def test_a_host_near_256_bytes_ends_where_one_pattern_ends_it(characters: list[str], after: str) -> None:
+    """A host read unbounded is read again with its count of 256 characters only when it is longer than 256 bytes,
+    and then the URL after one whose host is too long is found, as the one pattern finds it."""
+    data = ("see https://" + "".join(characters) + "/path" + after).encode("utf-8", "surrogatepass")
+    expected = [(match.start(), *match.span(1)) for match in _URL_PATH_IN_ONE.finditer(data)]
+    assert list(redact._url_paths(data)) == expected
+
+
 @pytest.mark.parametrize("length", [31, 32, 255, 256, 257, 999, 1000, 1001, 1500])
 @pytest.mark.parametrize("character", ["a", "é", "€"])
 def test_a_long_url_path_or_host_ends_where_one_pattern_ends_it(length: int, character: str) -> None:
@@ -3138,3 +3172,103 @@ def test_a_long_url_path_or_host_ends_where_one_pattern_ends_it(length: int, cha
         data = text.encode()
         expected = [(match.start(), *match.span(1)) for match in _URL_PATH_IN_ONE.finditer(data)]
         assert list(redact._url_paths(data)) == expected
+
+
+_CAPPED = (
+    "_ANSWER_LINE",
+    "_KEY_VALUE",
+    "_KEY_CALL",
+    "_XML_OPEN_NEXT",
+    "_DIRECTIVE",
+    "_EMAIL_PASSWORD",
+    "_USERINFO",
+    "_VALUE_AFTER_SENTENCE",
+    "_VALUE_NAMED_AFTER",
+)
+_CAPPED_PIECES = st.sampled_from(
+    (
+        "password", "Password", "token", "api_key", "secret", "db.pass", "$", " is ", " was: ", " for root: ", " to ",
+        ":", "=", " = ", "<", ">", "</", "<password>", "</password>", "jwt.sign(", "hmac.new(", "createHmac(",
+        "SecretKeySpec(", "'", '"', "\n", "\r\n", "\n  ", " ", "\t", "@", "bob", "a@b.co", ":X1@db", "tcp(", "(", ",",
+        "-", ".", "_", "é", "€", "\U0001f511", "\udc80", "ab", "Zq9", "New value: ", "result:", "this password",
+        "the above token",
+    )
+)  # fmt: skip
+_CAPPED_RUNS = st.builds(
+    lambda character, length: character * length,
+    st.sampled_from(("a", "é", "x y", '"', "€")),
+    st.sampled_from((3, 5, 6, 127, 128, 129, 200, 255, 256, 257, 300)),
+)
+
+
+def _every_span(matches: object) -> list[tuple[tuple[int, int], ...]]:
+    return [tuple(match.span(g) for g in range(match.re.groups + 1)) for match in matches]  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize("name", _CAPPED)
+@given(
+    pieces=st.lists(st.one_of(_CAPPED_PIECES, _CAPPED_RUNS), max_size=14),
+    position=st.integers(min_value=0, max_value=60),
+    cut=st.integers(min_value=0, max_value=60),
+)
+@example(pieces=["password", " is ", "a" * 257, "\n"], position=0, cut=0)
+@example(pieces=["password", " is ", "ab", "\n", "password", " is ", "a" * 257, "\n"], position=0, cut=0)
+@example(pieces=["token", ": ", '"', "a" * 256, '"', " token", ": ", '"', "b", '"'], position=0, cut=0)
+@example(pieces=["\n", "a@b.co", ":", "é" * 128, " ", "bob", ":X1@db"], position=0, cut=0)
+@example(
+    pieces=["secret", "\n", "New value: ", "a" * 257, "\n", "a" * 256, "\n", "this password"],
+    position=0,
+    cut=0,
+)
+@settings(max_examples=150)
+def test_a_capped_pattern_finds_what_its_counted_pattern_finds(
+    name: str, pieces: list[str], position: int, cut: int
+) -> None:
+    """A pattern run with its capped groups uncounted (`_Capped`) finds, searches and matches exactly what the
+    pattern with its counts finds, groups and all: with groups at, under and over their bounds in bytes and in
+    characters, one after another, from a position and up to an end."""
+    pattern = getattr(redact, name)
+    assert isinstance(pattern, redact._Capped)
+    counted = redact._Deferred(pattern.source)
+    data = "".join(pieces).encode("utf-8", "surrogatepass")
+    position = min(position, len(data))
+    end = max(position, len(data) - cut)
+    assert _every_span(pattern.finditer(data)) == _every_span(counted.finditer(data))
+    assert _every_span(pattern.finditer(data, position, end)) == _every_span(
+        counted.finditer(data, position, end)
+    )
+    for found, expected in (
+        (pattern.search(data, position), counted.search(data, position)),
+        (pattern.match(data, position), counted.match(data, position)),
+    ):
+        assert _every_span([found] if found else []) == _every_span([expected] if expected else [])
+
+
+@pytest.mark.parametrize(
+    ("name", "template"),
+    [
+        ("_ANSWER_LINE", "password is {}\n"),
+        ("_KEY_VALUE", "password:\n  {}\n"),
+        ("_KEY_CALL", 'jwt.sign(payload, "{}")\n'),
+        ("_XML_OPEN_NEXT", "<password>\n  {}\n"),
+        ("_DIRECTIVE", "db.password {}\n"),
+        ("_EMAIL_PASSWORD", " a@b.co:{} "),
+        ("_USERINFO", " bob:{}@db "),
+        ("_VALUE_AFTER_SENTENCE", "secret reset\nNew value: {}\n"),
+        ("_VALUE_NAMED_AFTER", "{}\nthis password\n"),
+    ],
+)
+@pytest.mark.parametrize("length", [127, 128, 129, 255, 256, 257, 300])
+@pytest.mark.parametrize("character", ["a", "é"])
+def test_a_capped_group_at_its_bound_is_read_as_the_counted_pattern_reads_it(
+    name: str, template: str, length: int, character: str
+) -> None:
+    """Each capped pattern's value at, under and over its bound, after and before a short one: the matches one
+    after another are the counted pattern's."""
+    pattern = getattr(redact, name)
+    counted = redact._Deferred(pattern.source)
+    long, short = template.format(character * length), template.format("Xy7-secret")
+    for data in ((short + long).encode(), (long + short).encode(), long.encode()):
+        assert _every_span(pattern.finditer(data)) == _every_span(counted.finditer(data))
+        found, expected = pattern.search(data), counted.search(data)
+        assert _every_span([found] if found else []) == _every_span([expected] if expected else [])

@@ -19,7 +19,12 @@ from pydantic import (
     field_validator,
 )
 
-from loggardener.defaults import MAX_QUERY_SECONDS, REQUEST_TIMEOUT_SECONDS, RETRY_DEADLINE_SECONDS
+from loggardener.defaults import (
+    MAX_QUERY_SECONDS,
+    REQUEST_TIMEOUT_SECONDS,
+    RETRY_DEADLINE_SECONDS,
+    empty_list,
+)
 from loggardener.entries.levels import START_FAILURE_PATTERNS, STARTUP_EXCEPTION_TYPES
 from loggardener.entries.models import RpcCodeName
 from loggardener.errors import ExitCode, GardenerError, decode_reason
@@ -180,7 +185,7 @@ class _Section(BaseModel):
 
 class EntriesConfig(_Section):
     in_app_prefixes: list[str] = Field(
-        default_factory=list,
+        default_factory=empty_list,
         description="Path prefixes of your own code. Empty: every frame outside site-packages, "
         "dist-packages, the standard library, <frozen ...> and <string> is in-app.",
     )
@@ -202,7 +207,7 @@ class EntriesConfig(_Section):
 class RedactionConfig(_Section):
     emails: bool = Field(default=True, description="Replace e-mail addresses in log text.")
     extra_patterns: LinearPatterns = Field(
-        default_factory=list, description="More regular expressions to redact (RE2 syntax)."
+        default_factory=empty_list, description="More regular expressions to redact (RE2 syntax)."
     )
 
 
@@ -224,11 +229,17 @@ class PriorityRule(_Section):
     name: str
     priority: PriorityName
     reason: str
-    kinds: list[ClusterKindName] = Field(default_factory=list)
-    exception_types: list[str] = Field(default_factory=list)
-    message_patterns: Patterns = Field(default_factory=list, description="Regexes searched in the message.")
-    stack_patterns: Patterns = Field(default_factory=list, description="Regexes searched in the stack trace.")
-    route_patterns: Patterns = Field(default_factory=list, description="Regexes matched against routes.")
+    kinds: list[ClusterKindName] = Field(default_factory=empty_list)
+    exception_types: list[str] = Field(default_factory=empty_list)
+    message_patterns: Patterns = Field(
+        default_factory=empty_list, description="Regexes searched in the message."
+    )
+    stack_patterns: Patterns = Field(
+        default_factory=empty_list, description="Regexes searched in the stack trace."
+    )
+    route_patterns: Patterns = Field(
+        default_factory=empty_list, description="Regexes matched against routes."
+    )
     min_severity: SeverityName | None = None
     below_severity: SeverityName | None = Field(
         default=None, description="The cluster's highest (inferred) severity is below this one."
@@ -245,15 +256,15 @@ class PriorityRule(_Section):
         description="True: raised while a module was imported (a `<module>` frame of your code).",
     )
     audit_statuses: list[RpcCodeName] = Field(
-        default_factory=list, description="Audit status code names, e.g. NOT_FOUND (any of them)."
+        default_factory=empty_list, description="Audit status code names, e.g. NOT_FOUND (any of them)."
     )
     principal_kinds: list[PrincipalKindName] = Field(
-        default_factory=list,
+        default_factory=empty_list,
         description="Every audited call was made by one of: anonymous, google-agent, google-delivery, "
         "service-account, user.",
     )
     logs: list[str] = Field(
-        default_factory=list,
+        default_factory=empty_list,
         description="Every entry comes from one of these logs, written `RESOURCE_TYPE LOG_ID` "
         "(`gce_instance OSConfigAgent`); `RESOURCE_TYPE *` matches any log of that resource type.",
     )
@@ -1296,7 +1307,7 @@ def _check_rule(rule: PriorityRule) -> PriorityRule:
 
 class PrioritiesConfig(_Section):
     rules: list[Annotated[PriorityRule, AfterValidator(_check_rule)]] = Field(
-        default_factory=list,
+        default_factory=empty_list,
         description="Your rules. When one matches, it decides (it can lower a priority, too); a rule named like "
         "a default rule replaces that default (e.g. to change a threshold).",
     )
@@ -1324,7 +1335,7 @@ class IssuesConfig(_Section):
     )
     reopen_regressions: bool = True
     active_dev_services: list[str] = Field(
-        default_factory=list,
+        default_factory=empty_list,
         description="Services under active development: their issues get category active-dev.",
     )
     comment_window_hours: int = Field(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 STATE_FILE_NAME = ".gardener-state.json"
 DEFAULT_STATE_PATH = Path("worklogs") / STATE_FILE_NAME
@@ -16,3 +17,11 @@ REQUEST_TIMEOUT_SECONDS = 60.0
 """`retries.request_timeout_seconds`: how long one attempt waits for the server's answer."""
 MAX_QUERY_SECONDS = 900.0
 """`log_analytics.max_query_seconds`: how long a Log Analytics query job may run before it is cancelled."""
+
+
+def empty_list() -> list[Any]:
+    """A new empty list: the `default_factory` of gardener's list fields. pydantic reads each factory's
+    signature when it builds a model; `inspect` parses the builtin `list`'s from its text (tokenize, whose
+    first use compiles its patterns, then `ast`): ~10 ms of `scan --demo` for 28 fields, against a few µs
+    for this function."""
+    return []

@@ -9,6 +9,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, Field
 
 from loggardener.clustering.models import Cluster
+from loggardener.defaults import empty_list
 from loggardener.linking.models import DeployMarker, Incident
 
 # Fields the scan writes itself, never log text: identifiers (fingerprints, incident ids) other outputs and
@@ -44,7 +45,7 @@ class Totals(BaseModel):
     skipped: dict[str, int] = Field(default_factory=dict, description="Entries not clustered, by reason.")
     by_severity: dict[str, int] = Field(default_factory=dict, description="Clustered entries by severity.")
     reassembled_tracebacks: int = 0
-    malformed: list[SkippedLine] = Field(default_factory=list, description="The first malformed items.")
+    malformed: list[SkippedLine] = Field(default_factory=empty_list, description="The first malformed items.")
 
     @property
     def skipped_total(self) -> int:
@@ -85,7 +86,7 @@ class ScanReport(BaseModel):
     source: str
     query_filter: str | None = None
     console_url: str | None = None
-    notes: list[str] = Field(default_factory=list)
+    notes: list[str] = Field(default_factory=empty_list)
     truncated: bool = Field(
         default=False,
         description="The source stopped early (--max-entries): clusters and counts are partial.",
@@ -97,12 +98,14 @@ class ScanReport(BaseModel):
     totals: Totals
     clusters: list[Cluster] = Field(description="Problems, most urgent first.")
     incidents: list[Incident] = Field(
-        default_factory=list,
+        default_factory=empty_list,
         description="Linked problems, most urgent first: each problem is in exactly one (alone if unlinked).",
     )
-    deploys: list[DeployMarker] = Field(default_factory=list, description="Deployments seen in the window.")
-    resolved: list[ResolvedCluster] = Field(default_factory=list)
-    issue_actions: list[IssueAction] = Field(default_factory=list)
+    deploys: list[DeployMarker] = Field(
+        default_factory=empty_list, description="Deployments seen in the window."
+    )
+    resolved: list[ResolvedCluster] = Field(default_factory=empty_list)
+    issue_actions: list[IssueAction] = Field(default_factory=empty_list)
 
     def redacted(self, redact: Callable[[str], str]) -> ScanReport:
         """The report with every text in it (dictionary keys included) passed through `redact` once more.

@@ -7,6 +7,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from loggardener.defaults import empty_list
+
 ClusterKind = Literal["exception", "message", "request", "audit"]
 Trend = Literal["new", "recurring", "regressed"]
 
@@ -96,21 +98,25 @@ class Cluster(BaseModel):
     stack_pattern: str | None = Field(default=None, description="The representative stack trace (redacted).")
     language: str | None = None
     http_statuses: dict[str, int] = Field(default_factory=dict)
-    routes: list[str] = Field(default_factory=list)
+    routes: list[str] = Field(default_factory=empty_list)
     samples: list[Sample]
     buckets: dict[str, int] = Field(description="Entries per time bucket (bucket start, RFC 3339).")
     priority: str = Field(default="P3", description="P0 (most urgent) to P3.")
-    reasons: list[str] = Field(default_factory=list, description="Why the priority was given, in words.")
-    actions: list[str] = Field(default_factory=list, description="Immediate actions the evidence supports.")
+    reasons: list[str] = Field(
+        default_factory=empty_list, description="Why the priority was given, in words."
+    )
+    actions: list[str] = Field(
+        default_factory=empty_list, description="Immediate actions the evidence supports."
+    )
     related: list[str] = Field(
-        default_factory=list,
+        default_factory=empty_list,
         description="Fingerprints of linked clusters (causes and effects; see the report's incidents).",
     )
     causes: list[str] = Field(
-        default_factory=list, description="Fingerprints of the clusters causing this one."
+        default_factory=empty_list, description="Fingerprints of the clusters causing this one."
     )
     effects: list[str] = Field(
-        default_factory=list, description="Fingerprints of the clusters this one causes."
+        default_factory=empty_list, description="Fingerprints of the clusters this one causes."
     )
     incident: str | None = Field(default=None, description="Id of the incident the cluster belongs to.")
     suspect_revision: SuspectRevision | None = None

@@ -109,6 +109,58 @@ class _Deferred:
         return self._compiled.match(data, position)
 
 
+# A named group of one class counted up to a bound, `(?P<dq>[^"\r\n]{1,256})`, and what `_Capped` reads it as.
+_CAPPED_GROUP = compile_regex(rb"\(\?P<(\w+)>(\[(?:\\.|[^\]\\])+\])\{(\d+),(\d+)\}\)")
+
+
+class _Capped(_Deferred):
+    """A pattern whose named groups of one class counted up to a bound (`(?P<dq>[^"\r\n]{1,256})`, none of them
+    inside a repetition) RE2 runs uncounted: it compiles a copy of the class for each count, the most of some
+    patterns' programs (a fifth of their compile time and automaton in a short scan).
+
+    Each way the counted pattern has to match is one of the uncounted pattern's, preferred in the same order. So
+    where the uncounted pattern's match holds at most the bound's number of bytes in each such group (so at most
+    as many characters), it is the counted pattern's match: it starts where the counted pattern can start at the
+    earliest, and it is the first way to match there of both. A match with a longer group is searched for again
+    with the counts, from the same position (`_Deferred`, on `source`)."""
+
+    def __init__(self, source: bytes) -> None:
+        super().__init__(source)
+        self._bounds = {m.group(1): int(m.group(4)) for m in _CAPPED_GROUP.finditer(source)}
+        self._uncounted = _Deferred(_CAPPED_GROUP.sub(rb"(?P<\1>\2{\3,})", source))
+
+    @functools.cached_property
+    def _capped(self) -> list[tuple[int, int]]:
+        """(group index, bound) of the uncounted pattern's capped groups."""
+        index = self._uncounted._compiled.groupindex
+        return [(index[name], bound) for name, bound in self._bounds.items()]
+
+    def _counted(self, match: Any) -> bool:
+        """Whether `match` is the counted pattern's too: each capped group within its bound."""
+        for group, bound in self._capped:
+            start, end = match.span(group)
+            if end - start > bound:
+                return False
+        return True
+
+    def finditer(self, data: bytes, position: int = 0, end: int | None = None) -> Any:
+        searched = position  # where the search that finds the next match starts, as RE2's `finditer` moves it
+        for match in self._uncounted.finditer(data, position, end):
+            if not self._counted(match):
+                yield from super().finditer(data, searched, len(data) if end is None else end)
+                return
+            yield match
+            searched = match.end() if match.end() != searched else searched + 1
+
+    def search(self, data: bytes, position: int = 0) -> Any:
+        match = self._uncounted.search(data, position)
+        return match if match is None or self._counted(match) else super().search(data, position)
+
+    def match(self, data: bytes, position: int = 0) -> Any:
+        match = self._uncounted.match(data, position)
+        return match if match is None or self._counted(match) else super().match(data, position)
+
+
 def _search_set(patterns: Iterable[bytes]) -> Any:
     search = re2.Set.SearchSet(_OPTIONS)
     for pattern in patterns:
@@ -910,7 +962,7 @@ _KEY_NAME = (
 # (`**password**:`, `` `token`: ``), a separator (also a comparison in source code, `if password == "X"`), then
 # the value on the same line: double quoted (escapes allowed), escaped-quoted, single quoted, or bare up to a
 # space, quote, `&`, `;` or `\`; or a lone value on the next line.
-_KEY_VALUE = _Deferred(
+_KEY_VALUE = _Capped(
     rb"(?i)(?P<key>"
     + _KEY_NAME
     # an Erlang tuple's comma before a binary (`{default_pass,<<"X">>}`)
@@ -1124,7 +1176,7 @@ _KEY_BEGIN = _Deferred(
 _KEY_END = _Deferred(rb"-{4,5} ?END [A-Z0-9 ]{0,64}(?:PRIVATE KEY(?: BLOCK)?|OpenVPN Static key V\d) ?-{4,5}")
 # `user:password@host` without a scheme (a proxy setting, a DSN written by hand): the password, when it looks
 # like one (`_userinfo_spans` decides; `mailto:bob@x.org`, `Error:bob@x.org` keep theirs).
-_USERINFO = _Deferred(
+_USERINFO = _Capped(
     rb"(?:^|[\s\"'(=,;<>])(?P<user>[A-Za-z][A-Za-z0-9._+-]{0,63}):(?P<cred>[^\s:/@\"'<>\[\]]{6,128})@"
     rb"(?P<host>(?:tcp|udp|unix)\(|[A-Za-z0-9][A-Za-z0-9.-]{0,252})"  # Go's MySQL DSN: `user:pass@tcp(db:3306)/x`
 )
@@ -1135,7 +1187,7 @@ _SHORT_HOST_END = compile_regex(rb"(?::\d{1,5})?(?:[/\s\"',;)\]}>]|$)")
 _DIGEST_HOSTS = frozenset((b"sha256", b"sha512", b"sha384", b"sha1", b"md5", b"blake2b", b"blake3"))
 # `email:password`, a login as credential lists and `curl -u` write it: what follows the address's `:` up to a space
 # or quote, when it looks like a password (not a port, a path: `git@github.com:acme/app.git`, a word).
-_EMAIL_PASSWORD = _Deferred(
+_EMAIL_PASSWORD = _Capped(
     rb"(?:^|[\s\"'(=,;<>])[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63}){0,8}\.[A-Za-z]{2,24}"
     rb":(?P<cred>[^\s:/@\"'<>\[\](){},;~]{4,128})(?:$|[\s\"',;)\]}])"
 )
@@ -1163,7 +1215,7 @@ _XML_ELEMENT = _Deferred(
 # installation:` and a blank line; MySQL's `A temporary password is generated for root@localhost: X`, the value last
 # on the same line), or R's print of a list's element (`$password` then
 # `[1] "X"`); the value alone on its line (quoted, or of a password's shape: `password is` then `required` stays).
-_ANSWER_LINE = _Deferred(
+_ANSWER_LINE = _Capped(
     rb"(?i)(?:(?P<key>"
     + _KEY_NAME
     + rb")[ \t]{1,4}(?:(?:is|was)[ \t]{0,4}:?|(?:[A-Za-z]{2,16}[ \t]{1,4}){0,3}(?:for|to)[ \t][^\r\n]{1,200}?:)"
@@ -1230,20 +1282,20 @@ _SECRET_READS = compile_regex(
 )
 # A value alone on its line that the next sentence names (a blank line or two between): Argo CD's `X` then
 # `This password must be only used for first time login.`, `The above token expires in 24h`.
-_VALUE_NAMED_AFTER = _Deferred(
+_VALUE_NAMED_AFTER = _Capped(
     rb"(?m)^[ \t]{0,8}(?P<bare>[^\s\"'<>{}\[\]]{4,256})[ \t]*\r?\n(?:[ \t]*\r?\n){0,2}[ \t]{0,8}"
     rb"(?i:this|that|the[ \t]+above|above)[ \t]+(?P<key>[A-Za-z][A-Za-z_-]{1,40})\b"
 )
 # A value told on the line after a sentence that names its credential, under a word that only says "the value"
 # (Elasticsearch's `Password for the [elastic] user successfully reset.` then `New value: X`).
-_VALUE_AFTER_SENTENCE = _Deferred(
+_VALUE_AFTER_SENTENCE = _Capped(
     rb"(?im)(?:^|[\s\[(\"'])(?P<key>" + _KEY_NAME + rb")\b[^\r\n]{0,200}\r?\n"
     rb"[ \t]{0,8}(?:new[ \t]{1,4}|generated[ \t]{1,4})?(?:value|result|output)[ \t]{0,4}:[ \t]{0,8}"
     rb"(?:\"(?P<dq>[^\"\r\n]{1,256})\"|'(?P<sq>[^'\r\n]{1,256})'|(?P<bare>[^\s\"'<>]{1,256}))[ \t]*(?:\r?\n|$)"
 )
 # An XML element named for a credential whose text starts on its next line (`<Password>` then `  X`), as a
 # stream split per line logs it
-_XML_OPEN_NEXT = _Deferred(
+_XML_OPEN_NEXT = _Capped(
     rb"(?i)<(?:[A-Za-z0-9_.-]{1,32}:)?(?P<key>"
     + _KEY_NAME
     + rb")(?:\s[^<>\r\n]{0,200})?>[ \t]*\r?\n[ \t]{0,16}"
@@ -1310,7 +1362,7 @@ _SETTER_CALL = _Deferred(
 # A signing or encryption key written into the call that uses it: `jwt.sign(payload, "X")`, `jwt.encode(p, 'X')`,
 # `hmac.new(b'X', msg, sha256)`, Go's `hmac.New(sha256.New, []byte("X"))`, Node's `createHmac('sha256', 'X')`,
 # Java's `new SecretKeySpec("X".getBytes(), …)`.
-_KEY_CALL = _Deferred(
+_KEY_CALL = _Capped(
     rb"(?i)(?:\bjwt\.(?:sign|encode|decode|verify)\([^,()\r\n]{1,128},|\bhmac\.new\((?:[^,()\r\n]{1,64},\s{0,4}\[\]byte\()?"
     rb"|createHmac\([^,()\r\n]{1,32},|\bSecretKeySpec\()\s{0,4}b?(?:"
     rb"\"(?P<dq>[^\"\\\r\n]{1,256})\"|'(?P<sq>[^'\\\r\n]{1,256})')"
@@ -1393,7 +1445,7 @@ _GENERIC_DEVICE_KEYS = (b"secret", b"password", b"key", b"community")  # need a 
 
 # Any config line `name value` (sshd, nginx, Postgres, rclone style: a space, no `=`), whose compound name
 # (`ssl_key_password`, `shared-secret`, `smtp.auth.token`) says its value is a secret; the value is the whole rest.
-_DIRECTIVE = _Deferred(
+_DIRECTIVE = _Capped(
     rb"(?m)^[ \t]{0,16}(?P<key>[A-Za-z][A-Za-z0-9]{0,63}(?:[._-][A-Za-z0-9]{1,64}){1,6})[ \t]{1,8}"
     + _QUOTED_FLAG_VALUE
     + rb"[ \t]{0,8}\r?$"
@@ -2250,11 +2302,23 @@ def _short_run_spans(data: bytes) -> Iterator[Span]:
 # scheme, the host and the path at once: ~160 M instructions for each new URL of a run. The head has one way to
 # match at a start (a scheme ends at its `://`, a host at its `/`, the blanks before a request's path at the
 # `"?/`), and the greedy path takes all it can, so the two steps give the spans the one pattern gave.
+#
+# A host is up to 256 characters, a path up to 1,000. Counting them costs RE2 a copy of the class for each (8 ms to
+# compile the path's 1,000), so each is read unbounded, and read again with its count only when it is longer in
+# bytes than its count in characters: a shorter one is found where the counted pattern finds it (at a start, the
+# head has one way to match; each run is all of the class up to the next `/` or the path's end).
 _URL_PATH_HEAD = _Deferred(
+    rb"(?i)(?:\b[a-z][a-z0-9+.-]{0,31}://[^\s/\"'<>?#\\]+|\b(?:get|post|put|patch|delete|head|options)[ \t]{1,8}\"?)"
+    rb"/[^\s\"'<>?#\\]"
+)
+_URL_PATH_HEAD_COUNTED = _Deferred(
     rb"(?i)(?:\b[a-z][a-z0-9+.-]{0,31}://[^\s/\"'<>?#\\]{1,256}|\b(?:get|post|put|patch|delete|head|options)[ \t]{1,8}\"?)"
     rb"/[^\s\"'<>?#\\]"
 )
-_URL_PATH_REST = _Deferred(rb"/[^\s\"'<>?#\\]{1,1000}")  # anchored at the path's `/`
+_URL_HOST_BYTES = 256
+_URL_PATH_REST = _Deferred(rb"/[^\s\"'<>?#\\]+")
+_URL_PATH_REST_COUNTED = _Deferred(rb"/[^\s\"'<>?#\\]{1,1000}")
+_URL_PATH_BYTES = 1 + 1000  # the `/` and 1,000 characters of one byte
 
 
 def _url_paths(data: bytes) -> Iterator[tuple[int, int, int]]:
@@ -2265,7 +2329,15 @@ def _url_paths(data: bytes) -> Iterator[tuple[int, int, int]]:
         start, first_end = head.span()
         # the path's `/`: its first character, one byte or several of 0x80 and above, holds no other `/`
         slash = data.rindex(b"/", start, first_end - 1)
+        host = data.find(b"://", start, slash)  # a scheme's, before its host (a request line has none)
+        if host >= 0 and slash - host - 3 > _URL_HOST_BYTES:
+            if (head := _URL_PATH_HEAD_COUNTED.search(data, position)) is None:
+                return
+            start, first_end = head.span()
+            slash = data.rindex(b"/", start, first_end - 1)
         position = _URL_PATH_REST.match(data, slash).end()  # it matches: the head found a first character
+        if position - slash > _URL_PATH_BYTES:
+            position = _URL_PATH_REST_COUNTED.match(data, slash).end()
         yield start, slash, position
 
 

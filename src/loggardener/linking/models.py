@@ -7,6 +7,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
 
+from loggardener.defaults import empty_list
+
 LinkKind = Literal["trace", "instance", "revision", "service", "upstream"]
 
 
@@ -79,11 +81,11 @@ class Incident(BaseModel):
     revisions: list[str]
     suspect_revision: str | None = Field(default=None, description="The root's suspect revision, if any.")
     deploys: list[DeployMarker] = Field(
-        default_factory=list, description="Deployments of the incident's services before its start."
+        default_factory=empty_list, description="Deployments of the incident's services before its start."
     )
     changes: list[ChangeMarker] = Field(
-        default_factory=list,
+        default_factory=empty_list,
         description="Configuration changes before its start to a resource its problems name or run on.",
     )
-    links: list[Link] = Field(default_factory=list)
+    links: list[Link] = Field(default_factory=empty_list)
     story: str = Field(description="One paragraph: what happened, from the evidence only.")

@@ -18,7 +18,7 @@ from typing import Annotated, Literal
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from loggardener import __version__
-from loggardener.defaults import STATE_FILE_NAME
+from loggardener.defaults import STATE_FILE_NAME, empty_list
 from loggardener.errors import ExitCode, GardenerError, decode_reason
 from loggardener.files import atomic_write, scope_slug
 from loggardener.report import ScanReport
@@ -74,7 +74,9 @@ class FingerprintHistory(BaseModel):
     first_run: int = Field(ge=1)
     last_run: int = Field(ge=1, description="The last run the fingerprint was seen in.")
     runs_seen: int = Field(default=1, ge=1)
-    counts: list[RunCount] = Field(default_factory=list, description=f"The last {HISTORY_LIMIT} runs seen.")
+    counts: list[RunCount] = Field(
+        default_factory=empty_list, description=f"The last {HISTORY_LIMIT} runs seen."
+    )
     issue_number: int | None = Field(default=None, ge=1)
     unconfirmed_create_at: UtcDatetime | None = Field(
         default=None,
