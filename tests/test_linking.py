@@ -3751,3 +3751,95 @@ def test_a_service_named_after_the_app_label_of_pods_that_log_only_below_warning
     assert not [c for c in report.clusters if "GET /api/items" in c.title]  # skimmed
     causes = [cause for cause, effect, _ in links_of(report) if "ndpoint" in effect]
     assert [cause.split(" ", 1)[0] for cause in causes] == (["Unhealthy:"] if linked else [])
+
+
+RABBIT_DOWN = "Back-off restarting failed container rabbitmq in pod rabbitmq-0_shop(0a1b2c3d)"
+
+
+@pytest.mark.parametrize(
+    ("caller", "linked"),
+    [
+        ("consumer: Cannot connect to amqp://orders:**@rabbitmq.shop.svc.cluster.local:5672//: "
+         "[Errno 111] Connection refused.", True),
+        ("redis.exceptions.ConnectionError: Error 111 connecting to redis://:s3cr3tpass@rabbitmq:6379/0. "
+         "Connection refused.", True),
+        ("psycopg2.OperationalError: could not connect: postgresql://app:pw@rabbitmq.shop:5432/orders refused, "
+         "connection refused", True),
+        # an Erlang node's name and a mail address are no URL's host; another host of a longer name
+        ("rabbit@rabbitmq-0.rabbitmq-nodes.shop: connection refused", False),
+        ("mail to ops@rabbitmq.shop.example:25 failed: connection refused", False),
+        ("consumer: Cannot connect to amqp://orders:**@rabbitmqx.shop.svc.cluster.local:5672//: "
+         "[Errno 111] Connection refused.", False),
+    ],
+)  # fmt: skip
+def test_a_url_with_a_user_names_the_host_after_its_at_sign(caller: str, linked: bool) -> None:
+    """A broker or database URL carrying a user and password (`amqp://orders:**@rabbitmq.shop.svc…:5672//`, as
+    Celery logs it) names its host after the `@`: a call to it cut off while that workload crash-loops is the
+    effect. An `@` that ends no URL's user (an Erlang node `rabbit@rabbitmq-0…`, a mail address) names no host."""
+    entries = [pod_event(i * 20, "rabbitmq-0", "BackOff", RABBIT_DOWN) for i in range(4)]
+    entries += [container_entry(10 + i * 15, "worker-7d8e9f0a1-b2c3d", "worker", caller) for i in range(5)]
+    causes = [
+        cause for cause, effect, _ in links_of(scan_entries(entries)) if not effect.startswith("BackOff")
+    ]
+    assert [cause.split(":", 1)[0] for cause in causes] == (["BackOff"] if linked else [])
+
+
+def function_entry(seconds: float, function: str, text: str, severity: str = "ERROR") -> dict[str, Any]:
+    return {
+        "insertId": f"f{seconds}{function}{severity}",
+        "timestamp": stamp(seconds),
+        "severity": severity,
+        "logName": "projects/p/logs/cloudfunctions.googleapis.com%2Fcloud-functions",
+        "resource": {"type": "cloud_function", "labels": {"project_id": "p", "function_name": function,
+                                                          "region": "europe-west1"}},
+        "labels": {"execution_id": f"ex{seconds}"},
+        "textPayload": text,
+    }  # fmt: skip
+
+
+FUNCTION_CRASH = "TypeError: Cannot read properties of undefined (reading 'width')\n    at resize (/workspace/index.js:42:31)"
+
+
+@pytest.mark.parametrize(
+    ("url", "gen2", "linked"),
+    [
+        ("https://europe-west1-p.cloudfunctions.net/resize-image", False, True),
+        ("https://us-central1-p.cloudfunctions.net/resize-image?w=320", False, True),
+        # a 2nd-gen function is a Cloud Run service of the function's name, called at either URL
+        ("https://europe-west1-p.cloudfunctions.net/resize-image", True, True),
+        # a function of that name in another project; another function; no region before the project
+        ("https://europe-west1-media-prod.cloudfunctions.net/resize-image", False, False),
+        ("https://europe-west1-p.cloudfunctions.net/resize-images", False, False),
+        ("https://p.cloudfunctions.net/resize-image", False, False),
+    ],
+)  # fmt: skip
+def test_a_cloud_functions_url_names_the_function_of_its_project(url: str, gen2: bool, linked: bool) -> None:
+    """`https://REGION-PROJECT.cloudfunctions.net/NAME` calls function NAME of PROJECT: a caller answered 500 there
+    while that function fails is its effect; the same name in another project, or another name, is not."""
+    entries = [
+        run_entry(i * 30, text=FUNCTION_CRASH, severity="ERROR", service="resize-image",
+                  revision="resize-image-00003-xiv") if gen2 else function_entry(i * 30, "resize-image", FUNCTION_CRASH)
+        for i in range(5)
+    ]  # fmt: skip
+    entries += [
+        run_entry(5 + i * 30, severity="ERROR", service="catalog", revision="catalog-00044-hus", text=(
+            f"requests.exceptions.HTTPError: 500 Server Error: Internal Server Error for url: {url}"))
+        for i in range(5)
+    ]  # fmt: skip
+    causes = [cause for cause, effect, _ in links_of(scan_entries(entries)) if "HTTPError" in effect]
+    assert [cause.split(":", 1)[0] for cause in causes] == (["TypeError"] if linked else [])
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "StackExchange.Redis.RedisConnectionException: It was not possible to connect to the redis server(s). "
+        "UnableToConnect on cache:6379/Interactive",
+        "io.lettuce.core.RedisConnectionException: Unable to connect to 10.30.0.4/<unresolved>:6379",
+    ],
+)
+def test_a_client_saying_it_could_not_connect_names_a_call_cut_off(text: str) -> None:
+    from loggardener.linking.facts import CUT_OFF
+
+    assert CUT_OFF.search(text) is not None
+    assert names_failure(text)

@@ -1243,14 +1243,24 @@ def _outage_links(clusters: Sequence[Cluster], facts: ResolvedFacts, links: _Lin
 
 
 _HOST = compile_regex(
-    r"(?:(?<=//)|(?<=host=')|(?<![\w.@:/-]))([A-Za-z][\w-]{1,62})((?:\.[\w-]{1,63}){0,8})"
+    r"(?:(?<=//)|(?<=host=')|(?<![\w.:/-]))([A-Za-z][\w-]{1,62})((?:\.[\w-]{1,63}){0,8})"
     r"(', port=\d{2,5}| port \d{2,5}(?!\d)|(?:/\d{1,3}(?:\.\d{1,3}){3})?:\d{2,5}(?![\d:]|\.\w))?"
 )
 """A host in text, with its domain if any and the port it was called on: a URL's
 (`http://catalog.shop.svc.cluster.local:8080/…`), urllib3's (`host='inventory', port=8080`), Java's
 (`inventory/10.12.4.9:8080`), curl's (`inventory port 8080`), or a name with a port (`inventory:50051`, also
-ending a sentence: redis-py's `Error 111 connecting to cache.shop:6379. Connection refused.`); not a source line
+ending a sentence: redis-py's `Error 111 connecting to cache.shop:6379. Connection refused.`), also after a URL's
+user and password (`amqp://orders:**@rabbitmq.mq.svc.cluster.local:5672//`: `_USERINFO`); not a source line
 (`node:events:517:28`, `client.js:132:73`)."""
+_USERINFO = compile_regex(r"://[^\s/@]{0,256}@$")
+"""What a URL's host follows when the URL holds a user (and password) to log in with: `amqp://orders:**@`,
+`redis://:[REDACTED]@`; any other `@` before a name (an address `ops@shop.example`, `rabbit@rabbitmq-0`) names no
+host called."""
+_CLOUD_FUNCTIONS = ".cloudfunctions.net"
+_REGION = compile_regex(r"[a-z]+-[a-z]+\d{1,2}-")
+"""The region a Cloud Functions URL's host begins with, before its project (`europe-west1-shop-prod`)."""
+_FUNCTION_PATH = compile_regex(r"/([A-Za-z][\w-]{0,62})(?![\w.-])")
+"""The function a Cloud Functions URL's path names (`…cloudfunctions.net/resize-image`, `…/resize-image?w=320`)."""
 _RUN_APP_SUFFIX = compile_regex(r"-(?:[a-z0-9]{10}-[a-z]{2}|\d{6,})$")
 """What a Cloud Run URL adds to its service's name (`orders-5otr7xq3za-uc.a.run.app`, `orders-123456789012.…`)."""
 _ADDRESS = compile_regex(r"(?<![\w.])(?!127\.|0\.|169\.254\.)(\d{1,3}(?:\.\d{1,3}){3})(?![\w.])")
@@ -1282,10 +1292,21 @@ def _host_names(text: str) -> Iterable[tuple[str, str]]:
     another domain (`storage.googleapis.com`) is given whole, and names none of ours."""
     for match in _HOST.finditer(text):
         name, domain, port = match.groups()
-        before = text[max(0, match.start() - 6) : match.start()]
-        if not (port or ".svc" in domain or before.endswith(("//", "host='"))):
+        start = match.start()
+        at = text[start - 1 : start] == "@"
+        if at and _USERINFO.search(text, max(0, start - 270), start) is None:
+            continue  # an address or a node name (`ops@shop.example`), not a URL's host
+        before = text[max(0, start - 6) : start]
+        if not (port or at or ".svc" in domain or before.endswith(("//", "host='"))):
             continue
         name, domain = name.lower(), domain.lower()
+        if domain == _CLOUD_FUNCTIONS:
+            # a Cloud Functions URL names its function in its path, and its project after its region
+            function = _FUNCTION_PATH.match(text, match.end())
+            region = _REGION.match(name)
+            if function is not None and region is not None:
+                yield match.group(0), f"{function.group(1).lower()}.cloudfunctions:{name[region.end() :]}"
+            continue
         if domain.endswith(".run.app"):
             named = f"{_RUN_APP_SUFFIX.sub('', name)}.run.app"
         elif domain.endswith(".appspot.com"):
@@ -1306,14 +1327,17 @@ def _host_names(text: str) -> Iterable[tuple[str, str]]:
         yield address.group(0), f"ip:{address.group(1)}"
 
 
-def _host_keys(service: str, app_engine_projects: set[str], on_cloud_run: bool) -> list[str]:
+def _host_keys(service: str, app_engine_projects: set[str], on_cloud_run: set[str] | None) -> list[str]:
     """The names a host gives that stand for the service (none under three characters): a Kubernetes service's
     (`shop/catalog`) by its name in its namespace (`catalog.shop`), or alone (`catalog@shop`: a short name resolves
     in its caller's own namespace), as the cluster's DNS resolves them, or by ingress-nginx's upstream block
     (`shop-catalog-8080`: `shop-catalog.ingress-upstream`); an App Engine service's by its appspot host
     in its own projects (`inventory.appspot:shop-prod`: another project's `inventory` is another service); a Cloud
-    Run service's (`on_cloud_run`) only by its Cloud Run URL (`orders.run.app`), the one way to call it by name (a
-    bare `orders:8080` is another host); any other's (a job, a VM) by none."""
+    Run service's or a function's (`on_cloud_run`: the projects it runs in) only by its Cloud Run URL
+    (`orders.run.app`), the one way to call it by name (a bare `orders:8080` is another host), or by its Cloud
+    Functions URL in its own projects (`resize-image.cloudfunctions:shop-prod`, for
+    `https://europe-west1-shop-prod.cloudfunctions.net/resize-image`: a function's, gen2 functions being Cloud Run
+    services); any other's (a job, a VM) by none."""
     namespace, _, name = service.lower().rpartition("/")
     if namespace:
         return (
@@ -1323,7 +1347,9 @@ def _host_keys(service: str, app_engine_projects: set[str], on_cloud_run: bool) 
         )
     if app_engine_projects:
         return [f"{name}.appspot:{project}" for project in sorted(app_engine_projects)]
-    return [f"{name}.run.app"] if len(name) >= 3 and on_cloud_run else []
+    if len(name) < 3 or on_cloud_run is None:
+        return []
+    return [f"{name}.run.app", *(f"{name}.cloudfunctions:{project}" for project in sorted(on_cloud_run))]
 
 
 def _host_links(clusters: Sequence[Cluster], facts: ResolvedFacts, links: _Links) -> None:
@@ -1333,24 +1359,27 @@ def _host_links(clusters: Sequence[Cluster], facts: ResolvedFacts, links: _Links
     such a call meets (`_unanswering`). A service the upstream rule already links to the caller is left to it."""
     failing: dict[str, list[Cluster]] = {}
     app_engine: dict[str, set[str]] = {}
-    on_cloud_run: set[str] = set()
+    on_cloud_run: dict[str, set[str]] = {}
     for cluster in clusters:
         if _is_failure(cluster) and role(cluster) != NONE:
             for service in cluster.services:
                 failing.setdefault(service, []).append(cluster)
             if any(log.split(" ", 1)[0] in CLOUD_RUN_URLS for log in cluster.logs):
-                on_cloud_run.update(cluster.services)
+                for service in cluster.services:
+                    on_cloud_run.setdefault(service, set()).update(
+                        sample.project.lower() for sample in cluster.samples if sample.project
+                    )
             if any(log.startswith(_APP_ENGINE) for log in cluster.logs):
                 for sample in cluster.samples:
                     if sample.service and sample.project:
                         app_engine.setdefault(sample.service, set()).add(sample.project.lower())
     by_key: dict[str, list[str]] = {}
     for service, problems in failing.items():
-        keys = _host_keys(service, app_engine.get(service, set()), service in on_cloud_run)
+        keys = _host_keys(service, app_engine.get(service, set()), on_cloud_run.get(service))
         namespace = service.rpartition("/")[0]
         for app in sorted(facts.service_apps.get(service, ())) if namespace else ():
             keys += _host_keys(
-                f"{namespace}/{app}", set(), False
+                f"{namespace}/{app}", set(), None
             )  # the Service that selects its pods by their label
         for key in keys + _own_addresses(problems, facts):
             by_key.setdefault(key, []).append(service)
