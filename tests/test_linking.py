@@ -3843,3 +3843,76 @@ def test_a_client_saying_it_could_not_connect_names_a_call_cut_off(text: str) ->
 
     assert CUT_OFF.search(text) is not None
     assert names_failure(text)
+
+
+BILLING_DOWN = "Back-off restarting failed container billing in pod billing-7c9d8f6b5-q4r5s_shop(5e6f7a8b)"
+TRAEFIK_PORT = "&ServiceBackendPort{Name:,Number:8080,}"
+
+
+def traefik_line(
+    seconds: float, text: str | None = None, fields: dict[str, str] | None = None
+) -> dict[str, Any]:
+    entry = container_entry(seconds, "traefik-6b7c8d9e0-z9y8x", "traefik", text or "")
+    entry["severity"], entry["logName"] = "INFO", "projects/p/logs/stdout"
+    if fields is not None:
+        del entry["textPayload"]
+        entry["jsonPayload"] = fields
+    return entry
+
+
+@pytest.mark.parametrize(
+    ("text", "fields", "linked"),
+    [
+        # Traefik 3's text format, Traefik 2's logfmt and JSON formats, its CRD provider
+        (f"2026-01-01T00:00:40Z ERR Skipping service: no endpoints found ingress=billing namespace=shop "
+         f"providerName=kubernetes serviceName=billing servicePort={TRAEFIK_PORT}", None, True),
+        (f'time="2026-01-01T00:00:40Z" level=error msg="Skipping service: no endpoints found" ingress=billing '
+         f'namespace=shop providerName=kubernetes serviceName=billing servicePort="{TRAEFIK_PORT}"', None, True),
+        (None, {"ingress": "billing", "level": "error", "msg": "Skipping service: no endpoints found",
+                "namespace": "shop", "providerName": "kubernetes", "serviceName": "billing",
+                "servicePort": TRAEFIK_PORT}, True),
+        ('time="2026-01-01T00:00:40Z" level=error msg="Cannot create service: endpoints not found for shop/billing" '
+         "providerName=kubernetescrd ingress=billing-route namespace=shop", None, True),
+        ('time="2026-01-01T00:00:40Z" level=error msg="Cannot create service: subset not found for shop/billing" '
+         "providerName=kubernetescrd ingress=billing-route namespace=shop", None, True),
+        # another Service, the same name in another namespace, a Service's fields on a line that is no failure
+        (f"2026-01-01T00:00:40Z ERR Skipping service: no endpoints found ingress=docs namespace=shop "
+         f"providerName=kubernetes serviceName=docs servicePort={TRAEFIK_PORT}", None, False),
+        (None, {"ingress": "billing", "level": "error", "msg": "Skipping service: no endpoints found",
+                "namespace": "staging", "providerName": "kubernetes", "serviceName": "billing"}, False),
+        (None, {"level": "error", "msg": "Router defined multiple times", "namespace": "shop",
+                "serviceName": "billing"}, False),
+    ],
+)  # fmt: skip
+def test_traefik_names_the_service_it_found_no_endpoints_for_in_its_fields(
+    text: str | None, fields: dict[str, str] | None, linked: bool
+) -> None:
+    """Traefik 2 and 3 name the Service they skip for want of endpoints only in their fields (`namespace=shop …
+    serviceName=billing`, in a text line or a JSON record); the CRD provider in its message. Its warning follows
+    that Service's workload crash-looping then; another Service's, or one in another namespace, does not."""
+    entries = [pod_event(i * 20, f"billing-7c9d8f6b5-q{i}r5s", "BackOff", BILLING_DOWN) for i in range(4)]
+    entries += [traefik_line(30 + i * 13, text, fields) for i in range(5)]
+    causes = [
+        cause for cause, effect, _ in links_of(scan_entries(entries)) if not effect.startswith("BackOff")
+    ]
+    assert [cause.split(":", 1)[0] for cause in causes] == (["BackOff"] if linked else [])
+
+
+@given(KUBERNETES_NAME, KUBERNETES_NAME, st.sampled_from(["logfmt", "text", "json"]))
+def test_the_service_traefik_names_in_its_fields_is_read_by_its_namespace_and_name(
+    namespace: str, name: str, layout: str
+) -> None:
+    from loggardener.entries.levels import kubernetes_service_fields
+    from loggardener.linking.facts import no_endpoint_service
+
+    fields = f"ingress=x namespace={namespace} providerName=kubernetes serviceName={name} servicePort=80"
+    if layout == "logfmt":
+        line = f'time="2026-01-01T00:00:40Z" level=error msg="Skipping service: no endpoints found" {fields}'
+        assert kubernetes_service_fields(line) == f"{namespace}/{name}"
+        text = f"Skipping service: no endpoints found (upstream: {kubernetes_service_fields(line)})"
+    elif layout == "text":
+        text = f"Skipping service: no endpoints found {fields}"
+    else:
+        text = f"Skipping service: no endpoints found (upstream: {namespace}/{name})"
+    assert no_endpoint_service(text) == f"{namespace}/{name}"
+    assert no_endpoint_service(text.replace("no endpoints", "some endpoints")) == ""
