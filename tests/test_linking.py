@@ -3916,3 +3916,40 @@ def test_the_service_traefik_names_in_its_fields_is_read_by_its_namespace_and_na
         text = f"Skipping service: no endpoints found (upstream: {namespace}/{name})"
     assert no_endpoint_service(text) == f"{namespace}/{name}"
     assert no_endpoint_service(text.replace("no endpoints", "some endpoints")) == ""
+
+
+LEDGER_CALL = (
+    "io.grpc.StatusRuntimeException: DEADLINE_EXCEEDED: deadline exceeded after 4.999862515s. Name resolution delay "
+    "0.000000000 seconds. [closed=[], open=[[remote_addr=ledger.shop.svc.cluster.local/10.4.2.17:50051]]]"
+)
+
+
+@pytest.mark.parametrize(
+    ("ledger_errors", "linked"),
+    [
+        (["ERROR: canceling statement due to statement timeout (SQLSTATE 57014)"], True),
+        (["rpc error: code = DeadlineExceeded desc = context deadline exceeded"], True),
+        # its error is no timeout; two timeouts of its own (which one is not told)
+        (["KeyError: 'amount'"], False),
+        (["ERROR: canceling statement due to statement timeout (SQLSTATE 57014)",
+          "redis.exceptions.TimeoutError: Timeout reading from socket"], False),
+    ],
+)  # fmt: skip
+def test_a_call_that_timed_out_follows_the_one_timeout_of_the_service_it_named(
+    ledger_errors: list[str], linked: bool
+) -> None:
+    """A caller's call to a named service timed out (`DEADLINE_EXCEEDED … remote_addr=ledger.shop.svc…`) while
+    that service, not down, logged one error that is a timeout of its own: it was slow because what it waits on
+    was, and the caller's timeout is its effect. An error of another kind, or two timeouts, are not told apart."""
+    entries = [
+        container_entry(i * 20 + k, f"ledger-5d7f8c9b6-r{i}t4x", "ledger", text)
+        for i in range(5)
+        for k, text in enumerate(ledger_errors)
+    ]
+    entries += [
+        container_entry(8 + i * 20, "checkout-7b9c6d5f4-k3m2n", "checkout", LEDGER_CALL) for i in range(5)
+    ]
+    causes = [
+        cause for cause, effect, _ in links_of(scan_entries(entries)) if "StatusRuntimeException" in effect
+    ]
+    assert len(causes) == (1 if linked else 0)
