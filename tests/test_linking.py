@@ -3953,3 +3953,55 @@ def test_a_call_that_timed_out_follows_the_one_timeout_of_the_service_it_named(
         cause for cause, effect, _ in links_of(scan_entries(entries)) if "StatusRuntimeException" in effect
     ]
     assert len(causes) == (1 if linked else 0)
+
+
+CART_STORAGE = (
+    "Can't access cart storage. StackExchange.Redis.RedisConnectionException: It was not possible to connect to the "
+    "redis server(s). UnableToConnect on redis-cart:6379/Interactive, Initializing/NotStarted, last: NONE"
+)
+
+
+@pytest.mark.parametrize(
+    "answered",
+    [
+        "could not retrieve cart: rpc error: code = FailedPrecondition desc = {m}",
+        "io.grpc.StatusRuntimeException: FAILED_PRECONDITION: {m}",
+        'grpc._channel._InactiveRpcError: <_InactiveRpcError of RPC that terminated with:\n\tstatus = '
+        'StatusCode.FAILED_PRECONDITION\n\tdetails = "{m}"\n>',
+        "Error: 9 FAILED_PRECONDITION: {m}",
+        'Grpc.Core.RpcException: Status(StatusCode="FailedPrecondition", Detail="{m}")',
+    ],
+)  # fmt: skip
+def test_a_grpc_clients_status_message_quoting_a_services_own_error_is_its_effect(answered: str) -> None:
+    """The message a gRPC client's error gives as the server's answer, in every client's wording, quoting words
+    another service logged as its own error in the same minutes: that service failed the call."""
+    entries = [
+        container_entry(i * 20, "cartservice-7c9d8e6f5-h2j3k", "cartservice", CART_STORAGE) for i in range(5)
+    ]
+    entries += [
+        container_entry(1 + i * 20, "frontend-5d6e7f8a9-m4n5p", "frontend", answered.format(m=CART_STORAGE))
+        for i in range(5)
+    ]
+    links = links_of(scan_entries(entries))
+    assert [(cause.split(".", 1)[0], effect.split(" ", 1)[0]) for cause, effect, _ in links] == [
+        ("Can't access cart storage", answered.split(" ", 1)[0])
+    ]
+
+
+@pytest.mark.parametrize("hours", [0, 2])
+def test_two_clients_given_the_same_answer_do_not_quote_each_other(hours: int) -> None:
+    """Two services whose calls a third answered with the same words (each only as the answer it got), or a
+    service that logged the words itself hours before: not linked."""
+    aborted = "Transaction was aborted. It was aborted because of a conflict with another transaction."
+    entries = [
+        container_entry(
+            i * 20, "orders-5d6e7f8a9-m4n5p", "orders", f"rpc error: code = Aborted desc = {aborted}"
+        )
+        for i in range(5)
+    ]
+    entries += [
+        container_entry(hours * 3600 + 1 + i * 20, "billing-6d7e8f9a0-b1c2d", "billing",
+                        f"io.grpc.StatusRuntimeException: ABORTED: {aborted}" if not hours else aborted)
+        for i in range(5)
+    ]  # fmt: skip
+    assert links_of(scan_entries(entries)) == set()

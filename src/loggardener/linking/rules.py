@@ -1019,6 +1019,75 @@ def _quote_links(clusters: Sequence[Cluster], facts: ResolvedFacts, links: _Link
             )
 
 
+_STATUS_MESSAGE = compile_regex(
+    r"rpc error: code = \w{1,30} desc = |StatusRuntimeException: [A-Z_]{2,30}: |"
+    r"\bdetails = \"|Status\(StatusCode=\"?\w{1,30}\"?, Detail=\"|\bError: \d{1,2} [A-Z_]{2,30}: "
+)
+"""Where a gRPC client's error gives the message the server answered with: grpc-go's `rpc error: code =
+FailedPrecondition desc = …`, grpc-java's `StatusRuntimeException: FAILED_PRECONDITION: …`, grpc-python's
+`details = "…"`, grpc-dotnet's `Status(StatusCode="FailedPrecondition", Detail="…")`, grpc-js's `Error: 9
+FAILED_PRECONDITION: …`. What follows is the server's text, up to the end of the line."""
+_STATUS_HINTS = ("desc = ", "StatusRuntimeException: ", "details = ", "Detail=", "Error: ")
+
+
+def _status_messages(text: str) -> tuple[str, str]:
+    """(what a text gives as a gRPC server's answer (`_STATUS_MESSAGE`, to each line's end), the rest: the
+    client's own words)."""
+    if not any(hint in text for hint in _STATUS_HINTS):
+        return "", text
+    answered, own = [], []
+    for line in text.splitlines():
+        found = _STATUS_MESSAGE.search(line)
+        if found is None:
+            own.append(line)
+        else:
+            own.append(line[: found.start()])
+            answered.append(line[found.end() :])
+    return "\n".join(answered), "\n".join(own)
+
+
+def _status_quote_links(clusters: Sequence[Cluster], facts: ResolvedFacts, links: _Links) -> None:
+    """A gRPC client's error whose status message (`_STATUS_MESSAGE`: what the server answered) quotes another
+    service's own error in the same minutes: the server failed the call with the words it logged (the frontend's
+    `could not retrieve cart: rpc error: code = FailedPrecondition desc = Can't access cart storage.
+    StackExchange.Redis.RedisConnectionException: It was not possible to connect to …` after cartservice's `Can't
+    access cart storage. …`). The quoted service must say the words itself, not as an answer it got in turn: two
+    clients given the same answer by a third are not linked."""
+    callers = []
+    for effect in clusters:
+        if effect.kind == "request" or role(effect) == NONE or not _runs_code(effect):
+            continue
+        answered, _ = _status_messages(f"{effect.template}\n{effect.message}")
+        if answered:
+            said = _words(answered)
+            callers.append((effect, _word_runs(said)))
+    if not callers:
+        return
+    for cause in clusters:
+        if cause.kind == "request" or role(cause) == NONE or not _runs_code(cause) or not _is_failure(cause):
+            continue
+        _, own = _status_messages(f"{cause.template}\n{cause.message}")
+        own_runs = _word_runs(_words(own))
+        parts = [words for words in _literal_parts(cause) if _word_runs(words) & own_runs]
+        if not parts:
+            continue
+        for effect, quoted in callers:
+            if set(cause.services) & set(effect.services) or not _same_minutes(cause, effect, facts):
+                continue
+            words = _longest_quote(parts, quoted & own_runs)
+            if words is None:
+                continue
+            span = re.search(r"\W+".join(map(re.escape, words.split())), cause.template or "", re.I)
+            links.add(
+                cause.fingerprint,
+                effect.fingerprint,
+                "upstream",
+                f"{_q(effect.title)} ({', '.join(effect.services) or 'a client'}) was answered "
+                f"{_q(span.group(0) if span else words)}, the words of {_q(cause.title)} "
+                f"({', '.join(cause.services)}, {_hhmm(cause.first_seen)}–{_hhmm(cause.last_seen)})",
+            )
+
+
 _SERVER_OUTAGE = compile_regex(
     r"the database system is (?:starting up|shutting down|in recovery mode|not (?:yet )?accepting connections)|"
     r"terminating connection (?:due to|because of) (?:administrator command|crash of another server process)|"
@@ -1684,6 +1753,7 @@ def find_links(
     _endpoint_links(clusters, facts, links)
     _dead_letter_links(clusters, facts, links)
     _quote_links(clusters, facts, links)
+    _status_quote_links(clusters, facts, links)
     _outage_links(clusters, facts, links)
     _cluster_dns_links(clusters, facts, links)
     return links.links()
