@@ -4005,3 +4005,54 @@ def test_two_clients_given_the_same_answer_do_not_quote_each_other(hours: int) -
         for i in range(5)
     ]  # fmt: skip
     assert links_of(scan_entries(entries)) == set()
+
+
+FLOOD_STAGE = (
+    "flood stage disk watermark [95%] exceeded on [pH2kQx8zT3eY][logs-es-data-0][/usr/share/elasticsearch/data] "
+    "free: 2.1gb[4.3%], all indices on this node will be marked read-only"
+)
+
+
+@pytest.mark.parametrize(
+    ("client", "nodes", "client_from", "linked"),
+    [
+        ("elasticsearch.ApiError: ApiError(429, 'cluster_block_exception', 'index [orders-2026.11] blocked by: "
+         "[TOO_MANY_REQUESTS/12/disk usage exceeded flood-stage watermark, index has read-only-allow-delete "
+         "block];')", ("elasticsearch",), 30, True),
+        ("ClusterBlockException[blocked by: [FORBIDDEN/12/index read-only / allow delete (api)];]",
+         ("elasticsearch",), 30, True),
+        # another refusal; two search services past their flood stage; an hour later
+        ("elasticsearch.ConflictError: ConflictError(409, 'version_conflict_engine_exception', '[ord-1]: version "
+         "conflict')", ("elasticsearch",), 30, False),
+        ("ClusterBlockException[blocked by: [FORBIDDEN/12/index read-only / allow delete (api)];]",
+         ("elasticsearch", "opensearch"), 30, False),
+        ("ClusterBlockException[blocked by: [FORBIDDEN/12/index read-only / allow delete (api)];]",
+         ("elasticsearch",), 3_600, False),
+    ],
+)  # fmt: skip
+def test_a_write_refused_for_a_read_only_index_follows_the_search_node_past_its_flood_stage(
+    client: str, nodes: tuple[str, ...], client_from: float, linked: bool
+) -> None:
+    """An index made read-only because its node's disk passed the flood stage refuses writes: the client's
+    refusal follows the one search service whose node said so in the same minutes."""
+    entries = [
+        container_entry(i * 30, f"{node}-data-0", node, FLOOD_STAGE) for node in nodes for i in range(5)
+    ]
+    entries += [
+        container_entry(client_from + i * 25, "indexer-6b7c8d9e0-f1g2h", "indexer", client) for i in range(5)
+    ]
+    causes = [cause for cause, effect, _ in links_of(scan_entries(entries)) if "flood" not in effect]
+    assert [cause.split(" ", 1)[0] for cause in causes] == (["flood"] if linked else [])
+
+
+def test_the_new_host_and_field_patterns_stay_linear() -> None:
+    from loggardener.entries.levels import kubernetes_service_fields
+    from loggardener.linking.facts import NO_ENDPOINTS
+    from loggardener.linking.rules import _STATUS_MESSAGE, _USERINFO
+
+    assert_linear(
+        lambda n: NO_ENDPOINTS.search("Skipping service: no endpoints found" + " namespace=a" * n), 5_000
+    )
+    assert_linear(lambda n: kubernetes_service_fields(" namespace=a" * n + " serviceName="), 5_000)
+    assert_linear(lambda n: _USERINFO.search("://" + "a" * n + "@"), 20_000)
+    assert_linear(lambda n: _STATUS_MESSAGE.search("Error: 1" * n), 20_000)

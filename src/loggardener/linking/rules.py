@@ -1687,6 +1687,45 @@ def _dead_letter_links(clusters: Sequence[Cluster], facts: ResolvedFacts, links:
             )
 
 
+_FLOOD_STAGE = compile_regex(
+    r"flood[ -]stage (?:disk )?watermark \[[^\]\n]{1,16}\] exceeded on ", re.IGNORECASE
+)
+"""An Elasticsearch or OpenSearch node saying its disk passed the flood stage, so every index with a shard on it is
+made read-only (`flood stage disk watermark [95%] exceeded on [pH2k…][logs-es-data-0][/usr/share/elasticsearch/data]
+free: 2.1gb[4.3%], all indices on this node will be marked read-only`)."""
+_WRITE_BLOCKED = compile_regex(r"index read-only / allow delete|read-only-allow-delete block", re.IGNORECASE)
+"""A client's write refused for that block (`cluster_block_exception`): `blocked by: [FORBIDDEN/12/index read-only /
+allow delete (api)]` (Elasticsearch 6 and 7), `blocked by: [TOO_MANY_REQUESTS/12/disk usage exceeded flood-stage
+watermark, index has read-only-allow-delete block]` (later versions, OpenSearch)."""
+
+
+def _flood_stage_links(clusters: Sequence[Cluster], facts: ResolvedFacts, links: _Links) -> None:
+    """A client's write refused because an index was made read-only (`_WRITE_BLOCKED`) is the effect of the one
+    search service whose node passed its flood-stage disk watermark (`_FLOOD_STAGE`) in the same minutes; none
+    when two services' nodes did."""
+    nodes = [
+        c for c in clusters if role(c) != NONE and "atermark" in c.message and _FLOOD_STAGE.search(c.message)
+    ]
+    for client in clusters if nodes else ():
+        text = f"{client.title}\n{client.message}"
+        if role(client) == NONE or "read-only" not in text or _WRITE_BLOCKED.search(text) is None:
+            continue
+        near = [
+            n for n in nodes if not set(n.services) & set(client.services) and _same_minutes(n, client, facts)
+        ]
+        if len({service for node in near for service in node.services}) != 1:
+            continue
+        for node in near:
+            links.add(
+                node.fingerprint,
+                client.fingerprint,
+                "upstream",
+                f"{_q(client.title)} ({', '.join(client.services) or 'a client'}) was refused a write to an index "
+                f"made read-only while {_q(node.title)} ({', '.join(node.services)}, {_hhmm(node.first_seen)}–"
+                f"{_hhmm(node.last_seen)}) says its disk passed the flood stage",
+            )
+
+
 _CLUSTER_DNS = compile_regex(r"kube-system/(?:kube-?dns|coredns|node-local-dns|dnsmasq)(?:-autoscaler)?")
 """A Kubernetes cluster's DNS server: kube-dns (its `kubedns` and `dnsmasq` containers), CoreDNS, NodeLocal
 DNSCache, as a service (`kube-system/kube-dns`)."""
@@ -1754,6 +1793,7 @@ def find_links(
     _dead_letter_links(clusters, facts, links)
     _quote_links(clusters, facts, links)
     _status_quote_links(clusters, facts, links)
+    _flood_stage_links(clusters, facts, links)
     _outage_links(clusters, facts, links)
     _cluster_dns_links(clusters, facts, links)
     return links.links()
