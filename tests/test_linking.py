@@ -3929,6 +3929,8 @@ LEDGER_CALL = (
     [
         (["ERROR: canceling statement due to statement timeout (SQLSTATE 57014)"], True),
         (["rpc error: code = DeadlineExceeded desc = context deadline exceeded"], True),
+        # a function's invocations that ran out of time (its platform's record, not an error of its code)
+        (["Function execution took 60002 ms, finished with status: 'timeout'"], True),
         # its error is no timeout; two timeouts of its own (which one is not told)
         (["KeyError: 'amount'"], False),
         (["ERROR: canceling statement due to statement timeout (SQLSTATE 57014)",

@@ -1538,10 +1538,10 @@ def _unanswering(
 
     A call cut off or answered 502, 503 or 504: the service was not there, the first rung of its failure found
     (process exits, else failed probes, else a revision not ready; else its own requests answered 502, 503 or
-    504). A call that timed out: the same rungs, else the service's one error then that is a timeout of its own
-    (`canceling statement due to statement timeout`, its own call's `DEADLINE_EXCEEDED`): it was slow because what
-    it waits on was, and the timeouts run up the chain of callers (requests that timed out are the upstream rule's,
-    which reads their route or URL). Another 5xx, from a service that logs no request: its one error then (of two,
+    504). A call that timed out: the same rungs, else the service's one failure then that is a timeout of its own
+    (`canceling statement due to statement timeout`, its own call's `DEADLINE_EXCEEDED`, a function's invocations
+    that `finished with status: 'timeout'`): it was slow because what it waits on was, and the timeouts run up the
+    chain of callers (requests that timed out are the upstream rule's, which reads their route or URL). Another 5xx, from a service that logs no request: its one error then (of two,
     which one is not told).
     """
     if not statuses or statuses & _UNANSWERED:
@@ -1549,8 +1549,15 @@ def _unanswering(
         if down:
             return down
         if timed_out:
-            # a service whose one error then is a timeout of its own was slow to answer: it waited on what it calls
-            slow = [c for c in near if role(c) == ERROR and TIMED_OUT.search(f"{c.title}\n{c.message}")]
+            # a service whose one failure then is a timeout of its own was slow to answer: it waited on what it
+            # calls, or its invocations ran out of time (Cloud Functions' `finished with status: 'timeout'`)
+            slow = [
+                c
+                for c in near
+                if c.kind != "request"
+                and role(c) in (ERROR, SERVER_ERROR)
+                and TIMED_OUT.search(f"{c.title}\n{c.message}")
+            ]
             return slow if len(slow) == 1 else []
         return [c for c in near if c.kind == "request" and set(c.http_statuses) & _UNANSWERED]
     if any(c.kind == "request" for c in problems):
