@@ -3931,8 +3931,9 @@ LEDGER_CALL = (
         (["rpc error: code = DeadlineExceeded desc = context deadline exceeded"], True),
         # a function's invocations that ran out of time (its platform's record, not an error of its code)
         (["Function execution took 60002 ms, finished with status: 'timeout'"], True),
-        # its error is no timeout; two timeouts of its own (which one is not told)
+        # its error is no timeout, or a timeout that is no operation's; two timeouts of its own (which one is not told)
         (["KeyError: 'amount'"], False),
+        (["AuthError: session timeout for user 7100, please sign in again"], False),
         (["ERROR: canceling statement due to statement timeout (SQLSTATE 57014)",
           "redis.exceptions.TimeoutError: Timeout reading from socket"], False),
     ],

@@ -1556,7 +1556,7 @@ def _unanswering(
                 for c in near
                 if c.kind != "request"
                 and role(c) in (ERROR, SERVER_ERROR)
-                and TIMED_OUT.search(f"{c.title}\n{c.message}")
+                and _OPERATION_TIMED_OUT.search(f"{c.title}\n{c.message}")
             ]
             return slow if len(slow) == 1 else []
         return [c for c in near if c.kind == "request" and set(c.http_statuses) & _UNANSWERED]
@@ -1564,6 +1564,17 @@ def _unanswering(
         return []  # it logs its requests: the upstream rule matches their statuses
     errors = [c for c in near if role(c) == ERROR]
     return errors if len(errors) == 1 else []
+
+
+_OPERATION_TIMED_OUT = compile_regex(
+    r"timed[ _]?out|deadline[ _]exceeded|Timeout(?:Error|Exception)\b|"
+    r"\b(?:statement|lock wait|query|request|read|write|connect|connection|socket|gateway) timeout|"
+    r"\btimeout (?:of|after|expired|exceeded|reading|writing|waiting|while)\b|status:? ?'?timeout\b",
+    re.IGNORECASE,
+)
+"""An operation that ran out of time, as a service says of its own work: `canceling statement due to statement
+timeout`, `Lock wait timeout exceeded`, `DEADLINE_EXCEEDED`, `TimeoutError`, `Timeout reading from socket`,
+`finished with status: 'timeout'`; not a timeout that is a setting or a state (`session timeout for user 7100`)."""
 
 
 def _first_rung(near: list[Cluster]) -> list[Cluster]:
