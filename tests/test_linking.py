@@ -4059,3 +4059,51 @@ def test_the_new_host_and_field_patterns_stay_linear() -> None:
     assert_linear(lambda n: kubernetes_service_fields(" namespace=a" * n + " serviceName="), 5_000)
     assert_linear(lambda n: _USERINFO.search("://" + "a" * n + "@"), 20_000)
     assert_linear(lambda n: _STATUS_MESSAGE.search("Error: 1" * n), 20_000)
+
+
+PG_REFUSED = (
+    'connection to server at "10.20.0.9", port 5432 failed: Connection refused Is the server running on that host '
+    "and accepting TCP/IP connections?"
+)
+
+
+@pytest.mark.parametrize(
+    ("answer", "linked"),
+    [
+        (f"psycopg2.OperationalError: {PG_REFUSED}", "psycopg2.OperationalError"),
+        (f"sqlalchemy.exc.OperationalError: (psycopg2.OperationalError) {PG_REFUSED}", "sqlalchemy.exc.OperationalError"),
+        # the answer begins as neither's error: which one answered is not told
+        (f"stock lookup failed: {PG_REFUSED}", None),
+    ],
+)  # fmt: skip
+def test_a_status_message_quoting_two_problems_own_words_names_the_one_it_begins_as(
+    answer: str, linked: str | None
+) -> None:
+    """Two clients of one database log its refusal in their own wordings; a third service's gRPC status message
+    quotes those words: the server that answered is the one whose error begins as the answer does."""
+    entries = []
+    for i in range(5):
+        entries.append(
+            container_entry(
+                i * 20, "stock-5b6c7d8e9-a1b2c", "stock", f"psycopg2.OperationalError: {PG_REFUSED}"
+            )
+        )
+        entries.append(
+            container_entry(
+                i * 20 + 0.5,
+                "restock-6c7d8e9f0-d3e4f",
+                "restock",
+                f"sqlalchemy.exc.OperationalError: (psycopg2.OperationalError) {PG_REFUSED}",
+            )
+        )
+        entries.append(
+            container_entry(
+                i * 20 + 0.2,
+                "storefront-7d8e9f0a1-g5h6i",
+                "storefront",
+                f"could not check stock: rpc error: code = Unavailable desc = {answer}",
+            )
+        )
+    links = links_of(scan_entries(entries))
+    causes = [cause for cause, effect, _ in links if effect.startswith("could not check stock")]
+    assert [cause.split(":", 1)[0] for cause in causes] == ([linked] if linked else [])

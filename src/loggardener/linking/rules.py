@@ -1052,31 +1052,40 @@ def _status_quote_links(clusters: Sequence[Cluster], facts: ResolvedFacts, links
     `could not retrieve cart: rpc error: code = FailedPrecondition desc = Can't access cart storage.
     StackExchange.Redis.RedisConnectionException: It was not possible to connect to …` after cartservice's `Can't
     access cart storage. …`). The quoted service must say the words itself, not as an answer it got in turn: two
-    clients given the same answer by a third are not linked."""
+    clients given the same answer by a third are not linked. When the words are two problems' own (two clients
+    of one database logging its refusal, each in its own wording), the answer names the one whose error begins as
+    the answer does; none when that does not tell them apart."""
     callers = []
     for effect in clusters:
         if effect.kind == "request" or role(effect) == NONE or not _runs_code(effect):
             continue
         answered, _ = _status_messages(f"{effect.template}\n{effect.message}")
         if answered:
-            said = _words(answered)
-            callers.append((effect, _word_runs(said)))
-    if not callers:
-        return
-    for cause in clusters:
+            starts = {tuple(_words(line)[:QUOTE_MIN_WORDS]) for line in answered.splitlines()}
+            callers.append((effect, _word_runs(_words(answered)), starts))
+    servers = []
+    for cause in clusters if callers else ():
         if cause.kind == "request" or role(cause) == NONE or not _runs_code(cause) or not _is_failure(cause):
             continue
         _, own = _status_messages(f"{cause.template}\n{cause.message}")
-        own_runs = _word_runs(_words(own))
+        said = _words(own)
+        own_runs = _word_runs(said)
         parts = [words for words in _literal_parts(cause) if _word_runs(words) & own_runs]
-        if not parts:
-            continue
-        for effect, quoted in callers:
+        if parts:
+            servers.append((cause, parts, own_runs, tuple(said[:QUOTE_MIN_WORDS])))
+    for effect, quoted, starts in callers:
+        found = []
+        for cause, parts, own_runs, start in servers:
             if set(cause.services) & set(effect.services) or not _same_minutes(cause, effect, facts):
                 continue
             words = _longest_quote(parts, quoted & own_runs)
-            if words is None:
+            if words is not None:
+                found.append((cause, words, start in starts))
+        if len(found) > 1:
+            found = [item for item in found if item[2]]
+            if len(found) != 1:
                 continue
+        for cause, words, _ in found:
             span = re.search(r"\W+".join(map(re.escape, words.split())), cause.template or "", re.I)
             links.add(
                 cause.fingerprint,
