@@ -3751,3 +3751,359 @@ def test_a_service_named_after_the_app_label_of_pods_that_log_only_below_warning
     assert not [c for c in report.clusters if "GET /api/items" in c.title]  # skimmed
     causes = [cause for cause, effect, _ in links_of(report) if "ndpoint" in effect]
     assert [cause.split(" ", 1)[0] for cause in causes] == (["Unhealthy:"] if linked else [])
+
+
+RABBIT_DOWN = "Back-off restarting failed container rabbitmq in pod rabbitmq-0_shop(0a1b2c3d)"
+
+
+@pytest.mark.parametrize(
+    ("caller", "linked"),
+    [
+        ("consumer: Cannot connect to amqp://orders:**@rabbitmq.shop.svc.cluster.local:5672//: "
+         "[Errno 111] Connection refused.", True),
+        ("redis.exceptions.ConnectionError: Error 111 connecting to redis://:s3cr3tpass@rabbitmq:6379/0. "
+         "Connection refused.", True),
+        ("psycopg2.OperationalError: could not connect: postgresql://app:pw@rabbitmq.shop:5432/orders refused, "
+         "connection refused", True),
+        # an Erlang node's name and a mail address are no URL's host; another host of a longer name
+        ("rabbit@rabbitmq-0.rabbitmq-nodes.shop: connection refused", False),
+        ("mail to ops@rabbitmq.shop.example:25 failed: connection refused", False),
+        ("consumer: Cannot connect to amqp://orders:**@rabbitmqx.shop.svc.cluster.local:5672//: "
+         "[Errno 111] Connection refused.", False),
+    ],
+)  # fmt: skip
+def test_a_url_with_a_user_names_the_host_after_its_at_sign(caller: str, linked: bool) -> None:
+    """A broker or database URL carrying a user and password (`amqp://orders:**@rabbitmq.shop.svc…:5672//`, as
+    Celery logs it) names its host after the `@`: a call to it cut off while that workload crash-loops is the
+    effect. An `@` that ends no URL's user (an Erlang node `rabbit@rabbitmq-0…`, a mail address) names no host."""
+    entries = [pod_event(i * 20, "rabbitmq-0", "BackOff", RABBIT_DOWN) for i in range(4)]
+    entries += [container_entry(10 + i * 15, "worker-7d8e9f0a1-b2c3d", "worker", caller) for i in range(5)]
+    causes = [
+        cause for cause, effect, _ in links_of(scan_entries(entries)) if not effect.startswith("BackOff")
+    ]
+    assert [cause.split(":", 1)[0] for cause in causes] == (["BackOff"] if linked else [])
+
+
+def function_entry(seconds: float, function: str, text: str, severity: str = "ERROR") -> dict[str, Any]:
+    return {
+        "insertId": f"f{seconds}{function}{severity}",
+        "timestamp": stamp(seconds),
+        "severity": severity,
+        "logName": "projects/p/logs/cloudfunctions.googleapis.com%2Fcloud-functions",
+        "resource": {"type": "cloud_function", "labels": {"project_id": "p", "function_name": function,
+                                                          "region": "europe-west1"}},
+        "labels": {"execution_id": f"ex{seconds}"},
+        "textPayload": text,
+    }  # fmt: skip
+
+
+FUNCTION_CRASH = "TypeError: Cannot read properties of undefined (reading 'width')\n    at resize (/workspace/index.js:42:31)"
+
+
+@pytest.mark.parametrize(
+    ("url", "gen2", "linked"),
+    [
+        ("https://europe-west1-p.cloudfunctions.net/resize-image", False, True),
+        ("https://us-central1-p.cloudfunctions.net/resize-image?w=320", False, True),
+        # a 2nd-gen function is a Cloud Run service of the function's name, called at either URL
+        ("https://europe-west1-p.cloudfunctions.net/resize-image", True, True),
+        # a function of that name in another project; another function; no region before the project
+        ("https://europe-west1-media-prod.cloudfunctions.net/resize-image", False, False),
+        ("https://europe-west1-p.cloudfunctions.net/resize-images", False, False),
+        ("https://p.cloudfunctions.net/resize-image", False, False),
+    ],
+)  # fmt: skip
+def test_a_cloud_functions_url_names_the_function_of_its_project(url: str, gen2: bool, linked: bool) -> None:
+    """`https://REGION-PROJECT.cloudfunctions.net/NAME` calls function NAME of PROJECT: a caller answered 500 there
+    while that function fails is its effect; the same name in another project, or another name, is not."""
+    entries = [
+        run_entry(i * 30, text=FUNCTION_CRASH, severity="ERROR", service="resize-image",
+                  revision="resize-image-00003-xiv") if gen2 else function_entry(i * 30, "resize-image", FUNCTION_CRASH)
+        for i in range(5)
+    ]  # fmt: skip
+    entries += [
+        run_entry(5 + i * 30, severity="ERROR", service="catalog", revision="catalog-00044-hus", text=(
+            f"requests.exceptions.HTTPError: 500 Server Error: Internal Server Error for url: {url}"))
+        for i in range(5)
+    ]  # fmt: skip
+    causes = [cause for cause, effect, _ in links_of(scan_entries(entries)) if "HTTPError" in effect]
+    assert [cause.split(":", 1)[0] for cause in causes] == (["TypeError"] if linked else [])
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "StackExchange.Redis.RedisConnectionException: It was not possible to connect to the redis server(s). "
+        "UnableToConnect on cache:6379/Interactive",
+        "io.lettuce.core.RedisConnectionException: Unable to connect to 10.30.0.4/<unresolved>:6379",
+    ],
+)
+def test_a_client_saying_it_could_not_connect_names_a_call_cut_off(text: str) -> None:
+    from loggardener.linking.facts import CUT_OFF
+
+    assert CUT_OFF.search(text) is not None
+    assert names_failure(text)
+
+
+BILLING_DOWN = "Back-off restarting failed container billing in pod billing-7c9d8f6b5-q4r5s_shop(5e6f7a8b)"
+TRAEFIK_PORT = "&ServiceBackendPort{Name:,Number:8080,}"
+
+
+def traefik_line(
+    seconds: float, text: str | None = None, fields: dict[str, str] | None = None
+) -> dict[str, Any]:
+    entry = container_entry(seconds, "traefik-6b7c8d9e0-z9y8x", "traefik", text or "")
+    entry["severity"], entry["logName"] = "INFO", "projects/p/logs/stdout"
+    if fields is not None:
+        del entry["textPayload"]
+        entry["jsonPayload"] = fields
+    return entry
+
+
+@pytest.mark.parametrize(
+    ("text", "fields", "linked"),
+    [
+        # Traefik 3's text format, Traefik 2's logfmt and JSON formats, its CRD provider
+        (f"2026-01-01T00:00:40Z ERR Skipping service: no endpoints found ingress=billing namespace=shop "
+         f"providerName=kubernetes serviceName=billing servicePort={TRAEFIK_PORT}", None, True),
+        (f'time="2026-01-01T00:00:40Z" level=error msg="Skipping service: no endpoints found" ingress=billing '
+         f'namespace=shop providerName=kubernetes serviceName=billing servicePort="{TRAEFIK_PORT}"', None, True),
+        (None, {"ingress": "billing", "level": "error", "msg": "Skipping service: no endpoints found",
+                "namespace": "shop", "providerName": "kubernetes", "serviceName": "billing",
+                "servicePort": TRAEFIK_PORT}, True),
+        ('time="2026-01-01T00:00:40Z" level=error msg="Cannot create service: endpoints not found for shop/billing" '
+         "providerName=kubernetescrd ingress=billing-route namespace=shop", None, True),
+        ('time="2026-01-01T00:00:40Z" level=error msg="Cannot create service: subset not found for shop/billing" '
+         "providerName=kubernetescrd ingress=billing-route namespace=shop", None, True),
+        # another Service, the same name in another namespace, a Service's fields on a line that is no failure
+        (f"2026-01-01T00:00:40Z ERR Skipping service: no endpoints found ingress=docs namespace=shop "
+         f"providerName=kubernetes serviceName=docs servicePort={TRAEFIK_PORT}", None, False),
+        (None, {"ingress": "billing", "level": "error", "msg": "Skipping service: no endpoints found",
+                "namespace": "staging", "providerName": "kubernetes", "serviceName": "billing"}, False),
+        (None, {"level": "error", "msg": "Router defined multiple times", "namespace": "shop",
+                "serviceName": "billing"}, False),
+    ],
+)  # fmt: skip
+def test_traefik_names_the_service_it_found_no_endpoints_for_in_its_fields(
+    text: str | None, fields: dict[str, str] | None, linked: bool
+) -> None:
+    """Traefik 2 and 3 name the Service they skip for want of endpoints only in their fields (`namespace=shop …
+    serviceName=billing`, in a text line or a JSON record); the CRD provider in its message. Its warning follows
+    that Service's workload crash-looping then; another Service's, or one in another namespace, does not."""
+    entries = [pod_event(i * 20, f"billing-7c9d8f6b5-q{i}r5s", "BackOff", BILLING_DOWN) for i in range(4)]
+    entries += [traefik_line(30 + i * 13, text, fields) for i in range(5)]
+    causes = [
+        cause for cause, effect, _ in links_of(scan_entries(entries)) if not effect.startswith("BackOff")
+    ]
+    assert [cause.split(":", 1)[0] for cause in causes] == (["BackOff"] if linked else [])
+
+
+@given(KUBERNETES_NAME, KUBERNETES_NAME, st.sampled_from(["logfmt", "text", "json"]))
+def test_the_service_traefik_names_in_its_fields_is_read_by_its_namespace_and_name(
+    namespace: str, name: str, layout: str
+) -> None:
+    from loggardener.entries.levels import kubernetes_service_fields
+    from loggardener.linking.facts import no_endpoint_service
+
+    fields = f"ingress=x namespace={namespace} providerName=kubernetes serviceName={name} servicePort=80"
+    if layout == "logfmt":
+        line = f'time="2026-01-01T00:00:40Z" level=error msg="Skipping service: no endpoints found" {fields}'
+        assert kubernetes_service_fields(line) == f"{namespace}/{name}"
+        text = f"Skipping service: no endpoints found (upstream: {kubernetes_service_fields(line)})"
+    elif layout == "text":
+        text = f"Skipping service: no endpoints found {fields}"
+    else:
+        text = f"Skipping service: no endpoints found (upstream: {namespace}/{name})"
+    assert no_endpoint_service(text) == f"{namespace}/{name}"
+    assert no_endpoint_service(text.replace("no endpoints", "some endpoints")) == ""
+
+
+LEDGER_CALL = (
+    "io.grpc.StatusRuntimeException: DEADLINE_EXCEEDED: deadline exceeded after 4.999862515s. Name resolution delay "
+    "0.000000000 seconds. [closed=[], open=[[remote_addr=ledger.shop.svc.cluster.local/10.4.2.17:50051]]]"
+)
+
+
+@pytest.mark.parametrize(
+    ("ledger_errors", "linked"),
+    [
+        (["ERROR: canceling statement due to statement timeout (SQLSTATE 57014)"], True),
+        (["rpc error: code = DeadlineExceeded desc = context deadline exceeded"], True),
+        # a function's invocations that ran out of time (its platform's record, not an error of its code)
+        (["Function execution took 60002 ms, finished with status: 'timeout'"], True),
+        # its error is no timeout, or a timeout that is no operation's; two timeouts of its own (which one is not told)
+        (["KeyError: 'amount'"], False),
+        (["AuthError: session timeout for user 7100, please sign in again"], False),
+        (["ERROR: canceling statement due to statement timeout (SQLSTATE 57014)",
+          "redis.exceptions.TimeoutError: Timeout reading from socket"], False),
+    ],
+)  # fmt: skip
+def test_a_call_that_timed_out_follows_the_one_timeout_of_the_service_it_named(
+    ledger_errors: list[str], linked: bool
+) -> None:
+    """A caller's call to a named service timed out (`DEADLINE_EXCEEDED … remote_addr=ledger.shop.svc…`) while
+    that service, not down, logged one error that is a timeout of its own: it was slow because what it waits on
+    was, and the caller's timeout is its effect. An error of another kind, or two timeouts, are not told apart."""
+    entries = [
+        container_entry(i * 20 + k, f"ledger-5d7f8c9b6-r{i}t4x", "ledger", text)
+        for i in range(5)
+        for k, text in enumerate(ledger_errors)
+    ]
+    entries += [
+        container_entry(8 + i * 20, "checkout-7b9c6d5f4-k3m2n", "checkout", LEDGER_CALL) for i in range(5)
+    ]
+    causes = [
+        cause for cause, effect, _ in links_of(scan_entries(entries)) if "StatusRuntimeException" in effect
+    ]
+    assert len(causes) == (1 if linked else 0)
+
+
+CART_STORAGE = (
+    "Can't access cart storage. StackExchange.Redis.RedisConnectionException: It was not possible to connect to the "
+    "redis server(s). UnableToConnect on redis-cart:6379/Interactive, Initializing/NotStarted, last: NONE"
+)
+
+
+@pytest.mark.parametrize(
+    "answered",
+    [
+        "could not retrieve cart: rpc error: code = FailedPrecondition desc = {m}",
+        "io.grpc.StatusRuntimeException: FAILED_PRECONDITION: {m}",
+        'grpc._channel._InactiveRpcError: <_InactiveRpcError of RPC that terminated with:\n\tstatus = '
+        'StatusCode.FAILED_PRECONDITION\n\tdetails = "{m}"\n>',
+        "Error: 9 FAILED_PRECONDITION: {m}",
+        'Grpc.Core.RpcException: Status(StatusCode="FailedPrecondition", Detail="{m}")',
+    ],
+)  # fmt: skip
+def test_a_grpc_clients_status_message_quoting_a_services_own_error_is_its_effect(answered: str) -> None:
+    """The message a gRPC client's error gives as the server's answer, in every client's wording, quoting words
+    another service logged as its own error in the same minutes: that service failed the call."""
+    entries = [
+        container_entry(i * 20, "cartservice-7c9d8e6f5-h2j3k", "cartservice", CART_STORAGE) for i in range(5)
+    ]
+    entries += [
+        container_entry(1 + i * 20, "frontend-5d6e7f8a9-m4n5p", "frontend", answered.format(m=CART_STORAGE))
+        for i in range(5)
+    ]
+    links = links_of(scan_entries(entries))
+    assert [(cause.split(".", 1)[0], effect.split(" ", 1)[0]) for cause, effect, _ in links] == [
+        ("Can't access cart storage", answered.split(" ", 1)[0])
+    ]
+
+
+@pytest.mark.parametrize("hours", [0, 2])
+def test_two_clients_given_the_same_answer_do_not_quote_each_other(hours: int) -> None:
+    """Two services whose calls a third answered with the same words (each only as the answer it got), or a
+    service that logged the words itself hours before: not linked."""
+    aborted = "Transaction was aborted. It was aborted because of a conflict with another transaction."
+    entries = [
+        container_entry(
+            i * 20, "orders-5d6e7f8a9-m4n5p", "orders", f"rpc error: code = Aborted desc = {aborted}"
+        )
+        for i in range(5)
+    ]
+    entries += [
+        container_entry(hours * 3600 + 1 + i * 20, "billing-6d7e8f9a0-b1c2d", "billing",
+                        f"io.grpc.StatusRuntimeException: ABORTED: {aborted}" if not hours else aborted)
+        for i in range(5)
+    ]  # fmt: skip
+    assert links_of(scan_entries(entries)) == set()
+
+
+FLOOD_STAGE = (
+    "flood stage disk watermark [95%] exceeded on [pH2kQx8zT3eY][logs-es-data-0][/usr/share/elasticsearch/data] "
+    "free: 2.1gb[4.3%], all indices on this node will be marked read-only"
+)
+
+
+@pytest.mark.parametrize(
+    ("client", "nodes", "client_from", "linked"),
+    [
+        ("elasticsearch.ApiError: ApiError(429, 'cluster_block_exception', 'index [orders-2026.11] blocked by: "
+         "[TOO_MANY_REQUESTS/12/disk usage exceeded flood-stage watermark, index has read-only-allow-delete "
+         "block];')", ("elasticsearch",), 30, True),
+        ("ClusterBlockException[blocked by: [FORBIDDEN/12/index read-only / allow delete (api)];]",
+         ("elasticsearch",), 30, True),
+        # another refusal; two search services past their flood stage; an hour later
+        ("elasticsearch.ConflictError: ConflictError(409, 'version_conflict_engine_exception', '[ord-1]: version "
+         "conflict')", ("elasticsearch",), 30, False),
+        ("ClusterBlockException[blocked by: [FORBIDDEN/12/index read-only / allow delete (api)];]",
+         ("elasticsearch", "opensearch"), 30, False),
+        ("ClusterBlockException[blocked by: [FORBIDDEN/12/index read-only / allow delete (api)];]",
+         ("elasticsearch",), 3_600, False),
+    ],
+)  # fmt: skip
+def test_a_write_refused_for_a_read_only_index_follows_the_search_node_past_its_flood_stage(
+    client: str, nodes: tuple[str, ...], client_from: float, linked: bool
+) -> None:
+    """An index made read-only because its node's disk passed the flood stage refuses writes: the client's
+    refusal follows the one search service whose node said so in the same minutes."""
+    entries = [
+        container_entry(i * 30, f"{node}-data-0", node, FLOOD_STAGE) for node in nodes for i in range(5)
+    ]
+    entries += [
+        container_entry(client_from + i * 25, "indexer-6b7c8d9e0-f1g2h", "indexer", client) for i in range(5)
+    ]
+    causes = [cause for cause, effect, _ in links_of(scan_entries(entries)) if "flood" not in effect]
+    assert [cause.split(" ", 1)[0] for cause in causes] == (["flood"] if linked else [])
+
+
+def test_the_new_host_and_field_patterns_stay_linear() -> None:
+    from loggardener.entries.levels import kubernetes_service_fields
+    from loggardener.linking.facts import NO_ENDPOINTS
+    from loggardener.linking.rules import _STATUS_MESSAGE, _USERINFO
+
+    assert_linear(
+        lambda n: NO_ENDPOINTS.search("Skipping service: no endpoints found" + " namespace=a" * n), 5_000
+    )
+    assert_linear(lambda n: kubernetes_service_fields(" namespace=a" * n + " serviceName="), 5_000)
+    assert_linear(lambda n: _USERINFO.search("://" + "a" * n + "@"), 20_000)
+    assert_linear(lambda n: _STATUS_MESSAGE.search("Error: 1" * n), 20_000)
+
+
+PG_REFUSED = (
+    'connection to server at "10.20.0.9", port 5432 failed: Connection refused Is the server running on that host '
+    "and accepting TCP/IP connections?"
+)
+
+
+@pytest.mark.parametrize(
+    ("answer", "linked"),
+    [
+        (f"psycopg2.OperationalError: {PG_REFUSED}", "psycopg2.OperationalError"),
+        (f"sqlalchemy.exc.OperationalError: (psycopg2.OperationalError) {PG_REFUSED}", "sqlalchemy.exc.OperationalError"),
+        # the answer begins as neither's error: which one answered is not told
+        (f"stock lookup failed: {PG_REFUSED}", None),
+    ],
+)  # fmt: skip
+def test_a_status_message_quoting_two_problems_own_words_names_the_one_it_begins_as(
+    answer: str, linked: str | None
+) -> None:
+    """Two clients of one database log its refusal in their own wordings; a third service's gRPC status message
+    quotes those words: the server that answered is the one whose error begins as the answer does."""
+    entries = []
+    for i in range(5):
+        entries.append(
+            container_entry(
+                i * 20, "stock-5b6c7d8e9-a1b2c", "stock", f"psycopg2.OperationalError: {PG_REFUSED}"
+            )
+        )
+        entries.append(
+            container_entry(
+                i * 20 + 0.5,
+                "restock-6c7d8e9f0-d3e4f",
+                "restock",
+                f"sqlalchemy.exc.OperationalError: (psycopg2.OperationalError) {PG_REFUSED}",
+            )
+        )
+        entries.append(
+            container_entry(
+                i * 20 + 0.2,
+                "storefront-7d8e9f0a1-g5h6i",
+                "storefront",
+                f"could not check stock: rpc error: code = Unavailable desc = {answer}",
+            )
+        )
+    links = links_of(scan_entries(entries))
+    causes = [cause for cause, effect, _ in links if effect.startswith("could not check stock")]
+    assert [cause.split(":", 1)[0] for cause in causes] == ([linked] if linked else [])

@@ -274,6 +274,24 @@ def nginx_upstream(text: str) -> str:
     return found.group(1) if found is not None else ""
 
 
+KUBERNETES_SERVICE_FIELD = "serviceName="
+_KUBERNETES_SERVICE_FIELDS = compile_regex(
+    r'(?:^| )namespace="?([a-z0-9][a-z0-9-]{0,62})"? (?:(?:(?!namespace=)[^\n])*? )?'
+    r'serviceName="?([a-z0-9][a-z0-9-]{0,62})"?(?= |$)',
+    re.MULTILINE,
+)
+"""A structured line's fields naming a Kubernetes Service (Traefik's logfmt: `level=error msg="Skipping service: no
+endpoints found" ingress=cart namespace=shop providerName=kubernetes serviceName=cart …`)."""
+
+
+def kubernetes_service_fields(text: str) -> str:
+    """The Kubernetes Service (`shop/cart`) a logfmt line's `namespace` and `serviceName` fields name, which
+    `strip_prefix` removes with the line's other fields; "" when its first line names none."""
+    first = text.partition("\n")[0]
+    found = _KUBERNETES_SERVICE_FIELDS.search(first) if KUBERNETES_SERVICE_FIELD in first else None
+    return f"{found.group(1)}/{found.group(2)}" if found is not None else ""
+
+
 # OpenResty's (Kong's) Lua function after its file and line: `[lua] dns.lua:152: dns_lookup(): …`
 _FUNCTION_AFTER_LOCATION = compile_regex(r" {1,4}[A-Za-z_][\w.:]{0,63}\(\):(?=\s)")
 # After a header's first token (syslog's timestamp), where no token above matches: syslog's host and program

@@ -143,8 +143,9 @@ class LogEntry(NamedTuple):
     upstream: str = ""
     """The upstream a proxy's error line names in the request's context that prefix stripping removes from the
     message (nginx's `…, upstream: "http://10.8.6.14:8080/api/pay", host: …`: `http://10.8.6.14:8080/api/pay`), or
-    in a field of its own (the Ops Agent's `nginx_error`); "" for none. Linking reads it as the host the failed call
-    went to."""
+    in a field of its own (the Ops Agent's `nginx_error`); or the Kubernetes Service a structured line's `namespace`
+    and `serviceName` fields name (Traefik's, `shop/cart`); "" for none. Linking reads it as the host the failed call
+    went to, or the Service a proxy found no endpoint of."""
     pod_app: str = ""
     """The application a Kubernetes container's pod is labelled with (`resources.POD_APP_LABELS`: `app`,
     `app.kubernetes.io/name`), which a Service selects its pods by whatever the workload is named; "" for none."""

@@ -13,6 +13,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from loggardener.entries.levels import (
+    KUBERNETES_SERVICE_FIELD,
     NGINX_UPSTREAM_FIELD,
     Inferred,
     access_request,
@@ -22,6 +23,7 @@ from loggardener.entries.levels import (
     infer_severity,
     is_preamble,
     json_level,
+    kubernetes_service_fields,
     lifecycle_line,
     may_raise,
     nginx_upstream,
@@ -403,6 +405,10 @@ class EntryParser:
         label = credential_label(message) if payload.kind == "text" and stripped != message else ""
         # the upstream nginx names in the request's context, which the stripping removed with it
         upstream = nginx_upstream(message) if NGINX_UPSTREAM_FIELD in message and stripped != message else ""
+        if not upstream and KUBERNETES_SERVICE_FIELD in message and stripped != message:
+            upstream = kubernetes_service_fields(
+                message
+            )  # the Service a logfmt line's fields name (Traefik's)
         if not upstream and payload.upstream:  # named in a field of its own (the Ops Agent's `nginx_error`)
             upstream = self._redact_url(payload.upstream)
         # the component tag the stripping removed (go-sql-driver's `[mysql] 2026/11/05 09:00:04 packets.go:37: …`)

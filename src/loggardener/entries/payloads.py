@@ -155,7 +155,8 @@ class Payload:
     """An audited IAM policy change whose every binding delta adds a role (`policyDelta`): it grants, never revokes."""
     upstream: str | None = None
     """The upstream a proxy's structured error log names in a field of its own (the Ops Agent's `nginx_error`:
-    `"upstream": "http://unix:/run/gunicorn.sock:/api"`), as a URL."""
+    `"upstream": "http://unix:/run/gunicorn.sock:/api"`), as a URL; or the Kubernetes Service its `namespace` and
+    `serviceName` fields name (Traefik's), as `namespace/name`."""
 
 
 def as_text(value: Any) -> str:
@@ -449,8 +450,25 @@ def _json(payload: dict[str, Any]) -> Payload:
         http_status=access[2] if access else None,
         upstream=upstream
         if isinstance(upstream := payload.get("upstream"), str) and "://" in upstream
-        else None,
+        else _kubernetes_service(payload),
     )
+
+
+_KUBERNETES_NAME = compile_regex(r"[a-z0-9][a-z0-9-]{0,62}")
+
+
+def _kubernetes_service(payload: dict[str, Any]) -> str | None:
+    """The Kubernetes Service a JSON record's fields name (Traefik's `{"msg": "Skipping service: no endpoints
+    found", "namespace": "shop", "serviceName": "cart", …}`), as `shop/cart`."""
+    name = payload.get("serviceName")
+    if name is None:
+        return None
+    namespace = payload.get("namespace")
+    if not (isinstance(name, str) and isinstance(namespace, str)):
+        return None
+    if _KUBERNETES_NAME.fullmatch(name) is None or _KUBERNETES_NAME.fullmatch(namespace) is None:
+        return None
+    return f"{namespace}/{name}"
 
 
 # A JSON access log (Envoy's and Istio's, lograge, pino-http, a proxy's or a framework's request line): the

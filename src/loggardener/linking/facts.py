@@ -81,14 +81,16 @@ CUT_OFF = compile_regex(
     r"(?i:connection refused|connection reset|ECONNREFUSED|ECONNRESET|EHOSTUNREACH|no route to host|"
     r"Failed to establish a new connection|socket hang up|upstream connect error|no healthy upstream|"
     r"Connection aborted|RemoteDisconnected|Connection to [^\s]{1,200} refused|No connection could be made|"
-    r"Cannot connect to host|Connect call failed|Failed to connect to|"
+    r"Cannot connect to host|Connect call failed|Failed to connect to|(?:It was not possible|Unable) to connect to|"
+    r"UnableToConnect|"
     r"Connection to [^\n]{1,300}? could not be established|Connect attempt to [^\n]{1,300}? returned error \d|"
     r"upstream prematurely closed connection|no live upstreams)|"
     r"\bUNAVAILABLE\b|code = Unavailable"
 )
 """A call its server did not take or answer, as clients say it: refused (`ECONNREFUSED`, `[Errno 111] Connection
 refused`, PostgreSQL JDBC's `Connection to 10.0.0.3:5432 refused`, .NET's `No connection could be made`, OkHttp's
-and curl's `Failed to connect to`, Kafka's `Connection to node 1 (…:9092) could not be established` and kafka-python's
+and curl's `Failed to connect to`, StackExchange.Redis' `It was not possible to connect to the redis server(s).
+UnableToConnect on …`, Lettuce's `Unable to connect to …`, Kafka's `Connection to node 1 (…:9092) could not be established` and kafka-python's
 `Connect attempt to <BrokerConnection …> returned error 111`), reset, unreachable, Envoy's `upstream connect error` and `no healthy upstream`,
 nginx's `upstream prematurely closed connection` (the upstream hung up before it answered) and `no live upstreams`,
 gRPC's `14 UNAVAILABLE` and `code = Unavailable` (in capitals: `temporarily unavailable` is a local resource's
@@ -96,22 +98,28 @@ gRPC's `14 UNAVAILABLE` and `code = Unavailable` (in capitals: `temporarily unav
 
 
 _SERVICE_NAME = r"([a-z0-9][a-z0-9-]{0,62})/([a-z0-9][a-z0-9-]{0,62})"
+_FIELD_VALUE = r'"?([a-z0-9][a-z0-9-]{0,62})"?'
 NO_ENDPOINTS = compile_regex(
     rf'Service "{_SERVICE_NAME}" does not have any active Endpoint|'
-    rf"(?:Service endpoints not found|Endpoints not (?:available|found)) for {_SERVICE_NAME}"
+    rf"(?:Service endpoints not found|[Ee]ndpoints not (?:available|found)|subset not found) for {_SERVICE_NAME}|"
+    rf"Skipping service: no endpoints found(?:[^\n]*? namespace={_FIELD_VALUE} (?:(?!namespace=)[^\n])*?"
+    rf"serviceName={_FIELD_VALUE}(?![\w-])| \(upstream: {_SERVICE_NAME}\))"
 )
 """A proxy in front of a Kubernetes Service saying, by `namespace/name`, that the Service has no endpoint to pass a
 call to (no pod of it is ready): ingress-nginx's `Service "shop/cart" does not have any active Endpoint.`,
-Traefik 1's `Endpoints not available for shop/cart` and `Service endpoints not found for shop/cart`."""
+Traefik 1's `Endpoints not available for shop/cart` and `Service endpoints not found for shop/cart`, Traefik's CRD
+provider's `endpoints not found for shop/cart` and `subset not found for shop/cart` (no pod ready), Traefik 2's and
+3's `Skipping service: no endpoints found` with the Service in its fields (`… namespace=shop providerName=kubernetes
+serviceName=cart …` in a text line, or as the upstream the parser read from them: `(upstream: shop/cart)`)."""
 
 
 def no_endpoint_service(text: str) -> str:
     """The Kubernetes Service (`shop/cart`) a text says has no endpoint (`NO_ENDPOINTS`), or ""."""
-    found = NO_ENDPOINTS.search(text) if "ndpoint" in text else None
+    found = NO_ENDPOINTS.search(text) if "ndpoint" in text or "subset" in text else None
     if found is None:
         return ""
-    namespace, name = (found[1], found[2]) if found[1] else (found[3], found[4])
-    return f"{namespace}/{name}"
+    first = next(i for i in range(1, 9, 2) if found[i])
+    return f"{found[first]}/{found[first + 1]}"
 
 
 def _may_be_cut_off(lowered: str) -> bool:
@@ -139,7 +147,7 @@ def names_failure(text: str) -> bool:
         return True
     if _may_be_cut_off(lowered) and CUT_OFF.search(head) is not None:
         return True
-    return "endpoint" in lowered and NO_ENDPOINTS.search(head) is not None
+    return ("endpoint" in lowered or "subset" in lowered) and NO_ENDPOINTS.search(head) is not None
 
 
 DEPLOY_METHODS = frozenset(
@@ -415,11 +423,11 @@ class LinkFacts:
                 tags.add(entry.tag)
         if entry.resource_type == "k8s_container" and entry.instance and entry.service:
             self._see_pod_owner(key, entry.service, entry.instance)
-        if names_failure(entry.message):
-            # the upstream a proxy's line named in the context stripped from its message, as the host it called
-            text = f"{entry.message} (upstream: {entry.upstream})" if entry.upstream else entry.message
-            text = text[:MENTION_CHARS]
-            _see(self._mentions.setdefault(key, {}), text, seconds, MAX_MENTIONS_PER_KEY)
+        # the upstream a proxy's line named in the context stripped from its message, as the host it called or
+        # the Kubernetes Service it found no endpoint of (Traefik's `Skipping service: no endpoints found`)
+        text = f"{entry.message} (upstream: {entry.upstream})" if entry.upstream else entry.message
+        if names_failure(entry.message) or (entry.upstream and no_endpoint_service(text)):
+            _see(self._mentions.setdefault(key, {}), text[:MENTION_CHARS], seconds, MAX_MENTIONS_PER_KEY)
         revision = _revision_key(entry)
         if revision is not None:
             _see(self._key_revisions.setdefault(key, {}), revision, end, MAX_REVISIONS_PER_KEY)

@@ -1019,6 +1019,84 @@ def _quote_links(clusters: Sequence[Cluster], facts: ResolvedFacts, links: _Link
             )
 
 
+_STATUS_MESSAGE = compile_regex(
+    r"rpc error: code = \w{1,30} desc = |StatusRuntimeException: [A-Z_]{2,30}: |"
+    r"\bdetails = \"|Status\(StatusCode=\"?\w{1,30}\"?, Detail=\"|\bError: \d{1,2} [A-Z_]{2,30}: "
+)
+"""Where a gRPC client's error gives the message the server answered with: grpc-go's `rpc error: code =
+FailedPrecondition desc = …`, grpc-java's `StatusRuntimeException: FAILED_PRECONDITION: …`, grpc-python's
+`details = "…"`, grpc-dotnet's `Status(StatusCode="FailedPrecondition", Detail="…")`, grpc-js's `Error: 9
+FAILED_PRECONDITION: …`. What follows is the server's text, up to the end of the line."""
+_STATUS_HINTS = ("desc = ", "StatusRuntimeException: ", "details = ", "Detail=", "Error: ")
+
+
+def _status_messages(text: str) -> tuple[str, str]:
+    """(what a text gives as a gRPC server's answer (`_STATUS_MESSAGE`, to each line's end), the rest: the
+    client's own words)."""
+    if not any(hint in text for hint in _STATUS_HINTS):
+        return "", text
+    answered, own = [], []
+    for line in text.splitlines():
+        found = _STATUS_MESSAGE.search(line)
+        if found is None:
+            own.append(line)
+        else:
+            own.append(line[: found.start()])
+            answered.append(line[found.end() :])
+    return "\n".join(answered), "\n".join(own)
+
+
+def _status_quote_links(clusters: Sequence[Cluster], facts: ResolvedFacts, links: _Links) -> None:
+    """A gRPC client's error whose status message (`_STATUS_MESSAGE`: what the server answered) quotes another
+    service's own error in the same minutes: the server failed the call with the words it logged (the frontend's
+    `could not retrieve cart: rpc error: code = FailedPrecondition desc = Can't access cart storage.
+    StackExchange.Redis.RedisConnectionException: It was not possible to connect to …` after cartservice's `Can't
+    access cart storage. …`). The quoted service must say the words itself, not as an answer it got in turn: two
+    clients given the same answer by a third are not linked. When the words are two problems' own (two clients
+    of one database logging its refusal, each in its own wording), the answer names the one whose error begins as
+    the answer does; none when that does not tell them apart."""
+    callers = []
+    for effect in clusters:
+        if effect.kind == "request" or role(effect) == NONE or not _runs_code(effect):
+            continue
+        answered, _ = _status_messages(f"{effect.template}\n{effect.message}")
+        if answered:
+            starts = {tuple(_words(line)[:QUOTE_MIN_WORDS]) for line in answered.splitlines()}
+            callers.append((effect, _word_runs(_words(answered)), starts))
+    servers = []
+    for cause in clusters if callers else ():
+        if cause.kind == "request" or role(cause) == NONE or not _runs_code(cause) or not _is_failure(cause):
+            continue
+        _, own = _status_messages(f"{cause.template}\n{cause.message}")
+        said = _words(own)
+        own_runs = _word_runs(said)
+        parts = [words for words in _literal_parts(cause) if _word_runs(words) & own_runs]
+        if parts:
+            servers.append((cause, parts, own_runs, tuple(said[:QUOTE_MIN_WORDS])))
+    for effect, quoted, starts in callers:
+        found = []
+        for cause, parts, own_runs, start in servers:
+            if set(cause.services) & set(effect.services) or not _same_minutes(cause, effect, facts):
+                continue
+            words = _longest_quote(parts, quoted & own_runs)
+            if words is not None:
+                found.append((cause, words, start in starts))
+        if len(found) > 1:
+            found = [item for item in found if item[2]]
+            if len(found) != 1:
+                continue
+        for cause, words, _ in found:
+            span = re.search(r"\W+".join(map(re.escape, words.split())), cause.template or "", re.I)
+            links.add(
+                cause.fingerprint,
+                effect.fingerprint,
+                "upstream",
+                f"{_q(effect.title)} ({', '.join(effect.services) or 'a client'}) was answered "
+                f"{_q(span.group(0) if span else words)}, the words of {_q(cause.title)} "
+                f"({', '.join(cause.services)}, {_hhmm(cause.first_seen)}–{_hhmm(cause.last_seen)})",
+            )
+
+
 _SERVER_OUTAGE = compile_regex(
     r"the database system is (?:starting up|shutting down|in recovery mode|not (?:yet )?accepting connections)|"
     r"terminating connection (?:due to|because of) (?:administrator command|crash of another server process)|"
@@ -1243,14 +1321,24 @@ def _outage_links(clusters: Sequence[Cluster], facts: ResolvedFacts, links: _Lin
 
 
 _HOST = compile_regex(
-    r"(?:(?<=//)|(?<=host=')|(?<![\w.@:/-]))([A-Za-z][\w-]{1,62})((?:\.[\w-]{1,63}){0,8})"
+    r"(?:(?<=//)|(?<=host=')|(?<![\w.:/-]))([A-Za-z][\w-]{1,62})((?:\.[\w-]{1,63}){0,8})"
     r"(', port=\d{2,5}| port \d{2,5}(?!\d)|(?:/\d{1,3}(?:\.\d{1,3}){3})?:\d{2,5}(?![\d:]|\.\w))?"
 )
 """A host in text, with its domain if any and the port it was called on: a URL's
 (`http://catalog.shop.svc.cluster.local:8080/…`), urllib3's (`host='inventory', port=8080`), Java's
 (`inventory/10.12.4.9:8080`), curl's (`inventory port 8080`), or a name with a port (`inventory:50051`, also
-ending a sentence: redis-py's `Error 111 connecting to cache.shop:6379. Connection refused.`); not a source line
+ending a sentence: redis-py's `Error 111 connecting to cache.shop:6379. Connection refused.`), also after a URL's
+user and password (`amqp://orders:**@rabbitmq.mq.svc.cluster.local:5672//`: `_USERINFO`); not a source line
 (`node:events:517:28`, `client.js:132:73`)."""
+_USERINFO = compile_regex(r"://[^\s/@]{0,256}@$")
+"""What a URL's host follows when the URL holds a user (and password) to log in with: `amqp://orders:**@`,
+`redis://:[REDACTED]@`; any other `@` before a name (an address `ops@shop.example`, `rabbit@rabbitmq-0`) names no
+host called."""
+_CLOUD_FUNCTIONS = ".cloudfunctions.net"
+_REGION = compile_regex(r"[a-z]+-[a-z]+\d{1,2}-")
+"""The region a Cloud Functions URL's host begins with, before its project (`europe-west1-shop-prod`)."""
+_FUNCTION_PATH = compile_regex(r"/([A-Za-z][\w-]{0,62})(?![\w.-])")
+"""The function a Cloud Functions URL's path names (`…cloudfunctions.net/resize-image`, `…/resize-image?w=320`)."""
 _RUN_APP_SUFFIX = compile_regex(r"-(?:[a-z0-9]{10}-[a-z]{2}|\d{6,})$")
 """What a Cloud Run URL adds to its service's name (`orders-5otr7xq3za-uc.a.run.app`, `orders-123456789012.…`)."""
 _ADDRESS = compile_regex(r"(?<![\w.])(?!127\.|0\.|169\.254\.)(\d{1,3}(?:\.\d{1,3}){3})(?![\w.])")
@@ -1282,10 +1370,21 @@ def _host_names(text: str) -> Iterable[tuple[str, str]]:
     another domain (`storage.googleapis.com`) is given whole, and names none of ours."""
     for match in _HOST.finditer(text):
         name, domain, port = match.groups()
-        before = text[max(0, match.start() - 6) : match.start()]
-        if not (port or ".svc" in domain or before.endswith(("//", "host='"))):
+        start = match.start()
+        at = text[start - 1 : start] == "@"
+        if at and _USERINFO.search(text, max(0, start - 270), start) is None:
+            continue  # an address or a node name (`ops@shop.example`), not a URL's host
+        before = text[max(0, start - 6) : start]
+        if not (port or at or ".svc" in domain or before.endswith(("//", "host='"))):
             continue
         name, domain = name.lower(), domain.lower()
+        if domain == _CLOUD_FUNCTIONS:
+            # a Cloud Functions URL names its function in its path, and its project after its region
+            function = _FUNCTION_PATH.match(text, match.end())
+            region = _REGION.match(name)
+            if function is not None and region is not None:
+                yield match.group(0), f"{function.group(1).lower()}.cloudfunctions:{name[region.end() :]}"
+            continue
         if domain.endswith(".run.app"):
             named = f"{_RUN_APP_SUFFIX.sub('', name)}.run.app"
         elif domain.endswith(".appspot.com"):
@@ -1306,14 +1405,17 @@ def _host_names(text: str) -> Iterable[tuple[str, str]]:
         yield address.group(0), f"ip:{address.group(1)}"
 
 
-def _host_keys(service: str, app_engine_projects: set[str], on_cloud_run: bool) -> list[str]:
+def _host_keys(service: str, app_engine_projects: set[str], on_cloud_run: set[str] | None) -> list[str]:
     """The names a host gives that stand for the service (none under three characters): a Kubernetes service's
     (`shop/catalog`) by its name in its namespace (`catalog.shop`), or alone (`catalog@shop`: a short name resolves
     in its caller's own namespace), as the cluster's DNS resolves them, or by ingress-nginx's upstream block
     (`shop-catalog-8080`: `shop-catalog.ingress-upstream`); an App Engine service's by its appspot host
     in its own projects (`inventory.appspot:shop-prod`: another project's `inventory` is another service); a Cloud
-    Run service's (`on_cloud_run`) only by its Cloud Run URL (`orders.run.app`), the one way to call it by name (a
-    bare `orders:8080` is another host); any other's (a job, a VM) by none."""
+    Run service's or a function's (`on_cloud_run`: the projects it runs in) only by its Cloud Run URL
+    (`orders.run.app`), the one way to call it by name (a bare `orders:8080` is another host), or by its Cloud
+    Functions URL in its own projects (`resize-image.cloudfunctions:shop-prod`, for
+    `https://europe-west1-shop-prod.cloudfunctions.net/resize-image`: a function's, gen2 functions being Cloud Run
+    services); any other's (a job, a VM) by none."""
     namespace, _, name = service.lower().rpartition("/")
     if namespace:
         return (
@@ -1323,7 +1425,9 @@ def _host_keys(service: str, app_engine_projects: set[str], on_cloud_run: bool) 
         )
     if app_engine_projects:
         return [f"{name}.appspot:{project}" for project in sorted(app_engine_projects)]
-    return [f"{name}.run.app"] if len(name) >= 3 and on_cloud_run else []
+    if len(name) < 3 or on_cloud_run is None:
+        return []
+    return [f"{name}.run.app", *(f"{name}.cloudfunctions:{project}" for project in sorted(on_cloud_run))]
 
 
 def _host_links(clusters: Sequence[Cluster], facts: ResolvedFacts, links: _Links) -> None:
@@ -1333,24 +1437,27 @@ def _host_links(clusters: Sequence[Cluster], facts: ResolvedFacts, links: _Links
     such a call meets (`_unanswering`). A service the upstream rule already links to the caller is left to it."""
     failing: dict[str, list[Cluster]] = {}
     app_engine: dict[str, set[str]] = {}
-    on_cloud_run: set[str] = set()
+    on_cloud_run: dict[str, set[str]] = {}
     for cluster in clusters:
         if _is_failure(cluster) and role(cluster) != NONE:
             for service in cluster.services:
                 failing.setdefault(service, []).append(cluster)
             if any(log.split(" ", 1)[0] in CLOUD_RUN_URLS for log in cluster.logs):
-                on_cloud_run.update(cluster.services)
+                for service in cluster.services:
+                    on_cloud_run.setdefault(service, set()).update(
+                        sample.project.lower() for sample in cluster.samples if sample.project
+                    )
             if any(log.startswith(_APP_ENGINE) for log in cluster.logs):
                 for sample in cluster.samples:
                     if sample.service and sample.project:
                         app_engine.setdefault(sample.service, set()).add(sample.project.lower())
     by_key: dict[str, list[str]] = {}
     for service, problems in failing.items():
-        keys = _host_keys(service, app_engine.get(service, set()), service in on_cloud_run)
+        keys = _host_keys(service, app_engine.get(service, set()), on_cloud_run.get(service))
         namespace = service.rpartition("/")[0]
         for app in sorted(facts.service_apps.get(service, ())) if namespace else ():
             keys += _host_keys(
-                f"{namespace}/{app}", set(), False
+                f"{namespace}/{app}", set(), None
             )  # the Service that selects its pods by their label
         for key in keys + _own_addresses(problems, facts):
             by_key.setdefault(key, []).append(service)
@@ -1440,8 +1547,10 @@ def _unanswering(
 
     A call cut off or answered 502, 503 or 504: the service was not there, the first rung of its failure found
     (process exits, else failed probes, else a revision not ready; else its own requests answered 502, 503 or
-    504). A call that timed out: the same rungs only (requests that timed out are the upstream rule's, which
-    reads their route or URL). Another 5xx, from a service that logs no request: its one error then (of two,
+    504). A call that timed out: the same rungs, else the service's one failure then that is a timeout of its own
+    (`canceling statement due to statement timeout`, its own call's `DEADLINE_EXCEEDED`, a function's invocations
+    that `finished with status: 'timeout'`): it was slow because what it waits on was, and the timeouts run up the
+    chain of callers (requests that timed out are the upstream rule's, which reads their route or URL). Another 5xx, from a service that logs no request: its one error then (of two,
     which one is not told).
     """
     if not statuses or statuses & _UNANSWERED:
@@ -1449,12 +1558,32 @@ def _unanswering(
         if down:
             return down
         if timed_out:
-            return []
+            # a service whose one failure then is a timeout of its own was slow to answer: it waited on what it
+            # calls, or its invocations ran out of time (Cloud Functions' `finished with status: 'timeout'`)
+            slow = [
+                c
+                for c in near
+                if c.kind != "request"
+                and role(c) in (ERROR, SERVER_ERROR)
+                and _OPERATION_TIMED_OUT.search(f"{c.title}\n{c.message}")
+            ]
+            return slow if len(slow) == 1 else []
         return [c for c in near if c.kind == "request" and set(c.http_statuses) & _UNANSWERED]
     if any(c.kind == "request" for c in problems):
         return []  # it logs its requests: the upstream rule matches their statuses
     errors = [c for c in near if role(c) == ERROR]
     return errors if len(errors) == 1 else []
+
+
+_OPERATION_TIMED_OUT = compile_regex(
+    r"timed[ _]?out|deadline[ _]exceeded|Timeout(?:Error|Exception)\b|"
+    r"\b(?:statement|lock wait|query|request|read|write|connect|connection|socket|gateway) timeout|"
+    r"\btimeout (?:of|after|expired|exceeded|reading|writing|waiting|while)\b|status:? ?'?timeout\b",
+    re.IGNORECASE,
+)
+"""An operation that ran out of time, as a service says of its own work: `canceling statement due to statement
+timeout`, `Lock wait timeout exceeded`, `DEADLINE_EXCEEDED`, `TimeoutError`, `Timeout reading from socket`,
+`finished with status: 'timeout'`; not a timeout that is a setting or a state (`session timeout for user 7100`)."""
 
 
 def _first_rung(near: list[Cluster]) -> list[Cluster]:
@@ -1585,6 +1714,45 @@ def _dead_letter_links(clusters: Sequence[Cluster], facts: ResolvedFacts, links:
             )
 
 
+_FLOOD_STAGE = compile_regex(
+    r"flood[ -]stage (?:disk )?watermark \[[^\]\n]{1,16}\] exceeded on ", re.IGNORECASE
+)
+"""An Elasticsearch or OpenSearch node saying its disk passed the flood stage, so every index with a shard on it is
+made read-only (`flood stage disk watermark [95%] exceeded on [pH2k…][logs-es-data-0][/usr/share/elasticsearch/data]
+free: 2.1gb[4.3%], all indices on this node will be marked read-only`)."""
+_WRITE_BLOCKED = compile_regex(r"index read-only / allow delete|read-only-allow-delete block", re.IGNORECASE)
+"""A client's write refused for that block (`cluster_block_exception`): `blocked by: [FORBIDDEN/12/index read-only /
+allow delete (api)]` (Elasticsearch 6 and 7), `blocked by: [TOO_MANY_REQUESTS/12/disk usage exceeded flood-stage
+watermark, index has read-only-allow-delete block]` (later versions, OpenSearch)."""
+
+
+def _flood_stage_links(clusters: Sequence[Cluster], facts: ResolvedFacts, links: _Links) -> None:
+    """A client's write refused because an index was made read-only (`_WRITE_BLOCKED`) is the effect of the one
+    search service whose node passed its flood-stage disk watermark (`_FLOOD_STAGE`) in the same minutes; none
+    when two services' nodes did."""
+    nodes = [
+        c for c in clusters if role(c) != NONE and "atermark" in c.message and _FLOOD_STAGE.search(c.message)
+    ]
+    for client in clusters if nodes else ():
+        text = f"{client.title}\n{client.message}"
+        if role(client) == NONE or "read-only" not in text or _WRITE_BLOCKED.search(text) is None:
+            continue
+        near = [
+            n for n in nodes if not set(n.services) & set(client.services) and _same_minutes(n, client, facts)
+        ]
+        if len({service for node in near for service in node.services}) != 1:
+            continue
+        for node in near:
+            links.add(
+                node.fingerprint,
+                client.fingerprint,
+                "upstream",
+                f"{_q(client.title)} ({', '.join(client.services) or 'a client'}) was refused a write to an index "
+                f"made read-only while {_q(node.title)} ({', '.join(node.services)}, {_hhmm(node.first_seen)}–"
+                f"{_hhmm(node.last_seen)}) says its disk passed the flood stage",
+            )
+
+
 _CLUSTER_DNS = compile_regex(r"kube-system/(?:kube-?dns|coredns|node-local-dns|dnsmasq)(?:-autoscaler)?")
 """A Kubernetes cluster's DNS server: kube-dns (its `kubedns` and `dnsmasq` containers), CoreDNS, NodeLocal
 DNSCache, as a service (`kube-system/kube-dns`)."""
@@ -1651,6 +1819,8 @@ def find_links(
     _endpoint_links(clusters, facts, links)
     _dead_letter_links(clusters, facts, links)
     _quote_links(clusters, facts, links)
+    _status_quote_links(clusters, facts, links)
+    _flood_stage_links(clusters, facts, links)
     _outage_links(clusters, facts, links)
     _cluster_dns_links(clusters, facts, links)
     return links.links()
