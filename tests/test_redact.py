@@ -2818,6 +2818,10 @@ def test_reading_quoted_values_again_stays_linear() -> None:
         'MountVolume.SetUp failed for volume "tls" : secret "tls-2024.example" not found',
         'secrets "db-pass-7" is forbidden: User "system:serviceaccount:shop:cart" cannot get resource "secrets"',
         'Error from server (AlreadyExists): secrets "registry-creds-2" already exists',
+        # an object named by its namespace and name, right after the noun
+        "secret shop/docs-tls does not exist",
+        "Referenced secret payments/api-key-v2 not found",
+        "error getting secret kube-system/tls.example.com: secret not ready",
     ],
 )
 def test_kubernetes_object_names_and_messages_about_credentials_stay(text: str) -> None:
@@ -2833,6 +2837,9 @@ def test_kubernetes_object_names_and_messages_about_credentials_stay(text: str) 
         ("AUTH Xk92mmQp1zq", "Xk92mmQp1zq"),
         ("secret: prod-api-Q7x9k2Lm", "Q7x9k2Lm"),
         ('secret "Hunter2x9Q" not found', "Hunter2x9Q"),  # no DNS-1123 name (capitals): a value
+        ("secret shop/Hunter2x9Q does not exist", "Hunter2x9Q"),
+        ("secret: shop/hunter2", "shop/hunter2"),  # a label's value, not a noun's object
+        ("secret=abc/def", "abc/def"),
     ],
 )
 def test_secrets_shaped_like_names_after_a_credential_word_still_go(text: str, secret: str) -> None:

@@ -2635,6 +2635,8 @@ def _phrase_spans(data: bytes) -> Iterator[Span]:
                 break  # `secret "api-token-x2k9q" not found`, `token default-token-x2k9q created`
             if first and word.lower() in _OBJECT_KINDS and _OBJECT_ANSWER.match(tail, raw.start()):
                 break  # `Error: secret "cart-db-v2" not found`: Kubernetes names the object it looked for
+            if first and _object_reference(word, tail[: raw.start()], core):
+                break  # `secret shop/docs-tls does not exist`: an object named by its namespace and name
             if first and stripped.startswith("-") and is_plain_words(stripped.lstrip("-")):
                 break  # a command's flag (`openssl passwd -help`, `gh secret set --body`)
             if first and (quoted := _quoted_value(tail, raw.start(), password)) is not None:
@@ -2755,6 +2757,23 @@ _OBJECT_KINDS = frozenset({"secret", "secrets", "token", "tokens"})
 _OBJECT_ANSWER = compile_regex(
     rb'[ \t]{0,4}"[a-z0-9](?:[a-z0-9.-]{0,251}[a-z0-9])?" (?:not found|is forbidden|already exists)\b'
 )
+
+
+# A Kubernetes object named by its namespace and name (`secret shop/docs-tls does not exist`, as Traefik, cert-manager
+# and controllers write it): a DNS-1123 label, `/`, a DNS-1123 name, all lowercase
+_NAMESPACED_NAME = compile_regex(
+    rb"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?/[a-z0-9](?:[a-z0-9.-]{0,251}[a-z0-9])?"
+)
+
+
+def _object_reference(word: str, before: bytes, value: bytes) -> bool:
+    """Whether `value`, after the noun `secret(s)` and blanks only (not a label's `:` or `=`), names an object by
+    its namespace and name rather than being a secret."""
+    return (
+        word.lower() in ("secret", "secrets")
+        and not before.strip(b" \t")
+        and _NAMESPACED_NAME.fullmatch(value) is not None
+    )
 
 
 def _resource_name(word: str, value: str) -> bool:
