@@ -156,6 +156,7 @@ _KNOWN_HEADER_RULES: dict[str, tuple[str, dict[str, Severity]]] = {
 _PG_CONTINUATIONS = "DETAIL|HINT|STATEMENT|CONTEXT|QUERY|LOCATION"
 CONTINUATION_PATTERN = r"\b(?:" + _PG_CONTINUATIONS + r"):  "
 """A superset of the lines `record_line` reads as PostgreSQL's continuation (RE2-safe, for Log Analytics)."""
+_CONTINUATION_LINE = compile_regex(r"(?:" + _PG_CONTINUATIONS + r"):  \S")
 RECORD_HEAD_PATTERN = r"^\[?[0-9]"
 """A superset of the lines `record_line` reads as a record's head (RE2-safe)."""
 RECORD_BARE_PATTERN = r"^[A-Za-z]"
@@ -567,6 +568,15 @@ def _leading_program(line: str, position: int, token: re.Match[str] | None) -> r
 def is_preamble(text: str) -> bool:
     """A one-line text is a record's preamble, its first line without a level (`PREAMBLE_PATTERN`)."""
     return text[:1].isalnum() and len(text) <= _HEAD_CHARS and _PREAMBLE.match(text) is not None
+
+
+def is_continuation(text: str) -> bool:
+    """A one-line text is PostgreSQL's continuation of the message before it with nothing before its word (`DETAIL:
+    Key (id)=(7) already exists.` after psycopg2's exception, each line an entry without a level on Cloud Run)."""
+    return text[:1] in _CONTINUATION_INITIALS and _CONTINUATION_LINE.match(text) is not None and "\n" not in text
+
+
+_CONTINUATION_INITIALS = frozenset(word[0] for word in _PG_CONTINUATIONS.split("|"))
 
 
 def errorlog_line(text: str) -> str:

@@ -42,7 +42,8 @@ from loggardener.entries.stacks import (
 )
 from loggardener.regexes import compile_regex, widen_escapes
 
-_FILE_LINE = compile_regex(r'^\s*File "[^"]+", line \d+')
+# (`> File …`: the frame loguru's report of a caught exception marks as the one that raised it)
+_FILE_LINE = compile_regex(r'^\s*(?:> )?File "[^"]+", line \d+')
 _EXCEPTION_LINE = compile_regex(
     r"^(?:Exception in thread \"[^\"]{0,200}\" |Unhandled [Ee]xception\. ?|Uncaught )?"
     r"[A-Za-z_][\w.$`]*(?:::[A-Za-z_]\w*)*" + NODE_ERROR_CODE + DOTNET_ERROR_CODE + r"(?::\s.*|:)?$"
@@ -359,7 +360,7 @@ _DOC_LINK = compile_regex(
 # and PostgreSQL's position of an error in its statement (`LINE 1: SELECT id FROM invoices`, a caret under it), which
 # psycopg2's and Django's errors carry
 _STATEMENT_LINE = compile_regex(r"^LINE \d{1,6}: ")
-_PY_MESSAGE_KINDS = (*_MESSAGE_KINDS, "doc-link", "statement-line")
+_PY_MESSAGE_KINDS = (*_MESSAGE_KINDS, "doc-link", "statement-line", "continuation")
 # What .NET prints of an exception's `Data` after its frames: this heading, then each entry indented under it
 _DOTNET_DATA = "Exception data:"
 
@@ -452,7 +453,7 @@ _SHORT_LINE = 512
 # V8's `… out of memory`. Most lines have none: one call says so.
 _MAY_BE_KIND = compile_regex(
     r"\s|[\^~}\[<.-]"
-    r"|(?:Traceback |During |The above |File \"|Caused by|End of |from |Node\.js |panic|fatal error|PC=0x"
+    r"|(?:Traceback |During |The above |(?:> )?File \"|Caused by|End of |from |Node\.js |panic|fatal error|PC=0x"
     r"|signal arrived|goroutine |runtime stack:|created by |exit status |Exception in thread|Unhandled |Uncaught "
     r"|#\d|Stack trace:$|\*\* \(|Last message|Client |thread '|stack backtrace:|For (?:more|further) information"
     r"|Fatal Python error: |Current thread 0x|Thread 0x|Extension modules: |<--- |==== JS |----- Native |\d+ ms: "
@@ -1696,13 +1697,14 @@ def _traceback_end(kinds: list[str | None], lines: list[LogEntry], start: int) -
 def _python_message_end(kinds: list[str | None], lines: list[LogEntry], exception: int) -> int:
     """Index of the last line of the message of the Python exception whose line (the last of its traceback) is at
     `exception`: the lines after it that its message goes on over (`_PY_MESSAGE_LINES`), up to a blank line
-    before a chained traceback's separator or header, a line with a header of its own or a pause."""
+    before a chained traceback's separator or header, a line with a header of its own (but PostgreSQL's `DETAIL:`,
+    `HINT:`…, which psycopg2's message carries) or a pause."""
     end = index = exception
     while index + 1 < len(kinds) and index - exception < _PY_MESSAGE_LINES:
         line = lines[index + 1]
         if (
             kinds[index + 1] not in _PY_MESSAGE_KINDS
-            or line.record_line not in ("", "bare")
+            or line.record_line not in ("", "bare", "continuation")
             or line.timestamp - lines[index].timestamp > RECORD_STEP
         ):
             break

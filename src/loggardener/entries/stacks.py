@@ -17,7 +17,10 @@ PY_CHAIN_SEPARATORS = (
     "The above exception was the direct cause of the following exception:",
 )
 # (faulthandler writes `line 3 in f`, without the comma)
-_PY_FRAME = compile_regex(r'^\s*File "(?P<file>[^"]+)",\s?line (?P<line>\d+)(?:,? in (?P<func>.+))?\s*$')
+# (loguru's report of a caught exception marks the frame that raised it: `> File "/app/x.py", line 3, in f`)
+_PY_FRAME = compile_regex(
+    r'^\s*(?:> )?File "(?P<file>[^"]+)",\s?line (?P<line>\d+)(?:,? in (?P<func>.+))?\s*$'
+)
 # Python's faulthandler dump of a fatal signal: `Fatal Python error: Segmentation fault`, then a header per thread
 # (`Current thread 0x00007f… (most recent call first):`, the current one first; a name in brackets since 3.13)
 FAULT_HEADER = "Fatal Python error: "

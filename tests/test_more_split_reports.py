@@ -1,0 +1,66 @@
+"""Reports that Cloud Run and GKE split one entry per line, in formats read since round 28: loguru's report of a
+caught exception, psycopg2's error with PostgreSQL's `DETAIL:` line, ASP.NET Core 2's console record with its
+exception at the margin, and the JVM's exit on an OutOfMemoryError."""
+
+from __future__ import annotations
+
+from conftest import scan_entries
+from entry_factories import split_lines
+
+LOGURU = [
+    "2024-05-06 15:32:37.718 | ERROR    | __main__:<module>:9 - An error has been caught in function '<module>', "
+    "process 'MainProcess' (75792), thread 'MainThread' (7990169600):",
+    "Traceback (most recent call last):",
+    '> File "/app/job.py", line 9, in <module>',
+    "    sync_accounts(0, 0)",
+    "    └ <function sync_accounts at 0x101267f60>",
+    '  File "/app/job.py", line 6, in sync_accounts',
+    "    return total / (x + y)",
+    "                    │   └ 0",
+    "                    └ 0",
+    "ZeroDivisionError: division by zero",
+]
+
+
+def test_a_loguru_report_split_per_line_is_one_error_titled_by_its_exception() -> None:
+    """loguru marks the raising frame `> File …` and writes each name's value under it (`│`, `└`): every line
+    is part of the one report, whose exception and innermost frame title it."""
+    report = scan_entries(split_lines(0, LOGURU, service="sync") + split_lines(60, LOGURU, service="sync"))
+    (cluster,) = report.clusters
+    assert (cluster.count, cluster.events) == (2 * len(LOGURU), 2)
+    assert cluster.title.startswith("ZeroDivisionError: division by zero")
+    assert "sync_accounts" in cluster.title
+    assert report.totals.skipped == {}
+
+
+def test_a_line_that_quotes_a_file_is_no_frame() -> None:
+    """Only `> File "…", line N` is loguru's frame: a quoted reply that starts `> File` stays a plain line."""
+    report = scan_entries(split_lines(0, ["> File upload finished, 3 parts", "> File \"notes.txt\" saved"]))
+    assert report.clusters == []
+
+
+PSYCOPG = [
+    "Traceback (most recent call last):",
+    '  File "/app/load.py", line 29, in <module>',
+    "    cursor.execute(\"INSERT INTO accounts (id, name) VALUES (%s, %s)\", row)",
+    'psycopg2.errors.UniqueViolation: duplicate key value violates unique constraint "accounts_pkey"',
+    "DETAIL:  Key (id)=(0) already exists.",
+]
+
+
+def test_psycopg2s_detail_line_is_part_of_its_traceback_in_either_order() -> None:
+    """psycopg2's message goes on with PostgreSQL's `DETAIL:` line; on Cloud Run it is an entry without a level,
+    which the fast path kept apart (dropped): it is the traceback's last line, oldest or newest first."""
+    raw = split_lines(0, PSYCOPG, service="load") + split_lines(60, PSYCOPG, service="load")
+    for entries in (raw, raw[::-1]):
+        report = scan_entries(entries)
+        (cluster,) = report.clusters
+        assert (cluster.count, cluster.events) == (2 * len(PSYCOPG), 2)
+        assert "accounts_pkey" in cluster.title
+        assert report.totals.skipped == {}
+
+
+def test_a_detail_line_alone_stays_below_the_threshold() -> None:
+    """A `DETAIL:` line after no error (a plain line before it) is no problem of its own."""
+    report = scan_entries(split_lines(0, ["checkpoint complete", "DETAIL:  Key (id)=(0) already exists."]))
+    assert report.clusters == []
