@@ -35,14 +35,14 @@ def test_a_loguru_report_split_per_line_is_one_error_titled_by_its_exception() -
 
 def test_a_line_that_quotes_a_file_is_no_frame() -> None:
     """Only `> File "…", line N` is loguru's frame: a quoted reply that starts `> File` stays a plain line."""
-    report = scan_entries(split_lines(0, ["> File upload finished, 3 parts", "> File \"notes.txt\" saved"]))
+    report = scan_entries(split_lines(0, ["> File upload finished, 3 parts", '> File "notes.txt" saved']))
     assert report.clusters == []
 
 
 PSYCOPG = [
     "Traceback (most recent call last):",
     '  File "/app/load.py", line 29, in <module>',
-    "    cursor.execute(\"INSERT INTO accounts (id, name) VALUES (%s, %s)\", row)",
+    '    cursor.execute("INSERT INTO accounts (id, name) VALUES (%s, %s)", row)',
     'psycopg2.errors.UniqueViolation: duplicate key value violates unique constraint "accounts_pkey"',
     "DETAIL:  Key (id)=(0) already exists.",
 ]

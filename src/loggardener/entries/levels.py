@@ -573,7 +573,9 @@ def is_preamble(text: str) -> bool:
 def is_continuation(text: str) -> bool:
     """A one-line text is PostgreSQL's continuation of the message before it with nothing before its word (`DETAIL:
     Key (id)=(7) already exists.` after psycopg2's exception, each line an entry without a level on Cloud Run)."""
-    return text[:1] in _CONTINUATION_INITIALS and _CONTINUATION_LINE.match(text) is not None and "\n" not in text
+    return (
+        text[:1] in _CONTINUATION_INITIALS and _CONTINUATION_LINE.match(text) is not None and "\n" not in text
+    )
 
 
 _CONTINUATION_INITIALS = frozenset(word[0] for word in _PG_CONTINUATIONS.split("|"))
