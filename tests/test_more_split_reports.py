@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from conftest import scan_entries
 from entry_factories import split_lines
+from loggardener.entries.stacks import StackParser
 
 LOGURU = [
     "2024-05-06 15:32:37.718 | ERROR    | __main__:<module>:9 - An error has been caught in function '<module>', "
@@ -64,3 +65,59 @@ def test_a_detail_line_alone_stays_below_the_threshold() -> None:
     """A `DETAIL:` line after no error (a plain line before it) is no problem of its own."""
     report = scan_entries(split_lines(0, ["checkpoint complete", "DETAIL:  Key (id)=(0) already exists."]))
     assert report.clusters == []
+
+
+ASPNET2 = [
+    "info: Microsoft.AspNetCore.Hosting.Internal.WebHost[1]",
+    "      Request starting HTTP/1.1 GET https://portal.example.com/  ",
+    "fail: Microsoft.AspNetCore.Diagnostics.ExceptionHandlerMiddleware[1]",
+    "      An unhandled exception has occurred while executing the request.",
+    "System.InvalidOperationException: Sequence contains no elements",
+    "Parameter name: source",
+    "   at System.Linq.Enumerable.First[TSource](IEnumerable`1 source)",
+    "   at Portal.Controllers.HomeController.Index()",
+]
+
+
+def test_an_aspnet_core_2_record_with_its_exception_at_the_margin_is_one_error() -> None:
+    """ASP.NET Core 2's console logger writes a record's exception at the margin after its indented message, and
+    a message may go on (`Parameter name: …`) before the frames: all of it is the `fail:` record's, in either
+    order; the request's `info:` record stays apart."""
+    raw = split_lines(0, ASPNET2, service="portal") + split_lines(60, ASPNET2, service="portal")
+    for entries in (raw, raw[::-1]):
+        report = scan_entries(entries)
+        (cluster,) = report.clusters
+        assert (cluster.count, cluster.events) == (12, 2)
+        assert "InvalidOperationException" in cluster.title
+        assert "Sequence contains no elements" in cluster.title
+
+
+def test_a_margin_line_after_a_record_without_frames_stays_apart() -> None:
+    """A line at the margin after a record is another line unless an exception's frames follow it."""
+    lines = [
+        "fail: Portal.Jobs.Sync[3]",
+        "      Sync of tenant 7 failed",
+        "Sync finished with 1 failure",
+    ]
+    report = scan_entries(split_lines(0, lines, service="portal"))
+    (cluster,) = report.clusters
+    assert cluster.count == 2
+
+
+def test_a_dotnet_stack_without_files_is_read_as_dotnet_not_java() -> None:
+    """Framework frames (and a build without symbols) have no `in file:line N`: three spaces, `at`, parameters
+    written `Type name`. They are .NET's, titled by the innermost frame of the app; a Java frame that names no
+    file (`(Unknown Source)`) stays Java's."""
+    parser = StackParser()
+    dotnet = parser.parse(
+        "System.ArgumentNullException: Value cannot be null.\n"
+        "   at System.Linq.Enumerable.Where[TSource](IEnumerable`1 source, Func`2 predicate)\n"
+        "   at Acme.Orders.OrderService.Find(String customerId)\n"
+    )
+    assert dotnet is not None and dotnet.language == "dotnet"
+    assert (
+        dotnet.innermost_in_app is not None
+        and dotnet.innermost_in_app.function == "Acme.Orders.OrderService.Find"
+    )
+    java = parser.parse("java.lang.IllegalStateException: x\n   at com.acme.Foo.bar(Unknown Source)\n")
+    assert java is not None and java.language == "java"

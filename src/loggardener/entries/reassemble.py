@@ -344,7 +344,10 @@ _V8_REPORT = ("v8-marker", "v8-gc", "v8-frame", "v8-fatal", "source", "blank")
 # over lines of its own before them (PostgreSQL's `POSITION: 75` after a blank line), a few at most
 _DOTNET_FRAME_INDENT = "   at "
 _MESSAGE_LINES = 6
-_MESSAGE_KINDS = (None, "bare", "blank", "exception", "source")
+# (.NET Framework's and .NET Core 2's argument exceptions name the argument on a line of their own: `Parameter
+# name: source`)
+_DOTNET_PARAMETER = compile_regex(r"Parameter name: [\w.]{1,200}")
+_MESSAGE_KINDS = (None, "bare", "blank", "exception", "source", "parameter")
 # A Python exception's message may go on over lines after its exception line, written with it (pydantic's
 # `1 validation error for Settings`, then the field, the error indented, `For further information visit …`;
 # SQLAlchemy's `[SQL: …]`, `[parameters: …]` and `(Background on this error at: …)`; psycopg2's `\tIs the
@@ -457,7 +460,7 @@ _MAY_BE_KIND = compile_regex(
     r"|signal arrived|goroutine |runtime stack:|created by |exit status |Exception in thread|Unhandled |Uncaught "
     r"|#\d|Stack trace:$|\*\* \(|Last message|Client |thread '|stack backtrace:|For (?:more|further) information"
     r"|Fatal Python error: |Current thread 0x|Thread 0x|Extension modules: |<--- |==== JS |----- Native |\d+ ms: "
-    r"|Security context: |LINE \d)"
+    r"|Security context: |LINE \d|Parameter name: )"
     # an exception's name with a code after it (`TypeError [ERR_INVALID_URL]:`, `NpgsqlException (0x80004005):`)
     r"|\S* (?:\[[A-Za-z][\w.-]{0,60}\]|\((?:0x[0-9A-Fa-f]{1,8}|-?\d{1,10})\)):"
     r"|\S*(?::\s|\.py:|" + _RUBY_SOURCE + r":)|\S*\s*$"
@@ -587,6 +590,8 @@ def _classify(line: str, stripped: str) -> str | None:
         return "embedded"
     if _HINT.fullmatch(stripped):
         return "hint"
+    if _DOTNET_PARAMETER.fullmatch(stripped):
+        return "parameter"
     if stripped[0].isdigit() and _EXCERPT.fullmatch(stripped):
         return "excerpt"  # (only a line of a report's excerpt when it follows the report's exception)
     return None
@@ -968,16 +973,17 @@ class Reassembler:
 
     def _in_dotnet_message(self, members: list[LogEntry]) -> bool:
         """A plain line may go on with the message of the .NET exception whose lines are held: it comes after
-        the exception's first line, the stream's first held (newest first: before the exception's first frame),
-        with a few lines at most between."""
+        the exception's first line, the stream's first held or the first after a console record's header and
+        message (newest first: before the exception's first frame), with a few lines at most between."""
         newest_first = self._steps_down > self._steps_up
-        if not newest_first and len(members) > _MESSAGE_LINES + 1:
-            return False
         for between, entry in enumerate(reversed(members[-_MESSAGE_LINES:])):
             if newest_first and entry.message.startswith(_DOTNET_FRAME_INDENT):
                 return True
             if not newest_first and _dotnet_exception(entry.message):
-                return len(members) - between <= 2  # (after the line that introduced it, if one did)
+                # (after the line that introduced it, if one did, or the console record it is the exception of)
+                return len(members) - between <= 2 or _dotnet_record_before(
+                    members[: len(members) - between - 1]
+                )
             if entry_kind(entry) not in _MESSAGE_KINDS:
                 return False
         return False
@@ -1099,6 +1105,12 @@ class Reassembler:
                 continue
             if kinds[index] == "dotnet-header":
                 end = _indented_end(lines, index)
+                if (
+                    end > index
+                    and _next_kind(kinds, end, ()) == "exception"
+                    and _next_kind(kinds, end + 1, _BEFORE_FRAMES) in ("frame", "caused")
+                ):
+                    end = _frames_end(kinds, lines, end + 1)  # its exception at the margin (ASP.NET Core 2)
                 yield (
                     self._dotnet_record(lines[index : end + 1])
                     if end > index
@@ -1474,6 +1486,16 @@ def _dotnet_exception(message: str) -> bool:
         and header["type"].endswith("Exception")
         and ("." in header["type"] or message.startswith("Unhandled"))
     )
+
+
+def _dotnet_record_before(lines: list[LogEntry]) -> bool:
+    """`lines` end with a .NET console logger's record without its exception: its header (`fail: Category[1]`)
+    and its message's indented lines (a few at most). ASP.NET Core 2 writes the exception after them at the
+    margin, its frames indented."""
+    index = len(lines) - 1
+    while index > 0 and len(lines) - index <= _MESSAGE_LINES and lines[index].message[:1] in (" ", "\t"):
+        index -= 1
+    return index < len(lines) - 1 and line_kind(lines[index].message) == "dotnet-header"
 
 
 def _dotnet_message_end(kinds: list[str | None], lines: list[LogEntry], start: int) -> int:
