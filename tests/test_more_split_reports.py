@@ -121,3 +121,50 @@ def test_a_dotnet_stack_without_files_is_read_as_dotnet_not_java() -> None:
     )
     java = parser.parse("java.lang.IllegalStateException: x\n   at com.acme.Foo.bar(Unknown Source)\n")
     assert java is not None and java.language == "java"
+
+
+JVM_OOM = [
+    "java.lang.OutOfMemoryError: Java heap space",
+    "Dumping heap to /dumps/java_pid1.hprof ...",
+    "Heap dump file created [1024595375 bytes in 3.212 secs]",
+    "Terminating due to java.lang.OutOfMemoryError: Java heap space",
+]
+
+
+def test_the_jvms_exit_on_an_out_of_memory_error_is_one_error_on_stdout() -> None:
+    """HotSpot prints the error, its heap dump and its exit to stdout without a level (GKE records INFO): one
+    event at the error's line, an error."""
+    entries = split_lines(0, JVM_OOM, step=0.2, gke=True, stream="stdout", severity="INFO")
+    entries += split_lines(600, JVM_OOM, step=0.2, gke=True, stream="stdout", severity="INFO")
+    for ordered in (entries, entries[::-1]):
+        report = scan_entries(ordered)
+        (cluster,) = report.clusters
+        assert (cluster.count, cluster.events) == (8, 2)
+        assert cluster.title.startswith("java.lang.OutOfMemoryError: Java heap space")
+        assert cluster.max_severity == "ERROR"
+
+
+def test_the_exit_line_alone_is_an_error_and_a_heap_dump_alone_is_not() -> None:
+    """`-XX:+ExitOnOutOfMemoryError` without a heap dump prints only its exit's line: an error. A heap dump an
+    operator asked for (`Dumping heap to …`) says nothing failed."""
+    exit_only = scan_entries(
+        split_lines(
+            0,
+            ["Terminating due to java.lang.OutOfMemoryError: Metaspace"],
+            gke=True,
+            stream="stdout",
+            severity="INFO",
+        )
+    )
+    (cluster,) = exit_only.clusters
+    assert cluster.max_severity == "ERROR"
+    dump_only = scan_entries(
+        split_lines(
+            0,
+            ["Dumping heap to /tmp/heap.hprof ...", "Heap dump file created [52 bytes in 0.010 secs]"],
+            gke=True,
+            stream="stdout",
+            severity="INFO",
+        )
+    )
+    assert dump_only.clusters == []

@@ -866,6 +866,9 @@ PLATFORM_FAILURE_PATTERN = (
     r"|\bStartup of the worker pool in zone [\w-]{1,64} failed to bring up any of the desired\b"
     # Airflow (Cloud Composer): a task failed with its retries spent; Airflow's task runner logs it at INFO
     r"|\bMarking task as FAILED\b"
+    # the JVM ending on an OutOfMemoryError (`-XX:+ExitOnOutOfMemoryError`, `-XX:+CrashOnOutOfMemoryError`): it
+    # prints the line to stdout, without a level
+    r"|(?:^|\n)(?:Terminating|Aborting) due to java\.lang\.OutOfMemoryError\b"
 )
 _PLATFORM_FAILURE = compile_regex("(?i)" + PLATFORM_FAILURE_PATTERN)
 # The exceptions Python raises when it cannot import a program's code: at import time (a `<module>` frame), no
@@ -1119,6 +1122,7 @@ _PLATFORM_FAILURE_WORDS = (
     "request deadline was exceeded",
     "failed to bring up any of the desired",
     "marking task as failed",
+    "due to java.lang.outofmemoryerror",
 )
 # and those that hold ": ", looked for only in a text that holds it
 _PLATFORM_FAILURE_COLON_WORDS = (

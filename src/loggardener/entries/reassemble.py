@@ -363,6 +363,17 @@ _DOC_LINK = compile_regex(
 # and PostgreSQL's position of an error in its statement (`LINE 1: SELECT id FROM invoices`, a caret under it), which
 # psycopg2's and Django's errors carry
 _STATEMENT_LINE = compile_regex(r"^LINE \d{1,6}: ")
+# The JVM's lines after an OutOfMemoryError's (`java.lang.OutOfMemoryError: Java heap space`, printed with
+# `-XX:+HeapDumpOnOutOfMemoryError`): the heap dump's (`Dumping heap to java_pid1.hprof ...`, then `Heap dump file
+# created [123 bytes in 0.456 secs]` or `Unable to create java_pid1.hprof: Permission denied`) and the exit's
+# (`Terminating due to java.lang.OutOfMemoryError: Java heap space`, `Aborting due to …`)
+_JVM_OOM = "java.lang.OutOfMemoryError"
+_JVM_OOM_LINE = compile_regex(
+    r"(?P<dump>Dumping heap to \S.{0,500} \.\.\.|Heap dump file created \[\d{1,20} bytes in [\d.]{1,20} secs\]"
+    r"|Unable to create \S{1,500}\.hprof: .{1,300})$"
+    r"|(?P<exit>(?:Terminating|Aborting) due to java\.lang\.OutOfMemoryError\b.{0,500})$"
+)
+_JVM_OOM_TAIL = ("jvm-dump", "jvm-exit")
 _PY_MESSAGE_KINDS = (*_MESSAGE_KINDS, "doc-link", "statement-line", "continuation")
 # What .NET prints of an exception's `Data` after its frames: this heading, then each entry indented under it
 _DOTNET_DATA = "Exception data:"
@@ -460,7 +471,8 @@ _MAY_BE_KIND = compile_regex(
     r"|signal arrived|goroutine |runtime stack:|created by |exit status |Exception in thread|Unhandled |Uncaught "
     r"|#\d|Stack trace:$|\*\* \(|Last message|Client |thread '|stack backtrace:|For (?:more|further) information"
     r"|Fatal Python error: |Current thread 0x|Thread 0x|Extension modules: |<--- |==== JS |----- Native |\d+ ms: "
-    r"|Security context: |LINE \d|Parameter name: )"
+    r"|Security context: |LINE \d|Parameter name: |Dumping heap to |Heap dump file created \[|Unable to create "
+    r"|Terminating due to |Aborting due to )"
     # an exception's name with a code after it (`TypeError [ERR_INVALID_URL]:`, `NpgsqlException (0x80004005):`)
     r"|\S* (?:\[[A-Za-z][\w.-]{0,60}\]|\((?:0x[0-9A-Fa-f]{1,8}|-?\d{1,10})\)):"
     r"|\S*(?::\s|\.py:|" + _RUBY_SOURCE + r":)|\S*\s*$"
@@ -584,6 +596,9 @@ def _classify(line: str, stripped: str) -> str | None:
         return _GO_KINDS[go.lastgroup or ""]
     if _GO_STACK_FUNCTION.match(line):
         return "go-function"
+    jvm = _JVM_OOM_LINE.match(line)
+    if jvm is not None:
+        return "jvm-exit" if jvm.lastgroup == "exit" else "jvm-dump"
     if _EXCEPTION_LINE.match(stripped):
         return "exception"
     if _EMBEDDED_EXCEPTION.search(stripped, 0, 2_000):
@@ -1079,6 +1094,18 @@ class Reassembler:
             if kinds[index] == "warning" and index + 1 < len(kinds) and kinds[index + 1] == "source":
                 yield self._merge_warning(lines[index : index + 2])
                 index += 2
+                continue
+            if (
+                kinds[index] == "exception"
+                and _next_kind(kinds, index, ()) in _JVM_OOM_TAIL
+                and lines[index].message.startswith(_JVM_OOM)
+            ):
+                # the JVM's OutOfMemoryError, its heap dump and its exit: one event, at the error's line
+                end = index
+                while end + 1 < len(kinds) and kinds[end + 1] in _JVM_OOM_TAIL:
+                    end += 1
+                yield self._report(lines[index : end + 1], 0)
+                index = end + 1
                 continue
             if kinds[index] == "fault-header":
                 crash, index = self._crash(lines, index, _fault_end(kinds, index))
