@@ -168,3 +168,39 @@ def test_the_exit_line_alone_is_an_error_and_a_heap_dump_alone_is_not() -> None:
         )
     )
     assert dump_only.clusters == []
+
+
+SPRING = [
+    "Error starting ApplicationContext. To display the condition evaluation report re-run your application with "
+    "'debug' enabled.",
+    "2025-05-19T07:26:26.072Z ERROR 1 --- [orders] [           main] o.s.b.d.LoggingFailureAnalysisReporter   : ",
+    "***************************",
+    "APPLICATION FAILED TO START",
+    "***************************",
+    "Description:",
+    "Parameter 0 of constructor in com.acme.orders.OrderService required a bean of type "
+    "'com.acme.orders.PaymentClient' that could not be found.",
+    "Action:",
+    "Consider defining a bean of type 'com.acme.orders.PaymentClient' in your configuration.",
+]
+
+
+def test_spring_boots_failure_analysis_split_per_line_is_one_error_titled_by_what_failed() -> None:
+    """Spring Boot logs its failure analysis as one record over lines (GKE: stdout, INFO): one event per start,
+    in either order, at the record's level, titled by its description; its lines are no problems of their own."""
+    entries = split_lines(0, SPRING, gke=True, stream="stdout", severity="INFO", step=0.0001)
+    entries += split_lines(30, SPRING, gke=True, stream="stdout", severity="INFO", step=0.0001)
+    for ordered in (entries, entries[::-1]):
+        report = scan_entries(ordered)
+        (cluster,) = report.clusters
+        assert cluster.events == 2
+        assert cluster.max_severity == "ERROR"
+        assert cluster.title.startswith("APPLICATION FAILED TO START: Parameter 0 of constructor")
+
+
+def test_banners_and_section_words_elsewhere_stay_plain_lines() -> None:
+    """A line of asterisks or a `Description:` heading in other output is no report without Spring's
+    `APPLICATION FAILED TO START` among them."""
+    lines = ["***************************", "Description:", "Nightly export", "Action:", "none"]
+    report = scan_entries(split_lines(0, lines, gke=True, stream="stdout", severity="INFO", step=0.0001))
+    assert report.clusters == []

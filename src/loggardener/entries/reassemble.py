@@ -363,6 +363,39 @@ _DOC_LINK = compile_regex(
 # and PostgreSQL's position of an error in its statement (`LINE 1: SELECT id FROM invoices`, a caret under it), which
 # psycopg2's and Django's errors carry
 _STATEMENT_LINE = compile_regex(r"^LINE \d{1,6}: ")
+# Spring Boot's report of a failure at start (`LoggingFailureAnalysisReporter`), logged as one record over lines:
+# the logger's header with nothing after it, a banner, `APPLICATION FAILED TO START`, the banner again,
+# `Description:`, what failed, `Action:`, what to do (blank lines between); the line Spring prints before it
+# (`Error starting ApplicationContext. To display the … report re-run your application with 'debug' enabled.`)
+_SPRING_REPORTER = "LoggingFailureAnalysisReporter"
+_SPRING_REPORT = compile_regex(
+    r"(?P<banner>\*{20,40})|(?P<failed>APPLICATION FAILED TO START)|(?P<section>Description:|Action:)"
+    r"|(?P<intro>Error starting ApplicationContext\. To display the [\w -]{1,60} report re-run your application "
+    r"with '?debug'? enabled\.)"
+    r"|(?P<header>.{0,300}\bLoggingFailureAnalysisReporter\s{0,40}:)"
+)
+_SPRING_KINDS = {
+    "banner": "spring-banner",
+    "failed": "spring-failed",
+    "section": "spring-section",
+    "intro": "spring-intro",
+    "header": "spring-header",
+}
+_SPRING_INITIALS = frozenset("*ADE")
+_SPRING_PARTS = frozenset(_SPRING_KINDS.values())
+# What else a report's lines may be read as (what failed, what to do: plain lines, `Reason: …`, indented lines)
+_SPRING_TEXT = (
+    None,
+    "report-text",
+    "bare",
+    "blank",
+    "exception",
+    "embedded",
+    "source",
+    "message",
+    "hint",
+    "parameter",
+)
 # The JVM's lines after an OutOfMemoryError's (`java.lang.OutOfMemoryError: Java heap space`, printed with
 # `-XX:+HeapDumpOnOutOfMemoryError`): the heap dump's (`Dumping heap to java_pid1.hprof ...`, then `Heap dump file
 # created [123 bytes in 0.456 secs]` or `Unable to create java_pid1.hprof: Permission denied`) and the exit's
@@ -472,7 +505,7 @@ _MAY_BE_KIND = compile_regex(
     r"|#\d|Stack trace:$|\*\* \(|Last message|Client |thread '|stack backtrace:|For (?:more|further) information"
     r"|Fatal Python error: |Current thread 0x|Thread 0x|Extension modules: |<--- |==== JS |----- Native |\d+ ms: "
     r"|Security context: |LINE \d|Parameter name: |Dumping heap to |Heap dump file created \[|Unable to create "
-    r"|Terminating due to |Aborting due to )"
+    r"|Terminating due to |Aborting due to |\*{20}|APPLICATION FAILED TO START|Error starting ApplicationContext)"
     # an exception's name with a code after it (`TypeError [ERR_INVALID_URL]:`, `NpgsqlException (0x80004005):`)
     r"|\S* (?:\[[A-Za-z][\w.-]{0,60}\]|\((?:0x[0-9A-Fa-f]{1,8}|-?\d{1,10})\)):"
     r"|\S*(?::\s|\.py:|" + _RUBY_SOURCE + r":)|\S*\s*$"
@@ -493,6 +526,7 @@ def may_be_kind(line: str, stripped: str) -> bool:
     return (
         _MAY_BE_KIND.match(line) is not None
         or stripped.endswith((")", "):", "?", *_V8_OUT_OF_MEMORY))
+        or (stripped[-1:] == ":" and _SPRING_REPORTER in stripped)
         or "Error: " in line
         or "Exception: " in line
     )
@@ -522,6 +556,10 @@ def _classify(line: str, stripped: str) -> str | None:
         return "blank"
     if stripped == PY_HEADER:
         return "header"
+    if (stripped[0] in _SPRING_INITIALS or stripped[-1] == ":") and (
+        spring := _SPRING_REPORT.fullmatch(stripped)
+    ):
+        return _SPRING_KINDS[spring.lastgroup or ""]
     if line.startswith(FAULT_HEADER):
         return "fault-header"
     if FAULT_THREAD.match(line):
@@ -619,6 +657,9 @@ _short_line_kind = functools.lru_cache(maxsize=8192)(_line_kind)
 class _Group:
     members: list[LogEntry] = field(default_factory=list)
     last_seen: datetime | None = None
+    report: bool = False
+    """The lines held are a report over lines (Spring Boot's failure analysis): its plain lines are written
+    with it, `RECORD_STEP` apart at most."""
 
 
 class Reassembler:
@@ -742,7 +783,8 @@ class Reassembler:
             if isinstance(entry, Quiet):
                 if entry.text:  # what a plain text line below WARNING does below
                     quiet_key = (entry.log_name, entry.service, entry.instance, entry.revision)
-                    if quiet_key in self._groups:
+                    quiet_group = self._groups.get(quiet_key)
+                    if quiet_group is not None and not _in_report(quiet_group, timestamp):
                         yield from self._flush(quiet_key)
                     if quiet_key in self._intros:
                         yield from self._release(quiet_key)
@@ -773,6 +815,8 @@ class Reassembler:
                     )
                 elif kind is None and self._in_dotnet_message(members):
                     kind = "message"  # (read as one in `_split_events` if the exception's frames follow)
+                elif kind is None and _in_report(self._groups[key], timestamp):
+                    kind = "report-text"
             elif kind == "excerpt" and not _excerpt_follows(self._groups.get(key)):
                 kind = None  # a numbered line elsewhere is plain text
             if key in self._intros and self._steps_down > self._steps_up and self._passes_value(key, entry):
@@ -831,6 +875,8 @@ class Reassembler:
                 group = None
             if group is None:
                 group = self._groups[key] = _Group()
+            if kind in _SPRING_PARTS:
+                group.report = True
             group.members.append(entry)
             group.last_seen = entry.timestamp
             self._hold(entry.timestamp)
@@ -1107,6 +1153,12 @@ class Reassembler:
                 yield self._report(lines[index : end + 1], 0)
                 index = end + 1
                 continue
+            if kinds[index] in _SPRING_PARTS:
+                end = _spring_report_end(kinds, lines, index)
+                if any(kinds[i] == "spring-failed" for i in range(index, end + 1)):
+                    yield self._spring_report(lines[index : end + 1], kinds[index : end + 1])
+                    index = end + 1
+                    continue
             if kinds[index] == "fault-header":
                 crash, index = self._crash(lines, index, _fault_end(kinds, index))
                 yield crash
@@ -1292,6 +1344,27 @@ class Reassembler:
         primary = span[exception]._replace(severity=loudest.severity, severity_rule=loudest.severity_rule)
         return Event(primary=primary, members=tuple(span))
 
+    def _spring_report(self, span: list[LogEntry], kinds: list[str | None]) -> Event:
+        """Spring Boot's failure analysis over lines as one event at its loudest line's level: its message says
+        what failed (`APPLICATION FAILED TO START: <description>`), then what to do."""
+        sections: dict[str, list[str]] = {"Description:": [], "Action:": []}
+        current: list[str] | None = None
+        for entry, kind in zip(span, kinds, strict=True):
+            text = entry.message.strip()
+            if kind == "spring-section":
+                current = sections[text]
+            elif current is not None and text and kind not in _SPRING_PARTS:
+                current.append(text)
+        description = " ".join(sections["Description:"])
+        text = "APPLICATION FAILED TO START" + (f": {description}" if description else "")
+        if sections["Action:"]:
+            text += "\nAction: " + " ".join(sections["Action:"])
+        loudest = max(span, key=lambda entry: entry.severity)
+        primary = span[0]._replace(
+            message=self._redact(text), severity=loudest.severity, severity_rule=loudest.severity_rule
+        )
+        return Event(primary=primary, members=tuple(span))
+
     def _merge_warning(self, span: list[LogEntry]) -> Event:
         """A Python warning and the source line the warnings module prints after it: one event."""
         first = span[0]
@@ -1465,6 +1538,27 @@ def _copies(lines: list[LogEntry]) -> list[list[LogEntry]]:
 # What may stand between an exception's line and its frames: blank lines, and the excerpt of a template (Rails)
 # (and `message`: the lines of a .NET exception's message after its first, `_dotnet_message_end`)
 _BEFORE_FRAMES = ("blank", "excerpt", "message")
+
+
+def _in_report(group: _Group, moment: datetime) -> bool:
+    """A plain line at `moment` is one of the report `group` holds (`_Group.report`)."""
+    return group.report and group.last_seen is not None and abs(moment - group.last_seen) <= RECORD_STEP
+
+
+def _spring_report_end(kinds: list[str | None], lines: list[LogEntry], start: int) -> int:
+    """Index of the last line of Spring Boot's failure analysis that `start` opens (its intro, header or banner):
+    its parts and the lines written with them, each within `RECORD_STEP` of the one before."""
+    end = start
+    while (
+        end + 1 < len(kinds)
+        and (kinds[end + 1] in _SPRING_PARTS or kinds[end + 1] in _SPRING_TEXT)
+        and lines[end + 1].timestamp - lines[end].timestamp <= RECORD_STEP
+        and not (
+            kinds[end + 1] in ("spring-intro", "spring-header") and "spring-failed" in kinds[start : end + 1]
+        )
+    ):
+        end += 1
+    return end
 
 
 def _next_kind(kinds: list[str | None], index: int, skipped: tuple[str, ...] = ("blank",)) -> str | None:
