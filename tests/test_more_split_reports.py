@@ -204,3 +204,42 @@ def test_banners_and_section_words_elsewhere_stay_plain_lines() -> None:
     lines = ["***************************", "Description:", "Nightly export", "Action:", "none"]
     report = scan_entries(split_lines(0, lines, gke=True, stream="stdout", severity="INFO", step=0.0001))
     assert report.clusters == []
+
+
+def test_a_framework_that_says_the_application_failed_to_start_is_a_startup_failure() -> None:
+    """Spring Boot's failure analysis and Quarkus' `Failed to start application (with profile …)`: the container
+    exits at start, no instance serves (`startup-failure`, P0); a line that only mentions starting is no such
+    report."""
+    spring = scan_entries(split_lines(0, SPRING, gke=True, stream="stdout", severity="INFO", step=0.0001))
+    (cluster,) = spring.clusters
+    assert (cluster.priority, cluster.reasons[0].split(":")[0]) == ("P0", "startup failure")
+    quarkus = scan_entries(
+        split_lines(
+            0,
+            [
+                "2025-10-26 06:44:35,031 ERROR [io.qua.run.Application] (main) Failed to start application (with "
+                'profile prod): org.postgresql.util.PSQLException: FATAL: password authentication failed for user "app"',
+                "        at org.postgresql.core.v3.ConnectionFactoryImpl.doAuthentication(ConnectionFactoryImpl.java:623)",
+                "        at org.postgresql.Driver.connect(Driver.java:265)",
+            ],
+            gke=True,
+            stream="stdout",
+            severity="INFO",
+        )
+    )
+    (cluster,) = quarkus.clusters
+    assert cluster.priority == "P0"
+    other = scan_entries(split_lines(0, ["ERROR: failed to start application server backup, retrying"]))
+    (cluster,) = other.clusters
+    assert cluster.priority != "P0"
+
+
+def test_repeated_jvm_out_of_memory_errors_kill_workers() -> None:
+    """Two JVM OutOfMemoryErrors are `worker-killed` (P1); one alone is an isolated error."""
+    twice = split_lines(0, JVM_OOM, step=0.2, gke=True, stream="stdout", severity="INFO")
+    twice += split_lines(600, JVM_OOM, step=0.2, gke=True, stream="stdout", severity="INFO")
+    (cluster,) = scan_entries(twice).clusters
+    assert cluster.priority == "P1"
+    once = split_lines(0, JVM_OOM, step=0.2, gke=True, stream="stdout", severity="INFO")
+    (cluster,) = scan_entries(once).clusters
+    assert cluster.priority == "P2"

@@ -874,8 +874,9 @@ _PLATFORM_FAILURE = compile_regex("(?i)" + PLATFORM_FAILURE_PATTERN)
 # The exceptions Python raises when it cannot import a program's code: at import time (a `<module>` frame), no
 # instance of the revision can start.
 STARTUP_EXCEPTION_TYPES = ("ModuleNotFoundError", "ImportError", "SyntaxError", "IndentationError")
-# A program that cannot load its own code or entry point, in any language: the container exits at start, so
-# no instance of the revision serves (Python's import-time errors are `startup-crash`, by their frame).
+# A program that cannot load its own code or entry point, in any language, or whose framework says it could not
+# start: the container exits at start, so no instance of the revision serves (Python's import-time errors are
+# `startup-crash`, by their frame).
 START_FAILURE_PATTERNS = (
     r"\bCannot find (?:module|package) '[^']+'",  # Node.js, CommonJS and ES modules
     r"\bERR_MODULE_NOT_FOUND\b",
@@ -891,6 +892,10 @@ START_FAILURE_PATTERNS = (
     r"\bexec format error\b",
     r"\bexecutable file not found in \$PATH\b",
     r"\bProvided module can't be loaded\b",  # Cloud Functions' framework: the function's code does not load
+    # a framework's own report that the application could not start (its context, beans, datasource): Spring
+    # Boot's failure analysis, Quarkus'
+    r"\bAPPLICATION FAILED TO START\b",
+    r"\bFailed to start application \(with profiles? ",
 )
 _START_FAILURE = compile_regex("|".join(START_FAILURE_PATTERNS))
 
