@@ -623,6 +623,9 @@ def default_rules() -> list[PriorityRule]:
             reason="startup failure: the program cannot load its code or entry point ({event_word}, {entries}); "
             "no instance can start",
             message_patterns=list(START_FAILURE_PATTERNS),
+            # (the framework's line may open the stack its event joined: Quarkus' `Failed to start application
+            # (with profile prod): org.postgresql.util.PSQLException: …`)
+            stack_patterns=list(START_FAILURE_PATTERNS),
             min_severity="ERROR",
         ),
         PriorityRule(
@@ -890,6 +893,8 @@ def default_rules() -> list[PriorityRule]:
                 r"(?i)finished with status:? '?(?:timeout|crash)",
                 # gunicorn's arbiter killing a worker that missed its timeout (SIGABRT) or its memory (SIGKILL)
                 r"\bWorker with pid \d+ was terminated due to signal (?:6|9)\b",
+                # the JVM out of memory: its threads die, or it exits (`Terminating due to …`)
+                r"\bjava\.lang\.OutOfMemoryError\b",
             ],
             min_events=2,
         ),

@@ -156,6 +156,7 @@ _KNOWN_HEADER_RULES: dict[str, tuple[str, dict[str, Severity]]] = {
 _PG_CONTINUATIONS = "DETAIL|HINT|STATEMENT|CONTEXT|QUERY|LOCATION"
 CONTINUATION_PATTERN = r"\b(?:" + _PG_CONTINUATIONS + r"):  "
 """A superset of the lines `record_line` reads as PostgreSQL's continuation (RE2-safe, for Log Analytics)."""
+_CONTINUATION_LINE = compile_regex(r"(?:" + _PG_CONTINUATIONS + r"):  \S")
 RECORD_HEAD_PATTERN = r"^\[?[0-9]"
 """A superset of the lines `record_line` reads as a record's head (RE2-safe)."""
 RECORD_BARE_PATTERN = r"^[A-Za-z]"
@@ -587,6 +588,17 @@ def is_preamble(text: str) -> bool:
     return text[:1].isalnum() and len(text) <= _HEAD_CHARS and _PREAMBLE.match(text) is not None
 
 
+def is_continuation(text: str) -> bool:
+    """A one-line text is PostgreSQL's continuation of the message before it with nothing before its word (`DETAIL:
+    Key (id)=(7) already exists.` after psycopg2's exception, each line an entry without a level on Cloud Run)."""
+    return (
+        text[:1] in _CONTINUATION_INITIALS and _CONTINUATION_LINE.match(text) is not None and "\n" not in text
+    )
+
+
+_CONTINUATION_INITIALS = frozenset(word[0] for word in _PG_CONTINUATIONS.split("|"))
+
+
 def errorlog_line(text: str) -> str:
     """What a line of SQL Server's error log is to its error (`_ERRORLOG_LINE`): `error` for an error's first line
     (`… Logon       Error: 18456, Severity: 14, State: 8.`), `message` for any other line of the log (the line
@@ -872,13 +884,17 @@ PLATFORM_FAILURE_PATTERN = (
     r"|\bStartup of the worker pool in zone [\w-]{1,64} failed to bring up any of the desired\b"
     # Airflow (Cloud Composer): a task failed with its retries spent; Airflow's task runner logs it at INFO
     r"|\bMarking task as FAILED\b"
+    # the JVM ending on an OutOfMemoryError (`-XX:+ExitOnOutOfMemoryError`, `-XX:+CrashOnOutOfMemoryError`): it
+    # prints the line to stdout, without a level
+    r"|(?:^|\n)(?:Terminating|Aborting) due to java\.lang\.OutOfMemoryError\b"
 )
 _PLATFORM_FAILURE = compile_regex("(?i)" + PLATFORM_FAILURE_PATTERN)
 # The exceptions Python raises when it cannot import a program's code: at import time (a `<module>` frame), no
 # instance of the revision can start.
 STARTUP_EXCEPTION_TYPES = ("ModuleNotFoundError", "ImportError", "SyntaxError", "IndentationError")
-# A program that cannot load its own code or entry point, in any language: the container exits at start, so
-# no instance of the revision serves (Python's import-time errors are `startup-crash`, by their frame).
+# A program that cannot load its own code or entry point, in any language, or whose framework says it could not
+# start: the container exits at start, so no instance of the revision serves (Python's import-time errors are
+# `startup-crash`, by their frame).
 START_FAILURE_PATTERNS = (
     r"\bCannot find (?:module|package) '[^']+'",  # Node.js, CommonJS and ES modules
     r"\bERR_MODULE_NOT_FOUND\b",
@@ -894,6 +910,10 @@ START_FAILURE_PATTERNS = (
     r"\bexec format error\b",
     r"\bexecutable file not found in \$PATH\b",
     r"\bProvided module can't be loaded\b",  # Cloud Functions' framework: the function's code does not load
+    # a framework's own report that the application could not start (its context, beans, datasource): Spring
+    # Boot's failure analysis, Quarkus'
+    r"\bAPPLICATION FAILED TO START\b",
+    r"\bFailed to start application \(with profiles? ",
 )
 _START_FAILURE = compile_regex("|".join(START_FAILURE_PATTERNS))
 
@@ -1125,6 +1145,7 @@ _PLATFORM_FAILURE_WORDS = (
     "request deadline was exceeded",
     "failed to bring up any of the desired",
     "marking task as failed",
+    "due to java.lang.outofmemoryerror",
 )
 # and those that hold ": ", looked for only in a text that holds it
 _PLATFORM_FAILURE_COLON_WORDS = (

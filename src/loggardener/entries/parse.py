@@ -21,6 +21,7 @@ from loggardener.entries.levels import (
     errorlog_message,
     header_tag,
     infer_severity,
+    is_continuation,
     is_preamble,
     json_level,
     kubernetes_service_fields,
@@ -309,11 +310,12 @@ class EntryParser:
 
     def _quiet(self, message: str, text: bool) -> bool:
         """Whether a message shows nothing that may raise its entry to WARNING (or, `text`, no traceback piece
-        and no record's first line, `levels.is_preamble`, which reassembly joins to the record after it, nor a line
+        and no record's first line, `levels.is_preamble`, which reassembly joins to the record after it, nor
+        PostgreSQL's continuation without a header, `levels.is_continuation`, which it joins to the line before, nor a line
         of SQL Server's error log, whose error's first line reassembly joins to the line after it, nor a
         line that ends naming a credential, after which reassembly redacts the stream's next line): one line, not
         starting a JSON text or a comment, no ANSI code, nothing `levels.may_raise` finds."""
-        if text and (is_preamble(message) or errorlog_line(message)):
+        if text and (is_preamble(message) or errorlog_line(message) or is_continuation(message)):
             return False
         if (
             message[:1].isspace()
@@ -462,6 +464,8 @@ def _record_line(
     if payload.kind == "text":
         if is_preamble(payload.message):
             return "preamble"
+        if is_continuation(payload.message):
+            return "continuation"  # (at any level: psycopg2's `DETAIL:` line on Cloud Run has none)
         errorlog = errorlog_line(payload.message)
         if errorlog:  # SQL Server's error: its first line, then what failed
             return "error" if errorlog == "error" else "message"

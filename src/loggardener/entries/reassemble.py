@@ -42,7 +42,8 @@ from loggardener.entries.stacks import (
 )
 from loggardener.regexes import compile_regex, widen_escapes
 
-_FILE_LINE = compile_regex(r'^\s*File "[^"]+", line \d+')
+# (`> File …`: the frame loguru's report of a caught exception marks as the one that raised it)
+_FILE_LINE = compile_regex(r'^\s*(?:> )?File "[^"]+", line \d+')
 _EXCEPTION_LINE = compile_regex(
     r"^(?:Exception in thread \"[^\"]{0,200}\" |Unhandled [Ee]xception\. ?|Uncaught )?"
     r"[A-Za-z_][\w.$`]*(?:::[A-Za-z_]\w*)*" + NODE_ERROR_CODE + DOTNET_ERROR_CODE + r"(?::\s.*|:)?$"
@@ -343,7 +344,10 @@ _V8_REPORT = ("v8-marker", "v8-gc", "v8-frame", "v8-fatal", "source", "blank")
 # over lines of its own before them (PostgreSQL's `POSITION: 75` after a blank line), a few at most
 _DOTNET_FRAME_INDENT = "   at "
 _MESSAGE_LINES = 6
-_MESSAGE_KINDS = (None, "bare", "blank", "exception", "source")
+# (.NET Framework's and .NET Core 2's argument exceptions name the argument on a line of their own: `Parameter
+# name: source`)
+_DOTNET_PARAMETER = compile_regex(r"Parameter name: [\w.]{1,200}")
+_MESSAGE_KINDS = (None, "bare", "blank", "exception", "source", "parameter")
 # A Python exception's message may go on over lines after its exception line, written with it (pydantic's
 # `1 validation error for Settings`, then the field, the error indented, `For further information visit …`;
 # SQLAlchemy's `[SQL: …]`, `[parameters: …]` and `(Background on this error at: …)`; psycopg2's `\tIs the
@@ -359,7 +363,51 @@ _DOC_LINK = compile_regex(
 # and PostgreSQL's position of an error in its statement (`LINE 1: SELECT id FROM invoices`, a caret under it), which
 # psycopg2's and Django's errors carry
 _STATEMENT_LINE = compile_regex(r"^LINE \d{1,6}: ")
-_PY_MESSAGE_KINDS = (*_MESSAGE_KINDS, "doc-link", "statement-line")
+# Spring Boot's report of a failure at start (`LoggingFailureAnalysisReporter`), logged as one record over lines:
+# the logger's header with nothing after it, a banner, `APPLICATION FAILED TO START`, the banner again,
+# `Description:`, what failed, `Action:`, what to do (blank lines between); the line Spring prints before it
+# (`Error starting ApplicationContext. To display the … report re-run your application with 'debug' enabled.`)
+_SPRING_REPORTER = "LoggingFailureAnalysisReporter"
+_SPRING_REPORT = compile_regex(
+    r"(?P<banner>\*{20,40})|(?P<failed>APPLICATION FAILED TO START)|(?P<section>Description:|Action:)"
+    r"|(?P<intro>Error starting ApplicationContext\. To display the [\w -]{1,60} report re-run your application "
+    r"with '?debug'? enabled\.)"
+    r"|(?P<header>.{0,300}\bLoggingFailureAnalysisReporter\s{0,40}:)"
+)
+_SPRING_KINDS = {
+    "banner": "spring-banner",
+    "failed": "spring-failed",
+    "section": "spring-section",
+    "intro": "spring-intro",
+    "header": "spring-header",
+}
+_SPRING_INITIALS = frozenset("*ADE")
+_SPRING_PARTS = frozenset(_SPRING_KINDS.values())
+# What else a report's lines may be read as (what failed, what to do: plain lines, `Reason: …`, indented lines)
+_SPRING_TEXT = (
+    None,
+    "report-text",
+    "bare",
+    "blank",
+    "exception",
+    "embedded",
+    "source",
+    "message",
+    "hint",
+    "parameter",
+)
+# The JVM's lines after an OutOfMemoryError's (`java.lang.OutOfMemoryError: Java heap space`, printed with
+# `-XX:+HeapDumpOnOutOfMemoryError`): the heap dump's (`Dumping heap to java_pid1.hprof ...`, then `Heap dump file
+# created [123 bytes in 0.456 secs]` or `Unable to create java_pid1.hprof: Permission denied`) and the exit's
+# (`Terminating due to java.lang.OutOfMemoryError: Java heap space`, `Aborting due to …`)
+_JVM_OOM = "java.lang.OutOfMemoryError"
+_JVM_OOM_LINE = compile_regex(
+    r"(?P<dump>Dumping heap to \S.{0,500} \.\.\.|Heap dump file created \[\d{1,20} bytes in [\d.]{1,20} secs\]"
+    r"|Unable to create \S{1,500}\.hprof: .{1,300})$"
+    r"|(?P<exit>(?:Terminating|Aborting) due to java\.lang\.OutOfMemoryError\b.{0,500})$"
+)
+_JVM_OOM_TAIL = ("jvm-dump", "jvm-exit")
+_PY_MESSAGE_KINDS = (*_MESSAGE_KINDS, "doc-link", "statement-line", "continuation")
 # What .NET prints of an exception's `Data` after its frames: this heading, then each entry indented under it
 _DOTNET_DATA = "Exception data:"
 
@@ -452,11 +500,12 @@ _SHORT_LINE = 512
 # V8's `… out of memory`. Most lines have none: one call says so.
 _MAY_BE_KIND = compile_regex(
     r"\s|[\^~}\[<.-]"
-    r"|(?:Traceback |During |The above |File \"|Caused by|End of |from |Node\.js |panic|fatal error|PC=0x"
+    r"|(?:Traceback |During |The above |(?:> )?File \"|Caused by|End of |from |Node\.js |panic|fatal error|PC=0x"
     r"|signal arrived|goroutine |runtime stack:|created by |exit status |Exception in thread|Unhandled |Uncaught "
     r"|#\d|Stack trace:$|\*\* \(|Last message|Client |thread '|stack backtrace:|For (?:more|further) information"
     r"|Fatal Python error: |Current thread 0x|Thread 0x|Extension modules: |<--- |==== JS |----- Native |\d+ ms: "
-    r"|Security context: |LINE \d)"
+    r"|Security context: |LINE \d|Parameter name: |Dumping heap to |Heap dump file created \[|Unable to create "
+    r"|Terminating due to |Aborting due to |\*{20}|APPLICATION FAILED TO START|Error starting ApplicationContext)"
     # an exception's name with a code after it (`TypeError [ERR_INVALID_URL]:`, `NpgsqlException (0x80004005):`)
     r"|\S* (?:\[[A-Za-z][\w.-]{0,60}\]|\((?:0x[0-9A-Fa-f]{1,8}|-?\d{1,10})\)):"
     r"|\S*(?::\s|\.py:|" + _RUBY_SOURCE + r":)|\S*\s*$"
@@ -477,6 +526,7 @@ def may_be_kind(line: str, stripped: str) -> bool:
     return (
         _MAY_BE_KIND.match(line) is not None
         or stripped.endswith((")", "):", "?", *_V8_OUT_OF_MEMORY))
+        or (stripped[-1:] == ":" and _SPRING_REPORTER in stripped)
         or "Error: " in line
         or "Exception: " in line
     )
@@ -506,6 +556,10 @@ def _classify(line: str, stripped: str) -> str | None:
         return "blank"
     if stripped == PY_HEADER:
         return "header"
+    if (stripped[0] in _SPRING_INITIALS or stripped[-1] == ":") and (
+        spring := _SPRING_REPORT.fullmatch(stripped)
+    ):
+        return _SPRING_KINDS[spring.lastgroup or ""]
     if line.startswith(FAULT_HEADER):
         return "fault-header"
     if FAULT_THREAD.match(line):
@@ -580,12 +634,17 @@ def _classify(line: str, stripped: str) -> str | None:
         return _GO_KINDS[go.lastgroup or ""]
     if _GO_STACK_FUNCTION.match(line):
         return "go-function"
+    jvm = _JVM_OOM_LINE.match(line)
+    if jvm is not None:
+        return "jvm-exit" if jvm.lastgroup == "exit" else "jvm-dump"
     if _EXCEPTION_LINE.match(stripped):
         return "exception"
     if _EMBEDDED_EXCEPTION.search(stripped, 0, 2_000):
         return "embedded"
     if _HINT.fullmatch(stripped):
         return "hint"
+    if _DOTNET_PARAMETER.fullmatch(stripped):
+        return "parameter"
     if stripped[0].isdigit() and _EXCERPT.fullmatch(stripped):
         return "excerpt"  # (only a line of a report's excerpt when it follows the report's exception)
     return None
@@ -598,6 +657,9 @@ _short_line_kind = functools.lru_cache(maxsize=8192)(_line_kind)
 class _Group:
     members: list[LogEntry] = field(default_factory=list)
     last_seen: datetime | None = None
+    report: bool = False
+    """The lines held are a report over lines (Spring Boot's failure analysis): its plain lines are written
+    with it, `RECORD_STEP` apart at most."""
 
 
 class Reassembler:
@@ -721,7 +783,8 @@ class Reassembler:
             if isinstance(entry, Quiet):
                 if entry.text:  # what a plain text line below WARNING does below
                     quiet_key = (entry.log_name, entry.service, entry.instance, entry.revision)
-                    if quiet_key in self._groups:
+                    quiet_group = self._groups.get(quiet_key)
+                    if quiet_group is not None and not _in_report(quiet_group, timestamp):
                         yield from self._flush(quiet_key)
                     if quiet_key in self._intros:
                         yield from self._release(quiet_key)
@@ -752,6 +815,8 @@ class Reassembler:
                     )
                 elif kind is None and self._in_dotnet_message(members):
                     kind = "message"  # (read as one in `_split_events` if the exception's frames follow)
+                elif kind is None and _in_report(self._groups[key], timestamp):
+                    kind = "report-text"
             elif kind == "excerpt" and not _excerpt_follows(self._groups.get(key)):
                 kind = None  # a numbered line elsewhere is plain text
             if key in self._intros and self._steps_down > self._steps_up and self._passes_value(key, entry):
@@ -810,6 +875,8 @@ class Reassembler:
                 group = None
             if group is None:
                 group = self._groups[key] = _Group()
+            if kind in _SPRING_PARTS:
+                group.report = True
             group.members.append(entry)
             group.last_seen = entry.timestamp
             self._hold(entry.timestamp)
@@ -967,16 +1034,17 @@ class Reassembler:
 
     def _in_dotnet_message(self, members: list[LogEntry]) -> bool:
         """A plain line may go on with the message of the .NET exception whose lines are held: it comes after
-        the exception's first line, the stream's first held (newest first: before the exception's first frame),
-        with a few lines at most between."""
+        the exception's first line, the stream's first held or the first after a console record's header and
+        message (newest first: before the exception's first frame), with a few lines at most between."""
         newest_first = self._steps_down > self._steps_up
-        if not newest_first and len(members) > _MESSAGE_LINES + 1:
-            return False
         for between, entry in enumerate(reversed(members[-_MESSAGE_LINES:])):
             if newest_first and entry.message.startswith(_DOTNET_FRAME_INDENT):
                 return True
             if not newest_first and _dotnet_exception(entry.message):
-                return len(members) - between <= 2  # (after the line that introduced it, if one did)
+                # (after the line that introduced it, if one did, or the console record it is the exception of)
+                return len(members) - between <= 2 or _dotnet_record_before(
+                    members[: len(members) - between - 1]
+                )
             if entry_kind(entry) not in _MESSAGE_KINDS:
                 return False
         return False
@@ -1073,6 +1141,24 @@ class Reassembler:
                 yield self._merge_warning(lines[index : index + 2])
                 index += 2
                 continue
+            if (
+                kinds[index] == "exception"
+                and _next_kind(kinds, index, ()) in _JVM_OOM_TAIL
+                and lines[index].message.startswith(_JVM_OOM)
+            ):
+                # the JVM's OutOfMemoryError, its heap dump and its exit: one event, at the error's line
+                end = index
+                while end + 1 < len(kinds) and kinds[end + 1] in _JVM_OOM_TAIL:
+                    end += 1
+                yield self._report(lines[index : end + 1], 0)
+                index = end + 1
+                continue
+            if kinds[index] in _SPRING_PARTS:
+                end = _spring_report_end(kinds, lines, index)
+                if any(kinds[i] == "spring-failed" for i in range(index, end + 1)):
+                    yield self._spring_report(lines[index : end + 1], kinds[index : end + 1])
+                    index = end + 1
+                    continue
             if kinds[index] == "fault-header":
                 crash, index = self._crash(lines, index, _fault_end(kinds, index))
                 yield crash
@@ -1098,6 +1184,12 @@ class Reassembler:
                 continue
             if kinds[index] == "dotnet-header":
                 end = _indented_end(lines, index)
+                if (
+                    end > index
+                    and _next_kind(kinds, end, ()) == "exception"
+                    and _next_kind(kinds, end + 1, _BEFORE_FRAMES) in ("frame", "caused")
+                ):
+                    end = _frames_end(kinds, lines, end + 1)  # its exception at the margin (ASP.NET Core 2)
                 yield (
                     self._dotnet_record(lines[index : end + 1])
                     if end > index
@@ -1250,6 +1342,27 @@ class Reassembler:
         `exception`) as one event: the exception's line, at the level of the loudest line."""
         loudest = max(span, key=lambda entry: entry.severity)
         primary = span[exception]._replace(severity=loudest.severity, severity_rule=loudest.severity_rule)
+        return Event(primary=primary, members=tuple(span))
+
+    def _spring_report(self, span: list[LogEntry], kinds: list[str | None]) -> Event:
+        """Spring Boot's failure analysis over lines as one event at its loudest line's level: its message says
+        what failed (`APPLICATION FAILED TO START: <description>`), then what to do."""
+        sections: dict[str, list[str]] = {"Description:": [], "Action:": []}
+        current: list[str] | None = None
+        for entry, kind in zip(span, kinds, strict=True):
+            text = entry.message.strip()
+            if kind == "spring-section":
+                current = sections[text]
+            elif current is not None and text and kind not in _SPRING_PARTS:
+                current.append(text)
+        description = " ".join(sections["Description:"])
+        text = "APPLICATION FAILED TO START" + (f": {description}" if description else "")
+        if sections["Action:"]:
+            text += "\nAction: " + " ".join(sections["Action:"])
+        loudest = max(span, key=lambda entry: entry.severity)
+        primary = span[0]._replace(
+            message=self._redact(text), severity=loudest.severity, severity_rule=loudest.severity_rule
+        )
         return Event(primary=primary, members=tuple(span))
 
     def _merge_warning(self, span: list[LogEntry]) -> Event:
@@ -1427,6 +1540,27 @@ def _copies(lines: list[LogEntry]) -> list[list[LogEntry]]:
 _BEFORE_FRAMES = ("blank", "excerpt", "message")
 
 
+def _in_report(group: _Group, moment: datetime) -> bool:
+    """A plain line at `moment` is one of the report `group` holds (`_Group.report`)."""
+    return group.report and group.last_seen is not None and abs(moment - group.last_seen) <= RECORD_STEP
+
+
+def _spring_report_end(kinds: list[str | None], lines: list[LogEntry], start: int) -> int:
+    """Index of the last line of Spring Boot's failure analysis that `start` opens (its intro, header or banner):
+    its parts and the lines written with them, each within `RECORD_STEP` of the one before."""
+    end = start
+    while (
+        end + 1 < len(kinds)
+        and (kinds[end + 1] in _SPRING_PARTS or kinds[end + 1] in _SPRING_TEXT)
+        and lines[end + 1].timestamp - lines[end].timestamp <= RECORD_STEP
+        and not (
+            kinds[end + 1] in ("spring-intro", "spring-header") and "spring-failed" in kinds[start : end + 1]
+        )
+    ):
+        end += 1
+    return end
+
+
 def _next_kind(kinds: list[str | None], index: int, skipped: tuple[str, ...] = ("blank",)) -> str | None:
     """The kind of the first line after `index` that is not blank (nor of another kind `skipped`)."""
     index += 1
@@ -1473,6 +1607,16 @@ def _dotnet_exception(message: str) -> bool:
         and header["type"].endswith("Exception")
         and ("." in header["type"] or message.startswith("Unhandled"))
     )
+
+
+def _dotnet_record_before(lines: list[LogEntry]) -> bool:
+    """`lines` end with a .NET console logger's record without its exception: its header (`fail: Category[1]`)
+    and its message's indented lines (a few at most). ASP.NET Core 2 writes the exception after them at the
+    margin, its frames indented."""
+    index = len(lines) - 1
+    while index > 0 and len(lines) - index <= _MESSAGE_LINES and lines[index].message[:1] in (" ", "\t"):
+        index -= 1
+    return index < len(lines) - 1 and line_kind(lines[index].message) == "dotnet-header"
 
 
 def _dotnet_message_end(kinds: list[str | None], lines: list[LogEntry], start: int) -> int:
@@ -1696,13 +1840,14 @@ def _traceback_end(kinds: list[str | None], lines: list[LogEntry], start: int) -
 def _python_message_end(kinds: list[str | None], lines: list[LogEntry], exception: int) -> int:
     """Index of the last line of the message of the Python exception whose line (the last of its traceback) is at
     `exception`: the lines after it that its message goes on over (`_PY_MESSAGE_LINES`), up to a blank line
-    before a chained traceback's separator or header, a line with a header of its own or a pause."""
+    before a chained traceback's separator or header, a line with a header of its own (but PostgreSQL's `DETAIL:`,
+    `HINT:`…, which psycopg2's message carries) or a pause."""
     end = index = exception
     while index + 1 < len(kinds) and index - exception < _PY_MESSAGE_LINES:
         line = lines[index + 1]
         if (
             kinds[index + 1] not in _PY_MESSAGE_KINDS
-            or line.record_line not in ("", "bare")
+            or line.record_line not in ("", "bare", "continuation")
             or line.timestamp - lines[index].timestamp > RECORD_STEP
         ):
             break

@@ -17,7 +17,10 @@ PY_CHAIN_SEPARATORS = (
     "The above exception was the direct cause of the following exception:",
 )
 # (faulthandler writes `line 3 in f`, without the comma)
-_PY_FRAME = compile_regex(r'^\s*File "(?P<file>[^"]+)",\s?line (?P<line>\d+)(?:,? in (?P<func>.+))?\s*$')
+# (loguru's report of a caught exception marks the frame that raised it: `> File "/app/x.py", line 3, in f`)
+_PY_FRAME = compile_regex(
+    r'^\s*(?:> )?File "(?P<file>[^"]+)",\s?line (?P<line>\d+)(?:,? in (?P<func>.+))?\s*$'
+)
 # Python's faulthandler dump of a fatal signal: `Fatal Python error: Segmentation fault`, then a header per thread
 # (`Current thread 0x00007f… (most recent call first):`, the current one first; a name in brackets since 3.13)
 FAULT_HEADER = "Fatal Python error: "
@@ -56,6 +59,14 @@ _QUOTED_LINE = compile_regex(r"^\s*(?:stack:\s*)?'(?P<inner>.*?)(?:\\n)?'\s*\+?\
 _DOTNET_FRAME = compile_regex(
     r"^\s+at (?P<func>[^\s(][^(]{0,500}\([^)]{0,500}\))(?: in (?P<file>.+?):line (?P<line>\d+))?\s*$"
 )
+# A .NET frame without its file (a framework's, or a build without symbols): indented by three spaces, its
+# parameters written `Type name` or none (`   at Acme.Orders.Load(String id)`, `   at Acme.Startup.Configure()`),
+# which a Java frame's place never is (`\tat a.B.c(B.java:3)`, `(Native Method)`, `(Unknown Source)`)
+_DOTNET_INDENT = "   at "
+_DOTNET_PARAMETERS = compile_regex(
+    r"\((?:[\w.`\[\],<>&*]{1,200} [\w@]{1,100}(?:, [\w.`\[\],<>&*]{1,200} [\w@]{1,100}){0,30})?\)$"
+)
+_JAVA_PLACES = ("(Native Method)", "(Unknown Source)")
 DOTNET_HEADER = compile_regex(
     r"^(?:Unhandled [Ee]xception\.\s*|\s*---> )?(?P<type>[A-Za-z_][\w.`]*(?:Exception|Error))"
     + DOTNET_ERROR_CODE
@@ -276,7 +287,9 @@ class StackParser:
                     message=rejection["message"].strip(),
                     text=text.strip(),
                 )
-        if any(":line " in line and _DOTNET_FRAME.match(line) for line in lines):
+        if any(
+            (":line " in line or line.startswith(_DOTNET_INDENT)) and _dotnet_frame(line) for line in lines
+        ):
             return self._dotnet(lines, text)
         if any(_JAVA_FRAME.match(line) for line in lines):
             return self._java(lines, text)
@@ -605,6 +618,21 @@ class StackParser:
             frames=tuple(frames),
             text="\n".join(lines[header_index:]).strip(),
         )
+
+
+def _dotnet_frame(line: str) -> bool:
+    """`line` is a .NET frame: with its file and line (`… in /src/X.cs:line 3`), or without (`_DOTNET_INDENT`)."""
+    match = _DOTNET_FRAME.match(line)
+    if match is None:
+        return False
+    if match["file"] is not None:
+        return True
+    function = match["func"]
+    return (
+        line[len(_DOTNET_INDENT)] != " "
+        and not function.endswith(_JAVA_PLACES)
+        and _DOTNET_PARAMETERS.search(function) is not None
+    )
 
 
 def _framed(

@@ -1,0 +1,245 @@
+"""Reports that Cloud Run and GKE split one entry per line, in formats read since round 28: loguru's report of a
+caught exception, psycopg2's error with PostgreSQL's `DETAIL:` line, ASP.NET Core 2's console record with its
+exception at the margin, and the JVM's exit on an OutOfMemoryError."""
+
+from __future__ import annotations
+
+from conftest import scan_entries
+from entry_factories import split_lines
+from loggardener.entries.stacks import StackParser
+
+LOGURU = [
+    "2024-05-06 15:32:37.718 | ERROR    | __main__:<module>:9 - An error has been caught in function '<module>', "
+    "process 'MainProcess' (75792), thread 'MainThread' (7990169600):",
+    "Traceback (most recent call last):",
+    '> File "/app/job.py", line 9, in <module>',
+    "    sync_accounts(0, 0)",
+    "    └ <function sync_accounts at 0x101267f60>",
+    '  File "/app/job.py", line 6, in sync_accounts',
+    "    return total / (x + y)",
+    "                    │   └ 0",
+    "                    └ 0",
+    "ZeroDivisionError: division by zero",
+]
+
+
+def test_a_loguru_report_split_per_line_is_one_error_titled_by_its_exception() -> None:
+    """loguru marks the raising frame `> File …` and writes each name's value under it (`│`, `└`): every line
+    is part of the one report, whose exception and innermost frame title it."""
+    report = scan_entries(split_lines(0, LOGURU, service="sync") + split_lines(60, LOGURU, service="sync"))
+    (cluster,) = report.clusters
+    assert (cluster.count, cluster.events) == (2 * len(LOGURU), 2)
+    assert cluster.title.startswith("ZeroDivisionError: division by zero")
+    assert "sync_accounts" in cluster.title
+    assert report.totals.skipped == {}
+
+
+def test_a_line_that_quotes_a_file_is_no_frame() -> None:
+    """Only `> File "…", line N` is loguru's frame: a quoted reply that starts `> File` stays a plain line."""
+    report = scan_entries(split_lines(0, ["> File upload finished, 3 parts", '> File "notes.txt" saved']))
+    assert report.clusters == []
+
+
+PSYCOPG = [
+    "Traceback (most recent call last):",
+    '  File "/app/load.py", line 29, in <module>',
+    '    cursor.execute("INSERT INTO accounts (id, name) VALUES (%s, %s)", row)',
+    'psycopg2.errors.UniqueViolation: duplicate key value violates unique constraint "accounts_pkey"',
+    "DETAIL:  Key (id)=(0) already exists.",
+]
+
+
+def test_psycopg2s_detail_line_is_part_of_its_traceback_in_either_order() -> None:
+    """psycopg2's message goes on with PostgreSQL's `DETAIL:` line; on Cloud Run it is an entry without a level,
+    which the fast path kept apart (dropped): it is the traceback's last line, oldest or newest first."""
+    raw = split_lines(0, PSYCOPG, service="load") + split_lines(60, PSYCOPG, service="load")
+    for entries in (raw, raw[::-1]):
+        report = scan_entries(entries)
+        (cluster,) = report.clusters
+        assert (cluster.count, cluster.events) == (2 * len(PSYCOPG), 2)
+        assert "accounts_pkey" in cluster.title
+        assert report.totals.skipped == {}
+
+
+def test_a_detail_line_alone_stays_below_the_threshold() -> None:
+    """A `DETAIL:` line after no error (a plain line before it) is no problem of its own."""
+    report = scan_entries(split_lines(0, ["checkpoint complete", "DETAIL:  Key (id)=(0) already exists."]))
+    assert report.clusters == []
+
+
+ASPNET2 = [
+    "info: Microsoft.AspNetCore.Hosting.Internal.WebHost[1]",
+    "      Request starting HTTP/1.1 GET https://portal.example.com/  ",
+    "fail: Microsoft.AspNetCore.Diagnostics.ExceptionHandlerMiddleware[1]",
+    "      An unhandled exception has occurred while executing the request.",
+    "System.InvalidOperationException: Sequence contains no elements",
+    "Parameter name: source",
+    "   at System.Linq.Enumerable.First[TSource](IEnumerable`1 source)",
+    "   at Portal.Controllers.HomeController.Index()",
+]
+
+
+def test_an_aspnet_core_2_record_with_its_exception_at_the_margin_is_one_error() -> None:
+    """ASP.NET Core 2's console logger writes a record's exception at the margin after its indented message, and
+    a message may go on (`Parameter name: …`) before the frames: all of it is the `fail:` record's, in either
+    order; the request's `info:` record stays apart."""
+    raw = split_lines(0, ASPNET2, service="portal") + split_lines(60, ASPNET2, service="portal")
+    for entries in (raw, raw[::-1]):
+        report = scan_entries(entries)
+        (cluster,) = report.clusters
+        assert (cluster.count, cluster.events) == (12, 2)
+        assert "InvalidOperationException" in cluster.title
+        assert "Sequence contains no elements" in cluster.title
+
+
+def test_a_margin_line_after_a_record_without_frames_stays_apart() -> None:
+    """A line at the margin after a record is another line unless an exception's frames follow it."""
+    lines = [
+        "fail: Portal.Jobs.Sync[3]",
+        "      Sync of tenant 7 failed",
+        "Sync finished with 1 failure",
+    ]
+    report = scan_entries(split_lines(0, lines, service="portal"))
+    (cluster,) = report.clusters
+    assert cluster.count == 2
+
+
+def test_a_dotnet_stack_without_files_is_read_as_dotnet_not_java() -> None:
+    """Framework frames (and a build without symbols) have no `in file:line N`: three spaces, `at`, parameters
+    written `Type name`. They are .NET's, titled by the innermost frame of the app; a Java frame that names no
+    file (`(Unknown Source)`) stays Java's."""
+    parser = StackParser()
+    dotnet = parser.parse(
+        "System.ArgumentNullException: Value cannot be null.\n"
+        "   at System.Linq.Enumerable.Where[TSource](IEnumerable`1 source, Func`2 predicate)\n"
+        "   at Acme.Orders.OrderService.Find(String customerId)\n"
+    )
+    assert dotnet is not None and dotnet.language == "dotnet"
+    assert (
+        dotnet.innermost_in_app is not None
+        and dotnet.innermost_in_app.function == "Acme.Orders.OrderService.Find"
+    )
+    java = parser.parse("java.lang.IllegalStateException: x\n   at com.acme.Foo.bar(Unknown Source)\n")
+    assert java is not None and java.language == "java"
+
+
+JVM_OOM = [
+    "java.lang.OutOfMemoryError: Java heap space",
+    "Dumping heap to /dumps/java_pid1.hprof ...",
+    "Heap dump file created [1024595375 bytes in 3.212 secs]",
+    "Terminating due to java.lang.OutOfMemoryError: Java heap space",
+]
+
+
+def test_the_jvms_exit_on_an_out_of_memory_error_is_one_error_on_stdout() -> None:
+    """HotSpot prints the error, its heap dump and its exit to stdout without a level (GKE records INFO): one
+    event at the error's line, an error."""
+    entries = split_lines(0, JVM_OOM, step=0.2, gke=True, stream="stdout", severity="INFO")
+    entries += split_lines(600, JVM_OOM, step=0.2, gke=True, stream="stdout", severity="INFO")
+    for ordered in (entries, entries[::-1]):
+        report = scan_entries(ordered)
+        (cluster,) = report.clusters
+        assert (cluster.count, cluster.events) == (8, 2)
+        assert cluster.title.startswith("java.lang.OutOfMemoryError: Java heap space")
+        assert cluster.max_severity == "ERROR"
+
+
+def test_the_exit_line_alone_is_an_error_and_a_heap_dump_alone_is_not() -> None:
+    """`-XX:+ExitOnOutOfMemoryError` without a heap dump prints only its exit's line: an error. A heap dump an
+    operator asked for (`Dumping heap to …`) says nothing failed."""
+    exit_only = scan_entries(
+        split_lines(
+            0,
+            ["Terminating due to java.lang.OutOfMemoryError: Metaspace"],
+            gke=True,
+            stream="stdout",
+            severity="INFO",
+        )
+    )
+    (cluster,) = exit_only.clusters
+    assert cluster.max_severity == "ERROR"
+    dump_only = scan_entries(
+        split_lines(
+            0,
+            ["Dumping heap to /tmp/heap.hprof ...", "Heap dump file created [52 bytes in 0.010 secs]"],
+            gke=True,
+            stream="stdout",
+            severity="INFO",
+        )
+    )
+    assert dump_only.clusters == []
+
+
+SPRING = [
+    "Error starting ApplicationContext. To display the condition evaluation report re-run your application with "
+    "'debug' enabled.",
+    "2025-05-19T07:26:26.072Z ERROR 1 --- [orders] [           main] o.s.b.d.LoggingFailureAnalysisReporter   : ",
+    "***************************",
+    "APPLICATION FAILED TO START",
+    "***************************",
+    "Description:",
+    "Parameter 0 of constructor in com.acme.orders.OrderService required a bean of type "
+    "'com.acme.orders.PaymentClient' that could not be found.",
+    "Action:",
+    "Consider defining a bean of type 'com.acme.orders.PaymentClient' in your configuration.",
+]
+
+
+def test_spring_boots_failure_analysis_split_per_line_is_one_error_titled_by_what_failed() -> None:
+    """Spring Boot logs its failure analysis as one record over lines (GKE: stdout, INFO): one event per start,
+    in either order, at the record's level, titled by its description; its lines are no problems of their own."""
+    entries = split_lines(0, SPRING, gke=True, stream="stdout", severity="INFO", step=0.0001)
+    entries += split_lines(30, SPRING, gke=True, stream="stdout", severity="INFO", step=0.0001)
+    for ordered in (entries, entries[::-1]):
+        report = scan_entries(ordered)
+        (cluster,) = report.clusters
+        assert cluster.events == 2
+        assert cluster.max_severity == "ERROR"
+        assert cluster.title.startswith("APPLICATION FAILED TO START: Parameter 0 of constructor")
+
+
+def test_banners_and_section_words_elsewhere_stay_plain_lines() -> None:
+    """A line of asterisks or a `Description:` heading in other output is no report without Spring's
+    `APPLICATION FAILED TO START` among them."""
+    lines = ["***************************", "Description:", "Nightly export", "Action:", "none"]
+    report = scan_entries(split_lines(0, lines, gke=True, stream="stdout", severity="INFO", step=0.0001))
+    assert report.clusters == []
+
+
+def test_a_framework_that_says_the_application_failed_to_start_is_a_startup_failure() -> None:
+    """Spring Boot's failure analysis and Quarkus' `Failed to start application (with profile …)`: the container
+    exits at start, no instance serves (`startup-failure`, P0); a line that only mentions starting is no such
+    report."""
+    spring = scan_entries(split_lines(0, SPRING, gke=True, stream="stdout", severity="INFO", step=0.0001))
+    (cluster,) = spring.clusters
+    assert (cluster.priority, cluster.reasons[0].split(":")[0]) == ("P0", "startup failure")
+    quarkus = scan_entries(
+        split_lines(
+            0,
+            [
+                "2025-10-26 06:44:35,031 ERROR [io.qua.run.Application] (main) Failed to start application (with "
+                'profile prod): org.postgresql.util.PSQLException: FATAL: password authentication failed for user "app"',
+                "        at org.postgresql.core.v3.ConnectionFactoryImpl.doAuthentication(ConnectionFactoryImpl.java:623)",
+                "        at org.postgresql.Driver.connect(Driver.java:265)",
+            ],
+            gke=True,
+            stream="stdout",
+            severity="INFO",
+        )
+    )
+    (cluster,) = quarkus.clusters
+    assert cluster.priority == "P0"
+    other = scan_entries(split_lines(0, ["ERROR: failed to start application server backup, retrying"]))
+    (cluster,) = other.clusters
+    assert cluster.priority != "P0"
+
+
+def test_repeated_jvm_out_of_memory_errors_kill_workers() -> None:
+    """Two JVM OutOfMemoryErrors are `worker-killed` (P1); one alone is an isolated error."""
+    twice = split_lines(0, JVM_OOM, step=0.2, gke=True, stream="stdout", severity="INFO")
+    twice += split_lines(600, JVM_OOM, step=0.2, gke=True, stream="stdout", severity="INFO")
+    (cluster,) = scan_entries(twice).clusters
+    assert cluster.priority == "P1"
+    once = split_lines(0, JVM_OOM, step=0.2, gke=True, stream="stdout", severity="INFO")
+    (cluster,) = scan_entries(once).clusters
+    assert cluster.priority == "P2"
