@@ -1577,3 +1577,11 @@ def test_a_stored_secrets_name_or_a_named_digest_stays(text: str, name: str) -> 
 )
 def test_a_credential_shaped_like_a_path_or_a_named_digest_is_still_redacted(text: str, secret: str) -> None:
     assert secret not in REDACT(text)
+
+
+# HubSpot's private app token is a UUID behind `pat-<region>-`: redacted wherever it stands
+@given(region=st.sampled_from(["na1", "eu1", "ap1"]), uuid=st.uuids().map(str))
+def test_a_hubspot_private_app_token_is_redacted(region: str, uuid: str) -> None:
+    token = f"pat-{region}-{uuid}"
+    assert token not in REDACT(f'hubspot: 401 {{"detail": "{token}"}}')
+    assert uuid in REDACT(f'hubspot: 401 {{"correlationId": "{uuid}"}}')
