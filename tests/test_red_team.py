@@ -1334,3 +1334,254 @@ def test_a_word_before_a_sentence_that_names_no_value_stays(newest_first: bool) 
     ]
     messages = _ordered_events(lines, newest_first)
     assert "NullPointerException" in messages and "quorbelt" in messages
+
+
+# The kernel's key retention takes a key's data as a positional argument (`keyctl add TYPE NAME DATA KEYRING`,
+# `keyctl update KEY DATA`) or from its input (`keyctl padd`, `pupdate`), as GNOME's `secret-tool store` does
+@pytest.mark.parametrize(
+    "layout",
+    [
+        "+ keyctl add user db_password {s} @u",
+        '+ keyctl add big_key backup "{s}" @s',
+        "keyctl add logon cifs:a:10.0.0.4 '{s}' @s: Invalid argument",
+        "+ keyctl update 912838411 {s}",
+        "+ echo -n {s} | keyctl padd user vault_unseal @u",
+        "+ printf %s '{s}' | keyctl pupdate 912838411",
+        "+ echo -n '{s}' | secret-tool store --label=db service orders user app",
+    ],
+)
+@pytest.mark.parametrize("secret", ["Belthulo58%vl", "quorzupo757", "Zx8Q2mLp9Kw3Vb7N"])
+def test_a_secret_given_to_a_keyring_is_redacted(layout: str, secret: str) -> None:
+    once = REDACT(layout.format(s=secret))
+    assert secret not in once and REDACT(once) == once
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "+ keyctl show @u",
+        "+ keyctl add user session_ready 1 @s",
+        "+ keyctl link 912838411 @u",
+        "+ secret-tool lookup service orders user app",
+    ],
+)
+def test_a_keyring_command_without_a_secret_stays(text: str) -> None:
+    assert REDACT(text) == text
+
+
+# A credential flag given a process substitution: the file the shell makes holds what the command prints
+_SUBSTITUTED = st.sampled_from(
+    [
+        "--askpass {p}",
+        "--askpass={p}",
+        "--auth-user-pass {p}",
+        "--password-file {p}",
+        "--key-file={p}",
+        "private-key {p}",
+        "--passphrase-file {p}",
+    ]
+)
+_PRINTS = st.sampled_from(
+    ["<(echo {s})", "<(echo -n '{s}')", "<(printf '%s\\n' deploy {s})", '<(printf %s "{s}")']
+)
+
+
+@given(
+    flag=_SUBSTITUTED,
+    prints=_PRINTS,
+    secret=_SECRETS,
+    command=st.sampled_from(["openvpn", "restic", "wg set wg0"]),
+)
+def test_a_literal_printed_into_a_credentials_file_is_redacted(
+    flag: str, prints: str, secret: str, command: str
+) -> None:
+    once = REDACT(f"+ {command} --config site.conf {flag.format(p=prints.format(s=secret))} --verbose")
+    assert secret not in once and REDACT(once) == once
+    assert "--verbose" in once
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "+ diff <(sort a.txt) <(sort b.txt)",
+        "+ app --config-file=<(echo debug=1)",
+        "+ openvpn --config office.ovpn --askpass /etc/openvpn/pass.txt",
+        "+ openvpn --auth-user-pass /run/secrets/vpn-creds --daemon",
+        "SSH_ASKPASS=/usr/lib/ssh/x11-ssh-askpass",
+    ],
+)
+def test_a_substitution_that_prints_no_credential_or_a_secrets_path_stays(text: str) -> None:
+    assert REDACT(text) == text
+
+
+# Redis' MONITOR writes each word of a command quoted: `"CONFIG" "SET" "requirepass" "X"`
+@pytest.mark.parametrize("name", ["requirepass", "masterauth"])
+@pytest.mark.parametrize("case", [str.upper, str.lower])
+@pytest.mark.parametrize("secret", ["Belthulo58%vl", "quorzupo757"])
+def test_a_password_set_through_redis_config_as_monitor_writes_it_is_redacted(
+    name: str, case: Any, secret: str
+) -> None:
+    text = f'1764583200.731840 [0 10.0.0.7:40112] "{case("config")}" "{case("set")}" "{name}" "{secret}"'
+    assert secret not in REDACT(text)
+
+
+def test_a_redis_config_set_of_no_password_stays() -> None:
+    text = '1764583200.731840 [0 10.0.0.7:40112] "CONFIG" "SET" "maxmemory" "2gb"'
+    assert REDACT(text) == text
+
+
+_HEX = "0123456789abcdef"
+_ALNUM = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+
+
+def _generated(alphabet: str, size: int) -> Any:
+    return st.text(alphabet, min_size=size, max_size=size).filter(
+        lambda value: sum(c.isdigit() for c in value) >= 2 and sum(c.isalpha() for c in value) >= 2
+    )
+
+
+# A monitoring service's ping URL and a blockchain RPC provider's endpoint carry their key in the path
+@given(
+    layout=st.sampled_from(
+        [
+            "curl -fsS https://hc-ping.com/{u}/fail",
+            "GET https://hc-ping.com/{a22}/db-backup?create=1 201",
+            "POST https://cronitor.link/p/{h32}/nightly?state=complete",
+            "curl https://cronhub.io/ping/{u}",
+            "curl https://nosnch.in/{h10} failed",
+            "GET /api/push/{a10}?status=up&msg=OK&ping= 200",
+            "HTTPError 401 for url: https://mainnet.infura.io/v3/{h32}",
+            "wss://sepolia.infura.io/ws/v3/{h32} closed 1006",
+            "rpc error: https://little-wind-42.quiknode.pro/{h40}/ returned 401",
+            'url="https://rpc.ankr.com/polygon/{h64}"',
+            "GET https://eth-mainnet.g.alchemy.com/nft/v3/{a32}/getNFTsForOwner 429",
+        ]
+    ),
+    u=st.uuids().map(str),
+    a22=_generated(_ALNUM, 22),
+    a10=_generated(_ALNUM, 10),
+    a32=_generated(_ALNUM, 32),
+    h10=_generated(_HEX, 10),
+    h32=_generated(_HEX, 32),
+    h40=_generated(_HEX, 40),
+    h64=_generated(_HEX, 64),
+)
+def test_a_ping_url_or_an_rpc_endpoints_key_is_redacted(layout: str, **values: str) -> None:
+    text = layout.format(**values)
+    secret = next(value for name, value in values.items() if "{" + name + "}" in layout)
+    assert secret not in REDACT(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "POST /api/push/notifications 200",
+        "GET https://hc-ping.com/ 200",
+        "web3: connected to https://mainnet.infura.io/v3/ (quota 80%)",
+        "rpc: https://rpc.ankr.com/eth up",
+    ],
+)
+def test_a_ping_or_rpc_url_without_a_key_stays(text: str) -> None:
+    assert REDACT(text) == text
+
+
+# Bundler's credentials for a gem source, one variable per host (`BUNDLE_GEMS__ACME__TEST=user:password`)
+@pytest.mark.parametrize(
+    "layout",
+    [
+        "+ export BUNDLE_GEMS__CONTRIBSYS__COM={s}",
+        'BUNDLE_ENTERPRISE__CONTRIBSYS__COM: "{s}"',
+        "+ docker build --build-arg BUNDLE_GEMS__ACME__TEST={s} .",
+    ],
+)
+@pytest.mark.parametrize("secret", ["ef6c41fb:8072a71c", "ci:Belthulo58%vl"])
+def test_bundler_credentials_for_a_gem_source_are_redacted(layout: str, secret: str) -> None:
+    assert secret.partition(":")[2] not in REDACT(layout.format(s=secret))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "BUNDLE_MIRROR__RUBYGEMS__ORG=https://gems.mirror.acme.test",
+        "BUNDLE_BUILD__NOKOGIRI=--use-system-libraries",
+        "+ export BUNDLE_PATH=vendor/bundle BUNDLE_JOBS=4",
+    ],
+)
+def test_bundler_settings_that_hold_no_credential_stay(text: str) -> None:
+    assert REDACT(text) == text
+
+
+# Public key material: a JSON Web Key's public members, an age recipient, a Content-Security-Policy nonce
+@pytest.mark.parametrize(
+    ("text", "public"),
+    [
+        (
+            '{"kty":"EC","crv":"P-256","kid":"k2","x":"MKBCTNIcKUSDii11ySs3526iDZ8AiTo7Tu6KPAqv7D4",'
+            '"y":"4Etl6SRW2YiLUrN5vfvVHuhp7x8PxltmWWlbbM4IFyM"}',
+            "4Etl6SRW2YiLUrN5vfvVHuhp7x8PxltmWWlbbM4IFyM",
+        ),
+        (
+            'jwks: {"keys":[{"kty":"OKP","crv":"Ed25519","x":"11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo"}]}',
+            "11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo",
+        ),
+        (
+            '{"kty":"RSA","use":"sig","n":"sXchDaQebHnPiGvyDOAT4saGEUetSyo9MKLOoWFsueri23bOdgWp4Dy1WlUzewbgBHod5pcM9H'
+            '95GQRV3JDXboIRROSBigeC5yjU1hGzHHyXss8UDprecbAYxknTcQkhslANGRUZmdTOQ5qTRsLAt6BTYuyvVRdhS8exSZEy_c4gs",'
+            '"e":"AQAB"}',
+            "sXchDaQebHnPiGvyDOAT4saGEUetSyo9MKLOoWFsueri23bOdgWp4Dy1WlUzewbgBHod5pcM9H",
+        ),
+        (
+            "sops: encrypting for age1zvkyg2lqzraa2lnjvqej32nkuu0ues2s82hzrye869xeexvn73equnujwj",
+            "age1zvkyg2lqzraa2lnjvqej32nkuu0ues2s82hzrye869xeexvn73equnujwj",
+        ),
+        ("csp: script-src 'nonce-Zm9vYmFyYmF6cXV4' 'strict-dynamic'", "nonce-Zm9vYmFyYmF6cXV4"),
+    ],
+)
+def test_public_key_material_stays(text: str, public: str) -> None:
+    assert public in REDACT(text)
+
+
+def test_a_json_web_keys_private_member_is_redacted() -> None:
+    private = "870MB6gfuTJ4HtUnUvYMyJpr5eUZNP4Bk43bVdj3eAE"
+    text = (
+        '{"kty":"EC","crv":"P-256","x":"MKBCTNIcKUSDii11ySs3526iDZ8AiTo7Tu6KPAqv7D4","d":"' + private + '"}'
+    )
+    assert private not in REDACT(text)
+
+
+# Where a secret is stored, by its path: Kubernetes' `namespace/name`, AWS Secrets Manager's or Vault's names
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("k8s: Secret default/registry-token created", "default/registry-token"),
+        ("Error: couldn't find key password in Secret default/orders-db", "default/orders-db"),
+        ("Created secret ops/github-token", "ops/github-token"),
+        ("Secrets Manager can't find the specified secret: prod/orders/api-token", "prod/orders/api-token"),
+        (
+            "cache key: build-linux-x64-node20-8c2b1d3a4e5f6071 restored",
+            "build-linux-x64-node20-8c2b1d3a4e5f6071",
+        ),
+    ],
+)
+def test_a_stored_secrets_name_or_a_named_digest_stays(text: str, name: str) -> None:
+    assert name in REDACT(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "secret"),
+    [
+        ("login with password admin/admin failed", "admin/admin"),
+        ("secret: Belt-quor/58zupo%x", "Belt-quor/58zupo%x"),
+        ('{"apiKey": "key-8c2b1d3a4e5f60718293a4b5c6d7e8f9"}', "8c2b1d3a4e5f60718293a4b5c6d7e8f9"),
+    ],
+)
+def test_a_credential_shaped_like_a_path_or_a_named_digest_is_still_redacted(text: str, secret: str) -> None:
+    assert secret not in REDACT(text)
+
+
+# HubSpot's private app token is a UUID behind `pat-<region>-`: redacted wherever it stands
+@given(region=st.sampled_from(["na1", "eu1", "ap1"]), uuid=st.uuids().map(str))
+def test_a_hubspot_private_app_token_is_redacted(region: str, uuid: str) -> None:
+    token = f"pat-{region}-{uuid}"
+    assert token not in REDACT(f'hubspot: 401 {{"detail": "{token}"}}')
+    assert uuid in REDACT(f'hubspot: 401 {{"correlationId": "{uuid}"}}')

@@ -675,10 +675,30 @@ def _working_directory(key: str, value: str) -> bool:
     return key == "PWD" and value.startswith(("/", "~"))
 
 
+# A stored secret named by its path, not the secret: Kubernetes' `namespace/name` (`Secret default/orders-db`),
+# AWS Secrets Manager's or Vault's `prod/orders/api-token`. Lower-case words joined by hyphens in two to five
+# segments, at least one hyphen (a name's, not `admin/admin`).
+_SECRET_PATH = compile_regex(
+    r"[a-z][a-z0-9]{0,30}(?:-[a-z0-9]{1,30}){0,8}(?:/[a-z][a-z0-9]{0,30}(?:-[a-z0-9]{1,30}){0,8}){1,4}"
+)
+# Words, then a hex digest: a cache's key, a build's or an artifact's name (`build-linux-x64-node20-8c2b1d3a`,
+# `Linux-pnpm-store-<sha256>`). Two words or more: `key-<hex>` (Mailgun's old keys) is no such name.
+_NAMED_DIGEST = compile_regex(r"(?:[A-Za-z][A-Za-z0-9]{0,15}[-_.]){2,8}(?:[0-9a-f]{8,128}|[0-9A-F]{8,128})")
+
+
+def _secret_path(value: str) -> bool:
+    value = value.rstrip(".,;:")
+    return (
+        _SECRET_PATH.fullmatch(value) is not None
+        and "-" in value
+        and all(is_plain_words(segment) for segment in value.split("/"))
+    )
+
+
 def is_secret_value(key_kind: str, value: str) -> bool:
     """Whether `value`, stored under a name of class `key_kind`, is to be redacted."""
     value = value.strip()
-    if _placeholder(value) or value.startswith(MARKER_PREFIX):
+    if _placeholder(value) or value.startswith(MARKER_PREFIX) or _secret_path(value):
         return False
     if key_kind == "password":
         return True
@@ -703,6 +723,8 @@ def is_secret_value(key_kind: str, value: str) -> bool:
         return len(value) >= 6 and not is_plain_words(word) and any(c.isalpha() for c in value)
     if _NAME_PATH.match(value):
         return False  # a path or a colon-separated name of words and numbers (`users:profile:12345`)
+    if _NAMED_DIGEST.fullmatch(value):
+        return False  # words and a digest (`cache key: build-linux-x64-8c2b1d3a4e5f6071`)
     if _SETTINGS_VALUE.search(value):
         return False  # a URL or settings (`Server=db;Database=app`): the rules for their parts read them
     if _CAMEL_WORDS.fullmatch(value):
@@ -861,6 +883,7 @@ _POSITIONAL_GATES = (
     b"setuser",
     b"net use",
     b"-network",
+    b"keyctl",
 )
 # What `_CONNECT_CALL` needs: a call that logs in.
 # Words near a payment card number (`_card_spans`).
@@ -988,6 +1011,13 @@ _FLAG = _Deferred(
     rb"(?i)(?:^|[\s\"'(\[])(?P<key>--?" + _KEY_NAME + rb")\s{1,8}(?:"
     rb"\"(?P<dq>[^\"\r\n]+)\"|'(?P<sq>[^'\r\n]+)'|(?P<bare>[^\s\"'\\-][^\s\"'\\]*))"
 )
+# A credential flag's value given as a process substitution, a file the shell fills with what a command prints
+# (`openvpn --askpass <(echo X)`, `--auth-user-pass <(printf '%s\n' user X)`, `wg … private-key <(echo X)`): the
+# whole `<(…)` is the value.
+_PROCESS_SUBSTITUTION = _Deferred(
+    rb"(?i)(?:^|[\s\"'(\[])(?P<key>-{0,2}" + _KEY_NAME + rb")(?:[ \t]{1,8}|=)"
+    rb"(?P<value><\([^()\r\n]{1,256}(?:\([^()\r\n]{0,64}\)[^()\r\n]{0,128})?\))"
+)
 _AUTH_SCHEMES = {
     "basic",
     "bearer",
@@ -1066,6 +1096,8 @@ _POSITIONAL = _Deferred(
     # Android's `cmd wifi connect-network|add-network SSID wpa2|wpa3|wep PASSPHRASE`
     + rb"|cmd[ \t]{1,8}wifi[ \t]{1,8}(?:connect|add)-network[ \t]{1,8}" + _ARGUMENT_RE2 + rb"[ \t]{1,8}(?:wpa2|wpa3|wep)"
     + rb"|sentinel[ \t]{1,8}auth-pass[ \t]{1,8}" + _ARGUMENT_RE2
+    # the Linux kernel's key retention: `keyctl add TYPE DESCRIPTION DATA KEYRING`, `keyctl update KEY DATA`
+    + rb"|keyctl[ \t]{1,8}(?:add(?:[ \t]{1,8}" + _ARGUMENT_RE2 + rb"){2}|update[ \t]{1,8}" + _ARGUMENT_RE2 + rb")"
     + rb")[ \t]{1,8}" + _QUOTED_FLAG_VALUE
     # Redis' ACL rules give a password after `>`: `ACL SETUSER bob on >X ~* +@all`
     + rb"|(?i:acl[ \t]{1,8}setuser)[ \t]{1,8}" + _ARGUMENT_RE2
@@ -1138,6 +1170,8 @@ _READS_SECRET = compile_regex(
     # Kerberos' `kinit user@REALM`, `htpasswd -i`, `cifscreds add`, FreeIPA's `--password`: the password from the input
     rb"|\bkinit(?:\s|$)|\bhtpasswd\b.*\s-[A-Za-z]*i\b|\bcifscreds\b|\bipa\b.*\s--password\b"
     rb"|\blogin\b.*\s-(?:\s|$)"  # `vault login -`: the token from the input
+    # the kernel's keyring (`keyctl padd user NAME @u`), the desktop's (`secret-tool store --label=… key value`)
+    rb"|\bkeyctl\b.*\bp(?:add|update)\b|\bsecret-tool\b.*\bstore\b"
     rb"|\bsecrets?[ \t].*\b(?:set|put|add|create)\b"
 )
 # `htpasswd -b[…] FILE USER PASSWORD`, `htpasswd -nb USER PASSWORD`: `-b` takes the password on the command line.
@@ -1148,7 +1182,8 @@ _HTPASSWD = _Deferred(
 _ARGUMENT = compile_regex(rb"\"[^\"]*\"|'[^']*'|[^\s\"']+")
 # A CLI's setting given after a space: `aws configure set aws_secret_access_key X`, `yarn config set
 # npmAuthToken X`, `dotnet user-secrets set "Smtp:Password" X`.
-_CONFIG_SET_COMMAND = rb"(?:config(?:ure)?|user-secrets|secrets?)[ \t]{1,8}set[ \t]"
+# Also as Redis' MONITOR writes a command, each word quoted: `"CONFIG" "SET" "requirepass" "X"`.
+_CONFIG_SET_COMMAND = rb"\"?(?:config(?:ure)?|user-secrets|secrets?)\"?[ \t]{1,8}\"?set\"?[ \t]"
 _CONFIG_SET = _Deferred(
     rb"(?i)\b" + _CONFIG_SET_COMMAND + rb"[ \t]{0,7}"
     rb"(?:--?[A-Za-z][A-Za-z0-9-]{0,31}(?:=[^\s\"']{1,64})?[ \t]{1,8}){0,4}[\"']?(?P<key>"
@@ -2159,6 +2194,8 @@ _PUBLIC_RUN = compile_regex(
     r"|pk_(?:live|test)_[0-9A-Za-z]{10,}|(?:npub|note|nevent|nprofile|naddr)1[02-9ac-hj-np-z]{20,}"
     # PostHog's project key, made for browsers; an Oracle Cloud resource's id (`ocid1.<type>.<realm>.<region>.<id>`)
     r"|phc_[0-9A-Za-z]{20,}|ocid1\.[a-z0-9]{2,40}\.oc\d{1,2}\.[a-z0-9-]{0,40}\.[a-z0-9]{20,}"
+    # an age recipient (an X25519 public key in bech32); a Content-Security-Policy nonce, sent to every browser
+    r"|age1[02-9ac-hj-np-z]{58}|nonce-[A-Za-z0-9+/_-]{8,}={0,2}"
     # a DER public key (SubjectPublicKeyInfo) of Ed25519/X25519, EC P-256/P-384 or RSA 1024/2048/4096
     r"|(?:MCowBQYDK2V[wu]AyEA|MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAE|MHYwEAYHKoZIzj0CAQYFK4EEACIDYgAE"
     r"|MIGfMA0GCSqGSIb3DQEBAQUAA4GNAD|MII[BC]IjANBgkqhkiG9w0BAQEFAAOCA[Qg]8A)[A-Za-z0-9+/]*={0,2}"
@@ -2189,10 +2226,20 @@ def _public_blocks(data: bytes) -> list[tuple[int, int]]:
     return blocks
 
 
+# A JSON Web Key's public members: an RSA key's modulus `n`, an EC or OKP key's point `x`/`y` (a JWKS answer,
+# `jwks: fetched key {"kty":"RSA",…,"n":"…"}`); the private ones (`d`, `p`, `q`, `k`, …) are secret.
+_JWK_PUBLIC_MEMBER = compile_regex(rb'\\?"(?:n|x|y)\\?"[ \t]{0,4}:[ \t]{0,4}\\?"$')
+
+
 def _public_run(data: bytes, start: int, run: str) -> bool:
     """Whether the run at `start` is public material or an id rather than a secret."""
     return bool(
-        _PUBLIC_RUN.match(run.rstrip(".,;:")) or _PUBLIC_BEFORE.search(data, max(0, start - 96), start)
+        _PUBLIC_RUN.match(run.rstrip(".,;:"))
+        or _PUBLIC_BEFORE.search(data, max(0, start - 96), start)
+        or (
+            _JWK_PUBLIC_MEMBER.search(data, max(0, start - 16), start)
+            and data.rfind(b'"kty', max(0, start - 1024), start) >= 0
+        )
     )
 
 
@@ -2633,6 +2680,8 @@ def _phrase_spans(data: bytes) -> Iterator[Span]:
                 break  # a YAML alias (`password: *db_password`): the value is its anchor's
             if first and _resource_name(word, stripped):
                 break  # `secret "api-token-x2k9q" not found`, `token default-token-x2k9q created`
+            if first and word.lower() in _OBJECT_KINDS and _secret_path(stripped):
+                break  # `Secret default/orders-db`, `secret: prod/orders/api-token`: where a secret is stored
             if first and word.lower() in _OBJECT_KINDS and _OBJECT_ANSWER.match(tail, raw.start()):
                 break  # `Error: secret "cart-db-v2" not found`: Kubernetes names the object it looked for
             if first and _object_reference(word, tail[: raw.start()], core):
@@ -3237,6 +3286,12 @@ def _map_spans(data: bytes, opening: int, kind: str, plural: bool) -> Iterator[S
             yield start, stop, _KIND_OF_CLASS[kind], _CONTEXT
 
 
+# Names of where a secret comes from, a program or a file (openvpn's `--askpass FILE`, `--auth-user-pass FILE`,
+# ssh's `SSH_ASKPASS=PROGRAM`): a path under them is no secret.
+_NAMES_A_SOURCE = compile_regex(r"(?i)(?:askpass|auth-user-pass)$")
+_FILE_PATH = compile_regex(rb"(?:~|\.{1,2})?/[A-Za-z0-9_.@+-]{1,255}(?:/[A-Za-z0-9_.@+-]{1,255}){0,32}/?")
+
+
 def _key_value_spans(pattern: Any, data: bytes, element: bool = False) -> Iterator[Span]:
     """The values the key-name rule `pattern` finds; an `element`'s text (XML) ends at its closing tag."""
     matches = _matches_and_inner(pattern, data) if pattern is _KEY_VALUE else pattern.finditer(data)
@@ -3257,6 +3312,8 @@ def _key_value_spans(pattern: Any, data: bytes, element: bool = False) -> Iterat
         ):
             continue  # PHP's `["secret":protected]=>`: the value is on its next line (`_PHP_PROPERTY`)
         bare = b"bare" in _group_index(match.re) and _span(match, b"bare")[0] >= 0
+        if bare and _NAMES_A_SOURCE.search(key) and _FILE_PATH.fullmatch(data, start, end):
+            continue  # `--askpass /etc/openvpn/pass`, `SSH_ASKPASS=/usr/bin/ksshaskpass`: where the secret comes from
         if (
             b"tag" in _group_index(match.re)
             and _span(match, b"tag")[0] >= 0
@@ -3771,6 +3828,22 @@ def _userinfo_spans(data: bytes) -> Iterator[Span]:
         if lower_only or value.isdigit() or value.startswith(MARKER_PREFIX):
             continue  # a word or a number (`origin:git@github.com`) is no password
         yield (*_span(match, b"cred"), "password", _CONTEXT)
+
+
+# A file's name in a flag: `--key-file`, `--password-file`, `--token-path`, `--passphrase-fd`.
+_FILE_NAME_END = compile_regex(r"(?i)[-_.]?(?:file|path|fd)$")
+_ECHOED = (b"<(echo", b"<(printf")
+
+
+def _process_substitution_spans(data: bytes) -> Iterator[Span]:
+    for match in _PROCESS_SUBSTITUTION.finditer(data):
+        key = match.group(b"key").decode("utf-8", "replace").lstrip("-")
+        credential = key_class(key) is not None
+        if not credential and match.group(b"value").startswith(_ECHOED):
+            # a credential's file filled with a literal (`--key-file=<(echo -n X)`): what it prints is the file
+            credential = key_class(_FILE_NAME_END.sub("", key)) is not None
+        if credential:
+            yield (*_span(match, b"value"), "password", _CONTEXT)
 
 
 def _piped_spans(data: bytes) -> Iterator[Span]:
@@ -4411,6 +4484,8 @@ class Redactor:
         if plan.key_hint:
             spans.extend(_key_value_spans(_KEY_VALUE, data))
             spans.extend(_key_value_spans(_FLAG, data))
+            if b"<(" in data:
+                spans.extend(_process_substitution_spans(data))
             spans.extend(_key_value_spans(_NAME_VALUE, data))
             spans.extend(_key_value_spans(_SPACED_CONFIG, data))
             if any(gate in data for gate in _DEVICE_GATES) or _DEVICE_CONTEXT_GATE.search(data):
