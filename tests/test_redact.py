@@ -2830,6 +2830,34 @@ def test_kubernetes_object_names_and_messages_about_credentials_stay(text: str) 
 
 
 @pytest.mark.parametrize(
+    "text",
+    [
+        "Failed to refresh access token: ConnectionError",
+        "Error fetching token: TimeoutError: timed out",
+        "could not get token: HTTPError 503",
+        "Failed to get id token: google.auth.exceptions.RefreshError: ('invalid_grant: Token has been expired or revoked.')",
+        "auth token: System.Net.Http.HttpRequestException: No such host is known",
+        "token request failed: java.net.SocketTimeoutException: Read timed out",
+    ],
+)
+def test_an_exceptions_name_said_after_a_tokens_name_stays(text: str) -> None:
+    # why a token could not be had, not the token: it keeps problems of different causes apart
+    assert Redactor().redact(text) == text
+
+
+@pytest.mark.parametrize(
+    ("text", "secret"),
+    [
+        ("token: Xk92mmQp1zqLmNq8", "Xk92mmQp1zqLmNq8"),
+        ("token=abcdefError12", "abcdefError12"),
+        ("password: ConnectionError", "ConnectionError"),
+    ],
+)
+def test_a_token_that_only_contains_an_exceptions_suffix_still_goes(text: str, secret: str) -> None:
+    assert secret not in Redactor().redact(text)
+
+
+@pytest.mark.parametrize(
     "text, secret",
     [
         ("password blue-horse-7x9k rejected", "blue-horse-7x9k"),

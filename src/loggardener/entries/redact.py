@@ -695,13 +695,22 @@ def _secret_path(value: str) -> bool:
     )
 
 
+# An exception's or error's class name, qualified or not (`ConnectionError`, `google.auth.exceptions.RefreshError`,
+# `System.Net.Http.HttpRequestException`): said after a token's name, it is why the token could not be had
+_EXCEPTION_NAME = compile_regex(
+    r"(?:[A-Za-z_][A-Za-z0-9_]{0,40}\.){0,8}[A-Z][A-Za-z0-9]{0,60}(?:Error|Exception)"
+)
+
+
 def is_secret_value(key_kind: str, value: str) -> bool:
     """Whether `value`, stored under a name of class `key_kind`, is to be redacted."""
     value = value.strip()
-    if _placeholder(value) or value.startswith(MARKER_PREFIX) or _secret_path(value):
+    if _placeholder(value) or value.startswith(MARKER_PREFIX):
         return False
     if key_kind == "password":
-        return True
+        return True  # (a passphrase may be words joined as a path is: `correct-horse/battery-staple`)
+    if _secret_path(value):
+        return False  # `api_key: team/orders-api-key`: where a key is stored, not the key
     if MARKER_PREFIX in value:
         # what redaction left of a value (`z:[REDACTED:token]`): judged as it was before, without the marker
         value = _MARKER.sub("", value).strip()
@@ -720,6 +729,8 @@ def is_secret_value(key_kind: str, value: str) -> bool:
         return False
     # generated: long enough, with letters (`Session: 30546173_4261722401` is an id)
     if key_kind in ("token", "pin"):
+        if _EXCEPTION_NAME.fullmatch(word):
+            return False  # `Failed to refresh access token: RefreshError`: what went wrong getting it
         return len(value) >= 6 and not is_plain_words(word) and any(c.isalpha() for c in value)
     if _NAME_PATH.match(value):
         return False  # a path or a colon-separated name of words and numbers (`users:profile:12345`)
