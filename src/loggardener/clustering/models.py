@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from loggardener.regexes import compile_regex
+
 ClusterKind = Literal["exception", "message", "request", "audit"]
+_STATUS_CODE = compile_regex(r"[A-Z][A-Z_]{1,40}")
+"""A gRPC status code's name, as an audit signature begins with it (`PERMISSION_DENIED`)."""
 Trend = Literal["new", "recurring", "regressed"]
 
 
@@ -55,6 +59,14 @@ class SuspectRevision(BaseModel):
     previous_last_seen: datetime
     first_seen: datetime = Field(description="The problem's first occurrence in `revision`.")
     evidence: str = Field(description="The same, in words.")
+
+
+class AuditCall(NamedTuple):
+    """A call the audit logs record as refused."""
+
+    status: str
+    method: str | None
+    api: str | None
 
 
 class Cluster(BaseModel):
@@ -117,6 +129,19 @@ class Cluster(BaseModel):
     trend: Trend | None = Field(
         default=None, description="Across runs (needs --state): new, recurring, regressed."
     )
+
+    def audit_call(self) -> AuditCall | None:
+        """The refused call of an audit problem: its status code, method and API, as far as its signature
+        names them (`audit | PERMISSION_DENIED storage.objects.get storage.googleapis.com | …`); None for
+        other kinds, and for audit problems without a status code (an operation that failed)."""
+        if self.kind != "audit":
+            return None
+        words = self.signature.split(" | ", 2)[1].split(" ") if self.signature.count(" | ") >= 2 else []
+        if not words or not _STATUS_CODE.fullmatch(words[0]):
+            return None
+        api = words[-1] if len(words) > 1 and words[-1] in self.services else None
+        method = " ".join(words[1 : len(words) - (api is not None)]) or None
+        return AuditCall(status=words[0], method=method, api=api)
 
     def shared_message(self) -> str | None:
         """The message every event says, on one line, when the samples are all the events and their texts are

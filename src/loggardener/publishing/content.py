@@ -19,7 +19,7 @@ import jinja2
 from markupsafe import Markup
 
 from loggardener import __version__
-from loggardener.clustering.models import Cluster
+from loggardener.clustering.models import AuditCall, Cluster
 from loggardener.config import IssuesConfig
 from loggardener.entries.levels import STARTUP_EXCEPTION_TYPES
 from loggardener.entries.models import Severity
@@ -511,6 +511,11 @@ def _module(cluster: Cluster) -> str | None:
     return f"{found.group(2)}.{found.group(1)}" if found else None
 
 
+def _audit_call_text(call: AuditCall) -> tuple[str, str]:
+    """(the method, the API) of a refused call, in code spans, or words when the audit entries name none."""
+    return (_code(call.method) if call.method else "the call"), (_code(call.api) if call.api else "the API")
+
+
 def expected_behavior(cluster: Cluster) -> list[Markup]:
     """What should happen instead, as far as the evidence supports it (never the design or the fix)."""
     services = _names(sorted(cluster.services))
@@ -540,6 +545,15 @@ def expected_behavior(cluster: Cluster) -> list[Markup]:
         routes = _names(cluster.routes) if cluster.routes else Markup("these requests")
         answer = "answers" if len(cluster.routes) == 1 else "answer"
         statements.append(Markup(f"{routes} {answer} without a 5xx status ({server_errors} did not)."))
+    call = cluster.audit_call()
+    if call is not None:
+        method, api = _audit_call_text(call)
+        statements.append(
+            Markup(
+                f"Calls of {method} to {api} succeed, or are no longer made "
+                f"({counted(cluster.events, 'call')} refused with {_code(call.status)})."
+            )
+        )
     if not statements and cluster.exception_type and top is not None:
         where = _code(top.location)
         function = f" in {_code(top.function)}" if top.function else ""
@@ -564,7 +578,17 @@ def reproduction_steps(cluster: Cluster) -> list[Markup]:
     steps: list[Markup] = []
     service = _ranked(cluster.services)[0][0] if cluster.services else None
     revision = _ranked(cluster.revisions)[0][0] if cluster.revisions else None
-    if service and revision:
+    call = cluster.audit_call()
+    if call is not None:  # the service is the API that refused: the caller's call is what to repeat
+        method, api = _audit_call_text(call)
+        steps.append(
+            Markup(
+                f"Call {method} on {api} as the caller named in "
+                "`protoPayload.authenticationInfo.principalEmail`, on the resource named in "
+                "`protoPayload.resourceName` (the sample's entry)."
+            )
+        )
+    elif service and revision:
         steps.append(Markup(f"Run revision {_code(revision)} of {_code(service)}."))
     elif service:
         steps.append(Markup(f"Run {_code(service)}."))
@@ -573,7 +597,7 @@ def reproduction_steps(cluster: Cluster) -> list[Markup]:
         steps.append(Markup(f"Start it: {raised} is raised while importing."))
     elif cluster.kind == "request" and cluster.routes:
         steps.append(Markup(f"Send a request to {_names(cluster.routes)}."))
-    else:
+    elif call is None:
         steps.append(Markup("The logs do not record what triggers it; start from the sample below."))
     steps.append(
         Markup(
