@@ -187,17 +187,30 @@ def labels(cluster: Cluster, config: IssuesConfig) -> list[str]:
     return result
 
 
-def title(cluster: Cluster, config: IssuesConfig, regression: bool = False) -> str:
-    """The issue title from the configured template."""
+def title(
+    cluster: Cluster, config: IssuesConfig, regression: bool = False, issue_category: str | None = None
+) -> str:
+    """The issue title from the configured template; `issue_category`: the category of the issue it is for,
+    which later runs keep (see `summary`)."""
     name = cluster.title
     text = config.title_template.format(
-        category=category(cluster, config, regression), priority=cluster.priority, name=name
+        category=issue_category or category(cluster, config, regression),
+        priority=cluster.priority,
+        name=name,
     )
     return safety.title(text)
 
 
-def summary(cluster: Cluster, config: IssuesConfig, report: ScanReport, regression: bool = False) -> Summary:
-    """The material facts of `cluster` in this run (long lists cut, with a digest of the full ones)."""
+def summary(
+    cluster: Cluster,
+    config: IssuesConfig,
+    report: ScanReport,
+    regression: bool = False,
+    issue_category: str | None = None,
+) -> Summary:
+    """The material facts of `cluster` in this run (long lists cut, with a digest of the full ones).
+    `issue_category`: the category of the open issue they are published on, which later runs keep (its title was set
+    when it was filed, or reopened)."""
     lists = {
         "services": sorted(cluster.services),
         "revisions": sorted(cluster.revisions),
@@ -211,8 +224,8 @@ def summary(cluster: Cluster, config: IssuesConfig, report: ScanReport, regressi
     return Summary(
         fingerprint=cluster.fingerprint,
         priority=cluster.priority,
-        category=category(cluster, config, regression),
-        title=title(cluster, config, regression),
+        category=issue_category or category(cluster, config, regression),
+        title=title(cluster, config, regression, issue_category),
         count=cluster.count,
         events=cluster.events,
         first_seen=cluster.first_seen,
@@ -365,12 +378,14 @@ class Composer:
         closed_at: datetime | None = None,
         reopened: bool = False,
         draft: bool = False,
+        issue_category: str | None = None,
     ) -> tuple[str, Summary]:
         """A status comment: what changed since `previous`, or why the issue is a regression.
 
-        `draft`: the comment is posted by the `gh` script, which never edits comments.
+        `draft`: the comment is posted by the `gh` script, which never edits comments. `issue_category`: the
+        category of the open issue it goes on (see `summary`).
         """
-        current = summary(cluster, self.config, self.report, regression)
+        current = summary(cluster, self.config, self.report, regression, issue_category)
         text = self.env.get_template("issues/comment.md.j2").render(
             c=cluster,
             changes=changes(previous, current),
