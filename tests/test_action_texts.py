@@ -69,15 +69,16 @@ def test_the_actions_of_load_balancer_problems_say_what_the_load_balancer_said()
     )
 
 
-def _audit_entries(code: int | None, method: str, api: str, count: int = 5) -> list[dict[str, object]]:
+def _audit_entries(code: int | None, method: str, api: str | None, count: int = 5) -> list[dict[str, object]]:
     """Audit log entries of calls `api` refused with gRPC status `code` (none: a call that succeeded)."""
     payload: dict[str, object] = {
         "@type": "type.googleapis.com/google.cloud.audit.AuditLog",
         "authenticationInfo": {"principalEmail": "exporter@p.iam.gserviceaccount.com"},
-        "serviceName": api,
         "methodName": method,
         "resourceName": "projects/_/buckets/exports/objects/daily.csv",
     }
+    if api is not None:
+        payload["serviceName"] = api
     if code is not None:
         payload["status"] = {"code": code, "message": ""}
     return [
@@ -128,6 +129,13 @@ def test_an_audited_call_refused_once_is_said_once() -> None:
     [cluster] = scan_entries(_audit_entries(7, "storage.objects.list", "storage.googleapis.com", 1)).clusters
     assert actions_for(cluster)[0].startswith(
         "`storage.googleapis.com` refused `storage.objects.list` once (`PERMISSION_DENIED`)"
+    )
+
+
+def test_an_audited_refusal_whose_api_is_not_named_says_the_api() -> None:
+    [cluster] = scan_entries(_audit_entries(7, "cloudsql.v1.SqlInstancesService.Update", None)).clusters
+    assert actions_for(cluster)[0].startswith(
+        "The API refused `cloudsql.v1.SqlInstancesService.Update` 5 times (`PERMISSION_DENIED`): "
     )
 
 

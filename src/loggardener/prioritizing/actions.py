@@ -128,6 +128,7 @@ def _audit_action(cluster: Cluster, call: AuditCall) -> str:
     method, api = _audit_call_text(call)
     times = "once" if cluster.events == 1 else f"{cluster.events} times"
     refused = f"{api} refused {method} {times} ({code(call.status)})"
+    refused = refused[0].upper() + refused[1:]  # `The API …` when the entries name none
     if call.status in _DENIED:
         return (
             f"{refused}: give the caller named in `protoPayload.authenticationInfo.principalEmail` the "
