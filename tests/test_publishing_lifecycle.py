@@ -1,6 +1,7 @@
 """Issue 5 and 6, an issue's life across runs: its title follows the priority and a regression while it is
 the title log gardener wrote; a close as a duplicate is a person's word that the problem is tracked
-elsewhere; a problem back after going quiet is said to be back, not still firing."""
+elsewhere; a problem back after going quiet is said to be back, not still firing; an open issue whose
+problem fell below the threshold is still kept up to date."""
 
 from __future__ import annotations
 
@@ -11,8 +12,10 @@ import pytest
 
 from fakes.github_server import FakeGitHub
 from loggardener.config import IssuesConfig
-from publishing_support import T0, crash_cluster, exit_cluster, make_report
-from test_publishing_github import TOKEN, kinds, publish
+from loggardener.publishing.run import process_issues
+from loggardener.report import IssueAction, ScanReport
+from publishing_support import T0, crash_cluster, exit_cluster, make_report, warning_cluster
+from test_publishing_github import TOKEN, kinds, publish, publisher
 
 SUSTAINED = ["sustained errors: 84 ERROR entries over 55 minutes"]
 
@@ -143,3 +146,37 @@ def test_an_issue_closed_as_done_or_not_planned_that_fires_again_is_reopened(
 
     assert kinds(actions) == ["reopened", "skipped"]
     assert server.issues[1].state == "open"
+
+
+def publish_all(server: FakeGitHub, report: ScanReport) -> list[IssueAction]:
+    """As a scan does: the problems at the threshold, and those below it whose issues are open."""
+    return process_issues(report, IssuesConfig(), publisher(server)).issue_actions
+
+
+def test_an_open_issue_whose_problem_fell_below_the_threshold_is_still_updated(server: FakeGitHub) -> None:
+    publish_all(server, make_report())
+    assert len(server.issues) == 2  # the P3 warning has none
+    fell = crash_cluster(priority="P3", reasons=["low-impact: 3 entries"], count=3, events=1)
+
+    actions = publish_all(server, make_report(fell, exit_cluster(), warning_cluster()))
+
+    assert [(a.fingerprint, a.action) for a in actions] == [
+        ("0e1f2a3b4c5d", "skipped"),  # at the threshold: as before
+        ("a1b2c3d4e5f6", "updated"),  # below it, with an open issue: followed
+    ]
+    crash = server.issues[1]
+    assert crash.labels[0] == "P3" and crash.title.startswith("GCP-new | P3 | ")
+    assert "Priority P0 → P3." in server.comments_on(1)[0].body
+    assert len(server.issues) == 2  # nothing filed for the warning
+
+
+def test_a_closed_issue_below_the_threshold_is_not_reopened_nor_filed_again(server: FakeGitHub) -> None:
+    publish_all(server, make_report())
+    server.close(1, closed_at=T0 + timedelta(minutes=30))
+    fell = crash_cluster(priority="P3", reasons=["low-impact: 3 entries"], count=3, events=1)
+
+    actions = publish_all(server, make_report(fell, exit_cluster()))
+
+    assert [a.fingerprint for a in actions] == ["0e1f2a3b4c5d"]
+    assert server.issues[1].state == "closed" and not server.comments_on(1)
+    assert len(server.issues) == 2

@@ -288,6 +288,11 @@ class Composer:
             if at_or_above(c.priority, self.config.threshold) and not self._filed_with_root(c)
         ]
 
+    def below(self) -> list[Cluster]:
+        """Clusters under the threshold, in report order: their open issues are kept up to date, no new
+        issue is filed for them."""
+        return [c for c in self.report.clusters if not at_or_above(c.priority, self.config.threshold)]
+
     def related(self, cluster: Cluster, numbers: Mapping[str, int], draft: bool = False) -> list[Related]:
         """The clusters linked to `cluster` (causes and effects), with their issue numbers where known."""
         result = []

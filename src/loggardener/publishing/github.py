@@ -431,11 +431,15 @@ class GitHubPublisher(IssuePublisher):
         clusters: Sequence[Cluster],
         known: Mapping[str, int] | None = None,
         unconfirmed: Mapping[str, datetime] | None = None,
+        *,
+        below: Sequence[Cluster] = (),
     ) -> list[IssueAction]:
         """Publish `clusters`, within `max_rate_limit_wait` seconds for the whole phase: past that, the rest
         are returned as failed "not attempted", so the run ends and writes everything. `known` holds the issue
         numbers earlier runs filed (the state's), read when the listing lacks one of them; `unconfirmed` when
-        earlier runs sent a create whose answer was lost, looked for before filing again."""
+        earlier runs sent a create whose answer was lost, looked for before filing again. Of the problems `below`
+        the threshold, those whose listed issue is open are updated after the others (nothing else is read or
+        filed for them)."""
         label = composer.config.generated_by_label
         deadline = time.monotonic() + self.max_rate_limit_wait
         self._retry.deadline = deadline
@@ -483,7 +487,12 @@ class GitHubPublisher(IssuePublisher):
             run.unconfirmed = {fp: at for fp, at in pending.items() if fp not in seen}
         actions: list[IssueAction] = []
         stopped: str | None = None
-        for cluster in clusters:
+        followed = [
+            c for c in below if c.fingerprint in candidates and candidates[c.fingerprint].state == "open"
+        ]
+        for index, cluster in enumerate([*clusters, *followed]):
+            if index >= len(clusters) and (stopped is not None or time.monotonic() > deadline):
+                break  # a problem below the threshold is never said to be not attempted
             if stopped is None and time.monotonic() > deadline:
                 stopped = (
                     f"publishing took longer than issues.max_rate_limit_wait ({self.max_rate_limit_wait:g} s)"
