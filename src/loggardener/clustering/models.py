@@ -7,11 +7,7 @@ from typing import Literal, NamedTuple
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from loggardener.regexes import compile_regex
-
 ClusterKind = Literal["exception", "message", "request", "audit"]
-_STATUS_CODE = compile_regex(r"[A-Z][A-Z_]{1,40}")
-"""A gRPC status code's name, as an audit signature begins with it (`PERMISSION_DENIED`)."""
 Trend = Literal["new", "recurring", "regressed"]
 
 
@@ -59,6 +55,18 @@ class SuspectRevision(BaseModel):
     previous_last_seen: datetime
     first_seen: datetime = Field(description="The problem's first occurrence in `revision`.")
     evidence: str = Field(description="The same, in words.")
+
+
+def _is_status_code(word: str) -> bool:
+    """A gRPC status code's name, as an audit signature begins with it (`PERMISSION_DENIED`)."""
+    letters = word.replace("_", "")
+    return (
+        2 <= len(word) <= 41
+        and word.isascii()
+        and word[0].isalpha()
+        and letters.isalpha()
+        and letters.isupper()
+    )
 
 
 class AuditCall(NamedTuple):
@@ -137,7 +145,7 @@ class Cluster(BaseModel):
         if self.kind != "audit":
             return None
         words = self.signature.split(" | ", 2)[1].split(" ") if self.signature.count(" | ") >= 2 else []
-        if not words or not _STATUS_CODE.fullmatch(words[0]):
+        if not words or not _is_status_code(words[0]):
             return None
         api = words[-1] if len(words) > 1 and words[-1] in self.services else None
         method = " ".join(words[1 : len(words) - (api is not None)]) or None
