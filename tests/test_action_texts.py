@@ -146,3 +146,26 @@ def test_problems_that_are_not_refused_calls_keep_their_steps() -> None:
     message = exit_cluster(services={"orders-api": 3}, revisions={"orders-api-00042-xiv": 3})
     assert message.audit_call() is None
     assert str(reproduction_steps(message)[0]) == "Run revision `orders-api-00042-xiv` of `orders-api`."
+
+
+def test_an_audited_refusal_quotes_what_the_api_said_and_names_an_api_not_listed_as_the_service() -> None:
+    entries = _audit_entries(3, "google.appengine.v1.Versions.UpdateVersion", "appengine.googleapis.com")
+    for entry in entries:  # an App Engine service's own audit entries: listed under its service, `default`
+        entry["resource"] = {"type": "gae_app", "labels": {"module_id": "default", "project_id": "p"}}
+    payload = entries[0]["protoPayload"]
+    payload["status"] = {
+        "code": 3,
+        "message": "serving status cannot be changed for Automatic Scaling versions",
+    }  # type: ignore[index]
+    [cluster] = scan_entries(entries).clusters
+    call = cluster.audit_call()
+    assert call is not None
+    assert (call.method, call.api) == (
+        "google.appengine.v1.Versions.UpdateVersion",
+        "appengine.googleapis.com",
+    )
+    assert actions_for(cluster)[0] == (
+        "`appengine.googleapis.com` refused `google.appengine.v1.Versions.UpdateVersion` 5 times "
+        "(`INVALID_ARGUMENT`): one said `serving status cannot be changed for Automatic Scaling versions`; "
+        "fix the request or what it needs."
+    )

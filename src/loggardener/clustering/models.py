@@ -147,8 +147,11 @@ class Cluster(BaseModel):
         words = self.signature.split(" | ", 2)[1].split(" ") if self.signature.count(" | ") >= 2 else []
         if not words or not _is_status_code(words[0]):
             return None
-        api = words[-1] if len(words) > 1 and words[-1] in self.services else None
-        method = " ".join(words[1 : len(words) - (api is not None)]) or None
+        named = words[1:]  # the method and the API, when the entry names them (neither has a space)
+        if len(named) == 1 and (named[0] in self.services or named[0].endswith(".googleapis.com")):
+            return AuditCall(status=words[0], method=None, api=named[0])
+        method = named[0] if named else None
+        api = " ".join(named[1:]) or None
         return AuditCall(status=words[0], method=method, api=api)
 
     def shared_message(self) -> str | None:

@@ -139,7 +139,12 @@ def _audit_action(cluster: Cluster, call: AuditCall) -> str:
             f"{refused}: raise the quota or free the capacity it ran out of (`protoPayload.status` names it), "
             "or ask for less."
         )
-    return f"{refused}: `protoPayload.status` of the entries says why; fix the request or what it needs."
+    # the status message one of them gave (`CODE on method (api): message`: the parser's text)
+    said = cluster.message.split("\n", 1)[0]
+    why = said.split(": ", 1)[1] if said.startswith(f"{call.status} on ") and ": " in said else ""
+    who = "it said" if cluster.events == 1 else "one said"
+    reason = f"{who} {code(why)}" if why.strip() else "`protoPayload.status` of the entries says why"
+    return f"{refused}: {reason}; fix the request or what it needs."
 
 
 def _raised(exception_type: str) -> str:
