@@ -205,11 +205,12 @@ class FakeGitHub:
             self.comments[comment.id] = comment
             return comment
 
-    def close(self, number: int, closed_at: datetime | None = None) -> None:
-        """Close an issue, as a person would, at `closed_at` (default now)."""
+    def close(self, number: int, closed_at: datetime | None = None, reason: str = "completed") -> None:
+        """Close an issue, as a person would, at `closed_at` (default now), for `reason` (GitHub's
+        `state_reason`: `completed`, `not_planned`, `duplicate`)."""
         with self._lock:
             issue = self.issues[number]
-            issue.state, issue.state_reason, issue.closed_at = "closed", "completed", closed_at or _now()
+            issue.state, issue.state_reason, issue.closed_at = "closed", reason, closed_at or _now()
 
     def next_number(self) -> int:
         """The number GitHub gives the next issue (numbers are never reused, even of a transferred one)."""

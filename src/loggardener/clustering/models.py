@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -57,6 +57,26 @@ class SuspectRevision(BaseModel):
     previous_last_seen: datetime
     first_seen: datetime = Field(description="The problem's first occurrence in `revision`.")
     evidence: str = Field(description="The same, in words.")
+
+
+def _is_status_code(word: str) -> bool:
+    """A gRPC status code's name, as an audit signature begins with it (`PERMISSION_DENIED`)."""
+    letters = word.replace("_", "")
+    return (
+        2 <= len(word) <= 41
+        and word.isascii()
+        and word[0].isalpha()
+        and letters.isalpha()
+        and letters.isupper()
+    )
+
+
+class AuditCall(NamedTuple):
+    """A call the audit logs record as refused."""
+
+    status: str
+    method: str | None
+    api: str | None
 
 
 class Cluster(BaseModel):
@@ -123,6 +143,22 @@ class Cluster(BaseModel):
     trend: Trend | None = Field(
         default=None, description="Across runs (needs --state): new, recurring, regressed."
     )
+
+    def audit_call(self) -> AuditCall | None:
+        """The refused call of an audit problem: its status code, method and API, as far as its signature
+        names them (`audit | PERMISSION_DENIED storage.objects.get storage.googleapis.com | …`); None for
+        other kinds, and for audit problems without a status code (an operation that failed)."""
+        if self.kind != "audit":
+            return None
+        words = self.signature.split(" | ", 2)[1].split(" ") if self.signature.count(" | ") >= 2 else []
+        if not words or not _is_status_code(words[0]):
+            return None
+        named = words[1:]  # the method and the API, when the entry names them (neither has a space)
+        if len(named) == 1 and (named[0] in self.services or named[0].endswith(".googleapis.com")):
+            return AuditCall(status=words[0], method=None, api=named[0])
+        method = named[0] if named else None
+        api = " ".join(named[1:]) or None
+        return AuditCall(status=words[0], method=method, api=api)
 
     def shared_message(self) -> str | None:
         """The message every event says, on one line, when the samples are all the events and their texts are

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from loggardener.clustering.models import Cluster
+from loggardener.clustering.models import AuditCall, Cluster
 from loggardener.entries.payloads import LOAD_BALANCER_OUTCOME, SECURITY_POLICY_SUFFIX
 from loggardener.regexes import compile_regex
 from loggardener.rendering.markdown_safety import inline_code as code
@@ -103,11 +103,48 @@ def actions_for(cluster: Cluster) -> list[str]:
     elif cluster.exception_type:
         failure = "the panic" if cluster.exception_type == "panic" else code(cluster.exception_type)
         actions.append(f"Fix {failure} in {where}; the stack has no frame of your code.")
+    elif (call := cluster.audit_call()) is not None:
+        actions.append(_audit_action(cluster, call))
     else:
         actions.append(f"Investigate {code(cluster.shared_message() or cluster.template)} in {where}.")
     if cluster.error_group_ids:
         actions.append("Follow the Error Reporting groups listed with this problem for full occurrences.")
     return actions
+
+
+_DENIED = ("PERMISSION_DENIED", "UNAUTHENTICATED")
+
+
+def _audit_call_text(call: AuditCall) -> tuple[str, str]:
+    """(the method, the API) of a refused call, in code spans, or words when the audit entries name none."""
+    method = code(call.method) if call.method else "the call"
+    api = code(call.api) if call.api else "the API"
+    return method, api
+
+
+def _audit_action(cluster: Cluster, call: AuditCall) -> str:
+    """What to do about calls an API refused: who and what the audit entries name is where to look (the
+    service the problem is listed under is Google's API, not a service of yours to run or fix)."""
+    method, api = _audit_call_text(call)
+    times = "once" if cluster.events == 1 else f"{cluster.events} times"
+    refused = f"{api} refused {method} {times} ({code(call.status)})"
+    refused = refused[0].upper() + refused[1:]  # `The API …` when the entries name none
+    if call.status in _DENIED:
+        return (
+            f"{refused}: give the caller named in `protoPayload.authenticationInfo.principalEmail` the "
+            "permission the method needs on the resource named in `protoPayload.resourceName`, or stop the call."
+        )
+    if call.status == "RESOURCE_EXHAUSTED":
+        return (
+            f"{refused}: raise the quota or free the capacity it ran out of (`protoPayload.status` names it), "
+            "or ask for less."
+        )
+    # the status message one of them gave (`CODE on method (api): message`: the parser's text)
+    said = cluster.message.split("\n", 1)[0]
+    why = said.split(": ", 1)[1] if said.startswith(f"{call.status} on ") and ": " in said else ""
+    who = "it said" if cluster.events == 1 else "one said"
+    reason = f"{who} {code(why)}" if why.strip() else "`protoPayload.status` of the entries says why"
+    return f"{refused}: {reason}; fix the request or what it needs."
 
 
 def _raised(exception_type: str) -> str:

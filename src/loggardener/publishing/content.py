@@ -19,7 +19,7 @@ import jinja2
 from markupsafe import Markup
 
 from loggardener import __version__
-from loggardener.clustering.models import Cluster
+from loggardener.clustering.models import AuditCall, Cluster
 from loggardener.config import IssuesConfig
 from loggardener.entries.levels import STARTUP_EXCEPTION_TYPES
 from loggardener.entries.models import Severity
@@ -187,17 +187,30 @@ def labels(cluster: Cluster, config: IssuesConfig) -> list[str]:
     return result
 
 
-def title(cluster: Cluster, config: IssuesConfig, regression: bool = False) -> str:
-    """The issue title from the configured template."""
+def title(
+    cluster: Cluster, config: IssuesConfig, regression: bool = False, issue_category: str | None = None
+) -> str:
+    """The issue title from the configured template; `issue_category`: the category of the issue it is for,
+    which later runs keep (see `summary`)."""
     name = cluster.title
     text = config.title_template.format(
-        category=category(cluster, config, regression), priority=cluster.priority, name=name
+        category=issue_category or category(cluster, config, regression),
+        priority=cluster.priority,
+        name=name,
     )
     return safety.title(text)
 
 
-def summary(cluster: Cluster, config: IssuesConfig, report: ScanReport, regression: bool = False) -> Summary:
-    """The material facts of `cluster` in this run (long lists cut, with a digest of the full ones)."""
+def summary(
+    cluster: Cluster,
+    config: IssuesConfig,
+    report: ScanReport,
+    regression: bool = False,
+    issue_category: str | None = None,
+) -> Summary:
+    """The material facts of `cluster` in this run (long lists cut, with a digest of the full ones).
+    `issue_category`: the category of the open issue they are published on, which later runs keep (its title was set
+    when it was filed, or reopened)."""
     lists = {
         "services": sorted(cluster.services),
         "revisions": sorted(cluster.revisions),
@@ -211,8 +224,8 @@ def summary(cluster: Cluster, config: IssuesConfig, report: ScanReport, regressi
     return Summary(
         fingerprint=cluster.fingerprint,
         priority=cluster.priority,
-        category=category(cluster, config, regression),
-        title=title(cluster, config, regression),
+        category=issue_category or category(cluster, config, regression),
+        title=title(cluster, config, regression, issue_category),
         count=cluster.count,
         events=cluster.events,
         first_seen=cluster.first_seen,
@@ -274,6 +287,11 @@ class Composer:
             for c in self.report.clusters
             if at_or_above(c.priority, self.config.threshold) and not self._filed_with_root(c)
         ]
+
+    def below(self) -> list[Cluster]:
+        """Clusters under the threshold, in report order: their open issues are kept up to date, no new
+        issue is filed for them."""
+        return [c for c in self.report.clusters if not at_or_above(c.priority, self.config.threshold)]
 
     def related(self, cluster: Cluster, numbers: Mapping[str, int], draft: bool = False) -> list[Related]:
         """The clusters linked to `cluster` (causes and effects), with their issue numbers where known."""
@@ -365,12 +383,14 @@ class Composer:
         closed_at: datetime | None = None,
         reopened: bool = False,
         draft: bool = False,
+        issue_category: str | None = None,
     ) -> tuple[str, Summary]:
         """A status comment: what changed since `previous`, or why the issue is a regression.
 
-        `draft`: the comment is posted by the `gh` script, which never edits comments.
+        `draft`: the comment is posted by the `gh` script, which never edits comments. `issue_category`: the
+        category of the open issue it goes on (see `summary`).
         """
-        current = summary(cluster, self.config, self.report, regression)
+        current = summary(cluster, self.config, self.report, regression, issue_category)
         text = self.env.get_template("issues/comment.md.j2").render(
             c=cluster,
             changes=changes(previous, current),
@@ -511,6 +531,11 @@ def _module(cluster: Cluster) -> str | None:
     return f"{found.group(2)}.{found.group(1)}" if found else None
 
 
+def _audit_call_text(call: AuditCall) -> tuple[str, str]:
+    """(the method, the API) of a refused call, in code spans, or words when the audit entries name none."""
+    return (_code(call.method) if call.method else "the call"), (_code(call.api) if call.api else "the API")
+
+
 def expected_behavior(cluster: Cluster) -> list[Markup]:
     """What should happen instead, as far as the evidence supports it (never the design or the fix)."""
     services = _names(sorted(cluster.services))
@@ -540,6 +565,15 @@ def expected_behavior(cluster: Cluster) -> list[Markup]:
         routes = _names(cluster.routes) if cluster.routes else Markup("these requests")
         answer = "answers" if len(cluster.routes) == 1 else "answer"
         statements.append(Markup(f"{routes} {answer} without a 5xx status ({server_errors} did not)."))
+    call = cluster.audit_call()
+    if call is not None:
+        method, api = _audit_call_text(call)
+        statements.append(
+            Markup(
+                f"Calls of {method} to {api} succeed, or are no longer made "
+                f"({counted(cluster.events, 'call')} refused with {_code(call.status)})."
+            )
+        )
     if not statements and cluster.exception_type and top is not None:
         where = _code(top.location)
         function = f" in {_code(top.function)}" if top.function else ""
@@ -564,7 +598,17 @@ def reproduction_steps(cluster: Cluster) -> list[Markup]:
     steps: list[Markup] = []
     service = _ranked(cluster.services)[0][0] if cluster.services else None
     revision = _ranked(cluster.revisions)[0][0] if cluster.revisions else None
-    if service and revision:
+    call = cluster.audit_call()
+    if call is not None:  # the service is the API that refused: the caller's call is what to repeat
+        method, api = _audit_call_text(call)
+        steps.append(
+            Markup(
+                f"Call {method} on {api} as the caller named in "
+                "`protoPayload.authenticationInfo.principalEmail`, on the resource named in "
+                "`protoPayload.resourceName` (the sample's entry)."
+            )
+        )
+    elif service and revision:
         steps.append(Markup(f"Run revision {_code(revision)} of {_code(service)}."))
     elif service:
         steps.append(Markup(f"Run {_code(service)}."))
@@ -573,7 +617,7 @@ def reproduction_steps(cluster: Cluster) -> list[Markup]:
         steps.append(Markup(f"Start it: {raised} is raised while importing."))
     elif cluster.kind == "request" and cluster.routes:
         steps.append(Markup(f"Send a request to {_names(cluster.routes)}."))
-    else:
+    elif call is None:
         steps.append(Markup("The logs do not record what triggers it; start from the sample below."))
     steps.append(
         Markup(

@@ -116,10 +116,13 @@ class DraftWriter(IssuePublisher):
         clusters: Sequence[Cluster],
         known: Mapping[str, int] | None = None,
         unconfirmed: Mapping[str, datetime] | None = None,
+        *,
+        below: Sequence[Cluster] = (),
     ) -> list[IssueAction]:
         """Write the drafts into a new directory that replaces the drafts directory once complete: a run
         that fails part way (a full disk, Ctrl-C) leaves the previous drafts, never half of the new ones
-        beside them, and drafts of problems an earlier run had do not linger."""
+        beside them, and drafts of problems an earlier run had do not linger. Problems `below` the threshold
+        get no draft: without a listing of the issues, which of them have one is not known."""
         try:
             self.directory.parent.mkdir(parents=True, exist_ok=True)
             staging = Path(tempfile.mkdtemp(dir=self.directory.parent, prefix=f".{self.directory.name}."))

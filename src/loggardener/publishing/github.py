@@ -440,11 +440,15 @@ class GitHubPublisher(IssuePublisher):
         clusters: Sequence[Cluster],
         known: Mapping[str, int] | None = None,
         unconfirmed: Mapping[str, datetime] | None = None,
+        *,
+        below: Sequence[Cluster] = (),
     ) -> list[IssueAction]:
         """Publish `clusters`, within `max_rate_limit_wait` seconds for the whole phase: past that, the rest
         are returned as failed "not attempted", so the run ends and writes everything. `known` holds the issue
         numbers earlier runs filed (the state's), read when the listing lacks one of them; `unconfirmed` when
-        earlier runs sent a create whose answer was lost, looked for before filing again."""
+        earlier runs sent a create whose answer was lost, looked for before filing again. Of the problems `below`
+        the threshold, those whose listed issue is open are updated after the others (nothing else is read or
+        filed for them)."""
         label = composer.config.generated_by_label
         deadline = time.monotonic() + self.max_rate_limit_wait
         self._retry.deadline = deadline
@@ -492,7 +496,12 @@ class GitHubPublisher(IssuePublisher):
             run.unconfirmed = {fp: at for fp, at in pending.items() if fp not in seen}
         actions: list[IssueAction] = []
         stopped: str | None = None
-        for cluster in clusters:
+        followed = [
+            c for c in below if c.fingerprint in candidates and candidates[c.fingerprint].state == "open"
+        ]
+        for index, cluster in enumerate([*clusters, *followed]):
+            if index >= len(clusters) and (stopped is not None or time.monotonic() > deadline):
+                break  # a problem below the threshold is never said to be not attempted
             if stopped is None and time.monotonic() > deadline:
                 stopped = (
                     f"publishing took longer than issues.max_rate_limit_wait ({self.max_rate_limit_wait:g} s)"
@@ -763,17 +772,33 @@ class GitHubPublisher(IssuePublisher):
         states = [read_state(c.body) for c in ours]
         last_state = states[-1] if states else None
         previous = last_state or body_state
-        current_title = issue.title
-        current = summary(cluster, composer.config, composer.report)
-        if previous is not None and previous.material() == current.material():
+        # the issue keeps the category it was filed (or reopened) with, unless the problem came back after going
+        # quiet: then it is a regression
+        kept = "regression" if cluster.trend == "regressed" else previous.category if previous else None
+        current = summary(cluster, composer.config, composer.report, issue_category=kept)
+        # a title log gardener wrote follows the priority and a regression; one a person wrote is theirs
+        retitle = (
+            previous is not None
+            and issue.title in {s.title for s in (body_state, *states) if s is not None}
+            and (current.priority, current.category) != (previous.priority, previous.category)
+            and current.title != issue.title
+        )
+        if previous is not None and previous.material() == current.material() and not retitle:
             since = f"the update of {previous.window}" if last_state else "the issue was created"
             return self._action(
-                cluster, "skipped", issue, current_title, f"nothing material changed since {since}"
+                cluster, "skipped", issue, issue.title, f"nothing material changed since {since}"
             )
         in_place = last_state is not None and last_state.window == current.window
         baseline = (states[-2] if len(states) > 1 else body_state) if in_place else previous
-        text, _ = composer.comment(cluster, baseline)
-        self._swap_priority(issue, cluster.priority)
+        text, _ = composer.comment(cluster, baseline, issue_category=kept)
+        edits: dict[str, Any] = {}
+        labels = self._priority_labels(issue, cluster.priority)
+        if labels is not None:
+            edits["labels"] = labels
+        if retitle:
+            edits["title"] = current.title
+        if edits:
+            issue.edit(**edits)  # PyGithub keeps what GitHub answers: `issue.title` is the new one
         if in_place:
             comment: IssueComment = ours[-1]
             comment.edit(text)
@@ -781,7 +806,9 @@ class GitHubPublisher(IssuePublisher):
         else:
             comment = issue.create_comment(text)
             detail = "status comment added"
-        return self._action(cluster, "updated", issue, current_title, detail, url=comment.html_url)
+        if retitle:
+            detail += "; title updated to the priority and category"
+        return self._action(cluster, "updated", issue, issue.title, detail, url=comment.html_url)
 
     def _closed(
         self,
@@ -800,6 +827,16 @@ class GitHubPublisher(IssuePublisher):
                 issue,
                 issue.title,
                 f"closed {utc(closed_at)}, after the last occurrence ({utc(cluster.last_seen)})",
+            )
+        if issue.state_reason == "duplicate":
+            # a person closed it as a duplicate of another issue: the problem is tracked there, firing or not
+            when = f" {utc(closed_at)}" if closed_at is not None else ""
+            return self._action(
+                cluster,
+                "skipped",
+                issue,
+                issue.title,
+                f"closed as a duplicate{when}: the problem is tracked in the issue it duplicates; not reopened",
             )
         reopen = composer.config.reopen_regressions
         text, current = composer.comment(
@@ -822,8 +859,10 @@ class GitHubPublisher(IssuePublisher):
                 "regression noted; left closed (reopen_regressions off)",
             )
         changes: dict[str, Any] = {"state": "open"}
-        if body_state is not None and issue.title == body_state.title:
-            changes["title"] = current.title
+        if issue.title in {
+            s.title for s in (body_state, *(read_state(c.body) for c in ours)) if s is not None
+        }:
+            changes["title"] = current.title  # a title log gardener wrote; one a person wrote is theirs
         labels = self._priority_labels(issue, cluster.priority)
         if labels is not None:
             changes["labels"] = labels
@@ -861,11 +900,6 @@ class GitHubPublisher(IssuePublisher):
         }:
             return None
         return [priority, *others]
-
-    def _swap_priority(self, issue: Issue, priority: str) -> None:
-        labels = self._priority_labels(issue, priority)
-        if labels is not None:
-            issue.edit(labels=labels)
 
     @staticmethod
     def _action(

@@ -53,7 +53,10 @@ class IssuePublisher(ABC):
         clusters: Sequence[Cluster],
         known: Mapping[str, int] | None = None,
         unconfirmed: Mapping[str, datetime] | None = None,
+        *,
+        below: Sequence[Cluster] = (),
     ) -> list[IssueAction]:
         """One action per cluster, in order. API failures become `failed` actions, never exceptions. `known`
         maps fingerprints to the issue numbers earlier runs recorded in the state; `unconfirmed` to when an
-        earlier run sent a create whose answer was lost (`IssueAction.sent_at`)."""
+        earlier run sent a create whose answer was lost (`IssueAction.sent_at`). `below`: the problems under
+        the threshold; one whose issue is open is still updated (its priority fell), no other is filed."""

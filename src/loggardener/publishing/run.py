@@ -111,5 +111,5 @@ def process_issues(
     from loggardener.publishing.content import Composer
 
     composer = Composer(report, config)
-    actions = publisher.publish(composer, composer.selected(), known, unconfirmed)
+    actions = publisher.publish(composer, composer.selected(), known, unconfirmed, below=composer.below())
     return report.model_copy(update={"issue_actions": actions})

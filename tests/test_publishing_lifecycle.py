@@ -1,0 +1,182 @@
+"""Issue 5 and 6, an issue's life across runs: its title follows the priority and a regression while it is
+the title log gardener wrote; a close as a duplicate is a person's word that the problem is tracked
+elsewhere; a problem back after going quiet is said to be back, not still firing; an open issue whose
+problem fell below the threshold is still kept up to date."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import timedelta
+
+import pytest
+
+from fakes.github_server import FakeGitHub
+from loggardener.config import IssuesConfig
+from loggardener.publishing.run import process_issues
+from loggardener.report import IssueAction, ScanReport
+from publishing_support import T0, crash_cluster, exit_cluster, make_report, warning_cluster
+from test_publishing_github import TOKEN, kinds, publish, publisher
+
+SUSTAINED = ["sustained errors: 84 ERROR entries over 55 minutes"]
+
+
+@pytest.fixture
+def server() -> Iterator[FakeGitHub]:
+    with FakeGitHub(token=TOKEN) as fake:
+        yield fake
+
+
+def visible(body: str) -> str:
+    """The first line a reader sees: the hidden markers come first."""
+    return next(line for line in body.splitlines() if line.strip() and not line.startswith("<!--"))
+
+
+@pytest.mark.parametrize(("first", "then"), [("P0", "P1"), ("P2", "P1"), ("P1", "P3")])
+def test_the_title_log_gardener_wrote_follows_a_priority_change(
+    server: FakeGitHub, first: str, then: str
+) -> None:
+    publish(server, make_report(crash_cluster(priority=first, effects=[], related=[])))
+    assert server.issues[1].title.startswith(f"GCP-new | {first} | ")
+
+    changed = crash_cluster(priority=then, reasons=SUSTAINED, effects=[], related=[], count=90)
+    config = IssuesConfig(threshold="P3")  # a drop below the default threshold is still published here
+    actions = publish(server, make_report(changed), config)
+
+    assert kinds(actions) == ["updated"]
+    assert server.issues[1].title.startswith(f"GCP-new | {then} | ")  # the category it was filed with
+    assert actions[0].title == server.issues[1].title
+    assert server.issues[1].labels[0] == then
+    assert f"Priority {first} → {then}." in server.comments_on(1)[0].body
+    # the next run with the same facts writes nothing: the title is not rewritten again
+    writes = len([r for r in server.requests if r.method != "GET"])
+    assert kinds(publish(server, make_report(changed), config)) == ["skipped"]
+    assert len([r for r in server.requests if r.method != "GET"]) == writes
+
+
+def test_a_title_a_person_wrote_is_kept_when_the_priority_changes(server: FakeGitHub) -> None:
+    publish(server, make_report())
+    server.issues[1].title = "Auth service missing from the backend image"
+
+    publish(server, make_report(crash_cluster(priority="P1", reasons=SUSTAINED), exit_cluster()))
+
+    assert server.issues[1].title == "Auth service missing from the backend image"
+    assert server.issues[1].labels[0] == "P1"
+
+
+def test_a_same_priority_update_leaves_the_title_alone(server: FakeGitHub) -> None:
+    publish(server, make_report())
+    title = server.issues[1].title
+    patched = len(server.requests_matching("PATCH", r"/repos/o/r/issues/1"))
+    renamed = crash_cluster(
+        count=120, title="ModuleNotFoundError: No module named 'auth_service' in models.py"
+    )
+
+    actions = publish(server, make_report(renamed, exit_cluster()))
+
+    assert actions[0].action == "updated"
+    assert server.issues[1].title == title  # a new wording alone is no reason to rename
+    assert len(server.requests_matching("PATCH", r"/repos/o/r/issues/1")) == patched
+
+
+def test_a_reopened_regression_keeps_its_category_when_its_priority_changes_later(server: FakeGitHub) -> None:
+    publish(server, make_report())
+    server.close(1, closed_at=T0 + timedelta(minutes=30))
+    publish(server, make_report())
+    assert server.issues[1].title.startswith("GCP-regression | P0 | ")
+
+    later = crash_cluster(priority="P1", reasons=SUSTAINED, trend="recurring", count=90)
+    publish(server, make_report(later, exit_cluster()))
+
+    assert server.issues[1].title.startswith("GCP-regression | P1 | ")
+    assert server.issues[1].state == "open"
+
+
+def test_a_problem_back_after_going_quiet_says_so_and_its_title_says_regression(server: FakeGitHub) -> None:
+    publish(server, make_report())
+    back = crash_cluster(trend="regressed", count=12, events=4, last_seen=T0 + timedelta(hours=5))
+
+    actions = publish(server, make_report(back, exit_cluster()))
+
+    assert actions[0].action == "updated"
+    [comment] = server.comments_on(1)
+    assert visible(comment.body).startswith("**Back after going quiet (P0):** 12 entries")
+    assert server.issues[1].title.startswith("GCP-regression | P0 | ")
+
+
+def test_a_problem_still_firing_is_said_to_be_still_firing(server: FakeGitHub) -> None:
+    publish(server, make_report())
+    recurring = crash_cluster(trend="recurring", count=120)
+
+    publish(server, make_report(recurring, exit_cluster()))
+
+    assert visible(server.comments_on(1)[0].body).startswith("**Still firing (P0):** 120 entries")
+    assert server.issues[1].title.startswith("GCP-new | P0 | ")
+
+
+def test_a_problem_back_on_an_issue_a_person_retitled_keeps_their_title(server: FakeGitHub) -> None:
+    publish(server, make_report())
+    server.issues[1].title = "Auth service missing from the backend image"
+
+    publish(server, make_report(crash_cluster(trend="regressed", count=12), exit_cluster()))
+
+    assert server.issues[1].title == "Auth service missing from the backend image"
+
+
+def test_an_issue_a_person_closed_as_a_duplicate_is_not_reopened(server: FakeGitHub) -> None:
+    publish(server, make_report())
+    server.close(1, closed_at=T0 + timedelta(minutes=30), reason="duplicate")
+
+    actions = publish(server, make_report())
+
+    assert kinds(actions) == ["skipped", "skipped"]
+    assert "closed as a duplicate" in actions[0].detail
+    assert server.issues[1].state == "closed"
+    assert not server.comments_on(1)
+    assert len(server.issues) == 2  # and not filed again
+
+
+@pytest.mark.parametrize("reason", ["completed", "not_planned"])
+def test_an_issue_closed_as_done_or_not_planned_that_fires_again_is_reopened(
+    server: FakeGitHub, reason: str
+) -> None:
+    publish(server, make_report())  # `not_planned` is how stale bots close: the error still fires
+    server.close(1, closed_at=T0 + timedelta(minutes=30), reason=reason)
+
+    actions = publish(server, make_report())
+
+    assert kinds(actions) == ["reopened", "skipped"]
+    assert server.issues[1].state == "open"
+
+
+def publish_all(server: FakeGitHub, report: ScanReport) -> list[IssueAction]:
+    """As a scan does: the problems at the threshold, and those below it whose issues are open."""
+    return process_issues(report, IssuesConfig(), publisher(server)).issue_actions
+
+
+def test_an_open_issue_whose_problem_fell_below_the_threshold_is_still_updated(server: FakeGitHub) -> None:
+    publish_all(server, make_report())
+    assert len(server.issues) == 2  # the P3 warning has none
+    fell = crash_cluster(priority="P3", reasons=["low-impact: 3 entries"], count=3, events=1)
+
+    actions = publish_all(server, make_report(fell, exit_cluster(), warning_cluster()))
+
+    assert [(a.fingerprint, a.action) for a in actions] == [
+        ("0e1f2a3b4c5d", "skipped"),  # at the threshold: as before
+        ("a1b2c3d4e5f6", "updated"),  # below it, with an open issue: followed
+    ]
+    crash = server.issues[1]
+    assert crash.labels[0] == "P3" and crash.title.startswith("GCP-new | P3 | ")
+    assert "Priority P0 → P3." in server.comments_on(1)[0].body
+    assert len(server.issues) == 2  # nothing filed for the warning
+
+
+def test_a_closed_issue_below_the_threshold_is_not_reopened_nor_filed_again(server: FakeGitHub) -> None:
+    publish_all(server, make_report())
+    server.close(1, closed_at=T0 + timedelta(minutes=30))
+    fell = crash_cluster(priority="P3", reasons=["low-impact: 3 entries"], count=3, events=1)
+
+    actions = publish_all(server, make_report(fell, exit_cluster()))
+
+    assert [a.fingerprint for a in actions] == ["0e1f2a3b4c5d"]
+    assert server.issues[1].state == "closed" and not server.comments_on(1)
+    assert len(server.issues) == 2
