@@ -38,6 +38,7 @@ from loggardener.prioritizing.rules import Prioritizer
 from loggardener.report import ScanReport, SkippedLine, Totals, Window
 from loggardener.sources.file import decode_lines
 from loggardener.sources.interface import EntrySource, LineBatch, RawRecord, place
+from loggardener.words import counted
 
 MAX_MALFORMED_LISTED = 50
 MAX_SERVICES_LISTED = 20
@@ -550,9 +551,9 @@ class Scan:
         lone = self._reassembler.lone_headers + self._batch_lone_headers
         if lone:
             notes.append(
-                f"{lone} traceback header{'s' if lone != 1 else ''} came without their frames: the input looks "
-                "filtered (a severity filter drops the lines Cloud Run logs without one), so crashes are "
-                "under-counted; export with `gardener scan --print-filter`'s query instead"
+                f"{counted(lone, 'traceback header')} came without {'its' if lone == 1 else 'their'} frames: the "
+                "input looks filtered (a severity filter drops the lines Cloud Run logs without one), so crashes "
+                "are under-counted; export with `gardener scan --print-filter`'s query instead"
             )
         if self._outside is not None and not self._inside:
             first, last = (_rfc3339(moment) for moment in self._outside)
