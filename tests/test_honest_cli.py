@@ -371,6 +371,42 @@ def test_a_signal_that_stops_cluster_says_so_without_the_scans_words_about_issue
     )
 
 
+@pytest.mark.parametrize("wrapped", [True, False])
+def test_a_signal_a_library_wrapped_in_its_own_error_still_ends_the_command_as_terminated(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], wrapped: bool
+) -> None:
+    """pydantic-core, building a validator when SIGTERM came (a CI job cancelled as gardener starts), turns the
+    handler's `Terminated` into a `SchemaError` (`Error building "…" validator: Terminated: 15`): that is the
+    signal, not an internal error. Without a signal, the same error is one."""
+    import signal
+
+    import pydantic_core
+    import typer
+
+    from loggardener import console
+
+    monkeypatch.setattr(console, "_RECEIVED", [])
+
+    def command() -> None:
+        try:
+            if wrapped:
+                console.raise_terminated(signal.SIGTERM, None)
+        except console.Terminated as exc:
+            raise pydantic_core.SchemaError(
+                f'Error building "model" validator:\n  Terminated: {exc.signum}'
+            ) from None
+        raise pydantic_core.SchemaError('Error building "model" validator:\n  KeyError: 1')
+
+    with pytest.raises(typer.Exit) as stopped:
+        console.user_errors(command)()
+    said = capsys.readouterr().err
+    if wrapped:
+        assert stopped.value.exit_code == 128 + signal.SIGTERM
+        assert said.startswith("terminated (SIGTERM): ") and "internal error" not in said
+    else:
+        assert stopped.value.exit_code == 1 and said.startswith("internal error: SchemaError")
+
+
 @pytest.mark.parametrize("delay", [0.15, 0.3, 0.45, 0.6, 0.8, 1.0])
 def test_a_signal_while_the_command_line_is_still_read_prints_no_traceback(
     tmp_path: Path, delay: float

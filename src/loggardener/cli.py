@@ -15,7 +15,15 @@ from typer.core import TyperCommand, TyperGroup, TyperOption
 from loggardener import __version__, startup
 from loggardener.commands.cluster import cluster as cluster_command
 from loggardener.commands.scan import scan as scan_command
-from loggardener.console import INTERRUPTED, Terminated, err, out, raise_terminated
+from loggardener.console import (
+    INTERRUPTED,
+    Terminated,
+    err,
+    out,
+    raise_terminated,
+    say_terminated,
+    terminating_signal,
+)
 from loggardener.errors import GardenerError, debugging
 from loggardener.files import holds_any_character, standard_output_error
 
@@ -164,9 +172,7 @@ def main() -> None:
     try:
         app()
     except Terminated as exc:  # before the command's own handling began (options parsed, modules loading)
-        err.print(
-            f"terminated ({signal.Signals(exc.signum).name}): {INTERRUPTED}", markup=False, soft_wrap=True
-        )
+        say_terminated(exc.signum, INTERRUPTED)
         sys.exit(128 + exc.signum)
     except KeyboardInterrupt:
         err.print(f"interrupted: {INTERRUPTED}", markup=False, soft_wrap=True)
@@ -177,5 +183,11 @@ def main() -> None:
         failure = exc if isinstance(exc, GardenerError) else standard_output_error(exc)
         err.print(f"error: {failure.message}", markup=False, highlight=False, soft_wrap=True)
         sys.exit(int(failure.exit_code))
+    except Exception:
+        signum = terminating_signal()
+        if signum is None:
+            raise
+        say_terminated(signum, INTERRUPTED)  # the signal's exception, wrapped by the code it interrupted
+        sys.exit(128 + signum)
     finally:
         startup.leave()  # the command has finished: what is alive now is freed with the process

@@ -55,9 +55,26 @@ class Terminated(BaseException):
         self.signum = signum
 
 
+_RECEIVED: list[int] = []
+
+
 def raise_terminated(signum: int, frame: object) -> None:
     """The SIGTERM and SIGHUP handler `gardener` installs."""
+    _RECEIVED.append(signum)
     raise Terminated(signum)
+
+
+def terminating_signal() -> int | None:
+    """The SIGTERM or SIGHUP this process received, if any: code it interrupted may have turned the `Terminated`
+    into an error of its own (pydantic-core, building a validator at start-up, makes any exception a
+    `SchemaError`: `Error building "…" validator: Terminated: 15`)."""
+    return _RECEIVED[0] if _RECEIVED else None
+
+
+def say_terminated(signum: int, interrupted: str) -> None:
+    """The one line a command stopped by `signum` ends with."""
+    name = signal.Signals(signum).name
+    err.print(f"[bold red]terminated ({name}):[/] {interrupted}", highlight=False, soft_wrap=True)
 
 
 P = ParamSpec("P")
@@ -93,12 +110,15 @@ def _reporting_errors(command: Callable[P, R], interrupted: str) -> Callable[P, 
             err.print(f"[bold red]interrupted:[/] {interrupted}", highlight=False, soft_wrap=True)
             raise typer.Exit(130) from None
         except Terminated as exc:
-            name = signal.Signals(exc.signum).name
-            err.print(f"[bold red]terminated ({name}):[/] {interrupted}", highlight=False, soft_wrap=True)
+            say_terminated(exc.signum, interrupted)
             raise typer.Exit(128 + exc.signum) from None
         except (typer.Exit, typer.Abort):
             raise
         except Exception as exc:
+            signum = terminating_signal()
+            if signum is not None:  # the signal's exception, wrapped by the code it interrupted
+                say_terminated(signum, interrupted)
+                raise typer.Exit(128 + signum) from None
             if debugging():
                 raise
             if isinstance(exc, OSError) and exc.errno in ENVIRONMENT_ERRNOS:
