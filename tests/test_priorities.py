@@ -1484,3 +1484,51 @@ def test_a_beam_pipeline_that_failed_where_it_was_launched_is_a_failed_pipeline_
 def test_an_exception_because_the_client_went_away_is_p3(title: str, message: str, priority: str) -> None:
     ranked = prioritizer.rank(cluster(kind="exception", title=title, message=message, max_severity="ERROR"))
     assert ranked.priority == priority
+
+
+LOGURU_JOB_CRASH = (
+    "Traceback (most recent call last):\n"
+    '  File "/app/main.py", line 12, in <module>\n'
+    "    collection = UserStatusCollection()\n"
+    '  File "/app/user_status.py", line 15, in __init__\n'
+    "    self.database = db\n"
+    "NameError: name 'db' is not defined"
+)
+
+
+@pytest.mark.parametrize(
+    ("log", "kind", "severity", "events", "priority"),
+    [
+        # the import job died on the same uncaught exception in two executions (stderr or stdout)
+        ("cloud_run_job run.googleapis.com/stderr", "exception", "ERROR", 2, "P1"),
+        ("cloud_run_job run.googleapis.com/stdout", "exception", "ERROR", 2, "P1"),
+        # once: isolated
+        ("cloud_run_job run.googleapis.com/stderr", "exception", "ERROR", 1, "P2"),
+        # the same exception in a service's request is no job execution failing
+        ("cloud_run_revision run.googleapis.com/stderr", "exception", "ERROR", 2, "P2"),
+        # a job's error message without a stack may be handled; a warning with a stack is no crash
+        ("cloud_run_job run.googleapis.com/stderr", "message", "ERROR", 2, "P2"),
+        ("cloud_run_job run.googleapis.com/stderr", "exception", "WARNING", 2, "P3"),
+    ],
+)
+def test_a_cloud_run_job_that_dies_on_an_uncaught_exception_in_executions_is_p1(
+    log: str, kind: str, severity: str, events: int, priority: str
+) -> None:
+    ranked = prioritizer.rank(
+        cluster(
+            kind=kind,
+            title="NameError: name 'db' is not defined in __init__",
+            message="name 'db' is not defined",
+            exception_type="NameError" if kind == "exception" else None,
+            stack_pattern=LOGURU_JOB_CRASH if kind == "exception" else None,
+            max_severity=severity,
+            severities={severity: events},
+            count=events * 7,
+            events=events,
+            logs={log: events * 7},
+            services={"status-import": events * 7},
+        )
+    )
+    assert ranked.priority == priority
+    if priority == "P1":
+        assert ranked.reasons[0].startswith("a Cloud Run job's task dies on an uncaught exception (2 events")

@@ -1128,6 +1128,16 @@ def default_rules() -> list[PriorityRule]:
             message_patterns=_PERSISTENCE_FAILING,
         ),
         PriorityRule(
+            name="batch-job-crashing",
+            priority="P1",
+            reason="a Cloud Run job's task dies on an uncaught exception ({event_word} {when}): each execution "
+            "that hits it fails, and the work the job does is not done until it is fixed",
+            kinds=["exception"],
+            logs=["cloud_run_job *"],
+            min_severity="ERROR",
+            min_events=2,
+        ),
+        PriorityRule(
             name="sustained-errors",
             priority="P1",
             reason="sustained errors: {event_word} at {max_severity} over {span}",
