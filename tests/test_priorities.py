@@ -1494,33 +1494,55 @@ LOGURU_JOB_CRASH = (
     "    self.database = db\n"
     "NameError: name 'db' is not defined"
 )
+# the same error caught by the command that ran it, logged, and the program went on (no top-level frame)
+CAUGHT_AND_LOGGED = (
+    "Traceback (most recent call last):\n"
+    '  File "/app/market_data_etl/cli/commands.py", line 463, in clear_database_command\n'
+    "    db.clear_ticker_data(ticker)\n"
+    '  File "/app/market_data_etl/database/manager.py", line 1015, in clear_ticker_data\n'
+    "    self.database = db\n"
+    "NameError: name 'db' is not defined"
+)
+NODE_CRASH = (
+    "/app/index.js:12\n    throw new Error('boom');\n    ^\n\nError: name 'db' is not defined\n"
+    "    at Object.<anonymous> (/app/index.js:12:11)\n    at Module._compile (node:internal/modules/cjs/loader:1105:14)\n"
+    "\nNode.js v18.20.4"
+)
+DOTNET_CRASH = (
+    "Unhandled exception. System.InvalidOperationException: name 'db' is not defined\n"
+    "   at Import.Program.Main(String[] args) in /src/Program.cs:line 12"
+)
+JOB_STDERR = "cloud_run_job run.googleapis.com/stderr"
 
 
 @pytest.mark.parametrize(
-    ("log", "kind", "severity", "events", "priority"),
+    ("log", "kind", "severity", "events", "stack", "priority"),
     [
         # the import job died on the same uncaught exception in two executions (stderr or stdout)
-        ("cloud_run_job run.googleapis.com/stderr", "exception", "ERROR", 2, "P1"),
-        ("cloud_run_job run.googleapis.com/stdout", "exception", "ERROR", 2, "P1"),
+        (JOB_STDERR, "exception", "ERROR", 2, LOGURU_JOB_CRASH, "P1"),
+        ("cloud_run_job run.googleapis.com/stdout", "exception", "ERROR", 2, LOGURU_JOB_CRASH, "P1"),
+        (JOB_STDERR, "exception", "ERROR", 2, NODE_CRASH, "P1"),
+        (JOB_STDERR, "exception", "ERROR", 2, DOTNET_CRASH, "P1"),
         # once: isolated
-        ("cloud_run_job run.googleapis.com/stderr", "exception", "ERROR", 1, "P2"),
+        (JOB_STDERR, "exception", "ERROR", 1, LOGURU_JOB_CRASH, "P2"),
+        # caught and logged by the job, which went on
+        (JOB_STDERR, "exception", "ERROR", 2, CAUGHT_AND_LOGGED, "P2"),
         # the same exception in a service's request is no job execution failing
-        ("cloud_run_revision run.googleapis.com/stderr", "exception", "ERROR", 2, "P2"),
-        # a job's error message without a stack may be handled; a warning with a stack is no crash
-        ("cloud_run_job run.googleapis.com/stderr", "message", "ERROR", 2, "P2"),
-        ("cloud_run_job run.googleapis.com/stderr", "exception", "WARNING", 2, "P3"),
+        ("cloud_run_revision run.googleapis.com/stderr", "exception", "ERROR", 2, LOGURU_JOB_CRASH, "P2"),
+        # a warning with a stack is no crash
+        (JOB_STDERR, "exception", "WARNING", 2, LOGURU_JOB_CRASH, "P3"),
     ],
 )
 def test_a_cloud_run_job_that_dies_on_an_uncaught_exception_in_executions_is_p1(
-    log: str, kind: str, severity: str, events: int, priority: str
+    log: str, kind: str, severity: str, events: int, stack: str, priority: str
 ) -> None:
     ranked = prioritizer.rank(
         cluster(
             kind=kind,
             title="NameError: name 'db' is not defined in __init__",
             message="name 'db' is not defined",
-            exception_type="NameError" if kind == "exception" else None,
-            stack_pattern=LOGURU_JOB_CRASH if kind == "exception" else None,
+            exception_type="NameError",
+            stack_pattern=stack,
             max_severity=severity,
             severities={severity: events},
             count=events * 7,
