@@ -1484,3 +1484,73 @@ def test_a_beam_pipeline_that_failed_where_it_was_launched_is_a_failed_pipeline_
 def test_an_exception_because_the_client_went_away_is_p3(title: str, message: str, priority: str) -> None:
     ranked = prioritizer.rank(cluster(kind="exception", title=title, message=message, max_severity="ERROR"))
     assert ranked.priority == priority
+
+
+LOGURU_JOB_CRASH = (
+    "Traceback (most recent call last):\n"
+    '  File "/app/main.py", line 12, in <module>\n'
+    "    collection = UserStatusCollection()\n"
+    '  File "/app/user_status.py", line 15, in __init__\n'
+    "    self.database = db\n"
+    "NameError: name 'db' is not defined"
+)
+# the same error caught by the command that ran it, logged, and the program went on (no top-level frame)
+CAUGHT_AND_LOGGED = (
+    "Traceback (most recent call last):\n"
+    '  File "/app/market_data_etl/cli/commands.py", line 463, in clear_database_command\n'
+    "    db.clear_ticker_data(ticker)\n"
+    '  File "/app/market_data_etl/database/manager.py", line 1015, in clear_ticker_data\n'
+    "    self.database = db\n"
+    "NameError: name 'db' is not defined"
+)
+NODE_CRASH = (
+    "/app/index.js:12\n    throw new Error('boom');\n    ^\n\nError: name 'db' is not defined\n"
+    "    at Object.<anonymous> (/app/index.js:12:11)\n    at Module._compile (node:internal/modules/cjs/loader:1105:14)\n"
+    "\nNode.js v18.20.4"
+)
+DOTNET_CRASH = (
+    "Unhandled exception. System.InvalidOperationException: name 'db' is not defined\n"
+    "   at Import.Program.Main(String[] args) in /src/Program.cs:line 12"
+)
+JOB_STDERR = "cloud_run_job run.googleapis.com/stderr"
+
+
+@pytest.mark.parametrize(
+    ("log", "kind", "severity", "events", "stack", "priority"),
+    [
+        # the import job died on the same uncaught exception in two executions (stderr or stdout)
+        (JOB_STDERR, "exception", "ERROR", 2, LOGURU_JOB_CRASH, "P1"),
+        ("cloud_run_job run.googleapis.com/stdout", "exception", "ERROR", 2, LOGURU_JOB_CRASH, "P1"),
+        (JOB_STDERR, "exception", "ERROR", 2, NODE_CRASH, "P1"),
+        (JOB_STDERR, "exception", "ERROR", 2, DOTNET_CRASH, "P1"),
+        # once: isolated
+        (JOB_STDERR, "exception", "ERROR", 1, LOGURU_JOB_CRASH, "P2"),
+        # caught and logged by the job, which went on
+        (JOB_STDERR, "exception", "ERROR", 2, CAUGHT_AND_LOGGED, "P2"),
+        # the same exception in a service's request is no job execution failing
+        ("cloud_run_revision run.googleapis.com/stderr", "exception", "ERROR", 2, LOGURU_JOB_CRASH, "P2"),
+        # a warning with a stack is no crash
+        (JOB_STDERR, "exception", "WARNING", 2, LOGURU_JOB_CRASH, "P3"),
+    ],
+)
+def test_a_cloud_run_job_that_dies_on_an_uncaught_exception_in_executions_is_p1(
+    log: str, kind: str, severity: str, events: int, stack: str, priority: str
+) -> None:
+    ranked = prioritizer.rank(
+        cluster(
+            kind=kind,
+            title="NameError: name 'db' is not defined in __init__",
+            message="name 'db' is not defined",
+            exception_type="NameError",
+            stack_pattern=stack,
+            max_severity=severity,
+            severities={severity: events},
+            count=events * 7,
+            events=events,
+            logs={log: events * 7},
+            services={"status-import": events * 7},
+        )
+    )
+    assert ranked.priority == priority
+    if priority == "P1":
+        assert ranked.reasons[0].startswith("a Cloud Run job's task dies on an uncaught exception (2 events")

@@ -362,6 +362,19 @@ _QUOTA_EXHAUSTED = [
 _CAPACITY_EXHAUSTED = [r"\b[A-Z][A-Z_]*_EXHAUSTED\b", r"\bQUOTA_EXCEEDED\b"]
 
 
+# An exception that reached the program's top level, which ends it: a Python traceback through the script's own
+# code (`File "main.py", line 12, in <module>`, also as loguru's `> File`), Ruby's `<main>`, Java's uncaught
+# exception in the main thread, .NET's `Unhandled exception.`, Node.js' crash report (its version line, an
+# unhandled `'error'` event or promise rejection). An exception a function caught and logged has none of them.
+_UNCAUGHT_AT_TOP = [
+    r"(?m)\bline \d+, in <module>$",
+    r"[`']<main>'",
+    r'(?m)^Exception in thread "main" ',
+    r"(?m)^Unhandled exception\. ",
+    r"(?m)^Node\.js v\d+\.\d+",
+    r"(?m)// Unhandled 'error' event$|\bUnhandledPromiseRejection\b|\btriggerUncaughtException\b",
+]
+
 # Kubernetes cannot start a pod: no node fits it, its image cannot be pulled, a volume cannot be mounted,
 # or a Secret or ConfigMap it needs is missing (the kubelet's and scheduler's event texts); or its controller may
 # not create it: an admission webhook (Binary Authorization), a quota or a policy forbids it (FailedCreate).
@@ -1126,6 +1139,17 @@ def default_rules() -> list[PriorityRule]:
             reason="a data store cannot save its data to disk ({event_word} {when}): what it holds is not "
             "persisted, and Redis by default refuses writes while its snapshots fail",
             message_patterns=_PERSISTENCE_FAILING,
+        ),
+        PriorityRule(
+            name="batch-job-crashing",
+            priority="P1",
+            reason="a Cloud Run job's task dies on an uncaught exception ({event_word} {when}): each execution "
+            "that hits it fails, and the work the job does is not done until it is fixed",
+            kinds=["exception"],
+            stack_patterns=_UNCAUGHT_AT_TOP,
+            logs=["cloud_run_job *"],
+            min_severity="ERROR",
+            min_events=2,
         ),
         PriorityRule(
             name="sustained-errors",

@@ -31,6 +31,7 @@ from loggardener.clustering.signature import (
     worded_title,
 )
 from loggardener.entries.models import Event, LogEntry, Severity, log_project
+from loggardener.regexes import compile_regex
 
 _MAX_INSTANCES = 10_000
 _MAX_ERROR_GROUPS = 25
@@ -54,6 +55,14 @@ _NICE_STEPS = (
 )
 
 Assign = Callable[[Event, str], None]
+
+# The kubelet's account of one image it cannot pull, as Kubernetes events (a GKE event is `REASON: message`):
+# `Failed to pull image "IMAGE": WHY` says why; the events after it, while it keeps retrying, only repeat that it
+# fails: `Error: ErrImagePull`, `Back-off pulling image "IMAGE"`, `Error: ImagePullBackOff`.
+_IMAGE_PULL_FAILED = compile_regex(r"^(?:\w{1,40}: )?Failed to pull image ")
+_IMAGE_PULL_RETRIED = compile_regex(
+    r"^(?:\w{1,40}: )?(?:Error: (?:ErrImagePull|ImagePullBackOff)|Back-off pulling image \S{1,500})$"
+)
 
 
 @dataclass(frozen=True)
@@ -274,12 +283,46 @@ class Clusterer:
             else:
                 kept.merge(acc, self._samples)
                 replaced[id(acc)] = kept
+        if final:
+            self._fold_image_pull_retries(survivors, replaced)
         if replaced:
             for key, acc in self._clusters.items():
                 if id(acc) in replaced:
                     self._clusters[key] = replaced[id(acc)]
         self._distinct = len(survivors)
         self._final = {id(acc): fingerprint for fingerprint, acc in survivors.items()}
+
+    def _fold_image_pull_retries(
+        self, survivors: dict[str, _Accumulator], replaced: dict[int, _Accumulator]
+    ) -> None:
+        """Fold the kubelet's retries of an image pull (`_IMAGE_PULL_RETRIED`) into the failure that says why
+        (`_IMAGE_PULL_FAILED`) of the same workloads: one problem, not three, titled and sampled by the failure. Only when exactly one such failure
+        covers every workload the retries name; else (two images failing there, or the failure's event before
+        the window) the retries stay a problem of their own."""
+        failures: list[tuple[str, _Accumulator]] = []
+        retries: list[tuple[str, _Accumulator]] = []
+        for fingerprint, acc in survivors.items():
+            if acc.mined is None or acc.mined.kind != "message":
+                continue
+            template = self._signature(acc).template
+            if _IMAGE_PULL_FAILED.match(template):
+                failures.append((fingerprint, acc))
+            elif _IMAGE_PULL_RETRIED.match(template):
+                retries.append((fingerprint, acc))
+        for fingerprint, retry in retries:
+            covering = [acc for _, acc in failures if acc.services.keys() >= retry.services.keys()]
+            if len(covering) != 1 or not retry.services:
+                continue
+            kept = covering[0]
+            # the title and samples stay the failure's, which say why; the retries add their counts and times
+            retry.earliest = []
+            retry.shared = SharedTokens()
+            kept.merge(retry, self._samples)
+            del survivors[fingerprint]
+            replaced[id(retry)] = kept
+            for key, acc in replaced.items():
+                if acc is retry:
+                    replaced[key] = kept
 
     def final_fingerprint(self, key: str) -> str:
         """The fingerprint of the cluster a key returned by `add` ended in (call after `clusters`)."""
