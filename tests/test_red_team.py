@@ -1631,10 +1631,25 @@ def test_a_lone_ftp_pass_command_is_redacted(
         "*cmd* 'PASS **********'",
         "Result: PASS TestCheckout",  # a verdict, not the command
         "tests PASS 12ms",
+        "--- PASS: TestCheckout (0.00s)",  # `go test -v`: a test, a subtest
+        "    --- PASS: TestCheckout/declined_card (0.01s)",
     ],
 )
 def test_a_test_runners_pass_line_stays(text: str) -> None:
     assert REDACT(text) == text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "PASS: Quorbelt27%ab",
+        "PASS=Quorbelt27%ab",
+        "--- PASS: Quorbelt27%ab",
+        "--- PASS: TestX (0.00s) PASS=Quorbelt27%ab",
+    ],
+)
+def test_a_password_named_pass_is_still_redacted(text: str) -> None:
+    assert "Quorbelt27%ab" not in REDACT(text)
 
 
 # A token pair's halves named alone, as Django REST framework SimpleJWT answers (`{"access": X, "refresh": Y}`):

@@ -3342,6 +3342,8 @@ _NAMES_A_SOURCE = compile_regex(r"(?i)(?:askpass|auth-user-pass)$")
 _FILE_PATH = compile_regex(rb"(?:~|\.{1,2})?/[A-Za-z0-9_.@+-]{1,255}(?:/[A-Za-z0-9_.@+-]{1,255}){0,32}/?")
 
 
+# `go test -v`'s verdict on a test or subtest, then its duration
+_GO_TEST_VERDICT = compile_regex(rb"--- PASS: [A-Za-z_][^\s]{0,255} \([0-9]{1,6}\.[0-9]{2}s\)")
 # A JOSE header's registered parameter (RFC 7515 4.1, RFC 7516 4.1) written as a setting: what signs or encrypts
 # a token and with which key, in the clear in every token.
 _JOSE_PARAMETER = compile_regex(rb"(?:alg|kid|typ|cty|enc|zip|crit|jku|x5u|x5t)=")
@@ -3375,6 +3377,8 @@ def _key_value_spans(pattern: Any, data: bytes, element: bool = False) -> Iterat
             and _IDENTIFIER.fullmatch(data, start, end)
         ):
             continue  # `password: !secret db_password`: a reference by name
+        if key == "PASS" and _GO_TEST_VERDICT.match(data, max(0, key_start - 4)):
+            continue  # `go test -v`'s `--- PASS: TestCheckout/declined (0.01s)`: a test that passed
         if bare and kind != "password" and _JOSE_PARAMETER.match(data, start):
             continue  # `jwt: alg=RS256 kid=… typ=JWT`: a token's header, public by design, not the token
         if bare and _yaml_alias(data[start:end]) and _YAML_SEPARATOR.search(data, max(0, start - 9), start):
