@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import base64
 import json
+import random
+import string
 from typing import Any
 from urllib.parse import quote
 
@@ -1590,3 +1592,213 @@ def test_a_hubspot_private_app_token_is_redacted(region: str, uuid: str) -> None
     token = f"pat-{region}-{uuid}"
     assert token not in REDACT(f'hubspot: 401 {{"detail": "{token}"}}')
     assert uuid in REDACT(f'hubspot: 401 {{"correlationId": "{uuid}"}}')
+
+
+# FTP's or POP3's `PASS X` on a line of its own, the `USER` line in another entry: as curl -v, lftp, pyftpdlib,
+# ftplib's debug output, vsftpd's protocol log and a POP3 transcript write the command
+_PASS_LINES = [
+    "PASS {}",
+    "> PASS {}",
+    "---> PASS {}",
+    "<- PASS {}",
+    "*cmd* 'PASS {}'",
+    'Tue Mar  5 10:00:00 2024 [pid 3] [bob] FTP command: Client "192.0.2.7", "PASS {}"',
+    "C: PASS {}",
+]
+
+
+@given(
+    line=st.sampled_from(_PASS_LINES),
+    word=st.text("BFQSTZbcdfkmqtuz", min_size=3, max_size=8),
+    digits=st.integers(10, 9999),
+    symbol=st.sampled_from("!#%$&+"),
+    tail=st.text("abqxyzKQ", min_size=2, max_size=4),
+)
+def test_a_lone_ftp_pass_command_is_redacted(
+    line: str, word: str, digits: int, symbol: str, tail: str
+) -> None:
+    secret = f"{word}{digits}{symbol}{tail}"
+    assert secret not in REDACT(line.format(secret))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        " PASS  src/components/App.test.js",  # Jest: a test file that passed
+        " PASS  e2e/firstTest.spec.js (95.604s)",
+        "PASS",  # Go's summary line
+        "> PASS ********",  # a client that masks it
+        "*cmd* 'PASS **********'",
+        "Result: PASS TestCheckout",  # a verdict, not the command
+        "tests PASS 12ms",
+        "--- PASS: TestCheckout (0.00s)",  # `go test -v`: a test, a subtest
+        "    --- PASS: TestCheckout/declined_card (0.01s)",
+    ],
+)
+def test_a_test_runners_pass_line_stays(text: str) -> None:
+    assert REDACT(text) == text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "PASS: Quorbelt27%ab",
+        "PASS=Quorbelt27%ab",
+        "--- PASS: Quorbelt27%ab",
+        "--- PASS: TestX (0.00s) PASS=Quorbelt27%ab",
+    ],
+)
+def test_a_password_named_pass_is_still_redacted(text: str) -> None:
+    assert "Quorbelt27%ab" not in REDACT(text)
+
+
+# A token pair's halves named alone, as Django REST framework SimpleJWT answers (`{"access": X, "refresh": Y}`):
+# an opaque random value is a token, in a payload and in text; a setting under those names stays
+@given(seed=st.integers(0, 2**32), upper=st.booleans())
+def test_a_token_pairs_halves_named_alone_are_redacted(seed: int, upper: bool) -> None:
+    draw = random.Random(seed)
+    alphabet = string.ascii_uppercase + string.digits if upper else string.ascii_letters + string.digits
+
+    def token() -> str:
+        while True:
+            value = "".join(draw.choice(alphabet) for _ in range(32))
+            if any(c.isdigit() for c in value) and any(c.isupper() for c in value):
+                return value
+
+    access, refresh = token(), token()
+    payload = {"access": access, "refresh": refresh}
+    redacted = json.dumps(Redactor().redact_json(payload))
+    for out in (
+        redacted,
+        *(REDACT(text) for text in (json.dumps(payload), repr(payload), json.dumps(json.dumps(payload)))),
+    ):
+        assert access not in out
+        assert refresh not in out
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [
+        {"access": "granted"},
+        {"access": "read-write"},
+        {"access": "PUBLIC"},
+        {"access": "roles/storage.objectViewer"},
+        {"refresh": "30s"},
+        {"refresh": "2024-05-01T10:00:00Z"},
+        {"refresh": True},
+    ],
+)
+def test_a_setting_named_access_or_refresh_stays(payload: dict[str, Any]) -> None:
+    assert Redactor().redact_json(payload) == payload
+    assert REDACT(json.dumps(payload)) == json.dumps(payload)
+
+
+# A host key's fingerprint after the words that name the key: public, what the key is known by
+_FINGERPRINT = "SHA256:uNiVztksCsDhcc0u9e8BujQXVUpKZIDTMczCvj3tD2s"
+
+
+@pytest.mark.parametrize(
+    ("text", "fingerprint"),
+    [
+        (f"The ECDSA host key for 10.0.0.5 has changed: {_FINGERPRINT}", _FINGERPRINT),
+        (f"Host key for 10.0.0.4 has changed:\n{_FINGERPRINT}", _FINGERPRINT),
+        (
+            "Host key for 10.0.0.4 has changed: MD5:3b:8f:2c:1a:44:de:90:12:ab:cd:ef:01:23:45:67:89",
+            "MD5:3b:8f:2c:1a:44:de:90:12:ab:cd:ef:01:23:45:67:89",
+        ),
+    ],
+)
+def test_a_host_keys_fingerprint_stays(text: str, fingerprint: str) -> None:
+    assert fingerprint in REDACT(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "secret"),
+    [
+        # under a password's name a value of a fingerprint's shape is the password
+        (f"Password for bob has changed: {_FINGERPRINT}", _FINGERPRINT),
+        # not a fingerprint's length, or no fingerprint's prefix: the key itself
+        (
+            "The API key for orders is:\nSHA256:uNiVztksCsDhcc0u9e8BujQXVUpKZIDTMczCvj3tD2sXq",
+            "uNiVztksCsDhcc0u9e8",
+        ),
+        (
+            "Host key for 10.0.0.4 has changed: uNiVztksCsDhcc0u9e8BujQXVUpKZIDTMczCvj3tD2s",
+            "uNiVztksCsDhcc0u9e8",
+        ),
+    ],
+)
+def test_a_secret_after_a_keys_words_is_still_redacted(text: str, secret: str) -> None:
+    assert secret not in REDACT(text)
+
+
+# PKCE (RFC 7636, its appendix B's values): with the S256 method the challenge is the verifier's SHA-256 digest,
+# sent through the browser; with `plain` (the default) the challenge is the verifier, and the verifier is a secret
+_CHALLENGE = "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM"
+_VERIFIER = "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "GET /authorize?response_type=code&client_id=s6BhdRkqt3&code_challenge="
+        + _CHALLENGE
+        + "&code_challenge_method=S256 302",
+        "GET /authorize?code_challenge_method=S256&code_challenge=" + _CHALLENGE + "&state=af0ifjsldkj",
+        json.dumps({"code_challenge": _CHALLENGE, "code_challenge_method": "S256"}),
+    ],
+)
+def test_an_s256_pkce_challenge_stays(text: str) -> None:
+    assert _CHALLENGE in REDACT(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "secret"),
+    [
+        (
+            "GET /authorize?response_type=code&code_challenge=" + _VERIFIER + "&code_challenge_method=plain",
+            _VERIFIER,
+        ),
+        ("GET /authorize?response_type=code&code_challenge=" + _VERIFIER, _VERIFIER),
+        ("POST /token code_challenge_method=S256 code_verifier=" + _VERIFIER, _VERIFIER),
+        (
+            "code_challenge_method=S256 aws_secret_access_key=wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+            "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+        ),
+    ],
+)
+def test_a_pkce_verifier_or_a_plain_challenge_is_still_redacted(text: str, secret: str) -> None:
+    assert secret not in REDACT(text)
+
+
+# A name that says its value refers to a secret (Kubernetes' `secretKeyRef`, cert-manager's `passwordSecretRef`,
+# Flux's `secretRef`) holds the secret's name; a token's JOSE header parameters (RFC 7515) are in the clear
+@pytest.mark.parametrize(
+    ("text", "kept"),
+    [
+        ("valueFrom: secretKeyRef: name: orders-db key: password", "name: orders-db"),
+        ("passwordSecretRef: name: keystore-pass key: password-key", "name: keystore-pass"),
+        ("spec.secretRef: orders-api-env", "orders-api-env"),
+        ('{"apiKeyRef": "stripe-live"}', "stripe-live"),
+        ("jwt: alg=RS256 kid=9c1f2e typ=JWT", "alg=RS256"),
+        ("token header: kid=2024-05-rotation", "kid=2024-05-rotation"),
+    ],
+)
+def test_a_secrets_reference_or_a_tokens_header_stays(text: str, kept: str) -> None:
+    assert kept in REDACT(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "secret"),
+    [
+        ("secretKey: wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"),
+        ("password: alg=Quorbelt27%ab", "Quorbelt27%ab"),
+        (
+            "jwt=eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.c2lnbmF0dXJlX29mX3RoZV90b2tlbg",
+            "c2lnbmF0dXJlX29mX3RoZV90b2tlbg",
+        ),
+        ("secret_ref=wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"),
+    ],
+)
+def test_a_secret_beside_a_reference_or_a_header_is_still_redacted(text: str, secret: str) -> None:
+    assert secret not in REDACT(text)

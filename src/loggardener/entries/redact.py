@@ -428,6 +428,9 @@ _CODE_QUALIFIERS = {
     "recovery", "backup", "sms", "security", "confirmation", "confirm", "activation", "access", "login",
     "magic", "invite", "invitation", "one", "device", "user", "pairing", "pin",
 }  # fmt: skip
+# The two halves of a token pair named alone, as Django REST framework SimpleJWT answers `{"access": X, "refresh":
+# Y}`: weak names, a secret when random-looking (`"access": "granted"`, `refresh=30s` stay).
+_TOKEN_PAIR_HALVES = {"access", "refresh"}
 # A page cursor (`nextPageToken`, `continuation_token`) opens nothing.
 _CURSOR_WORDS = {"page", "continuation", "pagination", "cursor"}
 # A key named after what it keys (`cache_key`, `s3 key`, `Idempotency-Key`) names a record, not a secret.
@@ -469,7 +472,8 @@ _DESCRIPTIVE = compile_regex(
     r"|provided|missing|valid|validation|rotation|id_field|usage|reset|strength|changed|updated|at|start|end"
     r"|time|timestamp|date|duration|timeout|status|state|mode|level|scope|manager|service|handler|provider|stdin|fd"
     r"|error|errors|method|scheme|strategy|flow|mechanism|backend|pool|header|headers|field|fields|store|arn"
-    r"|min|max|minimum|maximum)$"
+    r"|min|max|minimum|maximum"
+    r"|ref|reference)$"  # a reference to a secret names where it is (Kubernetes' `secretKeyRef`, `passwordSecretRef`)
     # a tokenizer names a text's splitting (`tokenizer=cl100k_base`)
     r"|(?:^|[_.-])tokeni[sz](?:e|er|ers|ation|ed)(?:$|[_.-])"
     r"|secrets?manager"  # a service's name (`arn:aws:secretsmanager:…`, `secretmanager.googleapis.com`)
@@ -614,6 +618,7 @@ def key_class(key: str) -> str | None:
         or _FOREIGN_KEY_WORDS & set(words)
         or "auth" in flat
         or flat.endswith("key")
+        or (len(words) == 1 and words[0] in _TOKEN_PAIR_HALVES)
     ):
         return "weak"
     return None
@@ -773,6 +778,9 @@ _KEY_HINTS = (
     b"2fa",
     b"licen",
     b"hmac",
+    # a token pair's halves by their quoted names only (`"access": "X"`, `'refresh': 'X'`, `\"access\"`): the
+    # bare words are everywhere in prose (`access denied`) and name no credential there
+    *(half + quote for half in (b"access", b"refresh") for quote in (b'"', b"'", b"\\")),
     b"salt",
     b"nonce",
     b"code",
@@ -979,7 +987,7 @@ _KEY_NAME = (
     + rb"{0,64}(?:pass|pwd|pw|secret|token|credential|cred|sig|auth|cookie|sess|key|sid|jwt|bearer|otp|mfa|2fa|licen"
     rb"|psk|mnemonic|key[ ]content[ ]{0,24}|"  # netsh's `Key Content      : X`: a Wi-Fi profile's passphrase
     + "|".join(name.replace(" ", "[ ]") + "[ ]{0,24}" for name in _KEY_CONTENT_NAMES).encode()
-    + rb"|phrase|\.login|-team"
+    + rb"|phrase|\.login|-team|access|refresh"
     rb"|hmac|salt|nonce|code|ticket|pin|saml|assertion|dockerc|logged_in|kennwort|senha|wachtwoord|contrase|haslo"
     rb"|sifre|losenord|geheimnis|jeton|clave|parola|salasana|adgangskode|heslo|has\x{142}o|\x{15f}ifre|l\x{f6}senord"
     rb"|cl\x{e9}|schl\x{fc}ssel|\x{43f}\x{430}\x{440}\x{43e}\x{43b}\x{44c}|\x{442}\x{43e}\x{43a}\x{435}\x{43d}"
@@ -1207,6 +1215,14 @@ _CONFIG_SET = _Deferred(
 _FTP_PASS = _Deferred(
     rb"\bUSER[ \t]{1,8}[^\r\n]{1,256}\n(?:[^\n]{0,256}\n){0,2}?[^\n]{0,16}?\bPASS[ \t]{1,8}(?P<bare>[^\s]{1,256})"
 )
+# FTP's or POP3's `PASS X` on a line of its own, the `USER` line before it in another entry or gone: the command
+# first on the line or after a transcript's mark (curl -v's `> `, lftp's `---> `, pyftpdlib's `<- `, ftplib's
+# `*cmd* '`, vsftpd's `"`, a log prefix's `]`, POP3's `C:`), its one argument last. A test runner's `PASS  x.test.js`
+# names a file (`_FILE_NAME`); Go's `--- PASS: TestX` and `PASS` alone have no argument.
+_FTP_LONE_PASS = _Deferred(
+    rb"(?m)(?:^[ \t]{0,8}|(?:[>'\"\]]|<-|\b[CS]:)[ \t]{0,4})PASS[ \t]{1,8}(?P<bare>[^\s\"']{1,256})[\"']?[ \t]{0,8}\r?$"
+)
+_FILE_NAME = compile_regex(r"[\w@.+/-]{0,255}[A-Za-z0-9_-]\.[A-Za-z][A-Za-z0-9]{0,4}")
 _IMAP_LOGIN = _Deferred(
     rb"(?i)(?:^|[\s>:])[a-z]{0,4}[0-9]{1,6}[ \t]{1,8}login[ \t]{1,8}(?:\"[^\"\r\n]{0,256}\"|[^\s\"]{1,256})[ \t]{1,8}"
     rb"(?:\"(?P<dq>[^\"\r\n]{1,256})\"|(?P<bare>[^\s\"]{1,256}))"
@@ -2270,6 +2286,29 @@ def _named_public(data: bytes, span: Span) -> bool:
     return shape and _PUBLIC_KEY_BEFORE.search(data, max(0, start - 64), start) is not None
 
 
+# PKCE's challenge (RFC 7636) by its name, of a SHA-256 digest's length in base64url: with the `S256` method the
+# client sends the digest of its verifier to the browser, public by design. With `plain` (the default when no
+# method is named) the challenge is the verifier itself, a secret: it stays redacted.
+_PKCE_CHALLENGE_BEFORE = compile_regex(rb"code_challenge\\{0,2}[\"']?[ \t]{0,4}[:=][ \t]{0,4}\\{0,2}[\"']?$")
+_PKCE_CHALLENGE = compile_regex(rb"[A-Za-z0-9_-]{43}")
+_BASE64URL_BYTES = frozenset(
+    bytes([c]) for c in b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
+)
+
+
+def _pkce_challenge(data: bytes, span: Span) -> bool:
+    """Whether `span` lies in an S256 PKCE challenge: 43 base64url characters right after `code_challenge=`, in a
+    text that names the `S256` method (the caller checks that)."""
+    start, end, _, _ = span
+    challenge = _PKCE_CHALLENGE.match(data, start)
+    return (
+        challenge is not None
+        and end <= challenge.end()
+        and data[challenge.end() : challenge.end() + 1] not in _BASE64URL_BYTES
+        and _PKCE_CHALLENGE_BEFORE.search(data, max(0, start - 24), start) is not None
+    )
+
+
 def _in_public_block(span: Span, blocks: list[tuple[int, int]]) -> bool:
     """Whether `span` is a random run or a lone base64 line (`private-key` format) of a public block's body."""
     start, end, kind, rank = span
@@ -3303,6 +3342,13 @@ _NAMES_A_SOURCE = compile_regex(r"(?i)(?:askpass|auth-user-pass)$")
 _FILE_PATH = compile_regex(rb"(?:~|\.{1,2})?/[A-Za-z0-9_.@+-]{1,255}(?:/[A-Za-z0-9_.@+-]{1,255}){0,32}/?")
 
 
+# `go test -v`'s verdict on a test or subtest, then its duration
+_GO_TEST_VERDICT = compile_regex(rb"--- PASS: [A-Za-z_][^\s]{0,255} \([0-9]{1,6}\.[0-9]{2}s\)")
+# A JOSE header's registered parameter (RFC 7515 4.1, RFC 7516 4.1) written as a setting: what signs or encrypts
+# a token and with which key, in the clear in every token.
+_JOSE_PARAMETER = compile_regex(rb"(?:alg|kid|typ|cty|enc|zip|crit|jku|x5u|x5t)=")
+
+
 def _key_value_spans(pattern: Any, data: bytes, element: bool = False) -> Iterator[Span]:
     """The values the key-name rule `pattern` finds; an `element`'s text (XML) ends at its closing tag."""
     matches = _matches_and_inner(pattern, data) if pattern is _KEY_VALUE else pattern.finditer(data)
@@ -3331,6 +3377,10 @@ def _key_value_spans(pattern: Any, data: bytes, element: bool = False) -> Iterat
             and _IDENTIFIER.fullmatch(data, start, end)
         ):
             continue  # `password: !secret db_password`: a reference by name
+        if key == "PASS" and _GO_TEST_VERDICT.match(data, max(0, key_start - 4)):
+            continue  # `go test -v`'s `--- PASS: TestCheckout/declined (0.01s)`: a test that passed
+        if bare and kind != "password" and _JOSE_PARAMETER.match(data, start):
+            continue  # `jwt: alg=RS256 kid=… typ=JWT`: a token's header, public by design, not the token
         if bare and _yaml_alias(data[start:end]) and _YAML_SEPARATOR.search(data, max(0, start - 9), start):
             continue  # a YAML alias (`password: *db_password`): the value is its anchor's
         if bare and kind != "password" and _VARIABLES_TUPLE.match(data, start):
@@ -3710,6 +3760,14 @@ def _command_output_spans(data: bytes) -> Iterator[Span]:
             yield start, end, _KIND_OF_CLASS[kind], _CONTEXT
 
 
+# A key's fingerprint as OpenSSH prints it (`SHA256:` and unpadded base64 of the digest, `MD5:` and hex pairs) or
+# GnuPG and ssh-keygen `-E md5` write it: a digest of the public key.
+_KEY_FINGERPRINT = compile_regex(
+    r"SHA256:[A-Za-z0-9+/]{43}|SHA1:[A-Za-z0-9+/]{27}|SHA384:[A-Za-z0-9+/]{64}|SHA512:[A-Za-z0-9+/]{86}"
+    r"|MD5:[0-9a-f]{2}(?::[0-9a-f]{2}){15}"
+)
+
+
 def _answer_line_spans(data: bytes) -> Iterator[Span]:
     """The values `_ANSWER_LINE` finds after a name of a credential: quoted, or of a password's shape."""
     for match in _ANSWER_LINE.finditer(data):
@@ -3719,6 +3777,8 @@ def _answer_line_spans(data: bytes) -> Iterator[Span]:
         value = data[start:end].decode("utf-8", "replace")
         if kind is None or _marked(data, start, end) or _placeholder(value):
             continue
+        if kind != "password" and _KEY_FINGERPRINT.fullmatch(value.rstrip(".")):
+            continue  # `Host key for X has changed:` then its fingerprint: public, what a key is known by
         if _span(match, b"bare")[0] < 0 or _password_like(value):
             yield start, end, _KIND_OF_CLASS[kind], _CONTEXT
 
@@ -4174,12 +4234,16 @@ def _config_argument_spans(data: bytes) -> Iterator[Span]:
 
 def _protocol_login_spans(data: bytes, present: frozenset[bytes]) -> Iterator[Span]:
     patterns = [_FTP_PASS] if b"pass" in present and b"USER" in data else []
+    patterns += [_FTP_LONE_PASS] if b"pass" in present and b"PASS" in data else []
     patterns += [_IMAP_LOGIN] if b"login" in present else []
     patterns += [_SMTP_LOGIN_PASSWORD] if not present.isdisjoint(_SMTP_PROMPTS) else []
     for pattern in patterns:
         for match in pattern.finditer(data):
             start, end = _value_group(match)
-            if _password_like(data[start:end].decode("utf-8", "replace")) and not _marked(data, start, end):
+            value = data[start:end].decode("utf-8", "replace")
+            if pattern is _FTP_LONE_PASS and _FILE_NAME.fullmatch(value):
+                continue  # a test runner's `PASS  src/app.test.js`: a file that passed
+            if _password_like(value) and not _marked(data, start, end):
                 yield start, end, "password", _CONTEXT
 
 
@@ -4640,6 +4704,8 @@ class Redactor:
             spans = [s for s in spans if not _in_public_block(s, blocks)]  # certificates, public keys
         if spans and plan.key_hint and _PUBLIC_KEY_GATE.search(data):
             spans = [s for s in spans if not _named_public(data, s)]  # `PublicKey = <base64>`
+        if spans and b"code_challenge" in data and b"S256" in data:
+            spans = [s for s in spans if not _pkce_challenge(data, s)]
         if spans and _MARKER_OPENING in data:
             # a redacted text redacts to itself: no span starts or ends inside a marker (`-a [REDACTED:password]`
             # is no `-a user:X`)
