@@ -1047,3 +1047,30 @@ def test_a_signal_while_the_workers_start_prints_no_traceback(
     said = stderr.decode()
     assert process.returncode == 128 + signum
     assert "Traceback" not in said and len(said.strip().splitlines()) == 1, said
+
+
+def test_a_command_a_signal_stopped_ends_though_its_shutdown_would_wait_forever() -> None:
+    """A signal while worker processes start can leave the pool's thread and a half-started worker waiting for
+    each other, and the interpreter joins both at exit: the stopped command ends with its code all the same."""
+    script = (
+        "import threading, typer\n"
+        "from loggardener import console\n"
+        "console.EXIT_GRACE_SECONDS = 0.2\n"
+        "threading.Thread(target=threading.Event().wait).start()\n"  # a thread the exit joins forever
+        "def command() -> None:\n"
+        "    console.raise_terminated(15, None)\n"
+        "try:\n"
+        "    console.user_errors(command)()\n"
+        "except typer.Exit as stop:\n"
+        "    raise SystemExit(stop.exit_code)\n"
+    )
+    started = time.monotonic()
+    finished = subprocess.run(
+        [sys.executable, "-c", script],
+        capture_output=True,
+        timeout=60,
+        env={**os.environ, "PYTHONPATH": str(Path(loggardener.__file__).parent.parent)},
+    )
+    assert finished.returncode == 143
+    assert finished.stderr.decode().startswith("terminated (SIGTERM): ")
+    assert time.monotonic() - started < 30

@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import os
 import signal
+import sys
+import threading
+import time
 from collections.abc import Callable
 from typing import ParamSpec, TypeVar
 
@@ -71,6 +76,25 @@ def terminating_signal() -> int | None:
     return _RECEIVED[0] if _RECEIVED else None
 
 
+EXIT_GRACE_SECONDS = 5.0
+"""How long a command a signal stopped may take to shut down (its worker processes, their pool's threads)."""
+
+
+def exit_within_grace(code: int) -> None:
+    """End the process with `code` if its own shutdown has not ended it within `EXIT_GRACE_SECONDS`. A signal
+    that comes while worker processes start can leave the pool's thread and a half-started worker waiting for
+    each other, and the interpreter joins both at exit: the stopped command must not hang there."""
+
+    def end() -> None:
+        time.sleep(EXIT_GRACE_SECONDS)
+        for stream in (sys.stdout, sys.stderr):
+            with contextlib.suppress(OSError, ValueError):
+                stream.flush()
+        os._exit(code)
+
+    threading.Thread(target=end, name="exit after a signal", daemon=True).start()
+
+
 def say_terminated(signum: int, interrupted: str) -> None:
     """The one line a command stopped by `signum` ends with."""
     name = signal.Signals(signum).name
@@ -108,9 +132,11 @@ def _reporting_errors(command: Callable[P, R], interrupted: str) -> Callable[P, 
             raise typer.Exit(int(exc.exit_code)) from None
         except KeyboardInterrupt:
             err.print(f"[bold red]interrupted:[/] {interrupted}", highlight=False, soft_wrap=True)
+            exit_within_grace(130)
             raise typer.Exit(130) from None
         except Terminated as exc:
             say_terminated(exc.signum, interrupted)
+            exit_within_grace(128 + exc.signum)
             raise typer.Exit(128 + exc.signum) from None
         except (typer.Exit, typer.Abort):
             raise
@@ -118,6 +144,7 @@ def _reporting_errors(command: Callable[P, R], interrupted: str) -> Callable[P, 
             signum = terminating_signal()
             if signum is not None:  # the signal's exception, wrapped by the code it interrupted
                 say_terminated(signum, interrupted)
+                exit_within_grace(128 + signum)
                 raise typer.Exit(128 + signum) from None
             if debugging():
                 raise
