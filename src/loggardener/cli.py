@@ -17,8 +17,10 @@ from loggardener.commands.cluster import cluster as cluster_command
 from loggardener.commands.scan import scan as scan_command
 from loggardener.console import (
     INTERRUPTED,
+    STOPPED_BY_SIGNAL,
     Terminated,
     err,
+    exit_within_grace,
     out,
     raise_terminated,
     say_terminated,
@@ -173,9 +175,11 @@ def main() -> None:
         app()
     except Terminated as exc:  # before the command's own handling began (options parsed, modules loading)
         say_terminated(exc.signum, INTERRUPTED)
+        STOPPED_BY_SIGNAL.append(128 + exc.signum)
         sys.exit(128 + exc.signum)
     except KeyboardInterrupt:
         err.print(f"interrupted: {INTERRUPTED}", markup=False, soft_wrap=True)
+        STOPPED_BY_SIGNAL.append(130)
         sys.exit(130)
     except (OSError, GardenerError) as exc:  # --help, --version or a usage error to a full standard output
         if isinstance(exc, OSError) and debugging():  # a command's own error, whose traceback was asked for
@@ -188,6 +192,9 @@ def main() -> None:
         if signum is None:
             raise
         say_terminated(signum, INTERRUPTED)  # the signal's exception, wrapped by the code it interrupted
+        STOPPED_BY_SIGNAL.append(128 + signum)
         sys.exit(128 + signum)
     finally:
         startup.leave()  # the command has finished: what is alive now is freed with the process
+        if STOPPED_BY_SIGNAL:  # its workers' shutdown must not keep the stopped process waiting
+            exit_within_grace(STOPPED_BY_SIGNAL[0])

@@ -76,6 +76,8 @@ def terminating_signal() -> int | None:
     return _RECEIVED[0] if _RECEIVED else None
 
 
+STOPPED_BY_SIGNAL: list[int] = []
+"""The exit code of a command a signal stopped: the process then ends within `exit_within_grace`."""
 EXIT_GRACE_SECONDS = 5.0
 """How long a command a signal stopped may take to shut down (its worker processes, their pool's threads)."""
 
@@ -132,11 +134,11 @@ def _reporting_errors(command: Callable[P, R], interrupted: str) -> Callable[P, 
             raise typer.Exit(int(exc.exit_code)) from None
         except KeyboardInterrupt:
             err.print(f"[bold red]interrupted:[/] {interrupted}", highlight=False, soft_wrap=True)
-            exit_within_grace(130)
+            STOPPED_BY_SIGNAL.append(130)
             raise typer.Exit(130) from None
         except Terminated as exc:
             say_terminated(exc.signum, interrupted)
-            exit_within_grace(128 + exc.signum)
+            STOPPED_BY_SIGNAL.append(128 + exc.signum)
             raise typer.Exit(128 + exc.signum) from None
         except (typer.Exit, typer.Abort):
             raise
@@ -144,7 +146,7 @@ def _reporting_errors(command: Callable[P, R], interrupted: str) -> Callable[P, 
             signum = terminating_signal()
             if signum is not None:  # the signal's exception, wrapped by the code it interrupted
                 say_terminated(signum, interrupted)
-                exit_within_grace(128 + signum)
+                STOPPED_BY_SIGNAL.append(128 + signum)
                 raise typer.Exit(128 + signum) from None
             if debugging():
                 raise
