@@ -23,7 +23,7 @@ from loggardener.console import (
     exit_within_grace,
     out,
     raise_terminated,
-    say_terminated,
+    stopped_by_signal,
     terminating_signal,
 )
 from loggardener.errors import GardenerError, debugging
@@ -174,13 +174,9 @@ def main() -> None:
     try:
         app()
     except Terminated as exc:  # before the command's own handling began (options parsed, modules loading)
-        say_terminated(exc.signum, INTERRUPTED)
-        STOPPED_BY_SIGNAL.append(128 + exc.signum)
-        sys.exit(128 + exc.signum)
+        sys.exit(stopped_by_signal(exc.signum, INTERRUPTED))
     except KeyboardInterrupt:
-        err.print(f"interrupted: {INTERRUPTED}", markup=False, soft_wrap=True)
-        STOPPED_BY_SIGNAL.append(130)
-        sys.exit(130)
+        sys.exit(stopped_by_signal(None, INTERRUPTED))
     except (OSError, GardenerError) as exc:  # --help, --version or a usage error to a full standard output
         if isinstance(exc, OSError) and debugging():  # a command's own error, whose traceback was asked for
             raise
@@ -191,9 +187,8 @@ def main() -> None:
         signum = terminating_signal()
         if signum is None:
             raise
-        say_terminated(signum, INTERRUPTED)  # the signal's exception, wrapped by the code it interrupted
-        STOPPED_BY_SIGNAL.append(128 + signum)
-        sys.exit(128 + signum)
+        # the signal's exception, wrapped by the code it interrupted
+        sys.exit(stopped_by_signal(signum, INTERRUPTED))
     finally:
         startup.leave()  # the command has finished: what is alive now is freed with the process
         if STOPPED_BY_SIGNAL:  # its workers' shutdown must not keep the stopped process waiting

@@ -97,10 +97,18 @@ def exit_within_grace(code: int) -> None:
     threading.Thread(target=end, name="exit after a signal", daemon=True).start()
 
 
-def say_terminated(signum: int, interrupted: str) -> None:
-    """The one line a command stopped by `signum` ends with."""
-    name = signal.Signals(signum).name
-    err.print(f"[bold red]terminated ({name}):[/] {interrupted}", highlight=False, soft_wrap=True)
+def stopped_by_signal(signum: int | None, interrupted: str) -> int:
+    """Say the one line a command stopped by `signum` (None: Ctrl-C) ends with, and record and return its exit
+    code: 130 for Ctrl-C, 128 + the signal's number for SIGTERM and SIGHUP."""
+    if signum is None:
+        err.print(f"[bold red]interrupted:[/] {interrupted}", highlight=False, soft_wrap=True)
+        code = 130
+    else:
+        name = signal.Signals(signum).name
+        err.print(f"[bold red]terminated ({name}):[/] {interrupted}", highlight=False, soft_wrap=True)
+        code = 128 + signum
+    STOPPED_BY_SIGNAL.append(code)
+    return code
 
 
 P = ParamSpec("P")
@@ -133,21 +141,15 @@ def _reporting_errors(command: Callable[P, R], interrupted: str) -> Callable[P, 
             )
             raise typer.Exit(int(exc.exit_code)) from None
         except KeyboardInterrupt:
-            err.print(f"[bold red]interrupted:[/] {interrupted}", highlight=False, soft_wrap=True)
-            STOPPED_BY_SIGNAL.append(130)
-            raise typer.Exit(130) from None
+            raise typer.Exit(stopped_by_signal(None, interrupted)) from None
         except Terminated as exc:
-            say_terminated(exc.signum, interrupted)
-            STOPPED_BY_SIGNAL.append(128 + exc.signum)
-            raise typer.Exit(128 + exc.signum) from None
+            raise typer.Exit(stopped_by_signal(exc.signum, interrupted)) from None
         except (typer.Exit, typer.Abort):
             raise
         except Exception as exc:
             signum = terminating_signal()
             if signum is not None:  # the signal's exception, wrapped by the code it interrupted
-                say_terminated(signum, interrupted)
-                STOPPED_BY_SIGNAL.append(128 + signum)
-                raise typer.Exit(128 + signum) from None
+                raise typer.Exit(stopped_by_signal(signum, interrupted)) from None
             if debugging():
                 raise
             if isinstance(exc, OSError) and exc.errno in ENVIRONMENT_ERRNOS:
