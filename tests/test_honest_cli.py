@@ -1055,21 +1055,31 @@ def test_a_command_a_signal_stopped_ends_though_its_shutdown_would_wait_forever(
     import signal
 
     script = (
-        "import sys, threading\n"
+        "import signal, sys, threading\n"
         "from loggardener import cli, console\n"
         "console.EXIT_GRACE_SECONDS = 0.2\n"
         "threading.Thread(target=threading.Event().wait).start()\n"  # a thread the exit joins forever
+        "install = signal.signal\n"
+        "def announce(signum, handler):\n"  # says when main() has its SIGTERM handler, however slow the start
+        "    installed = install(signum, handler)\n"
+        "    if signum == signal.SIGTERM:\n"
+        "        print('handler installed', flush=True)\n"
+        "    return installed\n"
+        "signal.signal = announce\n"
         "sys.argv = ['gardener', 'cluster', '-']\n"
         "cli.main()\n"
     )
     process = subprocess.Popen(
         [sys.executable, "-c", script],
         stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         cwd=tmp_path,
         env={**os.environ, "PYTHONPATH": str(Path(loggardener.__file__).parent.parent)},
     )
-    time.sleep(1.0)
+    assert process.stdout is not None
+    assert process.stdout.readline() == b"handler installed\n"
+    time.sleep(0.3)  # the command has begun reading its standard input
     process.send_signal(signal.SIGTERM)
     _, stderr = process.communicate(timeout=60)
     assert process.returncode == 143
