@@ -1836,3 +1836,89 @@ def test_an_index_said_with_its_id_and_again_alone_is_one_value(indices: list[st
     assert len({templates[m] for m in messages if "create_mapping" in m}) == 1
     # look-alike: the constant `[_doc]` is no echo, and the two statements stay two events
     assert len(set(templates.values())) == 2
+
+
+def test_an_interface_glued_to_a_message_type_is_a_value_and_the_types_stay_apart() -> None:
+    # dnsmasq with `log-queries=extra` leads each line with a serial number; the DHCP message type carries the
+    # interface in parentheses (`DHCPOFFER(eth0)`, `DHCPOFFER(br-guest)`): one event per type, whatever the
+    # interface, and the types stay apart.
+    rng = random.Random(40)
+    interfaces = ["eth0", "eth1", "br-guest", "wlan0", "wlan1", "bond0", "lan"]
+
+    def line(kind: str) -> Callable[[], str]:
+        return lambda: (
+            f"{rng.randint(1, 99999)} {kind}({rng.choice(interfaces)}) 192.168.{rng.randint(0, 9)}.{rng.randint(2, 250)}"
+            f" {':'.join(f'{rng.randrange(256):02x}' for _ in range(6))}"
+        )
+
+    assert_one_cluster_per_event(
+        [line(kind) for kind in ("DHCPDISCOVER", "DHCPOFFER", "DHCPREQUEST")], 150, rng
+    )
+
+
+def test_words_glued_to_one_name_in_parentheses_still_tell_events_apart() -> None:
+    # Look-alike: `VRRP_Script(chk_web) succeeded` / `failed`: the argument is a name, the verdict after it
+    # names the event.
+    rng = random.Random(41)
+    scripts = ["chk_web", "chk_db", "chk_cache", "chk_api"]
+    events = [
+        lambda: f"VRRP_Script({rng.choice(scripts)}) succeeded",
+        lambda: f"VRRP_Script({rng.choice(scripts)}) failed (exited with status 1)",
+        lambda: f"VRRP_Instance({rng.choice(['VI_1', 'VI_2'])}) Entering MASTER STATE",
+        lambda: f"VRRP_Instance({rng.choice(['VI_1', 'VI_2'])}) Entering BACKUP STATE",
+    ]
+    assert_one_cluster_per_event(events, 200, rng)
+
+
+def test_a_quoted_column_of_free_text_is_one_value_however_many_words() -> None:
+    # Envoy's access log: the user agent `"curl/8.4.0"` is one word, a browser's a dozen, and the authority
+    # beside it a quoted word or a host; the request line stays the statement (GET and POST apart).
+    rng = random.Random(42)
+    agents = [
+        "curl/8.4.0",
+        "Wget/1.21.4",
+        "Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:121.0) Gecko/20100101 Firefox/121.0",
+        "Mozilla/5.0 (Macintosh; Intel Mac OS X 14_2) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.2 Safari/605.1.15",
+        "Mozilla/5.0 (X11; Ubuntu; Linux x86_64; rv:120.0) Gecko/20100101 Firefox/120.0",
+        "Mozilla/5.0 (iPad; CPU OS 16_6 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Mobile/15E148",
+        "node-fetch",
+        "Go-http-client/2.0",
+    ]
+    authorities = ["shop.example.net", "backend", "localhost"]  # a quoted word beside the agent, or a host
+
+    def request(method: str) -> Callable[[], str]:
+        return lambda: (
+            f"[2025-03-0{rng.randint(1, 9)}T08:{rng.randint(10, 59)}:{rng.randint(10, 59)}.{rng.randint(100, 999)}Z]"
+            f' "{method} /v1/items/{rng.randint(1, 500)} HTTP/1.1" {rng.choice([200, 204, 404])} - 0'
+            f' {rng.randint(10, 9000)} {rng.randint(1, 90)} {rng.randint(1, 90)} "172.16.{rng.randint(0, 9)}.{rng.randint(1, 99)}"'
+            f' "{rng.choice(agents)}" "{uuid.UUID(int=rng.getrandbits(128))}" "{rng.choice(authorities)}"'
+            f' "172.17.0.{rng.randint(2, 9)}:9000"'
+        )
+
+    assert_one_cluster_per_event([request("GET"), request("POST")], 200, rng)
+
+
+def test_quoted_columns_of_one_length_stay_words() -> None:
+    # Look-alike: a quoted column whose texts all have one length is no free text (`"job started"` /
+    # `"job failed"` after a value): its words name the event.
+    rng = random.Random(43)
+    events = [
+        lambda: f'{rng.randint(1, 9999)} "job started" {rng.randint(1, 99)}',
+        lambda: f'{rng.randint(1, 9999)} "job failed" {rng.randint(1, 99)}',
+        lambda: f'{rng.randint(1, 9999)} "job retried" {rng.randint(1, 99)}',
+    ]
+    assert_one_cluster_per_event(events, 150, rng)
+
+
+def test_a_go_struct_field_with_a_word_value_tells_events_apart() -> None:
+    # kubelet's PLEG events print a Go struct: `event=&{ID:<uid> Type:ContainerStarted Data:<id>}` and
+    # `Type:ContainerDied` are two events, as `mode=push` / `mode=pull` are.
+    rng = random.Random(44)
+
+    def event(kind: str) -> Callable[[], str]:
+        return lambda: (
+            f'"SyncLoop (PLEG): event for pod" pod="{rng.choice(["shop", "ops"])}/web-{rng.randint(1, 9)}"'
+            f" event=&{{ID:{uuid.UUID(int=rng.getrandbits(128))} Type:{kind} Data:{rng.getrandbits(256):064x}}}"
+        )
+
+    assert_one_cluster_per_event([event("ContainerStarted"), event("ContainerDied")], 120, rng)
