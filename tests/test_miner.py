@@ -1922,3 +1922,30 @@ def test_a_go_struct_field_with_a_word_value_tells_events_apart() -> None:
         )
 
     assert_one_cluster_per_event([event("ContainerStarted"), event("ContainerDied")], 120, rng)
+
+
+def test_a_packet_options_field_that_some_packets_show_is_left_out() -> None:
+    # iptables prints `OPT (…)` after the TCP flags on packets that carry options: the same event as the packets
+    # without; the verdict in the prefix (`BLOCK` / `ALLOW`) and the protocol's fields stay apart.
+    rng = random.Random(45)
+
+    def packet(verdict: str, tcp: bool) -> Callable[[], str]:
+        def line() -> str:
+            head = (
+                f"[UFW {verdict}] IN=enp{rng.randint(1, 3)}s0 OUT= MAC={rng.getrandbits(112):028x}"
+                f" SRC=198.51.100.{rng.randint(1, 250)} DST=203.0.113.{rng.randint(1, 250)} LEN={rng.randint(40, 1500)}"
+                f" TOS=0x00 PREC=0x00 TTL={rng.randint(30, 250)} ID={rng.randint(0, 65535)}"
+            )
+            if not tcp:
+                return f"{head} PROTO=UDP SPT={rng.randint(1, 65535)} DPT=53 LEN={rng.randint(20, 500)}"
+            options = f" OPT ({rng.getrandbits(160):040X})" if rng.random() < 0.4 else ""
+            return (
+                f"{head} DF PROTO=TCP SPT={rng.randint(1024, 65535)} DPT={rng.choice([22, 443, 3389])}"
+                f" WINDOW={rng.randint(1000, 65535)} RES=0x00 SYN URGP=0{options}"
+            )
+
+        return line
+
+    assert_one_cluster_per_event(
+        [packet("BLOCK", True), packet("ALLOW", True), packet("BLOCK", False)], 240, rng
+    )

@@ -222,12 +222,17 @@ _FLAG = compile_regex(r"[A-Z]{2,5}")
 
 def _without_flags(tokens: list[str]) -> list[str]:
     """A record's bare flags between two of its `KEY=value` fields are left out: a packet log's `DF`, `SYN`, `ACK
-    PSH` (`TTL=52 ID=0 DF PROTO=UDP`), set on some packets and not on others, are values of one line, not words."""
+    PSH` (`TTL=52 ID=0 DF PROTO=UDP`), set on some packets and not on others, are values of one line, not words.
+    So is a flag with its value after a field, at the end or before another field: the TCP options iptables
+    prints on some packets (`URGP=0 OPT (020405B4…)`)."""
     out: list[str] = []
     run: list[str] = []
-    for token in tokens:
+    for at, token in enumerate(tokens):
         if out and "=" in out[-1] and _FLAG.fullmatch(token):
             run.append(token)
+            continue
+        if len(run) == 1 and token == WILDCARD and (at + 1 == len(tokens) or "=" in tokens[at + 1]):
+            run = []  # an option the record shows on some lines, a flag with its value (`OPT (0204…)`)
             continue
         if "=" not in token:
             out.extend(run)
