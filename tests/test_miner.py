@@ -1949,3 +1949,30 @@ def test_a_packet_options_field_that_some_packets_show_is_left_out() -> None:
     assert_one_cluster_per_event(
         [packet("BLOCK", True), packet("ALLOW", True), packet("BLOCK", False)], 240, rng
     )
+
+
+def test_what_happens_to_a_named_instance_is_its_event_not_free_text() -> None:
+    # Celery: `Task <name>[<id>] received` / `succeeded in 0.2s: None` / `retry: …` / `raised unexpected: …`. The
+    # same tails follow every task's name, as a free text follows several words; here the name with its id is
+    # the subject and each tail is an event of its own.
+    rng = random.Random(46)
+    tasks = [
+        "shop.jobs.send_invoice",
+        "shop.jobs.sync_stock",
+        "crm.jobs.import_leads",
+        "ops.purge",
+        "app.mail.digest",
+    ]
+
+    def task(tail: Callable[[], str]) -> Callable[[], str]:
+        return lambda: f"Task {rng.choice(tasks)}[{uuid.UUID(int=rng.getrandbits(128))}] {tail()}"
+
+    events = [
+        task(lambda: "received"),
+        task(lambda: f"succeeded in {rng.random() * 9:.6f}s: None"),
+        task(
+            lambda: f"retry: Retry in {rng.randint(1, 60)}s: OperationalError('server closed the connection')"
+        ),
+        task(lambda: "raised unexpected: SoftTimeLimitExceeded('SoftTimeLimitExceeded()')"),
+    ]
+    assert_one_cluster_per_event(events, 300, rng)

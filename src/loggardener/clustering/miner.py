@@ -1156,6 +1156,12 @@ def _slots(
     return found
 
 
+# A name with its id glued in brackets (Celery's `orders.tasks.send_receipt[<*>]`, `worker(<*>)`): one instance of
+# a thing, the subject of what follows it; the words after it say what happened to it (`received`, `succeeded in
+# <*>s`, `raised unexpected: …`), they are no stretch of free text, however many names they follow.
+_ID_IN_BRACKETS = compile_regex(r"\w[\[(]<\*>[\])]")
+
+
 def _phrases(keys: list[tuple[str, ...]]) -> dict[int, tuple[int, int]]:
     """Stretches of words that are values: signature index -> (start, end) of its longest one.
 
@@ -1204,7 +1210,7 @@ def _phrases(keys: list[tuple[str, ...]]) -> dict[int, tuple[int, int]]:
         inner = [word or token.startswith(WILDCARD) for word, token in zip(words, tokens, strict=True)]
         unique = list(itertools.accumulate((seen[_bare_word(token)] == 1 for token in tokens), initial=0))
         for start in range(1, min(size, last_start + 1)):
-            if not words[start - 1] or not words[start]:
+            if not words[start - 1] or not words[start] or _ID_IN_BRACKETS.search(tokens[start - 1]):
                 continue
             for end in range(start + 2, min(size, start + MAX_PHRASE) + 1):
                 if not inner[end - 1] or not inner[end - 2]:
