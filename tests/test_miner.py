@@ -1976,3 +1976,24 @@ def test_what_happens_to_a_named_instance_is_its_event_not_free_text() -> None:
         task(lambda: "raised unexpected: SoftTimeLimitExceeded('SoftTimeLimitExceeded()')"),
     ]
     assert_one_cluster_per_event(events, 300, rng)
+
+
+def test_values_in_a_row_are_one_event_with_a_line_that_folds_them_into_one() -> None:
+    # ntpd: `Listen normally on 3 eth0 10.0.0.5:123` reads `<*> eth<*> <*>`, `… on 5 lo …` `<*> lo <*>`, and a
+    # line whose interface masks whole (`enp0s31f6`) folds the three into one `<*>`: all one event, and so is
+    # `Deleting interface #3 …` with its statistics.
+    rng = random.Random(47)
+    interfaces = ["eth0", "eth1", "lo", "wlan0", "enp0s31f6", "ens192", "docker0", "br-lan"]
+
+    def address() -> str:
+        return f"10.{rng.randint(0, 255)}.{rng.randint(0, 255)}.{rng.randint(1, 254)}"
+
+    events = [
+        lambda: f"Listen normally on {rng.randint(0, 9)} {rng.choice(interfaces)} {address()}:123",
+        lambda: (
+            f"Deleting interface #{rng.randint(0, 9)} {rng.choice(interfaces)}, {address()}#123, interface stats:"
+            f" received={rng.randint(0, 999)}, sent={rng.randint(0, 999)}, dropped=0, active_time={rng.randint(1, 9999)} secs"
+        ),
+        lambda: f"Soliciting pool server {address()}",
+    ]
+    assert_one_cluster_per_event(events, 200, rng)

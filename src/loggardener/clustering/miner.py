@@ -77,6 +77,9 @@ MAX_ROUNDS = 4
 # Members of a bracketed list looked at around a slot (`_in_value_list`).
 MAX_LIST = 8
 VARIABLE_RATIO = 1.0
+# Values in a row that one `<*>` of another cluster stands for (`Listen normally on <*> lo <*>`, where a line
+# whose interface is masked folds all three into one `<*>`): at most this many tokens, less one.
+MAX_FOLDED_RUN = 4
 # Template masks tried per token count when looking for an absorbing cluster (the most frequent ones).
 MAX_MASKS = 64
 
@@ -1690,7 +1693,7 @@ class _Absorbers:
             if entry is not None and entry[0] > total and (best is None or _better(entry, best)):
                 best = entry
         blind = _value_blind(tokens)
-        for extra in range(1, MAX_VALUE_TOKENS):
+        for extra in range(1, MAX_VALUE_TOKENS if keyed is None else MAX_FOLDED_RUN):
             length = size - extra
             if length < 2:
                 break
@@ -1698,13 +1701,14 @@ class _Absorbers:
                 entry = self._longer.get((length, hole, blind[:hole], blind[hole + extra + 1 :]))
                 # values in a row, names or wildcards but no field's key, where the cluster has one
                 # wildcard: the same template, whichever is bigger (`joined: edge-a <*>` and a name with a
-                # digit masked and folded with the address beside it, `joined: <*>`)
+                # digit masked and folded with the address beside it, `joined: <*>`), up to
+                # `MAX_FOLDED_RUN` - 1 of them (`Listen normally on <*> lo <*>` and `… on <*>`)
                 folds = keyed is not None and all(
                     token == WILDCARD for token in keyed[hole : hole + extra + 1]
                 )
                 if (
                     entry is not None
-                    and (entry[0] > total or folds)
+                    and ((entry[0] > total and extra < MAX_VALUE_TOKENS) or folds)
                     and (best is None or _better(entry, best))
                 ):
                     best = entry
