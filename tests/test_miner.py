@@ -1997,3 +1997,30 @@ def test_values_in_a_row_are_one_event_with_a_line_that_folds_them_into_one() ->
         lambda: f"Soliciting pool server {address()}",
     ]
     assert_one_cluster_per_event(events, 200, rng)
+
+
+def test_a_request_column_beside_scanners_one_word_requests_keeps_its_method() -> None:
+    # Look-alike of the free-text column: an access log whose request column also holds what scanners send
+    # (`"<BADREQ>"`, a TLS hello read as text): the requests' texts of several words have one length, so GET
+    # and POST stay two events and the junk requests stay theirs, whatever the user agents.
+    rng = random.Random(48)
+    agents = [
+        "curl/7.81.0",
+        "-",
+        "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0 Safari/537.36",
+        "Mozilla/5.0 (iPhone; CPU iPhone OS 17_2 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Mobile/15E148",
+    ]
+
+    def line(request: Callable[[], str]) -> Callable[[], str]:
+        return lambda: (
+            f"198.51.100.{rng.randint(1, 254)} - - [02/Dec/2026:10:{rng.randint(10, 59)}:{rng.randint(10, 59)} +0000]"
+            f' "{request()}" {rng.choice([200, 400, 404])} {rng.randint(0, 9999)} "-" "{rng.choice(agents)}"'
+        )
+
+    events = [
+        line(lambda: f"GET /api/items/{rng.randint(1, 99)} HTTP/1.1"),
+        line(lambda: f"POST /api/items/{rng.randint(1, 99)} HTTP/1.1"),
+        line(lambda: "<BADREQ>"),
+        line(lambda: "\\x16\\x03\\x01\\x00\\xF7\\x01\\x00\\x00\\xF3\\x03\\x03"),
+    ]
+    assert_one_cluster_per_event(events, 300, rng)

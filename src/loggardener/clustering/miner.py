@@ -1366,9 +1366,10 @@ def _column_texts(keys: list[tuple[str, ...]]) -> dict[int, tuple[str, ...]]:
 
     A double-quoted text between two values of a record, or after a value at the line's end (an access log's
     user agent: `<*> "curl/<*>" <*>`, `<*> "Mozilla/<*> (X11; Linux <*>) … Safari/<*>" <*>`) is free text when,
-    in lines equal elsewhere, it takes at least `MIN_DISTINCT` texts of more than one length: a value of
-    however many words. Texts of one length (`"GET <*> HTTP/<*>"` / `"POST <*> HTTP/<*>"`) are left to the
-    slots, where a method may name its event.
+    in lines equal elsewhere, it takes at least `MIN_DISTINCT` texts, those of several words of more than one
+    length: a value of however many words. Texts of several words of one length (`"GET <*> HTTP/<*>"` /
+    `"POST <*> HTTP/<*>"`, beside the one-word requests a scanner sends, `"<BADREQ>"`, `"\x16\x03…"`) are left
+    to the slots, where a method may name its event.
     """
     spans: dict[int, list[tuple[int, int]]] = {}
     texts: dict[tuple[str, ...], set[tuple[str, ...]]] = defaultdict(set)
@@ -1387,7 +1388,7 @@ def _column_texts(keys: list[tuple[str, ...]]) -> dict[int, tuple[str, ...]]:
             (start, end)
             for start, end in found
             if len(seen := texts[_fold_column(tokens, start, end)]) >= MIN_DISTINCT
-            and len({len(text) for text in seen}) > 1
+            and len({len(text) for text in seen if len(text) > 1}) > 1
         ]
         for start, end in reversed(chosen):
             tokens = _fold_column(tokens, start, end)
@@ -1413,8 +1414,9 @@ def _quoted_columns(tokens: tuple[str, ...]) -> list[tuple[int, int]]:
 
 
 def _fold_column(tokens: tuple[str, ...], start: int, end: int) -> tuple[str, ...]:
-    """`tokens` with the column at start:end and the values beside it (`<*>`, a quoted word) read as one `<*>`."""
-    while start > 0 and _is_value(tokens[start - 1]):
+    """`tokens` with the column at start:end and the values beside it (`<*>` before it; after it a quoted word
+    too, an authority `"backend"`) read as one `<*>`. A quoted word before it may be a request (`"<BADREQ>"`)."""
+    while start > 0 and tokens[start - 1] == WILDCARD:
         start -= 1
     while end < len(tokens) and _is_value(tokens[end]):
         end += 1
