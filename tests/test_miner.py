@@ -1836,3 +1836,191 @@ def test_an_index_said_with_its_id_and_again_alone_is_one_value(indices: list[st
     assert len({templates[m] for m in messages if "create_mapping" in m}) == 1
     # look-alike: the constant `[_doc]` is no echo, and the two statements stay two events
     assert len(set(templates.values())) == 2
+
+
+def test_an_interface_glued_to_a_message_type_is_a_value_and_the_types_stay_apart() -> None:
+    # dnsmasq with `log-queries=extra` leads each line with a serial number; the DHCP message type carries the
+    # interface in parentheses (`DHCPOFFER(eth0)`, `DHCPOFFER(br-guest)`): one event per type, whatever the
+    # interface, and the types stay apart.
+    rng = random.Random(40)
+    interfaces = ["eth0", "eth1", "br-guest", "wlan0", "wlan1", "bond0", "lan"]
+
+    def line(kind: str) -> Callable[[], str]:
+        return lambda: (
+            f"{rng.randint(1, 99999)} {kind}({rng.choice(interfaces)}) 192.168.{rng.randint(0, 9)}.{rng.randint(2, 250)}"
+            f" {':'.join(f'{rng.randrange(256):02x}' for _ in range(6))}"
+        )
+
+    assert_one_cluster_per_event(
+        [line(kind) for kind in ("DHCPDISCOVER", "DHCPOFFER", "DHCPREQUEST")], 150, rng
+    )
+
+
+def test_words_glued_to_one_name_in_parentheses_still_tell_events_apart() -> None:
+    # Look-alike: `VRRP_Script(chk_web) succeeded` / `failed`: the argument is a name, the verdict after it
+    # names the event.
+    rng = random.Random(41)
+    scripts = ["chk_web", "chk_db", "chk_cache", "chk_api"]
+    events = [
+        lambda: f"VRRP_Script({rng.choice(scripts)}) succeeded",
+        lambda: f"VRRP_Script({rng.choice(scripts)}) failed (exited with status 1)",
+        lambda: f"VRRP_Instance({rng.choice(['VI_1', 'VI_2'])}) Entering MASTER STATE",
+        lambda: f"VRRP_Instance({rng.choice(['VI_1', 'VI_2'])}) Entering BACKUP STATE",
+    ]
+    assert_one_cluster_per_event(events, 200, rng)
+
+
+def test_a_quoted_column_of_free_text_is_one_value_however_many_words() -> None:
+    # Envoy's access log: the user agent `"curl/8.4.0"` is one word, a browser's a dozen, and the authority
+    # beside it a quoted word or a host; the request line stays the statement (GET and POST apart).
+    rng = random.Random(42)
+    agents = [
+        "curl/8.4.0",
+        "Wget/1.21.4",
+        "Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:121.0) Gecko/20100101 Firefox/121.0",
+        "Mozilla/5.0 (Macintosh; Intel Mac OS X 14_2) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.2 Safari/605.1.15",
+        "Mozilla/5.0 (X11; Ubuntu; Linux x86_64; rv:120.0) Gecko/20100101 Firefox/120.0",
+        "Mozilla/5.0 (iPad; CPU OS 16_6 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Mobile/15E148",
+        "node-fetch",
+        "Go-http-client/2.0",
+    ]
+    authorities = ["shop.example.net", "backend", "localhost"]  # a quoted word beside the agent, or a host
+
+    def request(method: str) -> Callable[[], str]:
+        return lambda: (
+            f"[2025-03-0{rng.randint(1, 9)}T08:{rng.randint(10, 59)}:{rng.randint(10, 59)}.{rng.randint(100, 999)}Z]"
+            f' "{method} /v1/items/{rng.randint(1, 500)} HTTP/1.1" {rng.choice([200, 204, 404])} - 0'
+            f' {rng.randint(10, 9000)} {rng.randint(1, 90)} {rng.randint(1, 90)} "172.16.{rng.randint(0, 9)}.{rng.randint(1, 99)}"'
+            f' "{rng.choice(agents)}" "{uuid.UUID(int=rng.getrandbits(128))}" "{rng.choice(authorities)}"'
+            f' "172.17.0.{rng.randint(2, 9)}:9000"'
+        )
+
+    assert_one_cluster_per_event([request("GET"), request("POST")], 200, rng)
+
+
+def test_quoted_columns_of_one_length_stay_words() -> None:
+    # Look-alike: a quoted column whose texts all have one length is no free text (`"job started"` /
+    # `"job failed"` after a value): its words name the event.
+    rng = random.Random(43)
+    events = [
+        lambda: f'{rng.randint(1, 9999)} "job started" {rng.randint(1, 99)}',
+        lambda: f'{rng.randint(1, 9999)} "job failed" {rng.randint(1, 99)}',
+        lambda: f'{rng.randint(1, 9999)} "job retried" {rng.randint(1, 99)}',
+    ]
+    assert_one_cluster_per_event(events, 150, rng)
+
+
+def test_a_go_struct_field_with_a_word_value_tells_events_apart() -> None:
+    # kubelet's PLEG events print a Go struct: `event=&{ID:<uid> Type:ContainerStarted Data:<id>}` and
+    # `Type:ContainerDied` are two events, as `mode=push` / `mode=pull` are.
+    rng = random.Random(44)
+
+    def event(kind: str) -> Callable[[], str]:
+        return lambda: (
+            f'"SyncLoop (PLEG): event for pod" pod="{rng.choice(["shop", "ops"])}/web-{rng.randint(1, 9)}"'
+            f" event=&{{ID:{uuid.UUID(int=rng.getrandbits(128))} Type:{kind} Data:{rng.getrandbits(256):064x}}}"
+        )
+
+    assert_one_cluster_per_event([event("ContainerStarted"), event("ContainerDied")], 120, rng)
+
+
+def test_a_packet_options_field_that_some_packets_show_is_left_out() -> None:
+    # iptables prints `OPT (…)` after the TCP flags on packets that carry options: the same event as the packets
+    # without; the verdict in the prefix (`BLOCK` / `ALLOW`) and the protocol's fields stay apart.
+    rng = random.Random(45)
+
+    def packet(verdict: str, tcp: bool) -> Callable[[], str]:
+        def line() -> str:
+            head = (
+                f"[UFW {verdict}] IN=enp{rng.randint(1, 3)}s0 OUT= MAC={rng.getrandbits(112):028x}"
+                f" SRC=198.51.100.{rng.randint(1, 250)} DST=203.0.113.{rng.randint(1, 250)} LEN={rng.randint(40, 1500)}"
+                f" TOS=0x00 PREC=0x00 TTL={rng.randint(30, 250)} ID={rng.randint(0, 65535)}"
+            )
+            if not tcp:
+                return f"{head} PROTO=UDP SPT={rng.randint(1, 65535)} DPT=53 LEN={rng.randint(20, 500)}"
+            options = f" OPT ({rng.getrandbits(160):040X})" if rng.random() < 0.4 else ""
+            return (
+                f"{head} DF PROTO=TCP SPT={rng.randint(1024, 65535)} DPT={rng.choice([22, 443, 3389])}"
+                f" WINDOW={rng.randint(1000, 65535)} RES=0x00 SYN URGP=0{options}"
+            )
+
+        return line
+
+    assert_one_cluster_per_event(
+        [packet("BLOCK", True), packet("ALLOW", True), packet("BLOCK", False)], 240, rng
+    )
+
+
+def test_what_happens_to_a_named_instance_is_its_event_not_free_text() -> None:
+    # Celery: `Task <name>[<id>] received` / `succeeded in 0.2s: None` / `retry: …` / `raised unexpected: …`. The
+    # same tails follow every task's name, as a free text follows several words; here the name with its id is
+    # the subject and each tail is an event of its own.
+    rng = random.Random(46)
+    tasks = [
+        "shop.jobs.send_invoice",
+        "shop.jobs.sync_stock",
+        "crm.jobs.import_leads",
+        "ops.purge",
+        "app.mail.digest",
+    ]
+
+    def task(tail: Callable[[], str]) -> Callable[[], str]:
+        return lambda: f"Task {rng.choice(tasks)}[{uuid.UUID(int=rng.getrandbits(128))}] {tail()}"
+
+    events = [
+        task(lambda: "received"),
+        task(lambda: f"succeeded in {rng.random() * 9:.6f}s: None"),
+        task(
+            lambda: f"retry: Retry in {rng.randint(1, 60)}s: OperationalError('server closed the connection')"
+        ),
+        task(lambda: "raised unexpected: SoftTimeLimitExceeded('SoftTimeLimitExceeded()')"),
+    ]
+    assert_one_cluster_per_event(events, 300, rng)
+
+
+def test_values_in_a_row_are_one_event_with_a_line_that_folds_them_into_one() -> None:
+    # ntpd: `Listen normally on 3 eth0 10.0.0.5:123` reads `<*> eth<*> <*>`, `… on 5 lo …` `<*> lo <*>`, and a
+    # line whose interface masks whole (`enp0s31f6`) folds the three into one `<*>`: all one event, and so is
+    # `Deleting interface #3 …` with its statistics.
+    rng = random.Random(47)
+    interfaces = ["eth0", "eth1", "lo", "wlan0", "enp0s31f6", "ens192", "docker0", "br-lan"]
+
+    def address() -> str:
+        return f"10.{rng.randint(0, 255)}.{rng.randint(0, 255)}.{rng.randint(1, 254)}"
+
+    events = [
+        lambda: f"Listen normally on {rng.randint(0, 9)} {rng.choice(interfaces)} {address()}:123",
+        lambda: (
+            f"Deleting interface #{rng.randint(0, 9)} {rng.choice(interfaces)}, {address()}#123, interface stats:"
+            f" received={rng.randint(0, 999)}, sent={rng.randint(0, 999)}, dropped=0, active_time={rng.randint(1, 9999)} secs"
+        ),
+        lambda: f"Soliciting pool server {address()}",
+    ]
+    assert_one_cluster_per_event(events, 200, rng)
+
+
+def test_a_request_column_beside_scanners_one_word_requests_keeps_its_method() -> None:
+    # Look-alike of the free-text column: an access log whose request column also holds what scanners send
+    # (`"<BADREQ>"`, a TLS hello read as text): the requests' texts of several words have one length, so GET
+    # and POST stay two events and the junk requests stay theirs, whatever the user agents.
+    rng = random.Random(48)
+    agents = [
+        "curl/7.81.0",
+        "-",
+        "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0 Safari/537.36",
+        "Mozilla/5.0 (iPhone; CPU iPhone OS 17_2 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Mobile/15E148",
+    ]
+
+    def line(request: Callable[[], str]) -> Callable[[], str]:
+        return lambda: (
+            f"198.51.100.{rng.randint(1, 254)} - - [02/Dec/2026:10:{rng.randint(10, 59)}:{rng.randint(10, 59)} +0000]"
+            f' "{request()}" {rng.choice([200, 400, 404])} {rng.randint(0, 9999)} "-" "{rng.choice(agents)}"'
+        )
+
+    events = [
+        line(lambda: f"GET /api/items/{rng.randint(1, 99)} HTTP/1.1"),
+        line(lambda: f"POST /api/items/{rng.randint(1, 99)} HTTP/1.1"),
+        line(lambda: "<BADREQ>"),
+        line(lambda: "\\x16\\x03\\x01\\x00\\xF7\\x01\\x00\\x00\\xF3\\x03\\x03"),
+    ]
+    assert_one_cluster_per_event(events, 300, rng)

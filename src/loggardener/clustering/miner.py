@@ -77,6 +77,9 @@ MAX_ROUNDS = 4
 # Members of a bracketed list looked at around a slot (`_in_value_list`).
 MAX_LIST = 8
 VARIABLE_RATIO = 1.0
+# Values in a row that one `<*>` of another cluster stands for (`Listen normally on <*> lo <*>`, where a line
+# whose interface is masked folds all three into one `<*>`): at most this many tokens, less one.
+MAX_FOLDED_RUN = 4
 # Template masks tried per token count when looking for an absorbing cluster (the most frequent ones).
 MAX_MASKS = 64
 
@@ -222,12 +225,17 @@ _FLAG = compile_regex(r"[A-Z]{2,5}")
 
 def _without_flags(tokens: list[str]) -> list[str]:
     """A record's bare flags between two of its `KEY=value` fields are left out: a packet log's `DF`, `SYN`, `ACK
-    PSH` (`TTL=52 ID=0 DF PROTO=UDP`), set on some packets and not on others, are values of one line, not words."""
+    PSH` (`TTL=52 ID=0 DF PROTO=UDP`), set on some packets and not on others, are values of one line, not words.
+    So is a flag with its value after a field, at the end or before another field: the TCP options iptables
+    prints on some packets (`URGP=0 OPT (020405B4…)`)."""
     out: list[str] = []
     run: list[str] = []
-    for token in tokens:
+    for at, token in enumerate(tokens):
         if out and "=" in out[-1] and _FLAG.fullmatch(token):
             run.append(token)
+            continue
+        if len(run) == 1 and token == WILDCARD and (at + 1 == len(tokens) or "=" in tokens[at + 1]):
+            run = []  # an option the record shows on some lines, a flag with its value (`OPT (0204…)`)
             continue
         if "=" not in token:
             out.extend(run)
@@ -457,6 +465,7 @@ class TemplateMiner:
             functools.partial(_keyed_texts, counts=counts),
             _bracketed_texts,
             _context_lists,
+            _column_texts,
         ):
             for index, view in texts_as_values(views).items():
                 views[index] = view
@@ -609,7 +618,8 @@ class TemplateMiner:
             glued = _after_glued_prefix(tokens)
             if glued is not _itself:
                 is_value = [
-                    value or _is_value(glued(token)) for value, token in zip(is_value, tokens, strict=True)
+                    value or _is_value(glued(token)) or _numbered_argument(token, glued(token))
+                    for value, token in zip(is_value, tokens, strict=True)
                 ]
         if position and not all(is_value) and _PROSE.fullmatch(view[position - 1]):
             # a word in brackets within a sentence is a value, as a quoted word is (Elasticsearch brackets the
@@ -794,6 +804,9 @@ _WORLDLY = compile_regex(r"[-/.:@,{}&]|<\*>")
 # A lowercase letter: a name written all in capitals (`AP-STA-CONNECTED`, `UNINITIALIZED->ENABLED`) is a code, a
 # constant of the program that may name its event, whatever joins its words (`SIGN_IN` as `SIGN-IN`).
 _LOWER = compile_regex(r"[a-z]")
+# A field of a struct as Go's `%+v` prints it (`Type:ContainerDied` in `&{ID:<*> Type:ContainerDied Data:<*>}`):
+# its capitalized name and a word value, the field's, which may name the event as a key's word does.
+_STRUCT_FIELD = compile_regex(r"[A-Z][A-Za-z]{0,63}:[A-Za-z]{1,64}")
 
 
 @functools.lru_cache(maxsize=RECENT_CACHE)
@@ -806,6 +819,7 @@ def _is_name(token: str) -> bool:
     name = match.group(1)
     return (
         _LETTER.search(name) is not None
+        and _STRUCT_FIELD.fullmatch(name) is None
         and _WORLDLY.search(name) is not None
         and _CODE_NAME.search(name) is None
         and _LOWER.search(name) is not None
@@ -976,6 +990,26 @@ def _after_glued_prefix(tokens: list[str]) -> Callable[[str], str]:
     return lambda token: token[head:]
 
 
+# A name and the bracket its one argument is glued in, to the token's end: `DHCPOFFER(` of `DHCPOFFER(eth0)`.
+_GLUED_HEAD = compile_regex(r"[A-Za-z][\w.-]{0,63}[(\[](?=[^\s()\[\]]+[)\]][,;:.]?$)")
+
+
+def _glued_head(token: str) -> str:
+    """`DHCPOFFER(` of `DHCPOFFER(eth<*>)`: the name an argument is glued to, with its bracket, or ''."""
+    match = _GLUED_HEAD.match(token)
+    return match.group() if match is not None else ""
+
+
+def _numbered_argument(token: str, rest: str) -> bool:
+    """The argument of a name it is glued to in parentheses or brackets is a value when it is a name with its
+    number (dnsmasq's `DHCPOFFER(eth0)` / `DHCPOFFER(wlan1)`: one interface of a kind, as `eth0` in a record's
+    field is); the name before it is the statement's."""
+    return (
+        token[-len(rest) - 1 : -len(rest)] in ("(", "[")
+        and _NUMBERED_NAME.fullmatch(rest.rstrip(_CLOSERS)) is not None
+    )
+
+
 def _is_absent(value: str) -> bool:
     """A key's value that says it has none (`ws=null`, `parent=None`, `next=nil`): a value, as an id there is."""
     return value.rstrip(_CLOSERS).strip("\"'").lower() in _ABSENT
@@ -1100,7 +1134,8 @@ def _slots(
 
     Only slots whose context has a word count: values around nothing but other values prove nothing. The key
     of a `key=value` slot is such a word: among values, the tokens of one key fill a slot
-    (`<*> client=<*>` / `<*> client=unknown`).
+    (`<*> client=<*>` / `<*> client=unknown`); so is the name an argument is glued to (`<*> DHCPOFFER(eth<*>)
+    <*>` / `<*> DHCPOFFER(br-lan) <*>`).
     """
     found: list[tuple[int, list[int]]] = []
     if len(members) < 2:
@@ -1118,9 +1153,16 @@ def _slots(
                 continue
             by_key: dict[str, list[int]] = defaultdict(list)
             for index in filling:
-                by_key[_key(keys[index][position])].append(index)
+                token = keys[index][position]
+                by_key[_key(token) or _glued_head(token)].append(index)
             found.extend((position, same) for key, same in by_key.items() if key and len(same) > 1)
     return found
+
+
+# A name with its id glued in brackets (Celery's `orders.tasks.send_receipt[<*>]`, `worker(<*>)`): one instance of
+# a thing, the subject of what follows it; the words after it say what happened to it (`received`, `succeeded in
+# <*>s`, `raised unexpected: …`), they are no stretch of free text, however many names they follow.
+_ID_IN_BRACKETS = compile_regex(r"\w[\[(]<\*>[\])]")
 
 
 def _phrases(keys: list[tuple[str, ...]]) -> dict[int, tuple[int, int]]:
@@ -1171,7 +1213,7 @@ def _phrases(keys: list[tuple[str, ...]]) -> dict[int, tuple[int, int]]:
         inner = [word or token.startswith(WILDCARD) for word, token in zip(words, tokens, strict=True)]
         unique = list(itertools.accumulate((seen[_bare_word(token)] == 1 for token in tokens), initial=0))
         for start in range(1, min(size, last_start + 1)):
-            if not words[start - 1] or not words[start]:
+            if not words[start - 1] or not words[start] or _ID_IN_BRACKETS.search(tokens[start - 1]):
                 continue
             for end in range(start + 2, min(size, start + MAX_PHRASE) + 1):
                 if not inner[end - 1] or not inner[end - 2]:
@@ -1317,6 +1359,68 @@ def _bracketed_texts(keys: list[tuple[str, ...]]) -> dict[int, tuple[str, ...]]:
         if chosen:
             folded[index] = tokens
     return folded
+
+
+def _column_texts(keys: list[tuple[str, ...]]) -> dict[int, tuple[str, ...]]:
+    """Signatures whose quoted columns hold free text, each with those columns read as one `<*>`.
+
+    A double-quoted text between two values of a record, or after a value at the line's end (an access log's
+    user agent: `<*> "curl/<*>" <*>`, `<*> "Mozilla/<*> (X11; Linux <*>) … Safari/<*>" <*>`) is free text when,
+    in lines equal elsewhere, it takes at least `MIN_DISTINCT` texts, those of several words of more than one
+    length: a value of however many words. Texts of several words of one length (`"GET <*> HTTP/<*>"` /
+    `"POST <*> HTTP/<*>"`, beside the one-word requests a scanner sends, `"<BADREQ>"`, `"\x16\x03…"`) are left
+    to the slots, where a method may name its event.
+    """
+    spans: dict[int, list[tuple[int, int]]] = {}
+    texts: dict[tuple[str, ...], set[tuple[str, ...]]] = defaultdict(set)
+    for index, tokens in enumerate(keys):
+        if not any(token[:1] == '"' for token in tokens):
+            continue
+        found = _quoted_columns(tokens)
+        if found:
+            spans[index] = found
+            for start, end in found:
+                texts[_fold_column(tokens, start, end)].add(tokens[start:end])
+    folded: dict[int, tuple[str, ...]] = {}
+    for index, found in spans.items():
+        tokens = keys[index]
+        chosen = [
+            (start, end)
+            for start, end in found
+            if len(seen := texts[_fold_column(tokens, start, end)]) >= MIN_DISTINCT
+            and len({len(text) for text in seen if len(text) > 1}) > 1
+        ]
+        for start, end in reversed(chosen):
+            tokens = _fold_column(tokens, start, end)
+        if chosen:
+            folded[index] = tokens
+    return folded
+
+
+def _quoted_columns(tokens: tuple[str, ...]) -> list[tuple[int, int]]:
+    """(start, end) of the double-quoted texts of a signature, of one word or more, that are columns of a
+    record: a value before them, and a value or the line's end after them."""
+
+    def column(start: int, end: int) -> bool:
+        return start > 0 and _is_value(tokens[start - 1]) and (end == len(tokens) or _is_value(tokens[end]))
+
+    found = [(start, end) for start, end, keyed in _quoted_texts(tokens) if not keyed and column(start, end)]
+    found += [
+        (at, at + 1)
+        for at, token in enumerate(tokens)
+        if len(token) > 2 and token[0] == token[-1] == '"' and token.count('"') == 2 and column(at, at + 1)
+    ]
+    return sorted(found)
+
+
+def _fold_column(tokens: tuple[str, ...], start: int, end: int) -> tuple[str, ...]:
+    """`tokens` with the column at start:end and the values beside it (`<*>` before it; after it a quoted word
+    too, an authority `"backend"`) read as one `<*>`. A quoted word before it may be a request (`"<BADREQ>"`)."""
+    while start > 0 and tokens[start - 1] == WILDCARD:
+        start -= 1
+    while end < len(tokens) and _is_value(tokens[end]):
+        end += 1
+    return _fold_span(tokens, start, end)
 
 
 def _context_lists(keys: list[tuple[str, ...]]) -> dict[int, tuple[str, ...]]:
@@ -1591,7 +1695,7 @@ class _Absorbers:
             if entry is not None and entry[0] > total and (best is None or _better(entry, best)):
                 best = entry
         blind = _value_blind(tokens)
-        for extra in range(1, MAX_VALUE_TOKENS):
+        for extra in range(1, MAX_VALUE_TOKENS if keyed is None else MAX_FOLDED_RUN):
             length = size - extra
             if length < 2:
                 break
@@ -1599,13 +1703,14 @@ class _Absorbers:
                 entry = self._longer.get((length, hole, blind[:hole], blind[hole + extra + 1 :]))
                 # values in a row, names or wildcards but no field's key, where the cluster has one
                 # wildcard: the same template, whichever is bigger (`joined: edge-a <*>` and a name with a
-                # digit masked and folded with the address beside it, `joined: <*>`)
+                # digit masked and folded with the address beside it, `joined: <*>`), up to
+                # `MAX_FOLDED_RUN` - 1 of them (`Listen normally on <*> lo <*>` and `… on <*>`)
                 folds = keyed is not None and all(
                     token == WILDCARD for token in keyed[hole : hole + extra + 1]
                 )
                 if (
                     entry is not None
-                    and (entry[0] > total or folds)
+                    and ((entry[0] > total and extra < MAX_VALUE_TOKENS) or folds)
                     and (best is None or _better(entry, best))
                 ):
                     best = entry
@@ -1705,13 +1810,19 @@ def _template(members: list[tuple[str, ...]]) -> str:
 
 
 def _keyed_wildcard(tokens: list[str]) -> str:
-    """The template token of one position: the shared token, else `key=<*>` for one key, else `<*>`."""
+    """The template token of one position: the shared token, else `key=<*>` for one key, else the name an
+    argument is glued to for one name (`DHCPOFFER(<*>)`), else `<*>`."""
     first = tokens[0]
     if all(token == first for token in tokens):
         return first
     key, equals, _ = first.partition("=")
     if equals and _LETTER.search(key) and all(token.startswith(key + "=") for token in tokens):
         return f"{key}={WILDCARD}"
+    head = _glued_head(first)
+    if head:
+        closer = first[len(first.rstrip(",;:.")) - 1 :]
+        if all(_glued_head(token) == head and token.endswith(closer) for token in tokens):
+            return f"{head}{WILDCARD}{closer}"
     return WILDCARD
 
 
