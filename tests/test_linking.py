@@ -4107,3 +4107,141 @@ def test_a_status_message_quoting_two_problems_own_words_names_the_one_it_begins
     links = links_of(scan_entries(entries))
     causes = [cause for cause, effect, _ in links if effect.startswith("could not check stock")]
     assert [cause.split(":", 1)[0] for cause in causes] == ([linked] if linked else [])
+
+
+@pytest.mark.parametrize("client_day", [0, 2])
+def test_two_instances_restarted_on_different_days_each_cause_the_failures_of_that_days_clients(
+    client_day: int,
+) -> None:
+    """Two instances log one problem (the same words) on two days: a client naming neither instance, failing on
+    one of the days, called the one down that day, not two instances at once."""
+    day = 86_400
+    entries = [
+        postgres_line(
+            d * day + i * 15, "FATAL:  terminating connection due to administrator command", instance
+        )
+        for d, instance in ((0, "orders-db"), (2, "billing-db"))
+        for i in range(4)
+    ]
+    entries += [
+        run_entry(client_day * day + 10 + i * 20, text=PG_CLIENTS[0], severity="ERROR") for i in range(3)
+    ]
+    report = scan_entries(entries)
+    assert [cause for cause, effect, _ in links_of(report) if effect.startswith("psycopg2")] == [
+        "terminating connection due to administrator command"
+    ]
+    (evidence,) = [text for incident in report.incidents for link in incident.links for text in link.evidence]
+    down, other = ("orders-db", "billing-db") if client_day == 0 else ("billing-db", "orders-db")
+    assert (
+        f"(p:{down}, the only PostgreSQL instance saying it is down then" in evidence
+        and other not in evidence
+    )
+
+
+def test_two_instances_down_in_the_same_minutes_still_leave_an_unnamed_client_unlinked() -> None:
+    entries = [
+        postgres_line(i * 15, "FATAL:  terminating connection due to administrator command", instance)
+        for instance in ("orders-db", "billing-db")
+        for i in range(4)
+    ]
+    entries += [run_entry(10 + i * 20, text=PG_CLIENTS[0], severity="ERROR") for i in range(3)]
+    assert [effect for _, effect, _ in links_of(scan_entries(entries)) if effect.startswith("psycopg2")] == []
+
+
+SOCKET_CLIENT = (
+    'psycopg2.OperationalError: connection to server on socket "/cloudsql/p:europe-west1:{instance}/.s.PGSQL.5432" '
+    "failed: {why}"
+)
+
+
+@pytest.mark.parametrize(
+    ("why", "linked"),
+    [
+        ("No such file or directory\n\tIs the server running locally and accepting connections on that socket?",
+         True),
+        ("Connection refused\n\tIs the server running on that host and accepting TCP/IP connections?", True),
+        # the server answered and refused the password: not a server that was not there
+        ('FATAL:  password authentication failed for user "api"', False),
+    ],
+)  # fmt: skip
+def test_libpqs_hint_that_the_server_was_not_running_follows_the_instance_down_then(
+    why: str, linked: bool
+) -> None:
+    entries = [postgres_line(i * 15, "FATAL:  the database system is shutting down") for i in range(4)]
+    client = SOCKET_CLIENT.format(instance="orders-db", why=why)
+    entries += [run_entry(10 + i * 20, text=client, severity="ERROR") for i in range(3)]
+    assert [
+        cause for cause, effect, _ in links_of(scan_entries(entries)) if effect.startswith("psycopg2")
+    ] == (["the database system is shutting down"] if linked else [])
+
+
+EVICTED = (
+    "The node was low on resource: memory. Threshold quantity: 100Mi, available: {k}Ki. Container worker was "
+    "using 9{k}Ki, request is 256Mi, has larger consumption of memory."
+)
+
+
+@pytest.mark.parametrize(
+    ("error", "stop_is_cause"),
+    [
+        ("job {i} aborted: received SIGTERM while resizing gs://media/raw/{i}.png", True),
+        ("worker exited: signal: terminated (job {i})", True),
+        ("Caught SIGTERM, cancelling job {i}", True),
+        # an error that says nothing of a stop, logged just before the eviction: the order by role stands
+        ("job {i} failed: image too large to decode", False),
+    ],
+)
+def test_a_pods_eviction_causes_the_error_saying_its_process_was_told_to_stop(
+    error: str, stop_is_cause: bool
+) -> None:
+    """The kubelet evicting a pod sends its container SIGTERM; the worker's line about the signal it received can
+    come a second before the eviction's event and is still its effect."""
+    entries = []
+    for i in range(3):
+        pod = f"worker-7c9f6d5b8-{'abc'[i]}q2x{i}"
+        entries.append(container_entry(100 * i, pod, "worker", error.format(i=8810 + i)))
+        entries.append(kubelet_event(100 * i + 1, pod, EVICTED.format(k=70100 + i), reason="Evicted"))
+    links = {(cause[:4], effect[:4]) for cause, effect, _ in links_of(scan_entries(entries))}
+    eviction, stopped = "Evic", error[:4]
+    assert links == ({(eviction, stopped)} if stop_is_cause else {(stopped, eviction)})
+
+
+def secret_version_added(seconds: float, secret: str) -> dict[str, Any]:
+    change = bucket_change(seconds, secret) | {
+        "resource": {"type": "audited_resource", "labels": {"project_id": "p"}}
+    }
+    change["protoPayload"] |= {
+        "methodName": "google.cloud.secretmanager.v1.SecretManagerService.AddSecretVersion",
+        "resourceName": f"projects/731/secrets/{secret}",
+    }
+    return change
+
+
+PASSWORD_REFUSED = (
+    'psycopg2.OperationalError: connection to server on socket "/cloudsql/p:europe-west1:accounts-db/.s.PGSQL.5432" '
+    'failed: FATAL:  password authentication failed for user "app"'
+)
+
+
+@pytest.mark.parametrize(
+    ("secrets", "told"),
+    [
+        # two secrets changed: the one whose name the failure's service or text holds a word of
+        (("accounts-db-password", "newsletter-api-key"), ["accounts-db-password"]),
+        (("newsletter-api-key", "accounts-db-password"), ["accounts-db-password"]),
+        # no secret named after anything the failure says: each may be the one, all are told (as before)
+        (("db-password", "smtp-token"), ["db-password", "smtp-token"]),
+        (("newsletter-api-key",), ["newsletter-api-key"]),
+    ],
+)
+def test_of_secrets_changed_before_a_refused_credential_the_ones_it_names_a_word_of_are_told(
+    secrets: tuple[str, ...], told: list[str]
+) -> None:
+    entries = [secret_version_added(i * 30, secret) for i, secret in enumerate(secrets)]
+    entries += [
+        run_entry(120 + i * 20, severity="ERROR", service="ledger-api", revision="ledger-api-00005-qiz",
+                  instance=f"m{i}", text=PASSWORD_REFUSED)
+        for i in range(3)
+    ]  # fmt: skip
+    (incident,) = scan_entries(entries).incidents
+    assert sorted(c.resource for c in incident.changes) == told

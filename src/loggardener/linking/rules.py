@@ -66,6 +66,7 @@ from loggardener.entries.levels import STARTUP_EXCEPTION_TYPES, start_failure
 from loggardener.entries.models import Severity
 from loggardener.linking.facts import (
     CUT_OFF,
+    DATABASE_RESOURCES,
     FAILED_STATUS_WORD,
     MENTION_CHARS,
     RESTART_WINDOW_SECONDS,
@@ -161,10 +162,6 @@ CODE_RESOURCES = frozenset(
 CLOUD_RUN_URLS = frozenset({"cloud_run_revision", "cloud_function"})
 """Resource types of services a Cloud Run URL (`…run.app`) may call: Cloud Run's, and Cloud Functions' (gen2
 functions are Cloud Run services)."""
-DATABASE_RESOURCES = frozenset(
-    {"cloudsql_database", "alloydb.googleapis.com/Instance", "spanner_instance", "redis_instance"}
-)
-"""Managed databases whose own logs tell why they refused a client."""
 _AUDIT_LOG = "cloudaudit.googleapis.com/"
 
 
@@ -238,8 +235,32 @@ class _Links:
         ]
 
 
+_STOPPED = compile_regex(
+    r"\b(?:received|receiving|got|caught|handling|on|after) (?:a |the )?(?:signal )?"
+    r"(?:SIGTERM|SIGINT|SIGQUIT|termination signal|terminate signal)\b|"
+    r"\bSIGTERM (?:received|caught)\b|\bsignal: terminated\b|\bexit(?:ing|ed)? on signal (?:15|SIGTERM)\b",
+    re.IGNORECASE,
+)
+"""An error that says its process was told to stop (`job 8812 aborted: received SIGTERM while resizing …`, Go's
+`signal: terminated`, `Caught SIGTERM, shutting down`): the kubelet or the platform stopping the container sent the
+signal, so the error is what the stop left in the work it cut short, not its cause."""
+
+
+def _stopped_by(error: Cluster, exit_: Cluster) -> bool:
+    """`error` says its process was told to stop (`_STOPPED`) and `exit_` is a container's stop or eviction."""
+    return (
+        role(error) == ERROR
+        and role(exit_) == EXIT
+        and _STOPPED.search(f"{error.title}\n{error.message}"[:MENTION_CHARS]) is not None
+    )
+
+
 def _ordered(first: Cluster, second: Cluster) -> tuple[Cluster, Cluster] | None:
-    """(cause, effect) by role; for equal roles, the earlier is the cause (None if they started together)."""
+    """(cause, effect) by role, except that an exit is the cause of the error saying the process was told to stop
+    (`_stopped_by`); for equal roles, the earlier is the cause (None if they started together)."""
+    for stop, stopped in ((first, second), (second, first)):
+        if _stopped_by(stopped, stop):
+            return stop, stopped
     if role(first) != role(second):
         return (first, second) if role(first) < role(second) else (second, first)
     if first.first_seen == second.first_seen:
@@ -1172,13 +1193,17 @@ _ENGINE_CLIENTS = (
 _SERVER_GONE = compile_regex(
     r"connection (?:was )?(?:closed|lost)|closed the connection|server has gone away|could not connect to server|"
     r"terminating connection|connection terminated|the database system is|Error 111\b|Can't connect to MySQL server|"
-    r"Lost connection to MySQL server|unexpected EOF|driver: bad connection|invalid connection",
+    r"Lost connection to MySQL server|unexpected EOF|driver: bad connection|invalid connection|"
+    r"Is the server running\b",
     re.IGNORECASE,
 )
 """A client whose database server was not there, besides a call cut off (`CUT_OFF`: refused, reset): closed or
 lost, gone away, `terminating connection`, `Error 111 connecting to …`, a Go driver's read cut short or its
 connection given up (go-sql-driver's `[mysql] … packets.go:37: unexpected EOF`, `driver: bad connection`,
-`invalid connection`); not a password or a statement refused."""
+`invalid connection`), libpq's hint that the server was not there to connect to (`connection to server on socket
+"/cloudsql/…/.s.PGSQL.5432" failed: No such file or directory  Is the server running locally and accepting
+connections on that socket?`, `… Is the server running on that host and accepting TCP/IP connections?`); not a
+password or a statement refused."""
 
 
 _POOL_TIMED_OUT = compile_regex(
@@ -1242,6 +1267,21 @@ def _connection_name(service: str) -> re.Pattern[str] | None:
     return re.compile(rf"(?<![\w-]){re.escape(project)}:[a-z0-9-]{{1,40}}:{re.escape(instance)}(?![\w-])")
 
 
+def _down_then(down: Cluster, client: Cluster, facts: ResolvedFacts) -> set[str]:
+    """The instances of a database's outage (`down`) that logged it within `UPSTREAM_SLACK` of the client's
+    failure, when the minutes of both are known; else all of its instances."""
+    by_instance, theirs = facts.server_minutes.get(down.fingerprint), facts.minutes.get(client.fingerprint)
+    if not by_instance or theirs is None:
+        return set(down.services)
+    reach = int(UPSTREAM_SLACK.total_seconds() // 60)
+    return {
+        service
+        for service in down.services
+        if (ours := by_instance.get(service)) is None
+        or any(minute + step in theirs for minute in ours for step in range(-reach, reach + 1))
+    }
+
+
 def _outage_links(clusters: Sequence[Cluster], facts: ResolvedFacts, links: _Links) -> None:
     """A database server whose own log says it is down (`is_server_outage`: shutting down, starting up, out of
     connection slots; at whatever level it logs it: MySQL's shutdown is notes and warnings), a managed one or one a
@@ -1295,7 +1335,7 @@ def _outage_links(clusters: Sequence[Cluster], facts: ResolvedFacts, links: _Lin
                 and not set(down.services) & set(client.services)
                 and (not named or set(down.services) & named)
             ]
-            instances = {service for down in during for service in down.services}
+            instances = {service for down in during for service in _down_then(down, client, facts)}
             if len(instances & named if named else instances) != 1:
                 continue  # which instance it called is not told (a client naming one picks it out of a problem
                 # several instances log alike)
@@ -1315,7 +1355,7 @@ def _outage_links(clusters: Sequence[Cluster], facts: ResolvedFacts, links: _Lin
                     client.fingerprint,
                     "upstream",
                     f"{_q(client.title)} ({', '.join(client.services) or 'an application'}) {how} while "
-                    f"{_q(down.title)} ({', '.join(down.services)}{only}, "
+                    f"{_q(down.title)} ({', '.join(sorted(_down_then(down, client, facts)))}{only}, "
                     f"{_hhmm(down.first_seen)}–{_hhmm(down.last_seen)})",
                 )
 
