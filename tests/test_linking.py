@@ -4245,3 +4245,72 @@ def test_of_secrets_changed_before_a_refused_credential_the_ones_it_names_a_word
     ]  # fmt: skip
     (incident,) = scan_entries(entries).incidents
     assert sorted(c.resource for c in incident.changes) == told
+
+
+def certificate_failed(seconds: float, certificate: str, namespace: str = "payments") -> dict[str, Any]:
+    """cert-manager's event on a Certificate it failed to renew."""
+    return {
+        "insertId": f"cert-{certificate}-{seconds}",
+        "timestamp": stamp(seconds),
+        "severity": "WARNING",
+        "logName": "projects/p/logs/events",
+        "resource": {"type": "k8s_cluster", "labels": {"project_id": "p", "cluster_name": "c"}},
+        "jsonPayload": {
+            "kind": "Event",
+            "reason": "Failed",
+            "type": "Warning",
+            "message": "The certificate request has failed to complete and will be retried: Failed to wait for "
+            f'order resource "{certificate}-7k2lp-1429637" to become ready: order is in "errored" state: Failed to '
+            "create Order: 429 urn:ietf:params:acme:error:rateLimited: too many certificates (5) already issued",
+            "involvedObject": {"kind": "Certificate", "namespace": namespace, "name": certificate},
+            "source": {"component": "cert-manager-certificates-issuing"},
+        },
+    }
+
+
+GO_EXPIRED = (
+    'charge failed: Post "https://{host}.payments.svc.cluster.local/v1/charges": tls: failed to verify certificate: '
+    "x509: certificate has expired or is not yet valid: current time 2026-11-24T10:00:05Z is after 2026-11-24T09:58:00Z"
+)
+JAVA_EXPIRED = (
+    "javax.net.ssl.SSLHandshakeException: PKIX path validation failed: java.security.cert.CertPathValidatorException: "
+    "validity check failed\n\tat java.base/sun.security.ssl.Alert.createSSLException(Alert.java:130)\n"
+    "Caused by: java.security.cert.CertificateExpiredException: NotAfter: Tue Nov 24 09:58:00 GMT 2026"
+)
+
+
+@pytest.mark.parametrize(
+    ("certificates", "client", "client_at", "linked"),
+    [
+        (("payments-gw-tls",), GO_EXPIRED.format(host="payments-gw"), 600, True),
+        (("payments-gw-tls",), JAVA_EXPIRED, 600, True),
+        # another host's certificate expired
+        (("payments-gw-tls",), GO_EXPIRED.format(host="ledger"), 600, False),
+        # a certificate refused for another reason than its dates
+        (("payments-gw-tls",), 'Post "https://payments-gw.payments.svc.cluster.local/v1/charges": tls: failed to '
+         "verify certificate: x509: certificate signed by unknown authority", 600, False),
+        # two certificates failing: which one a client naming no host met is not told
+        (("payments-gw-tls", "ledger-tls"), JAVA_EXPIRED, 600, False),
+        # the client failed before the certificate's renewal did
+        (("payments-gw-tls",), GO_EXPIRED.format(host="payments-gw"), -600, False),
+    ],
+)  # fmt: skip
+def test_a_certificate_that_failed_to_renew_causes_its_clients_refusing_it_as_expired(
+    certificates: tuple[str, ...], client: str, client_at: float, linked: bool
+) -> None:
+    entries = [certificate_failed(i * 300, name) for name in certificates for i in range(2)]
+    entries += [
+        container_entry(client_at + i * 20, "checkout-59c8d7e6f-r3t5y", "checkout", client) for i in range(3)
+    ]
+    links = links_of(scan_entries(entries))
+    assert [cause[:8] for cause, effect, _ in links if effect[:12] == client[:12]] == (
+        ["Failed: "] if linked else []
+    )
+
+
+def test_the_certificate_and_stop_patterns_stay_linear() -> None:
+    from loggardener.linking.rules import _CERTIFICATE_EXPIRED, _QUOTED_DOMAIN, _STOPPED
+
+    assert_linear(lambda n: _CERTIFICATE_EXPIRED.search("PKIX path validation failed: " + "a." * n), 20_000)
+    assert_linear(lambda n: _QUOTED_DOMAIN.findall('"a' + ".a" * n), 20_000)
+    assert_linear(lambda n: _STOPPED.search("received " * n), 20_000)

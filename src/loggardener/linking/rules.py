@@ -1837,6 +1837,91 @@ def _cluster_dns_links(clusters: Sequence[Cluster], facts: ResolvedFacts, links:
             )
 
 
+_CERTIFICATE_NOT_ISSUED = compile_regex(
+    r"certificate request has failed|Failed to (?:create|finalize|wait for) (?:order|Order)\b|"
+    r"Unable to obtain ACME certificate|could not get certificate from issuer|"
+    r"failed to (?:renew|issue|obtain) (?:the |a )?certificate|certificate (?:renewal|issuance) failed",
+    re.IGNORECASE,
+)
+"""A certificate its issuer failed to renew or issue, as the issuer says it: cert-manager's events on the
+Certificate (`The certificate request has failed to complete and will be retried: Failed to wait for order resource
+…`), Traefik's `Unable to obtain ACME certificate for domains "…"`, Caddy's `could not get certificate from
+issuer`."""
+_CERTIFICATE_EXPIRED = compile_regex(
+    r"certificate has expired|certificate is expired|CertificateExpiredException|CERT_HAS_EXPIRED|"
+    r"PKIX path validation failed: [\w.]+: validity check failed",
+    re.IGNORECASE,
+)
+"""A client that refused its server's certificate because it expired: Go's `x509: certificate has expired or is not
+yet valid`, OpenSSL's `certificate verify failed: certificate has expired`, Node's `CERT_HAS_EXPIRED`, Java's
+`PKIX path validation failed: …CertPathValidatorException: validity check failed` (`Caused by:
+java.security.cert.CertificateExpiredException`)."""
+_CALLED_HOST = compile_regex(r"://([a-z0-9][a-z0-9-]{0,62})[.:/\"']")
+_QUOTED_DOMAIN = compile_regex(r"[\"'\[ ]([a-z0-9][a-z0-9-]{0,62})(?:\.[a-z0-9-]{1,63}){1,8}[\"'\], ]")
+_CERTIFICATE_SUFFIX = compile_regex(r"-(?:tls|ssl|cert|certificate|crt)$")
+
+
+def _certificate_names(cluster: Cluster) -> set[str]:
+    """What a certificate that failed to renew is for: its Kubernetes object's name less a suffix saying it is a
+    certificate (`payments-gw` of Certificate `payments/payments-gw-tls`), and the first label of the domains its
+    issuer's text quotes (`payments` of `"payments.example.com"`)."""
+    names = {
+        _CERTIFICATE_SUFFIX.sub("", service.rpartition("/")[2])
+        for service in cluster.services
+        if "/" in service
+    }
+    text = f"{cluster.title}\n{cluster.message}"[:MENTION_CHARS].lower()
+    names.update(m.group(1) for m in _QUOTED_DOMAIN.finditer(text))
+    return {name for name in names if len(name) >= 3}
+
+
+def _certificate_links(clusters: Sequence[Cluster], facts: ResolvedFacts, links: _Links) -> None:
+    """A certificate its issuer failed to renew (`_CERTIFICATE_NOT_ISSUED`) causes the failures of clients that
+    then refused their server's certificate as expired (`_CERTIFICATE_EXPIRED`), from when it failed on: a client
+    whose URL's host begins with what the certificate is for (`https://payments-gw.payments.svc…` and Certificate
+    `payments-gw-tls`), or a client on Kubernetes naming no host (Java's `PKIX path validation failed`) when that
+    certificate is the only one failing to renew in the window."""
+    failing = [
+        c
+        for c in clusters
+        if c.kind != "request"
+        and _CERTIFICATE_NOT_ISSUED.search(f"{c.title}\n{c.message}"[:MENTION_CHARS])
+        and _certificate_names(c)
+    ]
+    for client in clusters if failing else ():
+        if client in failing or client.kind == "request" or not _is_failure(client):
+            continue
+        head = (
+            f"{client.title}\n{client.message}"[:MENTION_CHARS]
+            + f"\n{client.stack_pattern or ''}"[:MENTION_CHARS]
+        )
+        said = _CERTIFICATE_EXPIRED.search(head)
+        if said is None:
+            continue
+        hosts = {m.group(1) for m in _CALLED_HOST.finditer(head.lower())}
+        if hosts:
+            causes = [c for c in failing if hosts & _certificate_names(c)]
+            how = f"names a host of the certificate, `{', '.join(sorted(hosts))}`"
+        elif len({s for c in failing for s in c.services}) == 1 and any(
+            log.split(" ", 1)[0] in KUBERNETES_CODE for log in client.logs
+        ):
+            causes = failing
+            how = "names no host, and that certificate is the only one failing to renew"
+        else:
+            continue
+        for cause in causes:
+            if cause.first_seen > client.first_seen or set(cause.services) & set(client.services):
+                continue
+            links.add(
+                cause.fingerprint,
+                client.fingerprint,
+                "upstream",
+                f"{_q(client.title)} ({', '.join(client.services)}) refused its server's certificate as expired "
+                f"({_q(said.group(0))}) after {_q(cause.title)} ({', '.join(cause.services)}, from "
+                f"{_hhmm(cause.first_seen)}); it {how}",
+            )
+
+
 def find_links(
     clusters: Sequence[Cluster], facts: ResolvedFacts, instance_window_seconds: float
 ) -> list[Link]:
@@ -1863,4 +1948,5 @@ def find_links(
     _flood_stage_links(clusters, facts, links)
     _outage_links(clusters, facts, links)
     _cluster_dns_links(clusters, facts, links)
+    _certificate_links(clusters, facts, links)
     return links.links()
