@@ -4314,3 +4314,52 @@ def test_the_certificate_and_stop_patterns_stay_linear() -> None:
     assert_linear(lambda n: _CERTIFICATE_EXPIRED.search("PKIX path validation failed: " + "a." * n), 20_000)
     assert_linear(lambda n: _QUOTED_DOMAIN.findall('"a' + ".a" * n), 20_000)
     assert_linear(lambda n: _STOPPED.search("received " * n), 20_000)
+
+
+REDIS_OVERCOMMIT = (
+    "# WARNING Memory overcommit must be enabled! Without it, a background save or replication may fail under low "
+    "memory condition. To fix this issue add 'vm.overcommit_memory = 1' to /etc/sysctl.conf and then reboot or run "
+    "the command 'sysctl vm.overcommit_memory=1' for this to take effect."
+)
+REDIS_BACKLOG = (
+    "# WARNING: The TCP backlog setting of 511 cannot be enforced because /proc/sys/net/core/somaxconn is set to the "
+    "lower value of 128."
+)
+
+
+def redis_line(seconds: float, text: str) -> dict[str, Any]:
+    """A line of Redis' own log on its container's stdout (`1:M 24 Nov 2026 09:00:00.001 # …`)."""
+    moment = stamp(seconds)
+    header = f"1:M {moment[8:10]} Nov 2026 {moment[11:19]}.{int(seconds * 1000) % 1000:03d}"
+    return container_entry(seconds, "redis-0", "redis", f"{header} {text}") | {
+        "severity": "INFO",
+        "logName": "projects/p/logs/stdout",
+        "insertId": f"redis-{seconds}-{text[:20]}",
+    }
+
+
+@pytest.mark.parametrize(
+    ("fatal", "causes"),
+    [
+        # each start prints the advice, then what ends it: the back-off follows that, not the advice
+        (["# Can't handle RDB format version 12", "# Fatal error loading the DB: Invalid argument. Exiting."],
+         ["Can't handle RDB format version", "Fatal error loading the DB: Invalid argument. Exiting."]),
+        # the advice alone before each exit: nothing else explains the back-off, it stays its cause
+        ([], ["Memory overcommit must be", "The TCP backlog setting of"]),
+    ],
+)  # fmt: skip
+def test_redis_start_advice_is_not_the_cause_of_its_back_off_when_what_ended_it_was_said(
+    fatal: list[str], causes: list[str]
+) -> None:
+    entries = []
+    for at in (0, 12, 35, 80, 165):
+        lines = [REDIS_OVERCOMMIT, REDIS_BACKLOG, *fatal]
+        entries += [redis_line(at + j * 0.001, line) for j, line in enumerate(lines)]
+        entries.append(
+            pod_event(
+                at + 2, "redis-0", "BackOff", "Back-off restarting failed container redis in pod redis-0"
+            )
+        )
+    links = links_of(scan_entries(entries))
+    found = sorted(cause for cause, effect, _ in links if effect.startswith("BackOff:"))
+    assert [cause[: len(want)] for cause, want in zip(found, causes, strict=True)] == causes

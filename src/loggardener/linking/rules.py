@@ -365,8 +365,12 @@ def _instance_links(
     ]
     # A warning logged near a failure is its companion, not its cause, when a failure explains it as well
     explained = {effect.fingerprint for cause, effect, _ in candidates if _is_failure(cause)}
+    # and so is a start-up advice when something else the process said explains it (`_is_start_advice`)
+    told = {effect.fingerprint for cause, effect, _ in candidates if not _is_start_advice(cause)}
     for cause, effect, share in candidates:
         if effect.fingerprint in explained and not _is_failure(cause):
+            continue
+        if effect.fingerprint in told and _is_start_advice(cause):
             continue
         links.add(
             cause.fingerprint,
@@ -375,6 +379,28 @@ def _instance_links(
             f"{share:.0%} of the occurrences of {_q(effect.title)} come within {window_seconds:g} s of "
             f"{_q(cause.title)} on the same instance",
         )
+
+
+_START_ADVICE = compile_regex(
+    r"\bTo fix this(?: issue)?\b|\bcannot be enforced\b|\bmust be enabled\b|\bfor this to take effect\b|"
+    r"\bis set to the lower value\b|\bit is (?:strongly )?recommended\b",
+    re.IGNORECASE,
+)
+"""A warning a program prints at each start about its host or configuration, with the fix (Redis' `Memory overcommit
+must be enabled! … To fix this issue add 'vm.overcommit_memory = 1' …`, `The TCP backlog setting of 511 cannot be
+enforced because /proc/sys/net/core/somaxconn is set to the lower value of 128.`, `you have Transparent Huge Pages
+(THP) support enabled … To fix this issue run …`)."""
+
+
+def _is_start_advice(cluster: Cluster) -> bool:
+    """A warning giving start-up advice (`_START_ADVICE`): each start of a crash-looping process prints it before
+    whatever ends the process, so it comes with every exit without being why; it is a cause only when nothing else
+    the process said explains the exit."""
+    return (
+        role(cluster) == ERROR
+        and not _is_failure(cluster)
+        and _START_ADVICE.search(f"{cluster.title}\n{cluster.message}"[:MENTION_CHARS]) is not None
+    )
 
 
 _PROXY = compile_regex(
