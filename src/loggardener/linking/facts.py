@@ -419,7 +419,15 @@ class LinkFacts:
         if entry.trace:
             self._add_trace(entry.trace, key, seconds)
         minute = int(seconds // 60)
-        _see_minute(self._minutes, key, minute)
+        # `_see_minute` written out: this runs for every clustered event
+        minutes = self._minutes.get(key)
+        if minutes is None:
+            self._minutes[key] = {minute}
+        elif minute not in minutes and isinstance(minutes, set):
+            if len(minutes) < MAX_MINUTES_PER_KEY:
+                minutes.add(minute)
+            else:
+                self._minutes[key] = _CHRONIC
         if entry.resource_type in DATABASE_RESOURCES and entry.service:
             _see_minute(self._server_minutes, (key, entry.service), minute)
         if entry.tag:
