@@ -4302,9 +4302,15 @@ def test_a_certificate_that_failed_to_renew_causes_its_clients_refusing_it_as_ex
     entries += [
         container_entry(client_at + i * 20, "checkout-59c8d7e6f-r3t5y", "checkout", client) for i in range(3)
     ]
-    links = links_of(scan_entries(entries))
-    assert [cause[:8] for cause, effect, _ in links if effect[:12] == client[:12]] == (
+    report = scan_entries(entries)
+    assert [cause[:8] for cause, effect, _ in links_of(report) if effect[:12] == client[:12]] == (
         ["Failed: "] if linked else []
+    )
+    evidence = " ".join(
+        text for incident in report.incidents for link in incident.links for text in link.evidence
+    )
+    assert ("calls host `payments-gw…`, what the certificate is for" in evidence) == (
+        linked and "://" in client
     )
 
 

@@ -1927,17 +1927,20 @@ def _certificate_links(clusters: Sequence[Cluster], facts: ResolvedFacts, links:
         hosts = {m.group(1) for m in _CALLED_HOST.finditer(head.lower())}
         if hosts:
             causes = [c for c in failing if hosts & _certificate_names(c)]
-            how = f"names a host of the certificate, `{', '.join(sorted(hosts))}`"
         elif len({s for c in failing for s in c.services}) == 1 and any(
             log.split(" ", 1)[0] in KUBERNETES_CODE for log in client.logs
         ):
             causes = failing
-            how = "names no host, and that certificate is the only one failing to renew"
         else:
             continue
         for cause in causes:
             if cause.first_seen > client.first_seen or set(cause.services) & set(client.services):
                 continue
+            how = (
+                f"calls host `{', '.join(sorted(hosts & _certificate_names(cause)))}…`, what the certificate is for"
+                if hosts
+                else "names no host, and that certificate is the only one failing to renew"
+            )
             links.add(
                 cause.fingerprint,
                 client.fingerprint,
