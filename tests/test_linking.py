@@ -4107,3 +4107,265 @@ def test_a_status_message_quoting_two_problems_own_words_names_the_one_it_begins
     links = links_of(scan_entries(entries))
     causes = [cause for cause, effect, _ in links if effect.startswith("could not check stock")]
     assert [cause.split(":", 1)[0] for cause in causes] == ([linked] if linked else [])
+
+
+@pytest.mark.parametrize("client_day", [0, 2])
+def test_two_instances_restarted_on_different_days_each_cause_the_failures_of_that_days_clients(
+    client_day: int,
+) -> None:
+    """Two instances log one problem (the same words) on two days: a client naming neither instance, failing on
+    one of the days, called the one down that day, not two instances at once."""
+    day = 86_400
+    entries = [
+        postgres_line(
+            d * day + i * 15, "FATAL:  terminating connection due to administrator command", instance
+        )
+        for d, instance in ((0, "orders-db"), (2, "billing-db"))
+        for i in range(4)
+    ]
+    entries += [
+        run_entry(client_day * day + 10 + i * 20, text=PG_CLIENTS[0], severity="ERROR") for i in range(3)
+    ]
+    report = scan_entries(entries)
+    assert [cause for cause, effect, _ in links_of(report) if effect.startswith("psycopg2")] == [
+        "terminating connection due to administrator command"
+    ]
+    (evidence,) = [text for incident in report.incidents for link in incident.links for text in link.evidence]
+    down, other = ("orders-db", "billing-db") if client_day == 0 else ("billing-db", "orders-db")
+    assert (
+        f"(p:{down}, the only PostgreSQL instance saying it is down then" in evidence
+        and other not in evidence
+    )
+
+
+def test_two_instances_down_in_the_same_minutes_still_leave_an_unnamed_client_unlinked() -> None:
+    entries = [
+        postgres_line(i * 15, "FATAL:  terminating connection due to administrator command", instance)
+        for instance in ("orders-db", "billing-db")
+        for i in range(4)
+    ]
+    entries += [run_entry(10 + i * 20, text=PG_CLIENTS[0], severity="ERROR") for i in range(3)]
+    assert [effect for _, effect, _ in links_of(scan_entries(entries)) if effect.startswith("psycopg2")] == []
+
+
+SOCKET_CLIENT = (
+    'psycopg2.OperationalError: connection to server on socket "/cloudsql/p:europe-west1:{instance}/.s.PGSQL.5432" '
+    "failed: {why}"
+)
+
+
+@pytest.mark.parametrize(
+    ("why", "linked"),
+    [
+        ("No such file or directory\n\tIs the server running locally and accepting connections on that socket?",
+         True),
+        ("Connection refused\n\tIs the server running on that host and accepting TCP/IP connections?", True),
+        # the server answered and refused the password: not a server that was not there
+        ('FATAL:  password authentication failed for user "api"', False),
+    ],
+)  # fmt: skip
+def test_libpqs_hint_that_the_server_was_not_running_follows_the_instance_down_then(
+    why: str, linked: bool
+) -> None:
+    entries = [postgres_line(i * 15, "FATAL:  the database system is shutting down") for i in range(4)]
+    client = SOCKET_CLIENT.format(instance="orders-db", why=why)
+    entries += [run_entry(10 + i * 20, text=client, severity="ERROR") for i in range(3)]
+    assert [
+        cause for cause, effect, _ in links_of(scan_entries(entries)) if effect.startswith("psycopg2")
+    ] == (["the database system is shutting down"] if linked else [])
+
+
+EVICTED = (
+    "The node was low on resource: memory. Threshold quantity: 100Mi, available: {k}Ki. Container worker was "
+    "using 9{k}Ki, request is 256Mi, has larger consumption of memory."
+)
+
+
+@pytest.mark.parametrize(
+    ("error", "stop_is_cause"),
+    [
+        ("job {i} aborted: received SIGTERM while resizing gs://media/raw/{i}.png", True),
+        ("worker exited: signal: terminated (job {i})", True),
+        ("Caught SIGTERM, cancelling job {i}", True),
+        # an error that says nothing of a stop, logged just before the eviction: the order by role stands
+        ("job {i} failed: image too large to decode", False),
+    ],
+)
+def test_a_pods_eviction_causes_the_error_saying_its_process_was_told_to_stop(
+    error: str, stop_is_cause: bool
+) -> None:
+    """The kubelet evicting a pod sends its container SIGTERM; the worker's line about the signal it received can
+    come a second before the eviction's event and is still its effect."""
+    entries = []
+    for i in range(3):
+        pod = f"worker-7c9f6d5b8-{'abc'[i]}q2x{i}"
+        entries.append(container_entry(100 * i, pod, "worker", error.format(i=8810 + i)))
+        entries.append(kubelet_event(100 * i + 1, pod, EVICTED.format(k=70100 + i), reason="Evicted"))
+    links = {(cause[:4], effect[:4]) for cause, effect, _ in links_of(scan_entries(entries))}
+    eviction, stopped = "Evic", error[:4]
+    assert links == ({(eviction, stopped)} if stop_is_cause else {(stopped, eviction)})
+
+
+def secret_version_added(seconds: float, secret: str) -> dict[str, Any]:
+    change = bucket_change(seconds, secret) | {
+        "resource": {"type": "audited_resource", "labels": {"project_id": "p"}}
+    }
+    change["protoPayload"] |= {
+        "methodName": "google.cloud.secretmanager.v1.SecretManagerService.AddSecretVersion",
+        "resourceName": f"projects/731/secrets/{secret}",
+    }
+    return change
+
+
+PASSWORD_REFUSED = (
+    'psycopg2.OperationalError: connection to server on socket "/cloudsql/p:europe-west1:accounts-db/.s.PGSQL.5432" '
+    'failed: FATAL:  password authentication failed for user "app"'
+)
+
+
+@pytest.mark.parametrize(
+    ("secrets", "told"),
+    [
+        # two secrets changed: the one whose name the failure's service or text holds a word of
+        (("accounts-db-password", "newsletter-api-key"), ["accounts-db-password"]),
+        (("newsletter-api-key", "accounts-db-password"), ["accounts-db-password"]),
+        # no secret named after anything the failure says: each may be the one, all are told (as before)
+        (("db-password", "smtp-token"), ["db-password", "smtp-token"]),
+        (("newsletter-api-key",), ["newsletter-api-key"]),
+    ],
+)
+def test_of_secrets_changed_before_a_refused_credential_the_ones_it_names_a_word_of_are_told(
+    secrets: tuple[str, ...], told: list[str]
+) -> None:
+    entries = [secret_version_added(i * 30, secret) for i, secret in enumerate(secrets)]
+    entries += [
+        run_entry(120 + i * 20, severity="ERROR", service="ledger-api", revision="ledger-api-00005-qiz",
+                  instance=f"m{i}", text=PASSWORD_REFUSED)
+        for i in range(3)
+    ]  # fmt: skip
+    (incident,) = scan_entries(entries).incidents
+    assert sorted(c.resource for c in incident.changes) == told
+
+
+def certificate_failed(seconds: float, certificate: str, namespace: str = "payments") -> dict[str, Any]:
+    """cert-manager's event on a Certificate it failed to renew."""
+    return {
+        "insertId": f"cert-{certificate}-{seconds}",
+        "timestamp": stamp(seconds),
+        "severity": "WARNING",
+        "logName": "projects/p/logs/events",
+        "resource": {"type": "k8s_cluster", "labels": {"project_id": "p", "cluster_name": "c"}},
+        "jsonPayload": {
+            "kind": "Event",
+            "reason": "Failed",
+            "type": "Warning",
+            "message": "The certificate request has failed to complete and will be retried: Failed to wait for "
+            f'order resource "{certificate}-7k2lp-1429637" to become ready: order is in "errored" state: Failed to '
+            "create Order: 429 urn:ietf:params:acme:error:rateLimited: too many certificates (5) already issued",
+            "involvedObject": {"kind": "Certificate", "namespace": namespace, "name": certificate},
+            "source": {"component": "cert-manager-certificates-issuing"},
+        },
+    }
+
+
+GO_EXPIRED = (
+    'charge failed: Post "https://{host}.payments.svc.cluster.local/v1/charges": tls: failed to verify certificate: '
+    "x509: certificate has expired or is not yet valid: current time 2026-11-24T10:00:05Z is after 2026-11-24T09:58:00Z"
+)
+JAVA_EXPIRED = (
+    "javax.net.ssl.SSLHandshakeException: PKIX path validation failed: java.security.cert.CertPathValidatorException: "
+    "validity check failed\n\tat java.base/sun.security.ssl.Alert.createSSLException(Alert.java:130)\n"
+    "Caused by: java.security.cert.CertificateExpiredException: NotAfter: Tue Nov 24 09:58:00 GMT 2026"
+)
+
+
+@pytest.mark.parametrize(
+    ("certificates", "client", "client_at", "linked"),
+    [
+        (("payments-gw-tls",), GO_EXPIRED.format(host="payments-gw"), 600, True),
+        (("payments-gw-tls",), JAVA_EXPIRED, 600, True),
+        # another host's certificate expired
+        (("payments-gw-tls",), GO_EXPIRED.format(host="ledger"), 600, False),
+        # a certificate refused for another reason than its dates
+        (("payments-gw-tls",), 'Post "https://payments-gw.payments.svc.cluster.local/v1/charges": tls: failed to '
+         "verify certificate: x509: certificate signed by unknown authority", 600, False),
+        # two certificates failing: which one a client naming no host met is not told
+        (("payments-gw-tls", "ledger-tls"), JAVA_EXPIRED, 600, False),
+        # the client failed before the certificate's renewal did
+        (("payments-gw-tls",), GO_EXPIRED.format(host="payments-gw"), -600, False),
+    ],
+)  # fmt: skip
+def test_a_certificate_that_failed_to_renew_causes_its_clients_refusing_it_as_expired(
+    certificates: tuple[str, ...], client: str, client_at: float, linked: bool
+) -> None:
+    entries = [certificate_failed(i * 300, name) for name in certificates for i in range(2)]
+    entries += [
+        container_entry(client_at + i * 20, "checkout-59c8d7e6f-r3t5y", "checkout", client) for i in range(3)
+    ]
+    report = scan_entries(entries)
+    assert [cause[:8] for cause, effect, _ in links_of(report) if effect[:12] == client[:12]] == (
+        ["Failed: "] if linked else []
+    )
+    evidence = " ".join(
+        text for incident in report.incidents for link in incident.links for text in link.evidence
+    )
+    assert ("calls host `payments-gw…`, what the certificate is for" in evidence) == (
+        linked and "://" in client
+    )
+
+
+def test_the_certificate_and_stop_patterns_stay_linear() -> None:
+    from loggardener.linking.rules import _CERTIFICATE_EXPIRED, _QUOTED_DOMAIN, _STOPPED
+
+    assert_linear(lambda n: _CERTIFICATE_EXPIRED.search("PKIX path validation failed: " + "a." * n), 20_000)
+    assert_linear(lambda n: _QUOTED_DOMAIN.findall('"a' + ".a" * n), 20_000)
+    assert_linear(lambda n: _STOPPED.search("received " * n), 20_000)
+
+
+REDIS_OVERCOMMIT = (
+    "# WARNING Memory overcommit must be enabled! Without it, a background save or replication may fail under low "
+    "memory condition. To fix this issue add 'vm.overcommit_memory = 1' to /etc/sysctl.conf and then reboot or run "
+    "the command 'sysctl vm.overcommit_memory=1' for this to take effect."
+)
+REDIS_BACKLOG = (
+    "# WARNING: The TCP backlog setting of 511 cannot be enforced because /proc/sys/net/core/somaxconn is set to the "
+    "lower value of 128."
+)
+
+
+def redis_line(seconds: float, text: str) -> dict[str, Any]:
+    """A line of Redis' own log on its container's stdout (`1:M 24 Nov 2026 09:00:00.001 # …`)."""
+    moment = stamp(seconds)
+    header = f"1:M {moment[8:10]} Nov 2026 {moment[11:19]}.{int(seconds * 1000) % 1000:03d}"
+    return container_entry(seconds, "redis-0", "redis", f"{header} {text}") | {
+        "severity": "INFO",
+        "logName": "projects/p/logs/stdout",
+        "insertId": f"redis-{seconds}-{text[:20]}",
+    }
+
+
+@pytest.mark.parametrize(
+    ("fatal", "causes"),
+    [
+        # each start prints the advice, then what ends it: the back-off follows that, not the advice
+        (["# Can't handle RDB format version 12", "# Fatal error loading the DB: Invalid argument. Exiting."],
+         ["Can't handle RDB format version", "Fatal error loading the DB: Invalid argument. Exiting."]),
+        # the advice alone before each exit: nothing else explains the back-off, it stays its cause
+        ([], ["Memory overcommit must be", "The TCP backlog setting of"]),
+    ],
+)  # fmt: skip
+def test_redis_start_advice_is_not_the_cause_of_its_back_off_when_what_ended_it_was_said(
+    fatal: list[str], causes: list[str]
+) -> None:
+    entries = []
+    for at in (0, 12, 35, 80, 165):
+        lines = [REDIS_OVERCOMMIT, REDIS_BACKLOG, *fatal]
+        entries += [redis_line(at + j * 0.001, line) for j, line in enumerate(lines)]
+        entries.append(
+            pod_event(
+                at + 2, "redis-0", "BackOff", "Back-off restarting failed container redis in pod redis-0"
+            )
+        )
+    links = links_of(scan_entries(entries))
+    found = sorted(cause for cause, effect, _ in links if effect.startswith("BackOff:"))
+    assert [cause[: len(want)] for cause, want in zip(found, causes, strict=True)] == causes

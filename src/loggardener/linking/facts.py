@@ -207,6 +207,11 @@ class Span:
 
 RevisionKey = tuple[str, str]
 """(service, revision)."""
+
+DATABASE_RESOURCES = frozenset(
+    {"cloudsql_database", "alloydb.googleapis.com/Instance", "spanner_instance", "redis_instance"}
+)
+"""Managed databases whose own logs tell why they refused a client."""
 _K = TypeVar("_K", str, RevisionKey)
 _M = TypeVar("_M", DeployMarker, ChangeMarker)
 
@@ -237,6 +242,10 @@ class ResolvedFacts:
     minutes: dict[str, frozenset[int]]
     """Per fingerprint, the minutes (since the epoch) it occurred in, when they are few (`MAX_MINUTES_PER_KEY`):
     a problem of several days' outages is not failing in the hours between them."""
+    server_minutes: dict[str, dict[str, frozenset[int]]]
+    """Per fingerprint of a managed database's own problem, per instance (its service), the minutes that instance
+    logged it in, when they are few: two instances restarted on different days log one problem (`terminating
+    connection due to administrator command`), and a client failing on the first day called the first."""
     run_hosts: dict[str, frozenset[str]]
     """Per Cloud Run service, the hosts of its own URL its requests were made to (`orders-5otr7xq3za-uc.a.run.app`):
     the URL of a service of that name in another project has another host."""
@@ -316,6 +325,7 @@ class LinkFacts:
         self._changes: list[tuple[float, int, ChangeMarker]] = []
         self._mentions: dict[str, dict[str, Span]] = {}
         self._minutes: dict[str, set[int] | frozenset[int]] = {}
+        self._server_minutes: dict[tuple[str, str], set[int] | frozenset[int]] = {}
         self._run_hosts: dict[str, set[str]] = {}
         self._tags: dict[str, set[str]] = {}
         self._pod_owners: dict[str, set[str]] = {}
@@ -409,6 +419,7 @@ class LinkFacts:
         if entry.trace:
             self._add_trace(entry.trace, key, seconds)
         minute = int(seconds // 60)
+        # `_see_minute` written out: this runs for every clustered event
         minutes = self._minutes.get(key)
         if minutes is None:
             self._minutes[key] = {minute}
@@ -417,6 +428,8 @@ class LinkFacts:
                 minutes.add(minute)
             else:
                 self._minutes[key] = _CHRONIC
+        if entry.resource_type in DATABASE_RESOURCES and entry.service:
+            _see_minute(self._server_minutes, (key, entry.service), minute)
         if entry.tag:
             tags = self._tags.setdefault(key, set())
             if len(tags) < MAX_TAGS_PER_KEY:
@@ -510,11 +523,41 @@ class LinkFacts:
             restart_shares=self.restarts.shares(final),
             node_shares=self.nodes.shares(final),
             minutes=_minutes_by_fingerprint(self._minutes, final),
+            server_minutes=_server_minutes_by_fingerprint(self._server_minutes, final),
             run_hosts={service: frozenset(hosts) for service, hosts in self._run_hosts.items() if hosts},
             service_apps={service: frozenset(apps) for service, apps in self._service_apps.items()},
             tags=_tags_by_fingerprint(self._tags, final),
             pod_owners=_tags_by_fingerprint(self._pod_owners, final),
         )
+
+
+def _see_minute(seen: dict[_K, set[int] | frozenset[int]], key: _K, minute: int) -> None:
+    """Keep the minute for the key, up to `MAX_MINUTES_PER_KEY`; beyond, the key is chronic (`_CHRONIC`)."""
+    minutes = seen.get(key)
+    if minutes is None:
+        seen[key] = {minute}
+    elif minute not in minutes and isinstance(minutes, set):
+        if len(minutes) < MAX_MINUTES_PER_KEY:
+            minutes.add(minute)
+        else:
+            seen[key] = _CHRONIC
+
+
+def _server_minutes_by_fingerprint(
+    by_key: dict[tuple[str, str], set[int] | frozenset[int]], final: Callable[[str], str]
+) -> dict[str, dict[str, frozenset[int]]]:
+    """The minutes of each fingerprint's instances, its keys' together; none for an instance chronic in one."""
+    merged: dict[str, dict[str, set[int] | None]] = {}
+    for (key, service), minutes in by_key.items():
+        known = merged.setdefault(final(key), {})
+        if minutes is _CHRONIC or (service in known and known[service] is None):
+            known[service] = None
+        else:
+            known[service] = (known.get(service) or set()) | minutes
+    return {
+        fingerprint: {service: frozenset(m) for service, m in services.items() if m is not None}
+        for fingerprint, services in merged.items()
+    }
 
 
 def _tags_by_fingerprint(

@@ -322,12 +322,48 @@ def _origin_services(members: Sequence[Cluster], links: Sequence[Link]) -> set[s
 def _changes_before(
     changes: Sequence[ChangeMarker], members: Sequence[Cluster], start: datetime
 ) -> list[ChangeMarker]:
-    """The changes in the `CHANGE_LEAD` before the start to a resource a problem runs on or names."""
-    return [
+    """The changes in the `CHANGE_LEAD` before the start to a resource a problem runs on or names; of the
+    secrets changed, the ones the problems name a word of, when there are such (`_names_a_word_of`)."""
+    near = [
         change
         for change in changes
         if start - CHANGE_LEAD <= change.timestamp <= start and concerns(change, members)
-    ][-3:]
+    ]
+    secrets = [change for change in near if _is_secret_change(change)]
+    named = [change for change in secrets if _names_a_word_of(change.resource, members)]
+    if named and len(named) < len(secrets):
+        near = [change for change in near if change in named or not _is_secret_change(change)]
+    return near[-3:]
+
+
+def _is_secret_change(change: ChangeMarker) -> bool:
+    return any(part in change.method for part in _SECRET_METHODS)
+
+
+_WORD_SPLIT = compile_regex(r"[^a-z0-9]+")
+_SECRET_WORDS = frozenset(
+    {"password", "passwd", "secret", "secrets", "token", "tokens", "credential", "credentials", "apikey", "keys",
+     "prod", "production", "staging", "config", "settings"}
+)  # fmt: skip
+"""Words every secret's name may hold: they tell what it is, not whose it is."""
+
+
+def _names_a_word_of(resource: str, problems: Sequence[Cluster]) -> bool:
+    """A problem's services or text hold a word of the secret's name other than what it is (`accounts` of
+    `accounts-db-password`, in service `accounts-api` or a socket `/cloudsql/p:r:accounts-db/…`): a credential
+    refused right after two secrets changed was the one of its own service or database."""
+    words = {
+        word
+        for word in _WORD_SPLIT.split(resource.lower())
+        if len(word) >= CHANGE_MIN_NAME and word not in _SECRET_WORDS
+    }
+    if not words:
+        return False
+    said: set[str] = set()
+    for c in problems:
+        for text in (*c.services, f"{c.title}\n{c.message}"[:_TEXT_HEAD]):
+            said.update(_WORD_SPLIT.split(text.lower()))
+    return not words.isdisjoint(said)
 
 
 def concerns(change: ChangeMarker, problems: Sequence[Cluster]) -> bool:

@@ -66,6 +66,7 @@ from loggardener.entries.levels import STARTUP_EXCEPTION_TYPES, start_failure
 from loggardener.entries.models import Severity
 from loggardener.linking.facts import (
     CUT_OFF,
+    DATABASE_RESOURCES,
     FAILED_STATUS_WORD,
     MENTION_CHARS,
     RESTART_WINDOW_SECONDS,
@@ -161,10 +162,6 @@ CODE_RESOURCES = frozenset(
 CLOUD_RUN_URLS = frozenset({"cloud_run_revision", "cloud_function"})
 """Resource types of services a Cloud Run URL (`…run.app`) may call: Cloud Run's, and Cloud Functions' (gen2
 functions are Cloud Run services)."""
-DATABASE_RESOURCES = frozenset(
-    {"cloudsql_database", "alloydb.googleapis.com/Instance", "spanner_instance", "redis_instance"}
-)
-"""Managed databases whose own logs tell why they refused a client."""
 _AUDIT_LOG = "cloudaudit.googleapis.com/"
 
 
@@ -238,8 +235,32 @@ class _Links:
         ]
 
 
+_STOPPED = compile_regex(
+    r"\b(?:received|receiving|got|caught|handling|on|after) (?:a |the )?(?:signal )?"
+    r"(?:SIGTERM|SIGINT|SIGQUIT|termination signal|terminate signal)\b|"
+    r"\bSIGTERM (?:received|caught)\b|\bsignal: terminated\b|\bexit(?:ing|ed)? on signal (?:15|SIGTERM)\b",
+    re.IGNORECASE,
+)
+"""An error that says its process was told to stop (`job 8812 aborted: received SIGTERM while resizing …`, Go's
+`signal: terminated`, `Caught SIGTERM, shutting down`): the kubelet or the platform stopping the container sent the
+signal, so the error is what the stop left in the work it cut short, not its cause."""
+
+
+def _stopped_by(error: Cluster, exit_: Cluster) -> bool:
+    """`error` says its process was told to stop (`_STOPPED`) and `exit_` is a container's stop or eviction."""
+    return (
+        role(error) == ERROR
+        and role(exit_) == EXIT
+        and _STOPPED.search(f"{error.title}\n{error.message}"[:MENTION_CHARS]) is not None
+    )
+
+
 def _ordered(first: Cluster, second: Cluster) -> tuple[Cluster, Cluster] | None:
-    """(cause, effect) by role; for equal roles, the earlier is the cause (None if they started together)."""
+    """(cause, effect) by role, except that an exit is the cause of the error saying the process was told to stop
+    (`_stopped_by`); for equal roles, the earlier is the cause (None if they started together)."""
+    for stop, stopped in ((first, second), (second, first)):
+        if _stopped_by(stopped, stop):
+            return stop, stopped
     if role(first) != role(second):
         return (first, second) if role(first) < role(second) else (second, first)
     if first.first_seen == second.first_seen:
@@ -344,8 +365,12 @@ def _instance_links(
     ]
     # A warning logged near a failure is its companion, not its cause, when a failure explains it as well
     explained = {effect.fingerprint for cause, effect, _ in candidates if _is_failure(cause)}
+    # and so is a start-up advice when something else the process said explains it (`_is_start_advice`)
+    told = {effect.fingerprint for cause, effect, _ in candidates if not _is_start_advice(cause)}
     for cause, effect, share in candidates:
         if effect.fingerprint in explained and not _is_failure(cause):
+            continue
+        if effect.fingerprint in told and _is_start_advice(cause):
             continue
         links.add(
             cause.fingerprint,
@@ -354,6 +379,28 @@ def _instance_links(
             f"{share:.0%} of the occurrences of {_q(effect.title)} come within {window_seconds:g} s of "
             f"{_q(cause.title)} on the same instance",
         )
+
+
+_START_ADVICE = compile_regex(
+    r"\bTo fix this(?: issue)?\b|\bcannot be enforced\b|\bmust be enabled\b|\bfor this to take effect\b|"
+    r"\bis set to the lower value\b|\bit is (?:strongly )?recommended\b",
+    re.IGNORECASE,
+)
+"""A warning a program prints at each start about its host or configuration, with the fix (Redis' `Memory overcommit
+must be enabled! … To fix this issue add 'vm.overcommit_memory = 1' …`, `The TCP backlog setting of 511 cannot be
+enforced because /proc/sys/net/core/somaxconn is set to the lower value of 128.`, `you have Transparent Huge Pages
+(THP) support enabled … To fix this issue run …`)."""
+
+
+def _is_start_advice(cluster: Cluster) -> bool:
+    """A warning giving start-up advice (`_START_ADVICE`): each start of a crash-looping process prints it before
+    whatever ends the process, so it comes with every exit without being why; it is a cause only when nothing else
+    the process said explains the exit."""
+    return (
+        role(cluster) == ERROR
+        and not _is_failure(cluster)
+        and _START_ADVICE.search(f"{cluster.title}\n{cluster.message}"[:MENTION_CHARS]) is not None
+    )
 
 
 _PROXY = compile_regex(
@@ -1172,13 +1219,17 @@ _ENGINE_CLIENTS = (
 _SERVER_GONE = compile_regex(
     r"connection (?:was )?(?:closed|lost)|closed the connection|server has gone away|could not connect to server|"
     r"terminating connection|connection terminated|the database system is|Error 111\b|Can't connect to MySQL server|"
-    r"Lost connection to MySQL server|unexpected EOF|driver: bad connection|invalid connection",
+    r"Lost connection to MySQL server|unexpected EOF|driver: bad connection|invalid connection|"
+    r"Is the server running\b",
     re.IGNORECASE,
 )
 """A client whose database server was not there, besides a call cut off (`CUT_OFF`: refused, reset): closed or
 lost, gone away, `terminating connection`, `Error 111 connecting to …`, a Go driver's read cut short or its
 connection given up (go-sql-driver's `[mysql] … packets.go:37: unexpected EOF`, `driver: bad connection`,
-`invalid connection`); not a password or a statement refused."""
+`invalid connection`), libpq's hint that the server was not there to connect to (`connection to server on socket
+"/cloudsql/…/.s.PGSQL.5432" failed: No such file or directory  Is the server running locally and accepting
+connections on that socket?`, `… Is the server running on that host and accepting TCP/IP connections?`); not a
+password or a statement refused."""
 
 
 _POOL_TIMED_OUT = compile_regex(
@@ -1242,6 +1293,21 @@ def _connection_name(service: str) -> re.Pattern[str] | None:
     return re.compile(rf"(?<![\w-]){re.escape(project)}:[a-z0-9-]{{1,40}}:{re.escape(instance)}(?![\w-])")
 
 
+def _down_then(down: Cluster, client: Cluster, facts: ResolvedFacts) -> set[str]:
+    """The instances of a database's outage (`down`) that logged it within `UPSTREAM_SLACK` of the client's
+    failure, when the minutes of both are known; else all of its instances."""
+    by_instance, theirs = facts.server_minutes.get(down.fingerprint), facts.minutes.get(client.fingerprint)
+    if not by_instance or theirs is None:
+        return set(down.services)
+    reach = int(UPSTREAM_SLACK.total_seconds() // 60)
+    return {
+        service
+        for service in down.services
+        if (ours := by_instance.get(service)) is None
+        or any(minute + step in theirs for minute in ours for step in range(-reach, reach + 1))
+    }
+
+
 def _outage_links(clusters: Sequence[Cluster], facts: ResolvedFacts, links: _Links) -> None:
     """A database server whose own log says it is down (`is_server_outage`: shutting down, starting up, out of
     connection slots; at whatever level it logs it: MySQL's shutdown is notes and warnings), a managed one or one a
@@ -1295,7 +1361,7 @@ def _outage_links(clusters: Sequence[Cluster], facts: ResolvedFacts, links: _Lin
                 and not set(down.services) & set(client.services)
                 and (not named or set(down.services) & named)
             ]
-            instances = {service for down in during for service in down.services}
+            instances = {service for down in during for service in _down_then(down, client, facts)}
             if len(instances & named if named else instances) != 1:
                 continue  # which instance it called is not told (a client naming one picks it out of a problem
                 # several instances log alike)
@@ -1315,7 +1381,7 @@ def _outage_links(clusters: Sequence[Cluster], facts: ResolvedFacts, links: _Lin
                     client.fingerprint,
                     "upstream",
                     f"{_q(client.title)} ({', '.join(client.services) or 'an application'}) {how} while "
-                    f"{_q(down.title)} ({', '.join(down.services)}{only}, "
+                    f"{_q(down.title)} ({', '.join(sorted(_down_then(down, client, facts)))}{only}, "
                     f"{_hhmm(down.first_seen)}–{_hhmm(down.last_seen)})",
                 )
 
@@ -1797,6 +1863,94 @@ def _cluster_dns_links(clusters: Sequence[Cluster], facts: ResolvedFacts, links:
             )
 
 
+_CERTIFICATE_NOT_ISSUED = compile_regex(
+    r"certificate request has failed|Failed to (?:create|finalize|wait for) (?:order|Order)\b|"
+    r"Unable to obtain ACME certificate|could not get certificate from issuer|"
+    r"failed to (?:renew|issue|obtain) (?:the |a )?certificate|certificate (?:renewal|issuance) failed",
+    re.IGNORECASE,
+)
+"""A certificate its issuer failed to renew or issue, as the issuer says it: cert-manager's events on the
+Certificate (`The certificate request has failed to complete and will be retried: Failed to wait for order resource
+…`), Traefik's `Unable to obtain ACME certificate for domains "…"`, Caddy's `could not get certificate from
+issuer`."""
+_CERTIFICATE_EXPIRED = compile_regex(
+    r"certificate has expired|certificate is expired|CertificateExpiredException|CERT_HAS_EXPIRED|"
+    r"PKIX path validation failed: [\w.]+: validity check failed",
+    re.IGNORECASE,
+)
+"""A client that refused its server's certificate because it expired: Go's `x509: certificate has expired or is not
+yet valid`, OpenSSL's `certificate verify failed: certificate has expired`, Node's `CERT_HAS_EXPIRED`, Java's
+`PKIX path validation failed: …CertPathValidatorException: validity check failed` (`Caused by:
+java.security.cert.CertificateExpiredException`)."""
+_CALLED_HOST = compile_regex(r"://([a-z0-9][a-z0-9-]{0,62})[.:/\"']")
+_QUOTED_DOMAIN = compile_regex(r"[\"'\[ ]([a-z0-9][a-z0-9-]{0,62})(?:\.[a-z0-9-]{1,63}){1,8}[\"'\], ]")
+_CERTIFICATE_SUFFIX = compile_regex(r"-(?:tls|ssl|cert|certificate|crt)$")
+
+
+def _certificate_names(cluster: Cluster) -> set[str]:
+    """What a certificate that failed to renew is for: its Kubernetes object's name less a suffix saying it is a
+    certificate (`payments-gw` of Certificate `payments/payments-gw-tls`), and the first label of the domains its
+    issuer's text quotes (`payments` of `"payments.example.com"`)."""
+    names = {
+        _CERTIFICATE_SUFFIX.sub("", service.rpartition("/")[2])
+        for service in cluster.services
+        if "/" in service
+    }
+    text = f"{cluster.title}\n{cluster.message}"[:MENTION_CHARS].lower()
+    names.update(m.group(1) for m in _QUOTED_DOMAIN.finditer(text))
+    return {name for name in names if len(name) >= 3}
+
+
+def _certificate_links(clusters: Sequence[Cluster], facts: ResolvedFacts, links: _Links) -> None:
+    """A certificate its issuer failed to renew (`_CERTIFICATE_NOT_ISSUED`) causes the failures of clients that
+    then refused their server's certificate as expired (`_CERTIFICATE_EXPIRED`), from when it failed on: a client
+    whose URL's host begins with what the certificate is for (`https://payments-gw.payments.svc…` and Certificate
+    `payments-gw-tls`), or a client on Kubernetes naming no host (Java's `PKIX path validation failed`) when that
+    certificate is the only one failing to renew in the window."""
+    failing = [
+        c
+        for c in clusters
+        if c.kind != "request"
+        and _CERTIFICATE_NOT_ISSUED.search(f"{c.title}\n{c.message}"[:MENTION_CHARS])
+        and _certificate_names(c)
+    ]
+    for client in clusters if failing else ():
+        if client in failing or client.kind == "request" or not _is_failure(client):
+            continue
+        head = (
+            f"{client.title}\n{client.message}"[:MENTION_CHARS]
+            + f"\n{client.stack_pattern or ''}"[:MENTION_CHARS]
+        )
+        said = _CERTIFICATE_EXPIRED.search(head)
+        if said is None:
+            continue
+        hosts = {m.group(1) for m in _CALLED_HOST.finditer(head.lower())}
+        if hosts:
+            causes = [c for c in failing if hosts & _certificate_names(c)]
+        elif len({s for c in failing for s in c.services}) == 1 and any(
+            log.split(" ", 1)[0] in KUBERNETES_CODE for log in client.logs
+        ):
+            causes = failing
+        else:
+            continue
+        for cause in causes:
+            if cause.first_seen > client.first_seen or set(cause.services) & set(client.services):
+                continue
+            how = (
+                f"calls host `{', '.join(sorted(hosts & _certificate_names(cause)))}…`, what the certificate is for"
+                if hosts
+                else "names no host, and that certificate is the only one failing to renew"
+            )
+            links.add(
+                cause.fingerprint,
+                client.fingerprint,
+                "upstream",
+                f"{_q(client.title)} ({', '.join(client.services)}) refused its server's certificate as expired "
+                f"({_q(said.group(0))}) after {_q(cause.title)} ({', '.join(cause.services)}, from "
+                f"{_hhmm(cause.first_seen)}); it {how}",
+            )
+
+
 def find_links(
     clusters: Sequence[Cluster], facts: ResolvedFacts, instance_window_seconds: float
 ) -> list[Link]:
@@ -1823,4 +1977,5 @@ def find_links(
     _flood_stage_links(clusters, facts, links)
     _outage_links(clusters, facts, links)
     _cluster_dns_links(clusters, facts, links)
+    _certificate_links(clusters, facts, links)
     return links.links()
