@@ -236,6 +236,10 @@ _PREFIX_TOKENS = compile_regex(
     r"|plugin/errors: \d{1,3}(?= )|plugin/[a-z0-9_]{1,32}:(?=\s))"
     # PostgreSQL's `db=orders,user=app` (after a timestamp or process id only)
     r"|(?P<session>(?:db|user|app|client|host|remote)=[^\s,]{0,128}(?:,[a-z_]{1,16}=[^\s,]{0,128}){0,8}(?=\s))"
+    # Elixir Logger's default `$time $metadata[$level] $message`: the metadata's `key=value` pairs before the level
+    # (Phoenix's `10:00:00.123 request_id=F6x [error] …`)
+    r"|(?P<metadata>[a-z_][a-z0-9_]{0,31}=[^\s\[]{1,128}(?: [a-z_][a-z0-9_]{0,31}=[^\s\[]{1,128}){0,7}"
+    r"(?= \[(?i:" + _LEVEL_ALTERNATION + r")\]))"
     # Flask's default `[time] LEVEL in module: message` (after a level only)
     r"|(?P<module>in [A-Za-z_][\w.]{0,63}:(?=\s))"
     r"|(?P<component>[A-Za-z][\w.-]{0,63}:(?=\s))"

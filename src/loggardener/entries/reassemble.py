@@ -297,6 +297,9 @@ _ELIXIR_CONTEXT = compile_regex(
     r"^(?:Last message(?: \(from [^()]{1,200}\))?|State|Function|Args|Parent|Ancestors|Neighbours): "
     r"|^Client \S{1,200} is (?:alive|dead)$"
 )
+# The request a Phoenix (Plug.Cowboy, Bandit) process was serving, between the line saying it terminated
+# (`#PID<0.4100.0> running MyAppWeb.Endpoint (…) terminated`) and its crash report (`** (exit) an exception …`)
+_ELIXIR_REQUEST = compile_regex(r"^(?:Server: \S{1,300} \((?:http|https|h2c?)\)|Request: [A-Z]{3,10} /\S{0,2000})$")
 # Rust's panic (`thread 'main' panicked at src/main.rs:5:5:`, its message on the next line), the backtrace's
 # heading and the note that ends the report (its frames are indented: `source` and `frame` lines)
 _RUST_NOTE = compile_regex(r"^note: (?:run with `RUST_BACKTRACE=|Some details are omitted)")
@@ -589,6 +592,8 @@ def _classify(line: str, stripped: str) -> str | None:
         return "elixir"
     if _ELIXIR_CONTEXT.match(line):
         return "elixir-context"
+    if stripped[0] in "SR" and _ELIXIR_REQUEST.match(line):
+        return "elixir-request"
     if RUST_PANIC.match(line):
         return "rust-panic"
     if _KNV_ERROR.match(line):
@@ -1058,7 +1063,9 @@ class Reassembler:
         kind = entry_kind(header)
         if kind == "bare":
             return line.record_line == "head" and _continues(line, header)
-        return kind in (*_INTRODUCED, "exception", "go-function") or (kind == "blank" and _announces(line))
+        return kind in (*_INTRODUCED, "exception", "go-function", "elixir-request") or (
+            kind == "blank" and _announces(line)
+        )
 
     def _release(self, key: GroupKey) -> Iterator[Event]:
         intro = self._intros.pop(key, None)
@@ -1212,11 +1219,12 @@ class Reassembler:
             if (
                 kinds[index] is None
                 and index + 1 < len(kinds)
-                and _next_kind(kinds, index) in ("header", "exception", *_INTRODUCED)
+                and _next_kind(kinds, index, ("blank", "elixir-request")) in ("header", "exception", *_INTRODUCED)
             ):
-                # a logged line introducing the traceback (with blank lines between) is part of its event
+                # a logged line introducing the traceback (with blank lines between, or the request a Phoenix
+                # process served) is part of its event
                 index += 1
-                while kinds[index] == "blank":
+                while kinds[index] in ("blank", "elixir-request"):
                     index += 1
             elif kinds[index] == "blank" and _next_kind(kinds, index) == "exception":
                 # a tagged logger's report opens with a blank line (Rails' `F, […] FATAL -- : [6f1c…]`)
