@@ -619,7 +619,7 @@ def test_go_lines_without_their_header_stay_single() -> None:
                 "",
                 "Node.js v18.17.0",
             ],
-            "UnhandledPromiseRejection: This error originated",
+            "UnhandledPromiseRejection: ECONNRESET",
             "",
         ),
         (

@@ -19,7 +19,9 @@ Traceback (most recent call last):
 SystemExit: 1"""
 
 
-def _timeout(seconds: int, pid: int, reaped: str | None = "was sent SIGKILL! Perhaps out of memory?") -> list[Any]:
+def _timeout(
+    seconds: int, pid: int, reaped: str | None = "was sent SIGKILL! Perhaps out of memory?"
+) -> list[Any]:
     stamp = f"[2026-03-02 10:00:{seconds:02d} +0000]"
     entries = [run_entry(float(seconds), text=f"{stamp} [1] [CRITICAL] WORKER TIMEOUT (pid:{pid})")]
     entries += [
@@ -43,8 +45,11 @@ def test_a_worker_timeout_its_abort_traceback_and_its_reaping_are_one_problem_ti
 def test_workers_killed_without_a_timeout_stay_their_own_problem() -> None:
     """More reaped workers than timeouts: some were killed for another reason (the memory limit)."""
     oom = [
-        run_entry(40.0 + n, text=f"[2026-03-02 10:00:{40 + n} +0000] [1] [ERROR] Worker (pid:{50 + n}) was sent SIGKILL! "
-                  "Perhaps out of memory?")
+        run_entry(
+            40.0 + n,
+            text=f"[2026-03-02 10:00:{40 + n} +0000] [1] [ERROR] Worker (pid:{50 + n}) was sent SIGKILL! "
+            "Perhaps out of memory?",
+        )
         for n in range(3)
     ]
     report = scan_entries(_timeout(1, 23, reaped=None) + oom)
@@ -55,7 +60,8 @@ def test_workers_killed_without_a_timeout_stay_their_own_problem() -> None:
 def test_a_systemexit_elsewhere_is_not_folded_into_a_timeout() -> None:
     other = ABORT.replace("gunicorn/workers/base.py", "/srv/exports/cli.py").replace("handle_abort", "main")
     entries = _timeout(1, 23, reaped=None) + [
-        run_entry(30.0 + n * 0.0001, text=line) for n, line in enumerate(other.format(s=30, pid=7).split("\n"))
+        run_entry(30.0 + n * 0.0001, text=line)
+        for n, line in enumerate(other.format(s=30, pid=7).split("\n"))
     ]
     report = scan_entries(entries)
     assert len(report.clusters) == 2

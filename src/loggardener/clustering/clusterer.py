@@ -328,7 +328,9 @@ class Clusterer:
             retry.earliest = []
             self._fold(fingerprint, retry, covering[0], survivors, replaced)
 
-    def _fold_worker_timeouts(self, survivors: dict[str, _Accumulator], replaced: dict[int, _Accumulator]) -> None:
+    def _fold_worker_timeouts(
+        self, survivors: dict[str, _Accumulator], replaced: dict[int, _Accumulator]
+    ) -> None:
         """Fold what a gunicorn worker's timeout leaves besides the arbiter's `WORKER TIMEOUT (pid:N)`: the worker's
         traceback of the abort (a stack through gunicorn's `handle_abort`) and the arbiter reaping it
         (`_WORKER_REAPED`), into the timeout of the same services: one problem titled by why, its samples keeping

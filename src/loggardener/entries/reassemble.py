@@ -299,7 +299,9 @@ _ELIXIR_CONTEXT = compile_regex(
 )
 # The request a Phoenix (Plug.Cowboy, Bandit) process was serving, between the line saying it terminated
 # (`#PID<0.4100.0> running MyAppWeb.Endpoint (…) terminated`) and its crash report (`** (exit) an exception …`)
-_ELIXIR_REQUEST = compile_regex(r"^(?:Server: \S{1,300} \((?:http|https|h2c?)\)|Request: [A-Z]{3,10} /\S{0,2000})$")
+_ELIXIR_REQUEST = compile_regex(
+    r"^(?:Server: \S{1,300} \((?:http|https|h2c?)\)|Request: [A-Z]{3,10} /\S{0,2000})$"
+)
 # Rust's panic (`thread 'main' panicked at src/main.rs:5:5:`, its message on the next line), the backtrace's
 # heading and the note that ends the report (its frames are indented: `source` and `frame` lines)
 _RUST_NOTE = compile_regex(r"^note: (?:run with `RUST_BACKTRACE=|Some details are omitted)")
@@ -1219,7 +1221,8 @@ class Reassembler:
             if (
                 kinds[index] is None
                 and index + 1 < len(kinds)
-                and _next_kind(kinds, index, ("blank", "elixir-request")) in ("header", "exception", *_INTRODUCED)
+                and _next_kind(kinds, index, ("blank", "elixir-request"))
+                in ("header", "exception", *_INTRODUCED)
             ):
                 # a logged line introducing the traceback (with blank lines between, or the request a Phoenix
                 # process served) is part of its event

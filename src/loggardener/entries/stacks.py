@@ -42,6 +42,10 @@ _NODE_FRAME = compile_regex(
 _NODE_REJECTION = compile_regex(
     r"^\[(?P<type>UnhandledPromiseRejection): (?P<message>.*)\](?: \{)?$", re.MULTILINE
 )
+# Node.js's words around the reason, the same in every rejection: the reason alone says what failed
+_REJECTION_REASON = compile_regex(
+    r"[\s\S]{0,400}\bThe promise rejected with the reason \"(?P<reason>[\s\S]{0,2000})\"\.$"
+)
 # Node.js names an error's code after its name (`TypeError [ERR_INVALID_URL]: Invalid URL`, `AggregateError
 # [ECONNREFUSED]:`), as .NET names an exception's HRESULT or error code (`Npgsql.NpgsqlException (0x80004005): …`,
 # `System.Net.Sockets.SocketException (111): …`): the type is the name, the code is neither type nor message
@@ -281,10 +285,12 @@ class StackParser:
         if "[UnhandledPromiseRejection: " in text:
             rejection = _NODE_REJECTION.search(text)
             if rejection is not None:
+                message = rejection["message"].strip()
+                reason = _REJECTION_REASON.match(message)
                 return StackTrace(
                     language="node",
                     exception_type=rejection["type"],
-                    message=rejection["message"].strip(),
+                    message=message if reason is None else reason["reason"],
                     text=text.strip(),
                 )
         if any(
