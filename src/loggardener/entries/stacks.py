@@ -80,7 +80,8 @@ _PHP_HEADER = compile_regex(
     r"(?:PHP )?(?:Fatal error|Warning|Notice|Error)?:?\s*(?:Uncaught )?(?P<type>(?:[A-Za-z_\\][\w\\]*)?(?:Exception|Error))"
     r"(?::\s?(?P<message>.*?))?(?: in (?P<file>\S+?)(?::(?P<line>\d+)| on line (?P<line2>\d+)))?\s*$"
 )
-_PHP_FRAME = compile_regex(r"^#\d+ (?P<file>[^(\s][^(]*?)\((?P<line>\d+)\): (?P<func>.+?)\s*$")
+# (a frame without its call: Monolog's JSON lists an exception's `trace` as `file:line` alone, `_listed_trace`)
+_PHP_FRAME = compile_regex(r"^#\d+ (?P<file>[^(\s][^(]*?)\((?P<line>\d+)\)(?:: (?P<func>.+?))?\s*$")
 # Monolog's line formatter (Laravel's and Symfony's text logs) writes an exception in a record's context as
 # `{"exception":"[object] (Illuminate\\Database\\QueryException(code: 7): message at /app/Connection.php:760)`, in
 # JSON, then (with stack traces included) `[stacktrace]`, PHP's frames and `"}` on lines of their own
@@ -395,7 +396,7 @@ class StackParser:
             Frame(
                 file=m["file"],
                 line=int(m["line"]),
-                function=m["func"].replace("\\\\", "\\") if escaped else m["func"],
+                function=(m["func"].replace("\\\\", "\\") if escaped else m["func"]) if m["func"] else None,
                 in_app=self._in_app(bool(_PHP_LIBRARY.search(m["file"])), m["file"]),
             )
             for line in lines
