@@ -918,6 +918,8 @@ START_FAILURE_PATTERNS = (
     # Boot's failure analysis, Quarkus'
     r"\bAPPLICATION FAILED TO START\b",
     r"\bFailed to start application \(with profiles? ",
+    # (Quarkus 1's generated main, whose message has no profile: `Failed to start application: java.lang.…`)
+    r"\bFailed to start application: (?:[a-z_$][\w$]{0,60}\.){1,12}[A-Z][\w$]{0,100}(?:Exception|Error)\b",
 )
 _START_FAILURE = compile_regex("|".join(START_FAILURE_PATTERNS))
 
