@@ -1554,3 +1554,31 @@ def test_a_cloud_run_job_that_dies_on_an_uncaught_exception_in_executions_is_p1(
     assert ranked.priority == priority
     if priority == "P1":
         assert ranked.reasons[0].startswith("a Cloud Run job's task dies on an uncaught exception (2 events")
+
+
+@pytest.mark.parametrize(
+    ("log", "priority", "reason"),
+    [
+        # each exit ends a failed execution of the job: its work is not done, no service is down
+        (
+            JOB_STDERR.replace("stderr", "varlog/system"),
+            "P1",
+            "a Cloud Run job's task exits with an error: 3 exits",
+        ),
+        # the same exits of a service's containers are its crash loop
+        (
+            "cloud_run_revision run.googleapis.com/varlog/system",
+            "P0",
+            "container exit loop: 3 container exits",
+        ),
+    ],
+)
+def test_a_cloud_run_jobs_container_exits_are_failed_executions_not_a_crash_loop(
+    log: str, priority: str, reason: str
+) -> None:
+    ranked = prioritizer.rank(
+        cluster(
+            message="Container called exit(2).", count=3, events=3, logs={log: 3}, services={"importer": 3}
+        )
+    )
+    assert (ranked.priority, ranked.reasons[0].startswith(reason)) == (priority, True)

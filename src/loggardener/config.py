@@ -642,6 +642,15 @@ def default_rules() -> list[PriorityRule]:
             min_severity="ERROR",
         ),
         PriorityRule(
+            name="job-task-exits",
+            priority="P1",
+            reason="a Cloud Run job's task exits with an error: {count} exits {when}; each execution it ends fails "
+            "and its work is not done (a job's exits end its runs: no service is crash-looping)",
+            message_patterns=[r"Container called exit\([1-9]\d*\)", r"Container terminated on signal"],
+            logs=["cloud_run_job *"],
+            min_events=2,
+        ),
+        PriorityRule(
             name="container-exit-loop",
             priority="P0",
             reason="container exit loop: {count} container exits {when}",
