@@ -344,6 +344,8 @@ _PROCESS_PANIC = [
     r"(?m)^thread 'main' panicked at ",
     r"(?m)^error: Uncaught (?:\(in promise\) )?[\w$.]{1,200}",
 ]
+# Node.js' crash report ends with its version once the process dies on an uncaught exception or rejection
+_NODE_PROCESS_DIED = [r"(?m)^Node\.js v\d{1,3}\.\d{1,4}\.\d{1,4}\s*\Z"]
 
 
 # How Google APIs say a request exceeds a quota, whatever status code they give it (Dataproc and Compute Engine
@@ -464,6 +466,9 @@ _REQUEST_UNCAUGHT = [
     # (GET) [/users/1] ->`
     r"\bHTTP Request to /\S{0,500} failed, error id: ",
     r"(?m)^! @\w{1,32} - Internal server error, for \([A-Z]{3,7}\) \[/",
+    # Phoenix under Plug.Cowboy: the request's process crashed, the client got a 500 (`#PID<0.4100.0> running
+    # ShopWeb.Endpoint (connection #PID<0.4099.0>, stream id 1) terminated`, then its `** (exit)` report)
+    r"\brunning [A-Z][\w.]{0,200} \(connection #PID<[\d.]{1,40}>, stream id \d{1,10}\) terminated\b",
     # Go's net/http, which recovers a handler's panic, logs it and drops the request's connection
     r"(?m)^(?:http: )?panic serving \S{1,200}: ",
     # PHP under a web server (php-fpm, Apache's mod_php): an uncaught exception or error is fatal and ends the
@@ -1159,6 +1164,14 @@ def default_rules() -> list[PriorityRule]:
             logs=["cloud_run_job *"],
             min_severity="ERROR",
             min_events=2,
+        ),
+        PriorityRule(
+            name="process-died-uncaught",
+            priority="P1",
+            reason="the process died of an exception nothing caught ({event_word} {when}): what it served or ran "
+            "stopped, and restarts until the exception is handled",
+            stack_patterns=_NODE_PROCESS_DIED,
+            min_severity="ERROR",
         ),
         PriorityRule(
             name="sustained-errors",
