@@ -312,6 +312,9 @@ _PROGRAM_BEFORE_TIME = compile_regex(
     r"|(?:[\w.-]{1,253} )?" + _MARKED_NAME + r"|[\w]{0,63}[\d.-][\w.-]{0,190} [A-Za-z][\w./-]{0,63})"
     r":[ \t]{1,4}(?=\[?\d{4}[-/]\d\d[-/]\d\d[T ]\d\d:\d\d:\d\d)"
 )
+# zap's console encoder (Istio's components) writes `time\tlevel\tscope\tmessage`; Istio's Envoy writes its
+# logger and source place as the scope (`…Z\twarning\tenvoy config external/envoy/source/…/grpc_stream.h:193\t…`)
+_TABBED_SCOPE = compile_regex(r"(?:envoy [\w.-]{1,40} [\w./-]{1,300}:\d{1,6}|[a-z][\w.-]{0,40})\t")
 _BARE_COMPONENT = compile_regex(
     r"(?P<component>[A-Za-z][\w.-]{0,63})\s+(?:[-|:]\s+)?(?=(?:"
     + _LEVEL_ALTERNATION
@@ -827,6 +830,9 @@ def _header_end(line: str) -> int:
             # and a word a tab ends (zap's and Istio's console fields: `…Z\tdebug\tenvoy pool\t…`) are headers
             following = line[match.end() :].lstrip()
             tabbed = line.startswith("\t", match.end())
+            scope = _TABBED_SCOPE.match(line, match.end() + 1) if tabbed else None
+            if scope is not None:
+                return scope.end()  # the logger's scope field after the level (Istio's `ads`, its Envoy's)
             if not following or (following[0].islower() and not tabbed and not _LOCATION.match(following)):
                 return start
         position = match.end()
