@@ -137,6 +137,11 @@ def test_a_failed_workflows_execution_is_a_failed_job() -> None:
         ("Order 77 queued for retry (attempt 1/5)", "P3"),
         ("Connection refused, retrying", "P2"),  # no attempt or delay: a warning with user impact
         ("Retry of order 77 failed (attempt 1/5)", "P2"),
+        ("serving stale prices for batch 4, refresh retry 2/5", "P3"),
+        ('Retry 1 for "inventory" after 200ms', "P3"),  # Polly, rendered
+        ("Retry {Attempt} for {Client} after {Delay}ms", "P3"),  # Polly, a Serilog message template
+        ("Retry 2/5 failed: connection refused", "P2"),  # the retry itself failed
+        ("Connection refused after 200ms, giving up", "P2"),
         # a quota the calls wait for is a capacity ceiling, not a handled hiccup
         ("429 Quota exceeded for metric 'requests per minute'; retrying in 2s", "P2"),
     ],
@@ -147,11 +152,23 @@ def test_a_warning_announcing_a_scheduled_retry_is_handled(text: str, priority: 
     assert cluster.priority == priority
 
 
+def test_a_scheduled_retry_whose_attempts_vary_is_handled() -> None:
+    """The rule reads the title, where the attempt and the delay vary: `refresh retry <*>/<*>`."""
+    entries = [
+        gke_entry(float(n), text=f"serving stale prices for batch {n + 3}, refresh retry {n + 1}/5", stream="stdout",
+                  severity="WARNING")
+        for n in range(3)
+    ]  # fmt: skip
+    (cluster,) = scan_entries(entries).clusters
+    assert "<*>/" in cluster.title and cluster.priority == "P3"
+
+
 def test_the_scheduled_retry_pattern_is_linear() -> None:
     (rule,) = [rule for rule in default_rules() if rule.name == "handled-warning"]
     pattern = re.compile(rule.message_patterns[-1])
     assert_linear(lambda n: pattern.search("retry " * n), 40_000)
     assert_linear(lambda n: pattern.search("a" * n + " retrying in 2s"), 40_000)
+    assert_linear(lambda n: pattern.search("retry 1" + " x" * n + " after 2"), 40_000)
 
 
 @pytest.mark.parametrize(

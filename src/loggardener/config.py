@@ -1233,7 +1233,13 @@ def default_rules() -> list[PriorityRule]:
                 # a retry it schedules itself, with its attempt or delay (`retrying (attempt 1)`, `retrying in 2s`,
                 # `queued for retry (attempt 1/5)`), unless a retry already failed (`retry 2 of 5 failed, retrying`)
                 r"(?i)^(?![^\n]{0,400}?\bretr(?:y|ies)\b[^\n]{0,20}?\bfailed\b)[^\n]{0,400}?\bretr(?:y|ying)\b "
-                r"(?:\(?attempt \d|in \d{1,6}(?:\.\d{1,3})? ?(?:ms|s|sec|seconds?|m|min|minutes?)\b)",
+                r"(?:\(?attempt \d|in \d{1,6}(?:\.\d{1,3})? ?(?:ms|s|sec|seconds?|m|min|minutes?)\b"
+                # its attempt out of the most it makes (`retry 2/5`), or its number and the delay before it
+                # (Polly's `Retry 1 for "inventory" after 200ms`, as a message template: `Retry {Attempt} … after
+                # {Delay}ms`), read in the title too, where they vary (`retry <*>/<*>`)
+                r"|(?:\d{1,3}|<\*>)/(?:\d{1,3}\b|<\*>)|(?:\d{1,3}\b|\{\w{1,40}\}|<\*>)[^\n]{0,100}? after "
+                r"(?:\d{1,6}(?:\.\d{1,3})?|\{\w{1,40}\}|<\*>) ?"
+                r"(?:ms|s|sec|seconds?|m|min|minutes?)\b)",
             ],
             below_severity="ERROR",
         ),
