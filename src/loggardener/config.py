@@ -1222,6 +1222,15 @@ def default_rules() -> list[PriorityRule]:
             below_severity="ERROR",
         ),
         PriorityRule(
+            name="background-job-raised",
+            priority="P2",
+            reason="a background job raised an exception and its queue retries it ({event_word} {when}): those jobs' "
+            "work waits, and is lost once their retries run out",
+            # Sidekiq logs a job's exception at WARN: its context, then the exception and its backtrace
+            stack_patterns=[r'"context":"Job raised exception"'],
+            below_severity="ERROR",
+        ),
+        PriorityRule(
             name="handled-warning",
             priority="P3",
             reason="a warning the code handles: it falls back, uses defaults or succeeded on retry ({entries})",
