@@ -89,7 +89,7 @@ def test_a_job_sidekiq_says_raised_is_a_background_error_not_a_handled_warning(
             f"{head} WARN: /app/app/jobs/invoice_job.rb:9:in 'perform'",
         ]
         if context is not None:
-            job = '{"retry":true,"queue":"default","class":"InvoiceJob","args":[%d],"jid":"00%df"}' % (i, i)
+            job = f'{{"retry":true,"queue":"default","class":"InvoiceJob","args":[{i}],"jid":"00{i}f"}}'
             lines.insert(0, f'{head} WARN: {{"context":"{context}","job":{job}}}')
         entries += [
             gke_entry(i * 60 + j * 0.001, text=text, pod="sidekiq-1", stream="stdout", severity="INFO")
