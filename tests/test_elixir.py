@@ -9,6 +9,7 @@ from conftest import scan_entries
 from entry_factories import run_entry
 from linear import assert_linear
 from loggardener.entries import reassemble, stacks
+from loggardener.entries.levels import declared_level, strip_prefix
 from loggardener.entries.stacks import StackParser
 
 CRASH = """12:00:01.204 [error] GenServer #PID<0.{pid}.0> terminating
@@ -75,6 +76,36 @@ def test_a_long_title_names_the_frame_by_its_function_and_arity() -> None:
     report = scan_entries([run_entry(0.0, text=text)])
     (title,) = [c.title for c in report.clusters]
     assert title.endswith(" in PubSubListener.subscribe/1"), title
+
+
+# A Phoenix request's crash as Logger's default format writes it with request metadata (`$time $metadata[$level]`),
+# one line per entry as Cloud Run splits stdout: the line saying the process terminated, the server and request it
+# served, then the report
+PHOENIX = """10:15:0{second}.412 request_id=Fx{second}kQ [error] #PID<0.90{second}.0> running ShopWeb.Endpoint \
+(connection #PID<0.89{second}.0>, stream id 1) terminated
+Server: shop.example.com:80 (http)
+Request: GET /api/carts/{cart}
+** (exit) an exception was raised:
+    ** (Postgrex.Error) FATAL 53300 (too_many_connections) sorry, too many clients already
+        (db_connection 2.6.0) lib/db_connection.ex:1000: DBConnection.run/3
+        (shop 1.4.0) lib/shop_web/controllers/cart_controller.ex:19: ShopWeb.CartController.show/2"""
+
+
+def test_a_level_after_loggers_metadata_is_the_lines_level() -> None:
+    line = "10:15:00.412 request_id=Fx0kQ user_id=7 [warning] cart 9 is stale"
+    declared = declared_level(line)
+    assert declared is not None and declared.severity.name == "WARNING"
+    assert strip_prefix(line) == "cart 9 is stale"
+
+
+def test_a_phoenix_request_crash_split_per_line_is_one_event_with_every_line() -> None:
+    entries = [
+        run_entry(float(second) + index * 0.0001, text=line)
+        for second, cart in ((1, 41), (4, 1009))
+        for index, line in enumerate(PHOENIX.format(second=second, cart=cart).split("\n"))
+    ]
+    report = scan_entries(entries)
+    assert [(c.count, c.events, c.exception_type) for c in report.clusters] == [(14, 2, "Postgrex.Error")]
 
 
 def test_an_elixir_frame_is_read_in_linear_time() -> None:

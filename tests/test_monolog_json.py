@@ -54,3 +54,35 @@ def test_a_context_of_data_and_other_payloads_with_a_context_are_unchanged() -> 
         0, json_payload={"message": "Ledger sync failed", "context": {"error": "refused"}, "level": "error"}
     )
     assert parser.parse(1, other).message == "Ledger sync failed"
+
+
+def test_an_exception_with_its_listed_trace_is_its_class_thrown_at_its_innermost_application_frame() -> None:
+    """`NormalizerFormatter` lists the trace as `file:line` strings: read as PHP's stack, the class is the type."""
+    exception = {
+        "class": "Doctrine\\DBAL\\Exception\\ConnectionException",
+        "message": "An exception occurred in the driver: Connection refused",
+        "code": 2002,
+        "file": "/srv/app/vendor/doctrine/dbal/src/Driver/API/MySQL/ExceptionConverter.php:101",
+        "trace": [
+            "/srv/app/vendor/doctrine/dbal/src/Connection.php:1939",
+            "/srv/app/src/Repository/InvoiceRepository.php:58",
+            "/srv/app/src/Controller/InvoiceController.php:27",
+        ],
+    }
+    entry = parser.parse(
+        1, record("An exception occurred in the driver: Connection refused", {"exception": exception})
+    )
+    stack = entry.stack
+    assert stack is not None and stack.language == "php"
+    assert stack.exception_type == "Doctrine\\DBAL\\Exception\\ConnectionException"
+    origin = stack.innermost_in_app
+    assert origin is not None and (origin.file, origin.line) == (
+        "/srv/app/src/Repository/InvoiceRepository.php",
+        58,
+    )
+
+
+def test_a_trace_that_is_no_list_of_php_places_makes_no_php_stack() -> None:
+    exception = {**EXCEPTION, "trace": "see above"}
+    entry = parser.parse(1, record("Uncaught exception", {"exception": exception}))
+    assert entry.stack is None or entry.stack.language != "php"

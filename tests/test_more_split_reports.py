@@ -234,6 +234,25 @@ def test_a_framework_that_says_the_application_failed_to_start_is_a_startup_fail
     assert cluster.priority != "P0"
 
 
+def test_quarkus_1s_start_failure_without_a_profile_is_a_startup_failure() -> None:
+    """Quarkus 1's generated main logs `Failed to start application` with the exception after a colon; a line that
+    says so of something else, with no exception named, stays what it was."""
+    lines = [
+        "2021-03-04 10:00:02,004 ERROR [io.quarkus.runtime.Application] (main) Failed to start application: "
+        "java.lang.RuntimeException: Failed to start quarkus",
+        "\tat io.quarkus.runner.ApplicationImpl.doStart(ApplicationImpl.java:315)",
+        "\tat io.quarkus.runtime.Application.start(Application.java:90)",
+        "Caused by: java.net.ConnectException: Connection refused",
+        "\tat java.base/sun.nio.ch.Net.pollConnect(Native Method)",
+    ]
+    report = scan_entries(split_lines(0, lines, gke=True, stream="stdout", severity="INFO", step=0.0001))
+    (cluster,) = report.clusters
+    assert (cluster.priority, cluster.reasons[0].split(":")[0]) == ("P0", "startup failure")
+    other = scan_entries(split_lines(0, ["ERROR: Failed to start application: the port is taken, retrying"]))
+    (cluster,) = other.clusters
+    assert cluster.priority != "P0"
+
+
 def test_repeated_jvm_out_of_memory_errors_kill_workers() -> None:
     """Two JVM OutOfMemoryErrors are `worker-killed` (P1); one alone is an isolated error."""
     twice = split_lines(0, JVM_OOM, step=0.2, gke=True, stream="stdout", severity="INFO")

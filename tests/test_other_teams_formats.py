@@ -137,6 +137,11 @@ def test_a_failed_workflows_execution_is_a_failed_job() -> None:
         ("Order 77 queued for retry (attempt 1/5)", "P3"),
         ("Connection refused, retrying", "P2"),  # no attempt or delay: a warning with user impact
         ("Retry of order 77 failed (attempt 1/5)", "P2"),
+        ("serving stale prices for batch 4, refresh retry 2/5", "P3"),
+        ('Retry 1 for "inventory" after 200ms', "P3"),  # Polly, rendered
+        ("Retry {Attempt} for {Client} after {Delay}ms", "P3"),  # Polly, a Serilog message template
+        ("Retry 2/5 failed: connection refused", "P2"),  # the retry itself failed
+        ("Connection refused after 200ms, giving up", "P2"),
         # a quota the calls wait for is a capacity ceiling, not a handled hiccup
         ("429 Quota exceeded for metric 'requests per minute'; retrying in 2s", "P2"),
     ],
@@ -147,8 +152,60 @@ def test_a_warning_announcing_a_scheduled_retry_is_handled(text: str, priority: 
     assert cluster.priority == priority
 
 
+def test_a_scheduled_retry_whose_attempts_vary_is_handled() -> None:
+    """The rule reads the title, where the attempt and the delay vary: `refresh retry <*>/<*>`."""
+    entries = [
+        gke_entry(float(n), text=f"serving stale prices for batch {n + 3}, refresh retry {n + 1}/5", stream="stdout",
+                  severity="WARNING")
+        for n in range(3)
+    ]  # fmt: skip
+    (cluster,) = scan_entries(entries).clusters
+    assert "<*>/" in cluster.title and cluster.priority == "P3"
+
+
 def test_the_scheduled_retry_pattern_is_linear() -> None:
     (rule,) = [rule for rule in default_rules() if rule.name == "handled-warning"]
     pattern = re.compile(rule.message_patterns[-1])
     assert_linear(lambda n: pattern.search("retry " * n), 40_000)
     assert_linear(lambda n: pattern.search("a" * n + " retrying in 2s"), 40_000)
+    assert_linear(lambda n: pattern.search("retry 1" + " x" * n + " after 2"), 40_000)
+
+
+@pytest.mark.parametrize(
+    ("text", "severity", "body"),
+    [
+        # Istio's Envoy: its logger and source place are the scope field
+        (
+            "2026-02-03T04:05:06.789012Z\twarning\tenvoy config external/envoy/source/extensions/"
+            "config_subscription/grpc/grpc_stream.h:193\tStreamAggregatedResources gRPC config stream to xds-grpc "
+            "closed since 31s ago: 14, no healthy upstream\tthread=17",
+            "WARNING",
+            "StreamAggregatedResources gRPC config stream to xds-grpc closed since 31s ago",
+        ),
+        # Istio's own components (zap): a scope word
+        (
+            "2026-02-03T04:05:06.789012Z\terror\tads\tADS: push to sidecar timed out",
+            "ERROR",
+            "ADS: push to sidecar",
+        ),
+    ],
+)
+def test_zap_and_istio_envoy_tabbed_fields_are_header(text: str, severity: str, body: str) -> None:
+    declared = declared_level(text)
+    assert declared is not None and declared.severity.name == severity
+    assert strip_prefix(text).startswith(body)
+
+
+def test_two_envoy_sources_with_one_message_are_one_problem_titled_by_the_message() -> None:
+    lines = [
+        f"2026-02-03T04:05:0{s}.100000Z\twarning\tenvoy config external/envoy/source/extensions/config_subscription/"
+        f"grpc/grpc_stream.h:{line}\tStreamAggregatedResources gRPC config stream to xds-grpc closed since {s}1s ago: "
+        f"14, connection error\tthread=1{s}"
+        for s, line in ((1, 193), (5, 193), (8, 193))
+    ]
+    report = scan_entries([gke_entry(float(n), text=line) for n, line in enumerate(lines)])
+    (cluster,) = report.clusters
+    assert cluster.title.startswith("StreamAggregatedResources gRPC config stream to xds-grpc closed"), (
+        cluster.title
+    )
+    assert cluster.max_severity == "WARNING"

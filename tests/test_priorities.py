@@ -1554,3 +1554,96 @@ def test_a_cloud_run_job_that_dies_on_an_uncaught_exception_in_executions_is_p1(
     assert ranked.priority == priority
     if priority == "P1":
         assert ranked.reasons[0].startswith("a Cloud Run job's task dies on an uncaught exception (2 events")
+
+
+@pytest.mark.parametrize(
+    ("log", "priority", "reason"),
+    [
+        # each exit ends a failed execution of the job: its work is not done, no service is down
+        (
+            JOB_STDERR.replace("stderr", "varlog/system"),
+            "P1",
+            "a Cloud Run job's task exits with an error: 3 exits",
+        ),
+        # the same exits of a service's containers are its crash loop
+        (
+            "cloud_run_revision run.googleapis.com/varlog/system",
+            "P0",
+            "container exit loop: 3 container exits",
+        ),
+    ],
+)
+def test_a_cloud_run_jobs_container_exits_are_failed_executions_not_a_crash_loop(
+    log: str, priority: str, reason: str
+) -> None:
+    ranked = prioritizer.rank(
+        cluster(
+            message="Container called exit(2).", count=3, events=3, logs={log: 3}, services={"importer": 3}
+        )
+    )
+    assert (ranked.priority, ranked.reasons[0].startswith(reason)) == (priority, True)
+
+
+@pytest.mark.parametrize(
+    ("stack", "priority"),
+    [
+        # the runtime's version closes the report: the process died on it
+        (NODE_CRASH, "P1"),
+        # the same error logged by a handler that caught it, the process goes on
+        (NODE_CRASH.removesuffix("\nNode.js v18.20.4"), "P2"),
+    ],
+)
+def test_a_node_process_that_dies_on_an_uncaught_exception_in_a_service_is_p1(
+    stack: str, priority: str
+) -> None:
+    ranked = prioritizer.rank(
+        cluster(
+            kind="exception",
+            title="Error: boom in Object.<anonymous>",
+            exception_type="Error",
+            stack_pattern=stack,
+            max_severity="ERROR",
+            severities={"ERROR": 2},
+            count=14,
+            events=2,
+            logs={"k8s_container stderr": 14},
+        )
+    )
+    assert ranked.priority == priority
+    if priority == "P1":
+        assert ranked.reasons[0].startswith("the process died of an exception nothing caught (2 events")
+
+
+PHOENIX_REQUEST_CRASH = (
+    "#PID<0.912.0> running ShopWeb.Endpoint (connection #PID<0.911.0>, stream id 1) terminated\n"
+    "Server: shop.example.com:80 (http)\nRequest: GET /api/carts/41\n** (exit) an exception was raised:\n"
+    "    ** (Postgrex.Error) FATAL 53300 (too_many_connections) sorry, too many clients already\n"
+    "        (shop 1.4.0) lib/shop_web/controllers/cart_controller.ex:19: ShopWeb.CartController.show/2"
+)
+
+
+@pytest.mark.parametrize(
+    ("stack", "priority"),
+    [
+        (PHOENIX_REQUEST_CRASH, "P1"),
+        # a GenServer's crash report is no request's
+        (PHOENIX_REQUEST_CRASH.replace(
+            "#PID<0.912.0> running ShopWeb.Endpoint (connection #PID<0.911.0>, stream id 1) terminated",
+            "GenServer Shop.CartCache terminating",
+        ), "P2"),
+    ],
+)  # fmt: skip
+def test_a_phoenix_request_whose_process_crashed_failed_with_a_500(stack: str, priority: str) -> None:
+    ranked = prioritizer.rank(
+        cluster(
+            kind="exception",
+            title="Postgrex.Error: FATAL 53300 (too_many_connections)",
+            exception_type="Postgrex.Error",
+            stack_pattern=stack,
+            max_severity="ERROR",
+            severities={"ERROR": 2},
+            count=14,
+            events=2,
+        )
+    )
+    assert ranked.priority == priority

@@ -619,7 +619,7 @@ def test_go_lines_without_their_header_stay_single() -> None:
                 "",
                 "Node.js v18.17.0",
             ],
-            "UnhandledPromiseRejection: This error originated",
+            "UnhandledPromiseRejection: ECONNRESET",
             "",
         ),
         (
@@ -822,6 +822,25 @@ def test_go_lines_without_their_header_stay_single() -> None:
             "java.net.SocketTimeoutException",
             "com.acme.sync.MainKt.main Main.kt:15",
         ),
+        (  # `node --trace-uncaught`: where the value was thrown, after the error's stack
+            [
+                "/srv/worker/dist/notify.js:31",
+                "    return account.owner.address;",
+                "                         ^",
+                "",
+                "TypeError: Cannot read properties of null (reading 'address')",
+                "    at ownerAddress (/srv/worker/dist/notify.js:31:26)",
+                "    at notify (/srv/worker/dist/notify.js:12:9)",
+                "Thrown at:",
+                "    at ownerAddress (/srv/worker/dist/notify.js:31:26)",
+                "    at notify (/srv/worker/dist/notify.js:12:9)",
+                "    at processTicksAndRejections (node:internal/process/task_queues:95:5)",
+                "",
+                "Node.js v22.3.0",
+            ],
+            "TypeError: Cannot read properties of null (reading 'address')",
+            "ownerAddress /srv/worker/dist/notify.js:31",
+        ),
     ],
     ids=[
         "ruby-logged",
@@ -845,6 +864,7 @@ def test_go_lines_without_their_header_stay_single() -> None:
         "rust-quoted-panic-backtrace",
         "kotlin-coroutine-markers",
         "kotlin-coroutine-boundary-first",
+        "node-trace-uncaught",
     ],
 )
 def test_a_stack_of_another_language_split_per_line_is_one_problem(

@@ -73,3 +73,27 @@ def test_a_failed_sidekiq_job_on_stdout_is_kept_and_its_backtrace_joins_its_exce
     (problem,) = report.clusters
     assert problem.max_severity == "WARNING" and problem.events == 3 and problem.count == 9
     assert problem.title == "KeyError: key not found: :invoice in fetch"
+
+
+@pytest.mark.parametrize(("context", "priority"), [("Job raised exception", "P2"), (None, "P3")])
+def test_a_job_sidekiq_says_raised_is_a_background_error_not_a_handled_warning(
+    context: str | None, priority: str
+) -> None:
+    """Sidekiq logs a job's exception at WARN after its context (`{"context":"Job raised exception",…}`) and
+    retries it: background errors on some items (P2); the same warning lines without the context stay P3."""
+    entries = []
+    for i in range(2):
+        head = f"2026-01-02T08:0{i}:00.125Z pid=7 tid=2lk{i} class=InvoiceJob jid=00{i}f elapsed=0.2"
+        lines = [
+            f"{head} WARN: NoMethodError: undefined method 'total' for nil",
+            f"{head} WARN: /app/app/jobs/invoice_job.rb:9:in 'perform'",
+        ]
+        if context is not None:
+            job = f'{{"retry":true,"queue":"default","class":"InvoiceJob","args":[{i}],"jid":"00{i}f"}}'
+            lines.insert(0, f'{head} WARN: {{"context":"{context}","job":{job}}}')
+        entries += [
+            gke_entry(i * 60 + j * 0.001, text=text, pod="sidekiq-1", stream="stdout", severity="INFO")
+            for j, text in enumerate(lines)
+        ]
+    (problem,) = scan_entries(entries).clusters
+    assert problem.priority == priority

@@ -2,6 +2,8 @@ from __future__ import annotations
 
 import pytest
 
+from conftest import scan_entries
+from entry_factories import run_entry
 from linear import assert_linear
 from loggardener.entries import stacks
 from loggardener.entries.stacks import StackParser
@@ -247,7 +249,28 @@ def test_node_rejection_of_a_value_that_is_not_an_error_has_no_frame() -> None:
     stack = StackParser().parse(text)
     assert stack is not None
     assert (stack.language, stack.exception_type, stack.frames) == ("node", "UnhandledPromiseRejection", ())
-    assert stack.message.endswith('the reason "boom".')
+    assert stack.message == "boom"  # Node.js's words around the reason are the same in every rejection
+
+
+def test_a_rejection_names_its_reason_in_its_title_and_its_reasons_are_two_problems() -> None:
+    def crash(seconds: float, reason: str) -> list[dict[str, object]]:
+        text = (
+            "node:internal/process/promises:289\n"
+            "            triggerUncaughtException(err, true /* fromPromise */);\n            ^\n\n"
+            "[UnhandledPromiseRejection: This error originated either by throwing inside of an async function without"
+            " a catch block, or by rejecting a promise which was not handled with .catch(). The promise rejected with"
+            f' the reason "{reason}".] {{\n'
+            "  code: 'ERR_UNHANDLED_REJECTION'\n}\n\nNode.js v20.11.1"
+        )
+        return [run_entry(seconds + n * 0.0001, text=line) for n, line in enumerate(text.split("\n"))]
+
+    report = scan_entries(
+        [*crash(1, "Missing MAIL_KEY"), *crash(9, "Missing MAIL_KEY"), *crash(20, "quota gone")]
+    )
+    assert sorted((c.title, c.events) for c in report.clusters) == [
+        ("UnhandledPromiseRejection: Missing MAIL_KEY", 2),
+        ("UnhandledPromiseRejection: quota gone", 1),
+    ]
 
 
 def test_dotnet_inner_exception_frames_end_at_its_marker() -> None:

@@ -344,6 +344,8 @@ _PROCESS_PANIC = [
     r"(?m)^thread 'main' panicked at ",
     r"(?m)^error: Uncaught (?:\(in promise\) )?[\w$.]{1,200}",
 ]
+# Node.js' crash report ends with its version once the process dies on an uncaught exception or rejection
+_NODE_PROCESS_DIED = [r"(?m)^Node\.js v\d{1,3}\.\d{1,4}\.\d{1,4}\s*\Z"]
 
 
 # How Google APIs say a request exceeds a quota, whatever status code they give it (Dataproc and Compute Engine
@@ -464,6 +466,9 @@ _REQUEST_UNCAUGHT = [
     # (GET) [/users/1] ->`
     r"\bHTTP Request to /\S{0,500} failed, error id: ",
     r"(?m)^! @\w{1,32} - Internal server error, for \([A-Z]{3,7}\) \[/",
+    # Phoenix under Plug.Cowboy: the request's process crashed, the client got a 500 (`#PID<0.4100.0> running
+    # ShopWeb.Endpoint (connection #PID<0.4099.0>, stream id 1) terminated`, then its `** (exit)` report)
+    r"\brunning [A-Z][\w.]{0,200} \(connection #PID<[\d.]{1,40}>, stream id \d{1,10}\) terminated\b",
     # Go's net/http, which recovers a handler's panic, logs it and drops the request's connection
     r"(?m)^(?:http: )?panic serving \S{1,200}: ",
     # PHP under a web server (php-fpm, Apache's mod_php): an uncaught exception or error is fatal and ends the
@@ -640,6 +645,15 @@ def default_rules() -> list[PriorityRule]:
             # (with profile prod): org.postgresql.util.PSQLException: …`)
             stack_patterns=list(START_FAILURE_PATTERNS),
             min_severity="ERROR",
+        ),
+        PriorityRule(
+            name="job-task-exits",
+            priority="P1",
+            reason="a Cloud Run job's task exits with an error: {count} exits {when}; each execution it ends fails "
+            "and its work is not done (a job's exits end its runs: no service is crash-looping)",
+            message_patterns=[r"Container called exit\([1-9]\d*\)", r"Container terminated on signal"],
+            logs=["cloud_run_job *"],
+            min_events=2,
         ),
         PriorityRule(
             name="container-exit-loop",
@@ -1152,6 +1166,14 @@ def default_rules() -> list[PriorityRule]:
             min_events=2,
         ),
         PriorityRule(
+            name="process-died-uncaught",
+            priority="P1",
+            reason="the process died of an exception nothing caught ({event_word} {when}): what it served or ran "
+            "stopped, and restarts until the exception is handled",
+            stack_patterns=_NODE_PROCESS_DIED,
+            min_severity="ERROR",
+        ),
+        PriorityRule(
             name="sustained-errors",
             priority="P1",
             reason="sustained errors: {event_word} at {max_severity} over {span}",
@@ -1200,6 +1222,15 @@ def default_rules() -> list[PriorityRule]:
             below_severity="ERROR",
         ),
         PriorityRule(
+            name="background-job-raised",
+            priority="P2",
+            reason="a background job raised an exception and its queue retries it ({event_word} {when}): those jobs' "
+            "work waits, and is lost once their retries run out",
+            # Sidekiq logs a job's exception at WARN: its context, then the exception and its backtrace
+            stack_patterns=[r'"context":"Job raised exception"'],
+            below_severity="ERROR",
+        ),
+        PriorityRule(
             name="handled-warning",
             priority="P3",
             reason="a warning the code handles: it falls back, uses defaults or succeeded on retry ({entries})",
@@ -1211,7 +1242,13 @@ def default_rules() -> list[PriorityRule]:
                 # a retry it schedules itself, with its attempt or delay (`retrying (attempt 1)`, `retrying in 2s`,
                 # `queued for retry (attempt 1/5)`), unless a retry already failed (`retry 2 of 5 failed, retrying`)
                 r"(?i)^(?![^\n]{0,400}?\bretr(?:y|ies)\b[^\n]{0,20}?\bfailed\b)[^\n]{0,400}?\bretr(?:y|ying)\b "
-                r"(?:\(?attempt \d|in \d{1,6}(?:\.\d{1,3})? ?(?:ms|s|sec|seconds?|m|min|minutes?)\b)",
+                r"(?:\(?attempt \d|in \d{1,6}(?:\.\d{1,3})? ?(?:ms|s|sec|seconds?|m|min|minutes?)\b"
+                # its attempt out of the most it makes (`retry 2/5`), or its number and the delay before it
+                # (Polly's `Retry 1 for "inventory" after 200ms`, as a message template: `Retry {Attempt} … after
+                # {Delay}ms`), read in the title too, where they vary (`retry <*>/<*>`)
+                r"|(?:\d{1,3}|<\*>)/(?:\d{1,3}\b|<\*>)|(?:\d{1,3}\b|\{\w{1,40}\}|<\*>)[^\n]{0,100}? after "
+                r"(?:\d{1,6}(?:\.\d{1,3})?|\{\w{1,40}\}|<\*>) ?"
+                r"(?:ms|s|sec|seconds?|m|min|minutes?)\b)",
             ],
             below_severity="ERROR",
         ),

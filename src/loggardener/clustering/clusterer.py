@@ -65,6 +65,16 @@ _IMAGE_PULL_RETRIED = compile_regex(
 )
 
 
+# gunicorn's account of a worker that missed its timeout: the arbiter's `WORKER TIMEOUT (pid:23)` says why; the
+# worker's traceback of the abort (`SystemExit: 1` raised in gunicorn's `handle_abort`, its frames where the request
+# hung) and the arbiter reaping it (`Worker (pid:23) was sent SIGKILL! Perhaps out of memory?`, `… exited with code
+# 1.`) are more lines of the same events.
+_WORKER_TIMEOUT = compile_regex(r"^WORKER TIMEOUT \(pid:")
+_WORKER_REAPED = compile_regex(r"^Worker \(pid:\S{1,20}\) (?:was sent SIG(?:KILL|ABRT)!|exited with code )")
+_WORKER_ABORT_FRAME = "gunicorn/workers/base.py"
+_WORKER_ABORT_FUNCTION = ", in handle_abort"
+
+
 @dataclass(frozen=True)
 class _Mined:
     """Where a miner-grouped accumulator came from: kind, audit method, one of its miner signature ids."""
@@ -285,6 +295,7 @@ class Clusterer:
                 replaced[id(acc)] = kept
         if final:
             self._fold_image_pull_retries(survivors, replaced)
+            self._fold_worker_timeouts(survivors, replaced)
         if replaced:
             for key, acc in self._clusters.items():
                 if id(acc) in replaced:
@@ -313,16 +324,59 @@ class Clusterer:
             covering = [acc for _, acc in failures if acc.services.keys() >= retry.services.keys()]
             if len(covering) != 1 or not retry.services:
                 continue
-            kept = covering[0]
             # the title and samples stay the failure's, which say why; the retries add their counts and times
             retry.earliest = []
-            retry.shared = SharedTokens()
-            kept.merge(retry, self._samples)
-            del survivors[fingerprint]
-            replaced[id(retry)] = kept
-            for key, acc in replaced.items():
-                if acc is retry:
-                    replaced[key] = kept
+            self._fold(fingerprint, retry, covering[0], survivors, replaced)
+
+    def _fold_worker_timeouts(
+        self, survivors: dict[str, _Accumulator], replaced: dict[int, _Accumulator]
+    ) -> None:
+        """Fold what a gunicorn worker's timeout leaves besides the arbiter's `WORKER TIMEOUT (pid:N)`: the worker's
+        traceback of the abort (a stack through gunicorn's `handle_abort`) and the arbiter reaping it
+        (`_WORKER_REAPED`), into the timeout of the same services: one problem titled by why, its samples keeping
+        the traceback (where the request hung). They are lines of the timeout's events, so they add entries, not
+        events; only when exactly one timeout problem covers their services and they are no more events than it
+        (more reaped workers than timeouts: some were killed for another reason, the memory limit)."""
+        timeouts: list[_Accumulator] = []
+        leftovers: list[tuple[str, _Accumulator]] = []
+        for fingerprint, acc in survivors.items():
+            if acc.mined is None:
+                if any(
+                    _WORKER_ABORT_FRAME in text and _WORKER_ABORT_FUNCTION in text
+                    for _, _, text in acc.stack_by_file.values()
+                ):
+                    leftovers.append((fingerprint, acc))
+                continue
+            if acc.mined.kind != "message":
+                continue
+            template = self._signature(acc).template
+            if _WORKER_TIMEOUT.match(template):
+                timeouts.append(acc)
+            elif _WORKER_REAPED.match(template):
+                leftovers.append((fingerprint, acc))
+        for fingerprint, leftover in leftovers if timeouts else ():
+            covering = [acc for acc in timeouts if acc.services.keys() >= leftover.services.keys()]
+            if len(covering) != 1 or not leftover.services or leftover.events > covering[0].events:
+                continue
+            leftover.events = 0
+            self._fold(fingerprint, leftover, covering[0], survivors, replaced)
+
+    def _fold(
+        self,
+        fingerprint: str,
+        folded: _Accumulator,
+        kept: _Accumulator,
+        survivors: dict[str, _Accumulator],
+        replaced: dict[int, _Accumulator],
+    ) -> None:
+        """Fold the accumulator `folded` (a survivor under `fingerprint`) into `kept`, whose title it leaves."""
+        folded.shared = SharedTokens()
+        kept.merge(folded, self._samples)
+        del survivors[fingerprint]
+        replaced[id(folded)] = kept
+        for key, acc in replaced.items():
+            if acc is folded:
+                replaced[key] = kept
 
     def final_fingerprint(self, key: str) -> str:
         """The fingerprint of the cluster a key returned by `add` ended in (call after `clusters`)."""

@@ -236,6 +236,10 @@ _PREFIX_TOKENS = compile_regex(
     r"|plugin/errors: \d{1,3}(?= )|plugin/[a-z0-9_]{1,32}:(?=\s))"
     # PostgreSQL's `db=orders,user=app` (after a timestamp or process id only)
     r"|(?P<session>(?:db|user|app|client|host|remote)=[^\s,]{0,128}(?:,[a-z_]{1,16}=[^\s,]{0,128}){0,8}(?=\s))"
+    # Elixir Logger's default `$time $metadata[$level] $message`: the metadata's `key=value` pairs before the level
+    # (Phoenix's `10:00:00.123 request_id=F6x [error] …`)
+    r"|(?P<metadata>[a-z_][a-z0-9_]{0,31}=[^\s\[]{1,128}(?: [a-z_][a-z0-9_]{0,31}=[^\s\[]{1,128}){0,7}"
+    r"(?= \[(?i:" + _LEVEL_ALTERNATION + r")\]))"
     # Flask's default `[time] LEVEL in module: message` (after a level only)
     r"|(?P<module>in [A-Za-z_][\w.]{0,63}:(?=\s))"
     r"|(?P<component>[A-Za-z][\w.-]{0,63}:(?=\s))"
@@ -308,6 +312,9 @@ _PROGRAM_BEFORE_TIME = compile_regex(
     r"|(?:[\w.-]{1,253} )?" + _MARKED_NAME + r"|[\w]{0,63}[\d.-][\w.-]{0,190} [A-Za-z][\w./-]{0,63})"
     r":[ \t]{1,4}(?=\[?\d{4}[-/]\d\d[-/]\d\d[T ]\d\d:\d\d:\d\d)"
 )
+# zap's console encoder (Istio's components) writes `time\tlevel\tscope\tmessage`; Istio's Envoy writes its
+# logger and source place as the scope (`…Z\twarning\tenvoy config external/envoy/source/…/grpc_stream.h:193\t…`)
+_TABBED_SCOPE = compile_regex(r"(?:envoy [\w.-]{1,40} [\w./-]{1,300}:\d{1,6}|[a-z][\w.-]{0,40})\t")
 _BARE_COMPONENT = compile_regex(
     r"(?P<component>[A-Za-z][\w.-]{0,63})\s+(?:[-|:]\s+)?(?=(?:"
     + _LEVEL_ALTERNATION
@@ -823,6 +830,9 @@ def _header_end(line: str) -> int:
             # and a word a tab ends (zap's and Istio's console fields: `…Z\tdebug\tenvoy pool\t…`) are headers
             following = line[match.end() :].lstrip()
             tabbed = line.startswith("\t", match.end())
+            scope = _TABBED_SCOPE.match(line, match.end() + 1) if tabbed else None
+            if scope is not None:
+                return scope.end()  # the logger's scope field after the level (Istio's `ads`, its Envoy's)
             if not following or (following[0].islower() and not tabbed and not _LOCATION.match(following)):
                 return start
         position = match.end()
@@ -914,6 +924,8 @@ START_FAILURE_PATTERNS = (
     # Boot's failure analysis, Quarkus'
     r"\bAPPLICATION FAILED TO START\b",
     r"\bFailed to start application \(with profiles? ",
+    # (Quarkus 1's generated main, whose message has no profile: `Failed to start application: java.lang.…`)
+    r"\bFailed to start application: (?:[a-z_$][\w$]{0,60}\.){1,12}[A-Z][\w$]{0,100}(?:Exception|Error)\b",
 )
 _START_FAILURE = compile_regex("|".join(START_FAILURE_PATTERNS))
 

@@ -716,6 +716,7 @@ def _frame_list(error: dict[str, Any]) -> list[Any] | None:
 # (log4j2 `class`/`method`/`file`/`line`; Jackson's Throwable `className`/`methodName`/`fileName`/`lineNumber`;
 # Sentry-like `filename`/`lineno`/`function`).
 _FRAME_LISTS = (
+    "trace",  # Monolog's (`["/app/src/Db.php:41", …]`)
     "extendedStackTrace",
     "stackTrace",
     "stack_trace",
@@ -729,6 +730,7 @@ _ERROR_NAMES = ("name", "class", "className", "exception_class", "@class", "type
 _MAX_LISTED_FRAMES = 200
 _RUBY_FRAME = compile_regex(r"^\S.*:\d+:in ")
 _LOCATED_FRAME = compile_regex(r"\S:\d+(?::\d+)?\)?$")  # `fn (/app/x.js:3:9)`, `/app/x.js:3:9`
+_PHP_LISTED_FRAME = compile_regex(r"^(?P<file>[^\s()]{1,500}\.php):(?P<line>\d{1,9})$")
 _JAVA_FRAME = compile_regex(
     r"^(?:at\s+)?[\w$.<>/]+\((?:[\w$.-]+\.(?:java|kt|scala|groovy):\d+|Native Method|Unknown Source)\)$"
 )
@@ -740,7 +742,15 @@ def _listed_trace(error: dict[str, Any], frames: list[Any], depth: int = 0) -> s
     message = _text_field(error, ("message", "localizedMessage", "msg"))
     written = [line for line in map(_frame_line, frames[:_MAX_LISTED_FRAMES]) if line is not None]
     kinds = {kind for kind, _ in written}
-    if kinds == {"python"}:
+    if kinds == {"php"}:
+        # as PHP prints an uncaught exception: where it was thrown, then the frames (`#0 file(line)`)
+        thrown = as_text(error.get("file"))
+        head = f"{name or 'Exception'}: {message}" + (
+            f" in {thrown}" if _PHP_LISTED_FRAME.match(thrown) else ""
+        )
+        listed = (f"#{n} {line}" for n, (_, line) in enumerate(written))
+        text = "\n".join([head, "Stack trace:", *listed])
+    elif kinds == {"python"}:
         head = f"{name or 'Exception'}: {message}" if message else name or "Exception"
         text = "\n".join(["Traceback (most recent call last):", *(line for _, line in written), head])
     elif kinds == {"ruby"}:
@@ -766,6 +776,9 @@ def _frame_line(frame: Any) -> tuple[str, str] | None:
             return None
         if _RUBY_FRAME.match(line):
             return "ruby", line
+        php = _PHP_LISTED_FRAME.match(line)
+        if php is not None:
+            return "php", f"{php['file']}({php['line']})"
         if _JAVA_FRAME.match(line):
             return "java", line.removeprefix("at").strip()
         if line.startswith("at ") or _LOCATED_FRAME.search(line):

@@ -58,6 +58,8 @@ _EXCEPTION_LINE = compile_regex(
 # `node:internal/process/promises:289`), the source line and a caret, and ends with `Node.js v20.11.1`.
 _NODE_LOCATION = compile_regex(r"^(?:file://)?(?:/|[A-Za-z]:[\\/]|node:)\S*:\d+$")
 _NODE_VERSION = compile_regex(r"^Node\.js v\d+\.\d+\.\d+$")
+# `node --trace-uncaught` prints where the value was thrown after the error's own stack: this heading, then frames
+_NODE_THROWN_AT = "Thrown at:"
 # A stack frame of Java (`\tat a.B.c(B.java:3)`, with the jar logback and Spring Boot append: `… ~[app.jar:1.0]`),
 # Node.js (`    at f (/app/x.js:1:2)`) or .NET (`   at A.B() in x.cs:line 3`)
 _AT_FRAME = compile_regex(r"^\s+at \S.{0,1000}(?:\)(?:\s+~?\[[^\]\n]{0,300}\])?|:\d+:\d+|:line \d+)\s*\{?$")
@@ -297,6 +299,11 @@ _ELIXIR_CONTEXT = compile_regex(
     r"^(?:Last message(?: \(from [^()]{1,200}\))?|State|Function|Args|Parent|Ancestors|Neighbours): "
     r"|^Client \S{1,200} is (?:alive|dead)$"
 )
+# The request a Phoenix (Plug.Cowboy, Bandit) process was serving, between the line saying it terminated
+# (`#PID<0.4100.0> running MyAppWeb.Endpoint (…) terminated`) and its crash report (`** (exit) an exception …`)
+_ELIXIR_REQUEST = compile_regex(
+    r"^(?:Server: \S{1,300} \((?:http|https|h2c?)\)|Request: [A-Z]{3,10} /\S{0,2000})$"
+)
 # Rust's panic (`thread 'main' panicked at src/main.rs:5:5:`, its message on the next line), the backtrace's
 # heading and the note that ends the report (its frames are indented: `source` and `frame` lines)
 _RUST_NOTE = compile_regex(r"^note: (?:run with `RUST_BACKTRACE=|Some details are omitted)")
@@ -505,7 +512,8 @@ _MAY_BE_KIND = compile_regex(
     r"|#\d|Stack trace:$|\*\* \(|Last message|Client |thread '|stack backtrace:|For (?:more|further) information"
     r"|Fatal Python error: |Current thread 0x|Thread 0x|Extension modules: |<--- |==== JS |----- Native |\d+ ms: "
     r"|Security context: |LINE \d|Parameter name: |Dumping heap to |Heap dump file created \[|Unable to create "
-    r"|Terminating due to |Aborting due to |\*{20}|APPLICATION FAILED TO START|Error starting ApplicationContext)"
+    r"|Terminating due to |Aborting due to |\*{20}|APPLICATION FAILED TO START|Error starting ApplicationContext"
+    r"|Thrown at:$)"
     # an exception's name with a code after it (`TypeError [ERR_INVALID_URL]:`, `NpgsqlException (0x80004005):`)
     r"|\S* (?:\[[A-Za-z][\w.-]{0,60}\]|\((?:0x[0-9A-Fa-f]{1,8}|-?\d{1,10})\)):"
     r"|\S*(?::\s|\.py:|" + _RUBY_SOURCE + r":)|\S*\s*$"
@@ -589,6 +597,8 @@ def _classify(line: str, stripped: str) -> str | None:
         return "elixir"
     if _ELIXIR_CONTEXT.match(line):
         return "elixir-context"
+    if stripped[0] in "SR" and _ELIXIR_REQUEST.match(line):
+        return "elixir-request"
     if RUST_PANIC.match(line):
         return "rust-panic"
     if _KNV_ERROR.match(line):
@@ -629,6 +639,8 @@ def _classify(line: str, stripped: str) -> str | None:
         return "node-location"
     if _NODE_VERSION.match(line):
         return "node-version"
+    if stripped == _NODE_THROWN_AT:
+        return "thrown-at"
     go = _GO_LINE.match(line)
     if go is not None:
         return _GO_KINDS[go.lastgroup or ""]
@@ -1058,7 +1070,9 @@ class Reassembler:
         kind = entry_kind(header)
         if kind == "bare":
             return line.record_line == "head" and _continues(line, header)
-        return kind in (*_INTRODUCED, "exception", "go-function") or (kind == "blank" and _announces(line))
+        return kind in (*_INTRODUCED, "exception", "go-function", "elixir-request") or (
+            kind == "blank" and _announces(line)
+        )
 
     def _release(self, key: GroupKey) -> Iterator[Event]:
         intro = self._intros.pop(key, None)
@@ -1212,11 +1226,13 @@ class Reassembler:
             if (
                 kinds[index] is None
                 and index + 1 < len(kinds)
-                and _next_kind(kinds, index) in ("header", "exception", *_INTRODUCED)
+                and _next_kind(kinds, index, ("blank", "elixir-request"))
+                in ("header", "exception", *_INTRODUCED)
             ):
-                # a logged line introducing the traceback (with blank lines between) is part of its event
+                # a logged line introducing the traceback (with blank lines between, or the request a Phoenix
+                # process served) is part of its event
                 index += 1
-                while kinds[index] == "blank":
+                while kinds[index] in ("blank", "elixir-request"):
                     index += 1
             elif kinds[index] == "blank" and _next_kind(kinds, index) == "exception":
                 # a tagged logger's report opens with a blank line (Rails' `F, […] FATAL -- : [6f1c…]`)
@@ -1572,8 +1588,8 @@ def _next_kind(kinds: list[str | None], index: int, skipped: tuple[str, ...] = (
 def _frames_end(kinds: list[str | None], lines: list[LogEntry], start: int) -> int:
     """Index of the last line of a stack that starts with its exception line at `start`: its frames, causes
     and inner exceptions, the properties Node.js prints after a line ending `{` up to a `}`, the data .NET
-    prints after the frames (`  Exception data:` and its indented entries), and Node.js's closing
-    `Node.js v20.11.1`."""
+    prints after the frames (`  Exception data:` and its indented entries), where `node --trace-uncaught` says
+    it was thrown (`Thrown at:` and its frames), and Node.js's closing `Node.js v20.11.1`."""
     end = start
     properties = lines[start].message.rstrip().endswith("{")
     index = start + 1
@@ -1592,6 +1608,8 @@ def _frames_end(kinds: list[str | None], lines: list[LogEntry], start: int) -> i
             end = index = _indented_end(lines, index)
         elif kind == "node-version":
             return index
+        elif kind == "thrown-at" and end > start:
+            end = index
         elif kind not in _BEFORE_FRAMES:
             break
         index += 1

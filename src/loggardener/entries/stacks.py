@@ -42,6 +42,10 @@ _NODE_FRAME = compile_regex(
 _NODE_REJECTION = compile_regex(
     r"^\[(?P<type>UnhandledPromiseRejection): (?P<message>.*)\](?: \{)?$", re.MULTILINE
 )
+# Node.js's words around the reason, the same in every rejection: the reason alone says what failed
+_REJECTION_REASON = compile_regex(
+    r"[\s\S]{0,400}\bThe promise rejected with the reason \"(?P<reason>[\s\S]{0,2000})\"\.$"
+)
 # Node.js names an error's code after its name (`TypeError [ERR_INVALID_URL]: Invalid URL`, `AggregateError
 # [ECONNREFUSED]:`), as .NET names an exception's HRESULT or error code (`Npgsql.NpgsqlException (0x80004005): …`,
 # `System.Net.Sockets.SocketException (111): …`): the type is the name, the code is neither type nor message
@@ -76,7 +80,8 @@ _PHP_HEADER = compile_regex(
     r"(?:PHP )?(?:Fatal error|Warning|Notice|Error)?:?\s*(?:Uncaught )?(?P<type>(?:[A-Za-z_\\][\w\\]*)?(?:Exception|Error))"
     r"(?::\s?(?P<message>.*?))?(?: in (?P<file>\S+?)(?::(?P<line>\d+)| on line (?P<line2>\d+)))?\s*$"
 )
-_PHP_FRAME = compile_regex(r"^#\d+ (?P<file>[^(\s][^(]*?)\((?P<line>\d+)\): (?P<func>.+?)\s*$")
+# (a frame without its call: Monolog's JSON lists an exception's `trace` as `file:line` alone, `_listed_trace`)
+_PHP_FRAME = compile_regex(r"^#\d+ (?P<file>[^(\s][^(]*?)\((?P<line>\d+)\)(?:: (?P<func>.+?))?\s*$")
 # Monolog's line formatter (Laravel's and Symfony's text logs) writes an exception in a record's context as
 # `{"exception":"[object] (Illuminate\\Database\\QueryException(code: 7): message at /app/Connection.php:760)`, in
 # JSON, then (with stack traces included) `[stacktrace]`, PHP's frames and `"}` on lines of their own
@@ -281,10 +286,12 @@ class StackParser:
         if "[UnhandledPromiseRejection: " in text:
             rejection = _NODE_REJECTION.search(text)
             if rejection is not None:
+                message = rejection["message"].strip()
+                reason = _REJECTION_REASON.match(message)
                 return StackTrace(
                     language="node",
                     exception_type=rejection["type"],
-                    message=rejection["message"].strip(),
+                    message=message if reason is None else reason["reason"],
                     text=text.strip(),
                 )
         if any(
@@ -389,7 +396,7 @@ class StackParser:
             Frame(
                 file=m["file"],
                 line=int(m["line"]),
-                function=m["func"].replace("\\\\", "\\") if escaped else m["func"],
+                function=(m["func"].replace("\\\\", "\\") if escaped else m["func"]) if m["func"] else None,
                 in_app=self._in_app(bool(_PHP_LIBRARY.search(m["file"])), m["file"]),
             )
             for line in lines

@@ -403,6 +403,45 @@ def _is_start_advice(cluster: Cluster) -> bool:
     )
 
 
+_DEPENDENCY_FAILED = compile_regex(
+    r"(?i)\brefused\b|\bcould not (?:connect|obtain (?:a |the )?connection|open (?:a |the )?connection|resolve)\b"
+    r"|\bunable to (?:connect|reach|resolve)\b|\btimed out\b|\bunreachable\b|\bunknown host\b"
+    r"|\bno route to host\b|\bauthentication failed\b|\baccess denied\b"
+)
+"""A warning that says a dependency failed the program: it could not connect, resolve or log in."""
+
+
+def _startup_warning_links(
+    clusters: dict[str, Cluster], facts: ResolvedFacts, window_seconds: float, links: _Links
+) -> None:
+    """A warning the program logs while it starts, the cause of the start failure that follows it on the same
+    instance (Quarkus' connection pool `Datasource '<default>': Connection to db:5432 refused.`, then `Failed to
+    start application`): below ERROR, saying a dependency failed (`_DEPENDENCY_FAILED`; a warning every start
+    logs, `tracing disabled`, is no cause) and begun before the failure, most of its occurrences come with the
+    failure and most of the failure's with it. Two problems of one role are otherwise never linked by their instance."""
+    shares = facts.instance_shares
+    for (first, second), share in sorted(shares.items()):
+        warning, crash = clusters.get(first), clusters.get(second)
+        if warning is None or crash is None or Severity[warning.max_severity] >= Severity.ERROR:
+            continue
+        if Severity[warning.max_severity] < Severity.WARNING or not (
+            is_startup_crash(crash) or start_failure(crash.stack_pattern or "")
+        ):
+            continue  # (the framework's line may open the stack its event joined, as `startup-failure` reads it)
+        if warning.first_seen > crash.first_seen or role(warning) != ERROR:
+            continue
+        if not _DEPENDENCY_FAILED.search(f"{warning.title}\n{warning.message}"):
+            continue
+        if share >= INSTANCE_MIN_SHARE and shares.get((second, first), 0.0) >= INSTANCE_MIN_SHARE:
+            links.add(
+                warning.fingerprint,
+                crash.fingerprint,
+                "instance",
+                f"{share:.0%} of the occurrences of {_q(warning.title)} come within {window_seconds:g} s of "
+                f"{_q(crash.title)} on the same instance, before the program failed to start",
+            )
+
+
 _PROXY = compile_regex(
     r"(?:cloud-?sql|alloydb)(?:-auth)?-proxy(?:-v2)?|istio-proxy|envoy(?:-sidecar)?|linkerd-proxy",
     re.IGNORECASE,
@@ -1963,6 +2002,7 @@ def find_links(
     # cause the exit of the application it called
     _local_upstream_links(by_fingerprint, facts, instance_window_seconds, links)
     _instance_links(by_fingerprint, facts, instance_window_seconds, links)
+    _startup_warning_links(by_fingerprint, facts, instance_window_seconds, links)
     _proxy_links(by_fingerprint, facts, instance_window_seconds, links)
     _restart_links(by_fingerprint, facts, links)
     _node_links(by_fingerprint, facts, links)
