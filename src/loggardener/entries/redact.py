@@ -4352,8 +4352,8 @@ class _GatedRules:
     """The format rules, and what tells cheaply which of them can match a text (most texts hold no secret).
 
     RE2's filter knows, from the literals each pattern requires, which rules without keywords (detect-secrets'
-    plugins among them) may match. RE2's multi-pattern matcher finds every keyword (in any case) and runs the
-    patterns that require no literal (`[A-Za-z0-9/+]{40}`), all in one pass.
+    plugins among them) may match. RE2's multi-pattern matcher finds every keyword (in any case) in one pass,
+    and runs the patterns that require no literal (`[A-Za-z0-9/+]{40}`) in another.
     """
 
     def __init__(self) -> None:
