@@ -4537,6 +4537,12 @@ def _plan(gates: tuple[int, ...]) -> _Plan:
     return _Plan(gates)
 
 
+def _kinds_tie(spans: list[Span]) -> bool:
+    """Whether two of `spans` cover the same bytes at the same rank under different kinds."""
+    kinds: dict[tuple[int, int, int], str] = {}
+    return any(kinds.setdefault((start, end, rank), kind) != kind for start, end, kind, rank in spans)
+
+
 def _with_found(rules: list[_Format], gated: _GatedRules, potential: list[int] | None) -> list[_Format]:
     """`rules`, then the rules without keywords that RE2's filter found `potential` (`Filter.Match`)."""
     if potential:
@@ -4575,7 +4581,7 @@ class Redactor:
             before = len(spans)
             spans.extend(rule.spans(data))
             yielding += len(spans) > before
-        if yielding > 1:
+        if yielding > 1 and _kinds_tie(spans):
             # where two rules' spans tie, the first rule's kind names them (`_merge`): the rules' order is the
             # order in which RE2's one set of every gate reports the gates (what it met first in the text)
             rules = _with_found(_plan(gated.gates_in_one_set(data)).rules, gated, potential)
