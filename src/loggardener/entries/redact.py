@@ -4352,8 +4352,8 @@ class _GatedRules:
     """The format rules, and what tells cheaply which of them can match a text (most texts hold no secret).
 
     RE2's filter knows, from the literals each pattern requires, which rules without keywords (detect-secrets'
-    plugins among them) may match. RE2's multi-pattern matcher finds every keyword (in any case) and runs the
-    patterns that require no literal (`[A-Za-z0-9/+]{40}`), all in one pass.
+    plugins among them) may match. RE2's multi-pattern matcher finds every keyword (in any case) in one pass,
+    and runs the patterns that require no literal (`[A-Za-z0-9/+]{40}`) in another.
     """
 
     def __init__(self) -> None:
@@ -4381,18 +4381,39 @@ class _GatedRules:
             _PATH_RUN_GATE,
             _NAMED_PATH_GATE,
         ]
-        self.gate_set = _search_set(
-            [b"(?i:" + _literal(k) + b")" for k in literals]
-            + [self.unkeyed[i].pattern.source for i in unfiltered]
-            + [
-                _RUN.source,
-                _STRONG_GATE_PATTERN,
-                _SHORT_RUN.source,
-                _SLASH_RUN.source,
-                _PATH_RUN_GATE_PATTERN,
-                _NAMED_PATH_GATE_PATTERN,
-            ]
-        )
+        # Two sets, each searched over the whole text: RE2 builds the automaton of one set state by state as texts
+        # need them, and in one set a state holds both where a keyword's letters have got to and each shape's
+        # count of its class, so that almost every text needs new states (a sixth of a demo scan's instructions
+        # went to building them). Apart, the keywords' states are few, and so are the shapes'.
+        keyword_patterns = [b"(?i:" + _literal(k) + b")" for k in literals]
+        shape_patterns = [self.unkeyed[i].pattern.source for i in unfiltered] + [
+            _RUN.source,
+            _STRONG_GATE_PATTERN,
+            _SHORT_RUN.source,
+            _SLASH_RUN.source,
+            _PATH_RUN_GATE_PATTERN,
+            _NAMED_PATH_GATE_PATTERN,
+        ]
+        self.keyword_set = _search_set(keyword_patterns)
+        self.shape_set = _search_set(shape_patterns)
+        self.shapes_from = len(literals)  # a shape's index in `gates`: its index in `shape_set` plus this
+        self._one_set_patterns = keyword_patterns + shape_patterns
+
+    def gates_in(self, data: bytes) -> tuple[int, ...]:
+        """The indices in `gates` of the gates `data` holds, ascending."""
+        keywords = self.keyword_set.Match(data) or []
+        shapes = self.shape_set.Match(data)
+        if shapes:
+            keywords.extend(index + self.shapes_from for index in shapes)
+        return tuple(sorted(keywords))
+
+    def gates_in_one_set(self, data: bytes) -> tuple[int, ...]:
+        """The same gates, in the order in which one set of every gate's pattern reports them."""
+        return tuple(self._one_set.Match(data) or ())
+
+    @functools.cached_property
+    def _one_set(self) -> Any:
+        return _search_set(self._one_set_patterns)
 
 
 @functools.cache
@@ -4516,6 +4537,21 @@ def _plan(gates: tuple[int, ...]) -> _Plan:
     return _Plan(gates)
 
 
+def _kinds_tie(spans: list[Span]) -> bool:
+    """Whether two of `spans` cover the same bytes at the same rank under different kinds."""
+    kinds: dict[tuple[int, int, int], str] = {}
+    return any(kinds.setdefault((start, end, rank), kind) != kind for start, end, kind, rank in spans)
+
+
+def _with_found(rules: list[_Format], gated: _GatedRules, potential: list[int] | None) -> list[_Format]:
+    """`rules`, then the rules without keywords that RE2's filter found `potential` (`Filter.Match`)."""
+    if potential:
+        found = [gated.unkeyed[i] for i in potential if i in gated.filtered]
+        if found:
+            return list(dict.fromkeys([*rules, *found]))  # once each, in a stable order
+    return rules
+
+
 class Redactor:
     """Replaces credentials in text with `[REDACTED:<kind>]`, and redacts structured payloads by key name."""
 
@@ -4530,22 +4566,26 @@ class Redactor:
     def spans(self, data: bytes, depth: int = 0) -> list[Span]:
         """The merged spans of `data` (UTF-8) that hold a secret, with their kinds."""
         gated = self._rules
-        gates = gated.gate_set.Match(data)
+        gates = gated.gates_in(data)
         potential = gated.filter.Match(data, potential=True)
         if not gates and (not potential or gated.filtered.isdisjoint(potential)):
             return []  # most texts: no keyword, and no rule that needs none can match
-        plan = _plan(tuple(gates or ()))
+        plan = _plan(gates)
         present = plan.present
-        rules = plan.rules
-        if potential:
-            found = [gated.unkeyed[i] for i in potential if i in gated.filtered]
-            if found:
-                rules = list(dict.fromkeys([*rules, *found]))  # once each, in a stable order
+        rules = _with_found(plan.rules, gated, potential)
         if not present and not rules:
             return []
         spans: list[Span] = []
+        yielding = 0
         for rule in rules:
+            before = len(spans)
             spans.extend(rule.spans(data))
+            yielding += len(spans) > before
+        if yielding > 1 and _kinds_tie(spans):
+            # where two rules' spans tie, the first rule's kind names them (`_merge`): the rules' order is the
+            # order in which RE2's one set of every gate reports the gates (what it met first in the text)
+            rules = _with_found(_plan(gated.gates_in_one_set(data)).rules, gated, potential)
+            spans = [span for rule in rules for span in rule.spans(data)]
         if plan.private_key:
             spans.extend(_private_key_spans(data))
         if plan.run:
