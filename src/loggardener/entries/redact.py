@@ -651,6 +651,10 @@ _SETTINGS_VALUE = compile_regex(
 _KIND_OF_CLASS = {"password": "password", "token": "token", "pin": "token", "weak": "secret"}
 
 
+_SECRET_REFERENCE = (
+    r"(?:[A-Z][A-Z0-9_]{1,127}|/[\w./-]{1,255})="
+    r"(?:projects/[\w-]{1,64}/secrets/)?[a-z][a-z0-9_-]{1,254}:(?:latest|\d{1,9})"
+)
 # A value that reads the secret from elsewhere: a template with a source (`${vault:secret/db#password}`), or
 # code reading the environment (`os.environ['DB_PASSWORD']`, `process.env.API_KEY`, `System.getenv(`).
 _REFERENCE = compile_regex(
@@ -660,7 +664,10 @@ _REFERENCE = compile_regex(
     # (`(ConvertTo-SecureString …`, `Read-Host -AsSecureString`, `(Get-Secret …`)
     r"|\$(?i:env|using|script|global|local|private):[A-Za-z_][\w.]{0,255}$"
     r"|\(?(?i:ConvertTo-SecureString|ConvertFrom-SecureString|Read-Host|Get-Secret|Get-Credential"
-    r"|Get-StoredCredential|Get-AzKeyVaultSecret|Import-Clixml)\)?$)"
+    r"|Get-StoredCredential|Get-AzKeyVaultSecret|Import-Clixml)\)?$"
+    # Secret Manager references as gcloud takes them (`--update-secrets=DB_PASSWORD=db-password:latest,…`,
+    # `--set-secrets=/etc/secrets/token=api-token:2`): where each secret is mounted, its name and its version
+    r"|" + _SECRET_REFERENCE + r"(?:," + _SECRET_REFERENCE + r")*$)"
 )
 
 
@@ -678,6 +685,28 @@ _CLOSING = ")]};,.:"
 def _working_directory(key: str, value: str) -> bool:
     """The shell's `PWD` variable (an environment dump) holds a directory, not a password."""
     return key == "PWD" and value.startswith(("/", "~"))
+
+
+# A secret's name as the tools that store secrets take it (`gcloud secrets versions access 3 --secret=stripe-key`,
+# `aws secretsmanager get-secret-value --secret-id prod/db-password`, `--secret-name`): lower-case words joined by
+# `-`, `_`, `.` or `/`, one of which says what is stored
+_STORED_SECRET_NAME = compile_regex(r"[a-z][a-z0-9]{0,30}(?:[-_./][a-z0-9]{1,30}){1,8}")
+_STORED_SECRET_KEY_WORDS = frozenset({"secret", "id", "name", "arn", "ref"})
+_STORED_WORDS = frozenset(
+    {"password", "passwd", "pass", "pwd", "key", "keys", "token", "tokens", "secret", "secrets", "creds"}
+    | {"credential", "credentials", "apikey", "cert", "tls", "dsn"}
+)
+
+
+def _stored_secret(key: str, value: str) -> bool:
+    """Whether `value`, under the bare name of a stored secret (`secret`, `secret-id`), is that secret's name."""
+    words = _words(key)
+    return (
+        "secret" in words
+        and set(words) <= _STORED_SECRET_KEY_WORDS
+        and _STORED_SECRET_NAME.fullmatch(value) is not None
+        and bool(_STORED_WORDS & set(re.split(r"[-_./]", value)))
+    )
 
 
 # A stored secret named by its path, not the secret: Kubernetes' `namespace/name` (`Secret default/orders-db`),
@@ -707,6 +736,17 @@ _EXCEPTION_NAME = compile_regex(
 )
 
 
+# A setting and its state, written as the value of a credential's name (`auth: mfa_enabled=true`): a flag, a
+# count, a size or a duration, never a secret (a credential named inside it is the key-name rules' own pair)
+_SETTING_ASSIGNMENT = compile_regex(
+    r"(?i)([a-z_][a-z0-9_.-]{0,63})=(?:true|false|yes|no|on|off|none|null|nil|enabled|disabled"
+    r"|\d{1,12}(?:\.\d{1,6})?(?:%|[a-z]{1,3})?)"
+)
+# A file's path (`/var/secrets/google/key.json`, `~/.config/gcloud/adc.json`): segments of a name's characters and
+# a file extension; a token holds no `.` after a `/` (base64) nor starts with `/`
+_KEY_FILE_PATH = compile_regex(r"(?:~|\.{1,2})?(?:/[\w@.-]{1,128}){1,32}\.[A-Za-z][A-Za-z0-9]{0,7}")
+
+
 def is_secret_value(key_kind: str, value: str) -> bool:
     """Whether `value`, stored under a name of class `key_kind`, is to be redacted."""
     value = value.strip()
@@ -714,6 +754,14 @@ def is_secret_value(key_kind: str, value: str) -> bool:
         return False
     if key_kind == "password":
         return True  # (a passphrase may be words joined as a path is: `correct-horse/battery-staple`)
+    if (setting := _SETTING_ASSIGNMENT.fullmatch(value)) and key_class(setting.group(1)) in (None, "weak"):
+        return (
+            False  # `auth: secret_rotation_enabled=true`, `token bucket empty: tokens=0`: a setting's state
+        )
+    if _KEY_FILE_PATH.fullmatch(value):
+        return False  # `GOOGLE_APPLICATION_CREDENTIALS=/var/secrets/google/key.json`: where the key is kept
+    if _PUBLIC_ID.fullmatch(value):
+        return False  # `sid=SM…` (a Twilio message), `auth_subject=cus_…`: an id under any name
     if _secret_path(value):
         return False  # `api_key: team/orders-api-key`: where a key is stored, not the key
     if MARKER_PREFIX in value:
@@ -2207,6 +2255,10 @@ def _plain_text_base64(run: str) -> bool:
     )
 
 
+_RESOURCE_ID = (
+    r"(?:A[CP]|BU|C[AFR]|FW|HS|IS|JS|M[GM]|NO|PN|QU|RE|SM|TR|UT|V[AE]|W[AKSW]|ZS)[0-9a-f]{32}"
+    r"|(?:ch|pi|py|pm|cus|in|ii|sub|evt|txn|re|po|prod|price|seti|src|card|ba|acct|cs|il|si)_[A-Za-z0-9]{14,32}"
+)
 # Public material and ids that have the shape of a key: an SRI or npm integrity hash, an SSH public key, an
 # Ethereum or bech32 Bitcoin address, a ULID, Stripe's object ids (its secrets are formats: `sk_live_…`),
 # Twilio's resource SIDs (`SM…` a message, `CA…` a call; its API key SID `SK…` is a format), a Google OAuth
@@ -2227,9 +2279,10 @@ _PUBLIC_RUN = compile_regex(
     r"|(?:MCowBQYDK2V[wu]AyEA|MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAE|MHYwEAYHKoZIzj0CAQYFK4EEACIDYgAE"
     r"|MIGfMA0GCSqGSIb3DQEBAQUAA4GNAD|MII[BC]IjANBgkqhkiG9w0BAQEFAAOCA[Qg]8A)[A-Za-z0-9+/]*={0,2}"
     r"|0x[0-9a-fA-F]{40}|(?:bc|tb)1[02-9ac-hj-np-z]{25,87}|[0-7][0-9A-HJKMNP-TV-Z]{25}"
-    r"|(?:A[CP]|BU|C[AFR]|FW|HS|IS|JS|M[GM]|NO|PN|QU|RE|SM|TR|UT|V[AE]|W[AKSW]|ZS)[0-9a-f]{32}"
-    r"|(?:ch|pi|py|pm|cus|in|ii|sub|evt|txn|re|po|prod|price|seti|src|card|ba|acct|cs|il|si)_[A-Za-z0-9]{14,32})$"
+    r"|" + _RESOURCE_ID + r")$"
 )
+# Twilio's resource SIDs and Stripe's object ids alone: ids whatever name they are written under (`sid=SM…`)
+_PUBLIC_ID = compile_regex(_RESOURCE_ID)
 # … or what stands right before it says so: go.sum's `h1:`, a fingerprint's `SHA256:`, a `data:` URI, a
 # public key's type.
 _PUBLIC_BEFORE = compile_regex(
@@ -2841,7 +2894,10 @@ def _quoted_value(tail: bytes, start: int, password: bool) -> tuple[int, int] | 
 _PAIR_USER = compile_regex(r"[A-Za-z][A-Za-z0-9._-]{0,63}$")
 # A Kubernetes object's name: words, then the short random suffix its controller adds (`default-token-x2k9q`),
 # written in the alphabet Kubernetes draws it from (no vowel, no 0, 1 or 3): `admin-access-9f8e7d6c` is a token.
-_RESOURCE_NAME = compile_regex(r"((?:[a-z]{2,24}-){1,8})[bcdfghjklmnpqrstvwxz2456789]{5,10}")
+_RESOURCE_NAME = compile_regex(
+    # a Deployment's pod adds its ReplicaSet's hash before its own suffix (`api-7d9f8c6b5-x2x9k`)
+    r"((?:[a-z]{2,24}-){1,8})(?:[bcdfghjklmnpqrstvwxz2456789]{6,10}-)?[bcdfghjklmnpqrstvwxz2456789]{5,10}"
+)
 
 
 def _object_name(value: str) -> bool:
@@ -3426,7 +3482,11 @@ def _key_value_spans(pattern: Any, data: bytes, element: bool = False) -> Iterat
         if bare and kind in ("password", "pin") and not element and wrapped is None:
             end = _more_words_end(data, start, end, kind)
         value = data[start:end].decode("utf-8", "replace")
-        if is_secret_value(kind, value) and not _working_directory(key, value):
+        if (
+            is_secret_value(kind, value)
+            and not _working_directory(key, value)
+            and not _stored_secret(key, value)
+        ):
             yield start, end, _KIND_OF_CLASS[kind], _CONTEXT
 
 
