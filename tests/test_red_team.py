@@ -1837,6 +1837,11 @@ def test_a_secret_beside_a_reference_or_a_header_is_still_redacted(text: str, se
         ("gcloud secrets versions access 7 --secret=smtp-relay-password failed", "smtp-relay-password"),
         ("aws secretsmanager get-secret-value --secret-id billing/stripe-api-key", "billing/stripe-api-key"),
         ('{"SecretId": "prod/orders/db-creds", "VersionStage": "AWSCURRENT"}', "prod/orders/db-creds"),
+        (
+            "gcloud run services update web --remove-secrets=LEGACY_SMTP_PASSWORD,STRIPE_KEY",
+            "LEGACY_SMTP_PASSWORD",
+        ),
+        ("secret: rotation_period=2592000s", "rotation_period=2592000s"),
     ],
 )
 def test_a_credentials_reference_setting_path_or_id_stays(text: str, kept: str) -> None:
@@ -1857,6 +1862,8 @@ def test_a_credentials_reference_setting_path_or_id_stays(text: str, kept: str) 
         ("gcloud secrets versions access 7 --secret=Xq7Lm2Zp9Kv4", "Xq7Lm2Zp9Kv4"),
         ("--secret-id correct-horse-battery-staple", "correct-horse-battery-staple"),
         ("--db-password=smtp-relay-password", "smtp-relay-password"),
+        ("password=ADMIN_2024", "ADMIN_2024"),
+        ("secret: token=73920184562", "73920184562"),
     ],
 )
 def test_a_secret_shaped_like_a_reference_setting_or_path_is_still_redacted(text: str, secret: str) -> None:

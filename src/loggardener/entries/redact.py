@@ -655,6 +655,9 @@ _SECRET_REFERENCE = (
     r"(?:[A-Z][A-Z0-9_]{1,127}|/[\w./-]{1,255})="
     r"(?:projects/[\w-]{1,64}/secrets/)?[a-z][a-z0-9_-]{1,254}:(?:latest|\d{1,9})"
 )
+_SECRET_VARIABLE = (
+    r"[A-Z][A-Z0-9]{0,31}(?:_[A-Z0-9]{1,31}){0,6}_(?:KEY|TOKEN|PASSWORD|PASS|PWD|SECRET|CREDENTIALS?)"
+)
 # A value that reads the secret from elsewhere: a template with a source (`${vault:secret/db#password}`), or
 # code reading the environment (`os.environ['DB_PASSWORD']`, `process.env.API_KEY`, `System.getenv(`).
 _REFERENCE = compile_regex(
@@ -667,7 +670,9 @@ _REFERENCE = compile_regex(
     r"|Get-StoredCredential|Get-AzKeyVaultSecret|Import-Clixml)\)?$"
     # Secret Manager references as gcloud takes them (`--update-secrets=DB_PASSWORD=db-password:latest,…`,
     # `--set-secrets=/etc/secrets/token=api-token:2`): where each secret is mounted, its name and its version
-    r"|" + _SECRET_REFERENCE + r"(?:," + _SECRET_REFERENCE + r")*$)"
+    r"|" + _SECRET_REFERENCE + r"(?:," + _SECRET_REFERENCE + r")*$"
+    # the environment variables that hold secrets, by name (`--remove-secrets=OLD_API_KEY,SMTP_PASSWORD`)
+    r"|" + _SECRET_VARIABLE + r"(?:," + _SECRET_VARIABLE + r")*$)"
 )
 
 
@@ -699,14 +704,15 @@ _STORED_WORDS = frozenset(
 
 
 def _stored_secret(key: str, value: str) -> bool:
-    """Whether `value`, under the bare name of a stored secret (`secret`, `secret-id`), is that secret's name."""
+    """Whether `value`, under the bare name of a stored secret (`secret`, `secret-id`), is that secret's name or
+    one of its settings (`secret: ttl=3600s`)."""
     words = _words(key)
-    return (
-        "secret" in words
-        and set(words) <= _STORED_SECRET_KEY_WORDS
-        and _STORED_SECRET_NAME.fullmatch(value) is not None
-        and bool(_STORED_WORDS & set(re.split(r"[-_./]", value)))
-    )
+    if "secret" not in words or not set(words) <= _STORED_SECRET_KEY_WORDS:
+        return False
+    if _STORED_SECRET_NAME.fullmatch(value) is not None:
+        return bool(_STORED_WORDS & set(re.split(r"[-_./]", value)))
+    setting = _SETTING_ASSIGNMENT.fullmatch(value)
+    return setting is not None and key_class(setting.group(1)) in (None, "weak")
 
 
 # A stored secret named by its path, not the secret: Kubernetes' `namespace/name` (`Secret default/orders-db`),
