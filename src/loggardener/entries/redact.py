@@ -704,13 +704,15 @@ _STORED_WORDS = frozenset(
 
 
 def _stored_secret(key: str, value: str) -> bool:
-    """Whether `value`, under the bare name of a stored secret (`secret`, `secret-id`), is that secret's name or
-    one of its settings (`secret: ttl=3600s`)."""
+    """Whether `value`, under the name of a stored secret, is one of its settings (`secret: ttl=3600s`), or its
+    name given to a tool (`--secret=stripe-key`, `--secret-id prod/db-password`, `"SecretId": …`; under a bare
+    `secret:` a value is the secret, a passphrase of words too)."""
     words = _words(key)
     if "secret" not in words or not set(words) <= _STORED_SECRET_KEY_WORDS:
         return False
     if _STORED_SECRET_NAME.fullmatch(value) is not None:
-        return bool(_STORED_WORDS & set(re.split(r"[-_./]", value)))
+        named = key.startswith("-") or len(words) > 1
+        return named and bool(_STORED_WORDS & set(re.split(r"[-_./]", value)))
     setting = _SETTING_ASSIGNMENT.fullmatch(value)
     return setting is not None and key_class(setting.group(1)) in (None, "weak")
 
@@ -3491,7 +3493,7 @@ def _key_value_spans(pattern: Any, data: bytes, element: bool = False) -> Iterat
         if (
             is_secret_value(kind, value)
             and not _working_directory(key, value)
-            and not _stored_secret(key, value)
+            and not _stored_secret(match.group(b"key").decode("utf-8", "replace"), value)
         ):
             yield start, end, _KIND_OF_CLASS[kind], _CONTEXT
 
