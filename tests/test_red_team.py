@@ -1842,6 +1842,8 @@ def test_a_secret_beside_a_reference_or_a_header_is_still_redacted(text: str, se
             "LEGACY_SMTP_PASSWORD",
         ),
         ("secret: rotation_period=2592000s", "rotation_period=2592000s"),
+        ("vault kv get -field=password secret/pg", "secret/pg"),
+        ("op item get smtp --fields label=password vaults/Shared", "vaults/Shared"),
     ],
 )
 def test_a_credentials_reference_setting_path_or_id_stays(text: str, kept: str) -> None:
@@ -1864,6 +1866,8 @@ def test_a_credentials_reference_setting_path_or_id_stays(text: str, kept: str) 
         ("--db-password=smtp-relay-password", "smtp-relay-password"),
         ("password=ADMIN_2024", "ADMIN_2024"),
         ("secret: token=73920184562", "73920184562"),
+        ("auth_method=password Hx7kQ2pLz9", "Hx7kQ2pLz9"),
+        ("vault kv put kv/orders password=Vq8Lm2Zp9Kx4", "Vq8Lm2Zp9Kx4"),
     ],
 )
 def test_a_secret_shaped_like_a_reference_setting_or_path_is_still_redacted(text: str, secret: str) -> None:
