@@ -2697,12 +2697,9 @@ def _value_before_name(data: bytes, name_start: int, name_end: int) -> tuple[int
     return (start + 1, start + len(value) - 1) if quoted else (start, start + len(value))
 
 
-# What selects a field by its name: a selector flag's `=` (`-field=`, `--fields label=`, `--type=`), or a JSONPath's
-# or a template's member (`{.data.`, `{{ .Values.db.`): the credential word after it names a field, not a value
-_FIELD_SELECTED = compile_regex(
-    rb"(?:(?i:field|fields|label|column|attribute|property)="
-    rb"|\{\{?[ \t]{0,2}(?:\.[A-Za-z0-9_\[\]'\"-]{1,32}){0,4}\.)$"
-)
+# What selects a field by its name, a selector flag's `=` (`-field=`, `--fields label=`): the credential word after it
+# names a field, not a value
+_FIELD_SELECTED = compile_regex(rb"(?i:field|fields|label|column|attribute|property)=$")
 
 
 def _phrase_spans(data: bytes) -> Iterator[Span]:
@@ -2713,10 +2710,10 @@ def _phrase_spans(data: bytes) -> Iterator[Span]:
         end = match.end()
         if data[end : end + 1] in _JOINERS or data[match.start() - 1 : match.start()] in _JOINERS:
             continue  # part of a name (`projects/secret-project/logs`, `token.js`)
-        if data[match.start() - 1 : match.start()] in (b"=", b".") and _FIELD_SELECTED.search(
+        if data[match.start() - 1 : match.start()] == b"=" and _FIELD_SELECTED.search(
             data, max(0, match.start() - 72), match.start()
         ):
-            continue  # the field a tool reads (`vault kv get -field=password secret/db`, `jsonpath={.data.password}`)
+            continue  # the field a tool reads (`vault kv get -field=password secret/db`)
         if data[end : end + 1] == b"]" and data.endswith(_MARKER_OPENING, 0, match.start()):
             continue  # the kind of a marker (`[REDACTED:password]`): redacting is idempotent
         if data[end : end + 2] in (b'":', b"':") and _PHP_VISIBILITY.match(data, end + 2):
