@@ -1802,3 +1802,73 @@ def test_a_secrets_reference_or_a_tokens_header_stays(text: str, kept: str) -> N
 )
 def test_a_secret_beside_a_reference_or_a_header_is_still_redacted(text: str, secret: str) -> None:
     assert secret not in REDACT(text)
+
+
+# What names, places or describes a credential under a credential's name is no credential: gcloud's Secret
+# Manager references (`ENV=secret:version`, `/mount/path=secret:version`), a setting and its state, the path of a
+# key file, a Deployment's pod name after the noun `secret`, an id of the public shapes under any name
+@pytest.mark.parametrize(
+    ("text", "kept"),
+    [
+        (
+            "gcloud run services update billing --update-secrets=SMTP_PASSWORD=smtp-pass:5,PGPASS=pg-main:latest",
+            "SMTP_PASSWORD=smtp-pass:5,PGPASS=pg-main:latest",
+        ),
+        ("gcloud run jobs deploy etl --set-secrets=/var/run/keys/hmac=signing-key:12", "signing-key:12"),
+        (
+            "--update-secrets=API_TOKEN=projects/shop/secrets/api-token:latest",
+            "projects/shop/secrets/api-token",
+        ),
+        ("auth: pinning_enabled=false", "pinning_enabled=false"),
+        ("rate limiter: api key quota: keys_in_use=14", "keys_in_use=14"),
+        ("credentials: retries=3", "retries=3"),
+        (
+            "FIREBASE_CREDENTIALS=/opt/app/conf/firebase-adminsdk.json not readable",
+            "/opt/app/conf/firebase-adminsdk.json",
+        ),
+        ("SERVICE_ACCOUNT_KEY=~/.config/acme/key.json", "~/.config/acme/key.json"),
+        (
+            "secret pull-creds missing; pod billing-worker-5c7d9b8f6-q4wxz pending",
+            "billing-worker-5c7d9b8f6-q4wxz",
+        ),
+        ("token mount failed: secret missing for pod ingest-6f8d4c9b7-mz2kp", "ingest-6f8d4c9b7-mz2kp"),
+        ("sid=CA9e7c1b2d3f405162738495a6b7c8d9e0 call failed: busy", "CA9e7c1b2d3f405162738495a6b7c8d9e0"),
+        ("webhook auth_subject=cus_Qx4Lm9Tz2Vb8Nw refused", "cus_Qx4Lm9Tz2Vb8Nw"),
+        ("gcloud secrets versions access 7 --secret=smtp-relay-password failed", "smtp-relay-password"),
+        ("aws secretsmanager get-secret-value --secret-id billing/stripe-api-key", "billing/stripe-api-key"),
+        ('{"SecretId": "prod/orders/db-creds", "VersionStage": "AWSCURRENT"}', "prod/orders/db-creds"),
+        (
+            "gcloud run services update web --remove-secrets=LEGACY_SMTP_PASSWORD,STRIPE_KEY",
+            "LEGACY_SMTP_PASSWORD",
+        ),
+        ("secret: rotation_period=2592000s", "rotation_period=2592000s"),
+        ("vault kv get -field=password secret/pg", "secret/pg"),
+        ("op item get smtp --fields label=password vaults/Shared", "vaults/Shared"),
+    ],
+)
+def test_a_credentials_reference_setting_path_or_id_stays(text: str, kept: str) -> None:
+    assert kept in REDACT(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "secret"),
+    [
+        ("--update-secrets=DB=Zq8#mL2vR9xT", "Zq8#mL2vR9xT"),
+        ("password=Summer2024=ok:1", "Summer2024=ok:1"),
+        ("auth: token=73920184562", "73920184562"),
+        ("credentials: api_key=Hx72KqPz9LmVt4Rw8YbN3cDf", "Hx72KqPz9LmVt4Rw8YbN3cDf"),
+        ("token: /9zKx7Qp2Lm/Vt4Rw8YbN3cDfHx72KqPz", "/9zKx7Qp2Lm/Vt4Rw8YbN3cDfHx72KqPz"),
+        ("api_key=Xk29ZpQ7vLm3Tt8Rw4.json", "Xk29ZpQ7vLm3Tt8Rw4"),
+        ('secret "ghcr-pull" is Hq7Zp2Lm9Xk4Vt8Rw3Yb', "Hq7Zp2Lm9Xk4Vt8Rw3Yb"),
+        ("password: /srv/app/pw.txt", "/srv/app/pw.txt"),
+        ("gcloud secrets versions access 7 --secret=Xq7Lm2Zp9Kv4", "Xq7Lm2Zp9Kv4"),
+        ("--secret-id correct-horse-battery-staple", "correct-horse-battery-staple"),
+        ("--db-password=smtp-relay-password", "smtp-relay-password"),
+        ("password=ADMIN_2024", "ADMIN_2024"),
+        ("secret: token=73920184562", "73920184562"),
+        ("auth_method=password Hx7kQ2pLz9", "Hx7kQ2pLz9"),
+        ("vault kv put kv/orders password=Vq8Lm2Zp9Kx4", "Vq8Lm2Zp9Kx4"),
+    ],
+)
+def test_a_secret_shaped_like_a_reference_setting_or_path_is_still_redacted(text: str, secret: str) -> None:
+    assert secret not in REDACT(text)

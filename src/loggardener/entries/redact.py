@@ -651,6 +651,13 @@ _SETTINGS_VALUE = compile_regex(
 _KIND_OF_CLASS = {"password": "password", "token": "token", "pin": "token", "weak": "secret"}
 
 
+_SECRET_REFERENCE = (
+    r"(?:[A-Z][A-Z0-9_]{1,127}|/[\w./-]{1,255})="
+    r"(?:projects/[\w-]{1,64}/secrets/)?[a-z][a-z0-9_-]{1,254}:(?:latest|\d{1,9})"
+)
+_SECRET_VARIABLE = (
+    r"[A-Z][A-Z0-9]{0,31}(?:_[A-Z0-9]{1,31}){0,6}_(?:KEY|TOKEN|PASSWORD|PASS|PWD|SECRET|CREDENTIALS?)"
+)
 # A value that reads the secret from elsewhere: a template with a source (`${vault:secret/db#password}`), or
 # code reading the environment (`os.environ['DB_PASSWORD']`, `process.env.API_KEY`, `System.getenv(`).
 _REFERENCE = compile_regex(
@@ -660,7 +667,12 @@ _REFERENCE = compile_regex(
     # (`(ConvertTo-SecureString …`, `Read-Host -AsSecureString`, `(Get-Secret …`)
     r"|\$(?i:env|using|script|global|local|private):[A-Za-z_][\w.]{0,255}$"
     r"|\(?(?i:ConvertTo-SecureString|ConvertFrom-SecureString|Read-Host|Get-Secret|Get-Credential"
-    r"|Get-StoredCredential|Get-AzKeyVaultSecret|Import-Clixml)\)?$)"
+    r"|Get-StoredCredential|Get-AzKeyVaultSecret|Import-Clixml)\)?$"
+    # Secret Manager references as gcloud takes them (`--update-secrets=DB_PASSWORD=db-password:latest,…`,
+    # `--set-secrets=/etc/secrets/token=api-token:2`): where each secret is mounted, its name and its version
+    r"|" + _SECRET_REFERENCE + r"(?:," + _SECRET_REFERENCE + r")*$"
+    # the environment variables that hold secrets, by name (`--remove-secrets=OLD_API_KEY,SMTP_PASSWORD`)
+    r"|" + _SECRET_VARIABLE + r"(?:," + _SECRET_VARIABLE + r")*$)"
 )
 
 
@@ -678,6 +690,31 @@ _CLOSING = ")]};,.:"
 def _working_directory(key: str, value: str) -> bool:
     """The shell's `PWD` variable (an environment dump) holds a directory, not a password."""
     return key == "PWD" and value.startswith(("/", "~"))
+
+
+# A secret's name as the tools that store secrets take it (`gcloud secrets versions access 3 --secret=stripe-key`,
+# `aws secretsmanager get-secret-value --secret-id prod/db-password`, `--secret-name`): lower-case words joined by
+# `-`, `_`, `.` or `/`, one of which says what is stored
+_STORED_SECRET_NAME = compile_regex(r"[a-z][a-z0-9]{0,30}(?:[-_./][a-z0-9]{1,30}){1,8}")
+_STORED_SECRET_KEY_WORDS = frozenset({"secret", "id", "name", "arn", "ref"})
+_STORED_WORDS = frozenset(
+    {"password", "passwd", "pass", "pwd", "key", "keys", "token", "tokens", "secret", "secrets", "creds"}
+    | {"credential", "credentials", "apikey", "cert", "tls", "dsn"}
+)
+
+
+def _stored_secret(key: str, value: str) -> bool:
+    """Whether `value`, under the name of a stored secret, is one of its settings (`secret: ttl=3600s`), or its
+    name given to a tool (`--secret=stripe-key`, `--secret-id prod/db-password`, `"SecretId": …`; under a bare
+    `secret:` a value is the secret, a passphrase of words too)."""
+    words = _words(key)
+    if "secret" not in words or not set(words) <= _STORED_SECRET_KEY_WORDS:
+        return False
+    if _STORED_SECRET_NAME.fullmatch(value) is not None:
+        named = key.startswith("-") or len(words) > 1
+        return named and bool(_STORED_WORDS & set(re.split(r"[-_./]", value)))
+    setting = _SETTING_ASSIGNMENT.fullmatch(value)
+    return setting is not None and key_class(setting.group(1)) in (None, "weak")
 
 
 # A stored secret named by its path, not the secret: Kubernetes' `namespace/name` (`Secret default/orders-db`),
@@ -707,6 +744,17 @@ _EXCEPTION_NAME = compile_regex(
 )
 
 
+# A setting and its state, written as the value of a credential's name (`auth: mfa_enabled=true`): a flag, a
+# count, a size or a duration, never a secret (a credential named inside it is the key-name rules' own pair)
+_SETTING_ASSIGNMENT = compile_regex(
+    r"(?i)([a-z_][a-z0-9_.-]{0,63})=(?:true|false|yes|no|on|off|none|null|nil|enabled|disabled"
+    r"|\d{1,12}(?:\.\d{1,6})?(?:%|[a-z]{1,3})?)"
+)
+# A file's path (`/var/secrets/google/key.json`, `~/.config/gcloud/adc.json`): segments of a name's characters and
+# a file extension; a token holds no `.` after a `/` (base64) nor starts with `/`
+_KEY_FILE_PATH = compile_regex(r"(?:~|\.{1,2})?(?:/[\w@.-]{1,128}){1,32}\.[A-Za-z][A-Za-z0-9]{0,7}")
+
+
 def is_secret_value(key_kind: str, value: str) -> bool:
     """Whether `value`, stored under a name of class `key_kind`, is to be redacted."""
     value = value.strip()
@@ -714,6 +762,14 @@ def is_secret_value(key_kind: str, value: str) -> bool:
         return False
     if key_kind == "password":
         return True  # (a passphrase may be words joined as a path is: `correct-horse/battery-staple`)
+    if (setting := _SETTING_ASSIGNMENT.fullmatch(value)) and key_class(setting.group(1)) in (None, "weak"):
+        return (
+            False  # `auth: secret_rotation_enabled=true`, `token bucket empty: tokens=0`: a setting's state
+        )
+    if _KEY_FILE_PATH.fullmatch(value):
+        return False  # `GOOGLE_APPLICATION_CREDENTIALS=/var/secrets/google/key.json`: where the key is kept
+    if _PUBLIC_ID.fullmatch(value):
+        return False  # `sid=SM…` (a Twilio message), `auth_subject=cus_…`: an id under any name
     if _secret_path(value):
         return False  # `api_key: team/orders-api-key`: where a key is stored, not the key
     if MARKER_PREFIX in value:
@@ -2207,6 +2263,10 @@ def _plain_text_base64(run: str) -> bool:
     )
 
 
+_RESOURCE_ID = (
+    r"(?:A[CP]|BU|C[AFR]|FW|HS|IS|JS|M[GM]|NO|PN|QU|RE|SM|TR|UT|V[AE]|W[AKSW]|ZS)[0-9a-f]{32}"
+    r"|(?:ch|pi|py|pm|cus|in|ii|sub|evt|txn|re|po|prod|price|seti|src|card|ba|acct|cs|il|si)_[A-Za-z0-9]{14,32}"
+)
 # Public material and ids that have the shape of a key: an SRI or npm integrity hash, an SSH public key, an
 # Ethereum or bech32 Bitcoin address, a ULID, Stripe's object ids (its secrets are formats: `sk_live_…`),
 # Twilio's resource SIDs (`SM…` a message, `CA…` a call; its API key SID `SK…` is a format), a Google OAuth
@@ -2227,9 +2287,10 @@ _PUBLIC_RUN = compile_regex(
     r"|(?:MCowBQYDK2V[wu]AyEA|MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAE|MHYwEAYHKoZIzj0CAQYFK4EEACIDYgAE"
     r"|MIGfMA0GCSqGSIb3DQEBAQUAA4GNAD|MII[BC]IjANBgkqhkiG9w0BAQEFAAOCA[Qg]8A)[A-Za-z0-9+/]*={0,2}"
     r"|0x[0-9a-fA-F]{40}|(?:bc|tb)1[02-9ac-hj-np-z]{25,87}|[0-7][0-9A-HJKMNP-TV-Z]{25}"
-    r"|(?:A[CP]|BU|C[AFR]|FW|HS|IS|JS|M[GM]|NO|PN|QU|RE|SM|TR|UT|V[AE]|W[AKSW]|ZS)[0-9a-f]{32}"
-    r"|(?:ch|pi|py|pm|cus|in|ii|sub|evt|txn|re|po|prod|price|seti|src|card|ba|acct|cs|il|si)_[A-Za-z0-9]{14,32})$"
+    r"|" + _RESOURCE_ID + r")$"
 )
+# Twilio's resource SIDs and Stripe's object ids alone: ids whatever name they are written under (`sid=SM…`)
+_PUBLIC_ID = compile_regex(_RESOURCE_ID)
 # … or what stands right before it says so: go.sum's `h1:`, a fingerprint's `SHA256:`, a `data:` URI, a
 # public key's type.
 _PUBLIC_BEFORE = compile_regex(
@@ -2636,6 +2697,11 @@ def _value_before_name(data: bytes, name_start: int, name_end: int) -> tuple[int
     return (start + 1, start + len(value) - 1) if quoted else (start, start + len(value))
 
 
+# What selects a field by its name, a selector flag's `=` (`-field=`, `--fields label=`): the credential word after it
+# names a field, not a value
+_FIELD_SELECTED = compile_regex(rb"(?i:field|fields|label|column|attribute|property)=$")
+
+
 def _phrase_spans(data: bytes) -> Iterator[Span]:
     """A value written a few words after a credential word (`client secret is X`, `bad password X`)."""
     for match in _CREDENTIAL_WORD.finditer(data):
@@ -2644,6 +2710,10 @@ def _phrase_spans(data: bytes) -> Iterator[Span]:
         end = match.end()
         if data[end : end + 1] in _JOINERS or data[match.start() - 1 : match.start()] in _JOINERS:
             continue  # part of a name (`projects/secret-project/logs`, `token.js`)
+        if data[match.start() - 1 : match.start()] == b"=" and _FIELD_SELECTED.search(
+            data, max(0, match.start() - 72), match.start()
+        ):
+            continue  # the field a tool reads (`vault kv get -field=password secret/db`)
         if data[end : end + 1] == b"]" and data.endswith(_MARKER_OPENING, 0, match.start()):
             continue  # the kind of a marker (`[REDACTED:password]`): redacting is idempotent
         if data[end : end + 2] in (b'":', b"':") and _PHP_VISIBILITY.match(data, end + 2):
@@ -2841,7 +2911,10 @@ def _quoted_value(tail: bytes, start: int, password: bool) -> tuple[int, int] | 
 _PAIR_USER = compile_regex(r"[A-Za-z][A-Za-z0-9._-]{0,63}$")
 # A Kubernetes object's name: words, then the short random suffix its controller adds (`default-token-x2k9q`),
 # written in the alphabet Kubernetes draws it from (no vowel, no 0, 1 or 3): `admin-access-9f8e7d6c` is a token.
-_RESOURCE_NAME = compile_regex(r"((?:[a-z]{2,24}-){1,8})[bcdfghjklmnpqrstvwxz2456789]{5,10}")
+_RESOURCE_NAME = compile_regex(
+    # a Deployment's pod adds its ReplicaSet's hash before its own suffix (`api-7d9f8c6b5-x2x9k`)
+    r"((?:[a-z]{2,24}-){1,8})(?:[bcdfghjklmnpqrstvwxz2456789]{6,10}-)?[bcdfghjklmnpqrstvwxz2456789]{5,10}"
+)
 
 
 def _object_name(value: str) -> bool:
@@ -3426,7 +3499,11 @@ def _key_value_spans(pattern: Any, data: bytes, element: bool = False) -> Iterat
         if bare and kind in ("password", "pin") and not element and wrapped is None:
             end = _more_words_end(data, start, end, kind)
         value = data[start:end].decode("utf-8", "replace")
-        if is_secret_value(kind, value) and not _working_directory(key, value):
+        if (
+            is_secret_value(kind, value)
+            and not _working_directory(key, value)
+            and not _stored_secret(match.group(b"key").decode("utf-8", "replace"), value)
+        ):
             yield start, end, _KIND_OF_CLASS[kind], _CONTEXT
 
 
