@@ -1844,6 +1844,9 @@ def test_a_secret_beside_a_reference_or_a_header_is_still_redacted(text: str, se
         ("secret: rotation_period=2592000s", "rotation_period=2592000s"),
         ("vault kv get -field=password secret/pg", "secret/pg"),
         ("op item get smtp --fields label=password vaults/Shared", "vaults/Shared"),
+        ("pulling image registry.example.com/auth:v1.0.0 failed", "auth:v1.0.0"),
+        ("image us-docker.pkg.dev/p/r/token-broker/token:2.14.1-rc.2 not found", "token:2.14.1-rc.2"),
+        ("signing_key: v3.1 rotated", "v3.1"),
     ],
 )
 def test_a_credentials_reference_setting_path_or_id_stays(text: str, kept: str) -> None:
@@ -1868,6 +1871,9 @@ def test_a_credentials_reference_setting_path_or_id_stays(text: str, kept: str) 
         ("secret: token=73920184562", "73920184562"),
         ("auth_method=password Hx7kQ2pLz9", "Hx7kQ2pLz9"),
         ("vault kv put kv/orders password=Vq8Lm2Zp9Kx4", "Vq8Lm2Zp9Kx4"),
+        ("password: v1.0.0", "v1.0.0"),
+        ("api_key=v1x9Zq2Lm7Kp4Vt8Rw3", "v1x9Zq2Lm7Kp4Vt8Rw3"),
+        ("token: 1.2.3Hx7kQ2pLz9Vt8Rw3Yb", "1.2.3Hx7kQ2pLz9Vt8Rw3Yb"),
     ],
 )
 def test_a_secret_shaped_like_a_reference_setting_or_path_is_still_redacted(text: str, secret: str) -> None:

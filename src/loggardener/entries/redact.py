@@ -750,6 +750,9 @@ _SETTING_ASSIGNMENT = compile_regex(
     r"(?i)([a-z_][a-z0-9_.-]{0,63})=(?:true|false|yes|no|on|off|none|null|nil|enabled|disabled"
     r"|\d{1,12}(?:\.\d{1,6})?(?:%|[a-z]{1,3})?)"
 )
+# A release's version (`v1.0.0`, `2.14.1-rc.2`): an image's tag after a name that is a credential's
+# (`registry.example.com/auth:v1.0.0`), a key's version (`signing_key: v3.1`), never a secret itself
+_VERSION = compile_regex(r"v?\d{1,6}(?:\.\d{1,6}){1,3}(?:[-+][0-9A-Za-z]{1,16}(?:\.[0-9A-Za-z]{1,16}){0,3})?")
 # A file's path (`/var/secrets/google/key.json`, `~/.config/gcloud/adc.json`): segments of a name's characters and
 # a file extension; a token holds no `.` after a `/` (base64) nor starts with `/`
 _KEY_FILE_PATH = compile_regex(r"(?:~|\.{1,2})?(?:/[\w@.-]{1,128}){1,32}\.[A-Za-z][A-Za-z0-9]{0,7}")
@@ -768,6 +771,8 @@ def is_secret_value(key_kind: str, value: str) -> bool:
         )
     if _KEY_FILE_PATH.fullmatch(value):
         return False  # `GOOGLE_APPLICATION_CREDENTIALS=/var/secrets/google/key.json`: where the key is kept
+    if _VERSION.fullmatch(value.rstrip(")]},.;:")):
+        return False  # `registry.example.com/auth:v1.0.0`: the image's tag, not its credential
     if _PUBLIC_ID.fullmatch(value):
         return False  # `sid=SM…` (a Twilio message), `auth_subject=cus_…`: an id under any name
     if _secret_path(value):
