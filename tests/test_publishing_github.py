@@ -283,6 +283,21 @@ def test_an_issue_whose_body_a_person_rewrote_is_found_by_its_number_and_our_com
     assert len(server.issues) == 2 and len(server.comments_on(1)) == 1  # edited in place, no new issue
 
 
+def test_an_issue_whose_body_a_person_rewrote_before_any_comment_is_found_by_its_number_and_label(
+    server: FakeGitHub,
+) -> None:
+    publish(server, make_report())
+    server.issues[1].body = "Owner: the orders team. Runbook: the wiki's page on pools."  # no marker, no comment
+    composer = Composer(make_report(crash_cluster(count=95), exit_cluster()), IssuesConfig())
+
+    actions = publisher(server).publish(composer, composer.selected(), {"a1b2c3d4e5f6": 1})
+
+    assert kinds(actions) == ["updated", "skipped"] and actions[0].number == 1
+    assert len(server.issues) == 2  # not filed again
+    [comment] = server.comments_on(1)
+    assert fingerprint_marker("a1b2c3d4e5f6") in comment.body  # later runs find it by the comment too
+
+
 @pytest.mark.parametrize("body", ["another team's issue", fingerprint_marker("0e1f2a3b4c5d")])
 def test_a_recorded_number_is_trusted_only_while_its_issue_carries_the_marker(
     server: FakeGitHub, body: str

@@ -512,7 +512,7 @@ class GitHubPublisher(IssuePublisher):
             try:
                 number = (known or {}).get(cluster.fingerprint)
                 if cluster.fingerprint not in candidates and number is not None:
-                    found = self._known(repo, cluster.fingerprint, number, run)
+                    found = self._known(repo, cluster.fingerprint, number, run, label)
                     if found is not None and not self._ours(found.url, found.number):
                         actions.append(self._moved(cluster, found, number))
                         continue
@@ -729,10 +729,14 @@ class GitHubPublisher(IssuePublisher):
                 )
                 actions[index] = actions[index].model_copy(update={"detail": actions[index].detail + line})
 
-    def _known(self, repo: Repository, fingerprint: str, number: int, run: _Run) -> Issue | None:
+    def _known(
+        self, repo: Repository, fingerprint: str, number: int, run: _Run, label: str
+    ) -> Issue | None:
         """Issue `number` of this repository when it still carries `fingerprint`'s marker: in its body (the
         listing misses it when its generated-by label is gone), or, when a person rewrote the body without
-        any marker, in one of our comments; None when it was deleted or is another problem's. An issue a
+        any marker, in one of our comments or by the generated-by `label` it still carries (the number is the
+        state's record of this problem's issue, and no other problem's marker says otherwise); None when it was
+        deleted or is another problem's. An issue a
         person transferred to another repository (GitHub answers 301) is returned when it keeps the marker:
         the caller files no new one (see `_moved`)."""
         try:
@@ -752,7 +756,9 @@ class GitHubPublisher(IssuePublisher):
             return None  # a pull request
         if has_fingerprint(body, fingerprint):
             return issue
-        if _MARKER.search(body or "") is None and self._our_comments(issue, fingerprint):
+        if _MARKER.search(body or "") is None and (
+            _has_label([label.name for label in issue.labels], label) or self._our_comments(issue, fingerprint)
+        ):
             return issue
         return None
 
