@@ -494,6 +494,69 @@ def test_gh_script_reopens_a_regression_once(drafted: Path, tmp_path: Path) -> N
     assert len(gh.issues) == len(prints)  # the two matched, the rest created, nothing twice
 
 
+def test_gh_script_leaves_an_issue_a_person_closed_as_a_duplicate_closed(
+    drafted: Path, tmp_path: Path
+) -> None:
+    gh = FakeGh(tmp_path)
+    prints = fingerprints(drafted)
+    old = "2020-01-01T00:00:00Z"  # closed before the problem fired again
+    duplicate = gh.add_issue(
+        fingerprint_marker(prints[0]), state="CLOSED", closed_at=old, state_reason="DUPLICATE"
+    )
+    done = gh.add_issue(
+        fingerprint_marker(prints[1]), state="CLOSED", closed_at=old, state_reason="COMPLETED"
+    )
+    script = copy_of(drafted, tmp_path)
+
+    first = gh.run(script)
+    gh.run(script)
+
+    assert first.returncode == 0, first.stderr
+    assert gh.issues[duplicate - 1]["state"] == "CLOSED" and gh.issues[duplicate - 1]["comments"] == []
+    assert f"skipped #{duplicate}: closed as a duplicate" in first.stdout
+    assert gh.issues[done - 1]["state"] == "OPEN"  # closed as completed: a regression, reopened
+    assert len(gh.issues) == len(prints)  # neither filed again
+
+
+def test_gh_script_stops_when_it_cannot_read_why_a_firing_issue_was_closed(
+    drafted: Path, tmp_path: Path
+) -> None:
+    gh = FakeGh(tmp_path)
+    prints = fingerprints(drafted)
+    number = gh.add_issue(fingerprint_marker(prints[0]), state="CLOSED", closed_at="2020-01-01T00:00:00Z")
+
+    done = gh.run(copy_of(drafted, tmp_path), fail=["api repos/o/r/issues/1"])
+
+    assert done.returncode == 1 and f"cannot read issue #{number} of o/r: stopped" in done.stderr
+    assert gh.issues[number - 1]["state"] == "CLOSED" and gh.count("issue reopen") == 0
+
+
+@pytest.mark.parametrize("person_titled", [False, True])
+def test_gh_script_swaps_the_priority_label_and_the_priority_of_the_title_it_wrote(
+    drafted: Path, tmp_path: Path, person_titled: bool
+) -> None:
+    gh = FakeGh(tmp_path)
+    [first] = drafted.glob(f"01-{fingerprints(drafted)[0]}.md")
+    title = first.read_text(encoding="utf-8").splitlines()[0][2:]  # GCP-new | P0 | ModuleNotFoundError…
+    filed = (
+        "Payments down: SDK missing"
+        if person_titled
+        else title.replace("| P0 |", "| P2 |").replace("new", "other")
+    )
+    number = gh.add_issue(
+        fingerprint_marker(fingerprints(drafted)[0]), labels=["P2", "team-pay", "log-gardener"], title=filed
+    )
+
+    done = gh.run(copy_of(drafted, tmp_path))
+
+    assert done.returncode == 0, done.stderr
+    issue = gh.issues[number - 1]
+    assert sorted(issue["labels"]) == ["P0", "log-gardener", "team-pay"]
+    assert issue["title"] == (filed if person_titled else filed.replace("| P2 |", "| P0 |"))  # category kept
+    again = gh.run(copy_of(drafted, tmp_path / "again"))
+    assert gh.count("issue edit") == 0 and again.returncode == 0  # in step: nothing more to edit
+
+
 def test_gh_script_finishes_a_regression_whose_comment_or_reopen_failed(
     drafted: Path, tmp_path: Path
 ) -> None:

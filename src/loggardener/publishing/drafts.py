@@ -38,8 +38,10 @@ _HEADER = """#!/usr/bin/env bash
 # The issues labelled $LABEL (open and closed) are listed once, again with ten times $LIMIT while a listing
 # fills it; a failed listing stops the script before anything is created. For each problem, the issue carrying its hidden fingerprint marker:
 #   none    -> gh issue create
-#   open    -> gh issue comment (status), unless its last facts marker already says the same
-#   closed  -> comment (unless said already) + gh issue reopen, if the problem fired after it was closed
+#   open    -> gh issue comment (status), unless its last facts marker already says the same; its priority
+#              label swapped when the priority changed (and its title, while it is the one gardener wrote)
+#   closed  -> comment (unless said already) + gh issue reopen, if the problem fired after it was closed,
+#              unless a person closed it as a duplicate (the problem is tracked in the issue it duplicates)
 set -euo pipefail
 cd "$(dirname "$0")"
 REPO="${{REPO:-{repo}}}"
@@ -50,22 +52,50 @@ LIMIT="${{LIMIT:-1000}}"
 
 ISSUES="$(mktemp)"
 trap 'rm -f "$ISSUES"' EXIT
-# one line per issue: FINGERPRINT (or -) NUMBER STATE CLOSED_AT (or -), tab-separated
+# one line per issue: FINGERPRINT (or -) NUMBER STATE CLOSED_AT (or -) PRIORITY_LABELS (or -) TITLE, tab-separated
 while :; do  # all of them: an issue past the limit would be filed again
   gh issue list --repo "$REPO" --label "$LABEL" --state all --limit "$LIMIT" \\
-    --json number,state,closedAt,body \\
+    --json number,state,closedAt,labels,title,body \\
     --jq '.[] | [((.body // "") | capture("<!-- log-gardener:fingerprint=(?<fp>[A-Za-z0-9_.:-]+) -->") // {{fp: "-"}}
-                 | .fp), .number, .state, (.closedAt // "-")] | @tsv' >"$ISSUES" \\
+                 | .fp), .number, .state, (.closedAt // "-"),
+                 ([.labels[].name | select(test("^[Pp][0-3]$"))] | join(",") | if . == "" then "-" else . end),
+                 .title] | @tsv' >"$ISSUES" \\
     || {{ echo "cannot list the issues of $REPO: nothing created" >&2; exit 1; }}
   if [ "$(wc -l <"$ISSUES")" -lt "$LIMIT" ]; then break; fi
   echo "$LIMIT issues labelled $LABEL listed, the limit: listing again with LIMIT=$((LIMIT * 10))" >&2
   LIMIT=$((LIMIT * 10))
 done
 
-lookup() {{  # prints "NUMBER STATE CLOSED_AT" of the issue carrying fingerprint $1 (an open one first)
-  awk -F '\\t' -v fp="$1" '$1 == fp && $3 == "OPEN" {{ print $2, $3, $4; found = 1; exit }}
-    $1 == fp && first == "" {{ first = $2 " " $3 " " $4 }}
+lookup() {{  # prints "NUMBER<TAB>STATE<TAB>CLOSED_AT<TAB>PRIORITY_LABELS<TAB>TITLE" of the issue carrying
+  # fingerprint $1 (an open one first)
+  awk -F '\\t' -v fp="$1" '$1 == fp && $3 == "OPEN" {{ print $2 "\\t" $3 "\\t" $4 "\\t" $5 "\\t" $6; found = 1; exit }}
+    $1 == fp && first == "" {{ first = $2 "\\t" $3 "\\t" $4 "\\t" $5 "\\t" $6 }}
     END {{ if (!found && first != "") print first }}' "$ISSUES"
+}}
+
+closed_as() {{  # GitHub's state_reason of issue $1 (completed, not_planned, duplicate), through the REST API:
+  # `gh issue list --json` has no such field in many gh versions
+  gh api "repos/$REPO/issues/$1" --jq '.state_reason // ""' \\
+    || {{ echo "cannot read issue #$1 of $REPO: stopped" >&2; exit 1; }}
+}}
+
+keep_current() {{  # issue $1 carries priority labels $2 (comma-separated, or -) and title $3: make $4 its only
+  # priority label, and $4 the priority in its title while the title is one gardener wrote (its name after the
+  # priority is that of the draft's title $5; a title a person wrote is theirs)
+  local number="$1" have="$2" title="$3" want="$4" wanted_title="$5" args=() name
+  IFS=, read -ra names <<<"$have"
+  for name in "${{names[@]}}"; do
+    if [ "$name" != "-" ] && [ "${{name^^}}" != "$want" ]; then args+=(--remove-label "$name"); fi
+  done
+  if [ "${{have^^}}" != "$want" ]; then
+    gh label create "$want" --repo "$REPO" >/dev/null 2>&1 || true
+    args+=(--add-label "$want")
+  fi
+  local kept="${{title/| [Pp][0-3] |/| $want |}}"  # the category it was filed or reopened with stays
+  if [ "$kept" != "$title" ] && [ "${{title#*| [Pp][0-3] | }}" = "${{wanted_title#*| [Pp][0-3] | }}" ]; then
+    args+=(--title "$kept")
+  fi
+  if [ "${{#args[@]}}" -gt 0 ]; then gh issue edit "$number" --repo "$REPO" "${{args[@]}}" >/dev/null; fi
 }}
 
 already_said() {{  # whether the last facts marker on issue $1 (body or comments) is $2
@@ -76,26 +106,38 @@ already_said() {{  # whether the last facts marker on issue $1 (body or comments
   [[ "$last" == *"$2"* ]]
 }}
 
-publish() {{  # fingerprint, title, comma-separated labels, last seen (UTC, RFC 3339), facts marker
-  local fp="$1" title="$2" labels="$3" last_seen="$4" facts="$5" found number state closed_at
+publish() {{  # fingerprint, title, comma-separated labels, last seen (UTC, RFC 3339), facts marker, priority
+  local fp="$1" title="$2" labels="$3" last_seen="$4" facts="$5" priority="$6" found number state closed_at
+  local have issue_title
   found="$(lookup "$fp")"
-  read -r number state closed_at <<<"$found"
+  IFS=$'\\t' read -r number state closed_at have issue_title <<<"$found"
   if [ -z "${{number:-}}" ]; then
     IFS=, read -ra names <<<"$labels"
     for name in "${{names[@]}}"; do gh label create "$name" --repo "$REPO" >/dev/null 2>&1 || true; done
     gh issue create --repo "$REPO" --title "$title" --body-file "gh/body-$fp.md" --label "$labels"
   elif [ "$state" = "CLOSED" ] && [[ ! "$closed_at" < "$last_seen" ]]; then
     echo "skipped #$number: closed $closed_at, after the last occurrence ($last_seen)"
-  elif [ "$state" = "CLOSED" ]; then  # said first: reopened without it, a rerun would find nothing to say
-    if already_said "$number" "$facts"; then
+  elif [ "$state" = "CLOSED" ]; then
+    local reason
+    reason="$(closed_as "$number")" || exit 1
+    if [ "$reason" = "duplicate" ]; then
+      echo "skipped #$number: closed as a duplicate: the problem is tracked in the issue it duplicates; not reopened"
+      return 0
+    fi
+    if already_said "$number" "$facts"; then  # said first: reopened without it, a rerun would find nothing to say
       echo "#$number: regression already noted"
     else
       gh issue comment "$number" --repo "$REPO" --body-file "gh/regression-$fp.md"
     fi
-    if [ "$REOPEN" = "yes" ]; then gh issue reopen "$number" --repo "$REPO"; fi
+    if [ "$REOPEN" = "yes" ]; then
+      keep_current "$number" "$have" "$issue_title" "$priority" "$title"
+      gh issue reopen "$number" --repo "$REPO"
+    fi
   elif already_said "$number" "$facts"; then
+    keep_current "$number" "$have" "$issue_title" "$priority" "$title"
     echo "skipped #$number: nothing changed since log gardener last wrote on it"
   else
+    keep_current "$number" "$have" "$issue_title" "$priority" "$title"
     gh issue comment "$number" --repo "$REPO" --body-file "gh/comment-$fp.md"
   fi
 }}
@@ -185,6 +227,7 @@ class DraftWriter(IssuePublisher):
                         ",".join(content.labels),
                         utc(cluster.last_seen),
                         facts_marker(content.summary),
+                        cluster.priority,
                     )
                 )
                 + "\n"
