@@ -287,7 +287,9 @@ def test_an_issue_whose_body_a_person_rewrote_before_any_comment_is_found_by_its
     server: FakeGitHub,
 ) -> None:
     publish(server, make_report())
-    server.issues[1].body = "Owner: the orders team. Runbook: the wiki's page on pools."  # no marker, no comment
+    server.issues[
+        1
+    ].body = "Owner: the orders team. Runbook: the wiki's page on pools."  # no marker, no comment
     composer = Composer(make_report(crash_cluster(count=95), exit_cluster()), IssuesConfig())
 
     actions = publisher(server).publish(composer, composer.selected(), {"a1b2c3d4e5f6": 1})

@@ -47,7 +47,7 @@ from loggardener.errors import (
     untrusted_certificate,
 )
 from loggardener.publishing.answers import CheckedRequester, UnreadableAnswer
-from loggardener.publishing.content import PRIORITIES, Composer, summary, utc
+from loggardener.publishing.content import PRIORITIES, Composer, resolved_note, summary, utc
 from loggardener.publishing.interface import (
     DEFAULT_API_URL,
     NO_PERMISSION,
@@ -548,6 +548,7 @@ class GitHubPublisher(IssuePublisher):
             self._close_twins(repo, label, run, actions)
             self._close_listed_twins(run, actions)
             self._refresh_related(composer, run, actions)
+            self._note_resolved(repo, composer, candidates, known or {}, run, actions)
         return actions
 
     # -- steps -----------------------------------------------------------------------------------------
@@ -729,9 +730,7 @@ class GitHubPublisher(IssuePublisher):
                 )
                 actions[index] = actions[index].model_copy(update={"detail": actions[index].detail + line})
 
-    def _known(
-        self, repo: Repository, fingerprint: str, number: int, run: _Run, label: str
-    ) -> Issue | None:
+    def _known(self, repo: Repository, fingerprint: str, number: int, run: _Run, label: str) -> Issue | None:
         """Issue `number` of this repository when it still carries `fingerprint`'s marker: in its body (the
         listing misses it when its generated-by label is gone), or, when a person rewrote the body without
         any marker, in one of our comments or by the generated-by `label` it still carries (the number is the
@@ -757,7 +756,8 @@ class GitHubPublisher(IssuePublisher):
         if has_fingerprint(body, fingerprint):
             return issue
         if _MARKER.search(body or "") is None and (
-            _has_label([label.name for label in issue.labels], label) or self._our_comments(issue, fingerprint)
+            _has_label([label.name for label in issue.labels], label)
+            or self._our_comments(issue, fingerprint)
         ):
             return issue
         return None
@@ -776,8 +776,10 @@ class GitHubPublisher(IssuePublisher):
     ) -> IssueAction:
         ours = self._our_comments(issue, cluster.fingerprint)
         states = [read_state(c.body) for c in ours]
-        last_state = states[-1] if states else None
-        previous = last_state or body_state
+        last_state = (
+            states[-1] if states else None
+        )  # None after a note without facts: a new comment follows it
+        previous = next((s for s in reversed(states) if s is not None), None) or body_state
         # the issue keeps the category it was filed (or reopened) with, unless the problem came back after going
         # quiet: then it is a regression
         kept = "regression" if cluster.trend == "regressed" else previous.category if previous else None
@@ -880,6 +882,54 @@ class GitHubPublisher(IssuePublisher):
         return self._action(
             cluster, "reopened", issue, title, f"regression: fired again after it was closed {utc(closed_at)}"
         )
+
+    def _note_resolved(
+        self,
+        repo: Repository,
+        composer: Composer,
+        candidates: Mapping[str, Issue],
+        known: Mapping[str, int],
+        run: _Run,
+        actions: list[IssueAction],
+    ) -> None:
+        """Say on each open issue of a problem this run lists as resolved (quiet for the configured runs) that it
+        went quiet, once: a closed issue, or one whose last comment of ours says it already, gets nothing."""
+        label = composer.config.generated_by_label
+        for resolved in composer.report.resolved:
+            fingerprint = resolved.fingerprint
+            try:
+                issue = candidates.get(fingerprint)
+                number = known.get(fingerprint) or resolved.issue_number
+                if issue is None and number is not None:
+                    issue = self._known(repo, fingerprint, number, run, label)
+                if issue is None or issue.state != "open" or not self._ours(issue.url, issue.number):
+                    continue
+                note = resolved_note(resolved, composer.report)
+                ours = self._our_comments(issue, fingerprint)
+                if ours and note.splitlines()[-1] in ours[-1].body:
+                    continue
+                comment = issue.create_comment(note)
+            except _API_ERRORS as exc:
+                actions.append(
+                    IssueAction(
+                        fingerprint=fingerprint,
+                        action="failed",
+                        title=resolved.title,
+                        detail=f"quiet for {resolved.quiet_runs} runs, not said on its issue: {describe(exc)}",
+                    )
+                )
+                continue
+            actions.append(
+                IssueAction(
+                    fingerprint=fingerprint,
+                    action="updated",
+                    title=issue.title,
+                    number=issue.number,
+                    url=comment.html_url,
+                    detail=f"resolved: quiet for {resolved.quiet_runs} runs, last seen {utc(resolved.last_seen)}; "
+                    "said on the issue, left open",
+                )
+            )
 
     def _refresh_related(self, composer: Composer, run: _Run, actions: list[IssueAction]) -> None:
         """Rewrite bodies whose related-issues list lacks issues known now (e.g. created later this run)."""

@@ -15,7 +15,15 @@ from errno import EACCES, EPERM
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    ValidationError,
+    model_validator,
+)
 
 from loggardener import __version__
 from loggardener.defaults import STATE_FILE_NAME, empty_list
