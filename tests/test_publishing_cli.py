@@ -557,6 +557,31 @@ def test_gh_script_swaps_the_priority_label_and_the_priority_of_the_title_it_wro
     assert gh.count("issue edit") == 0 and again.returncode == 0  # in step: nothing more to edit
 
 
+def followed(drafts: Path) -> list[tuple[str, str]]:
+    """The problems below the threshold the script follows: (fingerprint, priority)."""
+    script = (drafts / "gh-issues.sh").read_text(encoding="utf-8")
+    return [(line.split()[1], line.split()[-1]) for line in script.splitlines() if line.startswith("follow ")]
+
+
+def test_gh_script_keeps_the_open_issue_of_a_problem_below_the_threshold_up_to_date(
+    drafted: Path, tmp_path: Path
+) -> None:
+    gh = FakeGh(tmp_path)
+    (fp, priority), (closed_fp, _) = followed(drafted)[:2]
+    assert priority == "P3" and not list(drafted.glob(f"*-{fp}.md"))  # no draft of its own
+    number = gh.add_issue(fingerprint_marker(fp), labels=["P2", "log-gardener"])
+    closed = gh.add_issue(fingerprint_marker(closed_fp), state="CLOSED", closed_at="2020-01-01T00:00:00Z")
+
+    done = gh.run(copy_of(drafted, tmp_path))
+
+    assert done.returncode == 0, done.stderr
+    [comment] = gh.issues[number - 1]["comments"]
+    assert "**Still firing (P3):**" in comment
+    assert sorted(gh.issues[number - 1]["labels"]) == ["P3", "log-gardener"]
+    assert gh.issues[closed - 1]["state"] == "CLOSED" and not gh.issues[closed - 1]["comments"]
+    assert gh.count("issue create") == len(fingerprints(drafted))  # nothing filed below the threshold
+
+
 def test_gh_script_finishes_a_regression_whose_comment_or_reopen_failed(
     drafted: Path, tmp_path: Path
 ) -> None:

@@ -3,7 +3,8 @@
 Layout, in the drafts directory (next to the worklog):
   NN-<fingerprint>.md         the draft for a person: title, labels, body
   gh/body-<fingerprint>.md    the exact body `gh issue create` posts
-  gh/comment-<fingerprint>.md the status comment for an issue that already exists
+  gh/comment-<fingerprint>.md the status comment for an issue that already exists (also of a problem below
+                              the threshold: no draft, its open issue is kept up to date)
   gh/regression-<fingerprint>.md  the comment for a closed issue that fires again
   gh-issues.sh                lists the issues once, looks each fingerprint up, then creates, comments
                               (unless the issue already carries the same facts) or reopens
@@ -42,6 +43,8 @@ _HEADER = """#!/usr/bin/env bash
 #              label swapped when the priority changed (and its title, while it is the one gardener wrote)
 #   closed  -> comment (unless said already) + gh issue reopen, if the problem fired after it was closed,
 #              unless a person closed it as a duplicate (the problem is tracked in the issue it duplicates)
+# A problem below the threshold (`follow`) is only kept up to date on its open issue: nothing is filed or
+# reopened for it.
 set -euo pipefail
 cd "$(dirname "$0")"
 REPO="${{REPO:-{repo}}}"
@@ -142,6 +145,13 @@ publish() {{  # fingerprint, title, comma-separated labels, last seen (UTC, RFC 
   fi
 }}
 
+follow() {{  # as publish, for a problem below the threshold: only its open issue is updated
+  local found number state
+  found="$(lookup "$1")"
+  IFS=$'\\t' read -r number state _ <<<"$found"
+  if [ -n "${{number:-}}" ] && [ "$state" = "OPEN" ]; then publish "$@"; fi
+}}
+
 """
 
 
@@ -164,7 +174,8 @@ class DraftWriter(IssuePublisher):
         """Write the drafts into a new directory that replaces the drafts directory once complete: a run
         that fails part way (a full disk, Ctrl-C) leaves the previous drafts, never half of the new ones
         beside them, and drafts of problems an earlier run had do not linger. Problems `below` the threshold
-        get no draft: without a listing of the issues, which of them have one is not known."""
+        get no draft (without a listing of the issues, which of them have one is not known): the script
+        updates their open issues, as publishing does, and files or reopens nothing for them."""
         try:
             self.directory.parent.mkdir(parents=True, exist_ok=True)
             staging = Path(tempfile.mkdtemp(dir=self.directory.parent, prefix=f".{self.directory.name}."))
@@ -175,7 +186,7 @@ class DraftWriter(IssuePublisher):
             ) from None
         try:
             staging.chmod(0o755)  # as a directory made with mkdir, not mkdtemp's 0700
-            actions = self._write(composer, clusters, staging)
+            actions = self._write(composer, clusters, below, staging)
             _replace_directory(staging, self.directory)
         except GardenerError as exc:  # named as the drafts directory, not as the directory being filled
             shutil.rmtree(staging, ignore_errors=True)
@@ -187,7 +198,9 @@ class DraftWriter(IssuePublisher):
             raise
         return actions
 
-    def _write(self, composer: Composer, clusters: Sequence[Cluster], staging: Path) -> list[IssueAction]:
+    def _write(
+        self, composer: Composer, clusters: Sequence[Cluster], below: Sequence[Cluster], staging: Path
+    ) -> list[IssueAction]:
         gh_dir = staging / "gh"
         gh_dir.mkdir()
         config = composer.config
@@ -218,19 +231,7 @@ class DraftWriter(IssuePublisher):
             for path, text in files.items():
                 atomic_write(path, text, "draft")
             lines.append(
-                "publish "
-                + " ".join(
-                    shlex.quote(value)
-                    for value in (
-                        cluster.fingerprint,
-                        content.title,
-                        ",".join(content.labels),
-                        utc(cluster.last_seen),
-                        facts_marker(content.summary),
-                        cluster.priority,
-                    )
-                )
-                + "\n"
+                _call("publish", cluster, content.title, content.labels, facts_marker(content.summary))
             )
             actions.append(
                 IssueAction(
@@ -240,8 +241,19 @@ class DraftWriter(IssuePublisher):
                     detail=str((self.directory / name).relative_to(self.directory.parent)),
                 )
             )
+        for cluster in below:  # no draft: the script updates an open issue of theirs, files nothing
+            fingerprint_marker(cluster.fingerprint)
+            comment, current = composer.comment(cluster, None, draft=True)
+            atomic_write(gh_dir / f"comment-{cluster.fingerprint}.md", comment, "draft")
+            lines.append(_call("follow", cluster, current.title, [], facts_marker(current)))
         atomic_write(staging / SCRIPT_NAME, "".join(lines), "script", mode=0o755)
         return actions
+
+
+def _call(function: str, cluster: Cluster, title: str, labels: Sequence[str], facts: str) -> str:
+    """One line of the script: `function` (publish or follow) with the problem's arguments, quoted."""
+    values = (cluster.fingerprint, title, ",".join(labels), utc(cluster.last_seen), facts, cluster.priority)
+    return function + " " + " ".join(shlex.quote(value) for value in values) + "\n"
 
 
 def check_drafts_directory(directory: Path) -> None:
