@@ -193,6 +193,40 @@ def test_a_regression_whose_comment_or_reopen_failed_is_finished_by_the_next_run
     assert len(server.comments_on(1)) == 1  # reopened, not said twice
 
 
+def test_an_issue_closed_again_after_a_regression_gets_a_new_regression_comment(server: FakeGitHub) -> None:
+    publish(server, make_report(generated_at=T0 + timedelta(hours=1)))
+    server.close(1, closed_at=T0 + timedelta(minutes=30))
+    publish(server, make_report(generated_at=T0 + timedelta(hours=2)))  # reopened, said
+    server.close(
+        1, closed_at=T0 + timedelta(minutes=40)
+    )  # a person closes it again; it keeps firing the same
+
+    actions = publish(server, make_report(generated_at=T0 + timedelta(hours=3)))
+
+    assert kinds(actions) == ["reopened", "skipped"] and server.issues[1].state == "open"
+    first, second = server.comments_on(1)
+    assert "**Regression, reopened:**" in second.body and "closed 2025-09-16T18:23:50Z" in second.body
+    assert kinds(publish(server, make_report(generated_at=T0 + timedelta(hours=3)))) == ["skipped", "skipped"]
+
+
+@pytest.mark.parametrize("reopen", [True, False])
+def test_a_status_comment_before_a_close_does_not_count_as_the_regression_said(
+    server: FakeGitHub, reopen: bool
+) -> None:
+    publish(server, make_report())
+    publish(
+        server, make_report(crash_cluster(count=90), exit_cluster())
+    )  # a status comment, same facts as below
+    server.close(1, closed_at=T0 + timedelta(minutes=30))
+
+    publish(
+        server, make_report(crash_cluster(count=90), exit_cluster()), IssuesConfig(reopen_regressions=reopen)
+    )
+
+    status, regression = server.comments_on(1)
+    assert "**Regression" in regression.body and "Still firing" in status.body
+
+
 def test_closed_after_the_last_occurrence_is_left_alone(server: FakeGitHub) -> None:
     publish(server, make_report())
     server.close(1, closed_at=T0 + timedelta(hours=3))

@@ -199,6 +199,21 @@ class _Run:
     (a create held past the listing's lag, two runs at once, a body copied by hand)."""
 
 
+_CLOSED_MARKER = compile_regex(r"<!-- log-gardener:after-close=([0-9TZ:-]*) -->")
+
+
+def closed_marker(closed_at: datetime | None) -> str:
+    """The hidden line of a regression comment naming the close it answers (empty when GitHub gave no time)."""
+    return f"<!-- log-gardener:after-close={utc(closed_at) if closed_at is not None else ''} -->"
+
+
+def _after_close(body: str | None) -> str | None:
+    """The close a regression comment answers, from its hidden line; None for a comment without one (a status
+    comment, or one an earlier release wrote)."""
+    found = _CLOSED_MARKER.search(body or "")
+    return found.group(1) if found else None
+
+
 def _author(issue: Issue) -> str | None:
     """Who filed `issue` (its listing names them: no request)."""
     return issue.user.login if issue.user is not None else None
@@ -852,7 +867,18 @@ class GitHubPublisher(IssuePublisher):
         )
         ours = self._our_comments(issue, cluster.fingerprint)
         noted = read_state(ours[-1].body) if ours else None
-        said = noted is not None and noted.material() == current.material()
+        # said already: by a run that commented on this same close, then failed to reopen. A person who closed
+        # it again after an earlier regression gets a new comment, with the same facts or not
+        answered = _after_close(ours[-1].body) if ours else None
+        said = (
+            noted is not None
+            and noted.material() == current.material()
+            and (
+                answered == _after_close(closed_marker(closed_at))
+                or (answered is None and "**Regression" in ours[-1].body)  # written before the hidden line
+            )
+        )
+        text = f"{text.rstrip()}\n{closed_marker(closed_at)}\n"
         if not reopen:
             if said:
                 return self._action(
