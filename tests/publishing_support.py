@@ -208,6 +208,13 @@ def answer(value):
     print(json.dumps(value))
 
 
+def now():
+    """GitHub's time of a write, RFC 3339 (GH_NOW when a test sets the clock)."""
+    from datetime import datetime, timezone
+
+    return os.environ.get("GH_NOW") or datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
 def issue(number):
     return next(i for i in issues if i["number"] == int(number))
 
@@ -228,7 +235,8 @@ if command == "issue list":
     answer([{key: i[key] for key in one["--json"].split(",")} for i in shown])
 elif command == "issue view":
     found = issue(positional[0])
-    view = {**found, "comments": [{"body": body} for body in found["comments"]]}
+    times = found.get("commentTimes", [])
+    view = {**found, "comments": [{"body": b, "createdAt": t} for b, t in zip(found["comments"], times)]}
     answer({key: view[key] for key in one["--json"].split(",")})
 else:
     if command == "issue create":
@@ -244,6 +252,7 @@ else:
         number = int(positional[0])
         with open(one["--body-file"], encoding="utf-8") as handle:
             issue(number)["comments"].append(handle.read())
+        issue(number).setdefault("commentTimes", []).append(now())
     elif command == "issue edit":
         number = int(positional[0])
         found = issue(number)

@@ -602,6 +602,27 @@ def test_gh_script_finishes_a_regression_whose_comment_or_reopen_failed(
     )
 
 
+def test_gh_script_says_a_regression_again_when_a_person_closed_it_again(
+    drafted: Path, tmp_path: Path
+) -> None:
+    gh = FakeGh(tmp_path)
+    number = gh.add_issue(
+        fingerprint_marker(fingerprints(drafted)[0]), state="CLOSED", closed_at="2020-01-01T00:00:00Z"
+    )
+    script = copy_of(drafted, tmp_path)
+    assert gh.run(script, GH_NOW="2020-01-01T01:00:00Z").returncode == 0  # reopened, said
+    state = json.loads(gh.state.read_text(encoding="utf-8"))
+    state["issues"][number - 1].update(state="CLOSED", closedAt="2020-01-01T02:00:00Z")  # closed again
+    gh.state.write_text(json.dumps(state), encoding="utf-8")
+
+    done = gh.run(script, GH_NOW="2020-01-01T03:00:00Z")
+
+    assert done.returncode == 0, done.stderr
+    issue = gh.issues[number - 1]
+    assert issue["state"] == "OPEN" and len(issue["comments"]) == 2
+    assert all("**Regression, reopened:**" in comment for comment in issue["comments"])
+
+
 def test_gh_script_lists_past_its_limit_before_creating(drafted: Path, tmp_path: Path) -> None:
     gh = FakeGh(tmp_path)
     prints = fingerprints(drafted)

@@ -109,6 +109,16 @@ already_said() {{  # whether the last facts marker on issue $1 (body or comments
   [[ "$last" == *"$2"* ]]
 }}
 
+said_since() {{  # whether a comment on issue $1 made after $3 (the close, RFC 3339) carries facts marker $2: said
+  # by a run that then failed to reopen it. A person who closed it again after a regression gets a new comment
+  local last
+  last="$(gh issue view "$1" --repo "$REPO" --json comments \\
+    --jq "[.comments[] | select((.createdAt // \\"\\") > \\"$3\\") | .body]
+          | map(select(contains(\\"<!-- log-gardener:facts=\\"))) | last // \\"\\"")" \\
+    || {{ echo "cannot read issue #$1 of $REPO: stopped" >&2; exit 1; }}
+  [[ "$last" == *"$2"* ]]
+}}
+
 publish() {{  # fingerprint, title, comma-separated labels, last seen (UTC, RFC 3339), facts marker, priority
   local fp="$1" title="$2" labels="$3" last_seen="$4" facts="$5" priority="$6" found number state closed_at
   local have issue_title
@@ -127,7 +137,7 @@ publish() {{  # fingerprint, title, comma-separated labels, last seen (UTC, RFC 
       echo "skipped #$number: closed as a duplicate: the problem is tracked in the issue it duplicates; not reopened"
       return 0
     fi
-    if already_said "$number" "$facts"; then  # said first: reopened without it, a rerun would find nothing to say
+    if said_since "$number" "$facts" "$closed_at"; then  # said first: reopened without it, a rerun would find nothing to say
       echo "#$number: regression already noted"
     else
       gh issue comment "$number" --repo "$REPO" --body-file "gh/regression-$fp.md"
