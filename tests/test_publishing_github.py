@@ -205,6 +205,7 @@ def test_an_issue_closed_again_after_a_regression_gets_a_new_regression_comment(
 
     assert kinds(actions) == ["reopened", "skipped"] and server.issues[1].state == "open"
     first, second = server.comments_on(1)
+    assert "closed 2025-09-16T18:13:50Z" in first.body  # the first close
     assert "**Regression, reopened:**" in second.body and "closed 2025-09-16T18:23:50Z" in second.body
     assert kinds(publish(server, make_report(generated_at=T0 + timedelta(hours=3)))) == ["skipped", "skipped"]
 
