@@ -750,9 +750,8 @@ class GitHubPublisher(IssuePublisher):
         listing misses it when its generated-by label is gone), or, when a person rewrote the body without
         any marker, in one of our comments or by the generated-by `label` it still carries (the number is the
         state's record of this problem's issue, and no other problem's marker says otherwise); None when it was
-        deleted or is another problem's. An issue a
-        person transferred to another repository (GitHub answers 301) is returned when it keeps the marker:
-        the caller files no new one (see `_moved`)."""
+        deleted or is another problem's. An issue a person transferred to another repository (GitHub answers
+        301) is returned when it keeps the marker: the caller files no new one (see `_moved`)."""
         try:
             issue = repo.get_issue(number)
             body, url = issue.body, issue.html_url or ""
@@ -771,8 +770,7 @@ class GitHubPublisher(IssuePublisher):
         if has_fingerprint(body, fingerprint):
             return issue
         if _MARKER.search(body or "") is None and (
-            _has_label([label.name for label in issue.labels], label)
-            or self._our_comments(issue, fingerprint)
+            _has_label([item.name for item in issue.labels], label) or self._our_comments(issue, fingerprint)
         ):
             return issue
         return None
@@ -791,9 +789,8 @@ class GitHubPublisher(IssuePublisher):
     ) -> IssueAction:
         ours = self._our_comments(issue, cluster.fingerprint)
         states = [read_state(c.body) for c in ours]
-        last_state = (
-            states[-1] if states else None
-        )  # None after a note without facts: a new comment follows it
+        # None after a note without facts (a problem gone quiet): a new comment follows it, none edits it
+        last_state = states[-1] if states else None
         previous = next((s for s in reversed(states) if s is not None), None) or body_state
         # the issue keeps the category it was filed (or reopened) with, unless the problem came back after going
         # quiet: then it is a regression
