@@ -185,7 +185,9 @@ with open(os.environ["GH_LOG"], "a", encoding="utf-8") as log:
 command = " ".join(args[:2])
 if command in json.loads(os.environ.get("GH_FAIL", "[]")):
     sys.exit(f"gh: {command} failed (HTTP 502)")
-VALUED = {"--repo", "--label", "--state", "--limit", "--json", "--jq", "--title", "--body-file", "--add-label",
+if "--search" in args and "issue search" in json.loads(os.environ.get("GH_FAIL", "[]")):
+    sys.exit("gh: API rate limit exceeded for search (HTTP 403)")
+VALUED = {"--repo", "--label", "--state", "--limit", "--json", "--jq", "--title", "--body-file", "--add-label", "--search",
           "--remove-label"}
 options, positional, index = {}, [], 2
 while index < len(args):
@@ -229,7 +231,12 @@ if command == "issue list":
     wanted = [
         i
         for i in sorted(issues, key=lambda i: -i["number"])  # gh lists the newest first
-        if one["--label"] in i["labels"] and one["--state"] in ("all", i["state"].lower())
+        if one["--state"] in ("all", i["state"].lower())
+        and (
+            one["--search"].split()[0] in i["body"]  # GitHub search: the fingerprint the body shows
+            if "--search" in one
+            else one["--label"] in i["labels"]
+        )
     ][: int(one["--limit"])]
     shown = [{**i, "labels": [{"name": n} for n in i["labels"]]} for i in wanted]
     answer([{key: i[key] for key in one["--json"].split(",")} for i in shown])

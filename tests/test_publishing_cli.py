@@ -408,6 +408,15 @@ def fingerprints(drafts: Path) -> list[str]:
     return [p.stem.split("-", 1)[1] for p in sorted(drafts.glob("[0-9]*.md"))]
 
 
+def listings(gh: FakeGh) -> int:
+    """The script's listings of the issues by their label (not its searches)."""
+    return sum(call[:2] == ["issue", "list"] and "--search" not in call for call in gh.calls)
+
+
+def searches(gh: FakeGh) -> int:
+    return sum(call[:2] == ["issue", "list"] and "--search" in call for call in gh.calls)
+
+
 def test_draft_mode_writes_drafts_and_a_gh_script(drafted: Path) -> None:
     files = sorted(p.name for p in drafted.glob("*.md"))
     assert files[0].startswith("01-") and len(files) == 8
@@ -428,8 +437,9 @@ def test_gh_script_creates_each_issue_once(drafted: Path, tmp_path: Path) -> Non
     done = gh.run(script)
 
     assert done.returncode == 0, done.stderr
-    assert gh.count("issue list") == 1  # listed once, up front
+    assert listings(gh) == 1  # listed once, up front
     assert gh.count("issue create") == len(fingerprints(drafted)) == len(gh.issues)
+    assert searches(gh) == len(gh.issues)  # one search before each create: an issue without its label
     created = gh.issues[0]
     assert created["title"] == first.splitlines()[0][2:]  # quoting kept the title intact
     assert created["labels"] == ["P0", "bug", "log-gardener"]
@@ -623,6 +633,33 @@ def test_gh_script_says_a_regression_again_when_a_person_closed_it_again(
     assert all("**Regression, reopened:**" in comment for comment in issue["comments"])
 
 
+@pytest.mark.parametrize("state", ["OPEN", "CLOSED"])
+def test_gh_script_finds_an_issue_a_person_took_its_label_off_before_filing_again(
+    drafted: Path, tmp_path: Path, state: str
+) -> None:
+    gh = FakeGh(tmp_path)
+    prints = fingerprints(drafted)
+    body = f"{fingerprint_marker(prints[0])}\n- Fingerprint: `{prints[0]}` (exception)"
+    number = gh.add_issue(body, state=state, closed_at="2099-01-01T00:00:00Z", labels=["bug"])
+    gh.add_issue(f"{prints[1]} quoted by a person, no marker", labels=["bug"])  # found by search, not ours
+
+    done = gh.run(copy_of(drafted, tmp_path))
+
+    assert done.returncode == 0, done.stderr
+    assert len(gh.issues) == 2 + len(prints) - 1  # the first problem is not filed again; the second is
+    if state == "CLOSED":  # closed after the last occurrence: left alone
+        assert gh.issues[number - 1]["state"] == "CLOSED" and gh.issues[number - 1]["comments"] == []
+
+
+def test_gh_script_files_as_before_when_search_fails(drafted: Path, tmp_path: Path) -> None:
+    gh = FakeGh(tmp_path)
+
+    done = gh.run(copy_of(drafted, tmp_path), fail=["issue search"])  # search's own rate limit, say
+
+    assert done.returncode == 0, done.stderr
+    assert searches(gh) == len(gh.issues) == len(fingerprints(drafted))
+
+
 def test_gh_script_lists_past_its_limit_before_creating(drafted: Path, tmp_path: Path) -> None:
     gh = FakeGh(tmp_path)
     prints = fingerprints(drafted)
@@ -634,7 +671,7 @@ def test_gh_script_lists_past_its_limit_before_creating(drafted: Path, tmp_path:
 
     assert done.returncode == 0, done.stderr
     assert "3 issues labelled log-gardener listed, the limit: listing again with LIMIT=30" in done.stderr
-    assert gh.count("issue list") == 2
+    assert listings(gh) == 2
     assert len(gh.issues) == 4 + len(prints) - 1  # the oldest issue's problem is not filed again
     assert gh.issues[oldest - 1]["comments"]
 

@@ -37,7 +37,8 @@ _HEADER = """#!/usr/bin/env bash
 # Publish log gardener's issue drafts with the GitHub CLI (gh), without duplicates.
 # Usage: REPO=owner/name ./{script}    (needs `gh auth login`, or GH_TOKEN, and jq-capable gh >= 2.0)
 # The issues labelled $LABEL (open and closed) are listed once, again with ten times $LIMIT while a listing
-# fills it; a failed listing stops the script before anything is created. For each problem, the issue carrying its hidden fingerprint marker:
+# fills it; a failed listing stops the script before anything is created. Before creating, a problem the
+# listing lacks is searched for by its fingerprint (an issue whose label a person removed), its marker deciding. For each problem, the issue carrying its hidden fingerprint marker:
 #   none    -> gh issue create
 #   open    -> gh issue comment (status), unless its last facts marker already says the same; its priority
 #              label swapped when the priority changed (and its title, while it is the one gardener wrote)
@@ -74,6 +75,17 @@ lookup() {{  # prints "NUMBER<TAB>STATE<TAB>CLOSED_AT<TAB>PRIORITY_LABELS<TAB>TI
   awk -F '\\t' -v fp="$1" '$1 == fp && $3 == "OPEN" {{ print $2 "\\t" $3 "\\t" $4 "\\t" $5 "\\t" $6; found = 1; exit }}
     $1 == fp && first == "" {{ first = $2 "\\t" $3 "\\t" $4 "\\t" $5 "\\t" $6 }}
     END {{ if (!found && first != "") print first }}' "$ISSUES"
+}}
+
+unlabelled() {{  # the issue carrying fingerprint $1 that the listing missed (a person removed its label), as lookup
+  # prints it: found by GitHub search on the fingerprint its body shows, decided by its hidden marker; nothing
+  # when search finds none or fails (search lags and is rate limited: it never decides, the marker does)
+  gh issue list --repo "$REPO" --state all --search "$1 in:body" --limit 20 \\
+    --json number,state,closedAt,labels,title,body \\
+    --jq '.[] | select((.body // "") | contains("<!-- log-gardener:fingerprint='"$1"' -->"))
+          | [.number, .state, (.closedAt // "-"),
+             ([.labels[].name | select(test("^[Pp][0-3]$"))] | join(",") | if . == "" then "-" else . end),
+             .title] | @tsv' 2>/dev/null | sort -t $'\\t' -k2,2r | head -n 1 || true
 }}
 
 closed_as() {{  # GitHub's state_reason of issue $1 (completed, not_planned, duplicate), through the REST API:
@@ -123,6 +135,7 @@ publish() {{  # fingerprint, title, comma-separated labels, last seen (UTC, RFC 
   local fp="$1" title="$2" labels="$3" last_seen="$4" facts="$5" priority="$6" found number state closed_at
   local have issue_title
   found="$(lookup "$fp")"
+  if [ -z "$found" ]; then found="$(unlabelled "$fp")"; fi
   IFS=$'\\t' read -r number state closed_at have issue_title <<<"$found"
   if [ -z "${{number:-}}" ]; then
     IFS=, read -ra names <<<"$labels"
