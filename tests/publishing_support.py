@@ -185,7 +185,10 @@ with open(os.environ["GH_LOG"], "a", encoding="utf-8") as log:
 command = " ".join(args[:2])
 if command in json.loads(os.environ.get("GH_FAIL", "[]")):
     sys.exit(f"gh: {command} failed (HTTP 502)")
-VALUED = {"--repo", "--label", "--state", "--limit", "--json", "--jq", "--title", "--body-file"}
+if "--search" in args and "issue search" in json.loads(os.environ.get("GH_FAIL", "[]")):
+    sys.exit("gh: API rate limit exceeded for search (HTTP 403)")
+VALUED = {"--repo", "--label", "--state", "--limit", "--json", "--jq", "--title", "--body-file", "--add-label", "--search",
+          "--remove-label"}
 options, positional, index = {}, [], 2
 while index < len(args):
     if args[index] in VALUED:
@@ -207,20 +210,40 @@ def answer(value):
     print(json.dumps(value))
 
 
+def now():
+    """GitHub's time of a write, RFC 3339 (GH_NOW when a test sets the clock)."""
+    from datetime import datetime, timezone
+
+    return os.environ.get("GH_NOW") or datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
 def issue(number):
     return next(i for i in issues if i["number"] == int(number))
 
 
+if args[0] == "api":  # gh api repos/OWNER/NAME/issues/N: the REST issue, its state_reason with it
+    found = issue(args[1].rsplit("/", 1)[1])
+    rest = {"number": found["number"], "title": found["title"], "state": found["state"].lower(),
+            "state_reason": (found.get("stateReason") or "").lower() or None, "labels": [{"name": n} for n in found["labels"]]}
+    answer(rest)
+    sys.exit(0)
 if command == "issue list":
     wanted = [
         i
         for i in sorted(issues, key=lambda i: -i["number"])  # gh lists the newest first
-        if one["--label"] in i["labels"] and one["--state"] in ("all", i["state"].lower())
+        if one["--state"] in ("all", i["state"].lower())
+        and (
+            one["--search"].split()[0] in i["body"]  # GitHub search: the fingerprint the body shows
+            if "--search" in one
+            else one["--label"] in i["labels"]
+        )
     ][: int(one["--limit"])]
-    answer([{key: i[key] for key in one["--json"].split(",")} for i in wanted])
+    shown = [{**i, "labels": [{"name": n} for n in i["labels"]]} for i in wanted]
+    answer([{key: i[key] for key in one["--json"].split(",")} for i in shown])
 elif command == "issue view":
     found = issue(positional[0])
-    view = {**found, "comments": [{"body": body} for body in found["comments"]]}
+    times = found.get("commentTimes", [])
+    view = {**found, "comments": [{"body": b, "createdAt": t} for b, t in zip(found["comments"], times)]}
     answer({key: view[key] for key in one["--json"].split(",")})
 else:
     if command == "issue create":
@@ -236,6 +259,16 @@ else:
         number = int(positional[0])
         with open(one["--body-file"], encoding="utf-8") as handle:
             issue(number)["comments"].append(handle.read())
+        issue(number).setdefault("commentTimes", []).append(now())
+    elif command == "issue edit":
+        number = int(positional[0])
+        found = issue(number)
+        found["title"] = one.get("--title", found["title"])
+        removed = {name for name in options.get("--remove-label", [])}
+        found["labels"] = [n for n in found["labels"] if n not in removed] + [
+            n for n in options.get("--add-label", []) if n not in found["labels"]
+        ]
+        number = 0  # gh issue edit prints the issue's URL; the script discards it
     elif command == "issue reopen":
         number = int(positional[0])
         issue(number).update(state="OPEN", closedAt=None)
@@ -289,18 +322,27 @@ class FakeGh:
         issues: list[dict[str, Any]] = json.loads(self.state.read_text(encoding="utf-8"))["issues"]
         return issues
 
-    def add_issue(self, body: str, state: str = "OPEN", closed_at: str | None = None) -> int:
-        """An issue labelled `log-gardener`; returns its number."""
+    def add_issue(
+        self,
+        body: str,
+        state: str = "OPEN",
+        closed_at: str | None = None,
+        state_reason: str | None = None,
+        labels: Sequence[str] = ("log-gardener",),
+        title: str | None = None,
+    ) -> int:
+        """An issue (labelled `log-gardener` unless `labels` say otherwise); returns its number."""
         data = json.loads(self.state.read_text(encoding="utf-8"))
         number = len(data["issues"]) + 1
         data["issues"].append(
             {
                 "number": number,
-                "title": f"issue {number}",
+                "title": title or f"issue {number}",
                 "body": body,
-                "labels": ["log-gardener"],
+                "labels": list(labels),
                 "state": state,
                 "closedAt": closed_at,
+                "stateReason": state_reason,
                 "comments": [],
             }
         )

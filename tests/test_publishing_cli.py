@@ -408,6 +408,15 @@ def fingerprints(drafts: Path) -> list[str]:
     return [p.stem.split("-", 1)[1] for p in sorted(drafts.glob("[0-9]*.md"))]
 
 
+def listings(gh: FakeGh) -> int:
+    """The script's listings of the issues by their label (not its searches)."""
+    return sum(call[:2] == ["issue", "list"] and "--search" not in call for call in gh.calls)
+
+
+def searches(gh: FakeGh) -> int:
+    return sum(call[:2] == ["issue", "list"] and "--search" in call for call in gh.calls)
+
+
 def test_draft_mode_writes_drafts_and_a_gh_script(drafted: Path) -> None:
     files = sorted(p.name for p in drafted.glob("*.md"))
     assert files[0].startswith("01-") and len(files) == 8
@@ -428,8 +437,9 @@ def test_gh_script_creates_each_issue_once(drafted: Path, tmp_path: Path) -> Non
     done = gh.run(script)
 
     assert done.returncode == 0, done.stderr
-    assert gh.count("issue list") == 1  # listed once, up front
+    assert listings(gh) == 1  # listed once, up front
     assert gh.count("issue create") == len(fingerprints(drafted)) == len(gh.issues)
+    assert searches(gh) == len(gh.issues)  # one search before each create: an issue without its label
     created = gh.issues[0]
     assert created["title"] == first.splitlines()[0][2:]  # quoting kept the title intact
     assert created["labels"] == ["P0", "bug", "log-gardener"]
@@ -494,6 +504,94 @@ def test_gh_script_reopens_a_regression_once(drafted: Path, tmp_path: Path) -> N
     assert len(gh.issues) == len(prints)  # the two matched, the rest created, nothing twice
 
 
+def test_gh_script_leaves_an_issue_a_person_closed_as_a_duplicate_closed(
+    drafted: Path, tmp_path: Path
+) -> None:
+    gh = FakeGh(tmp_path)
+    prints = fingerprints(drafted)
+    old = "2020-01-01T00:00:00Z"  # closed before the problem fired again
+    duplicate = gh.add_issue(
+        fingerprint_marker(prints[0]), state="CLOSED", closed_at=old, state_reason="DUPLICATE"
+    )
+    done = gh.add_issue(
+        fingerprint_marker(prints[1]), state="CLOSED", closed_at=old, state_reason="COMPLETED"
+    )
+    script = copy_of(drafted, tmp_path)
+
+    first = gh.run(script)
+    gh.run(script)
+
+    assert first.returncode == 0, first.stderr
+    assert gh.issues[duplicate - 1]["state"] == "CLOSED" and gh.issues[duplicate - 1]["comments"] == []
+    assert f"skipped #{duplicate}: closed as a duplicate" in first.stdout
+    assert gh.issues[done - 1]["state"] == "OPEN"  # closed as completed: a regression, reopened
+    assert len(gh.issues) == len(prints)  # neither filed again
+
+
+def test_gh_script_stops_when_it_cannot_read_why_a_firing_issue_was_closed(
+    drafted: Path, tmp_path: Path
+) -> None:
+    gh = FakeGh(tmp_path)
+    prints = fingerprints(drafted)
+    number = gh.add_issue(fingerprint_marker(prints[0]), state="CLOSED", closed_at="2020-01-01T00:00:00Z")
+
+    done = gh.run(copy_of(drafted, tmp_path), fail=["api repos/o/r/issues/1"])
+
+    assert done.returncode == 1 and f"cannot read issue #{number} of o/r: stopped" in done.stderr
+    assert gh.issues[number - 1]["state"] == "CLOSED" and gh.count("issue reopen") == 0
+
+
+@pytest.mark.parametrize("person_titled", [False, True])
+def test_gh_script_swaps_the_priority_label_and_the_priority_of_the_title_it_wrote(
+    drafted: Path, tmp_path: Path, person_titled: bool
+) -> None:
+    gh = FakeGh(tmp_path)
+    [first] = drafted.glob(f"01-{fingerprints(drafted)[0]}.md")
+    title = first.read_text(encoding="utf-8").splitlines()[0][2:]  # GCP-new | P0 | ModuleNotFoundError…
+    filed = (
+        "Payments down: SDK missing"
+        if person_titled
+        else title.replace("| P0 |", "| P2 |").replace("new", "other")
+    )
+    number = gh.add_issue(
+        fingerprint_marker(fingerprints(drafted)[0]), labels=["P2", "team-pay", "log-gardener"], title=filed
+    )
+
+    done = gh.run(copy_of(drafted, tmp_path))
+
+    assert done.returncode == 0, done.stderr
+    issue = gh.issues[number - 1]
+    assert sorted(issue["labels"]) == ["P0", "log-gardener", "team-pay"]
+    assert issue["title"] == (filed if person_titled else filed.replace("| P2 |", "| P0 |"))  # category kept
+    again = gh.run(copy_of(drafted, tmp_path / "again"))
+    assert gh.count("issue edit") == 0 and again.returncode == 0  # in step: nothing more to edit
+
+
+def followed(drafts: Path) -> list[tuple[str, str]]:
+    """The problems below the threshold the script follows: (fingerprint, priority)."""
+    script = (drafts / "gh-issues.sh").read_text(encoding="utf-8")
+    return [(line.split()[1], line.split()[-1]) for line in script.splitlines() if line.startswith("follow ")]
+
+
+def test_gh_script_keeps_the_open_issue_of_a_problem_below_the_threshold_up_to_date(
+    drafted: Path, tmp_path: Path
+) -> None:
+    gh = FakeGh(tmp_path)
+    (fp, priority), (closed_fp, _) = followed(drafted)[:2]
+    assert priority == "P3" and not list(drafted.glob(f"*-{fp}.md"))  # no draft of its own
+    number = gh.add_issue(fingerprint_marker(fp), labels=["P2", "log-gardener"])
+    closed = gh.add_issue(fingerprint_marker(closed_fp), state="CLOSED", closed_at="2020-01-01T00:00:00Z")
+
+    done = gh.run(copy_of(drafted, tmp_path))
+
+    assert done.returncode == 0, done.stderr
+    [comment] = gh.issues[number - 1]["comments"]
+    assert "**Still firing (P3):**" in comment
+    assert sorted(gh.issues[number - 1]["labels"]) == ["P3", "log-gardener"]
+    assert gh.issues[closed - 1]["state"] == "CLOSED" and not gh.issues[closed - 1]["comments"]
+    assert gh.count("issue create") == len(fingerprints(drafted))  # nothing filed below the threshold
+
+
 def test_gh_script_finishes_a_regression_whose_comment_or_reopen_failed(
     drafted: Path, tmp_path: Path
 ) -> None:
@@ -514,6 +612,54 @@ def test_gh_script_finishes_a_regression_whose_comment_or_reopen_failed(
     )
 
 
+def test_gh_script_says_a_regression_again_when_a_person_closed_it_again(
+    drafted: Path, tmp_path: Path
+) -> None:
+    gh = FakeGh(tmp_path)
+    number = gh.add_issue(
+        fingerprint_marker(fingerprints(drafted)[0]), state="CLOSED", closed_at="2020-01-01T00:00:00Z"
+    )
+    script = copy_of(drafted, tmp_path)
+    assert gh.run(script, GH_NOW="2020-01-01T01:00:00Z").returncode == 0  # reopened, said
+    state = json.loads(gh.state.read_text(encoding="utf-8"))
+    state["issues"][number - 1].update(state="CLOSED", closedAt="2020-01-01T02:00:00Z")  # closed again
+    gh.state.write_text(json.dumps(state), encoding="utf-8")
+
+    done = gh.run(script, GH_NOW="2020-01-01T03:00:00Z")
+
+    assert done.returncode == 0, done.stderr
+    issue = gh.issues[number - 1]
+    assert issue["state"] == "OPEN" and len(issue["comments"]) == 2
+    assert all("**Regression, reopened:**" in comment for comment in issue["comments"])
+
+
+@pytest.mark.parametrize("state", ["OPEN", "CLOSED"])
+def test_gh_script_finds_an_issue_a_person_took_its_label_off_before_filing_again(
+    drafted: Path, tmp_path: Path, state: str
+) -> None:
+    gh = FakeGh(tmp_path)
+    prints = fingerprints(drafted)
+    body = f"{fingerprint_marker(prints[0])}\n- Fingerprint: `{prints[0]}` (exception)"
+    number = gh.add_issue(body, state=state, closed_at="2099-01-01T00:00:00Z", labels=["bug"])
+    gh.add_issue(f"{prints[1]} quoted by a person, no marker", labels=["bug"])  # found by search, not ours
+
+    done = gh.run(copy_of(drafted, tmp_path))
+
+    assert done.returncode == 0, done.stderr
+    assert len(gh.issues) == 2 + len(prints) - 1  # the first problem is not filed again; the second is
+    if state == "CLOSED":  # closed after the last occurrence: left alone
+        assert gh.issues[number - 1]["state"] == "CLOSED" and gh.issues[number - 1]["comments"] == []
+
+
+def test_gh_script_files_as_before_when_search_fails(drafted: Path, tmp_path: Path) -> None:
+    gh = FakeGh(tmp_path)
+
+    done = gh.run(copy_of(drafted, tmp_path), fail=["issue search"])  # search's own rate limit, say
+
+    assert done.returncode == 0, done.stderr
+    assert searches(gh) == len(gh.issues) == len(fingerprints(drafted))
+
+
 def test_gh_script_lists_past_its_limit_before_creating(drafted: Path, tmp_path: Path) -> None:
     gh = FakeGh(tmp_path)
     prints = fingerprints(drafted)
@@ -525,7 +671,7 @@ def test_gh_script_lists_past_its_limit_before_creating(drafted: Path, tmp_path:
 
     assert done.returncode == 0, done.stderr
     assert "3 issues labelled log-gardener listed, the limit: listing again with LIMIT=30" in done.stderr
-    assert gh.count("issue list") == 2
+    assert listings(gh) == 2
     assert len(gh.issues) == 4 + len(prints) - 1  # the oldest issue's problem is not filed again
     assert gh.issues[oldest - 1]["comments"]
 

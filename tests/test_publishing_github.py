@@ -193,6 +193,41 @@ def test_a_regression_whose_comment_or_reopen_failed_is_finished_by_the_next_run
     assert len(server.comments_on(1)) == 1  # reopened, not said twice
 
 
+def test_an_issue_closed_again_after_a_regression_gets_a_new_regression_comment(server: FakeGitHub) -> None:
+    publish(server, make_report(generated_at=T0 + timedelta(hours=1)))
+    server.close(1, closed_at=T0 + timedelta(minutes=30))
+    publish(server, make_report(generated_at=T0 + timedelta(hours=2)))  # reopened, said
+    server.close(
+        1, closed_at=T0 + timedelta(minutes=40)
+    )  # a person closes it again; it keeps firing the same
+
+    actions = publish(server, make_report(generated_at=T0 + timedelta(hours=3)))
+
+    assert kinds(actions) == ["reopened", "skipped"] and server.issues[1].state == "open"
+    first, second = server.comments_on(1)
+    assert "closed 2025-09-16T18:13:50Z" in first.body  # the first close
+    assert "**Regression, reopened:**" in second.body and "closed 2025-09-16T18:23:50Z" in second.body
+    assert kinds(publish(server, make_report(generated_at=T0 + timedelta(hours=3)))) == ["skipped", "skipped"]
+
+
+@pytest.mark.parametrize("reopen", [True, False])
+def test_a_status_comment_before_a_close_does_not_count_as_the_regression_said(
+    server: FakeGitHub, reopen: bool
+) -> None:
+    publish(server, make_report())
+    publish(
+        server, make_report(crash_cluster(count=90), exit_cluster())
+    )  # a status comment, same facts as below
+    server.close(1, closed_at=T0 + timedelta(minutes=30))
+
+    publish(
+        server, make_report(crash_cluster(count=90), exit_cluster()), IssuesConfig(reopen_regressions=reopen)
+    )
+
+    status, regression = server.comments_on(1)
+    assert "**Regression" in regression.body and "Still firing" in status.body
+
+
 def test_closed_after_the_last_occurrence_is_left_alone(server: FakeGitHub) -> None:
     publish(server, make_report())
     server.close(1, closed_at=T0 + timedelta(hours=3))
@@ -281,6 +316,23 @@ def test_an_issue_whose_body_a_person_rewrote_is_found_by_its_number_and_our_com
 
     assert kinds(actions) == ["updated", "skipped"] and actions[0].number == 1
     assert len(server.issues) == 2 and len(server.comments_on(1)) == 1  # edited in place, no new issue
+
+
+def test_an_issue_whose_body_a_person_rewrote_before_any_comment_is_found_by_its_number_and_label(
+    server: FakeGitHub,
+) -> None:
+    publish(server, make_report())
+    server.issues[
+        1
+    ].body = "Owner: the orders team. Runbook: the wiki's page on pools."  # no marker, no comment
+    composer = Composer(make_report(crash_cluster(count=95), exit_cluster()), IssuesConfig())
+
+    actions = publisher(server).publish(composer, composer.selected(), {"a1b2c3d4e5f6": 1})
+
+    assert kinds(actions) == ["updated", "skipped"] and actions[0].number == 1
+    assert len(server.issues) == 2  # not filed again
+    [comment] = server.comments_on(1)
+    assert fingerprint_marker("a1b2c3d4e5f6") in comment.body  # later runs find it by the comment too
 
 
 @pytest.mark.parametrize("body", ["another team's issue", fingerprint_marker("0e1f2a3b4c5d")])

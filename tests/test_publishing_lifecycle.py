@@ -1,7 +1,8 @@
 """Issue 5 and 6, an issue's life across runs: its title follows the priority and a regression while it is
 the title log gardener wrote; a close as a duplicate is a person's word that the problem is tracked
 elsewhere; a problem back after going quiet is said to be back, not still firing; an open issue whose
-problem fell below the threshold is still kept up to date."""
+problem fell below the threshold is still kept up to date; the open issue of a problem that went quiet is told
+so, once."""
 
 from __future__ import annotations
 
@@ -11,9 +12,10 @@ from datetime import timedelta
 import pytest
 
 from fakes.github_server import FakeGitHub
+from loggardener.clustering.models import Cluster
 from loggardener.config import IssuesConfig
 from loggardener.publishing.run import process_issues
-from loggardener.report import IssueAction, ScanReport
+from loggardener.report import IssueAction, ResolvedCluster, ScanReport
 from publishing_support import T0, crash_cluster, exit_cluster, make_report, warning_cluster
 from test_publishing_github import TOKEN, kinds, publish, publisher
 
@@ -180,3 +182,62 @@ def test_a_closed_issue_below_the_threshold_is_not_reopened_nor_filed_again(serv
     assert [a.fingerprint for a in actions] == ["0e1f2a3b4c5d"]
     assert server.issues[1].state == "closed" and not server.comments_on(1)
     assert len(server.issues) == 2
+
+
+def quiet_report(fingerprint: str, number: int | None, *clusters: Cluster) -> ScanReport:
+    """A later run that lists `fingerprint` as resolved (quiet for 3 runs), its issue `number` from the state."""
+    report = make_report(*clusters, generated_at=T0 + timedelta(hours=4))
+    report.resolved = [
+        ResolvedCluster(
+            fingerprint=fingerprint,
+            title="ModuleNotFoundError: No module named 'payments_sdk'",
+            last_seen=T0,
+            quiet_runs=3,
+            issue_number=number,
+        )
+    ]
+    return report
+
+
+def test_the_open_issue_of_a_problem_that_went_quiet_is_told_once_and_left_open(server: FakeGitHub) -> None:
+    publish_all(server, make_report())
+    quiet = quiet_report("a1b2c3d4e5f6", 1, exit_cluster())
+
+    actions = publish_all(server, quiet)
+    publish_all(server, quiet)  # the same run again (a rerun after a crash): not said twice
+
+    [note] = server.comments_on(1)
+    assert visible(note.body).startswith(
+        "**Quiet for 3 runs:** `ModuleNotFoundError: No module named 'payments_sdk'`"
+    )
+    assert "Next action: close this issue once the fix is confirmed" in note.body
+    assert server.issues[1].state == "open"
+    assert [(a.fingerprint, a.action, a.number) for a in actions][-1] == ("a1b2c3d4e5f6", "updated", 1)
+
+
+def test_a_problem_back_after_its_quiet_note_gets_a_new_comment_below_it(server: FakeGitHub) -> None:
+    publish_all(server, make_report())
+    publish_all(
+        server, make_report(crash_cluster(count=90), exit_cluster())
+    )  # a status comment in the window
+    publish_all(server, quiet_report("a1b2c3d4e5f6", 1, exit_cluster()))
+
+    publish_all(server, make_report(crash_cluster(count=95, trend="regressed"), exit_cluster()))
+
+    status, note, back = server.comments_on(1)
+    assert visible(note.body).startswith("**Quiet for 3 runs:**")
+    assert visible(back.body).startswith("**Back after going quiet (P0):**")
+    assert "Still firing" in visible(status.body)  # the earlier status comment, not edited over
+
+
+@pytest.mark.parametrize("closed", [True, False])
+def test_a_quiet_problem_whose_issue_is_closed_or_unknown_gets_no_note(
+    server: FakeGitHub, closed: bool
+) -> None:
+    publish_all(server, make_report())
+    if closed:
+        server.close(1, closed_at=T0 + timedelta(minutes=30))
+
+    publish_all(server, quiet_report("a1b2c3d4e5f6" if closed else "ffffffffffff", None, exit_cluster()))
+
+    assert not server.comments_on(1) and len(server.issues) == 2

@@ -194,3 +194,62 @@ def test_a_live_scan_cut_by_max_entries_resolves_nothing(tmp_path: Path) -> None
     assert len(first["clusters"]) == 2 and len(cut["clusters"]) == 1
     assert cut["resolved"] == [], "the cut run did not read the late problem: it is not resolved"
     assert sorted(c["trend"] for c in full["clusters"]) == ["recurring", "recurring"]
+
+
+def _ranked(state: State, ranks: dict[str, str], hour: int) -> ScanReport:
+    """One run whose rules ranked each fingerprint as `ranks` says; its trends and held priorities applied."""
+    clusters = [
+        cluster(fp, hour=hour).model_copy(update={"priority": p, "reasons": [f"rule {p}"]})
+        for fp, p in ranks.items()
+    ]
+    scan = report(*clusters, hour=hour)
+    apply_trends(scan, state, StateConfig())
+    state.record_run(scan)
+    return scan
+
+
+def test_a_priority_flapping_between_two_levels_holds_the_higher_one() -> None:
+    """A lone error that dominates a quiet hour (P0) and not a busy one (P1) does not flip with every run."""
+    state = State()
+    shown = [
+        _ranked(state, {"aaa": p}, hour).clusters[0]
+        for hour, p in enumerate(["P0", "P1", "P0", "P1", "P0", "P1"])
+    ]
+
+    assert [c.priority for c in shown] == ["P0"] * 6
+    assert shown[1].reasons == [
+        "held at P0: the previous run ranked it P0, this one P1; a priority falls when two runs in a row rank it "
+        "lower",
+        "rule P1",
+    ]
+    assert shown[2].reasons == ["rule P0"]
+
+
+def test_a_priority_that_falls_for_two_runs_in_a_row_falls_and_a_rise_applies_at_once() -> None:
+    state = State()
+    ranks = ["P2", "P0", "P0", "P1", "P1", "P1", "P3"]
+    shown = [_ranked(state, {"aaa": p}, hour).clusters[0].priority for hour, p in enumerate(ranks)]
+
+    assert shown == ["P2", "P0", "P0", "P0", "P1", "P1", "P1"]
+
+
+def test_no_priority_is_held_across_a_quiet_run_nor_from_a_state_without_priorities() -> None:
+    state = State()
+    _ranked(state, {"aaa": "P0", "bbb": "P0"}, 0)
+    _ranked(state, {"bbb": "P0"}, 1)  # aaa quiet
+    back = _ranked(state, {"aaa": "P2"}, 2)
+    assert back.clusters[0].priority == "P2"
+
+    old = State.model_validate(json.loads(state.model_dump_json()))
+    for history in old.fingerprints.values():
+        for count in history.counts:
+            count.priority = None  # written by a release that did not record priorities
+    assert _ranked(old, {"aaa": "P3"}, 3).clusters[0].priority == "P3"
+
+
+def test_a_held_problem_is_listed_among_its_priority() -> None:
+    state = State()
+    _ranked(state, {"aaa": "P0", "bbb": "P1"}, 0)
+    scan = _ranked(state, {"bbb": "P1", "aaa": "P2"}, 1)  # ranked in this order by the rules
+
+    assert [(c.fingerprint, c.priority) for c in scan.clusters] == [("aaa", "P0"), ("bbb", "P1")]

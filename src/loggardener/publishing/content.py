@@ -36,7 +36,7 @@ from loggardener.publishing.markers import (
 from loggardener.regexes import compile_regex
 from loggardener.rendering.bytecode import template_cache
 from loggardener.rendering.markdown import cluster_project, iso
-from loggardener.report import ScanReport
+from loggardener.report import ResolvedCluster, ScanReport
 from loggardener.words import counted
 
 PRIORITIES = ("P0", "P1", "P2", "P3")
@@ -233,6 +233,25 @@ def summary(
         window=window_key(report.generated_at, config.comment_window_hours),
         digest=digest,
         **kept,
+    )
+
+
+RESOLVED_MARKER = "<!-- log-gardener:resolved="
+
+
+def resolved_note(resolved: ResolvedCluster, report: ScanReport) -> str:
+    """The comment on the open issue of a problem that went quiet (listed as resolved by this run): status
+    first, then what the scans found, then the next action; its hidden marker names the last occurrence, so
+    that a rerun of the run does not say it twice."""
+    runs = counted(resolved.quiet_runs, "run")
+    return (
+        f"{COMMENT_MARKER}\n{fingerprint_marker(resolved.fingerprint)}\n"
+        f"**Quiet for {runs}:** {_code(resolved.title)} was last seen {utc(resolved.last_seen)}; the last {runs} "
+        f"found none (up to {utc(report.window.end or report.generated_at)}).\n\n"
+        "Next action: close this issue once the fix is confirmed; if the problem fires again, a later run says "
+        "so here.\n\n"
+        f"<sub>log gardener {__version__}, scan at {utc(report.generated_at)}.</sub>\n"
+        f"{RESOLVED_MARKER}{utc(resolved.last_seen)} -->\n"
     )
 
 

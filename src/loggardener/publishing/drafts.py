@@ -3,7 +3,8 @@
 Layout, in the drafts directory (next to the worklog):
   NN-<fingerprint>.md         the draft for a person: title, labels, body
   gh/body-<fingerprint>.md    the exact body `gh issue create` posts
-  gh/comment-<fingerprint>.md the status comment for an issue that already exists
+  gh/comment-<fingerprint>.md the status comment for an issue that already exists (also of a problem below
+                              the threshold: no draft, its open issue is kept up to date)
   gh/regression-<fingerprint>.md  the comment for a closed issue that fires again
   gh-issues.sh                lists the issues once, looks each fingerprint up, then creates, comments
                               (unless the issue already carries the same facts) or reopens
@@ -36,10 +37,15 @@ _HEADER = """#!/usr/bin/env bash
 # Publish log gardener's issue drafts with the GitHub CLI (gh), without duplicates.
 # Usage: REPO=owner/name ./{script}    (needs `gh auth login`, or GH_TOKEN, and jq-capable gh >= 2.0)
 # The issues labelled $LABEL (open and closed) are listed once, again with ten times $LIMIT while a listing
-# fills it; a failed listing stops the script before anything is created. For each problem, the issue carrying its hidden fingerprint marker:
+# fills it; a failed listing stops the script before anything is created. Before creating, a problem the
+# listing lacks is searched for by its fingerprint (an issue whose label a person removed), its marker deciding. For each problem, the issue carrying its hidden fingerprint marker:
 #   none    -> gh issue create
-#   open    -> gh issue comment (status), unless its last facts marker already says the same
-#   closed  -> comment (unless said already) + gh issue reopen, if the problem fired after it was closed
+#   open    -> gh issue comment (status), unless its last facts marker already says the same; its priority
+#              label swapped when the priority changed (and its title, while it is the one gardener wrote)
+#   closed  -> comment (unless said already) + gh issue reopen, if the problem fired after it was closed,
+#              unless a person closed it as a duplicate (the problem is tracked in the issue it duplicates)
+# A problem below the threshold (`follow`) is only kept up to date on its open issue: nothing is filed or
+# reopened for it.
 set -euo pipefail
 cd "$(dirname "$0")"
 REPO="${{REPO:-{repo}}}"
@@ -50,22 +56,61 @@ LIMIT="${{LIMIT:-1000}}"
 
 ISSUES="$(mktemp)"
 trap 'rm -f "$ISSUES"' EXIT
-# one line per issue: FINGERPRINT (or -) NUMBER STATE CLOSED_AT (or -), tab-separated
+# one line per issue: FINGERPRINT (or -) NUMBER STATE CLOSED_AT (or -) PRIORITY_LABELS (or -) TITLE, tab-separated
 while :; do  # all of them: an issue past the limit would be filed again
   gh issue list --repo "$REPO" --label "$LABEL" --state all --limit "$LIMIT" \\
-    --json number,state,closedAt,body \\
+    --json number,state,closedAt,labels,title,body \\
     --jq '.[] | [((.body // "") | capture("<!-- log-gardener:fingerprint=(?<fp>[A-Za-z0-9_.:-]+) -->") // {{fp: "-"}}
-                 | .fp), .number, .state, (.closedAt // "-")] | @tsv' >"$ISSUES" \\
+                 | .fp), .number, .state, (.closedAt // "-"),
+                 ([.labels[].name | select(test("^[Pp][0-3]$"))] | join(",") | if . == "" then "-" else . end),
+                 .title] | @tsv' >"$ISSUES" \\
     || {{ echo "cannot list the issues of $REPO: nothing created" >&2; exit 1; }}
   if [ "$(wc -l <"$ISSUES")" -lt "$LIMIT" ]; then break; fi
   echo "$LIMIT issues labelled $LABEL listed, the limit: listing again with LIMIT=$((LIMIT * 10))" >&2
   LIMIT=$((LIMIT * 10))
 done
 
-lookup() {{  # prints "NUMBER STATE CLOSED_AT" of the issue carrying fingerprint $1 (an open one first)
-  awk -F '\\t' -v fp="$1" '$1 == fp && $3 == "OPEN" {{ print $2, $3, $4; found = 1; exit }}
-    $1 == fp && first == "" {{ first = $2 " " $3 " " $4 }}
+lookup() {{  # prints "NUMBER<TAB>STATE<TAB>CLOSED_AT<TAB>PRIORITY_LABELS<TAB>TITLE" of the issue carrying
+  # fingerprint $1 (an open one first)
+  awk -F '\\t' -v fp="$1" '$1 == fp && $3 == "OPEN" {{ print $2 "\\t" $3 "\\t" $4 "\\t" $5 "\\t" $6; found = 1; exit }}
+    $1 == fp && first == "" {{ first = $2 "\\t" $3 "\\t" $4 "\\t" $5 "\\t" $6 }}
     END {{ if (!found && first != "") print first }}' "$ISSUES"
+}}
+
+unlabelled() {{  # the issue carrying fingerprint $1 that the listing missed (a person removed its label), as lookup
+  # prints it: found by GitHub search on the fingerprint its body shows, decided by its hidden marker; nothing
+  # when search finds none or fails (search lags and is rate limited: it never decides, the marker does)
+  gh issue list --repo "$REPO" --state all --search "$1 in:body" --limit 20 \\
+    --json number,state,closedAt,labels,title,body \\
+    --jq '.[] | select((.body // "") | contains("<!-- log-gardener:fingerprint='"$1"' -->"))
+          | [.number, .state, (.closedAt // "-"),
+             ([.labels[].name | select(test("^[Pp][0-3]$"))] | join(",") | if . == "" then "-" else . end),
+             .title] | @tsv' 2>/dev/null | sort -t $'\\t' -k2,2r | head -n 1 || true
+}}
+
+closed_as() {{  # GitHub's state_reason of issue $1 (completed, not_planned, duplicate), through the REST API:
+  # `gh issue list --json` has no such field in many gh versions
+  gh api "repos/$REPO/issues/$1" --jq '.state_reason // ""' \\
+    || {{ echo "cannot read issue #$1 of $REPO: stopped" >&2; exit 1; }}
+}}
+
+keep_current() {{  # issue $1 carries priority labels $2 (comma-separated, or -) and title $3: make $4 its only
+  # priority label, and $4 the priority in its title while the title is one gardener wrote (its name after the
+  # priority is that of the draft's title $5; a title a person wrote is theirs)
+  local number="$1" have="$2" title="$3" want="$4" wanted_title="$5" args=() name
+  IFS=, read -ra names <<<"$have"
+  for name in "${{names[@]}}"; do
+    if [ "$name" != "-" ] && [ "${{name^^}}" != "$want" ]; then args+=(--remove-label "$name"); fi
+  done
+  if [ "${{have^^}}" != "$want" ]; then
+    gh label create "$want" --repo "$REPO" >/dev/null 2>&1 || true
+    args+=(--add-label "$want")
+  fi
+  local kept="${{title/| [Pp][0-3] |/| $want |}}"  # the category it was filed or reopened with stays
+  if [ "$kept" != "$title" ] && [ "${{title#*| [Pp][0-3] | }}" = "${{wanted_title#*| [Pp][0-3] | }}" ]; then
+    args+=(--title "$kept")
+  fi
+  if [ "${{#args[@]}}" -gt 0 ]; then gh issue edit "$number" --repo "$REPO" "${{args[@]}}" >/dev/null; fi
 }}
 
 already_said() {{  # whether the last facts marker on issue $1 (body or comments) is $2
@@ -76,28 +121,58 @@ already_said() {{  # whether the last facts marker on issue $1 (body or comments
   [[ "$last" == *"$2"* ]]
 }}
 
-publish() {{  # fingerprint, title, comma-separated labels, last seen (UTC, RFC 3339), facts marker
-  local fp="$1" title="$2" labels="$3" last_seen="$4" facts="$5" found number state closed_at
+said_since() {{  # whether a comment on issue $1 made after $3 (the close, RFC 3339) carries facts marker $2: said
+  # by a run that then failed to reopen it. A person who closed it again after a regression gets a new comment
+  local last
+  last="$(gh issue view "$1" --repo "$REPO" --json comments \\
+    --jq "[.comments[] | select((.createdAt // \\"\\") > \\"$3\\") | .body]
+          | map(select(contains(\\"<!-- log-gardener:facts=\\"))) | last // \\"\\"")" \\
+    || {{ echo "cannot read issue #$1 of $REPO: stopped" >&2; exit 1; }}
+  [[ "$last" == *"$2"* ]]
+}}
+
+publish() {{  # fingerprint, title, comma-separated labels, last seen (UTC, RFC 3339), facts marker, priority
+  local fp="$1" title="$2" labels="$3" last_seen="$4" facts="$5" priority="$6" found number state closed_at
+  local have issue_title
   found="$(lookup "$fp")"
-  read -r number state closed_at <<<"$found"
+  if [ -z "$found" ]; then found="$(unlabelled "$fp")"; fi
+  IFS=$'\\t' read -r number state closed_at have issue_title <<<"$found"
   if [ -z "${{number:-}}" ]; then
     IFS=, read -ra names <<<"$labels"
     for name in "${{names[@]}}"; do gh label create "$name" --repo "$REPO" >/dev/null 2>&1 || true; done
     gh issue create --repo "$REPO" --title "$title" --body-file "gh/body-$fp.md" --label "$labels"
   elif [ "$state" = "CLOSED" ] && [[ ! "$closed_at" < "$last_seen" ]]; then
     echo "skipped #$number: closed $closed_at, after the last occurrence ($last_seen)"
-  elif [ "$state" = "CLOSED" ]; then  # said first: reopened without it, a rerun would find nothing to say
-    if already_said "$number" "$facts"; then
+  elif [ "$state" = "CLOSED" ]; then
+    local reason
+    reason="$(closed_as "$number")" || exit 1
+    if [ "$reason" = "duplicate" ]; then
+      echo "skipped #$number: closed as a duplicate: the problem is tracked in the issue it duplicates; not reopened"
+      return 0
+    fi
+    if said_since "$number" "$facts" "$closed_at"; then  # said first: reopened without it, a rerun would find nothing to say
       echo "#$number: regression already noted"
     else
       gh issue comment "$number" --repo "$REPO" --body-file "gh/regression-$fp.md"
     fi
-    if [ "$REOPEN" = "yes" ]; then gh issue reopen "$number" --repo "$REPO"; fi
+    if [ "$REOPEN" = "yes" ]; then
+      keep_current "$number" "$have" "$issue_title" "$priority" "$title"
+      gh issue reopen "$number" --repo "$REPO"
+    fi
   elif already_said "$number" "$facts"; then
+    keep_current "$number" "$have" "$issue_title" "$priority" "$title"
     echo "skipped #$number: nothing changed since log gardener last wrote on it"
   else
+    keep_current "$number" "$have" "$issue_title" "$priority" "$title"
     gh issue comment "$number" --repo "$REPO" --body-file "gh/comment-$fp.md"
   fi
+}}
+
+follow() {{  # as publish, for a problem below the threshold: only its open issue is updated
+  local found number state
+  found="$(lookup "$1")"
+  IFS=$'\\t' read -r number state _ <<<"$found"
+  if [ -n "${{number:-}}" ] && [ "$state" = "OPEN" ]; then publish "$@"; fi
 }}
 
 """
@@ -122,7 +197,8 @@ class DraftWriter(IssuePublisher):
         """Write the drafts into a new directory that replaces the drafts directory once complete: a run
         that fails part way (a full disk, Ctrl-C) leaves the previous drafts, never half of the new ones
         beside them, and drafts of problems an earlier run had do not linger. Problems `below` the threshold
-        get no draft: without a listing of the issues, which of them have one is not known."""
+        get no draft (without a listing of the issues, which of them have one is not known): the script
+        updates their open issues, as publishing does, and files or reopens nothing for them."""
         try:
             self.directory.parent.mkdir(parents=True, exist_ok=True)
             staging = Path(tempfile.mkdtemp(dir=self.directory.parent, prefix=f".{self.directory.name}."))
@@ -133,7 +209,7 @@ class DraftWriter(IssuePublisher):
             ) from None
         try:
             staging.chmod(0o755)  # as a directory made with mkdir, not mkdtemp's 0700
-            actions = self._write(composer, clusters, staging)
+            actions = self._write(composer, clusters, below, staging)
             _replace_directory(staging, self.directory)
         except GardenerError as exc:  # named as the drafts directory, not as the directory being filled
             shutil.rmtree(staging, ignore_errors=True)
@@ -145,7 +221,9 @@ class DraftWriter(IssuePublisher):
             raise
         return actions
 
-    def _write(self, composer: Composer, clusters: Sequence[Cluster], staging: Path) -> list[IssueAction]:
+    def _write(
+        self, composer: Composer, clusters: Sequence[Cluster], below: Sequence[Cluster], staging: Path
+    ) -> list[IssueAction]:
         gh_dir = staging / "gh"
         gh_dir.mkdir()
         config = composer.config
@@ -176,18 +254,7 @@ class DraftWriter(IssuePublisher):
             for path, text in files.items():
                 atomic_write(path, text, "draft")
             lines.append(
-                "publish "
-                + " ".join(
-                    shlex.quote(value)
-                    for value in (
-                        cluster.fingerprint,
-                        content.title,
-                        ",".join(content.labels),
-                        utc(cluster.last_seen),
-                        facts_marker(content.summary),
-                    )
-                )
-                + "\n"
+                _call("publish", cluster, content.title, content.labels, facts_marker(content.summary))
             )
             actions.append(
                 IssueAction(
@@ -197,8 +264,19 @@ class DraftWriter(IssuePublisher):
                     detail=str((self.directory / name).relative_to(self.directory.parent)),
                 )
             )
+        for cluster in below:  # no draft: the script updates an open issue of theirs, files nothing
+            fingerprint_marker(cluster.fingerprint)
+            comment, current = composer.comment(cluster, None, draft=True)
+            atomic_write(gh_dir / f"comment-{cluster.fingerprint}.md", comment, "draft")
+            lines.append(_call("follow", cluster, current.title, [], facts_marker(current)))
         atomic_write(staging / SCRIPT_NAME, "".join(lines), "script", mode=0o755)
         return actions
+
+
+def _call(function: str, cluster: Cluster, title: str, labels: Sequence[str], facts: str) -> str:
+    """One line of the script: `function` (publish or follow) with the problem's arguments, quoted."""
+    values = (cluster.fingerprint, title, ",".join(labels), utc(cluster.last_seen), facts, cluster.priority)
+    return function + " " + " ".join(shlex.quote(value) for value in values) + "\n"
 
 
 def check_drafts_directory(directory: Path) -> None:

@@ -47,7 +47,7 @@ from loggardener.errors import (
     untrusted_certificate,
 )
 from loggardener.publishing.answers import CheckedRequester, UnreadableAnswer
-from loggardener.publishing.content import PRIORITIES, Composer, summary, utc
+from loggardener.publishing.content import PRIORITIES, Composer, resolved_note, summary, utc
 from loggardener.publishing.interface import (
     DEFAULT_API_URL,
     NO_PERMISSION,
@@ -197,6 +197,21 @@ class _Run:
     twins: dict[str, list[Issue]] = field(default_factory=dict)
     """Open issues listed with the marker of a problem whose older open issue is kept: filed by earlier runs
     (a create held past the listing's lag, two runs at once, a body copied by hand)."""
+
+
+_CLOSED_MARKER = compile_regex(r"<!-- log-gardener:after-close=([0-9TZ:-]*) -->")
+
+
+def closed_marker(closed_at: datetime | None) -> str:
+    """The hidden line of a regression comment naming the close it answers (empty when GitHub gave no time)."""
+    return f"<!-- log-gardener:after-close={utc(closed_at) if closed_at is not None else ''} -->"
+
+
+def _after_close(body: str | None) -> str | None:
+    """The close a regression comment answers, from its hidden line; None for a comment without one (a status
+    comment, or one an earlier release wrote)."""
+    found = _CLOSED_MARKER.search(body or "")
+    return found.group(1) if found else None
 
 
 def _author(issue: Issue) -> str | None:
@@ -512,7 +527,7 @@ class GitHubPublisher(IssuePublisher):
             try:
                 number = (known or {}).get(cluster.fingerprint)
                 if cluster.fingerprint not in candidates and number is not None:
-                    found = self._known(repo, cluster.fingerprint, number, run)
+                    found = self._known(repo, cluster.fingerprint, number, run, label)
                     if found is not None and not self._ours(found.url, found.number):
                         actions.append(self._moved(cluster, found, number))
                         continue
@@ -548,6 +563,7 @@ class GitHubPublisher(IssuePublisher):
             self._close_twins(repo, label, run, actions)
             self._close_listed_twins(run, actions)
             self._refresh_related(composer, run, actions)
+            self._note_resolved(repo, composer, candidates, known or {}, run, actions)
         return actions
 
     # -- steps -----------------------------------------------------------------------------------------
@@ -729,12 +745,13 @@ class GitHubPublisher(IssuePublisher):
                 )
                 actions[index] = actions[index].model_copy(update={"detail": actions[index].detail + line})
 
-    def _known(self, repo: Repository, fingerprint: str, number: int, run: _Run) -> Issue | None:
+    def _known(self, repo: Repository, fingerprint: str, number: int, run: _Run, label: str) -> Issue | None:
         """Issue `number` of this repository when it still carries `fingerprint`'s marker: in its body (the
         listing misses it when its generated-by label is gone), or, when a person rewrote the body without
-        any marker, in one of our comments; None when it was deleted or is another problem's. An issue a
-        person transferred to another repository (GitHub answers 301) is returned when it keeps the marker:
-        the caller files no new one (see `_moved`)."""
+        any marker, in one of our comments or by the generated-by `label` it still carries (the number is the
+        state's record of this problem's issue, and no other problem's marker says otherwise); None when it was
+        deleted or is another problem's. An issue a person transferred to another repository (GitHub answers
+        301) is returned when it keeps the marker: the caller files no new one (see `_moved`)."""
         try:
             issue = repo.get_issue(number)
             body, url = issue.body, issue.html_url or ""
@@ -752,7 +769,9 @@ class GitHubPublisher(IssuePublisher):
             return None  # a pull request
         if has_fingerprint(body, fingerprint):
             return issue
-        if _MARKER.search(body or "") is None and self._our_comments(issue, fingerprint):
+        if _MARKER.search(body or "") is None and (
+            _has_label([item.name for item in issue.labels], label) or self._our_comments(issue, fingerprint)
+        ):
             return issue
         return None
 
@@ -770,8 +789,9 @@ class GitHubPublisher(IssuePublisher):
     ) -> IssueAction:
         ours = self._our_comments(issue, cluster.fingerprint)
         states = [read_state(c.body) for c in ours]
+        # None after a note without facts (a problem gone quiet): a new comment follows it, none edits it
         last_state = states[-1] if states else None
-        previous = last_state or body_state
+        previous = next((s for s in reversed(states) if s is not None), None) or body_state
         # the issue keeps the category it was filed (or reopened) with, unless the problem came back after going
         # quiet: then it is a regression
         kept = "regression" if cluster.trend == "regressed" else previous.category if previous else None
@@ -844,7 +864,18 @@ class GitHubPublisher(IssuePublisher):
         )
         ours = self._our_comments(issue, cluster.fingerprint)
         noted = read_state(ours[-1].body) if ours else None
-        said = noted is not None and noted.material() == current.material()
+        # said already: by a run that commented on this same close, then failed to reopen. A person who closed
+        # it again after an earlier regression gets a new comment, with the same facts or not
+        answered = _after_close(ours[-1].body) if ours else None
+        said = (
+            noted is not None
+            and noted.material() == current.material()
+            and (
+                answered == _after_close(closed_marker(closed_at))
+                or (answered is None and "**Regression" in ours[-1].body)  # written before the hidden line
+            )
+        )
+        text = f"{text.rstrip()}\n{closed_marker(closed_at)}\n"
         if not reopen:
             if said:
                 return self._action(
@@ -874,6 +905,54 @@ class GitHubPublisher(IssuePublisher):
         return self._action(
             cluster, "reopened", issue, title, f"regression: fired again after it was closed {utc(closed_at)}"
         )
+
+    def _note_resolved(
+        self,
+        repo: Repository,
+        composer: Composer,
+        candidates: Mapping[str, Issue],
+        known: Mapping[str, int],
+        run: _Run,
+        actions: list[IssueAction],
+    ) -> None:
+        """Say on each open issue of a problem this run lists as resolved (quiet for the configured runs) that it
+        went quiet, once: a closed issue, or one whose last comment of ours says it already, gets nothing."""
+        label = composer.config.generated_by_label
+        for resolved in composer.report.resolved:
+            fingerprint = resolved.fingerprint
+            try:
+                issue = candidates.get(fingerprint)
+                number = known.get(fingerprint) or resolved.issue_number
+                if issue is None and number is not None:
+                    issue = self._known(repo, fingerprint, number, run, label)
+                if issue is None or issue.state != "open" or not self._ours(issue.url, issue.number):
+                    continue
+                note = resolved_note(resolved, composer.report)
+                ours = self._our_comments(issue, fingerprint)
+                if ours and note.splitlines()[-1] in ours[-1].body:
+                    continue
+                comment = issue.create_comment(note)
+            except _API_ERRORS as exc:
+                actions.append(
+                    IssueAction(
+                        fingerprint=fingerprint,
+                        action="failed",
+                        title=resolved.title,
+                        detail=f"quiet for {resolved.quiet_runs} runs, not said on its issue: {describe(exc)}",
+                    )
+                )
+                continue
+            actions.append(
+                IssueAction(
+                    fingerprint=fingerprint,
+                    action="updated",
+                    title=issue.title,
+                    number=issue.number,
+                    url=comment.html_url,
+                    detail=f"resolved: quiet for {resolved.quiet_runs} runs, last seen {utc(resolved.last_seen)}; "
+                    "said on the issue, left open",
+                )
+            )
 
     def _refresh_related(self, composer: Composer, run: _Run, actions: list[IssueAction]) -> None:
         """Rewrite bodies whose related-issues list lacks issues known now (e.g. created later this run)."""

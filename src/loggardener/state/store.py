@@ -15,7 +15,15 @@ from errno import EACCES, EPERM
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    ValidationError,
+    model_validator,
+)
 
 from loggardener import __version__
 from loggardener.defaults import STATE_FILE_NAME, empty_list
@@ -61,6 +69,10 @@ class RunCount(BaseModel):
     run: int = Field(ge=1)
     at: UtcDatetime
     count: int = Field(ge=0)
+    priority: Literal["P0", "P1", "P2", "P3"] | None = Field(
+        default=None,
+        description="The priority the rules ranked it in that run (before any hold): a fall waits for two runs.",
+    )
 
 
 class FingerprintHistory(BaseModel):
@@ -117,6 +129,8 @@ class State(BaseModel):
     runs: int = Field(default=0, ge=0, description="Runs recorded so far; the next run is runs + 1.")
     last_run_at: UtcDatetime | None = None
     fingerprints: dict[str, FingerprintHistory] = Field(default_factory=dict)
+    _ranked: dict[str, str] = PrivateAttr(default_factory=dict)
+    """The priority the rules gave each fingerprint in the run about to be recorded, before a hold raised it."""
 
     @model_validator(mode="after")
     def _no_run_after_the_last(self) -> State:
@@ -133,6 +147,10 @@ class State(BaseModel):
     @property
     def next_run(self) -> int:
         return self.runs + 1
+
+    def note_ranked(self, fingerprint: str, priority: str) -> None:
+        """Remember the priority the rules gave `fingerprint` in the next run, for `record_run`."""
+        self._ranked[fingerprint] = priority
 
     def issue_numbers(self) -> dict[str, int]:
         """The issue each fingerprint was last published as, where there is one."""
@@ -158,7 +176,13 @@ class State(BaseModel):
                 self.fingerprints[fingerprint].missed_in_truncated_runs += 1
         for cluster in report.clusters:
             known = self.fingerprints.get(cluster.fingerprint)
-            entry = RunCount(run=run, at=report.generated_at, count=cluster.count)
+            ranked = self._ranked.get(cluster.fingerprint, cluster.priority)
+            entry = RunCount(
+                run=run,
+                at=report.generated_at,
+                count=cluster.count,
+                priority=ranked if ranked in ("P0", "P1", "P2", "P3") else None,
+            )
             if known is None:
                 self.fingerprints[cluster.fingerprint] = FingerprintHistory(
                     title=cluster.title,

@@ -23,8 +23,22 @@ def classify(history: FingerprintHistory | None, run: int, config: StateConfig) 
     return "recurring"
 
 
+def held_priority(history: FingerprintHistory | None, run: int, ranked: str) -> str | None:
+    """The priority a problem keeps in `run` although the rules rank it lower (`ranked`): the one the previous
+    run ranked it, when it was seen in that run. A rise applies at once; a fall only when two runs in a row rank
+    it lower, so a problem near a threshold (a lone error that dominates a quiet hour and not a busy one) does
+    not relabel, retitle and comment on its issue with every run. None when nothing is held."""
+    if history is None or history.last_run != run - 1 or not history.counts:
+        return None
+    last = history.counts[-1]
+    if last.run != run - 1 or last.priority is None or last.priority >= ranked:
+        return None
+    return last.priority
+
+
 def apply_trends(report: ScanReport, state: State, config: StateConfig) -> None:
-    """Fill `Cluster.trend` for every cluster of `report` and `report.resolved`, from `state`.
+    """Fill `Cluster.trend` for every cluster of `report` and `report.resolved`, from `state`, and hold the
+    priority of a problem the rules rank lower than the previous run did (see `held_priority`).
 
     `state` is what earlier runs recorded; `report` is the run about to be recorded as
     `state.next_run`. A fingerprint absent from this run is resolved once it has been absent for
@@ -34,8 +48,22 @@ def apply_trends(report: ScanReport, state: State, config: StateConfig) -> None:
     """
     run = state.next_run
     present = {cluster.fingerprint for cluster in report.clusters}
+    held_any = False
     for cluster in report.clusters:
-        cluster.trend = classify(state.fingerprints.get(cluster.fingerprint), run, config)
+        history = state.fingerprints.get(cluster.fingerprint)
+        cluster.trend = classify(history, run, config)
+        state.note_ranked(cluster.fingerprint, cluster.priority)
+        held = held_priority(history, run, cluster.priority)
+        if held is not None:
+            cluster.reasons = [
+                f"held at {held}: the previous run ranked it {held}, this one {cluster.priority}; a priority "
+                "falls when two runs in a row rank it lower",
+                *cluster.reasons,
+            ]
+            cluster.priority = held
+            held_any = True
+    if held_any:
+        report.clusters = sorted(report.clusters, key=lambda cluster: cluster.priority)  # stable: P0 first
     resolved = [
         ResolvedCluster(
             fingerprint=fingerprint,
