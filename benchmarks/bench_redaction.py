@@ -62,13 +62,16 @@ def old_revision() -> str:
 
 def load_old(revision: str) -> ModuleType:
     source = _git("show", f"{revision}:{REDACT_PATH}")
-    with tempfile.TemporaryDirectory() as directory:
-        path = Path(directory) / "old_redact.py"
-        path.write_text(source, encoding="utf-8")
-        spec = importlib.util.spec_from_file_location("old_redact", path)
-        assert spec is not None and spec.loader is not None
-        module = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(module)
+    directory = tempfile.TemporaryDirectory()
+    path = Path(directory.name) / "old_redact.py"
+    path.write_text(source, encoding="utf-8")
+    spec = importlib.util.spec_from_file_location("old_redact", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up there while the class is made
+    spec.loader.exec_module(module)
+    # the file lives as long as the module: a redactor keys its caches by its own file's stat
+    module._source_directory = directory
     return module
 
 
