@@ -48,6 +48,7 @@ from loggardener.sources.google_auth import (
     SERVER_HINT,
     TOO_DEEP_ANSWER,
     auth_message,
+    token_service_failure,
     certificate_refused,
     credentials_for,
     endpoint_url,
@@ -650,6 +651,12 @@ class CloudLoggingSource(EntrySource):
                 "credentials every http:// endpoint gets; use an endpoint that accepts them, or an https:// "
                 "one to send Application Default Credentials",
                 ExitCode.CREDENTIALS,
+            )
+        failed = token_service_failure(exc)
+        if failed is not None:
+            return GardenerError(
+                f"the token service failed to refresh the credentials{how_far} ({failed}): {SERVER_HINT}",
+                ExitCode.SOURCE_FAILED,
             )
         if isinstance(exc, api_exceptions.Unauthorized | GoogleAuthError):
             detail = (

@@ -132,6 +132,7 @@ from loggardener.sources.google_auth import (
     SERVER_HINT,
     TOO_DEEP_ANSWER,
     auth_message,
+    token_service_failure,
     certificate_refused,
     credentials_for,
     endpoint_url,
@@ -1386,6 +1387,12 @@ class BigQueryEngine:
                     "anonymous credentials every http:// endpoint gets; use an endpoint that accepts them, or an "
                     "https:// one to send Application Default Credentials",
                     ExitCode.CREDENTIALS,
+                ) from None
+            failed = token_service_failure(exc)
+            if failed is not None:
+                raise GardenerError(
+                    f"the token service failed to refresh the credentials {what} ({failed}): {SERVER_HINT}",
+                    ExitCode.SOURCE_FAILED,
                 ) from None
             said = _message(exc) if isinstance(exc, api.Unauthorized) else auth_message(exc)
             raise GardenerError(
