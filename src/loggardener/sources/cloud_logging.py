@@ -48,12 +48,12 @@ from loggardener.sources.google_auth import (
     SERVER_HINT,
     TOO_DEEP_ANSWER,
     auth_message,
-    token_service_failure,
     certificate_refused,
     credentials_for,
     endpoint_url,
     guard_refresh,
     is_emulator,
+    token_service_failure,
     unreadable_answers,
     within,
 )

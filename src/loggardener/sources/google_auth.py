@@ -54,7 +54,9 @@ def token_service_failure(exc: BaseException) -> str | None:
     oauths = isinstance(answer, dict) and isinstance(answer.get("error"), str)
     # google-auth passes a body that is no JSON on as the only argument: a page (HTML) or nothing is no OAuth
     # error, while a sentence of its own ("No access token in response.") comes with the answer as the second
-    page = isinstance(answer, str) and len(exc.args) == 1 and (not answer.strip() or answer.lstrip()[:1] == "<")
+    page = (
+        isinstance(answer, str) and len(exc.args) == 1 and (not answer.strip() or answer.lstrip()[:1] == "<")
+    )
     if getattr(exc, "retryable", False) or page:
         return auth_message(exc) if oauths else "its answer is not OAuth's error"
     return None

@@ -132,12 +132,12 @@ from loggardener.sources.google_auth import (
     SERVER_HINT,
     TOO_DEEP_ANSWER,
     auth_message,
-    token_service_failure,
     certificate_refused,
     credentials_for,
     endpoint_url,
     is_emulator,
     not_enabled,
+    token_service_failure,
     unreadable_answers,
     within,
 )
@@ -1388,10 +1388,10 @@ class BigQueryEngine:
                     "https:// one to send Application Default Credentials",
                     ExitCode.CREDENTIALS,
                 ) from None
-            failed = token_service_failure(exc)
-            if failed is not None:
+            outage = token_service_failure(exc)
+            if outage is not None:
                 raise GardenerError(
-                    f"the token service failed to refresh the credentials {what} ({failed}): {SERVER_HINT}",
+                    f"the token service failed to refresh the credentials {what} ({outage}): {SERVER_HINT}",
                     ExitCode.SOURCE_FAILED,
                 ) from None
             said = _message(exc) if isinstance(exc, api.Unauthorized) else auth_message(exc)
