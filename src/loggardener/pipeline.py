@@ -36,7 +36,7 @@ from loggardener.parallel import (
 from loggardener.prioritizing.impact import ScanContext
 from loggardener.prioritizing.rules import Prioritizer
 from loggardener.report import ScanReport, SkippedLine, Totals, Window
-from loggardener.sources.file import decode_lines
+from loggardener.sources.file import ENDS_EARLY, decode_lines
 from loggardener.sources.interface import EntrySource, LineBatch, RawRecord, place
 from loggardener.words import counted
 
@@ -424,7 +424,8 @@ class Scan:
         # the reason may quote the entry (`invalid timestamp '…'`), and nothing unredacted is kept
         error = self._redact(error)
         insert_id = self._redact(insert_id) if insert_id else None
-        if len(self.totals.malformed) < MAX_MALFORMED_LISTED:
+        # a stream's break is listed past the cap too: the malformed items before it are its garbled output
+        if len(self.totals.malformed) < MAX_MALFORMED_LISTED or ENDS_EARLY in error:
             self.totals.malformed.append(SkippedLine(position=position, error=error))
         self._skip(position, insert_id, "malformed")
 
