@@ -68,12 +68,12 @@ def test_message_lines_are_never_wrapped_at_the_logs_80_columns(tmp_path: Path) 
 @pytest.mark.parametrize(
     ("args", "named"),
     [
-        (["scan", "--demo", "--hours", "12h"], "'--hours'"),
-        (["scan", "--demo", "--hours", "1,5"], "'--hours'"),
-        (["scan", "--demo", "--max-entries", "10k"], "'--max-entries'"),
+        (["scan", "--demo", "--hours", "12h"], "--hours '12h' is not a number"),
+        (["scan", "--demo", "--hours", "1,5"], "--hours '1,5' is not a number"),
+        (["scan", "--demo", "--max-entries", "10k"], "--max-entries '10k' is not a whole number"),
         (["scan", "--demo", "--hours"], "'--hours' requires an argument"),
         (["scan", "--demo", "--fial-on", "P1"], "No such option: --fial-on"),
-        (["cluster", "--limit", "many", "-"], "'--limit'"),
+        (["cluster", "--limit", "many", "-"], "--limit 'many' is not a whole number"),
         (["scna"], "No such command 'scna'"),
         (["--bogus"], "No such option: --bogus"),
     ],

@@ -13,6 +13,7 @@ import socket
 import sys
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -34,7 +35,7 @@ from loggardener.sources.cloud_logging import (
     RequestPacer,
     resolve_project,
 )
-from loggardener.sources.google_auth import NETWORK_HINT, credentials_for
+from loggardener.sources.google_auth import NETWORK_HINT, SERVER_HINT, credentials_for
 from loggardener.sources.query import DECLARED_ABOVE, DEPLOY_AUDIT, LogQuery, build_filter, service_clause
 
 END = datetime(2024, 5, 1, 12, 0, tzinfo=timezone.utc)
@@ -738,6 +739,36 @@ def test_gclouds_own_credentials_file_nested_too_deeply_is_one_line(
         list(CloudLoggingSource(LogQuery(start=START, end=END), project="P").records())
     assert caught.value.exit_code == ExitCode.CREDENTIALS
     assert caught.value.message.startswith("cannot use the Google Cloud credentials (RecursionError")
+
+
+@pytest.mark.parametrize(
+    ("fault", "said"),
+    [
+        (Fault(503), "(server_error: The service is currently unavailable)"),
+        (Fault(500), "(server_error: Internal error encountered)"),
+        (Fault(429), "(server_error: Quota exceeded for quota metric"),
+        (Fault(502, raw=b"<html><body>502 Bad Gateway</body></html>"), "(its answer is not OAuth's error)"),
+    ],
+    ids=["503", "500", "429", "proxy-502-page"],
+)
+def test_a_token_service_that_keeps_failing_on_its_side_is_a_source_failure_not_credentials_rejected(
+    fault: Fault, said: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """google-auth retries a token service's 5xx and 429 itself, then raises the RefreshError it raises for
+    revoked credentials: that was "credentials rejected", exit 4, sending the user to log in again for an
+    outage. It is the token service failing, exit code 5; so is an answer that is no OAuth error at all (a
+    proxy's page)."""
+    from google.auth import _exponential_backoff
+
+    monkeypatch.setattr(_exponential_backoff, "time", SimpleNamespace(sleep=lambda seconds: None))
+    with FakeLoggingServer(make_entries(3), faults={n: fault for n in range(1, 20)}) as server:
+        source = source_for(server, FakeClock(), credentials=user_credentials(server))
+        with pytest.raises(GardenerError) as caught:
+            read_all(source)
+    assert caught.value.exit_code == ExitCode.SOURCE_FAILED
+    assert caught.value.message.startswith(f"the token service failed to refresh the credentials {said}")
+    assert caught.value.message.endswith(SERVER_HINT)
+    assert "credentials rejected" not in caught.value.message
 
 
 def test_revoked_credentials_are_rejected_at_once_with_the_way_out() -> None:

@@ -85,6 +85,45 @@ def test_counts_out_of_range_are_one_line_as_hours_are_not_a_usage_box(args: lis
     assert result.stderr.strip().splitlines() == [line]
 
 
+@pytest.mark.parametrize(
+    ("args", "line"),
+    [
+        (["scan", "--hours", "12h"], "error: --hours '12h' is not a number: give one such as 12 or 0.5"),
+        (["scan", "--hours=1,5"], "error: --hours '1,5' is not a number: give one such as 12 or 0.5"),
+        (
+            ["scan", "--project", "P", "--max-entries", "10k"],
+            "error: --max-entries '10k' is not a whole number: give one such as 500",
+        ),
+        (
+            ["cluster", "-", "--limit", "all"],
+            "error: --limit 'all' is not a whole number: give one such as 500",
+        ),
+        (
+            ["scan", "--fail-on", "P5"],
+            "error: Invalid value for '--fail-on': 'P5' is not one of 'p0', 'p1', 'p2', 'p3'.",
+        ),
+    ],
+    ids=[
+        "hours-with-a-unit",
+        "hours-with-a-decimal-comma",
+        "max-entries-with-a-unit",
+        "limit-a-word",
+        "a-choice",
+    ],
+)
+def test_a_value_that_is_not_of_the_options_type_is_said_in_our_words_naming_it(
+    args: list[str], line: str
+) -> None:
+    """typer converts option values with pydantic, whose words (`Input should be a valid number, unable to parse
+    string as a number`, `Value error, 'P5' is not one of …`) neither named the value given nor said what to
+    give: the line names it and asks for a number (a whole one for counts)."""
+    result = runner.invoke(app, args, input="")
+    assert result.exit_code == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith(f"{line} (`")
+    assert "Input should be" not in result.stderr and "Value error" not in result.stderr
+
+
 def test_a_timestamp_before_1970_says_why(tmp_path: Path) -> None:
     code, _, stderr = _scan(tmp_path, "--since", "1969-12-31T00:00:00Z")
     assert code == 2
@@ -570,6 +609,38 @@ def test_without_a_terminal_a_read_that_waits_long_without_an_entry_still_says_s
     assert result.exit_code == 0, result.stderr
     waiting = [line for line in result.stderr.splitlines() if line.startswith("reading Cloud Logging")]
     assert any(": 0 entries in " in line for line in waiting), result.stderr  # said while it waited
+
+
+def test_without_a_terminal_a_slow_read_of_fewer_than_500_entries_says_those_it_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The display is told the count every 500 entries; the line said while a read waits for its next page
+    said `0 entries` after a first page of 10, as if nothing had come. It says the 10."""
+    from fakes import FakeLoggingServer, Fault
+    from loggardener.commands import scan as scan_command
+
+    monkeypatch.setattr(scan_command, "PLAIN_PROGRESS_SECONDS", 0.3)
+    monkeypatch.setattr(scan_command, "HEARTBEAT_FLOOR_SECONDS", 0.05, raising=False)
+    entries = [
+        {"timestamp": f"2026-11-21T10:{minute:02d}:00Z", "severity": "ERROR", "textPayload": "disk quota hit"}
+        for minute in range(15)
+    ]
+    with FakeLoggingServer(entries, page_limit=10, faults={2: Fault(0, hang=1.5)}) as server:
+        result = runner.invoke(
+            app,
+            [
+                *_SCAN_OF_AN_HOUR,
+                "--logging-endpoint",
+                server.endpoint,
+                "--out",
+                str(tmp_path / "out"),
+                "--no-state",
+            ],
+        )
+    assert result.exit_code == 0, result.stderr
+    said = [line for line in result.stderr.splitlines() if line.startswith("reading Cloud Logging")]
+    assert any(": 10 entries, 1 page in " in line for line in said), result.stderr  # while page 2 hangs
+    assert not any(": 0 entries, 1 page" in line for line in said), result.stderr
 
 
 @pytest.mark.parametrize(

@@ -13,7 +13,7 @@ import pytest
 from conftest import scan_entries
 from linear import assert_linear
 from loggardener.config import GardenerConfig
-from loggardener.pipeline import Scan, ScanOptions
+from loggardener.pipeline import MAX_MALFORMED_LISTED, Scan, ScanOptions
 from loggardener.report import ScanReport
 from loggardener.sources.file import FileSource
 
@@ -139,6 +139,30 @@ def test_a_truncated_gzip_export_is_the_good_lines_plus_one_malformed(tmp_path: 
     assert report.totals.skipped == {"malformed": 1}
     assert report.totals.clustered == report.totals.read - 1 > 0
     assert "input ends early" in report.totals.malformed[0].error
+
+
+def test_a_corrupt_gzip_export_says_why_after_its_garbled_lines_however_many(tmp_path: Path) -> None:
+    """Damaged compressed data (a bad sector, a copy that flipped bytes) decodes into garbled lines, and gzip says
+    why only at the end: `CRC check failed`. With more than 50 garbled lines that reason was hidden among the
+    `… and N more malformed lines`; it is always listed, as the item that explains the others. Look-alike: a
+    file with many bad lines and nothing broken lists 50."""
+    plain = _ndjson(3000)
+    data = bytearray(gzip.compress(plain, compresslevel=1))
+    middle = len(data) // 2
+    data[middle : middle + 64] = bytes(byte ^ 0x5A for byte in data[middle : middle + 64])
+    path = tmp_path / "damaged.ndjson.gz"
+    path.write_bytes(bytes(data))
+    report = _scan_file(path)
+    _assert_totals_add_up(report)
+    assert report.totals.skipped["malformed"] > MAX_MALFORMED_LISTED
+    assert "input ends early: corrupt compressed data: CRC check failed" in report.totals.malformed[-1].error
+    assert len(report.totals.malformed) == MAX_MALFORMED_LISTED + 1
+
+    bad_lines = tmp_path / "bad.ndjson"
+    bad_lines.write_bytes(plain.replace(b'"textPayload"', b'"textPayload" "', 200))
+    many = _scan_file(bad_lines)
+    assert many.totals.skipped["malformed"] == 200
+    assert len(many.totals.malformed) == MAX_MALFORMED_LISTED
 
 
 def test_a_non_utf8_byte_does_not_cost_the_entry(tmp_path: Path) -> None:

@@ -595,6 +595,48 @@ def test_credentials_the_token_service_refuses_are_one_line_without_its_raw_answ
     )
 
 
+class _FailingTokenService(BaseHTTPRequestHandler):
+    """OAuth's token endpoint in an outage: 503 with OAuth's `server_error`, as oauth2.googleapis.com answers."""
+
+    def do_POST(self) -> None:
+        self.rfile.read(int(self.headers.get("Content-Length") or 0))
+        answer = {"error": "server_error", "error_description": "The service is currently unavailable."}
+        send_json(self, answer, 503)
+
+    def log_message(self, *args: Any) -> None:
+        pass
+
+
+def test_a_token_service_in_an_outage_is_a_source_failure_not_credentials_rejected(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """google-auth retries the token service's 503 itself, then raises what it raises for a deleted key: that
+    was "credentials rejected", exit 4. The credentials are fine: the service failed, exit code 5."""
+    from types import SimpleNamespace
+
+    from google.auth import _exponential_backoff
+
+    monkeypatch.setattr(_exponential_backoff, "time", SimpleNamespace(sleep=lambda seconds: None))
+    with _serving(_FailingTokenService) as tokens:
+        monkeypatch.setenv(
+            "GOOGLE_APPLICATION_CREDENTIALS", str(_service_account_key(tmp_path, f"{tokens}/token"))
+        )
+        result = CliRunner().invoke(
+            app,
+            [
+                *("scan", "--hours", "1", "--project", "my-project", "--log-analytics", "my-project.logs"),
+                *("--bigquery-endpoint", "https://bigquery.example.test", "--out", str(tmp_path / "out")),
+                "--no-state",
+            ],
+        )
+    assert result.exit_code == 5, result.output
+    assert result.stderr.strip() == (
+        "error: the token service failed to refresh the credentials reading the columns of "
+        "my-project.logs._AllLogs (server_error: The service is currently unavailable): the service is failing "
+        "on its side: rerun later (https://status.cloud.google.com shows outages)"
+    )
+
+
 @pytest.mark.parametrize("refused", ["bigquery", "token service"])
 def test_a_certificate_not_trusted_is_said_with_the_way_to_trust_it_not_retried(
     refused: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch

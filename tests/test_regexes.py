@@ -17,6 +17,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from loggardener import regexes
+from loggardener.console import Terminated
 from loggardener.regexes import compile_regex
 
 
@@ -167,6 +168,24 @@ def test_an_unwritable_cache_is_no_error(tmp_path: Path, monkeypatch: pytest.Mon
     assert compile_regex(r"a+").fullmatch("aaa")
     regexes._store()
     assert blocker.read_text() == ""
+
+
+@pytest.mark.parametrize("stop", [KeyboardInterrupt(), Terminated(15)], ids=["second-ctrl-c", "sigterm"])
+def test_a_signal_while_the_cache_is_written_at_exit_drops_it_without_a_traceback(
+    fresh_cache: Path, monkeypatch: pytest.MonkeyPatch, stop: BaseException
+) -> None:
+    """The cache is written at exit, after a scan that Ctrl-C stopped too: a second Ctrl-C (or a SIGTERM) in its
+    fsync printed `Exception ignored in atexit callback` and a traceback under the scan's one `interrupted`
+    line. The write is dropped, its temporary file removed; the next run compiles again."""
+    assert compile_regex(r"b+").fullmatch("bbb")
+
+    def interrupted(descriptor: int) -> None:
+        raise stop
+
+    monkeypatch.setattr(os, "fsync", interrupted)
+    regexes._store()
+    assert not fresh_cache.exists()
+    assert list(fresh_cache.parent.iterdir()) == []
 
 
 def test_the_cache_keeps_a_bounded_number_of_patterns(

@@ -34,10 +34,46 @@ _UsageError: type[Exception] = typer.BadParameter.__bases__[0]
 """click's UsageError, whether typer vendors click (as its later releases do) or depends on it."""
 
 
-def _in_one_line(ctx: Any, parse: Callable[[], _T]) -> _T:
-    """`parse()`, where a usage error (a value of the wrong type, an unknown option or command, an option
-    without its value) is one line and exit code 2, as gardener's own checks say theirs: click's box of six
-    lines wraps its message at 80 columns, in a CI log too."""
+_NOT_A_NUMBER = {
+    "Input should be a valid number": "is not a number: give one such as 12 or 0.5",
+    "Input should be a valid integer": "is not a whole number: give one such as 500",
+}
+"""What pydantic, which converts typer's option values, says of a value that is no number, in gardener's words."""
+
+
+def _given(args: list[str], names: list[str]) -> str | None:
+    """The value the command line gives an option under one of its `names` (`--hours 12h`, `--hours=12h`), the
+    last one given; None when it is not there as one argument."""
+    value = None
+    for at, arg in enumerate(args):
+        if arg in names and at + 1 < len(args):
+            value = args[at + 1]
+        elif arg.startswith("--") and arg.partition("=")[0] in names:
+            value = arg.partition("=")[2]
+    return value
+
+
+def _usage_message(exc: Any, args: list[str]) -> str:
+    """click's message of a usage error, where a value pydantic could not convert is said in gardener's words,
+    naming the value (`--hours '12h' is not a number: …`), not pydantic's (`Input should be a valid number,
+    unable to parse string as a number`), and a choice's without pydantic's `Value error, ` before it."""
+    message: str = exc.format_message()
+    param = getattr(exc, "param", None)
+    names = [*getattr(param, "opts", ()), *getattr(param, "secondary_opts", ())]
+    said = getattr(exc, "message", "")
+    if not names or not isinstance(said, str):
+        return message
+    for pydantics, ours in _NOT_A_NUMBER.items():
+        value = _given(args, names)
+        if said.startswith(pydantics) and value is not None:
+            return f"{names[0]} {value!r} {ours}"
+    return message.replace(": Value error, ", ": ", 1)
+
+
+def _in_one_line(ctx: Any, parse: Callable[[], _T], args: list[str] | None = None) -> _T:
+    """`parse()` of `args`, where a usage error (a value of the wrong type, an unknown option or command, an
+    option without its value) is one line and exit code 2, as gardener's own checks say theirs: click's box of
+    six lines wraps its message at 80 columns, in a CI log too."""
     try:
         return parse()
     except _UsageError as exc:
@@ -45,7 +81,7 @@ def _in_one_line(ctx: Any, parse: Callable[[], _T]) -> _T:
         if ctx.resilient_parsing or not exc.format_message().strip():  # type: ignore[attr-defined]
             raise
         err.print(
-            f"error: {exc.format_message()} (`{ctx.command_path} -h` lists the options)",  # type: ignore[attr-defined]
+            f"error: {_usage_message(exc, args or [])} (`{ctx.command_path} -h` lists the options)",
             markup=False,
             highlight=False,
             soft_wrap=True,
@@ -72,7 +108,7 @@ class _Commands(TyperGroup):
         _help_to_a_closed_pipe(lambda: super(_Commands, self).format_help(ctx, formatter))
 
     def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
-        return _in_one_line(ctx, lambda: super(_Commands, self).parse_args(ctx, args))
+        return _in_one_line(ctx, lambda: super(_Commands, self).parse_args(ctx, args), list(args))
 
     def resolve_command(self, ctx: Any, args: list[str]) -> Any:
         return _in_one_line(ctx, lambda: super(_Commands, self).resolve_command(ctx, args))
@@ -85,7 +121,7 @@ class _OptionsOnce(TyperCommand):
     it is no name, so `--project ""` would quietly fall back to GOOGLE_CLOUD_PROJECT)."""
 
     def parse_args(self, ctx: Any, args: list[str]) -> list[str]:  # ctx: typer's vendored click Context
-        return _in_one_line(ctx, lambda: self._parse_args(ctx, args))
+        return _in_one_line(ctx, lambda: self._parse_args(ctx, args), list(args))
 
     def format_help(self, ctx: Any, formatter: Any) -> None:
         _help_to_a_closed_pipe(lambda: super(_OptionsOnce, self).format_help(ctx, formatter))

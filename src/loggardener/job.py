@@ -313,9 +313,11 @@ def run_scan_job(
     on_progress: ProgressFn | None = None,
     on_scanned: Callable[[], None] | None = None,
     on_wait: Callable[[str], None] | None = None,
+    watch_read: Callable[[Callable[[], int]], None] | None = None,
 ) -> JobResult:
     """Scan, then mark trends, publish issues, and write the documents and the state. `on_scanned` is told
-    when the source has been read and clustered; `on_wait`, before a wait for another run holding the state.
+    when the source has been read and clustered; `on_wait`, before a wait for another run holding the state;
+    `watch_read` is given, before the scan starts, what tells how many entries it has read so far.
 
     Every output is checked before the scan, and once issues are published every output is attempted even
     if one fails: the failures are returned (`JobResult.failures`) for the caller to report after it has
@@ -324,7 +326,9 @@ def run_scan_job(
     """
     directories, files = _absent(outputs)
     try:
-        return _run(config, options, source, outputs, publisher_for, on_progress, on_scanned, on_wait)
+        return _run(
+            config, options, source, outputs, publisher_for, on_progress, on_scanned, on_wait, watch_read
+        )
     except BaseException:
         _remove_if_empty(directories, files)
         raise
@@ -339,6 +343,7 @@ def _run(
     on_progress: ProgressFn | None,
     on_scanned: Callable[[], None] | None,
     on_wait: Callable[[str], None] | None,
+    watch_read: Callable[[Callable[[], int]], None] | None,
 ) -> JobResult:
     renderer = MarkdownWorklog(outputs.templates)
     _preflight(outputs)
@@ -346,6 +351,8 @@ def _run(
         load_state(outputs.state)  # a corrupt state stops the run before the scan, not after it
     with _assignment_sink(outputs.assignments) as sink:
         scan = Scan(config, options, on_assign=sink, on_progress=on_progress)
+        if watch_read is not None:
+            watch_read(lambda: scan.read)
         report = scan.run(source)
         if on_scanned is not None:
             on_scanned()

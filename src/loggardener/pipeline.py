@@ -36,7 +36,7 @@ from loggardener.parallel import (
 from loggardener.prioritizing.impact import ScanContext
 from loggardener.prioritizing.rules import Prioritizer
 from loggardener.report import ScanReport, SkippedLine, Totals, Window
-from loggardener.sources.file import decode_lines
+from loggardener.sources.file import ENDS_EARLY, decode_lines
 from loggardener.sources.interface import EntrySource, LineBatch, RawRecord, place
 from loggardener.words import counted
 
@@ -151,6 +151,8 @@ class Scan:
         # Counted in plain integers while reading (a pydantic field assignment per entry costs), then stored
         # in `totals` by `_report`.
         self._read = 0
+        self._gathering: list[RawRecord] = []
+        """Records read from the source and not yet counted: gathered into a run for the worker processes."""
         self._clustered = 0
         self._events_counted = 0
         self._skipped: Counter[str] = Counter()
@@ -259,6 +261,12 @@ class Scan:
                         self._healthy_services.add(service)
             yield entry, occurrences
 
+    @property
+    def read(self) -> int:
+        """Entries read so far, those gathered into a run for the worker processes too: what a progress line
+        says between the calls of `on_progress` every 500 (a slow read of fewer is no read of none)."""
+        return self._read + len(self._gathering)
+
     def _count_read(self, weight: int) -> None:
         """Count `weight` entries read, and tell the progress display every 500."""
         self._read += weight
@@ -313,17 +321,20 @@ class Scan:
                 yield from self._outcomes(pool.submit(run), awaiting)
 
         records: list[RawRecord] = []  # decoded by the source (a JSON array's), sent in runs too
+        self._gathering = records
         try:
             for item in source.batches(BATCH_LINES):
                 if isinstance(item, RawRecord) and item.occurrences is None:
                     records.append(item)
                     if len(records) == BATCH_LINES:
-                        yield from dispatch(records)
-                        records = []
+                        gathered, records = records, []
+                        self._gathering = records
+                        yield from dispatch(gathered)
                     continue
                 if records:
-                    yield from dispatch(records)
-                    records = []
+                    gathered, records = records, []
+                    self._gathering = records
+                    yield from dispatch(gathered)
                 if isinstance(item, LineBatch):
                     yield from dispatch(item)
                     continue
@@ -332,6 +343,7 @@ class Scan:
                     yield from self._outcomes(pool.drain(), awaiting)
                 yield from self._parsed((item,), awaiting)
             if records:
+                self._gathering = []
                 yield from dispatch(records)
             if pool is not None:
                 yield from self._outcomes(pool.drain(), awaiting)
@@ -412,7 +424,8 @@ class Scan:
         # the reason may quote the entry (`invalid timestamp '…'`), and nothing unredacted is kept
         error = self._redact(error)
         insert_id = self._redact(insert_id) if insert_id else None
-        if len(self.totals.malformed) < MAX_MALFORMED_LISTED:
+        # a stream's break is listed past the cap too: the malformed items before it are its garbled output
+        if len(self.totals.malformed) < MAX_MALFORMED_LISTED or ENDS_EARLY in error:
             self.totals.malformed.append(SkippedLine(position=position, error=error))
         self._skip(position, insert_id, "malformed")
 

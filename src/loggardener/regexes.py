@@ -141,10 +141,13 @@ def _store() -> None:
             for (kind, pattern, flags), value in merged.items()
         }
     )
+    from loggardener.console import Terminated
     from loggardener.errors import GardenerError  # here: `errors` compiles its patterns through this module
     from loggardener.files import atomic_write_bytes
 
-    with contextlib.suppress(GardenerError, OSError):  # a read-only home: generate again next time
+    # a read-only home: generate again next time; a second Ctrl-C or SIGTERM while the process ends (this runs
+    # at exit): the write is dropped, its temporary file removed, and no traceback ends a stopped scan
+    with contextlib.suppress(GardenerError, OSError, KeyboardInterrupt, Terminated):
         atomic_write_bytes(path, zlib.crc32(payload).to_bytes(4, "big") + payload, "the regex cache", 0o600)
 
 

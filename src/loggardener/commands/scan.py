@@ -113,23 +113,26 @@ def _stderr_line(label: str) -> Callable[[str], None]:
 
 
 @contextmanager
-def _reading(enabled: bool, source: EntrySource) -> Iterator[tuple[ProgressFn | None, Callable[[], None]]]:
+def _reading(
+    enabled: bool, source: EntrySource
+) -> Iterator[tuple[ProgressFn | None, Callable[[], None], Callable[[Callable[[], int]], None]]]:
     """A transient progress display on stderr (entries, pages, rate) while the source is read; without a
     terminal, a plain line every PLAIN_PROGRESS_SECONDS, so a long scan in a CI log is not silent, even while no
-    entry comes (a heartbeat thread says it then). A request the source retries is one line on stderr (what
-    failed, when it is tried again, when the source gives up), never on standard output, which may carry
-    `--report-json -`."""
+    entry comes (a heartbeat thread says it then, with the entries read so far, which the third callback is
+    given a way to tell). A request the source retries is one line on stderr (what failed, when it is tried
+    again, when the source gives up), never on standard output, which may carry `--report-json -`."""
     source.on_retry = _stderr_line("retrying")
     if not enabled:
         started = last = time.monotonic()
         read = 0
         lock = threading.Lock()
         stop = threading.Event()
+        counters: list[Callable[[], int]] = []
 
         def say(count: int) -> None:
             nonlocal last, read
             with lock:  # from the reading and from the heartbeat alike: one line at a time, none twice
-                read = max(read, count)
+                read = max(read, count, *(counter() for counter in counters))
                 now = time.monotonic()
                 if now - last < PLAIN_PROGRESS_SECONDS:
                     return
@@ -153,7 +156,11 @@ def _reading(enabled: bool, source: EntrySource) -> Iterator[tuple[ProgressFn | 
         beating = threading.Thread(target=heartbeat, name="gardener-progress", daemon=True)
         beating.start()
         try:
-            yield say, stop.set  # the read is over: what follows (a lock, publishing) says its own waits
+            yield (
+                say,
+                stop.set,
+                counters.append,
+            )  # the read over, what follows (a lock, publishing) says its waits
         finally:
             stop.set()
             beating.join()
@@ -182,7 +189,7 @@ def _reading(enabled: bool, source: EntrySource) -> Iterator[tuple[ProgressFn | 
             )
             progress.update(task, description=label + (f", {speed:,.0f} entries/s" if speed else ""))
 
-        yield advance, lambda: None
+        yield advance, lambda: None, lambda counter: None
 
 
 def _telling_waits(publisher: IssuePublisher | None) -> IssuePublisher | None:
@@ -723,7 +730,7 @@ def scan(
         save_export=save_export,
         drafts=mode == "draft",
     )
-    with _reading(animates(err), source) as (advance, scanned):
+    with _reading(animates(err), source) as (advance, scanned, watch_read):
         result = run_scan_job(
             config,
             options,
@@ -733,6 +740,7 @@ def scan(
             on_progress=advance,
             on_scanned=scanned,
             on_wait=_stderr_line("waiting"),
+            watch_read=watch_read,
         )
     report, worklog = result.report, result.worklog
     if to_stdout:

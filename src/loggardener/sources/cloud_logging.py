@@ -53,6 +53,7 @@ from loggardener.sources.google_auth import (
     endpoint_url,
     guard_refresh,
     is_emulator,
+    token_service_failure,
     unreadable_answers,
     within,
 )
@@ -650,6 +651,12 @@ class CloudLoggingSource(EntrySource):
                 "credentials every http:// endpoint gets; use an endpoint that accepts them, or an https:// "
                 "one to send Application Default Credentials",
                 ExitCode.CREDENTIALS,
+            )
+        failed = token_service_failure(exc)
+        if failed is not None:
+            return GardenerError(
+                f"the token service failed to refresh the credentials{how_far} ({failed}): {SERVER_HINT}",
+                ExitCode.SOURCE_FAILED,
             )
         if isinstance(exc, api_exceptions.Unauthorized | GoogleAuthError):
             detail = (

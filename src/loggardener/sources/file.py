@@ -43,6 +43,9 @@ _TAR_MAGIC_OFFSET, _TAR_MAGIC = 257, b"ustar"
 _Item = TypeVar("_Item", RawRecord, RawRecord | LineBatch)
 # A compressed stream that stops early or holds garbage: what was read before it still counts.
 _BROKEN_STREAM = (EOFError, gzip.BadGzipFile, zlib.error)
+ENDS_EARLY = "input ends early: "
+"""What the malformed item a broken stream ends with says (a cut or corrupt compressed file): it tells why the
+items before it may be garbled and those after it are missing, so it is always listed."""
 
 
 class FileSource(EntrySource):
@@ -583,7 +586,7 @@ def _streamed_records(items: Iterator[Any], path: str) -> Iterator[RawRecord]:
             f"entry {position + 1}: JSON nested deeper than {STREAM_DEPTH_LIMIT} levels, rest unreadable",
         )
     except _BROKEN_STREAM as exc:
-        yield RawRecord(position + 1, None, f"entry {position + 1}: input ends early: {_reason(exc)}")
+        yield RawRecord(position + 1, None, f"entry {position + 1}: {ENDS_EARLY}{_reason(exc)}")
     except OSError as exc:
         raise GardenerError(f"cannot read {path}: {exc}", ExitCode.BAD_INPUT) from None
 
@@ -750,7 +753,7 @@ _RECORD_SEPARATOR = "\x1e"
 
 
 def _ended_early(line_number: int, exc: BaseException) -> RawRecord:
-    return RawRecord(line_number, None, f"line {line_number}: input ends early: {_reason(exc)}")
+    return RawRecord(line_number, None, f"line {line_number}: {ENDS_EARLY}{_reason(exc)}")
 
 
 # Each byte of a line mapped to "0" if it is a digit, "{" if it opens an object or array, "." otherwise: a run of

@@ -41,6 +41,27 @@ def auth_message(exc: BaseException) -> str:
     return text[:-1] if text.endswith(".") and not text.endswith("..") else text
 
 
+def token_service_failure(exc: BaseException) -> str | None:
+    """google-auth's message when its refresh failed on the token service's side, not on the credentials: the
+    service answered 5xx or 429 (or OAuth's `server_error`, `temporarily_unavailable`) through google-auth's own
+    retries, or answered with something that is not OAuth's error at all (a proxy's page); None for a verdict on
+    the credentials (`invalid_grant`, `invalid_client`…) and for every other error."""
+    from google.auth.exceptions import RefreshError
+
+    if not isinstance(exc, RefreshError) or not exc.args:
+        return None
+    answer = exc.args[1] if len(exc.args) > 1 else exc.args[0]
+    oauths = isinstance(answer, dict) and isinstance(answer.get("error"), str)
+    # google-auth passes a body that is no JSON on as the only argument: a page (HTML) or nothing is no OAuth
+    # error, while a sentence of its own ("No access token in response.") comes with the answer as the second
+    page = (
+        isinstance(answer, str) and len(exc.args) == 1 and (not answer.strip() or answer.lstrip()[:1] == "<")
+    )
+    if getattr(exc, "retryable", False) or page:
+        return auth_message(exc) if oauths else "its answer is not OAuth's error"
+    return None
+
+
 SERVER_HINT = (
     "the service is failing on its side: rerun later (https://status.cloud.google.com shows outages)"
 )

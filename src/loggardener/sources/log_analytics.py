@@ -137,6 +137,7 @@ from loggardener.sources.google_auth import (
     endpoint_url,
     is_emulator,
     not_enabled,
+    token_service_failure,
     unreadable_answers,
     within,
 )
@@ -1386,6 +1387,12 @@ class BigQueryEngine:
                     "anonymous credentials every http:// endpoint gets; use an endpoint that accepts them, or an "
                     "https:// one to send Application Default Credentials",
                     ExitCode.CREDENTIALS,
+                ) from None
+            outage = token_service_failure(exc)
+            if outage is not None:
+                raise GardenerError(
+                    f"the token service failed to refresh the credentials {what} ({outage}): {SERVER_HINT}",
+                    ExitCode.SOURCE_FAILED,
                 ) from None
             said = _message(exc) if isinstance(exc, api.Unauthorized) else auth_message(exc)
             raise GardenerError(
