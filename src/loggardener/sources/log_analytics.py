@@ -511,7 +511,8 @@ def _paths(paths: str) -> str:
 
 
 def _field(expression: str) -> str:
-    """SQL: a value in a concatenated key, length-prefixed so that no two keys read alike (NULL is `n`)."""
+    """SQL: a value in a concatenated key, length-prefixed so that no two keys read alike (NULL is `n`). The
+    expression must be a STRING: BigQuery's LENGTH and CONCAT take no other type (DuckDB casts silently)."""
     return f"IFNULL(CONCAT(CAST(LENGTH({expression}) AS STRING), ':', {expression}), 'n')"
 
 
@@ -601,7 +602,9 @@ def build_sql(query: LogAnalyticsQuery, columns: Iterable[str]) -> str:
         # digits inference reads (`levels.infer_severity`): a JSON line's level, a platform failure's exit code
         # or status, an access line's status
         f"ARRAY_TO_STRING(REGEXP_EXTRACT_ALL(text_payload, {_string(_SHORT_NUMBERS)}), ',')",
-        f"REGEXP_CONTAINS(IFNULL(text_payload, json_text), {_string('(?i)' + PLATFORM_FAILURE_PATTERN)})",
+        # as text: keys are also joined into strings (`_field`), and BigQuery's LENGTH and CONCAT take no BOOL
+        f"CAST(REGEXP_CONTAINS(IFNULL(text_payload, json_text), {_string('(?i)' + PLATFORM_FAILURE_PATTERN)}) "
+        "AS STRING)",
         f"REGEXP_EXTRACT(REGEXP_EXTRACT(IFNULL(text_payload, json_text), {_string(_ACCESS_STATUS)}), "
         "r'([0-9]+)[^0-9]*$')",
         # a request the parser reads: a text access line's path and status (HAProxy's too), a JSON access log's
