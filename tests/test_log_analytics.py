@@ -554,6 +554,33 @@ def test_the_sql_gives_bigquerys_string_functions_only_strings(columns: tuple[st
     assert not_text == []
 
 
+def _string_literals(sql: str) -> Iterator[str]:
+    """The quoted literals of GoogleSQL text, comments skipped: `'…'`, `"…"` and their raw forms (`r'…'`),
+    where a backslash and the character after it never end the literal (raw ones keep both)."""
+    at = 0
+    while at < len(sql):
+        if sql.startswith("--", at):
+            line_end = sql.find("\n", at)
+            at = len(sql) if line_end < 0 else line_end + 1
+        elif sql[at] in "'\"":
+            quote, end = sql[at], at + 1
+            while end < len(sql) and sql[end] != quote:
+                end += 2 if sql[end] == "\\" else 1
+            yield sql[at + 1 : end]
+            at = end + 1
+        else:
+            at += 1
+
+
+def test_the_sqls_string_literals_each_fit_on_one_line() -> None:
+    """BigQuery ends a quoted literal at a line's end (only a triple-quoted one spans lines): a newline
+    inside one fails the whole query as unclosed, while DuckDB takes it."""
+    query = LogAnalyticsQuery("p-roject", "d", "_AllLogs", START, START + timedelta(hours=1))
+    literals = list(_string_literals(build_sql(query, (*REQUIRED_COLUMNS, *OPTIONAL_COLUMNS))))
+    assert len(literals) > 50 and r"\n[^\n]" in literals
+    assert [literal for literal in literals if "\n" in literal] == []
+
+
 @pytest.mark.parametrize("text", ["nodot", "my-project.", "My_Project.logs", "p.d.e"])
 def test_a_bad_dataset_name_says_how_to_write_it(text: str) -> None:
     with pytest.raises(GardenerError, match=r"PROJECT\.DATASET"):

@@ -692,7 +692,7 @@ text_lines AS (
     -- a record's head, and a line at WARNING or above that may continue it (`levels.record_line`'s supersets)
     REGEXP_CONTAINS(text_payload, {_string(RECORD_HEAD_PATTERN)}) AS opens_record,
     severity IN ({_severity_names(Severity.WARNING)}) AND REGEXP_CONTAINS(text_payload, {_string(RECORD_BARE_PATTERN)})
-      AND NOT REGEXP_CONTAINS(text_payload, r'\n[^\n]') AS may_continue,
+      AND NOT REGEXP_CONTAINS(text_payload, r'\\n[^\\n]') AS may_continue,
     -- a record's preamble and a level line that may follow it (`levels.is_preamble`'s, `record_line`'s supersets)
     REGEXP_CONTAINS(text_payload, {_string(RECORD_PREAMBLE_PATTERN)}) AS preamble,
     REGEXP_CONTAINS(text_payload, {_string(RECORD_LEVEL_PATTERN)}) AS level_line,
