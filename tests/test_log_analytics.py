@@ -46,6 +46,7 @@ from loggardener.sources.file import FileSource
 from loggardener.sources.log_analytics import (
     _CREDENTIAL_LABEL,
     _MAY_NAME_CREDENTIAL,
+    OPTIONAL_COLUMNS,
     REQUIRED_COLUMNS,
     LogAnalyticsQuery,
     _string,
@@ -529,6 +530,55 @@ def test_the_sql_is_re2_safe_and_transpiles() -> None:
         assert not re.search(r"\(\?[=!<]|\\[1-9]", literal), literal
     assert "LIMIT" in sql and "maximum" not in sql
     assert "min_by" in to_duckdb(sql).lower()
+
+
+@pytest.mark.parametrize("columns", [REQUIRED_COLUMNS, (*REQUIRED_COLUMNS, *OPTIONAL_COLUMNS)])
+def test_the_sql_gives_bigquerys_string_functions_only_strings(columns: tuple[str, ...]) -> None:
+    """BigQuery's LENGTH and CONCAT take STRING (or BYTES) and cast nothing to it: one BOOL among a key's parts
+    fails the whole query on BigQuery, while DuckDB, which runs it in the tests, casts it silently. The
+    arguments' types as sqlglot infers them for BigQuery (a column's type unknown to it is left alone)."""
+    import sqlglot
+    from sqlglot import exp
+    from sqlglot.optimizer.annotate_types import annotate_types
+
+    query = LogAnalyticsQuery("p-roject", "d", "_AllLogs", START, START + timedelta(hours=1))
+    tree = annotate_types(sqlglot.parse_one(build_sql(query, columns), read="bigquery"), dialect="bigquery")
+    allowed = {exp.DataType.Type.UNKNOWN, exp.DataType.Type.NULL, *exp.DataType.TEXT_TYPES}
+    allowed |= {exp.DataType.Type.BINARY, exp.DataType.Type.VARBINARY}
+    not_text = [
+        (type(call).__name__, str(argument.type), argument.sql("bigquery")[:120])
+        for call in tree.find_all(exp.Length, exp.Concat)
+        for argument in ([call.this] if isinstance(call, exp.Length) else call.expressions)
+        if argument.type is not None and argument.type.this not in allowed
+    ]
+    assert not_text == []
+
+
+def _string_literals(sql: str) -> Iterator[str]:
+    """The quoted literals of GoogleSQL text, comments skipped: `'…'`, `"…"` and their raw forms (`r'…'`),
+    where a backslash and the character after it never end the literal (raw ones keep both)."""
+    at = 0
+    while at < len(sql):
+        if sql.startswith("--", at):
+            line_end = sql.find("\n", at)
+            at = len(sql) if line_end < 0 else line_end + 1
+        elif sql[at] in "'\"":
+            quote, end = sql[at], at + 1
+            while end < len(sql) and sql[end] != quote:
+                end += 2 if sql[end] == "\\" else 1
+            yield sql[at + 1 : end]
+            at = end + 1
+        else:
+            at += 1
+
+
+def test_the_sqls_string_literals_each_fit_on_one_line() -> None:
+    """BigQuery ends a quoted literal at a line's end (only a triple-quoted one spans lines): a newline
+    inside one fails the whole query as unclosed, while DuckDB takes it."""
+    query = LogAnalyticsQuery("p-roject", "d", "_AllLogs", START, START + timedelta(hours=1))
+    literals = list(_string_literals(build_sql(query, (*REQUIRED_COLUMNS, *OPTIONAL_COLUMNS))))
+    assert len(literals) > 50 and r"\n[^\n]" in literals
+    assert [literal for literal in literals if "\n" in literal] == []
 
 
 @pytest.mark.parametrize("text", ["nodot", "my-project.", "My_Project.logs", "p.d.e"])

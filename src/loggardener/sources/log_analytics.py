@@ -512,7 +512,8 @@ def _paths(paths: str) -> str:
 
 
 def _field(expression: str) -> str:
-    """SQL: a value in a concatenated key, length-prefixed so that no two keys read alike (NULL is `n`)."""
+    """SQL: a value in a concatenated key, length-prefixed so that no two keys read alike (NULL is `n`). The
+    expression must be a STRING: BigQuery's LENGTH and CONCAT take no other type (DuckDB casts silently)."""
     return f"IFNULL(CONCAT(CAST(LENGTH({expression}) AS STRING), ':', {expression}), 'n')"
 
 
@@ -602,7 +603,9 @@ def build_sql(query: LogAnalyticsQuery, columns: Iterable[str]) -> str:
         # digits inference reads (`levels.infer_severity`): a JSON line's level, a platform failure's exit code
         # or status, an access line's status
         f"ARRAY_TO_STRING(REGEXP_EXTRACT_ALL(text_payload, {_string(_SHORT_NUMBERS)}), ',')",
-        f"REGEXP_CONTAINS(IFNULL(text_payload, json_text), {_string('(?i)' + PLATFORM_FAILURE_PATTERN)})",
+        # as text: keys are also joined into strings (`_field`), and BigQuery's LENGTH and CONCAT take no BOOL
+        f"CAST(REGEXP_CONTAINS(IFNULL(text_payload, json_text), {_string('(?i)' + PLATFORM_FAILURE_PATTERN)}) "
+        "AS STRING)",
         f"REGEXP_EXTRACT(REGEXP_EXTRACT(IFNULL(text_payload, json_text), {_string(_ACCESS_STATUS)}), "
         "r'([0-9]+)[^0-9]*$')",
         # a request the parser reads: a text access line's path and status (HAProxy's too), a JSON access log's
@@ -690,7 +693,7 @@ text_lines AS (
     -- a record's head, and a line at WARNING or above that may continue it (`levels.record_line`'s supersets)
     REGEXP_CONTAINS(text_payload, {_string(RECORD_HEAD_PATTERN)}) AS opens_record,
     severity IN ({_severity_names(Severity.WARNING)}) AND REGEXP_CONTAINS(text_payload, {_string(RECORD_BARE_PATTERN)})
-      AND NOT REGEXP_CONTAINS(text_payload, r'\n[^\n]') AS may_continue,
+      AND NOT REGEXP_CONTAINS(text_payload, r'\\n[^\\n]') AS may_continue,
     -- a record's preamble and a level line that may follow it (`levels.is_preamble`'s, `record_line`'s supersets)
     REGEXP_CONTAINS(text_payload, {_string(RECORD_PREAMBLE_PATTERN)}) AS preamble,
     REGEXP_CONTAINS(text_payload, {_string(RECORD_LEVEL_PATTERN)}) AS level_line,
