@@ -85,7 +85,12 @@ EXIT_GRACE_SECONDS = 5.0
 def exit_within_grace(code: int) -> None:
     """End the process with `code` if its own shutdown has not ended it within `EXIT_GRACE_SECONDS`. A signal
     that comes while worker processes start can leave the pool's thread and a half-started worker waiting for
-    each other, and the interpreter joins both at exit: the stopped command must not hang there."""
+    each other, and the interpreter joins both at exit: the stopped command must not hang there. Meanwhile a
+    second Ctrl-C, SIGTERM or SIGHUP is ignored: the process is already ending, and it would cut what is left of
+    that (the workers' shutdown, the regex cache written at exit) and end it by the signal, not with `code`."""
+    for stop in (signal.SIGINT, signal.SIGTERM, getattr(signal, "SIGHUP", None)):
+        if stop is not None:  # (no SIGHUP on Windows)
+            signal.signal(stop, signal.SIG_IGN)
 
     def end() -> None:
         time.sleep(EXIT_GRACE_SECONDS)
