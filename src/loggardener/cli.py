@@ -17,6 +17,7 @@ from loggardener.commands.cluster import cluster as cluster_command
 from loggardener.commands.scan import scan as scan_command
 from loggardener.console import (
     INTERRUPTED,
+    OWN_PROCESS,
     STOPPED_BY_SIGNAL,
     Terminated,
     err,
@@ -203,6 +204,7 @@ def main() -> None:
     # costs each run a noticeable part of its start-up. Typer builds its own validators the same way.
     os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
     startup.begin()  # the command calls `startup.end` once it has loaded what it runs
+    OWN_PROCESS.append(True)
     _escape_what_cannot_be_shown()
     signal.signal(signal.SIGTERM, raise_terminated)
     if hasattr(signal, "SIGHUP"):  # not on Windows

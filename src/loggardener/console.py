@@ -85,12 +85,7 @@ EXIT_GRACE_SECONDS = 5.0
 def exit_within_grace(code: int) -> None:
     """End the process with `code` if its own shutdown has not ended it within `EXIT_GRACE_SECONDS`. A signal
     that comes while worker processes start can leave the pool's thread and a half-started worker waiting for
-    each other, and the interpreter joins both at exit: the stopped command must not hang there. Meanwhile a
-    second Ctrl-C, SIGTERM or SIGHUP is ignored: the process is already ending, and it would cut what is left of
-    that (the workers' shutdown, the regex cache written at exit) and end it by the signal, not with `code`."""
-    for stop in (signal.SIGINT, signal.SIGTERM, getattr(signal, "SIGHUP", None)):
-        if stop is not None:  # (no SIGHUP on Windows)
-            signal.signal(stop, signal.SIG_IGN)
+    each other, and the interpreter joins both at exit: the stopped command must not hang there."""
 
     def end() -> None:
         time.sleep(EXIT_GRACE_SECONDS)
@@ -102,9 +97,22 @@ def exit_within_grace(code: int) -> None:
     threading.Thread(target=end, name="exit after a signal", daemon=True).start()
 
 
+OWN_PROCESS: list[bool] = []
+"""Set by `cli.main`, the process's entry point: the command's stop ends the process. An in-process caller (the
+tests' CliRunner) leaves it unset and keeps its own signal handling."""
+
+
 def stopped_by_signal(signum: int | None, interrupted: str) -> int:
     """Say the one line a command stopped by `signum` (None: Ctrl-C) ends with, and record and return its exit
-    code: 130 for Ctrl-C, 128 + the signal's number for SIGTERM and SIGHUP."""
+    code: 130 for Ctrl-C, 128 + the signal's number for SIGTERM and SIGHUP.
+
+    In its own process, a second Ctrl-C, SIGTERM or SIGHUP is ignored from here on: the process is already ending,
+    and one more stop would cut that short (the workers' shutdown, the regex cache written at exit) with a
+    traceback, or leave it joining a thread forever before `exit_within_grace` is armed."""
+    if OWN_PROCESS and threading.current_thread() is threading.main_thread():
+        for stop in (signal.SIGINT, signal.SIGTERM, getattr(signal, "SIGHUP", None)):
+            if stop is not None:  # (no SIGHUP on Windows)
+                signal.signal(stop, signal.SIG_IGN)
     if signum is None:
         err.print(f"[bold red]interrupted:[/] {interrupted}", highlight=False, soft_wrap=True)
         code = 130
