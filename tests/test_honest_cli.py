@@ -1120,58 +1120,18 @@ def test_a_signal_while_the_workers_start_prints_no_traceback(
     assert "Traceback" not in said and len(said.strip().splitlines()) == 1, said
 
 
-def test_a_second_ctrl_c_while_the_stopped_command_shuts_down_still_ends_it_with_130(tmp_path: Path) -> None:
-    """Ctrl-C pressed again while a stopped command shuts down (its workers, the cache written at exit) does not
-    cut that short and end the process by the signal: the process ends with the first stop's code."""
-    import signal
-
+def _gardener_whose_exit_waits_forever(tmp_path: Path, grace_seconds: float) -> subprocess.Popen[bytes]:
+    """`gardener cluster -` through `cli.main()`, reading its standard input, with a thread the interpreter's exit
+    joins forever (as a worker pool's thread reading a result a killed worker wrote half of), and
+    `EXIT_GRACE_SECONDS` set to `grace_seconds`: started once main() has its signal handlers, however slow the
+    start, and has begun reading."""
     script = (
         "import signal, sys, threading\n"
         "from loggardener import cli, console\n"
-        "console.EXIT_GRACE_SECONDS = 1.5\n"
-        "threading.Thread(target=threading.Event().wait).start()\n"  # a shutdown that waits
+        f"console.EXIT_GRACE_SECONDS = {grace_seconds}\n"
+        "threading.Thread(target=threading.Event().wait).start()\n"
         "install = signal.signal\n"
-        "def announce(signum, handler):\n"  # says when main() has its handlers, however slow the start
-        "    installed = install(signum, handler)\n"
-        "    if signum == signal.SIGTERM:\n"
-        "        print('handler installed', flush=True)\n"
-        "    return installed\n"
-        "signal.signal = announce\n"
-        "sys.argv = ['gardener', 'cluster', '-']\n"
-        "cli.main()\n"
-    )
-    process = subprocess.Popen(
-        [sys.executable, "-c", script],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        cwd=tmp_path,
-        env={**os.environ, "PYTHONPATH": str(Path(loggardener.__file__).parent.parent)},
-    )
-    assert process.stdout is not None and process.stderr is not None
-    assert process.stdout.readline() == b"handler installed\n"
-    time.sleep(0.3)  # the command has begun reading its standard input
-    process.send_signal(signal.SIGINT)
-    assert process.stderr.readline().startswith(b"interrupted: ")
-    time.sleep(0.3)  # the process is shutting down, waiting for its thread
-    process.send_signal(signal.SIGINT)
-    _, rest = process.communicate(timeout=60)
-    assert process.returncode == 130, rest.decode()
-    assert b"Traceback" not in rest
-
-
-def test_a_command_a_signal_stopped_ends_though_its_shutdown_would_wait_forever(tmp_path: Path) -> None:
-    """A signal while worker processes start can leave the pool's thread reading a result a killed worker wrote
-    half of, and the interpreter joins that thread at exit: the stopped process ends with its code all the same."""
-    import signal
-
-    script = (
-        "import signal, sys, threading\n"
-        "from loggardener import cli, console\n"
-        "console.EXIT_GRACE_SECONDS = 0.2\n"
-        "threading.Thread(target=threading.Event().wait).start()\n"  # a thread the exit joins forever
-        "install = signal.signal\n"
-        "def announce(signum, handler):\n"  # says when main() has its SIGTERM handler, however slow the start
+        "def announce(signum, handler):\n"
         "    installed = install(signum, handler)\n"
         "    if signum == signal.SIGTERM:\n"
         "        print('handler installed', flush=True)\n"
@@ -1191,6 +1151,31 @@ def test_a_command_a_signal_stopped_ends_though_its_shutdown_would_wait_forever(
     assert process.stdout is not None
     assert process.stdout.readline() == b"handler installed\n"
     time.sleep(0.3)  # the command has begun reading its standard input
+    return process
+
+
+def test_a_second_ctrl_c_while_the_stopped_command_shuts_down_still_ends_it_with_130(tmp_path: Path) -> None:
+    """Ctrl-C pressed again while a stopped command shuts down (its workers, the cache written at exit) does not
+    cut that short and end the process by the signal: the process ends with the first stop's code."""
+    import signal
+
+    process = _gardener_whose_exit_waits_forever(tmp_path, grace_seconds=1.5)
+    assert process.stderr is not None
+    process.send_signal(signal.SIGINT)
+    assert process.stderr.readline().startswith(b"interrupted: ")
+    time.sleep(0.3)  # the process is shutting down, waiting for its thread
+    process.send_signal(signal.SIGINT)
+    _, rest = process.communicate(timeout=60)
+    assert process.returncode == 130, rest.decode()
+    assert b"Traceback" not in rest
+
+
+def test_a_command_a_signal_stopped_ends_though_its_shutdown_would_wait_forever(tmp_path: Path) -> None:
+    """A signal while worker processes start can leave the pool's thread reading a result a killed worker wrote
+    half of, and the interpreter joins that thread at exit: the stopped process ends with its code all the same."""
+    import signal
+
+    process = _gardener_whose_exit_waits_forever(tmp_path, grace_seconds=0.2)
     process.send_signal(signal.SIGTERM)
     _, stderr = process.communicate(timeout=60)
     assert process.returncode == 143
