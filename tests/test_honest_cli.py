@@ -12,6 +12,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import IO
 
 import pytest
 from typer.testing import CliRunner
@@ -1127,6 +1128,8 @@ def _gardener_whose_exit_waits_forever(tmp_path: Path, grace_seconds: float) -> 
     start, and has begun reading."""
     script = (
         "import signal, sys, threading\n"
+        # Ctrl-C as on a terminal, though a shell started these tests in the background (SIGINT ignored)
+        "signal.signal(signal.SIGINT, signal.default_int_handler)\n"
         "from loggardener import cli, console\n"
         f"console.EXIT_GRACE_SECONDS = {grace_seconds}\n"
         "threading.Thread(target=threading.Event().wait).start()\n"
@@ -1149,9 +1152,19 @@ def _gardener_whose_exit_waits_forever(tmp_path: Path, grace_seconds: float) -> 
         env={**os.environ, "PYTHONPATH": str(Path(loggardener.__file__).parent.parent)},
     )
     assert process.stdout is not None
-    assert process.stdout.readline() == b"handler installed\n"
+    assert _line_within(process.stdout, process) == b"handler installed\n"
     time.sleep(0.3)  # the command has begun reading its standard input
     return process
+
+
+def _line_within(stream: IO[bytes], process: subprocess.Popen[bytes], seconds: float = 60.0) -> bytes:
+    """The next line `process` writes to `stream`; the process is killed if none comes within `seconds`."""
+    import select
+
+    if not select.select([stream], [], [], seconds)[0]:
+        process.kill()
+        pytest.fail(f"no line within {seconds:g} s")
+    return stream.readline()
 
 
 def test_a_second_ctrl_c_while_the_stopped_command_shuts_down_still_ends_it_with_130(tmp_path: Path) -> None:
@@ -1162,7 +1175,7 @@ def test_a_second_ctrl_c_while_the_stopped_command_shuts_down_still_ends_it_with
     process = _gardener_whose_exit_waits_forever(tmp_path, grace_seconds=1.5)
     assert process.stderr is not None
     process.send_signal(signal.SIGINT)
-    assert process.stderr.readline().startswith(b"interrupted: ")
+    assert _line_within(process.stderr, process).startswith(b"interrupted: ")
     time.sleep(0.3)  # the process is shutting down, waiting for its thread
     process.send_signal(signal.SIGINT)
     _, rest = process.communicate(timeout=60)
