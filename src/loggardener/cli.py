@@ -64,8 +64,8 @@ def _usage_message(exc: Any, args: list[str]) -> str:
     said = getattr(exc, "message", "")
     if not names or not isinstance(said, str):
         return message
+    value = _given(args, names)
     for pydantics, ours in _NOT_A_NUMBER.items():
-        value = _given(args, names)
         if said.startswith(pydantics) and value is not None:
             return f"{names[0]} {value!r} {ours}"
     return message.replace(": Value error, ", ": ", 1)

@@ -713,8 +713,7 @@ def _stored_secret(key: str, value: str) -> bool:
     if _STORED_SECRET_NAME.fullmatch(value) is not None:
         named = key.startswith("-") or len(words) > 1
         return named and bool(_STORED_WORDS & set(re.split(r"[-_./]", value)))
-    setting = _SETTING_ASSIGNMENT.fullmatch(value)
-    return setting is not None and key_class(setting.group(1)) in (None, "weak")
+    return _setting_state(value)
 
 
 # A stored secret named by its path, not the secret: Kubernetes' `namespace/name` (`Secret default/orders-db`),
@@ -750,6 +749,14 @@ _SETTING_ASSIGNMENT = compile_regex(
     r"(?i)([a-z_][a-z0-9_.-]{0,63})=(?:true|false|yes|no|on|off|none|null|nil|enabled|disabled"
     r"|\d{1,12}(?:\.\d{1,6})?(?:%|[a-z]{1,3})?)"
 )
+
+
+def _setting_state(value: str) -> bool:
+    """Whether `value` is a setting and its state (`mfa_enabled=true`, `ttl=3600s`) whose name is no credential's."""
+    setting = _SETTING_ASSIGNMENT.fullmatch(value)
+    return setting is not None and key_class(setting.group(1)) in (None, "weak")
+
+
 # A release's version (`v1.0.0`, `2.14.1-rc.2`): an image's tag after a name that is a credential's
 # (`registry.example.com/auth:v1.0.0`), a key's version (`signing_key: v3.1`), never a secret itself
 _VERSION = compile_regex(r"v?\d{1,6}(?:\.\d{1,6}){1,3}(?:[-+][0-9A-Za-z]{1,16}(?:\.[0-9A-Za-z]{1,16}){0,3})?")
@@ -765,7 +772,7 @@ def is_secret_value(key_kind: str, value: str) -> bool:
         return False
     if key_kind == "password":
         return True  # (a passphrase may be words joined as a path is: `correct-horse/battery-staple`)
-    if (setting := _SETTING_ASSIGNMENT.fullmatch(value)) and key_class(setting.group(1)) in (None, "weak"):
+    if _setting_state(value):
         return (
             False  # `auth: secret_rotation_enabled=true`, `token bucket empty: tokens=0`: a setting's state
         )

@@ -202,9 +202,14 @@ class _Run:
 _CLOSED_MARKER = compile_regex(r"<!-- log-gardener:after-close=([0-9TZ:-]*) -->")
 
 
+def _close_stamp(closed_at: datetime | None) -> str:
+    """How a regression comment's hidden line names the close it answers (empty when GitHub gave no time)."""
+    return utc(closed_at) if closed_at is not None else ""
+
+
 def closed_marker(closed_at: datetime | None) -> str:
-    """The hidden line of a regression comment naming the close it answers (empty when GitHub gave no time)."""
-    return f"<!-- log-gardener:after-close={utc(closed_at) if closed_at is not None else ''} -->"
+    """The hidden line of a regression comment naming the close it answers."""
+    return f"<!-- log-gardener:after-close={_close_stamp(closed_at)} -->"
 
 
 def _after_close(body: str | None) -> str | None:
@@ -871,7 +876,7 @@ class GitHubPublisher(IssuePublisher):
             noted is not None
             and noted.material() == current.material()
             and (
-                answered == _after_close(closed_marker(closed_at))
+                answered == _close_stamp(closed_at)
                 or (answered is None and "**Regression" in ours[-1].body)  # written before the hidden line
             )
         )
