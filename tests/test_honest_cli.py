@@ -1167,6 +1167,44 @@ def _line_within(stream: IO[bytes], process: subprocess.Popen[bytes], seconds: f
     return stream.readline()
 
 
+def test_a_ctrl_c_before_the_commands_own_handling_begins_is_said_and_ends_with_130(tmp_path: Path) -> None:
+    """Ctrl-C while typer still parses the options or invokes the command (the first second on a loaded machine)
+    was turned by typer into a silent exit 130: no line said the command stopped, and with a thread still
+    running the process waited for it forever."""
+    script = (
+        "import os, signal, sys, threading, time\n"
+        "signal.signal(signal.SIGINT, signal.default_int_handler)\n"
+        "import typer.core\n"
+        "from loggardener import cli, console\n"
+        "console.EXIT_GRACE_SECONDS = 1.5\n"
+        "threading.Thread(target=threading.Event().wait).start()\n"
+        "invoke = typer.core.TyperCommand.invoke\n"
+        "def invoked_as_ctrl_c_comes(self, context):\n"
+        "    os.kill(os.getpid(), signal.SIGINT)\n"
+        "    time.sleep(60)\n"
+        "    return invoke(self, context)\n"
+        "typer.core.TyperCommand.invoke = invoked_as_ctrl_c_comes\n"
+        "sys.argv = ['gardener', 'cluster', '-']\n"
+        "cli.main()\n"
+    )
+    process = subprocess.Popen(
+        [sys.executable, "-c", script],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        cwd=tmp_path,
+        env={**os.environ, "PYTHONPATH": str(Path(loggardener.__file__).parent.parent)},
+    )
+    try:
+        _, stderr = process.communicate(timeout=60)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        pytest.fail("the interrupted command never ended")
+    said = stderr.decode()
+    assert process.returncode == 130, said
+    assert said.startswith("interrupted: ") and "Traceback" not in said, said
+
+
 def test_a_second_ctrl_c_while_the_stopped_command_shuts_down_still_ends_it_with_130(tmp_path: Path) -> None:
     """Ctrl-C pressed again while a stopped command shuts down (its workers, the cache written at exit) does not
     cut that short and end the process by the signal: the process ends with the first stop's code."""

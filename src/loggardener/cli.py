@@ -197,6 +197,14 @@ def _escape_what_cannot_be_shown() -> None:
             stream.reconfigure(errors="backslashreplace")
 
 
+def _typer_took_ctrl_c(exit_: SystemExit) -> bool:
+    """Whether typer ended the process for a Ctrl-C that came before the command's own handling began (options
+    parsed, the command invoked): typer turns that KeyboardInterrupt into a silent exit 130, which would leave
+    the stop unsaid and no bound on the shutdown."""
+    exit_code = exit_.__context__
+    return isinstance(exit_code, typer.Exit) and isinstance(exit_code.__cause__, KeyboardInterrupt)
+
+
 def main() -> None:
     """Console-script entry point."""
     # gardener's pydantic models are its own: no plugin another package registers (observability
@@ -215,6 +223,10 @@ def main() -> None:
         sys.exit(stopped_by_signal(exc.signum, INTERRUPTED))
     except KeyboardInterrupt:
         sys.exit(stopped_by_signal(None, INTERRUPTED))
+    except SystemExit as exc:
+        if not STOPPED_BY_SIGNAL and _typer_took_ctrl_c(exc):
+            sys.exit(stopped_by_signal(None, INTERRUPTED))
+        raise
     except (OSError, GardenerError) as exc:  # --help, --version or a usage error to a full standard output
         if isinstance(exc, OSError) and debugging():  # a command's own error, whose traceback was asked for
             raise
