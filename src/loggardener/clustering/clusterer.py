@@ -12,6 +12,7 @@ from __future__ import annotations
 import dataclasses
 import heapq
 import itertools
+import re
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -56,23 +57,44 @@ _NICE_STEPS = (
 
 Assign = Callable[[Event, str], None]
 
-# The kubelet's account of one image it cannot pull, as Kubernetes events (a GKE event is `REASON: message`):
-# `Failed to pull image "IMAGE": WHY` says why; the events after it, while it keeps retrying, only repeat that it
-# fails: `Error: ErrImagePull`, `Back-off pulling image "IMAGE"`, `Error: ImagePullBackOff`.
-_IMAGE_PULL_FAILED = compile_regex(r"^(?:\w{1,40}: )?Failed to pull image ")
-_IMAGE_PULL_RETRIED = compile_regex(
-    r"^(?:\w{1,40}: )?(?:Error: (?:ErrImagePull|ImagePullBackOff)|Back-off pulling image \S{1,500})$"
+
+@dataclass(frozen=True)
+class _FollowUps:
+    """Problems that only repeat, or are more lines of, what one other problem says why: folded into that problem
+    (`why`, matched on its template), one problem titled and sampled by why. `follow_up` matches a follow-up's
+    template; `follow_up_stack`, a follow-up without a template (a traceback), by its stack's text.
+
+    `more_lines_of_its_events`: the follow-ups are further lines of the why's own events, so they add entries, not
+    events, and are folded only when they are no more events than it (more would be some of another cause);
+    else they are events of their own after it (retries), which add their counts and times, not samples."""
+
+    why: re.Pattern[str]
+    follow_up: re.Pattern[str]
+    follow_up_stack: Callable[[str], bool] | None = None
+    more_lines_of_its_events: bool = False
+
+
+_FOLLOW_UPS = (
+    # The kubelet's account of one image it cannot pull, as Kubernetes events (a GKE event is `REASON: message`):
+    # `Failed to pull image "IMAGE": WHY` says why; the events after it, while it keeps retrying, only repeat
+    # that it fails: `Error: ErrImagePull`, `Back-off pulling image "IMAGE"`, `Error: ImagePullBackOff`.
+    _FollowUps(
+        why=compile_regex(r"^(?:\w{1,40}: )?Failed to pull image "),
+        follow_up=compile_regex(
+            r"^(?:\w{1,40}: )?(?:Error: (?:ErrImagePull|ImagePullBackOff)|Back-off pulling image \S{1,500})$"
+        ),
+    ),
+    # gunicorn's account of a worker that missed its timeout: the arbiter's `WORKER TIMEOUT (pid:23)` says why;
+    # the worker's traceback of the abort (`SystemExit: 1` raised in gunicorn's `handle_abort`, its frames where
+    # the request hung) and the arbiter reaping it (`Worker (pid:23) was sent SIGKILL! Perhaps out of memory?`,
+    # `… exited with code 1.`) are more lines of the same events.
+    _FollowUps(
+        why=compile_regex(r"^WORKER TIMEOUT \(pid:"),
+        follow_up=compile_regex(r"^Worker \(pid:\S{1,20}\) (?:was sent SIG(?:KILL|ABRT)!|exited with code )"),
+        follow_up_stack=lambda text: "gunicorn/workers/base.py" in text and ", in handle_abort" in text,
+        more_lines_of_its_events=True,
+    ),
 )
-
-
-# gunicorn's account of a worker that missed its timeout: the arbiter's `WORKER TIMEOUT (pid:23)` says why; the
-# worker's traceback of the abort (`SystemExit: 1` raised in gunicorn's `handle_abort`, its frames where the request
-# hung) and the arbiter reaping it (`Worker (pid:23) was sent SIGKILL! Perhaps out of memory?`, `… exited with code
-# 1.`) are more lines of the same events.
-_WORKER_TIMEOUT = compile_regex(r"^WORKER TIMEOUT \(pid:")
-_WORKER_REAPED = compile_regex(r"^Worker \(pid:\S{1,20}\) (?:was sent SIG(?:KILL|ABRT)!|exited with code )")
-_WORKER_ABORT_FRAME = "gunicorn/workers/base.py"
-_WORKER_ABORT_FUNCTION = ", in handle_abort"
 
 
 @dataclass(frozen=True)
@@ -294,8 +316,8 @@ class Clusterer:
                 kept.merge(acc, self._samples)
                 replaced[id(acc)] = kept
         if final:
-            self._fold_image_pull_retries(survivors, replaced)
-            self._fold_worker_timeouts(survivors, replaced)
+            for rule in _FOLLOW_UPS:
+                self._fold_follow_ups(rule, survivors, replaced)
         if replaced:
             for key, acc in self._clusters.items():
                 if id(acc) in replaced:
@@ -303,63 +325,40 @@ class Clusterer:
         self._distinct = len(survivors)
         self._final = {id(acc): fingerprint for fingerprint, acc in survivors.items()}
 
-    def _fold_image_pull_retries(
-        self, survivors: dict[str, _Accumulator], replaced: dict[int, _Accumulator]
+    def _fold_follow_ups(
+        self, rule: _FollowUps, survivors: dict[str, _Accumulator], replaced: dict[int, _Accumulator]
     ) -> None:
-        """Fold the kubelet's retries of an image pull (`_IMAGE_PULL_RETRIED`) into the failure that says why
-        (`_IMAGE_PULL_FAILED`) of the same workloads: one problem, not three, titled and sampled by the failure. Only when exactly one such failure
-        covers every workload the retries name; else (two images failing there, or the failure's event before
-        the window) the retries stay a problem of their own."""
-        failures: list[tuple[str, _Accumulator]] = []
-        retries: list[tuple[str, _Accumulator]] = []
-        for fingerprint, acc in survivors.items():
-            if acc.mined is None or acc.mined.kind != "message":
-                continue
-            template = self._signature(acc).template
-            if _IMAGE_PULL_FAILED.match(template):
-                failures.append((fingerprint, acc))
-            elif _IMAGE_PULL_RETRIED.match(template):
-                retries.append((fingerprint, acc))
-        for fingerprint, retry in retries:
-            covering = [acc for _, acc in failures if acc.services.keys() >= retry.services.keys()]
-            if len(covering) != 1 or not retry.services:
-                continue
-            # the title and samples stay the failure's, which say why; the retries add their counts and times
-            retry.earliest = []
-            self._fold(fingerprint, retry, covering[0], survivors, replaced)
-
-    def _fold_worker_timeouts(
-        self, survivors: dict[str, _Accumulator], replaced: dict[int, _Accumulator]
-    ) -> None:
-        """Fold what a gunicorn worker's timeout leaves besides the arbiter's `WORKER TIMEOUT (pid:N)`: the worker's
-        traceback of the abort (a stack through gunicorn's `handle_abort`) and the arbiter reaping it
-        (`_WORKER_REAPED`), into the timeout of the same services: one problem titled by why, its samples keeping
-        the traceback (where the request hung). They are lines of the timeout's events, so they add entries, not
-        events; only when exactly one timeout problem covers their services and they are no more events than it
-        (more reaped workers than timeouts: some were killed for another reason, the memory limit)."""
-        timeouts: list[_Accumulator] = []
-        leftovers: list[tuple[str, _Accumulator]] = []
+        """Fold each problem `rule` finds a follow-up into the one problem that says why of the same services
+        (`_FollowUps`): only when exactly one such problem covers every service the follow-up names; else (two
+        causes there, or the why's event before the window) the follow-up stays a problem of its own."""
+        whys: list[_Accumulator] = []
+        follow_ups: list[tuple[str, _Accumulator]] = []
         for fingerprint, acc in survivors.items():
             if acc.mined is None:
-                if any(
-                    _WORKER_ABORT_FRAME in text and _WORKER_ABORT_FUNCTION in text
-                    for _, _, text in acc.stack_by_file.values()
+                stack_matches = rule.follow_up_stack
+                if stack_matches is not None and any(
+                    stack_matches(text) for _, _, text in acc.stack_by_file.values()
                 ):
-                    leftovers.append((fingerprint, acc))
+                    follow_ups.append((fingerprint, acc))
                 continue
             if acc.mined.kind != "message":
                 continue
             template = self._signature(acc).template
-            if _WORKER_TIMEOUT.match(template):
-                timeouts.append(acc)
-            elif _WORKER_REAPED.match(template):
-                leftovers.append((fingerprint, acc))
-        for fingerprint, leftover in leftovers if timeouts else ():
-            covering = [acc for acc in timeouts if acc.services.keys() >= leftover.services.keys()]
-            if len(covering) != 1 or not leftover.services or leftover.events > covering[0].events:
+            if rule.why.match(template):
+                whys.append(acc)
+            elif rule.follow_up.match(template):
+                follow_ups.append((fingerprint, acc))
+        for fingerprint, follow_up in follow_ups if whys else ():
+            covering = [acc for acc in whys if acc.services.keys() >= follow_up.services.keys()]
+            if len(covering) != 1 or not follow_up.services:
                 continue
-            leftover.events = 0
-            self._fold(fingerprint, leftover, covering[0], survivors, replaced)
+            if rule.more_lines_of_its_events:
+                if follow_up.events > covering[0].events:
+                    continue
+                follow_up.events = 0
+            else:  # the title and samples stay the why's; the follow-ups add their counts and times
+                follow_up.earliest = []
+            self._fold(fingerprint, follow_up, covering[0], survivors, replaced)
 
     def _fold(
         self,
