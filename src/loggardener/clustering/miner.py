@@ -246,11 +246,15 @@ def _without_flags(tokens: list[str]) -> list[str]:
 
 def _absent_values(tokens: list[str]) -> list[str]:
     """A field left empty reads as a value: `"-"` always, a bare `-` between two values (`<*> - "-"` of an
-    access log), not a dash beside a word (`connecting to master - retry`, `OK <*> - gsmtp`)."""
+    access log), whatever punctuation they carry (`<*> - <*>:<*>`: a program, then a host and its port, as
+    Proxifier writes a connection), not a dash beside a word (`connecting to master - retry`, `OK <*> - gsmtp`)."""
     last = len(tokens) - 1
     return [
         WILDCARD
-        if token == "-" and 0 < i < last and tokens[i - 1] == WILDCARD and tokens[i + 1] == WILDCARD
+        if token == "-"
+        and 0 < i < last
+        and _is_folded_value(tokens[i - 1])
+        and _is_folded_value(tokens[i + 1])
         else token
         for i, token in enumerate(tokens)
     ]
