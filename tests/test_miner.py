@@ -2092,3 +2092,36 @@ def test_a_dash_between_a_program_and_a_host_with_its_port_is_one_value() -> Non
     assert clusters[closes[0]] != clusters[opens[0]]
     # a dash beside a word still stays
     assert "-" in signature("connecting to master - retry in 5 s")
+
+
+def test_a_hidden_name_with_its_leading_dot_is_a_name() -> None:
+    # Elasticsearch names a data stream's backing index with a leading dot (`.ds-logs-nginx.access-default-…`): a
+    # name like any index's, so creating it is the event that creating `traces-2026.12.10` is, whatever the
+    # cause and templates the line gives.
+    created = [
+        ("es-data-0", ".ds-logs-nginx.access-default-2026.12.26", "api", "logs"),
+        ("es-data-0", "metrics-2026.12.09", "api", "metrics"),
+        ("es-data-0", "metrics-2026.12.15", "rollover_data_stream", ""),
+        ("es-data-1", ".ds-logs-nginx.access-default-2026.12.28", "auto(bulk api)", "logs"),
+        ("es-data-1", "traces-2026.12.05", "auto(bulk api)", "metrics"),
+        ("es-hot-2", ".ds-logs-nginx.access-default-2026.12.04", "auto(bulk api)", "logs"),
+        ("es-hot-2", ".ds-logs-nginx.access-default-2026.12.27", "api", ""),
+        ("es-hot-2", "traces-2026.12.10", "auto(bulk api)", "metrics"),
+        ("es-master-0", ".ds-logs-nginx.access-default-2026.12.02", "auto(bulk api)", "logs"),
+        ("es-master-0", "metrics-2026.12.11", "api", "metrics"),
+        ("es-master-0", "orders-2026.12.19", "auto(bulk api)", ""),
+        ("node-1", ".ds-logs-nginx.access-default-2026.12.07", "rollover_data_stream", "logs"),
+        ("node-1", "metrics-2026.12.26", "api", "metrics"),
+    ]
+    messages = [
+        f"[{node}] [{index}] creating index, cause [{cause}], templates [{template}], shards [1]/[{n % 3}]"
+        for n, (node, index, cause, template) in enumerate(created)
+    ]
+    deleted = [
+        f"[{node}] [{index}/Xk3pQm9sT2uVw8yZ1aB4c{n}] deleting index"
+        for n, (node, index, _, _) in enumerate(created)
+    ]
+    clusters = clusters_of(messages + deleted)
+    assert len({clusters[message] for message in messages}) == 1
+    assert len({clusters[message] for message in deleted}) == 1
+    assert clusters[messages[0]] != clusters[deleted[0]]

@@ -795,9 +795,10 @@ def _value_blind(tokens: tuple[str, ...]) -> tuple[str, ...]:
 
 
 # A name: word parts joined inside the token by `_`, `-`, `/`, `.`, `:`, `@`, `,`, braces (`app_backend/<*>`,
-# `node-a`, `hourly_sync.notify`, `&Meta{Name:api,Attempt:<*>,}`), or a directory with its trailing slash
-# (`secret/`, `logs/archive/`), with brackets, quotes and marks around.
-_NAME = compile_regex(r"""[(\[{'"]*([\w<>*&]+(?:[-_/.:@,{}][\w<>*]+)+/?|[\w<>*&]+/)[)\]}'",;.]*""")
+# `node-a`, `hourly_sync.notify`, `&Meta{Name:api,Attempt:<*>,}`, a hidden one with its leading dot:
+# Elasticsearch's `.ds-logs-nginx.<*>`), or a directory with its trailing slash (`secret/`, `logs/archive/`), with
+# brackets, quotes and marks around.
+_NAME = compile_regex(r"""[(\[{'"]*(\.?[\w<>*&]+(?:[-_/.:@,{}][\w<>*]+)+/?|[\w<>*&]+/)[)\]}'",;.]*""")
 # A name in code, the statement's own: a function's (`__x`, `mDNS_Register`, `a_b_c_d`), a qualified one
 # (`android.intent.action.SCREEN_ON`).
 _CODE_NAME = compile_regex(r"__|[a-z][A-Z].*_|_.*[a-z][A-Z]|(?:_[^_]*){3}|(?:\.[A-Za-z]\w*){2}")
