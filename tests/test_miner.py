@@ -2125,3 +2125,23 @@ def test_a_hidden_name_with_its_leading_dot_is_a_name() -> None:
     assert len({clusters[message] for message in messages}) == 1
     assert len({clusters[message] for message in deleted}) == 1
     assert clusters[messages[0]] != clusters[deleted[0]]
+
+
+def test_a_dotted_key_is_a_key_not_a_host() -> None:
+    # Elasticsearch (`current.health="GREEN"`) and ECS or OpenTelemetry fields (`http.method=GET`, `"log.level":`)
+    # name their keys with dots; a key is a word of its line, not a host name to mask (masked, `http.method=` and
+    # `user.id=` both read `<*>=`), while a host as a key's value, or anywhere else, is still a value.
+    assert signature('current.health="GREEN" previous.health="YELLOW"') == (
+        'current.health="GREEN"',
+        'previous.health="YELLOW"',
+    )
+    assert signature('{"log.level":"info","event.dataset":"nginx.access"}') == (
+        '{"log.level":"info",',
+        '"event.dataset":"<*>"}',
+    )
+    assert signature("done http.method=GET") != signature("done user.id=GET")
+    hosts = [f"connect to db-{n}.example.com:5432 failed" for n in range(3)] + [
+        "connect to db.example.org:5432 failed"
+    ]
+    assert len({signature(message) for message in hosts}) == 1
+    assert signature("upstream=api.example.com ok") == ("upstream=<*>", "ok")

@@ -108,7 +108,12 @@ _PATTERNS: tuple[tuple[str, tuple[str, ...]], ...] = (
         r"\b(?:[\w-]{1,64}/){1,16}(?:[A-Za-z0-9][A-Za-z0-9-]{0,62}\.){1,16}[a-z]{2,63}(?![\w-]|\.\w)(?:/[\w.@%+-]*)*",
         ("/", "."),
     ),
-    (r"\b(?:_?[A-Za-z0-9][A-Za-z0-9-]{0,62}\.){1,16}[a-z]{2,63}(?![\w-]|\.\w)(?:/[\w.@%+-]*)*", (".",)),
+    # (not a dotted key, its `=` or quoted `:` after it: Elasticsearch's `current.health="GREEN"`, ECS's
+    # `"log.level":`, which names its field as a word does)
+    (
+        r"\b(?:_?[A-Za-z0-9][A-Za-z0-9-]{0,62}\.){1,16}[a-z]{2,63}(?![\w-]|\.\w|=|[\"']:)(?:/[\w.@%+-]*)*",
+        (".",),
+    ),
     # IPv4 with optional port, with the host name Java's `InetAddress` prints before it (`db-7/10.0.0.5:5432`;
     # OpenVPN's client `laptop-anna/10.0.0.5:1194`): one address
     (r"\b[\w-]{1,64}/\d{1,3}(?:\.\d{1,3}){3}(?::\d+)?\b", ("digit", ".", "/")),
