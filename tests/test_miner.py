@@ -2024,3 +2024,124 @@ def test_a_request_column_beside_scanners_one_word_requests_keeps_its_method() -
         line(lambda: "\\x16\\x03\\x01\\x00\\xF7\\x01\\x00\\x00\\xF3\\x03\\x03"),
     ]
     assert_one_cluster_per_event(events, 300, rng)
+
+
+def test_an_objects_identity_hash_is_one_value_whatever_its_digits() -> None:
+    # Java's default toString writes an object as its class, `@` and its identity hash in hex, 6 to 8 digits that
+    # may start with a number and end with letters (`@290079b`, `@23383aa`, `@f5990e2`): one value however its
+    # digits fall, so one object's lines read alike; the constants a statement names (an intent's action) stay.
+    callbacks = [
+        "*** unregister callback for com.android.server.wm.WindowState@f5990e2",
+        "*** unregister callback for com.android.server.wm.WindowState@290079b",
+        "*** unregister callback for com.android.server.wm.WindowState@23383aa",
+        "*** unregister callback for com.android.server.wm.WindowState@4e1169c",
+    ]
+    assert len({signature(message) for message in callbacks}) == 1
+    assert signature("ActivityRecord{5e8f0a1 u0 com.example/.Main t761}") == signature(
+        "ActivityRecord{29ef45e u0 com.example/.Main t761}"
+    )
+    actions = [
+        f"received broadcast android.intent.action.{action}" for action in ("SCREEN_ON", "TIME_TICK")
+    ] * 3
+    assert len(set(clusters_of(actions).values())) == 2
+    assert signature("decade1 deadbeef") == ("<*>", "deadbeef")  # a hex word without a digit stays a word
+
+
+def test_a_camel_case_name_glued_to_its_value_keeps_the_name_whatever_the_values_length() -> None:
+    # HealthApp prints a method's name with the first of its values glued to it: `tryToReloadTodayBasicSteps1|…`
+    # and `tryToReloadTodayBasicSteps4942|…` are one statement, whatever the length of that first value, and
+    # another method's line printed the same way stays another event.
+    rng = random.Random(7)
+    messages = [
+        f"tryToReloadTodayBasicSteps{rng.choice([1, 7, 4942, 380, 12])}|{rng.randrange(9)}|"
+        f"{rng.randrange(10**12, 10**13)}|{rng.randrange(9999)}"
+        for _ in range(10)
+    ]
+    others = [f"upLoadOneMinuteDataToEngine{rng.choice([3, 61, 1024])}|{rng.randrange(99)}" for _ in range(6)]
+    clusters = clusters_of(messages + others)
+    assert len({clusters[message] for message in messages}) == 1
+    assert len({clusters[message] for message in others}) == 1
+    assert clusters[messages[0]] != clusters[others[0]]
+    assert signature("arch amd64") == ("arch", "<*>")  # a short name with its number stays an id
+    assert signature("link eth0 up") == ("link", "eth<*>", "up")
+
+
+def test_a_dash_between_a_program_and_a_host_with_its_port_is_one_value() -> None:
+    # Proxifier writes `[time] program - host:port message`: the dash between the program and the target is no
+    # word, whether the target is a host name with its port (`<*>:<*>` once masked) or an address with its port
+    # (one `<*>`), so a connection's close is one event whatever it connected to, and its open another.
+    rng = random.Random(3)
+    targets = ["proxy.cse.cuhk.edu.hk:5070", "183.62.156.108:443", "www.google.com:80", "104.25.61.110:443"]
+    programs = ["chrome.exe", "Skype.exe", "svchost.exe *64", "SogouCloud.exe"]
+
+    def line(message: str) -> str:
+        return (
+            f"[10.30 16:49:{rng.randrange(10, 60)}] {rng.choice(programs)} - {rng.choice(targets)} {message}"
+        )
+
+    closes = [
+        line(
+            f"close, {rng.randrange(999)} bytes sent, {rng.randrange(999)} bytes received, lifetime 00:0{n % 9}"
+        )
+        for n in range(12)
+    ]
+    opens = [line("open through proxy proxy.cse.cuhk.edu.hk:5070 HTTPS") for _ in range(12)]
+    clusters = clusters_of(closes + opens)
+    assert len({clusters[message] for message in closes}) == 1
+    assert len({clusters[message] for message in opens}) == 1
+    assert clusters[closes[0]] != clusters[opens[0]]
+    # a dash beside a word still stays
+    assert "-" in signature("connecting to master - retry in 5 s")
+
+
+def test_a_hidden_name_with_its_leading_dot_is_a_name() -> None:
+    # Elasticsearch names a data stream's backing index with a leading dot (`.ds-logs-nginx.access-default-…`): a
+    # name like any index's, so creating it is the event that creating `traces-2026.12.10` is, whatever the
+    # cause and templates the line gives.
+    created = [
+        ("es-data-0", ".ds-logs-nginx.access-default-2026.12.26", "api", "logs"),
+        ("es-data-0", "metrics-2026.12.09", "api", "metrics"),
+        ("es-data-0", "metrics-2026.12.15", "rollover_data_stream", ""),
+        ("es-data-1", ".ds-logs-nginx.access-default-2026.12.28", "auto(bulk api)", "logs"),
+        ("es-data-1", "traces-2026.12.05", "auto(bulk api)", "metrics"),
+        ("es-hot-2", ".ds-logs-nginx.access-default-2026.12.04", "auto(bulk api)", "logs"),
+        ("es-hot-2", ".ds-logs-nginx.access-default-2026.12.27", "api", ""),
+        ("es-hot-2", "traces-2026.12.10", "auto(bulk api)", "metrics"),
+        ("es-master-0", ".ds-logs-nginx.access-default-2026.12.02", "auto(bulk api)", "logs"),
+        ("es-master-0", "metrics-2026.12.11", "api", "metrics"),
+        ("es-master-0", "orders-2026.12.19", "auto(bulk api)", ""),
+        ("node-1", ".ds-logs-nginx.access-default-2026.12.07", "rollover_data_stream", "logs"),
+        ("node-1", "metrics-2026.12.26", "api", "metrics"),
+    ]
+    messages = [
+        f"[{node}] [{index}] creating index, cause [{cause}], templates [{template}], shards [1]/[{n % 3}]"
+        for n, (node, index, cause, template) in enumerate(created)
+    ]
+    deleted = [
+        f"[{node}] [{index}/Xk3pQm9sT2uVw8yZ1aB4c{n}] deleting index"
+        for n, (node, index, _, _) in enumerate(created)
+    ]
+    clusters = clusters_of(messages + deleted)
+    assert len({clusters[message] for message in messages}) == 1
+    assert len({clusters[message] for message in deleted}) == 1
+    assert clusters[messages[0]] != clusters[deleted[0]]
+
+
+def test_a_dotted_key_is_a_key_not_a_host() -> None:
+    # Elasticsearch (`current.health="GREEN"`) and ECS or OpenTelemetry fields (`http.method=GET`, `"log.level":`)
+    # name their keys with dots; a key is a word of its line, not a host name to mask (masked, `http.method=` and
+    # `user.id=` both read `<*>=`), while a host as a key's value, or anywhere else, is still a value.
+    assert signature('current.health="GREEN" previous.health="YELLOW"') == (
+        'current.health="GREEN"',
+        'previous.health="YELLOW"',
+    )
+    assert signature('{"log.level":"info","event.dataset":"nginx.access"}') == (
+        '{"log.level":"info",',
+        '"event.dataset":"<*>"}',
+    )
+    assert signature("done http.method=GET") != signature("done user.id=GET")
+    hosts = [f"connect to db-{n}.example.com:5432 failed" for n in range(3)] + [
+        "connect to db.example.org:5432 failed"
+    ]
+    assert len({signature(message) for message in hosts}) == 1
+    assert signature("upstream=api.example.com ok") == ("upstream=<*>", "ok")

@@ -1847,6 +1847,25 @@ def test_a_secret_beside_a_reference_or_a_header_is_still_redacted(text: str, se
         ("pulling image registry.example.com/auth:v1.0.0 failed", "auth:v1.0.0"),
         ("image us-docker.pkg.dev/p/r/token-broker/token:2.14.1-rc.2 not found", "token:2.14.1-rc.2"),
         ("signing_key: v3.1 rotated", "v3.1"),
+        # a Java object's default toString, its class qualified: an object, under a token's name too
+        (
+            "Bad activity token: android.app.ActivityThread$ActivityClientRecord@aef9ed2",
+            "android.app.ActivityThread$ActivityClientRecord@aef9ed2",
+        ),
+        (
+            "*** register callback for android.widget.RemoteViews$SetOnClickPendingIntent@7b78aa2",
+            "android.widget.RemoteViews$SetOnClickPendingIntent@7b78aa2",
+        ),
+        (
+            "auth handler com.example.ui.LoginActivity$1@5e8f0a1 detached",
+            "com.example.ui.LoginActivity$1@5e8f0a1",
+        ),
+        # an Elasticsearch index in brackets, its name and its UUID of 22 base64url characters
+        ("[es-hot-2] closing indices [traces-2026.12.26/Od9P0BB9bBU1x3oLyRBwv2]", "Od9P0BB9bBU1x3oLyRBwv2"),
+        (
+            "[node-1] [[.ds-logs-web-2026.12.27/Xk3pQm9sT2uVw8yZ1aB4cD][0]] started",
+            ".ds-logs-web-2026.12.27/Xk3pQm9sT2uVw8yZ1aB4cD",
+        ),
     ],
 )
 def test_a_credentials_reference_setting_path_or_id_stays(text: str, kept: str) -> None:
@@ -1858,6 +1877,9 @@ def test_a_credentials_reference_setting_path_or_id_stays(text: str, kept: str) 
     [
         ("--update-secrets=DB=Zq8#mL2vR9xT", "Zq8#mL2vR9xT"),
         ("password=Summer2024=ok:1", "Summer2024=ok:1"),
+        ("password: android.app.ActivityThread$ActivityClientRecord@aef9ed2", "ActivityClientRecord@aef9ed2"),
+        ("token: Summer$2024@abc1ef", "Summer$2024@abc1ef"),
+        ("api key [Xk3pQm9sT2uVw8yZ1aB4cDq9Zz7Lw]", "Xk3pQm9sT2uVw8yZ1aB4cDq9Zz7Lw"),
         ("auth: token=73920184562", "73920184562"),
         ("credentials: api_key=Hx72KqPz9LmVt4Rw8YbN3cDf", "Hx72KqPz9LmVt4Rw8YbN3cDf"),
         ("token: /9zKx7Qp2Lm/Vt4Rw8YbN3cDfHx72KqPz", "/9zKx7Qp2Lm/Vt4Rw8YbN3cDfHx72KqPz"),

@@ -108,7 +108,12 @@ _PATTERNS: tuple[tuple[str, tuple[str, ...]], ...] = (
         r"\b(?:[\w-]{1,64}/){1,16}(?:[A-Za-z0-9][A-Za-z0-9-]{0,62}\.){1,16}[a-z]{2,63}(?![\w-]|\.\w)(?:/[\w.@%+-]*)*",
         ("/", "."),
     ),
-    (r"\b(?:_?[A-Za-z0-9][A-Za-z0-9-]{0,62}\.){1,16}[a-z]{2,63}(?![\w-]|\.\w)(?:/[\w.@%+-]*)*", (".",)),
+    # (not a dotted key, its `=` or quoted `:` after it: Elasticsearch's `current.health="GREEN"`, ECS's
+    # `"log.level":`, which names its field as a word does)
+    (
+        r"\b(?:_?[A-Za-z0-9][A-Za-z0-9-]{0,62}\.){1,16}[a-z]{2,63}(?![\w-]|\.\w|=|[\"']:)(?:/[\w.@%+-]*)*",
+        (".",),
+    ),
     # IPv4 with optional port, with the host name Java's `InetAddress` prints before it (`db-7/10.0.0.5:5432`;
     # OpenVPN's client `laptop-anna/10.0.0.5:1194`): one address
     (r"\b[\w-]{1,64}/\d{1,3}(?:\.\d{1,3}){3}(?::\d+)?\b", ("digit", ".", "/")),
@@ -116,7 +121,8 @@ _PATTERNS: tuple[tuple[str, tuple[str, ...]], ...] = (
     # IPv6 (with the `IPv6:` tag of an SMTP address literal, `[IPv6:2001:db8::1]`), MAC addresses
     (r"(?<![\w:])(?:IPv6:)?(?:[0-9a-fA-F]{0,4}:){2,}[0-9a-fA-F]{1,4}\b", (":",)),
     (r"\b\d[xX][0-9a-fA-F]+\b", ("digit",)),  # hex literals
-    (r"\b(?=[0-9a-fA-F]*\d)(?=[0-9a-fA-F]*[a-fA-F])[0-9a-fA-F]{8,}\b", ("digit",)),  # hex ids
+    # hex ids, also the short ones of an object's identity hash (`WindowState@290079b`, Android's `Token{5e8f0a1 …}`)
+    (r"\b(?=[0-9a-fA-F]*\d)(?=[0-9a-fA-F]*[a-fA-F])[0-9a-fA-F]{6,}\b", ("digit",)),
     # the path of an HTTP request line, however short (`"GET /login HTTP/1.1"`, `GET / HTTP/2.0`)
     (r"(?<=\s)/[^\s'\"<>]{0,2048}(?=\sHTTP/\d)", ("/", "HTTP/")),
     # the path after a request's method, however short (`POST /update_metrics =>`, `GET "/"`)
@@ -145,10 +151,12 @@ _PATTERNS: tuple[tuple[str, tuple[str, ...]], ...] = (
         rf"(?<![\w*])[-+]?(?:{_QUANTITY}|\[{_QUANTITY}\])\s{_UNIT}\b(?!\.\w)",
         ("digit",),
     ),
-    # ids with a digit within their first 64 characters, not 30s, 5KB, eth0; a file name's extensions go with
-    # it (`part-00017.csv.gz`), as they do when the name reads as a host name
+    # ids with a digit within their first 64 characters, not 30s, 5KB, eth0, nor a program's camelCase name with
+    # its value glued, whatever the value's length (`tryToReloadSteps4942|1|…` as `tryToReloadSteps1|…`: the
+    # name stays); a file name's extensions go with it (`part-00017.csv.gz`), as they do when the name reads as a
+    # host name
     (
-        r"\b(?=[\w-]{0,63}\d)(?!\d+[a-zA-Zµ]{1,3}\b|[A-Za-z]+\d(?![\w-]))[\w-]+(?:(?:\.[A-Za-z][A-Za-z0-9]{0,7}){1,2}\b(?!\.))?",
+        r"\b(?=[\w-]{0,63}\d)(?!\d+[a-zA-Zµ]{1,3}\b|[A-Za-z]+\d(?![\w-])|[A-Za-z]*[a-z][A-Z][A-Za-z]*\d+(?![\w-]))[\w-]+(?:(?:\.[A-Za-z][A-Za-z0-9]{0,7}){1,2}\b(?!\.))?",
         ("digit",),
     ),
     # numbers (also inside words: eth0), dates and times; a signed one as its unsigned twin reads (`-24.0` as

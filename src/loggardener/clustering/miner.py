@@ -246,11 +246,15 @@ def _without_flags(tokens: list[str]) -> list[str]:
 
 def _absent_values(tokens: list[str]) -> list[str]:
     """A field left empty reads as a value: `"-"` always, a bare `-` between two values (`<*> - "-"` of an
-    access log), not a dash beside a word (`connecting to master - retry`, `OK <*> - gsmtp`)."""
+    access log), whatever punctuation they carry (`<*> - <*>:<*>`: a program, then a host and its port, as
+    Proxifier writes a connection), not a dash beside a word (`connecting to master - retry`, `OK <*> - gsmtp`)."""
     last = len(tokens) - 1
     return [
         WILDCARD
-        if token == "-" and 0 < i < last and tokens[i - 1] == WILDCARD and tokens[i + 1] == WILDCARD
+        if token == "-"
+        and 0 < i < last
+        and _is_folded_value(tokens[i - 1])
+        and _is_folded_value(tokens[i + 1])
         else token
         for i, token in enumerate(tokens)
     ]
@@ -791,9 +795,10 @@ def _value_blind(tokens: tuple[str, ...]) -> tuple[str, ...]:
 
 
 # A name: word parts joined inside the token by `_`, `-`, `/`, `.`, `:`, `@`, `,`, braces (`app_backend/<*>`,
-# `node-a`, `hourly_sync.notify`, `&Meta{Name:api,Attempt:<*>,}`), or a directory with its trailing slash
-# (`secret/`, `logs/archive/`), with brackets, quotes and marks around.
-_NAME = compile_regex(r"""[(\[{'"]*([\w<>*&]+(?:[-_/.:@,{}][\w<>*]+)+/?|[\w<>*&]+/)[)\]}'",;.]*""")
+# `node-a`, `hourly_sync.notify`, `&Meta{Name:api,Attempt:<*>,}`, a hidden one with its leading dot:
+# Elasticsearch's `.ds-logs-nginx.<*>`), or a directory with its trailing slash (`secret/`, `logs/archive/`), with
+# brackets, quotes and marks around.
+_NAME = compile_regex(r"""[(\[{'"]*(\.?[\w<>*&]+(?:[-_/.:@,{}][\w<>*]+)+/?|[\w<>*&]+/)[)\]}'",;.]*""")
 # A name in code, the statement's own: a function's (`__x`, `mDNS_Register`, `a_b_c_d`), a qualified one
 # (`android.intent.action.SCREEN_ON`).
 _CODE_NAME = compile_regex(r"__|[a-z][A-Z].*_|_.*[a-z][A-Z]|(?:_[^_]*){3}|(?:\.[A-Za-z]\w*){2}")

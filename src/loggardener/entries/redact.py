@@ -763,6 +763,13 @@ _VERSION = compile_regex(r"v?\d{1,6}(?:\.\d{1,6}){1,3}(?:[-+][0-9A-Za-z]{1,16}(?
 # A file's path (`/var/secrets/google/key.json`, `~/.config/gcloud/adc.json`): segments of a name's characters and
 # a file extension; a token holds no `.` after a `/` (base64) nor starts with `/`
 _KEY_FILE_PATH = compile_regex(r"(?:~|\.{1,2})?(?:/[\w@.-]{1,128}){1,32}\.[A-Za-z][A-Za-z0-9]{0,7}")
+# A Java object's default `toString`, its class qualified or not, nested or not, then `@` and its identity hash
+# in hex (`android.app.ActivityThread$ActivityClientRecord@aef9ed2`, `Foo@1b6d3586`): a reference to an object
+# (a class's name of four characters or more, a nested class's capitalized or numbered, a hash of 6 to 8 digits)
+_OBJECT_REFERENCE = compile_regex(
+    r"(?:[a-z_]\w{0,63}\.){0,16}[A-Z][A-Za-z]\w{2,127}(?:\$+(?:[A-Z]\w{2,127}|\d{1,2})){0,8}"
+    r"@(?=[a-f]{0,7}\d)[0-9a-f]{6,8}"
+)
 
 
 def is_secret_value(key_kind: str, value: str) -> bool:
@@ -780,6 +787,8 @@ def is_secret_value(key_kind: str, value: str) -> bool:
         return False  # `GOOGLE_APPLICATION_CREDENTIALS=/var/secrets/google/key.json`: where the key is kept
     if _VERSION.fullmatch(value.rstrip(")]},.;:")):
         return False  # `registry.example.com/auth:v1.0.0`: the image's tag, not its credential
+    if _OBJECT_REFERENCE.fullmatch(value.rstrip(")]},.;:")):
+        return False  # `Bad activity token: a.b.ActivityThread$ActivityClientRecord@aef9ed2`: an object, no secret
     if _PUBLIC_ID.fullmatch(value):
         return False  # `sid=SM…` (a Twilio message), `auth_subject=cus_…`: an id under any name
     if _secret_path(value):
@@ -1987,8 +1996,8 @@ _DOMAIN_AFTER_AT = compile_regex(r"@[A-Za-z0-9-]+\.[A-Za-z]")
 _QUALIFIED = compile_regex(r"[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)+")  # `com.acme.Outer$Inner1.run`
 
 
-# Names with a password's mix of symbols, digits and cases: a Java object's default `toString`
-# (`Outer$Inner@1b6d3586`, `ServerConnector$Acceptor@0.0.0.0`), a Windows component's identity
+# Names with a password's mix of symbols, digits and cases: a Java object's default `toString`, its class
+# qualified or not (`Outer$Inner@1b6d3586`, `android.widget.RemoteViews$SetOnClickPendingIntent@7b78aa2`, `ServerConnector$Acceptor@0.0.0.0`), a Windows component's identity
 # (`Package_for_KB3121255~31bf3856ad364e35~amd64~~6.1.1.0`: name, public key token, architecture, language, version),
 # a record's number (`Order#10023`, `Invoice#2024-001`) and a spreadsheet's cell (`Sheet1!A1` of `Sheet1!A1:Z9`).
 _RECORD_NOUNS = (
@@ -1998,7 +2007,7 @@ _RECORD_NOUNS = (
     "|contract|quote|member|patient|device|host|server|stage|phase|test|rule|alert|check|pipeline|deploy|deployment"
 )
 _IDENTITY = compile_regex(
-    r"[A-Z][A-Za-z0-9_]{2,}(?:\$+[A-Za-z0-9_]+)+@(?:[0-9a-f]{6,8}|\d{1,3}(?:\.\d{1,3}){3})"
+    r"(?:[a-z_][A-Za-z0-9_]{0,63}\.){0,16}[A-Z][A-Za-z0-9_]{2,}(?:\$+[A-Za-z0-9_]+)+@(?:[0-9a-f]{1,8}|\d{1,3}(?:\.\d{1,3}){3})"
     r"|[A-Za-z0-9_.-]{1,128}~[0-9a-f]{16}~[A-Za-z0-9_]{0,16}~[A-Za-z-]{0,16}~[0-9.]{1,32}"
     rf"|(?i:{_RECORD_NOUNS})#\d[\d-]{{0,31}}"
     r"|[A-Za-z0-9_]{1,100}!\$?[A-Z]{1,3}\$?\d{1,7}"
@@ -2331,10 +2340,16 @@ def _public_blocks(data: bytes) -> list[tuple[int, int]]:
 _JWK_PUBLIC_MEMBER = compile_regex(rb'\\?"(?:n|x|y)\\?"[ \t]{0,4}:[ \t]{0,4}\\?"$')
 
 
+# An Elasticsearch index as its logs name it, in brackets: the index's name (lowercase, `.ds-logs-web-2026.12.02`
+# of a data stream) and its UUID, 22 characters of base64url (`[orders-2026.12.02/Xk3pQm9sT2uVw8yZ1aB4cD]`).
+_INDEX_REFERENCE = compile_regex(r"\.?[a-z0-9][a-z0-9._+-]{0,254}/[A-Za-z0-9_-]{22}")
+
+
 def _public_run(data: bytes, start: int, run: str) -> bool:
     """Whether the run at `start` is public material or an id rather than a secret."""
     return bool(
         _PUBLIC_RUN.match(run.rstrip(".,;:"))
+        or (data[start - 1 : start] == b"[" and _INDEX_REFERENCE.fullmatch(run.rstrip(".,;:]")))
         or _PUBLIC_BEFORE.search(data, max(0, start - 96), start)
         or (
             _JWK_PUBLIC_MEMBER.search(data, max(0, start - 16), start)
@@ -2854,6 +2869,9 @@ def _phrase_spans(data: bytes) -> Iterator[Span]:
                 continue
             if _HEX.match(stripped) and _hex_context(data, start, value_end)[0] == "id":
                 first = False  # `the token file hashes to <hex>`, `token check for request <hex>`
+                continue
+            if not password and _OBJECT_REFERENCE.fullmatch(stripped.rstrip(")]},.;:")):
+                first = False  # `Bad activity token: a.b.Outer$Inner@aef9ed2`: an object
                 continue
             if (
                 (password and first and _password_like(stripped))
