@@ -240,6 +240,11 @@ class PriorityRule(_Section):
     route_patterns: Patterns = Field(
         default_factory=empty_list, description="Regexes matched against routes."
     )
+    service_patterns: Patterns = Field(
+        default_factory=empty_list,
+        description="Regexes matched against services (`kube-system/kube-proxy`): every service of the "
+        "problem matches one of them.",
+    )
     min_severity: SeverityName | None = None
     below_severity: SeverityName | None = Field(
         default=None, description="The cluster's highest (inferred) severity is below this one."
@@ -291,6 +296,24 @@ REASON_PLACEHOLDERS = (
     "audit_status",
     "logs",
 )
+# A database's report that it aborted one transaction to settle a conflict with a concurrent one (it says so, and the
+# client may retry): PostgreSQL's `deadlock detected` and serialization failures, MySQL's `Deadlock found when trying
+# to get lock` and `Lock wait timeout exceeded; try restarting transaction`, SQL Server's deadlock victim,
+# Datastore's and Firestore's contention.
+_TRANSACTION_CONFLICT = [
+    r"\bdeadlock detected\b",
+    r"could not serialize access due to (?:concurrent update|read/write dependencies)",
+    r"Deadlock found when trying to get lock",
+    r"Lock wait timeout exceeded; try restarting transaction",
+    r"chosen as the deadlock victim",
+    r"(?i)too much contention on these (?:datastore )?(?:entities|documents)",
+]
+# The namespaces of the components GKE runs and manages itself (kube-dns, konnectivity-agent, kube-proxy,
+# metrics-server, fluentbit-gke, gke-metadata-server, pdcsi-node, Managed Prometheus' collectors, …), as a
+# Kubernetes container's service reads `namespace/container`.
+_GKE_SYSTEM_NAMESPACES = [
+    r"^(?:kube-system|gmp-system|gke-gmp-system|gke-system|gke-connect|gke-managed-[\w.-]+)/"
+]
 _VM_AGENT_LOGS = [
     "gce_instance GCEGuestAgent",
     "gce_instance OSConfigAgent",
@@ -1174,6 +1197,22 @@ def default_rules() -> list[PriorityRule]:
             min_severity="ERROR",
         ),
         PriorityRule(
+            name="transaction-conflict",
+            priority="P2",
+            reason="the database aborted a transaction to settle a conflict with a concurrent one ({event_word} "
+            "{when}): the client may retry it; a lock order or hot row to fix, no outage shown",
+            message_patterns=_TRANSACTION_CONFLICT,
+            min_severity="ERROR",
+        ),
+        PriorityRule(
+            name="gke-system-component",
+            priority="P3",
+            reason="a component GKE runs and manages in the cluster ({services}) reports an error it retries "
+            "({event_word}); no crash, no start failure and no workload failure shown",
+            service_patterns=_GKE_SYSTEM_NAMESPACES,
+            max_events=20,
+        ),
+        PriorityRule(
             name="sustained-errors",
             priority="P1",
             reason="sustained errors: {event_word} at {max_severity} over {span}",
@@ -1307,6 +1346,7 @@ _CONDITIONS = (
     "message_patterns",
     "stack_patterns",
     "route_patterns",
+    "service_patterns",
     "min_severity",
     "below_severity",
     "min_count",
@@ -1350,7 +1390,7 @@ def _check_rule(rule: PriorityRule) -> PriorityRule:
             f"rule {rule.name!r} has no condition, so it would decide every problem; give one of "
             f'{", ".join(_CONDITIONS)} (min_severity = "DEFAULT" matches every problem on purpose)'
         )
-    for key in ("message_patterns", "stack_patterns", "route_patterns"):
+    for key in ("message_patterns", "stack_patterns", "route_patterns", "service_patterns"):
         for pattern in getattr(rule, key):
             try:
                 re2_compiled(pattern)
