@@ -209,3 +209,68 @@ def test_two_envoy_sources_with_one_message_are_one_problem_titled_by_the_messag
         cluster.title
     )
     assert cluster.max_severity == "WARNING"
+
+
+@pytest.mark.parametrize(
+    ("text", "severity", "body"),
+    [
+        (
+            "<3>smtp: 535 5.7.8 Username and Password not accepted",
+            "ERROR",
+            "smtp: 535 5.7.8 Username and Password not accepted",
+        ),
+        (
+            "<4>outbound queue length 200 exceeds soft limit 100",
+            "WARNING",
+            "outbound queue length 200 exceeds soft limit 100",
+        ),
+        ("<2>cannot open /var/lib/app/state.db", "CRITICAL", "cannot open /var/lib/app/state.db"),
+        ("<0>kernel image corrupt", "EMERGENCY", "kernel image corrupt"),
+        ("<5>config reloaded", "NOTICE", "config reloaded"),
+        ("<6>picked 4 messages from queue", "INFO", "picked 4 messages from queue"),
+        ("<7>tick", "DEBUG", "tick"),
+        # the prefix is the level the program set; a header of its own after it is still taken off
+        ("<3>2025-03-04T09:10:11Z [worker] sync failed: timeout", "ERROR", "sync failed: timeout"),
+    ],
+)
+def test_an_sd_daemon_prefix_declares_its_syslog_level(text: str, severity: str, body: str) -> None:
+    """sd-daemon(3)'s `<N>` before a line (systemd services, go-systemd's and Rust's journal loggers on a
+    container's stream): the syslog level of the line, which reads the same without it."""
+    declared = declared_level(text)
+    assert declared is not None and (declared.severity.name, declared.rule) == (severity, "sd-daemon-prefix")
+    assert strip_prefix(text) == body
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "<0.512.0> closing AMQP connection",  # an Erlang process id
+        "<3 retries left for job 7",
+        "<8>not a syslog level",
+        "<3> a space after the brackets",
+        "x <3>in the middle",
+    ],
+)
+def test_look_alikes_of_an_sd_daemon_prefix_declare_nothing(text: str) -> None:
+    declared = declared_level(text)
+    assert declared is None or declared.rule != "sd-daemon-prefix"
+
+
+def test_lines_an_sd_daemon_prefix_raises_are_problems_and_its_info_lines_are_quiet() -> None:
+    """On GKE's stdout (INFO, the stream's default) a `<3>` line is an error and a `<4>` one a warning: neither is
+    dropped, nor skimmed by the fast path; a `<6>` line stays quiet."""
+    error = gke_entry(
+        1, text="<3>smtp: 535 5.7.8 Username and Password not accepted", stream="stdout", severity="INFO"
+    )
+    warning = gke_entry(
+        2, text="<4>outbound queue length 200 exceeds soft limit 100", stream="stdout", severity="INFO"
+    )
+    info = gke_entry(3, text="<6>picked 4 messages from queue", stream="stdout", severity="INFO")
+    assert parser.skim(0, error) is None and parser.skim(1, warning) is None
+    assert isinstance(parser.skim(2, info), Quiet)
+    report = scan_entries([error, warning, info])
+    found = {c.title: (c.max_severity, c.inferred_severity) for c in report.clusters}
+    assert found == {
+        "smtp: 535 5.7.8 Username and Password not accepted": ("ERROR", {"sd-daemon-prefix": 1}),
+        "outbound queue length 200 exceeds soft limit 100": ("WARNING", {"sd-daemon-prefix": 1}),
+    }
