@@ -1746,3 +1746,37 @@ def test_a_rule_of_yours_may_name_services() -> None:
     ranked = Prioritizer([[rule]]).rank(cluster(services={"batch/nightly": 2}))
     other = Prioritizer([[rule]]).rank(cluster(services={"api": 2}))
     assert (ranked.reasons, other.reasons[0]) == (["batch noise"], "no rule matched: review manually")
+
+
+@pytest.mark.parametrize(
+    ("message", "severity"),
+    [
+        ("memory resource limit alarm set on node 'rabbit@rabbitmq-0'.", "WARNING"),
+        ("disk resource limit alarm set on node 'rabbit@mq-1'.", "WARNING"),
+        ("*** Publishers will be blocked until this alarm clears ***", "WARNING"),
+        (
+            "flood stage disk watermark [95%] exceeded on [es-data-0][/usr/share/elasticsearch/data] free: 1.2gb"
+            "[4.8%], all indices on this node will be marked read-only",
+            "WARNING",
+        ),
+        ('database is not accepting commands to avoid wraparound data loss in database "orders"', "ERROR"),
+    ],
+)
+def test_a_data_store_that_stops_taking_writes_is_p1_at_any_level(message: str, severity: str) -> None:
+    ranked = prioritizer.rank(cluster(message=message, max_severity=severity, count=1, events=1))
+    assert (ranked.priority, ranked.reasons[0][:45]) == (
+        "P1",
+        "a data store stopped taking writes to protect",
+    )
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "memory resource limit alarm cleared on node 'rabbit@rabbitmq-0'",
+        "high disk watermark [90%] exceeded on [es-data-0], shards will be relocated away from this node",
+    ],
+)
+def test_a_cleared_alarm_or_a_lower_watermark_blocks_no_writes(message: str) -> None:
+    ranked = prioritizer.rank(cluster(message=message, max_severity="WARNING", count=1, events=1))
+    assert ranked.priority != "P1", ranked.reasons

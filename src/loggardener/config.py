@@ -642,6 +642,16 @@ _PERSISTENCE_FAILING = [
     r"\bError (?:writing to|opening) the AOF file\b",
 ]
 
+# A data store that stops taking writes to protect itself, whatever level it logs it at (RabbitMQ and Elasticsearch
+# say it as a warning): RabbitMQ's memory or disk alarm, which blocks every publishing connection until it clears;
+# Elasticsearch's flood-stage watermark, which makes the node's indices read-only; PostgreSQL's refusal of commands
+# near transaction-id wraparound. Each write waits or fails until it is resolved.
+_WRITES_BLOCKED = [
+    r"\b(?:memory|disk) resource limit alarm set on node\b",
+    r"\bPublishers will be blocked until this alarm clears\b",
+    r"\bflood[ -]stage disk watermark \[[^\]\n]{1,32}\] exceeded\b",
+    r"\bdatabase is not accepting commands to avoid wraparound data loss\b",
+]
 
 # Routes that only a health checker or probe calls: a 5xx there alone is no user request failing.
 _HEALTH_ROUTES = [r"^/(?:_ah/health|healthz?|health/\w+|healthcheck|livez|readyz|liveness|readiness)/?$"]
@@ -1127,6 +1137,13 @@ def default_rules() -> list[PriorityRule]:
             priority="P2",
             reason="a certificate expires in more than a week ({event_word}): renew it before it does",
             message_patterns=_CERTIFICATE_EXPIRING,
+        ),
+        PriorityRule(
+            name="writes-blocked",
+            priority="P1",
+            reason="a data store stopped taking writes to protect itself ({event_word} {when}): every publisher "
+            "or writer waits or fails until memory or disk is freed",
+            message_patterns=_WRITES_BLOCKED,
         ),
         PriorityRule(
             name="disk-full",
