@@ -1780,3 +1780,60 @@ def test_a_data_store_that_stops_taking_writes_is_p1_at_any_level(message: str, 
 def test_a_cleared_alarm_or_a_lower_watermark_blocks_no_writes(message: str) -> None:
     ranked = prioritizer.rank(cluster(message=message, max_severity="WARNING", count=1, events=1))
     assert ranked.priority != "P1", ranked.reasons
+
+
+@pytest.mark.parametrize(
+    ("message", "reason"),
+    [
+        (
+            "Error for partition orders-0 at offset 884120 (kafka.server.ReplicaFetcherThread)\n"
+            "org.apache.kafka.common.errors.NotLeaderOrFollowerException: For requests intended only for the leader",
+            "a partition's leader moved",
+        ),
+        (
+            "[Producer clientId=producer-1] Got error produce response with correlation id 812 on topic-partition "
+            "orders-3, retrying (2147483646 attempts left). Error: NOT_LEADER_OR_FOLLOWER",
+            "a partition's leader moved",
+        ),
+        (
+            "Error while fetching metadata with correlation id 7 : {orders=LEADER_NOT_AVAILABLE}",
+            "a partition's leader moved",
+        ),
+        (
+            "closing AMQP connection <0.900.0> (10.4.2.11:50010 -> 10.4.0.9:5672):\n"
+            "2026-12-01 14:38:20.200100+00:00 [error] <0.900.0> {inet_error,etimedout}",
+            "clients left the message broker",
+        ),
+        (
+            "closing AMQP connection <0.7101.0> (10.4.2.11:50010 -> 10.4.0.9:5672, vhost: '/', user: 'app'):\n"
+            "client unexpectedly closed TCP connection",
+            "clients left the message broker",
+        ),
+        ("missed heartbeats from client, timeout: 60s", "clients left the message broker"),
+    ],
+)
+def test_a_moved_kafka_leader_or_a_client_that_left_the_broker_is_noise(message: str, reason: str) -> None:
+    ranked = prioritizer.rank(cluster(message=message, max_severity="ERROR", count=3, events=3))
+    assert (ranked.priority, ranked.reasons[0][: len(reason)]) == ("P3", reason)
+
+
+@pytest.mark.parametrize(
+    ("message", "events"),
+    [
+        (
+            "org.apache.kafka.common.errors.TopicAuthorizationException: Not authorized to access topics: [orders]",
+            3,
+        ),
+        (
+            "Error for partition orders-0 (kafka.server.ReplicaFetcherThread)\n…NotLeaderOrFollowerException: x",
+            80,
+        ),
+        (
+            "closing AMQP connection <0.900.0> (10.4.2.11:50010 -> 10.4.0.9:5672):\n{handshake_timeout,frame_header}",
+            3,
+        ),
+    ],
+)
+def test_other_broker_errors_or_a_leader_storm_keep_their_rules(message: str, events: int) -> None:
+    ranked = prioritizer.rank(cluster(message=message, max_severity="ERROR", count=events, events=events))
+    assert ranked.priority == "P1", ranked.reasons

@@ -653,6 +653,23 @@ _WRITES_BLOCKED = [
     r"\bdatabase is not accepting commands to avoid wraparound data loss\b",
 ]
 
+# Kafka's retriable metadata errors: a partition's leader moved (an election, a broker restart) and the client or the
+# replica fetcher asks for fresh metadata and retries by design.
+_LEADER_MOVED = [
+    r"\bNotLeaderOrFollowerException\b",
+    r"\bNotLeaderForPartitionException\b",
+    r"\bLeaderNotAvailableException\b",
+    r"\b(?:NOT_LEADER_OR_FOLLOWER|NOT_LEADER_FOR_PARTITION|LEADER_NOT_AVAILABLE)\b",
+]
+# A message broker's account of a client that went away without closing its connection (RabbitMQ): the client's
+# network, restart or idle timeout, which the client reconnects from.
+_BROKER_CLIENT_DROPPED = [
+    r"\bclient unexpectedly closed TCP connection\b",
+    r"\bmissed heartbeats from client, timeout: \d{1,6}s\b",
+    r"\bclosing AMQP connection <[\d.<>*]{1,40}> \([^)\n]{1,200}\):\s*(?:\n[^\n]{0,200})?\{(?:inet_error|"
+    r"writer,send_failed|socket_closed_unexpectedly)",
+]
+
 # Routes that only a health checker or probe calls: a 5xx there alone is no user request failing.
 _HEALTH_ROUTES = [r"^/(?:_ah/health|healthz?|health/\w+|healthcheck|livez|readyz|liveness|readiness)/?$"]
 
@@ -908,6 +925,22 @@ def default_rules() -> list[PriorityRule]:
             reason="a controller's update lost a race with another writer and is re-queued ({event_word}): "
             "Kubernetes' optimistic concurrency at work, retried by design",
             message_patterns=_UPDATE_CONFLICT,
+        ),
+        PriorityRule(
+            name="leader-moved",
+            priority="P3",
+            reason="a partition's leader moved and the client asks for fresh metadata and retries "
+            "({event_word} {when}): Kafka's leader election at work, retried by design",
+            message_patterns=_LEADER_MOVED,
+            max_events=50,
+        ),
+        PriorityRule(
+            name="broker-client-dropped",
+            priority="P3",
+            reason="clients left the message broker without closing their connections ({event_word} {when}): "
+            "their network, restart or idle timeout; they reconnect",
+            message_patterns=_BROKER_CLIENT_DROPPED,
+            max_events=50,
         ),
         PriorityRule(
             name="empty-record",
