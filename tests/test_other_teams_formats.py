@@ -274,3 +274,45 @@ def test_lines_an_sd_daemon_prefix_raises_are_problems_and_its_info_lines_are_qu
         "smtp: 535 5.7.8 Username and Password not accepted": ("ERROR", {"sd-daemon-prefix": 1}),
         "outbound queue length 200 exceeds soft limit 100": ("WARNING", {"sd-daemon-prefix": 1}),
     }
+
+
+def _autoscaler(seconds: float, result: dict[str, Any]) -> dict[str, Any]:
+    """A record of GKE's cluster autoscaler visibility log, as Cloud Logging keeps it (no severity)."""
+    return {
+        "insertId": f"ca{seconds}",
+        "timestamp": stamp(seconds),
+        "logName": "projects/p/logs/container.googleapis.com%2Fcluster-autoscaler-visibility",
+        "resource": {
+            "type": "k8s_cluster",
+            "labels": {"project_id": "p", "location": "us-east4", "cluster_name": "prod"},
+        },
+        "jsonPayload": {
+            "resultInfo": {"measureTime": "1764583200", "results": [{"eventId": f"e-{seconds}", **result}]}
+        },
+    }
+
+
+def test_a_failed_scale_up_of_the_cluster_autoscaler_is_an_error_titled_by_its_message_id_and_parameters() -> (
+    None
+):
+    """Its visibility log's `resultInfo` says a decision failed by an `errorMsg`'s id and parameters; a result
+    without one succeeded and stays quiet."""
+    failed = [
+        _autoscaler(
+            s,
+            {
+                "errorMsg": {
+                    "messageId": "scale.up.error.quota.exceeded",
+                    "parameters": [
+                        f"Instance 'gke-prod-pool-1-{s}a' creation failed: Quota 'CPUS' exceeded."
+                    ],
+                }
+            },
+        )
+        for s in (1, 60, 120)
+    ]
+    report = scan_entries([*failed, _autoscaler(200, {})])
+    assert [(c.count, c.max_severity) for c in report.clusters] == [(3, "ERROR")]
+    title = report.clusters[0].title
+    assert title.startswith("Cluster autoscaler scale.up.error.quota.exceeded: Instance '"), title
+    assert "creation failed: Quota 'CPUS' exceeded." in title

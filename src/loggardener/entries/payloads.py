@@ -393,6 +393,10 @@ def _json(payload: dict[str, Any]) -> Payload:
                 return Payload(kind="json", message=f"{LOAD_BALANCER_OUTCOME}{details}")
     if payload.get("kind") == "Event" and isinstance(payload.get(EVENT_OBJECT_FIELD), dict):
         return _kubernetes_event(payload)
+    if isinstance(payload.get(AUTOSCALER_RESULTS_FIELD), dict):
+        failure = _autoscaler_failure(payload[AUTOSCALER_RESULTS_FIELD])
+        if failure is not None:
+            return failure
     if isinstance(payload.get(HEALTH_CHECK_FIELD), dict):
         return _health_check(payload[HEALTH_CHECK_FIELD])
     fields = payload.get("fields")
@@ -854,6 +858,30 @@ def _mongo_detail(payload: dict[str, Any]) -> str:
         return error
     message = attr.get("message")
     return message if error is not None and isinstance(message, str) else ""
+
+
+# GKE's cluster autoscaler visibility log (`container.googleapis.com/cluster-autoscaler-visibility`) records how its
+# decisions ended in a `resultInfo`; a result with an `errorMsg` failed, said by a message id and its parameters:
+# `{"resultInfo": {"results": [{"eventId": "…", "errorMsg": {"messageId": "scale.up.error.quota.exceeded",
+# "parameters": ["Instance 'gke-…' creation failed: Quota 'CPUS' exceeded.  Limit: 24.0 in region us-central1."]}}]}}`
+AUTOSCALER_RESULTS_FIELD = "resultInfo"
+
+
+def _autoscaler_failure(info: dict[str, Any]) -> Payload | None:
+    """A failed scale-up or scale-down of the cluster autoscaler, `Cluster autoscaler MESSAGE_ID: PARAMETERS`, an
+    error (pods stay pending, or a node stays); None when every result of the record succeeded."""
+    results = info.get("results")
+    for result in results if isinstance(results, list) else []:
+        error = result.get("errorMsg") if isinstance(result, dict) else None
+        if not isinstance(error, dict) or not as_text(error.get("messageId")):
+            continue
+        parameters = error.get("parameters")
+        said = [as_text(p) for p in parameters if as_text(p)] if isinstance(parameters, list) else []
+        message = f"Cluster autoscaler {as_text(error['messageId'])}" + (
+            f": {'; '.join(said)}" if said else ""
+        )
+        return Payload(kind="json", message=message, declared=Severity.ERROR)
+    return None
 
 
 def _scheduler_attempt(payload: dict[str, Any]) -> Payload:
