@@ -316,3 +316,47 @@ def test_a_failed_scale_up_of_the_cluster_autoscaler_is_an_error_titled_by_its_m
     title = report.clusters[0].title
     assert title.startswith("Cluster autoscaler scale.up.error.quota.exceeded: Instance '"), title
     assert "creation failed: Quota 'CPUS' exceeded." in title
+
+
+def _nat(seconds: float, status: str, vm: str = "gke-prod-pool-1-5d2a-x") -> dict[str, Any]:
+    """A record of Cloud NAT's log, as Cloud Logging keeps it (no severity)."""
+    return {
+        "insertId": f"nat{seconds}",
+        "timestamp": stamp(seconds),
+        "logName": "projects/p/logs/compute.googleapis.com%2Fnat_flows",
+        "resource": {
+            "type": "nat_gateway",
+            "labels": {"project_id": "p", "region": "us-east4", "gateway_name": "nat-1"},
+        },
+        "jsonPayload": {
+            "allocation_status": status,
+            "connection": {
+                "src_ip": "10.8.0.5",
+                "src_port": 40001,
+                "dest_ip": "203.0.113.9",
+                "dest_port": 443,
+            },
+            "endpoint": {"vm_name": vm, "zone": "us-east4-a"},
+            "gateway_identifiers": {"gateway_name": "nat-1", "router_name": "router-1", "region": "us-east4"},
+        },
+    }
+
+
+def test_a_connection_cloud_nat_dropped_is_an_error_and_an_allocated_one_is_quiet() -> None:
+    """`allocation_status: DROPPED`: no NAT port was left for the VM's outbound connection (port exhaustion)."""
+    dropped = [_nat(s, "DROPPED", vm=f"gke-prod-pool-1-5d2a-{s}x") for s in (1, 30, 60)]
+    assert parser.skim(0, dropped[0]) is None
+    assert isinstance(parser.skim(1, _nat(90, "OK")), Quiet)
+    report = scan_entries([*dropped, _nat(90, "OK")])
+    assert [(c.count, c.max_severity) for c in report.clusters] == [(3, "ERROR")]
+    assert report.clusters[0].title == (
+        "Cloud NAT nat-1 dropped a connection for want of a NAT port (DROPPED): <*> to 203.0.113.9:443"
+    )  # the VMs vary
+
+
+def test_the_log_analytics_query_fetches_cloud_nat_drops() -> None:
+    from loggardener.sources.log_analytics import _may_declare_pattern
+
+    pattern = re.compile(_may_declare_pattern())
+    assert pattern.search(json.dumps(_nat(1, "DROPPED")["jsonPayload"]))
+    assert not pattern.search(json.dumps({"allocation_status": "OK", "connection": {"dest_port": 443}}))

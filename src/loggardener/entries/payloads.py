@@ -393,6 +393,8 @@ def _json(payload: dict[str, Any]) -> Payload:
                 return Payload(kind="json", message=f"{LOAD_BALANCER_OUTCOME}{details}")
     if payload.get("kind") == "Event" and isinstance(payload.get(EVENT_OBJECT_FIELD), dict):
         return _kubernetes_event(payload)
+    if payload.get(NAT_ALLOCATION_FIELD) == NAT_DROPPED and isinstance(payload.get("connection"), dict):
+        return _nat_drop(payload)
     if isinstance(payload.get(AUTOSCALER_RESULTS_FIELD), dict):
         failure = _autoscaler_failure(payload[AUTOSCALER_RESULTS_FIELD])
         if failure is not None:
@@ -882,6 +884,29 @@ def _autoscaler_failure(info: dict[str, Any]) -> Payload | None:
         )
         return Payload(kind="json", message=message, declared=Severity.ERROR)
     return None
+
+
+# Cloud NAT's log (`compute.googleapis.com/nat_flows`, written without a severity): a connection it could not give a
+# NAT port to (`"allocation_status": "DROPPED"`, port exhaustion) never left the VPC: the VM's outbound call failed.
+NAT_ALLOCATION_FIELD = "allocation_status"
+NAT_DROPPED = "DROPPED"
+
+
+def _nat_drop(payload: dict[str, Any]) -> Payload:
+    """`Cloud NAT GATEWAY dropped a connection for want of a NAT port: VM to DEST:PORT`, an error."""
+    gateway = payload.get("gateway_identifiers")
+    endpoint = payload.get("endpoint")
+    connection = payload["connection"]
+    name = as_text(gateway.get("gateway_name")) if isinstance(gateway, dict) else ""
+    source = as_text(endpoint.get("vm_name")) if isinstance(endpoint, dict) else ""
+    source = source or as_text(connection.get("src_ip"))
+    target = ":".join(
+        as_text(connection.get(key)) for key in ("dest_ip", "dest_port") if as_text(connection.get(key))
+    )
+    message = f"Cloud NAT {name or '(unnamed gateway)'} dropped a connection for want of a NAT port (DROPPED)"
+    if source or target:
+        message += f": {source or 'a VM'} to {target or 'its destination'}"
+    return Payload(kind="json", message=message, declared=Severity.ERROR)
 
 
 def _scheduler_attempt(payload: dict[str, Any]) -> Payload:
