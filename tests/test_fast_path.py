@@ -350,6 +350,8 @@ def test_may_raise_finds_every_level_word_from_warning_up() -> None:
         "Oops: 0002 [#1] SMP",
         '10.0.0.1 - - [10/Jun/2025 12:01:07] "GET /x HTTP/1.1" 500 -',
         "Completed 502 Bad Gateway in 3ms",
+        "<3>smtp: 535 relay refused",
+        "<4>queue over its soft limit",
     ],
 )
 def test_may_raise_finds_platform_failures_and_headers(text: str) -> None:
@@ -492,6 +494,9 @@ _FRAGMENTS = st.sampled_from(
         "[UnhandledPromiseRejection: ",
         "TypeError [ERR_X]: ",
         "fail: A.B[0] ",
+        "<3>",  # sd-daemon's level prefix, which counts only at the start and before a character
+        "<4>x",
+        "<6>",
         "[W 2",  # Tornado's level initial before its time (any case, as `MAY_RAISE` reads it), not before a word
         "[e 1",
         "[C x",

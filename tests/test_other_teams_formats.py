@@ -209,3 +209,154 @@ def test_two_envoy_sources_with_one_message_are_one_problem_titled_by_the_messag
         cluster.title
     )
     assert cluster.max_severity == "WARNING"
+
+
+@pytest.mark.parametrize(
+    ("text", "severity", "body"),
+    [
+        (
+            "<3>smtp: 535 5.7.8 Username and Password not accepted",
+            "ERROR",
+            "smtp: 535 5.7.8 Username and Password not accepted",
+        ),
+        (
+            "<4>outbound queue length 200 exceeds soft limit 100",
+            "WARNING",
+            "outbound queue length 200 exceeds soft limit 100",
+        ),
+        ("<2>cannot open /var/lib/app/state.db", "CRITICAL", "cannot open /var/lib/app/state.db"),
+        ("<0>kernel image corrupt", "EMERGENCY", "kernel image corrupt"),
+        ("<5>config reloaded", "NOTICE", "config reloaded"),
+        ("<6>picked 4 messages from queue", "INFO", "picked 4 messages from queue"),
+        ("<7>tick", "DEBUG", "tick"),
+        # the prefix is the level the program set; a header of its own after it is still taken off
+        ("<3>2025-03-04T09:10:11Z [worker] sync failed: timeout", "ERROR", "sync failed: timeout"),
+    ],
+)
+def test_an_sd_daemon_prefix_declares_its_syslog_level(text: str, severity: str, body: str) -> None:
+    """sd-daemon(3)'s `<N>` before a line (systemd services, go-systemd's and Rust's journal loggers on a
+    container's stream): the syslog level of the line, which reads the same without it."""
+    declared = declared_level(text)
+    assert declared is not None and (declared.severity.name, declared.rule) == (severity, "sd-daemon-prefix")
+    assert strip_prefix(text) == body
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "<0.512.0> closing AMQP connection",  # an Erlang process id
+        "<3 retries left for job 7",
+        "<8>not a syslog level",
+        "<3> a space after the brackets",
+        "x <3>in the middle",
+    ],
+)
+def test_look_alikes_of_an_sd_daemon_prefix_declare_nothing(text: str) -> None:
+    declared = declared_level(text)
+    assert declared is None or declared.rule != "sd-daemon-prefix"
+
+
+def test_lines_an_sd_daemon_prefix_raises_are_problems_and_its_info_lines_are_quiet() -> None:
+    """On GKE's stdout (INFO, the stream's default) a `<3>` line is an error and a `<4>` one a warning: neither is
+    dropped, nor skimmed by the fast path; a `<6>` line stays quiet."""
+    error = gke_entry(
+        1, text="<3>smtp: 535 5.7.8 Username and Password not accepted", stream="stdout", severity="INFO"
+    )
+    warning = gke_entry(
+        2, text="<4>outbound queue length 200 exceeds soft limit 100", stream="stdout", severity="INFO"
+    )
+    info = gke_entry(3, text="<6>picked 4 messages from queue", stream="stdout", severity="INFO")
+    assert parser.skim(0, error) is None and parser.skim(1, warning) is None
+    assert isinstance(parser.skim(2, info), Quiet)
+    report = scan_entries([error, warning, info])
+    found = {c.title: (c.max_severity, c.inferred_severity) for c in report.clusters}
+    assert found == {
+        "smtp: 535 5.7.8 Username and Password not accepted": ("ERROR", {"sd-daemon-prefix": 1}),
+        "outbound queue length 200 exceeds soft limit 100": ("WARNING", {"sd-daemon-prefix": 1}),
+    }
+
+
+def _autoscaler(seconds: float, result: dict[str, Any]) -> dict[str, Any]:
+    """A record of GKE's cluster autoscaler visibility log, as Cloud Logging keeps it (no severity)."""
+    return {
+        "insertId": f"ca{seconds}",
+        "timestamp": stamp(seconds),
+        "logName": "projects/p/logs/container.googleapis.com%2Fcluster-autoscaler-visibility",
+        "resource": {
+            "type": "k8s_cluster",
+            "labels": {"project_id": "p", "location": "us-east4", "cluster_name": "prod"},
+        },
+        "jsonPayload": {
+            "resultInfo": {"measureTime": "1764583200", "results": [{"eventId": f"e-{seconds}", **result}]}
+        },
+    }
+
+
+def test_a_failed_scale_up_of_the_cluster_autoscaler_is_an_error_titled_by_its_message_id_and_parameters() -> (
+    None
+):
+    """Its visibility log's `resultInfo` says a decision failed by an `errorMsg`'s id and parameters; a result
+    without one succeeded and stays quiet."""
+    failed = [
+        _autoscaler(
+            s,
+            {
+                "errorMsg": {
+                    "messageId": "scale.up.error.quota.exceeded",
+                    "parameters": [
+                        f"Instance 'gke-prod-pool-1-{s}a' creation failed: Quota 'CPUS' exceeded."
+                    ],
+                }
+            },
+        )
+        for s in (1, 60, 120)
+    ]
+    report = scan_entries([*failed, _autoscaler(200, {})])
+    assert [(c.count, c.max_severity) for c in report.clusters] == [(3, "ERROR")]
+    title = report.clusters[0].title
+    assert title.startswith("Cluster autoscaler scale.up.error.quota.exceeded: Instance '"), title
+    assert "creation failed: Quota 'CPUS' exceeded." in title
+
+
+def _nat(seconds: float, status: str, vm: str = "gke-prod-pool-1-5d2a-x") -> dict[str, Any]:
+    """A record of Cloud NAT's log, as Cloud Logging keeps it (no severity)."""
+    return {
+        "insertId": f"nat{seconds}",
+        "timestamp": stamp(seconds),
+        "logName": "projects/p/logs/compute.googleapis.com%2Fnat_flows",
+        "resource": {
+            "type": "nat_gateway",
+            "labels": {"project_id": "p", "region": "us-east4", "gateway_name": "nat-1"},
+        },
+        "jsonPayload": {
+            "allocation_status": status,
+            "connection": {
+                "src_ip": "10.8.0.5",
+                "src_port": 40001,
+                "dest_ip": "203.0.113.9",
+                "dest_port": 443,
+            },
+            "endpoint": {"vm_name": vm, "zone": "us-east4-a"},
+            "gateway_identifiers": {"gateway_name": "nat-1", "router_name": "router-1", "region": "us-east4"},
+        },
+    }
+
+
+def test_a_connection_cloud_nat_dropped_is_an_error_and_an_allocated_one_is_quiet() -> None:
+    """`allocation_status: DROPPED`: no NAT port was left for the VM's outbound connection (port exhaustion)."""
+    dropped = [_nat(s, "DROPPED", vm=f"gke-prod-pool-1-5d2a-{s}x") for s in (1, 30, 60)]
+    assert parser.skim(0, dropped[0]) is None
+    assert isinstance(parser.skim(1, _nat(90, "OK")), Quiet)
+    report = scan_entries([*dropped, _nat(90, "OK")])
+    assert [(c.count, c.max_severity) for c in report.clusters] == [(3, "ERROR")]
+    assert report.clusters[0].title == (
+        "Cloud NAT nat-1 dropped a connection for want of a NAT port (DROPPED): <*> to 203.0.113.9:443"
+    )  # the VMs vary
+
+
+def test_the_log_analytics_query_fetches_cloud_nat_drops() -> None:
+    from loggardener.sources.log_analytics import _may_declare_pattern
+
+    pattern = re.compile(_may_declare_pattern())
+    assert pattern.search(json.dumps(_nat(1, "DROPPED")["jsonPayload"]))
+    assert not pattern.search(json.dumps({"allocation_status": "OK", "connection": {"dest_port": 443}}))

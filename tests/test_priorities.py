@@ -1647,3 +1647,193 @@ def test_a_phoenix_request_whose_process_crashed_failed_with_a_500(stack: str, p
         )
     )
     assert ranked.priority == priority
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "deadlock detected",
+        "psycopg2.errors.DeadlockDetected: deadlock detected\nDETAIL:  Process 41 waits for ShareLock on transaction 7",
+        "could not serialize access due to concurrent update",
+        "ERROR 1213 (40001): Deadlock found when trying to get lock; try restarting transaction",
+        "Lock wait timeout exceeded; try restarting transaction",
+        "Transaction (Process ID 61) was deadlocked on lock resources with another process and has been chosen as "
+        "the deadlock victim. Rerun the transaction.",
+        "409 too much contention on these datastore entities. please try again.",
+    ],
+)
+def test_a_transaction_the_database_aborted_for_a_conflict_is_p2_however_often(message: str) -> None:
+    """The database settles a conflict between concurrent transactions by aborting one, which the client may
+    retry: a lock order or a hot row to fix, not a broken path (docs/priorities.md, `transaction-conflict`)."""
+    ranked = prioritizer.rank(cluster(message=message, max_severity="ERROR", count=6, events=6))
+    assert (ranked.priority, ranked.reasons[0][:40]) == ("P2", "the database aborted a transaction to se")
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "deadlock detected",  # at WARNING a program that retries by itself says so: the warnings' rules decide
+        "a deadlock was not detected, lock order checked",
+        "could not serialize access",  # the client's own words, not the database's report
+    ],
+)
+def test_look_alikes_of_a_transaction_conflict_keep_their_rules(message: str) -> None:
+    severity = "WARNING" if message == "deadlock detected" else "ERROR"
+    ranked = prioritizer.rank(cluster(message=message, max_severity=severity, count=6, events=6))
+    assert not ranked.reasons[0].startswith("the database aborted")
+
+
+@pytest.mark.parametrize(
+    "services",
+    [
+        {"kube-system/konnectivity-agent": 3},
+        {"kube-system/sidecar": 2},
+        {"gmp-system/collector": 4, "kube-system/kube-proxy": 1},
+        {"gke-managed-filestorecsi/filestore-driver": 3},
+    ],
+)
+def test_errors_of_the_components_gke_manages_are_noise(services: dict[str, int]) -> None:
+    """konnectivity-agent's `could not read stream`, kube-dns' sidecar timeouts: GKE's own components retrying
+    (docs/priorities.md, `gke-system-component`), as the VM agents are on Compute Engine."""
+    message = '"could not read stream" err="rpc error: code = Canceled desc = context canceled"'
+    ranked = prioritizer.rank(
+        cluster(message=message, max_severity="ERROR", count=3, events=3, services=services)
+    )
+    assert (ranked.priority, ranked.reasons[0][:45]) == (
+        "P3",
+        "a component GKE runs and manages in the clust",
+    )
+
+
+@pytest.mark.parametrize(
+    ("changes", "priority"),
+    [
+        ({"services": {"kube-system/konnectivity-agent": 3, "shop/api": 1}}, "P1"),  # a workload's too
+        ({"services": {"kube-systemx/agent": 3}}, "P1"),
+        ({"services": {"monitoring/kube-system-exporter": 3}}, "P1"),
+        ({"services": {"kube-system/konnectivity-agent": 30}, "count": 30, "events": 30}, "P1"),  # sustained
+        ({"services": {"kube-system/kubedns": 3}, "max_severity": "CRITICAL"}, "P0"),  # kube-dns cannot start
+        (
+            {
+                "services": {"kube-system/coredns": 3},
+                "message": "listen udp :53: bind: address already in use",
+            },
+            "P1",
+        ),
+        (
+            {
+                "services": {"kube-system/kubedns": 3},
+                "message": "Back-off restarting failed container kubedns",
+            },
+            "P0",
+        ),
+    ],
+)
+def test_a_gke_component_that_fails_or_beside_a_workload_keeps_its_rules(
+    changes: dict[str, Any], priority: str
+) -> None:
+    fields: dict[str, Any] = {
+        "message": "Error getting metrics from dnsmasq: i/o timeout",
+        "max_severity": "ERROR",
+    }
+    fields.update({"count": 3, "events": 3, **changes})
+    ranked = prioritizer.rank(cluster(**fields))
+    assert ranked.priority == priority, ranked.reasons
+
+
+def test_a_rule_of_yours_may_name_services() -> None:
+    rule = PriorityRule(name="batch", priority="P3", reason="batch noise", service_patterns=[r"^batch/"])
+    ranked = Prioritizer([[rule]]).rank(cluster(services={"batch/nightly": 2}))
+    other = Prioritizer([[rule]]).rank(cluster(services={"api": 2}))
+    assert (ranked.reasons, other.reasons[0]) == (["batch noise"], "no rule matched: review manually")
+
+
+@pytest.mark.parametrize(
+    ("message", "severity"),
+    [
+        ("memory resource limit alarm set on node 'rabbit@rabbitmq-0'.", "WARNING"),
+        ("disk resource limit alarm set on node 'rabbit@mq-1'.", "WARNING"),
+        ("*** Publishers will be blocked until this alarm clears ***", "WARNING"),
+        (
+            "flood stage disk watermark [95%] exceeded on [es-data-0][/usr/share/elasticsearch/data] free: 1.2gb"
+            "[4.8%], all indices on this node will be marked read-only",
+            "WARNING",
+        ),
+        ('database is not accepting commands to avoid wraparound data loss in database "orders"', "ERROR"),
+    ],
+)
+def test_a_data_store_that_stops_taking_writes_is_p1_at_any_level(message: str, severity: str) -> None:
+    ranked = prioritizer.rank(cluster(message=message, max_severity=severity, count=1, events=1))
+    assert (ranked.priority, ranked.reasons[0][:45]) == (
+        "P1",
+        "a data store stopped taking writes to protect",
+    )
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "memory resource limit alarm cleared on node 'rabbit@rabbitmq-0'",
+        "high disk watermark [90%] exceeded on [es-data-0], shards will be relocated away from this node",
+    ],
+)
+def test_a_cleared_alarm_or_a_lower_watermark_blocks_no_writes(message: str) -> None:
+    ranked = prioritizer.rank(cluster(message=message, max_severity="WARNING", count=1, events=1))
+    assert ranked.priority != "P1", ranked.reasons
+
+
+@pytest.mark.parametrize(
+    ("message", "reason"),
+    [
+        (
+            "Error for partition orders-0 at offset 884120 (kafka.server.ReplicaFetcherThread)\n"
+            "org.apache.kafka.common.errors.NotLeaderOrFollowerException: For requests intended only for the leader",
+            "a partition's leader moved",
+        ),
+        (
+            "[Producer clientId=producer-1] Got error produce response with correlation id 812 on topic-partition "
+            "orders-3, retrying (2147483646 attempts left). Error: NOT_LEADER_OR_FOLLOWER",
+            "a partition's leader moved",
+        ),
+        (
+            "Error while fetching metadata with correlation id 7 : {orders=LEADER_NOT_AVAILABLE}",
+            "a partition's leader moved",
+        ),
+        (
+            "closing AMQP connection <0.900.0> (10.4.2.11:50010 -> 10.4.0.9:5672):\n"
+            "2026-12-01 14:38:20.200100+00:00 [error] <0.900.0> {inet_error,etimedout}",
+            "clients left the message broker",
+        ),
+        (
+            "closing AMQP connection <0.7101.0> (10.4.2.11:50010 -> 10.4.0.9:5672, vhost: '/', user: 'app'):\n"
+            "client unexpectedly closed TCP connection",
+            "clients left the message broker",
+        ),
+        ("missed heartbeats from client, timeout: 60s", "clients left the message broker"),
+    ],
+)
+def test_a_moved_kafka_leader_or_a_client_that_left_the_broker_is_noise(message: str, reason: str) -> None:
+    ranked = prioritizer.rank(cluster(message=message, max_severity="ERROR", count=3, events=3))
+    assert (ranked.priority, ranked.reasons[0][: len(reason)]) == ("P3", reason)
+
+
+@pytest.mark.parametrize(
+    ("message", "events"),
+    [
+        (
+            "org.apache.kafka.common.errors.TopicAuthorizationException: Not authorized to access topics: [orders]",
+            3,
+        ),
+        (
+            "Error for partition orders-0 (kafka.server.ReplicaFetcherThread)\n…NotLeaderOrFollowerException: x",
+            80,
+        ),
+        (
+            "closing AMQP connection <0.900.0> (10.4.2.11:50010 -> 10.4.0.9:5672):\n{handshake_timeout,frame_header}",
+            3,
+        ),
+    ],
+)
+def test_other_broker_errors_or_a_leader_storm_keep_their_rules(message: str, events: int) -> None:
+    ranked = prioritizer.rank(cluster(message=message, max_severity="ERROR", count=events, events=events))
+    assert ranked.priority == "P1", ranked.reasons

@@ -221,3 +221,10 @@ def test_the_query_fetches_json_access_logs_of_server_errors() -> None:
     for key in (*ACCESS_STATUS_FIELDS, "res.statusCode"):
         assert f"jsonPayload.{key}>=500 OR jsonPayload.{key}=~" in DECLARED_ABOVE, key
     assert "textPayload=~" + '"\\"(?:response_code|' in DECLARED_ABOVE  # trailing fields of a text line
+
+
+def test_the_query_fetches_cloud_nat_drops_and_failed_autoscaler_results() -> None:
+    """Cloud NAT's dropped connections and the cluster autoscaler's failed results are written without a level;
+    the parser reads them as errors (`payloads._nat_drop`, `_autoscaler_failure`), so a live scan fetches them."""
+    assert 'jsonPayload.allocation_status="DROPPED"' in DECLARED_ABOVE
+    assert "jsonPayload.resultInfo.results.errorMsg.messageId:*" in DECLARED_ABOVE

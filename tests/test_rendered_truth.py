@@ -9,6 +9,8 @@ from datetime import datetime
 from typing import Any
 from urllib.parse import unquote
 
+import pytest
+
 from conftest import ListSource, scan_entries
 from entry_factories import gke_entry, run_entry
 from linear import assert_linear
@@ -63,6 +65,60 @@ def test_a_long_exception_title_keeps_the_place_it_was_raised_and_cuts_the_messa
     assert cluster.title.startswith("System.Collections.Generic.KeyNotFoundException: The given key 'EUR'")
     assert cluster.title.endswith(" in RateTable.Lookup"), cluster.title  # the place by its last names
     assert "…" in cluster.title  # and the message cut to make room for it
+
+
+@pytest.mark.parametrize(
+    ("stack", "start", "said"),
+    [
+        (
+            "java.sql.SQLTransientConnectionException: HikariPool-1 - Connection is not available, request timed "
+            "out after 30000ms.\n\tat com.zaxxer.hikari.pool.HikariPool.createTimeoutException(HikariPool.java:696)"
+            "\n\tat com.acme.ledger.JournalService.post(JournalService.java:88)",
+            "SQLTransientConnectionException: HikariPool-1 - ",
+            "Connection is not available",
+        ),
+        (
+            'Traceback (most recent call last):\n  File "/app/billing/views.py", line 77, in invoice_pdf_for_customer'
+            "\n    html = render(name)\ndjango.template.exceptions.TemplateDoesNotExist: invoices/customer/pdf/"
+            "statement_with_line_items_and_tax_breakdown.html",
+            "TemplateDoesNotExist: invoices/customer/pdf/",
+            "statement_with_line_items",
+        ),
+    ],
+)
+def test_a_long_exception_title_drops_the_type_s_package_path_before_it_cuts_the_message(
+    stack: str, start: str, said: str
+) -> None:
+    """The message says what failed; the type's package path (Java's, Python's lowercase names) says least, so it
+    goes before the message is cut."""
+    _, cluster = _one([gke_entry(1, text=stack, severity="ERROR")])
+    assert cluster.title.startswith(start), cluster.title
+    assert said in cluster.title, cluster.title
+    assert len(cluster.title) <= 120
+
+
+@pytest.mark.parametrize(
+    ("stack", "title"),
+    [
+        (
+            "java.sql.SQLTransientConnectionException: pool timed out\n"
+            "\tat com.acme.ledger.JournalService.post(JournalService.java:88)",
+            "java.sql.SQLTransientConnectionException: pool timed out in com.acme.ledger.JournalService.post",
+        ),
+        (  # a capitalized namespace is part of the name, however long the title
+            "** (DBConnection.ConnectionError) connection not available and request was dropped from queue after "
+            "2000ms. This means requests are coming in and your connection pool cannot serve them fast enough\n"
+            "    (db_connection 2.6.0) lib/db_connection.ex:1000: DBConnection.transaction/3\n"
+            "    (shop 0.1.0) lib/shop/orders.ex:41: Shop.Orders.place/1",
+            "DBConnection.ConnectionError: connection not available",
+        ),
+    ],
+)
+def test_an_exception_title_that_fits_or_whose_type_has_no_package_keeps_the_type_s_name(
+    stack: str, title: str
+) -> None:
+    _, cluster = _one([gke_entry(1, text=stack, severity="ERROR")])
+    assert cluster.title.startswith(title), cluster.title
 
 
 def test_a_problem_whose_entries_share_no_word_is_titled_by_an_example_not_a_bare_wildcard() -> None:

@@ -240,6 +240,11 @@ class PriorityRule(_Section):
     route_patterns: Patterns = Field(
         default_factory=empty_list, description="Regexes matched against routes."
     )
+    service_patterns: Patterns = Field(
+        default_factory=empty_list,
+        description="Regexes matched against services (`kube-system/kube-proxy`): every service of the "
+        "problem matches one of them.",
+    )
     min_severity: SeverityName | None = None
     below_severity: SeverityName | None = Field(
         default=None, description="The cluster's highest (inferred) severity is below this one."
@@ -291,6 +296,24 @@ REASON_PLACEHOLDERS = (
     "audit_status",
     "logs",
 )
+# A database's report that it aborted one transaction to settle a conflict with a concurrent one (it says so, and the
+# client may retry): PostgreSQL's `deadlock detected` and serialization failures, MySQL's `Deadlock found when trying
+# to get lock` and `Lock wait timeout exceeded; try restarting transaction`, SQL Server's deadlock victim,
+# Datastore's and Firestore's contention.
+_TRANSACTION_CONFLICT = [
+    r"\bdeadlock detected\b",
+    r"could not serialize access due to (?:concurrent update|read/write dependencies)",
+    r"Deadlock found when trying to get lock",
+    r"Lock wait timeout exceeded; try restarting transaction",
+    r"chosen as the deadlock victim",
+    r"(?i)too much contention on these (?:datastore )?(?:entities|documents)",
+]
+# The namespaces of the components GKE runs and manages itself (kube-dns, konnectivity-agent, kube-proxy,
+# metrics-server, fluentbit-gke, gke-metadata-server, pdcsi-node, Managed Prometheus' collectors, …), as a
+# Kubernetes container's service reads `namespace/container`.
+_GKE_SYSTEM_NAMESPACES = [
+    r"^(?:kube-system|gmp-system|gke-gmp-system|gke-system|gke-connect|gke-managed-[\w.-]+)/"
+]
 _VM_AGENT_LOGS = [
     "gce_instance GCEGuestAgent",
     "gce_instance OSConfigAgent",
@@ -619,6 +642,33 @@ _PERSISTENCE_FAILING = [
     r"\bError (?:writing to|opening) the AOF file\b",
 ]
 
+# A data store that stops taking writes to protect itself, whatever level it logs it at (RabbitMQ and Elasticsearch
+# say it as a warning): RabbitMQ's memory or disk alarm, which blocks every publishing connection until it clears;
+# Elasticsearch's flood-stage watermark, which makes the node's indices read-only; PostgreSQL's refusal of commands
+# near transaction-id wraparound. Each write waits or fails until it is resolved.
+_WRITES_BLOCKED = [
+    r"\b(?:memory|disk) resource limit alarm set on node\b",
+    r"\bPublishers will be blocked until this alarm clears\b",
+    r"\bflood[ -]stage disk watermark \[[^\]\n]{1,32}\] exceeded\b",
+    r"\bdatabase is not accepting commands to avoid wraparound data loss\b",
+]
+
+# Kafka's retriable metadata errors: a partition's leader moved (an election, a broker restart) and the client or the
+# replica fetcher asks for fresh metadata and retries by design.
+_LEADER_MOVED = [
+    r"\bNotLeaderOrFollowerException\b",
+    r"\bNotLeaderForPartitionException\b",
+    r"\bLeaderNotAvailableException\b",
+    r"\b(?:NOT_LEADER_OR_FOLLOWER|NOT_LEADER_FOR_PARTITION|LEADER_NOT_AVAILABLE)\b",
+]
+# A message broker's account of a client that went away without closing its connection (RabbitMQ): the client's
+# network, restart or idle timeout, which the client reconnects from.
+_BROKER_CLIENT_DROPPED = [
+    r"\bclient unexpectedly closed TCP connection\b",
+    r"\bmissed heartbeats from client, timeout: \d{1,6}s\b",
+    r"\bclosing AMQP connection <[\d.<>*]{1,40}> \([^)\n]{1,200}\):\s*(?:\n[^\n]{0,200})?\{(?:inet_error|"
+    r"writer,send_failed|socket_closed_unexpectedly)",
+]
 
 # Routes that only a health checker or probe calls: a 5xx there alone is no user request failing.
 _HEALTH_ROUTES = [r"^/(?:_ah/health|healthz?|health/\w+|healthcheck|livez|readyz|liveness|readiness)/?$"]
@@ -877,6 +927,22 @@ def default_rules() -> list[PriorityRule]:
             message_patterns=_UPDATE_CONFLICT,
         ),
         PriorityRule(
+            name="leader-moved",
+            priority="P3",
+            reason="a partition's leader moved and the client asks for fresh metadata and retries "
+            "({event_word} {when}): Kafka's leader election at work, retried by design",
+            message_patterns=_LEADER_MOVED,
+            max_events=50,
+        ),
+        PriorityRule(
+            name="broker-client-dropped",
+            priority="P3",
+            reason="clients left the message broker without closing their connections ({event_word} {when}): "
+            "their network, restart or idle timeout; they reconnect",
+            message_patterns=_BROKER_CLIENT_DROPPED,
+            max_events=50,
+        ),
+        PriorityRule(
             name="empty-record",
             priority="P3",
             reason="records that say a level and nothing else ({event_word}): the blank line of a report logged "
@@ -1106,6 +1172,13 @@ def default_rules() -> list[PriorityRule]:
             message_patterns=_CERTIFICATE_EXPIRING,
         ),
         PriorityRule(
+            name="writes-blocked",
+            priority="P1",
+            reason="a data store stopped taking writes to protect itself ({event_word} {when}): every publisher "
+            "or writer waits or fails until memory or disk is freed",
+            message_patterns=_WRITES_BLOCKED,
+        ),
+        PriorityRule(
             name="disk-full",
             priority="P1",
             reason="disk full: writes fail ({event_word} at {max_severity} {when})",
@@ -1172,6 +1245,22 @@ def default_rules() -> list[PriorityRule]:
             "stopped, and restarts until the exception is handled",
             stack_patterns=_NODE_PROCESS_DIED,
             min_severity="ERROR",
+        ),
+        PriorityRule(
+            name="transaction-conflict",
+            priority="P2",
+            reason="the database aborted a transaction to settle a conflict with a concurrent one ({event_word} "
+            "{when}): the client may retry it; a lock order or hot row to fix, no outage shown",
+            message_patterns=_TRANSACTION_CONFLICT,
+            min_severity="ERROR",
+        ),
+        PriorityRule(
+            name="gke-system-component",
+            priority="P3",
+            reason="a component GKE runs and manages in the cluster ({services}) reports an error it retries "
+            "({event_word}); no crash, no start failure and no workload failure shown",
+            service_patterns=_GKE_SYSTEM_NAMESPACES,
+            max_events=20,
         ),
         PriorityRule(
             name="sustained-errors",
@@ -1307,6 +1396,7 @@ _CONDITIONS = (
     "message_patterns",
     "stack_patterns",
     "route_patterns",
+    "service_patterns",
     "min_severity",
     "below_severity",
     "min_count",
@@ -1350,7 +1440,7 @@ def _check_rule(rule: PriorityRule) -> PriorityRule:
             f"rule {rule.name!r} has no condition, so it would decide every problem; give one of "
             f'{", ".join(_CONDITIONS)} (min_severity = "DEFAULT" matches every problem on purpose)'
         )
-    for key in ("message_patterns", "stack_patterns", "route_patterns"):
+    for key in ("message_patterns", "stack_patterns", "route_patterns", "service_patterns"):
         for pattern in getattr(rule, key):
             try:
                 re2_compiled(pattern)

@@ -259,6 +259,9 @@ def display_title(signature: Signature, display: str) -> str:
         where = f" in {place}"
         if len(title) + len(where) > _TITLE_LIMIT:
             where = f" in {_short_place(place)}"  # the message first: the place by its last names
+        kind = signature.exception or signature.parts[0]
+        if len(title) + len(where) > _TITLE_LIMIT and title.startswith(kind):
+            title = _short_type(kind) + title[len(kind) :]  # then the type by its own name, not its package's
         if len(title) + len(where) > _TITLE_LIMIT and len(where) <= _TITLE_LIMIT // 2:
             return _title(title, _TITLE_LIMIT - len(where)) + where  # the message is cut, never the place
         return _title(title + where)
@@ -280,6 +283,19 @@ def worded_title(title: str, example: str) -> str:
 
 # An Elixir or Erlang function's arity after its name (`Shop.CartServer.handle_call/3`): no path's separator
 _ARITY = compile_regex(r"(?<=[\w?!])/\d{1,3}$")
+
+
+# The package path of a type's qualified name, the lowercase names Java, Kotlin and Python put before it
+# (`java.sql.`, `django.template.exceptions.`); a capitalized namespace is part of the name (Elixir's
+# `DBConnection.ConnectionError`, .NET's `System.…`, Ruby's `Faraday::…`, PHP's `Illuminate\\…`) and stays.
+_PACKAGE_PATH = compile_regex(r"^(?:[a-z_][\w$]{0,80}\.){1,20}(?=[A-Z])")
+
+
+def _short_type(kind: str) -> str:
+    """An exception type without its package path: `SQLTransientConnectionException` for
+    `java.sql.SQLTransientConnectionException`, `TemplateDoesNotExist` for
+    `django.template.exceptions.TemplateDoesNotExist`; `DBConnection.ConnectionError` stays."""
+    return _PACKAGE_PATH.sub("", kind, count=1)
 
 
 def _short_place(place: str) -> str:

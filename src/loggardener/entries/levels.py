@@ -81,6 +81,12 @@ SYSLOG_LEVEL_NUMBERS = (
     Severity.DEBUG,
 )
 
+# sd-daemon(3)'s prefix: a program run by systemd, or one that follows its convention on stdout or stderr (Go's
+# go-systemd and sdnotify loggers, Rust's systemd-journal-logger, the kernel's printk), writes its line's syslog
+# level first: `<3>smtp: 535 …` (0 emerg, 1 alert, 2 crit, 3 err, 4 warning, 5 notice, 6 info, 7 debug).
+_SD_DAEMON_PREFIX = compile_regex(r"<([0-7])>(?=\S)")
+SD_DAEMON_RAISING = r"^<[0-4]>\S"
+"""A text whose sd-daemon prefix declares WARNING or above (RE2-safe, for the live and Log Analytics queries)."""
 _LEVEL_ALTERNATION = "|".join(sorted(_LEVEL_WORDS, key=len, reverse=True))
 LEVEL_WORDS_PATTERN = "(?:" + _LEVEL_ALTERNATION + ")"
 """The level words a line's header may name (RE2-safe)."""
@@ -447,6 +453,9 @@ def _fastcgi_relay(line: str) -> int | None:
 
 def _declared(head: str, text: str | None) -> Declared | None:
     """`declared_level` of a header (`text`, when given, is the whole text the header starts)."""
+    sd_daemon = _SD_DAEMON_PREFIX.match(head) if head.startswith("<") else None
+    if sd_daemon is not None:
+        return Declared(SYSLOG_LEVEL_NUMBERS[int(sd_daemon[1])], "sd-daemon-prefix")
     if head.startswith("{") and text is not None:
         level = _json_text_level(text)
         if level is not None:
@@ -670,6 +679,9 @@ def strip_prefix(text: str) -> str:
     line it introduces); in nginx's error log, the request's context after the message goes too.
     """
     clean = strip_ansi(text)
+    sd_daemon = _SD_DAEMON_PREFIX.match(clean) if clean.startswith("<") else None
+    if sd_daemon is not None:  # then the line as the program wrote it, which may have a header of its own
+        clean = clean[sd_daemon.end() :]
     relay = _FPM_RELAY.match(clean)
     if relay is not None:  # what the worker wrote, without php-fpm's date, level and pool
         relayed, newline, rest = clean[relay.end() :].partition("\n")
@@ -1023,7 +1035,7 @@ def failure_phrase(text: str) -> bool:
 # the entries inference may raise (live scans, Log Analytics), a failure said in words (`failure-phrase`)
 # among them. RE2-safe: no lookaround, no backreference.
 MAY_DECLARE_LEVEL = (
-    r"(?i)err|warn|crit|fatal|panic|severe|emerg|alert|exception|traceback|^[EFW]\d{4} |^fail: "
+    r"(?i)err|warn|crit|fatal|panic|severe|emerg|alert|exception|traceback|^[EFW]\d{4} |^fail: |^<[0-4]>\S"
     r"|fault|core dumped|terminate called|fata\[|pani\[|bus error|container called exit\("
     r"|provided module can't be loaded|could not load the function"
     r"|\"level\":\s*[4-6]\d|\n\s+at | 5\d\d\b|\d\d:\d\d:\d\d\.\d\d\d # |\[[ewc] \d|::[a-z]\w* \(|"
@@ -1086,7 +1098,14 @@ RAILS_EXCEPTION = r"::[A-Z]\w{0,100} \("
 REDIS_WARNING = r"\d\d:\d\d:\d\d\.\d\d\d # "
 TORNADO_ABOVE = r"\[[wec] \d"
 MAY_RAISE_WORDS = (*_MAY_RAISE_WORDS, *_MAY_RAISE_COLON_WORDS)
-MAY_RAISE_PATTERNS = (_GLOG_LIKE, _SERVER_ERROR, REDIS_WARNING, TORNADO_ABOVE, RAILS_EXCEPTION)
+MAY_RAISE_PATTERNS = (
+    _GLOG_LIKE,
+    _SERVER_ERROR,
+    REDIS_WARNING,
+    TORNADO_ABOVE,
+    RAILS_EXCEPTION,
+    SD_DAEMON_RAISING,
+)
 """With `MAY_RAISE_WORDS`, what `MAY_RAISE` looks for (RE2-safe: Log Analytics' query looks for them too)."""
 MAY_RAISE = compile_regex("(?i)" + "|".join((*map(literal, MAY_RAISE_WORDS), *MAY_RAISE_PATTERNS)))
 _ASCII_GLOG_LIKE = compile_regex(r"[EFWefw]\d{4}")
@@ -1094,6 +1113,7 @@ _ASCII_SERVER_ERROR = compile_regex(_SERVER_ERROR)
 _ASCII_REDIS_WARNING = compile_regex(REDIS_WARNING)
 _ASCII_TORNADO_ABOVE = compile_regex(TORNADO_ABOVE)  # searched in the lowered text
 _ASCII_RAILS_EXCEPTION = compile_regex(RAILS_EXCEPTION)
+_ASCII_SD_DAEMON_RAISING = compile_regex(SD_DAEMON_RAISING)
 
 
 def may_raise(text: str) -> bool:
@@ -1118,6 +1138,8 @@ def may_raise(text: str) -> bool:
     ) is not None:
         return True
     if "::" in text and _ASCII_RAILS_EXCEPTION.search(text) is not None:
+        return True
+    if text.startswith("<") and _ASCII_SD_DAEMON_RAISING.match(text) is not None:
         return True
     return _ASCII_GLOG_LIKE.search(text) is not None
 

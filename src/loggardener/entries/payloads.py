@@ -393,6 +393,12 @@ def _json(payload: dict[str, Any]) -> Payload:
                 return Payload(kind="json", message=f"{LOAD_BALANCER_OUTCOME}{details}")
     if payload.get("kind") == "Event" and isinstance(payload.get(EVENT_OBJECT_FIELD), dict):
         return _kubernetes_event(payload)
+    if payload.get(NAT_ALLOCATION_FIELD) == NAT_DROPPED and isinstance(payload.get("connection"), dict):
+        return _nat_drop(payload)
+    if isinstance(payload.get(AUTOSCALER_RESULTS_FIELD), dict):
+        failure = _autoscaler_failure(payload[AUTOSCALER_RESULTS_FIELD])
+        if failure is not None:
+            return failure
     if isinstance(payload.get(HEALTH_CHECK_FIELD), dict):
         return _health_check(payload[HEALTH_CHECK_FIELD])
     fields = payload.get("fields")
@@ -854,6 +860,53 @@ def _mongo_detail(payload: dict[str, Any]) -> str:
         return error
     message = attr.get("message")
     return message if error is not None and isinstance(message, str) else ""
+
+
+# GKE's cluster autoscaler visibility log (`container.googleapis.com/cluster-autoscaler-visibility`) records how its
+# decisions ended in a `resultInfo`; a result with an `errorMsg` failed, said by a message id and its parameters:
+# `{"resultInfo": {"results": [{"eventId": "…", "errorMsg": {"messageId": "scale.up.error.quota.exceeded",
+# "parameters": ["Instance 'gke-…' creation failed: Quota 'CPUS' exceeded.  Limit: 24.0 in region us-central1."]}}]}}`
+AUTOSCALER_RESULTS_FIELD = "resultInfo"
+
+
+def _autoscaler_failure(info: dict[str, Any]) -> Payload | None:
+    """A failed scale-up or scale-down of the cluster autoscaler, `Cluster autoscaler MESSAGE_ID: PARAMETERS`, an
+    error (pods stay pending, or a node stays); None when every result of the record succeeded."""
+    results = info.get("results")
+    for result in results if isinstance(results, list) else []:
+        error = result.get("errorMsg") if isinstance(result, dict) else None
+        if not isinstance(error, dict) or not as_text(error.get("messageId")):
+            continue
+        parameters = error.get("parameters")
+        said = [as_text(p) for p in parameters if as_text(p)] if isinstance(parameters, list) else []
+        message = f"Cluster autoscaler {as_text(error['messageId'])}" + (
+            f": {'; '.join(said)}" if said else ""
+        )
+        return Payload(kind="json", message=message, declared=Severity.ERROR)
+    return None
+
+
+# Cloud NAT's log (`compute.googleapis.com/nat_flows`, written without a severity): a connection it could not give a
+# NAT port to (`"allocation_status": "DROPPED"`, port exhaustion) never left the VPC: the VM's outbound call failed.
+NAT_ALLOCATION_FIELD = "allocation_status"
+NAT_DROPPED = "DROPPED"
+
+
+def _nat_drop(payload: dict[str, Any]) -> Payload:
+    """`Cloud NAT GATEWAY dropped a connection for want of a NAT port: VM to DEST:PORT`, an error."""
+    gateway = payload.get("gateway_identifiers")
+    endpoint = payload.get("endpoint")
+    connection = payload["connection"]
+    name = as_text(gateway.get("gateway_name")) if isinstance(gateway, dict) else ""
+    source = as_text(endpoint.get("vm_name")) if isinstance(endpoint, dict) else ""
+    source = source or as_text(connection.get("src_ip"))
+    target = ":".join(
+        as_text(connection.get(key)) for key in ("dest_ip", "dest_port") if as_text(connection.get(key))
+    )
+    message = f"Cloud NAT {name or '(unnamed gateway)'} dropped a connection for want of a NAT port (DROPPED)"
+    if source or target:
+        message += f": {source or 'a VM'} to {target or 'its destination'}"
+    return Payload(kind="json", message=message, declared=Severity.ERROR)
 
 
 def _scheduler_attempt(payload: dict[str, Any]) -> Payload:

@@ -79,6 +79,7 @@ class _CompiledRule:
         self.patterns = [compile_(p) for p in rule.message_patterns]
         self.stack_patterns = [compile_(p) for p in rule.stack_patterns]
         self.route_patterns = [compile_(p) for p in rule.route_patterns]
+        self.service_patterns = [compile_(p) for p in rule.service_patterns]
         self.min_severity = Severity[rule.min_severity] if rule.min_severity else None
         self.below_severity = Severity[rule.below_severity] if rule.below_severity else None
 
@@ -99,6 +100,11 @@ class _CompiledRule:
             if not (in_text or in_stack):
                 return False
         if self.route_patterns and not any(p.search(r) for p in self.route_patterns for r in cluster.routes):
+            return False
+        if self.service_patterns and (
+            not cluster.services
+            or not all(any(p.search(s) for p in self.service_patterns) for s in cluster.services)
+        ):
             return False
         severity = Severity[cluster.max_severity]
         if self.min_severity is not None and severity < self.min_severity:

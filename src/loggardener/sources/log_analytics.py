@@ -90,6 +90,8 @@ from loggardener.entries.payloads import (
     HEALTH_CHECK_FIELD,
     MONGO_LEVEL_FIELD,
     MONGO_LEVELS,
+    NAT_ALLOCATION_FIELD,
+    NAT_DROPPED,
     OUTCOME_FIELDS,
     STACK_FIELDS,
     SYSLOG_LEVELS,
@@ -353,6 +355,7 @@ def _may_declare_pattern() -> str:
             + ']"',
             # a JSON access log of a server error (`http-status`), its status a number or a digit string
             _JSON_ACCESS_SERVER_ERROR,
+            _json_keys([NAT_ALLOCATION_FIELD]) + f'"{NAT_DROPPED}"',  # Cloud NAT's dropped connection
             "\\n|\\\\n",  # several lines (in JSON, escaped): a stack, or a level on a later line
         ]
     )

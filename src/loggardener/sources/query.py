@@ -19,6 +19,8 @@ from loggardener.entries.payloads import (
     MONGO_CONTEXT_FIELD,
     MONGO_LEVEL_FIELD,
     MONGO_LEVELS,
+    NAT_ALLOCATION_FIELD,
+    NAT_DROPPED,
     OUTCOME_FIELDS,
     STACK_FIELDS,
 )
@@ -175,7 +177,11 @@ DECLARED_ABOVE = (
     + f" OR ({_json_field(MONGO_LEVEL_FIELD)}=({_MONGO_ABOVE}) AND {_json_field(MONGO_CONTEXT_FIELD)}:*)"
     + " OR jsonPayload.level>=40 OR jsonPayload.severity>=400"  # pino's, Monolog's; a LogSeverity number
     + f" OR (jsonPayload.{GELF_MESSAGE_FIELD}:* AND jsonPayload.level<=4)"  # a GELF record's syslog number
-    + ' OR jsonPayload.PRIORITY=("0" OR "1" OR "2" OR "3" OR "4"))))'
+    + ' OR jsonPayload.PRIORITY=("0" OR "1" OR "2" OR "3" OR "4")'
+    # Cloud NAT's dropped connection, the cluster autoscaler's failed result (`payloads._nat_drop`,
+    # `_autoscaler_failure`)
+    + f" OR jsonPayload.{NAT_ALLOCATION_FIELD}={quote_string(NAT_DROPPED)}"
+    + " OR jsonPayload.resultInfo.results.errorMsg.messageId:*)))"
 )
 
 
