@@ -4369,3 +4369,51 @@ def test_redis_start_advice_is_not_the_cause_of_its_back_off_when_what_ended_it_
     links = links_of(scan_entries(entries))
     found = sorted(cause for cause, effect, _ in links if effect.startswith("BackOff:"))
     assert [cause[: len(want)] for cause, want in zip(found, causes, strict=True)] == causes
+
+
+def chain_entries(gateway_names: str) -> list[dict[str, Any]]:
+    """gateway -> orders -> inventory in one trace per request: orders gives up after 5 s and the gateway
+    logs its error then, 3 s before inventory's query is cancelled."""
+    entries = []
+    for i in range(4):
+        trace = f"projects/p/traces/chain{i}"
+        start = i * 60
+        entries.append(
+            run_entry(start + 5.02, text="requests.exceptions.ReadTimeout: HTTPSConnectionPool(host="
+                      "'inventory-2u4ksdmv5q-uc.a.run.app', port=443): Read timed out. (read timeout=5)",
+                      severity="ERROR", service="orders", revision="orders-00001-abc", trace=trace)
+        )  # fmt: skip
+        entries.append(
+            run_entry(start + 5.04, text=f"upstream POST {gateway_names} answered 504 Gateway Timeout",
+                      severity="ERROR", service="gateway", revision="gateway-00001-abc", trace=trace)
+        )  # fmt: skip
+        entries.append(
+            run_entry(start + 8.01, text="sqlalchemy.exc.OperationalError: (psycopg2.errors.QueryCanceled) "
+                      "canceling statement due to statement timeout", severity="ERROR", service="inventory",
+                      revision="inventory-00001-abc", trace=trace)
+        )  # fmt: skip
+    return entries
+
+
+@pytest.mark.parametrize(
+    ("gateway_names", "cause_of_gateway"),
+    [
+        ("https://orders-2u4ksdmv5q-uc.a.run.app/v1/orders", "sqlalchemy"),
+        # look-alike: a gateway naming no service it calls keeps the old order (logged first, the cause)
+        ("the backend", None),
+    ],
+)
+def test_in_one_trace_a_callers_error_is_the_effect_of_what_its_callee_calls(
+    gateway_names: str, cause_of_gateway: str | None
+) -> None:
+    """The gateway names orders, orders names inventory: inventory's error is the cause of both, though the
+    callers, timed out first, logged theirs first; the root is inventory's."""
+    report = scan_entries(chain_entries(gateway_names))
+    links = {(c[:10], e[:10]) for c, e, _ in links_of(report)}
+    assert ("sqlalchemy", "requests.e") in links
+    if cause_of_gateway is None:
+        assert ("upstream P", "sqlalchemy") in links
+        return
+    assert ("sqlalchemy", "upstream P") in links and ("upstream P", "sqlalchemy") not in links
+    (incident,) = [i for i in report.incidents if i.links]
+    assert incident.root == by_title(report, "sqlalchemy").fingerprint

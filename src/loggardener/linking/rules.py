@@ -283,15 +283,63 @@ def _names_other(cause: Cluster, effect: Cluster) -> bool:
     return names(effect, cause.services) and not names(cause, effect.services)
 
 
-def _trace_ordered(first: Cluster, second: Cluster, facts: ResolvedFacts) -> tuple[Cluster, Cluster] | None:
+_Calls = dict[str, set[str]]
+"""For each service, the services it calls directly or through others, as the traces show (`_trace_calls`)."""
+
+
+def _trace_calls(clusters: dict[str, Cluster], facts: ResolvedFacts) -> _Calls:
+    """Which service calls which, as problems sharing traces show it: a problem that names the service of another
+    in its traces (`_names_other`) is the caller's (`orders`' `ReadTimeout … host='inventory-…'`); and what a
+    service calls, its callers call through it (a gateway naming only `orders` calls `inventory` as well). The
+    pairs are those of `trace_shares`, so this costs what ordering them costs."""
+    direct: _Calls = {}
+    for first, second in facts.trace_shares:
+        if first >= second or first not in clusters or second not in clusters:
+            continue
+        for callee, caller in ((clusters[first], clusters[second]), (clusters[second], clusters[first])):
+            if _names_other(callee, caller):
+                for service in caller.services:
+                    direct.setdefault(service, set()).update(callee.services)
+    calls: _Calls = {}
+    for service in direct:
+        reached: set[str] = set()
+        todo = [service]
+        while todo:
+            for called in direct.get(todo.pop(), ()):
+                if called not in reached:
+                    reached.add(called)
+                    todo.append(called)
+        calls[service] = reached
+    return calls
+
+
+def _called_by(callee: Cluster, caller: Cluster, calls: _Calls) -> bool:
+    """`caller`'s service calls `callee`'s, directly or through others, and not the other way round (`_Calls`)."""
+
+    def reaches(source: Cluster, target: Cluster) -> bool:
+        return any(calls.get(service, set()) & target.services.keys() for service in source.services)
+
+    if not calls or set(callee.services) & set(caller.services):
+        return False
+    return reaches(caller, callee) and not reaches(callee, caller)
+
+
+def _trace_ordered(
+    first: Cluster, second: Cluster, facts: ResolvedFacts, calls: _Calls
+) -> tuple[Cluster, Cluster] | None:
     """`_ordered`, but two problems sharing traces are ordered by what the traces show: the one whose text
     names the other's service is its effect, whatever their roles (a caller's error naming the service whose
-    5xx it got); else, of the same role, the one logged first in most shared traces is the cause (a retry's
-    error after the first error it hides, even when that one began earlier in the window for another reason),
-    but of two requests the one that started first is the caller, the effect (a load balancer's 500 and its
-    backend's); else the earlier."""
+    5xx it got), and so is one whose service calls the other's through a third (`_called_by`: a gateway's
+    error is the effect of the database timeout in the service its callee calls, though the gateway, given up
+    first, logged it first); else, of the same role, the one logged first in most shared traces is the cause (a
+    retry's error after the first error it hides, even when that one began earlier in the window for another
+    reason), but of two requests the one that started first is the caller, the effect (a load balancer's 500
+    and its backend's); else the earlier."""
     for cause, effect in ((first, second), (second, first)):
         if _names_other(cause, effect):
+            return cause, effect
+    for cause, effect in ((first, second), (second, first)):
+        if _called_by(cause, effect, calls):
             return cause, effect
     if role(first) == role(second):
         ahead = facts.trace_first.get((first.fingerprint, second.fingerprint), 0)
@@ -309,12 +357,13 @@ def _share_links(
     min_share: float,
     same_role: bool,
     facts: ResolvedFacts | None = None,
+    calls: _Calls | None = None,
 ) -> Iterable[tuple[Cluster, Cluster, float]]:
     """(cause, effect, effect's share with the cause) for the pairs that qualify.
 
     Most of the effect's occurrences must come with the cause. Two problems of the same role (`same_role`
     allows them at all) qualify only when that holds both ways; the earlier one is the cause, or, given the
-    trace `facts`, the one the traces show first (`_trace_ordered`).
+    trace `facts` and the `calls` they show, the one the traces show first (`_trace_ordered`).
     """
     seen: set[tuple[str, str]] = set()
     for first, second in sorted(shares):
@@ -322,7 +371,7 @@ def _share_links(
             continue
         seen.add((first, second))
         pair = clusters[first], clusters[second]
-        ordered = _ordered(*pair) if facts is None else _trace_ordered(*pair, facts)
+        ordered = _ordered(*pair) if facts is None else _trace_ordered(*pair, facts, calls or {})
         if ordered is None or role(ordered[0]) == NONE:
             continue
         cause, effect = ordered
@@ -338,7 +387,14 @@ def _share_links(
 
 def _trace_links(clusters: dict[str, Cluster], facts: ResolvedFacts, links: _Links) -> None:
     candidates = list(
-        _share_links(clusters, facts.trace_shares, TRACE_MIN_SHARE, same_role=True, facts=facts)
+        _share_links(
+            clusters,
+            facts.trace_shares,
+            TRACE_MIN_SHARE,
+            same_role=True,
+            facts=facts,
+            calls=_trace_calls(clusters, facts),
+        )
     )
     # A warning logged in the traces of a failure is its companion, not its cause (`_instance_links`)
     explained = {effect.fingerprint for cause, effect, _ in candidates if _is_failure(cause)}
