@@ -4417,3 +4417,32 @@ def test_in_one_trace_a_callers_error_is_the_effect_of_what_its_callee_calls(
     assert ("sqlalchemy", "upstream P") in links and ("upstream P", "sqlalchemy") not in links
     (incident,) = [i for i in report.incidents if i.links]
     assert incident.root == by_title(report, "sqlalchemy").fingerprint
+
+
+@pytest.mark.parametrize(
+    ("near", "traced", "linked"),
+    [
+        # a background job's error seconds before 500s whose own traces hold their KeyError
+        ("httpx.ConnectError: [Errno -3] Temporary failure in name resolution", True, False),
+        # look-alikes: an exit still fails the requests it cuts short; untraced 500s keep the instance evidence
+        ("Container called exit(1).", True, True),
+        ("httpx.ConnectError: [Errno -3] Temporary failure in name resolution", False, True),
+    ],
+)
+def test_an_error_outside_the_traces_of_the_500s_it_meets_is_not_their_cause(
+    near: str, traced: bool, linked: bool
+) -> None:
+    entries = []
+    for i in range(4):
+        trace = f"projects/p/traces/profile{i}" if traced else None
+        extra = {"trace": trace} if trace else {}
+        entries.append(run_entry(i * 300, text="KeyError: 'locale'", severity="ERROR", **extra))
+        entries.append(request(i * 300 + 0.01, "/v1/profile", 500, **extra))
+        log = (
+            "run.googleapis.com%2Fvarlog%2Fsystem"
+            if near.startswith("Container")
+            else "run.googleapis.com%2Fstderr"
+        )
+        entries.append(run_entry(i * 300 - 2, text=near, severity="ERROR", log=log))
+    links = {(c[:9], e[:8]) for c, e, _ in links_of(scan_entries(entries))}
+    assert ((near[:9], "HTTP 500") in links) == linked

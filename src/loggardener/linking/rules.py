@@ -423,10 +423,13 @@ def _instance_links(
     explained = {effect.fingerprint for cause, effect, _ in candidates if _is_failure(cause)}
     # and so is a start-up advice when something else the process said explains it (`_is_start_advice`)
     told = {effect.fingerprint for cause, effect, _ in candidates if not _is_start_advice(cause)}
+    traced = _explained_by_traces(clusters, facts)
     for cause, effect, share in candidates:
         if effect.fingerprint in explained and not _is_failure(cause):
             continue
         if effect.fingerprint in told and _is_start_advice(cause):
+            continue
+        if _outside_the_traces(cause, effect, traced, facts):
             continue
         links.add(
             cause.fingerprint,
@@ -435,6 +438,34 @@ def _instance_links(
             f"{share:.0%} of the occurrences of {_q(effect.title)} come within {window_seconds:g} s of "
             f"{_q(cause.title)} on the same instance",
         )
+
+
+def _explained_by_traces(clusters: dict[str, Cluster], facts: ResolvedFacts) -> set[str]:
+    """The failures most of whose traced occurrences hold an error that failed them (`TRACE_MIN_SHARE` is
+    enough to link; here it must be most, `INSTANCE_MIN_SHARE`): 500s whose own requests logged the
+    exception."""
+    return {
+        effect
+        for (effect, cause), share in facts.trace_shares.items()
+        if share >= INSTANCE_MIN_SHARE
+        and cause in clusters
+        and effect in clusters
+        and role(clusters[cause]) == ERROR
+        and role(clusters[effect]) > ERROR
+        and _is_failure(clusters[cause])
+    }
+
+
+def _outside_the_traces(cause: Cluster, effect: Cluster, traced: set[str], facts: ResolvedFacts) -> bool:
+    """An error is not the cause, by their instance alone, of failures their own traces explain
+    (`_explained_by_traces`) when it is not in those traces: a background job's error logged seconds before a
+    request's 500 whose request logged its own `KeyError`. What ends or stops the instance (an exit, a failed
+    probe) still fails the requests it cuts short."""
+    return (
+        effect.fingerprint in traced
+        and role(cause) == ERROR
+        and facts.trace_shares.get((effect.fingerprint, cause.fingerprint), 0.0) < TRACE_MIN_SHARE
+    )
 
 
 _START_ADVICE = compile_regex(
