@@ -3012,8 +3012,9 @@ def test_a_warning_a_node_logs_all_day_is_not_the_cause_of_a_restart_on_it() -> 
 @pytest.mark.parametrize(
     ("entry", "node"),
     [
-        # a container's own log is not read by node: the kubelet's events report its restarts and evictions
-        (container_entry(0, "ledger-1", "ledger", "boom") | {"labels": {GCE_NAME_LABEL: "gke-c-pool-2-m4zq"}}, None),
+        # a container's own log knows the node GKE labels it with (linking reads it only when a kill is said)
+        (container_entry(0, "ledger-1", "ledger", "boom") | {"labels": {GCE_NAME_LABEL: "gke-c-pool-2-m4zq"}},
+         "gke-c-pool-2-m4zq"),
         (container_entry(0, "ledger-1", "ledger", "boom"), None),
         (node_problem(0, "gke-c-pool-2-m4zq", "OOMKilling", "Memory cgroup out of memory", "kernel-monitor"),
          "gke-c-pool-2-m4zq"),
@@ -4369,6 +4370,50 @@ def test_redis_start_advice_is_not_the_cause_of_its_back_off_when_what_ended_it_
     links = links_of(scan_entries(entries))
     found = sorted(cause for cause, effect, _ in links if effect.startswith("BackOff:"))
     assert [cause[: len(want)] for cause, want in zip(found, causes, strict=True)] == causes
+
+
+def node_container_entry(seconds: float, node: str, text: str) -> dict[str, Any]:
+    """A celery worker container's own line on `node` (GKE labels its entries with their node)."""
+    return container_entry(seconds, "thumbs-worker-7b9c8d6f5-hq2zt", "worker", text) | {
+        "labels": {GCE_NAME_LABEL: node}
+    }
+
+
+KILLED_LINES = [
+    "Task handler raised error: WorkerLostError('Worker exited prematurely: signal 9 (SIGKILL) Job: {i}.')",
+    "[ERROR] Worker (pid:{i}) was sent SIGKILL! Perhaps out of memory?",
+    "render job {i} failed: exec ffmpeg: signal: killed",
+    "concurrent.futures.process.BrokenProcessPool: A process in the process pool was terminated abruptly "
+    "while the future was running or pending. (job {i})",
+]
+
+
+@pytest.mark.parametrize(
+    ("cause", "line", "node", "linked"),
+    [
+        *[(("OOMKilling", KERNEL_OOM, "kernel-monitor"), line, "gke-c-pool-2-m4zq", True) for line in KILLED_LINES],
+        # look-alikes: a pod on another node; an error that says nothing of a kill; a node that only reclaims
+        (("OOMKilling", KERNEL_OOM, "kernel-monitor"), KILLED_LINES[0], "gke-c-pool-1-x7kq", False),
+        (("OOMKilling", KERNEL_OOM, "kernel-monitor"), "ValueError: bad thumbnail size {i}", "gke-c-pool-2-m4zq",
+         False),
+        (("EvictionThresholdMet", "Attempting to reclaim memory", "kubelet"), KILLED_LINES[0], "gke-c-pool-2-m4zq",
+         False),
+    ],
+)  # fmt: skip
+def test_the_kernels_oom_kill_causes_the_error_saying_a_process_was_killed_on_that_node(
+    cause: tuple[str, str, str], line: str, node: str, linked: bool
+) -> None:
+    """The kernel kills a pool's child for memory and names only the process; the parent that saw it die says so
+    (`signal 9 (SIGKILL)`). The node ties them, as it ties the kill to a restarted container."""
+    entries = []
+    for i in range(4):
+        entries.append(
+            node_problem(i * 240, "gke-c-pool-2-m4zq", cause[0], cause[1].format(pid=48213 + i), cause[2])
+        )
+        entries.append(node_container_entry(i * 240 + 1, node, line.format(i=118 + i)))
+    assert [cause_title[: len(cause[0])] for cause_title, _, _ in links_of(scan_entries(entries))] == (
+        [cause[0]] if linked else []
+    )
 
 
 def chain_entries(gateway_names: str) -> list[dict[str, Any]]:

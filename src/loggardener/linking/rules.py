@@ -687,18 +687,47 @@ def _of_node(cluster: Cluster) -> bool:
     return bool(cluster.logs) and all(log.startswith(_NODE_LOG) for log in cluster.logs)
 
 
+_OUT_OF_MEMORY_KILL = compile_regex(
+    r"\bKill(?:ed|ing)? process \d+|\bOOMKilling\b|\bOut of memory: Kill", re.IGNORECASE
+)
+"""The kernel killing a process for memory (`Memory cgroup out of memory: Killed process 48213 (celery) …`, the
+node problem detector's `OOMKilling`)."""
+_KILLED = compile_regex(
+    r"\bSIGKILL\b|\bsignal 9\b|\bsignal: killed\b|\bexit (?:code|status)(?: is)?:? 137\b|"
+    r"\bterminated abruptly\b",
+    re.IGNORECASE,
+)
+"""An error saying a process was killed without a chance to stop: celery's `Worker exited prematurely: signal 9
+(SIGKILL)`, gunicorn's `Worker (pid:12) was sent SIGKILL!`, Go's `signal: killed`, `exit code 137`, Python's
+`A process in the process pool was terminated abruptly`."""
+
+
+def _killed_by(error: Cluster, kill: Cluster) -> bool:
+    """`error` says a process was killed (`_KILLED`), by the parent that saw its child die, and `kill` is the
+    kernel killing a process for memory (`_OUT_OF_MEMORY_KILL`): the kill names the process, not the pod, so
+    the error is its effect on the same node, as an exit would be."""
+    return (
+        role(error) == ERROR
+        and _OUT_OF_MEMORY_KILL.search(f"{kill.title}\n{kill.message}"[:MENTION_CHARS]) is not None
+        and _KILLED.search(f"{error.title}\n{error.message}"[:MENTION_CHARS]) is not None
+    )
+
+
 def _node_links(clusters: dict[str, Cluster], facts: ResolvedFacts, links: _Links) -> None:
     """A pod's container the kubelet restarts or evicts (an exit) on a node, the effect of the node's own failure
     before it there within the back-off (`RESTART_WINDOW_SECONDS`): the kernel's out-of-memory kill names the
     process, not the pod, and the kubelet's eviction threshold names no pod; what ties them is the node (an
     event's kubelet host, a container's node label). Most of the exits come with the node's failure, and the
     failure comes with them at least sometimes (`INSTANCE_MIN_CAUSE_SHARE`: a warning the node logs all day is
-    not the cause); a pod on another node is not touched."""
+    not the cause); a pod on another node is not touched. An error saying its process was killed counts as an
+    exit after the kernel's kill (`_killed_by`: the pool's parent reporting the child the kernel killed)."""
     shares = facts.node_shares
     causes = {fingerprint for fingerprint, cluster in clusters.items() if _of_node(cluster)}
     for (first, second), share in sorted(shares.items()) if causes else ():
         effect, cause = clusters.get(first), clusters.get(second)
-        if second not in causes or effect is None or cause is None or first in causes or role(effect) != EXIT:
+        if second not in causes or effect is None or cause is None or first in causes:
+            continue
+        if role(effect) != EXIT and not _killed_by(effect, cause):
             continue
         if role(cause) not in (ERROR, EXIT) or cause.first_seen > effect.first_seen:
             continue
