@@ -4491,3 +4491,43 @@ def test_an_error_outside_the_traces_of_the_500s_it_meets_is_not_their_cause(
         entries.append(run_entry(i * 300 - 2, text=near, severity="ERROR", log=log))
     links = {(c[:9], e[:8]) for c, e, _ in links_of(scan_entries(entries))}
     assert ((near[:9], "HTTP 500") in links) == linked
+
+
+MEMORY_LIMIT = (
+    "Memory limit of 512 MiB exceeded with 531 MiB used. Consider increasing the memory limit, see "
+    "https://cloud.google.com/run/docs/configuring/memory-limits"
+)
+
+
+@pytest.mark.parametrize(
+    ("exit_text", "error_text", "exit_is_cause"),
+    [
+        (MEMORY_LIMIT, "[1] [ERROR] Worker (pid:{i}) was sent SIGKILL! Perhaps out of memory?", True),
+        (MEMORY_LIMIT, "render {i} failed: exec wkhtmltopdf: signal: killed", True),
+        ("Container terminated on signal 9.", "[1] [ERROR] Worker (pid:{i}) was sent SIGKILL! Perhaps out of memory?",
+         True),
+        # look-alikes: the container's own exit, and an error that says nothing of a kill, keep the old order
+        ("Container called exit(1).", "[1] [ERROR] Worker (pid:{i}) was sent SIGKILL! Perhaps out of memory?", False),
+        (MEMORY_LIMIT, "ValueError: bad page size {i}", False),
+    ],
+)  # fmt: skip
+def test_a_memory_limit_kill_on_an_instance_causes_the_error_saying_a_process_was_killed(
+    exit_text: str, error_text: str, exit_is_cause: bool
+) -> None:
+    """Cloud Run says the instance passed its memory limit; gunicorn's arbiter then says its worker was sent
+    SIGKILL. The error is the kill's effect, as an error saying it got SIGTERM is the stop's, though an error
+    is otherwise the cause of the exit near it."""
+    entries = []
+    for i in range(4):
+        entries.append(
+            run_entry(i * 420, text=exit_text, severity="ERROR", log="run.googleapis.com%2Fvarlog%2Fsystem",
+                      instance=f"m{i}")
+        )  # fmt: skip
+        entries.append(
+            run_entry(i * 420 + 0.35, text=error_text.format(i=40 + i), severity="ERROR", instance=f"m{i}")
+        )
+    links = {(c[:9], e[:9]) for c, e, _ in links_of(scan_entries(entries))}
+    exit_prefix = exit_text[:9]
+    assert len(links) == 1
+    ((cause, _),) = links
+    assert (cause == exit_prefix) == exit_is_cause

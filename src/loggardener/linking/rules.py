@@ -246,12 +246,28 @@ _STOPPED = compile_regex(
 signal, so the error is what the stop left in the work it cut short, not its cause."""
 
 
+_KILLING_EXIT = compile_regex(
+    r"Memory limit of .* exceeded|Exceeded (?:soft|hard) (?:private )?memory limit|"
+    r"using too much memory and was terminated|OOMKilled|Container terminated on signal|"
+    r"The node was low on resource: |code=killed",
+    re.IGNORECASE,
+)
+"""An exit that kills a process from outside: a platform's memory limit (Cloud Run's `Memory limit of 512 MiB
+exceeded with 531 MiB used`, App Engine's), `OOMKilled`, a container terminated on a signal, an eviction."""
+
+
 def _stopped_by(error: Cluster, exit_: Cluster) -> bool:
-    """`error` says its process was told to stop (`_STOPPED`) and `exit_` is a container's stop or eviction."""
+    """`error` says its process was told to stop (`_STOPPED`) and `exit_` is a container's stop or eviction; or
+    `error` says a process was killed (`_KILLED`: gunicorn's `Worker (pid:40) was sent SIGKILL! Perhaps out of
+    memory?`) and `exit_` is a kill (`_KILLING_EXIT`)."""
+    if role(error) != ERROR or role(exit_) != EXIT:
+        return False
+    said = f"{error.title}\n{error.message}"[:MENTION_CHARS]
+    if _STOPPED.search(said) is not None:
+        return True
     return (
-        role(error) == ERROR
-        and role(exit_) == EXIT
-        and _STOPPED.search(f"{error.title}\n{error.message}"[:MENTION_CHARS]) is not None
+        _KILLED.search(said) is not None
+        and _KILLING_EXIT.search(f"{exit_.title}\n{exit_.message}"[:MENTION_CHARS]) is not None
     )
 
 
