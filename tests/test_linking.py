@@ -4383,6 +4383,7 @@ KILLED_LINES = [
     "Task handler raised error: WorkerLostError('Worker exited prematurely: signal 9 (SIGKILL) Job: {i}.')",
     "[ERROR] Worker (pid:{i}) was sent SIGKILL! Perhaps out of memory?",
     "render job {i} failed: exec ffmpeg: signal: killed",
+    "render job {i} failed: ffmpeg exited with code 137",
     "concurrent.futures.process.BrokenProcessPool: A process in the process pool was terminated abruptly "
     "while the future was running or pending. (job {i})",
 ]

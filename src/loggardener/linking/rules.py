@@ -709,12 +709,13 @@ _OUT_OF_MEMORY_KILL = compile_regex(
 """The kernel killing a process for memory (`Memory cgroup out of memory: Killed process 48213 (celery) …`, the
 node problem detector's `OOMKilling`)."""
 _KILLED = compile_regex(
-    r"\bSIGKILL\b|\bsignal 9\b|\bsignal: killed\b|\bexit (?:code|status)(?: is)?:? 137\b|"
+    r"\bSIGKILL\b|\bsignal 9\b|\bsignal: killed\b|\bexit(?:ed)?(?: with)? (?:code|status)(?: is)?:? 137\b|"
     r"\bterminated abruptly\b",
     re.IGNORECASE,
 )
 """An error saying a process was killed without a chance to stop: celery's `Worker exited prematurely: signal 9
-(SIGKILL)`, gunicorn's `Worker (pid:12) was sent SIGKILL!`, Go's `signal: killed`, `exit code 137`, Python's
+(SIGKILL)`, gunicorn's `Worker (pid:12) was sent SIGKILL!`, Go's `signal: killed`, `exit code 137`, `exited with
+code 137`, `returned non-zero exit status 137`, Python's
 `A process in the process pool was terminated abruptly`."""
 
 
