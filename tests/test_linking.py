@@ -3012,8 +3012,9 @@ def test_a_warning_a_node_logs_all_day_is_not_the_cause_of_a_restart_on_it() -> 
 @pytest.mark.parametrize(
     ("entry", "node"),
     [
-        # a container's own log is not read by node: the kubelet's events report its restarts and evictions
-        (container_entry(0, "ledger-1", "ledger", "boom") | {"labels": {GCE_NAME_LABEL: "gke-c-pool-2-m4zq"}}, None),
+        # a container's own log knows the node GKE labels it with (linking reads it only when a kill is said)
+        (container_entry(0, "ledger-1", "ledger", "boom") | {"labels": {GCE_NAME_LABEL: "gke-c-pool-2-m4zq"}},
+         "gke-c-pool-2-m4zq"),
         (container_entry(0, "ledger-1", "ledger", "boom"), None),
         (node_problem(0, "gke-c-pool-2-m4zq", "OOMKilling", "Memory cgroup out of memory", "kernel-monitor"),
          "gke-c-pool-2-m4zq"),
@@ -4369,3 +4370,165 @@ def test_redis_start_advice_is_not_the_cause_of_its_back_off_when_what_ended_it_
     links = links_of(scan_entries(entries))
     found = sorted(cause for cause, effect, _ in links if effect.startswith("BackOff:"))
     assert [cause[: len(want)] for cause, want in zip(found, causes, strict=True)] == causes
+
+
+def node_container_entry(seconds: float, node: str, text: str) -> dict[str, Any]:
+    """A celery worker container's own line on `node` (GKE labels its entries with their node)."""
+    return container_entry(seconds, "thumbs-worker-7b9c8d6f5-hq2zt", "worker", text) | {
+        "labels": {GCE_NAME_LABEL: node}
+    }
+
+
+KILLED_LINES = [
+    "Task handler raised error: WorkerLostError('Worker exited prematurely: signal 9 (SIGKILL) Job: {i}.')",
+    "[ERROR] Worker (pid:{i}) was sent SIGKILL! Perhaps out of memory?",
+    "render job {i} failed: exec ffmpeg: signal: killed",
+    "render job {i} failed: ffmpeg exited with code 137",
+    "concurrent.futures.process.BrokenProcessPool: A process in the process pool was terminated abruptly "
+    "while the future was running or pending. (job {i})",
+]
+
+
+@pytest.mark.parametrize(
+    ("cause", "line", "node", "linked"),
+    [
+        *[(("OOMKilling", KERNEL_OOM, "kernel-monitor"), line, "gke-c-pool-2-m4zq", True) for line in KILLED_LINES],
+        # look-alikes: a pod on another node; an error that says nothing of a kill; a node that only reclaims
+        (("OOMKilling", KERNEL_OOM, "kernel-monitor"), KILLED_LINES[0], "gke-c-pool-1-x7kq", False),
+        (("OOMKilling", KERNEL_OOM, "kernel-monitor"), "ValueError: bad thumbnail size {i}", "gke-c-pool-2-m4zq",
+         False),
+        (("EvictionThresholdMet", "Attempting to reclaim memory", "kubelet"), KILLED_LINES[0], "gke-c-pool-2-m4zq",
+         False),
+    ],
+)  # fmt: skip
+def test_the_kernels_oom_kill_causes_the_error_saying_a_process_was_killed_on_that_node(
+    cause: tuple[str, str, str], line: str, node: str, linked: bool
+) -> None:
+    """The kernel kills a pool's child for memory and names only the process; the parent that saw it die says so
+    (`signal 9 (SIGKILL)`). The node ties them, as it ties the kill to a restarted container."""
+    entries = []
+    for i in range(4):
+        entries.append(
+            node_problem(i * 240, "gke-c-pool-2-m4zq", cause[0], cause[1].format(pid=48213 + i), cause[2])
+        )
+        entries.append(node_container_entry(i * 240 + 1, node, line.format(i=118 + i)))
+    assert [cause_title[: len(cause[0])] for cause_title, _, _ in links_of(scan_entries(entries))] == (
+        [cause[0]] if linked else []
+    )
+
+
+def chain_entries(gateway_names: str) -> list[dict[str, Any]]:
+    """gateway -> orders -> inventory in one trace per request: orders gives up after 5 s and the gateway
+    logs its error then, 3 s before inventory's query is cancelled."""
+    entries = []
+    for i in range(4):
+        trace = f"projects/p/traces/chain{i}"
+        start = i * 60
+        entries.append(
+            run_entry(start + 5.02, text="requests.exceptions.ReadTimeout: HTTPSConnectionPool(host="
+                      "'inventory-2u4ksdmv5q-uc.a.run.app', port=443): Read timed out. (read timeout=5)",
+                      severity="ERROR", service="orders", revision="orders-00001-abc", trace=trace)
+        )  # fmt: skip
+        entries.append(
+            run_entry(start + 5.04, text=f"upstream POST {gateway_names} answered 504 Gateway Timeout",
+                      severity="ERROR", service="gateway", revision="gateway-00001-abc", trace=trace)
+        )  # fmt: skip
+        entries.append(
+            run_entry(start + 8.01, text="sqlalchemy.exc.OperationalError: (psycopg2.errors.QueryCanceled) "
+                      "canceling statement due to statement timeout", severity="ERROR", service="inventory",
+                      revision="inventory-00001-abc", trace=trace)
+        )  # fmt: skip
+    return entries
+
+
+@pytest.mark.parametrize(
+    ("gateway_names", "cause_of_gateway"),
+    [
+        ("https://orders-2u4ksdmv5q-uc.a.run.app/v1/orders", "sqlalchemy"),
+        # look-alike: a gateway naming no service it calls keeps the old order (logged first, the cause)
+        ("the backend", None),
+    ],
+)
+def test_in_one_trace_a_callers_error_is_the_effect_of_what_its_callee_calls(
+    gateway_names: str, cause_of_gateway: str | None
+) -> None:
+    """The gateway names orders, orders names inventory: inventory's error is the cause of both, though the
+    callers, timed out first, logged theirs first; the root is inventory's."""
+    report = scan_entries(chain_entries(gateway_names))
+    links = {(c[:10], e[:10]) for c, e, _ in links_of(report)}
+    assert ("sqlalchemy", "requests.e") in links
+    if cause_of_gateway is None:
+        assert ("upstream P", "sqlalchemy") in links
+        return
+    assert ("sqlalchemy", "upstream P") in links and ("upstream P", "sqlalchemy") not in links
+    (incident,) = [i for i in report.incidents if i.links]
+    assert incident.root == by_title(report, "sqlalchemy").fingerprint
+
+
+@pytest.mark.parametrize(
+    ("near", "traced", "linked"),
+    [
+        # a background job's error seconds before 500s whose own traces hold their KeyError
+        ("httpx.ConnectError: [Errno -3] Temporary failure in name resolution", True, False),
+        # look-alikes: an exit still fails the requests it cuts short; untraced 500s keep the instance evidence
+        ("Container called exit(1).", True, True),
+        ("httpx.ConnectError: [Errno -3] Temporary failure in name resolution", False, True),
+    ],
+)
+def test_an_error_outside_the_traces_of_the_500s_it_meets_is_not_their_cause(
+    near: str, traced: bool, linked: bool
+) -> None:
+    entries = []
+    for i in range(4):
+        trace = f"projects/p/traces/profile{i}" if traced else None
+        extra = {"trace": trace} if trace else {}
+        entries.append(run_entry(i * 300, text="KeyError: 'locale'", severity="ERROR", **extra))
+        entries.append(request(i * 300 + 0.01, "/v1/profile", 500, **extra))
+        log = (
+            "run.googleapis.com%2Fvarlog%2Fsystem"
+            if near.startswith("Container")
+            else "run.googleapis.com%2Fstderr"
+        )
+        entries.append(run_entry(i * 300 - 2, text=near, severity="ERROR", log=log))
+    links = {(c[:9], e[:8]) for c, e, _ in links_of(scan_entries(entries))}
+    assert ((near[:9], "HTTP 500") in links) == linked
+
+
+MEMORY_LIMIT = (
+    "Memory limit of 512 MiB exceeded with 531 MiB used. Consider increasing the memory limit, see "
+    "https://cloud.google.com/run/docs/configuring/memory-limits"
+)
+
+
+@pytest.mark.parametrize(
+    ("exit_text", "error_text", "exit_is_cause"),
+    [
+        (MEMORY_LIMIT, "[1] [ERROR] Worker (pid:{i}) was sent SIGKILL! Perhaps out of memory?", True),
+        (MEMORY_LIMIT, "render {i} failed: exec wkhtmltopdf: signal: killed", True),
+        ("Container terminated on signal 9.", "[1] [ERROR] Worker (pid:{i}) was sent SIGKILL! Perhaps out of memory?",
+         True),
+        # look-alikes: the container's own exit, and an error that says nothing of a kill, keep the old order
+        ("Container called exit(1).", "[1] [ERROR] Worker (pid:{i}) was sent SIGKILL! Perhaps out of memory?", False),
+        (MEMORY_LIMIT, "ValueError: bad page size {i}", False),
+    ],
+)  # fmt: skip
+def test_a_memory_limit_kill_on_an_instance_causes_the_error_saying_a_process_was_killed(
+    exit_text: str, error_text: str, exit_is_cause: bool
+) -> None:
+    """Cloud Run says the instance passed its memory limit; gunicorn's arbiter then says its worker was sent
+    SIGKILL. The error is the kill's effect, as an error saying it got SIGTERM is the stop's, though an error
+    is otherwise the cause of the exit near it."""
+    entries = []
+    for i in range(4):
+        entries.append(
+            run_entry(i * 420, text=exit_text, severity="ERROR", log="run.googleapis.com%2Fvarlog%2Fsystem",
+                      instance=f"m{i}")
+        )  # fmt: skip
+        entries.append(
+            run_entry(i * 420 + 0.35, text=error_text.format(i=40 + i), severity="ERROR", instance=f"m{i}")
+        )
+    links = {(c[:9], e[:9]) for c, e, _ in links_of(scan_entries(entries))}
+    exit_prefix = exit_text[:9]
+    assert len(links) == 1
+    ((cause, _),) = links
+    assert (cause == exit_prefix) == exit_is_cause

@@ -116,7 +116,7 @@ class LogEntry(NamedTuple):
     revision: str | None = None
     instance: str | None = None
     node: str | None = None
-    """The Kubernetes node a Kubernetes event happened on, or a node's own log's (`resources.node_of`)."""
+    """The Kubernetes node a Kubernetes event happened on, a node's own log's, or a container's (`resources.node_of`)."""
     payload_kind: PayloadKind = "none"
     message: str = ""
     stack: StackTrace | None = None

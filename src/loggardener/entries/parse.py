@@ -417,7 +417,7 @@ class EntryParser:
         tag = header_tag(message) if stripped != message and message[:1] == "[" else ""
         # a line of SQL Server's error log reads without its date and source column (`Logon`, `spid51`)
         message = errorlog_message(message) if role == "message" else stripped
-        node = node_of(resource_type, resource_labels, payload)
+        node = node_of(resource_type, resource_labels, payload, entry_labels)
         app = pod_app(resource_type, entry_labels)
         return LogEntry(
             position=position,

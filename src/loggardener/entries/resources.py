@@ -259,13 +259,18 @@ def pod_app(resource_type: str, entry_labels: dict[str, Any]) -> str | None:
     return next((value for key in POD_APP_LABELS if (value := _get(entry_labels, key))), None)
 
 
-def node_of(resource_type: str, labels: dict[str, Any], payload: Payload) -> str | None:
-    """The Kubernetes node of a Kubernetes event or a node's own log: the node an event happened on
-    (`Payload.event_node`: the kubelet's host that reported it, or the node it is about), a node's own log's
-    (`node_name`); None for any other entry (a container's own log is not read by node: the kubelet's events
-    report its restarts and evictions)."""
+def node_of(
+    resource_type: str, labels: dict[str, Any], payload: Payload, entry_labels: dict[str, Any]
+) -> str | None:
+    """The Kubernetes node of a Kubernetes event, a node's own log or a container's: the node an event happened
+    on (`Payload.event_node`: the kubelet's host that reported it, or the node it is about), a node's own log's
+    (`node_name`), the node GKE labels a container's entries with (`compute.googleapis.com/resource_name`);
+    None for any other entry. The linking stage reads a container's own log by node only when it says a process
+    was killed (`linking.facts.may_say_killed`): the kubelet's events report its restarts and evictions."""
     if resource_type in _KUBERNETES:
         return payload.event_node or _get(labels, "node_name")
+    if resource_type == "k8s_container":
+        return _get(entry_labels, GCE_NAME_LABEL)
     return None
 
 

@@ -122,6 +122,18 @@ def no_endpoint_service(text: str) -> str:
     return f"{found[first]}/{found[first + 1]}"
 
 
+CONTAINER_RESOURCES = frozenset({"k8s_container"})
+"""Resource types of a container's own log, read by node only when it says a process was killed."""
+_KILL_HINTS = ("kill", "signal 9", " 137", "abrupt")
+
+
+def may_say_killed(message: str) -> bool:
+    """A cheap gate before `linking.rules._KILLED`: the text's head may say a process was killed (`SIGKILL`,
+    `signal 9`, `signal: killed`, `exit code 137`, `terminated abruptly`)."""
+    head = message[:MENTION_CHARS].lower()
+    return any(hint in head for hint in _KILL_HINTS)
+
+
 def _may_be_cut_off(lowered: str) -> bool:
     """Whether a lowered text holds a substring every `CUT_OFF` match holds (`conn`: refused, reset, aborted,
     established, disconnected, connect to host; or `unavailable`, `upstream`, `hang up`, `unreach`, `no route`),
@@ -414,7 +426,7 @@ class LinkFacts:
         self.co_occurrence.add_at(key, entry.instance, seconds, end)
         if entry.resource_type in POD_RESOURCES:
             self.restarts.add_at(key, entry.instance, seconds, end)
-        if entry.node:
+        if entry.node and (entry.resource_type not in CONTAINER_RESOURCES or may_say_killed(entry.message)):
             self.nodes.add_at(key, entry.node, seconds, end)
         if entry.trace:
             self._add_trace(entry.trace, key, seconds)

@@ -246,12 +246,28 @@ _STOPPED = compile_regex(
 signal, so the error is what the stop left in the work it cut short, not its cause."""
 
 
+_KILLING_EXIT = compile_regex(
+    r"Memory limit of .* exceeded|Exceeded (?:soft|hard) (?:private )?memory limit|"
+    r"using too much memory and was terminated|OOMKilled|Container terminated on signal|"
+    r"The node was low on resource: |code=killed",
+    re.IGNORECASE,
+)
+"""An exit that kills a process from outside: a platform's memory limit (Cloud Run's `Memory limit of 512 MiB
+exceeded with 531 MiB used`, App Engine's), `OOMKilled`, a container terminated on a signal, an eviction."""
+
+
 def _stopped_by(error: Cluster, exit_: Cluster) -> bool:
-    """`error` says its process was told to stop (`_STOPPED`) and `exit_` is a container's stop or eviction."""
+    """`error` says its process was told to stop (`_STOPPED`) and `exit_` is a container's stop or eviction; or
+    `error` says a process was killed (`_KILLED`: gunicorn's `Worker (pid:40) was sent SIGKILL! Perhaps out of
+    memory?`) and `exit_` is a kill (`_KILLING_EXIT`)."""
+    if role(error) != ERROR or role(exit_) != EXIT:
+        return False
+    said = f"{error.title}\n{error.message}"[:MENTION_CHARS]
+    if _STOPPED.search(said) is not None:
+        return True
     return (
-        role(error) == ERROR
-        and role(exit_) == EXIT
-        and _STOPPED.search(f"{error.title}\n{error.message}"[:MENTION_CHARS]) is not None
+        _KILLED.search(said) is not None
+        and _KILLING_EXIT.search(f"{exit_.title}\n{exit_.message}"[:MENTION_CHARS]) is not None
     )
 
 
@@ -283,15 +299,63 @@ def _names_other(cause: Cluster, effect: Cluster) -> bool:
     return names(effect, cause.services) and not names(cause, effect.services)
 
 
-def _trace_ordered(first: Cluster, second: Cluster, facts: ResolvedFacts) -> tuple[Cluster, Cluster] | None:
+_Calls = dict[str, set[str]]
+"""For each service, the services it calls directly or through others, as the traces show (`_trace_calls`)."""
+
+
+def _trace_calls(clusters: dict[str, Cluster], facts: ResolvedFacts) -> _Calls:
+    """Which service calls which, as problems sharing traces show it: a problem that names the service of another
+    in its traces (`_names_other`) is the caller's (`orders`' `ReadTimeout … host='inventory-…'`); and what a
+    service calls, its callers call through it (a gateway naming only `orders` calls `inventory` as well). The
+    pairs are those of `trace_shares`, so this costs what ordering them costs."""
+    direct: _Calls = {}
+    for first, second in facts.trace_shares:
+        if first >= second or first not in clusters or second not in clusters:
+            continue
+        for callee, caller in ((clusters[first], clusters[second]), (clusters[second], clusters[first])):
+            if _names_other(callee, caller):
+                for service in caller.services:
+                    direct.setdefault(service, set()).update(callee.services)
+    calls: _Calls = {}
+    for service in direct:
+        reached: set[str] = set()
+        todo = [service]
+        while todo:
+            for called in direct.get(todo.pop(), ()):
+                if called not in reached:
+                    reached.add(called)
+                    todo.append(called)
+        calls[service] = reached
+    return calls
+
+
+def _called_by(callee: Cluster, caller: Cluster, calls: _Calls) -> bool:
+    """`caller`'s service calls `callee`'s, directly or through others, and not the other way round (`_Calls`)."""
+
+    def reaches(source: Cluster, target: Cluster) -> bool:
+        return any(calls.get(service, set()) & target.services.keys() for service in source.services)
+
+    if not calls or set(callee.services) & set(caller.services):
+        return False
+    return reaches(caller, callee) and not reaches(callee, caller)
+
+
+def _trace_ordered(
+    first: Cluster, second: Cluster, facts: ResolvedFacts, calls: _Calls
+) -> tuple[Cluster, Cluster] | None:
     """`_ordered`, but two problems sharing traces are ordered by what the traces show: the one whose text
     names the other's service is its effect, whatever their roles (a caller's error naming the service whose
-    5xx it got); else, of the same role, the one logged first in most shared traces is the cause (a retry's
-    error after the first error it hides, even when that one began earlier in the window for another reason),
-    but of two requests the one that started first is the caller, the effect (a load balancer's 500 and its
-    backend's); else the earlier."""
+    5xx it got), and so is one whose service calls the other's through a third (`_called_by`: a gateway's
+    error is the effect of the database timeout in the service its callee calls, though the gateway, given up
+    first, logged it first); else, of the same role, the one logged first in most shared traces is the cause (a
+    retry's error after the first error it hides, even when that one began earlier in the window for another
+    reason), but of two requests the one that started first is the caller, the effect (a load balancer's 500
+    and its backend's); else the earlier."""
     for cause, effect in ((first, second), (second, first)):
         if _names_other(cause, effect):
+            return cause, effect
+    for cause, effect in ((first, second), (second, first)):
+        if _called_by(cause, effect, calls):
             return cause, effect
     if role(first) == role(second):
         ahead = facts.trace_first.get((first.fingerprint, second.fingerprint), 0)
@@ -309,12 +373,13 @@ def _share_links(
     min_share: float,
     same_role: bool,
     facts: ResolvedFacts | None = None,
+    calls: _Calls | None = None,
 ) -> Iterable[tuple[Cluster, Cluster, float]]:
     """(cause, effect, effect's share with the cause) for the pairs that qualify.
 
     Most of the effect's occurrences must come with the cause. Two problems of the same role (`same_role`
     allows them at all) qualify only when that holds both ways; the earlier one is the cause, or, given the
-    trace `facts`, the one the traces show first (`_trace_ordered`).
+    trace `facts` and the `calls` they show, the one the traces show first (`_trace_ordered`).
     """
     seen: set[tuple[str, str]] = set()
     for first, second in sorted(shares):
@@ -322,7 +387,7 @@ def _share_links(
             continue
         seen.add((first, second))
         pair = clusters[first], clusters[second]
-        ordered = _ordered(*pair) if facts is None else _trace_ordered(*pair, facts)
+        ordered = _ordered(*pair) if facts is None else _trace_ordered(*pair, facts, calls or {})
         if ordered is None or role(ordered[0]) == NONE:
             continue
         cause, effect = ordered
@@ -338,7 +403,14 @@ def _share_links(
 
 def _trace_links(clusters: dict[str, Cluster], facts: ResolvedFacts, links: _Links) -> None:
     candidates = list(
-        _share_links(clusters, facts.trace_shares, TRACE_MIN_SHARE, same_role=True, facts=facts)
+        _share_links(
+            clusters,
+            facts.trace_shares,
+            TRACE_MIN_SHARE,
+            same_role=True,
+            facts=facts,
+            calls=_trace_calls(clusters, facts),
+        )
     )
     # A warning logged in the traces of a failure is its companion, not its cause (`_instance_links`)
     explained = {effect.fingerprint for cause, effect, _ in candidates if _is_failure(cause)}
@@ -367,10 +439,13 @@ def _instance_links(
     explained = {effect.fingerprint for cause, effect, _ in candidates if _is_failure(cause)}
     # and so is a start-up advice when something else the process said explains it (`_is_start_advice`)
     told = {effect.fingerprint for cause, effect, _ in candidates if not _is_start_advice(cause)}
+    traced = _explained_by_traces(clusters, facts)
     for cause, effect, share in candidates:
         if effect.fingerprint in explained and not _is_failure(cause):
             continue
         if effect.fingerprint in told and _is_start_advice(cause):
+            continue
+        if _outside_the_traces(cause, effect, traced, facts):
             continue
         links.add(
             cause.fingerprint,
@@ -379,6 +454,34 @@ def _instance_links(
             f"{share:.0%} of the occurrences of {_q(effect.title)} come within {window_seconds:g} s of "
             f"{_q(cause.title)} on the same instance",
         )
+
+
+def _explained_by_traces(clusters: dict[str, Cluster], facts: ResolvedFacts) -> set[str]:
+    """The failures most of whose traced occurrences hold an error that failed them (`TRACE_MIN_SHARE` is
+    enough to link; here it must be most, `INSTANCE_MIN_SHARE`): 500s whose own requests logged the
+    exception."""
+    return {
+        effect
+        for (effect, cause), share in facts.trace_shares.items()
+        if share >= INSTANCE_MIN_SHARE
+        and cause in clusters
+        and effect in clusters
+        and role(clusters[cause]) == ERROR
+        and role(clusters[effect]) > ERROR
+        and _is_failure(clusters[cause])
+    }
+
+
+def _outside_the_traces(cause: Cluster, effect: Cluster, traced: set[str], facts: ResolvedFacts) -> bool:
+    """An error is not the cause, by their instance alone, of failures their own traces explain
+    (`_explained_by_traces`) when it is not in those traces: a background job's error logged seconds before a
+    request's 500 whose request logged its own `KeyError`. What ends or stops the instance (an exit, a failed
+    probe) still fails the requests it cuts short."""
+    return (
+        effect.fingerprint in traced
+        and role(cause) == ERROR
+        and facts.trace_shares.get((effect.fingerprint, cause.fingerprint), 0.0) < TRACE_MIN_SHARE
+    )
 
 
 _START_ADVICE = compile_regex(
@@ -600,18 +703,48 @@ def _of_node(cluster: Cluster) -> bool:
     return bool(cluster.logs) and all(log.startswith(_NODE_LOG) for log in cluster.logs)
 
 
+_OUT_OF_MEMORY_KILL = compile_regex(
+    r"\bKill(?:ed|ing)? process \d+|\bOOMKilling\b|\bOut of memory: Kill", re.IGNORECASE
+)
+"""The kernel killing a process for memory (`Memory cgroup out of memory: Killed process 48213 (celery) …`, the
+node problem detector's `OOMKilling`)."""
+_KILLED = compile_regex(
+    r"\bSIGKILL\b|\bsignal 9\b|\bsignal: killed\b|\bexit(?:ed)?(?: with)? (?:code|status)(?: is)?:? 137\b|"
+    r"\bterminated abruptly\b",
+    re.IGNORECASE,
+)
+"""An error saying a process was killed without a chance to stop: celery's `Worker exited prematurely: signal 9
+(SIGKILL)`, gunicorn's `Worker (pid:12) was sent SIGKILL!`, Go's `signal: killed`, `exit code 137`, `exited with
+code 137`, `returned non-zero exit status 137`, Python's
+`A process in the process pool was terminated abruptly`."""
+
+
+def _killed_by(error: Cluster, kill: Cluster) -> bool:
+    """`error` says a process was killed (`_KILLED`), by the parent that saw its child die, and `kill` is the
+    kernel killing a process for memory (`_OUT_OF_MEMORY_KILL`): the kill names the process, not the pod, so
+    the error is its effect on the same node, as an exit would be."""
+    return (
+        role(error) == ERROR
+        and _OUT_OF_MEMORY_KILL.search(f"{kill.title}\n{kill.message}"[:MENTION_CHARS]) is not None
+        and _KILLED.search(f"{error.title}\n{error.message}"[:MENTION_CHARS]) is not None
+    )
+
+
 def _node_links(clusters: dict[str, Cluster], facts: ResolvedFacts, links: _Links) -> None:
     """A pod's container the kubelet restarts or evicts (an exit) on a node, the effect of the node's own failure
     before it there within the back-off (`RESTART_WINDOW_SECONDS`): the kernel's out-of-memory kill names the
     process, not the pod, and the kubelet's eviction threshold names no pod; what ties them is the node (an
     event's kubelet host, a container's node label). Most of the exits come with the node's failure, and the
     failure comes with them at least sometimes (`INSTANCE_MIN_CAUSE_SHARE`: a warning the node logs all day is
-    not the cause); a pod on another node is not touched."""
+    not the cause); a pod on another node is not touched. An error saying its process was killed counts as an
+    exit after the kernel's kill (`_killed_by`: the pool's parent reporting the child the kernel killed)."""
     shares = facts.node_shares
     causes = {fingerprint for fingerprint, cluster in clusters.items() if _of_node(cluster)}
     for (first, second), share in sorted(shares.items()) if causes else ():
         effect, cause = clusters.get(first), clusters.get(second)
-        if second not in causes or effect is None or cause is None or first in causes or role(effect) != EXIT:
+        if second not in causes or effect is None or cause is None or first in causes:
+            continue
+        if role(effect) != EXIT and not _killed_by(effect, cause):
             continue
         if role(cause) not in (ERROR, EXIT) or cause.first_seen > effect.first_seen:
             continue
