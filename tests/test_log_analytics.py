@@ -423,6 +423,118 @@ def test_autohealing_repairs_logged_at_info_come_back() -> None:
     assert_equivalent(local, log_analytics_report(engine_with(entries)))
 
 
+def _audit_entry(n: int, method: str, status: dict[str, Any], **more: Any) -> dict[str, Any]:
+    return {
+        "insertId": f"audit-{method}-{n}",
+        "timestamp": (START + timedelta(seconds=n)).isoformat(),
+        "severity": "ERROR" if status.get("code") else "INFO",
+        "logName": "projects/p/logs/cloudaudit.googleapis.com%2Fpolicy",
+        "resource": {
+            "type": "gce_instance",
+            "labels": {"instance_id": str(500 + n), "zone": "europe-west1-b"},
+        },
+        "protoPayload": {
+            "@type": "type.googleapis.com/google.cloud.audit.AuditLog",
+            "serviceName": "compute.googleapis.com",
+            "methodName": method,
+            "resourceName": f"projects/p/zones/europe-west1-b/instances/web-{n}",
+            "status": status,
+            "authenticationInfo": {"principalEmail": "system@google.com"},
+            **more,
+        },
+    }
+
+
+def test_an_audit_logs_free_form_fields_keep_the_keys_the_service_wrote() -> None:
+    """Log Analytics types an AuditLog's fields (snake_case) but holds its free-form ones (`metadata`,
+    `request`, `status.details`) as JSON with their keys as written: an autohealer's group named only under
+    `metadata.instance_group_manager_name` titles the problem, as in `--from`, not lost to a camelCase key."""
+    repaired = {
+        "message": "Instance was recreated. Reason: instance's current action is VERIFYING, but health status is UNHEALTHY."
+    }
+    denied = {
+        "code": 7,
+        "message": "PERMISSION_DENIED",
+        "details": [
+            {
+                "@type": "type.googleapis.com/google.rpc.PreconditionFailure",
+                "violations": [{"type": "VPC_SERVICE_CONTROLS"}],
+            }
+        ],
+    }
+    entries = [
+        *(
+            _audit_entry(
+                n,
+                "compute.instances.repair.recreateInstance",
+                repaired,
+                metadata={"instance_group_manager_name": "web-mig", "zone_name": "europe-west1-b"},
+            )
+            for n in range(3)
+        ),
+        *(
+            _audit_entry(
+                10 + n,
+                "v1.compute.instances.insert",
+                denied,
+                request={"@type": "type.googleapis.com/compute.instances.insert", "can_ip_forward": False},
+                metadata={
+                    "violationReason": "NO_MATCHING_ACCESS_LEVEL",
+                    "ingress_violations": [{"target_resource": "x"}],
+                },
+            )
+            for n in range(2)
+        ),
+    ]
+    local = local_report(ListSource(entries))
+    titles = sorted(c.title for c in local.clusters)
+    assert titles[0].startswith("Instance group web-mig autohealing recreateInstance")
+    assert titles[1].endswith("VPC_SERVICE_CONTROLS, NO_MATCHING_ACCESS_LEVEL")
+    assert_equivalent(local, log_analytics_report(engine_with(entries)))
+
+
+def test_an_audit_logs_json_fields_read_as_objects_when_the_client_gives_their_text() -> None:
+    """A JSON field inside the audit log's STRUCT may come from the client as its text: it is parsed, its keys
+    kept; the typed fields around it are renamed to the REST API's camelCase."""
+    row = view_row(_audit_entry(1, "v1.compute.instances.insert", {"code": 7, "message": "denied"}), 1)
+    assert row is not None
+    audit = row["proto_payload"]["audit_log"]
+    audit["metadata"] = json.dumps({"instance_group_manager_name": "web-mig"})
+    audit["status"]["details"] = json.dumps([{"reason": "RESOURCE_EXHAUSTED"}])
+    proto = to_log_entry(row)["protoPayload"]
+    assert proto["metadata"] == {"instance_group_manager_name": "web-mig"}
+    assert proto["status"] == {"code": 7, "message": "denied", "details": [{"reason": "RESOURCE_EXHAUSTED"}]}
+    assert proto["authenticationInfo"] == {"principalEmail": "system@google.com"}
+
+
+@pytest.mark.parametrize("threshold", [Severity.WARNING, Severity.ERROR])
+def test_an_entry_the_view_holds_only_the_severity_number_of_reads_as_that_severity(
+    threshold: Severity,
+) -> None:
+    """A row whose `severity` is NULL but whose `severity_number` is set reads as the severity of that number, as
+    `--from` reads an entry whose severity is written as a number (500 is ERROR, 450 WARNING)."""
+    texts = {500: "export job {} failed: destination bucket is read-only", 450: "export lag is {} minutes"}
+    entries = [
+        {
+            "insertId": f"number-{number}-{n}",
+            "timestamp": (START + timedelta(seconds=n)).isoformat(),
+            "severity": number,
+            "logName": "projects/p/logs/exporter",
+            "resource": {"type": "cloud_run_job", "labels": {"job_name": "exporter"}},
+            "textPayload": text.format(n + 40),
+        }
+        for number, text in texts.items()
+        for n in range(3)
+    ]
+    local = local_report(ListSource(entries), min_severity=threshold)
+    assert sorted(c.max_severity for c in local.clusters) == sorted(
+        s.name for s in (Severity.ERROR, Severity.WARNING) if s >= threshold
+    )
+    engine = engine_with(entries)
+    engine.connection.execute(f"UPDATE {engine.table} SET severity = NULL")
+    assert_equivalent(local, log_analytics_report(engine, min_severity=threshold))
+
+
 def test_health_checks_logged_at_info_come_back() -> None:
     def probe(second: int, state: str, backend: str) -> dict[str, Any]:
         return {

@@ -539,6 +539,19 @@ def _instance_column() -> str:
     return f"CASE resource.type{cases}\n      ELSE {first(OTHER_INSTANCE_LABELS)}\n    END"
 
 
+def _severity_column(present: set[str]) -> str:
+    """The entry's severity: its name, or, where the view holds only its number (`severity_number`), the name of
+    the highest severity at or below that number, as the parser reads a number (`Severity.parse`)."""
+    if "severity_number" not in present:
+        return "severity"
+    names = "".join(
+        f" WHEN severity_number >= {s.value} THEN {_string(s.name)}"
+        for s in sorted(Severity, reverse=True)
+        if s.value
+    )
+    return f"COALESCE(severity, CASE{names} WHEN severity_number IS NOT NULL THEN 'DEFAULT' END) AS severity"
+
+
 def build_sql(query: LogAnalyticsQuery, columns: Iterable[str]) -> str:
     """The one query: deduplicate, find split tracebacks, group the rest into pre-groups."""
     present = set(columns)
@@ -556,7 +569,7 @@ def build_sql(query: LogAnalyticsQuery, columns: Iterable[str]) -> str:
     has_http = "http_request" in present
     selected = ",\n    ".join(
         [
-            *REQUIRED_COLUMNS,
+            *(_severity_column(present) if c == "severity" else c for c in REQUIRED_COLUMNS),
             column("receive_timestamp", "TIMESTAMP"),
             column("proto_payload", "JSON"),
             "http_request" if has_http else "CAST(NULL AS STRING) AS http_request",
@@ -918,10 +931,25 @@ def _camel(name: str) -> str:
     return head + "".join(part[:1].upper() + part[1:] for part in rest)
 
 
+# The fields of a proto payload that are free-form (an AuditLog's `google.protobuf.Struct` and `Any` fields,
+# `status.details`, a resource's labels): Log Analytics holds each as JSON, its keys as the service wrote them
+# (`metadata.instance_group_manager_name`, `request.logConfig`); every other field is typed, named in snake_case.
+PROTO_JSON_FIELDS = frozenset(
+    {"request", "response", "metadata", "details", "labels"}
+    | {"service_data", "serviceData", "resource_original_state", "resourceOriginalState"}
+)
+
+
 def rename_keys(value: Any, rename: Callable[[str], str]) -> Any:
-    """`value` with every object key that starts with a letter renamed (`@type` stays), at any depth."""
+    """`value` with every typed field's key that starts with a letter renamed (`@type` stays), at any depth; a
+    free-form field (`PROTO_JSON_FIELDS`) is kept as written, parsed if it comes as JSON text."""
     if isinstance(value, dict):
-        return {(rename(k) if k[:1].isalpha() else k): rename_keys(v, rename) for k, v in value.items()}
+        return {
+            (rename(k) if k[:1].isalpha() else k): (
+                _json(v) if k in PROTO_JSON_FIELDS else rename_keys(v, rename)
+            )
+            for k, v in value.items()
+        }
     if isinstance(value, list):
         return [rename_keys(v, rename) for v in value]
     return value
