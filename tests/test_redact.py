@@ -3209,30 +3209,44 @@ def test_a_long_url_path_or_host_ends_where_one_pattern_ends_it(length: int, cha
         assert list(redact._url_paths(data)) == expected
 
 
-_CAPPED = (
+_KEY_NAMED = (
     "_ANSWER_LINE",
     "_KEY_VALUE",
-    "_KEY_CALL",
     "_XML_OPEN_NEXT",
-    "_DIRECTIVE",
-    "_EMAIL_PASSWORD",
-    "_USERINFO",
     "_VALUE_AFTER_SENTENCE",
-    "_VALUE_NAMED_AFTER",
+    "_FLAG",
+    "_PROCESS_SUBSTITUTION",
+    "_CONFIG_SET",
+    "_XML_ELEMENT",
+    "_PHP_PROPERTY",
+    "_ANNOTATED",
+    "_NAME_VALUE",
+    "_VALUE_NAME",
+    "_VALUE_LINE_NAME",
+    "_PREFIXED_NAME_VALUE",
+    "_XML_ATTRIBUTE_NAME",
+    "_XML_SIBLING_NAME",
+    "_QUOTED_PAIR",
+    "_CONCATENATED",
+    "_DOCKERFILE_ENV",
+    "_MULTIPART_FIELD",
 )
+"""The patterns that read a key name (`_KEY_NAME`): each runs its name's two counted runs uncounted."""
+_CAPPED = (*_KEY_NAMED, "_KEY_CALL", "_DIRECTIVE", "_EMAIL_PASSWORD", "_USERINFO", "_VALUE_NAMED_AFTER")
 _CAPPED_PIECES = st.sampled_from(
     (
         "password", "Password", "token", "api_key", "secret", "db.pass", "$", " is ", " was: ", " for root: ", " to ",
         ":", "=", " = ", "<", ">", "</", "<password>", "</password>", "jwt.sign(", "hmac.new(", "createHmac(",
         "SecretKeySpec(", "'", '"', "\n", "\r\n", "\n  ", " ", "\t", "@", "bob", "a@b.co", ":X1@db", "tcp(", "(", ",",
         "-", ".", "_", "é", "€", "\U0001f511", "\udc80", "ab", "Zq9", "New value: ", "result:", "this password",
-        "the above token",
+        "the above token", "--", "<(echo X)", "name=", "value=", '{"name": "', '", "value": "', "ENV ", "config set ",
+        "]=>", "[", "]", "+", "key", "\\\"",
     )
 )  # fmt: skip
 _CAPPED_RUNS = st.builds(
     lambda character, length: character * length,
-    st.sampled_from(("a", "é", "x y", '"', "€")),
-    st.sampled_from((3, 5, 6, 127, 128, 129, 200, 255, 256, 257, 300)),
+    st.sampled_from(("a", "é", "x y", '"', "€", "_")),
+    st.sampled_from((3, 5, 6, 31, 32, 33, 63, 64, 65, 127, 128, 129, 200, 255, 256, 257, 300)),
 )
 
 
@@ -3307,6 +3321,73 @@ def test_a_capped_group_at_its_bound_is_read_as_the_counted_pattern_reads_it(
         assert _every_span(pattern.finditer(data)) == _every_span(counted.finditer(data))
         found, expected = pattern.search(data), counted.search(data)
         assert _every_span([found] if found else []) == _every_span([expected] if expected else [])
+
+
+_KEY_NAME_TEXTS = (
+    "{} = Xy7-secret\n",
+    "run --{} Xy7-secret\n",
+    "run -{} <(echo Xy7-secret)\n",
+    "<{}>Xy7-secret</{}>\n",
+    '{{"{}": "Xy7-secret"}}\n',
+    '{{"name": "{}", "value": "Xy7-secret"}}\n',
+    "the {} is Xy7-secret\n",
+    "ENV {} Xy7-secret\n",
+)
+
+
+def _run_id(run: str) -> str:
+    return f"{len(run)}x{run[:1]}" if run else "none"
+
+
+@pytest.mark.parametrize("name", _KEY_NAMED)
+@pytest.mark.parametrize(
+    "before", ["", "a" * 63, "a" * 64, "a" * 65, "é" * 32, "é" * 33, "é" * 64, "é" * 65], ids=_run_id
+)
+@pytest.mark.parametrize("after", ["", "_" * 64, "_" * 65, "é" * 33], ids=_run_id)
+def test_a_key_name_at_its_bounds_is_read_as_the_counted_pattern_reads_it(
+    name: str, before: str, after: str
+) -> None:
+    """A key name's runs before and after its word (`_KEY_NAME`: up to 64 characters each), under, at and over
+    their bound in characters and in bytes: every match, group and all, is the counted pattern's."""
+    pattern = getattr(redact, name)
+    assert isinstance(pattern, redact._Capped)
+    counted = redact._Deferred(pattern.source)
+    key = f"{before}password{after}"
+    for template in _KEY_NAME_TEXTS:
+        data = (template.format(key, key) + template.format("token", "token")).encode()
+        assert _every_span(pattern.finditer(data)) == _every_span(counted.finditer(data))
+
+
+def test_a_capped_group_is_in_no_repetition() -> None:
+    """`_Capped` reads a capped group's span as the whole of what its class matched: a group inside a
+    repetition would report its last round alone, so none is."""
+    from re import _parser  # type: ignore[attr-defined]
+
+    def groups_in_repetition(items: object, repeated: bool, found: dict[int, bool]) -> None:
+        for op, value in items:  # type: ignore[attr-defined]
+            if op in (_parser.MAX_REPEAT, _parser.MIN_REPEAT, _parser.POSSESSIVE_REPEAT):
+                groups_in_repetition(value[2], True, found)
+            elif op is _parser.SUBPATTERN:
+                if value[0] is not None:
+                    found[value[0]] = repeated
+                groups_in_repetition(value[3], repeated, found)
+            elif op is _parser.BRANCH:
+                for branch in value[1]:
+                    groups_in_repetition(branch, repeated, found)
+            elif op in (_parser.ASSERT, _parser.ASSERT_NOT):
+                groups_in_repetition(value[1], repeated, found)
+
+    for name in _CAPPED:
+        pattern = getattr(redact, name)
+        # RE2's `\x{HHHH}` as Python's `\UHHHHHHHH`, the rest as Python reads it
+        source = re.sub(
+            r"\\x\{([0-9a-fA-F]+)\}", lambda m: f"\\U{int(m.group(1), 16):08x}", pattern.source.decode()
+        )
+        parsed = _parser.parse(source)
+        found: dict[int, bool] = {}
+        groups_in_repetition(parsed, False, found)
+        for group in pattern._bounds:
+            assert not found[parsed.state.groupdict[group.decode()]], (name, group)
 
 
 _GATED = redact._gated_rules()

@@ -114,20 +114,29 @@ _CAPPED_GROUP = compile_regex(rb"\(\?P<(\w+)>(\[(?:\\.|[^\]\\])+\])\{(\d+),(\d+)
 
 
 class _Capped(_Deferred):
-    """A pattern whose named groups of one class counted up to a bound (`(?P<dq>[^"\r\n]{1,256})`, none of them
-    inside a repetition) RE2 runs uncounted: it compiles a copy of the class for each count, the most of some
-    patterns' programs (a fifth of their compile time and automaton in a short scan).
+    """A pattern whose named groups of one class counted up to a bound (`(?P<dq>[^"\r\n]{1,256})`), and whose
+    key names (`_KEY_NAME`, each the whole of a named group but for a leading `-`), none of them inside a
+    repetition, RE2 runs uncounted: it compiles a copy of the class for each count, the most of some patterns'
+    programs (a fifth of their compile time and automaton in a short scan; a key name's two runs of up to 64
+    characters of a class of much of Unicode, in any case, a sixth of the demo's compile time, and more of the
+    automaton's states).
 
     Each way the counted pattern has to match is one of the uncounted pattern's, preferred in the same order. So
     where the uncounted pattern's match holds at most the bound's number of bytes in each such group (so at most
-    as many characters), it is the counted pattern's match: it starts where the counted pattern can start at the
-    earliest, and it is the first way to match there of both. A match with a longer group is searched for again
-    with the counts, from the same position (`_Deferred`, on `source`)."""
+    as many characters; a key name's group at most 64 bytes, so each of its runs at most 64 characters), it is
+    the counted pattern's match: it starts where the counted pattern can start at the earliest, and it is the
+    first way to match there of both. A match with a longer group is searched for again with the counts, from
+    the same position (`_Deferred`, on `source`)."""
 
     def __init__(self, source: bytes) -> None:
         super().__init__(source)
         self._bounds = {m.group(1): int(m.group(4)) for m in _CAPPED_GROUP.finditer(source)}
-        self._uncounted = _Deferred(_CAPPED_GROUP.sub(rb"(?P<\1>\2{\3,})", source))
+        self._bounds.update((m.group(1), _KEY_RUN_BOUND) for m in _KEY_NAME_GROUP.finditer(source))
+        uncounted = _KEY_NAME_GROUP.sub(
+            lambda m: m.group(0).replace(_KEY_RUN, _KEY_RUN_UNCOUNTED),
+            _CAPPED_GROUP.sub(rb"(?P<\1>\2{\3,})", source),
+        )
+        self._uncounted = _Deferred(uncounted)
 
     @functools.cached_property
     def _capped(self) -> list[tuple[int, int]]:
@@ -1059,9 +1068,12 @@ _RUN_GATE = b"<random run>"  # the gate of `_RUN`, which needs no literal
 # (`密码：x`). Not `\pL`: RE2 compiles each of the 64 repetitions of a Unicode class into its own program,
 # 0.1 s for each pattern holding a key name.
 _KEY_CHAR = rb"[A-Za-z0-9_.\-\x{80}-\x{2fff}\x{3040}-\x{fefe}]"
+_KEY_RUN_BOUND = 64
+_KEY_RUN = _KEY_CHAR + b"{0,%d}" % _KEY_RUN_BOUND
+_KEY_RUN_UNCOUNTED = _KEY_CHAR + b"*"  # what `_Capped` runs
 _KEY_NAME = (
-    _KEY_CHAR
-    + rb"{0,64}(?:pass|pwd|pw|secret|token|credential|cred|sig|auth|cookie|sess|key|sid|jwt|bearer|otp|mfa|2fa|licen"
+    _KEY_RUN
+    + rb"(?:pass|pwd|pw|secret|token|credential|cred|sig|auth|cookie|sess|key|sid|jwt|bearer|otp|mfa|2fa|licen"
     rb"|psk|mnemonic|key[ ]content[ ]{0,24}|"  # netsh's `Key Content      : X`: a Wi-Fi profile's passphrase
     + "|".join(name.replace(" ", "[ ]") + "[ ]{0,24}" for name in _KEY_CONTENT_NAMES).encode()
     + rb"|phrase|\.login|-team|access|refresh"
@@ -1074,8 +1086,16 @@ _KEY_NAME = (
     + rb"|pswd|segredo|connection[_-]?string|connstr|dsn|hook|\x{441}\x{435}\x{43a}\x{440}\x{435}\x{442}|"
     + "|".join(word.replace(" ", "[ _.-]?") for word in _OTHER_PASSWORD_WORDS if " " in word).encode()
     + rb")"
-    + _KEY_CHAR
-    + rb"{0,64}"
+    + _KEY_RUN
+)
+# A named group that holds a key name and at most a leading `-` or two (`(?P<key>--?` + `_KEY_NAME`), as `_Capped`
+# finds it.
+_KEY_NAME_GROUP = compile_regex(
+    rb"\(\?P<(\w+)>(?:--\?|-\{0,2\})?(?:"
+    + re.escape(_KEY_NAME)
+    + rb"\)|\(\?i:"
+    + re.escape(_KEY_NAME)
+    + rb"\)\))"
 )
 # A key, its closing quote (JSON, or JSON inside a JSON string: `\"`, or inside that: `\\\"`) or Markdown
 # (`**password**:`, `` `token`: ``), a separator (also a comparison in source code, `if password == "X"`), then
@@ -1103,14 +1123,14 @@ _KEY_VALUE = _Capped(
     rb"|[ \t]{0,8}\r?\n[ \t]{1,16}(?P<nl>[^\s\"'&;\\<>:]{1,256})"
     rb"(?:[ \t]{1,4}\"[^\"\r\n]{0,256}\")?[ \t]{0,8}(?:\r?\n|$))"  # PHP's `string(12) "X"` after `=>`
 )
-_FLAG = _Deferred(
+_FLAG = _Capped(
     rb"(?i)(?:^|[\s\"'(\[])(?P<key>--?" + _KEY_NAME + rb")\s{1,8}(?:"
     rb"\"(?P<dq>[^\"\r\n]+)\"|'(?P<sq>[^'\r\n]+)'|(?P<bare>[^\s\"'\\-][^\s\"'\\]*))"
 )
 # A credential flag's value given as a process substitution, a file the shell fills with what a command prints
 # (`openvpn --askpass <(echo X)`, `--auth-user-pass <(printf '%s\n' user X)`, `wg … private-key <(echo X)`): the
 # whole `<(…)` is the value.
-_PROCESS_SUBSTITUTION = _Deferred(
+_PROCESS_SUBSTITUTION = _Capped(
     rb"(?i)(?:^|[\s\"'(\[])(?P<key>-{0,2}" + _KEY_NAME + rb")(?:[ \t]{1,8}|=)"
     rb"(?P<value><\([^()\r\n]{1,256}(?:\([^()\r\n]{0,64}\)[^()\r\n]{0,128})?\))"
 )
@@ -1280,7 +1300,7 @@ _ARGUMENT = compile_regex(rb"\"[^\"]*\"|'[^']*'|[^\s\"']+")
 # npmAuthToken X`, `dotnet user-secrets set "Smtp:Password" X`.
 # Also as Redis' MONITOR writes a command, each word quoted: `"CONFIG" "SET" "requirepass" "X"`.
 _CONFIG_SET_COMMAND = rb"\"?(?:config(?:ure)?|user-secrets|secrets?)\"?[ \t]{1,8}\"?set\"?[ \t]"
-_CONFIG_SET = _Deferred(
+_CONFIG_SET = _Capped(
     rb"(?i)\b" + _CONFIG_SET_COMMAND + rb"[ \t]{0,7}"
     rb"(?:--?[A-Za-z][A-Za-z0-9-]{0,31}(?:=[^\s\"']{1,64})?[ \t]{1,8}){0,4}[\"']?(?P<key>"
     + _KEY_NAME
@@ -1344,7 +1364,7 @@ _QUERY_TAIL = compile_regex(rb"(?:[^\s\"'\\&]|\\(?![nrtu\"'\\/]))*")
 # (`<add key="DbPassword" value="X"/>`, `{"name": "DB_PASSWORD", "value": "X"}`, Kubernetes' `- name: X`
 # then `value: Y`, Spring Boot's binding failure `Property: spring.datasource.password` then `Value: "X"`), and
 # `<input type="password" value="X">`.
-_XML_ELEMENT = _Deferred(
+_XML_ELEMENT = _Capped(
     rb"(?i)<(?:[A-Za-z0-9_.-]{1,32}:)?(?P<key>" + _KEY_NAME + rb")(?:\s[^<>]*)?>"
     rb"(?:<!\[CDATA\[(?P<dq>[^\]]{1,1000})\]\]>|(?P<bare>[^<]+))</"
 )
@@ -1442,7 +1462,7 @@ _XML_OPEN_NEXT = _Capped(
 )
 # PHP's `var_dump` of an object's private or protected property: `["secret":protected]=>`,
 # `["db_pass":"App\Config":private]=>`, then `string(9) "X"` (on the same line or the next)
-_PHP_PROPERTY = _Deferred(
+_PHP_PROPERTY = _Capped(
     rb"(?i)\[[\"'](?P<key>"
     + _KEY_NAME
     + rb")[\"']:[^\]\r\n]{1,128}\]=>\s{0,16}(?:string\(\d{1,9}\)[ \t]{0,4})?"
@@ -1450,13 +1470,13 @@ _PHP_PROPERTY = _Deferred(
 )
 # A name with its type, then its quoted value: `PASSWORD: str = 'X'` (Python), `const SECRET_KEY: &str = "X";`
 # (Rust), `apiKey: string = "X"` (TypeScript)
-_ANNOTATED = _Deferred(
+_ANNOTATED = _Capped(
     rb"(?i)(?P<key>"
     + _KEY_NAME
     + rb")[ \t]{0,4}:[ \t]{0,4}&?(?:'static[ \t]{1,4})?[A-Za-z_][\w.\[\], <>|]{0,48}?"
     rb"[ \t]{0,4}=[ \t]{0,4}(?:\"(?P<dq>(?:[^\"\\\r\n]|\\.){1,256})\"|'(?P<sq>[^'\r\n]{1,256})')"
 )
-_NAME_VALUE = _Deferred(
+_NAME_VALUE = _Capped(
     rb"(?i)\b(?:name|key|type|id|param|parameter|variable|setting|property|header|field|option|attribute)"
     rb"\\{0,2}[\"']?\s{0,8}[:=]\s{0,8}\\{0,2}[\"']?"
     rb"(?:/?(?:[A-Za-z0-9_.-]{1,64}/){1,8})?"  # a parameter store's path (`Name: /prod/db/password`)
@@ -1469,7 +1489,7 @@ _NAME_VALUE = _Deferred(
 # The same pair with the value first (`{"value": "X", "name": "DB_PASSWORD"}` as Go or protobuf may order it), and
 # a prefixed pair in either order: CloudFormation's `{"ParameterKey": "DbPassword", "ParameterValue": "X"}`,
 # a tag's `{"Value": "X", "Key": "api_token"}`, Azure's `{"keyName": "key1", "value": "X"}`.
-_VALUE_NAME = _Deferred(
+_VALUE_NAME = _Capped(
     rb"(?i)\b(?:[a-z]{1,32})?value\\{0,2}[\"']?\s{0,8}[:=]\s{0,8}(?:"
     rb"(?:\\\\)?\\\"(?P<esc>(?:[^\"\\]|\\[^\"])+?)(?:\\\\)?\\\""
     rb"|\"(?P<dq>(?:[^\"\\]|\\.)+)\""
@@ -1479,11 +1499,11 @@ _VALUE_NAME = _Deferred(
     rb"(?P<key>" + _KEY_NAME + rb")"
 )
 # The same pair on two lines, value first and bare (Kubernetes' `value: X` then `- name: DB_PASSWORD`)
-_VALUE_LINE_NAME = _Deferred(
+_VALUE_LINE_NAME = _Capped(
     rb"(?i)\bvalue[ \t]{0,8}[:=][ \t]{0,8}(?P<bare>[^\s\"'<>,}]+)[ \t]*\r?\n[ \t]{0,16}(?:-[ \t]{1,8})?"
     rb"(?:name|key)[ \t]{0,8}[:=][ \t]{0,8}[\"']?(?P<key>" + _KEY_NAME + rb")"
 )
-_PREFIXED_NAME_VALUE = _Deferred(
+_PREFIXED_NAME_VALUE = _Capped(
     rb"(?i)\b[a-z]{1,32}(?:name|key)\\{0,2}[\"']?\s{0,8}[:=]\s{0,8}\\{0,2}[\"']?"
     rb"(?P<key>"
     + _KEY_NAME
@@ -1514,14 +1534,14 @@ _KEY_CALL_GATES = (b"jwt", b"hmac", b"key")
 # `<entry key="db.password">X</entry>`, `<param name="token">X</param>`; Hadoop's and Hive's
 # `<property><name>…ConnectionPassword</name><value>X</value></property>`; a plist's `<key>…</key><string>X`;
 # .NET's `<setting name="Password" serializeAs="String"><value>X</value>`.
-_XML_ATTRIBUTE_NAME = _Deferred(
+_XML_ATTRIBUTE_NAME = _Capped(
     rb"(?i)<[A-Za-z0-9_.:-]{1,64}[ \t][^<>]{0,256}?\b(?:key|name|id|param|property|setting|variable)[ \t]{0,4}=[ \t]{0,4}"
     rb"[\"'](?P<key>"
     + _KEY_NAME
     + rb")[\"'][^<>]{0,256}>\s{0,64}(?:<(?:[A-Za-z0-9_.-]{1,32}:)?value(?:[ \t][^<>]{0,256})?>)?"
     rb"(?P<bare>[^<]+)</"
 )
-_XML_SIBLING_NAME = _Deferred(
+_XML_SIBLING_NAME = _Capped(
     rb"(?i)<(?:[A-Za-z0-9_.-]{1,32}:)?(?:name|key)>\s{0,8}(?P<key>"
     + _KEY_NAME
     + rb")\s{0,8}</(?:[A-Za-z0-9_.-]{1,32}:)?"
@@ -1529,7 +1549,7 @@ _XML_SIBLING_NAME = _Deferred(
 )
 # A name as a quoted string, then its value as the next quoted string of a tuple, list or call (C5):
 # `('x-api-key', 'X')`, `set_cookie('session', 'X')`, `setenv("DB_PASSWORD", "X")`, `os.environ["TOKEN"] = "X"`.
-_QUOTED_PAIR = _Deferred(
+_QUOTED_PAIR = _Capped(
     rb"(?i)(?P<open>[\"'])(?P<key>" + _KEY_NAME + rb")[\"']\s{0,8}(?P<sep>,|\]\s{0,8}=)\s{0,8}(?:"
     rb"\"(?P<dq>(?:[^\"\\\r\n]|\\.){1,256})\"|'(?P<sq>[^'\r\n]{1,256})')"
 )
@@ -1590,7 +1610,7 @@ _DIRECTIVE = _Capped(
     + rb"[ \t]{0,8}\r?$"
 )
 # A value joined onto its name in source code, as a stack frame shows it: `"https://x/?key=" + "X"`, `'token=' + 'X'`.
-_CONCATENATED = _Deferred(
+_CONCATENATED = _Capped(
     rb"(?i)(?P<key>"
     + _KEY_NAME
     + rb")[:=][\"']\s{0,4}\+\s{0,4}(?:\"(?P<dq>[^\"\r\n]{1,256})\"|'(?P<sq>[^'\r\n]{1,256})')"
@@ -1599,7 +1619,7 @@ _CONCATENATED = _Deferred(
 # So do the directives of web servers and shells that set a variable or a header: Apache's `SetEnv DB_PASSWORD X`,
 # `RequestHeader set X-Api-Key "X"`, `Header always set …`, nginx's `fastcgi_param DB_PASSWORD X;`, `proxy_set_header
 # X-Api-Key X;`, csh's `setenv API_TOKEN X`.
-_DOCKERFILE_ENV = _Deferred(
+_DOCKERFILE_ENV = _Capped(
     rb"(?:^|[\s:])(?:ENV|ARG|SetEnv|setenv|(?:Request)?Header[ \t]{1,8}(?:always[ \t]{1,8})?(?:set|add|append|merge)"
     rb"|(?:fastcgi|uwsgi|scgi)_param|(?:proxy|grpc)_set_header|add_header)[ \t]{1,8}(?P<key>(?i:"
     + _KEY_NAME
@@ -1619,7 +1639,7 @@ _SMTP_LOGIN_PASSWORD = _Deferred(
     + rb"(?:[^\r\n\\]{0,96}?[\s:>'])?(?P<bare>[A-Za-z0-9+/]{4,512}={0,2})"
     rb"[ \t]{0,8}(?:\r?\n|\\r|\\n|'|$)"
 )
-_MULTIPART_FIELD = _Deferred(
+_MULTIPART_FIELD = _Capped(
     rb"(?i)\bname=\\{0,2}\"(?P<key>"
     + _KEY_NAME
     + rb")\\{0,2}\"[^\r\n\\]{0,128}"

@@ -1,0 +1,129 @@
+"""Classes `dataclasses` makes through the cache of compiled code are the classes it makes without it."""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import subprocess
+import sys
+import zlib
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from loggardener import generated_code
+
+
+@pytest.fixture
+def fresh_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """An empty cache directory, and the module as a new process finds it (nothing loaded, nothing used)."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    _new_process(monkeypatch)
+    monkeypatch.setattr(generated_code, "_learned", True)  # the tests write with `_store`, not at exit
+    yield tmp_path / "log-gardener" / generated_code._NAME
+
+
+def _new_process(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(generated_code, "_known", None)
+    monkeypatch.setattr(generated_code, "_used", {})
+
+
+def _make() -> type:
+    @dataclasses.dataclass(frozen=True, order=True)
+    class Point:
+        x: int
+        label: str = "p"
+        tags: tuple[str, ...] = dataclasses.field(default=(), compare=False)
+
+    return Point
+
+
+def _behaviour(cls: type) -> list[object]:
+    point, other = cls(1, "a", ("t",)), cls(2)
+    try:
+        point.x = 3  # type: ignore[attr-defined]
+    except dataclasses.FrozenInstanceError as exc:
+        refused: object = type(exc)
+    else:
+        refused = None
+    return [
+        repr(point),
+        point == cls(1, "a"),
+        point < other,
+        hash(point) == hash(cls(1, "a", ("u",))),
+        refused,
+        dict(cls.__init__.__annotations__),  # type: ignore[misc]
+        cls.__init__.__code__.co_filename,  # type: ignore[misc]
+    ]
+
+
+def test_a_class_made_from_the_cache_is_the_class_made_without_it(
+    fresh_cache: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Made once compiling its code, once from the cache a run stored: the same fields, repr, comparisons, hash,
+    frozen refusal, and `__init__` annotations (this module's, not the names `dataclasses` gives them in its source,
+    as a `__future__` flag of the cache's module would keep them)."""
+    monkeypatch.setattr(dataclasses, "exec", generated_code.cached_exec, raising=False)
+    learned = _behaviour(_make())
+    generated_code._store()
+    assert fresh_cache.is_file()
+    _new_process(monkeypatch)
+    from_cache = _behaviour(_make())
+    assert generated_code._known  # read from the file, not compiled again
+    monkeypatch.delattr(dataclasses, "exec")
+    plain = _behaviour(_make())
+    assert learned == from_cache == plain
+    assert from_cache[5] == {"x": "int", "label": "str", "tags": "tuple[str, ...]", "return": None}
+
+
+@pytest.mark.parametrize("damage", [b"", b"\x00\x00\x00\x00garbage", b"\x00\x01"])
+def test_a_damaged_cache_is_compiled_again(
+    fresh_cache: Path, damage: bytes, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    fresh_cache.parent.mkdir(parents=True)
+    fresh_cache.write_bytes(damage)
+    monkeypatch.setattr(dataclasses, "exec", generated_code.cached_exec, raising=False)
+    assert _behaviour(_make())[0] == "_make.<locals>.Point(x=1, label='a', tags=('t',))"
+    assert generated_code._known == {}
+
+
+def test_a_cache_of_other_code_is_not_run(fresh_cache: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """An entry that is no code object (another shape of file, with a valid checksum) is ignored."""
+    import marshal
+
+    payload = marshal.dumps({"x = 1": "not code", 3: compile("y = 2", "<string>", "exec")})
+    fresh_cache.parent.mkdir(parents=True)
+    fresh_cache.write_bytes(zlib.crc32(payload).to_bytes(4, "big") + payload)
+    assert generated_code._load() == {}
+
+
+def test_an_unwritable_cache_only_costs_time(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    blocked = tmp_path / "file"
+    blocked.write_text("not a directory")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(blocked))
+    _new_process(monkeypatch)
+    monkeypatch.setattr(dataclasses, "exec", generated_code.cached_exec, raising=False)
+    assert _behaviour(_make())[0] == "_make.<locals>.Point(x=1, label='a', tags=('t',))"
+    generated_code._store()  # no error
+
+
+def test_a_run_stores_the_code_of_its_dataclasses_for_the_next(tmp_path: Path) -> None:
+    """The command line's first run compiles its classes' code and stores it; the next reads it."""
+    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path)}
+    script = (
+        "import dataclasses, loggardener.cli\n"
+        "from loggardener import generated_code\n"
+        "print(len(generated_code._used), len(generated_code._known or {}))\n"
+    )
+    first = subprocess.run(
+        [sys.executable, "-c", script], env=env, capture_output=True, text=True, check=True
+    )
+    stored = tmp_path / "log-gardener" / generated_code._NAME
+    assert stored.is_file()
+    second = subprocess.run(
+        [sys.executable, "-c", script], env=env, capture_output=True, text=True, check=True
+    )
+    used, known = map(int, second.stdout.split())
+    assert int(first.stdout.split()[0]) == used > 0
+    assert known >= used
