@@ -1205,6 +1205,36 @@ def test_a_ctrl_c_before_the_commands_own_handling_begins_is_said_and_ends_with_
     assert said.startswith("interrupted: ") and "Traceback" not in said, said
 
 
+def test_a_ctrl_c_while_the_command_line_loads_its_modules_is_one_line_and_130(tmp_path: Path) -> None:
+    """Ctrl-C while `gardener` still imports typer, rich and its own modules (its first tenths of a second) ended in
+    a traceback through the imports."""
+    script = (
+        "import os, signal, sys, time\n"
+        "signal.signal(signal.SIGINT, signal.default_int_handler)\n"
+        "class CtrlCWhileTyperLoads:\n"
+        "    def find_spec(self, name, path=None, target=None):\n"
+        "        if name == 'typer':\n"
+        "            os.kill(os.getpid(), signal.SIGINT)\n"
+        "            time.sleep(60)\n"
+        "        return None\n"
+        "sys.meta_path.insert(0, CtrlCWhileTyperLoads())\n"
+        "sys.argv = ['gardener', 'cluster', '-']\n"
+        "from loggardener.launch import main\n"
+        "main()\n"
+    )
+    finished = subprocess.run(
+        [sys.executable, "-c", script],
+        input=b"",
+        capture_output=True,
+        cwd=tmp_path,
+        timeout=60,
+        env={**os.environ, "PYTHONPATH": str(Path(loggardener.__file__).parent.parent)},
+    )
+    said = finished.stderr.decode()
+    assert finished.returncode == 130, said
+    assert said.startswith("interrupted: ") and len(said.splitlines()) == 1, said
+
+
 def test_a_second_ctrl_c_while_the_stopped_command_shuts_down_still_ends_it_with_130(tmp_path: Path) -> None:
     """Ctrl-C pressed again while a stopped command shuts down (its workers, the cache written at exit) does not
     cut that short and end the process by the signal: the process ends with the first stop's code."""

@@ -1,3 +1,3 @@
-from loggardener.cli import main
+from loggardener.launch import main
 
 main()

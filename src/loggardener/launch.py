@@ -1,0 +1,25 @@
+"""The `gardener` command's entry point: it readies the process before the command line's modules load."""
+
+from __future__ import annotations
+
+import sys
+
+STOPPED_WHILE_STARTING = "interrupted: stopped while starting, before anything was read or written"
+
+
+def main() -> None:
+    """The console script `gardener`, and `python -m loggardener`.
+
+    The code cache of `dataclasses` (`generated_code`) is installed first, before typer, pydantic, rich and
+    gardener's modules make their classes; a library importing `loggardener` keeps `dataclasses` as it is. A
+    Ctrl-C while those modules load, before `cli.main` has its handling, is one line and exit 130, not a
+    traceback through the imports."""
+    try:
+        from loggardener import generated_code
+
+        generated_code.install()
+        from loggardener import cli
+    except KeyboardInterrupt:
+        print(STOPPED_WHILE_STARTING, file=sys.stderr)
+        sys.exit(130)
+    cli.main()
