@@ -44,6 +44,17 @@ def redact(text: str) -> str:
             "sm://orders-prod/db-password",
         ),
         ("op: could not resolve password=op://Prod/orders-db/password", "op://Prod/orders-db/password"),
+        # templates left unfilled, and tags that name a parameter
+        ('conn = connect(password="{db_password}")', "{db_password}"),
+        ('password: "#{ENV["DB_PASSWORD"]}"', '#{ENV["DB_PASSWORD"]}'),
+        ('"password": "$(params.db-password)"', "$(params.db-password)"),
+        ("password: $__file{/run/secrets/grafana}", "$__file{/run/secrets/grafana}"),
+        ("datasource: {password: ${DB_PASSWORD:postgres}}", "${DB_PASSWORD:postgres}"),
+        ("password: !Ref DbPassword", "!Ref DbPassword"),
+        (
+            "PGPASSWORD=$(gcloud secrets versions access latest --secret=db-pass) psql -h db",
+            "$(gcloud secrets versions access latest --secret=db-pass)",
+        ),
         (
             "ecs: resolving DB_PASSWORD=arn:aws:ssm:us-east-1:123456789012:parameter/prod/db/password failed",
             "arn:aws:ssm:us-east-1:123456789012:parameter/prod/db/password",
@@ -63,6 +74,9 @@ def test_a_reference_to_where_a_secret_comes_from_stays(text: str, kept: str) ->
         ("+ openssl req -passin pass:Tr0ub4dor3x -new -key k.pem", "Tr0ub4dor3x"),
         ('+ curl -u "ci:Tr0ub4dor3x" https://nexus.example.com/x', "Tr0ub4dor3x"),
         ("    conn = psycopg2.connect(password='Tr0ub4dor.3x')", "Tr0ub4dor.3x"),
+        ("Driver={ODBC Driver 18};Server=db;UID=app;PWD={secretword};", "secretword"),
+        ("password={Tr0ub4dor3x}", "Tr0ub4dor3x"),
+        ("password: !Base64 Tr0ub4dor3x", "Tr0ub4dor3x"),
     ],
 )
 def test_a_secret_written_where_a_reference_could_be_is_redacted(text: str, secret: str) -> None:

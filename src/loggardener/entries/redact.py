@@ -514,9 +514,14 @@ _PLACEHOLDERS = compile_regex(
     + _MASK_NOTE
     + r"\*+|x+|\.+|-+"
     r"|<[A-Za-z _./-]{1,64}>|\[" + _MASK_NOTE + r"\]|\(" + _MASK_NOTE + r"\)"
-    r"|\$\{?[A-Za-z_][\w.]*\}?|\$\([A-Za-z_][\w.]*\)|\{\{[^{}]*\}\}|%[A-Za-z_]+%"
-    # a shell expansion with a word as its default or message (`${DB_PASSWORD:-postgres}`, `${TOKEN:?unset}`)
-    r"|\$\{[A-Za-z_]\w*:?[-=?+](?:[A-Za-z]{0,32}|[A-Za-z ]{0,64})\}"
+    r"|\$\{?[A-Za-z_][\w.]*\}?|\$\([A-Za-z_][\w.-]*\)|\{\{[^{}]*\}\}|%[A-Za-z_]+%"
+    # a shell expansion with a word as its default or message (`${DB_PASSWORD:-postgres}`, `${TOKEN:?unset}`),
+    # Spring's with its default (`${DB_PASSWORD:}`, `${db.password:postgres}`)
+    r"|\$\{[A-Za-z_][\w.]*(?::?[-=?+]|:)(?:[A-Za-z]{0,32}|[A-Za-z ]{0,64})\}"
+    # a template left unfilled: Python's `{db_password}` (an f-string without its `f`), Ruby's `#{ENV[…]}`,
+    # Grafana's `$__env{DB_PASSWORD}` and `$__file{/run/secrets/x}`
+    # (lower-case words joined by `_` or `.`: ODBC quotes a password in braces, `PWD={X}`)
+    r"|\{[a-z]{1,32}(?:[_.][a-z]{1,32}){1,4}\}|#\{[^{}\r\n]{1,128}\}?|\$__(?:env|file|vault)\{[^{}\r\n]{1,256}\}"
     r"|\?|\$\d{1,3}|%s|%\(\w{1,64}\)s)$",  # a bound parameter's placeholder (`password = ?`, `%(pw)s`)
     re.IGNORECASE,
 )
@@ -712,12 +717,12 @@ def _placeholder(value: str) -> bool:
     bracket of the text around it (`(using password: YES)`)."""
     if _PLACEHOLDERS.match(value) or _REFERENCE.match(value):
         return True
-    if value[-1:] not in _CLOSING:
-        return False
-    closed = value.rstrip(_CLOSING)  # `connect(password=settings.DB_PASSWORD)`
-    return _PLACEHOLDERS.match(closed) is not None or (
-        closed[:1] != "$" and _REFERENCE.match(closed) is not None
-    )
+    closed = value
+    while closed[-1:] in _CLOSING and closed:  # `connect(password=settings.DB_PASSWORD)`, `{pw: ${PW:-x}}`
+        closed = closed[:-1]
+        if _PLACEHOLDERS.match(closed) or (closed[:1] != "$" and _REFERENCE.match(closed)):
+            return True
+    return False
 
 
 _CLOSING = ")]};,.:"
@@ -747,7 +752,7 @@ def _stored_secret(key: str, value: str) -> bool:
     words = _words(key)
     if "secret" not in words or not set(words) <= _STORED_SECRET_KEY_WORDS:
         return False
-    name = value.rstrip(".,;:")
+    name = value.rstrip(".,;:)")
     if _STORED_SECRET_NAME.fullmatch(name) is not None:
         named = key.startswith("-") or len(words) > 1 or "/" in name
         return named and bool(_STORED_WORDS & set(re.split(r"[-_./]", name)))
@@ -2879,7 +2884,11 @@ def _phrase_spans(data: bytes) -> Iterator[Span]:
             ):
                 break  # a variable's name then a flag (`gh secret set DB_PASSWORD --body X`): the flag rules
             if first and _YAML_PROPERTY.fullmatch(core):
+                if core.lower() in _REFERENCE_TAGS:
+                    break  # CloudFormation's `password: !Ref DbPassword`: a parameter's name, resolved at deploy
                 continue  # a YAML node's anchor or tag (`password: !!str X`): the value follows it
+            if first and _placeholder(token.strip(b"\"',; \t").decode("utf-8", "replace")):
+                break  # a variable or a reference, whole before its brackets were stripped (`"$(params.db-pw)"`)
             if first and _yaml_alias(core) and tail[: raw.start()].rstrip(b" \t").endswith(b":"):
                 break  # a YAML alias (`password: *db_password`): the value is its anchor's
             if first and _resource_name(word, stripped):
@@ -2952,6 +2961,21 @@ _BASE32_SEED = compile_regex(r"[A-Z2-7]{16,128}=*")
 
 # A YAML node's anchor or tag (`&db`, `!!str`, `!vault`), written between a key and its value.
 _YAML_PROPERTY = compile_regex(rb"&[A-Za-z0-9_.-]{1,64}|!!?[A-Za-z0-9_.:/-]{0,64}")
+# Tags whose value names what holds the secret: CloudFormation's intrinsic functions, Home Assistant's `!secret`,
+# `!env` / `!ENV` of several loaders
+_REFERENCE_TAGS = frozenset(
+    (
+        b"!ref",
+        b"!getatt",
+        b"!importvalue",
+        b"!sub",
+        b"!findinmap",
+        b"!secret",
+        b"!env",
+        b"!env_var",
+        b"!include",
+    )
+)
 
 
 def _yaml_alias(value: bytes) -> bool:
