@@ -200,3 +200,30 @@ def test_a_second_cookie_after_a_set_cookies_attributes_is_redacted() -> None:
 def test_the_id_of_a_deleted_service_account_key_is_kept_to_find_it() -> None:
     key_id = "94282621cc43776c800ac9f1f0375f203b0be91d"
     assert key_id in redact(f"Invalid JWT Signature. private_key_id {key_id} was deleted")
+
+
+@pytest.mark.parametrize(
+    ("text", "kept"),
+    [
+        (
+            '{"type":"response","auth":{"client_token":"hmac-sha256:{h}","accessor":"hmac-sha256:{h}"}}',
+            "hmac-sha256:{h}",
+        ),
+        (
+            "key_fingerprint=SHA256:nThbg6kXUpJWGl7E1IGOCspRomTxdCARLviKw6E5SY8",
+            "SHA256:nThbg6kXUpJWGl7E1IGOCspRomTxdCARLviKw6E5SY8",
+        ),
+        (
+            "cert_thumbprint=3F9A1C0E7B2D4F6A8C1E3B5D7F9A0C2E4B6D8F1A rejected",
+            "3F9A1C0E7B2D4F6A8C1E3B5D7F9A0C2E4B6D8F1A",
+        ),
+    ],
+)
+def test_a_digest_that_vault_or_a_key_store_writes_for_a_secret_stays(text: str, kept: str) -> None:
+    digest = "9b2f1c3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718293a4b5c6d7e8f9"
+    assert kept.replace("{h}", digest) in redact(text.replace("{h}", digest))
+
+
+def test_an_hmac_key_is_still_redacted() -> None:
+    key = "9b2f1c3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718293a4b5c6d7e8f9"
+    assert key not in redact(f"hmac={key}") and key not in redact(f"hmac_key: {key}")

@@ -481,6 +481,7 @@ _DESCRIPTIVE = compile_regex(
     r"|time|timestamp|date|duration|timeout|status|state|mode|level|scope|manager|service|handler|provider|stdin|fd"
     r"|error|errors|method|scheme|strategy|flow|mechanism|backend|pool|header|headers|field|fields|store|arn"
     r"|min|max|minimum|maximum|affinity|persistence"  # a load balancer's `sessionAffinity: ClientIP`
+    r"|fingerprint|thumbprint"  # a key's or a certificate's digest (`key_fingerprint=SHA256:…`), public
     # what happened to it (`PasswordExpired:`, `token_invalid=true`): an event's or an error's name
     r"|expired|invalid|incorrect|mismatch|mismatched|rejected|revoked|wrong|denied|failed|failure|locked"
     r"|ref|reference)$"  # a reference to a secret names where it is (Kubernetes' `secretKeyRef`, `passwordSecretRef`)
@@ -588,8 +589,8 @@ def key_class(key: str) -> str | None:
     joined = "_".join(words)
     if joined.endswith("id_token_hint"):
         return "token"  # OpenID Connect's logout hint is the ID token itself, not a hint of one
-    if _DESCRIPTIVE.search(joined):
-        return None
+    if _DESCRIPTIVE.search(joined) or _ALGORITHM.fullmatch(joined):
+        return None  # (an algorithm names the digest after it: Vault's audit log writes `hmac-sha256:<hex>`)
     flat = "".join(words)
     if words[-1] == "id" and (not _SECRET_IDS & set(words) or words[-2:-1] == ["key"]):
         # a client, key or account id names something, it opens nothing (`apikey_id=key_…`); a key's id too
@@ -805,8 +806,11 @@ def _setting_state(value: str) -> bool:
 _VERSION = compile_regex(r"v?\d{1,6}(?:\.\d{1,6}){1,3}(?:[-+][0-9A-Za-z]{1,16}(?:\.[0-9A-Za-z]{1,16}){0,3})?")
 # A digest named by its algorithm (a CA certificate's pin, a webhook body's HMAC): it proves, it opens nothing.
 # Under a password's name it stays a secret (a password's hash can be cracked).
+# Vault's audit log writes each secret it logs so (`"client_token": "hmac-sha256:<hex>"`), an SSH key's fingerprint
+# in base64 (`SHA256:<43 characters>`).
 _ALGORITHM_DIGEST = compile_regex(
-    r"(?i)(?:sha(?:1|224|256|384|512)|sha3-(?:256|512)|md5|blake2b)[:=][0-9a-f]{32,128}"
+    r"(?i)(?:hmac-)?(?:sha(?:1|224|256|384|512)|sha3-(?:256|512)|md5|blake2b)[:=]"
+    r"(?:[0-9a-f]{32,128}|[A-Za-z0-9+/]{27,86}={0,2})"
 )
 # A file's path (`/var/secrets/google/key.json`, `~/.config/gcloud/adc.json`): segments of a name's characters and
 # a file extension; a token holds no `.` after a `/` (base64) nor starts with `/`
