@@ -530,7 +530,7 @@ _PLACEHOLDERS = compile_regex(
 # what the rules cut at a space is read whole to tell a placeholder.
 _BRACKETED = compile_regex(
     rb"\{\{[^{}\r\n]{0,128}\}\}|\([A-Za-z _-]{1,32}\)|\[[A-Za-z _-]{1,32}\]|<[^<>\r\n]{1,64}>"
-    rb"|\$\([^()\r\n]{1,256}\)|`[^`\r\n]{1,256}`"  # a command substitution (`$(cat /run/secrets/db)`)
+    rb"|\$\([^()\r\n]{1,256}\)|`[a-z][^`\r\n]{1,255}`"  # a command substitution (`$(cat /run/secrets/db)`)
 )
 _VALUE_ENDS = frozenset((b"", b" ", b"\t", b"\r", b"\n", b'"', b"'", b",", b";", b"&", b")", b"]", b"}"))
 _CAMEL = compile_regex(r"(?<=[a-z0-9])(?=[A-Z])")
@@ -694,10 +694,11 @@ _REFERENCE = compile_regex(
     r"|" + _SECRET_REFERENCE + r"(?:," + _SECRET_REFERENCE + r")*$"
     # the environment variables that hold secrets, by name (`--remove-secrets=OLD_API_KEY,SMTP_PASSWORD`)
     r"|" + _SECRET_VARIABLE + r"(?:," + _SECRET_VARIABLE + r")*$"
-    # a shell's command substitution, unexpanded (`$(cat /run/secrets/db)`, `` `vault read -field=x …` ``): the
+    # a shell's command substitution, unexpanded (`$(cat /run/secrets/db)`, `` `vault read -field=x …` ``; in
+    # backticks, which also quote a value, a command with a flag or a path): the
     # command that reads the secret at run time (not one that writes it: `$(echo X | base64 -d)`); and openssl's
     # pass phrase sources (`-passin env:KEY_PASS`)
-    r"|(?![$`(]{1,2}[^\r\n]*\b(?:echo|printf)\b|[^\r\n]*<<)(?:\$\([^()\r\n]{1,256}\)|`[^`\r\n]{1,256}`)$"
+    r"|(?![$`(]{1,2}[^\r\n]*\b(?:echo|printf)\b|[^\r\n]*<<)(?:\$\([^()\r\n]{1,256}\)|`[a-z][\w.-]{0,31}[ \t][^`\r\n]{0,224}(?:[ \t]-|/)[^`\r\n]{0,224}`)$"
     r"|(?:env|file|fd):[\w./~-]{1,255}$"
     # code, as a traceback's source line shows it: an attribute that holds the secret (`settings.DB_PASSWORD`,
     # `self.api_key`), or a method's call that fetches it (`self.client.access_secret_version(`)
@@ -1263,6 +1264,7 @@ _POSITIONAL = _Deferred(
     + rb"|(?i:acl[ \t]{1,8}setuser)[ \t]{1,8}" + _ARGUMENT_RE2
     + rb"(?:[ \t]{1,8}[^\s>]{1,64}){0,8}[ \t]{1,8}>(?P<acl>[^\s\"']{1,256}))"
 )  # fmt: skip
+_ORACLE_ERROR_CODE = compile_regex(rb"[A-Z]{2,5}-[0-9]{3,6}")
 # Oracle's logon `user/password[@db]` to its tools and SQL*Plus' `CONNECT` (`sqlplus scott/X`, `rman target sys/X`,
 # `SQL> connect sys/X as sysdba`, `expdp system/X schemas=…`). `/ as sysdba` is the operating system's login.
 _ORACLE_LOGON = _Deferred(
@@ -4207,6 +4209,8 @@ def _positional_spans(data: bytes, present: frozenset[bytes]) -> Iterator[Span]:
             for start, end in values:
                 if pattern is _SLASH_PASSWORD and _PROPERTY.match(data, start, end):
                     continue
+                if pattern is _ORACLE_LOGON and _ORACLE_ERROR_CODE.fullmatch(data, start, end):
+                    continue  # `sqlplus reports/ORA-01017`: an error's code, no password
                 if _password_like(data[start:end].decode("utf-8", "replace")) and not _marked(
                     data, start, end
                 ):
