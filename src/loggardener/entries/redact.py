@@ -805,12 +805,13 @@ def _setting_state(value: str) -> bool:
 # A release's version (`v1.0.0`, `2.14.1-rc.2`): an image's tag after a name that is a credential's
 # (`registry.example.com/auth:v1.0.0`), a key's version (`signing_key: v3.1`), never a secret itself
 _VERSION = compile_regex(r"v?\d{1,6}(?:\.\d{1,6}){1,3}(?:[-+][0-9A-Za-z]{1,16}(?:\.[0-9A-Za-z]{1,16}){0,3})?")
-# A digest named by its algorithm (a CA certificate's pin, a webhook body's HMAC): it proves, it opens nothing.
-# Under a password's name it stays a secret (a password's hash can be cracked).
+# A digest named by its algorithm and a colon (a CA certificate's pin): it proves, it opens nothing. Under a
+# password's name it stays a secret (a password's hash can be cracked); so does a webhook's request signature
+# (`X-Hub-Signature-256: sha256=<hex>`, which a replay can reuse).
 # Vault's audit log writes each secret it logs so (`"client_token": "hmac-sha256:<hex>"`), an SSH key's fingerprint
 # in base64 (`SHA256:<43 characters>`).
 _ALGORITHM_DIGEST = compile_regex(
-    r"(?i)(?:hmac-)?(?:sha(?:1|224|256|384|512)|sha3-(?:256|512)|md5|blake2b)[:=]"
+    r"(?i)(?:hmac-)?(?:sha(?:1|224|256|384|512)|sha3-(?:256|512)|md5|blake2b):"
     r"(?:[0-9a-f]{32,128}|[A-Za-z0-9+/]{27,86}={0,2})"
 )
 # A file's path (`/var/secrets/google/key.json`, `~/.config/gcloud/adc.json`): segments of a name's characters and
@@ -832,7 +833,7 @@ def is_secret_value(key_kind: str, value: str) -> bool:
     if _KEY_FILE_PATH.fullmatch(value):
         return False  # `GOOGLE_APPLICATION_CREDENTIALS=/var/secrets/google/key.json`: where the key is kept
     if _ALGORITHM_DIGEST.fullmatch(value.rstrip(")]},.;:")):
-        return False  # `--discovery-token-ca-cert-hash sha256:<hex>`, `X-Hub-Signature-256: sha256=<hex>`: a digest
+        return False  # `--discovery-token-ca-cert-hash sha256:<hex>`, Vault's `hmac-sha256:<hex>`: a digest
     if _VERSION.fullmatch(value.rstrip(")]},.;:")):
         return False  # `registry.example.com/auth:v1.0.0`: the image's tag, not its credential
     if _PUBLIC_ID.fullmatch(value):
