@@ -215,7 +215,7 @@ def test_the_id_of_a_deleted_service_account_key_is_kept_to_find_it() -> None:
             "SHA256:nThbg6kXUpJWGl7E1IGOCspRomTxdCARLviKw6E5SY8",
         ),
         (
-            "cert_thumbprint=3F9A1C0E7B2D4F6A8C1E3B5D7F9A0C2E4B6D8F1A rejected",
+            "signing_key_thumbprint=3F9A1C0E7B2D4F6A8C1E3B5D7F9A0C2E4B6D8F1A rejected",
             "3F9A1C0E7B2D4F6A8C1E3B5D7F9A0C2E4B6D8F1A",
         ),
     ],
