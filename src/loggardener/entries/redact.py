@@ -589,8 +589,8 @@ def key_class(key: str) -> str | None:
     joined = "_".join(words)
     if joined.endswith("id_token_hint"):
         return "token"  # OpenID Connect's logout hint is the ID token itself, not a hint of one
-    if _DESCRIPTIVE.search(joined) or _ALGORITHM.fullmatch(joined):
-        return None  # (an algorithm names the digest after it: Vault's audit log writes `hmac-sha256:<hex>`)
+    if _DESCRIPTIVE.search(joined):
+        return None
     flat = "".join(words)
     if words[-1] == "id" and (not _SECRET_IDS & set(words) or words[-2:-1] == ["key"]):
         # a client, key or account id names something, it opens nothing (`apikey_id=key_…`); a key's id too
@@ -3539,6 +3539,7 @@ _JOSE_PARAMETER = compile_regex(rb"(?:alg|kid|typ|cty|enc|zip|crit|jku|x5u|x5t)=
 
 # Go's `%+v` of a struct: `{Name:value Name:value}`, each exported field's name and a colon, its value right after
 # it; a field left empty is its name and a colon alone, the next field after a space.
+_VAULT_HMAC = compile_regex(rb"hmac-sha(?:1|224|256|384|512):[0-9a-f]{32,128}(?![0-9A-Za-z])")
 _GO_FIELD = compile_regex(rb"[A-Z][A-Za-z0-9]{0,63}:(?:[^\s:]|[ \t}])")
 _GO_FIELD_BEFORE = compile_regex(rb"[{ ][A-Z][A-Za-z0-9]{0,63}:[^\s:]")
 
@@ -3577,6 +3578,8 @@ def _key_value_spans(pattern: Any, data: bytes, element: bool = False) -> Iterat
             and _GO_FIELD_BEFORE.search(data, max(0, key_start - 256), key_start) is not None
         ):
             continue  # Go's `%+v` of a struct whose password is empty (`{User:app Password: Host:db}`): the cause
+        if _VAULT_HMAC.match(data, key_start):
+            continue  # Vault's audit log writes each secret as its digest (`"client_token": "hmac-sha256:<hex>"`)
         if data[max(0, key_start - 2) : key_start] == b"${":
             continue  # a shell expansion's default (`${DB_PASSWORD:-postgres}`), no `name: value`
         if key == "PASS" and _GO_TEST_VERDICT.match(data, max(0, key_start - 4)):
