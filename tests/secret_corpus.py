@@ -83,7 +83,6 @@ _CONTEXT = {
     "cookie-sessionid",
     "set-cookie-jsessionid",
     "cookie-connect-sid",
-    "gcp-service-account-key-id",
     "cli-password",
     "cli-password-equals",
     "cli-token",
@@ -314,11 +313,6 @@ def cases(seed: int = 20261121) -> list[Case]:
         "gcp-service-account-key",
         sa_body,
         json.dumps({"type": "service_account", "private_key_id": g(HEX, 40), "private_key": sa_block + "\n"}),
-    )
-    add(
-        "gcp-service-account-key-id",
-        g(HEX, 40),
-        json.dumps({"type": "service_account", "private_key_id": "{s}"}),
     )
     add("cli-password", g.mixed(ALNUM + "!#%", 20), "exec: pg_dump --password {s} --host db")
     add("cli-password-equals", g.mixed(ALNUM + "!#%", 20), "exec: app migrate --db-password={s}")

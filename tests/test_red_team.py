@@ -1559,6 +1559,8 @@ def test_a_json_web_keys_private_member_is_redacted() -> None:
         ("Error: couldn't find key password in Secret default/orders-db", "default/orders-db"),
         ("Created secret ops/github-token", "ops/github-token"),
         ("Secrets Manager can't find the specified secret prod/orders/api-token", "prod/orders/api-token"),
+        # a bare `secret:` names the stored secret by its path as `--secret-id` does (one word says what is stored)
+        ("secret: prod/orders/api-token", "prod/orders/api-token"),
         ("api_key: team-payments/stripe-live-key", "team-payments/stripe-live-key"),
         (
             "cache key: build-linux-x64-node20-8c2b1d3a4e5f6071 restored",
@@ -1578,7 +1580,6 @@ def test_a_stored_secrets_name_or_a_named_digest_stays(text: str, name: str) -> 
         # under a password's name any value is the password, a passphrase written as a path of words too
         ("password=correct-horse/battery-staple", "correct-horse/battery-staple"),
         ("DB_PASSWORD: blue-sky/green-tree", "blue-sky/green-tree"),
-        ("secret: prod/orders/api-token", "prod/orders/api-token"),
         ('{"apiKey": "key-8c2b1d3a4e5f60718293a4b5c6d7e8f9"}', "8c2b1d3a4e5f60718293a4b5c6d7e8f9"),
     ],
 )

@@ -213,12 +213,20 @@ class _Format:
     min_entropy: float = 0.0
     mixed: bool = False
     digits: int = 0
+    # a match that is an id or a placeholder is none of this format's secrets: detect-secrets' patterns take
+    # Twilio's account SID (`AC…`, which names the account; its auth token and API keys open it) and a URL's
+    # `user:<password>@`
+    not_ids: bool = False
 
     def spans(self, data: bytes) -> Iterator[Span]:
         for match in self.pattern.finditer(data):
             start, end = match.span(self.group)
             if start < 0 or end <= start:
                 continue
+            if self.not_ids:
+                value = data[start:end].decode("utf-8", "replace")
+                if _PUBLIC_ID.fullmatch(value) or _placeholder(value):
+                    continue
             if self.min_entropy or self.mixed or self.digits:
                 value = data[start:end].decode("utf-8", "replace")
                 if entropy(value) < self.min_entropy or (self.mixed and not _mixed(value)):
@@ -269,7 +277,7 @@ def detect_secrets_formats() -> tuple[list[_Format], list[str]]:
     """
     rules, unsupported = cached_json("detect-secrets-rules", _plugin_rules_key(), _plugin_rules)
     formats = [
-        _Format(kind=kind, pattern=_Deferred(pattern.encode()), keywords=(), group=group)
+        _Format(kind=kind, pattern=_Deferred(pattern.encode()), keywords=(), group=group, not_ids=True)
         for kind, pattern, group in rules
     ]
     return formats, unsupported
@@ -481,7 +489,10 @@ _DESCRIPTIVE = compile_regex(
     r"|provided|missing|valid|validation|rotation|id_field|usage|reset|strength|changed|updated|at|start|end"
     r"|time|timestamp|date|duration|timeout|status|state|mode|level|scope|manager|service|handler|provider|stdin|fd"
     r"|error|errors|method|scheme|strategy|flow|mechanism|backend|pool|header|headers|field|fields|store|arn"
-    r"|min|max|minimum|maximum"
+    r"|min|max|minimum|maximum|affinity|persistence"  # a load balancer's `sessionAffinity: ClientIP`
+    r"|fingerprint|thumbprint"  # a key's or a certificate's digest (`key_fingerprint=SHA256:…`), public
+    # what happened to it (`PasswordExpired:`, `token_invalid=true`): an event's or an error's name
+    r"|expired|invalid|incorrect|mismatch|mismatched|rejected|revoked|wrong|denied|failed|failure|locked"
     r"|ref|reference)$"  # a reference to a secret names where it is (Kubernetes' `secretKeyRef`, `passwordSecretRef`)
     # a tokenizer names a text's splitting (`tokenizer=cl100k_base`)
     r"|(?:^|[_.-])tokeni[sz](?:e|er|ers|ation|ed)(?:$|[_.-])"
@@ -513,7 +524,14 @@ _PLACEHOLDERS = compile_regex(
     + _MASK_NOTE
     + r"\*+|x+|\.+|-+"
     r"|<[A-Za-z _./-]{1,64}>|\[" + _MASK_NOTE + r"\]|\(" + _MASK_NOTE + r"\)"
-    r"|\$\{?[A-Za-z_][\w.]*\}?|\$\([A-Za-z_][\w.]*\)|\{\{[^{}]*\}\}|%[A-Za-z_]+%"
+    r"|\$\{?[A-Za-z_][\w.]*\}?|\$\([A-Za-z_][\w.-]*\)|\{\{[^{}]*\}\}|%[A-Za-z_]+%"
+    # a shell expansion with a word as its default or message (`${DB_PASSWORD:-postgres}`, `${TOKEN:?unset}`),
+    # Spring's with its default (`${DB_PASSWORD:}`, `${db.password:postgres}`)
+    r"|\$\{[A-Za-z_][\w.]*(?::?[-=?+]|:)(?:[A-Za-z]{0,32}|[A-Za-z ]{0,64})\}"
+    # a template left unfilled: Python's `{db_password}` (an f-string without its `f`), Ruby's `#{ENV[…]}`,
+    # Grafana's `$__env{DB_PASSWORD}` and `$__file{/run/secrets/x}`
+    # (lower-case words joined by `_` or `.`: ODBC quotes a password in braces, `PWD={X}`)
+    r"|\{[a-z]{1,32}(?:[_.][a-z]{1,32}){1,4}\}|#\{[^{}\r\n]{1,128}\}?|\$__(?:env|file|vault)\{[^{}\r\n]{1,256}\}"
     r"|\?|\$\d{1,3}|%s|%\(\w{1,64}\)s)$",  # a bound parameter's placeholder (`password = ?`, `%(pw)s`)
     re.IGNORECASE,
 )
@@ -521,6 +539,7 @@ _PLACEHOLDERS = compile_regex(
 # what the rules cut at a space is read whole to tell a placeholder.
 _BRACKETED = compile_regex(
     rb"\{\{[^{}\r\n]{0,128}\}\}|\([A-Za-z _-]{1,32}\)|\[[A-Za-z _-]{1,32}\]|<[^<>\r\n]{1,64}>"
+    rb"|\$\([^()\r\n]{1,256}\)|`[a-z][^`\r\n]{1,255}`"  # a command substitution (`$(cat /run/secrets/db)`)
 )
 _VALUE_ENDS = frozenset((b"", b" ", b"\t", b"\r", b"\n", b'"', b"'", b",", b";", b"&", b")", b"]", b"}"))
 _CAMEL = compile_regex(r"(?<=[a-z0-9])(?=[A-Z])")
@@ -582,8 +601,10 @@ def key_class(key: str) -> str | None:
     if _DESCRIPTIVE.search(joined):
         return None
     flat = "".join(words)
-    if words[-1] == "id" and not _SECRET_IDS & set(words):
-        return None  # a client, key or account id names something, it opens nothing (`apikey_id=key_…`)
+    if words[-1] == "id" and (not _SECRET_IDS & set(words) or words[-2:-1] == ["key"]):
+        # a client, key or account id names something, it opens nothing (`apikey_id=key_…`); a key's id too
+        # when the key is private (a service account key file's `private_key_id`)
+        return None
     if "idempotency" in words or (words[-1] == "token" and _CURSOR_WORDS & set(words)):
         return None
     if _public_key_name(words):
@@ -681,7 +702,24 @@ _REFERENCE = compile_regex(
     # `--set-secrets=/etc/secrets/token=api-token:2`): where each secret is mounted, its name and its version
     r"|" + _SECRET_REFERENCE + r"(?:," + _SECRET_REFERENCE + r")*$"
     # the environment variables that hold secrets, by name (`--remove-secrets=OLD_API_KEY,SMTP_PASSWORD`)
-    r"|" + _SECRET_VARIABLE + r"(?:," + _SECRET_VARIABLE + r")*$)"
+    r"|" + _SECRET_VARIABLE + r"(?:," + _SECRET_VARIABLE + r")*$"
+    # a shell's command substitution, unexpanded (`$(cat /run/secrets/db)`, `` `vault read -field=x …` ``; in
+    # backticks, which also quote a value, a command with a flag or a path): the
+    # command that reads the secret at run time (not one that writes it: `$(echo X | base64 -d)`); and openssl's
+    # pass phrase sources (`-passin env:KEY_PASS`)
+    r"|(?![$`(]{1,2}[^\r\n]*\b(?:echo|printf)\b|[^\r\n]*<<)(?:\$\([^()\r\n]{1,256}\)|`[a-z][\w.-]{0,31}[ \t][^`\r\n]{0,224}(?:[ \t]-|/)[^`\r\n]{0,224}`)$"
+    r"|(?:env|file|fd):[\w./~-]{1,255}$"
+    # code, as a traceback's source line shows it: an attribute that holds the secret (`settings.DB_PASSWORD`,
+    # `self.api_key`), or a method's call that fetches it (`self.client.access_secret_version(`)
+    r"|(?:[A-Za-z_]\w{0,63}\.){1,8}(?:(?:[A-Z0-9]{1,31}_){0,6}(?:PASSWORD|PASSWD|SECRET|TOKEN|KEY|PWD|PASS)"
+    r"|[a-z_]{0,32}(?:password|passwd|secret|token|key|pwd|pass|credentials?)[a-z_]{0,32})$"
+    r"|(?:[A-Za-z_]\w{0,63}\.){1,8}[A-Za-z_]\w{0,63}\(|(?:[A-Za-z_]\w{0,63}\.){0,8}[A-Za-z_]\w{0,63}\[(?:[\"']|$)"
+    # a secret store's reference, resolved at run time: Symfony's `%env(DB_PASSWORD)%`, Concourse's `((db-password))`,
+    # Azure App Service's `@Microsoft.KeyVault(SecretUri=…)`, an AWS ARN, a store's URI (berglas' `sm://`, 1Password's
+    # `op://`, vals' `ref+vault://`)
+    r"|%env\([\w:.-]{1,128}\)%$|\(\([\w./ -]{1,128}\)\)$|@Microsoft\.KeyVault\([^()\s]{1,512}\)$"
+    r"|arn:aws[\w-]{0,16}:(?:secretsmanager|ssm|kms):[\w/:.+=@-]{1,512}$"
+    r"|(?:sm|berglas|op|ref\+[a-z0-9]{1,16}|vault|gcpsm|awssm|azkv|keyvault|doppler)://[\w./#?=:-]{1,512}$)"
 )
 
 
@@ -690,7 +728,12 @@ def _placeholder(value: str) -> bool:
     bracket of the text around it (`(using password: YES)`)."""
     if _PLACEHOLDERS.match(value) or _REFERENCE.match(value):
         return True
-    return value[-1:] in _CLOSING and _PLACEHOLDERS.match(value.rstrip(_CLOSING)) is not None
+    closed = value
+    while closed[-1:] in _CLOSING and closed:  # `connect(password=settings.DB_PASSWORD)`, `{pw: ${PW:-x}}`
+        closed = closed[:-1]
+        if _PLACEHOLDERS.match(closed) or (closed[:1] != "$" and _REFERENCE.match(closed)):
+            return True
+    return False
 
 
 _CLOSING = ")]};,.:"
@@ -715,13 +758,15 @@ _STORED_WORDS = frozenset(
 def _stored_secret(key: str, value: str) -> bool:
     """Whether `value`, under the name of a stored secret, is one of its settings (`secret: ttl=3600s`), or its
     name given to a tool (`--secret=stripe-key`, `--secret-id prod/db-password`, `"SecretId": …`; under a bare
-    `secret:` a value is the secret, a passphrase of words too)."""
+    `secret:` a value is the secret, a passphrase of words too, unless it is a path: `secret: prod/orders/api-token`
+    names the secret as `--secret-id` does). The end of a sentence is no part of the name (`--secret-id x/db-creds:`)."""
     words = _words(key)
     if "secret" not in words or not set(words) <= _STORED_SECRET_KEY_WORDS:
         return False
-    if _STORED_SECRET_NAME.fullmatch(value) is not None:
-        named = key.startswith("-") or len(words) > 1
-        return named and bool(_STORED_WORDS & set(re.split(r"[-_./]", value)))
+    name = value.rstrip(".,;:)")
+    if _STORED_SECRET_NAME.fullmatch(name) is not None:
+        named = key.startswith("-") or len(words) > 1 or "/" in name
+        return named and bool(_STORED_WORDS & set(re.split(r"[-_./]", name)))
     return _setting_state(value)
 
 
@@ -769,6 +814,15 @@ def _setting_state(value: str) -> bool:
 # A release's version (`v1.0.0`, `2.14.1-rc.2`): an image's tag after a name that is a credential's
 # (`registry.example.com/auth:v1.0.0`), a key's version (`signing_key: v3.1`), never a secret itself
 _VERSION = compile_regex(r"v?\d{1,6}(?:\.\d{1,6}){1,3}(?:[-+][0-9A-Za-z]{1,16}(?:\.[0-9A-Za-z]{1,16}){0,3})?")
+# A digest named by its algorithm and a colon (a CA certificate's pin): it proves, it opens nothing. Under a
+# password's name it stays a secret (a password's hash can be cracked); so does a webhook's request signature
+# (`X-Hub-Signature-256: sha256=<hex>`, which a replay can reuse).
+# Vault's audit log writes each secret it logs so (`"client_token": "hmac-sha256:<hex>"`), an SSH key's fingerprint
+# in base64 (`SHA256:<43 characters>`).
+_ALGORITHM_DIGEST = compile_regex(
+    r"(?i)(?:hmac-)?(?:sha(?:1|224|256|384|512)|sha3-(?:256|512)|md5|blake2b):"
+    r"(?:[0-9a-f]{32,128}|[A-Za-z0-9+/]{27,86}={0,2})"
+)
 # A file's path (`/var/secrets/google/key.json`, `~/.config/gcloud/adc.json`): segments of a name's characters and
 # a file extension; a token holds no `.` after a `/` (base64) nor starts with `/`
 _KEY_FILE_PATH = compile_regex(r"(?:~|\.{1,2})?(?:/[\w@.-]{1,128}){1,32}\.[A-Za-z][A-Za-z0-9]{0,7}")
@@ -794,6 +848,8 @@ def is_secret_value(key_kind: str, value: str) -> bool:
         )
     if _KEY_FILE_PATH.fullmatch(value):
         return False  # `GOOGLE_APPLICATION_CREDENTIALS=/var/secrets/google/key.json`: where the key is kept
+    if _ALGORITHM_DIGEST.fullmatch(value.rstrip(")]},.;:")):
+        return False  # `--discovery-token-ca-cert-hash sha256:<hex>`, Vault's `hmac-sha256:<hex>`: a digest
     if _VERSION.fullmatch(value.rstrip(")]},.;:")):
         return False  # `registry.example.com/auth:v1.0.0`: the image's tag, not its credential
     if _OBJECT_REFERENCE.fullmatch(value.rstrip(")]},.;:")):
@@ -990,6 +1046,18 @@ _POSITIONAL_GATES = (
     b"-network",
     b"keyctl",
 )
+# What `_ORACLE_LOGON` needs: an Oracle tool, or SQL*Plus' prompt or privilege.
+_ORACLE_GATES = (
+    b"sqlplus",
+    b"rman",
+    b"expdp",
+    b"impdp",
+    b"sqlldr",
+    b"dgmgrl",
+    b"sysdba",
+    b"sysoper",
+    b"sql>",
+)
 # What `_CONNECT_CALL` needs: a call that logs in.
 # Words near a payment card number (`_card_spans`).
 _CARD_GATES = (b"card", b"pan", b"visa", b"mastercard", b"amex", b"credit", b"debit")
@@ -1056,6 +1124,7 @@ _CONTEXT_GATES = (
     *_POSITIONAL_GATES,
     *_CREDENTIAL_COMMAND_GATES,
     *_SLASH_GATES,
+    *_ORACLE_GATES,
     *_AUTH_GATES,
     *_LOGIN_GATES,
     *_REQUEST_LINES,
@@ -1177,6 +1246,12 @@ _SCHEME_CREDENTIAL = _Deferred(
 _COOKIE = _Deferred(
     rb"(?i)\b(?:set-)?cookie\\{0,2}[\"']?\s{0,8}[:=]\s{0,8}(?:\\{0,2}[\"'])?(?P<cred>[^\r\n\"\\]+)"
 )
+# The attributes a `Set-Cookie` header gives its cookie (RFC 6265 and its drafts): they say how the browser keeps
+# it, never what it holds, and a cookie's problem is often theirs (`SameSite=None` without `Secure`).
+_COOKIE_ATTRIBUTES = compile_regex(
+    rb"(?i)(?:;[ \t]{0,8}(?:(?:path|domain|max-age|samesite|priority)=[^;\r\n\"\\]{0,256}"
+    rb"|expires=[A-Za-z]{3},?[ \t0-9A-Za-z:-]{0,40}|secure|httponly|partitioned)[ \t]{0,8})+$"
+)
 # A DSN or URL with a password: the password runs to the first `@` (it may hold a space, quote or slash).
 # (also a user without a password: a token as a URL's user, `https://<token>@github.com/…`)
 _DSN = _Deferred(rb"(?i)\b[a-z][a-z0-9+.-]{0,31}://(?P<user>[^\s:/@\"'<>]*)(?::(?P<cred>[^@\r\n]{1,256}?))?@")
@@ -1219,6 +1294,14 @@ _POSITIONAL = _Deferred(
     + rb"|(?i:acl[ \t]{1,8}setuser)[ \t]{1,8}" + _ARGUMENT_RE2
     + rb"(?:[ \t]{1,8}[^\s>]{1,64}){0,8}[ \t]{1,8}>(?P<acl>[^\s\"']{1,256}))"
 )  # fmt: skip
+_ORACLE_ERROR_CODE = compile_regex(rb"[A-Z]{2,5}-[0-9]{3,6}")
+# Oracle's logon `user/password[@db]` to its tools and SQL*Plus' `CONNECT` (`sqlplus scott/X`, `rman target sys/X`,
+# `SQL> connect sys/X as sysdba`, `expdp system/X schemas=…`). `/ as sysdba` is the operating system's login.
+_ORACLE_LOGON = _Deferred(
+    rb"(?i)(?:\b(?:sqlplus|rman|expdp|impdp|exp|imp|sqlldr|dgmgrl)(?:[ \t]{1,8}-[A-Za-z]{1,16})*[ \t]{1,8}(?:userid=)?"
+    rb"|\b(?:target|catalog|auxiliary)[ \t]{1,8}|(?:^|sql>)[ \t]{0,8}conn(?:ect)?[ \t]{1,8})[\"']?[A-Za-z_][\w$#]{0,63}/"
+    rb"(?:\"(?P<dq>[^\"\r\n]{1,128})\"|(?P<bare>[^\s@/\"']{1,128}))"
+)
 # Redis' `AUTH [user] P`, also quoted as MONITOR writes it (`"AUTH" "default" "P"`), and SMTP's `AUTH PLAIN <b64>`:
 # of the one or two arguments, those that look like a password (a user name is mostly a word).
 _AUTH_COMMAND = _Deferred(
@@ -1656,13 +1739,14 @@ _SQL_PASSWORD = _Deferred(
     rb"(?i)\b(?:identified\s{1,8}(?:with\s{1,8}\S{1,64}\s{1,8})?by(?:\s{1,8}password)?"
     rb"|(?:with|encrypted|unencrypted)\s{1,8}password|set\s{1,8}password(?:\s{1,8}for\s[^=\r\n]{1,256})?\s{0,8}=(?:\s{0,8}password\s{0,8}\()?)"
     # a quoted value also right after `=` (`SET PASSWORD FOR bob@localhost='X'`)
-    rb"\s{0,8}(?:\"(?P<dq>[^\"\r\n]+)\"|'(?P<sq>[^'\r\n]+)'|\s(?P<bare>[^\s\"';,)=?][^\s\"';,)]*))"  # `= ?` binds one
+    # SQL writes a quote inside a string twice (`'it''s'`, `"a""b"`)
+    rb"\s{0,8}(?:\"(?P<dq>(?:[^\"\r\n]|\"\")+)\"|'(?P<sq>(?:[^'\r\n]|'')+)'|\s(?P<bare>[^\s\"';,)=?][^\s\"';,)]*))"  # `= ?` binds one
 )
 # `CREATE|ALTER ROLE|USER|LOGIN … PASSWORD 'X'`: after that keyword a quoted value is a password whatever its
 # shape (`'bluebird'`).
 _SQL_ROLE_PASSWORD = _Deferred(
     rb"(?i)\b(?:create|alter)\s{1,8}(?:role|user|login|group)\b[^;\r\n]{0,256}?\bpassword\s{0,8}=?\s{0,8}N?"
-    rb"(?:\"(?P<dq>[^\"\r\n]+)\"|'(?P<sq>[^'\r\n]+)')"
+    rb"(?:\"(?P<dq>(?:[^\"\r\n]|\"\")+)\"|'(?P<sq>(?:[^'\r\n]|'')+)')"
 )
 # HTTP Digest authentication: the `response=` hash proves the password (and `username=` is no credential).
 _DIGEST_RESPONSE = _Deferred(
@@ -2842,7 +2926,11 @@ def _phrase_spans(data: bytes) -> Iterator[Span]:
             ):
                 break  # a variable's name then a flag (`gh secret set DB_PASSWORD --body X`): the flag rules
             if first and _YAML_PROPERTY.fullmatch(core):
+                if core.lower() in _REFERENCE_TAGS:
+                    break  # CloudFormation's `password: !Ref DbPassword`: a parameter's name, resolved at deploy
                 continue  # a YAML node's anchor or tag (`password: !!str X`): the value follows it
+            if first and _placeholder(token.strip(b"\"',; \t").decode("utf-8", "replace")):
+                break  # a variable or a reference, whole before its brackets were stripped (`"$(params.db-pw)"`)
             if first and _yaml_alias(core) and tail[: raw.start()].rstrip(b" \t").endswith(b":"):
                 break  # a YAML alias (`password: *db_password`): the value is its anchor's
             if first and _resource_name(word, stripped):
@@ -2918,6 +3006,21 @@ _BASE32_SEED = compile_regex(r"[A-Z2-7]{16,128}=*")
 
 # A YAML node's anchor or tag (`&db`, `!!str`, `!vault`), written between a key and its value.
 _YAML_PROPERTY = compile_regex(rb"&[A-Za-z0-9_.-]{1,64}|!!?[A-Za-z0-9_.:/-]{0,64}")
+# Tags whose value names what holds the secret: CloudFormation's intrinsic functions, Home Assistant's `!secret`,
+# `!env` / `!ENV` of several loaders
+_REFERENCE_TAGS = frozenset(
+    (
+        b"!ref",
+        b"!getatt",
+        b"!importvalue",
+        b"!sub",
+        b"!findinmap",
+        b"!secret",
+        b"!env",
+        b"!env_var",
+        b"!include",
+    )
+)
 
 
 def _yaml_alias(value: bytes) -> bool:
@@ -3472,6 +3575,13 @@ _GO_TEST_VERDICT = compile_regex(rb"--- PASS: [A-Za-z_][^\s]{0,255} \([0-9]{1,6}
 _JOSE_PARAMETER = compile_regex(rb"(?:alg|kid|typ|cty|enc|zip|crit|jku|x5u|x5t)=")
 
 
+# Go's `%+v` of a struct: `{Name:value Name:value}`, each exported field's name and a colon, its value right after
+# it; a field left empty is its name and a colon alone, the next field after a space.
+_VAULT_HMAC = compile_regex(rb"hmac-sha(?:1|224|256|384|512):[0-9a-f]{32,128}(?![0-9A-Za-z])")
+_GO_FIELD = compile_regex(rb"[A-Z][A-Za-z0-9]{0,63}:(?:[^\s:]|[ \t}])")
+_GO_FIELD_BEFORE = compile_regex(rb"[{ ][A-Z][A-Za-z0-9]{0,63}:[^\s:]")
+
+
 def _key_value_spans(pattern: Any, data: bytes, element: bool = False) -> Iterator[Span]:
     """The values the key-name rule `pattern` finds; an `element`'s text (XML) ends at its closing tag."""
     matches = _matches_and_inner(pattern, data) if pattern is _KEY_VALUE else pattern.finditer(data)
@@ -3500,6 +3610,16 @@ def _key_value_spans(pattern: Any, data: bytes, element: bool = False) -> Iterat
             and _IDENTIFIER.fullmatch(data, start, end)
         ):
             continue  # `password: !secret db_password`: a reference by name
+        if (
+            bare
+            and _GO_FIELD.match(data, start)
+            and _GO_FIELD_BEFORE.search(data, max(0, key_start - 256), key_start) is not None
+        ):
+            continue  # Go's `%+v` of a struct whose password is empty (`{User:app Password: Host:db}`): the cause
+        if _VAULT_HMAC.match(data, key_start):
+            continue  # Vault's audit log writes each secret as its digest (`"client_token": "hmac-sha256:<hex>"`)
+        if data[max(0, key_start - 2) : key_start] == b"${":
+            continue  # a shell expansion's default (`${DB_PASSWORD:-postgres}`), no `name: value`
         if key == "PASS" and _GO_TEST_VERDICT.match(data, max(0, key_start - 4)):
             continue  # `go test -v`'s `--- PASS: TestCheckout/declined (0.01s)`: a test that passed
         if bare and kind != "password" and _JOSE_PARAMETER.match(data, start):
@@ -3794,6 +3914,16 @@ def _marked(data: bytes, start: int, end: int) -> bool:
     return _MARKER.fullmatch(data[start:end].decode("utf-8", "replace").strip()) is not None
 
 
+def _cookie_spans(data: bytes) -> Iterator[Span]:
+    """A `Cookie:` header's value, and a `Set-Cookie:` header's cookie without its attributes."""
+    for start, end, kind, rank in _simple_spans(_COOKIE, data, "cookie"):
+        if data[max(0, start - 40) : start].lower().rfind(b"set-cookie") >= 0 and b";" in data[start:end]:
+            attributes = _COOKIE_ATTRIBUTES.search(data, start, end)
+            if attributes is not None and attributes.start() > start:
+                end = attributes.start()
+        yield start, end, kind, rank
+
+
 def _simple_spans(pattern: Any, data: bytes, kind: str) -> Iterator[Span]:
     for match in pattern.finditer(data):
         start, end = _span(match, b"cred")
@@ -3973,8 +4103,8 @@ def _dsn_spans(data: bytes) -> Iterator[Span]:
         if _span(match, b"cred")[0] < 0:
             continue
         value = match.group(b"cred").decode("utf-8", "replace")
-        if _PORT_OR_PATH.search(value) or value.startswith(MARKER_PREFIX):
-            continue
+        if _PORT_OR_PATH.search(value) or value.startswith(MARKER_PREFIX) or _placeholder(value):
+            continue  # `postgres://app:${DB_PASSWORD}@db`: the variable, unexpanded, is the problem to see
         start, end = _span(match, b"cred")
         # a password holding `@` runs to the last `@` before the host (`app:Tr0ub@dor@db:3306`)
         while (more := _AT_IN_PASSWORD.match(data, end + 1, end + 257)) is not None:
@@ -4023,7 +4153,7 @@ def _userinfo_spans(data: bytes) -> Iterator[Span]:
         ):
             continue
         lower_only = value.isalpha() and value.islower()
-        if lower_only or value.isdigit() or value.startswith(MARKER_PREFIX):
+        if lower_only or value.isdigit() or value.startswith(MARKER_PREFIX) or _placeholder(value):
             continue  # a word or a number (`origin:git@github.com`) is no password
         yield (*_span(match, b"cred"), "password", _CONTEXT)
 
@@ -4103,6 +4233,7 @@ def _credential_command_spans(data: bytes) -> Iterator[Span]:
 def _positional_spans(data: bytes, present: frozenset[bytes]) -> Iterator[Span]:
     patterns = [_POSITIONAL] if not present.isdisjoint(_POSITIONAL_GATES) else []
     patterns += [_SLASH_PASSWORD] if not present.isdisjoint(_SLASH_GATES) else []
+    patterns += [_ORACLE_LOGON] if not present.isdisjoint(_ORACLE_GATES) else []
     auth = not present.isdisjoint(_AUTH_GATES)
     patterns += [_AUTH_COMMAND] if auth and b"AUTH" in data else []
     for pattern in patterns:
@@ -4120,6 +4251,8 @@ def _positional_spans(data: bytes, present: frozenset[bytes]) -> Iterator[Span]:
             for start, end in values:
                 if pattern is _SLASH_PASSWORD and _PROPERTY.match(data, start, end):
                     continue
+                if pattern is _ORACLE_LOGON and _ORACLE_ERROR_CODE.fullmatch(data, start, end):
+                    continue  # `sqlplus reports/ORA-01017`: an error's code, no password
                 if _password_like(data[start:end].decode("utf-8", "replace")) and not _marked(
                     data, start, end
                 ):
@@ -4642,9 +4775,9 @@ class _Plan:
         self.at = b"@" in present
         self.echo = b"echo " in present or b"printf " in present
         self.here_string = b"<<<" in present
-        self.positional = not present.isdisjoint(_POSITIONAL_GATES + _SLASH_GATES) or not present.isdisjoint(
-            _AUTH_GATES
-        )
+        self.positional = not present.isdisjoint(
+            _POSITIONAL_GATES + _SLASH_GATES + _ORACLE_GATES
+        ) or not present.isdisjoint(_AUTH_GATES)
         self.protocol = b"pass" in present or b"login" in present or not present.isdisjoint(_SMTP_PROMPTS)
         # a login's words, or `pass` (`user=bob pass X`: `Redactor.spans` looks for the user)
         self.login = not present.isdisjoint(_LOGIN_GATES)
@@ -4790,7 +4923,8 @@ class Redactor:
             if b"\n" in data and _TABLE_GATE.search(data):
                 spans.extend(_table_spans(data))
             if plan.cookie:
-                spans.extend(_simple_spans(_COOKIE, data, "cookie"))
+                # first: where a name's rule takes the same cookie (`Set-Cookie: sid=X;`), it is named a cookie
+                spans[:0] = _cookie_spans(data)
         else:
             if plan.community:
                 spans.extend(_device_config_spans(data))
@@ -4811,7 +4945,12 @@ class Redactor:
             spans.extend(_named_path_spans(data))
         if plan.user_flag or b"--user" in data:
             spans.extend(
-                s for s in _simple_spans(_USER_FLAG, data, "password") if not data[s[0] : s[1]].isdigit()
+                s
+                for s in _simple_spans(_USER_FLAG, data, "password")
+                if not data[s[0] : s[1]].isdigit()
+                and not _placeholder(
+                    data[s[0] : s[1]].decode("utf-8", "replace")
+                )  # `-u "$CI_USER:$CI_TOKEN"`
             )
         if plan.call:
             spans.extend(_connect_call_spans(data))
