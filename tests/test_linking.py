@@ -25,7 +25,14 @@ from loggardener.entries.redact import Redactor
 from loggardener.entries.resources import GCE_NAME_LABEL
 from loggardener.entries.stacks import StackParser
 from loggardener.linking.cooccurrence import MAX_SPAN_SECONDS, CoOccurrence
-from loggardener.linking.facts import FAILED_STATUS_WORD, MAX_TRACES, TIMED_OUT, LinkFacts, names_failure
+from loggardener.linking.facts import (
+    FAILED_STATUS_WORD,
+    MAX_TRACES,
+    MENTION_CHARS,
+    TIMED_OUT,
+    LinkFacts,
+    names_failure,
+)
 from loggardener.linking.rules import names_service, route_pattern, status_words
 from loggardener.report import ScanReport
 
@@ -233,6 +240,20 @@ def test_no_upstream_link_for_a_timeout_without_the_route_or_url_and_the_time(
 @example("SocketTimeOut")
 def test_names_failure_finds_every_timeout_the_regular_expression_finds(text: str) -> None:
     assert names_failure(text) == bool(FAILED_STATUS_WORD.search(text) or TIMED_OUT.search(text))
+
+
+@given(
+    st.text(alphabet="timeoutTIMEOUT dlinexcs_-DA5:", max_size=40),
+    st.sampled_from(
+        ["", "request ", "x" * (MENTION_CHARS - 9), "y" * (MENTION_CHARS - 1), "z" * MENTION_CHARS]
+    ),
+)
+@example("timed out", "a" * (MENTION_CHARS - 4))  # a failure cut at the head's end: `timed` alone
+@example("deadline exceeded", "b" * (MENTION_CHARS - 8))
+def test_names_failure_reads_only_a_texts_head(text: str, before: str) -> None:
+    # what lets clustered events' texts be read once per distinct head (`facts._head_names_failure`)
+    whole = before + text
+    assert names_failure(whole) == names_failure(whole[:MENTION_CHARS])
 
 
 def test_the_timeout_pattern_stays_linear() -> None:

@@ -1833,3 +1833,30 @@ def test_a_trace_shared_by_a_requests_entries_is_redacted_once_and_each_time_ali
     expected = Redactor().redact(trace)
     assert "Zq81LmX0pR4tUv7WnB2cQ9" not in expected
     assert traces == [expected, expected]
+
+
+def _long_traceback(frames: int) -> str:
+    lines = ["Traceback (most recent call last):"]
+    for number in range(frames):
+        lines.append(
+            f'  File "/srv/billing/steps/step_{number}.py", line {10 + number}, in run_step_{number}'
+        )
+        lines.append(f"    result = step_{number + 1}(invoice, attempt={number})")
+    lines.append("RuntimeError: ledger refused api_key=Zq81LmX0pR4tUv7WnB2cQ9x on retry")
+    return "\n".join(lines)
+
+
+@pytest.mark.parametrize(("frames", "redactions"), [(12, 1), (120, 3)])
+def test_a_repeated_long_traceback_is_redacted_once_and_each_time_alike(frames: int, redactions: int) -> None:
+    # a traceback logged whole (600 to 8,192 characters) is redacted once; a longer text each time it comes
+    redactor = _CountingRedactor()
+    counting = EntryParser(redactor, StackParser())
+    text = _long_traceback(frames)
+    raw = {"timestamp": "2026-03-04T05:06:07Z", "severity": "ERROR", "textPayload": text}
+    messages = [
+        counting.parse(position, dict(raw, insertId=f"x{position}")).message for position in (1, 2, 3)
+    ]
+    assert redactor.texts.count(text) == redactions
+    assert "Zq81LmX0pR4tUv7WnB2cQ9x" not in messages[0]
+    assert messages == [messages[0]] * 3
+    assert counting.redact(text) == Redactor().redact(text)

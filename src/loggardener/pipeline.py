@@ -137,7 +137,9 @@ class Scan:
         self._parser = EntryParser(redactor, stacks)
         self._redact = redactor.redact
         self._stacks = stacks
-        self._reassembler = Reassembler(config.entries.reassembly_gap_seconds, stacks.parse, self._redact)
+        self._reassembler = Reassembler(
+            config.entries.reassembly_gap_seconds, stacks.parse, self._parser.redact
+        )
         self._batch_reassembled = 0
         self._batch_lone_headers = 0
         self._clusterer = Clusterer(
@@ -461,7 +463,7 @@ class Scan:
         """The events of a batch: one copy of a run of lines that stands for `count` copies, each line
         counted from its copies' first to last occurrence."""
         reassembler = Reassembler(
-            self.config.entries.reassembly_gap_seconds, self._stacks.parse, self._redact
+            self.config.entries.reassembly_gap_seconds, self._stacks.parse, self._parser.redact
         )
         lines = {entry.position: occurrences for entry, occurrences in batch}
         weight = batch[0][1].count

@@ -71,6 +71,8 @@ _QUIET_SEVERITIES = {
 }
 # Texts up to this length go through the parser's caches (8,192 texts each, most of them shared).
 _SHORT_TEXT = 512
+# Texts up to this length are redacted through a cache of 256 (a traceback logged whole, which recurs).
+_LONG_TEXT = 8192
 # A program naming itself before its error, as Unix tools do (`tar: …`, `sh: 1: jq: command not found`)
 _PROGRAM_ERROR = compile_regex(r"[a-z][a-z0-9_+-]{0,63}: ")
 # Every character `str.splitlines` breaks a line at.
@@ -187,6 +189,8 @@ class EntryParser:
         # Messages repeat too (a traceback's `File` and source lines, a worker's banner): short ones are
         # redacted once each, up to a bound.
         self._redact_short = functools.lru_cache(maxsize=8192)(redactor.redact)
+        # and so do long ones (a traceback logged whole, the same exception at each failure): fewer are kept
+        self._redact_long = functools.lru_cache(maxsize=256)(redactor.redact)
         # and a trace id comes with each entry of its request (the request log, the app's lines of it)
         self._redact_trace = functools.lru_cache(maxsize=1024)(redactor.redact)
         # and what is read from a short text is pure too: its severity, its message sans prefix (and its stack,
@@ -209,11 +213,19 @@ class EntryParser:
                 redacted[key] = self._redact_json(value)
         return redacted
 
+    def redact(self, text: str) -> str:
+        """`text` redacted, through the caches of short and long texts (longer ones are redacted each time)."""
+        if len(text) <= _SHORT_TEXT:
+            return self._redact_short(text)
+        if len(text) <= _LONG_TEXT:
+            return self._redact_long(text)
+        return self._redact(text)
+
     def _redact_text(self, text: str) -> str:
         """`text` redacted whole, then cut to `MAX_MESSAGE` (cut first, a credential cut in two would pass)."""
         if len(text) <= _SHORT_TEXT:
             return self._redact_short(text)
-        return self._redact(text)[:MAX_MESSAGE]
+        return self.redact(text)[:MAX_MESSAGE]
 
     def _redact_url(self, url: str) -> str:
         """`url` redacted, through the short texts' cache (a service's requests repeat their URLs)."""

@@ -12,6 +12,7 @@ kept: memory follows the number of clusters, revisions and recent traces, never 
 
 from __future__ import annotations
 
+import functools
 import heapq
 import re
 from collections import Counter, OrderedDict
@@ -160,6 +161,10 @@ def names_failure(text: str) -> bool:
     if _may_be_cut_off(lowered) and CUT_OFF.search(head) is not None:
         return True
     return ("endpoint" in lowered or "subset" in lowered) and NO_ENDPOINTS.search(head) is not None
+
+
+_head_names_failure = functools.lru_cache(maxsize=8192)(names_failure)
+"""`names_failure` of a text's head (`MENTION_CHARS`, all it reads): clustered events repeat their messages."""
 
 
 DEPLOY_METHODS = frozenset(
@@ -451,7 +456,9 @@ class LinkFacts:
         # the upstream a proxy's line named in the context stripped from its message, as the host it called or
         # the Kubernetes Service it found no endpoint of (Traefik's `Skipping service: no endpoints found`)
         text = f"{entry.message} (upstream: {entry.upstream})" if entry.upstream else entry.message
-        if names_failure(entry.message) or (entry.upstream and no_endpoint_service(text)):
+        if _head_names_failure(entry.message[:MENTION_CHARS]) or (
+            entry.upstream and no_endpoint_service(text)
+        ):
             _see(self._mentions.setdefault(key, {}), text[:MENTION_CHARS], seconds, MAX_MENTIONS_PER_KEY)
         revision = _revision_key(entry)
         if revision is not None:
