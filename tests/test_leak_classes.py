@@ -221,3 +221,23 @@ def test_the_corpus_draws_every_shape_it_names() -> None:
     layouts = {(case.group, case.layout) for case in LEAKS}
     assert len(layouts) >= 150
     assert all(set(case.secret) - set(string.whitespace) for case in LEAKS)
+
+
+@pytest.mark.parametrize(
+    ("opening", "closing"),
+    [("`", "`"), ("‘", "’"), ("‚", "’"), ("“", "”"), ("„", "“"), ("«", "»"), ("「", "」"), ("『", "』")],
+)
+@pytest.mark.parametrize("key", ["password=", "PASSWORD: ", "db_secret = ", "passphrase "])
+def test_a_passphrase_in_quotes_other_than_asciis_is_redacted_whole(
+    key: str, opening: str, closing: str
+) -> None:
+    """A value in backticks or typographic quotes lost only its first word: the bare value's match ends at a space,
+    and the rest of the passphrase (`horse battery staple`) reached the outputs."""
+    said = Redactor().redact(f"login refused {key}{opening}correct horse battery staple{closing} for app")
+    assert not any(word in said for word in ("correct", "horse", "battery", "staple")), said
+    assert said.endswith(f"{closing} for app"), said
+
+
+@pytest.mark.parametrize("text", ["auth: `enabled`", "password: `${DB_PASSWORD}` from env", "token: «none»"])
+def test_a_setting_or_reference_in_such_quotes_stays(text: str) -> None:
+    assert Redactor().redact(text) == text

@@ -3037,7 +3037,7 @@ _SLUG = compile_regex(r"[A-Za-z]{1,20}\d{0,4}(?:[-_.][A-Za-z]{0,20}\d{0,4})+")
 
 # Quotes around a value in prose: ASCII, or typographic (`“X”`, `„X“`, `‘X’`, `«X»`, `「X」`), which close with
 # any typographic closing quote (languages pair them differently).
-_OPENING_QUOTE = compile_regex(rb"[\"']|\xe2\x80[\x9c\x9e\x98\x9a]|\xc2[\xab\xbb]|\xe3\x80[\x8c\x8e]")
+_OPENING_QUOTE = compile_regex(rb"[\"'`]|\xe2\x80[\x9c\x9e\x98\x9a]|\xc2[\xab\xbb]|\xe3\x80[\x8c\x8e]")
 _CLOSING_QUOTE = compile_regex(rb"\xe2\x80[\x9c\x9d\x98\x99]|\xc2[\xab\xbb]|\xe3\x80[\x8d\x8f]")
 _TYPOGRAPHIC_QUOTES = compile_regex(
     rb"^(?:\xe2\x80[\x98-\x9f]|\xc2[\xab\xbb]|\xe3\x80[\x8c-\x8f])+|(?:\xe2\x80[\x98-\x9f]|\xc2[\xab\xbb]|\xe3\x80[\x8c-\x8f])+$"
@@ -3051,7 +3051,7 @@ def _quoted_value(tail: bytes, start: int, password: bool) -> tuple[int, int] | 
     if opening is None:
         return None
     first = opening.end()
-    closing = _CLOSING_QUOTE.search(tail, first) if opening.group() not in (b'"', b"'") else None
+    closing = _CLOSING_QUOTE.search(tail, first) if opening.group() not in (b'"', b"'", b"`") else None
     close = closing.start() if closing is not None else tail.find(opening.group(), first)
     text = tail[first:close].decode("utf-8", "replace") if close > first else ""
     if not text or _placeholder(text) or text.startswith(MARKER_PREFIX):
@@ -3405,10 +3405,16 @@ def _argument_end(data: bytes, key_start: int, end: int) -> int:
 _PREVIOUS_WORD = compile_regex(rb"(?:^|[^A-Za-z])([A-Za-z]{2,24})[ \t]$")
 # A value in a wrapper: a call or a type's tag before a quoted string (`SecretStr('X')`, `Secret("X")`, Rust's
 # `Some("X")`, PHP's `string(12) "X"`), or a string prefix (Python's `b'X'`, C#'s `@"X"` and `$"X"`, PostgreSQL's
-# `E'X'`).
+# `E'X'`); or a value in quotes other than ASCII's, which a bare value's match stops inside at its first space:
+# a backtick's (Markdown, shell), typographic ones (`‘X’`, `“X”`, `„X“`, `«X»`) and CJK corner brackets (`「X」`, `『X』`).
 _WRAPPED = compile_regex(
     rb"(?:[A-Za-z_][\w.:]{0,40}\((?:\d{1,6}\)[ \t]{1,4})?[bruBRU]{0,2}|[bruBRUfFeE]{1,2}|[@$]{1,2})"
     rb"(?:\"([^\"\r\n]{1,256})\"|'([^'\r\n]{1,256})')"
+    rb"|`([^`\r\n]{1,256})`"
+    rb"|\xe2\x80[\x98\x9a]([^\r\n]{1,256}?)\xe2\x80\x99"
+    rb"|\xe2\x80[\x9c\x9e]([^\r\n]{1,256}?)\xe2\x80[\x9c\x9d]"
+    rb"|\xc2\xab([^\r\n]{1,256}?)\xc2\xbb"
+    rb"|\xe3\x80[\x8c\x8e]([^\r\n]{1,256}?)\xe3\x80[\x8d\x8f]"
 )
 # The rest of a line after a bare password or code: two words or more of its shape (a passphrase, `correct horse
 # battery staple`, `Correct Horse Battery`, a wallet's seed words; one word after it is the message's, `password:
@@ -3659,7 +3665,7 @@ def _key_value_spans(pattern: Any, data: bytes, element: bool = False) -> Iterat
         on_next_line = b"nl" in _group_index(match.re) and _span(match, b"nl")[0] >= 0
         wrapped = _WRAPPED.match(data, start) if (bare or on_next_line) and not element else None
         if wrapped is not None:  # `SecretStr('X')`, `Some("X")`, PHP's `string(12) "X"`, Python's `b'X'`
-            start, end = next(wrapped.span(g) for g in (1, 2) if wrapped.start(g) >= 0)
+            start, end = next(span for span in wrapped.regs[1:] if span[0] >= 0)
         elif bare and kind == "password" and not element:
             end = max(end, _password_end(data, start, _QUERY_TAIL if in_query else _PASSWORD_TAIL))
             if data[end : end + 1] in (b" ", b"\t"):
