@@ -22,9 +22,11 @@ from loggardener.entries.models import Severity
 from loggardener.errors import ExitCode, GardenerError
 from loggardener.files import (
     LEFTOVER_SECONDS,
+    STANDARD_OUTPUT,
     STDOUT,
     atomic_write,
     check_writable,
+    holds_any_character,
     output_open,
     output_write,
     prepare_directory,
@@ -299,6 +301,15 @@ def _remove_if_empty(directories: list[Path], files: list[Path]) -> None:
             directory.rmdir()  # only when empty
 
 
+def _report_text(report: ScanReport, target: Path) -> str:
+    """The JSON report; for standard output that cannot hold every character (`PYTHONIOENCODING=ascii`), with
+    JSON's own escapes rather than the stream's."""
+    text = JsonReport().render(report)
+    if target == STDOUT and not holds_any_character(STANDARD_OUTPUT.encoding):
+        text = json.dumps(json.loads(text), indent=2) + "\n"
+    return text
+
+
 def _worklog_path(outputs: Outputs, report: ScanReport, services: tuple[str, ...]) -> Path:
     """Where this run's worklog goes: its window's name in `--out`, unless a file of another run holds it."""
     return unused_path(outputs.out_dir / worklog_filename(report, services), run_marker(report, services))
@@ -401,7 +412,7 @@ def _run(
                 writes.append(("step summary", lambda: append_step_summary(summary, marked, pointer)))
         if outputs.report_json is not None:
             target = outputs.report_json
-            writes.append(("report", lambda: output_write(target, JsonReport().render(report), "report")))
+            writes.append(("report", lambda: output_write(target, _report_text(report, target), "report")))
         written = []
         for what, write in writes:
             try:
