@@ -55,6 +55,11 @@ def publish(server: FakeGitHub, out: Path, config: Path) -> tuple[int, str, str]
     return scan(out, config, "--issues", "publish", "--repo", "o/r", env=env)
 
 
+def publish_stateless(server: FakeGitHub, out: Path, config: Path) -> tuple[int, str, str]:
+    env = {"GITHUB_API_URL": server.url, "GITHUB_TOKEN": TOKEN}
+    return scan(out, config, "--no-state", "--issues", "publish", "--repo", "o/r", env=env)
+
+
 def planted_secrets() -> set[str]:
     """The bearer tokens planted in the demo export."""
     raw = gzip.decompress(demo_export_path().read_bytes()).decode("utf-8")
@@ -105,6 +110,63 @@ def test_issues_github_files_without_labels_are_found_again_through_the_state(
 
     markers = [re.search(r"fingerprint=(\w+)", i.body).group(1) for i in server.issues.values()]  # type: ignore[union-attr]
     assert len(set(markers)) == 3
+
+
+def _markers(server: FakeGitHub) -> list[str]:
+    return [m.group(1) for i in server.issues.values() if (m := re.search(r"fingerprint=(\w+)", i.body))]
+
+
+def test_issues_github_files_without_labels_are_found_again_without_a_state(
+    server: FakeGitHub, tmp_path: Path, config: Path
+) -> None:
+    """With `--no-state` nothing recorded the issues GitHub filed without their labels (a token without push
+    access): each run filed them again (last round's O06/G11). GitHub's search finds them by the fingerprint
+    their bodies show; the marker decides."""
+    server.push_access = False
+
+    for run in (1, 2, 3):
+        code, _, stderr = publish_stateless(server, tmp_path / "out", config)
+        assert code == ExitCode.PUBLISH_FAILED and "without the 'log-gardener' label" in stderr
+        assert len(server.issues) == run  # one more each run, none filed twice
+
+    assert len(set(_markers(server))) == 3
+
+
+def test_issues_whose_labels_a_person_removed_are_found_again_without_a_state(
+    server: FakeGitHub, tmp_path: Path, config: Path
+) -> None:
+    code, _, _ = publish_stateless(server, tmp_path / "out", config)
+    assert code == 0
+    filed = len(server.issues)
+    for issue in server.issues.values():
+        issue.labels = []  # a person cleaned up the labels
+
+    code, stdout, _ = publish_stateless(server, tmp_path / "out", config)
+
+    assert code == 0
+    assert len(server.issues) == filed and sorted(_markers(server)) == sorted(set(_markers(server)))
+    assert f"Issues: {filed} skipped" in stdout
+
+
+def test_a_run_with_a_state_or_with_every_issue_listed_does_not_search(
+    server: FakeGitHub, tmp_path: Path, config: Path
+) -> None:
+    publish(server, tmp_path / "out", config)  # with a state: its numbers say where the issues are
+    assert not server.requests_matching("GET", r"/search/issues")
+
+    publish_stateless(server, tmp_path / "out", config)  # every problem's issue is listed by its label
+
+    assert not server.requests_matching("GET", r"/search/issues")
+
+
+def test_a_search_github_refuses_files_as_before(server: FakeGitHub, tmp_path: Path, config: Path) -> None:
+    refused = {"message": "Validation Failed", "errors": [{"message": "The search is longer than allowed."}]}
+    server.fail("GET", r"/search/issues", status=422, times=100, body=refused)
+
+    code, _, _ = publish_stateless(server, tmp_path / "out", config)
+
+    assert code == 0 and len(server.issues) == 8
+    assert len(server.requests_matching("GET", r"/search/issues")) == 1  # refused: no more searches this run
 
 
 def test_per_incident_off_files_every_problem_and_links_causes_and_effects(
@@ -764,3 +826,4 @@ def test_drafts_that_cannot_all_be_written_leave_the_previous_ones_whole(
     monkeypatch.undo()
     scan(tmp_path, config, "--issues", "draft")
     assert not (directory / "99-stale.md").exists()
+

@@ -390,7 +390,9 @@ def _run(
         try:
             known = {} if state is None else state.issue_numbers()
             unconfirmed = {} if state is None else state.unconfirmed_creates()
-            report = process_issues(report, config.issues, publisher_for(worklog), known, unconfirmed)
+            report = process_issues(
+                report, config.issues, publisher_for(worklog), known, unconfirmed, stateless=state is None
+            )
         except GardenerError as exc:  # e.g. GitHub rejected the token: still write the worklog and report
             failures.append(exc)
             refused = True

@@ -193,6 +193,7 @@ class DraftWriter(IssuePublisher):
         unconfirmed: Mapping[str, datetime] | None = None,
         *,
         below: Sequence[Cluster] = (),
+        stateless: bool = False,
     ) -> list[IssueAction]:
         """Write the drafts into a new directory that replaces the drafts directory once complete: a run
         that fails part way (a full disk, Ctrl-C) leaves the previous drafts, never half of the new ones
