@@ -20,7 +20,7 @@ from fakes.github_server import FakeGitHub
 from loggardener.cli import app
 from loggardener.errors import ExitCode, GardenerError
 from loggardener.files import atomic_write
-from loggardener.publishing.markers import fingerprint_marker
+from loggardener.publishing.markers import COMMENT_MARKER, fingerprint_marker
 from loggardener.sources.demo import demo_export_path
 from publishing_support import FakeGh
 
@@ -827,3 +827,52 @@ def test_drafts_that_cannot_all_be_written_leave_the_previous_ones_whole(
     scan(tmp_path, config, "--issues", "draft")
     assert not (directory / "99-stale.md").exists()
 
+
+def test_gh_script_says_once_on_its_open_issue_that_a_problem_went_quiet(tmp_path: Path) -> None:
+    """Publish mode comments "Quiet for N runs" on the open issue of a problem a run lists as resolved; the
+    drafts' script said nothing of it, so a team publishing with `gh` never heard that its problem stopped."""
+    from entry_factories import run_entry
+
+    def export(name: str, start: float, messages: list[str]) -> Path:
+        entries = [
+            run_entry(start + 60 * index + offset, text=message, severity="ERROR")
+            for index in range(3)
+            for offset, message in enumerate(messages)
+        ]
+        path = tmp_path / name
+        path.write_text("".join(json.dumps(entry) + "\n" for entry in entries), encoding="utf-8")
+        return path
+
+    config = tmp_path / "gardener.toml"
+    config.write_text("[state]\nresolved_after_runs = 1\n", encoding="utf-8")
+    both = ["payment gateway refused the charge", "disk quota exceeded on volume data"]
+    gh = FakeGh(tmp_path / "gh")
+
+    def drafts_of(run: str, path: Path) -> Path:
+        result = CliRunner().invoke(
+            app,
+            [
+                *("scan", "--from", str(path), "--out", str(tmp_path / run), "--config", str(config)),
+                *("--state", str(tmp_path / "state.json"), "--issues", "draft", "--repo", "o/r"),
+            ],
+            env={"GITHUB_REPOSITORY": "", "GITHUB_STEP_SUMMARY": ""},
+        )
+        assert result.exit_code == 0, result.output
+        [drafts] = (tmp_path / run).glob("*.issues")
+        return drafts / "gh-issues.sh"
+
+    assert gh.run(drafts_of("first", export("first.ndjson", 0, both))).returncode == 0
+    assert len(gh.issues) == 2
+    quiet_script = drafts_of("second", export("second.ndjson", 3600, both[:1]))
+
+    for _ in range(2):  # a rerun of the script says it no second time
+        done = gh.run(quiet_script)
+        assert done.returncode == 0, done.stderr
+
+    disk = next(issue for issue in gh.issues if "disk quota" in issue["title"])
+    notes = [comment for comment in disk["comments"] if "Quiet for" in comment]
+    assert len(notes) == 1 and notes[0].startswith(COMMENT_MARKER)
+    assert "**Quiet for 1 run:** `disk quota exceeded on volume data`" in notes[0]
+    assert disk["state"] == "OPEN"
+    payment = next(issue for issue in gh.issues if "payment gateway" in issue["title"])
+    assert not any("Quiet for" in comment for comment in payment.get("comments", []))
