@@ -12,6 +12,7 @@ import sys
 from collections.abc import Iterator
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import Any
 
 import pytest
 from typer.testing import CliRunner
@@ -876,3 +877,29 @@ def test_gh_script_says_once_on_its_open_issue_that_a_problem_went_quiet(tmp_pat
     assert disk["state"] == "OPEN"
     payment = next(issue for issue in gh.issues if "payment gateway" in issue["title"])
     assert not any("Quiet for" in comment for comment in payment.get("comments", []))
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [{"text": "   "}, {"text": "\n\n"}, {"json_payload": {"message": " \t"}}],
+    ids=["spaces", "breaks", "json"],
+)
+def test_an_error_logged_with_a_blank_message_gets_its_draft(tmp_path: Path, payload: dict[str, Any]) -> None:
+    """An ERROR whose message is only spaces or line breaks (a logger called with a blank string) ended the run
+    with an internal error (IndexError) as its draft quoted the sample's first line: no worklog, no drafts."""
+    from entry_factories import run_entry
+
+    export = tmp_path / "blank.ndjson"
+    entries = [run_entry(60 * index, severity="ERROR", **payload) for index in range(3)]
+    export.write_text("".join(json.dumps(entry) + "\n" for entry in entries), encoding="utf-8")
+
+    result = CliRunner().invoke(
+        app,
+        ["scan", "--from", str(export), "--out", str(tmp_path / "out"), "--no-state", "--issues", "draft"],
+        env={"GITHUB_REPOSITORY": "", "GITHUB_STEP_SUMMARY": ""},
+    )
+
+    assert result.exit_code == 0, result.output
+    [drafts] = (tmp_path / "out").glob("*.issues")
+    [draft] = drafts.glob("01-*.md")
+    assert "e.g. ``" not in draft.read_text(encoding="utf-8")
