@@ -260,7 +260,8 @@ def _write_whole(stream: IO[str], text: str) -> int:
     if not isinstance(binary, (io.BufferedIOBase, io.RawIOBase)):  # a test's text buffer
         return stream.write(text)
     stream.flush()
-    data = memoryview(text.encode(stream.encoding or "utf-8", getattr(stream, "errors", None) or "strict"))
+    encoding = getattr(stream, "encoding", None) or "utf-8"
+    data = memoryview(text.encode(encoding, getattr(stream, "errors", None) or "strict"))
     while data:
         written = binary.write(data)  # None: a non-blocking descriptor that takes nothing now
         if written is None:

@@ -305,7 +305,7 @@ def _report_text(report: ScanReport, target: Path) -> str:
     """The JSON report; for standard output that cannot hold every character (`PYTHONIOENCODING=ascii`), with
     JSON's own escapes rather than the stream's."""
     text = JsonReport().render(report)
-    if target == STDOUT and not holds_any_character(STANDARD_OUTPUT.encoding):
+    if target == STDOUT and not holds_any_character(getattr(STANDARD_OUTPUT, "encoding", None)):
         text = json.dumps(json.loads(text), indent=2) + "\n"
     return text
 
