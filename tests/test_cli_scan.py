@@ -403,31 +403,6 @@ def test_a_template_failing_on_the_report_is_one_line_naming_its_line(
     assert report.exists()
 
 
-@pytest.mark.parametrize(
-    "failing",
-    ["{{ report.nosuch.deeper }}", "{% macro walk(n) %}{{ walk(n + 1) }}{% endmacro %}{{ walk(0) }}"],
-)
-def test_a_template_failing_on_the_report_leaves_the_state_as_it_was(tmp_path: Path, failing: str) -> None:
-    """The worklog is an output: a run that could not render it recorded its run in the state all the same
-    (exit 2), so the next run's trends counted a run whose worklog nobody has."""
-    state = tmp_path / "state.json"
-    code, _, stderr = scan("--demo", "--out", str(tmp_path / "first"), "--state", str(state))
-    assert code == 0, stderr
-    before = state.read_bytes()
-    templates = tmp_path / "tpl"
-    templates.mkdir()
-    (templates / "worklog.md.j2").write_text(f"# Worklog\n{failing}\n", encoding="utf-8")
-
-    code, _, stderr = scan(
-        "--demo", "--templates", str(templates), "--out", str(tmp_path / "out"), "--state", str(state)
-    )
-
-    assert code == 2
-    assert "template worklog.md.j2" in stderr and "internal error" not in stderr
-    assert state.read_bytes() == before
-    assert "unchanged: an output was not written" in " ".join(stderr.split() + _.split())
-
-
 @pytest.mark.skipif(not Path("/proc/self/mem").exists(), reason="needs Linux's /proc")
 @pytest.mark.parametrize(
     "command", [["scan", "--no-state", "--from"], ["cluster"], ["cluster", "--format", "gcloud"]]

@@ -399,12 +399,10 @@ def _run(
             drafts_lost = outputs.drafts  # the drafts are an output of this run that could not be written
         note_reopened(report)
         writes: list[tuple[str, Callable[[], object]]] = []
-        unrendered = False
         try:
             markdown = renderer.render(report)
         except GardenerError as exc:  # a template failing on this report: the other outputs still count
             failures.append(exc)
-            unrendered = True  # the worklog is an output this run could not write
         else:
             marked = f"{markdown.rstrip()}\n\n{marker}\n"
             # a killed run's worklog was of another window, so of another name than this one
@@ -425,8 +423,7 @@ def _run(
                 failures.append(exc)
             else:
                 written.append(what)
-        # an output failed (the worklog too, when its template failed): the state stays as it was
-        kept = drafts_lost or unrendered or len(written) < len(writes)
+        kept = drafts_lost or len(written) < len(writes)  # an output failed: the state stays as it was
         # a window that holds none of the entries read (a clock or an --hours off, an old export) saw nothing:
         # recorded, it would be a quiet run, and a few of them would mark every problem resolved
         blind = 0 < report.totals.read == report.totals.skipped.get("outside the window", 0)
