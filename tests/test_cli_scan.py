@@ -353,7 +353,14 @@ def test_a_broken_template_stops_the_scan_before_anything_is_written(tmp_path: P
             {"worklog.md.j2": '{% include "partials/p.md.j2" %}\n', "partials/p.md.j2": "{% if %}\n"},
             "template partials/p.md.j2 (line 1)",
         ),
-        ({"worklog.md.j2": b"\xff\xfe{{ 1 }}\n"}, "UnicodeDecodeError"),
+        (
+            {"worklog.md.j2": b"\xff\xfe{{ 1 }}\n"},
+            "template worklog.md.j2 (from --templates) is not UTF-8 text (byte 0xff at offset 0): save it as UTF-8",
+        ),
+        (
+            {"worklog.md.j2": '{% include "partials/p.md.j2" %}\n', "partials/p.md.j2": b"# R\xe9sum\xe9\n"},
+            "template partials/p.md.j2 (from --templates) is not UTF-8 text (byte 0xe9 at offset 3)",
+        ),
     ],
 )
 def test_a_template_that_cannot_load_stops_the_scan_before_anything_is_written(

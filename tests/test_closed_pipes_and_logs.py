@@ -136,6 +136,53 @@ def test_a_reader_that_leaves_standard_output_ends_the_command_with_its_own_exit
         assert len(list((tmp_path / "out").glob("GCP-LOG-GARDENER-WORKLOG-*.md"))) == 1
 
 
+def _reader_leaving_after(args: list[str], cwd: Path, size: int) -> tuple[int, bytes]:
+    """Run gardener with standard output a pipe whose reader takes `size` bytes and leaves (`| head -c`)."""
+    process = subprocess.Popen(
+        [*GARDENER, *args],
+        cwd=cwd,
+        env={**os.environ, "PYTHONPATH": str(Path(loggardener.__file__).parent.parent)},
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert process.stdout is not None and process.stderr is not None
+    process.stdout.read(size)
+    process.stdout.close()
+    stderr = process.stderr.read()
+    return process.wait(timeout=120), stderr
+
+
+@pytest.mark.parametrize("read_first", [0, 10])
+@pytest.mark.parametrize(("option", "what"), [("--report-json", "report"), ("--assignments", "assignments")])
+def test_a_reader_that_leaves_before_the_report_or_assignments_is_an_output_not_written(
+    tmp_path: Path, option: str, what: str, read_first: int
+) -> None:
+    """`gardener scan --report-json - | consumer` whose consumer died, or `| head -c 10`, exited 0 and recorded
+    the run in the state: the report (95 KB for the demo, more than a pipe holds) was lost, and the state
+    counted a run that delivered nothing. A reader that took a part and left was not even noticed: the text
+    stream dropped what the pipe did not take."""
+    state = tmp_path / "state.json"
+    args = ["scan", "--demo", "--out", "out", "--state", str(state)]
+    first = runner.invoke(app, [*args[:3], str(tmp_path / "out"), *args[4:]])
+    assert first.exit_code == 0, first.stderr
+    before = state.read_bytes()
+
+    if read_first:
+        code, stderr = _reader_leaving_after([*args, option, "-"], tmp_path, read_first)
+    else:
+        code, stderr = _without_reader([*args, option, "-"], tmp_path, "stdout")
+
+    errors = [line for line in stderr.decode().splitlines() if line.startswith("error:")]
+    assert code == 2, stderr
+    assert errors == [
+        f"error: cannot write the {what} to standard output: its reader went away (the pipe was closed) "
+        f"before the {what} was written whole; read all of it, or give {option} a file path"
+    ]
+    assert b"Traceback" not in stderr and b"Exception ignored" not in stderr
+    assert state.read_bytes() == before
+
+
 def test_a_reader_that_leaves_standard_error_keeps_the_errors_exit_code(tmp_path: Path) -> None:
     code, _ = _without_reader(["scan", "--from", "missing.json", "--no-state"], tmp_path, "stderr")
     assert code == 2

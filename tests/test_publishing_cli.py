@@ -12,6 +12,7 @@ import sys
 from collections.abc import Iterator
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import Any
 
 import pytest
 from typer.testing import CliRunner
@@ -20,7 +21,7 @@ from fakes.github_server import FakeGitHub
 from loggardener.cli import app
 from loggardener.errors import ExitCode, GardenerError
 from loggardener.files import atomic_write
-from loggardener.publishing.markers import fingerprint_marker
+from loggardener.publishing.markers import COMMENT_MARKER, fingerprint_marker
 from loggardener.sources.demo import demo_export_path
 from publishing_support import FakeGh
 
@@ -53,6 +54,11 @@ def scan(out: Path, config: Path, *args: str, env: dict[str, str] | None = None)
 def publish(server: FakeGitHub, out: Path, config: Path) -> tuple[int, str, str]:
     env = {"GITHUB_API_URL": server.url, "GITHUB_TOKEN": TOKEN}
     return scan(out, config, "--issues", "publish", "--repo", "o/r", env=env)
+
+
+def publish_stateless(server: FakeGitHub, out: Path, config: Path) -> tuple[int, str, str]:
+    env = {"GITHUB_API_URL": server.url, "GITHUB_TOKEN": TOKEN}
+    return scan(out, config, "--no-state", "--issues", "publish", "--repo", "o/r", env=env)
 
 
 def planted_secrets() -> set[str]:
@@ -105,6 +111,63 @@ def test_issues_github_files_without_labels_are_found_again_through_the_state(
 
     markers = [re.search(r"fingerprint=(\w+)", i.body).group(1) for i in server.issues.values()]  # type: ignore[union-attr]
     assert len(set(markers)) == 3
+
+
+def _markers(server: FakeGitHub) -> list[str]:
+    return [m.group(1) for i in server.issues.values() if (m := re.search(r"fingerprint=(\w+)", i.body))]
+
+
+def test_issues_github_files_without_labels_are_found_again_without_a_state(
+    server: FakeGitHub, tmp_path: Path, config: Path
+) -> None:
+    """With `--no-state` nothing recorded the issues GitHub filed without their labels (a token without push
+    access): each run filed them again (last round's O06/G11). GitHub's search finds them by the fingerprint
+    their bodies show; the marker decides."""
+    server.push_access = False
+
+    for run in (1, 2, 3):
+        code, _, stderr = publish_stateless(server, tmp_path / "out", config)
+        assert code == ExitCode.PUBLISH_FAILED and "without the 'log-gardener' label" in stderr
+        assert len(server.issues) == run  # one more each run, none filed twice
+
+    assert len(set(_markers(server))) == 3
+
+
+def test_issues_whose_labels_a_person_removed_are_found_again_without_a_state(
+    server: FakeGitHub, tmp_path: Path, config: Path
+) -> None:
+    code, _, _ = publish_stateless(server, tmp_path / "out", config)
+    assert code == 0
+    filed = len(server.issues)
+    for issue in server.issues.values():
+        issue.labels = []  # a person cleaned up the labels
+
+    code, stdout, _ = publish_stateless(server, tmp_path / "out", config)
+
+    assert code == 0
+    assert len(server.issues) == filed and sorted(_markers(server)) == sorted(set(_markers(server)))
+    assert f"Issues: {filed} skipped" in stdout
+
+
+def test_a_run_with_a_state_or_with_every_issue_listed_does_not_search(
+    server: FakeGitHub, tmp_path: Path, config: Path
+) -> None:
+    publish(server, tmp_path / "out", config)  # with a state: its numbers say where the issues are
+    assert not server.requests_matching("GET", r"/search/issues")
+
+    publish_stateless(server, tmp_path / "out", config)  # every problem's issue is listed by its label
+
+    assert not server.requests_matching("GET", r"/search/issues")
+
+
+def test_a_search_github_refuses_files_as_before(server: FakeGitHub, tmp_path: Path, config: Path) -> None:
+    refused = {"message": "Validation Failed", "errors": [{"message": "The search is longer than allowed."}]}
+    server.fail("GET", r"/search/issues", status=422, times=100, body=refused)
+
+    code, _, _ = publish_stateless(server, tmp_path / "out", config)
+
+    assert code == 0 and len(server.issues) == 8
+    assert len(server.requests_matching("GET", r"/search/issues")) == 1  # refused: no more searches this run
 
 
 def test_per_incident_off_files_every_problem_and_links_causes_and_effects(
@@ -764,3 +827,79 @@ def test_drafts_that_cannot_all_be_written_leave_the_previous_ones_whole(
     monkeypatch.undo()
     scan(tmp_path, config, "--issues", "draft")
     assert not (directory / "99-stale.md").exists()
+
+
+def test_gh_script_says_once_on_its_open_issue_that_a_problem_went_quiet(tmp_path: Path) -> None:
+    """Publish mode comments "Quiet for N runs" on the open issue of a problem a run lists as resolved; the
+    drafts' script said nothing of it, so a team publishing with `gh` never heard that its problem stopped."""
+    from entry_factories import run_entry
+
+    def export(name: str, start: float, messages: list[str]) -> Path:
+        entries = [
+            run_entry(start + 60 * index + offset, text=message, severity="ERROR")
+            for index in range(3)
+            for offset, message in enumerate(messages)
+        ]
+        path = tmp_path / name
+        path.write_text("".join(json.dumps(entry) + "\n" for entry in entries), encoding="utf-8")
+        return path
+
+    config = tmp_path / "gardener.toml"
+    config.write_text("[state]\nresolved_after_runs = 1\n", encoding="utf-8")
+    both = ["payment gateway refused the charge", "disk quota exceeded on volume data"]
+    gh = FakeGh(tmp_path / "gh")
+
+    def drafts_of(run: str, path: Path) -> Path:
+        result = CliRunner().invoke(
+            app,
+            [
+                *("scan", "--from", str(path), "--out", str(tmp_path / run), "--config", str(config)),
+                *("--state", str(tmp_path / "state.json"), "--issues", "draft", "--repo", "o/r"),
+            ],
+            env={"GITHUB_REPOSITORY": "", "GITHUB_STEP_SUMMARY": ""},
+        )
+        assert result.exit_code == 0, result.output
+        [drafts] = (tmp_path / run).glob("*.issues")
+        return drafts / "gh-issues.sh"
+
+    assert gh.run(drafts_of("first", export("first.ndjson", 0, both))).returncode == 0
+    assert len(gh.issues) == 2
+    quiet_script = drafts_of("second", export("second.ndjson", 3600, both[:1]))
+
+    for _ in range(2):  # a rerun of the script says it no second time
+        done = gh.run(quiet_script)
+        assert done.returncode == 0, done.stderr
+
+    disk = next(issue for issue in gh.issues if "disk quota" in issue["title"])
+    notes = [comment for comment in disk["comments"] if "Quiet for" in comment]
+    assert len(notes) == 1 and notes[0].startswith(COMMENT_MARKER)
+    assert "**Quiet for 1 run:** `disk quota exceeded on volume data`" in notes[0]
+    assert disk["state"] == "OPEN"
+    payment = next(issue for issue in gh.issues if "payment gateway" in issue["title"])
+    assert not any("Quiet for" in comment for comment in payment.get("comments", []))
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [{"text": "   "}, {"text": "\n\n"}, {"json_payload": {"message": " \t"}}],
+    ids=["spaces", "breaks", "json"],
+)
+def test_an_error_logged_with_a_blank_message_gets_its_draft(tmp_path: Path, payload: dict[str, Any]) -> None:
+    """An ERROR whose message is only spaces or line breaks (a logger called with a blank string) ended the run
+    with an internal error (IndexError) as its draft quoted the sample's first line: no worklog, no drafts."""
+    from entry_factories import run_entry
+
+    export = tmp_path / "blank.ndjson"
+    entries = [run_entry(60 * index, severity="ERROR", **payload) for index in range(3)]
+    export.write_text("".join(json.dumps(entry) + "\n" for entry in entries), encoding="utf-8")
+
+    result = CliRunner().invoke(
+        app,
+        ["scan", "--from", str(export), "--out", str(tmp_path / "out"), "--no-state", "--issues", "draft"],
+        env={"GITHUB_REPOSITORY": "", "GITHUB_STEP_SUMMARY": ""},
+    )
+
+    assert result.exit_code == 0, result.output
+    [drafts] = (tmp_path / "out").glob("*.issues")
+    [draft] = drafts.glob("01-*.md")
+    assert "e.g. ``" not in draft.read_text(encoding="utf-8")

@@ -15,6 +15,7 @@ import gzip
 import io
 import os
 import re
+import select
 import stat
 import sys
 import tempfile
@@ -250,14 +251,37 @@ def standard_output_error(exc: OSError) -> GardenerError:
     return GardenerError(f"cannot write to standard output: {write_reason(exc)}", ExitCode.BAD_INPUT)
 
 
+def _write_whole(stream: IO[str], text: str) -> int:
+    """Write all of `text` to `stream`. A text stream writes a long text to its binary buffer in one call, and
+    a pipe whose reader leaves during it takes part of it: the buffer answers with the part it wrote and the
+    text stream drops the rest without an error. Here the rest is written again, so that the closed pipe is
+    met (BrokenPipeError)."""
+    binary = getattr(stream, "buffer", None)
+    if not isinstance(binary, (io.BufferedIOBase, io.RawIOBase)):  # a test's text buffer
+        return stream.write(text)
+    stream.flush()
+    encoding = getattr(stream, "encoding", None) or "utf-8"
+    data = memoryview(text.encode(encoding, getattr(stream, "errors", None) or "strict"))
+    while data:
+        written = binary.write(data)  # None: a non-blocking descriptor that takes nothing now
+        if written is None:
+            select.select([], [binary], [])
+            continue
+        data = data[written:]
+    return len(text)
+
+
 class StandardOutput(io.TextIOBase):
     """Standard output as it is at each call (tests swap it), where a failed write is one line (exit code 2)
     rather than an internal error. When standard output is closed (`>&-`), or its reader went away (`| head`
     read what it wanted), what is written to it is dropped: the command finishes and exits with its own code,
-    not click's exit code 1 (which the README gives to `--fail-on`) nor an internal error."""
+    not click's exit code 1 (which the README gives to `--fail-on`) nor an internal error. `reader_gone` tells
+    that it went away, for an output (`--report-json -`) that must then count as not written."""
+
+    reader_gone = False
 
     def write(self, text: str) -> int:
-        return self._on_stdout(lambda stream: stream.write(text), len(text))
+        return self._on_stdout(lambda stream: _write_whole(stream, text), len(text))
 
     def flush(self) -> None:
         self._on_stdout(lambda stream: stream.flush(), None)
@@ -271,6 +295,7 @@ class StandardOutput(io.TextIOBase):
             return action(stream)
         except BrokenPipeError:
             discard_stream(stream)
+            self.reader_gone = True
             return closed
         except OSError as exc:
             discard_stream(stream)
@@ -318,11 +343,20 @@ def output_open(path: Path, what: str) -> Iterator[IO[str]]:
     """Standard output for `-`, else `atomic_open(path)`, gzip-compressed when the name ends in `.gz` (as the
     name says, so that zcat and gunzip read it)."""
     if path == STDOUT:
+        option = "--report-json" if what == "report" else f"--{what}"
+        stream = standard_output(option)
+        cast(StandardOutput, stream).reader_gone = False  # of this output, not of an earlier command's
         try:
-            yield standard_output(f"--{what}")
-            sys.stdout.flush()
+            yield stream
+            stream.flush()
         except OSError as exc:
             raise write_error(what, path, exc) from None
+        if cast(StandardOutput, stream).reader_gone:
+            raise GardenerError(
+                f"cannot write the {what} to standard output: its reader went away (the pipe was closed) "
+                f"before the {what} was written whole; read all of it, or give {option} a file path",
+                ExitCode.BAD_INPUT,
+            )
         return
     with atomic_open(path, what) as handle:
         if path.suffix != ".gz":

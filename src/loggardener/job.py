@@ -22,9 +22,11 @@ from loggardener.entries.models import Severity
 from loggardener.errors import ExitCode, GardenerError
 from loggardener.files import (
     LEFTOVER_SECONDS,
+    STANDARD_OUTPUT,
     STDOUT,
     atomic_write,
     check_writable,
+    holds_any_character,
     output_open,
     output_write,
     prepare_directory,
@@ -299,6 +301,15 @@ def _remove_if_empty(directories: list[Path], files: list[Path]) -> None:
             directory.rmdir()  # only when empty
 
 
+def _report_text(report: ScanReport, target: Path) -> str:
+    """The JSON report; for standard output that cannot hold every character (`PYTHONIOENCODING=ascii`), with
+    JSON's own escapes rather than the stream's."""
+    text = JsonReport().render(report)
+    if target == STDOUT and not holds_any_character(getattr(STANDARD_OUTPUT, "encoding", None)):
+        text = json.dumps(json.loads(text), indent=2) + "\n"
+    return text
+
+
 def _worklog_path(outputs: Outputs, report: ScanReport, services: tuple[str, ...]) -> Path:
     """Where this run's worklog goes: its window's name in `--out`, unless a file of another run holds it."""
     return unused_path(outputs.out_dir / worklog_filename(report, services), run_marker(report, services))
@@ -379,7 +390,9 @@ def _run(
         try:
             known = {} if state is None else state.issue_numbers()
             unconfirmed = {} if state is None else state.unconfirmed_creates()
-            report = process_issues(report, config.issues, publisher_for(worklog), known, unconfirmed)
+            report = process_issues(
+                report, config.issues, publisher_for(worklog), known, unconfirmed, stateless=state is None
+            )
         except GardenerError as exc:  # e.g. GitHub rejected the token: still write the worklog and report
             failures.append(exc)
             refused = True
@@ -401,7 +414,7 @@ def _run(
                 writes.append(("step summary", lambda: append_step_summary(summary, marked, pointer)))
         if outputs.report_json is not None:
             target = outputs.report_json
-            writes.append(("report", lambda: output_write(target, JsonReport().render(report), "report")))
+            writes.append(("report", lambda: output_write(target, _report_text(report, target), "report")))
         written = []
         for what, write in writes:
             try:

@@ -402,10 +402,33 @@ class FakeGitHub:
                     return 404, {"message": "Label does not exist"}, {}
                 issue.labels.remove(name)
                 return 200, [self._label(n) for n in issue.labels], {}
+        if method == "GET" and path == "/search/issues":
+            return 200, self._search(query.get("q", "")), {}
         if method == "GET" and path == "/rate_limit":
             core = {"limit": 5000, "remaining": 4999, "reset": int(time.time()) + 3600, "used": 1}
             return 200, {"resources": {"core": core}, "rate": core}, {}
         return 404, {"message": "Not Found", "documentation_url": "https://docs.github.com/rest"}, {}
+
+    def _search(self, q: str) -> dict[str, Any]:
+        """GitHub's issue search, enough of it: `repo:`, and words or quoted phrases each in the body (the
+        other qualifiers, `is:issue` and `in:body`, are taken as met)."""
+        words = [
+            word.strip('"')
+            for word in re.findall(r'"[^"]*"|\S+', q)
+            if word.startswith('"') or ":" not in word
+        ]
+        repo = re.search(r"\brepo:(\S+)", q)
+        found = [
+            issue
+            for issue in sorted(self.issues.values(), key=lambda issue: issue.number)
+            if (repo is None or repo.group(1).lower() == f"{self.owner}/{self.repo}".lower())
+            and all(word in issue.body for word in words)
+        ]
+        return {
+            "total_count": len(found),
+            "incomplete_results": False,
+            "items": [self._issue_json(i) for i in found],
+        }
 
     def handle(
         self, method: str, raw_path: str, headers: dict[str, str], body: str

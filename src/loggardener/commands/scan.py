@@ -6,7 +6,6 @@ functions, when a scan runs.
 
 from __future__ import annotations
 
-import json
 import math
 import threading
 import time
@@ -566,11 +565,10 @@ def scan(
 ) -> None:
     """Scan logs, cluster them into problems, rank them P0–P3 and write a worklog."""
     from loggardener.config import ignored_pyproject, load_config
-    from loggardener.files import holds_any_character, standard_output
+    from loggardener.files import standard_output
     from loggardener.job import Outputs, run_scan_job
     from loggardener.pipeline import ScanOptions
     from loggardener.publishing.run import choose_publisher
-    from loggardener.rendering.json_report import JsonReport
     from loggardener.state import state_file_name, trend_line
 
     for flag, value in (
@@ -722,7 +720,7 @@ def scan(
     outputs = Outputs(
         out_dir=out_dir,
         templates=templates,
-        report_json=None if to_stdout else report_json,
+        report_json=report_json,
         assignments=assignments,
         step_summary=step_summary,
         state=None if no_state else state_path,
@@ -743,13 +741,6 @@ def scan(
             watch_read=watch_read,
         )
     report, worklog = result.report, result.worklog
-    if to_stdout:
-        stream = standard_output("--report-json")
-        text = JsonReport().render(report)
-        if not holds_any_character(getattr(stream, "encoding", None)):  # JSON's own escapes, not the stream's
-            text = json.dumps(json.loads(text), indent=2) + "\n"
-        stream.write(text)
-        stream.flush()
     _print_summary(console, report, worklog if result.worklog_written else None)
     if result.state is not None and result.state_written:
         console.print(

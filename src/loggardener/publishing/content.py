@@ -522,11 +522,13 @@ def error_text(cluster: Cluster) -> str:
 
 
 def example_text(cluster: Cluster) -> str | None:
-    """The representative sample's error, when it says more than `error_text` (else None)."""
+    """The representative sample's error, when it says more than `error_text` (else None: also when it says
+    nothing, an entry written with a message of spaces or line breaks only)."""
     if not cluster.samples:
         return None
     text = _with_type(cluster, cluster.message)
-    return text if text and " ".join(text.split()) != error_text(cluster) else None
+    said = " ".join(text.split())
+    return text if said and said != error_text(cluster) else None
 
 
 def error_line(cluster: Cluster, limit: int = 300) -> Markup:

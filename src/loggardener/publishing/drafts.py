@@ -6,6 +6,7 @@ Layout, in the drafts directory (next to the worklog):
   gh/comment-<fingerprint>.md the status comment for an issue that already exists (also of a problem below
                               the threshold: no draft, its open issue is kept up to date)
   gh/regression-<fingerprint>.md  the comment for a closed issue that fires again
+  gh/quiet-<fingerprint>.md   the comment for the open issue of a problem this run lists as resolved
   gh-issues.sh                lists the issues once, looks each fingerprint up, then creates, comments
                               (unless the issue already carries the same facts) or reopens
 
@@ -26,7 +27,7 @@ from pathlib import Path
 from loggardener.clustering.models import Cluster
 from loggardener.errors import ExitCode, GardenerError
 from loggardener.files import atomic_write, write_error
-from loggardener.publishing.content import Composer, utc
+from loggardener.publishing.content import Composer, resolved_note, utc
 from loggardener.publishing.interface import IssuePublisher, check_repo
 from loggardener.publishing.markers import facts_marker, fingerprint_marker
 from loggardener.report import IssueAction
@@ -45,7 +46,7 @@ _HEADER = """#!/usr/bin/env bash
 #   closed  -> comment (unless said already) + gh issue reopen, if the problem fired after it was closed,
 #              unless a person closed it as a duplicate (the problem is tracked in the issue it duplicates)
 # A problem below the threshold (`follow`) is only kept up to date on its open issue: nothing is filed or
-# reopened for it.
+# reopened for it. A problem this run lists as resolved (`quiet`) is said once on its open issue, left open.
 set -euo pipefail
 cd "$(dirname "$0")"
 REPO="${{REPO:-{repo}}}"
@@ -175,6 +176,19 @@ follow() {{  # as publish, for a problem below the threshold: only its open issu
   if [ -n "${{number:-}}" ] && [ "$state" = "OPEN" ]; then publish "$@"; fi
 }}
 
+quiet() {{  # fingerprint $1 went quiet (this run lists it as resolved), its note's hidden line $2: said once on
+  # its open issue, which stays open (a person closes it once the fix is confirmed)
+  local found number state last
+  found="$(lookup "$1")"
+  IFS=$'\\t' read -r number state _ <<<"$found"
+  if [ -z "${{number:-}}" ] || [ "$state" != "OPEN" ]; then return 0; fi
+  last="$(gh issue view "$number" --repo "$REPO" --json comments \\
+    --jq '[.comments[].body] | map(select(contains("<!-- log-gardener:resolved="))) | last // ""')" \\
+    || {{ echo "cannot read issue #$number of $REPO: stopped" >&2; exit 1; }}
+  if [[ "$last" == *"$2"* ]]; then echo "skipped #$number: its going quiet was said already"; return 0; fi
+  gh issue comment "$number" --repo "$REPO" --body-file "gh/quiet-$1.md"
+}}
+
 """
 
 
@@ -193,6 +207,7 @@ class DraftWriter(IssuePublisher):
         unconfirmed: Mapping[str, datetime] | None = None,
         *,
         below: Sequence[Cluster] = (),
+        stateless: bool = False,
     ) -> list[IssueAction]:
         """Write the drafts into a new directory that replaces the drafts directory once complete: a run
         that fails part way (a full disk, Ctrl-C) leaves the previous drafts, never half of the new ones
@@ -269,6 +284,11 @@ class DraftWriter(IssuePublisher):
             comment, current = composer.comment(cluster, None, draft=True)
             atomic_write(gh_dir / f"comment-{cluster.fingerprint}.md", comment, "draft")
             lines.append(_call("follow", cluster, current.title, [], facts_marker(current)))
+        for resolved in composer.report.resolved:  # gone quiet: said once on an open issue of theirs
+            fingerprint_marker(resolved.fingerprint)
+            note = resolved_note(resolved, composer.report)
+            atomic_write(gh_dir / f"quiet-{resolved.fingerprint}.md", note, "draft")
+            lines.append(f"quiet {shlex.quote(resolved.fingerprint)} {shlex.quote(note.splitlines()[-1])}\n")
         atomic_write(staging / SCRIPT_NAME, "".join(lines), "script", mode=0o755)
         return actions
 

@@ -88,6 +88,9 @@ _LISTING_LAG = timedelta(minutes=10)
 its issue is not listed, until this long after it was sent (a duplicate costs more than a delay)."""
 _MAX_LOOKED_AT = 1000
 """Issues read at most when looking for one filed by a create whose answer was lost."""
+_MAX_SEARCHES = 20
+"""GitHub searches at most per run for issues of problems a run without a state would file (search allows 30
+requests a minute): the rest are filed as before."""
 
 
 class IssueRetry(GithubRetry):
@@ -462,6 +465,7 @@ class GitHubPublisher(IssuePublisher):
         unconfirmed: Mapping[str, datetime] | None = None,
         *,
         below: Sequence[Cluster] = (),
+        stateless: bool = False,
     ) -> list[IssueAction]:
         """Publish `clusters`, within `max_rate_limit_wait` seconds for the whole phase: past that, the rest
         are returned as failed "not attempted", so the run ends and writes everything. `known` holds the issue
@@ -514,6 +518,12 @@ class GitHubPublisher(IssuePublisher):
             candidates.update(seen)
             run.numbers.update((fp, issue.number) for fp, issue in seen.items())
             run.unconfirmed = {fp: at for fp, at in pending.items() if fp not in seen}
+        if stateless:
+            # no state says which issues earlier runs filed: one whose label a person removed, or GitHub
+            # dropped (a token without push access), is not listed by it, and would be filed again
+            seen = self._search_for(repo, sorted(wanted - set(candidates)))
+            candidates.update(seen)
+            run.numbers.update((fp, issue.number) for fp, issue in seen.items())
         actions: list[IssueAction] = []
         stopped: str | None = None
         followed = [
@@ -614,6 +624,34 @@ class GitHubPublisher(IssuePublisher):
                 continue
             if self._ours(issue.url, issue.number) and "/pull/" not in (issue.html_url or ""):
                 found[match.group(1)] = issue
+        return found
+
+    def _search_for(self, repo: Repository, fingerprints: Sequence[str]) -> dict[str, Issue]:
+        """The issues showing `fingerprints` in their bodies, whatever their labels, by GitHub search (at most
+        `_MAX_SEARCHES`): its marker decides, an open issue before a closed one, then the oldest. Search lags
+        and is rate limited: what it does not find (or a search refused) is filed as before."""
+        found: dict[str, Issue] = {}
+        for fingerprint in fingerprints[:_MAX_SEARCHES]:
+            query = f'repo:{self.repo_name} is:issue in:body "{fingerprint}"'
+            try:
+                headers, data = self.requester.requestJsonAndCheck(
+                    "GET", "/search/issues", parameters={"q": query, "sort": "created", "order": "asc"}
+                )
+            except _API_ERRORS:
+                break  # search is rate limited apart from the rest: the next searches would fail alike
+            items = data.get("items") if isinstance(data, dict) else None
+            for item in items if isinstance(items, list) else []:
+                if not isinstance(item, dict) or "/pull/" in str(item.get("html_url") or ""):
+                    continue
+                match = _MARKER.search(str(item.get("body") or ""))
+                number = item.get("number")
+                if match is None or match.group(1) != fingerprint or not isinstance(number, int):
+                    continue
+                if not self._ours(str(item.get("url") or ""), number):
+                    continue
+                held = found.get(fingerprint)
+                if held is None or (held.state != "open" and item.get("state") == "open"):
+                    found[fingerprint] = Issue(self.requester, headers, item, completed=True)
         return found
 
     def _ours(self, url: str, number: int) -> bool:

@@ -55,8 +55,10 @@ class IssuePublisher(ABC):
         unconfirmed: Mapping[str, datetime] | None = None,
         *,
         below: Sequence[Cluster] = (),
+        stateless: bool = False,
     ) -> list[IssueAction]:
         """One action per cluster, in order. API failures become `failed` actions, never exceptions. `known`
         maps fingerprints to the issue numbers earlier runs recorded in the state; `unconfirmed` to when an
         earlier run sent a create whose answer was lost (`IssueAction.sent_at`). `below`: the problems under
-        the threshold; one whose issue is open is still updated (its priority fell), no other is filed."""
+        the threshold; one whose issue is open is still updated (its priority fell), no other is filed.
+        `stateless`: the run keeps no state, so nothing recorded says which issues earlier runs filed."""

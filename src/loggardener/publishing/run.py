@@ -102,14 +102,17 @@ def process_issues(
     publisher: IssuePublisher | None,
     known: Mapping[str, int] | None = None,
     unconfirmed: Mapping[str, datetime] | None = None,
+    stateless: bool = False,
 ) -> ScanReport:
     """The report with `issue_actions` filled for the clusters at or above the threshold; `known` holds the
     issue numbers the state recorded, by fingerprint, and `unconfirmed` when it recorded a create whose
-    answer was lost."""
+    answer was lost; `stateless` when the run keeps no state."""
     if publisher is None:
         return report
     from loggardener.publishing.content import Composer
 
     composer = Composer(report, config)
-    actions = publisher.publish(composer, composer.selected(), known, unconfirmed, below=composer.below())
+    actions = publisher.publish(
+        composer, composer.selected(), known, unconfirmed, below=composer.below(), stateless=stateless
+    )
     return report.model_copy(update={"issue_actions": actions})

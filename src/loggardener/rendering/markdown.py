@@ -164,6 +164,10 @@ class MarkdownWorklog(Renderer):
         except jinja2.TemplateError as exc:
             where = _template_line(exc) or self._name
             raise GardenerError(f"template {where}: {exc.message}", ExitCode.BAD_INPUT) from None
+        except UnicodeDecodeError as exc:
+            if not self._overridden:
+                raise
+            raise _not_utf8(self._name, exc) from None
         except (ValueError, ArithmeticError, LookupError, TypeError, AttributeError, RecursionError) as exc:
             if not self._overridden:
                 raise  # the bundled templates failing is a bug, not the user's
@@ -177,16 +181,28 @@ class MarkdownWorklog(Renderer):
             return self._template.render(report=report, clusters=report.clusters, totals=report.totals)
 
 
+def _not_utf8(name: str, exc: UnicodeDecodeError) -> GardenerError:
+    """One line for a template of `--templates` that is not UTF-8 (saved as Latin-1 or UTF-16)."""
+    return GardenerError(
+        f"template {name} (from --templates) is not UTF-8 text (byte 0x{exc.object[exc.start]:02x} at offset "
+        f"{exc.start}): save it as UTF-8",
+        ExitCode.BAD_INPUT,
+    )
+
+
 def _load_included(env: jinja2.Environment, name: str, seen: set[str]) -> None:
     """Load every template `name` includes, imports or extends by a literal name, and theirs: a missing or
     broken partial stops the run before the scan, not when the worklog is rendered after publishing."""
     seen.add(name)
     assert env.loader is not None
-    source, _, _ = env.loader.get_source(env, name)
+    try:
+        source, _, _ = env.loader.get_source(env, name)
+    except UnicodeDecodeError as exc:
+        raise _not_utf8(name, exc) from None
     for included in jinja2.meta.find_referenced_templates(env.parse(source, name)):
         if included is not None and included not in seen:
+            _load_included(env, included, seen)  # its source first: a partial not UTF-8 is named
             env.get_template(included)
-            _load_included(env, included, seen)
 
 
 def _template_line(exc: BaseException) -> str | None:
