@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import marshal
 import os
 import zlib
 from collections.abc import Callable, Iterable
@@ -76,3 +77,34 @@ def _evict_oldest(directory: Path, name: str) -> None:
     for _, path in sorted(stored, reverse=True)[KEPT_PER_NAME:]:
         with contextlib.suppress(OSError):
             path.unlink()
+
+
+def load_marshalled(name: str) -> Any:
+    """The value `store_marshalled` wrote as `name`; None when it is missing or damaged (its checksum differs)."""
+    directory = cache_dir()
+    if directory is None:
+        return None
+    try:
+        data = (directory / name).read_bytes()
+        checksum, payload = int.from_bytes(data[:4], "big"), data[4:]
+        if zlib.crc32(payload) != checksum:
+            return None
+        return marshal.loads(payload)
+    except (OSError, EOFError, ValueError, TypeError):
+        return None
+
+
+def store_marshalled(name: str, value: Any, what: str) -> None:
+    """Write `value` as `name`, with its checksum, readable by its user only (`what` names it in an error). A
+    read-only home: the next run computes again; a second Ctrl-C or SIGTERM while the process ends (callers write
+    at exit): the write is dropped, its temporary file removed, and no traceback ends a stopped command."""
+    directory = cache_dir()
+    if directory is None:
+        return
+    payload = marshal.dumps(value)
+    from loggardener.console import Terminated
+    from loggardener.errors import GardenerError  # here: `errors` compiles its patterns through `regexes`
+    from loggardener.files import atomic_write_bytes
+
+    with contextlib.suppress(GardenerError, OSError, KeyboardInterrupt, Terminated):
+        atomic_write_bytes(directory / name, zlib.crc32(payload).to_bytes(4, "big") + payload, what, 0o600)

@@ -14,16 +14,12 @@ from __future__ import annotations
 
 import atexit
 import builtins
-import contextlib
 import dataclasses
-import marshal
 import sys
-import zlib
-from pathlib import Path
 from types import CodeType
 from typing import Any
 
-from loggardener.cache import cache_dir
+from loggardener.cache import load_marshalled, store_marshalled
 
 KEPT = 2048
 """Sources kept at most: every class a run of gardener loads, with room for others' (a test's)."""
@@ -63,25 +59,9 @@ def _code(source: str) -> CodeType:
     return code
 
 
-def _path() -> Path | None:
-    directory = cache_dir()
-    return None if directory is None else directory / _NAME
-
-
 def _load() -> dict[str, CodeType]:
-    """The cache's code; none when it is missing, damaged (its checksum differs) or of another shape."""
-    path = _path()
-    if path is None:
-        return {}
-    try:
-        with open(path, "rb") as handle:
-            data = handle.read()
-        checksum, payload = int.from_bytes(data[:4], "big"), data[4:]
-        if zlib.crc32(payload) != checksum:
-            return {}
-        stored = marshal.loads(payload)
-    except (OSError, EOFError, ValueError, TypeError):
-        return {}
+    """The cache's code; none when it is missing, damaged or of another shape."""
+    stored = load_marshalled(_NAME)
     if not isinstance(stored, dict):
         return {}
     return {
@@ -93,20 +73,9 @@ def _load() -> dict[str, CodeType]:
 
 def _store() -> None:
     """Write the cache: this run's code, and the earlier runs' while they fit in `KEPT`."""
-    path = _path()
-    if path is None:
-        return
     merged = dict(_used)
     for source, code in (_known or {}).items():
         if len(merged) >= KEPT:
             break
         merged.setdefault(source, code)
-    payload = marshal.dumps(merged)
-    from loggardener.console import Terminated
-    from loggardener.errors import GardenerError
-    from loggardener.files import atomic_write_bytes
-
-    # a read-only home: compile again next time; a second Ctrl-C or SIGTERM while the process ends (this runs at
-    # exit): the write is dropped, its temporary file removed, and no traceback ends a stopped scan
-    with contextlib.suppress(GardenerError, OSError, KeyboardInterrupt, Terminated):
-        atomic_write_bytes(path, zlib.crc32(payload).to_bytes(4, "big") + payload, "the code cache", 0o600)
+    store_marshalled(_NAME, merged, "the code cache")

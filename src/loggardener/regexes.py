@@ -14,15 +14,11 @@ from __future__ import annotations
 import _sre  # type: ignore[import-not-found]
 import array
 import atexit
-import contextlib
-import marshal
 import re
 import sys
-import zlib
-from pathlib import Path
 from typing import Any, AnyStr
 
-from loggardener.cache import cache_dir
+from loggardener.cache import load_marshalled, store_marshalled
 
 try:  # Python 3.11 renamed the modules `re` compiles with
     from re import _compiler, _parser  # type: ignore[attr-defined]
@@ -100,55 +96,30 @@ def _generate(pattern: str | bytes, flags: int) -> _Compiled:
     )
 
 
-def _path() -> Path | None:
-    directory = cache_dir()
-    return None if directory is None else directory / _NAME
-
-
 def _load() -> dict[_Key, _Compiled]:
-    """The cache's patterns; none when it is missing, damaged (its checksum differs) or of another shape."""
-    path = _path()
-    if path is None:
-        return {}
+    """The cache's patterns; none when it is missing, damaged or of another shape."""
+    stored = load_marshalled(_NAME)
     try:
-        with open(path, "rb") as handle:
-            data = handle.read()
-        checksum, payload = int.from_bytes(data[:4], "big"), data[4:]
-        if zlib.crc32(payload) != checksum:
-            return {}
-        stored = marshal.loads(payload)
         return {
             (bytes if kind == "b" else str, pattern, flags): compiled
             for (kind, pattern, flags), compiled in stored.items()
         }
-    except (OSError, EOFError, ValueError, TypeError, AttributeError):
+    except (ValueError, TypeError, AttributeError):
         return {}
 
 
 def _store() -> None:
     """Write the cache: this run's patterns, and the earlier runs' while they fit in `KEPT`."""
-    path = _path()
-    if path is None:
-        return
     merged = dict(_used)
     for key, compiled in (_known or {}).items():
         if len(merged) >= KEPT:
             break
         merged.setdefault(key, compiled)
-    payload = marshal.dumps(
-        {
-            ("b" if kind is bytes else "s", pattern, flags): value
-            for (kind, pattern, flags), value in merged.items()
-        }
-    )
-    from loggardener.console import Terminated
-    from loggardener.errors import GardenerError  # here: `errors` compiles its patterns through this module
-    from loggardener.files import atomic_write_bytes
-
-    # a read-only home: generate again next time; a second Ctrl-C or SIGTERM while the process ends (this runs
-    # at exit): the write is dropped, its temporary file removed, and no traceback ends a stopped scan
-    with contextlib.suppress(GardenerError, OSError, KeyboardInterrupt, Terminated):
-        atomic_write_bytes(path, zlib.crc32(payload).to_bytes(4, "big") + payload, "the regex cache", 0o600)
+    stored = {
+        ("b" if kind is bytes else "s", pattern, flags): value
+        for (kind, pattern, flags), value in merged.items()
+    }
+    store_marshalled(_NAME, stored, "the regex cache")
 
 
 def widen_escapes(pattern: str, widen: dict[str, str], keep_carets: bool = True) -> str:
