@@ -1121,6 +1121,28 @@ def test_a_signal_while_the_workers_start_prints_no_traceback(
     assert "Traceback" not in said and len(said.strip().splitlines()) == 1, said
 
 
+def _python(script: str, tmp_path: Path) -> subprocess.Popen[bytes]:
+    """`script` run by this Python in its own process, gardener importable, its standard streams piped."""
+    return subprocess.Popen(
+        [sys.executable, "-c", script],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        cwd=tmp_path,
+        env={**os.environ, "PYTHONPATH": str(Path(loggardener.__file__).parent.parent)},
+    )
+
+
+def _ended(process: subprocess.Popen[bytes]) -> tuple[int, str]:
+    """The exit code and standard error of `process` once it ends; killed, and the test failed, after a minute."""
+    try:
+        _, stderr = process.communicate(b"", timeout=60)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        pytest.fail("the interrupted command never ended")
+    return process.returncode, stderr.decode()
+
+
 def _gardener_whose_exit_waits_forever(tmp_path: Path, grace_seconds: float) -> subprocess.Popen[bytes]:
     """`gardener cluster -` through `cli.main()`, reading its standard input, with a thread the interpreter's exit
     joins forever (as a worker pool's thread reading a result a killed worker wrote half of), and
@@ -1143,14 +1165,7 @@ def _gardener_whose_exit_waits_forever(tmp_path: Path, grace_seconds: float) -> 
         "sys.argv = ['gardener', 'cluster', '-']\n"
         "cli.main()\n"
     )
-    process = subprocess.Popen(
-        [sys.executable, "-c", script],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        cwd=tmp_path,
-        env={**os.environ, "PYTHONPATH": str(Path(loggardener.__file__).parent.parent)},
-    )
+    process = _python(script, tmp_path)
     assert process.stdout is not None
     assert _line_within(process.stdout, process) == b"handler installed\n"
     time.sleep(0.3)  # the command has begun reading its standard input
@@ -1187,21 +1202,8 @@ def test_a_ctrl_c_before_the_commands_own_handling_begins_is_said_and_ends_with_
         "sys.argv = ['gardener', 'cluster', '-']\n"
         "cli.main()\n"
     )
-    process = subprocess.Popen(
-        [sys.executable, "-c", script],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        cwd=tmp_path,
-        env={**os.environ, "PYTHONPATH": str(Path(loggardener.__file__).parent.parent)},
-    )
-    try:
-        _, stderr = process.communicate(timeout=60)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        pytest.fail("the interrupted command never ended")
-    said = stderr.decode()
-    assert process.returncode == 130, said
+    code, said = _ended(_python(script, tmp_path))
+    assert code == 130, said
     assert said.startswith("interrupted: ") and "Traceback" not in said, said
 
 
@@ -1222,16 +1224,8 @@ def test_a_ctrl_c_while_the_command_line_loads_its_modules_is_one_line_and_130(t
         "from loggardener.launch import main\n"
         "main()\n"
     )
-    finished = subprocess.run(
-        [sys.executable, "-c", script],
-        input=b"",
-        capture_output=True,
-        cwd=tmp_path,
-        timeout=60,
-        env={**os.environ, "PYTHONPATH": str(Path(loggardener.__file__).parent.parent)},
-    )
-    said = finished.stderr.decode()
-    assert finished.returncode == 130, said
+    code, said = _ended(_python(script, tmp_path))
+    assert code == 130, said
     assert said.startswith("interrupted: ") and len(said.splitlines()) == 1, said
 
 
