@@ -205,6 +205,12 @@ def _hostile_inputs(size: int) -> dict[str, str]:
         "device keys": "key 0 key 0 " * (size // 12) + "snmp-server community " * (size // 22),
         "qualified names": "токен доступа доступа " * (size // 40) + ": Xy7kP2mQ9r",
         "code owners": "recovery codes for " * (size // 19) + ": ab12cd34",
+        "cookie attributes with blanks": "Set-Cookie: sid=Xk9pQ2mZ7vR4tL8w"
+        + "; path=a        " * (size // 16)
+        + "; x=1",
+        "cookie expiry dates with blanks": "Set-Cookie: sid=Xk9pQ2mZ7vR4tL8w"
+        + "; expires=Wed, 21 Oct   " * (size // 24),
+        "placeholder closings": 'password: "a.b' + ")" * size + '"',
     }
 
 
@@ -240,4 +246,52 @@ def test_a_passphrase_in_quotes_other_than_asciis_is_redacted_whole(
 
 @pytest.mark.parametrize("text", ["auth: `enabled`", "password: `${DB_PASSWORD}` from env", "token: «none»"])
 def test_a_setting_or_reference_in_such_quotes_stays(text: str) -> None:
+    assert Redactor().redact(text) == text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "{User:app Password:Xk9p:Q2mZ7vR4tL8w Host:db}",  # not Go's empty field: the value holds a `:`
+        "password: Winter2024.pass",  # a password shaped as an attribute, not code's
+        "password: Monkey99.token",
+        "db password=Summer.Fall(2024)!Xq",  # shaped as a call
+        "password=Xk9p.Q2mZ7vR4tL8w[",
+        "DB_PASSWORD=${DB_PASSWORD:-Xk9pQ2mZ7vR4}",  # a shell default that is no word
+        "postgres://app:${DB_PASSWORD:-Xk9pQ2mZ7vR4}@db/x",
+        "password_rejected: Xk9pQ2mZ7vR4tL8w",  # the password tried, under an event's name
+        "password=#{Xk9pQ2mZ7vR4tL8w}",  # reference shapes around no name
+        "password=env:Xk9pQ2mZ7vR4tL8w",
+        "token=((Xk9pQ2mZ7vR4tL8w))",
+        "token=%env(Xk9pQ2mZ7vR4tL8w)%",
+        "token=vault://Xk9pQ2mZ7vR4tL8w",
+        'password: !Sub "Xk9pQ2mZ7vR4tL8w"',  # `!Sub` takes a literal string
+        "https://u:$(Xk9pQ2mZ7vR4tL8w)@h.example.com/",
+    ],
+)
+def test_a_secret_in_the_shape_of_a_reference_or_a_field_is_still_redacted(text: str) -> None:
+    """The rules that keep references (`${X}`, `settings.DB_PASSWORD`, `((x))`, `!Ref`) and Go's empty fields took
+    any value of their shape: a password written in that shape reached the outputs."""
+    said = Redactor().redact(text)
+    assert not any(piece in said for piece in ("Xk9p", "Q2mZ", "Winter", "Monkey", "Summer")), said
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "{User:app Password: Host:db}",
+        "password: ${DB_PASSWORD:-postgres}",
+        "conn = connect(password=settings.DB_PASSWORD)",
+        "    secret = self.client.access_secret_version(request={'name': name})",
+        'password: !Sub "${DbPassword}"',
+        "-passin env:KEY_PASS",
+        "password=%env(DB_PASSWORD)%",
+        "password: ((db-password))",
+        "token: op://vault/item/field",
+        "PasswordExpired: user bob must change it",
+        "password=#{ENV['DB_PASSWORD']}",
+        "args: --api-key=$(API_KEY)",
+    ],
+)
+def test_references_and_empty_fields_of_those_shapes_stay(text: str) -> None:
     assert Redactor().redact(text) == text

@@ -482,6 +482,12 @@ _FOREIGN_KEY_WORDS = {
 _WEAK_WORDS = ("key", "auth", "sid", "hmac", "salt", "nonce", "license", "licence")  # a license key too
 # A connection string or a DSN holds a password; written opaque (a vault's reference, an encrypted blob) it is one.
 _CONNECTION_STRING_WORDS = ("connectionstring", "connstring", "connstr")
+# What happened to a secret (`PasswordExpired:`, `token_invalid=true`): an event's or an error's name, whose value
+# is most often a state or words, yet may be the secret tried (`password_rejected: X`): one only if random-looking.
+_EVENT_NAME = compile_regex(
+    r"(?:^|[_.-])(?:expired|invalid|incorrect|mismatch|mismatched|rejected|revoked|wrong|denied|failed|failure"
+    r"|locked)$"
+)
 # Names that hold a secret word but describe it: `token_count`, `password_length`, `key_file`, `max_tokens`.
 _DESCRIPTIVE = compile_regex(
     r"(?:^|[_.-])(?:count|len|length|size|type|types|limit|ttl|expires?|expiry|expiration|expires_in|url|uri"
@@ -491,8 +497,6 @@ _DESCRIPTIVE = compile_regex(
     r"|error|errors|method|scheme|strategy|flow|mechanism|backend|pool|header|headers|field|fields|store|arn"
     r"|min|max|minimum|maximum|affinity|persistence"  # a load balancer's `sessionAffinity: ClientIP`
     r"|fingerprint|thumbprint"  # a key's or a certificate's digest (`key_fingerprint=SHA256:…`), public
-    # what happened to it (`PasswordExpired:`, `token_invalid=true`): an event's or an error's name
-    r"|expired|invalid|incorrect|mismatch|mismatched|rejected|revoked|wrong|denied|failed|failure|locked"
     r"|ref|reference)$"  # a reference to a secret names where it is (Kubernetes' `secretKeyRef`, `passwordSecretRef`)
     # a tokenizer names a text's splitting (`tokenizer=cl100k_base`)
     r"|(?:^|[_.-])tokeni[sz](?:e|er|ers|ation|ed)(?:$|[_.-])"
@@ -524,14 +528,14 @@ _PLACEHOLDERS = compile_regex(
     + _MASK_NOTE
     + r"\*+|x+|\.+|-+"
     r"|<[A-Za-z _./-]{1,64}>|\[" + _MASK_NOTE + r"\]|\(" + _MASK_NOTE + r"\)"
-    r"|\$\{?[A-Za-z_][\w.]*\}?|\$\([A-Za-z_][\w.-]*\)|\{\{[^{}]*\}\}|%[A-Za-z_]+%"
+    r"|\$\{?[A-Za-z_][\w.]*\}?|\$\((?-i:[A-Z_][A-Z0-9_]*|[a-z][\w-]*\.[\w.-]+)\)|\{\{[^{}]*\}\}|%[A-Za-z_]+%"
     # a shell expansion with a word as its default or message (`${DB_PASSWORD:-postgres}`, `${TOKEN:?unset}`),
     # Spring's with its default (`${DB_PASSWORD:}`, `${db.password:postgres}`)
     r"|\$\{[A-Za-z_][\w.]*(?::?[-=?+]|:)(?:[A-Za-z]{0,32}|[A-Za-z ]{0,64})\}"
     # a template left unfilled: Python's `{db_password}` (an f-string without its `f`), Ruby's `#{ENV[…]}`,
     # Grafana's `$__env{DB_PASSWORD}` and `$__file{/run/secrets/x}`
     # (lower-case words joined by `_` or `.`: ODBC quotes a password in braces, `PWD={X}`)
-    r"|\{[a-z]{1,32}(?:[_.][a-z]{1,32}){1,4}\}|#\{[^{}\r\n]{1,128}\}?|\$__(?:env|file|vault)\{[^{}\r\n]{1,256}\}"
+    r"|\{[a-z]{1,32}(?:[_.][a-z]{1,32}){1,4}\}|#\{(?-i:ENV\[[^\[\]\r\n]{0,96}(?:\]\})?|[a-z_][a-z_.]{0,95}\})|\$__(?:env|file|vault)\{[^{}\r\n]{1,256}\}"
     r"|\?|\$\d{1,3}|%s|%\(\w{1,64}\)s)$",  # a bound parameter's placeholder (`password = ?`, `%(pw)s`)
     re.IGNORECASE,
 )
@@ -600,6 +604,8 @@ def key_class(key: str) -> str | None:
         return "token"  # OpenID Connect's logout hint is the ID token itself, not a hint of one
     if _DESCRIPTIVE.search(joined):
         return None
+    if _EVENT_NAME.search(joined):
+        return "weak"  # `PasswordExpired: user bob must change it`; but `password_rejected: <the password tried>`
     flat = "".join(words)
     if words[-1] == "id" and (not _SECRET_IDS & set(words) or words[-2:-1] == ["key"]):
         # a client, key or account id names something, it opens nothing (`apikey_id=key_…`); a key's id too
@@ -691,7 +697,7 @@ _SECRET_VARIABLE = (
 # A value that reads the secret from elsewhere: a template with a source (`${vault:secret/db#password}`), or
 # code reading the environment (`os.environ['DB_PASSWORD']`, `process.env.API_KEY`, `System.getenv(`).
 _REFERENCE = compile_regex(
-    r"^(?:\$\{[^{}\s]{1,256}\}$|(?:os\.environ(?:\.get)?|os\.getenv|process\.env|System\.getenv|ENV(?:\.fetch)?"
+    r"^(?:\$\{(?![A-Za-z_][\w.]*:?[-=?+])[^{}\s]{1,256}\}$|(?:os\.environ(?:\.get)?|os\.getenv|process\.env|System\.getenv|ENV(?:\.fetch)?"
     r"|Deno\.env\.get)(?:[.\[(]|$)"
     # PowerShell: a scoped variable (`$env:DEPLOY_PW`, `$using:pw`), or the call that reads or makes the secret
     # (`(ConvertTo-SecureString …`, `Read-Host -AsSecureString`, `(Get-Secret …`)
@@ -707,19 +713,21 @@ _REFERENCE = compile_regex(
     # backticks, which also quote a value, a command with a flag or a path): the
     # command that reads the secret at run time (not one that writes it: `$(echo X | base64 -d)`); and openssl's
     # pass phrase sources (`-passin env:KEY_PASS`)
-    r"|(?![$`(]{1,2}[^\r\n]*\b(?:echo|printf)\b|[^\r\n]*<<)(?:\$\([^()\r\n]{1,256}\)|`[a-z][\w.-]{0,31}[ \t][^`\r\n]{0,224}(?:[ \t]-|/)[^`\r\n]{0,224}`)$"
-    r"|(?:env|file|fd):[\w./~-]{1,255}$"
+    r"|(?![$`(]{1,2}[^\r\n]*\b(?:echo|printf)\b|[^\r\n]*<<)(?:\$\([a-z][\w.-]{0,31}[ \t][^()\r\n]{1,224}\)|`[a-z][\w.-]{0,31}[ \t][^`\r\n]{0,224}(?:[ \t]-|/)[^`\r\n]{0,224}`)$"
+    r"|(?:env:[A-Z_][A-Z0-9_]{0,127}|file:[\w.~-]{0,128}/[\w./~-]{1,254}|fd:\d{1,4})$"
     # code, as a traceback's source line shows it: an attribute that holds the secret (`settings.DB_PASSWORD`,
     # `self.api_key`), or a method's call that fetches it (`self.client.access_secret_version(`)
-    r"|(?:[A-Za-z_]\w{0,63}\.){1,8}(?:(?:[A-Z0-9]{1,31}_){0,6}(?:PASSWORD|PASSWD|SECRET|TOKEN|KEY|PWD|PASS)"
+    r"|[a-z_]{1,64}\.(?:[A-Za-z_]\w{0,63}\.){0,7}(?:(?:[A-Z0-9]{1,31}_){0,6}(?:PASSWORD|PASSWD|SECRET|TOKEN|KEY|PWD|PASS)"
     r"|[a-z_]{0,32}(?:password|passwd|secret|token|key|pwd|pass|credentials?)[a-z_]{0,32})$"
-    r"|(?:[A-Za-z_]\w{0,63}\.){1,8}[A-Za-z_]\w{0,63}\(|(?:[A-Za-z_]\w{0,63}\.){0,8}[A-Za-z_]\w{0,63}\[(?:[\"']|$)"
+    r"|[a-z_]{1,64}\.(?:[A-Za-z_]\w{0,63}\.){0,7}[a-z_][a-z0-9_]{2,63}\([^\r\n]{0,256}$"
+    r"|[a-z_]{1,64}(?:\.[A-Za-z_]\w{0,63}){0,8}\[(?:[\"'][\w.-]{0,64}(?:[\"']\]?)?)?$"
     # a secret store's reference, resolved at run time: Symfony's `%env(DB_PASSWORD)%`, Concourse's `((db-password))`,
     # Azure App Service's `@Microsoft.KeyVault(SecretUri=…)`, an AWS ARN, a store's URI (berglas' `sm://`, 1Password's
     # `op://`, vals' `ref+vault://`)
-    r"|%env\([\w:.-]{1,128}\)%$|\(\([\w./ -]{1,128}\)\)$|@Microsoft\.KeyVault\([^()\s]{1,512}\)$"
+    r"|%env\((?:[a-z_]{1,32}:){0,4}[A-Z_][A-Z0-9_]{0,127}\)%$|\(\([a-z0-9_][a-z0-9_./ -]{0,127}\)\)$"
+    r"|@Microsoft\.KeyVault\([^()\s]{1,512}\)$"
     r"|arn:aws[\w-]{0,16}:(?:secretsmanager|ssm|kms):[\w/:.+=@-]{1,512}$"
-    r"|(?:sm|berglas|op|ref\+[a-z0-9]{1,16}|vault|gcpsm|awssm|azkv|keyvault|doppler)://[\w./#?=:-]{1,512}$)"
+    r"|(?:sm|berglas|op|ref\+[a-z0-9]{1,16}|vault|gcpsm|awssm|azkv|keyvault|doppler)://[\w.#?=:-]{1,255}/[\w./#?=:-]{0,512}$)"
 )
 
 
@@ -729,7 +737,9 @@ def _placeholder(value: str) -> bool:
     if _PLACEHOLDERS.match(value) or _REFERENCE.match(value):
         return True
     closed = value
-    while closed[-1:] in _CLOSING and closed:  # `connect(password=settings.DB_PASSWORD)`, `{pw: ${PW:-x}}`
+    for _ in range(_CLOSINGS_KEPT):  # `connect(password=settings.DB_PASSWORD)`, `{pw: ${PW:-x}}`
+        if not closed or closed[-1] not in _CLOSING:
+            break
         closed = closed[:-1]
         if _PLACEHOLDERS.match(closed) or (closed[:1] != "$" and _REFERENCE.match(closed)):
             return True
@@ -737,6 +747,9 @@ def _placeholder(value: str) -> bool:
 
 
 _CLOSING = ")]};,.:"
+_CLOSINGS_KEPT = 8
+"""Closing characters of the text around a value read past at most (more is no placeholder's end, and each costs
+a match of the value)."""
 
 
 def _working_directory(key: str, value: str) -> bool:
@@ -1246,11 +1259,12 @@ _SCHEME_CREDENTIAL = _Deferred(
 _COOKIE = _Deferred(
     rb"(?i)\b(?:set-)?cookie\\{0,2}[\"']?\s{0,8}[:=]\s{0,8}(?:\\{0,2}[\"'])?(?P<cred>[^\r\n\"\\]+)"
 )
-# The attributes a `Set-Cookie` header gives its cookie (RFC 6265 and its drafts): they say how the browser keeps
-# it, never what it holds, and a cookie's problem is often theirs (`SameSite=None` without `Secure`).
-_COOKIE_ATTRIBUTES = compile_regex(
-    rb"(?i)(?:;[ \t]{0,8}(?:(?:path|domain|max-age|samesite|priority)=[^;\r\n\"\\]{0,256}"
-    rb"|expires=[A-Za-z]{3},?[ \t0-9A-Za-z:-]{0,40}|secure|httponly|partitioned)[ \t]{0,8})+$"
+# An attribute a `Set-Cookie` header gives its cookie (RFC 6265 and its drafts), after its `;`: it says how the
+# browser keeps the cookie, never what it holds, and a cookie's problem is often its attributes' (`SameSite=None`
+# without `Secure`). (Each piece of a value ends with no blank, so the blanks after it are the separator's alone.)
+_COOKIE_ATTRIBUTE = compile_regex(
+    rb"(?i)[ \t]{0,8}(?:(?:path|domain|max-age|samesite|priority)=[^;\s\"\\]{0,256}"
+    rb"|expires=[A-Za-z]{3},?(?:[ \t]{1,4}[0-9A-Za-z:-]{1,20}){0,6}|secure|httponly|partitioned)[ \t]{0,8}"
 )
 # A DSN or URL with a password: the password runs to the first `@` (it may hold a space, quote or slash).
 # (also a user without a password: a token as a URL's user, `https://<token>@github.com/…`)
@@ -2926,7 +2940,9 @@ def _phrase_spans(data: bytes) -> Iterator[Span]:
             ):
                 break  # a variable's name then a flag (`gh secret set DB_PASSWORD --body X`): the flag rules
             if first and _YAML_PROPERTY.fullmatch(core):
-                if core.lower() in _REFERENCE_TAGS:
+                if core.lower() in _REFERENCE_TAGS and (
+                    core.lower() != b"!sub" or b"${" in tail[raw.end() : raw.end() + 512]
+                ):
                     break  # CloudFormation's `password: !Ref DbPassword`: a parameter's name, resolved at deploy
                 continue  # a YAML node's anchor or tag (`password: !!str X`): the value follows it
             if first and _placeholder(token.strip(b"\"',; \t").decode("utf-8", "replace")):
@@ -3614,18 +3630,23 @@ def _key_value_spans(pattern: Any, data: bytes, element: bool = False) -> Iterat
             b"tag" in _group_index(match.re)
             and _span(match, b"tag")[0] >= 0
             and _IDENTIFIER.fullmatch(data, start, end)
+            and data[slice(*_span(match, b"tag"))].lower() != b"!sub"  # `!Sub` takes a string: a `${…}` in it
         ):
             continue  # `password: !secret db_password`: a reference by name
         if (
             bare
+            and data[start - 1 : start]
+            in (b" ", b"\t")  # a blank where the empty value is, not `Password:Xk9p:Q2`
             and _GO_FIELD.match(data, start)
             and _GO_FIELD_BEFORE.search(data, max(0, key_start - 256), key_start) is not None
         ):
             continue  # Go's `%+v` of a struct whose password is empty (`{User:app Password: Host:db}`): the cause
         if _VAULT_HMAC.match(data, key_start):
             continue  # Vault's audit log writes each secret as its digest (`"client_token": "hmac-sha256:<hex>"`)
-        if data[max(0, key_start - 2) : key_start] == b"${":
-            continue  # a shell expansion's default (`${DB_PASSWORD:-postgres}`), no `name: value`
+        if data[max(0, key_start - 2) : key_start] == b"${" and _placeholder(
+            data[key_start - 2 : data.find(b"}", key_start, key_start + 512) + 1].decode("utf-8", "replace")
+        ):
+            continue  # a shell expansion with a word as its default (`${DB_PASSWORD:-postgres}`), no `name: value`
         if key == "PASS" and _GO_TEST_VERDICT.match(data, max(0, key_start - 4)):
             continue  # `go test -v`'s `--- PASS: TestCheckout/declined (0.01s)`: a test that passed
         if bare and kind != "password" and _JOSE_PARAMETER.match(data, start):
@@ -3924,10 +3945,21 @@ def _cookie_spans(data: bytes) -> Iterator[Span]:
     """A `Cookie:` header's value, and a `Set-Cookie:` header's cookie without its attributes."""
     for start, end, kind, rank in _simple_spans(_COOKIE, data, "cookie"):
         if data[max(0, start - 40) : start].lower().rfind(b"set-cookie") >= 0 and b";" in data[start:end]:
-            attributes = _COOKIE_ATTRIBUTES.search(data, start, end)
-            if attributes is not None and attributes.start() > start:
-                end = attributes.start()
+            attributes = _attributes_start(data, start, end)
+            if attributes > start:
+                end = attributes
         yield start, end, kind, rank
+
+
+def _attributes_start(data: bytes, start: int, end: int) -> int:
+    """Where the run of `Set-Cookie` attributes that ends `data[start:end]` begins (`; Path=/; Secure`), read
+    from its end one attribute at a time; `end` when it ends with none."""
+    attributes = end
+    while (semicolon := data.rfind(b";", start, attributes)) >= 0:
+        if not _COOKIE_ATTRIBUTE.fullmatch(data, semicolon + 1, attributes):
+            break
+        attributes = semicolon
+    return attributes
 
 
 def _simple_spans(pattern: Any, data: bytes, kind: str) -> Iterator[Span]:
