@@ -267,6 +267,8 @@ def test_a_setting_or_reference_in_such_quotes_stays(text: str) -> None:
         "token=vault://Xk9pQ2mZ7vR4tL8w",
         'password: !Sub "Xk9pQ2mZ7vR4tL8w"',  # `!Sub` takes a literal string
         "https://u:$(Xk9pQ2mZ7vR4tL8w)@h.example.com/",
+        "password=$(echo Xk9pQ2mZ7vR4tL8w)",  # a command substitution that writes the secret itself
+        "PASSWORD=$(printf '%s' 'Xk9pQ2mZ7vR4tL8w more') ./run",
     ],
 )
 def test_a_secret_in_the_shape_of_a_reference_or_a_field_is_still_redacted(text: str) -> None:
@@ -291,6 +293,7 @@ def test_a_secret_in_the_shape_of_a_reference_or_a_field_is_still_redacted(text:
         "PasswordExpired: user bob must change it",
         "password=#{ENV['DB_PASSWORD']}",
         "args: --api-key=$(API_KEY)",
+        "password=$(cat /run/secrets/db)",
     ],
 )
 def test_references_and_empty_fields_of_those_shapes_stay(text: str) -> None:

@@ -3422,7 +3422,8 @@ _PREVIOUS_WORD = compile_regex(rb"(?:^|[^A-Za-z])([A-Za-z]{2,24})[ \t]$")
 # A value in a wrapper: a call or a type's tag before a quoted string (`SecretStr('X')`, `Secret("X")`, Rust's
 # `Some("X")`, PHP's `string(12) "X"`), or a string prefix (Python's `b'X'`, C#'s `@"X"` and `$"X"`, PostgreSQL's
 # `E'X'`); or a value in quotes other than ASCII's, which a bare value's match stops inside at its first space:
-# a backtick's (Markdown, shell), typographic ones (`‘X’`, `“X”`, `„X“`, `«X»`) and CJK corner brackets (`「X」`, `『X』`).
+# a backtick's (Markdown, shell), typographic ones (`‘X’`, `“X”`, `„X“`, `«X»`) and CJK corner brackets (`「X」`, `『X』`);
+# or what a command substitution writes.
 _WRAPPED = compile_regex(
     rb"(?:[A-Za-z_][\w.:]{0,40}\((?:\d{1,6}\)[ \t]{1,4})?[bruBRU]{0,2}|[bruBRUfFeE]{1,2}|[@$]{1,2})"
     rb"(?:\"([^\"\r\n]{1,256})\"|'([^'\r\n]{1,256})')"
@@ -3431,6 +3432,8 @@ _WRAPPED = compile_regex(
     rb"|\xe2\x80[\x9c\x9e]([^\r\n]{1,256}?)\xe2\x80[\x9c\x9d]"
     rb"|\xc2\xab([^\r\n]{1,256}?)\xc2\xbb"
     rb"|\xe3\x80[\x8c\x8e]([^\r\n]{1,256}?)\xe3\x80[\x8d\x8f]"
+    # a command substitution that writes the value itself (`$(echo X)`, `$(printf '%s' X)`), no reference
+    rb"|\$\((?:echo|printf)[ \t]{1,8}(?:-[A-Za-z]{1,3}[ \t]{1,8})?([^()\r\n]{1,256})\)"
 )
 # The rest of a line after a bare password or code: two words or more of its shape (a passphrase, `correct horse
 # battery staple`, `Correct Horse Battery`, a wallet's seed words; one word after it is the message's, `password:
