@@ -604,8 +604,10 @@ def key_class(key: str) -> str | None:
         return "token"  # OpenID Connect's logout hint is the ID token itself, not a hint of one
     if _DESCRIPTIVE.search(joined):
         return None
-    if _EVENT_NAME.search(joined):
-        return "weak"  # `PasswordExpired: user bob must change it`; but `password_rejected: <the password tried>`
+    if _EVENT_NAME.search(
+        joined
+    ):  # `PasswordExpired: user bob must change it`; `password_rejected: <the one tried>`
+        return "weak" if len(words) > 1 and key_class("_".join(words[:-1])) is not None else None
     flat = "".join(words)
     if words[-1] == "id" and (not _SECRET_IDS & set(words) or words[-2:-1] == ["key"]):
         # a client, key or account id names something, it opens nothing (`apikey_id=key_…`); a key's id too
