@@ -12,7 +12,7 @@ import os
 import zlib
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 
 def cache_dir() -> Path | None:
@@ -77,6 +77,21 @@ def _evict_oldest(directory: Path, name: str) -> None:
     for _, path in sorted(stored, reverse=True)[KEPT_PER_NAME:]:
         with contextlib.suppress(OSError):
             path.unlink()
+
+
+K = TypeVar("K")
+V = TypeVar("V")
+
+
+def kept_entries(used: dict[K, V], known: dict[K, V] | None, kept: int) -> dict[K, V]:
+    """What a cache of compiled code stores: this run's entries (`used`), then the earlier runs' (`known`)
+    while they fit in `kept`."""
+    merged = dict(used)
+    for key, value in (known or {}).items():
+        if len(merged) >= kept:
+            break
+        merged.setdefault(key, value)
+    return merged
 
 
 def load_marshalled(name: str) -> Any:

@@ -19,7 +19,7 @@ import sys
 from types import CodeType
 from typing import Any
 
-from loggardener.cache import load_marshalled, store_marshalled
+from loggardener.cache import kept_entries, load_marshalled, store_marshalled
 
 KEPT = 2048
 """Sources kept at most: every class a run of gardener loads, with room for others' (a test's)."""
@@ -73,9 +73,5 @@ def _load() -> dict[str, CodeType]:
 
 def _store() -> None:
     """Write the cache: this run's code, and the earlier runs' while they fit in `KEPT`."""
-    merged = dict(_used)
-    for source, code in (_known or {}).items():
-        if len(merged) >= KEPT:
-            break
-        merged.setdefault(source, code)
+    merged = kept_entries(_used, _known, KEPT)
     store_marshalled(_NAME, merged, "the code cache")

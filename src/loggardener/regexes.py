@@ -18,7 +18,7 @@ import re
 import sys
 from typing import Any, AnyStr
 
-from loggardener.cache import load_marshalled, store_marshalled
+from loggardener.cache import kept_entries, load_marshalled, store_marshalled
 
 try:  # Python 3.11 renamed the modules `re` compiles with
     from re import _compiler, _parser  # type: ignore[attr-defined]
@@ -110,11 +110,7 @@ def _load() -> dict[_Key, _Compiled]:
 
 def _store() -> None:
     """Write the cache: this run's patterns, and the earlier runs' while they fit in `KEPT`."""
-    merged = dict(_used)
-    for key, compiled in (_known or {}).items():
-        if len(merged) >= KEPT:
-            break
-        merged.setdefault(key, compiled)
+    merged = kept_entries(_used, _known, KEPT)
     stored = {
         ("b" if kind is bytes else "s", pattern, flags): value
         for (kind, pattern, flags), value in merged.items()
