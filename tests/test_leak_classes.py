@@ -259,6 +259,7 @@ def test_a_setting_or_reference_in_such_quotes_stays(text: str) -> None:
         "password=Xk9p.Q2mZ7vR4tL8w[",
         "DB_PASSWORD=${DB_PASSWORD:-Xk9pQ2mZ7vR4}",  # a shell default that is no word
         "postgres://app:${DB_PASSWORD:-Xk9pQ2mZ7vR4}@db/x",
+        "export DB_PASSWORD ${DB_PASSWORD:-Xk9pQ2mZ7vR4",  # cut before its closing brace
         "password_rejected: Xk9pQ2mZ7vR4tL8w",  # the password tried, under an event's name
         "password=#{Xk9pQ2mZ7vR4tL8w}",  # reference shapes around no name
         "password=env:Xk9pQ2mZ7vR4tL8w",

@@ -3648,9 +3648,12 @@ def _key_value_spans(pattern: Any, data: bytes, element: bool = False) -> Iterat
             continue  # Go's `%+v` of a struct whose password is empty (`{User:app Password: Host:db}`): the cause
         if _VAULT_HMAC.match(data, key_start):
             continue  # Vault's audit log writes each secret as its digest (`"client_token": "hmac-sha256:<hex>"`)
-        if data[max(0, key_start - 2) : key_start] == b"${" and _placeholder(
-            data[key_start - 2 : data.find(b"}", key_start, key_start + 512) + 1].decode("utf-8", "replace")
-        ):
+        closing = (
+            data.find(b"}", key_start, key_start + 512)
+            if data[max(0, key_start - 2) : key_start] == b"${"
+            else -1
+        )
+        if closing >= 0 and _placeholder(data[key_start - 2 : closing + 1].decode("utf-8", "replace")):
             continue  # a shell expansion with a word as its default (`${DB_PASSWORD:-postgres}`), no `name: value`
         if key == "PASS" and _GO_TEST_VERDICT.match(data, max(0, key_start - 4)):
             continue  # `go test -v`'s `--- PASS: TestCheckout/declined (0.01s)`: a test that passed
