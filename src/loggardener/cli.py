@@ -201,8 +201,8 @@ def _typer_took_ctrl_c(exit_: SystemExit) -> bool:
     """Whether typer ended the process for a Ctrl-C that came before the command's own handling began (options
     parsed, the command invoked): typer turns that KeyboardInterrupt into a silent exit 130, which would leave
     the stop unsaid and no bound on the shutdown."""
-    exit_code = exit_.__context__
-    return isinstance(exit_code, typer.Exit) and isinstance(exit_code.__cause__, KeyboardInterrupt)
+    typer_exit = exit_.__context__
+    return isinstance(typer_exit, typer.Exit) and isinstance(typer_exit.__cause__, KeyboardInterrupt)
 
 
 def main() -> None:
