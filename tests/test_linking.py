@@ -4553,3 +4553,74 @@ def test_a_memory_limit_kill_on_an_instance_causes_the_error_saying_a_process_wa
     assert len(links) == 1
     ((cause, _),) = links
     assert (cause == exit_prefix) == exit_is_cause
+
+
+UPSTREAM_URL = "https://inventory-7q2k3x5vfa-uc.a.run.app"
+
+
+def structured_caller_scenario(payload: dict[str, Any]) -> ScanReport:
+    """inventory answers 503 for five minutes; checkout logs `payload` (`{i}` in its strings: the call) each time."""
+    entries = []
+    for i in range(5):
+        entries.append(
+            run_entry(i * 60, severity="ERROR", service="inventory", revision="inventory-00031-bex", instance="i",
+                      log="run.googleapis.com%2Frequests",
+                      httpRequest={"requestMethod": "GET", "requestUrl": f"{UPSTREAM_URL}/v1/stock/{i}", "status": 503})
+        )  # fmt: skip
+        filled = json.loads(json.dumps(payload).replace("{i}", str(i)))
+        entries.append(
+            run_entry(i * 60 + 1, json_payload=filled, service="checkout", revision="checkout-00077-wiv")
+        )
+    return scan_entries(entries)
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [
+        {
+            "severity": "ERROR",
+            "message": f"GET {UPSTREAM_URL}/v1/stock/{{i}} failed",
+            "stack_trace": "org.springframework.web.client.HttpServerErrorException$ServiceUnavailable: 503 Service "
+            "Unavailable: [no body]\n\tat org.springframework.web.client.RestTemplate.getForObject("
+            "RestTemplate.java:381)\n\tat com.shop.checkout.InventoryClient.reserve(InventoryClient.java:58)",
+        },
+        {
+            "severity": "ERROR",
+            "message": f"Call to {UPSTREAM_URL}/v1/stock/{{i}} failed",
+            "exception": "System.Net.Http.HttpRequestException: Response status code does not indicate success: "
+            "503 (Service Unavailable).\n   at Checkout.InventoryClient.GetAsync(Int32 id) in "
+            "/src/Checkout/InventoryClient.cs:line 52",
+        },
+        {
+            "level": 50,
+            "msg": f"stock lookup failed for {UPSTREAM_URL}/v1/stock/{{i}}",
+            "err": {
+                "type": "AxiosError",
+                "message": "Request failed with status code 503",
+                "stack": "AxiosError: Request failed with status code 503\n    at settle (/app/node_modules/axios/"
+                "dist/node/axios.cjs:2019:12)",
+            },
+        },
+    ],
+    ids=["spring-stack_trace", "dotnet-exception", "pino-err"],
+)
+def test_a_callers_url_in_its_message_and_the_status_in_its_logged_exception_name_the_failing_upstream(
+    payload: dict[str, Any],
+) -> None:
+    report = structured_caller_scenario(payload)
+    upstream = by_title(report, "HTTP 503 on GET /v1/stock/{id}")
+    (caller,) = [c for c in report.clusters if "checkout" in c.services]
+    assert caller.causes == [upstream.fingerprint]
+
+
+def test_a_callers_url_with_an_exception_that_names_no_failed_call_names_no_upstream() -> None:
+    report = structured_caller_scenario(
+        {
+            "severity": "ERROR",
+            "message": f"GET {UPSTREAM_URL}/v1/stock/{{i}} failed",
+            "stack_trace": 'java.lang.NullPointerException: Cannot invoke "Stock.count()" because "s" is null\n'
+            "\tat com.shop.checkout.InventoryClient.reserve(InventoryClient.java:61)",
+        }
+    )
+    assert links_of(report) == set()
+

@@ -460,6 +460,8 @@ class LinkFacts:
             entry.upstream and no_endpoint_service(text)
         ):
             _see(self._mentions.setdefault(key, {}), text[:MENTION_CHARS], seconds, MAX_MENTIONS_PER_KEY)
+        elif (said := _with_exception(entry)) is not None:
+            _see(self._mentions.setdefault(key, {}), said, seconds, MAX_MENTIONS_PER_KEY)
         revision = _revision_key(entry)
         if revision is not None:
             _see(self._key_revisions.setdefault(key, {}), revision, end, MAX_REVISIONS_PER_KEY)
@@ -548,6 +550,18 @@ class LinkFacts:
             tags=_tags_by_fingerprint(self._tags, final),
             pod_owners=_tags_by_fingerprint(self._pod_owners, final),
         )
+
+
+def _with_exception(entry: LogEntry) -> str | None:
+    """The entry's message followed by its exception's line, when the exception is logged apart from the message
+    (a structured log's `stack_trace` or `exception` field) and only that line names the failed call: `GET
+    https://inventory-…/v1/stock/SKU-1 failed` with `HttpServerErrorException$ServiceUnavailable: 503 Service
+    Unavailable`. None otherwise."""
+    stack = entry.stack
+    if stack is None or not stack.exception_type or not entry.message or stack.message in entry.message:
+        return None
+    text = f"{entry.message}\n{stack.exception_type}: {stack.message}"[:MENTION_CHARS]
+    return text if _head_names_failure(text) else None
 
 
 def _see_minute(seen: dict[_K, set[int] | frozenset[int]], key: _K, minute: int) -> None:
