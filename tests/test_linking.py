@@ -16,7 +16,7 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 
 from conftest import scan_entries
-from entry_factories import run_entry, split_traceback, stamp
+from entry_factories import BASE, run_entry, split_traceback, stamp
 from linear import assert_linear
 from loggardener.clustering.models import Cluster
 from loggardener.entries.models import Event, LogEntry, Severity
@@ -4623,4 +4623,97 @@ def test_a_callers_url_with_an_exception_that_names_no_failed_call_names_no_upst
         }
     )
     assert links_of(report) == set()
+
+
+def gave_up_scenario(
+    cause: str,
+    effect: str,
+    *,
+    effect_service: str = "cart",
+    effect_after: float = 400,
+    others: tuple[str, ...] = (),
+) -> ScanReport:
+    """`cause` (and `others`) logged by cart five times a minute apart, then `effect` by `effect_service` from
+    `effect_after` seconds on."""
+    entries = []
+    for i in range(5):
+        for n, text in enumerate((cause, *others)):
+            entries.append(run_entry(i * 60 + n, text=text.format(i=i), severity="ERROR", service="cart",
+                                     revision="cart-00090-dub", instance=f"c{i}"))  # fmt: skip
+        entries.append(run_entry(effect_after + i * 20, text=effect.format(i=i), severity="ERROR",
+                                 service=effect_service, revision=f"{effect_service}-00001-abc",
+                                 instance=f"e{i}"))  # fmt: skip
+    return scan_entries(entries)
+
+
+_TIMEOUT = (
+    "requests.exceptions.ReadTimeout: HTTPSConnectionPool(host='api.stripe.com', port=443): Read timed out."
+)
+_RETRIED = (
+    "Task shop.tasks.send_receipt[{i}] retry: Retry in 30s: SMTPServerDisconnected('Connection closed')"
+)
+
+
+@pytest.mark.parametrize(
+    ("cause", "effect"),
+    [
+        (_TIMEOUT, "pybreaker.CircuitBreakerError: Timeout not elapsed yet, circuit breaker still open"),
+        (_TIMEOUT, "Error: Breaker is open"),
+        (
+            _TIMEOUT,
+            "Polly.CircuitBreaker.BrokenCircuitException: The circuit is now open and is not allowing calls.",
+        ),
+        (_TIMEOUT, 'level=error msg="charge skipped" err="circuit breaker is open"'),
+        (
+            _TIMEOUT,
+            "CallNotPermittedException: CircuitBreaker 'stripe' is OPEN and does not permit further calls",
+        ),
+        (
+            "GET https://pricing.internal/v1/prices/{i} returned 503 Service Unavailable",
+            "HystrixRuntimeException: PricingCommand short-circuited and fallback failed.",
+        ),
+        (_RETRIED, "MaxRetriesExceededError: Can't retry shop.tasks.send_receipt[{i}] args:() kwargs:{{}}"),
+        (
+            _RETRIED,
+            "tenacity.RetryError: RetryError[<Future at 0x7f1c state=finished raised SMTPServerDisconnected>]",
+        ),
+        (
+            "attempt 3/5 failed: dial tcp 10.0.0.7:5432: connect: connection refused",
+            "gave up after 5 attempts",
+        ),
+    ],
+)
+def test_a_breaker_that_opened_or_retries_that_ran_out_are_the_effect_of_the_calls_they_gave_up_on(
+    cause: str, effect: str
+) -> None:
+    report = gave_up_scenario(cause, effect)
+    (gave_up,) = [c for c in report.clusters if c.first_seen >= BASE + timedelta(seconds=400)]
+    (link,) = [link for incident in report.incidents for link in incident.links]
+    assert (link.effect, link.kinds) == (gave_up.fingerprint, ["service"])
+    assert link.cause in gave_up.causes
+
+
+@pytest.mark.parametrize(
+    ("cause", "effect", "options"),
+    [
+        ("KeyError: 'category'", "Error: Breaker is open", {}),  # no failed call to give up on
+        (_TIMEOUT, "Error: Breaker is open", {"effect_service": "notify"}),  # another service's calls
+        (_TIMEOUT, "Error: Breaker is open", {"effect_after": 3600}),  # an hour after they ended
+        (  # two calls failing, and the breaker names neither
+            _TIMEOUT,
+            "CallNotPermittedException: CircuitBreaker 'recommendations' is OPEN and does not permit further calls",
+            {"others": ("GET https://pricing.internal/v1/prices/{i} returned 503 Service Unavailable",)},
+        ),
+        (
+            _TIMEOUT,
+            "ConnectionError: Max retries exceeded with url: /v1/charges",
+            {},
+        ),  # a failed call, not a give-up
+    ],
+    ids=["no-failed-call", "another-service", "an-hour-later", "two-unnamed", "urllib3-max-retries"],
+)
+def test_no_give_up_link_without_a_failed_call_of_its_own_service_just_before_it_that_it_names_or_is_alone(
+    cause: str, effect: str, options: dict[str, Any]
+) -> None:
+    assert links_of(gave_up_scenario(cause, effect, **options)) == set()
 

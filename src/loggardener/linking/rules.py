@@ -74,6 +74,7 @@ from loggardener.linking.facts import (
     ResolvedFacts,
     RevisionKey,
     Span,
+    names_failure,
     no_endpoint_service,
 )
 from loggardener.linking.models import Link, LinkKind
@@ -2123,6 +2124,96 @@ def _certificate_links(clusters: Sequence[Cluster], facts: ResolvedFacts, links:
             )
 
 
+_GAVE_UP = compile_regex(
+    r"CallNotPermittedException|CircuitBreaker '[^'\n]{1,80}' is (?:FORCED_)?OPEN|BrokenCircuit(?:Exception|Error)|"
+    r"IsolatedCircuitException|CircuitBreakerOpen(?:Exception|Error)|CircuitBreakerError|"
+    r"circuit[ _-]?breaker (?:is |still |now )?open|\bbreaker is open|\bcircuit (?:is (?:now )?)?open\b|"
+    r"short-circuited|MaxRetriesExceededError|ExhaustedRetryException|\bRetryError\b|"
+    r"retries (?:exhausted|have been exhausted)|(?:attempts|retry limit) (?:exhausted|reached)|"
+    r"(?:gave|giving) up after \d+ (?:attempts|retries|tries)|"
+    r"exceeded (?:the )?max(?:imum)? (?:number of )?(?:retries|attempts)",
+    re.IGNORECASE,
+)
+"""A caller that stopped calling: a circuit breaker refusing the call because it opened (resilience4j's
+`CallNotPermittedException: CircuitBreaker 'inventory' is OPEN`, pybreaker's `CircuitBreakerError`, opossum's
+`Breaker is open`, Polly's `BrokenCircuitException`, gobreaker's `circuit breaker is open`, Hystrix's
+`short-circuited`), or a retry loop that gave up (celery's `MaxRetriesExceededError`, Spring Retry's
+`ExhaustedRetryException`, tenacity's `RetryError`, `gave up after 5 attempts`). urllib3's `Max retries exceeded
+with url` is the failed call itself, not this."""
+_RETRYING = compile_regex(r"\bretry(?:ing)?\b|\bwill retry\b|\battempt \d+ (?:of|/) ?\d+", re.IGNORECASE)
+"""A failure the code retries: `Retry in 30s: SMTPServerDisconnected(…)`, `retrying in 2s`, `attempt 3 of 5`."""
+_GIVE_UP_NAMES = compile_regex(
+    r"'([\w.-]{3,80})'|\b([a-z_]\w*(?:\.\w+){2,})\[|\b([A-Za-z]\w{2,79}?)Command short-circuited"
+)
+"""What a caller that gave up names: its breaker (`CircuitBreaker 'inventory'`), its task (celery's
+`mailer.tasks.send_receipt[…]`) or its Hystrix command less the word `Command` (`PricingCommand short-circuited`:
+`Pricing`)."""
+GIVE_UP_LEAD = timedelta(minutes=10)
+"""How long before a caller gave up the failures it gave up on may have ended (a breaker stays open, then half-open,
+for minutes)."""
+
+
+def _gave_up(cluster: Cluster) -> bool:
+    return (
+        cluster.kind != "request"
+        and _GAVE_UP.search(f"{cluster.title}\n{cluster.message}"[:MENTION_CHARS]) is not None
+    )
+
+
+def _retried_or_failed_call(cluster: Cluster, facts: ResolvedFacts) -> bool:
+    """The problem is a call that failed (`names_failure`: a status, a timeout, a call cut off) or a failure the
+    code retries (`_RETRYING`)."""
+    texts = [
+        f"{cluster.title}\n{cluster.message}"[:MENTION_CHARS],
+        *facts.mentions.get(cluster.fingerprint, {}),
+    ]
+    return any(names_failure(text) or _RETRYING.search(text) for text in texts)
+
+
+def _give_up_links(clusters: Sequence[Cluster], facts: ResolvedFacts, links: _Links) -> None:
+    """A caller that gave up (`_GAVE_UP`: its circuit breaker opened, its retries ran out) is the effect of the
+    failed or retried calls of its own service that began before it and went on until at most `GIVE_UP_LEAD`
+    before it began (`_retried_or_failed_call`). When it names its breaker or task (`_GIVE_UP_NAMES`) and some of
+    them name it too, those; else only a single such failure: of two, which it counted is not told."""
+    gave_up = [c for c in clusters if _gave_up(c)]
+    for effect in gave_up:
+        causes = [
+            c
+            for c in clusters
+            if c.kind != "request"
+            and c is not effect
+            and not _gave_up(c)
+            and set(c.services) & set(effect.services)
+            and c.first_seen <= effect.first_seen
+            and effect.first_seen - GIVE_UP_LEAD <= c.last_seen
+            and Severity[c.max_severity] >= Severity.WARNING
+            and _retried_or_failed_call(c, facts)
+        ]
+        head = f"{effect.title}\n{effect.message}"[:MENTION_CHARS]
+        names = {m.group(m.lastindex or 0).lower() for m in _GIVE_UP_NAMES.finditer(head)}
+        named = [
+            c
+            for c in causes
+            if any(
+                name in text.lower()
+                for name in names
+                for text in (
+                    f"{c.title}\n{c.message}"[:MENTION_CHARS],
+                    *facts.mentions.get(c.fingerprint, {}),
+                )
+            )
+        ]
+        for cause in named or (causes if len(causes) == 1 else []):
+            links.add(
+                cause.fingerprint,
+                effect.fingerprint,
+                "service",
+                f"in {' and '.join(_q(s) for s in sorted(effect.services))}, {_q(effect.title)} (from "
+                f"{_hhmm(effect.first_seen)}) gave up on the calls {_q(cause.title)} failed "
+                f"({_hhmm(cause.first_seen)}–{_hhmm(cause.last_seen)})",
+            )
+
+
 def find_links(
     clusters: Sequence[Cluster], facts: ResolvedFacts, instance_window_seconds: float
 ) -> list[Link]:
@@ -2142,6 +2233,7 @@ def find_links(
     _service_links(clusters, facts, links)
     _job_links(clusters, facts, links)
     _upstream_links(clusters, facts, links)
+    _give_up_links(clusters, facts, links)
     _host_links(clusters, facts, links)
     _endpoint_links(clusters, facts, links)
     _dead_letter_links(clusters, facts, links)
