@@ -33,6 +33,7 @@ from loggardener.linking.facts import (
     LinkFacts,
     names_failure,
 )
+from loggardener.linking.models import ChangeMarker
 from loggardener.linking.rules import names_service, route_pattern, status_words
 from loggardener.report import ScanReport
 
@@ -4717,3 +4718,53 @@ def test_no_give_up_link_without_a_failed_call_of_its_own_service_just_before_it
 ) -> None:
     assert links_of(gave_up_scenario(cause, effect, **options)) == set()
 
+
+def account_change(seconds: float, method: str) -> dict[str, Any]:
+    change = bucket_change(seconds, "unused") | {
+        "resource": {
+            "type": "service_account",
+            "labels": {"project_id": "p", "unique_id": "113355779900112233445"},
+        }
+    }
+    change["protoPayload"] |= {
+        "methodName": f"google.iam.admin.v1.{method}",
+        "resourceName": "projects/-/serviceAccounts/113355779900112233445/keys/6f1c0e3b9a2d4c7e8f01a2b3c4d5e6f7",
+    }
+    return change
+
+
+def refused_token_scenario(method: str, text: str) -> list[ChangeMarker]:
+    entries = [account_change(0, method)] + [
+        run_entry(60 + i * 60, severity="ERROR", service="exporter", revision="exporter-00004-kaw", text=text)
+        for i in range(3)
+    ]
+    (incident,) = scan_entries(entries).incidents
+    return incident.changes
+
+
+_INVALID_GRANT = "google.auth.exceptions.RefreshError: ('invalid_grant: Invalid JWT Signature.', {'error': 'invalid_grant'})"
+
+
+@pytest.mark.parametrize(
+    "method",
+    ["DeleteServiceAccountKey", "DisableServiceAccountKey", "DisableServiceAccount", "DeleteServiceAccount"],
+)
+def test_a_service_accounts_key_or_the_account_withdrawn_is_told_in_the_incident_of_refused_tokens(
+    method: str,
+) -> None:
+    (change,) = refused_token_scenario(method, _INVALID_GRANT)
+    assert change.method == f"google.iam.admin.v1.{method}"
+
+
+@pytest.mark.parametrize(
+    ("method", "text"),
+    [
+        ("CreateServiceAccountKey", _INVALID_GRANT),  # a new key refuses nothing
+        ("EnableServiceAccountKey", _INVALID_GRANT),
+        ("DeleteServiceAccountKey", "KeyError: 'tenant_id'"),  # no credential refused
+    ],
+)
+def test_no_account_change_told_that_withdraws_nothing_or_beside_no_refused_credential(
+    method: str, text: str
+) -> None:
+    assert refused_token_scenario(method, text) == []
