@@ -4682,6 +4682,17 @@ _RETRIED = (
             "attempt 3/5 failed: dial tcp 10.0.0.7:5432: connect: connection refused",
             "gave up after 5 attempts",
         ),
+        (
+            "Backing off fetch_tiles(...) for 0.5s (requests.exceptions.HTTPError: 503 Server Error: Service "
+            "Unavailable for url: https://tiles.example.com/v2/{i}.png)",
+            "Giving up fetch_tiles(...) after 4 tries (requests.exceptions.HTTPError: 503 Server Error: Service "
+            "Unavailable for url: https://tiles.example.com/v2/{i}.png)",
+        ),
+        (
+            "ListenerExecutionFailedException: Listener method 'onOrder' threw exception; nested exception is "
+            "java.net.SocketTimeoutException: Read timed out",
+            "Backoff FixedBackOff{{interval=1000, currentAttempts=4, maxAttempts=3}} exhausted for orders-3@{i}",
+        ),
     ],
 )
 def test_a_breaker_that_opened_or_retries_that_ran_out_are_the_effect_of_the_calls_they_gave_up_on(
@@ -4710,13 +4721,56 @@ def test_a_breaker_that_opened_or_retries_that_ran_out_are_the_effect_of_the_cal
             "ConnectionError: Max retries exceeded with url: /v1/charges",
             {},
         ),  # a failed call, not a give-up
+        (  # it names its task, and the one retried is another
+            "Task shop.tasks.send_dunning[{i}] retry: Retry in 60s: HTTPError('502 Server Error: Bad Gateway')",
+            "MaxRetriesExceededError: Can't retry shop.tasks.sync_invoice[{i}] args:() kwargs:{{}}",
+            {},
+        ),
+        (  # it names its breaker, and the call failing is to something else
+            "POST https://payments.internal/v1/charges returned 503 Service Unavailable",
+            "CallNotPermittedException: CircuitBreaker 'fraudService' is FORCED_OPEN and does not permit further calls",
+            {},
+        ),
     ],
-    ids=["no-failed-call", "another-service", "an-hour-later", "two-unnamed", "urllib3-max-retries"],
+    ids=[
+        "no-failed-call",
+        "another-service",
+        "an-hour-later",
+        "two-unnamed",
+        "urllib3-max-retries",
+        "another-task",
+        "another-breaker",
+    ],
 )
 def test_no_give_up_link_without_a_failed_call_of_its_own_service_just_before_it_that_it_names_or_is_alone(
     cause: str, effect: str, options: dict[str, Any]
 ) -> None:
     assert links_of(gave_up_scenario(cause, effect, **options)) == set()
+
+
+@pytest.mark.parametrize(
+    ("counted", "effect"),
+    [
+        (  # named after its client
+            "POST https://payments.internal/v1/charges returned 503 Service Unavailable",
+            "CallNotPermittedException: CircuitBreaker 'paymentsClient' is OPEN and does not permit further calls",
+        ),
+        (  # quoting the failure it gave up on
+            "POST https://hooks.example.net/v1/events request failed: dial tcp 198.51.100.20:443: connect: connection "
+            "refused",
+            "delivery {i} dropped: POST https://hooks.example.net/v1/events giving up after 4 attempt(s): dial tcp "
+            "198.51.100.20:443: connect: connection refused",
+        ),
+    ],
+)
+def test_of_two_failed_calls_the_one_a_give_up_names_or_quotes_is_what_it_gave_up_on(
+    counted: str, effect: str
+) -> None:
+    report = gave_up_scenario(counted, effect, others=(_TIMEOUT,))
+    (gave_up,) = [c for c in report.clusters if c.first_seen >= BASE + timedelta(seconds=400)]
+    (link,) = [link for incident in report.incidents for link in incident.links]
+    assert link.effect == gave_up.fingerprint
+    assert "api.stripe.com" not in next(c for c in report.clusters if c.fingerprint == link.cause).message
 
 
 def account_change(seconds: float, method: str) -> dict[str, Any]:

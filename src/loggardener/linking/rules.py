@@ -2130,7 +2130,8 @@ _GAVE_UP = compile_regex(
     r"circuit[ _-]?breaker (?:is |still |now )?open|\bbreaker is open|\bcircuit (?:is (?:now )?)?open\b|"
     r"short-circuited|MaxRetriesExceededError|ExhaustedRetryException|\bRetryError\b|"
     r"retries (?:exhausted|have been exhausted)|(?:attempts|retry limit) (?:exhausted|reached)|"
-    r"(?:gave|giving) up after \d+ (?:attempts|retries|tries)|"
+    r"\bback-?off\b[^\n]{0,200}?\bexhausted\b|"
+    r"\b(?:gave|giving) up\b[^\n]{0,200}?\bafter \d+ (?:attempt|retr|tries\b|try\b)|"
     r"exceeded (?:the )?max(?:imum)? (?:number of )?(?:retries|attempts)",
     re.IGNORECASE,
 )
@@ -2138,16 +2139,20 @@ _GAVE_UP = compile_regex(
 `CallNotPermittedException: CircuitBreaker 'inventory' is OPEN`, pybreaker's `CircuitBreakerError`, opossum's
 `Breaker is open`, Polly's `BrokenCircuitException`, gobreaker's `circuit breaker is open`, Hystrix's
 `short-circuited`), or a retry loop that gave up (celery's `MaxRetriesExceededError`, Spring Retry's
-`ExhaustedRetryException`, tenacity's `RetryError`, `gave up after 5 attempts`). urllib3's `Max retries exceeded
-with url` is the failed call itself, not this."""
-_RETRYING = compile_regex(r"\bretry(?:ing)?\b|\bwill retry\b|\battempt \d+ (?:of|/) ?\d+", re.IGNORECASE)
-"""A failure the code retries: `Retry in 30s: SMTPServerDisconnected(…)`, `retrying in 2s`, `attempt 3 of 5`."""
-_GIVE_UP_NAMES = compile_regex(
-    r"'([\w.-]{3,80})'|\b([a-z_]\w*(?:\.\w+){2,})\[|\b([A-Za-z]\w{2,79}?)Command short-circuited"
+`ExhaustedRetryException`, tenacity's `RetryError`, Spring Kafka's `Backoff FixedBackOff{…} exhausted for
+orders-3@1187`, go-retryablehttp's `giving up after 4 attempt(s)`, backoff's `Giving up fetch(...) after 4 tries`).
+urllib3's `Max retries exceeded with url` is the failed call itself, not this."""
+_RETRYING = compile_regex(
+    r"\bretry(?:ing)?\b|\bwill retry\b|\bbacking off\b|\battempt \d+ (?:of|/) ?\d+", re.IGNORECASE
 )
+"""A failure the code retries: `Retry in 30s: SMTPServerDisconnected(…)`, `retrying in 2s`, backoff's `Backing off
+fetch(...) for 0.5s (…)`, `attempt 3 of 5`."""
+_GIVE_UP_NAMES = compile_regex(r"'([\w.-]{3,80})'|\b([a-z_]\w*(?:\.\w+){2,})\[|\b(\w{3,80}) short-circuited")
 """What a caller that gave up names: its breaker (`CircuitBreaker 'inventory'`), its task (celery's
-`mailer.tasks.send_receipt[…]`) or its Hystrix command less the word `Command` (`PricingCommand short-circuited`:
-`Pricing`)."""
+`mailer.tasks.send_receipt[…]`) or its Hystrix command (`PricingCommand short-circuited`)."""
+_NAME_ROLE = compile_regex(r"(?<=\w\w\w)[-_.]?(?:client|service|svc|api|breaker|cb|command)$", re.IGNORECASE)
+"""What a breaker's or command's name may end with to say what it is rather than what it calls
+(`paymentsClient`, `PricingCommand`, `stripe-api`)."""
 GIVE_UP_LEAD = timedelta(minutes=10)
 """How long before a caller gave up the failures it gave up on may have ended (a breaker stays open, then half-open,
 for minutes)."""
@@ -2160,23 +2165,44 @@ def _gave_up(cluster: Cluster) -> bool:
     )
 
 
-def _retried_or_failed_call(cluster: Cluster, facts: ResolvedFacts) -> bool:
-    """The problem is a call that failed (`names_failure`: a status, a timeout, a call cut off) or a failure the
-    code retries (`_RETRYING`)."""
-    texts = [
+def _texts(cluster: Cluster, facts: ResolvedFacts) -> list[str]:
+    """The problem's head and the texts of its events that name a failed call (`facts.mentions`)."""
+    return [
         f"{cluster.title}\n{cluster.message}"[:MENTION_CHARS],
         *facts.mentions.get(cluster.fingerprint, {}),
     ]
-    return any(names_failure(text) or _RETRYING.search(text) for text in texts)
+
+
+def _retried_or_failed_call(cluster: Cluster, facts: ResolvedFacts) -> bool:
+    """The problem is a call that failed (`names_failure`: a status, a timeout, a call cut off) or a failure the
+    code retries (`_RETRYING`)."""
+    return any(names_failure(text) or _RETRYING.search(text) for text in _texts(cluster, facts))
+
+
+def _give_up_names(head: str) -> set[str]:
+    """The names a caller that gave up says (`_GIVE_UP_NAMES`), lowered, each also without the word that says
+    what it is (`_NAME_ROLE`: `paymentsclient` and `payments`)."""
+    names = {m.group(m.lastindex or 0).lower() for m in _GIVE_UP_NAMES.finditer(head)}
+    return names | {_NAME_ROLE.sub("", name) for name in names}
+
+
+def _counted(effect: Cluster, causes: list[Cluster], facts: ResolvedFacts) -> list[Cluster]:
+    """Which of the failed calls the caller gave up on: when it names its breaker, task or command, those naming it
+    (none if none does); else those whose words it quotes (`QUOTE_MIN_WORDS` in a row: the last failure it
+    reports), else the only one."""
+    names = _give_up_names(f"{effect.title}\n{effect.message}"[:MENTION_CHARS])
+    if names:
+        return [c for c in causes if any(n in t.lower() for n in names for t in _texts(c, facts))]
+    runs = {run for text in _texts(effect, facts) for run in _word_runs(_words(text))}
+    quoted = [c for c in causes if any(runs & _word_runs(_words(text)) for text in _texts(c, facts))]
+    return quoted or (causes if len(causes) == 1 else [])
 
 
 def _give_up_links(clusters: Sequence[Cluster], facts: ResolvedFacts, links: _Links) -> None:
     """A caller that gave up (`_GAVE_UP`: its circuit breaker opened, its retries ran out) is the effect of the
     failed or retried calls of its own service that began before it and went on until at most `GIVE_UP_LEAD`
-    before it began (`_retried_or_failed_call`). When it names its breaker or task (`_GIVE_UP_NAMES`) and some of
-    them name it too, those; else only a single such failure: of two, which it counted is not told."""
-    gave_up = [c for c in clusters if _gave_up(c)]
-    for effect in gave_up:
+    before it began (`_retried_or_failed_call`), the ones it counted (`_counted`)."""
+    for effect in [c for c in clusters if _gave_up(c)]:
         causes = [
             c
             for c in clusters
@@ -2189,21 +2215,7 @@ def _give_up_links(clusters: Sequence[Cluster], facts: ResolvedFacts, links: _Li
             and Severity[c.max_severity] >= Severity.WARNING
             and _retried_or_failed_call(c, facts)
         ]
-        head = f"{effect.title}\n{effect.message}"[:MENTION_CHARS]
-        names = {m.group(m.lastindex or 0).lower() for m in _GIVE_UP_NAMES.finditer(head)}
-        named = [
-            c
-            for c in causes
-            if any(
-                name in text.lower()
-                for name in names
-                for text in (
-                    f"{c.title}\n{c.message}"[:MENTION_CHARS],
-                    *facts.mentions.get(c.fingerprint, {}),
-                )
-            )
-        ]
-        for cause in named or (causes if len(causes) == 1 else []):
+        for cause in _counted(effect, causes, facts) if causes else ():
             links.add(
                 cause.fingerprint,
                 effect.fingerprint,
