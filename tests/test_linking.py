@@ -4822,3 +4822,62 @@ def test_no_account_change_told_that_withdraws_nothing_or_beside_no_refused_cred
     method: str, text: str
 ) -> None:
     assert refused_token_scenario(method, text) == []
+
+
+SPOT_NODE = "gke-prod-spot-pool-7f3e2a1b-q9zk"
+
+
+def vm_change(seconds: float, method: str, vm: str = SPOT_NODE, log: str = "system_event") -> dict[str, Any]:
+    """An audit entry of Compute Engine stopping or changing the VM `vm`."""
+    change = bucket_change(seconds, "unused") | {
+        "resource": {
+            "type": "gce_instance",
+            "labels": {"project_id": "p", "instance_id": "4417731950210938245"},
+        },
+        "logName": f"projects/p/logs/cloudaudit.googleapis.com%2F{log}",
+    }
+    change["protoPayload"] |= {
+        "methodName": method,
+        "resourceName": f"projects/p/zones/us-central1-a/instances/{vm}",
+    }
+    return change
+
+
+def preempted_pods_changes(change: dict[str, Any], node: str = SPOT_NODE) -> list[ChangeMarker]:
+    """`change`, then a pod on `node` logs npm's SIGTERM: the changes told in its incident."""
+    entries = [change] + [
+        node_container_entry(5 + i, node, line)
+        for i, line in enumerate(["npm error command failed", "npm error signal SIGTERM"])
+    ]
+    incidents = scan_entries(entries).incidents
+    return [change for incident in incidents for change in incident.changes]
+
+
+@pytest.mark.parametrize(
+    ("method", "log"),
+    [
+        ("compute.instances.preempted", "system_event"),
+        ("compute.instances.hostError", "system_event"),
+        ("v1.compute.instances.reset", "activity"),
+    ],
+)
+def test_a_vm_stopped_under_a_gke_node_is_told_in_the_incidents_of_the_pods_that_ran_on_it(
+    method: str, log: str
+) -> None:
+    changes = preempted_pods_changes(vm_change(0, method, log=log))
+    assert {(c.method, c.resource) for c in changes} == {(method, SPOT_NODE)}
+
+
+@pytest.mark.parametrize(
+    ("change", "node"),
+    [
+        (vm_change(0, "compute.instances.preempted"), "gke-prod-pool-1-4c1e-x7kd"),  # its pods ran elsewhere
+        (vm_change(0, "v1.compute.instances.setLabels", log="activity"), SPOT_NODE),  # stops nothing
+        (vm_change(-3 * 3600, "compute.instances.preempted"), SPOT_NODE),  # hours before
+    ],
+    ids=["another-node", "labels-set", "hours-before"],
+)
+def test_no_vm_change_told_for_pods_of_another_node_a_change_that_stops_nothing_or_hours_before(
+    change: dict[str, Any], node: str
+) -> None:
+    assert preempted_pods_changes(change, node) == []

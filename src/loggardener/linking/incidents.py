@@ -373,8 +373,11 @@ def _names_a_word_of(resource: str, problems: Sequence[Cluster]) -> bool:
 
 def concerns(change: ChangeMarker, problems: Sequence[Cluster]) -> bool:
     """One of the problems runs on the changed resource (a load balancer's backend service, a Cloud SQL
-    instance: its `project:instance` database id) or names it as a word (a bucket in a 403's URL), or fails
+    instance: its `project:instance` database id; a VM stopped under it, `ChangeMarker.hosted`: a GKE node's
+    Spot VM preempted) or names it as a word (a bucket in a 403's URL), or fails
     as a change of its kind fails what it serves (`_concerns_by_kind`)."""
+    if any(c.fingerprint in change.hosted for c in problems):
+        return True
     if len(change.resource) < CHANGE_MIN_NAME:
         return False
     resource = change.resource.lower()
