@@ -4881,3 +4881,43 @@ def test_no_vm_change_told_for_pods_of_another_node_a_change_that_stops_nothing_
     change: dict[str, Any], node: str
 ) -> None:
     assert preempted_pods_changes(change, node) == []
+
+
+def breaker_of_another_service(
+    name: str, upstream: str = "catalog", hours_apart: float = 0
+) -> set[tuple[str, str, str]]:
+    """`upstream` answers 503 for five minutes, `hours_apart` hours before storefront logs only its breaker `name`
+    refusing calls: the links."""
+    entries = []
+    for i in range(5):
+        entries.append(
+            run_entry(i * 60 - hours_apart * 3600, severity="ERROR", service=upstream, revision=f"{upstream}-00071-rob",
+                      instance="k", log="run.googleapis.com%2Frequests",
+                      httpRequest={"requestMethod": "GET", "requestUrl": f"https://x.run.app/v2/p/{i}", "status": 503})
+        )  # fmt: skip
+        entries.append(
+            run_entry(i * 60 + 30, severity="WARNING", service="storefront", revision="storefront-00312-quv",
+                      instance="s", text=f"CallNotPermittedException: CircuitBreaker '{name}' is OPEN and does not "
+                      "permit further calls")
+        )  # fmt: skip
+    return links_of(scan_entries(entries))
+
+
+@pytest.mark.parametrize("name", ["catalog", "catalogClient", "catalog-service"])
+def test_a_breaker_named_after_a_service_failing_in_the_same_minutes_is_its_effect_when_no_call_of_its_own_failed(
+    name: str,
+) -> None:
+    ((cause, effect, kinds),) = breaker_of_another_service(name)
+    assert (cause, kinds) == ("HTTP 503 on GET /v2/p/{id} (catalog)", "upstream")
+    assert effect.startswith("CallNotPermittedException")
+
+
+@pytest.mark.parametrize(
+    ("name", "upstream", "hours_apart"),
+    [("catalog", "catalog", 24), ("search", "search-indexer", 0), ("default", "default", 0)],
+    ids=["a-day-apart", "another-name", "a-configuration-name"],
+)
+def test_no_breaker_linked_to_a_service_failing_another_day_or_named_otherwise(
+    name: str, upstream: str, hours_apart: float
+) -> None:
+    assert breaker_of_another_service(name, upstream, hours_apart) == set()

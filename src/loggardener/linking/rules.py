@@ -2153,6 +2153,9 @@ _GIVE_UP_NAMES = compile_regex(r"'([\w.-]{3,80})'|\b([a-z_]\w*(?:\.\w+){2,})\[|\
 _NAME_ROLE = compile_regex(r"(?<=\w\w\w)[-_.]?(?:client|service|svc|api|breaker|cb|command)$", re.IGNORECASE)
 """What a breaker's or command's name may end with to say what it is rather than what it calls
 (`paymentsClient`, `PricingCommand`, `stripe-api`)."""
+_UNNAMING = frozenset({"default"})
+"""A breaker's name that names no service: resilience4j's and Polly's configuration `default` (App Engine's default
+service is named so too)."""
 GIVE_UP_LEAD = timedelta(minutes=10)
 """How long before a caller gave up the failures it gave up on may have ended (a breaker stays open, then half-open,
 for minutes)."""
@@ -2198,10 +2201,32 @@ def _counted(effect: Cluster, causes: list[Cluster], facts: ResolvedFacts) -> li
     return quoted or (causes if len(causes) == 1 else [])
 
 
+def _named_services_failing(
+    effect: Cluster, clusters: Sequence[Cluster], facts: ResolvedFacts
+) -> list[Cluster]:
+    """The failures, in the same minutes, of another service a caller that gave up names as its breaker or command
+    (`'catalog'`, `'catalogClient'`, `CatalogCommand`; in any of its samples, as one problem may hold several
+    breakers): that service's 5xx responses, else its other failures."""
+    heads = [f"{effect.title}\n{effect.message}", *(sample.message for sample in effect.samples)]
+    names = {name for head in heads for name in _give_up_names(head[:MENTION_CHARS])} - _UNNAMING
+    failing = [
+        c
+        for c in clusters
+        if c is not effect
+        and not set(c.services) & set(effect.services)
+        and any(s.lower().rpartition("/")[2] in names for s in c.services)
+        and _is_failure(c)
+        and _same_minutes(c, effect, facts)
+    ]
+    answered = [c for c in failing if role(c) == SERVER_ERROR]
+    return answered or failing
+
+
 def _give_up_links(clusters: Sequence[Cluster], facts: ResolvedFacts, links: _Links) -> None:
     """A caller that gave up (`_GAVE_UP`: its circuit breaker opened, its retries ran out) is the effect of the
     failed or retried calls of its own service that began before it and went on until at most `GIVE_UP_LEAD`
-    before it began (`_retried_or_failed_call`), the ones it counted (`_counted`)."""
+    before it began (`_retried_or_failed_call`), the ones it counted (`_counted`); when it logged none, of the
+    failures of the service its breaker is named after in the same minutes (`_named_services_failing`)."""
     for effect in [c for c in clusters if _gave_up(c)]:
         causes = [
             c
@@ -2223,6 +2248,15 @@ def _give_up_links(clusters: Sequence[Cluster], facts: ResolvedFacts, links: _Li
                 f"in {' and '.join(_q(s) for s in sorted(effect.services))}, {_q(effect.title)} (from "
                 f"{_hhmm(effect.first_seen)}) gave up on the calls {_q(cause.title)} failed "
                 f"({_hhmm(cause.first_seen)}–{_hhmm(cause.last_seen)})",
+            )
+        for upstream in () if causes else _named_services_failing(effect, clusters, facts):
+            links.add(
+                upstream.fingerprint,
+                effect.fingerprint,
+                "upstream",
+                f"{_q(effect.title)} ({', '.join(effect.services)}) names its breaker after "
+                f"{' and '.join(_q(s) for s in sorted(upstream.services))} while {_q(upstream.title)} fails "
+                f"({_hhmm(upstream.first_seen)}–{_hhmm(upstream.last_seen)})",
             )
 
 
