@@ -4721,6 +4721,11 @@ def test_a_breaker_that_opened_or_retries_that_ran_out_are_the_effect_of_the_cal
             "ConnectionError: Max retries exceeded with url: /v1/charges",
             {},
         ),  # a failed call, not a give-up
+        (  # a retry that names no failed call, beside a breaker that names nothing
+            "Retrying metrics export in 5s: exporter queue is full ({i} spans dropped)",
+            "pybreaker.CircuitBreakerError: Timeout not elapsed yet, circuit breaker still open",
+            {},
+        ),
         (  # it names its task, and the one retried is another
             "Task shop.tasks.send_dunning[{i}] retry: Retry in 60s: HTTPError('502 Server Error: Bad Gateway')",
             "MaxRetriesExceededError: Can't retry shop.tasks.sync_invoice[{i}] args:() kwargs:{{}}",
@@ -4738,6 +4743,7 @@ def test_a_breaker_that_opened_or_retries_that_ran_out_are_the_effect_of_the_cal
         "an-hour-later",
         "two-unnamed",
         "urllib3-max-retries",
+        "unrelated-retry",
         "another-task",
         "another-breaker",
     ],

@@ -2147,9 +2147,12 @@ _RETRYING = compile_regex(
 )
 """A failure the code retries: `Retry in 30s: SMTPServerDisconnected(…)`, `retrying in 2s`, backoff's `Backing off
 fetch(...) for 0.5s (…)`, `attempt 3 of 5`."""
-_GIVE_UP_NAMES = compile_regex(r"'([\w.-]{3,80})'|\b([a-z_]\w*(?:\.\w+){2,})\[|\b(\w{3,80}) short-circuited")
+_GIVE_UP_NAMES = compile_regex(
+    r"'([\w.-]{3,80})'|\b([a-z_]\w*(?:\.\w+){2,})\[|\b(\w{3,80}) short-circuited|\braised (\w{3,80})>"
+)
 """What a caller that gave up names: its breaker (`CircuitBreaker 'inventory'`), its task (celery's
-`mailer.tasks.send_receipt[…]`) or its Hystrix command (`PricingCommand short-circuited`)."""
+`mailer.tasks.send_receipt[…]`), its Hystrix command (`PricingCommand short-circuited`) or the exception its last
+attempt raised (tenacity's `RetryError[<Future at 0x7f… state=finished raised ConnectionError>]`)."""
 _NAME_ROLE = compile_regex(r"(?<=\w\w\w)[-_.]?(?:client|service|svc|api|breaker|cb|command)$", re.IGNORECASE)
 """What a breaker's or command's name may end with to say what it is rather than what it calls
 (`paymentsClient`, `PricingCommand`, `stripe-api`)."""
@@ -2192,13 +2195,17 @@ def _give_up_names(head: str) -> set[str]:
 def _counted(effect: Cluster, causes: list[Cluster], facts: ResolvedFacts) -> list[Cluster]:
     """Which of the failed calls the caller gave up on: when it names its breaker, task or command, those naming it
     (none if none does); else those whose words it quotes (`QUOTE_MIN_WORDS` in a row: the last failure it
-    reports), else the only one."""
+    reports), else the only one if it says a call failed (`names_failure`; a retry that names no failed call,
+    `Retrying metrics export in 5s: exporter queue is full`, is not what a breaker counts)."""
     names = _give_up_names(f"{effect.title}\n{effect.message}"[:MENTION_CHARS])
     if names:
         return [c for c in causes if any(n in t.lower() for n in names for t in _texts(c, facts))]
     runs = {run for text in _texts(effect, facts) for run in _word_runs(_words(text))}
     quoted = [c for c in causes if any(runs & _word_runs(_words(text)) for text in _texts(c, facts))]
-    return quoted or (causes if len(causes) == 1 else [])
+    if quoted:
+        return quoted
+    failed = [c for c in causes if any(names_failure(text) for text in _texts(c, facts))]
+    return failed if len(causes) == 1 else []
 
 
 def _named_services_failing(
