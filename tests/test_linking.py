@@ -16,7 +16,7 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 
 from conftest import scan_entries
-from entry_factories import run_entry, split_traceback, stamp
+from entry_factories import BASE, run_entry, split_traceback, stamp
 from linear import assert_linear
 from loggardener.clustering.models import Cluster
 from loggardener.entries.models import Event, LogEntry, Severity
@@ -33,6 +33,7 @@ from loggardener.linking.facts import (
     LinkFacts,
     names_failure,
 )
+from loggardener.linking.models import ChangeMarker
 from loggardener.linking.rules import names_service, route_pattern, status_words
 from loggardener.report import ScanReport
 
@@ -4553,3 +4554,376 @@ def test_a_memory_limit_kill_on_an_instance_causes_the_error_saying_a_process_wa
     assert len(links) == 1
     ((cause, _),) = links
     assert (cause == exit_prefix) == exit_is_cause
+
+
+UPSTREAM_URL = "https://inventory-7q2k3x5vfa-uc.a.run.app"
+
+
+def structured_caller_scenario(payload: dict[str, Any]) -> ScanReport:
+    """inventory answers 503 for five minutes; checkout logs `payload` (`{i}` in its strings: the call) each time."""
+    entries = []
+    for i in range(5):
+        entries.append(
+            run_entry(i * 60, severity="ERROR", service="inventory", revision="inventory-00031-bex", instance="i",
+                      log="run.googleapis.com%2Frequests",
+                      httpRequest={"requestMethod": "GET", "requestUrl": f"{UPSTREAM_URL}/v1/stock/{i}", "status": 503})
+        )  # fmt: skip
+        filled = json.loads(json.dumps(payload).replace("{i}", str(i)))
+        entries.append(
+            run_entry(i * 60 + 1, json_payload=filled, service="checkout", revision="checkout-00077-wiv")
+        )
+    return scan_entries(entries)
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [
+        {
+            "severity": "ERROR",
+            "message": f"GET {UPSTREAM_URL}/v1/stock/{{i}} failed",
+            "stack_trace": "org.springframework.web.client.HttpServerErrorException$ServiceUnavailable: 503 Service "
+            "Unavailable: [no body]\n\tat org.springframework.web.client.RestTemplate.getForObject("
+            "RestTemplate.java:381)\n\tat com.shop.checkout.InventoryClient.reserve(InventoryClient.java:58)",
+        },
+        {
+            "severity": "ERROR",
+            "message": f"Call to {UPSTREAM_URL}/v1/stock/{{i}} failed",
+            "exception": "System.Net.Http.HttpRequestException: Response status code does not indicate success: "
+            "503 (Service Unavailable).\n   at Checkout.InventoryClient.GetAsync(Int32 id) in "
+            "/src/Checkout/InventoryClient.cs:line 52",
+        },
+        {
+            "level": 50,
+            "msg": f"stock lookup failed for {UPSTREAM_URL}/v1/stock/{{i}}",
+            "err": {
+                "type": "AxiosError",
+                "message": "Request failed with status code 503",
+                "stack": "AxiosError: Request failed with status code 503\n    at settle (/app/node_modules/axios/"
+                "dist/node/axios.cjs:2019:12)",
+            },
+        },
+    ],
+    ids=["spring-stack_trace", "dotnet-exception", "pino-err"],
+)
+def test_a_callers_url_in_its_message_and_the_status_in_its_logged_exception_name_the_failing_upstream(
+    payload: dict[str, Any],
+) -> None:
+    report = structured_caller_scenario(payload)
+    upstream = by_title(report, "HTTP 503 on GET /v1/stock/{id}")
+    (caller,) = [c for c in report.clusters if "checkout" in c.services]
+    assert caller.causes == [upstream.fingerprint]
+
+
+def test_a_callers_url_with_an_exception_that_names_no_failed_call_names_no_upstream() -> None:
+    report = structured_caller_scenario(
+        {
+            "severity": "ERROR",
+            "message": f"GET {UPSTREAM_URL}/v1/stock/{{i}} failed",
+            "stack_trace": 'java.lang.NullPointerException: Cannot invoke "Stock.count()" because "s" is null\n'
+            "\tat com.shop.checkout.InventoryClient.reserve(InventoryClient.java:61)",
+        }
+    )
+    assert links_of(report) == set()
+
+
+def gave_up_scenario(
+    cause: str,
+    effect: str,
+    *,
+    effect_service: str = "cart",
+    effect_after: float = 400,
+    others: tuple[str, ...] = (),
+) -> ScanReport:
+    """`cause` (and `others`) logged by cart five times a minute apart, then `effect` by `effect_service` from
+    `effect_after` seconds on."""
+    entries = []
+    for i in range(5):
+        for n, text in enumerate((cause, *others)):
+            entries.append(run_entry(i * 60 + n, text=text.format(i=i), severity="ERROR", service="cart",
+                                     revision="cart-00090-dub", instance=f"c{i}"))  # fmt: skip
+        entries.append(run_entry(effect_after + i * 20, text=effect.format(i=i), severity="ERROR",
+                                 service=effect_service, revision=f"{effect_service}-00001-abc",
+                                 instance=f"e{i}"))  # fmt: skip
+    return scan_entries(entries)
+
+
+_TIMEOUT = (
+    "requests.exceptions.ReadTimeout: HTTPSConnectionPool(host='api.stripe.com', port=443): Read timed out."
+)
+_RETRIED = (
+    "Task shop.tasks.send_receipt[{i}] retry: Retry in 30s: SMTPServerDisconnected('Connection closed')"
+)
+
+
+@pytest.mark.parametrize(
+    ("cause", "effect"),
+    [
+        (_TIMEOUT, "pybreaker.CircuitBreakerError: Timeout not elapsed yet, circuit breaker still open"),
+        (_TIMEOUT, "Error: Breaker is open"),
+        (
+            _TIMEOUT,
+            "Polly.CircuitBreaker.BrokenCircuitException: The circuit is now open and is not allowing calls.",
+        ),
+        (_TIMEOUT, 'level=error msg="charge skipped" err="circuit breaker is open"'),
+        (
+            _TIMEOUT,
+            "CallNotPermittedException: CircuitBreaker 'stripe' is OPEN and does not permit further calls",
+        ),
+        (
+            "GET https://pricing.internal/v1/prices/{i} returned 503 Service Unavailable",
+            "HystrixRuntimeException: PricingCommand short-circuited and fallback failed.",
+        ),
+        (_RETRIED, "MaxRetriesExceededError: Can't retry shop.tasks.send_receipt[{i}] args:() kwargs:{{}}"),
+        (
+            _RETRIED,
+            "tenacity.RetryError: RetryError[<Future at 0x7f1c state=finished raised SMTPServerDisconnected>]",
+        ),
+        (
+            "attempt 3/5 failed: dial tcp 10.0.0.7:5432: connect: connection refused",
+            "gave up after 5 attempts",
+        ),
+        (
+            "Backing off fetch_tiles(...) for 0.5s (requests.exceptions.HTTPError: 503 Server Error: Service "
+            "Unavailable for url: https://tiles.example.com/v2/{i}.png)",
+            "Giving up fetch_tiles(...) after 4 tries (requests.exceptions.HTTPError: 503 Server Error: Service "
+            "Unavailable for url: https://tiles.example.com/v2/{i}.png)",
+        ),
+        (
+            "ListenerExecutionFailedException: Listener method 'onOrder' threw exception; nested exception is "
+            "java.net.SocketTimeoutException: Read timed out",
+            "Backoff FixedBackOff{{interval=1000, currentAttempts=4, maxAttempts=3}} exhausted for orders-3@{i}",
+        ),
+    ],
+)
+def test_a_breaker_that_opened_or_retries_that_ran_out_are_the_effect_of_the_calls_they_gave_up_on(
+    cause: str, effect: str
+) -> None:
+    report = gave_up_scenario(cause, effect)
+    (gave_up,) = [c for c in report.clusters if c.first_seen >= BASE + timedelta(seconds=400)]
+    (link,) = [link for incident in report.incidents for link in incident.links]
+    assert (link.effect, link.kinds) == (gave_up.fingerprint, ["service"])
+    assert link.cause in gave_up.causes
+
+
+@pytest.mark.parametrize(
+    ("cause", "effect", "options"),
+    [
+        ("KeyError: 'category'", "Error: Breaker is open", {}),  # no failed call to give up on
+        (_TIMEOUT, "Error: Breaker is open", {"effect_service": "notify"}),  # another service's calls
+        (_TIMEOUT, "Error: Breaker is open", {"effect_after": 3600}),  # an hour after they ended
+        (  # two calls failing, and the breaker names neither
+            _TIMEOUT,
+            "CallNotPermittedException: CircuitBreaker 'recommendations' is OPEN and does not permit further calls",
+            {"others": ("GET https://pricing.internal/v1/prices/{i} returned 503 Service Unavailable",)},
+        ),
+        (
+            _TIMEOUT,
+            "ConnectionError: Max retries exceeded with url: /v1/charges",
+            {},
+        ),  # a failed call, not a give-up
+        (  # a retry that names no failed call, beside a breaker that names nothing
+            "Retrying metrics export in 5s: exporter queue is full ({i} spans dropped)",
+            "pybreaker.CircuitBreakerError: Timeout not elapsed yet, circuit breaker still open",
+            {},
+        ),
+        (  # it names its task, and the one retried is another
+            "Task shop.tasks.send_dunning[{i}] retry: Retry in 60s: HTTPError('502 Server Error: Bad Gateway')",
+            "MaxRetriesExceededError: Can't retry shop.tasks.sync_invoice[{i}] args:() kwargs:{{}}",
+            {},
+        ),
+        (  # it names its breaker, and the call failing is to something else
+            "POST https://payments.internal/v1/charges returned 503 Service Unavailable",
+            "CallNotPermittedException: CircuitBreaker 'fraudService' is FORCED_OPEN and does not permit further calls",
+            {},
+        ),
+    ],
+    ids=[
+        "no-failed-call",
+        "another-service",
+        "an-hour-later",
+        "two-unnamed",
+        "urllib3-max-retries",
+        "unrelated-retry",
+        "another-task",
+        "another-breaker",
+    ],
+)
+def test_no_give_up_link_without_a_failed_call_of_its_own_service_just_before_it_that_it_names_or_is_alone(
+    cause: str, effect: str, options: dict[str, Any]
+) -> None:
+    assert links_of(gave_up_scenario(cause, effect, **options)) == set()
+
+
+@pytest.mark.parametrize(
+    ("counted", "effect"),
+    [
+        (  # named after its client
+            "POST https://payments.internal/v1/charges returned 503 Service Unavailable",
+            "CallNotPermittedException: CircuitBreaker 'paymentsClient' is OPEN and does not permit further calls",
+        ),
+        (  # quoting the failure it gave up on
+            "POST https://hooks.example.net/v1/events request failed: dial tcp 198.51.100.20:443: connect: connection "
+            "refused",
+            "delivery {i} dropped: POST https://hooks.example.net/v1/events giving up after 4 attempt(s): dial tcp "
+            "198.51.100.20:443: connect: connection refused",
+        ),
+    ],
+)
+def test_of_two_failed_calls_the_one_a_give_up_names_or_quotes_is_what_it_gave_up_on(
+    counted: str, effect: str
+) -> None:
+    report = gave_up_scenario(counted, effect, others=(_TIMEOUT,))
+    (gave_up,) = [c for c in report.clusters if c.first_seen >= BASE + timedelta(seconds=400)]
+    (link,) = [link for incident in report.incidents for link in incident.links]
+    assert link.effect == gave_up.fingerprint
+    assert "api.stripe.com" not in next(c for c in report.clusters if c.fingerprint == link.cause).message
+
+
+def account_change(seconds: float, method: str) -> dict[str, Any]:
+    change = bucket_change(seconds, "unused") | {
+        "resource": {
+            "type": "service_account",
+            "labels": {"project_id": "p", "unique_id": "113355779900112233445"},
+        }
+    }
+    change["protoPayload"] |= {
+        "methodName": f"google.iam.admin.v1.{method}",
+        "resourceName": "projects/-/serviceAccounts/113355779900112233445/keys/6f1c0e3b9a2d4c7e8f01a2b3c4d5e6f7",
+    }
+    return change
+
+
+def refused_token_scenario(method: str, text: str) -> list[ChangeMarker]:
+    entries = [account_change(0, method)] + [
+        run_entry(60 + i * 60, severity="ERROR", service="exporter", revision="exporter-00004-kaw", text=text)
+        for i in range(3)
+    ]
+    (incident,) = scan_entries(entries).incidents
+    return incident.changes
+
+
+_INVALID_GRANT = "google.auth.exceptions.RefreshError: ('invalid_grant: Invalid JWT Signature.', {'error': 'invalid_grant'})"
+
+
+@pytest.mark.parametrize(
+    "method",
+    ["DeleteServiceAccountKey", "DisableServiceAccountKey", "DisableServiceAccount", "DeleteServiceAccount"],
+)
+def test_a_service_accounts_key_or_the_account_withdrawn_is_told_in_the_incident_of_refused_tokens(
+    method: str,
+) -> None:
+    (change,) = refused_token_scenario(method, _INVALID_GRANT)
+    assert change.method == f"google.iam.admin.v1.{method}"
+
+
+@pytest.mark.parametrize(
+    ("method", "text"),
+    [
+        ("CreateServiceAccountKey", _INVALID_GRANT),  # a new key refuses nothing
+        ("EnableServiceAccountKey", _INVALID_GRANT),
+        ("DeleteServiceAccountKey", "KeyError: 'tenant_id'"),  # no credential refused
+    ],
+)
+def test_no_account_change_told_that_withdraws_nothing_or_beside_no_refused_credential(
+    method: str, text: str
+) -> None:
+    assert refused_token_scenario(method, text) == []
+
+
+SPOT_NODE = "gke-prod-spot-pool-7f3e2a1b-q9zk"
+
+
+def vm_change(seconds: float, method: str, vm: str = SPOT_NODE, log: str = "system_event") -> dict[str, Any]:
+    """An audit entry of Compute Engine stopping or changing the VM `vm`."""
+    change = bucket_change(seconds, "unused") | {
+        "resource": {
+            "type": "gce_instance",
+            "labels": {"project_id": "p", "instance_id": "4417731950210938245"},
+        },
+        "logName": f"projects/p/logs/cloudaudit.googleapis.com%2F{log}",
+    }
+    change["protoPayload"] |= {
+        "methodName": method,
+        "resourceName": f"projects/p/zones/us-central1-a/instances/{vm}",
+    }
+    return change
+
+
+def preempted_pods_changes(change: dict[str, Any], node: str = SPOT_NODE) -> list[ChangeMarker]:
+    """`change`, then a pod on `node` logs npm's SIGTERM: the changes told in its incident."""
+    entries = [change] + [
+        node_container_entry(5 + i, node, line)
+        for i, line in enumerate(["npm error command failed", "npm error signal SIGTERM"])
+    ]
+    incidents = scan_entries(entries).incidents
+    return [change for incident in incidents for change in incident.changes]
+
+
+@pytest.mark.parametrize(
+    ("method", "log"),
+    [
+        ("compute.instances.preempted", "system_event"),
+        ("compute.instances.hostError", "system_event"),
+        ("v1.compute.instances.reset", "activity"),
+    ],
+)
+def test_a_vm_stopped_under_a_gke_node_is_told_in_the_incidents_of_the_pods_that_ran_on_it(
+    method: str, log: str
+) -> None:
+    changes = preempted_pods_changes(vm_change(0, method, log=log))
+    assert {(c.method, c.resource) for c in changes} == {(method, SPOT_NODE)}
+
+
+@pytest.mark.parametrize(
+    ("change", "node"),
+    [
+        (vm_change(0, "compute.instances.preempted"), "gke-prod-pool-1-4c1e-x7kd"),  # its pods ran elsewhere
+        (vm_change(0, "v1.compute.instances.setLabels", log="activity"), SPOT_NODE),  # stops nothing
+        (vm_change(-3 * 3600, "compute.instances.preempted"), SPOT_NODE),  # hours before
+    ],
+    ids=["another-node", "labels-set", "hours-before"],
+)
+def test_no_vm_change_told_for_pods_of_another_node_a_change_that_stops_nothing_or_hours_before(
+    change: dict[str, Any], node: str
+) -> None:
+    assert preempted_pods_changes(change, node) == []
+
+
+def breaker_of_another_service(
+    name: str, upstream: str = "catalog", hours_apart: float = 0
+) -> set[tuple[str, str, str]]:
+    """`upstream` answers 503 for five minutes, `hours_apart` hours before storefront logs only its breaker `name`
+    refusing calls: the links."""
+    entries = []
+    for i in range(5):
+        entries.append(
+            run_entry(i * 60 - hours_apart * 3600, severity="ERROR", service=upstream, revision=f"{upstream}-00071-rob",
+                      instance="k", log="run.googleapis.com%2Frequests",
+                      httpRequest={"requestMethod": "GET", "requestUrl": f"https://x.run.app/v2/p/{i}", "status": 503})
+        )  # fmt: skip
+        entries.append(
+            run_entry(i * 60 + 30, severity="WARNING", service="storefront", revision="storefront-00312-quv",
+                      instance="s", text=f"CallNotPermittedException: CircuitBreaker '{name}' is OPEN and does not "
+                      "permit further calls")
+        )  # fmt: skip
+    return links_of(scan_entries(entries))
+
+
+@pytest.mark.parametrize("name", ["catalog", "catalogClient", "catalog-service"])
+def test_a_breaker_named_after_a_service_failing_in_the_same_minutes_is_its_effect_when_no_call_of_its_own_failed(
+    name: str,
+) -> None:
+    ((cause, effect, kinds),) = breaker_of_another_service(name)
+    assert (cause, kinds) == ("HTTP 503 on GET /v2/p/{id} (catalog)", "upstream")
+    assert effect.startswith("CallNotPermittedException")
+
+
+@pytest.mark.parametrize(
+    ("name", "upstream", "hours_apart"),
+    [("catalog", "catalog", 24), ("search", "search-indexer", 0), ("default", "default", 0)],
+    ids=["a-day-apart", "another-name", "a-configuration-name"],
+)
+def test_no_breaker_linked_to_a_service_failing_another_day_or_named_otherwise(
+    name: str, upstream: str, hours_apart: float
+) -> None:
+    assert breaker_of_another_service(name, upstream, hours_apart) == set()

@@ -50,6 +50,14 @@ _CHRONIC: frozenset[int] = frozenset()
 """The minutes of a cluster key seen in more than `MAX_MINUTES_PER_KEY`: none kept."""
 MAX_TAGS_PER_KEY = 4
 """Distinct header tags (`LogEntry.tag`) kept per cluster key (the first seen)."""
+MAX_NODES_PER_KEY = 16
+"""Distinct nodes (VMs: `LogEntry.node`) kept per cluster key that its events ran on (the first seen)."""
+VM_STOPPED = compile_regex(
+    r"^(?:(?:v1|beta)\.)?compute\.instances\."
+    r"(?:preempted|hostError|automaticRestart|terminateOnHostMaintenance|guestTerminate|stop|reset|suspend|delete)$"
+)
+"""Audit methods of a VM stopped or restarted under what runs on it: by Compute Engine (a Spot VM preempted, a host
+error, a maintenance termination; system-event log) or by someone (`v1.compute.instances.reset`, `…stop`)."""
 MAX_OWNERS_PER_KEY = 4
 """Distinct owners of the Kubernetes pods a cluster key's events came from (`pod_owners`), the first seen."""
 _POD_NAME_SUFFIX = compile_regex(r"[a-z0-9]{5}")
@@ -349,6 +357,7 @@ class LinkFacts:
         self._database_engines: dict[str, set[str]] = {}
         self._pods: set[tuple[str, str, str]] = set()
         self._service_apps: dict[str, set[str]] = {}
+        self._key_nodes: dict[str, set[str]] = {}
 
     @property
     def traces_held(self) -> int:
@@ -431,8 +440,14 @@ class LinkFacts:
         self.co_occurrence.add_at(key, entry.instance, seconds, end)
         if entry.resource_type in POD_RESOURCES:
             self.restarts.add_at(key, entry.instance, seconds, end)
-        if entry.node and (entry.resource_type not in CONTAINER_RESOURCES or may_say_killed(entry.message)):
-            self.nodes.add_at(key, entry.node, seconds, end)
+        if entry.node:
+            if entry.resource_type not in CONTAINER_RESOURCES or may_say_killed(entry.message):
+                self.nodes.add_at(key, entry.node, seconds, end)
+            nodes = self._key_nodes.get(key)
+            if nodes is None:
+                self._key_nodes[key] = {entry.node}
+            elif len(nodes) < MAX_NODES_PER_KEY:
+                nodes.add(entry.node)
         if entry.trace:
             self._add_trace(entry.trace, key, seconds)
         minute = int(seconds // 60)
@@ -460,6 +475,8 @@ class LinkFacts:
             entry.upstream and no_endpoint_service(text)
         ):
             _see(self._mentions.setdefault(key, {}), text[:MENTION_CHARS], seconds, MAX_MENTIONS_PER_KEY)
+        elif (said := _with_exception(entry)) is not None:
+            _see(self._mentions.setdefault(key, {}), said, seconds, MAX_MENTIONS_PER_KEY)
         revision = _revision_key(entry)
         if revision is not None:
             _see(self._key_revisions.setdefault(key, {}), revision, end, MAX_REVISIONS_PER_KEY)
@@ -530,6 +547,7 @@ class LinkFacts:
             pair = (final(first), final(second))
             if pair[0] != pair[1]:
                 before[pair] += count
+        nodes = _tags_by_fingerprint(self._key_nodes, final)
         return ResolvedFacts(
             instance_shares=self.co_occurrence.shares(final),
             trace_shares={pair: min(1.0, n / traced[pair[0]]) for pair, n in shared.items()},
@@ -537,7 +555,10 @@ class LinkFacts:
             revisions=dict(self._revisions),
             cluster_revisions=_by_fingerprint(self._key_revisions, final),
             deploys=[marker for _, _, marker in sorted(self._deploys, reverse=True)],
-            changes=[self._with_engine(marker) for _, _, marker in sorted(self._changes, reverse=True)],
+            changes=[
+                _with_hosted(self._with_engine(marker), nodes)
+                for _, _, marker in sorted(self._changes, reverse=True)
+            ],
             mentions=_by_fingerprint(self._mentions, final),
             restart_shares=self.restarts.shares(final),
             node_shares=self.nodes.shares(final),
@@ -548,6 +569,25 @@ class LinkFacts:
             tags=_tags_by_fingerprint(self._tags, final),
             pod_owners=_tags_by_fingerprint(self._pod_owners, final),
         )
+
+
+def _with_hosted(change: ChangeMarker, nodes: dict[str, frozenset[str]]) -> ChangeMarker:
+    """A change that stopped or restarted a VM (`VM_STOPPED`) with the problems whose events ran on it."""
+    if not nodes or VM_STOPPED.search(change.method) is None:
+        return change
+    return change.with_hosted(frozenset(fp for fp, ran_on in nodes.items() if change.resource in ran_on))
+
+
+def _with_exception(entry: LogEntry) -> str | None:
+    """The entry's message followed by its exception's line, when the exception is logged apart from the message
+    (a structured log's `stack_trace` or `exception` field) and only that line names the failed call: `GET
+    https://inventory-…/v1/stock/SKU-1 failed` with `HttpServerErrorException$ServiceUnavailable: 503 Service
+    Unavailable`. None otherwise."""
+    stack = entry.stack
+    if stack is None or not stack.exception_type or not entry.message or stack.message in entry.message:
+        return None
+    text = f"{entry.message}\n{stack.exception_type}: {stack.message}"[:MENTION_CHARS]
+    return text if _head_names_failure(text) else None
 
 
 def _see_minute(seen: dict[_K, set[int] | frozenset[int]], key: _K, minute: int) -> None:

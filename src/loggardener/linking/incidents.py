@@ -116,6 +116,11 @@ _SECRET_METHODS = ("SecretManagerService.", "secretmanager.")
 _SERVICE_ACCOUNT_PERMISSION = "iam.serviceAccounts."
 """The permissions a service account's own IAM policy grants (`iam.serviceAccounts.signBlob`, `…getAccessToken`,
 `…actAs`): a call refused one of them names it."""
+_ACCOUNT_CREDENTIAL_METHODS = compile_regex(
+    r"^google\.iam\.admin\.v\d+\.(?:Delete|Disable)ServiceAccount(?:Key)?$"
+)
+"""Audit methods that withdraw a service account's credentials (`google.iam.admin.v1.DeleteServiceAccountKey`,
+`DisableServiceAccountKey`, the account itself disabled or deleted); creating or enabling one refuses nothing."""
 _NETWORK_METHODS = compile_regex(
     r"\bcompute\.(?:firewalls|firewallPolicies|networkFirewallPolicies|routes)\."
 )
@@ -368,8 +373,11 @@ def _names_a_word_of(resource: str, problems: Sequence[Cluster]) -> bool:
 
 def concerns(change: ChangeMarker, problems: Sequence[Cluster]) -> bool:
     """One of the problems runs on the changed resource (a load balancer's backend service, a Cloud SQL
-    instance: its `project:instance` database id) or names it as a word (a bucket in a 403's URL), or fails
+    instance: its `project:instance` database id; a VM stopped under it, `ChangeMarker.hosted`: a GKE node's
+    Spot VM preempted) or names it as a word (a bucket in a 403's URL), or fails
     as a change of its kind fails what it serves (`_concerns_by_kind`)."""
+    if any(c.fingerprint in change.hosted for c in problems):
+        return True
     if len(change.resource) < CHANGE_MIN_NAME:
         return False
     resource = change.resource.lower()
@@ -398,7 +406,9 @@ def _concerns_by_kind(change: ChangeMarker, problems: Sequence[Cluster]) -> bool
     change that only adds bindings refuses nothing); a service account's IAM policy
     (`google.iam.admin.v1.SetIAMPolicy`, its resource a numeric id) and a call refused one of the permissions
     it grants (`Permission 'iam.serviceAccounts.signBlob' denied`); a secret's new, disabled or destroyed
-    version and a credential refused (`password authentication failed`, `Invalid API Key`); a VPC firewall rule's or route's change and connections that time out or are refused; a
+    version and a credential refused (`password authentication failed`, `Invalid API Key`); a service account's
+    key deleted or disabled, or the account itself (`_ACCOUNT_CREDENTIAL_METHODS`), and a credential refused
+    (`invalid_grant: Invalid JWT Signature.`); a VPC firewall rule's or route's change and connections that time out or are refused; a
     managed datastore's change (a Memorystore failover, a Cloud SQL restart, its server CA rotated) and its
     clients' connections failing (`redis.exceptions.ConnectionError: … Connection refused`, a certificate they no
     longer verify) or their credentials refused after a change of its users or settings (`_fails_as_changed`), or
@@ -412,7 +422,9 @@ def _concerns_by_kind(change: ChangeMarker, problems: Sequence[Cluster]) -> bool
         return not change.grants_only and any(_PERMISSION_DENIED.search(head) for head in heads)
     if change.method.startswith("google.iam.admin.") and change.method.lower().endswith("setiampolicy"):
         return any(_SERVICE_ACCOUNT_PERMISSION in head and _PERMISSION_DENIED.search(head) for head in heads)
-    if any(part in change.method for part in _SECRET_METHODS):
+    if any(part in change.method for part in _SECRET_METHODS) or _ACCOUNT_CREDENTIAL_METHODS.search(
+        change.method
+    ):
         return any(_AUTHENTICATION_FAILED.search(head) for head in heads)
     if _NETWORK_METHODS.search(change.method):
         return any(_UNREACHABLE.search(head) or _CONNECTION_FAILED.search(head) for head in heads)

@@ -56,9 +56,24 @@ class ChangeMarker(BaseModel):
     `SQL Server`); None when they are not seen. The audit entry does not say it; linking reads it, the report does
     not carry it."""
 
+    _hosted: frozenset[str] = PrivateAttr(default=frozenset())
+    """The problems whose events ran on the changed VM, when the change stopped or restarted one (a Spot VM
+    preempted under a GKE node's pods: `facts.VM_STOPPED`); the audit entry names only the VM. Linking reads it,
+    the report does not carry it."""
+
     @property
     def engine(self) -> str | None:
         return self._engine
+
+    @property
+    def hosted(self) -> frozenset[str]:
+        return self._hosted
+
+    def with_hosted(self, fingerprints: frozenset[str]) -> ChangeMarker:
+        """The same change, the problems that ran on the changed VM known."""
+        marker = self.model_copy()
+        marker._hosted = fingerprints
+        return marker
 
     def with_engine(self, engine: str) -> ChangeMarker:
         """The same change, the changed instance's engine known."""

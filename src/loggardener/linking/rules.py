@@ -74,6 +74,7 @@ from loggardener.linking.facts import (
     ResolvedFacts,
     RevisionKey,
     Span,
+    names_failure,
     no_endpoint_service,
 )
 from loggardener.linking.models import Link, LinkKind
@@ -2123,6 +2124,149 @@ def _certificate_links(clusters: Sequence[Cluster], facts: ResolvedFacts, links:
             )
 
 
+_GAVE_UP = compile_regex(
+    r"CallNotPermittedException|CircuitBreaker '[^'\n]{1,80}' is (?:FORCED_)?OPEN|BrokenCircuit(?:Exception|Error)|"
+    r"IsolatedCircuitException|CircuitBreakerOpen(?:Exception|Error)|CircuitBreakerError|"
+    r"circuit[ _-]?breaker (?:is |still |now )?open|\bbreaker is open|\bcircuit (?:is (?:now )?)?open\b|"
+    r"short-circuited|MaxRetriesExceededError|ExhaustedRetryException|\bRetryError\b|"
+    r"retries (?:exhausted|have been exhausted)|(?:attempts|retry limit) (?:exhausted|reached)|"
+    r"\bback-?off\b[^\n]{0,200}?\bexhausted\b|"
+    r"\b(?:gave|giving) up\b[^\n]{0,200}?\bafter \d+ (?:attempt|retr|tries\b|try\b)|"
+    r"exceeded (?:the )?max(?:imum)? (?:number of )?(?:retries|attempts)",
+    re.IGNORECASE,
+)
+"""A caller that stopped calling: a circuit breaker refusing the call because it opened (resilience4j's
+`CallNotPermittedException: CircuitBreaker 'inventory' is OPEN`, pybreaker's `CircuitBreakerError`, opossum's
+`Breaker is open`, Polly's `BrokenCircuitException`, gobreaker's `circuit breaker is open`, Hystrix's
+`short-circuited`), or a retry loop that gave up (celery's `MaxRetriesExceededError`, Spring Retry's
+`ExhaustedRetryException`, tenacity's `RetryError`, Spring Kafka's `Backoff FixedBackOff{…} exhausted for
+orders-3@1187`, go-retryablehttp's `giving up after 4 attempt(s)`, backoff's `Giving up fetch(...) after 4 tries`).
+urllib3's `Max retries exceeded with url` is the failed call itself, not this."""
+_RETRYING = compile_regex(
+    r"\bretry(?:ing)?\b|\bwill retry\b|\bbacking off\b|\battempt \d+ (?:of|/) ?\d+", re.IGNORECASE
+)
+"""A failure the code retries: `Retry in 30s: SMTPServerDisconnected(…)`, `retrying in 2s`, backoff's `Backing off
+fetch(...) for 0.5s (…)`, `attempt 3 of 5`."""
+_GIVE_UP_NAMES = compile_regex(
+    r"'([\w.-]{3,80})'|\b([a-z_]\w*(?:\.\w+){2,})\[|\b(\w{3,80}) short-circuited|\braised (\w{3,80})>"
+)
+"""What a caller that gave up names: its breaker (`CircuitBreaker 'inventory'`), its task (celery's
+`mailer.tasks.send_receipt[…]`), its Hystrix command (`PricingCommand short-circuited`) or the exception its last
+attempt raised (tenacity's `RetryError[<Future at 0x7f… state=finished raised ConnectionError>]`)."""
+_NAME_ROLE = compile_regex(r"(?<=\w\w\w)[-_.]?(?:client|service|svc|api|breaker|cb|command)$", re.IGNORECASE)
+"""What a breaker's or command's name may end with to say what it is rather than what it calls
+(`paymentsClient`, `PricingCommand`, `stripe-api`)."""
+_UNNAMING = frozenset({"default"})
+"""A breaker's name that names no service: resilience4j's and Polly's configuration `default` (App Engine's default
+service is named so too)."""
+GIVE_UP_LEAD = timedelta(minutes=10)
+"""How long before a caller gave up the failures it gave up on may have ended (a breaker stays open, then half-open,
+for minutes)."""
+
+
+def _gave_up(cluster: Cluster) -> bool:
+    return (
+        cluster.kind != "request"
+        and _GAVE_UP.search(f"{cluster.title}\n{cluster.message}"[:MENTION_CHARS]) is not None
+    )
+
+
+def _texts(cluster: Cluster, facts: ResolvedFacts) -> list[str]:
+    """The problem's head and the texts of its events that name a failed call (`facts.mentions`)."""
+    return [
+        f"{cluster.title}\n{cluster.message}"[:MENTION_CHARS],
+        *facts.mentions.get(cluster.fingerprint, {}),
+    ]
+
+
+def _retried_or_failed_call(cluster: Cluster, facts: ResolvedFacts) -> bool:
+    """The problem is a call that failed (`names_failure`: a status, a timeout, a call cut off) or a failure the
+    code retries (`_RETRYING`)."""
+    return any(names_failure(text) or _RETRYING.search(text) for text in _texts(cluster, facts))
+
+
+def _give_up_names(head: str) -> set[str]:
+    """The names a caller that gave up says (`_GIVE_UP_NAMES`), lowered, each also without the word that says
+    what it is (`_NAME_ROLE`: `paymentsclient` and `payments`)."""
+    names = {m.group(m.lastindex or 0).lower() for m in _GIVE_UP_NAMES.finditer(head)}
+    return names | {_NAME_ROLE.sub("", name) for name in names}
+
+
+def _counted(effect: Cluster, causes: list[Cluster], facts: ResolvedFacts) -> list[Cluster]:
+    """Which of the failed calls the caller gave up on: when it names its breaker, task or command, those naming it
+    (none if none does); else those whose words it quotes (`QUOTE_MIN_WORDS` in a row: the last failure it
+    reports), else the only one if it says a call failed (`names_failure`; a retry that names no failed call,
+    `Retrying metrics export in 5s: exporter queue is full`, is not what a breaker counts)."""
+    names = _give_up_names(f"{effect.title}\n{effect.message}"[:MENTION_CHARS])
+    if names:
+        return [c for c in causes if any(n in t.lower() for n in names for t in _texts(c, facts))]
+    runs = {run for text in _texts(effect, facts) for run in _word_runs(_words(text))}
+    quoted = [c for c in causes if any(runs & _word_runs(_words(text)) for text in _texts(c, facts))]
+    if quoted:
+        return quoted
+    failed = [c for c in causes if any(names_failure(text) for text in _texts(c, facts))]
+    return failed if len(causes) == 1 else []
+
+
+def _named_services_failing(
+    effect: Cluster, clusters: Sequence[Cluster], facts: ResolvedFacts
+) -> list[Cluster]:
+    """The failures, in the same minutes, of another service a caller that gave up names as its breaker or command
+    (`'catalog'`, `'catalogClient'`, `CatalogCommand`; in any of its samples, as one problem may hold several
+    breakers): that service's 5xx responses, else its other failures."""
+    heads = [f"{effect.title}\n{effect.message}", *(sample.message for sample in effect.samples)]
+    names = {name for head in heads for name in _give_up_names(head[:MENTION_CHARS])} - _UNNAMING
+    failing = [
+        c
+        for c in clusters
+        if c is not effect
+        and not set(c.services) & set(effect.services)
+        and any(s.lower().rpartition("/")[2] in names for s in c.services)
+        and _is_failure(c)
+        and _same_minutes(c, effect, facts)
+    ]
+    answered = [c for c in failing if role(c) == SERVER_ERROR]
+    return answered or failing
+
+
+def _give_up_links(clusters: Sequence[Cluster], facts: ResolvedFacts, links: _Links) -> None:
+    """A caller that gave up (`_GAVE_UP`: its circuit breaker opened, its retries ran out) is the effect of the
+    failed or retried calls of its own service that began before it and went on until at most `GIVE_UP_LEAD`
+    before it began (`_retried_or_failed_call`), the ones it counted (`_counted`); when it logged none, of the
+    failures of the service its breaker is named after in the same minutes (`_named_services_failing`)."""
+    for effect in [c for c in clusters if _gave_up(c)]:
+        causes = [
+            c
+            for c in clusters
+            if c.kind != "request"
+            and c is not effect
+            and not _gave_up(c)
+            and set(c.services) & set(effect.services)
+            and c.first_seen <= effect.first_seen
+            and effect.first_seen - GIVE_UP_LEAD <= c.last_seen
+            and Severity[c.max_severity] >= Severity.WARNING
+            and _retried_or_failed_call(c, facts)
+        ]
+        for cause in _counted(effect, causes, facts) if causes else ():
+            links.add(
+                cause.fingerprint,
+                effect.fingerprint,
+                "service",
+                f"in {' and '.join(_q(s) for s in sorted(effect.services))}, {_q(effect.title)} (from "
+                f"{_hhmm(effect.first_seen)}) gave up on the calls {_q(cause.title)} failed "
+                f"({_hhmm(cause.first_seen)}–{_hhmm(cause.last_seen)})",
+            )
+        for upstream in () if causes else _named_services_failing(effect, clusters, facts):
+            links.add(
+                upstream.fingerprint,
+                effect.fingerprint,
+                "upstream",
+                f"{_q(effect.title)} ({', '.join(effect.services)}) names its breaker after "
+                f"{' and '.join(_q(s) for s in sorted(upstream.services))} while {_q(upstream.title)} fails "
+                f"({_hhmm(upstream.first_seen)}–{_hhmm(upstream.last_seen)})",
+            )
+
+
 def find_links(
     clusters: Sequence[Cluster], facts: ResolvedFacts, instance_window_seconds: float
 ) -> list[Link]:
@@ -2142,6 +2286,7 @@ def find_links(
     _service_links(clusters, facts, links)
     _job_links(clusters, facts, links)
     _upstream_links(clusters, facts, links)
+    _give_up_links(clusters, facts, links)
     _host_links(clusters, facts, links)
     _endpoint_links(clusters, facts, links)
     _dead_letter_links(clusters, facts, links)
