@@ -82,6 +82,8 @@ VARIABLE_RATIO = 1.0
 MAX_FOLDED_RUN = 4
 # Template masks tried per token count when looking for an absorbing cluster (the most frequent ones).
 MAX_MASKS = 64
+# Clusters a loose fit compares per place of a wildcard (the biggest ones; `_Absorbers._loose`).
+MAX_LOOSE = 8
 
 RECENT_CACHE = 65_536
 # Masking turns every digit into a wildcard and treats all digits alike, so messages that differ only in
@@ -714,10 +716,12 @@ def _records(templates: dict[int, tuple[str, ...]], signatures: list[tuple[str, 
         )
         # free: a field that combines with another, or one that a row already reads `<*>` (its words varied
         # there: a slot merged them)
+        # (a field of sentence words, `ok:` / `changed:` / `skipping:` after Ansible's hosts, `Ban` / `Unban`
+        # after fail2ban's jails, says what happened to each name: it combines with the names as any event does)
         free = {
             p
             for p in candidates
-            if named
+            if (named and not all(_PROSE.fullmatch(row[p]) for row in rows if row[p] != WILDCARD))
             or any(row[p] == WILDCARD for row in rows)
             or any(q != p and _combine(rows, p, q) for q in candidates)
         }
@@ -911,9 +915,18 @@ def _before(tokens: tuple[str, ...], position: int) -> int:
     return hash(("before", *(token if _is_word(token) else WILDCARD for token in tokens[:position])))
 
 
+# A token that separates a line's header from its message (`|`, `--`, `>>`, `::`); not `-`, an absent value.
+_SEPARATOR = compile_regex(r"[|:>#=~*]+|-{2,}>?|=>|->")
+
+
 def _is_field(tokens: tuple[str, ...], position: int) -> bool:
-    """A field of a record: a `key=value` slot, or a slot after a value (not a word of a sentence)."""
-    return bool(_key(tokens[position])) or (position > 0 and not _is_word(tokens[position - 1]))
+    """A field of a record: a `key=value` slot, or a slot after a value (not a word of a sentence, nor the
+    first word of a message after the separator that ends its header, `… n=ansible | changed: [web01]`)."""
+    return bool(_key(tokens[position])) or (
+        position > 0
+        and not _is_word(tokens[position - 1])
+        and _SEPARATOR.fullmatch(tokens[position - 1]) is None
+    )
 
 
 def _in_value_list(tokens: tuple[str, ...], position: int) -> bool:
@@ -956,12 +969,28 @@ def _is_labelled(tokens: tuple[str, ...], position: int, keyed: bool) -> bool:
         return True
     if position + 1 < len(tokens):
         after = tokens[position + 1]
-        if not _key(after) and not _is_value(after):
+        if not _key(after) and not _is_value(after) and not _is_label(tokens, position + 1):
             return False
     if keyed:
         return True
     before = tokens[position - 1] if position else ""
     return before == "=" or (before[-1:] in (":", "=") and _LETTER.search(before) is not None)
+
+
+# Words a label of capitalized words may have (`Logon ID:`, `Impersonation Level:`, `Source Network Address:`).
+MAX_LABEL_WORDS = 4
+_CAPITALIZED = compile_regex(r"[A-Z][A-Za-z]*")
+
+
+def _is_label(tokens: tuple[str, ...], start: int) -> bool:
+    """Whether a label of capitalized words starts at `start`, the next field of a record written as `Label:
+    value` pairs (Windows events: `Elevated Token: Yes Impersonation Level: Impersonation`)."""
+    for token in tokens[start : start + MAX_LABEL_WORDS]:
+        if token.endswith(":"):
+            return _CAPITALIZED.fullmatch(token[:-1]) is not None
+        if not _CAPITALIZED.fullmatch(token):
+            return False
+    return False
 
 
 def _words_around(tokens: tuple[str, ...], position: int) -> int:
@@ -1218,7 +1247,14 @@ def _phrases(keys: list[tuple[str, ...]]) -> dict[int, tuple[int, int]]:
         inner = [word or token.startswith(WILDCARD) for word, token in zip(words, tokens, strict=True)]
         unique = list(itertools.accumulate((seen[_bare_word(token)] == 1 for token in tokens), initial=0))
         for start in range(1, min(size, last_start + 1)):
-            if not words[start - 1] or not words[start] or _ID_IN_BRACKETS.search(tokens[start - 1]):
+            # (one word in brackets before it is a tag, a value, not a word a stretch follows: fail2ban's jails,
+            # `[sshd] Found <*>`, `[recidive] Ban <*>`, are no places of a phrase)
+            if (
+                not words[start - 1]
+                or not words[start]
+                or _ID_IN_BRACKETS.search(tokens[start - 1])
+                or _BRACKETED_WORD.fullmatch(tokens[start - 1])
+            ):
                 continue
             for end in range(start + 2, min(size, start + MAX_PHRASE) + 1):
                 if not inner[end - 1] or not inner[end - 2]:
@@ -1660,6 +1696,10 @@ class _Absorbers:
         self._longer: dict[
             tuple[int, int, tuple[str, ...], tuple[str, ...]], tuple[int, tuple[str, ...]]
         ] = {}
+        # (length, position, prefix) of one wildcard -> (the template after it, (total, a member signature))
+        self._after: dict[
+            tuple[int, int, tuple[str, ...]], list[tuple[tuple[str, ...], tuple[int, tuple[str, ...]]]]
+        ] = defaultdict(list)
         weight: dict[tuple[int, tuple[int, ...]], int] = defaultdict(int)
         for root, template in templates.items():
             holes = tuple(i for i, token in enumerate(template) if token == WILDCARD)
@@ -1686,6 +1726,11 @@ class _Absorbers:
                     key = (len(template), hole, blind[:hole], blind[hole + 1 :])
                     if key not in self._longer or _better(entry, self._longer[key]):
                         self._longer[key] = entry
+                    self._after[len(template), hole, blind[:hole]].append((blind[hole + 1 :], entry))
+        # the biggest clusters first, `MAX_LOOSE` of them per place: what a loose fit compares stays bounded
+        for candidates in self._after.values():
+            candidates.sort(key=lambda candidate: (-candidate[1][0], candidate[1][1]))
+            del candidates[MAX_LOOSE:]
 
     def find(
         self, tokens: tuple[str, ...], total: int, keyed: tuple[str, ...] | None = None
@@ -1719,6 +1764,18 @@ class _Absorbers:
                     and (best is None or _better(entry, best))
                 ):
                     best = entry
+                if (
+                    keyed is not None
+                    and entry is None
+                    and extra < MAX_VALUE_TOKENS
+                    and WILDCARD in tokens[hole : hole + extra + 1]
+                ):
+                    # a value and a word beside it that fill the wildcard, and after them the bigger template
+                    # with its own wildcards taking whatever is there (`<*> bastion CRON[<*>]: … for user root`
+                    # fits `<*> CRON[<*>]: … for user <*>`: a syslog header's time and a host without a digit)
+                    loose = self._loose(blind[hole + extra + 1 :], (length, hole, blind[:hole]), total)
+                    if loose is not None and (best is None or _better(loose, best)):
+                        best = loose
         # A text of words at the end of the line fills a template's last wildcard (`time source <*>` takes
         # `time source VM IC Time Synchronization Provider.`)
         for extra in range(MAX_VALUE_TOKENS, min(MAX_PHRASE, size - 2) + 1):
@@ -1734,6 +1791,18 @@ class _Absorbers:
             if entry is not None and entry[0] > total and (best is None or _better(entry, best)):
                 best = entry
         return None if best is None else best[1]
+
+    def _loose(
+        self, rest: tuple[str, ...], place: tuple[int, int, tuple[str, ...]], total: int
+    ) -> tuple[int, tuple[str, ...]] | None:
+        """The biggest cluster (bigger than `total`) at `place` whose template after its wildcard is `rest`
+        but for its own wildcards, which take any token."""
+        for after, entry in self._after.get(place, ()):
+            if entry[0] <= total:
+                break
+            if all(token in (wanted, WILDCARD) for token, wanted in zip(after, rest, strict=True)):
+                return entry
+        return None
 
 
 def _has_letters(template: tuple[str, ...]) -> bool:
