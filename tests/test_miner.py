@@ -2281,3 +2281,39 @@ def test_the_word_after_a_headers_separator_starts_the_message_and_is_no_field()
     events = [{clusters[message] for message in group} for group in messages.values()]
     assert all(len(event) == 1 for event in events), events
     assert len(set.union(*events)) == 3
+
+
+def test_a_keys_words_over_the_whole_log_make_it_a_field_in_a_rare_statement() -> None:
+    """Ansible's header `p=<pid> u=<user> n=ansible |`: `u=` takes three users, each common over the log, so in
+    a statement seen three times (by two of them) it is the same field, a value, and the statement is one event."""
+    rng = random.Random(38)
+
+    def head(user: str) -> str:
+        return (
+            f"2026-12-02 10:{rng.randint(10, 59)}:{rng.randint(10, 59)},{rng.randint(0, 999):03d} "
+            f"p={rng.randint(100, 99999)} u={user} n=ansible | "
+        )
+
+    users = ["deploy", "root", "ansible"]
+    hosts = ["web01", "web02", "db01", "app7", "cache01", "lb1.dc2.example.net"]
+    common = [f"{head(users[n % 3])}ok: [{rng.choice(hosts)}]" for n in range(90)]
+    rare = [f"{head(user)}PLAY RECAP {'*' * 69}" for user in ("root", "root", "ansible")]
+    clusters = clusters_of(common + rare)
+    assert len({clusters[message] for message in rare}) == 1
+    assert not {clusters[message] for message in rare} & {clusters[message] for message in common}
+
+
+def test_a_key_that_one_word_dominates_over_the_log_keeps_a_rare_statements_words() -> None:
+    """`mode=` is `push` in nearly every line of the log: in a rare statement, `mode=push` and `mode=pull` may
+    still be two events."""
+    rng = random.Random(39)
+    common = [f"sync {rng.randint(1, 999)} done mode=push" for _ in range(90)] + [
+        f"sync {rng.randint(1, 999)} done mode=pull" for _ in range(2)
+    ]
+    rare = [
+        f"replica lagging behind mode={mode} on node-{rng.randint(1, 9)}"
+        for mode in ("push", "pull")
+        for _ in range(3)
+    ]
+    clusters = clusters_of(common + rare)
+    assert len({clusters[message] for message in rare}) == 2

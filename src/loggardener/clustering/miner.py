@@ -583,8 +583,17 @@ class TemplateMiner:
         for view, weight in zip(views, weights, strict=True):
             for position in in_slots.get(len(view), ()):
                 spread[len(view), position, view[position]] += weight
+        # The words each key takes over every cluster, with their messages (`u=deploy`, `u=root`, `u=ansible`
+        # across all of Ansible's statements): a field of the log's format, whichever statement it is in.
+        key_words: dict[str, Counter[str]] = defaultdict(Counter)
+        if labelled:
+            for view, weight in zip(views, weights, strict=True):
+                for token in view:
+                    key = _key(token)
+                    if key and not _is_value(_value_part(token)):
+                        key_words[key][_value_part(token)] += weight
         for position, filling in slots:
-            self._merge_slot(views, weights, position, filling, filled, spread, local, labelled)
+            self._merge_slot(views, weights, position, filling, filled, spread, local, labelled, key_words)
         before = len(groups)
         for index, view in enumerate(views):
             roots = merged[view] + merged[views[local.find(index)]]
@@ -602,6 +611,7 @@ class TemplateMiner:
         spread: dict[tuple[int, int, str], int],
         found: _UnionFind,
         labelled: bool,
+        key_words: dict[str, Counter[str]],
     ) -> None:
         """One slot: signatures equal but at `position`. Merge the values that show it is variable."""
         tokens = [keys[i][position] for i in filling]
@@ -658,13 +668,20 @@ class TemplateMiner:
             and (rest >= self.variable_ratio * math.sqrt(rest_count) or _in_value_list(view, position))
         )
         # a labelled field of a few values, each common (`method=GET` / `PUT` / `POST`, `state: idle` / `busy` /
-        # `stalled`); two words of a field may name two events (`mode=push` / `pull`) unless they are a flag's
-        # (`password: YES` / `NO)`), however few lines show each
+        # `stalled`), here or, for a key's, over the whole log (a header's `u=deploy` / `root` / `ansible` in a
+        # rare statement); two words of a field may name two events (`mode=push` / `pull`) unless they are a
+        # flag's (`password: YES` / `NO)`), however few lines show each
+        over_log = key_words.get(_key(view[position])) if keyed is _value_part else None
         variable = variable or (
             labelled
             and len(words) > 1
             and (
                 (len(words) >= MIN_DISTINCT and _few_common(word_counts))
+                or (
+                    over_log is not None
+                    and len(over_log) >= MIN_DISTINCT
+                    and _few_common(list(over_log.values()))
+                )
                 or all(keys[i][position].strip(_CLOSERS).lower() in _FLAGS for i in words)
             )
             and not any(keys[i][position].endswith(":") for i in words)
