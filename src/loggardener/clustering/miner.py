@@ -932,8 +932,9 @@ def _before(tokens: tuple[str, ...], position: int) -> int:
     return hash(("before", *(token if _is_word(token) else WILDCARD for token in tokens[:position])))
 
 
-# A token that separates a line's header from its message (`|`, `--`, `>>`, `::`); not `-`, an absent value.
-_SEPARATOR = compile_regex(r"[|:>#=~*]+|-{2,}>?|=>|->")
+# A token that separates a line's header from its message (`|`, `--`, `>>`, `::`, `***`); not `-`, an absent
+# value, nor an arrow or `=`, which join two values.
+_SEPARATOR = compile_regex(r"[|:>#~*]+|-{2,}")
 
 
 def _is_field(tokens: tuple[str, ...], position: int) -> bool:
