@@ -2317,3 +2317,21 @@ def test_a_key_that_one_word_dominates_over_the_log_keeps_a_rare_statements_word
     ]
     clusters = clusters_of(common + rare)
     assert len({clusters[message] for message in rare}) == 2
+
+
+def test_a_word_after_a_bracketed_column_is_no_part_of_its_value() -> None:
+    """fail2ban's `[sshd] Restore Ban <ip>` beside `[sshd] Ban <ip>`: the jail in brackets is a column, one value
+    of its own, so `Restore` does not join it to fill the jail's wildcard: two events."""
+    rng = random.Random(40)
+    jails = ["sshd", "nginx-http-auth", "postfix-sasl", "recidive"]
+    head = "2026-12-02 19:32:13,396 fail2ban.actions        [812]: NOTICE  "
+
+    def ip() -> str:
+        return f"10.{rng.randint(0, 255)}.{rng.randint(0, 255)}.{rng.randint(1, 254)}"
+
+    bans = [f"{head}[{rng.choice(jails)}] Ban {ip()}" for _ in range(50)]
+    restored = [f"{head}[{rng.choice(jails)}] Restore Ban {ip()}" for _ in range(12)]
+    clusters = clusters_of(bans + restored)
+    assert len({clusters[message] for message in bans}) == 1
+    assert len({clusters[message] for message in restored}) == 1
+    assert clusters[bans[0]] != clusters[restored[0]]

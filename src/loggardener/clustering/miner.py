@@ -513,7 +513,10 @@ class TemplateMiner:
         absorbers = _Absorbers(templates, totals, keys)
         for root, template in templates.items():
             keyed = _name_blind(_keyed_template([views[i] for i in groups[root]]))
-            target = absorbers.find(template, totals[root], keyed)
+            # a word in brackets is a column of its own, a value the word after it is no part of (fail2ban's
+            # `[sshd] Restore Ban <*>` does not fill the jail of `[<*>] Ban <*>`)
+            columns = frozenset(i for i, token in enumerate(keys[root]) if _BRACKETED_WORD.fullmatch(token))
+            target = absorbers.find(template, totals[root], keyed, columns)
             if target is not None:
                 found.union(root, bisect_left(keys, target))
         self._absorbers = absorbers
@@ -1751,7 +1754,11 @@ class _Absorbers:
             del candidates[MAX_LOOSE:]
 
     def find(
-        self, tokens: tuple[str, ...], total: int, keyed: tuple[str, ...] | None = None
+        self,
+        tokens: tuple[str, ...],
+        total: int,
+        keyed: tuple[str, ...] | None = None,
+        columns: frozenset[int] = frozenset(),
     ) -> tuple[str, ...] | None:
         """A member signature of the biggest cluster (bigger than `total`) that `tokens` fits, if any; with
         `keyed` (the template with its fields' keys and its names read `<*>`, `_name_blind`), also a smaller
@@ -1768,6 +1775,8 @@ class _Absorbers:
             if length < 2:
                 break
             for hole in range(length):
+                if hole in columns:
+                    continue
                 entry = self._longer.get((length, hole, blind[:hole], blind[hole + extra + 1 :]))
                 # values in a row, names or wildcards but no field's key, where the cluster has one
                 # wildcard: the same template, whichever is bigger (`joined: edge-a <*>` and a name with a
