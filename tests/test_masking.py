@@ -229,6 +229,30 @@ def test_an_sql_command_word_in_a_sentence_stays(command: str, word: str) -> Non
     assert mask(text) == text
 
 
+@pytest.mark.parametrize("host", ["WIN-SRV01", "DESKTOP-7KQ2", "SRV-DB", "EDGE", "FS-03"])
+def test_the_host_a_syslog_header_names_after_its_date_is_no_time_zone(host: str) -> None:
+    """A Windows host forwarded as syslog (`<14>Dec  4 22:37:33 DESKTOP-7KQ2 …`) is named in capitals: its first
+    letters are no zone abbreviation of the date, whatever the host."""
+    assert mask(f"Dec  4 22:37:33 {host} Service_Control_Manager[812]: started").split()[1] in (
+        host,
+        WILDCARD,
+    )
+    assert mask(f"<14>Dec 14 22:37:33 {host} sshd: x").split()[1] in (host, WILDCARD)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Dec 14 22:37:33 UTC 2024 host x", "<*> host x"),
+        ("Mon Dec 14 22:37:33 CEST 2024: x", "<*>: x"),
+        ("Sat Jun 11 03:28:22 2005 x", "<*> x"),
+        ("Dec 14 22:37:33 PST web x", "<*> web x"),
+    ],
+)
+def test_a_zone_and_a_year_after_a_date_stay_part_of_it(text: str, expected: str) -> None:
+    assert mask(text) == expected
+
+
 def test_wildcard_is_the_template_marker() -> None:
     assert WILDCARD == "<*>"
 

@@ -2145,3 +2145,193 @@ def test_a_dotted_key_is_a_key_not_a_host() -> None:
     ]
     assert len({signature(message) for message in hosts}) == 1
     assert signature("upstream=api.example.com ok") == ("upstream=<*>", "ok")
+
+
+def test_a_host_without_a_digit_in_a_syslog_header_joins_its_event() -> None:
+    """`<time> bastion CRON[…]: … for user root` beside `<time> web01 CRON[…]: … for user <*>`: the time and a
+    host with a digit fold into one `<*>`, so the line of a host named by a word has one token more. It fills the
+    bigger template's wildcard, and the bigger template's other wildcards take whatever is there."""
+    rng = random.Random(1)
+
+    def head(program: str) -> str:
+        return (
+            f"2026-12-02T{rng.randint(10, 23)}:{rng.randint(10, 59)}:{rng.randint(10, 59)}."
+            f"{rng.randint(0, 999999):06d}+00:00 {rng.choice(['bastion', 'web01', 'db-replica-2'])} "
+            f"{program}[{rng.randint(300, 9999)}]: "
+        )
+
+    closed = [
+        f"{head('CRON')}pam_unix(cron:session): session closed for user {rng.choice(['root', 'www-data', 'postgres'])}"
+        for _ in range(30)
+    ]
+    removed = [f"{head('systemd-logind')}Removed session {rng.randint(1, 999)}." for _ in range(30)]
+    clusters = clusters_of(closed + removed)
+    assert len({clusters[message] for message in closed}) == 1
+    assert len({clusters[message] for message in removed}) == 1
+
+
+def test_a_word_outside_the_bigger_templates_wildcards_keeps_its_own_event() -> None:
+    """The loose fit takes any token only where the bigger template has a wildcard: a different word elsewhere
+    is a different event."""
+    rng = random.Random(32)
+    hosts = ["web01", "db-replica-2", "app7"]
+
+    def line(host: str, verb: str) -> str:
+        return (
+            f"2026-12-02T10:{rng.randint(10, 59)}:{rng.randint(10, 59)}+00:00 {host} CRON[{rng.randint(300, 9999)}]: "
+            f"session {verb} for user {rng.choice(['root', 'www-data', 'postgres', 'backup'])}"
+        )
+
+    closed = [line(rng.choice(hosts), "closed") for _ in range(30)]
+    opened = [line("bastion", "opened") for _ in range(10)]
+    clusters = clusters_of(closed + opened)
+    assert len({clusters[message] for message in closed}) == 1
+    assert not {clusters[message] for message in opened} & {clusters[message] for message in closed}
+
+
+def test_a_windows_label_after_a_value_makes_it_a_field() -> None:
+    """Windows events write `Label: value` pairs with labels of capitalized words (`Elevated Token: Yes
+    Impersonation Level: Impersonation`): a flag's value there is a field's, and the lines are one event."""
+    rng = random.Random(33)
+    messages = [
+        f"<14>Dec {rng.randint(1, 28):2d} 10:{rng.randint(10, 59)}:{rng.randint(10, 59)} DC02 "
+        f"Microsoft-Windows-Security-Auditing[{rng.randint(400, 9000)}]: An account was successfully logged on. "
+        f"Subject: Security ID: S-1-5-18 Logon Type: {rng.choice([2, 3, 10])} Elevated Token: "
+        f"{rng.choice(['Yes', 'No'])} Impersonation Level: Impersonation New Logon: Account Name: "
+        f"{rng.choice(USERS)}"
+        for _ in range(40)
+    ]
+    assert len(set(clusters_of(messages).values())) == 1
+
+
+def test_a_word_before_a_capitalized_sentence_is_no_field() -> None:
+    """Two states followed by prose that is no label stay two events (`state: Yes Done` is no field)."""
+    rng = random.Random(34)
+    messages = [
+        f"job {rng.randint(1, 999)} state: {word} Then Stopped" for word in ("Yes", "No") for _ in range(20)
+    ]
+    assert len(set(clusters_of(messages).values())) == 2
+
+
+def test_what_follows_a_bracketed_tag_is_no_place_of_a_phrase() -> None:
+    """fail2ban writes its jail in brackets, then the statement (`[sshd] Found <ip>`, `[sshd] Ignore <ip> by
+    ip`, `[sshd] Jail is in operation now …`): the statements after the jails are events, not one text value
+    that fills the place after each jail."""
+    rng = random.Random(35)
+
+    def jail() -> str:
+        return rng.choice(["sshd", "nginx-http-auth", "postfix-sasl", "recidive"])
+
+    def ip() -> str:
+        return f"10.{rng.randint(0, 255)}.{rng.randint(0, 255)}.{rng.randint(1, 254)}"
+
+    head = "2026-12-02 19:32:13,396 fail2ban.filter         [1203]: INFO    "
+    groups = [
+        [f"{head}[{jail()}] Found {ip()} - 2026-12-02 02:58:4{rng.randint(0, 9)}" for _ in range(60)],
+        [f"{head}[{jail()}] Jail is in operation now (process new journal entries)" for _ in range(10)],
+        [f"{head}[{jail()}] Ignore {rng.choice(['10.0.0.5', '127.0.0.1'])} by ip" for _ in range(6)],
+    ]
+    clusters = clusters_of([message for group in groups for message in group])
+    events = [{clusters[message] for message in group} for group in groups]
+    assert all(len(event) == 1 for event in events), events
+    assert len(set.union(*events)) == 3
+
+
+def test_words_of_a_sentence_after_a_field_of_names_name_events() -> None:
+    """`[<jail>] Ban <ip>` / `[<jail>] Unban <ip>` (and Ansible's `ok: [<host>]` / `changed: [<host>]`): every
+    event happens to every name, so words that combine with a field of names are no values for that alone."""
+    rng = random.Random(35)
+
+    def jail() -> str:
+        return rng.choice(["sshd", "nginx-http-auth", "postfix-sasl", "recidive"])
+
+    def ip() -> str:
+        return f"10.{rng.randint(0, 255)}.{rng.randint(0, 255)}.{rng.randint(1, 254)}"
+
+    head = "2026-12-02 19:32:13,396 fail2ban.actions        [812]: NOTICE  "
+    groups = [
+        [f"{head}[{jail()}] Ban {ip()}" for _ in range(50)],
+        [f"{head}[{jail()}] Unban {ip()}" for _ in range(50)],
+        [
+            f"2026-12-02 19:32:13,396 fail2ban.filter         [812]: INFO    [{jail()}] Found {ip()} - "
+            f"2026-12-02 02:58:4{rng.randint(0, 9)}"
+            for _ in range(50)
+        ],
+    ]
+    clusters = clusters_of([message for group in groups for message in group])
+    events = [{clusters[message] for message in group} for group in groups]
+    assert all(len(event) == 1 for event in events), events
+    assert len(set.union(*events)) == 3
+
+
+def test_the_word_after_a_headers_separator_starts_the_message_and_is_no_field() -> None:
+    """Ansible's log: `<time> p=<pid> u=<user> n=ansible | ok: [web01]`. `ok:` / `changed:` / `skipping:` come
+    after the `|` that ends the header, and combine with the user as any event does: three events."""
+    rng = random.Random(37)
+    hosts = ["web01", "web02", "db01", "app7", "cache01", "lb1.dc2.example.net"]
+    messages = {
+        verb: [
+            f"2026-12-02 10:39:23,537 p={rng.randint(100, 9999)} u={rng.choice(['deploy', 'root', 'ansible'])} "
+            f"n=ansible | {verb}: [{rng.choice(hosts)}]"
+            for _ in range(count)
+        ]
+        for verb, count in (("ok", 30), ("changed", 15), ("skipping", 15))
+    }
+    clusters = clusters_of([message for group in messages.values() for message in group])
+    events = [{clusters[message] for message in group} for group in messages.values()]
+    assert all(len(event) == 1 for event in events), events
+    assert len(set.union(*events)) == 3
+
+
+def test_a_keys_words_over_the_whole_log_make_it_a_field_in_a_rare_statement() -> None:
+    """Ansible's header `p=<pid> u=<user> n=ansible |`: `u=` takes three users, each common over the log, so in
+    a statement seen three times (by two of them) it is the same field, a value, and the statement is one event."""
+    rng = random.Random(38)
+
+    def head(user: str) -> str:
+        return (
+            f"2026-12-02 10:{rng.randint(10, 59)}:{rng.randint(10, 59)},{rng.randint(0, 999):03d} "
+            f"p={rng.randint(100, 99999)} u={user} n=ansible | "
+        )
+
+    users = ["deploy", "root", "ansible"]
+    hosts = ["web01", "web02", "db01", "app7", "cache01", "lb1.dc2.example.net"]
+    common = [f"{head(users[n % 3])}ok: [{rng.choice(hosts)}]" for n in range(90)]
+    rare = [f"{head(user)}PLAY RECAP {'*' * 69}" for user in ("root", "root", "ansible")]
+    clusters = clusters_of(common + rare)
+    assert len({clusters[message] for message in rare}) == 1
+    assert not {clusters[message] for message in rare} & {clusters[message] for message in common}
+
+
+def test_a_key_that_one_word_dominates_over_the_log_keeps_a_rare_statements_words() -> None:
+    """`mode=` is `push` in nearly every line of the log: in a rare statement, `mode=push` and `mode=pull` may
+    still be two events."""
+    rng = random.Random(39)
+    common = [f"sync {rng.randint(1, 999)} done mode=push" for _ in range(90)] + [
+        f"sync {rng.randint(1, 999)} done mode=pull" for _ in range(2)
+    ]
+    rare = [
+        f"replica lagging behind mode={mode} on node-{rng.randint(1, 9)}"
+        for mode in ("push", "pull")
+        for _ in range(3)
+    ]
+    clusters = clusters_of(common + rare)
+    assert len({clusters[message] for message in rare}) == 2
+
+
+def test_a_word_after_a_bracketed_column_is_no_part_of_its_value() -> None:
+    """fail2ban's `[sshd] Restore Ban <ip>` beside `[sshd] Ban <ip>`: the jail in brackets is a column, one value
+    of its own, so `Restore` does not join it to fill the jail's wildcard: two events."""
+    rng = random.Random(40)
+    jails = ["sshd", "nginx-http-auth", "postfix-sasl", "recidive"]
+    head = "2026-12-02 19:32:13,396 fail2ban.actions        [812]: NOTICE  "
+
+    def ip() -> str:
+        return f"10.{rng.randint(0, 255)}.{rng.randint(0, 255)}.{rng.randint(1, 254)}"
+
+    bans = [f"{head}[{rng.choice(jails)}] Ban {ip()}" for _ in range(50)]
+    restored = [f"{head}[{rng.choice(jails)}] Restore Ban {ip()}" for _ in range(12)]
+    clusters = clusters_of(bans + restored)
+    assert len({clusters[message] for message in bans}) == 1
+    assert len({clusters[message] for message in restored}) == 1
+    assert clusters[bans[0]] != clusters[restored[0]]

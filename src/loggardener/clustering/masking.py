@@ -95,9 +95,10 @@ _PATTERNS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ),
     (
         rf"\b(?:{_DAY},?\s+)?{_MONTH}\s+\d{{1,2}},?\s+(?:\d{{4}}\s+)?\d\d?:\d\d(?::\d\d)?(?:[.,]\d+)?"
-        rf"(?:\s+[A-Z]{{3,4}})?(?:\s+\d{{4}})?",
+        rf"(?:\s+(?:[A-Z]{{1,3}}T|UTC)(?![\w-]))?(?:\s+\d{{4}}(?![\w-]))?",
         ("digit", ":"),
-    ),  # dates written with month names
+    ),  # dates written with month names, and a zone (`UTC`, `CEST`: a time's abbreviation ends in T) or a year
+    # after them, whole words: not the host name a syslog header writes next (`WIN-SRV01`, `DESKTOP-7KQ2`, `EDGE`)
     # the common log format's date (`12/May/2024:10:33:12.345 +0000`: access logs, HAProxy)
     (rf"\b\d{{1,2}}/{_MONTH}/\d{{4}}(?::\d\d){{1,3}}(?:[.,]\d+)?(?:\s[-+]\d{{4}})?", ("digit", "/")),
     # host names, by their structure alone: one to 16 labels of up to 63 characters, then a final label of

@@ -82,6 +82,8 @@ VARIABLE_RATIO = 1.0
 MAX_FOLDED_RUN = 4
 # Template masks tried per token count when looking for an absorbing cluster (the most frequent ones).
 MAX_MASKS = 64
+# Clusters a loose fit compares per place of a wildcard (the biggest ones; `_Absorbers._loose`).
+MAX_LOOSE = 8
 
 RECENT_CACHE = 65_536
 # Masking turns every digit into a wildcard and treats all digits alike, so messages that differ only in
@@ -511,7 +513,10 @@ class TemplateMiner:
         absorbers = _Absorbers(templates, totals, keys)
         for root, template in templates.items():
             keyed = _name_blind(_keyed_template([views[i] for i in groups[root]]))
-            target = absorbers.find(template, totals[root], keyed)
+            # a word in brackets is a column of its own, a value the word after it is no part of (fail2ban's
+            # `[sshd] Restore Ban <*>` does not fill the jail of `[<*>] Ban <*>`)
+            columns = frozenset(i for i, token in enumerate(keys[root]) if _BRACKETED_WORD.fullmatch(token))
+            target = absorbers.find(template, totals[root], keyed, columns)
             if target is not None:
                 found.union(root, bisect_left(keys, target))
         self._absorbers = absorbers
@@ -581,8 +586,17 @@ class TemplateMiner:
         for view, weight in zip(views, weights, strict=True):
             for position in in_slots.get(len(view), ()):
                 spread[len(view), position, view[position]] += weight
+        # The words each key takes over every cluster, with their messages (`u=deploy`, `u=root`, `u=ansible`
+        # across all of Ansible's statements): a field of the log's format, whichever statement it is in.
+        key_words: dict[str, Counter[str]] = defaultdict(Counter)
+        if labelled:
+            for view, weight in zip(views, weights, strict=True):
+                for token in view:
+                    key = _key(token)
+                    if key and not _is_value(_value_part(token)):
+                        key_words[key][_value_part(token)] += weight
         for position, filling in slots:
-            self._merge_slot(views, weights, position, filling, filled, spread, local, labelled)
+            self._merge_slot(views, weights, position, filling, filled, spread, local, labelled, key_words)
         before = len(groups)
         for index, view in enumerate(views):
             roots = merged[view] + merged[views[local.find(index)]]
@@ -600,6 +614,7 @@ class TemplateMiner:
         spread: dict[tuple[int, int, str], int],
         found: _UnionFind,
         labelled: bool,
+        key_words: dict[str, Counter[str]],
     ) -> None:
         """One slot: signatures equal but at `position`. Merge the values that show it is variable."""
         tokens = [keys[i][position] for i in filling]
@@ -656,13 +671,20 @@ class TemplateMiner:
             and (rest >= self.variable_ratio * math.sqrt(rest_count) or _in_value_list(view, position))
         )
         # a labelled field of a few values, each common (`method=GET` / `PUT` / `POST`, `state: idle` / `busy` /
-        # `stalled`); two words of a field may name two events (`mode=push` / `pull`) unless they are a flag's
-        # (`password: YES` / `NO)`), however few lines show each
+        # `stalled`), here or, for a key's, over the whole log (a header's `u=deploy` / `root` / `ansible` in a
+        # rare statement); two words of a field may name two events (`mode=push` / `pull`) unless they are a
+        # flag's (`password: YES` / `NO)`), however few lines show each
+        over_log = key_words.get(_key(view[position])) if keyed is _value_part else None
         variable = variable or (
             labelled
             and len(words) > 1
             and (
                 (len(words) >= MIN_DISTINCT and _few_common(word_counts))
+                or (
+                    over_log is not None
+                    and len(over_log) >= MIN_DISTINCT
+                    and _few_common(list(over_log.values()))
+                )
                 or all(keys[i][position].strip(_CLOSERS).lower() in _FLAGS for i in words)
             )
             and not any(keys[i][position].endswith(":") for i in words)
@@ -714,10 +736,12 @@ def _records(templates: dict[int, tuple[str, ...]], signatures: list[tuple[str, 
         )
         # free: a field that combines with another, or one that a row already reads `<*>` (its words varied
         # there: a slot merged them)
+        # (a field of sentence words, `ok:` / `changed:` / `skipping:` after Ansible's hosts, `Ban` / `Unban`
+        # after fail2ban's jails, says what happened to each name: it combines with the names as any event does)
         free = {
             p
             for p in candidates
-            if named
+            if (named and not all(_PROSE.fullmatch(row[p]) for row in rows if row[p] != WILDCARD))
             or any(row[p] == WILDCARD for row in rows)
             or any(q != p and _combine(rows, p, q) for q in candidates)
         }
@@ -911,9 +935,19 @@ def _before(tokens: tuple[str, ...], position: int) -> int:
     return hash(("before", *(token if _is_word(token) else WILDCARD for token in tokens[:position])))
 
 
+# A token that separates a line's header from its message (`|`, `--`, `>>`, `::`, `***`); not `-`, an absent
+# value, nor an arrow or `=`, which join two values.
+_SEPARATOR = compile_regex(r"[|:>#~*]+|-{2,}")
+
+
 def _is_field(tokens: tuple[str, ...], position: int) -> bool:
-    """A field of a record: a `key=value` slot, or a slot after a value (not a word of a sentence)."""
-    return bool(_key(tokens[position])) or (position > 0 and not _is_word(tokens[position - 1]))
+    """A field of a record: a `key=value` slot, or a slot after a value (not a word of a sentence, nor the
+    first word of a message after the separator that ends its header, `… n=ansible | changed: [web01]`)."""
+    return bool(_key(tokens[position])) or (
+        position > 0
+        and not _is_word(tokens[position - 1])
+        and _SEPARATOR.fullmatch(tokens[position - 1]) is None
+    )
 
 
 def _in_value_list(tokens: tuple[str, ...], position: int) -> bool:
@@ -956,12 +990,28 @@ def _is_labelled(tokens: tuple[str, ...], position: int, keyed: bool) -> bool:
         return True
     if position + 1 < len(tokens):
         after = tokens[position + 1]
-        if not _key(after) and not _is_value(after):
+        if not _key(after) and not _is_value(after) and not _is_label(tokens, position + 1):
             return False
     if keyed:
         return True
     before = tokens[position - 1] if position else ""
     return before == "=" or (before[-1:] in (":", "=") and _LETTER.search(before) is not None)
+
+
+# Words a label of capitalized words may have (`Logon ID:`, `Impersonation Level:`, `Source Network Address:`).
+MAX_LABEL_WORDS = 4
+_CAPITALIZED = compile_regex(r"[A-Z][A-Za-z]*")
+
+
+def _is_label(tokens: tuple[str, ...], start: int) -> bool:
+    """Whether a label of capitalized words starts at `start`, the next field of a record written as `Label:
+    value` pairs (Windows events: `Elevated Token: Yes Impersonation Level: Impersonation`)."""
+    for token in tokens[start : start + MAX_LABEL_WORDS]:
+        if token.endswith(":"):
+            return _CAPITALIZED.fullmatch(token[:-1]) is not None
+        if not _CAPITALIZED.fullmatch(token):
+            return False
+    return False
 
 
 def _words_around(tokens: tuple[str, ...], position: int) -> int:
@@ -1218,7 +1268,14 @@ def _phrases(keys: list[tuple[str, ...]]) -> dict[int, tuple[int, int]]:
         inner = [word or token.startswith(WILDCARD) for word, token in zip(words, tokens, strict=True)]
         unique = list(itertools.accumulate((seen[_bare_word(token)] == 1 for token in tokens), initial=0))
         for start in range(1, min(size, last_start + 1)):
-            if not words[start - 1] or not words[start] or _ID_IN_BRACKETS.search(tokens[start - 1]):
+            # (one word in brackets before it is a tag, a value, not a word a stretch follows: fail2ban's jails,
+            # `[sshd] Found <*>`, `[recidive] Ban <*>`, are no places of a phrase)
+            if (
+                not words[start - 1]
+                or not words[start]
+                or _ID_IN_BRACKETS.search(tokens[start - 1])
+                or _BRACKETED_WORD.fullmatch(tokens[start - 1])
+            ):
                 continue
             for end in range(start + 2, min(size, start + MAX_PHRASE) + 1):
                 if not inner[end - 1] or not inner[end - 2]:
@@ -1660,6 +1717,10 @@ class _Absorbers:
         self._longer: dict[
             tuple[int, int, tuple[str, ...], tuple[str, ...]], tuple[int, tuple[str, ...]]
         ] = {}
+        # (length, position, prefix) of one wildcard -> (the template after it, (total, a member signature))
+        self._after: dict[
+            tuple[int, int, tuple[str, ...]], list[tuple[tuple[str, ...], tuple[int, tuple[str, ...]]]]
+        ] = defaultdict(list)
         weight: dict[tuple[int, tuple[int, ...]], int] = defaultdict(int)
         for root, template in templates.items():
             holes = tuple(i for i, token in enumerate(template) if token == WILDCARD)
@@ -1686,9 +1747,18 @@ class _Absorbers:
                     key = (len(template), hole, blind[:hole], blind[hole + 1 :])
                     if key not in self._longer or _better(entry, self._longer[key]):
                         self._longer[key] = entry
+                    self._after[len(template), hole, blind[:hole]].append((blind[hole + 1 :], entry))
+        # the biggest clusters first, `MAX_LOOSE` of them per place: what a loose fit compares stays bounded
+        for candidates in self._after.values():
+            candidates.sort(key=lambda candidate: (-candidate[1][0], candidate[1][1]))
+            del candidates[MAX_LOOSE:]
 
     def find(
-        self, tokens: tuple[str, ...], total: int, keyed: tuple[str, ...] | None = None
+        self,
+        tokens: tuple[str, ...],
+        total: int,
+        keyed: tuple[str, ...] | None = None,
+        columns: frozenset[int] = frozenset(),
     ) -> tuple[str, ...] | None:
         """A member signature of the biggest cluster (bigger than `total`) that `tokens` fits, if any; with
         `keyed` (the template with its fields' keys and its names read `<*>`, `_name_blind`), also a smaller
@@ -1705,6 +1775,8 @@ class _Absorbers:
             if length < 2:
                 break
             for hole in range(length):
+                if hole in columns:
+                    continue
                 entry = self._longer.get((length, hole, blind[:hole], blind[hole + extra + 1 :]))
                 # values in a row, names or wildcards but no field's key, where the cluster has one
                 # wildcard: the same template, whichever is bigger (`joined: edge-a <*>` and a name with a
@@ -1719,6 +1791,18 @@ class _Absorbers:
                     and (best is None or _better(entry, best))
                 ):
                     best = entry
+                if (
+                    keyed is not None
+                    and entry is None
+                    and extra < MAX_VALUE_TOKENS
+                    and WILDCARD in tokens[hole : hole + extra + 1]
+                ):
+                    # a value and a word beside it that fill the wildcard, and after them the bigger template
+                    # with its own wildcards taking whatever is there (`<*> bastion CRON[<*>]: … for user root`
+                    # fits `<*> CRON[<*>]: … for user <*>`: a syslog header's time and a host without a digit)
+                    loose = self._loose(blind[hole + extra + 1 :], (length, hole, blind[:hole]), total)
+                    if loose is not None and (best is None or _better(loose, best)):
+                        best = loose
         # A text of words at the end of the line fills a template's last wildcard (`time source <*>` takes
         # `time source VM IC Time Synchronization Provider.`)
         for extra in range(MAX_VALUE_TOKENS, min(MAX_PHRASE, size - 2) + 1):
@@ -1734,6 +1818,18 @@ class _Absorbers:
             if entry is not None and entry[0] > total and (best is None or _better(entry, best)):
                 best = entry
         return None if best is None else best[1]
+
+    def _loose(
+        self, rest: tuple[str, ...], place: tuple[int, int, tuple[str, ...]], total: int
+    ) -> tuple[int, tuple[str, ...]] | None:
+        """The biggest cluster (bigger than `total`) at `place` whose template after its wildcard is `rest`
+        but for its own wildcards, which take any token."""
+        for after, entry in self._after.get(place, ()):
+            if entry[0] <= total:
+                break
+            if all(token in (wanted, WILDCARD) for token, wanted in zip(after, rest, strict=True)):
+                return entry
+        return None
 
 
 def _has_letters(template: tuple[str, ...]) -> bool:
