@@ -98,6 +98,51 @@ def test_an_opentelemetry_warning_is_kept_and_its_info_is_quiet() -> None:
     assert isinstance(parser.skim(1, run_entry(0, json_payload=_otel("INFO", "quote priced"))), Quiet)
 
 
+def _loguru(level: str, number: int, message: str, exception: dict[str, Any] | None = None) -> dict[str, Any]:
+    """A record of loguru's `serialize=True` sink: the formatted `text` (with the traceback) and the `record`."""
+    head = f"2026-03-02 10:15:04.118 | {level:<8} | app.sync:push:88 - {message}\n"
+    traceback = (
+        'Traceback (most recent call last):\n  File "/app/app/sync.py", line 86, in push\n'
+        "    resp.raise_for_status()\nrequests.exceptions.HTTPError: 502 Server Error: Bad Gateway for url: "
+        "https://crm.example.com/api/contacts\n"
+    )
+    record = {
+        "level": {"icon": "x", "name": level, "no": number},
+        "message": message,
+        "exception": exception,
+        "name": "app.sync",
+        "function": "push",
+        "line": 88,
+        "file": {"name": "sync.py", "path": "/app/app/sync.py"},
+        "time": {"repr": "2026-03-02 10:15:04.118+00:00", "timestamp": 1772446504.118},
+    }
+    return {"text": head + (traceback if exception else ""), "record": record}
+
+
+@pytest.mark.parametrize("as_text", [False, True])
+def test_a_loguru_serialized_record_is_read_by_its_level_message_and_exception(as_text: bool) -> None:
+    """loguru's level is `record.level.name`, its exception's frames only in `text`: an ERROR with the
+    HTTPError's stack, not a WARNING titled by a dump of the record's keys."""
+    exception = {"type": "HTTPError", "value": "502 Server Error: Bad Gateway", "traceback": True}
+    record = _loguru("ERROR", 40, "push to CRM failed", exception)
+    raw = run_entry(0, text=json.dumps(record)) if as_text else run_entry(0, json_payload=record)
+    entry = parser.parse(1, raw)
+    assert entry.severity == Severity.ERROR
+    assert entry.message == "push to CRM failed: HTTPError: 502 Server Error: Bad Gateway"
+    assert entry.stack is not None and entry.stack.exception_type == "requests.exceptions.HTTPError"
+
+
+def test_loguru_serialized_warnings_are_kept_and_its_info_and_success_are_quiet() -> None:
+    assert parser.parse(1, run_entry(0, json_payload=_loguru("WARNING", 30, "cache stale"))).severity == (
+        Severity.WARNING
+    )
+    assert isinstance(parser.skim(1, run_entry(0, json_payload=_loguru("INFO", 20, "pushed 12"))), Quiet)
+    # loguru's own SUCCESS level (25, between INFO and WARNING) declares no level the entry should take
+    assert parser.parse(1, run_entry(0, json_payload=_loguru("SUCCESS", 25, "synced"))).severity < (
+        Severity.WARNING
+    )
+
+
 def _workflow_failed(seconds: float) -> dict[str, Any]:
     exception = (
         '{"body":"upstream reset","code":503,"message":"HTTP server responded with error code 503",'

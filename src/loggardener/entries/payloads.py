@@ -263,7 +263,11 @@ def _is_record(value: dict[str, Any]) -> bool:
     if _has_message(value):
         return True
     fields = value.get("fields")
-    return (isinstance(fields, dict) and _has_message(fields)) or _otel_record(value) is not None
+    return (
+        (isinstance(fields, dict) and _has_message(fields))
+        or _otel_record(value) is not None
+        or _loguru_record(value) is not None
+    )
 
 
 # A text line whose fields follow its message as one JSON object, after a tab or a space: zap's console encoder
@@ -350,6 +354,35 @@ def _otel_record(payload: dict[str, Any]) -> dict[str, Any] | None:
     return record
 
 
+# loguru's `serialize=True` sink: `{"text": "<the formatted line, with its traceback>", "record": {"level":
+# {"name": "ERROR", "no": 40, "icon": …}, "message": …, "exception": {"type": …, "value": …, "traceback": true}
+# or null, "name": <the logger>, "file": {…}, "time": {…}, …}}`: the level sits in `record.level.name` (its number
+# is loguru's own scale, neither pino's nor syslog's), the exception's frames only in `text`
+_LOGURU_TEXT = "text"
+_LOGURU_RECORD = "record"
+
+
+def _loguru_record(payload: dict[str, Any]) -> dict[str, Any] | None:
+    """A loguru record read as the usual fields (`message`, `level`, `logger`, `error`, `stack_trace`), or None
+    when `payload` is no such record."""
+    record, text = payload.get(_LOGURU_RECORD), payload.get(_LOGURU_TEXT)
+    if not isinstance(record, dict) or not isinstance(text, str):
+        return None
+    level, message = record.get("level"), record.get("message")
+    if not isinstance(level, dict) or not isinstance(message, str):
+        return None
+    read: dict[str, Any] = {"message": message, "level": as_text(level.get("name"))}
+    if isinstance(record.get("name"), str):
+        read["logger"] = record["name"]
+    exception = record.get("exception")
+    if isinstance(exception, dict):
+        kind, value = exception.get("type"), exception.get("value")
+        read["error"] = ": ".join(part for part in (kind, value) if isinstance(part, str) and part)
+        if "\n" in text.strip():
+            read["stack_trace"] = text
+    return read
+
+
 # Monolog's JSON record (Laravel's, Symfony's `JsonFormatter`: `message`, `context`, `level`, `level_name`,
 # `channel`, `datetime`, `extra`) keeps what the app logged with the message in `context`: an error string, or
 # an exception (`{"class": …, "message": …, "code": …, "file": "/app/x.php:27", "trace": […]}`), read as the
@@ -373,6 +406,8 @@ def _json(payload: dict[str, Any]) -> Payload:
     otel = _otel_record(payload)
     if otel is not None:
         payload = otel
+    elif _LOGURU_RECORD in payload:
+        payload = _loguru_record(payload) or payload
     lifted = _monolog_errors(payload)
     if lifted:
         payload = {**payload, **lifted}
