@@ -363,6 +363,61 @@ def test_a_failed_scale_up_of_the_cluster_autoscaler_is_an_error_titled_by_its_m
     assert "creation failed: Quota 'CPUS' exceeded." in title
 
 
+def _no_decision(seconds: float, status: dict[str, Any]) -> dict[str, Any]:
+    record = _autoscaler(seconds, {})
+    record["jsonPayload"] = {"noDecisionStatus": {"measureTime": "1764583200", **status}}
+    return record
+
+
+def _pending(pod: str, *reasons: dict[str, Any]) -> dict[str, Any]:
+    """A `noScaleUp` record for one group of pending pods, each node group rejected for `reasons`."""
+    group = {
+        "podGroup": {"samplePod": {"name": pod, "namespace": "data"}, "totalPodCount": 3},
+        "rejectedMigs": [
+            {"mig": {"name": f"gke-prod-pool-{n}-grp"}, "reason": r} for n, r in enumerate(reasons)
+        ],
+        "napFailureReasons": [{"messageId": "no.scale.up.nap.disabled"}],
+    }
+    return {"noScaleUp": {"unhandledPodGroups": [group], "unhandledPodGroupsTotalCount": 1}}
+
+
+def test_pods_the_cluster_autoscaler_cannot_scale_up_for_are_an_error_titled_by_its_reasons() -> None:
+    """`noDecisionStatus.noScaleUp` says pods stay Pending and no node group may grow for them: an error named by
+    the pods and the reasons' message ids; a `noScaleDown` (a node kept) stays quiet."""
+    failing = {
+        "messageId": "no.scale.up.mig.failing.predicate",
+        "parameters": ["NodeResourcesFit", "Insufficient cpu"],
+    }
+    report = scan_entries(
+        [
+            *(_no_decision(s, _pending(f"ingest-7d9f-{s}x", failing)) for s in (1, 60, 120)),
+            _no_decision(
+                130,
+                {
+                    "noScaleDown": {
+                        "nodes": [{"reason": {"messageId": "no.scale.down.node.pod.has.local.storage"}}]
+                    }
+                },
+            ),
+        ]
+    )
+    assert [(c.count, c.max_severity) for c in report.clusters] == [(3, "ERROR")]
+    title = report.clusters[0].title
+    assert title.startswith(
+        "Cluster autoscaler cannot scale up: no.scale.up.mig.failing.predicate: NodeResourcesFit, Insufficient cpu"
+    ), title
+    sample = report.clusters[0].samples[0].message
+    assert "; no.scale.up.nap.disabled (pending: data/ingest-7d9f-" in sample and sample.endswith(", 3 pods)")
+
+
+def test_a_no_scale_up_record_without_pod_groups_is_titled_by_its_own_reason() -> None:
+    entry = parser.parse(
+        1, _no_decision(1, {"noScaleUp": {"reason": {"messageId": "no.scale.up.in.backoff"}}})
+    )
+    assert entry.message == "Cluster autoscaler cannot scale up: no.scale.up.in.backoff"
+    assert entry.severity == Severity.ERROR
+
+
 def _nat(seconds: float, status: str, vm: str = "gke-prod-pool-1-5d2a-x") -> dict[str, Any]:
     """A record of Cloud NAT's log, as Cloud Logging keeps it (no severity)."""
     return {

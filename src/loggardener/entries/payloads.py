@@ -434,6 +434,10 @@ def _json(payload: dict[str, Any]) -> Payload:
         failure = _autoscaler_failure(payload[AUTOSCALER_RESULTS_FIELD])
         if failure is not None:
             return failure
+    if isinstance(payload.get(AUTOSCALER_NO_DECISION_FIELD), dict):
+        pending = _autoscaler_no_scale_up(payload[AUTOSCALER_NO_DECISION_FIELD])
+        if pending is not None:
+            return pending
     if isinstance(payload.get(HEALTH_CHECK_FIELD), dict):
         return _health_check(payload[HEALTH_CHECK_FIELD])
     fields = payload.get("fields")
@@ -919,6 +923,62 @@ def _autoscaler_failure(info: dict[str, Any]) -> Payload | None:
         )
         return Payload(kind="json", message=message, declared=Severity.ERROR)
     return None
+
+
+# The same log's `noDecisionStatus.noScaleUp` says the autoscaler found pods it cannot schedule and no node group
+# it may grow for them: the pods stay Pending. Each group of such pods (`unhandledPodGroups`) names why each node
+# group was rejected (`rejectedMigs[].reason`) and why node auto-provisioning failed (`napFailureReasons`), by
+# message id and parameters; a record without pod groups gives its own `reason`.
+AUTOSCALER_NO_DECISION_FIELD = "noDecisionStatus"
+_NO_SCALE_UP = "noScaleUp"
+
+
+def _said(reason: Any) -> str:
+    """`MESSAGE_ID: PARAMETERS` of a reason object of the autoscaler's visibility log, '' when it holds no id."""
+    if not isinstance(reason, dict) or not as_text(reason.get("messageId")):
+        return ""
+    parameters = reason.get("parameters")
+    said = [as_text(p) for p in parameters if as_text(p)] if isinstance(parameters, list) else []
+    return as_text(reason["messageId"]) + (f": {', '.join(said)}" if said else "")
+
+
+def _autoscaler_no_scale_up(status: dict[str, Any]) -> Payload | None:
+    """`Cluster autoscaler cannot scale up: REASONS (pending: NAMESPACE/POD, N pods)`, an error (the pods stay
+    Pending), its reasons first: they say what to fix; None when the record is no `noScaleUp` (a `noScaleDown`
+    only keeps a node)."""
+    record = status.get(_NO_SCALE_UP)
+    if not isinstance(record, dict):
+        return None
+    groups = record.get("unhandledPodGroups")
+    for group in groups if isinstance(groups, list) else []:
+        if not isinstance(group, dict):
+            continue
+        pod_group = group.get("podGroup") if isinstance(group.get("podGroup"), dict) else {}
+        sample = pod_group.get("samplePod") if isinstance(pod_group.get("samplePod"), dict) else {}
+        pod = "/".join(as_text(sample.get(key)) for key in ("namespace", "name") if as_text(sample.get(key)))
+        total = as_text(pod_group.get("totalPodCount"))
+        rejected = group.get("rejectedMigs") if isinstance(group.get("rejectedMigs"), list) else []
+        failures = group.get("napFailureReasons") if isinstance(group.get("napFailureReasons"), list) else []
+        reasons = [
+            said
+            for said in (
+                *(_said(mig.get("reason")) for mig in rejected if isinstance(mig, dict)),
+                *(_said(reason) for reason in failures),
+            )
+            if said
+        ]
+        pending = ", ".join(part for part in (pod, f"{total} pods" if total else "") if part)
+        message = "Cluster autoscaler cannot scale up: " + (
+            "; ".join(dict.fromkeys(reasons)) or "no.scale.up"
+        )
+        message += f" (pending: {pending})" if pending else ""
+        return Payload(kind="json", message=message, declared=Severity.ERROR)
+    said = _said(record.get("reason")) or _said(record.get("napFailureReason"))
+    return Payload(
+        kind="json",
+        message=f"Cluster autoscaler cannot scale up: {said or 'no.scale.up'}",
+        declared=Severity.ERROR,
+    )
 
 
 # Cloud NAT's log (`compute.googleapis.com/nat_flows`, written without a severity): a connection it could not give a
