@@ -56,6 +56,15 @@ def parse(raw: dict[str, Any]) -> Any:
         ),
         ("2026-11-21 12:00:00,123 - app.db - ERROR - connection lost", "ERROR", "level-header"),
         ("dpkg: error processing archive /var/cache/x.deb (--unpack):", "ERROR", "level-word"),
+        ("denied: requested access to the resource is denied", "ERROR", "registry-error"),
+        ("unauthorized: authentication required", "ERROR", "registry-error"),
+        ("toomanyrequests: You have reached your pull rate limit.", "ERROR", "registry-error"),
+        (
+            'Step #3 - "push": denied: Permission "artifactregistry.repositories.uploadArtifacts" denied',
+            "ERROR",
+            "registry-error",
+        ),
+        ('Step #1: manifest unknown: manifest tagged by "v3" is not found', "ERROR", "registry-error"),
         ("/app/x.py:3: DeprecationWarning: old api", "WARNING", "python-warning"),
         ("2026-11-21T12:00:00Z [1] INFO {sup} all good", "INFO", "level-header"),
         ("E, [2025-06-10T13:00:00.123456 #1] ERROR -- : NoMethodError (x):", "ERROR", "ruby-logger-header"),
@@ -156,6 +165,28 @@ def test_plain_text_declares_nothing() -> None:
     assert declared_level("NoSuchKeyError handled, retrying") is None
     assert declared_level("Fault: none detected") is None
     assert declared_level("Exceptions: 0, Errors: 0") is None
+    # a registry's error code opens the line, in lower case, before a message: not inside a sentence, not a key
+    assert declared_level("Access denied: the token has no scope") is None
+    assert declared_level("Denied: 0, allowed: 12") is None
+    assert declared_level("unauthorized:12") is None
+
+
+def test_a_cloud_build_push_a_registry_denied_is_a_problem_of_its_own() -> None:
+    """Cloud Build writes its steps' lines without a severity: the registry's `denied:` is what failed."""
+    line = 'Step #3 - "push": denied: Permission "artifactregistry.repositories.uploadArtifacts" denied on resource'
+    build = {"type": "build", "labels": {"build_id": "b1", "build_trigger_id": "t1", "project_id": "p"}}
+    entries = [
+        {
+            "insertId": f"cb{n}",
+            "timestamp": f"2026-03-02T08:00:0{n}Z",
+            "resource": build,
+            "logName": "projects/p/logs/cloudbuild",
+            "textPayload": text,
+        }
+        for n, text in enumerate([line, 'Step #3 - "push": The push refers to repository [x]', line])
+    ]
+    (cluster,) = scan_entries(entries).clusters
+    assert cluster.count == 2 and cluster.max_severity == "ERROR" and "denied" in cluster.title
 
 
 @pytest.mark.parametrize(

@@ -469,6 +469,8 @@ def _declared(head: str, text: str | None) -> Declared | None:
     if PY_WARNING.match(head):
         return Declared(Severity.WARNING, "python-warning")
     first_line = head.split("\n", 1)[0]
+    if first_line[:1] in _REGISTRY_INITIALS and _REGISTRY_ERROR.match(first_line):
+        return Declared(Severity.ERROR, "registry-error")
     for kind, value in _header_tokens(first_line):
         if kind in ("blevel", "alevel", "slevel"):
             return Declared(_LEVEL_WORDS[value.upper()], "bracketed-level")
@@ -495,6 +497,19 @@ def _declared(head: str, text: str | None) -> Declared | None:
     if _REPORTED_EXCEPTION.search(first_line, start) is not None:
         return Declared(Severity.ERROR, "failure-line")
     return None
+
+
+# A container registry's error as Docker, Podman, crane or skopeo print it, the registry's error code in lower case
+# before its message (`denied: requested access to the resource is denied`, `unauthorized: authentication
+# required`, `toomanyrequests: You have reached your pull rate limit.`, `manifest unknown: …`), also after Cloud
+# Build's step prefix (`Step #3 - "push": denied: Permission "artifactregistry.repositories.uploadArtifacts" denied
+# on resource …`): a push or pull that failed
+_REGISTRY_ERROR = compile_regex(
+    r'(?:Step #\d{1,4}(?: - "[^"\n]{0,200}")?: )?'
+    r"(?:denied|unauthorized|toomanyrequests|(?:name|manifest|blob) unknown|(?:name|tag|manifest|digest) invalid)"
+    r": \S"
+)
+_REGISTRY_INITIALS = frozenset("Sdutnmbd")
 
 
 # A line that is itself a failure, whatever logged it: an exception's header line alone (Python, Java, Node.js,
@@ -1087,6 +1102,12 @@ _MAY_RAISE_COLON_WORDS = (
     ": failed with result",
     "bug: ",
     "oops: ",
+    # a container registry's error code (`registry-error`)
+    "denied: ",
+    "unauthorized: ",
+    "toomanyrequests: ",
+    " unknown: ",
+    " invalid: ",
     *_ERRNO_PHRASES,  # `failure-phrase`
 )
 # glog's header; a server error's status in an access line (`"GET / HTTP/1.1" 502`, `Completed 500 …`); Redis'
