@@ -670,6 +670,40 @@ _BROKER_CLIENT_DROPPED = [
     r"writer,send_failed|socket_closed_unexpectedly)",
 ]
 
+# Airflow's (Cloud Composer's) report that a DAG file failed to import: its DagBag's `Failed to import: PATH` with
+# the traceback (through `airflow/models/dagbag.py`), the UI's and CLI's `Broken DAG: [PATH]`. The traceback runs
+# through the file's `<module>`, yet no process failed to start.
+_DAG_IMPORT_FAILED = [
+    r"(?m)^Failed to import: \S+\.py\b",
+    r"\bBroken DAG: \[",
+    r'/airflow/models/dagbag\.py", line \d+, in ',
+]
+# An Airflow task's failure: its try's traceback runs through the task instance's `_execute_task`
+_AIRFLOW_TASK_FAILED = r'/airflow/models/taskinstance\.py", line \d+, in _execute_task\b'
+
+
+# A web framework's report of a request for a route or a record that does not exist, which it answers 404 and logs
+# as an uncaught exception at ERROR or CRITICAL: Symfony's and Laravel's `NotFoundHttpException` (`No route found for
+# "GET /wp-admin"`), Laravel's `ModelNotFoundException`, Spring's `NoResourceFoundException` and
+# `NoHandlerFoundException`. Scanners and stale links make them.
+_FRAMEWORK_NOT_FOUND = [
+    r"\bNotFoundHttpException\b",
+    r'\bNo route found for "(?:GET|HEAD|POST|PUT|PATCH|DELETE|OPTIONS) ',
+    r"\bModelNotFoundException\b",
+    r"\bNoResourceFoundException\b",
+    r"\bNoHandlerFoundException\b",
+]
+
+# A payment processor's decline of a customer's card, which apps log as an error: Stripe's `CardError`
+# (`Stripe::CardError`, `stripe.error.CardError`, `StripeCardError`, `com.stripe.exception.CardException`) and its
+# decline codes. The customer's bank said no; nothing of ours failed.
+_PAYMENT_DECLINED = [
+    r"\b(?:Stripe::|stripe\.(?:_?error\.)?|Stripe)CardError\b",
+    r"\bcom\.stripe\.exception\.CardException\b",
+    r"\b(?:card_declined|insufficient_funds|expired_card|incorrect_cvc)\b",
+    r"\bYour card (?:was declined|has insufficient funds|has expired)\b",
+]
+
 # Routes that only a health checker or probe calls: a 5xx there alone is no user request failing.
 _HEALTH_ROUTES = [r"^/(?:_ah/health|healthz?|health/\w+|healthcheck|livez|readyz|liveness|readiness)/?$"]
 
@@ -677,6 +711,15 @@ _HEALTH_ROUTES = [r"^/(?:_ah/health|healthz?|health/\w+|healthcheck|livez|readyz
 def default_rules() -> list[PriorityRule]:
     """The built-in policy (docs/priorities.md), in order: the first rule that matches decides."""
     return [
+        PriorityRule(
+            name="dag-import-failed",
+            priority="P1",
+            reason="a DAG file cannot be imported ({event_word} {when}): the scheduler skips that DAG and its runs "
+            "do not happen; the scheduler and the other DAGs keep running",
+            message_patterns=_DAG_IMPORT_FAILED,
+            stack_patterns=_DAG_IMPORT_FAILED,
+            min_severity="ERROR",
+        ),
         PriorityRule(
             name="startup-crash",
             priority="P0",
@@ -988,6 +1031,14 @@ def default_rules() -> list[PriorityRule]:
                 r"\bWorker with pid \d+ was terminated due to signal (?:6|9)\b",
                 # the JVM out of memory: its threads die, or it exits (`Terminating due to …`)
                 r"\bjava\.lang\.OutOfMemoryError\b",
+                # Beam's memory monitor ending a Dataflow worker's JVM that only collects garbage
+                r"\bShutting down JVM after \d+ consecutive periods of measured GC thrashing\b",
+                # YARN (Dataproc): the node manager killing a container over its memory, the driver told so
+                r"\bis running [\d.]+ ?[KMGT]?B beyond the '(?:PHYSICAL|VIRTUAL)' memory limit\b",
+                r"\bContainer killed by YARN for exceeding (?:physical|virtual) memory limits\b",
+                # App Engine standard ending an instance over its memory
+                r"\bExceeded (?:soft|hard) memory limit of \d+ ?[MG]i?B\b",
+                r"\bwas found to be using too much memory and was terminated\b",
             ],
             min_events=2,
         ),
@@ -1008,6 +1059,23 @@ def default_rules() -> list[PriorityRule]:
             "as scanners and stale links make; it logs that at FATAL, which says nothing of its impact",
             message_patterns=[_RAILS_NOT_FOUND],
             stack_patterns=[_RAILS_NOT_FOUND],
+        ),
+        PriorityRule(
+            name="framework-not-found",
+            priority="P3",
+            reason="HTTP 404: the framework answered a request for a route or a record that does not exist "
+            "({event_word}), as scanners and stale links make; it logs that as an uncaught exception, which says "
+            "nothing of its impact",
+            message_patterns=_FRAMEWORK_NOT_FOUND,
+            stack_patterns=_FRAMEWORK_NOT_FOUND,
+        ),
+        PriorityRule(
+            name="payment-declined",
+            priority="P3",
+            reason="a payment processor declined customers' cards ({event_word}): their banks said no, nothing of "
+            "ours failed; logged as an error all the same",
+            message_patterns=_PAYMENT_DECLINED,
+            stack_patterns=_PAYMENT_DECLINED,
         ),
         PriorityRule(
             name="rails-request-exception",
@@ -1113,12 +1181,14 @@ def default_rules() -> list[PriorityRule]:
                 # Airflow (Cloud Composer), when its retries are spent, and its task runner's report
                 r"\bMarking task as FAILED\b",
                 r"\bFailed to execute job \S+ for task \S",
+                r"(?m)^Task failed with exception$",  # each try's report, with the exception under it
                 # Cloud Run jobs: `Execution nightly-x7k2p has failed to complete, 0/1 tasks were a success.`
                 r"\bExecution \S+ has failed to complete\b",
                 # Spark (Dataproc): `Task 3 in stage 1.0 failed 4 times; aborting job`, and the driver's exception
                 r"\bTask \S+ in stage \S+ failed \d+ times; aborting job\b",
                 r"\bJob aborted due to stage failure: ",
             ],
+            stack_patterns=[_AIRFLOW_TASK_FAILED],
             min_severity="ERROR",
         ),
         PriorityRule(
