@@ -1,11 +1,13 @@
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conftest import scan_entries
-from entry_factories import run_entry, split_traceback
+from entry_factories import gke_entry, run_entry, split_traceback
 from loggardener.clustering.clusterer import _negate
 from loggardener.clustering.masking import mask
 from loggardener.clustering.signature import fingerprint_of, message_template, normalize_route
@@ -130,9 +132,52 @@ def test_a_load_balancer_s_own_account_of_a_failed_request_ends_the_title_and_te
     )
     assert sorted((c.title, c.count) for c in report.clusters) == [
         ("HTTP 500 on GET /cart/{id} (cart-be)", 1),
-        ("HTTP 502 on GET /cart/{id} (cart-be): backend_connection_closed_before_data_sent_to_client", 2),
-        ("HTTP 503 on GET /cart/{id} (cart-be): failed_to_pick_backend", 1),
+        ("HTTP 502 (cart-be): backend_connection_closed_before_data_sent_to_client", 2),
+        ("HTTP 503 (cart-be): failed_to_pick_backend", 1),
     ]
+
+
+def _envoy_line(
+    seconds: float, path: str, status: int, flags: str, upstream: str = "inventory"
+) -> dict[str, Any]:
+    """Istio's sidecar's default text access line, on GKE's stdout (INFO)."""
+    return gke_entry(
+        seconds,
+        text=f'[2026-03-02T08:00:0{int(seconds)}.000Z] "GET {path} HTTP/1.1" {status} {flags} '
+        'upstream_reset_before_response_started{connection_failure} - "-" 0 91 2 - "-" "curl/8" "r-1" '
+        f'"{upstream}.shop.svc.cluster.local:8080" "10.48.3.17:8080" outbound|8080||{upstream}.shop.svc.cluster.local '
+        "- 10.52.1.9:8080 10.48.1.12:40112 - default",
+        stream="stdout",
+        severity="INFO",
+    )
+
+
+def test_requests_a_proxy_could_not_pass_to_its_backend_are_one_problem_whatever_the_route() -> None:
+    """No healthy backend, a refused connection (the load balancer's `failed_to_pick_backend`, Envoy's `UF`,
+    `UH`): the backend fails whichever route is asked, so its routes are one problem, titled by the proxy's
+    account and listing the routes; a timeout (`UT`) or a backend's own 5xx stays the route's."""
+    report = scan_entries(
+        [
+            _envoy_line(1, "/api/inventory/sku/1182", 503, "UF"),
+            _envoy_line(2, "/api/inventory/stock?store=12", 503, "UF"),
+            _envoy_line(3, "/api/inventory/sku/77", 503, "UH"),
+            _envoy_line(4, "/api/pricing/quote", 503, "UF", upstream="pricing"),
+            _envoy_line(5, "/api/inventory/sku/5", 504, "UT"),
+            _envoy_line(6, "/api/inventory/stock?store=3", 504, "UT"),
+        ]
+    )
+    found = sorted((c.title, c.count, sorted(c.routes)) for c in report.clusters)
+    assert found == [
+        (
+            "HTTP 503 (shop/orders): UF to inventory.shop.svc.cluster.local",
+            2,
+            ["/api/inventory/sku/{id}", "/api/inventory/stock"],
+        ),
+        ("HTTP 503 (shop/orders): UF to pricing.shop.svc.cluster.local", 1, ["/api/pricing/quote"]),
+        ("HTTP 503 (shop/orders): UH to inventory.shop.svc.cluster.local", 1, ["/api/inventory/sku/{id}"]),
+        ("HTTP 504 on GET /api/inventory/sku/{id} (shop/orders)", 1, ["/api/inventory/sku/{id}"]),
+        ("HTTP 504 on GET /api/inventory/stock (shop/orders)", 1, ["/api/inventory/stock"]),
+    ], found
 
 
 def test_a_platform_s_sentence_on_a_failed_request_ends_the_title_and_tells_causes_apart() -> None:
@@ -316,7 +361,7 @@ def test_a_trace_cut_off_before_its_exception_is_titled_by_its_last_frame(text: 
 ACCESS_LINES = {
     "combined": '10.8.{i}.4 - - [21/Nov/2026:10:0{i}:01 +0000] "GET /v2/carts/{n}?ref=mail{i} HTTP/1.1" {s} 157 '
     '"https://shop.example/{i}" "Mozilla/5.0 (X11; rv:{i}.0)"',
-    "envoy": '[2026-11-21T10:0{i}:01.000Z] "GET /v2/carts/{n}?ref=mail{i} HTTP/2" {s} UF 0 91 3 - "10.8.{i}.4" '
+    "envoy": '[2026-11-21T10:0{i}:01.000Z] "GET /v2/carts/{n}?ref=mail{i} HTTP/2" {s} URX 0 91 3 - "10.8.{i}.4" '
     '"okhttp/4.{i}" "5d1c0e2a-{i}" "shop" "10.9.1.{i}:8080"',
     "gunicorn": '10.8.{i}.4 - - [21/Nov/2026:10:0{i}:01 +0000] "GET /v2/carts/{n}?ref=mail{i} HTTP/1.0" {s} 0 "-" '
     '"kube-probe/1.{i}"',

@@ -573,6 +573,10 @@ def _envoy_failure_status(payload: dict[str, Any]) -> int | None:
     return 503 if any(flag in ENVOY_UPSTREAM_FAILURE_FLAGS for flag in named) else None
 
 
+# Envoy's flags of a request it could not pass to its upstream cluster at all: connection failure, no healthy
+# upstream, overflow (circuit breaking), no cluster; and the field that names that cluster
+_UNREACHED_FLAGS = frozenset(("UF", "UH", "UO", "NC"))
+_UPSTREAM_CLUSTER_FIELD = "upstream_cluster"
 # What Envoy says of why a request failed, beside its flags: its details (`via_upstream` says the upstream
 # answered), then the reason a TLS or TCP connection to the upstream failed
 _ACCESS_DETAIL_FIELDS = ("response_code_details", "upstream_transport_failure_reason")
@@ -580,9 +584,15 @@ _ACCESS_DETAIL_FIELDS = ("response_code_details", "upstream_transport_failure_re
 
 def _access_outcome(payload: dict[str, Any], status: int) -> str:
     """The line a JSON access log without a message is titled by: `HTTP 503 UF,URX: DETAILS` (its status,
-    Envoy's flags and details), not a dump of its fields."""
+    Envoy's flags and details), not a dump of its fields; `HTTP 503 UF to HOST: DETAILS` when the flags say Envoy
+    could not reach the upstream cluster at all and the log names it (`upstream_cluster`, Istio's
+    `outbound|8080||HOST`)."""
     flags = as_text(payload.get(ACCESS_FLAGS_FIELD)).strip()
     head = f"HTTP {status} {flags}" if flags and flags != "-" else f"HTTP {status}"
+    cluster = as_text(payload.get(_UPSTREAM_CLUSTER_FIELD)).strip()
+    if cluster and not _UNREACHED_FLAGS.isdisjoint(flags.split(",")):
+        host = cluster.rpartition("|")[2]
+        head += f" to {host}" if host.endswith(".svc.cluster.local") else ""
     details = (as_text(payload.get(key)).strip() for key in _ACCESS_DETAIL_FIELDS)
     detail = next((d for d in details if d and d not in ("-", "via_upstream")), "")
     return f"{head}: {detail}" if detail else head
