@@ -694,6 +694,10 @@ _FRAMEWORK_NOT_FOUND = [
     r"\bNoHandlerFoundException\b",
 ]
 
+# Symfony's HttpKernel's report of the exception a request ended on (`Uncaught PHP Exception TYPE: "…" at FILE line
+# N`), which Monolog writes at CRITICAL for every 5xx (a 4xx's at ERROR)
+_SYMFONY_UNCAUGHT = r"\bUncaught PHP Exception [A-Za-z_\\][\w\\]{0,300}: "
+
 # A payment processor's decline of a customer's card, which apps log as an error: Stripe's `CardError`
 # (`Stripe::CardError`, `stripe.error.CardError`, `StripeCardError`, `com.stripe.exception.CardException`) and its
 # decline codes. The customer's bank said no; nothing of ours failed.
@@ -1084,6 +1088,14 @@ def default_rules() -> list[PriorityRule]:
             "Rails logs every such request at FATAL, one route's failure rather than the application's",
             message_patterns=[_RAILS_REQUEST_EXCEPTION],
             stack_patterns=[_RAILS_REQUEST_EXCEPTION],
+        ),
+        PriorityRule(
+            name="symfony-request-exception",
+            priority="P1",
+            reason="requests failed on an exception Symfony did not handle, answered 500 ({event_word} {when}); "
+            "Symfony logs every such request at CRITICAL, one route's failure rather than the application's",
+            message_patterns=[_SYMFONY_UNCAUGHT],
+            stack_patterns=[_SYMFONY_UNCAUGHT],
         ),
         PriorityRule(
             name="critical-severity",

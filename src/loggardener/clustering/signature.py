@@ -313,13 +313,15 @@ def display_title(signature: Signature, display: str) -> str:
         title = f"{signature.exception or signature.parts[0]}: {display}"
         origin = signature.origin
         title = _without_context(title.strip().splitlines()[0])
+        kind = signature.exception or signature.parts[0]
         if origin is None:
+            if len(title) > _TITLE_LIMIT and title.startswith(kind):
+                title = _short_type(kind) + title[len(kind) :]  # the type by its own name: the message first
             return _title(title)
         place = origin.function or origin.file
         where = f" in {place}"
         if len(title) + len(where) > _TITLE_LIMIT:
             where = f" in {_short_place(place)}"  # the message first: the place by its last names
-        kind = signature.exception or signature.parts[0]
         if len(title) + len(where) > _TITLE_LIMIT and title.startswith(kind):
             title = _short_type(kind) + title[len(kind) :]  # then the type by its own name, not its package's
         if len(title) + len(where) > _TITLE_LIMIT and len(where) <= _TITLE_LIMIT // 2:
@@ -354,7 +356,11 @@ _PACKAGE_PATH = compile_regex(r"^(?:[a-z_][\w$]{0,80}\.){1,20}(?=[A-Z])")
 def _short_type(kind: str) -> str:
     """An exception type without its package path: `SQLTransientConnectionException` for
     `java.sql.SQLTransientConnectionException`, `TemplateDoesNotExist` for
-    `django.template.exceptions.TemplateDoesNotExist`; `DBConnection.ConnectionError` stays."""
+    `django.template.exceptions.TemplateDoesNotExist`; `DBConnection.ConnectionError` stays. A PHP class without
+    its namespace (`ConnectionException` for `Doctrine\\DBAL\\Exception\\ConnectionException`): a title too long
+    for both keeps the message."""
+    if "\\" in kind:
+        return kind.rsplit("\\", 1)[-1] or kind
     return _PACKAGE_PATH.sub("", kind, count=1)
 
 
