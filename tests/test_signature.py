@@ -369,6 +369,8 @@ ACCESS_LINES = {
     '212 - - ---- 3/3/0/0/0 0/0 "GET /v2/carts/{n}?ref=mail{i} HTTP/1.1"',
     "uvicorn": 'INFO:     10.8.{i}.4:5{i}312 - "GET /v2/carts/{n}?ref=mail{i} HTTP/1.1" {s} Bad Gateway',
     "bare": "2026/11/21 10:0{i}:01 GET /v2/carts/{n}?ref=mail{i} {s} 4{i}.2ms",
+    "lograge": "method=GET path=/v2/carts/{n} format=json controller=Api::CartsController action=show status={s} "
+    "duration=4{i}.21 view=0.00 db=1.{i}2 remote_ip=10.8.{i}.4 user_agent='okhttp/4.{i} (Android)'",
 }
 
 
@@ -434,3 +436,41 @@ def test_a_logged_grpc_failure_without_a_traceback_is_titled_by_its_status_and_d
 def test_text_that_only_mentions_a_terminated_rpc_is_unchanged() -> None:
     text = "warning: <Call of RPC that terminated with: nothing after it"
     assert compact_rpc_error(text) == text
+
+
+def _lograge(seconds: float, status: int, error: str | None, path: str = "/api/orders") -> dict[str, Any]:
+    tail = f" error='{error}'" if error else ""
+    return gke_entry(
+        seconds,
+        text=f"method=POST path={path} format=json controller=Api::OrdersController action=create status={status}"
+        f"{tail} duration=12.31 view=0.00 db=3.10",
+        stream="stdout",
+        severity="INFO",
+    )
+
+
+def test_a_lograge_line_of_a_server_error_is_a_request_problem_ended_by_its_error() -> None:
+    """Rails' lograge writes each request as key=value on stdout (INFO on GKE): a 5xx is a failed request,
+    titled by its route and status, then the `error` it names, which tells two causes apart; 2xx stay quiet."""
+    missing = "ActiveRecord::StatementInvalid: PG::UndefinedColumn: ERROR:  column orders.coupon_code does not exist"
+    report = scan_entries(
+        [
+            *(_lograge(s, 500, missing) for s in (1, 2, 3)),
+            _lograge(4, 500, "Redis::CannotConnectError: Error connecting to Redis on 10.0.0.3:6379"),
+            _lograge(5, 201, None),
+        ]
+    )
+    found = sorted((c.title, c.count, c.max_severity) for c in report.clusters)
+    assert found == [
+        (
+            "HTTP 500 on POST /api/orders (shop/orders): ActiveRecord::StatementInvalid: PG::UndefinedColumn: ERROR: "
+            "column orders.coupon_code does not exist",
+            3,
+            "ERROR",
+        ),
+        (
+            "HTTP 500 on POST /api/orders (shop/orders): Redis::CannotConnectError: Error connecting to Redis on <*>",
+            1,
+            "ERROR",
+        ),
+    ], found

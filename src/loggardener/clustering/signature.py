@@ -270,6 +270,9 @@ def _policy_signature(service: str, outcome: str, policy: str, status: str) -> S
     return Signature("request", (service, f"{outcome}{SECURITY_POLICY_SUFFIX}", policy, status), title, title)
 
 
+# The error a key=value access line names (Rails' lograge: `… status=500 error='ActiveRecord::StatementInvalid:
+# PG::UndefinedColumn: …' duration=12.31`): what failed the request, which ends its title and tells causes apart
+_ACCESS_ERROR = compile_regex(r" error=(?:'([^'\n]{1,2000})'|\"([^\"\n]{1,2000})\"|([^\s'\"]{1,500}))")
 # The end of a request log's own sentence: `… no available instance. Additional troubleshooting … at: URL`
 _SENTENCE_END = compile_regex(r"\.(?:\s|$)")
 
@@ -280,8 +283,11 @@ def _request_reason(message: str) -> str:
     cause on a route is one problem and the title says why; "" when the entry has no text or its text is
     the access line the request was read from."""
     lines = message.strip().splitlines()
-    if not lines or access_request(message) is not None:
+    if not lines:
         return ""
+    if access_request(message) is not None:
+        error = _ACCESS_ERROR.search(lines[0]) if " error=" in lines[0] else None
+        return message_template(next(group for group in error.groups() if group is not None)) if error else ""
     end = _SENTENCE_END.search(lines[0])
     return message_template(lines[0][: end.start()] if end else lines[0])
 

@@ -1113,7 +1113,7 @@ _MAY_RAISE_COLON_WORDS = (
 # glog's header; a server error's status in an access line (`"GET / HTTP/1.1" 502`, `Completed 500 …`); Redis'
 # warning mark after its time
 _GLOG_LIKE = r"[efw]\d{4}"
-_SERVER_ERROR = r" 5\d\d\b"
+_SERVER_ERROR = r"[ =]5\d\d\b"  # (`=`: a key=value access line's `status=502`)
 # a namespaced class before a parenthesis (Rails' `ActiveRecord::RecordNotFound (…):`, `failure-line`)
 RAILS_EXCEPTION = r"::[A-Z]\w{0,100} \("
 REDIS_WARNING = r"\d\d:\d\d:\d\d\.\d\d\d # "
@@ -1150,7 +1150,7 @@ def may_raise(text: str) -> bool:
         for word in _MAY_RAISE_COLON_WORDS:
             if word in lower:
                 return True
-    if " 5" in text and _ASCII_SERVER_ERROR.search(text) is not None:
+    if (" 5" in text or "=5" in text) and _ASCII_SERVER_ERROR.search(text) is not None:
         return True
     if " # " in text and _ASCII_REDIS_WARNING.search(text) is not None:
         return True
@@ -1246,6 +1246,10 @@ def stream_default(severity: Severity, stream: str | None) -> bool:
 # The request methods of HTTP/1.1, as a regex alternation (payloads reads them from JSON access logs too)
 HTTP_METHODS = "GET|HEAD|POST|PUT|DELETE|PATCH|OPTIONS|CONNECT|TRACE"
 # The status of a request in a text access line, always after a space: the request line quoted (uvicorn,
+# The fields a key=value access line (Rails' lograge, logfmt request logs) writes between the request's path and its
+# status (`format=json controller=Api::OrdersController action=create`), a value quoted when it holds blanks
+# (bounds whose products stay within RE2's 1,000: Log Analytics' query looks for these lines too)
+_LOGFMT_FIELDS = r"(?: [\w.]{1,60}=(?:'[^'\n]{0,2000}'|\"[^\"\n]{0,2000}\"|[^\s'\"]{0,80})){0,12}"
 # werkzeug, gunicorn, the nginx/Apache common and combined formats, Envoy; chi's `"GET …" from ADDR - 200`),
 # unquoted (Go's `log`, morgan's `dev`: `GET /api/x 500 12ms`), Rails' `Completed 500 Internal Server Error`,
 # Gin's `[GIN] … | 500 |`.
@@ -1255,6 +1259,11 @@ ACCESS_STATUS_PATTERN = (
     r"|\b(?:" + HTTP_METHODS + r") /[^\s\"]{0,4096} (?P<unquoted>[1-5][0-9][0-9])\b"
     r"|\bCompleted (?P<rails>[1-5][0-9][0-9]) [A-Z]"
     r"|\[GIN\] [^|]{0,64}\| (?P<gin>[1-5][0-9][0-9]) \|"
+    r"|\bmethod=(?:"
+    + HTTP_METHODS
+    + r") path=\S{1,4096}"
+    + _LOGFMT_FIELDS
+    + r" status=(?P<logfmt>[1-5][0-9][0-9])\b"
 )
 _ACCESS_STATUS = compile_regex(ACCESS_STATUS_PATTERN)
 ACCESS_SERVER_ERROR_PATTERN = ACCESS_STATUS_PATTERN.replace("[1-5][0-9][0-9]", "5[0-9][0-9]")
@@ -1331,6 +1340,14 @@ ACCESS_REQUEST_PATTERN = (
     + HTTP_METHODS
     + r")"
     r"\s{1,32}\"(?P<gin_path>[^\"\s]{1,4096})\""
+    # key=value (Rails' lograge, logfmt): `method=POST path=/api/orders format=json … status=500 error='…'`
+    r"|(?:^|\s)method=(?P<logfmt_method>"
+    + HTTP_METHODS
+    + r") path=(?P<logfmt_path>/[^\s\"']{0,4096})"
+    + _LOGFMT_FIELDS
+    + r" status=(?P<logfmt_status>"
+    + _STATUS
+    + r")\b"
 )
 """An access line's request: its method, path and status (`access_request`, and Log Analytics' query)."""
 _ACCESS_REQUEST = compile_regex(ACCESS_REQUEST_PATTERN)
@@ -1348,7 +1365,12 @@ def access_request(text: str) -> tuple[str, str, int] | None:
     out: such a line is a request problem, titled and grouped by its route and status as `httpRequest` is.
     """
     first_line = text[:_ACCESS_HEAD].partition("\n")[0]
-    if " HTTP/" not in first_line and "[GIN]" not in first_line and not _BARE_REQUEST.match(first_line):
+    if (
+        " HTTP/" not in first_line
+        and "[GIN]" not in first_line
+        and "method=" not in first_line
+        and not _BARE_REQUEST.match(first_line)
+    ):
         return None  # (a quick look first: most text lines are no access line)
     match = _ACCESS_REQUEST.search(first_line)
     if match is None:
