@@ -1347,6 +1347,16 @@ def _status_reasons(status: Any, metadata: Any) -> str:
     return ", ".join(dict.fromkeys(reason for reason in reasons if reason))
 
 
+# App Engine's lines in a request's log when it ended the instance that served it: over its memory, past the
+# request's deadline, or its process exiting
+_INSTANCE_ENDED = compile_regex(
+    r"\bExceeded (?:soft|hard) memory limit of \d"
+    r"|\bwas found to be using too much memory and was terminated\b"
+    r"|\bProcess terminated because the request deadline was exceeded\b"
+    r"|\bA problem was encountered with the process that handled this request, causing it to exit\b"
+)
+
+
 def _request_log(payload: dict[str, Any]) -> Payload:
     raw_lines = payload.get("line")
     lines: list[Any] = raw_lines if isinstance(raw_lines, list) else []
@@ -1361,9 +1371,16 @@ def _request_log(payload: dict[str, Any]) -> Payload:
     status = payload.get("status")
     status = status if isinstance(status, int) and not isinstance(status, bool) else None
     declared = max(severities) if severities else None
-    if status is not None and status < 400 and declared is not None and declared >= Severity.WARNING:
+    if (
+        status is not None
+        and declared is not None
+        and declared >= Severity.WARNING
+        and (status < 400 or any(_INSTANCE_ENDED.search(message) for message in messages))
+    ):
         # The request went well; what went wrong is what the app logged while serving it (`Exceeded soft
-        # memory limit…`, an error it handled): the problem is those lines, not the request's route
+        # memory limit…`, an error it handled): the problem is those lines, not the request's route. So too when
+        # App Engine ended the instance that served it (its memory, a deadline): whatever the request's status,
+        # the instance's end is the problem, on whichever route it came
         raised = [
             as_text(line.get("logMessage"))
             for line in lines
