@@ -12,6 +12,7 @@ from conftest import scan_entries
 from entry_factories import gke_entry, run_entry, split_traceback
 from linear import assert_linear
 from loggardener.clustering.signature import normalize_route
+from loggardener.entries import levels
 from loggardener.entries.levels import declared_level, infer_severity, may_raise, strip_prefix
 from loggardener.entries.models import Severity
 from loggardener.entries.parse import EntryParser
@@ -1863,3 +1864,39 @@ def test_the_words_of_a_success_are_no_failure() -> None:
     assert not scan_entries(
         [run_entry(0, text="Step #1: the command returned code 0", log="cloudbuild")]
     ).clusters
+
+
+_SERVER_KILLS = [
+    "*** HARAKIRI ON WORKER 2 (pid: 311, try: 1) ***",
+    "[1] ! Terminating timed out worker (worker failed to check in within 60 seconds): 812",
+    "worker=0 PID:2201 timeout (61s > 60s), killing",
+    "[pool www] child 71, script '/var/www/public/index.php' (request: \"POST /index.php\") execution timed out "
+    "(30.012 sec), terminating",
+    "2026/12/02 14:18:20 [alert] 1#1: worker process 31 exited on signal 9",
+]
+
+
+@pytest.mark.parametrize("line", _SERVER_KILLS)
+def test_an_application_server_killing_its_workers_is_an_error_and_twice_a_p1(line: str) -> None:
+    """uWSGI, Puma, Unicorn, PHP-FPM and nginx write that they killed a worker in words of their own, often
+    without a level: an error (never dropped), and workers killed from the second event, not a transient
+    network error for its `timed out` nor nginx's `[alert]`'s P0."""
+    once = scan_entries([run_entry(1, text=line)]).clusters
+    assert len(once) == 1 and once[0].max_severity in ("ERROR", "ALERT")  # (nginx writes it at `[alert]`)
+    (cluster,) = scan_entries([run_entry(s, text=line) for s in (1, 70)]).clusters
+    assert cluster.priority == "P1" and cluster.reasons[0].startswith("workers killed by the platform")
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Respawned uWSGI worker 2 (new pid: 400)",
+        "[1] - Worker 0 (PID: 900) booted in 0.01s, phase: 0",
+        "request timed out after 30s, will retry",
+        "worker process 31 exited with code 0",
+    ],
+)
+def test_look_alikes_of_a_server_killing_its_workers_are_no_platform_failure(line: str) -> None:
+    declared = declared_level(line)
+    assert declared is None or declared.rule != "platform-failure"
+    assert not levels.platform_failure(line)

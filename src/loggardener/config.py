@@ -922,6 +922,40 @@ def default_rules() -> list[PriorityRule]:
             min_severity="ERROR",
         ),
         PriorityRule(
+            name="worker-killed",
+            priority="P1",
+            reason="workers killed by the platform or their server (timeouts, memory limit): {event_word}; "
+            "the requests they served failed",
+            message_patterns=[
+                r"WORKER TIMEOUT",
+                r"Memory limit of [\w. ]+ exceeded",
+                r"\bOOMKilled\b",
+                r"Out of memory: Kill",
+                r"(?i)finished with status:? '?(?:timeout|crash)",
+                # gunicorn's arbiter killing a worker that missed its timeout (SIGABRT) or its memory (SIGKILL)
+                r"\bWorker with pid \d+ was terminated due to signal (?:6|9)\b",
+                # the JVM out of memory: its threads die, or it exits (`Terminating due to …`)
+                r"\bjava\.lang\.OutOfMemoryError\b",
+                # Beam's memory monitor ending a Dataflow worker's JVM that only collects garbage
+                r"\bShutting down JVM after \d+ consecutive periods of measured GC thrashing\b",
+                # YARN (Dataproc): the node manager killing a container over its memory, the driver told so
+                r"\bis running [\d.]+ ?[KMGT]?B beyond the '(?:PHYSICAL|VIRTUAL)' memory limit\b",
+                r"\bContainer killed by YARN for exceeding (?:physical|virtual) memory limits\b",
+                # App Engine standard ending an instance over its memory
+                r"\bExceeded (?:soft|hard) memory limit of \d+ ?[MG]i?B\b",
+                r"\bwas found to be using too much memory and was terminated\b",
+                # Node.js' V8 ending the process out of heap
+                r"\bJavaScript heap out of memory\b",
+                # an application server killing its own workers (`levels._CONTAINER_FAILURES`)
+                r"\*\*\* HARAKIRI ON WORKER \d",
+                r"\bTerminating timed out worker\b",
+                r"\bworker=\d+ PID:\d+ timeout \(\d+s > \d+s\), killing",
+                r"\bexecution timed out \([\d.]+ sec\), terminating",
+                r"\bworker process \d+ exited on signal (?:6|9)\b",
+            ],
+            min_events=2,
+        ),
+        PriorityRule(
             name="transient-network-error",
             priority="P3",
             reason="one transient network error ({event_word}), retried by the client; watch for recurrence",
@@ -1019,32 +1053,6 @@ def default_rules() -> list[PriorityRule]:
             reason="data loss: the program says data was lost or dropped ({event_word} at {max_severity} {when})",
             message_patterns=_DATA_LOSS,
             min_severity="ERROR",
-        ),
-        PriorityRule(
-            name="worker-killed",
-            priority="P1",
-            reason="workers killed by the platform or their server (timeouts, memory limit): {event_word}; "
-            "the requests they served failed",
-            message_patterns=[
-                r"WORKER TIMEOUT",
-                r"Memory limit of [\w. ]+ exceeded",
-                r"\bOOMKilled\b",
-                r"Out of memory: Kill",
-                r"(?i)finished with status:? '?(?:timeout|crash)",
-                # gunicorn's arbiter killing a worker that missed its timeout (SIGABRT) or its memory (SIGKILL)
-                r"\bWorker with pid \d+ was terminated due to signal (?:6|9)\b",
-                # the JVM out of memory: its threads die, or it exits (`Terminating due to …`)
-                r"\bjava\.lang\.OutOfMemoryError\b",
-                # Beam's memory monitor ending a Dataflow worker's JVM that only collects garbage
-                r"\bShutting down JVM after \d+ consecutive periods of measured GC thrashing\b",
-                # YARN (Dataproc): the node manager killing a container over its memory, the driver told so
-                r"\bis running [\d.]+ ?[KMGT]?B beyond the '(?:PHYSICAL|VIRTUAL)' memory limit\b",
-                r"\bContainer killed by YARN for exceeding (?:physical|virtual) memory limits\b",
-                # App Engine standard ending an instance over its memory
-                r"\bExceeded (?:soft|hard) memory limit of \d+ ?[MG]i?B\b",
-                r"\bwas found to be using too much memory and was terminated\b",
-            ],
-            min_events=2,
         ),
         PriorityRule(
             name="build-step-failed",

@@ -891,6 +891,14 @@ _CONTAINER_FAILURES = (
     r"|Back-off restarting failed container"
     # Cloud Functions' framework: the function's code does not load (it writes these without a severity)
     r"|Provided module can't be loaded|Could not load the function"
+    # an application server killing its own workers (past a timeout or a limit), in words of its own, often
+    # without a level: uWSGI's harakiri, Puma's and Unicorn's timeouts, PHP-FPM's request_terminate_timeout,
+    # nginx's master telling of a worker killed
+    r"|\*\*\* HARAKIRI ON WORKER \d"
+    r"|\bTerminating timed out worker\b"
+    r"|\bworker=\d{1,4} PID:\d{1,10} timeout \(\d{1,6}s > \d{1,6}s\), killing"
+    r"|\bexecution timed out \([\d.]{1,12} sec\), terminating"
+    r"|\bworker process \d{1,10} exited on signal (?:6|9)\b"
 )
 # Lines the platform writes when a function, container or worker fails, whatever severity it gives them
 # (Cloud Functions writes its timeout line at DEBUG).
@@ -974,7 +982,19 @@ _LIFECYCLE_LINE = compile_regex(
 
 # A word each branch of `_LIFECYCLE_LINE` holds (tests/test_speed_shortcuts.py): an ASCII text holding none of them,
 # in any case, holds no lifecycle line (a text with other characters is searched: `(?i)` matches `ı` to `i`).
-_LIFECYCLE_WORDS = ("status", "limit", "exit(", "failed", "function", "timeout", "oomkilled", "module")
+_LIFECYCLE_WORDS = (
+    "status",
+    "limit",
+    "exit(",
+    "failed",
+    "function",
+    "timeout",
+    "oomkilled",
+    "module",
+    "harakiri",
+    "timed out",
+    "signal",
+)
 
 
 def lifecycle_line(text: str) -> bool:
@@ -1081,6 +1101,12 @@ _MAY_RAISE_WORDS = (
     "back-off",
     "container called exit(",
     "failed to start",
+    # an application server killing its own workers (`_CONTAINER_FAILURES`)
+    "harakiri",
+    "timed out worker",
+    "s), killing",
+    "sec), terminating",
+    "exited on signal",
     "provided module can't be loaded",
     "could not load the function",
     # `failure-line`s that hold none of the words above
@@ -1201,6 +1227,11 @@ _PLATFORM_FAILURE_WORDS = (
     "failed to bring up any of the desired",
     "marking task as failed",
     "due to java.lang.outofmemoryerror",
+    "harakiri on worker",
+    "terminating timed out worker",
+    "s), killing",
+    "sec), terminating",
+    "exited on signal",
 )
 # and those that hold ": ", looked for only in a text that holds it
 _PLATFORM_FAILURE_COLON_WORDS = (
