@@ -321,8 +321,9 @@ def display_title(signature: Signature, display: str) -> str:
         title = _without_context(title.strip().splitlines()[0])
         kind = signature.exception or signature.parts[0]
         if origin is None:
-            if len(title) > _TITLE_LIMIT and title.startswith(kind):
-                title = _short_type(kind) + title[len(kind) :]  # the type by its own name: the message first
+            if len(title) > _TITLE_LIMIT and "\\" in kind and title.startswith(kind):
+                # a PHP class by its own name, without its namespace: the message first
+                title = _short_type(kind) + title[len(kind) :]
             return _title(title)
         place = origin.function or origin.file
         where = f" in {place}"
