@@ -952,6 +952,18 @@ def _said(reason: Any) -> str:
     return as_text(reason["messageId"]) + (f": {', '.join(said)}" if said else "")
 
 
+def _object(value: dict[str, Any], key: str) -> dict[str, Any]:
+    """`value[key]` when it is an object, else {}."""
+    found = value.get(key)
+    return found if isinstance(found, dict) else {}
+
+
+def _items(value: dict[str, Any], key: str) -> list[Any]:
+    """`value[key]` when it is a list, else []."""
+    found = value.get(key)
+    return found if isinstance(found, list) else []
+
+
 def _autoscaler_no_scale_up(status: dict[str, Any]) -> Payload | None:
     """`Cluster autoscaler cannot scale up: REASONS (pending: NAMESPACE/POD, N pods)`, an error (the pods stay
     Pending), its reasons first: they say what to fix; None when the record is no `noScaleUp` (a `noScaleDown`
@@ -963,12 +975,11 @@ def _autoscaler_no_scale_up(status: dict[str, Any]) -> Payload | None:
     for group in groups if isinstance(groups, list) else []:
         if not isinstance(group, dict):
             continue
-        pod_group = group.get("podGroup") if isinstance(group.get("podGroup"), dict) else {}
-        sample = pod_group.get("samplePod") if isinstance(pod_group.get("samplePod"), dict) else {}
+        pod_group = _object(group, "podGroup")
+        sample = _object(pod_group, "samplePod")
         pod = "/".join(as_text(sample.get(key)) for key in ("namespace", "name") if as_text(sample.get(key)))
         total = as_text(pod_group.get("totalPodCount"))
-        rejected = group.get("rejectedMigs") if isinstance(group.get("rejectedMigs"), list) else []
-        failures = group.get("napFailureReasons") if isinstance(group.get("napFailureReasons"), list) else []
+        rejected, failures = _items(group, "rejectedMigs"), _items(group, "napFailureReasons")
         reasons = [
             said
             for said in (
