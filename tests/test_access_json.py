@@ -141,7 +141,33 @@ def test_an_envoy_access_log_without_a_path_is_titled_by_its_status_flags_and_de
             },
         }
     )
-    assert entry.message == "HTTP 503 UF,URX: upstream_reset_before_response_started{connection_failure}"
+    # (the upstream cluster it could not reach named: `UF` is a connection failure to it)
+    assert entry.message == (
+        "HTTP 503 UF,URX to inventory.shop.svc.cluster.local: "
+        "upstream_reset_before_response_started{connection_failure}"
+    )
+
+
+def test_json_envoy_logs_of_an_upstream_it_could_not_reach_are_one_problem_whatever_the_route() -> None:
+    def failed(seconds: float, path: str, flags: str, cluster: str | None) -> dict[str, Any]:
+        payload = {"method": "GET", "path": path, "response_code": 503, "response_flags": flags}
+        if cluster:
+            payload["upstream_cluster"] = f"outbound|8080||{cluster}.shop.svc.cluster.local"
+        return run_entry(seconds, json_payload=payload, log="run.googleapis.com%2Fstdout")
+
+    report = scan_entries(
+        [
+            failed(1, "/v1/stock/12", "UH", "inventory"),
+            failed(2, "/v1/reserve", "UH", "inventory"),
+            failed(3, "/v1/quote", "URX", "pricing"),  # retries spent on a route: the route's problem
+            failed(4, "/v1/orders", "UF", None),  # no upstream named: the route's problem
+        ]
+    )
+    assert sorted(c.title for c in report.clusters) == [
+        "HTTP 503 (api): UH to inventory.shop.svc.cluster.local",
+        "HTTP 503 on GET /v1/orders (api)",
+        "HTTP 503 on GET /v1/quote (api)",
+    ]
 
 
 @pytest.mark.parametrize(

@@ -98,6 +98,51 @@ def test_an_opentelemetry_warning_is_kept_and_its_info_is_quiet() -> None:
     assert isinstance(parser.skim(1, run_entry(0, json_payload=_otel("INFO", "quote priced"))), Quiet)
 
 
+def _loguru(level: str, number: int, message: str, exception: dict[str, Any] | None = None) -> dict[str, Any]:
+    """A record of loguru's `serialize=True` sink: the formatted `text` (with the traceback) and the `record`."""
+    head = f"2026-03-02 10:15:04.118 | {level:<8} | app.sync:push:88 - {message}\n"
+    traceback = (
+        'Traceback (most recent call last):\n  File "/app/app/sync.py", line 86, in push\n'
+        "    resp.raise_for_status()\nrequests.exceptions.HTTPError: 502 Server Error: Bad Gateway for url: "
+        "https://crm.example.com/api/contacts\n"
+    )
+    record = {
+        "level": {"icon": "x", "name": level, "no": number},
+        "message": message,
+        "exception": exception,
+        "name": "app.sync",
+        "function": "push",
+        "line": 88,
+        "file": {"name": "sync.py", "path": "/app/app/sync.py"},
+        "time": {"repr": "2026-03-02 10:15:04.118+00:00", "timestamp": 1772446504.118},
+    }
+    return {"text": head + (traceback if exception else ""), "record": record}
+
+
+@pytest.mark.parametrize("as_text", [False, True])
+def test_a_loguru_serialized_record_is_read_by_its_level_message_and_exception(as_text: bool) -> None:
+    """loguru's level is `record.level.name`, its exception's frames only in `text`: an ERROR with the
+    HTTPError's stack, not a WARNING titled by a dump of the record's keys."""
+    exception = {"type": "HTTPError", "value": "502 Server Error: Bad Gateway", "traceback": True}
+    record = _loguru("ERROR", 40, "push to CRM failed", exception)
+    raw = run_entry(0, text=json.dumps(record)) if as_text else run_entry(0, json_payload=record)
+    entry = parser.parse(1, raw)
+    assert entry.severity == Severity.ERROR
+    assert entry.message == "push to CRM failed: HTTPError: 502 Server Error: Bad Gateway"
+    assert entry.stack is not None and entry.stack.exception_type == "requests.exceptions.HTTPError"
+
+
+def test_loguru_serialized_warnings_are_kept_and_its_info_and_success_are_quiet() -> None:
+    assert parser.parse(1, run_entry(0, json_payload=_loguru("WARNING", 30, "cache stale"))).severity == (
+        Severity.WARNING
+    )
+    assert isinstance(parser.skim(1, run_entry(0, json_payload=_loguru("INFO", 20, "pushed 12"))), Quiet)
+    # loguru's own SUCCESS level (25, between INFO and WARNING) declares no level the entry should take
+    assert parser.parse(1, run_entry(0, json_payload=_loguru("SUCCESS", 25, "synced"))).severity < (
+        Severity.WARNING
+    )
+
+
 def _workflow_failed(seconds: float) -> dict[str, Any]:
     exception = (
         '{"body":"upstream reset","code":503,"message":"HTTP server responded with error code 503",'
@@ -316,6 +361,61 @@ def test_a_failed_scale_up_of_the_cluster_autoscaler_is_an_error_titled_by_its_m
     title = report.clusters[0].title
     assert title.startswith("Cluster autoscaler scale.up.error.quota.exceeded: Instance '"), title
     assert "creation failed: Quota 'CPUS' exceeded." in title
+
+
+def _no_decision(seconds: float, status: dict[str, Any]) -> dict[str, Any]:
+    record = _autoscaler(seconds, {})
+    record["jsonPayload"] = {"noDecisionStatus": {"measureTime": "1764583200", **status}}
+    return record
+
+
+def _pending(pod: str, *reasons: dict[str, Any]) -> dict[str, Any]:
+    """A `noScaleUp` record for one group of pending pods, each node group rejected for `reasons`."""
+    group = {
+        "podGroup": {"samplePod": {"name": pod, "namespace": "data"}, "totalPodCount": 3},
+        "rejectedMigs": [
+            {"mig": {"name": f"gke-prod-pool-{n}-grp"}, "reason": r} for n, r in enumerate(reasons)
+        ],
+        "napFailureReasons": [{"messageId": "no.scale.up.nap.disabled"}],
+    }
+    return {"noScaleUp": {"unhandledPodGroups": [group], "unhandledPodGroupsTotalCount": 1}}
+
+
+def test_pods_the_cluster_autoscaler_cannot_scale_up_for_are_an_error_titled_by_its_reasons() -> None:
+    """`noDecisionStatus.noScaleUp` says pods stay Pending and no node group may grow for them: an error named by
+    the pods and the reasons' message ids; a `noScaleDown` (a node kept) stays quiet."""
+    failing = {
+        "messageId": "no.scale.up.mig.failing.predicate",
+        "parameters": ["NodeResourcesFit", "Insufficient cpu"],
+    }
+    report = scan_entries(
+        [
+            *(_no_decision(s, _pending(f"ingest-7d9f-{s}x", failing)) for s in (1, 60, 120)),
+            _no_decision(
+                130,
+                {
+                    "noScaleDown": {
+                        "nodes": [{"reason": {"messageId": "no.scale.down.node.pod.has.local.storage"}}]
+                    }
+                },
+            ),
+        ]
+    )
+    assert [(c.count, c.max_severity) for c in report.clusters] == [(3, "ERROR")]
+    title = report.clusters[0].title
+    assert title.startswith(
+        "Cluster autoscaler cannot scale up: no.scale.up.mig.failing.predicate: NodeResourcesFit, Insufficient cpu"
+    ), title
+    sample = report.clusters[0].samples[0].message
+    assert "; no.scale.up.nap.disabled (pending: data/ingest-7d9f-" in sample and sample.endswith(", 3 pods)")
+
+
+def test_a_no_scale_up_record_without_pod_groups_is_titled_by_its_own_reason() -> None:
+    entry = parser.parse(
+        1, _no_decision(1, {"noScaleUp": {"reason": {"messageId": "no.scale.up.in.backoff"}}})
+    )
+    assert entry.message == "Cluster autoscaler cannot scale up: no.scale.up.in.backoff"
+    assert entry.severity == Severity.ERROR
 
 
 def _nat(seconds: float, status: str, vm: str = "gke-prod-pool-1-5d2a-x") -> dict[str, Any]:

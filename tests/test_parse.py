@@ -1032,6 +1032,30 @@ def test_a_request_that_went_well_with_a_raised_line_is_that_line(status: int) -
 
 
 @pytest.mark.parametrize(
+    "ended",
+    [
+        "Exceeded soft memory limit of 256 MiB with 281 MiB after servicing 1841 requests total.",
+        "While handling this request, the process that handled this request was found to be using too much memory "
+        "and was terminated. This is likely to cause a new process to be used for the next request.",
+        "Process terminated because the request deadline was exceeded. (Error code 123)",
+    ],
+)
+def test_a_failed_request_whose_instance_app_engine_ended_is_that_end_not_its_route(ended: str) -> None:
+    """When App Engine ended the instance that served a request (its memory, a deadline), the instance's end is
+    the problem whatever the request's status (500, or 200 served before it): one problem, not one per route."""
+    failed = parse(_gae_request(500, [("INFO", "building report"), ("ERROR", ended)]))
+    served = parse(_gae_request(200, [("INFO", "building report"), ("ERROR", ended)]))
+    assert failed.message == served.message == ended
+    assert failed.http is None or failed.http.url is None
+    assert failed.severity == Severity.ERROR
+
+
+def test_a_failed_request_with_an_error_of_the_apps_own_keeps_its_route() -> None:
+    entry = parse(_gae_request(500, [("ERROR", "KeyError: 'sku'")]))
+    assert entry.http is not None and entry.http.url == "/reports/daily?x=1" and entry.http.status == 500
+
+
+@pytest.mark.parametrize(
     ("status", "lines"),
     [
         (500, [("ERROR", "upstream refused the report")]),  # a failed request stays the route's problem

@@ -1837,3 +1837,123 @@ def test_a_moved_kafka_leader_or_a_client_that_left_the_broker_is_noise(message:
 def test_other_broker_errors_or_a_leader_storm_keep_their_rules(message: str, events: int) -> None:
     ranked = prioritizer.rank(cluster(message=message, max_severity="ERROR", count=events, events=events))
     assert ranked.priority == "P1", ranked.reasons
+
+
+_DAGBAG_IMPORT = (
+    "Traceback (most recent call last):\n"
+    '  File "/opt/python3.11/lib/python3.11/site-packages/airflow/models/dagbag.py", line 347, in parse\n'
+    "    loader.exec_module(new_module)\n"
+    '  File "/home/airflow/gcs/dags/report_dag.py", line 7, in <module>\n'
+    "    import pandas_gbq\n"
+    "ModuleNotFoundError: No module named 'pandas_gbq'"
+)
+
+
+def test_a_dag_file_airflow_cannot_import_is_p1_not_a_startup_crash() -> None:
+    """The traceback of a DAG file's import runs through its `<module>` frame, but only that DAG is skipped."""
+    ranked = prioritizer.rank(
+        cluster(
+            kind="exception",
+            exception_type="ModuleNotFoundError",
+            max_severity="ERROR",
+            count=3,
+            events=3,
+            message="No module named 'pandas_gbq'",
+            stack_pattern=_DAGBAG_IMPORT,
+            affected_files=[
+                AffectedFile(
+                    file="/home/airflow/gcs/dags/report_dag.py", line=7, function="<module>", count=3
+                )
+            ],
+        )
+    )
+    assert (ranked.priority, ranked.reasons[0][:30]) == ("P1", "a DAG file cannot be imported ")
+    broken = "Broken DAG: [/home/airflow/gcs/dags/x.py] No module named 'pandas_gbq'"
+    assert prioritizer.rank(cluster(message=broken, max_severity="ERROR")).priority == "P1"
+
+
+def test_an_airflow_tasks_failed_try_is_a_failed_pipeline_task_even_twice() -> None:
+    stack = (
+        "Traceback (most recent call last):\n"
+        '  File "/opt/python3.11/lib/python3.11/site-packages/airflow/models/taskinstance.py", line 465, in '
+        "_execute_task\n    result = _execute_callable(context=context)\n"
+        "google.api_core.exceptions.Forbidden: 403 Access Denied: Table p:finance.ledger"
+    )
+    ranked = prioritizer.rank(
+        cluster(
+            kind="exception",
+            max_severity="ERROR",
+            count=2,
+            events=2,
+            message="403 Access Denied",
+            stack_pattern=stack,
+        )
+    )
+    assert ranked.priority == "P1" and ranked.reasons[0].startswith("a data pipeline's job or task failed")
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "Container [pid=18231,containerID=container_e01_1764660000000_0042_01_000003] is running 412MB beyond the "
+        "'PHYSICAL' memory limit. Current usage: 12.4 GB of 12 GB physical memory used. Killing container.",
+        "Lost executor 3 on w-0.internal: Container killed by YARN for exceeding physical memory limits. 12.4 GB of "
+        "12 GB physical memory used. Consider boosting spark.executor.memoryOverhead.",
+        "Exceeded soft memory limit of 256 MiB with 281 MiB after servicing 1841 requests total.",
+        "Shutting down JVM after 8 consecutive periods of measured GC thrashing. Memory is used/total/max = "
+        "3811/3912/3912 MB",
+    ],
+)
+def test_memory_kills_of_yarn_app_engine_and_dataflow_are_workers_killed(message: str) -> None:
+    ranked = prioritizer.rank(cluster(message=message, title=message, count=3, events=3))
+    assert ranked.priority == "P1" and ranked.reasons[0].startswith("workers killed by the platform")
+    assert prioritizer.rank(cluster(message=message, title=message)).priority != "P1"  # once: no pattern yet
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        'Uncaught PHP Exception Symfony\\Component\\HttpKernel\\Exception\\NotFoundHttpException: "No route found '
+        'for "GET https://shop.example.com/wp-admin/setup-config.php"" at RouterListener.php line 127',
+        "No query results for model [App\\Models\\Order] 991 (ModelNotFoundException)",
+        "org.springframework.web.servlet.resource.NoResourceFoundException: No static resource .env.",
+    ],
+)
+def test_a_frameworks_404_exception_is_noise(message: str) -> None:
+    ranked = prioritizer.rank(
+        cluster(message=message, title=message, max_severity="CRITICAL", count=9, events=9)
+    )
+    assert ranked.priority == "P3" and ranked.reasons[0].startswith("HTTP 404: the framework answered")
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "Stripe::CardError: Your card was declined.",
+        "StripeCardError: Your card has insufficient funds.",
+        "charge failed: com.stripe.exception.CardException: Your card was declined.; code: card_declined",
+    ],
+)
+def test_a_declined_card_is_noise(message: str) -> None:
+    ranked = prioritizer.rank(
+        cluster(message=message, title=message, max_severity="ERROR", count=9, events=9)
+    )
+    assert ranked.priority == "P3" and ranked.reasons[0].startswith("a payment processor declined")
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "Stripe::APIConnectionError: Could not connect to Stripe",
+        "route not found in cache, rebuilding",
+        "CardErrorHandler registered",
+        "No route found for ticket 12",
+    ],
+)
+def test_look_alikes_of_a_decline_or_a_404_keep_their_priority(message: str) -> None:
+    assert (
+        prioritizer.rank(
+            cluster(message=message, title=message, max_severity="ERROR", count=9, events=9)
+        ).priority
+        == "P1"
+    )

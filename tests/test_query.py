@@ -228,3 +228,10 @@ def test_the_query_fetches_cloud_nat_drops_and_failed_autoscaler_results() -> No
     the parser reads them as errors (`payloads._nat_drop`, `_autoscaler_failure`), so a live scan fetches them."""
     assert 'jsonPayload.allocation_status="DROPPED"' in DECLARED_ABOVE
     assert "jsonPayload.resultInfo.results.errorMsg.messageId:*" in DECLARED_ABOVE
+
+
+def test_the_query_fetches_pods_the_autoscaler_cannot_scale_up_for_and_loguru_warnings() -> None:
+    """The autoscaler's `noScaleUp` records (no level) and loguru's serialized records (their level in
+    `record.level`) are read as errors and warnings (`payloads._autoscaler_no_scale_up`, `_loguru_record`)."""
+    assert "jsonPayload.noDecisionStatus.noScaleUp:*" in DECLARED_ABOVE
+    assert "jsonPayload.record.level.no>=30" in DECLARED_ABOVE

@@ -12,6 +12,7 @@ from conftest import scan_entries
 from entry_factories import gke_entry, run_entry, split_traceback
 from linear import assert_linear
 from loggardener.clustering.signature import normalize_route
+from loggardener.entries import levels
 from loggardener.entries.levels import declared_level, infer_severity, may_raise, strip_prefix
 from loggardener.entries.models import Severity
 from loggardener.entries.parse import EntryParser
@@ -56,6 +57,15 @@ def parse(raw: dict[str, Any]) -> Any:
         ),
         ("2026-11-21 12:00:00,123 - app.db - ERROR - connection lost", "ERROR", "level-header"),
         ("dpkg: error processing archive /var/cache/x.deb (--unpack):", "ERROR", "level-word"),
+        ("denied: requested access to the resource is denied", "ERROR", "registry-error"),
+        ("unauthorized: authentication required", "ERROR", "registry-error"),
+        ("toomanyrequests: You have reached your pull rate limit.", "ERROR", "registry-error"),
+        (
+            'Step #3 - "push": denied: Permission "artifactregistry.repositories.uploadArtifacts" denied',
+            "ERROR",
+            "registry-error",
+        ),
+        ('Step #1: manifest unknown: manifest tagged by "v3" is not found', "ERROR", "registry-error"),
         ("/app/x.py:3: DeprecationWarning: old api", "WARNING", "python-warning"),
         ("2026-11-21T12:00:00Z [1] INFO {sup} all good", "INFO", "level-header"),
         ("E, [2025-06-10T13:00:00.123456 #1] ERROR -- : NoMethodError (x):", "ERROR", "ruby-logger-header"),
@@ -156,6 +166,28 @@ def test_plain_text_declares_nothing() -> None:
     assert declared_level("NoSuchKeyError handled, retrying") is None
     assert declared_level("Fault: none detected") is None
     assert declared_level("Exceptions: 0, Errors: 0") is None
+    # a registry's error code opens the line, in lower case, before a message: not inside a sentence, not a key
+    assert declared_level("Access denied: the token has no scope") is None
+    assert declared_level("Denied: 0, allowed: 12") is None
+    assert declared_level("unauthorized:12") is None
+
+
+def test_a_cloud_build_push_a_registry_denied_is_a_problem_of_its_own() -> None:
+    """Cloud Build writes its steps' lines without a severity: the registry's `denied:` is what failed."""
+    line = 'Step #3 - "push": denied: Permission "artifactregistry.repositories.uploadArtifacts" denied on resource'
+    build = {"type": "build", "labels": {"build_id": "b1", "build_trigger_id": "t1", "project_id": "p"}}
+    entries = [
+        {
+            "insertId": f"cb{n}",
+            "timestamp": f"2026-03-02T08:00:0{n}Z",
+            "resource": build,
+            "logName": "projects/p/logs/cloudbuild",
+            "textPayload": text,
+        }
+        for n, text in enumerate([line, 'Step #3 - "push": The push refers to repository [x]', line])
+    ]
+    (cluster,) = scan_entries(entries).clusters
+    assert cluster.count == 2 and cluster.max_severity == "ERROR" and "denied" in cluster.title
 
 
 @pytest.mark.parametrize(
@@ -1832,3 +1864,39 @@ def test_the_words_of_a_success_are_no_failure() -> None:
     assert not scan_entries(
         [run_entry(0, text="Step #1: the command returned code 0", log="cloudbuild")]
     ).clusters
+
+
+_SERVER_KILLS = [
+    "*** HARAKIRI ON WORKER 2 (pid: 311, try: 1) ***",
+    "[1] ! Terminating timed out worker (worker failed to check in within 60 seconds): 812",
+    "worker=0 PID:2201 timeout (61s > 60s), killing",
+    "[pool www] child 71, script '/var/www/public/index.php' (request: \"POST /index.php\") execution timed out "
+    "(30.012 sec), terminating",
+    "2026/12/02 14:18:20 [alert] 1#1: worker process 31 exited on signal 9",
+]
+
+
+@pytest.mark.parametrize("line", _SERVER_KILLS)
+def test_an_application_server_killing_its_workers_is_an_error_and_twice_a_p1(line: str) -> None:
+    """uWSGI, Puma, Unicorn, PHP-FPM and nginx write that they killed a worker in words of their own, often
+    without a level: an error (never dropped), and workers killed from the second event, not a transient
+    network error for its `timed out` nor nginx's `[alert]`'s P0."""
+    once = scan_entries([run_entry(1, text=line)]).clusters
+    assert len(once) == 1 and once[0].max_severity in ("ERROR", "ALERT")  # (nginx writes it at `[alert]`)
+    (cluster,) = scan_entries([run_entry(s, text=line) for s in (1, 70)]).clusters
+    assert cluster.priority == "P1" and cluster.reasons[0].startswith("workers killed by the platform")
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Respawned uWSGI worker 2 (new pid: 400)",
+        "[1] - Worker 0 (PID: 900) booted in 0.01s, phase: 0",
+        "request timed out after 30s, will retry",
+        "worker process 31 exited with code 0",
+    ],
+)
+def test_look_alikes_of_a_server_killing_its_workers_are_no_platform_failure(line: str) -> None:
+    declared = declared_level(line)
+    assert declared is None or declared.rule != "platform-failure"
+    assert not levels.platform_failure(line)

@@ -1577,6 +1577,15 @@ def test_a_go_loggers_record_and_the_stack_under_it_are_one_event(gke: bool, new
     assert cluster.count == 5 and "sync failed" in cluster.title and cluster.max_severity == "ERROR"
 
 
+@pytest.mark.parametrize("gke", [False, True])
+def test_a_go_loggers_stack_through_package_main_is_one_event(gke: bool) -> None:
+    """zap's `stacktrace` ends in the program's `main` package, whose functions have no path: its lines are
+    the record's too, not lines left over below WARNING."""
+    lines = [*ZAP_RECORD[:3], "main.main.func2", "\t/src/main.go:77", "main.main", "\t/src/main.go:40"]
+    (cluster,) = scan_entries(split_lines(1, lines, step=0.0001, gke=gke)).clusters
+    assert cluster.count == 7 and "sync failed" in cluster.title
+
+
 def test_go_function_lines_without_their_file_lines_stay_lines() -> None:
     """A package path and name without the tab-indented file line under it is no stack: the lines stay apart."""
     lines = [ZAP_RECORD[0], "example.org/inventory/internal/sync.(*Worker).run", "next: retry scheduled"]
@@ -1595,10 +1604,19 @@ def test_go_function_lines_without_their_file_lines_stay_lines() -> None:
         # a panic's frame (its arguments), a URL path, a dotted word: not a Go logger's function line
         ("main.main()", "go-frame"),
         ("example.org/docs", None),
+        # the program's `main` package and `runtime` have no path: most stacks end in them
+        ("main.main.func2", "go-function"),
+        ("main.(*server).run", "go-function"),
+        ("runtime.main", "go-function"),
     ],
 )
 def test_go_logger_stack_lines_are_read_by_their_kind(line: str, kind: str | None) -> None:
     assert line_kind(line) == kind
+
+
+@pytest.mark.parametrize("line", ["mainframe.reset", "domain.example", "runtimes.Load", "main"])
+def test_dotted_words_like_main_are_no_go_function_lines(line: str) -> None:
+    assert line_kind(line) != "go-function"
 
 
 @pytest.mark.parametrize("newest_first", [False, True])

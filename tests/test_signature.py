@@ -1,11 +1,13 @@
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conftest import scan_entries
-from entry_factories import run_entry, split_traceback
+from entry_factories import gke_entry, run_entry, split_traceback
 from loggardener.clustering.clusterer import _negate
 from loggardener.clustering.masking import mask
 from loggardener.clustering.signature import fingerprint_of, message_template, normalize_route
@@ -130,9 +132,52 @@ def test_a_load_balancer_s_own_account_of_a_failed_request_ends_the_title_and_te
     )
     assert sorted((c.title, c.count) for c in report.clusters) == [
         ("HTTP 500 on GET /cart/{id} (cart-be)", 1),
-        ("HTTP 502 on GET /cart/{id} (cart-be): backend_connection_closed_before_data_sent_to_client", 2),
-        ("HTTP 503 on GET /cart/{id} (cart-be): failed_to_pick_backend", 1),
+        ("HTTP 502 (cart-be): backend_connection_closed_before_data_sent_to_client", 2),
+        ("HTTP 503 (cart-be): failed_to_pick_backend", 1),
     ]
+
+
+def _envoy_line(
+    seconds: float, path: str, status: int, flags: str, upstream: str = "inventory"
+) -> dict[str, Any]:
+    """Istio's sidecar's default text access line, on GKE's stdout (INFO)."""
+    return gke_entry(
+        seconds,
+        text=f'[2026-03-02T08:00:0{int(seconds)}.000Z] "GET {path} HTTP/1.1" {status} {flags} '
+        'upstream_reset_before_response_started{connection_failure} - "-" 0 91 2 - "-" "curl/8" "r-1" '
+        f'"{upstream}.shop.svc.cluster.local:8080" "10.48.3.17:8080" outbound|8080||{upstream}.shop.svc.cluster.local '
+        "- 10.52.1.9:8080 10.48.1.12:40112 - default",
+        stream="stdout",
+        severity="INFO",
+    )
+
+
+def test_requests_a_proxy_could_not_pass_to_its_backend_are_one_problem_whatever_the_route() -> None:
+    """No healthy backend, a refused connection (the load balancer's `failed_to_pick_backend`, Envoy's `UF`,
+    `UH`): the backend fails whichever route is asked, so its routes are one problem, titled by the proxy's
+    account and listing the routes; a timeout (`UT`) or a backend's own 5xx stays the route's."""
+    report = scan_entries(
+        [
+            _envoy_line(1, "/api/inventory/sku/1182", 503, "UF"),
+            _envoy_line(2, "/api/inventory/stock?store=12", 503, "UF"),
+            _envoy_line(3, "/api/inventory/sku/77", 503, "UH"),
+            _envoy_line(4, "/api/pricing/quote", 503, "UF", upstream="pricing"),
+            _envoy_line(5, "/api/inventory/sku/5", 504, "UT"),
+            _envoy_line(6, "/api/inventory/stock?store=3", 504, "UT"),
+        ]
+    )
+    found = sorted((c.title, c.count, sorted(c.routes)) for c in report.clusters)
+    assert found == [
+        (
+            "HTTP 503 (shop/orders): UF to inventory.shop.svc.cluster.local",
+            2,
+            ["/api/inventory/sku/{id}", "/api/inventory/stock"],
+        ),
+        ("HTTP 503 (shop/orders): UF to pricing.shop.svc.cluster.local", 1, ["/api/pricing/quote"]),
+        ("HTTP 503 (shop/orders): UH to inventory.shop.svc.cluster.local", 1, ["/api/inventory/sku/{id}"]),
+        ("HTTP 504 on GET /api/inventory/sku/{id} (shop/orders)", 1, ["/api/inventory/sku/{id}"]),
+        ("HTTP 504 on GET /api/inventory/stock (shop/orders)", 1, ["/api/inventory/stock"]),
+    ], found
 
 
 def test_a_platform_s_sentence_on_a_failed_request_ends_the_title_and_tells_causes_apart() -> None:
@@ -316,7 +361,7 @@ def test_a_trace_cut_off_before_its_exception_is_titled_by_its_last_frame(text: 
 ACCESS_LINES = {
     "combined": '10.8.{i}.4 - - [21/Nov/2026:10:0{i}:01 +0000] "GET /v2/carts/{n}?ref=mail{i} HTTP/1.1" {s} 157 '
     '"https://shop.example/{i}" "Mozilla/5.0 (X11; rv:{i}.0)"',
-    "envoy": '[2026-11-21T10:0{i}:01.000Z] "GET /v2/carts/{n}?ref=mail{i} HTTP/2" {s} UF 0 91 3 - "10.8.{i}.4" '
+    "envoy": '[2026-11-21T10:0{i}:01.000Z] "GET /v2/carts/{n}?ref=mail{i} HTTP/2" {s} URX 0 91 3 - "10.8.{i}.4" '
     '"okhttp/4.{i}" "5d1c0e2a-{i}" "shop" "10.9.1.{i}:8080"',
     "gunicorn": '10.8.{i}.4 - - [21/Nov/2026:10:0{i}:01 +0000] "GET /v2/carts/{n}?ref=mail{i} HTTP/1.0" {s} 0 "-" '
     '"kube-probe/1.{i}"',
@@ -324,6 +369,8 @@ ACCESS_LINES = {
     '212 - - ---- 3/3/0/0/0 0/0 "GET /v2/carts/{n}?ref=mail{i} HTTP/1.1"',
     "uvicorn": 'INFO:     10.8.{i}.4:5{i}312 - "GET /v2/carts/{n}?ref=mail{i} HTTP/1.1" {s} Bad Gateway',
     "bare": "2026/11/21 10:0{i}:01 GET /v2/carts/{n}?ref=mail{i} {s} 4{i}.2ms",
+    "lograge": "method=GET path=/v2/carts/{n} format=json controller=Api::CartsController action=show status={s} "
+    "duration=4{i}.21 view=0.00 db=1.{i}2 remote_ip=10.8.{i}.4 user_agent='okhttp/4.{i} (Android)'",
 }
 
 
@@ -389,3 +436,41 @@ def test_a_logged_grpc_failure_without_a_traceback_is_titled_by_its_status_and_d
 def test_text_that_only_mentions_a_terminated_rpc_is_unchanged() -> None:
     text = "warning: <Call of RPC that terminated with: nothing after it"
     assert compact_rpc_error(text) == text
+
+
+def _lograge(seconds: float, status: int, error: str | None, path: str = "/api/orders") -> dict[str, Any]:
+    tail = f" error='{error}'" if error else ""
+    return gke_entry(
+        seconds,
+        text=f"method=POST path={path} format=json controller=Api::OrdersController action=create status={status}"
+        f"{tail} duration=12.31 view=0.00 db=3.10",
+        stream="stdout",
+        severity="INFO",
+    )
+
+
+def test_a_lograge_line_of_a_server_error_is_a_request_problem_ended_by_its_error() -> None:
+    """Rails' lograge writes each request as key=value on stdout (INFO on GKE): a 5xx is a failed request,
+    titled by its route and status, then the `error` it names, which tells two causes apart; 2xx stay quiet."""
+    missing = "ActiveRecord::StatementInvalid: PG::UndefinedColumn: ERROR:  column orders.coupon_code does not exist"
+    report = scan_entries(
+        [
+            *(_lograge(s, 500, missing) for s in (1, 2, 3)),
+            _lograge(4, 500, "Redis::CannotConnectError: Error connecting to Redis on 10.0.0.3:6379"),
+            _lograge(5, 201, None),
+        ]
+    )
+    found = sorted((c.title, c.count, c.max_severity) for c in report.clusters)
+    assert found == [
+        (
+            "HTTP 500 on POST /api/orders (shop/orders): ActiveRecord::StatementInvalid: PG::UndefinedColumn: ERROR: "
+            "column orders.coupon_code does not exist",
+            3,
+            "ERROR",
+        ),
+        (
+            "HTTP 500 on POST /api/orders (shop/orders): Redis::CannotConnectError: Error connecting to Redis on <*>",
+            1,
+            "ERROR",
+        ),
+    ], found

@@ -478,3 +478,45 @@ def test_a_rust_panic_line_whose_message_was_logged_apart_is_no_stack_yet() -> N
 def test_a_rust_panic_line_is_read_in_linear_time() -> None:
     assert_linear(lambda n: stacks.RUST_PANIC.match("thread 'm' panicked at '" + "', a" * n), 2_000)
     assert_linear(lambda n: stacks._RUST_FRAME.match("  1: " + "a " * n + "::h"), 2_000)
+
+
+def _symfony(seconds: float, kind: str, message: str, level: str = "CRITICAL") -> dict[str, object]:
+    """Symfony's HttpKernel's record of a request's uncaught exception, through Monolog's line formatter."""
+    return run_entry(
+        seconds,
+        text=f"[2026-03-02T08:00:0{int(seconds)}.123456+00:00] request.{level}: Uncaught PHP Exception {kind}: "
+        f'"{message}" at /var/www/html/vendor/doctrine/dbal/src/Driver/API/MySQL/ExceptionConverter.php line 101 '
+        f'{{"exception":"[object] ({kind.replace(chr(92), chr(92) * 2)}(code: 0): {message} at /var/www/html/x.php:101)"}} []',
+    )
+
+
+def test_symfonys_uncaught_exception_line_is_an_exception_titled_by_its_class_and_message() -> None:
+    """No frames follow Symfony's line: its type, message and the place it was thrown are the exception, titled
+    by the class's own name when the namespace would cut the message; P1 although logged at CRITICAL."""
+    refused = "An exception occurred in the driver: SQLSTATE[HY000] [2002] Connection refused"
+    report = scan_entries(
+        [_symfony(s, "Doctrine\\DBAL\\Exception\\ConnectionException", refused) for s in (1, 2, 3)]
+    )
+    (cluster,) = report.clusters
+    assert (cluster.kind, cluster.exception_type, cluster.count) == (
+        "exception",
+        "Doctrine\\DBAL\\Exception\\ConnectionException",
+        3,
+    )
+    assert cluster.title == f"ConnectionException: {refused}"
+    assert cluster.priority == "P1" and cluster.reasons[0].startswith(
+        "requests failed on an exception Symfony"
+    )
+
+
+def test_a_line_naming_symfonys_words_without_its_form_is_no_exception() -> None:
+    parser = StackParser()
+    assert parser.parse('Uncaught PHP Exception handler registered for "app"') is None
+    stack = parser.parse(
+        'request.CRITICAL: Uncaught PHP Exception RuntimeException: "boom" at /app/src/K.php line 7'
+    )
+    assert stack is not None and (stack.exception_type, stack.message, stack.frames[0].line) == (
+        "RuntimeException",
+        "boom",
+        7,
+    )

@@ -670,6 +670,44 @@ _BROKER_CLIENT_DROPPED = [
     r"writer,send_failed|socket_closed_unexpectedly)",
 ]
 
+# Airflow's (Cloud Composer's) report that a DAG file failed to import: its DagBag's `Failed to import: PATH` with
+# the traceback (through `airflow/models/dagbag.py`), the UI's and CLI's `Broken DAG: [PATH]`. The traceback runs
+# through the file's `<module>`, yet no process failed to start.
+_DAG_IMPORT_FAILED = [
+    r"(?m)^Failed to import: \S+\.py\b",
+    r"\bBroken DAG: \[",
+    r'/airflow/models/dagbag\.py", line \d+, in ',
+]
+# An Airflow task's failure: its try's traceback runs through the task instance's `_execute_task`
+_AIRFLOW_TASK_FAILED = r'/airflow/models/taskinstance\.py", line \d+, in _execute_task\b'
+
+
+# A web framework's report of a request for a route or a record that does not exist, which it answers 404 and logs
+# as an uncaught exception at ERROR or CRITICAL: Symfony's and Laravel's `NotFoundHttpException` (`No route found for
+# "GET /wp-admin"`), Laravel's `ModelNotFoundException`, Spring's `NoResourceFoundException` and
+# `NoHandlerFoundException`. Scanners and stale links make them.
+_FRAMEWORK_NOT_FOUND = [
+    r"\bNotFoundHttpException\b",
+    r'\bNo route found for "(?:GET|HEAD|POST|PUT|PATCH|DELETE|OPTIONS) ',
+    r"\bModelNotFoundException\b",
+    r"\bNoResourceFoundException\b",
+    r"\bNoHandlerFoundException\b",
+]
+
+# Symfony's HttpKernel's report of the exception a request ended on (`Uncaught PHP Exception TYPE: "…" at FILE line
+# N`), which Monolog writes at CRITICAL for every 5xx (a 4xx's at ERROR)
+_SYMFONY_UNCAUGHT = r"\bUncaught PHP Exception [A-Za-z_\\][\w\\]{0,300}: "
+
+# A payment processor's decline of a customer's card, which apps log as an error: Stripe's `CardError`
+# (`Stripe::CardError`, `stripe.error.CardError`, `StripeCardError`, `com.stripe.exception.CardException`) and its
+# decline codes. The customer's bank said no; nothing of ours failed.
+_PAYMENT_DECLINED = [
+    r"\b(?:Stripe::|stripe\.(?:_?error\.)?|Stripe)CardError\b",
+    r"\bcom\.stripe\.exception\.CardException\b",
+    r"\b(?:card_declined|insufficient_funds|expired_card|incorrect_cvc)\b",
+    r"\bYour card (?:was declined|has insufficient funds|has expired)\b",
+]
+
 # Routes that only a health checker or probe calls: a 5xx there alone is no user request failing.
 _HEALTH_ROUTES = [r"^/(?:_ah/health|healthz?|health/\w+|healthcheck|livez|readyz|liveness|readiness)/?$"]
 
@@ -677,6 +715,15 @@ _HEALTH_ROUTES = [r"^/(?:_ah/health|healthz?|health/\w+|healthcheck|livez|readyz
 def default_rules() -> list[PriorityRule]:
     """The built-in policy (docs/priorities.md), in order: the first rule that matches decides."""
     return [
+        PriorityRule(
+            name="dag-import-failed",
+            priority="P1",
+            reason="a DAG file cannot be imported ({event_word} {when}): the scheduler skips that DAG and its runs "
+            "do not happen; the scheduler and the other DAGs keep running",
+            message_patterns=_DAG_IMPORT_FAILED,
+            stack_patterns=_DAG_IMPORT_FAILED,
+            min_severity="ERROR",
+        ),
         PriorityRule(
             name="startup-crash",
             priority="P0",
@@ -875,6 +922,40 @@ def default_rules() -> list[PriorityRule]:
             min_severity="ERROR",
         ),
         PriorityRule(
+            name="worker-killed",
+            priority="P1",
+            reason="workers killed by the platform or their server (timeouts, memory limit): {event_word}; "
+            "the requests they served failed",
+            message_patterns=[
+                r"WORKER TIMEOUT",
+                r"Memory limit of [\w. ]+ exceeded",
+                r"\bOOMKilled\b",
+                r"Out of memory: Kill",
+                r"(?i)finished with status:? '?(?:timeout|crash)",
+                # gunicorn's arbiter killing a worker that missed its timeout (SIGABRT) or its memory (SIGKILL)
+                r"\bWorker with pid \d+ was terminated due to signal (?:6|9)\b",
+                # the JVM out of memory: its threads die, or it exits (`Terminating due to …`)
+                r"\bjava\.lang\.OutOfMemoryError\b",
+                # Beam's memory monitor ending a Dataflow worker's JVM that only collects garbage
+                r"\bShutting down JVM after \d+ consecutive periods of measured GC thrashing\b",
+                # YARN (Dataproc): the node manager killing a container over its memory, the driver told so
+                r"\bis running [\d.]+ ?[KMGT]?B beyond the '(?:PHYSICAL|VIRTUAL)' memory limit\b",
+                r"\bContainer killed by YARN for exceeding (?:physical|virtual) memory limits\b",
+                # App Engine standard ending an instance over its memory
+                r"\bExceeded (?:soft|hard) memory limit of \d+ ?[MG]i?B\b",
+                r"\bwas found to be using too much memory and was terminated\b",
+                # Node.js' V8 ending the process out of heap
+                r"\bJavaScript heap out of memory\b",
+                # an application server killing its own workers (`levels._CONTAINER_FAILURES`)
+                r"\*\*\* HARAKIRI ON WORKER \d",
+                r"\bTerminating timed out worker\b",
+                r"\bworker=\d+ PID:\d+ timeout \(\d+s > \d+s\), killing",
+                r"\bexecution timed out \([\d.]+ sec\), terminating",
+                r"\bworker process \d+ exited on signal (?:6|9)\b",
+            ],
+            min_events=2,
+        ),
+        PriorityRule(
             name="transient-network-error",
             priority="P3",
             reason="one transient network error ({event_word}), retried by the client; watch for recurrence",
@@ -974,24 +1055,6 @@ def default_rules() -> list[PriorityRule]:
             min_severity="ERROR",
         ),
         PriorityRule(
-            name="worker-killed",
-            priority="P1",
-            reason="workers killed by the platform or their server (timeouts, memory limit): {event_word}; "
-            "the requests they served failed",
-            message_patterns=[
-                r"WORKER TIMEOUT",
-                r"Memory limit of [\w. ]+ exceeded",
-                r"\bOOMKilled\b",
-                r"Out of memory: Kill",
-                r"(?i)finished with status:? '?(?:timeout|crash)",
-                # gunicorn's arbiter killing a worker that missed its timeout (SIGABRT) or its memory (SIGKILL)
-                r"\bWorker with pid \d+ was terminated due to signal (?:6|9)\b",
-                # the JVM out of memory: its threads die, or it exits (`Terminating due to …`)
-                r"\bjava\.lang\.OutOfMemoryError\b",
-            ],
-            min_events=2,
-        ),
-        PriorityRule(
             name="build-step-failed",
             priority="P1",
             reason="a build failed ({event_word} {when}): what it builds is not produced or deployed until fixed",
@@ -1010,12 +1073,37 @@ def default_rules() -> list[PriorityRule]:
             stack_patterns=[_RAILS_NOT_FOUND],
         ),
         PriorityRule(
+            name="framework-not-found",
+            priority="P3",
+            reason="HTTP 404: the framework answered a request for a route or a record that does not exist "
+            "({event_word}), as scanners and stale links make; it logs that as an uncaught exception, which says "
+            "nothing of its impact",
+            message_patterns=_FRAMEWORK_NOT_FOUND,
+            stack_patterns=_FRAMEWORK_NOT_FOUND,
+        ),
+        PriorityRule(
+            name="payment-declined",
+            priority="P3",
+            reason="a payment processor declined customers' cards ({event_word}): their banks said no, nothing of "
+            "ours failed; logged as an error all the same",
+            message_patterns=_PAYMENT_DECLINED,
+            stack_patterns=_PAYMENT_DECLINED,
+        ),
+        PriorityRule(
             name="rails-request-exception",
             priority="P1",
             reason="requests failed on an exception Rails did not handle, answered 500 ({event_word} {when}); "
             "Rails logs every such request at FATAL, one route's failure rather than the application's",
             message_patterns=[_RAILS_REQUEST_EXCEPTION],
             stack_patterns=[_RAILS_REQUEST_EXCEPTION],
+        ),
+        PriorityRule(
+            name="symfony-request-exception",
+            priority="P1",
+            reason="requests failed on an exception Symfony did not handle, answered 500 ({event_word} {when}); "
+            "Symfony logs every such request at CRITICAL, one route's failure rather than the application's",
+            message_patterns=[_SYMFONY_UNCAUGHT],
+            stack_patterns=[_SYMFONY_UNCAUGHT],
         ),
         PriorityRule(
             name="critical-severity",
@@ -1113,12 +1201,14 @@ def default_rules() -> list[PriorityRule]:
                 # Airflow (Cloud Composer), when its retries are spent, and its task runner's report
                 r"\bMarking task as FAILED\b",
                 r"\bFailed to execute job \S+ for task \S",
+                r"(?m)^Task failed with exception$",  # each try's report, with the exception under it
                 # Cloud Run jobs: `Execution nightly-x7k2p has failed to complete, 0/1 tasks were a success.`
                 r"\bExecution \S+ has failed to complete\b",
                 # Spark (Dataproc): `Task 3 in stage 1.0 failed 4 times; aborting job`, and the driver's exception
                 r"\bTask \S+ in stage \S+ failed \d+ times; aborting job\b",
                 r"\bJob aborted due to stage failure: ",
             ],
+            stack_patterns=[_AIRFLOW_TASK_FAILED],
             min_severity="ERROR",
         ),
         PriorityRule(

@@ -152,9 +152,17 @@ def signature_of(event: Event) -> Signature:
         route = normalize_route(http.url)
         if entry.message.startswith(LOAD_BALANCER_OUTCOME):
             outcome = entry.message[len(LOAD_BALANCER_OUTCOME) :]
+            if outcome in _BACKEND_WIDE_OUTCOMES:
+                return _backend_signature(entry.service or "", str(http.status), outcome)
         elif entry.payload_kind == "text":
+            proxy = _proxy_failure(entry.message)
+            if proxy:
+                return _backend_signature(entry.service or "", str(http.status), proxy)
             outcome = _request_reason(entry.message)
         else:
+            proxy = _proxy_failure(entry.message)
+            if proxy:
+                return _backend_signature(entry.service or "", str(http.status), proxy)
             outcome = ""
         return _request_signature(entry.service or "", http.method or "", route, str(http.status), outcome)
     raise ValueError(
@@ -176,12 +184,64 @@ def _exception_signature(exception: str, template: str, origin: Frame | None) ->
 
 def request_route(signature: Signature, url: str | None) -> str | None:
     """The route a request problem's event was on: its signature's, or for the requests a security policy
-    refused (whose signature holds the policy instead) the event's own."""
+    refused or a proxy could not pass to its backend (whose signature holds the policy or the proxy's account
+    instead) the event's own."""
     if signature.kind != "request":
         return None
-    if signature.parts[1].endswith(SECURITY_POLICY_SUFFIX):
+    if signature.parts[1].endswith((SECURITY_POLICY_SUFFIX, _BACKEND_WIDE)):
         return normalize_route(url) if url else None
     return signature.parts[2]
+
+
+# A proxy's account of a request it could not pass to its backend at all, whichever route was asked: the load
+# balancer found no healthy backend or could not connect to one (`failed_to_pick_backend`,
+# `failed_to_connect_to_backend`), or the backend closed the connection before answering
+# (`backend_connection_closed_before_data_sent_to_client`: a keepalive shorter than the balancer's); Envoy's
+# (Istio's) upstream connection failure, no healthy upstream, overflow (circuit breaking) and no cluster (`UF`,
+# `UH`, `UO`, `NC`). One problem per backend, its routes listed, not one per route: a timeout (`backend_timeout`,
+# `UT`) or a reset after retries (`URX`) stays a route's, as a slow or failing handler is.
+_BACKEND_WIDE_OUTCOMES = frozenset(
+    (
+        "failed_to_pick_backend",
+        "failed_to_connect_to_backend",
+        "backend_connection_closed_before_data_sent_to_client",
+    )
+)
+_BACKEND_WIDE_FLAGS = frozenset(("UF", "UH", "UO", "NC"))
+_BACKEND_WIDE = " backend-wide"
+# An Envoy access line's status and flags, and the upstream cluster it names: text (`"GET /x HTTP/1.1" 503 UF
+# upstream_reset… outbound|8080||inventory.shop.svc.cluster.local …`), or the line a JSON access log is titled by
+# (`payloads._access_outcome`: `HTTP 503 UF to inventory.shop.svc.cluster.local: …`)
+_ENVOY_FLAGS = compile_regex(r'(?:" |^HTTP )[1-5][0-9][0-9] ([A-Z]{2,4}(?:,[A-Z]{2,4}){0,8})(?:[ :]|$)')
+_ENVOY_UPSTREAM = compile_regex(
+    r"(?: (?:outbound|inbound)\|[0-9]{1,5}\|[^|\s]{0,100}\|| to )([\w.-]{1,253}\.svc\.cluster\.local)\b"
+)
+
+
+def _proxy_failure(message: str) -> str:
+    """`FLAGS to UPSTREAM` when `message` is Envoy's access line of a request it could not pass to the upstream
+    cluster it names at all (`_BACKEND_WIDE_FLAGS`), else '' (also when it names no upstream: its route says
+    more than its flags)."""
+    first_line = message[:2_000].partition("\n")[0]
+    if (
+        " UF" not in first_line
+        and " UH" not in first_line
+        and " UO" not in first_line
+        and " NC" not in first_line
+    ):
+        return ""
+    found = _ENVOY_FLAGS.search(first_line)
+    if found is None or _BACKEND_WIDE_FLAGS.isdisjoint(found[1].split(",")):
+        return ""
+    upstream = _ENVOY_UPSTREAM.search(first_line, found.end() - 1)
+    return f"{found[1]} to {upstream[1]}" if upstream is not None else ""
+
+
+@functools.lru_cache(maxsize=4_096)
+def _backend_signature(service: str, status: str, outcome: str) -> Signature:
+    """The signature of the requests a proxy could not pass to its backend, whatever their method and route."""
+    title = f"HTTP {status}" + (f" ({service})" if service else "") + f": {outcome}"
+    return Signature("request", (service, f"{outcome}{_BACKEND_WIDE}", "", status), title, title)
 
 
 CUT_OFF = "traceback cut off"
@@ -210,6 +270,9 @@ def _policy_signature(service: str, outcome: str, policy: str, status: str) -> S
     return Signature("request", (service, f"{outcome}{SECURITY_POLICY_SUFFIX}", policy, status), title, title)
 
 
+# The error a key=value access line names (Rails' lograge: `… status=500 error='ActiveRecord::StatementInvalid:
+# PG::UndefinedColumn: …' duration=12.31`): what failed the request, which ends its title and tells causes apart
+_ACCESS_ERROR = compile_regex(r" error=(?:'([^'\n]{1,2000})'|\"([^\"\n]{1,2000})\"|([^\s'\"]{1,500}))")
 # The end of a request log's own sentence: `… no available instance. Additional troubleshooting … at: URL`
 _SENTENCE_END = compile_regex(r"\.(?:\s|$)")
 
@@ -220,8 +283,11 @@ def _request_reason(message: str) -> str:
     cause on a route is one problem and the title says why; "" when the entry has no text or its text is
     the access line the request was read from."""
     lines = message.strip().splitlines()
-    if not lines or access_request(message) is not None:
+    if not lines:
         return ""
+    if access_request(message) is not None:
+        error = _ACCESS_ERROR.search(lines[0]) if " error=" in lines[0] else None
+        return message_template(next(group for group in error.groups() if group is not None)) if error else ""
     end = _SENTENCE_END.search(lines[0])
     return message_template(lines[0][: end.start()] if end else lines[0])
 
@@ -253,13 +319,16 @@ def display_title(signature: Signature, display: str) -> str:
         title = f"{signature.exception or signature.parts[0]}: {display}"
         origin = signature.origin
         title = _without_context(title.strip().splitlines()[0])
+        kind = signature.exception or signature.parts[0]
         if origin is None:
+            if len(title) > _TITLE_LIMIT and "\\" in kind and title.startswith(kind):
+                # a PHP class by its own name, without its namespace: the message first
+                title = _short_type(kind) + title[len(kind) :]
             return _title(title)
         place = origin.function or origin.file
         where = f" in {place}"
         if len(title) + len(where) > _TITLE_LIMIT:
             where = f" in {_short_place(place)}"  # the message first: the place by its last names
-        kind = signature.exception or signature.parts[0]
         if len(title) + len(where) > _TITLE_LIMIT and title.startswith(kind):
             title = _short_type(kind) + title[len(kind) :]  # then the type by its own name, not its package's
         if len(title) + len(where) > _TITLE_LIMIT and len(where) <= _TITLE_LIMIT // 2:
@@ -294,7 +363,11 @@ _PACKAGE_PATH = compile_regex(r"^(?:[a-z_][\w$]{0,80}\.){1,20}(?=[A-Z])")
 def _short_type(kind: str) -> str:
     """An exception type without its package path: `SQLTransientConnectionException` for
     `java.sql.SQLTransientConnectionException`, `TemplateDoesNotExist` for
-    `django.template.exceptions.TemplateDoesNotExist`; `DBConnection.ConnectionError` stays."""
+    `django.template.exceptions.TemplateDoesNotExist`; `DBConnection.ConnectionError` stays. A PHP class without
+    its namespace (`ConnectionException` for `Doctrine\\DBAL\\Exception\\ConnectionException`): a title too long
+    for both keeps the message."""
+    if "\\" in kind:
+        return kind.rsplit("\\", 1)[-1] or kind
     return _PACKAGE_PATH.sub("", kind, count=1)
 
 

@@ -469,6 +469,8 @@ def _declared(head: str, text: str | None) -> Declared | None:
     if PY_WARNING.match(head):
         return Declared(Severity.WARNING, "python-warning")
     first_line = head.split("\n", 1)[0]
+    if first_line[:1] in _REGISTRY_INITIALS and _REGISTRY_ERROR.match(first_line):
+        return Declared(Severity.ERROR, "registry-error")
     for kind, value in _header_tokens(first_line):
         if kind in ("blevel", "alevel", "slevel"):
             return Declared(_LEVEL_WORDS[value.upper()], "bracketed-level")
@@ -495,6 +497,19 @@ def _declared(head: str, text: str | None) -> Declared | None:
     if _REPORTED_EXCEPTION.search(first_line, start) is not None:
         return Declared(Severity.ERROR, "failure-line")
     return None
+
+
+# A container registry's error as Docker, Podman, crane or skopeo print it, the registry's error code in lower case
+# before its message (`denied: requested access to the resource is denied`, `unauthorized: authentication
+# required`, `toomanyrequests: You have reached your pull rate limit.`, `manifest unknown: …`), also after Cloud
+# Build's step prefix (`Step #3 - "push": denied: Permission "artifactregistry.repositories.uploadArtifacts" denied
+# on resource …`): a push or pull that failed
+_REGISTRY_ERROR = compile_regex(
+    r'(?:Step #\d{1,4}(?: - "[^"\n]{0,200}")?: )?'
+    r"(?:denied|unauthorized|toomanyrequests|(?:name|manifest|blob) unknown|(?:name|tag|manifest|digest) invalid)"
+    r": \S"
+)
+_REGISTRY_INITIALS = frozenset("Sdutnmbd")
 
 
 # A line that is itself a failure, whatever logged it: an exception's header line alone (Python, Java, Node.js,
@@ -876,6 +891,14 @@ _CONTAINER_FAILURES = (
     r"|Back-off restarting failed container"
     # Cloud Functions' framework: the function's code does not load (it writes these without a severity)
     r"|Provided module can't be loaded|Could not load the function"
+    # an application server killing its own workers (past a timeout or a limit), in words of its own, often
+    # without a level: uWSGI's harakiri, Puma's and Unicorn's timeouts, PHP-FPM's request_terminate_timeout,
+    # nginx's master telling of a worker killed
+    r"|\*\*\* HARAKIRI ON WORKER \d"
+    r"|\bTerminating timed out worker\b"
+    r"|\bworker=\d{1,4} PID:\d{1,10} timeout \(\d{1,6}s > \d{1,6}s\), killing"
+    r"|\bexecution timed out \([\d.]{1,12} sec\), terminating"
+    r"|\bworker process \d{1,10} exited on signal (?:6|9)\b"
 )
 # Lines the platform writes when a function, container or worker fails, whatever severity it gives them
 # (Cloud Functions writes its timeout line at DEBUG).
@@ -959,7 +982,19 @@ _LIFECYCLE_LINE = compile_regex(
 
 # A word each branch of `_LIFECYCLE_LINE` holds (tests/test_speed_shortcuts.py): an ASCII text holding none of them,
 # in any case, holds no lifecycle line (a text with other characters is searched: `(?i)` matches `ı` to `i`).
-_LIFECYCLE_WORDS = ("status", "limit", "exit(", "failed", "function", "timeout", "oomkilled", "module")
+_LIFECYCLE_WORDS = (
+    "status",
+    "limit",
+    "exit(",
+    "failed",
+    "function",
+    "timeout",
+    "oomkilled",
+    "module",
+    "harakiri",
+    "timed out",
+    "signal",
+)
 
 
 def lifecycle_line(text: str) -> bool:
@@ -1066,6 +1101,12 @@ _MAY_RAISE_WORDS = (
     "back-off",
     "container called exit(",
     "failed to start",
+    # an application server killing its own workers (`_CONTAINER_FAILURES`)
+    "harakiri",
+    "timed out worker",
+    "s), killing",
+    "sec), terminating",
+    "exited on signal",
     "provided module can't be loaded",
     "could not load the function",
     # `failure-line`s that hold none of the words above
@@ -1087,12 +1128,18 @@ _MAY_RAISE_COLON_WORDS = (
     ": failed with result",
     "bug: ",
     "oops: ",
+    # a container registry's error code (`registry-error`)
+    "denied: ",
+    "unauthorized: ",
+    "toomanyrequests: ",
+    " unknown: ",
+    " invalid: ",
     *_ERRNO_PHRASES,  # `failure-phrase`
 )
 # glog's header; a server error's status in an access line (`"GET / HTTP/1.1" 502`, `Completed 500 …`); Redis'
 # warning mark after its time
 _GLOG_LIKE = r"[efw]\d{4}"
-_SERVER_ERROR = r" 5\d\d\b"
+_SERVER_ERROR = r"[ =]5\d\d\b"  # (`=`: a key=value access line's `status=502`)
 # a namespaced class before a parenthesis (Rails' `ActiveRecord::RecordNotFound (…):`, `failure-line`)
 RAILS_EXCEPTION = r"::[A-Z]\w{0,100} \("
 REDIS_WARNING = r"\d\d:\d\d:\d\d\.\d\d\d # "
@@ -1129,7 +1176,7 @@ def may_raise(text: str) -> bool:
         for word in _MAY_RAISE_COLON_WORDS:
             if word in lower:
                 return True
-    if " 5" in text and _ASCII_SERVER_ERROR.search(text) is not None:
+    if (" 5" in text or "=5" in text) and _ASCII_SERVER_ERROR.search(text) is not None:
         return True
     if " # " in text and _ASCII_REDIS_WARNING.search(text) is not None:
         return True
@@ -1180,6 +1227,11 @@ _PLATFORM_FAILURE_WORDS = (
     "failed to bring up any of the desired",
     "marking task as failed",
     "due to java.lang.outofmemoryerror",
+    "harakiri on worker",
+    "terminating timed out worker",
+    "s), killing",
+    "sec), terminating",
+    "exited on signal",
 )
 # and those that hold ": ", looked for only in a text that holds it
 _PLATFORM_FAILURE_COLON_WORDS = (
@@ -1225,6 +1277,10 @@ def stream_default(severity: Severity, stream: str | None) -> bool:
 # The request methods of HTTP/1.1, as a regex alternation (payloads reads them from JSON access logs too)
 HTTP_METHODS = "GET|HEAD|POST|PUT|DELETE|PATCH|OPTIONS|CONNECT|TRACE"
 # The status of a request in a text access line, always after a space: the request line quoted (uvicorn,
+# The fields a key=value access line (Rails' lograge, logfmt request logs) writes between the request's path and its
+# status (`format=json controller=Api::OrdersController action=create`), a value quoted when it holds blanks
+# (bounds whose products stay within RE2's 1,000: Log Analytics' query looks for these lines too)
+_LOGFMT_FIELDS = r"(?: [\w.]{1,60}=(?:'[^'\n]{0,2000}'|\"[^\"\n]{0,2000}\"|[^\s'\"]{0,80})){0,12}"
 # werkzeug, gunicorn, the nginx/Apache common and combined formats, Envoy; chi's `"GET …" from ADDR - 200`),
 # unquoted (Go's `log`, morgan's `dev`: `GET /api/x 500 12ms`), Rails' `Completed 500 Internal Server Error`,
 # Gin's `[GIN] … | 500 |`.
@@ -1234,6 +1290,11 @@ ACCESS_STATUS_PATTERN = (
     r"|\b(?:" + HTTP_METHODS + r") /[^\s\"]{0,4096} (?P<unquoted>[1-5][0-9][0-9])\b"
     r"|\bCompleted (?P<rails>[1-5][0-9][0-9]) [A-Z]"
     r"|\[GIN\] [^|]{0,64}\| (?P<gin>[1-5][0-9][0-9]) \|"
+    r"|\bmethod=(?:"
+    + HTTP_METHODS
+    + r") path=\S{1,4096}"
+    + _LOGFMT_FIELDS
+    + r" status=(?P<logfmt>[1-5][0-9][0-9])\b"
 )
 _ACCESS_STATUS = compile_regex(ACCESS_STATUS_PATTERN)
 ACCESS_SERVER_ERROR_PATTERN = ACCESS_STATUS_PATTERN.replace("[1-5][0-9][0-9]", "5[0-9][0-9]")
@@ -1310,6 +1371,14 @@ ACCESS_REQUEST_PATTERN = (
     + HTTP_METHODS
     + r")"
     r"\s{1,32}\"(?P<gin_path>[^\"\s]{1,4096})\""
+    # key=value (Rails' lograge, logfmt): `method=POST path=/api/orders format=json … status=500 error='…'`
+    r"|(?:^|\s)method=(?P<logfmt_method>"
+    + HTTP_METHODS
+    + r") path=(?P<logfmt_path>/[^\s\"']{0,4096})"
+    + _LOGFMT_FIELDS
+    + r" status=(?P<logfmt_status>"
+    + _STATUS
+    + r")\b"
 )
 """An access line's request: its method, path and status (`access_request`, and Log Analytics' query)."""
 _ACCESS_REQUEST = compile_regex(ACCESS_REQUEST_PATTERN)
@@ -1327,7 +1396,12 @@ def access_request(text: str) -> tuple[str, str, int] | None:
     out: such a line is a request problem, titled and grouped by its route and status as `httpRequest` is.
     """
     first_line = text[:_ACCESS_HEAD].partition("\n")[0]
-    if " HTTP/" not in first_line and "[GIN]" not in first_line and not _BARE_REQUEST.match(first_line):
+    if (
+        " HTTP/" not in first_line
+        and "[GIN]" not in first_line
+        and "method=" not in first_line
+        and not _BARE_REQUEST.match(first_line)
+    ):
         return None  # (a quick look first: most text lines are no access line)
     match = _ACCESS_REQUEST.search(first_line)
     if match is None:

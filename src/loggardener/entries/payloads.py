@@ -263,7 +263,11 @@ def _is_record(value: dict[str, Any]) -> bool:
     if _has_message(value):
         return True
     fields = value.get("fields")
-    return (isinstance(fields, dict) and _has_message(fields)) or _otel_record(value) is not None
+    return (
+        (isinstance(fields, dict) and _has_message(fields))
+        or _otel_record(value) is not None
+        or _loguru_record(value) is not None
+    )
 
 
 # A text line whose fields follow its message as one JSON object, after a tab or a space: zap's console encoder
@@ -350,6 +354,35 @@ def _otel_record(payload: dict[str, Any]) -> dict[str, Any] | None:
     return record
 
 
+# loguru's `serialize=True` sink: `{"text": "<the formatted line, with its traceback>", "record": {"level":
+# {"name": "ERROR", "no": 40, "icon": …}, "message": …, "exception": {"type": …, "value": …, "traceback": true}
+# or null, "name": <the logger>, "file": {…}, "time": {…}, …}}`: the level sits in `record.level.name` (its number
+# is loguru's own scale, neither pino's nor syslog's), the exception's frames only in `text`
+_LOGURU_TEXT = "text"
+_LOGURU_RECORD = "record"
+
+
+def _loguru_record(payload: dict[str, Any]) -> dict[str, Any] | None:
+    """A loguru record read as the usual fields (`message`, `level`, `logger`, `error`, `stack_trace`), or None
+    when `payload` is no such record."""
+    record, text = payload.get(_LOGURU_RECORD), payload.get(_LOGURU_TEXT)
+    if not isinstance(record, dict) or not isinstance(text, str):
+        return None
+    level, message = record.get("level"), record.get("message")
+    if not isinstance(level, dict) or not isinstance(message, str):
+        return None
+    read: dict[str, Any] = {"message": message, "level": as_text(level.get("name"))}
+    if isinstance(record.get("name"), str):
+        read["logger"] = record["name"]
+    exception = record.get("exception")
+    if isinstance(exception, dict):
+        kind, value = exception.get("type"), exception.get("value")
+        read["error"] = ": ".join(part for part in (kind, value) if isinstance(part, str) and part)
+        if "\n" in text.strip():
+            read["stack_trace"] = text
+    return read
+
+
 # Monolog's JSON record (Laravel's, Symfony's `JsonFormatter`: `message`, `context`, `level`, `level_name`,
 # `channel`, `datetime`, `extra`) keeps what the app logged with the message in `context`: an error string, or
 # an exception (`{"class": …, "message": …, "code": …, "file": "/app/x.php:27", "trace": […]}`), read as the
@@ -373,6 +406,8 @@ def _json(payload: dict[str, Any]) -> Payload:
     otel = _otel_record(payload)
     if otel is not None:
         payload = otel
+    elif _LOGURU_RECORD in payload:
+        payload = _loguru_record(payload) or payload
     lifted = _monolog_errors(payload)
     if lifted:
         payload = {**payload, **lifted}
@@ -399,6 +434,10 @@ def _json(payload: dict[str, Any]) -> Payload:
         failure = _autoscaler_failure(payload[AUTOSCALER_RESULTS_FIELD])
         if failure is not None:
             return failure
+    if isinstance(payload.get(AUTOSCALER_NO_DECISION_FIELD), dict):
+        pending = _autoscaler_no_scale_up(payload[AUTOSCALER_NO_DECISION_FIELD])
+        if pending is not None:
+            return pending
     if isinstance(payload.get(HEALTH_CHECK_FIELD), dict):
         return _health_check(payload[HEALTH_CHECK_FIELD])
     fields = payload.get("fields")
@@ -534,6 +573,10 @@ def _envoy_failure_status(payload: dict[str, Any]) -> int | None:
     return 503 if any(flag in ENVOY_UPSTREAM_FAILURE_FLAGS for flag in named) else None
 
 
+# Envoy's flags of a request it could not pass to its upstream cluster at all: connection failure, no healthy
+# upstream, overflow (circuit breaking), no cluster; and the field that names that cluster
+_UNREACHED_FLAGS = frozenset(("UF", "UH", "UO", "NC"))
+_UPSTREAM_CLUSTER_FIELD = "upstream_cluster"
 # What Envoy says of why a request failed, beside its flags: its details (`via_upstream` says the upstream
 # answered), then the reason a TLS or TCP connection to the upstream failed
 _ACCESS_DETAIL_FIELDS = ("response_code_details", "upstream_transport_failure_reason")
@@ -541,9 +584,15 @@ _ACCESS_DETAIL_FIELDS = ("response_code_details", "upstream_transport_failure_re
 
 def _access_outcome(payload: dict[str, Any], status: int) -> str:
     """The line a JSON access log without a message is titled by: `HTTP 503 UF,URX: DETAILS` (its status,
-    Envoy's flags and details), not a dump of its fields."""
+    Envoy's flags and details), not a dump of its fields; `HTTP 503 UF to HOST: DETAILS` when the flags say Envoy
+    could not reach the upstream cluster at all and the log names it (`upstream_cluster`, Istio's
+    `outbound|8080||HOST`)."""
     flags = as_text(payload.get(ACCESS_FLAGS_FIELD)).strip()
     head = f"HTTP {status} {flags}" if flags and flags != "-" else f"HTTP {status}"
+    cluster = as_text(payload.get(_UPSTREAM_CLUSTER_FIELD)).strip()
+    if cluster and not _UNREACHED_FLAGS.isdisjoint(flags.split(",")):
+        host = cluster.rpartition("|")[2]
+        head += f" to {host}" if host.endswith(".svc.cluster.local") else ""
     details = (as_text(payload.get(key)).strip() for key in _ACCESS_DETAIL_FIELDS)
     detail = next((d for d in details if d and d not in ("-", "via_upstream")), "")
     return f"{head}: {detail}" if detail else head
@@ -884,6 +933,73 @@ def _autoscaler_failure(info: dict[str, Any]) -> Payload | None:
         )
         return Payload(kind="json", message=message, declared=Severity.ERROR)
     return None
+
+
+# The same log's `noDecisionStatus.noScaleUp` says the autoscaler found pods it cannot schedule and no node group
+# it may grow for them: the pods stay Pending. Each group of such pods (`unhandledPodGroups`) names why each node
+# group was rejected (`rejectedMigs[].reason`) and why node auto-provisioning failed (`napFailureReasons`), by
+# message id and parameters; a record without pod groups gives its own `reason`.
+AUTOSCALER_NO_DECISION_FIELD = "noDecisionStatus"
+_NO_SCALE_UP = "noScaleUp"
+
+
+def _said(reason: Any) -> str:
+    """`MESSAGE_ID: PARAMETERS` of a reason object of the autoscaler's visibility log, '' when it holds no id."""
+    if not isinstance(reason, dict) or not as_text(reason.get("messageId")):
+        return ""
+    parameters = reason.get("parameters")
+    said = [as_text(p) for p in parameters if as_text(p)] if isinstance(parameters, list) else []
+    return as_text(reason["messageId"]) + (f": {', '.join(said)}" if said else "")
+
+
+def _object(value: dict[str, Any], key: str) -> dict[str, Any]:
+    """`value[key]` when it is an object, else {}."""
+    found = value.get(key)
+    return found if isinstance(found, dict) else {}
+
+
+def _items(value: dict[str, Any], key: str) -> list[Any]:
+    """`value[key]` when it is a list, else []."""
+    found = value.get(key)
+    return found if isinstance(found, list) else []
+
+
+def _autoscaler_no_scale_up(status: dict[str, Any]) -> Payload | None:
+    """`Cluster autoscaler cannot scale up: REASONS (pending: NAMESPACE/POD, N pods)`, an error (the pods stay
+    Pending), its reasons first: they say what to fix; None when the record is no `noScaleUp` (a `noScaleDown`
+    only keeps a node)."""
+    record = status.get(_NO_SCALE_UP)
+    if not isinstance(record, dict):
+        return None
+    groups = record.get("unhandledPodGroups")
+    for group in groups if isinstance(groups, list) else []:
+        if not isinstance(group, dict):
+            continue
+        pod_group = _object(group, "podGroup")
+        sample = _object(pod_group, "samplePod")
+        pod = "/".join(as_text(sample.get(key)) for key in ("namespace", "name") if as_text(sample.get(key)))
+        total = as_text(pod_group.get("totalPodCount"))
+        rejected, failures = _items(group, "rejectedMigs"), _items(group, "napFailureReasons")
+        reasons = [
+            said
+            for said in (
+                *(_said(mig.get("reason")) for mig in rejected if isinstance(mig, dict)),
+                *(_said(reason) for reason in failures),
+            )
+            if said
+        ]
+        pending = ", ".join(part for part in (pod, f"{total} pods" if total else "") if part)
+        message = "Cluster autoscaler cannot scale up: " + (
+            "; ".join(dict.fromkeys(reasons)) or "no.scale.up"
+        )
+        message += f" (pending: {pending})" if pending else ""
+        return Payload(kind="json", message=message, declared=Severity.ERROR)
+    said = _said(record.get("reason")) or _said(record.get("napFailureReason"))
+    return Payload(
+        kind="json",
+        message=f"Cluster autoscaler cannot scale up: {said or 'no.scale.up'}",
+        declared=Severity.ERROR,
+    )
 
 
 # Cloud NAT's log (`compute.googleapis.com/nat_flows`, written without a severity): a connection it could not give a
@@ -1242,6 +1358,16 @@ def _status_reasons(status: Any, metadata: Any) -> str:
     return ", ".join(dict.fromkeys(reason for reason in reasons if reason))
 
 
+# App Engine's lines in a request's log when it ended the instance that served it: over its memory, past the
+# request's deadline, or its process exiting
+_INSTANCE_ENDED = compile_regex(
+    r"\bExceeded (?:soft|hard) memory limit of \d"
+    r"|\bwas found to be using too much memory and was terminated\b"
+    r"|\bProcess terminated because the request deadline was exceeded\b"
+    r"|\bA problem was encountered with the process that handled this request, causing it to exit\b"
+)
+
+
 def _request_log(payload: dict[str, Any]) -> Payload:
     raw_lines = payload.get("line")
     lines: list[Any] = raw_lines if isinstance(raw_lines, list) else []
@@ -1256,9 +1382,16 @@ def _request_log(payload: dict[str, Any]) -> Payload:
     status = payload.get("status")
     status = status if isinstance(status, int) and not isinstance(status, bool) else None
     declared = max(severities) if severities else None
-    if status is not None and status < 400 and declared is not None and declared >= Severity.WARNING:
+    if (
+        status is not None
+        and declared is not None
+        and declared >= Severity.WARNING
+        and (status < 400 or any(_INSTANCE_ENDED.search(message) for message in messages))
+    ):
         # The request went well; what went wrong is what the app logged while serving it (`Exceeded soft
-        # memory limit…`, an error it handled): the problem is those lines, not the request's route
+        # memory limit…`, an error it handled): the problem is those lines, not the request's route. So too when
+        # App Engine ended the instance that served it (its memory, a deadline): whatever the request's status,
+        # the instance's end is the problem, on whichever route it came
         raised = [
             as_text(line.get("logMessage"))
             for line in lines

@@ -133,8 +133,11 @@ _GO_LINE = compile_regex(
 )
 # A function's line of the stack a Go logger writes under its record (zap's `stacktrace`, pkg/errors' `%+v`):
 # its package's path and name, without the arguments a panic's frame has (`github.com/go-logr/zapr.(*zapLogger).
-# Error`); its file's line follows, tab-indented
-_GO_STACK_FUNCTION = compile_regex(r"(?:[\w.~%-]+/)+" + _GO_NAME_PART + r"(?:\.+" + _GO_NAME_PART + r")+$")
+# Error`), or a function of the program's `main` package or of `runtime`, which have no path (`main.main.func2`,
+# `main.(*server).run`, `runtime.main`: most stacks end in them); its file's line follows, tab-indented
+_GO_STACK_FUNCTION = compile_regex(
+    r"(?:(?:[\w.~%-]+/)+" + _GO_NAME_PART + r"|main|runtime)(?:\.+" + _GO_NAME_PART + r")+$"
+)
 _GO_KINDS = {
     "go_header": "go-header",
     "go_signal": "go-signal",

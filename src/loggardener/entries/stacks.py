@@ -89,6 +89,14 @@ MONOLOG_EXCEPTION = compile_regex(
     r'"exception":"\[object\] \((?P<type>[A-Za-z_\\][\w\\]{0,300})\(code: -?\d{1,20}\): (?P<message>.*) '
     r"at (?P<file>[^\s()]{1,500}):(?P<line>\d{1,9})\)"
 )
+# Symfony's HttpKernel logs the exception a request ended on, through Monolog, as one line without frames:
+# `request.CRITICAL: Uncaught PHP Exception Doctrine\DBAL\Exception\ConnectionException: "An exception occurred in
+# the driver: SQLSTATE[HY000] [2002] Connection refused" at /var/www/vendor/…/ExceptionConverter.php line 101 {…}`
+_SYMFONY_UNCAUGHT_WORDS = "Uncaught PHP Exception "
+_SYMFONY_UNCAUGHT = compile_regex(
+    r'Uncaught PHP Exception (?P<type>[A-Za-z_\\][\w\\]{0,300}): "(?P<message>.*)" at (?P<file>\S{1,500}) '
+    r"line (?P<line>\d{1,9})"
+)
 # The line that ends PHP's report of an uncaught exception (`  thrown in /app/index.php on line 11`): a report
 # thrown from the main script has no other frame than `#0 {main}`
 PHP_THROWN = compile_regex(r"^\s*thrown in \S.{0,500} on line \d{1,9}\s*$")
@@ -311,7 +319,29 @@ class StackParser:
             return self._ruby(lines, text)
         if "** (" in text and any(_ELIXIR_FRAME.match(line) for line in lines):
             return self._elixir(lines, text)
+        if _SYMFONY_UNCAUGHT_WORDS in text:
+            return self._symfony(lines[0] if lines else "", text)
         return None
+
+    def _symfony(self, line: str, text: str) -> StackTrace | None:
+        """Symfony's report of the exception a request ended on (`_SYMFONY_UNCAUGHT`), without frames: its type,
+        message, and the place it was thrown."""
+        found = _SYMFONY_UNCAUGHT.search(line)
+        if found is None:
+            return None
+        thrown = Frame(
+            file=found["file"],
+            line=int(found["line"]),
+            function=None,
+            in_app=self._in_app(bool(_PHP_LIBRARY.search(found["file"])), found["file"]),
+        )
+        return StackTrace(
+            language="php",
+            exception_type=found["type"].lstrip("\\"),
+            message=found["message"].strip(),
+            frames=(thrown,),
+            text=text.strip(),
+        )
 
     def _rust(self, text: str) -> StackTrace | None:
         """A Rust panic: its message, and the backtrace's innermost frame with a place (or, without a

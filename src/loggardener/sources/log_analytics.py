@@ -356,6 +356,7 @@ def _may_declare_pattern() -> str:
             # a JSON access log of a server error (`http-status`), its status a number or a digit string
             _JSON_ACCESS_SERVER_ERROR,
             _json_keys([NAT_ALLOCATION_FIELD]) + f'"{NAT_DROPPED}"',  # Cloud NAT's dropped connection
+            _json_keys(["noScaleUp"]) + "\\{",  # the cluster autoscaler's pods it cannot scale up for
             "\\n|\\\\n",  # several lines (in JSON, escaped): a stack, or a level on a later line
         ]
     )

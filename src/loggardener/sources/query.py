@@ -178,10 +178,12 @@ DECLARED_ABOVE = (
     + " OR jsonPayload.level>=40 OR jsonPayload.severity>=400"  # pino's, Monolog's; a LogSeverity number
     + f" OR (jsonPayload.{GELF_MESSAGE_FIELD}:* AND jsonPayload.level<=4)"  # a GELF record's syslog number
     + ' OR jsonPayload.PRIORITY=("0" OR "1" OR "2" OR "3" OR "4")'
-    # Cloud NAT's dropped connection, the cluster autoscaler's failed result (`payloads._nat_drop`,
-    # `_autoscaler_failure`)
+    + " OR jsonPayload.record.level.no>=30"  # loguru's serialized record: WARNING 30, ERROR 40, CRITICAL 50
+    # Cloud NAT's dropped connection, the cluster autoscaler's failed result and its pods it cannot scale up for
+    # (`payloads._nat_drop`, `_autoscaler_failure`, `_autoscaler_no_scale_up`)
     + f" OR jsonPayload.{NAT_ALLOCATION_FIELD}={quote_string(NAT_DROPPED)}"
-    + " OR jsonPayload.resultInfo.results.errorMsg.messageId:*)))"
+    + " OR jsonPayload.resultInfo.results.errorMsg.messageId:*"
+    + " OR jsonPayload.noDecisionStatus.noScaleUp:*)))"
 )
 
 
