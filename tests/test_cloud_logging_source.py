@@ -811,6 +811,89 @@ def test_credentials_revoked_or_a_permission_removed_pages_into_a_read_say_how_f
     )
 
 
+IMPERSONATED = "log-reader@P.iam.gserviceaccount.com"
+
+
+def impersonating_credentials(server: FakeLoggingServer) -> Any:
+    """google-auth's impersonated credentials (`gcloud auth application-default login
+    --impersonate-service-account`): the user's token from the fake's /token, then the service account's from
+    the IAM Credentials API's generateAccessToken, on the fake too."""
+    from google.auth import impersonated_credentials
+
+    return impersonated_credentials.Credentials(  # type: ignore[no-untyped-call]
+        source_credentials=user_credentials(server),
+        target_principal=IMPERSONATED,
+        target_scopes=["https://www.googleapis.com/auth/logging.read"],
+        iam_endpoint_override=f"{server.endpoint}/v1/projects/-/serviceAccounts/{IMPERSONATED}:generateAccessToken",
+    )
+
+
+@pytest.mark.parametrize(
+    ("fault", "code", "said", "hint"),
+    [
+        (
+            Fault(
+                403,
+                "Permission 'iam.serviceAccounts.getAccessToken' denied on resource (or it may not exist).",
+            ),
+            ExitCode.CREDENTIALS,
+            "credentials rejected (Unable to acquire impersonated credentials: IAM answered 403: Permission "
+            "'iam.serviceAccounts.getAccessToken' denied on resource (or it may not exist)); grant the account "
+            "the credentials sign in as roles/iam.serviceAccountTokenCreator on the service account it impersonates",
+            "roles/iam.workloadIdentityUser",
+        ),
+        (
+            Fault(404, f"Not found; Gaia id not found for email {IMPERSONATED}"),
+            ExitCode.CREDENTIALS,
+            f"credentials rejected (Unable to acquire impersonated credentials: IAM answered 404: Not found; Gaia "
+            f"id not found for email {IMPERSONATED}); check the email of the service account",
+            "service_account_impersonation_url",
+        ),
+        (
+            Fault(503),
+            ExitCode.SOURCE_FAILED,
+            "the token service failed to refresh the credentials (Unable to acquire impersonated credentials: IAM "
+            "answered 503: The service is currently unavailable)",
+            SERVER_HINT,
+        ),
+    ],
+)
+def test_an_impersonation_iam_refuses_says_iams_answer_and_what_to_do(
+    fault: Fault, code: ExitCode, said: str, hint: str
+) -> None:
+    """The IAM Credentials API refusing to mint an impersonated service account's token names its answer and
+    the role to grant (a 403: logging in again would not help), the account to check (404), or its outage (5xx:
+    no verdict on the credentials)."""
+    with FakeLoggingServer(make_entries(3), faults={2: fault}) as server:
+        source = source_for(server, FakeClock(), credentials=impersonating_credentials(server))
+        with pytest.raises(GardenerError) as caught:
+            read_all(source)
+        assert paths(server)[:2] == [
+            "/token",
+            f"/v1/projects/-/serviceAccounts/{IMPERSONATED}:generateAccessToken",
+        ]
+    assert caught.value.exit_code == code
+    assert caught.value.message.startswith(said)
+    assert hint in caught.value.message
+
+
+def test_impersonated_credentials_iam_accepts_read_the_logs() -> None:
+    """A look-alike that must not change: the impersonation IAM grants reads the entries."""
+    with FakeLoggingServer(
+        make_entries(3),
+        faults={
+            2: Fault(
+                200,
+                raw=b'{"accessToken": "sa-token", "expireTime": "2099-01-01T00:00:00Z"}',
+                content_type="application/json",
+            )
+        },
+    ) as server:
+        source = source_for(server, FakeClock(), credentials=impersonating_credentials(server))
+        assert len(read_all(source)) == 3
+    assert server.requests[2].headers.get("authorization") == "Bearer sa-token"
+
+
 def test_a_token_the_api_keeps_refusing_is_rejected_with_the_servers_message() -> None:
     faults = {n: Fault(401) for n in (2, 4, 6)}  # google-auth refreshes twice, then gives the 401 up
     with FakeLoggingServer(make_entries(3), faults=faults) as server:
