@@ -35,7 +35,7 @@ from loggardener.sources.cloud_logging import (
     RequestPacer,
     resolve_project,
 )
-from loggardener.sources.google_auth import NETWORK_HINT, SERVER_HINT, credentials_for
+from loggardener.sources.google_auth import CLOCK_HINT, NETWORK_HINT, SERVER_HINT, credentials_for
 from loggardener.sources.query import DECLARED_ABOVE, DEPLOY_AUDIT, LogQuery, build_filter, service_clause
 
 END = datetime(2024, 5, 1, 12, 0, tzinfo=timezone.utc)
@@ -783,6 +783,27 @@ def test_revoked_credentials_are_rejected_at_once_with_the_way_out() -> None:
         "credentials rejected (invalid_grant: Token has been expired or revoked); run `gcloud auth "
         "application-default login`, or set GOOGLE_APPLICATION_CREDENTIALS to a service-account key file"
     )
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "Invalid JWT: Token must be a short-lived token (60 minutes) and in a reasonable timeframe. Check your iat "
+        "and exp values in the JWT claim.",
+        "Token used too early, 1764600000 < 1764600300. Check that your computer's clock is set correctly.",
+    ],
+)
+def test_a_token_refused_for_its_times_says_to_check_the_clock_not_to_log_in_again(message: str) -> None:
+    """A signed token the token service refuses for its issue or expiry time comes from a machine whose clock
+    is off: a new login or key would be refused the same, so the line says to check the clock."""
+    with FakeLoggingServer(make_entries(3), faults={1: Fault(400, message)}) as server:
+        source = source_for(server, FakeClock(), credentials=user_credentials(server))
+        with pytest.raises(GardenerError) as caught:
+            read_all(source)
+    assert caught.value.exit_code == ExitCode.CREDENTIALS
+    assert caught.value.message.startswith(f"credentials rejected (invalid_grant: {message.rstrip('.')}); ")
+    assert caught.value.message.endswith(CLOCK_HINT)
+    assert "gcloud auth" not in caught.value.message
 
 
 def test_credentials_revoked_or_a_permission_removed_pages_into_a_read_say_how_far_it_got() -> None:

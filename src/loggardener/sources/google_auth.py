@@ -69,9 +69,21 @@ def impersonation_refusal(exc: BaseException) -> tuple[int | None, str] | None:
     )
 
 
+CLOCK_HINT = (
+    "check this machine's clock (timedatectl, NTP): Google checks the times a signed token was issued and "
+    "expires at against its own"
+)
+"""What to do when the token service refuses a signed token's times: a new login or key would be refused too."""
+_CLOCK_REFUSAL = re.compile(r"reasonable timeframe|iat and exp|used too early|clock skew", re.IGNORECASE)
+"""How Google's token services say a signed token's times are off (`Invalid JWT: Token must be a short-lived token
+(60 minutes) and in a reasonable timeframe. Check your iat and exp values in the JWT claim.`)."""
+
+
 def credentials_hint(exc: BaseException) -> str:
-    """What to do about credentials refused: a missing role when IAM refused the impersonation, else log in
-    again or use a key."""
+    """What to do about credentials refused: the machine's clock when the token service refused a token's
+    times, a missing role when IAM refused the impersonation, else log in again or use a key."""
+    if _CLOCK_REFUSAL.search(auth_message(exc)):
+        return CLOCK_HINT
     refusal = impersonation_refusal(exc)
     if refusal is not None and refusal[0] == 403:
         return IMPERSONATION_HINT
