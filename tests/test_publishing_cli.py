@@ -321,39 +321,6 @@ def test_a_token_rejected_after_the_listing_exits_4_said_once_and_the_worklog_li
     assert next((tmp_path / "out").glob("*.md")).read_text(encoding="utf-8").count("| failed |") == 8
 
 
-@pytest.mark.parametrize(
-    ("env", "said"),
-    [
-        # both set: GH_TOKEN's is used (gh's order), and the line says so
-        (
-            {"GH_TOKEN": "ghp_" + "x" * 36, "GITHUB_TOKEN": TOKEN},
-            "check GH_TOKEN or GITHUB_TOKEN (the token is GH_TOKEN's, which comes before GITHUB_TOKEN's, set too); "
-            "nothing published",
-        ),
-        # one set: nothing in doubt, the line as before
-        ({"GH_TOKEN": "ghp_" + "x" * 36}, "check GH_TOKEN or GITHUB_TOKEN; nothing published"),
-    ],
-)
-def test_a_token_rejected_while_both_variables_are_set_says_which_one_was_used(
-    server: FakeGitHub, tmp_path: Path, config: Path, env: dict[str, str], said: str
-) -> None:
-    code, stdout, stderr = scan(
-        tmp_path / "out",
-        config,
-        "--issues",
-        "publish",
-        "--repo",
-        "o/r",
-        env={"GITHUB_API_URL": server.url, **env},
-    )
-
-    assert code == ExitCode.CREDENTIALS
-    assert [line for line in stderr.splitlines() if line.strip()] == [
-        f"error: GitHub rejected the token (401 Bad credentials): {said}"
-    ]
-    assert TOKEN not in stdout + stderr and "x" * 36 not in stdout + stderr
-
-
 def test_a_create_whose_answer_was_lost_is_remembered_and_not_filed_again_by_the_next_run(
     server: FakeGitHub, tmp_path: Path, config: Path
 ) -> None:
