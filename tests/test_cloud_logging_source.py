@@ -35,7 +35,7 @@ from loggardener.sources.cloud_logging import (
     RequestPacer,
     resolve_project,
 )
-from loggardener.sources.google_auth import NETWORK_HINT, SERVER_HINT, credentials_for
+from loggardener.sources.google_auth import CLOCK_HINT, NETWORK_HINT, SERVER_HINT, credentials_for
 from loggardener.sources.query import DECLARED_ABOVE, DEPLOY_AUDIT, LogQuery, build_filter, service_clause
 
 END = datetime(2024, 5, 1, 12, 0, tzinfo=timezone.utc)
@@ -785,6 +785,27 @@ def test_revoked_credentials_are_rejected_at_once_with_the_way_out() -> None:
     )
 
 
+@pytest.mark.parametrize(
+    "message",
+    [
+        "Invalid JWT: Token must be a short-lived token (60 minutes) and in a reasonable timeframe. Check your iat "
+        "and exp values in the JWT claim.",
+        "Token used too early, 1764600000 < 1764600300. Check that your computer's clock is set correctly.",
+    ],
+)
+def test_a_token_refused_for_its_times_says_to_check_the_clock_not_to_log_in_again(message: str) -> None:
+    """A signed token the token service refuses for its issue or expiry time comes from a machine whose clock
+    is off: a new login or key would be refused the same, so the line says to check the clock."""
+    with FakeLoggingServer(make_entries(3), faults={1: Fault(400, message)}) as server:
+        source = source_for(server, FakeClock(), credentials=user_credentials(server))
+        with pytest.raises(GardenerError) as caught:
+            read_all(source)
+    assert caught.value.exit_code == ExitCode.CREDENTIALS
+    assert caught.value.message.startswith(f"credentials rejected (invalid_grant: {message.rstrip('.')}); ")
+    assert caught.value.message.endswith(CLOCK_HINT)
+    assert "gcloud auth" not in caught.value.message
+
+
 def test_credentials_revoked_or_a_permission_removed_pages_into_a_read_say_how_far_it_got() -> None:
     """A key deleted or a role removed while a long read runs (its token refreshed between pages): the line says
     how far the read got, none of it written, as a failure after the retries does; on the first page, nothing
@@ -809,6 +830,89 @@ def test_credentials_revoked_or_a_permission_removed_pages_into_a_read_say_how_f
         "permission denied reading the logs of project P: The caller does not have permission, 2 pages (20 "
         "entries) into the read, which is not written; the account needs roles/logging.viewer"
     )
+
+
+IMPERSONATED = "log-reader@P.iam.gserviceaccount.com"
+
+
+def impersonating_credentials(server: FakeLoggingServer) -> Any:
+    """google-auth's impersonated credentials (`gcloud auth application-default login
+    --impersonate-service-account`): the user's token from the fake's /token, then the service account's from
+    the IAM Credentials API's generateAccessToken, on the fake too."""
+    from google.auth import impersonated_credentials
+
+    return impersonated_credentials.Credentials(  # type: ignore[no-untyped-call]
+        source_credentials=user_credentials(server),
+        target_principal=IMPERSONATED,
+        target_scopes=["https://www.googleapis.com/auth/logging.read"],
+        iam_endpoint_override=f"{server.endpoint}/v1/projects/-/serviceAccounts/{IMPERSONATED}:generateAccessToken",
+    )
+
+
+@pytest.mark.parametrize(
+    ("fault", "code", "said", "hint"),
+    [
+        (
+            Fault(
+                403,
+                "Permission 'iam.serviceAccounts.getAccessToken' denied on resource (or it may not exist).",
+            ),
+            ExitCode.CREDENTIALS,
+            "credentials rejected (Unable to acquire impersonated credentials: IAM answered 403: Permission "
+            "'iam.serviceAccounts.getAccessToken' denied on resource (or it may not exist)); grant the account "
+            "the credentials sign in as roles/iam.serviceAccountTokenCreator on the service account it impersonates",
+            "roles/iam.workloadIdentityUser",
+        ),
+        (
+            Fault(404, f"Not found; Gaia id not found for email {IMPERSONATED}"),
+            ExitCode.CREDENTIALS,
+            f"credentials rejected (Unable to acquire impersonated credentials: IAM answered 404: Not found; Gaia "
+            f"id not found for email {IMPERSONATED}); check the email of the service account",
+            "service_account_impersonation_url",
+        ),
+        (
+            Fault(503),
+            ExitCode.SOURCE_FAILED,
+            "the token service failed to refresh the credentials (Unable to acquire impersonated credentials: IAM "
+            "answered 503: The service is currently unavailable)",
+            SERVER_HINT,
+        ),
+    ],
+)
+def test_an_impersonation_iam_refuses_says_iams_answer_and_what_to_do(
+    fault: Fault, code: ExitCode, said: str, hint: str
+) -> None:
+    """The IAM Credentials API refusing to mint an impersonated service account's token names its answer and
+    the role to grant (a 403: logging in again would not help), the account to check (404), or its outage (5xx:
+    no verdict on the credentials)."""
+    with FakeLoggingServer(make_entries(3), faults={2: fault}) as server:
+        source = source_for(server, FakeClock(), credentials=impersonating_credentials(server))
+        with pytest.raises(GardenerError) as caught:
+            read_all(source)
+        assert paths(server)[:2] == [
+            "/token",
+            f"/v1/projects/-/serviceAccounts/{IMPERSONATED}:generateAccessToken",
+        ]
+    assert caught.value.exit_code == code
+    assert caught.value.message.startswith(said)
+    assert hint in caught.value.message
+
+
+def test_impersonated_credentials_iam_accepts_read_the_logs() -> None:
+    """A look-alike that must not change: the impersonation IAM grants reads the entries."""
+    with FakeLoggingServer(
+        make_entries(3),
+        faults={
+            2: Fault(
+                200,
+                raw=b'{"accessToken": "sa-token", "expireTime": "2099-01-01T00:00:00Z"}',
+                content_type="application/json",
+            )
+        },
+    ) as server:
+        source = source_for(server, FakeClock(), credentials=impersonating_credentials(server))
+        assert len(read_all(source)) == 3
+    assert server.requests[2].headers.get("authorization") == "Bearer sa-token"
 
 
 def test_a_token_the_api_keeps_refusing_is_rejected_with_the_servers_message() -> None:

@@ -119,6 +119,21 @@ def test_bad_config_is_a_clear_error_naming_the_key(tmp_path: Path, text: str, e
             "[state]\nlock_timeout = 5\n",
             "unknown key 'state.lock_timeout' (did you mean 'state.lock_timeout_seconds'?)",
         ),
+        # a key written in another table than its own names the table it belongs in
+        (
+            '[issues]\nthreshold = "P1"\nlock_timeout_seconds = 5\n',
+            "unknown key 'issues.lock_timeout_seconds' (it belongs in the [state] table: "
+            "state.lock_timeout_seconds)",
+        ),
+        (
+            "[retries]\nmax_query_seconds = 60\n",
+            "unknown key 'retries.max_query_seconds' (it belongs in the [log_analytics] table: "
+            "log_analytics.max_query_seconds)",
+        ),
+        (
+            '[entries]\nmin_severity = "ERROR"\n',
+            "unknown key 'entries.min_severity' (it belongs at the top level, before any table: min_severity)",
+        ),
         # nothing close: no guess
         ("typo = 1\n", "unknown key 'typo'; see the README's Configuration section for the keys"),
         ("[issues]\ncolour = 1\n", "unknown key 'issues.colour'; see the README's Configuration section"),

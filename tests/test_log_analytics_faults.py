@@ -595,6 +595,47 @@ def test_credentials_the_token_service_refuses_are_one_line_without_its_raw_answ
     )
 
 
+class _ClockRefusingTokenService(BaseHTTPRequestHandler):
+    """OAuth's token endpoint refusing a signed token whose times are off (this machine's clock), as
+    oauth2.googleapis.com answers."""
+
+    def do_POST(self) -> None:
+        self.rfile.read(int(self.headers.get("Content-Length") or 0))
+        description = (
+            "Invalid JWT: Token must be a short-lived token (60 minutes) and in a reasonable timeframe. Check "
+            "your iat and exp values in the JWT claim."
+        )
+        send_json(self, {"error": "invalid_grant", "error_description": description}, 400)
+
+    def log_message(self, *args: Any) -> None:
+        pass
+
+
+def test_a_token_refused_for_its_times_says_to_check_the_clock(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Logging in again or a new key would be refused the same: the line says to check the machine's clock."""
+    with _serving(_ClockRefusingTokenService) as tokens:
+        monkeypatch.setenv(
+            "GOOGLE_APPLICATION_CREDENTIALS", str(_service_account_key(tmp_path, f"{tokens}/token"))
+        )
+        result = CliRunner().invoke(
+            app,
+            [
+                *("scan", "--hours", "1", "--project", "my-project", "--log-analytics", "my-project.logs"),
+                *("--bigquery-endpoint", "https://bigquery.example.test", "--out", str(tmp_path / "out")),
+                "--no-state",
+            ],
+        )
+    assert result.exit_code == 4, result.output
+    assert result.stderr.strip() == (
+        "error: credentials rejected reading the columns of my-project.logs._AllLogs: invalid_grant: Invalid JWT: "
+        "Token must be a short-lived token (60 minutes) and in a reasonable timeframe. Check your iat and exp "
+        "values in the JWT claim; check this machine's clock (timedatectl, NTP): Google checks the times a "
+        "signed token was issued and expires at against its own"
+    )
+
+
 class _FailingTokenService(BaseHTTPRequestHandler):
     """OAuth's token endpoint in an outage: 503 with OAuth's `server_error`, as oauth2.googleapis.com answers."""
 

@@ -684,6 +684,37 @@ def test_bad_token_is_one_line_and_never_shown(server: FakeGitHub) -> None:
     assert server.requests_matching("POST") == []
 
 
+@pytest.mark.parametrize(
+    ("env", "said"),
+    [
+        # both set: GH_TOKEN's is used (gh's order), and the line says so
+        (
+            {"GH_TOKEN": "ghp_" + "x" * 36, "GITHUB_TOKEN": TOKEN},
+            "check GH_TOKEN or GITHUB_TOKEN (the token is GH_TOKEN's, which comes before GITHUB_TOKEN's, set too); "
+            "nothing published",
+        ),
+        # one set: nothing in doubt, the line as before
+        ({"GH_TOKEN": "ghp_" + "x" * 36}, "check GH_TOKEN or GITHUB_TOKEN; nothing published"),
+    ],
+)
+def test_a_token_rejected_while_both_variables_are_set_says_which_one_was_used(
+    server: FakeGitHub, tmp_path: Path, env: dict[str, str], said: str
+) -> None:
+    from loggardener.publishing.run import choose_publisher
+
+    environ = {"GITHUB_API_URL": server.url, **env}
+    publisher = choose_publisher("publish", IssuesConfig(), "o/r", tmp_path / "worklog.md", environ)
+    assert publisher is not None
+    composer = Composer(make_report(), IssuesConfig())
+
+    with pytest.raises(GardenerError) as rejected:
+        publisher.publish(composer, composer.selected())
+
+    assert rejected.value.exit_code == ExitCode.CREDENTIALS
+    assert rejected.value.message == f"GitHub rejected the token (401 Bad credentials): {said}"
+    assert TOKEN not in rejected.value.message and "x" * 36 not in rejected.value.message
+
+
 def test_missing_token_and_bad_repo_are_user_errors(server: FakeGitHub) -> None:
     with pytest.raises(GardenerError) as missing:
         GitHubPublisher("o/r", "", server.url)

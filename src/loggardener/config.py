@@ -1746,8 +1746,9 @@ def _section_model(annotation: object) -> type[BaseModel] | None:
 
 def _known_key_like(path: list[str]) -> str:
     """For an unknown key: the known key of its table it most looks like (a typo: `[isues]`,
-    `deadline_secs`; the unit left out: `lock_timeout`), or, for one at the top level, the table that has a key of that name (`threshold` is
-    `issues.threshold`); empty when none is close."""
+    `deadline_secs`; the unit left out: `lock_timeout`), or, for one written outside its table, where a key of
+    that name is (`threshold` is `issues.threshold`, `[issues] lock_timeout_seconds` is
+    `state.lock_timeout_seconds`, `[state] min_severity` is top-level); empty when none is close."""
     model: type[BaseModel] = GardenerConfig
     for part in path[:-1]:
         field = model.model_fields.get(part)
@@ -1761,12 +1762,23 @@ def _known_key_like(path: list[str]) -> str:
     close = longer if len(longer) == 1 else difflib.get_close_matches(name, known, n=1, cutoff=0.8)
     if close:
         return f" (did you mean '{'.'.join([*path[:-1], close[0]])}'?)"
-    if len(path) == 1:
-        for table, field in GardenerConfig.model_fields.items():
-            inner = _section_model(field.annotation)
-            if inner is not None and name in inner.model_fields:
-                return f" (it belongs in the [{table}] table: {table}.{name})"
+    for where in _key_paths(GardenerConfig, []):  # written in another table: `[issues] lock_timeout_seconds`
+        if where[-1] == name and where != path:
+            if len(where) == 1:
+                return f" (it belongs at the top level, before any table: {name})"
+            table = ".".join(where[:-1])
+            return f" (it belongs in the [{table}] table: {table}.{name})"
     return ""
+
+
+def _key_paths(model: type[BaseModel], prefix: list[str]) -> list[list[str]]:
+    """Every key of `model` and of its tables, as paths, the shallower first."""
+    paths = [[*prefix, name] for name in model.model_fields]
+    for name, field in model.model_fields.items():
+        inner = _section_model(field.annotation)
+        if inner is not None:
+            paths += _key_paths(inner, [*prefix, name])
+    return paths
 
 
 def parse_config(data: dict[str, Any], origin: str) -> GardenerConfig:

@@ -404,10 +404,6 @@ _NO_PERMISSION = (
 )
 
 
-def _rejected() -> GardenerError:
-    return GardenerError(f"{TOKEN_REJECTED}; nothing published", ExitCode.CREDENTIALS)
-
-
 class GitHubPublisher(IssuePublisher):
     """Creates, updates and reopens issues in one repository."""
 
@@ -423,7 +419,9 @@ class GitHubPublisher(IssuePublisher):
         seconds_between_requests: float | None = 0.25,
         seconds_between_writes: float | None = 1.0,
         timeout: int = 30,
+        token_from: str = "",
     ) -> None:
+        """`token_from` says which variable the token came from when that is in doubt (both are set)."""
         if not debugging():
             # PyGithub logs each retry on its own stderr handler; gardener says one line per failure itself
             logging.getLogger("github").setLevel(logging.WARNING)
@@ -433,6 +431,7 @@ class GitHubPublisher(IssuePublisher):
                 ExitCode.CREDENTIALS,
             )
         self.repo_name = check_repo(repo)
+        self.token_rejected = TOKEN_REJECTED + (f" ({token_from})" if token_from else "")
         self.base_url = base_url.rstrip("/")
         self.max_rate_limit_wait = max_rate_limit_wait
         self._retry = retry = IssueRetry(
@@ -483,7 +482,7 @@ class GitHubPublisher(IssuePublisher):
             twins: dict[str, list[Issue]] = {}
             candidates = self._candidates(repo, label, twins)
         except BadCredentialsException:
-            raise _rejected() from None
+            raise GardenerError(f"{self.token_rejected}; nothing published", ExitCode.CREDENTIALS) from None
         except _API_ERRORS as exc:
             refused = _refused(exc, self.repo_name) if isinstance(exc, GithubException) else None
             if refused is not None:
@@ -554,7 +553,7 @@ class GitHubPublisher(IssuePublisher):
                 stopped = describe(exc)
                 actions.append(self._failed(cluster, stopped))
             except BadCredentialsException:
-                stopped = TOKEN_REJECTED
+                stopped = self.token_rejected
                 actions.append(self._failed(cluster, stopped))
             except _API_ERRORS as exc:
                 issue = candidates.get(cluster.fingerprint)

@@ -63,6 +63,7 @@ def choose_publisher(
         seconds_between_requests=None,
         seconds_between_writes=config.seconds_between_writes or None,
         max_rate_limit_wait=config.max_rate_limit_wait,
+        token_from=_token_from(environ),
     )
 
 
@@ -93,6 +94,14 @@ def _token(environ: Mapping[str, str]) -> str:
                 ExitCode.CREDENTIALS,
             )
         return token
+    return ""
+
+
+def _token_from(environ: Mapping[str, str]) -> str:
+    """Which variable the token came from, when both are set (a job that sets GH_TOKEN from an old secret
+    while GitHub Actions' GITHUB_TOKEN would do): GH_TOKEN's wins, as in gh; else empty, nothing in doubt."""
+    if environ.get("GH_TOKEN", "").strip() and environ.get("GITHUB_TOKEN", "").strip():
+        return "the token is GH_TOKEN's, which comes before GITHUB_TOKEN's, set too"
     return ""
 
 

@@ -43,13 +43,13 @@ from loggardener.files import check_writable, write_error
 from loggardener.regexes import compile_regex
 from loggardener.sources.file import entry_record
 from loggardener.sources.google_auth import (
-    CREDENTIALS_HINT,
     NETWORK_HINT,
     SERVER_HINT,
     TOO_DEEP_ANSWER,
     auth_message,
     certificate_refused,
     credentials_for,
+    credentials_hint,
     endpoint_url,
     guard_refresh,
     is_emulator,
@@ -663,7 +663,7 @@ class CloudLoggingSource(EntrySource):
                 _server_message(exc) if isinstance(exc, api_exceptions.Unauthorized) else auth_message(exc)
             )
             return GardenerError(
-                f"credentials rejected ({detail}){how_far}; {CREDENTIALS_HINT}", ExitCode.CREDENTIALS
+                f"credentials rejected ({detail}){how_far}; {credentials_hint(exc)}", ExitCode.CREDENTIALS
             )
         if self._continuing and isinstance(exc, api_exceptions.BadRequest | api_exceptions.NotFound):
             # the query and the project were accepted for the pages before: neither is what is wrong

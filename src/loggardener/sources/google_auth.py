@@ -33,12 +33,76 @@ CREDENTIALS_HINT = (
 )
 
 
+IMPERSONATION_HINT = (
+    "grant the account the credentials sign in as roles/iam.serviceAccountTokenCreator on the service account it "
+    "impersonates (roles/iam.workloadIdentityUser for a workload identity pool's principal), or use credentials "
+    "without impersonation"
+)
+"""What to do when IAM refuses to mint the impersonated service account's token (403)."""
+_IMPERSONATION_FAILED = "Unable to acquire impersonated credentials"
+"""How google-auth's refresh of impersonated credentials (and of a workload identity pool's impersonation) begins
+its error; the IAM Credentials API's answer comes along as the second argument."""
+
+
+def impersonation_refusal(exc: BaseException) -> tuple[int | None, str] | None:
+    """The IAM Credentials API's status and message when google-auth could not mint an impersonated service
+    account's token (its answer is passed along as text); (None, "") for an answer that is not Google's error
+    JSON (a proxy's page); None for every other error."""
+    from google.auth.exceptions import RefreshError
+
+    if not isinstance(exc, RefreshError) or len(exc.args) < 2:
+        return None
+    if not isinstance(exc.args[0], str) or not exc.args[0].startswith(_IMPERSONATION_FAILED):
+        return None
+    body = exc.args[1]
+    try:
+        answer = json.loads(body) if isinstance(body, str | bytes) else body
+    except (ValueError, RecursionError):
+        answer = None
+    error = answer.get("error") if isinstance(answer, dict) else None
+    if not isinstance(error, dict):
+        return None, ""
+    code, message = error.get("code"), error.get("message")
+    return (
+        code if isinstance(code, int) and not isinstance(code, bool) else None,
+        " ".join(message.split()).rstrip(".") if isinstance(message, str) else "",
+    )
+
+
+CLOCK_HINT = (
+    "check this machine's clock (timedatectl, NTP): Google checks the times a signed token was issued and "
+    "expires at against its own"
+)
+"""What to do when the token service refuses a signed token's times: a new login or key would be refused too."""
+_CLOCK_REFUSAL = re.compile(r"reasonable timeframe|iat and exp|used too early|clock skew", re.IGNORECASE)
+"""How Google's token services say a signed token's times are off (`Invalid JWT: Token must be a short-lived token
+(60 minutes) and in a reasonable timeframe. Check your iat and exp values in the JWT claim.`)."""
+
+
+def credentials_hint(exc: BaseException) -> str:
+    """What to do about credentials refused: the machine's clock when the token service refused a token's
+    times, a missing role when IAM refused the impersonation, else log in again or use a key."""
+    if _CLOCK_REFUSAL.search(auth_message(exc)):
+        return CLOCK_HINT
+    refusal = impersonation_refusal(exc)
+    if refusal is not None and refusal[0] == 403:
+        return IMPERSONATION_HINT
+    if refusal is not None and refusal[0] == 404:
+        return "check the email of the service account the credentials impersonate (service_account_impersonation_url)"
+    return CREDENTIALS_HINT
+
+
 def auth_message(exc: BaseException) -> str:
     """google-auth's message on one line, without its closing period and without the raw token-service
-    response it passes along as a second argument (`('invalid_grant: …', {'error': …})`)."""
+    response it passes along as a second argument (`('invalid_grant: …', {'error': …})`); for an impersonation
+    IAM refused, IAM's status and message (`Permission 'iam.serviceAccounts.getAccessToken' denied …`)."""
     first = exc.args[0] if exc.args else None
     text = " ".join((first if isinstance(first, str) else str(exc)).split())
-    return text[:-1] if text.endswith(".") and not text.endswith("..") else text
+    text = text[:-1] if text.endswith(".") and not text.endswith("..") else text
+    refusal = impersonation_refusal(exc)
+    if refusal is not None and refusal[0] is not None:
+        text += f": IAM answered {refusal[0]}" + (f": {refusal[1]}" if refusal[1] else "")
+    return text
 
 
 def token_service_failure(exc: BaseException) -> str | None:
@@ -50,6 +114,12 @@ def token_service_failure(exc: BaseException) -> str | None:
 
     if not isinstance(exc, RefreshError) or not exc.args:
         return None
+    refusal = impersonation_refusal(exc)
+    if refusal is not None:  # IAM failing (5xx, 429), or a page that is not its answer, is no verdict
+        code = refusal[0]
+        if code is None:
+            return "the IAM Credentials API's answer is not its error"
+        return auth_message(exc) if code >= 500 or code == 429 else None
     answer = exc.args[1] if len(exc.args) > 1 else exc.args[0]
     oauths = isinstance(answer, dict) and isinstance(answer.get("error"), str)
     # google-auth passes a body that is no JSON on as the only argument: a page (HTML) or nothing is no OAuth

@@ -129,13 +129,13 @@ from loggardener.errors import (
 from loggardener.regexes import compile_regex, widen_escapes
 from loggardener.sources.file import entry_record
 from loggardener.sources.google_auth import (
-    CREDENTIALS_HINT,
     NETWORK_HINT,
     SERVER_HINT,
     TOO_DEEP_ANSWER,
     auth_message,
     certificate_refused,
     credentials_for,
+    credentials_hint,
     endpoint_url,
     is_emulator,
     not_enabled,
@@ -1431,7 +1431,7 @@ class BigQueryEngine:
                 ) from None
             said = _message(exc) if isinstance(exc, api.Unauthorized) else auth_message(exc)
             raise GardenerError(
-                f"credentials rejected {what}: {said}; {CREDENTIALS_HINT}", ExitCode.CREDENTIALS
+                f"credentials rejected {what}: {said}; {credentials_hint(exc)}", ExitCode.CREDENTIALS
             ) from None
         except (api.NotFound, api.BadRequest) as exc:
             if what == READING_ROWS:
