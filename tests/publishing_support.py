@@ -176,7 +176,6 @@ FAKE_GH = r'''
 """A fake `gh` for the drafts' script: keeps issues in a JSON file, filters --jq output with the real jq."""
 import json
 import os
-import subprocess
 import sys
 
 args = sys.argv[1:]
@@ -205,6 +204,8 @@ issues = state["issues"]
 
 def answer(value):
     if "--jq" in one:
+        import subprocess
+
         done = subprocess.run(["jq", "-r", one["--jq"]], input=json.dumps(value), text=True, check=False)
         sys.exit(done.returncode)
     print(json.dumps(value))
@@ -305,7 +306,7 @@ class FakeGh:
         bin_dir = root / "bin"
         bin_dir.mkdir(parents=True, exist_ok=True)
         script = bin_dir / "gh"
-        script.write_text(f"#!{sys.executable}\n{FAKE_GH}", encoding="utf-8")
+        script.write_text(f"#!{sys.executable} -IS\n{FAKE_GH}", encoding="utf-8")
         script.chmod(0o755)
         self.state = root / "gh-state.json"
         self.state.write_text(json.dumps({"issues": [], "labels": []}), encoding="utf-8")
