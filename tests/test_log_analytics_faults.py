@@ -819,3 +819,85 @@ def test_a_proxy_that_refuses_is_named_with_its_variable(
     ), last
     assert f"through the proxy {proxy} (HTTPS_PROXY): Connection refused; " in last
     assert "NO_PROXY" in last
+
+
+def _sample(insert_id: str, labels: str, text: str) -> dict[str, Any]:
+    """One sample entry of a pre-group, as getQueryResults sends a STRUCT (JSON columns as JSON text)."""
+    resource = {"f": [{"v": "gce_instance"}, {"v": '{"instance_id":"4412398877"}'}]}
+    return {
+        "v": {
+            "f": [
+                {"v": "1763712000000000"},
+                {"v": "ERROR"},
+                {"v": "projects/my-project/logs/app"},
+                {"v": insert_id},
+                {"v": resource},
+                {"v": labels},
+                {"v": text},
+            ]
+        }
+    }
+
+
+def _pre_group(entries: int, labels: str, text: str) -> dict[str, Any]:
+    """A row of the query's answer: a pre-group of `entries` entries, with three samples."""
+    samples = [_sample(f"{text[:6]}-{n}", labels, text) for n in range(3)]
+    return {
+        "f": [
+            *({"v": "false"}, {"v": None}, {"v": None}, {"v": str(entries)}),
+            *({"v": "1763712000000000"}, {"v": "1763712600000000"}, {"v": []}, {"v": samples}),
+        ]
+    }
+
+
+_PRE_GROUP_SCHEMA = [
+    {"name": "reassemble", "type": "BOOLEAN"},
+    {"name": "batch", "type": "STRING"},
+    {"name": "line", "type": "INTEGER"},
+    {"name": "entries", "type": "INTEGER"},
+    {"name": "first_seen", "type": "TIMESTAMP"},
+    {"name": "last_seen", "type": "TIMESTAMP"},
+    {"name": "instances", "type": "STRING", "mode": "REPEATED"},
+    {
+        "name": "samples",
+        "type": "RECORD",
+        "mode": "REPEATED",
+        "fields": [
+            {"name": "timestamp", "type": "TIMESTAMP"},
+            {"name": "severity", "type": "STRING"},
+            {"name": "log_name", "type": "STRING"},
+            {"name": "insert_id", "type": "STRING"},
+            {
+                "name": "resource",
+                "type": "RECORD",
+                "fields": [{"name": "type", "type": "STRING"}, {"name": "labels", "type": "JSON"}],
+            },
+            {"name": "labels", "type": "JSON"},
+            {"name": "text_payload", "type": "STRING"},
+        ],
+    },
+]
+
+
+def test_a_malformed_pre_group_counts_every_entry_it_stands_for(tmp_path: Path) -> None:
+    """A view's pre-group of 50 entries whose labels are no object (a custom view's JSON column holding a string)
+    counted its four records as malformed, not its 50 entries: the scan read 60 and accounted for 14, in silence
+    (`read == clustered + skipped` broke). Beside it, a pre-group of 10 with object labels is clustered."""
+    rows = [
+        _pre_group(50, '"a-string"', "ledger sync failed for tenant 7"),
+        _pre_group(10, '{"team":"ledger"}', "settlement file missing"),
+    ]
+    results = {"schema": {"fields": _PRE_GROUP_SCHEMA}, "totalRows": "2", "rows": rows}
+    with _Answering(results=results) as endpoint:
+        result = CliRunner().invoke(
+            app,
+            [
+                *("scan", "--since", "2025-11-21T07:00:00Z", "--until", "2025-11-21T09:00:00Z"),
+                *("--project", "my-project", "--log-analytics", "my-project.logs"),
+                *("--bigquery-endpoint", endpoint, "--no-state", "--out", str(tmp_path / "out")),
+                *("--report-json", str(tmp_path / "report.json")),
+            ],
+        )
+    assert result.exit_code == 0, result.output
+    totals = json.loads((tmp_path / "report.json").read_text(encoding="utf-8"))["totals"]
+    assert (totals["read"], totals["clustered"], totals["skipped"]) == (60, 10, {"malformed": 50})
