@@ -390,13 +390,13 @@ def test_a_job_that_keeps_failing_for_a_reason_to_retry_stops_at_the_deadline(tm
     started = time.monotonic()
     answering = _Answering(error=error)
     with answering as endpoint:
-        result = _scan(endpoint, tmp_path, deadline_seconds=0.2)
+        result = _scan(endpoint, tmp_path, deadline_seconds=1)
     assert time.monotonic() - started < 15
     assert result.exit_code == 5, result.output
     assert len(answering.inserted) >= 2
     last = result.stderr.strip().splitlines()[-1]
     assert last.startswith(
-        "error: BigQuery kept failing running the query after 0.2 s of retries (retries.deadline_seconds): "
+        "error: BigQuery kept failing running the query after 1 s of retries (retries.deadline_seconds): "
         "(HTTP 500) Error encountered during execution"
     ), last
 
