@@ -195,10 +195,16 @@ class _Answering:
         error: dict[str, str] | None = None,
         results: dict[str, Any] | None = None,
         pages: list[dict[str, Any] | tuple[int, str, str]] | None = None,
+        failing_jobs: int | None = None,
     ) -> None:
         """`pages`: the main query's getQueryResults answers by page token (the first page, then token `1`…),
-        each JSON or an error (status, reason, message)."""
+        each JSON or an error (status, reason, message). `failing_jobs`: only that many of the main query's
+        jobs fail with `error` (the later ones succeed); every one when None."""
         jobs: dict[str, dict[str, Any]] = {}
+        failed: set[str] = set()
+        self.inserted: list[str] = []
+
+        answering = self
 
         class Handler(BaseHTTPRequestHandler):
             def _send(self, answer: dict[str, Any]) -> None:
@@ -206,17 +212,19 @@ class _Answering:
 
             def _job(self, request: dict[str, Any]) -> dict[str, Any]:
                 status: dict[str, Any] = {"state": "DONE"}
-                if (
-                    error is not None
-                    and "INFORMATION_SCHEMA" not in request["configuration"]["query"]["query"]
-                ):
+                if request["jobReference"]["jobId"] in failed:
                     status = {"state": "DONE", "errorResult": error, "errors": [error]}
                 return {"kind": "bigquery#job", "jobReference": request["jobReference"], "status": status}
 
             def do_POST(self) -> None:
                 request = json.loads(self.rfile.read(int(self.headers.get("Content-Length") or 0)) or b"{}")
                 request["jobReference"] = {**request.get("jobReference", {}), "location": "US"}
-                jobs[request["jobReference"]["jobId"]] = request
+                job_id = request["jobReference"]["jobId"]
+                jobs[job_id] = request
+                if "INFORMATION_SCHEMA" not in request["configuration"]["query"]["query"]:
+                    answering.inserted.append(job_id)
+                    if error is not None and (failing_jobs is None or len(failed) < failing_jobs):
+                        failed.add(job_id)
                 self._send(self._job(request))
 
             def do_GET(self) -> None:
@@ -267,12 +275,16 @@ class _Answering:
         self.server.server_close()
 
 
-def _scan(endpoint: str, tmp_path: Path) -> Any:
+def _scan(endpoint: str, tmp_path: Path, deadline_seconds: float | None = None) -> Any:
+    config: tuple[str, ...] = ()
+    if deadline_seconds is not None:
+        (tmp_path / "gardener.toml").write_text(f"[retries]\ndeadline_seconds = {deadline_seconds}\n")
+        config = ("--config", str(tmp_path / "gardener.toml"))
     return CliRunner().invoke(
         app,
         [
             *("scan", "--hours", "1", "--project", "my-project", "--log-analytics", "my-project.logs"),
-            *("--bigquery-endpoint", endpoint, "--out", str(tmp_path / "out"), "--no-state"),
+            *("--bigquery-endpoint", endpoint, "--out", str(tmp_path / "out"), "--no-state", *config),
         ],
     )
 
@@ -311,17 +323,117 @@ def test_a_failed_job_is_classed_by_its_reason_not_by_the_status_the_client_give
         ("quotaExceeded", "Quota exceeded: Your project exceeded quota for free query bytes scanned."),
     ],
 )
+@pytest.mark.usefixtures("quick_retries")
 def test_a_job_that_met_a_quota_says_so_whatever_status_the_client_gives_it(
     tmp_path: Path, reason: str, message: str
 ) -> None:
     """A failed job's rate limit reaches gardener as an HTTP 429 from the client (a quota as a 403): both are a
-    quota to wait for (exit code 5), not a failing service nor a missing permission."""
+    quota to wait for (exit code 5), not a failing service nor a missing permission. (A rate limit is run
+    again until `retries.deadline_seconds`, a quota is not.)"""
     with _Answering(error={"reason": reason, "message": message, "location": "query"}) as endpoint:
-        result = _scan(endpoint, tmp_path)
+        result = _scan(endpoint, tmp_path, deadline_seconds=0.2)
+    last = result.stderr.strip().splitlines()[-1]
     assert result.exit_code == 5, result.output
-    assert result.stderr.startswith("error: BigQuery quota exceeded running the query: ")
-    assert "wait and rerun" in result.stderr
+    assert last.startswith("error: BigQuery quota exceeded running the query")
+    assert "wait and rerun" in last
     assert "failing on its side" not in result.stderr
+
+
+@pytest.fixture
+def quick_retries(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The client's retries wait 20 ms between attempts, not a second and more."""
+    from types import SimpleNamespace
+
+    from google.api_core.retry import retry_unary
+
+    monkeypatch.setattr(
+        retry_unary, "time", SimpleNamespace(sleep=lambda seconds: time.sleep(0.02), monotonic=time.monotonic)
+    )
+
+
+@pytest.mark.usefixtures("quick_retries")
+@pytest.mark.parametrize(
+    ("reason", "message"),
+    [
+        ("backendError", "Error encountered during execution. Retrying may solve the problem."),
+        (
+            "internalError",
+            "An internal error occurred and the request could not be completed. Error: 5034996",
+        ),
+        (
+            "rateLimitExceeded",
+            "Exceeded rate limits: too many concurrent queries for this project_and_region.",
+        ),
+        ("tableUnavailable", "Table my-project:logs._AllLogs is temporarily unavailable."),
+    ],
+)
+def test_a_job_that_failed_for_a_reason_to_retry_is_run_again(
+    tmp_path: Path, reason: str, message: str
+) -> None:
+    """BigQuery's troubleshooting guide says to retry a job that failed with these reasons (a backend's failure,
+    a rate limit, a table Cloud Logging keeps briefly unavailable): one such failure stopped the scan (exit 5,
+    or 2 for `tableUnavailable`, a 400 from the client, said as a query refused); the job is now run again, and
+    the retry said."""
+    answering = _Answering(error={"reason": reason, "message": message}, failing_jobs=1)
+    with answering as endpoint:
+        result = _scan(endpoint, tmp_path, deadline_seconds=20)
+    assert result.exit_code == 0, result.output
+    assert len(answering.inserted) == 2
+    assert f"retrying: BigQuery's query job failed ({reason}: " in result.stderr
+    assert "running it again" in result.stderr
+
+
+@pytest.mark.usefixtures("quick_retries")
+def test_a_job_that_keeps_failing_for_a_reason_to_retry_stops_at_the_deadline(tmp_path: Path) -> None:
+    """Run again until `retries.deadline_seconds`, then one line, exit code 5, as a request that kept failing."""
+    error = {"reason": "backendError", "message": "Error encountered during execution."}
+    started = time.monotonic()
+    answering = _Answering(error=error)
+    with answering as endpoint:
+        result = _scan(endpoint, tmp_path, deadline_seconds=1)
+    assert time.monotonic() - started < 15
+    assert result.exit_code == 5, result.output
+    assert len(answering.inserted) >= 2
+    last = result.stderr.strip().splitlines()[-1]
+    assert last.startswith(
+        "error: BigQuery kept failing running the query after 1 s of retries (retries.deadline_seconds): "
+        "(HTTP 500) Error encountered during execution"
+    ), last
+
+
+@pytest.mark.parametrize("reason", ["invalidQuery", "quotaExceeded"])
+def test_a_job_that_failed_for_another_reason_is_not_run_again(tmp_path: Path, reason: str) -> None:
+    answering = _Answering(error={"reason": reason, "message": "No."})
+    with answering as endpoint:
+        result = _scan(endpoint, tmp_path, deadline_seconds=20)
+    assert result.exit_code != 0
+    assert len(answering.inserted) == 1
+    assert "retrying" not in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("reason", "message"),
+    [
+        ("policyViolation", "VPC Service Controls: Request is prohibited by organization's policy. "
+         "vpcServiceControlsUniqueIdentifier: 8yE2p_3w9QmzXbJx"),
+        ("accessDenied", "Request is prohibited by organization's policy. vpcServiceControlsUniqueIdentifier: "
+         "XlFLBBM_Wstu6u3Qn5s1K"),
+    ],
+)  # fmt: skip
+def test_a_request_a_service_perimeter_refuses_names_the_perimeter_not_a_role(
+    tmp_path: Path, reason: str, message: str
+) -> None:
+    """A VPC Service Controls denial is a 403 no role fixes: it said to grant both BigQuery roles."""
+    answering = _Answering(error={"reason": reason, "message": message})
+    with answering as endpoint:
+        result = _scan(endpoint, tmp_path)
+    assert result.exit_code == 4, result.output
+    assert result.stderr.startswith(
+        "error: blocked by a VPC Service Controls perimeter running the query: "
+    ), result.stderr
+    assert "vpcServiceControlsUniqueIdentifier: " in result.stderr
+    assert "roles/" not in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
 
 
 def test_a_job_cancelled_by_someone_else_is_said_as_cancelled_not_as_a_failing_service(
@@ -748,3 +860,85 @@ def test_a_proxy_that_refuses_is_named_with_its_variable(
     ), last
     assert f"through the proxy {proxy} (HTTPS_PROXY): Connection refused; " in last
     assert "NO_PROXY" in last
+
+
+def _sample(insert_id: str, labels: str, text: str) -> dict[str, Any]:
+    """One sample entry of a pre-group, as getQueryResults sends a STRUCT (JSON columns as JSON text)."""
+    resource = {"f": [{"v": "gce_instance"}, {"v": '{"instance_id":"4412398877"}'}]}
+    return {
+        "v": {
+            "f": [
+                {"v": "1763712000000000"},
+                {"v": "ERROR"},
+                {"v": "projects/my-project/logs/app"},
+                {"v": insert_id},
+                {"v": resource},
+                {"v": labels},
+                {"v": text},
+            ]
+        }
+    }
+
+
+def _pre_group(entries: int, labels: str, text: str) -> dict[str, Any]:
+    """A row of the query's answer: a pre-group of `entries` entries, with three samples."""
+    samples = [_sample(f"{text[:6]}-{n}", labels, text) for n in range(3)]
+    return {
+        "f": [
+            *({"v": "false"}, {"v": None}, {"v": None}, {"v": str(entries)}),
+            *({"v": "1763712000000000"}, {"v": "1763712600000000"}, {"v": []}, {"v": samples}),
+        ]
+    }
+
+
+_PRE_GROUP_SCHEMA = [
+    {"name": "reassemble", "type": "BOOLEAN"},
+    {"name": "batch", "type": "STRING"},
+    {"name": "line", "type": "INTEGER"},
+    {"name": "entries", "type": "INTEGER"},
+    {"name": "first_seen", "type": "TIMESTAMP"},
+    {"name": "last_seen", "type": "TIMESTAMP"},
+    {"name": "instances", "type": "STRING", "mode": "REPEATED"},
+    {
+        "name": "samples",
+        "type": "RECORD",
+        "mode": "REPEATED",
+        "fields": [
+            {"name": "timestamp", "type": "TIMESTAMP"},
+            {"name": "severity", "type": "STRING"},
+            {"name": "log_name", "type": "STRING"},
+            {"name": "insert_id", "type": "STRING"},
+            {
+                "name": "resource",
+                "type": "RECORD",
+                "fields": [{"name": "type", "type": "STRING"}, {"name": "labels", "type": "JSON"}],
+            },
+            {"name": "labels", "type": "JSON"},
+            {"name": "text_payload", "type": "STRING"},
+        ],
+    },
+]
+
+
+def test_a_malformed_pre_group_counts_every_entry_it_stands_for(tmp_path: Path) -> None:
+    """A view's pre-group of 50 entries whose labels are no object (a custom view's JSON column holding a string)
+    counted its four records as malformed, not its 50 entries: the scan read 60 and accounted for 14, in silence
+    (`read == clustered + skipped` broke). Beside it, a pre-group of 10 with object labels is clustered."""
+    rows = [
+        _pre_group(50, '"a-string"', "ledger sync failed for tenant 7"),
+        _pre_group(10, '{"team":"ledger"}', "settlement file missing"),
+    ]
+    results = {"schema": {"fields": _PRE_GROUP_SCHEMA}, "totalRows": "2", "rows": rows}
+    with _Answering(results=results) as endpoint:
+        result = CliRunner().invoke(
+            app,
+            [
+                *("scan", "--since", "2025-11-21T07:00:00Z", "--until", "2025-11-21T09:00:00Z"),
+                *("--project", "my-project", "--log-analytics", "my-project.logs"),
+                *("--bigquery-endpoint", endpoint, "--no-state", "--out", str(tmp_path / "out")),
+                *("--report-json", str(tmp_path / "report.json")),
+            ],
+        )
+    assert result.exit_code == 0, result.output
+    totals = json.loads((tmp_path / "report.json").read_text(encoding="utf-8"))["totals"]
+    assert (totals["read"], totals["clustered"], totals["skipped"]) == (60, 10, {"malformed": 50})

@@ -286,7 +286,7 @@ class Scan:
             self._count_read(weight)
             raw = record.entry
             if raw is None:
-                self._malformed(record.position, None, record.error or "unreadable")
+                self._malformed(record.position, None, record.error or "unreadable", weight)
                 continue
             if occurrences is None and self._repeated(raw.get("insertId"), raw.get("timestamp")):
                 self._skip(record.position, self._redact(str(raw["insertId"])), "duplicate")
@@ -300,7 +300,7 @@ class Scan:
                 insert_id = insert_id if isinstance(insert_id, str) else None
                 if record.page is not None:  # an API's entry: named by its page and insertId, not a line
                     entry = f"{place(record, insert_id)}: {entry.partition(': ')[2]}"
-                self._malformed(record.position, insert_id, entry)
+                self._malformed(record.position, insert_id, entry, weight)
                 continue
             yield entry, occurrences
 
@@ -422,14 +422,15 @@ class Scan:
             self._older_ids, self._recent_ids, self._recent_size = recent, {}, 0
         return False
 
-    def _malformed(self, position: int, insert_id: str | None, error: str) -> None:
+    def _malformed(self, position: int, insert_id: str | None, error: str, count: int = 1) -> None:
+        """Skip a malformed item, listed; `count`: the entries it stands for (a Log Analytics pre-group's)."""
         # the reason may quote the entry (`invalid timestamp '…'`), and nothing unredacted is kept
         error = self._redact(error)
         insert_id = self._redact(insert_id) if insert_id else None
         # a stream's break is listed past the cap too: the malformed items before it are its garbled output
         if len(self.totals.malformed) < MAX_MALFORMED_LISTED or ENDS_EARLY in error:
             self.totals.malformed.append(SkippedLine(position=position, error=error))
-        self._skip(position, insert_id, "malformed")
+        self._skip(position, insert_id, "malformed", count)
 
     def _events(self, source: EntrySource) -> Iterator[Event | Quiet]:
         """Entries reassembled into events; an entry a source counted for us is an event of its own, and a

@@ -188,6 +188,10 @@ _DATA_DENIED = compile_regex(
     r"permission to query table"
 )
 
+# A 403 of VPC Service Controls (BigQuery's reason `policyViolation`, or `accessDenied` with this message): a
+# perimeter, not a missing role, refused the request
+_PERIMETER_DENIED = compile_regex(r"VPC Service Controls|prohibited by organization's policy")
+
 # RE2-safe patterns (no lookaround, no backreferences) shared by BigQuery and DuckDB.
 _DIGIT = r"\d"
 _TEXT_FRAMES = r"(?:^|\n)[ \t#][^\n]*"
@@ -1272,8 +1276,8 @@ class BigQueryEngine:
 
     def _retry(self) -> dict[str, Any]:
         """The `retry` and `job_retry` arguments of a query call: requests retried for `retry_seconds`, each retry
-        said; a failed job not run again (the client would, wrapping even the job's insert in its own
-        ten-minute retry)."""
+        said; the job's insert not wrapped in the client's own ten-minute job retry (a failed job is run again
+        by `_result`, for the reasons to retry only)."""
         from google.api_core.retry import Retry
         from google.cloud.bigquery.retry import DEFAULT_RETRY
 
@@ -1294,6 +1298,29 @@ class BigQueryEngine:
         retry = Retry(predicate=retried, timeout=self.retry_seconds, on_error=said)
         return {"retry": retry, "job_retry": None}
 
+    def _job_retry(self) -> Any:
+        """The `job_retry` of waiting for a query job's rows: a job that failed for a reason BigQuery's docs say
+        to retry (`_TRANSIENT_JOB_REASONS`: a backend error, a rate limit, a table of Cloud Logging's briefly
+        unavailable) is run again, as a new job, for `retry_seconds`, each time said; any other failure, and a
+        request that kept failing (already retried), ends the wait at once."""
+        from google.api_core import exceptions as api
+        from google.api_core.retry import Retry
+
+        started = time.monotonic()
+
+        def transient(exc: Exception) -> bool:
+            return isinstance(exc, api.GoogleAPICallError) and _reason(exc) in _TRANSIENT_JOB_REASONS
+
+        def said(exc: Exception) -> None:
+            if self.on_retry is not None:
+                left = max(0.0, self.retry_seconds - (time.monotonic() - started))
+                self.on_retry(
+                    f"BigQuery's query job failed ({_reason(exc)}: {_message(exc)[:200]}); running it again, "
+                    f"giving up in {left:.0f} s (retries.deadline_seconds)"
+                )
+
+        return Retry(predicate=transient, timeout=self.retry_seconds, on_error=said)
+
     def _unreachable(self, exc: BaseException, what: str, retried: str = "") -> GardenerError | None:
         """The scan's one line when BigQuery or its token service could not be reached because of the TLS
         certificate it showed, or of the proxy the environment names; None for any other failure."""
@@ -1313,7 +1340,12 @@ class BigQueryEngine:
         """The rows of a query job, waited for by the client's own polling, at most `max_query_seconds` in all;
         past that the job is cancelled (one request, not retried) and the scan stops with exit code 5."""
         try:
-            return job.result(retry=self._retry()["retry"], timeout=self.max_query_seconds, **options)
+            return job.result(
+                retry=self._retry()["retry"],
+                job_retry=self._job_retry(),
+                timeout=self.max_query_seconds,
+                **options,
+            )
         except (KeyboardInterrupt, Terminated):
             # the scan is stopped (Ctrl-C, a cancelled CI job): its query is of no use to anyone, and a job left
             # running would go on costing slot time, up to BigQuery's six hours; one request, not retried
@@ -1399,6 +1431,15 @@ class BigQueryEngine:
                     f"BigQuery's answer is too large {what}: {_message(exc)}; narrow the window (--hours, --since, "
                     "--until) or the services (--service), or lower log_analytics.max_rows",
                     ExitCode.BAD_INPUT,
+                ) from None
+            if reason == "policyViolation" or _PERIMETER_DENIED.search(_message(exc)):
+                raise GardenerError(
+                    f"blocked by a VPC Service Controls perimeter {what}: {_message(exc)}; no role lets the "
+                    "request through: the perimeter's administrator must allow this account, network and the "
+                    f"project that runs the query ({self.billing_project}) to reach BigQuery (an ingress rule; "
+                    "the unique identifier finds the denial in the audit logs), or run the scan from inside "
+                    "the perimeter",
+                    ExitCode.CREDENTIALS,
                 ) from None
             if reason == "billingNotEnabled":
                 raise GardenerError(
@@ -1590,6 +1631,17 @@ def _attempt_failure(exc: BaseException, timeout: float) -> str:
 _QUOTA_REASONS = {"quotaExceeded", "rateLimitExceeded"}
 """BigQuery's reasons for a 403 (or a failed job's error, which the client may make a 429) that is a quota or rate
 limit, not a missing permission nor a failing service."""
+_TRANSIENT_JOB_REASONS = {
+    "backendError",
+    "internalError",
+    "rateLimitExceeded",
+    "jobBackendError",
+    "jobInternalError",
+    "jobRateLimitExceeded",
+    "tableUnavailable",
+}
+"""A failed query job's reasons that BigQuery's troubleshooting guide says to retry: the same job may run when
+started again (a table of Cloud Logging's, which a linked dataset's views read, can be briefly unavailable)."""
 _QUERY_REASONS = {
     "bytesBilledLimitExceeded",
     "billingTierLimitExceeded",
