@@ -356,3 +356,21 @@ def test_a_value_hibernate_binds_to_a_credential_column_is_redacted(text: str) -
     out = redact(text)
     assert "Maple204@orchid71" not in out
     assert "[bob]" in out
+
+
+@pytest.mark.parametrize(
+    ("text", "kept"),
+    [
+        ('{"kind": "Secret", "apiVersion": "v1", "metadata": {"name": "smtp"}}', '"apiVersion": "v1"'),
+        ('{"auth": "token", "tokenTtl": 3600}', '"tokenTtl": 3600'),
+    ],
+)
+def test_a_credential_word_as_a_json_value_is_followed_by_the_next_member_not_its_value(
+    text: str, kept: str
+) -> None:
+    assert kept in redact(text)
+
+
+def test_a_json_member_named_for_the_value_of_the_word_before_it_is_still_redacted() -> None:
+    text = '{"credentials": [{"type": "password", "value": "Maple204@orchid71", "temporary": false}]}'
+    assert "Maple204@orchid71" not in redact(text)

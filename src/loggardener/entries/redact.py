@@ -3005,6 +3005,13 @@ def _phrase_spans(data: bytes) -> Iterator[Span]:
                 break  # a variable or a reference, whole before its brackets were stripped (`"$(params.db-pw)"`)
             if first and _yaml_alias(core) and tail[: raw.start()].rstrip(b" \t").endswith(b":"):
                 break  # a YAML alias (`password: *db_password`): the value is its anchor's
+            if (
+                first
+                and token.endswith(b'"')
+                and _JSON_KEY_AFTER.match(tail, raw.end())
+                and not _JSON_VALUE_NAMED_KEY.fullmatch(core)
+            ):
+                break  # `{"kind": "Secret", "apiVersion": "v1"}`: the word is a value, the next word a key
             if first and _NEXT_KEY.fullmatch(
                 (token + tail[raw.end() : raw.end() + 1]).decode("utf-8", "replace")
             ):
@@ -3073,6 +3080,12 @@ def _phrase_spans(data: bytes) -> Iterator[Span]:
             skipped += 1
             if raw.start() > 96:
                 break
+
+
+# A JSON member's name after a word (its closing quote then the colon): the next member, not a value
+_JSON_KEY_AFTER = compile_regex(rb"[ \t]{0,4}:")
+# a member that holds what the word before names (Keycloak's `{"type": "password", "value": "X"}`)
+_JSON_VALUE_NAMED_KEY = compile_regex(rb"(?i:value|secret|data)")
 
 
 # A TOTP/HOTP seed as authenticator apps take it: RFC 4648 base32, upper case, 16 characters or more
