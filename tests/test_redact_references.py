@@ -329,6 +329,8 @@ def test_what_is_said_of_a_credential_and_where_it_lives_stay(text: str, kept: s
     [
         ("password: the1sMyPass", "the1sMyPass"),
         ("password: Cannot4Guess!x", "Cannot4Guess!x"),
+        ("password: the horse battery staple", "horse battery staple"),
+        ("password: must love dogs always", "love dogs always"),
         ("kubeadm join --token=a1b2c3.qwertyuiopasdfgh", "qwertyuiopasdfgh"),
         (
             "api key 0f1e2d3c4b5a69788796a5b4c3d2e1f00f1e2d3c rejected",

@@ -3791,8 +3791,13 @@ def _key_value_spans(pattern: Any, data: bytes, element: bool = False) -> Iterat
 # length must be between 8 and 64.`, `password: cannot be blank.`, `secret: not found`, ozzo-validation's and
 # many others' form), or the size `kubectl describe secret` gives each key (`password:  16 bytes`)
 _VERDICT = compile_regex(
-    rb"(?:the|cannot|can't|must|should|is|are|too|not|does|did|was|has|contains|length|doesn't|isn't|needs?"
-    rb"|exceeds?|required|missing|invalid|empty|blank|expired)[ \t]{1,4}[a-z(]"
+    rb"(?:the[ \t]{1,4}(?:length|value|minimum|maximum|format|field)"
+    rb"|(?:is|are|was|has)[ \t]{1,4}(?:required|missing|invalid|empty|blank|too|not|expired|incorrect|wrong|unset)"
+    rb"|(?:must|should|cannot|can't)[ \t]{1,4}(?:be|contain|have|not|match|include|start|end|exceed)"
+    rb"|too[ \t]{1,4}(?:short|long|weak|common|simple|similar)"
+    rb"|not[ \t]{1,4}(?:found|set|valid|allowed|provided|present|configured|defined|match))\b"
+    rb"|(?:does[ \t]{1,4}not|doesn't|isn't|contains|length|needs?|exceeds?|required|missing|invalid|empty|blank"
+    rb"|expired)[ \t]{1,4}[a-z(]"
     rb"|\d{1,12}[ \t]{1,4}bytes[ \t]{0,8}(?:\r?\n|$)"
 )
 
