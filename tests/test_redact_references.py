@@ -3,6 +3,8 @@ secret's name) and still takes the secret written in the same place."""
 
 from __future__ import annotations
 
+import base64
+
 import pytest
 
 from loggardener.entries.redact import Redactor
@@ -228,3 +230,149 @@ def test_a_digest_that_vault_or_a_key_store_writes_for_a_secret_stays(text: str,
 def test_an_hmac_key_is_still_redacted() -> None:
     key = "9b2f1c3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718293a4b5c6d7e8f9"
     assert key not in redact(f"hmac={key}") and key not in redact(f"hmac_key: {key}")
+
+
+@pytest.mark.parametrize(
+    ("text", "kept"),
+    [
+        # code that hands a variable on: a keyword argument named as its parameter, a call of variables
+        ("    db = pymysql.connect(host=host, password=password)", "password=password)"),
+        ("    session.auth = HTTPDigestAuth(login, secret)", "HTTPDigestAuth(login, secret)"),
+        (
+            "    auth = aiohttp.BasicAuth(user_name, user_password)",
+            "aiohttp.BasicAuth(user_name, user_password)",
+        ),
+        ('    req.headers = {"Authorization": f"Bearer {access_token}"}', 'f"Bearer {access_token}"'),
+        # a declared type, not a value
+        ("def connect(user: str, password: str) -> Connection:", "password: str)"),
+        ("type Creds = { user: string; password: string }", "password: string }"),
+        ("    api_key: Optional[str] = None", "api_key: Optional[str]"),
+        ("    secret: SecretStr", "secret: SecretStr"),
+        # where a key file is kept, with the sentence that goes on after its path
+        ("GOOGLE_CREDENTIALS=/etc/app/keys/sa.json: permission denied", "/etc/app/keys/sa.json"),
+        ("credentials=/home/ci/.config/gcloud/adc.json). Falling back", "/home/ci/.config/gcloud/adc.json"),
+        # words that ask for the value
+        ("api_secret: REPLACE_ME", "REPLACE_ME"),
+        ("client_secret=TODO (set in CI)", "TODO"),
+        # the next key of a mapping its logger wrote on one line
+        ("tls: secret: secretName: api-tls", "secretName: api-tls"),
+        ("password: passwordSecretRef: db-creds", "passwordSecretRef: db-creds"),
+    ],
+)
+def test_code_types_paths_and_requests_for_a_value_stay(text: str, kept: str) -> None:
+    assert kept in redact(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "secret"),
+    [
+        ("password=Summer(2024)", "Summer(2024)"),
+        ("POSTGRES_PASSWORD=password", "=password"),
+        ("token=Kq7Zt2Xw9Lm4Pn8R(abc) x", "Kq7Zt2Xw9Lm4Pn8R"),
+        ("password: stringent99", "stringent99"),
+        ("password=todo123x", "todo123x"),
+        ("secret: s3cr3tValue: more", "s3cr3tValue"),
+        ("Authorization: Bearer Zq8Lr2PaZk9MtW3Ny7Bc5Dv1Fg", "Zq8Lr2PaZk9MtW3Ny7Bc5Dv1Fg"),
+        ("SA_KEY=/Xk9/Qm2+Lp8Wn4Rt6Ys1Vb3Zc7Hd5Jf0Gg", "Xk9/Qm2+Lp8Wn4Rt6Ys1Vb3Zc7Hd5Jf0Gg"),
+    ],
+)
+def test_a_secret_shaped_like_code_a_type_or_a_path_is_still_redacted(text: str, secret: str) -> None:
+    assert secret not in redact(text)
+
+
+def test_a_document_path_and_base64_of_json_are_ids_not_keys() -> None:
+    cursor = base64.b64encode(b'{"page": 7, "after": "ord-88"}').decode()
+    assert len(cursor) == 40
+    for text, kept in [
+        (
+            "Firestore: No document to update: users/Xq8Lr2PaZk9MtW3Ny7Bc5Dv1Fg",
+            "users/Xq8Lr2PaZk9MtW3Ny7Bc5Dv1Fg",
+        ),
+        ("NOT_FOUND: customers/8fKq2LmZx9Yt3WbN7cPd/invoices/AbC123xYz987QwE", "invoices/AbC123xYz987QwE"),
+        (f"GET /v1/orders?cursor={cursor} 500", cursor),
+    ]:
+        assert kept in redact(text), text
+    random_key = "Hq3" + "Zt8/Lm2+Xw9Pn4Rk7Ys1Vb6Cd0Fg5Jh" + "Ab3Ce9"
+    assert len(random_key) == 40
+    assert random_key not in redact(f"aws key {random_key}")
+
+
+@pytest.mark.parametrize(
+    ("text", "kept"),
+    [
+        # what a validator says of a credential after its name
+        (
+            "name: is required; password: the length must be between 12 and 72.",
+            "the length must be between 12",
+        ),
+        ("password: cannot be blank.", "cannot be blank."),
+        ("new_password: too short (min 10)", "too short (min 10)"),
+        ("client_secret: not found in vault", "not found in vault"),
+        # `kubectl describe secret`: the size of each key
+        ("Data\n====\ntls.key:  1704 bytes\npassword:  24 bytes", "password:  24 bytes"),
+        # a host under a credential's name
+        ("session_cookie_domain=.shop.example.com", ".shop.example.com"),
+        ("auth_server=login.example.com:8443 unreachable", "login.example.com:8443"),
+        # a key named by its id as it is created or deleted
+        (
+            "deleted key [0f1e2d3c4b5a69788796a5b4c3d2e1f00f1e2d3c] for [ci@p.iam.gserviceaccount.com]",
+            "0f1e2d3c4b5a69788796a5b4c3d2e1f00f1e2d3c",
+        ),
+    ],
+)
+def test_what_is_said_of_a_credential_and_where_it_lives_stay(text: str, kept: str) -> None:
+    assert kept in redact(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "secret"),
+    [
+        ("password: the1sMyPass", "the1sMyPass"),
+        ("password: Cannot4Guess!x", "Cannot4Guess!x"),
+        ("password: the horse battery staple", "horse battery staple"),
+        ("password: must love dogs always", "love dogs always"),
+        ("kubeadm join --token=a1b2c3.qwertyuiopasdfgh", "qwertyuiopasdfgh"),
+        (
+            "api key 0f1e2d3c4b5a69788796a5b4c3d2e1f00f1e2d3c rejected",
+            "0f1e2d3c4b5a69788796a5b4c3d2e1f00f1e2d3c",
+        ),
+    ],
+)
+def test_a_secret_after_such_words_is_still_redacted(text: str, secret: str) -> None:
+    assert secret not in redact(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "insert into accounts (login, password_hash, api_token) values (?, ?, ?)\n"
+        "binding parameter [1] as [VARCHAR] - [bob]\n"
+        "binding parameter [2] as [VARCHAR] - [x]\n"
+        "binding parameter [3] as [VARCHAR] - [Maple204@orchid71]",
+        "update accounts set api_token=?, login=? where id=?\n"
+        "binding parameter (1:VARCHAR) <- [Maple204@orchid71]\n"
+        "binding parameter (2:VARCHAR) <- [bob]",
+    ],
+)
+def test_a_value_hibernate_binds_to_a_credential_column_is_redacted(text: str) -> None:
+    out = redact(text)
+    assert "Maple204@orchid71" not in out
+    assert "[bob]" in out
+
+
+@pytest.mark.parametrize(
+    ("text", "kept"),
+    [
+        ('{"kind": "Secret", "apiVersion": "v1", "metadata": {"name": "smtp"}}', '"apiVersion": "v1"'),
+        ('{"auth": "token", "tokenTtl": 3600}', '"tokenTtl": 3600'),
+    ],
+)
+def test_a_credential_word_as_a_json_value_is_followed_by_the_next_member_not_its_value(
+    text: str, kept: str
+) -> None:
+    assert kept in redact(text)
+
+
+def test_a_json_member_named_for_the_value_of_the_word_before_it_is_still_redacted() -> None:
+    text = '{"credentials": [{"type": "password", "value": "Maple204@orchid71", "temporary": false}]}'
+    assert "Maple204@orchid71" not in redact(text)

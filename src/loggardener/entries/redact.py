@@ -231,6 +231,8 @@ class _Format:
                 value = data[start:end].decode("utf-8", "replace")
                 if entropy(value) < self.min_entropy or (self.mixed and not _mixed(value)):
                     continue
+                if _plain_text_base64(value):
+                    continue  # base64 of JSON or of words (a page's cursor `eyJpZCI6…`), not a generated key
                 if sum(c.isdigit() for c in value) < self.digits:
                     continue
             yield start, end, self.kind, _FORMAT
@@ -536,7 +538,14 @@ _PLACEHOLDERS = compile_regex(
     # Grafana's `$__env{DB_PASSWORD}` and `$__file{/run/secrets/x}`
     # (lower-case words joined by `_` or `.`: ODBC quotes a password in braces, `PWD={X}`)
     r"|\{[a-z]{1,32}(?:[_.][a-z]{1,32}){1,4}\}|#\{(?-i:ENV\[[^\[\]\r\n]{0,96}(?:\]\})?|[a-z_][a-z_.]{0,95}\})|\$__(?:env|file|vault)\{[^{}\r\n]{1,256}\}"
-    r"|\?|\$\d{1,3}|%s|%\(\w{1,64}\)s)$",  # a bound parameter's placeholder (`password = ?`, `%(pw)s`)
+    r"|\?|\$\d{1,3}|%s|%\(\w{1,64}\)s"  # a bound parameter's placeholder (`password = ?`, `%(pw)s`)
+    # a template's field after an authorization scheme (Python's `f"Bearer {token}"`; ODBC's braces hold no scheme)
+    r"|(?:bearer|token|basic|ssws)\s{1,4}\{[A-Za-z_][A-Za-z_.]{0,63}\}"
+    # a word that asks for the value (`secret: REPLACE_ME`, `TODO`); a default that works is a secret (`changeme`)
+    r"|replace[_-]?me|to[_-]?be[_-]?replaced|fill[_-]?me[_-]?in|todo|fixme|tbd"
+    # a declared type, not a value (`password: str) -> Token`, TypeScript's `password: string;`, `SecretStr`)
+    r"|(?-i:str|string|String|bytes|SecretStr|SecretBytes|Secret<String>|&str|\[\]byte|char\s?\*|char\[\]"
+    r"|CharSequence|SecureString)(?-i:\s?\|\s?(?:None|null|undefined))?|(?-i:Optional)\[(?-i:str|bytes|SecretStr)\])$",
     re.IGNORECASE,
 )
 # A bare value that opens a bracket or a template runs to its closing one (`(sensitive value)`, `{{ .Values.x }}`):
@@ -559,6 +568,14 @@ _PLAIN_WORD = compile_regex(
 _VARIABLES_TUPLE = compile_regex(
     rb"\([ \t]{0,4}[A-Za-z_][A-Za-z0-9_.]{0,64}(?:[ \t]{0,4},[ \t]{0,4}[A-Za-z_][A-Za-z0-9_.]{0,64}){1,8}[ \t]{0,4}\)"
 )
+# A call with variables as its arguments (`auth = HTTPBasicAuth(username, password)`, `hash_password(raw)`): code
+# that passes the secret, not the secret
+_CALL_OF_VARIABLES = compile_regex(
+    rb"(?P<callee>[A-Za-z_][A-Za-z0-9_.]{2,64})\([ \t]{0,4}(?:[A-Za-z_][A-Za-z0-9_.]{0,64}"
+    rb"(?:[ \t]{0,4},[ \t]{0,4}[A-Za-z_][A-Za-z0-9_.]{0,64}){0,8})?[ \t]{0,4}\)"
+)
+# A callee's name as code writes it: words joined by `_` or `.`, or in camelCase (`get_password`, `HTTPBasicAuth`)
+_CALLEE_AS_CODE = compile_regex(rb".*(?:[_.]|[a-z][A-Z]|[A-Z]{2}[a-z])")
 _NAME_PATH = compile_regex(
     r"^(?=[^/:]*[/:])(?:[A-Za-z]{1,24}|\d{1,12}|[0-9a-fA-F]{4,64}|[A-Za-z]{1,16}\d{1,4}|[A-Za-z]{1,3}-?\d{1,12})"
     r"(?:[/:._-]{1,2}(?:[A-Za-z]{1,24}|\d{1,12}|[0-9a-fA-F]{4,64}|[A-Za-z]{1,16}\d{1,4}|[A-Za-z]{1,3}-?\d{1,12}))*/?$"
@@ -850,10 +867,26 @@ _OBJECT_REFERENCE = compile_regex(
 )
 
 
+# A value that is the next key of a mapping written on one line (`secret: secretName: orders-tls`, a YAML flow
+# collapsed by its logger): a camelCase or snake_case name of letters and its colon
+_NEXT_KEY = compile_regex(r"[a-z]{2,31}(?:[A-Z][a-z]{1,31}){1,6}:|[a-z]{2,31}(?:_[a-z]{1,31}){1,6}:")
+
+
+# A domain name, a cookie's with its leading `.` (lower case; its labels words or short: a token's are random)
+# (a top-level label of ten letters at most), with its port or not
+_DOMAIN = compile_regex(r"\.?(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.){1,8}[a-z]{2,10}(?::\d{1,5})?")
+
+
+def _domain(value: str) -> bool:
+    return _DOMAIN.fullmatch(value) is not None and all(
+        len(label) <= 4 or is_plain_words(label) for label in value.split(":")[0].split(".")
+    )
+
+
 def is_secret_value(key_kind: str, value: str) -> bool:
     """Whether `value`, stored under a name of class `key_kind`, is to be redacted."""
     value = value.strip()
-    if _placeholder(value) or value.startswith(MARKER_PREFIX):
+    if _placeholder(value) or value.startswith(MARKER_PREFIX) or _NEXT_KEY.fullmatch(value):
         return False
     if key_kind == "password":
         return True  # (a passphrase may be words joined as a path is: `correct-horse/battery-staple`)
@@ -861,8 +894,12 @@ def is_secret_value(key_kind: str, value: str) -> bool:
         return (
             False  # `auth: secret_rotation_enabled=true`, `token bucket empty: tokens=0`: a setting's state
         )
-    if _KEY_FILE_PATH.fullmatch(value):
-        return False  # `GOOGLE_APPLICATION_CREDENTIALS=/var/secrets/google/key.json`: where the key is kept
+    if _domain(value.rstrip(")]},;:")):
+        return False  # `cookie_domain=.acme.io`, `auth_server=login.acme.io`: a host, no secret
+    if _KEY_FILE_PATH.fullmatch(value.rstrip(")]},.;:")):
+        # `GOOGLE_APPLICATION_CREDENTIALS=/var/secrets/google/key.json`: where the key is kept, also as a
+        # sentence goes on after it (`…/key.json: no such file or directory`)
+        return False
     if _ALGORITHM_DIGEST.fullmatch(value.rstrip(")]},.;:")):
         return False  # `--discovery-token-ca-cert-hash sha256:<hex>`, Vault's `hmac-sha256:<hex>`: a digest
     if _VERSION.fullmatch(value.rstrip(")]},.;:")):
@@ -2008,6 +2045,9 @@ def _random_part(segment: str) -> bool:
     return digits >= 2 and switches >= 0.25
 
 
+_DOCUMENT_ID_LENGTH = 28
+
+
 @functools.lru_cache(maxsize=8192)  # logs repeat their ids and names
 def looks_generated(run: str) -> bool:
     """Whether a run of key characters (no spaces) is a generated credential rather than a name, id or path.
@@ -2027,8 +2067,10 @@ def looks_generated(run: str) -> bool:
     named = sum(is_plain_words(s) or s.isdigit() for s in slashed if s)
     if len(slashed) > 1 and 2 * named > len(slashed):
         return False  # a path of words
-    if len(slashed) > 1 and 2 * named == len(slashed) and all(len(s) < 24 for s in slashed):
-        return False  # a collection and the ids of its documents (`users/<auto id>`): no part is key-long
+    if len(slashed) > 1 and 2 * named == len(slashed) and all(len(s) <= _DOCUMENT_ID_LENGTH for s in slashed):
+        # a collection and the ids of its documents (`orders/<auto id>`, Firebase Auth's `users/<uid>` of 28
+        # characters): no part is key-long
+        return False
     parts = [p for p in _RUN_SEPARATORS.split(run) if p]
     if len(slashed) > 1 and not any(len(p) >= 20 for p in parts) and not _NON_BASE64.search(run):
         parts = ["".join(parts)]  # base64 with slashes: one body
@@ -2267,6 +2309,10 @@ _HEX_ID_WORDS = frozenset(
 )
 _SERVICE_ACCOUNT_KEY = compile_regex(rb"(?i)\bservice[ _-]?account[ _-]?key[\"']?[ \t]{1,4}[\"']?$")
 # Credential words that `key_class` leaves alone as single words.
+# What happens to a key, said before it: the key then is named by its id (gcloud: `created key [<hex>]`)
+_KEY_LIFECYCLE = frozenset(
+    ("created", "deleted", "disabled", "enabled", "rotated", "revoked", "expired", "uploaded")
+)
 _HEX_CREDENTIAL_WORDS = frozenset(("api", "keys", "signing", "login", "logon", "signin"))
 _HEX_TOKEN_STRIP = "\"'`()[]{}<>,;:=.!?"
 _QUOTED_NAME_BEFORE = compile_regex(rb"(?:[\"']\s{0,4}[:=]|[A-Za-z0-9_\]-]=)\s{0,4}\\{0,2}[\"']?$")
@@ -2316,6 +2362,14 @@ def _hex_near(before: list[str], after: list[str]) -> str | None:
         token = before[index]
         if token.strip(_HEX_TOKEN_STRIP).lower() == "id" and index > 0:
             token = f"{before[index - 1].strip(_HEX_TOKEN_STRIP)}_id"  # `key id` keeps, `session id` is one
+        if (
+            token.strip(_HEX_TOKEN_STRIP).lower() == "key"
+            and index > 0
+            and before[index - 1].strip(_HEX_TOKEN_STRIP).lower() in _KEY_LIFECYCLE
+        ):
+            return (
+                "id"  # `created key [<hex>] of type [json]`: gcloud names a service account's key by its id
+            )
         if said := _hex_word(token):
             return said
     for token in after[:3]:
@@ -2951,6 +3005,17 @@ def _phrase_spans(data: bytes) -> Iterator[Span]:
                 break  # a variable or a reference, whole before its brackets were stripped (`"$(params.db-pw)"`)
             if first and _yaml_alias(core) and tail[: raw.start()].rstrip(b" \t").endswith(b":"):
                 break  # a YAML alias (`password: *db_password`): the value is its anchor's
+            if (
+                first
+                and token.endswith(b'"')
+                and _JSON_KEY_AFTER.match(tail, raw.end())
+                and not _JSON_VALUE_NAMED_KEY.fullmatch(core)
+            ):
+                break  # `{"kind": "Secret", "apiVersion": "v1"}`: the word is a value, the next word a key
+            if first and _NEXT_KEY.fullmatch(
+                (token + tail[raw.end() : raw.end() + 1]).decode("utf-8", "replace")
+            ):
+                break  # `secret: secretName: orders-tls`: the next key of a mapping written on one line
             if first and _resource_name(word, stripped):
                 break  # `secret "api-token-x2k9q" not found`, `token default-token-x2k9q created`
             if first and word.lower() in _OBJECT_KINDS and _secret_path(stripped):
@@ -3015,6 +3080,12 @@ def _phrase_spans(data: bytes) -> Iterator[Span]:
             skipped += 1
             if raw.start() > 96:
                 break
+
+
+# A JSON member's name after a word (its closing quote then the colon): the next member, not a value
+_JSON_KEY_AFTER = compile_regex(rb"[ \t]{0,4}:")
+# a member that holds what the word before names (Keycloak's `{"type": "password", "value": "X"}`)
+_JSON_VALUE_NAMED_KEY = compile_regex(rb"(?i:value|secret|data)")
 
 
 # A TOTP/HOTP seed as authenticator apps take it: RFC 4648 base32, upper case, 16 characters or more
@@ -3663,6 +3734,10 @@ def _key_value_spans(pattern: Any, data: bytes, element: bool = False) -> Iterat
             continue  # a YAML alias (`password: *db_password`): the value is its anchor's
         if bare and kind != "password" and _VARIABLES_TUPLE.match(data, start):
             continue  # code passing variables (`auth=(user, password)`): their values are not written here
+        if bare and _code_passes_variable(key, kind, data, start, end):
+            continue  # `connect(password=password)`, `HTTPBasicAuth(username, password)`: code, not the secret
+        if bare and data[start - 1 : start] in (b" ", b"\t") and _VERDICT.match(data, start):
+            continue  # `password: cannot be blank.`, `password:  16 bytes`: what is said of it
         if bare and data[start : start + 1] == b"{" and _OBJECT_OPENING.match(data, start):
             members = credential_map_kind(key)
             yield from _map_spans(data, start, members or kind, members is not None)
@@ -3710,6 +3785,37 @@ def _key_value_spans(pattern: Any, data: bytes, element: bool = False) -> Iterat
             and not _stored_secret(match.group(b"key").decode("utf-8", "replace"), value)
         ):
             yield start, end, _KIND_OF_CLASS[kind], _CONTEXT
+
+
+# What a validator or a tool says of a credential after its name, not the credential: a sentence (`password: the
+# length must be between 8 and 64.`, `password: cannot be blank.`, `secret: not found`, ozzo-validation's and
+# many others' form), or the size `kubectl describe secret` gives each key (`password:  16 bytes`)
+_VERDICT = compile_regex(
+    rb"(?:the[ \t]{1,4}(?:length|value|minimum|maximum|format|field)"
+    rb"|(?:is|are|was|has)[ \t]{1,4}(?:required|missing|invalid|empty|blank|too|not|expired|incorrect|wrong|unset)"
+    rb"|(?:must|should|cannot|can't)[ \t]{1,4}(?:be|contain|have|not|match|include|start|end|exceed)"
+    rb"|too[ \t]{1,4}(?:short|long|weak|common|simple|similar)"
+    rb"|not[ \t]{1,4}(?:found|set|valid|allowed|provided|present|configured|defined|match))\b"
+    rb"|(?:does[ \t]{1,4}not|doesn't|isn't|contains|length|needs?|exceeds?|required|missing|invalid|empty|blank"
+    rb"|expired)[ \t]{1,4}[a-z(]"
+    rb"|\d{1,12}[ \t]{1,4}bytes[ \t]{0,8}(?:\r?\n|$)"
+)
+
+
+def _code_passes_variable(key: str, kind: str, data: bytes, start: int, end: int) -> bool:
+    """Whether the value at `start` is code handing a variable on: a keyword argument named as its parameter
+    (`connect(password=password)`, `token=token,`) or a call with variables as its arguments (`HTTPBasicAuth(user,
+    password)`; under a password's name only a callee named as code is: `Summer(2024)` may be a password)."""
+    value = data[start:end]
+    name = value.rstrip(b"),;]")
+    if name.decode("utf-8", "replace").lower() == key.lower() and (
+        len(name) < len(value) or data[end : end + 1] in (b",", b")")
+    ):
+        return True
+    call = _CALL_OF_VARIABLES.match(data, start)
+    return call is not None and (
+        kind != "password" or _CALLEE_AS_CODE.match(call.group("callee")) is not None
+    )
 
 
 def _directive_spans(data: bytes) -> Iterator[Span]:
@@ -3923,6 +4029,8 @@ def _authorization_spans(data: bytes) -> Iterator[Span]:
             continue  # `Digest username="svc", …`: its `response=` is the credential (`_DIGEST_RESPONSE`)
         if scheme_start < 0 and match.group(b"cred").decode().lower() in _AUTH_SCHEMES:
             continue  # a scheme alone, its credential already redacted
+        if end - start <= 2 and data[end : end + 1] in (b'"', b"'") and match.group(b"cred").isalpha():
+            continue  # a string literal's prefix (Python's `f"Bearer {token}"`): the literal is read as a value
         if scheme_start >= 0 and match.group(b"scheme").decode().lower() not in _AUTH_SCHEMES:
             start = scheme_start  # not a scheme: part of the credential
         written = _WRITTEN_VALUE.match(data, start, start + 160)
@@ -4446,6 +4554,9 @@ def _bound_parameter_spans(data: bytes) -> Iterator[Span]:
         end = max(end, match.end())
     if not marks or not any(key_class(column) for _, _, column in marks):
         return
+    if b"binding parameter " in data and _HIBERNATE_BINDING.search(data, end) is not None:
+        yield from _hibernate_binding_spans(data, end, marks)
+        return  # Hibernate's lines bind the values, no list follows the statement
     bound = _BOUND_LIST.search(data, end)
     if bound is None or data[: bound.start()].rstrip().endswith((b"[", b",")):
         return  # none, or one pair of a list of pairs (`[["name", "ana"], ["password", "X"]]`): the key rules
@@ -4462,6 +4573,31 @@ def _bound_parameter_spans(data: bytes) -> Iterator[Span]:
         quoted = value.group(0)[:1] in (b"'", b'"')
         start, stop = offset + value.start() + quoted, offset + value.end() - quoted
         if stop > start and is_secret_value(kind, data[start:stop].decode("utf-8", "replace")):
+            yield start, stop, _KIND_OF_CLASS[kind], _CONTEXT
+
+
+# Hibernate's trace of a value bound to a statement's placeholder, one line each (5: `binding parameter [2] as
+# [VARCHAR] - [X]`, 6: `binding parameter (2:VARCHAR) <- [X]`)
+_HIBERNATE_BINDING = _Deferred(
+    rb"(?m)binding parameter (?:\[(?P<number>\d{1,4})\] as \[[A-Z_]{1,32}\] - |\((?P<number6>\d{1,4}):[A-Z_]{1,32}\) <- )"
+    rb"\[(?P<value>[^\r\n]{1,512})\]\r?$"
+)
+
+
+def _hibernate_binding_spans(
+    data: bytes, end: int, marks: list[tuple[int, int | None, str]]
+) -> Iterator[Span]:
+    """The values Hibernate says it bound to the statement's credential columns (`?` in order, or `?2`)."""
+    columns: dict[int, str] = {}
+    ordinal = 0
+    for _, number, column in sorted(marks):
+        columns[number if number is not None else ordinal + 1] = column
+        ordinal += number is None
+    for binding in _HIBERNATE_BINDING.finditer(data, end):
+        number = binding.group(b"number") or binding.group(b"number6")
+        kind = key_class(columns.get(int(number), ""))
+        start, stop = _span(binding, b"value")
+        if kind is not None and is_secret_value(kind, data[start:stop].decode("utf-8", "replace")):
             yield start, stop, _KIND_OF_CLASS[kind], _CONTEXT
 
 
