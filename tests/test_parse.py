@@ -1945,3 +1945,19 @@ def test_a_null_and_a_number_json_writes_as_null_are_told_apart(before: Any, aft
     remembered = _remembering(first, 2, raw)
     assert remembered == _fresh(2, raw)
     assert ("attempt=" in remembered.message) == (after is not None)
+
+
+def test_the_memo_keeps_its_latest_entries_and_builds_the_others_anew(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr("loggardener.entries.parse._MEMO_SIZE", 2)
+    remembering = EntryParser(Redactor(), StackParser())
+    lines = [
+        {**_FRAME_LINE, "textPayload": f'  File "/srv/billing/step_{n}.py", line {n}, in run'}
+        for n in range(4)
+    ]
+    for position, line in enumerate(lines, start=1):
+        remembering.parse(position, {**line, "timestamp": "2026-11-21T12:00:00Z"})
+    for position, line in enumerate(lines, start=10):  # the first two were let go, the last two are kept
+        copy = {**line, "timestamp": "2026-11-21T12:00:30Z", "insertId": f"c{position}"}
+        assert remembering.parse(position, copy) == _fresh(position, copy)
