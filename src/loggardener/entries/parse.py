@@ -84,7 +84,7 @@ _PROGRAM_ERROR = compile_regex(r"[a-z][a-z0-9_+-]{0,63}: ")
 _PER_COPY_FIELDS = frozenset(("insertId", "timestamp", "receiveTimestamp", "trace", "spanId"))
 # How many entries' contents the memo keeps (oldest out first: a traceback's frame lines, an audit's records), and
 # the longest content it keeps (as JSON): a bound on its memory
-_MEMO_SIZE = 2048
+_MEMO_SIZE = 1024
 _MEMO_CONTENT = 2048
 _POSITION, _INSERT_ID, _TIMESTAMP, _TRACE = (
     LogEntry._fields.index(field) for field in ("position", "insert_id", "timestamp", "trace")
