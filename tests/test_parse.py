@@ -1884,3 +1884,104 @@ def test_a_repeated_long_traceback_is_redacted_once_and_each_time_alike(frames: 
     assert "Zq81LmX0pR4tUv7WnB2cQ9x" not in messages[0]
     assert messages == [messages[0]] * 3
     assert counting.redact(text) == Redactor().redact(text)
+
+
+# An entry that says what one parsed before said is built from that one (`EntryParser.parse`'s memo): each of these
+# must come out as a parser that never saw the first would make it.
+_FRAME_LINE = {
+    "resource": {
+        "type": "cloud_run_revision",
+        "labels": {"service_name": "billing", "revision_name": "billing-7"},
+    },
+    "labels": {"instanceId": "00f3a9"},
+    "logName": "projects/p/logs/run.googleapis.com%2Fstderr",
+    "textPayload": '  File "/srv/billing/ledger.py", line 41, in post',
+}
+
+
+def _fresh(position: int, raw: dict[str, Any]) -> Any:
+    try:
+        return EntryParser(Redactor(), StackParser()).parse(position, raw)
+    except MalformedEntry as exc:
+        return str(exc)
+
+
+def _remembering(first: dict[str, Any], position: int, raw: dict[str, Any]) -> Any:
+    remembering = EntryParser(Redactor(), StackParser())
+    remembering.parse(1, first)
+    try:
+        return remembering.parse(position, raw)
+    except MalformedEntry as exc:
+        return str(exc)
+
+
+@pytest.mark.parametrize(
+    "copy",
+    [
+        {"insertId": "b2", "timestamp": "2026-11-21T12:00:05.5Z", "trace": "projects/p/traces/9f0e"},
+        {"insertId": "api_key=Zq81LmX0pR4tUv7WnB2cQ9x", "timestamp": "2026-11-21T13:00:00+01:00"},
+        {"receiveTimestamp": "2026-11-21T12:00:07Z", "spanId": "77"},  # no insertId: `#<position>`
+        {"timestamp": "2026-11-21T12:00:08Z", "trace": {"id": "not text"}},
+        {"timestamp": "2026-02-30T12:00:00Z"},  # malformed, as it would be alone
+        {"timestamp": 1763726400},
+        {},
+    ],
+)
+def test_a_copy_of_an_entry_has_its_own_position_id_time_and_trace(copy: dict[str, Any]) -> None:
+    first = {
+        **_FRAME_LINE,
+        "insertId": "a1",
+        "timestamp": "2026-11-21T12:00:00Z",
+        "trace": "projects/p/traces/1",
+    }
+    raw = {**_FRAME_LINE, **copy}
+    assert _remembering(first, 9, raw) == _fresh(9, raw)
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"severity": "ERROR"},
+        {"textPayload": '  File "/srv/billing/ledger.py", line 42, in post'},
+        {"textPayload": "Traceback (most recent call last):"},
+        {"labels": {"instanceId": "00f3aa"}},
+        {"resource": {"type": "cloud_run_revision", "labels": {"service_name": "orders"}}},
+        {"logName": "projects/p/logs/run.googleapis.com%2Fstdout"},
+        {"sourceLocation": {"file": "ledger.py", "line": "41"}},
+        {"errorGroups": [{"id": "CJ7x2pT8gP3yYg"}]},
+        {"labels": None},
+        {"labels": "not an object"},
+    ],
+)
+def test_an_entry_that_says_anything_else_is_parsed_anew(change: dict[str, Any]) -> None:
+    first = {**_FRAME_LINE, "insertId": "a1", "timestamp": "2026-11-21T12:00:00Z"}
+    raw = {**first, **change, "insertId": "a2"}
+    assert _remembering(first, 2, raw) == _fresh(2, raw)
+
+
+@pytest.mark.parametrize(
+    ("before", "after"), [(None, float("nan")), (float("nan"), None), (None, float("inf"))]
+)
+def test_a_null_and_a_number_json_writes_as_null_are_told_apart(before: Any, after: Any) -> None:
+    # orjson writes NaN and the infinities as null, as the memo's key: the standard library reads them from a line
+    first = {"timestamp": "2026-11-21T12:00:00Z", "jsonPayload": {"ledger": "posted", "attempt": before}}
+    raw = {**first, "jsonPayload": {"ledger": "posted", "attempt": after}}
+    remembered = _remembering(first, 2, raw)
+    assert remembered == _fresh(2, raw)
+    assert ("attempt=" in remembered.message) == (after is not None)
+
+
+def test_the_memo_keeps_its_latest_entries_and_builds_the_others_anew(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr("loggardener.entries.parse._MEMO_SIZE", 2)
+    remembering = EntryParser(Redactor(), StackParser())
+    lines = [
+        {**_FRAME_LINE, "textPayload": f'  File "/srv/billing/step_{n}.py", line {n}, in run'}
+        for n in range(4)
+    ]
+    for position, line in enumerate(lines, start=1):
+        remembering.parse(position, {**line, "timestamp": "2026-11-21T12:00:00Z"})
+    for position, line in enumerate(lines, start=10):  # the first two were let go, the last two are kept
+        copy = {**line, "timestamp": "2026-11-21T12:00:30Z", "insertId": f"c{position}"}
+        assert remembering.parse(position, copy) == _fresh(position, copy)

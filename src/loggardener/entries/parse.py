@@ -12,6 +12,8 @@ from datetime import datetime, timedelta, timezone
 from typing import Any
 from urllib.parse import urlsplit
 
+import orjson
+
 from loggardener.entries.levels import (
     KUBERNETES_SERVICE_FIELD,
     NGINX_UPSTREAM_FIELD,
@@ -75,6 +77,18 @@ _SHORT_TEXT = 512
 _LONG_TEXT = 8192
 # A program naming itself before its error, as Unix tools do (`tar: …`, `sh: 1: jq: command not found`)
 _PROGRAM_ERROR = compile_regex(r"[a-z][a-z0-9_+-]{0,63}: ")
+# The fields of a raw entry that differ from one copy of a line to the next and that `parse` reads alone, each into
+# a field of its own: the rest of the entry (its payload, severity, resource, labels…) is what the entry says, and
+# two entries that say the same make the same `LogEntry` but for these (`EntryParser.parse`'s memo). `spanId` is
+# read by nothing.
+_PER_COPY_FIELDS = frozenset(("insertId", "timestamp", "receiveTimestamp", "trace", "spanId"))
+# How many entries' contents the memo keeps (oldest out first: a traceback's frame lines, an audit's records), and
+# the longest content it keeps (as JSON): a bound on its memory
+_MEMO_SIZE = 1024
+_MEMO_CONTENT = 2048
+_POSITION, _INSERT_ID, _TIMESTAMP, _TRACE = (
+    LogEntry._fields.index(field) for field in ("position", "insert_id", "timestamp", "trace")
+)
 # Every character `str.splitlines` breaks a line at.
 _LINE_BREAK = compile_regex("[\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
 
@@ -200,6 +214,9 @@ class EntryParser:
         # and whether a short message keeps its entry on the fast path (`skim`)
         self._quiet_short = functools.lru_cache(maxsize=8192)(self._quiet)
         self._stacks = stack_parser
+        # the entries `parse` built, by what their raw entries say (`_content`): a line that comes again (a
+        # traceback's frame on another request, an audit record of a polling caller) is built once
+        self._memo: dict[bytes, tuple[dict[str, Any] | None, LogEntry]] = {}
 
     def _redacted_payloads(self, raw: dict[str, Any]) -> dict[str, Any]:
         """`raw` with its JSON and proto payloads redacted by key name before anything is serialized
@@ -343,6 +360,41 @@ class EntryParser:
         return not text or line_kind(self._strip_prefix(self._redact_text(message))) is None
 
     def parse(self, position: int, raw: dict[str, Any]) -> LogEntry:
+        """The `LogEntry` of `raw`, or `MalformedEntry` saying why it has none.
+
+        An entry that says what one parsed before said (all but `_PER_COPY_FIELDS`) is that entry with its own
+        position, insertId, timestamp and trace (a request's access log, whose latency differs each time, is not
+        looked for)."""
+        if "httpRequest" in raw:
+            return self._parse(position, raw)
+        content = {name: value for name, value in raw.items() if name not in _PER_COPY_FIELDS}
+        try:
+            key = orjson.dumps(content)
+        except (orjson.JSONEncodeError, TypeError):  # an integer past 64 bits, a lone surrogate
+            return self._parse(position, raw)
+        if len(key) > _MEMO_CONTENT:
+            return self._parse(position, raw)
+        # orjson writes NaN and the infinities as null: where a null is written, the contents are compared too
+        compared = content if b"null" in key else None
+        known = self._memo.get(key)
+        if known is None or known[0] != compared:
+            entry = self._parse(position, raw)
+            memo = self._memo
+            if len(memo) >= _MEMO_SIZE:
+                del memo[next(iter(memo))]
+            memo[key] = (compared, entry)
+            return entry
+        timestamp_text = raw.get("timestamp") or raw.get("receiveTimestamp")
+        if not isinstance(timestamp_text, str):
+            raise MalformedEntry(_not_a_timestamp(timestamp_text))
+        fields = list(known[1])
+        fields[_POSITION] = position
+        fields[_INSERT_ID] = self._redact(str(raw.get("insertId") or f"#{position}"))
+        fields[_TIMESTAMP] = parse_timestamp(timestamp_text)
+        fields[_TRACE] = self._redact_trace(as_text(raw.get("trace"))) or None
+        return LogEntry._make(fields)
+
+    def _parse(self, position: int, raw: dict[str, Any]) -> LogEntry:
         timestamp_text = raw.get("timestamp") or raw.get("receiveTimestamp")
         if not isinstance(timestamp_text, str):
             raise MalformedEntry(_not_a_timestamp(timestamp_text))
