@@ -3423,3 +3423,27 @@ def test_where_two_formats_take_one_value_its_kind_is_the_one_set_orders(text: s
     """Two format rules' spans over the same bytes are named by the rule whose gate one RE2 set of every gate
     reports first, as before the gates were split over two sets (the gates' ascending order names others)."""
     assert [span[2] for span in Redactor().spans(text.encode())] == [kind]
+
+
+def test_pythons_keyerror_opens_no_rule_of_a_keys_name() -> None:
+    """A traceback logged whole names `KeyError` at every failed lookup: the word holds the gate `key`, but it
+    names no credential, so it runs none of the rules of a key's name (a word that ends with it may name one)."""
+    key_gates = {index for index, gate in enumerate(_GATED.gates) if gate == b"key"}
+    traceback = b"Traceback (most recent call last):\n  File \"/app/main.py\", line 4\nKeyError: 'customer'"
+    assert key_gates & set(_GATED.gates_in(traceback))  # the word alone holds the gate
+    assert not key_gates & set(_GATED.gates_in(redact._gate_text(traceback)))
+    assert key_gates & set(_GATED.gates_in(redact._gate_text(b"fooKeyError=Zk3P9qLm2Xv8Tn4R9")))
+
+
+@pytest.mark.parametrize(
+    ("text", "secret"),
+    [
+        ("KeyError: 'api_key'\nretrying with api_key=Zk3P9qLm2Xv8Tn4R9", "Zk3P9qLm2Xv8Tn4R9"),
+        ("fooKeyError=Zk3P9qLm2Xv8Tn4R9", "Zk3P9qLm2Xv8Tn4R9"),
+        ("KeyErrorToken=Zk3P9qLm2Xv8Tn4R9", "Zk3P9qLm2Xv8Tn4R9"),
+        ("KeyError: 'AIzaSyA1b2C3d4E5f6G7h8I9j0KlMnOpQrStUv'", "AIzaSyA1b2C3d4E5f6G7h8I9j0KlMnOpQrStUv"),
+        ("raise KeyError(key)\nkey=Zk3P9qLm2Xv8Tn4R9", "Zk3P9qLm2Xv8Tn4R9"),
+    ],
+)
+def test_a_keyerror_beside_a_credential_hides_nothing_of_it(text: str, secret: str) -> None:
+    assert secret not in Redactor().redact(text)

@@ -4858,6 +4858,17 @@ class _GatedRules:
         return _search_set(self._one_set_patterns)
 
 
+def _gate_text(data: bytes) -> bytes:
+    """`data` as its gates are read: without the `Key` of Python's `KeyError` (the word alone: `fooKeyError=X` may
+    name a credential), which holds the gate `key` but names no credential (a traceback logged whole says it at
+    every failed lookup, and the gate would run every rule of a key's name over it). A NUL stands in its place,
+    which no gate holds, so no gate forms across it."""
+    return _KEY_ERROR.sub(b"\x00Error", data) if b"KeyError" in data else data
+
+
+_KEY_ERROR = compile_regex(rb"(?<![A-Za-z0-9_])KeyError(?![A-Za-z0-9_])")
+
+
 @functools.cache
 def _gated_rules() -> _GatedRules:
     return _GatedRules()
@@ -5008,7 +5019,7 @@ class Redactor:
     def spans(self, data: bytes, depth: int = 0) -> list[Span]:
         """The merged spans of `data` (UTF-8) that hold a secret, with their kinds."""
         gated = self._rules
-        gates = gated.gates_in(data)
+        gates = gated.gates_in(_gate_text(data))
         potential = gated.filter.Match(data, potential=True)
         if not gates and (not potential or gated.filtered.isdisjoint(potential)):
             return []  # most texts: no keyword, and no rule that needs none can match
@@ -5026,7 +5037,7 @@ class Redactor:
         if yielding > 1 and _kinds_tie(spans):
             # where two rules' spans tie, the first rule's kind names them (`_merge`): the rules' order is the
             # order in which RE2's one set of every gate reports the gates (what it met first in the text)
-            rules = _with_found(_plan(gated.gates_in_one_set(data)).rules, gated, potential)
+            rules = _with_found(_plan(gated.gates_in_one_set(_gate_text(data))).rules, gated, potential)
             spans = [span for rule in rules for span in rule.spans(data)]
         if plan.private_key:
             spans.extend(_private_key_spans(data))
