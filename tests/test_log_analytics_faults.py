@@ -682,16 +682,15 @@ class _RevokingTokenService(BaseHTTPRequestHandler):
         pass
 
 
-def test_credentials_the_token_service_refuses_are_one_line_without_its_raw_answer(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """A service account's key deleted or disabled: exit 4, google-auth's message as Cloud Logging says it (not
-    the token service's answer as a Python tuple), and both ways to get credentials."""
-    with _serving(_RevokingTokenService) as tokens:
+def _scan_with_token_service(
+    handler: type[BaseHTTPRequestHandler], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> Any:
+    """A Log Analytics scan whose service-account key's token service is `handler`."""
+    with _serving(handler) as tokens:
         monkeypatch.setenv(
             "GOOGLE_APPLICATION_CREDENTIALS", str(_service_account_key(tmp_path, f"{tokens}/token"))
         )
-        result = CliRunner().invoke(
+        return CliRunner().invoke(
             app,
             [
                 *("scan", "--hours", "1", "--project", "my-project", "--log-analytics", "my-project.logs"),
@@ -699,6 +698,14 @@ def test_credentials_the_token_service_refuses_are_one_line_without_its_raw_answ
                 "--no-state",
             ],
         )
+
+
+def test_credentials_the_token_service_refuses_are_one_line_without_its_raw_answer(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A service account's key deleted or disabled: exit 4, google-auth's message as Cloud Logging says it (not
+    the token service's answer as a Python tuple), and both ways to get credentials."""
+    result = _scan_with_token_service(_RevokingTokenService, tmp_path, monkeypatch)
     assert result.exit_code == 4, result.output
     assert result.stderr.strip() == (
         "error: credentials rejected reading the columns of my-project.logs._AllLogs: invalid_grant: Invalid JWT "
@@ -727,18 +734,7 @@ def test_a_token_refused_for_its_times_says_to_check_the_clock(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Logging in again or a new key would be refused the same: the line says to check the machine's clock."""
-    with _serving(_ClockRefusingTokenService) as tokens:
-        monkeypatch.setenv(
-            "GOOGLE_APPLICATION_CREDENTIALS", str(_service_account_key(tmp_path, f"{tokens}/token"))
-        )
-        result = CliRunner().invoke(
-            app,
-            [
-                *("scan", "--hours", "1", "--project", "my-project", "--log-analytics", "my-project.logs"),
-                *("--bigquery-endpoint", "https://bigquery.example.test", "--out", str(tmp_path / "out")),
-                "--no-state",
-            ],
-        )
+    result = _scan_with_token_service(_ClockRefusingTokenService, tmp_path, monkeypatch)
     assert result.exit_code == 4, result.output
     assert result.stderr.strip() == (
         "error: credentials rejected reading the columns of my-project.logs._AllLogs: invalid_grant: Invalid JWT: "
