@@ -460,3 +460,46 @@ def test_the_log_analytics_query_fetches_cloud_nat_drops() -> None:
     pattern = re.compile(_may_declare_pattern())
     assert pattern.search(json.dumps(_nat(1, "DROPPED")["jsonPayload"]))
     assert not pattern.search(json.dumps({"allocation_status": "OK", "connection": {"dest_port": 443}}))
+
+
+@pytest.mark.parametrize(
+    ("payload", "title_words"),
+    [
+        # a token endpoint's answer logged as the client got it (Google's, Auth0's, Okta's, Keycloak's)
+        (
+            {"error": "invalid_client", "error_description": "Client authentication failed (unknown client)"},
+            ("invalid_client", "Client authentication failed"),
+        ),
+        (
+            {
+                "message": "token exchange failed",
+                "error": "invalid_grant",
+                "error_description": "Code not valid",
+            },
+            ("token exchange failed", "invalid_grant", "Code not valid"),
+        ),
+        # as the text an app printed, not parsed by Cloud Logging
+        (
+            '{"error":"unauthorized_client","error_description":"The client is not authorized to request a token"}',
+            ("unauthorized_client", "not authorized to request a token"),
+        ),
+    ],
+)
+def test_an_oauth_error_is_read_with_its_description(
+    payload: dict[str, Any] | str, title_words: tuple[str, ...]
+) -> None:
+    """OAuth 2.0's error answer (RFC 6749) holds a code and, beside it, what went wrong in words: both are read, so
+    `invalid_grant` for an expired code and for a revoked token are two problems, each titled by its cause."""
+    fields: dict[str, Any] = {"text": payload} if isinstance(payload, str) else {"json_payload": payload}
+    report = scan_entries([run_entry(0, severity="ERROR", **fields)])
+    [cluster] = report.clusters
+    for words in title_words:
+        assert words in cluster.title
+
+
+def test_an_error_without_a_description_reads_as_before() -> None:
+    report = scan_entries(
+        [run_entry(0, severity="ERROR", json_payload={"message": "login", "error": "invalid_grant"})]
+    )
+    [cluster] = report.clusters
+    assert "login: invalid_grant" in cluster.title

@@ -58,6 +58,9 @@ MESSAGE_FIELDS = (
 ERROR_FIELDS = ("error", "err", "error.message", "thrown", "failure", "error_class", "exception.class")
 # The message field beside an error class field
 _ERROR_CLASS_MESSAGES = {"error_class": "error_message", "exception.class": "exception.message"}
+# An error code and the field that says it in words beside it: OAuth 2.0's (RFC 6749: `{"error": "invalid_client",
+# "error_description": "Client authentication failed"}`, as token endpoints answer and clients log it)
+_ERROR_DESCRIPTIONS = {"error": "error_description"}
 # An error object under another name: a key that starts or ends with `error` (Fleet Engine's `errorResponse`,
 # `lastError`, `upstream_error`) holding an object with a message. Only objects: `error_code: "E1"` and
 # `errorCount: 0` say no error happened.
@@ -703,16 +706,19 @@ def _with_error(message: str, payload: dict[str, Any], error_object: str) -> str
         detail = _ERROR_CLASS_MESSAGES.get(key)
         if not message or (detail is not None and message == payload.get(detail)):
             # (an `error_message` alone is read as a message: the class's own message)
-            return value if isinstance(value, str) and detail is None else error
+            return (
+                value if isinstance(value, str) and detail is None and error == _error_line(value) else error
+            )
         return _joined(message, error)
     return _joined(message, error_object) if message and error_object else message or error_object
 
 
 def _field_error(payload: dict[str, Any], key: str) -> str:
     """What the error field `key` says in one line (`_error_line`); an error class with its message beside it
-    (`error_class` and `error_message`) reads `Class: message`."""
+    (`error_class` and `error_message`) reads `Class: message`, an error code with its description `code:
+    description`."""
     error = _error_line(payload.get(key))
-    detail = _ERROR_CLASS_MESSAGES.get(key)
+    detail = _ERROR_CLASS_MESSAGES.get(key) or _ERROR_DESCRIPTIONS.get(key)
     if not error or detail is None:
         return error
     said = _error_line(payload.get(detail))
