@@ -13,7 +13,7 @@ from loggardener.clustering.models import ClusterKind
 from loggardener.entries.levels import access_request, lifecycle_line
 from loggardener.entries.models import Event, Frame
 from loggardener.entries.parse import url_path
-from loggardener.entries.payloads import LOAD_BALANCER_OUTCOME, SECURITY_POLICY_SUFFIX
+from loggardener.entries.payloads import LOAD_BALANCER_OUTCOME, SECURITY_POLICY_SUFFIX, UNREACHED_FLAGS
 from loggardener.entries.stacks import compact_rpc_error
 from loggardener.regexes import compile_regex
 from loggardener.rendering.markdown_safety import cut_at_word
@@ -154,16 +154,11 @@ def signature_of(event: Event) -> Signature:
             outcome = entry.message[len(LOAD_BALANCER_OUTCOME) :]
             if outcome in _BACKEND_WIDE_OUTCOMES:
                 return _backend_signature(entry.service or "", str(http.status), outcome)
-        elif entry.payload_kind == "text":
-            proxy = _proxy_failure(entry.message)
-            if proxy:
-                return _backend_signature(entry.service or "", str(http.status), proxy)
-            outcome = _request_reason(entry.message)
         else:
             proxy = _proxy_failure(entry.message)
             if proxy:
                 return _backend_signature(entry.service or "", str(http.status), proxy)
-            outcome = ""
+            outcome = _request_reason(entry.message) if entry.payload_kind == "text" else ""
         return _request_signature(entry.service or "", http.method or "", route, str(http.status), outcome)
     raise ValueError(
         "only events with a stack or an HTTP status have a signature of their own; "
@@ -207,7 +202,6 @@ _BACKEND_WIDE_OUTCOMES = frozenset(
         "backend_connection_closed_before_data_sent_to_client",
     )
 )
-_BACKEND_WIDE_FLAGS = frozenset(("UF", "UH", "UO", "NC"))
 _BACKEND_WIDE = " backend-wide"
 # An Envoy access line's status and flags, and the upstream cluster it names: text (`"GET /x HTTP/1.1" 503 UF
 # upstream_reset… outbound|8080||inventory.shop.svc.cluster.local …`), or the line a JSON access log is titled by
@@ -220,7 +214,7 @@ _ENVOY_UPSTREAM = compile_regex(
 
 def _proxy_failure(message: str) -> str:
     """`FLAGS to UPSTREAM` when `message` is Envoy's access line of a request it could not pass to the upstream
-    cluster it names at all (`_BACKEND_WIDE_FLAGS`), else '' (also when it names no upstream: its route says
+    cluster it names at all (`UNREACHED_FLAGS`), else '' (also when it names no upstream: its route says
     more than its flags)."""
     first_line = message[:2_000].partition("\n")[0]
     if (
@@ -231,7 +225,7 @@ def _proxy_failure(message: str) -> str:
     ):
         return ""
     found = _ENVOY_FLAGS.search(first_line)
-    if found is None or _BACKEND_WIDE_FLAGS.isdisjoint(found[1].split(",")):
+    if found is None or UNREACHED_FLAGS.isdisjoint(found[1].split(",")):
         return ""
     upstream = _ENVOY_UPSTREAM.search(first_line, found.end() - 1)
     return f"{found[1]} to {upstream[1]}" if upstream is not None else ""

@@ -578,7 +578,7 @@ def _envoy_failure_status(payload: dict[str, Any]) -> int | None:
 
 # Envoy's flags of a request it could not pass to its upstream cluster at all: connection failure, no healthy
 # upstream, overflow (circuit breaking), no cluster; and the field that names that cluster
-_UNREACHED_FLAGS = frozenset(("UF", "UH", "UO", "NC"))
+UNREACHED_FLAGS = frozenset(("UF", "UH", "UO", "NC"))
 _UPSTREAM_CLUSTER_FIELD = "upstream_cluster"
 # What Envoy says of why a request failed, beside its flags: its details (`via_upstream` says the upstream
 # answered), then the reason a TLS or TCP connection to the upstream failed
@@ -593,7 +593,7 @@ def _access_outcome(payload: dict[str, Any], status: int) -> str:
     flags = as_text(payload.get(ACCESS_FLAGS_FIELD)).strip()
     head = f"HTTP {status} {flags}" if flags and flags != "-" else f"HTTP {status}"
     cluster = as_text(payload.get(_UPSTREAM_CLUSTER_FIELD)).strip()
-    if cluster and not _UNREACHED_FLAGS.isdisjoint(flags.split(",")):
+    if cluster and not UNREACHED_FLAGS.isdisjoint(flags.split(",")):
         host = cluster.rpartition("|")[2]
         head += f" to {host}" if host.endswith(".svc.cluster.local") else ""
     details = (as_text(payload.get(key)).strip() for key in _ACCESS_DETAIL_FIELDS)
@@ -977,8 +977,7 @@ def _autoscaler_no_scale_up(status: dict[str, Any]) -> Payload | None:
     record = status.get(_NO_SCALE_UP)
     if not isinstance(record, dict):
         return None
-    groups = record.get("unhandledPodGroups")
-    for group in groups if isinstance(groups, list) else []:
+    for group in _items(record, "unhandledPodGroups"):
         if not isinstance(group, dict):
             continue
         pod_group = _object(group, "podGroup")

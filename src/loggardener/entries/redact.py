@@ -5019,7 +5019,8 @@ class Redactor:
     def spans(self, data: bytes, depth: int = 0) -> list[Span]:
         """The merged spans of `data` (UTF-8) that hold a secret, with their kinds."""
         gated = self._rules
-        gates = gated.gates_in(_gate_text(data))
+        gate_text = _gate_text(data)
+        gates = gated.gates_in(gate_text)
         potential = gated.filter.Match(data, potential=True)
         if not gates and (not potential or gated.filtered.isdisjoint(potential)):
             return []  # most texts: no keyword, and no rule that needs none can match
@@ -5037,7 +5038,7 @@ class Redactor:
         if yielding > 1 and _kinds_tie(spans):
             # where two rules' spans tie, the first rule's kind names them (`_merge`): the rules' order is the
             # order in which RE2's one set of every gate reports the gates (what it met first in the text)
-            rules = _with_found(_plan(gated.gates_in_one_set(_gate_text(data))).rules, gated, potential)
+            rules = _with_found(_plan(gated.gates_in_one_set(gate_text)).rules, gated, potential)
             spans = [span for rule in rules for span in rule.spans(data)]
         if plan.private_key:
             spans.extend(_private_key_spans(data))
