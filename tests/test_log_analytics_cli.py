@@ -200,18 +200,13 @@ def _proxy(
 
 
 @pytest.fixture
-def recording_proxy(emulator: str) -> Iterator[tuple[str, list[dict[str, Any]]]]:
+def paging_proxy(emulator: str) -> Iterator[tuple[str, list[dict[str, Any]], list[str]]]:
+    """The emulator answering the query's rows in pages of 40 (BigQuery pages an answer past 10 MB), with the
+    JSON request bodies and the request paths the client sent."""
     bodies: list[dict[str, Any]] = []
-    for endpoint in _proxy(emulator, bodies, []):
-        yield endpoint, bodies
-
-
-@pytest.fixture
-def paging_proxy(emulator: str) -> Iterator[tuple[str, list[str]]]:
-    """The emulator answering the query's rows in pages of 40 (BigQuery pages an answer past 10 MB)."""
     paths: list[str] = []
-    for endpoint in _proxy(emulator, [], paths, page_rows=40):
-        yield endpoint, paths
+    for endpoint in _proxy(emulator, bodies, paths, page_rows=40):
+        yield endpoint, bodies, paths
 
 
 def _facts(report: Path) -> tuple[list[dict[str, Any]], list[Any]]:
@@ -225,12 +220,13 @@ def _facts(report: Path) -> tuple[list[dict[str, Any]], list[Any]]:
     return clusters, totals
 
 
-def test_a_log_analytics_scan_reports_what_a_scan_of_the_export_reports(
-    recording_proxy: tuple[str, list[dict[str, Any]]], tmp_path: Path
+def test_a_log_analytics_scan_read_in_many_pages_reports_what_a_scan_of_the_export_reports(
+    paging_proxy: tuple[str, list[dict[str, Any]], list[str]], tmp_path: Path
 ) -> None:
     """The dataset and the cost guard from the configuration file; every query the client sends carries the
-    guard (one scan: the emulator takes seconds a query)."""
-    endpoint, bodies = recording_proxy
+    guard; the real client follows BigQuery's page tokens, reading every page of the query's rows once (one
+    scan: the emulator takes seconds a query)."""
+    endpoint, bodies, paths = paging_proxy
     config = tmp_path / "gardener.toml"
     config.write_text(
         f'[log_analytics]\ndataset = "{PROJECT}.logs"\nmaximum_bytes_billed = 123456789\n', encoding="utf-8"
@@ -244,6 +240,8 @@ def test_a_log_analytics_scan_reports_what_a_scan_of_the_export_reports(
     scans = [query for query in queries if "pre-groups" in query["query"]]
     assert len(scans) == 1
     assert scans[0]["maximumBytesBilled"] == "123456789"
+    pages = [path for path in paths if "/queries/" in path and "pageToken=" in path]
+    assert len(pages) >= 3 and len(set(pages)) == len(pages)
     code, stdout, stderr = _scan(
         "--demo", *WINDOW, "--out", str(tmp_path / "file"), "--report-json", str(tmp_path / "file.json")
     )
@@ -256,23 +254,6 @@ def test_a_log_analytics_scan_reports_what_a_scan_of_the_export_reports(
     assert analytics["query_filter"].startswith("-- log gardener: pre-groups")
     worklog = next((tmp_path / "la").glob("*.md")).read_text(encoding="utf-8")
     assert "rows returned" in worklog
-
-
-def test_an_answer_in_many_pages_is_read_whole(paging_proxy: tuple[str, list[str]], tmp_path: Path) -> None:
-    """The real client follows BigQuery's page tokens: every page of the query's rows is read, once."""
-    endpoint, paths = paging_proxy
-    code, stdout, stderr = _scan(
-        "--log-analytics", f"{PROJECT}.logs", "--bigquery-endpoint", endpoint, *WINDOW,
-        "--out", str(tmp_path / "la"), "--report-json", str(tmp_path / "la.json"),
-    )  # fmt: skip
-    assert code == 0, stdout + stderr
-    pages = [path for path in paths if "/queries/" in path and "pageToken=" in path]
-    assert len(pages) >= 3 and len(set(pages)) == len(pages)
-    code, stdout, stderr = _scan(
-        "--demo", *WINDOW, "--out", str(tmp_path / "file"), "--report-json", str(tmp_path / "file.json")
-    )
-    assert code == 0, stdout + stderr
-    assert _facts(tmp_path / "la.json") == _facts(tmp_path / "file.json")
 
 
 def test_dry_run_prints_the_query_and_the_estimate(emulator: str) -> None:
