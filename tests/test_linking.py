@@ -1367,6 +1367,43 @@ def test_a_node_pool_update_is_told_in_the_incident_of_pods_failing_their_probes
     assert [c.resource for c in incident.changes] == (["pool-1"] if told else [])
 
 
+@pytest.mark.parametrize(("cluster", "told"), [("c", True), ("staging", False)])
+def test_a_node_pool_update_is_told_only_for_the_pods_of_its_own_cluster(cluster: str, told: bool) -> None:
+    probes = [
+        pod_event(240 + i * 20, f"web-5d9c7b6f4-x{i}", "Unhealthy", "Liveness probe failed: HTTP probe failed with "
+                  "statuscode: 500")
+        for i in range(3)
+    ]  # fmt: skip
+    for probe in probes:
+        probe["resource"]["labels"]["cluster_name"] = cluster
+    (incident,) = scan_entries([NODE_POOL_UPDATE, *probes]).incidents
+    assert [c.resource for c in incident.changes] == (["pool-1"] if told else [])
+
+
+def topic_denied(topic: str) -> list[Any]:
+    """A change to topic `topic`'s IAM policy, then a publisher's message naming topic `order-events` with the
+    client's PERMISSION_DENIED logged as its stack: the changes told."""
+    change = audited_change(0, "google.iam.v1.IAMPolicy.SetIamPolicy", f"projects/p/topics/{topic}")
+    entries = [change] + [
+        run_entry(120 + i * 30, severity="ERROR", service="orders", revision="orders-00088-zut", instance=f"o{i}",
+                  json_payload={"message": "publish to projects/p/topics/order-events failed: Error: 7 "
+                                "PERMISSION_DENIED: User not authorized to perform this action.",
+                                "stack": "Error: 7 PERMISSION_DENIED: User not authorized to perform this action.\n"
+                                "    at callErrorFromStatus (/srv/node_modules/@grpc/grpc-js/build/src/call.js:31:19)"})
+        for i in range(3)
+    ]  # fmt: skip
+    (incident,) = scan_entries(entries).incidents
+    return [c.resource for c in incident.changes]
+
+
+def test_a_change_is_told_for_a_failure_whose_logged_message_names_it_beside_the_exception() -> None:
+    assert topic_denied("order-events") == ["order-events"]
+
+
+def test_a_change_is_not_told_for_a_failure_whose_logged_message_names_another_resource() -> None:
+    assert topic_denied("audit-events") == []
+
+
 def test_a_node_pool_update_is_not_told_for_a_cloud_run_revisions_probe_failures() -> None:
     entries = [NODE_POOL_UPDATE] + [
         run_entry(120 + i * 30, severity="ERROR", service="web", revision="web-00002-new", instance=f"w{i}",
@@ -4929,3 +4966,4 @@ def test_no_breaker_linked_to_a_service_failing_another_day_or_named_otherwise(
     name: str, upstream: str, hours_apart: float
 ) -> None:
     assert breaker_of_another_service(name, upstream, hours_apart) == set()
+
