@@ -64,6 +64,7 @@ from datetime import datetime, timedelta
 from loggardener.clustering.models import Cluster
 from loggardener.entries.levels import STARTUP_EXCEPTION_TYPES, start_failure
 from loggardener.entries.models import Severity
+from loggardener.entries.payloads import pod_workload
 from loggardener.linking.facts import (
     CUT_OFF,
     DATABASE_RESOURCES,
@@ -665,18 +666,44 @@ _RESTARTED = compile_regex(r"Back-off restarting failed container|CrashLoopBackO
 """The kubelet restarting a container that exited: its back-off reports it up to minutes after the crash."""
 
 
+_ENDED_ITSELF = compile_regex(
+    r"\bShutdown broker because all log dirs in |\bExiting Kafka due to fatal exception|"
+    r"\bserver process \(PID \d+\) was terminated by signal \d+|\bterminating any other active server processes|"
+    r"\[Server\] Aborting\b|\bfatal error in thread \[[^\]\n]{1,200}\], exiting"
+)
+"""A server's process ending for a failure, in the server's own words: Kafka's broker shut down when its log
+directories failed (`Shutdown broker because all log dirs in /var/lib/kafka/data have failed`), PostgreSQL's
+postmaster seeing a server process die (`server process (PID 71) was terminated by signal 6: Aborted`,
+`terminating any other active server processes`), MySQL's `[Server] Aborting`, Elasticsearch's `fatal error in
+thread [main], exiting`."""
+
+
+def _ends_itself(cluster: Cluster) -> bool:
+    """A Kubernetes container's server saying its process ended for a failure (`_ENDED_ITSELF`), at any level:
+    PostgreSQL writes the death of a server process as a `LOG:` line."""
+    return (
+        any(log.startswith("k8s_container ") for log in cluster.logs)
+        and _ENDED_ITSELF.search(f"{cluster.title}\n{cluster.message}"[:MENTION_CHARS]) is not None
+    )
+
+
 def _restart_links(clusters: dict[str, Cluster], facts: ResolvedFacts, links: _Links) -> None:
     """A container the kubelet restarts, the effect of the error its pod logged before within the back-off
     (`RESTART_WINDOW_SECONDS`): most of the restarts come after one, and most of the error's occurrences come
     with a restart, counted over the restarts of all its pods (an `OutOfMemoryError`, then `Back-off
-    restarting` 30 s later); an error the pods log all the time is not the crash."""
+    restarting` 30 s later); an error the pods log all the time is not the crash. So is a server's process that
+    ended for a failure in its own words on the same pod (`_ends_itself`: Kafka's `Shutdown broker because all log
+    dirs … have failed` after its `IOException: No space left on device`)."""
     shares = facts.restart_shares
     restarts: dict[str, list[tuple[Cluster, float]]] = {}
     for (first, second), share in sorted(shares.items()):
         restart, crash = clusters.get(first), clusters.get(second)
-        if restart is None or crash is None or role(restart) != EXIT or role(crash) != ERROR:
+        if restart is None or crash is None or role(crash) != ERROR or not _is_failure(crash):
             continue
-        if not _RESTARTED.search(f"{restart.title}\n{restart.message}") or not _is_failure(crash):
+        if not (
+            (role(restart) == EXIT and _RESTARTED.search(f"{restart.title}\n{restart.message}"))
+            or (_ends_itself(restart) and not _ends_itself(crash))
+        ):
             continue
         if share >= INSTANCE_MIN_SHARE and crash.first_seen <= restart.first_seen:
             restarts.setdefault(second, []).append((restart, share))
@@ -685,12 +712,13 @@ def _restart_links(clusters: dict[str, Cluster], facts: ResolvedFacts, links: _L
         if sum(shares.get((crash_fingerprint, r.fingerprint), 0.0) for r, _ in found) < INSTANCE_MIN_SHARE:
             continue
         for restart, share in found:
+            within = "" if _ends_itself(restart) else " (the kubelet's back-off)"
             links.add(
                 crash.fingerprint,
                 restart.fingerprint,
                 "instance",
                 f"{share:.0%} of the occurrences of {_q(restart.title)} come within "
-                f"{RESTART_WINDOW_SECONDS:g} s (the kubelet's back-off) of {_q(crash.title)} on the same pod",
+                f"{RESTART_WINDOW_SECONDS:g} s{within} of {_q(crash.title)} on the same pod",
             )
 
 
@@ -769,6 +797,16 @@ cluster's `logs`."""
 JOB_LOGS = ("dataflow_step ",)
 """How the logs of a batch job run by a managed service begin in a cluster's `logs` (Dataflow's workers' and its
 job messages)."""
+_REPLICA_EXITED = compile_regex(r"\bThe replica \S+ exited with a non-zero status\b")
+"""Vertex AI's (and AI Platform's) record of a training job's replica that ended in failure (`The replica
+workerpool0-0 exited with a non-zero status of 1. Termination reason: Error.`); not one the service killed for its
+memory (`… ran out-of-memory and exited with a non-zero status of 9(SIGKILL)`), which no error of its own explains."""
+TRAINING_LOGS = ("ml_job ", "aiplatform.googleapis.com/CustomJob ")
+"""How the logs of a Vertex AI (AI Platform) training job begin in a cluster's `logs`: its replicas' and its own."""
+
+
+_JOB_ENDS = ((JOB_LOGS, _JOB_FAILED), (_K8S_EVENTS, _K8S_JOB_FAILED), (TRAINING_LOGS, _REPLICA_EXITED))
+"""(the logs, the failure of a whole job in them) of each kind of job `_job_links` reads."""
 
 
 def _job_links(clusters: Sequence[Cluster], facts: ResolvedFacts, links: _Links) -> None:
@@ -776,20 +814,17 @@ def _job_links(clusters: Sequence[Cluster], facts: ResolvedFacts, links: _Links)
     workers' exceptions, logged again as the service's `Error message from worker: …`), up to `UPSTREAM_SLACK`
     before: both are the job's, with no instance or revision to tie them. So is a Kubernetes Job its controller
     failed (`_K8S_JOB_FAILED`, an event about the Job) of the errors of the pods it made (`ResolvedFacts.pod_owners`:
-    pod `nightly-export-29145600-7xk2p` of Job `batch/nightly-export-29145600`), whatever their container's name."""
+    pod `nightly-export-29145600-7xk2p` of Job `batch/nightly-export-29145600`), whatever their container's name. So
+    is a Vertex AI training job's replica that exited in failure (`_REPLICA_EXITED`) of the job's errors before it (a
+    `torch.OutOfMemoryError: CUDA out of memory`): the service logs the exit apart from the replica's own lines."""
     failed = [
         c
         for c in clusters
         if c.logs
-        and (
-            (
-                all(log.startswith(JOB_LOGS) for log in c.logs)
-                and _JOB_FAILED.search(f"{c.title}\n{c.message}"[:MENTION_CHARS])
-            )
-            or (
-                all(log.startswith(_K8S_EVENTS) for log in c.logs)
-                and _K8S_JOB_FAILED.search(f"{c.title}\n{c.message}"[:MENTION_CHARS])
-            )
+        and any(
+            all(log.startswith(logs) for log in c.logs)
+            and ended.search(f"{c.title}\n{c.message}"[:MENTION_CHARS])
+            for logs, ended in _JOB_ENDS
         )
     ]
     for failure in failed:
@@ -1678,7 +1713,7 @@ def _host_links(clusters: Sequence[Cluster], facts: ResolvedFacts, links: _Links
     app_engine: dict[str, set[str]] = {}
     on_cloud_run: dict[str, set[str]] = {}
     for cluster in clusters:
-        if _is_failure(cluster) and role(cluster) != NONE:
+        if (_is_failure(cluster) and role(cluster) != NONE) or _unscheduled(cluster):
             for service in cluster.services:
                 failing.setdefault(service, []).append(cluster)
             if any(log.split(" ", 1)[0] in CLOUD_RUN_URLS for log in cluster.logs):
@@ -1793,7 +1828,7 @@ def _unanswering(
     which one is not told).
     """
     if not statuses or statuses & _UNANSWERED:
-        down = _first_rung(near)
+        down = _first_rung(near) or [c for c in near if _unscheduled(c)]
         if down:
             return down
         if timed_out:
@@ -1823,6 +1858,50 @@ _OPERATION_TIMED_OUT = compile_regex(
 """An operation that ran out of time, as a service says of its own work: `canceling statement due to statement
 timeout`, `Lock wait timeout exceeded`, `DEADLINE_EXCEEDED`, `TimeoutError`, `Timeout reading from socket`,
 `finished with status: 'timeout'`; not a timeout that is a setting or a state (`session timeout for user 7100`)."""
+
+
+_UNSCHEDULED = "FailedScheduling: "
+"""How the title of the scheduler's event about a pod it could not place on any node begins (`FailedScheduling: 0/5
+nodes are available: 2 Insufficient nvidia.com/gpu, …`): the pod stays Pending."""
+
+
+def _unscheduled(cluster: Cluster) -> bool:
+    """Pods the scheduler could not place (`_UNSCHEDULED`), told by their own events: their workload has no pod to
+    answer (the scheduler reports it as a warning)."""
+    return cluster.title.startswith(_UNSCHEDULED) and all(log.startswith(_POD_EVENTS) for log in cluster.logs)
+
+
+_PENDING = compile_regex(r"\(pending: ([a-z0-9][a-z0-9-]{0,62})/([a-z0-9][a-z0-9.-]{0,252})")
+"""The sample pod of the pods a cluster autoscaler's record says it cannot scale up for
+(`payloads._autoscaler_no_scale_up`: `Cluster autoscaler cannot scale up: … (pending: ml/embedder-5b8c7d9f6-r4t5u,
+3 pods)`)."""
+
+
+def _autoscaler_links(clusters: Sequence[Cluster], facts: ResolvedFacts, links: _Links) -> None:
+    """A cluster autoscaler that cannot add a node for pending pods (`_PENDING`: a node group at its maximum size, a
+    quota, no node group that fits) is the cause of the scheduler's failing to place the pods of that workload
+    (`_unscheduled`: the pod named, or another of its workload) in the same minutes: no node came for them."""
+    pending: dict[str, list[tuple[Cluster, str]]] = {}
+    for cluster in clusters:
+        if not cluster.message.startswith("Cluster autoscaler cannot scale up: "):
+            continue
+        texts = [cluster.message, *(sample.message for sample in cluster.samples)]
+        for found in {m.groups() for text in texts for m in _PENDING.finditer(text[:MENTION_CHARS])}:
+            namespace, pod = found
+            pending.setdefault(f"{namespace}/{pod_workload(pod)}", []).append((cluster, f"{namespace}/{pod}"))
+    for effect in clusters if pending else ():
+        if not _unscheduled(effect):
+            continue
+        for service in sorted(effect.services):
+            for cause, pod in pending.get(service.lower(), []):
+                if _same_minutes(cause, effect, facts):
+                    links.add(
+                        cause.fingerprint,
+                        effect.fingerprint,
+                        "service",
+                        f"{_q(cause.title)} names pending pod {_q(pod)} of {_q(service)} while "
+                        f"{_q(effect.title)} ({_hhmm(effect.first_seen)}–{_hhmm(effect.last_seen)})",
+                    )
 
 
 def _first_rung(near: list[Cluster]) -> list[Cluster]:
@@ -2285,6 +2364,7 @@ def find_links(
     _node_links(by_fingerprint, facts, links)
     _service_links(clusters, facts, links)
     _job_links(clusters, facts, links)
+    _autoscaler_links(clusters, facts, links)
     _upstream_links(clusters, facts, links)
     _give_up_links(clusters, facts, links)
     _host_links(clusters, facts, links)
