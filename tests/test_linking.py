@@ -5072,12 +5072,27 @@ def test_an_autoscaler_that_cannot_scale_up_causes_the_scheduling_failures_of_th
     )
 
 
-@pytest.mark.parametrize(("host", "linked"), [("recommender", True), ("search", False)])
-def test_pods_that_cannot_be_scheduled_cause_the_refused_calls_of_a_caller_naming_their_service(
-    host: str, linked: bool
+PULL_FAILED = (
+    'Failed to pull image "europe-docker.pkg.dev/p/apps/recommender:v2.3.1": rpc error: code = NotFound desc = '
+    'failed to pull and unpack image "europe-docker.pkg.dev/p/apps/recommender:v2.3.1": not found'
+)
+
+
+@pytest.mark.parametrize(
+    ("host", "reason", "message", "linked"),
+    [
+        ("recommender", "FailedScheduling", UNSCHEDULED, True),
+        ("recommender", "Failed", PULL_FAILED, True),  # its image cannot be pulled
+        ("search", "FailedScheduling", UNSCHEDULED, False),  # the caller names another service
+        ("recommender", "DNSConfigForming", "Nameserver limits were exceeded, some nameservers have been omitted",
+         False),  # a warning about a pod that runs
+    ],
+    ids=["unscheduled", "image-not-pulled", "another-service", "pod-runs"],
+)  # fmt: skip
+def test_pods_that_cannot_start_cause_the_refused_calls_of_a_caller_naming_their_service(
+    host: str, reason: str, message: str, linked: bool
 ) -> None:
-    entries = [pod_event(i * 60, f"recommender-9d0e1f2a3-b4c{i}d", "FailedScheduling", UNSCHEDULED)
-               for i in range(4)]  # fmt: skip
+    entries = [pod_event(i * 60, f"recommender-9d0e1f2a3-b4c{i}d", reason, message) for i in range(4)]
     entries += [
         container_entry(20 + i * 50, f"storefront-1a2b3c4d5-h8j{i}k", "storefront",
                         "io.grpc.StatusRuntimeException: UNAVAILABLE: io exception\nCaused by: io.netty.channel."
@@ -5085,5 +5100,23 @@ def test_pods_that_cannot_be_scheduled_cause_the_refused_calls_of_a_caller_namin
                         "local/10.12.3.4:50051")
         for i in range(4)
     ]  # fmt: skip
-    found = {(cause[:30], kinds) for cause, _, kinds in links_of(scan_entries(entries))}
-    assert found == ({("FailedScheduling: 0/5 nodes ar", "upstream")} if linked else set())
+    found = {(cause[:16], kinds) for cause, _, kinds in links_of(scan_entries(entries))}
+    assert found == ({(f"{reason}: {message}"[:16], "upstream")} if linked else set())
+
+
+@pytest.mark.parametrize(("mount_pod", "linked"), [("postgres-0", True), ("postgres-1", False)])
+def test_a_volume_that_cannot_attach_causes_the_mount_that_times_out_on_the_same_pod(
+    mount_pod: str, linked: bool
+) -> None:
+    entries = [
+        pod_event(i * 75, "postgres-0", "FailedAttachVolume", 'Multi-Attach error for volume "pvc-3f2e9a1c" '
+                  "Volume is already exclusively attached to one node and can't be attached to another")
+        for i in range(4)
+    ]  # fmt: skip
+    entries += [
+        pod_event(130 + i * 120, mount_pod, "FailedMount", "Unable to attach or mount volumes: unmounted "
+                  "volumes=[data], unattached volumes=[data]: timed out waiting for the condition")
+        for i in range(2)
+    ]  # fmt: skip
+    found = {(cause[:18], effect[:11]) for cause, effect, _ in links_of(scan_entries(entries))}
+    assert found == ({("FailedAttachVolume", "FailedMount")} if linked else set())

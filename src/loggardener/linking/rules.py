@@ -1713,7 +1713,7 @@ def _host_links(clusters: Sequence[Cluster], facts: ResolvedFacts, links: _Links
     app_engine: dict[str, set[str]] = {}
     on_cloud_run: dict[str, set[str]] = {}
     for cluster in clusters:
-        if (_is_failure(cluster) and role(cluster) != NONE) or _unscheduled(cluster):
+        if (_is_failure(cluster) and role(cluster) != NONE) or _start_stage(cluster) is not None:
             for service in cluster.services:
                 failing.setdefault(service, []).append(cluster)
             if any(log.split(" ", 1)[0] in CLOUD_RUN_URLS for log in cluster.logs):
@@ -1828,7 +1828,7 @@ def _unanswering(
     which one is not told).
     """
     if not statuses or statuses & _UNANSWERED:
-        down = _first_rung(near) or [c for c in near if _unscheduled(c)]
+        down = _first_rung(near) or _cannot_start(near)
         if down:
             return down
         if timed_out:
@@ -1860,15 +1860,59 @@ timeout`, `Lock wait timeout exceeded`, `DEADLINE_EXCEEDED`, `TimeoutError`, `Ti
 `finished with status: 'timeout'`; not a timeout that is a setting or a state (`session timeout for user 7100`)."""
 
 
-_UNSCHEDULED = "FailedScheduling: "
-"""How the title of the scheduler's event about a pod it could not place on any node begins (`FailedScheduling: 0/5
-nodes are available: 2 Insufficient nvidia.com/gpu, …`): the pod stays Pending."""
+_CANNOT_START = compile_regex(
+    r"^(?:(FailedScheduling): |(FailedAttachVolume): |(FailedMount): |"
+    r"(?:Failed: (?:Failed to pull image|Error: (?:ErrImagePull|ImagePullBackOff|InvalidImageName))|"
+    r"BackOff: Back-off pulling image)|(FailedCreatePodSandBox): |Failed: Error: (?:secret|configmap) \")"
+)
+"""How the title of a Kubernetes event about a pod that cannot start begins, stage by stage: the scheduler cannot
+place it (`FailedScheduling: 0/5 nodes are available: …`), its volume cannot attach (`FailedAttachVolume:
+Multi-Attach error for volume …`) or mount (`FailedMount: Unable to attach or mount volumes: … timed out waiting
+for the condition`), its image cannot be pulled (`Failed: Failed to pull image …`, `BackOff: Back-off pulling
+image …`), its sandbox cannot be made, or a secret or ConfigMap it reads is missing (`Failed: Error: secret "db" not
+found`)."""
+_START_STAGES = ("FailedScheduling", "FailedAttachVolume", "FailedMount")
+"""The first stages of a pod's start, in order (`_CANNOT_START`'s groups): a later one waits on an earlier one; the
+others (image, sandbox, configuration) come after them."""
 
 
-def _unscheduled(cluster: Cluster) -> bool:
-    """Pods the scheduler could not place (`_UNSCHEDULED`), told by their own events: their workload has no pod to
-    answer (the scheduler reports it as a warning)."""
-    return cluster.title.startswith(_UNSCHEDULED) and all(log.startswith(_POD_EVENTS) for log in cluster.logs)
+def _start_stage(cluster: Cluster) -> int | None:
+    """The stage at which the pods of a Kubernetes pod event cannot start (`_CANNOT_START`, by `_START_STAGES`' order,
+    the later stages last), told by their own events; None for any other problem. Their workload has no pod to answer
+    (the kubelet and the scheduler report it as a warning)."""
+    if not all(log.startswith(_POD_EVENTS) for log in cluster.logs):
+        return None
+    found = _CANNOT_START.match(cluster.title)
+    if found is None:
+        return None
+    reason = next((group for group in found.groups() if group), "")
+    return _START_STAGES.index(reason) if reason in _START_STAGES else len(_START_STAGES)
+
+
+def _cannot_start(near: list[Cluster]) -> list[Cluster]:
+    """Of a service's problems, those of its pods that cannot start at the earliest stage found (`_start_stage`)."""
+    stages = {c.fingerprint: stage for c in near if (stage := _start_stage(c)) is not None}
+    first = min(stages.values(), default=None)
+    return [c for c in near if stages.get(c.fingerprint, -1) == first]
+
+
+def _volume_links(clusters: dict[str, Cluster], facts: ResolvedFacts, links: _Links) -> None:
+    """A pod whose volume cannot attach (`FailedAttachVolume`: `Multi-Attach error`, the volume still attached to
+    the node it left) cannot mount it either: its `FailedMount` (`timed out waiting for the condition`) is the effect,
+    when most of them come within `RESTART_WINDOW_SECONDS` after one on the same pod."""
+    for (first, second), share in sorted(facts.restart_shares.items()):
+        mount, attach = clusters.get(first), clusters.get(second)
+        if mount is None or attach is None or share < INSTANCE_MIN_SHARE:
+            continue
+        if _start_stage(attach) != 1 or _start_stage(mount) != 2 or attach.first_seen > mount.first_seen:
+            continue
+        links.add(
+            attach.fingerprint,
+            mount.fingerprint,
+            "instance",
+            f"{share:.0%} of the occurrences of {_q(mount.title)} come within {RESTART_WINDOW_SECONDS:g} s of "
+            f"{_q(attach.title)} on the same pod: its volume is not attached",
+        )
 
 
 _PENDING = compile_regex(r"\(pending: ([a-z0-9][a-z0-9-]{0,62})/([a-z0-9][a-z0-9.-]{0,252})")
@@ -1880,7 +1924,8 @@ _PENDING = compile_regex(r"\(pending: ([a-z0-9][a-z0-9-]{0,62})/([a-z0-9][a-z0-9
 def _autoscaler_links(clusters: Sequence[Cluster], facts: ResolvedFacts, links: _Links) -> None:
     """A cluster autoscaler that cannot add a node for pending pods (`_PENDING`: a node group at its maximum size, a
     quota, no node group that fits) is the cause of the scheduler's failing to place the pods of that workload
-    (`_unscheduled`: the pod named, or another of its workload) in the same minutes: no node came for them."""
+    (`_start_stage` 0, `FailedScheduling`: the pod named, or another of its workload) in the same minutes: no node
+    came for them."""
     pending: dict[str, list[tuple[Cluster, str]]] = {}
     for cluster in clusters:
         if not cluster.message.startswith("Cluster autoscaler cannot scale up: "):
@@ -1890,7 +1935,7 @@ def _autoscaler_links(clusters: Sequence[Cluster], facts: ResolvedFacts, links: 
             namespace, pod = found
             pending.setdefault(f"{namespace}/{pod_workload(pod)}", []).append((cluster, f"{namespace}/{pod}"))
     for effect in clusters if pending else ():
-        if not _unscheduled(effect):
+        if _start_stage(effect) != 0:
             continue
         for service in sorted(effect.services):
             for cause, pod in pending.get(service.lower(), []):
@@ -1899,8 +1944,8 @@ def _autoscaler_links(clusters: Sequence[Cluster], facts: ResolvedFacts, links: 
                         cause.fingerprint,
                         effect.fingerprint,
                         "service",
-                        f"{_q(cause.title)} names pending pod {_q(pod)} of {_q(service)} while "
-                        f"{_q(effect.title)} ({_hhmm(effect.first_seen)}–{_hhmm(effect.last_seen)})",
+                        f"{_q(cause.title)} names pending pod {_q(pod)} of {_q(service)}, which the scheduler "
+                        f"cannot place: {_q(effect.title)} ({_hhmm(effect.first_seen)}–{_hhmm(effect.last_seen)})",
                     )
 
 
@@ -2365,6 +2410,7 @@ def find_links(
     _service_links(clusters, facts, links)
     _job_links(clusters, facts, links)
     _autoscaler_links(clusters, facts, links)
+    _volume_links(by_fingerprint, facts, links)
     _upstream_links(clusters, facts, links)
     _give_up_links(clusters, facts, links)
     _host_links(clusters, facts, links)
