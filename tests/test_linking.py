@@ -5009,12 +5009,14 @@ KAFKA_DISK = (
         ("ERROR Shutdown broker because all log dirs in /var/lib/kafka/data have failed (kafka.log.LogManager)",
          "kafka-1", True),
         ("LOG:  server process (PID 71) was terminated by signal 6: Aborted", "kafka-1", True),
+        ('{"type": "server", "level": "ERROR", "component": "o.e.b.ElasticsearchUncaughtExceptionHandler", '
+         '"message": "fatal error in thread [elasticsearch[es-0][write][T#3]], exiting"}', "kafka-1", True),
         ("ERROR Error while writing to checkpoint file /var/lib/kafka/data/recovery-point-offset-checkpoint",
          "kafka-1", False),  # another error of the pod, not its end
         ("ERROR Shutdown broker because all log dirs in /var/lib/kafka/data have failed (kafka.log.LogManager)",
          "kafka-0", False),  # another pod's end
     ],
-    ids=["kafka-shutdown", "postgres-server-process", "another-error", "another-pod"],
+    ids=["kafka-shutdown", "postgres-server-process", "elasticsearch-fatal", "another-error", "another-pod"],
 )  # fmt: skip
 def test_a_servers_end_in_its_own_words_is_the_effect_of_the_error_its_pod_logged_before(
     end: str, pod: str, linked: bool

@@ -669,13 +669,13 @@ _RESTARTED = compile_regex(r"Back-off restarting failed container|CrashLoopBackO
 _ENDED_ITSELF = compile_regex(
     r"\bShutdown broker because all log dirs in |\bExiting Kafka due to fatal exception|"
     r"\bserver process \(PID \d+\) was terminated by signal \d+|\bterminating any other active server processes|"
-    r"\[Server\] Aborting\b|\bfatal error in thread \[[^\]\n]{1,200}\], exiting"
+    r"\[Server\] Aborting\b|\bfatal error in thread \[[^\n]{1,200}?\], exiting|\*\*\*aborting after fassert\(\) failure"
 )
 """A server's process ending for a failure, in the server's own words: Kafka's broker shut down when its log
 directories failed (`Shutdown broker because all log dirs in /var/lib/kafka/data have failed`), PostgreSQL's
 postmaster seeing a server process die (`server process (PID 71) was terminated by signal 6: Aborted`,
 `terminating any other active server processes`), MySQL's `[Server] Aborting`, Elasticsearch's `fatal error in
-thread [main], exiting`."""
+thread [elasticsearch[es-0][write][T#3]], exiting`, MongoDB's `***aborting after fassert() failure`."""
 
 
 def _ends_itself(cluster: Cluster) -> bool:
