@@ -1367,6 +1367,43 @@ def test_a_node_pool_update_is_told_in_the_incident_of_pods_failing_their_probes
     assert [c.resource for c in incident.changes] == (["pool-1"] if told else [])
 
 
+@pytest.mark.parametrize(("cluster", "told"), [("c", True), ("staging", False)])
+def test_a_node_pool_update_is_told_only_for_the_pods_of_its_own_cluster(cluster: str, told: bool) -> None:
+    probes = [
+        pod_event(240 + i * 20, f"web-5d9c7b6f4-x{i}", "Unhealthy", "Liveness probe failed: HTTP probe failed with "
+                  "statuscode: 500")
+        for i in range(3)
+    ]  # fmt: skip
+    for probe in probes:
+        probe["resource"]["labels"]["cluster_name"] = cluster
+    (incident,) = scan_entries([NODE_POOL_UPDATE, *probes]).incidents
+    assert [c.resource for c in incident.changes] == (["pool-1"] if told else [])
+
+
+def topic_denied(topic: str) -> list[Any]:
+    """A change to topic `topic`'s IAM policy, then a publisher's message naming topic `order-events` with the
+    client's PERMISSION_DENIED logged as its stack: the changes told."""
+    change = audited_change(0, "google.iam.v1.IAMPolicy.SetIamPolicy", f"projects/p/topics/{topic}")
+    entries = [change] + [
+        run_entry(120 + i * 30, severity="ERROR", service="orders", revision="orders-00088-zut", instance=f"o{i}",
+                  json_payload={"message": "publish to projects/p/topics/order-events failed: Error: 7 "
+                                "PERMISSION_DENIED: User not authorized to perform this action.",
+                                "stack": "Error: 7 PERMISSION_DENIED: User not authorized to perform this action.\n"
+                                "    at callErrorFromStatus (/srv/node_modules/@grpc/grpc-js/build/src/call.js:31:19)"})
+        for i in range(3)
+    ]  # fmt: skip
+    (incident,) = scan_entries(entries).incidents
+    return [c.resource for c in incident.changes]
+
+
+def test_a_change_is_told_for_a_failure_whose_logged_message_names_it_beside_the_exception() -> None:
+    assert topic_denied("order-events") == ["order-events"]
+
+
+def test_a_change_is_not_told_for_a_failure_whose_logged_message_names_another_resource() -> None:
+    assert topic_denied("audit-events") == []
+
+
 def test_a_node_pool_update_is_not_told_for_a_cloud_run_revisions_probe_failures() -> None:
     entries = [NODE_POOL_UPDATE] + [
         run_entry(120 + i * 30, severity="ERROR", service="web", revision="web-00002-new", instance=f"w{i}",
@@ -4929,3 +4966,159 @@ def test_no_breaker_linked_to_a_service_failing_another_day_or_named_otherwise(
     name: str, upstream: str, hours_apart: float
 ) -> None:
     assert breaker_of_another_service(name, upstream, hours_apart) == set()
+
+
+def training_entry(seconds: float, job: str, task: str, text: str) -> dict[str, Any]:
+    """A Vertex AI training job's entry: its replica's own line (`task` `workerpool0-0`) or the service's."""
+    return {
+        "insertId": f"ml{seconds}{job}{task}",
+        "timestamp": stamp(seconds),
+        "severity": "ERROR",
+        "logName": f"projects/p/logs/{task}",
+        "resource": {"type": "ml_job", "labels": {"project_id": "p", "job_id": job, "task_name": task}},
+        "textPayload": text,
+    }
+
+
+@pytest.mark.parametrize(
+    ("exit_job", "linked"), [("5519872301846638592", True), ("8832104457261190144", False)]
+)
+def test_a_training_replicas_exit_is_the_effect_of_its_own_jobs_error_before_it(
+    exit_job: str, linked: bool
+) -> None:
+    entries = [
+        training_entry(0, "5519872301846638592", "workerpool0-0", "torch.OutOfMemoryError: CUDA out of memory. "
+                       "Tried to allocate 2.00 GiB. GPU 0 has a total capacity of 22.06 GiB of which 1.12 GiB is free."),
+        training_entry(78, exit_job, "service", "The replica workerpool0-0 exited with a non-zero status of 1. "
+                       "Termination reason: Error."),
+    ]  # fmt: skip
+    found = {(cause[:40], effect[:40]) for cause, effect, _ in links_of(scan_entries(entries))}
+    assert found == ({("torch.OutOfMemoryError: CUDA out of memo", "The replica workerpool0-0 exited with a ")}
+                     if linked else set())  # fmt: skip
+
+
+KAFKA_DISK = (
+    "java.io.IOException: No space left on device\n\tat java.base/sun.nio.ch.FileDispatcherImpl.write0(Native "
+    "Method)\n\tat kafka.log.LogSegment.append(LogSegment.scala:160)"
+)
+
+
+@pytest.mark.parametrize(
+    ("end", "pod", "linked"),
+    [
+        ("ERROR Shutdown broker because all log dirs in /var/lib/kafka/data have failed (kafka.log.LogManager)",
+         "kafka-1", True),
+        ("LOG:  server process (PID 71) was terminated by signal 6: Aborted", "kafka-1", True),
+        ('{"type": "server", "level": "ERROR", "component": "o.e.b.ElasticsearchUncaughtExceptionHandler", '
+         '"message": "fatal error in thread [elasticsearch[es-0][write][T#3]], exiting"}', "kafka-1", True),
+        ("ERROR Error while writing to checkpoint file /var/lib/kafka/data/recovery-point-offset-checkpoint",
+         "kafka-1", False),  # another error of the pod, not its end
+        ("ERROR Shutdown broker because all log dirs in /var/lib/kafka/data have failed (kafka.log.LogManager)",
+         "kafka-0", False),  # another pod's end
+    ],
+    ids=["kafka-shutdown", "postgres-server-process", "elasticsearch-fatal", "another-error", "another-pod"],
+)  # fmt: skip
+def test_a_servers_end_in_its_own_words_is_the_effect_of_the_error_its_pod_logged_before(
+    end: str, pod: str, linked: bool
+) -> None:
+    entries = [container_entry(i * 20, "kafka-1", "kafka", KAFKA_DISK) for i in range(3)]
+    entries.append(container_entry(70, pod, "kafka", end))  # GKE writes a container's stderr at ERROR
+    found = {(cause[:30], effect[:30]) for cause, effect, _ in links_of(scan_entries(entries))}
+    assert bool(found) == linked and all(cause.startswith("java.io.IOException") for cause, _ in found)
+
+
+def no_scale_up(seconds: float, namespace: str, pod: str) -> dict[str, Any]:
+    """The cluster autoscaler's record that it cannot add a node for `pod`'s group (its visibility log)."""
+    group = {
+        "podGroup": {"samplePod": {"name": pod, "namespace": namespace}, "totalPodCount": 3},
+        "rejectedMigs": [{"mig": {"name": "gke-c-pool-1-4c1e-grp", "nodepool": "pool-1", "zone": "us-central1-b"},
+                          "reason": {"messageId": "no.scale.up.mig.skipped",
+                                     "parameters": ["max node group size reached"]}}],
+    }  # fmt: skip
+    return {
+        "insertId": f"ca{seconds}{pod}",
+        "timestamp": stamp(seconds),
+        "logName": "projects/p/logs/container.googleapis.com%2Fcluster-autoscaler-visibility",
+        "resource": {
+            "type": "k8s_cluster",
+            "labels": {"project_id": "p", "location": "l", "cluster_name": "c"},
+        },
+        "jsonPayload": {"noDecisionStatus": {"noScaleUp": {"unhandledPodGroups": [group]}}},
+    }
+
+
+UNSCHEDULED = (
+    "0/5 nodes are available: 5 Insufficient cpu. preemption: 0/5 nodes are available: 5 No preemption victims "
+    "found for incoming pod."
+)
+
+
+@pytest.mark.parametrize(
+    ("namespace", "pod", "linked"),
+    [
+        ("shop", "embedder-5b8c7d9f6-r4t5u", True),
+        ("shop", "embedder-5b8c7d9f6-zz9zz", True),  # another pod of the workload
+        ("ci", "embedder-5b8c7d9f6-r4t5u", False),  # a namesake in another namespace
+        ("shop", "runner-7f8a9b0c1-g5h6j", False),  # another workload
+    ],
+)
+def test_an_autoscaler_that_cannot_scale_up_causes_the_scheduling_failures_of_the_pods_it_names(
+    namespace: str, pod: str, linked: bool
+) -> None:
+    entries = [pod_event(i * 60, f"embedder-5b8c7d9f6-{s}", "FailedScheduling", UNSCHEDULED)
+               for i, s in enumerate(["r4t5u", "v6w7x", "y8z9a", "r4t5u"])]  # fmt: skip
+    entries += [no_scale_up(30 + i * 100, namespace, pod) for i in range(3)]
+    found = {(cause[:30], effect[:30]) for cause, effect, _ in links_of(scan_entries(entries))}
+    assert found == (
+        {("Cluster autoscaler cannot scal", "FailedScheduling: 0/5 nodes ar")} if linked else set()
+    )
+
+
+PULL_FAILED = (
+    'Failed to pull image "europe-docker.pkg.dev/p/apps/recommender:v2.3.1": rpc error: code = NotFound desc = '
+    'failed to pull and unpack image "europe-docker.pkg.dev/p/apps/recommender:v2.3.1": not found'
+)
+
+
+@pytest.mark.parametrize(
+    ("host", "reason", "message", "linked"),
+    [
+        ("recommender", "FailedScheduling", UNSCHEDULED, True),
+        ("recommender", "Failed", PULL_FAILED, True),  # its image cannot be pulled
+        ("search", "FailedScheduling", UNSCHEDULED, False),  # the caller names another service
+        ("recommender", "DNSConfigForming", "Nameserver limits were exceeded, some nameservers have been omitted",
+         False),  # a warning about a pod that runs
+    ],
+    ids=["unscheduled", "image-not-pulled", "another-service", "pod-runs"],
+)  # fmt: skip
+def test_pods_that_cannot_start_cause_the_refused_calls_of_a_caller_naming_their_service(
+    host: str, reason: str, message: str, linked: bool
+) -> None:
+    entries = [pod_event(i * 60, f"recommender-9d0e1f2a3-b4c{i}d", reason, message) for i in range(4)]
+    entries += [
+        container_entry(20 + i * 50, f"storefront-1a2b3c4d5-h8j{i}k", "storefront",
+                        "io.grpc.StatusRuntimeException: UNAVAILABLE: io exception\nCaused by: io.netty.channel."
+                        f"AbstractChannel$AnnotatedConnectException: Connection refused: {host}.shop.svc.cluster."
+                        "local/10.12.3.4:50051")
+        for i in range(4)
+    ]  # fmt: skip
+    found = {(cause[:16], kinds) for cause, _, kinds in links_of(scan_entries(entries))}
+    assert found == ({(f"{reason}: {message}"[:16], "upstream")} if linked else set())
+
+
+@pytest.mark.parametrize(("mount_pod", "linked"), [("postgres-0", True), ("postgres-1", False)])
+def test_a_volume_that_cannot_attach_causes_the_mount_that_times_out_on_the_same_pod(
+    mount_pod: str, linked: bool
+) -> None:
+    entries = [
+        pod_event(i * 75, "postgres-0", "FailedAttachVolume", 'Multi-Attach error for volume "pvc-3f2e9a1c" '
+                  "Volume is already exclusively attached to one node and can't be attached to another")
+        for i in range(4)
+    ]  # fmt: skip
+    entries += [
+        pod_event(130 + i * 120, mount_pod, "FailedMount", "Unable to attach or mount volumes: unmounted "
+                  "volumes=[data], unattached volumes=[data]: timed out waiting for the condition")
+        for i in range(2)
+    ]  # fmt: skip
+    found = {(cause[:18], effect[:11]) for cause, effect, _ in links_of(scan_entries(entries))}
+    assert found == ({("FailedAttachVolume", "FailedMount")} if linked else set())

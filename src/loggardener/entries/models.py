@@ -153,6 +153,9 @@ class LogEntry(NamedTuple):
     """The component a line's header named in brackets that prefix stripping removes from the message (go-sql-driver's
     `[mysql] 2026/11/05 09:00:04 packets.go:37: unexpected EOF`: `mysql`); "" for none. Linking reads it as the
     client library that logged the line (which database engine it calls)."""
+    cluster: str = ""
+    """The Kubernetes cluster a Kubernetes entry came from (its resource's `cluster_name`); "" for any other entry.
+    Linking tells a node pool's change only for the problems of that pool's cluster."""
 
     @property
     def log_id(self) -> str:

@@ -47,7 +47,13 @@ from loggardener.entries.models import (
 from loggardener.entries.payloads import MAX_MESSAGE, Payload, as_text, caller_kind, read_payload
 from loggardener.entries.reassemble import credential_label, line_kind
 from loggardener.entries.redact import Redactor
-from loggardener.entries.resources import STREAM_LABEL, node_of, pod_app, resource_identity
+from loggardener.entries.resources import (
+    STREAM_LABEL,
+    kubernetes_cluster,
+    node_of,
+    pod_app,
+    resource_identity,
+)
 from loggardener.entries.stacks import StackParser
 from loggardener.errors import json_type
 from loggardener.regexes import compile_regex
@@ -483,6 +489,7 @@ class EntryParser:
         message = errorlog_message(message) if role == "message" else stripped
         node = node_of(resource_type, resource_labels, payload, entry_labels)
         app = pod_app(resource_type, entry_labels)
+        cluster = kubernetes_cluster(resource_type, resource_labels)
         return LogEntry(
             position=position,
             insert_id=self._redact(str(raw.get("insertId") or f"#{position}")),
@@ -514,6 +521,7 @@ class EntryParser:
             upstream=upstream,
             tag=tag,
             pod_app=(self._name(app) or "") if app else "",
+            cluster=(self._name(cluster) or "") if cluster else "",
         )
 
 

@@ -274,6 +274,14 @@ def node_of(
     return None
 
 
+def kubernetes_cluster(resource_type: str, labels: dict[str, Any]) -> str | None:
+    """The cluster a Kubernetes entry (a container's, a pod's, a node's, the cluster's own) came from: its resource's
+    `cluster_name`; None for any other entry."""
+    if resource_type in _KUBERNETES or resource_type in ("k8s_container", "container"):
+        return _get(labels, "cluster_name")
+    return None
+
+
 _PLATFORM_LOGS = frozenset(("stdout", "stderr"))
 
 

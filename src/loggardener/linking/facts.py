@@ -58,6 +58,10 @@ VM_STOPPED = compile_regex(
 )
 """Audit methods of a VM stopped or restarted under what runs on it: by Compute Engine (a Spot VM preempted, a host
 error, a maintenance termination; system-event log) or by someone (`v1.compute.instances.reset`, `…stop`)."""
+MAX_CLUSTERS_PER_KEY = 4
+"""Distinct Kubernetes clusters (`LogEntry.cluster`) kept per cluster key that its events came from (the first seen)."""
+_NODE_POOL_CLUSTER = compile_regex(r"/clusters/([^/\s]+)/nodePools/")
+"""The cluster a node pool's resource name places it in (`projects/p/locations/l/clusters/prod/nodePools/pool-1`)."""
 MAX_OWNERS_PER_KEY = 4
 """Distinct owners of the Kubernetes pods a cluster key's events came from (`pod_owners`), the first seen."""
 _POD_NAME_SUFFIX = compile_regex(r"[a-z0-9]{5}")
@@ -309,13 +313,15 @@ def _change(entry: LogEntry) -> ChangeMarker | None:
     changed = _HIERARCHY_NODE.search(entry.message) or _CHANGED_RESOURCE.search(entry.message)
     if changed is None or is_deploy(entry):
         return None
-    return ChangeMarker(
+    change = ChangeMarker(
         timestamp=entry.timestamp,
         method=entry.audit_method or "",
         resource=changed.group(1),
         principal=entry.principal,
         grants_only=entry.audit_grants_only,
     )
+    pool = _NODE_POOL_CLUSTER.search(entry.message) if "/nodePools/" in entry.message else None
+    return change.with_cluster(pool.group(1)) if pool else change
 
 
 def _deploy(entry: LogEntry) -> DeployMarker:
@@ -358,6 +364,7 @@ class LinkFacts:
         self._pods: set[tuple[str, str, str]] = set()
         self._service_apps: dict[str, set[str]] = {}
         self._key_nodes: dict[str, set[str]] = {}
+        self._key_clusters: dict[str, set[str]] = {}
 
     @property
     def traces_held(self) -> int:
@@ -448,6 +455,10 @@ class LinkFacts:
                 self._key_nodes[key] = {entry.node}
             elif len(nodes) < MAX_NODES_PER_KEY:
                 nodes.add(entry.node)
+        if entry.cluster:
+            clusters = self._key_clusters.setdefault(key, set())
+            if len(clusters) < MAX_CLUSTERS_PER_KEY:
+                clusters.add(entry.cluster)
         if entry.trace:
             self._add_trace(entry.trace, key, seconds)
         minute = int(seconds // 60)
@@ -548,6 +559,7 @@ class LinkFacts:
             if pair[0] != pair[1]:
                 before[pair] += count
         nodes = _tags_by_fingerprint(self._key_nodes, final)
+        clusters = _tags_by_fingerprint(self._key_clusters, final)
         return ResolvedFacts(
             instance_shares=self.co_occurrence.shares(final),
             trace_shares={pair: min(1.0, n / traced[pair[0]]) for pair, n in shared.items()},
@@ -556,7 +568,7 @@ class LinkFacts:
             cluster_revisions=_by_fingerprint(self._key_revisions, final),
             deploys=[marker for _, _, marker in sorted(self._deploys, reverse=True)],
             changes=[
-                _with_hosted(self._with_engine(marker), nodes)
+                _with_elsewhere(_with_hosted(self._with_engine(marker), nodes), clusters)
                 for _, _, marker in sorted(self._changes, reverse=True)
             ],
             mentions=_by_fingerprint(self._mentions, final),
@@ -576,6 +588,13 @@ def _with_hosted(change: ChangeMarker, nodes: dict[str, frozenset[str]]) -> Chan
     if not nodes or VM_STOPPED.search(change.method) is None:
         return change
     return change.with_hosted(frozenset(fp for fp, ran_on in nodes.items() if change.resource in ran_on))
+
+
+def _with_elsewhere(change: ChangeMarker, clusters: dict[str, frozenset[str]]) -> ChangeMarker:
+    """A node pool's change with the problems whose events all came from other Kubernetes clusters."""
+    if change.cluster is None:
+        return change
+    return change.with_elsewhere(frozenset(fp for fp, seen in clusters.items() if change.cluster not in seen))
 
 
 def _with_exception(entry: LogEntry) -> str | None:

@@ -385,9 +385,17 @@ def concerns(change: ChangeMarker, problems: Sequence[Cluster]) -> bool:
         return True
     if any(_named_after(resource, s) for c in problems for s in c.services):
         return True
-    if any(names_service(change.resource, f"{c.title}\n{c.message}") for c in problems):
+    if any(names_service(change.resource, _said(c)) for c in problems):
         return True
     return _concerns_by_kind(change, problems)
+
+
+def _said(cluster: Cluster) -> str:
+    """The problem's title, message and the first line of its first sample: a structured log's message that its
+    exception replaced as the problem's message (`publish to projects/p/topics/order-events failed: …` logged with
+    the client's `Error: 7 PERMISSION_DENIED: …`)."""
+    first = cluster.samples[0].message.partition("\n")[0][:_TEXT_HEAD] if cluster.samples else ""
+    return f"{cluster.title}\n{cluster.message}\n{first}"
 
 
 def _named_after(resource: str, service: str) -> bool:
@@ -401,7 +409,7 @@ def _concerns_by_kind(change: ChangeMarker, problems: Sequence[Cluster]) -> bool
     """A change of a kind that fails problems of one kind, which names no resource they name: a Cloud DNS
     change (`dns.changes.create`) and a host name that does not resolve; a GKE node pool's update or resize
     (`…ClusterManager.UpdateNodePool`: its nodes drained and recreated) and a Kubernetes workload's containers
-    exiting or failing their probes; a whole project's (folder's, organization's) IAM policy set and a call
+    exiting or failing their probes in that pool's cluster (`ChangeMarker.elsewhere`); a whole project's (folder's, organization's) IAM policy set and a call
     refused for want of a permission (a resource's own policy is told only when a problem names it; a policy
     change that only adds bindings refuses nothing); a service account's IAM policy
     (`google.iam.admin.v1.SetIAMPolicy`, its resource a numeric id) and a call refused one of the permissions
@@ -441,7 +449,9 @@ def _concerns_by_kind(change: ChangeMarker, problems: Sequence[Cluster]) -> bool
             )
     if "NodePool" in change.method.rsplit(".", 1)[-1]:
         return any(
-            role(c) in (EXIT, PROBE) and any(log.split(" ", 1)[0] in KUBERNETES_RESOURCES for log in c.logs)
+            role(c) in (EXIT, PROBE)
+            and c.fingerprint not in change.elsewhere
+            and any(log.split(" ", 1)[0] in KUBERNETES_RESOURCES for log in c.logs)
             for c in problems
         )
     return False

@@ -61,9 +61,25 @@ class ChangeMarker(BaseModel):
     preempted under a GKE node's pods: `facts.VM_STOPPED`); the audit entry names only the VM. Linking reads it,
     the report does not carry it."""
 
+    _cluster: str | None = PrivateAttr(default=None)
+    """The Kubernetes cluster a changed node pool belongs to (`…/clusters/prod/nodePools/pool-1`); None for any other
+    change. Linking reads it, the report does not carry it."""
+
+    _elsewhere: frozenset[str] = PrivateAttr(default=frozenset())
+    """The problems whose events all came from Kubernetes clusters other than the changed node pool's: draining
+    that pool's nodes touched none of their pods. Linking reads it, the report does not carry it."""
+
     @property
     def engine(self) -> str | None:
         return self._engine
+
+    @property
+    def cluster(self) -> str | None:
+        return self._cluster
+
+    @property
+    def elsewhere(self) -> frozenset[str]:
+        return self._elsewhere
 
     @property
     def hosted(self) -> frozenset[str]:
@@ -73,6 +89,18 @@ class ChangeMarker(BaseModel):
         """The same change, the problems that ran on the changed VM known."""
         marker = self.model_copy()
         marker._hosted = fingerprints
+        return marker
+
+    def with_cluster(self, cluster: str) -> ChangeMarker:
+        """The same change, the cluster of the changed node pool known."""
+        marker = self.model_copy()
+        marker._cluster = cluster
+        return marker
+
+    def with_elsewhere(self, fingerprints: frozenset[str]) -> ChangeMarker:
+        """The same change, the problems of other clusters than the changed node pool's known."""
+        marker = self.model_copy()
+        marker._elsewhere = fingerprints
         return marker
 
     def with_engine(self, engine: str) -> ChangeMarker:

@@ -64,6 +64,7 @@ from datetime import datetime, timedelta
 from loggardener.clustering.models import Cluster
 from loggardener.entries.levels import STARTUP_EXCEPTION_TYPES, start_failure
 from loggardener.entries.models import Severity
+from loggardener.entries.payloads import pod_workload
 from loggardener.linking.facts import (
     CUT_OFF,
     DATABASE_RESOURCES,
@@ -665,18 +666,44 @@ _RESTARTED = compile_regex(r"Back-off restarting failed container|CrashLoopBackO
 """The kubelet restarting a container that exited: its back-off reports it up to minutes after the crash."""
 
 
+_ENDED_ITSELF = compile_regex(
+    r"\bShutdown broker because all log dirs in |\bExiting Kafka due to fatal exception|"
+    r"\bserver process \(PID \d+\) was terminated by signal \d+|\bterminating any other active server processes|"
+    r"\[Server\] Aborting\b|\bfatal error in thread \[[^\n]{1,200}?\], exiting|\*\*\*aborting after fassert\(\) failure"
+)
+"""A server's process ending for a failure, in the server's own words: Kafka's broker shut down when its log
+directories failed (`Shutdown broker because all log dirs in /var/lib/kafka/data have failed`), PostgreSQL's
+postmaster seeing a server process die (`server process (PID 71) was terminated by signal 6: Aborted`,
+`terminating any other active server processes`), MySQL's `[Server] Aborting`, Elasticsearch's `fatal error in
+thread [elasticsearch[es-0][write][T#3]], exiting`, MongoDB's `***aborting after fassert() failure`."""
+
+
+def _ends_itself(cluster: Cluster) -> bool:
+    """A Kubernetes container's server saying its process ended for a failure (`_ENDED_ITSELF`), at any level:
+    PostgreSQL writes the death of a server process as a `LOG:` line."""
+    return (
+        any(log.startswith("k8s_container ") for log in cluster.logs)
+        and _ENDED_ITSELF.search(f"{cluster.title}\n{cluster.message}"[:MENTION_CHARS]) is not None
+    )
+
+
 def _restart_links(clusters: dict[str, Cluster], facts: ResolvedFacts, links: _Links) -> None:
     """A container the kubelet restarts, the effect of the error its pod logged before within the back-off
     (`RESTART_WINDOW_SECONDS`): most of the restarts come after one, and most of the error's occurrences come
     with a restart, counted over the restarts of all its pods (an `OutOfMemoryError`, then `Back-off
-    restarting` 30 s later); an error the pods log all the time is not the crash."""
+    restarting` 30 s later); an error the pods log all the time is not the crash. So is a server's process that
+    ended for a failure in its own words on the same pod (`_ends_itself`: Kafka's `Shutdown broker because all log
+    dirs … have failed` after its `IOException: No space left on device`)."""
     shares = facts.restart_shares
     restarts: dict[str, list[tuple[Cluster, float]]] = {}
     for (first, second), share in sorted(shares.items()):
         restart, crash = clusters.get(first), clusters.get(second)
-        if restart is None or crash is None or role(restart) != EXIT or role(crash) != ERROR:
+        if restart is None or crash is None or role(crash) != ERROR or not _is_failure(crash):
             continue
-        if not _RESTARTED.search(f"{restart.title}\n{restart.message}") or not _is_failure(crash):
+        if not (
+            (role(restart) == EXIT and _RESTARTED.search(f"{restart.title}\n{restart.message}"))
+            or (_ends_itself(restart) and not _ends_itself(crash))
+        ):
             continue
         if share >= INSTANCE_MIN_SHARE and crash.first_seen <= restart.first_seen:
             restarts.setdefault(second, []).append((restart, share))
@@ -685,12 +712,13 @@ def _restart_links(clusters: dict[str, Cluster], facts: ResolvedFacts, links: _L
         if sum(shares.get((crash_fingerprint, r.fingerprint), 0.0) for r, _ in found) < INSTANCE_MIN_SHARE:
             continue
         for restart, share in found:
+            within = "" if _ends_itself(restart) else " (the kubelet's back-off)"
             links.add(
                 crash.fingerprint,
                 restart.fingerprint,
                 "instance",
                 f"{share:.0%} of the occurrences of {_q(restart.title)} come within "
-                f"{RESTART_WINDOW_SECONDS:g} s (the kubelet's back-off) of {_q(crash.title)} on the same pod",
+                f"{RESTART_WINDOW_SECONDS:g} s{within} of {_q(crash.title)} on the same pod",
             )
 
 
@@ -769,6 +797,16 @@ cluster's `logs`."""
 JOB_LOGS = ("dataflow_step ",)
 """How the logs of a batch job run by a managed service begin in a cluster's `logs` (Dataflow's workers' and its
 job messages)."""
+_REPLICA_EXITED = compile_regex(r"\bThe replica \S+ exited with a non-zero status\b")
+"""Vertex AI's (and AI Platform's) record of a training job's replica that ended in failure (`The replica
+workerpool0-0 exited with a non-zero status of 1. Termination reason: Error.`); not one the service killed for its
+memory (`… ran out-of-memory and exited with a non-zero status of 9(SIGKILL)`), which no error of its own explains."""
+TRAINING_LOGS = ("ml_job ", "aiplatform.googleapis.com/CustomJob ")
+"""How the logs of a Vertex AI (AI Platform) training job begin in a cluster's `logs`: its replicas' and its own."""
+
+
+_JOB_ENDS = ((JOB_LOGS, _JOB_FAILED), (_K8S_EVENTS, _K8S_JOB_FAILED), (TRAINING_LOGS, _REPLICA_EXITED))
+"""(the logs, the failure of a whole job in them) of each kind of job `_job_links` reads."""
 
 
 def _job_links(clusters: Sequence[Cluster], facts: ResolvedFacts, links: _Links) -> None:
@@ -776,20 +814,17 @@ def _job_links(clusters: Sequence[Cluster], facts: ResolvedFacts, links: _Links)
     workers' exceptions, logged again as the service's `Error message from worker: …`), up to `UPSTREAM_SLACK`
     before: both are the job's, with no instance or revision to tie them. So is a Kubernetes Job its controller
     failed (`_K8S_JOB_FAILED`, an event about the Job) of the errors of the pods it made (`ResolvedFacts.pod_owners`:
-    pod `nightly-export-29145600-7xk2p` of Job `batch/nightly-export-29145600`), whatever their container's name."""
+    pod `nightly-export-29145600-7xk2p` of Job `batch/nightly-export-29145600`), whatever their container's name. So
+    is a Vertex AI training job's replica that exited in failure (`_REPLICA_EXITED`) of the job's errors before it (a
+    `torch.OutOfMemoryError: CUDA out of memory`): the service logs the exit apart from the replica's own lines."""
     failed = [
         c
         for c in clusters
         if c.logs
-        and (
-            (
-                all(log.startswith(JOB_LOGS) for log in c.logs)
-                and _JOB_FAILED.search(f"{c.title}\n{c.message}"[:MENTION_CHARS])
-            )
-            or (
-                all(log.startswith(_K8S_EVENTS) for log in c.logs)
-                and _K8S_JOB_FAILED.search(f"{c.title}\n{c.message}"[:MENTION_CHARS])
-            )
+        and any(
+            all(log.startswith(logs) for log in c.logs)
+            and ended.search(f"{c.title}\n{c.message}"[:MENTION_CHARS])
+            for logs, ended in _JOB_ENDS
         )
     ]
     for failure in failed:
@@ -1678,7 +1713,7 @@ def _host_links(clusters: Sequence[Cluster], facts: ResolvedFacts, links: _Links
     app_engine: dict[str, set[str]] = {}
     on_cloud_run: dict[str, set[str]] = {}
     for cluster in clusters:
-        if _is_failure(cluster) and role(cluster) != NONE:
+        if (_is_failure(cluster) and role(cluster) != NONE) or _start_stage(cluster) is not None:
             for service in cluster.services:
                 failing.setdefault(service, []).append(cluster)
             if any(log.split(" ", 1)[0] in CLOUD_RUN_URLS for log in cluster.logs):
@@ -1793,7 +1828,7 @@ def _unanswering(
     which one is not told).
     """
     if not statuses or statuses & _UNANSWERED:
-        down = _first_rung(near)
+        down = _first_rung(near) or _cannot_start(near)
         if down:
             return down
         if timed_out:
@@ -1823,6 +1858,95 @@ _OPERATION_TIMED_OUT = compile_regex(
 """An operation that ran out of time, as a service says of its own work: `canceling statement due to statement
 timeout`, `Lock wait timeout exceeded`, `DEADLINE_EXCEEDED`, `TimeoutError`, `Timeout reading from socket`,
 `finished with status: 'timeout'`; not a timeout that is a setting or a state (`session timeout for user 7100`)."""
+
+
+_CANNOT_START = compile_regex(
+    r"^(?:(FailedScheduling): |(FailedAttachVolume): |(FailedMount): |"
+    r"(?:Failed: (?:Failed to pull image|Error: (?:ErrImagePull|ImagePullBackOff|InvalidImageName))|"
+    r"BackOff: Back-off pulling image)|(FailedCreatePodSandBox): |Failed: Error: (?:secret|configmap) \")"
+)
+"""How the title of a Kubernetes event about a pod that cannot start begins, stage by stage: the scheduler cannot
+place it (`FailedScheduling: 0/5 nodes are available: …`), its volume cannot attach (`FailedAttachVolume:
+Multi-Attach error for volume …`) or mount (`FailedMount: Unable to attach or mount volumes: … timed out waiting
+for the condition`), its image cannot be pulled (`Failed: Failed to pull image …`, `BackOff: Back-off pulling
+image …`), its sandbox cannot be made, or a secret or ConfigMap it reads is missing (`Failed: Error: secret "db" not
+found`)."""
+_START_STAGES = ("FailedScheduling", "FailedAttachVolume", "FailedMount")
+"""The first stages of a pod's start, in order (`_CANNOT_START`'s groups): a later one waits on an earlier one; the
+others (image, sandbox, configuration) come after them."""
+
+
+def _start_stage(cluster: Cluster) -> int | None:
+    """The stage at which the pods of a Kubernetes pod event cannot start (`_CANNOT_START`, by `_START_STAGES`' order,
+    the later stages last), told by their own events; None for any other problem. Their workload has no pod to answer
+    (the kubelet and the scheduler report it as a warning)."""
+    if not all(log.startswith(_POD_EVENTS) for log in cluster.logs):
+        return None
+    found = _CANNOT_START.match(cluster.title)
+    if found is None:
+        return None
+    reason = next((group for group in found.groups() if group), "")
+    return _START_STAGES.index(reason) if reason in _START_STAGES else len(_START_STAGES)
+
+
+def _cannot_start(near: list[Cluster]) -> list[Cluster]:
+    """Of a service's problems, those of its pods that cannot start at the earliest stage found (`_start_stage`)."""
+    stages = {c.fingerprint: stage for c in near if (stage := _start_stage(c)) is not None}
+    first = min(stages.values(), default=None)
+    return [c for c in near if stages.get(c.fingerprint, -1) == first]
+
+
+def _volume_links(clusters: dict[str, Cluster], facts: ResolvedFacts, links: _Links) -> None:
+    """A pod whose volume cannot attach (`FailedAttachVolume`: `Multi-Attach error`, the volume still attached to
+    the node it left) cannot mount it either: its `FailedMount` (`timed out waiting for the condition`) is the effect,
+    when most of them come within `RESTART_WINDOW_SECONDS` after one on the same pod."""
+    for (first, second), share in sorted(facts.restart_shares.items()):
+        mount, attach = clusters.get(first), clusters.get(second)
+        if mount is None or attach is None or share < INSTANCE_MIN_SHARE:
+            continue
+        if _start_stage(attach) != 1 or _start_stage(mount) != 2 or attach.first_seen > mount.first_seen:
+            continue
+        links.add(
+            attach.fingerprint,
+            mount.fingerprint,
+            "instance",
+            f"{share:.0%} of the occurrences of {_q(mount.title)} come within {RESTART_WINDOW_SECONDS:g} s of "
+            f"{_q(attach.title)} on the same pod: its volume is not attached",
+        )
+
+
+_PENDING = compile_regex(r"\(pending: ([a-z0-9][a-z0-9-]{0,62})/([a-z0-9][a-z0-9.-]{0,252})")
+"""The sample pod of the pods a cluster autoscaler's record says it cannot scale up for
+(`payloads._autoscaler_no_scale_up`: `Cluster autoscaler cannot scale up: … (pending: ml/embedder-5b8c7d9f6-r4t5u,
+3 pods)`)."""
+
+
+def _autoscaler_links(clusters: Sequence[Cluster], facts: ResolvedFacts, links: _Links) -> None:
+    """A cluster autoscaler that cannot add a node for pending pods (`_PENDING`: a node group at its maximum size, a
+    quota, no node group that fits) is the cause of the scheduler's failing to place the pods of that workload
+    (`_start_stage` 0, `FailedScheduling`: the pod named, or another of its workload) in the same minutes: no node
+    came for them."""
+    pending: dict[str, list[tuple[Cluster, str]]] = {}
+    for cluster in clusters:
+        if not cluster.message.startswith("Cluster autoscaler cannot scale up: "):
+            continue
+        texts = [cluster.message, *(sample.message for sample in cluster.samples)]
+        for found in {m.groups() for text in texts for m in _PENDING.finditer(text[:MENTION_CHARS])}:
+            namespace, pod = found
+            pending.setdefault(f"{namespace}/{pod_workload(pod)}", []).append((cluster, f"{namespace}/{pod}"))
+    for effect in clusters if pending else ():
+        if _start_stage(effect) != 0:
+            continue
+        for service in sorted(effect.services):
+            for cause, pod in pending.get(service.lower(), []):
+                if _same_minutes(cause, effect, facts):
+                    links.add(
+                        cause.fingerprint,
+                        effect.fingerprint,
+                        "service",
+                        f"{_q(cause.title)} names pending pod {_q(pod)} of {_q(service)}, which the scheduler "
+                        f"cannot place: {_q(effect.title)} ({_hhmm(effect.first_seen)}–{_hhmm(effect.last_seen)})",
+                    )
 
 
 def _first_rung(near: list[Cluster]) -> list[Cluster]:
@@ -2285,6 +2409,8 @@ def find_links(
     _node_links(by_fingerprint, facts, links)
     _service_links(clusters, facts, links)
     _job_links(clusters, facts, links)
+    _autoscaler_links(clusters, facts, links)
+    _volume_links(by_fingerprint, facts, links)
     _upstream_links(clusters, facts, links)
     _give_up_links(clusters, facts, links)
     _host_links(clusters, facts, links)
