@@ -1733,6 +1733,34 @@ def test_a_secret_after_a_keys_words_is_still_redacted(text: str, secret: str) -
     assert secret not in REDACT(text)
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        # google-api-core's PermissionDenied, on the line after the call that failed
+        "publish failed\ngoogle.api_core.exceptions.PermissionDenied: 403 User not authorized to perform this "
+        "action. [subscription: projects/shop-prod/subscriptions/invoice-requests]",
+        "retrying\nCaller authorized to read only (resource: projects/p/topics/orders-v2)",
+        "pull\nUser authorized to list {name: projects/p/secrets/db-password}",
+    ],
+)
+def test_a_resource_in_brackets_after_words_for_a_credential_stays(text: str) -> None:
+    """The bracket closing after the value is the sentence's, not part of the value: without it the value is a
+    resource's name, not a password's shape."""
+    assert REDACT(text) == text
+
+
+@pytest.mark.parametrize(
+    ("text", "secret"),
+    [
+        ("x\nToken refused for the call [scope: Ab3dEf9hIj]", "Ab3dEf9hIj"),
+        ("x\n(password for root: Hunter2x)", "Hunter2x"),
+        ("x\nEnter password for root: pr0jects/a]", "pr0jects/a"),
+    ],
+)
+def test_a_credential_in_brackets_after_words_for_it_is_still_redacted(text: str, secret: str) -> None:
+    assert secret not in REDACT(text)
+
+
 # PKCE (RFC 7636, its appendix B's values): with the S256 method the challenge is the verifier's SHA-256 digest,
 # sent through the browser; with `plain` (the default) the challenge is the verifier, and the verifier is a secret
 _CHALLENGE = "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM"

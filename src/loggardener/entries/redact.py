@@ -4179,12 +4179,25 @@ _KEY_FINGERPRINT = compile_regex(
 )
 
 
+_BRACKETS = ((b"]", b"["), (b")", b"("), (b"}", b"{"))
+
+
+def _closes_the_phrase(phrase: bytes, value: bytes) -> int:
+    """1 when the value's last character closes a bracket the words before it opened, not one of its own: the
+    `]` of `… not authorized to perform this action. [subscription: projects/p/subscriptions/s]`; else 0."""
+    for closer, opener in _BRACKETS:
+        if value.endswith(closer) and value.count(opener) < value.count(closer):
+            return int(phrase.count(opener) > phrase.count(closer))
+    return 0
+
+
 def _answer_line_spans(data: bytes) -> Iterator[Span]:
     """The values `_ANSWER_LINE` finds after a name of a credential: quoted, or of a password's shape."""
     for match in _ANSWER_LINE.finditer(data):
         key = match.group(b"key") or match.group(b"rkey")
         kind = key_class(key.decode("utf-8", "replace"))
         start, end = _value_group(match)
+        end -= _closes_the_phrase(data[match.start() : start], data[start:end])
         value = data[start:end].decode("utf-8", "replace")
         if kind is None or _marked(data, start, end) or _placeholder(value):
             continue
