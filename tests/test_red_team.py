@@ -1761,6 +1761,36 @@ def test_a_credential_in_brackets_after_words_for_it_is_still_redacted(text: str
     assert secret not in REDACT(text)
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        # Spring Boot's thread column (the name's last 15 characters), before and after the application's name
+        "2026-11-21 10:00:00.123 ERROR 1 --- [ntainer#0-0-C-1] o.s.k.l.KafkaMessageListenerContainer    : Error",
+        "2026-11-21T10:00:00.123Z ERROR 1 --- [orders] [ntainer#2-0-C-1] o.s.k.l.KafkaMessageListenerContainer : x",
+        # Spring Kafka's consumer thread, whole, in a logstash-logback-encoder field and in prose
+        '{"thread_name": "org.springframework.kafka.KafkaListenerEndpointContainer#0-1-C-1", "level": "ERROR"}',
+        "consumer stopped: KafkaListenerEndpointContainer#3-0-C-12 left the group",
+        # any name in a thread's place
+        '{"threadName": "Rx-Pool#3a", "message": "x"}',
+        'Exception in thread "Pool#7-Wk2" java.lang.OutOfMemoryError: Java heap space',
+    ],
+)
+def test_a_threads_name_stays(text: str) -> None:
+    assert REDACT(text) == text
+
+
+@pytest.mark.parametrize(
+    ("text", "secret"),
+    [
+        ("password=Summer#2024-A-1", "Summer#2024-A-1"),
+        ("login failed for bob with Wk9#-Pz3xQ", "Wk9#-Pz3xQ"),
+        ('{"threadName": "main", "password": "Rx-Pool#3a"}', "Rx-Pool#3a"),
+    ],
+)
+def test_a_password_of_a_threads_shape_is_still_redacted(text: str, secret: str) -> None:
+    assert secret not in REDACT(text)
+
+
 # PKCE (RFC 7636, its appendix B's values): with the S256 method the challenge is the verifier's SHA-256 digest,
 # sent through the browser; with `plain` (the default) the challenge is the verifier, and the verifier is a secret
 _CHALLENGE = "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM"

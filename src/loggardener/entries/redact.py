@@ -2161,7 +2161,9 @@ _QUALIFIED = compile_regex(r"[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)+")  # `com.a
 # Names with a password's mix of symbols, digits and cases: a Java object's default `toString`, its class
 # qualified or not (`Outer$Inner@1b6d3586`, `android.widget.RemoteViews$SetOnClickPendingIntent@7b78aa2`, `ServerConnector$Acceptor@0.0.0.0`), a Windows component's identity
 # (`Package_for_KB3121255~31bf3856ad364e35~amd64~~6.1.1.0`: name, public key token, architecture, language, version),
-# a record's number (`Order#10023`, `Invoice#2024-001`) and a spreadsheet's cell (`Sheet1!A1` of `Sheet1!A1:Z9`).
+# a record's number (`Order#10023`, `Invoice#2024-001`), a spreadsheet's cell (`Sheet1!A1` of `Sheet1!A1:Z9`) and Spring
+# Kafka's consumer thread (`org.springframework.kafka.KafkaListenerEndpointContainer#0-0-C-1`: the container's
+# index, the consumer's, `C` and the thread's number).
 _RECORD_NOUNS = (
     "order|invoice|ticket|case|build|job|run|issue|pr|mr|item|task|request|req|incident|inc|bug|story|epic|row|line"
     "|page|step|attempt|batch|shipment|payment|transaction|txn|account|customer|user|node|worker|thread|shard"
@@ -2172,6 +2174,7 @@ _IDENTITY = compile_regex(
     r"(?:[a-z_][A-Za-z0-9_]{0,63}\.){0,16}[A-Z][A-Za-z0-9_]{2,}(?:\$+[A-Za-z0-9_]+)+@(?:[0-9a-f]{1,8}|\d{1,3}(?:\.\d{1,3}){3})"
     r"|[A-Za-z0-9_.-]{1,128}~[0-9a-f]{16}~[A-Za-z0-9_]{0,16}~[A-Za-z-]{0,16}~[0-9.]{1,32}"
     rf"|(?i:{_RECORD_NOUNS})#\d[\d-]{{0,31}}"
+    r"|(?:[a-z_][A-Za-z0-9_]{0,63}\.){0,16}[A-Za-z][A-Za-z0-9_$]{0,127}#\d{1,6}(?:-\d{1,6}){0,4}-[A-Z]{1,2}-\d{1,6}"
     r"|[A-Za-z0-9_]{1,100}!\$?[A-Z]{1,3}\$?\d{1,7}"
 )
 
@@ -2192,6 +2195,15 @@ def _mask_symbols(match: re.Match[str]) -> str:
     return _ESCAPED_SEPARATORS.get(text.lower(), "\0").ljust(len(text), "\0")
 
 
+_THREAD_PLACE = compile_regex(
+    rb"(?:---[ \t](?:\[[^\]\n]{0,64}\][ \t])?\[[ \t]{0,40}|(?i:\bthread(?:[_-]?name)?)\\{0,2}[\"']?[ \t]{0,4}[:=][ \t]{0,4}"
+    rb"\\{0,2}[\"']?|\bin thread \"|\bThread\[)$"
+)
+"""Where a thread's name is written, right before a value: Spring Boot's column after `---` (`--- [ntainer#0-0-C-1]`,
+after the application's name since 3.2: `--- [orders] [ntainer#0-0-C-1]`), a `thread`, `thread_name` or `threadName`
+field, Java's `Exception in thread "…"` and `Thread[…]`. A thread's name is never a credential."""
+
+
 def _strong_spans(data: bytes) -> Iterator[Span]:
     for match in _STRONG.finditer(data):
         start, end = _span(match, b"run")
@@ -2204,8 +2216,12 @@ def _strong_spans(data: bytes) -> Iterator[Span]:
         for part in _STRONG_PART.finditer(masked):
             core = part.group(0).rstrip(".,\0")
             lead = len(core) - len(core.lstrip(".,-\0"))
-            if _strong_password(core[lead:]) and not _IDENTITY.fullmatch(
-                run, part.start() + lead, part.start() + len(core)
+            if (
+                _strong_password(core[lead:])
+                and not _IDENTITY.fullmatch(run, part.start() + lead, part.start() + len(core))
+                and not _THREAD_PLACE.search(
+                    data, max(0, start + part.start() + lead - 80), start + part.start() + lead
+                )
             ):
                 yield start + part.start() + lead, start + part.start() + len(core), "password", _RANDOM
 
