@@ -4929,3 +4929,16 @@ def test_no_breaker_linked_to_a_service_failing_another_day_or_named_otherwise(
     name: str, upstream: str, hours_apart: float
 ) -> None:
     assert breaker_of_another_service(name, upstream, hours_apart) == set()
+
+
+def test_a_problem_takes_the_role_of_its_own_text_when_another_had_it_first() -> None:
+    """Roles are read once per text (`_text_role`): a problem's copy whose text differs takes its own, and two
+    problems of one text but different kinds (an exception's text never names an exit) each take theirs."""
+    from loggardener.linking.rules import ERROR, EXIT, role
+    from state_factories import cluster
+
+    exited = cluster("a").model_copy(update={"title": "Container called exit(1)."})
+    assert role(exited) == EXIT
+    assert role(exited.model_copy(update={"title": "Container is healthy"})) == ERROR
+    assert role(exited.model_copy(update={"kind": "exception"})) == ERROR
+    assert role(exited) == EXIT

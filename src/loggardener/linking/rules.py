@@ -179,14 +179,16 @@ def role(cluster: Cluster) -> int:
     """
     if cluster.kind == "request":
         return SERVER_ERROR if any(s.startswith("5") for s in cluster.http_statuses) else NONE
-    return _text_role(cluster.kind == "exception", f"{cluster.title}\n{cluster.message}")
+    return _text_role(cluster.kind == "exception", cluster.title, cluster.message)
 
 
 @functools.lru_cache(maxsize=4096)
-def _text_role(exception: bool, text: str) -> int:
+def _text_role(exception: bool, title: str, message: str) -> int:
     """The role a problem's text gives it (`role`), read once per text: linking asks a problem's role for each
     problem it may be paired with (373 times for the demo's 17 problems, whose texts run to thousands of
-    characters), and `_EXIT`'s alternatives, read without case, are tried at every position."""
+    characters), and `_EXIT`'s alternatives, read without case, are tried at every position. Keyed by the
+    problem's own strings (whose hashes they keep), not by a copy of them joined."""
+    text = f"{title}\n{message}"
     if not exception and _INVOCATION_FAILED.search(text):
         return SERVER_ERROR
     if _NOT_READY.search(text):
