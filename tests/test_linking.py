@@ -5122,3 +5122,16 @@ def test_a_volume_that_cannot_attach_causes_the_mount_that_times_out_on_the_same
     ]  # fmt: skip
     found = {(cause[:18], effect[:11]) for cause, effect, _ in links_of(scan_entries(entries))}
     assert found == ({("FailedAttachVolume", "FailedMount")} if linked else set())
+
+
+def test_a_problem_takes_the_role_of_its_own_text_when_another_had_it_first() -> None:
+    """Roles are read once per text (`_text_role`): a problem's copy whose text differs takes its own, and two
+    problems of one text but different kinds (an exception's text never names an exit) each take theirs."""
+    from loggardener.linking.rules import ERROR, EXIT, role
+    from state_factories import cluster
+
+    exited = cluster("a").model_copy(update={"title": "Container called exit(1)."})
+    assert role(exited) == EXIT
+    assert role(exited.model_copy(update={"title": "Container is healthy"})) == ERROR
+    assert role(exited.model_copy(update={"kind": "exception"})) == ERROR
+    assert role(exited) == EXIT

@@ -1957,3 +1957,36 @@ def test_look_alikes_of_a_decline_or_a_404_keep_their_priority(message: str) -> 
         ).priority
         == "P1"
     )
+
+
+@pytest.mark.parametrize(
+    ("changes", "matched"),
+    [
+        ({"message": "disk quota exceeded on /data", "count": 5}, True),
+        (
+            {"message": "disk quota exceeded on /data", "count": 2},
+            False,
+        ),  # the text matches, the count does not
+        ({"message": "all good", "count": 5}, False),  # the count does, the text does not
+        (
+            {"message": "all good", "count": 5, "stack_pattern": "quota exceeded in write()"},
+            True,
+        ),  # the stack
+        ({"message": "disk quota exceeded", "count": 5, "max_severity": "INFO"}, False),  # below its severity
+    ],
+)
+def test_a_rule_holds_when_every_condition_does_whichever_is_checked_first(
+    changes: dict[str, Any], matched: bool
+) -> None:
+    """A rule's plain conditions are checked before its patterns are searched: what it decides is the same."""
+    rule = PriorityRule(
+        name="quota",
+        priority="P1",
+        reason="quota",
+        message_patterns=["quota exceeded"],
+        stack_patterns=["quota exceeded"],
+        min_count=3,
+        min_severity="WARNING",
+    )
+    ranked = Prioritizer([[rule]]).rank(cluster(**changes))
+    assert (ranked.reasons == ["quota"]) is matched

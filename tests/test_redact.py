@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import base64
+import functools
 import json
 import random
 import re
@@ -3447,3 +3448,52 @@ def test_pythons_keyerror_opens_no_rule_of_a_keys_name() -> None:
 )
 def test_a_keyerror_beside_a_credential_hides_nothing_of_it(text: str, secret: str) -> None:
     assert secret not in Redactor().redact(text)
+
+
+def _key_name_with_each_content_name_padded() -> bytes:
+    """`_KEY_NAME` as it was written before its content names shared one padding: `[ ]{0,24}` after each."""
+    names = [name.replace(" ", "[ ]") for name in redact._KEY_CONTENT_NAMES]
+    shared = b"(?:key[ ]content|" + "|".join(names).encode() + b")[ ]{0,24}"
+    each = b"key[ ]content[ ]{0,24}|" + "|".join(f"{name}[ ]{{0,24}}" for name in names).encode()
+    assert shared in redact._KEY_NAME
+    return redact._KEY_NAME.replace(shared, each)
+
+
+@functools.cache
+def _key_names_padded_once_and_each() -> tuple[re2._Regexp, re2._Regexp]:
+    """A key name then its separator, as `_KEY_NAME` is and with each content name padded (compiled once)."""
+    once, each = (
+        b"(?i)(?P<key>" + name.replace(redact._KEY_RUN, redact._KEY_RUN_UNCOUNTED) + rb")\s{0,8}(?::|=)"
+        for name in (redact._KEY_NAME, _key_name_with_each_content_name_padded())
+    )
+    return re2.compile(once, redact._OPTIONS), re2.compile(each, redact._OPTIONS)
+
+
+def test_a_key_name_pads_its_content_names_once() -> None:
+    """The padding after netsh's `Key Content` and its translations (`[ ]{0,24}`) is one part of each key name's
+    program, not one per name: RE2 compiles a copy of `[ ]` for each count, a third of the program of every
+    pattern that reads a key name (some 25), compiled by each run that meets a key's name."""
+    uncounted = redact._KEY_NAME.replace(redact._KEY_RUN, redact._KEY_RUN_UNCOUNTED)
+    padded_each = _key_name_with_each_content_name_padded().replace(
+        redact._KEY_RUN, redact._KEY_RUN_UNCOUNTED
+    )
+    size = re2.compile(b"(?i)" + uncounted, redact._OPTIONS).programsize
+    assert size < 0.7 * re2.compile(b"(?i)" + padded_each, redact._OPTIONS).programsize
+
+
+def test_a_key_name_matches_as_with_each_content_name_padded() -> None:
+    """Padding the content names once matches exactly what padding each did: every match of a key name and its
+    separator, group and all, for each name in any case, under, at and over the padding's bound, and names
+    following one another on a line."""
+    padded_once, padded_each = _key_names_padded_once_and_each()
+    names = [*redact._KEY_CONTENT_NAMES, "Key Content", "KEY CONTENT", "wifi_key content", "key content_2"]
+    texts = [
+        f"{name}{' ' * spaces}{separator} Xy7-secret"
+        for name in names
+        for spaces in (0, 1, 23, 24, 25, 40)
+        for separator in (":", "=", " x:")
+    ]
+    texts.append("  ".join(f"{name}{' ' * 24}: a" for name in names))
+    for text in texts:
+        data = text.encode()
+        assert _every_span(padded_once.finditer(data)) == _every_span(padded_each.finditer(data)), text

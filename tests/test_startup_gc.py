@@ -68,3 +68,16 @@ def test_help_leaves_what_is_alive_to_the_end_of_the_process() -> None:
     )
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
     assert done.stdout.splitlines()[-1] == "True"
+
+
+def test_the_command_line_loads_its_modules_at_the_start_up_pace() -> None:
+    """The entry point (`launch.main`) paces the collector before typer, rich and `loggardener.cli` load: their
+    imports ran some 50 collections of what they made (`--help` loads them all and never calls `startup.end`)."""
+    probe = (  # counted from the entry point's call: compiling launch.py without a cached .pyc collects too
+        "import atexit, gc, sys; from loggardener.launch import main; collections = []; "
+        "gc.callbacks.append(lambda phase, info: collections.append(phase) if phase == 'stop' else None); "
+        "atexit.register(lambda: print(len(collections))); "
+        "sys.argv = ['gardener', '--help']; main()"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert done.stdout.splitlines()[-1] == "0"

@@ -3,11 +3,12 @@
 Loading what a command runs (typer's parameter types, pydantic's validators, each stage's patterns and tables)
 creates some 75,000 objects that the collector, run every 700 new objects by default, examines again and
 again; and once they are old, every full collection of a long scan examines them once more. From `begin`
-(the command line's entry point, which runs once `loggardener.cli` and typer are imported) to `end` (a command
-has loaded what it runs) the collector runs only after `START_UP_THRESHOLD` new objects; `end` moves what
-start-up made out of its sight for good (`gc.freeze`; the garbage among it stays: about 1 MB) and restores its
-pace. A command that never calls `end` still collects, at the start-up pace. Measured on `scan --demo`: 137
-collections (41 ms) before, 71 (11 ms) after; most of those left run while `loggardener.cli` is imported.
+(the command's entry point, `launch.main`, before typer, rich and `loggardener.cli` are imported; `cli.main`
+calls it too, for a program that runs the command line itself) to `end` (a command has loaded what it runs)
+the collector runs only after `START_UP_THRESHOLD` new objects; `end` moves what start-up made out of its sight
+for good (`gc.freeze`; the garbage among it stays: about 1 MB) and restores its pace. A command that never calls
+`end` still collects, at the start-up pace. Measured on `scan --demo`: 137 collections (41 ms) without it; 71
+(11 ms) with `begin` once `loggardener.cli` was imported, most of them while it was; 9 (2 ms) from `launch.main`.
 
 When the command has finished (`leave`), what is still alive lives until the process ends: it is frozen too, so
 that the full collections of the interpreter's shutdown do not examine it once more. Measured on `--help`,

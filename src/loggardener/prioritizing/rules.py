@@ -84,6 +84,9 @@ class _CompiledRule:
         self.below_severity = Severity[rule.below_severity] if rule.below_severity else None
 
     def matches(self, cluster: Cluster) -> bool:
+        """Whether every condition of the rule holds; its patterns are searched last of the plain comparisons
+        (kind, exception type, severity, counts), and the stack's only when the text's found nothing: a scan
+        tries each problem against the rules in turn, and most rules are ruled out without reading a text."""
         rule = self.rule
         if rule.kinds and cluster.kind not in rule.kinds:
             return False
@@ -91,21 +94,6 @@ class _CompiledRule:
             short = (cluster.exception_type or "").rsplit(".", 1)[-1]
             if cluster.exception_type not in rule.exception_types and short not in rule.exception_types:
                 return False
-        if self.patterns or self.stack_patterns:
-            haystack = f"{cluster.title}\n{cluster.message}"
-            in_text = any(p.search(haystack) for p in self.patterns)
-            in_stack = cluster.stack_pattern is not None and any(
-                p.search(cluster.stack_pattern) for p in self.stack_patterns
-            )
-            if not (in_text or in_stack):
-                return False
-        if self.route_patterns and not any(p.search(r) for p in self.route_patterns for r in cluster.routes):
-            return False
-        if self.service_patterns and (
-            not cluster.services
-            or not all(any(p.search(s) for p in self.service_patterns) for s in cluster.services)
-        ):
-            return False
         severity = Severity[cluster.max_severity]
         if self.min_severity is not None and severity < self.min_severity:
             return False
@@ -118,6 +106,20 @@ class _CompiledRule:
         if rule.max_events is not None and cluster.events > rule.max_events:
             return False
         if rule.min_share is not None and cluster.event_share < rule.min_share:
+            return False
+        if self.patterns or self.stack_patterns:
+            haystack = f"{cluster.title}\n{cluster.message}"
+            stack = cluster.stack_pattern
+            if not any(p.search(haystack) for p in self.patterns) and (
+                stack is None or not any(p.search(stack) for p in self.stack_patterns)
+            ):
+                return False
+        if self.route_patterns and not any(p.search(r) for p in self.route_patterns for r in cluster.routes):
+            return False
+        if self.service_patterns and (
+            not cluster.services
+            or not all(any(p.search(s) for p in self.service_patterns) for s in cluster.services)
+        ):
             return False
         if rule.min_http_status is not None and not any(
             int(status) >= rule.min_http_status for status in cluster.http_statuses
