@@ -2335,3 +2335,108 @@ def test_a_word_after_a_bracketed_column_is_no_part_of_its_value() -> None:
     assert len({clusters[message] for message in bans}) == 1
     assert len({clusters[message] for message in restored}) == 1
     assert clusters[bans[0]] != clusters[restored[0]]
+
+
+def test_a_redacted_value_is_a_value_a_plain_one_joins() -> None:
+    """Dovecot's `user=<alice@example.com>` is redacted to `user=<[REDACTED:email]>` before mining, and the same
+    statement says `user=<dave>` for a local account: the marker stands for a value, so the plain name joins
+    it, whichever is more common: one event."""
+    from loggardener.entries.redact import Redactor
+
+    redact = Redactor().redact
+    rng = random.Random(41)
+    mails = ["alice@example.com", "bob@example.org", "carol@mail.example.net"]
+
+    def login(user: str) -> str:
+        ip = f"10.{rng.randint(0, 255)}.{rng.randint(0, 255)}.{rng.randint(1, 254)}"
+        return (
+            f"Dec  2 10:{rng.randint(10, 59)}:{rng.randint(10, 59)} mail1 dovecot: imap-login: Login: "
+            f"user=<{user}>, method=PLAIN, rip={ip}, lip=10.0.0.1, mpid={rng.randint(1000, 99999)}, TLS"
+        )
+
+    messages = [redact(login(rng.choice(mails))) for _ in range(30)] + [
+        redact(login("dave")) for _ in range(6)
+    ]
+    assert "[REDACTED:email]" in messages[0]
+    assert len(set(clusters_of(messages).values())) == 1
+
+
+def test_a_redacted_value_does_not_join_statements_that_differ_in_a_word() -> None:
+    """Look-alike: the marker is a value, the words around it still tell events apart."""
+    messages = [
+        f"password {verb} for [REDACTED:email] from 10.0.0.{n}"
+        for verb in ("accepted", "rejected")
+        for n in range(8)
+    ]
+    clusters = clusters_of(messages)
+    assert len(set(clusters.values())) == 2
+
+
+def test_a_name_with_its_number_folds_into_a_wildcard_beside_a_masked_one() -> None:
+    """The kernel's `EXT4-fs (sda3): mounted …` and `EXT4-fs (nvme0n1p2): mounted …`: `nvme0n1p2` is masked whole
+    and folds into the value before it, `sda3` keeps its letters (`(sda<*>):`), a token more. A name with its
+    number in such a run is a value beside the masked one: one event, whichever device is more common."""
+    rng = random.Random(42)
+
+    def mounted(device: str) -> str:
+        return (
+            f"[{rng.randint(1, 99999):>6d}.{rng.randint(0, 999999):06d}] EXT4-fs ({device}): mounted filesystem with "
+            "ordered data mode. Quota mode: none."
+        )
+
+    messages = [mounted(f"sda{rng.randint(1, 4)}") for _ in range(14)] + [
+        mounted(f"nvme0n1p{rng.randint(1, 4)}") for _ in range(5)
+    ]
+    assert len(set(clusters_of(messages).values())) == 1
+
+
+def test_a_word_beside_a_wildcard_does_not_fold_into_it() -> None:
+    """Look-alike: `re-mounted` beside the device is a word of its own statement, not a value to fold: two events."""
+    rng = random.Random(43)
+
+    def stamp() -> str:
+        return f"[{rng.randint(1, 99999):>6d}.{rng.randint(0, 999999):06d}] EXT4-fs"
+
+    mounted = [f"{stamp()} (nvme0n1p{rng.randint(1, 4)}): mounted filesystem readonly" for _ in range(14)]
+    remounted = [f"{stamp()} (sda{rng.randint(1, 4)}): re-mounted filesystem readonly" for _ in range(5)]
+    clusters = clusters_of(mounted + remounted)
+    assert len({clusters[message] for message in mounted}) == 1
+    assert {clusters[message] for message in mounted}.isdisjoint(clusters[message] for message in remounted)
+
+
+def test_a_map_of_several_members_fills_a_wildcard_as_one_value() -> None:
+    """Rails' `Parameters: {"id"=>"7", "q"=>"hat"}`: a hash of one member (or of masked members only) reads
+    `Parameters: <*>`, and a hash of two, three or four members, in any order, is the same value: one event."""
+    rng = random.Random(44)
+    members = [
+        ("id", "<n>"),
+        ("page", "<n>"),
+        ("locale", "de"),
+        ("q", "cable usb"),
+        ("format", "json"),
+        ("q", "hat"),
+    ]
+
+    def parameters(size: int) -> str:
+        chosen = rng.sample(members, size)
+        body = ", ".join(
+            f'"{key}"=>"{rng.randint(1, 999) if value == "<n>" else value}"' for key, value in chosen
+        )
+        return f"I, [2026-12-02T10:{rng.randint(10, 59)}:07.{rng.randint(0, 999999):06d} #{rng.randint(100, 999)}]  INFO -- :   Parameters: {{{body}}}"
+
+    messages = [parameters(1) for _ in range(30)] + [parameters(rng.randint(2, 4)) for _ in range(20)]
+    assert len(set(clusters_of(messages).values())) == 1
+
+
+def test_a_map_does_not_join_a_statement_that_differs_in_a_word() -> None:
+    """Look-alike: Logstash's `Pipeline started {…}` and `Pipeline terminated {…}` stay two events."""
+    rng = random.Random(45)
+    pipelines = ["main", "beats", "syslog-in", "nginx_access", "audit"]
+    started = [f'Pipeline started {{"pipeline.id"=>"{rng.choice(pipelines)}"}}' for _ in range(30)]
+    terminated = [
+        f'Pipeline terminated {{"pipeline.id"=>"{rng.choice(pipelines)}", "reason"=>"shutdown requested"}}'
+        for _ in range(6)
+    ]
+    clusters = clusters_of(started + terminated)
+    assert len({clusters[message] for message in started}) == 1
+    assert {clusters[message] for message in started}.isdisjoint(clusters[message] for message in terminated)

@@ -136,11 +136,18 @@ _CALL_SITE = r"(?:(?:[\w<>*]*[.$])+[\w<>*]*:?<\*>|<\*>:<\*>)"
 _CALL_STACK = compile_regex(rf"(?<!\S){_CALL_SITE}(?:\s+{_CALL_SITE})+(?!\S)")
 # What every call stack holds, a site's end and the start of the next one: a quick test for lines without one.
 _CALL_STACK_HINT = compile_regex(r"<\*>\s+(?:\S*[.$]|<\*>:<\*>)")
+# What redaction writes in place of a secret or an address (`entries/redact.py`): `[REDACTED:email]`.
+_REDACTED_PREFIX = "[REDACTED:"
+_REDACTED = compile_regex(r"\[REDACTED:[a-z0-9-]+\]")
 
 
 def _is_value(token: str) -> bool:
     """A masked value (optionally with a glued unit and punctuation, no other letters), one quoted word, or
-    values and quoted words with punctuation only (`'ops'@'<*>'`: an account at a host)."""
+    values and quoted words with punctuation only (`'ops'@'<*>'`: an account at a host). What redaction put
+    in place of a credential or an address (`user=<[REDACTED:email]>,`) is a value as a masked one is: the
+    line had a value there (`user=<dave>,` is the same statement)."""
+    if _REDACTED_PREFIX in token:
+        token = _REDACTED.sub(WILDCARD, token)
     if _QUOTED_WORD.fullmatch(token) is not None:  # `'eth0':` as `'eth':`, whatever its digits
         return True
     if WILDCARD not in token:
@@ -1778,12 +1785,13 @@ class _Absorbers:
                 if hole in columns:
                     continue
                 entry = self._longer.get((length, hole, blind[:hole], blind[hole + extra + 1 :]))
-                # values in a row, names or wildcards but no field's key, where the cluster has one
-                # wildcard: the same template, whichever is bigger (`joined: edge-a <*>` and a name with a
-                # digit masked and folded with the address beside it, `joined: <*>`), up to
+                # values in a row, names, names with their number (`(sda<*>):`, whose digit alone was
+                # masked, where `(nvme0n1):` was masked whole) or wildcards but no field's key, where the
+                # cluster has one wildcard: the same template, whichever is bigger (`joined: edge-a <*>` and a
+                # name with a digit masked and folded with the address beside it, `joined: <*>`), up to
                 # `MAX_FOLDED_RUN` - 1 of them (`Listen normally on <*> lo <*>` and `… on <*>`)
                 folds = keyed is not None and all(
-                    token == WILDCARD for token in keyed[hole : hole + extra + 1]
+                    token == WILDCARD or _is_numbered_value(token) for token in keyed[hole : hole + extra + 1]
                 )
                 if (
                     entry is not None
@@ -1812,8 +1820,10 @@ class _Absorbers:
                 if entry is not None and entry[0] > total and (best is None or _better(entry, best)):
                     best = entry
         # A quoted string of several tokens (with the values beside it) fills a wildcard as one value
-        # (`"curl/<*>"` is one token, `"Mozilla/<*> (X11; Linux <*>) …"` ten, in one access-log field).
-        for start, end in _quoted_stretches(tokens):
+        # (`"curl/<*>"` is one token, `"Mozilla/<*> (X11; Linux <*>) …"` ten, in one access-log field), and
+        # so does a map of several members after a word (Rails' `Parameters: {"id"=>"7", "q"=>"hat"}` where
+        # one of one member, or of masked members only, reads `Parameters: <*>`).
+        for start, end in itertools.chain(_quoted_stretches(tokens), _braced_stretches(tokens)):
             entry = self._longer.get((size - (end - start) + 1, start, blind[:start], blind[end:]))
             if entry is not None and entry[0] > total and (best is None or _better(entry, best)):
                 best = entry
@@ -1830,6 +1840,12 @@ class _Absorbers:
             if all(token in (wanted, WILDCARD) for token, wanted in zip(after, rest, strict=True)):
                 return entry
         return None
+
+
+def _is_numbered_value(token: str) -> bool:
+    """A name with its number, bare or in brackets, with punctuation after it (`sda<*>`, `(sda<*>):`,
+    `[node<*>]`): one thing of a kind, as a masked value beside it is."""
+    return _NUMBERED_NAME.fullmatch(token.strip("()[]{},;:.")) is not None
 
 
 def _has_letters(template: tuple[str, ...]) -> bool:
@@ -1860,6 +1876,28 @@ def _quoted_stretches(tokens: tuple[str, ...]) -> Iterator[tuple[int, int]]:
                 high = end + 2 if end + 1 < size and tokens[end + 1] == WILDCARD else end + 1
                 if (low, high) != (start, end + 1):
                     yield low, high
+                start = end
+        start += 1
+
+
+def _braced_stretches(tokens: tuple[str, ...]) -> Iterator[tuple[int, int]]:
+    """(start, end) of each map of several tokens in braces after a word (a Ruby hash, a Python dict, a JSON
+    object printed with spaces: `{"id"=>"7", "q"=>"hat"}`, `{:count=>1, :running=>[:main]}`), punctuation
+    after its closing brace."""
+    size = len(tokens)
+    start = 1
+    while start < size:
+        token = tokens[start]
+        depth = token.count("{") - token.count("}")
+        if token.startswith("{") and depth > 0 and _PROSE.fullmatch(tokens[start - 1]):
+            end = start + 1
+            while end < size and end - start < MAX_PHRASE_TOKENS:
+                depth += tokens[end].count("{") - tokens[end].count("}")
+                if depth <= 0:
+                    break
+                end += 1
+            if end < size and depth == 0 and tokens[end].rstrip(",;:.)]").endswith("}"):
+                yield start, end + 1
                 start = end
         start += 1
 
