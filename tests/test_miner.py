@@ -2440,3 +2440,30 @@ def test_a_map_does_not_join_a_statement_that_differs_in_a_word() -> None:
     clusters = clusters_of(started + terminated)
     assert len({clusters[message] for message in started}) == 1
     assert {clusters[message] for message in started}.isdisjoint(clusters[message] for message in terminated)
+
+
+def test_the_quoted_text_of_a_ruby_hash_member_beside_a_message_is_a_value() -> None:
+    """Logstash's `Could not index event to Elasticsearch. {…, {"message"=>"GET /"}], …}`: the event's own text,
+    a member of a Ruby hash (`"key"=>"text"`), takes any words beside the message, as `key="text"` does: one
+    event."""
+    rng = random.Random(46)
+    texts = ["GET /", "user login", "timeout", "connection reset by peer", "GET /api/v1/orders"]
+
+    def rejected() -> str:
+        return (
+            f"[2026-12-02T04:{rng.randint(10, 59)}:17,613][WARN ][logstash.outputs.elasticsearch] Could not index "
+            f'event to Elasticsearch. {{:status=>400, :action=>["index", {{:_id=>nil, :_index=>"logs-app"}}, '
+            f'{{"message"=>"{rng.choice(texts)}"}}]}}'
+        )
+
+    messages = [rejected() for _ in range(40)]
+    assert len(set(clusters_of(messages).values())) == 1
+
+
+def test_the_quoted_texts_of_ruby_hashes_without_a_message_stay_the_messages() -> None:
+    """Look-alike: hashes that are the whole line, `{"event"=>"user login"}` / `{"event"=>"password reset"}`, have
+    no message besides their texts: each text is its own event."""
+    rng = random.Random(47)
+    texts = ["user login", "user logout", "password reset"]
+    messages = [f'{{"event"=>"{text}", "at"=>"{rng.randint(1, 99)}"}}' for text in texts for _ in range(10)]
+    assert len(set(clusters_of(messages).values())) == 3

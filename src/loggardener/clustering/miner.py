@@ -1347,7 +1347,7 @@ def _keyed_texts(keys: list[tuple[str, ...]], counts: list[int]) -> dict[int, tu
     stretches = {
         index: _quoted_texts(tokens)
         for index, tokens in enumerate(keys)
-        if any('="' in t for t in keys[index])
+        if any('="' in t or '=>"' in t for t in keys[index])
     }
     # texts of the key at a start: in lines equal but there, and in lines equal outside their keys' texts
     here: dict[tuple[str, ...], Counter[tuple[str, ...]]] = defaultdict(Counter)
@@ -1604,12 +1604,17 @@ def _parenthesized(tokens: tuple[str, ...]) -> list[tuple[int, int]]:
 
 
 def _quoted_texts(tokens: tuple[str, ...]) -> list[tuple[int, int, bool]]:
-    """(start, end, keyed) of the double-quoted texts of a signature: `key="a b c"` (keyed) or `"a b"`."""
+    """(start, end, keyed) of the double-quoted texts of a signature: `key="a b c"` (keyed) or `"a b"`; a
+    member of a Ruby hash is keyed too, `"message"=>"user login"}],` with the brackets that close around it."""
     found: list[tuple[int, int, bool]] = []
     start = 0
     while start < len(tokens) and len(found) < MAX_KEYED_TEXTS:
         token = tokens[start]
         key, equals, value = token.partition("=")
+        rocket = value.startswith('>"')
+        if rocket:
+            value = value[1:]
+        closers = ",;)]}" if rocket else ",;"
         keyed = bool(equals) and value.startswith('"') and _LETTER.search(key) is not None
         opening = value if keyed else token
         if opening.startswith('"') and (keyed or len(opening) > 1):
@@ -1622,7 +1627,7 @@ def _quoted_texts(tokens: tuple[str, ...]) -> list[tuple[int, int, bool]]:
                     and '"' not in tokens[end].replace('\\"', "")
                 ):
                     end += 1
-            if end < len(tokens) and tokens[end].rstrip(",;").endswith('"'):
+            if end < len(tokens) and tokens[end].rstrip(closers).endswith('"'):
                 if keyed or end > start:
                     found.append((start, end + 1, keyed))
                 start = end
