@@ -2467,3 +2467,36 @@ def test_the_quoted_texts_of_ruby_hashes_without_a_message_stay_the_messages() -
     texts = ["user login", "user logout", "password reset"]
     messages = [f'{{"event"=>"{text}", "at"=>"{rng.randint(1, 99)}"}}' for text in texts for _ in range(10)]
     assert len(set(clusters_of(messages).values())) == 3
+
+
+def test_a_quoted_text_of_several_words_in_a_sentence_is_a_value() -> None:
+    """Salt's `Command 'systemctl restart nginx' failed with return code: 1`: the quoted command takes many
+    texts of several words in lines equal elsewhere, a value as a quoted word is: one event."""
+    rng = random.Random(48)
+    commands = [
+        "systemctl restart nginx",
+        "apt-get -q update",
+        "/usr/local/bin/deploy.sh --env prod",
+        "true x",
+    ]
+
+    def failed() -> str:
+        return (
+            f"2026-12-02 10:{rng.randint(10, 59)}:07,{rng.randint(100, 999)} [salt.loaded.int.module.cmdmod:"
+            f"{rng.randint(300, 999)}][ERROR   ][{rng.randint(100, 9999)}] Command '{rng.choice(commands)}' failed "
+            f"with return code: {rng.choice([1, 2, 100])}"
+        )
+
+    messages = [failed() for _ in range(30)]
+    assert len(set(clusters_of(messages).values())) == 1
+
+
+def test_two_quoted_texts_of_several_words_in_a_sentence_stay_two_events() -> None:
+    """Look-alike: a quoted text that takes two texts only (`mode 'read only'` / `mode 'read write'`) may name two
+    events, as two words in a slot may."""
+    messages = [
+        f"volume vol-{n} switched to mode '{mode}' by operator"
+        for mode in ("read only", "read write")
+        for n in range(9)
+    ]
+    assert len(set(clusters_of(messages).values())) == 2

@@ -479,6 +479,7 @@ class TemplateMiner:
             _bracketed_texts,
             _context_lists,
             _column_texts,
+            _sentence_quotes,
         ):
             for index, view in texts_as_values(views).items():
                 views[index] = view
@@ -1464,6 +1465,60 @@ def _column_texts(keys: list[tuple[str, ...]]) -> dict[int, tuple[str, ...]]:
         if chosen:
             folded[index] = tokens
     return folded
+
+
+def _sentence_quotes(keys: list[tuple[str, ...]]) -> dict[int, tuple[str, ...]]:
+    """Signatures whose quoted texts of several words within a sentence are values, each with them read `<*>`.
+
+    A text of two words or more in single or double quotes after a word of a sentence (`Command 'systemctl
+    restart nginx' failed`, `Config entry 'Living Room Hub' for <*>`) that takes at least `MIN_DISTINCT` texts
+    in lines equal elsewhere is a value, as a quoted word is: a command, a name with spaces in it.
+    """
+    spans: dict[int, list[tuple[int, int]]] = {}
+    texts: dict[tuple[str, ...], set[tuple[str, ...]]] = defaultdict(set)
+    for index, tokens in enumerate(keys):
+        if not any(token[:1] in "'\"" for token in tokens[1:]):
+            continue
+        found = _quoted_in_sentence(tokens)
+        if found:
+            spans[index] = found
+            for start, end in found:
+                texts[_fold_span(tokens, start, end)].add(tokens[start:end])
+    folded: dict[int, tuple[str, ...]] = {}
+    for index, found in spans.items():
+        tokens = keys[index]
+        chosen = [
+            (start, end) for start, end in found if len(texts[_fold_span(tokens, start, end)]) >= MIN_DISTINCT
+        ]
+        for start, end in reversed(chosen):
+            tokens = _fold_span(tokens, start, end)
+        if chosen:
+            folded[index] = tokens
+    return folded
+
+
+def _quoted_in_sentence(tokens: tuple[str, ...]) -> list[tuple[int, int]]:
+    """(start, end) of the quoted texts of two tokens or more after a word of a sentence, before another word
+    or the line's end (`Command '<*> --env prod' failed`)."""
+    found: list[tuple[int, int]] = []
+    size = len(tokens)
+    start = 1
+    while start < size:
+        quote = tokens[start][:1]
+        if quote in ("'", '"') and tokens[start].count(quote) == 1 and _PROSE.fullmatch(tokens[start - 1]):
+            end = start + 1
+            while end < size and end - start < MAX_PHRASE and quote not in tokens[end]:
+                end += 1
+            if (
+                end < size
+                and tokens[end].count(quote) == 1
+                and tokens[end].rstrip(",;:.)").endswith(quote)
+                and (end + 1 == size or _PROSE.fullmatch(tokens[end + 1]))
+            ):
+                found.append((start, end + 1))
+                start = end
+        start += 1
+    return found
 
 
 def _quoted_columns(tokens: tuple[str, ...]) -> list[tuple[int, int]]:
