@@ -2500,3 +2500,65 @@ def test_two_quoted_texts_of_several_words_in_a_sentence_stay_two_events() -> No
         for n in range(9)
     ]
     assert len(set(clusters_of(messages).values())) == 2
+
+
+def _fetch_error(rng: random.Random, integration: str, error: str) -> str:
+    return (
+        f"2026-12-02 10:{rng.randint(10, 59)}:07.{rng.randint(100, 999)} ERROR (MainThread) "
+        f"[homeassistant.components.{integration}] Error fetching {integration} data: {error}"
+    )
+
+
+def test_an_error_text_of_one_word_at_the_end_is_a_value_beside_texts_of_several() -> None:
+    """Home Assistant's `Error fetching zha data: Timeout` beside `… data: Connection refused` and `… data: Invalid
+    response from API`: the one-word text at the line's end after a label is the same value as the longer ones,
+    and an integration that showed two of the texts only joins too: one event."""
+    rng = random.Random(49)
+    errors = ["Timeout", "Connection refused", "Invalid response from API"]
+    integrations = ["mqtt", "zha", "hue", "shelly", "esphome", "tplink"]
+    messages = [_fetch_error(rng, rng.choice(integrations), rng.choice(errors)) for _ in range(80)]
+    messages += [_fetch_error(rng, "tuya", error) for error in errors[1:] for _ in range(3)]
+    # the integrations are values: each is set up too (`Setting up zha`)
+    setup = [
+        f"2026-12-02 10:00:0{n % 10}.123 INFO (MainThread) [homeassistant.setup] Setting up {name}"
+        for n, name in enumerate([*integrations, "tuya"] * 2)
+    ]
+    clusters = clusters_of(messages + setup)
+    assert len({clusters[message] for message in messages}) == 1
+
+
+def test_outcome_words_alone_at_the_end_stay_events() -> None:
+    """Look-alike: `ended: succeeded` / `ended: failed` beside one longer text are words of a slot, each common:
+    they name their events."""
+    rng = random.Random(50)
+    jobs = ["nightly-backup", "hourly-sync", "report-export", "cache-warmup"]
+    outcomes = ["succeeded", "failed", "cancelled by user"]
+    messages = [f"job {rng.choice(jobs)} ended: {outcome}" for outcome in outcomes for _ in range(20)]
+    clusters = clusters_of(messages)
+    assert len({clusters[message] for message in messages if message.endswith("succeeded")}) == 1
+    assert not {clusters[m] for m in messages if m.endswith("succeeded")} & {
+        clusters[m] for m in messages if m.endswith("failed")
+    }
+
+
+def test_a_word_after_a_things_name_at_the_end_stays_its_event() -> None:
+    """Look-alike: Terraform's `aws_instance.web: Creating...` beside `…: Still creating... [10s elapsed]` and
+    `…: Destruction complete after 5s`: the word after a resource's name says what happens to it, an event."""
+    rng = random.Random(51)
+    resources = [
+        "aws_instance.web",
+        "aws_s3_bucket.logs",
+        "module.vpc.aws_subnet.private[1]",
+        "aws_iam_role.ci",
+    ]
+
+    def line(text: str) -> str:
+        return f"2026-12-02T10:{rng.randint(10, 59)}:07.123Z {rng.choice(resources)}: {text}"
+
+    creating = [line("Creating...") for _ in range(20)]
+    others = [line(f"Still creating... [{rng.randint(10, 90)}s elapsed]") for _ in range(20)]
+    others += [line(f"Destruction complete after {rng.randint(1, 60)}s") for _ in range(8)]
+    others += [line(f"Modifications complete after {rng.randint(1, 60)}s") for _ in range(8)]
+    clusters = clusters_of(creating + others)
+    assert len({clusters[message] for message in creating}) == 1
+    assert {clusters[message] for message in creating}.isdisjoint(clusters[message] for message in others)

@@ -1285,7 +1285,16 @@ def _phrases(keys: list[tuple[str, ...]]) -> dict[int, tuple[int, int]]:
                 or _BRACKETED_WORD.fullmatch(tokens[start - 1])
             ):
                 continue
-            for end in range(start + 2, min(size, start + MAX_PHRASE) + 1):
+            # (one word is a stretch at the line's end only, after a word of a sentence that labels it: `data:
+            # Timeout` beside `data: Connection refused`, `data: Invalid response from API`; not after a
+            # thing's name, `aws_instance.web: Creating...`, whose words say what happens to it)
+            lone = (
+                start + 1 == size
+                and tokens[start - 1].endswith(":")
+                and _PROSE.fullmatch(tokens[start - 1]) is not None
+                and _PROSE.fullmatch(tokens[start]) is not None
+            )
+            for end in range(start + (1 if lone else 2), min(size, start + MAX_PHRASE) + 1):
                 if not inner[end - 1] or not inner[end - 2]:
                     break
                 if end >= first_end:
@@ -1317,6 +1326,9 @@ def _phrases(keys: list[tuple[str, ...]]) -> dict[int, tuple[int, int]]:
             len(shared) >= MIN_DISTINCT
             and len({_leading_word(stretch) for stretch in shared}) >= MIN_DISTINCT
             and len({stretch[-1] for stretch in shared}) >= MIN_DISTINCT
+            # one word at the line's end counts beside texts of several words only (`data: Timeout` beside
+            # `data: Connection refused` and `data: Invalid response from API`); words alone are a slot's
+            and sum(len(stretch) > 1 for stretch in shared) >= MIN_DISTINCT - 1
         ):
             for stretch, members in phrases.items():
                 for index, start in members:
@@ -1873,12 +1885,22 @@ class _Absorbers:
                         best = loose
         # A text of words at the end of the line fills a template's last wildcard (`time source <*>` takes
         # `time source VM IC Time Synchronization Provider.`)
-        for extra in range(MAX_VALUE_TOKENS, min(MAX_PHRASE, size - 2) + 1):
+        # `), and so does a text of two words or more where the template's other wildcards take whatever is
+        # there (`Error fetching tuya data: Connection refused` joins `Error fetching <*> data: <*>`)
+        for extra in range(1, min(MAX_PHRASE, size - 2) + 1):
             length = size - extra
-            if all(_PROSE.fullmatch(token) for token in tokens[length - 1 :]):
+            if not all(_PROSE.fullmatch(token) for token in tokens[length - 1 :]):
+                break
+            if extra >= MAX_VALUE_TOKENS:
                 entry = self._longer.get((length, length - 1, blind[: length - 1], ()))
                 if entry is not None and entry[0] > total and (best is None or _better(entry, best)):
                     best = entry
+            folded = (*tokens[: length - 1], WILDCARD)
+            for holes in self._masks.get(length, ()):
+                if holes[-1] == length - 1:
+                    entry = self._same[length, holes].get(_rest(length, holes)(folded))
+                    if entry is not None and entry[0] > total and (best is None or _better(entry, best)):
+                        best = entry
         # A quoted string of several tokens (with the values beside it) fills a wildcard as one value
         # (`"curl/<*>"` is one token, `"Mozilla/<*> (X11; Linux <*>) …"` ten, in one access-log field), and
         # so does a map of several members after a word (Rails' `Parameters: {"id"=>"7", "q"=>"hat"}` where
