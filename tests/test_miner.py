@@ -2562,3 +2562,17 @@ def test_a_word_after_a_things_name_at_the_end_stays_its_event() -> None:
     clusters = clusters_of(creating + others)
     assert len({clusters[message] for message in creating}) == 1
     assert {clusters[message] for message in creating}.isdisjoint(clusters[message] for message in others)
+
+
+def test_a_verb_in_capitals_after_a_lowercase_field_stays_a_word() -> None:
+    """slapd's `conn=1001 op=3 SRCH base="dc=example,dc=com" …`: a word in capitals after a field of lowercase key is
+    the line's verb, kept in the template (a packet log's flags follow keys in capitals: `ID=0 DF PROTO=UDP`)."""
+    rng = random.Random(52)
+    messages = [
+        f'Dec  2 10:00:01 ldap1 slapd[812]: conn={rng.randint(1000, 9999)} op={rng.randint(0, 9)} SRCH base="dc=example,'
+        f'dc=com" scope=2 deref=0 filter="(uid={user})"'
+        for user in USERS
+    ]
+    templates = set(clusters_of(messages).values())
+    assert len(templates) == 1
+    assert " op=<*> SRCH base=" in templates.pop()

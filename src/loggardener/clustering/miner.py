@@ -230,17 +230,21 @@ _PEER_NAME = compile_regex(
 
 
 _FLAG = compile_regex(r"[A-Z]{2,5}")
+# A field of a record whose keys are capitals (`TTL=52`, `ID=0`): a packet log's, where flags stand between
+# fields. After a field of lowercase key a word in capitals is a verb of the line (slapd's `op=3 SRCH base=…`).
+_CAPITAL_KEY = compile_regex(r"[A-Z][A-Z0-9_]*=")
 
 
 def _without_flags(tokens: list[str]) -> list[str]:
-    """A record's bare flags between two of its `KEY=value` fields are left out: a packet log's `DF`, `SYN`, `ACK
-    PSH` (`TTL=52 ID=0 DF PROTO=UDP`), set on some packets and not on others, are values of one line, not words.
+    """A record's bare flags between two of its `KEY=value` fields (keys in capitals) are left out: a packet log's
+    `DF`, `SYN`, `ACK PSH` (`TTL=52 ID=0 DF PROTO=UDP`), set on some packets and not on others, are values of one
+    line, not words; slapd's `op=3 SRCH base=…` keeps its verb.
     So is a flag with its value after a field, at the end or before another field: the TCP options iptables
     prints on some packets (`URGP=0 OPT (020405B4…)`)."""
     out: list[str] = []
     run: list[str] = []
     for at, token in enumerate(tokens):
-        if out and "=" in out[-1] and _FLAG.fullmatch(token):
+        if out and _CAPITAL_KEY.match(out[-1]) and _FLAG.fullmatch(token):
             run.append(token)
             continue
         if len(run) == 1 and token == WILDCARD and (at + 1 == len(tokens) or "=" in tokens[at + 1]):
