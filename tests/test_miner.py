@@ -2576,3 +2576,26 @@ def test_a_verb_in_capitals_after_a_lowercase_field_stays_a_word() -> None:
     templates = set(clusters_of(messages).values())
     assert len(templates) == 1
     assert " op=<*> SRCH base=" in templates.pop()
+
+
+def test_a_backquoted_word_is_a_quoted_value() -> None:
+    """Traefik's `No domain found in rule PathPrefix(`/admin`), …` beside `PathPrefix(`/api`)`: a word in
+    backticks (Go's and MySQL's quoting) is a quoted value, as `'/admin'` is, its opening quote and slash
+    the value's: one event."""
+    rng = random.Random(53)
+    paths = ["admin", "api", "static"]
+    messages = [
+        f'time="2026-12-02T10:{rng.randint(10, 59)}:07Z" level=warning msg="No domain found in rule '
+        f"PathPrefix(`/{rng.choice(paths)}`), the TLS options applied for this router will depend on the SNI of "
+        f'each request" entryPointName=websecure'
+        for _ in range(30)
+    ]
+    assert len(set(clusters_of(messages).values())) == 1
+
+
+def test_a_glued_argument_that_is_a_bare_word_stays_the_events() -> None:
+    """Look-alike: `state(idle)` / `state(busy)` beside a shared head, with no quote: the word may name its event."""
+    messages = [
+        f"worker {n} entered state({word}) after restart" for word in ("idle", "busy") for n in range(12)
+    ]
+    assert len(set(clusters_of(messages).values())) == 2

@@ -113,12 +113,12 @@ _RECORD_START = compile_regex(r"""[A-Za-z][\w.-]{0,63}=["']""")
 _RECORD_COMMA = compile_regex(r"""(?<=["'])(?<![=,]["'])(?<!\\["']),(?=[A-Za-z][\w.-]{0,63}=["'])""")
 # Spaces that pad a bracketed column to its width (`[   worker-1]`, `[WARN ]`): the column's value is one token.
 _PADDING = compile_regex(r"(?<=\[) +| +(?=\])")
-# One quoted word: a name (`'Security'`, `"orders"`, or `\"orders\"` inside a quoted string) that a slot
-# treats as a value; the signature keeps it.
+# One quoted word: a name (`'Security'`, `"orders"`, `\"orders\"` inside a quoted string, or in backticks as
+# Go and MySQL quote one: `` `/admin` ``, `` `users` ``) that a slot treats as a value; the signature keeps it.
 # A quoted word inside a token that is not a key: `'ops'` in `'ops'@'<*>'`, `\"web\"` in `{job=\"web\"}`;
 # not `"id"` in `"id":`.
-_QUOTED_NAME = compile_regex(r"""(?:(['"])[^\s'"\\]+\1|\\"[^\s'"\\]+\\")(?!:)""")
-_QUOTED_WORD = compile_regex(r"""(?:(['"])[^\s'"\\]+\1|\\"[^\s'"\\]+\\")[,;:.)\]]?""")
+_QUOTED_NAME = compile_regex(r"""(?:(['"`])[^\s'"`\\]+\1|\\"[^\s'"\\]+\\")(?!:)""")
+_QUOTED_WORD = compile_regex(r"""(?:(['"`])[^\s'"`\\]+\1|\\"[^\s'"\\]+\\")[,;:.)\]]?""")
 # A word with a number glued after it (`eth<*>` of `eth0`, `node<*>`): one thing of a kind, a value in a record's
 # field, as the label that leads a line (`wlan<*>:`), and in the place around a stretch of words.
 _NUMBERED_NAME = compile_regex(r"[A-Za-z][A-Za-z-]{0,63}<\*>")
@@ -155,7 +155,7 @@ def _is_value(token: str) -> bool:
             return True
     elif _LETTER.search(_UNIT_AFTER_WILDCARD.sub("", token)) is None:
         return True
-    return ("'" in token or '"' in token) and _LETTER.search(
+    return ("'" in token or '"' in token or "`" in token) and _LETTER.search(
         _QUOTED_NAME.sub("", _UNIT_AFTER_WILDCARD.sub("", token))
     ) is None
 
@@ -1051,6 +1051,9 @@ def _after_glued_prefix(tokens: list[str]) -> Callable[[str], str]:
     if wildcard >= 0:
         head = wildcard
     while head and _WORD_CHAR.match(first[head - 1]):
+        head -= 1
+    # a quote that opens the value is the value's (Traefik's `PathPrefix(`/admin`)` / `PathPrefix(`/api`)`)
+    while head and first[head - 1] in "/'\"`":
         head -= 1
     if not _LETTER.search(first[:head]):
         return _itself
