@@ -1429,10 +1429,18 @@ def _bracketed_texts(keys: list[tuple[str, ...]]) -> dict[int, tuple[str, ...]]:
     prose words or more that takes at least `MIN_DISTINCT` texts in lines equal elsewhere is the reason the
     sentence gives, a value.
     """
+    return _varied_spans(keys, _parenthesized)
+
+
+def _varied_spans(
+    keys: list[tuple[str, ...]], find: Callable[[tuple[str, ...]], list[tuple[int, int]]]
+) -> dict[int, tuple[str, ...]]:
+    """Signatures with the spans `find` gives read as `<*>` where, in lines equal elsewhere, a span takes at
+    least `MIN_DISTINCT` texts."""
     spans: dict[int, list[tuple[int, int]]] = {}
     texts: dict[tuple[str, ...], set[tuple[str, ...]]] = defaultdict(set)
     for index, tokens in enumerate(keys):
-        found = _parenthesized(tokens)
+        found = find(tokens)
         if found:
             spans[index] = found
             for start, end in found:
@@ -1493,27 +1501,7 @@ def _sentence_quotes(keys: list[tuple[str, ...]]) -> dict[int, tuple[str, ...]]:
     restart nginx' failed`, `Config entry 'Living Room Hub' for <*>`) that takes at least `MIN_DISTINCT` texts
     in lines equal elsewhere is a value, as a quoted word is: a command, a name with spaces in it.
     """
-    spans: dict[int, list[tuple[int, int]]] = {}
-    texts: dict[tuple[str, ...], set[tuple[str, ...]]] = defaultdict(set)
-    for index, tokens in enumerate(keys):
-        if not any(token[:1] in "'\"" for token in tokens[1:]):
-            continue
-        found = _quoted_in_sentence(tokens)
-        if found:
-            spans[index] = found
-            for start, end in found:
-                texts[_fold_span(tokens, start, end)].add(tokens[start:end])
-    folded: dict[int, tuple[str, ...]] = {}
-    for index, found in spans.items():
-        tokens = keys[index]
-        chosen = [
-            (start, end) for start, end in found if len(texts[_fold_span(tokens, start, end)]) >= MIN_DISTINCT
-        ]
-        for start, end in reversed(chosen):
-            tokens = _fold_span(tokens, start, end)
-        if chosen:
-            folded[index] = tokens
-    return folded
+    return _varied_spans(keys, _quoted_in_sentence)
 
 
 def _quoted_in_sentence(tokens: tuple[str, ...]) -> list[tuple[int, int]]:
@@ -1522,6 +1510,8 @@ def _quoted_in_sentence(tokens: tuple[str, ...]) -> list[tuple[int, int]]:
     found: list[tuple[int, int]] = []
     size = len(tokens)
     start = 1
+    if not any(token[:1] in ("'", '"') for token in tokens[1:]):
+        return found
     while start < size:
         quote = tokens[start][:1]
         if quote in ("'", '"') and tokens[start].count(quote) == 1 and _PROSE.fullmatch(tokens[start - 1]):
