@@ -2335,3 +2335,267 @@ def test_a_word_after_a_bracketed_column_is_no_part_of_its_value() -> None:
     assert len({clusters[message] for message in bans}) == 1
     assert len({clusters[message] for message in restored}) == 1
     assert clusters[bans[0]] != clusters[restored[0]]
+
+
+def test_a_redacted_value_is_a_value_a_plain_one_joins() -> None:
+    """Dovecot's `user=<alice@example.com>` is redacted to `user=<[REDACTED:email]>` before mining, and the same
+    statement says `user=<dave>` for a local account: the marker stands for a value, so the plain name joins
+    it, whichever is more common: one event."""
+    from loggardener.entries.redact import Redactor
+
+    redact = Redactor().redact
+    rng = random.Random(41)
+    mails = ["alice@example.com", "bob@example.org", "carol@mail.example.net"]
+
+    def login(user: str) -> str:
+        ip = f"10.{rng.randint(0, 255)}.{rng.randint(0, 255)}.{rng.randint(1, 254)}"
+        return (
+            f"Dec  2 10:{rng.randint(10, 59)}:{rng.randint(10, 59)} mail1 dovecot: imap-login: Login: "
+            f"user=<{user}>, method=PLAIN, rip={ip}, lip=10.0.0.1, mpid={rng.randint(1000, 99999)}, TLS"
+        )
+
+    messages = [redact(login(rng.choice(mails))) for _ in range(30)] + [
+        redact(login("dave")) for _ in range(6)
+    ]
+    assert "[REDACTED:email]" in messages[0]
+    assert len(set(clusters_of(messages).values())) == 1
+
+
+def test_a_redacted_value_does_not_join_statements_that_differ_in_a_word() -> None:
+    """Look-alike: the marker is a value, the words around it still tell events apart."""
+    messages = [
+        f"password {verb} for [REDACTED:email] from 10.0.0.{n}"
+        for verb in ("accepted", "rejected")
+        for n in range(8)
+    ]
+    clusters = clusters_of(messages)
+    assert len(set(clusters.values())) == 2
+
+
+def test_a_name_with_its_number_folds_into_a_wildcard_beside_a_masked_one() -> None:
+    """The kernel's `EXT4-fs (sda3): mounted …` and `EXT4-fs (nvme0n1p2): mounted …`: `nvme0n1p2` is masked whole
+    and folds into the value before it, `sda3` keeps its letters (`(sda<*>):`), a token more. A name with its
+    number in such a run is a value beside the masked one: one event, whichever device is more common."""
+    rng = random.Random(42)
+
+    def mounted(device: str) -> str:
+        return (
+            f"[{rng.randint(1, 99999):>6d}.{rng.randint(0, 999999):06d}] EXT4-fs ({device}): mounted filesystem with "
+            "ordered data mode. Quota mode: none."
+        )
+
+    messages = [mounted(f"sda{rng.randint(1, 4)}") for _ in range(14)] + [
+        mounted(f"nvme0n1p{rng.randint(1, 4)}") for _ in range(5)
+    ]
+    assert len(set(clusters_of(messages).values())) == 1
+
+
+def test_a_word_beside_a_wildcard_does_not_fold_into_it() -> None:
+    """Look-alike: `re-mounted` beside the device is a word of its own statement, not a value to fold: two events."""
+    rng = random.Random(43)
+
+    def stamp() -> str:
+        return f"[{rng.randint(1, 99999):>6d}.{rng.randint(0, 999999):06d}] EXT4-fs"
+
+    mounted = [f"{stamp()} (nvme0n1p{rng.randint(1, 4)}): mounted filesystem readonly" for _ in range(14)]
+    remounted = [f"{stamp()} (sda{rng.randint(1, 4)}): re-mounted filesystem readonly" for _ in range(5)]
+    clusters = clusters_of(mounted + remounted)
+    assert len({clusters[message] for message in mounted}) == 1
+    assert {clusters[message] for message in mounted}.isdisjoint(clusters[message] for message in remounted)
+
+
+def test_a_map_of_several_members_fills_a_wildcard_as_one_value() -> None:
+    """Rails' `Parameters: {"id"=>"7", "q"=>"hat"}`: a hash of one member (or of masked members only) reads
+    `Parameters: <*>`, and a hash of two, three or four members, in any order, is the same value: one event."""
+    rng = random.Random(44)
+    members = [
+        ("id", "<n>"),
+        ("page", "<n>"),
+        ("locale", "de"),
+        ("q", "cable usb"),
+        ("format", "json"),
+        ("q", "hat"),
+    ]
+
+    def parameters(size: int) -> str:
+        chosen = rng.sample(members, size)
+        body = ", ".join(
+            f'"{key}"=>"{rng.randint(1, 999) if value == "<n>" else value}"' for key, value in chosen
+        )
+        return f"I, [2026-12-02T10:{rng.randint(10, 59)}:07.{rng.randint(0, 999999):06d} #{rng.randint(100, 999)}]  INFO -- :   Parameters: {{{body}}}"
+
+    messages = [parameters(1) for _ in range(30)] + [parameters(rng.randint(2, 4)) for _ in range(20)]
+    assert len(set(clusters_of(messages).values())) == 1
+
+
+def test_a_map_does_not_join_a_statement_that_differs_in_a_word() -> None:
+    """Look-alike: Logstash's `Pipeline started {…}` and `Pipeline terminated {…}` stay two events."""
+    rng = random.Random(45)
+    pipelines = ["main", "beats", "syslog-in", "nginx_access", "audit"]
+    started = [f'Pipeline started {{"pipeline.id"=>"{rng.choice(pipelines)}"}}' for _ in range(30)]
+    terminated = [
+        f'Pipeline terminated {{"pipeline.id"=>"{rng.choice(pipelines)}", "reason"=>"shutdown requested"}}'
+        for _ in range(6)
+    ]
+    clusters = clusters_of(started + terminated)
+    assert len({clusters[message] for message in started}) == 1
+    assert {clusters[message] for message in started}.isdisjoint(clusters[message] for message in terminated)
+
+
+def test_the_quoted_text_of_a_ruby_hash_member_beside_a_message_is_a_value() -> None:
+    """Logstash's `Could not index event to Elasticsearch. {…, {"message"=>"GET /"}], …}`: the event's own text,
+    a member of a Ruby hash (`"key"=>"text"`), takes any words beside the message, as `key="text"` does: one
+    event."""
+    rng = random.Random(46)
+    texts = ["GET /", "user login", "timeout", "connection reset by peer", "GET /api/v1/orders"]
+
+    def rejected() -> str:
+        return (
+            f"[2026-12-02T04:{rng.randint(10, 59)}:17,613][WARN ][logstash.outputs.elasticsearch] Could not index "
+            f'event to Elasticsearch. {{:status=>400, :action=>["index", {{:_id=>nil, :_index=>"logs-app"}}, '
+            f'{{"message"=>"{rng.choice(texts)}"}}]}}'
+        )
+
+    messages = [rejected() for _ in range(40)]
+    assert len(set(clusters_of(messages).values())) == 1
+
+
+def test_the_quoted_texts_of_ruby_hashes_without_a_message_stay_the_messages() -> None:
+    """Look-alike: hashes that are the whole line, `{"event"=>"user login"}` / `{"event"=>"password reset"}`, have
+    no message besides their texts: each text is its own event."""
+    rng = random.Random(47)
+    texts = ["user login", "user logout", "password reset"]
+    messages = [f'{{"event"=>"{text}", "at"=>"{rng.randint(1, 99)}"}}' for text in texts for _ in range(10)]
+    assert len(set(clusters_of(messages).values())) == 3
+
+
+def test_a_quoted_text_of_several_words_in_a_sentence_is_a_value() -> None:
+    """Salt's `Command 'systemctl restart nginx' failed with return code: 1`: the quoted command takes many
+    texts of several words in lines equal elsewhere, a value as a quoted word is: one event."""
+    rng = random.Random(48)
+    commands = [
+        "systemctl restart nginx",
+        "apt-get -q update",
+        "/usr/local/bin/deploy.sh --env prod",
+        "true x",
+    ]
+
+    def failed() -> str:
+        return (
+            f"2026-12-02 10:{rng.randint(10, 59)}:07,{rng.randint(100, 999)} [salt.loaded.int.module.cmdmod:"
+            f"{rng.randint(300, 999)}][ERROR   ][{rng.randint(100, 9999)}] Command '{rng.choice(commands)}' failed "
+            f"with return code: {rng.choice([1, 2, 100])}"
+        )
+
+    messages = [failed() for _ in range(30)]
+    assert len(set(clusters_of(messages).values())) == 1
+
+
+def test_two_quoted_texts_of_several_words_in_a_sentence_stay_two_events() -> None:
+    """Look-alike: a quoted text that takes two texts only (`mode 'read only'` / `mode 'read write'`) may name two
+    events, as two words in a slot may."""
+    messages = [
+        f"volume vol-{n} switched to mode '{mode}' by operator"
+        for mode in ("read only", "read write")
+        for n in range(9)
+    ]
+    assert len(set(clusters_of(messages).values())) == 2
+
+
+def _fetch_error(rng: random.Random, integration: str, error: str) -> str:
+    return (
+        f"2026-12-02 10:{rng.randint(10, 59)}:07.{rng.randint(100, 999)} ERROR (MainThread) "
+        f"[homeassistant.components.{integration}] Error fetching {integration} data: {error}"
+    )
+
+
+def test_an_error_text_of_one_word_at_the_end_is_a_value_beside_texts_of_several() -> None:
+    """Home Assistant's `Error fetching zha data: Timeout` beside `… data: Connection refused` and `… data: Invalid
+    response from API`: the one-word text at the line's end after a label is the same value as the longer ones,
+    and an integration that showed two of the texts only joins too: one event."""
+    rng = random.Random(49)
+    errors = ["Timeout", "Connection refused", "Invalid response from API"]
+    integrations = ["mqtt", "zha", "hue", "shelly", "esphome", "tplink"]
+    messages = [_fetch_error(rng, rng.choice(integrations), rng.choice(errors)) for _ in range(80)]
+    messages += [_fetch_error(rng, "tuya", error) for error in errors[1:] for _ in range(3)]
+    # the integrations are values: each is set up too (`Setting up zha`)
+    setup = [
+        f"2026-12-02 10:00:0{n % 10}.123 INFO (MainThread) [homeassistant.setup] Setting up {name}"
+        for n, name in enumerate([*integrations, "tuya"] * 2)
+    ]
+    clusters = clusters_of(messages + setup)
+    assert len({clusters[message] for message in messages}) == 1
+
+
+def test_outcome_words_alone_at_the_end_stay_events() -> None:
+    """Look-alike: `ended: succeeded` / `ended: failed` beside one longer text are words of a slot, each common:
+    they name their events."""
+    rng = random.Random(50)
+    jobs = ["nightly-backup", "hourly-sync", "report-export", "cache-warmup"]
+    outcomes = ["succeeded", "failed", "cancelled by user"]
+    messages = [f"job {rng.choice(jobs)} ended: {outcome}" for outcome in outcomes for _ in range(20)]
+    clusters = clusters_of(messages)
+    assert len({clusters[message] for message in messages if message.endswith("succeeded")}) == 1
+    assert not {clusters[m] for m in messages if m.endswith("succeeded")} & {
+        clusters[m] for m in messages if m.endswith("failed")
+    }
+
+
+def test_a_word_after_a_things_name_at_the_end_stays_its_event() -> None:
+    """Look-alike: Terraform's `aws_instance.web: Creating...` beside `…: Still creating... [10s elapsed]` and
+    `…: Destruction complete after 5s`: the word after a resource's name says what happens to it, an event."""
+    rng = random.Random(51)
+    resources = [
+        "aws_instance.web",
+        "aws_s3_bucket.logs",
+        "module.vpc.aws_subnet.private[1]",
+        "aws_iam_role.ci",
+    ]
+
+    def line(text: str) -> str:
+        return f"2026-12-02T10:{rng.randint(10, 59)}:07.123Z {rng.choice(resources)}: {text}"
+
+    creating = [line("Creating...") for _ in range(20)]
+    others = [line(f"Still creating... [{rng.randint(10, 90)}s elapsed]") for _ in range(20)]
+    others += [line(f"Destruction complete after {rng.randint(1, 60)}s") for _ in range(8)]
+    others += [line(f"Modifications complete after {rng.randint(1, 60)}s") for _ in range(8)]
+    clusters = clusters_of(creating + others)
+    assert len({clusters[message] for message in creating}) == 1
+    assert {clusters[message] for message in creating}.isdisjoint(clusters[message] for message in others)
+
+
+def test_a_verb_in_capitals_after_a_lowercase_field_stays_a_word() -> None:
+    """slapd's `conn=1001 op=3 SRCH base="dc=example,dc=com" …`: a word in capitals after a field of lowercase key is
+    the line's verb, kept in the template (a packet log's flags follow keys in capitals: `ID=0 DF PROTO=UDP`)."""
+    rng = random.Random(52)
+    messages = [
+        f'Dec  2 10:00:01 ldap1 slapd[812]: conn={rng.randint(1000, 9999)} op={rng.randint(0, 9)} SRCH base="dc=example,'
+        f'dc=com" scope=2 deref=0 filter="(uid={user})"'
+        for user in USERS
+    ]
+    templates = set(clusters_of(messages).values())
+    assert len(templates) == 1
+    assert " op=<*> SRCH base=" in templates.pop()
+
+
+def test_a_backquoted_word_is_a_quoted_value() -> None:
+    """Traefik's `No domain found in rule PathPrefix(`/admin`), …` beside `PathPrefix(`/api`)`: a word in
+    backticks (Go's and MySQL's quoting) is a quoted value, as `'/admin'` is, its opening quote and slash
+    the value's: one event."""
+    rng = random.Random(53)
+    paths = ["admin", "api", "static"]
+    messages = [
+        f'time="2026-12-02T10:{rng.randint(10, 59)}:07Z" level=warning msg="No domain found in rule '
+        f"PathPrefix(`/{rng.choice(paths)}`), the TLS options applied for this router will depend on the SNI of "
+        f'each request" entryPointName=websecure'
+        for _ in range(30)
+    ]
+    assert len(set(clusters_of(messages).values())) == 1
+
+
+def test_a_glued_argument_that_is_a_bare_word_stays_the_events() -> None:
+    """Look-alike: `state(idle)` / `state(busy)` beside a shared head, with no quote: the word may name its event."""
+    messages = [
+        f"worker {n} entered state({word}) after restart" for word in ("idle", "busy") for n in range(12)
+    ]
+    assert len(set(clusters_of(messages).values())) == 2

@@ -113,12 +113,12 @@ _RECORD_START = compile_regex(r"""[A-Za-z][\w.-]{0,63}=["']""")
 _RECORD_COMMA = compile_regex(r"""(?<=["'])(?<![=,]["'])(?<!\\["']),(?=[A-Za-z][\w.-]{0,63}=["'])""")
 # Spaces that pad a bracketed column to its width (`[   worker-1]`, `[WARN ]`): the column's value is one token.
 _PADDING = compile_regex(r"(?<=\[) +| +(?=\])")
-# One quoted word: a name (`'Security'`, `"orders"`, or `\"orders\"` inside a quoted string) that a slot
-# treats as a value; the signature keeps it.
+# One quoted word: a name (`'Security'`, `"orders"`, `\"orders\"` inside a quoted string, or in backticks as
+# Go and MySQL quote one: `` `/admin` ``, `` `users` ``) that a slot treats as a value; the signature keeps it.
 # A quoted word inside a token that is not a key: `'ops'` in `'ops'@'<*>'`, `\"web\"` in `{job=\"web\"}`;
 # not `"id"` in `"id":`.
-_QUOTED_NAME = compile_regex(r"""(?:(['"])[^\s'"\\]+\1|\\"[^\s'"\\]+\\")(?!:)""")
-_QUOTED_WORD = compile_regex(r"""(?:(['"])[^\s'"\\]+\1|\\"[^\s'"\\]+\\")[,;:.)\]]?""")
+_QUOTED_NAME = compile_regex(r"""(?:(['"`])[^\s'"`\\]+\1|\\"[^\s'"\\]+\\")(?!:)""")
+_QUOTED_WORD = compile_regex(r"""(?:(['"`])[^\s'"`\\]+\1|\\"[^\s'"\\]+\\")[,;:.)\]]?""")
 # A word with a number glued after it (`eth<*>` of `eth0`, `node<*>`): one thing of a kind, a value in a record's
 # field, as the label that leads a line (`wlan<*>:`), and in the place around a stretch of words.
 _NUMBERED_NAME = compile_regex(r"[A-Za-z][A-Za-z-]{0,63}<\*>")
@@ -136,11 +136,18 @@ _CALL_SITE = r"(?:(?:[\w<>*]*[.$])+[\w<>*]*:?<\*>|<\*>:<\*>)"
 _CALL_STACK = compile_regex(rf"(?<!\S){_CALL_SITE}(?:\s+{_CALL_SITE})+(?!\S)")
 # What every call stack holds, a site's end and the start of the next one: a quick test for lines without one.
 _CALL_STACK_HINT = compile_regex(r"<\*>\s+(?:\S*[.$]|<\*>:<\*>)")
+# What redaction writes in place of a secret or an address (`entries/redact.py`): `[REDACTED:email]`.
+_REDACTED_PREFIX = "[REDACTED:"
+_REDACTED = compile_regex(r"\[REDACTED:[a-z0-9-]+\]")
 
 
 def _is_value(token: str) -> bool:
     """A masked value (optionally with a glued unit and punctuation, no other letters), one quoted word, or
-    values and quoted words with punctuation only (`'ops'@'<*>'`: an account at a host)."""
+    values and quoted words with punctuation only (`'ops'@'<*>'`: an account at a host). What redaction put
+    in place of a credential or an address (`user=<[REDACTED:email]>,`) is a value as a masked one is: the
+    line had a value there (`user=<dave>,` is the same statement)."""
+    if _REDACTED_PREFIX in token:
+        token = _REDACTED.sub(WILDCARD, token)
     if _QUOTED_WORD.fullmatch(token) is not None:  # `'eth0':` as `'eth':`, whatever its digits
         return True
     if WILDCARD not in token:
@@ -148,7 +155,7 @@ def _is_value(token: str) -> bool:
             return True
     elif _LETTER.search(_UNIT_AFTER_WILDCARD.sub("", token)) is None:
         return True
-    return ("'" in token or '"' in token) and _LETTER.search(
+    return ("'" in token or '"' in token or "`" in token) and _LETTER.search(
         _QUOTED_NAME.sub("", _UNIT_AFTER_WILDCARD.sub("", token))
     ) is None
 
@@ -223,17 +230,21 @@ _PEER_NAME = compile_regex(
 
 
 _FLAG = compile_regex(r"[A-Z]{2,5}")
+# A field of a record whose keys are capitals (`TTL=52`, `ID=0`): a packet log's, where flags stand between
+# fields. After a field of lowercase key a word in capitals is a verb of the line (slapd's `op=3 SRCH base=…`).
+_CAPITAL_KEY = compile_regex(r"[A-Z][A-Z0-9_]*=")
 
 
 def _without_flags(tokens: list[str]) -> list[str]:
-    """A record's bare flags between two of its `KEY=value` fields are left out: a packet log's `DF`, `SYN`, `ACK
-    PSH` (`TTL=52 ID=0 DF PROTO=UDP`), set on some packets and not on others, are values of one line, not words.
+    """A record's bare flags between two of its `KEY=value` fields (keys in capitals) are left out: a packet log's
+    `DF`, `SYN`, `ACK PSH` (`TTL=52 ID=0 DF PROTO=UDP`), set on some packets and not on others, are values of one
+    line, not words; slapd's `op=3 SRCH base=…` keeps its verb.
     So is a flag with its value after a field, at the end or before another field: the TCP options iptables
     prints on some packets (`URGP=0 OPT (020405B4…)`)."""
     out: list[str] = []
     run: list[str] = []
     for at, token in enumerate(tokens):
-        if out and "=" in out[-1] and _FLAG.fullmatch(token):
+        if out and _CAPITAL_KEY.match(out[-1]) and _FLAG.fullmatch(token):
             run.append(token)
             continue
         if len(run) == 1 and token == WILDCARD and (at + 1 == len(tokens) or "=" in tokens[at + 1]):
@@ -472,6 +483,7 @@ class TemplateMiner:
             _bracketed_texts,
             _context_lists,
             _column_texts,
+            _sentence_quotes,
         ):
             for index, view in texts_as_values(views).items():
                 views[index] = view
@@ -1040,6 +1052,9 @@ def _after_glued_prefix(tokens: list[str]) -> Callable[[str], str]:
         head = wildcard
     while head and _WORD_CHAR.match(first[head - 1]):
         head -= 1
+    # a quote that opens the value is the value's (Traefik's `PathPrefix(`/admin`)` / `PathPrefix(`/api`)`)
+    while head and first[head - 1] in "/'\"`":
+        head -= 1
     if not _LETTER.search(first[:head]):
         return _itself
     return lambda token: token[head:]
@@ -1277,7 +1292,16 @@ def _phrases(keys: list[tuple[str, ...]]) -> dict[int, tuple[int, int]]:
                 or _BRACKETED_WORD.fullmatch(tokens[start - 1])
             ):
                 continue
-            for end in range(start + 2, min(size, start + MAX_PHRASE) + 1):
+            # (one word is a stretch at the line's end only, after a word of a sentence that labels it: `data:
+            # Timeout` beside `data: Connection refused`, `data: Invalid response from API`; not after a
+            # thing's name, `aws_instance.web: Creating...`, whose words say what happens to it)
+            lone = (
+                start + 1 == size
+                and tokens[start - 1].endswith(":")
+                and _PROSE.fullmatch(tokens[start - 1]) is not None
+                and _PROSE.fullmatch(tokens[start]) is not None
+            )
+            for end in range(start + (1 if lone else 2), min(size, start + MAX_PHRASE) + 1):
                 if not inner[end - 1] or not inner[end - 2]:
                     break
                 if end >= first_end:
@@ -1309,6 +1333,9 @@ def _phrases(keys: list[tuple[str, ...]]) -> dict[int, tuple[int, int]]:
             len(shared) >= MIN_DISTINCT
             and len({_leading_word(stretch) for stretch in shared}) >= MIN_DISTINCT
             and len({stretch[-1] for stretch in shared}) >= MIN_DISTINCT
+            # one word at the line's end counts beside texts of several words only (`data: Timeout` beside
+            # `data: Connection refused` and `data: Invalid response from API`); words alone are a slot's
+            and sum(len(stretch) > 1 for stretch in shared) >= MIN_DISTINCT - 1
         ):
             for stretch, members in phrases.items():
                 for index, start in members:
@@ -1340,7 +1367,7 @@ def _keyed_texts(keys: list[tuple[str, ...]], counts: list[int]) -> dict[int, tu
     stretches = {
         index: _quoted_texts(tokens)
         for index, tokens in enumerate(keys)
-        if any('="' in t for t in keys[index])
+        if any('="' in t or '=>"' in t for t in keys[index])
     }
     # texts of the key at a start: in lines equal but there, and in lines equal outside their keys' texts
     here: dict[tuple[str, ...], Counter[tuple[str, ...]]] = defaultdict(Counter)
@@ -1402,10 +1429,18 @@ def _bracketed_texts(keys: list[tuple[str, ...]]) -> dict[int, tuple[str, ...]]:
     prose words or more that takes at least `MIN_DISTINCT` texts in lines equal elsewhere is the reason the
     sentence gives, a value.
     """
+    return _varied_spans(keys, _parenthesized)
+
+
+def _varied_spans(
+    keys: list[tuple[str, ...]], find: Callable[[tuple[str, ...]], list[tuple[int, int]]]
+) -> dict[int, tuple[str, ...]]:
+    """Signatures with the spans `find` gives read as `<*>` where, in lines equal elsewhere, a span takes at
+    least `MIN_DISTINCT` texts."""
     spans: dict[int, list[tuple[int, int]]] = {}
     texts: dict[tuple[str, ...], set[tuple[str, ...]]] = defaultdict(set)
     for index, tokens in enumerate(keys):
-        found = _parenthesized(tokens)
+        found = find(tokens)
         if found:
             spans[index] = found
             for start, end in found:
@@ -1457,6 +1492,42 @@ def _column_texts(keys: list[tuple[str, ...]]) -> dict[int, tuple[str, ...]]:
         if chosen:
             folded[index] = tokens
     return folded
+
+
+def _sentence_quotes(keys: list[tuple[str, ...]]) -> dict[int, tuple[str, ...]]:
+    """Signatures whose quoted texts of several words within a sentence are values, each with them read `<*>`.
+
+    A text of two words or more in single or double quotes after a word of a sentence (`Command 'systemctl
+    restart nginx' failed`, `Config entry 'Living Room Hub' for <*>`) that takes at least `MIN_DISTINCT` texts
+    in lines equal elsewhere is a value, as a quoted word is: a command, a name with spaces in it.
+    """
+    return _varied_spans(keys, _quoted_in_sentence)
+
+
+def _quoted_in_sentence(tokens: tuple[str, ...]) -> list[tuple[int, int]]:
+    """(start, end) of the quoted texts of two tokens or more after a word of a sentence, before another word
+    or the line's end (`Command '<*> --env prod' failed`)."""
+    found: list[tuple[int, int]] = []
+    size = len(tokens)
+    start = 1
+    if not any(token[:1] in ("'", '"') for token in tokens[1:]):
+        return found
+    while start < size:
+        quote = tokens[start][:1]
+        if quote in ("'", '"') and tokens[start].count(quote) == 1 and _PROSE.fullmatch(tokens[start - 1]):
+            end = start + 1
+            while end < size and end - start < MAX_PHRASE and quote not in tokens[end]:
+                end += 1
+            if (
+                end < size
+                and tokens[end].count(quote) == 1
+                and tokens[end].rstrip(",;:.)").endswith(quote)
+                and (end + 1 == size or _PROSE.fullmatch(tokens[end + 1]))
+            ):
+                found.append((start, end + 1))
+                start = end
+        start += 1
+    return found
 
 
 def _quoted_columns(tokens: tuple[str, ...]) -> list[tuple[int, int]]:
@@ -1597,12 +1668,17 @@ def _parenthesized(tokens: tuple[str, ...]) -> list[tuple[int, int]]:
 
 
 def _quoted_texts(tokens: tuple[str, ...]) -> list[tuple[int, int, bool]]:
-    """(start, end, keyed) of the double-quoted texts of a signature: `key="a b c"` (keyed) or `"a b"`."""
+    """(start, end, keyed) of the double-quoted texts of a signature: `key="a b c"` (keyed) or `"a b"`; a
+    member of a Ruby hash is keyed too, `"message"=>"user login"}],` with the brackets that close around it."""
     found: list[tuple[int, int, bool]] = []
     start = 0
     while start < len(tokens) and len(found) < MAX_KEYED_TEXTS:
         token = tokens[start]
         key, equals, value = token.partition("=")
+        rocket = value.startswith('>"')
+        if rocket:
+            value = value[1:]
+        closers = ",;)]}" if rocket else ",;"
         keyed = bool(equals) and value.startswith('"') and _LETTER.search(key) is not None
         opening = value if keyed else token
         if opening.startswith('"') and (keyed or len(opening) > 1):
@@ -1615,7 +1691,7 @@ def _quoted_texts(tokens: tuple[str, ...]) -> list[tuple[int, int, bool]]:
                     and '"' not in tokens[end].replace('\\"', "")
                 ):
                     end += 1
-            if end < len(tokens) and tokens[end].rstrip(",;").endswith('"'):
+            if end < len(tokens) and tokens[end].rstrip(closers).endswith('"'):
                 if keyed or end > start:
                     found.append((start, end + 1, keyed))
                 start = end
@@ -1778,12 +1854,13 @@ class _Absorbers:
                 if hole in columns:
                     continue
                 entry = self._longer.get((length, hole, blind[:hole], blind[hole + extra + 1 :]))
-                # values in a row, names or wildcards but no field's key, where the cluster has one
-                # wildcard: the same template, whichever is bigger (`joined: edge-a <*>` and a name with a
-                # digit masked and folded with the address beside it, `joined: <*>`), up to
+                # values in a row, names, names with their number (`(sda<*>):`, whose digit alone was
+                # masked, where `(nvme0n1):` was masked whole) or wildcards but no field's key, where the
+                # cluster has one wildcard: the same template, whichever is bigger (`joined: edge-a <*>` and a
+                # name with a digit masked and folded with the address beside it, `joined: <*>`), up to
                 # `MAX_FOLDED_RUN` - 1 of them (`Listen normally on <*> lo <*>` and `… on <*>`)
                 folds = keyed is not None and all(
-                    token == WILDCARD for token in keyed[hole : hole + extra + 1]
+                    token == WILDCARD or _is_numbered_value(token) for token in keyed[hole : hole + extra + 1]
                 )
                 if (
                     entry is not None
@@ -1805,15 +1882,27 @@ class _Absorbers:
                         best = loose
         # A text of words at the end of the line fills a template's last wildcard (`time source <*>` takes
         # `time source VM IC Time Synchronization Provider.`)
-        for extra in range(MAX_VALUE_TOKENS, min(MAX_PHRASE, size - 2) + 1):
+        # `), and so does a text of two words or more where the template's other wildcards take whatever is
+        # there (`Error fetching tuya data: Connection refused` joins `Error fetching <*> data: <*>`)
+        for extra in range(1, min(MAX_PHRASE, size - 2) + 1):
             length = size - extra
-            if all(_PROSE.fullmatch(token) for token in tokens[length - 1 :]):
+            if not all(_PROSE.fullmatch(token) for token in tokens[length - 1 :]):
+                break
+            if extra >= MAX_VALUE_TOKENS:
                 entry = self._longer.get((length, length - 1, blind[: length - 1], ()))
                 if entry is not None and entry[0] > total and (best is None or _better(entry, best)):
                     best = entry
+            folded = (*tokens[: length - 1], WILDCARD)
+            for holes in self._masks.get(length, ()):
+                if holes[-1] == length - 1:
+                    entry = self._same[length, holes].get(_rest(length, holes)(folded))
+                    if entry is not None and entry[0] > total and (best is None or _better(entry, best)):
+                        best = entry
         # A quoted string of several tokens (with the values beside it) fills a wildcard as one value
-        # (`"curl/<*>"` is one token, `"Mozilla/<*> (X11; Linux <*>) …"` ten, in one access-log field).
-        for start, end in _quoted_stretches(tokens):
+        # (`"curl/<*>"` is one token, `"Mozilla/<*> (X11; Linux <*>) …"` ten, in one access-log field), and
+        # so does a map of several members after a word (Rails' `Parameters: {"id"=>"7", "q"=>"hat"}` where
+        # one of one member, or of masked members only, reads `Parameters: <*>`).
+        for start, end in itertools.chain(_quoted_stretches(tokens), _braced_stretches(tokens)):
             entry = self._longer.get((size - (end - start) + 1, start, blind[:start], blind[end:]))
             if entry is not None and entry[0] > total and (best is None or _better(entry, best)):
                 best = entry
@@ -1830,6 +1919,12 @@ class _Absorbers:
             if all(token in (wanted, WILDCARD) for token, wanted in zip(after, rest, strict=True)):
                 return entry
         return None
+
+
+def _is_numbered_value(token: str) -> bool:
+    """A name with its number, bare or in brackets, with punctuation after it (`sda<*>`, `(sda<*>):`,
+    `[node<*>]`): one thing of a kind, as a masked value beside it is."""
+    return _NUMBERED_NAME.fullmatch(token.strip("()[]{},;:.")) is not None
 
 
 def _has_letters(template: tuple[str, ...]) -> bool:
@@ -1860,6 +1955,28 @@ def _quoted_stretches(tokens: tuple[str, ...]) -> Iterator[tuple[int, int]]:
                 high = end + 2 if end + 1 < size and tokens[end + 1] == WILDCARD else end + 1
                 if (low, high) != (start, end + 1):
                     yield low, high
+                start = end
+        start += 1
+
+
+def _braced_stretches(tokens: tuple[str, ...]) -> Iterator[tuple[int, int]]:
+    """(start, end) of each map of several tokens in braces after a word (a Ruby hash, a Python dict, a JSON
+    object printed with spaces: `{"id"=>"7", "q"=>"hat"}`, `{:count=>1, :running=>[:main]}`), punctuation
+    after its closing brace."""
+    size = len(tokens)
+    start = 1
+    while start < size:
+        token = tokens[start]
+        depth = token.count("{") - token.count("}")
+        if token.startswith("{") and depth > 0 and _PROSE.fullmatch(tokens[start - 1]):
+            end = start + 1
+            while end < size and end - start < MAX_PHRASE_TOKENS:
+                depth += tokens[end].count("{") - tokens[end].count("}")
+                if depth <= 0:
+                    break
+                end += 1
+            if end < size and depth == 0 and tokens[end].rstrip(",;:.)]").endswith("}"):
+                yield start, end + 1
                 start = end
         start += 1
 
