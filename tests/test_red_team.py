@@ -1791,6 +1791,26 @@ def test_a_password_of_a_threads_shape_is_still_redacted(text: str, secret: str)
     assert secret not in REDACT(text)
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "dovecot: auth: pam_unix(dovecot:auth): authentication failure; logname= uid=0 euid=0 rhost=10.0.0.5",
+        "sshd[812]: auth: pam_sss(sshd:account): received for user bob: 6 (Permission denied)",
+        "dovecot: auth: auth-worker(1234): conn unix:auth-worker: Connection lost",
+    ],
+)
+def test_a_components_tag_after_an_auth_label_stays(text: str) -> None:
+    assert REDACT(text) == text
+
+
+@pytest.mark.parametrize(
+    ("text", "secret"),
+    [("auth: admin:S3cr3tPw", "S3cr3tPw"), ("auth: svc(Ab3dEf9hIjKl:Zz9x)", "Ab3dEf9hIjKl")],
+)
+def test_a_credential_after_an_auth_label_is_still_redacted(text: str, secret: str) -> None:
+    assert secret not in REDACT(text)
+
+
 # PKCE (RFC 7636, its appendix B's values): with the S256 method the challenge is the verifier's SHA-256 digest,
 # sent through the browser; with `plain` (the default) the challenge is the verifier, and the verifier is a secret
 _CHALLENGE = "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM"

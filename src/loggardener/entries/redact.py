@@ -883,6 +883,11 @@ def _domain(value: str) -> bool:
     )
 
 
+_COMPONENT_TAG = compile_regex(r"[A-Za-z_][\w.-]{0,63}\([^()\s]{1,128}\):")
+"""A component's tag that a message follows, its arguments in parentheses (PAM's `pam_unix(dovecot:auth):`,
+`pam_sss(sshd:account):`, Dovecot's `auth-worker(1234):`): what a syslog line's process logged with."""
+
+
 def is_secret_value(key_kind: str, value: str) -> bool:
     """Whether `value`, stored under a name of class `key_kind`, is to be redacted."""
     value = value.strip()
@@ -908,6 +913,10 @@ def is_secret_value(key_kind: str, value: str) -> bool:
         return False  # `Bad activity token: a.b.ActivityThread$ActivityClientRecord@aef9ed2`: an object, no secret
     if _PUBLIC_ID.fullmatch(value):
         return False  # `sid=SM…` (a Twilio message), `auth_subject=cus_…`: an id under any name
+    if _COMPONENT_TAG.fullmatch(value):
+        return (
+            False  # `auth: pam_unix(dovecot:auth): authentication failure`: a module's tag, then its message
+        )
     if _secret_path(value):
         return False  # `api_key: team/orders-api-key`: where a key is stored, not the key
     if MARKER_PREFIX in value:
