@@ -4929,3 +4929,36 @@ def test_no_breaker_linked_to_a_service_failing_another_day_or_named_otherwise(
     name: str, upstream: str, hours_apart: float
 ) -> None:
     assert breaker_of_another_service(name, upstream, hours_apart) == set()
+
+
+def _windows_event(seconds: float, source: str, event_id: int, message: str) -> dict[str, Any]:
+    return {
+        "insertId": f"w{seconds}",
+        "timestamp": stamp(seconds),
+        "severity": "ERROR",
+        "logName": "projects/p/logs/windows_event_log",
+        "resource": {"type": "gce_instance", "labels": {"instance_id": "7712", "zone": "europe-west1-b"}},
+        "labels": {GCE_NAME_LABEL: "win-billing-01"},
+        "jsonPayload": {"Channel": "System", "EventID": event_id, "EventType": "Error", "Message": message,
+                        "SourceName": source},
+    }  # fmt: skip
+
+
+def test_a_windows_service_crash_then_its_unexpected_termination_on_the_same_vm() -> None:
+    """.NET Runtime's report of the unhandled exception, then the Service Control Manager's `terminated
+    unexpectedly` (a process exit, as systemd's `Failed with result`) seconds after, on the same VM."""
+    crash = (
+        "Application: Billing.Service.exe\r\nDescription: The process was terminated due to an unhandled "
+        "exception.\r\nException Info: System.Data.SqlClient.SqlException\r\n   at Billing.Run()\r\n"
+    )
+    entries = []
+    for i in range(2):
+        entries.append(_windows_event(i * 900, ".NET Runtime", 1026, crash))
+        entries.append(
+            _windows_event(i * 900 + 2, "Service Control Manager", 7031,
+                           f"The Billing service terminated unexpectedly.  It has done this {i + 1} time(s).")
+        )  # fmt: skip
+    report = scan_entries(entries)
+    exit_ = by_title(report, "The Billing service terminated unexpectedly")
+    crashed = next(c for c in report.clusters if c is not exit_)
+    assert exit_.fingerprint in crashed.related and crashed.fingerprint in exit_.causes
