@@ -4962,3 +4962,19 @@ def test_a_windows_service_crash_then_its_unexpected_termination_on_the_same_vm(
     exit_ = by_title(report, "The Billing service terminated unexpectedly")
     crashed = next(c for c in report.clusters if c is not exit_)
     assert exit_.fingerprint in crashed.related and crashed.fingerprint in exit_.causes
+
+
+def test_a_google_agent_stopping_on_a_windows_vm_is_no_exit_for_the_agents_errors() -> None:
+    """Google's agent manager terminating (the VM's own noise) is no exit an error logged with it explains."""
+    entries = []
+    for i in range(2):
+        entries.append(
+            _windows_event(i * 900, "GCEGuestAgent", 0, "Error watching metadata: context canceled")
+        )
+        entries.append(
+            _windows_event(i * 900 + 1, "Service Control Manager", 7031,
+                           "The Google Compute Engine Agent Manager service terminated unexpectedly.  It has done "
+                           f"this {i + 1} time(s).")
+        )  # fmt: skip
+    report = scan_entries(entries)
+    assert links_of(report) == set()
