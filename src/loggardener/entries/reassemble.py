@@ -439,6 +439,12 @@ _JVM_SIGNAL = compile_regex(r"[A-Z]{4,12} \(0x[0-9a-f]{1,8}\) at pc=")
 _PY_MESSAGE_KINDS = (*_MESSAGE_KINDS, "doc-link", "statement-line", "continuation")
 # What .NET prints of an exception's `Data` after its frames: this heading, then each entry indented under it
 _DOTNET_DATA = "Exception data:"
+# What a SqlException's `ToString()` prints after its frames (Microsoft.Data.SqlClient, System.Data.SqlClient): the
+# connection's id, then the error's number, state and class
+_SQL_TRAILER = compile_regex(
+    r"ClientConnectionId(?: before routing)?:[0-9a-fA-F]{8}(?:-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}"
+    r"|Routing Destination:\S{1,300}|Error Number:-?\d{1,10},State:\d{1,10},Class:\d{1,10}"
+)
 
 GroupKey = tuple[str, str | None, str | None, str | None]
 """A stream: the log, service, instance and revision whose consecutive lines may form one traceback."""
@@ -535,7 +541,7 @@ _MAY_BE_KIND = compile_regex(
     r"|Fatal Python error: |Current thread 0x|Thread 0x|Extension modules: |<--- |==== JS |----- Native |\d+ ms: "
     r"|Security context: |LINE \d|Parameter name: |Dumping heap to |Heap dump file created \[|Unable to create "
     r"|Terminating due to |Aborting due to |\*{20}|APPLICATION FAILED TO START|Error starting ApplicationContext"
-    r"|Thrown at:$)"
+    r"|Thrown at:$|Error Number:|Routing Destination:)"
     # an exception's name with a code after it (`TypeError [ERR_INVALID_URL]:`, `NpgsqlException (0x80004005):`)
     r"|\S* (?:\[[A-Za-z][\w.-]{0,60}\]|\((?:0x[0-9A-Fa-f]{1,8}|-?\d{1,10})\)):"
     r"|\S*(?::\s|\.py:|" + _RUBY_SOURCE + r":)|\S*\s*$"
@@ -679,6 +685,8 @@ def _classify(line: str, stripped: str) -> str | None:
         return "embedded"
     if _HINT.fullmatch(stripped):
         return "hint"
+    if stripped[0] in "CRE" and _SQL_TRAILER.fullmatch(stripped):
+        return "sql-trailer"
     if _DOTNET_PARAMETER.fullmatch(stripped):
         return "parameter"
     if stripped[0].isdigit() and _EXCERPT.fullmatch(stripped):
@@ -1646,7 +1654,8 @@ def _next_kind(kinds: list[str | None], index: int, skipped: tuple[str, ...] = (
 def _frames_end(kinds: list[str | None], lines: list[LogEntry], start: int) -> int:
     """Index of the last line of a stack that starts with its exception line at `start`: its frames, causes
     and inner exceptions, the properties Node.js prints after a line ending `{` up to a `}`, the data .NET
-    prints after the frames (`  Exception data:` and its indented entries), where `node --trace-uncaught` says
+    prints after the frames (`  Exception data:` and its indented entries, a SqlException's `ClientConnectionId:…`
+    and `Error Number:…,State:…,Class:…`), where `node --trace-uncaught` says
     it was thrown (`Thrown at:` and its frames), and Node.js's closing `Node.js v20.11.1`."""
     end = start
     properties = lines[start].message.rstrip().endswith("{")
@@ -1666,7 +1675,7 @@ def _frames_end(kinds: list[str | None], lines: list[LogEntry], start: int) -> i
             end = index = _indented_end(lines, index)
         elif kind == "node-version":
             return index
-        elif kind == "thrown-at" and end > start:
+        elif kind in ("thrown-at", "sql-trailer") and end > start:
             end = index
         elif kind not in _BEFORE_FRAMES:
             break
