@@ -814,3 +814,22 @@ def test_a_windows_application_or_service_crash_is_not_vm_noise(
 ) -> None:
     (cluster,) = scan_entries([_windows_event(0, source, event_id, message)]).clusters
     assert cluster.priority == priority
+
+
+@pytest.mark.parametrize(
+    ("text", "severity"),
+    [
+        # a JSON record longer than the runtime's 16 KiB line, forwarded in parts: its head names its level
+        (
+            '{"level":"error","ts":"2026-12-01T08:00:00Z","msg":"bulk index failed","items":[{"index":{"_id":"d1",',
+            "ERROR",
+        ),
+        ('{"ts": 1764576000.5, "severity": "WARNING", "message": "slow bulk", "items": [', "WARNING"),
+        # look-alikes: a cut record at INFO stays below WARNING; a whole record is read whole
+        ('{"level":"info","msg":"indexed","items":[{"index":{"_id":"d1","status":201', "INFO"),
+        ('{"level":"info","msg":"indexed","note":"\\"level\\":\\"error\\" is only text"}', "INFO"),
+    ],
+)
+def test_the_head_of_a_json_record_cut_short_declares_its_level(text: str, severity: str) -> None:
+    declared = declared_level(text)
+    assert declared is not None and declared.severity.name == severity

@@ -462,7 +462,7 @@ def _declared(head: str, text: str | None) -> Declared | None:
     if sd_daemon is not None:
         return Declared(SYSLOG_LEVEL_NUMBERS[int(sd_daemon[1])], "sd-daemon-prefix")
     if head.startswith("{") and text is not None:
-        level = _json_text_level(text)
+        level = _json_text_level(text) if text.rstrip().endswith("}") else _cut_json_level(head)
         if level is not None:
             return Declared(level, "json-level-in-text")
     known = _KNOWN_HEADER.match(head)
@@ -549,6 +549,19 @@ _EXCEPTION_NAME = compile_regex(r"[A-Z][\w$]{0,100}(?:Error|Exception):")
 # A message that reports an exception by name after a colon (`Setup failed: ModuleNotFoundError: No module …`)
 _REPORTED_EXCEPTION = compile_regex(r": " + _EXCEPTION_CLASS + r": \S")
 _FAILURE_LEVELS = {"error": Severity.ERROR, "critical": Severity.CRITICAL, "warning": Severity.WARNING}
+
+
+# The head of a JSON record cut short, its level among its first keys: a line longer than the container runtime's
+# limit (16 KiB: containerd, Docker) that a shipper forwarded in parts (CRI's `P` flag), or a text cut by a size limit
+_CUT_JSON_LEVEL = compile_regex(
+    r'\{[^{}\n]{0,300}?"(?:level|severity|levelname|log\.level|loglevel|log_level|lvl)"\s{0,4}:\s{0,4}"([A-Za-z]{3,11})"'
+)
+
+
+def _cut_json_level(head: str) -> Severity | None:
+    """The level a JSON record cut short names in its first keys (`{"level":"error","ts":…` without its end)."""
+    found = _CUT_JSON_LEVEL.match(head)
+    return level_word(found.group(1)) if found is not None else None
 
 
 def _json_text_level(text: str) -> Severity | None:
