@@ -833,3 +833,25 @@ def test_a_windows_application_or_service_crash_is_not_vm_noise(
 def test_the_head_of_a_json_record_cut_short_declares_its_level(text: str, severity: str) -> None:
     declared = declared_level(text)
     assert declared is not None and declared.severity.name == severity
+
+
+def test_the_jvm_out_of_native_memory_twice_is_a_killed_worker() -> None:
+    """The JVM's fatal error report of native memory exhausted, in two pods: one event each, workers killed."""
+    report = [
+        "#",
+        "# There is insufficient memory for the Java Runtime Environment to continue.",
+        "# Native memory allocation (mmap) failed to map 12288 bytes for committing reserved memory.",
+        "# An error report file with more information is saved as:",
+        "# /app/hs_err_pid7.log",
+    ]
+    entries = [
+        gke_entry(start + i * 0.0001, text=line, pod=pod, stream="stdout", severity="INFO")
+        for start, pod in ((0, "loader-1"), (300, "loader-2"))
+        for i, line in enumerate(report)
+    ]
+    (cluster,) = scan_entries(entries).clusters
+    assert cluster.events == 2 and cluster.count == 2 * len(report)
+    assert cluster.title.startswith(
+        "There is insufficient memory for the Java Runtime Environment to continue"
+    )
+    assert cluster.priority == "P1" and cluster.reasons[0].startswith("workers killed")

@@ -957,6 +957,9 @@ def default_rules() -> list[PriorityRule]:
                 r"\bWorker with pid \d+ was terminated due to signal (?:6|9)\b",
                 # the JVM out of memory: its threads die, or it exits (`Terminating due to …`)
                 r"\bjava\.lang\.OutOfMemoryError\b",
+                # or out of native memory (its fatal error report: `# There is insufficient memory for the Java
+                # Runtime Environment to continue.`)
+                r"\bThere is insufficient memory for the Java Runtime Environment to continue\b",
                 # Beam's memory monitor ending a Dataflow worker's JVM that only collects garbage
                 r"\bShutting down JVM after \d+ consecutive periods of measured GC thrashing\b",
                 # YARN (Dataproc): the node manager killing a container over its memory, the driver told so
