@@ -5135,3 +5135,52 @@ def test_a_problem_takes_the_role_of_its_own_text_when_another_had_it_first() ->
     assert role(exited.model_copy(update={"title": "Container is healthy"})) == ERROR
     assert role(exited.model_copy(update={"kind": "exception"})) == ERROR
     assert role(exited) == EXIT
+
+
+def _windows_event(seconds: float, source: str, event_id: int, message: str) -> dict[str, Any]:
+    return {
+        "insertId": f"w{seconds}",
+        "timestamp": stamp(seconds),
+        "severity": "ERROR",
+        "logName": "projects/p/logs/windows_event_log",
+        "resource": {"type": "gce_instance", "labels": {"instance_id": "7712", "zone": "europe-west1-b"}},
+        "labels": {GCE_NAME_LABEL: "win-billing-01"},
+        "jsonPayload": {"Channel": "System", "EventID": event_id, "EventType": "Error", "Message": message,
+                        "SourceName": source},
+    }  # fmt: skip
+
+
+def test_a_windows_service_crash_then_its_unexpected_termination_on_the_same_vm() -> None:
+    """.NET Runtime's report of the unhandled exception, then the Service Control Manager's `terminated
+    unexpectedly` (a process exit, as systemd's `Failed with result`) seconds after, on the same VM."""
+    crash = (
+        "Application: Billing.Service.exe\r\nDescription: The process was terminated due to an unhandled "
+        "exception.\r\nException Info: System.Data.SqlClient.SqlException\r\n   at Billing.Run()\r\n"
+    )
+    entries = []
+    for i in range(2):
+        entries.append(_windows_event(i * 900, ".NET Runtime", 1026, crash))
+        entries.append(
+            _windows_event(i * 900 + 2, "Service Control Manager", 7031,
+                           f"The Billing service terminated unexpectedly.  It has done this {i + 1} time(s).")
+        )  # fmt: skip
+    report = scan_entries(entries)
+    exit_ = by_title(report, "The Billing service terminated unexpectedly")
+    crashed = next(c for c in report.clusters if c is not exit_)
+    assert exit_.fingerprint in crashed.related and crashed.fingerprint in exit_.causes
+
+
+def test_a_google_agent_stopping_on_a_windows_vm_is_no_exit_for_the_agents_errors() -> None:
+    """Google's agent manager terminating (the VM's own noise) is no exit an error logged with it explains."""
+    entries = []
+    for i in range(2):
+        entries.append(
+            _windows_event(i * 900, "GCEGuestAgent", 0, "Error watching metadata: context canceled")
+        )
+        entries.append(
+            _windows_event(i * 900 + 1, "Service Control Manager", 7031,
+                           "The Google Compute Engine Agent Manager service terminated unexpectedly.  It has done "
+                           f"this {i + 1} time(s).")
+        )  # fmt: skip
+    report = scan_entries(entries)
+    assert links_of(report) == set()

@@ -16,6 +16,7 @@ from loggardener.config import default_rules
 from loggardener.entries.levels import declared_level, strip_prefix
 from loggardener.entries.models import Quiet, Severity
 from loggardener.entries.parse import EntryParser
+from loggardener.entries.payloads import without_runtime_prefix
 from loggardener.entries.redact import Redactor
 from loggardener.entries.stacks import StackParser
 
@@ -503,3 +504,354 @@ def test_an_error_without_a_description_reads_as_before() -> None:
     )
     [cluster] = report.clusters
     assert "login: invalid_grant" in cluster.title
+
+
+@pytest.mark.parametrize(
+    ("text", "severity", "body"),
+    [
+        # Serilog's default console template: the time and the level's three letters in one bracket
+        (
+            "[10:00:00 ERR] An unhandled exception has occurred",
+            "ERROR",
+            "An unhandled exception has occurred",
+        ),
+        ("[10:00:00 FTL] Host terminated unexpectedly", "CRITICAL", "Host terminated unexpectedly"),
+        (
+            "[10:00:00 WRN] Failed to determine the https port",
+            "WARNING",
+            "Failed to determine the https port",
+        ),
+        ("[10:00:00 INF] Now listening on: http://[::]:8080", "INFO", "Now listening on: http://[::]:8080"),
+        # log15's (Grafana's) four-letter `eror`
+        ('t=2026-12-01T10:00:00+0000 lvl=eror msg="Failed to send alert notification"', "ERROR", None),
+    ],
+)
+def test_serilog_console_and_log15_levels_are_declared(text: str, severity: str, body: str | None) -> None:
+    declared = declared_level(text)
+    assert declared is not None and declared.severity.name == severity
+    if body is not None:
+        assert strip_prefix(text) == body
+    assert parser.parse(1, run_entry(0, text=text)).severity.name == severity
+
+
+@pytest.mark.parametrize(
+    "text", ["[10:00:00] deployed softly", "[10:00:00 app] swiftly done", 'lvl=info msg="error budget ok"']
+)
+def test_look_alikes_of_serilog_and_log15_levels_declare_nothing_above_info(text: str) -> None:
+    declared = declared_level(text)
+    assert declared is None or declared.severity < Severity.WARNING
+
+
+@pytest.mark.parametrize(
+    ("record", "severity", "message"),
+    [
+        # Go's stdoutlog exporter: the body an AnyValue `{"Type": …, "Value": …}`
+        (
+            {"Severity": 17, "SeverityText": "ERROR", "Body": {"Type": "String", "Value": "capture failed"}},
+            Severity.ERROR,
+            "capture failed",
+        ),
+        # OTLP's JSON encoding: `{"stringValue": …}`
+        ({"severityText": "WARN", "body": {"stringValue": "cache stale"}}, Severity.WARNING, "cache stale"),
+    ],
+)
+def test_an_opentelemetry_body_held_as_an_any_value_is_the_message(
+    record: dict[str, Any], severity: Severity, message: str
+) -> None:
+    entry = parser.parse(1, run_entry(0, json_payload=record, log="run.googleapis.com%2Fstdout"))
+    assert (entry.severity, entry.message) == (severity, message)
+
+
+def _dbt(seconds: float, level: str, name: str, msg: str, execution: str = "nightly-x7k2p") -> dict[str, Any]:
+    return {
+        "insertId": f"dbt{seconds}",
+        "timestamp": stamp(seconds),
+        "logName": "projects/p/logs/run.googleapis.com%2Fstdout",
+        "resource": {"type": "cloud_run_job", "labels": {"job_name": "dbt-nightly", "project_id": "p"}},
+        "labels": {"run.googleapis.com/execution_name": execution},
+        "jsonPayload": {
+            "data": {},
+            "info": {
+                "category": "",
+                "code": "Z029",
+                "extra": {},
+                "invocation_id": f"3f1e2d4c-{execution}",
+                "level": level,
+                "msg": msg,
+                "name": name,
+                "pid": 7,
+                "thread": "MainThread",
+                "ts": stamp(seconds),
+            },
+        },
+    }
+
+
+_DBT_ERROR = (
+    "  \x1b[31mDatabase Error in model orders_daily (models/orders_daily.sql)\x1b[0m\n  Unrecognized name: ts"
+)
+
+
+def test_a_dbt_json_event_is_read_by_its_info_level_and_message() -> None:
+    entry = parser.parse(1, _dbt(0, "error", "RunResultError", _DBT_ERROR))
+    assert entry.severity == Severity.ERROR
+    assert entry.message.startswith("Database Error in model orders_daily (models/orders_daily.sql)")
+    warn = parser.parse(2, _dbt(1, "warn", "UnusedResourceConfigPath", "Configuration paths exist"))
+    assert warn.severity == Severity.WARNING
+    assert isinstance(parser.skim(3, _dbt(2, "info", "MainReportVersion", "Running with dbt=1.8.7")), Quiet)
+
+
+def test_a_failing_dbt_model_in_two_runs_is_a_failed_pipeline_job() -> None:
+    entries = [
+        _dbt(0, "error", "RunResultError", _DBT_ERROR),
+        _dbt(900, "error", "RunResultError", _DBT_ERROR, "n-2"),
+    ]
+    (cluster,) = scan_entries(entries).clusters
+    assert cluster.priority == "P1" and cluster.reasons[0].startswith("a data pipeline's job or task failed")
+
+
+_FORWARDED_TRACEBACK = [
+    "Traceback (most recent call last):",
+    '  File "/opt/billing/worker.py", line 97, in main',
+    "    conn = psycopg2.connect(DSN)",
+    'psycopg2.OperationalError: connection to server at "10.20.0.3", port 5432 failed: Connection refused',
+]
+
+
+def _docker_line(seconds: float, line: str, stream: str = "stderr") -> dict[str, Any]:
+    """A container's line as a self-managed Fluent Bit forwards Docker's json-file record (no severity)."""
+    entry = gke_entry(seconds, text="")
+    del entry["textPayload"], entry["severity"]
+    entry["logName"] = "projects/p/logs/k8s_container.var.log.containers"
+    entry["jsonPayload"] = {
+        "log": line + "\n",
+        "stream": stream,
+        "time": stamp(seconds),
+        "kubernetes": {"pod_name": "x"},
+    }
+    return entry
+
+
+def _journald_line(seconds: float, line: str, priority: str, identifier: str) -> dict[str, Any]:
+    """A unit's line as Fluent Bit's systemd input forwards journald's record (no severity)."""
+    return {
+        "insertId": f"j{seconds}",
+        "timestamp": stamp(seconds),
+        "logName": "projects/p/logs/systemd",
+        "resource": {"type": "gce_instance", "labels": {"instance_id": "4821", "zone": "europe-west1-b"}},
+        "jsonPayload": {
+            "MESSAGE": line,
+            "PRIORITY": priority,
+            "SYSLOG_IDENTIFIER": identifier,
+            "_SYSTEMD_UNIT": "billing.service",
+            "_HOSTNAME": "billing-vm-1",
+        },
+    }
+
+
+@pytest.mark.parametrize("forward", ["docker", "journald"])
+def test_a_traceback_forwarded_one_line_per_record_is_one_problem(forward: str) -> None:
+    """A traceback a log shipper forwarded line by line, in Docker's json-file record or journald's (at PRIORITY 6,
+    which journald gives every output line), is reassembled as the container's own stream would be."""
+    entries = [
+        _docker_line(i * 0.0002, line)
+        if forward == "docker"
+        else _journald_line(i * 0.0002, line, "6", "python3")
+        for i, line in enumerate(_FORWARDED_TRACEBACK)
+    ]
+    (cluster,) = scan_entries(entries).clusters
+    assert cluster.count == len(_FORWARDED_TRACEBACK) and cluster.max_severity == "ERROR"
+    assert cluster.title.startswith("psycopg2.OperationalError: connection to server")
+
+
+@pytest.mark.parametrize(
+    ("priority", "severity"), [("4", Severity.WARNING), ("3", Severity.ERROR), ("6", Severity.DEFAULT)]
+)
+def test_journald_priority_of_a_forwarded_line_is_its_level(priority: str, severity: Severity) -> None:
+    entry = parser.parse(
+        1, _journald_line(0, "Reloading the price list from /etc/prices", priority, "billing")
+    )
+    assert (entry.severity, entry.message) == (severity, "Reloading the price list from /etc/prices")
+
+
+def test_a_forwarded_json_record_is_still_read_as_that_record() -> None:
+    record = json.dumps(
+        {"level": 50, "msg": "redis connection failed", "err": {"message": "connect ETIMEDOUT"}}
+    )
+    entry = parser.parse(1, _docker_line(0, record, stream="stdout"))
+    assert entry.severity == Severity.ERROR and entry.message.startswith("redis connection failed")
+
+
+@pytest.mark.parametrize(
+    ("text", "line"),
+    [
+        ("2026-12-01T08:00:00.123456789Z stderr F panic: boom", "panic: boom"),
+        ('2026-12-01T08:00:00+01:00 stdout P {"level":"error"', '{"level":"error"'),
+        # look-alikes: no stream and flag after the time, or a word after them
+        ("2026-12-01T08:00:00Z stderrx F x", None),
+        ("2026-12-01T08:00:00Z stdout is the stream", None),
+        ("2026-12-01 08:00:00 stderr F x", None),
+    ],
+)
+def test_a_cri_record_prefix_is_removed(text: str, line: str | None) -> None:
+    assert without_runtime_prefix(text) == (text if line is None else line)
+
+
+def test_a_go_panic_in_raw_cri_lines_is_one_crash() -> None:
+    lines = [
+        "panic: runtime error: invalid memory address or nil pointer dereference",
+        "[signal SIGSEGV: segmentation violation code=0x1 addr=0x18 pc=0x6b2f1c]",
+        "",
+        "goroutine 214 [running]:",
+        "main.(*Pricer).quote(0x0)",
+        "\t/src/pricer.go:142 +0x3c",
+        "created by main.(*Server).Start in goroutine 1",
+        "\t/src/server.go:61 +0x9d",
+    ]
+    entries = [
+        gke_entry(i * 0.0001, text=f"{stamp(i * 0.0001)[:26]}789Z stderr F {line}", severity="DEFAULT")
+        for i, line in enumerate(lines)
+    ]
+    for entry in entries:
+        del entry["severity"]
+    (cluster,) = scan_entries(entries).clusters
+    assert (
+        cluster.title.startswith("panic: runtime error: invalid memory address") and cluster.priority == "P1"
+    )
+
+
+_JVM_CRASH = [
+    "#",
+    "# A fatal error has been detected by the Java Runtime Environment:",
+    "#",
+    "#  SIGSEGV (0xb) at pc=0x00007f2c1a2b3c4d, pid=1, tid=57",
+    "#",
+    "# JRE version: OpenJDK Runtime Environment Temurin-21.0.2+13 (21.0.2+13) (build 21.0.2+13-LTS)",
+    "# Problematic frame:",
+    "# C  [libzstd-jni-1.5.5-11.so+0x4b2c1]  ZSTD_decompressStream+0x91",
+    "#",
+    "# An error report file with more information is saved as:",
+    "# /tmp/hs_err_pid1.log",
+    "#",
+]
+
+
+@pytest.mark.parametrize("newest_first", [False, True])
+def test_the_jvm_fatal_error_report_is_one_crash_of_the_process(newest_first: bool) -> None:
+    """The JVM's fatal error report on a GKE container's stdout (INFO), one line per entry: one crash, titled by
+    its signal and problematic frame, ranked as a process that died."""
+    entries = [
+        gke_entry(i * 0.0001, text=line, stream="stdout", severity="INFO")
+        for i, line in enumerate(_JVM_CRASH)
+    ]
+    (cluster,) = scan_entries(entries[::-1] if newest_first else entries).clusters
+    assert cluster.count == len(_JVM_CRASH)
+    assert cluster.title.startswith(
+        "A fatal error has been detected by the Java Runtime Environment: SIGSEGV"
+    )
+    assert "ZSTD_decompressStream" in cluster.samples[0].message
+    assert cluster.priority == "P1" and cluster.reasons[0].startswith("the process died")
+
+
+def test_lines_of_the_jvm_report_without_its_header_are_no_problem() -> None:
+    lines = ["#", "# Problematic frame:", "# /tmp/hs_err_pid1.log", "# deploy finished"]
+    entries = [
+        gke_entry(i * 0.0001, text=line, stream="stdout", severity="INFO") for i, line in enumerate(lines)
+    ]
+    assert scan_entries(entries).clusters == []
+
+
+def _windows_event(seconds: float, source: str, event_id: int, message: str) -> dict[str, Any]:
+    return {
+        "insertId": f"w{seconds}",
+        "timestamp": stamp(seconds),
+        "severity": "ERROR",
+        "logName": "projects/p/logs/windows_event_log",
+        "resource": {"type": "gce_instance", "labels": {"instance_id": "7712", "zone": "europe-west1-b"}},
+        "jsonPayload": {
+            "Channel": "Application",
+            "EventID": event_id,
+            "EventType": "Error",
+            "Message": message,
+            "SourceName": source,
+        },
+    }
+
+
+@pytest.mark.parametrize(
+    ("source", "event_id", "message", "priority"),
+    [
+        (
+            ".NET Runtime",
+            1026,
+            "Application: Billing.Service.exe\r\nDescription: The process was terminated due to an unhandled "
+            "exception.\r\nException Info: System.Data.SqlClient.SqlException\r\n   at Billing.Run()\r\n",
+            "P1",
+        ),
+        (
+            "Service Control Manager",
+            7031,
+            "The Billing service terminated unexpectedly.  It has done this 1 time(s).",
+            "P1",
+        ),
+        # look-alikes: Google's own agent restarting itself, a system component's error: the VM's own noise
+        (
+            "Service Control Manager",
+            7031,
+            "The Google Compute Engine Agent Manager service terminated unexpectedly.  It has done this 1 time(s).",
+            "P3",
+        ),
+        (
+            "DCOM",
+            10016,
+            "The application-specific permission settings do not grant Local Activation permission",
+            "P3",
+        ),
+    ],
+)
+def test_a_windows_application_or_service_crash_is_not_vm_noise(
+    source: str, event_id: int, message: str, priority: str
+) -> None:
+    (cluster,) = scan_entries([_windows_event(0, source, event_id, message)]).clusters
+    assert cluster.priority == priority
+
+
+@pytest.mark.parametrize(
+    ("text", "severity"),
+    [
+        # a JSON record longer than the runtime's 16 KiB line, forwarded in parts: its head names its level
+        (
+            '{"level":"error","ts":"2026-12-01T08:00:00Z","msg":"bulk index failed","items":[{"index":{"_id":"d1",',
+            "ERROR",
+        ),
+        ('{"ts": 1764576000.5, "severity": "WARNING", "message": "slow bulk", "items": [', "WARNING"),
+        # look-alikes: a cut record at INFO stays below WARNING; a whole record is read whole
+        ('{"level":"info","msg":"indexed","items":[{"index":{"_id":"d1","status":201', "INFO"),
+        ('{"level":"info","msg":"indexed","note":"\\"level\\":\\"error\\" is only text"}', "INFO"),
+    ],
+)
+def test_the_head_of_a_json_record_cut_short_declares_its_level(text: str, severity: str) -> None:
+    declared = declared_level(text)
+    assert declared is not None and declared.severity.name == severity
+
+
+def test_the_jvm_out_of_native_memory_twice_is_a_killed_worker() -> None:
+    """The JVM's fatal error report of native memory exhausted, in two pods: one event each, workers killed."""
+    report = [
+        "#",
+        "# There is insufficient memory for the Java Runtime Environment to continue.",
+        "# Native memory allocation (mmap) failed to map 12288 bytes for committing reserved memory.",
+        "# An error report file with more information is saved as:",
+        "# /app/hs_err_pid7.log",
+    ]
+    entries = [
+        gke_entry(start + i * 0.0001, text=line, pod=pod, stream="stdout", severity="INFO")
+        for start, pod in ((0, "loader-1"), (300, "loader-2"))
+        for i, line in enumerate(report)
+    ]
+    (cluster,) = scan_entries(entries).clusters
+    assert cluster.events == 2 and cluster.count == 2 * len(report)
+    assert cluster.title.startswith(
+        "There is insufficient memory for the Java Runtime Environment to continue"
+    )
+    assert cluster.priority == "P1" and cluster.reasons[0].startswith("workers killed")

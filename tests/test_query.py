@@ -162,6 +162,9 @@ def test_the_query_fetches_every_json_level_field_the_parser_reads() -> None:
     assert '(jsonPayload.s=("F" OR "E" OR "W") AND jsonPayload.ctx:*)' in DECLARED_ABOVE  # MongoDB
     assert "jsonPayload.MESSAGE=~" in DECLARED_ABOVE
     assert "(jsonPayload.short_message:* AND jsonPayload.level<=4)" in DECLARED_ABOVE  # GELF
+    for field in ("severity_text", "severityText", "SeverityText"):  # OpenTelemetry records
+        assert f"jsonPayload.{field}=~" in DECLARED_ABOVE
+    assert "jsonPayload.info.level=~" in DECLARED_ABOVE  # dbt's JSON events
 
 
 def test_the_query_fetches_every_json_field_inference_reads_a_failure_from() -> None:

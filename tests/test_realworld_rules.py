@@ -1394,6 +1394,22 @@ def _mongo(letter: str, msg: str, **attr: Any) -> dict[str, Any]:
             Severity.ERROR,
             "WiredTiger error: open: /data/db/WiredTiger.wt: Permission denied",
         ),
+        (
+            # MongoDB 6+: WiredTiger's message as an object, its errno's name in `error_str`
+            _mongo(
+                "E",
+                "WiredTiger error message",
+                error=28,
+                message={
+                    "msg": "__posix_file_write:598:/data/db/journal/WiredTigerLog.1: pwrite failed",
+                    "error_str": "No space left on device",
+                    "error_code": 28,
+                },
+            ),
+            Severity.ERROR,
+            "WiredTiger error message: No space left on device: __posix_file_write:598:/data/db/journal/"
+            "WiredTigerLog.1: pwrite failed",
+        ),
         (_mongo("I", "Waiting for connections", port=27017), Severity.INFO, None),
         (_mongo("D2", "Checking shard version", ns="shop.carts"), Severity.DEBUG, None),
     ],

@@ -431,6 +431,33 @@ def test_a_dotnet_crash_whose_message_goes_on_over_lines_is_one_event(newest_fir
     )
 
 
+SQL_EXCEPTION = [
+    "Microsoft.Data.SqlClient.SqlException (0x80131904): Execution Timeout Expired.  The timeout period elapsed "
+    "prior to completion of the operation or the server is not responding.",
+    " ---> System.ComponentModel.Win32Exception (258): The wait operation timed out.",
+    "   at Microsoft.Data.SqlClient.SqlConnection.OnError(SqlException exception, Boolean breakConnection)",
+    "   at Acme.Catalog.ProductRepository.GetAsync(Int32 id) in /src/Catalog/ProductRepository.cs:line 52",
+    "ClientConnectionId:5e1c2d3a-4f5a-6b7c-8d9e-0f1a2b3c4d5e",
+    "Error Number:-2,State:0,Class:11",
+]
+
+
+@pytest.mark.parametrize("newest_first", [False, True], ids=["oldest-first", "newest-first"])
+def test_a_sql_exceptions_connection_id_and_error_number_after_its_frames_are_its_lines(
+    newest_first: bool,
+) -> None:
+    """A SqlException's `ToString()` ends with its connection's id and its error's number, state and class, after
+    the frames: lines of that event, not a problem of their own (`Error Number:` reads as a level word alone)."""
+    lines = split_lines(1, SQL_EXCEPTION, gke=True)
+    result = events(list(reversed(lines)) if newest_first else lines)
+    assert [len(e.members) for e in result] == [len(SQL_EXCEPTION)]
+
+
+def test_a_sql_error_number_line_without_a_stack_before_it_stays_alone() -> None:
+    lines = split_lines(1, ["Query finished", "Error Number:-2,State:0,Class:11"], gke=True)
+    assert [len(e.members) for e in events(lines)] == [1, 1]
+
+
 def test_lines_between_an_exception_and_frames_that_are_not_dotnet_stay_apart() -> None:
     """Only a .NET exception's message goes on over lines before its frames (indented three spaces): a plain
     line after another exception, a line before a .NET exception that has its own line, and lines after an

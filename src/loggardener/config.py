@@ -314,6 +314,15 @@ _TRANSACTION_CONFLICT = [
 _GKE_SYSTEM_NAMESPACES = [
     r"^(?:kube-system|gmp-system|gke-gmp-system|gke-system|gke-connect|gke-managed-[\w.-]+)/"
 ]
+# How Windows records an application or a service that crashed: .NET Runtime's event 1026, the Application Error
+# event 1000, the Service Control Manager's events 7031 and 7034. Not Google's own agents on the VM (`The Google
+# Compute Engine Agent Manager service terminated unexpectedly`, `GCEWindowsAgent.exe`): they restart themselves,
+# and are the VM's noise (`vm-agent-log`)
+_WINDOWS_CRASH = [
+    r"\bThe process was terminated due to an unhandled exception\b",
+    r"(?m)^Faulting application name: (?!GCEWindows|google_)",
+    r"\bThe (?!Google )[^\n]{1,200}? service terminated unexpectedly\b",
+]
 _VM_AGENT_LOGS = [
     "gce_instance GCEGuestAgent",
     "gce_instance OSConfigAgent",
@@ -366,6 +375,8 @@ _PROCESS_PANIC = [
     r"\A(?:panic|fatal error): [^\n]*(?:\n[^\n]*){0,3}?\ngoroutine \d+ \[running\]:",
     r"(?m)^thread 'main' panicked at ",
     r"(?m)^error: Uncaught (?:\(in promise\) )?[\w$.]{1,200}",
+    # the JVM's fatal error report (a signal in native code): the JVM is gone
+    r"\AA fatal error has been detected by the Java Runtime Environment: ",
 ]
 # Node.js' crash report ends with its version once the process dies on an uncaught exception or rejection
 _NODE_PROCESS_DIED = [r"(?m)^Node\.js v\d{1,3}\.\d{1,4}\.\d{1,4}\s*\Z"]
@@ -788,6 +799,16 @@ def default_rules() -> list[PriorityRule]:
             below_severity="WARNING",
         ),
         PriorityRule(
+            name="windows-app-crashed",
+            priority="P1",
+            reason="a Windows application or service crashed ({event_word}): what it ran stopped until it was "
+            "restarted",
+            logs=["gce_instance winevt.raw", "gce_instance windows_event_log"],
+            message_patterns=_WINDOWS_CRASH,
+            stack_patterns=_WINDOWS_CRASH,
+            min_severity="ERROR",
+        ),
+        PriorityRule(
             name="vm-agent-log",
             priority="P3",
             reason="VM agent or system event log ({logs}): the agent retries or the service restarts itself, "
@@ -936,6 +957,9 @@ def default_rules() -> list[PriorityRule]:
                 r"\bWorker with pid \d+ was terminated due to signal (?:6|9)\b",
                 # the JVM out of memory: its threads die, or it exits (`Terminating due to …`)
                 r"\bjava\.lang\.OutOfMemoryError\b",
+                # or out of native memory (its fatal error report: `# There is insufficient memory for the Java
+                # Runtime Environment to continue.`)
+                r"\bThere is insufficient memory for the Java Runtime Environment to continue\b",
                 # Beam's memory monitor ending a Dataflow worker's JVM that only collects garbage
                 r"\bShutting down JVM after \d+ consecutive periods of measured GC thrashing\b",
                 # YARN (Dataproc): the node manager killing a container over its memory, the driver told so
@@ -1207,6 +1231,9 @@ def default_rules() -> list[PriorityRule]:
                 # Spark (Dataproc): `Task 3 in stage 1.0 failed 4 times; aborting job`, and the driver's exception
                 r"\bTask \S+ in stage \S+ failed \d+ times; aborting job\b",
                 r"\bJob aborted due to stage failure: ",
+                # dbt (`dbt run`, `dbt build`): a model, test or snapshot that failed (`Database Error in model
+                # orders_daily (models/marts/orders_daily.sql)`); the run goes on to its end, then exits 1
+                r"(?m)^\s*(?:Database|Compilation|Runtime) Error in (?:model|test|snapshot|seed|unit_test) \S",
             ],
             stack_patterns=[_AIRFLOW_TASK_FAILED],
             min_severity="ERROR",

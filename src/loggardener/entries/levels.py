@@ -37,10 +37,12 @@ _LEVEL_WORDS: dict[str, Severity] = {
     "WRN": Severity.WARNING,
     "ERROR": Severity.ERROR,
     "ERR": Severity.ERROR,
+    "EROR": Severity.ERROR,  # log15's (Grafana's, geth's `lvl=eror`)
     "SEVERE": Severity.ERROR,
     "CRITICAL": Severity.CRITICAL,
     "CRIT": Severity.CRITICAL,
     "FATAL": Severity.CRITICAL,
+    "FTL": Severity.CRITICAL,  # Serilog's `{Level:u3}` (`[10:00:00 FTL]`), zerolog's console
     "PANIC": Severity.CRITICAL,
     "DPANIC": Severity.CRITICAL,  # zap's development panic, which production logs and goes on (zapdriver: CRITICAL)
     "ALERT": Severity.ALERT,
@@ -197,7 +199,10 @@ RECORD_LEVEL_PATTERN = r"^\pL{3,20}:|^[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{
 # The line after a preamble: a level word and a colon first (`SEVERE: …`, `WARNUNG: …`, Python's `ERROR:root:…`)
 _LEVEL_LINE = compile_regex(r"[^\W\d_]{3,20}:")
 _PREFIX_TOKENS = compile_regex(
-    r"(?P<ts>\[?(?:"
+    # Serilog's default console template, `[{Timestamp:HH:mm:ss} {Level:u3}] {Message}`: the time and the level
+    # (`ERR`, `WRN`, `FTL`) in one bracket (`[10:00:00 ERR] …`)
+    r"\[(?:" + _TIMESTAMP + r") (?P<tlevel>(?i:" + _LEVEL_ALTERNATION + r"))\]:?"
+    r"|(?P<ts>\[?(?:"
     + _TIMESTAMP
     + r")\]?:?|\[\s{0,12}\d{1,10}\.\d{6}\])"  # and the kernel's `[   12.345678]`
     # an access line's client address, identity, user and time (common and combined log formats, werkzeug)
@@ -457,7 +462,7 @@ def _declared(head: str, text: str | None) -> Declared | None:
     if sd_daemon is not None:
         return Declared(SYSLOG_LEVEL_NUMBERS[int(sd_daemon[1])], "sd-daemon-prefix")
     if head.startswith("{") and text is not None:
-        level = _json_text_level(text)
+        level = _json_text_level(text) if text.rstrip().endswith("}") else _cut_json_level(head)
         if level is not None:
             return Declared(level, "json-level-in-text")
     known = _KNOWN_HEADER.match(head)
@@ -472,7 +477,7 @@ def _declared(head: str, text: str | None) -> Declared | None:
     if first_line[:1] in _REGISTRY_INITIALS and _REGISTRY_ERROR.match(first_line):
         return Declared(Severity.ERROR, "registry-error")
     for kind, value in _header_tokens(first_line):
-        if kind in ("blevel", "alevel", "slevel"):
+        if kind in ("blevel", "alevel", "slevel", "tlevel"):
             return Declared(_LEVEL_WORDS[value.upper()], "bracketed-level")
         if kind == "mlevel":
             return Declared(_LEVEL_WORDS[value], "level-header")
@@ -526,6 +531,8 @@ _FAILURE_LINE = compile_regex(
     r"(?P<error>(?:" + _EXCEPTION_CLASS + r"|" + _CLASS_NAME + r"Fault)(?::\s|:?\s*$)"
     r'|Exception in thread "|Unhandled [Ee]xception[.:]|Uncaught (?:[Ee]xception|\w{0,64}Error)\b'
     r"|PHP (?:Fatal|Parse|Recoverable fatal) error: |Fatal Python error: |terminate called after throwing "
+    r"|#\s{1,4}(?:A fatal error has been detected by the Java Runtime Environment:"
+    r"|There is insufficient memory for the Java Runtime Environment to continue\.)"
     r"|Segmentation fault\b|Bus error\b|[^\n]{0,200}\(core dumped\)|fatal: |ERRO\["
     # npm's errors (`npm error` since npm 10), also after a header that took `npm` for a program's name
     r"|npm (?:ERR!|error) |(?<=npm )(?:ERR!|error) "
@@ -542,6 +549,19 @@ _EXCEPTION_NAME = compile_regex(r"[A-Z][\w$]{0,100}(?:Error|Exception):")
 # A message that reports an exception by name after a colon (`Setup failed: ModuleNotFoundError: No module …`)
 _REPORTED_EXCEPTION = compile_regex(r": " + _EXCEPTION_CLASS + r": \S")
 _FAILURE_LEVELS = {"error": Severity.ERROR, "critical": Severity.CRITICAL, "warning": Severity.WARNING}
+
+
+# The head of a JSON record cut short, its level among its first keys: a line longer than the container runtime's
+# limit (16 KiB: containerd, Docker) that a shipper forwarded in parts (CRI's `P` flag), or a text cut by a size limit
+_CUT_JSON_LEVEL = compile_regex(
+    r'\{[^{}\n]{0,300}?"(?:level|severity|levelname|log\.level|loglevel|log_level|lvl)"\s{0,4}:\s{0,4}"([A-Za-z]{3,11})"'
+)
+
+
+def _cut_json_level(head: str) -> Severity | None:
+    """The level a JSON record cut short names in its first keys (`{"level":"error","ts":…` without its end)."""
+    found = _CUT_JSON_LEVEL.match(head)
+    return level_word(found.group(1)) if found is not None else None
 
 
 def _json_text_level(text: str) -> Severity | None:
@@ -810,7 +830,7 @@ def _logfmt_value(value: str) -> str:
     return value.strip()
 
 
-_LEVEL_KINDS = frozenset(("plevel", "mlevel", "blevel", "alevel", "slevel"))
+_LEVEL_KINDS = frozenset(("plevel", "mlevel", "blevel", "alevel", "slevel", "tlevel"))
 
 
 def _header_end(line: str) -> int:
@@ -1070,7 +1090,7 @@ def failure_phrase(text: str) -> bool:
 # the entries inference may raise (live scans, Log Analytics), a failure said in words (`failure-phrase`)
 # among them. RE2-safe: no lookaround, no backreference.
 MAY_DECLARE_LEVEL = (
-    r"(?i)err|warn|crit|fatal|panic|severe|emerg|alert|exception|traceback|^[EFW]\d{4} |^fail: |^<[0-4]>\S"
+    r"(?i)err|eror|ftl|warn|crit|fatal|panic|severe|emerg|alert|exception|traceback|^[EFW]\d{4} |^fail: |^<[0-4]>\S"
     r"|fault|core dumped|terminate called|fata\[|pani\[|bus error|container called exit\("
     r"|provided module can't be loaded|could not load the function"
     r"|\"level\":\s*[4-6]\d|\n\s+at | 5\d\d\b|\d\d:\d\d:\d\d\.\d\d\d # |\[[ewc] \d|::[a-z]\w* \(|"
@@ -1081,8 +1101,10 @@ MAY_DECLARE_LEVEL = (
 # JSON), glog's and Python's warning headers, the platform failure lines, stack and panic words.
 _MAY_RAISE_WORDS = (
     "err",
+    "eror",
     "warn",
     "wrn",
+    "ftl",
     "crit",
     "fatal",
     "panic",

@@ -224,7 +224,7 @@ def principal_kind(principal: str | None) -> str:
 
 def read_payload(raw: dict[str, Any]) -> Payload:
     if "textPayload" in raw:
-        text = as_text(raw["textPayload"])
+        text = without_runtime_prefix(as_text(raw["textPayload"]))
         structured = _json_line(text)
         if structured is not None:  # an app's JSON log line the agent left in textPayload
             return _json(structured)
@@ -244,6 +244,22 @@ def read_payload(raw: dict[str, Any]) -> Payload:
             return _request_log(payload)
         return _audit(payload)
     return Payload()
+
+
+# A container runtime's own record of a line (CRI's log format: `2026-12-01T08:00:00.123456789Z stderr F panic: …`,
+# its time, the stream, and `F` for a full line or `P` for a part of a longer one), which a log shipper tailing
+# `/var/log/containers` without a CRI parser forwards whole. The line after it is what the container wrote.
+_RUNTIME_PREFIX = compile_regex(
+    r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]{1,9})?(?:Z|[+-][0-9]{2}:[0-9]{2}) std(?:out|err) [FP] "
+)
+
+
+def without_runtime_prefix(text: str) -> str:
+    """`text` without a container runtime's CRI record prefix (`<time> stderr F `), when it has one."""
+    if not (text[:4].isdigit() and text[4:5] == "-" and " std" in text[19:46]):
+        return text
+    found = _RUNTIME_PREFIX.match(text)
+    return text[found.end() :] if found is not None else text
 
 
 def _json_line(text: str) -> dict[str, Any] | None:
@@ -270,6 +286,7 @@ def _is_record(value: dict[str, Any]) -> bool:
         (isinstance(fields, dict) and _has_message(fields))
         or _otel_record(value) is not None
         or _loguru_record(value) is not None
+        or _dbt_record(value) is not None
     )
 
 
@@ -335,12 +352,29 @@ _OTEL_BODY_FIELDS = ("body", "Body")
 _OTEL_ATTRIBUTE_FIELDS = ("attributes", "Attributes")
 
 
+# A body that is an AnyValue rather than a string: Go's stdoutlog exporter writes `{"Type": "String", "Value": "…"}`,
+# OTLP's JSON encoding `{"stringValue": "…"}`
+_OTEL_VALUE_FIELDS = ("Value", "stringValue")
+
+
+def _otel_text(body: Any) -> str | None:
+    """A log record's body as text: a string, or an AnyValue holding one; None for anything else."""
+    if isinstance(body, str):
+        return body
+    if isinstance(body, dict):
+        value = next((body[key] for key in _OTEL_VALUE_FIELDS if isinstance(body.get(key), str)), None)
+        return value
+    return None
+
+
 def _otel_record(payload: dict[str, Any]) -> dict[str, Any] | None:
     """An OpenTelemetry log record read as the usual fields (`message`, `level`, `error`, `stack_trace`), or
     None when `payload` is no such record (it has no `severity_text` or no string `body`)."""
     if all(key not in payload for key in _OTEL_LEVEL_FIELDS):
         return None
-    body = next((payload[key] for key in _OTEL_BODY_FIELDS if isinstance(payload.get(key), str)), None)
+    body = next(
+        (text for key in _OTEL_BODY_FIELDS if (text := _otel_text(payload.get(key))) is not None), None
+    )
     level = next((payload[key] for key in _OTEL_LEVEL_FIELDS if isinstance(payload.get(key), str)), None)
     if body is None:
         return None
@@ -386,6 +420,22 @@ def _loguru_record(payload: dict[str, Any]) -> dict[str, Any] | None:
     return read
 
 
+# dbt's structured log (`dbt --log-format json`, on Cloud Run jobs and Composer): `{"info": {"name": "RunResultError",
+# "code": "Z029", "level": "error", "msg": "<the line, with ANSI colours>", "ts": …, "invocation_id": …, …},
+# "data": {…}}`: the level and the message sit in `info`, the event's own fields in `data`
+_DBT_INFO = "info"
+_DBT_FIELDS = ("level", "msg", "name", "invocation_id")
+
+
+def _dbt_record(payload: dict[str, Any]) -> dict[str, Any] | None:
+    """A dbt event read as the usual fields (`message`, `level`, `logger`), or None when `payload` is no such
+    event."""
+    info = payload.get(_DBT_INFO)
+    if not isinstance(info, dict) or not all(isinstance(info.get(key), str) for key in _DBT_FIELDS):
+        return None
+    return {"message": info["msg"].strip(), "level": info["level"], "logger": info["name"]}
+
+
 # Monolog's JSON record (Laravel's, Symfony's `JsonFormatter`: `message`, `context`, `level`, `level_name`,
 # `channel`, `datetime`, `extra`) keeps what the app logged with the message in `context`: an error string, or
 # an exception (`{"class": …, "message": …, "code": …, "file": "/app/x.php:27", "trace": […]}`), read as the
@@ -405,12 +455,54 @@ def _monolog_errors(payload: dict[str, Any]) -> dict[str, Any]:
     return lifted
 
 
+# A log shipper that forwards a container's or a unit's output line as it was: Docker's json-file record (`{"log":
+# "…\n", "stream": "stderr", "time": …}`: Fluent Bit's and Fluentd's tail input, with their `kubernetes` metadata
+# beside it) or journald's (`{"MESSAGE": "…", "PRIORITY": "6", "_SYSTEMD_UNIT": …}`: Fluent Bit's systemd input).
+_DOCKER_STREAMS = ("stdout", "stderr")
+_JOURNALD_FIELDS = ("_SYSTEMD_UNIT", "SYSLOG_IDENTIFIER", "_TRANSPORT", "_PID")
+_RECORD_MESSAGE_FIELDS = ("message", "msg")
+
+
+def _forwarded_line(payload: dict[str, Any]) -> Payload | None:
+    """A forwarded output line read as the text line it was, as a container's stream carries it (a traceback
+    split one line per record joins, a header is stripped); journald's PRIORITY declares its level as in a JSON
+    payload. None when `payload` forwards no line, or one that is itself a JSON record (read as that record)."""
+    log, journal = payload.get("log"), payload.get("MESSAGE")
+    if isinstance(log, str) and payload.get("stream") in _DOCKER_STREAMS:
+        line = log
+    elif (
+        isinstance(journal, str)
+        and SYSLOG_PRIORITY_FIELD in payload
+        and any(key in payload for key in _JOURNALD_FIELDS)
+    ):
+        line = journal
+    else:
+        return None
+    if any(key in payload for key in _RECORD_MESSAGE_FIELDS):
+        return None
+    line = without_runtime_prefix(line.removesuffix("\n").removesuffix("\r"))
+    if line.lstrip()[:1] == "{" and _json_line(line) is not None:
+        return None
+    read = _text(line)
+    if read.kind != "text":
+        return read
+    read.declared = _journald_level(payload, line)
+    host = payload.get("_HOSTNAME")
+    read.host_name = host if isinstance(host, str) else None
+    return read
+
+
 def _json(payload: dict[str, Any]) -> Payload:
+    forwarded = _forwarded_line(payload)
+    if forwarded is not None:
+        return forwarded
     otel = _otel_record(payload)
     if otel is not None:
         payload = otel
     elif _LOGURU_RECORD in payload:
         payload = _loguru_record(payload) or payload
+    elif _DBT_INFO in payload:
+        payload = _dbt_record(payload) or payload
     lifted = _monolog_errors(payload)
     if lifted:
         payload = {**payload, **lifted}
@@ -882,6 +974,12 @@ def _declared(payload: dict[str, Any], message: str) -> Severity | None:
     mongo = _mongo_level(payload)
     if mongo is not None:
         return mongo
+    return _journald_level(payload, message)
+
+
+def _journald_level(payload: dict[str, Any], message: str) -> Severity | None:
+    """journald's PRIORITY, unless the message declares a level of its own (kubelet's `E0610 …` is written at
+    PRIORITY 6); None for 6 (info), which declares nothing."""
     priority = payload.get(SYSLOG_PRIORITY_FIELD)
     if priority is None or isinstance(priority, bool):
         return None
@@ -914,6 +1012,10 @@ def _mongo_detail(payload: dict[str, Any]) -> str:
     if isinstance(error, str):
         return error
     message = attr.get("message")
+    if isinstance(message, dict):
+        # (MongoDB 6+ writes WiredTiger's message as an object: its text, its errno's name)
+        text, said = as_text(message.get("msg")), as_text(message.get("error_str"))
+        message = f"{said}: {text}" if text and said else text or said
     return message if error is not None and isinstance(message, str) else ""
 
 

@@ -417,9 +417,34 @@ _JVM_OOM_LINE = compile_regex(
     r"|(?P<exit>(?:Terminating|Aborting) due to java\.lang\.OutOfMemoryError\b.{0,500})$"
 )
 _JVM_OOM_TAIL = ("jvm-dump", "jvm-exit")
+# The JVM's fatal error report, printed on its output as it dies (its `hs_err_pid<N>.log` has the rest), each line
+# behind `#`: its header (a signal in native code, `#  SIGSEGV (0xb) at pc=…`, or native memory exhausted, `# There is
+# insufficient memory for the Java Runtime Environment to continue.`), then its lines in a fixed grammar: the JRE
+# and VM versions, the problematic frame, the core dump, the report file, where to report the bug
+JVM_CRASH_HEADER = compile_regex(
+    r"#\s{1,4}(?:A fatal error has been detected by the Java Runtime Environment:"
+    r"|There is insufficient memory for the Java Runtime Environment to continue\.)\s*$"
+)
+_JVM_CRASH_LINE = compile_regex(
+    r"#\s{1,4}(?:[A-Z]{4,12} \(0x[0-9a-f]{1,8}\) at pc=0x[0-9a-f]{1,16}"
+    r"|JRE version: |Java VM: |Problematic frame:$|[CVJjv]  \[|Core dump will be written\b|No core dump will be written\b"
+    r"|An error report file with more information is saved as:$|\S{0,200}hs_err_pid\d{1,10}\.log$"
+    r"|If you would like to submit a bug report, please visit:$|https?://\S{1,300}$"
+    r"|The crash happened (?:outside|inside) the Java Virtual Machine\b|See problematic frame for where to report the bug\.$"
+    r"|Native memory allocation \(\w{1,16}\) failed to (?:map|allocate)\b|Out of Memory Error \(|Possible reasons:$"
+    r"|Possible solutions:$|This output file may be truncated or incomplete\.$)"
+)
+_JVM_CRASH_KINDS = ("jvm-crash", "jvm-crash-line")
+_JVM_SIGNAL = compile_regex(r"[A-Z]{4,12} \(0x[0-9a-f]{1,8}\) at pc=")
 _PY_MESSAGE_KINDS = (*_MESSAGE_KINDS, "doc-link", "statement-line", "continuation")
 # What .NET prints of an exception's `Data` after its frames: this heading, then each entry indented under it
 _DOTNET_DATA = "Exception data:"
+# What a SqlException's `ToString()` prints after its frames (Microsoft.Data.SqlClient, System.Data.SqlClient): the
+# connection's id, then the error's number, state and class
+_SQL_TRAILER = compile_regex(
+    r"ClientConnectionId(?: before routing)?:[0-9a-fA-F]{8}(?:-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}"
+    r"|Routing Destination:\S{1,300}|Error Number:-?\d{1,10},State:\d{1,10},Class:\d{1,10}"
+)
 
 GroupKey = tuple[str, str | None, str | None, str | None]
 """A stream: the log, service, instance and revision whose consecutive lines may form one traceback."""
@@ -512,11 +537,11 @@ _MAY_BE_KIND = compile_regex(
     r"\s|[\^~}\[<.-]"
     r"|(?:Traceback |During |The above |(?:> )?File \"|Caused by|End of |from |Node\.js |panic|fatal error|PC=0x"
     r"|signal arrived|goroutine |runtime stack:|created by |exit status |Exception in thread|Unhandled |Uncaught "
-    r"|#\d|Stack trace:$|\*\* \(|Last message|Client |thread '|stack backtrace:|For (?:more|further) information"
+    r"|#\d|#\s|Stack trace:$|\*\* \(|Last message|Client |thread '|stack backtrace:|For (?:more|further) information"
     r"|Fatal Python error: |Current thread 0x|Thread 0x|Extension modules: |<--- |==== JS |----- Native |\d+ ms: "
     r"|Security context: |LINE \d|Parameter name: |Dumping heap to |Heap dump file created \[|Unable to create "
     r"|Terminating due to |Aborting due to |\*{20}|APPLICATION FAILED TO START|Error starting ApplicationContext"
-    r"|Thrown at:$)"
+    r"|Thrown at:$|Error Number:|Routing Destination:)"
     # an exception's name with a code after it (`TypeError [ERR_INVALID_URL]:`, `NpgsqlException (0x80004005):`)
     r"|\S* (?:\[[A-Za-z][\w.-]{0,60}\]|\((?:0x[0-9A-Fa-f]{1,8}|-?\d{1,10})\)):"
     r"|\S*(?::\s|\.py:|" + _RUBY_SOURCE + r":)|\S*\s*$"
@@ -649,6 +674,8 @@ def _classify(line: str, stripped: str) -> str | None:
         return _GO_KINDS[go.lastgroup or ""]
     if _GO_STACK_FUNCTION.match(line):
         return "go-function"
+    if line[:1] == "#" and (crash := _jvm_crash_kind(line)) is not None:
+        return crash
     jvm = _JVM_OOM_LINE.match(line)
     if jvm is not None:
         return "jvm-exit" if jvm.lastgroup == "exit" else "jvm-dump"
@@ -658,6 +685,8 @@ def _classify(line: str, stripped: str) -> str | None:
         return "embedded"
     if _HINT.fullmatch(stripped):
         return "hint"
+    if stripped[0] in "CRE" and _SQL_TRAILER.fullmatch(stripped):
+        return "sql-trailer"
     if _DOTNET_PARAMETER.fullmatch(stripped):
         return "parameter"
     if stripped[0].isdigit() and _EXCERPT.fullmatch(stripped):
@@ -666,6 +695,14 @@ def _classify(line: str, stripped: str) -> str | None:
 
 
 _short_line_kind = functools.lru_cache(maxsize=8192)(_line_kind)
+
+
+def _jvm_crash_kind(line: str) -> str | None:
+    """`jvm-crash` for the header of the JVM's fatal error report, `jvm-crash-line` for a line of its grammar
+    (or a `#` alone, which frames its parts)."""
+    if JVM_CRASH_HEADER.match(line):
+        return "jvm-crash"
+    return "jvm-crash-line" if not line[1:].strip() or _JVM_CRASH_LINE.match(line) else None
 
 
 @dataclass
@@ -1176,6 +1213,16 @@ class Reassembler:
                     yield self._spring_report(lines[index : end + 1], kinds[index : end + 1])
                     index = end + 1
                     continue
+            if kinds[index] in _JVM_CRASH_KINDS:
+                end = index
+                while end + 1 < len(kinds) and kinds[end + 1] in _JVM_CRASH_KINDS:
+                    end += 1
+                header = next((i for i in range(index, end + 1) if kinds[i] == "jvm-crash"), None)
+                if header is not None:
+                    # the JVM's fatal error report over its lines (either export order): one event, at its header
+                    yield self._jvm_crash(lines[index : end + 1], header - index)
+                    index = end + 1
+                    continue
             if kinds[index] == "fault-header":
                 crash, index = self._crash(lines, index, _fault_end(kinds, index))
                 yield crash
@@ -1384,6 +1431,22 @@ class Reassembler:
         )
         return Event(primary=primary, members=tuple(span))
 
+    def _jvm_crash(self, span: list[LogEntry], header: int) -> Event:
+        """The JVM's fatal error report as one event at its header, whose message says what killed it and where:
+        `A fatal error has been detected by the Java Runtime Environment: SIGSEGV (0xb) at pc=…, pid=1, tid=57;
+        problematic frame: C  [libzstd-jni.so+0x4b2c1]  ZSTD_decompressStream+0x91`."""
+        event = self._report(span, header)
+        said = [event.primary.message.strip().lstrip("#").strip()]
+        lines = [entry.message.lstrip("#").strip() for entry in span]
+        signal = next((line for line in lines if _JVM_SIGNAL.match(line)), "")
+        if signal:
+            said.append(" " + signal)
+        frame = next((i for i, line in enumerate(lines) if line == "Problematic frame:"), None)
+        if frame is not None and frame + 1 < len(lines) and lines[frame + 1]:
+            said.append(f"; problematic frame: {lines[frame + 1]}")
+        primary = event.primary._replace(message=self._redact("".join(said)))
+        return Event(primary=primary, members=event.members)
+
     def _merge_warning(self, span: list[LogEntry]) -> Event:
         """A Python warning and the source line the warnings module prints after it: one event."""
         first = span[0]
@@ -1591,7 +1654,8 @@ def _next_kind(kinds: list[str | None], index: int, skipped: tuple[str, ...] = (
 def _frames_end(kinds: list[str | None], lines: list[LogEntry], start: int) -> int:
     """Index of the last line of a stack that starts with its exception line at `start`: its frames, causes
     and inner exceptions, the properties Node.js prints after a line ending `{` up to a `}`, the data .NET
-    prints after the frames (`  Exception data:` and its indented entries), where `node --trace-uncaught` says
+    prints after the frames (`  Exception data:` and its indented entries, a SqlException's `ClientConnectionId:…`
+    and `Error Number:…,State:…,Class:…`), where `node --trace-uncaught` says
     it was thrown (`Thrown at:` and its frames), and Node.js's closing `Node.js v20.11.1`."""
     end = start
     properties = lines[start].message.rstrip().endswith("{")
@@ -1611,7 +1675,7 @@ def _frames_end(kinds: list[str | None], lines: list[LogEntry], start: int) -> i
             end = index = _indented_end(lines, index)
         elif kind == "node-version":
             return index
-        elif kind == "thrown-at" and end > start:
+        elif kind in ("thrown-at", "sql-trailer") and end > start:
             end = index
         elif kind not in _BEFORE_FRAMES:
             break

@@ -112,6 +112,9 @@ _EXIT = compile_regex(
     # systemd's unit whose process ended (`search.service: Main process exited, code=killed, status=9/KILL`),
     # Vertex AI's training replica (`The replica workerpool0-0 exited with a non-zero status of 1.`)
     r"\.service: (?:Main process exited, code=|Failed with result ')|"
+    # Windows' Service Control Manager (events 7031, 7034: `The Billing service terminated unexpectedly.  It has
+    # done this 2 time(s).`), not for Google's own agents, whose errors as they stop are no cause
+    r"\bThe (?!Google )[^\n]{1,200}? service terminated unexpectedly\b|"
     r"\bThe replica \S+ exited with a non-zero status\b|"
     # Dataflow failing the whole job (`Workflow failed. Causes: … a work item has failed 4 times.`), a Kubernetes
     # Job controller failing its Job (`BackoffLimitExceeded`, `DeadlineExceeded`)

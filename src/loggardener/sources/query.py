@@ -118,7 +118,7 @@ _LEVEL_WORD_ABOVE = quote_string(
 )
 # The JSON payload fields that may hold such a word (entries.payloads reads them): the usual level keys,
 # ECS's dotted and nested `log.level`, Serilog's `@l` (and its JsonFormatter's `Level`), .NET's `LogLevel`,
-# Datadog's `status`.
+# Datadog's `status`, an OpenTelemetry record's severity text, dbt's `info.level`.
 _JSON_LEVEL_FIELDS = (
     "severity",
     "level",
@@ -132,6 +132,10 @@ _JSON_LEVEL_FIELDS = (
     "LogLevel",
     "status",
     "log.level",
+    "severity_text",
+    "severityText",
+    "SeverityText",
+    "info.level",
 )
 
 
