@@ -99,11 +99,12 @@ class FileSource(EntrySource):
                 )
             text = io.TextIOWrapper(stream, encoding=encoding, errors=COUNTED_REPLACE, newline=None)
             undecodable = undecodable_bytes()
+            gunzipped = stream.raw if isinstance(stream.raw, _Gunzipped) else None
             try:
                 if first == "[" and not _more_values_follow(window, encoding):
-                    yield from _array_records(_Utf8(text), self.path)
+                    yield from _array_records(_Utf8(text, gunzipped), self.path)
                 elif first == "[" or _values_not_lines(window, encoding):
-                    yield from _document_records(_Utf8(text), self.path)
+                    yield from _document_records(_Utf8(text, gunzipped), self.path)
                 else:
                     yield from ndjson(text)
             finally:
@@ -123,13 +124,26 @@ class _Gunzipped(io.RawIOBase):
 
     def __init__(self, compressed: gzip.GzipFile) -> None:
         self._compressed = compressed
+        self.hold_break = False
+        """Whether a break (a cut or corrupt stream) reads as the end, kept in `broken` to be raised by the
+        reader that asks (`_Utf8`): a text reader's `read(n)` drops the text it decoded in that call when a
+        read under it fails, which costs every entry of a small array."""
+        self.broken: BaseException | None = None
 
     def readable(self) -> bool:
         return True
 
     def readinto(self, buffer: Any) -> int:
         view = memoryview(buffer).cast("B")
-        data = self._compressed.read1(len(view))
+        if self.broken is not None:
+            return 0
+        try:
+            data = self._compressed.read1(len(view))
+        except _BROKEN_STREAM as exc:
+            if not self.hold_break:
+                raise
+            self.broken = exc
+            return 0
         view[: len(data)] = data
         return len(data)
 
@@ -278,8 +292,11 @@ class _Utf8(io.RawIOBase):
     which ijson cannot decode and which would end the array, is rewritten to the U+FFFD escape on the way.
     """
 
-    def __init__(self, text: IO[str]) -> None:
+    def __init__(self, text: IO[str], gunzipped: _Gunzipped | None = None) -> None:
         self._text = text
+        self._gunzipped = gunzipped
+        if gunzipped is not None:  # its break is raised here, after the text before it
+            gunzipped.hold_break = True
         self._carry = ""
         self._pending = b""
         self._nesting = _Nesting()
@@ -294,7 +311,12 @@ class _Utf8(io.RawIOBase):
             if self._too_deep:
                 raise NestedTooDeep
             chunk = self._text.read(16384)
+            broken = None if self._gunzipped is None else self._gunzipped.broken
+            if broken is not None and chunk.endswith("\ufffd"):  # the bytes of a character the break cut
+                chunk = chunk[:-1]
             if not chunk and not self._carry:
+                if broken is not None:
+                    raise broken
                 return 0
             ready, self._carry = _without_lone_surrogates(self._carry + chunk, final=not chunk)
             cut = self._nesting.feed(ready)
@@ -543,7 +565,12 @@ def _document_records(stream: io.RawIOBase, path: str) -> Iterator[RawRecord]:
 def _streamed_array_records(stream: io.RawIOBase, path: str) -> Iterator[RawRecord]:
     import ijson
 
-    yield from _streamed_records(ijson.items(stream, "item", use_float=True), path)
+    def items() -> Iterator[Any]:
+        # made inside `_streamed_records`' reading: yajl's C backend reads its first buffer (64 kB) when the
+        # generator is made, so a small compressed array cut short or corrupt breaks there
+        yield from ijson.items(stream, "item", use_float=True)
+
+    yield from _streamed_records(items(), path)
 
 
 def _streamed_records(items: Iterator[Any], path: str) -> Iterator[RawRecord]:
