@@ -939,3 +939,26 @@ def test_publishing_over_https_with_a_ca_bundle_that_does_not_exist_is_one_line_
     assert result.exit_code == 2, result.stderr
     assert result.stderr.startswith(f"error: REQUESTS_CA_BUNDLE names {missing}, which does not exist")
     assert len(result.stderr.strip().splitlines()) == 1 and TOKEN not in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("given", "hint"),
+    [
+        ("acme/shop/issues", "give acme/shop, the repository alone"),
+        ("acme/shop/pull/3", "give acme/shop, the repository alone"),
+        ("https://github.com/acme/shop/issues/12", "give acme/shop, without the URL"),
+        ("git@github.com:acme/shop.git", "give acme/shop, without the URL"),
+        ("github.com/acme/shop", "give acme/shop, without the URL"),
+    ],
+)
+def test_a_repository_given_as_a_page_or_clone_address_is_named_as_owner_name(
+    tmp_path: Path, given: str, hint: str
+) -> None:
+    """The path of an issues page (`acme/shop/issues`, copied from the browser) is no `name/issues`."""
+    result = CliRunner().invoke(
+        app,
+        ["scan", "--demo", "--out", str(tmp_path), "--issues", "draft", "--repo", given],
+        env={"GITHUB_REPOSITORY": ""},
+    )
+    assert result.exit_code == 2
+    assert result.stderr == f"error: --repo must look like owner/name, got {given!r}: {hint}\n"
