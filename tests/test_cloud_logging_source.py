@@ -1732,3 +1732,60 @@ def test_a_password_in_an_endpoint_is_never_printed_nor_written(tmp_path: Path) 
     )
     assert refused.exit_code == ExitCode.BAD_INPUT
     assert "AIzaKEY" not in refused.output and "'http://127.0.0.1:9/?…'" in refused.output
+
+
+@pytest.mark.parametrize("variable", ["REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE"])
+def test_a_ca_bundle_variable_naming_no_file_is_one_line_before_any_request(
+    tmp_path: Path, variable: str
+) -> None:
+    """requests fails every HTTPS request with an OSError when the bundle it is told to verify with is missing
+    (a CI image without it): said once, naming the variable, not an internal error at the first request."""
+    credentials = tmp_path / "adc.json"
+    credentials.write_text(
+        json.dumps(
+            {
+                "type": "authorized_user",
+                "client_id": "gardener-test.apps.googleusercontent.com",
+                "client_secret": "not-a-secret",
+                "refresh_token": "1//refresh-token-for-tests",
+                "token_uri": "https://127.0.0.1:9/token",
+            }
+        ),
+        encoding="utf-8",
+    )
+    missing = tmp_path / "corp" / "ca-bundle.pem"
+    result = CliRunner().invoke(
+        app,
+        [
+            "scan",
+            "--project",
+            "P",
+            "--logging-endpoint",
+            "https://127.0.0.1:9",
+            "--hours",
+            "1",
+            "--out",
+            str(tmp_path),
+        ],
+        env={
+            "GOOGLE_APPLICATION_CREDENTIALS": str(credentials),
+            "REQUESTS_CA_BUNDLE": None,  # requests reads CURL_CA_BUNDLE only without it
+            variable: str(missing),
+            "GOOGLE_CLOUD_PROJECT": "",
+        },
+    )
+    assert result.exit_code == ExitCode.BAD_INPUT, result.stderr
+    assert result.stderr.startswith(f"error: {variable} names {missing}, which does not exist")
+    assert len(result.stderr.strip().splitlines()) == 1 and not list(tmp_path.glob("*.md"))
+
+
+def test_a_missing_ca_bundle_stops_no_scan_of_an_http_endpoint(tmp_path: Path) -> None:
+    """An http:// endpoint (an emulator: anonymous credentials) verifies nothing: the scan goes on."""
+    with FakeLoggingServer(make_entries(3)) as server:
+        live = CliRunner().invoke(
+            app,
+            ["scan", "--project", "P", "--logging-endpoint", server.endpoint, "--since", START.isoformat(),
+             "--until", END.isoformat(), "--no-state", "--out", str(tmp_path)],
+            env={"REQUESTS_CA_BUNDLE": str(tmp_path / "missing.pem")},
+        )  # fmt: skip
+    assert live.exit_code == 0, live.stderr

@@ -87,6 +87,68 @@ def test_truncated_gzip_array_keeps_the_good_entries(tmp_path: Path) -> None:
     assert last.error.startswith(f"entry {last.position}: ")
 
 
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-16"])
+@pytest.mark.parametrize("indent", [None, 2])
+def test_a_small_gzip_array_cut_short_keeps_the_entries_before_the_cut(
+    tmp_path: Path, indent: int | None, encoding: str
+) -> None:
+    # smaller than ijson's first read (64 kB): the cut came before any entry was decoded, or crashed the scan
+    data = gzip.compress(json.dumps(_entries(30), indent=indent).encode(encoding))
+    path = tmp_path / "cut.json.gz"
+    path.write_bytes(data[: len(data) * 3 // 5])
+    records = _read(path)
+    good, last = records[:-1], records[-1]
+    assert len(good) >= 10 and all(r.entry is not None for r in good)
+    assert last.entry is None and last.error == (
+        f"entry {len(good) + 1}: input ends early: Compressed file ended before the end-of-stream marker was reached"
+    )
+
+
+@pytest.mark.parametrize("indent", [None, 2])
+def test_a_small_gzip_array_failing_its_crc_keeps_every_entry_then_says_so(
+    tmp_path: Path, indent: int | None
+) -> None:
+    data = bytearray(gzip.compress(json.dumps(_entries(30), indent=indent).encode()))
+    data[-8] ^= 0xFF  # the CRC-32 of the gzip trailer
+    path = tmp_path / "crc.json.gz"
+    path.write_bytes(bytes(data))
+    records = _read(path)
+    assert [r.entry is not None for r in records] == [True] * 30 + [False]
+    assert "entry 31: input ends early: corrupt compressed data: CRC check failed" in str(records[-1].error)
+
+
+def test_a_small_gzip_array_whole_is_read_whole(tmp_path: Path) -> None:
+    path = tmp_path / "whole.json.gz"
+    path.write_bytes(gzip.compress(json.dumps(_entries(30), indent=2).encode()))
+    assert [r.error for r in _read(path)] == [None] * 30
+
+
+@pytest.mark.parametrize("compress", [False, True])
+def test_a_saved_entries_list_page_cut_short_keeps_the_entries_before_the_cut(
+    tmp_path: Path, compress: bool
+) -> None:
+    page = json.dumps({"entries": _entries(30), "nextPageToken": "EAA4suKu3qnLwbtrQ"}, indent=2).encode()
+    data = gzip.compress(page) if compress else page
+    path = tmp_path / "page.json"
+    path.write_bytes(data[: len(data) * 3 // 5])
+    records = _read(path)
+    good, last = records[:-1], records[-1]
+    assert len(good) >= 10 and [r.entry["insertId"] for r in good if r.entry] == [
+        f"id-{i}" for i in range(len(good))
+    ]
+    assert last.entry is None and str(last.error).startswith(f"entry {len(good) + 1}: ")
+
+
+def test_exports_appended_keep_the_entries_of_the_last_before_its_cut(tmp_path: Path) -> None:
+    entries = _entries(30)
+    data = (json.dumps(entries[:10], indent=1) + "\n" + json.dumps(entries[10:], indent=1)).encode()
+    path = tmp_path / "appended.json"
+    path.write_bytes(data[: len(data) * 4 // 5])
+    records = _read(path)
+    assert len(records) > 16 and all(r.entry is not None for r in records[:-1])
+    assert "the file ends in the middle of this entry" in str(records[-1].error)
+
+
 def test_a_non_utf8_byte_keeps_the_entry(tmp_path: Path) -> None:
     entry = _entries(1)[0] | {"textPayload": "caf\u00e9 failed"}
     raw = json.dumps(entry, ensure_ascii=False).encode("utf-8").replace("\u00e9".encode(), b"\xe9")

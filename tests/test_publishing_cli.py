@@ -903,3 +903,62 @@ def test_an_error_logged_with_a_blank_message_gets_its_draft(tmp_path: Path, pay
     [drafts] = (tmp_path / "out").glob("*.issues")
     [draft] = drafts.glob("01-*.md")
     assert "e.g. ``" not in draft.read_text(encoding="utf-8")
+
+
+def test_publishing_over_https_with_a_ca_bundle_that_does_not_exist_is_one_line_at_once(
+    tmp_path: Path,
+) -> None:
+    """GitHub (or GitHub Enterprise) over HTTPS while REQUESTS_CA_BUNDLE names no file: every request would fail
+    with an OSError PyGithub does not translate; said once, before the scan, naming the variable."""
+    export = tmp_path / "export.ndjson"
+    export.write_text(
+        json.dumps({"timestamp": "2026-11-21T12:00:00Z", "severity": "ERROR", "textPayload": "db down"})
+        + "\n",
+        encoding="utf-8",
+    )
+    missing = tmp_path / "etc" / "corp-ca.pem"
+    result = CliRunner().invoke(
+        app,
+        [
+            "scan",
+            "--from",
+            str(export),
+            "--out",
+            str(tmp_path / "out"),
+            "--issues",
+            "publish",
+            "--repo",
+            "o/r",
+        ],
+        env={
+            "GITHUB_API_URL": "https://127.0.0.1:9",
+            "GITHUB_TOKEN": TOKEN,
+            "REQUESTS_CA_BUNDLE": str(missing),
+        },
+    )
+    assert result.exit_code == 2, result.stderr
+    assert result.stderr.startswith(f"error: REQUESTS_CA_BUNDLE names {missing}, which does not exist")
+    assert len(result.stderr.strip().splitlines()) == 1 and TOKEN not in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("given", "hint"),
+    [
+        ("acme/shop/issues", "give acme/shop, the repository alone"),
+        ("acme/shop/pull/3", "give acme/shop, the repository alone"),
+        ("https://github.com/acme/shop/issues/12", "give acme/shop, without the URL"),
+        ("git@github.com:acme/shop.git", "give acme/shop, without the URL"),
+        ("github.com/acme/shop", "give acme/shop, without the URL"),
+    ],
+)
+def test_a_repository_given_as_a_page_or_clone_address_is_named_as_owner_name(
+    tmp_path: Path, given: str, hint: str
+) -> None:
+    """The path of an issues page (`acme/shop/issues`, copied from the browser) is no `name/issues`."""
+    result = CliRunner().invoke(
+        app,
+        ["scan", "--demo", "--out", str(tmp_path), "--issues", "draft", "--repo", given],
+        env={"GITHUB_REPOSITORY": ""},
+    )
+    assert result.exit_code == 2
+    assert result.stderr == f"error: --repo must look like owner/name, got {given!r}: {hint}\n"

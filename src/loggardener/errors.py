@@ -151,6 +151,31 @@ CERTIFICATE_HINT = (
 """What to do about a certificate refused (requests, google-auth's transport and PyGithub read the variable)."""
 
 
+CA_BUNDLE_VARIABLES = ("REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE")
+"""Where requests takes the certificate authorities it verifies every HTTPS answer with (the first one set),
+for google-auth's transport, the Google Cloud clients and PyGithub alike."""
+
+
+def missing_ca_bundle(urls: list[str | None]) -> GardenerError | None:
+    """The mistake of a CA bundle variable naming a path that does not exist (a CI runner's image without the
+    file, a path from another machine), when one of `urls` is HTTPS (None: a default endpoint, HTTPS): requests
+    fails every HTTPS request with an OSError no client translates, so it is said once, before any work."""
+    if all(url is not None and url.strip().lower().startswith("http://") for url in urls):
+        return None
+    for name in CA_BUNDLE_VARIABLES:
+        value = os.environ.get(name)
+        if value:  # as requests reads them: the first one set, unchecked beyond that
+            if os.path.exists(value):
+                return None
+            return GardenerError(
+                f"{name} names {value}, which does not exist, and every HTTPS request is verified with the "
+                f"certificate authorities it holds: give the file (PEM) of your certificate authority, or unset "
+                f"{name} to use the bundled ones",
+                ExitCode.BAD_INPUT,
+            )
+    return None
+
+
 _USERINFO = compile_regex(r"^([A-Za-z][A-Za-z0-9+.-]*://)[^/?#]*@")
 _QUERY = compile_regex(r"[?#].*", re.S)
 

@@ -7,6 +7,7 @@ functions, when a scan runs.
 from __future__ import annotations
 
 import math
+import os
 import threading
 import time
 from collections import Counter
@@ -24,7 +25,7 @@ from loggardener import startup
 from loggardener.console import SCAN_INTERRUPTED, animates, err, out, reporting_errors
 from loggardener.defaults import DEFAULT_MAX_ENTRIES, DEFAULT_STATE_PATH, STATE_FILE_NAME
 from loggardener.entries.severity import Severity
-from loggardener.errors import ExitCode, GardenerError, is_utf8
+from loggardener.errors import ExitCode, GardenerError, is_utf8, missing_ca_bundle
 from loggardener.rendering.markdown_safety import strip_controls
 from loggardener.words import counted
 
@@ -704,6 +705,14 @@ def scan(
             "add one, or drop --repo"
         )
     choose_publisher(mode, config.issues, repo, out_dir / "check.md")  # no token or repo: fail early
+    endpoints = [
+        *([logging_endpoint] if live else []),
+        *([bigquery_endpoint] if dataset and not (from_path or demo) else []),
+        *([os.environ.get("GITHUB_API_URL", "").strip() or None] if mode == "publish" else []),
+    ]
+    unverifiable = missing_ca_bundle(endpoints) if endpoints else None
+    if unverifiable is not None:
+        raise unverifiable
     if no_state and state_path is not None:
         raise GardenerError("use either --state PATH or --no-state, not both")
     if not no_state and state_path is None:

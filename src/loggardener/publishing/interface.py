@@ -29,15 +29,33 @@ def check_repo(name: str, given_as: str = "--repo") -> str:
     """`owner/name`, or a GardenerError saying what is wrong, naming where the value came from (`given_as`:
     the option, or the environment variable GitHub Actions sets)."""
     if not _REPO.fullmatch(name or ""):
-        path = (name or "").rstrip("/").removesuffix(".git").split("://", 1)[-1].split("/", 1)
-        shown = path[1] if len(path) == 2 and _REPO.fullmatch(path[1]) else ""  # a URL: its owner/name
+        shown, url = _owner_name_in(name or "")
         fix = "" if given_as == "--repo" else ": fix it, or give --repo owner/name, which takes precedence"
         raise GardenerError(
             f"{given_as} must look like owner/name, got {name!r}"
-            + (f": give {shown}, without the URL" if shown else fix),
+            + (
+                f": give {shown}" + (", without the URL" if url else ", the repository alone")
+                if shown
+                else fix
+            ),
             ExitCode.BAD_INPUT,
         )
     return name
+
+
+def _owner_name_in(value: str) -> tuple[str, bool]:
+    """The owner/name a repository's address or page names (`https://github.com/o/r.git`, `github.com/o/r`,
+    `git@github.com:o/r.git`, a page's path such as `o/r/issues/12` or `o/r/tree/main`), and whether `value`
+    was an address (with its host); ("", False) when it names none."""
+    text = value.strip()
+    scheme = "://" in text
+    text = text.split("://", 1)[-1]
+    if not scheme and "@" in text.split("/", 1)[0] and ":" in text:  # scp-like: git@github.com:o/r.git
+        text, scheme = text.split("@", 1)[1].replace(":", "/", 1), True
+    segments = [segment for segment in text.split("/") if segment]
+    host = bool(segments) and (scheme or "." in segments[0] or ":" in segments[0])
+    owner_name = "/".join(segments[1:3] if host else segments[:2]).removesuffix(".git")
+    return (owner_name, host) if _REPO.fullmatch(owner_name) and len(segments) >= 2 + host else ("", False)
 
 
 class IssuePublisher(ABC):

@@ -99,11 +99,13 @@ class FileSource(EntrySource):
                 )
             text = io.TextIOWrapper(stream, encoding=encoding, errors=COUNTED_REPLACE, newline=None)
             undecodable = undecodable_bytes()
+            gunzipped = stream.raw if isinstance(stream.raw, _Gunzipped) else None
             try:
                 if first == "[" and not _more_values_follow(window, encoding):
-                    yield from _array_records(_Utf8(text), self.path)
+                    yield from _array_records(_Utf8(text, gunzipped), self.path)
                 elif first == "[" or _values_not_lines(window, encoding):
-                    yield from _document_records(_Utf8(text), self.path)
+                    holders = first == "[" or _starts_with_page(window, encoding)
+                    yield from _document_records(_Utf8(text, gunzipped), self.path, holders)
                 else:
                     yield from ndjson(text)
             finally:
@@ -123,13 +125,26 @@ class _Gunzipped(io.RawIOBase):
 
     def __init__(self, compressed: gzip.GzipFile) -> None:
         self._compressed = compressed
+        self.hold_break = False
+        """Whether a break (a cut or corrupt stream) reads as the end, kept in `broken` to be raised by the
+        reader that asks (`_Utf8`): a text reader's `read(n)` drops the text it decoded in that call when a
+        read under it fails, which costs every entry of a small array."""
+        self.broken: BaseException | None = None
 
     def readable(self) -> bool:
         return True
 
     def readinto(self, buffer: Any) -> int:
         view = memoryview(buffer).cast("B")
-        data = self._compressed.read1(len(view))
+        if self.broken is not None:
+            return 0
+        try:
+            data = self._compressed.read1(len(view))
+        except _BROKEN_STREAM as exc:
+            if not self.hold_break:
+                raise
+            self.broken = exc
+            return 0
         view[: len(data)] = data
         return len(data)
 
@@ -278,8 +293,11 @@ class _Utf8(io.RawIOBase):
     which ijson cannot decode and which would end the array, is rewritten to the U+FFFD escape on the way.
     """
 
-    def __init__(self, text: IO[str]) -> None:
+    def __init__(self, text: IO[str], gunzipped: _Gunzipped | None = None) -> None:
         self._text = text
+        self._gunzipped = gunzipped
+        if gunzipped is not None:  # its break is raised here, after the text before it
+            gunzipped.hold_break = True
         self._carry = ""
         self._pending = b""
         self._nesting = _Nesting()
@@ -294,7 +312,12 @@ class _Utf8(io.RawIOBase):
             if self._too_deep:
                 raise NestedTooDeep
             chunk = self._text.read(16384)
+            broken = None if self._gunzipped is None else self._gunzipped.broken
+            if broken is not None and chunk.endswith("\ufffd"):  # the bytes of a character the break cut
+                chunk = chunk[:-1]
             if not chunk and not self._carry:
+                if broken is not None:
+                    raise broken
                 return 0
             ready, self._carry = _without_lone_surrogates(self._carry + chunk, final=not chunk)
             cut = self._nesting.feed(ready)
@@ -423,7 +446,7 @@ def _array_records(
             yield _record(position, item, "entry", clean=not _shallow(item))
         return
     if whole and _more_values_follow(head, "utf-8"):
-        yield from _document_records(_Resumed(head, broken, stream), path)
+        yield from _document_records(_Resumed(head, broken, stream), path, holders=True)
         return
     yield from _streamed_array_records(_Resumed(head, broken, stream), path)
 
@@ -516,16 +539,24 @@ def _values_not_lines(window: bytes, encoding: str) -> bool:
     return "\n" in text[:end] or _is_page(value)
 
 
+def _starts_with_page(window: bytes, encoding: str) -> bool:
+    """Whether an input starting with `{` starts with an entries.list answer (`{"entries": [`)."""
+    text = codecs.getincrementaldecoder(encoding)(errors="replace").decode(window).lstrip(" \t\r\n\ufeff")
+    return _PAGE_START.match(text) is not None
+
+
 def _is_page(value: Any) -> bool:
     """An entries.list answer (`{"entries": [...], "nextPageToken": ...}`), not a LogEntry (which has no
     `entries` field)."""
     return type(value) is dict and isinstance(value.get("entries"), list)
 
 
-def _document_records(stream: io.RawIOBase, path: str) -> Iterator[RawRecord]:
+def _document_records(stream: io.RawIOBase, path: str, holders: bool) -> Iterator[RawRecord]:
     """Entries of JSON values one after another, however they are laid out: each value an entry, an
-    entries.list page, or an array of entries; a record's position is its entry number."""
-
+    entries.list page, or an array of entries; a record's position is its entry number. With `holders` (the
+    input starts with an array or a page: values that hold many entries) each entry is read as it closes, so
+    that one cut short keeps the entries before the cut; else (entries one after another, as `jq '.[]'` prints
+    them, where a cut costs the last one only) value by value, faster."""
     import ijson  # here, as in the other streamed readings: an export of lines or a short array never needs it
 
     def entries() -> Iterator[Any]:
@@ -537,13 +568,65 @@ def _document_records(stream: io.RawIOBase, path: str) -> Iterator[RawRecord]:
             else:
                 yield value
 
-    yield from _streamed_records(entries(), path)
+    yield from _streamed_records(_held_entries(stream) if holders else entries(), path)
+
+
+def _held_entries(stream: io.RawIOBase) -> Iterator[Any]:
+    """The entries `_document_records` reads with `holders`: a value that is no page or array as it is, and
+    the items of a page's `entries` or of an array one by one, each as it closes."""
+    import ijson
+    from ijson.common import ObjectBuilder
+
+    built: ObjectBuilder | None = None  # a value at the top, or an item
+    items_at: str | None = None  # "item" inside an array at the top, "entries.item" inside a page
+    for prefix, event, value in ijson.parse(stream, multiple_values=True, use_float=True):
+        if items_at is not None and prefix.startswith(items_at):
+            if prefix == items_at and built is None:  # an item begins
+                if event in ("start_map", "start_array"):
+                    built = ObjectBuilder()
+                    built.event(event, value)
+                else:
+                    yield value
+            elif built is not None:
+                built.event(event, value)
+                if prefix == items_at and event in ("end_map", "end_array"):
+                    yield built.value
+                    built = None
+        elif prefix == "":  # a value at the top: its start, end, keys, or a scalar
+            if event == "start_array":
+                items_at = "item"
+            elif event == "end_array":
+                items_at = None
+            elif event == "start_map":
+                built = ObjectBuilder()
+                built.event(event, value)
+            elif event == "map_key":
+                if built is not None:  # None after a page's entries: its other fields are not read
+                    built.event(event, value)
+            elif event == "end_map":
+                if built is not None:
+                    built.event(event, value)
+                    yield built.value
+                built = None
+            else:
+                yield value
+        elif prefix == "entries" and event == "start_array" and built is not None:  # a page: its entries
+            built, items_at = None, "entries.item"
+        elif prefix == "entries" and event == "end_array" and items_at == "entries.item":
+            items_at = None
+        elif built is not None:
+            built.event(event, value)
 
 
 def _streamed_array_records(stream: io.RawIOBase, path: str) -> Iterator[RawRecord]:
     import ijson
 
-    yield from _streamed_records(ijson.items(stream, "item", use_float=True), path)
+    def items() -> Iterator[Any]:
+        # made inside `_streamed_records`' reading: yajl's C backend reads its first buffer (64 kB) when the
+        # generator is made, so a small compressed array cut short or corrupt breaks there
+        yield from ijson.items(stream, "item", use_float=True)
+
+    yield from _streamed_records(items(), path)
 
 
 def _streamed_records(items: Iterator[Any], path: str) -> Iterator[RawRecord]:
