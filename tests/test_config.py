@@ -83,6 +83,7 @@ def test_gardener_toml_wins_over_pyproject(tmp_path: Path) -> None:
         ('[log_analytics]\ndataset = "logs"\n', "key 'log_analytics.dataset': give the linked dataset as"),
         ('[log_analytics]\ndataset = "my-proj:logs"\n', "bq's PROJECT:DATASET is written PROJECT.DATASET"),
         ('[log_analytics]\ndataset = "p.logs"\n', "key 'log_analytics.dataset': 'p' is no project id"),
+        ('[log_analytics]\ndataset = "my-proj.logs._AllLogs"\n', "names a view of the dataset my-proj.logs"),
         ('[log_analytics]\ndataset = "my-proj.app-logs"\n', "'app-logs' is no dataset name"),
         ('[log_analytics]\nview = "all logs"\n', "key 'log_analytics.view': 'all logs' is not a log view's"),
         # a section given a value is told how a table is written, not the name of a class of ours
@@ -161,6 +162,18 @@ def test_names_of_the_shape_a_scan_takes_are_read(tmp_path: Path, text: str) -> 
     path = tmp_path / "gardener.toml"
     path.write_text(text, encoding="utf-8")
     load_config(path)
+
+
+@pytest.mark.parametrize(
+    "dataset",
+    ["bigquery.googleapis.com/projects/my-project/datasets/app_logs", "`my-project.app_logs`"],
+)
+def test_a_dataset_written_as_the_links_resource_or_quoted_is_kept_as_project_dataset(
+    tmp_path: Path, dataset: str
+) -> None:
+    path = tmp_path / "gardener.toml"
+    path.write_text(f'[log_analytics]\ndataset = "{dataset}"\n', encoding="utf-8")
+    assert load_config(path).log_analytics.dataset == "my-project.app_logs"
 
 
 def test_priority_and_severity_names_are_read_in_any_case_as_the_command_line_takes_them(

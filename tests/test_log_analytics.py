@@ -7,6 +7,7 @@ import re
 import threading
 from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta, timezone
+from pathlib import Path
 from typing import Any
 
 import duckdb
@@ -704,6 +705,43 @@ def test_a_dataset_name_splits_into_project_and_dataset() -> None:
     assert parse_dataset("example.com:my-project.logs") == ("example.com:my-project", "logs")
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "bigquery.googleapis.com/projects/my-project/datasets/app_logs",  # `gcloud logging links describe`
+        "//bigquery.googleapis.com/projects/my-project/datasets/app_logs",
+        "projects/my-project/datasets/app_logs",
+        "`my-project.app_logs`",  # as SQL quotes it
+        " `my-project.app_logs` ",
+    ],
+)
+def test_a_dataset_written_as_the_links_resource_or_quoted_reads_as_project_dataset(text: str) -> None:
+    assert parse_dataset(text) == ("my-project", "app_logs")
+
+
+@pytest.mark.parametrize(
+    ("text", "dataset"),
+    [
+        ("my-project.app_logs._AllLogs", "my-project.app_logs"),
+        # no underscore in the dataset: never read as a project `my-project.applogs` with a dataset `_AllLogs`
+        ("my-project.applogs._AllLogs", "my-project.applogs"),
+        ("example.com:my-project.logs.errors", "example.com:my-project.logs"),
+    ],
+)
+def test_a_views_path_is_refused_naming_the_dataset_and_the_view(text: str, dataset: str) -> None:
+    view = text.rpartition(".")[2]
+    with pytest.raises(
+        GardenerError, match=rf"names a view of the dataset {re.escape(dataset)} .*--view.*{view}"
+    ):
+        parse_dataset(text)
+
+
+@pytest.mark.parametrize("text", ["my.project-x.logs", "acme-ledger.prod.logs"])
+def test_a_project_id_holds_dots_only_in_its_domain(text: str) -> None:
+    with pytest.raises(GardenerError, match=r"PROJECT\.DATASET"):
+        parse_dataset(text)
+
+
 def _raise(error: Exception) -> None:
     raise error
 
@@ -807,6 +845,27 @@ def test_a_403_is_said_by_its_reason_not_always_as_a_permission(
     assert caught.value.message.startswith(starts)
     assert "Location: None" not in caught.value.message
     assert ("roles/bigquery.jobUser" in caught.value.message) == (reason == "accessDenied")
+
+
+def test_the_links_resource_name_is_read_as_its_dataset_by_the_scan(
+    bigquery_answering: Callable[[int, str, bytes], str], tmp_path: Path
+) -> None:
+    """What `gcloud logging links describe` prints as the link's dataset is the dataset the scan asks about."""
+    from typer.testing import CliRunner
+
+    from loggardener.cli import app
+
+    message = "Not found: Dataset my-project:app_logs was not found in location US"
+    item = {"message": message, "domain": "global", "reason": "notFound"}
+    body = json.dumps({"error": {"code": 404, "message": message, "errors": [item]}}).encode()
+    endpoint = bigquery_answering(404, "application/json", body)
+    result = CliRunner().invoke(
+        app,
+        ["scan", "--no-state", "--log-analytics", "bigquery.googleapis.com/projects/my-project/datasets/app_logs",
+         "--bigquery-endpoint", endpoint, "--hours", "1", "--out", str(tmp_path / "out")],
+    )  # fmt: skip
+    assert result.exit_code == 2, result.stderr
+    assert "not found reading the columns of my-project.app_logs._AllLogs" in result.stderr
 
 
 def test_a_query_too_complex_for_bigquerys_resources_says_to_narrow_the_scan(

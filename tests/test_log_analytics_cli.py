@@ -293,6 +293,10 @@ def test_an_unknown_view_is_one_line_naming_the_setup(emulator: str) -> None:
         (["--log-analytics", "p-roject.d", "--hours", "1", "--save-export", "x"], "drop --save-export"),
         (["--log-analytics", "p.d", "--hours", "1"], "'p' is no project id"),
         (
+            ["--log-analytics", "p-roject.logs._AllLogs", "--hours", "1"],
+            "give the linked dataset as PROJECT.DATASET (p-roject.logs), and the view with --view",
+        ),
+        (
             ["--log-analytics", "my-project:logs", "--hours", "1"],
             "bq's PROJECT:DATASET is written PROJECT.DATASET",
         ),

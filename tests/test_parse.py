@@ -948,6 +948,63 @@ def test_an_expired_certificate_or_token_on_stderr_keeps_its_error(text: str) ->
     assert (entry.severity, entry.severity_rule) == (Severity.ERROR, None)
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Fehler: Zahlung für Bestellung 8812 abgelehnt",
+        "Falha ao processar o pagamento 12",
+        "Ошибка: не удалось подключиться к базе данных после 3 попыток",
+        "Σφάλμα: η πληρωμή 77 απορρίφθηκε",
+        "エラー: 支払いが拒否されました",
+        "错误：支付被拒绝",
+        "결제 실패: 카드 거절",
+        "خطأ: انتهت مهلة الطلب 15",
+        "Błąd połączenia z bazą danych",
+    ],
+)
+def test_an_error_said_in_another_language_on_stderr_keeps_its_error(text: str) -> None:
+    """A team that logs in its own language: the word for an error or a failure is a sign of one, so GKE's
+    stderr default ERROR stays (it was read as a line with no sign of a failure, INFO)."""
+    entry = parse(
+        {
+            "resource": {
+                "type": "k8s_container",
+                "labels": {"container_name": "pay", "namespace_name": "prod"},
+            },
+            "logName": "projects/p/logs/stderr",
+            "severity": "ERROR",
+            "textPayload": text,
+        }
+    )
+    assert (entry.severity, entry.severity_rule) == (Severity.ERROR, None)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Zahlung für Bestellung 8812 angenommen",
+        "Платёж 77 принят",
+        "支払いが完了しました",
+        "layout fallow hatband",
+    ],
+)
+def test_a_line_in_another_language_without_a_failure_word_is_still_only_the_streams_default(
+    text: str,
+) -> None:
+    entry = parse(
+        {
+            "resource": {
+                "type": "k8s_container",
+                "labels": {"container_name": "pay", "namespace_name": "prod"},
+            },
+            "logName": "projects/p/logs/stderr",
+            "severity": "ERROR",
+            "textPayload": text,
+        }
+    )
+    assert (entry.severity, entry.severity_rule) == (Severity.INFO, "no-error-evidence")
+
+
 def test_a_headline_with_a_dump_takes_the_error_on_its_first_line() -> None:
     """zap's `message` of a headline and a multi-line dump, the failure in `error`: the error joins the headline
     (the title's line), so problems with different errors stay apart; a stack in the message is left whole."""

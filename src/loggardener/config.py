@@ -76,19 +76,41 @@ def _named_label(name: str) -> str:
 
 Label = Annotated[str, AfterValidator(_label)]
 
-# A Log Analytics linked dataset, PROJECT.DATASET (a domain-scoped project, `example.com:shop`, holds a dot
-# itself: the dataset is what follows the last one), and a log view's name.
-DATASET_NAME = compile_regex(
-    r"^(?P<project>[a-z][a-z0-9.:-]{4,61}[a-z0-9])\.(?P<dataset>[A-Za-z0-9_]{1,1024})$"
+# A Log Analytics linked dataset, PROJECT.DATASET, and a log view's name. A project id is lowercase letters,
+# digits and hyphens; a domain-scoped one (`example.com:shop`) holds dots only in its domain, before the colon
+# (so in `my-project.logs._AllLogs` no project `my-project.logs` is read: that is a view's path).
+_PROJECT_ID = r"(?:[a-z0-9][a-z0-9.-]{0,61}[a-z0-9]:[a-z][a-z0-9-]{0,61}|[a-z][a-z0-9-]{4,61}[a-z0-9])"
+_DATASET_ID = r"[A-Za-z0-9_]{1,1024}"
+DATASET_NAME = compile_regex(rf"^(?P<project>{_PROJECT_ID})\.(?P<dataset>{_DATASET_ID})$")
+# The linked dataset's resource name, as `gcloud logging links describe` prints it (`bigqueryDataset.datasetId`)
+_DATASET_RESOURCE = compile_regex(
+    rf"^(?:(?://)?bigquery\.googleapis\.com/)?projects/(?P<project>{_PROJECT_ID})/datasets/(?P<dataset>{_DATASET_ID})$"
 )
 VIEW_NAME = compile_regex(r"^[A-Za-z0-9_.:-]+$")
 
 
+def dataset_name(text: str) -> str:
+    """`text` written as PROJECT.DATASET: as given, or from the link's resource name
+    (`bigquery.googleapis.com/projects/P/datasets/D`) or an SQL name in backticks (`` `P.D` ``)."""
+    name = text.strip()
+    if len(name) > 1 and name[0] == name[-1] == "`":
+        name = name[1:-1].strip()
+    resource = _DATASET_RESOURCE.match(name)
+    return f"{resource['project']}.{resource['dataset']}" if resource else name
+
+
 def dataset_problem(text: str) -> str | None:
     """What is wrong with `text` as PROJECT.DATASET, in words; None when nothing is."""
-    if DATASET_NAME.match(text.strip()):
+    name = dataset_name(text)
+    if DATASET_NAME.match(name):
         return None
-    project, dot, dataset = text.strip().rpartition(".")
+    table, _, view = name.rpartition(".")
+    if DATASET_NAME.match(table):
+        return (
+            f"{name!r} names a view of the dataset {table} (PROJECT.DATASET.VIEW): give the linked dataset as "
+            f"PROJECT.DATASET ({table}), and the view with --view or log_analytics.view ({view})"
+        )
+    project, dot, dataset = name.rpartition(".")
     if not dot:
         shape = " (bq's PROJECT:DATASET is written PROJECT.DATASET here)" if ":" in text else ""
         return f"give the linked dataset as PROJECT.DATASET (e.g. my-project.logs){shape}"
@@ -104,10 +126,12 @@ def dataset_problem(text: str) -> str | None:
 
 
 def _dataset(text: str | None) -> str | None:
-    problem = None if text is None else dataset_problem(text)
+    if text is None:
+        return None
+    problem = dataset_problem(text)
     if problem:
         raise ValueError(problem)
-    return text
+    return dataset_name(text)
 
 
 def _view(name: str) -> str:

@@ -1439,12 +1439,64 @@ def access_status(text: str) -> int | None:
     return int(match[match.lastgroup or ""]) if match is not None else None
 
 
+# The words for an error or a failure in other languages a team logs in (English's `err` and `fail` are above or
+# `may_raise`'s: `Erreur`, `errore`, `erro`, `error` already read as one): in Latin letters, and in other
+# scripts or with accents (looked for only in a text that is not ASCII)
+_FAILURE_SIGNS_LATIN = (
+    "fehler",
+    "fehlgeschlagen",
+    "echec",
+    "falha",
+    "falhou",
+    "fallido",
+    "fallito",
+    "mislukt",
+    "gagal",
+    "kesalahan",
+    "hata:",
+)
+_FAILURE_SIGNS_OTHER_SCRIPTS = (
+    "échec",
+    "échou",
+    "falló",
+    "błąd",
+    "nie udało",
+    "başarısız",
+    "lỗi",
+    "ошибк",
+    "не удалось",
+    "сбой",
+    "помилк",
+    "σφάλμα",
+    "απέτυχ",
+    "エラー",
+    "失敗",
+    "错误",
+    "錯誤",
+    "失败",
+    "오류",
+    "에러",
+    "실패",
+    "خطأ",
+    "فشل",
+    "שגיאה",
+    "נכשל",
+    "त्रुटि",
+    "विफल",
+    "ข้อผิดพลาด",
+    "ล้มเหลว",
+)
+
+
 def error_evidence(text: str) -> bool:
-    """True when the text shows any sign of a failure: a level word, a failure line or word, a stack word."""
+    """True when the text shows any sign of a failure: a level word, a failure line or word (in English or in
+    another language), a stack word."""
     if may_raise(text):
         return True
     lower = text.lower()
-    return any(word in lower for word in _FAILURE_SIGNS)
+    if any(word in lower for word in _FAILURE_SIGNS) or any(word in lower for word in _FAILURE_SIGNS_LATIN):
+        return True
+    return not text.isascii() and any(word in lower for word in _FAILURE_SIGNS_OTHER_SCRIPTS)
 
 
 @dataclass(frozen=True)

@@ -54,7 +54,14 @@ from datetime import datetime, timedelta, timezone
 from functools import partial
 from typing import Any, Protocol
 
-from loggardener.config import DATASET_NAME, VIEW_NAME, EntriesConfig, GardenerConfig, dataset_problem
+from loggardener.config import (
+    DATASET_NAME,
+    VIEW_NAME,
+    EntriesConfig,
+    GardenerConfig,
+    dataset_name,
+    dataset_problem,
+)
 from loggardener.console import Terminated
 from loggardener.defaults import MAX_QUERY_SECONDS, REQUEST_TIMEOUT_SECONDS, RETRY_DEADLINE_SECONDS
 from loggardener.entries.levels import (
@@ -255,8 +262,9 @@ def _string(value: str) -> str:
 
 
 def parse_dataset(text: str) -> tuple[str, str]:
-    """`PROJECT.DATASET` → (project, dataset); a bad name is a usage error."""
-    match = DATASET_NAME.match(text.strip())
+    """`PROJECT.DATASET` (or the link's resource name, `config.dataset_name`) → (project, dataset); a bad name
+    is a usage error."""
+    match = DATASET_NAME.match(dataset_name(text))
     if match is None:
         raise GardenerError(f"--log-analytics {text!r}: {dataset_problem(text)}", ExitCode.BAD_INPUT)
     return match["project"], match["dataset"]
