@@ -3447,3 +3447,75 @@ def test_pythons_keyerror_opens_no_rule_of_a_keys_name() -> None:
 )
 def test_a_keyerror_beside_a_credential_hides_nothing_of_it(text: str, secret: str) -> None:
     assert secret not in Redactor().redact(text)
+
+
+# fake values, made for these tests
+_ROUND32_SECRET = "Basalt928" + "@tern41"
+_ROUND32_TOKEN = "Hk3mP9xQ2wLz8vBn4RtYc6Ud"
+
+
+@pytest.mark.parametrize(
+    ("text", "secret"),
+    [
+        # Scala's Map toString: `key -> value`
+        (f"Failed to start consumer with Map(sasl.mechanism -> PLAIN, sasl.password -> {_ROUND32_SECRET}, "
+         "group.id -> orders)", _ROUND32_SECRET),
+        # Spring's placeholder with its default: the default is the value when the variable is unset
+        (f"  password: ${{SMTP_PASSWORD:{_ROUND32_SECRET}}}", _ROUND32_SECRET),
+        (f'password="${{DB_PASSWORD:{_ROUND32_SECRET}}}"', _ROUND32_SECRET),
+        (f"api-key: ${{API_KEY:{_ROUND32_TOKEN}}}", _ROUND32_TOKEN),
+        # a macaroon, a bearer credential with caveats (LND's gRPC metadata)
+        ("grpc: Grpc-Metadata-macaroon: 0201036c6e6402f801030a10" + "9f3c2b1a7e6d5c4b" * 6, "9f3c2b1a7e6d5c4b"),
+        # a hook's secret after a segment that ends in `hooks`, a Vercel deploy hook, an Aiven password
+        ("curl -X POST -d {} https://api.netlify.com/build_hooks/5f3b9a7c8d2e1f4a6b7c8d9e 404",
+         "5f3b9a7c8d2e1f4a6b7c8d9e"),
+        ("POST https://api.vercel.com/v1/integrations/deploy/prj_Ab3dE5gH7jK9mN1pQ3sT5vX7z/Rb7vTqnPwaxkkoLMzZh3 401",
+         "Rb7vTqnPwaxkkoLMzZh3"),
+        ("psql 'postgres://avnadmin@pg-acme.aivencloud.com:12345/defaultdb' using AVNS_zjKmWfHSjPUebfgVRRh",
+         "AVNS_zjKmWfHSjPUebfgVRRh"),
+        # a secret printed as the list of its characters or bytes (Java's char[] and byte[], Go's []byte)
+        ("DEBUG LoginRequest[username=admin, password=[H, e, r, o, n, 4, 5, 7, !, m, i, s, t]]", "n, 4, 5, 7, !, m"),
+        ("&mysql.Config{User:orders Passwd:[73 98 105 115 50 51 57 37 107 101 115] Net:tcp}", "50 51 57 37 107"),
+        ("secretKey=[75, 101, 115, 116, 114, 101, 108, 48, 54, 50]", "108, 48, 54, 50"),
+    ],
+)  # fmt: skip
+def test_round32_credentials_in_other_languages_dumps_are_redacted(text: str, secret: str) -> None:
+    assert secret not in Redactor().redact(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "kept"),
+    [
+        ("Map(state -> running, retries -> 3)", "Map(state -> running, retries -> 3)"),
+        ("$this->password = $password;", "$this->password"),
+        ("password: ${DB_PASSWORD:postgres}", "${DB_PASSWORD:postgres}"),
+        ("password: ${vault:secret/db#password}", "${vault:secret/db#password}"),
+        ("websocket handshake failed: 400 Sec-WebSocket-Key: P8FzUVeMI0mZ9dU4gOY7IQ== Sec-WebSocket-Version: 13",
+         "P8FzUVeMI0mZ9dU4gOY7IQ=="),
+        ("Sec-WebSocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo=", "s3pPLMBiTxaQ9kYGzzhZRbK+xOo="),
+        ("Digest: sha-256=c8ny//PocKm4OA1kaXf21L9eR+VcUjQUe6Oe8fzBP5U= mismatch for /v1/webhooks",
+         "c8ny//PocKm4OA1kaXf21L9eR+VcUjQUe6Oe8fzBP5U="),
+        ("Config { api_key: Secret([REDACTED alloc::string::String]), region: \"us-east1\" }",
+         "api_key: Secret([REDACTED alloc::string::String])"),
+        ("Invalid credentials object: [C@1b6d3586 (char[] password) for com.acme.db.Config@5e9f23b4",
+         "[C@1b6d3586 (char[] password) for com.acme.db.Config@5e9f23b4"),
+        ("password=[C@1b6d3586 user=app", "[C@1b6d3586"),
+        ("Forbidden for https://acme-kv.vault.azure.net/secrets/db-password/cd4a064f62e92eb054ad94f2bbc9debb",
+         "cd4a064f62e92eb054ad94f2bbc9debb"),
+        ("+ keytool -list -keystore app.jks -storepass:env STOREPASS", "-storepass:env STOREPASS"),
+        ("ERROR: Wrong password : backup.7z", "Wrong password : backup.7z"),
+        ("PLAIN login refused: user 'guest' - invalid credentials", "user 'guest' - invalid credentials"),
+        ("&pubsub.Message{ID:17 Data:[123 34 105 100 34 58 49 55 125]}", "[123 34 105 100 34 58 49 55 125]"),
+    ],
+)  # fmt: skip
+def test_round32_look_alikes_of_those_dumps_stay(text: str, kept: str) -> None:
+    assert kept in Redactor().redact(text)
+
+
+def test_base64_of_a_notification_with_numbers_and_times_as_strings_stays() -> None:
+    """Protobuf's JSON writes an int64 as a string: a GCS notification in base64 names no credential."""
+    data = base64.b64encode(
+        json.dumps({"bucket": "acme-exports", "name": "orders/2026-12-01.csv", "generation": "1764583200123456",
+                    "timeCreated": "2026-12-01T10:00:00.123Z"}).encode()
+    ).decode()  # fmt: skip
+    assert data in Redactor().redact(f"push handler 500 for message data={data}")
