@@ -3519,3 +3519,40 @@ def test_base64_of_a_notification_with_numbers_and_times_as_strings_stays() -> N
                     "timeCreated": "2026-12-01T10:00:00.123Z"}).encode()
     ).decode()  # fmt: skip
     assert data in Redactor().redact(f"push handler 500 for message data={data}")
+
+
+@pytest.mark.parametrize(
+    ("text", "secret"),
+    [
+        # a template's default, used whenever its variable is unset
+        (f"    mysql_password: \"{{{{ lookup('env', 'MYSQL_PASSWORD') | default('{_ROUND32_SECRET}', true) }}}}\"",
+         _ROUND32_SECRET),
+        # an OAuth token request's authorization code
+        ('{"grant_type": "authorization_code", "code": "jTNAUMnrdeVHnWpePWzqt-SH3RsRcuinmnZph-TksT8"}',
+         "jTNAUMnrdeVHnWpePWzqt-SH3RsRcuinmnZph-TksT8"),
+        # a TLS key log line: the secret after the client random
+        ("SSLKEYLOGFILE: CLIENT_RANDOM " + "e3ca2bde" * 8 + " " + "87c6b8fa13a82b16" * 6, "87c6b8fa13a82b16"),
+    ],
+)  # fmt: skip
+def test_round32_template_defaults_oauth_codes_and_tls_key_logs_are_redacted(text: str, secret: str) -> None:
+    assert secret not in Redactor().redact(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "kept"),
+    [
+        ("password: \"{{ env_var('DBT_PASSWORD') }}\"", "{{ env_var('DBT_PASSWORD') }}"),
+        ("    mysql_password: \"{{ lookup('env', 'MYSQL_PASSWORD') }}\"", "'MYSQL_PASSWORD'"),
+        ('  password: {{ .Values.postgresql.auth.password | default "" | b64enc }}', '| default "" |'),
+        ('  region: {{ .Values.region | default "us-east1" }}', '"us-east1"'),
+        ("      POSTGRES_PASSWORD: ${POSTGRES_PASSWORD:?set POSTGRES_PASSWORD}",
+         "${POSTGRES_PASSWORD:?set POSTGRES_PASSWORD}"),
+        ('      + password = (known after apply)\n      + username = "orders"', "password = (known after apply)"),
+        ("+ kubectl create secret generic db --from-file=password=./secrets/db-password.txt --dry-run=client",
+         "./secrets/db-password.txt"),
+        ("    PSK identity hint: None", "PSK identity hint: None"),
+        ("GET /oauth/callback?state=af0ifjsldkj 400 invalid_grant code=500", "code=500"),
+    ],
+)  # fmt: skip
+def test_round32_template_references_and_labels_stay(text: str, kept: str) -> None:
+    assert kept in Redactor().redact(text)

@@ -519,7 +519,8 @@ _NUMBER = compile_regex(r"^(?:0x[0-9a-fA-F]{1,31}|\d+(?::\d+)*)$")
 # brackets may be the value itself (`password=[CorrectHorseBattery]`).
 _MASK_NOTE = (
     r"(?:sensitive[ _-]value|not[ _-]set|filtered|redacted|removed|masked|hidden|secret|sensitive|omitted"
-    r"|censored|private|unset|none|null|nil|empty|value|password|token|key|yes|no)"
+    r"|censored|private|unset|none|null|nil|empty|value|password|token|key|yes|no"
+    r"|known[ _-]after[ _-]apply)"  # Terraform's plan, a value computed when applied
 )
 # A hash's, a MAC's, a cipher's or a JWT signature's algorithm, by its name
 _ALGORITHM = compile_regex(
@@ -536,7 +537,7 @@ _PLACEHOLDERS = compile_regex(
     r"|\$\{?[A-Za-z_][\w.]*\}?|\$\((?-i:[A-Z_][A-Z0-9_]*|[a-z][\w-]*\.[\w.-]+)\)|\{\{[^{}]*\}\}|%[A-Za-z_]+%"
     # a shell expansion with a word as its default or message (`${DB_PASSWORD:-postgres}`, `${TOKEN:?unset}`),
     # Spring's with its default (`${DB_PASSWORD:}`, `${db.password:postgres}`)
-    r"|\$\{[A-Za-z_][\w.]*(?::?[-=?+]|:)(?:[A-Za-z]{0,32}|[A-Za-z ]{0,64})\}"
+    r"|\$\{[A-Za-z_][\w.]*(?::?[-=?+]|:)(?:[A-Za-z]{0,32}|[A-Za-z ]{0,64})\}|\$\{[A-Za-z_][\w.]*:?\?[^{}\r\n]{0,128}\}"
     # a template left unfilled: Python's `{db_password}` (an f-string without its `f`), Ruby's `#{ENV[…]}`,
     # Grafana's `$__env{DB_PASSWORD}` and `$__file{/run/secrets/x}`
     # (lower-case words joined by `_` or `.`: ODBC quotes a password in braces, `PWD={X}`)
@@ -554,7 +555,7 @@ _PLACEHOLDERS = compile_regex(
 # A bare value that opens a bracket or a template runs to its closing one (`(sensitive value)`, `{{ .Values.x }}`):
 # what the rules cut at a space is read whole to tell a placeholder.
 _BRACKETED = compile_regex(
-    rb"\{\{[^{}\r\n]{0,128}\}\}|\([A-Za-z _-]{1,32}\)|\[[A-Za-z _-]{1,32}\]|<[^<>\r\n]{1,64}>"
+    rb"\{\{[^{}\r\n]{0,128}\}\}|\$\{[A-Za-z_][\w.]{0,63}:?\?[^{}\r\n]{0,128}\}|\([A-Za-z _-]{1,32}\)|\[[A-Za-z _-]{1,32}\]|<[^<>\r\n]{1,64}>"
     rb"|[A-Za-z]{1,32}\(\[[A-Za-z]{1,32}(?:[ \t][\w:<>]{1,96})?\]\)"
     rb"|\$\([^()\r\n]{1,256}\)|`[a-z][^`\r\n]{1,255}`"  # a command substitution (`$(cat /run/secrets/db)`)
 )
@@ -722,13 +723,14 @@ _DEFAULTED = compile_regex(rb"\$\{" + _DEFAULTED_NAME.encode() + rb"(?=[^{}\s]{1
 _SECRET_VARIABLE = (
     r"[A-Z][A-Z0-9]{0,31}(?:_[A-Z0-9]{1,31}){0,6}_(?:KEY|TOKEN|PASSWORD|PASS|PWD|SECRET|CREDENTIALS?)"
 )
+_SECRET_VARIABLE_NAME = compile_regex(_SECRET_VARIABLE)
 # A value that reads the secret from elsewhere: a template with a source (`${vault:secret/db#password}`), or
 # code reading the environment (`os.environ['DB_PASSWORD']`, `process.env.API_KEY`, `System.getenv(`).
 _REFERENCE = compile_regex(
     r"^(?:\$\{(?![A-Za-z_][\w.]*:?[-=?+]|"
     + _DEFAULTED_NAME
     + r")[^{}\s]{1,256}\}$|(?:os\.environ(?:\.get)?|os\.getenv|process\.env|System\.getenv|ENV(?:\.fetch)?"
-    r"|Deno\.env\.get)(?:[.\[(]|$)"
+    r"|Deno\.env\.get|env_var|getenv|lookup\(\s?[\"']env[\"'])(?:[.\[(,]|$)"
     # PowerShell: a scoped variable (`$env:DEPLOY_PW`, `$using:pw`), or the call that reads or makes the secret
     # (`(ConvertTo-SecureString …`, `Read-Host -AsSecureString`, `(Get-Secret …`)
     r"|\$(?i:env|using|script|global|local|private):[A-Za-z_][\w.]{0,255}$"
@@ -3749,6 +3751,8 @@ def _key_value_spans(pattern: Any, data: bytes, element: bool = False) -> Iterat
         key = match.group(b"key").decode("utf-8", "replace").lstrip("-")
         in_query = key_start > 0 and data[key_start - 1 : key_start] in (b"?", b"&")
         kind = "pin" if in_query and key.lower() in _QUERY_CREDENTIALS else key_class(key)
+        if kind is None and key.lower() == "code" and b"authorization_code" in data:
+            kind = "token"  # an OAuth token request's code (`"grant_type": "authorization_code", "code": X`)
         if kind is None and (previous := _PREVIOUS_WORD.search(data, max(0, key_start - 26), key_start)):
             kind = key_class(f"{previous.group(1).decode()}_{key}")  # `recovery codes: X`, `backup code: X`
         if kind is None:
@@ -3768,6 +3772,12 @@ def _key_value_spans(pattern: Any, data: bytes, element: bool = False) -> Iterat
             if _placeholder(data[start : brace + 1].decode("utf-8", "replace")):
                 continue  # a word as its default (`${DB_PASSWORD:postgres}`), as a shell's `:-` takes one
             start, end, bare = defaulted.end(), brace, False
+        if (
+            bare
+            and _FROM_FILE.search(data, max(0, key_start - 20), key_start)
+            and _FILE_PATH.fullmatch(data, start, end)
+        ):
+            continue  # `kubectl create secret … --from-file=password=./db-password.txt`: the file it is read from
         if bare and data[start - 1 : start] == b":" and data[start:end] in (b"env", b"file"):
             continue  # keytool's `-storepass:env STOREPASS`, `-keypass:file /run/secrets/k`: where it comes from
         if (
@@ -3862,6 +3872,8 @@ def _key_value_spans(pattern: Any, data: bytes, element: bool = False) -> Iterat
         if brace is not None:
             end = min(end, brace)
         value = data[start:end].decode("utf-8", "replace")
+        if bare and kind == "password" and is_plain_words(value) and _LABEL_AFTER.match(data, end):
+            continue  # openssl s_client's `PSK identity hint: None`: a label's words, then its colon
         if (
             bare
             and _VERDICT_BEFORE.search(data, max(0, key_start - 16), key_start)
@@ -3894,6 +3906,8 @@ _VERDICT = compile_regex(
 # A secret printed as the list of its characters or bytes: Java's `Arrays.toString` of a char[] or a byte[]
 # (`[H, u, n, …]`, `[72, 117, -3, …]`), Go's `%v` of a []byte (`[72 117 110 …]`); eight elements or more
 _LISTED_VALUE = compile_regex(rb"\[(?:-?\d{1,3}(?:,?[ ]-?\d{1,3}){7,1023}|[^\s,\]](?:,[ ][^\s\]]){7,1023})\]")
+_FROM_FILE = compile_regex(rb"--from(?:-env)?-file=$")
+_LABEL_AFTER = compile_regex(rb"(?:[ \t]{1,4}[A-Za-z]{1,16}){0,2}:(?:\s|$)")
 # What says a password failed, right before its name (`Wrong password : X`), and a file it was to open
 _VERDICT_BEFORE = compile_regex(rb"(?i)\b(?:wrong|invalid|incorrect|bad)[ \t]{1,4}$")
 _OPENED_FILE_EXTENSIONS = (
@@ -4306,8 +4320,33 @@ def _credential_pair_spans(data: bytes) -> Iterator[Span]:
         value = data[start:end].decode("utf-8", "replace")
         if _span(match, b"variable")[0] >= 0 and (" " in value or not _password_like(value)):
             continue  # `login(request, "Invalid credentials")`, `authenticate(req, "admin")`
+        if _SECRET_VARIABLE_NAME.fullmatch(value):
+            continue  # Ansible's `lookup('env', 'MYSQL_PASSWORD')`: the variable's name, read at run time
         if not _marked(data, start, end):
             yield start, end, "password", _CONTEXT
+
+
+# A template's default for a credential, used whenever its variable is unset: Jinja's and Ansible's
+# `| default('X')`, Helm's `| default "X"`, dbt's `env_var('DB_PASSWORD', 'X')`
+_TEMPLATE_DEFAULT = _Deferred(
+    rb"\{\{[^{}\r\n]{0,256}?(?:\|[ \t]{0,4}default[ \t]{0,4}\(?[ \t]{0,4}"
+    rb"|env_var\([ \t]{0,4}(?:'[^'\r\n]{1,128}'|\"[^\"\r\n]{1,128}\")[ \t]{0,4},[ \t]{0,4})"
+    rb"(?:'(?P<sq>[^'\r\n]{1,256})'|\"(?P<dq>[^\"\r\n]{1,256})\")"
+)
+_TEMPLATE_NAME = compile_regex(rb"[A-Za-z_][A-Za-z0-9_.-]{0,63}")
+
+
+def _template_default_spans(data: bytes) -> Iterator[Span]:
+    """The default of a template (`_TEMPLATE_DEFAULT`) whose line names a credential before it: the key it is
+    given to (`password: "{{ … | default('X') }}"`) or the variable it stands in for (`lookup('env', 'DB_PASSWORD')`)."""
+    for match in _TEMPLATE_DEFAULT.finditer(data):
+        start, end = _value_group(match)
+        line_start = data.rfind(b"\n", 0, match.start()) + 1
+        kinds = [key_class(name.decode()) for name in _TEMPLATE_NAME.findall(data, line_start, start)]
+        kind = next((kind for kind in reversed(kinds) if kind in ("password", "token")), None)
+        value = data[start:end].decode("utf-8", "replace")
+        if kind is not None and is_secret_value(kind, value) and not _marked(data, start, end):
+            yield start, end, _KIND_OF_CLASS[kind], _CONTEXT
 
 
 def _user_then_password_spans(data: bytes) -> Iterator[Span]:
@@ -5220,6 +5259,8 @@ class Redactor:
             if b"?" in data or b"$" in data or b"%s" in data or b"ALUES" in data or b"alues" in data:
                 spans.extend(_bound_parameter_spans(data))  # also an INSERT's literal `VALUES`
             spans.extend(_credential_pair_spans(data))
+            if b"{{" in data and (b"default" in data or b"env_var" in data):
+                spans.extend(_template_default_spans(data))
             if b"\n" in data and _TABLE_GATE.search(data):
                 spans.extend(_table_spans(data))
             if plan.cookie:
