@@ -3556,3 +3556,22 @@ def test_round32_template_defaults_oauth_codes_and_tls_key_logs_are_redacted(tex
 )  # fmt: skip
 def test_round32_template_references_and_labels_stay(text: str, kept: str) -> None:
     assert kept in Redactor().redact(text)
+
+
+def test_round32_a_haskell_just_around_a_password_is_no_shield() -> None:
+    text = f'DbConfig {{dbHost = "db", dbPassword = Just "{_ROUND32_SECRET}", dbPort = 5432}}'
+    assert _ROUND32_SECRET not in Redactor().redact(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "anthropic: overloaded_error for message msg_01Qz8Lm3Xv7Tn2Rb5Wk9Yp4Hc",
+        "tool call toolu_01A09q90qw90lq917835lq9 failed",
+        "openai: file file-Ab3dE5gH7jK9mN1pQ3sT5vX7 is still processing",
+        "assistant asst_Ab3dE5gH7jK9mN1pQ3sT5vX7 not found",
+        "run run_Ab3dE5gH7jK9mN1pQ3sT5vX7 failed: rate_limit_exceeded",
+    ],
+)
+def test_round32_the_ids_of_llm_api_objects_stay(text: str) -> None:
+    assert Redactor().redact(text) == text

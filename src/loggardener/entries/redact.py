@@ -2513,6 +2513,10 @@ _PUBLIC_RUN = compile_regex(
     r"|phc_[0-9A-Za-z]{20,}|ocid1\.[a-z0-9]{2,40}\.oc\d{1,2}\.[a-z0-9-]{0,40}\.[a-z0-9]{20,}"
     # an age recipient (an X25519 public key in bech32); a Content-Security-Policy nonce, sent to every browser
     r"|age1[02-9ac-hj-np-z]{58}|nonce-[A-Za-z0-9+/_-]{8,}={0,2}"
+    # the ids of LLM APIs' objects: Anthropic's messages, tool calls and batches (`msg_01…`, `toolu_01…`), OpenAI's
+    # files, completions, assistants, threads, runs, vector stores, responses
+    r"|(?:msg|toolu|msgbatch|req)_01[A-Za-z0-9]{16,40}|(?:file|chatcmpl|ftjob|batch)-[A-Za-z0-9]{16,40}"
+    r"|(?:asst|thread|run|vs|resp|call|step)_[A-Za-z0-9]{16,48}"
     # a DER public key (SubjectPublicKeyInfo) of Ed25519/X25519, EC P-256/P-384 or RSA 1024/2048/4096
     r"|(?:MCowBQYDK2V[wu]AyEA|MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAE|MHYwEAYHKoZIzj0CAQYFK4EEACIDYgAE"
     r"|MIGfMA0GCSqGSIb3DQEBAQUAA4GNAD|MII[BC]IjANBgkqhkiG9w0BAQEFAAOCA[Qg]8A)[A-Za-z0-9+/]*={0,2}"
@@ -3561,7 +3565,8 @@ _PREVIOUS_WORD = compile_regex(rb"(?:^|[^A-Za-z])([A-Za-z]{2,24})[ \t]$")
 # a backtick's (Markdown, shell), typographic ones (`‘X’`, `“X”`, `„X“`, `«X»`) and CJK corner brackets (`「X」`, `『X』`);
 # or what a command substitution writes.
 _WRAPPED = compile_regex(
-    rb"(?:[A-Za-z_][\w.:]{0,40}\((?:\d{1,6}\)[ \t]{1,4})?[bruBRU]{0,2}|[bruBRUfFeE]{1,2}|[@$]{1,2})"
+    rb"(?:[A-Za-z_][\w.:]{0,40}\((?:\d{1,6}\)[ \t]{1,4})?[bruBRU]{0,2}|[bruBRUfFeE]{1,2}|[@$]{1,2}"
+    rb"|(?:Just|Some)[ \t]{1,4})"  # also Haskell's `Just "X"`, OCaml's `Some "X"`
     rb"(?:\"([^\"\r\n]{1,256})\"|'([^'\r\n]{1,256})')"
     rb"|`([^`\r\n]{1,256})`"
     rb"|\xe2\x80[\x98\x9a]([^\r\n]{1,256}?)\xe2\x80\x99"
