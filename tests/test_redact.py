@@ -3575,3 +3575,41 @@ def test_round32_a_haskell_just_around_a_password_is_no_shield() -> None:
 )
 def test_round32_the_ids_of_llm_api_objects_stay(text: str) -> None:
     assert Redactor().redact(text) == text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '{"request": {"fields": {"user": {"stringValue": "ops"}, "password": {"stringValue": "%s"}}}}',
+        '{"Item": {"user": {"S": "ops"}, "password": {"S": "%s"}}}',
+    ],
+)
+def test_round32_a_credential_wrapped_in_a_typed_value_is_redacted_in_text(text: str) -> None:
+    """Protobuf Struct's JSON (and Firestore's REST documents) and DynamoDB's attribute values wrap each value in
+    its type: the wrapper's member is the credential's value."""
+    assert _ROUND32_SECRET not in Redactor().redact(text % _ROUND32_SECRET)
+    assert _ROUND32_SECRET not in json.dumps(Redactor().redact_json(json.loads(text % _ROUND32_SECRET)))
+
+
+def test_round32_a_typed_value_under_another_name_stays() -> None:
+    text = '{"fields": {"region": {"stringValue": "us-east1"}}, "Item": {"pk": {"S": "integration#stripe"}}}'
+    assert Redactor().redact(text) == text
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [
+        {"patch": [{"op": "replace", "path": "/spec/auth/password", "value": _ROUND32_SECRET}]},
+        {"changes": [{"field": "smtp_password", "old": "Cedar118!quill07", "new": _ROUND32_SECRET}]},
+    ],
+)
+def test_round32_a_json_patch_or_an_audit_change_of_a_credential_is_redacted_before_serializing(
+    payload: dict[str, object],
+) -> None:
+    assert _ROUND32_SECRET not in json.dumps(Redactor().redact_json(payload))
+
+
+def test_round32_a_json_patch_or_an_audit_change_of_another_field_stays() -> None:
+    payload = {"patch": [{"op": "remove", "path": "/spec/auth/password"}, {"op": "add", "path": "/a", "value": "b"}],
+               "changes": [{"field": "log_level", "old": "info", "new": "debug"}]}  # fmt: skip
+    assert Redactor().redact_json(payload) == payload

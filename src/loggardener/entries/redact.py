@@ -878,12 +878,9 @@ _OBJECT_REFERENCE = compile_regex(
     r"(?:(?:[a-z_]\w{0,63}\.){0,16}[A-Z][A-Za-z]\w{2,127}(?:\$+(?:[A-Z]\w{2,127}|\d{1,2})){0,8}"
     r"|\[{1,3}(?:[BCDFIJSZ]|L[\w.$]{1,255};))@(?=[a-f]{0,7}\d)[0-9a-f]{6,8}"
 )
-# The same written where a password stands: only one no password looks like, a qualified class's or an array's
-# (`password=[C@1b6d3586`: Java's char[] logged as itself)
-_JAVA_IDENTITY = compile_regex(
-    r"(?:(?:[a-z_]\w{0,63}\.){1,16}[A-Z]\w{2,127}(?:\$\w{1,127}){0,8}|\[{1,3}(?:[BCDFIJSZ]|L[\w.$]{1,255};))"
-    r"@[0-9a-f]{6,8}"
-)
+# Java's identity of an array where a password stands (`password=[C@1b6d3586`: a char[] logged as itself), which no
+# password looks like (a class's object print under a password's name stays redacted: it may be one's shape)
+_JAVA_IDENTITY = compile_regex(r"\[{1,3}(?:[BCDFIJSZ]|L[\w.$]{1,255};)@[0-9a-f]{6,8}")
 
 
 # A value that is the next key of a mapping written on one line (`secret: secretName: orders-tls`, a YAML flow
@@ -3720,11 +3717,18 @@ def _map_spans(data: bytes, opening: int, kind: str, plural: bool) -> Iterator[S
         host = (
             _HOST_NAME_KEY.fullmatch(name) is not None
         )  # `pat.example.test`, `key.internal`: a host, no name
-        if (key_class(name) is not None and not host) or not (plural or host):
+        # a member that only wraps the credential's value: protobuf Struct's (and Firestore's) `{"stringValue": X}`,
+        # DynamoDB's `{"S": X}`, `{"value": X}`
+        wrapper = not plural and (name.lower() in _VALUE_FIELDS or name == "S")
+        if not wrapper and ((key_class(name) is not None and not host) or not (plural or host)):
             continue  # a member named for a credential: the key-name rules read it
         start, stop = next(member.span(g) for g in (2, 3, 4) if member.start(g) >= 0)
+        value = data[start:stop].decode("utf-8", "replace")
+        if wrapper:
+            if is_secret_value(kind, value):
+                yield start, stop, _KIND_OF_CLASS[kind], _CONTEXT
         # a host's credential is judged as a password: the host says what it is
-        if map_member_secret(kind if plural else "password", data[start:stop].decode("utf-8", "replace")):
+        elif map_member_secret(kind if plural else "password", value):
             yield start, stop, _KIND_OF_CLASS[kind], _CONTEXT
 
 
@@ -5063,7 +5067,11 @@ _PAIR_NAMES = (
 )  # fmt: skip
 # also the input a validation error echoes (pydantic's `{"loc": ["body", "password"], "input": "X"}`, Spring's
 # `{"field": "password", "rejectedValue": "X"}`)
-_PAIR_VALUES = ("value", "Value", "ParameterValue", "val", "input", "rejectedValue", "invalidValue")
+# also an audit trail's change of a field (`{"field": "smtp_password", "old": X, "new": Y}`)
+_PAIR_VALUES = (
+    "value", "Value", "ParameterValue", "val", "input", "rejectedValue", "invalidValue",
+    "old", "new", "oldValue", "newValue", "before", "after",
+)  # fmt: skip
 
 
 def _custom_marker(match: re2._Match) -> bytes:
@@ -5506,13 +5514,15 @@ class Redactor:
     def _field_name(field: str, key: str | None, kind: str | None) -> str:
         """The name a field's value is judged by: its parent's when the field only wraps the parent's value
         (`"adminPassword": {"type": "securestring", "value": "X"}`, `"apiToken": {"data": "X"}`)."""
-        if key is not None and kind is not None and field.lower() in _VALUE_FIELDS:
-            return key
+        if key is not None and kind is not None and (field.lower() in _VALUE_FIELDS or field == "S"):
+            return key  # also DynamoDB's attribute value, `"password": {"S": "X"}`
         return field
 
     def _name_value_pair(self, pair: dict[Any, Any]) -> dict[Any, Any]:
         """A `{"name": "DB_PASSWORD", "value": "X"}` pair (Kubernetes env, AWS parameters) with its value redacted."""
         names = [pair[k] for k in _PAIR_NAMES if isinstance(pair.get(k), str)]
+        if not names and isinstance(pair.get("op"), str) and isinstance(pair.get("path"), str):
+            names = [pair["path"].rpartition("/")[2]]  # a JSON Patch's operation: the path's last member
         location = pair.get("loc")
         if not names and isinstance(location, (list, tuple)) and location and isinstance(location[-1], str):
             names = [location[-1]]  # a validation error's path to the field
