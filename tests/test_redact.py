@@ -3613,3 +3613,29 @@ def test_round32_a_json_patch_or_an_audit_change_of_another_field_stays() -> Non
     payload = {"patch": [{"op": "remove", "path": "/spec/auth/password"}, {"op": "add", "path": "/a", "value": "b"}],
                "changes": [{"field": "log_level", "old": "info", "new": "debug"}]}  # fmt: skip
     assert Redactor().redact_json(payload) == payload
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Neo.ClientError.General.InvalidArguments: CALL dbms.security.createUser('orders', '%s', false)",
+        'user_service.create_user("orders", "%s")',
+    ],
+)
+def test_round32_a_call_that_creates_a_user_hides_its_password(text: str) -> None:
+    assert _ROUND32_SECRET not in Redactor().redact(text % _ROUND32_SECRET)
+
+
+@pytest.mark.parametrize(
+    ("text", "kept"),
+    [
+        ("db.addUser('bob', 'admin')", "'admin'"),
+        (
+            "orders.service: LoadCredential=db_password:/run/secrets/db_password",
+            "db_password:/run/secrets/db_password",
+        ),
+        ('RequestHeader set X-Api-Key "%{API_KEY}e"', "%{API_KEY}e"),
+    ],
+)
+def test_round32_a_role_a_credential_source_or_an_apache_variable_stays(text: str, kept: str) -> None:
+    assert kept in Redactor().redact(text)

@@ -543,6 +543,7 @@ _PLACEHOLDERS = compile_regex(
     # (lower-case words joined by `_` or `.`: ODBC quotes a password in braces, `PWD={X}`)
     r"|\{[a-z]{1,32}(?:[_.][a-z]{1,32}){1,4}\}|#\{(?-i:ENV\[[^\[\]\r\n]{0,96}(?:\]\})?|[a-z_][a-z_.]{0,95}\})|\$__(?:env|file|vault)\{[^{}\r\n]{1,256}\}"
     r"|\?|\$\d{1,3}|%s|%\(\w{1,64}\)s"  # a bound parameter's placeholder (`password = ?`, `%(pw)s`)
+    r"|%\{(?:ENV:)?[A-Za-z_][\w.-]{0,127}\}e?"  # Apache's environment variable (`%{API_KEY}e`, `%{ENV:X}`)
     # a template's field after an authorization scheme (Python's `f"Bearer {token}"`; ODBC's braces hold no scheme)
     r"|(?:bearer|token|basic|ssws)\s{1,4}\{[A-Za-z_][A-Za-z_.]{0,63}\}"
     # a word that asks for the value (`secret: REPLACE_ME`, `TODO`); a default that works is a secret (`changeme`)
@@ -637,6 +638,8 @@ def key_class(key: str) -> str | None:
         return None
     if "idempotency" in words or (words[-1] == "token" and _CURSOR_WORDS & set(words)):
         return None
+    if words[0] in ("load", "import") and words[-1] in ("credential", "credentials") and len(words) <= 3:
+        return None  # systemd's `LoadCredential=ID:PATH`, `ImportCredential=GLOB`: where a credential is read from
     if _public_key_name(words) or ("websocket" in flat and words[-1] in ("key", "accept")):
         return None  # a public key; `Sec-WebSocket-Key`, a handshake's nonce (and `-Accept`, its digest)
     if {"seed", "recovery"} & set(words) and "phrase" in words:
@@ -1004,6 +1007,11 @@ _KEY_HINTS = (
     b"assertion",
     b"dockerc",
     b"macaroon",
+    # a call that creates a user with its password (Neo4j's `dbms.security.createUser('u', 'X', false)`)
+    b"createuser",
+    b"create_user",
+    b"adduser",
+    b"add_user",
     b"logged_in",
     b"kennwort",
     b"senha",
@@ -1879,7 +1887,8 @@ _TOKEN_FLAG = _Deferred(rb"(?:^|[\s\"'(])-t(?:=|[ \t]{1,8})(?P<cred>[A-Za-z0-9][
 # Two strings after an authentication word: `HTTPBasicAuth('svc', 'X')`, `auth=('admin', 'X')`, `creds = ("svc",
 # "X")`; or a variable then a string (`server.login(user, "X")`), whose string is one if it looks like a password.
 _CREDENTIAL_PAIR = _Deferred(
-    rb"(?i)(?:auth|login|cred(?:ential)?s?|password|passwd|basic)[A-Za-z_]{0,32}[^()\r\n]{0,32}\(\s{0,4}"
+    rb"(?i)(?:auth|login|cred(?:ential)?s?|password|passwd|basic|(?P<creation>(?:create|add|new)_?user))[A-Za-z_]{0,32}"
+    rb"[^()\r\n]{0,32}\(\s{0,4}"
     rb"(?:'[^'\r\n]+'|\"[^\"\r\n]+\"|(?P<variable>[A-Za-z_][A-Za-z0-9_.]{0,64}))\s{0,4},\s{0,4}"
     rb"(?:'(?P<sq>[^'\r\n]+)'|\"(?P<dq>[^\"\r\n]+)\")"
 )
@@ -4327,8 +4336,10 @@ def _credential_pair_spans(data: bytes) -> Iterator[Span]:
     for match in _CREDENTIAL_PAIR.finditer(data):
         start, end = _value_group(match)
         value = data[start:end].decode("utf-8", "replace")
-        if _span(match, b"variable")[0] >= 0 and (" " in value or not _password_like(value)):
-            continue  # `login(request, "Invalid credentials")`, `authenticate(req, "admin")`
+        if (_span(match, b"variable")[0] >= 0 or _span(match, b"creation")[0] >= 0) and (
+            " " in value or not _password_like(value)
+        ):
+            continue  # `login(request, "Invalid credentials")`, `authenticate(req, "admin")`, `addUser('bob', 'admin')`
         if _SECRET_VARIABLE_NAME.fullmatch(value):
             continue  # Ansible's `lookup('env', 'MYSQL_PASSWORD')`: the variable's name, read at run time
         if not _marked(data, start, end):
