@@ -3497,3 +3497,195 @@ def test_a_key_name_matches_as_with_each_content_name_padded() -> None:
     for text in texts:
         data = text.encode()
         assert _every_span(padded_once.finditer(data)) == _every_span(padded_each.finditer(data)), text
+
+
+# fake values, made for these tests
+_ROUND32_SECRET = "Basalt928" + "@tern41"
+_ROUND32_TOKEN = "Hk3mP9xQ2wLz8vBn4RtYc6Ud"
+
+
+@pytest.mark.parametrize(
+    ("text", "secret"),
+    [
+        # Scala's Map toString: `key -> value`
+        (f"Failed to start consumer with Map(sasl.mechanism -> PLAIN, sasl.password -> {_ROUND32_SECRET}, "
+         "group.id -> orders)", _ROUND32_SECRET),
+        # Spring's placeholder with its default: the default is the value when the variable is unset
+        (f"  password: ${{SMTP_PASSWORD:{_ROUND32_SECRET}}}", _ROUND32_SECRET),
+        (f'password="${{DB_PASSWORD:{_ROUND32_SECRET}}}"', _ROUND32_SECRET),
+        (f"api-key: ${{API_KEY:{_ROUND32_TOKEN}}}", _ROUND32_TOKEN),
+        # a macaroon, a bearer credential with caveats (LND's gRPC metadata)
+        ("grpc: Grpc-Metadata-macaroon: 0201036c6e6402f801030a10" + "9f3c2b1a7e6d5c4b" * 6, "9f3c2b1a7e6d5c4b"),
+        # a hook's secret after a segment that ends in `hooks`, a Vercel deploy hook, an Aiven password
+        ("curl -X POST -d {} https://api.netlify.com/build_hooks/5f3b9a7c8d2e1f4a6b7c8d9e 404",
+         "5f3b9a7c8d2e1f4a6b7c8d9e"),
+        ("POST https://api.vercel.com/v1/integrations/deploy/prj_Ab3dE5gH7jK9mN1pQ3sT5vX7z/Rb7vTqnPwaxkkoLMzZh3 401",
+         "Rb7vTqnPwaxkkoLMzZh3"),
+        ("psql 'postgres://avnadmin@pg-acme.aivencloud.com:12345/defaultdb' using AVNS_zjKmWfHSjPUebfgVRRh",
+         "AVNS_zjKmWfHSjPUebfgVRRh"),
+        # a secret printed as the list of its characters or bytes (Java's char[] and byte[], Go's []byte)
+        ("DEBUG LoginRequest[username=admin, password=[H, e, r, o, n, 4, 5, 7, !, m, i, s, t]]", "n, 4, 5, 7, !, m"),
+        ("&mysql.Config{User:orders Passwd:[73 98 105 115 50 51 57 37 107 101 115] Net:tcp}", "50 51 57 37 107"),
+        ("secretKey=[75, 101, 115, 116, 114, 101, 108, 48, 54, 50]", "108, 48, 54, 50"),
+    ],
+)  # fmt: skip
+def test_round32_credentials_in_other_languages_dumps_are_redacted(text: str, secret: str) -> None:
+    assert secret not in Redactor().redact(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "kept"),
+    [
+        ("Map(state -> running, retries -> 3)", "Map(state -> running, retries -> 3)"),
+        ("$this->password = $password;", "$this->password"),
+        ("password: ${DB_PASSWORD:postgres}", "${DB_PASSWORD:postgres}"),
+        ("password: ${vault:secret/db#password}", "${vault:secret/db#password}"),
+        ("websocket handshake failed: 400 Sec-WebSocket-Key: P8FzUVeMI0mZ9dU4gOY7IQ== Sec-WebSocket-Version: 13",
+         "P8FzUVeMI0mZ9dU4gOY7IQ=="),
+        ("Sec-WebSocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo=", "s3pPLMBiTxaQ9kYGzzhZRbK+xOo="),
+        ("Digest: sha-256=c8ny//PocKm4OA1kaXf21L9eR+VcUjQUe6Oe8fzBP5U= mismatch for /v1/webhooks",
+         "c8ny//PocKm4OA1kaXf21L9eR+VcUjQUe6Oe8fzBP5U="),
+        ("Config { api_key: Secret([REDACTED alloc::string::String]), region: \"us-east1\" }",
+         "api_key: Secret([REDACTED alloc::string::String])"),
+        ("Invalid credentials object: [C@1b6d3586 (char[] password) for com.acme.db.Config@5e9f23b4",
+         "[C@1b6d3586 (char[] password) for com.acme.db.Config@5e9f23b4"),
+        ("password=[C@1b6d3586 user=app", "[C@1b6d3586"),
+        ("Forbidden for https://acme-kv.vault.azure.net/secrets/db-password/cd4a064f62e92eb054ad94f2bbc9debb",
+         "cd4a064f62e92eb054ad94f2bbc9debb"),
+        ("+ keytool -list -keystore app.jks -storepass:env STOREPASS", "-storepass:env STOREPASS"),
+        ("ERROR: Wrong password : backup.7z", "Wrong password : backup.7z"),
+        ("PLAIN login refused: user 'guest' - invalid credentials", "user 'guest' - invalid credentials"),
+        ("&pubsub.Message{ID:17 Data:[123 34 105 100 34 58 49 55 125]}", "[123 34 105 100 34 58 49 55 125]"),
+    ],
+)  # fmt: skip
+def test_round32_look_alikes_of_those_dumps_stay(text: str, kept: str) -> None:
+    assert kept in Redactor().redact(text)
+
+
+def test_base64_of_a_notification_with_numbers_and_times_as_strings_stays() -> None:
+    """Protobuf's JSON writes an int64 as a string: a GCS notification in base64 names no credential."""
+    data = base64.b64encode(
+        json.dumps({"bucket": "acme-exports", "name": "orders/2026-12-01.csv", "generation": "1764583200123456",
+                    "timeCreated": "2026-12-01T10:00:00.123Z"}).encode()
+    ).decode()  # fmt: skip
+    assert data in Redactor().redact(f"push handler 500 for message data={data}")
+
+
+@pytest.mark.parametrize(
+    ("text", "secret"),
+    [
+        # a template's default, used whenever its variable is unset
+        (f"    mysql_password: \"{{{{ lookup('env', 'MYSQL_PASSWORD') | default('{_ROUND32_SECRET}', true) }}}}\"",
+         _ROUND32_SECRET),
+        # an OAuth token request's authorization code
+        ('{"grant_type": "authorization_code", "code": "jTNAUMnrdeVHnWpePWzqt-SH3RsRcuinmnZph-TksT8"}',
+         "jTNAUMnrdeVHnWpePWzqt-SH3RsRcuinmnZph-TksT8"),
+        # a TLS key log line: the secret after the client random
+        ("SSLKEYLOGFILE: CLIENT_RANDOM " + "e3ca2bde" * 8 + " " + "87c6b8fa13a82b16" * 6, "87c6b8fa13a82b16"),
+    ],
+)  # fmt: skip
+def test_round32_template_defaults_oauth_codes_and_tls_key_logs_are_redacted(text: str, secret: str) -> None:
+    assert secret not in Redactor().redact(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "kept"),
+    [
+        ("password: \"{{ env_var('DBT_PASSWORD') }}\"", "{{ env_var('DBT_PASSWORD') }}"),
+        ("    mysql_password: \"{{ lookup('env', 'MYSQL_PASSWORD') }}\"", "'MYSQL_PASSWORD'"),
+        ('  password: {{ .Values.postgresql.auth.password | default "" | b64enc }}', '| default "" |'),
+        ('  region: {{ .Values.region | default "us-east1" }}', '"us-east1"'),
+        ("      POSTGRES_PASSWORD: ${POSTGRES_PASSWORD:?set POSTGRES_PASSWORD}",
+         "${POSTGRES_PASSWORD:?set POSTGRES_PASSWORD}"),
+        ('      + password = (known after apply)\n      + username = "orders"', "password = (known after apply)"),
+        ("+ kubectl create secret generic db --from-file=password=./secrets/db-password.txt --dry-run=client",
+         "./secrets/db-password.txt"),
+        ("    PSK identity hint: None", "PSK identity hint: None"),
+        ("GET /oauth/callback?state=af0ifjsldkj 400 invalid_grant code=500", "code=500"),
+    ],
+)  # fmt: skip
+def test_round32_template_references_and_labels_stay(text: str, kept: str) -> None:
+    assert kept in Redactor().redact(text)
+
+
+def test_round32_a_haskell_just_around_a_password_is_no_shield() -> None:
+    text = f'DbConfig {{dbHost = "db", dbPassword = Just "{_ROUND32_SECRET}", dbPort = 5432}}'
+    assert _ROUND32_SECRET not in Redactor().redact(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "anthropic: overloaded_error for message msg_01Qz8Lm3Xv7Tn2Rb5Wk9Yp4Hc",
+        "tool call toolu_01A09q90qw90lq917835lq9 failed",
+        "openai: file file-Ab3dE5gH7jK9mN1pQ3sT5vX7 is still processing",
+        "assistant asst_Ab3dE5gH7jK9mN1pQ3sT5vX7 not found",
+        "run run_Ab3dE5gH7jK9mN1pQ3sT5vX7 failed: rate_limit_exceeded",
+    ],
+)
+def test_round32_the_ids_of_llm_api_objects_stay(text: str) -> None:
+    assert Redactor().redact(text) == text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '{"request": {"fields": {"user": {"stringValue": "ops"}, "password": {"stringValue": "%s"}}}}',
+        '{"Item": {"user": {"S": "ops"}, "password": {"S": "%s"}}}',
+    ],
+)
+def test_round32_a_credential_wrapped_in_a_typed_value_is_redacted_in_text(text: str) -> None:
+    """Protobuf Struct's JSON (and Firestore's REST documents) and DynamoDB's attribute values wrap each value in
+    its type: the wrapper's member is the credential's value."""
+    assert _ROUND32_SECRET not in Redactor().redact(text % _ROUND32_SECRET)
+    assert _ROUND32_SECRET not in json.dumps(Redactor().redact_json(json.loads(text % _ROUND32_SECRET)))
+
+
+def test_round32_a_typed_value_under_another_name_stays() -> None:
+    text = '{"fields": {"region": {"stringValue": "us-east1"}}, "Item": {"pk": {"S": "integration#stripe"}}}'
+    assert Redactor().redact(text) == text
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [
+        {"patch": [{"op": "replace", "path": "/spec/auth/password", "value": _ROUND32_SECRET}]},
+        {"changes": [{"field": "smtp_password", "old": "Cedar118!quill07", "new": _ROUND32_SECRET}]},
+    ],
+)
+def test_round32_a_json_patch_or_an_audit_change_of_a_credential_is_redacted_before_serializing(
+    payload: dict[str, object],
+) -> None:
+    assert _ROUND32_SECRET not in json.dumps(Redactor().redact_json(payload))
+
+
+def test_round32_a_json_patch_or_an_audit_change_of_another_field_stays() -> None:
+    payload = {"patch": [{"op": "remove", "path": "/spec/auth/password"}, {"op": "add", "path": "/a", "value": "b"}],
+               "changes": [{"field": "log_level", "old": "info", "new": "debug"}]}  # fmt: skip
+    assert Redactor().redact_json(payload) == payload
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Neo.ClientError.General.InvalidArguments: CALL dbms.security.createUser('orders', '%s', false)",
+        'user_service.create_user("orders", "%s")',
+    ],
+)
+def test_round32_a_call_that_creates_a_user_hides_its_password(text: str) -> None:
+    assert _ROUND32_SECRET not in Redactor().redact(text % _ROUND32_SECRET)
+
+
+@pytest.mark.parametrize(
+    ("text", "kept"),
+    [
+        ("db.addUser('bob', 'admin')", "'admin'"),
+        (
+            "orders.service: LoadCredential=db_password:/run/secrets/db_password",
+            "db_password:/run/secrets/db_password",
+        ),
+        ('RequestHeader set X-Api-Key "%{API_KEY}e"', "%{API_KEY}e"),
+    ],
+)
+def test_round32_a_role_a_credential_source_or_an_apache_variable_stays(text: str, kept: str) -> None:
+    assert kept in Redactor().redact(text)

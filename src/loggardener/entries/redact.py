@@ -415,6 +415,7 @@ _TOKEN_WORDS = (
     "samlart",
     "dockerconfigjson",
     "dockercfg",
+    "macaroon",  # a bearer credential with caveats (LND's `Grpc-Metadata-macaroon`, Juju's)
     "jeton",
     "токен",
     "令牌",
@@ -518,7 +519,8 @@ _NUMBER = compile_regex(r"^(?:0x[0-9a-fA-F]{1,31}|\d+(?::\d+)*)$")
 # brackets may be the value itself (`password=[CorrectHorseBattery]`).
 _MASK_NOTE = (
     r"(?:sensitive[ _-]value|not[ _-]set|filtered|redacted|removed|masked|hidden|secret|sensitive|omitted"
-    r"|censored|private|unset|none|null|nil|empty|value|password|token|key|yes|no)"
+    r"|censored|private|unset|none|null|nil|empty|value|password|token|key|yes|no"
+    r"|known[ _-]after[ _-]apply)"  # Terraform's plan, a value computed when applied
 )
 # A hash's, a MAC's, a cipher's or a JWT signature's algorithm, by its name
 _ALGORITHM = compile_regex(
@@ -530,15 +532,18 @@ _PLACEHOLDERS = compile_regex(
     + _MASK_NOTE
     + r"\*+|x+|\.+|-+"
     r"|<[A-Za-z _./-]{1,64}>|\[" + _MASK_NOTE + r"\]|\(" + _MASK_NOTE + r"\)"
+    # a wrapper's own mask (Rust secrecy's Debug, `Secret([REDACTED alloc::string::String])`)
+    r"|[A-Za-z]{1,32}\(\[" + _MASK_NOTE + r"(?:[ \t][\w:<>]{1,96})?\]\)"
     r"|\$\{?[A-Za-z_][\w.]*\}?|\$\((?-i:[A-Z_][A-Z0-9_]*|[a-z][\w-]*\.[\w.-]+)\)|\{\{[^{}]*\}\}|%[A-Za-z_]+%"
     # a shell expansion with a word as its default or message (`${DB_PASSWORD:-postgres}`, `${TOKEN:?unset}`),
     # Spring's with its default (`${DB_PASSWORD:}`, `${db.password:postgres}`)
-    r"|\$\{[A-Za-z_][\w.]*(?::?[-=?+]|:)(?:[A-Za-z]{0,32}|[A-Za-z ]{0,64})\}"
+    r"|\$\{[A-Za-z_][\w.]*(?::?[-=?+]|:)(?:[A-Za-z]{0,32}|[A-Za-z ]{0,64})\}|\$\{[A-Za-z_][\w.]*:?\?[^{}\r\n]{0,128}\}"
     # a template left unfilled: Python's `{db_password}` (an f-string without its `f`), Ruby's `#{ENV[…]}`,
     # Grafana's `$__env{DB_PASSWORD}` and `$__file{/run/secrets/x}`
     # (lower-case words joined by `_` or `.`: ODBC quotes a password in braces, `PWD={X}`)
     r"|\{[a-z]{1,32}(?:[_.][a-z]{1,32}){1,4}\}|#\{(?-i:ENV\[[^\[\]\r\n]{0,96}(?:\]\})?|[a-z_][a-z_.]{0,95}\})|\$__(?:env|file|vault)\{[^{}\r\n]{1,256}\}"
     r"|\?|\$\d{1,3}|%s|%\(\w{1,64}\)s"  # a bound parameter's placeholder (`password = ?`, `%(pw)s`)
+    r"|%\{(?:ENV:)?[A-Za-z_][\w.-]{0,127}\}e?"  # Apache's environment variable (`%{API_KEY}e`, `%{ENV:X}`)
     # a template's field after an authorization scheme (Python's `f"Bearer {token}"`; ODBC's braces hold no scheme)
     r"|(?:bearer|token|basic|ssws)\s{1,4}\{[A-Za-z_][A-Za-z_.]{0,63}\}"
     # a word that asks for the value (`secret: REPLACE_ME`, `TODO`); a default that works is a secret (`changeme`)
@@ -551,7 +556,8 @@ _PLACEHOLDERS = compile_regex(
 # A bare value that opens a bracket or a template runs to its closing one (`(sensitive value)`, `{{ .Values.x }}`):
 # what the rules cut at a space is read whole to tell a placeholder.
 _BRACKETED = compile_regex(
-    rb"\{\{[^{}\r\n]{0,128}\}\}|\([A-Za-z _-]{1,32}\)|\[[A-Za-z _-]{1,32}\]|<[^<>\r\n]{1,64}>"
+    rb"\{\{[^{}\r\n]{0,128}\}\}|\$\{[A-Za-z_][\w.]{0,63}:?\?[^{}\r\n]{0,128}\}|\([A-Za-z _-]{1,32}\)|\[[A-Za-z _-]{1,32}\]|<[^<>\r\n]{1,64}>"
+    rb"|[A-Za-z]{1,32}\(\[[A-Za-z]{1,32}(?:[ \t][\w:<>]{1,96})?\]\)"
     rb"|\$\([^()\r\n]{1,256}\)|`[a-z][^`\r\n]{1,255}`"  # a command substitution (`$(cat /run/secrets/db)`)
 )
 _VALUE_ENDS = frozenset((b"", b" ", b"\t", b"\r", b"\n", b'"', b"'", b",", b";", b"&", b")", b"]", b"}"))
@@ -632,8 +638,10 @@ def key_class(key: str) -> str | None:
         return None
     if "idempotency" in words or (words[-1] == "token" and _CURSOR_WORDS & set(words)):
         return None
-    if _public_key_name(words):
-        return None
+    if words[0] in ("load", "import") and words[-1] in ("credential", "credentials") and len(words) <= 3:
+        return None  # systemd's `LoadCredential=ID:PATH`, `ImportCredential=GLOB`: where a credential is read from
+    if _public_key_name(words) or ("websocket" in flat and words[-1] in ("key", "accept")):
+        return None  # a public key; `Sec-WebSocket-Key`, a handshake's nonce (and `-Accept`, its digest)
     if {"seed", "recovery"} & set(words) and "phrase" in words:
         return "password"  # `seed_phrase`, `recovery phrase`: a wallet's words
     if words[-2:] in (["key", "content"], ["key", "contents"]) or "".join(words) in _KEY_CONTENT_FLAT:
@@ -710,14 +718,22 @@ _SECRET_REFERENCE = (
     r"(?:[A-Z][A-Z0-9_]{1,127}|/[\w./-]{1,255})="
     r"(?:projects/[\w-]{1,64}/secrets/)?[a-z][a-z0-9_-]{1,254}:(?:latest|\d{1,9})"
 )
+# A property or a variable with a default after its colon (Spring's `${DB_PASSWORD:X}`, `${db.password:X}`): the
+# default is the value whenever the variable is unset. Not a source's name (`${vault:secret/db#password}`) nor
+# CloudFormation's `${AWS::Region}`.
+_DEFAULTED_NAME = r"(?:[A-Z_][A-Z0-9_]{0,127}|[a-z][\w-]{0,63}(?:\.[\w-]{1,63}){1,8}):(?![:=?+-])"
+_DEFAULTED = compile_regex(rb"\$\{" + _DEFAULTED_NAME.encode() + rb"(?=[^{}\s]{1,256}\})")
 _SECRET_VARIABLE = (
     r"[A-Z][A-Z0-9]{0,31}(?:_[A-Z0-9]{1,31}){0,6}_(?:KEY|TOKEN|PASSWORD|PASS|PWD|SECRET|CREDENTIALS?)"
 )
+_SECRET_VARIABLE_NAME = compile_regex(_SECRET_VARIABLE)
 # A value that reads the secret from elsewhere: a template with a source (`${vault:secret/db#password}`), or
 # code reading the environment (`os.environ['DB_PASSWORD']`, `process.env.API_KEY`, `System.getenv(`).
 _REFERENCE = compile_regex(
-    r"^(?:\$\{(?![A-Za-z_][\w.]*:?[-=?+])[^{}\s]{1,256}\}$|(?:os\.environ(?:\.get)?|os\.getenv|process\.env|System\.getenv|ENV(?:\.fetch)?"
-    r"|Deno\.env\.get)(?:[.\[(]|$)"
+    r"^(?:\$\{(?![A-Za-z_][\w.]*:?[-=?+]|"
+    + _DEFAULTED_NAME
+    + r")[^{}\s]{1,256}\}$|(?:os\.environ(?:\.get)?|os\.getenv|process\.env|System\.getenv|ENV(?:\.fetch)?"
+    r"|Deno\.env\.get|env_var|getenv|lookup\(\s?[\"']env[\"'])(?:[.\[(,]|$)"
     # PowerShell: a scoped variable (`$env:DEPLOY_PW`, `$using:pw`), or the call that reads or makes the secret
     # (`(ConvertTo-SecureString …`, `Read-Host -AsSecureString`, `(Get-Secret …`)
     r"|\$(?i:env|using|script|global|local|private):[A-Za-z_][\w.]{0,255}$"
@@ -862,9 +878,12 @@ _KEY_FILE_PATH = compile_regex(r"(?:~|\.{1,2})?(?:/[\w@.-]{1,128}){1,32}\.[A-Za-
 # in hex (`android.app.ActivityThread$ActivityClientRecord@aef9ed2`, `Foo@1b6d3586`): a reference to an object
 # (a class's name of four characters or more, a nested class's capitalized or numbered, a hash of 6 to 8 digits)
 _OBJECT_REFERENCE = compile_regex(
-    r"(?:[a-z_]\w{0,63}\.){0,16}[A-Z][A-Za-z]\w{2,127}(?:\$+(?:[A-Z]\w{2,127}|\d{1,2})){0,8}"
-    r"@(?=[a-f]{0,7}\d)[0-9a-f]{6,8}"
+    r"(?:(?:[a-z_]\w{0,63}\.){0,16}[A-Z][A-Za-z]\w{2,127}(?:\$+(?:[A-Z]\w{2,127}|\d{1,2})){0,8}"
+    r"|\[{1,3}(?:[BCDFIJSZ]|L[\w.$]{1,255};))@(?=[a-f]{0,7}\d)[0-9a-f]{6,8}"
 )
+# Java's identity of an array where a password stands (`password=[C@1b6d3586`: a char[] logged as itself), which no
+# password looks like (a class's object print under a password's name stays redacted: it may be one's shape)
+_JAVA_IDENTITY = compile_regex(r"\[{1,3}(?:[BCDFIJSZ]|L[\w.$]{1,255};)@[0-9a-f]{6,8}")
 
 
 # A value that is the next key of a mapping written on one line (`secret: secretName: orders-tls`, a YAML flow
@@ -893,6 +912,8 @@ def is_secret_value(key_kind: str, value: str) -> bool:
     value = value.strip()
     if _placeholder(value) or value.startswith(MARKER_PREFIX) or _NEXT_KEY.fullmatch(value):
         return False
+    if _JAVA_IDENTITY.fullmatch(value.rstrip(")]},.;:")):
+        return False  # `password=[C@1b6d3586`: Java's char[] printed as its identity, no value
     if key_kind == "password":
         return True  # (a passphrase may be words joined as a path is: `correct-horse/battery-staple`)
     if _setting_state(value):
@@ -994,6 +1015,12 @@ _KEY_HINTS = (
     b"saml",
     b"assertion",
     b"dockerc",
+    b"macaroon",
+    # a call that creates a user with its password (Neo4j's `dbms.security.createUser('u', 'X', false)`)
+    b"createuser",
+    b"create_user",
+    b"adduser",
+    b"add_user",
     b"logged_in",
     b"kennwort",
     b"senha",
@@ -1216,7 +1243,7 @@ _KEY_NAME = (
     rb"|\x{5bc6}\x{7801}|\x{5bc6}\x{94a5}|\x{4ee4}\x{724c}|\x{53e3}\x{4ee4}|\x{30d1}\x{30b9}\x{30ef}\x{30fc}\x{30c9}"
     rb"|\x{30c8}\x{30fc}\x{30af}\x{30f3}|\x{be44}\x{bc00}\x{bc88}\x{d638}|\x{d1a0}\x{d070}|csrf|xsrf|chiave|segret|parole|"
     + "|".join(_OTHER_PASSWORD_KEYS + _CJK_SECRET_WORDS).encode()
-    + rb"|pswd|segredo|connection[_-]?string|connstr|dsn|hook|\x{441}\x{435}\x{43a}\x{440}\x{435}\x{442}|"
+    + rb"|pswd|segredo|connection[_-]?string|connstr|dsn|hook|macaroon|\x{441}\x{435}\x{43a}\x{440}\x{435}\x{442}|"
     + "|".join(word.replace(" ", "[ _.-]?") for word in _OTHER_PASSWORD_WORDS if " " in word).encode()
     + rb")"
     + _KEY_RUN
@@ -1238,7 +1265,8 @@ _KEY_VALUE = _Capped(
     rb"(?i)(?P<key>"
     + _KEY_NAME
     # an Erlang tuple's comma before a binary (`{default_pass,<<"X">>}`)
-    + rb")(?:\\{0,3}[\"']\]?|\\|\*{1,2}|`)?\s{0,8}(?:=>|:=|={2,3}|!={1,2}|=|:|\x{ff1a}|\x{ff1d}|,[ \t]{0,8}<<)"
+    + rb")(?:\\{0,3}[\"']\]?|\\|\*{1,2}|`)?(?:\s{0,8}(?:=>|:=|={2,3}|!={1,2}|=|:|\x{ff1a}|\x{ff1d}|,[ \t]{0,8}<<)"
+    rb"|[ \t]{1,8}->[ \t])"  # Scala's `Map(sasl.password -> X)`; not code's `$this->password`
     # a YAML node's anchor or tag before its value (`password: &db X`, `token: !!str X`); a local tag names where the
     # value comes from, the name after it is no value (Home Assistant's `password: !secret db_password`, `!Ref`, `!ENV`)
     rb"(?:[ \t]{1,8}(?:&[A-Za-z0-9_.-]{1,64}|!![A-Za-z0-9_.:/-]{0,64}|(?P<tag>![A-Za-z][A-Za-z0-9_.:/-]{0,63}))){0,2}"
@@ -1871,7 +1899,8 @@ _TOKEN_FLAG = _Deferred(rb"(?:^|[\s\"'(])-t(?:=|[ \t]{1,8})(?P<cred>[A-Za-z0-9][
 # Two strings after an authentication word: `HTTPBasicAuth('svc', 'X')`, `auth=('admin', 'X')`, `creds = ("svc",
 # "X")`; or a variable then a string (`server.login(user, "X")`), whose string is one if it looks like a password.
 _CREDENTIAL_PAIR = _Deferred(
-    rb"(?i)(?:auth|login|cred(?:ential)?s?|password|passwd|basic)[A-Za-z_]{0,32}[^()\r\n]{0,32}\(\s{0,4}"
+    rb"(?i)(?:auth|login|cred(?:ential)?s?|password|passwd|basic|(?P<creation>(?:create|add|new)_?user))[A-Za-z_]{0,32}"
+    rb"[^()\r\n]{0,32}\(\s{0,4}"
     rb"(?:'[^'\r\n]+'|\"[^\"\r\n]+\"|(?P<variable>[A-Za-z_][A-Za-z0-9_.]{0,64}))\s{0,4},\s{0,4}"
     rb"(?:'(?P<sq>[^'\r\n]+)'|\"(?P<dq>[^\"\r\n]+)\")"
 )
@@ -2441,6 +2470,13 @@ _TEXT_WORD = compile_regex(
 )  # a word of a decoded text: `key_class` tells if it names a credential
 
 
+# A number or a time written as a JSON string (protobuf's JSON writes an int64 so: a GCS notification's
+# `"generation": "1764583200123456"`, `"timeCreated": "2026-12-01T10:00:00.123Z"`)
+_JSON_NUMBER_OR_TIME = compile_regex(
+    r"-?\d{1,20}(?:\.\d{1,20})?|\d{4}-\d\d-\d\d(?:[T ]\d\d:\d\d:\d\d(?:\.\d{1,9})?(?:Z|[+-]\d\d:?\d\d)?)?"
+)
+
+
 def _plain_json(text: str) -> bool:
     """Whether `text` is a JSON object of plain fields (a Pub/Sub message's `data`, `{"event":"order.created"}`):
     no key names a credential, every string is words, a name or a path."""
@@ -2461,7 +2497,12 @@ def _plain_json(text: str) -> bool:
         elif (
             isinstance(item, str)
             and item
-            and not (is_plain_words(item) or _WORDS_AND_NUMBERS.fullmatch(item) or _NAME_PATH.match(item))
+            and not (
+                is_plain_words(item)
+                or _WORDS_AND_NUMBERS.fullmatch(item)
+                or _NAME_PATH.match(item)
+                or _JSON_NUMBER_OR_TIME.fullmatch(item)
+            )
         ):
             return False
     return not pending and isinstance(value, dict)
@@ -2506,6 +2547,10 @@ _PUBLIC_RUN = compile_regex(
     r"|phc_[0-9A-Za-z]{20,}|ocid1\.[a-z0-9]{2,40}\.oc\d{1,2}\.[a-z0-9-]{0,40}\.[a-z0-9]{20,}"
     # an age recipient (an X25519 public key in bech32); a Content-Security-Policy nonce, sent to every browser
     r"|age1[02-9ac-hj-np-z]{58}|nonce-[A-Za-z0-9+/_-]{8,}={0,2}"
+    # the ids of LLM APIs' objects: Anthropic's messages, tool calls and batches (`msg_01…`, `toolu_01…`), OpenAI's
+    # files, completions, assistants, threads, runs, vector stores, responses
+    r"|(?:msg|toolu|msgbatch|req)_01[A-Za-z0-9]{16,40}|(?:file|chatcmpl|ftjob|batch)-[A-Za-z0-9]{16,40}"
+    r"|(?:asst|thread|run|vs|resp|call|step)_[A-Za-z0-9]{16,48}"
     # a DER public key (SubjectPublicKeyInfo) of Ed25519/X25519, EC P-256/P-384 or RSA 1024/2048/4096
     r"|(?:MCowBQYDK2V[wu]AyEA|MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAE|MHYwEAYHKoZIzj0CAQYFK4EEACIDYgAE"
     r"|MIGfMA0GCSqGSIb3DQEBAQUAA4GNAD|MII[BC]IjANBgkqhkiG9w0BAQEFAAOCA[Qg]8A)[A-Za-z0-9+/]*={0,2}"
@@ -2517,7 +2562,7 @@ _PUBLIC_ID = compile_regex(_RESOURCE_ID)
 # … or what stands right before it says so: go.sum's `h1:`, a fingerprint's `SHA256:`, a `data:` URI, a
 # public key's type.
 _PUBLIC_BEFORE = compile_regex(
-    rb"(?:\bh1:|\bSHA(?:1|256|384|512):|\bMD5:|\bdata:[\w.+-]{1,64}/[\w.+-]{1,64}(?:;[\w.=-]{1,64}){0,4};base64,"
+    rb"(?:\bh1:|\bSHA(?:1|256|384|512):|\bMD5:|\b(?i:sec-websocket-(?:key|accept))[ \t]{0,4}:[ \t]{0,4}|\bdata:[\w.+-]{1,64}/[\w.+-]{1,64}(?:;[\w.=-]{1,64}){0,4};base64,"
     rb"|\b(?:ssh-(?:ed25519|rsa|dss)|ecdsa-sha2-nistp\d{3}|sk-ssh-ed25519@openssh\.com)[ \t])$"
 )
 # Blocks of public material: certificates, public keys, PGP public keys and signatures.
@@ -2547,10 +2592,18 @@ _JWK_PUBLIC_MEMBER = compile_regex(rb'\\?"(?:n|x|y)\\?"[ \t]{0,4}:[ \t]{0,4}\\?"
 _INDEX_REFERENCE = compile_regex(r"\.?[a-z0-9][a-z0-9._+-]{0,254}/[A-Za-z0-9_-]{22}")
 
 
+# An HTTP digest field's algorithm right before its value (RFC 3230's `Digest: sha-256=X`, RFC 9530's
+# `Content-Digest: sha-256=:X:`): a value of that digest's size in base64 is the digest (another size may be a key)
+_NAMED_DIGEST_BEFORE = compile_regex(rb"\b(?i:sha-(1|256|384|512))=:?$")
+_DIGEST_BASE64_SIZES = {b"1": 28, b"256": 44, b"384": 64, b"512": 88}
+
+
 def _public_run(data: bytes, start: int, run: str) -> bool:
     """Whether the run at `start` is public material or an id rather than a secret."""
+    named_digest = _NAMED_DIGEST_BEFORE.search(data, max(0, start - 12), start)
     return bool(
         _PUBLIC_RUN.match(run.rstrip(".,;:"))
+        or (named_digest and len(run.rstrip(".,;:")) == _DIGEST_BASE64_SIZES[named_digest.group(1)])
         or (data[start - 1 : start] == b"[" and _INDEX_REFERENCE.fullmatch(run.rstrip(".,;:]")))
         or _PUBLIC_BEFORE.search(data, max(0, start - 96), start)
         or (
@@ -2745,6 +2798,9 @@ _NAMED_PATH_GATE_PATTERN = (
     rb"|://(?:[A-Za-z0-9-]+\.){0,3}(?:web)?hooks?\.[^\s/]+/[A-Za-z0-9_~.%+=-]"
 )
 _HOOK_SEGMENTS = {"hook", "hooks", "webhook", "webhooks"}
+# A secret store's collections: the segment after one is an item's name, the one after that its version (Azure Key
+# Vault's `/secrets/<name>/<version>`, `/keys/<name>/<version>`)
+_STORE_COLLECTIONS = frozenset(("secrets", "keys", "certificates", "passwords", "tokens", "credentials"))
 # A host that serves webhooks (`hooks.<domain>`, `webhook.<domain>`): its path, from the first segment that is not a
 # word, is the hook's secret.
 _HOOK_HOST = compile_regex(rb"(?i)://(?:[^\s/@]{1,256}@)?(?:[A-Za-z0-9-]{1,63}\.){0,3}(?:web)?hooks?\.")
@@ -2785,14 +2841,17 @@ def _named_path_spans(data: bytes) -> Iterator[Span]:
         position = start + 1
         name = ""
         capability = 0  # how many segments on a one-time link's token may still come
+        collection = False  # whether the segment before `name` names a collection (`/secrets/<name>`)
         for segment in data[start + 1 : end].split(b"/"):
             value = segment.decode("ascii", "replace")
             if hook_host and value and not is_plain_words(value):
                 if not _marked(data, position, end):
                     yield position, end, "token", _CONTEXT
                 break
-            hook = name.lower() in _HOOK_SEGMENTS
-            named = key_class(name) is not None and not name.endswith(("s", "S"))
+            # a hook's segment, also as a name's last word (`build_hooks`, `deploy-hook`)
+            hook = _SEGMENT_WORDS.split(name.lower())[-1] in _HOOK_SEGMENTS
+            # a collection's item is named, not a secret: Key Vault's `/secrets/db-password/<version>`
+            named = key_class(name) is not None and not name.endswith(("s", "S")) and not collection
             # after a hook's segment, anything but a word, a number or a name (`/hooks/12345`, `/hooks/deploy-v2`)
             secret = _positional_secret(value) if hook else named and is_secret_value("weak", value)
             secret = secret or (capability > 0 and _capability_token(value))
@@ -2802,6 +2861,7 @@ def _named_path_spans(data: bytes) -> Iterator[Span]:
                 capability = 2
             else:
                 capability = capability - 1 if len(value) <= 8 and not secret else 0
+            collection = name.lower() in _STORE_COLLECTIONS
             name = value
             position += len(segment) + 1
 
@@ -2862,6 +2922,9 @@ _FILE_LINE = compile_regex(r"[\w.-]+\.\w+:\d+")
 _ERROR_CODE = compile_regex(r"[A-Z]{1,6}[-_]?\d{1,6}")  # `E401 - token expired`, `ORA-28000 (password)`
 
 
+_USER_WORDS = frozenset(("user", "username", "login", "account", "role", "principal"))
+
+
 def _value_before_name(data: bytes, name_start: int, name_end: int) -> tuple[int, int] | None:
     """The span of a value written before the credential word at `name_start`, as `_LINK_WORDS` describes."""
     following = _NEXT_WORD.match(data, name_end)
@@ -2913,6 +2976,8 @@ def _value_before_name(data: bytes, name_start: int, name_end: int) -> tuple[int
         return None
     if any(q in text for q in "\"'`"):
         return None  # quoted parts (`'app'@'10.0.0.2'`): a structure, not one value
+    if index > 0 and tokens[index - 1].group().lower().decode("utf-8", "replace") in _USER_WORDS:
+        return None  # RabbitMQ's `user 'guest' - invalid credentials`: the name of whose credential it is
     if not quoted and (
         "/" in text
         or _FILE_LINE.fullmatch(text)
@@ -2949,6 +3014,12 @@ def _phrase_spans(data: bytes) -> Iterator[Span]:
             continue  # a PHP property's name (`["password":protected]=>`): `_PHP_PROPERTY` reads its value
         if _TAG_OPENING.search(data, max(0, match.start() - 34), match.start()):
             continue  # an element's name (`<Password>X</`, `<wsse:Password>`): `_XML_ELEMENT` reads it
+        if (
+            password
+            and _OPENED_FILE_AFTER.match(data, end)
+            and _VERDICT_BEFORE.search(data, max(0, match.start() - 16), match.start())
+        ):
+            continue  # 7-Zip's `Wrong password : backup.7z`: the file the password did not open
         if (value_span := _value_before_name(data, match.start(), end)) is not None:
             yield *value_span, "password" if password else "token", _CONTEXT
         if match.group(b"named") is not None or match.group(b"keyid") is not None:
@@ -3316,7 +3387,7 @@ def _password_like(value: str) -> bool:
         return False
     if value.count("/") >= 2 and _NAME_PATH.match(value):
         return False  # a resource's name (`secret projects/p/secrets/db-password/versions/3`)
-    if _placeholder(value):
+    if _placeholder(value) or _OBJECT_REFERENCE.fullmatch(value.rstrip(")]},.;:")):
         return False
     return not (value.isalpha() and value.islower())
 
@@ -3327,6 +3398,8 @@ def _prose_secret(value: str) -> bool:
         return False
     if _placeholder(value) or _object_name(value) or _PUBLIC_RUN.match(value):
         return False  # `secret "api-token-x2k9q"`, a Google OAuth client's id
+    if _OBJECT_REFERENCE.fullmatch(value.rstrip(")]},.;:")):
+        return False  # `credentials object: [C@1b6d3586`: an object's identity
     if _HEX.match(value):
         return len(value) >= 16 and not value.isdigit()
     has_digit = any(c.isdigit() for c in value)
@@ -3526,7 +3599,8 @@ _PREVIOUS_WORD = compile_regex(rb"(?:^|[^A-Za-z])([A-Za-z]{2,24})[ \t]$")
 # a backtick's (Markdown, shell), typographic ones (`‘X’`, `“X”`, `„X“`, `«X»`) and CJK corner brackets (`「X」`, `『X』`);
 # or what a command substitution writes.
 _WRAPPED = compile_regex(
-    rb"(?:[A-Za-z_][\w.:]{0,40}\((?:\d{1,6}\)[ \t]{1,4})?[bruBRU]{0,2}|[bruBRUfFeE]{1,2}|[@$]{1,2})"
+    rb"(?:[A-Za-z_][\w.:]{0,40}\((?:\d{1,6}\)[ \t]{1,4})?[bruBRU]{0,2}|[bruBRUfFeE]{1,2}|[@$]{1,2}"
+    rb"|(?:Just|Some)[ \t]{1,4})"  # also Haskell's `Just "X"`, OCaml's `Some "X"`
     rb"(?:\"([^\"\r\n]{1,256})\"|'([^'\r\n]{1,256})')"
     rb"|`([^`\r\n]{1,256})`"
     rb"|\xe2\x80[\x98\x9a]([^\r\n]{1,256}?)\xe2\x80\x99"
@@ -3680,11 +3754,18 @@ def _map_spans(data: bytes, opening: int, kind: str, plural: bool) -> Iterator[S
         host = (
             _HOST_NAME_KEY.fullmatch(name) is not None
         )  # `pat.example.test`, `key.internal`: a host, no name
-        if (key_class(name) is not None and not host) or not (plural or host):
+        # a member that only wraps the credential's value: protobuf Struct's (and Firestore's) `{"stringValue": X}`,
+        # DynamoDB's `{"S": X}`, `{"value": X}`
+        wrapper = not plural and (name.lower() in _VALUE_FIELDS or name == "S")
+        if not wrapper and ((key_class(name) is not None and not host) or not (plural or host)):
             continue  # a member named for a credential: the key-name rules read it
         start, stop = next(member.span(g) for g in (2, 3, 4) if member.start(g) >= 0)
+        value = data[start:stop].decode("utf-8", "replace")
+        if wrapper:
+            if is_secret_value(kind, value):
+                yield start, stop, _KIND_OF_CLASS[kind], _CONTEXT
         # a host's credential is judged as a password: the host says what it is
-        if map_member_secret(kind if plural else "password", data[start:stop].decode("utf-8", "replace")):
+        elif map_member_secret(kind if plural else "password", value):
             yield start, stop, _KIND_OF_CLASS[kind], _CONTEXT
 
 
@@ -3716,6 +3797,8 @@ def _key_value_spans(pattern: Any, data: bytes, element: bool = False) -> Iterat
         key = match.group(b"key").decode("utf-8", "replace").lstrip("-")
         in_query = key_start > 0 and data[key_start - 1 : key_start] in (b"?", b"&")
         kind = "pin" if in_query and key.lower() in _QUERY_CREDENTIALS else key_class(key)
+        if kind is None and key.lower() == "code" and b"authorization_code" in data:
+            kind = "token"  # an OAuth token request's code (`"grant_type": "authorization_code", "code": X`)
         if kind is None and (previous := _PREVIOUS_WORD.search(data, max(0, key_start - 26), key_start)):
             kind = key_class(f"{previous.group(1).decode()}_{key}")  # `recovery codes: X`, `backup code: X`
         if kind is None:
@@ -3728,6 +3811,30 @@ def _key_value_spans(pattern: Any, data: bytes, element: bool = False) -> Iterat
         ):
             continue  # PHP's `["secret":protected]=>`: the value is on its next line (`_PHP_PROPERTY`)
         bare = b"bare" in _group_index(match.re) and _span(match, b"bare")[0] >= 0
+        brace: int | None = None  # where a default's closing brace ends the value
+        defaulted = _DEFAULTED.match(data, start, end)
+        if defaulted is not None:  # `password: ${SMTP_PASSWORD:X}`: the default is the value
+            brace = data.index(b"}", defaulted.end())
+            if _placeholder(data[start : brace + 1].decode("utf-8", "replace")):
+                continue  # a word as its default (`${DB_PASSWORD:postgres}`), as a shell's `:-` takes one
+            start, end, bare = defaulted.end(), brace, False
+        if (
+            bare
+            and _FROM_FILE.search(data, max(0, key_start - 20), key_start)
+            and _FILE_PATH.fullmatch(data, start, end)
+        ):
+            continue  # `kubectl create secret … --from-file=password=./db-password.txt`: the file it is read from
+        if bare and data[start - 1 : start] == b":" and data[start:end] in (b"env", b"file"):
+            continue  # keytool's `-storepass:env STOREPASS`, `-keypass:file /run/secrets/k`: where it comes from
+        if (
+            bare
+            and data[start : start + 1] == b"["
+            and (listed := _LISTED_VALUE.match(data, start)) is not None
+        ):
+            # Java's `password=[H, u, n, …]` (a char[]), Go's `Passwd:[72 117 110 …]` (a []byte)
+            if kind != "weak":
+                yield start, listed.end(), _KIND_OF_CLASS[kind], _CONTEXT
+            continue
         if bare and _NAMES_A_SOURCE.search(key) and _FILE_PATH.fullmatch(data, start, end):
             continue  # `--askpass /etc/openvpn/pass`, `SSH_ASKPASS=/usr/bin/ksshaskpass`: where the secret comes from
         if (
@@ -3754,6 +3861,8 @@ def _key_value_spans(pattern: Any, data: bytes, element: bool = False) -> Iterat
         )
         if closing >= 0 and _placeholder(data[key_start - 2 : closing + 1].decode("utf-8", "replace")):
             continue  # a shell expansion with a word as its default (`${DB_PASSWORD:-postgres}`), no `name: value`
+        if closing >= 0 and _DEFAULTED.match(data, key_start - 2):
+            brace = closing  # `${DB_PASSWORD:X}` read inside a quoted value: the default ends at the brace
         if key == "PASS" and _GO_TEST_VERDICT.match(data, max(0, key_start - 4)):
             continue  # `go test -v`'s `--- PASS: TestCheckout/declined (0.01s)`: a test that passed
         if bare and kind != "password" and _JOSE_PARAMETER.match(data, start):
@@ -3806,7 +3915,17 @@ def _key_value_spans(pattern: Any, data: bytes, element: bool = False) -> Iterat
                 end = end if _placeholder(first_word) else _argument_end(data, key_start, end)
         if bare and kind in ("password", "pin") and not element and wrapped is None:
             end = _more_words_end(data, start, end, kind)
+        if brace is not None:
+            end = min(end, brace)
         value = data[start:end].decode("utf-8", "replace")
+        if bare and kind == "password" and is_plain_words(value) and _LABEL_AFTER.match(data, end):
+            continue  # openssl s_client's `PSK identity hint: None`: a label's words, then its colon
+        if (
+            bare
+            and _VERDICT_BEFORE.search(data, max(0, key_start - 16), key_start)
+            and _OPENED_FILE.fullmatch(value)
+        ):
+            continue  # 7-Zip's `Wrong password : backup.7z`: the file the password did not open
         if (
             is_secret_value(kind, value)
             and not _working_directory(key, value)
@@ -3827,6 +3946,22 @@ _VERDICT = compile_regex(
     rb"|(?:does[ \t]{1,4}not|doesn't|isn't|contains|length|needs?|exceeds?|required|missing|invalid|empty|blank"
     rb"|expired)[ \t]{1,4}[a-z(]"
     rb"|\d{1,12}[ \t]{1,4}bytes[ \t]{0,8}(?:\r?\n|$)"
+)
+
+
+# A secret printed as the list of its characters or bytes: Java's `Arrays.toString` of a char[] or a byte[]
+# (`[H, u, n, …]`, `[72, 117, -3, …]`), Go's `%v` of a []byte (`[72 117 110 …]`); eight elements or more
+_LISTED_VALUE = compile_regex(rb"\[(?:-?\d{1,3}(?:,?[ ]-?\d{1,3}){7,1023}|[^\s,\]](?:,[ ][^\s\]]){7,1023})\]")
+_FROM_FILE = compile_regex(rb"--from(?:-env)?-file=$")
+_LABEL_AFTER = compile_regex(rb"(?:[ \t]{1,4}[A-Za-z]{1,16}){0,2}:(?:\s|$)")
+# What says a password failed, right before its name (`Wrong password : X`), and a file it was to open
+_VERDICT_BEFORE = compile_regex(rb"(?i)\b(?:wrong|invalid|incorrect|bad)[ \t]{1,4}$")
+_OPENED_FILE_EXTENSIONS = (
+    r"\.(?i:7z|zip|rar|pdf|docx?|xlsx?|pptx?|p12|pfx|jks|kdbx|gpg|pgp|enc|tar|tgz|gz|key|pem|ppk)"
+)
+_OPENED_FILE = compile_regex(r"[\w.-]{1,128}" + _OPENED_FILE_EXTENSIONS)
+_OPENED_FILE_AFTER = compile_regex(
+    rb"[ \t]{0,4}:?[ \t]{0,4}[\w.-]{1,128}" + _OPENED_FILE_EXTENSIONS.encode() + rb"(?![\w.-])"
 )
 
 
@@ -4064,6 +4199,8 @@ def _authorization_spans(data: bytes) -> Iterator[Span]:
         written = _WRITTEN_VALUE.match(data, start, start + 160)
         if written is not None and _placeholder(written.group(0).decode("utf-8", "replace").rstrip(",")):
             continue  # `x-api-key: $(API_KEY)`, `authorization: <redacted>`
+        if _DEFAULTED.match(data, start):
+            continue  # `api-key: ${API_KEY:X}`: the key-name rules read the default
         if not data[start:end].startswith(MARKER_PREFIX.encode()):
             yield start, end, "token", _HEADER
     for match in _SCHEME_CREDENTIAL.finditer(data):
@@ -4240,10 +4377,37 @@ def _credential_pair_spans(data: bytes) -> Iterator[Span]:
     for match in _CREDENTIAL_PAIR.finditer(data):
         start, end = _value_group(match)
         value = data[start:end].decode("utf-8", "replace")
-        if _span(match, b"variable")[0] >= 0 and (" " in value or not _password_like(value)):
-            continue  # `login(request, "Invalid credentials")`, `authenticate(req, "admin")`
+        if (_span(match, b"variable")[0] >= 0 or _span(match, b"creation")[0] >= 0) and (
+            " " in value or not _password_like(value)
+        ):
+            continue  # `login(request, "Invalid credentials")`, `authenticate(req, "admin")`, `addUser('bob', 'admin')`
+        if _SECRET_VARIABLE_NAME.fullmatch(value):
+            continue  # Ansible's `lookup('env', 'MYSQL_PASSWORD')`: the variable's name, read at run time
         if not _marked(data, start, end):
             yield start, end, "password", _CONTEXT
+
+
+# A template's default for a credential, used whenever its variable is unset: Jinja's and Ansible's
+# `| default('X')`, Helm's `| default "X"`, dbt's `env_var('DB_PASSWORD', 'X')`
+_TEMPLATE_DEFAULT = _Deferred(
+    rb"\{\{[^{}\r\n]{0,256}?(?:\|[ \t]{0,4}default[ \t]{0,4}\(?[ \t]{0,4}"
+    rb"|env_var\([ \t]{0,4}(?:'[^'\r\n]{1,128}'|\"[^\"\r\n]{1,128}\")[ \t]{0,4},[ \t]{0,4})"
+    rb"(?:'(?P<sq>[^'\r\n]{1,256})'|\"(?P<dq>[^\"\r\n]{1,256})\")"
+)
+_TEMPLATE_NAME = compile_regex(rb"[A-Za-z_][A-Za-z0-9_.-]{0,63}")
+
+
+def _template_default_spans(data: bytes) -> Iterator[Span]:
+    """The default of a template (`_TEMPLATE_DEFAULT`) whose line names a credential before it: the key it is
+    given to (`password: "{{ … | default('X') }}"`) or the variable it stands in for (`lookup('env', 'DB_PASSWORD')`)."""
+    for match in _TEMPLATE_DEFAULT.finditer(data):
+        start, end = _value_group(match)
+        line_start = data.rfind(b"\n", 0, match.start()) + 1
+        kinds = [key_class(name.decode()) for name in _TEMPLATE_NAME.findall(data, line_start, start)]
+        kind = next((kind for kind in reversed(kinds) if kind in ("password", "token")), None)
+        value = data[start:end].decode("utf-8", "replace")
+        if kind is not None and is_secret_value(kind, value) and not _marked(data, start, end):
+            yield start, end, _KIND_OF_CLASS[kind], _CONTEXT
 
 
 def _user_then_password_spans(data: bytes) -> Iterator[Span]:
@@ -4677,7 +4841,8 @@ def _config_set_spans(data: bytes) -> Iterator[Span]:
 # github-oauth.github.com X`, `poetry config pypi-token.NAME X`, rclone's `config create NAME TYPE key value …`
 # pairs. HTTP basic credentials take the user, then the password: `composer config http-basic.HOST USER X`,
 # `poetry config http-basic.NAME USER X`.
-_CONFIG_ARGUMENTS = _Deferred(rb"(?i)\bconfig(?:ure)?[ \t]{1,8}(?P<args>[^\r\n|;&]{1,512})")
+# (not a type's name before its fields, Rust's `Config { api_key: … }`)
+_CONFIG_ARGUMENTS = _Deferred(rb"(?i)\bconfig(?:ure)?[ \t]{1,8}(?P<args>[^\s{(\[=:|;&][^\r\n|;&]{0,511})")
 _BASIC_SETTING = "http-basic."
 _TOKEN_SETTINGS = frozenset(("github-oauth", "gitlab-oauth", "gitlab-token", "bitbucket-oauth", "bearer"))
 # The words of the settings this rule reads (the usual names of a password or a token: a setting named otherwise,
@@ -4954,7 +5119,11 @@ _PAIR_NAMES = (
 )  # fmt: skip
 # also the input a validation error echoes (pydantic's `{"loc": ["body", "password"], "input": "X"}`, Spring's
 # `{"field": "password", "rejectedValue": "X"}`)
-_PAIR_VALUES = ("value", "Value", "ParameterValue", "val", "input", "rejectedValue", "invalidValue")
+# also an audit trail's change of a field (`{"field": "smtp_password", "old": X, "new": Y}`)
+_PAIR_VALUES = (
+    "value", "Value", "ParameterValue", "val", "input", "rejectedValue", "invalidValue",
+    "old", "new", "oldValue", "newValue", "before", "after",
+)  # fmt: skip
 
 
 def _custom_marker(match: re2._Match) -> bytes:
@@ -5155,6 +5324,8 @@ class Redactor:
             if b"?" in data or b"$" in data or b"%s" in data or b"ALUES" in data or b"alues" in data:
                 spans.extend(_bound_parameter_spans(data))  # also an INSERT's literal `VALUES`
             spans.extend(_credential_pair_spans(data))
+            if b"{{" in data and (b"default" in data or b"env_var" in data):
+                spans.extend(_template_default_spans(data))
             if b"\n" in data and _TABLE_GATE.search(data):
                 spans.extend(_table_spans(data))
             if plan.cookie:
@@ -5395,13 +5566,15 @@ class Redactor:
     def _field_name(field: str, key: str | None, kind: str | None) -> str:
         """The name a field's value is judged by: its parent's when the field only wraps the parent's value
         (`"adminPassword": {"type": "securestring", "value": "X"}`, `"apiToken": {"data": "X"}`)."""
-        if key is not None and kind is not None and field.lower() in _VALUE_FIELDS:
-            return key
+        if key is not None and kind is not None and (field.lower() in _VALUE_FIELDS or field == "S"):
+            return key  # also DynamoDB's attribute value, `"password": {"S": "X"}`
         return field
 
     def _name_value_pair(self, pair: dict[Any, Any]) -> dict[Any, Any]:
         """A `{"name": "DB_PASSWORD", "value": "X"}` pair (Kubernetes env, AWS parameters) with its value redacted."""
         names = [pair[k] for k in _PAIR_NAMES if isinstance(pair.get(k), str)]
+        if not names and isinstance(pair.get("op"), str) and isinstance(pair.get("path"), str):
+            names = [pair["path"].rpartition("/")[2]]  # a JSON Patch's operation: the path's last member
         location = pair.get("loc")
         if not names and isinstance(location, (list, tuple)) and location and isinstance(location[-1], str):
             names = [location[-1]]  # a validation error's path to the field
