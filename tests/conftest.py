@@ -35,17 +35,6 @@ def _cache_dir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
         os.environ["XDG_CACHE_HOME"] = previous
 
 
-def pytest_xdist_auto_num_workers(config: pytest.Config) -> int | None:
-    """`-n auto`: half as many workers again as cores (3 on 2). Part of the suite waits rather than computes
-    (local servers, subprocesses, retry deadlines, the BigQuery emulator), and another worker fills that time:
-    on a quiet two-core machine the suite took 224 s with 3 workers against 275 s with 2, measured one after
-    the other. `PYTEST_XDIST_AUTO_NUM_WORKERS` still sets the number."""
-    if os.environ.get("PYTEST_XDIST_AUTO_NUM_WORKERS"):
-        return None  # xdist's own hook reads it
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
-    return cores + max(1, cores // 2)
-
-
 @pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """`--dist loadgroup`: the `xdist_group` suffix on each grouped test's id, where xdist could not add it.
