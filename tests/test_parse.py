@@ -10,7 +10,7 @@ from hypothesis import assume, example, given
 from hypothesis import strategies as st
 
 from loggardener.entries.levels import access_status, platform_failure
-from loggardener.entries.models import Severity
+from loggardener.entries.models import LogEntry, Severity
 from loggardener.entries.parse import (
     EntryParser,
     MalformedEntry,
@@ -922,6 +922,21 @@ def test_a_vertex_ai_container_s_error_is_only_its_stderr_default(
     assert entry.service in ("churn-scorer", "8812700417")
 
 
+def _on_gke_stderr(text: str) -> LogEntry:
+    """A GKE container's line on stderr, at the stream's default ERROR."""
+    return parse(
+        {
+            "resource": {
+                "type": "k8s_container",
+                "labels": {"container_name": "app", "namespace_name": "prod"},
+            },
+            "logName": "projects/p/logs/stderr",
+            "severity": "ERROR",
+            "textPayload": text,
+        }
+    )
+
+
 @pytest.mark.parametrize(
     "text",
     [
@@ -934,17 +949,7 @@ def test_a_vertex_ai_container_s_error_is_only_its_stderr_default(
 def test_an_expired_certificate_or_token_on_stderr_keeps_its_error(text: str) -> None:
     """Go's TLS errors and expiries name no failure word of their own: they still show one, so GKE's stderr
     default ERROR stays."""
-    entry = parse(
-        {
-            "resource": {
-                "type": "k8s_container",
-                "labels": {"container_name": "sync", "namespace_name": "prod"},
-            },
-            "logName": "projects/p/logs/stderr",
-            "severity": "ERROR",
-            "textPayload": text,
-        }
-    )
+    entry = _on_gke_stderr(text)
     assert (entry.severity, entry.severity_rule) == (Severity.ERROR, None)
 
 
@@ -965,17 +970,7 @@ def test_an_expired_certificate_or_token_on_stderr_keeps_its_error(text: str) ->
 def test_an_error_said_in_another_language_on_stderr_keeps_its_error(text: str) -> None:
     """A team that logs in its own language: the word for an error or a failure is a sign of one, so GKE's
     stderr default ERROR stays (it was read as a line with no sign of a failure, INFO)."""
-    entry = parse(
-        {
-            "resource": {
-                "type": "k8s_container",
-                "labels": {"container_name": "pay", "namespace_name": "prod"},
-            },
-            "logName": "projects/p/logs/stderr",
-            "severity": "ERROR",
-            "textPayload": text,
-        }
-    )
+    entry = _on_gke_stderr(text)
     assert (entry.severity, entry.severity_rule) == (Severity.ERROR, None)
 
 
@@ -991,17 +986,7 @@ def test_an_error_said_in_another_language_on_stderr_keeps_its_error(text: str) 
 def test_a_line_in_another_language_without_a_failure_word_is_still_only_the_streams_default(
     text: str,
 ) -> None:
-    entry = parse(
-        {
-            "resource": {
-                "type": "k8s_container",
-                "labels": {"container_name": "pay", "namespace_name": "prod"},
-            },
-            "logName": "projects/p/logs/stderr",
-            "severity": "ERROR",
-            "textPayload": text,
-        }
-    )
+    entry = _on_gke_stderr(text)
     assert (entry.severity, entry.severity_rule) == (Severity.INFO, "no-error-evidence")
 
 
