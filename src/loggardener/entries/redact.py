@@ -912,32 +912,31 @@ def is_secret_value(key_kind: str, value: str) -> bool:
     value = value.strip()
     if _placeholder(value) or value.startswith(MARKER_PREFIX) or _NEXT_KEY.fullmatch(value):
         return False
-    if _JAVA_IDENTITY.fullmatch(value.rstrip(")]},.;:")):
+    trimmed = value.rstrip(")]},.;:")  # without what closes the sentence around it
+    if _JAVA_IDENTITY.fullmatch(trimmed):
         return False  # `password=[C@1b6d3586`: Java's char[] printed as its identity, no value
     if key_kind == "password":
         return True  # (a passphrase may be words joined as a path is: `correct-horse/battery-staple`)
     if _setting_state(value):
-        return (
-            False  # `auth: secret_rotation_enabled=true`, `token bucket empty: tokens=0`: a setting's state
-        )
+        # `auth: secret_rotation_enabled=true`, `token bucket empty: tokens=0`: a setting's state
+        return False
     if _domain(value.rstrip(")]},;:")):
         return False  # `cookie_domain=.acme.io`, `auth_server=login.acme.io`: a host, no secret
-    if _KEY_FILE_PATH.fullmatch(value.rstrip(")]},.;:")):
+    if _KEY_FILE_PATH.fullmatch(trimmed):
         # `GOOGLE_APPLICATION_CREDENTIALS=/var/secrets/google/key.json`: where the key is kept, also as a
         # sentence goes on after it (`…/key.json: no such file or directory`)
         return False
-    if _ALGORITHM_DIGEST.fullmatch(value.rstrip(")]},.;:")):
+    if _ALGORITHM_DIGEST.fullmatch(trimmed):
         return False  # `--discovery-token-ca-cert-hash sha256:<hex>`, Vault's `hmac-sha256:<hex>`: a digest
-    if _VERSION.fullmatch(value.rstrip(")]},.;:")):
+    if _VERSION.fullmatch(trimmed):
         return False  # `registry.example.com/auth:v1.0.0`: the image's tag, not its credential
-    if _OBJECT_REFERENCE.fullmatch(value.rstrip(")]},.;:")):
+    if _OBJECT_REFERENCE.fullmatch(trimmed):
         return False  # `Bad activity token: a.b.ActivityThread$ActivityClientRecord@aef9ed2`: an object, no secret
     if _PUBLIC_ID.fullmatch(value):
         return False  # `sid=SM…` (a Twilio message), `auth_subject=cus_…`: an id under any name
     if _COMPONENT_TAG.fullmatch(value):
-        return (
-            False  # `auth: pam_unix(dovecot:auth): authentication failure`: a module's tag, then its message
-        )
+        # `auth: pam_unix(dovecot:auth): authentication failure`: a module's tag, then its message
+        return False
     if _secret_path(value):
         return False  # `api_key: team/orders-api-key`: where a key is stored, not the key
     if MARKER_PREFIX in value:
