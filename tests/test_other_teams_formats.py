@@ -855,3 +855,28 @@ def test_the_jvm_out_of_native_memory_twice_is_a_killed_worker() -> None:
         "There is insufficient memory for the Java Runtime Environment to continue"
     )
     assert cluster.priority == "P1" and cluster.reasons[0].startswith("workers killed")
+
+
+@pytest.mark.parametrize(
+    ("text", "severity", "body"),
+    [
+        # Prefect's console format: the time, then the level padded between bars
+        ("14:02:07.311 | ERROR   | Flow run 'gentle-lynx' - Finished in state Failed('boom')", "ERROR",
+         "Flow run 'gentle-lynx' - Finished in state Failed('boom')"),
+        ("14:02:07.311 | WARNING | prefect.flow_runs - Retry 1 of 3", "WARNING", "prefect.flow_runs - Retry 1 of 3"),
+        # `%(asctime)s | %(levelname)s | %(name)s | %(message)s`
+        ("2025-03-04 09:10:11,512 | CRITICAL | shop.jobs | Ledger closed", "CRITICAL", "shop.jobs | Ledger closed"),
+        ("2025-03-04T09:10:11Z | INFO | shop.jobs | Ledger opened", "INFO", "shop.jobs | Ledger opened"),
+    ],
+)  # fmt: skip
+def test_a_level_between_bars_after_a_time_is_the_records_level(text: str, severity: str, body: str) -> None:
+    declared = declared_level(text)
+    assert declared is not None and (declared.severity.name, declared.rule) == (severity, "level-header")
+    assert strip_prefix(text) == body
+
+
+@pytest.mark.parametrize("text", ["| ERROR | 3 rows |", "orders | ERROR | 3 rows", "| shop | WARNING |"])
+def test_a_bar_that_no_time_comes_before_is_the_messages(text: str) -> None:
+    """A table's row or a message with bars declares nothing and keeps its bars."""
+    assert declared_level(text) is None
+    assert strip_prefix(text) == text
