@@ -344,11 +344,31 @@ def test_an_example_named_only_in_the_exception_message_is_no_demo(stack: str) -
     assert ranked.priority != "P3"
 
 
+def test_a_host_under_the_reserved_example_domain_in_an_exception_group_is_no_demo() -> None:
+    """An exception group indents its sub-exceptions' messages as frames are: a URL there whose host is under the
+    reserved top-level domain (`feeds.acme.example/v1`) is data, not a frame in an examples package."""
+    stack = (
+        "  + Exception Group Traceback (most recent call last):\n"
+        '  |   File "/srv/feeds/pull.py", line 52, in <module>\n'
+        "  |     asyncio.run(pull_all())\n"
+        "  | ExceptionGroup: unhandled errors in a TaskGroup (1 sub-exception)\n"
+        "  +-+---------------- 1 ----------------\n"
+        "    | httpx.HTTPStatusError: Server error '503 Service Unavailable' for url "
+        "'https://feeds.acme.example/v1/stock.json'\n"
+        "    +------------------------------------"
+    )
+    ranked = prioritizer.rank(
+        cluster(kind="exception", message="unhandled errors", max_severity="ERROR", stack_pattern=stack)
+    )
+    assert not ranked.reasons[0].startswith("a deliberate example or test error")
+
+
 def test_a_frame_in_an_examples_package_of_any_language_is_a_demo() -> None:
     for stack in (
         'Traceback (most recent call last):\n  File "/srv/examples/run.py", line 3, in <module>\nValueError: x',
         "panic: boom\n\ngoroutine 1 [running]:\nmain.main()\n\t/src/examples/main.go:12 +0x1d",
         "Error: x\n    at main (/app/demo/index.js:4:9)",
+        "java.lang.IllegalStateException: x\n\tat com.acme.examples.Pi.main(Pi.java:7)",
     ):
         ranked = prioritizer.rank(
             cluster(kind="exception", message="x", max_severity="ERROR", stack_pattern=stack)

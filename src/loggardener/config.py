@@ -622,8 +622,11 @@ _RAILS_REQUEST_EXCEPTION = (
 # may name an example (`Cannot execute: spark-submit --class org.apache.spark.examples.SparkPi`).
 _FRAME_LINE = r"(?m)^(?:[ \t]+|(?=[\w.-]{1,253}/[^\s(]{1,1000}\())[^\n]{0,500}?"
 _EXAMPLE_CODE = [
-    # (not the reserved domains `example.com`, `example.org`, `example.net`: a Go module path or a URL anonymized)
-    _FRAME_LINE + r"[\s(/.](?:examples?|demos?|samples?)(?:/|\.(?!(?:com|org|net)\b))\w",
+    # (not the reserved domains `example.com`, `example.org`, `example.net`: a Go module path or a URL anonymized;
+    # nor a host under the reserved top-level domain, `feeds.vendor.example/v2`, which a sub-exception's message in
+    # an exception group, indented as frames are, may name)
+    _FRAME_LINE + r"(?:[\s(/](?:examples?|demos?|samples?)(?:/|\.(?!(?:com|org|net)\b))"
+    r"|\.(?:examples?|demos?|samples?)\.(?!(?:com|org|net)\b))\w",
     _FRAME_LINE + r"\b[A-Z]\w*(?:Demo|Example|Sample)\.(?:<?\w+>?|lambda\$\w+)",
     _FRAME_LINE + r"\b[A-Z]\w*Test\.main\b",
 ]
