@@ -652,12 +652,31 @@ def test_log_text_in_actions_cannot_leave_its_code_span() -> None:
         "Error occurred in the launcher container: Template launch failed: exit status 1",
         "Marking task as FAILED. dag_id=nightly_export, task_id=load_orders, run_id=scheduled__2026-03-01",
         "Failed to execute job 118 for task load_orders (Permission denied: 'bq'; 77)",
+        # Prefect's flow or task run that ended failed, crashed or timed out
+        "Flow run 'sly-heron' - Finished in state Failed('Flow run encountered an exception. OSError: disk full')",
+        "Task run 'load-0' - Finished in state Crashed('Execution was interrupted by an unexpected exception.')",
+        # Dagster's run and step failures
+        'RUN_FAILURE - Execution of run for "daily_orders" failed. An exception was thrown during execution.',
+        'STEP_FAILURE - Execution of step "load_orders" failed.',
     ],
 )
 def test_a_failed_pipeline_job_is_p1_even_once(message: str) -> None:
     ranked = prioritizer.rank(cluster(message=message, max_severity="ERROR", count=1, events=1))
     assert ranked.priority == "P1"
     assert ranked.reasons[0].startswith("a data pipeline's job or task failed")
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "Flow run 'sly-heron' - Finished in state Completed()",
+        "Task run 'load-0' - Finished in state Cached(type=COMPLETED)",
+        'Execution of run for "daily_orders" succeeded.',
+    ],
+)
+def test_a_pipeline_run_that_ended_well_is_no_failed_job(message: str) -> None:
+    ranked = prioritizer.rank(cluster(message=message, max_severity="ERROR", count=1, events=1))
+    assert not ranked.reasons[0].startswith("a data pipeline's job or task failed")
 
 
 def test_a_pipeline_step_that_only_warns_is_not_a_failed_job() -> None:
@@ -1574,6 +1593,46 @@ def test_a_cloud_run_job_that_dies_on_an_uncaught_exception_in_executions_is_p1(
     assert ranked.priority == priority
     if priority == "P1":
         assert ranked.reasons[0].startswith("a Cloud Run job's task dies on an uncaught exception (2 events")
+
+
+RUST_ERROR_CHAIN = (
+    "Error: could not open the ledger snapshot\n\nCaused by:\n    0: reading /data/ledger/2026-12.snap\n"
+    "    1: Permission denied (os error 13)"
+)
+
+
+@pytest.mark.parametrize(
+    ("log", "events", "message", "priority"),
+    [
+        # the program returned the error from main in two executions: each failed
+        (JOB_STDERR, 2, RUST_ERROR_CHAIN, "P1"),
+        # once: isolated
+        (JOB_STDERR, 1, RUST_ERROR_CHAIN, "P2"),
+        # a service's: no job execution failing
+        ("cloud_run_revision run.googleapis.com/stderr", 2, RUST_ERROR_CHAIN, "P2"),
+        # an error without its causes' report is a line like any other
+        (JOB_STDERR, 2, "Error: could not open the ledger snapshot", "P2"),
+    ],
+)
+def test_a_cloud_run_job_whose_program_returns_an_error_chain_is_p1(
+    log: str, events: int, message: str, priority: str
+) -> None:
+    ranked = prioritizer.rank(
+        cluster(
+            message=message,
+            template=message,
+            title=message.split("\n", 1)[0],
+            max_severity="ERROR",
+            severities={"ERROR": events},
+            count=events * 5,
+            events=events,
+            logs={log: events * 5},
+            services={"ledger-export": events * 5},
+        )
+    )
+    assert ranked.priority == priority
+    if priority == "P1":
+        assert ranked.reasons[0].startswith("a Cloud Run job's program ends on the error its main returned")
 
 
 @pytest.mark.parametrize(

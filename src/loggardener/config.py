@@ -1261,6 +1261,10 @@ def default_rules() -> list[PriorityRule]:
                 # dbt (`dbt run`, `dbt build`): a model, test or snapshot that failed (`Database Error in model
                 # orders_daily (models/marts/orders_daily.sql)`); the run goes on to its end, then exits 1
                 r"(?m)^\s*(?:Database|Compilation|Runtime) Error in (?:model|test|snapshot|seed|unit_test) \S",
+                # Prefect: a flow or task run's end (`Flow run 'crimson-otter' - Finished in state Failed('…')`)
+                r"\bFinished in state (?:Failed|Crashed|TimedOut)\(",
+                # Dagster: `RUN_FAILURE - Execution of run for "daily_orders" failed.`, and a step's
+                r'\bExecution of (?:run for|step) "[^"\n]{1,200}" failed\b',
             ],
             stack_patterns=[_AIRFLOW_TASK_FAILED],
             min_severity="ERROR",
@@ -1378,6 +1382,17 @@ def default_rules() -> list[PriorityRule]:
             "that hits it fails, and the work the job does is not done until it is fixed",
             kinds=["exception"],
             stack_patterns=_UNCAUGHT_AT_TOP,
+            logs=["cloud_run_job *"],
+            min_severity="ERROR",
+            min_events=2,
+        ),
+        PriorityRule(
+            name="batch-job-error-exit",
+            priority="P1",
+            reason="a Cloud Run job's program ends on the error its main returned ({event_word} {when}): each "
+            "execution that hits it fails, and the work the job does is not done until it is fixed",
+            # Rust's report of the error `main` returned (anyhow, eyre): `Error: …`, then its causes
+            message_patterns=[r"(?m)^Error: [^\n]{1,2000}\n(?:[ \t]*\n)?Caused by:$"],
             logs=["cloud_run_job *"],
             min_severity="ERROR",
             min_events=2,
