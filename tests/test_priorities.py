@@ -2069,3 +2069,24 @@ def test_a_rule_holds_when_every_condition_does_whichever_is_checked_first(
     )
     ranked = Prioritizer([[rule]]).rank(cluster(**changes))
     assert (ranked.reasons == ["quota"]) is matched
+
+
+@pytest.mark.parametrize(
+    ("message", "panicked"),
+    [
+        ("*** SIGSEGV received at time=1764650400 on cpu 2 ***", True),
+        ("*** SIGABRT (@0x1) received by PID 1 (TID 0x7f3a1b2c3d40) from PID 1; stack trace: ***", True),
+        (
+            '*** Aborted at 1764650400 (unix time) try "date -d @1764650400" if you are using GNU date ***',
+            True,
+        ),
+        # a shutdown the same handler reports, and a signal named in a sentence
+        ("*** SIGTERM received at time=1764650400 on cpu 2 ***", False),
+        ("worker got SIGSEGV received at time=1764650400", False),
+    ],
+)
+def test_a_native_programs_failure_signal_report_is_a_process_that_died(message: str, panicked: bool) -> None:
+    """absl's and glog's failure signal handlers report a crash of a C++ program (its stack follows, one event):
+    the process is gone, as after a Go panic; the same handler's report of a SIGTERM is a shutdown."""
+    ranked = prioritizer.rank(cluster(message=message, max_severity="ERROR", count=10, events=2))
+    assert ranked.reasons[0].startswith("the process died of a panic nothing recovered") == panicked

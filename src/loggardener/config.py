@@ -401,6 +401,10 @@ _PROCESS_PANIC = [
     r"(?m)^error: Uncaught (?:\(in promise\) )?[\w$.]{1,200}",
     # the JVM's fatal error report (a signal in native code): the JVM is gone
     r"\AA fatal error has been detected by the Java Runtime Environment: ",
+    # a native program's failure signal report (absl's and glog's handlers: `*** SIGSEGV received at time=… ***`,
+    # `*** SIGABRT (@0x1) received by PID 1 …`, `*** Aborted at 1764… (unix time) …`), not a SIGTERM's shutdown
+    r"(?m)^\*\*\* (?:SIG(?:SEGV|ABRT|BUS|FPE|ILL|TRAP) (?:received at time=|\(@0x[0-9a-f]{1,16}\) received by PID )"
+    r"|Aborted at \d{1,20} \(unix time\))",
 ]
 # Node.js' crash report ends with its version once the process dies on an uncaught exception or rejection
 _NODE_PROCESS_DIED = [r"(?m)^Node\.js v\d{1,3}\.\d{1,4}\.\d{1,4}\s*\Z"]
