@@ -1841,6 +1841,7 @@ def test_a_rust_error_chain_printed_on_exit_is_one_event_that_names_its_causes(n
             "I1202 06:15:01.000000 1 main.cc:9] restarting",
         ],
         ["Stack (most recent call last):", "ERROR:billing:close failed"],  # no frame after it
+        ["Task exception was never retrieved", "task: <nil>"],  # no traceback, no asyncio repr
     ],
 )
 def test_lines_like_those_reports_without_their_form_stay_apart(lines: list[str]) -> None:

@@ -334,7 +334,9 @@ _ASYNCIO_MESSAGE = compile_regex(
     r"|Unhandled error in exception handler|Fatal error on transport \S.{0,300}"
     r"|Fatal (?:read|write) error on socket transport"
 )
-_ASYNCIO_CONTEXT = compile_regex(r"(?:future|task|handle|protocol|transport): <")
+_ASYNCIO_CONTEXT = compile_regex(
+    r"(?:future|task): <(?:Task|Future)\b|handle: <(?:Timer)?Handle\b|(?:protocol|transport): <[\w.]{1,200}[ >]"
+)
 # Lines that may stand between a logged line and the traceback it introduces
 _BEFORE_INTRODUCED = ("blank", "elixir-request", "asyncio-context")
 # PHP's report of an uncaught exception: `PHP Fatal error:  Uncaught Error: msg in /app/x.php:11` (`PHP ` and the
