@@ -880,3 +880,11 @@ def test_a_bar_that_no_time_comes_before_is_the_messages(text: str) -> None:
     """A table's row or a message with bars declares nothing and keeps its bars."""
     assert declared_level(text) is None
     assert strip_prefix(text) == text
+
+
+@pytest.mark.parametrize("text", ["               {id,quota_srv},", "    {child_type,worker}]"])
+def test_an_indented_term_in_braces_is_no_headers_tag(text: str) -> None:
+    """Erlang writes a report's terms indented under their key (`offender: [{pid,…},` then `{id,quota_srv},`): the
+    braces open the line's text, not a header's tag; a tag at the line's start still is one."""
+    assert strip_prefix(text) == text
+    assert strip_prefix("{req-7} ERROR lookup failed") == "lookup failed"

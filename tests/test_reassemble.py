@@ -1847,3 +1847,76 @@ def test_a_rust_error_chain_printed_on_exit_is_one_event_that_names_its_causes(n
 def test_lines_like_those_reports_without_their_form_stay_apart(lines: list[str]) -> None:
     parsed = events(split_lines(1, lines, step=0.0001, gke=True))
     assert [len(event.members) for event in parsed] == [1] * len(lines)
+
+
+_CRASH_REPORT = [
+    "=CRASH REPORT==== 2-Dec-2026::09:14:03.412200 ===",
+    "  crasher:",
+    "    initial call: quota_srv:init/1",
+    "    pid: <0.311.0>",
+    "    registered_name: quota_srv",
+    "    exception exit: {timeout,{gen_server,call,[billing_api,fetch_limits,5000]}}",
+    "      in function  gen_server:call/3 (gen_server.erl, line 401)",
+    "    ancestors: [quota_sup,<0.300.0>]",
+    "    messages: []",
+    "  neighbours:",
+]
+_GEN_SERVER_REPORT = [
+    "=ERROR REPORT==== 2-Dec-2026::09:14:03.410100 ===",
+    "** Generic server quota_srv terminating ",
+    "** Last message in was refresh",
+    "** When Server state == {state,[]}",
+    "** Reason for termination ==",
+    "** {timeout,{gen_server,call,[billing_api,fetch_limits,5000]}}",
+]
+_SUPERVISOR_REPORT = [
+    "=SUPERVISOR REPORT==== 2-Dec-2026::09:14:03.415300 ===",
+    "    supervisor: {local,quota_sup}",
+    "    errorContext: child_terminated",
+    "    reason: {timeout,{gen_server,call,[billing_api,fetch_limits,5000]}}",
+    "    offender: [{pid,<0.311.0>},",
+    "               {id,quota_srv},",
+    "               {child_type,worker}]",
+]
+
+
+@pytest.mark.parametrize("newest_first", [False, True])
+@pytest.mark.parametrize(
+    ("report", "message"),
+    [
+        (
+            _CRASH_REPORT,
+            "CRASH REPORT: exception exit: {timeout,{gen_server,call,[billing_api,fetch_limits,5000]}} in "
+            "gen_server:call/3 (initial call quota_srv:init/1)",
+        ),
+        (
+            _GEN_SERVER_REPORT,
+            "ERROR REPORT: Generic server quota_srv terminating: {timeout,{gen_server,call,[billing_api,fetch_limits,5000]}}",
+        ),
+        (
+            _SUPERVISOR_REPORT,
+            "SUPERVISOR REPORT: {local,quota_sup} child_terminated (child quota_srv): "
+            "{timeout,{gen_server,call,[billing_api,fetch_limits,5000]}}",
+        ),
+    ],
+)
+def test_an_erlang_report_written_one_line_per_entry_is_one_error_saying_what_it_reports(
+    report: list[str], message: str, newest_first: bool
+) -> None:
+    """Erlang/OTP's report on GKE's stdout (INFO), one line per entry: one event at ERROR, titled by what it
+    reports (a crash's exception and where, a server's reason, a supervisor's child and reason)."""
+    raw = split_lines(1, report, step=0.0001, gke=True, stream="stdout", severity="INFO")
+    (cluster,) = scan_entries(list(reversed(raw)) if newest_first else raw).clusters
+    assert cluster.message == message and cluster.title.startswith(message[:60])
+    assert (cluster.count, cluster.events, cluster.max_severity) == (len(report), 1, "ERROR")
+
+
+def test_an_erlang_info_report_stays_at_its_streams_level() -> None:
+    report = [
+        "=INFO REPORT==== 2-Dec-2026::09:20:00.000100 ===",
+        "    application: quota",
+        "    exited: stopped",
+        "    type: temporary",
+    ]
+    raw = split_lines(1, report, step=0.0001, gke=True, stream="stdout", severity="INFO")
+    assert scan_entries(raw).clusters == []

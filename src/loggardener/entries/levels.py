@@ -880,6 +880,8 @@ def _header_end(line: str) -> int:
             return start
         if kind == "bar" and not (consumed and _after_bar_column(previous)):
             return start  # a bar that no time or level comes before is the message's (`| a | b |`)
+        if kind == "tag" and not consumed and position and line[position] == "{":
+            return start  # an indented term (`    {id,db_pool},` under Erlang's `offender: [`) is no header's tag
         if kind == "component" and _EXCEPTION_NAME.match(line, match.start()):
             return start  # `… KeyError: 'x'`: the exception's name starts the message
         if kind == "component" and previous == "syslog":

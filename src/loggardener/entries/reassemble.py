@@ -337,6 +337,20 @@ _ASYNCIO_MESSAGE = compile_regex(
 _ASYNCIO_CONTEXT = compile_regex(
     r"(?:future|task): <(?:Task|Future)\b|handle: <(?:Timer)?Handle\b|(?:protocol|transport): <[\w.]{1,200}[ >]"
 )
+# Erlang/OTP's report (its logger's legacy header, `=CRASH REPORT==== 2-Dec-2026::06:01:40.000700 ===`), then its lines:
+# indented (`  crasher:`, `    exception error: …`, a supervisor's `    reason: …`) or a generic server's `** …`
+_ERLANG_REPORT = compile_regex(
+    r"=(?P<type>CRASH|ERROR|SUPERVISOR|WARNING|INFO|PROGRESS) REPORT==== \S[^=\n]{0,60} ===\s*"
+)
+_ERLANG_LINE = compile_regex(r"\*\* \S")
+_ERLANG_CHILD = compile_regex(r"\{id,([^{}\s]{1,200})\}")
+_ERLANG_EXCEPTION = compile_regex(r"\s+exception (?:error|exit|throw): \S")
+_ERLANG_LEVELS = {
+    "CRASH": Severity.ERROR,
+    "ERROR": Severity.ERROR,
+    "SUPERVISOR": Severity.ERROR,
+    "WARNING": Severity.WARNING,
+}
 # Lines that may stand between a logged line and the traceback it introduces
 _BEFORE_INTRODUCED = ("blank", "elixir-request", "asyncio-context")
 # PHP's report of an uncaught exception: `PHP Fatal error:  Uncaught Error: msg in /app/x.php:11` (`PHP ` and the
@@ -565,7 +579,8 @@ _MAY_BE_KIND = compile_regex(
     r"|Security context: |LINE \d|Parameter name: |Dumping heap to |Heap dump file created \[|Unable to create "
     r"|Terminating due to |Aborting due to |\*{20}|APPLICATION FAILED TO START|Error starting ApplicationContext"
     r"|Thrown at:$|Error Number:|Routing Destination:|Task exception |Future exception |Exception in callback "
-    r"|Unhandled error in exception handler|Fatal (?:error on|read error on|write error on) |\*\*\* )"
+    r"|Unhandled error in exception handler|Fatal (?:error on|read error on|write error on) |\*\*\* |\*\* "
+    r"|=[A-Z]{4,10} REPORT==== )"
     # an exception's name with a code after it (`TypeError [ERR_INVALID_URL]:`, `NpgsqlException (0x80004005):`)
     r"|\S* (?:\[[A-Za-z][\w.-]{0,60}\]|\((?:0x[0-9A-Fa-f]{1,8}|-?\d{1,10})\)):"
     r"|\S*(?::\s|\.py:|" + _RUBY_SOURCE + r":)|\S*\s*$"
@@ -657,6 +672,10 @@ def _classify(line: str, stripped: str) -> str | None:
         return "caused"
     if _ELIXIR_EXCEPTION.match(line):
         return "elixir"
+    if line[:1] == "=" and _ERLANG_REPORT.fullmatch(line):
+        return "erlang-report"
+    if line[:1] == "*" and _ERLANG_LINE.match(line):
+        return "erlang-line"
     if _ELIXIR_CONTEXT.match(line):
         return "elixir-context"
     if stripped[0] in "SR" and _ELIXIR_REQUEST.match(line):
@@ -1335,6 +1354,14 @@ class Reassembler:
                     yield event
                     index = end + 1
                 continue
+            if kinds[index] == "erlang-report":
+                end = index
+                while end + 1 < len(kinds) and kinds[end + 1] in ("source", "erlang-line"):
+                    end += 1
+                yield from (Event(primary=entry, members=(entry,)) for entry in lines[start:index])
+                yield self._erlang_report(lines[index : end + 1])
+                index = end + 1
+                continue
             if kinds[index] in ("stack-info", "glog-trace"):
                 # where a record was logged (logging's `stack_info`), glog's stack after a failed CHECK: the frames
                 # say where, the logged line what, at its own level; one event at the logged line
@@ -1459,6 +1486,54 @@ class Reassembler:
             stack = None
         groups = tuple(dict.fromkeys(g for entry in span for g in entry.error_group_ids))
         primary = header._replace(message=strip_prefix(text), stack=stack, error_group_ids=groups)
+        self.reassembled += 1
+        return Event(primary=primary, members=tuple(span))
+
+    def _erlang_report(self, span: list[LogEntry]) -> Event:
+        """Erlang/OTP's report over its lines as one event, whose message says what it reports: a crash report's
+        exception, where and in which process (`CRASH REPORT: exception error: no match of right hand side value
+        {error,econnrefused} in db_pool:connect/1 (initial call db_pool:init/1)`), a generic server's termination and
+        its reason, a supervisor's context, child and reason; at ERROR (a crash, error or supervisor report) or
+        WARNING at least."""
+        header = span[0]
+        kind = _ERLANG_REPORT.fullmatch(header.message.strip())
+        report = kind["type"] if kind is not None else "ERROR"
+        body = [entry.message.strip() for entry in span[1:]]
+        fields = dict(
+            line.split(": ", 1)
+            for line in body
+            if ": " in line and not line.startswith(("*", "in ", "exception "))
+        )
+        said = next((line for line in body if line), "")
+        if report == "CRASH":
+            exception = next(
+                (i for i, entry in enumerate(span) if _ERLANG_EXCEPTION.match(entry.message)), None
+            )
+            if exception is not None:
+                said = span[exception].message.strip()
+                where = span[exception + 1].message.strip() if exception + 1 < len(span) else ""
+                if where.startswith("in function "):
+                    said += " in " + where.removeprefix("in function").strip().split(" (", 1)[0]
+            if "initial call" in fields:
+                said += f" (initial call {fields['initial call']})"
+        elif report == "SUPERVISOR":
+            child = next((found[1] for line in body if (found := _ERLANG_CHILD.match(line))), None)
+            said = f"{fields.get('supervisor', '')} {fields.get('errorContext', '')}".strip()
+            if child:
+                said += f" (child {child})"
+            if "reason" in fields:
+                said += f": {fields['reason']}"
+        elif said.startswith("** "):
+            reason = next(
+                (body[i + 1] for i, line in enumerate(body[:-1]) if line.startswith("** Reason for")), ""
+            )
+            said = said.removeprefix("** ") + (f": {reason.removeprefix('** ')}" if reason else "")
+        loudest = max(span, key=lambda entry: entry.severity)
+        severity = max(loudest.severity, _ERLANG_LEVELS.get(report, Severity.DEFAULT))
+        rule = "erlang-report" if severity > loudest.severity else loudest.severity_rule
+        primary = header._replace(
+            message=self._redact(f"{report} REPORT: {said}"), severity=severity, severity_rule=rule
+        )
         self.reassembled += 1
         return Event(primary=primary, members=tuple(span))
 
