@@ -1920,3 +1920,14 @@ def test_an_erlang_info_report_stays_at_its_streams_level() -> None:
     ]
     raw = split_lines(1, report, step=0.0001, gke=True, stream="stdout", severity="INFO")
     assert scan_entries(raw).clusters == []
+
+
+def test_a_line_starting_with_two_stars_outside_an_erlang_report_is_read_as_a_plain_line() -> None:
+    """`** …` lines belong to an Erlang report after its header; alone on GKE's stderr, a banner line that says no
+    failure is demoted as any plain line is, and stays apart."""
+    raw = split_lines(
+        1, ["** Starting exporter v2.1 on :9100 **", "** Config: /etc/exporter.yaml"], step=0.0001, gke=True
+    )
+    parsed = events(raw)
+    assert [len(event.members) for event in parsed] == [1, 1]
+    assert all(event.primary.severity < Severity.WARNING for event in parsed)
