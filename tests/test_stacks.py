@@ -616,3 +616,25 @@ def test_a_dotnet_wrapper_exception_is_named_by_the_exception_it_wraps() -> None
         "System.ApplicationException",
         "Could not price basket 77",
     )
+
+
+def test_a_chained_exception_is_the_last_printed_whether_a_group_or_a_plain_traceback() -> None:
+    """Chained, Python prints the exception that was raised last: a plain traceback after a group's names the stack,
+    and so does a second group after a first."""
+    plain_after = (
+        EXCEPTION_GROUP
+        + "\n\nThe above exception was the direct cause of the following exception:\n\nTraceback (most recent call last):\n"
+        + '  File "/srv/warehouse/main.py", line 9, in <module>\n    raise SystemError("refresh failed")\n'
+        + "SystemError: refresh failed"
+    )
+    stack = StackParser().parse(plain_after)
+    assert stack is not None and (stack.exception_type, stack.message) == ("SystemError", "refresh failed")
+    group_after = (
+        EXCEPTION_GROUP
+        + "\n\nDuring handling of the above exception, another exception occurred:\n\n"
+        + EXCEPTION_GROUP.replace("(2 sub-exceptions)", "(1 sub-exception)").replace(
+            "ExceptionGroup:", "BaseExceptionGroup:"
+        )
+    )
+    stack = StackParser().parse(group_after)
+    assert stack is not None and stack.exception_type == "BaseExceptionGroup"

@@ -547,8 +547,11 @@ class StackParser:
 
     def _exception_group(self, text: str) -> StackTrace | None:
         """A Python exception group: the group's own traceback and exception (`ExceptionGroup: unhandled errors in
-        a TaskGroup (2 sub-exceptions)`), read from behind its gutter; the text is the whole report."""
-        start = text.index(EXCEPTION_GROUP_HEADER)
+        a TaskGroup (2 sub-exceptions)`), read from behind its gutter; the text is the whole report. Chained, the
+        last exception printed is the one raised: a plain traceback after the group's is read as any (None here)."""
+        start = text.rindex(EXCEPTION_GROUP_HEADER)
+        if PY_HEADER in text and any(line == PY_HEADER for line in text[start:].splitlines()):
+            return None  # a traceback at the margin after the group's: the exception the group caused
         lines = text[start:].splitlines()
         body = [PY_HEADER]
         for line in lines[1:]:
