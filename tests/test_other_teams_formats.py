@@ -888,3 +888,42 @@ def test_an_indented_term_in_braces_is_no_headers_tag(text: str) -> None:
     braces open the line's text, not a header's tag; a tag at the line's start still is one."""
     assert strip_prefix(text) == text
     assert strip_prefix("{req-7} ERROR lookup failed") == "lookup failed"
+
+
+@pytest.mark.parametrize(
+    "key",
+    [
+        "LEVEL",
+        "Severity",
+        "SEVERITY",
+        "logLevel",
+        "LOG_LEVEL",
+        "levelName",
+        "level_name",
+        "@level",
+        "Log-Level",
+    ],
+)
+def test_a_level_under_another_spelling_of_a_level_key_is_read(key: str) -> None:
+    """A JSON record whose level key is spelled in another case, separator or sigil declares its level as
+    `level` does: an error without a severity on Cloud Run is kept, at ERROR."""
+    entry = run_entry(
+        1,
+        json_payload={key: "error", "message": "card vault refused the token"},
+        log="run.googleapis.com%2Fstdout",
+    )
+    (cluster,) = scan_entries([entry]).clusters
+    assert (cluster.title, cluster.max_severity) == ("card vault refused the token", "ERROR")
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [
+        {"levels": "error", "message": "3 levels configured"},  # another word
+        {"sleeve": "error", "message": "x"},
+        {"LEVEL": "E2E", "message": "suite started"},  # no level word
+    ],
+)
+def test_a_key_like_a_level_key_declares_nothing(payload: dict[str, Any]) -> None:
+    entry = parser.parse(1, run_entry(1, json_payload=payload, log="run.googleapis.com%2Fstdout"))
+    assert not isinstance(entry, Quiet) and entry.severity < Severity.WARNING
