@@ -614,6 +614,10 @@ def _header_tokens(line: str) -> list[tuple[str, str]]:
 _LEVEL_AHEAD = compile_regex(r"[ \t]{1,8}(?:" + _LEVEL_ALTERNATION + r")\b")
 
 
+# The logger's column between bars after the level's (`… | ERROR | shop.jobs | message`)
+_BAR_COLUMN = compile_regex(r"\s{0,8}[\w.:/-]{1,100} {1,48}\|(?=\s)")
+
+
 def _after_bar_column(kind: str) -> bool:
     """A bar after a token of `kind` separates a header's columns: after a time or a level."""
     return kind == "ts" or kind in _LEVEL_KINDS
@@ -903,6 +907,9 @@ def _header_end(line: str) -> int:
         dashed = dashed or (kind == "pid" and match[kind].startswith("-"))
         if kind == "logger":
             return position
+        if kind == "bar" and leveled:
+            column = _BAR_COLUMN.match(line, position)
+            return column.end() if column is not None else position  # the logger's column after the level's
         if kind == "location":
             function = _FUNCTION_AFTER_LOCATION.match(line, position)
             return function.end() if function is not None else position
